@@ -1,0 +1,132 @@
+"""The ``lisse`` command line: one thin module per subcommand, discovered automatically.
+
+A subcommand is a module in :mod:`lisse.cli` that defines
+
+``NAME`` (str), ``HELP`` (one line), ``DESCRIPTION`` (paragraph), ``EXAMPLES`` (worked examples),
+``add_arguments(parser)``, ``run(args) -> dict | list[dict]`` and optionally ``render(result) -> str``.
+
+Module top levels import nothing heavy; physics and I/O are imported inside ``run``. Every
+subcommand accepts ``--json`` (print the result as one JSON object or list) and ``--debug`` (full
+traceback on error). Errors print as one line on stderr with a non-zero exit status: 2 for a
+:class:`~lisse.errors.LisseError` (bad input), 1 for an unexpected internal error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import math
+import pkgutil
+import sys
+from types import ModuleType
+from typing import Any
+
+_SKIP = {"main", "common"}
+
+
+def _commands() -> dict[str, ModuleType]:
+    import lisse.cli as pkg
+
+    found: dict[str, ModuleType] = {}
+    for info in pkgutil.iter_modules(pkg.__path__):
+        if info.name in _SKIP or info.name.startswith("_"):
+            continue
+        mod = importlib.import_module(f"lisse.cli.{info.name}")
+        if hasattr(mod, "NAME") and hasattr(mod, "run"):
+            found[mod.NAME] = mod
+    return dict(sorted(found.items()))
+
+
+def jsonable(obj: Any) -> Any:
+    """Convert numpy scalars/arrays, paths and non-finite floats to JSON-safe values (NaN -> null)."""
+    if isinstance(obj, dict):
+        return {str(k): jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [jsonable(v) for v in obj]
+    if isinstance(obj, bool) or obj is None or isinstance(obj, str):
+        return obj
+    if isinstance(obj, int):
+        return obj
+    if isinstance(obj, float):
+        return obj if math.isfinite(obj) else None
+    if hasattr(obj, "tolist"):
+        return jsonable(obj.tolist())
+    if hasattr(obj, "__fspath__"):
+        return str(obj)
+    if hasattr(obj, "item"):
+        return jsonable(obj.item())
+    return str(obj)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from lisse import __version__
+
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--json", action="store_true", help="print the result as JSON (keys carry their unit as a suffix)")
+    common.add_argument("--debug", action="store_true", help="show the full traceback on error")
+    parser = argparse.ArgumentParser(
+        prog="lisse",
+        description="lisse: Li | solid-state electrolyte interface engineering — predict, measure, design, compare.",
+        epilog="Run 'lisse COMMAND --help' for a command's options and worked examples.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        parents=[common],
+    )
+    parser.add_argument("--version", action="version", version=f"lisse {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, mod in _commands().items():
+        p = sub.add_parser(
+            name,
+            help=mod.HELP,
+            description=getattr(mod, "DESCRIPTION", mod.HELP),
+            epilog="examples:\n" + getattr(mod, "EXAMPLES", "").rstrip(),
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+            parents=[common],
+        )
+        mod.add_arguments(p)
+        p.set_defaults(_module=mod)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``lisse`` script; returns the exit status."""
+    from lisse.errors import LisseError
+
+    argv = sys.argv[1:] if argv is None else argv
+    debug = "--debug" in argv
+    try:
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        if not getattr(args, "command", None):
+            parser.print_help()
+            return 2
+        mod = args._module
+        result = mod.run(args)
+        if args.json:
+            sys.stdout.write(json.dumps(jsonable(result), indent=2, allow_nan=False) + "\n")
+        else:
+            render = getattr(mod, "render", None)
+            text = render(result) if render else json.dumps(jsonable(result), indent=2)
+            if text:
+                sys.stdout.write(text.rstrip() + "\n")
+        return 0
+    except LisseError as exc:
+        if debug:
+            raise
+        msg = str(exc).replace("\n", " ")
+        sys.stderr.write(f"lisse: error: {msg}\n")
+        return 2
+    except KeyboardInterrupt:
+        sys.stderr.write("lisse: interrupted\n")
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # noqa: BLE001 - last-resort one-line report
+        if debug:
+            raise
+        sys.stderr.write(f"lisse: internal error: {type(exc).__name__}: {exc} (rerun with --debug for the traceback)\n")
+        return 1
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

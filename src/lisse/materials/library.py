@@ -1,0 +1,199 @@
+"""The materials library: identities in code, property values in one cited TOML file per source.
+
+Each file under ``lisse/materials/sets/`` holds the values one source reports (``Wang2024.toml``,
+``CRC.toml`` …) or, in ``assumed.toml``, values lisse assumes with the reason. Files are package
+data, read once on first use; every property is a :class:`~lisse.params.Param` carrying its unit and
+source. Molar mass is computed from the formula; molar volume from molar mass and density;
+the theoretical specific capacity of Li metal from Faraday's law.
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+from lisse.constants import BOLTZMANN, FARADAY
+from lisse.errors import ParameterError
+from lisse.materials.composition import molar_mass
+from lisse.params import Param, unknown_key_error
+from lisse.units import to_si
+
+__all__ = ["Material", "PROPERTIES", "get_material", "list_materials", "source_files"]
+
+#: Property name -> (display unit, meaning).
+PROPERTIES: dict[str, tuple[str, str]] = {
+    "density": ("g/cm3", "mass density"),
+    "molar_mass": ("g/mol", "molar mass of the formula unit"),
+    "molar_volume": ("cm3/mol", "molar volume of the formula unit"),
+    "ionic_conductivity": ("S/cm", "Li+ conductivity"),
+    "electronic_conductivity": ("S/cm", "electronic conductivity"),
+    "ionic_activation_energy": ("eV", "Arrhenius activation energy of the ionic conductivity"),
+    "surface_energy": ("J/m2", "surface energy (solid) / surface tension"),
+    "specific_capacity": ("mAh/g", "specific capacity of the active material"),
+    "youngs_modulus": ("GPa", "Young's modulus"),
+    "shear_modulus": ("GPa", "shear modulus"),
+}
+
+# name: (formula, kind, description, aliases)
+_IDENTITIES: dict[str, tuple[str | None, str, str, tuple[str, ...]]] = {
+    "Li": ("Li", "metal", "lithium metal", ("lithium",)),
+    "LLZO": ("Li7La3Zr2O12", "electrolyte", "garnet Li7La3Zr2O12 (cubic)", ("Li7La3Zr2O12",)),
+    "LLZTO": ("Li6.4La3Zr1.4Ta0.6O12", "electrolyte", "Ta-doped garnet Li6.4La3Zr1.4Ta0.6O12", ("Li6.4La3Zr1.4Ta0.6O12",)),
+    "LPSC": ("Li5.5PS4.5Cl1.5", "electrolyte", "Cl-rich argyrodite Li5.5PS4.5Cl1.5", ("Li5.5PS4.5Cl1.5",)),
+    "Li6PS5Cl": ("Li6PS5Cl", "electrolyte", "argyrodite Li6PS5Cl", ()),
+    "LNI": ("Li7N2I", "electrolyte", "nitride-iodide Li7N2I", ("Li7N2I",)),
+    "LNI-0.5CNT": (None, "interlayer", "Li7N2I with 0.5 wt% carbon nanotubes (ionic interlayer)", ("LNI-0.5%CNT",)),
+    "LNI-5CNT": (None, "interlayer", "Li7N2I with 5 wt% carbon nanotubes (mixed interlayer)", ("LNI-5%CNT",)),
+    "LNI-50CNT": (None, "interlayer", "Li7N2I with 50 wt% carbon nanotubes (electronic interlayer)", ("LNI-50%CNT",)),
+    "LiF": ("LiF", "coating", "lithium fluoride", ()),
+    "Li2CO3": ("Li2CO3", "coating", "lithium carbonate (air-exposure product on garnet)", ()),
+    "LiCF3SO3": ("LiCF3SO3", "coating", "lithium triflate (TfOH treatment product)", ("LiOTf",)),
+    "LiCl": ("LiCl", "coating", "lithium chloride", ()),
+    "Li9Al4": ("Li9Al4", "alloy", "Li9Al4 intermetallic (monoclinic)", ()),
+    "Li2O": ("Li2O", "coating", "lithium oxide", ()),
+    "Li3N": ("Li3N", "coating", "lithium nitride", ()),
+    "NCM811": ("LiNi0.8Co0.1Mn0.1O2", "positive", "LiNi0.8Co0.1Mn0.1O2", ("NMC811",)),
+    "NCM83": ("LiNi0.83Co0.12Mn0.05O2", "positive", "LiNi0.83Co0.12Mn0.05O2 (NCM83125)", ("NMC83", "NCM83125")),
+    "LFP": ("LiFePO4", "positive", "LiFePO4", ("LiFePO4",)),
+    "Cu": ("Cu", "collector", "copper foil", ("copper",)),
+    "Al": ("Al", "collector", "aluminium foil", ("aluminium", "aluminum")),
+}
+
+
+@dataclass(frozen=True)
+class Material:
+    """A material with cited properties.
+
+    Attributes
+    ----------
+    name : str
+        Library name (``"LLZTO"``).
+    formula : str or None
+        Formula unit, None for composites.
+    kind : str
+        metal, electrolyte, interlayer, coating, alloy, positive or collector.
+    properties : dict[str, Param]
+        Property name -> value with unit and source (see :data:`PROPERTIES`).
+    """
+
+    name: str
+    formula: str | None
+    kind: str
+    description: str
+    aliases: tuple[str, ...] = ()
+    properties: dict[str, Param] = field(default_factory=dict)
+    ranges: dict[str, tuple[float, float]] = field(default_factory=dict)
+
+    def has(self, prop: str) -> bool:
+        return prop in self.properties
+
+    def param(self, prop: str) -> Param:
+        """Return the :class:`Param` for ``prop`` or raise :class:`ParameterError`."""
+        if prop not in PROPERTIES:
+            raise unknown_key_error(prop, PROPERTIES, "material property")
+        try:
+            return self.properties[prop]
+        except KeyError:
+            have = ", ".join(sorted(self.properties)) or "none"
+            raise ParameterError(f"material '{self.name}' has no value for '{prop}' in the library (it has: {have}); pass one explicitly") from None
+
+    def si(self, prop: str) -> float:
+        """Value of ``prop`` in SI units."""
+        return self.param(prop).si
+
+    def ionic_conductivity(self, temperature: float | None = None) -> float:
+        """Ionic conductivity in S/m at ``temperature`` (K).
+
+        Uses ``sigma(T) = sigma_ref * exp(-(E_a/k_B) (1/T - 1/T_ref))`` when an activation energy is in
+        the library; without one, only the reference temperature is allowed.
+        """
+        p = self.param("ionic_conductivity")
+        if temperature is None or p.temperature_K is None or abs(temperature - p.temperature_K) < 1e-9:
+            return p.si
+        if not self.has("ionic_activation_energy"):
+            raise ParameterError(
+                f"material '{self.name}': ionic conductivity is known only at {p.temperature_K:.2f} K and no activation "
+                f"energy is in the library; got temperature {temperature} K"
+            )
+        ea = self.si("ionic_activation_energy")  # J
+        return p.si * math.exp(-(ea / BOLTZMANN) * (1.0 / temperature - 1.0 / p.temperature_K))
+
+
+def source_files() -> list[str]:
+    """Names of the bundled per-source data files."""
+    return sorted(p.name for p in resources.files("lisse.materials").joinpath("sets").iterdir() if p.name.endswith(".toml"))
+
+
+def _param_from_entry(mat: str, prop: str, entry: dict, fname: str) -> tuple[Param, tuple[float, float] | None]:
+    if prop not in PROPERTIES:
+        raise ParameterError(f"{fname}: material '{mat}' has an unknown property '{prop}'") from unknown_key_error(prop, PROPERTIES, "property")
+    allowed = {"value", "unit", "source", "T", "note", "low", "high"}
+    bad = set(entry) - allowed
+    if bad:
+        raise ParameterError(f"{fname}: {mat}.{prop} has unknown field(s) {sorted(bad)}; allowed {sorted(allowed)}")
+    unit = entry["unit"]
+    want = PROPERTIES[prop][0]
+    to_si(f"{entry['value']} {unit}", want, f"{mat}.{prop}")  # dimension check
+    t_k = to_si(entry["T"], "K", f"{mat}.{prop}.T") if "T" in entry else None
+    rng = (float(entry["low"]), float(entry["high"])) if "low" in entry else None
+    return Param(float(entry["value"]), unit, entry["source"], t_k, entry.get("note", "")), rng
+
+
+@lru_cache(maxsize=1)
+def _library() -> dict[str, Material]:
+    props: dict[str, dict[str, Param]] = {k: {} for k in _IDENTITIES}
+    ranges: dict[str, dict[str, tuple[float, float]]] = {k: {} for k in _IDENTITIES}
+    for fname in source_files():
+        data = tomllib.loads(resources.files("lisse.materials").joinpath("sets", fname).read_text("utf-8"))
+        for mat, entries in data.get("materials", {}).items():
+            if mat not in _IDENTITIES:
+                raise unknown_key_error(mat, _IDENTITIES, f"material in {fname}")
+            for prop, entry in entries.items():
+                if prop in props[mat]:
+                    raise ParameterError(f"{fname}: {mat}.{prop} is also given by another source file; keep one")
+                p, rng = _param_from_entry(mat, prop, entry, fname)
+                props[mat][prop] = p
+                if rng:
+                    ranges[mat][prop] = rng
+    out: dict[str, Material] = {}
+    for name, (formula, kind, desc, aliases) in _IDENTITIES.items():
+        pr = props[name]
+        if formula:
+            mm = molar_mass(formula) * 1e3
+            pr["molar_mass"] = Param(round(mm, 4), "g/mol", "computed from the formula with IUPAC 2021 atomic weights")
+            if "density" in pr:
+                pr["molar_volume"] = Param(round(mm / pr["density"].si * 1e3, 4), "cm3/mol", "computed: molar mass / density")
+        if name == "Li":
+            cap = FARADAY / (molar_mass("Li") * 1e3 * 3.6)  # (C/mol) / (g/mol) / (3.6 C/mAh) -> mAh/g
+            pr["specific_capacity"] = Param(round(cap, 1), "mAh/g", "computed: F / M(Li) (Faraday's law, one electron)")
+        out[name] = Material(name, formula, kind, desc, aliases, pr, ranges[name])
+    return out
+
+
+def _aliases() -> dict[str, str]:
+    table = {}
+    for name, (_, _, _, aliases) in _IDENTITIES.items():
+        table[name.lower()] = name
+        for a in aliases:
+            table[a.lower()] = name
+    return table
+
+
+def get_material(name: str) -> Material:
+    """Look up a material by name or alias (case-insensitive)."""
+    if isinstance(name, Material):
+        return name
+    key = str(name).strip().lower()
+    table = _aliases()
+    if key in table:
+        return _library()[table[key]]
+    raise unknown_key_error(str(name), _IDENTITIES, "material")
+
+
+def list_materials(kind: str | None = None) -> list[Material]:
+    """All library materials, optionally of one kind."""
+    mats = list(_library().values())
+    return [m for m in mats if kind is None or m.kind == kind]

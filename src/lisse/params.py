@@ -1,0 +1,133 @@
+"""Parameters with units and sources, and parameter sets validated on construction.
+
+A :class:`Param` is a value with its unit and where it came from. A model declares its parameters as
+a schema (``{name: ParamSpec}``); :func:`validate` turns user input (strings with units, quantities,
+numbers in the declared unit, or :class:`Param`) into a frozen mapping of SI floats and raises
+:class:`~lisse.errors.ParameterError` for unknown keys (with a close-match suggestion), missing keys,
+wrong units and values outside the physical range. Nothing is ever silently ignored.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from lisse.errors import ParameterError
+from lisse.units import from_si, to_si
+
+__all__ = ["Param", "ParamSpec", "validate", "unknown_key_error"]
+
+
+@dataclass(frozen=True)
+class Param:
+    """A parameter value with its unit and source.
+
+    Attributes
+    ----------
+    value : float
+        Value in ``unit`` (not SI: as printed in the source).
+    unit : str
+        Unit of ``value`` (pint syntax; "" for dimensionless).
+    source : str
+        A citation key plus table/figure ("Wang2024 Fig. 2b"), a DOI, or "assumed: <reason>".
+    temperature_K : float or None
+        Temperature the value refers to, if it depends on temperature.
+    note : str
+        Free text (method, conditions).
+    """
+
+    value: float
+    unit: str
+    source: str
+    temperature_K: float | None = None
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.value, (int, float)) or isinstance(self.value, bool) or not math.isfinite(self.value):
+            raise ParameterError(f"Param value must be a finite number; got {self.value!r} (source {self.source!r})")
+        if not self.source or not self.source.strip():
+            raise ParameterError(f"Param {self.value} {self.unit} has no source; give a citation or 'assumed: <reason>'")
+
+    @property
+    def si(self) -> float:
+        """The value in SI base units."""
+        return to_si(self.value, self.unit, "Param")
+
+    @property
+    def assumed(self) -> bool:
+        return self.source.lower().startswith("assumed")
+
+
+@dataclass(frozen=True)
+class ParamSpec:
+    """Declaration of one model parameter.
+
+    Attributes
+    ----------
+    unit : str
+        Unit that bare numbers are taken in, and whose dimensions every value must have.
+    doc : str
+        One-line meaning.
+    default : Any
+        Default value (string with unit, number in ``unit``, or Param); ``None`` means required.
+    low, high : float or None
+        Allowed SI range.
+    low_inclusive, high_inclusive : bool
+        Whether the bounds are allowed.
+    """
+
+    unit: str
+    doc: str
+    default: Any = None
+    low: float | None = None
+    high: float | None = None
+    low_inclusive: bool = True
+    high_inclusive: bool = True
+    source: str = ""
+    extra: dict = field(default_factory=dict)
+
+    def convert(self, name: str, value: Any) -> float:
+        """Convert and range-check one value; return it in SI."""
+        if isinstance(value, Param):
+            value = f"{value.value} {value.unit}" if value.unit else value.value
+        x = to_si(value, self.unit, name)
+        if self.low is not None and (x < self.low or (x == self.low and not self.low_inclusive)):
+            raise ParameterError(
+                f"parameter '{name}' must be {'≥' if self.low_inclusive else '>'} {from_si(self.low, self.unit):g} {self.unit}; got {value!r}"
+            )
+        if self.high is not None and (x > self.high or (x == self.high and not self.high_inclusive)):
+            raise ParameterError(
+                f"parameter '{name}' must be {'≤' if self.high_inclusive else '<'} {from_si(self.high, self.unit):g} {self.unit}; got {value!r}"
+            )
+        return x
+
+
+def unknown_key_error(key: str, allowed: Any, what: str = "parameter") -> ParameterError:
+    """Build the error for an unknown key, suggesting close matches."""
+    allowed = sorted(allowed)
+    close = difflib.get_close_matches(key, allowed, n=3, cutoff=0.6)
+    hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else f"; known: {', '.join(allowed)}"
+    return ParameterError(f"unknown {what} '{key}'{hint}")
+
+
+def validate(schema: Mapping[str, ParamSpec], values: Mapping[str, Any], context: str = "") -> dict[str, float]:
+    """Validate ``values`` against ``schema`` and return SI floats for every declared key.
+
+    Unknown keys raise with a close-match suggestion; missing keys without default raise.
+    """
+    where = f" of {context}" if context else ""
+    for key in values:
+        if key not in schema:
+            raise unknown_key_error(key, schema, f"parameter{where}")
+    out: dict[str, float] = {}
+    for key, spec in schema.items():
+        if key in values and values[key] is not None:
+            out[key] = spec.convert(key, values[key])
+        elif spec.default is not None:
+            out[key] = spec.convert(key, spec.default)
+        else:
+            raise ParameterError(f"parameter '{key}'{where} is required ({spec.doc}, in {spec.unit}); it was not given")
+    return out

@@ -1,0 +1,1 @@
+"""lisse.pipeline."""

@@ -1,0 +1,97 @@
+"""Stages of ``lisse evaluate``: one registered function each, with declared inputs and outputs.
+
+A stage lives in a module under :mod:`lisse.pipeline.stages` (discovered automatically) and is
+declared with :func:`stage`::
+
+    @stage("design", title="Cell design", section="design", order=10,
+           needs=("cells",), optional_deps=())
+    def design_stage(ctx: StageContext) -> StageResult: ...
+
+* ``section``: the top-level study-file table the stage owns (its options); the study loader rejects
+  unknown tables with a close-match suggestion.
+* ``needs``: study tables that must be present for the stage to run; a stage whose needs are not met
+  is skipped with the reason recorded in ``results.json``.
+* ``optional_deps``: importable packages the stage needs; when one is missing the stage is skipped
+  with a clear message instead of failing the run.
+* ``applies(study) -> str | None``: optional extra check returning a skip reason.
+
+A stage returns a :class:`StageResult`: a JSON-able ``summary`` (goes into ``results.json``),
+``tables`` (name -> pandas DataFrame, written as CSV), ``figures`` (name -> matplotlib Figure, written
+as PNG and SVG), an HTML ``section`` body and the citation keys it used. Stages never write files
+themselves; the runner does, atomically.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+__all__ = ["Stage", "StageContext", "StageResult", "stage", "all_stages"]
+
+
+@dataclass
+class StageContext:
+    """What a stage receives: the parsed study, its own options table, and where outputs go."""
+
+    study: Any
+    options: dict
+    out_dir: Path
+    progress: bool = True
+
+
+@dataclass
+class StageResult:
+    summary: dict = field(default_factory=dict)
+    tables: dict[str, Any] = field(default_factory=dict)
+    figures: dict[str, Any] = field(default_factory=dict)
+    html: str = ""
+    citations: set[str] = field(default_factory=set)
+    figure_captions: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Stage:
+    name: str
+    func: Callable[[StageContext], StageResult]
+    title: str
+    section: str | None
+    order: int
+    needs: tuple[str, ...]
+    optional_deps: tuple[str, ...]
+    applies: Callable[[Any], str | None] | None = None
+
+
+_REGISTRY: dict[str, Stage] = {}
+
+
+def stage(
+    name: str,
+    *,
+    title: str,
+    section: str | None = None,
+    order: int = 100,
+    needs: tuple[str, ...] = (),
+    optional_deps: tuple[str, ...] = (),
+    applies: Callable[[Any], str | None] | None = None,
+) -> Callable[[Callable[[StageContext], StageResult]], Callable[[StageContext], StageResult]]:
+    """Register a stage function (decorator)."""
+
+    def deco(func: Callable[[StageContext], StageResult]) -> Callable[[StageContext], StageResult]:
+        _REGISTRY[name] = Stage(name, func, title, section, order, tuple(needs), tuple(optional_deps), applies)
+        return func
+
+    return deco
+
+
+def all_stages() -> list[Stage]:
+    """Every registered stage, in run order (imports the stage modules on first call)."""
+    import lisse.pipeline.stages as pkg
+
+    for info in pkgutil.iter_modules(pkg.__path__):
+        if not info.name.startswith("_"):
+            importlib.import_module(f"lisse.pipeline.stages.{info.name}")
+    return sorted(_REGISTRY.values(), key=lambda s: (s.order, s.name))

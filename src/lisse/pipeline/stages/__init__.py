@@ -1,0 +1,1 @@
+"""Stage modules for ``lisse evaluate``; each registers itself with :func:`lisse.pipeline.registry.stage`."""

@@ -1,0 +1,162 @@
+"""Units at the boundary, SI floats inside.
+
+lisse uses one pint registry, created lazily on first use so that ``import lisse`` stays fast. Public
+entry points accept a quantity as a string (``"7.54 um"``), a :class:`pint.Quantity`, or a bare number
+(interpreted in the unit the parameter declares, which every docstring states), and convert it once
+to an SI float with :func:`to_si`. Kernels only ever see SI floats.
+
+Unit strings follow pint's grammar plus two conveniences that battery people type: ``cm2`` means
+``cm**2`` and ``mAh`` means milliampere-hour (both already pint grammar), and ``um`` is micrometre.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from functools import lru_cache
+from typing import Any
+
+from lisse.errors import UnitError
+
+__all__ = ["ureg", "to_si", "from_si", "si_unit", "format_quantity", "is_dimensionless"]
+
+_OFFSET_UNITS = {"degC": 273.15, "°C": 273.15, "celsius": 273.15, "degree_Celsius": 273.15}
+
+
+@lru_cache(maxsize=1)
+def ureg():
+    """Return the single lisse :class:`pint.UnitRegistry` (created on first call)."""
+    import pint
+
+    reg = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
+    reg.define("fraction = [] = frac")
+    reg.define("percent_ = 0.01 fraction")
+    return reg
+
+
+@lru_cache(maxsize=512)
+def _unit_info(unit: str) -> tuple[float, Any, str]:
+    """Return (factor to SI, dimensionality, SI unit string) for a unit expression."""
+    reg = ureg()
+    try:
+        q = reg.Quantity(1.0, _normalise(unit))
+    except Exception as exc:
+        raise UnitError(f"cannot parse unit '{unit}': {exc}") from None
+    base = q.to_base_units()
+    return float(base.magnitude), q.dimensionality, f"{base.units:~}"
+
+
+def _normalise(unit: str) -> str:
+    u = unit.strip().replace("μ", "u").replace("µ", "u").replace("Ω", "ohm").replace("·", "*")
+    u = re.sub(r"(?<![A-Za-z])%", "percent", u)
+    u = re.sub(r"(?<=[A-Za-z])\.(?=[A-Za-z])", "*", u)  # mol.m-3 -> mol*m-3
+    u = re.sub(r"(?<=[A-Za-z])(-?\d+)", r"**\1", u)  # cm2 -> cm**2, m-3 -> m**-3
+    return u
+
+
+def si_unit(unit: str) -> str:
+    """The SI (base) unit lisse uses internally for a quantity declared in ``unit``."""
+    return _unit_info(unit)[2]
+
+
+def is_dimensionless(unit: str) -> bool:
+    """True when ``unit`` is dimensionless (e.g. ``""``, ``"1"``, ``"%"``)."""
+    if unit.strip() in ("", "1", "-"):
+        return True
+    return len(_unit_info(unit)[1]) == 0
+
+
+def to_si(value: Any, unit: str, name: str = "value") -> float:
+    """Convert ``value`` to an SI float, checking it has the dimensions of ``unit``.
+
+    Parameters
+    ----------
+    value : str, pint.Quantity, int or float
+        ``"7.54 um"``, a pint quantity, or a bare number taken to be in ``unit``.
+    unit : str
+        The declared unit of the parameter (e.g. ``"mAh/cm2"``); only its dimensions matter for
+        strings and quantities, its scale matters for bare numbers.
+    name : str
+        Parameter name, used in error messages.
+
+    Returns
+    -------
+    float
+        The magnitude in SI base units (e.g. mAh/cm2 -> C/m2).
+
+    Raises
+    ------
+    UnitError
+        If the value cannot be parsed, is not finite, or has the wrong dimensions.
+    """
+    if unit.strip() in ("", "1", "-"):
+        unit = "dimensionless"
+    if isinstance(value, bool):
+        raise UnitError(f"parameter '{name}' expects a quantity in {unit}; got the boolean {value!r}")
+    if isinstance(value, (int, float)):
+        x = float(value)
+        if not math.isfinite(x):
+            raise UnitError(f"parameter '{name}' must be a finite number in {unit}; got {value!r}")
+        if unit in _OFFSET_UNITS:
+            return x + _OFFSET_UNITS[unit]
+        return x * _unit_info(unit)[0]
+    reg = ureg()
+    if isinstance(value, str):
+        text = value.strip()
+        if not text:
+            raise UnitError(f"parameter '{name}' expects a quantity in {unit}; got an empty string")
+        m = re.fullmatch(r"([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*(.*)", text)
+        if m is None:
+            raise UnitError(f"parameter '{name}' expects a quantity like '1.5 {unit}'; got '{value}'")
+        number, ustr = float(m.group(1)), m.group(2).strip()
+        if not ustr:
+            if is_dimensionless(unit):
+                return number * _unit_info(unit)[0]
+            raise UnitError(
+                f"parameter '{name}' expects a quantity in {unit}; got '{value}' without a unit "
+                f"(write e.g. '{number:g} {unit}')"
+            )
+        if ustr in _OFFSET_UNITS:
+            if unit not in ("K", "kelvin", *_OFFSET_UNITS):
+                raise UnitError(f"parameter '{name}' expects {unit}; got the temperature '{value}'")
+            return number + _OFFSET_UNITS[ustr]
+        try:
+            factor, dims, _ = _unit_info(ustr)
+        except UnitError:
+            raise UnitError(f"parameter '{name}': cannot parse the unit '{ustr}' in '{value}' (expected {unit})") from None
+        x = number * factor
+    elif hasattr(value, "to_base_units") and hasattr(value, "dimensionality"):
+        try:
+            dims = value.dimensionality
+            x = float(value.to_base_units().magnitude)
+        except Exception as exc:
+            raise UnitError(f"parameter '{name}': cannot convert {value!r} to SI: {exc}") from None
+    else:
+        raise UnitError(f"parameter '{name}' expects a quantity in {unit} (str, pint.Quantity or number); got {type(value).__name__} {value!r}")
+    want = _unit_info(unit)[1] if unit not in _OFFSET_UNITS else reg.Quantity(1.0, "K").dimensionality
+    if dims != want:
+        raise UnitError(
+            f"parameter '{name}' expects a quantity in {unit} ({_dimstr(want)}); got '{value}' ({_dimstr(dims)})"
+        )
+    if not math.isfinite(x):
+        raise UnitError(f"parameter '{name}' must be finite; got {value!r}")
+    return x
+
+
+def _dimstr(dims: Any) -> str:
+    s = str(dims)
+    return "dimensionless" if s in ("", "dimensionless") else s
+
+
+def from_si(x: float, unit: str) -> float:
+    """Convert an SI float to ``unit`` (the inverse of :func:`to_si` for numbers)."""
+    if unit in _OFFSET_UNITS:
+        return x - _OFFSET_UNITS[unit]
+    if unit.strip() in ("", "1", "-"):
+        return x
+    return x / _unit_info(unit)[0]
+
+
+def format_quantity(x: float, unit: str, digits: int = 4) -> str:
+    """Format an SI float for display in ``unit``: ``format_quantity(1e-6, "um") -> '1 um'``."""
+    return f"{from_si(x, unit):.{digits}g} {unit}".strip()
