@@ -79,7 +79,8 @@ def evaluate(study: dict, out_dir: str | Path, study_text: str | None = None, pr
             sections.append(ReportSection(st.name, st.title, "skipped", reason))
             results[st.name] = entry
             continue
-        ctx = StageContext(study=study, options=dict(study.get(st.section, {}) if st.section else {}), out_dir=out, progress=progress)
+        ctx = StageContext(study=study, options=dict(study.get(st.section, {}) if st.section else {}), out_dir=out, progress=progress,
+                           results={k: v.get("summary", {}) for k, v in results.items() if v.get("status") == "ok"})
         try:
             with collecting() as keys:
                 res = st.func(ctx)
