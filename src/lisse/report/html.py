@@ -68,7 +68,7 @@ def render_report(title: str, intro: str, sections: list[ReportSection], citatio
             b64 = base64.b64encode(png).decode("ascii")
             parts.append(f"<figure><img alt='{html.escape(name)}' src='data:image/png;base64,{b64}'><figcaption>{html.escape(caption)}</figcaption></figure>")
         for name, df in s.tables.items():
-            parts.append(f"<h3>Table: {html.escape(name)}</h3>{_table_html(df)}")
+            parts.append(f"<h3>Table: {html.escape(name)}</h3><div style='overflow-x:auto'>{_table_html(df)}</div>")
         if s.files:
             parts.append("<p class='muted'>Files: " + ", ".join(f"<code>{html.escape(f)}</code>" for f in s.files) + "</p>")
     parts.append("<h2 id='references'>References</h2><ol>")
