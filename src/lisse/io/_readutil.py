@@ -98,3 +98,86 @@ def parse_datetime(text: str) -> datetime | None:
 def check_rows(path: Any, fmt: str, n: int) -> None:
     if n == 0:
         raise ReaderError(f"{fmt} file '{path}' contains a header but no data rows")
+
+
+def build_record(
+    path: Any,
+    reader: str,
+    time_s: Any,
+    voltage_V: Any,
+    current_A: Any,
+    *,
+    header: dict | None = None,
+    notes: list[str] | None = None,
+    metadata: dict | None = None,
+    **kwargs: Any,
+):
+    """Make a :class:`~lisse.data.cycling.CyclingRecord` with provenance for ``path``."""
+    import numpy as np
+
+    from lisse.data.cycling import CyclingRecord, Provenance, file_sha256
+
+    t = np.asarray(time_s, dtype=float)
+    if t.size == 0:
+        raise ReaderError(f"{reader}: file '{path}' contains no data rows")
+    bad = ~np.isfinite(t)
+    if bad.any():
+        raise ReaderError(f"{reader}: file '{path}' has {int(bad.sum())} rows with a missing or non-numeric time (first at row {int(np.argmax(bad))})")
+    meta = dict(metadata or {})
+    start = kwargs.pop("start", None)
+    prov = Provenance(
+        source=str(path),
+        sha256=file_sha256(path),
+        reader=reader,
+        reader_version=reader_version(),
+        raw_header=jsonable(header or {}),
+        notes=list(notes or []),
+    )
+    if start is not None:
+        prov.notes.append("instrument start time is local time without a zone; labelled UTC")
+    return CyclingRecord.from_arrays(
+        t,
+        voltage_V,
+        current_A,
+        start=start,
+        area=meta.get("area"),
+        active_mass=meta.get("active_mass"),
+        loading=meta.get("loading"),
+        provenance=prov,
+        **kwargs,
+    )
+
+
+def jsonable(h: Any) -> Any:
+    """Make a header JSON-able (datetimes -> ISO strings, numpy scalars -> Python)."""
+    if isinstance(h, dict):
+        return {str(k): jsonable(v) for k, v in h.items()}
+    if isinstance(h, (list, tuple)):
+        return [jsonable(v) for v in h]
+    if isinstance(h, datetime):
+        return h.isoformat()
+    if isinstance(h, (str, int, float, bool, type(None))):
+        return h
+    if hasattr(h, "item"):
+        try:
+            return h.item()
+        except Exception:  # noqa: BLE001
+            return str(h)
+    return str(h)
+
+
+def hms_to_seconds(values: Any) -> Any:
+    """Vectorised ``[d-]h:m:s[.f]`` (hours may exceed 24) or plain seconds -> float seconds."""
+    import numpy as np
+    import pandas as pd
+
+    s = pd.Series(values).astype(str).str.strip()
+    num = pd.to_numeric(s, errors="coerce")
+    if num.notna().all():
+        return num.to_numpy(dtype=float)
+    parts = s.str.extract(r"^(?:(\d+)[-d]\s*)?(\d+):(\d{1,2}):(\d{1,2}(?:\.\d*)?)$")
+    if parts[1].isna().any():
+        k = int(np.flatnonzero(parts[1].isna().to_numpy())[0])
+        raise ReaderError(f"cannot parse the time '{s.iloc[k]}' (row {k}); expected h:m:s or seconds")
+    days = pd.to_numeric(parts[0], errors="coerce").fillna(0.0)
+    return (days * 86400 + parts[1].astype(float) * 3600 + parts[2].astype(float) * 60 + parts[3].astype(float)).to_numpy()

@@ -46,7 +46,7 @@ from typing import Any
 import numpy as np
 
 from lisse.errors import ReaderError
-from lisse.io._readutil import decode, guarded, norm_unit_text, parse_datetime, reader_version
+from lisse.io._readutil import decode, guarded, jsonable, norm_unit_text, parse_datetime, reader_version
 
 __all__ = ["read_mpr", "read_mpt", "read_biologic", "MPR_COLUMNS", "UnknownColumnWarning"]
 
@@ -550,7 +550,7 @@ def _to_record(cols: dict[str, np.ndarray], header: dict, path: Any, reader: str
         sha256=file_sha256(path),
         reader=reader,
         reader_version=reader_version(),
-        raw_header=_jsonable_header(header),
+        raw_header=jsonable(header),
         notes=notes,
     )
     return CyclingRecord.from_arrays(
@@ -583,18 +583,6 @@ def _header_mass_mg(header: dict) -> float | None:
     except ValueError:
         return None
     return x if x > 0.0011 else None  # EC-Lab writes 0.001 as "not set"
-
-
-def _jsonable_header(h: dict) -> dict:
-    out = {}
-    for k, v in h.items():
-        if isinstance(v, datetime):
-            out[k] = v.isoformat()
-        elif isinstance(v, (str, int, float, bool, type(None))):
-            out[k] = v
-        elif isinstance(v, (list, dict)):
-            out[k] = v
-    return out
 
 
 def read_biologic(path: str | Path, **metadata: Any):
