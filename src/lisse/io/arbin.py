@@ -31,11 +31,12 @@ def _mdb_export(path: Path, table: str) -> str:
     exe = shutil.which("mdb-export")
     if exe is None:
         err = MissingDependencyError("mdbtools", "reading Arbin .res files")
-        err.args = (
+        err.msg = (
             "reading Arbin .res files needs the 'mdb-export' program from mdbtools, which is not on PATH; install it with "
             "'apt-get install mdbtools' (Debian/Ubuntu), 'brew install mdbtools' (macOS) or 'conda install -c conda-forge mdbtools', "
-            "or export the data to CSV in Arbin's software and use read_arbin_csv",
+            "or export the data to CSV in Arbin's software and use read_arbin_csv"
         )
+        err.args = (err.msg,)
         raise err
     try:
         res = subprocess.run([exe, str(path), table], capture_output=True, timeout=600, check=False)

@@ -8,12 +8,13 @@ electrode, lisse's convention). Columns carry their unit after a slash: ``TestTi
 from __future__ import annotations
 
 import re
+from datetime import UTC
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from lisse.errors import ReaderError, require
+from lisse.errors import ReaderError
 from lisse.io._readutil import build_record, guarded
 
 __all__ = ["read_land"]
@@ -21,7 +22,7 @@ __all__ = ["read_land"]
 
 @guarded("LAND xlsx export")
 def read_land(path: str | Path, **metadata: Any):
-    """Read the record sheet of a LAND/LANHE xlsx export (needs openpyxl).
+    """Read the record sheet of a LAND/LANHE xlsx export (lisse's own fast xlsx value reader).
 
     Returns
     -------
@@ -32,15 +33,16 @@ def read_land(path: str | Path, **metadata: Any):
     """
     import pandas as pd
 
-    require("openpyxl", "reading LAND xlsx exports", "readers")
+    from lisse.io._xlsx import read_sheet_frame, sheet_names
+
     p = Path(path)
     if p.read_bytes()[:2] != b"PK":
         raise ReaderError(f"'{path}' is not an xlsx file (no zip signature)")
-    xl = pd.ExcelFile(p, engine="openpyxl")
-    rec_sheet = next((s for s in xl.sheet_names if re.fullmatch(r"record(-tab)?", s, re.I)), None)
+    sheets = sheet_names(p)
+    rec_sheet = next((s for s in sheets if re.fullmatch(r"record(-tab)?", s, re.I)), None)
     if rec_sheet is None:
-        raise ReaderError(f"LAND xlsx '{path}' has no 'Record-Tab' (or 'Record') sheet; sheets: {xl.sheet_names}")
-    df = xl.parse(rec_sheet)
+        raise ReaderError(f"LAND xlsx '{path}' has no 'Record-Tab' (or 'Record') sheet; sheets: {sheets}")
+    df = read_sheet_frame(p, rec_sheet)
     df.columns = [str(c).strip() for c in df.columns]
     if len(df) == 0:
         raise ReaderError(f"LAND xlsx '{path}': sheet {rec_sheet} has no data rows")
@@ -70,15 +72,21 @@ def read_land(path: str | Path, **metadata: Any):
     extra = {}
     if st is not None:
         extra["technique"] = df[st].astype(str).to_numpy()
-    header: dict[str, Any] = {"format": "LAND xlsx", "sheets": xl.sheet_names, "record_sheet": rec_sheet, "columns": list(df.columns)}
-    cyc_sheet = next((s for s in xl.sheet_names if re.fullmatch(r"cycle(-tab)?", s, re.I)), None)
+    header: dict[str, Any] = {"format": "LAND xlsx", "sheets": sheets, "record_sheet": rec_sheet, "columns": list(df.columns)}
+    cyc_sheet = next((s for s in sheets if re.fullmatch(r"cycle(-tab)?", s, re.I)), None)
     if cyc_sheet is not None:
-        ct = xl.parse(cyc_sheet)
+        ct = read_sheet_frame(p, cyc_sheet)
         header["cycle_table"] = ct.where(ct.notna(), None).to_dict(orient="list")
     start = None
     tsys = col(r"SysTime", r"System ?Time")
     if tsys is not None and len(df):
-        from lisse.io._readutil import parse_datetime
+        from datetime import datetime, timedelta
 
-        start = parse_datetime(str(df[tsys].iloc[0]))
+        x0 = df[tsys].iloc[0]
+        if isinstance(x0, float) and 20000 < x0 < 80000:  # Excel serial date (local time, no zone)
+            start = datetime(1899, 12, 30, tzinfo=UTC) + timedelta(days=x0 - float(t[0]) / 86400.0)
+        else:
+            from lisse.io._readutil import parse_datetime
+
+            start = parse_datetime(str(x0))
     return build_record(p, "lisse.io.land", t, v, i, header=header, metadata=metadata, start=start, extra=extra, **kw)

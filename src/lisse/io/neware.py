@@ -202,24 +202,22 @@ def read_neware_csv(path: str | Path, **metadata: Any):
 
 @guarded("Neware BTS xlsx export")
 def read_neware_xlsx(path: str | Path, **metadata: Any):
-    """Read the ``record`` sheet of a Neware BTS xlsx export (needs openpyxl).
+    """Read the ``record`` sheet of a Neware BTS xlsx export.
 
     Notes
     -----
     Written from the documented BTS export layout (sheet ``record`` with ``Total Time``,
     ``Current(A)``, ``Voltage(V)``); no public file of this kind was available to test against.
     """
-    import pandas as pd
 
-    from lisse.errors import require
+    from lisse.io._xlsx import read_sheet_frame, sheet_names
 
-    require("openpyxl", "reading xlsx exports", "readers")
-    xl = pd.ExcelFile(path, engine="openpyxl")
-    sheet = next((s for s in xl.sheet_names if re.fullmatch(r"record.*", s, re.I)), None)
+    sheets = sheet_names(path)
+    sheet = next((s for s in sheets if re.fullmatch(r"record.*", s, re.I)), None)
     if sheet is None:
-        raise ReaderError(f"Neware xlsx '{path}' has no 'record' sheet; sheets: {xl.sheet_names}")
-    rec = xl.parse(sheet)
-    return _neware_frame(rec, path, metadata, {"format": "Neware BTS xlsx", "sheets": xl.sheet_names}, "lisse.io.neware.xlsx")
+        raise ReaderError(f"Neware xlsx '{path}' has no 'record' sheet; sheets: {sheets}")
+    rec = read_sheet_frame(path, sheet)
+    return _neware_frame(rec, path, metadata, {"format": "Neware BTS xlsx", "sheets": sheets}, "lisse.io.neware.xlsx")
 
 
 def read_neware(path: str | Path, **metadata: Any):

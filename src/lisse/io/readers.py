@@ -128,11 +128,9 @@ def detect_format(path: str | Path) -> str:
             raise ReaderError(f"'{path}' starts like a zip/xlsx/ndax archive but is corrupt: {exc}") from None
         if any(n.startswith("xl/") for n in names):
             try:
-                import openpyxl
+                from lisse.io._xlsx import sheet_names
 
-                wb = openpyxl.load_workbook(p, read_only=True)
-                sheets = [s.lower() for s in wb.sheetnames]
-                wb.close()
+                sheets = [s.lower() for s in sheet_names(p)]
             except Exception as exc:  # noqa: BLE001
                 raise ReaderError(f"xlsx file '{path}' cannot be opened: {type(exc).__name__}: {exc}") from None
             if any(s in ("record-tab",) for s in sheets):
