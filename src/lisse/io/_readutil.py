@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from lisse.errors import LisseError, ReaderError
+from lisse.errors import LisseError, ParameterError, ReaderError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -38,8 +38,11 @@ def guarded(fmt: str) -> Callable[[F], F]:
                 raise ReaderError(f"{fmt} file '{path}' is a directory, expected a file")
             if p.stat().st_size == 0:
                 raise ReaderError(f"{fmt} file '{path}' is empty (0 bytes)")
+            _check_metadata(kwargs)  # a bad argument is the caller's error (UnitError), checked first
             try:
                 return func(path, *args, **kwargs)
+            except ParameterError as exc:
+                raise ReaderError(f"{fmt} file '{path}' holds inconsistent data: {exc}") from exc
             except LisseError:
                 raise
             except MemoryError:
@@ -52,6 +55,19 @@ def guarded(fmt: str) -> Callable[[F], F]:
         return wrapper  # type: ignore[return-value]
 
     return deco
+
+
+_META_UNITS = {"area": "cm2", "active_mass": "mg", "loading": "mg/cm2"}
+
+
+def _check_metadata(kwargs: dict) -> None:
+    from lisse.units import to_si
+
+    for k, unit in _META_UNITS.items():
+        if kwargs.get(k) is not None:
+            x = to_si(kwargs[k], unit, k)
+            if not x > 0:
+                raise ParameterError(f"cell metadata '{k}' must be positive; got {kwargs[k]!r}")
 
 
 def decode(data: bytes) -> tuple[str, str]:
@@ -181,3 +197,14 @@ def hms_to_seconds(values: Any) -> Any:
         raise ReaderError(f"cannot parse the time '{s.iloc[k]}' (row {k}); expected h:m:s or seconds")
     days = pd.to_numeric(parts[0], errors="coerce").fillna(0.0)
     return (days * 86400 + parts[1].astype(float) * 3600 + parts[2].astype(float) * 60 + parts[3].astype(float)).to_numpy()
+
+
+def check_last_row(df: Any, path: Any, fmt: str) -> None:
+    """A last row with fewer values than the one before it means the text file was cut short."""
+    if len(df) >= 2:
+        n_last = int(df.iloc[-1].notna().sum())
+        n_prev = int(df.iloc[-2].notna().sum())
+        if n_last < n_prev:
+            raise ReaderError(
+                f"{fmt} file '{path}' looks truncated: its last row has {n_last} values where the row before has {n_prev}"
+            )

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from lisse.errors import MissingDependencyError, ReaderError
-from lisse.io._readutil import build_record, guarded
+from lisse.io._readutil import build_record, check_last_row, guarded
 
 __all__ = ["read_arbin_res", "read_arbin_csv", "read_arbin"]
 
@@ -124,6 +124,7 @@ def read_arbin_csv(path: str | Path, **metadata: Any):
     p = Path(path)
     df = pd.read_csv(p, encoding="latin-1")
     df.columns = [c.strip() for c in df.columns]
+    check_last_row(df, path, "Arbin CSV")
     df = df.rename(columns={"Test_Time(s)": "Test_Time", "Current(A)": "Current", "Voltage(V)": "Voltage",
                             "Charge_Capacity(Ah)": "Charge_Capacity", "Discharge_Capacity(Ah)": "Discharge_Capacity",
                             "Step_Index": "Step_Index", "Cycle_Index": "Cycle_Index"})

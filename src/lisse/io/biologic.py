@@ -46,7 +46,7 @@ from typing import Any
 import numpy as np
 
 from lisse.errors import ReaderError
-from lisse.io._readutil import decode, guarded, jsonable, norm_unit_text, parse_datetime, reader_version
+from lisse.io._readutil import check_last_row, decode, guarded, jsonable, norm_unit_text, parse_datetime, reader_version
 
 __all__ = ["read_mpr", "read_mpt", "read_biologic", "MPR_COLUMNS", "UnknownColumnWarning"]
 
@@ -442,6 +442,7 @@ def read_mpt(path: str | Path):
     df.columns = [names[k] for k in keep]
     if len(df) == 0:
         raise ReaderError(f"BioLogic .mpt '{path}' has a header but no data rows")
+    check_last_row(df, path, "BioLogic .mpt")
     hdr = _mpt_header(lines[:-1])
     hdr.update({"format": "BioLogic mpt", "n_header_lines": nh, "encoding": enc, "decimal": decimal, "columns": list(df.columns), "header_columns_without_data": dropped})
     return df, hdr
@@ -585,6 +586,7 @@ def _header_mass_mg(header: dict) -> float | None:
     return x if x > 0.0011 else None  # EC-Lab writes 0.001 as "not set"
 
 
+@guarded("BioLogic .mpr/.mpt")
 def read_biologic(path: str | Path, **metadata: Any):
     """Read a BioLogic ``.mpr`` or ``.mpt`` file into a :class:`~lisse.data.cycling.CyclingRecord`.
 

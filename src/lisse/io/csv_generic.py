@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from lisse.errors import ParameterError, ReaderError, UnitError
-from lisse.io._readutil import build_record, decode, guarded, hms_to_seconds
+from lisse.io._readutil import build_record, check_last_row, decode, guarded, hms_to_seconds
 from lisse.units import to_si
 
 __all__ = ["read_csv_generic", "recognise_columns", "ALIASES"]
@@ -120,6 +120,7 @@ def read_csv_generic(path: str | Path, mapping: dict[str, Any] | None = None, cu
     df = pd.read_csv(io.StringIO(body), sep=sep, header=None, names=names, index_col=False, decimal=decimal, skip_blank_lines=True)
     if len(df) == 0:
         raise ReaderError(f"'{path}' has a header but no data rows")
+    check_last_row(df, path, "delimited text")
     roles = recognise_columns(names)
     for role, spec in (mapping or {}).items():
         if role not in ALIASES:

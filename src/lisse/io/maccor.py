@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from lisse.errors import ReaderError
-from lisse.io._readutil import build_record, decode, guarded, parse_datetime
+from lisse.io._readutil import build_record, check_last_row, decode, guarded, parse_datetime
 
 __all__ = ["read_maccor"]
 
@@ -57,6 +57,7 @@ def read_maccor(path: str | Path, **metadata: Any):
     df = df.loc[:, [c for c in df.columns if not c.startswith("Unnamed")]]
     if len(df) == 0:
         raise ReaderError(f"Maccor export '{path}' has a header but no data rows")
+    check_last_row(df, path, "Maccor")
 
     def col(*pats):
         for c in df.columns:

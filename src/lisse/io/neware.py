@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from lisse.errors import MissingDependencyError, ReaderError
-from lisse.io._readutil import build_record, decode, guarded, hms_to_seconds, parse_datetime
+from lisse.io._readutil import build_record, check_last_row, decode, guarded, hms_to_seconds, parse_datetime
 
 __all__ = ["read_nda", "read_neware_csv", "read_neware_xlsx", "read_neware"]
 
@@ -193,6 +193,7 @@ def read_neware_csv(path: str | Path, **metadata: Any):
     if not rows:
         raise ReaderError(f"Neware CSV '{path}' has header rows but no record rows")
     rec = pd.read_csv(io.StringIO("\n".join(rows)), header=None, names=rec_names, index_col=False)
+    check_last_row(rec, path, "Neware CSV")
     rec["step"] = steps
     rec["cycle"] = cycles
     header = {"format": "Neware BTS CSV", "encoding": enc, "levels": [lines[0], lines[1], lines[2]],
