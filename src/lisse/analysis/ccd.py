@@ -219,7 +219,7 @@ class CCDDetector:
                            "min_drops": self.min_drops, "rise_ratio": self.rise_ratio, "v_cutoff_V": self.v_cutoff},
         }
         if proto == "fixed-capacity":
-            out["step_capacity_mAh_cm2"] = self.step_value_ / 36.0
+            out["step_capacity_mAh_cm2"] = self.step_value_ / 3.6e4
         elif proto in ("fixed-time", "single-step"):
             out["step_time_h"] = self.step_value_ / 3600.0 if self.step_value_ else None
         return out

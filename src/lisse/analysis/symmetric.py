@@ -282,7 +282,7 @@ def overpotential_summary(table) -> dict:
         "eta_plateau_last_mV": float(table["eta_plateau_V"].iloc[-1]) * 1e3,
         "eta_plateau_median_mV": float(table["eta_plateau_V"].median()) * 1e3,
         "v_sp_median_mV": float(plate["v_sp_V"].median()) * 1e3 if len(plate) else None,
-        "cumulative_plated_mAh_cm2": float(table["cumulative_plated_C_m2"].iloc[-1]) / 36.0
+        "cumulative_plated_mAh_cm2": float(table["cumulative_plated_C_m2"].iloc[-1]) / 3.6e4
         if np.isfinite(table["cumulative_plated_C_m2"].iloc[-1])
         else None,
     }
