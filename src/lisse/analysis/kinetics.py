@@ -161,7 +161,10 @@ def tafel_fit(eta_V: Any, i_A_m2: Any, *, window_V: tuple[float, float] = (0.10,
         if br not in ("anodic", "cathodic"):
             raise ParameterError(f"branch must be 'anodic' or 'cathodic'; got {br!r}")
         x, y = e[sel], np.log(np.abs(j[sel]))
-        slope, icpt, r2 = _linfit(x, y)
+        try:
+            slope, icpt, r2 = _linfit(x, y)
+        except CalculationError as exc:
+            raise CalculationError(f"Tafel {br} branch, |eta| in [{lo * 1e3:g}, {hi * 1e3:g}] mV: {exc}") from None
         used = (float(np.min(np.abs(x))), float(np.max(np.abs(x))))
         out[br] = (slope, icpt, r2, int(x.size), used)
     lni0 = np.mean([v[1] for v in out.values()])
