@@ -139,3 +139,16 @@ def test_generator_rejects_bad_parameters():
         long_cycling(failure="polarization", t_failure=1)
     with pytest.raises(ParameterError):
         long_cycling(t_failure=1e6, n_cycles=2)
+
+
+@pytest.mark.parametrize("cycles_per_step,rest", [(3, 0), (1, "10 min"), (2, "5 min")])
+def test_ccd_with_rests_and_several_cycles_per_step(cycles_per_step, rest):
+    hits = 0
+    for k, failure in enumerate(("hard", "soft", "polarization", "hard", "soft", "polarization")):
+        jc = 0.3 + 0.1 * k + 0.05
+        rec, truth = ccd_staircase(failure=failure, j_critical=jc, cycles_per_step=cycles_per_step, rest_time=rest,
+                                   noise=0.5, seed=k, dt=5)
+        det = CCDDetector().fit(rec)
+        hits += det.failure_step_ == truth.failure_step and det.criterion_ == EXPECTED_CRITERION[failure]
+        assert int(det.steps_["n_half_cycles"].iloc[0]) == 2 * cycles_per_step  # rests are not half cycles
+    assert hits == 6

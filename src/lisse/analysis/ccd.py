@@ -10,7 +10,8 @@ cycles at fixed areal capacity or fixed time (BRIEF §4; e.g. 0.1 mA/cm² steps 
 
   - ``"voltage_collapse"`` — |V| drops to a fraction of the expected overpotential (hard short: a
     Li filament shunts the electrolyte),
-  - ``"erratic_voltage"`` — sudden jumps and rising noise (soft short: filaments that form and burn open),
+  - ``"erratic_voltage"`` — sudden jumps and rising noise (soft short: filaments that form and burn open;
+    a collapse followed by erratic drops in the next half cycle counts as a soft short too),
   - ``"ohmic_scaling_lost"`` — the overpotential grows faster than the current (|V| above
     ``rise_ratio`` × the value scaled from the previous stable step), or reaches ``v_cutoff``
     (runaway polarization, void formation at the stripping electrode [Kasemchainan2019]).
@@ -179,6 +180,16 @@ class CCDDetector:
                     v_cutoff=self.v_cutoff,
                 )
                 ratios.append(m.get("ratio", np.nan))
+                if crit == "voltage_collapse" and k + 1 < len(hc):
+                    # a soft short that starts late in a half cycle shows its erratic drops in the next one
+                    a2, b2 = int(hc["start"].iat[k + 1]), int(hc["stop"].iat[k + 1])
+                    j2 = jabs[k + 1]
+                    _, _, m2 = scan_segment(t[a2:b2], v[a2:b2], ref * j2 / js, noise_ref,
+                                            settle_fraction=self.segment.settle_fraction, collapse_ratio=self.collapse_ratio,
+                                            window=self.window, noise_factor=self.noise_factor, drop_fraction=self.drop_fraction,
+                                            drop_sigma=self.drop_sigma, min_drops=self.min_drops, rise_ratio=None)
+                    if m2.get("n_drops", 0) >= self.min_drops:
+                        crit = "erratic_voltage"
                 if crit is not None and fail is None:
                     fail = (s, int(k), a + int(idx), crit)
                     status = crit

@@ -248,10 +248,12 @@ def ccd_staircase(
     noise: Any = "0.2 mV",
     dt: Any = "10 s",
     area: Any = "0.785 cm2",
+    cycles_per_step: int = 1,
+    rest_time: Any = 0.0,
     model: SymmetricCellModel | None = None,
     seed: int | None = 0,
 ) -> tuple[CyclingRecord, SyntheticTruth]:
-    """A CCD staircase: each step is one stripping (+j) and one plating (−j) half cycle at |j|.
+    """A CCD staircase: each step is ``cycles_per_step`` stripping (+j) / plating (−j) cycles at |j|.
 
     Parameters
     ----------
@@ -272,6 +274,10 @@ def ccd_staircase(
         Sampling interval (bare: s).
     area : str or float
         Electrode area (bare: cm²), stored on the record.
+    cycles_per_step : int
+        Plating/stripping cycles at each current density (default 1).
+    rest_time : str or float
+        Open-circuit rest after every half cycle (bare: s; default 0). Rest voltage is 0 V + noise.
     model : SymmetricCellModel, optional
     seed : int or None
 
@@ -279,6 +285,7 @@ def ccd_staircase(
     -------
     record : CyclingRecord
     truth : SyntheticTruth
+        ``failure_half_cycle`` and ``half_cycle_start_s`` count current-carrying half cycles only.
     """
     register("Kasemchainan2019")
     model = model or SymmetricCellModel()
@@ -297,41 +304,64 @@ def ccd_staircase(
         proto = "fixed-time"
     else:
         raise ParameterError(f"protocol must be 'capacity' or 'time'; got {protocol!r}")
-    seg_j = np.ravel(np.column_stack([js, -js]))
-    seg_dur = np.repeat(dur, 2)
+    if cycles_per_step < 1:
+        raise ParameterError(f"cycles_per_step must be >= 1; got {cycles_per_step}")
+    rest_s = to_si(rest_time, "s", "rest_time") if rest_time else 0.0
+    if rest_s < 0:
+        raise ParameterError(f"rest_time must be >= 0; got {rest_time}")
+    seg_j_l, seg_dur_l, seg_step_l = [], [], []
+    for k, (jk, dk) in enumerate(zip(js, dur)):
+        for _c in range(cycles_per_step):
+            for sgn in (1.0, -1.0):
+                seg_j_l.append(sgn * jk)
+                seg_dur_l.append(dk)
+                seg_step_l.append(k)
+                if rest_s > 0:
+                    seg_j_l.append(0.0)
+                    seg_dur_l.append(rest_s)
+                    seg_step_l.append(k)
+    seg_j = np.array(seg_j_l)
+    seg_dur = np.array(seg_dur_l)
+    seg_step = np.array(seg_step_l)
+    active = seg_j != 0
     starts = np.concatenate([[0.0], np.cumsum(seg_dur)[:-1]])
+    active_index = np.cumsum(active) - 1  # half-cycle number of each active segment (rests excluded)
     fail_step = fail_t = fail_hc = None
     jc = to_si(j_critical, "mA/cm2", "j_critical") if j_critical is not None and failure is not None else None
     if jc is not None:
         over = np.flatnonzero(js > jc * (1 + 1e-9))
         if over.size:
             fail_step = int(over[0])
-            if failure == "polarization":  # voids form while stripping: in the first half of the step
-                fail_t = starts[2 * fail_step] + rng.uniform(0.05, 0.5) * seg_dur[2 * fail_step]
-            else:
-                fail_t = starts[2 * fail_step] + rng.uniform(0.05, 0.95) * 2 * seg_dur[2 * fail_step]
-            fail_hc = int(np.searchsorted(starts, fail_t, side="right") - 1)
+            cand = np.flatnonzero(active & (seg_step == fail_step))
+            if failure == "polarization":  # voids form while stripping (+j): the first stripping half cycle
+                sk = int(cand[0])
+                fail_t = starts[sk] + rng.uniform(0.05, 0.5) * seg_dur[sk]
+            else:  # anywhere in the step's current-carrying time
+                sk = int(rng.choice(cand))
+                fail_t = starts[sk] + rng.uniform(0.02, 0.98) * seg_dur[sk]
+            fail_hc = int(active_index[sk])
     dt_s = to_si(dt, "s", "dt")
     noise_V = to_si(noise, "mV", "noise")
     t, j, v, starts, seg = _segments_to_series(seg_j, seg_dur, dt_s, model, rng, noise_V,
                                                failure if fail_step is not None else None, fail_t, rng.integers(2**31))
     a = to_si(area, "cm2", "area")
-    vsp = model.v_sp0_V * np.sqrt(np.abs(seg_j) / model.j_ref_A_m2)
+    vsp = model.v_sp0_V * np.sqrt(np.abs(seg_j[active]) / model.j_ref_A_m2)
     truth = SyntheticTruth(
         protocol=proto,
         failure=failure if fail_step is not None else None,
         step_current_densities_A_m2=js.tolist(),
-        ccd_A_m2=None if fail_step in (None, 0) else float(js[fail_step - 1]) if fail_step is not None else float(js[-1]),
+        ccd_A_m2=float(js[fail_step - 1]) if fail_step not in (None, 0) else None,
         failure_current_density_A_m2=None if fail_step is None else float(js[fail_step]),
         failure_step=fail_step,
         failure_time_s=None if fail_t is None else float(fail_t),
         failure_half_cycle=fail_hc,
         v_sp_V=vsp.tolist(),
-        half_cycle_start_s=starts.tolist(),
-        params={"noise_V": noise_V, "dt_s": dt_s, "model": asdict(model)},
+        half_cycle_start_s=starts[active].tolist(),
+        params={"noise_V": noise_V, "dt_s": dt_s, "rest_s": rest_s, "cycles_per_step": cycles_per_step, "model": asdict(model)},
     )
+    hc_col = np.maximum(active_index[seg], 0)
     rec = CyclingRecord.from_arrays(
-        t, v, j * a, step=seg // 2, cycle=seg // 2, half_cycle=seg, area=area,
+        t, v, j * a, step=seg_step[seg], cycle=hc_col // 2, half_cycle=hc_col, area=area,
         provenance=Provenance(source="synthetic", reader="lisse.sim.synthetic_cycling.ccd_staircase",
                               reader_version="1", raw_header={"truth": truth.to_dict()}),
     )
