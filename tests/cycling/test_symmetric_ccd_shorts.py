@@ -118,10 +118,15 @@ def test_overpotential_matches_ohmic_plus_butler_volmer():
 
 
 def test_spike_height_recovered():
+    from lisse.analysis.symmetric import spike_heights
+
     m = SymmetricCellModel(drift_per_C_m2=0.0)
     rec, truth = ccd_staircase(failure=None, j_critical=None, noise=0.05, model=m, n_steps=5, dt=2, seed=4)
     hc = half_cycles(rec)
     np.testing.assert_allclose(hc["v_sp_V"], truth.v_sp_V, rtol=0.05, atol=3e-4)
+    sp = spike_heights(rec)
+    assert list(sp["plating_on"][:2]) == ["counter", "working"]  # +I strips the WE, plates the CE
+    np.testing.assert_allclose(sp["current_density_A_m2"], np.repeat([1.0, 2.0, 3.0, 4.0, 5.0], 2), rtol=1e-6)
 
 
 def test_cumulative_plated_capacity_is_conserved():

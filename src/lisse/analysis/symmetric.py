@@ -29,7 +29,7 @@ import numpy as np
 from lisse.data.cycling import CyclingRecord
 from lisse.errors import ParameterError
 
-__all__ = ["SegmentOptions", "segment_bounds", "half_cycles", "scan_segment", "overpotential_summary"]
+__all__ = ["SegmentOptions", "segment_bounds", "half_cycles", "scan_segment", "overpotential_summary", "spike_heights"]
 
 
 @dataclass
@@ -269,6 +269,27 @@ def scan_segment(
     if crit == "voltage_collapse" and "erratic_voltage" in kinds and metrics.get("n_drops", 0) >= min_drops:
         crit = "erratic_voltage"  # repeated drops and recoveries: a soft short, even if it dips deep
     return crit, idx, metrics
+
+
+def spike_heights(record: CyclingRecord, opts: SegmentOptions | None = None):
+    r"""Nucleation spike height per half cycle, with the electrode that plates and the current density.
+
+    In a symmetric cell every half cycle plates Li on one electrode: on the working electrode when the
+    current is negative, on the counter electrode when it is positive. The interlayer model uses
+    :math:`l_n = C\,V_\mathrm{sp}/i` (BRIEF §3) with these pairs.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``half_cycle``, ``t_start_s``, ``plating_on`` (``"working"``/``"counter"``), ``current_density_A_m2``
+        (absolute; NaN without area), ``v_sp_V``, ``eta_plateau_V``.
+    """
+    hc = half_cycles(record, opts)
+    out = hc[["t_start_s", "v_sp_V", "eta_plateau_V"]].copy()
+    out.insert(0, "half_cycle", range(len(hc)))
+    out.insert(2, "plating_on", ["working" if d == "plate" else "counter" for d in hc["direction"]])
+    out.insert(3, "current_density_A_m2", hc["current_density_A_m2"].abs())
+    return out.reset_index(drop=True)
 
 
 def overpotential_summary(table) -> dict:
