@@ -552,6 +552,11 @@ def _to_record(cols: dict[str, np.ndarray], header: dict, path: Any, reader: str
     if start is not None:
         notes.append("instrument start time is local time without a zone; labelled UTC")
     meta = dict(metadata)
+    if "area" not in meta:
+        area = _header_area_cm2(header)
+        if area is not None:
+            meta["area"] = f"{area} cm2"
+            notes.append(f"electrode area {area:g} cm2 taken from the file header")
     if "active_mass" not in meta:
         mass = _header_mass_mg(header)
         if mass is not None:
@@ -580,6 +585,23 @@ def _to_record(cols: dict[str, np.ndarray], header: dict, path: Any, reader: str
         loading=meta.get("loading"),
         provenance=prov,
     )
+
+
+def _header_area_cm2(header: dict) -> float | None:
+    """'Electrode surface area : 113.100 mm²' -> 1.131 (cm²); EC-Lab's default 0.001 means "not set"."""
+    s = header.get("fields", {}).get("Electrode surface area")
+    if not s:
+        return None
+    m = re.match(r"([\d.,]+)\s*(cm|mm)", s)
+    if not m:
+        return None
+    try:
+        x = float(m.group(1).replace(",", "."))
+    except ValueError:
+        return None
+    if x <= 0.0011:
+        return None
+    return x / 100.0 if m.group(2) == "mm" else x
 
 
 def _header_mass_mg(header: dict) -> float | None:
