@@ -260,3 +260,15 @@ def test_neware_xlsx_record_sheet(tmp_path):
     g.write_bytes(f.read_bytes()[: f.stat().st_size // 2])
     with pytest.raises(ReaderError):
         read_cycling(g)
+
+
+def test_missing_fastnda_message(monkeypatch):
+    import sys
+
+    from lisse.errors import MissingDependencyError
+    from lisse.io.readers import read_cycling
+
+    p = cycler_file("neware_ndc16_ZZZZZZZZTEST.ndax")
+    monkeypatch.setitem(sys.modules, "fastnda", None)
+    with pytest.raises(MissingDependencyError, match="fastnda"):
+        read_cycling(p)

@@ -33,7 +33,7 @@ def _fastnda():
     try:
         import fastnda
     except ImportError:
-        raise MissingDependencyError("fastnda", "reading Neware .nda/.ndax files", None) from None
+        raise MissingDependencyError("fastnda", "reading Neware .nda/.ndax files", "readers") from None
     return fastnda
 
 
