@@ -33,6 +33,22 @@ def best(fn, n=15):
     return min(ts), out
 
 
+def compare(fa, fb, n=30):
+    """Interleave runs of fa and fb (the shared machine's load drifts); return (min_a, min_b, median ratio b/a)."""
+    import numpy as np
+
+    ta, tb = [], []
+    for _ in range(n):
+        t0 = time.perf_counter()
+        fa()
+        ta.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        fb()
+        tb.append(time.perf_counter() - t0)
+    ta, tb = np.array(ta), np.array(tb)
+    return ta.min(), tb.min(), float(np.median(tb / ta))
+
+
 def main() -> None:
     from lisse.io.biologic import read_mpr, read_mpt
 
@@ -47,18 +63,19 @@ def main() -> None:
         from yadg.extractors.eclab import mpt as ympt
     except ImportError:
         ympt = None
+    print("rows/s from the best of 30 interleaved runs; ratio = median over runs of (other time / lisse time)")
     print(f"{'file':42s} {'rows':>7s} {'lisse rows/s':>13s} {'other rows/s':>13s} {'ratio':>7s}")
     for name in MPR:
         f = CYCLERS / name
-        t, (cols, h) = best(lambda f=f: read_mpr(f), n=30)
+        t, (cols, h) = best(lambda f=f: read_mpr(f), n=3)
         n = h["n_points"]
         other = ratio = float("nan")
         if gb is not None:
             try:
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")
-                    tg, _ = best(lambda f=f: gb.MPRfile(str(f)).data, n=30)
-                other, ratio = n / tg, tg / t
+                    t, tg, ratio = compare(lambda f=f: read_mpr(f), lambda f=f: gb.MPRfile(str(f)).data, n=30)
+                other = n / tg
             except Exception as exc:  # noqa: BLE001 - report galvani's failure
                 print(f"  galvani fails on {name}: {type(exc).__name__}: {str(exc)[:60]}")
         print(f"{name:42s} {n:7d} {n / t:13.3g} {other:13.3g} {ratio:7.2f}  (mpr vs galvani)")
@@ -69,8 +86,9 @@ def main() -> None:
         other = ratio = float("nan")
         if ympt is not None:
             try:
-                ty, _ = best(lambda f=f: ympt.extract_from_path(f, encoding="windows-1252", locale="en_US", timezone="UTC"), n=2)
-                other, ratio = n / ty, ty / t
+                t, ty, ratio = compare(lambda f=f: read_mpt(f),
+                                       lambda f=f: ympt.extract_from_path(f, encoding="windows-1252", locale="en_US", timezone="UTC"), n=3)
+                other = n / ty
             except Exception as exc:  # noqa: BLE001
                 print(f"  yadg fails on {name}: {type(exc).__name__}: {str(exc)[:60]}")
         print(f"{name:42s} {n:7d} {n / t:13.3g} {other:13.3g} {ratio:7.2f}  (mpt vs yadg)")
