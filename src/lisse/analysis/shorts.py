@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from lisse.analysis.symmetric import SegmentOptions, _as_record, half_cycles, overpotential_summary, scan_segment
+from lisse.analysis.symmetric import SegmentOptions, _as_record, _median, half_cycles, overpotential_summary, scan_segment
 from lisse.data.cycling import CyclingRecord
 from lisse.errors import CalculationError, ParameterError
 
@@ -100,9 +100,11 @@ class ShortDetector:
         refs = np.full(len(hc), np.nan)
         healthy: list[float] = []
         fail = None
+        starts = hc["start"].to_numpy()
+        stops = hc["stop"].to_numpy()
         for k in range(len(hc)):
-            a, b = int(hc["start"].iat[k]), int(hc["stop"].iat[k])
-            r_ref = float(np.median(healthy[-self.n_reference :])) if healthy else r_app[k]
+            a, b = int(starts[k]), int(stops[k])
+            r_ref = _median(np.asarray(healthy[-self.n_reference :])) if healthy else r_app[k]
             ref = r_ref * iabs[k]
             refs[k] = ref
             crit, idx, m = scan_segment(
@@ -117,7 +119,7 @@ class ShortDetector:
                 crit, idx = "polarization_runaway", int(np.argmax(np.abs(v[a:b]) > self.polarization_factor * r0 * iabs[k]))
             if crit == "voltage_collapse" and k + 1 < len(hc):
                 # a soft short that starts late in a half cycle shows its drops in the next one
-                a2, b2 = int(hc["start"].iat[k + 1]), int(hc["stop"].iat[k + 1])
+                a2, b2 = int(starts[k + 1]), int(stops[k + 1])
                 _, _, m2 = scan_segment(t[a2:b2], v[a2:b2], r_ref * iabs[k + 1], noise_ref,
                                         settle_fraction=self.segment.settle_fraction, collapse_ratio=self.collapse_ratio,
                                         window=self.window, noise_factor=self.noise_factor, drop_fraction=self.drop_fraction,
