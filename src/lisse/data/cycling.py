@@ -35,10 +35,8 @@ possible; provenance (file sha256, reader name and version, raw header) keeps ev
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -46,24 +44,12 @@ import numpy as np
 from lisse.errors import ParameterError
 from lisse.units import to_si
 
-__all__ = ["CyclingRecord", "Provenance", "CORE_COLUMNS", "file_sha256", "half_cycle_index", "integrate_charge"]
+__all__ = ["CyclingRecord", "Provenance", "CORE_COLUMNS", "half_cycle_index", "integrate_charge"]
 
 CORE_COLUMNS = ("time_s", "voltage_V", "current_A", "charge_C", "step", "cycle", "half_cycle")
 
 #: relative current below which a row counts as "rest" (zero current) when indexing half cycles
 REST_FRACTION = 1e-3
-
-
-def file_sha256(path: str | Path, chunk: int = 1 << 20) -> str:
-    """Hex sha256 of a file's bytes (read in chunks)."""
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while True:
-            b = fh.read(chunk)
-            if not b:
-                break
-            h.update(b)
-    return h.hexdigest()
 
 
 @dataclass

@@ -15,6 +15,20 @@ F = TypeVar("F", bound=Callable[..., Any])
 READER_REVISION = "1"
 
 
+def file_sha256(path: str | Path, chunk: int = 1 << 20) -> str:
+    """Hex sha256 of a file's bytes (read in chunks)."""
+    import hashlib
+
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while True:
+            b = fh.read(chunk)
+            if not b:
+                break
+            h.update(b)
+    return h.hexdigest()
+
+
 def reader_version() -> str:
     import lisse
 
@@ -136,7 +150,7 @@ def build_record(
     """Make a :class:`~lisse.data.cycling.CyclingRecord` with provenance for ``path``."""
     import numpy as np
 
-    from lisse.data.cycling import CyclingRecord, Provenance, file_sha256
+    from lisse.data.cycling import CyclingRecord, Provenance
 
     t = np.asarray(time_s, dtype=float)
     if t.size == 0:

@@ -47,7 +47,16 @@ from typing import Any
 import numpy as np
 
 from lisse.errors import ReaderError
-from lisse.io._readutil import check_last_row, decode, guarded, jsonable, norm_unit_text, parse_datetime, reader_version
+from lisse.io._readutil import (
+    check_last_row,
+    decode,
+    file_sha256,
+    guarded,
+    jsonable,
+    norm_unit_text,
+    parse_datetime,
+    reader_version,
+)
 
 __all__ = ["read_mpr", "read_mpt", "read_biologic", "MPR_COLUMNS", "UnknownColumnWarning"]
 
@@ -491,7 +500,7 @@ def _first(cols: dict, *names: str):
 
 
 def _to_record(cols: dict[str, np.ndarray], header: dict, path: Any, reader: str, metadata: dict):
-    from lisse.data.cycling import CyclingRecord, Provenance, file_sha256
+    from lisse.data.cycling import CyclingRecord, Provenance
 
     notes = []
     n = len(next(iter(cols.values())))
