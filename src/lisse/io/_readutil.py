@@ -6,6 +6,7 @@ import functools
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, TypeVar
 
 from lisse.errors import LisseError, ParameterError, ReaderError
