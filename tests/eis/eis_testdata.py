@@ -34,3 +34,9 @@ def three_arc(f, r0=10.0, rs=(100.0, 200.0, 500.0), taus=(1e-7, 1e-5, 1e-2), n=0
 def freq_grid():
     """1 MHz to 0.1 Hz, 10 points per decade (71 points)."""
     return np.logspace(6, -1, 71)
+
+
+def noisy(z, level, seed=0):
+    """Add Gaussian noise of standard deviation level*|Z| to both Z' and Z''."""
+    rng = np.random.default_rng(seed)
+    return z + level * np.abs(z) * (rng.standard_normal(z.size) + 1j * rng.standard_normal(z.size))
