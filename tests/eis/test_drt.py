@@ -58,15 +58,13 @@ def test_kernel_matches_quadrature():
     d = DRT(ppd=10)
     d.tau_ = np.array([1e-4])
     eps = d._eps
+    def phi(y):
+        return math.exp(-((eps * y) ** 2))
+
     for w in (1e2, 1e4, 3e5):
         k = d._kernel(np.array([w]), d.tau_)[0, 0]
-
-        def phi(y):
-            return math.exp(-((eps * y) ** 2))
-
-        a = lambda y: w * 1e-4 * math.exp(y)  # noqa: E731
-        re = quad(lambda y: phi(y) / (1 + a(y) ** 2), -5, 5, points=[0])[0]
-        im = quad(lambda y: -phi(y) * a(y) / (1 + a(y) ** 2), -5, 5, points=[0])[0]
+        re = quad(lambda y, w=w: phi(y) / (1 + (w * 1e-4 * math.exp(y)) ** 2), -5, 5, points=[0])[0]
+        im = quad(lambda y, w=w: -phi(y) * w * 1e-4 * math.exp(y) / (1 + (w * 1e-4 * math.exp(y)) ** 2), -5, 5, points=[0])[0]
         assert k.real == pytest.approx(re, rel=1e-4, abs=1e-8)
         assert k.imag == pytest.approx(im, rel=1e-4, abs=1e-8)
 

@@ -284,7 +284,7 @@ class DRT:
         processes: dict[str, tuple[float, float]] | None = None,
         peak_threshold: float = 0.01,
         peak_prominence: float = 0.02,
-        min_peak_fraction: float = 0.03,
+        min_peak_fraction: float = 0.05,
         local_peak_fraction: float = 0.25,
         uncertainty: bool = True,
     ) -> None:
