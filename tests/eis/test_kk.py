@@ -10,7 +10,6 @@ from lisse.analysis.eis.kk import lin_kk
 from lisse.data.spectrum import EISSpectrum
 from lisse.errors import ParameterError
 
-
 INSIDE = dict(taus=(1e-6, 1e-4, 1e-2))  # all three arcs inside 1 MHz..0.1 Hz
 
 
