@@ -117,3 +117,19 @@ def test_bad_files(tmp_path):
     g.write_text("EXPLAIN\nTAG\tCV\n")
     with pytest.raises(ReaderError, match="ZCURVE"):
         read_spectra(g)
+
+
+def test_biologic_mpr_equals_mpt_export():
+    a = read_spectra(eis_file("hybrid-drt/PEIS_LPSCl_IonBlocking_-25C.mpr"))
+    b = read_spectra(eis_file("hybrid-drt/PEIS_LPSCl_IonBlocking_-25C.txt"))
+    assert len(a) == 1 and len(a[0]) == 79 and a[0].metadata["reader"] == "biologic-mpr"
+    # the text export rounds to 8 significant digits
+    np.testing.assert_allclose(a[0].frequency, b[0].frequency, rtol=1e-6)
+    np.testing.assert_allclose(a[0].impedance, b[0].impedance, rtol=1e-6)
+
+
+def test_mpt_without_impedance_columns(tmp_path):
+    p = tmp_path / "cv.mpt"
+    p.write_text("EC-Lab ASCII FILE\nNb header lines : 4\n\ntime/s\tEwe/V\tI/mA\n0\t1\t2\n1\t1.1\t2.1\n")
+    with pytest.raises(ReaderError, match="impedance columns"):
+        read_spectra(p)

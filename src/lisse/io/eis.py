@@ -6,7 +6,8 @@ Supported formats (detected from the content first, the file extension second):
 ``biologic-mpt``   EC-Lab ASCII export (.mpt / .txt starting ``EC-Lab ASCII FILE``); several
                    spectra in one file (frequency sweep restarts or ``cycle number`` changes)
                    give several spectra
-``biologic-mpr``   EC-Lab binary .mpr (``BIO-LOGIC MODULAR FILE``), via :mod:`lisse.io.biologic`
+``biologic-mpr``   EC-Lab binary .mpr (``BIO-LOGIC MODULAR FILE``); both EC-Lab formats are
+                   parsed by the low-level readers of :mod:`lisse.io.biologic`
 ``gamry``          Gamry .DTA (``EXPLAIN`` header, ``ZCURVE TABLE``); decimal commas accepted
 ``zplot``          Scribner ZPlot .z (``ZPLOT2 ASCII`` ... ``End Comments``)
 ``ivium``          Ivium .idf (``primary_data`` block: Z', Z'', f)
@@ -32,7 +33,7 @@ from pathlib import Path
 import numpy as np
 
 from lisse.data.spectrum import EISSpectrum
-from lisse.errors import NotImplementedFeatureError, ReaderError
+from lisse.errors import ReaderError
 
 __all__ = ["read_spectra", "read_spectrum", "detect_format", "FORMATS", "spectra_from_arrays"]
 
@@ -128,50 +129,6 @@ def spectra_from_arrays(
 # ------------------------------------------------------------------------------------------------
 # format readers: (text, path) -> (f, Z, cycle or None, extra metadata)
 # ------------------------------------------------------------------------------------------------
-def _parse_mpt(text: str, src: str):
-    lines = text.splitlines()
-    m = re.search(r"Nb header lines\s*:\s*(\d+)", text[:2000])
-    if m:
-        hdr_idx = int(m.group(1)) - 1
-    else:  # exported without header block: the column line is the first one
-        hdr_idx = 0
-    if hdr_idx >= len(lines):
-        raise ReaderError(f"{src}: EC-Lab header announces {hdr_idx + 1} header lines but the file has {len(lines)} lines")
-    cols = [c.strip() for c in lines[hdr_idx].split("\t")]
-    lookup = {c: i for i, c in enumerate(cols) if c}
-    try:
-        i_f = lookup["freq/Hz"]
-        i_re = lookup["Re(Z)/Ohm"]
-        i_im = lookup["-Im(Z)/Ohm"]
-    except KeyError:
-        raise ReaderError(
-            f"{src}: expected EC-Lab impedance columns 'freq/Hz', 'Re(Z)/Ohm', '-Im(Z)/Ohm'; found {[c for c in cols if c][:12]}"
-        ) from None
-    i_cyc = lookup.get("cycle number")
-    rows = []
-    for ln in lines[hdr_idx + 1 :]:
-        if not ln.strip():
-            continue
-        parts = ln.split("\t")
-        try:
-            rows.append((
-                _num(parts[i_f]),
-                _num(parts[i_re]),
-                _num(parts[i_im]),
-                _num(parts[i_cyc]) if i_cyc is not None else 0.0,
-            ))
-        except (ValueError, IndexError):
-            raise ReaderError(f"{src}: malformed EC-Lab data row: {ln[:80]!r}") from None
-    if not rows:
-        raise ReaderError(f"{src}: EC-Lab file has a header but no data rows")
-    a = np.array(rows)
-    extra = {}
-    m = re.search(r"Electrode surface area\s*:\s*([\d.eE+-]+)\s*cm", text[:20000])
-    if m:
-        extra["instrument_area_cm2"] = float(m.group(1))
-    return a[:, 0], a[:, 1] - 1j * a[:, 2], a[:, 3], extra
-
-
 def _parse_gamry(text: str, src: str):
     lines = text.splitlines()
     start = next((i for i, ln in enumerate(lines) if re.match(r"^ZCURVE\s+TABLE", ln)), None)
@@ -349,15 +306,15 @@ def _parse_csv(text: str, src: str):
     return a[:, i_f], a[:, i_re] + 1j * sign * a[:, i_im], None, {"columns": header}
 
 
-def _read_mpr(path: Path, data: bytes, src: str):
-    try:
-        from lisse.io import biologic  # provided by the cycling-data readers
-    except ImportError:
-        raise NotImplementedFeatureError(
-            f"{src}: reading BioLogic binary .mpr impedance needs lisse.io.biologic (the low-level EC-Lab "
-            "parser), which is not available in this build; export the file as .mpt from EC-Lab instead"
-        ) from None
-    cols, header = biologic.read_mpr(path)
+def _read_biologic(path: Path, src: str, binary: bool):
+    """EC-Lab .mpr / .mpt impedance columns via the low-level parsers of :mod:`lisse.io.biologic`."""
+    from lisse.io import biologic
+
+    if binary:
+        cols, header = biologic.read_mpr(path)
+    else:
+        df, header = biologic.read_mpt(path)
+        cols = {c: df[c].to_numpy() for c in df.columns}
     names = {k.lower(): k for k in cols}
 
     def col(*cands):
@@ -370,13 +327,12 @@ def _read_mpr(path: Path, data: bytes, src: str):
     re_ = col("Re(Z)/Ohm")
     im_ = col("-Im(Z)/Ohm")
     if f is None or re_ is None or im_ is None:
-        raise ReaderError(f"{src}: .mpr holds no impedance columns (freq/Hz, Re(Z)/Ohm, -Im(Z)/Ohm); found {list(cols)[:12]}")
+        raise ReaderError(f"{src}: EC-Lab file holds no impedance columns (freq/Hz, Re(Z)/Ohm, -Im(Z)/Ohm); found {list(cols)[:12]}")
     cyc = col("cycle number")
     return f, re_ - 1j * im_, cyc, {}
 
 
 _TEXT_READERS = {
-    "biologic-mpt": _parse_mpt,
     "gamry": _parse_gamry,
     "zplot": _parse_zplot,
     "ivium": _parse_ivium,
@@ -384,7 +340,7 @@ _TEXT_READERS = {
     "chi": _parse_chi,
     "csv": _parse_csv,
 }
-FORMATS = ("biologic-mpr", *_TEXT_READERS)
+FORMATS = ("biologic-mpr", "biologic-mpt", *_TEXT_READERS)
 
 
 def detect_format(path: str | Path, data: bytes | None = None) -> str:
@@ -457,8 +413,8 @@ def read_spectra(
     fmt = format or detect_format(path, data)
     if fmt not in FORMATS:
         raise ReaderError(f"{src}: unknown format '{fmt}'; expected one of {', '.join(FORMATS)}")
-    if fmt == "biologic-mpr":
-        f, z, cyc, extra = _read_mpr(path, data, src)
+    if fmt in ("biologic-mpr", "biologic-mpt"):
+        f, z, cyc, extra = _read_biologic(path, src, binary=fmt == "biologic-mpr")
     else:
         f, z, cyc, extra = _TEXT_READERS[fmt](_text(data), src)
     a = None if area is None else to_si(area, "cm**2", "area")
