@@ -408,7 +408,11 @@ class Circuit:
 
         has_L = any(et.prefix == "L" for _, et in self._elements)
         try:
-            d = DRT(inductance=has_L, uncertainty=False).fit(EISSpectrum(f, z))
+            import warnings
+
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # an edge warning does not matter for a starting point
+                d = DRT(inductance=has_L, uncertainty=False).fit(EISSpectrum(f, z))
             self._drt_misfit = d.median_relative_misfit_
             peaks = [(p.tau_s, p.resistance_ohm) for p in d.peaks_]
             r_inf = max(d.r_inf_, 1e-3 * float(np.min(np.abs(z))))
