@@ -134,11 +134,11 @@ def main() -> None:
         sp = EISSpectrum(F, z)
         ind = c["L"] > 0
         d = DRT(inductance=ind)
-        t_l = timeit(lambda: d.fit(sp))
+        t_l = timeit(lambda d=d, sp=sp: d.fit(sp))
         fl, tl, rl = score([(p.tau_s, p.resistance_ohm) for p in d.peaks_], c["taus"])
         line = f"{name:22s} | {fl}/3 {tl:6.3f} {rl:6.1f} % {100 * d.median_relative_misfit_:5.2f} % {1e3 * t_l:6.1f} ms | "
         if runs is not None:
-            t_p = timeit(lambda: pydrt_peaks(runs, z, ind), reps=3)
+            t_p = timeit(lambda z=z, ind=ind: pydrt_peaks(runs, z, ind), reps=3)
             fp, tp, rp = score(pydrt_peaks(runs, z, ind), c["taus"])
             line += f"{fp}/3 {tp:6.3f} {rp:6.1f} % {1e3 * t_p:7.1f} ms | {t_p / t_l:6.1f}x"
         print(line)
