@@ -73,6 +73,14 @@ def eis_stage(ctx: StageContext) -> StageResult:
         figures[f"{key}_kk"] = peis.kk_residuals(objs["kk"])
         captions[f"{key}_kk"] = f"{sp.label}: Lin-KK residuals (Schönleber's automatic M)."
     table = pd.DataFrame(rows)
+    tables = {"drt_peaks": table}
+    if len(spectra) > 1:
+        from lisse.analysis.eis.derived import drt_map
+
+        m = drt_map(spectra, lambda_=lam)
+        figures["drt_map"] = peis.drt_map(m)
+        captions["drt_map"] = "DRT map of the spectrum series: γ(τ) per spectrum on one common τ grid."
+        tables["process_resistance"] = m.to_frame()
     html = (
         "<p>Each spectrum is checked with the linear Kramers-Kronig test (Schönleber 2014), then its "
         "distribution of relaxation times is computed by regularised non-negative least squares on a τ "
@@ -85,7 +93,7 @@ def eis_stage(ctx: StageContext) -> StageResult:
     )
     return StageResult(
         summary={"spectra": summaries, "n_spectra": len(spectra)},
-        tables={"drt_peaks": table},
+        tables=tables,
         figures=figures,
         html=html,
         citations={"Wan2015", "Schonleber2014"},
