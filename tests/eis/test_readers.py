@@ -133,3 +133,36 @@ def test_mpt_without_impedance_columns(tmp_path):
     p.write_text("EC-Lab ASCII FILE\nNb header lines : 4\n\ntime/s\tEwe/V\tI/mA\n0\t1\t2\n1\t1.1\t2.1\n")
     with pytest.raises(ReaderError, match="impedance columns"):
         read_spectra(p)
+
+
+@pytest.mark.parametrize(
+    "rel",
+    [
+        "pyimpspec/data.mpt",
+        "pyimpspec/data.dta",
+        "pyimpspec/data.z",
+        "pyimpspec/data.idf",
+        "hybrid-drt/PEIS_LPSCl_IonBlocking_-25C_RelaxIS.txt",
+        "hybrid-drt/PEIS_LPSCl_IonBlocking_-25C.mpr",
+        "impedance.py/exampleData.csv",
+    ],
+)
+def test_damaged_files_raise_reader_error_only(rel, tmp_path):
+    """Truncated or byte-flipped copies either read or raise ReaderError, never anything else."""
+    p = eis_file(rel)
+    data = p.read_bytes()
+    rng = np.random.default_rng(5)
+    variants = [data[: int(len(data) * q)] for q in (0.02, 0.3, 0.6, 0.95)]
+    for _ in range(8):
+        b = bytearray(data)
+        for i in rng.integers(0, len(b), size=int(rng.choice([1, 10, 60]))):
+            b[i] = int(rng.integers(0, 256))
+        variants.append(bytes(b))
+    for k, v in enumerate(variants):
+        q = tmp_path / f"v{k}{p.suffix}"
+        q.write_bytes(v)
+        try:
+            out = read_spectra(q)
+        except ReaderError:
+            continue
+        assert all(len(s) >= 1 for s in out)

@@ -59,6 +59,14 @@ def _num(tok: str) -> float:
     return float(tok)
 
 
+def _cplx(re_: np.ndarray, im_: np.ndarray) -> np.ndarray:
+    """Complex array from real and imaginary parts (no arithmetic, so no warnings on inf/nan)."""
+    z = np.empty(np.shape(re_), dtype=complex)
+    z.real = re_
+    z.imag = im_
+    return z
+
+
 def _numeric_row(tokens: list[str]) -> list[float] | None:
     toks = [t for t in (s.strip() for s in tokens) if t != ""]
     if not toks or not all(_FLOAT.match(t) for t in toks):
@@ -154,8 +162,11 @@ def _parse_gamry(text: str, src: str):
     extra = {}
     m = re.search(r"^AREA\tQUANT\t([^\t]+)\t", text, flags=re.M)
     if m:
-        extra["instrument_area_cm2"] = _num(m.group(1))
-    return a[:, 0], a[:, 1] + 1j * a[:, 2], None, extra
+        try:
+            extra["instrument_area_cm2"] = _num(m.group(1))
+        except ValueError:
+            pass  # a damaged header field is not needed for the impedance data
+    return a[:, 0], _cplx(a[:, 1], a[:, 2]), None, extra
 
 
 def _parse_zplot(text: str, src: str):
@@ -180,11 +191,13 @@ def _parse_zplot(text: str, src: str):
         vals = _numeric_row(re.split(r"[\t,]", ln))
         if vals is None:
             continue
+        if len(vals) <= max(i_f, i_re, i_im):
+            raise ReaderError(f"{src}: ZPlot data row has {len(vals)} columns, expected at least {max(i_f, i_re, i_im) + 1}: {ln[:80]!r}")
         rows.append((vals[i_f], vals[i_re], vals[i_im]))
     if not rows:
         raise ReaderError(f"{src}: ZPlot file has no data rows after 'End Comments'")
     a = np.array(rows)
-    return a[:, 0], a[:, 1] + 1j * a[:, 2], None, {}
+    return a[:, 0], _cplx(a[:, 1], a[:, 2]), None, {}
 
 
 def _parse_ivium(text: str, src: str):
@@ -208,7 +221,7 @@ def _parse_ivium(text: str, src: str):
     if len(rows) != nrow:
         raise ReaderError(f"{src}: Ivium block announces {nrow} rows but has {len(rows)} (truncated file?)")
     a = np.array(rows)
-    return a[:, 2], a[:, 0] + 1j * a[:, 1], None, {}
+    return a[:, 2], _cplx(a[:, 0], a[:, 1]), None, {}
 
 
 def _parse_relaxis(text: str, src: str):
@@ -231,8 +244,12 @@ def _parse_relaxis(text: str, src: str):
         i_im = next(i for i, c in enumerate(cols) if c.endswith("Z''"))
     except StopIteration:
         raise ReaderError(f"{src}: RelaxIS header lacks Frequency/Z'/Z'': {cols}") from None
-    a = np.array([r[: len(cols)] for r in rows if len(r) > max(i_f, i_re, i_im)])
-    return a[:, i_f], a[:, i_re] + 1j * a[:, i_im], None, {}
+    need = max(i_f, i_re, i_im) + 1
+    rows = [r[:need] for r in rows if len(r) >= need]
+    if not rows:
+        raise ReaderError(f"{src}: RelaxIS export has no complete data rows (f, Z', Z'')")
+    a = np.array(rows)
+    return a[:, i_f], _cplx(a[:, i_re], a[:, i_im]), None, {}
 
 
 def _parse_chi(text: str, src: str):
@@ -256,7 +273,7 @@ def _parse_chi(text: str, src: str):
         raise ReaderError(f"{src}: CHI file has a header but no data rows")
     a = np.array(rows)
     # CHI stores Z" as the imaginary part itself (negative for a capacitive arc)
-    return a[:, 0], a[:, 1] + 1j * a[:, 2], None, {}
+    return a[:, 0], _cplx(a[:, 1], a[:, 2]), None, {}
 
 
 def _parse_csv(text: str, src: str):
@@ -303,7 +320,7 @@ def _parse_csv(text: str, src: str):
             i_f, i_re, i_im = jf, jre, jim
             if low[jim].startswith("-"):
                 sign = -1.0
-    return a[:, i_f], a[:, i_re] + 1j * sign * a[:, i_im], None, {"columns": header}
+    return a[:, i_f], _cplx(a[:, i_re], sign * a[:, i_im]), None, {"columns": header}
 
 
 def _read_biologic(path: Path, src: str, binary: bool):
@@ -329,7 +346,7 @@ def _read_biologic(path: Path, src: str, binary: bool):
     if f is None or re_ is None or im_ is None:
         raise ReaderError(f"{src}: EC-Lab file holds no impedance columns (freq/Hz, Re(Z)/Ohm, -Im(Z)/Ohm); found {list(cols)[:12]}")
     cyc = col("cycle number")
-    return f, re_ - 1j * im_, cyc, {}
+    return f, _cplx(re_, -im_), cyc, {}
 
 
 _TEXT_READERS = {
