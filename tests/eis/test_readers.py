@@ -147,6 +147,7 @@ def test_mpt_without_impedance_columns(tmp_path):
         "impedance.py/exampleData.csv",
     ],
 )
+@pytest.mark.filterwarnings("ignore")  # damaged .mpr files also warn about unknown columns
 def test_damaged_files_raise_reader_error_only(rel, tmp_path):
     """Truncated or byte-flipped copies either read or raise ReaderError, never anything else."""
     p = eis_file(rel)

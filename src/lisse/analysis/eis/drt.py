@@ -562,18 +562,23 @@ class DRT:
         return np.sqrt(np.clip(var, 0, None))
 
     def _edge_check(self) -> None:
+        """Warn when weight piles up at a grid edge: γ rises towards the edge and the edge
+        half-decade holds a noticeable share (> 5 %) of the distribution, or γ at the outermost
+        point is still above 10 % of its maximum."""
         g = self.coef_
         total = g.sum()
         if total <= 0:
             return
         n_edge = max(2, self.ppd // 2)
-        for side, sl in (("short-τ", slice(0, n_edge)), ("long-τ", slice(-n_edge, None))):
+        gmax = self.gamma_.max()
+        for side, sl, end, inner in (("short-τ", slice(0, n_edge), 0, n_edge), ("long-τ", slice(-n_edge, None), -1, -n_edge - 1)):
             frac = g[sl].sum() / total
-            if frac > 0.02:
+            rising = self.gamma_[end] >= self.gamma_[inner]
+            if (rising and frac > 0.05) or self.gamma_[end] > 0.1 * gmax:
                 msg = (
-                    f"DRT: {100 * frac:.1f} % of the distribution sits in the {side} half-decade edge of the τ grid; "
-                    "the grid (extend_decades) or the measured frequency range may be too short, or an "
-                    "inductive/capacitive term is missing (inductance=True / capacitance=True)"
+                    f"DRT: γ piles up at the {side} edge of the τ grid ({100 * frac:.1f} % of the distribution in the "
+                    "last half decade); the grid (extend_decades) or the measured frequency range may be too short, "
+                    "or an inductive/capacitive term is missing (inductance=True / capacitance=True)"
                 )
                 self.warnings_.append(msg)
                 warnings.warn(msg, DRTEdgeWarning, stacklevel=3)
