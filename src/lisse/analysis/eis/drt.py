@@ -548,9 +548,11 @@ class DRT:
         dof = max(d.b.size - free.sum(), 1)
         sigma2 = float(r @ r) / dof
         try:
+            Lc = np.linalg.cholesky(H)
+            Li = np.linalg.inv(Lc)
+            cov_s = sigma2 * (Li.T @ Li)
+        except np.linalg.LinAlgError:  # singular on the free set: fall back to the pseudo-inverse
             cov_s = sigma2 * np.linalg.pinv(H, hermitian=True)
-        except np.linalg.LinAlgError:  # pragma: no cover
-            return np.full_like(self.gamma_, np.nan)
         sc = d.scale[free]
         cov = cov_s / np.outer(sc, sc)
         n_extra = len(self.param_names_)
