@@ -235,3 +235,28 @@ def test_arbin_res_missing_mdbtools_message(monkeypatch):
     monkeypatch.setattr(arbin.shutil, "which", lambda name: None)
     with pytest.raises(MissingDependencyError, match="apt-get install mdbtools"):
         arbin.read_arbin_res(p)
+
+
+def test_neware_xlsx_record_sheet(tmp_path):
+    """A BTS-style xlsx written here (no public file exists): lisse's own xlsx reader and the Neware mapping."""
+    openpyxl = pytest.importorskip("openpyxl")
+    from lisse.io.readers import detect_format, read_cycling
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "record"
+    ws.append(["DataPoint", "Total Time", "Current(mA)", "Voltage(V)", "Date"])
+    for k in range(50):
+        ws.append([k + 1, f"00:{k // 60:02d}:{k % 60:02d}", 2.5 if k < 25 else -2.5, 3.0 + 0.01 * k, "2024-01-02 03:04:05"])
+    f = tmp_path / "bts.xlsx"
+    wb.save(f)
+    assert detect_format(f) == "neware-xlsx"
+    rec = read_cycling(f)
+    assert len(rec) == 50
+    np.testing.assert_allclose(rec.time_s, np.arange(50.0))
+    np.testing.assert_allclose(rec.current_A[:25], 2.5e-3)
+    assert rec.start == datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC)
+    g = tmp_path / "cut.xlsx"
+    g.write_bytes(f.read_bytes()[: f.stat().st_size // 2])
+    with pytest.raises(ReaderError):
+        read_cycling(g)

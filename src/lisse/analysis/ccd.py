@@ -28,11 +28,26 @@ from typing import Any
 import numpy as np
 
 from lisse.analysis.symmetric import SegmentOptions, _as_record, _need_area, half_cycles, scan_segment
-from lisse.citations import register
+from lisse.citations import Citation, add, register
 from lisse.data.cycling import CyclingRecord
 from lisse.errors import CalculationError, ParameterError
 
 __all__ = ["CCDDetector", "detect_protocol"]
+
+
+def _add_once(c: Citation) -> None:
+    from lisse.citations import CITATIONS
+
+    if c.key not in CITATIONS:
+        add(c)
+
+
+_add_once(Citation("Kasemchainan2019", "Kasemchainan, J.; Zekoll, S.; Spencer Jolly, D.; et al.",
+             "Critical stripping current leads to dendrite formation on plating in lithium anode solid electrolyte cells",
+             "Nat. Mater. 18, 1105-1111", 2019, "10.1038/s41563-019-0438-9"))
+_add_once(Citation("Pei2017", "Pei, A.; Zheng, G.; Shi, F.; Li, Y.; Cui, Y.",
+             "Nanoscale nucleation and growth of electrodeposited lithium metal", "Nano Lett. 17, 1132-1139", 2017,
+             "10.1021/acs.nanolett.6b04755"))
 
 
 def detect_protocol(durations_s: np.ndarray, j_A_m2: np.ndarray, tol: float = 0.05) -> tuple[str, float | None]:
@@ -204,8 +219,8 @@ class CCDDetector:
             raise ParameterError("CCDDetector.summary() called before fit()")
         proto = self.protocol_
         out: dict[str, Any] = {
-            "ccd_mA_cm2": None if self.ccd_A_m2_ is None else self.ccd_A_m2_ / 10.0,
-            "failure_current_density_mA_cm2": None if self.failure_current_density_A_m2_ is None else self.failure_current_density_A_m2_ / 10.0,
+            "ccd_mA_cm2": None if self.ccd_A_m2_ is None else _r(self.ccd_A_m2_ / 10.0),
+            "failure_current_density_mA_cm2": None if self.failure_current_density_A_m2_ is None else _r(self.failure_current_density_A_m2_ / 10.0),
             "criterion": self.criterion_,
             "protocol": proto,
             "ccd_convention": "last stable step (failure_current_density_mA_cm2 is the first failing step)",
@@ -219,7 +234,12 @@ class CCDDetector:
                            "min_drops": self.min_drops, "rise_ratio": self.rise_ratio, "v_cutoff_V": self.v_cutoff},
         }
         if proto == "fixed-capacity":
-            out["step_capacity_mAh_cm2"] = self.step_value_ / 36.0
+            out["step_capacity_mAh_cm2"] = self.step_value_ / 3.6e4
         elif proto in ("fixed-time", "single-step"):
             out["step_time_h"] = self.step_value_ / 3600.0 if self.step_value_ else None
         return out
+
+
+def _r(x: float) -> float:
+    """Round to 10 significant digits (hides binary floating-point noise such as 0.6000000000000001)."""
+    return float(f"{x:.10g}")

@@ -95,14 +95,12 @@ def _rms_noise(v: np.ndarray) -> float:
     return float(np.sqrt(np.mean(d2 * d2) / 6.0))
 
 
-def _block_noise(v: np.ndarray, block: int = 12) -> float:
-    """Median over blocks of ``block`` points of the second-difference noise: one jump does not count."""
+def _block_noise(v: np.ndarray) -> float:
+    """Robust noise σ: 1.4826 × MAD of the second difference / √6 (isolated jumps do not count)."""
+    if v.size < 4:
+        return float("nan")
     d2 = np.diff(v, 2)
-    nb = d2.size // block
-    if nb < 3:
-        return _rms_noise(v)
-    b = d2[: nb * block].reshape(nb, block)
-    return float(np.median(np.sqrt(np.mean(b * b, axis=1) / 6.0)))
+    return float(1.4826 * np.median(np.abs(d2 - np.median(d2))) / np.sqrt(6.0))
 
 
 def half_cycles(record: CyclingRecord, opts: SegmentOptions | None = None):
@@ -200,8 +198,8 @@ def scan_segment(
       ``collapse_ratio`` × ``ref_V`` (hard short);
     * ``"erratic_voltage"``: after settling, at least ``min_drops`` sudden *drops* of |V| larger than
       max(``drop_fraction`` × ``ref_V``, ``drop_sigma`` × ``noise_ref_V``), or a noise above
-      ``noise_factor`` × ``noise_ref_V`` (soft short; the noise is the median over 12-point blocks of the
-      second-difference rms, so one isolated jump does not raise it). When a collapse and erratic drops are
+      ``noise_factor`` × ``noise_ref_V`` (soft short; the noise is 1.4826 × the median absolute
+      deviation of the second difference / √6, so isolated jumps do not raise it). When a collapse and erratic drops are
       both present in the segment, the segment is a soft short (a hard short drops once and stays low);
     * ``"ohmic_scaling_lost"``: after settling, the rolling median of |V| exceeds ``rise_ratio`` ×
       ``ref_V`` + 3 ``noise_ref_V`` (runaway polarization, e.g. voids), or |V| reaches ``v_cutoff``.
@@ -284,7 +282,7 @@ def overpotential_summary(table) -> dict:
         "eta_plateau_last_mV": float(table["eta_plateau_V"].iloc[-1]) * 1e3,
         "eta_plateau_median_mV": float(table["eta_plateau_V"].median()) * 1e3,
         "v_sp_median_mV": float(plate["v_sp_V"].median()) * 1e3 if len(plate) else None,
-        "cumulative_plated_mAh_cm2": float(table["cumulative_plated_C_m2"].iloc[-1]) / 36.0
+        "cumulative_plated_mAh_cm2": float(table["cumulative_plated_C_m2"].iloc[-1]) / 3.6e4
         if np.isfinite(table["cumulative_plated_C_m2"].iloc[-1])
         else None,
     }

@@ -6,7 +6,6 @@ import functools
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any, TypeVar
 
 from lisse.errors import LisseError, ParameterError, ReaderError
@@ -31,12 +30,18 @@ def guarded(fmt: str) -> Callable[[F], F]:
     def deco(func: F) -> F:
         @functools.wraps(func)
         def wrapper(path, *args, **kwargs):
-            p = Path(path)
-            if not p.exists():
-                raise ReaderError(f"{fmt} file '{path}' does not exist")
-            if p.is_dir():
+            import os
+            import stat as st
+
+            try:
+                info = os.stat(path)
+            except (FileNotFoundError, NotADirectoryError):
+                raise ReaderError(f"{fmt} file '{path}' does not exist") from None
+            except (OSError, TypeError) as exc:
+                raise ReaderError(f"{fmt} file '{path}' cannot be opened: {exc}") from None
+            if st.S_ISDIR(info.st_mode):
                 raise ReaderError(f"{fmt} file '{path}' is a directory, expected a file")
-            if p.stat().st_size == 0:
+            if info.st_size == 0:
                 raise ReaderError(f"{fmt} file '{path}' is empty (0 bytes)")
             _check_metadata(kwargs)  # a bad argument is the caller's error (UnitError), checked first
             try:

@@ -36,6 +36,7 @@ are still returned; with several unknown IDs the file cannot be laid out and a R
 
 from __future__ import annotations
 
+import functools
 import re
 import struct
 import warnings
@@ -158,6 +159,7 @@ def _modules(buf: bytes, path: Any) -> list[dict]:
         raise ReaderError(f"'{path}' is not a BioLogic .mpr file: it does not start with 'BIO-LOGIC MODULAR FILE'")
     pos = _MAGIC_LEN
     mods = []
+    view = memoryview(buf)  # module payloads are zero-copy slices of the file buffer
     while pos < len(buf):
         if buf[pos : pos + 6] != b"MODULE":
             raise ReaderError(f"BioLogic .mpr '{path}' is corrupt: expected a 'MODULE' marker at byte {pos}, found {buf[pos : pos + 6]!r}")
@@ -194,7 +196,7 @@ def _modules(buf: bytes, path: Any) -> list[dict]:
                 "revision": revision,
                 "date": date,
                 "new_header": new_header,
-                "data": buf[pos : pos + length],
+                "data": view[pos : pos + length],
             }
         )
         pos += length
@@ -239,8 +241,8 @@ def read_mpr(path: str | Path) -> tuple[dict[str, np.ndarray], dict]:
         the file's own units and dtype (flag columns ``mode``, ``ox/red``... as uint8).
     header : dict
         ``modules`` (name, version, date, length), ``column_ids``, ``unknown_column_ids``,
-        ``n_points``, ``technique`` (when recognised), ``comments`` (settings text), ``start``
-        (UTC-aware datetime from the log module, when present and plausible), ``settings_text``.
+        ``n_points``, ``technique`` (when recognised), ``comments`` (the user's comment from the
+        settings module), ``start`` (UTC-aware datetime from the log module, when present and plausible).
 
     Raises
     ------
@@ -312,20 +314,30 @@ def read_mpr(path: str | Path) -> tuple[dict[str, np.ndarray], dict]:
             f"BioLogic .mpr '{path}': the columns {ids} need {known_size} bytes per row but the file has {rowsize}; "
             "a column width in lisse's table is wrong for this EC-Lab version - please report it"
         )
-    dtype = np.dtype(fields)
+    dtype = _record_dtype(tuple(fields))
     rec = np.frombuffer(dm["data"], dtype=dtype, count=n, offset=offset)
     cols: dict[str, np.ndarray] = {}
-    for cid in flag_ids:
-        name, mask = MPR_FLAGS[cid]
-        shift = (mask & -mask).bit_length() - 1
-        cols[name] = ((rec["__flags"] & mask) >> shift).astype(np.uint8)
+    if flag_ids:
+        bits = np.unpackbits(rec["__flags"].reshape(-1, 1), axis=1, bitorder="little")  # (n, 8) in one pass
+        for cid in flag_ids:
+            name, mask = MPR_FLAGS[cid]
+            if mask == 0x03:
+                cols[name] = bits[:, 0] + (bits[:, 1] << 1)
+            else:
+                cols[name] = bits[:, (mask & -mask).bit_length() - 1]
     for name, _ in fields:
         if name == "__flags" or name.startswith("__unknown"):
             continue
-        cols[name] = rec[name].astype(rec[name].dtype.newbyteorder("="))
+        col = rec[name]  # a read-only view into the file buffer: no copy on little-endian machines
+        cols[name] = col if col.dtype.isnative else col.astype(col.dtype.newbyteorder("="))
     header = _mpr_header(mods, path)
     header.update({"n_points": int(n), "column_ids": ids, "unknown_column_ids": unknown, "data_offset": offset})
     return cols, header
+
+
+@functools.lru_cache(maxsize=64)
+def _record_dtype(fields: tuple) -> np.dtype:
+    return np.dtype(list(fields))
 
 
 def _mpr_header(mods: list[dict], path: Any) -> dict:
@@ -339,9 +351,8 @@ def _mpr_header(mods: list[dict], path: Any) -> dict:
         if s:
             h["technique_id"] = int(s[0])
             h["technique"] = TECHNIQUES.get(int(s[0]))
-        text = s[:2000].decode("latin-1", errors="replace")
-        printable = re.findall(r"[\x20-\x7e\xb0-\xff\r\n\t]{4,}", text)
-        h["settings_text"] = [p.strip() for p in printable if p.strip()][:50]
+            n_c = int(s[7]) if len(s) > 8 else 0  # the comment is a length-prefixed string at byte 7
+            h["comments"] = bytes(s[8 : 8 + n_c]).decode("latin-1").strip() if n_c else ""
     logs = [m for m in mods if m["short"].startswith("VMP LOG")]
     if logs:
         d = logs[0]["data"]

@@ -176,4 +176,10 @@ def read_cycling(path: str | Path, format: str | None = None, **metadata: Any):
     key = format or detect_format(path)
     if key not in READERS:
         raise ReaderError(f"unknown cycler format '{key}'; known: {sorted(READERS)}")
+    allowed = {"area", "active_mass", "loading"} | ({"mapping", "current_sign"} if key == "csv" else set())
+    extra = set(metadata) - allowed
+    if extra:
+        from lisse.errors import ParameterError
+
+        raise ParameterError(f"read_cycling: option(s) {sorted(extra)} do not apply to the '{key}' reader of '{path}'; allowed: {sorted(allowed)}")
     return READERS[key](Path(path), **metadata)
