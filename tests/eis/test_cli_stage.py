@@ -76,3 +76,21 @@ def test_stage_unknown_key():
     st = {s.name: s for s in all_stages()}["eis"]
     with pytest.raises(ParameterError, match="did you mean files"):
         st.func(StageContext(study={}, options={"fils": ["a"]}, out_dir=Path(".")))
+
+
+def test_process_windows_parsing_and_use():
+    import math
+
+    from lisse.analysis.eis.synthetic import three_arc_spectrum
+    from lisse.analysis.eis.workflow import analyse, parse_windows
+    from lisse.errors import ParameterError
+
+    w = parse_windows(["bulk=0:1e-6", "rest=1e-6:"])
+    assert w == {"bulk": (0.0, 1e-6), "rest": (1e-6, math.inf)}
+    assert parse_windows({"a": [0, 1]}) == {"a": (0.0, 1.0)}
+    with pytest.raises(ParameterError, match="low < high"):
+        parse_windows(["x=1:0.5"])
+    with pytest.raises(ParameterError, match="low:high"):
+        parse_windows(["x=abc"])
+    out, _ = analyse(three_arc_spectrum(), drt=True, kk=False, fit=None, lam=1e-4, processes=w)
+    assert [p["process"] for p in out["drt"]["peaks"]] == ["bulk", "rest", "rest"]

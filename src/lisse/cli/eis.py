@@ -31,6 +31,7 @@ def add_arguments(parser) -> None:
     parser.add_argument("--capacitance", choices=("auto", "yes", "no"), default="auto", help="series capacitance in the DRT (auto: when the lowest-frequency phase is below -60 deg, i.e. blocking electrodes)")
     parser.add_argument("--area", default=None, help="electrode area, e.g. '0.785 cm2' (bare number: cm2)")
     parser.add_argument("--thickness", default=None, help="electrolyte thickness, e.g. '0.78 mm' (bare number: cm)")
+    parser.add_argument("--process", action="append", metavar="NAME=LOW:HIGH", help="process tau window in s for peak assignment (repeatable; replaces the default windows), e.g. --process bulk=0:1e-6 --process grain_boundary=1e-6:1e-4")
     parser.add_argument("--plot", metavar="DIR", default=None, help="write Nyquist, Bode, KK and DRT figures (PNG) into DIR")
 
 
@@ -71,7 +72,7 @@ def run(args):
     if plot_dir is not None:
         plot_dir.mkdir(parents=True, exist_ok=True)
     for sp in spectra:
-        out, objs = analyse(sp, drt=args.drt, kk=args.kk, fit=args.fit, lam=lam, inductance=args.inductance, capacitance=args.capacitance)
+        out, objs = analyse(sp, drt=args.drt, kk=args.kk, fit=args.fit, lam=lam, inductance=args.inductance, capacitance=args.capacitance, processes=args.process)
         if plot_dir is not None:
             from lisse.plot import eis as peis
 

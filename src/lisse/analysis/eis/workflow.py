@@ -5,19 +5,48 @@ from __future__ import annotations
 
 from lisse.data.spectrum import EISSpectrum
 
-__all__ = ["analyse"]
+__all__ = ["analyse", "parse_windows"]
 
 
 def _auto(flag: str, default: bool) -> bool:
     return default if flag == "auto" else flag == "yes"
 
 
-def analyse(sp: EISSpectrum, *, drt: bool, kk: bool, fit: str | None, lam, inductance: str = "auto", capacitance: str = "auto") -> tuple[dict, dict]:
+def parse_windows(spec) -> dict[str, tuple[float, float]] | None:
+    """Process τ windows from a mapping ``{name: [low_s, high_s]}`` or CLI strings ``"name=low:high"``.
+
+    An empty ``high`` means infinity (``"interface=3e-3:"``). Returns None for None/empty input.
+    """
+    import math
+
+    from lisse.errors import ParameterError
+
+    if not spec:
+        return None
+    items = spec.items() if isinstance(spec, dict) else (str(x).split("=", 1) if "=" in str(x) else (str(x), "") for x in spec)
+    out: dict[str, tuple[float, float]] = {}
+    for name, rng in items:
+        try:
+            if isinstance(rng, str):
+                lo_s, hi_s = rng.split(":")
+                lo, hi = float(lo_s or 0.0), (float(hi_s) if hi_s.strip() else math.inf)
+            else:
+                lo, hi = float(rng[0]), float(rng[1])
+        except (ValueError, TypeError, IndexError):
+            raise ParameterError(f"process window '{name}': expected low:high in seconds (e.g. bulk=0:1e-6), found {rng!r}") from None
+        if not (0 <= lo < hi):
+            raise ParameterError(f"process window '{name}': expected 0 <= low < high, found {lo}, {hi}")
+        out[str(name).strip()] = (lo, hi)
+    return out
+
+
+def analyse(sp: EISSpectrum, *, drt: bool, kk: bool, fit: str | None, lam, inductance: str = "auto", capacitance: str = "auto", processes=None) -> tuple[dict, dict]:
     """Analyse one spectrum; returns (JSON-able result, fitted objects).
 
     ``inductance``/``capacitance``: "auto" (inductance when Z'' > 0 at the top frequencies; series
     capacitance when the phase at the three lowest frequencies is below -60°, i.e. blocking
-    electrodes), "yes" or "no". With area and thickness on the spectrum, conductivities follow from
+    electrodes), "yes" or "no". ``processes``: τ windows for peak assignment (see
+    :func:`parse_windows`; default the brief's windows). With area and thickness on the spectrum, conductivities follow from
     σ = L/(R·A) with R_bulk = R_inf + DRT bulk peaks and R_total = R_bulk + grain-boundary peaks.
     """
     import numpy as np
@@ -44,7 +73,7 @@ def analyse(sp: EISSpectrum, *, drt: bool, kk: bool, fit: str | None, lam, induc
     if drt:
         from lisse.analysis.eis.drt import DRT
 
-        d = DRT(lam, inductance=_auto(inductance, k.flags["inductive_high_frequency"]), capacitance=blocking)
+        d = DRT(lam, inductance=_auto(inductance, k.flags["inductive_high_frequency"]), capacitance=blocking, processes=parse_windows(processes))
         import warnings
 
         with warnings.catch_warnings():

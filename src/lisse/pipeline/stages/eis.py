@@ -10,13 +10,16 @@ Study section (all keys optional except one of ``files`` / ``synthetic``)::
     circuit = "R0-p(R1,CPE1)-p(R2,CPE2)"   # optional equivalent-circuit fit
     symmetric = true            # symmetric Li|SSE|Li cell: interfacial ASR halved (two interfaces)
     synthetic = true            # analyse the built-in synthetic three-arc spectrum (demo study)
+    [eis.processes]             # optional: τ windows [s] replacing the brief's defaults
+    bulk = [0, 1e-6]
+    grain_boundary = [1e-6, 1e-4]
 """
 
 from __future__ import annotations
 
 from lisse.pipeline.registry import StageContext, StageResult, stage
 
-_KNOWN = {"files", "area", "thickness", "lambda", "circuit", "symmetric", "synthetic"}
+_KNOWN = {"files", "area", "thickness", "lambda", "circuit", "symmetric", "synthetic", "processes"}
 
 
 @stage("eis", title="Impedance: Kramers-Kronig, DRT and processes", section="eis", order=60, needs=("eis",), optional_deps=("scipy",))
@@ -56,7 +59,7 @@ def eis_stage(ctx: StageContext) -> StageResult:
 
     rows, summaries, figures, captions = [], [], {}, {}
     for i, sp in enumerate(spectra):
-        out, objs = analyse(sp, drt=True, kk=True, fit=opts.get("circuit"), lam=lam)
+        out, objs = analyse(sp, drt=True, kk=True, fit=opts.get("circuit"), lam=lam, processes=opts.get("processes"))
         d = objs["drt"]
         for pk in d.peaks_:
             rows.append({"spectrum": sp.label, "tau_s": pk.tau_s, "frequency_Hz": pk.frequency_Hz, "resistance_ohm": pk.resistance_ohm, "process": pk.process})
@@ -77,7 +80,9 @@ def eis_stage(ctx: StageContext) -> StageResult:
     if len(spectra) > 1:
         from lisse.analysis.eis.derived import drt_map
 
-        m = drt_map(spectra, lambda_=lam)
+        from lisse.analysis.eis.workflow import parse_windows
+
+        m = drt_map(spectra, lambda_=lam, processes=parse_windows(opts.get("processes")))
         figures["drt_map"] = peis.drt_map(m)
         captions["drt_map"] = "DRT map of the spectrum series: γ(τ) per spectrum on one common τ grid."
         tables["process_resistance"] = m.to_frame()
