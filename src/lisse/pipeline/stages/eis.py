@@ -79,7 +79,6 @@ def eis_stage(ctx: StageContext) -> StageResult:
     tables = {"drt_peaks": table}
     if len(spectra) > 1:
         from lisse.analysis.eis.derived import drt_map
-
         from lisse.analysis.eis.workflow import parse_windows
 
         m = drt_map(spectra, lambda_=lam, processes=parse_windows(opts.get("processes")))
