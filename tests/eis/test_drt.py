@@ -156,9 +156,18 @@ def test_imag_only():
 def test_lambda_selection_runs(method):
     f = freq_grid()
     d = DRT(method).fit(EISSpectrum(f, noisy(three_arc(f), 0.005, seed=2)))
-    assert 1e-10 <= d.lambda_value_ <= 1e2
+    assert 1e-7 <= d.lambda_value_ <= 1e-1
     assert d.lambda_info_["criterion"] == method
     assert d.median_relative_misfit_ < 0.01
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_lcurve_recovers_peaks(seed):
+    """The L-curve corner is stable on the noisy three-arc case (GCV and Re-Im CV vary with the
+    noise realisation and sometimes under-regularise; the fixed default is used unless asked)."""
+    f = freq_grid()
+    d = DRT("lcurve").fit(EISSpectrum(f, noisy(three_arc(f), 0.005, seed=seed)))
+    _check_peaks(d, TRUE_TAU, TRUE_R, dtau_dec=0.1, rtol=0.15)
 
 
 def test_drttools_preset():
