@@ -94,3 +94,18 @@ def test_process_windows_parsing_and_use():
         parse_windows(["x=abc"])
     out, _ = analyse(three_arc_spectrum(), drt=True, kk=False, fit=None, lam=1e-4, processes=w)
     assert [p["process"] for p in out["drt"]["peaks"]] == ["bulk", "rest", "rest"]
+
+
+def test_stage_files_relative_to_study_and_series_map():
+    from lisse.pipeline.registry import StageContext, all_stages
+
+    base = eis_file("pyimpspec/data.mpt").parent
+    st = {s.name: s for s in all_stages()}["eis"]
+    opts = {"files": ["case-multiple-spectra.mpt"], "processes": {"fast": [0, 1e-3], "slow": [1e-3, 1e3]}}
+    res = st.func(StageContext(study={"eis": opts, "_base_dir": str(base)}, options=opts, out_dir=Path(".")))
+    assert res.summary["n_spectra"] == 3
+    assert "drt_map" in res.figures
+    pr = res.tables["process_resistance"]
+    assert len(pr) == 3 and {"fast_resistance_ohm", "slow_resistance_ohm"} <= set(pr.columns)
+    # three identical sweeps: identical process resistances
+    assert pr["fast_resistance_ohm"].std() < 1e-9 * pr["fast_resistance_ohm"].mean()
