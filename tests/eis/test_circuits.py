@@ -157,3 +157,15 @@ def test_parser_errors(bad, match):
 def test_bad_parameter_names():
     with pytest.raises(ParameterError, match="did you mean"):
         Circuit("R0-p(R1,CPE1)", constants={"CPE1_m": 0.9})
+
+
+@pytest.mark.parametrize("weighting", ["unit", "proportional", "sigma"])
+def test_weighting_options(weighting):
+    f = freq_grid()
+    z = three_arc(f)
+    w = 0.01 * np.abs(z) if weighting == "sigma" else weighting
+    c = Circuit("R0-p(R1,CPE1)-p(R2,CPE2)-p(R3,CPE3)", weighting=w).fit(EISSpectrum(f, z))
+    for k, v in _truth3().items():
+        assert c.parameters_[k] == pytest.approx(v, rel=0.02), k
+    with pytest.raises(ParameterError, match="sigma"):
+        Circuit("R0-p(R1,C1)", weighting=np.ones(3)).fit(f, z)

@@ -207,3 +207,9 @@ def test_lpscl_pellet_misfit():
     mid = (s.frequency > 1e3) & (s.frequency < 1e6)
     zmin = s.z_real[mid][np.argmin(-s.z_imag[mid])]
     assert rbg == pytest.approx(zmin, rel=0.1)
+
+
+def test_predict_matches_fit():
+    f = freq_grid()
+    d = DRT(inductance=True, capacitance=True).fit(EISSpectrum(f, noisy(three_arc(f), 0.005, seed=9)))
+    np.testing.assert_allclose(d.predict(f), d.z_fit_, rtol=1e-12)
