@@ -101,7 +101,7 @@ def render(result) -> str:
         lines.append(f"{r['label']}: {r['n_points']} points, {r['frequency_max_Hz']:.3g} Hz -> {r['frequency_min_Hz']:.3g} Hz ({r['reader']})")
         if "kk" in r:
             k = r["kk"]
-            lines.append(f"  Kramers-Kronig: M = {k['M']}, max residual {100 * k['max_relative_residual']:.2f} %, drift {'yes' if k['drift'] else 'no'}")
+            lines.append(f"  Kramers-Kronig: M = {k['n_rc_elements']}, max residual {100 * k['max_relative_residual']:.2f} %, drift {'yes' if k['drift'] else 'no'}")
         if "drt" in r:
             d = r["drt"]
             lines.append(f"  DRT: lambda = {d['lambda']:.2g}, median misfit {100 * d['median_relative_misfit']:.2f} %, R_inf = {d['r_inf_ohm']:.4g} ohm")

@@ -94,7 +94,7 @@ class KKResult:
 
     def summary(self) -> dict:
         return {
-            "M": self.M,
+            "n_rc_elements": self.M,
             "mu": self.mu,
             "pseudo_chi2": self.pseudo_chi2,
             "max_relative_residual": self.max_residual,
