@@ -213,3 +213,17 @@ def test_predict_matches_fit():
     f = freq_grid()
     d = DRT(inductance=True, capacitance=True).fit(EISSpectrum(f, noisy(three_arc(f), 0.005, seed=9)))
     np.testing.assert_allclose(d.predict(f), d.z_fit_, rtol=1e-12)
+
+
+def test_bulk_half_a_decade_beyond_fmax():
+    """Bulk arc at 3.2 MHz (tau = 5e-8 s), f_max = 1 MHz: the visible part fixes R_inf + R_bulk and
+    the other two arcs; the bulk peak itself is located to ~0.1 decade (documented limit)."""
+    f = freq_grid()
+    taus = (5e-8, 1e-5, 1e-2)
+    d = DRT().fit(EISSpectrum(f, noisy(three_arc(f, taus=taus), 0.005, seed=1)))
+    assert len(d.peaks_) == 3
+    assert abs(math.log10(d.peaks_[0].tau_s / 5e-8)) < 0.15
+    assert d.r_inf_ + d.peaks_[0].resistance_ohm == pytest.approx(110.0, rel=0.05)
+    for p, t, r in zip(d.peaks_[1:], taus[1:], TRUE_R[1:]):
+        assert abs(math.log10(p.tau_s / t)) < 0.05
+        assert p.resistance_ohm == pytest.approx(r, rel=0.05)
