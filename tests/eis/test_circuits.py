@@ -169,3 +169,11 @@ def test_weighting_options(weighting):
         assert c.parameters_[k] == pytest.approx(v, rel=0.02), k
     with pytest.raises(ParameterError, match="sigma"):
         Circuit("R0-p(R1,C1)", weighting=np.ones(3)).fit(f, z)
+
+
+def test_at_bound_flag():
+    f = freq_grid()
+    c = Circuit("R0-p(R1,CPE1)-p(R2,CPE2)-p(R3,CPE3)", bounds={"CPE1_n": (0.5, 0.85)}).fit(EISSpectrum(f, three_arc(f)))
+    flags = {p["name"]: p["at_bound"] for p in c.summary()["parameters"]}
+    assert flags["CPE1_n"] is True
+    assert flags["R2"] is False

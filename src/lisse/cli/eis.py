@@ -115,5 +115,6 @@ def render(result) -> str:
             st = r["fit"]["stats"]
             lines.append(f"  circuit {r['fit']['circuit']}: median misfit {100 * st['median_relative_misfit']:.2f} %")
             for p in r["fit"]["parameters"]:
-                lines.append(f"    {p['name']} = {p['value']:.4g} ± {p['std']:.2g} {p['unit']}")
+                flag = "  (at bound: uncertainty not meaningful)" if p.get("at_bound") else ""
+                lines.append(f"    {p['name']} = {p['value']:.4g} ± {p['std']:.2g} {p['unit']}{flag}")
     return "\n".join(lines)

@@ -712,13 +712,32 @@ class Circuit:
         }
         return self
 
+    def _at_bound(self, i: int) -> bool:
+        """True when parameter i ended on (or numerically at) a finite bound, or ran off to 0/inf in
+        log space: its standard error is then not meaningful."""
+        v = self.parameters_[self.param_names[i]]
+        lo, hi = self._lo[i], self._hi[i]
+        tol = 1e-6 * max(abs(v), 1e-300)
+        if np.isfinite(hi) and hi - v <= tol + 1e-9 * abs(hi):
+            return True
+        if lo != 0 and np.isfinite(lo) and v - lo <= tol + 1e-9 * abs(lo):
+            return True
+        return bool(v <= 0 or not np.isfinite(v) or (lo == 0 and np.isinf(hi) and (v < 1e-30 or v > 1e30)))
+
     def summary(self) -> dict:
         """JSON-able fit result: parameters with units and standard errors, and statistics."""
         return {
             "circuit": self.circuit,
             "parameters": [
-                {"name": n, "value": self.parameters_[n], "std": self.std_[n], "unit": self.param_units[n], "fixed": n in self.constants}
-                for n in self.param_names
+                {
+                    "name": n,
+                    "value": self.parameters_[n],
+                    "std": self.std_[n],
+                    "unit": self.param_units[n],
+                    "fixed": n in self.constants,
+                    "at_bound": self._at_bound(i),
+                }
+                for i, n in enumerate(self.param_names)
             ],
             "stats": dict(self.stats_),
         }
