@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from eis_testdata import freq_grid, noisy, three_arc
 
 from lisse.analysis.eis.circuits import ELEMENTS, Circuit, parse_circuit
 from lisse.data.spectrum import EISSpectrum
 from lisse.errors import ParameterError
+
+from .eis_testdata import freq_grid, noisy, three_arc
 
 F = np.logspace(6, -2, 41)
 PARAMS = {

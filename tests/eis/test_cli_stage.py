@@ -9,7 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from eis_testdata import eis_file
+
+from .eis_testdata import eis_file
 
 SRC = Path(__file__).resolve().parents[2] / "src"
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from eis_testdata import freq_grid, three_arc
 
 from lisse.analysis.eis.derived import arrhenius, conductivity, drt_map, interfacial_asr
 from lisse.data.spectrum import EISSpectrum
 from lisse.errors import ParameterError
+
+from .eis_testdata import freq_grid, three_arc
 
 
 def test_conductivity_units():

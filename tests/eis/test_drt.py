@@ -7,11 +7,12 @@ import warnings
 
 import numpy as np
 import pytest
-from eis_testdata import eis_file, freq_grid, noisy, three_arc
 
 from lisse.analysis.eis.drt import DRT, DRTEdgeWarning, assign_process
 from lisse.data.spectrum import EISSpectrum
 from lisse.errors import ParameterError
+
+from .eis_testdata import eis_file, freq_grid, noisy, three_arc
 
 TRUE_R = (100.0, 200.0, 500.0)
 TRUE_TAU = (1e-7, 1e-5, 1e-2)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from eis_testdata import eis_file, freq_grid, noisy, three_arc
 
 from lisse.analysis.eis.kk import lin_kk
 from lisse.data.spectrum import EISSpectrum
 from lisse.errors import ParameterError
+
+from .eis_testdata import eis_file, freq_grid, noisy, three_arc
 
 INSIDE = dict(taus=(1e-6, 1e-4, 1e-2))  # all three arcs inside 1 MHz..0.1 Hz
 

@@ -6,10 +6,11 @@ import hashlib
 
 import numpy as np
 import pytest
-from eis_testdata import eis_file
 
 from lisse.errors import ReaderError
 from lisse.io.eis import detect_format, read_spectra
+
+from .eis_testdata import eis_file
 
 
 def test_four_pyimpspec_formats_identical():
