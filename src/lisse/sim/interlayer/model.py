@@ -82,7 +82,7 @@ SCHEMA: dict[str, ParamSpec] = {
     "sigma_e": ParamSpec("S/cm", "effective electronic conductivity of the interlayer", None, low=0.0, low_inclusive=False),
     "porosity": ParamSpec("", "open pore fraction available to plated Li", 0.3, low=0.0, high=1.0, low_inclusive=False),
     "specific_area": ParamSpec("1/m", "internal interfacial area per volume a", "1e6 1/m", low=0.0),
-    "exchange_current": ParamSpec("mA/cm2", "exchange current density i0 on the internal surface (per internal area)", "2e-4 mA/cm2", low=0.0),
+    "exchange_current": ParamSpec("mA/cm2", "exchange current density i0 on the internal surface (per internal area)", "2e-3 mA/cm2", low=0.0),
     "anode_exchange_current": ParamSpec("mA/cm2", "exchange current density i0_a of the Li anode | interlayer contact (per geometric area)", "0.1 mA/cm2", low=0.0),
     "alpha": ParamSpec("", "cathodic transfer coefficient alpha (anodic 1 - alpha)", 0.5, low=0.0, high=1.0, low_inclusive=False, high_inclusive=False),
     "temperature": ParamSpec("K", "temperature", ROOM_TEMPERATURE, low=0.0, low_inclusive=False),
@@ -101,7 +101,7 @@ SOURCES: dict[str, str] = {
     "sigma_e": "Wang2024 via the materials library (LNI-x% CNT, 25 degC, DC polarisation); taken as effective value",
     "porosity": "assumed: 0.3, a typical cold-pressed composite interlayer; Wang2024 describe a porous layer without one number",
     "specific_area": "assumed: a ~ 3(1 - eps)/r_p ~ 1e6 1/m for r_p ~ 2 um LNI particles",
-    "exchange_current": "assumed (calibrated): 2e-4 mA/cm2 per internal area (a i0 = 2e4 A/m3), deposition on Li-free LNI/CNT "
+    "exchange_current": "assumed (calibrated): 2e-3 mA/cm2 per internal area (a i0 = 2e4 A/m3), deposition on Li-free LNI/CNT "
     "surfaces, far below Li|Li+; set with contact_angle so that the 50% CNT layer nucleates Li on the electrolyte side at "
     "its reported CCD (0.62 mA/cm2, Wang2024)",
     "anode_exchange_current": "assumed: 0.1 mA/cm2 (R_ct = 26 Ohm cm2), a lithiophobic Li | LNI contact at the low end of "
