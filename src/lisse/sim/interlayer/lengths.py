@@ -127,11 +127,11 @@ class LengthsResult:
         """JSON-able summary with unit-suffixed keys (the CLI contract)."""
         return {
             "preset": self.solution.params.name,
-            "current_density_mA_cm2": self.current / 10.0,
-            "capacity_mAh_cm2": self.capacity / 3.6e4,
-            "nucleation_length_um": self.nucleation_length * 1e6,
-            "growth_length_um": self.growth_length * 1e6,
-            "interlayer_thickness_um": self.thickness * 1e6,
+            "current_density_mA_cm2": _r(self.current / 10.0),
+            "capacity_mAh_cm2": _r(self.capacity / 3.6e4),
+            "nucleation_length_um": _r(self.nucleation_length * 1e6),
+            "growth_length_um": _r(self.growth_length * 1e6),
+            "interlayer_thickness_um": _r(self.thickness * 1e6),
             "stable": bool(self.stable),
             "failure_mode": self.failure_mode,
             "regime": self.regime,
@@ -144,6 +144,11 @@ class LengthsResult:
             "tip_growth_risk": bool(self.tip_growth_risk),
             "current_balance_error": self.solution.current_balance_error,
         }
+
+
+def _r(v: float) -> float:
+    """Round away float noise from unit conversion (12 significant digits)."""
+    return float(f"{v:.12g}")
 
 
 def evaluate(p: InterlayerParameters, current: float, capacity: float | None = None, time: float | None = None, **solve_kw) -> LengthsResult:
