@@ -262,7 +262,7 @@ def solve_2d(
     rn = np.max(np.abs(res))
     ok = False
     it = 0
-    for it in range(1, max_iter + 1):
+    for it in range(1, max_iter + 1):  # noqa: B007 (it is reported after the loop)
         du = splu(jac).solve(-res)
         if not np.all(np.isfinite(du)):
             break

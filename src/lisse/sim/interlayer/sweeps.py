@@ -22,7 +22,7 @@ import numpy as np
 from lisse.errors import ConvergenceError, ParameterError
 from lisse.sim.interlayer.lengths import FAILURE_MODES, nucleation_length, result_from_solution, verdict
 from lisse.sim.interlayer.model import InterlayerParameters, growth_length
-from lisse.sim.interlayer.solver1d import _Problem, make_mesh, solve_1d
+from lisse.sim.interlayer.solver1d import _Problem, solve_1d
 
 __all__ = ["sweep_current", "map_current_capacity", "map_conductivities", "critical_current", "CriticalCurrent"]
 
