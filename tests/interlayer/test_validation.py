@@ -10,7 +10,14 @@ import pytest
 from lisse.constants import FARADAY, GAS_CONSTANT, ROOM_TEMPERATURE
 from lisse.errors import ConvergenceError, ParameterError
 from lisse.sim.interlayer.lengths import nucleation_length, verdict
-from lisse.sim.interlayer.model import bv_current, bv_derivative, bv_overpotential, growth_length, make_parameters, nucleation_rate_field
+from lisse.sim.interlayer.model import (
+    bv_current,
+    bv_derivative,
+    bv_overpotential,
+    growth_length,
+    make_parameters,
+    nucleation_rate_field,
+)
 from lisse.sim.interlayer.solver1d import solve_1d
 from lisse.thermo.nucleation import nucleation_rate
 
