@@ -227,7 +227,12 @@ def render(result) -> str:
         lines.append("  note: ionic regime - Li grows from the anode surface and protrusion tips (see --two-d); the 1D verdict cannot see tips")
     if "critical_current" in result:
         c = result["critical_current"]
-        lines.append(f"  critical current     {c['critical_current_mA_cm2']} mA/cm2 (fails by {c['failure_mode']} at {c['failing_current_mA_cm2']})")
+        if c["failing_current_mA_cm2"] is None:
+            lines.append(f"  critical current     > {c['critical_current_mA_cm2']:.3g} mA/cm2 (stable over the whole ramp)")
+        elif c["critical_current_mA_cm2"] is None:
+            lines.append(f"  critical current     < {c['failing_current_mA_cm2']:.3g} mA/cm2 (fails by {c['failure_mode']} at the lowest current)")
+        else:
+            lines.append(f"  critical current     {c['critical_current_mA_cm2']:.3g} mA/cm2 (fails by {c['failure_mode']} at {c['failing_current_mA_cm2']:.3g})")
     if "two_d" in result:
         d = result["two_d"]
         lines.append(f"  2D                   tip/flat plating {d['tip_flux_ratio']:.3g}, internal {d['internal_plating_fraction']:.1%}, "

@@ -340,11 +340,11 @@ def convergence_study(p: InterlayerParameters, current: float, protrusion: Protr
     """Solve on successively refined grids (``nx`` in ``levels``) and report the scalar metrics.
 
     Returns one dict per level with ``nx``, ``ny``, ``cells``, the metrics, and ``rel_change`` (the
-    largest relative change of tip_flux_ratio, surface_fraction and eta_electrolyte against the previous level).
+    largest relative change of tip_flux_ratio, surface_fraction and deposition_centroid against the previous level).
     """
     out: list[dict] = []
     prev = None
-    keys = ("tip_flux_ratio", "surface_fraction", "eta_electrolyte")
+    keys = ("tip_flux_ratio", "surface_fraction", "deposition_centroid")
     for nx in levels:
         s = solve_2d(p, current, protrusion, nx=nx)
         row = {"nx": nx, "ny": s.y.size, "cells": int(s.x.size * s.y.size), "iterations": s.iterations, **s.metrics}
