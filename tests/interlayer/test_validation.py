@@ -155,3 +155,21 @@ def test_bad_inputs():
         solve_1d(make_parameters("lni-5cnt"), -1.0)
     with pytest.raises(ParameterError, match="electronic_conductivity"):
         make_parameters(material="LLZTO")
+
+
+@pytest.mark.parametrize(
+    ("sigma_e", "sigma_ion", "i0", "i0_anode", "current"),
+    [(1e-10, 1e-3, 1e-6, 0.0, 100.0), (100.0, 1e-5, 1e-6, 1e-3, 1000.0), (1e-3, 1.0, 1.0, 100.0, 0.01), (1.0, 0.1, 1e-6, 0.0, 100.0)],
+)
+def test_robust_at_extreme_parameters(sigma_e, sigma_ion, i0, i0_anode, current):
+    p = make_parameters(material="LNI-5CNT", sigma_e=f"{sigma_e} S/m", sigma_ion=f"{sigma_ion} S/m", exchange_current=f"{i0} A/m2",
+                        anode_exchange_current=f"{i0_anode} A/m2")
+    s = solve_1d(p, current)
+    assert s.current_balance_error <= 1e-8
+    assert np.all(np.isfinite(s.eta))
+
+
+def test_no_deposition_path_is_an_error():
+    p = make_parameters("lni-5cnt", specific_area=0.0, anode_exchange_current=0.0)
+    with pytest.raises(ParameterError, match="no deposition"):
+        solve_1d(p, 1.0)

@@ -213,6 +213,24 @@ class _Problem:
                 return hv, it, True
         return hv, max_iter, False
 
+    def uniform_guess(self) -> np.ndarray:
+        """Uniform eta that carries i when internal and anode deposition share one overpotential."""
+        cap = self.nu + self.nu_a
+        if self.linear:
+            return np.full_like(self.xi, -1.0 / cap)
+        from lisse.sim.interlayer.model import bv_overpotential
+
+        return np.full_like(self.xi, bv_overpotential(1.0, cap, self.alpha, 1.0))
+
+    def guesses(self) -> list[np.ndarray]:
+        """Starting points for Newton: the linear-kinetics solution, then the uniform one, then their blend."""
+        lin = self.linear_guess()
+        uni = self.uniform_guess()
+        out = [lin, uni]
+        if np.max(np.abs(lin)) > 2 * abs(uni[0]) + 10:
+            out.append(uni + np.clip(lin - lin[0], -20, 20))
+        return out
+
     def linear_guess(self) -> np.ndarray:
         """Solution with linearised kinetics (one linear solve)."""
         from scipy.linalg import solve_banded
@@ -271,16 +289,27 @@ def solve_1d(
         xi = np.asarray(mesh, dtype=float)
         if xi.ndim != 1 or xi.size < 3 or abs(xi[0]) > 0 or abs(xi[-1] - 1) > 1e-15 or np.any(np.diff(xi) <= 0):
             raise ParameterError("parameter 'mesh' must be increasing nondimensional nodes from 0 to 1 (>= 3 nodes)")
+    if p.specific_area * p.exchange_current <= 0 and p.anode_exchange_current <= 0:
+        raise ParameterError("no deposition is possible: specific_area * exchange_current and anode_exchange_current are both zero")
     for _ in range(4):
         prob = _Problem(p, current, xi, kinetics)
-        h0 = initial if (initial is not None and initial.size == xi.size) else prob.linear_guess()
-        hv, iters, ok = prob.newton(h0, max_iter)
+        starts = ([initial] if (initial is not None and initial.size == xi.size) else []) + prob.guesses()
+        ok = False
+        for h0 in starts:
+            hv, iters, ok = prob.newton(h0, max_iter)
+            if ok:
+                break
         if not ok:
             hv, iters, ok = _continuation(p, current, xi, kinetics, max_iter)
         if not ok:
             raise ConvergenceError(
                 f"interlayer 1D solver did not converge at i = {current:g} A/m2 ({p.name}: sigma_e = {p.sigma_e:g} S/m, "
                 f"sigma_ion = {p.sigma_ion:g} S/m, a*i0 = {p.specific_area * p.exchange_current:g} A/m3) after {iters} Newton iterations"
+            )
+        if not prob.linear and np.max(np.abs(hv)) * max(p.alpha, 1 - p.alpha) >= 300.0:
+            raise ConvergenceError(
+                f"interlayer 1D solver: at i = {current:g} A/m2 the local overpotential reaches {np.max(np.abs(hv)) / p.f_rt:.3g} V, beyond the "
+                "range where the Butler-Volmer exponentials are evaluated (|alpha F eta/RT| < 300); the parameters are unphysical for this current"
             )
         if not adapt:
             break
@@ -301,7 +330,7 @@ def _continuation(p, current, xi, kinetics, max_iter):
     iters = 0
     for s in np.geomspace(1e-3, 1.0, 25):
         prob = _Problem(p, current * s, xi, kinetics)
-        h0 = prob.linear_guess() if hv is None else hv
+        h0 = prob.guesses()[0] if hv is None else hv
         hv, it, ok = prob.newton(h0, max_iter)
         iters += it
         if not ok:

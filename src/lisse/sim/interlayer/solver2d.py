@@ -258,6 +258,13 @@ def solve_2d(
     u = np.zeros(2 * n)
     res, jac, _, _ = residual(u, linear=True)
     u = splu(jac).solve(-res)
+    eta_lin = (u[n:] - u[:n]) * f
+    if np.max(np.abs(eta_lin)) > 60:
+        # linear kinetics overshoot (weak exchange currents): start from the uniform Butler-Volmer overpotential instead
+        from lisse.sim.interlayer.model import bv_overpotential
+
+        cap = (ai0 * (vol * n) + p.anode_exchange_current * float(np.sum(la))) / scale
+        u = np.concatenate([np.full(n, -bv_overpotential(1.0, cap, p.alpha, 1.0) / f), np.zeros(n)])
     res, jac, j, gs = residual(u)
     rn = np.max(np.abs(res))
     ok = False
@@ -283,6 +290,8 @@ def solve_2d(
         if t * np.max(np.abs(du)) * f < tol * max(1.0, np.max(np.abs(u)) * f) and rn < 1e-9 * scale:
             ok = True
             break
+    if ok and np.max(np.abs(u[n:] - u[:n])) * f * max(p.alpha, 1 - p.alpha) >= 300.0:
+        raise ConvergenceError(f"interlayer 2D solver: the local overpotential leaves the range where Butler-Volmer is evaluated at i = {current:g} A/m2")
     if not ok:
         raise ConvergenceError(
             f"interlayer 2D solver did not converge at i = {current:g} A/m2 on a {nx}x{ny} grid after {it} Newton iterations "
