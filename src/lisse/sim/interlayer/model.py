@@ -45,9 +45,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from lisse.citations import Citation, add, register
 from lisse.constants import FARADAY, GAS_CONSTANT, ROOM_TEMPERATURE
@@ -56,6 +54,9 @@ from lisse.materials import get_material
 from lisse.params import ParamSpec, unknown_key_error, validate
 from lisse.thermo.nucleation import LI_MOLAR_VOLUME, critical_overpotential, heterogeneous_factor, homogeneous_barrier
 from lisse.thermo.wetting import DEFAULT_LI_SURFACE_ENERGY
+
+if TYPE_CHECKING:  # numpy is imported inside the functions: the CLI imports this module to build its parser
+    import numpy as np
 
 __all__ = [
     "SCHEMA",
@@ -293,6 +294,8 @@ _EXP_CAP = 300.0
 
 
 def _exp(x: np.ndarray | float) -> np.ndarray:
+    import numpy as np
+
     return np.exp(np.clip(x, -_EXP_CAP, _EXP_CAP))
 
 
@@ -303,12 +306,16 @@ def bv_current(eta: np.ndarray | float, i0: float, alpha: float, f_rt: float) ->
     Linear limit: ``j = -i0 (F/RT) eta``, i.e. R_ct = RT/(F i0). Tafel limit (eta << -RT/F):
     ``eta = (RT/(alpha F)) ln(i0) - (RT/(alpha F)) ln(j)``, 2.303 RT/(alpha F) = 118 mV/decade at alpha = 0.5, 25 degC.
     """
+    import numpy as np
+
     e = np.asarray(eta, dtype=float) * f_rt
     return i0 * (_exp(-alpha * e) - _exp((1.0 - alpha) * e))
 
 
 def bv_derivative(eta: np.ndarray | float, i0: float, alpha: float, f_rt: float) -> np.ndarray:
     """d j / d eta [A/(m2 V)] of :func:`bv_current`."""
+    import numpy as np
+
     e = np.asarray(eta, dtype=float) * f_rt
     return -i0 * f_rt * (alpha * _exp(-alpha * e) + (1.0 - alpha) * _exp((1.0 - alpha) * e))
 
@@ -342,6 +349,8 @@ def nucleation_rate_field(eta: np.ndarray, p: InterlayerParameters) -> np.ndarra
     :func:`lisse.thermo.nucleation.homogeneous_barrier` (corrected barrier, BRIEF §2); 0 where eta >= 0.
     Concentration ratios are 1 (electroneutral, no depletion in the steady ohmic model).
     """
+    import numpy as np
+
     from lisse.constants import BOLTZMANN
 
     eta = np.asarray(eta, dtype=float)
