@@ -76,10 +76,28 @@ def test_stage_runs_for_cells_with_interlayer(tmp_path):
     res = st.func(StageContext(study, study["interlayer"], tmp_path, progress=False))
     d = res.summary["interlayers"]["LNI5"]
     assert CONTRACT <= set(d) and d["regime"] == "mixed" and d["stable"] is True
-    assert list(res.tables["interlayer_results"]["interlayer"]) == ["LNI5"]
-    assert "interlayer_sweep_lni5" in res.figures and "Wang2024" in res.citations
+    assert list(res.tables["results"]["interlayer"]) == ["LNI5"]
+    assert "sweep_lni5" in res.figures and "Wang2024" in res.citations
     with pytest.raises(ParameterError, match="did you mean"):
         st.func(StageContext(study, {"curent_density": "1 mA/cm2"}, tmp_path))
+
+
+def test_stage_on_bundled_default_study(tmp_path):
+    """The default study has a LiCF3SO3 coating (skipped: no electronic conductivity) and an LNI-5CNT interlayer."""
+    from lisse.pipeline.evaluate import evaluate
+    from lisse.pipeline.study import load_study
+
+    study = load_study()
+    study["interlayer"] = {"points": 6, "map": False, "sweep": False}
+    doc = evaluate(study, tmp_path, progress=False, only=["interlayer"])
+    st = doc["stages"]["interlayer"]
+    assert st["status"] == "ok", st
+    summ = st["summary"]
+    (lbl,) = summ["interlayers"]
+    assert "LNI-5CNT" in lbl and summ["interlayers"][lbl]["regime"] == "mixed"
+    (sk,) = summ["skipped"]
+    assert "LiCF3SO3" in summ["skipped"][sk]
+    assert (tmp_path / "tables" / "interlayer_results.csv").exists()
 
 
 def test_fit_coefficient_recovers_exact_law():
