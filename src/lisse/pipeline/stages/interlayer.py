@@ -23,6 +23,8 @@ optional)::
 
 from __future__ import annotations
 
+import re
+
 from lisse.pipeline.registry import StageContext, StageResult, stage
 
 _KEYS = {"preset", "material", "current_density", "capacity", "time", "sweep", "i_min", "i_max", "points", "map",
@@ -130,7 +132,7 @@ def interlayer_stage(ctx: StageContext) -> StageResult:
         summary[label] = d
         rows.append({"interlayer": label, **{k: v for k, v in d.items() if not isinstance(v, dict)},
                      "critical_current_mA_cm2": d["critical_current"]["critical_current_mA_cm2"]})
-        key = "".join(ch if ch.isalnum() else "_" for ch in label).strip("_").lower()
+        key = re.sub("_+", "_", "".join(ch if ch.isalnum() else "_" for ch in label)).strip("_").lower()[:40].rstrip("_")
         figures[f"profile_{key}"] = plot.profile_figure(res.solution, p.critical_overpotential)
         captions[f"profile_{key}"] = f"{label}: local overpotential, currents and internal deposition at {i / 10:g} mA/cm²."
         if opts.get("sweep", True):
