@@ -109,3 +109,9 @@ def test_2d_three_regimes():
     # electronic: deposition and nucleation on the electrolyte side
     assert ele["internal_fraction"] > 0.5 and ele["deposition_centroid"] > 0.5 * 90e-6
     assert ele["nucleating_fraction"] > 0.0 and ele["eta_electrolyte"] < -make_parameters("lni-50cnt").critical_overpotential
+
+
+def test_2d_mirror_symmetry():
+    s = solve_2d(make_parameters("lni-5cnt"), 20.0, nx=45)
+    assert np.allclose(s.eta, s.eta[:, ::-1], rtol=1e-9, atol=1e-12, equal_nan=True)
+    assert np.array_equal(s.li, s.li[:, ::-1])

@@ -173,3 +173,34 @@ def test_no_deposition_path_is_an_error():
     p = make_parameters("lni-5cnt", specific_area=0.0, anode_exchange_current=0.0)
     with pytest.raises(ParameterError, match="no deposition"):
         solve_1d(p, 1.0)
+
+
+@pytest.mark.parametrize("preset", ["lni-5cnt", "lni-50cnt"])
+def test_nonlinear_1d_matches_scipy_solve_bvp(preset):
+    """Second method: scipy's collocation BVP solver on the same nondimensional equations."""
+    from scipy.integrate import solve_bvp
+
+    p = make_parameters(preset)
+    i = 20.0
+    s = solve_1d(p, i, n_uniform=400)
+    f, L, a = p.f_rt, p.thickness, p.alpha
+    be, bi = f * L * i / p.sigma_e, f * L * i / p.sigma_ion
+    lam = f * L**2 * p.specific_area * p.exchange_current * (1 / p.sigma_e + 1 / p.sigma_ion)
+    nua = p.anode_exchange_current / i
+
+    def g(h):
+        return np.exp(-a * h) - np.exp((1 - a) * h)
+
+    def rhs(xi, y):
+        return np.vstack([y[1], -lam * g(y[0])])
+
+    def bc(y0, y1):
+        return np.array([y0[1] - (be - (be + bi) * nua * g(y0[0])), y1[1] + bi])
+
+    xi = s.x / L
+    mesh = np.linspace(0, 1, 201)
+    guess = np.vstack([np.full(mesh.size, -2.0), np.zeros(mesh.size)])  # independent start: a flat profile
+    ref = solve_bvp(rhs, bc, mesh, guess, tol=1e-8, max_nodes=200000)
+    assert ref.success
+    eta_ref = ref.sol(xi)[0] / f
+    assert np.max(np.abs(s.eta - eta_ref)) / np.max(np.abs(eta_ref)) < 1e-3
