@@ -43,6 +43,8 @@ def test_cli_overrides_and_failure(tmp_path):
     d = json.loads(r.stdout)
     assert d["interlayer_thickness_um"] == pytest.approx(14.8)
     assert d["stable"] is False and d["regime"] == "electronic"
+    d = json.loads(_cli("--current-density", "1", "--capacity", "1", "--thickness", "45", "--porosity", "0.4", "--json").stdout)
+    assert d["interlayer_thickness_um"] == 45.0 and d["growth_length_um"] == pytest.approx(4.85 / 0.4, rel=2e-3)
     r = _cli("--preset", "lni-5cnt", "--current-density", "1 mA/cm2", "--capacity", "1 mAh/cm2", "--sweep", "--points", "8", "--out", str(tmp_path))
     assert r.returncode == 0, r.stderr
     for name in ("interlayer_sweep.csv", "interlayer_sweep.png", "interlayer_profile.csv", "interlayer_profile.png"):

@@ -75,7 +75,15 @@ def _list(text: str, unit: str, name: str) -> list[float]:
 def _params(args):
     from lisse.sim.interlayer.model import SCHEMA, make_parameters
 
-    over = {k: getattr(args, "par_" + k) for k in SCHEMA if getattr(args, "par_" + k) is not None}
+    over = {}
+    for k in SCHEMA:
+        v = getattr(args, "par_" + k)
+        if v is None:
+            continue
+        try:
+            over[k] = float(v)  # a bare number is in the unit shown in --help
+        except ValueError:
+            over[k] = v
     preset = args.preset
     if preset is None and args.material is None:
         preset = "lni-5cnt"
