@@ -10,7 +10,8 @@ Equations (electroneutral, per unit depth; see :mod:`.model` for the 1D form and
 
 Boundary conditions: electrolyte face ``x = l_i``: ionic current density i towards the anode,
 no electronic current; Li surfaces (flat anode and protrusion): ``phi_e = 0`` and the ionic current
-into the Li is ``i0_a g(eta_s)`` with ``eta_s = -phi_ion`` (cell-centre value: first-order);
+into the Li is ``i0_a g(eta_s)`` with ``eta_s = -phi_ion(face)``, the face potential eliminated through
+the ionic half-cell resistance (``phi_face = phi_P - F d/sigma_ion``, solved per face by Newton);
 side walls: no flux.
 
 Discretisation: cell-centred finite volumes on a uniform structured grid; cells whose centre lies
@@ -233,17 +234,31 @@ def solve_2d(
         else:
             j = p.specific_area * bv_current(eta, p.exchange_current, p.alpha, f)
             dj = p.specific_area * bv_derivative(eta, p.exchange_current, p.alpha, f)
+        # Li-face flux F with the ionic half-cell between the cell centre and the face:
+        # eta_s = -phi_face = -phi_P + r F (r = d/sigma_ion), F = bv(eta_s); k(eta_s) = eta_s + phi_P - r bv(eta_s) = 0
+        # is increasing and (cathodic side) concave, so Newton from eta_s = -phi_P converges monotonically.
+        rr = ld / p.sigma_ion
+        i0a = p.anode_exchange_current
         es = -pi[lc]
         if linear:
-            gs = -p.anode_exchange_current * f * es
-            dgs = np.full(lc.size, -p.anode_exchange_current * f)
+            es = -pi[lc] / (1.0 + rr * i0a * f)
+            gs = -i0a * f * es
+            dbv = np.full(lc.size, -i0a * f)
         else:
-            gs = bv_current(es, p.anode_exchange_current, p.alpha, f)
-            dgs = bv_derivative(es, p.anode_exchange_current, p.alpha, f)
+            for _ in range(60):
+                bv = bv_current(es, i0a, p.alpha, f)
+                dbv = bv_derivative(es, i0a, p.alpha, f)
+                step = (es + pi[lc] - rr * bv) / (1.0 - rr * dbv)
+                es = es - step
+                if np.max(np.abs(step)) * f < 1e-13:
+                    break
+            gs = bv_current(es, i0a, p.alpha, f)
+            dbv = bv_derivative(es, i0a, p.alpha, f)
+        dgs = dbv / (1.0 - rr * dbv)  # = -dF/dphi_P
         surf = np.bincount(lc, weights=gs * la, minlength=n)
         r_i = p.sigma_ion * (lap @ pi) + top - surf - j * vol
         r_e = p.sigma_e * (lap @ pe) - p.sigma_e * dir_e * pe + j * vol
-        dsurf = np.bincount(lc, weights=dgs * la, minlength=n)  # d surf / d eta_s ; eta_s = -pi
+        dsurf = np.bincount(lc, weights=dgs * la, minlength=n)  # = -d surf / d phi_ion
         jv = dj * vol
         jac = sp.bmat(
             [
