@@ -36,23 +36,9 @@ def add_arguments(parser) -> None:
 
 
 def _write_fig(fig, path) -> None:
-    import io
-    import os
-    import tempfile
-    from pathlib import Path
+    from lisse.io.atomic import atomic_save_figure
 
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=120)
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(buf.getvalue())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    atomic_save_figure(fig, path, dpi=120)
 
 
 def run(args):

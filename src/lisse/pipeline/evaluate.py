@@ -84,8 +84,9 @@ def evaluate(study: dict, out_dir: str | Path, study_text: str | None = None, pr
         try:
             with collecting() as keys:
                 res = st.func(ctx)
-        except LisseError as exc:
-            entry.update(status="error", reason=f"{type(exc).__name__}: {exc}")
+        except Exception as exc:  # noqa: BLE001 - one failing stage must not lose the others' results
+            kind = "" if isinstance(exc, LisseError) else "internal error: "
+            entry.update(status="error", reason=f"{kind}{type(exc).__name__}: {exc}")
             sections.append(ReportSection(st.name, st.title, "error", entry["reason"]))
             results[st.name] = entry
             continue

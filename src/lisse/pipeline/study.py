@@ -70,7 +70,8 @@ def parse_study(text: str, source: str = "<string>", base_dir: Path | None = Non
             raise type(exc)(f"study '{source}', cell '{c['name']}': {exc}") from None
     data.setdefault("study", {})
     data["_source"] = source
-    data["_base_dir"] = str(base_dir) if base_dir else None
+    # relative paths resolve against the study file's folder (the working folder for the bundled study)
+    data["_base_dir"] = str(base_dir) if base_dir else str(Path.cwd())
     return data
 
 
