@@ -29,7 +29,7 @@ def add_arguments(parser) -> None:
     parser.add_argument("--current", help="plating current density, e.g. '0.02 mA/cm2' (preset default)")
     parser.add_argument("--exchange-current", help="exchange current density i0, e.g. '1 mA/cm2'")
     parser.add_argument("--plated", help="plated planar-equivalent Li thickness, e.g. '0.4 um'")
-    parser.add_argument("--grid", type=int, help="grid cells per side (default 128; dx = 1.28 um / grid)")
+    parser.add_argument("--grid", type=int, help="grid cells per side (default 128; dx = 1.28 um / grid, interface width 1.5 dx)")
     parser.add_argument("--frames", type=int, help="records (CSV rows, animation frames); default 24")
     parser.add_argument("--seed", type=int, help="random seed of the particle layer (default 1)")
     parser.add_argument("--max-steps", type=int, help="stop after this many time steps (leaves a checkpoint to --resume)")
@@ -55,13 +55,12 @@ def _angle(text: str) -> float:
 
 def _settings(args) -> dict:
     from lisse.errors import ParameterError
-    from lisse.sim.phasefield.presets import PRESETS
+    from lisse.sim.phasefield.presets import preset_settings
     from lisse.units import to_si
 
     if args.preset is None:
         raise ParameterError("--preset lithiophilic|lithiophobic is required (or use --sweep / --resume)")
-    s = dict(PRESETS[args.preset])
-    s["preset"] = args.preset
+    s = preset_settings(args.preset, args.grid)
     if args.contact_angle is not None:
         s["contact_angle_deg"] = _angle(args.contact_angle)
     if args.current is not None:
@@ -70,12 +69,6 @@ def _settings(args) -> dict:
         s["exchange_current_density"] = to_si(args.exchange_current, "A/m^2", "--exchange-current")
     if args.plated is not None:
         s["plated_thickness"] = to_si(args.plated, "m", "--plated")
-    if args.grid is not None:
-        if not 32 <= args.grid <= 1024:
-            raise ParameterError(f"--grid must be between 32 and 1024 cells; got {args.grid}")
-        scale = args.grid / s["shape"][0]
-        s["dx"] = s["dx"] / scale
-        s["shape"] = (args.grid, args.grid)
     if args.frames is not None:
         if not 2 <= args.frames <= 500:
             raise ParameterError(f"--frames must be between 2 and 500; got {args.frames}")

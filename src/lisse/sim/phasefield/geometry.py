@@ -98,9 +98,10 @@ def particle_layer(
 ) -> Layer:
     """Random layer of equal non-overlapping discs, seeded and reproducible.
 
-    ``arrangement="jittered"`` (default): a hexagonal packing whose spacing
-    ``a = d √(π / (2√3 (1 − ε)))`` gives the target porosity, each disc displaced at random by up to
-    ``jitter · (a − d − min_gap)/2`` (so discs never overlap or close a throat). ``"rsa"``: random
+    ``arrangement="jittered"`` (default): a staggered (near-hexagonal) packing; the rows of the
+    hexagonal spacing ``a = d √(π / (2√3 (1 − ε)))`` that fit the layer are spread over it and the
+    number of discs per row is set by the target porosity; each disc is displaced at random by up to
+    ``jitter · (throat − min_gap)/2`` (so discs never overlap or close a throat). ``"rsa"``: random
     sequential addition (looser; jams near 45 % solid).
 
     Parameters
@@ -121,8 +122,8 @@ def particle_layer(
     seed : int
         Random seed (same seed, same layer).
     min_gap : float
-        Smallest surface-to-surface gap between discs [m]; default 3 δ_g so no pore is closed by the
-        diffuse interfaces.
+        Smallest surface-to-surface gap between discs [m]; default 2 δ_g (capped at the hexagonal
+        throat a − d) so the jitter does not close pores.
     """
     ny, nx = (int(s) for s in shape)
     _check_pos("dx", dx, "m")
@@ -139,7 +140,7 @@ def particle_layer(
     r = 0.5 * d
     if y1 - y0 < d:
         raise ParameterError(f"layer thickness {y1 - y0:g} m is smaller than the particle diameter {d:g} m")
-    gap = 3.0 * width if min_gap is None else float(min_gap)
+    gap = 2.0 * width if min_gap is None else float(min_gap)
     if arrangement not in ("jittered", "rsa"):
         raise ParameterError(f"parameter 'arrangement' must be 'jittered' or 'rsa'; got {arrangement!r}")
     rng = np.random.default_rng(seed)
@@ -150,21 +151,26 @@ def particle_layer(
     solid_area = 0.0
     if arrangement == "jittered":
         a = d * math.sqrt(math.pi / (2.0 * math.sqrt(3.0) * (1.0 - porosity)))
-        free = a - d - gap
+        ay0 = a * math.sqrt(3.0) / 2.0
+        nrows = max(1, int(math.floor((y1 - y0 - d) / ay0)) + 1)
+        ay = (y1 - y0 - d) / (nrows - 1) if nrows > 1 else 0.0
+        n_target = target_solid / (math.pi * r * r)
+        m = max(1, int(round(n_target / nrows)))
+        ax_ = width_x / m
+        throat = min(ax_, math.hypot(0.5 * ax_, ay) if nrows > 1 else ax_) - d
+        if min_gap is None:
+            gap = min(gap, max(0.0, throat))
+        free = throat - gap
         if free < 0:
             raise ParameterError(f"porosity {porosity:g} is too low for discs of {d:g} m with throats of at least "
-                                 f"{gap:g} m (hexagonal spacing {a:g} m); raise the porosity or lower min_gap")
-        m = max(1, int(round(width_x / a)))
-        ax_ = width_x / m
-        ay = a * math.sqrt(3.0) / 2.0 * (a / ax_)  # keep the cell area, hence the porosity
-        nrows = max(1, int(math.floor((y1 - y0 - d) / ay)) + 1)
-        yoff = y0 + r + 0.5 * ((y1 - y0 - d) - (nrows - 1) * ay)
-        amp = 0.5 * jitter * max(0.0, min(ax_, 2 * ay / math.sqrt(3.0)) - d - gap)
+                                 f"{gap:g} m (throat {throat:g} m); raise the porosity or lower min_gap")
+        yoff = y0 + r
+        amp = 0.5 * jitter * free
         for i in range(nrows):
-            for j in range(m + 1):
-                cx = (j + 0.5 * (i % 2)) * ax_
-                if cx > width_x + r:
-                    continue
+            # even rows at (j + ½)·ax, odd rows at j·ax including the half discs on x = 0 and x = W,
+            # so the mirror (Neumann) side walls continue the staggered pattern without a wide gap
+            for j in range(m + (i % 2)):
+                cx = (j + 0.5 * (1 - i % 2)) * ax_
                 rho = amp * math.sqrt(rng.uniform())
                 ang = rng.uniform(0.0, 2.0 * math.pi)
                 cy = min(max(yoff + i * ay + rho * math.sin(ang), y0 + r), y1 - r)
