@@ -42,6 +42,11 @@ Mapping from physical inputs to the phase-field coefficients (all SI):
   ``Δg > −2γ cos θ / w`` (2D slit, one principal curvature), i.e. the transition contact angle is
   ``cos θ_c = −Δg w / (2γ)``; this is :func:`lisse.thermo.wetting.capillary_pressure` with r = w.
 
+Limitations (stated, not hidden): ζ is non-conserved (Allen–Cahn), so Li drawn into wetting pores
+by capillarity appears there through the reaction channel (at the L_σ rate) instead of being drawn
+from the electrode; Li+ transport (c_Li/c0 = 1) and the reaction source in the potential equation are
+not solved; runs at a fixed applied current are run at the flat-front overpotential (potentiostatic).
+
 References
 ----------
 Wang et al., Nature Energy 9 (2024), doi:10.1038/s41560-023-01426-1 [Wang2024].
