@@ -96,11 +96,13 @@ def main() -> None:
     if len(runs) >= 2:
         (dta, _, ea, _), (dtb, _, eb, _) = runs[-2], runs[-1]
         p = math.log(ea / eb) / math.log(dta / dtb)
+        how = "measured"
     else:
         p = 1.0
+        how = "assumed: backward Euler; raise FIPY_BUDGET_S to measure it"
     dt_need = dt1 * (el / e1) ** (1.0 / p)
     t_need = T_END / dt_need * (w1 / n1)
-    print(f"FiPy time-step error order p = {p:.2f} (measured); dt for lisse's accuracy = {dt_need:.3g}; "
+    print(f"FiPy time-step error order p = {p:.2f} ({how}); dt for lisse's accuracy = {dt_need:.3g}; "
           f"estimated FiPy time {t_need:.0f} s; EXTRAPOLATED speed ratio at equal accuracy = {t_need / wl:.0f}x")
 
 

@@ -121,3 +121,20 @@ def test_large_user_time_step_is_stabilised_and_bounded():
     drop = e[0] - e[-1]
     assert drop > 0 and max(np.diff(e)) < 0.01 * drop  # no growth beyond a 1 % wobble (SBDF2 is not strictly monotone)
     assert np.max(np.abs(s.zeta - ref.zeta)) < 0.25  # and still close to the accurate run
+
+
+def test_shrinking_sphere_3d():
+    # 3D: two principal curvatures, R² = R0² − 4Lκt (octant of a sphere in the corner)
+    n, R0, delta = 40, 30.0, 2.0
+    c = _coeffs(delta)
+    g = np.arange(n) + 0.5
+    Z, Y, X = np.meshgrid(g, g, g, indexing="ij")
+    s = PhaseFieldSolver(c, planar_profile(np.sqrt(X * X + Y * Y + Z * Z) - R0, delta), np.zeros((n, n, n)), 1.0)
+    s.run_until(3.0)
+    t0 = s.t
+    ts, r2 = [], []
+    while s.t < t0 + 35.0:
+        s.step(10)
+        ts.append(s.t - t0)
+        r2.append((8 * s.zeta.sum() * 3 / (4 * math.pi)) ** (2 / 3))
+    assert np.polyfit(ts, r2, 1)[0] == pytest.approx(-4.0 * c.L_sigma * c.k_zeta, rel=0.03)
