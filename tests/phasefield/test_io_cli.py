@@ -99,3 +99,23 @@ def test_stage_runs_and_rejects_unknown_options(tmp_path):
     assert r.summary["lithiophobic_contact_angle_deg"] == 140.0
     with pytest.raises(ParameterError, match="grdi|grid"):
         st.func(StageContext(study={}, options={"grdi": 3}, out_dir=tmp_path))
+
+
+def test_cli_sweep_and_unit_options(tmp_path):
+    p = _cli("--sweep", "--angles", "60,160", "--out", str(tmp_path / "sw"), "--json")
+    assert p.returncode == 0, p.stderr
+    r = json.loads(p.stdout)
+    assert r["penetration_depth_um"][0] > 5 * max(r["penetration_depth_um"][1], 1e-3)
+    assert r["theta_c_young_laplace_deg"] == pytest.approx(120.0, abs=1e-6)
+    assert (tmp_path / "sw" / "sweep.csv").exists() and (tmp_path / "sw" / "sweep.png").exists()
+
+
+def test_work_of_adhesion_maps_through_young_dupre():
+    from lisse.sim.phasefield.model import coefficients_from_physical
+    from lisse.thermo.wetting import DEFAULT_LI_SURFACE_ENERGY
+
+    g = DEFAULT_LI_SURFACE_ENERGY
+    c = coefficients_from_physical(work_of_adhesion=0.53, interface_width=15e-9)
+    assert c.contact_angle_deg == pytest.approx(np.degrees(np.arccos(0.53 / g - 1)), rel=1e-9)
+    with pytest.raises(ParameterError):
+        coefficients_from_physical(90.0, work_of_adhesion=0.5)

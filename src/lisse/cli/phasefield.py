@@ -18,7 +18,9 @@ EXAMPLES = """  lisse phasefield --preset lithiophilic --out runs/philic --json
   lisse phasefield --preset lithiophobic --out runs/phobic
   lisse phasefield --preset lithiophobic --out runs/phobic --current "0.1 mA/cm2"   # push Li in
   lisse phasefield --preset lithiophobic --out runs/phobic --resume                 # continue
-  lisse phasefield --sweep --out runs/sweep --json"""
+  lisse phasefield --preset lithiophilic --out runs/lif --work-of-adhesion "0.53 J/m2"  # Li|LiF
+  lisse phasefield --sweep --out runs/sweep --json
+  lisse phasefield --sweep --angles 60,120,160 --out runs/sweep"""
 
 
 def add_arguments(parser) -> None:
@@ -26,6 +28,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("--out", required=True, help="output folder (created)")
     parser.add_argument("--resume", action="store_true", help="continue from OUT/checkpoint.npz")
     parser.add_argument("--contact-angle", help="override the Li contact angle on the particles, e.g. '110 deg'")
+    parser.add_argument("--work-of-adhesion", help="instead of --contact-angle: W_ad of Li on the particles, e.g. '0.53 J/m2' (Young–Dupré)")
+    parser.add_argument("--angles", help="contact angles of --sweep in deg, comma separated (default 60,90,...,160)")
     parser.add_argument("--current", help="plating current density, e.g. '0.02 mA/cm2' (preset default)")
     parser.add_argument("--exchange-current", help="exchange current density i0, e.g. '1 mA/cm2'")
     parser.add_argument("--plated", help="plated planar-equivalent Li thickness, e.g. '0.4 um'")
@@ -61,8 +65,15 @@ def _settings(args) -> dict:
     if args.preset is None:
         raise ParameterError("--preset lithiophilic|lithiophobic is required (or use --sweep / --resume)")
     s = preset_settings(args.preset, args.grid)
+    if args.contact_angle is not None and args.work_of_adhesion is not None:
+        raise ParameterError("give --contact-angle or --work-of-adhesion, not both")
     if args.contact_angle is not None:
         s["contact_angle_deg"] = _angle(args.contact_angle)
+    if args.work_of_adhesion is not None:
+        from lisse.thermo.wetting import contact_angle
+
+        w = to_si(args.work_of_adhesion, "J/m^2", "--work-of-adhesion")
+        s["contact_angle_deg"] = contact_angle(w).contact_angle_deg
     if args.current is not None:
         s["current_density"] = to_si(args.current, "A/m^2", "--current")
     if args.exchange_current is not None:
@@ -90,6 +101,8 @@ def _run_sweep(args) -> dict:
 
     out = Path(args.out)
     angles = [60.0, 90.0, 100.0, 110.0, 115.0, 120.0, 125.0, 130.0, 140.0, 160.0]
+    if args.angles:
+        angles = [_angle(a) for a in str(args.angles).split(",") if a.strip()]
     sw = transition_sweep(angles)
     lines = ["contact_angle_deg,penetration_depth_um"] + [f"{a:g},{p * 1e6:.6g}" for a, p in zip(sw["angles_deg"], sw["penetration_m"])]
     atomic_write_text(out / "sweep.csv", "\n".join(lines) + "\n")

@@ -63,7 +63,7 @@ from lisse.citations import Citation, add, register
 from lisse.constants import FARADAY, GAS_CONSTANT
 from lisse.errors import ConvergenceError, ParameterError
 from lisse.params import Param
-from lisse.thermo.wetting import DEFAULT_LI_SURFACE_ENERGY, capillary_pressure
+from lisse.thermo.wetting import DEFAULT_LI_SURFACE_ENERGY, capillary_pressure, contact_angle
 
 __all__ = [
     "DEFAULTS",
@@ -369,8 +369,9 @@ def capillary_threshold_cos(driving_force: float, pore_width: float, surface_ene
 
 
 def coefficients_from_physical(
-    contact_angle_deg: float,
+    contact_angle_deg: float | None = None,
     *,
+    work_of_adhesion: float | None = None,
     li_surface_energy: float | None = None,
     interface_width: float | None = None,
     exchange_current_density: float | None = None,
@@ -391,8 +392,10 @@ def coefficients_from_physical(
     Parameters
     ----------
     contact_angle_deg : float
-        Young contact angle of Li on the particles [deg] (e.g. from
-        :func:`lisse.thermo.wetting.contact_angle`).
+        Young contact angle of Li on the particles [deg].
+    work_of_adhesion : float
+        Alternatively W_ad of Li on the particles [J/m2] (e.g. from DFT slabs); converted with
+        :func:`lisse.thermo.wetting.contact_angle` (Young–Dupré, with the same γ). Give exactly one.
     li_surface_energy : float
         γ of the Li|pore interface [J/m2].
     interface_width : float
@@ -416,6 +419,10 @@ def coefficients_from_physical(
     register("Wang2024", "Chen2015")
     d = {k: p.si for k, p in DEFAULTS.items()}
     gamma = _finite_positive("li_surface_energy", d["li_surface_energy"] if li_surface_energy is None else li_surface_energy, "J/m2")
+    if (contact_angle_deg is None) == (work_of_adhesion is None):
+        raise ParameterError("give exactly one of 'contact_angle_deg' and 'work_of_adhesion'")
+    if work_of_adhesion is not None:
+        contact_angle_deg = contact_angle(work_of_adhesion, gamma).contact_angle_deg
     delta = _finite_positive("interface_width", d["interface_width"] if interface_width is None else interface_width, "m")
     i0 = _finite_positive("exchange_current_density", d["exchange_current_density"] if exchange_current_density is None else exchange_current_density, "A/m2")
     alpha = d["transfer_coefficient"] if transfer_coefficient is None else float(transfer_coefficient)

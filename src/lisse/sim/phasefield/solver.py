@@ -438,7 +438,7 @@ class PhaseFieldSolver:
         if method == "amg":
             import pyamg
 
-            if P._ml is None or P.last_iterations > 25:
+            if P._ml is None or P.last_iterations > 40:
                 P._ml = pyamg.smoothed_aggregation_solver(Ms, symmetry="hermitian", max_coarse=200)
             x, info = spla.cg(Ms, bs, x0=x0, rtol=0.0, atol=atol, maxiter=200, M=P._ml.aspreconditioner(), callback=cb)
             if info != 0:
