@@ -143,6 +143,10 @@ def run(args) -> dict:
     from lisse.sim.phasefield.solver import PhaseFieldSolver, front_metrics
 
     if args.resume:
+        given = [f"--{k.replace('_', '-')}" for k in ("contact_angle", "work_of_adhesion", "current", "exchange_current",
+                                                       "plated", "grid", "frames", "seed") if getattr(args, k) is not None]
+        if given:
+            raise ParameterError(f"--resume takes its settings from the checkpoint; drop {', '.join(given)}")
         data = load_checkpoint(ckpt)
         settings = data["settings"]
         if args.preset is not None and args.preset != settings.get("preset"):
