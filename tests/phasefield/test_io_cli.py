@@ -55,7 +55,7 @@ def test_load_checkpoint_errors(tmp_path):
 
 
 def test_cli_preset_writes_outputs_and_resume_matches(tmp_path):
-    full = _cli("--preset", "lithiophobic", "--out", str(tmp_path / "full"), "--json", "--grid", "48", "--frames", "4")
+    full = _cli("--preset", "lithiophobic", "--out", str(tmp_path / "full"), "--json", "--grid", "40", "--frames", "3")
     assert full.returncode == 0, full.stderr
     res = json.loads(full.stdout)
     assert res["completed"] is True
@@ -65,11 +65,11 @@ def test_cli_preset_writes_outputs_and_resume_matches(tmp_path):
         assert (out / f).stat().st_size > 0, f
     assert len(list((out / "snapshots").glob("*.png"))) >= 2
     rows = list(csv.DictReader(open(out / "front.csv")))
-    assert len(rows) == 5 and float(rows[-1]["penetration_depth_um"]) == pytest.approx(res["penetration_depth_um"], rel=1e-6)
+    assert len(rows) == 4 and float(rows[-1]["penetration_depth_um"]) == pytest.approx(res["penetration_depth_um"], rel=1e-6)
     assert float(rows[-1]["time_s"]) > float(rows[0]["time_s"]) == 0.0
     # interrupted run, then resumed: same end state as the uninterrupted one
-    part = _cli("--preset", "lithiophobic", "--out", str(tmp_path / "part"), "--json", "--grid", "48", "--frames", "4",
-                "--max-steps", "60", "--no-animation")
+    part = _cli("--preset", "lithiophobic", "--out", str(tmp_path / "part"), "--json", "--grid", "40", "--frames", "3",
+                "--max-steps", "40", "--no-animation")
     assert part.returncode == 0, part.stderr
     assert json.loads(part.stdout)["completed"] is False
     resumed = _cli("--out", str(tmp_path / "part"), "--resume", "--json", "--no-animation")

@@ -161,3 +161,10 @@ def test_bad_geometry_inputs():
         particle_layer((32, 32), 1e-8, 1.5, particle_diameter=1e-7, layer=(0, 3e-7), width=1e-8)
     with pytest.raises(ParameterError, match="image"):
         layer_from_image(np.zeros(5), 1e-8, width=1e-8)
+
+
+def test_default_si_values_match_their_unit_params():
+    assert set(pm.DEFAULTS) == set(pm.DEFAULTS_SI)
+    for k, p in pm.DEFAULTS.items():
+        assert p.si == pytest.approx(pm.DEFAULTS_SI[k], rel=1e-9), k
+        assert p.source

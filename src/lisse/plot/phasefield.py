@@ -37,7 +37,8 @@ def _draw(ax, zeta, phi_g, dx, title, y_bottom=None):
 def snapshot_figure(zeta, phi_g, dx: float, t: float, *, title: str = "", y_bottom: float | None = None):
     """One snapshot: Li (ζ, blue), particles (grey), layer boundary (dashed) at time t [s]."""
     plt = _mpl()
-    fig, ax = plt.subplots(figsize=(4.2, 4.0), constrained_layout=True)
+    fig, ax = plt.subplots(figsize=(4.2, 4.0))
+    fig.subplots_adjust(left=0.15, right=0.88, bottom=0.12, top=0.92)
     im = _draw(ax, np.asarray(zeta), phi_g, dx, f"{title} t = {t:.4g} s".strip(), y_bottom)
     fig.colorbar(im, ax=ax, shrink=0.8, label="ζ (Li)")
     return fig
@@ -93,7 +94,8 @@ def save_animation(frames, times, phi_g, dx: float, path: str | os.PathLike, *, 
 
     path = Path(path)
     frames = np.asarray(frames)
-    fig, ax = plt.subplots(figsize=(4.0, 3.8), constrained_layout=True)
+    fig, ax = plt.subplots(figsize=(4.0, 3.8))
+    fig.subplots_adjust(left=0.16, right=0.96, bottom=0.13, top=0.92)
     if path.suffix.lower() == ".mp4":
         if not FFMpegWriter.isAvailable():
             from lisse.errors import MissingDependencyError

@@ -67,6 +67,7 @@ from lisse.thermo.wetting import DEFAULT_LI_SURFACE_ENERGY, capillary_pressure, 
 
 __all__ = [
     "DEFAULTS",
+    "DEFAULTS_SI",
     "PhaseFieldCoefficients",
     "coefficients_from_physical",
     "butler_volmer_factor",
@@ -98,6 +99,22 @@ DEFAULTS: dict[str, Param] = {
     "li_conductivity": Param(1.08e5, "S/cm", "CRC2016 (Li resistivity 9.28e-8 ohm m)"),
     "pore_conductivity": Param(7.9e-3, "S/cm", "Su2024 LPSC (electrolyte filling the pores)"),
     "particle_conductivity": Param(3.1e-4, "S/cm", "Wang2024 LNI (interlayer particles)"),
+}
+
+
+#: The same defaults in SI (kept in step with :data:`DEFAULTS` by a test; avoids loading the unit
+#: registry on every run).
+DEFAULTS_SI: dict[str, float] = {
+    "li_surface_energy": DEFAULT_LI_SURFACE_ENERGY,
+    "interface_width": 10e-9,
+    "exchange_current_density": 10.0,
+    "transfer_coefficient": 0.5,
+    "temperature": 298.15,
+    "molar_volume": 12.9963e-6,
+    "b_ratio": 10.0,
+    "li_conductivity": 1.08e7,
+    "pore_conductivity": 0.79,
+    "particle_conductivity": 0.031,
 }
 
 
@@ -237,32 +254,30 @@ def wall_profile(x, delta_g: float):
 
 
 def _relax_1d(zeta, phi, h, A, B, k, k_li, left, right, tol=1e-11, max_iter=200):
-    """Newton solve of the 1D Euler–Lagrange equation with Dirichlet ends; returns ζ."""
+    """Newton solve of the 1D Euler–Lagrange equation with Dirichlet ends (banded Jacobian); returns ζ."""
     import numpy as np
-    import scipy.sparse as sp
-    import scipy.sparse.linalg as spla
+    from scipy.linalg import solve_banded
 
     n = zeta.size
     z = zeta.copy()
     z[0], z[-1] = left, right
     lap_phi = np.zeros(n)
     lap_phi[1:-1] = (phi[2:] - 2 * phi[1:-1] + phi[:-2]) / h**2
+    ab = np.zeros((3, n))
     for _ in range(max_iter):
         lap = np.zeros(n)
         lap[1:-1] = (z[2:] - 2 * z[1:-1] + z[:-2]) / h**2
         r = 2 * A * z * (1 - z) * (1 - 2 * z) + B * z * phi**2 - k * lap + k_li * lap_phi
         r[0] = r[-1] = 0.0
         d = 2 * A * (1 - 6 * z + 6 * z**2) + B * phi**2 + 2 * k / h**2
-        off = np.full(n - 1, -k / h**2)
         d[0] = d[-1] = 1.0
-        lo = off.copy()
-        up = off.copy()
-        up[0] = 0.0
-        lo[-1] = 0.0
-        J = sp.diags([lo, d, up], [-1, 0, 1], format="csc")
-        dz = spla.spsolve(J, -r)
-        step = 1.0
-        z += step * dz
+        ab[0, 1:] = -k / h**2  # super-diagonal
+        ab[2, :-1] = -k / h**2  # sub-diagonal
+        ab[0, 1] = 0.0
+        ab[2, -2] = 0.0
+        ab[1] = d
+        dz = solve_banded((1, 1), ab, -r)
+        z += dz
         if np.max(np.abs(dz)) < tol:
             return z
     raise ConvergenceError("1D wall-energy Newton solve did not converge (phase-field wetting calibration)")
@@ -417,7 +432,7 @@ def coefficients_from_physical(
     PhaseFieldCoefficients
     """
     register("Wang2024", "Chen2015")
-    d = {k: p.si for k, p in DEFAULTS.items()}
+    d = DEFAULTS_SI
     gamma = _finite_positive("li_surface_energy", d["li_surface_energy"] if li_surface_energy is None else li_surface_energy, "J/m2")
     if (contact_angle_deg is None) == (work_of_adhesion is None):
         raise ParameterError("give exactly one of 'contact_angle_deg' and 'work_of_adhesion'")
