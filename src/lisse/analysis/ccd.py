@@ -1,0 +1,256 @@
+"""Critical current density (CCD) of a symmetric Li|SSE|Li cell from a galvanostatic staircase.
+
+The cell is cycled at step-increased current density, each step one or more plating/stripping half
+cycles at fixed areal capacity or fixed time (BRIEF §4; e.g. 0.1 mA/cm² steps at 0.2 mAh/cm² [Ji2025]).
+:class:`CCDDetector` finds the first failing step and reports
+
+* ``ccd_A_m2_``: the **last stable** current density (the convention lisse reports as "the CCD";
+  some papers quote the failing one — it is given too, as ``failure_current_density_A_m2_``),
+* ``criterion_``: the signature that fired first:
+
+  - ``"voltage_collapse"`` — |V| drops to a fraction of the expected overpotential (hard short: a
+    Li filament shunts the electrolyte),
+  - ``"erratic_voltage"`` — sudden jumps and rising noise (soft short: filaments that form and burn open;
+    a collapse followed by erratic drops in the next half cycle counts as a soft short too),
+  - ``"ohmic_scaling_lost"`` — the overpotential grows faster than the current (|V| above
+    ``rise_ratio`` × the value scaled from the previous stable step), or reaches ``v_cutoff``
+    (runaway polarization, void formation at the stripping electrode [Kasemchainan2019]).
+
+The expected |V| of step k is the plateau of the last stable step scaled by the current ratio
+(ohmic scaling, :math:`\\eta_k = \\eta_{k-1}\\,j_k/j_{k-1}`), the noise reference the median noise of
+the first ``n_baseline`` steps. Every threshold is a constructor argument.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from lisse.analysis.symmetric import SegmentOptions, _as_record, _need_area, half_cycles, scan_segment
+from lisse.citations import Citation, add, register
+from lisse.data.cycling import CyclingRecord
+from lisse.errors import CalculationError, ParameterError
+
+__all__ = ["CCDDetector", "detect_protocol"]
+
+
+def _add_once(c: Citation) -> None:
+    from lisse.citations import CITATIONS
+
+    if c.key not in CITATIONS:
+        add(c)
+
+
+_add_once(Citation("Kasemchainan2019", "Kasemchainan, J.; Zekoll, S.; Spencer Jolly, D.; et al.",
+             "Critical stripping current leads to dendrite formation on plating in lithium anode solid electrolyte cells",
+             "Nat. Mater. 18, 1105-1111", 2019, "10.1038/s41563-019-0438-9"))
+_add_once(Citation("Pei2017", "Pei, A.; Zheng, G.; Shi, F.; Li, Y.; Cui, Y.",
+             "Nanoscale nucleation and growth of electrodeposited lithium metal", "Nano Lett. 17, 1132-1139", 2017,
+             "10.1021/acs.nanolett.6b04755"))
+
+
+def detect_protocol(durations_s: np.ndarray, j_A_m2: np.ndarray, tol: float = 0.05) -> tuple[str, float | None]:
+    """Classify a staircase: ``"fixed-time"`` (equal durations), ``"fixed-capacity"`` (equal j·t) or ``"variable"``.
+
+    Returns the protocol and the step time (s) or step capacity (C/m²) per half cycle.
+    """
+    d = np.asarray(durations_s, float)
+    q = d * np.abs(np.asarray(j_A_m2, float))
+    if d.size == 0:
+        return "unknown", None
+    if d.size == 1:
+        return "single-step", float(d[0])
+    cv_t = np.std(d) / np.mean(d)
+    cv_q = np.std(q) / np.mean(q) if np.mean(q) > 0 else np.inf
+    if cv_t <= tol and cv_t <= cv_q:
+        return "fixed-time", float(np.median(d))
+    if cv_q <= tol:
+        return "fixed-capacity", float(np.median(q))
+    return "variable", None
+
+
+@dataclass
+class CCDDetector:
+    """Detect the critical current density in a symmetric-cell staircase (estimator style).
+
+    Parameters
+    ----------
+    collapse_ratio : float
+        |V| below this fraction of the expected overpotential = voltage collapse (default 0.3).
+    window : int
+        Rolling-median window (points) for collapse / rise detection (default 5).
+    noise_factor : float
+        rms noise above this multiple of the baseline = erratic (default 4).
+    drop_fraction, drop_sigma, min_drops : float, float, int
+        A "drop" is a jump larger than max(drop_fraction × expected |V|, drop_sigma × baseline noise);
+        ``min_drops`` of them in a half cycle = erratic (defaults 0.25, 6, 3).
+    rise_ratio : float
+        |V| above this multiple of the ohmically scaled expectation = ohmic scaling lost (default 1.5).
+    v_cutoff : float or None
+        Voltage limit (V); reaching it counts as ohmic scaling lost (default None).
+    n_baseline : int
+        Steps used for the noise baseline (default 2).
+    min_noise_V : float
+        Floor of the baseline noise (V), for noiseless or quantised data (default 20 µV).
+    segment : SegmentOptions
+        How half cycles are cut and measured.
+
+    Attributes (after :meth:`fit`)
+    -------------------------------
+    ccd_A_m2_ : float or None
+        Last stable |j| (A/m²); None if the first step fails.
+    failure_current_density_A_m2_ : float or None
+        |j| of the first failing step (None: no failure found; then ``ccd_A_m2_`` is a lower bound).
+    criterion_ : str
+    failure_time_s_ : float or None
+    failure_step_ : int or None
+    failure_half_cycle_ : int or None
+    protocol_ : str
+    step_value_ : float or None
+        Step capacity (C/m², fixed-capacity) or step time (s, fixed-time), per half cycle.
+    steps_ : pandas.DataFrame
+        One row per step: ``j_A_m2``, ``n_half_cycles``, ``eta_plateau_V``, ``ratio_to_expected``,
+        ``noise_V``, ``status``.
+    half_cycles_ : pandas.DataFrame
+    """
+
+    collapse_ratio: float = 0.3
+    window: int = 5
+    noise_factor: float = 4.0
+    drop_fraction: float = 0.25
+    drop_sigma: float = 6.0
+    min_drops: int = 3
+    rise_ratio: float = 1.5
+    v_cutoff: float | None = None
+    n_baseline: int = 2
+    min_noise_V: float = 20e-6
+    segment: SegmentOptions = field(default_factory=SegmentOptions)
+
+    def _check(self) -> None:
+        if not 0 < self.collapse_ratio < 1:
+            raise ParameterError(f"CCDDetector.collapse_ratio must be in (0, 1); got {self.collapse_ratio}")
+        if self.rise_ratio <= 1 or self.noise_factor <= 1:
+            raise ParameterError(f"CCDDetector.rise_ratio and noise_factor must be > 1; got {self.rise_ratio}, {self.noise_factor}")
+        if self.window < 1 or self.n_baseline < 1 or self.min_drops < 1:
+            raise ParameterError("CCDDetector.window, n_baseline and min_drops must be >= 1")
+
+    def fit(self, record: CyclingRecord) -> CCDDetector:
+        """Analyse ``record`` (needs ``area_m2``); returns self with the ``*_`` attributes set."""
+        import pandas as pd
+
+        self._check()
+        register("Kasemchainan2019")
+        rec = _as_record(record)
+        area = _need_area(rec, "CCD detection")
+        hc = half_cycles(rec, self.segment)
+        if len(hc) == 0:
+            raise CalculationError("CCD detection: the record has no constant-current half cycles")
+        jabs = np.abs(hc["current_A"].to_numpy()) / area
+        # group consecutive half cycles of the same |j| into steps
+        new = np.concatenate([[True], np.abs(np.diff(jabs)) > self.segment.level_tolerance * np.maximum(jabs[1:], jabs[:-1])])
+        step_of = np.cumsum(new) - 1
+        hc["step"] = step_of
+        n_steps = int(step_of.max()) + 1
+        t = rec.time_s
+        v = rec.voltage_V
+        noise = hc["noise_V"].to_numpy()
+        base_steps = step_of < self.n_baseline
+        noise_ref = max(float(np.nanmedian(noise[base_steps])) if base_steps.any() else self.min_noise_V, self.min_noise_V)
+        rows = []
+        fail = None  # (step, half cycle, index, criterion)
+        prev_plateau = prev_j = None
+        for s in range(n_steps):
+            members = np.flatnonzero(step_of == s)
+            js = float(np.median(jabs[members]))
+            status = "stable"
+            ratios = []
+            for k in members:
+                a, b = int(hc["start"].iat[k]), int(hc["stop"].iat[k])
+                if prev_plateau is not None:
+                    ref = prev_plateau * js / prev_j
+                else:  # first step: its own early plateau
+                    ref = float(hc["eta_plateau_V"].iat[k])
+                crit, idx, m = scan_segment(
+                    t[a:b], v[a:b], ref, noise_ref,
+                    settle_fraction=self.segment.settle_fraction, collapse_ratio=self.collapse_ratio, window=self.window,
+                    noise_factor=self.noise_factor, drop_fraction=self.drop_fraction, drop_sigma=self.drop_sigma,
+                    min_drops=self.min_drops, rise_ratio=self.rise_ratio if prev_plateau is not None else None,
+                    v_cutoff=self.v_cutoff,
+                )
+                ratios.append(m.get("ratio", np.nan))
+                if crit == "voltage_collapse" and k + 1 < len(hc):
+                    # a soft short that starts late in a half cycle shows its erratic drops in the next one
+                    a2, b2 = int(hc["start"].iat[k + 1]), int(hc["stop"].iat[k + 1])
+                    j2 = jabs[k + 1]
+                    _, _, m2 = scan_segment(t[a2:b2], v[a2:b2], ref * j2 / js, noise_ref,
+                                            settle_fraction=self.segment.settle_fraction, collapse_ratio=self.collapse_ratio,
+                                            window=self.window, noise_factor=self.noise_factor, drop_fraction=self.drop_fraction,
+                                            drop_sigma=self.drop_sigma, min_drops=self.min_drops, rise_ratio=None)
+                    if m2.get("n_drops", 0) >= self.min_drops:
+                        crit = "erratic_voltage"
+                if crit is not None and fail is None:
+                    fail = (s, int(k), a + int(idx), crit)
+                    status = crit
+                    break
+            plate = float(np.median(hc["eta_plateau_V"].to_numpy()[members]))
+            rows.append({"step": s, "j_A_m2": js, "j_mA_cm2": js / 10.0, "n_half_cycles": int(members.size),
+                         "eta_plateau_V": plate, "ratio_to_expected": float(np.nanmax(ratios)) if ratios else np.nan,
+                         "noise_V": float(np.nanmedian(noise[members])), "duration_s": float(np.median(hc["duration_s"].to_numpy()[members])),
+                         "status": status})
+            if fail is not None:
+                break
+            prev_plateau, prev_j = plate, js
+        steps = pd.DataFrame(rows)
+        self.half_cycles_ = hc
+        self.steps_ = steps
+        stable = steps[steps["status"] == "stable"]
+        proto_rows = stable if len(stable) >= 2 else steps
+        self.protocol_, self.step_value_ = detect_protocol(proto_rows["duration_s"].to_numpy(), proto_rows["j_A_m2"].to_numpy())
+        if fail is None:
+            self.ccd_A_m2_ = float(steps["j_A_m2"].iloc[-1])
+            self.failure_current_density_A_m2_ = None
+            self.criterion_ = "none"
+            self.failure_time_s_ = self.failure_step_ = self.failure_half_cycle_ = None
+        else:
+            s, k, idx, crit = fail
+            self.ccd_A_m2_ = float(steps["j_A_m2"].iloc[s - 1]) if s > 0 else None
+            self.failure_current_density_A_m2_ = float(steps["j_A_m2"].iloc[s])
+            self.criterion_ = crit
+            self.failure_time_s_ = float(t[idx])
+            self.failure_step_ = s
+            self.failure_half_cycle_ = k
+        self.noise_ref_V_ = noise_ref
+        return self
+
+    def summary(self) -> dict[str, Any]:
+        """JSON-able result (the ``lisse ccd --json`` object)."""
+        if not hasattr(self, "steps_"):
+            raise ParameterError("CCDDetector.summary() called before fit()")
+        proto = self.protocol_
+        out: dict[str, Any] = {
+            "ccd_mA_cm2": None if self.ccd_A_m2_ is None else _r(self.ccd_A_m2_ / 10.0),
+            "failure_current_density_mA_cm2": None if self.failure_current_density_A_m2_ is None else _r(self.failure_current_density_A_m2_ / 10.0),
+            "criterion": self.criterion_,
+            "protocol": proto,
+            "ccd_convention": "last stable step (failure_current_density_mA_cm2 is the first failing step)",
+            "ccd_is_lower_bound": self.failure_current_density_A_m2_ is None,
+            "failure_time_h": None if self.failure_time_s_ is None else self.failure_time_s_ / 3600.0,
+            "failure_step": self.failure_step_,
+            "failure_half_cycle": self.failure_half_cycle_,
+            "n_steps_analysed": int(len(self.steps_)),
+            "noise_reference_mV": self.noise_ref_V_ * 1e3,
+            "thresholds": {"collapse_ratio": self.collapse_ratio, "noise_factor": self.noise_factor, "drop_fraction": self.drop_fraction,
+                           "min_drops": self.min_drops, "rise_ratio": self.rise_ratio, "v_cutoff_V": self.v_cutoff},
+        }
+        if proto == "fixed-capacity":
+            out["step_capacity_mAh_cm2"] = self.step_value_ / 3.6e4
+        elif proto in ("fixed-time", "single-step"):
+            out["step_time_h"] = self.step_value_ / 3600.0 if self.step_value_ else None
+        return out
+
+
+def _r(x: float) -> float:
+    """Round to 10 significant digits (hides binary floating-point noise such as 0.6000000000000001)."""
+    return float(f"{x:.10g}")

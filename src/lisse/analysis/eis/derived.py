@@ -1,0 +1,185 @@
+r"""Quantities derived from impedance results: conductivity, Arrhenius energy, interfacial ASR, DRT maps.
+
+* Ionic conductivity of a pellet or membrane of thickness L and area A from a resistance R (bulk,
+  or bulk + grain boundary for the total conductivity): :math:`\sigma = L/(R A)` (BRIEF.md §4).
+* Arrhenius activation energy from a temperature series, for ionic conductors in the form
+  :math:`\sigma T = A \exp(-E_a/k_B T)` (default; the hopping form) or :math:`\sigma = A\exp(-E_a/k_B T)`.
+* Interfacial area-specific resistance of a **symmetric** cell (Li|SSE|Li): the measured interfacial
+  resistance contains two identical interfaces in series, so the ASR of one interface is
+  :math:`R_{int} A / 2` (stated in the result; ``symmetric=False`` for a single interface).
+* DRT map of a series of spectra (e.g. EIS recorded during cycling): every spectrum's γ on one
+  common, data-independent τ grid, plus each process's resistance per spectrum.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from lisse.constants import BOLTZMANN, ELEMENTARY_CHARGE, GAS_CONSTANT
+from lisse.errors import ParameterError
+from lisse.units import to_si
+
+__all__ = ["conductivity", "arrhenius", "ArrheniusFit", "interfacial_asr", "drt_map", "DRTMap"]
+
+
+def _pos(x, unit, name):
+    v = to_si(x, unit, name)
+    if not (math.isfinite(v) and v > 0):
+        raise ParameterError(f"{name}: expected a positive finite value, found {x!r}")
+    return v
+
+
+def conductivity(resistance, thickness, area) -> float:
+    """Ionic conductivity σ = L/(R·A) [S/m].
+
+    Parameters
+    ----------
+    resistance : float or str
+        Resistance R [ohm] (bulk, or bulk + grain boundary).
+    thickness : float or str
+        Electrolyte thickness L (bare number in m, or e.g. ``"0.8 mm"``).
+    area : float or str
+        Electrode area A (bare number in m², or e.g. ``"0.785 cm2"``).
+    """
+    R = _pos(resistance, "ohm", "resistance")
+    L = _pos(thickness, "m", "thickness")
+    A = _pos(area, "m**2", "area")
+    return L / (R * A)
+
+
+@dataclass(frozen=True)
+class ArrheniusFit:
+    """Result of :func:`arrhenius`: Ea [J] (per carrier), Ea_eV, Ea_kJ_mol, prefactor, r2, Ea_std_eV."""
+
+    Ea: float
+    Ea_eV: float
+    Ea_kJ_mol: float
+    Ea_std_eV: float
+    prefactor: float
+    r2: float
+    form: str
+
+    def as_dict(self) -> dict:
+        return {
+            "activation_energy_eV": self.Ea_eV,
+            "activation_energy_kJ_mol": self.Ea_kJ_mol,
+            "activation_energy_std_eV": self.Ea_std_eV,
+            "prefactor": self.prefactor,
+            "r2": self.r2,
+            "form": self.form,
+        }
+
+
+def arrhenius(temperature, sigma, form: str = "sigma_T") -> ArrheniusFit:
+    """Activation energy from conductivities σ [S/m] at temperatures T [K].
+
+    Least-squares line through ln(σT) (``form="sigma_T"``) or ln σ (``form="sigma"``) against 1/T;
+    slope = -Ea/k_B. Needs at least two distinct temperatures.
+    """
+    T = np.asarray(temperature, float).ravel()
+    s = np.asarray(sigma, float).ravel()
+    if T.size != s.size or T.size < 2:
+        raise ParameterError(f"arrhenius: expected matching temperature and sigma arrays with >= 2 points; found {T.size} and {s.size}")
+    if np.any(T <= 0) or np.any(s <= 0) or not np.all(np.isfinite(T * s)):
+        raise ParameterError("arrhenius: temperatures [K] and conductivities [S/m] must be positive and finite")
+    if np.ptp(T) == 0:
+        raise ParameterError("arrhenius: all temperatures are equal; at least two distinct temperatures are needed")
+    if form not in ("sigma_T", "sigma"):
+        raise ParameterError(f"arrhenius form: expected 'sigma_T' or 'sigma', found '{form}'")
+    y = np.log(s * T) if form == "sigma_T" else np.log(s)
+    x = 1.0 / T
+    A = np.column_stack([x, np.ones_like(x)])
+    coef, res, *_ = np.linalg.lstsq(A, y, rcond=None)
+    slope, icpt = coef
+    yhat = A @ coef
+    ss_res = float(np.sum((y - yhat) ** 2))
+    ss_tot = float(np.sum((y - y.mean()) ** 2))
+    r2 = 1.0 - ss_res / ss_tot if ss_tot > 0 else 1.0
+    if T.size > 2:
+        s2 = ss_res / (T.size - 2)
+        slope_std = math.sqrt(s2 / float(np.sum((x - x.mean()) ** 2)))
+    else:
+        slope_std = float("nan")
+    Ea = -slope * BOLTZMANN
+    return ArrheniusFit(
+        Ea=Ea,
+        Ea_eV=Ea / ELEMENTARY_CHARGE,
+        Ea_kJ_mol=-slope * GAS_CONSTANT / 1e3,
+        Ea_std_eV=slope_std * BOLTZMANN / ELEMENTARY_CHARGE,
+        prefactor=float(math.exp(icpt)),
+        r2=r2,
+        form=form,
+    )
+
+
+def interfacial_asr(resistance, area, symmetric: bool = True) -> dict:
+    """Interfacial area-specific resistance [ohm·m²] of one interface.
+
+    For a symmetric cell (two identical interfaces in series) the measured interfacial resistance is
+    halved: ASR = R·A/2. Returns ``asr_ohm_m2``, ``asr_ohm_cm2`` and the convention used.
+    """
+    R = _pos(resistance, "ohm", "resistance")
+    A = _pos(area, "m**2", "area")
+    n = 2 if symmetric else 1
+    asr = R * A / n
+    return {
+        "asr_ohm_m2": asr,
+        "asr_ohm_cm2": asr * 1e4,
+        "n_interfaces": n,
+        "convention": "R_int*A/2: symmetric cell, two identical interfaces in series" if symmetric else "R_int*A: one interface",
+    }
+
+
+@dataclass
+class DRTMap:
+    """γ of a series of spectra on one τ grid: ``tau`` [s], ``gamma`` [ohm] (n_spectra x n_tau),
+    ``labels``, ``process_resistance`` (dict process -> array [ohm] per spectrum),
+    ``misfit`` (median relative misfit per spectrum)."""
+
+    tau: np.ndarray
+    gamma: np.ndarray
+    labels: list
+    process_resistance: dict
+    misfit: np.ndarray
+
+    def to_frame(self):
+        import pandas as pd
+
+        df = pd.DataFrame({"label": self.labels, "median_relative_misfit": self.misfit})
+        for k, v in self.process_resistance.items():
+            df[f"{k}_resistance_ohm"] = v
+        return df
+
+
+def drt_map(spectra, **drt_kwargs) -> DRTMap:
+    """Fit a DRT to every spectrum of a series and collect γ on one common τ grid.
+
+    ``drt_kwargs`` go to :class:`~lisse.analysis.eis.drt.DRT`. The τ grids are decade-aligned, so the
+    common grid is the union lattice; γ is zero outside a spectrum's own grid.
+    """
+    from lisse.analysis.eis.drt import DRT
+
+    spectra = list(spectra)
+    if not spectra:
+        raise ParameterError("drt_map: expected at least one spectrum, found none")
+    fits = [DRT(**drt_kwargs).fit(s) for s in spectra]
+    ppd = fits[0].ppd
+    lo = min(math.log10(d.tau_[0]) for d in fits)
+    hi = max(math.log10(d.tau_[-1]) for d in fits)
+    tau = 10.0 ** (np.arange(round(lo * ppd), round(hi * ppd) + 1) / ppd)
+    gam = np.zeros((len(fits), tau.size))
+    for i, d in enumerate(fits):
+        inside = (tau >= d.tau_[0] * (1 - 1e-9)) & (tau <= d.tau_[-1] * (1 + 1e-9))
+        gam[i, inside] = d.gamma(tau[inside])
+    procs = sorted({p.process for d in fits for p in d.peaks_})
+    pr = {k: np.array([d.process_resistances().get(k, 0.0) for d in fits]) for k in procs}
+    return DRTMap(
+        tau=tau,
+        gamma=gam,
+        labels=[s.label or str(i) for i, s in enumerate(spectra)],
+        process_resistance=pr,
+        misfit=np.array([d.median_relative_misfit_ for d in fits]),
+    )

@@ -1,0 +1,199 @@
+"""Electrode kinetics from linear-sweep voltammetry: Tafel and Allen–Hickling fits.
+
+For a one-electron reaction (Li⁺ + e⁻ ⇌ Li) the Butler–Volmer current density is
+
+.. math:: i = i_0\\,[\\exp(\\alpha_a f\\eta) - \\exp(-\\alpha_c f\\eta)],\\qquad f = F/RT,
+
+with :math:`i>0` anodic. Two classic linearisations give :math:`i_0` and the transfer coefficients:
+
+* **Tafel** (|η| ≫ RT/αF, one exponential dominates): :math:`\\ln|i| = \\ln i_0 + \\alpha_a f\\eta`
+  (anodic) and :math:`\\ln|i| = \\ln i_0 - \\alpha_c f\\eta` (cathodic); fitted separately on each branch
+  inside a window :math:`\\eta_\\mathrm{min} \\le |\\eta| \\le \\eta_\\mathrm{max}` (default 0.10–0.25 V,
+  clipped to the data) — BRIEF §4: :math:`\\eta = (RT/\\alpha F)\\ln i_0 - (RT/\\alpha F)\\ln i`.
+* **Allen–Hickling** (valid at all η when :math:`\\alpha_a+\\alpha_c=1`):
+  :math:`\\ln\\frac{i}{1-\\exp(-f\\eta)} = \\ln i_0 + \\alpha_a f\\eta`, the anodic-positive form of the
+  BRIEF's :math:`\\ln[i/(1-\\exp(F\\eta/RT))] = \\ln i_0 - \\alpha F\\eta/RT` (which is written for
+  cathodic-positive current); fitted on :math:`\\eta_\\mathrm{min} \\le |\\eta| \\le \\eta_\\mathrm{max}`
+  (default 5–250 mV; the point η = 0 is 0/0 and excluded).
+
+The charge-transfer resistance follows from the linearised Butler–Volmer law,
+:math:`R_\\mathrm{ct} = RT/(F i_0)`; with :math:`i_0` per area (A/m²) it is an area-specific resistance
+(Ω·m², reported in Ω·cm²). Ohmic drop can be removed first with ``asr_ohm_m2`` (:math:`\\eta = E - E_{eq} - i\\,\\mathrm{ASR}`).
+
+References
+----------
+Bard, A. J.; Faulkner, L. R. *Electrochemical Methods*, 2nd ed.; Wiley, 2001, §3.4.
+Allen, P. L.; Hickling, A. Electrode polarization in the region of low current density.
+*Trans. Faraday Soc.* 1957, 53, 1626. doi:10.1039/TF9575301626
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from lisse.citations import CITATIONS, Citation, add, register
+from lisse.constants import FARADAY, GAS_CONSTANT
+from lisse.errors import CalculationError, ParameterError
+
+__all__ = ["TafelFit", "tafel_fit", "allen_hickling_fit", "charge_transfer_resistance", "lsv_overpotential"]
+
+if "AllenHickling1957" not in CITATIONS:
+    add(Citation("AllenHickling1957", "Allen, P. L.; Hickling, A.", "Electrode polarization in the region of low current density",
+                 "Trans. Faraday Soc. 53, 1626-1635", 1957, "10.1039/TF9575301626"))
+
+
+def charge_transfer_resistance(i0_A_m2: float, temperature_K: float = 298.15) -> float:
+    """R_ct = RT/(F i0) in Ω·m² for an exchange current density in A/m²."""
+    if not i0_A_m2 > 0:
+        raise ParameterError(f"exchange current density must be positive; got {i0_A_m2!r} A/m2")
+    return GAS_CONSTANT * temperature_K / (FARADAY * i0_A_m2)
+
+
+def lsv_overpotential(voltage_V: np.ndarray, current_A: np.ndarray, area_m2: float, *, e_eq_V: float | None = None,
+                      asr_ohm_m2: float = 0.0) -> tuple[np.ndarray, np.ndarray, float]:
+    """Overpotential and current density from an LSV: η = E − E_eq − i·ASR, i = I/A.
+
+    ``e_eq_V`` defaults to the voltage at the zero crossing of the current (linear interpolation).
+    Returns (η in V, i in A/m², E_eq in V).
+    """
+    v = np.asarray(voltage_V, float)
+    i = np.asarray(current_A, float) / area_m2
+    if e_eq_V is None:
+        s = np.sign(i)
+        zero = np.flatnonzero(s == 0)
+        k = np.flatnonzero(s[:-1] * s[1:] < 0)
+        if zero.size and (k.size == 0 or zero[0] <= k[0]):
+            e_eq_V = float(v[zero[0]])
+            return v - e_eq_V - i * asr_ohm_m2, i, e_eq_V
+        if k.size == 0:
+            raise CalculationError("LSV: the current never changes sign; give e_eq_V (the equilibrium potential)")
+        k = int(k[0])
+        e_eq_V = float(v[k] - i[k] * (v[k + 1] - v[k]) / (i[k + 1] - i[k]))
+    return v - e_eq_V - i * asr_ohm_m2, i, e_eq_V
+
+
+@dataclass
+class TafelFit:
+    """Result of :func:`tafel_fit` / :func:`allen_hickling_fit`.
+
+    Attributes
+    ----------
+    method : str
+    i0_A_m2_ : float
+        Exchange current density (A/m²).
+    alpha_a_, alpha_c_ : float
+        Anodic / cathodic transfer coefficients.
+    rct_ohm_m2_ : float
+        RT/(F i0) (Ω·m²).
+    windows_V_ : dict
+        Fit window(s) of |η| actually used, per branch (V).
+    r2_ : dict
+        Coefficient of determination per branch.
+    n_points_ : dict
+    """
+
+    method: str
+    i0_A_m2_: float
+    alpha_a_: float
+    alpha_c_: float
+    rct_ohm_m2_: float
+    windows_V_: dict
+    r2_: dict
+    n_points_: dict
+    temperature_K: float = 298.15
+    eta_V_: Any = field(default=None, repr=False)
+    i_A_m2_: Any = field(default=None, repr=False)
+
+    @property
+    def f_(self) -> float:
+        return FARADAY / (GAS_CONSTANT * self.temperature_K)
+
+    def summary(self) -> dict:
+        return {
+            "method": self.method,
+            "i0_mA_cm2": self.i0_A_m2_ / 10.0,
+            "alpha_anodic": self.alpha_a_,
+            "alpha_cathodic": self.alpha_c_,
+            "rct_ohm_cm2": self.rct_ohm_m2_ * 1e4,
+            "fit_windows_mV": {k: [lo * 1e3, hi * 1e3] for k, (lo, hi) in self.windows_V_.items()},
+            "r2": self.r2_,
+            "n_points": self.n_points_,
+            "temperature_K": self.temperature_K,
+        }
+
+
+def _linfit(x: np.ndarray, y: np.ndarray) -> tuple[float, float, float]:
+    if x.size < 3:
+        raise CalculationError(f"fit window holds {x.size} points; need at least 3 (widen the window)")
+    a, b = np.polyfit(x, y, 1)
+    res = y - (a * x + b)
+    ss = np.sum((y - y.mean()) ** 2)
+    return float(a), float(b), float(1 - np.sum(res**2) / ss) if ss > 0 else 1.0
+
+
+def _prep(eta, i):
+    e = np.asarray(eta, float)
+    j = np.asarray(i, float)
+    if e.shape != j.shape or e.ndim != 1:
+        raise ParameterError(f"eta and i must be 1-D arrays of equal length; got {e.shape}, {j.shape}")
+    ok = np.isfinite(e) & np.isfinite(j)
+    return e[ok], j[ok]
+
+
+def tafel_fit(eta_V: Any, i_A_m2: Any, *, window_V: tuple[float, float] = (0.10, 0.25), temperature_K: float = 298.15,
+              branches: tuple[str, ...] = ("anodic", "cathodic")) -> TafelFit:
+    """Tafel fit of each branch in the window ``window_V[0] <= |η| <= window_V[1]`` (V).
+
+    i0 is the geometric mean of the branch intercepts when both branches are fitted.
+    """
+    register("Su2024")
+    e, j = _prep(eta_V, i_A_m2)
+    f = FARADAY / (GAS_CONSTANT * temperature_K)
+    lo, hi = window_V
+    if not 0 <= lo < hi:
+        raise ParameterError(f"window_V must satisfy 0 <= low < high; got {window_V}")
+    out: dict[str, tuple[float, float, float, int, tuple[float, float]]] = {}
+    for br in branches:
+        sel = (e >= lo) & (e <= hi) & (j > 0) if br == "anodic" else (-e >= lo) & (-e <= hi) & (j < 0)
+        if br not in ("anodic", "cathodic"):
+            raise ParameterError(f"branch must be 'anodic' or 'cathodic'; got {br!r}")
+        x, y = e[sel], np.log(np.abs(j[sel]))
+        try:
+            slope, icpt, r2 = _linfit(x, y)
+        except CalculationError as exc:
+            raise CalculationError(f"Tafel {br} branch, |eta| in [{lo * 1e3:g}, {hi * 1e3:g}] mV: {exc}") from None
+        used = (float(np.min(np.abs(x))), float(np.max(np.abs(x))))
+        out[br] = (slope, icpt, r2, int(x.size), used)
+    lni0 = np.mean([v[1] for v in out.values()])
+    i0 = float(np.exp(lni0))
+    aa = out["anodic"][0] / f if "anodic" in out else np.nan
+    ac = -out["cathodic"][0] / f if "cathodic" in out else np.nan
+    return TafelFit("tafel", i0, float(aa), float(ac), charge_transfer_resistance(i0, temperature_K),
+                    {k: (v[4][0], v[4][1]) if k == "anodic" else (-v[4][1], -v[4][0]) for k, v in out.items()},
+                    {k: v[2] for k, v in out.items()}, {k: v[3] for k, v in out.items()}, temperature_K, e, j)
+
+
+def allen_hickling_fit(eta_V: Any, i_A_m2: Any, *, window_V: tuple[float, float] = (0.005, 0.25),
+                       temperature_K: float = 298.15) -> TafelFit:
+    """Allen–Hickling fit over ``window_V[0] <= |η| <= window_V[1]`` (both branches), α_a + α_c = 1."""
+    register("Su2024", "AllenHickling1957")
+    e, j = _prep(eta_V, i_A_m2)
+    f = FARADAY / (GAS_CONSTANT * temperature_K)
+    lo, hi = window_V
+    if not 0 < lo < hi:
+        raise ParameterError(f"window_V must satisfy 0 < low < high (η = 0 is excluded); got {window_V}")
+    sel = (np.abs(e) >= lo) & (np.abs(e) <= hi)
+    den = -np.expm1(-f * e[sel])
+    y = j[sel] / den
+    good = y > 0
+    if good.sum() < 3:
+        raise CalculationError("Allen-Hickling: fewer than 3 points with i/(1 - exp(-f eta)) > 0 in the window")
+    x = e[sel][good]
+    slope, icpt, r2 = _linfit(x, np.log(y[good]))
+    i0 = float(np.exp(icpt))
+    aa = slope / f
+    return TafelFit("allen-hickling", i0, float(aa), float(1 - aa), charge_transfer_resistance(i0, temperature_K),
+                    {"both": (float(x.min()), float(x.max()))}, {"both": r2}, {"both": int(x.size)}, temperature_K, e, j)

@@ -1,0 +1,171 @@
+"""Short-circuit detection in long galvanostatic cycling of symmetric Li|SSE|Li cells.
+
+Long plating/stripping tests (hundreds to thousands of hours, BRIEF §4 [Ji2025]) end when a Li
+filament shorts the cell. :class:`ShortDetector` scans each half cycle against a *rolling* reference —
+the median plateau overpotential of the previous ``n_reference`` healthy half cycles, so the slow
+growth of interfacial resistance is not mistaken for a failure — and reports the first failure:
+
+* **hard short** (``criterion_ == "voltage_collapse"``): the rolling median of |V| falls below
+  ``collapse_ratio`` × reference and stays low;
+* **soft short** (``"erratic_voltage"``): repeated sudden drops of |V| and recoveries, or a noise level
+  ``noise_factor`` times the healthy one;
+* **runaway polarization** (``"polarization_runaway"``): the plateau exceeds ``polarization_factor`` ×
+  the initial plateau (not a short; reported so the cycle life is still defined).
+
+The time of failure is the first sample where the criterion fires; the cycle life is the number of
+complete cycles (two half cycles) before the failing half cycle.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from lisse.analysis.symmetric import SegmentOptions, _as_record, _median, half_cycles, overpotential_summary, scan_segment
+from lisse.data.cycling import CyclingRecord
+from lisse.errors import CalculationError, ParameterError
+
+__all__ = ["ShortDetector"]
+
+
+@dataclass
+class ShortDetector:
+    """Detect hard and soft shorts (and runaway polarization) in long symmetric-cell cycling.
+
+    Parameters
+    ----------
+    collapse_ratio, window, noise_factor, drop_fraction, drop_sigma, min_drops
+        As in :class:`lisse.analysis.ccd.CCDDetector` (defaults 0.3, 5, 4, 0.25, 6, 3).
+    rise_ratio : float
+        A half cycle whose |V| rises above this multiple of the rolling reference is flagged as
+        polarization runaway (default 2.0).
+    polarization_factor : float
+        Plateau above this multiple of the initial plateau = runaway polarization (default 3.0).
+    n_reference : int
+        Healthy half cycles in the rolling reference (default 6).
+    n_baseline : int
+        Half cycles used for the healthy noise level (default 4).
+    min_noise_V : float
+        Noise floor (V), default 20 µV.
+    segment : SegmentOptions
+
+    Attributes (after :meth:`fit`)
+    -------------------------------
+    short_detected_ : bool
+        True for a hard or soft short.
+    criterion_ : str
+        ``"voltage_collapse"``, ``"erratic_voltage"``, ``"polarization_runaway"`` or ``"none"``.
+    kind_ : str or None
+        ``"hard"``, ``"soft"``, ``"polarization"`` or None.
+    failure_time_s_, failure_half_cycle_, failure_cycle_ : float or int or None
+    cycle_life_ : int
+        Complete cycles before failure (all complete cycles when nothing failed).
+    half_cycles_ : pandas.DataFrame
+        The :func:`~lisse.analysis.symmetric.half_cycles` table with ``status`` and ``reference_V``.
+    """
+
+    collapse_ratio: float = 0.3
+    window: int = 5
+    noise_factor: float = 4.0
+    drop_fraction: float = 0.25
+    drop_sigma: float = 6.0
+    min_drops: int = 3
+    rise_ratio: float = 2.0
+    polarization_factor: float = 3.0
+    n_reference: int = 6
+    n_baseline: int = 4
+    min_noise_V: float = 20e-6
+    segment: SegmentOptions = field(default_factory=SegmentOptions)
+
+    def fit(self, record: CyclingRecord) -> ShortDetector:
+        """Analyse ``record``; returns self with the ``*_`` attributes set."""
+        if not 0 < self.collapse_ratio < 1 or self.rise_ratio <= 1 or self.polarization_factor <= 1:
+            raise ParameterError("ShortDetector: need 0 < collapse_ratio < 1, rise_ratio > 1 and polarization_factor > 1")
+        rec = _as_record(record)
+        hc = half_cycles(rec, self.segment)
+        if len(hc) == 0:
+            raise CalculationError("short detection: the record has no constant-current half cycles")
+        t, v = rec.time_s, rec.voltage_V
+        plate = hc["eta_plateau_V"].to_numpy()
+        # normalise plateaus by current so that a record with several current levels still works
+        iabs = np.abs(hc["current_A"].to_numpy())
+        r_app = plate / iabs
+        noise = hc["noise_V"].to_numpy()
+        nb = min(self.n_baseline, len(hc))
+        noise_ref = max(float(np.nanmedian(noise[:nb])), self.min_noise_V)
+        r0 = float(np.median(r_app[: max(1, min(self.n_reference, len(hc)))]))
+        status = np.array(["ok"] * len(hc), dtype=object)
+        refs = np.full(len(hc), np.nan)
+        healthy: list[float] = []
+        fail = None
+        starts = hc["start"].to_numpy()
+        stops = hc["stop"].to_numpy()
+        for k in range(len(hc)):
+            a, b = int(starts[k]), int(stops[k])
+            r_ref = _median(np.asarray(healthy[-self.n_reference :])) if healthy else r_app[k]
+            ref = r_ref * iabs[k]
+            refs[k] = ref
+            crit, idx, m = scan_segment(
+                t[a:b], v[a:b], ref, noise_ref,
+                settle_fraction=self.segment.settle_fraction, collapse_ratio=self.collapse_ratio, window=self.window,
+                noise_factor=self.noise_factor, drop_fraction=self.drop_fraction, drop_sigma=self.drop_sigma,
+                min_drops=self.min_drops, rise_ratio=self.rise_ratio if healthy else None,
+            )
+            if crit == "ohmic_scaling_lost":
+                crit = "polarization_runaway"
+            if crit is None and r_app[k] > self.polarization_factor * r0:
+                crit, idx = "polarization_runaway", int(np.argmax(np.abs(v[a:b]) > self.polarization_factor * r0 * iabs[k]))
+            if crit == "voltage_collapse" and k + 1 < len(hc):
+                # a soft short that starts late in a half cycle shows its drops in the next one
+                a2, b2 = int(starts[k + 1]), int(stops[k + 1])
+                _, _, m2 = scan_segment(t[a2:b2], v[a2:b2], r_ref * iabs[k + 1], noise_ref,
+                                        settle_fraction=self.segment.settle_fraction, collapse_ratio=self.collapse_ratio,
+                                        window=self.window, noise_factor=self.noise_factor, drop_fraction=self.drop_fraction,
+                                        drop_sigma=self.drop_sigma, min_drops=self.min_drops, rise_ratio=None)
+                if m2.get("n_drops", 0) >= self.min_drops:
+                    crit = "erratic_voltage"
+            if crit is not None:
+                status[k] = crit
+                fail = (k, a + int(idx), crit)
+                break
+            healthy.append(r_app[k])
+        hc["reference_V"] = refs
+        hc["status"] = status
+        self.half_cycles_ = hc
+        self.noise_ref_V_ = noise_ref
+        n_complete = int(len(hc) // 2)
+        if fail is None:
+            self.short_detected_ = False
+            self.criterion_ = "none"
+            self.kind_ = None
+            self.failure_time_s_ = self.failure_half_cycle_ = self.failure_cycle_ = None
+            self.cycle_life_ = n_complete
+        else:
+            k, idx, crit = fail
+            self.criterion_ = crit
+            self.kind_ = {"voltage_collapse": "hard", "erratic_voltage": "soft", "polarization_runaway": "polarization"}[crit]
+            self.short_detected_ = self.kind_ in ("hard", "soft")
+            self.failure_time_s_ = float(t[idx])
+            self.failure_half_cycle_ = int(k)
+            self.failure_cycle_ = int(k // 2)
+            self.cycle_life_ = int(k // 2)
+        return self
+
+    def summary(self) -> dict[str, Any]:
+        """JSON-able result (part of ``lisse cycling --json``)."""
+        if not hasattr(self, "half_cycles_"):
+            raise ParameterError("ShortDetector.summary() called before fit()")
+        out = {
+            "short_detected": self.short_detected_,
+            "failure_kind": self.kind_,
+            "criterion": self.criterion_,
+            "failure_time_h": None if self.failure_time_s_ is None else self.failure_time_s_ / 3600.0,
+            "failure_cycle": self.failure_cycle_,
+            "failure_half_cycle": self.failure_half_cycle_,
+            "cycle_life": self.cycle_life_,
+            "noise_reference_mV": self.noise_ref_V_ * 1e3,
+        }
+        out.update(overpotential_summary(self.half_cycles_))
+        return out

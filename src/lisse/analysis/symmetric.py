@@ -1,0 +1,335 @@
+"""Symmetric-cell (Li|SSE|Li) galvanostatic analysis: half cycles, overpotentials, capacity, spikes.
+
+A symmetric cell is cycled by alternating plating and stripping at a constant current. This module
+cuts a :class:`~lisse.data.cycling.CyclingRecord` into constant-current segments (half cycles; rests
+are separate segments and are not analysed), and measures per half cycle:
+
+* the **overpotential** |V| three ways: *plateau* (median |V| after the settling part),
+  *peak* (max |V|) and *end of step* (median of the last points);
+* the **nucleation spike height** :math:`V_\\mathrm{sp}` = max |V| in the first ``spike_fraction`` of the
+  half cycle minus the plateau right after it (the quantity the interlayer model needs:
+  :math:`l_n = C\\,V_\\mathrm{sp}/i`, BRIEF §3);
+* the **noise** (rms of the second difference of V divided by √6, after settling: equals σ for
+  white noise and ignores smooth drifts) and the charge passed, the areal capacity and the **cumulative plated capacity**.
+
+Sign convention: positive current strips Li from the working electrode (anodic), negative plates
+on it. Every half cycle plates on one electrode and strips from the other.
+
+The detectors in :mod:`lisse.analysis.ccd` and :mod:`lisse.analysis.shorts` build on
+:func:`half_cycles` and :func:`scan_segment`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from lisse.data.cycling import CyclingRecord
+from lisse.errors import ParameterError
+
+__all__ = ["SegmentOptions", "segment_bounds", "half_cycles", "scan_segment", "overpotential_summary", "spike_heights"]
+
+
+@dataclass
+class SegmentOptions:
+    """How a record is cut into constant-current segments and how each is measured.
+
+    Attributes
+    ----------
+    rest_fraction : float
+        |I| below this fraction of max |I| is rest (default 0.02).
+    level_tolerance : float
+        A relative change of |I| larger than this starts a new segment (default 0.05).
+    settle_fraction : float
+        Fraction of each segment's duration skipped before the plateau and noise are measured
+        (default 0.1; covers the nucleation spike).
+    spike_fraction : float
+        Fraction of each segment's duration searched for the spike maximum (default 0.1).
+    end_points : int
+        Points averaged (median) for the end-of-step overpotential (default 3).
+    min_points : int
+        Segments with fewer points are ignored (default 5).
+    """
+
+    rest_fraction: float = 0.02
+    level_tolerance: float = 0.05
+    settle_fraction: float = 0.1
+    spike_fraction: float = 0.1
+    end_points: int = 3
+    min_points: int = 5
+
+    def check(self) -> None:
+        for name in ("rest_fraction", "level_tolerance", "settle_fraction", "spike_fraction"):
+            x = getattr(self, name)
+            if not 0.0 <= x < 1.0:
+                raise ParameterError(f"SegmentOptions.{name} must be in [0, 1); got {x!r}")
+        if self.end_points < 1 or self.min_points < 2:
+            raise ParameterError(f"SegmentOptions.end_points >= 1 and min_points >= 2 required; got {self.end_points}, {self.min_points}")
+
+
+def segment_bounds(current: np.ndarray, opts: SegmentOptions) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Start/stop indices (stop exclusive) and sign (+1, -1, 0 = rest) of constant-current segments."""
+    i = np.nan_to_num(np.asarray(current, dtype=float))
+    n = i.size
+    if n == 0:
+        return np.zeros(0, int), np.zeros(0, int), np.zeros(0, int)
+    imax = np.max(np.abs(i))
+    if imax == 0:
+        return np.array([0]), np.array([n]), np.array([0])
+    sgn = np.where(np.abs(i) > opts.rest_fraction * imax, np.sign(i), 0.0).astype(int)
+    a = np.abs(i)
+    level_jump = np.abs(np.diff(a)) > opts.level_tolerance * np.maximum(a[1:], a[:-1])
+    brk = np.flatnonzero((np.diff(sgn) != 0) | (level_jump & (sgn[1:] != 0))) + 1
+    starts = np.concatenate([[0], brk])
+    stops = np.concatenate([brk, [n]])
+    return starts, stops, sgn[starts]
+
+
+def _median(a: np.ndarray) -> float:
+    """Median of a 1-D finite array via np.partition (np.median's per-call overhead dominates on short segments)."""
+    n = a.size
+    if n == 0:
+        return float("nan")
+    k = n // 2
+    if n % 2:
+        return float(np.partition(a, k)[k])
+    p = np.partition(a, (k - 1, k))
+    return 0.5 * float(p[k - 1] + p[k])
+
+
+def _rms_noise(v: np.ndarray) -> float:
+    """Noise σ from the rms second difference (/√6): insensitive to smooth trends, = σ for white noise."""
+    if v.size < 4:
+        return float("nan")
+    d2 = np.diff(v, 2)
+    return float(np.sqrt(np.dot(d2, d2) / d2.size / 6.0))
+
+
+def _block_noise(v: np.ndarray) -> float:
+    """Robust noise σ: 1.4826 × MAD of the second difference / √6 (isolated jumps do not count)."""
+    if v.size < 4:
+        return float("nan")
+    d2 = np.diff(v, 2)
+    return float(1.4826 * _median(np.abs(d2 - _median(d2))) / np.sqrt(6.0))
+
+
+def half_cycles(record: CyclingRecord, opts: SegmentOptions | None = None):
+    """Table of constant-current segments (half cycles) with their overpotentials.
+
+    Parameters
+    ----------
+    record : CyclingRecord
+    opts : SegmentOptions, optional
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per non-rest segment of at least ``min_points`` points, columns: ``start``, ``stop``
+        (row indices), ``t_start_s``, ``t_end_s``, ``duration_s``, ``current_A`` (median, signed),
+        ``direction`` (``"strip"``: +I, Li leaves the working electrode; ``"plate"``: -I),
+        ``current_density_A_m2`` (NaN without area), ``charge_C`` (|∫I dt|), ``capacity_C_m2``,
+        ``cumulative_plated_C_m2``, ``eta_plateau_V``, ``eta_peak_V``, ``eta_end_V``, ``v_sp_V``,
+        ``noise_V``.
+    """
+    import pandas as pd
+
+    opts = opts or SegmentOptions()
+    opts.check()
+    t = record.time_s
+    v = record.voltage_V
+    i = record.current_A
+    starts, stops, sgn = segment_bounds(i, opts)
+    keep = (sgn != 0) & ((stops - starts) >= opts.min_points)
+    starts, stops, sgn = starts[keep], stops[keep], sgn[keep]
+    n = starts.size
+    out = {k: np.full(n, np.nan) for k in ("t_start_s", "t_end_s", "duration_s", "current_A", "charge_C",
+                                          "eta_plateau_V", "eta_peak_V", "eta_end_V", "v_sp_V", "noise_V")}
+    # charge by segment with the trapezoid rule (vectorised over the whole record)
+    inc = np.concatenate([[0.0], 0.5 * (i[1:] + i[:-1]) * np.diff(t)]) if t.size > 1 else np.zeros(t.size)
+    cq = np.cumsum(inc)
+    av = np.abs(v)
+    for k in range(n):
+        a, b = int(starts[k]), int(stops[k])
+        ts = t[a:b]
+        vs = av[a:b]
+        t0, t1 = ts[0], ts[-1]
+        # include the interval to the next sample so a segment's duration covers its last point
+        t_end = t[b] if b < t.size else t1 + (t1 - t0) / max(b - a - 1, 1)
+        dur = t_end - t0
+        out["t_start_s"][k], out["t_end_s"][k], out["duration_s"][k] = t0, t_end, dur
+        out["current_A"][k] = _median(i[a:b])
+        out["charge_C"][k] = abs(cq[min(b, t.size - 1)] - cq[a]) if b < t.size else abs(cq[b - 1] - cq[a])
+        rel = ts - t0
+        post = vs[rel >= opts.settle_fraction * dur]
+        if post.size < 2:
+            post = vs
+        plateau = _median(post)
+        out["eta_plateau_V"][k] = plateau
+        out["eta_peak_V"][k] = float(np.max(vs))
+        out["eta_end_V"][k] = _median(vs[-opts.end_points :])
+        early = vs[rel <= opts.spike_fraction * dur]
+        after = vs[(rel >= opts.spike_fraction * dur) & (rel <= 0.5 * dur)]
+        ref = _median(after) if after.size else plateau
+        out["v_sp_V"][k] = float(np.max(early)) - ref if early.size else np.nan
+        vpost = v[a:b][rel >= opts.settle_fraction * dur]
+        out["noise_V"][k] = _rms_noise(vpost)
+    df = pd.DataFrame({"start": starts, "stop": stops, **out})
+    df["direction"] = np.where(sgn > 0, "strip", "plate")
+    area = record.area_m2
+    df["current_density_A_m2"] = df["current_A"] / area if area else np.nan
+    df["capacity_C_m2"] = df["charge_C"] / area if area else np.nan
+    plated = np.where(sgn < 0, df["capacity_C_m2"].to_numpy(), 0.0) if area else np.zeros(n)
+    # in a symmetric cell every half cycle plates on one electrode; "plated" counts the working electrode
+    df["cumulative_plated_C_m2"] = np.cumsum(plated) if area else np.nan
+    return df
+
+
+def scan_segment(
+    t: np.ndarray,
+    v: np.ndarray,
+    ref_V: float,
+    noise_ref_V: float,
+    *,
+    settle_fraction: float = 0.1,
+    collapse_ratio: float = 0.3,
+    window: int = 5,
+    noise_factor: float = 4.0,
+    drop_fraction: float = 0.25,
+    drop_sigma: float = 6.0,
+    min_drops: int = 3,
+    rise_ratio: float | None = 1.5,
+    v_cutoff: float | None = None,
+) -> tuple[str | None, int | None, dict]:
+    """Look for failure signatures inside one constant-current segment.
+
+    Criteria, checked in this order of time (the earliest firing wins):
+
+    * ``"voltage_collapse"``: the rolling median (``window`` points) of |V| falls below
+      ``collapse_ratio`` × ``ref_V`` (hard short);
+    * ``"erratic_voltage"``: after settling, at least ``min_drops`` sudden *drops* of |V| larger than
+      max(``drop_fraction`` × ``ref_V``, ``drop_sigma`` × ``noise_ref_V``), or a noise above
+      ``noise_factor`` × ``noise_ref_V`` (soft short; the noise is 1.4826 × the median absolute
+      deviation of the second difference / √6, so isolated jumps do not raise it). When a collapse and erratic drops are
+      both present in the segment, the segment is a soft short (a hard short drops once and stays low);
+    * ``"ohmic_scaling_lost"``: after settling, the rolling median of |V| exceeds ``rise_ratio`` ×
+      ``ref_V`` + 3 ``noise_ref_V`` (runaway polarization, e.g. voids), or |V| reaches ``v_cutoff``.
+
+    Parameters
+    ----------
+    t, v : ndarray
+        Time (s) and voltage (V) of the segment.
+    ref_V : float
+        Expected |V| plateau of this segment for a healthy cell (V).
+    noise_ref_V : float
+        Healthy noise level (V).
+
+    Returns
+    -------
+    criterion : str or None
+    index : int or None
+        Index (into ``t``) where the criterion first fires.
+    metrics : dict
+        ``ratio`` (plateau / ref), ``noise_ratio``, ``n_drops``.
+    """
+    av = np.abs(v)
+    n = av.size
+    w = max(1, min(window, n) | 1)
+    if n >= w and w > 1:
+        from numpy.lib.stride_tricks import sliding_window_view
+
+        med = np.partition(sliding_window_view(av, w), w // 2, axis=1)[:, w // 2]  # w is odd
+        med = np.concatenate([np.full(w // 2, med[0]), med, np.full(w // 2, med[-1])])
+    else:
+        med = av.copy()
+    dur = t[-1] - t[0] if n > 1 else 0.0
+    settle = (t - t[0]) >= settle_fraction * dur
+    hits: list[tuple[int, str]] = []
+    low = np.flatnonzero(med < collapse_ratio * ref_V)
+    if low.size:
+        hits.append((max(int(low[0]) - w // 2, 0), "voltage_collapse"))
+    idx_post = np.flatnonzero(settle)
+    metrics = {"ratio": _median(av[settle]) / ref_V if ref_V > 0 and settle.any() else float("nan")}
+    if idx_post.size >= 3:
+        vp = v[idx_post]
+        d = -np.diff(np.abs(vp))  # positive where |V| falls
+        thr = max(drop_fraction * ref_V, drop_sigma * noise_ref_V)
+        drops = np.flatnonzero(d > thr)
+        metrics["n_drops"] = int(drops.size)
+        noise = _block_noise(vp)
+        metrics["noise_ratio"] = noise / noise_ref_V if noise_ref_V > 0 else float("nan")
+        if drops.size >= min_drops:
+            hits.append((int(idx_post[drops[0]]), "erratic_voltage"))
+        elif noise_ref_V > 0 and noise > noise_factor * noise_ref_V:
+            # locate the onset: first point where a local rms exceeds the threshold
+            loc = np.sqrt(np.convolve(np.diff(vp, 2) ** 2, np.ones(4 * w) / (4 * w), mode="same") / 6.0)
+            on = np.flatnonzero(loc > noise_factor * noise_ref_V)
+            hits.append((int(idx_post[on[0]]) if on.size else int(idx_post[0]), "erratic_voltage"))
+        if rise_ratio is not None:
+            high = np.flatnonzero(med[idx_post] > rise_ratio * ref_V + 3.0 * noise_ref_V)
+            if high.size:
+                hits.append((int(idx_post[high[0]]), "ohmic_scaling_lost"))
+    if v_cutoff is not None:
+        cut = np.flatnonzero(av >= v_cutoff)
+        if cut.size:
+            hits.append((int(cut[0]), "ohmic_scaling_lost"))
+    if not hits:
+        return None, None, metrics
+    idx, crit = min(hits)
+    kinds = {c for _, c in hits}
+    if crit == "voltage_collapse" and "erratic_voltage" in kinds and metrics.get("n_drops", 0) >= min_drops:
+        crit = "erratic_voltage"  # repeated drops and recoveries: a soft short, even if it dips deep
+    return crit, idx, metrics
+
+
+def spike_heights(record: CyclingRecord, opts: SegmentOptions | None = None):
+    r"""Nucleation spike height per half cycle, with the electrode that plates and the current density.
+
+    In a symmetric cell every half cycle plates Li on one electrode: on the working electrode when the
+    current is negative, on the counter electrode when it is positive. The interlayer model uses
+    :math:`l_n = C\,V_\mathrm{sp}/i` (BRIEF §3) with these pairs.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``half_cycle``, ``t_start_s``, ``plating_on`` (``"working"``/``"counter"``), ``current_density_A_m2``
+        (absolute; NaN without area), ``v_sp_V``, ``eta_plateau_V``.
+    """
+    hc = half_cycles(record, opts)
+    out = hc[["t_start_s", "v_sp_V", "eta_plateau_V"]].copy()
+    out.insert(0, "half_cycle", range(len(hc)))
+    out.insert(2, "plating_on", ["working" if d == "plate" else "counter" for d in hc["direction"]])
+    out.insert(3, "current_density_A_m2", hc["current_density_A_m2"].abs())
+    return out.reset_index(drop=True)
+
+
+def overpotential_summary(table) -> dict:
+    """Headline numbers of a :func:`half_cycles` table (JSON-able, unit-suffixed keys)."""
+    if len(table) == 0:
+        return {"n_half_cycles": 0}
+    plate = table[table["direction"] == "plate"]
+    return {
+        "n_half_cycles": int(len(table)),
+        "eta_plateau_first_mV": float(table["eta_plateau_V"].iloc[0]) * 1e3,
+        "eta_plateau_last_mV": float(table["eta_plateau_V"].iloc[-1]) * 1e3,
+        "eta_plateau_median_mV": float(table["eta_plateau_V"].median()) * 1e3,
+        "v_sp_median_mV": float(plate["v_sp_V"].median()) * 1e3 if len(plate) else None,
+        "cumulative_plated_mAh_cm2": float(table["cumulative_plated_C_m2"].iloc[-1]) / 3.6e4
+        if np.isfinite(table["cumulative_plated_C_m2"].iloc[-1])
+        else None,
+    }
+
+
+def _need_area(record: CyclingRecord, what: str) -> float:
+    if not record.area_m2:
+        raise ParameterError(f"{what} needs the electrode area: pass area='0.785 cm2' to the reader or record.with_metadata(area=...)")
+    return record.area_m2
+
+
+def _as_record(obj: Any) -> CyclingRecord:
+    if not isinstance(obj, CyclingRecord):
+        raise ParameterError(f"expected a CyclingRecord; got {type(obj).__name__}")
+    if len(obj) < 2:
+        raise ParameterError(f"the record has {len(obj)} rows; at least 2 are needed")
+    return obj

@@ -1,0 +1,97 @@
+"""``lisse ccd``: critical current density of a symmetric Li|SSE|Li cell from a current staircase."""
+
+from __future__ import annotations
+
+NAME = "ccd"
+HELP = "critical current density (CCD) from a symmetric-cell current staircase"
+DESCRIPTION = (
+    "Read a cycler file (BioLogic, Neware, Arbin, LAND, Maccor, or a CSV with headers like time/s,Ewe/V,I/mA), "
+    "cut it into half cycles, group them into current steps and find the first failing step: sudden voltage "
+    "collapse (hard short), erratic/noisy voltage (soft short) or loss of ohmic scaling (runaway polarization). "
+    "ccd_mA_cm2 is the LAST STABLE current density; failure_current_density_mA_cm2 the first failing one. "
+    "Every threshold is an option. --synthetic analyses a generated staircase with known answer."
+)
+EXAMPLES = """  lisse ccd cell.mpr --area "0.785 cm2" --json
+  lisse ccd staircase.csv --area "1.13 cm2" --collapse-ratio 0.2 --plot ccd.png
+  lisse ccd --synthetic --failure soft --json
+"""
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("file", nargs="?", help="cycler file (format detected from its content)")
+    parser.add_argument("--area", help="electrode area, e.g. '0.785 cm2' (bare number: cm2); required unless synthetic")
+    parser.add_argument("--format", help="force a reader (biologic, neware-nda, neware-csv, arbin-res, arbin-csv, land, maccor, csv)")
+    parser.add_argument("--collapse-ratio", type=float, default=0.3, help="|V| below this fraction of the expected overpotential = collapse (0.3)")
+    parser.add_argument("--noise-factor", type=float, default=4.0, help="noise above this multiple of the baseline = erratic (4)")
+    parser.add_argument("--rise-ratio", type=float, default=1.5, help="|V| above this multiple of the ohmic expectation = scaling lost (1.5)")
+    parser.add_argument("--min-drops", type=int, default=3, help="sudden |V| drops in a half cycle that make it erratic (3)")
+    parser.add_argument("--v-cutoff", help="cycler voltage limit, e.g. '1 V'; reaching it counts as failure")
+    parser.add_argument("--plot", metavar="PNG", help="write the voltage/current-staircase figure here")
+    parser.add_argument("--steps-csv", metavar="CSV", help="write the per-step table here")
+    parser.add_argument("--synthetic", action="store_true", help="analyse a synthetic staircase (no FILE)")
+    parser.add_argument("--failure", default="hard", choices=["hard", "soft", "polarization", "none"], help="synthetic failure mode")
+    parser.add_argument("--seed", type=int, default=0, help="synthetic random seed")
+
+
+def run(args) -> dict:
+    from lisse.analysis.ccd import CCDDetector
+    from lisse.errors import ParameterError
+    from lisse.units import to_si
+
+    if args.synthetic:
+        from lisse.sim.synthetic_cycling import ccd_staircase
+
+        fail = None if args.failure == "none" else args.failure
+        rec, truth = ccd_staircase(failure=fail, j_critical=None if fail is None else 0.55, seed=args.seed,
+                                   area=args.area or "0.785 cm2")
+        source = "synthetic"
+    else:
+        if not args.file:
+            raise ParameterError("lisse ccd: give a FILE (or --synthetic)")
+        if not args.area:
+            raise ParameterError("lisse ccd: --area is required (e.g. --area '0.785 cm2') to express the CCD per cm2")
+        from lisse.io.readers import read_cycling
+
+        rec = read_cycling(args.file, format=args.format, area=args.area)
+        source = args.file
+        truth = None
+    det = CCDDetector(collapse_ratio=args.collapse_ratio, noise_factor=args.noise_factor, rise_ratio=args.rise_ratio,
+                      min_drops=args.min_drops, v_cutoff=None if args.v_cutoff is None else to_si(args.v_cutoff, "V", "--v-cutoff"))
+    det.fit(rec)
+    out = {"file": source}
+    out.update(det.summary())
+    out["area_cm2"] = rec.area_m2 * 1e4
+    out["steps"] = [
+        {"j_mA_cm2": r.j_mA_cm2, "eta_plateau_mV": r.eta_plateau_V * 1e3, "ratio_to_expected": r.ratio_to_expected,
+         "noise_mV": r.noise_V * 1e3, "status": r.status}
+        for r in det.steps_.itertuples()
+    ]
+    if truth is not None:
+        out["synthetic_truth"] = {"ccd_mA_cm2": None if truth.ccd_A_m2 is None else truth.ccd_A_m2 / 10,
+                                  "failure_current_density_mA_cm2": None if truth.failure_current_density_A_m2 is None
+                                  else truth.failure_current_density_A_m2 / 10, "failure": truth.failure}
+    if args.plot:
+        from lisse.cli._cycling_common import atomic_save_figure
+        from lisse.plot.cycling import plot_voltage_staircase
+
+        out["plot"] = atomic_save_figure(plot_voltage_staircase(rec, det, title=str(source)), args.plot)
+    if args.steps_csv:
+        from lisse.cli._cycling_common import atomic_write_text
+
+        out["steps_csv"] = atomic_write_text(args.steps_csv, det.steps_.to_csv(index=False))
+    return out
+
+
+def render(result: dict) -> str:
+    def f(x):
+        return "-" if x is None else f"{x:.3g}"
+
+    lines = [f"{result['file']}: protocol {result['protocol']}"]
+    if result["criterion"] == "none":
+        lines.append(f"no failure detected; CCD >= {f(result['ccd_mA_cm2'])} mA/cm2 (last step)")
+    else:
+        lines.append(f"CCD (last stable) = {f(result['ccd_mA_cm2'])} mA/cm2; fails at {f(result['failure_current_density_mA_cm2'])} mA/cm2 "
+                     f"({result['criterion']}, t = {f(result['failure_time_h'])} h)")
+    for s in result["steps"]:
+        lines.append(f"  {s['j_mA_cm2']:.3g} mA/cm2  eta {s['eta_plateau_mV']:.3g} mV  x{s['ratio_to_expected']:.2f}  {s['status']}")
+    return "\n".join(lines)

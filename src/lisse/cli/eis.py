@@ -1,0 +1,120 @@
+"""``lisse eis``: read impedance files, test them (Kramers–Kronig), fit circuits, compute the DRT."""
+
+from __future__ import annotations
+
+NAME = "eis"
+HELP = "impedance spectra: read, Kramers-Kronig test, DRT with process assignment, circuit fit"
+DESCRIPTION = (
+    "Read every impedance spectrum in FILE (BioLogic .mpr/.mpt, Gamry .DTA, ZPlot .z, Ivium .idf, "
+    "RelaxIS, CHI text, plain CSV/TXT; format detected from the content), optionally run the linear "
+    "Kramers-Kronig test (Schönleber's automatic M), the distribution of relaxation times (regularised "
+    "NNLS, peaks deconvolved into Gaussians and assigned to bulk / grain boundary / charge transfer / "
+    "interface by their relaxation time), and an equivalent-circuit fit. With --area and --thickness "
+    "the DRT's bulk and bulk + grain-boundary resistances give ionic conductivities (σ = L/(R·A)). "
+    "One JSON object per spectrum; a list when the file holds several."
+)
+EXAMPLES = """  lisse eis data.mpr --drt --json
+  lisse eis pellet.mpt --drt --area "0.785 cm2" --thickness "0.78 mm"
+  lisse eis cell.DTA --kk --fit "R0-p(R1,CPE1)-p(R2,CPE2)"
+  lisse eis cycling.mpt --drt --lambda drttools --plot figs/
+"""
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("file", help="impedance file")
+    parser.add_argument("--format", default=None, help="force a reader (biologic-mpr, biologic-mpt, gamry, zplot, ivium, relaxis, chi, csv)")
+    parser.add_argument("--drt", action="store_true", help="compute the distribution of relaxation times and its peaks")
+    parser.add_argument("--kk", action="store_true", help="run the linear Kramers-Kronig test")
+    parser.add_argument("--fit", metavar="CIRCUIT", default=None, help="fit an equivalent circuit, e.g. 'R0-p(R1,CPE1)-p(R2,CPE2)'")
+    parser.add_argument("--lambda", dest="lam", default="1e-4", help="DRT regularisation: a number, gcv, lcurve, reim or drttools (default 1e-4)")
+    parser.add_argument("--inductance", choices=("auto", "yes", "no"), default="auto", help="series inductance in the DRT (auto: when Z'' > 0 at the top frequencies)")
+    parser.add_argument("--capacitance", choices=("auto", "yes", "no"), default="auto", help="series capacitance in the DRT (auto: when the lowest-frequency phase is below -60 deg, i.e. blocking electrodes)")
+    parser.add_argument("--area", default=None, help="electrode area, e.g. '0.785 cm2' (bare number: cm2)")
+    parser.add_argument("--thickness", default=None, help="electrolyte thickness, e.g. '0.78 mm' (bare number: cm)")
+    parser.add_argument("--process", action="append", metavar="NAME=LOW:HIGH", help="process tau window in s for peak assignment (repeatable; replaces the default windows), e.g. --process bulk=0:1e-6 --process grain_boundary=1e-6:1e-4")
+    parser.add_argument("--plot", metavar="DIR", default=None, help="write Nyquist, Bode, KK and DRT figures (PNG) into DIR")
+
+
+def _write_fig(fig, path) -> None:
+    import io
+    import os
+    import tempfile
+    from pathlib import Path
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=120)
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(buf.getvalue())
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def run(args):
+    from pathlib import Path
+
+    from lisse.analysis.eis.workflow import analyse
+    from lisse.io.eis import read_spectra
+
+    lam = args.lam
+    try:
+        lam = float(lam)
+    except ValueError:
+        pass
+    spectra = read_spectra(args.file, format=args.format, area=args.area, thickness=args.thickness)
+    results = []
+    plot_dir = Path(args.plot) if args.plot else None
+    if plot_dir is not None:
+        plot_dir.mkdir(parents=True, exist_ok=True)
+    for sp in spectra:
+        out, objs = analyse(sp, drt=args.drt, kk=args.kk, fit=args.fit, lam=lam, inductance=args.inductance, capacitance=args.capacitance, processes=args.process)
+        if plot_dir is not None:
+            from lisse.plot import eis as peis
+
+            stem = sp.label.replace("#", "_")
+            zf = objs["fit"].z_fit_ if "fit" in objs else (objs["drt"].z_fit_ if "drt" in objs else None)
+            lab = "circuit fit" if "fit" in objs else "DRT fit"
+            figs = {"nyquist": peis.nyquist(sp, zf, lab), "bode": peis.bode(sp, zf, lab)}
+            if "kk" in objs:
+                figs["kk"] = peis.kk_residuals(objs["kk"])
+            if "drt" in objs:
+                figs["drt"] = peis.drt(objs["drt"])
+            written = []
+            for name, fig in figs.items():
+                p = plot_dir / f"{stem}_{name}.png"
+                _write_fig(fig, p)
+                written.append(str(p))
+            out["figures"] = written
+        results.append(out)
+    return results[0] if len(results) == 1 else results
+
+
+def render(result) -> str:
+    items = result if isinstance(result, list) else [result]
+    lines = []
+    for r in items:
+        lines.append(f"{r['label']}: {r['n_points']} points, {r['frequency_max_Hz']:.3g} Hz -> {r['frequency_min_Hz']:.3g} Hz ({r['reader']})")
+        if "kk" in r:
+            k = r["kk"]
+            lines.append(f"  Kramers-Kronig: M = {k['n_rc_elements']}, max residual {100 * k['max_relative_residual']:.2f} %, drift {'yes' if k['drift'] else 'no'}")
+        if "drt" in r:
+            d = r["drt"]
+            lines.append(f"  DRT: lambda = {d['lambda']:.2g}, median misfit {100 * d['median_relative_misfit']:.2f} %, R_inf = {d['r_inf_ohm']:.4g} ohm")
+            for p in d["peaks"]:
+                lines.append(f"    tau = {p['tau_s']:.3g} s  R = {p['resistance_ohm']:.4g} ohm  -> {p['process']}")
+            for w in d["warnings"]:
+                lines.append(f"  warning: {w}")
+        if "total_conductivity_S_m" in r and r["total_conductivity_S_m"]:
+            lines.append(f"  conductivity: bulk {r['bulk_conductivity_S_m'] * 10:.3g} mS/cm, bulk+GB {r['total_conductivity_S_m'] * 10:.3g} mS/cm")
+        if "fit" in r:
+            st = r["fit"]["stats"]
+            lines.append(f"  circuit {r['fit']['circuit']}: median misfit {100 * st['median_relative_misfit']:.2f} %")
+            for p in r["fit"]["parameters"]:
+                flag = "  (at bound: uncertainty not meaningful)" if p.get("at_bound") else ""
+                lines.append(f"    {p['name']} = {p['value']:.4g} ± {p['std']:.2g} {p['unit']}{flag}")
+    return "\n".join(lines)

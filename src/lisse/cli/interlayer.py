@@ -1,0 +1,252 @@
+"""``lisse interlayer``: where Li nucleates and grows inside a mixed-conducting interlayer."""
+
+from __future__ import annotations
+
+NAME = "interlayer"
+HELP = "interlayer simulator: nucleation length, growth length, stability verdict and regime (Wang2024)"
+DESCRIPTION = (
+    "Steady electroneutral two-potential model of a porous mixed ionic-electronic interlayer between a Li anode and a "
+    "solid electrolyte under galvanostatic plating. Reports the nucleation length l_n (deepest point where the local "
+    "overpotential exceeds the critical nucleation overpotential), the growth length l_g (plated capacity as dense Li "
+    "spread over the porosity), the verdict l_n <= l_g < l_i with the failure mode, and the regime from sigma_e/sigma_ion. "
+    "Every model parameter can be overridden (quantities take units). Optional: current sweep, stability maps, critical "
+    "current, 2D protrusion fields with a convergence study, and the fit of C in l_n = C V_sp/i; --out DIR writes PNG + CSV."
+)
+EXAMPLES = """\
+  lisse interlayer --preset lni-5cnt --current-density "1 mA/cm2" --capacity "1 mAh/cm2" --json
+  lisse interlayer --preset lni-50cnt --current-density "0.5 mA/cm2" --time "1 h" --contact-angle "70 deg"
+  lisse interlayer --material LNI-5CNT --thickness "14.8 um" --porosity 0.4 --current-density "2 mA/cm2" --capacity "2 mAh/cm2"
+  lisse interlayer --preset lni-5cnt --current-density "1 mA/cm2" --time "1 h" --sweep --map --critical-current --out results/
+  lisse interlayer --preset lni-0.5cnt --current-density "1 mA/cm2" --capacity "1 mAh/cm2" --two-d --convergence --out results/
+  lisse interlayer --preset lni-5cnt --current-density "2 mA/cm2" --capacity "2 mAh/cm2" \\
+      --spike-currents "2,3,4" --spike-heights "60,75,85" --json
+"""
+
+
+def add_arguments(parser) -> None:
+    from lisse.sim.interlayer.model import PRESETS, SCHEMA
+
+    g = parser.add_argument_group("interlayer")
+    g.add_argument("--preset", default=None, help=f"parameter preset: {', '.join(PRESETS)} (default lni-5cnt unless --material)")
+    g.add_argument("--material", default=None, help="library material with ionic and electronic conductivity (e.g. LNI-5CNT)")
+    g.add_argument("--current-density", default=None, help="plating current density, e.g. '1 mA/cm2' (bare number: mA/cm2)")
+    g.add_argument("--capacity", default=None, help="plated capacity per half-cycle, e.g. '1 mAh/cm2' (bare number: mAh/cm2)")
+    g.add_argument("--time", default=None, help="plating time per half-cycle instead of --capacity, e.g. '1 h' (bare number: h)")
+    p = parser.add_argument_group("model parameters (override the preset; quantities take units, bare numbers use the unit shown)")
+    for key, spec in SCHEMA.items():
+        p.add_argument("--" + key.replace("_", "-"), dest="par_" + key, default=None, metavar="Q", help=f"{spec.doc} [{spec.unit or '-'}]")
+    s = parser.add_argument_group("studies")
+    s.add_argument("--sweep", action="store_true", help="l_n and l_g vs current density (at --time, or at --capacity)")
+    s.add_argument("--map", action="store_true", help="stability maps over (current, capacity) and (sigma_e, sigma_ion)")
+    s.add_argument("--critical-current", action="store_true", help="predicted critical current at --capacity (or i*time)")
+    s.add_argument("--two-d", action="store_true", help="2D Li protrusion: deposition and nucleation fields")
+    s.add_argument("--convergence", action="store_true", help="with --two-d: grid convergence study (nx = 45, 90, 180)")
+    s.add_argument("--nx", type=int, default=90, help="2D cells across the thickness (default 90)")
+    s.add_argument("--protrusion-height", default=None, help="2D protrusion height (default 15 um)")
+    s.add_argument("--protrusion-base", default=None, help="2D protrusion base width (default 10 um)")
+    s.add_argument("--protrusion-spacing", default=None, help="2D period width (default 40 um)")
+    s.add_argument("--i-min", default="0.1 mA/cm2", help="sweep/map lower current (default 0.1 mA/cm2)")
+    s.add_argument("--i-max", default="10 mA/cm2", help="sweep/map upper current (default 10 mA/cm2)")
+    s.add_argument("--points", type=int, default=50, help="sweep points (default 50)")
+    s.add_argument("--spike-currents", default=None, help="comma-separated currents of measured nucleation spikes (mA/cm2)")
+    s.add_argument("--spike-heights", default=None, help="comma-separated spike heights V_sp (mV), same order")
+    s.add_argument("--out", default=None, metavar="DIR", help="write figures (PNG) and tables (CSV) to DIR (atomically)")
+
+
+def _q(text, unit: str, name: str) -> float:
+    """A quantity from the command line; a bare number is taken in ``unit``."""
+    from lisse.units import to_si
+
+    try:
+        return to_si(float(text), unit, name)
+    except (TypeError, ValueError):
+        return to_si(text, unit, name)
+
+
+def _list(text: str, unit: str, name: str) -> list[float]:
+    from lisse.errors import ParameterError
+
+    items = [t.strip() for t in str(text).split(",") if t.strip()]
+    if not items:
+        raise ParameterError(f"parameter '{name}' expects a comma-separated list of values in {unit}; got '{text}'")
+    return [_q(t, unit, name) for t in items]
+
+
+def _params(args):
+    from lisse.sim.interlayer.model import SCHEMA, make_parameters
+
+    over = {}
+    for k in SCHEMA:
+        v = getattr(args, "par_" + k)
+        if v is None:
+            continue
+        try:
+            over[k] = float(v)  # a bare number is in the unit shown in --help
+        except ValueError:
+            over[k] = v
+    preset = args.preset
+    if preset is None and args.material is None:
+        preset = "lni-5cnt"
+    return make_parameters(preset, material=args.material, **over)
+
+
+def _df_write(out, name: str, data: dict, files: list) -> None:
+    import io
+
+    import pandas as pd
+
+    from lisse.io.atomic import atomic_write_text
+
+    buf = io.StringIO()
+    pd.DataFrame(data).to_csv(buf, index=False)
+    files.append(str(atomic_write_text(out / f"{name}.csv", buf.getvalue())))
+
+
+def _fig_write(out, name: str, fig, files: list) -> None:
+    import matplotlib.pyplot as plt
+
+    from lisse.io.atomic import atomic_save_figure
+
+    files.append(str(atomic_save_figure(fig, out / f"{name}.png", dpi=130)))
+    plt.close(fig)
+
+
+def run(args):
+    from pathlib import Path
+
+    import numpy as np
+
+    from lisse.errors import ParameterError
+    from lisse.sim.interlayer import lengths, sweeps
+    p = _params(args)
+    if args.current_density is None:
+        raise ParameterError("parameter '--current-density' is required (e.g. '1 mA/cm2')")
+    i = _q(args.current_density, "mA/cm2", "current_density")
+    if (args.capacity is None) == (args.time is None):
+        raise ParameterError("give exactly one of '--capacity' (e.g. '1 mAh/cm2') or '--time' (e.g. '1 h')")
+    t = _q(args.time, "h", "time") if args.time is not None else None
+    q = _q(args.capacity, "mAh/cm2", "capacity") if args.capacity is not None else i * t
+    res = lengths.evaluate(p, i, capacity=q)
+    result = res.as_dict()
+    out = Path(args.out) if args.out else None
+    files: list[str] = []
+    plot = None
+    if out is not None:
+        from lisse.plot import interlayer as plot
+
+        sol = res.solution
+        _df_write(out, "interlayer_profile", {"x_um": sol.x * 1e6, "eta_mV": sol.eta * 1e3, "phi_e_mV": sol.phi_e * 1e3,
+                                              "phi_ion_mV": sol.phi_ion * 1e3, "i_ion_mA_cm2": sol.i_ion / 10, "i_e_mA_cm2": sol.i_e / 10,
+                                              "deposition_rate_A_m3": sol.deposition_rate, "nucleation_rate_m3_s": sol.nucleation_rate}, files)
+        _fig_write(out, "interlayer_profile", plot.profile_figure(sol, p.critical_overpotential), files)
+    i_lo = _q(args.i_min, "mA/cm2", "i_min")
+    i_hi = _q(args.i_max, "mA/cm2", "i_max")
+    if not 0 < i_lo < i_hi:
+        raise ParameterError(f"need 0 < --i-min < --i-max; got {args.i_min!r}, {args.i_max!r}")
+    if args.points < 2:
+        raise ParameterError(f"parameter '--points' must be >= 2; got {args.points}")
+    cur = np.geomspace(i_lo, i_hi, args.points)
+    if args.sweep:
+        sw = sweeps.sweep_current(p, cur, time=t) if t is not None else sweeps.sweep_current(p, cur, capacity=q)
+        table = {"current_density_mA_cm2": cur / 10, "nucleation_length_um": sw["nucleation_length"] * 1e6,
+                 "growth_length_um": sw["growth_length"] * 1e6, "stable": sw["stable"],
+                 "failure_mode": [lengths.FAILURE_MODES[c] for c in sw["failure"]],
+                 "overpotential_anode_mV": sw["eta_anode"] * 1e3, "overpotential_electrolyte_mV": sw["eta_electrolyte"] * 1e3}
+        result["sweep"] = {"fixed": "time" if t is not None else "capacity", **{k: list(v) for k, v in table.items()}}
+        if out is not None:
+            _df_write(out, "interlayer_sweep", table, files)
+            _fig_write(out, "interlayer_sweep", plot.sweep_figure(sw, p.thickness, f"{p.name}"), files)
+    if args.map:
+        caps = np.geomspace(0.1, 10, 30) * 3.6e4
+        m1 = sweeps.map_current_capacity(p, np.geomspace(i_lo, i_hi, 30), caps)
+        se = np.geomspace(1e-8, 1e-1, 22) * 100
+        si = np.geomspace(1e-6, 1e-2, 14) * 100
+        m2 = sweeps.map_conductivities(p, se, si, i, q)
+        result["map_current_capacity_stable_fraction"] = float(np.mean(m1["stable"]))
+        result["map_conductivity_stable_fraction"] = float(np.mean(m2["stable"]))
+        if out is not None:
+            ii, qq = np.meshgrid(m1["current"], m1["capacity"])
+            _df_write(out, "interlayer_map_current_capacity", {"current_density_mA_cm2": ii.ravel() / 10, "capacity_mAh_cm2": qq.ravel() / 3.6e4,
+                                                               "stable": m1["stable"].ravel(), "failure_mode": [lengths.FAILURE_MODES[c] for c in m1["failure"].ravel()]}, files)
+            ee, nn = np.meshgrid(m2["sigma_e"], m2["sigma_ion"])
+            _df_write(out, "interlayer_map_conductivity", {"sigma_e_S_cm": ee.ravel() / 100, "sigma_ion_S_cm": nn.ravel() / 100,
+                                                           "regime": [sweeps.REGIMES[c] for c in m2["regime"].ravel()], "stable": m2["stable"].ravel(),
+                                                           "failure_mode": [lengths.FAILURE_MODES[c] for c in m2["failure"].ravel()],
+                                                           "nucleation_length_um": m2["nucleation_length"].ravel() * 1e6}, files)
+            _fig_write(out, "interlayer_map_current_capacity", plot.current_capacity_map_figure(m1, p.name), files)
+            _fig_write(out, "interlayer_map_conductivity", plot.conductivity_map_figure(m2, f"verdict at {i / 10:g} mA/cm², {q / 3.6e4:g} mAh/cm²"), files)
+    if args.critical_current:
+        cc = sweeps.critical_current(p, q, i_min=i_lo, i_max=i_hi)
+        result["critical_current"] = cc.as_dict()
+    if args.two_d:
+        from lisse.sim.interlayer.solver2d import Protrusion, convergence_study, solve_2d
+
+        d = Protrusion()
+        prot = Protrusion(
+            _q(args.protrusion_height, "um", "protrusion_height") if args.protrusion_height else d.height,
+            _q(args.protrusion_base, "um", "protrusion_base") if args.protrusion_base else d.base,
+            _q(args.protrusion_spacing, "um", "protrusion_spacing") if args.protrusion_spacing else d.width,
+        )
+        s2 = solve_2d(p, i, prot, nx=args.nx)
+        m = s2.metrics
+        result["two_d"] = {"nx": args.nx, "ny": int(s2.y.size), "tip_flux_ratio": m["tip_flux_ratio"], "tip_flux_over_applied": m["tip_flux_over_applied"],
+                           "surface_plating_fraction": m["surface_fraction"], "internal_plating_fraction": m["internal_fraction"],
+                           "deposition_centroid_um": m["deposition_centroid"] * 1e6, "nucleating_area_fraction": m["nucleating_fraction"],
+                           "overpotential_electrolyte_mV": m["eta_electrolyte"] * 1e3, "current_balance_error": m["current_balance_error"]}
+        if args.convergence:
+            rows = convergence_study(p, i, prot, levels=(45, 90, 180))
+            result["two_d"]["convergence"] = [{"nx": r["nx"], "ny": r["ny"], "tip_flux_ratio": r["tip_flux_ratio"], "surface_plating_fraction": r["surface_fraction"],
+                                               "overpotential_electrolyte_mV": r["eta_electrolyte"] * 1e3, "relative_change": r["rel_change"]} for r in rows]
+        if out is not None:
+            _fig_write(out, "interlayer_2d_fields", plot.field_figure(s2, p.critical_overpotential, p.name), files)
+            X, Y = np.meshgrid(s2.x, s2.y, indexing="ij")
+            _df_write(out, "interlayer_2d_fields", {"x_um": X.ravel() * 1e6, "y_um": Y.ravel() * 1e6, "li": s2.li.ravel(), "eta_mV": s2.eta.ravel() * 1e3,
+                                                    "deposition_rate_A_m3": s2.deposition_rate.ravel(), "nucleation_rate_m3_s": s2.nucleation_rate.ravel()}, files)
+            if args.convergence:
+                _df_write(out, "interlayer_2d_convergence", {k: [r[k] for r in rows] for k in rows[0]}, files)
+    if args.spike_currents or args.spike_heights:
+        if not (args.spike_currents and args.spike_heights):
+            raise ParameterError("give both '--spike-currents' (mA/cm2) and '--spike-heights' (mV)")
+        from lisse.sim.interlayer.fit import fit_spike_coefficient
+
+        ic = _list(args.spike_currents, "mA/cm2", "spike_currents")
+        vs = _list(args.spike_heights, "mV", "spike_heights")
+        fit = fit_spike_coefficient(p, ic, vs, capacity=q if args.capacity is not None else None, time=t if t is not None else 3600.0)
+        result["spike_fit"] = fit.as_dict()
+        if out is not None:
+            _fig_write(out, "interlayer_spike_fit", plot.fit_figure(fit), files)
+    if out is not None:
+        result["files"] = files
+    return result
+
+
+def render(result) -> str:
+    lines = [
+        f"interlayer {result['preset']} at {result['current_density_mA_cm2']:g} mA/cm2, {result['capacity_mAh_cm2']:g} mAh/cm2",
+        f"  regime               {result['regime']} (sigma_e/sigma_ion = {result['conductivity_ratio']:.3g})",
+        f"  nucleation length    {result['nucleation_length_um']:.3g} um   (eta_c = {result['critical_overpotential_mV']:.0f} mV)",
+        f"  growth length        {result['growth_length_um']:.3g} um",
+        f"  interlayer thickness {result['interlayer_thickness_um']:.3g} um",
+        f"  verdict              {'stable' if result['stable'] else 'UNSTABLE: ' + result['failure_mode']}",
+        f"  overpotential        anode side {result['overpotential_anode_mV']:.1f} mV, electrolyte side {result['overpotential_electrolyte_mV']:.1f} mV",
+        f"  plating on Li anode  {result['anode_plating_fraction']:.1%} of the current",
+    ]
+    if result.get("tip_growth_risk"):
+        lines.append("  note: ionic regime - Li grows from the anode surface and protrusion tips (see --two-d); the 1D verdict cannot see tips")
+    if "critical_current" in result:
+        c = result["critical_current"]
+        if c["failing_current_mA_cm2"] is None:
+            lines.append(f"  critical current     > {c['critical_current_mA_cm2']:.3g} mA/cm2 (stable over the whole ramp)")
+        elif c["critical_current_mA_cm2"] is None:
+            lines.append(f"  critical current     < {c['failing_current_mA_cm2']:.3g} mA/cm2 (fails by {c['failure_mode']} at the lowest current)")
+        else:
+            lines.append(f"  critical current     {c['critical_current_mA_cm2']:.3g} mA/cm2 (fails by {c['failure_mode']} at {c['failing_current_mA_cm2']:.3g})")
+    if "two_d" in result:
+        d = result["two_d"]
+        lines.append(f"  2D                   tip/flat plating {d['tip_flux_ratio']:.3g}, internal {d['internal_plating_fraction']:.1%}, "
+                     f"nucleating area {d['nucleating_area_fraction']:.1%}")
+    if "spike_fit" in result:
+        lines.append(f"  fit l_n = C V_sp/i   C = {result['spike_fit']['coefficient_S_m']:.3g} S/m (R2 = {result['spike_fit']['r_squared']:.3f})")
+    for f in result.get("files", []):
+        lines.append(f"  wrote {f}")
+    return "\n".join(lines)

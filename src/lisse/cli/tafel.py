@@ -1,0 +1,55 @@
+"""``lisse tafel``: exchange current density from an LSV (Tafel and Allen-Hickling fits)."""
+
+from __future__ import annotations
+
+NAME = "tafel"
+HELP = "exchange current density i0, transfer coefficients and R_ct from a linear sweep (LSV)"
+DESCRIPTION = (
+    "Read an LSV file, convert to overpotential (eta = E - E_eq - i*ASR; E_eq from the zero-current crossing "
+    "unless given) and current density, then fit Tafel lines on each branch and the Allen-Hickling form over "
+    "both branches. Reports i0 (mA/cm2), alpha and R_ct = RT/(F i0) (ohm cm2), with the fit windows used."
+)
+EXAMPLES = """  lisse tafel lsv.mpt --area "0.785 cm2" --json
+  lisse tafel lsv.mpt --area "1 cm2" --tafel-window "80 mV" "200 mV" --asr "2 ohm*cm2"
+"""
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("file")
+    parser.add_argument("--area", required=True, help="electrode area, e.g. '0.785 cm2'")
+    parser.add_argument("--format", help="force a reader")
+    parser.add_argument("--e-eq", help="equilibrium potential, e.g. '0 V' (default: zero-current crossing)")
+    parser.add_argument("--asr", help="ohmic area-specific resistance to remove, e.g. '2 ohm*cm2'")
+    parser.add_argument("--tafel-window", nargs=2, default=["100 mV", "250 mV"], metavar=("LOW", "HIGH"), help="|eta| window for Tafel")
+    parser.add_argument("--ah-window", nargs=2, default=["5 mV", "250 mV"], metavar=("LOW", "HIGH"), help="|eta| window for Allen-Hickling")
+    parser.add_argument("--temperature", default="298.15 K", help="temperature (default 298.15 K)")
+    parser.add_argument("--plot", metavar="PNG", help="write the Tafel plot")
+
+
+def run(args) -> dict:
+    from lisse.analysis.kinetics import allen_hickling_fit, lsv_overpotential, tafel_fit
+    from lisse.errors import CalculationError
+    from lisse.io.readers import read_cycling
+    from lisse.units import to_si
+
+    rec = read_cycling(args.file, format=args.format, area=args.area)
+    temp = to_si(args.temperature, "K", "--temperature")
+    eta, i, eeq = lsv_overpotential(rec.voltage_V, rec.current_A, rec.area_m2,
+                                    e_eq_V=None if args.e_eq is None else to_si(args.e_eq, "V", "--e-eq"),
+                                    asr_ohm_m2=0.0 if args.asr is None else to_si(args.asr, "ohm*m2", "--asr"))
+    out = {"file": args.file, "e_eq_V": eeq, "area_cm2": rec.area_m2 * 1e4}
+    tw = tuple(to_si(x, "V", "--tafel-window") for x in args.tafel_window)
+    aw = tuple(to_si(x, "V", "--ah-window") for x in args.ah_window)
+    fits = {}
+    for name, fn, w in (("tafel", tafel_fit, tw), ("allen_hickling", allen_hickling_fit, aw)):
+        try:
+            fits[name] = fn(eta, i, window_V=w, temperature_K=temp)
+            out[name] = fits[name].summary()
+        except CalculationError as exc:
+            out[name] = {"error": str(exc)}
+    if args.plot and "tafel" in fits:
+        from lisse.cli._cycling_common import atomic_save_figure
+        from lisse.plot.cycling import plot_tafel
+
+        out["plot"] = atomic_save_figure(plot_tafel(fits["tafel"], title=args.file), args.plot)
+    return out

@@ -1,0 +1,346 @@
+"""The canonical container for galvanostatic / potentiostatic time series: :class:`CyclingRecord`.
+
+Every cycler reader in :mod:`lisse.io` returns a :class:`CyclingRecord`, and every analysis in
+:mod:`lisse.analysis` (symmetric cells, CCD, shorts, full cells, GITT, Tafel) takes one.
+
+Columns (SI units, columnar pandas DataFrame with numpy/pyarrow-compatible dtypes)
+----------------------------------------------------------------------------------
+==================  =========  ==========================================================================
+column              dtype      meaning
+==================  =========  ==========================================================================
+``time_s``          float64    time since the start of the record (s); monotone non-decreasing
+``voltage_V``       float64    cell / working-electrode voltage (V)
+``current_A``       float64    current (A), **positive = anodic current at the working electrode**
+``charge_C``        float64    charge passed since the start, integrated with the sign of the current (C)
+``step``            int64      step index as written by the instrument (0 when unknown)
+``cycle``           int64      cycle index (0-based; 0 when unknown)
+``half_cycle``      int64      half-cycle index: a new one starts whenever the sign of the current flips
+``technique``       str        optional; instrument technique of the row (e.g. ``"GCPL"``)
+==================  =========  ==========================================================================
+
+Extra columns a reader finds (impedance, temperature, energy...) are kept with a SI-unit suffix
+(``temperature_K``, ``energy_J``) or, when they cannot be converted, under their instrument name.
+
+Sign convention
+---------------
+``current_A > 0`` means oxidation (anodic current) at the working electrode, the convention of
+BioLogic EC-Lab and of IUPAC. For a full cell with the positive electrode as working electrode this
+is *charge*; for a Li|SSE|Li symmetric cell it is Li *stripping* from the working electrode (and
+plating on the counter electrode). Readers of instruments with another convention flip the sign and
+say so in ``provenance.notes``.
+
+Cell metadata (``area_m2``, ``active_mass_kg``, ``loading_kg_m2``) make per-area and per-mass results
+possible; provenance (file sha256, reader name and version, raw header) keeps every number traceable.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+
+from lisse.errors import ParameterError
+from lisse.units import to_si
+
+__all__ = ["CyclingRecord", "Provenance", "CORE_COLUMNS", "half_cycle_index", "integrate_charge"]
+
+CORE_COLUMNS = ("time_s", "voltage_V", "current_A", "charge_C", "step", "cycle", "half_cycle")
+
+#: relative current below which a row counts as "rest" (zero current) when indexing half cycles
+REST_FRACTION = 1e-3
+
+
+@dataclass
+class Provenance:
+    """Where a record came from.
+
+    Attributes
+    ----------
+    source : str
+        File path (as given) or ``"synthetic"``.
+    sha256 : str or None
+        sha256 of the file bytes.
+    reader : str
+        Reader name, e.g. ``"lisse.io.biologic.mpr"``.
+    reader_version : str
+        Version of the reader (lisse version + reader revision).
+    raw_header : dict
+        The instrument header, as parsed (strings and numbers only; JSON-able).
+    notes : list of str
+        Conversions and assumptions made by the reader (sign flips, unit guesses).
+    """
+
+    source: str = "unknown"
+    sha256: str | None = None
+    reader: str = "unknown"
+    reader_version: str = ""
+    raw_header: dict = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {
+            "source": self.source,
+            "sha256": self.sha256,
+            "reader": self.reader,
+            "reader_version": self.reader_version,
+            "notes": list(self.notes),
+        }
+
+
+def half_cycle_index(current: np.ndarray, rest_fraction: float = REST_FRACTION) -> np.ndarray:
+    """Index of half cycles: increments whenever the sign of the (non-rest) current flips.
+
+    Rest rows (|I| below ``rest_fraction`` × max |I|) belong to the preceding half cycle.
+
+    Parameters
+    ----------
+    current : ndarray
+        Current (any unit).
+    rest_fraction : float
+        Fraction of the maximum |I| below which a row is rest.
+
+    Returns
+    -------
+    ndarray of int64, same length, starting at 0.
+    """
+    i = np.asarray(current, dtype=float)
+    if i.size == 0:
+        return np.zeros(0, dtype=np.int64)
+    imax = np.nanmax(np.abs(i)) if np.any(np.isfinite(i)) else 0.0
+    sign = np.where(np.abs(i) > rest_fraction * imax, np.sign(i), 0.0)
+    sign = np.nan_to_num(sign)
+    nz = np.flatnonzero(sign)
+    if nz.size == 0:
+        return np.zeros(i.size, dtype=np.int64)
+    # forward-fill the sign over rest rows (rests before the first current take the first sign)
+    idx = np.zeros(i.size, dtype=np.int64)
+    idx[nz] = nz
+    idx = np.maximum.accumulate(idx)
+    idx[: nz[0]] = nz[0]
+    filled = sign[idx]
+    flips = np.concatenate([[0], (np.diff(filled) != 0).astype(np.int64)])
+    return np.cumsum(flips)
+
+
+def integrate_charge(time_s: np.ndarray, current_A: np.ndarray) -> np.ndarray:
+    """Cumulative charge (C) by the trapezoidal rule, starting at 0."""
+    t = np.asarray(time_s, dtype=float)
+    i = np.asarray(current_A, dtype=float)
+    if t.size < 2:
+        return np.zeros(t.size)
+    inc = 0.5 * (i[1:] + i[:-1]) * np.diff(t)
+    return np.concatenate([[0.0], np.cumsum(np.nan_to_num(inc))])
+
+
+def _opt_si(value: Any, unit: str, name: str) -> float | None:
+    if value is None:
+        return None
+    x = to_si(value, unit, name)
+    if not x > 0:
+        raise ParameterError(f"cell metadata '{name}' must be positive; got {value!r}")
+    return x
+
+
+@dataclass
+class CyclingRecord:
+    """A measured or simulated cycling time series in SI units, with metadata and provenance.
+
+    Build one with :meth:`from_arrays` (validates and fills missing core columns) rather than the
+    constructor. The data are a :class:`pandas.DataFrame` (columns listed in the module docstring);
+    ``record.df`` exposes it, ``record["voltage_V"]`` a column as a numpy array.
+
+    Attributes
+    ----------
+    df : pandas.DataFrame
+        The columns (SI).
+    start : datetime or None
+        Timezone-aware wall-clock time of ``time_s == 0`` (None when the file gives none).
+    area_m2 : float or None
+        Electrode (geometric) area (m²).
+    active_mass_kg : float or None
+        Active material mass (kg).
+    loading_kg_m2 : float or None
+        Active material areal loading (kg/m²).
+    provenance : Provenance
+    """
+
+    df: Any
+    start: datetime | None = None
+    area_m2: float | None = None
+    active_mass_kg: float | None = None
+    loading_kg_m2: float | None = None
+    provenance: Provenance = field(default_factory=Provenance)
+
+    # ------------------------------------------------------------------ construction
+    @classmethod
+    def from_arrays(
+        cls,
+        time_s: Any,
+        voltage_V: Any,
+        current_A: Any,
+        *,
+        charge_C: Any = None,
+        step: Any = None,
+        cycle: Any = None,
+        half_cycle: Any = None,
+        extra: dict[str, Any] | None = None,
+        start: datetime | None = None,
+        area: Any = None,
+        active_mass: Any = None,
+        loading: Any = None,
+        provenance: Provenance | None = None,
+    ) -> CyclingRecord:
+        """Validate arrays and build a record.
+
+        Parameters
+        ----------
+        time_s, voltage_V, current_A : array_like
+            Time (s), voltage (V), current (A; positive = anodic at the working electrode).
+        charge_C : array_like, optional
+            Cumulative signed charge (C); integrated from the current (trapezoid) when omitted.
+        step, cycle, half_cycle : array_like of int, optional
+            Indices; ``half_cycle`` is derived from current sign flips when omitted, the others are 0.
+        extra : dict of str to array_like, optional
+            Further columns (same length).
+        start : datetime, optional
+            Wall-clock start; a naive datetime is rejected (give a timezone).
+        area : str, pint.Quantity or float, optional
+            Electrode area (bare number: cm²).
+        active_mass : str, pint.Quantity or float, optional
+            Active mass (bare number: mg).
+        loading : str, pint.Quantity or float, optional
+            Areal loading of active material (bare number: mg/cm²).
+        provenance : Provenance, optional
+
+        Raises
+        ------
+        ParameterError
+            Arrays of different lengths, a non-monotone time axis, a naive ``start``.
+        """
+        import pandas as pd
+
+        t = np.asarray(time_s, dtype=np.float64)
+        v = np.asarray(voltage_V, dtype=np.float64)
+        i = np.asarray(current_A, dtype=np.float64)
+        n = t.size
+        if t.ndim != 1 or v.shape != t.shape or i.shape != t.shape:
+            raise ParameterError(
+                f"CyclingRecord: time_s, voltage_V and current_A must be 1-D of equal length; got shapes {t.shape}, {v.shape}, {i.shape}"
+            )
+        if n > 1:
+            dt = np.diff(t)
+            bad = np.flatnonzero(dt < -1e-9 * max(1.0, float(np.nanmax(np.abs(t)))))
+            if bad.size:
+                k = int(bad[0])
+                raise ParameterError(
+                    f"CyclingRecord: time_s must be non-decreasing; row {k + 1} has t={t[k + 1]!r} s after t={t[k]!r} s"
+                )
+        if start is not None and (start.tzinfo is None or start.utcoffset() is None):
+            raise ParameterError(f"CyclingRecord: start must be timezone-aware; got the naive datetime {start!r}")
+        cols: dict[str, Any] = {"time_s": t, "voltage_V": v, "current_A": i}
+        cols["charge_C"] = integrate_charge(t, i) if charge_C is None else _arr(charge_C, n, "charge_C", float)
+        cols["step"] = np.zeros(n, dtype=np.int64) if step is None else _arr(step, n, "step", np.int64)
+        cols["cycle"] = np.zeros(n, dtype=np.int64) if cycle is None else _arr(cycle, n, "cycle", np.int64)
+        cols["half_cycle"] = half_cycle_index(i) if half_cycle is None else _arr(half_cycle, n, "half_cycle", np.int64)
+        for k, val in (extra or {}).items():
+            if k in cols:
+                raise ParameterError(f"CyclingRecord: extra column '{k}' clashes with a core column")
+            a = np.asarray(val)
+            if a.shape != (n,):
+                raise ParameterError(f"CyclingRecord: extra column '{k}' has shape {a.shape}; expected ({n},)")
+            cols[k] = a
+        df = pd.DataFrame(cols, copy=False)
+        return cls(
+            df=df,
+            start=start,
+            area_m2=_opt_si(area, "cm2", "area"),
+            active_mass_kg=_opt_si(active_mass, "mg", "active_mass"),
+            loading_kg_m2=_opt_si(loading, "mg/cm2", "loading"),
+            provenance=provenance or Provenance(),
+        )
+
+    # ------------------------------------------------------------------ access
+    def __len__(self) -> int:
+        return len(self.df)
+
+    def __getitem__(self, column: str) -> np.ndarray:
+        if column not in self.df.columns:
+            raise KeyError(f"CyclingRecord has no column '{column}'; columns: {list(self.df.columns)}")
+        return self.df[column].to_numpy()
+
+    @property
+    def columns(self) -> list[str]:
+        return list(self.df.columns)
+
+    @property
+    def time_s(self) -> np.ndarray:
+        return self["time_s"]
+
+    @property
+    def voltage_V(self) -> np.ndarray:
+        return self["voltage_V"]
+
+    @property
+    def current_A(self) -> np.ndarray:
+        return self["current_A"]
+
+    def with_metadata(self, *, area: Any = None, active_mass: Any = None, loading: Any = None) -> CyclingRecord:
+        """Return a copy (sharing the data) with the given metadata set (same units as :meth:`from_arrays`)."""
+        return replace(
+            self,
+            area_m2=_opt_si(area, "cm2", "area") if area is not None else self.area_m2,
+            active_mass_kg=_opt_si(active_mass, "mg", "active_mass") if active_mass is not None else self.active_mass_kg,
+            loading_kg_m2=_opt_si(loading, "mg/cm2", "loading") if loading is not None else self.loading_kg_m2,
+        )
+
+    def current_density_A_m2(self) -> np.ndarray:
+        """Current density (A/m²); needs ``area_m2``."""
+        if self.area_m2 is None:
+            raise ParameterError("CyclingRecord has no electrode area; pass area='0.785 cm2' to the reader or with_metadata()")
+        return self.current_A / self.area_m2
+
+    def to_arrow(self):
+        """The data as a :class:`pyarrow.Table` (metadata in the schema metadata)."""
+        import json
+
+        import pyarrow as pa
+
+        table = pa.Table.from_pandas(self.df, preserve_index=False)
+        meta = {"lisse.cycling": json.dumps(self.summary(), default=str)}
+        return table.replace_schema_metadata(meta)
+
+    def summary(self) -> dict:
+        """A JSON-able summary: rows, duration, voltage/current ranges, metadata and provenance."""
+        n = len(self)
+        t = self.time_s
+        v = self.voltage_V
+        i = self.current_A
+        fin = np.isfinite(v)
+        return {
+            "rows": n,
+            "columns": self.columns,
+            "duration_h": float(t[-1] - t[0]) / 3600.0 if n else 0.0,
+            "voltage_min_V": float(np.min(v[fin])) if fin.any() else None,
+            "voltage_max_V": float(np.max(v[fin])) if fin.any() else None,
+            "current_min_mA": float(np.nanmin(i)) * 1e3 if n else None,
+            "current_max_mA": float(np.nanmax(i)) * 1e3 if n else None,
+            "n_cycles": int(self["cycle"].max() - self["cycle"].min() + 1) if n else 0,
+            "n_half_cycles": int(self["half_cycle"].max() + 1) if n else 0,
+            "start": self.start.isoformat() if self.start else None,
+            "area_cm2": self.area_m2 * 1e4 if self.area_m2 else None,
+            "active_mass_mg": self.active_mass_kg * 1e6 if self.active_mass_kg else None,
+            "loading_mg_cm2": self.loading_kg_m2 * 100.0 if self.loading_kg_m2 else None,
+            "provenance": self.provenance.to_dict(),
+        }
+
+
+def _arr(val: Any, n: int, name: str, dtype: Any) -> np.ndarray:
+    a = np.asarray(val)
+    if a.shape != (n,):
+        raise ParameterError(f"CyclingRecord: column '{name}' has shape {a.shape}; expected ({n},)")
+    if dtype is np.int64:
+        a = np.nan_to_num(a.astype(float), nan=0.0).astype(np.int64) if a.dtype.kind == "f" else a.astype(np.int64)
+        return a
+    return a.astype(dtype)

@@ -1,0 +1,137 @@
+"""Impedance spectrum container: frequency, complex impedance, cell geometry and provenance.
+
+Everything inside is SI: frequency in Hz, impedance in ohm, area in m², thickness in m. The sign
+convention is the physical one, ``Z = Z' + j Z''`` with ``Z'' < 0`` for a capacitive arc (instrument
+files that store ``-Z''`` are converted by the readers).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+
+from lisse.errors import ParameterError
+
+__all__ = ["EISSpectrum"]
+
+
+@dataclass(frozen=True)
+class EISSpectrum:
+    """One impedance spectrum.
+
+    Parameters
+    ----------
+    frequency : array of float
+        Measurement frequencies f [Hz], all > 0 and finite (any order; kept as given).
+    impedance : array of complex
+        Complex impedance Z(f) [ohm], ``Z'' < 0`` for capacitive behaviour.
+    area : float or None
+        Electrode (cross-section) area A [m²] used for area-specific resistance and conductivity.
+    thickness : float or None
+        Electrolyte thickness L [m] used for conductivity ``σ = L/(R·A)``.
+    temperature : float or None
+        Cell temperature [K] if known (for Arrhenius series).
+    label : str
+        A short name (file stem plus spectrum index for multi-spectrum files).
+    metadata : dict
+        Provenance: ``source`` (path), ``sha256`` (of the file bytes), ``reader`` (reader name),
+        ``index`` (spectrum number inside the file) and any instrument header fields.
+    """
+
+    frequency: np.ndarray
+    impedance: np.ndarray
+    area: float | None = None
+    thickness: float | None = None
+    temperature: float | None = None
+    label: str = ""
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        f = np.array(self.frequency, dtype=float).ravel()
+        z = np.array(self.impedance, dtype=complex).ravel()
+        if f.size != z.size:
+            raise ParameterError(f"EISSpectrum '{self.label}': frequency has {f.size} points but impedance has {z.size}")
+        if f.size < 1:
+            raise ParameterError(f"EISSpectrum '{self.label}': expected at least one point, found none")
+        if not np.all(np.isfinite(f)) or np.any(f <= 0):
+            raise ParameterError(f"EISSpectrum '{self.label}': frequency must be finite and > 0 Hz; found min {np.nanmin(f):g}")
+        if not np.all(np.isfinite(z)):
+            raise ParameterError(f"EISSpectrum '{self.label}': impedance must be finite; found {int(np.sum(~np.isfinite(z)))} non-finite values")
+        for name in ("area", "thickness", "temperature"):
+            v = getattr(self, name)
+            if v is not None and (not np.isfinite(v) or v <= 0):
+                raise ParameterError(f"EISSpectrum '{self.label}': {name} must be > 0 (SI units); found {v!r}")
+        f.setflags(write=False)
+        z.setflags(write=False)
+        object.__setattr__(self, "frequency", f)
+        object.__setattr__(self, "impedance", z)
+        object.__setattr__(self, "metadata", dict(self.metadata))
+
+    # -- convenience views -------------------------------------------------------------------------
+    @property
+    def omega(self) -> np.ndarray:
+        """Angular frequency ω = 2πf [rad/s]."""
+        return 2.0 * np.pi * self.frequency
+
+    @property
+    def z_real(self) -> np.ndarray:
+        """Z' [ohm]."""
+        return self.impedance.real
+
+    @property
+    def z_imag(self) -> np.ndarray:
+        """Z'' [ohm] (negative for capacitive behaviour)."""
+        return self.impedance.imag
+
+    @property
+    def modulus(self) -> np.ndarray:
+        """|Z| [ohm]."""
+        return np.abs(self.impedance)
+
+    @property
+    def phase_deg(self) -> np.ndarray:
+        """Phase angle of Z [degree]."""
+        return np.degrees(np.angle(self.impedance))
+
+    def __len__(self) -> int:
+        return int(self.frequency.size)
+
+    def sorted(self, descending: bool = True) -> EISSpectrum:
+        """A copy ordered by frequency (high to low by default)."""
+        idx = np.argsort(self.frequency)
+        if descending:
+            idx = idx[::-1]
+        return replace(self, frequency=self.frequency[idx], impedance=self.impedance[idx])
+
+    def with_geometry(self, area: float | None = None, thickness: float | None = None) -> EISSpectrum:
+        """A copy with area [m²] and/or thickness [m] set (None keeps the current value)."""
+        return replace(
+            self,
+            area=self.area if area is None else float(area),
+            thickness=self.thickness if thickness is None else float(thickness),
+        )
+
+    def area_specific(self) -> np.ndarray:
+        """Area-specific impedance Z·A [ohm·m²]; needs ``area``."""
+        if self.area is None:
+            raise ParameterError(f"EISSpectrum '{self.label}': area-specific impedance needs 'area' [m²], which is not set")
+        return self.impedance * self.area
+
+    def crop(self, f_min: float | None = None, f_max: float | None = None) -> EISSpectrum:
+        """A copy restricted to ``f_min <= f <= f_max`` [Hz]."""
+        keep = np.ones(len(self), dtype=bool)
+        if f_min is not None:
+            keep &= self.frequency >= f_min
+        if f_max is not None:
+            keep &= self.frequency <= f_max
+        if not keep.any():
+            raise ParameterError(f"EISSpectrum '{self.label}': no point left between {f_min} and {f_max} Hz")
+        return replace(self, frequency=self.frequency[keep], impedance=self.impedance[keep])
+
+    def to_frame(self):
+        """A pandas DataFrame with ``frequency_Hz``, ``z_real_ohm``, ``z_imag_ohm`` columns."""
+        import pandas as pd
+
+        return pd.DataFrame({"frequency_Hz": self.frequency, "z_real_ohm": self.z_real, "z_imag_ohm": self.z_imag})

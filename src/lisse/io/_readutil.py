@@ -1,0 +1,230 @@
+"""Shared helpers for the cycler readers: error wrapping, text decoding, provenance."""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+from lisse.errors import LisseError, ParameterError, ReaderError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+READER_REVISION = "1"
+
+
+def file_sha256(path: str | Path, chunk: int = 1 << 20) -> str:
+    """Hex sha256 of a file's bytes (read in chunks)."""
+    import hashlib
+
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while True:
+            b = fh.read(chunk)
+            if not b:
+                break
+            h.update(b)
+    return h.hexdigest()
+
+
+def reader_version() -> str:
+    import lisse
+
+    return f"lisse {lisse.__version__} (reader rev {READER_REVISION})"
+
+
+def guarded(fmt: str) -> Callable[[F], F]:
+    """Decorator: any non-lisse exception escaping a reader becomes a :class:`ReaderError`.
+
+    The wrapped function's first argument is the path; the message names it and the format.
+    """
+
+    def deco(func: F) -> F:
+        @functools.wraps(func)
+        def wrapper(path, *args, **kwargs):
+            import os
+            import stat as st
+
+            try:
+                info = os.stat(path)
+            except (FileNotFoundError, NotADirectoryError):
+                raise ReaderError(f"{fmt} file '{path}' does not exist") from None
+            except (OSError, TypeError) as exc:
+                raise ReaderError(f"{fmt} file '{path}' cannot be opened: {exc}") from None
+            if st.S_ISDIR(info.st_mode):
+                raise ReaderError(f"{fmt} file '{path}' is a directory, expected a file")
+            if info.st_size == 0:
+                raise ReaderError(f"{fmt} file '{path}' is empty (0 bytes)")
+            _check_metadata(kwargs)  # a bad argument is the caller's error (UnitError), checked first
+            try:
+                return func(path, *args, **kwargs)
+            except ParameterError as exc:
+                raise ReaderError(f"{fmt} file '{path}' holds inconsistent data: {exc}") from exc
+            except LisseError:
+                raise
+            except MemoryError:
+                raise ReaderError(f"{fmt} file '{path}' is corrupt: it declares more data than can be allocated") from None
+            except Exception as exc:  # noqa: BLE001 - the point is to convert everything
+                raise ReaderError(
+                    f"cannot read '{path}' as {fmt}: the file is corrupt, truncated or not in this format ({type(exc).__name__}: {exc})"
+                ) from exc
+
+        return wrapper  # type: ignore[return-value]
+
+    return deco
+
+
+_META_UNITS = {"area": "cm2", "active_mass": "mg", "loading": "mg/cm2"}
+
+
+def _check_metadata(kwargs: dict) -> None:
+    from lisse.units import to_si
+
+    for k, unit in _META_UNITS.items():
+        if kwargs.get(k) is not None:
+            x = to_si(kwargs[k], unit, k)
+            if not x > 0:
+                raise ParameterError(f"cell metadata '{k}' must be positive; got {kwargs[k]!r}")
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Decode bytes as UTF-8 (with or without BOM), falling back to cp1252 then latin-1."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    for enc in ("utf-8", "cp1252", "latin-1"):
+        try:
+            return data.decode(enc), enc
+        except UnicodeDecodeError:
+            continue
+    return data.decode("latin-1", errors="replace"), "latin-1"  # pragma: no cover - latin-1 never fails
+
+
+def norm_unit_text(s: str) -> str:
+    """Normalise the micro sign variants and stray replacement characters in column names."""
+    return s.replace("\u03bc", "\u00b5").replace("\ufffd", "\u00b5").strip()
+
+
+_DATE_PATTERNS = [
+    ("%m/%d/%Y %H:%M:%S.%f", r"\d{2}/\d{2}/\d{4} \d{1,2}:\d{2}:\d{2}\.\d+"),
+    ("%m/%d/%Y %H:%M:%S", r"\d{2}/\d{2}/\d{4} \d{1,2}:\d{2}:\d{2}"),
+    ("%m.%d.%Y %H:%M:%S.%f", r"\d{2}\.\d{2}\.\d{4} \d{1,2}:\d{2}:\d{2}[.,]\d+"),
+    ("%Y-%m-%d %H:%M:%S.%f", r"\d{4}-\d{2}-\d{2}[ T]\d{1,2}:\d{2}:\d{2}\.\d+"),
+    ("%Y-%m-%d %H:%M:%S", r"\d{4}-\d{2}-\d{2}[ T]\d{1,2}:\d{2}:\d{2}"),
+]
+
+
+def parse_datetime(text: str) -> datetime | None:
+    """Parse the first date-time in ``text`` (instrument formats); returns a UTC-aware datetime or None."""
+    for fmt, pat in _DATE_PATTERNS:
+        m = re.search(pat, text)
+        if m:
+            s = m.group(0).replace("T", " ")
+            if fmt.startswith("%m.%d"):
+                s = s[:19] + "." + s[20:]
+            try:
+                return datetime.strptime(s, fmt).replace(tzinfo=UTC)
+            except ValueError:
+                continue
+    return None
+
+
+def check_rows(path: Any, fmt: str, n: int) -> None:
+    if n == 0:
+        raise ReaderError(f"{fmt} file '{path}' contains a header but no data rows")
+
+
+def build_record(
+    path: Any,
+    reader: str,
+    time_s: Any,
+    voltage_V: Any,
+    current_A: Any,
+    *,
+    header: dict | None = None,
+    notes: list[str] | None = None,
+    metadata: dict | None = None,
+    **kwargs: Any,
+):
+    """Make a :class:`~lisse.data.cycling.CyclingRecord` with provenance for ``path``."""
+    import numpy as np
+
+    from lisse.data.cycling import CyclingRecord, Provenance
+
+    t = np.asarray(time_s, dtype=float)
+    if t.size == 0:
+        raise ReaderError(f"{reader}: file '{path}' contains no data rows")
+    bad = ~np.isfinite(t)
+    if bad.any():
+        raise ReaderError(f"{reader}: file '{path}' has {int(bad.sum())} rows with a missing or non-numeric time (first at row {int(np.argmax(bad))})")
+    meta = dict(metadata or {})
+    start = kwargs.pop("start", None)
+    prov = Provenance(
+        source=str(path),
+        sha256=file_sha256(path),
+        reader=reader,
+        reader_version=reader_version(),
+        raw_header=jsonable(header or {}),
+        notes=list(notes or []),
+    )
+    if start is not None:
+        prov.notes.append("instrument start time is local time without a zone; labelled UTC")
+    return CyclingRecord.from_arrays(
+        t,
+        voltage_V,
+        current_A,
+        start=start,
+        area=meta.get("area"),
+        active_mass=meta.get("active_mass"),
+        loading=meta.get("loading"),
+        provenance=prov,
+        **kwargs,
+    )
+
+
+def jsonable(h: Any) -> Any:
+    """Make a header JSON-able (datetimes -> ISO strings, numpy scalars -> Python)."""
+    if isinstance(h, dict):
+        return {str(k): jsonable(v) for k, v in h.items()}
+    if isinstance(h, (list, tuple)):
+        return [jsonable(v) for v in h]
+    if isinstance(h, datetime):
+        return h.isoformat()
+    if isinstance(h, (str, int, float, bool, type(None))):
+        return h
+    if hasattr(h, "item"):
+        try:
+            return h.item()
+        except Exception:  # noqa: BLE001
+            return str(h)
+    return str(h)
+
+
+def hms_to_seconds(values: Any) -> Any:
+    """Vectorised ``[d-]h:m:s[.f]`` (hours may exceed 24) or plain seconds -> float seconds."""
+    import numpy as np
+    import pandas as pd
+
+    s = pd.Series(values).astype(str).str.strip()
+    num = pd.to_numeric(s, errors="coerce")
+    if num.notna().all():
+        return num.to_numpy(dtype=float)
+    parts = s.str.extract(r"^(?:(\d+)[-d]\s*)?(\d+):(\d{1,2}):(\d{1,2}(?:\.\d*)?)$")
+    if parts[1].isna().any():
+        k = int(np.flatnonzero(parts[1].isna().to_numpy())[0])
+        raise ReaderError(f"cannot parse the time '{s.iloc[k]}' (row {k}); expected h:m:s or seconds")
+    days = pd.to_numeric(parts[0], errors="coerce").fillna(0.0)
+    return (days * 86400 + parts[1].astype(float) * 3600 + parts[2].astype(float) * 60 + parts[3].astype(float)).to_numpy()
+
+
+def check_last_row(df: Any, path: Any, fmt: str) -> None:
+    """A last row with fewer values than the one before it means the text file was cut short."""
+    if len(df) >= 2:
+        n_last = int(df.iloc[-1].notna().sum())
+        n_prev = int(df.iloc[-2].notna().sum())
+        if n_last < n_prev:
+            raise ReaderError(
+                f"{fmt} file '{path}' looks truncated: its last row has {n_last} values where the row before has {n_prev}"
+            )

@@ -1,0 +1,171 @@
+"""Generic delimited text (CSV / TSV / semicolon) with a column mapping, or recognised headers.
+
+Headers of the form ``name/unit``, ``name (unit)``, ``name [unit]`` are recognised without a mapping
+when the name is a usual alias (``time``, ``t``, ``Test_Time``, ``Ewe``, ``Ecell``, ``E``,
+``Voltage``, ``I``, ``Current``, ...): ``time/s,Ewe/V,I/mA`` just works. The unit in the header is
+converted with :func:`lisse.units.to_si` (a header without a unit is taken as SI: s, V, A). Give
+``mapping={"time": ("Zeit", "min"), "voltage": "U/V", "current": ("Strom", "uA")}`` otherwise.
+Delimiters (comma, tab, semicolon) and decimal commas are detected. The sign of the current is taken
+as written (positive = anodic at the working electrode); pass ``current_sign=-1`` to flip it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from lisse.errors import ParameterError, ReaderError, UnitError
+from lisse.io._readutil import build_record, check_last_row, decode, guarded, hms_to_seconds
+from lisse.units import to_si
+
+__all__ = ["read_csv_generic", "recognise_columns", "ALIASES"]
+
+#: role -> lower-case column-name aliases (unit part removed)
+ALIASES: dict[str, tuple[str, ...]] = {
+    "time": ("time", "t", "test_time", "testtime", "total time", "total_time", "elapsed time", "time_s", "test time"),
+    "voltage": ("ewe", "ecell", "e", "u", "v", "voltage", "potential", "cell voltage", "ewe-ece", "<ewe>", "voltage_v"),
+    "current": ("i", "current", "<i>", "current_a", "cur"),
+    "charge": ("(q-qo)", "q", "charge", "capacity", "q-qo"),
+    "step": ("step", "step_index", "step index", "ns", "step number"),
+    "cycle": ("cycle", "cycle_index", "cycle index", "cycle number", "cycle_number"),
+}
+_SI = {"time": "s", "voltage": "V", "current": "A", "charge": "C"}
+_UNIT_RE = re.compile(r"^\s*(.*?)\s*(?:/\s*([^/]+?)|\(([^()]*)\)|\[([^\[\]]*)\])\s*$")
+
+
+def _split(name: str) -> tuple[str, str | None]:
+    """'I/mA' -> ('i', 'mA'); 'Voltage (V)' -> ('voltage', 'V'); 'time' -> ('time', None)."""
+    s = name.strip().strip('"')
+    m = _UNIT_RE.match(s)
+    if m and m.group(1):
+        unit = next(g for g in m.groups()[1:] if g is not None).strip()
+        return m.group(1).strip().lower(), unit.replace("mA.h", "mAh").replace("A.h", "Ah")
+    return s.lower(), None
+
+
+def _scale(role: str, unit: str | None, column: str) -> float:
+    if unit is None or unit == "":
+        return 1.0
+    try:
+        return to_si(f"1 {unit}", _SI[role], f"column '{column}'")
+    except UnitError as exc:
+        raise ReaderError(f"column '{column}': unit '{unit}' is not a {role} unit ({_SI[role]}): {exc}") from None
+
+
+def recognise_columns(names: list[str]) -> dict[str, tuple[str, str | None]]:
+    """Map roles to (column, unit) from header names alone; roles not found are absent."""
+    found: dict[str, tuple[str, str | None]] = {}
+    for role, aliases in ALIASES.items():
+        for c in names:
+            base, unit = _split(c)
+            if base in aliases and role not in found:
+                if role == "charge" and unit is not None and not re.search(r"(A\.?h|C)$", unit):
+                    continue
+                found[role] = (c, unit)
+    return found
+
+
+@guarded("delimited text (CSV/TSV)")
+def read_csv_generic(path: str | Path, mapping: dict[str, Any] | None = None, current_sign: int = 1, **metadata: Any):
+    """Read a delimited text file into a :class:`~lisse.data.cycling.CyclingRecord`.
+
+    Parameters
+    ----------
+    path : str or Path
+    mapping : dict, optional
+        role (``time``, ``voltage``, ``current``, ``charge``, ``step``, ``cycle``) -> column name,
+        or (column name, unit). Roles not given are recognised from the header.
+    current_sign : {1, -1}
+        Multiply the current by this (use -1 for instruments with cathodic-positive current).
+    **metadata
+        ``area``, ``active_mass``, ``loading``.
+
+    Raises
+    ------
+    ReaderError
+        No header line, no time/voltage/current column, non-numeric values, unknown units.
+    """
+    import pandas as pd
+
+    if current_sign not in (1, -1):
+        raise ParameterError(f"current_sign must be 1 or -1; got {current_sign!r}")
+    raw = Path(path).read_bytes()
+    if b"\x00" in raw[:4096]:
+        raise ReaderError(f"'{path}' looks binary (NUL bytes), not a delimited text file")
+    text, enc = decode(raw)
+    lines = text.splitlines()
+    # header = first line that has a delimiter and at least two non-numeric cells
+    sample = "\n".join(lines[:50])
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=",\t;")
+        sep = dialect.delimiter
+    except csv.Error:
+        sep = "\t" if "\t" in sample else ("," if "," in sample else ";")
+    hdr_k = None
+    for k, ln in enumerate(lines[:200]):
+        cells = [c.strip() for c in ln.split(sep)]
+        if len(cells) >= 2 and sum(bool(re.search(r"[A-Za-z]", c)) for c in cells) >= 2:
+            hdr_k = k
+            break
+    if hdr_k is None:
+        raise ReaderError(f"'{path}': no header line with column names found in the first 200 lines")
+    body = "\n".join(lines[hdr_k + 1 :])
+    decimal = "," if sep != "," and re.search(r"\d,\d", body[:20000]) else "."
+    names = [c.strip().strip('"') for c in lines[hdr_k].split(sep)]
+    df = pd.read_csv(io.StringIO(body), sep=sep, header=None, names=names, index_col=False, decimal=decimal, skip_blank_lines=True)
+    if len(df) == 0:
+        raise ReaderError(f"'{path}' has a header but no data rows")
+    check_last_row(df, path, "delimited text")
+    roles = recognise_columns(names)
+    for role, spec in (mapping or {}).items():
+        if role not in ALIASES:
+            raise ParameterError(f"mapping key '{role}' is not a role; expected one of {sorted(ALIASES)}")
+        colname, unit = (spec, None) if isinstance(spec, str) else tuple(spec)
+        if colname not in df.columns:
+            raise ReaderError(f"'{path}': mapped column '{colname}' for {role} is not in the header {names}")
+        if unit is None:
+            unit = _split(colname)[1]
+        roles[role] = (colname, unit)
+    missing = [r for r in ("time", "voltage", "current") if r not in roles]
+    if missing:
+        raise ReaderError(
+            f"'{path}': cannot recognise the {missing} column(s) in header {names}; pass mapping={{'time': ('col', 's'), ...}}"
+        )
+
+    def num(role):
+        c, u = roles[role]
+        col = df[c]
+        if role == "time" and not pd.api.types.is_numeric_dtype(col):
+            try:
+                vals = hms_to_seconds(col)
+            except ReaderError:
+                dt = pd.to_datetime(col, errors="coerce")
+                if dt.isna().any():
+                    raise ReaderError(f"'{path}': time column '{c}' is neither numeric, h:m:s nor a date-time") from None
+                vals = (dt - dt.iloc[0]).dt.total_seconds().to_numpy()
+                return vals
+            return vals * _scale(role, u, c)
+        x = pd.to_numeric(col, errors="coerce").to_numpy(float)
+        bad = np.isnan(x) & col.notna().to_numpy()
+        if bad.any():
+            k = int(np.argmax(bad))
+            raise ReaderError(f"'{path}': column '{c}' has a non-numeric value {col.iloc[k]!r} at data row {k}")
+        return x * _scale(role, u, c) if role in _SI else x
+
+    t, v, i = num("time"), num("voltage"), num("current") * current_sign
+    kw: dict[str, Any] = {}
+    if "charge" in roles:
+        kw["charge_C"] = num("charge")
+    for r in ("step", "cycle"):
+        if r in roles:
+            kw[r] = np.nan_to_num(num(r)).astype(np.int64)
+    used = {roles[r][0] for r in roles}
+    extra = {c: df[c].to_numpy() for c in df.columns if c not in used and c}
+    header = {"format": "delimited text", "encoding": enc, "delimiter": sep, "decimal": decimal, "header_line": hdr_k,
+              "preamble": lines[:hdr_k], "roles": {r: list(v) for r, v in roles.items()}}
+    return build_record(path, "lisse.io.csv_generic", t, v, i, header=header, metadata=metadata, extra=extra, **kw)

@@ -1,0 +1,92 @@
+"""LAND / LANHE xlsx exports (sheets ``Record-Tab`` / ``Cycle-Tab``, or ``Record`` / ``Cycle``).
+
+LAND writes charge current positive and discharge negative (positive = anodic at the positive
+electrode, lisse's convention). Columns carry their unit after a slash: ``TestTime/Sec``,
+``Current/mA``, ``Voltage/V``, ``Capacity/mAh``.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from lisse.errors import ReaderError
+from lisse.io._readutil import build_record, guarded
+
+__all__ = ["read_land"]
+
+
+@guarded("LAND xlsx export")
+def read_land(path: str | Path, **metadata: Any):
+    """Read the record sheet of a LAND/LANHE xlsx export (lisse's own fast xlsx value reader).
+
+    Returns
+    -------
+    CyclingRecord
+        time from ``TestTime/Sec``, voltage, signed current (mA -> A), step from ``Step-Index``,
+        cycle from ``Cycle-Index``; charge integrated from the current; ``Step-State`` kept as
+        ``technique``. The ``Cycle-Tab`` sheet is kept in ``provenance.raw_header['cycle_table']``.
+    """
+    import pandas as pd
+
+    from lisse.io._xlsx import read_sheet_frame, sheet_names
+
+    p = Path(path)
+    if p.read_bytes()[:2] != b"PK":
+        raise ReaderError(f"'{path}' is not an xlsx file (no zip signature)")
+    sheets = sheet_names(p)
+    rec_sheet = next((s for s in sheets if re.fullmatch(r"record(-tab)?", s, re.I)), None)
+    if rec_sheet is None:
+        raise ReaderError(f"LAND xlsx '{path}' has no 'Record-Tab' (or 'Record') sheet; sheets: {sheets}")
+    df = read_sheet_frame(p, rec_sheet)
+    df.columns = [str(c).strip() for c in df.columns]
+    if len(df) == 0:
+        raise ReaderError(f"LAND xlsx '{path}': sheet {rec_sheet} has no data rows")
+
+    def col(*pats):
+        for c in df.columns:
+            for ptn in pats:
+                if re.fullmatch(ptn, c, re.I):
+                    return c
+        return None
+
+    tc = col(r"TestTime/Sec", r"TestTime/s", r"Test ?Time.*")
+    ic = col(r"Current/mA", r"Current/A", r"Current.*")
+    vc = col(r"Voltage/V", r"Voltage/mV", r"Voltage.*")
+    if tc is None or ic is None or vc is None:
+        raise ReaderError(f"LAND xlsx '{path}' lacks TestTime/Current/Voltage columns; found {list(df.columns)[:15]}")
+    t = pd.to_numeric(df[tc], errors="coerce").to_numpy(float)
+    i = pd.to_numeric(df[ic], errors="coerce").to_numpy(float) * (1e-3 if ic.endswith("mA") else 1.0)
+    v = pd.to_numeric(df[vc], errors="coerce").to_numpy(float) * (1e-3 if vc.endswith("mV") else 1.0)
+    kw: dict[str, Any] = {}
+    sc, cc, st = col(r"Step-Index", r"Step.?Index"), col(r"Cycle-Index", r"Cycle.?Index"), col(r"Step-State", r"State")
+    if sc is not None:
+        kw["step"] = pd.to_numeric(df[sc], errors="coerce").fillna(0).to_numpy()
+    if cc is not None:
+        c = pd.to_numeric(df[cc], errors="coerce").fillna(0).to_numpy().astype(np.int64)
+        kw["cycle"] = c - c.min()
+    extra = {}
+    if st is not None:
+        extra["technique"] = df[st].astype(str).to_numpy()
+    header: dict[str, Any] = {"format": "LAND xlsx", "sheets": sheets, "record_sheet": rec_sheet, "columns": list(df.columns)}
+    cyc_sheet = next((s for s in sheets if re.fullmatch(r"cycle(-tab)?", s, re.I)), None)
+    if cyc_sheet is not None:
+        ct = read_sheet_frame(p, cyc_sheet)
+        header["cycle_table"] = ct.where(ct.notna(), None).to_dict(orient="list")
+    start = None
+    tsys = col(r"SysTime", r"System ?Time")
+    if tsys is not None and len(df):
+        from datetime import datetime, timedelta
+
+        x0 = df[tsys].iloc[0]
+        if isinstance(x0, float) and 20000 < x0 < 80000:  # Excel serial date (local time, no zone)
+            start = datetime(1899, 12, 30, tzinfo=UTC) + timedelta(days=x0 - float(t[0]) / 86400.0)
+        else:
+            from lisse.io._readutil import parse_datetime
+
+            start = parse_datetime(str(x0))
+    return build_record(p, "lisse.io.land", t, v, i, header=header, metadata=metadata, start=start, extra=extra, **kw)

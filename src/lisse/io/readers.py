@@ -1,0 +1,185 @@
+"""Cycler-file registry: :func:`read_cycling` picks the reader from the file's content and extension.
+
+Detection order (content first, so a wrongly named file is still read correctly):
+
+=================================  ===========================================
+content                            reader
+=================================  ===========================================
+``BIO-LOGIC MODULAR FILE``         :func:`lisse.io.biologic.read_biologic` (.mpr)
+``EC-Lab/BT-Lab ASCII FILE``       :func:`lisse.io.biologic.read_biologic` (.mpt)
+``NEWARE`` / zip with .nda(x)      :func:`lisse.io.neware.read_nda`
+``Standard Jet DB``                :func:`lisse.io.arbin.read_arbin_res`
+xlsx with ``Record-Tab`` sheet     :func:`lisse.io.land.read_land`
+xlsx with ``record`` sheet         :func:`lisse.io.neware.read_neware_xlsx`
+``Cycle ...`` / ``,Step`` / ``,,``  :func:`lisse.io.neware.read_neware_csv`
+``Data_Point,Test_Time,...``       :func:`lisse.io.arbin.read_arbin_csv`
+Maccor ``Rec``/``Md`` header       :func:`lisse.io.maccor.read_maccor`
+any other delimited text           :func:`lisse.io.csv_generic.read_csv_generic`
+=================================  ===========================================
+"""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from lisse.errors import ReaderError
+
+__all__ = ["read_cycling", "detect_format", "READERS"]
+
+
+def _biologic(p, **kw):
+    from lisse.io.biologic import read_biologic
+
+    return read_biologic(p, **kw)
+
+
+def _nda(p, **kw):
+    from lisse.io.neware import read_nda
+
+    return read_nda(p, **kw)
+
+
+def _neware_csv(p, **kw):
+    from lisse.io.neware import read_neware_csv
+
+    return read_neware_csv(p, **kw)
+
+
+def _neware_xlsx(p, **kw):
+    from lisse.io.neware import read_neware_xlsx
+
+    return read_neware_xlsx(p, **kw)
+
+
+def _arbin_res(p, **kw):
+    from lisse.io.arbin import read_arbin_res
+
+    return read_arbin_res(p, **kw)
+
+
+def _arbin_csv(p, **kw):
+    from lisse.io.arbin import read_arbin_csv
+
+    return read_arbin_csv(p, **kw)
+
+
+def _land(p, **kw):
+    from lisse.io.land import read_land
+
+    return read_land(p, **kw)
+
+
+def _maccor(p, **kw):
+    from lisse.io.maccor import read_maccor
+
+    return read_maccor(p, **kw)
+
+
+def _generic(p, **kw):
+    from lisse.io.csv_generic import read_csv_generic
+
+    return read_csv_generic(p, **kw)
+
+
+READERS: dict[str, Callable[..., Any]] = {
+    "biologic": _biologic,
+    "neware-nda": _nda,
+    "neware-csv": _neware_csv,
+    "neware-xlsx": _neware_xlsx,
+    "arbin-res": _arbin_res,
+    "arbin-csv": _arbin_csv,
+    "land": _land,
+    "maccor": _maccor,
+    "csv": _generic,
+}
+
+
+def detect_format(path: str | Path) -> str:
+    """Return the key in :data:`READERS` for ``path`` (content first, then extension).
+
+    Raises
+    ------
+    ReaderError
+        Missing or empty file, or a binary file of no known kind.
+    """
+    p = Path(path)
+    if not p.is_file():
+        raise ReaderError(f"cycler file '{path}' does not exist or is not a file")
+    with open(p, "rb") as fh:
+        head = fh.read(8192)
+    if not head:
+        raise ReaderError(f"cycler file '{path}' is empty (0 bytes)")
+    if head.startswith(b"BIO-LOGIC MODULAR FILE"):
+        return "biologic"
+    if head.lstrip(b"\xef\xbb\xbf").startswith((b"EC-Lab ASCII FILE", b"BT-Lab ASCII FILE")):
+        return "biologic"
+    if head.startswith(b"NEWARE"):
+        return "neware-nda"
+    if b"Standard Jet DB" in head[:32]:
+        return "arbin-res"
+    if head.startswith(b"PK"):
+        try:
+            with zipfile.ZipFile(p) as zf:
+                names = zf.namelist()
+        except (zipfile.BadZipFile, OSError, ValueError) as exc:
+            raise ReaderError(f"'{path}' starts like a zip/xlsx/ndax archive but is corrupt: {exc}") from None
+        if any(n.startswith("xl/") for n in names):
+            try:
+                from lisse.io._xlsx import sheet_names
+
+                sheets = [s.lower() for s in sheet_names(p)]
+            except Exception as exc:  # noqa: BLE001
+                raise ReaderError(f"xlsx file '{path}' cannot be opened: {type(exc).__name__}: {exc}") from None
+            if any(s in ("record-tab",) for s in sheets):
+                return "land"
+            if any(s.startswith("record") for s in sheets):
+                return "neware-xlsx"
+            raise ReaderError(f"xlsx file '{path}' has no known cycler sheet (Record-Tab, record); sheets: {sheets}")
+        if any(n.lower().endswith((".nda", ".ndax")) for n in names) or p.suffix.lower() == ".ndax" or any(
+            n.lower().endswith(".xml") for n in names
+        ):
+            return "neware-nda"
+        raise ReaderError(f"zip archive '{path}' holds no known cycler file; members: {names[:8]}")
+    if b"\x00" in head[:2048]:
+        raise ReaderError(f"'{path}' is a binary file of no known cycler format (first bytes {head[:16]!r})")
+    text = head.decode("latin-1")
+    first = text.lstrip("\ufeff").splitlines()[0] if text.strip() else ""
+    if first.startswith("Cycle") and "\n," in text and "\n,," in text:
+        return "neware-csv"
+    if first.startswith(("Data_Point,", "Test_ID,")) or ("Test_Time" in first and "Data_Point" in first):
+        return "arbin-csv"
+    if ("\tMd\t" in text or "\tMd\r" in text or "\tMd\n" in text) and "Rec" in text:
+        return "maccor"
+    return "csv"
+
+
+def read_cycling(path: str | Path, format: str | None = None, **metadata: Any):
+    """Read any supported cycler file into a :class:`~lisse.data.cycling.CyclingRecord`.
+
+    Parameters
+    ----------
+    path : str or Path
+    format : str, optional
+        Force a reader (a key of :data:`READERS`); detected from the content otherwise.
+    **metadata
+        ``area`` (bare number: cm²), ``active_mass`` (mg), ``loading`` (mg/cm²); for ``csv`` also
+        ``mapping`` and ``current_sign``.
+
+    Raises
+    ------
+    ReaderError
+        The file is missing, empty, corrupt, truncated or of an unknown format.
+    """
+    key = format or detect_format(path)
+    if key not in READERS:
+        raise ReaderError(f"unknown cycler format '{key}'; known: {sorted(READERS)}")
+    allowed = {"area", "active_mass", "loading"} | ({"mapping", "current_sign"} if key == "csv" else set())
+    extra = set(metadata) - allowed
+    if extra:
+        from lisse.errors import ParameterError
+
+        raise ParameterError(f"read_cycling: option(s) {sorted(extra)} do not apply to the '{key}' reader of '{path}'; allowed: {sorted(allowed)}")
+    return READERS[key](Path(path), **metadata)

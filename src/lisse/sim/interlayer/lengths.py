@@ -1,0 +1,201 @@
+"""Nucleation length, growth length and the stability verdict ``l_n <= l_g < l_i`` [Wang2024].
+
+Definitions
+-----------
+* ``eta_c``: critical nucleation overpotential, where the classical nucleation rate reaches the
+  stated threshold J_c (:attr:`InterlayerParameters.critical_overpotential`).
+* ``l_n`` (nucleation length): the deepest point, measured from the Li anode, where the local
+  cathodic overpotential ``-eta(x)`` reaches ``eta_c`` (linear interpolation between nodes); 0 when
+  it is nowhere reached; ``l_i`` when nucleation reaches the electrolyte face.
+* ``l_g`` (growth length): ``Q V_m / (F eps)``, the dense-Li thickness of the plated charge Q
+  spread over the pore fraction eps (4.85 um per mAh/cm2 of dense Li).
+* Verdict: stable when ``l_n <= l_g < l_i``. Failure modes, checked in this order:
+  ``nucleation_at_electrolyte`` (nuclei on the electrolyte face reduce it and short the cell),
+  ``growth_breach`` (the plated Li fills the interlayer, ``l_g >= l_i``), ``dead_li``
+  (``l_n > l_g``: nuclei beyond the growth front do not merge with the anode and become dead Li).
+* Regime: ``ionic``/``mixed``/``electronic`` from sigma_e/sigma_ion (see
+  :meth:`InterlayerParameters.regime`). In the ionic regime the 1D verdict can read stable while
+  Li grows from protrusion tips (the 1D model has no protrusions; see :mod:`.solver2d`): the
+  result flags this with ``tip_growth_risk``.
+
+With a linear overpotential profile ``-eta(x) = V - (i/sigma) x``, ``l_n = sigma (V - eta_c)/i``,
+i.e. ``l_n ∝ 1/i`` at fixed V; experimentally ``l_n = C V_sp / i`` [Wang2024].
+
+References
+----------
+Wang et al., Nat. Energy 9 (2024), doi:10.1038/s41560-023-01426-1.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from lisse.citations import register
+from lisse.errors import ParameterError
+from lisse.sim.interlayer.model import InterlayerParameters, growth_length
+from lisse.sim.interlayer.solver1d import Solution1D, solve_1d
+
+__all__ = ["FAILURE_MODES", "LengthsResult", "nucleation_length", "nucleation_zones", "verdict", "evaluate"]
+
+FAILURE_MODES = ("none", "nucleation_at_electrolyte", "growth_breach", "dead_li")
+
+
+def nucleation_length(x: np.ndarray, eta: np.ndarray, eta_c: float) -> float:
+    """Deepest depth [m] where ``-eta >= eta_c`` (linear interpolation); 0 if nowhere.
+
+    Parameters
+    ----------
+    x : ndarray
+        Increasing positions [m] from the anode (x[0] = 0) to the electrolyte (x[-1] = l_i).
+    eta : ndarray
+        Local overpotential [V] at ``x`` (negative = cathodic).
+    eta_c : float
+        Critical nucleation overpotential [V] (> 0).
+    """
+    x = np.asarray(x, dtype=float)
+    d = -np.asarray(eta, dtype=float) - eta_c
+    if x.shape != d.shape or x.ndim != 1 or x.size < 2:
+        raise ParameterError(f"x and eta must be 1D arrays of equal length >= 2; got shapes {x.shape} and {d.shape}")
+    if not eta_c > 0:
+        raise ParameterError(f"parameter 'eta_c' must be positive; got {eta_c!r}")
+    above = np.nonzero(d >= 0)[0]
+    if above.size == 0:
+        return 0.0
+    k = int(above[-1])
+    if k == x.size - 1:
+        return float(x[-1])
+    # crossing between k (above) and k+1 (below)
+    t = d[k] / (d[k] - d[k + 1])
+    return float(x[k] + t * (x[k + 1] - x[k]))
+
+
+def nucleation_zones(x: np.ndarray, eta: np.ndarray, eta_c: float) -> list[tuple[float, float]]:
+    """Intervals [m] where ``-eta >= eta_c`` (node resolution)."""
+    m = -np.asarray(eta) >= eta_c
+    zones = []
+    k = 0
+    n = m.size
+    while k < n:
+        if m[k]:
+            j = k
+            while j + 1 < n and m[j + 1]:
+                j += 1
+            zones.append((float(x[k]), float(x[j])))
+            k = j + 1
+        else:
+            k += 1
+    return zones
+
+
+def verdict(l_n: float, l_g: float, l_i: float) -> tuple[bool, str]:
+    """``(stable, failure_mode)`` for the criterion ``l_n <= l_g < l_i`` (lengths in m)."""
+    for name, v in (("l_n", l_n), ("l_g", l_g), ("l_i", l_i)):
+        if not (math.isfinite(v) and v >= 0):
+            raise ParameterError(f"length '{name}' must be finite and >= 0; got {v!r}")
+    if l_n >= l_i * (1 - 1e-12):
+        return False, "nucleation_at_electrolyte"
+    if l_g >= l_i:
+        return False, "growth_breach"
+    if l_n > l_g:
+        return False, "dead_li"
+    return True, "none"
+
+
+@dataclass
+class LengthsResult:
+    """Outcome of one (current, capacity) point (SI units)."""
+
+    current: float
+    capacity: float
+    nucleation_length: float
+    growth_length: float
+    thickness: float
+    stable: bool
+    failure_mode: str
+    regime: str
+    critical_overpotential: float
+    eta_anode: float
+    eta_electrolyte: float
+    anode_fraction: float
+    tip_growth_risk: bool
+    solution: Solution1D
+
+    def as_dict(self) -> dict:
+        """JSON-able summary with unit-suffixed keys (the CLI contract)."""
+        return {
+            "preset": self.solution.params.name,
+            "current_density_mA_cm2": _r(self.current / 10.0),
+            "capacity_mAh_cm2": _r(self.capacity / 3.6e4),
+            "nucleation_length_um": _r(self.nucleation_length * 1e6),
+            "growth_length_um": _r(self.growth_length * 1e6),
+            "interlayer_thickness_um": _r(self.thickness * 1e6),
+            "stable": bool(self.stable),
+            "failure_mode": self.failure_mode,
+            "regime": self.regime,
+            "critical_overpotential_mV": self.critical_overpotential * 1e3,
+            "overpotential_anode_mV": self.eta_anode * 1e3,
+            "overpotential_electrolyte_mV": self.eta_electrolyte * 1e3,
+            "interlayer_voltage_mV": self.solution.interlayer_voltage * 1e3,
+            "anode_plating_fraction": self.anode_fraction,
+            "conductivity_ratio": self.solution.params.conductivity_ratio,
+            "tip_growth_risk": bool(self.tip_growth_risk),
+            "current_balance_error": self.solution.current_balance_error,
+        }
+
+
+def _r(v: float) -> float:
+    """Round away float noise from unit conversion (12 significant digits)."""
+    return float(f"{v:.12g}")
+
+
+def evaluate(p: InterlayerParameters, current: float, capacity: float | None = None, time: float | None = None, **solve_kw) -> LengthsResult:
+    """Solve the 1D model and return l_n, l_g, the verdict and the regime.
+
+    Parameters
+    ----------
+    p : InterlayerParameters
+    current : float
+        Plating current density [A/m2].
+    capacity : float, optional
+        Plated areal charge per half-cycle [C/m2]. Give this or ``time``.
+    time : float, optional
+        Plating time per half-cycle [s] (capacity = current x time).
+    """
+    if (capacity is None) == (time is None):
+        raise ParameterError("give exactly one of 'capacity' (C/m2) or 'time' (s)")
+    if capacity is None:
+        if not (math.isfinite(time) and time > 0):
+            raise ParameterError(f"parameter 'time' must be positive in s; got {time!r}")
+        capacity = current * time
+    register("Wang2024")
+    sol = solve_1d(p, current, **solve_kw)
+    return result_from_solution(sol, capacity)
+
+
+def result_from_solution(sol: Solution1D, capacity: float) -> LengthsResult:
+    """Build a :class:`LengthsResult` from a solved profile and the plated charge [C/m2]."""
+    p = sol.params
+    ec = p.critical_overpotential
+    l_n = nucleation_length(sol.x, sol.eta, ec)
+    l_g = growth_length(capacity, p.porosity)
+    ok, mode = verdict(l_n, l_g, p.thickness)
+    regime = p.regime()
+    return LengthsResult(
+        current=sol.current,
+        capacity=capacity,
+        nucleation_length=l_n,
+        growth_length=l_g,
+        thickness=p.thickness,
+        stable=ok,
+        failure_mode=mode,
+        regime=regime,
+        critical_overpotential=ec,
+        eta_anode=float(sol.eta[0]),
+        eta_electrolyte=float(sol.eta[-1]),
+        anode_fraction=sol.anode_current / sol.current,
+        tip_growth_risk=regime == "ionic",
+        solution=sol,
+    )

@@ -1,0 +1,376 @@
+"""Equations and parameters of the mixed-conducting interlayer model [Wang2024].
+
+Geometry and sign conventions
+-----------------------------
+Galvanostatic plating in a symmetric Li | interlayer | SSE | Li cell, seen from the plating electrode.
+The Li anode is at ``x = 0`` (its electronic potential is the reference, ``phi_e(0) = 0``); the solid
+electrolyte is at ``x = l_i``. Currents are counted positive *towards the anode* (the direction of
+Li+ motion during plating), so with ``i_ion`` and ``i_e`` the ionic and electronic current densities
+(A/m2 of geometric area)::
+
+    i_ion = sigma_ion dphi_ion/dx,   i_e = sigma_e dphi_e/dx              (Ohm's law, electroneutral)
+    i_ion + i_e = i                                                     (charge conservation)
+    di_ion/dx = a j(eta),   eta = phi_e - phi_ion - U,  U = 0 vs Li/Li+   (internal deposition)
+    j(eta) = i0 [exp(-alpha F eta / RT) - exp((1 - alpha) F eta / RT)]    (Butler–Volmer, cathodic > 0)
+
+Boundary conditions: at ``x = l_i`` the electrolyte blocks electrons, ``i_e = 0`` and ``i_ion = i``;
+at ``x = 0`` the ionic current reaching the Li anode plates on it with its own Butler–Volmer law,
+``i_ion(0) = i0_a g(eta(0))``. Setting ``i0_a = 0`` gives the classical porous-electrode problem of
+Newman and Tobias (ions blocked at the collector), used for validation.
+
+Eliminating the potentials gives one equation for eta::
+
+    d2eta/dx2 = -(1/sigma_e + 1/sigma_ion) a j(eta)
+    deta/dx(0) = i/sigma_e - i_ion(0) (1/sigma_e + 1/sigma_ion),    deta/dx(l_i) = -i/sigma_ion
+
+with the linear-kinetics penetration constant ``kappa^2 = a i0 (F/RT) (1/sigma_e + 1/sigma_ion)``.
+
+Nucleation: classical nucleation with the heterogeneous factor of the contact angle and the
+corrected barrier (:mod:`lisse.thermo.nucleation`, BRIEF §2). Li nucleates where the local cathodic
+overpotential ``-eta`` exceeds ``eta_c``, the overpotential at which the rate reaches the stated
+threshold ``J_c``.
+
+Parameters (all exposed; SI inside)
+-----------------------------------
+See :data:`SCHEMA` for units and :data:`SOURCES` for where each default comes from.
+
+References
+----------
+Wang et al., Nat. Energy 9 (2024), doi:10.1038/s41560-023-01426-1 [Wang2024].
+Newman and Tobias, J. Electrochem. Soc. 109, 1183 (1962), doi:10.1149/1.2425269 [Newman1962].
+Bard and Faulkner, Electrochemical Methods, 2nd ed. (Wiley, 2001), ch. 3 (Butler–Volmer, Tafel).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
+
+from lisse.citations import Citation, add, register
+from lisse.constants import FARADAY, GAS_CONSTANT, ROOM_TEMPERATURE
+from lisse.errors import ParameterError
+from lisse.materials import get_material
+from lisse.params import ParamSpec, unknown_key_error, validate
+from lisse.thermo.nucleation import LI_MOLAR_VOLUME, critical_overpotential, heterogeneous_factor, homogeneous_barrier
+from lisse.thermo.wetting import DEFAULT_LI_SURFACE_ENERGY
+
+if TYPE_CHECKING:  # numpy is imported inside the functions: the CLI imports this module to build its parser
+    import numpy as np
+
+__all__ = [
+    "SCHEMA",
+    "SOURCES",
+    "PRESETS",
+    "InterlayerParameters",
+    "make_parameters",
+    "bv_current",
+    "bv_derivative",
+    "bv_overpotential",
+    "nucleation_rate_field",
+    "growth_length",
+]
+
+add(Citation("Newman1962", "Newman and Tobias", "Theoretical analysis of current distribution in porous electrodes", "J. Electrochem. Soc. 109, 1183", 1962, "10.1149/1.2425269"))
+
+#: Dense-Li thickness per areal capacity [m per C/m2]: V_m / F (1 mAh/cm2 = 3.6e4 C/m2 -> 4.85 um).
+LI_THICKNESS_PER_CHARGE = LI_MOLAR_VOLUME / FARADAY
+
+#: Parameter schema: name -> (unit that bare numbers are in, meaning, range).
+SCHEMA: dict[str, ParamSpec] = {
+    "thickness": ParamSpec("um", "interlayer thickness l_i", "90 um", low=0.0, low_inclusive=False),
+    "sigma_ion": ParamSpec("S/cm", "effective ionic (Li+) conductivity of the interlayer", None, low=0.0, low_inclusive=False),
+    "sigma_e": ParamSpec("S/cm", "effective electronic conductivity of the interlayer", None, low=0.0, low_inclusive=False),
+    "porosity": ParamSpec("", "open pore fraction available to plated Li", 0.3, low=0.0, high=1.0, low_inclusive=False),
+    "specific_area": ParamSpec("1/m", "internal interfacial area per volume a", "1e6 1/m", low=0.0),
+    "exchange_current": ParamSpec("mA/cm2", "exchange current density i0 on the internal surface (per internal area)", "2e-3 mA/cm2", low=0.0),
+    "anode_exchange_current": ParamSpec("mA/cm2", "exchange current density i0_a of the Li anode | interlayer contact (per geometric area)", "0.1 mA/cm2", low=0.0),
+    "alpha": ParamSpec("", "cathodic transfer coefficient alpha (anodic 1 - alpha)", 0.5, low=0.0, high=1.0, low_inclusive=False, high_inclusive=False),
+    "temperature": ParamSpec("K", "temperature", ROOM_TEMPERATURE, low=0.0, low_inclusive=False),
+    "contact_angle": ParamSpec("deg", "contact angle of Li on the interlayer surface (sets k_het)", "55 deg", low=0.0, high=math.pi),
+    "surface_energy": ParamSpec("J/m2", "Li surface energy gamma used in the nucleation barrier", DEFAULT_LI_SURFACE_ENERGY, low=0.0, low_inclusive=False),
+    "nucleation_prefactor": ParamSpec("1/(m3 s)", "kinetic prefactor J0 of the nucleation rate", "1e35 1/(m3 s)", low=0.0, low_inclusive=False),
+    "nucleation_threshold": ParamSpec("1/(m3 s)", "rate J_c that counts as 'nucleation happens' (defines eta_c)", "1e15 1/(m3 s)", low=0.0, low_inclusive=False),
+    "ratio_ionic": ParamSpec("", "sigma_e/sigma_ion below which the layer is called ionic", 1e-2, low=0.0, low_inclusive=False),
+    "ratio_electronic": ParamSpec("", "sigma_e/sigma_ion above which the layer is called electronic", 1.0, low=0.0, low_inclusive=False),
+}
+
+#: Where each default comes from.
+SOURCES: dict[str, str] = {
+    "thickness": "Wang2024 (90 um LNI-CNT interlayers; 14.8 um also tested)",
+    "sigma_ion": "Wang2024 via the materials library (LNI-x% CNT, 25 degC, EIS); taken as the effective value of the layer",
+    "sigma_e": "Wang2024 via the materials library (LNI-x% CNT, 25 degC, DC polarisation); taken as effective value",
+    "porosity": "assumed: 0.3, a typical cold-pressed composite interlayer; Wang2024 describe a porous layer without one number",
+    "specific_area": "assumed: a ~ 3(1 - eps)/r_p ~ 1e6 1/m for r_p ~ 2 um LNI particles",
+    "exchange_current": "assumed (calibrated): 2e-3 mA/cm2 per internal area (a i0 = 2e4 A/m3), deposition on Li-free LNI/CNT "
+    "surfaces, far below Li|Li+; set with contact_angle so that the 50% CNT layer nucleates Li on the electrolyte side at "
+    "its reported CCD (0.62 mA/cm2, Wang2024)",
+    "anode_exchange_current": "assumed: 0.1 mA/cm2 (R_ct = 26 Ohm cm2), a lithiophobic Li | LNI contact at the low end of "
+    "Li | solid-electrolyte values (Chu2024 review)",
+    "alpha": "assumed: symmetric charge transfer (alpha = 0.5)",
+    "temperature": "Wang2024 (room-temperature tests, 25 degC)",
+    "contact_angle": "assumed (calibrated): 55 deg effective angle for nucleation on the internal LNI/CNT surface. Classical "
+    "nucleation with the bulk Li surface energy overestimates barriers (100 deg would give eta_c = 0.28 V); the angle is set "
+    "so that eta_c = 0.12 V, together with exchange_current (see there). Wang2024 report the layer as lithiophobic "
+    "towards bulk Li but give no angle",
+    "surface_energy": "lisse.thermo.wetting.DEFAULT_LI_SURFACE_ENERGY (0.4245 J/m2, from Ji2025's W_ad/theta pair)",
+    "nucleation_prefactor": "assumed: site density (~1e22 1/m3 near-surface sites) x attempt frequency (~1e13 1/s)",
+    "nucleation_threshold": "assumed: ~1 nucleus per um3 per 1000 s, i.e. nuclei a few um apart within a 1 h half-cycle",
+    "ratio_ionic": "assumed: electronic share of the bulk current sigma_e/(sigma_e+sigma_ion) < 1% -> electrons cannot reach the layer",
+    "ratio_electronic": "Newman1962: the reaction zone moves to the electrolyte side when sigma_e > sigma_ion",
+}
+
+#: Presets: name -> (library material, overrides).
+PRESETS: dict[str, tuple[str, dict[str, Any]]] = {
+    "lni-0.5cnt": ("LNI-0.5CNT", {}),
+    "lni-5cnt": ("LNI-5CNT", {}),
+    "lni-50cnt": ("LNI-50CNT", {}),
+}
+
+
+@dataclass(frozen=True)
+class InterlayerParameters:
+    """Validated interlayer parameters in SI units.
+
+    Attributes
+    ----------
+    thickness : float
+        l_i [m].
+    sigma_ion, sigma_e : float
+        Effective ionic / electronic conductivity [S/m].
+    porosity : float
+        Pore fraction [-].
+    specific_area : float
+        a [1/m].
+    exchange_current : float
+        i0 on the internal surface [A/m2 of internal area].
+    anode_exchange_current : float
+        i0_a at the Li anode face [A/m2 of geometric area]; 0 blocks ions there (Newman–Tobias).
+    alpha : float
+        Cathodic transfer coefficient [-].
+    temperature : float
+        T [K].
+    contact_angle : float
+        theta [rad].
+    surface_energy : float
+        gamma [J/m2].
+    nucleation_prefactor, nucleation_threshold : float
+        J0 and J_c [1/(m3 s)].
+    ratio_ionic, ratio_electronic : float
+        Regime thresholds on sigma_e/sigma_ion [-].
+    name : str
+        Preset or material name.
+    sources : dict
+        Parameter -> source text.
+    """
+
+    thickness: float
+    sigma_ion: float
+    sigma_e: float
+    porosity: float
+    specific_area: float
+    exchange_current: float
+    anode_exchange_current: float
+    alpha: float
+    temperature: float
+    contact_angle: float
+    surface_energy: float
+    nucleation_prefactor: float
+    nucleation_threshold: float
+    ratio_ionic: float
+    ratio_electronic: float
+    name: str = "custom"
+    sources: dict = field(default_factory=dict, compare=False)
+
+    # derived quantities -------------------------------------------------
+    @property
+    def f_rt(self) -> float:
+        """F/(RT) [1/V]."""
+        return FARADAY / (GAS_CONSTANT * self.temperature)
+
+    @property
+    def conductivity_ratio(self) -> float:
+        """sigma_e / sigma_ion [-]."""
+        return self.sigma_e / self.sigma_ion
+
+    @property
+    def kappa(self) -> float:
+        """Linear-kinetics penetration constant kappa [1/m] (Newman–Tobias)."""
+        return math.sqrt(self.specific_area * self.exchange_current * self.f_rt * (1.0 / self.sigma_e + 1.0 / self.sigma_ion))
+
+    @property
+    def contact_angle_deg(self) -> float:
+        return math.degrees(self.contact_angle)
+
+    @property
+    def heterogeneous_factor(self) -> float:
+        return heterogeneous_factor(self.contact_angle_deg)
+
+    @property
+    def critical_overpotential(self) -> float:
+        """eta_c [V] where the nucleation rate reaches ``nucleation_threshold``."""
+        return critical_overpotential(
+            self.surface_energy, self.contact_angle_deg, self.nucleation_prefactor, self.nucleation_threshold, self.temperature
+        )
+
+    def regime(self) -> str:
+        """``ionic``, ``mixed`` or ``electronic`` from sigma_e/sigma_ion and the two thresholds."""
+        r = self.conductivity_ratio
+        if r < self.ratio_ionic:
+            return "ionic"
+        if r > self.ratio_electronic:
+            return "electronic"
+        return "mixed"
+
+    def with_(self, **overrides: Any) -> InterlayerParameters:
+        """A copy with some parameters replaced (values with units or bare numbers in :data:`SCHEMA` units)."""
+        si = validate({k: SCHEMA[k] for k in overrides if k in SCHEMA}, {k: v for k, v in overrides.items() if k in SCHEMA})
+        for k in overrides:
+            if k not in SCHEMA:
+                raise unknown_key_error(k, SCHEMA, "interlayer parameter")
+        src = dict(self.sources)
+        src.update({k: "user" for k in overrides})
+        return replace(self, sources=src, **si)
+
+    def as_dict(self) -> dict[str, float]:
+        """Parameters in SI (contact angle in rad)."""
+        return {k: getattr(self, k) for k in SCHEMA}
+
+
+def make_parameters(preset: str | None = None, *, material: str | None = None, **overrides: Any) -> InterlayerParameters:
+    """Build :class:`InterlayerParameters` from a preset or a library material plus overrides.
+
+    Parameters
+    ----------
+    preset : str, optional
+        One of :data:`PRESETS` (``lni-0.5cnt``, ``lni-5cnt``, ``lni-50cnt``).
+    material : str, optional
+        A library material with ``ionic_conductivity`` and ``electronic_conductivity`` (instead of a preset).
+    **overrides
+        Any key of :data:`SCHEMA`; strings with units ("90 um"), pint quantities, or numbers in the
+        schema unit. ``None`` values are ignored.
+
+    Returns
+    -------
+    InterlayerParameters
+    """
+    overrides = {k: v for k, v in overrides.items() if v is not None}
+    values: dict[str, Any] = {}
+    sources = dict(SOURCES)
+    name = "custom"
+    if preset is not None and material is not None:
+        raise ParameterError("give either 'preset' or 'material', not both")
+    if preset is not None:
+        key = str(preset).strip().lower()
+        if key not in PRESETS:
+            raise unknown_key_error(key, PRESETS, "interlayer preset")
+        material, extra = PRESETS[key]
+        values.update(extra)
+        name = key
+    if material is not None:
+        m = get_material(material)
+        for prop, k in (("ionic_conductivity", "sigma_ion"), ("electronic_conductivity", "sigma_e")):
+            if k in overrides:
+                continue
+            p = m.param(prop)
+            values[k] = f"{p.value} {p.unit}"
+            sources[k] = f"{p.source} (materials library: {m.name})"
+        if name == "custom":
+            name = m.name
+    for k in overrides:
+        sources[k] = "user"
+    values.update(overrides)
+    si = validate(SCHEMA, values, "interlayer model")
+    if si["ratio_ionic"] >= si["ratio_electronic"]:
+        raise ParameterError(f"parameter 'ratio_ionic' ({si['ratio_ionic']:g}) must be below 'ratio_electronic' ({si['ratio_electronic']:g})")
+    register("Wang2024")
+    return InterlayerParameters(**si, name=name, sources=sources)
+
+
+# ---------------------------------------------------------------------------------------------------
+# kinetics
+
+_EXP_CAP = 300.0
+
+
+def _exp(x: np.ndarray | float) -> np.ndarray:
+    import numpy as np
+
+    return np.exp(np.clip(x, -_EXP_CAP, _EXP_CAP))
+
+
+def bv_current(eta: np.ndarray | float, i0: float, alpha: float, f_rt: float) -> np.ndarray:
+    """Butler–Volmer deposition current density (cathodic positive) [A/m2].
+
+    ``j = i0 [exp(-alpha F eta/RT) - exp((1 - alpha) F eta/RT)]`` with eta [V] (negative = cathodic).
+    Linear limit: ``j = -i0 (F/RT) eta``, i.e. R_ct = RT/(F i0). Tafel limit (eta << -RT/F):
+    ``eta = (RT/(alpha F)) ln(i0) - (RT/(alpha F)) ln(j)``, 2.303 RT/(alpha F) = 118 mV/decade at alpha = 0.5, 25 degC.
+    """
+    import numpy as np
+
+    e = np.asarray(eta, dtype=float) * f_rt
+    return i0 * (_exp(-alpha * e) - _exp((1.0 - alpha) * e))
+
+
+def bv_derivative(eta: np.ndarray | float, i0: float, alpha: float, f_rt: float) -> np.ndarray:
+    """d j / d eta [A/(m2 V)] of :func:`bv_current`."""
+    import numpy as np
+
+    e = np.asarray(eta, dtype=float) * f_rt
+    return -i0 * f_rt * (alpha * _exp(-alpha * e) + (1.0 - alpha) * _exp((1.0 - alpha) * e))
+
+
+def bv_overpotential(j: float, i0: float, alpha: float, f_rt: float, tol: float = 1e-13) -> float:
+    """Invert Butler–Volmer: the eta [V] that carries ``j`` [A/m2] (cathodic positive). Newton on asinh start."""
+    if i0 <= 0:
+        raise ParameterError(f"parameter 'i0' must be positive to invert Butler-Volmer; got {i0!r}")
+    if j == 0:
+        return 0.0
+    # start from the symmetric (alpha = 1/2) closed form
+    eta = -2.0 / f_rt * math.asinh(j / (2.0 * i0))
+    for _ in range(100):
+        r = float(bv_current(eta, i0, alpha, f_rt)) - j
+        d = float(bv_derivative(eta, i0, alpha, f_rt))
+        step = r / d
+        eta -= step
+        if abs(step) < tol * max(1.0, abs(eta)):
+            return eta
+    raise ParameterError(f"could not invert Butler-Volmer for j = {j:g} A/m2, i0 = {i0:g} A/m2")
+
+
+# ---------------------------------------------------------------------------------------------------
+# nucleation
+
+
+def nucleation_rate_field(eta: np.ndarray, p: InterlayerParameters) -> np.ndarray:
+    """Classical nucleation rate J(eta) [1/(m3 s)] at local overpotentials eta [V] (cathodic < 0).
+
+    ``J = J0 exp(-k_het dG_hom(|eta|)/(k_B T))`` with ``dG_hom ∝ 1/eta^2`` from
+    :func:`lisse.thermo.nucleation.homogeneous_barrier` (corrected barrier, BRIEF §2); 0 where eta >= 0.
+    Concentration ratios are 1 (electroneutral, no depletion in the steady ohmic model).
+    """
+    import numpy as np
+
+    from lisse.constants import BOLTZMANN
+
+    eta = np.asarray(eta, dtype=float)
+    k = p.heterogeneous_factor
+    g1 = homogeneous_barrier(1.0, p.surface_energy)  # barrier at 1 V [J]; scales as 1/eta^2
+    b = k * g1 / (BOLTZMANN * p.temperature)  # [V^2]
+    out = np.zeros_like(eta)
+    m = eta < 0
+    with np.errstate(over="ignore", divide="ignore"):
+        out[m] = p.nucleation_prefactor * np.exp(-b / eta[m] ** 2)
+    return out
+
+
+def growth_length(capacity: float, porosity: float) -> float:
+    """Growth length l_g [m]: dense-Li thickness of the plated charge, spread over the pore fraction.
+
+    ``l_g = Q V_m / (F eps)``; Q [C/m2] (1 mAh/cm2 = 3.6e4 C/m2 -> 4.85 um of dense Li, BRIEF §3).
+    """
+    if not (math.isfinite(capacity) and capacity >= 0):
+        raise ParameterError(f"parameter 'capacity' must be a non-negative areal charge; got {capacity!r}")
+    if not (0 < porosity <= 1):
+        raise ParameterError(f"parameter 'porosity' must be in (0, 1]; got {porosity!r}")
+    return capacity * LI_THICKNESS_PER_CHARGE / porosity

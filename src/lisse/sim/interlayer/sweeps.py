@@ -1,0 +1,228 @@
+"""Sweeps and stability maps of the 1D interlayer model.
+
+* :func:`sweep_current`: l_n and l_g against current density at fixed plating time or capacity
+  (warm-started Newton on one mesh: a 50-point sweep takes a few tens of ms).
+* :func:`map_current_capacity`: verdict over (current density, capacity). l_n depends only on the
+  current and l_g only on the capacity, so the map needs one 1D solve per current.
+* :func:`map_conductivities`: verdict and regime over (sigma_e, sigma_ion) at one operating point.
+* :func:`critical_current`: the largest current of a ramp (low to high) that is still stable at a
+  given capacity, refined by bisection between the last stable and the first failing current.
+
+All inputs and outputs are SI (A/m2, C/m2, S/m, m). Failure codes in maps: 0 stable, 1
+nucleation_at_electrolyte, 2 growth_breach, 3 dead_li (:data:`~.lengths.FAILURE_MODES` order).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from lisse.errors import ConvergenceError, ParameterError
+from lisse.sim.interlayer.lengths import FAILURE_MODES, nucleation_length, result_from_solution, verdict
+from lisse.sim.interlayer.model import InterlayerParameters, growth_length
+from lisse.sim.interlayer.solver1d import _Problem, solve_1d
+
+__all__ = ["sweep_current", "map_current_capacity", "map_conductivities", "critical_current", "CriticalCurrent"]
+
+REGIMES = ("ionic", "mixed", "electronic")
+
+
+def _check_positive(name: str, a) -> np.ndarray:
+    a = np.atleast_1d(np.asarray(a, dtype=float))
+    if a.ndim != 1 or a.size == 0 or not np.all(np.isfinite(a)) or np.any(a <= 0):
+        raise ParameterError(f"parameter '{name}' must be a non-empty 1D array of positive finite values; got {a!r}")
+    return a
+
+
+def _sweep_eta(p: InterlayerParameters, currents: np.ndarray) -> tuple[np.ndarray, list]:
+    """Solve at increasing currents on one mesh with warm starts; returns (order, solutions in order)."""
+    order = np.argsort(currents)
+    sols = [None] * currents.size
+    # mesh for the most demanding (largest) current
+    top = solve_1d(p, float(currents[order[-1]]))
+    mesh = top.x / p.thickness
+    prev = None
+    for k in order:
+        if k == order[-1]:
+            sols[k] = top
+            continue
+        s = solve_1d(p, float(currents[k]), mesh=mesh, initial=prev)
+        prev = s.eta * p.f_rt
+        sols[k] = s
+    return order, sols
+
+
+def sweep_current(p: InterlayerParameters, currents, *, time: float | None = None, capacity: float | None = None) -> dict[str, np.ndarray]:
+    """l_n, l_g and the verdict against current density.
+
+    Parameters
+    ----------
+    p : InterlayerParameters
+    currents : array_like
+        Current densities [A/m2].
+    time : float, optional
+        Plating time per half-cycle [s] (capacity = i t). Give this or ``capacity``.
+    capacity : float, optional
+        Fixed plated charge [C/m2].
+
+    Returns
+    -------
+    dict of ndarray
+        ``current``, ``nucleation_length``, ``growth_length``, ``stable`` (bool), ``failure`` (code),
+        ``eta_anode``, ``eta_electrolyte``, ``anode_fraction``, ``interlayer_voltage`` (SI).
+    """
+    cur = _check_positive("currents", currents)
+    if (time is None) == (capacity is None):
+        raise ParameterError("give exactly one of 'time' (s) or 'capacity' (C/m2)")
+    _, sols = _sweep_eta(p, cur)
+    out = {k: np.empty(cur.size) for k in ("nucleation_length", "growth_length", "eta_anode", "eta_electrolyte", "anode_fraction", "interlayer_voltage")}
+    stable = np.zeros(cur.size, dtype=bool)
+    code = np.zeros(cur.size, dtype=int)
+    for k, s in enumerate(sols):
+        q = capacity if capacity is not None else cur[k] * time
+        r = result_from_solution(s, q)
+        out["nucleation_length"][k] = r.nucleation_length
+        out["growth_length"][k] = r.growth_length
+        out["eta_anode"][k] = r.eta_anode
+        out["eta_electrolyte"][k] = r.eta_electrolyte
+        out["anode_fraction"][k] = r.anode_fraction
+        out["interlayer_voltage"][k] = s.interlayer_voltage
+        stable[k] = r.stable
+        code[k] = FAILURE_MODES.index(r.failure_mode)
+    return {"current": cur, **out, "stable": stable, "failure": code}
+
+
+def map_current_capacity(p: InterlayerParameters, currents, capacities) -> dict[str, np.ndarray]:
+    """Stability map over (current density [A/m2], capacity [C/m2]).
+
+    Returns ``current`` (n_i), ``capacity`` (n_q), ``nucleation_length`` (n_i), ``growth_length``
+    (n_q), ``stable`` and ``failure`` (n_q x n_i).
+    """
+    cur = _check_positive("currents", currents)
+    cap = _check_positive("capacities", capacities)
+    _, sols = _sweep_eta(p, cur)
+    ec = p.critical_overpotential
+    ln = np.array([nucleation_length(s.x, s.eta, ec) for s in sols])
+    lg = np.array([growth_length(q, p.porosity) for q in cap])
+    stable = np.zeros((cap.size, cur.size), dtype=bool)
+    code = np.zeros((cap.size, cur.size), dtype=int)
+    for a, g in enumerate(lg):
+        for b, n in enumerate(ln):
+            ok, mode = verdict(float(n), float(g), p.thickness)
+            stable[a, b] = ok
+            code[a, b] = FAILURE_MODES.index(mode)
+    return {"current": cur, "capacity": cap, "nucleation_length": ln, "growth_length": lg, "stable": stable, "failure": code}
+
+
+def map_conductivities(p: InterlayerParameters, sigma_e, sigma_ion, current: float, capacity: float) -> dict[str, np.ndarray]:
+    """Verdict and regime over (sigma_e [S/m], sigma_ion [S/m]) at one current and capacity.
+
+    Returns ``sigma_e`` (n_e), ``sigma_ion`` (n_i), ``nucleation_length``, ``stable``, ``failure``,
+    ``regime`` (0 ionic, 1 mixed, 2 electronic), ``anode_fraction`` (each n_i x n_e).
+    """
+    se = _check_positive("sigma_e", sigma_e)
+    si = _check_positive("sigma_ion", sigma_ion)
+    shape = (si.size, se.size)
+    ln = np.zeros(shape)
+    stable = np.zeros(shape, dtype=bool)
+    code = np.zeros(shape, dtype=int)
+    regime = np.zeros(shape, dtype=int)
+    anode = np.zeros(shape)
+    lg = growth_length(capacity, p.porosity)
+    for a, s_i in enumerate(si):
+        prev = None
+        mesh = None
+        for b, s_e in enumerate(se):
+            q = _replace(p, sigma_e=float(s_e), sigma_ion=float(s_i))
+            if mesh is None:
+                sol = solve_1d(q, current)
+            else:
+                lam = _Problem(q, current, mesh, "butler-volmer").lam
+                # reuse the mesh only while it still resolves the linear reaction length
+                if np.min(np.diff(mesh)) * math.sqrt(lam) < 0.1:
+                    sol = solve_1d(q, current, mesh=mesh, initial=prev)
+                else:
+                    sol = solve_1d(q, current)
+            mesh = sol.x / q.thickness
+            prev = sol.eta * q.f_rt
+            r = result_from_solution(sol, capacity)
+            ln[a, b] = r.nucleation_length
+            ok, mode = verdict(r.nucleation_length, lg, q.thickness)
+            stable[a, b] = ok
+            code[a, b] = FAILURE_MODES.index(mode)
+            regime[a, b] = REGIMES.index(q.regime())
+            anode[a, b] = r.anode_fraction
+    return {"sigma_e": se, "sigma_ion": si, "nucleation_length": ln, "growth_length": np.full(shape, lg), "stable": stable,
+            "failure": code, "regime": regime, "anode_fraction": anode}
+
+
+def _replace(p: InterlayerParameters, **kw) -> InterlayerParameters:
+    from dataclasses import replace
+
+    return replace(p, **kw)
+
+
+@dataclass
+class CriticalCurrent:
+    """Result of :func:`critical_current` (SI)."""
+
+    capacity: float
+    critical_current: float | None  # last stable current of the ramp, refined (A/m2); None if the first fails
+    failing_current: float | None  # first failing current (A/m2); None if all stable
+    failure_mode: str
+    stable_at_minimum: bool
+
+    def as_dict(self) -> dict:
+        return {
+            "capacity_mAh_cm2": self.capacity / 3.6e4,
+            "critical_current_mA_cm2": None if self.critical_current is None else self.critical_current / 10.0,
+            "failing_current_mA_cm2": None if self.failing_current is None else self.failing_current / 10.0,
+            "failure_mode": self.failure_mode,
+            "stable_at_minimum": self.stable_at_minimum,
+        }
+
+
+def critical_current(p: InterlayerParameters, capacity: float, i_min: float = 1.0, i_max: float = 200.0, n: int = 60, rtol: float = 1e-3) -> CriticalCurrent:
+    """Predicted critical current density at a fixed plated capacity (CCD convention: ramp up).
+
+    Parameters
+    ----------
+    p : InterlayerParameters
+    capacity : float
+        Plated charge per half-cycle [C/m2].
+    i_min, i_max : float
+        Ramp range [A/m2] (default 0.1-20 mA/cm2), ``n`` log-spaced points.
+    rtol : float
+        Relative tolerance of the bisection.
+    """
+    if not (0 < i_min < i_max):
+        raise ParameterError(f"need 0 < i_min < i_max; got {i_min!r}, {i_max!r}")
+    if not (math.isfinite(capacity) and capacity > 0):
+        raise ParameterError(f"parameter 'capacity' must be positive (C/m2); got {capacity!r}")
+    cur = np.geomspace(i_min, i_max, n)
+    sw = sweep_current(p, cur, capacity=capacity)
+    bad = np.nonzero(~sw["stable"])[0]
+    if bad.size == 0:
+        return CriticalCurrent(capacity, float(cur[-1]), None, "none", True)
+    k = int(bad[0])
+    mode = FAILURE_MODES[int(sw["failure"][k])]
+    if k == 0:
+        return CriticalCurrent(capacity, None, float(cur[0]), mode, False)
+    lo, hi = float(cur[k - 1]), float(cur[k])
+
+    def ok(i: float) -> bool:
+        try:
+            s = solve_1d(p, i)
+        except ConvergenceError:
+            return False
+        return result_from_solution(s, capacity).stable
+
+    while hi / lo - 1 > rtol:
+        mid = math.sqrt(lo * hi)
+        if ok(mid):
+            lo = mid
+        else:
+            hi = mid
+    return CriticalCurrent(capacity, lo, hi, mode, True)

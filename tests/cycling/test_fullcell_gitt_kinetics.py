@@ -1,0 +1,161 @@
+"""Full-cell, GITT and LSV-kinetics analyses against analytic or independently simulated references."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from lisse.analysis.fullcell import cycle_table, dqdv, rate_table
+from lisse.analysis.gitt import gitt_diffusion
+from lisse.analysis.kinetics import allen_hickling_fit, charge_transfer_resistance, lsv_overpotential, tafel_fit
+from lisse.constants import FARADAY, GAS_CONSTANT
+from lisse.data.cycling import CyclingRecord
+from lisse.errors import CalculationError, ParameterError
+
+from ._shared import cycler_file
+
+F_RT = FARADAY / (GAS_CONSTANT * 298.15)
+
+
+# ----------------------------------------------------------------------------- full cells
+def _synthetic_fullcell(q_ch=(1.0, 0.98, 0.97, 0.6, 0.59), ce=0.99, i_ch=1e-3, rate=(1, 1, 1, 2, 2)):
+    """Linear V(Q) cell: charge 3.0->4.0 V, discharge 4.0->3.0 V; capacities in mAh, current in A."""
+    t, v, i = [], [], []
+    t0 = 0.0
+    for q, r in zip(q_ch, rate):
+        for sign, qq in ((1, q), (-1, q * ce)):
+            cur = i_ch * r
+            dur = qq * 3.6 / cur
+            tt = np.linspace(0, dur, 200)
+            t.append(t0 + tt)
+            frac = tt / dur
+            v.append(3.0 + frac if sign > 0 else 4.0 - frac)
+            i.append(np.full(tt.size, sign * cur))
+            t0 += dur + 1e-6
+    return CyclingRecord.from_arrays(np.concatenate(t), np.concatenate(v), np.concatenate(i), active_mass="10 mg", area="1 cm2")
+
+
+def test_capacity_ce_energy_retention_against_construction():
+    rec = _synthetic_fullcell()
+    ct = cycle_table(rec)
+    np.testing.assert_allclose(ct["charge_capacity_mAh"], [1.0, 0.98, 0.97, 0.6, 0.59], rtol=2e-3)
+    np.testing.assert_allclose(ct["coulombic_efficiency_pct"], 99.0, rtol=1e-3)
+    # linear V(Q) from 3 to 4 V: mean voltage 3.5 V, energy = 3.5 V x capacity
+    np.testing.assert_allclose(ct["mean_charge_voltage_V"], 3.5, rtol=1e-3)
+    np.testing.assert_allclose(ct["discharge_energy_mWh"], 3.5 * ct["discharge_capacity_mAh"], rtol=1e-3)
+    np.testing.assert_allclose(ct["retention_pct"], np.array([1.0, 0.98, 0.97, 0.6, 0.59]) / 1.0 * 100, rtol=2e-3)
+    np.testing.assert_allclose(ct["discharge_capacity_mAh_g"], ct["discharge_capacity_mAh"] / 0.010, rtol=1e-9)
+    np.testing.assert_allclose(ct["discharge_capacity_mAh_cm2"], ct["discharge_capacity_mAh"], rtol=1e-9)
+    rt = rate_table(ct)
+    assert list(rt["n_cycles"]) == [3, 2]
+    np.testing.assert_allclose(rt["c_rate"], [1.0 / 0.99, 2.0 / 0.99], rtol=2e-3)  # 1 mA vs 0.99 mAh nominal
+
+
+def test_dqdv_of_linear_cell_is_flat():
+    rec = _synthetic_fullcell()
+    vv, d = dqdv(rec, 0, "charge", dv=0.01, window=0)
+    inner = (vv > 3.05) & (vv < 3.95)
+    np.testing.assert_allclose(d[inner], 1.0, rtol=0.02)  # 1 mAh spread over 1 V
+
+
+def test_real_biologic_gcpl_cycles():
+    from lisse.io.readers import read_cycling
+
+    rec = read_cycling(cycler_file("biologic_gcpl_5cycles_2-3.8V_C24.mpr"))
+    ct = cycle_table(rec)
+    full = ct.dropna(subset=["coulombic_efficiency_pct"])
+    assert len(full) >= 5
+    assert full["coulombic_efficiency_pct"].between(80, 101).all()
+    assert (ct["mean_discharge_voltage_V"].dropna().between(2.0, 3.8)).all()  # inside the 2.0-3.8 V window
+    # charge bookkeeping: sum of the per-cycle net charge = the file's own (Q-Qo) at the end
+    net = (ct["charge_capacity_mAh"] - ct["discharge_capacity_mAh"]).sum()
+    throughput = (ct["charge_capacity_mAh"] + ct["discharge_capacity_mAh"]).sum()
+    assert net == pytest.approx((rec["charge_C"][-1] - rec["charge_C"][0]) / 3.6, abs=1e-3 * throughput)
+
+
+# ----------------------------------------------------------------------------- kinetics
+@pytest.mark.parametrize("i0,alpha,seed", [(5.0, 0.5, 0), (0.5, 0.35, 1), (20.0, 0.62, 2)])
+def test_tafel_and_allen_hickling_recover_i0_and_alpha(i0, alpha, seed):
+    rng = np.random.default_rng(seed)
+    eta = np.linspace(-0.25, 0.25, 601)
+    i = i0 * (np.exp(alpha * F_RT * eta) - np.exp(-(1 - alpha) * F_RT * eta))
+    i_noisy = i * (1 + 0.02 * rng.standard_normal(i.size)) + 1e-4 * i0 * rng.standard_normal(i.size)
+    for fit in (tafel_fit(eta, i_noisy, window_V=(0.12, 0.25)), allen_hickling_fit(eta, i_noisy)):
+        assert fit.i0_A_m2_ == pytest.approx(i0, rel=0.05)
+        assert abs(fit.alpha_a_ - alpha) < 0.05
+        assert abs(fit.alpha_c_ - (1 - alpha)) < 0.05
+        assert fit.rct_ohm_m2_ == pytest.approx(GAS_CONSTANT * 298.15 / (FARADAY * fit.i0_A_m2_))
+
+
+def test_rct_units_consistent():
+    # i0 = 1 mA/cm2 = 10 A/m2 -> R_ct = 25.69 mV / 10 A/m2 = 2.569e-3 ohm m2 = 25.69 ohm cm2
+    assert charge_transfer_resistance(10.0) * 1e4 == pytest.approx(25.693, rel=1e-3)
+    with pytest.raises(ParameterError):
+        charge_transfer_resistance(0.0)
+
+
+def test_lsv_overpotential_finds_equilibrium_and_removes_ir():
+    e = np.linspace(-0.1, 0.1, 201) + 0.05
+    eta_true = e - 0.05
+    i = 10.0 * (np.exp(0.5 * F_RT * eta_true) - np.exp(-0.5 * F_RT * eta_true))  # A/m2
+    asr = 1e-3
+    v = e + i * asr
+    eta, j, eeq = lsv_overpotential(v, i * 2e-4, 2e-4, asr_ohm_m2=asr)
+    assert eeq == pytest.approx(0.05, abs=1e-4)
+    np.testing.assert_allclose(eta, eta_true, atol=2e-4)
+    with pytest.raises(CalculationError):
+        lsv_overpotential(v, np.abs(i) + 1, 1.0)
+
+
+# ----------------------------------------------------------------------------- GITT
+def _fd_gitt(D, L, tau, rest, n_pulses, j_flux, k_V, r_ohm_V, nx=200):
+    """Implicit finite-difference diffusion in a planar film (flux j at x=0, sealed at x=L); E = E0 + k c_s."""
+    from scipy.linalg import solve_banded
+
+    dx = L / nx
+    dt = tau / 300
+    c = np.zeros(nx + 1)
+    r = D * dt / dx**2
+    ab = np.zeros((3, nx + 1))
+    ab[0, 1:] = -r
+    ab[1, :] = 1 + 2 * r
+    ab[2, :-1] = -r
+    ab[0, 1] = -2 * r
+    ab[2, -2] = -2 * r
+    ts, es, cur = [], [], []
+    t = 0.0
+    for _ in range(n_pulses):
+        for on, dur in ((0, rest), (1, tau)):
+            for _s in range(int(round(dur / dt))):
+                rhs = c.copy()
+                rhs[0] += on * 2 * r * dx * j_flux / D  # ghost-node flux condition
+                c = solve_banded((1, 1), ab, rhs)
+                t += dt
+                ts.append(t)
+                es.append(3.5 + k_V * c[0] + on * r_ohm_V)
+                cur.append(on * 1e-3)
+    for _s in range(int(round(rest / dt))):
+        c = solve_banded((1, 1), ab, c.copy())
+        t += dt
+        ts.append(t)
+        es.append(3.5 + k_V * c[0])
+        cur.append(0.0)
+    return np.array(ts), np.array(es), np.array(cur)
+
+
+def test_gitt_recovers_diffusion_coefficient_from_numerical_diffusion():
+    D, L, tau = 1e-14, 5e-6, 60.0  # m2/s, m, s: tau D / L^2 = 0.024 << 1
+    t, e, i = _fd_gitt(D, L, tau, rest=20 * tau, n_pulses=3, j_flux=1.0, k_V=1e-3, r_ohm_V=0.01)
+    rec = CyclingRecord.from_arrays(t, e, i)
+    g = gitt_diffusion(rec, length=L * 1e6)
+    assert len(g) == 3
+    np.testing.assert_allclose(g["D_m2_s"], D, rtol=0.1)
+    assert (g["tau_over_L2_D"] < 0.05).all()
+
+
+def test_gitt_errors():
+    rec = _synthetic_fullcell()
+    with pytest.raises(ParameterError, match="diffusion length"):
+        gitt_diffusion(rec)
+    with pytest.raises(CalculationError, match="no pulse"):
+        gitt_diffusion(rec, length="5 um")

@@ -1,0 +1,112 @@
+"""CLI contract (`lisse eis FILE --drt --json`) and the evaluate stage."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .eis_testdata import eis_file
+
+SRC = Path(__file__).resolve().parents[2] / "src"
+
+
+def _cli(*args):
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(SRC) + os.pathsep + env.get("PYTHONPATH", "")
+    env.setdefault("OMP_NUM_THREADS", "1")
+    return subprocess.run([sys.executable, "-m", "lisse", "eis", *args], capture_output=True, text=True, env=env, timeout=120)
+
+
+def test_cli_multi_spectrum_json_contract():
+    r = _cli(str(eis_file("pyimpspec/case-multiple-spectra.mpt")), "--drt", "--json")
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert isinstance(out, list) and len(out) == 3
+    for o in out:
+        assert o["drt"]["median_relative_misfit"] < 0.01
+        assert o["drt"]["peaks"]
+        for p in o["drt"]["peaks"]:
+            assert set(p) >= {"tau_s", "resistance_ohm", "process"}
+    # identical sweeps give identical DRTs
+    assert out[0]["drt"]["peaks"] == out[1]["drt"]["peaks"]
+
+
+def test_cli_single_spectrum_object_with_conductivity(tmp_path):
+    r = _cli(str(eis_file("hybrid-drt/PEIS_LPSCl_IonBlocking_-25C.mpr")), "--drt", "--kk", "--json", "--area", "0.785 cm2", "--thickness", "0.78 mm", "--plot", str(tmp_path))
+    assert r.returncode == 0, r.stderr
+    o = json.loads(r.stdout)
+    assert isinstance(o, dict)
+    assert o["drt"]["median_relative_misfit"] < 0.02
+    # sigma = L/(R A) with the reported resistance and geometry
+    assert o["total_conductivity_S_m"] == pytest.approx(0.78e-3 / (o["bulk_gb_resistance_ohm"] * 0.785e-4), rel=1e-9)
+    assert len(o["figures"]) == 4 and all(Path(p).stat().st_size > 1000 for p in o["figures"])
+
+
+def test_cli_bad_file_exits_2(tmp_path):
+    bad = tmp_path / "x.csv"
+    bad.write_text("a,b\n1,2\n")
+    r = _cli(str(bad), "--drt")
+    assert r.returncode == 2 and "lisse: error:" in r.stderr
+
+
+def test_stage_synthetic_section():
+    from lisse.pipeline.registry import StageContext, all_stages
+
+    st = {s.name: s for s in all_stages()}["eis"]
+    assert st.section == "eis"
+    ctx = StageContext(study={"eis": {"synthetic": True, "area": "1 cm2"}, "_base_dir": "."}, options={"synthetic": True, "area": "1 cm2"}, out_dir=Path("."))
+    res = st.func(ctx)
+    s = res.summary["spectra"][0]
+    taus = sorted(p["tau_s"] for p in s["drt"]["peaks"])
+    assert len(taus) == 3
+    assert [p["process"] for p in sorted(s["drt"]["peaks"], key=lambda p: p["tau_s"])][1:] == ["grain_boundary", "interface"]
+    assert set(res.figures) == {"s0_nyquist", "s0_drt", "s0_kk"}
+    assert len(res.tables["drt_peaks"]) == 3
+    assert "interfacial_asr" in s
+
+
+def test_stage_unknown_key():
+    from lisse.errors import ParameterError
+    from lisse.pipeline.registry import StageContext, all_stages
+
+    st = {s.name: s for s in all_stages()}["eis"]
+    with pytest.raises(ParameterError, match="did you mean files"):
+        st.func(StageContext(study={}, options={"fils": ["a"]}, out_dir=Path(".")))
+
+
+def test_process_windows_parsing_and_use():
+    import math
+
+    from lisse.analysis.eis.synthetic import three_arc_spectrum
+    from lisse.analysis.eis.workflow import analyse, parse_windows
+    from lisse.errors import ParameterError
+
+    w = parse_windows(["bulk=0:1e-6", "rest=1e-6:"])
+    assert w == {"bulk": (0.0, 1e-6), "rest": (1e-6, math.inf)}
+    assert parse_windows({"a": [0, 1]}) == {"a": (0.0, 1.0)}
+    with pytest.raises(ParameterError, match="low < high"):
+        parse_windows(["x=1:0.5"])
+    with pytest.raises(ParameterError, match="low:high"):
+        parse_windows(["x=abc"])
+    out, _ = analyse(three_arc_spectrum(), drt=True, kk=False, fit=None, lam=1e-4, processes=w)
+    assert [p["process"] for p in out["drt"]["peaks"]] == ["bulk", "rest", "rest"]
+
+
+def test_stage_files_relative_to_study_and_series_map():
+    from lisse.pipeline.registry import StageContext, all_stages
+
+    base = eis_file("pyimpspec/data.mpt").parent
+    st = {s.name: s for s in all_stages()}["eis"]
+    opts = {"files": ["case-multiple-spectra.mpt"], "processes": {"fast": [0, 1e-3], "slow": [1e-3, 1e3]}}
+    res = st.func(StageContext(study={"eis": opts, "_base_dir": str(base)}, options=opts, out_dir=Path(".")))
+    assert res.summary["n_spectra"] == 3
+    assert "drt_map" in res.figures
+    pr = res.tables["process_resistance"]
+    assert len(pr) == 3 and {"fast_resistance_ohm", "slow_resistance_ohm"} <= set(pr.columns)
+    # three identical sweeps: identical process resistances
+    assert pr["fast_resistance_ohm"].std() < 1e-9 * pr["fast_resistance_ohm"].mean()

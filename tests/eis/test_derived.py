@@ -1,0 +1,56 @@
+"""Derived quantities: conductivity, Arrhenius energy, interfacial ASR, DRT map."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from lisse.analysis.eis.derived import arrhenius, conductivity, drt_map, interfacial_asr
+from lisse.data.spectrum import EISSpectrum
+from lisse.errors import ParameterError
+
+from .eis_testdata import freq_grid, three_arc
+
+
+def test_conductivity_units():
+    # 1 mm thick, 1 cm2, 100 ohm -> 1e-3 / (100 * 1e-4) = 0.1 S/m = 1 mS/cm
+    assert conductivity(100, "1 mm", "1 cm2") == pytest.approx(0.1)
+    assert conductivity("100 ohm", 1e-3, 1e-4) == pytest.approx(0.1)
+    with pytest.raises(ParameterError):
+        conductivity(-5, "1 mm", "1 cm2")
+    with pytest.raises(ParameterError):
+        conductivity(5, "1 cm2", "1 cm2")  # thickness with an area unit
+
+
+def test_arrhenius_recovers_energy():
+    kB = 8.617333262e-5  # eV/K (CODATA 2018)
+    T = np.array([253.15, 273.15, 298.15, 323.15, 353.15])
+    Ea = 0.35
+    sigma = 1e6 / T * np.exp(-Ea / (kB * T))
+    fit = arrhenius(T, sigma)
+    assert fit.Ea_eV == pytest.approx(Ea, rel=1e-9)
+    assert fit.Ea_kJ_mol == pytest.approx(Ea * 96.485332, rel=1e-6)
+    assert fit.prefactor == pytest.approx(1e6, rel=1e-9)
+    assert arrhenius(T, 7 * np.exp(-Ea / (kB * T)), form="sigma").Ea_eV == pytest.approx(Ea, rel=1e-9)
+    with pytest.raises(ParameterError, match="distinct"):
+        arrhenius([300, 300], [1, 2])
+
+
+def test_interfacial_asr_halved_for_symmetric_cell():
+    r = interfacial_asr(50, "2 cm2")
+    assert r["asr_ohm_cm2"] == pytest.approx(50.0)  # 50 ohm * 2 cm2 / 2 interfaces
+    assert r["n_interfaces"] == 2
+    assert interfacial_asr(50, "2 cm2", symmetric=False)["asr_ohm_cm2"] == pytest.approx(100.0)
+
+
+def test_drt_map_tracks_growing_interface():
+    f = freq_grid()
+    r_int = [300.0, 500.0, 800.0]
+    spectra = [EISSpectrum(f, three_arc(f, rs=(100.0, 200.0, r)), label=f"c{i}") for i, r in enumerate(r_int)]
+    m = drt_map(spectra)
+    assert m.gamma.shape == (3, m.tau.size)
+    np.testing.assert_allclose(m.process_resistance["interface"], r_int, rtol=0.05)
+    np.testing.assert_allclose(m.process_resistance["grain_boundary"], 200.0, rtol=0.05)
+    # the common grid is the decade-aligned lattice
+    np.testing.assert_allclose(np.log10(m.tau) * 10, np.round(np.log10(m.tau) * 10), atol=1e-9)
+    assert list(m.to_frame()["label"]) == ["c0", "c1", "c2"]

@@ -1,0 +1,121 @@
+"""The scripted CLI contract, the evaluate stage and the spike fit."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from lisse.errors import CalculationError, ParameterError
+from lisse.sim.interlayer.fit import fit_coefficient, fit_spike_coefficient
+from lisse.sim.interlayer.lengths import evaluate
+from lisse.sim.interlayer.model import make_parameters
+
+REPO = Path(__file__).resolve().parents[2]
+CONTRACT = {"nucleation_length_um", "growth_length_um", "interlayer_thickness_um", "stable", "failure_mode", "regime"}
+
+
+def _cli(*args):
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(REPO / "src") + os.pathsep + env.get("PYTHONPATH", "")
+    return subprocess.run([sys.executable, "-m", "lisse", "interlayer", *args], capture_output=True, text=True, env=env, timeout=120)
+
+
+def test_cli_scripted_use_contract():
+    r = _cli("--preset", "lni-5cnt", "--current-density", "1 mA/cm2", "--capacity", "1 mAh/cm2", "--json")
+    assert r.returncode == 0, r.stderr
+    d = json.loads(r.stdout)
+    assert CONTRACT <= set(d)
+    ref = evaluate(make_parameters("lni-5cnt"), 10.0, capacity=3.6e4)
+    assert d["nucleation_length_um"] == pytest.approx(ref.nucleation_length * 1e6, rel=1e-9, abs=1e-12)
+    assert d["growth_length_um"] == pytest.approx(4.85 / 0.3, rel=2e-3)
+    assert d["interlayer_thickness_um"] == 90.0
+    assert d["stable"] is True and d["failure_mode"] == "none" and d["regime"] == "mixed"
+
+
+def test_cli_overrides_and_failure(tmp_path):
+    r = _cli("--preset", "lni-50cnt", "--current-density", "2", "--time", "1 h", "--thickness", "14.8 um", "--json")
+    d = json.loads(r.stdout)
+    assert d["interlayer_thickness_um"] == pytest.approx(14.8)
+    assert d["stable"] is False and d["regime"] == "electronic"
+    d = json.loads(_cli("--current-density", "1", "--capacity", "1", "--thickness", "45", "--porosity", "0.4", "--json").stdout)
+    assert d["interlayer_thickness_um"] == 45.0 and d["growth_length_um"] == pytest.approx(4.85 / 0.4, rel=2e-3)
+    r = _cli("--preset", "lni-5cnt", "--current-density", "1 mA/cm2", "--capacity", "1 mAh/cm2", "--sweep", "--points", "8", "--out", str(tmp_path))
+    assert r.returncode == 0, r.stderr
+    for name in ("interlayer_sweep.csv", "interlayer_sweep.png", "interlayer_profile.csv", "interlayer_profile.png"):
+        assert (tmp_path / name).stat().st_size > 0
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["--preset", "lni-9cnt", "--current-density", "1 mA/cm2", "--capacity", "1 mAh/cm2"], "preset"),
+        (["--preset", "lni-5cnt", "--current-density", "1 mAh/cm2", "--capacity", "1 mAh/cm2"], "current_density"),
+        (["--preset", "lni-5cnt", "--current-density", "1 mA/cm2"], "capacity"),
+        (["--preset", "lni-5cnt", "--current-density", "1 mA/cm2", "--capacity", "1", "--porosity", "2"], "porosity"),
+    ],
+)
+def test_cli_bad_input_exit_2(args, needle):
+    r = _cli(*args)
+    assert r.returncode == 2
+    assert needle in r.stderr and r.stderr.count("\n") == 1
+
+
+def test_stage_runs_for_cells_with_interlayer(tmp_path):
+    from lisse.pipeline.registry import StageContext, all_stages
+
+    st = {s.name: s for s in all_stages()}["interlayer"]
+    study = {"cells": [{"name": "LNI5", "interlayer": {"material": "LNI-5CNT", "thickness": "90 um", "porosity": 0.3}}, {"name": "bare"}],
+             "interlayer": {"current_density": "1 mA/cm2", "capacity": "1 mAh/cm2", "points": 6, "map": False}}
+    assert st.applies(study) is None
+    assert st.applies({"cells": [{"name": "bare"}]}) is not None
+    res = st.func(StageContext(study, study["interlayer"], tmp_path, progress=False))
+    d = res.summary["interlayers"]["LNI5"]
+    assert CONTRACT <= set(d) and d["regime"] == "mixed" and d["stable"] is True
+    assert list(res.tables["results"]["interlayer"]) == ["LNI5"]
+    assert "sweep_lni5" in res.figures and "Wang2024" in res.citations
+    with pytest.raises(ParameterError, match="did you mean"):
+        st.func(StageContext(study, {"curent_density": "1 mA/cm2"}, tmp_path))
+
+
+def test_stage_on_bundled_default_study(tmp_path):
+    """The default study has a LiCF3SO3 coating (skipped: no electronic conductivity) and an LNI-5CNT interlayer."""
+    from lisse.pipeline.evaluate import evaluate
+    from lisse.pipeline.study import load_study
+
+    study = load_study()
+    study["interlayer"] = {"points": 6, "map": False, "sweep": False}
+    doc = evaluate(study, tmp_path, progress=False, only=["interlayer"])
+    st = doc["stages"]["interlayer"]
+    assert st["status"] == "ok", st
+    summ = st["summary"]
+    (lbl,) = summ["interlayers"]
+    assert "LNI-5CNT" in lbl and summ["interlayers"][lbl]["regime"] == "mixed"
+    (sk,) = summ["skipped"]
+    assert "LiCF3SO3" in summ["skipped"][sk]
+    assert (tmp_path / "tables" / "interlayer_results.csv").exists()
+
+
+def test_fit_coefficient_recovers_exact_law():
+    i = np.array([5.0, 10.0, 20.0, 40.0])
+    v = np.array([0.05, 0.06, 0.07, 0.08])
+    c, r2, rel = fit_coefficient(i, v, 0.0123 * v / i)
+    assert c == pytest.approx(0.0123, rel=1e-12) and r2 == pytest.approx(1.0) and rel < 1e-12
+
+
+def test_fit_against_simulation():
+    p = make_parameters("lni-5cnt")
+    i = np.array([25.0, 30.0, 40.0, 50.0])
+    fit = fit_spike_coefficient(p, i, np.array([0.08, 0.09, 0.1, 0.11]))
+    assert fit.used.all() and fit.coefficient > 0
+    # the fitted law reproduces the least-squares optimum: residual orthogonal to V_sp/i
+    u = fit.spikes / fit.currents
+    assert np.dot(fit.simulated_length - fit.fitted_length, u) == pytest.approx(0.0, abs=1e-12 * np.dot(fit.simulated_length, u))
+    with pytest.raises(CalculationError):
+        fit_spike_coefficient(p, np.array([1.0, 2.0]), np.array([0.05, 0.06]))  # no nucleation at 0.1-0.2 mA/cm2
