@@ -1,0 +1,266 @@
+"""``lisse phasefield``: Allen–Cahn simulation of Li growing into a lithiophilic or lithiophobic porous layer."""
+
+from __future__ import annotations
+
+NAME = "phasefield"
+HELP = "phase-field simulation of Li plating into a porous (interlayer) layer"
+DESCRIPTION = (
+    "Simulates Li electrodeposition from a flat Li electrode into a porous layer of particles with the "
+    "Allen–Cahn model of the science brief (double well, particle coupling, cross-gradient lithiophilicity, "
+    "Butler–Volmer driving force), coupled to the electric potential. The two presets share the layer, the "
+    "current and the plated capacity; only the contact angle of Li on the particles differs (30° vs 140°). "
+    "Writes PNG snapshots, front.csv (front position and penetration depth vs time), an animated GIF and a "
+    "restartable checkpoint.npz into --out; --resume continues an interrupted run. --sweep instead runs the "
+    "penetration-depth-vs-contact-angle sweep in straight slits and compares the transition with the "
+    "Young–Laplace estimate."
+)
+EXAMPLES = """  lisse phasefield --preset lithiophilic --out runs/philic --json
+  lisse phasefield --preset lithiophobic --out runs/phobic
+  lisse phasefield --preset lithiophobic --out runs/phobic --current "0.1 mA/cm2"   # push Li in
+  lisse phasefield --preset lithiophobic --out runs/phobic --resume                 # continue
+  lisse phasefield --preset lithiophilic --out runs/lif --work-of-adhesion "0.53 J/m2"  # Li|LiF
+  lisse phasefield --sweep --out runs/sweep --json
+  lisse phasefield --sweep --angles 60,120,160 --out runs/sweep"""
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("--preset", choices=["lithiophilic", "lithiophobic"], help="ready-made run (required unless --sweep or --resume)")
+    parser.add_argument("--out", required=True, help="output folder (created)")
+    parser.add_argument("--resume", action="store_true", help="continue from OUT/checkpoint.npz")
+    parser.add_argument("--contact-angle", help="override the Li contact angle on the particles, e.g. '110 deg'")
+    parser.add_argument("--work-of-adhesion", help="instead of --contact-angle: W_ad of Li on the particles, e.g. '0.53 J/m2' (Young–Dupré)")
+    parser.add_argument("--angles", help="contact angles of --sweep in deg, comma separated (default 60,90,...,160)")
+    parser.add_argument("--current", help="plating current density, e.g. '0.02 mA/cm2' (preset default)")
+    parser.add_argument("--exchange-current", help="exchange current density i0, e.g. '1 mA/cm2'")
+    parser.add_argument("--plated", help="plated planar-equivalent Li thickness, e.g. '0.4 um'")
+    parser.add_argument("--grid", type=int, help="grid cells per side (default 128; dx = 1.28 um / grid, interface width 1.5 dx)")
+    parser.add_argument("--frames", type=int, help="records (CSV rows, animation frames); default 24")
+    parser.add_argument("--seed", type=int, help="random seed of the particle layer (default 1)")
+    parser.add_argument("--max-steps", type=int, help="stop after this many time steps (leaves a checkpoint to --resume)")
+    parser.add_argument("--no-animation", action="store_true", help="skip the GIF")
+    parser.add_argument("--sweep", action="store_true", help="penetration depth vs contact angle in slits, with the Young–Laplace transition")
+
+
+def _angle(text: str) -> float:
+    from lisse.errors import ParameterError
+
+    s = str(text).strip().lower().replace("°", " deg").replace("degrees", "deg")
+    num = s.split()[0] if s else ""
+    try:
+        v = float(num)
+    except ValueError:
+        raise ParameterError(f"--contact-angle must be a number of degrees such as '110 deg'; got {text!r}") from None
+    if s.split()[1:] not in ([], ["deg"]):
+        raise ParameterError(f"--contact-angle must be given in degrees ('110 deg'); got {text!r}")
+    if not 0.0 <= v <= 180.0:
+        raise ParameterError(f"--contact-angle must be between 0 and 180 deg; got {text!r}")
+    return v
+
+
+def _settings(args) -> dict:
+    from lisse.errors import ParameterError
+    from lisse.sim.phasefield.presets import preset_settings
+    from lisse.units import to_si
+
+    if args.preset is None:
+        raise ParameterError("--preset lithiophilic|lithiophobic is required (or use --sweep / --resume)")
+    s = preset_settings(args.preset, args.grid)
+    if args.contact_angle is not None and args.work_of_adhesion is not None:
+        raise ParameterError("give --contact-angle or --work-of-adhesion, not both")
+    if args.contact_angle is not None:
+        s["contact_angle_deg"] = _angle(args.contact_angle)
+    if args.work_of_adhesion is not None:
+        from lisse.thermo.wetting import contact_angle
+
+        w = to_si(args.work_of_adhesion, "J/m^2", "--work-of-adhesion")
+        s["contact_angle_deg"] = contact_angle(w).contact_angle_deg
+    if args.current is not None:
+        s["current_density"] = to_si(args.current, "A/m^2", "--current")
+    if args.exchange_current is not None:
+        s["exchange_current_density"] = to_si(args.exchange_current, "A/m^2", "--exchange-current")
+    if args.plated is not None:
+        s["plated_thickness"] = to_si(args.plated, "m", "--plated")
+    if args.frames is not None:
+        if not 2 <= args.frames <= 500:
+            raise ParameterError(f"--frames must be between 2 and 500; got {args.frames}")
+        s["frames"] = args.frames
+    if args.seed is not None:
+        s["seed"] = args.seed
+    for k in ("current_density", "exchange_current_density", "plated_thickness"):
+        if not s[k] > 0:
+            raise ParameterError(f"{k} must be positive; got {s[k]!r}")
+    return s
+
+
+def _run_sweep(args) -> dict:
+    from pathlib import Path
+
+    from lisse.io.atomic import atomic_save_figure, atomic_write_text
+    from lisse.plot.phasefield import sweep_figure
+    from lisse.sim.phasefield.presets import transition_sweep
+
+    out = Path(args.out)
+    angles = [60.0, 90.0, 100.0, 110.0, 115.0, 120.0, 125.0, 130.0, 140.0, 160.0]
+    if args.angles:
+        angles = [_angle(a) for a in str(args.angles).split(",") if a.strip()]
+    sw = transition_sweep(angles)
+    lines = ["contact_angle_deg,penetration_depth_um"] + [f"{a:g},{p * 1e6:.6g}" for a, p in zip(sw["angles_deg"], sw["penetration_m"])]
+    atomic_write_text(out / "sweep.csv", "\n".join(lines) + "\n")
+    fig = sweep_figure(sw)
+    atomic_save_figure(fig, out / "sweep.png", dpi=110)
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)
+    return {
+        "mode": "sweep",
+        "contact_angle_deg": sw["angles_deg"],
+        "penetration_depth_um": [p * 1e6 for p in sw["penetration_m"]],
+        "pore_width_um": sw["pore_width_m"] * 1e6,
+        "driving_force_MPa": sw["driving_force_Pa"] * 1e-6,
+        "overpotential_mV": sw["overpotential_V"] * 1e3,
+        "theta_c_sim_deg": sw["theta_c_sim_deg"],
+        "theta_c_young_laplace_deg": sw["theta_c_young_laplace_deg"],
+        "files": {"csv": str(out / "sweep.csv"), "plot": str(out / "sweep.png")},
+    }
+
+
+def run(args) -> dict:
+    import time
+    from pathlib import Path
+
+    import numpy as np
+
+    from lisse.errors import ParameterError
+    from lisse.io.phasefield import load_checkpoint, save_checkpoint, write_history_csv
+
+    if args.sweep:
+        return _run_sweep(args)
+    t_wall = time.perf_counter()
+    out = Path(args.out)
+    ckpt = out / "checkpoint.npz"
+    from lisse.sim.phasefield.geometry import Layer
+    from lisse.sim.phasefield.presets import setup_run
+    from lisse.sim.phasefield.solver import PhaseFieldSolver, front_metrics
+
+    if args.resume:
+        given = [f"--{k.replace('_', '-')}" for k in ("contact_angle", "work_of_adhesion", "current", "exchange_current",
+                                                       "plated", "grid", "frames", "seed") if getattr(args, k) is not None]
+        if given:
+            raise ParameterError(f"--resume takes its settings from the checkpoint; drop {', '.join(given)}")
+        data = load_checkpoint(ckpt)
+        settings = data["settings"]
+        if args.preset is not None and args.preset != settings.get("preset"):
+            raise ParameterError(f"--preset {args.preset} does not match the checkpoint's preset {settings.get('preset')!r}")
+        solver = PhaseFieldSolver.from_state(data["state"])
+        layer = Layer(solver.phi_g, solver.dx, settings["layer_bottom_m"], settings["layer_top_m"],
+                      settings["layer_porosity"], settings["layer_pore_size_m"], "particles")
+        t_end = float(settings["t_end_s"])
+        history = list(data["history"])
+        frames = list(np.asarray(data["frames"])) if data["frames"] is not None else []
+        times = list(data["frame_times"])
+    else:
+        settings = _settings(args)
+        setup = setup_run(settings)
+        solver, layer, t_end = setup.solver, setup.layer, setup.t_end
+        settings.update({"t_end_s": t_end, "layer_bottom_m": layer.y_bottom, "layer_top_m": layer.y_top,
+                         "layer_porosity": layer.porosity, "layer_pore_size_m": layer.pore_size,
+                         "shape": list(settings["shape"])})
+        history, frames, times = [], [], []
+    n_rec = int(settings["frames"])
+
+    def record() -> None:
+        m = front_metrics(solver.zeta, layer.phi_g, layer.dx, layer.y_bottom, layer.y_top)
+        history.append({"step": solver.step_count, "time_s": solver.t, "front_mean_um": m["front_mean_m"] * 1e6,
+                        "tip_um": m["tip_m"] * 1e6, "penetration_depth_um": m["penetration_m"] * 1e6,
+                        "li_thickness_um": m["li_thickness_m"] * 1e6, "pore_fill": m["pore_fill"]})
+        frames.append(solver.zeta.astype(np.float32))
+        times.append(solver.t)
+
+    def checkpoint() -> None:
+        save_checkpoint(ckpt, solver.state(), settings=settings, history=history, frames=np.asarray(frames), frame_times=times)
+
+    if not history:
+        record()
+        checkpoint()
+    completed = True
+    for k in range(len(history), n_rec + 1):
+        t_k = t_end * k / n_rec
+        if args.max_steps is not None:
+            while solver.t < t_k * (1 - 1e-12) and solver.step_count < args.max_steps:
+                solver.step(1)
+            if solver.t < t_k * (1 - 1e-12):
+                completed = False
+                checkpoint()
+                break
+        else:
+            solver.run_until(t_k)
+        record()
+        checkpoint()
+    files = {"checkpoint": str(ckpt), "csv": str(out / "front.csv")}
+    write_history_csv(out / "front.csv", history)
+    if completed:
+        files.update(_write_figures(out, settings, layer, frames, times, history, animate=not args.no_animation))
+    last = history[-1]
+    c = solver.c
+    return {
+        "preset": settings.get("preset"),
+        "completed": completed,
+        "penetration_depth_um": last["penetration_depth_um"],
+        "front_mean_um": last["front_mean_um"],
+        "tip_um": last["tip_um"],
+        "li_thickness_um": last["li_thickness_um"],
+        "pore_fill": last["pore_fill"],
+        "layer_bottom_um": layer.y_bottom * 1e6,
+        "layer_porosity": layer.porosity,
+        "pore_size_um": layer.pore_size * 1e6,
+        "contact_angle_deg": c.contact_angle_deg,
+        "current_density_mA_cm2": settings["current_density"] * 0.1,
+        "overpotential_mV": c.eta * 1e3,
+        "driving_force_MPa": c.driving_force * 1e-6,
+        "time_s": solver.t,
+        "end_time_s": t_end,
+        "steps": solver.step_count,
+        "dt_s": solver.dt,
+        "potential_solver": solver._pot.info.get("method"),
+        "wall_time_s": time.perf_counter() - t_wall,
+        "files": files,
+    }
+
+
+def _write_figures(out, settings, layer, frames, times, history, animate: bool) -> dict:
+    import matplotlib.pyplot as plt
+
+    from lisse.io.atomic import atomic_save_figure
+    from lisse.plot.phasefield import history_figure, save_animation, snapshot_figure
+
+    files: dict = {"snapshots": []}
+    title = f"{settings.get('preset', '')} θ={settings['contact_angle_deg']:g}°"
+    n = len(frames)
+    pick = sorted(set([0, n // 3, (2 * n) // 3, n - 1]))
+    for i in pick:
+        fig = snapshot_figure(frames[i], layer.phi_g, layer.dx, times[i], title=title, y_bottom=layer.y_bottom)
+        p = out / "snapshots" / f"zeta_{i:04d}.png"
+        atomic_save_figure(fig, p, dpi=90)
+        plt.close(fig)
+        files["snapshots"].append(str(p))
+    fig = history_figure(history, title=title)
+    atomic_save_figure(fig, out / "front.png", dpi=100)
+    plt.close(fig)
+    files["front_plot"] = str(out / "front.png")
+    if animate:
+        files["animation"] = str(save_animation(frames, times, layer.phi_g, layer.dx, out / "animation.gif",
+                                                y_bottom=layer.y_bottom, title=title))
+    return files
+
+
+def render(result) -> str:
+    if result.get("mode") == "sweep":
+        rows = "\n".join(f"  θ = {a:5.1f}°  penetration {p:.3f} µm" for a, p in zip(result["contact_angle_deg"], result["penetration_depth_um"]))
+        return (f"Penetration into {result['pore_width_um'] * 1e3:.0f} nm slits at Δg = {result['driving_force_MPa']:.2f} MPa\n{rows}\n"
+                f"transition: simulation {result['theta_c_sim_deg']:.1f}°, Young–Laplace {result['theta_c_young_laplace_deg']:.1f}°")
+    state = "finished" if result["completed"] else "stopped early (resume with --resume)"
+    return (f"{result['preset']} (θ = {result['contact_angle_deg']:g}°), {state} at t = {result['time_s']:.4g} s, "
+            f"{result['steps']} steps, {result['wall_time_s']:.1f} s wall\n"
+            f"  penetration depth beyond the layer boundary: {result['penetration_depth_um']:.3f} µm\n"
+            f"  mean front {result['front_mean_um']:.3f} µm, pore fill {result['pore_fill']:.2f}, "
+            f"η = {result['overpotential_mV']:.3f} mV\n  files: {result['files'].get('csv')}")

@@ -1,0 +1,106 @@
+"""Checkpoints and front-history CSV of phase-field runs (NumPy ``.npz``, written atomically).
+
+A checkpoint holds the solver state (:meth:`lisse.sim.phasefield.solver.PhaseFieldSolver.state`),
+the run settings and the history recorded so far, so ``lisse phasefield --resume`` continues an
+interrupted run from its last checkpoint.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+from pathlib import Path
+
+import numpy as np
+
+from lisse.errors import ReaderError
+from lisse.io.atomic import atomic_write_bytes, atomic_write_text
+
+__all__ = ["save_checkpoint", "load_checkpoint", "write_history_csv", "HISTORY_COLUMNS"]
+
+HISTORY_COLUMNS = ("step", "time_s", "front_mean_um", "tip_um", "penetration_depth_um", "li_thickness_um", "pore_fill")
+_FORMAT = "lisse-phasefield-checkpoint-1"
+
+
+def save_checkpoint(path: str | os.PathLike, state: dict, *, settings: dict | None = None,
+                    history: list[dict] | None = None, frames: np.ndarray | None = None,
+                    frame_times: list[float] | None = None) -> Path:
+    """Write a checkpoint atomically (temp file + ``os.replace``).
+
+    Parameters
+    ----------
+    path : path
+        Target ``.npz`` file.
+    state : dict
+        Solver state: numpy arrays, numbers, and a ``coefficients`` dict.
+    settings, history : optional
+        JSON-able run settings and the list of history rows.
+    frames, frame_times : optional
+        Stack of ζ snapshots (float32) and their times [s], for the animation.
+    """
+    arrays: dict[str, np.ndarray] = {}
+    meta: dict = {"format": _FORMAT}
+    for k, v in state.items():
+        if v is None:
+            continue
+        if isinstance(v, np.ndarray):
+            arrays[f"state_{k}"] = v
+        else:
+            meta[f"state_{k}"] = v
+    meta["settings"] = settings or {}
+    meta["history"] = history or []
+    meta["frame_times"] = list(frame_times or [])
+    if frames is not None:
+        arrays["frames"] = np.asarray(frames, dtype=np.float32)
+    arrays["meta_json"] = np.frombuffer(json.dumps(meta, default=_default).encode("utf-8"), dtype=np.uint8)
+    buf = io.BytesIO()
+    np.savez_compressed(buf, **arrays)
+    return atomic_write_bytes(path, buf.getvalue())
+
+
+def _default(o):
+    if isinstance(o, (np.integer,)):
+        return int(o)
+    if isinstance(o, (np.floating,)):
+        return float(o)
+    if isinstance(o, (tuple, set)):
+        return list(o)
+    if isinstance(o, np.ndarray):
+        return o.tolist()
+    return str(o)
+
+
+def load_checkpoint(path: str | os.PathLike) -> dict:
+    """Read a checkpoint; returns ``{"state", "settings", "history", "frames", "frame_times"}``.
+
+    Raises
+    ------
+    ReaderError
+        Missing file or not a lisse phase-field checkpoint.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise ReaderError(f"checkpoint file {str(path)!r} does not exist")
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            data = {k: z[k] for k in z.files}
+    except Exception as exc:  # zipfile/ValueError variants
+        raise ReaderError(f"checkpoint file {str(path)!r} is not a readable .npz archive: {exc}") from exc
+    if "meta_json" not in data:
+        raise ReaderError(f"checkpoint file {str(path)!r} has no 'meta_json' entry (not a lisse phase-field checkpoint)")
+    meta = json.loads(bytes(data.pop("meta_json")).decode("utf-8"))
+    if meta.get("format") != _FORMAT:
+        raise ReaderError(f"checkpoint file {str(path)!r} has format {meta.get('format')!r}; expected {_FORMAT!r}")
+    state = {k[6:]: v for k, v in data.items() if k.startswith("state_")}
+    state.update({k[6:]: v for k, v in meta.items() if k.startswith("state_")})
+    return {"state": state, "settings": meta["settings"], "history": meta["history"],
+            "frames": data.get("frames"), "frame_times": meta["frame_times"]}
+
+
+def write_history_csv(path: str | os.PathLike, rows: list[dict]) -> Path:
+    """Write the front history (one row per record, columns :data:`HISTORY_COLUMNS`) atomically."""
+    lines = [",".join(HISTORY_COLUMNS)]
+    for r in rows:
+        lines.append(",".join(f"{r[c]:.10g}" if isinstance(r[c], float) else str(r[c]) for c in HISTORY_COLUMNS))
+    return atomic_write_text(path, "\n".join(lines) + "\n")

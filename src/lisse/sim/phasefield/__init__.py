@@ -1,0 +1,18 @@
+"""Allen–Cahn phase-field simulator of Li growth into lithiophilic vs lithiophobic porous layers.
+
+Modules (import them directly; nothing heavy is imported here):
+
+* :mod:`.model` — free energy and evolution equation of the science brief (§3, [Wang2024]), the
+  mapping of physical inputs (Li surface energy, contact angle, interface width, exchange current
+  density, overpotential or current) to the phase-field coefficients, and the wetting calibration.
+* :mod:`.geometry` — the static particle field φ_g (seeded particle layers, slit combs, images).
+* :mod:`.solver` — SBDF2 / DCT time stepping (Neumann boundaries) coupled to the potential equation.
+* :mod:`.presets` — the lithiophilic / lithiophobic presets and the contact-angle sweep.
+
+Example
+-------
+>>> from lisse.sim.phasefield.presets import setup_preset
+>>> run = setup_preset("lithiophobic", grid=64)
+>>> run.solver.run_until(run.t_end)
+>>> run.metrics()["penetration_m"]  # doctest: +SKIP
+"""

@@ -1,0 +1,121 @@
+"""Checkpoint/restart, the CLI contract and the evaluate stage."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from lisse.errors import ParameterError, ReaderError
+from lisse.io.phasefield import load_checkpoint, save_checkpoint
+from lisse.sim.phasefield.presets import setup_preset
+from lisse.sim.phasefield.solver import PhaseFieldSolver
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(REPO / "src") + os.pathsep + env.get("PYTHONPATH", "")
+    env["OMP_NUM_THREADS"] = "1"
+    return subprocess.run([sys.executable, "-m", "lisse", "phasefield", *args], capture_output=True, text=True, env=env, timeout=300)
+
+
+def test_checkpoint_restart_reproduces_uninterrupted_run(tmp_path):
+    a = setup_preset("lithiophobic", grid=48)
+    b = setup_preset("lithiophobic", grid=48)
+    a.solver.step(130)
+    save_checkpoint(tmp_path / "c.npz", a.solver.state(), settings={"note": "x"}, history=[{"step": 130}])
+    data = load_checkpoint(tmp_path / "c.npz")
+    assert data["settings"] == {"note": "x"} and data["history"] == [{"step": 130}]
+    r = PhaseFieldSolver.from_state(data["state"])
+    assert r.t == a.solver.t and r.step_count == 130 and r.dt == a.solver.dt
+    r.step(70)
+    b.solver.step(200)
+    assert r.t == pytest.approx(b.solver.t, rel=1e-12)
+    assert np.allclose(r.zeta, b.solver.zeta, atol=1e-8)
+
+
+def test_load_checkpoint_errors(tmp_path):
+    with pytest.raises(ReaderError, match="does not exist"):
+        load_checkpoint(tmp_path / "missing.npz")
+    bad = tmp_path / "bad.npz"
+    bad.write_bytes(b"not a zip")
+    with pytest.raises(ReaderError, match="bad.npz"):
+        load_checkpoint(bad)
+    np.savez(tmp_path / "other.npz", x=np.zeros(3))
+    with pytest.raises(ReaderError, match="meta_json"):
+        load_checkpoint(tmp_path / "other.npz")
+
+
+def test_cli_preset_writes_outputs_and_resume_matches(tmp_path):
+    full = _cli("--preset", "lithiophobic", "--out", str(tmp_path / "full"), "--json", "--grid", "40", "--frames", "3")
+    assert full.returncode == 0, full.stderr
+    res = json.loads(full.stdout)
+    assert res["completed"] is True
+    assert isinstance(res["penetration_depth_um"], float)
+    out = tmp_path / "full"
+    for f in ("front.csv", "animation.gif", "checkpoint.npz", "front.png"):
+        assert (out / f).stat().st_size > 0, f
+    assert len(list((out / "snapshots").glob("*.png"))) >= 2
+    rows = list(csv.DictReader(open(out / "front.csv")))
+    assert len(rows) == 4 and float(rows[-1]["penetration_depth_um"]) == pytest.approx(res["penetration_depth_um"], rel=1e-6)
+    assert float(rows[-1]["time_s"]) > float(rows[0]["time_s"]) == 0.0
+    # interrupted run, then resumed: same end state as the uninterrupted one
+    part = _cli("--preset", "lithiophobic", "--out", str(tmp_path / "part"), "--json", "--grid", "40", "--frames", "3",
+                "--max-steps", "40", "--no-animation")
+    assert part.returncode == 0, part.stderr
+    assert json.loads(part.stdout)["completed"] is False
+    resumed = _cli("--out", str(tmp_path / "part"), "--resume", "--json", "--no-animation")
+    assert resumed.returncode == 0, resumed.stderr
+    r2 = json.loads(resumed.stdout)
+    assert r2["completed"] is True and r2["steps"] == res["steps"]
+    assert r2["penetration_depth_um"] == pytest.approx(res["penetration_depth_um"], rel=1e-6, abs=1e-6)
+    assert r2["li_thickness_um"] == pytest.approx(res["li_thickness_um"], rel=1e-6)
+
+
+def test_cli_bad_input_exit_code(tmp_path):
+    p = _cli("--preset", "lithiophilic", "--out", str(tmp_path), "--contact-angle", "200 deg")
+    assert p.returncode == 2 and "contact-angle" in p.stderr and len(p.stderr.strip().splitlines()) == 1
+    p = _cli("--out", str(tmp_path / "none"), "--resume")
+    assert p.returncode == 2 and "checkpoint" in p.stderr
+
+
+def test_stage_runs_and_rejects_unknown_options(tmp_path):
+    from lisse.pipeline.registry import StageContext, all_stages
+
+    st = {s.name: s for s in all_stages()}["phasefield"]
+    assert st.needs == ("phasefield",)
+    opts = {"presets": ["lithiophobic"], "grid": 48}
+    r = st.func(StageContext(study={"phasefield": opts}, options=opts, out_dir=tmp_path, progress=False))
+    assert "lithiophobic_penetration_depth_um" in r.summary
+    assert "phasefield_lithiophobic" in r.figures and "phasefield_presets" in r.tables
+    assert r.summary["lithiophobic_contact_angle_deg"] == 140.0
+    with pytest.raises(ParameterError, match="grdi|grid"):
+        st.func(StageContext(study={}, options={"grdi": 3}, out_dir=tmp_path))
+
+
+def test_cli_sweep_and_unit_options(tmp_path):
+    p = _cli("--sweep", "--angles", "60,160", "--out", str(tmp_path / "sw"), "--json")
+    assert p.returncode == 0, p.stderr
+    r = json.loads(p.stdout)
+    assert r["penetration_depth_um"][0] > 5 * max(r["penetration_depth_um"][1], 1e-3)
+    assert r["theta_c_young_laplace_deg"] == pytest.approx(120.0, abs=1e-6)
+    assert (tmp_path / "sw" / "sweep.csv").exists() and (tmp_path / "sw" / "sweep.png").exists()
+
+
+def test_work_of_adhesion_maps_through_young_dupre():
+    from lisse.sim.phasefield.model import coefficients_from_physical
+    from lisse.thermo.wetting import DEFAULT_LI_SURFACE_ENERGY
+
+    g = DEFAULT_LI_SURFACE_ENERGY
+    c = coefficients_from_physical(work_of_adhesion=0.53, interface_width=15e-9)
+    assert c.contact_angle_deg == pytest.approx(np.degrees(np.arccos(0.53 / g - 1)), rel=1e-9)
+    with pytest.raises(ParameterError):
+        coefficients_from_physical(90.0, work_of_adhesion=0.5)
