@@ -34,7 +34,7 @@ class ReportSection:
     files: list[str] = field(default_factory=list)
 
 
-def _table_html(df, max_rows: int = 40) -> str:
+def _table_html(df, max_rows: int = 12) -> str:
     shown = df.head(max_rows)
     head = "".join(f"<th>{html.escape(str(c))}</th>" for c in shown.columns)
     rows = []

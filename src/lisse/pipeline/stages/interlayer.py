@@ -163,7 +163,7 @@ def interlayer_stage(ctx: StageContext) -> StageResult:
     items = "".join(
         f"<li><b>{d['label']}</b> ({d['regime']}): l_n = {d['nucleation_length_um']:.3g} µm, l_g = {d['growth_length_um']:.3g} µm, "
         f"l_i = {d['interlayer_thickness_um']:.3g} µm → {'stable' if d['stable'] else 'unstable (' + d['failure_mode'] + ')'}; "
-        f"predicted critical current {d['critical_current']['critical_current_mA_cm2']} mA/cm² at {q / 3.6e4:g} mAh/cm²</li>"
+        f"predicted critical current {_cc_text(d)} at {q / 3.6e4:g} mAh/cm²</li>"
         for d in summary.values()
     )
     html = (
@@ -175,3 +175,8 @@ def interlayer_stage(ctx: StageContext) -> StageResult:
         html += "<p>Not simulated: " + "; ".join(f"{k} ({v})" for k, v in skipped.items()) + ".</p>"
     return StageResult(summary={"interlayers": summary, "skipped": skipped, "current_density_mA_cm2": i / 10, "capacity_mAh_cm2": q / 3.6e4},
                        tables=tables, figures=figures, html=html, citations={"Wang2024", "Newman1962"}, figure_captions=captions)
+
+
+def _cc_text(d: dict) -> str:
+    cc = (d.get("critical_current") or {}).get("critical_current_mA_cm2")
+    return "above the scanned range" if cc is None else f"{cc:.3g} mA/cm²"
