@@ -61,7 +61,7 @@ def _reduce(basis: np.ndarray, tmat: np.ndarray):
             break
         b[1] -= mu * b[0]
         t[1] -= mu * t[0]
-    if np.cross(b[0], b[1]) < 0:  # right-handed
+    if b[0, 0] * b[1, 1] - b[0, 1] * b[1, 0] < 0:  # right-handed
         b[1] *= -1
         t[1] *= -1
     return b, t

@@ -33,6 +33,7 @@ __all__ = [
     "interface_energy_workflow",
     "segregation_workflow",
     "adsorption_workflow",
+    "adhesion_jobs",
     "provenance",
 ]
 
@@ -472,3 +473,49 @@ def adsorption_workflow(calculator: Any = "chgnet", substrate: str = "LiF", mill
     e = adsorption_energy(r.energy_eV, r_slab.energy_eV, li_b["energy_per_atom_eV"])
     return {"substrate": substrate, "miller": list(miller), "adsorption_energy_eV": e, "reference": "bulk Li (per atom)",
             "converged": bool(r.converged and r_slab.converged), "provenance": provenance(ctx, {"height_A": height, "supercell": list(supercell)})}
+
+
+def adhesion_jobs(
+    substrate: str = "LiF",
+    substrate_miller=(1, 0, 0),
+    film_miller=(1, 0, 0),
+    substrate_layers: int = 3,
+    film_layers: int = 5,
+    li_slab_layers=(5, 7),
+    max_strain: float = 0.03,
+    max_area: float = 130.0,
+    vacuum: float = 15.0,
+    gap: float = 2.2,
+    shift=(0.0, 0.0),
+    ml_result: dict | None = None,
+    fix_substrate_planes: int = 1,
+) -> list[Job]:
+    """The jobs a DFT W_ad + theta calculation needs, for writing decks (:func:`lisse.atomistic.dft.write_decks`).
+
+    Structures are built from the experimental lattices (or, with ``ml_result`` from
+    :func:`adhesion_workflow`, its best registry shift and relaxed gap are used as the start — the ML
+    path as a pre-relaxer). Job names are the ones :func:`lisse.atomistic.dft.adhesion_from_files` reads:
+    ``bulk_Li``, ``bulk_<X>``, ``slab_Li_n<k>``, ``film_strained``, ``substrate``, ``interface``.
+    """
+    if ml_result is not None:
+        best = min((s for s in ml_result["starts"] if s.get("sane", True)), key=lambda s: s["energy_eV"])
+        shift = tuple(best["shift_A"])
+        gap = float(ml_result.get("interface_gap_relaxed_A", gap))
+    li = build_bulk("Li")
+    x = build_bulk(substrate)
+    jobs = [Job("bulk_Li", build_bulk("Li", primitive=True), "relax_cell"), Job(f"bulk_{substrate}", build_bulk(substrate, primitive=True), "relax_cell")]
+    for n in li_slab_layers:
+        jobs.append(Job(f"slab_Li_n{n}", make_slab(li, film_miller, n, vacuum), "relax"))
+    fl = make_slab(li, film_miller, film_layers, vacuum)
+    sb = make_slab(x, substrate_miller, substrate_layers, vacuum)
+    m = lattice_matches(fl, sb, max_strain=max_strain, max_area=max_area)[0]
+    it, fil, sub = build_interface(fl, sb, m, gap=gap, shift=shift, vacuum=vacuum)
+    n_sub = len(sub)
+    jobs += [
+        Job("film_strained", fil, "relax"),
+        Job("substrate", sub, "relax", fixed=_fix_bottom(sub, fix_substrate_planes)),
+        Job("interface", it, "relax", fixed=_fix_bottom(it[:n_sub], fix_substrate_planes)),
+    ]
+    for j in jobs:
+        check_distances(j.atoms, what=j.name)
+    return jobs
