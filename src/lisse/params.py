@@ -96,13 +96,17 @@ class ParamSpec:
         x = to_si(value, self.unit, name)
         if self.low is not None and (x < self.low or (x == self.low and not self.low_inclusive)):
             raise ParameterError(
-                f"parameter '{name}' must be {'≥' if self.low_inclusive else '>'} {from_si(self.low, self.unit):g} {self.unit}; got {value!r}"
+                f"parameter '{name}' must be {'≥' if self.low_inclusive else '>'} {_fmt(self.low, self.unit)}; got {value!r}"
             )
         if self.high is not None and (x > self.high or (x == self.high and not self.high_inclusive)):
             raise ParameterError(
-                f"parameter '{name}' must be {'≤' if self.high_inclusive else '<'} {from_si(self.high, self.unit):g} {self.unit}; got {value!r}"
+                f"parameter '{name}' must be {'≤' if self.high_inclusive else '<'} {_fmt(self.high, self.unit)}; got {value!r}"
             )
         return x
+
+
+def _fmt(x: float, unit: str) -> str:
+    return f"{from_si(x, unit):g} {unit}".strip()
 
 
 def unknown_key_error(key: str, allowed: Any, what: str = "parameter") -> ParameterError:

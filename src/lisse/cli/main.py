@@ -102,6 +102,10 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         mod = args._module
         result = mod.run(args)
+        code = 0
+        if isinstance(result, dict) and "_exit_code" in result:
+            result = dict(result)
+            code = int(result.pop("_exit_code"))
         if args.json:
             sys.stdout.write(json.dumps(jsonable(result), indent=2, allow_nan=False) + "\n")
         else:
@@ -109,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
             text = render(result) if render else json.dumps(jsonable(result), indent=2)
             if text:
                 sys.stdout.write(text.rstrip() + "\n")
-        return 0
+        return code
     except LisseError as exc:
         if debug:
             raise

@@ -33,6 +33,7 @@ PROPERTIES: dict[str, tuple[str, str]] = {
     "ionic_activation_energy": ("eV", "Arrhenius activation energy of the ionic conductivity"),
     "surface_energy": ("J/m2", "surface energy (solid) / surface tension"),
     "specific_capacity": ("mAh/g", "specific capacity of the active material"),
+    "average_voltage": ("V", "average discharge voltage vs Li/Li+"),
     "youngs_modulus": ("GPa", "Young's modulus"),
     "shear_modulus": ("GPa", "shear modulus"),
 }

@@ -41,6 +41,8 @@ class StageContext:
     options: dict
     out_dir: Path
     progress: bool = True
+    #: Summaries of the stages that already ran (name -> summary dict), for stages that build on others.
+    results: dict = field(default_factory=dict)
 
 
 @dataclass

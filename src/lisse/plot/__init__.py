@@ -1,1 +1,1 @@
-"""lisse.plot."""
+"""Plotting: functions that take results and return matplotlib Figures (matplotlib imported lazily)."""

@@ -1,0 +1,126 @@
+"""Compare a cell against published Li|SSE interface strategies (BRIEF §6).
+
+The bundled table (``literature.toml``) holds [Ji2025], [Su2024], [Wang2024] headline results and
+[Chu2024] Table 1 (16 LLZO interface strategies): interfacial resistance (ohm cm2), critical current
+density (mA/cm2) and symmetric-cell cycle life (h) at given current densities.
+
+Ranking rules (stated, simple, reproducible):
+
+* CCD and interfacial resistance: the fraction of published strategies the cell beats (higher CCD,
+  lower resistance), over strategies that report the quantity.
+* Cycle life at current density i: compared with strategies tested at a current within a factor of
+  ``current_window`` (default 2) of i; a cell "beats" a strategy when it lasted longer at a current at
+  least as high. Published lives reported as lower bounds are treated as their stated value.
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+from lisse.citations import register
+from lisse.errors import ParameterError
+
+__all__ = ["Strategy", "published_strategies", "compare_cell"]
+
+
+@dataclass(frozen=True)
+class Strategy:
+    name: str
+    electrolyte: str
+    source: str
+    interfacial_resistance_ohm_cm2: float | None = None
+    ccd_mA_cm2: float | None = None
+    ccd_step_capacity_mAh_cm2: float | None = None
+    cycle_life: tuple[tuple[float, float], ...] = field(default_factory=tuple)
+    note: str = ""
+
+
+@lru_cache(maxsize=1)
+def published_strategies() -> tuple[Strategy, ...]:
+    """The bundled literature table."""
+    data = tomllib.loads(resources.files("lisse.analysis").joinpath("literature.toml").read_text("utf-8"))
+    out = []
+    for row in data["strategy"]:
+        row = dict(row)
+        row["cycle_life"] = tuple((float(i), float(h)) for i, h in row.get("cycle_life", []))
+        out.append(Strategy(**row))
+    return tuple(out)
+
+
+def _check(name: str, x: float | None) -> float | None:
+    if x is None:
+        return None
+    if not math.isfinite(x) or x <= 0:
+        raise ParameterError(f"parameter '{name}' must be positive and finite; got {x!r}")
+    return float(x)
+
+
+def compare_cell(
+    ccd: float | None = None,
+    interfacial_resistance: float | None = None,
+    cycle_life: list[tuple[float, float]] | None = None,
+    electrolyte: str | None = None,
+    current_window: float = 2.0,
+) -> dict:
+    """Place a cell among published strategies.
+
+    Parameters
+    ----------
+    ccd : float, optional
+        Critical current density [A/m2].
+    interfacial_resistance : float, optional
+        Area-specific interfacial resistance [ohm m2].
+    cycle_life : list of (current density [A/m2], life [s]), optional
+    electrolyte : str, optional
+        Restrict to strategies on this electrolyte family (LLZO includes LLZTO).
+    current_window : float
+        Cycle lives are compared within this factor of current density.
+
+    Returns
+    -------
+    dict
+        Unit-suffixed percentiles and the strategies beaten / not beaten.
+    """
+    ccd_ma = None if ccd is None else _check("ccd", ccd) / 10.0  # A/m2 -> mA/cm2
+    r_ohm_cm2 = None if interfacial_resistance is None else _check("interfacial_resistance", interfacial_resistance) * 1e4
+    if not (current_window > 1):
+        raise ParameterError(f"parameter 'current_window' must be > 1; got {current_window!r}")
+    pool = list(published_strategies())
+    if electrolyte:
+        fam = electrolyte.upper().replace("LLZTO", "LLZO")
+        pool = [s for s in pool if s.electrolyte.upper().replace("LLZTO", "LLZO") == fam]
+        if not pool:
+            raise ParameterError(f"no published strategy on electrolyte '{electrolyte}'; known: LLZO/LLZTO, LPSC")
+    register(*sorted({s.source for s in pool}))
+    out: dict = {"n_strategies": len(pool)}
+    if ccd_ma is not None:
+        rep = [s for s in pool if s.ccd_mA_cm2 is not None]
+        beaten = [s.name for s in rep if ccd_ma > s.ccd_mA_cm2]
+        out.update(
+            ccd_mA_cm2=ccd_ma,
+            ccd_percentile=100.0 * len(beaten) / len(rep),
+            ccd_best_published_mA_cm2=max(s.ccd_mA_cm2 for s in rep),
+            ccd_best_published_strategy=max(rep, key=lambda s: s.ccd_mA_cm2).name,
+        )
+    if r_ohm_cm2 is not None:
+        rep = [s for s in pool if s.interfacial_resistance_ohm_cm2 is not None]
+        out.update(
+            interfacial_resistance_ohm_cm2=r_ohm_cm2,
+            interfacial_resistance_percentile=100.0 * sum(r_ohm_cm2 < s.interfacial_resistance_ohm_cm2 for s in rep) / len(rep),
+            interfacial_resistance_best_published_ohm_cm2=min(s.interfacial_resistance_ohm_cm2 for s in rep),
+        )
+    if cycle_life:
+        rows = []
+        for i_si, life_s in cycle_life:
+            i = _check("cycle_life current density", i_si) / 10.0
+            h = _check("cycle_life duration", life_s) / 3600.0
+            near = [(s, ii, hh) for s in pool for ii, hh in s.cycle_life if i / current_window <= ii <= i * current_window]
+            beats = [f"{s.name} ({hh:g} h at {ii:g} mA/cm2)" for s, ii, hh in near if h > hh and i >= ii]
+            loses = [f"{s.name} ({hh:g} h at {ii:g} mA/cm2)" for s, ii, hh in near if hh >= h and ii >= i]
+            rows.append({"current_density_mA_cm2": i, "cycle_life_h": h, "n_compared": len(near), "beats": beats, "outlasted_by": loses})
+        out["cycle_life"] = rows
+    return out

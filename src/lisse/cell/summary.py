@@ -1,0 +1,72 @@
+"""Unit-suffixed, JSON-ready summaries of a :class:`~lisse.cell.CellDesign` (shared by CLI and report)."""
+
+from __future__ import annotations
+
+from lisse.cell.design import CellDesign, li_thickness_for_capacity
+from lisse.units import from_si
+
+__all__ = ["summarize"]
+
+
+def summarize(design: CellDesign, c_rate: float | None = None, current_density: float | None = None, target_np: float | None = None) -> dict:
+    """Summary dict with snake_case keys carrying units (``np_ratio``, ``anode_capacity_mAh_cm2`` …).
+
+    Parameters
+    ----------
+    design : CellDesign
+    c_rate : float, optional
+        C-rate [1/h] to convert into a current density.
+    current_density : float, optional
+        Current density [A/m2] to convert into a C-rate.
+    target_np : float, optional
+        N/P ratio for which to report the thinnest Li foil.
+    """
+    d = design
+    pos = d.positive
+    out: dict = {
+        "li_thickness_um": from_si(d.li_thickness, "um"),
+        "anode_capacity_mAh_cm2": from_si(d.anode_capacity, "mAh/cm2"),
+        "cathode_capacity_mAh_cm2": from_si(d.cathode_capacity, "mAh/cm2"),
+        "np_ratio": d.np_ratio,
+        "excess_li_mAh_cm2": from_si(d.excess_li_capacity, "mAh/cm2"),
+        "excess_li_percent": 100.0 * d.excess_li_capacity / d.cathode_capacity,
+        "li_capacity_per_um_mAh_cm2": from_si(d.with_li_thickness(1e-6).anode_capacity, "mAh/cm2"),
+        "li_thickness_for_np1_um": from_si(d.li_thickness_for_np(1.0), "um"),
+        "plated_li_thickness_full_charge_um": from_si(li_thickness_for_capacity(d.cathode_capacity), "um"),
+        "cathode_material": pos.material,
+        "cathode_specific_capacity_mAh_g": from_si(pos.specific_capacity, "mAh/g"),
+        "cathode_specific_capacity_source": pos.capacity_source,
+        "cathode_active_fraction": pos.active_fraction,
+        "cathode_loading_mg_cm2": from_si(pos.loading, "mg/cm2"),
+        "cathode_active_loading_mg_cm2": from_si(pos.loading * pos.active_fraction, "mg/cm2"),
+        "cathode_thickness_um": from_si(pos.thickness, "um"),
+        "average_voltage_V": pos.average_voltage,
+        "current_density_1C_mA_cm2": from_si(d.current_density(1.0), "mA/cm2"),
+        "areal_energy_mWh_cm2": from_si(d.areal_energy, "mW*h/cm2"),
+        "stack_areal_mass_mg_cm2": from_si(d.areal_mass, "mg/cm2"),
+        "stack_thickness_discharged_um": from_si(d.thickness_discharged, "um"),
+        "stack_thickness_charged_um": from_si(d.thickness_charged, "um"),
+        "gravimetric_energy_density_Wh_kg": from_si(d.gravimetric_energy_density, "W*h/kg"),
+        "volumetric_energy_density_Wh_L": from_si(d.volumetric_energy_density, "W*h/L"),
+        "energy_density_includes": d.included(),
+        "energy_density_basis": "positive capacity x average voltage over the whole stack per area; volume at the charged-state thickness",
+        "layers": [
+            {"role": r, "material": m, "thickness_um": from_si(t, "um"), "areal_mass_mg_cm2": from_si(am, "mg/cm2")}
+            for r, m, t, am in d.layers()
+        ],
+    }
+    if d.area is not None:
+        out["area_cm2"] = from_si(d.area, "cm2")
+        out["cell_capacity_mAh"] = from_si(d.cathode_capacity * d.area, "mA*h")
+    if c_rate is not None:
+        out["c_rate_per_h"] = c_rate
+        out["current_density_mA_cm2"] = from_si(d.current_density(c_rate), "mA/cm2")
+        if d.area is not None:
+            out["current_mA"] = from_si(d.current_density(c_rate) * d.area, "mA")
+    if current_density is not None:
+        out["current_density_mA_cm2"] = from_si(current_density, "mA/cm2")
+        out["c_rate_per_h"] = d.c_rate(current_density)
+    if target_np is not None:
+        out["target_np"] = target_np
+        out["li_thickness_for_target_np_um"] = from_si(d.li_thickness_for_np(target_np), "um")
+    return out

@@ -1,0 +1,57 @@
+"""``lisse compare``: place a cell among published Li|SSE interface strategies."""
+
+from __future__ import annotations
+
+NAME = "compare"
+HELP = "compare CCD, interfacial resistance and cycle life with published strategies (Ji2025, Su2024, Wang2024, Chu2024)"
+DESCRIPTION = (
+    "Rank a cell's critical current density, interfacial area-specific resistance and symmetric-cell cycle life "
+    "against the published strategies bundled with lisse (BRIEF §6: Chu2024 Table 1 and the headline results of "
+    "Ji2025, Su2024 and Wang2024). Without arguments, list the table."
+)
+EXAMPLES = """\
+  lisse compare                                   # the literature table
+  lisse compare --ccd "1.2 mA/cm2" --interfacial-resistance "20 ohm*cm2" --electrolyte LLZO
+  lisse compare --cycle-life "0.2 mA/cm2" "1500 h" --cycle-life "1 mA/cm2" "300 h" --json
+"""
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("--ccd", help="critical current density, e.g. '1.2 mA/cm2'")
+    parser.add_argument("--interfacial-resistance", help="interfacial area-specific resistance, e.g. '20 ohm*cm2'")
+    parser.add_argument("--cycle-life", nargs=2, action="append", metavar=("CURRENT", "DURATION"), help="a current density and how long the cell lasted, e.g. '0.2 mA/cm2' '1500 h'")
+    parser.add_argument("--electrolyte", help="restrict to one electrolyte family (LLZO includes LLZTO; LPSC)")
+
+
+def run(args):
+    from dataclasses import asdict
+
+    from lisse.analysis.literature import compare_cell, published_strategies
+    from lisse.units import to_si
+
+    if not (args.ccd or args.interfacial_resistance or args.cycle_life):
+        return [asdict(s) for s in published_strategies()]
+    return compare_cell(
+        ccd=to_si(args.ccd, "A/m2", "ccd") if args.ccd else None,
+        interfacial_resistance=to_si(args.interfacial_resistance, "ohm*m2", "interfacial_resistance") if args.interfacial_resistance else None,
+        cycle_life=[(to_si(i, "A/m2", "cycle_life current"), to_si(t, "s", "cycle_life duration")) for i, t in (args.cycle_life or [])],
+        electrolyte=args.electrolyte,
+    )
+
+
+def render(r) -> str:
+    from lisse.cli.common import table
+
+    if isinstance(r, list):
+        rows = [(s["name"], s["electrolyte"], s["source"], s["interfacial_resistance_ohm_cm2"] or "", s["ccd_mA_cm2"] or "",
+                 "; ".join(f"{i:g}: {h:g} h" for i, h in s["cycle_life"])) for s in r]
+        return table(rows, ["strategy", "SSE", "source", "R_int (ohm cm2)", "CCD (mA/cm2)", "cycle life (mA/cm2: h)"])
+    lines = [f"compared with {r['n_strategies']} published strategies"]
+    if "ccd_mA_cm2" in r:
+        lines.append(f"CCD {r['ccd_mA_cm2']:.3g} mA/cm2 beats {r['ccd_percentile']:.0f} % (best: {r['ccd_best_published_mA_cm2']:g}, {r['ccd_best_published_strategy']})")
+    if "interfacial_resistance_ohm_cm2" in r:
+        lines.append(f"R_int {r['interfacial_resistance_ohm_cm2']:.3g} ohm cm2 is lower than {r['interfacial_resistance_percentile']:.0f} % (best: {r['interfacial_resistance_best_published_ohm_cm2']:g})")
+    for row in r.get("cycle_life", []):
+        lines.append(f"{row['cycle_life_h']:.4g} h at {row['current_density_mA_cm2']:.3g} mA/cm2: beats {len(row['beats'])} of {row['n_compared']} comparable results")
+        lines += [f"   > {b}" for b in row["beats"]] + [f"   < {b}" for b in row["outlasted_by"]]
+    return "\n".join(lines)

@@ -1,0 +1,154 @@
+"""Run every applicable stage of a study and write the report folder.
+
+Output folder layout::
+
+    results.json          every stage's summary, status and files; citations; provenance
+    report.html           self-contained report (figures embedded)
+    study.toml            the study that was run (copy of the input text, or the bundled default)
+    tables/<stage>_<name>.csv
+    figures/<stage>_<name>.png and .svg
+
+Every file is written atomically; ``results.json`` and ``report.html`` are written last.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import importlib.util
+import io
+import json
+import platform
+from pathlib import Path
+from typing import Any
+
+from lisse import __version__
+from lisse.citations import cited, collecting
+from lisse.errors import LisseError
+from lisse.io.atomic import atomic_write_bytes, atomic_write_text
+from lisse.pipeline.registry import StageContext, all_stages
+from lisse.report.html import ReportSection, render_report
+
+__all__ = ["evaluate"]
+
+
+def _jsonable(obj: Any) -> Any:
+    import math
+
+    if isinstance(obj, dict):
+        return {str(k): _jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_jsonable(v) for v in obj]
+    if isinstance(obj, float):
+        return obj if math.isfinite(obj) else None
+    if obj is None or isinstance(obj, (bool, int, str)):
+        return obj
+    if hasattr(obj, "tolist"):
+        return _jsonable(obj.tolist())
+    return str(obj)
+
+
+def evaluate(study: dict, out_dir: str | Path, study_text: str | None = None, progress: bool = True, only: list[str] | None = None) -> dict:
+    """Run the stages that apply to ``study`` and write the report folder.
+
+    Returns
+    -------
+    dict
+        The content of ``results.json``.
+    """
+    from tqdm.auto import tqdm
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    stages = all_stages()
+    if only:
+        known = {s.name for s in stages}
+        for name in only:
+            if name not in known:
+                from lisse.params import unknown_key_error
+
+                raise unknown_key_error(name, known, "stage")
+        stages = [s for s in stages if s.name in only]
+    sections: list[ReportSection] = []
+    results: dict[str, Any] = {}
+    all_keys: set[str] = set()
+    for st in tqdm(stages, desc="lisse evaluate", unit="stage", disable=not progress, leave=False):
+        entry: dict[str, Any] = {"title": st.title}
+        reason = _skip_reason(st, study)
+        if reason:
+            entry.update(status="skipped", reason=reason)
+            sections.append(ReportSection(st.name, st.title, "skipped", reason))
+            results[st.name] = entry
+            continue
+        ctx = StageContext(study=study, options=dict(study.get(st.section, {}) if st.section else {}), out_dir=out, progress=progress,
+                           results={k: v.get("summary", {}) for k, v in results.items() if v.get("status") == "ok"})
+        try:
+            with collecting() as keys:
+                res = st.func(ctx)
+        except LisseError as exc:
+            entry.update(status="error", reason=f"{type(exc).__name__}: {exc}")
+            sections.append(ReportSection(st.name, st.title, "error", entry["reason"]))
+            results[st.name] = entry
+            continue
+        keys |= set(res.citations)
+        all_keys |= keys
+        files: list[str] = []
+        for name, df in res.tables.items():
+            rel = f"tables/{st.name}_{name}.csv"
+            atomic_write_text(out / rel, df.to_csv(index=False))
+            files.append(rel)
+        figs: list[tuple[str, bytes, str]] = []
+        for name, fig in res.figures.items():
+            png = io.BytesIO()
+            fig.savefig(png, format="png", dpi=130)
+            svg = io.BytesIO()
+            fig.savefig(svg, format="svg")
+            import matplotlib.pyplot as plt
+
+            plt.close(fig)
+            for ext, buf in (("png", png), ("svg", svg)):
+                rel = f"figures/{st.name}_{name}.{ext}"
+                atomic_write_bytes(out / rel, buf.getvalue())
+                files.append(rel)
+            figs.append((name, png.getvalue(), res.figure_captions.get(name, name.replace("_", " "))))
+        entry.update(status="ok", summary=res.summary, files=files, citations=sorted(keys))
+        results[st.name] = entry
+        sections.append(ReportSection(st.name, st.title, "ok", html=res.html, tables=res.tables, figures=figs, files=files))
+
+    meta = study.get("study", {})
+    provenance = {
+        "lisse_version": __version__,
+        "created_utc": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
+        "study_source": study.get("_source"),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+    }
+    doc = {
+        "study": {"name": meta.get("name", "lisse study"), "description": meta.get("description", ""), "source": study.get("_source")},
+        "stages": results,
+        "citations": [{"key": c.key, "text": c.text(), "doi": c.doi} for c in cited(all_keys)],
+        "provenance": provenance,
+    }
+    if study_text is not None:
+        atomic_write_text(out / "study.toml", study_text)
+    atomic_write_text(out / "results.json", json.dumps(_jsonable(doc), indent=2, allow_nan=False))
+    report = render_report(
+        meta.get("name", "lisse study"),
+        meta.get("description", ""),
+        sections,
+        [c.text() for c in cited(all_keys)],
+        provenance,
+    )
+    atomic_write_text(out / "report.html", report)
+    return doc
+
+
+def _skip_reason(st, study: dict) -> str | None:
+    for need in st.needs:
+        if not study.get(need):
+            return f"skipped: the study has no [{need}] table"
+    for dep in st.optional_deps:
+        if importlib.util.find_spec(dep) is None:
+            return f"skipped: optional package '{dep}' is not installed (pip install it to enable the {st.name} stage)"
+    if st.applies is not None:
+        return st.applies(study)
+    return None

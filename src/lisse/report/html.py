@@ -1,0 +1,79 @@
+"""A self-contained HTML report: inline CSS, figures embedded as base64 PNG, tables inline."""
+
+from __future__ import annotations
+
+import base64
+import html
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["ReportSection", "render_report"]
+
+_CSS = """
+body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}
+h1{font-size:1.6em;border-bottom:2px solid #5b7bb4;padding-bottom:.2em}h2{font-size:1.3em;margin-top:2em;border-bottom:1px solid #ddd}
+h3{font-size:1.05em}table{border-collapse:collapse;margin:.6em 0;font-size:.85em}td,th{border:1px solid #ddd;padding:.25em .5em;text-align:left}
+th{background:#f3f5f9}figure{margin:1em 0}figcaption{font-size:.85em;color:#555}img{max-width:100%}
+.status{display:inline-block;padding:.1em .5em;border-radius:.3em;font-size:.8em;margin-left:.5em}
+.ok{background:#dff0d8}.skipped{background:#f0f0f0}.error{background:#f2dede}.bar{height:12px}
+.muted{color:#666;font-size:.85em}code{background:#f5f5f5;padding:0 .2em}
+"""
+
+
+@dataclass
+class ReportSection:
+    """One stage's contribution to the report."""
+
+    name: str
+    title: str
+    status: str  # ok | skipped | error
+    reason: str = ""
+    html: str = ""
+    tables: dict[str, Any] = field(default_factory=dict)  # name -> pandas DataFrame
+    figures: list[tuple[str, bytes, str]] = field(default_factory=list)  # (name, png bytes, caption)
+    files: list[str] = field(default_factory=list)
+
+
+def _table_html(df, max_rows: int = 40) -> str:
+    shown = df.head(max_rows)
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in shown.columns)
+    rows = []
+    for _, r in shown.iterrows():
+        cells = []
+        for v in r.values:
+            if isinstance(v, float):
+                cells.append(f"<td>{v:.4g}</td>")
+            else:
+                cells.append(f"<td>{html.escape(str(v))}</td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    more = f"<p class='muted'>{len(df) - max_rows} more rows in the CSV.</p>" if len(df) > max_rows else ""
+    return f"<table><tr>{head}</tr>{''.join(rows)}</table>{more}"
+
+
+def render_report(title: str, intro: str, sections: list[ReportSection], citations: list[str], provenance: dict) -> str:
+    """Render the whole report as one HTML string."""
+    parts = [f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{html.escape(title)}</title><style>{_CSS}</style></head><body>"]
+    parts.append(f"<h1>{html.escape(title)}</h1><p>{html.escape(intro)}</p>")
+    parts.append("<ul>")
+    for s in sections:
+        parts.append(f"<li><a href='#{s.name}'>{html.escape(s.title)}</a><span class='status {s.status}'>{s.status}</span></li>")
+    parts.append("</ul>")
+    for s in sections:
+        parts.append(f"<h2 id='{s.name}'>{html.escape(s.title)}<span class='status {s.status}'>{s.status}</span></h2>")
+        if s.status != "ok":
+            parts.append(f"<p>{html.escape(s.reason)}</p>")
+            continue
+        parts.append(s.html)
+        for name, png, caption in s.figures:
+            b64 = base64.b64encode(png).decode("ascii")
+            parts.append(f"<figure><img alt='{html.escape(name)}' src='data:image/png;base64,{b64}'><figcaption>{html.escape(caption)}</figcaption></figure>")
+        for name, df in s.tables.items():
+            parts.append(f"<h3>Table: {html.escape(name)}</h3><div style='overflow-x:auto'>{_table_html(df)}</div>")
+        if s.files:
+            parts.append("<p class='muted'>Files: " + ", ".join(f"<code>{html.escape(f)}</code>" for f in s.files) + "</p>")
+    parts.append("<h2 id='references'>References</h2><ol>")
+    parts.extend(f"<li>{html.escape(c)}</li>" for c in citations)
+    parts.append("</ol><h2>Provenance</h2><table>")
+    parts.extend(f"<tr><th>{html.escape(str(k))}</th><td>{html.escape(str(v))}</td></tr>" for k, v in provenance.items())
+    parts.append("</table></body></html>")
+    return "\n".join(parts)

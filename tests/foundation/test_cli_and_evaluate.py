@@ -1,0 +1,94 @@
+"""The CLI as a user runs it (subprocess), and the evaluate pipeline."""
+
+import json
+
+import pytest
+
+
+def test_cell_scripted_contract(cli):
+    r = cli("cell", "--li-thickness", "7.54 um", "--cathode-capacity", "1.5 mAh/cm2", "--json")
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert 1.0 <= out["np_ratio"] <= 1.1
+    assert out["anode_capacity_mAh_cm2"] == pytest.approx(7.54 * 0.2062, rel=1e-3)
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["--li-thickness", "-5 um", "--cathode-capacity", "1.5 mAh/cm2"], "li_thickness"),
+        (["--li-thickness", "5 um", "--cathode-capacity", "1.5 mAh/g"], "mAh/cm2"),
+        (["--li-thickness", "5 um", "--cathode-capacity", "1.5 mAh/cm2", "--electrolyte", "LLZOO", "--electrolyte-thickness", "1 um"], "LLZOO"),
+        (["--li-thickness", "5 um", "--cathode-capacity", "1.5 mAh/cm2", "--interlayer", "LNI-5CNT", "--interlayer-thickness", "9 um", "--interlayer-porosity", "1.5"], "interlayer_porosity"),
+    ],
+)
+def test_cell_errors_are_one_line(cli, args, needle):
+    r = cli("cell", *args)
+    assert r.returncode == 2
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("lisse: error:") and needle in lines[0]
+    assert "Traceback" not in r.stderr
+
+
+def test_materials_every_value_has_unit_and_source(cli):
+    r = cli("materials", "--json")
+    assert r.returncode == 0, r.stderr
+    mats = json.loads(r.stdout)
+    assert len(mats) >= 19
+    for m in mats:
+        for p in m["properties"].values():
+            assert p["unit"] is not None and p["source"]
+    r = cli("materials", "LNI-5CNT")
+    assert "Wang2024" in r.stdout and "S/cm" in r.stdout
+
+
+def test_help_has_examples(cli):
+    r = cli("--help")
+    assert r.returncode == 0 and "cell" in r.stdout and "evaluate" in r.stdout
+    r = cli("cell", "--help")
+    assert "examples:" in r.stdout and "lisse cell" in r.stdout
+
+
+def test_evaluate_default_writes_report(cli, tmp_path):
+    out = tmp_path / "report"
+    r = cli("evaluate", "--out", str(out), "--json", timeout=900)
+    assert r.returncode == 0, r.stderr + r.stdout
+    res = json.loads((out / "results.json").read_text())
+    design = res["stages"]["design"]
+    assert design["status"] == "ok"
+    ji = design["summary"]["cells"][0]
+    assert 1.0 <= ji["np_ratio"] <= 1.1
+    html = (out / "report.html").read_text()
+    assert "N/P" in html and "data:image/png;base64" in html and "<table class='stack'>" in html
+    assert (out / "figures" / "design_energy_density_vs_li_thickness.svg").exists()
+    assert (out / "tables" / "design_summary.csv").exists()
+    assert not list(out.rglob("*.tmp"))
+
+
+def test_evaluate_rejects_unknown_study_table(cli, tmp_path):
+    study = tmp_path / "s.toml"
+    study.write_text('[study]\nname="x"\n[desing]\npoints=3\n')
+    r = cli("evaluate", str(study), "--out", str(tmp_path / "o"))
+    assert r.returncode == 2 and "desing" in r.stderr and "design" in r.stderr
+
+
+def test_evaluate_bad_cell_names_cell(cli, tmp_path):
+    study = tmp_path / "s.toml"
+    study.write_text('[[cells]]\nname="bad"\nli_thickness="-1 um"\ncathode_capacity="1 mAh/cm2"\n')
+    r = cli("evaluate", str(study), "--out", str(tmp_path / "o"))
+    assert r.returncode == 2 and "bad" in r.stderr and "li_thickness" in r.stderr
+
+
+def test_import_lisse_is_light(tmp_path):
+    """`import lisse` loads no heavy library and writes nothing (run in an empty cwd)."""
+    import os
+    import subprocess
+    import sys
+
+    from conftest import REPO_ROOT
+
+    code = "import sys, lisse; heavy = [m for m in ('numpy', 'scipy', 'pandas', 'matplotlib', 'pint', 'torch', 'ase') if m in sys.modules]; print(heavy)"
+    env = dict(os.environ, PYTHONPATH=str(REPO_ROOT / "src"))
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, env=env)
+    assert r.returncode == 0 and r.stdout.strip() == "[]"
+    assert list(tmp_path.iterdir()) == []
