@@ -16,7 +16,15 @@ import pytest
 pytest.importorskip("ase")
 pytest.importorskip("pymatgen")
 
-from lisse.atomistic.dft import DFTSettings, adhesion_from_files, kpoint_mesh, read_output, write_decks, write_qe_deck, write_vasp_deck  # noqa: E402
+from lisse.atomistic.dft import (  # noqa: E402
+    DFTSettings,
+    adhesion_from_files,
+    kpoint_mesh,
+    read_output,
+    write_decks,
+    write_qe_deck,
+    write_vasp_deck,
+)
 from lisse.atomistic.workflows import adhesion_jobs  # noqa: E402
 from lisse.errors import CalculationError, ReaderError  # noqa: E402
 
