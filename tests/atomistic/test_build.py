@@ -125,3 +125,23 @@ def test_calculator_contract_never_mixes():
         get_calculator("mace")
     with pytest.raises(ParameterError, match="CHGNet model"):
         get_calculator("chgnet:9.9")
+
+
+def _square(x):
+    return x * x
+
+
+def test_executor_local_serial_and_errors():
+    from lisse.atomistic.executors import LocalExecutor, get_executor, run_many
+
+    assert run_many(_square, [{"x": 2}, {"x": 3}]) == [4, 9]
+    assert isinstance(get_executor("local:1"), LocalExecutor)
+    with pytest.raises(ParameterError, match="unknown executor"):
+        get_executor("slurm")
+    try:
+        import dask.distributed  # noqa: F401
+    except ImportError:
+        from lisse.errors import MissingDependencyError
+
+        with pytest.raises(MissingDependencyError):
+            get_executor("dask")
