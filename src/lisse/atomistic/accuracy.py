@@ -23,8 +23,29 @@ def load_table() -> dict:
     return tomllib.loads(text)
 
 
+def _regime(w: float, sigma: float) -> str:
+    from lisse.thermo.wetting import contact_angle
+
+    return contact_angle(w, sigma).regime
+
+
+def _ml_sigma(t: dict, calc: str) -> float | None:
+    for e in t.get("entry", []):
+        if e["quantity"] == "surface_energy" and e["system"] == "Li(100)":
+            v = e.get("ml", {}).get(calc, {}).get("value")
+            return float(v) if v is not None else None
+    return None
+
+
 def rows(calculator: str | None = None) -> list[dict]:
-    """Flat rows (one per calculator x quantity x system) with ML value, DFT value, error and sources."""
+    """Flat rows (one per calculator x quantity x system) with ML value, DFT value, error and sources.
+
+    Work-of-adhesion rows also carry the wetting regime each side implies — ML W_ad with the same
+    calculator's sigma_Li(100), DFT W_ad with lisse's default sigma_Li — and ``regime_agrees``; a
+    calculator that calls a lithiophilic phase lithiophobic (or the reverse) is flagged there.
+    """
+    from lisse.thermo.wetting import DEFAULT_LI_SURFACE_ENERGY
+
     t = load_table()
     out = []
     for e in t.get("entry", []):
@@ -40,6 +61,12 @@ def rows(calculator: str | None = None) -> list[dict]:
                 "relative_error": (err / dft) if (err is not None and dft) else None,
                 "dft_source": e.get("dft_source", ""), "ml_measured": v.get("measured", ""), "note": v.get("note", e.get("note", "")),
             })
+            if e["quantity"] == "work_of_adhesion" and val is not None and dft is not None:
+                sig = _ml_sigma(t, calc)
+                if sig is not None:
+                    mr, dr = _regime(val, sig), _regime(dft, DEFAULT_LI_SURFACE_ENERGY)
+                    philic = ("complete wetting", "lithiophilic")
+                    out[-1].update({"ml_regime": mr, "dft_regime": dr, "regime_agrees": (mr in philic) == (dr in philic)})
     return out
 
 
@@ -58,7 +85,12 @@ def stated_uncertainty(calculator, quantity: str, system: str) -> dict:
     exact = [r for r in rs if r["system"] == system]
     if exact:
         r = exact[0]
-        return {**r, "known": True, "statement": f"{label} {quantity} for {system}: ML {r['ml_value']:.3g} vs DFT {r['dft_value']:.3g} {r['unit']} ({r['dft_source']})"}
+        if r["dft_value"] is None:
+            return {**r, "known": False, "statement": f"{label} {quantity} for {system}: no DFT reference stored; ML value {r['ml_value']:.3g} {r['unit']} is unvalidated"}
+        msg = f"{label} {quantity} for {system}: ML {r['ml_value']:.3g} vs DFT {r['dft_value']:.3g} {r['unit']} (error {r['error']:+.3g}; {r['dft_source']})"
+        if r.get("regime_agrees") is False:
+            msg += f"; WARNING: this calculator calls the interface {r['ml_regime']} where DFT says {r['dft_regime']}"
+        return {**r, "known": True, "statement": msg}
     worst = max((r for r in rs if r["error"] is not None), key=lambda r: abs(r["error"]), default=None)
     if worst is None:
         raise ParameterError(f"accuracy table has no comparable row for {label} {quantity}")

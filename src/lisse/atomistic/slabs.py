@@ -18,9 +18,34 @@ from lisse.errors import ParameterError
 __all__ = ["layer_planes", "terminations", "make_slab", "set_vacuum"]
 
 
+#: Covalent bonds that a slab cut must never break (polyanions such as CO3^2-), with max length in A.
+_KEEP_BONDS = {("C", "O"): 1.5, ("N", "O"): 1.5, ("P", "O"): 1.8, ("S", "O"): 1.7, ("S", "C"): 1.9, ("C", "F"): 1.5}
+
+
+def _group_z(atoms) -> np.ndarray:
+    """z of every atom, with atoms of one polyanion (bonded per ``_KEEP_BONDS``) given their centre's z."""
+    z = atoms.positions[:, 2].copy()
+    sym = atoms.get_chemical_symbols()
+    pairs = {k for k in _KEEP_BONDS if k[0] in sym and k[1] in sym}
+    if not pairs:
+        return z
+    from ase.neighborlist import neighbor_list
+
+    i, j, d, D = neighbor_list("ijdD", atoms, max(_KEEP_BONDS[p] for p in pairs))
+    for a, b, dist, vec in zip(i, j, d, D):
+        key = (sym[a], sym[b])
+        if key in pairs and dist <= _KEEP_BONDS[key]:
+            z[b] = atoms.positions[a, 2]  # the ligand b follows its centre a (unwrapped along z via D)
+    return z
+
+
 def layer_planes(atoms, tol: float = 0.3) -> list[np.ndarray]:
-    """Group atom indices into planes by Cartesian z (clusters closer than ``tol`` A), bottom first."""
-    z = atoms.positions[:, 2]
+    """Group atom indices into planes by Cartesian z (clusters closer than ``tol`` A), bottom first.
+
+    Atoms of a polyanion (e.g. the O of CO3) are assigned to the plane of their centre atom, so a slab
+    trimmed plane by plane never breaks those bonds.
+    """
+    z = _group_z(atoms)
     order = np.argsort(z)
     planes: list[list[int]] = []
     last = None
@@ -56,7 +81,9 @@ def _pmg_slabs(bulk_atoms, miller: Sequence[int], thickness: float):
     s = AseAtomsAdaptor.get_structure(bulk_atoms)
     gen = SlabGenerator(s, tuple(int(m) for m in miller), min_slab_size=thickness, min_vacuum_size=10.0, center_slab=True,
                         in_unit_planes=False, primitive=True, max_normal_search=max(abs(int(m)) for m in miller) + 1, reorient_lattice=True)
-    return gen.get_slabs(symmetrize=False)
+    present = {el.symbol for el in s.composition.elements}
+    bonds = {k: v for k, v in _KEEP_BONDS.items() if k[0] in present and k[1] in present}
+    return gen.get_slabs(symmetrize=False, bonds=bonds or None)
 
 
 def terminations(bulk_atoms, miller: Sequence[int]) -> list[dict]:

@@ -367,7 +367,8 @@ def adhesion_workflow(
     if not isinstance(ctx.calculator, DFTFromFiles):
         from lisse.atomistic.accuracy import stated_uncertainty
 
-        out["uncertainty"] = stated_uncertainty(ctx.calculator, "work_of_adhesion", f"Li|{substrate}")
+        hkl = lambda m: "".join(str(int(x)) for x in m)  # noqa: E731
+        out["uncertainty"] = stated_uncertainty(ctx.calculator, "work_of_adhesion", f"Li({hkl(film_miller)})|{substrate}({hkl(substrate_miller)})")
     out["provenance"] = provenance(
         ctx,
         {"max_strain": max_strain, "max_area_A2": max_area, "gaps_A": list(gaps), "n_shift": n_shift, "n_starts": n_starts, "fmax_eV_A": fmax, "steps": steps,

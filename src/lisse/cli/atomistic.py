@@ -81,7 +81,10 @@ def render(res) -> str:
         lines = [f"{'calculator':16s} {'quantity':18s} {'system':22s} {'ML':>8s} {'DFT':>8s} {'error':>8s}  DFT source"]
         for r in res["rows"]:
             f = lambda x: f"{x:8.3f}" if isinstance(x, (int, float)) else f"{'-':>8s}"  # noqa: E731
-            lines.append(f"{r['calculator']:16s} {r['quantity']:18s} {r['system']:22s} {f(r['ml_value'])} {f(r['dft_value'])} {f(r['error'])}  {r['dft_source']}")
+            flag = ""
+            if r.get("regime_agrees") is False:
+                flag = f"  [WRONG REGIME: ML {r['ml_regime']}, DFT {r['dft_regime']}]"
+            lines.append(f"{r['calculator']:16s} {r['quantity']:18s} {r['system']:22s} {f(r['ml_value'])} {f(r['dft_value'])} {f(r['error'])}  {r['dft_source'][:60]}{flag}")
         return "\n".join(lines)
     import json
 
