@@ -31,11 +31,11 @@ def _group_z(atoms) -> np.ndarray:
         return z
     from ase.neighborlist import neighbor_list
 
-    i, j, d, D = neighbor_list("ijdD", atoms, max(_KEEP_BONDS[p] for p in pairs))
-    for a, b, dist, vec in zip(i, j, d, D):
+    i, j, d = neighbor_list("ijd", atoms, max(_KEEP_BONDS[p] for p in pairs))
+    for a, b, dist in zip(i, j, d):
         key = (sym[a], sym[b])
         if key in pairs and dist <= _KEEP_BONDS[key]:
-            z[b] = atoms.positions[a, 2]  # the ligand b follows its centre a (unwrapped along z via D)
+            z[b] = atoms.positions[a, 2]  # the ligand b follows its centre a
     return z
 
 
