@@ -91,7 +91,8 @@ def _sorted(atoms):
 def write_vasp_deck(atoms, directory, task: str = "relax", settings: DFTSettings | None = None, fixed=()) -> Path:
     """Write INCAR, POSCAR, KPOINTS and POTCAR.spec for one structure into ``directory``.
 
-    ``task``: "single" (NSW = 0), "relax" (positions, ISIF = 2) or "relax_cell" (ISIF = 3).
+    ``task``: "single" (NSW = 0), "relax" (positions, ISIF = 2), "relax_cell" (ISIF = 3) or "relax_z"
+    (ISIF = 3 with ``LATTICE_CONSTRAINTS = F F T``, VASP >= 6.4: cell height only).
     """
     from ase.constraints import FixAtoms
     from ase.io import write
@@ -111,8 +112,10 @@ def write_vasp_deck(atoms, directory, task: str = "relax", settings: DFTSettings
         "PREC": "Accurate", "ENCUT": s.encut_eV, "EDIFF": s.ediff_eV, "GGA": "PE", "LREAL": "Auto" if len(a) > 60 else False,
         "ISMEAR": 1 if s.smearing == "mp" else 0, "SIGMA": s.sigma_eV, "ISPIN": 1, "LWAVE": False, "LCHARG": False,
         "NSW": 0 if task == "single" else s.max_ionic_steps, "IBRION": -1 if task == "single" else 2,
-        "ISIF": 3 if task == "relax_cell" else 2, "EDIFFG": -abs(s.fmax_eV_A),
+        "ISIF": {"relax_cell": 3, "relax_z": 3}.get(task, 2), "EDIFFG": -abs(s.fmax_eV_A),
     }
+    if task == "relax_z":  # cell height only (periodic interface cells); LATTICE_CONSTRAINTS needs VASP >= 6.4
+        incar["LATTICE_CONSTRAINTS"] = "F F T"
     if s.d3:
         incar["IVDW"] = 11
     dip = slab if s.dipole_correction is None else s.dipole_correction
@@ -142,7 +145,7 @@ def write_qe_deck(atoms, directory, task: str = "relax", settings: DFTSettings |
     if fixed:
         a.set_constraint(FixAtoms(indices=list(fixed)))
     slab = _is_slab(a)
-    calc = {"single": "scf", "relax": "relax", "relax_cell": "vc-relax"}[task]
+    calc = {"single": "scf", "relax": "relax", "relax_cell": "vc-relax", "relax_z": "vc-relax"}[task]
     control = {"calculation": calc, "prefix": "lisse", "pseudo_dir": pseudo_dir, "outdir": "./tmp", "tprnfor": True, "tstress": True,
                "forc_conv_thr": s.fmax_eV_A / (_RY / 0.529177210903), "nstep": s.max_ionic_steps}
     system = {"ecutwfc": s.ecutwfc_Ry, "ecutrho": 8 * s.ecutwfc_Ry, "occupations": "smearing", "smearing": "mp" if s.smearing == "mp" else "gaussian",
@@ -160,8 +163,10 @@ def write_qe_deck(atoms, directory, task: str = "relax", settings: DFTSettings |
     input_data = {"control": control, "system": system, "electrons": electrons}
     if task != "single":
         input_data["ions"] = {"ion_dynamics": "bfgs"}
-    if task == "relax_cell":
+    if task in ("relax_cell", "relax_z"):
         input_data["cell"] = {"cell_dynamics": "bfgs"}
+        if task == "relax_z":
+            input_data["cell"]["cell_dofree"] = "z"
     for k, v in s.extra_qe.items():
         input_data.setdefault(k.split(".")[0], {})[k.split(".")[-1]] = v
     pseudos = {el: QE_PSEUDOS.get(el, f"{el}.UPF") for el in _species_order(a)}

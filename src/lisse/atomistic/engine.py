@@ -19,7 +19,7 @@ from lisse.errors import CalculationError, ParameterError
 
 __all__ = ["Job", "JobResult", "run_job", "atoms_to_dict", "atoms_from_dict"]
 
-TASKS = ("single", "relax", "relax_cell")
+TASKS = ("single", "relax", "relax_cell", "relax_z")
 
 
 @dataclass
@@ -118,11 +118,12 @@ def run_job(calc: AtomisticCalculator, job: Job, cache: JobCache | None = None) 
         opt = BFGS(atoms, logfile=None)
         opt.run(fmax=job.fmax, steps=job.steps)
         n_steps = int(opt.nsteps)
-    elif job.task == "relax_cell":
+    elif job.task in ("relax_cell", "relax_z"):
         from ase.filters import FrechetCellFilter
         from ase.optimize import BFGS
 
-        opt = BFGS(FrechetCellFilter(atoms), logfile=None)
+        mask = [0, 0, 1, 0, 0, 0] if job.task == "relax_z" else None  # relax_z: only the cell height (periodic interfaces)
+        opt = BFGS(FrechetCellFilter(atoms, mask=mask), logfile=None)
         opt.run(fmax=job.fmax, steps=job.steps)
         n_steps = int(opt.nsteps)
     energy = float(atoms.get_potential_energy())

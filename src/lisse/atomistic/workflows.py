@@ -247,6 +247,11 @@ def adhesion_workflow(
     if film != "Li":
         raise ParameterError(f"the film must be 'Li' (Li takes the strain); got {film!r}")
     ctx = _ctx(calculator, cache)
+    if isinstance(ctx.calculator, DFTFromFiles):
+        raise ParameterError(
+            "the scan-and-relax adhesion workflow needs an ML calculator; for DFT write the decks with adhesion_jobs() + "
+            "lisse.atomistic.dft.write_decks() (or `lisse atomistic decks Li X`), run them, then use adhesion_from_files()"
+        )
     ctx.on_job = on_job
     cut = ctx.calculator.info.cutoff_A
     if vacuum <= cut:
@@ -397,8 +402,9 @@ def interface_energy_workflow(
     For each Li thickness n the cell X | Li(n) | (image of X) has no vacuum (two interfaces);
     ``gamma(n) = (E - n_Li mu_Li - n_X mu_X)/(2A)`` with unstrained bulk references, then
     ``gamma(n_Li) = gamma_true + n_Li sigma`` — the intercept (with its standard error) is gamma_true.
-    Cell heights are not relaxed (positions only); the second interface's registry follows from the
-    stacking and is the same for all n only when the Li layer parity is the same (use odd counts).
+    Positions and the cell height are relaxed (in-plane cell fixed to X); the second interface's
+    registry follows from the stacking and is the same for all n only when the Li layer parity is the
+    same (use odd counts).
     """
     from lisse.thermo.surfaces import interface_energy, interface_energy_strain_fit
 
@@ -412,7 +418,7 @@ def interface_energy_workflow(
         m = lattice_matches(fl, sb, max_strain=max_strain, max_area=max_area)[0]
         it, _, sub = build_interface(fl, sb, m, gap=gap, shift=shift, vacuum=gap)
         check_distances(it, what=f"interface n_Li={n}")
-        r = ctx.run(Job(f"iface_periodic_n{n}", it, "relax", fmax, steps))
+        r = ctx.run(Job(f"iface_periodic_n{n}", it, "relax_z", fmax, steps))
         check_distances(r.atoms, what=r.name)
         n_li_film = it.info["n_film"]
         nfu_x = len(sub) / len(x_b["atoms"]) * x_b["atoms"].info["formula_units"]
