@@ -22,7 +22,7 @@ def wetting_bar(table):
     ax.axvline(90.0, color="k", lw=1, ls="--")
     ax.set_xlim(0, 180)
     ax.set_xlabel("contact angle of Li (deg)")
-    ax.text(45, -0.9, "lithiophilic", ha="center", fontsize=8)
-    ax.text(135, -0.9, "lithiophobic", ha="center", fontsize=8)
+    ax.text(0.25, 1.02, "lithiophilic", ha="center", va="bottom", fontsize=8, transform=ax.transAxes)
+    ax.text(0.75, 1.02, "lithiophobic", ha="center", va="bottom", fontsize=8, transform=ax.transAxes)
     fig.tight_layout()
     return fig

@@ -35,14 +35,21 @@ def _study_materials(study) -> list[str]:
     return out
 
 
-def _bundled(material: str, use_ml: bool):
+def _bundled(material: str, use_ml: bool, sigma: float):
     """(W_ad J/m2, origin, source) from the accuracy/literature table, or None."""
     from lisse.atomistic.accuracy import load_table
+    from lisse.thermo.wetting import work_of_adhesion_from_angle
 
     t = load_table()
     for e in t.get("literature", []):
-        if e.get("quantity") == "work_of_adhesion" and e.get("substrate") == material:
-            return float(e["value"]), "published DFT", e.get("source", "")
+        if e.get("substrate") != material and material not in e.get("aliases", []):
+            continue
+        alias = "" if e.get("substrate") == material else f" (value for {e['substrate']})"
+        if e.get("quantity") == "work_of_adhesion":
+            return float(e["value"]), "published DFT", e.get("source", "") + alias
+        if e.get("quantity") == "contact_angle":
+            w = work_of_adhesion_from_angle(float(e["value"]), sigma)
+            return w, "published angle", f"{e.get('source', '')}{alias}; W_ad = sigma_Li (1 + cos {e['value']} deg)"
     if use_ml:
         for e in t.get("entry", []):
             if e.get("quantity") == "work_of_adhesion" and e.get("system", "").split("|")[-1].split("(")[0] == material:
@@ -77,7 +84,7 @@ def wetting_stage(ctx: StageContext) -> StageResult:
         if m in user:
             w, origin, src = user[m], "study", "[wetting.work_of_adhesion]"
         else:
-            b = _bundled(m, use_ml)
+            b = _bundled(m, use_ml, sigma)
             if b is None:
                 missing.append(m)
                 continue
