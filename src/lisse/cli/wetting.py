@@ -103,12 +103,17 @@ def _workflow(args) -> dict:
 def render(res) -> str:
     if "substrate" in res:
         u = res.get("uncertainty", {})
+        c = res["convergence"]
         lines = [
             f"Li{tuple(res['film_miller'])} | {res['substrate']}{tuple(res['substrate_miller'])}  ({res['provenance']['calculator']['name']}:{res['provenance']['calculator']['model']})",
             f"  W_ad = {res['work_of_adhesion_J_m2']:.3f} J/m2   theta = {res['contact_angle_deg']:.1f} deg ({res['regime']})  with sigma_Li = {res['li_surface_energy_J_m2']:.3f} J/m2 (same calculator)",
             f"  theta with lisse default sigma_Li {res['default_li_surface_energy_J_m2']:.4f} J/m2: {res['contact_angle_deg_default_sigma']:.1f} deg",
             f"  strain on Li {res['strain_percent']:.2f} %, area {res['interface_area_A2']:.1f} A2, {res['n_atoms_interface']} atoms; start-to-start spread {res['start_to_start_spread_J_m2']:.3f} J/m2",
-            f"  convergence: {res['convergence']}",
+            "  convergence: sigma_Li thickness change {:.4f} J/m2; +vacuum change {} J/m2; vacuum {:.1f} A > cutoff {:.1f} A; "
+            "all relaxations converged to {} eV/A: {}".format(
+                c["li_surface_energy_thickness_change_J_m2"] or 0.0,
+                "n/a" if c["vacuum_change_J_m2"] is None else f"{c['vacuum_change_J_m2']:.4f}",
+                c["vacuum_vs_cutoff_A"][0], c["vacuum_vs_cutoff_A"][1], c["fmax_target_eV_A"], c["all_relaxations_converged"]),
             f"  stated uncertainty: {u.get('statement', 'n/a')}",
             f"  wall time {res['provenance']['wall_s']:.0f} s, {res['provenance']['n_cached']}/{res['provenance']['n_jobs']} jobs from cache",
         ]
