@@ -88,6 +88,15 @@ def provenance(ctx: WorkflowContext, settings: dict) -> dict:
 
 
 # ------------------------------------------------------------------------------------------------
+def _uncertainty(ctx: WorkflowContext, quantity: str, system: str) -> dict:
+    """Stated uncertainty from the shipped accuracy table (ML) or a note that DFT numbers carry none."""
+    if isinstance(ctx.calculator, DFTFromFiles):
+        return {"known": False, "statement": "DFT from files: uncertainty set by the user's DFT settings"}
+    from lisse.atomistic.accuracy import stated_uncertainty
+
+    return stated_uncertainty(ctx.calculator, quantity, system)
+
+
 def relax_bulk(ctx: WorkflowContext, material: str, fmax: float = 0.01, steps: int = 200) -> dict:
     """Relax a library bulk crystal (cell + positions); returns energy per atom/formula unit and the cell."""
     b = build_bulk(material, primitive=True)
@@ -173,6 +182,7 @@ def surface_energy_workflow(
         "lattice_scale_vs_experiment": br["lattice_scale_vs_experiment"],
         "all_relaxations_converged": all(r["converged"] for r in rows),
     }
+    out["uncertainty"] = _uncertainty(ctx, "surface_energy", f"{material}({''.join(str(int(m)) for m in miller)})")
     out["provenance"] = provenance(ctx, {"layers": list(layers), "vacuum_A": vacuum, "fmax_eV_A": fmax, "steps": steps})
     return out
 
@@ -432,6 +442,7 @@ def interface_energy_workflow(
         "strain_term_J_m2_per_li": fit.slope,
         "points": rows,
         "note": "intercept of gamma(n_Li) = gamma_true + n_Li sigma is the interface energy [Su2024]; stderr from the fit residuals",
+        "uncertainty": _uncertainty(ctx, "interface_energy", f"Li|{substrate}"),
     }
     out["provenance"] = provenance(ctx, {"film_layers": list(film_layers), "gap_A": gap, "shift_A": list(shift), "fmax_eV_A": fmax, "steps": steps})
     return out
@@ -448,7 +459,8 @@ def segregation_workflow(calculator: Any = "chgnet", phase: str = "LiF", miller=
     return {"phase": phase, "matrix": "Li", "surface_energy_J_m2": r.surface_energy_J_m2, "interface_energy_J_m2": r.interface_energy_J_m2,
             "interface_energy_stderr_J_m2": i["interface_energy_stderr_J_m2"], "delta_gamma_J_m2": r.delta_gamma_J_m2,
             "driving_force_J_m2": r.driving_force_J_m2, "driving_force_per_volume_J_m3": r.driving_force_per_volume_J_m3,
-            "segregates": r.segregates, "verdict": r.verdict, "provenance": provenance(ctx, {"miller": list(miller)})}
+            "segregates": r.segregates, "verdict": r.verdict, "uncertainty": _uncertainty(ctx, "segregation", f"{phase} in Li"),
+            "provenance": provenance(ctx, {"miller": list(miller)})}
 
 
 def adsorption_workflow(calculator: Any = "chgnet", substrate: str = "LiF", miller=(1, 0, 0), layers: int = 3, supercell=(2, 2), height: float = 2.0,
@@ -479,7 +491,7 @@ def adsorption_workflow(calculator: Any = "chgnet", substrate: str = "LiF", mill
     check_distances(r.atoms, what=r.name)
     e = adsorption_energy(r.energy_eV, r_slab.energy_eV, li_b["energy_per_atom_eV"])
     return {"substrate": substrate, "miller": list(miller), "adsorption_energy_eV": e, "reference": "bulk Li (per atom)",
-            "converged": bool(r.converged and r_slab.converged), "provenance": provenance(ctx, {"height_A": height, "supercell": list(supercell)})}
+            "converged": bool(r.converged and r_slab.converged), "uncertainty": _uncertainty(ctx, "adsorption_energy", f"Li on {substrate}"), "provenance": provenance(ctx, {"height_A": height, "supercell": list(supercell)})}
 
 
 def adhesion_jobs(
