@@ -18,6 +18,7 @@ EXAMPLES = """  lisse wetting --work-of-adhesion "0.09 J/m2" --json
   lisse wetting --work-of-adhesion "0.53 J/m2" --li-surface-energy "0.46 J/m2"
   lisse wetting Li LiF --json                       # CHGNet workflow, cached in ~/.cache/lisse (minutes)
   lisse wetting Li LiF --calculator sevennet --substrate-miller 1 0 0
+  lisse wetting Li Li2CO3 --substrate-miller 0 0 1 --substrate-layers 6 --max-strain "3.5 percent"
 """
 
 
@@ -31,6 +32,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("--substrate-miller", nargs=3, type=int, default=[1, 0, 0], metavar=("H", "K", "L"))
     parser.add_argument("--film-miller", nargs=3, type=int, default=[1, 0, 0], metavar=("H", "K", "L"))
     parser.add_argument("--max-strain", default="3 percent", help='largest strain on Li (default "3 percent")')
+    parser.add_argument("--substrate-layers", type=int, default=3, help="atomic planes of X (default 3; use 6 for Li2CO3(001))")
+    parser.add_argument("--film-layers", type=int, default=5, help="atomic planes of Li (default 5)")
     parser.add_argument("--starts", type=int, default=3, help="number of relaxation starts (lowest kept; default 3)")
     parser.add_argument("--fmax", type=float, default=0.05, help="force convergence in eV/A (default 0.05)")
     parser.add_argument("--cache-dir", default=None, help="job cache folder (default $LISSE_CACHE or ~/.cache/lisse); 'none' disables")
@@ -92,7 +95,7 @@ def _workflow(args) -> dict:
 
     res = adhesion_workflow(
         args.calculator, args.materials[1], "Li", tuple(args.substrate_miller), tuple(args.film_miller),
-        max_strain=to_si(args.max_strain, "", "max_strain"), n_starts=args.starts, fmax=args.fmax, cache=cache, on_job=progress,
+        substrate_layers=args.substrate_layers, film_layers=args.film_layers, max_strain=to_si(args.max_strain, "", "max_strain"), n_starts=args.starts, fmax=args.fmax, cache=cache, on_job=progress,
     )
     if not args.full:
         res.pop("structure", None)
