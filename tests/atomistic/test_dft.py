@@ -168,3 +168,27 @@ def test_adhesion_from_qe_outputs_end_to_end(tmp_path, jobs):
     (tmp_path / "interface" / "pw.out").write_text(pw_output(bad, energies["interface"]))
     with pytest.raises(CalculationError, match="atoms"):
         adhesion_from_files(tmp_path, "qe")
+
+
+def test_cli_decks_and_from_files_errors(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[2] / "src"))
+
+    def cli(*a):
+        return subprocess.run([sys.executable, "-m", "lisse", "atomistic", *a], capture_output=True, text=True, env=env, timeout=300)
+
+    out = tmp_path / "decks"
+    p = cli("decks", "Li", "LiF", "--code", "both", "--out", str(out), "--json")
+    assert p.returncode == 0, p.stderr
+    d = json.loads(p.stdout)
+    names = [j["name"] for j in d["jobs"]]
+    assert {"bulk_Li", "film_strained", "substrate", "interface"} <= set(names)
+    for n in names:
+        assert (out / n / "vasp" / "INCAR").is_file() and (out / n / "qe" / "pw.in").is_file()
+    p = cli("decks", "Li", "LiF", "--out", str(out))  # never overwrite a run folder
+    assert p.returncode == 2 and "not empty" in p.stderr
+    p = cli("from-files", str(tmp_path / "nothing"))
+    assert p.returncode == 2 and "manifest.json" in p.stderr

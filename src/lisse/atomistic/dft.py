@@ -202,6 +202,8 @@ def read_output(directory, name: str, code: str = "vasp"):
     d = Path(directory) / name
     if not d.is_dir():
         raise ReaderError(f"no output folder for job '{name}': expected {d} (run the deck written there and put the outputs in it)")
+    if (d / code).is_dir():  # decks written with code="both" live in <job>/vasp and <job>/qe
+        d = d / code
     if code == "vasp":
         vr = d / "vasprun.xml"
         if vr.is_file():
