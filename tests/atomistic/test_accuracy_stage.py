@@ -33,6 +33,18 @@ def test_regime_flag_is_computed_from_young_dupre():
     assert not u["known"] and "largest known" in u["statement"]
 
 
+def test_rankings_flag_flipped_pairs():
+    from lisse.atomistic.accuracy import rankings
+
+    for k in rankings():
+        rs = [r for r in rows(k["calculator"]) if r["quantity"] == "work_of_adhesion" and r["dft_value"] is not None]
+        # independent pairwise check on the table values
+        flips = sum(1 for i in range(len(rs)) for j in range(i + 1, len(rs))
+                    if (rs[i]["ml_value"] - rs[j]["ml_value"]) * (rs[i]["dft_value"] - rs[j]["dft_value"]) < 0)
+        assert len(k["flipped_pairs"]) == flips
+        assert k["ranking_correct"] is (None if len(rs) < 2 else flips == 0)
+
+
 def test_cli_accuracy_json(tmp_path):
     import os
     import subprocess

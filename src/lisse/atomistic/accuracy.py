@@ -13,7 +13,7 @@ from importlib import resources
 
 from lisse.errors import ParameterError
 
-__all__ = ["load_table", "rows", "stated_uncertainty"]
+__all__ = ["load_table", "rows", "rankings", "stated_uncertainty"]
 
 
 @lru_cache(maxsize=1)
@@ -70,6 +70,28 @@ def rows(calculator: str | None = None) -> list[dict]:
     return out
 
 
+def rankings(quantity: str = "work_of_adhesion") -> list[dict]:
+    """Pairwise ranking check per calculator: does the ML order of two systems match the DFT order?
+
+    Returns one dict per calculator with the flipped pairs (ML says A > B where DFT says A < B).
+    """
+    by: dict[str, list[dict]] = {}
+    for r in rows():
+        if r["quantity"] == quantity and r["ml_value"] is not None and r["dft_value"] is not None:
+            by.setdefault(r["calculator"], []).append(r)
+    out = []
+    for calc, rs in by.items():
+        flips = []
+        for i in range(len(rs)):
+            for j in range(i + 1, len(rs)):
+                a, b = rs[i], rs[j]
+                if (a["ml_value"] - b["ml_value"]) * (a["dft_value"] - b["dft_value"]) < 0:
+                    flips.append(f"{a['system']} vs {b['system']}: ML {a['ml_value']:.3g} vs {b['ml_value']:.3g}, DFT {a['dft_value']:.3g} vs {b['dft_value']:.3g}")
+        ok = None if len(rs) < 2 else not flips  # None: a single system cannot be ranked
+        out.append({"calculator": calc, "quantity": quantity, "n_systems": len(rs), "ranking_correct": ok, "flipped_pairs": flips})
+    return out
+
+
 def stated_uncertainty(calculator, quantity: str, system: str) -> dict:
     """The accuracy-table row for ``calculator`` (object or 'name:model'), ``quantity`` and ``system``.
 
@@ -90,6 +112,9 @@ def stated_uncertainty(calculator, quantity: str, system: str) -> dict:
         msg = f"{label} {quantity} for {system}: ML {r['ml_value']:.3g} vs DFT {r['dft_value']:.3g} {r['unit']} (error {r['error']:+.3g}; {r['dft_source']})"
         if r.get("regime_agrees") is False:
             msg += f"; WARNING: this calculator calls the interface {r['ml_regime']} where DFT says {r['dft_regime']}"
+        bad = [k for k in rankings(quantity) if k["calculator"] == label and k["ranking_correct"] is False]
+        if bad:
+            msg += f"; WARNING: it ranks {'; '.join(bad[0]['flipped_pairs'])} in the wrong order"
         return {**r, "known": True, "statement": msg}
     worst = max((r for r in rs if r["error"] is not None), key=lambda r: abs(r["error"]), default=None)
     if worst is None:

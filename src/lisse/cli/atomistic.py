@@ -35,10 +35,11 @@ def run(args):
     from lisse.errors import ParameterError
 
     if args.action == "accuracy":
-        from lisse.atomistic.accuracy import load_table, rows
+        from lisse.atomistic.accuracy import load_table, rankings, rows
 
         t = load_table()
-        return {"rows": rows(args.calculator), "literature": t.get("literature", []), "meta": t.get("meta", {})}
+        rk = [r for r in rankings() if args.calculator is None or r["calculator"] == args.calculator]
+        return {"rows": rows(args.calculator), "rankings": rk, "literature": t.get("literature", []), "meta": t.get("meta", {})}
     if args.action == "structures":
         from lisse.atomistic.structures import _NOT_YET, CRYSTALS
 
@@ -85,6 +86,9 @@ def render(res) -> str:
             if r.get("regime_agrees") is False:
                 flag = f"  [WRONG REGIME: ML {r['ml_regime']}, DFT {r['dft_regime']}]"
             lines.append(f"{r['calculator']:16s} {r['quantity']:18s} {r['system']:22s} {f(r['ml_value'])} {f(r['dft_value'])} {f(r['error'])}  {r['dft_source'][:60]}{flag}")
+        for k in res.get("rankings", []):
+            verdict = {True: "correct", None: "n/a (one system)"}.get(k["ranking_correct"]) or "WRONG: " + "; ".join(k["flipped_pairs"])
+            lines.append(f"ranking of {k['quantity']} over {k['n_systems']} systems, {k['calculator']}: {verdict}")
         return "\n".join(lines)
     import json
 
