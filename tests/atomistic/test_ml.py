@@ -71,3 +71,20 @@ def test_tiny_adhesion_workflow_end_to_end(tmp_path):
     assert r["convergence"]["vacuum_vs_cutoff_A"][0] > r["convergence"]["vacuum_vs_cutoff_A"][1]
     assert "statement" in r["uncertainty"] and r["provenance"]["calculator"]["name"] == "chgnet"
     assert len(r["starts"]) == 2
+
+
+@pytest.mark.slow
+def test_tiny_interface_energy_strain_fit(tmp_path):
+    import numpy as np
+
+    from lisse.atomistic.workflows import interface_energy_workflow
+
+    r = interface_energy_workflow("chgnet", "LiF", film_layers=(3, 5, 7), substrate_layers=2, max_strain=0.07, max_area=70.0, steps=25, cache=tmp_path)
+    n = np.array([p["n_li"] for p in r["points"]], dtype=float)
+    g = np.array([p["gamma_J_m2"] for p in r["points"]])
+    # second method: numpy's least-squares line through the same points gives the same intercept and slope
+    slope, intercept = np.polyfit(n, g, 1)
+    assert r["interface_energy_J_m2"] == pytest.approx(intercept, abs=1e-9)
+    assert r["strain_term_J_m2_per_li"] == pytest.approx(slope, abs=1e-12)
+    assert np.isfinite(r["interface_energy_stderr_J_m2"]) and r["interface_energy_stderr_J_m2"] >= 0
+    assert 0 < r["interface_energy_J_m2"] < 2.0
