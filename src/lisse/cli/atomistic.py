@@ -79,13 +79,13 @@ def run(args):
 
 def render(res) -> str:
     if "rows" in res:
-        lines = [f"{'calculator':16s} {'quantity':18s} {'system':22s} {'ML':>8s} {'DFT':>8s} {'error':>8s}  DFT source"]
+        lines = [f"{'calculator':19s} {'quantity':18s} {'system':22s} {'ML':>8s} {'DFT':>8s} {'error':>8s}  DFT source"]
         for r in res["rows"]:
             f = lambda x: f"{x:8.3f}" if isinstance(x, (int, float)) else f"{'-':>8s}"  # noqa: E731
             flag = ""
             if r.get("regime_agrees") is False:
                 flag = f"  [WRONG REGIME: ML {r['ml_regime']}, DFT {r['dft_regime']}]"
-            lines.append(f"{r['calculator']:16s} {r['quantity']:18s} {r['system']:22s} {f(r['ml_value'])} {f(r['dft_value'])} {f(r['error'])}  {r['dft_source'][:60]}{flag}")
+            lines.append(f"{r['calculator']:19s} {r['quantity']:18s} {r['system']:22s} {f(r['ml_value'])} {f(r['dft_value'])} {f(r['error'])}  {r['dft_source'][:60]}{flag}")
         for k in res.get("rankings", []):
             verdict = {True: "correct", None: "n/a (one system)"}.get(k["ranking_correct"]) or "WRONG: " + "; ".join(k["flipped_pairs"])
             lines.append(f"ranking of {k['quantity']} over {k['n_systems']} systems, {k['calculator']}: {verdict}")
