@@ -137,7 +137,12 @@ def test_missing_outputs_are_reported(tmp_path):
 
 def test_adhesion_from_qe_outputs_end_to_end(tmp_path, jobs):
     """Write the decks, 'run' them by writing pw.x outputs with energies from a known model, read back."""
-    from qe_fixture import pw_output
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("qe_fixture", Path(__file__).with_name("qe_fixture.py"))
+    qe_fixture = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(qe_fixture)
+    pw_output = qe_fixture.pw_output
 
     write_decks(jobs, tmp_path, "qe")
     man = json.loads((tmp_path / "manifest.json").read_text())
