@@ -1,5 +1,7 @@
-"""Interface thermodynamics as pure functions in SI units (wetting, nucleation, capillarity)."""
+"""Interface thermodynamics as pure functions in SI units (wetting, nucleation, capillarity,
+surface/interface energies, segregation, adsorption)."""
 
+from lisse.thermo.adsorption import adsorption_energy
 from lisse.thermo.nucleation import (
     LI_MOLAR_VOLUME,
     critical_overpotential,
@@ -8,6 +10,16 @@ from lisse.thermo.nucleation import (
     homogeneous_barrier,
     nucleation_barrier,
     nucleation_rate,
+)
+from lisse.thermo.segregation import SegregationResult, segregation
+from lisse.thermo.surfaces import (
+    LinearFit,
+    SurfaceEnergyFit,
+    interface_energy,
+    interface_energy_strain_fit,
+    linear_fit,
+    surface_energy,
+    surface_energy_fit,
 )
 from lisse.thermo.wetting import (
     DEFAULT_LI_SURFACE_ENERGY,
@@ -19,6 +31,16 @@ from lisse.thermo.wetting import (
 )
 
 __all__ = [
+    "LinearFit",
+    "SegregationResult",
+    "SurfaceEnergyFit",
+    "adsorption_energy",
+    "interface_energy",
+    "interface_energy_strain_fit",
+    "linear_fit",
+    "segregation",
+    "surface_energy",
+    "surface_energy_fit",
     "DEFAULT_LI_SURFACE_ENERGY",
     "LI_MOLAR_VOLUME",
     "WettingResult",

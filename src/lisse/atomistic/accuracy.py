@@ -1,0 +1,123 @@
+"""The shipped accuracy table: ML calculators vs published DFT numbers (``accuracy.toml``).
+
+Every ML result carries the matching row as its stated uncertainty (:func:`stated_uncertainty`). The
+ML values in the table were measured with lisse's own workflows on the machine and settings recorded
+in the file; DFT values carry their source.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from functools import lru_cache
+from importlib import resources
+
+from lisse.errors import ParameterError
+
+__all__ = ["load_table", "rows", "rankings", "stated_uncertainty"]
+
+
+@lru_cache(maxsize=1)
+def load_table() -> dict:
+    """Parse ``lisse/atomistic/accuracy.toml``."""
+    text = resources.files("lisse.atomistic").joinpath("accuracy.toml").read_text(encoding="utf-8")
+    return tomllib.loads(text)
+
+
+def _regime(w: float, sigma: float) -> str:
+    from lisse.thermo.wetting import contact_angle
+
+    return contact_angle(w, sigma).regime
+
+
+def _ml_sigma(t: dict, calc: str) -> float | None:
+    for e in t.get("entry", []):
+        if e["quantity"] == "surface_energy" and e["system"] == "Li(100)":
+            v = e.get("ml", {}).get(calc, {}).get("value")
+            return float(v) if v is not None else None
+    return None
+
+
+def rows(calculator: str | None = None) -> list[dict]:
+    """Flat rows (one per calculator x quantity x system) with ML value, DFT value, error and sources.
+
+    Work-of-adhesion rows also carry the wetting regime each side implies — ML W_ad with the same
+    calculator's sigma_Li(100), DFT W_ad with lisse's default sigma_Li — and ``regime_agrees``; a
+    calculator that calls a lithiophilic phase lithiophobic (or the reverse) is flagged there.
+    """
+    from lisse.thermo.wetting import DEFAULT_LI_SURFACE_ENERGY
+
+    t = load_table()
+    out = []
+    for e in t.get("entry", []):
+        dft = e.get("dft_value")
+        for calc, v in e.get("ml", {}).items():
+            if calculator is not None and calc != calculator:
+                continue
+            val = v.get("value")
+            err = (val - dft) if (val is not None and dft is not None) else None
+            out.append({
+                "quantity": e["quantity"], "system": e["system"], "unit": e["unit"], "calculator": calc,
+                "ml_value": val, "dft_value": dft, "error": err,
+                "relative_error": (err / dft) if (err is not None and dft) else None,
+                "dft_source": e.get("dft_source", ""), "ml_measured": v.get("measured", ""), "note": v.get("note", e.get("note", "")),
+            })
+            if e["quantity"] == "work_of_adhesion" and val is not None and dft is not None:
+                sig = _ml_sigma(t, calc)
+                if sig is not None:
+                    mr, dr = _regime(val, sig), _regime(dft, DEFAULT_LI_SURFACE_ENERGY)
+                    philic = ("complete wetting", "lithiophilic")
+                    out[-1].update({"ml_regime": mr, "dft_regime": dr, "regime_agrees": (mr in philic) == (dr in philic)})
+    return out
+
+
+def rankings(quantity: str = "work_of_adhesion") -> list[dict]:
+    """Pairwise ranking check per calculator: does the ML order of two systems match the DFT order?
+
+    Returns one dict per calculator with the flipped pairs (ML says A > B where DFT says A < B).
+    """
+    by: dict[str, list[dict]] = {}
+    for r in rows():
+        if r["quantity"] == quantity and r["ml_value"] is not None and r["dft_value"] is not None:
+            by.setdefault(r["calculator"], []).append(r)
+    out = []
+    for calc, rs in by.items():
+        flips = []
+        for i in range(len(rs)):
+            for j in range(i + 1, len(rs)):
+                a, b = rs[i], rs[j]
+                if (a["ml_value"] - b["ml_value"]) * (a["dft_value"] - b["dft_value"]) < 0:
+                    flips.append(f"{a['system']} vs {b['system']}: ML {a['ml_value']:.3g} vs {b['ml_value']:.3g}, DFT {a['dft_value']:.3g} vs {b['dft_value']:.3g}")
+        ok = None if len(rs) < 2 else not flips  # None: a single system cannot be ranked
+        out.append({"calculator": calc, "quantity": quantity, "n_systems": len(rs), "ranking_correct": ok, "flipped_pairs": flips})
+    return out
+
+
+def stated_uncertainty(calculator, quantity: str, system: str) -> dict:
+    """The accuracy-table row for ``calculator`` (object or 'name:model'), ``quantity`` and ``system``.
+
+    Falls back to the calculator's largest error on that quantity for other systems, and says so.
+    """
+    label = calculator.label() if hasattr(calculator, "label") else str(calculator)
+    if ":" not in label:
+        label = {"chgnet": "chgnet:0.3.0", "sevennet": "sevennet:7net-0"}.get(label, label)
+    rs = [r for r in rows(label) if r["quantity"] == quantity]
+    if not rs:
+        return {"calculator": label, "quantity": quantity, "system": system, "known": False,
+                "statement": f"no accuracy data for {label} on {quantity}; treat as unvalidated screening"}
+    exact = [r for r in rs if r["system"] == system]
+    if exact:
+        r = exact[0]
+        if r["dft_value"] is None:
+            return {**r, "known": False, "statement": f"{label} {quantity} for {system}: no DFT reference stored; ML value {r['ml_value']:.3g} {r['unit']} is unvalidated"}
+        msg = f"{label} {quantity} for {system}: ML {r['ml_value']:.3g} vs DFT {r['dft_value']:.3g} {r['unit']} (error {r['error']:+.3g}; {r['dft_source']})"
+        if r.get("regime_agrees") is False:
+            msg += f"; WARNING: this calculator calls the interface {r['ml_regime']} where DFT says {r['dft_regime']}"
+        bad = [k for k in rankings(quantity) if k["calculator"] == label and k["ranking_correct"] is False]
+        if bad:
+            msg += f"; WARNING: it ranks {'; '.join(bad[0]['flipped_pairs'])} in the wrong order"
+        return {**r, "known": True, "statement": msg}
+    worst = max((r for r in rs if r["error"] is not None), key=lambda r: abs(r["error"]), default=None)
+    if worst is None:
+        raise ParameterError(f"accuracy table has no comparable row for {label} {quantity}")
+    return {**worst, "known": False, "system_requested": system,
+            "statement": f"no DFT comparison for {system}; largest known {quantity} error of {label} is {worst['error']:+.3g} {worst['unit']} ({worst['system']})"}

@@ -1,0 +1,138 @@
+"""Jobs (single point / relaxation) run by a calculator, cached by content, with convergence recorded.
+
+A :class:`Job` is a named structure plus a task. :func:`run_job` runs it with an ML calculator
+(ASE optimiser; BFGS for positions, FrechetCellFilter for cells) or, for :class:`DFTFromFiles`,
+reads the matching output files. The result always records whether the relaxation converged (final
+max force vs ``fmax``) — convergence is reported, never assumed.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from lisse.atomistic.cache import JobCache, job_key
+from lisse.atomistic.calculators import AtomisticCalculator, DFTFromFiles
+from lisse.errors import CalculationError, ParameterError
+
+__all__ = ["Job", "JobResult", "run_job", "atoms_to_dict", "atoms_from_dict"]
+
+TASKS = ("single", "relax", "relax_cell", "relax_z")
+
+
+@dataclass
+class Job:
+    """A named calculation. ``fixed`` are atom indices held fixed during position relaxation."""
+
+    name: str
+    atoms: object
+    task: str = "single"
+    fmax: float = 0.05
+    steps: int = 200
+    fixed: tuple[int, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.task not in TASKS:
+            raise ParameterError(f"job '{self.name}': task must be one of {TASKS}; got {self.task!r}")
+        if not (self.fmax > 0 and self.steps >= 0):
+            raise ParameterError(f"job '{self.name}': fmax must be > 0 eV/A and steps >= 0; got {self.fmax}, {self.steps}")
+
+    def settings(self) -> dict:
+        return {"task": self.task, "fmax": self.fmax, "steps": self.steps, "fixed": list(self.fixed)}
+
+
+@dataclass
+class JobResult:
+    name: str
+    energy_eV: float
+    atoms: object
+    converged: bool
+    fmax_final_eV_A: float
+    n_steps: int
+    wall_s: float
+    cached: bool
+    calculator: dict
+    settings: dict = field(default_factory=dict)
+
+    def summary(self) -> dict:
+        return {
+            "name": self.name,
+            "energy_eV": self.energy_eV,
+            "n_atoms": len(self.atoms),
+            "converged": self.converged,
+            "fmax_final_eV_A": self.fmax_final_eV_A,
+            "n_steps": self.n_steps,
+            "wall_s": self.wall_s,
+            "cached": self.cached,
+        }
+
+
+def atoms_to_dict(a) -> dict:
+    return {"numbers": a.numbers.tolist(), "positions": a.positions.tolist(), "cell": a.cell.array.tolist(), "pbc": [bool(x) for x in a.pbc]}
+
+
+def atoms_from_dict(d: dict, template=None):
+    from ase import Atoms
+
+    a = Atoms(numbers=d["numbers"], positions=d["positions"], cell=d["cell"], pbc=d["pbc"])
+    if template is not None:
+        a.info = dict(template.info)
+        a.set_constraint([c.copy() for c in template.constraints])
+    return a
+
+
+def _max_force(atoms) -> float:
+    f = atoms.get_forces()
+    return float(np.sqrt((f**2).sum(axis=1)).max()) if len(f) else 0.0
+
+
+def run_job(calc: AtomisticCalculator, job: Job, cache: JobCache | None = None) -> JobResult:
+    """Run ``job`` with ``calc`` (or read it back for DFT-from-files), using ``cache`` if given."""
+    if isinstance(calc, DFTFromFiles):
+        energy, final, meta = calc.read(job.name)
+        if sorted(final.numbers.tolist()) != sorted(np.asarray(job.atoms.numbers).tolist()):
+            raise CalculationError(f"DFT output for job '{job.name}' has composition {final.get_chemical_formula()}, the job has {job.atoms.get_chemical_formula()}")
+        final.info = dict(job.atoms.info)
+        conv = bool(meta.get("converged", True))
+        return JobResult(job.name, energy, final, conv, float(meta.get("fmax", float("nan"))), int(meta.get("n_steps", 0)), 0.0, False, calc.info.as_dict(), job.settings())
+
+    from ase.constraints import FixAtoms
+
+    atoms = job.atoms.copy()
+    if job.fixed:
+        atoms.set_constraint(FixAtoms(indices=list(job.fixed)))
+    key = job_key(calc.identity(), job.settings(), atoms)
+    if cache is not None:
+        hit = cache.get(key)
+        if hit is not None:
+            return JobResult(job.name, hit["energy_eV"], atoms_from_dict(hit["atoms"], atoms), hit["converged"], hit["fmax_final_eV_A"], hit["n_steps"],
+                             hit["wall_s"], True, calc.info.as_dict(), job.settings())
+    t0 = time.perf_counter()
+    atoms.calc = calc.ase_calculator()
+    n_steps = 0
+    if job.task == "relax":
+        from ase.optimize import BFGS
+
+        opt = BFGS(atoms, logfile=None)
+        opt.run(fmax=job.fmax, steps=job.steps)
+        n_steps = int(opt.nsteps)
+    elif job.task in ("relax_cell", "relax_z"):
+        from ase.filters import FrechetCellFilter
+        from ase.optimize import BFGS
+
+        mask = [0, 0, 1, 0, 0, 0] if job.task == "relax_z" else None  # relax_z: only the cell height (periodic interfaces)
+        opt = BFGS(FrechetCellFilter(atoms, mask=mask), logfile=None)
+        opt.run(fmax=job.fmax, steps=job.steps)
+        n_steps = int(opt.nsteps)
+    energy = float(atoms.get_potential_energy())
+    fm = _max_force(atoms) if job.task != "single" else float("nan")
+    conv = True if job.task == "single" else bool(fm <= job.fmax * 1.0001)
+    wall = time.perf_counter() - t0
+    atoms.calc = None
+    res = JobResult(job.name, energy, atoms, conv, fm, n_steps, wall, False, calc.info.as_dict(), job.settings())
+    if cache is not None:
+        cache.put(key, {"energy_eV": energy, "atoms": atoms_to_dict(atoms), "converged": conv, "fmax_final_eV_A": fm, "n_steps": n_steps, "wall_s": wall,
+                        "calculator": calc.info.as_dict(), "job": job.name})
+    return res

@@ -1,0 +1,183 @@
+"""Coherent Li|X interfaces: 2-D lattice-match (strain/area) search, stacking, registry/gap grids.
+
+Notes
+-----
+Search: for integer supercells P_A (film, Li) and P_B (substrate, X) of the two surface lattices in
+Hermite normal form with determinants up to ``max_cells``, both reduced (Lagrange–Gauss), the 2-D
+deformation F = B A^-1 that maps the film supercell onto the substrate supercell is split by polar
+decomposition F = R U; the strain is the largest |eigenvalue of U - 1|. Candidates within
+``max_strain`` are ranked by total atom count, then strain (Zur & McGill, J. Appl. Phys. 55, 378
+(1984), doi:10.1063/1.333084). Li (soft, bcc) takes all the strain; X keeps the lattice of the
+calculator's relaxed bulk.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from lisse.citations import Citation, add, register
+from lisse.errors import CalculationError, ParameterError
+
+__all__ = ["LatticeMatch", "lattice_matches", "build_interface", "registry_shifts"]
+
+add(Citation("Zur1984", "Zur, McGill", "Lattice match: an application to heteroepitaxy", "J. Appl. Phys. 55, 378", 1984, "10.1063/1.333084"))
+
+
+@dataclass(frozen=True)
+class LatticeMatch:
+    """One coherent supercell pair (2x2 integer matrices act on the rows of the surface cells)."""
+
+    film_matrix: tuple[tuple[int, int], tuple[int, int]]
+    substrate_matrix: tuple[tuple[int, int], tuple[int, int]]
+    strain: float  # max |principal strain| applied to the film (fraction)
+    principal_strains: tuple[float, float]
+    area_A2: float  # substrate supercell area
+    n_atoms_per_layer_estimate: float
+
+
+def _hnf(det: int):
+    for a in range(1, det + 1):
+        if det % a:
+            continue
+        d = det // a
+        for b in range(a):
+            yield np.array([[a, 0], [b, d]])  # rows: a*v1, b*v1 + d*v2
+
+
+def _reduce(basis: np.ndarray, tmat: np.ndarray):
+    """Lagrange–Gauss reduction of a 2-D basis (rows), tracking the integer transform."""
+    b = basis.copy()
+    t = tmat.copy()
+    for _ in range(200):
+        if np.dot(b[0], b[0]) > np.dot(b[1], b[1]) + 1e-9:
+            b = b[::-1].copy()
+            t = t[::-1].copy()
+        mu = round(float(np.dot(b[0], b[1]) / np.dot(b[0], b[0])))
+        if mu == 0:
+            break
+        b[1] -= mu * b[0]
+        t[1] -= mu * t[0]
+    if b[0, 0] * b[1, 1] - b[0, 1] * b[1, 0] < 0:  # right-handed
+        b[1] *= -1
+        t[1] *= -1
+    return b, t
+
+
+def lattice_matches(film, substrate, max_strain: float = 0.05, max_cells: int = 16, max_area: float = 130.0, limit: int = 10) -> list[LatticeMatch]:
+    """Coherent supercell pairs of two slabs (in-plane cells in xy), best (fewest atoms) first.
+
+    Parameters
+    ----------
+    film, substrate : ase.Atoms
+        Slabs from :func:`lisse.atomistic.slabs.make_slab` (film = Li).
+    max_strain : float
+        Largest principal strain allowed on the film (fraction).
+    max_cells : int
+        Largest supercell determinant tried for each lattice.
+    max_area : float
+        Largest interface area in A^2.
+    """
+    register("Zur1984")
+    A0 = film.cell.array[:2, :2]
+    B0 = substrate.cell.array[:2, :2]
+    area_a, area_b = abs(np.linalg.det(A0)), abs(np.linalg.det(B0))
+    per_area_film = len(film) / area_a
+    per_area_sub = len(substrate) / area_b
+    out: dict[tuple, LatticeMatch] = {}
+    for nb in range(1, max_cells + 1):
+        if nb * area_b > max_area:
+            break
+        for na in range(1, max_cells + 1):
+            if abs(na * area_a / (nb * area_b) - 1) > 2.5 * max_strain:
+                continue
+            for pb in _hnf(nb):
+                bb, tb = _reduce(pb @ B0, pb)
+                for pa in _hnf(na):
+                    ba, ta = _reduce(pa @ A0, pa)
+                    # try the equivalent film bases (rotations by 90/180/270 deg of the reduced basis)
+                    for rot in ([[1, 0], [0, 1]], [[0, 1], [-1, 0]], [[-1, 0], [0, -1]], [[0, -1], [1, 0]]):
+                        r = np.array(rot)
+                        baa, taa = r @ ba, r @ ta
+                        F = np.linalg.solve(baa, bb)  # rows: baa @ F = bb  (row-vector convention)
+                        if np.linalg.det(F) <= 0:
+                            continue
+                        C = F @ F.T
+                        ev = np.sqrt(np.clip(np.linalg.eigvalsh(C), 0, None)) - 1.0
+                        s = float(np.max(np.abs(ev)))
+                        if s > max_strain:
+                            continue
+                        area = nb * area_b
+                        key = (round(area, 3), round(s, 4))
+                        m = LatticeMatch(tuple(map(tuple, taa.astype(int).tolist())), tuple(map(tuple, tb.astype(int).tolist())), s,
+                                         (float(ev[0]), float(ev[1])), float(area), float(area * (per_area_film + per_area_sub)))
+                        if key not in out or out[key].strain > s:
+                            out[key] = m
+    res = sorted(out.values(), key=lambda m: (m.n_atoms_per_layer_estimate, m.strain))
+    if not res:
+        raise CalculationError(f"no coherent match with strain <= {max_strain:.1%} and area <= {max_area} A^2; raise max_strain or max_area")
+    return res[:limit]
+
+
+def _supercell(slab, m2):
+    from ase.build import make_supercell
+
+    P = np.eye(3, dtype=int)
+    P[:2, :2] = np.array(m2, dtype=int)
+    s = make_supercell(slab, P, wrap=True)
+    s.info = dict(slab.info)
+    return s
+
+
+def build_interface(film, substrate, match: LatticeMatch, gap: float = 2.5, shift=(0.0, 0.0), vacuum: float = 15.0):
+    """Stack the strained film (Li) on the substrate (X) slab.
+
+    Returns ``(interface, film_strained, substrate_super)``: the interface cell and the two isolated
+    slabs in exactly the same in-plane cell (for W_ad). ``shift`` is a Cartesian in-plane translation
+    (A) of the film; ``gap`` the distance (A) between the top substrate plane and the bottom film plane.
+    """
+    if not math.isfinite(gap) or gap <= 0.5:
+        raise ParameterError(f"parameter 'gap' must be > 0.5 A; got {gap!r}")
+    sub = _supercell(substrate, match.substrate_matrix)
+    fil = _supercell(film, match.film_matrix)
+    # impose the substrate in-plane cell on the film, keeping fractional in-plane coordinates
+    frac = fil.get_scaled_positions(wrap=False)
+    cell = fil.cell.array.copy()
+    cell[:2] = sub.cell.array[:2]
+    fil.set_cell(cell, scale_atoms=False)
+    fil.set_scaled_positions(frac)
+    fil.wrap(pbc=[True, True, False])
+    from lisse.atomistic.slabs import set_vacuum
+
+    zs, zf = sub.positions[:, 2], fil.positions[:, 2]
+    t_sub = zs.max() - zs.min()
+    t_fil = zf.max() - zf.min()
+    iface = sub.copy()
+    iface.positions[:, 2] -= zs.min()
+    f2 = fil.copy()
+    f2.positions[:, 2] += t_sub + gap - zf.min()
+    f2.positions[:, 0] += shift[0]
+    f2.positions[:, 1] += shift[1]
+    iface += f2
+    cell = iface.cell.array.copy()
+    cell[2] = [0, 0, t_sub + gap + t_fil + vacuum]
+    iface.set_cell(cell, scale_atoms=False)
+    iface.wrap(pbc=[True, True, False])
+    iface = set_vacuum(iface, vacuum)
+    area = float(abs(np.linalg.det(sub.cell.array[:2, :2])))
+    iface.info = {"area_A2": area, "gap_A": float(gap), "shift_A": [float(shift[0]), float(shift[1])], "strain": match.strain,
+                  "principal_strains": list(match.principal_strains), "n_film": len(fil), "n_substrate": len(sub), "vacuum_A": float(vacuum)}
+    fil_s = set_vacuum(fil, vacuum)
+    fil_s.info.update({"area_A2": area, "strained": True, "strain": match.strain})
+    sub_s = set_vacuum(sub, vacuum)
+    sub_s.info.update({"area_A2": area})
+    return iface, fil_s, sub_s
+
+
+def registry_shifts(substrate, n: int = 3) -> list[tuple[float, float]]:
+    """In-plane shifts on an n x n grid spanning the substrate's primitive surface cell (Cartesian, A)."""
+    a, b = substrate.cell.array[0, :2], substrate.cell.array[1, :2]
+    return [tuple((i / n) * a + (j / n) * b) for i, j in itertools.product(range(n), range(n))]

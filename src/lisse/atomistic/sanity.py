@@ -1,0 +1,100 @@
+"""Sanity checks run before any atomistic number is reported.
+
+Guards against the failure modes seen in practice (issue #3): slabs folded onto each other (atoms far
+too close; an ML potential then returns an absurd energy without complaint), cells that are not
+periodic along z, vacuum thinner than the potential's cutoff (the slab sees its own image), energies
+far from the bulk references, and energies from different calculators mixed in one formula
+(:func:`lisse.atomistic.calculators.check_same_calculator`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from lisse.errors import CalculationError
+
+__all__ = ["min_distance", "check_distances", "check_periodic", "vacuum_thickness", "check_vacuum", "check_energy_per_atom", "check_slab"]
+
+#: Fraction of the sum of covalent radii below which two atoms count as overlapping.
+OVERLAP_FRACTION = 0.6
+
+
+def min_distance(atoms) -> tuple[float, int, int]:
+    """Smallest interatomic distance (A, periodic) and the pair of indices."""
+    from ase.neighborlist import neighbor_list
+
+    i, j, d = neighbor_list("ijd", atoms, 4.0)
+    if d.size == 0:
+        return float("inf"), -1, -1
+    k = int(np.argmin(d))
+    return float(d[k]), int(i[k]), int(j[k])
+
+
+def check_distances(atoms, fraction: float = OVERLAP_FRACTION, what: str = "structure") -> float:
+    """Raise :class:`CalculationError` if any pair is closer than ``fraction`` x (r_cov,i + r_cov,j)."""
+    from ase.data import covalent_radii
+    from ase.neighborlist import neighbor_list
+
+    i, j, d = neighbor_list("ijd", atoms, 4.0)
+    if d.size == 0:
+        return float("inf")
+    z = atoms.numbers
+    lim = fraction * (covalent_radii[z[i]] + covalent_radii[z[j]])
+    bad = np.nonzero(d < lim)[0]
+    if bad.size:
+        k = bad[np.argmin(d[bad] / lim[bad])]
+        s = atoms.get_chemical_symbols()
+        raise CalculationError(
+            f"{what}: atoms {i[k]} ({s[i[k]]}) and {j[k]} ({s[j[k]]}) are {d[k]:.2f} A apart, below {lim[k]:.2f} A "
+            f"({fraction} x sum of covalent radii): overlapping/folded geometry"
+        )
+    return float(d.min())
+
+
+def check_periodic(atoms, what: str = "structure") -> None:
+    """Require pbc in all three directions with c along z (slab cells from ase.build can lack pbc[2])."""
+    if not all(atoms.pbc):
+        raise CalculationError(f"{what}: cell must be periodic in x, y and z; got pbc={list(map(bool, atoms.pbc))}")
+    c = atoms.cell.array
+    if abs(c[2, 0]) > 1e-6 or abs(c[2, 1]) > 1e-6 or abs(c[0, 2]) > 1e-6 or abs(c[1, 2]) > 1e-6:
+        raise CalculationError(f"{what}: slab cells need a, b in the xy plane and c along z; got cell {c.round(3).tolist()}")
+
+
+def vacuum_thickness(atoms) -> float:
+    """Vacuum gap along z between periodic images (A)."""
+    z = atoms.positions[:, 2]
+    return float(atoms.cell.array[2, 2] - (z.max() - z.min()))
+
+
+def check_vacuum(atoms, cutoff: float, what: str = "slab") -> float:
+    """Require vacuum > cutoff (A) of the calculator, so the slab never sees its periodic image."""
+    v = vacuum_thickness(atoms)
+    if not v > cutoff:
+        raise CalculationError(f"{what}: vacuum {v:.2f} A must exceed the calculator cutoff {cutoff:.2f} A")
+    return v
+
+
+def check_energy_per_atom(energy: float, atoms, reference_per_atom: dict[str, float], tolerance: float = 1.0, what: str = "structure") -> float:
+    """Require |E - sum_i mu_i| / N < tolerance (eV/atom), with mu_i bulk reference energies per atom of each element.
+
+    Returns the deviation in eV/atom. A folded or exploded structure typically misses by several eV/atom.
+    """
+    if not np.isfinite(energy):
+        raise CalculationError(f"{what}: energy is not finite ({energy!r})")
+    syms = atoms.get_chemical_symbols()
+    missing = set(syms) - set(reference_per_atom)
+    if missing:
+        return float("nan")
+    ref = sum(reference_per_atom[s] for s in syms)
+    dev = (energy - ref) / len(atoms)
+    if abs(dev) > tolerance:
+        raise CalculationError(f"{what}: energy deviates from bulk references by {dev:+.2f} eV/atom (limit {tolerance} eV/atom): absurd energy")
+    return float(dev)
+
+
+def check_slab(atoms, cutoff: float, what: str = "slab") -> dict:
+    """All geometric checks for a slab/interface: periodicity, vacuum > cutoff, no overlaps."""
+    check_periodic(atoms, what)
+    v = check_vacuum(atoms, cutoff, what)
+    d = check_distances(atoms, what=what)
+    return {"vacuum_A": v, "min_distance_A": d, "periodic": True}

@@ -1,0 +1,183 @@
+"""Slabs with all distinct terminations, an exact number of atomic layers, and vacuum along z.
+
+A slab is built from pymatgen's :class:`~pymatgen.core.surface.SlabGenerator` (one slab per distinct
+termination shift), made orthogonal (c along the surface normal), converted to ASE, trimmed to exactly
+``layers`` atomic planes counted from the chosen bottom termination, and re-centred in a cell periodic
+in all three directions with the requested vacuum. ``ase.build`` surfaces can come back with
+``pbc[2] = False``; lisse slabs are always fully periodic (checked by :func:`lisse.atomistic.sanity.check_slab`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from lisse.errors import ParameterError
+
+__all__ = ["layer_planes", "terminations", "make_slab", "set_vacuum"]
+
+
+#: Covalent bonds that a slab cut must never break (polyanions such as CO3^2-), with max length in A.
+_KEEP_BONDS = {("C", "O"): 1.5, ("N", "O"): 1.5, ("P", "O"): 1.8, ("S", "O"): 1.7, ("S", "C"): 1.9, ("C", "F"): 1.5}
+
+
+def _group_z(atoms) -> np.ndarray:
+    """z of every atom, with atoms of one polyanion (bonded per ``_KEEP_BONDS``) given their centre's z."""
+    z = atoms.positions[:, 2].copy()
+    sym = atoms.get_chemical_symbols()
+    pairs = {k for k in _KEEP_BONDS if k[0] in sym and k[1] in sym}
+    if not pairs:
+        return z
+    from ase.neighborlist import neighbor_list
+
+    i, j, d = neighbor_list("ijd", atoms, max(_KEEP_BONDS[p] for p in pairs))
+    for a, b, dist in zip(i, j, d):
+        key = (sym[a], sym[b])
+        if key in pairs and dist <= _KEEP_BONDS[key]:
+            z[b] = atoms.positions[a, 2]  # the ligand b follows its centre a
+    return z
+
+
+def layer_planes(atoms, tol: float = 0.3) -> list[np.ndarray]:
+    """Group atom indices into planes by Cartesian z (clusters closer than ``tol`` A), bottom first.
+
+    Atoms of a polyanion (e.g. the O of CO3) are assigned to the plane of their centre atom, so a slab
+    trimmed plane by plane never breaks those bonds.
+    """
+    z = _group_z(atoms)
+    order = np.argsort(z)
+    planes: list[list[int]] = []
+    last = None
+    for i in order:
+        if last is None or z[i] - last > tol:
+            planes.append([int(i)])
+        else:
+            planes[-1].append(int(i))
+        last = z[i]
+    return [np.array(p) for p in planes]
+
+
+def set_vacuum(atoms, vacuum: float):
+    """Return a copy with c set along z so that ``vacuum`` A separates periodic images; pbc all True."""
+    a = atoms.copy()
+    z = a.positions[:, 2]
+    thick = float(z.max() - z.min())
+    cell = a.cell.array.copy()
+    if abs(cell[0, 2]) > 1e-6 or abs(cell[1, 2]) > 1e-6:
+        raise ParameterError("slab in-plane vectors must lie in the xy plane")
+    cell[2] = [0.0, 0.0, thick + vacuum]
+    a.set_cell(cell, scale_atoms=False)
+    a.positions[:, 2] += vacuum / 2.0 - z.min()
+    a.pbc = True
+    a.wrap(pbc=[True, True, False])
+    return a
+
+
+def _pmg_slabs(bulk_atoms, miller: Sequence[int], thickness: float):
+    from pymatgen.core.surface import SlabGenerator
+    from pymatgen.io.ase import AseAtomsAdaptor
+
+    s = AseAtomsAdaptor.get_structure(bulk_atoms)
+    gen = SlabGenerator(s, tuple(int(m) for m in miller), min_slab_size=thickness, min_vacuum_size=10.0, center_slab=True,
+                        in_unit_planes=False, primitive=True, max_normal_search=max(abs(int(m)) for m in miller) + 1, reorient_lattice=True)
+    present = {el.symbol for el in s.composition.elements}
+    bonds = {k: v for k, v in _KEEP_BONDS.items() if k[0] in present and k[1] in present}
+    return gen.get_slabs(symmetrize=False, bonds=bonds or None)
+
+
+def terminations(bulk_atoms, miller: Sequence[int]) -> list[dict]:
+    """List the distinct terminations of the ``miller`` surface: index, bottom-plane composition, shift."""
+    out = []
+    for i, sl in enumerate(_pmg_slabs(bulk_atoms, miller, 10.0)):
+        out.append({"termination": i, "shift": float(sl.shift), "bottom_plane": _bottom_composition(sl)})
+    return out
+
+
+def _bottom_composition(pmg_slab) -> str:
+    from pymatgen.io.ase import AseAtomsAdaptor
+
+    a = AseAtomsAdaptor.get_atoms(pmg_slab.get_orthogonal_c_slab())
+    a.wrap()
+    planes = layer_planes(_unwrap_slab(a))
+    sym = np.array(a.get_chemical_symbols())
+    u, c = np.unique(sym[planes[0]], return_counts=True)
+    return "".join(f"{x}{n}" for x, n in zip(u, c))
+
+
+def _unwrap_slab(a):
+    """Shift atoms so that the vacuum gap is at the cell boundary (no slab split across z)."""
+    a = a.copy()
+    frac = a.get_scaled_positions(wrap=True)
+    zs = np.sort(frac[:, 2])
+    gaps = np.diff(np.concatenate([zs, [zs[0] + 1.0]]))
+    k = int(np.argmax(gaps))
+    cut = (zs[k] + gaps[k] / 2.0) % 1.0
+    frac[:, 2] = (frac[:, 2] - cut) % 1.0
+    a.set_scaled_positions(frac)
+    return a
+
+
+def make_slab(bulk_atoms, miller: Sequence[int], layers: int, vacuum: float = 15.0, termination: int = 0):
+    """Slab of exactly ``layers`` atomic planes of the ``miller`` surface with ``vacuum`` A of vacuum.
+
+    Parameters
+    ----------
+    bulk_atoms : ase.Atoms
+        Bulk cell (relax it with the same calculator first).
+    miller : (h, k, l)
+    layers : int
+        Number of atomic planes (>= 2).
+    vacuum : float
+        Vacuum thickness in A (must exceed the calculator cutoff; see :mod:`lisse.atomistic.sanity`).
+    termination : int
+        Index into :func:`terminations`.
+
+    Returns
+    -------
+    ase.Atoms
+        ``info`` holds miller, layers, termination, area_A2, stoichiometric, symmetric_planes.
+    """
+    from pymatgen.io.ase import AseAtomsAdaptor
+
+    if int(layers) < 2:
+        raise ParameterError(f"parameter 'layers' must be >= 2; got {layers!r}")
+    d_est = abs(bulk_atoms.cell.volume) ** (1 / 3) / max(1, len(bulk_atoms)) ** (1 / 3)
+    slabs = _pmg_slabs(bulk_atoms, miller, thickness=(layers + 2) * max(d_est, 1.0) * 2.0)
+    if not 0 <= termination < len(slabs):
+        raise ParameterError(f"parameter 'termination' must be in 0..{len(slabs) - 1} for {tuple(miller)}; got {termination!r}")
+    pslab = slabs[termination].get_orthogonal_c_slab()
+    a = _unwrap_slab(AseAtomsAdaptor.get_atoms(pslab))
+    a.positions[:, 2] -= a.positions[:, 2].min()
+    planes = layer_planes(a)
+    if len(planes) < layers:
+        raise ParameterError(f"could only build {len(planes)} planes for {tuple(miller)}; asked for {layers}")
+    keep = np.concatenate(planes[:layers])
+    a = a[np.sort(keep)]
+    # make the in-plane cell lie in xy (reorient_lattice does this; enforce exactly)
+    cell = a.cell.array.copy()
+    cell[0, 2] = cell[1, 2] = 0.0
+    a.set_cell(cell, scale_atoms=False)
+    a = set_vacuum(a, vacuum)
+    sym = np.array(a.get_chemical_symbols())
+    pl = layer_planes(a)
+    comp = lambda idx: tuple(sorted(zip(*np.unique(sym[idx], return_counts=True))))  # noqa: E731
+    bulk_counts = dict(zip(*np.unique(bulk_atoms.get_chemical_symbols(), return_counts=True)))
+    counts = dict(zip(*np.unique(sym, return_counts=True)))
+    ratios = {k: counts.get(k, 0) / v for k, v in bulk_counts.items()}
+    stoich = len(set(np.round(list(ratios.values()), 9))) == 1 and set(counts) <= set(bulk_counts)
+    n_units = min(ratios.values()) * bulk_atoms.info.get("formula_units", 1) / 1.0
+    a.info.update(
+        {
+            "miller": [int(m) for m in miller],
+            "layers": int(layers),
+            "termination": int(termination),
+            "area_A2": float(np.linalg.norm(np.cross(a.cell[0], a.cell[1]))),
+            "stoichiometric": bool(stoich),
+            "symmetric_planes": comp(pl[0]) == comp(pl[-1]),
+            "formula_units": float(n_units),
+            "material": bulk_atoms.info.get("material", a.get_chemical_formula()),
+            "vacuum_A": float(vacuum),
+        }
+    )
+    return a

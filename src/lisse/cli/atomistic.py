@@ -1,0 +1,95 @@
+"""``lisse atomistic``: accuracy table, DFT input decks, DFT read-back, bulk structures."""
+
+from __future__ import annotations
+
+NAME = "atomistic"
+HELP = "atomistic tools: ML accuracy table, write VASP/QE decks for a Li|X workflow, read DFT outputs back"
+DESCRIPTION = (
+    "accuracy: the shipped table of each ML calculator's values against published DFT numbers (with sources), the stated "
+    "uncertainty attached to every ML result. decks: write complete VASP (INCAR/POSCAR/KPOINTS + POTCAR.spec; POTCARs are "
+    "licensed and not shipped) or Quantum ESPRESSO (pw.in) decks for every structure of the Li|X work-of-adhesion workflow. "
+    "from-files: read the finished runs (vasprun.xml/OUTCAR or pw.x output, one folder per job) and compute W_ad, sigma_Li "
+    "and the contact angle from the same DFT. structures: list the bulk crystals lisse can build."
+)
+EXAMPLES = """  lisse atomistic accuracy --json
+  lisse atomistic accuracy --calculator chgnet:0.3.0
+  lisse atomistic decks Li LiF --code vasp --out dft_LiF
+  lisse atomistic from-files dft_LiF --code vasp --json
+  lisse atomistic structures
+"""
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("action", choices=["accuracy", "decks", "from-files", "structures"])
+    parser.add_argument("args", nargs="*", help="decks: 'Li X'; from-files: the deck folder")
+    parser.add_argument("--calculator", default=None, help="accuracy: only this calculator (e.g. chgnet:0.3.0)")
+    parser.add_argument("--code", default="vasp", choices=["vasp", "qe", "both"])
+    parser.add_argument("--out", default=None, help="decks: output folder (must not exist or be empty)")
+    parser.add_argument("--encut", default="520 eV", help="plane-wave cutoff for VASP (default 520 eV)")
+    parser.add_argument("--d3", action="store_true", help="add D3 dispersion (used by Ji2025)")
+    parser.add_argument("--substrate-miller", nargs=3, type=int, default=[1, 0, 0])
+    parser.add_argument("--li-surface-energy", default=None, help="from-files: sigma_Li to use when no Li slab outputs exist")
+
+
+def run(args):
+    from lisse.errors import ParameterError
+
+    if args.action == "accuracy":
+        from lisse.atomistic.accuracy import load_table, rankings, rows
+
+        t = load_table()
+        rk = [r for r in rankings() if args.calculator is None or r["calculator"] == args.calculator]
+        return {"rows": rows(args.calculator), "rankings": rk, "literature": t.get("literature", []), "meta": t.get("meta", {})}
+    if args.action == "structures":
+        from lisse.atomistic.structures import _NOT_YET, CRYSTALS
+
+        return {"available": [{"material": k, "spacegroup": v.spacegroup, "wyckoff": list(v.wyckoff), "source": v.source} for k, v in CRYSTALS.items()],
+                "not_yet": [{"material": k, "reason": r} for k, r in _NOT_YET.items()]}
+    if args.action == "decks":
+        from pathlib import Path
+
+        from lisse.atomistic.dft import DFTSettings, write_decks
+        from lisse.atomistic.workflows import adhesion_jobs
+        from lisse.units import to_si
+
+        if len(args.args) != 2 or args.args[0] != "Li":
+            raise ParameterError(f"decks needs 'Li X'; got {' '.join(args.args)!r}")
+        if not args.out:
+            raise ParameterError("decks needs --out FOLDER")
+        out = Path(args.out)
+        if out.exists() and any(out.iterdir()):
+            raise ParameterError(f"--out folder '{out}' exists and is not empty; lisse never overwrites run folders")
+        s = DFTSettings(encut_eV=to_si(args.encut, "J", "encut") / 1.602176634e-19, d3=args.d3)
+        jobs = adhesion_jobs(args.args[1], tuple(args.substrate_miller))
+        write_decks(jobs, out, args.code, s, meta={"workflow": "adhesion", "substrate": args.args[1]})
+        return {"folder": str(out), "code": args.code, "jobs": [{"name": j.name, "task": j.task, "n_atoms": len(j.atoms)} for j in jobs],
+                "note": "VASP: concatenate the PAW_PBE POTCARs listed in each POTCAR.spec; QE: put the named UPF files in ./pseudo. "
+                        "Run each folder, then: lisse atomistic from-files " + str(out)}
+    if args.action == "from-files":
+        from lisse.atomistic.dft import adhesion_from_files
+        from lisse.units import to_si
+
+        if len(args.args) != 1:
+            raise ParameterError("from-files needs the deck folder")
+        code = "vasp" if args.code == "both" else args.code
+        sigma = to_si(args.li_surface_energy, "J/m^2", "li_surface_energy") if args.li_surface_energy else None
+        return adhesion_from_files(args.args[0], code, sigma)
+    raise ParameterError(f"unknown action {args.action!r}")
+
+
+def render(res) -> str:
+    if "rows" in res:
+        lines = [f"{'calculator':19s} {'quantity':18s} {'system':22s} {'ML':>8s} {'DFT':>8s} {'error':>8s}  DFT source"]
+        for r in res["rows"]:
+            f = lambda x: f"{x:8.3f}" if isinstance(x, (int, float)) else f"{'-':>8s}"  # noqa: E731
+            flag = ""
+            if r.get("regime_agrees") is False:
+                flag = f"  [WRONG REGIME: ML {r['ml_regime']}, DFT {r['dft_regime']}]"
+            lines.append(f"{r['calculator']:19s} {r['quantity']:18s} {r['system']:22s} {f(r['ml_value'])} {f(r['dft_value'])} {f(r['error'])}  {r['dft_source'][:60]}{flag}")
+        for k in res.get("rankings", []):
+            verdict = {True: "correct", None: "n/a (one system)"}.get(k["ranking_correct"]) or "WRONG: " + "; ".join(k["flipped_pairs"])
+            lines.append(f"ranking of {k['quantity']} over {k['n_systems']} systems, {k['calculator']}: {verdict}")
+        return "\n".join(lines)
+    import json
+
+    return json.dumps(res, indent=2, default=str)

@@ -1,0 +1,147 @@
+"""Structures, slabs, lattice matching, interfaces, sanity checks, cache, calculator contract (no ML)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+pytest.importorskip("ase")
+pytest.importorskip("pymatgen")
+
+from lisse.atomistic.cache import JobCache, job_key  # noqa: E402
+from lisse.atomistic.calculators import CalculatorInfo, check_same_calculator, get_calculator  # noqa: E402
+from lisse.atomistic.interfaces import build_interface, lattice_matches  # noqa: E402
+from lisse.atomistic.sanity import check_distances, check_energy_per_atom, check_periodic, check_slab, check_vacuum  # noqa: E402
+from lisse.atomistic.slabs import layer_planes, make_slab, terminations  # noqa: E402
+from lisse.atomistic.structures import bulk  # noqa: E402
+from lisse.errors import CalculationError, NotImplementedFeatureError, ParameterError  # noqa: E402
+
+
+def test_bulk_structures_from_wyckoff():
+    li = bulk("Li")
+    assert len(li) == 2 and li.info["spacegroup"] == 229
+    # bcc nearest neighbour = a sqrt(3)/2
+    from lisse.atomistic.sanity import min_distance
+
+    assert min_distance(li)[0] == pytest.approx(3.5093 * math.sqrt(3) / 2, rel=1e-9)
+    lif = bulk("LiF")
+    assert lif.get_chemical_formula() == "F4Li4" and min_distance(lif)[0] == pytest.approx(4.027 / 2, rel=1e-9)
+    li2o = bulk("Li2O")
+    assert min_distance(li2o)[0] == pytest.approx(4.6114 * math.sqrt(3) / 4, rel=1e-9)  # Li-O in antifluorite
+    c = bulk("Li2CO3")
+    assert c.info["formula_units"] == 4 and c.get_chemical_formula() == "C4Li8O12"
+    from ase.neighborlist import neighbor_list
+
+    i, j, d = neighbor_list("ijd", c, 1.5)
+    s = np.array(c.get_chemical_symbols())
+    co = d[(s[i] == "C") & (s[j] == "O")]
+    assert co.size == 12 and co.min() > 1.25 and co.max() < 1.30  # carbonate C-O ~1.28 A
+    with pytest.raises(NotImplementedFeatureError, match="garnet"):
+        bulk("LLZO")
+    with pytest.raises(ParameterError, match="did you mean 'LiCl'"):
+        bulk("LiCI")
+
+
+def test_slab_layers_vacuum_and_periodicity():
+    s = make_slab(bulk("Li"), (1, 0, 0), 7, vacuum=15.0)
+    assert len(layer_planes(s)) == 7 and len(s) == 7
+    assert s.info["area_A2"] == pytest.approx(3.5093**2, rel=1e-9)
+    # (100) interplanar spacing of bcc = a/2
+    z = sorted(s.positions[:, 2])
+    assert np.allclose(np.diff(z), 3.5093 / 2, atol=1e-6)
+    check_slab(s, cutoff=6.0)
+    assert all(s.pbc)
+    f = make_slab(bulk("LiF"), (1, 0, 0), 3)
+    assert f.info["stoichiometric"] and f.info["symmetric_planes"] and len(f) == 6
+    p = make_slab(bulk("LiF"), (1, 1, 1), 4)  # polar: alternating Li / F planes
+    assert not p.info["symmetric_planes"]
+    assert len(terminations(bulk("Li2CO3"), (0, 0, 1))) >= 2
+
+
+def test_lattice_match_li100_on_lif100():
+    li = make_slab(bulk("Li"), (1, 0, 0), 3)
+    lif = make_slab(bulk("LiF"), (1, 0, 0), 2)
+    # hand calculation 1 (fewest atoms within 3 %): Li sqrt5 x sqrt5 R26.6 on the LiF conventional 2x2 cell
+    m = lattice_matches(li, lif, max_strain=0.03)[0]
+    assert m.strain == pytest.approx(2 * 4.027 / (math.sqrt(5) * 3.5093) - 1, abs=1e-9)
+    assert m.area_A2 == pytest.approx(4 * 4.027**2, rel=1e-9)
+    # hand calculation 2 (below 2.5 %): Li 3x3 on LiF sqrt13 x sqrt13 R33.7 of the a/sqrt2 surface cell
+    m = lattice_matches(li, lif, max_strain=0.025)[0]
+    assert m.strain == pytest.approx(1 - math.sqrt(13) * 4.027 / math.sqrt(2) / (3 * 3.5093), abs=1e-9)
+    assert m.area_A2 == pytest.approx(13 * 4.027**2 / 2, rel=1e-9)
+    it, fil, sub = build_interface(li, lif, m, gap=2.3, vacuum=12.0)
+    assert len(it) == len(fil) + len(sub) == 9 * 3 + 13 * 4
+    assert np.allclose(fil.cell.array[:2], sub.cell.array[:2])
+    z = it.positions[:, 2]
+    assert z[len(sub):].min() - z[: len(sub)].max() == pytest.approx(2.3, abs=1e-9)
+    check_slab(it, cutoff=6.0)
+    with pytest.raises(CalculationError, match="no coherent match"):
+        lattice_matches(li, lif, max_strain=0.0001, max_area=40)
+
+
+def test_sanity_checks_catch_bad_geometry():
+    s = make_slab(bulk("Li"), (1, 0, 0), 3, vacuum=4.0)
+    with pytest.raises(CalculationError, match="vacuum"):
+        check_vacuum(s, cutoff=6.0)
+    folded = s.copy()
+    folded.positions[1] = folded.positions[0] + [0.3, 0, 0]
+    with pytest.raises(CalculationError, match="overlapping"):
+        check_distances(folded)
+    np_ = s.copy()
+    np_.pbc = [True, True, False]
+    with pytest.raises(CalculationError, match="periodic"):
+        check_periodic(np_)
+    refs = {"Li": -1.9}
+    assert check_energy_per_atom(-1.9 * 3 + 0.3, s, refs) == pytest.approx(0.1)
+    with pytest.raises(CalculationError, match="absurd"):
+        check_energy_per_atom(-1.9 * 3 - 30.0, s, refs)
+
+
+def test_cache_key_and_round_trip(tmp_path):
+    a = bulk("Li")
+    k1 = job_key("calcA", {"task": "single"}, a)
+    b = a.copy()
+    b.positions[0, 0] += 1e-3
+    assert job_key("calcA", {"task": "single"}, b) != k1
+    assert job_key("calcB", {"task": "single"}, a) != k1
+    assert job_key("calcA", {"task": "relax"}, a) != k1
+    assert job_key("calcA", {"task": "single"}, a.copy()) == k1
+    c = JobCache(tmp_path)
+    assert c.get(k1) is None
+    c.put(k1, {"energy_eV": -3.8})
+    assert c.get(k1) == {"energy_eV": -3.8} and c.hits == 1 and c.misses == 1
+
+
+def test_calculator_contract_never_mixes():
+    a = CalculatorInfo("chgnet", "0.3.0", "0.4.2", "ml", 6.0)
+    b = CalculatorInfo("sevennet", "7net-0", "0.13.0", "ml", 5.0)
+    assert check_same_calculator(a, a.as_dict()) == a
+    with pytest.raises(CalculationError, match="mix"):
+        check_same_calculator(a, b)
+    assert get_calculator("chgnet:r2scan").info.model == "r2scan"
+    with pytest.raises(ParameterError, match="unknown calculator"):
+        get_calculator("mace")
+    with pytest.raises(ParameterError, match="CHGNet model"):
+        get_calculator("chgnet:9.9")
+
+
+def _square(x):
+    return x * x
+
+
+def test_executor_local_serial_and_errors():
+    from lisse.atomistic.executors import LocalExecutor, get_executor, run_many
+
+    assert run_many(_square, [{"x": 2}, {"x": 3}]) == [4, 9]
+    assert isinstance(get_executor("local:1"), LocalExecutor)
+    with pytest.raises(ParameterError, match="unknown executor"):
+        get_executor("slurm")
+    try:
+        import dask.distributed  # noqa: F401
+    except ImportError:
+        from lisse.errors import MissingDependencyError
+
+        with pytest.raises(MissingDependencyError):
+            get_executor("dask")

@@ -1,0 +1,64 @@
+"""CLI contracts: lisse wetting / nucleation / segregation run as subprocesses."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def lisse(*args: str) -> subprocess.CompletedProcess:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(REPO / "src") + os.pathsep + env.get("PYTHONPATH", "")
+    return subprocess.run([sys.executable, "-m", "lisse", *args], capture_output=True, text=True, env=env, timeout=120)
+
+
+def test_wetting_contract_0p09():
+    p = lisse("wetting", "--work-of-adhesion", "0.09 J/m2", "--json")
+    assert p.returncode == 0, p.stderr
+    d = json.loads(p.stdout)
+    assert d["contact_angle_deg"] == pytest.approx(142.0, abs=3.0)
+    assert d["li_surface_energy_J_m2"] == pytest.approx(0.4245, abs=1e-4)
+    assert d["regime"] == "lithiophobic"
+
+
+def test_wetting_inverse_round_trip_and_complete_wetting():
+    d = json.loads(lisse("wetting", "--contact-angle", "142 deg", "--json").stdout)
+    assert d["work_of_adhesion_J_m2"] == pytest.approx(0.09, rel=1e-9)
+    d = json.loads(lisse("wetting", "--contact-angle", "1.0 rad", "--li-surface-energy", "0.5 J/m2", "--json").stdout)
+    assert d["work_of_adhesion_J_m2"] == pytest.approx(0.5 * (1 + math.cos(1.0)), rel=1e-9)
+    d = json.loads(lisse("wetting", "--work-of-adhesion", "0.9 J/m2", "--json").stdout)  # > 2 sigma
+    assert d["contact_angle_deg"] == 0.0 and d["regime"] == "complete wetting"
+    d = json.loads(lisse("wetting", "--work-of-adhesion", "530 mJ/m^2", "--li-surface-energy", "0.45", "--json").stdout)
+    assert d["contact_angle_deg"] == pytest.approx(math.degrees(math.acos(0.53 / 0.45 - 1)), abs=1e-9)
+
+
+def test_wetting_bad_input_exit_2():
+    p = lisse("wetting", "--work-of-adhesion", "0.09 m")
+    assert p.returncode == 2 and "work_of_adhesion" in p.stderr
+    p = lisse("wetting", "Li")
+    assert p.returncode == 2 and "Li X" in p.stderr
+    p = lisse("wetting")
+    assert p.returncode == 2
+
+
+def test_nucleation_cli_consistent_with_formulas():
+    from lisse.thermo import critical_overpotential
+
+    d = json.loads(lisse("nucleation", "--overpotential", "20 mV", "--contact-angle", "90 deg", "--surface-energy", "0.4 J/m2",
+                         "--prefactor", "1e30 1/m^3/s", "--threshold-rate", "1 1/m^3/s", "--json").stdout)
+    assert d["heterogeneous_factor"] == pytest.approx(0.5)
+    assert d["barrier_J"] == pytest.approx(0.5 * d["homogeneous_barrier_J"])
+    assert d["critical_overpotential_V"] == pytest.approx(critical_overpotential(0.4, 90.0, 1e30, 1.0, 298.15))
+
+
+def test_segregation_cli():
+    d = json.loads(lisse("segregation", "--surface-energy", "0.5 J/m2", "--interface-energy", "0.2 J/m2", "--json").stdout)
+    assert d["segregates"] is False and d["delta_gamma_J_m2"] == pytest.approx(0.3)
