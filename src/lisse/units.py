@@ -105,6 +105,8 @@ def to_si(value: Any, unit: str, name: str = "value") -> float:
         text = value.strip()
         if not text:
             raise UnitError(f"parameter '{name}' expects a quantity in {unit}; got an empty string")
+        if re.match(r"[-+]?\d+,\d", text):
+            raise UnitError(f"parameter '{name}': '{value}' has a decimal comma; write a decimal point (e.g. '{text.replace(',', '.', 1)}')")
         m = re.fullmatch(r"([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*(.*)", text)
         if m is None:
             raise UnitError(f"parameter '{name}' expects a quantity like '1.5 {unit}'; got '{value}'")

@@ -32,7 +32,7 @@ def test_bare_number_is_in_declared_unit_and_roundtrips():
     assert from_si(to_si(1.5, "mAh/cm2", "q"), "mAh/cm2") == pytest.approx(1.5)
 
 
-@pytest.mark.parametrize("bad", ["1.5 mAh/g", "1.5", "abc", "", "1.5 furlongs/fortnight", "nan mAh/cm2", float("nan"), True, [1.5]])
+@pytest.mark.parametrize("bad", ["1.5 mAh/g", "1.5", "1,5 mAh/cm2", "abc", "", "1.5 furlongs/fortnight", "nan mAh/cm2", float("nan"), True, [1.5]])
 def test_to_si_rejects_with_parameter_name(bad):
     with pytest.raises(UnitError) as err:
         to_si(bad, "mAh/cm2", "cathode_capacity")

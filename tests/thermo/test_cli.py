@@ -62,3 +62,16 @@ def test_nucleation_cli_consistent_with_formulas():
 def test_segregation_cli():
     d = json.loads(lisse("segregation", "--surface-energy", "0.5 J/m2", "--interface-energy", "0.2 J/m2", "--json").stdout)
     assert d["segregates"] is False and d["delta_gamma_J_m2"] == pytest.approx(0.3)
+
+
+def test_negative_work_of_adhesion_is_refused():
+    """A given W_ad < 0 is impossible (W_ad = σ(1+cos θ) ≥ 0): one-line error, exit 2, not a clipped 180°."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    src = Path(__file__).resolve().parents[2] / "src"
+    env = dict(os.environ, PYTHONPATH=str(src))
+    r = subprocess.run([sys.executable, "-m", "lisse", "wetting", "--work-of-adhesion", "-1 J/m2"], capture_output=True, text=True, env=env)
+    assert r.returncode == 2 and "work_of_adhesion" in r.stderr and len(r.stderr.strip().splitlines()) == 1
