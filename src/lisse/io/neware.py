@@ -123,7 +123,8 @@ def read_nda(path: str | Path, **metadata: Any):
         u0 = float(df["unix_time_s"][0])
         if np.isfinite(u0) and u0 > 0:
             start = datetime.fromtimestamp(u0 - t[0], tz=UTC)
-    header = {"format": "Neware nda/ndax", "reader_backend": "fastnda", "fastnda_metadata": meta}
+    header = {"format": "Neware nda/ndax", "reader_backend": "fastnda", "fastnda_metadata": meta,
+              "units": {"time": "s", "voltage": "V", "current": "mA", **({"charge": "mAh"} if charge is not None else {})}}
     rec = build_record(path, "lisse.io.neware.nda", t, v, i, header=header, notes=notes, metadata=metadata,
                        charge_C=charge, step=step, cycle=cyc, extra=extra)
     rec.start = start  # unix time is absolute: a true UTC start, no zone assumption needed
@@ -153,6 +154,8 @@ def _neware_frame(rec, path: Any, metadata: dict, header: dict, reader: str):
     iscale = next((f for k, f in is_.items() if k in ic), 1.0)
     v = rec[vc].astype(float).to_numpy() * vs
     i = rec[ic].astype(float).to_numpy() * iscale
+    iunit = next((k.strip("()") for k in is_ if k in ic), "A")
+    header = {**header, "units": {"time": "s", "voltage": "mV" if vs != 1.0 else "V", "current": iunit}}
     start = parse_datetime(str(rec["Date"].iloc[0])) if "Date" in rec.columns and len(rec) else None
     kw: dict[str, Any] = {}
     for key, col in (("step", "step"), ("cycle", "cycle")):
