@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from lisse.cli._cycling_common import declared_units, format_help, units_help
+
 NAME = "eis"
 HELP = "impedance spectra: read, Kramers-Kronig test, DRT with process assignment, circuit fit"
 DESCRIPTION = (
@@ -22,7 +24,8 @@ EXAMPLES = """  lisse eis data.mpr --drt --json
 
 def add_arguments(parser) -> None:
     parser.add_argument("file", help="impedance file")
-    parser.add_argument("--format", default=None, help="force a reader (biologic-mpr, biologic-mpt, gamry, zplot, ivium, relaxis, chi, csv)")
+    parser.add_argument("--format", default=None, help=format_help("eis"))
+    parser.add_argument("--units", default=None, help=units_help("eis"))
     parser.add_argument("--drt", action="store_true", help="compute the distribution of relaxation times and its peaks")
     parser.add_argument("--kk", action="store_true", help="run the linear Kramers-Kronig test")
     parser.add_argument("--fit", metavar="CIRCUIT", default=None, help="fit an equivalent circuit, e.g. 'R0-p(R1,CPE1)-p(R2,CPE2)'")
@@ -52,7 +55,7 @@ def run(args):
         lam = float(lam)
     except ValueError:
         pass
-    spectra = read_spectra(args.file, format=args.format, area=args.area, thickness=args.thickness)
+    spectra = read_spectra(args.file, format=args.format, units=declared_units(args.units, "eis"), area=args.area, thickness=args.thickness)
     results = []
     plot_dir = Path(args.plot) if args.plot else None
     if plot_dir is not None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from lisse.cli._cycling_common import declared_units, format_help, units_help
+
 NAME = "tafel"
 HELP = "exchange current density i0, transfer coefficients and R_ct from a linear sweep (LSV)"
 DESCRIPTION = (
@@ -17,7 +19,8 @@ EXAMPLES = """  lisse tafel lsv.mpt --area "0.785 cm2" --json
 def add_arguments(parser) -> None:
     parser.add_argument("file")
     parser.add_argument("--area", required=True, help="electrode area, e.g. '0.785 cm2'")
-    parser.add_argument("--format", help="force a reader")
+    parser.add_argument("--format", help=format_help("cycling"))
+    parser.add_argument("--units", help=units_help("cycling"))
     parser.add_argument("--e-eq", help="equilibrium potential, e.g. '0 V' (default: zero-current crossing)")
     parser.add_argument("--asr", help="ohmic area-specific resistance to remove, e.g. '2 ohm*cm2'")
     parser.add_argument("--tafel-window", nargs=2, default=["100 mV", "250 mV"], metavar=("LOW", "HIGH"), help="|eta| window for Tafel")
@@ -32,7 +35,7 @@ def run(args) -> dict:
     from lisse.io.readers import read_cycling
     from lisse.units import to_si
 
-    rec = read_cycling(args.file, format=args.format, area=args.area)
+    rec = read_cycling(args.file, format=args.format, units=declared_units(args.units, "cycling"), area=args.area)
     temp = to_si(args.temperature, "K", "--temperature")
     eta, i, eeq = lsv_overpotential(rec.voltage_V, rec.current_A, rec.area_m2,
                                     e_eq_V=None if args.e_eq is None else to_si(args.e_eq, "V", "--e-eq"),
