@@ -156,7 +156,7 @@ def test_study_units_key_reaches_the_reader(tmp_path, staircase):
     from lisse.pipeline.registry import StageContext, all_stages
 
     rec, _ = staircase
-    f = _write(tmp_path / "sym.csv", rec, ("time", "voltage", "current"))
+    _write(tmp_path / "sym.csv", rec, ("time", "voltage", "current"))
     stage = {s.name: s for s in all_stages()}["cycling"]
     opts = {"files": ["sym.csv"], "area": "0.785 cm2", "kind": "ccd"}
     with pytest.raises(ReaderError, match="carry no unit"):

@@ -13,7 +13,6 @@ import pytest
 from lisse.errors import ReaderError, UnitError
 from lisse.io.eis import read_spectra
 
-
 F = np.array([1e5, 1e4, 1e3, 1e2, 10.0, 1.0])
 Z = 10.0 + 100.0 / (1 + 1j * 2 * np.pi * F * 1e-4)  # ohm
 

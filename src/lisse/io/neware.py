@@ -78,11 +78,14 @@ def read_nda(path: str | Path, **metadata: Any):
                 df = fastnda.read(str(target))
                 try:
                     meta = fastnda.read_metadata(str(target))
-                except Exception:  # noqa: BLE001 - metadata is optional
+                except Exception:  # noqa: BLE001 - only the third-party call is inside: its metadata is optional
                     meta = {}
         except (KeyboardInterrupt, MemoryError):
             raise
         except Exception as exc:  # noqa: BLE001
+            # Only fastnda's own parser runs inside this try (no lisse code): what it raises on a damaged
+            # or unsupported file has no common base class (ValueError, EOFError, KeyError,
+            # NotImplementedError, polars errors...), so any exception from it is the file's problem.
             raise ReaderError(f"fastnda could not read Neware file '{path}': {type(exc).__name__}: {exc}") from exc
     notes = [line.strip() for line in out.getvalue().splitlines() if line.strip()]
     notes += [f"fastnda: {w.message}" for w in caught]
