@@ -170,3 +170,10 @@ def test_help_lists_the_format_names_and_units_option():
         assert "--units" in text
     for cmd in ("cycling", "gitt", "tafel"):
         assert "--units" in run_cli(cmd, "--help").stdout
+
+
+def test_format_specific_reader_refuses_units_keyword():
+    from lisse.io.biologic import read_biologic
+
+    with pytest.raises(ParameterError, match="fixes its units"):
+        read_biologic(cycler_file("biologic_peis_ec1133.mpr"), units="current=mA")

@@ -116,10 +116,19 @@ def guarded(fmt: str) -> Callable[[F], F]:
     """
 
     def deco(func: F) -> F:
+        import inspect
+
+        takes_units = "units" in inspect.signature(func).parameters
+
         @functools.wraps(func)
         def wrapper(path, *args, **kwargs):
             check_path(path, fmt)
             _check_metadata(kwargs)  # a bad argument is the caller's error (UnitError), checked first
+            if "units" in kwargs and not takes_units:
+                raise ParameterError(
+                    f"{func.__name__}: the {fmt} format fixes its units, so it takes no 'units'; "
+                    "read_cycling(path, units=...) checks declared units against the file's"
+                )
             if kwargs.get("units") is not None:
                 from lisse.io.column_units import CYCLING_ROLES, parse_units
 

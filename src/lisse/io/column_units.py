@@ -171,7 +171,7 @@ def missing_units_message(path: Any, missing: Mapping[str, str], roles: Mapping[
     ``missing`` maps role -> the column's name in the file (``""`` for a file without a header).
     """
     cols = ", ".join(f"'{c}' ({r})" if c else r for r, c in missing.items())
-    decl = ",".join(f"{r}={_EXAMPLE[r]}" for r in roles if r in missing or r in ("time", "voltage", "current", "frequency", "impedance"))
+    decl = ",".join(f"{r}={_EXAMPLE[r]}" for r in roles if r in missing or r != "charge")  # charge only when it is missing
     return (
         f"'{path}': the column(s) {cols} carry no unit and this format does not define one; "
         f"declare the units, e.g. --units \"{decl}\" (study: units = \"{decl}\" in [{study_table}]; Python: units=...), "

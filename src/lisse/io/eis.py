@@ -564,9 +564,9 @@ def read_spectra(
     return spectra_from_arrays(f, z, source=src, sha256=sha, reader=fmt, cycle=cyc, extra=extra, area=a, thickness=t, temperature=T)
 
 
-def read_spectrum(path: str | Path, index: int = 0, **kwargs: Any) -> EISSpectrum:
-    """Read one spectrum (``index`` into :func:`read_spectra`; keywords as there, including ``units``)."""
-    sp = read_spectra(path, **kwargs)
+def read_spectrum(path: str | Path, index: int = 0, *, format: str | None = None, units: Any = None, **kwargs: Any) -> EISSpectrum:
+    """Read one spectrum (``index`` into :func:`read_spectra`; ``format``, ``units`` and the other keywords as there)."""
+    sp = read_spectra(path, format=format, units=units, **kwargs)
     if not -len(sp) <= index < len(sp):
         raise ReaderError(f"{path}: asked for spectrum {index} but the file holds {len(sp)}")
     return sp[index]
