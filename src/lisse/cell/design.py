@@ -169,7 +169,11 @@ class CellDesign:
     # ------------------------------------------------------------------ construction
     @classmethod
     def from_inputs(cls, **kwargs: Any) -> CellDesign:
-        """Build a design from user inputs (strings with units, pint quantities or numbers in the unit shown).
+        """Build a design from quantities: SI numbers, strings with units, or pint quantities.
+
+        A Python number is SI (``li_thickness=20e-6`` is 20 um); a string with a unit (``"20 um"``) is
+        converted; a string holding only a number (CLI text, a study-file value) is taken in the display
+        unit shown in brackets below (``"20"`` is 20 um).
 
         Quantities: ``li_thickness`` (um), ``target_np``, ``cathode_capacity`` (mAh/cm2) *or*
         ``cathode_loading`` (mg/cm2) with ``active_fraction``, ``specific_capacity`` (mAh/g),

@@ -87,6 +87,9 @@ def cell_design(cell: dict) -> CellDesign:
             kw["interlayer_porosity"] = inter["porosity"]
         if kw["interlayer"] is None:
             raise ParameterError("the [cells.interlayer] table needs 'material'")
+    # a bare TOML number means the key's display unit (li_thickness = 20 -> 20 um), as on the CLI;
+    # from_inputs takes unit-less text in that unit and Python numbers as SI
+    kw = {k: repr(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v for k, v in kw.items()}
     return CellDesign.from_inputs(**kw)
 
 
