@@ -19,7 +19,7 @@ from typing import Any
 from lisse.errors import ParameterError
 from lisse.units import as_si, from_si, to_si
 
-__all__ = ["Param", "ParamSpec", "validate", "unknown_key_error"]
+__all__ = ["Param", "ParamSpec", "validate", "unknown_key_error", "user_values"]
 
 
 @dataclass(frozen=True)
@@ -122,6 +122,16 @@ def unknown_key_error(key: str, allowed: Any, what: str = "parameter") -> Parame
     close = difflib.get_close_matches(key, allowed, n=3, cutoff=0.6)
     hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else f"; known: {', '.join(allowed)}"
     return ParameterError(f"unknown {what} '{key}'{hint}")
+
+
+def user_values(values: Mapping[str, Any]) -> dict[str, Any]:
+    """Prepare user input (a study-file table) for :func:`validate` or ``from_inputs``.
+
+    A bare number typed by a user means the declared display unit (``li_thickness = 20`` is 20 um),
+    whereas a Python number means SI. This turns int/float values into their text (``"20"``), which
+    :meth:`ParamSpec.convert` takes in the display unit; everything else is passed unchanged.
+    """
+    return {k: repr(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v for k, v in values.items()}
 
 
 def validate(schema: Mapping[str, ParamSpec], values: Mapping[str, Any], context: str = "") -> dict[str, float]:

@@ -148,6 +148,9 @@ _SCHEMA: dict[str, ParamSpec] = {
     "area": ParamSpec("cm2", "electrode area", None, 0.0, 10.0, low_inclusive=False),
 }
 
+#: The quantities :meth:`CellDesign.from_inputs` takes, with their display units (public view of the schema).
+SCHEMA: dict[str, ParamSpec] = _SCHEMA
+
 #: Keyword arguments of :meth:`CellDesign.from_inputs` that name materials (not quantities).
 MATERIAL_KEYS = ("cathode_material", "electrolyte", "interlayer", "negative_collector", "positive_collector")
 

@@ -22,7 +22,7 @@ from typing import Any
 
 from lisse.cell import CellDesign
 from lisse.errors import ParameterError, ReaderError
-from lisse.params import unknown_key_error
+from lisse.params import unknown_key_error, user_values
 
 __all__ = ["load_study", "parse_study", "cell_designs", "DEFAULT_STUDY"]
 
@@ -87,10 +87,7 @@ def cell_design(cell: dict) -> CellDesign:
             kw["interlayer_porosity"] = inter["porosity"]
         if kw["interlayer"] is None:
             raise ParameterError("the [cells.interlayer] table needs 'material'")
-    # a bare TOML number means the key's display unit (li_thickness = 20 -> 20 um), as on the CLI;
-    # from_inputs takes unit-less text in that unit and Python numbers as SI
-    kw = {k: repr(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v for k, v in kw.items()}
-    return CellDesign.from_inputs(**kw)
+    return CellDesign.from_inputs(**user_values(kw))  # a bare TOML number means the display unit (20 -> 20 um)
 
 
 def cell_designs(study: dict) -> list[tuple[str, CellDesign]]:
