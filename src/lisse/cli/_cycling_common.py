@@ -24,7 +24,7 @@ METADATA_UNITS = {"area": ("cm2", "m2"), "active_mass": ("mg", "kg"), "loading":
 
 def metadata_args(args: Any) -> dict:
     """The reader keywords ``area``, ``active_mass``, ``loading`` given on the command line, as text with SI units."""
-    from lisse.cli.common import si_text
+    from lisse.units import si_text
 
     meta = {}
     for k, (_, si) in METADATA_UNITS.items():

@@ -37,8 +37,8 @@ def add_arguments(parser) -> None:
 
 def run(args) -> dict:
     from lisse.analysis.ccd import CCDDetector
-    from lisse.cli.common import si_text
     from lisse.errors import ParameterError
+    from lisse.units import si_text
 
     if args.synthetic:
         from lisse.sim.synthetic_cycling import ccd_staircase

@@ -58,10 +58,6 @@ def add_quantity(parser: Any, flag: str, unit: str, help: str, **kwargs: Any) ->
     return parser.add_argument(flag, type=quantity(unit, flag), help=help + bare_unit_note(unit), **kwargs)
 
 
-def si_text(x: float, unit: str) -> str:
-    """An SI float as text with its unit, for APIs that take quantities (e.g. ``si_text(7.85e-5, "m2")``)."""
-    return f"{x!r} {unit}"
-
 
 def table(rows: Iterable[Sequence[object]], header: Sequence[str]) -> str:
     """A plain-text table with left-aligned columns."""

@@ -31,8 +31,8 @@ def add_arguments(parser) -> None:
 def run(args) -> dict:
     from lisse.analysis.kinetics import allen_hickling_fit, lsv_overpotential, tafel_fit
     from lisse.errors import CalculationError
-    from lisse.cli.common import si_text
     from lisse.io.readers import read_cycling
+    from lisse.units import si_text
 
     rec = read_cycling(args.file, format=args.format, area=si_text(args.area, "m2"))
     temp = args.temperature
