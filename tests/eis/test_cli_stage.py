@@ -43,7 +43,9 @@ def test_cli_single_spectrum_object_with_conductivity(tmp_path):
     assert isinstance(o, dict)
     assert o["drt"]["median_relative_misfit"] < 0.02
     # sigma = L/(R A) with the reported resistance and geometry
-    assert o["total_conductivity_S_m"] == pytest.approx(0.78e-3 / (o["bulk_gb_resistance_ohm"] * 0.785e-4), rel=1e-9)
+    # the key carries S/cm: sigma [S/m] / 100, from the inputs converted by hand (0.078 cm, 0.785 cm2)
+    assert o["total_conductivity_S_cm"] == pytest.approx(0.078 / (o["bulk_gb_resistance_ohm"] * 0.785), rel=1e-9)
+    assert o["geometry"] == {"area_cm2": pytest.approx(0.785, rel=1e-12), "thickness_cm": pytest.approx(0.078, rel=1e-12)}
     assert len(o["figures"]) == 4 and all(Path(p).stat().st_size > 1000 for p in o["figures"])
 
 

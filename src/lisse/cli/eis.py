@@ -99,8 +99,9 @@ def render(result) -> str:
                 lines.append(f"    tau = {p['tau_s']:.3g} s  R = {p['resistance_ohm']:.4g} ohm  -> {p['process']}")
             for w in d["warnings"]:
                 lines.append(f"  warning: {w}")
-        if "total_conductivity_S_m" in r and r["total_conductivity_S_m"]:
-            lines.append(f"  conductivity: bulk {r['bulk_conductivity_S_m'] * 10:.3g} mS/cm, bulk+GB {r['total_conductivity_S_m'] * 10:.3g} mS/cm")
+        if r.get("total_conductivity_S_cm"):
+            bulk = "-" if r["bulk_conductivity_S_cm"] is None else f"{r['bulk_conductivity_S_cm'] * 1e3:.3g}"
+            lines.append(f"  conductivity: bulk {bulk} mS/cm, bulk+GB {r['total_conductivity_S_cm'] * 1e3:.3g} mS/cm")
         if "fit" in r:
             st = r["fit"]["stats"]
             lines.append(f"  circuit {r['fit']['circuit']}: median misfit {100 * st['median_relative_misfit']:.2f} %")

@@ -122,7 +122,7 @@ def run(args):
         sol = res.solution
         _df_write(out, "interlayer_profile", {"x_um": sol.x * 1e6, "eta_mV": sol.eta * 1e3, "phi_e_mV": sol.phi_e * 1e3,
                                               "phi_ion_mV": sol.phi_ion * 1e3, "i_ion_mA_cm2": sol.i_ion / 10, "i_e_mA_cm2": sol.i_e / 10,
-                                              "deposition_rate_A_m3": sol.deposition_rate, "nucleation_rate_m3_s": sol.nucleation_rate}, files)
+                                              "deposition_rate_A_m3": sol.deposition_rate, "nucleation_rate_per_m3_s": sol.nucleation_rate}, files)
         _fig_write(out, "interlayer_profile", plot.profile_figure(sol, p.critical_overpotential), files)
     i_lo, i_hi = args.i_min, args.i_max
     if not 0 < i_lo < i_hi:
@@ -185,7 +185,7 @@ def run(args):
             _fig_write(out, "interlayer_2d_fields", plot.field_figure(s2, p.critical_overpotential, p.name), files)
             X, Y = np.meshgrid(s2.x, s2.y, indexing="ij")
             _df_write(out, "interlayer_2d_fields", {"x_um": X.ravel() * 1e6, "y_um": Y.ravel() * 1e6, "li": s2.li.ravel(), "eta_mV": s2.eta.ravel() * 1e3,
-                                                    "deposition_rate_A_m3": s2.deposition_rate.ravel(), "nucleation_rate_m3_s": s2.nucleation_rate.ravel()}, files)
+                                                    "deposition_rate_A_m3": s2.deposition_rate.ravel(), "nucleation_rate_per_m3_s": s2.nucleation_rate.ravel()}, files)
             if args.convergence:
                 _df_write(out, "interlayer_2d_convergence", {k: [r[k] for r in rows] for k in rows[0]}, files)
     if args.spike_currents or args.spike_heights:
@@ -230,7 +230,7 @@ def render(result) -> str:
         lines.append(f"  2D                   tip/flat plating {d['tip_flux_ratio']:.3g}, internal {d['internal_plating_fraction']:.1%}, "
                      f"nucleating area {d['nucleating_area_fraction']:.1%}")
     if "spike_fit" in result:
-        lines.append(f"  fit l_n = C V_sp/i   C = {result['spike_fit']['coefficient_S_m']:.3g} S/m (R2 = {result['spike_fit']['r_squared']:.3f})")
+        lines.append(f"  fit l_n = C V_sp/i   C = {result['spike_fit']['coefficient_S_cm']:.3g} S/cm (R2 = {result['spike_fit']['r_squared']:.3f})")
     for f in result.get("files", []):
         lines.append(f"  wrote {f}")
     return "\n".join(lines)

@@ -52,17 +52,17 @@ def run(args) -> dict:
     T = args.temperature
     k = heterogeneous_factor(theta)
     out = {
-        "overpotential_V": eta, "surface_energy_J_m2": gamma, "contact_angle_deg": theta, "heterogeneous_factor": k,
-        "critical_radius_m": critical_radius(eta, gamma), "homogeneous_barrier_J": homogeneous_barrier(eta, gamma),
+        "overpotential_mV": eta * 1e3, "surface_energy_J_m2": gamma, "contact_angle_deg": theta, "heterogeneous_factor": k,
+        "critical_radius_nm": critical_radius(eta, gamma) * 1e9, "homogeneous_barrier_J": homogeneous_barrier(eta, gamma),
         "barrier_J": k * homogeneous_barrier(eta, gamma), "barrier_kT": k * homogeneous_barrier(eta, gamma) / (1.380649e-23 * T), "temperature_K": T,
     }
     if args.prefactor is not None:
         j0 = args.prefactor
-        out["rate_m3_s"] = nucleation_rate(eta, gamma, theta, j0, T)
+        out["nucleation_rate_per_m3_s"] = nucleation_rate(eta, gamma, theta, j0, T)  # nuclei per m3 per s
         if args.threshold_rate is not None:
             jc = args.threshold_rate
-            out["critical_overpotential_V"] = critical_overpotential(gamma, theta, j0, jc, T)
-            out["threshold_rate_m3_s"] = jc
+            out["critical_overpotential_mV"] = critical_overpotential(gamma, theta, j0, jc, T) * 1e3
+            out["threshold_rate_per_m3_s"] = jc
     elif args.threshold_rate is not None:
         raise ParameterError("--threshold-rate needs --prefactor (J0)")
     return out
