@@ -38,6 +38,7 @@ from lisse.citations import register
 from lisse.errors import ParameterError
 from lisse.materials import Material, get_material
 from lisse.params import ParamSpec, validate
+from lisse.units import from_si
 
 __all__ = [
     "Layer",
@@ -216,7 +217,7 @@ class CellDesign:
             if abs(implied - p["cathode_capacity"]) > 0.01 * p["cathode_capacity"]:
                 raise ParameterError(
                     "parameters 'cathode_capacity' and 'cathode_loading' disagree: loading x active_fraction x specific_capacity = "
-                    f"{implied / 36.0:.4g} mAh/cm2 but cathode_capacity = {p['cathode_capacity'] / 36.0:.4g} mAh/cm2; give one of them"
+                    f"{from_si(implied, 'mAh/cm2'):.4g} mAh/cm2 but cathode_capacity = {from_si(p['cathode_capacity'], 'mAh/cm2'):.4g} mAh/cm2; give one of them"
                 )
         if p["cathode_capacity"] is not None:
             q_area = p["cathode_capacity"]

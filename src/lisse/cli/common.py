@@ -31,6 +31,7 @@ def quantity(unit: str, name: str) -> Callable[[str], float]:
             raise OptionValueError(str(exc)) from None
 
     convert.__name__ = f"quantity in {unit}"
+    convert.unit = unit  # type: ignore[attr-defined]  # the display unit, for --help audits
     return convert
 
 
