@@ -32,7 +32,7 @@ def add_arguments(parser) -> None:
     parser.add_argument("--inductance", choices=("auto", "yes", "no"), default="auto", help="series inductance in the DRT (auto: when Z'' > 0 at the top frequencies)")
     parser.add_argument("--capacitance", choices=("auto", "yes", "no"), default="auto", help="series capacitance in the DRT (auto: when the lowest-frequency phase is below -60 deg, i.e. blocking electrodes)")
     add_quantity(parser, "--area", "cm2", "electrode area, e.g. '0.785 cm2'")
-    add_quantity(parser, "--thickness", "cm", "electrolyte thickness, e.g. '0.78 mm'")
+    add_quantity(parser, "--thickness", "um", "electrolyte thickness, e.g. '0.78 mm'")
     parser.add_argument("--process", action="append", metavar="NAME=LOW:HIGH", help="process tau window in s for peak assignment (repeatable; replaces the default windows), e.g. --process bulk=0:1e-6 --process grain_boundary=1e-6:1e-4")
     parser.add_argument("--plot", metavar="DIR", default=None, help="write Nyquist, Bode, KK and DRT figures (PNG) into DIR")
 

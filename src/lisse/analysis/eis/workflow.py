@@ -87,7 +87,7 @@ def analyse(sp: EISSpectrum, *, drt: bool, kk: bool, fit: str | None, lam, induc
             pr = d.process_resistances()
             rb = d.r_inf_ + pr.get("bulk", 0.0)
             rt = rb + pr.get("grain_boundary", 0.0)
-            out["geometry"] = {"area_cm2": sp.area * 1e4, "thickness_cm": sp.thickness * 1e2}
+            out["geometry"] = {"area_cm2": sp.area * 1e4, "thickness_um": sp.thickness * 1e6}
             out["bulk_resistance_ohm"] = rb
             out["bulk_gb_resistance_ohm"] = rt
             out["bulk_conductivity_S_cm"] = conductivity(rb, sp.thickness, sp.area) / 100 if rb > 0 else None
