@@ -77,10 +77,15 @@ def is_dimensionless(unit: str) -> bool:
 def to_si(value: Any, unit: str, name: str = "value") -> float:
     """Convert ``value`` to an SI float, checking it has the dimensions of ``unit``.
 
+    For keywords whose name carries their unit (``j_mA_cm2``) and for data in a declared unit: a bare
+    number is taken in ``unit``. A Python-API keyword without a unit in its name uses :func:`as_si`
+    (numbers are SI); user input (CLI, study files) uses :func:`parse_quantity`.
+
     Parameters
     ----------
     value : str, pint.Quantity, int or float
-        ``"7.54 um"``, a pint quantity, or a bare number taken to be in ``unit``.
+        ``"7.54 um"``, a pint quantity, or a bare number taken to be in ``unit`` (a string holding
+        only a number is refused: it carries no unit).
     unit : str
         The declared unit of the parameter (e.g. ``"mAh/cm2"``); only its dimensions matter for
         strings and quantities, its scale matters for bare numbers.
