@@ -101,13 +101,14 @@ class ParamSpec:
             x = as_si(f"{value.value!r} {value.unit}" if value.unit else value.value, self.unit, name)
         else:
             x = as_si(value, self.unit, name)
+        got = repr(value) if isinstance(value, str) else _fmt(x, self.unit)  # numbers are SI: show them in the display unit
         if self.low is not None and (x < self.low or (x == self.low and not self.low_inclusive)):
             raise ParameterError(
-                f"parameter '{name}' must be {'≥' if self.low_inclusive else '>'} {_fmt(self.low, self.unit)}; got {value!r}"
+                f"parameter '{name}' must be {'≥' if self.low_inclusive else '>'} {_fmt(self.low, self.unit)}; got {got}"
             )
         if self.high is not None and (x > self.high or (x == self.high and not self.high_inclusive)):
             raise ParameterError(
-                f"parameter '{name}' must be {'≤' if self.high_inclusive else '<'} {_fmt(self.high, self.unit)}; got {value!r}"
+                f"parameter '{name}' must be {'≤' if self.high_inclusive else '<'} {_fmt(self.high, self.unit)}; got {got}"
             )
         return x
 

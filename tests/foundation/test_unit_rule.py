@@ -299,3 +299,17 @@ def test_cell_capacity_disagreement_message_in_mAh_cm2():
     with pytest.raises(ParameterError, match=r"= 1\.6 mAh/cm2 but cathode_capacity = 1\.5 mAh/cm2"):
         CellDesign.from_inputs(li_thickness="20 um", cathode_capacity="1.5 mAh/cm2", cathode_loading="10 mg/cm2",
                                active_fraction=0.8, specific_capacity="200 mAh/g")
+
+
+@pytest.mark.parametrize(
+    ("argv", "needle"),
+    [
+        (["cell", "--li-thickness", "2e5", "--cathode-capacity", "1"], "≤ 10000 um; got 200000 um"),
+        (["interlayer", "--current-density", "1", "--capacity", "1", "--thickness", "-5"], "> 0 um; got -5 um"),
+        (["interlayer", "--current-density", "1", "--capacity", "1", "--sweep", "--i-min", "5", "--i-max", "1"], "got 5 mA/cm2 and 1 mA/cm2"),
+    ],
+)
+def test_range_errors_show_the_display_unit(capsys, argv, needle):
+    code, _, err = lisse(capsys, *argv)
+    assert code == 2 and len(err.strip().splitlines()) == 1
+    assert needle in err

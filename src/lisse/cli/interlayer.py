@@ -126,7 +126,7 @@ def run(args):
         _fig_write(out, "interlayer_profile", plot.profile_figure(sol, p.critical_overpotential), files)
     i_lo, i_hi = args.i_min, args.i_max
     if not 0 < i_lo < i_hi:
-        raise ParameterError(f"need 0 < --i-min < --i-max; got {args.i_min!r}, {args.i_max!r}")
+        raise ParameterError(f"need 0 < --i-min < --i-max; got {i_lo / 10:g} mA/cm2 and {i_hi / 10:g} mA/cm2")
     if args.points < 2:
         raise ParameterError(f"parameter '--points' must be >= 2; got {args.points}")
     cur = np.geomspace(i_lo, i_hi, args.points)

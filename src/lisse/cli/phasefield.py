@@ -58,6 +58,7 @@ def _angle(theta_rad: float) -> float:
 def _settings(args) -> dict:
     from lisse.errors import ParameterError
     from lisse.sim.phasefield.presets import preset_settings
+    from lisse.units import format_quantity
 
     if args.preset is None:
         raise ParameterError("--preset lithiophilic|lithiophobic is required (or use --sweep / --resume)")
@@ -82,9 +83,10 @@ def _settings(args) -> dict:
         s["frames"] = args.frames
     if args.seed is not None:
         s["seed"] = args.seed
-    for k in ("current_density", "exchange_current_density", "plated_thickness"):
+    for k, flag, unit in (("current_density", "--current", "mA/cm2"), ("exchange_current_density", "--exchange-current", "mA/cm2"),
+                          ("plated_thickness", "--plated", "um")):
         if not s[k] > 0:
-            raise ParameterError(f"{k} must be positive; got {s[k]!r}")
+            raise ParameterError(f"{flag} must be positive; got {format_quantity(s[k], unit)}")
     return s
 
 
