@@ -313,3 +313,18 @@ def test_range_errors_show_the_display_unit(capsys, argv, needle):
     code, _, err = lisse(capsys, *argv)
     assert code == 2 and len(err.strip().splitlines()) == 1
     assert needle in err
+
+
+def test_tafel_bare_area_and_windows(capsys, tmp_path):
+    """A Butler-Volmer LSV with i0 = 1 A/m2 (0.1 mA/cm2) on 1 cm2: bare --area is cm2, bare windows are mV."""
+    f_rt = 96485.33212 / (8.314462618 * 298.15)
+    eta = np.linspace(-0.3, 0.3, 601)
+    i_mA = 1.0 * (np.exp(0.5 * f_rt * eta) - np.exp(-0.5 * f_rt * eta)) * 1e-4 * 1e3  # A/m2 x 1e-4 m2 -> mA
+    f = tmp_path / "lsv.csv"
+    np.savetxt(f, np.column_stack([np.arange(eta.size), eta, i_mA]), delimiter=",", header="time/s,Ewe/V,I/mA", comments="")
+    bare = lisse_json(capsys, "tafel", str(f), "--area", "1", "--ah-window", "5", "250")
+    unit = lisse_json(capsys, "tafel", str(f), "--area", "100 mm2", "--ah-window", "0.005 V", "250 mV")
+    for d in (bare, unit):
+        assert d["area_cm2"] == pytest.approx(1.0, rel=1e-12)
+        assert d["allen_hickling"]["i0_mA_cm2"] == pytest.approx(0.1, rel=1e-3)
+    assert bare["allen_hickling"]["fit_windows_mV"] == unit["allen_hickling"]["fit_windows_mV"]

@@ -56,6 +56,8 @@ def add_quantity(parser: Any, flag: str, unit: str, help: str, **kwargs: Any) ->
         Passed to ``add_argument`` (``default`` as text with a unit, ``dest``, ``nargs``, ...).
     """
     kwargs.setdefault("metavar", "Q")
+    if kwargs.get("nargs") is not None and kwargs.get("default") is not None:
+        raise ValueError(f"{flag}: argparse does not convert list defaults; give the default in the command's code")
     return parser.add_argument(flag, type=quantity(unit, flag), help=help + bare_unit_note(unit), **kwargs)
 
 

@@ -22,8 +22,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("--format", help="force a reader")
     add_quantity(parser, "--e-eq", "V", "equilibrium potential, e.g. '0 V' (default: zero-current crossing)")
     add_quantity(parser, "--asr", "ohm*cm2", "ohmic area-specific resistance to remove, e.g. '2 ohm*cm2'")
-    add_quantity(parser, "--tafel-window", "mV", "|eta| window for Tafel (default 100 mV 250 mV)", nargs=2, default=["100 mV", "250 mV"], metavar=("LOW", "HIGH"))
-    add_quantity(parser, "--ah-window", "mV", "|eta| window for Allen-Hickling (default 5 mV 250 mV)", nargs=2, default=["5 mV", "250 mV"], metavar=("LOW", "HIGH"))
+    add_quantity(parser, "--tafel-window", "mV", "|eta| window for Tafel (default 100 mV 250 mV)", nargs=2, metavar=("LOW", "HIGH"))
+    add_quantity(parser, "--ah-window", "mV", "|eta| window for Allen-Hickling (default 5 mV 250 mV)", nargs=2, metavar=("LOW", "HIGH"))
     add_quantity(parser, "--temperature", "K", "temperature (default 298.15 K)", default="298.15 K")
     parser.add_argument("--plot", metavar="PNG", help="write the Tafel plot")
 
@@ -39,8 +39,8 @@ def run(args) -> dict:
     eta, i, eeq = lsv_overpotential(rec.voltage_V, rec.current_A, rec.area_m2, e_eq_V=args.e_eq,
                                     asr_ohm_m2=0.0 if args.asr is None else args.asr)
     out = {"file": args.file, "e_eq_V": eeq, "area_cm2": rec.area_m2 * 1e4}
-    tw = tuple(args.tafel_window)
-    aw = tuple(args.ah_window)
+    tw = (0.100, 0.250) if args.tafel_window is None else tuple(args.tafel_window)  # V
+    aw = (0.005, 0.250) if args.ah_window is None else tuple(args.ah_window)
     fits = {}
     for name, fn, w in (("tafel", tafel_fit, tw), ("allen_hickling", allen_hickling_fit, aw)):
         try:
