@@ -168,3 +168,15 @@ def test_study_units_key_reaches_the_reader(tmp_path, staircase):
     o = {**opts, "units": "current=mV"}
     with pytest.raises(UnitError, match=r"\[cycling\] units"):
         stage.func(StageContext(study={"cycling": o, "_base_dir": str(tmp_path)}, options=o, out_dir=tmp_path))
+
+
+def test_total_time_wins_over_step_time(tmp_path):
+    """Neware/Arbin exports carry a step 'Time' (restarting each step) before 'Total Time'."""
+    from lisse.io.readers import read_cycling
+
+    f = tmp_path / "nw.csv"
+    f.write_text("Step Index,Time,Total Time,Voltage(V),Current(mA)\n"
+                 "1,00:00:00,00:00:00,3.0,1.0\n1,00:00:10,00:00:10,3.1,1.0\n"
+                 "2,00:00:00,00:00:20,3.2,-1.0\n2,00:00:10,00:00:30,3.1,-1.0\n")
+    r = read_cycling(f)
+    np.testing.assert_array_equal(r.time_s, [0.0, 10.0, 20.0, 30.0])

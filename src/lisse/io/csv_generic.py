@@ -106,9 +106,23 @@ def _resolve_units(path: Any, df: Any, roles: dict[str, tuple[str, str | None]],
     return out, source, notes
 
 
+#: time columns that count from the start of the test; preferred over a plain ``Time``, which in
+#: Neware and Arbin exports is the time within the current step (it restarts at every step)
+_TEST_TIME = ("test_time", "testtime", "test time", "total time", "total_time", "elapsed time")
+
+
 def recognise_columns(names: list[str]) -> dict[str, tuple[str, str | None]]:
-    """Map roles to (column, unit) from header names alone; roles not found are absent."""
+    """Map roles to (column, unit) from header names alone; roles not found are absent.
+
+    The first column (in header order) whose name is an alias of a role is taken, except that a
+    test-time column (``Total Time``, ``Test_Time``) wins over a plain ``Time`` (a step time).
+    """
     found: dict[str, tuple[str, str | None]] = {}
+    for c in names:
+        base, unit = _split(c)
+        if base in _TEST_TIME:
+            found["time"] = (c, unit)
+            break
     for role, aliases in ALIASES.items():
         for c in names:
             base, unit = _split(c)
