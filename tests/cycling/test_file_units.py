@@ -44,6 +44,7 @@ def test_ccd_cli_unitless_csv_exit2_then_declared_units_give_the_protocol_ccd(tm
     out = json.loads(r.stdout)
     assert out["ccd_mA_cm2"] == pytest.approx(0.5, abs=1e-9)  # 0.1 mA/cm2 steps, first failure above 0.55
     assert out["failure_current_density_mA_cm2"] == pytest.approx(0.6, abs=1e-9)
+    assert out["declared_units"] == "time=s,voltage=V,current=mA"
     assert truth.ccd_A_m2 == pytest.approx(5.0, abs=1e-12)  # the generator agrees with the protocol
 
 

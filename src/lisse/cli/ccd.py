@@ -66,6 +66,8 @@ def run(args) -> dict:
     out = {"file": source}
     out.update(det.summary())
     out["area_cm2"] = rec.area_m2 * 1e4
+    if args.units is not None:
+        out["declared_units"] = args.units  # the column units the user declared (also in the record's provenance notes)
     out["steps"] = [
         {"j_mA_cm2": r.j_mA_cm2, "eta_plateau_mV": r.eta_plateau_V * 1e3, "ratio_to_expected": r.ratio_to_expected,
          "noise_mV": r.noise_V * 1e3, "status": r.status}
