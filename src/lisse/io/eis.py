@@ -511,11 +511,11 @@ def read_spectra(
         CSV column with neither a header unit nor a declared one is refused. For the other formats,
         which fix their units (Hz, ohm), a declared unit must agree with them.
     area : float or str, optional
-        Electrode area (bare number in cm², or a string with unit such as ``"0.785 cm2"``).
+        Electrode area: an SI number in m², or a string with a unit such as ``"0.785 cm2"``.
     thickness : float or str, optional
-        Electrolyte thickness (bare number in cm, or a string with unit such as ``"0.8 mm"``).
+        Electrolyte thickness: an SI number in m, or a string with a unit such as ``"0.8 mm"``.
     temperature : float or str, optional
-        Temperature (bare number in K, or e.g. ``"-25 degC"``).
+        Temperature: a number in K, or e.g. ``"-25 degC"``.
 
     Returns
     -------
@@ -532,14 +532,14 @@ def read_spectra(
     """
     from lisse.io._readutil import check_path, reading
     from lisse.io.column_units import EIS_ROLES, check_declared_against_file, parse_units
-    from lisse.units import to_si
+    from lisse.units import as_si
 
     declared = parse_units(units, EIS_ROLES)
     if format is not None:
         _formats.check_name(format, "eis")
-    a = None if area is None else to_si(area, "cm**2", "area")
-    t = None if thickness is None else to_si(thickness, "cm", "thickness")
-    T = None if temperature is None else to_si(temperature, "K", "temperature")
+    a = None if area is None else as_si(area, "cm**2", "area")
+    t = None if thickness is None else as_si(thickness, "cm", "thickness")
+    T = None if temperature is None else as_si(temperature, "K", "temperature")
     path = Path(path) if isinstance(path, (str, Path)) else path
     src = str(path)
     check_path(path, "impedance")

@@ -44,21 +44,22 @@ def eis_stage(ctx: StageContext) -> StageResult:
     from lisse.io.column_units import EIS_ROLES, parse_units
     from lisse.io.eis import read_spectra
     from lisse.plot import eis as peis
-    from lisse.units import to_si
+    from lisse.units import parse_quantity
 
     base = Path(ctx.study.get("_base_dir", ".")) if isinstance(ctx.study, dict) else Path(".")
     spectra = []
     if opts.get("synthetic"):
         spectra.append(three_arc_spectrum(noise=0.005, seed=7))
+    area = parse_quantity(opts["area"], "cm2", "[eis] area") if "area" in opts else None
+    thickness = parse_quantity(opts["thickness"], "um", "[eis] thickness") if "thickness" in opts else None
     for fn in opts.get("files", []) or []:
         p = Path(fn)
-        spectra.extend(read_spectra(p if p.is_absolute() else base / p, units=parse_units(opts.get("units"), EIS_ROLES, source="[eis] units"), area=opts.get("area"),
-                                    thickness=opts.get("thickness")))
+        spectra.extend(read_spectra(p if p.is_absolute() else base / p, units=parse_units(opts.get("units"), EIS_ROLES, source="[eis] units"), area=area,
+                                    thickness=thickness))
     if not spectra:
         raise ParameterError("[eis]: expected 'files = [...]' or 'synthetic = true'; found neither")
     lam = opts.get("lambda", 1e-4)
     symmetric = bool(opts.get("symmetric", True))
-    area = to_si(opts["area"], "cm**2", "area") if "area" in opts else None
 
     rows, summaries, figures, captions = [], [], {}, {}
     for i, sp in enumerate(spectra):
