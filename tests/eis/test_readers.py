@@ -101,7 +101,9 @@ def test_chi_and_csv_header_sign(tmp_path):
     csv.write_text("freq_Hz;Zre_ohm;-Zim_ohm\n" + "".join(f"{a};{b.real};{-b.imag}\n" for a, b in zip(f, z)))
     s = read_spectra(csv, area="1 cm2", thickness="1 mm")[0]
     np.testing.assert_allclose(s.impedance, z, rtol=1e-12)
-    assert s.area == pytest.approx(1e-4) and s.thickness == pytest.approx(1e-3)
+    assert s.area == pytest.approx(1e-4, rel=1e-12, abs=0) and s.thickness == pytest.approx(1e-3, rel=1e-12, abs=0)
+    s = read_spectra(csv, area=1e-4, thickness=1e-3)[0]  # Python numbers are SI (m2, m)
+    assert s.area == pytest.approx(1e-4, rel=1e-12, abs=0) and s.thickness == pytest.approx(1e-3, rel=1e-12, abs=0)
 
 
 def test_bad_files(tmp_path):
