@@ -181,3 +181,44 @@ def test_total_time_wins_over_step_time(tmp_path):
                  "2,00:00:00,00:00:20,3.2,-1.0\n2,00:00:10,00:00:30,3.1,-1.0\n")
     r = read_cycling(f)
     np.testing.assert_array_equal(r.time_s, [0.0, 10.0, 20.0, 30.0])
+
+
+@pytest.mark.parametrize("header", ["Time/h", "Time (h:m:s)", "time (min)"])
+def test_hms_values_are_not_scaled_by_the_header_unit(tmp_path, header):
+    """'0:01:00' is one minute whatever the header says; a header 'Time/h' must not make it 60 h."""
+    from lisse.io.readers import read_cycling
+
+    f = tmp_path / "hms_unit.csv"
+    f.write_text(f"{header},Voltage(V),Current(mA)\n00:00:00,3.0,1.0\n00:01:00,3.1,1.0\n01:00:00,3.2,-1.0\n")
+    r = read_cycling(f)
+    np.testing.assert_allclose(r.time_s, [0.0, 60.0, 3600.0], rtol=0, atol=0)
+    assert any("not applied" in n for n in r.provenance.notes)
+
+
+def test_numeric_time_still_takes_the_header_unit(tmp_path):
+    from lisse.io.readers import read_cycling
+
+    f = tmp_path / "h.csv"
+    f.write_text("Time/h,Ewe/V,I/mA\n0,3.0,1.0\n0.5,3.1,1.0\n1,3.2,-1.0\n")
+    np.testing.assert_allclose(read_cycling(f).time_s, [0.0, 1800.0, 3600.0], rtol=1e-12, atol=0)
+
+
+@pytest.mark.parametrize("header", ["I/ma", "Current (Amps)"])
+def test_unparseable_header_unit_names_the_file_and_column(tmp_path, header):
+    from lisse.io.readers import read_cycling
+
+    f = tmp_path / "badunit.csv"
+    f.write_text(f"time/s,Ewe/V,{header}\n0,3.0,1.0\n1,3.1,1.0\n")
+    with pytest.raises(ReaderError) as ei:
+        read_cycling(f)
+    msg = str(ei.value)
+    assert "badunit.csv" in msg and f"'{header}'" in msg and "\n" not in msg
+
+
+def test_duplicated_column_names_are_named(tmp_path):
+    from lisse.io.readers import read_cycling
+
+    f = tmp_path / "dup.csv"
+    f.write_text("time/s,Ewe/V,I/mA,I/mA\n0,3.0,1.0,2.0\n1,3.1,1.0,2.0\n")
+    with pytest.raises(ReaderError, match=r"dup\.csv.*'I/mA' more than once"):
+        read_cycling(f)

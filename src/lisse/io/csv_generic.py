@@ -51,13 +51,23 @@ def _split(name: str) -> tuple[str, str | None]:
     return s.lower(), None
 
 
-def _scale(role: str, unit: str | None, column: str) -> float:
+def _scale(path: Any, role: str, unit: str | None, column: str) -> float:
     if unit is None or unit == "":
         raise AssertionError(f"lisse bug: no unit resolved for the {role} column '{column}'")  # checked by _resolve_units
     try:
         return to_si(f"1 {unit}", _SI[role], f"column '{column}'")
-    except UnitError as exc:
-        raise ReaderError(f"column '{column}': unit '{unit}' is not a {role} unit ({_SI[role]}): {exc}") from None
+    except UnitError:
+        raise ReaderError(
+            f"'{path}': column '{column}' has the unit '{unit}', which is not a {role} unit (e.g. {_SI[role]}); "
+            f"correct the header or declare the unit with --units / units="
+        ) from None
+
+
+def _self_describing_time(col: Any) -> bool:
+    """True when a time column holds h:m:s or date-time text (its values carry their unit)."""
+    import pandas as pd
+
+    return not pd.api.types.is_numeric_dtype(col) and not pd.to_numeric(col, errors="coerce").notna().all()
 
 
 def _resolve_units(path: Any, df: Any, roles: dict[str, tuple[str, str | None]], declared: dict[str, str],
@@ -72,7 +82,6 @@ def _resolve_units(path: Any, df: Any, roles: dict[str, tuple[str, str | None]],
         A column with neither a header unit nor a declared one (naming all of them and how to declare
         units), or a declared unit that contradicts the header's.
     """
-    import pandas as pd
 
     from lisse.io.column_units import CYCLING_ROLES, check_declared_against_file, missing_units_message
 
@@ -87,7 +96,7 @@ def _resolve_units(path: Any, df: Any, roles: dict[str, tuple[str, str | None]],
         col, unit = roles[role]
         if unit:
             source[role] = "mapping" if role in from_mapping else "header"
-        elif role == "time" and not pd.api.types.is_numeric_dtype(df[col]):
+        elif role == "time" and _self_describing_time(df[col]):
             source[role] = "h:m:s or date-time values"
         elif role in declared:
             out[role] = (col, declared[role])
@@ -186,6 +195,10 @@ def read_csv_generic(path: str | Path, mapping: dict[str, Any] | None = None, cu
     body = "\n".join(lines[hdr_k + 1 :])
     decimal = "," if sep != "," and re.search(r"\d,\d", body[:20000]) else "."
     names = [c.strip().strip('"') for c in lines[hdr_k].split(sep)]
+    dup = sorted({c for c in names if c and names.count(c) > 1})
+    if dup:
+        raise ReaderError(f"'{path}': the header names the column(s) {', '.join(repr(c) for c in dup)} more than once; "
+                          "rename them so that each column is unambiguous")
     df = pd.read_csv(io.StringIO(body), sep=sep, header=None, names=names, index_col=False, decimal=decimal, skip_blank_lines=True)
     if len(df) == 0:
         raise ReaderError(f"'{path}' has a header but no data rows")
@@ -208,27 +221,31 @@ def read_csv_generic(path: str | Path, mapping: dict[str, Any] | None = None, cu
             f"'{path}': cannot recognise the {missing} column(s) in header {names}; pass mapping={{'time': ('col', 's'), ...}}"
         )
 
+    ignored_note = []
+    tcol, tunit = roles["time"]
+    if tunit and _self_describing_time(df[tcol]):  # 'Time/h' over '0:00:01' values: the values carry their unit
+        roles["time"] = (tcol, None)
+        ignored_note.append(f"time column '{tcol}' holds h:m:s or date-time values; its header unit '{tunit}' is not applied")
     roles, unit_source, notes = _resolve_units(path, df, roles, dict(units or {}), from_mapping)
+    notes += ignored_note
 
     def num(role):
         c, u = roles[role]
         col = df[c]
-        if role == "time" and not pd.api.types.is_numeric_dtype(col):
+        if role == "time" and _self_describing_time(col):
             try:
-                vals = hms_to_seconds(col)
+                return hms_to_seconds(col)
             except ReaderError:
                 dt = pd.to_datetime(col, errors="coerce")
                 if dt.isna().any():
                     raise ReaderError(f"'{path}': time column '{c}' is neither numeric, h:m:s nor a date-time") from None
-                vals = (dt - dt.iloc[0]).dt.total_seconds().to_numpy()
-                return vals
-            return vals * (_scale(role, u, c) if u else 1.0)
+                return (dt - dt.iloc[0]).dt.total_seconds().to_numpy()
         x = pd.to_numeric(col, errors="coerce").to_numpy(float)
         bad = np.isnan(x) & col.notna().to_numpy()
         if bad.any():
             k = int(np.argmax(bad))
             raise ReaderError(f"'{path}': column '{c}' has a non-numeric value {col.iloc[k]!r} at data row {k}")
-        return x * _scale(role, u, c) if role in _SI else x
+        return x * _scale(path, role, u, c) if role in _SI else x
 
     t, v, i = num("time"), num("voltage"), num("current") * current_sign
     kw: dict[str, Any] = {}
