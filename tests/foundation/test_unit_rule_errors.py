@@ -1,0 +1,59 @@
+"""Range errors of quantity options show the value the user typed, in the display unit of --help.
+
+A user who types ``--current-density -7`` (help: bare number mA/cm2) must not be told "got -70.0"
+(A/m2, without a unit): the message names the value in the unit they used. Expected texts are the
+inputs converted by hand (1 mA/cm2 = 10 A/m2, 1 mAh/cm2 = 3.6e4 C/m2, 1 cm2 = 1e-4 m2).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from lisse.cli.main import main
+
+_ROOT = Path(__file__).resolve().parents[2]
+# shared/ sits beside the checkout (CI: <clone>/../shared); a git worktree may sit one level deeper
+_DATA = next((c / "data" for c in (_ROOT.parent / "shared", _ROOT.parent.parent / "shared") if c.is_dir()), _ROOT / "missing")
+
+
+def _shared(*parts: str) -> str:
+    p = _DATA.joinpath(*parts)
+    if not p.is_file():
+        pytest.skip(f"shared data file {p} not available")
+    return str(p)
+
+
+def _err(capsys, *argv: str) -> str:
+    try:
+        code = main(list(argv))
+    except SystemExit as exc:  # argparse usage errors
+        code = exc.code
+    err = capsys.readouterr().err.strip()
+    assert code == 2, err
+    assert len(err.splitlines()) == 1, err
+    return err
+
+
+@pytest.mark.parametrize(
+    ("argv", "shown"),
+    [
+        (("compare", "--ccd=-1"), "-1 mA/cm2"),
+        (("compare", "--interfacial-resistance=-20"), "-20 ohm*cm2"),
+        (("interlayer", "--preset", "lni-5cnt", "--current-density=-7", "--capacity", "1"), "-7 mA/cm2"),
+        (("interlayer", "--preset", "lni-5cnt", "--current-density", "1", "--capacity=-2"), "-2 mAh/cm2"),
+        (("nucleation", "--overpotential=-7"), "-7 mV"),
+        (("ccd", "--synthetic", "--area=-3"), "-3 cm2"),
+    ],
+)
+def test_range_errors_show_the_display_unit(capsys, argv, shown):
+    assert shown in _err(capsys, *argv)
+
+
+def test_reader_metadata_and_eis_geometry_errors_show_the_display_unit(capsys):
+    mpr = _shared("cyclers", "biologic_gcpl_ec1161_aqueous.mpr")
+    assert "-7 cm2" in _err(capsys, "cycling", mpr, "--area=-7")
+    dta = _shared("eis", "impedance.py", "exampleDataGamry.DTA")
+    assert "-7 cm2" in _err(capsys, "eis", dta, "--area=-7")
+    assert "-7 um" in _err(capsys, "eis", dta, "--thickness=-7")
