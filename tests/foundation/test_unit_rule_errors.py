@@ -45,6 +45,10 @@ def _err(capsys, *argv: str) -> str:
         (("interlayer", "--preset", "lni-5cnt", "--current-density", "1", "--capacity=-2"), "-2 mAh/cm2"),
         (("nucleation", "--overpotential=-7"), "-7 mV"),
         (("ccd", "--synthetic", "--area=-3"), "-3 cm2"),
+        (("interlayer", "--preset", "lni-5cnt", "--current-density", "1", "--capacity", "1",
+          "--spike-currents", "2,3,4", "--spike-heights", "60,75,-85"), "-85.0] mV"),
+        (("interlayer", "--preset", "lni-5cnt", "--current-density", "1", "--capacity", "1",
+          "--spike-currents", "2,-3,4", "--spike-heights", "60,75,85"), "-3.0, 4.0] mA/cm2"),
     ],
 )
 def test_range_errors_show_the_display_unit(capsys, argv, shown):
