@@ -103,3 +103,15 @@ def test_study_units_key_reaches_the_reader(tmp_path):
     o = {**opts, "units": {"frequency": "Hz", "impedance": "ohm"}}
     res = stage.func(StageContext(study={"eis": o, "_base_dir": str(tmp_path)}, options=o, out_dir=tmp_path))
     assert res.summary
+
+
+@pytest.mark.parametrize(("header", "declared"), [("omega (rad/s)", None), ("Angular frequency (rad/s)", None), ("w", "frequency=rad/s,impedance=ohm")])
+def test_angular_frequency_is_divided_by_two_pi(tmp_path, header, declared):
+    """pint counts the radian as dimensionless: 6283.185 rad/s must become 1000 Hz, not 6283 Hz."""
+    from lisse.io.eis import read_spectra
+
+    f = tmp_path / "omega.csv"
+    zh = "Zre,Zim" if declared else "Zre (ohm),Zim (ohm)"
+    f.write_text(f"{header},{zh}\n6283.185307179586,100,-1\n628.3185307179586,110,-5\n62.83185307179586,140,-20\n")
+    s = read_spectra(f, units=declared)[0]
+    np.testing.assert_allclose(sorted(s.frequency), [10.0, 100.0, 1000.0], rtol=1e-12, atol=0)
