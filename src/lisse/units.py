@@ -56,6 +56,7 @@ def _unit_info(unit: str) -> tuple[float, Any, str]:
 
 def _normalise(unit: str) -> str:
     u = unit.strip().replace("μ", "u").replace("µ", "u").replace("Ω", "ohm").replace("·", "*")
+    u = re.sub(r"Ohms?\b", "ohm", u)  # 'Ohm cm2', 'kOhm', 'MOhm' as instruments and papers write them
     u = re.sub(r"(?<![A-Za-z])%", "percent", u)
     u = re.sub(r"(?<=[A-Za-z])\.(?=[A-Za-z])", "*", u)  # mol.m-3 -> mol*m-3
     u = re.sub(r"(?<=[A-Za-z])(-?\d+)", r"**\1", u)  # cm2 -> cm**2, m-3 -> m**-3

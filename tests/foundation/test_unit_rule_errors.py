@@ -7,6 +7,7 @@ inputs converted by hand (1 mA/cm2 = 10 A/m2, 1 mAh/cm2 = 3.6e4 C/m2, 1 cm2 = 1e
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -61,3 +62,19 @@ def test_reader_metadata_and_eis_geometry_errors_show_the_display_unit(capsys):
     dta = _shared("eis", "impedance.py", "exampleDataGamry.DTA")
     assert "-7 cm2" in _err(capsys, "eis", dta, "--area=-7")
     assert "-7 um" in _err(capsys, "eis", dta, "--thickness=-7")
+
+
+@pytest.mark.parametrize(("text", "unit", "si"), [("20 Ohm cm2", "ohm*cm2", 20e-4), ("20 Ohm*cm2", "ohm*cm2", 20e-4),
+                                                   ("1 kOhm", "ohm", 1e3), ("5 MOhm", "ohm", 5e6), ("2 mOhm", "ohm", 2e-3)])
+def test_capitalised_ohm_spellings_parse(text, unit, si):
+    """'Ohm' as papers and instrument headers write it (1 ohm cm2 = 1e-4 ohm m2)."""
+    from lisse.units import parse_quantity
+
+    assert parse_quantity(text, unit, "--asr") == pytest.approx(si, rel=1e-12, abs=0)
+
+
+def test_compare_takes_ohm_cm2_as_written_in_papers(capsys):
+    code = main(["compare", "--interfacial-resistance", "20 Ohm cm2", "--json"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert json.loads(out)["interfacial_resistance_ohm_cm2"] == pytest.approx(20.0, rel=1e-12, abs=0)
