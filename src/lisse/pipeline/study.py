@@ -10,7 +10,12 @@ Layout (see the bundled ``lisse/studies/default.toml``)::
     [design]           options of the design stage
     [<section>]        options of another stage (each stage declares the section it owns)
 
-Unknown top-level tables and unknown cell keys are errors with a close-match suggestion.
+The whole study is checked before any stage runs: every table against its declared schema
+(``[study]`` and ``[[cells]]`` here, each stage's section in the stage's ``schema``; see
+:func:`study_schema` and ``lisse evaluate --show-schema``). Unknown tables and keys, wrong types,
+wrong units and values out of range are :class:`~lisse.errors.ParameterError` naming ``[table] key``,
+what was expected and what was found. The typed options of each stage are kept in
+``study["_options"][section]``.
 """
 
 from __future__ import annotations
@@ -22,12 +27,40 @@ from typing import Any
 
 from lisse.cell import CellDesign
 from lisse.errors import ParameterError, ReaderError
-from lisse.params import unknown_key_error
+from lisse.params import OptionSpec, describe_spec, unknown_key_error, validate_options
 
-__all__ = ["load_study", "parse_study", "cell_designs", "DEFAULT_STUDY"]
+__all__ = ["load_study", "parse_study", "cell_design", "cell_designs", "study_schema", "DEFAULT_STUDY",
+           "STUDY_SCHEMA"]
 
 DEFAULT_STUDY = "default.toml"
 _CORE_SECTIONS = {"study", "cells"}
+
+#: Keys of the ``[study]`` table.
+STUDY_SCHEMA: dict[str, OptionSpec] = {
+    "name": OptionSpec.text("title of the study (report heading)", "lisse study"),
+    "description": OptionSpec.text("one paragraph under the heading of the report", ""),
+}
+
+
+def _cell_schema() -> dict:
+    """Keys of one ``[[cells]]`` table: ``name``, the materials and the quantities of CellDesign.from_inputs."""
+    from lisse.cell.design import _SCHEMA as CELL_INPUTS  # noqa: N811 - the cell's declared inputs
+    from lisse.cell.design import MATERIAL_KEYS
+
+    schema: dict = {"name": OptionSpec.text("cell name (report, tables)")}
+    schema.update(CELL_INPUTS)
+    for k in MATERIAL_KEYS:
+        schema[k] = OptionSpec.text(f"{k.replace('_material', '').replace('_', ' ')} material (a name from 'lisse materials')")
+    schema["interlayer"] = OptionSpec.one_of(
+        "interlayer material name (with interlayer_thickness / interlayer_porosity) or a table",
+        OptionSpec.text("interlayer material name"),
+        OptionSpec.table("interlayer {material, thickness, porosity}", keys={
+            "material": OptionSpec.text("interlayer material (lisse materials name); required"),
+            "thickness": CELL_INPUTS["interlayer_thickness"],
+            "porosity": CELL_INPUTS["interlayer_porosity"],
+        }),
+    )
+    return schema
 
 
 def load_study(path: str | Path | None = None) -> dict:
@@ -55,28 +88,51 @@ def parse_study(text: str, source: str = "<string>", base_dir: Path | None = Non
         data: dict[str, Any] = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ReaderError(f"study file '{source}' is not valid TOML: {exc}") from None
-    sections = _CORE_SECTIONS | {s.section for s in all_stages() if s.section}
-    for key in data:
-        if key not in sections:
-            raise unknown_key_error(key, sections, f"table in study '{source}'")
-    cells = data.get("cells", [])
-    if not isinstance(cells, list) or not all(isinstance(c, dict) for c in cells):
-        raise ParameterError(f"study '{source}': 'cells' must be an array of tables ([[cells]])")
-    for i, c in enumerate(cells):
-        c.setdefault("name", f"cell {i + 1}")
-        try:
+    stages = [s for s in all_stages() if s.section]
+    sections = _CORE_SECTIONS | {s.section for s in stages}
+    try:
+        for key in data:
+            if key not in sections:
+                raise unknown_key_error(key, sections, "table")
+        cells = data.get("cells", [])
+        if not isinstance(cells, list) or not all(isinstance(c, dict) for c in cells):
+            raise ParameterError(f"[[cells]]: expected an array of tables ([[cells]] headers); found {_kind(cells)}")
+        data["study"] = validate_options(STUDY_SCHEMA, data.get("study", {}), "[study]")
+        options: dict[str, dict] = {}
+        for st in stages:
+            if st.section in data:
+                options[st.section] = st.check_options(data[st.section])
+                if st.check is not None:
+                    st.check(options[st.section])
+        for i, c in enumerate(cells):
+            c.setdefault("name", f"cell {i + 1}")
             cell_design(c)
-        except ParameterError as exc:
-            raise type(exc)(f"study '{source}', cell '{c['name']}': {exc}") from None
-    data.setdefault("study", {})
+    except ParameterError as exc:
+        raise type(exc)(f"study '{source}': {exc}") from None
+    data["_options"] = options
     data["_source"] = source
     # relative paths resolve against the study file's folder (the working folder for the bundled study)
     data["_base_dir"] = str(base_dir) if base_dir else str(Path.cwd())
     return data
 
 
+def _kind(value: Any) -> str:
+    from lisse.params import _found
+
+    return _found(value)
+
+
 def cell_design(cell: dict) -> CellDesign:
-    """Build the :class:`CellDesign` of one study cell table."""
+    """Check one ``[[cells]]`` table against its schema and build its :class:`CellDesign`.
+
+    Raises
+    ------
+    ParameterError
+        ``[[cells]] 'NAME' key: expected ...; found ...`` for unknown keys, wrong types, units or ranges.
+    """
+    name = cell.get("name", "?")
+    where = f"[[cells]] {name!r}" if isinstance(name, str) else "[[cells]]"
+    validate_options(_cell_schema(), cell, where, fill_defaults=False)
     kw = {k: v for k, v in cell.items() if k != "name"}
     inter = kw.get("interlayer")
     if isinstance(inter, dict):
@@ -86,10 +142,25 @@ def cell_design(cell: dict) -> CellDesign:
         if "porosity" in inter:
             kw["interlayer_porosity"] = inter["porosity"]
         if kw["interlayer"] is None:
-            raise ParameterError("the [cells.interlayer] table needs 'material'")
-    return CellDesign.from_inputs(**kw)
+            raise ParameterError(f"{where} interlayer: expected a table with 'material'; found no 'material' key")
+    try:
+        return CellDesign.from_inputs(**kw)
+    except ParameterError as exc:
+        raise type(exc)(f"{where}: {exc}") from None
 
 
 def cell_designs(study: dict) -> list[tuple[str, CellDesign]]:
     """(name, design) for every cell of a parsed study."""
     return [(c["name"], cell_design(c)) for c in study.get("cells", [])]
+
+
+def study_schema() -> dict:
+    """Every study table's keys with type, unit, range, default and meaning (for ``--show-schema``)."""
+    from lisse.pipeline.registry import all_stages
+
+    out = {"study": {k: describe_spec(v) for k, v in STUDY_SCHEMA.items()},
+           "cells": {k: describe_spec(v) for k, v in _cell_schema().items()}}
+    for st in all_stages():
+        if st.section:
+            out[st.section] = {k: describe_spec(v) for k, v in st.schema.items()}
+    return out

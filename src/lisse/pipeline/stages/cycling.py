@@ -22,9 +22,43 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from lisse.io.readers import READERS
+from lisse.params import OptionSpec
 from lisse.pipeline.registry import StageContext, StageResult, stage
 
-_KNOWN = {"files", "area", "active_mass", "loading", "kind", "synthetic", "synthetic_failure", "ccd", "format", "seed"}
+#: Column units of files whose header carries none: "time=s,voltage=V,current=mA" or a table role -> unit.
+UNITS_OPTION = OptionSpec.one_of(
+    "column units of files whose header has none: \"time=s,voltage=V,current=mA\" or a table {role = unit}",
+    OptionSpec.text("units as role=unit pairs, comma separated"),
+    OptionSpec.table("units per column role", values=OptionSpec.text("unit of the column"), max_items=20),
+)
+
+_RATIO = {"low": 0.0, "low_inclusive": False, "high": 1e3}
+
+#: Options of the ``[cycling]`` table.
+SCHEMA = {
+    "files": OptionSpec.list_of(OptionSpec.text("cycler file path"), "cycler files, relative to the study file (omit for the synthetic demo)",
+                                max_items=1000, scalar_ok=True),
+    "area": OptionSpec.quantity("cm2", "electrode area (needed for CCD and per-cm2 results)", low=0.0, low_inclusive=False, high=1.0),
+    "active_mass": OptionSpec.quantity("mg", "active-material mass, for mAh/g", low=0.0, low_inclusive=False, high=1.0),
+    "loading": OptionSpec.quantity("mg/cm2", "active-material loading", low=0.0, low_inclusive=False, high=1e3),
+    "kind": OptionSpec.text("what the files are", "auto", ("auto", "symmetric", "ccd", "fullcell")),
+    "synthetic": OptionSpec.boolean("analyse a generated CCD staircase with a known answer", False),
+    "synthetic_failure": OptionSpec.text("failure of the synthetic staircase", "hard", ("hard", "soft", "polarization")),
+    "ccd": OptionSpec.table("CCD detector thresholds", keys={
+        "collapse_ratio": OptionSpec.number("|V| below this fraction of the expected overpotential = voltage collapse", low=0.0, high=1.0),
+        "noise_factor": OptionSpec.number("rms noise above this multiple of the baseline = erratic", low=1.0, low_inclusive=False, high=1e3),
+        "rise_ratio": OptionSpec.number("|V| above this multiple of the ohmic expectation = ohmic scaling lost", low=1.0, low_inclusive=False, high=1e3),
+        "drop_fraction": OptionSpec.number("voltage drop fraction counted as a drop", low=0.0, high=1.0),
+        "drop_sigma": OptionSpec.number("drop size in noise sigmas", **_RATIO),
+        "min_drops": OptionSpec.integer("drops in a half cycle that make it erratic", low=1, high=1000),
+        "window": OptionSpec.integer("smoothing window (points)", low=1, high=10000),
+        "n_baseline": OptionSpec.integer("steps used as the baseline", low=1, high=1000),
+    }),
+    "format": OptionSpec.text("cycler file format (default: detected from the file)", choices=tuple(READERS)),
+    "seed": OptionSpec.integer("random seed of the synthetic staircase", 0, 0, 2**32 - 1),
+    "units": UNITS_OPTION,
+}
 
 
 def _levels(record) -> int:
@@ -39,35 +73,29 @@ def _levels(record) -> int:
 
 
 @stage("cycling", title="Cycling: CCD, shorts, overpotentials, full-cell capacity", section="cycling", order=60,
-       needs=("cycling",), optional_deps=())
+       needs=("cycling",), optional_deps=(), schema=SCHEMA)
 def cycling_stage(ctx: StageContext) -> StageResult:
     """Run the cycling analyses on the study's ``[cycling]`` files (or a synthetic staircase)."""
     from lisse.analysis.ccd import CCDDetector
     from lisse.analysis.shorts import ShortDetector
-    from lisse.errors import ParameterError
     from lisse.plot.cycling import plot_capacity_ce, plot_overpotential, plot_voltage_staircase
+    from lisse.units import si_unit
 
-    opts: dict[str, Any] = dict(ctx.options or {})
-    unknown = set(opts) - _KNOWN
-    if unknown:
-        import difflib
-
-        hints = {u: difflib.get_close_matches(u, _KNOWN, n=1) for u in unknown}
-        raise ParameterError(f"[cycling]: unknown option(s) {sorted(unknown)}; did you mean {hints}? known: {sorted(_KNOWN)}")
+    opts: dict[str, Any] = ctx.options
     base = Path(ctx.study.get("_base_dir", ".")) if isinstance(ctx.study, dict) else Path(".")
     files = opts.get("files") or []
-    if isinstance(files, str):
-        files = [files]
     ccd_opts = dict(opts.get("ccd") or {})
+    # quantities are SI floats; library calls get them with their SI unit spelled out
+    meta = {k: f"{opts[k]!r} {si_unit(SCHEMA[k].unit)}" for k in ("area", "active_mass", "loading") if k in opts}
     res = StageResult(citations={"Kasemchainan2019"})
     summary: dict[str, Any] = {"files": []}
     html = []
     records = []
-    if opts.get("synthetic", False) or not files:
+    if opts["synthetic"] or not files:
         from lisse.sim.synthetic_cycling import ccd_staircase
 
-        fail = opts.get("synthetic_failure", "hard")
-        rec, truth = ccd_staircase(failure=fail, j_critical="0.55 mA/cm2", area=opts.get("area", "0.785 cm2"), seed=int(opts.get("seed", 0)))
+        fail = opts["synthetic_failure"]
+        rec, truth = ccd_staircase(failure=fail, j_critical="0.55 mA/cm2", area=meta.get("area", "0.785 cm2"), seed=opts["seed"])
         records.append(("synthetic_ccd", rec, "ccd", truth))
         html.append("<p>No cycler files were given, so lisse analysed a <b>synthetic</b> Li|SSE|Li CCD staircase "
                     "(0.1 mA/cm² steps at 0.2 mAh/cm², ohmic + Butler–Volmer + nucleation spike, failure above "
@@ -77,9 +105,8 @@ def cycling_stage(ctx: StageContext) -> StageResult:
 
         p = Path(f)
         p = p if p.is_absolute() else base / p
-        meta = {k: opts[k] for k in ("area", "active_mass", "loading") if k in opts}
         rec = read_cycling(p, format=opts.get("format"), **meta)
-        records.append((p.stem, rec, opts.get("kind", "auto"), None))
+        records.append((p.stem, rec, opts["kind"], None))
     for name, rec, kind, truth in records:
         entry: dict[str, Any] = {"name": name, "record": rec.summary()}
         k = kind

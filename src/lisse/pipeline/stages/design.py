@@ -6,29 +6,37 @@ import html
 
 import numpy as np
 
+from lisse.params import OptionSpec
 from lisse.pipeline.registry import StageContext, StageResult, stage
-from lisse.units import from_si, to_si
+from lisse.units import from_si
 
-_OPTIONS = {"li_thickness_range", "points", "target_np", "c_rates"}
+_THICKNESS = OptionSpec.quantity("um", "Li foil thickness", low=0.0, high=1e-2)
+
+#: Options of the ``[design]`` table.
+SCHEMA = {
+    "li_thickness_range": OptionSpec.list_of(_THICKNESS, "Li foil thickness range [from, to] of the sweep figures",
+                                             ["0 um", "100 um"], min_items=2, max_items=2),
+    "points": OptionSpec.integer("points of the Li-thickness sweep", 201, 2, 5000, limit_note="size limit"),
+    "target_np": OptionSpec.list_of(OptionSpec.number("N/P ratio", low=0.0, low_inclusive=False, high=1e3),
+                                    "N/P ratios to size the Li foil for", [1.0], min_items=1, max_items=100, scalar_ok=True),
+    "c_rates": OptionSpec.list_of(OptionSpec.number("C-rate (1/h)", low=0.0, low_inclusive=False, high=1e3),
+                                  "C-rates (1/h) of the current-density table", [0.1, 0.5, 1.0], max_items=100, scalar_ok=True),
+}
 
 
-@stage("design", title="Cell design", section="design", order=10, needs=("cells",))
+@stage("design", title="Cell design", section="design", order=10, needs=("cells",), schema=SCHEMA)
 def design_stage(ctx: StageContext) -> StageResult:
     import pandas as pd
 
     from lisse.cell.summary import summarize
-    from lisse.params import unknown_key_error
     from lisse.pipeline.study import cell_designs
     from lisse.plot.cell import energy_density_vs_li_thickness, np_ratio_vs_li_thickness
 
     opts = ctx.options
-    for k in opts:
-        if k not in _OPTIONS:
-            raise unknown_key_error(k, _OPTIONS, "option of [design]")
-    lo, hi = (to_si(v, "um", "design.li_thickness_range") for v in opts.get("li_thickness_range", ["0 um", "100 um"]))
-    n = int(opts.get("points", 201))
-    targets = [float(x) for x in opts.get("target_np", [1.0])]
-    c_rates = [float(x) for x in opts.get("c_rates", [0.1, 0.5, 1.0])]
+    lo, hi = opts["li_thickness_range"]
+    n = opts["points"]
+    targets = opts["target_np"]
+    c_rates = opts["c_rates"]
 
     summaries, curves, np1, rate_rows, stack_rows = [], [], [], [], []
     thick = np.linspace(lo, hi, n)

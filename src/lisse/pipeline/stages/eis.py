@@ -17,12 +17,44 @@ Study section (all keys optional except one of ``files`` / ``synthetic``)::
 
 from __future__ import annotations
 
+from lisse.params import OptionSpec
 from lisse.pipeline.registry import StageContext, StageResult, stage
+from lisse.pipeline.stages.cycling import UNITS_OPTION
 
-_KNOWN = {"files", "area", "thickness", "lambda", "circuit", "symmetric", "synthetic", "processes"}
+_TAU = OptionSpec.number("relaxation time [s]", low=0.0)
+
+#: Options of the ``[eis]`` table.
+SCHEMA = {
+    "files": OptionSpec.list_of(OptionSpec.text("impedance file path"), "impedance files, relative to the study file",
+                                max_items=1000, scalar_ok=True),
+    "area": OptionSpec.quantity("cm2", "electrode area (for conductivity and ASR)", low=0.0, low_inclusive=False, high=1.0),
+    "thickness": OptionSpec.quantity("um", "electrolyte thickness (for conductivity)", low=0.0, low_inclusive=False, high=1.0),
+    "lambda": OptionSpec.one_of(
+        "DRT regularisation: a number > 0 or a rule that picks it",
+        OptionSpec.number("regularisation parameter", low=0.0, low_inclusive=False, high=1e6),
+        OptionSpec.text("rule", choices=("gcv", "lcurve", "reim", "drttools")),
+        default=1e-4),
+    "circuit": OptionSpec.text("equivalent circuit to fit, e.g. 'R0-p(R1,CPE1)-p(R2,CPE2)' (optional)"),
+    "symmetric": OptionSpec.boolean("symmetric Li|SSE|Li cell: interfacial ASR halved (two interfaces)", True),
+    "synthetic": OptionSpec.boolean("analyse the built-in synthetic three-arc spectrum (demo)", False),
+    "processes": OptionSpec.table("tau windows [s] per process, e.g. bulk = [0, 1e-6] (replace the defaults)",
+                                  values=OptionSpec.pair(_TAU, _TAU, "[low, high] in s"), max_items=20),
+    "units": UNITS_OPTION,
+}
 
 
-@stage("eis", title="Impedance: Kramers-Kronig, DRT and processes", section="eis", order=60, needs=("eis",), optional_deps=("scipy",))
+def _check(o: dict) -> None:
+    from lisse.errors import ParameterError
+
+    if not o.get("files") and not o.get("synthetic"):
+        raise ParameterError("[eis] files: expected 'files = [...]' or 'synthetic = true'; found neither")
+    for name, (lo, hi) in (o.get("processes") or {}).items():
+        if not lo < hi:
+            raise ParameterError(f"[eis] processes.{name}: expected [low, high] with low < high; found [{lo:g}, {hi:g}]")
+
+
+@stage("eis", title="Impedance: Kramers-Kronig, DRT and processes", section="eis", order=60, needs=("eis",), optional_deps=("scipy",),
+       schema=SCHEMA, check=_check)
 def eis_stage(ctx: StageContext) -> StageResult:
     from pathlib import Path
 
@@ -31,31 +63,27 @@ def eis_stage(ctx: StageContext) -> StageResult:
     from lisse.analysis.eis.workflow import analyse
     from lisse.errors import ParameterError
 
-    opts = dict(ctx.options or {})
-    unknown = set(opts) - _KNOWN
-    if unknown:
-        import difflib
-
-        hints = [f"{u} (did you mean {difflib.get_close_matches(u, _KNOWN, n=1)[0]}?)" if difflib.get_close_matches(u, _KNOWN, n=1) else u for u in sorted(unknown)]
-        raise ParameterError(f"[eis]: unknown keys {', '.join(hints)}; expected {', '.join(sorted(_KNOWN))}")
+    opts = ctx.options
     from lisse.analysis.eis.derived import interfacial_asr
     from lisse.analysis.eis.synthetic import three_arc_spectrum
     from lisse.io.eis import read_spectra
     from lisse.plot import eis as peis
-    from lisse.units import to_si
 
     base = Path(ctx.study.get("_base_dir", ".")) if isinstance(ctx.study, dict) else Path(".")
     spectra = []
     if opts.get("synthetic"):
         spectra.append(three_arc_spectrum(noise=0.005, seed=7))
+    # quantities are SI floats; the reader gets them with their SI unit spelled out
+    area = opts.get("area")
+    thickness = opts.get("thickness")
     for fn in opts.get("files", []) or []:
         p = Path(fn)
-        spectra.extend(read_spectra(p if p.is_absolute() else base / p, area=opts.get("area"), thickness=opts.get("thickness")))
+        spectra.extend(read_spectra(p if p.is_absolute() else base / p, area=None if area is None else f"{area!r} m**2",
+                                    thickness=None if thickness is None else f"{thickness!r} m"))
     if not spectra:
         raise ParameterError("[eis]: expected 'files = [...]' or 'synthetic = true'; found neither")
-    lam = opts.get("lambda", 1e-4)
-    symmetric = bool(opts.get("symmetric", True))
-    area = to_si(opts["area"], "cm**2", "area") if "area" in opts else None
+    lam = opts["lambda"]
+    symmetric = opts["symmetric"]
 
     rows, summaries, figures, captions = [], [], {}, {}
     for i, sp in enumerate(spectra):
