@@ -59,8 +59,8 @@ def run(args):
 
     study = load_study(args.study)
     if args.stages:
-        from lisse.pipeline.registry import all_stages
         from lisse.params import unknown_key_error
+        from lisse.pipeline.registry import all_stages
 
         known = {s.name for s in all_stages()}
         for name in args.stages:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from lisse.params import OptionSpec
 from lisse.pipeline.registry import StageContext, StageResult, stage
+from lisse.report.html import Markup
 
 _CURRENT = OptionSpec.quantity("mA/cm2", "current density", low=0.0, low_inclusive=False, high=1e4)
 
@@ -72,7 +73,7 @@ def compare_stage(ctx: StageContext) -> StageResult:
         tables={"published_strategies": table},
         figures={"literature": literature_comparison(strategies, res)},
         figure_captions={"literature": "The cell (red star) among published strategies (BRIEF §6)."},
-        html="<p>Rank against published Li|SSE interface strategies: CCD percentile = share of strategies with a lower CCD; "
-        "resistance percentile = share with a higher interfacial resistance.</p>",
+        html=Markup("<p>Rank against published Li|SSE interface strategies: CCD percentile = share of strategies with a lower CCD; "
+        "resistance percentile = share with a higher interfacial resistance.</p>"),
         citations={s.source for s in strategies},
     )

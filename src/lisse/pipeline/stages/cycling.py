@@ -25,6 +25,7 @@ from typing import Any
 from lisse.io.readers import READERS
 from lisse.params import OptionSpec
 from lisse.pipeline.registry import StageContext, StageResult, stage
+from lisse.report.html import Markup
 
 #: Column units of files whose header carries none: "time=s,voltage=V,current=mA" or a table role -> unit.
 UNITS_OPTION = OptionSpec.one_of(
@@ -97,9 +98,9 @@ def cycling_stage(ctx: StageContext) -> StageResult:
         fail = opts["synthetic_failure"]
         rec, truth = ccd_staircase(failure=fail, j_critical="0.55 mA/cm2", area=meta.get("area", "0.785 cm2"), seed=opts["seed"])
         records.append(("synthetic_ccd", rec, "ccd", truth))
-        html.append("<p>No cycler files were given, so lisse analysed a <b>synthetic</b> Li|SSE|Li CCD staircase "
-                    "(0.1 mA/cm² steps at 0.2 mAh/cm², ohmic + Butler–Volmer + nucleation spike, failure above "
-                    f"0.55 mA/cm² by a {fail} short) whose answer is known: CCD = 0.5 mA/cm².</p>")
+        html.append(Markup("<p>No cycler files were given, so lisse analysed a <b>synthetic</b> Li|SSE|Li CCD staircase "
+                           "(0.1 mA/cm² steps at 0.2 mAh/cm², ohmic + Butler–Volmer + nucleation spike, failure above "
+                           "0.55 mA/cm² by a {} short) whose answer is known: CCD = 0.5 mA/cm².</p>").format(fail))
     for f in files:
         from lisse.io.readers import read_cycling
 
@@ -126,8 +127,8 @@ def cycling_stage(ctx: StageContext) -> StageResult:
             res.tables[f"{name}_ccd_steps"] = det.steps_
             res.tables[f"{name}_half_cycles"] = det.half_cycles_
             s = det.summary()
-            html.append(f"<p><b>{name}</b>: CCD (last stable step) = {s['ccd_mA_cm2']} mA/cm², first failure at "
-                        f"{s['failure_current_density_mA_cm2']} mA/cm² ({s['criterion']}), protocol {s['protocol']}.</p>")
+            html.append(Markup("<p><b>{}</b>: CCD (last stable step) = {} mA/cm², first failure at {} mA/cm² ({}), protocol {}.</p>").format(
+                name, s["ccd_mA_cm2"], s["failure_current_density_mA_cm2"], s["criterion"], s["protocol"]))
         elif k == "symmetric":
             det = ShortDetector().fit(rec)
             entry["short_detection"] = det.summary()
@@ -136,7 +137,8 @@ def cycling_stage(ctx: StageContext) -> StageResult:
             res.figures[f"{name}_overpotential"] = plot_overpotential(det.half_cycles_, title=name)
             res.figure_captions[f"{name}_overpotential"] = f"{name}: overpotential evolution per half cycle."
             res.tables[f"{name}_half_cycles"] = det.half_cycles_
-            html.append(f"<p><b>{name}</b>: {'short (' + det.kind_ + ')' if det.short_detected_ else 'no short'}; cycle life {det.cycle_life_}.</p>")
+            html.append(Markup("<p><b>{}</b>: {}; cycle life {}.</p>").format(
+                name, f"short ({det.kind_})" if det.short_detected_ else "no short", det.cycle_life_))
         elif k == "fullcell":
             from lisse.analysis.fullcell import cycle_table, rate_table
 
@@ -149,12 +151,12 @@ def cycling_stage(ctx: StageContext) -> StageResult:
             entry["n_cycles"] = int(len(ct))
             res.figures[f"{name}_capacity"] = plot_capacity_ce(ct, title=name)
             res.figure_captions[f"{name}_capacity"] = f"{name}: charge/discharge capacity and coulombic efficiency per cycle."
-            html.append(f"<p><b>{name}</b>: {len(ct)} cycles.</p>")
+            html.append(Markup("<p><b>{}</b>: {} cycles.</p>").format(name, len(ct)))
         if truth is not None:
             entry["synthetic_truth_ccd_mA_cm2"] = None if truth.ccd_A_m2 is None else truth.ccd_A_m2 / 10
         summary["files"].append(entry)
     res.summary = summary
-    res.html = "\n".join(html)
+    res.html = Markup("\n").join(html)
     return res
 
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import html
-
 import numpy as np
 
 from lisse.params import OptionSpec
 from lisse.pipeline.registry import StageContext, StageResult, stage
+from lisse.report.html import Markup
 from lisse.units import from_si
 
 _THICKNESS = OptionSpec.quantity("um", "Li foil thickness", low=0.0, high=1e-2)
@@ -73,12 +72,12 @@ def design_stage(ctx: StageContext) -> StageResult:
          for c in curves],
         ignore_index=True,
     )
-    body = ["<p>Li areal capacity = &rho;<sub>Li</sub> q<sub>Li</sub> t (0.2062 mAh/cm² per µm); N/P = Q<sub>Li</sub>/Q<sub>P</sub>; "
-            "energy = Q<sub>P</sub> &times; average voltage over the whole stack (listed layers) per area, volume at the charged thickness.</p>"]
+    body = [Markup("<p>Li areal capacity = &rho;<sub>Li</sub> q<sub>Li</sub> t (0.2062 mAh/cm² per µm); N/P = Q<sub>Li</sub>/Q<sub>P</sub>; "
+            "energy = Q<sub>P</sub> &times; average voltage over the whole stack (listed layers) per area, volume at the charged thickness.</p>")]
     for s in summaries:
-        body.append(f"<h3>{html.escape(s['name'])}</h3>")
+        body.append(Markup("<h3>{}</h3>").format(s["name"]))
         body.append(_stack_html(s))
-        body.append(f"<p>Energy densities include: {html.escape(', '.join(s['energy_density_includes']))}.</p>")
+        body.append(Markup("<p>Energy densities include: {}.</p>").format(", ".join(s["energy_density_includes"])))
     return StageResult(
         summary={"cells": summaries},
         tables={"summary": table, "stack": pd.DataFrame(stack_rows), "c_rates": pd.DataFrame(rate_rows), "li_thickness_sweep": sweep},
@@ -90,25 +89,24 @@ def design_stage(ctx: StageContext) -> StageResult:
             "energy_density_vs_li_thickness": "Stack energy density vs Li foil thickness; dashed lines: N/P = 1.",
             "np_ratio_vs_li_thickness": "N/P ratio vs Li foil thickness.",
         },
-        html="\n".join(body),
+        html=Markup("\n").join(body),
         citations={"Ji2025", "CRC2016", "IUPAC2021"},
     )
 
 
-def _stack_html(s: dict) -> str:
+def _stack_html(s: dict) -> Markup:
     rows = []
     total = sum(max(x["thickness_um"], 0.0) for x in s["layers"]) or 1.0
     colors = {"negative": "#9aa7b0", "negative_collector": "#c98b4a", "interlayer": "#7fb77e", "electrolyte": "#e3c86b", "positive": "#5b7bb4", "positive_collector": "#b0b0b0"}
     for x in s["layers"]:
         w = max(2.0, 300.0 * np.log10(1 + x["thickness_um"]) / np.log10(1 + total))
-        rows.append(
-            f"<tr><td>{html.escape(x['role'])}</td><td>{html.escape(x['material'])}</td><td>{x['thickness_um']:.4g}</td>"
-            f"<td>{x['areal_mass_mg_cm2']:.4g}</td><td><div class='bar' style='width:{w:.0f}px;background:{colors.get(x['role'], '#999')}'></div></td></tr>"
-        )
-    head = "<tr><th>layer</th><th>material</th><th>thickness (µm)</th><th>mass (mg/cm²)</th><th>thickness (log scale)</th></tr>"
-    facts = (
-        f"<p>N/P = <b>{s['np_ratio']:.3f}</b>; Li {s['anode_capacity_mAh_cm2']:.4g} mAh/cm², positive {s['cathode_capacity_mAh_cm2']:.4g} mAh/cm²; "
-        f"thinnest Li for N/P = 1: {s['li_thickness_for_np1_um']:.3g} µm; 1C = {s['current_density_1C_mA_cm2']:.3g} mA/cm²; "
-        f"stack {s['gravimetric_energy_density_Wh_kg']:.4g} Wh/kg, {s['volumetric_energy_density_Wh_L']:.4g} Wh/L.</p>"
-    )
-    return facts + f"<table class='stack'>{head}{''.join(rows)}</table>"
+        rows.append(Markup(
+            "<tr><td>{}</td><td>{}</td><td>{:.4g}</td><td>{:.4g}</td><td><div class='bar' style='width:{:.0f}px;background:{}'></div></td></tr>"
+        ).format(x["role"], x["material"], x["thickness_um"], x["areal_mass_mg_cm2"], w, colors.get(x["role"], "#999")))
+    head = Markup("<tr><th>layer</th><th>material</th><th>thickness (µm)</th><th>mass (mg/cm²)</th><th>thickness (log scale)</th></tr>")
+    facts = Markup(
+        "<p>N/P = <b>{:.3f}</b>; Li {:.4g} mAh/cm², positive {:.4g} mAh/cm²; thinnest Li for N/P = 1: {:.3g} µm; "
+        "1C = {:.3g} mA/cm²; stack {:.4g} Wh/kg, {:.4g} Wh/L.</p>"
+    ).format(s["np_ratio"], s["anode_capacity_mAh_cm2"], s["cathode_capacity_mAh_cm2"], s["li_thickness_for_np1_um"],
+             s["current_density_1C_mA_cm2"], s["gravimetric_energy_density_Wh_kg"], s["volumetric_energy_density_Wh_L"])
+    return facts + Markup("<table class='stack'>{}{}</table>").format(head, Markup("").join(rows))

@@ -20,6 +20,7 @@ from __future__ import annotations
 from lisse.params import OptionSpec
 from lisse.pipeline.registry import StageContext, StageResult, stage
 from lisse.pipeline.stages.cycling import UNITS_OPTION
+from lisse.report.html import Markup
 
 _TAU = OptionSpec.number("relaxation time [s]", low=0.0)
 
@@ -127,7 +128,7 @@ def eis_stage(ctx: StageContext) -> StageResult:
         summary={"spectra": summaries, "n_spectra": len(spectra)},
         tables=tables,
         figures=figures,
-        html=html,
+        html=Markup(html),  # static text only
         citations={"Wan2015", "Schonleber2014"},
         figure_captions=captions,
     )

@@ -27,6 +27,7 @@ import re
 
 from lisse.params import OptionSpec
 from lisse.pipeline.registry import StageContext, StageResult, stage
+from lisse.report.html import Markup
 from lisse.sim.interlayer.model import PRESETS
 from lisse.sim.interlayer.model import SCHEMA as MODEL_SCHEMA
 
@@ -79,7 +80,6 @@ def _targets(study: dict, opts: dict) -> tuple[list[tuple[str, dict]], dict[str,
     """
     from lisse.errors import ParameterError
     from lisse.materials import get_material
-
     from lisse.params import si_text
 
     over = {k: si_text(v, MODEL_SCHEMA[k].unit) for k, v in (opts.get("parameters") or {}).items()}
@@ -139,7 +139,7 @@ def interlayer_stage(ctx: StageContext) -> StageResult:
     if not targets:
         reasons = "; ".join(f"{k}: {v}" for k, v in skipped.items())
         return StageResult(summary={"interlayers": {}, "skipped": skipped},
-                           html=f"<p>No interlayer in this study can be simulated by the mixed-conductor model ({reasons}).</p>")
+                           html=Markup("<p>No interlayer in this study can be simulated by the mixed-conductor model ({}).</p>").format(reasons))
     for label, kw in targets:
         p = make_parameters(**kw)
         res = lengths.evaluate(p, i, capacity=q)
@@ -178,19 +178,19 @@ def interlayer_stage(ctx: StageContext) -> StageResult:
             figures[f"fields_2d_{key}"] = plot.field_figure(s2, p.critical_overpotential, label)
             captions[f"fields_2d_{key}"] = f"{label}: deposition and nucleation fields around a Li protrusion."
     tables["results"] = pd.DataFrame(rows)
-    items = "".join(
-        f"<li><b>{d['label']}</b> ({d['regime']}): l_n = {d['nucleation_length_um']:.3g} µm, l_g = {d['growth_length_um']:.3g} µm, "
-        f"l_i = {d['interlayer_thickness_um']:.3g} µm → {'stable' if d['stable'] else 'unstable (' + d['failure_mode'] + ')'}; "
-        f"predicted critical current {_cc_text(d)} at {q / 3.6e4:g} mAh/cm²</li>"
+    items = Markup("").join(
+        Markup("<li><b>{}</b> ({}): l_n = {:.3g} µm, l_g = {:.3g} µm, l_i = {:.3g} µm → {}; predicted critical current {} at {:g} mAh/cm²</li>").format(
+            d["label"], d["regime"], d["nucleation_length_um"], d["growth_length_um"], d["interlayer_thickness_um"],
+            "stable" if d["stable"] else f"unstable ({d['failure_mode']})", _cc_text(d), q / 3.6e4)
         for d in summary.values()
     )
-    html = (
-        f"<p>Steady electroneutral two-potential model of the interlayer at {i / 10:g} mA/cm² and {q / 3.6e4:g} mAh/cm² "
+    html = Markup(
+        "<p>Steady electroneutral two-potential model of the interlayer at {:g} mA/cm² and {:g} mAh/cm² "
         "(Wang2024 design criterion: stable when the nucleation length l_n ≤ the growth length l_g < the thickness l_i).</p>"
-        f"<ul>{items}</ul>"
-    )
+        "<ul>{}</ul>"
+    ).format(i / 10, q / 3.6e4, items)
     if skipped:
-        html += "<p>Not simulated: " + "; ".join(f"{k} ({v})" for k, v in skipped.items()) + ".</p>"
+        html += Markup("<p>Not simulated: {}.</p>").format("; ".join(f"{k} ({v})" for k, v in skipped.items()))
     return StageResult(summary={"interlayers": summary, "skipped": skipped, "current_density_mA_cm2": i / 10, "capacity_mAh_cm2": q / 3.6e4},
                        tables=tables, figures=figures, html=html, citations={"Wang2024", "Newman1962"}, figure_captions=captions)
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from lisse.params import OptionSpec
 from lisse.pipeline.registry import StageContext, StageResult, stage
+from lisse.report.html import Markup
 
 _PRESETS = ("lithiophilic", "lithiophobic")
 
@@ -93,5 +94,5 @@ def phasefield_stage(ctx: StageContext) -> StageResult:
                                                    "penetration_depth_um": [p * 1e6 for p in sw["penetration_m"]]})
         summary["sweep_theta_c_sim_deg"] = sw["theta_c_sim_deg"] if math.isfinite(sw["theta_c_sim_deg"]) else None
         summary["sweep_theta_c_young_laplace_deg"] = sw["theta_c_young_laplace_deg"]
-    return StageResult(summary=summary, tables=tables, figures=figures, html=html,
+    return StageResult(summary=summary, tables=tables, figures=figures, html=Markup(html),  # static text and numbers only
                        citations={"Wang2024", "Chen2015", "ChenShen1998"}, figure_captions=captions)

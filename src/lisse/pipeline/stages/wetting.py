@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from lisse.params import OptionSpec
 from lisse.pipeline.registry import StageContext, StageResult, stage
+from lisse.report.html import Markup
 
 #: Options of the ``[wetting]`` table.
 SCHEMA = {
@@ -110,18 +111,18 @@ def wetting_stage(ctx: StageContext) -> StageResult:
     }
     if pore is not None:
         summary["pore_radius_m"] = pore
-    html = [f"<p>Young–Dupré: cos θ = W<sub>ad</sub>/σ<sub>Li</sub> − 1 with σ<sub>Li</sub> = {sigma:.4f} J/m² "
-            f"({'study' if 'li_surface_energy' in o else 'lisse default from Ji2025’s W_ad/θ pair'}). θ &lt; 90° is lithiophilic.</p>"]
+    html = [Markup(f"<p>Young–Dupré: cos θ = W<sub>ad</sub>/σ<sub>Li</sub> − 1 with σ<sub>Li</sub> = {sigma:.4f} J/m² "
+            f"({'study' if 'li_surface_energy' in o else 'lisse default from Ji2025’s W_ad/θ pair'}). θ &lt; 90° is lithiophilic.</p>")]
     if any(r["origin"].startswith("ML") for r in rows):
-        html.append("<p>Rows marked ML are screening-grade values from universal ML potentials; their error against DFT is in "
-                    "<code>lisse atomistic accuracy</code> and can be large enough to change the ranking.</p>")
+        html.append(Markup("<p>Rows marked ML are screening-grade values from universal ML potentials; their error against DFT is in "
+                    "<code>lisse atomistic accuracy</code> and can be large enough to change the ranking.</p>"))
     if missing:
-        html.append(f"<p>No W<sub>ad</sub> known for: {', '.join(missing)}. Add it under <code>[wetting.work_of_adhesion]</code>, "
-                    "or compute it with <code>lisse wetting Li X</code> (ML) or the DFT decks.</p>")
+        html.append(Markup("<p>No W<sub>ad</sub> known for: {}. Add it under <code>[wetting.work_of_adhesion]</code>, "
+                    "or compute it with <code>lisse wetting Li X</code> (ML) or the DFT decks.</p>").format(", ".join(missing)))
     figs = {}
     if rows:
         from lisse.plot.thermo import wetting_bar
 
         figs["wetting"] = wetting_bar(df)
-    return StageResult(summary=summary, tables={"wetting": df} if rows else {}, figures=figs, html="\n".join(html), citations={"Ji2025"},
+    return StageResult(summary=summary, tables={"wetting": df} if rows else {}, figures=figs, html=Markup("\n").join(html), citations={"Ji2025"},
                        figure_captions={"wetting": "Young–Dupré contact angle of Li on each layer (θ < 90° lithiophilic)."})
