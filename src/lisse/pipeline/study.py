@@ -108,12 +108,17 @@ def parse_study(text: str, source: str = "<string>", base_dir: Path | None = Non
             c.setdefault("name", f"cell {i + 1}")
             cell_design(c)
     except ParameterError as exc:
-        raise type(exc)(f"study '{source}': {exc}") from None
+        raise type(exc)(f"study '{source}': {_printable(str(exc))}") from None
     data["_options"] = options
     data["_source"] = source
     # relative paths resolve against the study file's folder (the working folder for the bundled study)
     data["_base_dir"] = str(base_dir) if base_dir else str(Path.cwd())
     return data
+
+
+def _printable(text: str) -> str:
+    """``text`` with unprintable characters (line breaks, controls) written as escapes: one line, always."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 def _kind(value: Any) -> str:
