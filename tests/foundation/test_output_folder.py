@@ -89,6 +89,15 @@ def test_overwrite_replaces_a_foreign_folder(tmp_path, study):
     assert not (out / "old.txt").exists() and (out / "report.html").exists()
 
 
+def test_overwrite_refuses_a_folder_with_subfolders(tmp_path, study):
+    out = tmp_path / "docs"
+    (out / "thesis").mkdir(parents=True)
+    (out / "thesis" / "ch1.tex").write_text("x")
+    code, _, err = _evaluate(study, out, "--overwrite")
+    assert code == 2 and "thesis" in err
+    assert (out / "thesis" / "ch1.tex").read_text() == "x"
+
+
 def test_overwrite_refuses_a_folder_holding_the_study(tmp_path):
     out = tmp_path / "proj"
     out.mkdir()

@@ -30,7 +30,8 @@ def add_arguments(parser) -> None:
                         help="output folder: new, empty or made by lisse; replaced as a whole when the run ends (default: ./lisse-out)")
     parser.add_argument("--overwrite", action="store_true",
                         help="also accept an --out folder holding files lisse did not write: they are DELETED and replaced by this "
-                             "run's outputs when it succeeds (the root, home and current folders are always refused)")
+                             "run's outputs when it succeeds (folders with subfolders, the root, home and current folders "
+                             "are always refused)")
     parser.add_argument("--check", action="store_true", help="only validate the study (every table against its schema) and exit; writes nothing")
     parser.add_argument("--show-schema", action="store_true", help="print every study table's keys with type, unit, range, default and meaning")
     parser.add_argument("--stage", action="append", dest="stages", metavar="NAME", help="run only this stage (repeatable)")

@@ -154,8 +154,9 @@ def output_folder(path: str | os.PathLike, *, overwrite: bool = False, what: str
     path : path
         The output folder: new, empty, or made by lisse (its :data:`MARKER` lists every file in it).
     overwrite : bool
-        Also accept an existing folder with other content; that content is deleted when the run succeeds.
-        The root folder, the home folder and the current folder (or one containing it) are always refused.
+        Also accept an existing folder with other files; they are deleted when the run succeeds. A folder
+        with subfolders (other than lisse's ``tables``/``figures``), the root folder, the home folder and
+        the current folder (or one containing it) are always refused.
     what : str
         How the user named the folder (``"--out"``), for messages.
     info : dict, optional
@@ -174,19 +175,26 @@ def output_folder(path: str | os.PathLike, *, overwrite: bool = False, what: str
     target = _refuse_target(str(path), what)
     created = not target.exists()
     target.mkdir(parents=True, exist_ok=True)
-    lock_fd = os.open(target, os.O_RDONLY)
+    try:
+        import fcntl
+
+        lock_fd: int | None = os.open(target, os.O_RDONLY)
+    except (ImportError, OSError):  # pragma: no cover - no flock (or folder handles) on this platform: no lock
+        fcntl, lock_fd = None, None
     staging: Path | None = None
     try:
         try:
-            import fcntl
-
-            fcntl.flock(lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except ImportError:  # pragma: no cover - no flock on this platform: no lock
-            pass
+            if fcntl is not None and lock_fd is not None:
+                fcntl.flock(lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise ParameterError(f"{what} {str(path)!r}: expected a folder no other run is using; found it locked by "
                                  "another lisse run (wait for it to finish or choose another folder)") from None
         foreign = _foreign_entries(target) if any(target.iterdir()) else []
+        if foreign and overwrite:
+            dirs = sorted(p.name for p in target.iterdir() if p.is_dir() and not p.is_symlink() and p.name not in ("tables", "figures"))
+            if dirs:
+                raise ParameterError(f"{what} {str(path)!r}: --overwrite replaces a folder of files; found subfolders "
+                                     f"({', '.join(dirs[:3])}) - delete or move them yourself, or choose another folder")
         if foreign and not overwrite:
             shown = ", ".join(foreign[:3]) + (f" and {len(foreign) - 3} more" if len(foreign) > 3 else "")
             raise ParameterError(f"{what} {str(path)!r}: expected a new, empty or lisse-made folder; found files lisse did not "
@@ -214,4 +222,5 @@ def output_folder(path: str | os.PathLike, *, overwrite: bool = False, what: str
             if created:
                 with contextlib.suppress(OSError):
                     target.rmdir()  # only if still empty
-        os.close(lock_fd)
+        if lock_fd is not None:
+            os.close(lock_fd)
