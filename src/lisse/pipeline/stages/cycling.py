@@ -55,6 +55,8 @@ SCHEMA = {
         "min_drops": OptionSpec.integer("drops in a half cycle that make it erratic", low=1, high=1000),
         "window": OptionSpec.integer("smoothing window (points)", low=1, high=10000),
         "n_baseline": OptionSpec.integer("steps used as the baseline", low=1, high=1000),
+        "v_cutoff": OptionSpec.quantity("V", "cycler voltage cut-off that ends a step (optional)", low=0.0, low_inclusive=False, high=100.0),
+        "min_noise_V": OptionSpec.number("noise floor [V] of the erratic-voltage test", low=0.0, high=1.0),
     }),
     "format": OptionSpec.text("cycler file format (default: detected from the file)", choices=tuple(READERS)),
     "seed": OptionSpec.integer("random seed of the synthetic staircase", 0, 0, 2**32 - 1),
@@ -79,15 +81,15 @@ def cycling_stage(ctx: StageContext) -> StageResult:
     """Run the cycling analyses on the study's ``[cycling]`` files (or a synthetic staircase)."""
     from lisse.analysis.ccd import CCDDetector
     from lisse.analysis.shorts import ShortDetector
+    from lisse.params import si_text
     from lisse.plot.cycling import plot_capacity_ce, plot_overpotential, plot_voltage_staircase
-    from lisse.units import si_unit
 
     opts: dict[str, Any] = ctx.options
     base = Path(ctx.study.get("_base_dir", ".")) if isinstance(ctx.study, dict) else Path(".")
     files = opts.get("files") or []
     ccd_opts = dict(opts.get("ccd") or {})
     # quantities are SI floats; library calls get them with their SI unit spelled out
-    meta = {k: f"{opts[k]!r} {si_unit(SCHEMA[k].unit)}" for k in ("area", "active_mass", "loading") if k in opts}
+    meta = {k: si_text(opts[k], SCHEMA[k].unit) for k in ("area", "active_mass", "loading") if k in opts}
     res = StageResult(citations={"Kasemchainan2019"})
     summary: dict[str, Any] = {"files": []}
     html = []

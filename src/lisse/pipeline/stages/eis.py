@@ -17,7 +17,7 @@ Study section (all keys optional except one of ``files`` / ``synthetic``)::
 
 from __future__ import annotations
 
-from lisse.params import OptionSpec
+from lisse.params import OptionSpec, si_text
 from lisse.pipeline.registry import StageContext, StageResult, stage
 from lisse.pipeline.stages.cycling import UNITS_OPTION
 from lisse.report.html import Markup
@@ -79,8 +79,8 @@ def eis_stage(ctx: StageContext) -> StageResult:
     thickness = opts.get("thickness")
     for fn in opts.get("files", []) or []:
         p = Path(fn)
-        spectra.extend(read_spectra(p if p.is_absolute() else base / p, area=None if area is None else f"{area!r} m**2",
-                                    thickness=None if thickness is None else f"{thickness!r} m"))
+        spectra.extend(read_spectra(p if p.is_absolute() else base / p, area=None if area is None else si_text(area, "cm2"),
+                                    thickness=None if thickness is None else si_text(thickness, "um")))
     if not spectra:
         raise ParameterError("[eis]: expected 'files = [...]' or 'synthetic = true'; found neither")
     lam = opts["lambda"]
