@@ -134,7 +134,13 @@ def run(args) -> dict:
     import numpy as np
 
     from lisse.errors import ParameterError
-    from lisse.io.phasefield import load_checkpoint, refuse_existing_checkpoint, save_checkpoint, write_history_csv
+    from lisse.io.phasefield import (
+        REQUIRED_SETTINGS,
+        load_checkpoint,
+        refuse_existing_checkpoint,
+        save_checkpoint,
+        write_history_csv,
+    )
 
     if args.sweep:
         return _run_sweep(args)
@@ -152,7 +158,7 @@ def run(args) -> dict:
             raise ParameterError(f"--resume takes its settings from the checkpoint; drop {', '.join(given)}")
         if args.overwrite:
             raise ParameterError("give --resume (continue the checkpoint) or --overwrite (start over), not both")
-        data = load_checkpoint(ckpt)
+        data = load_checkpoint(ckpt, REQUIRED_SETTINGS)
         settings = data["settings"]
         if args.preset is not None and args.preset != settings.get("preset"):
             raise ParameterError(f"--preset {args.preset} does not match the checkpoint's preset {settings.get('preset')!r}")

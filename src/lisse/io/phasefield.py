@@ -78,13 +78,16 @@ def _default(o):
     return str(o)
 
 
-def load_checkpoint(path: str | os.PathLike) -> dict:
+def load_checkpoint(path: str | os.PathLike, required_settings: tuple[str, ...] = ()) -> dict:
     """Read a checkpoint; returns ``{"state", "settings", "history", "frames", "frame_times"}``.
+
+    The solver-state entries of :data:`REQUIRED_STATE` must be present, and the settings named in
+    ``required_settings`` (``lisse phasefield --resume`` passes :data:`REQUIRED_SETTINGS`).
 
     Raises
     ------
     ReaderError
-        Missing file or not a lisse phase-field checkpoint.
+        Missing file, not a lisse phase-field checkpoint, or a checkpoint missing required entries.
     """
     path = Path(path)
     if not path.is_file():
@@ -110,7 +113,7 @@ def load_checkpoint(path: str | os.PathLike) -> dict:
                               f"{type(meta.get(key)).__name__} (damaged checkpoint: start a new run with --overwrite)")
     state = {k[6:]: v for k, v in data.items() if k.startswith("state_")}
     state.update({k[6:]: v for k, v in meta.items() if k.startswith("state_")})
-    missing = [k for k in REQUIRED_STATE if k not in state] + [f"settings.{k}" for k in REQUIRED_SETTINGS if k not in meta["settings"]]
+    missing = [k for k in REQUIRED_STATE if k not in state] + [f"settings.{k}" for k in required_settings if k not in meta["settings"]]
     if missing:
         raise ReaderError(f"checkpoint file {str(path)!r}: expected the entries {', '.join(missing)}; found them missing "
                           "(damaged or foreign checkpoint: start a new run with --overwrite)")
