@@ -175,6 +175,10 @@ class OptionSpec:
         Fixed keys of a table (each an OptionSpec or ParamSpec).
     scalar_ok : bool
         Lists: a single value stands for a one-item list.
+    limit_note : str
+        Why the upper bound exists (e.g. "size limit"), added to the range error.
+    is_path : bool
+        Strings that name a file the study loader checks for.
     """
 
     kind: str
@@ -191,6 +195,7 @@ class OptionSpec:
     keys: Mapping[str, Any] | None = None
     scalar_ok: bool = False
     limit_note: str = ""
+    is_path: bool = False
 
     def __post_init__(self) -> None:
         if self.kind not in _KINDS:
@@ -217,6 +222,11 @@ class OptionSpec:
     def text(cls, doc: str, default: str | None = None, choices: tuple[str, ...] | list[str] = ()) -> OptionSpec:
         """A string, optionally one of ``choices``."""
         return cls("str", doc, default, choices=tuple(choices))
+
+    @classmethod
+    def path(cls, doc: str) -> OptionSpec:
+        """A file path (a string); the study loader checks that the file exists."""
+        return cls("str", doc, is_path=True)
 
     @classmethod
     def quantity(cls, unit: str, doc: str, default: Any = None, low: float | None = None, high: float | None = None,
@@ -258,6 +268,8 @@ class OptionSpec:
         if k == "float":
             return f"a number{_range_text(self.low, self.high, self.low_inclusive, self.high_inclusive)}"
         if k == "str":
+            if self.is_path:
+                return "a file path"
             return "one of " + ", ".join(f"'{c}'" for c in self.choices) if self.choices else "a string"
         if k == "quantity":
             rng = _range_text(self.low, self.high, self.low_inclusive, self.high_inclusive, self.unit)

@@ -145,7 +145,7 @@ def test_outputs_honour_the_umask(tmp_path, study, mask):
     assert stat.S_IMODE(out.stat().st_mode) == 0o777 & ~mask
 
 
-@pytest.mark.parametrize("bad", ["", "   ", "/"])
+@pytest.mark.parametrize("bad", ["", "   ", "/", "~no-such-user-lisse/x", "a\x00b"])
 def test_empty_and_root_out_are_refused(tmp_path, study, bad):
     code, _, err = _evaluate(study, bad)
     assert code == 2 and len(err.strip().splitlines()) == 1 and "--out" in err

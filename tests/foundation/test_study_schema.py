@@ -68,6 +68,8 @@ WRONG = [
     ("[[design]]\npoints = 3\n", "[design]", "table"),
     ("[design]\npoints = 1979-05-27\n", "[design] points", "date"),
     ("[desing]\npoints = 3\n", "table 'desing'", "did you mean 'design'"),
+    ('[cycling]\nfiles = ["nope.mpr"]\n', "[cycling] files[0]", "no such file"),
+    ('[eis]\nfiles = "."\n', "[eis] files[0]", "a folder"),
 ]
 
 
@@ -91,6 +93,8 @@ def test_wrong_option_is_one_line_exit_2(tmp_path, text, where, word):
         ("interlayer = 5\n", "interlayer"),
         ('interlayer = {material = "LNI-5CNT", thikness = "9 um"}\n', "thikness"),
         ('colour = "red"\n', "colour"),
+        ('electrolyte = "LLZOO"\n', "did you mean 'LLZO'"),
+        ('interlayer = {material = "LNI-5CN"}\n', "interlayer: unknown material 'LNI-5CN'"),
     ],
 )
 def test_wrong_cell_key_names_the_cell(tmp_path, cell, where):

@@ -130,7 +130,10 @@ def output_folder_state(path: str | os.PathLike) -> str:
 def _refuse_target(text: str, what: str) -> Path:
     if not str(text).strip():
         raise ParameterError(f"{what}: expected an output folder; found an empty path")
-    target = Path(text).expanduser().resolve()
+    try:
+        target = Path(text).expanduser().resolve()
+    except (RuntimeError, ValueError, OSError) as exc:  # unknown ~user, NUL byte, symlink loop
+        raise ParameterError(f"{what} {str(text)!r}: expected a folder path; found one that cannot be resolved ({exc})") from None
     if target == Path(target.anchor):
         raise ParameterError(f"{what} {str(text)!r}: expected a new or lisse-made folder; found the root folder")
     if target == Path.home().resolve():

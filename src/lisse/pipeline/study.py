@@ -99,11 +99,13 @@ def parse_study(text: str, source: str = "<string>", base_dir: Path | None = Non
             raise ParameterError(f"[[cells]]: expected an array of tables ([[cells]] headers); found {_kind(cells)}")
         data["study"] = validate_options(STUDY_SCHEMA, data.get("study", {}), "[study]")
         options: dict[str, dict] = {}
+        base = base_dir if base_dir else Path.cwd()
         for st in stages:
             if st.section in data:
                 options[st.section] = st.check_options(data[st.section])
                 if st.check is not None:
                     st.check(options[st.section])
+                _check_paths(st.schema, options[st.section], base, f"[{st.section}]")
         for i, c in enumerate(cells):
             c.setdefault("name", f"cell {i + 1}")
             cell_design(c)
@@ -114,6 +116,26 @@ def parse_study(text: str, source: str = "<string>", base_dir: Path | None = Non
     # relative paths resolve against the study file's folder (the working folder for the bundled study)
     data["_base_dir"] = str(base_dir) if base_dir else str(Path.cwd())
     return data
+
+
+def _check_paths(schema: dict, options: dict, base: Path, where: str) -> None:
+    """Every file named by a path option (or a list of them) exists, relative to the study's folder."""
+    for key, spec in schema.items():
+        if key not in options or not isinstance(spec, OptionSpec):
+            continue
+        if spec.is_path:
+            named = [(f"{where} {key}", options[key])]
+        elif spec.kind == "list" and isinstance(spec.item, OptionSpec) and spec.item.is_path:
+            named = [(f"{where} {key}[{i}]", v) for i, v in enumerate(options[key])]
+        else:
+            continue
+        for name, value in named:
+            p = Path(value)
+            p = p if p.is_absolute() else base / p
+            if not p.is_file():
+                found = "a folder" if p.is_dir() else "no such file"
+                raise ParameterError(f"{name}: expected an existing file (relative paths start at the study's folder "
+                                     f"{str(base)!r}); found {found} at {str(p)!r}")
 
 
 def _printable(text: str) -> str:
@@ -138,6 +160,17 @@ def cell_design(cell: dict) -> CellDesign:
     name = cell.get("name", "?")
     where = f"[[cells]] {name!r}" if isinstance(name, str) else "[[cells]]"
     validate_options(_cell_schema(), cell, where, fill_defaults=False)
+    from lisse.cell.design import MATERIAL_KEYS
+    from lisse.materials import get_material
+
+    inter = cell.get("interlayer")
+    for key, name in [(k, cell.get(k)) for k in MATERIAL_KEYS if k != "interlayer"] + [
+            ("interlayer", inter.get("material") if isinstance(inter, dict) else inter)]:
+        if isinstance(name, str):
+            try:
+                get_material(name)
+            except ParameterError as exc:
+                raise type(exc)(f"{where} {key}: {exc}") from None
     kw = {k: v for k, v in cell.items() if k != "name"}
     inter = kw.get("interlayer")
     if isinstance(inter, dict):

@@ -38,7 +38,7 @@ _RATIO = {"low": 0.0, "low_inclusive": False, "high": 1e3}
 
 #: Options of the ``[cycling]`` table.
 SCHEMA = {
-    "files": OptionSpec.list_of(OptionSpec.text("cycler file path"), "cycler files, relative to the study file (omit for the synthetic demo)",
+    "files": OptionSpec.list_of(OptionSpec.path("cycler file"), "cycler files, relative to the study file (omit for the synthetic demo)",
                                 max_items=1000, scalar_ok=True),
     "area": OptionSpec.quantity("cm2", "electrode area (needed for CCD and per-cm2 results)", low=0.0, low_inclusive=False, high=1.0),
     "active_mass": OptionSpec.quantity("mg", "active-material mass, for mAh/g", low=0.0, low_inclusive=False, high=1.0),

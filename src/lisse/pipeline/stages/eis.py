@@ -26,7 +26,7 @@ _TAU = OptionSpec.number("relaxation time [s]", low=0.0)
 
 #: Options of the ``[eis]`` table.
 SCHEMA = {
-    "files": OptionSpec.list_of(OptionSpec.text("impedance file path"), "impedance files, relative to the study file",
+    "files": OptionSpec.list_of(OptionSpec.path("impedance file"), "impedance files, relative to the study file",
                                 max_items=1000, scalar_ok=True),
     "area": OptionSpec.quantity("cm2", "electrode area (for conductivity and ASR)", low=0.0, low_inclusive=False, high=1.0),
     "thickness": OptionSpec.quantity("um", "electrolyte thickness (for conductivity)", low=0.0, low_inclusive=False, high=1.0),
