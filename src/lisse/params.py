@@ -308,7 +308,7 @@ class OptionSpec:
                 raise self._error(where, value)
             return value
         if k in ("int", "float"):
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not _finite(value):
                 raise self._error(where, value)
             if k == "int":
                 if isinstance(value, float) and not value.is_integer():
@@ -323,7 +323,7 @@ class OptionSpec:
                 raise self._error(where, value)
             return value
         if k == "quantity":
-            if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            if isinstance(value, bool) or not isinstance(value, (str, int, float)) or not _finite(value):
                 raise self._error(where, value)
             x = to_si(value, self.unit, where)
             self._check_range(where, x, value)
@@ -404,7 +404,7 @@ def _found(value: Any) -> str:
     if isinstance(value, str):
         return f"the string {value!r}" if len(value) < 60 else f"a string of {len(value)} characters"
     if isinstance(value, int):
-        return f"the integer {value}"
+        return f"the integer {value}" if abs(value) < 10**30 else f"an integer of {len(str(abs(value)))} digits"
     if isinstance(value, float):
         return f"the number {value!r}"
     if isinstance(value, list):
@@ -442,9 +442,18 @@ def _type_matches(spec: Any, value: Any) -> bool:
     return any(_type_matches(a, value) for a in spec.items)
 
 
+def _finite(value: Any) -> bool:
+    """False for NaN, infinities and integers too large for a float; True for anything else."""
+    if isinstance(value, int):
+        return abs(value) < 2**1000
+    if isinstance(value, float):
+        return math.isfinite(value)
+    return True
+
+
 def _convert(spec: Any, where: str, value: Any) -> Any:
     if isinstance(spec, ParamSpec):
-        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)) or not _finite(value):
             raise ParameterError(f"{where}: expected {_spec_expected(spec)}; found {_found(value)}")
         return spec.convert(where, value)
     return spec.convert(where, value)

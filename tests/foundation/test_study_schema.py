@@ -67,6 +67,10 @@ WRONG = [
     ("[study]\nname = 5\n", "[study] name", "integer 5"),
     ("[[design]]\npoints = 3\n", "[design]", "table"),
     ("[design]\npoints = 1979-05-27\n", "[design] points", "date"),
+    (f"[design]\npoints = {10**400}\n", "[design] points", "401 digits"),
+    (f"[compare]\nccd = {10**400}\n", "[compare] ccd", "401 digits"),
+    ("[compare]\nccd = nan\n", "[compare] ccd", "nan"),
+    ("[design]\nc_rates = [inf]\n", "[design] c_rates[0]", "inf"),
     ("[desing]\npoints = 3\n", "table 'desing'", "did you mean 'design'"),
     ('[cycling]\nfiles = ["nope.mpr"]\n', "[cycling] files[0]", "no such file"),
     ('[eis]\nfiles = "."\n', "[eis] files[0]", "a folder"),
@@ -93,6 +97,7 @@ def test_wrong_option_is_one_line_exit_2(tmp_path, text, where, word):
         ("interlayer = 5\n", "interlayer"),
         ('interlayer = {material = "LNI-5CNT", thikness = "9 um"}\n', "thikness"),
         ('colour = "red"\n', "colour"),
+        (f"area = {10**400}\n", "area"),
         ('electrolyte = "LLZOO"\n', "did you mean 'LLZO'"),
         ('interlayer = {material = "LNI-5CN"}\n', "interlayer: unknown material 'LNI-5CN'"),
     ],
@@ -111,7 +116,8 @@ def test_cells_must_be_an_array_of_tables(tmp_path):
     assert code == 2 and "[[cells]]" in err
 
 
-def test_stages_receive_typed_si_options():
+def test_stages_receive_typed_si_options(tmp_path):
+    (tmp_path / "a.mpr").write_bytes(b"x")
     s = parse_study(CELL + "[design]\nli_thickness_range = [0, 50]\ntarget_np = 1.0\npoints = 1e2\n"
                     "[wetting]\npore_radius = 2\nwork_of_adhesion = {LiF = 0.5}\n"
                     '[cycling]\narea = 0.5\nfiles = "a.mpr"\n[compare]\nccd = 1.2\ncycle_life = [[0.2, 1500]]\n')
