@@ -120,7 +120,7 @@ def test_stages_receive_typed_si_options(tmp_path):
     (tmp_path / "a.mpr").write_bytes(b"x")
     s = parse_study(CELL + "[design]\nli_thickness_range = [0, 50]\ntarget_np = 1.0\npoints = 1e2\n"
                     "[wetting]\npore_radius = 2\nwork_of_adhesion = {LiF = 0.5}\n"
-                    '[cycling]\narea = 0.5\nfiles = "a.mpr"\n[compare]\nccd = 1.2\ncycle_life = [[0.2, 1500]]\n')
+                    '[cycling]\narea = 0.5\nfiles = "a.mpr"\n[compare]\nccd = 1.2\ncycle_life = [[0.2, 1500]]\n', base_dir=tmp_path)
     o = s["_options"]
     # bare numbers mean the display unit of the schema: um, mA/cm2, cm2, h, J/m2
     assert o["design"]["li_thickness_range"] == [0.0, pytest.approx(50e-6, rel=1e-12, abs=0)]
