@@ -158,3 +158,23 @@ def test_serialiser_round_trips():
     doc = {"design": {"points": 5, "target_np": [1.0, 3.0]}, "cells": [{"name": "a\"b\x7f\U0001f600", "li_thickness": "20 um"}],
            "wetting": {"work_of_adhesion": {"LiF": 0.5}}}
     assert tomllib.loads(to_toml(doc)) == doc
+
+
+SMALL = '[[cells]]\nname = "c"\nli_thickness = "20 um"\ncathode_capacity = "2 mAh/cm2"\n[design]\npoints = 3\n'
+
+
+@settings(max_examples=max(4, EXAMPLES // 6), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(alphabet=st.characters(blacklist_characters="/\\", blacklist_categories=("Cs",)), max_size=12))
+def test_random_out_folder_exits_0_or_2(name):
+    """``--out`` inside a scratch folder (no separators, so nothing outside it is touched): exit 0 or 2."""
+    with tempfile.TemporaryDirectory() as d:
+        study = Path(d) / "study.toml"
+        study.write_text(SMALL)
+        (Path(d) / "sub").mkdir()
+        (Path(d) / "sub" / "user.txt").write_text("mine")
+        err = io.StringIO()
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(err):
+            code = main(["evaluate", str(study), "--out", str(Path(d) / name) if name else name, "--no-progress", "--stage", "design"])
+        assert code in (0, 2), err.getvalue()
+        assert (Path(d) / "sub" / "user.txt").read_text() == "mine"
+        assert study.read_text() == SMALL
