@@ -26,8 +26,10 @@ from pathlib import Path
 from typing import Any
 
 from lisse.cell import CellDesign
+from lisse.cell.design import MATERIAL_KEYS
 from lisse.errors import ParameterError, ReaderError
-from lisse.params import OptionSpec, describe_spec, unknown_key_error, validate_options
+from lisse.materials import get_material
+from lisse.params import OptionSpec, describe_spec, unknown_key_error, user_values, validate_options
 
 __all__ = ["load_study", "parse_study", "cell_design", "cell_designs", "study_schema", "DEFAULT_STUDY",
            "STUDY_SCHEMA"]
@@ -44,8 +46,7 @@ STUDY_SCHEMA: dict[str, OptionSpec] = {
 
 def _cell_schema() -> dict:
     """Keys of one ``[[cells]]`` table: ``name``, the materials and the quantities of CellDesign.from_inputs."""
-    from lisse.cell.design import _SCHEMA as CELL_INPUTS  # noqa: N811 - the cell's declared inputs
-    from lisse.cell.design import MATERIAL_KEYS
+    from lisse.cell.design import SCHEMA as CELL_INPUTS
 
     schema: dict = {"name": OptionSpec.text("cell name (report, tables)")}
     schema.update(CELL_INPUTS)
@@ -160,9 +161,6 @@ def cell_design(cell: dict) -> CellDesign:
     name = cell.get("name", "?")
     where = f"[[cells]] {name!r}" if isinstance(name, str) else "[[cells]]"
     validate_options(_cell_schema(), cell, where, fill_defaults=False)
-    from lisse.cell.design import MATERIAL_KEYS
-    from lisse.materials import get_material
-
     inter = cell.get("interlayer")
     for key, name in [(k, cell.get(k)) for k in MATERIAL_KEYS if k != "interlayer"] + [
             ("interlayer", inter.get("material") if isinstance(inter, dict) else inter)]:
@@ -182,7 +180,7 @@ def cell_design(cell: dict) -> CellDesign:
         if kw["interlayer"] is None:
             raise ParameterError(f"{where} interlayer: expected a table with 'material'; found no 'material' key")
     try:
-        return CellDesign.from_inputs(**kw)
+        return CellDesign.from_inputs(**user_values(kw))  # a bare TOML number means the display unit (20 -> 20 um)
     except ParameterError as exc:
         raise type(exc)(f"{where}: {exc}") from None
 

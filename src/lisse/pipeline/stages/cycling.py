@@ -81,15 +81,15 @@ def cycling_stage(ctx: StageContext) -> StageResult:
     """Run the cycling analyses on the study's ``[cycling]`` files (or a synthetic staircase)."""
     from lisse.analysis.ccd import CCDDetector
     from lisse.analysis.shorts import ShortDetector
-    from lisse.params import si_text
     from lisse.plot.cycling import plot_capacity_ce, plot_overpotential, plot_voltage_staircase
+    from lisse.units import si_text, si_unit
 
     opts: dict[str, Any] = ctx.options
     base = Path(ctx.study.get("_base_dir", ".")) if isinstance(ctx.study, dict) else Path(".")
     files = opts.get("files") or []
     ccd_opts = dict(opts.get("ccd") or {})
     # quantities are SI floats; library calls get them with their SI unit spelled out
-    meta = {k: si_text(opts[k], SCHEMA[k].unit) for k in ("area", "active_mass", "loading") if k in opts}
+    meta = {k: si_text(opts[k], si_unit(SCHEMA[k].unit)) for k in ("area", "active_mass", "loading") if k in opts}
     res = StageResult(citations={"Kasemchainan2019"})
     summary: dict[str, Any] = {"files": []}
     html = []
@@ -98,7 +98,8 @@ def cycling_stage(ctx: StageContext) -> StageResult:
         from lisse.sim.synthetic_cycling import ccd_staircase
 
         fail = opts["synthetic_failure"]
-        rec, truth = ccd_staircase(failure=fail, j_critical="0.55 mA/cm2", area=meta.get("area", "0.785 cm2"), seed=opts["seed"])
+        area = opts.get("area", 0.785e-4)  # SI (m2); default 0.785 cm2
+        rec, truth = ccd_staircase(failure=fail, j_critical="0.55 mA/cm2", area=area, seed=opts["seed"])
         records.append(("synthetic_ccd", rec, "ccd", truth))
         html.append(Markup("<p>No cycler files were given, so lisse analysed a <b>synthetic</b> Li|SSE|Li CCD staircase "
                            "(0.1 mA/cm² steps at 0.2 mAh/cm², ohmic + Butler–Volmer + nucleation spike, failure above "

@@ -17,7 +17,7 @@ Study section (all keys optional except one of ``files`` / ``synthetic``)::
 
 from __future__ import annotations
 
-from lisse.params import OptionSpec, si_text
+from lisse.params import OptionSpec
 from lisse.pipeline.registry import StageContext, StageResult, stage
 from lisse.pipeline.stages.cycling import UNITS_OPTION
 from lisse.report.html import Markup
@@ -69,6 +69,7 @@ def eis_stage(ctx: StageContext) -> StageResult:
     from lisse.analysis.eis.synthetic import three_arc_spectrum
     from lisse.io.eis import read_spectra
     from lisse.plot import eis as peis
+    from lisse.units import si_text
 
     base = Path(ctx.study.get("_base_dir", ".")) if isinstance(ctx.study, dict) else Path(".")
     spectra = []
@@ -79,8 +80,8 @@ def eis_stage(ctx: StageContext) -> StageResult:
     thickness = opts.get("thickness")
     for fn in opts.get("files", []) or []:
         p = Path(fn)
-        spectra.extend(read_spectra(p if p.is_absolute() else base / p, area=None if area is None else si_text(area, "cm2"),
-                                    thickness=None if thickness is None else si_text(thickness, "um")))
+        spectra.extend(read_spectra(p if p.is_absolute() else base / p, area=None if area is None else si_text(area, "m2"),
+                                    thickness=None if thickness is None else si_text(thickness, "m")))
     if not spectra:
         raise ParameterError("[eis]: expected 'files = [...]' or 'synthetic = true'; found neither")
     lam = opts["lambda"]

@@ -80,9 +80,9 @@ def _targets(study: dict, opts: dict) -> tuple[list[tuple[str, dict]], dict[str,
     """
     from lisse.errors import ParameterError
     from lisse.materials import get_material
-    from lisse.params import si_text
+    from lisse.params import user_values
 
-    over = {k: si_text(v, MODEL_SCHEMA[k].unit) for k, v in (opts.get("parameters") or {}).items()}
+    over = dict(opts.get("parameters") or {})  # checked against MODEL_SCHEMA: SI floats
     out: list[tuple[str, dict]] = []
     skipped: dict[str, str] = {}
     for k, cell in enumerate(study.get("cells", []) or []):
@@ -105,7 +105,7 @@ def _targets(study: dict, opts: dict) -> tuple[list[tuple[str, dict]], dict[str,
         kw = {"material": m.name, **over}
         for key in ("thickness", "porosity"):
             if key in il:
-                kw[key] = il[key]
+                kw[key] = user_values({key: il[key]})[key]  # a bare study number means the display unit
         out.append((label, kw))
     if not out and ("interlayer" in study):
         if "material" in opts:
@@ -142,7 +142,7 @@ def interlayer_stage(ctx: StageContext) -> StageResult:
                            html=Markup("<p>No interlayer in this study can be simulated by the mixed-conductor model ({}).</p>").format(reasons))
     for label, kw in targets:
         p = make_parameters(**kw)
-        res = lengths.evaluate(p, i, capacity=q)
+        res = lengths.interlayer_lengths(p, i, capacity=q)
         d = res.as_dict()
         cc = sweeps.critical_current(p, q, i_min=i_lo, i_max=i_hi)
         d["critical_current"] = cc.as_dict()
