@@ -397,7 +397,8 @@ def _plural(text: str) -> str:
     for a in ("an ", "a "):
         if text.startswith(a):
             return text[len(a):].replace("integer", "integers", 1).replace("number", "numbers", 1).replace(
-                "string", "strings", 1).replace("quantity", "quantities", 1).replace("table", "tables", 1)
+                "string", "strings", 1).replace("quantity", "quantities", 1).replace("table", "tables", 1).replace(
+                "file path", "file paths", 1)
     return text
 
 

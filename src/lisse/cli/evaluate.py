@@ -124,13 +124,15 @@ def _render_schema(schema: dict) -> str:
 
 
 def _render_keys(keys: dict, indent: str) -> list[str]:
+    import json
+
     lines = []
     for k, d in keys.items():
         extra = []
         if "range" in d:
             extra.append(d["range"])
         if "default" in d:
-            extra.append(f"default {d['default']!r}")
+            extra.append(f"default {json.dumps(d['default'], ensure_ascii=False)}")
         lines.append(f"{indent}{k}: {d['type']}{' (' + '; '.join(extra) + ')' if extra else ''}")
         lines.append(f"{indent}    {d['doc']}")
         if "keys" in d:
