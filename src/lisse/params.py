@@ -489,7 +489,10 @@ def describe_spec(spec: Any) -> dict:
     if rng:
         d["range"] = rng.strip()
     if spec.default is not None:
-        d["default"] = spec.default
+        dflt = spec.default
+        if isinstance(dflt, (int, float)) and not isinstance(dflt, bool) and spec.unit:
+            dflt = f"{from_si(float(dflt), spec.unit):g} {spec.unit}"  # ParamSpec number defaults are SI
+        d["default"] = dflt
     return d
 
 
