@@ -117,6 +117,43 @@ def test_second_concurrent_run_is_refused(tmp_path, study):
     assert _files(out) == sorted([MARKER, "results.json"])  # the first run's outputs, not mixed with the second's
 
 
+def test_second_run_refused_while_another_process_holds_the_folder(tmp_path, study):
+    import subprocess
+    import sys
+    import time
+
+    out, go = tmp_path / "busy", tmp_path / "go"
+    holder = (
+        "import sys, time, pathlib\n"
+        f"sys.path.insert(0, {str(pathlib_src())!r})\n"
+        "from lisse.io.atomic import output_folder, atomic_write_text\n"
+        f"with output_folder({str(out)!r}) as s:\n"
+        "    atomic_write_text(s / 'results.json', '{}')\n"
+        f"    pathlib.Path({str(tmp_path / 'held')!r}).write_text('x')\n"
+        f"    while not pathlib.Path({str(go)!r}).exists(): time.sleep(0.05)\n"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", holder])
+    try:
+        deadline = time.time() + 60
+        while not (tmp_path / "held").exists():
+            assert proc.poll() is None and time.time() < deadline, "the first run did not start"
+            time.sleep(0.05)
+        code, _, err = _evaluate(study, out, "--stage", "design")
+        assert code == 2 and "another lisse run" in err
+    finally:
+        go.write_text("x")
+        proc.wait(timeout=60)
+    assert proc.returncode == 0
+    assert _files(out) == sorted([MARKER, "results.json"])
+    assert _evaluate(study, out, "--stage", "design")[0] == 0  # free again once the first run ended
+
+
+def pathlib_src():
+    from pathlib import Path
+
+    return Path(__file__).resolve().parents[2] / "src"
+
+
 def test_failed_run_leaves_the_previous_folder(tmp_path):
     out = tmp_path / "out"
     with output_folder(out) as staging:
