@@ -82,7 +82,32 @@ def load_study(path: str | Path | None = None) -> dict:
 
 
 def parse_study(text: str, source: str = "<string>", base_dir: Path | None = None) -> dict:
-    """Parse study TOML text, check its tables against the registered stages and build every cell."""
+    """Parse study TOML text and check the whole study before any stage runs.
+
+    Parameters
+    ----------
+    text : str
+        The TOML text.
+    source : str
+        Where it came from, for messages.
+    base_dir : Path, optional
+        Folder that relative file paths start from (the study file's folder; default the working folder).
+
+    Returns
+    -------
+    dict
+        The TOML tables as read, plus ``_options`` (each present stage section's typed options: SI
+        floats for quantities, defaults filled in), ``_source`` and ``_base_dir``.
+
+    Raises
+    ------
+    ReaderError
+        The text is not TOML.
+    ParameterError
+        One line naming ``[table] key``, what was expected and what was found: unknown table or key
+        (with a close-match suggestion), wrong type, unit or range, size limit, missing file, unknown
+        material, or a cell that cannot be built.
+    """
     from lisse.pipeline.registry import all_stages
 
     try:
