@@ -253,3 +253,20 @@ def test_phasefield_checkpoint_with_bad_meta_bytes_is_exit_2(tmp_path):
     np.savez(out / "checkpoint.npz", meta_json=np.frombuffer(b"\xff\xfe not json", dtype=np.uint8))
     code, _, err = run_main("phasefield", "--out", str(out), "--resume")
     assert code == 2 and "meta_json" in err
+
+
+def test_report_folder_of_lisse_0_1_counts_as_lisse_made(tmp_path, study):
+    """Folders written before the marker existed: only lisse's own entries and its results.json."""
+    old = tmp_path / "old"
+    (old / "tables").mkdir(parents=True)
+    (old / "results.json").write_text(json.dumps({"provenance": {"lisse_version": "0.1.0"}}))
+    (old / "report.html").write_text("<html></html>")
+    (old / "tables" / "design_summary.csv").write_text("a\n1\n")
+    assert output_folder_state(old) == "lisse"
+    fake = tmp_path / "fake"
+    fake.mkdir()
+    (fake / "results.json").write_text(json.dumps({"mine": 1}))
+    assert output_folder_state(fake) == "foreign"
+    code, _, err = _evaluate(study, old, "--stage", "design")
+    assert code == 0, err
+    assert (old / MARKER).exists()
