@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 import json
 import os
-import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -89,20 +88,17 @@ def load_checkpoint(path: str | os.PathLike, required_settings: tuple[str, ...] 
     ReaderError
         Missing file, not a lisse phase-field checkpoint, or a checkpoint missing required entries.
     """
+    from lisse.io._readutil import check_path, reading
+
     path = Path(path)
-    if not path.is_file():
-        raise ReaderError(f"checkpoint file {str(path)!r} does not exist")
-    try:
+    what = "phase-field checkpoint"
+    check_path(path, what)
+    with reading(path, f"{what} (.npz)"):  # damaged zip/npy bytes, bad JSON, unreadable file -> ReaderError
         with np.load(path, allow_pickle=False) as z:
             data = {k: z[k] for k in z.files}
-    except (OSError, ValueError, EOFError, zipfile.BadZipFile, KeyError) as exc:  # what np.load raises on bad bytes
-        raise ReaderError(f"checkpoint file {str(path)!r} is not a readable .npz archive: {exc}") from exc
-    if "meta_json" not in data:
-        raise ReaderError(f"checkpoint file {str(path)!r} has no 'meta_json' entry (not a lisse phase-field checkpoint)")
-    try:
+        if "meta_json" not in data:
+            raise ReaderError(f"checkpoint file {str(path)!r} has no 'meta_json' entry (not a lisse phase-field checkpoint)")
         meta = json.loads(bytes(data.pop("meta_json")).decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError, TypeError, ValueError) as exc:
-        raise ReaderError(f"checkpoint file {str(path)!r}: its 'meta_json' entry is not JSON text ({exc})") from None
     if not isinstance(meta, dict) or meta.get("format") != _FORMAT:
         found = meta.get("format") if isinstance(meta, dict) else type(meta).__name__
         raise ReaderError(f"checkpoint file {str(path)!r} has format {found!r}; expected {_FORMAT!r} (written by another "

@@ -6,6 +6,7 @@ Study section::
     files = ["sym_ccd.mpr", "fullcell.ndax"]   # relative to the study file; omit (or synthetic = true) for the demo
     area = "0.785 cm2"                          # electrode area (needed for CCD / per-cm2 results)
     active_mass = "12 mg"                       # optional, for mAh/g
+    units = "time=s,voltage=V,current=mA"       # units of CSV columns whose header has none (or a table {time = "s", ...})
     kind = "auto"                               # auto | symmetric | ccd | fullcell
     synthetic = false                           # true: analyse a generated CCD staircase with known answer
     synthetic_failure = "hard"                  # hard | soft | polarization (synthetic only)
@@ -64,6 +65,12 @@ SCHEMA = {
 }
 
 
+def _check(o: dict) -> None:
+    from lisse.io.column_units import CYCLING_ROLES, parse_units
+
+    parse_units(o.get("units"), CYCLING_ROLES, source="[cycling] units")
+
+
 def _levels(record) -> int:
     import numpy as np
 
@@ -76,20 +83,18 @@ def _levels(record) -> int:
 
 
 @stage("cycling", title="Cycling: CCD, shorts, overpotentials, full-cell capacity", section="cycling", order=60,
-       needs=("cycling",), optional_deps=(), schema=SCHEMA)
+       needs=("cycling",), optional_deps=(), schema=SCHEMA, check=_check)
 def cycling_stage(ctx: StageContext) -> StageResult:
     """Run the cycling analyses on the study's ``[cycling]`` files (or a synthetic staircase)."""
     from lisse.analysis.ccd import CCDDetector
     from lisse.analysis.shorts import ShortDetector
     from lisse.plot.cycling import plot_capacity_ce, plot_overpotential, plot_voltage_staircase
-    from lisse.units import si_text, si_unit
 
     opts: dict[str, Any] = ctx.options
     base = Path(ctx.study.get("_base_dir", ".")) if isinstance(ctx.study, dict) else Path(".")
     files = opts.get("files") or []
     ccd_opts = dict(opts.get("ccd") or {})
-    # quantities are SI floats; library calls get them with their SI unit spelled out
-    meta = {k: si_text(opts[k], si_unit(SCHEMA[k].unit)) for k in ("area", "active_mass", "loading") if k in opts}
+    meta = {k: opts[k] for k in ("area", "active_mass", "loading") if k in opts}  # SI floats: the readers take SI numbers
     res = StageResult(citations={"Kasemchainan2019"})
     summary: dict[str, Any] = {"files": []}
     html = []
@@ -105,11 +110,12 @@ def cycling_stage(ctx: StageContext) -> StageResult:
                            "(0.1 mA/cm² steps at 0.2 mAh/cm², ohmic + Butler–Volmer + nucleation spike, failure above "
                            "0.55 mA/cm² by a {} short) whose answer is known: CCD = 0.5 mA/cm².</p>").format(fail))
     for f in files:
+        from lisse.io.column_units import CYCLING_ROLES, parse_units
         from lisse.io.readers import read_cycling
 
         p = Path(f)
         p = p if p.is_absolute() else base / p
-        rec = read_cycling(p, format=opts.get("format"), **meta)
+        rec = read_cycling(p, format=opts.get("format"), units=parse_units(opts.get("units"), CYCLING_ROLES, source="[cycling] units"), **meta)
         records.append((p.stem, rec, opts["kind"], None))
     for name, rec, kind, truth in records:
         entry: dict[str, Any] = {"name": name, "record": rec.summary()}

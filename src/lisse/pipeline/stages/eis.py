@@ -6,6 +6,7 @@ Study section (all keys optional except one of ``files`` / ``synthetic``)::
     files = ["pellet_-25C.mpt", "cell_after_100_cycles.mpr"]  # relative to the study file
     area = "0.785 cm2"          # electrode area (for conductivity / ASR)
     thickness = "0.78 mm"       # electrolyte thickness (for conductivity)
+    units = "frequency=Hz,impedance=ohm"   # units of plain-CSV columns whose header has none (or a table)
     lambda = 1e-4               # DRT regularisation: number, "gcv", "lcurve", "reim", "drttools"
     circuit = "R0-p(R1,CPE1)-p(R2,CPE2)"   # optional equivalent-circuit fit
     symmetric = true            # symmetric Li|SSE|Li cell: interfacial ASR halved (two interfaces)
@@ -46,7 +47,9 @@ SCHEMA = {
 
 def _check(o: dict) -> None:
     from lisse.errors import ParameterError
+    from lisse.io.column_units import EIS_ROLES, parse_units
 
+    parse_units(o.get("units"), EIS_ROLES, source="[eis] units")
     if not o.get("files") and not o.get("synthetic"):
         raise ParameterError("[eis] files: expected 'files = [...]' or 'synthetic = true'; found neither")
     for name, (lo, hi) in (o.get("processes") or {}).items():
@@ -67,21 +70,20 @@ def eis_stage(ctx: StageContext) -> StageResult:
     opts = ctx.options
     from lisse.analysis.eis.derived import interfacial_asr
     from lisse.analysis.eis.synthetic import three_arc_spectrum
+    from lisse.io.column_units import EIS_ROLES, parse_units
     from lisse.io.eis import read_spectra
     from lisse.plot import eis as peis
-    from lisse.units import si_text
 
     base = Path(ctx.study.get("_base_dir", ".")) if isinstance(ctx.study, dict) else Path(".")
     spectra = []
     if opts.get("synthetic"):
         spectra.append(three_arc_spectrum(noise=0.005, seed=7))
-    # quantities are SI floats; the reader gets them with their SI unit spelled out
-    area = opts.get("area")
+    area = opts.get("area")  # SI floats: the readers take SI numbers
     thickness = opts.get("thickness")
+    units = parse_units(opts.get("units"), EIS_ROLES, source="[eis] units")
     for fn in opts.get("files", []) or []:
         p = Path(fn)
-        spectra.extend(read_spectra(p if p.is_absolute() else base / p, area=None if area is None else si_text(area, "m2"),
-                                    thickness=None if thickness is None else si_text(thickness, "m")))
+        spectra.extend(read_spectra(p if p.is_absolute() else base / p, units=units, area=area, thickness=thickness))
     if not spectra:
         raise ParameterError("[eis]: expected 'files = [...]' or 'synthetic = true'; found neither")
     lam = opts["lambda"]
