@@ -103,6 +103,10 @@ def load_checkpoint(path: str | os.PathLike, required_settings: tuple[str, ...] 
         found = meta.get("format") if isinstance(meta, dict) else type(meta).__name__
         raise ReaderError(f"checkpoint file {str(path)!r} has format {found!r}; expected {_FORMAT!r} (written by another "
                           "lisse version or another program: start a new run with --overwrite)")
+    missing = [k for k in ("settings", "history", "frame_times") if k not in meta]
+    if missing:
+        raise ReaderError(f"checkpoint file {str(path)!r} lacks the entries {missing} (damaged or from another lisse version: "
+                          "start a new run with --overwrite)")
     for key, kind in (("settings", dict), ("history", list), ("frame_times", list)):
         if not isinstance(meta.get(key), kind):
             raise ReaderError(f"checkpoint file {str(path)!r}: expected '{key}' as a {kind.__name__}; found "
