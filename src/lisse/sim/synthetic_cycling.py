@@ -59,8 +59,8 @@ from typing import Any
 import numpy as np
 
 from lisse.citations import Citation, add, register
-from lisse.constants import FARADAY, GAS_CONSTANT
 from lisse.data.cycling import CyclingRecord, Provenance
+from lisse.electrochem import symmetric_overpotential
 from lisse.errors import ParameterError
 from lisse.units import to_si
 
@@ -186,7 +186,7 @@ def symmetric_voltage(j_A_m2: np.ndarray, asr_int_ohm_m2: np.ndarray | float, mo
     """
     j = np.asarray(j_A_m2, dtype=float)
     a = np.abs(j)
-    bv = 2.0 * (2.0 * GAS_CONSTANT * model.temperature_K / FARADAY) * np.arcsinh(a / (2.0 * model.j0_A_m2))
+    bv = 2.0 * symmetric_overpotential(a, model.j0_A_m2, 0.5, model.temperature_K)  # two interfaces, alpha_a = alpha_c = 1/2
     return np.sign(j) * (a * (model.asr_bulk_ohm_m2 + 2.0 * np.asarray(asr_int_ohm_m2)) + bv)
 
 

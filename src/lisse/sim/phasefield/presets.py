@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from lisse.constants import FARADAY, GAS_CONSTANT
+from lisse.constants import GAS_CONSTANT
 from lisse.errors import ParameterError
 from lisse.sim.phasefield.geometry import Layer, particle_layer, slit_layer
 from lisse.sim.phasefield.model import (
@@ -67,16 +67,18 @@ class RunSetup:
 
 
 def overpotential_for_driving_force(driving_force: float, temperature: float = 298.15,
-                                    molar_volume: float = 12.9963e-6, alpha: float = 0.5) -> float:
-    """η [V] whose Butler–Volmer bracket gives the bulk driving force Δg [J/m3] (Δg = −F_BV RT/V_m)."""
-    from scipy.optimize import brentq
+                                    molar_volume: float | None = None, alpha: float = 0.5) -> float:
+    """η [V] whose Butler–Volmer bracket gives the bulk driving force Δg [J/m3] (Δg = −F_BV RT/V_m).
 
-    from lisse.sim.phasefield.model import butler_volmer_factor
+    The bracket is the anodic-positive i/i0 of :func:`lisse.electrochem.butler_volmer` with α_a = 1 − α,
+    α_c = α; ``molar_volume`` [m3/mol] defaults to Li's from :mod:`lisse.materials`.
+    """
+    from lisse.electrochem import butler_volmer_overpotential
+    from lisse.thermo.nucleation import li_molar_volume
 
-    target = -driving_force * molar_volume / (GAS_CONSTANT * temperature)
-    f = FARADAY / (GAS_CONSTANT * temperature)
-    lim = 40.0 / f
-    return float(brentq(lambda e: butler_volmer_factor(e, alpha, temperature) - target, -lim, lim, xtol=1e-16))
+    vm = li_molar_volume() if molar_volume is None else molar_volume
+    target = -driving_force * vm / (GAS_CONSTANT * temperature)
+    return float(butler_volmer_overpotential(target, 1.0, 1.0 - alpha, alpha, temperature))
 
 
 def setup_run(settings: dict, *, solve_potential: bool = True, dtype: str = "float64") -> RunSetup:
