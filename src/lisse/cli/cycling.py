@@ -30,25 +30,6 @@ def add_arguments(parser) -> None:
     parser.add_argument("--table", metavar="CSV", help="write the per-half-cycle (symmetric) or per-cycle (full cell) table")
 
 
-def classify(record) -> str:
-    """``"symmetric"``, ``"fullcell"`` or ``"impedance"`` / ``"rest"`` from the data alone."""
-    import numpy as np
-
-    cols = record.columns
-    if "freq/Hz" in cols:
-        return "impedance"
-    i, v = record.current_A, record.voltage_V
-    imax = np.max(np.abs(i)) if len(i) else 0.0
-    act = np.abs(i) > 0.02 * imax
-    if imax == 0 or act.sum() < 10:
-        return "rest"
-    vv, ii = v[act], i[act]
-    agree = np.mean(np.sign(vv) == np.sign(ii))
-    if np.median(np.abs(vv)) < 0.5 and agree > 0.8:
-        return "symmetric"
-    return "fullcell"
-
-
 def _analyse(path: str, args) -> dict:
     from pathlib import Path
 
@@ -56,7 +37,9 @@ def _analyse(path: str, args) -> dict:
     from lisse.io.readers import read_cycling
 
     rec = read_cycling(path, format=args.format, **metadata_args(args))
-    kind = classify(rec) if args.kind == "auto" else args.kind
+    from lisse.analysis.cell_type import classify_record
+
+    kind = classify_record(rec) if args.kind == "auto" else args.kind
     out = {"file": str(path), "record": rec.summary(), "kind": kind, "analyses": {}}
     suffix = "" if len(args.files) == 1 else "_" + Path(path).stem
     fig = table = None
