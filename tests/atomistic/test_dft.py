@@ -16,17 +16,16 @@ import pytest
 pytest.importorskip("ase")
 pytest.importorskip("pymatgen")
 
-from lisse.atomistic.dft import (  # noqa: E402
-    DFTSettings,
+from lisse.atomistic.dft import DFTSettings, kpoint_mesh  # noqa: E402
+from lisse.atomistic.workflows import adhesion_jobs  # noqa: E402
+from lisse.errors import CalculationError, ReaderError  # noqa: E402
+from lisse.io.dft_decks import (  # noqa: E402
     adhesion_from_files,
-    kpoint_mesh,
     read_output,
     write_decks,
     write_qe_deck,
     write_vasp_deck,
 )
-from lisse.atomistic.workflows import adhesion_jobs  # noqa: E402
-from lisse.errors import CalculationError, ReaderError  # noqa: E402
 
 ASE_DATA = Path(__import__("ase").__file__).parent / "test" / "testdata" / "vasp"
 

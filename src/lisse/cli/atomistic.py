@@ -48,8 +48,9 @@ def run(args):
     if args.action == "decks":
         from pathlib import Path
 
-        from lisse.atomistic.dft import DFTSettings, write_decks
+        from lisse.atomistic.dft import DFTSettings
         from lisse.atomistic.workflows import adhesion_jobs
+        from lisse.io.dft_decks import write_decks
         from lisse.units import to_si
 
         if len(args.args) != 2 or args.args[0] != "Li":
@@ -66,7 +67,7 @@ def run(args):
                 "note": "VASP: concatenate the PAW_PBE POTCARs listed in each POTCAR.spec; QE: put the named UPF files in ./pseudo. "
                         "Run each folder, then: lisse atomistic from-files " + str(out)}
     if args.action == "from-files":
-        from lisse.atomistic.dft import adhesion_from_files
+        from lisse.io.dft_decks import adhesion_from_files
         from lisse.units import to_si
 
         if len(args.args) != 1:

@@ -31,10 +31,10 @@ def run(args) -> dict:
 
     r = to_si(args.particle_radius, "m", "particle_radius") if args.particle_radius else None
     if args.phase:
-        from lisse.atomistic.cache import default_cache_dir
         from lisse.atomistic.workflows import segregation_workflow
+        from lisse.io.atomistic_cache import JobCache, default_cache_dir
 
-        return segregation_workflow(args.calculator, args.phase, particle_radius=r, cache=args.cache_dir or default_cache_dir())
+        return segregation_workflow(args.calculator, args.phase, particle_radius=r, cache=JobCache(args.cache_dir or default_cache_dir()))
     if not (args.surface_energy and args.interface_energy):
         raise ParameterError("give --surface-energy and --interface-energy, or a phase name for the atomistic workflow")
     res = segregation(to_si(args.surface_energy, "J/m^2", "surface_energy"), to_si(args.interface_energy, "J/m^2", "interface_energy"), r)
