@@ -59,37 +59,23 @@ def _angle(text: str) -> float:
 
 def _settings(args) -> dict:
     from lisse.errors import ParameterError
-    from lisse.sim.phasefield.presets import preset_settings
+    from lisse.sim.phasefield.presets import run_settings
     from lisse.units import to_si
 
     if args.preset is None:
         raise ParameterError("--preset lithiophilic|lithiophobic is required (or use --sweep / --resume)")
-    s = preset_settings(args.preset, args.grid)
     if args.contact_angle is not None and args.work_of_adhesion is not None:
         raise ParameterError("give --contact-angle or --work-of-adhesion, not both")
-    if args.contact_angle is not None:
-        s["contact_angle_deg"] = _angle(args.contact_angle)
-    if args.work_of_adhesion is not None:
-        from lisse.thermo.wetting import contact_angle
 
-        w = to_si(args.work_of_adhesion, "J/m^2", "--work-of-adhesion")
-        s["contact_angle_deg"] = contact_angle(w).contact_angle_deg
-    if args.current is not None:
-        s["current_density"] = to_si(args.current, "A/m^2", "--current")
-    if args.exchange_current is not None:
-        s["exchange_current_density"] = to_si(args.exchange_current, "A/m^2", "--exchange-current")
-    if args.plated is not None:
-        s["plated_thickness"] = to_si(args.plated, "m", "--plated")
-    if args.frames is not None:
-        if not 2 <= args.frames <= 500:
-            raise ParameterError(f"--frames must be between 2 and 500; got {args.frames}")
-        s["frames"] = args.frames
-    if args.seed is not None:
-        s["seed"] = args.seed
-    for k in ("current_density", "exchange_current_density", "plated_thickness"):
-        if not s[k] > 0:
-            raise ParameterError(f"{k} must be positive; got {s[k]!r}")
-    return s
+    def q(text, unit: str, name: str):
+        return None if text is None else to_si(text, unit, name)
+
+    return run_settings(args.preset, args.grid,
+                        contact_angle_deg=None if args.contact_angle is None else _angle(args.contact_angle),
+                        work_of_adhesion=q(args.work_of_adhesion, "J/m^2", "--work-of-adhesion"),
+                        current_density=q(args.current, "A/m^2", "--current"),
+                        exchange_current_density=q(args.exchange_current, "A/m^2", "--exchange-current"),
+                        plated_thickness=q(args.plated, "m", "--plated"), frames=args.frames, seed=args.seed)
 
 
 def _run_sweep(args) -> dict:
