@@ -97,20 +97,27 @@ def _ase_text(atoms, fmt: str, **kw) -> str:
     return buf.getvalue()
 
 
+def _constrained_copy(atoms, fixed):
+    """A copy of ``atoms`` whose only constraint fixes the atoms ``fixed`` (indices)."""
+    from ase.constraints import FixAtoms
+
+    a = atoms.copy()
+    a.set_constraint()
+    if fixed:
+        a.set_constraint(FixAtoms(indices=list(fixed)))
+    return a
+
+
 def vasp_deck(atoms, task: str = "relax", settings: DFTSettings | None = None, fixed=()) -> dict[str, str]:
     """Text of INCAR, POSCAR, KPOINTS and POTCAR.spec for one structure: ``{file name: text}``.
 
     ``task``: "single" (NSW = 0), "relax" (positions, ISIF = 2), "relax_cell" (ISIF = 3) or "relax_z"
     (ISIF = 3 with ``LATTICE_CONSTRAINTS = F F T``, VASP >= 6.4: cell height only).
     """
-    from ase.constraints import FixAtoms
     from pymatgen.io.vasp.inputs import Incar, Kpoints
 
     s = settings or DFTSettings()
-    a = atoms.copy()
-    a.set_constraint()
-    if fixed:
-        a.set_constraint(FixAtoms(indices=list(fixed)))
+    a = _constrained_copy(atoms, fixed)
     a = _sorted(a)
     slab = _is_slab(a)
     incar = {
@@ -140,13 +147,8 @@ def vasp_deck(atoms, task: str = "relax", settings: DFTSettings | None = None, f
 
 def qe_deck(atoms, task: str = "relax", settings: DFTSettings | None = None, fixed=(), pseudo_dir: str = "./pseudo") -> dict[str, str]:
     """Text of a complete pw.x input (PBE PAW, same physics as the VASP deck): ``{"pw.in": text}``."""
-    from ase.constraints import FixAtoms
-
     s = settings or DFTSettings()
-    a = atoms.copy()
-    a.set_constraint()
-    if fixed:
-        a.set_constraint(FixAtoms(indices=list(fixed)))
+    a = _constrained_copy(atoms, fixed)
     slab = _is_slab(a)
     calc = {"single": "scf", "relax": "relax", "relax_cell": "vc-relax", "relax_z": "vc-relax"}[task]
     control = {"calculation": calc, "prefix": "lisse", "pseudo_dir": pseudo_dir, "outdir": "./tmp", "tprnfor": True, "tstress": True,

@@ -56,14 +56,24 @@ def write_decks(jobs: list, root, code: str = "vasp", settings: DFTSettings | No
     return root
 
 
+def _read_last_image(path: Path, fmt: str, what: str):
+    """(energy eV, atoms, meta) of the last image of an ASE-readable output file."""
+    from ase.io import read
+
+    try:
+        a = read(path, index=-1, format=fmt)
+    except Exception as exc:  # ASE raises many types on truncated or foreign files
+        raise ReaderError(f"{path}: not a readable {what} ({exc})") from exc
+    f = a.get_forces()
+    return float(a.get_potential_energy()), a, {"file": str(path), "fmax": float(np.sqrt((f**2).sum(1)).max())}
+
+
 def read_output(directory, name: str, code: str = "vasp"):
     """Read energy (eV), final structure and metadata of job ``name`` from ``directory/name``.
 
     VASP: ``vasprun.xml`` (pymatgen, e_0_energy) else ``OUTCAR`` (ASE, energy(sigma->0)).
     QE: the first of ``pw.out``, ``*.pwo``, ``*.out`` (ASE espresso-out, last image).
     """
-    from ase.io import read
-
     d = Path(directory) / name
     if not d.is_dir():
         raise ReaderError(f"no output folder for job '{name}': expected {d} (run the deck written there and put the outputs in it)")
@@ -88,23 +98,13 @@ def read_output(directory, name: str, code: str = "vasp"):
                 "file": str(vr), "converged": bool(v.converged), "fmax": float(np.sqrt((f**2).sum(1)).max()), "n_steps": len(v.ionic_steps)}
         oc = d / "OUTCAR"
         if oc.is_file():
-            try:
-                a = read(oc, index=-1, format="vasp-out")
-            except Exception as exc:
-                raise ReaderError(f"{oc}: not a readable OUTCAR ({exc})") from exc
-            f = a.get_forces()
-            return float(a.get_potential_energy()), a, {"file": str(oc), "fmax": float(np.sqrt((f**2).sum(1)).max())}
+            return _read_last_image(oc, "vasp-out", "OUTCAR")
         raise ReaderError(f"job '{name}': neither vasprun.xml nor OUTCAR in {d}")
     if code == "qe":
         cands = [d / "pw.out", *sorted(d.glob("*.pwo")), *sorted(d.glob("*.out"))]
         for c in cands:
             if c.is_file():
-                try:
-                    a = read(c, index=-1, format="espresso-out")
-                except Exception as exc:
-                    raise ReaderError(f"{c}: not a readable pw.x output ({exc})") from exc
-                f = a.get_forces()
-                return float(a.get_potential_energy()), a, {"file": str(c), "fmax": float(np.sqrt((f**2).sum(1)).max())}
+                return _read_last_image(c, "espresso-out", "pw.x output")
         raise ReaderError(f"job '{name}': no pw.x output (pw.out, *.pwo, *.out) in {d}")
     raise ParameterError(f"code must be 'vasp' or 'qe'; got {code!r}")
 
