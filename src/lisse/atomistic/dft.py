@@ -245,7 +245,7 @@ def adhesion_from_outputs(manifest: dict, outputs: dict, code: str = "vasp", li_
             raise CalculationError(f"job '{n}': output has {len(atoms)} atoms, the deck had {jobs[n]['n_atoms']}")
         e[n] = energy
     area = jobs["interface"]["info"]["area_A2"]
-    ev_a2 = 1.602176634e-19 / 1e-20
+    from lisse.atomistic.workflows import EV_PER_A2_TO_J_PER_M2 as ev_a2
     w = work_of_adhesion(e["film_strained"], e["substrate"], e["interface"], area) * ev_a2
     slabs = sorted((n for n in e if n.startswith("slab_Li_")), key=lambda n: jobs[n]["n_atoms"])
     sigma, src = None, ""

@@ -22,6 +22,7 @@ from lisse.atomistic.interfaces import build_interface, lattice_matches, registr
 from lisse.atomistic.sanity import check_distances, check_energy_per_atom, check_slab, vacuum_thickness
 from lisse.atomistic.slabs import layer_planes, make_slab, set_vacuum
 from lisse.atomistic.structures import bulk as build_bulk
+from lisse.constants import ELEMENTARY_CHARGE
 from lisse.errors import CalculationError, ParameterError
 
 __all__ = [
@@ -38,7 +39,7 @@ __all__ = [
 ]
 
 #: 1 eV/A^2 in J/m^2.
-EV_PER_A2_TO_J_PER_M2 = 1.602176634e-19 / 1e-20
+EV_PER_A2_TO_J_PER_M2 = ELEMENTARY_CHARGE / 1e-20
 
 
 @dataclass

@@ -50,6 +50,7 @@ def run(args):
 
         from lisse.atomistic.dft import DFTSettings
         from lisse.atomistic.workflows import adhesion_jobs
+        from lisse.constants import EV
         from lisse.io.dft_decks import write_decks
         from lisse.units import to_si
 
@@ -60,7 +61,7 @@ def run(args):
         out = Path(args.out)
         if out.exists() and any(out.iterdir()):
             raise ParameterError(f"--out folder '{out}' exists and is not empty; lisse never overwrites run folders")
-        s = DFTSettings(encut_eV=to_si(args.encut, "J", "encut") / 1.602176634e-19, d3=args.d3)
+        s = DFTSettings(encut_eV=to_si(args.encut, "J", "encut") / EV, d3=args.d3)
         jobs = adhesion_jobs(args.args[1], tuple(args.substrate_miller))
         write_decks(jobs, out, args.code, s, meta={"workflow": "adhesion", "substrate": args.args[1]})
         return {"folder": str(out), "code": args.code, "jobs": [{"name": j.name, "task": j.task, "n_atoms": len(j.atoms)} for j in jobs],
