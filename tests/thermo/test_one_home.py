@@ -93,3 +93,28 @@ def test_bundled_work_of_adhesion_lookup():
     assert li2co3.value_J_m2 == pytest.approx(0.09, rel=1e-3) or li2co3.value_J_m2 == pytest.approx(
         DEFAULT_LI_SURFACE_ENERGY * (1 + math.cos(math.radians(142.0))), rel=1e-12)
     assert bundled_work_of_adhesion("NoSuchMaterial") is None
+
+
+def test_phasefield_material_defaults_come_from_the_library():
+    from lisse.sim.phasefield.model import PhaseFieldCoefficients, material_defaults
+
+    c = PhaseFieldCoefficients(A=1.0, B=0.0, k_zeta=1.0, k_li=0.0, L_sigma=1.0, L_eta=1.0, eta=0.0)
+    # published values: LPSC 7.9e-3 S/cm (Su2024), Li7N2I 3.1e-4 S/cm (Wang2024), Li 1.08e5 S/cm (CRC2016)
+    assert c.sigma_pore / 100 == pytest.approx(7.9e-3, rel=1e-12, abs=0)
+    assert c.sigma_particle / 100 == pytest.approx(3.1e-4, rel=1e-12, abs=0)
+    assert c.sigma_li / 100 == pytest.approx(1.08e5, rel=1e-12, abs=0)
+    assert c.molar_volume * 1e6 == pytest.approx(6.94 / 0.534, rel=1e-13, abs=0)
+    assert {k: p.source for k, p in material_defaults().items()}["pore_conductivity"].startswith("Su2024")
+
+
+def test_phasefield_run_settings_validates_in_the_library():
+    from lisse.sim.phasefield.presets import run_settings
+
+    s = run_settings("lithiophobic", 64, current_density=2.0, frames=5, work_of_adhesion=0.09)
+    assert s["current_density"] == 2.0 and s["frames"] == 5
+    assert s["contact_angle_deg"] == pytest.approx(142.0, rel=1e-9)  # Ji2025 pair with the default sigma_Li
+    for kw, msg in [({"contact_angle_deg": 190.0}, "contact_angle"), ({"work_of_adhesion": -0.1}, "work_of_adhesion"),
+                    ({"plated_thickness": 0.0}, "plated_thickness"), ({"frames": 1}, "frames"),
+                    ({"contact_angle_deg": 90.0, "work_of_adhesion": 0.1}, "not both")]:
+        with pytest.raises(ParameterError, match=msg):
+            run_settings("lithiophilic", None, **kw)
