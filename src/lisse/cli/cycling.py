@@ -57,13 +57,14 @@ def _analyse(path: str, args) -> dict:
             fig = plot_voltage_staircase(rec, det, title=Path(path).name)
     elif kind == "fullcell":
         from lisse.analysis.fullcell import cycle_table, rate_table, summary
+        from lisse.errors import CalculationError
 
         ct = cycle_table(rec, ce_convention=args.ce_convention)
         out["analyses"]["fullcell"] = summary(rec, ce_convention=args.ce_convention)
         out["analyses"]["cycles"] = ct.to_dict(orient="records") if len(ct) <= 200 else f"{len(ct)} cycles (use --table)"
         try:
             out["analyses"]["rate_table"] = rate_table(ct).to_dict(orient="records")
-        except Exception as exc:  # noqa: BLE001 - a record without discharge has no rate table
+        except CalculationError as exc:  # a record without discharge has no rate table
             out["analyses"]["rate_table"] = f"not available: {exc}"
         table = ct
         if args.plot:

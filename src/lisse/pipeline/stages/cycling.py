@@ -98,12 +98,13 @@ def cycling_stage(ctx: StageContext) -> StageResult:
             html.append(f"<p><b>{name}</b>: {'short (' + det.kind_ + ')' if det.short_detected_ else 'no short'}; cycle life {det.cycle_life_}.</p>")
         elif k == "fullcell":
             from lisse.analysis.fullcell import cycle_table, rate_table
+            from lisse.errors import CalculationError
 
             ct = cycle_table(rec)
             res.tables[f"{name}_cycles"] = ct
             try:
                 res.tables[f"{name}_rates"] = rate_table(ct)
-            except Exception:  # noqa: BLE001 - no discharge: no rate table
+            except CalculationError:  # no discharge: no rate table
                 pass
             entry["n_cycles"] = int(len(ct))
             res.figures[f"{name}_capacity"] = plot_capacity_ce(ct, title=name)
