@@ -28,3 +28,12 @@ def test_full_cell_and_rest():
     v = np.where(t < 100, 3.6 + 0.004 * t, 4.0 - 0.004 * (t - 100))  # ~3.6-4.0 V: never near 0 V
     assert classify_record(CyclingRecord.from_arrays(t, v, i)) == "fullcell"
     assert classify_record(CyclingRecord.from_arrays(t, v, np.zeros_like(t))) == "rest"
+
+
+def test_charge_only_full_cell_is_told_apart_by_its_voltage():
+    # voltage and current agree in sign throughout (as in a symmetric cell), but |V| ~ 3.8 V is no symmetric cell
+    t = np.arange(100.0)
+    rec = CyclingRecord.from_arrays(t, 3.7 + 0.002 * t, np.full_like(t, 1e-3))
+    assert classify_record(rec) == "fullcell"
+    sym = CyclingRecord.from_arrays(t, np.full_like(t, 0.04), np.full_like(t, 1e-3))
+    assert classify_record(sym) == "symmetric"
