@@ -61,7 +61,7 @@ def test_interlayer_operating_point_and_tables():
         sweeps.plating_capacity(10.0, capacity=1.0, time=1.0)
     with pytest.raises(ParameterError, match="exactly one"):
         sweeps.plating_capacity(10.0)
-    with pytest.raises(ParameterError, match="i_min < i_max"):
+    with pytest.raises(ParameterError, match="got 1 mA/cm2 and 0.1 mA/cm2"):
         sweeps.current_grid(10.0, 1.0, 5)
     with pytest.raises(ParameterError, match="points"):
         sweeps.current_grid(1.0, 10.0, 1)

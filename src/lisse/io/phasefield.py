@@ -79,19 +79,23 @@ def load_checkpoint(path: str | os.PathLike) -> dict:
     ReaderError
         Missing file or not a lisse phase-field checkpoint.
     """
+    from lisse.io._readutil import check_path, reading
+
     path = Path(path)
-    if not path.is_file():
-        raise ReaderError(f"checkpoint file {str(path)!r} does not exist")
-    try:
+    what = "phase-field checkpoint"
+    check_path(path, what)
+    with reading(path, f"{what} (.npz)"):  # damaged zip/npy bytes, bad JSON, unreadable file -> ReaderError
         with np.load(path, allow_pickle=False) as z:
             data = {k: z[k] for k in z.files}
-    except Exception as exc:  # zipfile/ValueError variants
-        raise ReaderError(f"checkpoint file {str(path)!r} is not a readable .npz archive: {exc}") from exc
-    if "meta_json" not in data:
-        raise ReaderError(f"checkpoint file {str(path)!r} has no 'meta_json' entry (not a lisse phase-field checkpoint)")
-    meta = json.loads(bytes(data.pop("meta_json")).decode("utf-8"))
-    if meta.get("format") != _FORMAT:
-        raise ReaderError(f"checkpoint file {str(path)!r} has format {meta.get('format')!r}; expected {_FORMAT!r}")
+        if "meta_json" not in data:
+            raise ReaderError(f"checkpoint file {str(path)!r} has no 'meta_json' entry (not a lisse phase-field checkpoint)")
+        meta = json.loads(bytes(data.pop("meta_json")).decode("utf-8"))
+    if not isinstance(meta, dict) or meta.get("format") != _FORMAT:
+        found = meta.get("format") if isinstance(meta, dict) else type(meta).__name__
+        raise ReaderError(f"checkpoint file {str(path)!r} has format {found!r}; expected {_FORMAT!r}")
+    missing = [k for k in ("settings", "history", "frame_times") if k not in meta]
+    if missing:
+        raise ReaderError(f"checkpoint file {str(path)!r} lacks the entries {missing} (damaged or from another lisse version)")
     state = {k[6:]: v for k, v in data.items() if k.startswith("state_")}
     state.update({k[6:]: v for k, v in meta.items() if k.startswith("state_")})
     return {"state": state, "settings": meta["settings"], "history": meta["history"],

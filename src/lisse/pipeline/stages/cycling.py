@@ -6,6 +6,7 @@ Study section::
     files = ["sym_ccd.mpr", "fullcell.ndax"]   # relative to the study file; omit (or synthetic = true) for the demo
     area = "0.785 cm2"                          # electrode area (needed for CCD / per-cm2 results)
     active_mass = "12 mg"                       # optional, for mAh/g
+    units = "time=s,voltage=V,current=mA"       # units of CSV columns whose header has none (or a table {time = "s", ...})
     kind = "auto"                               # auto | symmetric | ccd | fullcell
     synthetic = false                           # true: analyse a generated CCD staircase with known answer
     synthetic_failure = "hard"                  # hard | soft | polarization (synthetic only)
@@ -24,7 +25,7 @@ from typing import Any
 
 from lisse.pipeline.registry import StageContext, StageResult, stage
 
-_KNOWN = {"files", "area", "active_mass", "loading", "kind", "synthetic", "synthetic_failure", "ccd", "format", "seed"}
+_KNOWN = {"files", "area", "active_mass", "loading", "kind", "synthetic", "synthetic_failure", "ccd", "format", "seed", "units"}
 
 
 @stage("cycling", title="Cycling: CCD, shorts, overpotentials, full-cell capacity", section="cycling", order=60,
@@ -36,6 +37,7 @@ def cycling_stage(ctx: StageContext) -> StageResult:
     from lisse.analysis.shorts import ShortDetector
     from lisse.errors import ParameterError
     from lisse.plot.cycling import plot_capacity_ce, plot_overpotential, plot_voltage_staircase
+    from lisse.units import parse_quantity, si_text
 
     opts: dict[str, Any] = dict(ctx.options or {})
     unknown = set(opts) - _KNOWN
@@ -57,18 +59,21 @@ def cycling_stage(ctx: StageContext) -> StageResult:
         from lisse.sim.synthetic_cycling import ccd_staircase
 
         fail = opts.get("synthetic_failure", "hard")
-        rec, truth = ccd_staircase(failure=fail, j_critical="0.55 mA/cm2", area=opts.get("area", "0.785 cm2"), seed=int(opts.get("seed", 0)))
+        area = parse_quantity(opts.get("area", "0.785 cm2"), "cm2", "[cycling] area")  # bare study number: cm2
+        rec, truth = ccd_staircase(failure=fail, j_critical="0.55 mA/cm2", area=area, seed=int(opts.get("seed", 0)))
         records.append(("synthetic_ccd", rec, "ccd", truth))
         html.append("<p>No cycler files were given, so lisse analysed a <b>synthetic</b> Li|SSE|Li CCD staircase "
                     "(0.1 mA/cm² steps at 0.2 mAh/cm², ohmic + Butler–Volmer + nucleation spike, failure above "
                     f"0.55 mA/cm² by a {fail} short) whose answer is known: CCD = 0.5 mA/cm².</p>")
     for f in files:
+        from lisse.io.column_units import CYCLING_ROLES, parse_units
         from lisse.io.readers import read_cycling
 
         p = Path(f)
         p = p if p.is_absolute() else base / p
-        meta = {k: opts[k] for k in ("area", "active_mass", "loading") if k in opts}
-        rec = read_cycling(p, format=opts.get("format"), **meta)
+        meta = {k: si_text(parse_quantity(opts[k], unit, f"[cycling] {k}"), si) for k, (unit, si) in
+                (("area", ("cm2", "m2")), ("active_mass", ("mg", "kg")), ("loading", ("mg/cm2", "kg/m2"))) if k in opts}
+        rec = read_cycling(p, format=opts.get("format"), units=parse_units(opts.get("units"), CYCLING_ROLES, source="[cycling] units"), **meta)
         records.append((p.stem, rec, opts.get("kind", "auto"), None))
     for name, rec, kind, truth in records:
         entry: dict[str, Any] = {"name": name, "record": rec.summary()}

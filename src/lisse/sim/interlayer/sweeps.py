@@ -51,6 +51,13 @@ _MA_CM2 = 10.0
 # operating point and grids (the CLI and the evaluate stage call these; they only parse and render)
 
 
+def _show(x: float, unit: str) -> str:
+    """An SI number in its display unit for messages (non-numbers shown as given)."""
+    from lisse.units import format_quantity
+
+    return format_quantity(x, unit) if isinstance(x, (int, float)) and math.isfinite(x) else repr(x)
+
+
 def plating_capacity(current: float, capacity: float | None = None, time: float | None = None) -> float:
     """Areal capacity [C/m2] plated per half-cycle: ``capacity`` itself, or ``current * time``.
 
@@ -64,22 +71,22 @@ def plating_capacity(current: float, capacity: float | None = None, time: float 
         Plating time [s] (> 0). Give exactly one of ``capacity`` and ``time``.
     """
     if not (math.isfinite(current) and current > 0):
-        raise ParameterError(f"parameter 'current_density' must be a positive current density; got {current!r} A/m2")
+        raise ParameterError(f"parameter 'current_density' must be a positive current density; got {_show(current, 'mA/cm2')}")
     if (capacity is None) == (time is None):
         raise ParameterError("give exactly one of 'capacity' (e.g. '1 mAh/cm2') or 'time' (e.g. '1 h')")
     if time is not None:
         if not (math.isfinite(time) and time > 0):
-            raise ParameterError(f"parameter 'time' must be a positive duration; got {time!r} s")
+            raise ParameterError(f"parameter 'time' must be a positive duration; got {_show(time, 'h')}")
         return current * time
     if not (math.isfinite(capacity) and capacity > 0):
-        raise ParameterError(f"parameter 'capacity' must be a positive areal capacity; got {capacity!r} C/m2")
+        raise ParameterError(f"parameter 'capacity' must be a positive areal capacity; got {_show(capacity, 'mAh/cm2')}")
     return float(capacity)
 
 
 def current_grid(i_min: float, i_max: float, points: int) -> np.ndarray:
     """Log-spaced current densities [A/m2] from ``i_min`` to ``i_max`` (``0 < i_min < i_max``, ``points >= 2``)."""
     if not (math.isfinite(i_min) and math.isfinite(i_max) and 0 < i_min < i_max):
-        raise ParameterError(f"need 0 < i_min < i_max; got i_min = {i_min / _MA_CM2:g} mA/cm2, i_max = {i_max / _MA_CM2:g} mA/cm2")
+        raise ParameterError(f"need 0 < i_min < i_max; got {_show(i_min, 'mA/cm2')} and {_show(i_max, 'mA/cm2')}")
     if isinstance(points, bool) or not isinstance(points, (int, np.integer)) or points < 2:
         raise ParameterError(f"parameter 'points' must be a whole number >= 2; got {points!r}")
     return np.geomspace(i_min, i_max, int(points))

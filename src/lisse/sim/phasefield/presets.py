@@ -181,12 +181,14 @@ def run_settings(
         if not (math.isfinite(work_of_adhesion) and work_of_adhesion >= 0):
             raise ParameterError(f"parameter 'work_of_adhesion' must be >= 0 J/m2; got {work_of_adhesion!r}")
         s["contact_angle_deg"] = contact_angle(work_of_adhesion).contact_angle_deg
-    for key, v in (("current_density", current_density), ("exchange_current_density", exchange_current_density),
-                   ("plated_thickness", plated_thickness)):
+    for key, v, unit in (("current_density", current_density, "mA/cm2"), ("exchange_current_density", exchange_current_density, "mA/cm2"),
+                         ("plated_thickness", plated_thickness, "um")):
         if v is not None:
             s[key] = v
         if not (math.isfinite(s[key]) and s[key] > 0):
-            raise ParameterError(f"parameter '{key}' must be positive; got {s[key]!r}")
+            from lisse.units import format_quantity
+
+            raise ParameterError(f"parameter '{key}' must be positive; got {format_quantity(s[key], unit)}")
     if frames is not None:
         if isinstance(frames, bool) or not isinstance(frames, int) or not 2 <= frames <= 500:
             raise ParameterError(f"parameter 'frames' must be a whole number between 2 and 500; got {frames!r}")
