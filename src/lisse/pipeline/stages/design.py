@@ -16,7 +16,8 @@ _OPTIONS = {"li_thickness_range", "points", "target_np", "c_rates"}
 def design_stage(ctx: StageContext) -> StageResult:
     import pandas as pd
 
-    from lisse.cell.summary import summarize
+    from lisse.cell.design import li_areal_capacity
+    from lisse.cell.summary import li_thickness_sweep, summarize
     from lisse.params import unknown_key_error
     from lisse.pipeline.study import cell_designs
     from lisse.plot.cell import energy_density_vs_li_thickness, np_ratio_vs_li_thickness
@@ -37,16 +38,7 @@ def design_stage(ctx: StageContext) -> StageResult:
         s["name"] = name
         s["li_thickness_for_target_np_um"] = {f"{t:g}": from_si(d.li_thickness_for_np(t), "um") for t in targets}
         summaries.append(s)
-        designs = [d.with_li_thickness(t) for t in thick]
-        curves.append(
-            {
-                "name": name,
-                "li_thickness_um": thick * 1e6,
-                "np_ratio": np.array([x.np_ratio for x in designs]),
-                "gravimetric_Wh_kg": np.array([from_si(x.gravimetric_energy_density, "W*h/kg") for x in designs]),
-                "volumetric_Wh_L": np.array([from_si(x.volumetric_energy_density, "W*h/L") for x in designs]),
-            }
-        )
+        curves.append({"name": name, **li_thickness_sweep(d, thick)})
         np1.append(from_si(d.li_thickness_for_np(1.0), "um"))
         for c in c_rates:
             rate_rows.append({"cell": name, "c_rate_per_h": c, "current_density_mA_cm2": from_si(d.current_density(c), "mA/cm2")})
@@ -65,7 +57,8 @@ def design_stage(ctx: StageContext) -> StageResult:
          for c in curves],
         ignore_index=True,
     )
-    body = ["<p>Li areal capacity = &rho;<sub>Li</sub> q<sub>Li</sub> t (0.2062 mAh/cm² per µm); N/P = Q<sub>Li</sub>/Q<sub>P</sub>; "
+    per_um = from_si(li_areal_capacity(1e-6), "mAh/cm2")
+    body = [f"<p>Li areal capacity = &rho;<sub>Li</sub> q<sub>Li</sub> t ({per_um:.4f} mAh/cm² per µm); N/P = Q<sub>Li</sub>/Q<sub>P</sub>; "
             "energy = Q<sub>P</sub> &times; average voltage over the whole stack (listed layers) per area, volume at the charged thickness.</p>"]
     for s in summaries:
         body.append(f"<h3>{html.escape(s['name'])}</h3>")

@@ -92,7 +92,6 @@ def _targets(study: dict, opts: dict) -> tuple[list[tuple[str, dict]], dict[str,
 @stage("interlayer", title="Interlayer: Li nucleation and growth", section="interlayer", order=40, needs=(), optional_deps=(), applies=_applies)
 def interlayer_stage(ctx: StageContext) -> StageResult:
     """Nucleation length, growth length, verdict, regime and critical current for each interlayer."""
-    import numpy as np
     import pandas as pd
 
     from lisse.errors import ParameterError
@@ -109,12 +108,10 @@ def interlayer_stage(ctx: StageContext) -> StageResult:
     if "capacity" in opts and "time" in opts:
         raise ParameterError("[interlayer]: give 'capacity' or 'time', not both")
     t = _q(opts["time"], "h", "interlayer.time") if "time" in opts else None
-    q = _q(opts.get("capacity", "1 mAh/cm2"), "mAh/cm2", "interlayer.capacity") if t is None else i * t
+    q = sweeps.plating_capacity(i, None if t is not None else _q(opts.get("capacity", "1 mAh/cm2"), "mAh/cm2", "interlayer.capacity"), t)
     i_lo = _q(opts.get("i_min", "0.1 mA/cm2"), "mA/cm2", "interlayer.i_min")
     i_hi = _q(opts.get("i_max", "10 mA/cm2"), "mA/cm2", "interlayer.i_max")
-    npts = int(opts.get("points", 50))
-    if not (0 < i_lo < i_hi) or npts < 2:
-        raise ParameterError(f"[interlayer]: need 0 < i_min < i_max and points >= 2; got {i_lo}, {i_hi}, {npts}")
+    cur = sweeps.current_grid(i_lo, i_hi, opts.get("points", 50))
 
     rows, tables, figures, captions, summary = [], {}, {}, {}, {}
     targets, skipped = _targets(ctx.study, opts)
@@ -136,20 +133,16 @@ def interlayer_stage(ctx: StageContext) -> StageResult:
         figures[f"profile_{key}"] = plot.profile_figure(res.solution, p.critical_overpotential)
         captions[f"profile_{key}"] = f"{label}: local overpotential, currents and internal deposition at {i / 10:g} mA/cm²."
         if opts.get("sweep", True):
-            cur = np.geomspace(i_lo, i_hi, npts)
             sw = sweeps.sweep_current(p, cur, time=t) if t is not None else sweeps.sweep_current(p, cur, capacity=q)
-            tables[f"sweep_{key}"] = pd.DataFrame({
-                "current_density_mA_cm2": cur / 10, "nucleation_length_um": sw["nucleation_length"] * 1e6,
-                "growth_length_um": sw["growth_length"] * 1e6, "stable": sw["stable"],
-                "failure_mode": [lengths.FAILURE_MODES[c] for c in sw["failure"]]})
+            tables[f"sweep_{key}"] = pd.DataFrame(sweeps.sweep_table(sw))
             figures[f"sweep_{key}"] = plot.sweep_figure(sw, p.thickness, label)
             captions[f"sweep_{key}"] = f"{label}: nucleation and growth lengths against current density."
         if opts.get("map", True):
-            m = sweeps.map_current_capacity(p, np.geomspace(i_lo, i_hi, 30), np.geomspace(0.1, 10, 30) * 3.6e4)
+            m = sweeps.map_current_capacity(p, sweeps.current_grid(i_lo, i_hi, 30), sweeps.default_map_capacities())
             figures[f"map_{key}"] = plot.current_capacity_map_figure(m, label)
             captions[f"map_{key}"] = f"{label}: stability map over current density and capacity (l_n <= l_g < l_i)."
         if opts.get("conductivity_map", False):
-            m2 = sweeps.map_conductivities(p, np.geomspace(1e-6, 10, 18), np.geomspace(1e-4, 1, 12), i, q)
+            m2 = sweeps.map_conductivities(p, None, None, i, q)
             figures[f"conductivity_map_{key}"] = plot.conductivity_map_figure(m2)
             captions[f"conductivity_map_{key}"] = f"{label}: regime and verdict over the two conductivities."
         if opts.get("two_d", False):

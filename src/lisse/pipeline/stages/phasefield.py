@@ -29,7 +29,7 @@ def phasefield_stage(ctx: StageContext) -> StageResult:
     from lisse.errors import ParameterError
     from lisse.params import unknown_key_error
     from lisse.plot.phasefield import series_figure, sweep_figure
-    from lisse.sim.phasefield.presets import PRESETS, preset_settings, setup_run, transition_sweep
+    from lisse.sim.phasefield.presets import PRESETS, run_settings, setup_run, transition_sweep
     from lisse.units import to_si
 
     opts = dict(ctx.options or {})
@@ -48,18 +48,11 @@ def phasefield_stage(ctx: StageContext) -> StageResult:
     captions: dict = {}
     rows = []
     for name in presets:
-        s = preset_settings(name, grid)
-        s["frames"] = 8
-        if "contact_angle_deg" in opts:
-            s["contact_angle_deg"] = float(opts["contact_angle_deg"])
-            if not 0 <= s["contact_angle_deg"] <= 180:
-                raise ParameterError(f"[phasefield] contact_angle_deg must be in [0, 180]; got {opts['contact_angle_deg']!r}")
-        if "current_density" in opts:
-            s["current_density"] = to_si(opts["current_density"], "A/m^2", "[phasefield] current_density")
-        if "plated" in opts:
-            s["plated_thickness"] = to_si(opts["plated"], "m", "[phasefield] plated")
-        if "seed" in opts:
-            s["seed"] = int(opts["seed"])
+        s = run_settings(name, grid, frames=8,
+                         contact_angle_deg=float(opts["contact_angle_deg"]) if "contact_angle_deg" in opts else None,
+                         current_density=to_si(opts["current_density"], "A/m^2", "[phasefield] current_density") if "current_density" in opts else None,
+                         plated_thickness=to_si(opts["plated"], "m", "[phasefield] plated") if "plated" in opts else None,
+                         seed=opts.get("seed"))
         run = setup_run(s)
         frames, times = [run.solver.zeta.copy()], [0.0]
         n = int(s["frames"])
