@@ -60,37 +60,18 @@ def _angle(theta_rad: float) -> float:
 
 def _settings(args) -> dict:
     from lisse.errors import ParameterError
-    from lisse.sim.phasefield.presets import preset_settings
-    from lisse.units import format_quantity
+    from lisse.sim.phasefield.presets import run_settings
 
     if args.preset is None:
         raise ParameterError("--preset lithiophilic|lithiophobic is required (or use --sweep / --resume)")
-    s = preset_settings(args.preset, args.grid)
     if args.contact_angle is not None and args.work_of_adhesion is not None:
         raise ParameterError("give --contact-angle or --work-of-adhesion, not both")
-    if args.contact_angle is not None:
-        s["contact_angle_deg"] = _angle(args.contact_angle)
-    if args.work_of_adhesion is not None:
-        from lisse.thermo.wetting import contact_angle
 
-        s["contact_angle_deg"] = contact_angle(args.work_of_adhesion).contact_angle_deg
-    if args.current is not None:
-        s["current_density"] = args.current
-    if args.exchange_current is not None:
-        s["exchange_current_density"] = args.exchange_current
-    if args.plated is not None:
-        s["plated_thickness"] = args.plated
-    if args.frames is not None:
-        if not 2 <= args.frames <= 500:
-            raise ParameterError(f"--frames must be between 2 and 500; got {args.frames}")
-        s["frames"] = args.frames
-    if args.seed is not None:
-        s["seed"] = args.seed
-    for k, flag, unit in (("current_density", "--current", "mA/cm2"), ("exchange_current_density", "--exchange-current", "mA/cm2"),
-                          ("plated_thickness", "--plated", "um")):
-        if not s[k] > 0:
-            raise ParameterError(f"{flag} must be positive; got {format_quantity(s[k], unit)}")
-    return s
+    return run_settings(args.preset, args.grid,
+                        contact_angle_deg=None if args.contact_angle is None else _angle(args.contact_angle),
+                        work_of_adhesion=args.work_of_adhesion, current_density=args.current,
+                        exchange_current_density=args.exchange_current, plated_thickness=args.plated,
+                        frames=args.frames, seed=args.seed)
 
 
 def _run_sweep(args) -> dict:

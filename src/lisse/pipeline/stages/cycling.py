@@ -71,22 +71,12 @@ def _check(o: dict) -> None:
     parse_units(o.get("units"), CYCLING_ROLES, source="[cycling] units")
 
 
-def _levels(record) -> int:
-    import numpy as np
-
-    i = np.abs(record.current_A)
-    i = i[i > 0.02 * i.max()] if i.size and i.max() > 0 else i
-    if i.size == 0:
-        return 0
-    q = np.round(np.log(i) / np.log(1.05))
-    return int(np.unique(q).size)
-
-
 @stage("cycling", title="Cycling: CCD, shorts, overpotentials, full-cell capacity", section="cycling", order=60,
        needs=("cycling",), optional_deps=(), schema=SCHEMA, check=_check)
 def cycling_stage(ctx: StageContext) -> StageResult:
     """Run the cycling analyses on the study's ``[cycling]`` files (or a synthetic staircase)."""
     from lisse.analysis.ccd import CCDDetector
+    from lisse.analysis.cell_type import classify_record
     from lisse.analysis.shorts import ShortDetector
     from lisse.plot.cycling import plot_capacity_ce, plot_overpotential, plot_voltage_staircase
 
@@ -119,11 +109,7 @@ def cycling_stage(ctx: StageContext) -> StageResult:
         records.append((p.stem, rec, opts["kind"], None))
     for name, rec, kind, truth in records:
         entry: dict[str, Any] = {"name": name, "record": rec.summary()}
-        k = kind
-        if k == "auto":
-            k = _classify(rec)
-            if k == "symmetric" and _levels(rec) > 2:
-                k = "ccd"
+        k = classify_record(rec, staircase=True) if kind == "auto" else kind
         entry["kind"] = k
         if k == "ccd":
             det = CCDDetector(**ccd_opts).fit(rec)
@@ -150,12 +136,13 @@ def cycling_stage(ctx: StageContext) -> StageResult:
                 name, f"short ({det.kind_})" if det.short_detected_ else "no short", det.cycle_life_))
         elif k == "fullcell":
             from lisse.analysis.fullcell import cycle_table, rate_table
+            from lisse.errors import CalculationError
 
             ct = cycle_table(rec)
             res.tables[f"{name}_cycles"] = ct
             try:
                 res.tables[f"{name}_rates"] = rate_table(ct)
-            except Exception:  # noqa: BLE001 - no discharge: no rate table
+            except CalculationError:  # no discharge: no rate table
                 pass
             entry["n_cycles"] = int(len(ct))
             res.figures[f"{name}_capacity"] = plot_capacity_ce(ct, title=name)
@@ -167,18 +154,3 @@ def cycling_stage(ctx: StageContext) -> StageResult:
     res.summary = summary
     res.html = Markup("\n").join(html)
     return res
-
-
-def _classify(record) -> str:
-    import numpy as np
-
-    if "freq/Hz" in record.columns:
-        return "impedance"
-    i, v = record.current_A, record.voltage_V
-    imax = np.max(np.abs(i)) if len(i) else 0.0
-    act = np.abs(i) > 0.02 * imax
-    if imax == 0 or act.sum() < 10:
-        return "rest"
-    if np.median(np.abs(v[act])) < 0.5 and np.mean(np.sign(v[act]) == np.sign(i[act])) > 0.8:
-        return "symmetric"
-    return "fullcell"

@@ -27,7 +27,8 @@ SCHEMA = {
 def design_stage(ctx: StageContext) -> StageResult:
     import pandas as pd
 
-    from lisse.cell.summary import summarize
+    from lisse.cell.design import li_areal_capacity
+    from lisse.cell.summary import li_thickness_sweep, summarize
     from lisse.pipeline.study import cell_designs
     from lisse.plot.cell import energy_density_vs_li_thickness, np_ratio_vs_li_thickness
 
@@ -44,16 +45,7 @@ def design_stage(ctx: StageContext) -> StageResult:
         s["name"] = name
         s["li_thickness_for_target_np_um"] = {f"{t:g}": from_si(d.li_thickness_for_np(t), "um") for t in targets}
         summaries.append(s)
-        designs = [d.with_li_thickness(t) for t in thick]
-        curves.append(
-            {
-                "name": name,
-                "li_thickness_um": thick * 1e6,
-                "np_ratio": np.array([x.np_ratio for x in designs]),
-                "gravimetric_Wh_kg": np.array([from_si(x.gravimetric_energy_density, "W*h/kg") for x in designs]),
-                "volumetric_Wh_L": np.array([from_si(x.volumetric_energy_density, "W*h/L") for x in designs]),
-            }
-        )
+        curves.append({"name": name, **li_thickness_sweep(d, thick)})
         np1.append(from_si(d.li_thickness_for_np(1.0), "um"))
         for c in c_rates:
             rate_rows.append({"cell": name, "c_rate_per_h": c, "current_density_mA_cm2": from_si(d.current_density(c), "mA/cm2")})
@@ -72,8 +64,9 @@ def design_stage(ctx: StageContext) -> StageResult:
          for c in curves],
         ignore_index=True,
     )
-    body = [Markup("<p>Li areal capacity = &rho;<sub>Li</sub> q<sub>Li</sub> t (0.2062 mAh/cm² per µm); N/P = Q<sub>Li</sub>/Q<sub>P</sub>; "
-            "energy = Q<sub>P</sub> &times; average voltage over the whole stack (listed layers) per area, volume at the charged thickness.</p>")]
+    per_um = from_si(li_areal_capacity(1e-6), "mAh/cm2")
+    body = [Markup("<p>Li areal capacity = &rho;<sub>Li</sub> q<sub>Li</sub> t ({:.4f} mAh/cm² per µm); N/P = Q<sub>Li</sub>/Q<sub>P</sub>; "
+            "energy = Q<sub>P</sub> &times; average voltage over the whole stack (listed layers) per area, volume at the charged thickness.</p>").format(per_um)]
     for s in summaries:
         body.append(Markup("<h3>{}</h3>").format(s["name"]))
         body.append(_stack_html(s))

@@ -120,7 +120,6 @@ def _targets(study: dict, opts: dict) -> tuple[list[tuple[str, dict]], dict[str,
        schema=SCHEMA, check=_check)
 def interlayer_stage(ctx: StageContext) -> StageResult:
     """Nucleation length, growth length, verdict, regime and critical current for each interlayer."""
-    import numpy as np
     import pandas as pd
 
     from lisse.plot import interlayer as plot
@@ -130,9 +129,9 @@ def interlayer_stage(ctx: StageContext) -> StageResult:
     opts = ctx.options
     i = opts["current_density"]
     t = opts.get("time")
-    q = opts.get("capacity", 3.6e4) if t is None else i * t  # default 1 mAh/cm2
+    q = sweeps.plating_capacity(i, None if t is not None else opts.get("capacity", 3.6e4), t)  # default 1 mAh/cm2
     i_lo, i_hi = opts["i_min"], opts["i_max"]
-    npts = opts["points"]
+    cur = sweeps.current_grid(i_lo, i_hi, opts["points"])
 
     rows, tables, figures, captions, summary = [], {}, {}, {}, {}
     targets, skipped = _targets(ctx.study, opts)
@@ -154,20 +153,16 @@ def interlayer_stage(ctx: StageContext) -> StageResult:
         figures[f"profile_{key}"] = plot.profile_figure(res.solution, p.critical_overpotential)
         captions[f"profile_{key}"] = f"{label}: local overpotential, currents and internal deposition at {i / 10:g} mA/cm²."
         if opts["sweep"]:
-            cur = np.geomspace(i_lo, i_hi, npts)
             sw = sweeps.sweep_current(p, cur, time=t) if t is not None else sweeps.sweep_current(p, cur, capacity=q)
-            tables[f"sweep_{key}"] = pd.DataFrame({
-                "current_density_mA_cm2": cur / 10, "nucleation_length_um": sw["nucleation_length"] * 1e6,
-                "growth_length_um": sw["growth_length"] * 1e6, "stable": sw["stable"],
-                "failure_mode": [lengths.FAILURE_MODES[c] for c in sw["failure"]]})
+            tables[f"sweep_{key}"] = pd.DataFrame(sweeps.sweep_table(sw))
             figures[f"sweep_{key}"] = plot.sweep_figure(sw, p.thickness, label)
             captions[f"sweep_{key}"] = f"{label}: nucleation and growth lengths against current density."
         if opts["map"]:
-            m = sweeps.map_current_capacity(p, np.geomspace(i_lo, i_hi, 30), np.geomspace(0.1, 10, 30) * 3.6e4)
+            m = sweeps.map_current_capacity(p, sweeps.current_grid(i_lo, i_hi, 30), sweeps.default_map_capacities())
             figures[f"map_{key}"] = plot.current_capacity_map_figure(m, label)
             captions[f"map_{key}"] = f"{label}: stability map over current density and capacity (l_n <= l_g < l_i)."
         if opts["conductivity_map"]:
-            m2 = sweeps.map_conductivities(p, np.geomspace(1e-6, 10, 18), np.geomspace(1e-4, 1, 12), i, q)
+            m2 = sweeps.map_conductivities(p, None, None, i, q)
             figures[f"conductivity_map_{key}"] = plot.conductivity_map_figure(m2)
             captions[f"conductivity_map_{key}"] = f"{label}: regime and verdict over the two conductivities."
         if opts["two_d"]:

@@ -42,7 +42,7 @@ def phasefield_stage(ctx: StageContext) -> StageResult:
     import pandas as pd
 
     from lisse.plot.phasefield import series_figure, sweep_figure
-    from lisse.sim.phasefield.presets import preset_settings, setup_run, transition_sweep
+    from lisse.sim.phasefield.presets import run_settings, setup_run, transition_sweep
 
     opts = ctx.options
     presets = opts["presets"]
@@ -52,16 +52,8 @@ def phasefield_stage(ctx: StageContext) -> StageResult:
     captions: dict = {}
     rows = []
     for name in presets:
-        s = preset_settings(name, grid)
-        s["frames"] = 8
-        if "contact_angle_deg" in opts:
-            s["contact_angle_deg"] = opts["contact_angle_deg"]
-        if "current_density" in opts:
-            s["current_density"] = opts["current_density"]
-        if "plated" in opts:
-            s["plated_thickness"] = opts["plated"]
-        if "seed" in opts:
-            s["seed"] = opts["seed"]
+        s = run_settings(name, grid, frames=8, contact_angle_deg=opts.get("contact_angle_deg"),
+                         current_density=opts.get("current_density"), plated_thickness=opts.get("plated"), seed=opts.get("seed"))
         run = setup_run(s)
         frames, times = [run.solver.zeta.copy()], [0.0]
         n = int(s["frames"])

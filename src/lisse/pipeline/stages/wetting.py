@@ -49,34 +49,11 @@ def _study_materials(study) -> list[str]:
     return out
 
 
-def _bundled(material: str, use_ml: bool, sigma: float):
-    """(W_ad J/m2, origin, source) from the accuracy/literature table, or None."""
-    from lisse.atomistic.accuracy import load_table
-    from lisse.thermo.wetting import work_of_adhesion_from_angle
-
-    t = load_table()
-    for e in t.get("literature", []):
-        if e.get("substrate") != material and material not in e.get("aliases", []):
-            continue
-        alias = "" if e.get("substrate") == material else f" (value for {e['substrate']})"
-        if e.get("quantity") == "work_of_adhesion":
-            return float(e["value"]), "published DFT", e.get("source", "") + alias
-        if e.get("quantity") == "contact_angle":
-            w = work_of_adhesion_from_angle(float(e["value"]), sigma)
-            return w, "published angle", f"{e.get('source', '')}{alias}; W_ad = sigma_Li (1 + cos {e['value']} deg)"
-    if use_ml:
-        for e in t.get("entry", []):
-            if e.get("quantity") == "work_of_adhesion" and e.get("system", "").split("|")[-1].split("(")[0] == material:
-                for calc, v in e.get("ml", {}).items():
-                    if v.get("value") is not None:
-                        return float(v["value"]), f"ML screening ({calc})", f"measured with lisse: {v.get('measured', '')}; DFT reference {e.get('dft_value')} J/m2"
-    return None
-
-
 @stage("wetting", title="Li wetting of the interface layers (Young–Dupré)", section="wetting", order=35, needs=("cells",), schema=SCHEMA)
 def wetting_stage(ctx: StageContext) -> StageResult:
     import pandas as pd
 
+    from lisse.atomistic.accuracy import bundled_work_of_adhesion
     from lisse.thermo.wetting import DEFAULT_LI_SURFACE_ENERGY, capillary_pressure, contact_angle
 
     o = ctx.options
@@ -93,11 +70,11 @@ def wetting_stage(ctx: StageContext) -> StageResult:
         if m in user:
             w, origin, src = user[m], "study", "[wetting.work_of_adhesion]"
         else:
-            b = _bundled(m, use_ml, sigma)
+            b = bundled_work_of_adhesion(m, use_ml=use_ml, li_surface_energy=sigma)
             if b is None:
                 missing.append(m)
                 continue
-            w, origin, src = b
+            w, origin, src = b.value_J_m2, b.origin, b.source
         r = contact_angle(w, sigma)
         row = {"material": m, "work_of_adhesion_J_m2": w, "contact_angle_deg": r.contact_angle_deg, "regime": r.regime, "origin": origin, "source": src}
         if pore is not None:
