@@ -52,6 +52,9 @@ WRONG = [
     ('[eis]\narea = "1 cm2"\n', "[eis] files", "neither"),
     ("[eis]\nsynthetic = true\nprocesses = {bulk = 5}\n", "[eis] processes.bulk", "integer 5"),
     ("[eis]\nsynthetic = true\nunits = [1]\n", "[eis] units", "list"),
+    ("[eis]\nsynthetic = true\nprocesses = {bulk = [1e-3, 1e-6]}\n", "[eis] processes", "low < high"),
+    ('[eis]\nsynthetic = true\nunits = "time=s"\n', "[eis] units", "time"),
+    ('[cycling]\nunits = "current=mV"\n', "[cycling] units", "mV"),
     ('[interlayer]\npoints = "many"\n', "[interlayer] points", "'many'"),
     ("[interlayer]\nnx = 100000\n", "[interlayer] nx", "400"),
     ("[interlayer]\nparameters = {porosty = 0.3}\n", "[interlayer] parameters key 'porosty'", "porosity"),
@@ -165,7 +168,8 @@ def test_show_schema_lists_every_table_and_units_key():
 
 
 def test_units_key_takes_a_string_or_a_table():
-    s = parse_study(CELL + '[cycling]\nunits = "time=s,voltage=V,current=mA"\n[eis]\nsynthetic = true\nunits = {frequency = "Hz"}\n')
+    s = parse_study(CELL + '[cycling]\nunits = "time=s,voltage=V,current=mA"\n[eis]\nsynthetic = true\nunits = {frequency = "Hz"}\n'
+                    'processes = {bulk = [0, 1e-6], interface = "3e-3:"}\n')
     assert s["_options"]["cycling"]["units"] == "time=s,voltage=V,current=mA"
     assert s["_options"]["eis"]["units"] == {"frequency": "Hz"}
 

@@ -39,8 +39,10 @@ SCHEMA = {
     "circuit": OptionSpec.text("equivalent circuit to fit, e.g. 'R0-p(R1,CPE1)-p(R2,CPE2)' (optional)"),
     "symmetric": OptionSpec.boolean("symmetric Li|SSE|Li cell: interfacial ASR halved (two interfaces)", True),
     "synthetic": OptionSpec.boolean("analyse the built-in synthetic three-arc spectrum (demo)", False),
-    "processes": OptionSpec.table("tau windows [s] per process, e.g. bulk = [0, 1e-6] (replace the defaults)",
-                                  values=OptionSpec.pair(_TAU, _TAU, "[low, high] in s"), max_items=20),
+    "processes": OptionSpec.table("tau windows [s] per process, e.g. bulk = [0, 1e-6] or interface = \"3e-3:\" (replace the defaults)",
+                                  values=OptionSpec.one_of("window", OptionSpec.pair(_TAU, _TAU, "[low, high] in s"),
+                                                           OptionSpec.text("'low:high' in s (empty high: no upper bound)")),
+                                  max_items=20),
     "units": UNITS_OPTION,
 }
 
@@ -52,9 +54,12 @@ def _check(o: dict) -> None:
     parse_units(o.get("units"), EIS_ROLES, source="[eis] units")
     if not o.get("files") and not o.get("synthetic"):
         raise ParameterError("[eis] files: expected 'files = [...]' or 'synthetic = true'; found neither")
-    for name, (lo, hi) in (o.get("processes") or {}).items():
-        if not lo < hi:
-            raise ParameterError(f"[eis] processes.{name}: expected [low, high] with low < high; found [{lo:g}, {hi:g}]")
+    from lisse.analysis.eis.workflow import parse_windows
+
+    try:
+        parse_windows(o.get("processes"))
+    except ParameterError as exc:
+        raise ParameterError(f"[eis] processes: {exc}") from None
 
 
 @stage("eis", title="Impedance: Kramers-Kronig, DRT and processes", section="eis", order=60, needs=("eis",), optional_deps=("scipy",),
