@@ -115,3 +115,19 @@ def test_angular_frequency_is_divided_by_two_pi(tmp_path, header, declared):
     f.write_text(f"{header},{zh}\n6283.185307179586,100,-1\n628.3185307179586,110,-5\n62.83185307179586,140,-20\n")
     s = read_spectra(f, units=declared)[0]
     np.testing.assert_allclose(sorted(s.frequency), [10.0, 100.0, 1000.0], rtol=1e-12, atol=0)
+
+
+def test_cli_bulk_conductivity_in_S_cm(tmp_path, capsys):
+    """sigma_bulk = L / (R_bulk A) by hand in cm: 780 um = 0.078 cm, 0.785 cm2; R_bulk ~ R0 + the 1e-7 s arc = 110 ohm."""
+    from lisse.analysis.eis.synthetic import three_arc_spectrum
+    from lisse.cli.main import main
+
+    sp = three_arc_spectrum()
+    p = tmp_path / "arc.csv"
+    np.savetxt(p, np.column_stack([sp.frequency, sp.impedance.real, sp.impedance.imag]), delimiter=",",
+               header="freq/Hz,Zre/Ohm,Zim/Ohm", comments="", fmt="%.12g")
+    assert main(["eis", str(p), "--drt", "--area", "0.785", "--thickness", "780", "--json"]) == 0
+    o = json.loads(capsys.readouterr().out)
+    assert o["bulk_resistance_ohm"] == pytest.approx(110.0, rel=0.1)
+    assert o["bulk_conductivity_S_cm"] == pytest.approx(0.078 / (o["bulk_resistance_ohm"] * 0.785), rel=1e-9, abs=0)
+    assert o["total_conductivity_S_cm"] == pytest.approx(0.078 / (o["bulk_gb_resistance_ohm"] * 0.785), rel=1e-9, abs=0)
