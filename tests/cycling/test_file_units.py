@@ -222,3 +222,26 @@ def test_duplicated_column_names_are_named(tmp_path):
     f.write_text("time/s,Ewe/V,I/mA,I/mA\n0,3.0,1.0,2.0\n1,3.1,1.0,2.0\n")
     with pytest.raises(ReaderError, match=r"dup\.csv.*'I/mA' more than once"):
         read_cycling(f)
+
+
+@pytest.mark.parametrize("sep", ["\t", ";"])
+def test_thousands_separators_beside_decimal_points_are_refused(tmp_path, sep):
+    """'1,800' next to '3.1' is 1800 written with a thousands separator, not 1.8: refuse, never read 1000x off."""
+    from lisse.io.readers import read_cycling
+
+    f = tmp_path / "thou.txt"
+    f.write_text(sep.join(["time/s", "Ewe/V", "I/mA"]) + "\n" + "\n".join(
+        sep.join(r) for r in (("0", "3.1", "0.5"), ("1,800", "3.2", "0.5"), ("3,600", "3.3", "-0.5"))) + "\n")
+    with pytest.raises(ReaderError, match=r"thou\.txt.*'3\.1'.*'1,800'"):
+        read_cycling(f)
+
+
+def test_decimal_commas_alone_still_read(tmp_path):
+    from lisse.io.readers import read_cycling
+
+    f = tmp_path / "dc.txt"
+    f.write_text("time/s\tEwe/V\tI/mA\n0\t3,1\t0,5\n1800\t3,2\t0,5\n3600\t3,3\t-0,5\n")
+    r = read_cycling(f)
+    np.testing.assert_allclose(r.time_s, [0.0, 1800.0, 3600.0], rtol=0, atol=0)
+    np.testing.assert_allclose(r.voltage_V, [3.1, 3.2, 3.3], rtol=1e-12, atol=0)
+    np.testing.assert_allclose(r.current_A, [5e-4, 5e-4, -5e-4], rtol=1e-12, atol=0)

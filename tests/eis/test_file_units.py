@@ -131,3 +131,14 @@ def test_cli_bulk_conductivity_in_S_cm(tmp_path, capsys):
     assert o["bulk_resistance_ohm"] == pytest.approx(110.0, rel=0.1)
     assert o["bulk_conductivity_S_cm"] == pytest.approx(0.078 / (o["bulk_resistance_ohm"] * 0.785), rel=1e-9, abs=0)
     assert o["total_conductivity_S_cm"] == pytest.approx(0.078 / (o["bulk_gb_resistance_ohm"] * 0.785), rel=1e-9, abs=0)
+
+
+def test_eis_thousands_separators_beside_decimal_points_are_refused(tmp_path):
+    """A tab file with '1,000' Hz next to '100.5' ohm: refuse rather than read 1 Hz."""
+    f = tmp_path / "thou.txt"
+    f.write_text("freq/Hz\tZre/Ohm\tZim/Ohm\n1,000\t100.5\t-3.2\n100\t110.1\t-5.0\n10\t140.2\t-20.0\n")
+    with pytest.raises(ReaderError, match=r"thou\.txt.*'100\.5'.*'1,000'"):
+        read_spectra(f)
+    g = tmp_path / "dc.txt"
+    g.write_text("freq/Hz\tZre/Ohm\tZim/Ohm\n1000\t100,5\t-3,2\n100\t110,1\t-5\n10\t140,2\t-20\n")
+    np.testing.assert_allclose(sorted(read_spectra(g)[0].frequency), [10.0, 100.0, 1000.0], rtol=0, atol=0)

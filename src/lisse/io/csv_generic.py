@@ -115,6 +115,40 @@ def _resolve_units(path: Any, df: Any, roles: dict[str, tuple[str, str | None]],
     return out, source, notes
 
 
+_POINT_NUMBER = re.compile(r"[+-]?\d*\.\d+(?:[eE][+-]?\d+)?")
+_COMMA_NUMBER = re.compile(r"[+-]?\d*,\d+(?:[eE][+-]?\d+)?")
+
+
+def _decimal(path: Any, body: str, sep: str) -> str:
+    """The decimal mark of a delimited body: ``","`` only when numbers use it and none uses a point.
+
+    A body whose cells hold both ``3.1`` and ``1,800`` is ambiguous (thousands separators, or decimal
+    commas beside decimal points) and is refused rather than read 1000x off.
+
+    Raises
+    ------
+    ReaderError
+        Numbers written with a decimal point and numbers written with a comma in the same file.
+    """
+    if sep == ",":
+        return "."
+    point = comma = None
+    for line in body[:20000].splitlines():
+        for cell in line.split(sep):
+            c = cell.strip().strip('"')
+            if point is None and _POINT_NUMBER.fullmatch(c):
+                point = c
+            elif comma is None and _COMMA_NUMBER.fullmatch(c):
+                comma = c
+        if point is not None and comma is not None:
+            raise ReaderError(
+                f"'{path}': numbers are written both with a decimal point (e.g. '{point}') and with a comma "
+                f"(e.g. '{comma}'): thousands separators or decimal commas? Export without thousands separators "
+                "and with one decimal mark"
+            )
+    return "," if comma is not None else "."
+
+
 #: time columns that count from the start of the test; preferred over a plain ``Time``, which in
 #: Neware and Arbin exports is the time within the current step (it restarts at every step)
 _TEST_TIME = ("test_time", "testtime", "test time", "total time", "total_time", "elapsed time")
@@ -193,7 +227,7 @@ def read_csv_generic(path: str | Path, mapping: dict[str, Any] | None = None, cu
     if hdr_k is None:
         raise ReaderError(f"'{path}': no header line with column names found in the first 200 lines")
     body = "\n".join(lines[hdr_k + 1 :])
-    decimal = "," if sep != "," and re.search(r"\d,\d", body[:20000]) else "."
+    decimal = _decimal(path, body, sep)
     names = [c.strip().strip('"') for c in lines[hdr_k].split(sep)]
     dup = sorted({c for c in names if c and names.count(c) > 1})
     if dup:
