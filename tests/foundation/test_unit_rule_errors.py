@@ -78,3 +78,10 @@ def test_compare_takes_ohm_cm2_as_written_in_papers(capsys):
     out = capsys.readouterr().out
     assert code == 0
     assert json.loads(out)["interfacial_resistance_ohm_cm2"] == pytest.approx(20.0, rel=1e-12, abs=0)
+
+
+@pytest.mark.parametrize("value", ["abc", "30 um", ""])
+def test_dimensionless_options_ask_for_a_plain_number(capsys, value):
+    """A porosity or N/P ratio has no unit: the hint shows a number, not '1.5 dimensionless'."""
+    err = _err(capsys, "cell", "--li-thickness", "20", "--cathode-capacity", "3", "--target-np", value)
+    assert "plain number" in err and "dimensionless'" not in err and "in dimensionless" not in err
