@@ -245,3 +245,15 @@ def test_decimal_commas_alone_still_read(tmp_path):
     np.testing.assert_allclose(r.time_s, [0.0, 1800.0, 3600.0], rtol=0, atol=0)
     np.testing.assert_allclose(r.voltage_V, [3.1, 3.2, 3.3], rtol=1e-12, atol=0)
     np.testing.assert_allclose(r.current_A, [5e-4, 5e-4, -5e-4], rtol=1e-12, atol=0)
+
+
+def test_a_preamble_line_with_two_names_is_not_the_header(tmp_path, capfd):
+    """'Cell,Li|LLZO|Li' above the real header: read the data, one line on stderr at most (no pandas warning)."""
+    from lisse.io.readers import read_cycling
+
+    f = tmp_path / "pre.csv"
+    f.write_text("Cell,Li-LLZO-Li\ntime/s,Ewe/V,I/mA\n0,3.1,0.5\n1,3.2,0.5\n2,3.3,-0.5\n")
+    r = read_cycling(f)
+    np.testing.assert_allclose(r.time_s, [0.0, 1.0, 2.0], rtol=0, atol=0)
+    np.testing.assert_allclose(r.current_A, [5e-4, 5e-4, -5e-4], rtol=1e-12, atol=0)
+    assert "Warning" not in capfd.readouterr().err

@@ -218,12 +218,20 @@ def read_csv_generic(path: str | Path, mapping: dict[str, Any] | None = None, cu
         sep = dialect.delimiter
     except csv.Error:
         sep = "\t" if "\t" in sample else ("," if "," in sample else ";")
+    # the header: the first line naming time, voltage and current (or the mapped columns), so that a
+    # preamble such as 'Cell,Li|LLZO|Li' is skipped; else the first line with two named cells
     hdr_k = None
+    wanted = {spec if isinstance(spec, str) else spec[0] for spec in (mapping or {}).values()
+              if isinstance(spec, str) or (isinstance(spec, (tuple, list)) and spec and isinstance(spec[0], str))}
     for k, ln in enumerate(lines[:200]):
-        cells = [c.strip() for c in ln.split(sep)]
+        cells = [c.strip().strip('"') for c in ln.split(sep)]
         if len(cells) >= 2 and sum(bool(re.search(r"[A-Za-z]", c)) for c in cells) >= 2:
-            hdr_k = k
-            break
+            if hdr_k is None:
+                hdr_k = k
+            found = recognise_columns(cells)
+            if wanted <= set(cells) and all(r in found or r in (mapping or {}) for r in ("time", "voltage", "current")):
+                hdr_k = k
+                break
     if hdr_k is None:
         raise ReaderError(f"'{path}': no header line with column names found in the first 200 lines")
     body = "\n".join(lines[hdr_k + 1 :])
@@ -233,7 +241,11 @@ def read_csv_generic(path: str | Path, mapping: dict[str, Any] | None = None, cu
     if dup:
         raise ReaderError(f"'{path}': the header names the column(s) {', '.join(repr(c) for c in dup)} more than once; "
                           "rename them so that each column is unambiguous")
-    df = pd.read_csv(io.StringIO(body), sep=sep, header=None, names=names, index_col=False, decimal=decimal, skip_blank_lines=True)
+    import warnings
+
+    with warnings.catch_warnings():  # rows longer than the header (a trailing delimiter): the extra cells are dropped
+        warnings.simplefilter("ignore", pd.errors.ParserWarning)
+        df = pd.read_csv(io.StringIO(body), sep=sep, header=None, names=names, index_col=False, decimal=decimal, skip_blank_lines=True)
     if len(df) == 0:
         raise ReaderError(f"'{path}' has a header but no data rows")
     check_last_row(df, path, "delimited text")
