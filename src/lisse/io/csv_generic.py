@@ -8,7 +8,9 @@ carries no unit is refused unless its unit is declared (``units="time=s,voltage=
 :mod:`lisse.io.column_units`): lisse never assumes SI for a bare ``current`` column. A time column
 written as ``h:m:s`` or as date-times needs no unit. Give
 ``mapping={"time": ("Zeit", "min"), "voltage": "U/V", "current": ("Strom", "uA")}`` for other names.
-Delimiters (comma, tab, semicolon) and decimal commas are detected. The sign of the current is taken
+Delimiters (comma, tab, semicolon) and decimal commas are detected; a file mixing ``3.1`` with ``1,800``
+(thousands separators) is refused. A time column of ``h:m:s`` or date-time values is never scaled by a
+unit in its header. The header is the first line naming time, voltage and current (a preamble is skipped). The sign of the current is taken
 as written (positive = anodic at the working electrode); pass ``current_sign=-1`` to flip it.
 """
 
