@@ -257,3 +257,18 @@ def test_a_preamble_line_with_two_names_is_not_the_header(tmp_path, capfd):
     np.testing.assert_allclose(r.time_s, [0.0, 1.0, 2.0], rtol=0, atol=0)
     np.testing.assert_allclose(r.current_A, [5e-4, 5e-4, -5e-4], rtol=1e-12, atol=0)
     assert "Warning" not in capfd.readouterr().err
+
+
+def test_unit_after_an_underscore_is_read(tmp_path):
+    """'current_mA' is 0.5 mA = 5e-4 A; 'Test_Time_h' is in hours; a lower-case 'current_a' stays undeclared."""
+    from lisse.io.readers import read_cycling
+
+    f = tmp_path / "us.csv"
+    f.write_text("Test_Time_h,voltage_V,current_mA\n0,3.1,0.5\n0.5,3.2,0.5\n1,3.3,-0.5\n")
+    r = read_cycling(f)
+    np.testing.assert_allclose(r.time_s, [0.0, 1800.0, 3600.0], rtol=1e-12, atol=0)
+    np.testing.assert_allclose(r.current_A, [5e-4, 5e-4, -5e-4], rtol=1e-12, atol=0)
+    g = tmp_path / "lower.csv"
+    g.write_text("time_s,voltage_V,current_a\n0,3.1,0.5\n1,3.2,0.5\n")
+    with pytest.raises(ReaderError, match=r"'current_a' \(current\)"):
+        read_cycling(g)

@@ -50,7 +50,24 @@ def _split(name: str) -> tuple[str, str | None]:
     if m and m.group(1):
         unit = next(g for g in m.groups()[1:] if g is not None).strip()
         return m.group(1).strip().lower(), unit.replace("mA.h", "mAh").replace("A.h", "Ah")
-    return s.lower(), None
+    return _split_suffix(s) or (s.lower(), None)
+
+
+def _split_suffix(s: str) -> tuple[str, str] | None:
+    """'current_mA' -> ('current', 'mA'), 'Test_Time_s' -> ('test_time', 's'): only when the part before
+    the last underscore is a role alias and the suffix is a unit of that role's dimension."""
+    m = re.fullmatch(r"(.+?)_([A-Za-z\u00b5\u03bc]+)", s)
+    if m is None:
+        return None
+    base, unit = m.group(1).strip().lower(), m.group(2)
+    role = "time" if base in _TEST_TIME else next((r for r, a in ALIASES.items() if base in a), None)
+    if role not in _SI:
+        return None
+    try:
+        to_si(f"1 {unit}", _SI[role], "column")
+    except UnitError:
+        return None
+    return base, unit
 
 
 def _scale(path: Any, role: str, unit: str | None, column: str) -> float:
