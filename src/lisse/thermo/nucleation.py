@@ -67,9 +67,18 @@ def __getattr__(name: str) -> float:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
+#: SI unit and the unit users see (CLI --help) of each checked parameter, for error messages
+_UNITS = {"overpotential": ("V", "mV"), "surface_energy": ("J/m2", "J/m2"), "molar_volume": ("m3/mol", "cm3/mol"),
+          "prefactor": ("1/(m3 s)", "1/(m3 s)"), "threshold_rate": ("1/(m3 s)", "1/(m3 s)"), "temperature": ("K", "K")}
+
+
 def _pos(name: str, x: float) -> float:
     if not math.isfinite(x) or x <= 0:
-        raise ParameterError(f"parameter '{name}' must be positive and finite; got {x!r}")
+        from lisse.units import format_quantity
+
+        si, shown = _UNITS.get(name, ("", ""))
+        got = f"{x!r} {si}".strip() + (f" (= {format_quantity(x, shown)})" if shown and shown != si and math.isfinite(x) else "")
+        raise ParameterError(f"parameter '{name}' must be positive and finite; got {got}")
     return float(x)
 
 

@@ -351,7 +351,7 @@ def growth_length(capacity: float, porosity: float) -> float:
     ``l_g = Q V_m / (F eps)``; Q [C/m2] (1 mAh/cm2 = 3.6e4 C/m2 -> 4.85 um of dense Li, BRIEF §3).
     """
     if not (math.isfinite(capacity) and capacity >= 0):
-        raise ParameterError(f"parameter 'capacity' must be a non-negative areal charge; got {capacity!r}")
+        raise ParameterError(f"parameter 'capacity' must be a non-negative areal charge; got {capacity!r} C/m2 (= {capacity / 3.6e4:g} mAh/cm2)")
     if not (0 < porosity <= 1):
         raise ParameterError(f"parameter 'porosity' must be in (0, 1]; got {porosity!r}")
     return capacity * li_thickness_per_charge() / porosity

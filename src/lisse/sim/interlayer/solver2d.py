@@ -157,7 +157,7 @@ def solve_2d(
     prot = protrusion or Protrusion()
     prot.check(p.thickness)
     if not (math.isfinite(current) and current > 0):
-        raise ParameterError(f"parameter 'current' must be a positive current density in A/m2; got {current!r}")
+        raise ParameterError(f"parameter 'current' must be a positive current density; got {current!r} A/m2 (= {current / 10:g} mA/cm2)")
     if ny is None:
         ny = max(4, int(round(nx * prot.width / p.thickness)))
     if nx < 8 or ny < 4:
