@@ -95,7 +95,7 @@ class ParamSpec:
         """Convert and range-check one value; return it in SI.
 
         ``value`` is an SI number, a string with a unit, a pint quantity, a :class:`Param`, or a
-        string holding only a number (taken in :attr:`unit`).
+        :class:`lisse.units.UserNumber` (taken in :attr:`unit`).
         """
         if isinstance(value, Param):
             x = as_si(f"{value.value!r} {value.unit}" if value.unit else value.value, self.unit, name)
@@ -129,10 +129,12 @@ def user_values(values: Mapping[str, Any]) -> dict[str, Any]:
     """Prepare user input (a study-file table) for :func:`validate` or ``from_inputs``.
 
     A bare number typed by a user means the declared display unit (``li_thickness = 20`` is 20 um),
-    whereas a Python number means SI. This turns int/float values into their text (``"20"``), which
-    :meth:`ParamSpec.convert` takes in the display unit; everything else is passed unchanged.
+    whereas a Python number means SI. This wraps int/float values in :class:`lisse.units.UserNumber`,
+    which :meth:`ParamSpec.convert` takes in the display unit; everything else is passed unchanged.
     """
-    return {k: repr(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v for k, v in values.items()}
+    from lisse.units import UserNumber
+
+    return {k: UserNumber(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v for k, v in values.items()}
 
 
 def validate(schema: Mapping[str, ParamSpec], values: Mapping[str, Any], context: str = "") -> dict[str, float]:

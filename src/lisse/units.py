@@ -5,7 +5,8 @@ only ever see SI floats. Three converters, one per kind of caller (the unit rule
 
 - :func:`as_si` for the Python API: a bare int/float **is SI** (m, A/m2, C/m2, V, K, J/m2, ...); a
   string with a unit (``"7.54 um"``) or a :class:`pint.Quantity` is converted; a string holding only a
-  number is taken in the declared display unit.
+  number is refused for a dimensional quantity (it would hide a non-SI unit). A :class:`UserNumber`
+  (made only by the CLI/study layer for a number a user typed) means the declared display unit.
 - :func:`parse_quantity` for user input (CLI options, study-file values): a quantity with a unit, or a
   bare number (text or TOML number) meaning the *display unit* that ``--help`` or the study schema
   states (um, mA/cm2, mAh/cm2, cm2, mV, ...). Error hints suggest that same display unit.
@@ -26,7 +27,7 @@ from typing import Any
 
 from lisse.errors import UnitError
 
-__all__ = ["ureg", "to_si", "as_si", "parse_quantity", "from_si", "si_text", "si_unit", "format_quantity", "is_dimensionless"]
+__all__ = ["ureg", "UserNumber", "to_si", "as_si", "parse_quantity", "from_si", "si_text", "si_unit", "format_quantity", "is_dimensionless"]
 
 _OFFSET_UNITS = {"degC": 273.15, "°C": 273.15, "celsius": 273.15, "degree_Celsius": 273.15}
 
@@ -201,6 +202,16 @@ def parse_quantity(value: Any, unit: str, name: str = "value") -> float:
     return to_si(value, unit, name)
 
 
+class UserNumber(float):
+    """A bare number a user typed (a study-file value): it means the display unit of the parameter.
+
+    The study loader wraps TOML numbers in this type before handing them to a Python-API function,
+    so that ``li_thickness = 20`` means 20 um there, while a plain Python ``20`` means 20 m.
+    """
+
+    __slots__ = ()
+
+
 def as_si(value: Any, unit: str, name: str = "value") -> float:
     """Convert a Python-API quantity to an SI float: bare numbers are already SI.
 
@@ -208,10 +219,11 @@ def as_si(value: Any, unit: str, name: str = "value") -> float:
     ----------
     value : int, float, str or pint.Quantity
         An SI number (``90e-6`` for a thickness in m), a string with a unit (``"90 um"``), a pint
-        quantity, or a string holding only a number, which is taken in ``unit``.
+        quantity, or a :class:`UserNumber` (taken in ``unit``). A string holding only a number is
+        accepted only for dimensionless parameters.
     unit : str
         The parameter's declared (display) unit: its dimensions are checked for strings and
-        quantities; it is the unit of unit-less strings. It does not scale bare numbers.
+        quantities; it is the unit of a :class:`UserNumber`. It does not scale plain numbers.
     name : str
         Parameter name for error messages.
 
@@ -227,6 +239,13 @@ def as_si(value: Any, unit: str, name: str = "value") -> float:
     """
     if isinstance(value, bool):
         raise UnitError(f"parameter '{name}' expects a quantity (SI number, or a string with a unit such as '1 {unit}'); got the boolean {value!r}")
+    if isinstance(value, UserNumber):
+        return parse_quantity(float(value), unit, name)
+    if isinstance(value, str) and _NUMBER.fullmatch(value.strip()) and not is_dimensionless(unit):
+        raise UnitError(
+            f"parameter '{name}': '{value.strip()}' has no unit; pass a string with its unit (e.g. '{value.strip()} {unit}') "
+            f"or a number in SI ({si_unit(unit)})"
+        )
     if isinstance(value, numbers.Real):
         x = float(value)
         if not math.isfinite(x):

@@ -14,7 +14,7 @@ import pytest
 
 from lisse.cli.main import build_parser, main
 from lisse.errors import LisseError, UnitError
-from lisse.units import as_si, parse_quantity, to_si
+from lisse.units import UserNumber, as_si, parse_quantity, to_si
 
 
 def lisse(capsys, *argv: str) -> tuple[int, str, str]:
@@ -225,7 +225,10 @@ def test_interlayer_spike_fit_coefficient_in_S_cm(capsys):
 def test_converters():
     assert as_si(90e-6, "um", "t") == 90e-6  # SI number unchanged
     assert as_si("90 um", "um", "t") == pytest.approx(90e-6, rel=1e-12)
-    assert as_si("90", "um", "t") == pytest.approx(90e-6, rel=1e-12)  # unit-less text: display unit
+    with pytest.raises(UnitError, match="has no unit"):  # unit-less text would hide a non-SI unit in the Python API
+        as_si("90", "um", "t")
+    assert as_si(UserNumber(90), "um", "t") == pytest.approx(90e-6, rel=1e-12)  # a number a user typed: display unit
+    assert as_si("0.4", "", "porosity") == pytest.approx(0.4, rel=1e-12)  # dimensionless text is fine
     assert parse_quantity(90, "um", "t") == pytest.approx(90e-6, rel=1e-12)  # user number: display unit
     assert parse_quantity("1.2", "mA/cm2", "--ccd") == pytest.approx(12.0, rel=1e-12)
     with pytest.raises(UnitError, match="mA/cm2"):
@@ -270,10 +273,13 @@ def test_make_parameters_numbers_are_si():
 
 def test_cell_design_numbers_are_si():
     from lisse.cell import CellDesign
+    from lisse.params import user_values
 
     a = CellDesign.from_inputs(li_thickness=20e-6, cathode_capacity=5.4e4)  # 1.5 mAh/cm2 = 1.5 x 3.6 C / 1e-4 m2
     b = CellDesign.from_inputs(li_thickness="20 um", cathode_capacity="1.5 mAh/cm2")
-    c = CellDesign.from_inputs(li_thickness="20", cathode_capacity="1.5")  # unit-less text: display units
+    c = CellDesign.from_inputs(**user_values({"li_thickness": 20, "cathode_capacity": 1.5}))  # study numbers: display units
+    with pytest.raises(UnitError, match="has no unit"):
+        CellDesign.from_inputs(li_thickness="20", cathode_capacity="1.5 mAh/cm2")
     assert a.li_thickness == pytest.approx(20e-6, rel=1e-12)
     assert b.li_thickness == pytest.approx(20e-6, rel=1e-12) and c.li_thickness == pytest.approx(20e-6, rel=1e-12)
     assert a.cathode_capacity == pytest.approx(5.4e4, rel=1e-12) and c.cathode_capacity == pytest.approx(5.4e4, rel=1e-12)
