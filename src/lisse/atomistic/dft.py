@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from lisse.errors import CalculationError, ParameterError, ReaderError
+from lisse.errors import CalculationError, ParameterError, ReaderError, requires
 
 __all__ = ["DFTSettings", "POTCAR_SETS", "QE_PSEUDOS", "kpoint_mesh", "write_vasp_deck", "write_qe_deck", "write_decks", "read_output", "adhesion_from_files"]
 
@@ -88,6 +88,7 @@ def _sorted(atoms):
     return a
 
 
+@requires("ase", "pymatgen", feature="writing VASP decks")
 def write_vasp_deck(atoms, directory, task: str = "relax", settings: DFTSettings | None = None, fixed=()) -> Path:
     """Write INCAR, POSCAR, KPOINTS and POTCAR.spec for one structure into ``directory``.
 
@@ -132,6 +133,7 @@ def write_vasp_deck(atoms, directory, task: str = "relax", settings: DFTSettings
     return d
 
 
+@requires("ase", "pymatgen", feature="writing Quantum ESPRESSO decks")
 def write_qe_deck(atoms, directory, task: str = "relax", settings: DFTSettings | None = None, fixed=(), pseudo_dir: str = "./pseudo") -> Path:
     """Write a complete pw.x input ``pw.in`` (PBE PAW, same physics as the VASP deck) into ``directory``."""
     from ase.constraints import FixAtoms
@@ -174,6 +176,7 @@ def write_qe_deck(atoms, directory, task: str = "relax", settings: DFTSettings |
     return d
 
 
+@requires("ase", "pymatgen", feature="writing DFT decks")
 def write_decks(jobs: list, root, code: str = "vasp", settings: DFTSettings | None = None, meta: dict | None = None) -> Path:
     """Write one deck per job (``root/<job.name>/``) and ``root/manifest.json`` (job names, roles, areas, formula units)."""
     if code not in ("vasp", "qe", "both"):
@@ -191,6 +194,7 @@ def write_decks(jobs: list, root, code: str = "vasp", settings: DFTSettings | No
     return root
 
 
+@requires("ase", "pymatgen", feature="reading DFT outputs")
 def read_output(directory, name: str, code: str = "vasp"):
     """Read energy (eV), final structure and metadata of job ``name`` from ``directory/name``.
 
@@ -244,6 +248,7 @@ def read_output(directory, name: str, code: str = "vasp"):
     raise ParameterError(f"code must be 'vasp' or 'qe'; got {code!r}")
 
 
+@requires("ase", "pymatgen", feature="reading DFT outputs")
 def adhesion_from_files(root, code: str = "vasp", li_surface_energy: float | None = None) -> dict:
     """W_ad and Young–Dupré angle from DFT outputs of the decks written by :func:`lisse.atomistic.workflows.adhesion_decks`.
 

@@ -15,7 +15,7 @@ import numpy as np
 
 from lisse.atomistic.cache import JobCache, job_key
 from lisse.atomistic.calculators import AtomisticCalculator, DFTFromFiles
-from lisse.errors import CalculationError, ParameterError
+from lisse.errors import CalculationError, ParameterError, requires
 
 __all__ = ["Job", "JobResult", "run_job", "atoms_to_dict", "atoms_from_dict"]
 
@@ -88,6 +88,7 @@ def _max_force(atoms) -> float:
     return float(np.sqrt((f**2).sum(axis=1)).max()) if len(f) else 0.0
 
 
+@requires("ase", "pymatgen", feature="running atomistic jobs")
 def run_job(calc: AtomisticCalculator, job: Job, cache: JobCache | None = None) -> JobResult:
     """Run ``job`` with ``calc`` (or read it back for DFT-from-files), using ``cache`` if given."""
     if isinstance(calc, DFTFromFiles):

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from lisse.citations import Citation, add, register
-from lisse.errors import CalculationError, ParameterError
+from lisse.errors import CalculationError, ParameterError, requires
 
 __all__ = ["LatticeMatch", "lattice_matches", "build_interface", "registry_shifts"]
 
@@ -132,6 +132,7 @@ def _supercell(slab, m2):
     return s
 
 
+@requires("ase", "pymatgen", feature="building interfaces")
 def build_interface(film, substrate, match: LatticeMatch, gap: float = 2.5, shift=(0.0, 0.0), vacuum: float = 15.0):
     """Stack the strained film (Li) on the substrate (X) slab.
 

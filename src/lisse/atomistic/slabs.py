@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from lisse.errors import ParameterError
+from lisse.errors import ParameterError, requires
 
 __all__ = ["layer_planes", "terminations", "make_slab", "set_vacuum"]
 
@@ -86,6 +86,7 @@ def _pmg_slabs(bulk_atoms, miller: Sequence[int], thickness: float):
     return gen.get_slabs(symmetrize=False, bonds=bonds or None)
 
 
+@requires("ase", "pymatgen", feature="building slabs")
 def terminations(bulk_atoms, miller: Sequence[int]) -> list[dict]:
     """List the distinct terminations of the ``miller`` surface: index, bottom-plane composition, shift."""
     out = []
@@ -118,6 +119,7 @@ def _unwrap_slab(a):
     return a
 
 
+@requires("ase", "pymatgen", feature="building slabs")
 def make_slab(bulk_atoms, miller: Sequence[int], layers: int, vacuum: float = 15.0, termination: int = 0):
     """Slab of exactly ``layers`` atomic planes of the ``miller`` surface with ``vacuum`` A of vacuum.
 

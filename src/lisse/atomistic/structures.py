@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from lisse.citations import Citation, add, register
-from lisse.errors import NotImplementedFeatureError, ParameterError
+from lisse.errors import NotImplementedFeatureError, ParameterError, requires
 
 __all__ = ["CrystalData", "CRYSTALS", "bulk", "available"]
 
@@ -89,6 +89,7 @@ def available() -> list[str]:
     return sorted(CRYSTALS)
 
 
+@requires("ase", "pymatgen", feature="building bulk crystals")
 def bulk(name: str, primitive: bool = False):
     """Build the conventional (or primitive) bulk cell of a library material as ASE ``Atoms``.
 

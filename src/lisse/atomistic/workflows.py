@@ -22,7 +22,7 @@ from lisse.atomistic.interfaces import build_interface, lattice_matches, registr
 from lisse.atomistic.sanity import check_distances, check_energy_per_atom, check_slab, vacuum_thickness
 from lisse.atomistic.slabs import layer_planes, make_slab, set_vacuum
 from lisse.atomistic.structures import bulk as build_bulk
-from lisse.errors import CalculationError, ParameterError
+from lisse.errors import CalculationError, ParameterError, requires
 
 __all__ = [
     "EV_PER_A2_TO_J_PER_M2",
@@ -97,6 +97,7 @@ def _uncertainty(ctx: WorkflowContext, quantity: str, system: str) -> dict:
     return stated_uncertainty(ctx.calculator, quantity, system)
 
 
+@requires("ase", "pymatgen", feature="the atomistic workflows")
 def relax_bulk(ctx: WorkflowContext, material: str, fmax: float = 0.01, steps: int = 200) -> dict:
     """Relax a library bulk crystal (cell + positions); returns energy per atom/formula unit and the cell."""
     b = build_bulk(material, primitive=True)
@@ -131,6 +132,7 @@ def _fix_bottom(atoms, n_planes: int) -> tuple[int, ...]:
     return tuple(int(i) for p in planes[:n_planes] for i in p)
 
 
+@requires("ase", "pymatgen", feature="the surface-energy workflow")
 def surface_energy_workflow(
     calculator: Any = "chgnet",
     material: str = "Li",
@@ -218,6 +220,7 @@ def _select_starts(scan: list[dict], n_starts: int) -> list[dict]:
     return starts[:n_starts]
 
 
+@requires("ase", "pymatgen", feature="the work-of-adhesion workflow")
 def adhesion_workflow(
     calculator: Any = "chgnet",
     substrate: str = "LiF",
@@ -392,6 +395,7 @@ def adhesion_workflow(
     return out
 
 
+@requires("ase", "pymatgen", feature="the interface-energy workflow")
 def interface_energy_workflow(
     calculator: Any = "chgnet",
     substrate: str = "LiF",
@@ -448,6 +452,7 @@ def interface_energy_workflow(
     return out
 
 
+@requires("ase", "pymatgen", feature="the segregation workflow")
 def segregation_workflow(calculator: Any = "chgnet", phase: str = "LiF", miller=(1, 0, 0), particle_radius: float | None = None, cache=None, **kw) -> dict:
     """Segregation of phase X in a Li matrix: gamma_X (surface fit) vs gamma_X/Li (strain fit)."""
     from lisse.thermo.segregation import segregation
@@ -463,6 +468,7 @@ def segregation_workflow(calculator: Any = "chgnet", phase: str = "LiF", miller=
             "provenance": provenance(ctx, {"miller": list(miller)})}
 
 
+@requires("ase", "pymatgen", feature="the adsorption workflow")
 def adsorption_workflow(calculator: Any = "chgnet", substrate: str = "LiF", miller=(1, 0, 0), layers: int = 3, supercell=(2, 2), height: float = 2.0,
                         vacuum: float = 12.0, fmax: float = 0.05, steps: int = 150, cache=None) -> dict:
     """Li adatom adsorption energy on a slab, referenced to bulk Li (see :mod:`lisse.thermo.adsorption`).
@@ -494,6 +500,7 @@ def adsorption_workflow(calculator: Any = "chgnet", substrate: str = "LiF", mill
             "converged": bool(r.converged and r_slab.converged), "uncertainty": _uncertainty(ctx, "adsorption_energy", f"Li on {substrate}"), "provenance": provenance(ctx, {"height_A": height, "supercell": list(supercell)})}
 
 
+@requires("ase", "pymatgen", feature="building the work-of-adhesion jobs")
 def adhesion_jobs(
     substrate: str = "LiF",
     substrate_miller=(1, 0, 0),
