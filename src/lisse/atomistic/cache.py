@@ -9,6 +9,7 @@ lisse's own state (default ``$LISSE_CACHE`` or ``~/.cache/lisse/atomistic``), ne
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -16,6 +17,8 @@ import tempfile
 from pathlib import Path
 
 import numpy as np
+
+from lisse.errors import OutputError, ReaderError
 
 __all__ = ["job_key", "JobCache", "default_cache_dir"]
 
@@ -47,6 +50,13 @@ class JobCache:
         self.misses = 0
 
     def get(self, key: str) -> dict | None:
+        """The stored result for ``key``, or None (a miss; an unreadable or undecodable entry is a miss too).
+
+        Raises
+        ------
+        ReaderError
+            The entry decodes but does not hold a job result (wrong schema): the message names the file.
+        """
         if self.directory is None:
             return None
         p = self.directory / f"{key}.json"
@@ -55,17 +65,63 @@ class JobCache:
             return None
         try:
             d = json.loads(p.read_text())
-        except (OSError, json.JSONDecodeError):
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError):
             self.misses += 1
             return None
+        _check_entry(p, d)
         self.hits += 1
         return d
 
     def put(self, key: str, value: dict) -> None:
+        """Store ``value`` under ``key`` atomically.
+
+        Raises
+        ------
+        OutputError
+            The cache folder cannot be created or written (the message names it).
+        """
         if self.directory is None:
             return
-        self.directory.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{key}.", suffix=".tmp", dir=self.directory)
-        with os.fdopen(fd, "w") as fh:
-            json.dump(value, fh)
-        os.replace(tmp, self.directory / f"{key}.json")
+        target = self.directory / f"{key}.json"
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{key}.", suffix=".tmp", dir=self.directory)
+            try:
+                with os.fdopen(fd, "w") as fh:
+                    json.dump(value, fh)
+                os.replace(tmp, target)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+                raise
+        except OSError as exc:
+            raise OutputError.from_oserror(exc, target) from exc
+
+
+#: Keys of a cached job result and the JSON types they must have.
+ENTRY_SCHEMA: dict[str, tuple[type, ...]] = {
+    "energy_eV": (int, float),
+    "atoms": (dict,),
+    "converged": (bool,),
+    "fmax_final_eV_A": (int, float, type(None)),
+    "n_steps": (int,),
+    "wall_s": (int, float),
+}
+_ATOMS_KEYS = ("numbers", "positions", "cell", "pbc")
+
+
+def _check_entry(path: Path, d: object) -> None:
+    """Refuse a cache entry that decodes but is not a job result written by lisse."""
+    def bad(what: str) -> ReaderError:
+        return ReaderError(f"atomistic cache entry '{path}': {what}; delete the file (or run with the cache disabled) to recompute it")
+
+    if not isinstance(d, dict):
+        raise bad(f"expected a JSON object, found {type(d).__name__}")
+    for k, types in ENTRY_SCHEMA.items():
+        if k not in d:
+            raise bad(f"expected key '{k}', found keys {sorted(d)}")
+        if not isinstance(d[k], types) or (bool not in types and isinstance(d[k], bool)):
+            raise bad(f"key '{k}' should be {'/'.join(t.__name__ for t in types)}, found {type(d[k]).__name__}")
+    missing = [k for k in _ATOMS_KEYS if k not in d["atoms"]]
+    if missing:
+        raise bad(f"'atoms' lacks {missing}")

@@ -131,7 +131,7 @@ def run(args) -> dict:
     import numpy as np
 
     from lisse.errors import ParameterError
-    from lisse.io.phasefield import load_checkpoint, save_checkpoint, write_history_csv
+    from lisse.io.phasefield import RUN_SETTINGS_KEYS, load_checkpoint, save_checkpoint, write_history_csv
 
     if args.sweep:
         return _run_sweep(args)
@@ -147,7 +147,7 @@ def run(args) -> dict:
                                                        "plated", "grid", "frames", "seed") if getattr(args, k) is not None]
         if given:
             raise ParameterError(f"--resume takes its settings from the checkpoint; drop {', '.join(given)}")
-        data = load_checkpoint(ckpt)
+        data = load_checkpoint(ckpt, settings_keys=RUN_SETTINGS_KEYS)
         settings = data["settings"]
         if args.preset is not None and args.preset != settings.get("preset"):
             raise ParameterError(f"--preset {args.preset} does not match the checkpoint's preset {settings.get('preset')!r}")

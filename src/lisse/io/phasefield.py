@@ -10,6 +10,8 @@ from __future__ import annotations
 import io
 import json
 import os
+import zipfile
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -17,7 +19,7 @@ import numpy as np
 from lisse.errors import ReaderError
 from lisse.io.atomic import atomic_write_bytes, atomic_write_text
 
-__all__ = ["save_checkpoint", "load_checkpoint", "write_history_csv", "HISTORY_COLUMNS"]
+__all__ = ["save_checkpoint", "load_checkpoint", "write_history_csv", "HISTORY_COLUMNS", "RUN_SETTINGS_KEYS"]
 
 HISTORY_COLUMNS = ("step", "time_s", "front_mean_um", "tip_um", "penetration_depth_um", "li_thickness_um", "pore_fill")
 _FORMAT = "lisse-phasefield-checkpoint-1"
@@ -71,31 +73,79 @@ def _default(o):
     return str(o)
 
 
-def load_checkpoint(path: str | os.PathLike) -> dict:
+def load_checkpoint(path: str | os.PathLike, settings_keys: tuple[str, ...] = ()) -> dict:
     """Read a checkpoint; returns ``{"state", "settings", "history", "frames", "frame_times"}``.
+
+    ``settings_keys`` are run settings the caller needs (e.g. :data:`RUN_SETTINGS_KEYS` for
+    ``lisse phasefield --resume``); each must be present and a finite number.
 
     Raises
     ------
     ReaderError
-        Missing file or not a lisse phase-field checkpoint.
+        Missing file, not a lisse phase-field checkpoint, or one lacking solver state or ``settings_keys``.
     """
     path = Path(path)
     if not path.is_file():
         raise ReaderError(f"checkpoint file {str(path)!r} does not exist")
     try:
         with np.load(path, allow_pickle=False) as z:
+            if not hasattr(z, "files"):
+                raise ReaderError(f"checkpoint file {str(path)!r}: expected a .npz archive, found a single .npy array")
             data = {k: z[k] for k in z.files}
-    except Exception as exc:  # zipfile/ValueError variants
+    except (OSError, ValueError, EOFError, KeyError, zipfile.BadZipFile, zlib.error) as exc:  # what np.load raises on bad bytes
         raise ReaderError(f"checkpoint file {str(path)!r} is not a readable .npz archive: {exc}") from exc
     if "meta_json" not in data:
         raise ReaderError(f"checkpoint file {str(path)!r} has no 'meta_json' entry (not a lisse phase-field checkpoint)")
-    meta = json.loads(bytes(data.pop("meta_json")).decode("utf-8"))
-    if meta.get("format") != _FORMAT:
-        raise ReaderError(f"checkpoint file {str(path)!r} has format {meta.get('format')!r}; expected {_FORMAT!r}")
+    try:
+        meta = json.loads(bytes(np.asarray(data.pop("meta_json"), dtype=np.uint8)).decode("utf-8"))
+    except (ValueError, TypeError) as exc:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
+        raise ReaderError(f"checkpoint file {str(path)!r}: its 'meta_json' entry is not JSON ({exc})") from exc
+    if not isinstance(meta, dict) or meta.get("format") != _FORMAT:
+        found = meta.get("format") if isinstance(meta, dict) else type(meta).__name__
+        raise ReaderError(f"checkpoint file {str(path)!r} has format {found!r}; expected {_FORMAT!r}")
     state = {k[6:]: v for k, v in data.items() if k.startswith("state_")}
     state.update({k[6:]: v for k, v in meta.items() if k.startswith("state_")})
+    _check_schema(path, meta, state, tuple(settings_keys))
     return {"state": state, "settings": meta["settings"], "history": meta["history"],
             "frames": data.get("frames"), "frame_times": meta["frame_times"]}
+
+
+#: What a checkpoint must hold to be resumed: solver state entries and run settings.
+STATE_KEYS = ("zeta", "phi_g", "dx", "t", "step", "coefficients")
+RUN_SETTINGS_KEYS = ("t_end_s", "frames", "layer_bottom_m", "layer_top_m", "layer_porosity", "layer_pore_size_m")
+
+
+def _check_schema(path: Path, meta: dict, state: dict, settings_keys: tuple[str, ...]) -> None:
+    """Refuse a checkpoint whose format tag is right but whose content is not (edited or truncated by hand)."""
+    def bad(what: str) -> ReaderError:
+        return ReaderError(f"checkpoint file {str(path)!r}: {what} (not a complete lisse phase-field checkpoint)")
+
+    for k, typ in (("settings", dict), ("history", list), ("frame_times", list)):
+        if not isinstance(meta.get(k), typ):
+            raise bad(f"expected '{k}' to be a JSON {typ.__name__}, found {type(meta.get(k)).__name__}")
+    missing = [k for k in STATE_KEYS if k not in state]
+    if missing:
+        raise bad(f"solver state lacks {missing}")
+    if not isinstance(state["coefficients"], dict):
+        raise bad("solver state 'coefficients' is not a table")
+    from dataclasses import fields
+
+    from lisse.sim.phasefield.model import PhaseFieldCoefficients
+
+    known = {f.name for f in fields(PhaseFieldCoefficients)}
+    unknown = sorted(set(state["coefficients"]) - known)
+    if unknown:
+        raise bad(f"unknown phase-field coefficients {unknown}")
+    zeta, phi = np.asarray(state["zeta"]), np.asarray(state["phi_g"])
+    if zeta.ndim not in (2, 3) or zeta.shape != phi.shape or not np.issubdtype(zeta.dtype, np.floating):
+        raise bad(f"expected 'zeta' and 'phi_g' as float grids of one 2D/3D shape, found {zeta.shape} and {phi.shape}")
+    missing = [k for k in settings_keys if k not in meta["settings"]]
+    if missing:
+        raise bad(f"settings lack {missing}")
+    for k in settings_keys + ("dx", "t", "step"):
+        v = meta["settings"].get(k, state.get(k))
+        if isinstance(v, bool) or not isinstance(v, (int, float, np.number, np.ndarray)) or not np.all(np.isfinite(v)):
+            raise bad(f"'{k}' should be a finite number, found {v!r}")
 
 
 def write_history_csv(path: str | os.PathLike, rows: list[dict]) -> Path:
