@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import numbers
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,7 +19,8 @@ from typing import Any
 from lisse.errors import ParameterError
 from lisse.units import from_si, to_si
 
-__all__ = ["Param", "ParamSpec", "validate", "unknown_key_error"]
+__all__ = ["Param", "ParamSpec", "validate", "unknown_key_error", "check_temperature", "check_positive", "check_open_fraction",
+           "check_count"]
 
 
 @dataclass(frozen=True)
@@ -135,3 +137,41 @@ def validate(schema: Mapping[str, ParamSpec], values: Mapping[str, Any], context
         else:
             raise ParameterError(f"parameter '{key}'{where} is required ({spec.doc}, in {spec.unit}); it was not given")
     return out
+
+
+# --- physical checks shared by the library functions -------------------------------------------------
+# Each takes an SI float, returns it as float, and raises ParameterError naming the parameter, what was
+# expected and what was found. ``not (inside)`` tests make NaN fail every check.
+
+
+def check_temperature(value: float, name: str = "temperature") -> float:
+    """An absolute temperature [K]: finite and > 0 K (0 K divides by zero in every k_B T or RT/F)."""
+    if not 0.0 < value < math.inf:
+        raise ParameterError(f"parameter '{name}' must be an absolute temperature above 0 K; got {value!r} K")
+    return float(value)
+
+
+def check_positive(value: float, name: str, unit: str = "", *, allow_zero: bool = False) -> float:
+    """A finite number > 0 (``allow_zero``: >= 0) in ``unit`` (for the message)."""
+    ok = (0.0 <= value < math.inf) if allow_zero else (0.0 < value < math.inf)
+    if not ok:
+        rel = "≥ 0" if allow_zero else "> 0"
+        raise ParameterError(f"parameter '{name}' must be a finite number {rel}{' ' + unit if unit else ''}; got {value!r}")
+    return float(value)
+
+
+def check_open_fraction(value: float, name: str) -> float:
+    """A number strictly between 0 and 1 (e.g. a transfer coefficient alpha)."""
+    if not 0.0 < value < 1.0:
+        raise ParameterError(f"parameter '{name}' must be between 0 and 1 (exclusive); got {value!r}")
+    return float(value)
+
+
+def check_count(value: Any, name: str, low: int, high: int, why: str = "") -> int:
+    """An integer in [low, high]; ``why`` explains the upper limit in the message."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value) or int(value) != value:
+        raise ParameterError(f"parameter '{name}' must be a whole number between {low} and {high}; got {value!r}")
+    if not low <= int(value) <= high:
+        reason = f" ({why})" if why else ""
+        raise ParameterError(f"parameter '{name}' must be between {low} and {high}{reason}; got {int(value)}")
+    return int(value)

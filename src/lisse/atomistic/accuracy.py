@@ -26,7 +26,7 @@ def load_table() -> dict:
 def _regime(w: float, sigma: float) -> str:
     from lisse.thermo.wetting import contact_angle
 
-    return contact_angle(w, sigma).regime
+    return contact_angle(w, sigma, allow_negative=True).regime
 
 
 def _ml_sigma(t: dict, calc: str) -> float | None:

@@ -297,6 +297,6 @@ def adhesion_from_files(root, code: str = "vasp", li_surface_energy: float | Non
         sigma, src = li_surface_energy, "user value"
     else:
         sigma, src = DEFAULT_LI_SURFACE_ENERGY, "lisse default (Ji2025 pair); no Li slab outputs found"
-    r = contact_angle(w, sigma)
+    r = contact_angle(w, sigma, allow_negative=True)  # computed: W_ad < 0 is a result
     return {"work_of_adhesion_J_m2": w, "contact_angle_deg": r.contact_angle_deg, "regime": r.regime, "li_surface_energy_J_m2": sigma,
             "li_surface_energy_source": src, "interface_area_A2": area, "energies_eV": e, "code": code, "files_root": str(root)}

@@ -341,8 +341,8 @@ def adhesion_workflow(
         w_more = (e_more[0] + e_more[1] - e_more[2]) / area * EV_PER_A2_TO_J_PER_M2
         dv = abs(w_more - (r_fil.energy_eV + r_sub.energy_eV - rb.energy_eV) / area * EV_PER_A2_TO_J_PER_M2)
     w_ad = work_of_adhesion(r_fil.energy_eV, r_sub.energy_eV, rb.energy_eV, area) * EV_PER_A2_TO_J_PER_M2
-    wet = contact_angle(w_ad, sigma_li)
-    wet_def = contact_angle(w_ad, DEFAULT_LI_SURFACE_ENERGY)
+    wet = contact_angle(w_ad, sigma_li, allow_negative=True)  # computed: W_ad < 0 is a result
+    wet_def = contact_angle(w_ad, DEFAULT_LI_SURFACE_ENERGY, allow_negative=True)
     # interface gap after relaxation
     z = rb.atoms.positions[:, 2]
     gap_final = float(z[n_sub:].min() - z[:n_sub].max())

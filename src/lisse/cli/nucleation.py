@@ -31,6 +31,7 @@ def run(args) -> dict:
 
     from lisse.errors import ParameterError
     from lisse.thermo.nucleation import (
+        barrier_over_kT,
         critical_overpotential,
         critical_radius,
         heterogeneous_factor,
@@ -53,7 +54,7 @@ def run(args) -> dict:
     out = {
         "overpotential_V": eta, "surface_energy_J_m2": gamma, "contact_angle_deg": theta, "heterogeneous_factor": k,
         "critical_radius_m": critical_radius(eta, gamma), "homogeneous_barrier_J": homogeneous_barrier(eta, gamma),
-        "barrier_J": k * homogeneous_barrier(eta, gamma), "barrier_kT": k * homogeneous_barrier(eta, gamma) / (1.380649e-23 * T), "temperature_K": T,
+        "barrier_J": k * homogeneous_barrier(eta, gamma), "barrier_kT": barrier_over_kT(eta, gamma, theta, T), "temperature_K": T,
     }
     if args.prefactor:
         j0 = to_si(args.prefactor, "1/m^3/s", "prefactor")

@@ -36,6 +36,7 @@ import math
 from lisse.citations import register
 from lisse.constants import BOLTZMANN, FARADAY, ROOM_TEMPERATURE
 from lisse.errors import ParameterError
+from lisse.params import check_temperature
 
 __all__ = [
     "LI_MOLAR_VOLUME",
@@ -43,6 +44,7 @@ __all__ = [
     "critical_radius",
     "homogeneous_barrier",
     "nucleation_barrier",
+    "barrier_over_kT",
     "nucleation_rate",
     "critical_overpotential",
 ]
@@ -55,6 +57,11 @@ def _pos(name: str, x: float) -> float:
     if not math.isfinite(x) or x <= 0:
         raise ParameterError(f"parameter '{name}' must be positive and finite; got {x!r}")
     return float(x)
+
+
+def _temperature(temperature: float) -> float:
+    """An absolute temperature [K], > 0 and finite."""
+    return check_temperature(temperature, "temperature")
 
 
 def heterogeneous_factor(theta_deg: float) -> float:
@@ -84,6 +91,24 @@ def nucleation_barrier(overpotential: float, surface_energy: float, theta_deg: f
     return heterogeneous_factor(theta_deg) * homogeneous_barrier(overpotential, surface_energy, molar_volume, z)
 
 
+def barrier_over_kT(overpotential: float, surface_energy: float, theta_deg: float, temperature: float = ROOM_TEMPERATURE,
+                    molar_volume: float = LI_MOLAR_VOLUME, z: int = 1) -> float:
+    """The heterogeneous barrier per nucleus in units of the thermal energy, k_het dG_hom / (k_B T) [-].
+
+    Parameters
+    ----------
+    overpotential : float
+        eta [V], > 0.
+    surface_energy : float
+        gamma of the Li nucleus [J/m2].
+    theta_deg : float
+        Contact angle [deg], 0..180.
+    temperature : float
+        T [K], > 0.
+    """
+    return nucleation_barrier(overpotential, surface_energy, theta_deg, molar_volume, z) / (BOLTZMANN * _temperature(temperature))
+
+
 def nucleation_rate(
     overpotential: float,
     surface_energy: float,
@@ -100,7 +125,7 @@ def nucleation_rate(
     ``J = J0 (c_Li+/c0) (c_e/c_e,Li) exp(-k_het dG_hom/(k_B T))``; returns 0 for eta <= 0.
     """
     _pos("prefactor", prefactor)
-    _pos("temperature", temperature)
+    _temperature(temperature)
     if not math.isfinite(overpotential):
         raise ParameterError(f"parameter 'overpotential' must be finite; got {overpotential!r}")
     if overpotential <= 0:
@@ -135,6 +160,6 @@ def critical_overpotential(
         return 0.0
     g = _pos("surface_energy", surface_energy)
     vm = _pos("molar_volume", molar_volume)
-    b = k * 16.0 * math.pi * g**3 * vm**2 / (3.0 * (z * FARADAY) ** 2 * BOLTZMANN * _pos("temperature", temperature))
+    b = k * 16.0 * math.pi * g**3 * vm**2 / (3.0 * (z * FARADAY) ** 2 * BOLTZMANN * _temperature(temperature))
     register("Wang2024")
     return math.sqrt(b / math.log(j0 / jc))
