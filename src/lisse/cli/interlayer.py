@@ -141,11 +141,7 @@ def run(args):
         _fig_write(out, "interlayer_profile", plot.profile_figure(sol, p.critical_overpotential), files)
     i_lo = _q(args.i_min, "mA/cm2", "i_min")
     i_hi = _q(args.i_max, "mA/cm2", "i_max")
-    if not 0 < i_lo < i_hi:
-        raise ParameterError(f"need 0 < --i-min < --i-max; got {args.i_min!r}, {args.i_max!r}")
-    if args.points < 2:
-        raise ParameterError(f"parameter '--points' must be >= 2; got {args.points}")
-    cur = np.geomspace(i_lo, i_hi, args.points)
+    cur = sweeps.current_grid(i_lo, i_hi, args.points)
     if args.sweep:
         sw = sweeps.sweep_current(p, cur, time=t) if t is not None else sweeps.sweep_current(p, cur, capacity=q)
         table = {"current_density_mA_cm2": cur / 10, "nucleation_length_um": sw["nucleation_length"] * 1e6,
@@ -158,7 +154,7 @@ def run(args):
             _fig_write(out, "interlayer_sweep", plot.sweep_figure(sw, p.thickness, f"{p.name}"), files)
     if args.map:
         caps = np.geomspace(0.1, 10, 30) * 3.6e4
-        m1 = sweeps.map_current_capacity(p, np.geomspace(i_lo, i_hi, 30), caps)
+        m1 = sweeps.map_current_capacity(p, sweeps.current_grid(i_lo, i_hi, 30), caps)
         se = np.geomspace(1e-8, 1e-1, 22) * 100
         si = np.geomspace(1e-6, 1e-2, 14) * 100
         m2 = sweeps.map_conductivities(p, se, si, i, q)

@@ -81,14 +81,9 @@ def _settings(args) -> dict:
     if args.plated is not None:
         s["plated_thickness"] = to_si(args.plated, "m", "--plated")
     if args.frames is not None:
-        if not 2 <= args.frames <= 500:
-            raise ParameterError(f"--frames must be between 2 and 500; got {args.frames}")
         s["frames"] = args.frames
     if args.seed is not None:
         s["seed"] = args.seed
-    for k in ("current_density", "exchange_current_density", "plated_thickness"):
-        if not s[k] > 0:
-            raise ParameterError(f"{k} must be positive; got {s[k]!r}")
     return s
 
 
@@ -133,6 +128,8 @@ def run(args) -> dict:
     from lisse.errors import ParameterError
     from lisse.io.phasefield import RUN_SETTINGS_KEYS, load_checkpoint, save_checkpoint, write_history_csv
 
+    if args.max_steps is not None and args.max_steps < 0:
+        raise ParameterError(f"--max-steps must be >= 0; got {args.max_steps}")
     if args.sweep:
         return _run_sweep(args)
     t_wall = time.perf_counter()

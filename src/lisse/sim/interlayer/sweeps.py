@@ -20,20 +20,46 @@ from dataclasses import dataclass
 import numpy as np
 
 from lisse.errors import ConvergenceError, ParameterError
+from lisse.params import check_count
 from lisse.sim.interlayer.lengths import FAILURE_MODES, nucleation_length, result_from_solution, verdict
 from lisse.sim.interlayer.model import InterlayerParameters, growth_length
 from lisse.sim.interlayer.solver1d import _Problem, solve_1d
 
-__all__ = ["sweep_current", "map_current_capacity", "map_conductivities", "critical_current", "CriticalCurrent"]
+__all__ = ["sweep_current", "map_current_capacity", "map_conductivities", "critical_current", "CriticalCurrent", "current_grid",
+           "MAX_POINTS", "MAX_MAP_CELLS", "MAX_CONDUCTIVITY_MAP_CELLS"]
 
 REGIMES = ("ionic", "mixed", "electronic")
 
+#: Most values along one sweep or map axis. Each current is one 1D solve (~10 ms); 10 000 points is
+#: minutes of work and far beyond what a plot resolves.
+MAX_POINTS = 10_000
+#: Most cells of the current x capacity map (cheap: one 1D solve per current); bounds its arrays.
+MAX_MAP_CELLS = 250_000
+#: Most cells of the conductivity map: one 1D solve per cell (~10 ms), so 10 000 cells is minutes.
+MAX_CONDUCTIVITY_MAP_CELLS = 10_000
+
 
 def _check_positive(name: str, a) -> np.ndarray:
+    if np.size(a) > MAX_POINTS:
+        raise ParameterError(f"parameter '{name}' has {np.size(a)} values; the limit is {MAX_POINTS} per sweep or map axis")
     a = np.atleast_1d(np.asarray(a, dtype=float))
     if a.ndim != 1 or a.size == 0 or not np.all(np.isfinite(a)) or np.any(a <= 0):
         raise ParameterError(f"parameter '{name}' must be a non-empty 1D array of positive finite values; got {a!r}")
     return a
+
+
+def current_grid(i_min: float, i_max: float, points: int) -> np.ndarray:
+    """``points`` current densities [A/m2] spaced geometrically from ``i_min`` to ``i_max``.
+
+    Raises
+    ------
+    ParameterError
+        Unless 0 < i_min < i_max (finite) and 2 <= points <= :data:`MAX_POINTS`.
+    """
+    check_count(points, "points", 2, MAX_POINTS, "one 1D solve per point")
+    if not 0 < i_min < i_max < np.inf:
+        raise ParameterError(f"need 0 < i_min < i_max (finite current densities); got {i_min!r}, {i_max!r} A/m2")
+    return np.geomspace(i_min, i_max, int(points))
 
 
 def _sweep_eta(p: InterlayerParameters, currents: np.ndarray) -> tuple[np.ndarray, list]:
@@ -102,6 +128,8 @@ def map_current_capacity(p: InterlayerParameters, currents, capacities) -> dict[
     """
     cur = _check_positive("currents", currents)
     cap = _check_positive("capacities", capacities)
+    if cur.size * cap.size > MAX_MAP_CELLS:
+        raise ParameterError(f"the current x capacity map would have {cur.size * cap.size} cells; the limit is {MAX_MAP_CELLS}")
     _, sols = _sweep_eta(p, cur)
     ec = p.critical_overpotential
     ln = np.array([nucleation_length(s.x, s.eta, ec) for s in sols])
@@ -124,6 +152,9 @@ def map_conductivities(p: InterlayerParameters, sigma_e, sigma_ion, current: flo
     """
     se = _check_positive("sigma_e", sigma_e)
     si = _check_positive("sigma_ion", sigma_ion)
+    if se.size * si.size > MAX_CONDUCTIVITY_MAP_CELLS:
+        raise ParameterError(f"the conductivity map would have {se.size * si.size} cells; the limit is {MAX_CONDUCTIVITY_MAP_CELLS} "
+                             "(one 1D solve per cell)")
     shape = (si.size, se.size)
     ln = np.zeros(shape)
     stable = np.zeros(shape, dtype=bool)
