@@ -2,10 +2,48 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from lisse.cell.design import CellDesign, li_thickness_for_capacity
+from lisse.errors import ParameterError
+from lisse.params import check_count
 from lisse.units import from_si
 
-__all__ = ["summarize"]
+__all__ = ["summarize", "li_thickness_sweep", "MAX_SWEEP_POINTS"]
+
+#: Most Li thicknesses in one design sweep: each is one design evaluation; 10 000 is far finer than a plot
+#: resolves and bounds the tables (a few MB).
+MAX_SWEEP_POINTS = 10_000
+
+
+def li_thickness_sweep(design: CellDesign, li_min: float, li_max: float, points: int = 201) -> dict:
+    """N/P and stack energy densities of ``design`` over Li foil thicknesses.
+
+    Parameters
+    ----------
+    design : CellDesign
+    li_min, li_max : float
+        Thickness range [m], 0 <= li_min < li_max.
+    points : int
+        Number of thicknesses, 2..:data:`MAX_SWEEP_POINTS`.
+
+    Returns
+    -------
+    dict
+        ``li_thickness_um``, ``np_ratio``, ``gravimetric_Wh_kg``, ``volumetric_Wh_L`` (arrays of ``points``).
+    """
+    n = check_count(points, "points", 2, MAX_SWEEP_POINTS, "Li thicknesses of the design sweep")
+    if not 0.0 <= li_min < li_max < np.inf:
+        raise ParameterError(f"parameter 'li_thickness_range' must satisfy 0 <= low < high (finite); got {li_min * 1e6:g} um, "
+                             f"{li_max * 1e6:g} um")
+    thick = np.linspace(li_min, li_max, n)
+    designs = [design.with_li_thickness(float(t)) for t in thick]
+    return {
+        "li_thickness_um": thick * 1e6,
+        "np_ratio": np.array([x.np_ratio for x in designs]),
+        "gravimetric_Wh_kg": np.array([from_si(x.gravimetric_energy_density, "W*h/kg") for x in designs]),
+        "volumetric_Wh_L": np.array([from_si(x.volumetric_energy_density, "W*h/L") for x in designs]),
+    }
 
 
 def summarize(design: CellDesign, c_rate: float | None = None, current_density: float | None = None, target_np: float | None = None) -> dict:

@@ -16,7 +16,7 @@ _OPTIONS = {"li_thickness_range", "points", "target_np", "c_rates"}
 def design_stage(ctx: StageContext) -> StageResult:
     import pandas as pd
 
-    from lisse.cell.summary import summarize
+    from lisse.cell.summary import li_thickness_sweep, summarize
     from lisse.params import unknown_key_error
     from lisse.pipeline.study import cell_designs
     from lisse.plot.cell import energy_density_vs_li_thickness, np_ratio_vs_li_thickness
@@ -26,27 +26,17 @@ def design_stage(ctx: StageContext) -> StageResult:
         if k not in _OPTIONS:
             raise unknown_key_error(k, _OPTIONS, "option of [design]")
     lo, hi = (to_si(v, "um", "design.li_thickness_range") for v in opts.get("li_thickness_range", ["0 um", "100 um"]))
-    n = int(opts.get("points", 201))
+    n = opts.get("points", 201)
     targets = [float(x) for x in opts.get("target_np", [1.0])]
     c_rates = [float(x) for x in opts.get("c_rates", [0.1, 0.5, 1.0])]
 
     summaries, curves, np1, rate_rows, stack_rows = [], [], [], [], []
-    thick = np.linspace(lo, hi, n)
     for name, d in cell_designs(ctx.study):
         s = summarize(d)
         s["name"] = name
         s["li_thickness_for_target_np_um"] = {f"{t:g}": from_si(d.li_thickness_for_np(t), "um") for t in targets}
         summaries.append(s)
-        designs = [d.with_li_thickness(t) for t in thick]
-        curves.append(
-            {
-                "name": name,
-                "li_thickness_um": thick * 1e6,
-                "np_ratio": np.array([x.np_ratio for x in designs]),
-                "gravimetric_Wh_kg": np.array([from_si(x.gravimetric_energy_density, "W*h/kg") for x in designs]),
-                "volumetric_Wh_L": np.array([from_si(x.volumetric_energy_density, "W*h/L") for x in designs]),
-            }
-        )
+        curves.append({"name": name, **li_thickness_sweep(d, lo, hi, n)})
         np1.append(from_si(d.li_thickness_for_np(1.0), "um"))
         for c in c_rates:
             rate_rows.append({"cell": name, "c_rate_per_h": c, "current_density_mA_cm2": from_si(d.current_density(c), "mA/cm2")})
