@@ -54,6 +54,14 @@ class DFTSettings:
     extra_incar: dict = field(default_factory=dict)
     extra_qe: dict = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        for name in ("encut_eV", "kspacing_inv_A", "ediff_eV", "fmax_eV_A", "sigma_eV", "ecutwfc_Ry"):
+            v = getattr(self, name)
+            if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0.0 < v < float("inf"):
+                raise ParameterError(f"DFT setting '{name}' must be a finite number > 0; got {v!r}")
+        if isinstance(self.max_ionic_steps, bool) or not isinstance(self.max_ionic_steps, int) or self.max_ionic_steps < 0:
+            raise ParameterError(f"DFT setting 'max_ionic_steps' must be a whole number >= 0; got {self.max_ionic_steps!r}")
+
 
 def _is_slab(atoms) -> bool:
     z = atoms.positions[:, 2]

@@ -81,6 +81,10 @@ def lattice_matches(film, substrate, max_strain: float = 0.05, max_cells: int = 
     max_area : float
         Largest interface area in A^2.
     """
+    if not 0.0 < max_strain <= 0.5:
+        raise ParameterError(f"parameter 'max_strain' must be a strain between 0 and 0.5 (50 %); got {max_strain!r}")
+    if not 0.0 < max_area < float("inf"):
+        raise ParameterError(f"parameter 'max_area' must be a finite area > 0 A^2; got {max_area!r}")
     register("Zur1984")
     A0 = film.cell.array[:2, :2]
     B0 = substrate.cell.array[:2, :2]

@@ -9,6 +9,7 @@ formulas and in all reported ``*_J_m2`` keys.
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,9 +21,11 @@ from lisse.atomistic.calculators import AtomisticCalculator, DFTFromFiles, check
 from lisse.atomistic.engine import Job, JobResult, atoms_to_dict, run_job
 from lisse.atomistic.interfaces import build_interface, lattice_matches, registry_shifts
 from lisse.atomistic.sanity import check_distances, check_energy_per_atom, check_slab, vacuum_thickness
-from lisse.atomistic.slabs import layer_planes, make_slab, set_vacuum
+from lisse.atomistic.slabs import check_layers, check_miller, layer_planes, make_slab, set_vacuum
 from lisse.atomistic.structures import bulk as build_bulk
+from lisse.atomistic.structures import check_material
 from lisse.errors import CalculationError, ParameterError, requires
+from lisse.params import check_count
 
 __all__ = [
     "EV_PER_A2_TO_J_PER_M2",
@@ -220,6 +223,19 @@ def _select_starts(scan: list[dict], n_starts: int) -> list[dict]:
     return starts[:n_starts]
 
 
+def _check_interface_inputs(substrate, substrate_miller, film_miller, substrate_layers, film_layers, max_strain, max_area) -> None:
+    """Refuse bad interface inputs before any (minutes-long) calculation starts."""
+    check_material(substrate)
+    check_miller(substrate_miller, "substrate_miller")
+    check_miller(film_miller, "film_miller")
+    check_layers(substrate_layers, "substrate_layers", 1)
+    check_layers(film_layers, "film_layers", 2)
+    if not 0.0 < max_strain <= 0.5:
+        raise ParameterError(f"parameter 'max_strain' must be a strain between 0 and 0.5 (50 %); got {max_strain!r}")
+    if not 0.0 < max_area < math.inf:
+        raise ParameterError(f"parameter 'max_area' must be a finite area > 0 A^2; got {max_area!r}")
+
+
 @requires("ase", "pymatgen", feature="the work-of-adhesion workflow")
 def adhesion_workflow(
     calculator: Any = "chgnet",
@@ -259,6 +275,11 @@ def adhesion_workflow(
 
     if film != "Li":
         raise ParameterError(f"the film must be 'Li' (Li takes the strain); got {film!r}")
+    _check_interface_inputs(substrate, substrate_miller, film_miller, substrate_layers, film_layers, max_strain, max_area)
+    check_count(n_starts, "n_starts", 1, 50, "relaxations from different registry starts")
+    check_count(steps, "steps", 0, 100_000)
+    if not 0.0 < fmax < math.inf:
+        raise ParameterError(f"parameter 'fmax' must be a finite force > 0 eV/A; got {fmax!r}")
     ctx = _ctx(calculator, cache)
     if isinstance(ctx.calculator, DFTFromFiles):
         raise ParameterError(
@@ -457,6 +478,10 @@ def segregation_workflow(calculator: Any = "chgnet", phase: str = "LiF", miller=
     """Segregation of phase X in a Li matrix: gamma_X (surface fit) vs gamma_X/Li (strain fit)."""
     from lisse.thermo.segregation import segregation
 
+    check_material(phase)
+    check_miller(miller)
+    if particle_radius is not None and not 0.0 < particle_radius < math.inf:
+        raise ParameterError(f"parameter 'particle_radius' must be a finite length > 0 m; got {particle_radius!r}")
     ctx = _ctx(calculator, cache)
     s = surface_energy_workflow(ctx, phase, miller, (3, 5, 7))
     i = interface_energy_workflow(ctx, phase, miller, **kw)
@@ -523,6 +548,7 @@ def adhesion_jobs(
     path as a pre-relaxer). Job names are the ones :func:`lisse.atomistic.dft.adhesion_from_files` reads:
     ``bulk_Li``, ``bulk_<X>``, ``slab_Li_n<k>``, ``film_strained``, ``substrate``, ``interface``.
     """
+    _check_interface_inputs(substrate, substrate_miller, film_miller, substrate_layers, film_layers, max_strain, max_area)
     if ml_result is not None:
         best = min((s for s in ml_result["starts"] if s.get("sane", True)), key=lambda s: s["energy_eV"])
         shift = tuple(best["shift_A"])
