@@ -152,11 +152,16 @@ def check_temperature(value: float, name: str = "temperature") -> float:
 
 
 def check_positive(value: float, name: str, unit: str = "", *, allow_zero: bool = False) -> float:
-    """A finite number > 0 (``allow_zero``: >= 0) in ``unit`` (for the message)."""
+    """A finite SI number > 0 (``allow_zero``: >= 0).
+
+    ``unit`` is the display unit of the message (e.g. ``"mA/cm2"``): the value found is shown converted
+    from SI into it, as the CLI and study files show that quantity.
+    """
     ok = (0.0 <= value < math.inf) if allow_zero else (0.0 < value < math.inf)
     if not ok:
         rel = "≥ 0" if allow_zero else "> 0"
-        raise ParameterError(f"parameter '{name}' must be a finite number {rel}{' ' + unit if unit else ''}; got {value!r}")
+        found = f"{from_si(value, unit):g} {unit}" if unit and isinstance(value, numbers.Real) else repr(value)
+        raise ParameterError(f"parameter '{name}' must be a finite number {rel}{' ' + unit if unit else ''}; got {found}")
     return float(value)
 
 

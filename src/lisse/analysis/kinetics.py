@@ -48,7 +48,7 @@ if "AllenHickling1957" not in CITATIONS:
 
 def charge_transfer_resistance(i0_A_m2: float, temperature_K: float = 298.15) -> float:
     """R_ct = RT/(F i0) in Ω·m² for an exchange current density in A/m²."""
-    check_positive(i0_A_m2, "exchange_current_density", "A/m2")
+    check_positive(i0_A_m2, "exchange_current_density", "mA/cm2")
     return GAS_CONSTANT * check_temperature(temperature_K, "temperature_K") / (FARADAY * i0_A_m2)
 
 
@@ -59,8 +59,8 @@ def lsv_overpotential(voltage_V: np.ndarray, current_A: np.ndarray, area_m2: flo
     ``e_eq_V`` defaults to the voltage at the zero crossing of the current (linear interpolation).
     Returns (η in V, i in A/m², E_eq in V).
     """
-    check_positive(area_m2, "area", "m2")
-    check_positive(asr_ohm_m2, "asr", "ohm*m2", allow_zero=True)
+    check_positive(area_m2, "area", "cm2")
+    check_positive(asr_ohm_m2, "asr", "ohm*cm2", allow_zero=True)
     if e_eq_V is not None and not np.isfinite(e_eq_V):
         raise ParameterError(f"parameter 'e_eq' must be a finite voltage; got {e_eq_V!r}")
     v = np.asarray(voltage_V, float)

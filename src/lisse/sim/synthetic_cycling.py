@@ -212,7 +212,7 @@ def _segments_to_series(seg_j, seg_dur, dt, model, rng, noise_V, failure, fail_s
     """Build t, j, V for a list of constant-current segments; apply failure from fail_seg_time on."""
     n_seg = len(seg_j)
     check_positive(dt, "dt", "s")
-    check_positive(noise_V, "noise", "V", allow_zero=True)
+    check_positive(noise_V, "noise", "mV", allow_zero=True)
     n_total = float(np.sum(np.maximum(2.0, np.ceil(np.asarray(seg_dur, dtype=float) / dt))))
     if not n_total <= MAX_SAMPLES:
         raise ParameterError(f"the synthetic record would hold {n_total:.3g} samples (duration / dt); the limit is {MAX_SAMPLES:.0e}: "
@@ -371,7 +371,7 @@ def ccd_staircase(
     noise_V = to_si(noise, "mV", "noise")
     t, j, v, starts, seg = _segments_to_series(seg_j, seg_dur, dt_s, model, rng, noise_V,
                                                failure if fail_step is not None else None, fail_t, rng.integers(2**31))
-    a = check_positive(to_si(area, "cm2", "area"), "area", "m2")
+    a = check_positive(to_si(area, "cm2", "area"), "area", "cm2")
     vsp = model.v_sp0_V * np.sqrt(np.abs(seg_j[active]) / model.j_ref_A_m2)
     truth = SyntheticTruth(
         protocol=proto,
@@ -442,7 +442,7 @@ def long_cycling(
         raise ParameterError(f"t_failure must lie inside the record (0 to {seg_dur.sum() / 3600:g} h); got {t_failure}")
     t, jv, v, starts, seg = _segments_to_series(seg_j, seg_dur, to_si(dt, "s", "dt"), model, rng, to_si(noise, "mV", "noise"),
                                                 failure if tf is not None else None, tf, rng.integers(2**31))
-    a = check_positive(to_si(area, "cm2", "area"), "area", "m2")
+    a = check_positive(to_si(area, "cm2", "area"), "area", "cm2")
     hc = None if tf is None else int(np.searchsorted(starts, tf, side="right") - 1)
     truth = SyntheticTruth(
         protocol="long-cycling",

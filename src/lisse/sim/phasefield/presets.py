@@ -103,7 +103,7 @@ def setup_run(settings: dict, *, solve_potential: bool = True, dtype: str = "flo
     if ny * nx > MAX_CELLS:
         raise ParameterError(f"grid {ny}×{nx} has {ny * nx} cells; the limit is {MAX_CELLS} (2048×2048, ~1.5 GB of solver fields)")
     check_count(s["frames"], "frames", 2, MAX_FRAMES, "records are stored in the checkpoint and the animation")
-    for k, unit in (("current_density", "A/m2"), ("exchange_current_density", "A/m2"), ("plated_thickness", "m"), ("dx", "m")):
+    for k, unit in (("current_density", "mA/cm2"), ("exchange_current_density", "mA/cm2"), ("plated_thickness", "um"), ("dx", "nm")):
         check_positive(s[k], k, unit)
     dx = float(s["dx"])
     if s["layer_top"] > ny * dx or s["layer_bottom"] < 4 * dx:
