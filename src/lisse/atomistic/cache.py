@@ -20,7 +20,7 @@ import numpy as np
 
 from lisse.errors import OutputError, ReaderError
 
-__all__ = ["job_key", "JobCache", "default_cache_dir"]
+__all__ = ["job_key", "JobCache", "default_cache_dir", "check_job_entry"]
 
 
 def default_cache_dir() -> Path:
@@ -52,10 +52,7 @@ class JobCache:
     def get(self, key: str) -> dict | None:
         """The stored result for ``key``, or None (a miss; an unreadable or undecodable entry is a miss too).
 
-        Raises
-        ------
-        ReaderError
-            The entry decodes but does not hold a job result (wrong schema): the message names the file.
+        The cache stores any JSON object; :func:`check_job_entry` checks one holds a job result.
         """
         if self.directory is None:
             return None
@@ -68,7 +65,6 @@ class JobCache:
         except (OSError, UnicodeDecodeError, json.JSONDecodeError):
             self.misses += 1
             return None
-        _check_entry(p, d)
         self.hits += 1
         return d
 
@@ -110,8 +106,14 @@ ENTRY_SCHEMA: dict[str, tuple[type, ...]] = {
 _ATOMS_KEYS = ("numbers", "positions", "cell", "pbc")
 
 
-def _check_entry(path: Path, d: object) -> None:
-    """Refuse a cache entry that decodes but is not a job result written by lisse."""
+def check_job_entry(path: object, d: object) -> dict:
+    """Return ``d`` if it is a job result as :func:`lisse.atomistic.engine.run_job` stores it.
+
+    Raises
+    ------
+    ReaderError
+        It is not (edited by hand, or written by another program): the message names the file ``path``.
+    """
     def bad(what: str) -> ReaderError:
         return ReaderError(f"atomistic cache entry '{path}': {what}; delete the file (or run with the cache disabled) to recompute it")
 
@@ -125,3 +127,4 @@ def _check_entry(path: Path, d: object) -> None:
     missing = [k for k in _ATOMS_KEYS if k not in d["atoms"]]
     if missing:
         raise bad(f"'atoms' lacks {missing}")
+    return d

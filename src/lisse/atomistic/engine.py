@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from lisse.atomistic.cache import JobCache, job_key
+from lisse.atomistic.cache import JobCache, check_job_entry, job_key
 from lisse.atomistic.calculators import AtomisticCalculator, DFTFromFiles
 from lisse.errors import CalculationError, ParameterError, requires
 
@@ -108,6 +108,7 @@ def run_job(calc: AtomisticCalculator, job: Job, cache: JobCache | None = None) 
     if cache is not None:
         hit = cache.get(key)
         if hit is not None:
+            check_job_entry(cache.directory / f"{key}.json", hit)
             return JobResult(job.name, hit["energy_eV"], atoms_from_dict(hit["atoms"], atoms), hit["converged"], hit["fmax_final_eV_A"], hit["n_steps"],
                              hit["wall_s"], True, calc.info.as_dict(), job.settings())
     t0 = time.perf_counter()
