@@ -67,6 +67,9 @@ def rows(calculator: str | None = None) -> list[dict]:
                     mr, dr = _regime(val, sig), _regime(dft, DEFAULT_LI_SURFACE_ENERGY)
                     philic = ("complete wetting", "lithiophilic")
                     out[-1].update({"ml_regime": mr, "dft_regime": dr, "regime_agrees": (mr in philic) == (dr in philic)})
+    if calculator is not None and not out:
+        known = sorted({c for e in t.get("entry", []) for c in e.get("ml", {})})
+        raise ParameterError(f"no accuracy rows for calculator '{calculator}'; the table has: {', '.join(known)}")
     return out
 
 
