@@ -57,9 +57,17 @@ def run(args):
         "results_json": str(out / "results.json"),
         "stages": {k: v["status"] for k, v in doc["stages"].items()},
         "errors": {k: v["reason"] for k, v in doc["stages"].items() if v["status"] == "error"},
-        # a stage that failed still leaves a complete report, but the run exits non-zero
-        "_exit_code": 1 if any(v["status"] == "error" for v in doc["stages"].values()) else 0,
+        # a stage that failed still leaves a complete report, but the run exits non-zero: 2 when every failure is a
+        # user or environment problem (a LisseError), 1 when a stage hit a lisse bug ("internal error: ...")
+        "_exit_code": _exit_code(doc["stages"]),
     }
+
+
+def _exit_code(stages: dict) -> int:
+    failed = [v for v in stages.values() if v["status"] == "error"]
+    if not failed:
+        return 0
+    return 1 if any(str(v.get("reason", "")).startswith("internal error") for v in failed) else 2
 
 
 def render(r) -> str:
