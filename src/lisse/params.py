@@ -1,8 +1,9 @@
 """Parameters with units and sources, and parameter sets validated on construction.
 
 A :class:`Param` is a value with its unit and where it came from. A model declares its parameters as
-a schema (``{name: ParamSpec}``); :func:`validate` turns user input (strings with units, quantities,
-numbers in the declared unit, or :class:`Param`) into a frozen mapping of SI floats and raises
+a schema (``{name: ParamSpec}``); :func:`validate` turns input (SI numbers, strings with units, pint
+quantities, unit-less number strings in the declared display unit, or :class:`Param`) into a mapping
+of SI floats and raises
 :class:`~lisse.errors.ParameterError` for unknown keys (with a close-match suggestion), missing keys,
 wrong units and values outside the physical range. Nothing is ever silently ignored.
 """
@@ -17,10 +18,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lisse.errors import ParameterError
-from lisse.units import from_si, to_si
+from lisse.units import as_si, from_si, to_si
 
-__all__ = ["Param", "ParamSpec", "validate", "unknown_key_error", "check_temperature", "check_positive", "check_open_fraction",
-           "check_count"]
+__all__ = ["Param", "ParamSpec", "validate", "unknown_key_error", "user_values", "check_temperature", "check_positive",
+           "check_open_fraction", "check_count"]
 
 
 @dataclass(frozen=True)
@@ -70,11 +71,12 @@ class ParamSpec:
     Attributes
     ----------
     unit : str
-        Unit that bare numbers are taken in, and whose dimensions every value must have.
+        Display unit: every value must have its dimensions, and a string holding only a number
+        (CLI text, a study-file number passed as text) is taken in it. Python numbers are SI.
     doc : str
         One-line meaning.
     default : Any
-        Default value (string with unit, number in ``unit``, or Param); ``None`` means required.
+        Default value (string with unit, SI number, or Param); ``None`` means required.
     low, high : float or None
         Allowed SI range.
     low_inclusive, high_inclusive : bool
@@ -92,17 +94,23 @@ class ParamSpec:
     extra: dict = field(default_factory=dict)
 
     def convert(self, name: str, value: Any) -> float:
-        """Convert and range-check one value; return it in SI."""
+        """Convert and range-check one value; return it in SI.
+
+        ``value`` is an SI number, a string with a unit, a pint quantity, a :class:`Param`, or a
+        string holding only a number (taken in :attr:`unit`).
+        """
         if isinstance(value, Param):
-            value = f"{value.value} {value.unit}" if value.unit else value.value
-        x = to_si(value, self.unit, name)
+            x = as_si(f"{value.value!r} {value.unit}" if value.unit else value.value, self.unit, name)
+        else:
+            x = as_si(value, self.unit, name)
+        got = repr(value) if isinstance(value, str) else _fmt(x, self.unit)  # numbers are SI: show them in the display unit
         if self.low is not None and (x < self.low or (x == self.low and not self.low_inclusive)):
             raise ParameterError(
-                f"parameter '{name}' must be {'≥' if self.low_inclusive else '>'} {_fmt(self.low, self.unit)}; got {value!r}"
+                f"parameter '{name}' must be {'≥' if self.low_inclusive else '>'} {_fmt(self.low, self.unit)}; got {got}"
             )
         if self.high is not None and (x > self.high or (x == self.high and not self.high_inclusive)):
             raise ParameterError(
-                f"parameter '{name}' must be {'≤' if self.high_inclusive else '<'} {_fmt(self.high, self.unit)}; got {value!r}"
+                f"parameter '{name}' must be {'≤' if self.high_inclusive else '<'} {_fmt(self.high, self.unit)}; got {got}"
             )
         return x
 
@@ -117,6 +125,16 @@ def unknown_key_error(key: str, allowed: Any, what: str = "parameter") -> Parame
     close = difflib.get_close_matches(key, allowed, n=3, cutoff=0.6)
     hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else f"; known: {', '.join(allowed)}"
     return ParameterError(f"unknown {what} '{key}'{hint}")
+
+
+def user_values(values: Mapping[str, Any]) -> dict[str, Any]:
+    """Prepare user input (a study-file table) for :func:`validate` or ``from_inputs``.
+
+    A bare number typed by a user means the declared display unit (``li_thickness = 20`` is 20 um),
+    whereas a Python number means SI. This turns int/float values into their text (``"20"``), which
+    :meth:`ParamSpec.convert` takes in the display unit; everything else is passed unchanged.
+    """
+    return {k: repr(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v for k, v in values.items()}
 
 
 def validate(schema: Mapping[str, ParamSpec], values: Mapping[str, Any], context: str = "") -> dict[str, float]:

@@ -273,7 +273,7 @@ def test_ccd_voltage_cutoff_must_be_a_positive_magnitude():
     from lisse.analysis.ccd import CCDDetector
     from lisse.sim.synthetic_cycling import ccd_staircase
 
-    rec, truth = ccd_staircase(failure="hard", j_critical=0.55, seed=1)
+    rec, truth = ccd_staircase(failure="hard", j_critical="0.55 mA/cm2", seed=1)
     for bad in (0.0, -1.0, float("nan"), float("inf")):
         with pytest.raises(ParameterError, match="v_cutoff must be a finite voltage magnitude > 0 V"):
             CCDDetector(v_cutoff=bad).fit(rec)

@@ -18,7 +18,7 @@ from ._shared import cycler_file
 def test_from_arrays_fills_charge_and_half_cycles():
     t = np.arange(0, 400.0, 1.0)
     i = np.where(t < 100, 1e-3, np.where(t < 200, 0.0, -1e-3))
-    rec = CyclingRecord.from_arrays(t, np.zeros_like(t), i, area="0.5 cm2", active_mass=2.0, loading="4 mg/cm2")
+    rec = CyclingRecord.from_arrays(t, np.zeros_like(t), i, area="0.5 cm2", active_mass=2e-6, loading="4 mg/cm2")
     # trapezoid: +1 mA over 0..99 s (0.099 C) plus the two half-steps at the switches (+0.5 mC, -0.5 mC),
     # then -1 mA over 200..399 s (-0.199 C): -0.1 C in all
     assert rec["charge_C"][99] == pytest.approx(0.099, rel=1e-9)

@@ -18,14 +18,16 @@ EXAMPLES = """  lisse ccd cell.mpr --area "0.785 cm2" --json
 
 
 def add_arguments(parser) -> None:
+    from lisse.cli.common import add_quantity
+
     parser.add_argument("file", nargs="?", help="cycler file (format detected from its content)")
-    parser.add_argument("--area", help="electrode area, e.g. '0.785 cm2' (bare number: cm2); required unless synthetic")
+    add_quantity(parser, "--area", "cm2", "electrode area, e.g. '0.785 cm2'; required unless synthetic")
     parser.add_argument("--format", help="force a reader (biologic, neware-nda, neware-csv, arbin-res, arbin-csv, land, maccor, csv)")
     parser.add_argument("--collapse-ratio", type=float, default=0.3, help="|V| below this fraction of the expected overpotential = collapse (0.3)")
     parser.add_argument("--noise-factor", type=float, default=4.0, help="noise above this multiple of the baseline = erratic (4)")
     parser.add_argument("--rise-ratio", type=float, default=1.5, help="|V| above this multiple of the ohmic expectation = scaling lost (1.5)")
     parser.add_argument("--min-drops", type=int, default=3, help="sudden |V| drops in a half cycle that make it erratic (3)")
-    parser.add_argument("--v-cutoff", help="cycler voltage limit, e.g. '1 V'; reaching it counts as failure")
+    add_quantity(parser, "--v-cutoff", "V", "cycler voltage limit, e.g. '1 V'; reaching it counts as failure")
     parser.add_argument("--plot", metavar="PNG", help="write the voltage/current-staircase figure here")
     parser.add_argument("--steps-csv", metavar="CSV", help="write the per-step table here")
     parser.add_argument("--synthetic", action="store_true", help="analyse a synthetic staircase (no FILE)")
@@ -36,27 +38,27 @@ def add_arguments(parser) -> None:
 def run(args) -> dict:
     from lisse.analysis.ccd import CCDDetector
     from lisse.errors import ParameterError
-    from lisse.units import to_si
+    from lisse.units import si_text
 
     if args.synthetic:
         from lisse.sim.synthetic_cycling import ccd_staircase
 
         fail = None if args.failure == "none" else args.failure
-        rec, truth = ccd_staircase(failure=fail, j_critical=None if fail is None else 0.55, seed=args.seed,
-                                   area=args.area or "0.785 cm2")
+        rec, truth = ccd_staircase(failure=fail, j_critical=None if fail is None else "0.55 mA/cm2", seed=args.seed,
+                                   area="0.785 cm2" if args.area is None else args.area)
         source = "synthetic"
     else:
         if not args.file:
             raise ParameterError("lisse ccd: give a FILE (or --synthetic)")
-        if not args.area:
+        if args.area is None:
             raise ParameterError("lisse ccd: --area is required (e.g. --area '0.785 cm2') to express the CCD per cm2")
         from lisse.io.readers import read_cycling
 
-        rec = read_cycling(args.file, format=args.format, area=args.area)
+        rec = read_cycling(args.file, format=args.format, area=si_text(args.area, "m2"))
         source = args.file
         truth = None
     det = CCDDetector(collapse_ratio=args.collapse_ratio, noise_factor=args.noise_factor, rise_ratio=args.rise_ratio,
-                      min_drops=args.min_drops, v_cutoff=None if args.v_cutoff is None else to_si(args.v_cutoff, "V", "--v-cutoff"))
+                      min_drops=args.min_drops, v_cutoff=args.v_cutoff)
     det.fit(rec)
     out = {"file": source}
     out.update(det.summary())

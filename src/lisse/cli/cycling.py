@@ -19,9 +19,11 @@ EXAMPLES = """  lisse cycling cell.mpr --json
 
 def add_arguments(parser) -> None:
     parser.add_argument("files", nargs="+", metavar="FILE", help="cycler file(s)")
-    parser.add_argument("--area", help="electrode area, e.g. '0.785 cm2'")
-    parser.add_argument("--active-mass", dest="active_mass", help="active mass, e.g. '12.5 mg'")
-    parser.add_argument("--loading", help="areal loading, e.g. '10 mg/cm2'")
+    from lisse.cli.common import add_quantity
+
+    add_quantity(parser, "--area", "cm2", "electrode area, e.g. '0.785 cm2'")
+    add_quantity(parser, "--active-mass", "mg", "active mass, e.g. '12.5 mg'", dest="active_mass")
+    add_quantity(parser, "--loading", "mg/cm2", "areal loading, e.g. '10 mg/cm2'")
     parser.add_argument("--format", help="force a reader (see lisse.io.readers.READERS)")
     parser.add_argument("--kind", default="auto", choices=["auto", "symmetric", "fullcell", "none"], help="which analyses (auto)")
     parser.add_argument("--ce-convention", default="discharge/charge", choices=["discharge/charge", "charge/discharge"],

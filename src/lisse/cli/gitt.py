@@ -17,11 +17,13 @@ EXAMPLES = """  lisse gitt gitt.mpr --length "5 um" --json
 def add_arguments(parser) -> None:
     parser.add_argument("file")
     parser.add_argument("--format")
-    parser.add_argument("--length", help="diffusion length m_B V_M/(M_B S), e.g. '5 um'")
-    parser.add_argument("--active-mass", dest="active_mass")
-    parser.add_argument("--molar-volume", dest="molar_volume")
-    parser.add_argument("--molar-mass", dest="molar_mass")
-    parser.add_argument("--area")
+    from lisse.cli.common import add_quantity
+
+    add_quantity(parser, "--length", "um", "diffusion length m_B V_M/(M_B S), e.g. '5 um'")
+    add_quantity(parser, "--active-mass", "mg", "active mass m_B, e.g. '12.5 mg' (with --molar-volume, --molar-mass, --area)", dest="active_mass")
+    add_quantity(parser, "--molar-volume", "cm3/mol", "molar volume V_M of the active material, e.g. '20 cm3/mol'", dest="molar_volume")
+    add_quantity(parser, "--molar-mass", "g/mol", "molar mass M_B of the active material, e.g. '97 g/mol'", dest="molar_mass")
+    add_quantity(parser, "--area", "cm2", "electrode-electrolyte contact area S, e.g. '0.785 cm2'")
     parser.add_argument("--transient", default="sqrt-fit", choices=["sqrt-fit", "endpoints"])
     parser.add_argument("--table", metavar="CSV", help="write the per-pulse table")
 

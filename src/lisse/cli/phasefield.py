@@ -24,15 +24,17 @@ EXAMPLES = """  lisse phasefield --preset lithiophilic --out runs/philic --json
 
 
 def add_arguments(parser) -> None:
+    from lisse.cli.common import add_quantity
+
     parser.add_argument("--preset", choices=["lithiophilic", "lithiophobic"], help="ready-made run (required unless --sweep or --resume)")
     parser.add_argument("--out", required=True, help="output folder (created)")
     parser.add_argument("--resume", action="store_true", help="continue from OUT/checkpoint.npz")
-    parser.add_argument("--contact-angle", help="override the Li contact angle on the particles, e.g. '110 deg'")
-    parser.add_argument("--work-of-adhesion", help="instead of --contact-angle: W_ad of Li on the particles, e.g. '0.53 J/m2' (Young–Dupré)")
-    parser.add_argument("--angles", help="contact angles of --sweep in deg, comma separated (default 60,90,...,160)")
-    parser.add_argument("--current", help="plating current density, e.g. '0.02 mA/cm2' (preset default)")
-    parser.add_argument("--exchange-current", help="exchange current density i0, e.g. '1 mA/cm2'")
-    parser.add_argument("--plated", help="plated planar-equivalent Li thickness, e.g. '0.4 um'")
+    add_quantity(parser, "--contact-angle", "deg", "override the Li contact angle on the particles, e.g. '110 deg'")
+    add_quantity(parser, "--work-of-adhesion", "J/m2", "instead of --contact-angle: W_ad of Li on the particles, e.g. '0.53 J/m2' (Young–Dupré)")
+    parser.add_argument("--angles", help="contact angles of --sweep, comma separated (bare numbers: deg; default 60,90,...,160)")
+    add_quantity(parser, "--current", "mA/cm2", "plating current density, e.g. '0.02 mA/cm2' (preset default)")
+    add_quantity(parser, "--exchange-current", "mA/cm2", "exchange current density i0, e.g. '1 mA/cm2'")
+    add_quantity(parser, "--plated", "um", "plated planar-equivalent Li thickness, e.g. '0.4 um'")
     parser.add_argument("--grid", type=int, help="grid cells per side (default 128; dx = 1.28 um / grid, interface width 1.5 dx)")
     parser.add_argument("--frames", type=int, help="records (CSV rows, animation frames); default 24")
     parser.add_argument("--seed", type=int, help="random seed of the particle layer (default 1)")
@@ -41,26 +43,21 @@ def add_arguments(parser) -> None:
     parser.add_argument("--sweep", action="store_true", help="penetration depth vs contact angle in slits, with the Young–Laplace transition")
 
 
-def _angle(text: str) -> float:
+def _angle(theta_rad: float) -> float:
+    """An SI contact angle from the command line, checked and returned in degrees."""
+    import math
+
     from lisse.errors import ParameterError
 
-    s = str(text).strip().lower().replace("°", " deg").replace("degrees", "deg")
-    num = s.split()[0] if s else ""
-    try:
-        v = float(num)
-    except ValueError:
-        raise ParameterError(f"--contact-angle must be a number of degrees such as '110 deg'; got {text!r}") from None
-    if s.split()[1:] not in ([], ["deg"]):
-        raise ParameterError(f"--contact-angle must be given in degrees ('110 deg'); got {text!r}")
+    v = math.degrees(theta_rad)
     if not 0.0 <= v <= 180.0:
-        raise ParameterError(f"--contact-angle must be between 0 and 180 deg; got {text!r}")
+        raise ParameterError(f"--contact-angle must be between 0 and 180 deg; got {v:g} deg")
     return v
 
 
 def _settings(args) -> dict:
     from lisse.errors import ParameterError
     from lisse.sim.phasefield.presets import preset_settings
-    from lisse.units import to_si
 
     if args.preset is None:
         raise ParameterError("--preset lithiophilic|lithiophobic is required (or use --sweep / --resume)")
@@ -72,14 +69,13 @@ def _settings(args) -> dict:
     if args.work_of_adhesion is not None:
         from lisse.thermo.wetting import contact_angle
 
-        w = to_si(args.work_of_adhesion, "J/m^2", "--work-of-adhesion")
-        s["contact_angle_deg"] = contact_angle(w).contact_angle_deg
+        s["contact_angle_deg"] = contact_angle(args.work_of_adhesion).contact_angle_deg
     if args.current is not None:
-        s["current_density"] = to_si(args.current, "A/m^2", "--current")
+        s["current_density"] = args.current
     if args.exchange_current is not None:
-        s["exchange_current_density"] = to_si(args.exchange_current, "A/m^2", "--exchange-current")
+        s["exchange_current_density"] = args.exchange_current
     if args.plated is not None:
-        s["plated_thickness"] = to_si(args.plated, "m", "--plated")
+        s["plated_thickness"] = args.plated
     if args.frames is not None:
         s["frames"] = args.frames
     if args.seed is not None:
@@ -97,7 +93,9 @@ def _run_sweep(args) -> dict:
     out = Path(args.out)
     angles = [60.0, 90.0, 100.0, 110.0, 115.0, 120.0, 125.0, 130.0, 140.0, 160.0]
     if args.angles:
-        angles = [_angle(a) for a in str(args.angles).split(",") if a.strip()]
+        from lisse.cli.common import quantity
+
+        angles = [_angle(quantity("deg", "--angles")(a)) for a in str(args.angles).split(",") if a.strip()]
     sw = transition_sweep(angles)
     lines = ["contact_angle_deg,penetration_depth_um"] + [f"{a:g},{p * 1e6:.6g}" for a, p in zip(sw["angles_deg"], sw["penetration_m"])]
     atomic_write_text(out / "sweep.csv", "\n".join(lines) + "\n")

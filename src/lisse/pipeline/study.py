@@ -22,7 +22,7 @@ from typing import Any
 
 from lisse.cell import CellDesign
 from lisse.errors import ParameterError, ReaderError
-from lisse.params import unknown_key_error
+from lisse.params import unknown_key_error, user_values
 
 __all__ = ["load_study", "parse_study", "cell_designs", "DEFAULT_STUDY"]
 
@@ -87,7 +87,7 @@ def cell_design(cell: dict) -> CellDesign:
             kw["interlayer_porosity"] = inter["porosity"]
         if kw["interlayer"] is None:
             raise ParameterError("the [cells.interlayer] table needs 'material'")
-    return CellDesign.from_inputs(**kw)
+    return CellDesign.from_inputs(**user_values(kw))  # a bare TOML number means the display unit (20 -> 20 um)
 
 
 def cell_designs(study: dict) -> list[tuple[str, CellDesign]]:

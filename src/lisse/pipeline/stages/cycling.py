@@ -46,6 +46,7 @@ def cycling_stage(ctx: StageContext) -> StageResult:
     from lisse.analysis.shorts import ShortDetector
     from lisse.errors import ParameterError
     from lisse.plot.cycling import plot_capacity_ce, plot_overpotential, plot_voltage_staircase
+    from lisse.units import parse_quantity, si_text
 
     opts: dict[str, Any] = dict(ctx.options or {})
     unknown = set(opts) - _KNOWN
@@ -67,7 +68,8 @@ def cycling_stage(ctx: StageContext) -> StageResult:
         from lisse.sim.synthetic_cycling import ccd_staircase
 
         fail = opts.get("synthetic_failure", "hard")
-        rec, truth = ccd_staircase(failure=fail, j_critical="0.55 mA/cm2", area=opts.get("area", "0.785 cm2"), seed=int(opts.get("seed", 0)))
+        area = parse_quantity(opts.get("area", "0.785 cm2"), "cm2", "[cycling] area")  # bare study number: cm2
+        rec, truth = ccd_staircase(failure=fail, j_critical="0.55 mA/cm2", area=area, seed=int(opts.get("seed", 0)))
         records.append(("synthetic_ccd", rec, "ccd", truth))
         html.append("<p>No cycler files were given, so lisse analysed a <b>synthetic</b> Li|SSE|Li CCD staircase "
                     "(0.1 mA/cm² steps at 0.2 mAh/cm², ohmic + Butler–Volmer + nucleation spike, failure above "
@@ -77,7 +79,8 @@ def cycling_stage(ctx: StageContext) -> StageResult:
 
         p = Path(f)
         p = p if p.is_absolute() else base / p
-        meta = {k: opts[k] for k in ("area", "active_mass", "loading") if k in opts}
+        meta = {k: si_text(parse_quantity(opts[k], unit, f"[cycling] {k}"), si) for k, (unit, si) in
+                (("area", ("cm2", "m2")), ("active_mass", ("mg", "kg")), ("loading", ("mg/cm2", "kg/m2"))) if k in opts}
         rec = read_cycling(p, format=opts.get("format"), **meta)
         records.append((p.stem, rec, opts.get("kind", "auto"), None))
     for name, rec, kind, truth in records:

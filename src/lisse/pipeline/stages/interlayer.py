@@ -96,7 +96,7 @@ def interlayer_stage(ctx: StageContext) -> StageResult:
     import pandas as pd
 
     from lisse.errors import ParameterError
-    from lisse.params import unknown_key_error
+    from lisse.params import unknown_key_error, user_values
     from lisse.plot import interlayer as plot
     from lisse.sim.interlayer import lengths, sweeps
     from lisse.sim.interlayer.model import make_parameters
@@ -123,8 +123,8 @@ def interlayer_stage(ctx: StageContext) -> StageResult:
         return StageResult(summary={"interlayers": {}, "skipped": skipped},
                            html=f"<p>No interlayer in this study can be simulated by the mixed-conductor model ({reasons}).</p>")
     for label, kw in targets:
-        p = make_parameters(**kw)
-        res = lengths.evaluate(p, i, capacity=q)
+        p = make_parameters(**user_values(kw))  # bare study numbers are in the SCHEMA display units
+        res = lengths.interlayer_lengths(p, i, capacity=q)
         d = res.as_dict()
         cc = sweeps.critical_current(p, q, i_min=i_lo, i_max=i_hi)
         d["critical_current"] = cc.as_dict()

@@ -77,7 +77,8 @@ add(Citation("Newman1962", "Newman and Tobias", "Theoretical analysis of current
 #: Dense-Li thickness per areal capacity [m per C/m2]: V_m / F (1 mAh/cm2 = 3.6e4 C/m2 -> 4.85 um).
 LI_THICKNESS_PER_CHARGE = LI_MOLAR_VOLUME / FARADAY
 
-#: Parameter schema: name -> (unit that bare numbers are in, meaning, range).
+#: Parameter schema: name -> (display unit, meaning, range). Python numbers are SI; text without a unit
+#: (CLI, study files) is in the display unit.
 SCHEMA: dict[str, ParamSpec] = {
     "thickness": ParamSpec("um", "interlayer thickness l_i", "90 um", low=0.0, high=1e-2, low_inclusive=False),
     "sigma_ion": ParamSpec("S/cm", "effective ionic (Li+) conductivity of the interlayer", None, low=0.0, low_inclusive=False),
@@ -226,7 +227,7 @@ class InterlayerParameters:
         return "mixed"
 
     def with_(self, **overrides: Any) -> InterlayerParameters:
-        """A copy with some parameters replaced (values with units or bare numbers in :data:`SCHEMA` units)."""
+        """A copy with some parameters replaced (SI numbers, or strings with units such as ``"90 um"``)."""
         si = validate({k: SCHEMA[k] for k in overrides if k in SCHEMA}, {k: v for k, v in overrides.items() if k in SCHEMA})
         for k in overrides:
             if k not in SCHEMA:
@@ -250,8 +251,9 @@ def make_parameters(preset: str | None = None, *, material: str | None = None, *
     material : str, optional
         A library material with ``ionic_conductivity`` and ``electronic_conductivity`` (instead of a preset).
     **overrides
-        Any key of :data:`SCHEMA`; strings with units ("90 um"), pint quantities, or numbers in the
-        schema unit. ``None`` values are ignored.
+        Any key of :data:`SCHEMA`: SI numbers (``thickness=90e-6``), strings with units (``"90 um"``),
+        pint quantities, or strings holding only a number (taken in the schema's display unit).
+        ``None`` values are ignored.
 
     Returns
     -------

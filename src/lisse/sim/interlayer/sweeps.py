@@ -58,7 +58,7 @@ def current_grid(i_min: float, i_max: float, points: int) -> np.ndarray:
     """
     check_count(points, "points", 2, MAX_POINTS, "one 1D solve per point")
     if not 0 < i_min < i_max < np.inf:
-        raise ParameterError(f"need 0 < i_min < i_max (finite current densities); got {i_min!r}, {i_max!r} A/m2")
+        raise ParameterError(f"need 0 < i_min < i_max (finite current densities); got {i_min / 10:g} mA/cm2 and {i_max / 10:g} mA/cm2")
     return np.geomspace(i_min, i_max, int(points))
 
 
