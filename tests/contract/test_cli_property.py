@@ -182,9 +182,16 @@ for _name in COMMANDS:
     ["ccd", "--synthetic", "--v-cutoff=0 V"],
     ["ccd", "--synthetic", "--seed=-1"],
     ["wetting", "--work-of-adhesion=-0.1"],
+    # found by the property test
+    ["nucleation", "--overpotential=1e300"],
+    ["nucleation", "--overpotential=1e-320"],
+    ["nucleation", "--overpotential=20 mV", "--surface-energy=1e300"],
+    ["segregation", "--interface-energy=0.45 J/m2", "--surface-energy=0u103"],
+    ["phasefield", "--preset=lithiophilic", "--grid=32", "--max-steps=0", "--seed=-1", "--out=@TMP"],
 ])
-def test_known_hostile_invocations_exit_2(argv):
+def test_known_hostile_invocations_exit_2(argv, tmp_path):
     """Cases from issue 10 that were silent wrong numbers or internal errors: now one-line errors naming the limit."""
+    argv = [a.replace("@TMP", str(tmp_path / "run")) for a in argv]
     code, out, err = run_in_process(argv)
     assert code == 2, (argv, code, err)
     assert err.count("\n") == 1 and err.startswith("lisse: error:"), err

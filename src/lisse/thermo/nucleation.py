@@ -37,6 +37,7 @@ from lisse.citations import register
 from lisse.constants import BOLTZMANN, FARADAY, ROOM_TEMPERATURE
 from lisse.errors import ParameterError
 from lisse.params import check_temperature
+from lisse.units import from_si
 
 __all__ = [
     "LI_MOLAR_VOLUME",
@@ -53,9 +54,20 @@ __all__ = [
 LI_MOLAR_VOLUME = 6.94e-3 / 534.0
 
 
+#: Physical ranges (SI) of the inputs that enter as powers; outside them the formulas overflow or underflow.
+#: overpotential: 1 nV (barrier ~1e19 k_B T: no nucleation ever) to 10 V (not an electrochemical overpotential);
+#: surface_energy: up to 10 J/m2 (metals 0.4-3 J/m2); molar_volume: up to 1e-3 m3/mol (Li 1.3e-5 m3/mol).
+RANGES = {"overpotential": (1e-9, 10.0, "mV"), "surface_energy": (0.0, 10.0, "J/m2"), "molar_volume": (0.0, 1e-3, "cm3/mol")}
+
+
 def _pos(name: str, x: float) -> float:
     if not math.isfinite(x) or x <= 0:
         raise ParameterError(f"parameter '{name}' must be positive and finite; got {x!r}")
+    if name in RANGES:
+        lo, hi, unit = RANGES[name]  # SI limits, shown in the display unit
+        if not lo <= x <= hi:
+            raise ParameterError(f"parameter '{name}' must be between {from_si(lo, unit):g} and {from_si(hi, unit):g} {unit}; "
+                                 f"got {from_si(x, unit):g} {unit}")
     return float(x)
 
 
