@@ -185,7 +185,7 @@ def _rewrite(src, dst, edit_meta=None, drop=()):
     ("nan_t_end", "'t_end_s' should be a finite number"),
     ("coefficient", r"unknown phase-field coefficients \['bogus'\]"),
     ("history", "'history' to be a JSON list"),
-    ("meta_bytes", "'meta_json' entry is not JSON"),
+    ("meta_bytes", "corrupt"),
 ])
 def test_hand_edited_checkpoint_is_refused_on_resume(checkpoint, tmp_path, case, match):
     run = tmp_path / "run"

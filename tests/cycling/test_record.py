@@ -129,5 +129,6 @@ def test_mpt_header_area_used_unless_given():
 
     p = cycler_file("biologic_peis_Zn_shorted_ec1161.mpt")  # header: 113.100 mm2 (12 mm disc)
     assert read_cycling(p).area_m2 == pytest.approx(113.1e-6)
-    assert read_cycling(p, area="2 cm2").area_m2 == pytest.approx(2e-4)
+    assert read_cycling(p, area="2 cm2").area_m2 == pytest.approx(2e-4, rel=1e-12, abs=0)
+    assert read_cycling(p, area=2e-4).area_m2 == pytest.approx(2e-4, rel=1e-12, abs=0)  # Python numbers are SI (m2)
     assert read_cycling(cycler_file("biologic_gcpl_ec1161_aqueous.mpt")).area_m2 is None  # 0.001 cm2 = unset

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from lisse.cli._cycling_common import declared_units, format_help, units_help
+
 NAME = "ccd"
 HELP = "critical current density (CCD) from a symmetric-cell current staircase"
 DESCRIPTION = (
@@ -22,7 +24,8 @@ def add_arguments(parser) -> None:
 
     parser.add_argument("file", nargs="?", help="cycler file (format detected from its content)")
     add_quantity(parser, "--area", "cm2", "electrode area, e.g. '0.785 cm2'; required unless synthetic")
-    parser.add_argument("--format", help="force a reader (biologic, neware-nda, neware-csv, arbin-res, arbin-csv, land, maccor, csv)")
+    parser.add_argument("--format", help=format_help("cycling"))
+    parser.add_argument("--units", help=units_help("cycling"))
     parser.add_argument("--collapse-ratio", type=float, default=0.3, help="|V| below this fraction of the expected overpotential = collapse (0.3)")
     parser.add_argument("--noise-factor", type=float, default=4.0, help="noise above this multiple of the baseline = erratic (4)")
     parser.add_argument("--rise-ratio", type=float, default=1.5, help="|V| above this multiple of the ohmic expectation = scaling lost (1.5)")
@@ -54,7 +57,7 @@ def run(args) -> dict:
             raise ParameterError("lisse ccd: --area is required (e.g. --area '0.785 cm2') to express the CCD per cm2")
         from lisse.io.readers import read_cycling
 
-        rec = read_cycling(args.file, format=args.format, area=si_text(args.area, "m2"))
+        rec = read_cycling(args.file, format=args.format, units=declared_units(args.units, "cycling"), area=si_text(args.area, "m2"))
         source = args.file
         truth = None
     det = CCDDetector(collapse_ratio=args.collapse_ratio, noise_factor=args.noise_factor, rise_ratio=args.rise_ratio,
@@ -63,6 +66,8 @@ def run(args) -> dict:
     out = {"file": source}
     out.update(det.summary())
     out["area_cm2"] = rec.area_m2 * 1e4
+    if args.units is not None:
+        out["declared_units"] = args.units  # the column units the user declared (also in the record's provenance notes)
     out["steps"] = [
         {"j_mA_cm2": r.j_mA_cm2, "eta_plateau_mV": r.eta_plateau_V * 1e3, "ratio_to_expected": r.ratio_to_expected,
          "noise_mV": r.noise_V * 1e3, "status": r.status}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from lisse.cli._cycling_common import declared_units, format_help, units_help
+
 NAME = "cycling"
 HELP = "read cycler files (BioLogic, Neware, Arbin, LAND, Maccor, CSV) and analyse them"
 DESCRIPTION = (
@@ -24,7 +26,8 @@ def add_arguments(parser) -> None:
     add_quantity(parser, "--area", "cm2", "electrode area, e.g. '0.785 cm2'")
     add_quantity(parser, "--active-mass", "mg", "active mass, e.g. '12.5 mg'", dest="active_mass")
     add_quantity(parser, "--loading", "mg/cm2", "areal loading, e.g. '10 mg/cm2'")
-    parser.add_argument("--format", help="force a reader (see lisse.io.readers.READERS)")
+    parser.add_argument("--format", help=format_help("cycling"))
+    parser.add_argument("--units", help=units_help("cycling"))
     parser.add_argument("--kind", default="auto", choices=["auto", "symmetric", "fullcell", "none"], help="which analyses (auto)")
     parser.add_argument("--ce-convention", default="discharge/charge", choices=["discharge/charge", "charge/discharge"],
                         help="coulombic efficiency for full cells (discharge/charge) or anodes vs Li (charge/discharge)")
@@ -57,7 +60,7 @@ def _analyse(path: str, args) -> dict:
     from lisse.cli._cycling_common import atomic_save_figure, atomic_write_text, metadata_args
     from lisse.io.readers import read_cycling
 
-    rec = read_cycling(path, format=args.format, **metadata_args(args))
+    rec = read_cycling(path, format=args.format, units=declared_units(args.units, "cycling"), **metadata_args(args))
     kind = classify(rec) if args.kind == "auto" else args.kind
     out = {"file": str(path), "record": rec.summary(), "kind": kind, "analyses": {}}
     suffix = "" if len(args.files) == 1 else "_" + Path(path).stem

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from lisse.cli._cycling_common import declared_units, format_help, units_help
+
 NAME = "eis"
 HELP = "impedance spectra: read, Kramers-Kronig test, DRT with process assignment, circuit fit"
 DESCRIPTION = (
@@ -24,7 +26,8 @@ def add_arguments(parser) -> None:
     from lisse.cli.common import add_quantity
 
     parser.add_argument("file", help="impedance file")
-    parser.add_argument("--format", default=None, help="force a reader (biologic-mpr, biologic-mpt, gamry, zplot, ivium, relaxis, chi, csv)")
+    parser.add_argument("--format", default=None, help=format_help("eis"))
+    parser.add_argument("--units", default=None, help=units_help("eis"))
     parser.add_argument("--drt", action="store_true", help="compute the distribution of relaxation times and its peaks")
     parser.add_argument("--kk", action="store_true", help="run the linear Kramers-Kronig test")
     parser.add_argument("--fit", metavar="CIRCUIT", default=None, help="fit an equivalent circuit, e.g. 'R0-p(R1,CPE1)-p(R2,CPE2)'")
@@ -55,7 +58,7 @@ def run(args):
         lam = float(lam)
     except ValueError:
         pass
-    spectra = read_spectra(args.file, format=args.format, area=None if args.area is None else si_text(args.area, "m2"),
+    spectra = read_spectra(args.file, format=args.format, units=declared_units(args.units, "eis"), area=None if args.area is None else si_text(args.area, "m2"),
                            thickness=None if args.thickness is None else si_text(args.thickness, "m"))
     results = []
     plot_dir = Path(args.plot) if args.plot else None

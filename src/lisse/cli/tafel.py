@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from lisse.cli._cycling_common import declared_units, format_help, units_help
+
 NAME = "tafel"
 HELP = "exchange current density i0, transfer coefficients and R_ct from a linear sweep (LSV)"
 DESCRIPTION = (
@@ -19,7 +21,8 @@ def add_arguments(parser) -> None:
     from lisse.cli.common import add_quantity
 
     add_quantity(parser, "--area", "cm2", "electrode area, e.g. '0.785 cm2'", required=True)
-    parser.add_argument("--format", help="force a reader")
+    parser.add_argument("--format", help=format_help("cycling"))
+    parser.add_argument("--units", help=units_help("cycling"))
     add_quantity(parser, "--e-eq", "V", "equilibrium potential, e.g. '0 V' (default: zero-current crossing)")
     add_quantity(parser, "--asr", "ohm*cm2", "ohmic area-specific resistance to remove, e.g. '2 ohm*cm2'")
     add_quantity(parser, "--tafel-window", "mV", "|eta| window for Tafel (default 100 mV 250 mV)", nargs=2, metavar=("LOW", "HIGH"))
@@ -34,7 +37,7 @@ def run(args) -> dict:
     from lisse.io.readers import read_cycling
     from lisse.units import si_text
 
-    rec = read_cycling(args.file, format=args.format, area=si_text(args.area, "m2"))
+    rec = read_cycling(args.file, format=args.format, units=declared_units(args.units, "cycling"), area=si_text(args.area, "m2"))
     temp = args.temperature
     eta, i, eeq = lsv_overpotential(rec.voltage_V, rec.current_A, rec.area_m2, e_eq_V=args.e_eq,
                                     asr_ohm_m2=0.0 if args.asr is None else args.asr)

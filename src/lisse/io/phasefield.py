@@ -10,8 +10,6 @@ from __future__ import annotations
 import io
 import json
 import os
-import zipfile
-import zlib
 from pathlib import Path
 
 import numpy as np
@@ -84,25 +82,25 @@ def load_checkpoint(path: str | os.PathLike, settings_keys: tuple[str, ...] = ()
     ReaderError
         Missing file, not a lisse phase-field checkpoint, or one lacking solver state or ``settings_keys``.
     """
+    from lisse.io._readutil import check_path, reading
+
     path = Path(path)
-    if not path.is_file():
-        raise ReaderError(f"checkpoint file {str(path)!r} does not exist")
-    try:
+    what = "phase-field checkpoint"
+    check_path(path, what)
+    with reading(path, f"{what} (.npz)"):  # damaged zip/npy bytes, bad JSON, unreadable file -> ReaderError
         with np.load(path, allow_pickle=False) as z:
             if not hasattr(z, "files"):
                 raise ReaderError(f"checkpoint file {str(path)!r}: expected a .npz archive, found a single .npy array")
             data = {k: z[k] for k in z.files}
-    except (OSError, ValueError, EOFError, KeyError, zipfile.BadZipFile, zlib.error) as exc:  # what np.load raises on bad bytes
-        raise ReaderError(f"checkpoint file {str(path)!r} is not a readable .npz archive: {exc}") from exc
-    if "meta_json" not in data:
-        raise ReaderError(f"checkpoint file {str(path)!r} has no 'meta_json' entry (not a lisse phase-field checkpoint)")
-    try:
-        meta = json.loads(bytes(np.asarray(data.pop("meta_json"), dtype=np.uint8)).decode("utf-8"))
-    except (ValueError, TypeError) as exc:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
-        raise ReaderError(f"checkpoint file {str(path)!r}: its 'meta_json' entry is not JSON ({exc})") from exc
+        if "meta_json" not in data:
+            raise ReaderError(f"checkpoint file {str(path)!r} has no 'meta_json' entry (not a lisse phase-field checkpoint)")
+        meta = json.loads(bytes(data.pop("meta_json")).decode("utf-8"))
     if not isinstance(meta, dict) or meta.get("format") != _FORMAT:
         found = meta.get("format") if isinstance(meta, dict) else type(meta).__name__
         raise ReaderError(f"checkpoint file {str(path)!r} has format {found!r}; expected {_FORMAT!r}")
+    missing = [k for k in ("settings", "history", "frame_times") if k not in meta]
+    if missing:
+        raise ReaderError(f"checkpoint file {str(path)!r} lacks the entries {missing} (damaged or from another lisse version)")
     state = {k[6:]: v for k, v in data.items() if k.startswith("state_")}
     state.update({k[6:]: v for k, v in meta.items() if k.startswith("state_")})
     _check_schema(path, meta, state, tuple(settings_keys))

@@ -58,7 +58,7 @@ import numpy as np
 
 from lisse.citations import Citation, add, register
 from lisse.data.spectrum import EISSpectrum
-from lisse.errors import ConvergenceError, ParameterError
+from lisse.errors import ConvergenceError, LisseError, ParameterError
 
 __all__ = ["Circuit", "parse_circuit", "ELEMENTS"]
 
@@ -417,7 +417,9 @@ class Circuit:
             peaks = [(p.tau_s, p.resistance_ohm) for p in d.peaks_]
             r_inf = max(d.r_inf_, 1e-3 * float(np.min(np.abs(z))))
             L_guess = max(d.inductance_, 1e-9)
-        except Exception:  # noqa: BLE001 - fall back to spread guesses
+        except (LisseError, ValueError, ArithmeticError, RuntimeError, np.linalg.LinAlgError):
+            # the DRT cannot be computed for this spectrum (too few points, no convergence, singular
+            # system): fall back to spread guesses; any other exception is a bug and propagates
             peaks, r_inf, L_guess = [], float(np.min(z.real)), 1e-7
             self._drt_misfit = None
         tmin, tmax = 1 / (2 * np.pi * f.max()), 1 / (2 * np.pi * f.min())

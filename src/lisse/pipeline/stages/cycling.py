@@ -6,6 +6,7 @@ Study section::
     files = ["sym_ccd.mpr", "fullcell.ndax"]   # relative to the study file; omit (or synthetic = true) for the demo
     area = "0.785 cm2"                          # electrode area (needed for CCD / per-cm2 results)
     active_mass = "12 mg"                       # optional, for mAh/g
+    units = "time=s,voltage=V,current=mA"       # units of CSV columns whose header has none (or a table {time = "s", ...})
     kind = "auto"                               # auto | symmetric | ccd | fullcell
     synthetic = false                           # true: analyse a generated CCD staircase with known answer
     synthetic_failure = "hard"                  # hard | soft | polarization (synthetic only)
@@ -24,7 +25,7 @@ from typing import Any
 
 from lisse.pipeline.registry import StageContext, StageResult, stage
 
-_KNOWN = {"files", "area", "active_mass", "loading", "kind", "synthetic", "synthetic_failure", "ccd", "format", "seed"}
+_KNOWN = {"files", "area", "active_mass", "loading", "kind", "synthetic", "synthetic_failure", "ccd", "format", "seed", "units"}
 
 
 def _levels(record) -> int:
@@ -75,13 +76,14 @@ def cycling_stage(ctx: StageContext) -> StageResult:
                     "(0.1 mA/cm² steps at 0.2 mAh/cm², ohmic + Butler–Volmer + nucleation spike, failure above "
                     f"0.55 mA/cm² by a {fail} short) whose answer is known: CCD = 0.5 mA/cm².</p>")
     for f in files:
+        from lisse.io.column_units import CYCLING_ROLES, parse_units
         from lisse.io.readers import read_cycling
 
         p = Path(f)
         p = p if p.is_absolute() else base / p
         meta = {k: si_text(parse_quantity(opts[k], unit, f"[cycling] {k}"), si) for k, (unit, si) in
                 (("area", ("cm2", "m2")), ("active_mass", ("mg", "kg")), ("loading", ("mg/cm2", "kg/m2"))) if k in opts}
-        rec = read_cycling(p, format=opts.get("format"), **meta)
+        rec = read_cycling(p, format=opts.get("format"), units=parse_units(opts.get("units"), CYCLING_ROLES, source="[cycling] units"), **meta)
         records.append((p.stem, rec, opts.get("kind", "auto"), None))
     for name, rec, kind, truth in records:
         entry: dict[str, Any] = {"name": name, "record": rec.summary()}

@@ -6,6 +6,7 @@ Study section (all keys optional except one of ``files`` / ``synthetic``)::
     files = ["pellet_-25C.mpt", "cell_after_100_cycles.mpr"]  # relative to the study file
     area = "0.785 cm2"          # electrode area (for conductivity / ASR)
     thickness = "0.78 mm"       # electrolyte thickness (for conductivity)
+    units = "frequency=Hz,impedance=ohm"   # units of plain-CSV columns whose header has none (or a table)
     lambda = 1e-4               # DRT regularisation: number, "gcv", "lcurve", "reim", "drttools"
     circuit = "R0-p(R1,CPE1)-p(R2,CPE2)"   # optional equivalent-circuit fit
     symmetric = true            # symmetric Li|SSE|Li cell: interfacial ASR halved (two interfaces)
@@ -19,7 +20,7 @@ from __future__ import annotations
 
 from lisse.pipeline.registry import StageContext, StageResult, stage
 
-_KNOWN = {"files", "area", "thickness", "lambda", "circuit", "symmetric", "synthetic", "processes"}
+_KNOWN = {"files", "area", "thickness", "lambda", "circuit", "symmetric", "synthetic", "processes", "units"}
 
 
 @stage("eis", title="Impedance: Kramers-Kronig, DRT and processes", section="eis", order=60, needs=("eis",), optional_deps=("scipy",))
@@ -40,22 +41,25 @@ def eis_stage(ctx: StageContext) -> StageResult:
         raise ParameterError(f"[eis]: unknown keys {', '.join(hints)}; expected {', '.join(sorted(_KNOWN))}")
     from lisse.analysis.eis.derived import interfacial_asr
     from lisse.analysis.eis.synthetic import three_arc_spectrum
+    from lisse.io.column_units import EIS_ROLES, parse_units
     from lisse.io.eis import read_spectra
     from lisse.plot import eis as peis
-    from lisse.units import to_si
+    from lisse.units import parse_quantity
 
     base = Path(ctx.study.get("_base_dir", ".")) if isinstance(ctx.study, dict) else Path(".")
     spectra = []
     if opts.get("synthetic"):
         spectra.append(three_arc_spectrum(noise=0.005, seed=7))
+    area = parse_quantity(opts["area"], "cm2", "[eis] area") if "area" in opts else None
+    thickness = parse_quantity(opts["thickness"], "um", "[eis] thickness") if "thickness" in opts else None
     for fn in opts.get("files", []) or []:
         p = Path(fn)
-        spectra.extend(read_spectra(p if p.is_absolute() else base / p, area=opts.get("area"), thickness=opts.get("thickness")))
+        spectra.extend(read_spectra(p if p.is_absolute() else base / p, units=parse_units(opts.get("units"), EIS_ROLES, source="[eis] units"), area=area,
+                                    thickness=thickness))
     if not spectra:
         raise ParameterError("[eis]: expected 'files = [...]' or 'synthetic = true'; found neither")
     lam = opts.get("lambda", 1e-4)
     symmetric = bool(opts.get("symmetric", True))
-    area = to_si(opts["area"], "cm**2", "area") if "area" in opts else None
 
     rows, summaries, figures, captions = [], [], {}, {}
     for i, sp in enumerate(spectra):
