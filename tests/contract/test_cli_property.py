@@ -32,7 +32,7 @@ EIS = CYCLERS / "biologic_peis_ec1133.mpt"
 UNITS = ["", " mV", " V", " K", " degC", " um", " nm", " m", " mA/cm2", " A/m2", " J/m2", " deg", " kg", " 1/m^3/s", " cm2", " ohm*cm2",
          " mAh/cm2", " h", " s", " percent", " eV", " mg/cm2", " S/cm", " 1/m"]
 SPECIAL = ["", " ", "nan", "NaN", "inf", "-inf", "-0", "0", "1e309", "-1e309", "1e-320", "1,5", "0x10", "abc", "1 2", "--json", "é", "1/0",
-           "C/0", "C/2", "0.5C", "5 mV/K", "3 mA/cm2/h", "1e9", "99999999999", "-5"]
+           "C/0", "C/2", "0.5C", "5 mV/K", "3 mA/cm2/h", "1e9", "99999999999", "-5", "--", "-"]
 
 _numbers = st.one_of(
     st.floats(allow_nan=True, allow_infinity=True).map(repr),
@@ -187,6 +187,8 @@ for _name in COMMANDS:
     ["nucleation", "--overpotential=1e-320"],
     ["nucleation", "--overpotential=20 mV", "--surface-energy=1e300"],
     ["segregation", "--interface-energy=0.45 J/m2", "--surface-energy=0u103"],
+    ["nucleation", "--overpotential=--"],
+    ["ccd", "--synthetic", "--collapse-ratio=--"],
     ["phasefield", "--preset=lithiophilic", "--grid=32", "--max-steps=0", "--seed=-1", "--out=@TMP"],
 ])
 def test_known_hostile_invocations_exit_2(argv, tmp_path):

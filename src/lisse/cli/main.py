@@ -86,8 +86,21 @@ def build_parser() -> argparse.ArgumentParser:
             parents=[common],
         )
         mod.add_arguments(p)
-        p.set_defaults(_module=mod)
+        p.set_defaults(_module=mod, _parser=p)
     return parser
+
+
+def _check_single_values(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """Refuse ``--option=--``: argparse drops the ``--`` and stores an empty list unconverted (CPython quirk)."""
+    from lisse.errors import ParameterError
+
+    for a in parser._actions:
+        if not a.option_strings or a.nargs is not None:
+            continue
+        v = getattr(args, a.dest, None)
+        items = v if isinstance(a, argparse._AppendAction) and isinstance(v, list) else [v]
+        if any(isinstance(x, list) for x in items):
+            raise ParameterError(f"option {max(a.option_strings, key=len)} expects one value; got '--' (an empty value)")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -103,6 +116,7 @@ def main(argv: list[str] | None = None) -> int:
             parser.print_help()
             return 2
         mod = args._module
+        _check_single_values(args._parser, args)
         result = mod.run(args)
         code = 0
         if isinstance(result, dict) and "_exit_code" in result:
