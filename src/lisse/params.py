@@ -162,10 +162,16 @@ def validate(schema: Mapping[str, ParamSpec], values: Mapping[str, Any], context
 # expected and what was found. ``not (inside)`` tests make NaN fail every check.
 
 
+#: Absolute temperatures lisse accepts [K]. 0 K divides by zero in every k_B T or RT/F, and a tiny positive T
+#: underflows k_B T to 0 all the same; 1 K to 10 000 K spans every cell and furnace with room to spare.
+TEMPERATURE_RANGE = (1.0, 10_000.0)
+
+
 def check_temperature(value: float, name: str = "temperature") -> float:
-    """An absolute temperature [K]: finite and > 0 K (0 K divides by zero in every k_B T or RT/F)."""
-    if not 0.0 < value < math.inf:
-        raise ParameterError(f"parameter '{name}' must be an absolute temperature above 0 K; got {value!r} K")
+    """An absolute temperature [K] within :data:`TEMPERATURE_RANGE` (so > 0 K, and k_B T never underflows)."""
+    lo, hi = TEMPERATURE_RANGE
+    if not lo <= value <= hi:
+        raise ParameterError(f"parameter '{name}' must be an absolute temperature between {lo:g} K and {hi:g} K (above 0 K); got {value!r} K")
     return float(value)
 
 

@@ -185,6 +185,7 @@ for _name in COMMANDS:
     # found by the property test
     ["nucleation", "--overpotential=1e300"],
     ["nucleation", "--overpotential=1e-320"],
+    ["nucleation", "--overpotential=20 mV", "--temperature=1e-320"],
     ["nucleation", "--overpotential=20 mV", "--surface-energy=1e300"],
     ["segregation", "--interface-energy=0.45 J/m2", "--surface-energy=0u103"],
     ["nucleation", "--overpotential=--"],
