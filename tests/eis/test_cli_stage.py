@@ -86,7 +86,7 @@ def test_stage_unknown_key():
     from lisse.pipeline.registry import StageContext, all_stages
 
     st = {s.name: s for s in all_stages()}["eis"]
-    with pytest.raises(ParameterError, match="did you mean files"):
+    with pytest.raises(ParameterError, match="did you mean 'files'"):
         st.func(StageContext(study={}, options={"fils": ["a"]}, out_dir=Path(".")))
 
 

@@ -2,48 +2,33 @@
 
 from __future__ import annotations
 
-import numpy as np
-
 from lisse.cell.design import CellDesign, li_thickness_for_capacity
 from lisse.errors import ParameterError
 from lisse.params import check_count
 from lisse.units import from_si
 
-__all__ = ["summarize", "li_thickness_sweep", "MAX_SWEEP_POINTS"]
+__all__ = ["summarize", "li_thickness_sweep", "li_thickness_grid", "MAX_SWEEP_POINTS"]
 
 #: Most Li thicknesses in one design sweep: each is one design evaluation; 10 000 is far finer than a plot
 #: resolves and bounds the tables (a few MB).
 MAX_SWEEP_POINTS = 10_000
 
 
-def li_thickness_sweep(design: CellDesign, li_min: float, li_max: float, points: int = 201) -> dict:
-    """N/P and stack energy densities of ``design`` over Li foil thicknesses.
+def li_thickness_grid(li_min: float, li_max: float, points: int = 201):
+    """``points`` Li foil thicknesses [m] evenly spaced from ``li_min`` to ``li_max``.
 
-    Parameters
-    ----------
-    design : CellDesign
-    li_min, li_max : float
-        Thickness range [m], 0 <= li_min < li_max.
-    points : int
-        Number of thicknesses, 2..:data:`MAX_SWEEP_POINTS`.
-
-    Returns
-    -------
-    dict
-        ``li_thickness_um``, ``np_ratio``, ``gravimetric_Wh_kg``, ``volumetric_Wh_L`` (arrays of ``points``).
+    Raises
+    ------
+    ParameterError
+        Unless 0 <= li_min < li_max (finite) and 2 <= points <= :data:`MAX_SWEEP_POINTS`.
     """
+    import numpy as np
+
     n = check_count(points, "points", 2, MAX_SWEEP_POINTS, "Li thicknesses of the design sweep")
     if not 0.0 <= li_min < li_max < np.inf:
         raise ParameterError(f"parameter 'li_thickness_range' must satisfy 0 <= low < high (finite); got {li_min * 1e6:g} um, "
                              f"{li_max * 1e6:g} um")
-    thick = np.linspace(li_min, li_max, n)
-    designs = [design.with_li_thickness(float(t)) for t in thick]
-    return {
-        "li_thickness_um": thick * 1e6,
-        "np_ratio": np.array([x.np_ratio for x in designs]),
-        "gravimetric_Wh_kg": np.array([from_si(x.gravimetric_energy_density, "W*h/kg") for x in designs]),
-        "volumetric_Wh_L": np.array([from_si(x.volumetric_energy_density, "W*h/L") for x in designs]),
-    }
+    return np.linspace(li_min, li_max, n)
 
 
 def summarize(design: CellDesign, c_rate: float | None = None, current_density: float | None = None, target_np: float | None = None) -> dict:
@@ -108,3 +93,23 @@ def summarize(design: CellDesign, c_rate: float | None = None, current_density: 
         out["target_np"] = target_np
         out["li_thickness_for_target_np_um"] = from_si(d.li_thickness_for_np(target_np), "um")
     return out
+
+
+def li_thickness_sweep(design: CellDesign, thicknesses) -> dict:
+    """N/P and stack energy densities of ``design`` with each Li foil thickness [m] of ``thicknesses``.
+
+    Returns arrays keyed with their display units: ``li_thickness_um``, ``np_ratio``, ``gravimetric_Wh_kg``,
+    ``volumetric_Wh_L``.
+    """
+    import numpy as np
+
+    if np.size(thicknesses) > MAX_SWEEP_POINTS:
+        raise ParameterError(f"the Li-thickness sweep has {np.size(thicknesses)} points; the limit is {MAX_SWEEP_POINTS}")
+    t = np.asarray(thicknesses, dtype=float)
+    designs = [design.with_li_thickness(float(x)) for x in t]
+    return {
+        "li_thickness_um": t * 1e6,
+        "np_ratio": np.array([x.np_ratio for x in designs]),
+        "gravimetric_Wh_kg": np.array([from_si(x.gravimetric_energy_density, "W*h/kg") for x in designs]),
+        "volumetric_Wh_L": np.array([from_si(x.volumetric_energy_density, "W*h/L") for x in designs]),
+    }

@@ -50,9 +50,10 @@ def run(args):
     if args.action == "decks":
         from pathlib import Path
 
-        from lisse.atomistic.dft import DFTSettings, write_decks
+        from lisse.atomistic.dft import DFTSettings
         from lisse.atomistic.workflows import adhesion_jobs
         from lisse.constants import ELEMENTARY_CHARGE
+        from lisse.io.dft_decks import write_decks
 
         if len(args.args) != 2 or args.args[0] != "Li":
             raise ParameterError(f"decks needs 'Li X'; got {' '.join(args.args)!r}")
@@ -68,7 +69,7 @@ def run(args):
                 "note": "VASP: concatenate the PAW_PBE POTCARs listed in each POTCAR.spec; QE: put the named UPF files in ./pseudo. "
                         "Run each folder, then: lisse atomistic from-files " + str(out)}
     if args.action == "from-files":
-        from lisse.atomistic.dft import adhesion_from_files
+        from lisse.io.dft_decks import adhesion_from_files
 
         if len(args.args) != 1:
             raise ParameterError("from-files needs the deck folder")

@@ -107,10 +107,8 @@ def run(args):
     if args.current_density is None:
         raise ParameterError("parameter '--current-density' is required (e.g. '1 mA/cm2')")
     i = args.current_density
-    if (args.capacity is None) == (args.time is None):
-        raise ParameterError("give exactly one of '--capacity' (e.g. '1 mAh/cm2') or '--time' (e.g. '1 h')")
     t = args.time
-    q = args.capacity if args.capacity is not None else i * t
+    q = sweeps.plating_capacity(i, args.capacity, t)
     res = lengths.interlayer_lengths(p, i, capacity=q)
     result = res.as_dict()
     out = Path(args.out) if args.out else None
@@ -128,31 +126,19 @@ def run(args):
     cur = sweeps.current_grid(i_lo, i_hi, args.points)
     if args.sweep:
         sw = sweeps.sweep_current(p, cur, time=t) if t is not None else sweeps.sweep_current(p, cur, capacity=q)
-        table = {"current_density_mA_cm2": cur / 10, "nucleation_length_um": sw["nucleation_length"] * 1e6,
-                 "growth_length_um": sw["growth_length"] * 1e6, "stable": sw["stable"],
-                 "failure_mode": [lengths.FAILURE_MODES[c] for c in sw["failure"]],
-                 "overpotential_anode_mV": sw["eta_anode"] * 1e3, "overpotential_electrolyte_mV": sw["eta_electrolyte"] * 1e3}
+        table = sweeps.sweep_table(sw)
         result["sweep"] = {"fixed": "time" if t is not None else "capacity", **{k: list(v) for k, v in table.items()}}
         if out is not None:
             _df_write(out, "interlayer_sweep", table, files)
             _fig_write(out, "interlayer_sweep", plot.sweep_figure(sw, p.thickness, f"{p.name}"), files)
     if args.map:
-        caps = np.geomspace(0.1, 10, 30) * 3.6e4
-        m1 = sweeps.map_current_capacity(p, sweeps.current_grid(i_lo, i_hi, 30), caps)
-        se = np.geomspace(1e-8, 1e-1, 22) * 100
-        si = np.geomspace(1e-6, 1e-2, 14) * 100
-        m2 = sweeps.map_conductivities(p, se, si, i, q)
+        m1 = sweeps.map_current_capacity(p, sweeps.current_grid(i_lo, i_hi, 30), sweeps.default_map_capacities())
+        m2 = sweeps.map_conductivities(p, None, None, i, q)
         result["map_current_capacity_stable_fraction"] = float(np.mean(m1["stable"]))
         result["map_conductivity_stable_fraction"] = float(np.mean(m2["stable"]))
         if out is not None:
-            ii, qq = np.meshgrid(m1["current"], m1["capacity"])
-            _df_write(out, "interlayer_map_current_capacity", {"current_density_mA_cm2": ii.ravel() / 10, "capacity_mAh_cm2": qq.ravel() / 3.6e4,
-                                                               "stable": m1["stable"].ravel(), "failure_mode": [lengths.FAILURE_MODES[c] for c in m1["failure"].ravel()]}, files)
-            ee, nn = np.meshgrid(m2["sigma_e"], m2["sigma_ion"])
-            _df_write(out, "interlayer_map_conductivity", {"sigma_e_S_cm": ee.ravel() / 100, "sigma_ion_S_cm": nn.ravel() / 100,
-                                                           "regime": [sweeps.REGIMES[c] for c in m2["regime"].ravel()], "stable": m2["stable"].ravel(),
-                                                           "failure_mode": [lengths.FAILURE_MODES[c] for c in m2["failure"].ravel()],
-                                                           "nucleation_length_um": m2["nucleation_length"].ravel() * 1e6}, files)
+            _df_write(out, "interlayer_map_current_capacity", sweeps.current_capacity_map_table(m1), files)
+            _df_write(out, "interlayer_map_conductivity", sweeps.conductivity_map_table(m2), files)
             _fig_write(out, "interlayer_map_current_capacity", plot.current_capacity_map_figure(m1, p.name), files)
             _fig_write(out, "interlayer_map_conductivity", plot.conductivity_map_figure(m2, f"verdict at {i / 10:g} mA/cm², {q / 3.6e4:g} mAh/cm²"), files)
     if args.critical_current:

@@ -33,11 +33,12 @@ def run(args) -> dict:
 
     from lisse.errors import ParameterError
     from lisse.thermo.nucleation import (
-        barrier_over_kT,
+        barrier_coefficient,
         critical_overpotential,
         critical_radius,
         heterogeneous_factor,
         homogeneous_barrier,
+        nucleation_barrier,
         nucleation_rate,
     )
     from lisse.thermo.wetting import DEFAULT_LI_SURFACE_ENERGY, contact_angle
@@ -55,7 +56,7 @@ def run(args) -> dict:
     out = {
         "overpotential_mV": eta * 1e3, "surface_energy_J_m2": gamma, "contact_angle_deg": theta, "heterogeneous_factor": k,
         "critical_radius_nm": critical_radius(eta, gamma) * 1e9, "homogeneous_barrier_J": homogeneous_barrier(eta, gamma),
-        "barrier_J": k * homogeneous_barrier(eta, gamma), "barrier_kT": barrier_over_kT(eta, gamma, theta, T), "temperature_K": T,
+        "barrier_J": nucleation_barrier(eta, gamma, theta), "barrier_kT": barrier_coefficient(gamma, theta, T) / eta**2, "temperature_K": T,
     }
     if args.prefactor is not None:
         j0 = args.prefactor

@@ -29,6 +29,9 @@ def add_arguments(parser) -> None:
     parser.add_argument("--preset", choices=["lithiophilic", "lithiophobic"], help="ready-made run (required unless --sweep or --resume)")
     parser.add_argument("--out", required=True, help="output folder (created)")
     parser.add_argument("--resume", action="store_true", help="continue from OUT/checkpoint.npz")
+    parser.add_argument("--overwrite", action="store_true",
+                        help="start a new run even though OUT/checkpoint.npz exists (its checkpoint, CSV and figures are replaced); "
+                             "without it a new run refuses to replace a checkpoint")
     add_quantity(parser, "--contact-angle", "deg", "override the Li contact angle on the particles, e.g. '110 deg'")
     add_quantity(parser, "--work-of-adhesion", "J/m2", "instead of --contact-angle: W_ad of Li on the particles, e.g. '0.53 J/m2' (Young–Dupré)")
     parser.add_argument("--angles", help="contact angles of --sweep, comma separated (bare numbers: deg; default 60,90,...,160)")
@@ -57,30 +60,18 @@ def _angle(theta_rad: float) -> float:
 
 def _settings(args) -> dict:
     from lisse.errors import ParameterError
-    from lisse.sim.phasefield.presets import preset_settings
+    from lisse.sim.phasefield.presets import run_settings
 
     if args.preset is None:
         raise ParameterError("--preset lithiophilic|lithiophobic is required (or use --sweep / --resume)")
-    s = preset_settings(args.preset, args.grid)
     if args.contact_angle is not None and args.work_of_adhesion is not None:
         raise ParameterError("give --contact-angle or --work-of-adhesion, not both")
-    if args.contact_angle is not None:
-        s["contact_angle_deg"] = _angle(args.contact_angle)
-    if args.work_of_adhesion is not None:
-        from lisse.thermo.wetting import contact_angle
 
-        s["contact_angle_deg"] = contact_angle(args.work_of_adhesion).contact_angle_deg
-    if args.current is not None:
-        s["current_density"] = args.current
-    if args.exchange_current is not None:
-        s["exchange_current_density"] = args.exchange_current
-    if args.plated is not None:
-        s["plated_thickness"] = args.plated
-    if args.frames is not None:
-        s["frames"] = args.frames
-    if args.seed is not None:
-        s["seed"] = args.seed
-    return s
+    return run_settings(args.preset, args.grid,
+                        contact_angle_deg=None if args.contact_angle is None else _angle(args.contact_angle),
+                        work_of_adhesion=args.work_of_adhesion, current_density=args.current,
+                        exchange_current_density=args.exchange_current, plated_thickness=args.plated,
+                        frames=args.frames, seed=args.seed)
 
 
 def _run_sweep(args) -> dict:
@@ -124,7 +115,13 @@ def run(args) -> dict:
     import numpy as np
 
     from lisse.errors import ParameterError
-    from lisse.io.phasefield import RUN_SETTINGS_KEYS, load_checkpoint, save_checkpoint, write_history_csv
+    from lisse.io.phasefield import (
+        REQUIRED_SETTINGS,
+        load_checkpoint,
+        refuse_existing_checkpoint,
+        save_checkpoint,
+        write_history_csv,
+    )
 
     if args.max_steps is not None and args.max_steps < 0:
         raise ParameterError(f"--max-steps must be >= 0; got {args.max_steps}")
@@ -142,7 +139,9 @@ def run(args) -> dict:
                                                        "plated", "grid", "frames", "seed") if getattr(args, k) is not None]
         if given:
             raise ParameterError(f"--resume takes its settings from the checkpoint; drop {', '.join(given)}")
-        data = load_checkpoint(ckpt, settings_keys=RUN_SETTINGS_KEYS)
+        if args.overwrite:
+            raise ParameterError("give --resume (continue the checkpoint) or --overwrite (start over), not both")
+        data = load_checkpoint(ckpt, REQUIRED_SETTINGS)
         settings = data["settings"]
         if args.preset is not None and args.preset != settings.get("preset"):
             raise ParameterError(f"--preset {args.preset} does not match the checkpoint's preset {settings.get('preset')!r}")
@@ -155,6 +154,7 @@ def run(args) -> dict:
         times = list(data["frame_times"])
     else:
         settings = _settings(args)
+        refuse_existing_checkpoint(ckpt, overwrite=args.overwrite)
         setup = setup_run(settings)
         solver, layer, t_end = setup.solver, setup.layer, setup.t_end
         settings.update({"t_end_s": t_end, "layer_bottom_m": layer.y_bottom, "layer_top_m": layer.y_top,

@@ -32,10 +32,10 @@ def run(args) -> dict:
 
     r = args.particle_radius
     if args.phase:
-        from lisse.atomistic.cache import default_cache_dir
         from lisse.atomistic.workflows import segregation_workflow
+        from lisse.io.atomistic_cache import JobCache, default_cache_dir
 
-        return segregation_workflow(args.calculator, args.phase, particle_radius=r, cache=args.cache_dir or default_cache_dir())
+        return segregation_workflow(args.calculator, args.phase, particle_radius=r, cache=JobCache(args.cache_dir or default_cache_dir()))
     if args.surface_energy is None or args.interface_energy is None:
         raise ParameterError("give --surface-energy and --interface-energy, or a phase name for the atomistic workflow")
     res = segregation(args.surface_energy, args.interface_energy, r)

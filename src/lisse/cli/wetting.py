@@ -72,10 +72,10 @@ def run(args):
 def _workflow(args) -> dict:
     import sys
 
-    from lisse.atomistic.cache import default_cache_dir
     from lisse.atomistic.workflows import adhesion_workflow
+    from lisse.io.atomistic_cache import JobCache, default_cache_dir
 
-    cache = None if (args.cache_dir or "").lower() == "none" else (args.cache_dir or default_cache_dir())
+    cache = None if (args.cache_dir or "").lower() == "none" else JobCache(args.cache_dir or default_cache_dir())
 
     def progress(r):  # progress to stderr (stdout carries the result)
         sys.stderr.write(f"lisse wetting: {r.name} ({len(r.atoms)} atoms) E = {r.energy_eV:.3f} eV{' [cached]' if r.cached else ''}\n")

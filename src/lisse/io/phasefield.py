@@ -14,10 +14,16 @@ from pathlib import Path
 
 import numpy as np
 
-from lisse.errors import ReaderError
+from lisse.errors import ParameterError, ReaderError
 from lisse.io.atomic import atomic_write_bytes, atomic_write_text
 
-__all__ = ["save_checkpoint", "load_checkpoint", "write_history_csv", "HISTORY_COLUMNS", "RUN_SETTINGS_KEYS"]
+__all__ = ["save_checkpoint", "load_checkpoint", "write_history_csv", "refuse_existing_checkpoint", "HISTORY_COLUMNS",
+           "REQUIRED_STATE", "REQUIRED_SETTINGS"]
+
+#: Solver state entries a checkpoint must hold to be resumed.
+REQUIRED_STATE = ("zeta", "phi_g", "dx", "t", "step", "coefficients")
+#: Run settings a checkpoint must hold to be resumed (written by ``lisse phasefield``).
+REQUIRED_SETTINGS = ("t_end_s", "layer_bottom_m", "layer_top_m", "layer_porosity", "layer_pore_size_m", "frames")
 
 HISTORY_COLUMNS = ("step", "time_s", "front_mean_um", "tip_um", "penetration_depth_um", "li_thickness_um", "pore_fill")
 _FORMAT = "lisse-phasefield-checkpoint-1"
@@ -71,16 +77,16 @@ def _default(o):
     return str(o)
 
 
-def load_checkpoint(path: str | os.PathLike, settings_keys: tuple[str, ...] = ()) -> dict:
+def load_checkpoint(path: str | os.PathLike, required_settings: tuple[str, ...] = ()) -> dict:
     """Read a checkpoint; returns ``{"state", "settings", "history", "frames", "frame_times"}``.
 
-    ``settings_keys`` are run settings the caller needs (e.g. :data:`RUN_SETTINGS_KEYS` for
-    ``lisse phasefield --resume``); each must be present and a finite number.
+    The solver-state entries of :data:`REQUIRED_STATE` must be present, and the settings named in
+    ``required_settings`` (``lisse phasefield --resume`` passes :data:`REQUIRED_SETTINGS`).
 
     Raises
     ------
     ReaderError
-        Missing file, not a lisse phase-field checkpoint, or one lacking solver state or ``settings_keys``.
+        Missing file, not a lisse phase-field checkpoint, or a checkpoint missing required entries.
     """
     from lisse.io._readutil import check_path, reading
 
@@ -97,53 +103,62 @@ def load_checkpoint(path: str | os.PathLike, settings_keys: tuple[str, ...] = ()
         meta = json.loads(bytes(data.pop("meta_json")).decode("utf-8"))
     if not isinstance(meta, dict) or meta.get("format") != _FORMAT:
         found = meta.get("format") if isinstance(meta, dict) else type(meta).__name__
-        raise ReaderError(f"checkpoint file {str(path)!r} has format {found!r}; expected {_FORMAT!r}")
+        raise ReaderError(f"checkpoint file {str(path)!r} has format {found!r}; expected {_FORMAT!r} (written by another "
+                          "lisse version or another program: start a new run with --overwrite)")
     missing = [k for k in ("settings", "history", "frame_times") if k not in meta]
     if missing:
-        raise ReaderError(f"checkpoint file {str(path)!r} lacks the entries {missing} (damaged or from another lisse version)")
+        raise ReaderError(f"checkpoint file {str(path)!r} lacks the entries {missing} (damaged or from another lisse version: "
+                          "start a new run with --overwrite)")
+    for key, kind in (("settings", dict), ("history", list), ("frame_times", list)):
+        if not isinstance(meta.get(key), kind):
+            raise ReaderError(f"checkpoint file {str(path)!r}: expected '{key}' as a {kind.__name__}; found "
+                              f"{type(meta.get(key)).__name__} (damaged checkpoint: start a new run with --overwrite)")
     state = {k[6:]: v for k, v in data.items() if k.startswith("state_")}
     state.update({k[6:]: v for k, v in meta.items() if k.startswith("state_")})
-    _check_schema(path, meta, state, tuple(settings_keys))
+    missing = [k for k in REQUIRED_STATE if k not in state] + [f"settings.{k}" for k in required_settings if k not in meta["settings"]]
+    if missing:
+        raise ReaderError(f"checkpoint file {str(path)!r}: expected the entries {', '.join(missing)}; found them missing "
+                          "(damaged or foreign checkpoint: start a new run with --overwrite)")
+    _check_content(path, meta, state, tuple(required_settings))
     return {"state": state, "settings": meta["settings"], "history": meta["history"],
             "frames": data.get("frames"), "frame_times": meta["frame_times"]}
 
 
-#: What a checkpoint must hold to be resumed: solver state entries and run settings.
-STATE_KEYS = ("zeta", "phi_g", "dx", "t", "step", "coefficients")
-RUN_SETTINGS_KEYS = ("t_end_s", "frames", "layer_bottom_m", "layer_top_m", "layer_porosity", "layer_pore_size_m")
-
-
-def _check_schema(path: Path, meta: dict, state: dict, settings_keys: tuple[str, ...]) -> None:
-    """Refuse a checkpoint whose format tag is right but whose content is not (edited or truncated by hand)."""
+def _check_content(path: Path, meta: dict, state: dict, required_settings: tuple[str, ...]) -> None:
+    """Refuse a checkpoint whose entries are present but wrong (edited by hand, or written by another program)."""
     def bad(what: str) -> ReaderError:
-        return ReaderError(f"checkpoint file {str(path)!r}: {what} (not a complete lisse phase-field checkpoint)")
+        return ReaderError(f"checkpoint file {str(path)!r}: {what} (damaged or foreign checkpoint: start a new run with --overwrite)")
 
-    for k, typ in (("settings", dict), ("history", list), ("frame_times", list)):
-        if not isinstance(meta.get(k), typ):
-            raise bad(f"expected '{k}' to be a JSON {typ.__name__}, found {type(meta.get(k)).__name__}")
-    missing = [k for k in STATE_KEYS if k not in state]
-    if missing:
-        raise bad(f"solver state lacks {missing}")
     if not isinstance(state["coefficients"], dict):
-        raise bad("solver state 'coefficients' is not a table")
+        raise bad("expected the solver state 'coefficients' as a table; found " + type(state["coefficients"]).__name__)
     from dataclasses import fields
 
     from lisse.sim.phasefield.model import PhaseFieldCoefficients
 
-    known = {f.name for f in fields(PhaseFieldCoefficients)}
-    unknown = sorted(set(state["coefficients"]) - known)
+    unknown = sorted(set(state["coefficients"]) - {f.name for f in fields(PhaseFieldCoefficients)})
     if unknown:
         raise bad(f"unknown phase-field coefficients {unknown}")
     zeta, phi = np.asarray(state["zeta"]), np.asarray(state["phi_g"])
     if zeta.ndim not in (2, 3) or zeta.shape != phi.shape or not np.issubdtype(zeta.dtype, np.floating):
-        raise bad(f"expected 'zeta' and 'phi_g' as float grids of one 2D/3D shape, found {zeta.shape} and {phi.shape}")
-    missing = [k for k in settings_keys if k not in meta["settings"]]
-    if missing:
-        raise bad(f"settings lack {missing}")
-    for k in settings_keys + ("dx", "t", "step"):
-        v = meta["settings"].get(k, state.get(k))
+        raise bad(f"expected 'zeta' and 'phi_g' as float grids of one 2D/3D shape; found {zeta.shape} and {phi.shape}")
+    for k in required_settings + ("dx", "t", "step"):
+        v = meta["settings"][k] if k in required_settings else state[k]
         if isinstance(v, bool) or not isinstance(v, (int, float, np.number, np.ndarray)) or not np.all(np.isfinite(v)):
-            raise bad(f"'{k}' should be a finite number, found {v!r}")
+            raise bad(f"'{k}' should be a finite number; found {v!r}")
+
+
+def refuse_existing_checkpoint(path: str | os.PathLike, *, overwrite: bool = False) -> None:
+    """Refuse to start a new run whose checkpoint would replace an existing one.
+
+    Raises
+    ------
+    ParameterError
+        ``path`` exists and ``overwrite`` is False (continue it with ``--resume`` or pass ``--overwrite``).
+    """
+    p = Path(path)
+    if p.exists() and not overwrite:
+        raise ParameterError(f"--out {str(p.parent)!r}: expected no checkpoint of an earlier run; found {p.name} "
+                             "(continue that run with --resume, or pass --overwrite to start a new one over it)")
 
 
 def write_history_csv(path: str | os.PathLike, rows: list[dict]) -> Path:

@@ -58,28 +58,15 @@ from typing import Any
 
 import numpy as np
 
-from lisse.citations import Citation, add, register
-from lisse.constants import FARADAY, GAS_CONSTANT
+from lisse.citations import register
 from lisse.data.cycling import CyclingRecord, Provenance
+from lisse.electrochem import symmetric_overpotential
 from lisse.errors import ParameterError
 from lisse.params import check_count, check_positive, check_temperature
 from lisse.units import as_si
 
 __all__ = ["SymmetricCellModel", "SyntheticTruth", "ccd_staircase", "long_cycling", "symmetric_voltage"]
 
-def _add_once(c: Citation) -> None:
-    from lisse.citations import CITATIONS
-
-    if c.key not in CITATIONS:
-        add(c)
-
-
-_add_once(Citation("Kasemchainan2019", "Kasemchainan, J.; Zekoll, S.; Spencer Jolly, D.; et al.",
-             "Critical stripping current leads to dendrite formation on plating in lithium anode solid electrolyte cells",
-             "Nat. Mater. 18, 1105-1111", 2019, "10.1038/s41563-019-0438-9"))
-_add_once(Citation("Pei2017", "Pei, A.; Zheng, G.; Shi, F.; Li, Y.; Cui, Y.",
-             "Nanoscale nucleation and growth of electrodeposited lithium metal", "Nano Lett. 17, 1132-1139", 2017,
-             "10.1021/acs.nanolett.6b04755"))
 
 
 @dataclass
@@ -204,7 +191,7 @@ def symmetric_voltage(j_A_m2: np.ndarray, asr_int_ohm_m2: np.ndarray | float, mo
     """
     j = np.asarray(j_A_m2, dtype=float)
     a = np.abs(j)
-    bv = 2.0 * (2.0 * GAS_CONSTANT * model.temperature_K / FARADAY) * np.arcsinh(a / (2.0 * model.j0_A_m2))
+    bv = 2.0 * symmetric_overpotential(a, model.j0_A_m2, 0.5, model.temperature_K)  # two interfaces, alpha_a = alpha_c = 1/2
     return np.sign(j) * (a * (model.asr_bulk_ohm_m2 + 2.0 * np.asarray(asr_int_ohm_m2)) + bv)
 
 
