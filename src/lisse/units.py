@@ -59,6 +59,7 @@ def _unit_info(unit: str) -> tuple[float, Any, str]:
 
 def _normalise(unit: str) -> str:
     u = unit.strip().replace("μ", "u").replace("µ", "u").replace("Ω", "ohm").replace("·", "*")
+    u = re.sub(r"Ohms?\b", "ohm", u)  # 'Ohm cm2', 'kOhm', 'MOhm' as instruments and papers write them
     u = re.sub(r"(?<![A-Za-z])%", "percent", u)
     u = re.sub(r"(?<=[A-Za-z])\.(?=[A-Za-z])", "*", u)  # mol.m-3 -> mol*m-3
     u = re.sub(r"(?<=[A-Za-z])(-?\d+)", r"**\1", u)  # cm2 -> cm**2, m-3 -> m**-3
@@ -120,12 +121,12 @@ def to_si(value: Any, unit: str, name: str = "value") -> float:
     if isinstance(value, str):
         text = value.strip()
         if not text:
-            raise UnitError(f"parameter '{name}' expects a quantity in {unit}; got an empty string")
+            raise UnitError(f"parameter '{name}' expects {_want(unit)}; got an empty string")
         if re.match(r"[-+]?\d+,\d", text):
             raise UnitError(f"parameter '{name}': '{value}' has a decimal comma; write a decimal point (e.g. '{text.replace(',', '.', 1)}')")
         m = re.fullmatch(r"([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*(.*)", text)
         if m is None:
-            raise UnitError(f"parameter '{name}' expects a quantity like '1.5 {unit}'; got '{value}'")
+            raise UnitError(f"parameter '{name}' expects {_want(unit, example=True)}; got '{value}'")
         number, ustr = float(m.group(1)), m.group(2).strip()
         if not ustr:
             if is_dimensionless(unit):
@@ -154,11 +155,18 @@ def to_si(value: Any, unit: str, name: str = "value") -> float:
     want = _unit_info(unit)[1] if unit not in _OFFSET_UNITS else reg.Quantity(1.0, "K").dimensionality
     if dims != want:
         raise UnitError(
-            f"parameter '{name}' expects a quantity in {unit} ({_dimstr(want)}); got '{value}' ({_dimstr(dims)})"
+            f"parameter '{name}' expects {_want(unit)} ({_dimstr(want)}); got '{value}' ({_dimstr(dims)})"
         )
     if not math.isfinite(x):
         raise UnitError(f"parameter '{name}' must be finite; got {value!r}")
     return x
+
+
+def _want(unit: str, example: bool = False) -> str:
+    """What an error says is expected: a plain number for dimensionless parameters, else a quantity in ``unit``."""
+    if unit == "dimensionless":
+        return "a plain number such as 0.3 (or a percentage such as '30 %')"
+    return f"a quantity like '1.5 {unit}'" if example else f"a quantity in {unit}"
 
 
 _NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")

@@ -181,3 +181,94 @@ def test_total_time_wins_over_step_time(tmp_path):
                  "2,00:00:00,00:00:20,3.2,-1.0\n2,00:00:10,00:00:30,3.1,-1.0\n")
     r = read_cycling(f)
     np.testing.assert_array_equal(r.time_s, [0.0, 10.0, 20.0, 30.0])
+
+
+@pytest.mark.parametrize("header", ["Time/h", "Time (h:m:s)", "time (min)"])
+def test_hms_values_are_not_scaled_by_the_header_unit(tmp_path, header):
+    """'0:01:00' is one minute whatever the header says; a header 'Time/h' must not make it 60 h."""
+    from lisse.io.readers import read_cycling
+
+    f = tmp_path / "hms_unit.csv"
+    f.write_text(f"{header},Voltage(V),Current(mA)\n00:00:00,3.0,1.0\n00:01:00,3.1,1.0\n01:00:00,3.2,-1.0\n")
+    r = read_cycling(f)
+    np.testing.assert_allclose(r.time_s, [0.0, 60.0, 3600.0], rtol=0, atol=0)
+    assert any("not applied" in n for n in r.provenance.notes)
+
+
+def test_numeric_time_still_takes_the_header_unit(tmp_path):
+    from lisse.io.readers import read_cycling
+
+    f = tmp_path / "h.csv"
+    f.write_text("Time/h,Ewe/V,I/mA\n0,3.0,1.0\n0.5,3.1,1.0\n1,3.2,-1.0\n")
+    np.testing.assert_allclose(read_cycling(f).time_s, [0.0, 1800.0, 3600.0], rtol=1e-12, atol=0)
+
+
+@pytest.mark.parametrize("header", ["I/ma", "Current (Amps)"])
+def test_unparseable_header_unit_names_the_file_and_column(tmp_path, header):
+    from lisse.io.readers import read_cycling
+
+    f = tmp_path / "badunit.csv"
+    f.write_text(f"time/s,Ewe/V,{header}\n0,3.0,1.0\n1,3.1,1.0\n")
+    with pytest.raises(ReaderError) as ei:
+        read_cycling(f)
+    msg = str(ei.value)
+    assert "badunit.csv" in msg and f"'{header}'" in msg and "\n" not in msg
+
+
+def test_duplicated_column_names_are_named(tmp_path):
+    from lisse.io.readers import read_cycling
+
+    f = tmp_path / "dup.csv"
+    f.write_text("time/s,Ewe/V,I/mA,I/mA\n0,3.0,1.0,2.0\n1,3.1,1.0,2.0\n")
+    with pytest.raises(ReaderError, match=r"dup\.csv.*'I/mA' more than once"):
+        read_cycling(f)
+
+
+@pytest.mark.parametrize("sep", ["\t", ";"])
+def test_thousands_separators_beside_decimal_points_are_refused(tmp_path, sep):
+    """'1,800' next to '3.1' is 1800 written with a thousands separator, not 1.8: refuse, never read 1000x off."""
+    from lisse.io.readers import read_cycling
+
+    f = tmp_path / "thou.txt"
+    f.write_text(sep.join(["time/s", "Ewe/V", "I/mA"]) + "\n" + "\n".join(
+        sep.join(r) for r in (("0", "3.1", "0.5"), ("1,800", "3.2", "0.5"), ("3,600", "3.3", "-0.5"))) + "\n")
+    with pytest.raises(ReaderError, match=r"thou\.txt.*'3\.1'.*'1,800'"):
+        read_cycling(f)
+
+
+def test_decimal_commas_alone_still_read(tmp_path):
+    from lisse.io.readers import read_cycling
+
+    f = tmp_path / "dc.txt"
+    f.write_text("time/s\tEwe/V\tI/mA\n0\t3,1\t0,5\n1800\t3,2\t0,5\n3600\t3,3\t-0,5\n")
+    r = read_cycling(f)
+    np.testing.assert_allclose(r.time_s, [0.0, 1800.0, 3600.0], rtol=0, atol=0)
+    np.testing.assert_allclose(r.voltage_V, [3.1, 3.2, 3.3], rtol=1e-12, atol=0)
+    np.testing.assert_allclose(r.current_A, [5e-4, 5e-4, -5e-4], rtol=1e-12, atol=0)
+
+
+def test_a_preamble_line_with_two_names_is_not_the_header(tmp_path, capfd):
+    """'Cell,Li|LLZO|Li' above the real header: read the data, one line on stderr at most (no pandas warning)."""
+    from lisse.io.readers import read_cycling
+
+    f = tmp_path / "pre.csv"
+    f.write_text("Cell,Li-LLZO-Li\ntime/s,Ewe/V,I/mA\n0,3.1,0.5\n1,3.2,0.5\n2,3.3,-0.5\n")
+    r = read_cycling(f)
+    np.testing.assert_allclose(r.time_s, [0.0, 1.0, 2.0], rtol=0, atol=0)
+    np.testing.assert_allclose(r.current_A, [5e-4, 5e-4, -5e-4], rtol=1e-12, atol=0)
+    assert "Warning" not in capfd.readouterr().err
+
+
+def test_unit_after_an_underscore_is_read(tmp_path):
+    """'current_mA' is 0.5 mA = 5e-4 A; 'Test_Time_h' is in hours; a lower-case 'current_a' stays undeclared."""
+    from lisse.io.readers import read_cycling
+
+    f = tmp_path / "us.csv"
+    f.write_text("Test_Time_h,voltage_V,current_mA\n0,3.1,0.5\n0.5,3.2,0.5\n1,3.3,-0.5\n")
+    r = read_cycling(f)
+    np.testing.assert_allclose(r.time_s, [0.0, 1800.0, 3600.0], rtol=1e-12, atol=0)
+    np.testing.assert_allclose(r.current_A, [5e-4, 5e-4, -5e-4], rtol=1e-12, atol=0)
+    g = tmp_path / "lower.csv"
+    g.write_text("time_s,voltage_V,current_a\n0,3.1,0.5\n1,3.2,0.5\n")
+    with pytest.raises(ReaderError, match=r"'current_a' \(current\)"):
+        read_cycling(g)

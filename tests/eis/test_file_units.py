@@ -103,3 +103,42 @@ def test_study_units_key_reaches_the_reader(tmp_path):
     o = {**opts, "units": {"frequency": "Hz", "impedance": "ohm"}}
     res = stage.func(StageContext(study={"eis": o, "_base_dir": str(tmp_path)}, options=o, out_dir=tmp_path))
     assert res.summary
+
+
+@pytest.mark.parametrize(("header", "declared"), [("omega (rad/s)", None), ("Angular frequency (rad/s)", None), ("w", "frequency=rad/s,impedance=ohm")])
+def test_angular_frequency_is_divided_by_two_pi(tmp_path, header, declared):
+    """pint counts the radian as dimensionless: 6283.185 rad/s must become 1000 Hz, not 6283 Hz."""
+    from lisse.io.eis import read_spectra
+
+    f = tmp_path / "omega.csv"
+    zh = "Zre,Zim" if declared else "Zre (ohm),Zim (ohm)"
+    f.write_text(f"{header},{zh}\n6283.185307179586,100,-1\n628.3185307179586,110,-5\n62.83185307179586,140,-20\n")
+    s = read_spectra(f, units=declared)[0]
+    np.testing.assert_allclose(sorted(s.frequency), [10.0, 100.0, 1000.0], rtol=1e-12, atol=0)
+
+
+def test_cli_bulk_conductivity_in_S_cm(tmp_path, capsys):
+    """sigma_bulk = L / (R_bulk A) by hand in cm: 780 um = 0.078 cm, 0.785 cm2; R_bulk ~ R0 + the 1e-7 s arc = 110 ohm."""
+    from lisse.analysis.eis.synthetic import three_arc_spectrum
+    from lisse.cli.main import main
+
+    sp = three_arc_spectrum()
+    p = tmp_path / "arc.csv"
+    np.savetxt(p, np.column_stack([sp.frequency, sp.impedance.real, sp.impedance.imag]), delimiter=",",
+               header="freq/Hz,Zre/Ohm,Zim/Ohm", comments="", fmt="%.12g")
+    assert main(["eis", str(p), "--drt", "--area", "0.785", "--thickness", "780", "--json"]) == 0
+    o = json.loads(capsys.readouterr().out)
+    assert o["bulk_resistance_ohm"] == pytest.approx(110.0, rel=0.1)
+    assert o["bulk_conductivity_S_cm"] == pytest.approx(0.078 / (o["bulk_resistance_ohm"] * 0.785), rel=1e-9, abs=0)
+    assert o["total_conductivity_S_cm"] == pytest.approx(0.078 / (o["bulk_gb_resistance_ohm"] * 0.785), rel=1e-9, abs=0)
+
+
+def test_eis_thousands_separators_beside_decimal_points_are_refused(tmp_path):
+    """A tab file with '1,000' Hz next to '100.5' ohm: refuse rather than read 1 Hz."""
+    f = tmp_path / "thou.txt"
+    f.write_text("freq/Hz\tZre/Ohm\tZim/Ohm\n1,000\t100.5\t-3.2\n100\t110.1\t-5.0\n10\t140.2\t-20.0\n")
+    with pytest.raises(ReaderError, match=r"thou\.txt.*'100\.5'.*'1,000'"):
+        read_spectra(f)
+    g = tmp_path / "dc.txt"
+    g.write_text("freq/Hz\tZre/Ohm\tZim/Ohm\n1000\t100,5\t-3,2\n100\t110,1\t-5\n10\t140,2\t-20\n")
+    np.testing.assert_allclose(sorted(read_spectra(g)[0].frequency), [10.0, 100.0, 1000.0], rtol=0, atol=0)

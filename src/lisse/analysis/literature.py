@@ -51,11 +51,15 @@ def published_strategies() -> tuple[Strategy, ...]:
     return tuple(out)
 
 
-def _check(name: str, x: float | None) -> float | None:
+def _check(name: str, x: float | None, si: str, shown: str) -> float | None:
+    """``x`` [``si``] if positive and finite; the error shows it in ``si`` and in the display unit ``shown``."""
     if x is None:
         return None
     if not math.isfinite(x) or x <= 0:
-        raise ParameterError(f"parameter '{name}' must be positive and finite; got {x!r}")
+        from lisse.units import format_quantity
+
+        got = f"{x!r} {si}" + (f" (= {format_quantity(x, shown)})" if math.isfinite(x) else "")
+        raise ParameterError(f"parameter '{name}' must be positive and finite; got {got}")
     return float(x)
 
 
@@ -85,8 +89,8 @@ def compare_cell(
     dict
         Unit-suffixed percentiles and the strategies beaten / not beaten.
     """
-    ccd_ma = None if ccd is None else _check("ccd", ccd) / 10.0  # A/m2 -> mA/cm2
-    r_ohm_cm2 = None if interfacial_resistance is None else _check("interfacial_resistance", interfacial_resistance) * 1e4
+    ccd_ma = None if ccd is None else _check("ccd", ccd, "A/m2", "mA/cm2") / 10.0  # A/m2 -> mA/cm2
+    r_ohm_cm2 = None if interfacial_resistance is None else _check("interfacial_resistance", interfacial_resistance, "ohm*m2", "ohm*cm2") * 1e4
     if not (current_window > 1):
         raise ParameterError(f"parameter 'current_window' must be > 1; got {current_window!r}")
     pool = list(published_strategies())
@@ -116,8 +120,8 @@ def compare_cell(
     if cycle_life:
         rows = []
         for i_si, life_s in cycle_life:
-            i = _check("cycle_life current density", i_si) / 10.0
-            h = _check("cycle_life duration", life_s) / 3600.0
+            i = _check("cycle_life current density", i_si, "A/m2", "mA/cm2") / 10.0
+            h = _check("cycle_life duration", life_s, "s", "h") / 3600.0
             near = [(s, ii, hh) for s in pool for ii, hh in s.cycle_life if i / current_window <= ii <= i * current_window]
             beats = [f"{s.name} ({hh:g} h at {ii:g} mA/cm2)" for s, ii, hh in near if h > hh and i >= ii]
             loses = [f"{s.name} ({hh:g} h at {ii:g} mA/cm2)" for s, ii, hh in near if hh >= h and ii >= i]

@@ -139,7 +139,9 @@ def _opt_si(value: Any, unit: str, name: str) -> float | None:
         return None
     x = as_si(value, unit, name)
     if not x > 0:
-        raise ParameterError(f"cell metadata '{name}' must be positive; got {value!r}")
+        from lisse.units import format_quantity
+
+        raise ParameterError(f"cell metadata '{name}' must be positive; got {value!r} (= {format_quantity(x, unit)})")
     return x
 
 

@@ -62,7 +62,9 @@ class EISSpectrum:
         for name in ("area", "thickness", "temperature"):
             v = getattr(self, name)
             if v is not None and (not np.isfinite(v) or v <= 0):
-                raise ParameterError(f"EISSpectrum '{self.label}': {name} must be > 0 (SI units); found {v!r}")
+                si, shown = {"area": ("m2", "cm2"), "thickness": ("m", "um"), "temperature": ("K", "K")}[name]
+                also = f" (= {v / {'m2': 1e-4, 'm': 1e-6}[si]:g} {shown})" if si != "K" and np.isfinite(v) else ""
+                raise ParameterError(f"EISSpectrum '{self.label}': {name} must be > 0; found {v!r} {si}{also}")
         f.setflags(write=False)
         z.setflags(write=False)
         object.__setattr__(self, "frequency", f)

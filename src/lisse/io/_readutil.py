@@ -148,13 +148,13 @@ _META_UNITS = {"area": "cm2", "active_mass": "mg", "loading": "mg/cm2"}
 
 
 def _check_metadata(kwargs: dict) -> None:
-    from lisse.units import as_si
+    from lisse.units import as_si, format_quantity
 
     for k, unit in _META_UNITS.items():
         if kwargs.get(k) is not None:
             x = as_si(kwargs[k], unit, k)
             if not x > 0:
-                raise ParameterError(f"cell metadata '{k}' must be positive; got {kwargs[k]!r}")
+                raise ParameterError(f"cell metadata '{k}' must be positive; got {kwargs[k]!r} (= {format_quantity(x, unit)})")
 
 
 def decode(data: bytes) -> tuple[str, str]:

@@ -645,8 +645,8 @@ def read_biologic(path: str | Path, **metadata: Any):
     ----------
     path : str or Path
     **metadata
-        ``area`` (bare number: cm²), ``active_mass`` (mg), ``loading`` (mg/cm²), as strings with
-        units or numbers. The active mass in the file header is used when none is given.
+        ``area`` [m²], ``active_mass`` [kg], ``loading`` [kg/m²]: SI numbers, or strings with a unit
+        (``"0.785 cm2"``, ``"12.5 mg"``). The active mass in the file header is used when none is given.
 
     Returns
     -------

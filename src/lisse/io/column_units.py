@@ -90,11 +90,20 @@ def unit_factor(unit: str, role: str, roles: Mapping[str, str], what: str) -> fl
 
     si = roles[role]
     try:
-        return to_si(f"1 {normalise_unit(unit)}", si, what)
+        factor = to_si(f"1 {normalise_unit(unit)}", si, what)
     except UnitError:
         raise UnitError(
             f"{what}: '{unit}' is not {_KIND[role]} unit (expected e.g. {_EXAMPLE[role]} for {role})"
         ) from None
+    if role == "frequency":
+        # pint counts the radian as dimensionless, so 1 rad/s would pass as 1 Hz; an angular frequency
+        # omega [rad/s] is f = omega / (2 pi) [Hz]: convert through turns (cycles) per second
+        from lisse.units import ureg
+
+        q = ureg().Quantity(1.0, normalise_unit(unit))
+        if "radian" in str(q.to_base_units().units):
+            factor = float(q.to("turn/s").magnitude)
+    return factor
 
 
 def _role(name: str, roles: Mapping[str, str], source: str) -> str:

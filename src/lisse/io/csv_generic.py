@@ -8,7 +8,9 @@ carries no unit is refused unless its unit is declared (``units="time=s,voltage=
 :mod:`lisse.io.column_units`): lisse never assumes SI for a bare ``current`` column. A time column
 written as ``h:m:s`` or as date-times needs no unit. Give
 ``mapping={"time": ("Zeit", "min"), "voltage": "U/V", "current": ("Strom", "uA")}`` for other names.
-Delimiters (comma, tab, semicolon) and decimal commas are detected. The sign of the current is taken
+Delimiters (comma, tab, semicolon) and decimal commas are detected; a file mixing ``3.1`` with ``1,800``
+(thousands separators) is refused. A time column of ``h:m:s`` or date-time values is never scaled by a
+unit in its header. The header is the first line naming time, voltage and current (a preamble is skipped). The sign of the current is taken
 as written (positive = anodic at the working electrode); pass ``current_sign=-1`` to flip it.
 """
 
@@ -48,16 +50,43 @@ def _split(name: str) -> tuple[str, str | None]:
     if m and m.group(1):
         unit = next(g for g in m.groups()[1:] if g is not None).strip()
         return m.group(1).strip().lower(), unit.replace("mA.h", "mAh").replace("A.h", "Ah")
-    return s.lower(), None
+    return _split_suffix(s) or (s.lower(), None)
 
 
-def _scale(role: str, unit: str | None, column: str) -> float:
+def _split_suffix(s: str) -> tuple[str, str] | None:
+    """'current_mA' -> ('current', 'mA'), 'Test_Time_s' -> ('test_time', 's'): only when the part before
+    the last underscore is a role alias and the suffix is a unit of that role's dimension."""
+    m = re.fullmatch(r"(.+?)_([A-Za-z\u00b5\u03bc]+)", s)
+    if m is None:
+        return None
+    base, unit = m.group(1).strip().lower(), m.group(2)
+    role = "time" if base in _TEST_TIME else next((r for r, a in ALIASES.items() if base in a), None)
+    if role not in _SI:
+        return None
+    try:
+        to_si(f"1 {unit}", _SI[role], "column")
+    except UnitError:
+        return None
+    return base, unit
+
+
+def _scale(path: Any, role: str, unit: str | None, column: str) -> float:
     if unit is None or unit == "":
         raise AssertionError(f"lisse bug: no unit resolved for the {role} column '{column}'")  # checked by _resolve_units
     try:
         return to_si(f"1 {unit}", _SI[role], f"column '{column}'")
-    except UnitError as exc:
-        raise ReaderError(f"column '{column}': unit '{unit}' is not a {role} unit ({_SI[role]}): {exc}") from None
+    except UnitError:
+        raise ReaderError(
+            f"'{path}': column '{column}' has the unit '{unit}', which is not a {role} unit (e.g. {_SI[role]}); "
+            f"correct the header or declare the unit with --units / units="
+        ) from None
+
+
+def _self_describing_time(col: Any) -> bool:
+    """True when a time column holds h:m:s or date-time text (its values carry their unit)."""
+    import pandas as pd
+
+    return not pd.api.types.is_numeric_dtype(col) and not pd.to_numeric(col, errors="coerce").notna().all()
 
 
 def _resolve_units(path: Any, df: Any, roles: dict[str, tuple[str, str | None]], declared: dict[str, str],
@@ -72,7 +101,6 @@ def _resolve_units(path: Any, df: Any, roles: dict[str, tuple[str, str | None]],
         A column with neither a header unit nor a declared one (naming all of them and how to declare
         units), or a declared unit that contradicts the header's.
     """
-    import pandas as pd
 
     from lisse.io.column_units import CYCLING_ROLES, check_declared_against_file, missing_units_message
 
@@ -87,7 +115,7 @@ def _resolve_units(path: Any, df: Any, roles: dict[str, tuple[str, str | None]],
         col, unit = roles[role]
         if unit:
             source[role] = "mapping" if role in from_mapping else "header"
-        elif role == "time" and not pd.api.types.is_numeric_dtype(df[col]):
+        elif role == "time" and _self_describing_time(df[col]):
             source[role] = "h:m:s or date-time values"
         elif role in declared:
             out[role] = (col, declared[role])
@@ -104,6 +132,40 @@ def _resolve_units(path: Any, df: Any, roles: dict[str, tuple[str, str | None]],
     if unused:
         notes.append(f"declared units for {', '.join(unused)} not used: no such column in the file, or its values carry their unit (h:m:s)")
     return out, source, notes
+
+
+_POINT_NUMBER = re.compile(r"[+-]?\d*\.\d+(?:[eE][+-]?\d+)?")
+_COMMA_NUMBER = re.compile(r"[+-]?\d*,\d+(?:[eE][+-]?\d+)?")
+
+
+def _decimal(path: Any, body: str, sep: str) -> str:
+    """The decimal mark of a delimited body: ``","`` only when numbers use it and none uses a point.
+
+    A body whose cells hold both ``3.1`` and ``1,800`` is ambiguous (thousands separators, or decimal
+    commas beside decimal points) and is refused rather than read 1000x off.
+
+    Raises
+    ------
+    ReaderError
+        Numbers written with a decimal point and numbers written with a comma in the same file.
+    """
+    if sep == ",":
+        return "."
+    point = comma = None
+    for line in body[:20000].splitlines():
+        for cell in line.split(sep):
+            c = cell.strip().strip('"')
+            if point is None and _POINT_NUMBER.fullmatch(c):
+                point = c
+            elif comma is None and _COMMA_NUMBER.fullmatch(c):
+                comma = c
+        if point is not None and comma is not None:
+            raise ReaderError(
+                f"'{path}': numbers are written both with a decimal point (e.g. '{point}') and with a comma "
+                f"(e.g. '{comma}'): thousands separators or decimal commas? Export without thousands separators "
+                "and with one decimal mark"
+            )
+    return "," if comma is not None else "."
 
 
 #: time columns that count from the start of the test; preferred over a plain ``Time``, which in
@@ -175,18 +237,34 @@ def read_csv_generic(path: str | Path, mapping: dict[str, Any] | None = None, cu
         sep = dialect.delimiter
     except csv.Error:
         sep = "\t" if "\t" in sample else ("," if "," in sample else ";")
+    # the header: the first line naming time, voltage and current (or the mapped columns), so that a
+    # preamble such as 'Cell,Li|LLZO|Li' is skipped; else the first line with two named cells
     hdr_k = None
+    wanted = {spec if isinstance(spec, str) else spec[0] for spec in (mapping or {}).values()
+              if isinstance(spec, str) or (isinstance(spec, (tuple, list)) and spec and isinstance(spec[0], str))}
     for k, ln in enumerate(lines[:200]):
-        cells = [c.strip() for c in ln.split(sep)]
+        cells = [c.strip().strip('"') for c in ln.split(sep)]
         if len(cells) >= 2 and sum(bool(re.search(r"[A-Za-z]", c)) for c in cells) >= 2:
-            hdr_k = k
-            break
+            if hdr_k is None:
+                hdr_k = k
+            found = recognise_columns(cells)
+            if wanted <= set(cells) and all(r in found or r in (mapping or {}) for r in ("time", "voltage", "current")):
+                hdr_k = k
+                break
     if hdr_k is None:
         raise ReaderError(f"'{path}': no header line with column names found in the first 200 lines")
     body = "\n".join(lines[hdr_k + 1 :])
-    decimal = "," if sep != "," and re.search(r"\d,\d", body[:20000]) else "."
+    decimal = _decimal(path, body, sep)
     names = [c.strip().strip('"') for c in lines[hdr_k].split(sep)]
-    df = pd.read_csv(io.StringIO(body), sep=sep, header=None, names=names, index_col=False, decimal=decimal, skip_blank_lines=True)
+    dup = sorted({c for c in names if c and names.count(c) > 1})
+    if dup:
+        raise ReaderError(f"'{path}': the header names the column(s) {', '.join(repr(c) for c in dup)} more than once; "
+                          "rename them so that each column is unambiguous")
+    import warnings
+
+    with warnings.catch_warnings():  # rows longer than the header (a trailing delimiter): the extra cells are dropped
+        warnings.simplefilter("ignore", pd.errors.ParserWarning)
+        df = pd.read_csv(io.StringIO(body), sep=sep, header=None, names=names, index_col=False, decimal=decimal, skip_blank_lines=True)
     if len(df) == 0:
         raise ReaderError(f"'{path}' has a header but no data rows")
     check_last_row(df, path, "delimited text")
@@ -208,27 +286,31 @@ def read_csv_generic(path: str | Path, mapping: dict[str, Any] | None = None, cu
             f"'{path}': cannot recognise the {missing} column(s) in header {names}; pass mapping={{'time': ('col', 's'), ...}}"
         )
 
+    ignored_note = []
+    tcol, tunit = roles["time"]
+    if tunit and _self_describing_time(df[tcol]):  # 'Time/h' over '0:00:01' values: the values carry their unit
+        roles["time"] = (tcol, None)
+        ignored_note.append(f"time column '{tcol}' holds h:m:s or date-time values; its header unit '{tunit}' is not applied")
     roles, unit_source, notes = _resolve_units(path, df, roles, dict(units or {}), from_mapping)
+    notes += ignored_note
 
     def num(role):
         c, u = roles[role]
         col = df[c]
-        if role == "time" and not pd.api.types.is_numeric_dtype(col):
+        if role == "time" and _self_describing_time(col):
             try:
-                vals = hms_to_seconds(col)
+                return hms_to_seconds(col)
             except ReaderError:
                 dt = pd.to_datetime(col, errors="coerce")
                 if dt.isna().any():
                     raise ReaderError(f"'{path}': time column '{c}' is neither numeric, h:m:s nor a date-time") from None
-                vals = (dt - dt.iloc[0]).dt.total_seconds().to_numpy()
-                return vals
-            return vals * (_scale(role, u, c) if u else 1.0)
+                return (dt - dt.iloc[0]).dt.total_seconds().to_numpy()
         x = pd.to_numeric(col, errors="coerce").to_numpy(float)
         bad = np.isnan(x) & col.notna().to_numpy()
         if bad.any():
             k = int(np.argmax(bad))
             raise ReaderError(f"'{path}': column '{c}' has a non-numeric value {col.iloc[k]!r} at data row {k}")
-        return x * _scale(role, u, c) if role in _SI else x
+        return x * _scale(path, role, u, c) if role in _SI else x
 
     t, v, i = num("time"), num("voltage"), num("current") * current_sign
     kw: dict[str, Any] = {}

@@ -346,6 +346,7 @@ def _parse_csv(text: str, src: str, declared: dict[str, str] | None = None):
         splitter = lambda s: s.split()  # noqa: E731
     header = None
     rows = []
+    marks: dict[str, str] = {}  # first number written with a decimal point / with a comma
     for ln in lines:
         parts = splitter(ln)
         vals = _numeric_row(parts)
@@ -354,7 +355,18 @@ def _parse_csv(text: str, src: str, declared: dict[str, str] | None = None):
                 raise ReaderError(f"{src}: non-numeric row after data started: {ln[:80]!r}")
             header = [p.strip() for p in parts if p.strip()]
             continue
+        for t in parts:
+            t = t.strip()
+            for mark in ".,":
+                if mark in t and mark not in marks:
+                    marks[mark] = t
         rows.append(vals)
+    if len(marks) == 2:
+        raise ReaderError(
+            f"{src}: numbers are written both with a decimal point (e.g. '{marks['.']}') and with a comma "
+            f"(e.g. '{marks[',']}'): thousands separators or decimal commas? Export without thousands separators "
+            "and with one decimal mark"
+        )
     if not rows:
         raise ReaderError(f"{src}: no numeric rows (expected columns f, Z', Z'')")
     width = min(len(r) for r in rows)

@@ -174,8 +174,8 @@ def read_cycling(path: str | Path, format: str | None = None, *, units: Any = No
         generic CSV column without a unit in its header and without a declared unit is refused. For
         formats that fix their units a declared unit must agree with the file's.
     **metadata
-        ``area`` (bare number: cm²), ``active_mass`` (mg), ``loading`` (mg/cm²); for ``csv`` also
-        ``mapping`` and ``current_sign``.
+        ``area`` [m²], ``active_mass`` [kg], ``loading`` [kg/m²]: SI numbers, or strings with a unit
+        (``"0.785 cm2"``, ``"12.5 mg"``, ``"10 mg/cm2"``); for ``csv`` also ``mapping`` and ``current_sign``.
 
     Raises
     ------

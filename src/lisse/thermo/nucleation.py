@@ -74,10 +74,18 @@ def __getattr__(name: str) -> float:
 #: surface_energy: up to 10 J/m2 (metals 0.4-3 J/m2); molar_volume: up to 1e-3 m3/mol (Li 1.3e-5 m3/mol).
 RANGES = {"overpotential": (1e-9, 10.0, "mV"), "surface_energy": (0.0, 10.0, "J/m2"), "molar_volume": (0.0, 1e-3, "cm3/mol")}
 
+#: SI unit and the unit users see (CLI --help) of each checked parameter, for error messages
+_UNITS = {"overpotential": ("V", "mV"), "surface_energy": ("J/m2", "J/m2"), "molar_volume": ("m3/mol", "cm3/mol"),
+          "prefactor": ("1/(m3 s)", "1/(m3 s)"), "threshold_rate": ("1/(m3 s)", "1/(m3 s)"), "temperature": ("K", "K")}
+
 
 def _pos(name: str, x: float) -> float:
     if not math.isfinite(x) or x <= 0:
-        raise ParameterError(f"parameter '{name}' must be positive and finite; got {x!r}")
+        from lisse.units import format_quantity
+
+        si, shown = _UNITS.get(name, ("", ""))
+        got = f"{x!r} {si}".strip() + (f" (= {format_quantity(x, shown)})" if shown and shown != si and math.isfinite(x) else "")
+        raise ParameterError(f"parameter '{name}' must be positive and finite; got {got}")
     if name in RANGES:
         lo, hi, unit = RANGES[name]  # SI limits, shown in the display unit
         if not lo <= x <= hi:

@@ -109,7 +109,9 @@ def fit_spike_coefficient(p: InterlayerParameters, currents, spikes, capacity: f
     if i.shape != v.shape or i.ndim != 1 or i.size < 2:
         raise ParameterError(f"need >= 2 (current, spike) pairs of equal length; got shapes {i.shape} and {v.shape}")
     if np.any(v <= 0) or not np.all(np.isfinite(v)):
-        raise ParameterError(f"spike heights must be positive finite voltages in V; got {v.tolist()}")
+        raise ParameterError(f"spike heights must be positive and finite; got {v.tolist()} V (= {[round(x * 1e3, 9) for x in v.tolist()]} mV)")
+    if np.any(i <= 0) or not np.all(np.isfinite(i)):
+        raise ParameterError(f"spike currents must be positive and finite; got {i.tolist()} A/m2 (= {[round(x / 10, 9) for x in i.tolist()]} mA/cm2)")
     register("Wang2024")
     sw = sweep_current(p, i, capacity=capacity) if capacity is not None else sweep_current(p, i, time=time)
     ln = sw["nucleation_length"]

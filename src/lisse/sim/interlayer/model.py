@@ -359,7 +359,7 @@ def growth_length(capacity: float, porosity: float) -> float:
     0 <= Q <= :data:`MAX_CAPACITY`.
     """
     if not (math.isfinite(capacity) and capacity >= 0):
-        raise ParameterError(f"parameter 'capacity' must be a non-negative areal charge; got {capacity!r}")
+        raise ParameterError(f"parameter 'capacity' must be a non-negative areal charge; got {capacity!r} C/m2 (= {capacity / 3.6e4:g} mAh/cm2)")
     if capacity > MAX_CAPACITY:
         raise ParameterError(f"parameter 'capacity' must be at most {MAX_CAPACITY / 3.6e4:g} mAh/cm2 (4.9 mm of dense Li per half cycle); "
                              f"got {capacity / 3.6e4:.4g} mAh/cm2")

@@ -280,7 +280,7 @@ def solve_1d(
         If Newton (with continuation in current) does not converge.
     """
     if not (math.isfinite(current) and current > 0):
-        raise ParameterError(f"parameter 'current' must be a positive current density in A/m2; got {current!r}")
+        raise ParameterError(f"parameter 'current' must be a positive current density; got {current!r} A/m2 (= {current / 10:g} mA/cm2)")
     register("Newman1962")
     adapt = mesh is None
     if mesh is None:

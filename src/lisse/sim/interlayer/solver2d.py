@@ -161,7 +161,7 @@ def solve_2d(
     prot = protrusion or Protrusion()
     prot.check(p.thickness)
     if not (math.isfinite(current) and current > 0):
-        raise ParameterError(f"parameter 'current' must be a positive current density in A/m2; got {current!r}")
+        raise ParameterError(f"parameter 'current' must be a positive current density; got {current!r} A/m2 (= {current / 10:g} mA/cm2)")
     if isinstance(nx, bool) or not isinstance(nx, (int, np.integer)) or (ny is not None and not isinstance(ny, (int, np.integer))):
         raise ParameterError(f"parameters 'nx' and 'ny' must be whole numbers of cells; got {nx!r}, {ny!r}")
     if not 8 <= nx <= MAX_CELLS // 4:
