@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING
 
 from lisse.constants import FARADAY, GAS_CONSTANT, ROOM_TEMPERATURE
 from lisse.errors import ConvergenceError, ParameterError
+from lisse.params import check_temperature
 
 if TYPE_CHECKING:  # numpy is imported inside the functions: CLI modules import their callers to build parsers
     import numpy as np
@@ -70,7 +71,7 @@ def _positive(name: str, x: float, unit: str) -> float:
 
 def faraday_over_rt(temperature: float = ROOM_TEMPERATURE, n: float = 1.0) -> float:
     """``n F / (R T)`` [1/V] (38.92 1/V at 298.15 K, n = 1); ``temperature`` [K] must be positive."""
-    return _positive("n", n, "electrons") * FARADAY / (GAS_CONSTANT * _positive("temperature", temperature, "K"))
+    return _positive("n", n, "electrons") * FARADAY / (GAS_CONSTANT * check_temperature(temperature, "temperature"))
 
 
 def _exp(x, max_exponent: float | None, minus_one: bool = False):

@@ -18,6 +18,11 @@ __all__ = [
     "NotImplementedFeatureError",
     "MissingDependencyError",
     "CalculationError",
+    "OutputError",
+    "OPTIONAL_PACKAGES",
+    "require",
+    "requires",
+    "missing_dependency",
 ]
 
 
@@ -48,6 +53,31 @@ class CalculationError(RuntimeError, LisseError):
     """A calculation ran but produced a result that fails a sanity check."""
 
 
+class OutputError(OSError, LisseError):
+    """A file or folder cannot be written: permission denied, read-only file system, disk full, or a
+    file where a folder is expected (or the reverse).
+
+    Subclasses :class:`OSError` (the builtin it refines); ``filename`` is the path that failed.
+    """
+
+    def __init__(self, message: str, filename: object | None = None, errno: int | None = None) -> None:
+        super().__init__(errno, message, None if filename is None else str(filename))
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+    def __reduce__(self):
+        return (type(self), (self.message, self.filename, self.errno))
+
+    @classmethod
+    def from_oserror(cls, exc: OSError, path: object | None = None, action: str = "write") -> OutputError:
+        """An :class:`OutputError` naming ``path`` (default: the path in ``exc``) and the system's reason."""
+        where = path if path is not None else (exc.filename if exc.filename is not None else "?")
+        reason = exc.strerror or str(exc) or type(exc).__name__
+        return cls(f"cannot {action} '{where}': {reason}", where, exc.errno)
+
+
 class NotImplementedFeatureError(NotImplementedError, LisseError):
     """The requested feature is known but not implemented yet."""
 
@@ -63,11 +93,62 @@ class MissingDependencyError(ImportError, LisseError):
         self.extra = extra
 
 
+#: Optional packages (top-level import names) and the lisse extra that installs each.
+OPTIONAL_PACKAGES: dict[str, str] = {
+    "ase": "atomistic",
+    "pymatgen": "atomistic",
+    "chgnet": "atomistic",
+    "torch": "atomistic",
+    "sevenn": "sevennet",
+    "fastnda": "readers",
+    "pyamg": "sim",
+    "dask": "distributed",
+    "distributed": "distributed",
+    "openpyxl": "test",
+}
+
+
 def require(package: str, feature: str, extra: str | None = None):
-    """Import and return an optional dependency, or raise :class:`MissingDependencyError`."""
+    """Import and return an optional dependency, or raise :class:`MissingDependencyError`.
+
+    ``extra`` defaults to the lisse extra that installs ``package`` (:data:`OPTIONAL_PACKAGES`).
+    """
     import importlib
 
     try:
         return importlib.import_module(package)
-    except ImportError as exc:  # pragma: no cover - depends on environment
-        raise MissingDependencyError(package, feature, extra) from exc
+    except ImportError as exc:
+        raise MissingDependencyError(package, feature, extra or OPTIONAL_PACKAGES.get(package.split(".")[0])) from exc
+
+
+def requires(*packages: str, feature: str | None = None):
+    """Decorator: check that the optional ``packages`` import before the function runs.
+
+    A missing one raises :class:`MissingDependencyError` with the ``pip install 'lisse[extra]'`` command,
+    instead of a bare ``ModuleNotFoundError`` from deep inside the call.
+    """
+    import functools
+
+    def deco(fn):
+        what = feature or f"{fn.__module__.removeprefix('lisse.')}.{fn.__name__}"
+
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            for pkg in packages:
+                require(pkg, what)
+            return fn(*args, **kwargs)
+
+        return wrapper
+
+    return deco
+
+
+def missing_dependency(exc: BaseException, feature: str = "this command") -> MissingDependencyError | None:
+    """The :class:`MissingDependencyError` for a ``ModuleNotFoundError`` of a known optional package, else None."""
+    name = getattr(exc, "name", None)
+    if not isinstance(exc, ImportError) or not name:
+        return None
+    top = name.split(".")[0]
+    if top not in OPTIONAL_PACKAGES:
+        return None
+    return MissingDependencyError(top, feature, OPTIONAL_PACKAGES[top])

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import numbers
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,7 +20,8 @@ from typing import Any
 from lisse.errors import ParameterError
 from lisse.units import as_si, from_si, parse_quantity, to_si
 
-__all__ = ["Param", "ParamSpec", "OptionSpec", "validate", "validate_options", "describe_spec", "unknown_key_error", "user_values"]
+__all__ = ["Param", "ParamSpec", "OptionSpec", "validate", "validate_options", "describe_spec", "unknown_key_error", "user_values",
+           "check_temperature", "check_positive", "check_open_fraction", "check_count"]
 
 
 @dataclass(frozen=True)
@@ -534,3 +536,51 @@ def validate_options(schema: Mapping[str, Any], values: Mapping[str, Any], where
             out[key] = _convert(spec, name, spec.default)
     return out
 
+
+# --- physical checks shared by the library functions -------------------------------------------------
+# Each takes an SI float, returns it as float, and raises ParameterError naming the parameter, what was
+# expected and what was found. ``not (inside)`` tests make NaN fail every check.
+
+
+#: Absolute temperatures lisse accepts [K]. 0 K divides by zero in every k_B T or RT/F, and a tiny positive T
+#: underflows k_B T to 0 all the same; 1 K to 10 000 K spans every cell and furnace with room to spare.
+TEMPERATURE_RANGE = (1.0, 10_000.0)
+
+
+def check_temperature(value: float, name: str = "temperature") -> float:
+    """An absolute temperature [K] within :data:`TEMPERATURE_RANGE` (so > 0 K, and k_B T never underflows)."""
+    lo, hi = TEMPERATURE_RANGE
+    if not lo <= value <= hi:
+        raise ParameterError(f"parameter '{name}' must be an absolute temperature between {lo:g} K and {hi:g} K (above 0 K); got {value!r} K")
+    return float(value)
+
+
+def check_positive(value: float, name: str, unit: str = "", *, allow_zero: bool = False) -> float:
+    """A finite SI number > 0 (``allow_zero``: >= 0).
+
+    ``unit`` is the display unit of the message (e.g. ``"mA/cm2"``): the value found is shown converted
+    from SI into it, as the CLI and study files show that quantity.
+    """
+    ok = (0.0 <= value < math.inf) if allow_zero else (0.0 < value < math.inf)
+    if not ok:
+        rel = "≥ 0" if allow_zero else "> 0"
+        found = f"{from_si(value, unit):g} {unit}" if unit and isinstance(value, numbers.Real) else repr(value)
+        raise ParameterError(f"parameter '{name}' must be a finite number {rel}{' ' + unit if unit else ''}; got {found}")
+    return float(value)
+
+
+def check_open_fraction(value: float, name: str) -> float:
+    """A number strictly between 0 and 1 (e.g. a transfer coefficient alpha)."""
+    if not 0.0 < value < 1.0:
+        raise ParameterError(f"parameter '{name}' must be between 0 and 1 (exclusive); got {value!r}")
+    return float(value)
+
+
+def check_count(value: Any, name: str, low: int, high: int, why: str = "") -> int:
+    """An integer in [low, high]; ``why`` explains the upper limit in the message."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value) or int(value) != value:
+        raise ParameterError(f"parameter '{name}' must be a whole number between {low} and {high}; got {value!r}")
+    if not low <= int(value) <= high:
+        reason = f" ({why})" if why else ""
+        raise ParameterError(f"parameter '{name}' must be between {low} and {high}{reason}; got {int(value)}")
+    return int(value)

@@ -51,7 +51,10 @@ def _unit_info(unit: str) -> tuple[float, Any, str]:
         q = reg.Quantity(1.0, _normalise(unit))
     except Exception as exc:
         raise UnitError(f"cannot parse unit '{unit}': {exc}") from None
-    base = q.to_base_units()
+    try:
+        base = q.to_base_units()
+    except (OverflowError, ZeroDivisionError):  # e.g. 'u103' (atomic mass unit to the 103rd power)
+        raise UnitError(f"cannot use unit '{unit}': its size is out of the floating-point range") from None
     return float(base.magnitude), q.dimensionality, f"{base.units:~}"
 
 

@@ -55,8 +55,9 @@ def test_complete_wetting_and_non_wetting():
     s = 0.40
     r = contact_angle(2.0 * s + 0.1, s)
     assert r.contact_angle_deg == 0.0 and r.regime == "complete wetting" and r.clipped
-    r = contact_angle(-0.05, s)
+    r = contact_angle(-0.05, s, allow_negative=True)  # a computed W_ad < 0: the interface is unstable
     assert r.contact_angle_deg == 180.0 and r.regime == "complete non-wetting" and r.clipped
+    assert contact_angle(0.0, s).contact_angle_deg == 180.0
     assert contact_angle(2.0 * s, s).regime == "complete wetting"
     # 90 deg at W_ad = sigma
     assert contact_angle(s, s).contact_angle_deg == pytest.approx(90.0)

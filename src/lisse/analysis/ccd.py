@@ -116,12 +116,24 @@ class CCDDetector:
     segment: SegmentOptions = field(default_factory=SegmentOptions)
 
     def _check(self) -> None:
+        # written as "not (inside)" so that NaN is refused too
         if not 0 < self.collapse_ratio < 1:
             raise ParameterError(f"CCDDetector.collapse_ratio must be in (0, 1); got {self.collapse_ratio}")
-        if self.rise_ratio <= 1 or self.noise_factor <= 1:
-            raise ParameterError(f"CCDDetector.rise_ratio and noise_factor must be > 1; got {self.rise_ratio}, {self.noise_factor}")
+        for name in ("rise_ratio", "noise_factor", "drop_sigma"):
+            v = getattr(self, name)
+            if not (1 < v < np.inf):
+                raise ParameterError(f"CCDDetector.{name} must be a finite number > 1; got {v}")
+        if not 0 < self.drop_fraction < np.inf:
+            raise ParameterError(f"CCDDetector.drop_fraction must be a finite number > 0; got {self.drop_fraction}")
+        if not 0 <= self.min_noise_V < np.inf:
+            raise ParameterError(f"CCDDetector.min_noise_V must be a finite voltage >= 0 V; got {self.min_noise_V}")
         if self.window < 1 or self.n_baseline < 1 or self.min_drops < 1:
             raise ParameterError("CCDDetector.window, n_baseline and min_drops must be >= 1")
+        if self.v_cutoff is not None and not 0 < self.v_cutoff < np.inf:
+            # |V| is compared with the cut-off: at <= 0 V every point "reaches" it and the first step would be
+            # reported as failed, silently relabelling the protocol
+            raise ParameterError(f"CCDDetector.v_cutoff must be a finite voltage magnitude > 0 V (the cycler's |V| limit); "
+                                 f"got {self.v_cutoff} V")
 
     def fit(self, record: CyclingRecord) -> CCDDetector:
         """Analyse ``record`` (needs ``area_m2``); returns self with the ``*_`` attributes set."""

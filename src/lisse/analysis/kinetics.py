@@ -39,6 +39,7 @@ from lisse import electrochem
 from lisse.citations import CITATIONS, Citation, add, register
 from lisse.constants import FARADAY, GAS_CONSTANT
 from lisse.errors import CalculationError, ParameterError
+from lisse.params import check_positive, check_temperature
 
 __all__ = ["TafelFit", "tafel_fit", "allen_hickling_fit", "charge_transfer_resistance", "lsv_overpotential"]
 
@@ -49,9 +50,8 @@ if "AllenHickling1957" not in CITATIONS:
 
 def charge_transfer_resistance(i0_A_m2: float, temperature_K: float = 298.15) -> float:
     """R_ct = RT/(F i0) in Ω·m² for an exchange current density in A/m² (:func:`lisse.electrochem.charge_transfer_resistance`)."""
-    if not i0_A_m2 > 0:
-        raise ParameterError(f"exchange current density must be positive; got {i0_A_m2!r} A/m2")
-    return electrochem.charge_transfer_resistance(i0_A_m2, temperature_K)
+    check_positive(i0_A_m2, "exchange_current_density", "mA/cm2")
+    return electrochem.charge_transfer_resistance(i0_A_m2, check_temperature(temperature_K, "temperature_K"))
 
 
 def lsv_overpotential(voltage_V: np.ndarray, current_A: np.ndarray, area_m2: float, *, e_eq_V: float | None = None,
@@ -61,6 +61,10 @@ def lsv_overpotential(voltage_V: np.ndarray, current_A: np.ndarray, area_m2: flo
     ``e_eq_V`` defaults to the voltage at the zero crossing of the current (linear interpolation).
     Returns (η in V, i in A/m², E_eq in V).
     """
+    check_positive(area_m2, "area", "cm2")
+    check_positive(asr_ohm_m2, "asr", "ohm*cm2", allow_zero=True)
+    if e_eq_V is not None and not np.isfinite(e_eq_V):
+        raise ParameterError(f"parameter 'e_eq' must be a finite voltage; got {e_eq_V!r}")
     v = np.asarray(voltage_V, float)
     i = np.asarray(current_A, float) / area_m2
     if e_eq_V is None:
@@ -153,9 +157,9 @@ def tafel_fit(eta_V: Any, i_A_m2: Any, *, window_V: tuple[float, float] = (0.10,
     """
     register("Su2024")
     e, j = _prep(eta_V, i_A_m2)
-    f = FARADAY / (GAS_CONSTANT * temperature_K)
+    f = FARADAY / (GAS_CONSTANT * check_temperature(temperature_K, "temperature_K"))
     lo, hi = window_V
-    if not 0 <= lo < hi:
+    if not 0 <= lo < hi < np.inf:
         raise ParameterError(f"window_V must satisfy 0 <= low < high; got {window_V}")
     out: dict[str, tuple[float, float, float, int, tuple[float, float]]] = {}
     for br in branches:
@@ -183,9 +187,9 @@ def allen_hickling_fit(eta_V: Any, i_A_m2: Any, *, window_V: tuple[float, float]
     """Allen–Hickling fit over ``window_V[0] <= |η| <= window_V[1]`` (both branches), α_a + α_c = 1."""
     register("Su2024", "AllenHickling1957")
     e, j = _prep(eta_V, i_A_m2)
-    f = FARADAY / (GAS_CONSTANT * temperature_K)
+    f = FARADAY / (GAS_CONSTANT * check_temperature(temperature_K, "temperature_K"))
     lo, hi = window_V
-    if not 0 < lo < hi:
+    if not 0 < lo < hi < np.inf:
         raise ParameterError(f"window_V must satisfy 0 < low < high (η = 0 is excluded); got {window_V}")
     sel = (np.abs(e) >= lo) & (np.abs(e) <= hi)
     den = -np.expm1(-f * e[sel])

@@ -233,6 +233,8 @@ def scan_segment(
     metrics : dict
         ``ratio`` (plateau / ref), ``noise_ratio``, ``n_drops``.
     """
+    if v_cutoff is not None and not 0 < v_cutoff < np.inf:
+        raise ParameterError(f"parameter 'v_cutoff' must be a finite voltage magnitude > 0 V; got {v_cutoff} V")
     av = np.abs(v)
     n = av.size
     w = max(1, min(window, n) | 1)

@@ -27,7 +27,7 @@ def load_table() -> dict:
 def _regime(w: float, sigma: float) -> str:
     from lisse.thermo.wetting import contact_angle
 
-    return contact_angle(w, sigma).regime
+    return contact_angle(w, sigma, allow_negative=True).regime
 
 
 def _ml_sigma(t: dict, calc: str) -> float | None:
@@ -68,6 +68,9 @@ def rows(calculator: str | None = None) -> list[dict]:
                     mr, dr = _regime(val, sig), _regime(dft, DEFAULT_LI_SURFACE_ENERGY)
                     philic = ("complete wetting", "lithiophilic")
                     out[-1].update({"ml_regime": mr, "dft_regime": dr, "regime_agrees": (mr in philic) == (dr in philic)})
+    if calculator is not None and not out:
+        known = sorted({c for e in t.get("entry", []) for c in e.get("ml", {})})
+        raise ParameterError(f"no accuracy rows for calculator '{calculator}'; the table has: {', '.join(known)}")
     return out
 
 

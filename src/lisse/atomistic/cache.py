@@ -14,7 +14,9 @@ from typing import Protocol, runtime_checkable
 
 import numpy as np
 
-__all__ = ["job_key", "ResultCache"]
+from lisse.errors import ReaderError
+
+__all__ = ["job_key", "ResultCache", "check_job_entry"]
 
 
 @runtime_checkable
@@ -38,3 +40,39 @@ def job_key(calc_identity: str, task: dict, atoms) -> str:
     fixed = sorted(int(i) for c in atoms.constraints for i in getattr(c, "index", []))
     h.update(json.dumps(fixed).encode())
     return h.hexdigest()
+
+
+#: Keys of a cached job result and the JSON types they must have.
+ENTRY_SCHEMA: dict[str, tuple[type, ...]] = {
+    "energy_eV": (int, float),
+    "atoms": (dict,),
+    "converged": (bool,),
+    "fmax_final_eV_A": (int, float, type(None)),
+    "n_steps": (int,),
+    "wall_s": (int, float),
+}
+_ATOMS_KEYS = ("numbers", "positions", "cell", "pbc")
+
+
+def check_job_entry(path: object, d: object) -> dict:
+    """Return ``d`` if it is a job result as :func:`lisse.atomistic.engine.run_job` stores it.
+
+    Raises
+    ------
+    ReaderError
+        It is not (edited by hand, or written by another program): the message names the file ``path``.
+    """
+    def bad(what: str) -> ReaderError:
+        return ReaderError(f"atomistic cache entry '{path}': {what}; delete it (or run with the cache disabled) to recompute it")
+
+    if not isinstance(d, dict):
+        raise bad(f"expected a JSON object, found {type(d).__name__}")
+    for k, types in ENTRY_SCHEMA.items():
+        if k not in d:
+            raise bad(f"expected key '{k}', found keys {sorted(d)}")
+        if not isinstance(d[k], types) or (bool not in types and isinstance(d[k], bool)):
+            raise bad(f"key '{k}' should be {'/'.join(t.__name__ for t in types)}, found {type(d[k]).__name__}")
+    missing = [k for k in _ATOMS_KEYS if k not in d["atoms"]]
+    if missing:
+        raise bad(f"'atoms' lacks {missing}")
+    return d

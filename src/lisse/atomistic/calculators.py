@@ -143,7 +143,7 @@ class SevenNetCalculator(AtomisticCalculator):
         try:
             from sevenn.calculator import SevenNetCalculator as _Calc
         except ImportError as exc:
-            raise MissingDependencyError("sevenn", "the SevenNet calculator", "atomistic") from exc
+            raise MissingDependencyError("sevenn", "the SevenNet calculator", "sevennet") from exc
         register("Park2024")
         if getattr(self, "_calc", None) is None:
             self._calc = _Calc(model=self.model, device="cpu")

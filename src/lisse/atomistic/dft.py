@@ -25,7 +25,7 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from lisse.errors import CalculationError, ParameterError, ReaderError
+from lisse.errors import CalculationError, ParameterError, ReaderError, requires
 
 __all__ = ["DFTSettings", "POTCAR_SETS", "QE_PSEUDOS", "kpoint_mesh", "vasp_deck", "qe_deck", "deck_files", "deck_manifest",
            "adhesion_from_outputs"]
@@ -54,6 +54,14 @@ class DFTSettings:
     ecutwfc_Ry: float = 60.0  # QE (PAW); ecutrho = 8 x ecutwfc
     extra_incar: dict = field(default_factory=dict)
     extra_qe: dict = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for name in ("encut_eV", "kspacing_inv_A", "ediff_eV", "fmax_eV_A", "sigma_eV", "ecutwfc_Ry"):
+            v = getattr(self, name)
+            if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0.0 < v < float("inf"):
+                raise ParameterError(f"DFT setting '{name}' must be a finite number > 0; got {v!r}")
+        if isinstance(self.max_ionic_steps, bool) or not isinstance(self.max_ionic_steps, int) or self.max_ionic_steps < 0:
+            raise ParameterError(f"DFT setting 'max_ionic_steps' must be a whole number >= 0; got {self.max_ionic_steps!r}")
 
 
 def _is_slab(atoms) -> bool:
@@ -108,6 +116,7 @@ def _constrained_copy(atoms, fixed):
     return a
 
 
+@requires("ase", "pymatgen", feature="writing VASP decks")
 def vasp_deck(atoms, task: str = "relax", settings: DFTSettings | None = None, fixed=()) -> dict[str, str]:
     """Text of INCAR, POSCAR, KPOINTS and POTCAR.spec for one structure: ``{file name: text}``.
 
@@ -145,6 +154,7 @@ def vasp_deck(atoms, task: str = "relax", settings: DFTSettings | None = None, f
     }
 
 
+@requires("ase", "pymatgen", feature="writing Quantum ESPRESSO decks")
 def qe_deck(atoms, task: str = "relax", settings: DFTSettings | None = None, fixed=(), pseudo_dir: str = "./pseudo") -> dict[str, str]:
     """Text of a complete pw.x input (PBE PAW, same physics as the VASP deck): ``{"pw.in": text}``."""
     s = settings or DFTSettings()
@@ -263,6 +273,6 @@ def adhesion_from_outputs(manifest: dict, outputs: dict, code: str = "vasp", li_
         sigma, src = li_surface_energy, "user value"
     else:
         sigma, src = DEFAULT_LI_SURFACE_ENERGY, "lisse default (Ji2025 pair); no Li slab outputs found"
-    r = contact_angle(w, sigma)
+    r = contact_angle(w, sigma, allow_negative=True)  # computed: W_ad < 0 is a result
     return {"work_of_adhesion_J_m2": w, "contact_angle_deg": r.contact_angle_deg, "regime": r.regime, "li_surface_energy_J_m2": sigma,
             "li_surface_energy_source": src, "interface_area_A2": area, "energies_eV": e, "code": code}

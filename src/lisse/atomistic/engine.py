@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from lisse.atomistic.cache import ResultCache, job_key
+from lisse.atomistic.cache import ResultCache, check_job_entry, job_key
 from lisse.atomistic.calculators import AtomisticCalculator, PrecomputedCalculator
-from lisse.errors import CalculationError, ParameterError
+from lisse.errors import CalculationError, ParameterError, requires
 
 __all__ = ["Job", "JobResult", "run_job", "atoms_to_dict", "atoms_from_dict"]
 
@@ -88,6 +88,7 @@ def _max_force(atoms) -> float:
     return float(np.sqrt((f**2).sum(axis=1)).max()) if len(f) else 0.0
 
 
+@requires("ase", "pymatgen", feature="running atomistic jobs")
 def run_job(calc: AtomisticCalculator, job: Job, cache: ResultCache | None = None) -> JobResult:
     """Run ``job`` with ``calc`` (or read it back for DFT-from-files), using ``cache`` if given."""
     if isinstance(calc, PrecomputedCalculator):
@@ -107,6 +108,8 @@ def run_job(calc: AtomisticCalculator, job: Job, cache: ResultCache | None = Non
     if cache is not None:
         hit = cache.get(key)
         if hit is not None:
+            where = getattr(cache, "directory", None)  # the file-backed cache names the file; any other, the key
+            check_job_entry(where / f"{key}.json" if where is not None else key, hit)
             return JobResult(job.name, hit["energy_eV"], atoms_from_dict(hit["atoms"], atoms), hit["converged"], hit["fmax_final_eV_A"], hit["n_steps"],
                              hit["wall_s"], True, calc.info.as_dict(), job.settings())
     t0 = time.perf_counter()

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from lisse.citations import Citation, add, register
-from lisse.errors import CalculationError, ParameterError
+from lisse.errors import CalculationError, ParameterError, requires
 
 __all__ = ["LatticeMatch", "lattice_matches", "build_interface", "registry_shifts"]
 
@@ -81,6 +81,10 @@ def lattice_matches(film, substrate, max_strain: float = 0.05, max_cells: int = 
     max_area : float
         Largest interface area in A^2.
     """
+    if not 0.0 < max_strain <= 0.5:
+        raise ParameterError(f"parameter 'max_strain' must be a strain between 0 and 0.5 (50 %); got {max_strain!r}")
+    if not 0.0 < max_area < float("inf"):
+        raise ParameterError(f"parameter 'max_area' must be a finite area > 0 A^2; got {max_area!r}")
     register("Zur1984")
     A0 = film.cell.array[:2, :2]
     B0 = substrate.cell.array[:2, :2]
@@ -132,6 +136,7 @@ def _supercell(slab, m2):
     return s
 
 
+@requires("ase", "pymatgen", feature="building interfaces")
 def build_interface(film, substrate, match: LatticeMatch, gap: float = 2.5, shift=(0.0, 0.0), vacuum: float = 15.0):
     """Stack the strained film (Li) on the substrate (X) slab.
 

@@ -13,9 +13,37 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from lisse.errors import ParameterError
+from lisse.errors import ParameterError, requires
 
-__all__ = ["layer_planes", "terminations", "make_slab", "set_vacuum"]
+__all__ = ["layer_planes", "terminations", "make_slab", "set_vacuum", "check_miller", "MAX_MILLER_INDEX", "MAX_LAYERS"]
+
+#: Largest Miller index and slab thickness (atomic planes) accepted. Surfaces studied for Li interfaces are
+#: low-index ((100), (110), (111), (001)); a (7 0 0) or a 40-plane slab is a typo that builds thousands of atoms.
+MAX_MILLER_INDEX = 6
+MAX_LAYERS = 40
+
+
+def check_miller(miller: Sequence[int], name: str = "miller") -> tuple[int, int, int]:
+    """Three whole Miller indices, not all zero, each within +-:data:`MAX_MILLER_INDEX`."""
+    try:
+        hkl = tuple(int(v) for v in miller)
+        whole = all(int(v) == v for v in miller)
+    except (TypeError, ValueError, OverflowError):
+        raise ParameterError(f"parameter '{name}' must be three whole numbers (h, k, l); got {miller!r}") from None
+    if len(hkl) != 3 or not whole:
+        raise ParameterError(f"parameter '{name}' must be three whole numbers (h, k, l); got {miller!r}")
+    if hkl == (0, 0, 0):
+        raise ParameterError(f"parameter '{name}' (0, 0, 0) names no plane; give e.g. (1, 0, 0)")
+    if max(abs(v) for v in hkl) > MAX_MILLER_INDEX:
+        raise ParameterError(f"parameter '{name}' indices must be within ±{MAX_MILLER_INDEX} (low-index surfaces); got {hkl}")
+    return hkl
+
+
+def check_layers(layers: int, name: str = "layers", low: int = 2) -> int:
+    """A number of atomic planes in [low, :data:`MAX_LAYERS`]."""
+    from lisse.params import check_count
+
+    return check_count(layers, name, low, MAX_LAYERS, "atomic planes of a slab")
 
 
 #: Covalent bonds that a slab cut must never break (polyanions such as CO3^2-), with max length in A.
@@ -86,6 +114,7 @@ def _pmg_slabs(bulk_atoms, miller: Sequence[int], thickness: float):
     return gen.get_slabs(symmetrize=False, bonds=bonds or None)
 
 
+@requires("ase", "pymatgen", feature="building slabs")
 def terminations(bulk_atoms, miller: Sequence[int]) -> list[dict]:
     """List the distinct terminations of the ``miller`` surface: index, bottom-plane composition, shift."""
     out = []
@@ -118,6 +147,7 @@ def _unwrap_slab(a):
     return a
 
 
+@requires("ase", "pymatgen", feature="building slabs")
 def make_slab(bulk_atoms, miller: Sequence[int], layers: int, vacuum: float = 15.0, termination: int = 0):
     """Slab of exactly ``layers`` atomic planes of the ``miller`` surface with ``vacuum`` A of vacuum.
 
@@ -140,8 +170,8 @@ def make_slab(bulk_atoms, miller: Sequence[int], layers: int, vacuum: float = 15
     """
     from pymatgen.io.ase import AseAtomsAdaptor
 
-    if int(layers) < 2:
-        raise ParameterError(f"parameter 'layers' must be >= 2; got {layers!r}")
+    miller = check_miller(miller)
+    layers = check_layers(layers)
     d_est = abs(bulk_atoms.cell.volume) ** (1 / 3) / max(1, len(bulk_atoms)) ** (1 / 3)
     slabs = _pmg_slabs(bulk_atoms, miller, thickness=(layers + 2) * max(d_est, 1.0) * 2.0)
     if not 0 <= termination < len(slabs):

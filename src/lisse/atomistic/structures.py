@@ -13,9 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from lisse.citations import Citation, add, register
-from lisse.errors import NotImplementedFeatureError, ParameterError
+from lisse.errors import NotImplementedFeatureError, ParameterError, requires
 
-__all__ = ["CrystalData", "CRYSTALS", "bulk", "available"]
+__all__ = ["CrystalData", "CRYSTALS", "bulk", "available", "check_material"]
 
 for _c in (
     Citation("Wyckoff1963", "Wyckoff", "Crystal Structures, 2nd edition, vol. 1", "Interscience, New York", 1963, None),
@@ -84,11 +84,24 @@ _NOT_YET = {
 }
 
 
+def check_material(name: str) -> None:
+    """Raise the error :func:`bulk` would raise for ``name``, without building anything (ase not needed)."""
+    if name in _NOT_YET:
+        raise NotImplementedFeatureError(f"bulk structure for '{name}' is not implemented yet: {_NOT_YET[name]}")
+    if name not in CRYSTALS:
+        import difflib
+
+        close = difflib.get_close_matches(str(name), list(CRYSTALS) + list(_NOT_YET), n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        raise ParameterError(f"unknown crystal '{name}'{hint}; available: {', '.join(available())}")
+
+
 def available() -> list[str]:
     """Names of the materials for which :func:`bulk` can build a structure."""
     return sorted(CRYSTALS)
 
 
+@requires("ase", "pymatgen", feature="building bulk crystals")
 def bulk(name: str, primitive: bool = False):
     """Build the conventional (or primitive) bulk cell of a library material as ASE ``Atoms``.
 

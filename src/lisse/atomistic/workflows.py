@@ -9,6 +9,7 @@ formulas and in all reported ``*_J_m2`` keys.
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,10 +21,12 @@ from lisse.atomistic.calculators import AtomisticCalculator, PrecomputedCalculat
 from lisse.atomistic.engine import Job, JobResult, atoms_to_dict, run_job
 from lisse.atomistic.interfaces import build_interface, lattice_matches, registry_shifts
 from lisse.atomistic.sanity import check_distances, check_energy_per_atom, check_slab, vacuum_thickness
-from lisse.atomistic.slabs import layer_planes, make_slab, set_vacuum
+from lisse.atomistic.slabs import check_layers, check_miller, layer_planes, make_slab, set_vacuum
 from lisse.atomistic.structures import bulk as build_bulk
+from lisse.atomistic.structures import check_material
 from lisse.constants import ELEMENTARY_CHARGE
-from lisse.errors import CalculationError, ParameterError
+from lisse.errors import CalculationError, ParameterError, requires
+from lisse.params import check_count
 
 __all__ = [
     "EV_PER_A2_TO_J_PER_M2",
@@ -100,6 +103,7 @@ def _uncertainty(ctx: WorkflowContext, quantity: str, system: str) -> dict:
     return stated_uncertainty(ctx.calculator, quantity, system)
 
 
+@requires("ase", "pymatgen", feature="the atomistic workflows")
 def relax_bulk(ctx: WorkflowContext, material: str, fmax: float = 0.01, steps: int = 200) -> dict:
     """Relax a library bulk crystal (cell + positions); returns energy per atom/formula unit and the cell."""
     b = build_bulk(material, primitive=True)
@@ -134,6 +138,7 @@ def _fix_bottom(atoms, n_planes: int) -> tuple[int, ...]:
     return tuple(int(i) for p in planes[:n_planes] for i in p)
 
 
+@requires("ase", "pymatgen", feature="the surface-energy workflow")
 def surface_energy_workflow(
     calculator: Any = "chgnet",
     material: str = "Li",
@@ -221,6 +226,20 @@ def _select_starts(scan: list[dict], n_starts: int) -> list[dict]:
     return starts[:n_starts]
 
 
+def _check_interface_inputs(substrate, substrate_miller, film_miller, substrate_layers, film_layers, max_strain, max_area) -> None:
+    """Refuse bad interface inputs before any (minutes-long) calculation starts."""
+    check_material(substrate)
+    check_miller(substrate_miller, "substrate_miller")
+    check_miller(film_miller, "film_miller")
+    check_layers(substrate_layers, "substrate_layers", 1)
+    check_layers(film_layers, "film_layers", 2)
+    if not 0.0 < max_strain <= 0.5:
+        raise ParameterError(f"parameter 'max_strain' must be a strain between 0 and 0.5 (50 %); got {max_strain!r}")
+    if not 0.0 < max_area < math.inf:
+        raise ParameterError(f"parameter 'max_area' must be a finite area > 0 A^2; got {max_area!r}")
+
+
+@requires("ase", "pymatgen", feature="the work-of-adhesion workflow")
 def adhesion_workflow(
     calculator: Any = "chgnet",
     substrate: str = "LiF",
@@ -259,6 +278,11 @@ def adhesion_workflow(
 
     if film != "Li":
         raise ParameterError(f"the film must be 'Li' (Li takes the strain); got {film!r}")
+    _check_interface_inputs(substrate, substrate_miller, film_miller, substrate_layers, film_layers, max_strain, max_area)
+    check_count(n_starts, "n_starts", 1, 50, "relaxations from different registry starts")
+    check_count(steps, "steps", 0, 100_000)
+    if not 0.0 < fmax < math.inf:
+        raise ParameterError(f"parameter 'fmax' must be a finite force > 0 eV/A; got {fmax!r}")
     ctx = _ctx(calculator, cache)
     if isinstance(ctx.calculator, PrecomputedCalculator):
         raise ParameterError(
@@ -341,8 +365,8 @@ def adhesion_workflow(
         w_more = (e_more[0] + e_more[1] - e_more[2]) / area * EV_PER_A2_TO_J_PER_M2
         dv = abs(w_more - (r_fil.energy_eV + r_sub.energy_eV - rb.energy_eV) / area * EV_PER_A2_TO_J_PER_M2)
     w_ad = work_of_adhesion(r_fil.energy_eV, r_sub.energy_eV, rb.energy_eV, area) * EV_PER_A2_TO_J_PER_M2
-    wet = contact_angle(w_ad, sigma_li)
-    wet_def = contact_angle(w_ad, DEFAULT_LI_SURFACE_ENERGY)
+    wet = contact_angle(w_ad, sigma_li, allow_negative=True)  # computed: W_ad < 0 is a result
+    wet_def = contact_angle(w_ad, DEFAULT_LI_SURFACE_ENERGY, allow_negative=True)
     # interface gap after relaxation
     z = rb.atoms.positions[:, 2]
     gap_final = float(z[n_sub:].min() - z[:n_sub].max())
@@ -395,6 +419,7 @@ def adhesion_workflow(
     return out
 
 
+@requires("ase", "pymatgen", feature="the interface-energy workflow")
 def interface_energy_workflow(
     calculator: Any = "chgnet",
     substrate: str = "LiF",
@@ -451,10 +476,15 @@ def interface_energy_workflow(
     return out
 
 
+@requires("ase", "pymatgen", feature="the segregation workflow")
 def segregation_workflow(calculator: Any = "chgnet", phase: str = "LiF", miller=(1, 0, 0), particle_radius: float | None = None, cache=None, **kw) -> dict:
     """Segregation of phase X in a Li matrix: gamma_X (surface fit) vs gamma_X/Li (strain fit)."""
     from lisse.thermo.segregation import segregation
 
+    check_material(phase)
+    check_miller(miller)
+    if particle_radius is not None and not 0.0 < particle_radius < math.inf:
+        raise ParameterError(f"parameter 'particle_radius' must be a finite length > 0 m; got {particle_radius!r}")
     ctx = _ctx(calculator, cache)
     s = surface_energy_workflow(ctx, phase, miller, (3, 5, 7))
     i = interface_energy_workflow(ctx, phase, miller, **kw)
@@ -466,6 +496,7 @@ def segregation_workflow(calculator: Any = "chgnet", phase: str = "LiF", miller=
             "provenance": provenance(ctx, {"miller": list(miller)})}
 
 
+@requires("ase", "pymatgen", feature="the adsorption workflow")
 def adsorption_workflow(calculator: Any = "chgnet", substrate: str = "LiF", miller=(1, 0, 0), layers: int = 3, supercell=(2, 2), height: float = 2.0,
                         vacuum: float = 12.0, fmax: float = 0.05, steps: int = 150, cache=None) -> dict:
     """Li adatom adsorption energy on a slab, referenced to bulk Li (see :mod:`lisse.thermo.adsorption`).
@@ -497,6 +528,7 @@ def adsorption_workflow(calculator: Any = "chgnet", substrate: str = "LiF", mill
             "converged": bool(r.converged and r_slab.converged), "uncertainty": _uncertainty(ctx, "adsorption_energy", f"Li on {substrate}"), "provenance": provenance(ctx, {"height_A": height, "supercell": list(supercell)})}
 
 
+@requires("ase", "pymatgen", feature="building the work-of-adhesion jobs")
 def adhesion_jobs(
     substrate: str = "LiF",
     substrate_miller=(1, 0, 0),
@@ -519,6 +551,7 @@ def adhesion_jobs(
     path as a pre-relaxer). Job names are the ones :func:`lisse.io.dft_decks.adhesion_from_files` reads:
     ``bulk_Li``, ``bulk_<X>``, ``slab_Li_n<k>``, ``film_strained``, ``substrate``, ``interface``.
     """
+    _check_interface_inputs(substrate, substrate_miller, film_miller, substrate_layers, film_layers, max_strain, max_area)
     if ml_result is not None:
         best = min((s for s in ml_result["starts"] if s.get("sane", True)), key=lambda s: s["energy_eV"])
         shift = tuple(best["shift_A"])

@@ -257,6 +257,9 @@ class CellDesign:
             return Layer(role, m.name, t, p[por_key] if por_key else 0.0, m.si("density"))
 
         el_name = mats.get("electrolyte", "LLZTO")
+        el = get_material(el_name)
+        if el.kind != "electrolyte":
+            raise ParameterError(f"parameter 'electrolyte' must be a solid-electrolyte material; got '{el.name}' ({el.kind})")
         electrolyte = layer("electrolyte", el_name, "electrolyte_thickness", "electrolyte_porosity") if p["electrolyte_thickness"] is not None else None
         inter_name = mats.get("interlayer")
         if inter_name is None and p["interlayer_thickness"]:

@@ -3,9 +3,32 @@
 from __future__ import annotations
 
 from lisse.cell.design import CellDesign, li_thickness_for_capacity
+from lisse.errors import ParameterError
+from lisse.params import check_count
 from lisse.units import from_si
 
-__all__ = ["summarize", "li_thickness_sweep"]
+__all__ = ["summarize", "li_thickness_sweep", "li_thickness_grid", "MAX_SWEEP_POINTS"]
+
+#: Most Li thicknesses in one design sweep: each is one design evaluation; 10 000 is far finer than a plot
+#: resolves and bounds the tables (a few MB).
+MAX_SWEEP_POINTS = 10_000
+
+
+def li_thickness_grid(li_min: float, li_max: float, points: int = 201):
+    """``points`` Li foil thicknesses [m] evenly spaced from ``li_min`` to ``li_max``.
+
+    Raises
+    ------
+    ParameterError
+        Unless 0 <= li_min < li_max (finite) and 2 <= points <= :data:`MAX_SWEEP_POINTS`.
+    """
+    import numpy as np
+
+    n = check_count(points, "points", 2, MAX_SWEEP_POINTS, "Li thicknesses of the design sweep")
+    if not 0.0 <= li_min < li_max < np.inf:
+        raise ParameterError(f"parameter 'li_thickness_range' must satisfy 0 <= low < high (finite); got {li_min * 1e6:g} um, "
+                             f"{li_max * 1e6:g} um")
+    return np.linspace(li_min, li_max, n)
 
 
 def summarize(design: CellDesign, c_rate: float | None = None, current_density: float | None = None, target_np: float | None = None) -> dict:
@@ -80,6 +103,8 @@ def li_thickness_sweep(design: CellDesign, thicknesses) -> dict:
     """
     import numpy as np
 
+    if np.size(thicknesses) > MAX_SWEEP_POINTS:
+        raise ParameterError(f"the Li-thickness sweep has {np.size(thicknesses)} points; the limit is {MAX_SWEEP_POINTS}")
     t = np.asarray(thicknesses, dtype=float)
     designs = [design.with_li_thickness(float(x)) for x in t]
     return {

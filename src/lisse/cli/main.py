@@ -8,7 +8,9 @@ A subcommand is a module in :mod:`lisse.cli` that defines
 Module top levels import nothing heavy; physics and I/O are imported inside ``run``. Every
 subcommand accepts ``--json`` (print the result as one JSON object or list) and ``--debug`` (full
 traceback on error). Errors print as one line on stderr with a non-zero exit status: 2 for a
-:class:`~lisse.errors.LisseError` (bad input), 1 for an unexpected internal error.
+:class:`~lisse.errors.LisseError` (bad input) and for environment problems (an ``OSError`` such as
+permission denied or disk full, named with its path; a missing optional package, named with its
+install command), 1 for an unexpected internal error (a lisse bug).
 """
 
 from __future__ import annotations
@@ -84,8 +86,21 @@ def build_parser() -> argparse.ArgumentParser:
             parents=[common],
         )
         mod.add_arguments(p)
-        p.set_defaults(_module=mod)
+        p.set_defaults(_module=mod, _parser=p)
     return parser
+
+
+def _check_single_values(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """Refuse ``--option=--``: argparse drops the ``--`` and stores an empty list unconverted (CPython quirk)."""
+    from lisse.errors import ParameterError
+
+    for a in parser._actions:
+        if not a.option_strings or a.nargs is not None:
+            continue
+        v = getattr(args, a.dest, None)
+        items = v if isinstance(a, argparse._AppendAction) and isinstance(v, list) else [v]
+        if any(isinstance(x, list) for x in items):
+            raise ParameterError(f"option {max(a.option_strings, key=len)} expects one value; got '--' (an empty value)")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -101,6 +116,7 @@ def main(argv: list[str] | None = None) -> int:
             parser.print_help()
             return 2
         mod = args._module
+        _check_single_values(args._parser, args)
         result = mod.run(args)
         code = 0
         if isinstance(result, dict) and "_exit_code" in result:
@@ -125,11 +141,35 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except ImportError as exc:
+        from lisse.errors import missing_dependency
+
+        command = next((a for a in argv if not a.startswith("-")), "")
+        dep = missing_dependency(exc, f"lisse {command}".strip())
+        if debug:
+            raise
+        if dep is None:
+            return _internal(exc)
+        sys.stderr.write(f"lisse: error: {dep}\n")
+        return 2
+    except OSError as exc:  # the environment refused: permission, disk full, read-only, no such folder
+        if debug:
+            raise
+        from lisse.errors import OutputError
+
+        msg = str(OutputError.from_oserror(exc, action="use")) if exc.filename is not None else f"{exc.strerror or exc}"
+        sys.stderr.write(f"lisse: error: {msg}\n")
+        return 2
     except Exception as exc:  # noqa: BLE001 - last-resort one-line report
         if debug:
             raise
-        sys.stderr.write(f"lisse: internal error: {type(exc).__name__}: {exc} (rerun with --debug for the traceback)\n")
-        return 1
+        return _internal(exc)
+
+
+def _internal(exc: BaseException) -> int:
+    """Report a lisse bug (exit 1)."""
+    sys.stderr.write(f"lisse: internal error: {type(exc).__name__}: {exc} (rerun with --debug for the traceback)\n")
+    return 1
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -123,6 +123,8 @@ def run(args) -> dict:
         write_history_csv,
     )
 
+    if args.max_steps is not None and args.max_steps < 0:
+        raise ParameterError(f"--max-steps must be >= 0; got {args.max_steps}")
     if args.sweep:
         return _run_sweep(args)
     t_wall = time.perf_counter()

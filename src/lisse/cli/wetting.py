@@ -58,12 +58,6 @@ def run(args):
         return _workflow(args)
     if args.work_of_adhesion is not None:
         w = args.work_of_adhesion
-        if w < 0:
-            from lisse.errors import ParameterError
-
-            raise ParameterError(
-                f"parameter 'work_of_adhesion' must be ≥ 0 J/m2 (a measured or given W_ad cannot be negative); got {w:g} J/m2"
-            )
         r = contact_angle(w, sigma)
         return {"work_of_adhesion_J_m2": w, "contact_angle_deg": r.contact_angle_deg, "li_surface_energy_J_m2": sigma,
                 "li_surface_energy_source": sigma_src, "regime": r.regime, "clipped": r.clipped}

@@ -7,6 +7,9 @@
   folder at the end, so the folder holds exactly one run's outputs. The folder must be new, empty or
   made by lisse (recognised by the marker file :data:`MARKER`); anything else is refused unless
   ``overwrite``. An exclusive lock on the folder refuses a second concurrent run.
+
+A write the system refuses (permission denied, read-only file system, disk full, a folder where the
+file should go) raises :class:`~lisse.errors.OutputError` naming the target path.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-from lisse.errors import ParameterError
+from lisse.errors import OutputError, ParameterError
 
 __all__ = ["atomic_write_bytes", "atomic_write_text", "atomic_save_figure", "output_folder", "output_folder_state", "MARKER"]
 
@@ -38,10 +41,24 @@ def _file_mode() -> int:
 
 
 def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> Path:
-    """Write ``data`` to ``path`` atomically (creates parent folders)."""
+    """Write ``data`` to ``path`` atomically (creates parent folders).
+
+    Raises
+    ------
+    OutputError
+        The folder cannot be created or the file cannot be written (the message names ``path``).
+    """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    if path.is_dir():
+        raise OutputError(f"cannot write '{path}': it is a folder; expected a file path", path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        blocker = next((a for a in path.parents if a.exists() and not a.is_dir()), None)
+        if blocker is not None:
+            raise OutputError(f"cannot write '{path}': '{blocker}' is a file, not a folder", path, exc.errno) from exc
+        raise OutputError.from_oserror(exc, path) from exc
     try:
         if hasattr(os, "fchmod"):
             os.fchmod(fd, _file_mode())
@@ -50,11 +67,13 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> Path:
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         try:
             os.unlink(tmp)
         except FileNotFoundError:
             pass
+        if isinstance(exc, OSError) and not isinstance(exc, OutputError):
+            raise OutputError.from_oserror(exc, path) from exc
         raise
     return path
 
@@ -65,12 +84,25 @@ def atomic_write_text(path: str | os.PathLike, text: str, encoding: str = "utf-8
 
 
 def atomic_save_figure(fig, path: str | os.PathLike, **kwargs) -> Path:
-    """Save a matplotlib figure atomically; the format follows the suffix of ``path``."""
+    """Save a matplotlib figure atomically; the format follows the suffix of ``path``.
+
+    Raises
+    ------
+    ParameterError
+        The suffix of ``path`` names no image format matplotlib can write.
+    OutputError
+        The file cannot be written.
+    """
     import io
 
     path = Path(path)
+    fmt = path.suffix.lstrip(".").lower() or "png"
+    supported = fig.canvas.get_supported_filetypes()
+    if fmt not in supported:
+        raise ParameterError(f"figure file '{path}': expected a suffix naming an image format ({', '.join(sorted(supported))}); "
+                             f"found '.{fmt}'")
     buf = io.BytesIO()
-    fig.savefig(buf, format=path.suffix.lstrip(".") or "png", **kwargs)
+    fig.savefig(buf, format=fmt, **kwargs)
     return atomic_write_bytes(path, buf.getvalue())
 
 

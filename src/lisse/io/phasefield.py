@@ -95,6 +95,8 @@ def load_checkpoint(path: str | os.PathLike, required_settings: tuple[str, ...] 
     check_path(path, what)
     with reading(path, f"{what} (.npz)"):  # damaged zip/npy bytes, bad JSON, unreadable file -> ReaderError
         with np.load(path, allow_pickle=False) as z:
+            if not hasattr(z, "files"):
+                raise ReaderError(f"checkpoint file {str(path)!r}: expected a .npz archive, found a single .npy array")
             data = {k: z[k] for k in z.files}
         if "meta_json" not in data:
             raise ReaderError(f"checkpoint file {str(path)!r} has no 'meta_json' entry (not a lisse phase-field checkpoint)")
@@ -117,8 +119,32 @@ def load_checkpoint(path: str | os.PathLike, required_settings: tuple[str, ...] 
     if missing:
         raise ReaderError(f"checkpoint file {str(path)!r}: expected the entries {', '.join(missing)}; found them missing "
                           "(damaged or foreign checkpoint: start a new run with --overwrite)")
+    _check_content(path, meta, state, tuple(required_settings))
     return {"state": state, "settings": meta["settings"], "history": meta["history"],
             "frames": data.get("frames"), "frame_times": meta["frame_times"]}
+
+
+def _check_content(path: Path, meta: dict, state: dict, required_settings: tuple[str, ...]) -> None:
+    """Refuse a checkpoint whose entries are present but wrong (edited by hand, or written by another program)."""
+    def bad(what: str) -> ReaderError:
+        return ReaderError(f"checkpoint file {str(path)!r}: {what} (damaged or foreign checkpoint: start a new run with --overwrite)")
+
+    if not isinstance(state["coefficients"], dict):
+        raise bad("expected the solver state 'coefficients' as a table; found " + type(state["coefficients"]).__name__)
+    from dataclasses import fields
+
+    from lisse.sim.phasefield.model import PhaseFieldCoefficients
+
+    unknown = sorted(set(state["coefficients"]) - {f.name for f in fields(PhaseFieldCoefficients)})
+    if unknown:
+        raise bad(f"unknown phase-field coefficients {unknown}")
+    zeta, phi = np.asarray(state["zeta"]), np.asarray(state["phi_g"])
+    if zeta.ndim not in (2, 3) or zeta.shape != phi.shape or not np.issubdtype(zeta.dtype, np.floating):
+        raise bad(f"expected 'zeta' and 'phi_g' as float grids of one 2D/3D shape; found {zeta.shape} and {phi.shape}")
+    for k in required_settings + ("dx", "t", "step"):
+        v = meta["settings"][k] if k in required_settings else state[k]
+        if isinstance(v, bool) or not isinstance(v, (int, float, np.number, np.ndarray)) or not np.all(np.isfinite(v)):
+            raise bad(f"'{k}' should be a finite number; found {v!r}")
 
 
 def refuse_existing_checkpoint(path: str | os.PathLike, *, overwrite: bool = False) -> None:

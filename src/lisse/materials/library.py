@@ -19,7 +19,7 @@ from importlib import resources
 from lisse.constants import BOLTZMANN, FARADAY
 from lisse.errors import ParameterError
 from lisse.materials.composition import molar_mass
-from lisse.params import Param, unknown_key_error
+from lisse.params import Param, check_temperature, unknown_key_error
 from lisse.units import to_si
 
 __all__ = ["Material", "PROPERTIES", "get_material", "list_materials", "source_files"]
@@ -113,6 +113,8 @@ class Material:
         the library; without one, only the reference temperature is allowed.
         """
         p = self.param("ionic_conductivity")
+        if temperature is not None:
+            check_temperature(temperature, "temperature")
         if temperature is None or p.temperature_K is None or abs(temperature - p.temperature_K) < 1e-9:
             return p.si
         if not self.has("ionic_activation_energy"):

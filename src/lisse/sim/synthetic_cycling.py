@@ -62,6 +62,7 @@ from lisse.citations import register
 from lisse.data.cycling import CyclingRecord, Provenance
 from lisse.electrochem import symmetric_overpotential
 from lisse.errors import ParameterError
+from lisse.params import check_count, check_positive, check_temperature
 from lisse.units import as_si
 
 __all__ = ["SymmetricCellModel", "SyntheticTruth", "ccd_staircase", "long_cycling", "symmetric_voltage"]
@@ -124,6 +125,23 @@ class SymmetricCellModel:
     tau_void_s: float = 300.0
     v_cutoff_V: float = 1.0
 
+    def __post_init__(self) -> None:
+        for name in ("asr_bulk_ohm_m2", "asr_int_ohm_m2", "drift_per_C_m2", "v_sp0_V", "short_fraction", "soft_noise_factor"):
+            check_positive(getattr(self, name), name, allow_zero=True)
+        for name in ("j0_A_m2", "j_ref_A_m2", "tau_nuc_s", "soft_dwell_s", "tau_void_s", "v_cutoff_V"):
+            check_positive(getattr(self, name), name)
+        check_temperature(self.temperature_K, "temperature_K")
+
+
+#: Most samples one synthetic record may hold (5e6 points, ~200 MB for its columns); a longer record is a
+#: unit slip in ``dt`` or a duration, not an experiment (a 5000 h test sampled every 10 s is 1.8e6 points).
+MAX_SAMPLES = 5_000_000
+
+
+def _check_seed(seed: int | None) -> None:
+    if seed is not None:
+        check_count(seed, "seed", 0, 2**63 - 1)
+
 
 @dataclass
 class SyntheticTruth:
@@ -180,6 +198,12 @@ def symmetric_voltage(j_A_m2: np.ndarray, asr_int_ohm_m2: np.ndarray | float, mo
 def _segments_to_series(seg_j, seg_dur, dt, model, rng, noise_V, failure, fail_seg_time, soft_rng_seed):
     """Build t, j, V for a list of constant-current segments; apply failure from fail_seg_time on."""
     n_seg = len(seg_j)
+    check_positive(dt, "dt", "s")
+    check_positive(noise_V, "noise", "mV", allow_zero=True)
+    n_total = float(np.sum(np.maximum(2.0, np.ceil(np.asarray(seg_dur, dtype=float) / dt))))
+    if not n_total <= MAX_SAMPLES:
+        raise ParameterError(f"the synthetic record would hold {n_total:.3g} samples (duration / dt); the limit is {MAX_SAMPLES:.0e}: "
+                             f"use a larger 'dt' or fewer steps/cycles")
     counts = np.maximum(2, np.ceil(np.asarray(seg_dur) / dt).astype(int))
     starts = np.concatenate([[0.0], np.cumsum(seg_dur)[:-1]])
     t = np.concatenate([s + np.arange(c) * (d / c) for s, c, d in zip(starts, counts, seg_dur)])
@@ -279,6 +303,9 @@ def ccd_staircase(
     """
     register("Kasemchainan2019")
     model = model or SymmetricCellModel()
+    _check_seed(seed)
+    check_count(n_steps, "n_steps", 1, 10_000)
+    check_count(cycles_per_step, "cycles_per_step", 1, 10_000)
     rng = np.random.default_rng(seed)
     j0 = as_si(j_start, "mA/cm2", "j_start")
     dj = as_si(j_step, "mA/cm2", "j_step")
@@ -334,7 +361,7 @@ def ccd_staircase(
     noise_V = as_si(noise, "mV", "noise")
     t, j, v, starts, seg = _segments_to_series(seg_j, seg_dur, dt_s, model, rng, noise_V,
                                                failure if fail_step is not None else None, fail_t, rng.integers(2**31))
-    a = as_si(area, "cm2", "area")
+    a = check_positive(as_si(area, "cm2", "area"), "area", "cm2")
     vsp = model.v_sp0_V * np.sqrt(np.abs(seg_j[active]) / model.j_ref_A_m2)
     truth = SyntheticTruth(
         protocol=proto,
@@ -388,6 +415,8 @@ def long_cycling(
         As in :func:`ccd_staircase`.
     """
     model = model or SymmetricCellModel()
+    _check_seed(seed)
+    check_count(n_cycles, "n_cycles", 1, 1_000_000)
     rng = np.random.default_rng(seed)
     jj = as_si(j, "mA/cm2", "j")
     th = as_si(half_cycle_time, "h", "half_cycle_time")
@@ -403,7 +432,7 @@ def long_cycling(
         raise ParameterError(f"t_failure must lie inside the record (0 to {seg_dur.sum() / 3600:g} h); got {t_failure}")
     t, jv, v, starts, seg = _segments_to_series(seg_j, seg_dur, as_si(dt, "s", "dt"), model, rng, as_si(noise, "mV", "noise"),
                                                 failure if tf is not None else None, tf, rng.integers(2**31))
-    a = as_si(area, "cm2", "area")
+    a = check_positive(as_si(area, "cm2", "area"), "area", "cm2")
     hc = None if tf is None else int(np.searchsorted(starts, tf, side="right") - 1)
     truth = SyntheticTruth(
         protocol="long-cycling",

@@ -37,6 +37,8 @@ from functools import lru_cache
 from lisse.citations import register
 from lisse.constants import BOLTZMANN, FARADAY, ROOM_TEMPERATURE
 from lisse.errors import ParameterError
+from lisse.params import check_temperature
+from lisse.units import from_si
 
 __all__ = [
     "li_molar_volume",
@@ -67,6 +69,11 @@ def __getattr__(name: str) -> float:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
+#: Physical ranges (SI) of the inputs that enter as powers; outside them the formulas overflow or underflow.
+#: overpotential: 1 nV (barrier ~1e19 k_B T: no nucleation ever) to 10 V (not an electrochemical overpotential);
+#: surface_energy: up to 10 J/m2 (metals 0.4-3 J/m2); molar_volume: up to 1e-3 m3/mol (Li 1.3e-5 m3/mol).
+RANGES = {"overpotential": (1e-9, 10.0, "mV"), "surface_energy": (0.0, 10.0, "J/m2"), "molar_volume": (0.0, 1e-3, "cm3/mol")}
+
 #: SI unit and the unit users see (CLI --help) of each checked parameter, for error messages
 _UNITS = {"overpotential": ("V", "mV"), "surface_energy": ("J/m2", "J/m2"), "molar_volume": ("m3/mol", "cm3/mol"),
           "prefactor": ("1/(m3 s)", "1/(m3 s)"), "threshold_rate": ("1/(m3 s)", "1/(m3 s)"), "temperature": ("K", "K")}
@@ -79,7 +86,17 @@ def _pos(name: str, x: float) -> float:
         si, shown = _UNITS.get(name, ("", ""))
         got = f"{x!r} {si}".strip() + (f" (= {format_quantity(x, shown)})" if shown and shown != si and math.isfinite(x) else "")
         raise ParameterError(f"parameter '{name}' must be positive and finite; got {got}")
+    if name in RANGES:
+        lo, hi, unit = RANGES[name]  # SI limits, shown in the display unit
+        if not lo <= x <= hi:
+            raise ParameterError(f"parameter '{name}' must be between {from_si(lo, unit):g} and {from_si(hi, unit):g} {unit}; "
+                                 f"got {from_si(x, unit):g} {unit}")
     return float(x)
+
+
+def _temperature(temperature: float) -> float:
+    """An absolute temperature [K], > 0 and finite."""
+    return check_temperature(temperature, "temperature")
 
 
 def heterogeneous_factor(theta_deg: float) -> float:
@@ -120,7 +137,7 @@ def barrier_coefficient(surface_energy: float, theta_deg: float, temperature: fl
     ``k_het dG_hom(eta) / (k_B T) = B / eta^2``; the one place the rate's exponent is written
     (:func:`nucleation_rate` and :func:`critical_overpotential` use it). ``temperature`` [K] > 0.
     """
-    t = _pos("temperature", temperature)
+    t = _temperature(temperature)
     return heterogeneous_factor(theta_deg) * homogeneous_barrier(1.0, surface_energy, molar_volume, z) / (BOLTZMANN * t)
 
 

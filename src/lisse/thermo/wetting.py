@@ -83,24 +83,38 @@ class WettingResult:
     clipped: bool
 
 
-def contact_angle(work_of_adhesion: float, li_surface_energy: float = DEFAULT_LI_SURFACE_ENERGY) -> WettingResult:
+def contact_angle(work_of_adhesion: float, li_surface_energy: float = DEFAULT_LI_SURFACE_ENERGY, *,
+                  allow_negative: bool = False) -> WettingResult:
     """Young–Dupré contact angle of Li on a substrate.
 
     Parameters
     ----------
     work_of_adhesion : float
-        W_ad [J/m2].
+        W_ad [J/m2], >= 0. A measured or given work of adhesion cannot be negative (it is the energy
+        needed to separate the interface).
     li_surface_energy : float
         sigma_Li [J/m2]; default :data:`DEFAULT_LI_SURFACE_ENERGY`.
+    allow_negative : bool
+        Accept W_ad < 0 and report it as complete non-wetting (theta = 180 deg, ``clipped=True``). Only
+        for a W_ad *computed* from slab energies, where a negative value is a result (the interface
+        is less stable than the two free surfaces), never for a user's input.
 
     Returns
     -------
     WettingResult
         theta in degrees, with ``clipped=True`` when cos theta fell outside [-1, 1].
+
+    Raises
+    ------
+    ParameterError
+        ``work_of_adhesion`` is not finite, or negative without ``allow_negative``; ``li_surface_energy`` <= 0.
     """
     sigma = _positive("li_surface_energy", li_surface_energy, "J/m2")
     if not math.isfinite(work_of_adhesion):
         raise ParameterError(f"parameter 'work_of_adhesion' must be finite; got {work_of_adhesion!r}")
+    if work_of_adhesion < 0 and not allow_negative:
+        raise ParameterError(f"parameter 'work_of_adhesion' must be ≥ 0 J/m2 (a measured or given W_ad cannot be negative); "
+                             f"got {work_of_adhesion:g} J/m2")
     register("Ji2025")
     c = work_of_adhesion / sigma - 1.0
     clipped = c > 1.0 or c < -1.0

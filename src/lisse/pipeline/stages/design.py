@@ -28,7 +28,7 @@ def design_stage(ctx: StageContext) -> StageResult:
     import pandas as pd
 
     from lisse.cell.design import li_areal_capacity
-    from lisse.cell.summary import li_thickness_sweep, summarize
+    from lisse.cell.summary import li_thickness_grid, li_thickness_sweep, summarize
     from lisse.pipeline.study import cell_designs
     from lisse.plot.cell import energy_density_vs_li_thickness, np_ratio_vs_li_thickness
 
@@ -37,9 +37,9 @@ def design_stage(ctx: StageContext) -> StageResult:
     n = opts["points"]
     targets = opts["target_np"]
     c_rates = opts["c_rates"]
+    thick = li_thickness_grid(lo, hi, n)
 
     summaries, curves, np1, rate_rows, stack_rows = [], [], [], [], []
-    thick = np.linspace(lo, hi, n)
     for name, d in cell_designs(ctx.study):
         s = summarize(d)
         s["name"] = name

@@ -75,7 +75,7 @@ def wetting_stage(ctx: StageContext) -> StageResult:
                 missing.append(m)
                 continue
             w, origin, src = b.value_J_m2, b.origin, b.source
-        r = contact_angle(w, sigma)
+        r = contact_angle(w, sigma, allow_negative=origin != "study")  # the study's own values must be >= 0
         row = {"material": m, "work_of_adhesion_J_m2": w, "contact_angle_deg": r.contact_angle_deg, "regime": r.regime, "origin": origin, "source": src}
         if pore is not None:
             row["capillary_pressure_MPa"] = capillary_pressure(pore, r.contact_angle_deg, sigma) / 1e6

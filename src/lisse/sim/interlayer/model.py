@@ -70,6 +70,7 @@ __all__ = [
     "bv_overpotential",
     "nucleation_rate_field",
     "growth_length",
+    "MAX_CAPACITY",
 ]
 
 add(Citation("Newman1962", "Newman and Tobias", "Theoretical analysis of current distribution in porous electrodes", "J. Electrochem. Soc. 109, 1183", 1962, "10.1149/1.2425269"))
@@ -82,7 +83,7 @@ def li_thickness_per_charge() -> float:
 #: Parameter schema: name -> (display unit, meaning, range). Python numbers are SI; text without a unit
 #: (CLI, study files) is in the display unit.
 SCHEMA: dict[str, ParamSpec] = {
-    "thickness": ParamSpec("um", "interlayer thickness l_i", "90 um", low=0.0, low_inclusive=False),
+    "thickness": ParamSpec("um", "interlayer thickness l_i", "90 um", low=0.0, high=1e-2, low_inclusive=False),
     "sigma_ion": ParamSpec("S/cm", "effective ionic (Li+) conductivity of the interlayer", None, low=0.0, low_inclusive=False),
     "sigma_e": ParamSpec("S/cm", "effective electronic conductivity of the interlayer", None, low=0.0, low_inclusive=False),
     "porosity": ParamSpec("", "open pore fraction available to plated Li", 0.3, low=0.0, high=1.0, low_inclusive=False),
@@ -90,9 +91,10 @@ SCHEMA: dict[str, ParamSpec] = {
     "exchange_current": ParamSpec("mA/cm2", "exchange current density i0 on the internal surface (per internal area)", "2e-3 mA/cm2", low=0.0),
     "anode_exchange_current": ParamSpec("mA/cm2", "exchange current density i0_a of the Li anode | interlayer contact (per geometric area)", "0.1 mA/cm2", low=0.0),
     "alpha": ParamSpec("", "cathodic transfer coefficient alpha (anodic 1 - alpha)", 0.5, low=0.0, high=1.0, low_inclusive=False, high_inclusive=False),
-    "temperature": ParamSpec("K", "temperature", ROOM_TEMPERATURE, low=0.0, low_inclusive=False),
+    "temperature": ParamSpec("K", "temperature (1 K to 2000 K; Li boils at 1615 K)", ROOM_TEMPERATURE, low=1.0, high=2000.0),
     "contact_angle": ParamSpec("deg", "contact angle of Li on the interlayer surface (sets k_het)", "55 deg", low=0.0, high=math.pi),
-    "surface_energy": ParamSpec("J/m2", "Li surface energy gamma used in the nucleation barrier", DEFAULT_LI_SURFACE_ENERGY, low=0.0, low_inclusive=False),
+    "surface_energy": ParamSpec("J/m2", "Li surface energy gamma used in the nucleation barrier", DEFAULT_LI_SURFACE_ENERGY, low=0.0, high=10.0,
+                                low_inclusive=False),
     "nucleation_prefactor": ParamSpec("1/(m3 s)", "kinetic prefactor J0 of the nucleation rate", "1e35 1/(m3 s)", low=0.0, low_inclusive=False),
     "nucleation_threshold": ParamSpec("1/(m3 s)", "rate J_c that counts as 'nucleation happens' (defines eta_c)", "1e15 1/(m3 s)", low=0.0, low_inclusive=False),
     "ratio_ionic": ParamSpec("", "sigma_e/sigma_ion below which the layer is called ionic", 1e-2, low=0.0, low_inclusive=False),
@@ -345,13 +347,22 @@ def nucleation_rate_field(eta: np.ndarray, p: InterlayerParameters) -> np.ndarra
     return nucleation_rate(-np.asarray(eta, dtype=float), p.surface_energy, p.contact_angle_deg, p.nucleation_prefactor, p.temperature)
 
 
+#: Largest plated areal capacity [C/m2] the model accepts: 1000 mAh/cm2 (4.9 mm of dense Li). Cells plate
+#: 0.1-20 mAh/cm2 per half cycle; a larger value is a unit slip, not an experiment.
+MAX_CAPACITY = 1000.0 * 3.6e4
+
+
 def growth_length(capacity: float, porosity: float) -> float:
     """Growth length l_g [m]: dense-Li thickness of the plated charge, spread over the pore fraction.
 
-    ``l_g = Q V_m / (F eps)``; Q [C/m2] (1 mAh/cm2 = 3.6e4 C/m2 -> 4.85 um of dense Li, BRIEF §3).
+    ``l_g = Q V_m / (F eps)``; Q [C/m2] (1 mAh/cm2 = 3.6e4 C/m2 -> 4.85 um of dense Li, BRIEF §3),
+    0 <= Q <= :data:`MAX_CAPACITY`.
     """
     if not (math.isfinite(capacity) and capacity >= 0):
         raise ParameterError(f"parameter 'capacity' must be a non-negative areal charge; got {capacity!r} C/m2 (= {capacity / 3.6e4:g} mAh/cm2)")
+    if capacity > MAX_CAPACITY:
+        raise ParameterError(f"parameter 'capacity' must be at most {MAX_CAPACITY / 3.6e4:g} mAh/cm2 (4.9 mm of dense Li per half cycle); "
+                             f"got {capacity / 3.6e4:.4g} mAh/cm2")
     if not (0 < porosity <= 1):
         raise ParameterError(f"parameter 'porosity' must be in (0, 1]; got {porosity!r}")
     return capacity * li_thickness_per_charge() / porosity

@@ -37,7 +37,11 @@ from lisse.citations import register
 from lisse.errors import ConvergenceError, ParameterError
 from lisse.sim.interlayer.model import InterlayerParameters, bv_current, bv_derivative, nucleation_rate_field
 
-__all__ = ["Protrusion", "Solution2D", "solve_2d", "convergence_study"]
+__all__ = ["Protrusion", "Solution2D", "solve_2d", "convergence_study", "MAX_CELLS"]
+
+#: Most grid cells of a 2D solve (nx * ny). The convergence study's finest level is 180 x 80 = 14 400 cells;
+#: 200 000 cells keeps the sparse Newton solve (two unknowns per cell) within ~2 GB.
+MAX_CELLS = 200_000
 
 
 @dataclass(frozen=True)
@@ -158,10 +162,17 @@ def solve_2d(
     prot.check(p.thickness)
     if not (math.isfinite(current) and current > 0):
         raise ParameterError(f"parameter 'current' must be a positive current density; got {current!r} A/m2 (= {current / 10:g} mA/cm2)")
+    if isinstance(nx, bool) or not isinstance(nx, (int, np.integer)) or (ny is not None and not isinstance(ny, (int, np.integer))):
+        raise ParameterError(f"parameters 'nx' and 'ny' must be whole numbers of cells; got {nx!r}, {ny!r}")
+    if not 8 <= nx <= MAX_CELLS // 4:
+        raise ParameterError(f"parameter 'nx' must be between 8 and {MAX_CELLS // 4} cells; got {nx}")
     if ny is None:
         ny = max(4, int(round(nx * prot.width / p.thickness)))
     if nx < 8 or ny < 4:
         raise ParameterError(f"grid too coarse: need nx >= 8 and ny >= 4; got {nx}, {ny}")
+    if nx * ny > MAX_CELLS:
+        raise ParameterError(f"the 2D grid {nx} x {ny} has {nx * ny} cells; the limit is {MAX_CELLS} (lower 'nx', or the period width "
+                             f"relative to the thickness)")
     register("Wang2024")
     dx, dy, xc, yc, li = _geometry(p, prot, nx, ny)
     act = ~li

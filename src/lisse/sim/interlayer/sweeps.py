@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from lisse.errors import ConvergenceError, ParameterError
+from lisse.params import check_count
 from lisse.sim.interlayer.lengths import FAILURE_MODES, nucleation_length, result_from_solution, verdict
 from lisse.sim.interlayer.model import InterlayerParameters, growth_length
 from lisse.sim.interlayer.solver1d import _Problem, solve_1d
@@ -38,9 +39,20 @@ __all__ = [
     "sweep_table",
     "current_capacity_map_table",
     "conductivity_map_table",
+    "MAX_POINTS",
+    "MAX_MAP_CELLS",
+    "MAX_CONDUCTIVITY_MAP_CELLS",
 ]
 
 REGIMES = ("ionic", "mixed", "electronic")
+
+#: Most values along one sweep or map axis. Each current is one 1D solve (~10 ms); 10 000 points is
+#: minutes of work and far beyond what a plot resolves.
+MAX_POINTS = 10_000
+#: Most cells of the current x capacity map (cheap: one 1D solve per current); bounds its arrays.
+MAX_MAP_CELLS = 250_000
+#: Most cells of the conductivity map: one 1D solve per cell (~10 ms), so 10 000 cells is minutes.
+MAX_CONDUCTIVITY_MAP_CELLS = 10_000
 
 #: 1 mAh/cm2 in C/m2 and 1 mA/cm2 in A/m2 (the display units of the tables).
 _MAH_CM2 = 3.6e4
@@ -84,11 +96,16 @@ def plating_capacity(current: float, capacity: float | None = None, time: float 
 
 
 def current_grid(i_min: float, i_max: float, points: int) -> np.ndarray:
-    """Log-spaced current densities [A/m2] from ``i_min`` to ``i_max`` (``0 < i_min < i_max``, ``points >= 2``)."""
+    """``points`` log-spaced current densities [A/m2] from ``i_min`` to ``i_max``.
+
+    Raises
+    ------
+    ParameterError
+        Unless 0 < i_min < i_max (finite) and 2 <= points <= :data:`MAX_POINTS`.
+    """
+    check_count(points, "points", 2, MAX_POINTS, "one 1D solve per point")
     if not (math.isfinite(i_min) and math.isfinite(i_max) and 0 < i_min < i_max):
         raise ParameterError(f"need 0 < i_min < i_max; got {_show(i_min, 'mA/cm2')} and {_show(i_max, 'mA/cm2')}")
-    if isinstance(points, bool) or not isinstance(points, (int, np.integer)) or points < 2:
-        raise ParameterError(f"parameter 'points' must be a whole number >= 2; got {points!r}")
     return np.geomspace(i_min, i_max, int(points))
 
 
@@ -127,6 +144,8 @@ def conductivity_map_table(m: dict[str, np.ndarray]) -> dict[str, Any]:
 
 
 def _check_positive(name: str, a) -> np.ndarray:
+    if np.size(a) > MAX_POINTS:
+        raise ParameterError(f"parameter '{name}' has {np.size(a)} values; the limit is {MAX_POINTS} per sweep or map axis")
     a = np.atleast_1d(np.asarray(a, dtype=float))
     if a.ndim != 1 or a.size == 0 or not np.all(np.isfinite(a)) or np.any(a <= 0):
         raise ParameterError(f"parameter '{name}' must be a non-empty 1D array of positive finite values; got {a!r}")
@@ -199,6 +218,8 @@ def map_current_capacity(p: InterlayerParameters, currents, capacities) -> dict[
     """
     cur = _check_positive("currents", currents)
     cap = _check_positive("capacities", capacities)
+    if cur.size * cap.size > MAX_MAP_CELLS:
+        raise ParameterError(f"the current x capacity map would have {cur.size * cap.size} cells; the limit is {MAX_MAP_CELLS}")
     _, sols = _sweep_eta(p, cur)
     ec = p.critical_overpotential
     ln = np.array([nucleation_length(s.x, s.eta, ec) for s in sols])
@@ -224,6 +245,9 @@ def map_conductivities(p: InterlayerParameters, sigma_e, sigma_ion, current: flo
     dse, dsi = default_map_conductivities()
     se = _check_positive("sigma_e", dse if sigma_e is None else sigma_e)
     si = _check_positive("sigma_ion", dsi if sigma_ion is None else sigma_ion)
+    if se.size * si.size > MAX_CONDUCTIVITY_MAP_CELLS:
+        raise ParameterError(f"the conductivity map would have {se.size * si.size} cells; the limit is {MAX_CONDUCTIVITY_MAP_CELLS} "
+                             "(one 1D solve per cell)")
     shape = (si.size, se.size)
     ln = np.zeros(shape)
     stable = np.zeros(shape, dtype=bool)

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from lisse.errors import ParameterError
+from lisse.params import check_count
 
 __all__ = ["Layer", "smooth_indicator", "particle_layer", "slit_layer", "layer_from_image", "particle_diameter_from_pore_size"]
 
@@ -143,6 +144,7 @@ def particle_layer(
     gap = 2.0 * width if min_gap is None else float(min_gap)
     if arrangement not in ("jittered", "rsa"):
         raise ParameterError(f"parameter 'arrangement' must be 'jittered' or 'rsa'; got {arrangement!r}")
+    check_count(seed, "seed", 0, 2**63 - 1)
     rng = np.random.default_rng(seed)
     width_x = nx * dx
     area = width_x * (y1 - y0)

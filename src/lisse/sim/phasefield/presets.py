@@ -17,6 +17,7 @@ import numpy as np
 
 from lisse.constants import GAS_CONSTANT
 from lisse.errors import ParameterError
+from lisse.params import check_count, check_positive
 from lisse.sim.phasefield.geometry import Layer, particle_layer, slit_layer
 from lisse.sim.phasefield.model import (
     PhaseFieldCoefficients,
@@ -26,7 +27,8 @@ from lisse.sim.phasefield.model import (
 )
 from lisse.sim.phasefield.solver import PhaseFieldSolver, front_metrics
 
-__all__ = ["PRESETS", "RunSetup", "setup_run", "setup_preset", "preset_settings", "run_settings", "transition_sweep", "overpotential_for_driving_force"]
+__all__ = ["MAX_CELLS", "MAX_STEPS", "MAX_FRAMES", "MAX_SWEEP_ANGLES", "PRESETS", "RunSetup", "setup_run", "setup_preset", "preset_settings",
+           "run_settings", "transition_sweep", "overpotential_for_driving_force"]
 
 #: Preset settings (SI). Only ``contact_angle_deg`` differs between the two.
 _BASE = {
@@ -45,6 +47,16 @@ _BASE = {
     "potential_every": 20,
     "frames": 24,
 }
+#: Size limits of a run (a real study stays far below them; each bounds memory or run time).
+#: MAX_CELLS: 2048 x 2048 grid cells, ~1.5 GB for the solver's ~25 float64 fields.
+#: MAX_STEPS: 2e6 time steps, ~700x the presets' ~3000 (hours even on the smallest grid).
+#: MAX_FRAMES: 500 records, each a stored float32 snapshot in the checkpoint and the animation.
+#: MAX_SWEEP_ANGLES: 100 contact angles, one full slit run each.
+MAX_CELLS = 2048 * 2048
+MAX_STEPS = 2_000_000
+MAX_FRAMES = 500
+MAX_SWEEP_ANGLES = 100
+
 PRESETS: dict[str, dict] = {
     "lithiophilic": {**_BASE, "contact_angle_deg": 30.0},
     "lithiophobic": {**_BASE, "contact_angle_deg": 140.0},
@@ -91,6 +103,11 @@ def setup_run(settings: dict, *, solve_potential: bool = True, dtype: str = "flo
     ny, nx = (int(v) for v in s["shape"])
     if ny < 16 or nx < 8:
         raise ParameterError(f"grid {ny}×{nx} is too small (at least 16×8)")
+    if ny * nx > MAX_CELLS:
+        raise ParameterError(f"grid {ny}×{nx} has {ny * nx} cells; the limit is {MAX_CELLS} (2048×2048, ~1.5 GB of solver fields)")
+    check_count(s["frames"], "frames", 2, MAX_FRAMES, "records are stored in the checkpoint and the animation")
+    for k, unit in (("current_density", "mA/cm2"), ("exchange_current_density", "mA/cm2"), ("plated_thickness", "um"), ("dx", "nm")):
+        check_positive(s[k], k, unit)
     dx = float(s["dx"])
     if s["layer_top"] > ny * dx or s["layer_bottom"] < 4 * dx:
         raise ParameterError(f"layer {s['layer_bottom']:g}–{s['layer_top']:g} m does not fit in the domain of height {ny * dx:g} m")
@@ -110,6 +127,9 @@ def setup_run(settings: dict, *, solve_potential: bool = True, dtype: str = "flo
         raise ParameterError("the applied current/overpotential does not plate Li (planar velocity <= 0)")
     t_end = float(s["plated_thickness"]) / v
     n_steps = t_end / solver.dt
+    if not n_steps <= MAX_STEPS:
+        raise ParameterError(f"plating {s['plated_thickness'] * 1e6:g} um at this current needs ~{n_steps:.3g} time steps; the limit is "
+                             f"{MAX_STEPS:.0e} (~700x a preset run): plate less ('plated_thickness') or use a coarser grid")
     record_every = max(1, int(round(n_steps / max(1, int(s["frames"])))))
     return RunSetup(solver, layer, t_end, record_every, s)
 
@@ -125,8 +145,7 @@ def preset_settings(name: str, grid: int | None = None) -> dict:
     s = dict(PRESETS[name])
     s["preset"] = name
     if grid is not None:
-        if not 32 <= int(grid) <= 1024:
-            raise ParameterError(f"grid must be between 32 and 1024 cells; got {grid!r}")
+        check_count(grid, "grid", 32, 1024, "cells per side; the preset's layer is 1.28 um wide")
         scale = int(grid) / s["shape"][0]
         s["dx"] = s["dx"] / scale
         s["interface_width"] = s["interface_width"] / scale
@@ -233,6 +252,11 @@ def transition_sweep(angles_deg, *, pore_width_cells: int = 12, wall_cells: int 
     angles = [float(a) for a in angles_deg]
     if not angles:
         raise ParameterError("transition_sweep needs at least one contact angle")
+    if len(angles) > MAX_SWEEP_ANGLES:
+        raise ParameterError(f"transition_sweep got {len(angles)} contact angles; the limit is {MAX_SWEEP_ANGLES} (one slit run each)")
+    for a in angles:
+        if not 0.0 <= a <= 180.0:
+            raise ParameterError(f"parameter 'contact_angle' must be between 0 and 180 deg; got {a!r}")
     w = pore_width_cells * dx
     delta = width_cells * dx
     ny = length_cells
