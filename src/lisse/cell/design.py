@@ -303,7 +303,10 @@ class CellDesign:
         return c_rate * self.cathode_capacity / SECONDS_PER_HOUR
 
     def c_rate(self, current_density: float) -> float:
-        """C-rate [1/h] of ``current_density`` [A/m2]."""
+        """C-rate [1/h] of ``current_density`` [A/m2] (a magnitude: ≥ 0)."""
+        from lisse.params import check_positive
+
+        check_positive(current_density, "current_density", "mA/cm2", allow_zero=True)
         return current_density * SECONDS_PER_HOUR / self.cathode_capacity
 
     # ------------------------------------------------------------------ stack

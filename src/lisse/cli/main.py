@@ -67,6 +67,11 @@ def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--json", action="store_true", help="print the result as JSON (keys carry their unit as a suffix)")
     common.add_argument("--debug", action="store_true", help="show the full traceback on error")
+    # The subcommands take the same flags; SUPPRESS keeps a flag given before the subcommand
+    # ('lisse --json cell ...') from being reset to False by the subparser's default.
+    sub_common = argparse.ArgumentParser(add_help=False)
+    sub_common.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="print the result as JSON (keys carry their unit as a suffix)")
+    sub_common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="show the full traceback on error")
     parser = argparse.ArgumentParser(
         prog="lisse",
         description="lisse: Li | solid-state electrolyte interface engineering — predict, measure, design, compare.",
@@ -83,7 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
             description=getattr(mod, "DESCRIPTION", mod.HELP),
             epilog="examples:\n" + getattr(mod, "EXAMPLES", "").rstrip(),
             formatter_class=argparse.RawDescriptionHelpFormatter,
-            parents=[common],
+            parents=[sub_common],
         )
         mod.add_arguments(p)
         p.set_defaults(_module=mod, _parser=p)
