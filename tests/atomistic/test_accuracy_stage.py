@@ -75,4 +75,5 @@ def test_wetting_stage_from_study_and_table():
     # garnet: only the published angle exists (Ji2025, 25 deg) -> W_ad = sigma (1 + cos 25 deg), angle recovered
     assert m["LLZTO"]["origin"] == "published angle" and m["LLZTO"]["contact_angle_deg"] == pytest.approx(25.0)
     assert res.summary["no_value"] == ["LPSC"]
+    assert res.summary["pore_radius_um"] == pytest.approx(1.0, rel=1e-12)  # key carries its display unit
     assert "wetting" in res.figures and "wetting" in res.tables

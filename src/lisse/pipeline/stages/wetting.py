@@ -55,6 +55,7 @@ def wetting_stage(ctx: StageContext) -> StageResult:
 
     from lisse.atomistic.accuracy import bundled_work_of_adhesion
     from lisse.thermo.wetting import DEFAULT_LI_SURFACE_ENERGY, capillary_pressure, contact_angle
+    from lisse.units import from_si
 
     o = ctx.options
     sigma = o.get("li_surface_energy", DEFAULT_LI_SURFACE_ENERGY)
@@ -87,7 +88,7 @@ def wetting_stage(ctx: StageContext) -> StageResult:
         "no_value": missing,
     }
     if pore is not None:
-        summary["pore_radius_m"] = pore
+        summary["pore_radius_um"] = from_si(pore, "um")
     html = [Markup(f"<p>Young–Dupré: cos θ = W<sub>ad</sub>/σ<sub>Li</sub> − 1 with σ<sub>Li</sub> = {sigma:.4f} J/m² "
             f"({'study' if 'li_surface_energy' in o else 'lisse default from Ji2025’s W_ad/θ pair'}). θ &lt; 90° is lithiophilic.</p>")]
     if any(r["origin"].startswith("ML") for r in rows):
