@@ -1,7 +1,7 @@
 """DFT from files: write complete VASP / Quantum ESPRESSO input decks for a workflow's structures, and
 read the results back (VASP vasprun.xml or OUTCAR, QE pw.x output) through pymatgen / ASE.
 
-Defaults follow the papers behind lisse (BRIEF §2): PBE, PAW, plane-wave cutoff 520 eV (papers:
+Defaults follow the papers behind lisse ([Ji2025], [Su2024]): PBE, PAW, plane-wave cutoff 520 eV (papers:
 400–600 eV), forces < 0.02 eV/A, Methfessel–Paxton smearing for the metal, Gamma-centred k-mesh from
 a k-spacing of 0.25 1/A (one k-point along a slab normal), dipole correction along z for slabs and
 interfaces, D3 dispersion optional (used by [Ji2025]). Every setting is overridable.
