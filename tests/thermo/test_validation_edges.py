@@ -98,6 +98,11 @@ def test_refusal_names_parameter_and_unit(fn, args, kwargs, parts):
         assert p in msg, (p, msg)
 
 
+def test_fit_refusal_message_starts_with_the_problem():
+    with pytest.raises(ParameterError, match=r"^fit needs at least two distinct x values"):
+        linear_fit([2.0, 2.0, 2.0], [1.0, 2.0, 3.0])
+
+
 def test_angle_limits_are_inclusive():
     s = 0.4
     assert work_of_adhesion_from_angle(180.0, s) == pytest.approx(0.0, abs=1e-15)
@@ -135,8 +140,12 @@ def test_nucleation_zero_overpotential_and_theta_limits():
     # theta = 180: the full homogeneous barrier
     expo = homogeneous_barrier(0.05, g) / (BOLTZMANN * 298.15)
     assert nucleation_rate(0.05, g, 180.0, j0, temperature=298.15) == pytest.approx(j0 * math.exp(-expo), rel=1e-12)
-    rate = nucleation_rate(0.05, g, 120.0, j0, temperature=298.15, concentration_ratio=0.5, electron_ratio=0.2)
-    assert rate == pytest.approx(0.1 * nucleation_rate(0.05, g, 120.0, j0, temperature=298.15), rel=1e-12)
+    # at 1.5 eta_c the rate is J0 exp(-ln(J0/J_c)/2.25): finite and far from both 0 and J0
+    eta = 1.5 * critical_overpotential(g, 120.0, j0, 1.0, temperature=298.15)
+    plain = nucleation_rate(eta, g, 120.0, j0, temperature=298.15)
+    assert plain == pytest.approx(j0 ** (1 - 1 / 2.25), rel=1e-9)
+    rate = nucleation_rate(eta, g, 120.0, j0, temperature=298.15, concentration_ratio=0.5, electron_ratio=0.2)
+    assert rate == pytest.approx(0.1 * plain, rel=1e-12)
 
 
 def test_charge_number_z_enters_every_formula():
@@ -144,9 +153,11 @@ def test_charge_number_z_enters_every_formula():
     assert critical_radius(eta, g, z=2) == pytest.approx(critical_radius(eta, g) / 2, rel=1e-12)
     assert homogeneous_barrier(eta, g, z=2) / EV == pytest.approx(homogeneous_barrier(eta, g) / 4 / EV, rel=1e-12)
     assert nucleation_barrier(eta, g, 120.0, z=2) / EV == pytest.approx(nucleation_barrier(eta, g, 120.0) / 4 / EV, rel=1e-12)
-    # z = 2 quarters the barrier: the rate is J0 exp(-barrier/4 / kT)
-    b = nucleation_barrier(eta, g, 120.0) / (BOLTZMANN * 298.15)
-    assert nucleation_rate(eta, g, 120.0, 1e30, z=2) == pytest.approx(1e30 * math.exp(-b / 4), rel=1e-9)
+    # z = 2 quarters the barrier: the rate is J0 exp(-barrier/4 / kT), at an overpotential where both are finite
+    eta2 = 0.6 * critical_overpotential(g, 120.0, 1e30, 1.0, temperature=298.15)
+    b = nucleation_barrier(eta2, g, 120.0) / (BOLTZMANN * 298.15)
+    assert 10 < b / 4 < 200
+    assert nucleation_rate(eta2, g, 120.0, 1e30, temperature=298.15, z=2) == pytest.approx(1e30 * math.exp(-b / 4), rel=1e-9)
     assert critical_overpotential(g, 120.0, 1e30, 1.0, z=2) == pytest.approx(critical_overpotential(g, 120.0, 1e30, 1.0) / 2, rel=1e-12)
     # hand value of r* (natural units, nm): 2 gamma V_m / (F eta)
     assert critical_radius(eta, g) * 1e9 == pytest.approx(2 * g * LI_MOLAR_VOLUME / (FARADAY * eta) * 1e9, rel=1e-12)
