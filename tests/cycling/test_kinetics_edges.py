@@ -187,3 +187,31 @@ def test_lsv_overpotential_exact_zero_sample_and_later_crossings():
         lsv_overpotential(v, np.full(6, 1.0), 1.0)
     with pytest.raises(ParameterError, match="exchange current density must be positive"):
         charge_transfer_resistance(-1.0)
+
+
+@pytest.mark.parametrize("fit_fn", [tafel_fit, allen_hickling_fit])
+def test_fit_keeps_the_finite_data_and_temperature_for_plots(fit_fn):
+    T = 310.0
+    eta = ETA.copy()
+    i = _bv(eta, 5.0, T=T)
+    eta[3] = np.nan
+    i[40] = np.inf
+    fit = fit_fn(eta, i, temperature_K=T)
+    keep = np.isfinite(eta) & np.isfinite(i)
+    assert fit.eta_V_.shape == (int(keep.sum()),) and fit.i_A_m2_.shape == (int(keep.sum()),)
+    np.testing.assert_array_equal(fit.eta_V_, eta[keep])
+    np.testing.assert_array_equal(fit.i_A_m2_, i[keep])
+    assert fit.temperature_K == T and fit.summary()["temperature_K"] == T
+
+
+def test_tafel_cathodic_window_upper_limit():
+    fit = tafel_fit(ETA, _bv(ETA, 5.0), window_V=(0.10, 0.20))
+    assert fit.n_points_ == {"anodic": 11, "cathodic": 11}
+    assert fit.windows_V_["cathodic"] == (-0.20, -0.10)
+
+
+def test_messages_start_with_the_method():
+    with pytest.raises(CalculationError, match=r"^LSV: the current never changes sign"):
+        lsv_overpotential(ETA, np.ones(ETA.size), 1.0)
+    with pytest.raises(CalculationError, match=r"^Allen-Hickling: fewer than 3 points"):
+        allen_hickling_fit(ETA[:2], _bv(ETA[:2], 5.0))
