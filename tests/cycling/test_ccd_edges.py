@@ -152,3 +152,37 @@ def test_fixed_time_summary_in_hours():
     s = CCDDetector().fit(rec).summary()
     assert s["protocol"] == "fixed-time" and s["step_time_h"] == pytest.approx(0.5, rel=0.02)
     assert "step_capacity_mAh_cm2" not in s
+
+
+def test_segment_options_reach_the_detector(records):
+    from lisse.analysis.symmetric import SegmentOptions
+
+    rec = records["none"][0]
+    default = CCDDetector().fit(rec)
+    assert len(default.steps_) == 6
+    # a level tolerance of 60 % merges neighbouring current steps (0.1 -> 0.2 mA/cm2 differ by 50 %)
+    merged = CCDDetector(segment=SegmentOptions(level_tolerance=0.6)).fit(rec)
+    assert len(merged.steps_) < 6
+    late = CCDDetector(segment=SegmentOptions(settle_fraction=0.9)).fit(records["hard"][0])
+    assert late.noise_ref_V_ != CCDDetector().fit(records["hard"][0]).noise_ref_V_
+
+
+def test_step_values_in_display_units(records):
+    d = CCDDetector().fit(records["hard"][0])
+    assert d.summary()["step_capacity_mAh_cm2"] == pytest.approx(d.step_value_ / 3.6e4, rel=1e-12)
+    t = np.arange(0.0, 3600.0, 10.0)
+    one = CyclingRecord.from_arrays(t, np.full(t.size, 5e-3), np.full(t.size, 1e-4), area="1 cm2")
+    d1 = CCDDetector().fit(one)
+    s = d1.summary()
+    assert s["protocol"] == "single-step" and s["step_time_h"] == pytest.approx(d1.step_value_ / 3600.0, rel=1e-12)
+    assert s["step_time_h"] == pytest.approx(1.0, rel=0.02)
+
+
+def test_messages_start_with_the_class():
+    with pytest.raises(ParameterError, match=r"^CCDDetector.summary\(\) called before fit\(\)$"):
+        CCDDetector().summary()
+    with pytest.raises(ParameterError, match=r"^CCDDetector.window, n_baseline and min_drops must be >= 1$"):
+        CCDDetector(window=0).fit(ccd_staircase(failure=None, j_critical=None, n_steps=2, **KW)[0])
+    t = np.arange(0.0, 600.0, 10.0)
+    with pytest.raises(CalculationError, match=r"^CCD detection: the record has no constant-current half cycles$"):
+        CCDDetector().fit(CyclingRecord.from_arrays(t, np.full(t.size, 1e-3), np.zeros(t.size), area="1 cm2"))
