@@ -51,9 +51,11 @@ surv = [l.split(":")[0].strip() for l in lines if l.strip().endswith(": survived
 (work / "survivors.txt").write_text("\n".join(surv) + "\n")
 other = s["total"] - s["killed"] - s["survived"]
 rate = 100.0 * s["survived"] / max(s["killed"] + s["survived"], 1)
+untested = s.get("no_tests", 0)
+rate_all = 100.0 * (s["survived"] + untested) / max(s["killed"] + s["survived"] + untested + s.get("timeout", 0), 1)
 line = (f"{g}: total {s['total']}, killed {s['killed']}, survived {s['survived']}, other {other} "
-        f"(timeout {s.get('timeout', 0)}, no tests {s.get('no_tests', 0)}, skipped {s.get('skipped', 0)}, suspicious {s.get('suspicious', 0)}) "
-        f"-> surviving {rate:.1f} % of killed+survived; {secs} s")
+        f"(timeout {s.get('timeout', 0)}, no tests {untested}, skipped {s.get('skipped', 0)}, suspicious {s.get('suspicious', 0)}) "
+        f"-> surviving {rate:.1f} % of killed+survived ({rate_all:.1f} % counting untested mutants as surviving); {secs} s")
 print(line)
 with open(pathlib.Path(".mutation") / "summary.txt", "a") as fh:
     fh.write(line + "\n")

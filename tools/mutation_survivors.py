@@ -21,8 +21,10 @@ def main(work: Path) -> None:
         path = work / "mutants" / "src" / Path(*mod.split(".")).with_suffix(".py")
         if path not in cache:
             src = path.read_text()
+            lines = src.splitlines()
             tree = ast.parse(src)
-            cache[path] = {n.name: ast.get_source_segment(src, n) for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
+            cache[path] = {n.name: "\n".join(lines[n.lineno - 1:n.end_lineno]) for n in ast.walk(tree)
+                           if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
         funcs = cache[path]
         base = func.rsplit("__mutmut_", 1)[0]
         orig, mut = funcs.get(base + "__mutmut_orig", ""), funcs.get(func, "")
