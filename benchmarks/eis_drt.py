@@ -203,7 +203,7 @@ def main() -> None:
         for rel in ("pyimpspec/data.mpt", "impedance.py/exampleDataGamry.DTA", "impedance.py/exampleDataBioLogic.mpt", "impedance.py/exampleData.csv"):
             if not (shared / rel).is_file():
                 continue
-            s1 = read_spectra(shared / rel)[0]
+            s1 = read_spectra(shared / rel, units="frequency=Hz,impedance=ohm" if rel.endswith(".csv") else None)[0]  # header-less CSV
             with contextlib.redirect_stdout(io.StringIO()):
                 M, mu, Zfit, rr, ri = linKK(s1.frequency, s1.impedance, c=0.85, max_M=100, fit_type="complex", add_cap=False)
             r1 = lin_kk(s1, inductance=True)

@@ -52,6 +52,13 @@ for _c in (
     Citation("CRC2016", "Haynes (ed.)", "CRC Handbook of Chemistry and Physics, 97th edition", "CRC Press", 2016, "10.1201/9781315380476"),
     Citation("IUPAC2021", "Prohaska et al.", "Standard atomic weights of the elements 2021", "Pure Appl. Chem. 94, 573", 2022, "10.1515/pac-2019-0603"),
     Citation("CODATA2018", "Tiesinga, Mohr, Newell, Taylor", "CODATA recommended values of the fundamental physical constants: 2018", "Rev. Mod. Phys. 93, 025010", 2021, "10.1103/RevModPhys.93.025010"),
+    # cited by the CCD analysis and by the synthetic cycling data that validates it
+    Citation("Kasemchainan2019", "Kasemchainan, J.; Zekoll, S.; Spencer Jolly, D.; et al.",
+             "Critical stripping current leads to dendrite formation on plating in lithium anode solid electrolyte cells",
+             "Nat. Mater. 18, 1105-1111", 2019, "10.1038/s41563-019-0438-9"),
+    Citation("Pei2017", "Pei, A.; Zheng, G.; Shi, F.; Li, Y.; Cui, Y.",
+             "Nanoscale nucleation and growth of electrodeposited lithium metal", "Nano Lett. 17, 1132-1139", 2017,
+             "10.1021/acs.nanolett.6b04755"),
 ):
     add(_c)
 

@@ -1,8 +1,9 @@
 """Parameters with units and sources, and parameter sets validated on construction.
 
 A :class:`Param` is a value with its unit and where it came from. A model declares its parameters as
-a schema (``{name: ParamSpec}``); :func:`validate` turns user input (strings with units, quantities,
-numbers in the declared unit, or :class:`Param`) into a frozen mapping of SI floats and raises
+a schema (``{name: ParamSpec}``); :func:`validate` turns input (SI numbers, strings with units, pint
+quantities, unit-less number strings in the declared display unit, or :class:`Param`) into a mapping
+of SI floats and raises
 :class:`~lisse.errors.ParameterError` for unknown keys (with a close-match suggestion), missing keys,
 wrong units and values outside the physical range. Nothing is ever silently ignored.
 """
@@ -16,9 +17,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lisse.errors import ParameterError
-from lisse.units import from_si, to_si
+from lisse.units import as_si, from_si, parse_quantity, to_si
 
-__all__ = ["Param", "ParamSpec", "validate", "unknown_key_error"]
+__all__ = ["Param", "ParamSpec", "OptionSpec", "validate", "validate_options", "describe_spec", "unknown_key_error", "user_values"]
 
 
 @dataclass(frozen=True)
@@ -68,11 +69,12 @@ class ParamSpec:
     Attributes
     ----------
     unit : str
-        Unit that bare numbers are taken in, and whose dimensions every value must have.
+        Display unit: every value must have its dimensions, and a string holding only a number
+        (CLI text, a study-file number passed as text) is taken in it. Python numbers are SI.
     doc : str
         One-line meaning.
     default : Any
-        Default value (string with unit, number in ``unit``, or Param); ``None`` means required.
+        Default value (string with unit, SI number, or Param); ``None`` means required.
     low, high : float or None
         Allowed SI range.
     low_inclusive, high_inclusive : bool
@@ -90,17 +92,23 @@ class ParamSpec:
     extra: dict = field(default_factory=dict)
 
     def convert(self, name: str, value: Any) -> float:
-        """Convert and range-check one value; return it in SI."""
+        """Convert and range-check one value; return it in SI.
+
+        ``value`` is an SI number, a string with a unit, a pint quantity, a :class:`Param`, or a
+        string holding only a number (taken in :attr:`unit`).
+        """
         if isinstance(value, Param):
-            value = f"{value.value} {value.unit}" if value.unit else value.value
-        x = to_si(value, self.unit, name)
+            x = as_si(f"{value.value!r} {value.unit}" if value.unit else value.value, self.unit, name)
+        else:
+            x = as_si(value, self.unit, name)
+        got = repr(value) if isinstance(value, str) else _fmt(x, self.unit)  # numbers are SI: show them in the display unit
         if self.low is not None and (x < self.low or (x == self.low and not self.low_inclusive)):
             raise ParameterError(
-                f"parameter '{name}' must be {'≥' if self.low_inclusive else '>'} {_fmt(self.low, self.unit)}; got {value!r}"
+                f"parameter '{name}' must be {'≥' if self.low_inclusive else '>'} {_fmt(self.low, self.unit)}; got {got}"
             )
         if self.high is not None and (x > self.high or (x == self.high and not self.high_inclusive)):
             raise ParameterError(
-                f"parameter '{name}' must be {'≤' if self.high_inclusive else '<'} {_fmt(self.high, self.unit)}; got {value!r}"
+                f"parameter '{name}' must be {'≤' if self.high_inclusive else '<'} {_fmt(self.high, self.unit)}; got {got}"
             )
         return x
 
@@ -115,6 +123,16 @@ def unknown_key_error(key: str, allowed: Any, what: str = "parameter") -> Parame
     close = difflib.get_close_matches(key, allowed, n=3, cutoff=0.6)
     hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else f"; known: {', '.join(allowed)}"
     return ParameterError(f"unknown {what} '{key}'{hint}")
+
+
+def user_values(values: Mapping[str, Any]) -> dict[str, Any]:
+    """Prepare user input (a study-file table) for :func:`validate` or ``from_inputs``.
+
+    A bare number typed by a user means the declared display unit (``li_thickness = 20`` is 20 um),
+    whereas a Python number means SI. This turns int/float values into their text (``"20"``), which
+    :meth:`ParamSpec.convert` takes in the display unit; everything else is passed unchanged.
+    """
+    return {k: repr(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v for k, v in values.items()}
 
 
 def validate(schema: Mapping[str, ParamSpec], values: Mapping[str, Any], context: str = "") -> dict[str, float]:
@@ -135,3 +153,382 @@ def validate(schema: Mapping[str, ParamSpec], values: Mapping[str, Any], context
         else:
             raise ParameterError(f"parameter '{key}'{where} is required ({spec.doc}, in {spec.unit}); it was not given")
     return out
+
+
+# --------------------------------------------------------------------------------------------------
+# Options of study tables (lisse evaluate): typed, bounded, with a display unit for bare numbers
+# --------------------------------------------------------------------------------------------------
+
+_KINDS = ("bool", "int", "float", "str", "quantity", "list", "pair", "table", "any")
+
+
+@dataclass(frozen=True)
+class OptionSpec:
+    """Declaration of one option of a study table: its type, unit, range, default and meaning.
+
+    Build one with the constructors (:meth:`boolean`, :meth:`integer`, :meth:`number`, :meth:`text`,
+    :meth:`quantity`, :meth:`list_of`, :meth:`pair`, :meth:`table`, :meth:`one_of`) and check a table
+    with :func:`validate_options`. Quantities come back as SI floats; a bare number is read in the
+    declared display ``unit`` (µm for thicknesses, mA/cm² for current densities, ...).
+
+    Attributes
+    ----------
+    kind : str
+        One of ``bool, int, float, str, quantity, list, pair, table, any``.
+    doc : str
+        One-line meaning.
+    default : Any
+        Default in the form a user writes it (``"0.785 cm2"``, ``201``); ``None``: optional, absent unless given.
+    unit : str
+        Quantities: the unit a bare number means and whose dimensions every value must have.
+    low, high : float or None
+        Allowed range (SI for quantities; the number itself for int and float; item count for lists).
+    choices : tuple of str
+        Allowed strings (``str`` kind); empty: any string.
+    item : OptionSpec or ParamSpec or None
+        Item spec of a list; value spec of a table with free keys (``keys`` None).
+    items : tuple of OptionSpec
+        The two item specs of a ``pair``; the alternatives of ``any``.
+    keys : mapping or None
+        Fixed keys of a table (each an OptionSpec or ParamSpec).
+    scalar_ok : bool
+        Lists: a single value stands for a one-item list.
+    limit_note : str
+        Why the upper bound exists (e.g. "size limit"), added to the range error.
+    is_path : bool
+        Strings that name a file the study loader checks for.
+    """
+
+    kind: str
+    doc: str
+    default: Any = None
+    unit: str = ""
+    low: float | None = None
+    high: float | None = None
+    low_inclusive: bool = True
+    high_inclusive: bool = True
+    choices: tuple[str, ...] = ()
+    item: Any = None
+    items: tuple[Any, ...] = ()
+    keys: Mapping[str, Any] | None = None
+    scalar_ok: bool = False
+    limit_note: str = ""
+    is_path: bool = False
+
+    def __post_init__(self) -> None:
+        if self.kind not in _KINDS:
+            raise ValueError(f"OptionSpec kind must be one of {_KINDS}; got {self.kind!r}")
+
+    # -- constructors ---------------------------------------------------------------------------
+    @classmethod
+    def boolean(cls, doc: str, default: bool | None = None) -> OptionSpec:
+        return cls("bool", doc, default)
+
+    @classmethod
+    def integer(cls, doc: str, default: int | None = None, low: int | None = None, high: int | None = None,
+                limit_note: str = "") -> OptionSpec:
+        """An integer (a float with an integral value such as ``1e3`` is accepted) in ``[low, high]``."""
+        return cls("int", doc, default, low=low, high=high, limit_note=limit_note)
+
+    @classmethod
+    def number(cls, doc: str, default: float | None = None, low: float | None = None, high: float | None = None,
+               low_inclusive: bool = True, high_inclusive: bool = True) -> OptionSpec:
+        """A dimensionless real number."""
+        return cls("float", doc, default, low=low, high=high, low_inclusive=low_inclusive, high_inclusive=high_inclusive)
+
+    @classmethod
+    def text(cls, doc: str, default: str | None = None, choices: tuple[str, ...] | list[str] = ()) -> OptionSpec:
+        """A string, optionally one of ``choices``."""
+        return cls("str", doc, default, choices=tuple(choices))
+
+    @classmethod
+    def path(cls, doc: str) -> OptionSpec:
+        """A file path (a string); the study loader checks that the file exists."""
+        return cls("str", doc, is_path=True)
+
+    @classmethod
+    def quantity(cls, unit: str, doc: str, default: Any = None, low: float | None = None, high: float | None = None,
+                 low_inclusive: bool = True, high_inclusive: bool = True, limit_note: str = "") -> OptionSpec:
+        """A quantity: a string with a unit, or a bare number in ``unit``; bounds are SI."""
+        return cls("quantity", doc, default, unit=unit, low=low, high=high, low_inclusive=low_inclusive,
+                   high_inclusive=high_inclusive, limit_note=limit_note)
+
+    @classmethod
+    def list_of(cls, item: Any, doc: str, default: Any = None, min_items: int = 0, max_items: int = 1000,
+                scalar_ok: bool = False) -> OptionSpec:
+        """A list of ``item`` values with ``min_items`` to ``max_items`` entries."""
+        return cls("list", doc, default, low=min_items, high=max_items, item=item, scalar_ok=scalar_ok)
+
+    @classmethod
+    def pair(cls, first: Any, second: Any, doc: str, default: Any = None) -> OptionSpec:
+        """A two-item list ``[first, second]``."""
+        return cls("pair", doc, default, items=(first, second))
+
+    @classmethod
+    def table(cls, doc: str, keys: Mapping[str, Any] | None = None, values: Any = None, default: Any = None,
+              max_items: int = 1000) -> OptionSpec:
+        """A table with fixed ``keys`` (each a spec; absent keys stay absent) or free keys whose ``values`` share one spec."""
+        return cls("table", doc, default, keys=keys, item=values, high=max_items)
+
+    @classmethod
+    def one_of(cls, doc: str, *alternatives: Any, default: Any = None) -> OptionSpec:
+        """The first of ``alternatives`` whose type matches the value."""
+        return cls("any", doc, default, items=tuple(alternatives))
+
+    # -- checking -------------------------------------------------------------------------------
+    def expected(self) -> str:
+        """What a valid value looks like, in words (for error messages and ``--show-schema``)."""
+        k = self.kind
+        if k == "bool":
+            return "true or false"
+        if k == "int":
+            return f"an integer{_range_text(self.low, self.high)}"
+        if k == "float":
+            return f"a number{_range_text(self.low, self.high, self.low_inclusive, self.high_inclusive)}"
+        if k == "str":
+            if self.is_path:
+                return "a file path"
+            return "one of " + ", ".join(f"'{c}'" for c in self.choices) if self.choices else "a string"
+        if k == "quantity":
+            rng = _range_text(self.low, self.high, self.low_inclusive, self.high_inclusive, self.unit)
+            return f"a quantity such as '1 {self.unit}' (bare number: {self.unit}){rng}"
+        if k == "list":
+            what = f"a list of {_plural(_spec_expected(self.item))}"
+            if self.low is not None and self.low == self.high:
+                what = f"a list of {int(self.low)} {_plural(_spec_expected(self.item))}"
+            elif self.low or (self.high is not None and self.high < 1000):
+                what += f" ({int(self.low or 0)} to {int(self.high)} items)" if self.high is not None else ""
+            return what + (" or a single one" if self.scalar_ok else "")
+        if k == "pair":
+            return f"a list of two values [{_spec_expected(self.items[0])}, {_spec_expected(self.items[1])}]"
+        if k == "table":
+            if self.keys is not None:
+                return "a table with keys " + ", ".join(self.keys)
+            return f"a table of name = {_spec_expected(self.item)}"
+        return " or ".join(_spec_expected(a) for a in self.items)
+
+    def convert(self, where: str, value: Any) -> Any:
+        """Check ``value`` and return its typed form (SI float for quantities).
+
+        Raises
+        ------
+        ParameterError
+            ``"<where>: expected <what>; found <value>"``.
+        """
+        k = self.kind
+        if k == "any":
+            for alt in self.items:
+                if _type_matches(alt, value):
+                    return _convert(alt, where, value)
+            raise self._error(where, value)
+        if k == "bool":
+            if not isinstance(value, bool):
+                raise self._error(where, value)
+            return value
+        if k in ("int", "float"):
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not _finite(value):
+                raise self._error(where, value)
+            if k == "int":
+                if isinstance(value, float) and not value.is_integer():
+                    raise self._error(where, value)
+                value = int(value)
+            else:
+                value = float(value)
+            self._check_range(where, value, value)
+            return value
+        if k == "str":
+            if not isinstance(value, str) or (self.choices and value not in self.choices):
+                raise self._error(where, value)
+            return value
+        if k == "quantity":
+            if isinstance(value, bool) or not isinstance(value, (str, int, float)) or not _finite(value):
+                raise self._error(where, value)
+            x = parse_quantity(value, self.unit, where)  # a bare number (or "20") means the display unit
+            self._check_range(where, x, value)
+            return x
+        if k == "list":
+            if self.scalar_ok and not isinstance(value, (list, dict)) and _type_matches(self.item, value):
+                value = [value]
+            if not isinstance(value, list):
+                raise self._error(where, value)
+            n = len(value)
+            if (self.low is not None and n < self.low) or (self.high is not None and n > self.high):
+                count = f"{int(self.low)}" if self.low == self.high else f"{int(self.low or 0)} to {int(self.high)}"
+                limit = " (size limit)" if self.high is not None and n > self.high and self.low != self.high else ""
+                raise ParameterError(f"{where}: expected {count} items{limit}; found {n} items")
+            return [_convert(self.item, f"{where}[{i}]", v) for i, v in enumerate(value)]
+        if k == "pair":
+            if not isinstance(value, list) or len(value) != 2:
+                raise self._error(where, value)
+            return [_convert(s, f"{where}[{i}]", v) for i, (s, v) in enumerate(zip(self.items, value))]
+        # table
+        if not isinstance(value, dict):
+            raise self._error(where, value)
+        if self.keys is not None:
+            return validate_options(self.keys, value, where, fill_defaults=False, key_sep=".")
+        if self.high is not None and len(value) > self.high:
+            raise ParameterError(f"{where}: expected at most {int(self.high)} entries (size limit); found {len(value)}")
+        return {str(key): _convert(self.item, f"{where}.{key}", v) for key, v in value.items()}
+
+    def _check_range(self, where: str, x: float, raw: Any) -> None:
+        lo_bad = self.low is not None and (x < self.low or (x == self.low and not self.low_inclusive))
+        hi_bad = self.high is not None and (x > self.high or (x == self.high and not self.high_inclusive))
+        if lo_bad or hi_bad:
+            note = f" ({self.limit_note})" if hi_bad and self.limit_note else ""
+            rng = _range_text(self.low, self.high, self.low_inclusive, self.high_inclusive, self.unit if self.kind == "quantity" else "")
+            raise ParameterError(f"{where}: expected a value{rng}{note}; found {_found(raw)}")
+
+    def _error(self, where: str, value: Any) -> ParameterError:
+        return ParameterError(f"{where}: expected {self.expected()}; found {_found(value)}")
+
+    def describe(self) -> dict:
+        """JSON-able description: type, unit, range, default, doc (nested for tables)."""
+        d: dict[str, Any] = {"type": self.expected(), "doc": self.doc}
+        if self.unit:
+            d["unit"] = self.unit
+        if self.default is not None:
+            d["default"] = self.default
+        if self.keys is not None:
+            d["keys"] = {k: describe_spec(s) for k, s in self.keys.items()}
+        return d
+
+
+def _plural(text: str) -> str:
+    for a in ("an ", "a "):
+        if text.startswith(a):
+            return text[len(a):].replace("integer", "integers", 1).replace("number", "numbers", 1).replace(
+                "string", "strings", 1).replace("quantity", "quantities", 1).replace("table", "tables", 1).replace(
+                "file path", "file paths", 1)
+    return text
+
+
+def _range_text(low, high, low_inc: bool = True, high_inc: bool = True, unit: str = "") -> str:
+    def f(x):
+        if unit:
+            return _fmt(x, unit)
+        return str(int(x)) if float(x).is_integer() and abs(x) < 1e16 else f"{x:g}"
+
+    if low is not None and high is not None:
+        return f" from {f(low)}{'' if low_inc else ' (excluded)'} to {f(high)}{'' if high_inc else ' (excluded)'}"
+    if low is not None:
+        return f" {'≥' if low_inc else '>'} {f(low)}"
+    if high is not None:
+        return f" {'≤' if high_inc else '<'} {f(high)}"
+    return ""
+
+
+def _found(value: Any) -> str:
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, str):
+        return f"the string {value!r}" if len(value) < 60 else f"a string of {len(value)} characters"
+    if isinstance(value, int):
+        return f"the integer {value}" if abs(value) < 10**30 else f"an integer of {len(str(abs(value)))} digits"
+    if isinstance(value, float):
+        return f"the number {value!r}"
+    if isinstance(value, list):
+        return f"a list of {len(value)} items" if len(repr(value)) > 60 else f"the list {value!r}"
+    if isinstance(value, dict):
+        return "a table"
+    return f"a {type(value).__name__} value"
+
+
+def _spec_expected(spec: Any) -> str:
+    if isinstance(spec, OptionSpec):
+        return spec.expected()
+    if isinstance(spec, ParamSpec):
+        return f"a quantity in {spec.unit}" if spec.unit else "a number"
+    return "a value"
+
+
+def _type_matches(spec: Any, value: Any) -> bool:
+    """Whether ``value`` has the TOML type ``spec`` accepts (not its range)."""
+    if isinstance(spec, ParamSpec):
+        return isinstance(value, (str, int, float)) and not isinstance(value, bool)
+    k = spec.kind
+    if k == "bool":
+        return isinstance(value, bool)
+    if k in ("int", "float"):
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if k == "str":
+        return isinstance(value, str)
+    if k == "quantity":
+        return isinstance(value, (str, int, float)) and not isinstance(value, bool)
+    if k in ("list", "pair"):
+        return isinstance(value, list)
+    if k == "table":
+        return isinstance(value, dict)
+    return any(_type_matches(a, value) for a in spec.items)
+
+
+def _finite(value: Any) -> bool:
+    """False for NaN, infinities and integers too large for a float; True for anything else."""
+    if isinstance(value, int):
+        return abs(value) < 2**1000
+    if isinstance(value, float):
+        return math.isfinite(value)
+    return True
+
+
+def _convert(spec: Any, where: str, value: Any) -> Any:
+    if isinstance(spec, ParamSpec):
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)) or not _finite(value):
+            raise ParameterError(f"{where}: expected {_spec_expected(spec)}; found {_found(value)}")
+        return spec.convert(where, user_values({"v": value})["v"])  # a study number means the display unit
+    return spec.convert(where, value)
+
+
+def describe_spec(spec: Any) -> dict:
+    """JSON-able description of an :class:`OptionSpec` or :class:`ParamSpec`."""
+    if isinstance(spec, OptionSpec):
+        return spec.describe()
+    d: dict[str, Any] = {"type": _spec_expected(spec) + (f" (bare number: {spec.unit})" if spec.unit else ""), "doc": spec.doc}
+    if spec.unit:
+        d["unit"] = spec.unit
+    rng = _range_text(spec.low, spec.high, spec.low_inclusive, spec.high_inclusive, spec.unit)
+    if rng:
+        d["range"] = rng.strip()
+    if spec.default is not None:
+        dflt = spec.default
+        if isinstance(dflt, (int, float)) and not isinstance(dflt, bool) and spec.unit:
+            dflt = f"{from_si(float(dflt), spec.unit):g} {spec.unit}"  # ParamSpec number defaults are SI
+        d["default"] = dflt
+    return d
+
+
+def validate_options(schema: Mapping[str, Any], values: Mapping[str, Any], where: str, fill_defaults: bool = True,
+                     key_sep: str = " ") -> dict:
+    """Check the table ``values`` (one study table) against ``schema``; return typed values.
+
+    Parameters
+    ----------
+    schema : mapping
+        ``{key: OptionSpec or ParamSpec}``.
+    values : mapping
+        The table as read from TOML.
+    where : str
+        The table's name as the user writes it (``"[design]"``); errors name ``"[design] points"``.
+    fill_defaults : bool
+        Add every key with a default that ``values`` lacks (keys without default stay absent).
+    key_sep : str
+        Between ``where`` and a key in messages (``" "`` for a table, ``"."`` for a nested one).
+
+    Raises
+    ------
+    ParameterError
+        Unknown key (with a close-match suggestion), wrong type, value out of range.
+    """
+    if not isinstance(values, Mapping):
+        raise ParameterError(f"{where}: expected a table; found {_found(values)}")
+    for key in values:
+        if key not in schema:
+            raise unknown_key_error(str(key), schema, f"{where} key")
+    out: dict[str, Any] = {}
+    for key, spec in schema.items():
+        name = f"{where}{key_sep}{key}"
+        if key in values:
+            out[key] = _convert(spec, name, values[key])
+        elif fill_defaults and spec.default is not None:
+            out[key] = _convert(spec, name, spec.default)
+    return out
+

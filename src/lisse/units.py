@@ -1,9 +1,16 @@
 """Units at the boundary, SI floats inside.
 
-lisse uses one pint registry, created lazily on first use so that ``import lisse`` stays fast. Public
-entry points accept a quantity as a string (``"7.54 um"``), a :class:`pint.Quantity`, or a bare number
-(interpreted in the unit the parameter declares, which every docstring states), and convert it once
-to an SI float with :func:`to_si`. Kernels only ever see SI floats.
+lisse uses one pint registry, created lazily on first use so that ``import lisse`` stays fast. Kernels
+only ever see SI floats. Three converters, one per kind of caller (the unit rule of lisse):
+
+- :func:`as_si` for the Python API: a bare int/float **is SI** (m, A/m2, C/m2, V, K, J/m2, ...); a
+  string with a unit (``"7.54 um"``) or a :class:`pint.Quantity` is converted; a string holding only a
+  number is taken in the declared display unit.
+- :func:`parse_quantity` for user input (CLI options, study-file values): a quantity with a unit, or a
+  bare number (text or TOML number) meaning the *display unit* that ``--help`` or the study schema
+  states (um, mA/cm2, mAh/cm2, cm2, mV, ...). Error hints suggest that same display unit.
+- :func:`to_si` for keywords whose name carries their unit (``j_critical_mA_cm2``): a bare number is in
+  ``unit``; strings without a unit are refused.
 
 Unit strings follow pint's grammar plus two conveniences that battery people type: ``cm2`` means
 ``cm**2`` and ``mAh`` means milliampere-hour (both already pint grammar), and ``um`` is micrometre.
@@ -12,13 +19,14 @@ Unit strings follow pint's grammar plus two conveniences that battery people typ
 from __future__ import annotations
 
 import math
+import numbers
 import re
 from functools import lru_cache
 from typing import Any
 
 from lisse.errors import UnitError
 
-__all__ = ["ureg", "to_si", "from_si", "si_unit", "format_quantity", "is_dimensionless"]
+__all__ = ["ureg", "to_si", "as_si", "parse_quantity", "from_si", "si_text", "si_unit", "format_quantity", "is_dimensionless"]
 
 _OFFSET_UNITS = {"degC": 273.15, "°C": 273.15, "celsius": 273.15, "degree_Celsius": 273.15}
 
@@ -69,10 +77,15 @@ def is_dimensionless(unit: str) -> bool:
 def to_si(value: Any, unit: str, name: str = "value") -> float:
     """Convert ``value`` to an SI float, checking it has the dimensions of ``unit``.
 
+    For keywords whose name carries their unit (``j_mA_cm2``) and for data in a declared unit: a bare
+    number is taken in ``unit``. A Python-API keyword without a unit in its name uses :func:`as_si`
+    (numbers are SI); user input (CLI, study files) uses :func:`parse_quantity`.
+
     Parameters
     ----------
     value : str, pint.Quantity, int or float
-        ``"7.54 um"``, a pint quantity, or a bare number taken to be in ``unit``.
+        ``"7.54 um"``, a pint quantity, or a bare number taken to be in ``unit`` (a string holding
+        only a number is refused: it carries no unit).
     unit : str
         The declared unit of the parameter (e.g. ``"mAh/cm2"``); only its dimensions matter for
         strings and quantities, its scale matters for bare numbers.
@@ -143,6 +156,80 @@ def to_si(value: Any, unit: str, name: str = "value") -> float:
     if not math.isfinite(x):
         raise UnitError(f"parameter '{name}' must be finite; got {value!r}")
     return x
+
+
+_NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
+
+
+def parse_quantity(value: Any, unit: str, name: str = "value") -> float:
+    """Convert user input (a CLI option, a study-file value) to an SI float.
+
+    Parameters
+    ----------
+    value : str, int, float or pint.Quantity
+        ``"1.2 mA/cm2"``, or a bare number (``"1.2"`` or the TOML number ``1.2``) that means ``unit``.
+    unit : str
+        The display unit that the option's ``--help`` or the study schema states (e.g. ``"mA/cm2"``).
+        Bare numbers are taken in it, and error hints suggest it.
+    name : str
+        Option or key name for error messages (e.g. ``"--ccd"``).
+
+    Returns
+    -------
+    float
+        The magnitude in SI base units.
+
+    Raises
+    ------
+    UnitError
+        If the value cannot be parsed, is not finite, or has the wrong dimensions.
+    """
+    if isinstance(value, bool):
+        raise UnitError(f"parameter '{name}' expects a quantity in {unit}; got the boolean {value!r}")
+    if isinstance(value, numbers.Real):
+        return to_si(float(value), unit, name)
+    if isinstance(value, str) and _NUMBER.fullmatch(value.strip()):
+        return to_si(float(value.strip()), unit, name)
+    return to_si(value, unit, name)
+
+
+def as_si(value: Any, unit: str, name: str = "value") -> float:
+    """Convert a Python-API quantity to an SI float: bare numbers are already SI.
+
+    Parameters
+    ----------
+    value : int, float, str or pint.Quantity
+        An SI number (``90e-6`` for a thickness in m), a string with a unit (``"90 um"``), a pint
+        quantity, or a string holding only a number, which is taken in ``unit``.
+    unit : str
+        The parameter's declared (display) unit: its dimensions are checked for strings and
+        quantities; it is the unit of unit-less strings. It does not scale bare numbers.
+    name : str
+        Parameter name for error messages.
+
+    Returns
+    -------
+    float
+        The magnitude in SI base units.
+
+    Raises
+    ------
+    UnitError
+        If the value cannot be parsed, is not finite, or has the wrong dimensions.
+    """
+    if isinstance(value, bool):
+        raise UnitError(f"parameter '{name}' expects a quantity (SI number, or a string with a unit such as '1 {unit}'); got the boolean {value!r}")
+    if isinstance(value, numbers.Real):
+        x = float(value)
+        if not math.isfinite(x):
+            raise UnitError(f"parameter '{name}' must be a finite number in SI ({si_unit(unit) if not is_dimensionless(unit) else '-'}); got {value!r}")
+        return x
+    return parse_quantity(value, unit, name)
+
+
+def si_text(x: float, unit: str) -> str:
+    """An SI float as text with its SI unit, unambiguous for any quantity API: ``si_text(7.85e-5, "m2")``."""
+    return f"{float(x)!r} {unit}"
 
 
 def _dimstr(dims: Any) -> str:

@@ -10,13 +10,14 @@ import pytest
 pytest.importorskip("ase")
 pytest.importorskip("pymatgen")
 
-from lisse.atomistic.cache import JobCache, job_key  # noqa: E402
+from lisse.atomistic.cache import job_key  # noqa: E402
 from lisse.atomistic.calculators import CalculatorInfo, check_same_calculator, get_calculator  # noqa: E402
 from lisse.atomistic.interfaces import build_interface, lattice_matches  # noqa: E402
 from lisse.atomistic.sanity import check_distances, check_energy_per_atom, check_periodic, check_slab, check_vacuum  # noqa: E402
 from lisse.atomistic.slabs import layer_planes, make_slab, terminations  # noqa: E402
 from lisse.atomistic.structures import bulk  # noqa: E402
 from lisse.errors import CalculationError, NotImplementedFeatureError, ParameterError  # noqa: E402
+from lisse.io.atomistic_cache import JobCache  # noqa: E402
 
 
 def test_bulk_structures_from_wyckoff():

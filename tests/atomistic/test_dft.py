@@ -16,17 +16,16 @@ import pytest
 pytest.importorskip("ase")
 pytest.importorskip("pymatgen")
 
-from lisse.atomistic.dft import (  # noqa: E402
-    DFTSettings,
+from lisse.atomistic.dft import DFTSettings, kpoint_mesh  # noqa: E402
+from lisse.atomistic.workflows import adhesion_jobs  # noqa: E402
+from lisse.errors import CalculationError, ReaderError  # noqa: E402
+from lisse.io.dft_decks import (  # noqa: E402
     adhesion_from_files,
-    kpoint_mesh,
     read_output,
     write_decks,
     write_qe_deck,
     write_vasp_deck,
 )
-from lisse.atomistic.workflows import adhesion_jobs  # noqa: E402
-from lisse.errors import CalculationError, ReaderError  # noqa: E402
 
 ASE_DATA = Path(__import__("ase").__file__).parent / "test" / "testdata" / "vasp"
 
@@ -197,3 +196,29 @@ def test_cli_decks_and_from_files_errors(tmp_path):
     assert p.returncode == 2 and "not empty" in p.stderr
     p = cli("from-files", str(tmp_path / "nothing"))
     assert p.returncode == 2 and "manifest.json" in p.stderr
+
+
+def test_deck_text_is_built_without_touching_the_disk(tmp_path, jobs, monkeypatch):
+    from lisse.atomistic.dft import deck_files, deck_manifest, vasp_deck
+
+    monkeypatch.chdir(tmp_path)
+    it = [j for j in jobs if j.name == "interface"][0]
+    files = vasp_deck(it.atoms, "relax", DFTSettings(), it.fixed)
+    assert set(files) == {"INCAR", "POSCAR", "KPOINTS", "POTCAR.spec"}
+    assert "ENCUT = 520" in files["INCAR"] and "LDIPOL = True" in files["INCAR"]
+    all_files = deck_files(jobs, "both")
+    assert "interface/qe/pw.in" in all_files and "interface/vasp/INCAR" in all_files
+    assert [j["name"] for j in deck_manifest(jobs)["jobs"]] == [j.name for j in jobs]
+    assert list(tmp_path.iterdir()) == []
+    # written decks are the same text
+    write_vasp_deck(it.atoms, tmp_path / "v", "relax", DFTSettings(), it.fixed)
+    assert (tmp_path / "v" / "INCAR").read_text() == files["INCAR"]
+    assert (tmp_path / "v" / "POSCAR").read_text() == files["POSCAR"]
+
+
+def test_workflows_take_a_cache_object_not_a_path(tmp_path):
+    from lisse.atomistic.workflows import interface_energy_workflow
+    from lisse.errors import ParameterError
+
+    with pytest.raises(ParameterError, match="JobCache"):
+        interface_energy_workflow("chgnet", "LiF", cache=str(tmp_path))

@@ -7,10 +7,10 @@ import pytest
 pytest.importorskip("chgnet")
 pytestmark = pytest.mark.atomistic
 
-from lisse.atomistic.cache import JobCache  # noqa: E402
 from lisse.atomistic.engine import Job, run_job  # noqa: E402
 from lisse.atomistic.structures import bulk  # noqa: E402
 from lisse.atomistic.workflows import EV_PER_A2_TO_J_PER_M2, WorkflowContext, relax_bulk, surface_energy_workflow  # noqa: E402
+from lisse.io.atomistic_cache import JobCache  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +58,7 @@ def test_tiny_adhesion_workflow_end_to_end(tmp_path):
     from lisse.atomistic.workflows import adhesion_workflow
 
     r = adhesion_workflow("chgnet", "LiF", substrate_layers=2, film_layers=3, max_strain=0.07, max_area=70.0, vacuum=12.0, gaps=(2.0, 2.6),
-                          n_shift=1, n_starts=2, steps=30, sigma_li_layers=(3, 5), check_vacuum_extra=2.0, cache=tmp_path)
+                          n_shift=1, n_starts=2, steps=30, sigma_li_layers=(3, 5), check_vacuum_extra=2.0, cache=JobCache(tmp_path))
     # conservation: W_ad recomputed from the stored job energies
     jobs = {j["name"]: j for j in r["provenance"]["jobs"]}
     best = min((s for s in r["starts"] if s["sane"]), key=lambda s: s["energy_eV"])
@@ -79,7 +79,7 @@ def test_tiny_interface_energy_strain_fit(tmp_path):
 
     from lisse.atomistic.workflows import interface_energy_workflow
 
-    r = interface_energy_workflow("chgnet", "LiF", film_layers=(3, 5, 7), substrate_layers=2, max_strain=0.07, max_area=70.0, steps=25, cache=tmp_path)
+    r = interface_energy_workflow("chgnet", "LiF", film_layers=(3, 5, 7), substrate_layers=2, max_strain=0.07, max_area=70.0, steps=25, cache=JobCache(tmp_path))
     n = np.array([p["n_li"] for p in r["points"]], dtype=float)
     g = np.array([p["gamma_J_m2"] for p in r["points"]])
     # second method: numpy's least-squares line through the same points gives the same intercept and slope

@@ -18,7 +18,7 @@ def _write_csv(path, rec, header=("time/s", "Ewe/V", "I/mA")):
 
 
 def test_ccd_cli_contract_on_generic_csv(tmp_path):
-    rec, truth = ccd_staircase(failure="hard", j_critical=0.45, seed=5, area="0.785 cm2")
+    rec, truth = ccd_staircase(failure="hard", j_critical="0.45 mA/cm2", seed=5, area="0.785 cm2")
     f = tmp_path / "staircase.csv"
     _write_csv(f, rec)
     png = tmp_path / "fig" / "ccd.png"
@@ -46,7 +46,7 @@ def test_ccd_cli_errors_are_one_line(tmp_path):
 
 
 def test_cycling_cli_reports_short(tmp_path):
-    rec, truth = long_cycling(j=0.5, n_cycles=60, failure="hard", t_failure=70.3, seed=1, dt=60)
+    rec, truth = long_cycling(j="0.5 mA/cm2", n_cycles=60, failure="hard", t_failure="70.3 h", seed=1, dt=60)
     f = tmp_path / "sym.csv"
     _write_csv(f, rec)
     r = run_cli("cycling", str(f), "--area", "0.785 cm2", "--json")

@@ -147,7 +147,7 @@ def test_gitt_recovers_diffusion_coefficient_from_numerical_diffusion():
     D, L, tau = 1e-14, 5e-6, 60.0  # m2/s, m, s: tau D / L^2 = 0.024 << 1
     t, e, i = _fd_gitt(D, L, tau, rest=20 * tau, n_pulses=3, j_flux=1.0, k_V=1e-3, r_ohm_V=0.01)
     rec = CyclingRecord.from_arrays(t, e, i)
-    g = gitt_diffusion(rec, length=L * 1e6)
+    g = gitt_diffusion(rec, length=L)  # SI float: metres
     assert len(g) == 3
     np.testing.assert_allclose(g["D_m2_s"], D, rtol=0.1)
     assert (g["tau_over_L2_D"] < 0.05).all()

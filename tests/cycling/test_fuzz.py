@@ -4,6 +4,11 @@ A flipped byte inside a numeric field can legitimately yield a readable file wit
 and a text file cut between two lines is a valid shorter file (text formats carry no row count);
 those cases may return a record. Everything else must be a ReaderError; no other exception escapes.
 Binary .mpr files declare their sizes, so every truncation of one is detected.
+
+This property is not true by construction: the readers' guard (``lisse.io._readutil.reading``) converts
+only what a parser raises on bad bytes (``parse_errors()``: ValueError, struct.error, zlib/zip/XML
+errors ...) and OSError; a TypeError, AttributeError, KeyError or IndexError escaping here would fail
+the test (``test_reader_errors.py`` shows that an injected bug is not reported as a ReaderError).
 """
 
 from __future__ import annotations

@@ -15,23 +15,23 @@ from ._shared import cycler_file
 
 # (file, rows per PROVENANCE.md [established parsers], detected format)
 FILES = [
-    ("biologic_gcpl_ec1161_aqueous.mpr", 2767, "biologic"),
-    ("biologic_gcpl_ec1161_aqueous.mpt", 2767, "biologic"),
-    ("biologic_gcpl_5cycles_2-3.8V_C24.mpr", 46102, "biologic"),
-    ("biologic_peis_Zn_shorted_ec1161.mpr", 32, "biologic"),
-    ("biologic_peis_Zn_shorted_ec1161.mpt", 32, "biologic"),
-    ("biologic_peis_ec1133.mpr", 32, "biologic"),
-    ("biologic_peis_ec1133.mpt", 32, "biologic"),
-    ("biologic_gitt_bcd_btlab179.mpr", 2550, "biologic"),
-    ("biologic_gitt_bcd_btlab179.mpt", 2550, "biologic"),
-    ("biologic_lsv_ec1150.mpt", 999, "biologic"),
+    ("biologic_gcpl_ec1161_aqueous.mpr", 2767, "biologic-mpr"),
+    ("biologic_gcpl_ec1161_aqueous.mpt", 2767, "biologic-mpt"),
+    ("biologic_gcpl_5cycles_2-3.8V_C24.mpr", 46102, "biologic-mpr"),
+    ("biologic_peis_Zn_shorted_ec1161.mpr", 32, "biologic-mpr"),
+    ("biologic_peis_Zn_shorted_ec1161.mpt", 32, "biologic-mpt"),
+    ("biologic_peis_ec1133.mpr", 32, "biologic-mpr"),
+    ("biologic_peis_ec1133.mpt", 32, "biologic-mpt"),
+    ("biologic_gitt_bcd_btlab179.mpr", 2550, "biologic-mpr"),
+    ("biologic_gitt_bcd_btlab179.mpt", 2550, "biologic-mpt"),
+    ("biologic_lsv_ec1150.mpt", 999, "biologic-mpt"),
     ("neware_BTS85_700k_rows.ndax", 699677, "neware-nda"),
     ("neware_ndc16_ZZZZZZZZTEST.ndax", 301, "neware-nda"),
     ("neware_nda_v26.nda.zip", 222330, "neware-nda"),
     ("arbin_navani_example.res", 2150, "arbin-res"),
     ("arbin_cellpy_20160805_test001_45_cc_01.res", 10261, "arbin-res"),
     ("arbin_export_beep_CH33.csv", 287, "arbin-csv"),
-    ("land_lanhe_style_export_cellpy.xlsx", 16538, "land"),
+    ("land_lanhe_style_export_cellpy.xlsx", 16538, "land-xlsx"),
 ]
 
 
@@ -40,7 +40,7 @@ def _needs(fmt):
         pytest.importorskip("fastnda")
     if fmt == "arbin-res" and shutil.which("mdb-export") is None:
         pytest.skip("mdbtools (mdb-export) not installed")
-    if fmt == "land":
+    if fmt == "land-xlsx":
         pytest.importorskip("openpyxl")
 
 

@@ -18,7 +18,7 @@ from ._shared import cycler_file
 def test_from_arrays_fills_charge_and_half_cycles():
     t = np.arange(0, 400.0, 1.0)
     i = np.where(t < 100, 1e-3, np.where(t < 200, 0.0, -1e-3))
-    rec = CyclingRecord.from_arrays(t, np.zeros_like(t), i, area="0.5 cm2", active_mass=2.0, loading="4 mg/cm2")
+    rec = CyclingRecord.from_arrays(t, np.zeros_like(t), i, area="0.5 cm2", active_mass=2e-6, loading="4 mg/cm2")
     # trapezoid: +1 mA over 0..99 s (0.099 C) plus the two half-steps at the switches (+0.5 mC, -0.5 mC),
     # then -1 mA over 200..399 s (-0.199 C): -0.1 C in all
     assert rec["charge_C"][99] == pytest.approx(0.099, rel=1e-9)
@@ -129,5 +129,6 @@ def test_mpt_header_area_used_unless_given():
 
     p = cycler_file("biologic_peis_Zn_shorted_ec1161.mpt")  # header: 113.100 mm2 (12 mm disc)
     assert read_cycling(p).area_m2 == pytest.approx(113.1e-6)
-    assert read_cycling(p, area="2 cm2").area_m2 == pytest.approx(2e-4)
+    assert read_cycling(p, area="2 cm2").area_m2 == pytest.approx(2e-4, rel=1e-12, abs=0)
+    assert read_cycling(p, area=2e-4).area_m2 == pytest.approx(2e-4, rel=1e-12, abs=0)  # Python numbers are SI (m2)
     assert read_cycling(cycler_file("biologic_gcpl_ec1161_aqueous.mpt")).area_m2 is None  # 0.001 cm2 = unset

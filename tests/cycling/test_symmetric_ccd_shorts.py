@@ -30,7 +30,7 @@ def test_ccd_detection_accuracy_over_noise_protocols_and_failure_modes():
     cases = _ccd_cases()
     for failure, protocol, noise, seed in cases:
         jc = np.random.default_rng(1000 + seed).uniform(0.25, 0.95)  # mA/cm2, between steps 2 and 9
-        rec, truth = ccd_staircase(failure=failure, protocol=protocol, noise=noise, seed=seed, j_critical=jc,
+        rec, truth = ccd_staircase(failure=failure, protocol=protocol, noise=f"{noise} mV", seed=seed, j_critical=f"{jc} mA/cm2",
                                    step_time="0.5 h", dt=5)
         det = CCDDetector().fit(rec)
         assert det.failure_step_ is not None
@@ -52,7 +52,7 @@ def test_ccd_detection_accuracy_over_noise_protocols_and_failure_modes():
 
 @pytest.mark.parametrize("noise", [0.05, 1.5])
 def test_no_failure_means_no_false_positive(noise):
-    rec, truth = ccd_staircase(failure=None, j_critical=None, noise=noise, seed=3, n_steps=8)
+    rec, truth = ccd_staircase(failure=None, j_critical=None, noise=f"{noise} mV", seed=3, n_steps=8)
     det = CCDDetector().fit(rec)
     s = det.summary()
     assert s["criterion"] == "none" and s["ccd_is_lower_bound"]
@@ -61,12 +61,12 @@ def test_no_failure_means_no_false_positive(noise):
 
 
 def test_protocol_and_step_size_recovered():
-    rec, _ = ccd_staircase(failure="hard", j_critical=0.45, protocol="capacity", step_capacity="0.2 mAh/cm2", seed=1)
+    rec, _ = ccd_staircase(failure="hard", j_critical="0.45 mA/cm2", protocol="capacity", step_capacity="0.2 mAh/cm2", seed=1)
     s = CCDDetector().fit(rec).summary()
     assert s["protocol"] == "fixed-capacity"
     assert s["step_capacity_mAh_cm2"] == pytest.approx(0.2, rel=0.02)
     assert s["ccd_mA_cm2"] == pytest.approx(0.4) and s["failure_current_density_mA_cm2"] == pytest.approx(0.5)
-    rec, _ = ccd_staircase(failure="hard", j_critical=0.45, protocol="time", step_time="0.75 h", seed=1)
+    rec, _ = ccd_staircase(failure="hard", j_critical="0.45 mA/cm2", protocol="time", step_time="0.75 h", seed=1)
     s = CCDDetector().fit(rec).summary()
     assert s["protocol"] == "fixed-time" and s["step_time_h"] == pytest.approx(0.75, rel=0.02)
     assert detect_protocol(np.array([10.0, 20, 40]), np.array([1.0, 2, 3]))[0] == "variable"
@@ -86,7 +86,7 @@ def test_short_failure_time_within_one_half_cycle():
             for seed in range(3):
                 rng = np.random.default_rng(seed + 10)
                 tf = rng.uniform(10, 140)  # h
-                rec, truth = long_cycling(j=0.5, n_cycles=80, failure=failure, t_failure=tf, noise=noise, seed=seed, dt=60)
+                rec, truth = long_cycling(j="0.5 mA/cm2", n_cycles=80, failure=failure, t_failure=f"{tf} h", noise=f"{noise} mV", seed=seed, dt=60)
                 det = ShortDetector().fit(rec)
                 n += 1
                 ok += det.short_detected_ and abs(det.failure_time_s_ - truth.failure_time_s) <= 3600.0
@@ -97,7 +97,7 @@ def test_short_failure_time_within_one_half_cycle():
 
 
 def test_no_short_in_healthy_long_cycling_with_drift():
-    rec, _ = long_cycling(j=1.0, n_cycles=150, failure=None, noise=0.5, seed=2, dt=120)
+    rec, _ = long_cycling(j="1 mA/cm2", n_cycles=150, failure=None, noise="0.5 mV", seed=2, dt=120)
     det = ShortDetector().fit(rec)
     assert not det.short_detected_ and det.criterion_ == "none"
     assert det.cycle_life_ == 150
@@ -121,7 +121,7 @@ def test_spike_height_recovered():
     from lisse.analysis.symmetric import spike_heights
 
     m = SymmetricCellModel(drift_per_C_m2=0.0)
-    rec, truth = ccd_staircase(failure=None, j_critical=None, noise=0.05, model=m, n_steps=5, dt=2, seed=4)
+    rec, truth = ccd_staircase(failure=None, j_critical=None, noise="0.05 mV", model=m, n_steps=5, dt=2, seed=4)
     hc = half_cycles(rec)
     np.testing.assert_allclose(hc["v_sp_V"], truth.v_sp_V, rtol=0.05, atol=3e-4)
     sp = spike_heights(rec)
@@ -141,9 +141,9 @@ def test_generator_rejects_bad_parameters():
     with pytest.raises(ParameterError):
         ccd_staircase(protocol="sideways")
     with pytest.raises(ParameterError):
-        long_cycling(failure="polarization", t_failure=1)
+        long_cycling(failure="polarization", t_failure="1 h")
     with pytest.raises(ParameterError):
-        long_cycling(t_failure=1e6, n_cycles=2)
+        long_cycling(t_failure="1e6 h", n_cycles=2)
 
 
 @pytest.mark.parametrize("cycles_per_step,rest", [(3, 0), (1, "10 min"), (2, "5 min")])
@@ -151,8 +151,8 @@ def test_ccd_with_rests_and_several_cycles_per_step(cycles_per_step, rest):
     hits = 0
     for k, failure in enumerate(("hard", "soft", "polarization", "hard", "soft", "polarization")):
         jc = 0.3 + 0.1 * k + 0.05
-        rec, truth = ccd_staircase(failure=failure, j_critical=jc, cycles_per_step=cycles_per_step, rest_time=rest,
-                                   noise=0.5, seed=k, dt=5)
+        rec, truth = ccd_staircase(failure=failure, j_critical=f"{jc} mA/cm2", cycles_per_step=cycles_per_step, rest_time=rest,
+                                   noise="0.5 mV", seed=k, dt=5)
         det = CCDDetector().fit(rec)
         hits += det.failure_step_ == truth.failure_step and det.criterion_ == EXPECTED_CRITERION[failure]
         assert int(det.steps_["n_half_cycles"].iloc[0]) == 2 * cycles_per_step  # rests are not half cycles

@@ -43,8 +43,19 @@ def test_cli_single_spectrum_object_with_conductivity(tmp_path):
     assert isinstance(o, dict)
     assert o["drt"]["median_relative_misfit"] < 0.02
     # sigma = L/(R A) with the reported resistance and geometry
-    assert o["total_conductivity_S_m"] == pytest.approx(0.78e-3 / (o["bulk_gb_resistance_ohm"] * 0.785e-4), rel=1e-9)
+    # the key carries S/cm: sigma [S/m] / 100, from the inputs converted by hand (0.078 cm, 0.785 cm2)
+    assert o["total_conductivity_S_cm"] == pytest.approx(0.078 / (o["bulk_gb_resistance_ohm"] * 0.785), rel=1e-9)
+    assert o["geometry"] == {"area_cm2": pytest.approx(0.785, rel=1e-12), "thickness_um": pytest.approx(780.0, rel=1e-12)}
     assert len(o["figures"]) == 4 and all(Path(p).stat().st_size > 1000 for p in o["figures"])
+
+
+def test_cli_bare_area_and_thickness_mean_cm2_and_um():
+    """--help says bare numbers are cm2 and um: 0.785 and 780 mean 0.785 cm2 and 0.78 mm."""
+    r = _cli(str(eis_file("hybrid-drt/PEIS_LPSCl_IonBlocking_-25C.mpr")), "--drt", "--json", "--area", "0.785", "--thickness", "780")
+    assert r.returncode == 0, r.stderr
+    o = json.loads(r.stdout)
+    assert o["geometry"] == {"area_cm2": pytest.approx(0.785, rel=1e-12), "thickness_um": pytest.approx(780.0, rel=1e-12)}
+    assert o["total_conductivity_S_cm"] == pytest.approx(0.078 / (o["bulk_gb_resistance_ohm"] * 0.785), rel=1e-9)
 
 
 def test_cli_bad_file_exits_2(tmp_path):
@@ -75,7 +86,7 @@ def test_stage_unknown_key():
     from lisse.pipeline.registry import StageContext, all_stages
 
     st = {s.name: s for s in all_stages()}["eis"]
-    with pytest.raises(ParameterError, match="did you mean files"):
+    with pytest.raises(ParameterError, match="did you mean 'files'"):
         st.func(StageContext(study={}, options={"fils": ["a"]}, out_dir=Path(".")))
 
 

@@ -173,7 +173,7 @@ def test_lcurve_recovers_peaks(seed):
 
 def test_drttools_preset():
     d = DRT("drttools", basis="pwl", weighting="modulus")
-    assert (d.basis, d.fwhm_coeff, d.part, d.order, d.weighting, d.lambda_, d.inductance) == ("gaussian", 0.5, "combined", 1, "none", 1e-3, False)
+    assert (d.basis, d.fwhm_coeff, d.part, d.order, d.weighting, d.lambda_, d.inductance) == ("gaussian", 0.5, "combined", 1, "unit", 1e-3, False)
 
 
 def test_assignment_windows():

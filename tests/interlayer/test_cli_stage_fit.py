@@ -13,7 +13,7 @@ import pytest
 
 from lisse.errors import CalculationError, ParameterError
 from lisse.sim.interlayer.fit import fit_coefficient, fit_spike_coefficient
-from lisse.sim.interlayer.lengths import evaluate
+from lisse.sim.interlayer.lengths import interlayer_lengths
 from lisse.sim.interlayer.model import make_parameters
 
 REPO = Path(__file__).resolve().parents[2]
@@ -31,7 +31,7 @@ def test_cli_scripted_use_contract():
     assert r.returncode == 0, r.stderr
     d = json.loads(r.stdout)
     assert CONTRACT <= set(d)
-    ref = evaluate(make_parameters("lni-5cnt"), 10.0, capacity=3.6e4)
+    ref = interlayer_lengths(make_parameters("lni-5cnt"), 10.0, capacity=3.6e4)
     assert d["nucleation_length_um"] == pytest.approx(ref.nucleation_length * 1e6, rel=1e-9, abs=1e-12)
     assert d["growth_length_um"] == pytest.approx(4.85 / 0.3, rel=2e-3)
     assert d["interlayer_thickness_um"] == 90.0
@@ -56,7 +56,7 @@ def test_cli_overrides_and_failure(tmp_path):
     ("args", "needle"),
     [
         (["--preset", "lni-9cnt", "--current-density", "1 mA/cm2", "--capacity", "1 mAh/cm2"], "preset"),
-        (["--preset", "lni-5cnt", "--current-density", "1 mAh/cm2", "--capacity", "1 mAh/cm2"], "current_density"),
+        (["--preset", "lni-5cnt", "--current-density", "1 mAh/cm2", "--capacity", "1 mAh/cm2"], "--current-density"),
         (["--preset", "lni-5cnt", "--current-density", "1 mA/cm2"], "capacity"),
         (["--preset", "lni-5cnt", "--current-density", "1 mA/cm2", "--capacity", "1", "--porosity", "2"], "porosity"),
     ],

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from lisse.sim.interlayer import sweeps
-from lisse.sim.interlayer.lengths import evaluate
+from lisse.sim.interlayer.lengths import interlayer_lengths
 from lisse.sim.interlayer.model import make_parameters
 from lisse.sim.interlayer.solver1d import solve_1d
 from lisse.sim.interlayer.solver2d import Protrusion, solve_2d
@@ -29,7 +29,7 @@ def test_ionic_no_nucleation_inside_growth_at_anode():
     assert np.all(sw["anode_fraction"] > 0.9)
     assert np.all(sw["nucleation_length"] < 1.0 / p.kappa)
     assert np.all(-sw["eta_electrolyte"] < 0.2 * p.critical_overpotential)
-    assert evaluate(p, 10.0, time=HOUR).tip_growth_risk
+    assert interlayer_lengths(p, 10.0, time=HOUR).tip_growth_risk
 
 
 def test_mixed_nucleation_confined_near_anode_over_paper_range():
@@ -51,7 +51,7 @@ def test_electronic_deposition_at_electrolyte_side():
     assert internal / s.current > 0.5
     assert centroid > 0.5 * p.thickness
     assert s.eta[-1] < s.eta[0]  # most cathodic at the electrolyte face
-    r = evaluate(p, 10.0, time=HOUR)
+    r = interlayer_lengths(p, 10.0, time=HOUR)
     assert not r.stable and r.failure_mode == "nucleation_at_electrolyte"
 
 
@@ -72,7 +72,7 @@ def test_current_capacity_map_consistent_with_pointwise_verdict():
     m = sweeps.map_current_capacity(p, cur, cap)
     for a, q in enumerate(cap):
         for b, i in enumerate(cur):
-            assert m["stable"][a, b] == evaluate(p, float(i), capacity=float(q)).stable
+            assert m["stable"][a, b] == interlayer_lengths(p, float(i), capacity=float(q)).stable
     assert not m["stable"][2].any()  # 6 mAh/cm2 fills 29 um x 6 / 0.3 > 90 um: growth breach everywhere
 
 

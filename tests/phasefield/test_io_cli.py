@@ -52,6 +52,18 @@ def test_load_checkpoint_errors(tmp_path):
     np.savez(tmp_path / "other.npz", x=np.zeros(3))
     with pytest.raises(ReaderError, match="meta_json"):
         load_checkpoint(tmp_path / "other.npz")
+    # damaged metadata is the file's problem (ReaderError naming it), never an internal error
+    np.savez(tmp_path / "badjson.npz", meta_json=np.frombuffer(b'{"format": ', dtype=np.uint8))
+    with pytest.raises(ReaderError, match="badjson.npz"):
+        load_checkpoint(tmp_path / "badjson.npz")
+    np.savez(tmp_path / "list.npz", meta_json=np.frombuffer(b"[1, 2]", dtype=np.uint8))
+    with pytest.raises(ReaderError, match="format"):
+        load_checkpoint(tmp_path / "list.npz")
+    np.savez(tmp_path / "old.npz", meta_json=np.frombuffer(b'{"format": "lisse-phasefield-checkpoint-1"}', dtype=np.uint8))
+    with pytest.raises(ReaderError, match="lacks the entries"):
+        load_checkpoint(tmp_path / "old.npz")
+    with pytest.raises(ReaderError, match="is a directory"):
+        load_checkpoint(tmp_path)
 
 
 def test_cli_preset_writes_outputs_and_resume_matches(tmp_path):

@@ -14,7 +14,7 @@ from lisse.citations import collecting
 from lisse.constants import BOLTZMANN, FARADAY
 from lisse.errors import ParameterError
 from lisse.thermo.nucleation import (
-    LI_MOLAR_VOLUME,
+    li_molar_volume,
     critical_overpotential,
     critical_radius,
     heterogeneous_factor,
@@ -160,14 +160,14 @@ def test_charge_number_z_enters_every_formula():
     assert nucleation_rate(eta2, g, 120.0, 1e30, temperature=298.15, z=2) == pytest.approx(1e30 * math.exp(-b / 4), rel=1e-9)
     assert critical_overpotential(g, 120.0, 1e30, 1.0, z=2) == pytest.approx(critical_overpotential(g, 120.0, 1e30, 1.0) / 2, rel=1e-12)
     # hand value of r* (natural units, nm): 2 gamma V_m / (F eta)
-    assert critical_radius(eta, g) * 1e9 == pytest.approx(2 * g * LI_MOLAR_VOLUME / (FARADAY * eta) * 1e9, rel=1e-12)
+    assert critical_radius(eta, g) * 1e9 == pytest.approx(2 * g * li_molar_volume() / (FARADAY * eta) * 1e9, rel=1e-12)
 
 
 def test_critical_overpotential_limits():
     g, j0, jc = 0.4, 1e30, 1.0
     assert critical_overpotential(g, 0.0, j0, jc) == 0.0
     eta_180 = critical_overpotential(g, 180.0, j0, jc, temperature=298.15)
-    hand = math.sqrt(16 * math.pi * g**3 * LI_MOLAR_VOLUME**2 / (3 * FARADAY**2 * BOLTZMANN * 298.15) / math.log(j0 / jc))
+    hand = math.sqrt(16 * math.pi * g**3 * li_molar_volume()**2 / (3 * FARADAY**2 * BOLTZMANN * 298.15) / math.log(j0 / jc))
     assert eta_180 == pytest.approx(hand, rel=1e-12)
     assert nucleation_rate(eta_180, g, 180.0, j0, temperature=298.15) == pytest.approx(jc, rel=1e-9)
 

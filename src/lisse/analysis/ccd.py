@@ -29,26 +29,13 @@ from typing import Any
 import numpy as np
 
 from lisse.analysis.symmetric import SegmentOptions, _as_record, _need_area, half_cycles, scan_segment
-from lisse.citations import Citation, add, register
+from lisse.citations import register
 from lisse.data.cycling import CyclingRecord
 from lisse.errors import CalculationError, ParameterError
 
 __all__ = ["CCDDetector", "detect_protocol"]
 
 
-def _add_once(c: Citation) -> None:
-    from lisse.citations import CITATIONS
-
-    if c.key not in CITATIONS:
-        add(c)
-
-
-_add_once(Citation("Kasemchainan2019", "Kasemchainan, J.; Zekoll, S.; Spencer Jolly, D.; et al.",
-             "Critical stripping current leads to dendrite formation on plating in lithium anode solid electrolyte cells",
-             "Nat. Mater. 18, 1105-1111", 2019, "10.1038/s41563-019-0438-9"))
-_add_once(Citation("Pei2017", "Pei, A.; Zheng, G.; Shi, F.; Li, Y.; Cui, Y.",
-             "Nanoscale nucleation and growth of electrodeposited lithium metal", "Nano Lett. 17, 1132-1139", 2017,
-             "10.1021/acs.nanolett.6b04755"))
 
 
 def detect_protocol(durations_s: np.ndarray, j_A_m2: np.ndarray, tol: float = 0.05) -> tuple[str, float | None]:

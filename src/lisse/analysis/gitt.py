@@ -33,7 +33,7 @@ from lisse.analysis.symmetric import SegmentOptions, _as_record, segment_bounds
 from lisse.citations import CITATIONS, Citation, add, register
 from lisse.data.cycling import CyclingRecord
 from lisse.errors import CalculationError, ParameterError
-from lisse.units import to_si
+from lisse.units import as_si
 
 __all__ = ["gitt_diffusion", "weppner_huggins_D"]
 
@@ -69,16 +69,17 @@ def gitt_diffusion(
     Parameters
     ----------
     record : CyclingRecord
-    length : str or float, optional
-        Diffusion length L = m_B V_M/(M_B S) (bare: µm). Otherwise give the four below.
-    active_mass : str or float, optional
-        m_B (bare: mg); default the record's active mass.
-    molar_volume : str or float, optional
-        V_M (bare: cm³/mol).
-    molar_mass : str or float, optional
-        M_B (bare: g/mol).
-    area : str or float, optional
-        S, electrode–electrolyte contact area (bare: cm²); default the record's area.
+    length : float [m] or str, optional
+        Diffusion length L = m_B V_M/(M_B S) (e.g. ``"5 um"``). Otherwise give the four below.
+        Numbers are SI; strings carry a unit (a unit-less string means the unit in brackets here: µm).
+    active_mass : float [kg] or str, optional
+        m_B (unit-less string: mg); default the record's active mass.
+    molar_volume : float [m³/mol] or str, optional
+        V_M (unit-less string: cm³/mol).
+    molar_mass : float [kg/mol] or str, optional
+        M_B (unit-less string: g/mol).
+    area : float [m²] or str, optional
+        S, electrode–electrolyte contact area (unit-less string: cm²); default the record's area.
     min_rest_fraction : float
         A pulse is used only when the rest after it lasts at least this fraction of the pulse.
     transient : {"sqrt-fit", "endpoints"}
@@ -96,13 +97,13 @@ def gitt_diffusion(
     register("WeppnerHuggins1977")
     rec = _as_record(record)
     if length is not None:
-        L = to_si(length, "um", "length")
+        L = as_si(length, "um", "length")
     else:
-        mB = to_si(active_mass, "mg", "active_mass") if active_mass is not None else rec.active_mass_kg
-        S = to_si(area, "cm2", "area") if area is not None else rec.area_m2
+        mB = as_si(active_mass, "mg", "active_mass") if active_mass is not None else rec.active_mass_kg
+        S = as_si(area, "cm2", "area") if area is not None else rec.area_m2
         if mB is None or S is None or molar_volume is None or molar_mass is None:
             raise ParameterError("GITT needs the diffusion length: give length='5 um', or active_mass, molar_volume, molar_mass and area")
-        L = mB * to_si(molar_volume, "cm3/mol", "molar_volume") / (to_si(molar_mass, "g/mol", "molar_mass") * S)
+        L = mB * as_si(molar_volume, "cm3/mol", "molar_volume") / (as_si(molar_mass, "g/mol", "molar_mass") * S)
     if transient not in ("sqrt-fit", "endpoints"):
         raise ParameterError(f"transient must be 'sqrt-fit' or 'endpoints'; got {transient!r}")
     if not L > 0:

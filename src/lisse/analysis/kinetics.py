@@ -4,7 +4,8 @@ For a one-electron reaction (Li⁺ + e⁻ ⇌ Li) the Butler–Volmer current de
 
 .. math:: i = i_0\\,[\\exp(\\alpha_a f\\eta) - \\exp(-\\alpha_c f\\eta)],\\qquad f = F/RT,
 
-with :math:`i>0` anodic. Two classic linearisations give :math:`i_0` and the transfer coefficients:
+with :math:`i>0` anodic — the convention of :mod:`lisse.electrochem`, which holds the law itself
+(:func:`~lisse.electrochem.butler_volmer`) and its inverse. Two classic linearisations give :math:`i_0` and the transfer coefficients:
 
 * **Tafel** (|η| ≫ RT/αF, one exponential dominates): :math:`\\ln|i| = \\ln i_0 + \\alpha_a f\\eta`
   (anodic) and :math:`\\ln|i| = \\ln i_0 - \\alpha_c f\\eta` (cathodic); fitted separately on each branch
@@ -34,6 +35,7 @@ from typing import Any
 
 import numpy as np
 
+from lisse import electrochem
 from lisse.citations import CITATIONS, Citation, add, register
 from lisse.constants import FARADAY, GAS_CONSTANT
 from lisse.errors import CalculationError, ParameterError
@@ -46,10 +48,10 @@ if "AllenHickling1957" not in CITATIONS:
 
 
 def charge_transfer_resistance(i0_A_m2: float, temperature_K: float = 298.15) -> float:
-    """R_ct = RT/(F i0) in Ω·m² for an exchange current density in A/m²."""
+    """R_ct = RT/(F i0) in Ω·m² for an exchange current density in A/m² (:func:`lisse.electrochem.charge_transfer_resistance`)."""
     if not i0_A_m2 > 0:
         raise ParameterError(f"exchange current density must be positive; got {i0_A_m2!r} A/m2")
-    return GAS_CONSTANT * temperature_K / (FARADAY * i0_A_m2)
+    return electrochem.charge_transfer_resistance(i0_A_m2, temperature_K)
 
 
 def lsv_overpotential(voltage_V: np.ndarray, current_A: np.ndarray, area_m2: float, *, e_eq_V: float | None = None,

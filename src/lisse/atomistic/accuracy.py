@@ -8,12 +8,13 @@ in the file; DFT values carry their source.
 from __future__ import annotations
 
 import tomllib
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
 from lisse.errors import ParameterError
 
-__all__ = ["load_table", "rows", "rankings", "stated_uncertainty"]
+__all__ = ["load_table", "rows", "rankings", "stated_uncertainty", "BundledWorkOfAdhesion", "bundled_work_of_adhesion"]
 
 
 @lru_cache(maxsize=1)
@@ -121,3 +122,53 @@ def stated_uncertainty(calculator, quantity: str, system: str) -> dict:
         raise ParameterError(f"accuracy table has no comparable row for {label} {quantity}")
     return {**worst, "known": False, "system_requested": system,
             "statement": f"no DFT comparison for {system}; largest known {quantity} error of {label} is {worst['error']:+.3g} {worst['unit']} ({worst['system']})"}
+
+
+@dataclass(frozen=True)
+class BundledWorkOfAdhesion:
+    """A W_ad of Li on a substrate from the bundled table.
+
+    Attributes
+    ----------
+    value_J_m2 : float
+        Work of adhesion [J/m2].
+    origin : str
+        ``"published DFT"``, ``"published angle"`` (converted with Young–Dupré) or ``"ML screening (<calculator>)"``.
+    source : str
+        The citation (or the lisse measurement) the value comes from.
+    """
+
+    value_J_m2: float
+    origin: str
+    source: str
+
+
+def bundled_work_of_adhesion(material: str, *, use_ml: bool = True, li_surface_energy: float | None = None) -> BundledWorkOfAdhesion | None:
+    """W_ad of Li on ``material`` from the bundled table, or None when it holds no value.
+
+    Order: a published DFT W_ad; a published contact angle, converted with ``W_ad = sigma_Li (1 + cos theta)``
+    (``li_surface_energy`` [J/m2], default :data:`lisse.thermo.wetting.DEFAULT_LI_SURFACE_ENERGY`); then, only
+    with ``use_ml``, a value measured with lisse's ML calculators (screening grade). Matches the substrate
+    name or one of its aliases.
+    """
+    from lisse.thermo.wetting import DEFAULT_LI_SURFACE_ENERGY, work_of_adhesion_from_angle
+
+    sigma = DEFAULT_LI_SURFACE_ENERGY if li_surface_energy is None else li_surface_energy
+    t = load_table()
+    for e in t.get("literature", []):
+        if e.get("substrate") != material and material not in e.get("aliases", []):
+            continue
+        alias = "" if e.get("substrate") == material else f" (value for {e['substrate']})"
+        if e.get("quantity") == "work_of_adhesion":
+            return BundledWorkOfAdhesion(float(e["value"]), "published DFT", e.get("source", "") + alias)
+        if e.get("quantity") == "contact_angle":
+            w = work_of_adhesion_from_angle(float(e["value"]), sigma)
+            return BundledWorkOfAdhesion(w, "published angle", f"{e.get('source', '')}{alias}; W_ad = sigma_Li (1 + cos {e['value']} deg)")
+    if use_ml:
+        for e in t.get("entry", []):
+            if e.get("quantity") == "work_of_adhesion" and e.get("system", "").split("|")[-1].split("(")[0] == material:
+                for calc, v in e.get("ml", {}).items():
+                    if v.get("value") is not None:
+                        return BundledWorkOfAdhesion(float(v["value"]), f"ML screening ({calc})",
+                                                     f"measured with lisse: {v.get('measured', '')}; DFT reference {e.get('dft_value')} J/m2")
+    return None

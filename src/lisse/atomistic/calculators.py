@@ -10,9 +10,10 @@ Every backend is an :class:`AtomisticCalculator` with
 * ``ase_calculator()``: an ASE calculator (ML backends) used by :mod:`lisse.atomistic.relax`;
 * ``identity()``: a string that enters the content hash of every cached job.
 
-:class:`DFTFromFiles` has no ASE calculator: it returns, for a named job, the energy and final
+:class:`lisse.io.dft_decks.DFTFromFiles` has no ASE calculator: it returns, for a named job, the energy and final
 structure read from VASP (vasprun.xml, OUTCAR) or Quantum ESPRESSO (pw.x output) files that the user
-produced from the decks written by :mod:`lisse.atomistic.dft`.
+produced from the decks of :mod:`lisse.atomistic.dft` (written and read by :mod:`lisse.io.dft_decks`);
+it is a :class:`PrecomputedCalculator`, the contract the workflows use for results that already exist.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ __all__ = [
     "AtomisticCalculator",
     "CHGNetCalculator",
     "SevenNetCalculator",
-    "DFTFromFiles",
+    "PrecomputedCalculator",
     "get_calculator",
     "check_same_calculator",
     "CALCULATORS",
@@ -149,31 +150,15 @@ class SevenNetCalculator(AtomisticCalculator):
         return self._calc
 
 
-class DFTFromFiles(AtomisticCalculator):
-    """DFT results read back from files (VASP or Quantum ESPRESSO), one folder per job.
+class PrecomputedCalculator(AtomisticCalculator):
+    """A calculator whose results already exist (e.g. DFT run by the user): :meth:`read` returns them per job.
 
-    Parameters
-    ----------
-    directory : path-like
-        Root folder; job ``name`` is read from ``directory/name/`` (vasprun.xml, else OUTCAR, for VASP;
-        ``pw.out`` or ``*.pwo``/``*.out`` for QE).
-    code : {"vasp", "qe"}
-    functional : str
-        Recorded in provenance (e.g. ``"PBE"``, ``"PBE+D3"``).
+    The workflows ask it for a job's ``(energy_eV, final_atoms, meta)`` instead of relaxing; the file-backed
+    implementation is :class:`lisse.io.dft_decks.DFTFromFiles`.
     """
 
-    def __init__(self, directory, code: str = "vasp", functional: str = "PBE", settings: dict | None = None) -> None:
-        if code not in ("vasp", "qe"):
-            raise ParameterError(f"DFT code must be 'vasp' or 'qe'; got {code!r}")
-        self.directory = str(directory)
-        self.code = code
-        self.info = CalculatorInfo("dft-files", f"{code}:{functional}", "user", "dft", 0.0, dict(settings or {}))
-
-    def read(self, name: str):
-        """Return ``(energy_eV, final_atoms, meta)`` for job ``name`` (raises if missing)."""
-        from lisse.atomistic.dft import read_output
-
-        return read_output(self.directory, name, self.code)
+    def read(self, name: str):  # pragma: no cover - overridden
+        raise CalculationError(f"calculator '{self.info.name}' cannot read job '{name}'")
 
 
 CALCULATORS = {"chgnet": CHGNetCalculator, "sevennet": SevenNetCalculator}

@@ -1,5 +1,6 @@
-"""DFT from files: write complete VASP / Quantum ESPRESSO input decks for a workflow's structures, and
-read the results back (VASP vasprun.xml or OUTCAR, QE pw.x output) through pymatgen / ASE.
+"""DFT input decks and DFT adhesion, as pure functions: the text of complete VASP / Quantum ESPRESSO
+input decks for a workflow's structures, and W_ad / theta from the energies read back. Files are
+written and read by :mod:`lisse.io.dft_decks` (the physics layer never opens files).
 
 Defaults follow the papers behind lisse ([Ji2025], [Su2024]): PBE, PAW, plane-wave cutoff 520 eV (papers:
 400–600 eV), forces < 0.02 eV/A, Methfessel–Paxton smearing for the metal, Gamma-centred k-mesh from
@@ -18,16 +19,16 @@ smearing-corrected value) — all in eV.
 
 from __future__ import annotations
 
-import json
+import io
 import math
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 
 import numpy as np
 
 from lisse.errors import CalculationError, ParameterError, ReaderError
 
-__all__ = ["DFTSettings", "POTCAR_SETS", "QE_PSEUDOS", "kpoint_mesh", "write_vasp_deck", "write_qe_deck", "write_decks", "read_output", "adhesion_from_files"]
+__all__ = ["DFTSettings", "POTCAR_SETS", "QE_PSEUDOS", "kpoint_mesh", "vasp_deck", "qe_deck", "deck_files", "deck_manifest",
+           "adhesion_from_outputs"]
 
 #: Materials Project recommended PAW_PBE datasets (pymatgen MPRelaxSet) for the species lisse builds.
 POTCAR_SETS = {"Li": "Li_sv", "F": "F", "O": "O", "C": "C", "Cl": "Cl", "N": "N", "Al": "Al", "La": "La", "Zr": "Zr_sv", "Ta": "Ta_pv", "P": "P", "S": "S", "I": "I", "In": "In_d", "Mg": "Mg_pv", "Sn": "Sn_d"}
@@ -88,23 +89,35 @@ def _sorted(atoms):
     return a
 
 
-def write_vasp_deck(atoms, directory, task: str = "relax", settings: DFTSettings | None = None, fixed=()) -> Path:
-    """Write INCAR, POSCAR, KPOINTS and POTCAR.spec for one structure into ``directory``.
-
-    ``task``: "single" (NSW = 0), "relax" (positions, ISIF = 2), "relax_cell" (ISIF = 3) or "relax_z"
-    (ISIF = 3 with ``LATTICE_CONSTRAINTS = F F T``, VASP >= 6.4: cell height only).
-    """
-    from ase.constraints import FixAtoms
+def _ase_text(atoms, fmt: str, **kw) -> str:
     from ase.io import write
-    from pymatgen.io.vasp.inputs import Incar, Kpoints
 
-    s = settings or DFTSettings()
-    d = Path(directory)
-    d.mkdir(parents=True, exist_ok=True)
+    buf = io.StringIO()
+    write(buf, atoms, format=fmt, **kw)
+    return buf.getvalue()
+
+
+def _constrained_copy(atoms, fixed):
+    """A copy of ``atoms`` whose only constraint fixes the atoms ``fixed`` (indices)."""
+    from ase.constraints import FixAtoms
+
     a = atoms.copy()
     a.set_constraint()
     if fixed:
         a.set_constraint(FixAtoms(indices=list(fixed)))
+    return a
+
+
+def vasp_deck(atoms, task: str = "relax", settings: DFTSettings | None = None, fixed=()) -> dict[str, str]:
+    """Text of INCAR, POSCAR, KPOINTS and POTCAR.spec for one structure: ``{file name: text}``.
+
+    ``task``: "single" (NSW = 0), "relax" (positions, ISIF = 2), "relax_cell" (ISIF = 3) or "relax_z"
+    (ISIF = 3 with ``LATTICE_CONSTRAINTS = F F T``, VASP >= 6.4: cell height only).
+    """
+    from pymatgen.io.vasp.inputs import Incar, Kpoints
+
+    s = settings or DFTSettings()
+    a = _constrained_copy(atoms, fixed)
     a = _sorted(a)
     slab = _is_slab(a)
     incar = {
@@ -122,28 +135,20 @@ def write_vasp_deck(atoms, directory, task: str = "relax", settings: DFTSettings
     if dip:
         incar.update({"LDIPOL": True, "IDIPOL": 3})
     incar.update(s.extra_incar)
-    Incar(incar).write_file(str(d / "INCAR"))
-    write(d / "POSCAR", a, format="vasp", direct=True, sort=False)
-    Kpoints.gamma_automatic(kpoint_mesh(a, s.kspacing_inv_A)).write_file(str(d / "KPOINTS"))
     spec = [f"PAW_PBE {POTCAR_SETS.get(el, el)}" for el in _species_order(a)]
-    (d / "POTCAR.spec").write_text(
-        "# POTCAR is licensed by VASP and not shipped with lisse. Concatenate these PAW_PBE datasets in this order:\n" + "\n".join(spec) + "\n"
-    )
-    return d
+    return {
+        "INCAR": str(Incar(incar)),
+        "POSCAR": _ase_text(a, "vasp", direct=True, sort=False),
+        "KPOINTS": str(Kpoints.gamma_automatic(kpoint_mesh(a, s.kspacing_inv_A))),
+        "POTCAR.spec": "# POTCAR is licensed by VASP and not shipped with lisse. Concatenate these PAW_PBE datasets in this order:\n"
+        + "\n".join(spec) + "\n",
+    }
 
 
-def write_qe_deck(atoms, directory, task: str = "relax", settings: DFTSettings | None = None, fixed=(), pseudo_dir: str = "./pseudo") -> Path:
-    """Write a complete pw.x input ``pw.in`` (PBE PAW, same physics as the VASP deck) into ``directory``."""
-    from ase.constraints import FixAtoms
-    from ase.io import write
-
+def qe_deck(atoms, task: str = "relax", settings: DFTSettings | None = None, fixed=(), pseudo_dir: str = "./pseudo") -> dict[str, str]:
+    """Text of a complete pw.x input (PBE PAW, same physics as the VASP deck): ``{"pw.in": text}``."""
     s = settings or DFTSettings()
-    d = Path(directory)
-    d.mkdir(parents=True, exist_ok=True)
-    a = atoms.copy()
-    a.set_constraint()
-    if fixed:
-        a.set_constraint(FixAtoms(indices=list(fixed)))
+    a = _constrained_copy(atoms, fixed)
     slab = _is_slab(a)
     calc = {"single": "scf", "relax": "relax", "relax_cell": "vc-relax", "relax_z": "vc-relax"}[task]
     control = {"calculation": calc, "prefix": "lisse", "pseudo_dir": pseudo_dir, "outdir": "./tmp", "tprnfor": True, "tstress": True,
@@ -170,111 +175,77 @@ def write_qe_deck(atoms, directory, task: str = "relax", settings: DFTSettings |
     for k, v in s.extra_qe.items():
         input_data.setdefault(k.split(".")[0], {})[k.split(".")[-1]] = v
     pseudos = {el: QE_PSEUDOS.get(el, f"{el}.UPF") for el in _species_order(a)}
-    write(d / "pw.in", a, format="espresso-in", input_data=input_data, pseudopotentials=pseudos, kpts=kpoint_mesh(a, s.kspacing_inv_A), crystal_coordinates=False)
-    return d
+    return {"pw.in": _ase_text(a, "espresso-in", input_data=input_data, pseudopotentials=pseudos, kpts=kpoint_mesh(a, s.kspacing_inv_A),
+                               crystal_coordinates=False)}
 
 
-def write_decks(jobs: list, root, code: str = "vasp", settings: DFTSettings | None = None, meta: dict | None = None) -> Path:
-    """Write one deck per job (``root/<job.name>/``) and ``root/manifest.json`` (job names, roles, areas, formula units)."""
-    if code not in ("vasp", "qe", "both"):
+_CODES = ("vasp", "qe", "both")
+
+
+def _check_code(code: str) -> None:
+    if code not in _CODES:
         raise ParameterError(f"code must be 'vasp', 'qe' or 'both'; got {code!r}")
-    root = Path(root)
-    man = {"code": code, "settings": asdict(settings or DFTSettings()), "jobs": [], "meta": meta or {}}
+
+
+def deck_files(jobs: list, code: str = "vasp", settings: DFTSettings | None = None) -> dict[str, str]:
+    """Every deck file of ``jobs``: ``{"<job.name>/[vasp|qe/]<file>": text}`` (sub-folders only for ``code="both"``)."""
+    _check_code(code)
+    out: dict[str, str] = {}
     for j in jobs:
         if code in ("vasp", "both"):
-            write_vasp_deck(j.atoms, root / j.name / ("vasp" if code == "both" else ""), j.task, settings, j.fixed)
+            sub = f"{j.name}/vasp/" if code == "both" else f"{j.name}/"
+            out.update({sub + k: v for k, v in vasp_deck(j.atoms, j.task, settings, j.fixed).items()})
         if code in ("qe", "both"):
-            write_qe_deck(j.atoms, root / j.name / ("qe" if code == "both" else ""), j.task, settings, j.fixed)
+            sub = f"{j.name}/qe/" if code == "both" else f"{j.name}/"
+            out.update({sub + k: v for k, v in qe_deck(j.atoms, j.task, settings, j.fixed).items()})
+    return out
+
+
+def deck_manifest(jobs: list, code: str = "vasp", settings: DFTSettings | None = None, meta: dict | None = None) -> dict:
+    """The manifest of a deck set: code, settings, and per job its name, task, atom count, formula and info (roles, areas)."""
+    _check_code(code)
+    man = {"code": code, "settings": asdict(settings or DFTSettings()), "jobs": [], "meta": meta or {}}
+    for j in jobs:
         man["jobs"].append({"name": j.name, "task": j.task, "n_atoms": len(j.atoms), "formula": j.atoms.get_chemical_formula(),
                             "info": {k: v for k, v in j.atoms.info.items() if isinstance(v, (int, float, str, bool, list))}})
-    (root / "manifest.json").write_text(json.dumps(man, indent=1))
-    return root
+    return man
 
 
-def read_output(directory, name: str, code: str = "vasp"):
-    """Read energy (eV), final structure and metadata of job ``name`` from ``directory/name``.
-
-    VASP: ``vasprun.xml`` (pymatgen, e_0_energy) else ``OUTCAR`` (ASE, energy(sigma->0)).
-    QE: the first of ``pw.out``, ``*.pwo``, ``*.out`` (ASE espresso-out, last image).
-    """
-    from ase.io import read
-
-    d = Path(directory) / name
-    if not d.is_dir():
-        raise ReaderError(f"no output folder for job '{name}': expected {d} (run the deck written there and put the outputs in it)")
-    if (d / code).is_dir():  # decks written with code="both" live in <job>/vasp and <job>/qe
-        d = d / code
-    if code == "vasp":
-        vr = d / "vasprun.xml"
-        if vr.is_file():
-            import warnings
-
-            from pymatgen.io.ase import AseAtomsAdaptor
-            from pymatgen.io.vasp import Vasprun
-
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                try:
-                    v = Vasprun(str(vr), parse_dos=False, parse_eigen=False, parse_potcar_file=False)
-                except Exception as exc:  # pymatgen raises many types on truncated files
-                    raise ReaderError(f"{vr}: not a readable vasprun.xml ({exc})") from exc
-            f = np.asarray(v.ionic_steps[-1].get("forces", [[0, 0, 0]]))
-            return float(v.final_energy), AseAtomsAdaptor.get_atoms(v.final_structure), {
-                "file": str(vr), "converged": bool(v.converged), "fmax": float(np.sqrt((f**2).sum(1)).max()), "n_steps": len(v.ionic_steps)}
-        oc = d / "OUTCAR"
-        if oc.is_file():
-            try:
-                a = read(oc, index=-1, format="vasp-out")
-            except Exception as exc:
-                raise ReaderError(f"{oc}: not a readable OUTCAR ({exc})") from exc
-            f = a.get_forces()
-            return float(a.get_potential_energy()), a, {"file": str(oc), "fmax": float(np.sqrt((f**2).sum(1)).max())}
-        raise ReaderError(f"job '{name}': neither vasprun.xml nor OUTCAR in {d}")
-    if code == "qe":
-        cands = [d / "pw.out", *sorted(d.glob("*.pwo")), *sorted(d.glob("*.out"))]
-        for c in cands:
-            if c.is_file():
-                try:
-                    a = read(c, index=-1, format="espresso-out")
-                except Exception as exc:
-                    raise ReaderError(f"{c}: not a readable pw.x output ({exc})") from exc
-                f = a.get_forces()
-                return float(a.get_potential_energy()), a, {"file": str(c), "fmax": float(np.sqrt((f**2).sum(1)).max())}
-        raise ReaderError(f"job '{name}': no pw.x output (pw.out, *.pwo, *.out) in {d}")
-    raise ParameterError(f"code must be 'vasp' or 'qe'; got {code!r}")
+#: Jobs :func:`adhesion_from_outputs` cannot do without.
+REQUIRED_ADHESION_JOBS = ("film_strained", "substrate", "interface")
 
 
-def adhesion_from_files(root, code: str = "vasp", li_surface_energy: float | None = None) -> dict:
-    """W_ad and Young–Dupré angle from DFT outputs of the decks written by :func:`lisse.atomistic.workflows.adhesion_decks`.
+def adhesion_from_outputs(manifest: dict, outputs: dict, code: str = "vasp", li_surface_energy: float | None = None, where: str = "manifest") -> dict:
+    """W_ad and Young–Dupré angle from DFT energies of the jobs of :func:`lisse.atomistic.workflows.adhesion_decks`.
 
-    Needs jobs ``film_strained``, ``substrate``, ``interface`` (and, for a consistent sigma_Li,
-    ``bulk_Li`` plus ``slab_Li_n*`` slabs). sigma_Li from the same DFT (never mixed with ML);
-    otherwise ``li_surface_energy`` [J/m2] if given, else lisse's default (stated).
+    Parameters
+    ----------
+    manifest : dict
+        The deck manifest (:func:`deck_manifest`): job names, atom counts, areas.
+    outputs : dict
+        ``{job name: (energy_eV, final_atoms)}`` for the jobs whose outputs were read; needs
+        ``film_strained``, ``substrate``, ``interface`` and, for a consistent sigma_Li, ``bulk_Li`` plus
+        ``slab_Li_n*`` slabs. sigma_Li comes from the same DFT (never mixed with ML); otherwise
+        ``li_surface_energy`` [J/m2] if given, else lisse's default (stated).
+    code : str
+        Recorded in the result.
+    where : str
+        Name of the manifest (for messages).
     """
     from lisse.thermo.surfaces import surface_energy, surface_energy_fit
     from lisse.thermo.wetting import DEFAULT_LI_SURFACE_ENERGY, contact_angle, work_of_adhesion
 
-    root = Path(root)
-    mf = root / "manifest.json"
-    if not mf.is_file():
-        raise ReaderError(f"{mf} not found: write the decks with lisse first (it records job roles and areas)")
-    man = json.loads(mf.read_text())
-    jobs = {j["name"]: j for j in man["jobs"]}
-    for need in ("film_strained", "substrate", "interface"):
+    jobs = {j["name"]: j for j in manifest["jobs"]}
+    for need in REQUIRED_ADHESION_JOBS:
         if need not in jobs:
-            raise ReaderError(f"{mf}: job '{need}' missing; found {sorted(jobs)}")
+            raise ReaderError(f"{where}: job '{need}' missing; found {sorted(jobs)}")
     e = {}
-    for n in jobs:
-        try:
-            e[n], atoms, meta = read_output(root, n, code)
-        except ReaderError:
-            if n in ("film_strained", "substrate", "interface"):
-                raise
-            continue
+    for n, (energy, atoms) in outputs.items():
         if len(atoms) != jobs[n]["n_atoms"]:
             raise CalculationError(f"job '{n}': output has {len(atoms)} atoms, the deck had {jobs[n]['n_atoms']}")
+        e[n] = energy
     area = jobs["interface"]["info"]["area_A2"]
-    ev_a2 = 1.602176634e-19 / 1e-20
+    from lisse.atomistic.workflows import EV_PER_A2_TO_J_PER_M2 as ev_a2
     w = work_of_adhesion(e["film_strained"], e["substrate"], e["interface"], area) * ev_a2
     slabs = sorted((n for n in e if n.startswith("slab_Li_")), key=lambda n: jobs[n]["n_atoms"])
     sigma, src = None, ""
@@ -294,4 +265,4 @@ def adhesion_from_files(root, code: str = "vasp", li_surface_energy: float | Non
         sigma, src = DEFAULT_LI_SURFACE_ENERGY, "lisse default (Ji2025 pair); no Li slab outputs found"
     r = contact_angle(w, sigma)
     return {"work_of_adhesion_J_m2": w, "contact_angle_deg": r.contact_angle_deg, "regime": r.regime, "li_surface_energy_J_m2": sigma,
-            "li_surface_energy_source": src, "interface_area_A2": area, "energies_eV": e, "code": code, "files_root": str(root)}
+            "li_surface_energy_source": src, "interface_area_A2": area, "energies_eV": e, "code": code}

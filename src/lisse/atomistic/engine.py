@@ -1,7 +1,7 @@
 """Jobs (single point / relaxation) run by a calculator, cached by content, with convergence recorded.
 
 A :class:`Job` is a named structure plus a task. :func:`run_job` runs it with an ML calculator
-(ASE optimiser; BFGS for positions, FrechetCellFilter for cells) or, for :class:`DFTFromFiles`,
+(ASE optimiser; BFGS for positions, FrechetCellFilter for cells) or, for :class:`PrecomputedCalculator`,
 reads the matching output files. The result always records whether the relaxation converged (final
 max force vs ``fmax``) — convergence is reported, never assumed.
 """
@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from lisse.atomistic.cache import JobCache, job_key
-from lisse.atomistic.calculators import AtomisticCalculator, DFTFromFiles
+from lisse.atomistic.cache import ResultCache, job_key
+from lisse.atomistic.calculators import AtomisticCalculator, PrecomputedCalculator
 from lisse.errors import CalculationError, ParameterError
 
 __all__ = ["Job", "JobResult", "run_job", "atoms_to_dict", "atoms_from_dict"]
@@ -88,9 +88,9 @@ def _max_force(atoms) -> float:
     return float(np.sqrt((f**2).sum(axis=1)).max()) if len(f) else 0.0
 
 
-def run_job(calc: AtomisticCalculator, job: Job, cache: JobCache | None = None) -> JobResult:
+def run_job(calc: AtomisticCalculator, job: Job, cache: ResultCache | None = None) -> JobResult:
     """Run ``job`` with ``calc`` (or read it back for DFT-from-files), using ``cache`` if given."""
-    if isinstance(calc, DFTFromFiles):
+    if isinstance(calc, PrecomputedCalculator):
         energy, final, meta = calc.read(job.name)
         if sorted(final.numbers.tolist()) != sorted(np.asarray(job.atoms.numbers).tolist()):
             raise CalculationError(f"DFT output for job '{job.name}' has composition {final.get_chemical_formula()}, the job has {job.atoms.get_chemical_formula()}")

@@ -15,13 +15,14 @@ from typing import Any
 
 import numpy as np
 
-from lisse.atomistic.cache import JobCache
-from lisse.atomistic.calculators import AtomisticCalculator, DFTFromFiles, check_same_calculator, get_calculator
+from lisse.atomistic.cache import ResultCache
+from lisse.atomistic.calculators import AtomisticCalculator, PrecomputedCalculator, check_same_calculator, get_calculator
 from lisse.atomistic.engine import Job, JobResult, atoms_to_dict, run_job
 from lisse.atomistic.interfaces import build_interface, lattice_matches, registry_shifts
 from lisse.atomistic.sanity import check_distances, check_energy_per_atom, check_slab, vacuum_thickness
 from lisse.atomistic.slabs import layer_planes, make_slab, set_vacuum
 from lisse.atomistic.structures import bulk as build_bulk
+from lisse.constants import ELEMENTARY_CHARGE
 from lisse.errors import CalculationError, ParameterError
 
 __all__ = [
@@ -38,7 +39,7 @@ __all__ = [
 ]
 
 #: 1 eV/A^2 in J/m^2.
-EV_PER_A2_TO_J_PER_M2 = 1.602176634e-19 / 1e-20
+EV_PER_A2_TO_J_PER_M2 = ELEMENTARY_CHARGE / 1e-20
 
 
 @dataclass
@@ -46,7 +47,7 @@ class WorkflowContext:
     """Calculator + cache + a log of every job run (for provenance and timing)."""
 
     calculator: AtomisticCalculator
-    cache: JobCache | None = None
+    cache: ResultCache | None = None
     jobs: list[JobResult] = field(default_factory=list)
     t0: float = field(default_factory=time.perf_counter)
     on_job: Any = None  # optional callback(JobResult) for progress reporting (CLI); never prints itself
@@ -63,7 +64,9 @@ def _ctx(calculator, cache) -> WorkflowContext:
     if isinstance(calculator, WorkflowContext):
         return calculator
     c = get_calculator(calculator)
-    return WorkflowContext(c, cache if isinstance(cache, JobCache) or cache is None else JobCache(cache))
+    if cache is not None and not isinstance(cache, ResultCache):
+        raise ParameterError(f"cache must be None or a result cache with get/put (e.g. lisse.io.atomistic_cache.JobCache(folder)); got {cache!r}")
+    return WorkflowContext(c, cache)
 
 
 def provenance(ctx: WorkflowContext, settings: dict) -> dict:
@@ -90,7 +93,7 @@ def provenance(ctx: WorkflowContext, settings: dict) -> dict:
 # ------------------------------------------------------------------------------------------------
 def _uncertainty(ctx: WorkflowContext, quantity: str, system: str) -> dict:
     """Stated uncertainty from the shipped accuracy table (ML) or a note that DFT numbers carry none."""
-    if isinstance(ctx.calculator, DFTFromFiles):
+    if isinstance(ctx.calculator, PrecomputedCalculator):
         return {"known": False, "statement": "DFT from files: uncertainty set by the user's DFT settings"}
     from lisse.atomistic.accuracy import stated_uncertainty
 
@@ -257,10 +260,10 @@ def adhesion_workflow(
     if film != "Li":
         raise ParameterError(f"the film must be 'Li' (Li takes the strain); got {film!r}")
     ctx = _ctx(calculator, cache)
-    if isinstance(ctx.calculator, DFTFromFiles):
+    if isinstance(ctx.calculator, PrecomputedCalculator):
         raise ParameterError(
             "the scan-and-relax adhesion workflow needs an ML calculator; for DFT write the decks with adhesion_jobs() + "
-            "lisse.atomistic.dft.write_decks() (or `lisse atomistic decks Li X`), run them, then use adhesion_from_files()"
+            "lisse.io.dft_decks.write_decks() (or `lisse atomistic decks Li X`), run them, then use adhesion_from_files()"
         )
     ctx.on_job = on_job
     cut = ctx.calculator.info.cutoff_A
@@ -379,7 +382,7 @@ def adhesion_workflow(
         "li_surface_energy": {k: v for k, v in sig.items() if k != "provenance"},
         "structure": atoms_to_dict(rb.atoms),
     }
-    if not isinstance(ctx.calculator, DFTFromFiles):
+    if not isinstance(ctx.calculator, PrecomputedCalculator):
         from lisse.atomistic.accuracy import stated_uncertainty
 
         hkl = lambda m: "".join(str(int(x)) for x in m)  # noqa: E731
@@ -509,11 +512,11 @@ def adhesion_jobs(
     ml_result: dict | None = None,
     fix_substrate_planes: int = 1,
 ) -> list[Job]:
-    """The jobs a DFT W_ad + theta calculation needs, for writing decks (:func:`lisse.atomistic.dft.write_decks`).
+    """The jobs a DFT W_ad + theta calculation needs, for writing decks (:func:`lisse.io.dft_decks.write_decks`).
 
     Structures are built from the experimental lattices (or, with ``ml_result`` from
     :func:`adhesion_workflow`, its best registry shift and relaxed gap are used as the start — the ML
-    path as a pre-relaxer). Job names are the ones :func:`lisse.atomistic.dft.adhesion_from_files` reads:
+    path as a pre-relaxer). Job names are the ones :func:`lisse.io.dft_decks.adhesion_from_files` reads:
     ``bulk_Li``, ``bulk_<X>``, ``slab_Li_n<k>``, ``film_strained``, ``substrate``, ``interface``.
     """
     if ml_result is not None:

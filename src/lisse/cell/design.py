@@ -38,6 +38,7 @@ from lisse.citations import register
 from lisse.errors import ParameterError
 from lisse.materials import Material, get_material
 from lisse.params import ParamSpec, validate
+from lisse.units import from_si
 
 __all__ = [
     "Layer",
@@ -148,6 +149,9 @@ _SCHEMA: dict[str, ParamSpec] = {
     "area": ParamSpec("cm2", "electrode area", None, 0.0, 10.0, low_inclusive=False),
 }
 
+#: The quantities :meth:`CellDesign.from_inputs` takes, with their display units (public view of the schema).
+SCHEMA: dict[str, ParamSpec] = _SCHEMA
+
 #: Keyword arguments of :meth:`CellDesign.from_inputs` that name materials (not quantities).
 MATERIAL_KEYS = ("cathode_material", "electrolyte", "interlayer", "negative_collector", "positive_collector")
 
@@ -169,7 +173,11 @@ class CellDesign:
     # ------------------------------------------------------------------ construction
     @classmethod
     def from_inputs(cls, **kwargs: Any) -> CellDesign:
-        """Build a design from user inputs (strings with units, pint quantities or numbers in the unit shown).
+        """Build a design from quantities: SI numbers, strings with units, or pint quantities.
+
+        A Python number is SI (``li_thickness=20e-6`` is 20 um); a string with a unit (``"20 um"``) is
+        converted; a string holding only a number (CLI text, a study-file value) is taken in the display
+        unit shown in brackets below (``"20"`` is 20 um).
 
         Quantities: ``li_thickness`` (um), ``target_np``, ``cathode_capacity`` (mAh/cm2) *or*
         ``cathode_loading`` (mg/cm2) with ``active_fraction``, ``specific_capacity`` (mAh/g),
@@ -209,7 +217,7 @@ class CellDesign:
             if abs(implied - p["cathode_capacity"]) > 0.01 * p["cathode_capacity"]:
                 raise ParameterError(
                     "parameters 'cathode_capacity' and 'cathode_loading' disagree: loading x active_fraction x specific_capacity = "
-                    f"{implied / 36.0:.4g} mAh/cm2 but cathode_capacity = {p['cathode_capacity'] / 36.0:.4g} mAh/cm2; give one of them"
+                    f"{from_si(implied, 'mAh/cm2'):.4g} mAh/cm2 but cathode_capacity = {from_si(p['cathode_capacity'], 'mAh/cm2'):.4g} mAh/cm2; give one of them"
                 )
         if p["cathode_capacity"] is not None:
             q_area = p["cathode_capacity"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from lisse.cell.design import CellDesign, li_thickness_for_capacity
 from lisse.units import from_si
 
-__all__ = ["summarize"]
+__all__ = ["summarize", "li_thickness_sweep"]
 
 
 def summarize(design: CellDesign, c_rate: float | None = None, current_density: float | None = None, target_np: float | None = None) -> dict:
@@ -70,3 +70,21 @@ def summarize(design: CellDesign, c_rate: float | None = None, current_density: 
         out["target_np"] = target_np
         out["li_thickness_for_target_np_um"] = from_si(d.li_thickness_for_np(target_np), "um")
     return out
+
+
+def li_thickness_sweep(design: CellDesign, thicknesses) -> dict:
+    """N/P and stack energy densities of ``design`` with each Li foil thickness [m] of ``thicknesses``.
+
+    Returns arrays keyed with their display units: ``li_thickness_um``, ``np_ratio``, ``gravimetric_Wh_kg``,
+    ``volumetric_Wh_L``.
+    """
+    import numpy as np
+
+    t = np.asarray(thicknesses, dtype=float)
+    designs = [design.with_li_thickness(float(x)) for x in t]
+    return {
+        "li_thickness_um": t * 1e6,
+        "np_ratio": np.array([x.np_ratio for x in designs]),
+        "gravimetric_Wh_kg": np.array([from_si(x.gravimetric_energy_density, "W*h/kg") for x in designs]),
+        "volumetric_Wh_L": np.array([from_si(x.volumetric_energy_density, "W*h/L") for x in designs]),
+    }

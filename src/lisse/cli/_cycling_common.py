@@ -18,10 +18,42 @@ def atomic_write_text(path: str | Path, text: str) -> str:
     return str(_atomic.atomic_write_text(path, text))
 
 
+#: Record metadata options: name -> (display unit of bare numbers, SI unit of the parsed value).
+METADATA_UNITS = {"area": ("cm2", "m2"), "active_mass": ("mg", "kg"), "loading": ("mg/cm2", "kg/m2")}
+
+
 def metadata_args(args: Any) -> dict:
+    """The reader keywords ``area``, ``active_mass``, ``loading`` given on the command line, as text with SI units."""
+    from lisse.units import si_text
+
     meta = {}
-    for k in ("area", "active_mass", "loading"):
+    for k, (_, si) in METADATA_UNITS.items():
         v = getattr(args, k, None)
         if v is not None:
-            meta[k] = v
+            meta[k] = si_text(v, si)
     return meta
+
+
+def format_help(kind: str) -> str:
+    """``--format`` help for commands reading ``kind`` (``"cycling"`` or ``"eis"``) files."""
+    from lisse.io.formats import help_text
+
+    return help_text(kind)
+
+
+def units_help(kind: str) -> str:
+    """``--units`` help for commands reading ``kind`` files."""
+    if kind == "eis":
+        return ('units of file columns whose header has none, e.g. "frequency=Hz,impedance=ohm" (impedance covers '
+                "Z' and Z''); required for a plain CSV without units in its header (study key: units)")
+    return ('units of file columns whose header has none, e.g. "time=s,voltage=V,current=mA" (roles time, voltage, '
+            'current, charge); required for a CSV whose header is like "time,voltage,current" (study key: units)')
+
+
+def declared_units(text: str | None, kind: str) -> dict[str, str] | None:
+    """Parse ``--units`` (errors name the option); ``None`` when not given."""
+    if text is None:
+        return None
+    from lisse.io.column_units import CYCLING_ROLES, EIS_ROLES, parse_units
+
+    return parse_units(text, EIS_ROLES if kind == "eis" else CYCLING_ROLES, source="--units")

@@ -20,15 +20,17 @@ EXAMPLES = """  lisse atomistic accuracy --json
 
 
 def add_arguments(parser) -> None:
+    from lisse.cli.common import add_quantity
+
     parser.add_argument("action", choices=["accuracy", "decks", "from-files", "structures"])
     parser.add_argument("args", nargs="*", help="decks: 'Li X'; from-files: the deck folder")
     parser.add_argument("--calculator", default=None, help="accuracy: only this calculator (e.g. chgnet:0.3.0)")
     parser.add_argument("--code", default="vasp", choices=["vasp", "qe", "both"])
     parser.add_argument("--out", default=None, help="decks: output folder (must not exist or be empty)")
-    parser.add_argument("--encut", default="520 eV", help="plane-wave cutoff for VASP (default 520 eV)")
+    add_quantity(parser, "--encut", "eV", "plane-wave cutoff for VASP (default 520 eV)", default="520 eV")
     parser.add_argument("--d3", action="store_true", help="add D3 dispersion (used by Ji2025)")
     parser.add_argument("--substrate-miller", nargs=3, type=int, default=[1, 0, 0])
-    parser.add_argument("--li-surface-energy", default=None, help="from-files: sigma_Li to use when no Li slab outputs exist")
+    add_quantity(parser, "--li-surface-energy", "J/m2", "from-files: sigma_Li to use when no Li slab outputs exist")
 
 
 def run(args):
@@ -48,9 +50,10 @@ def run(args):
     if args.action == "decks":
         from pathlib import Path
 
-        from lisse.atomistic.dft import DFTSettings, write_decks
+        from lisse.atomistic.dft import DFTSettings
         from lisse.atomistic.workflows import adhesion_jobs
-        from lisse.units import to_si
+        from lisse.constants import ELEMENTARY_CHARGE
+        from lisse.io.dft_decks import write_decks
 
         if len(args.args) != 2 or args.args[0] != "Li":
             raise ParameterError(f"decks needs 'Li X'; got {' '.join(args.args)!r}")
@@ -59,20 +62,19 @@ def run(args):
         out = Path(args.out)
         if out.exists() and any(out.iterdir()):
             raise ParameterError(f"--out folder '{out}' exists and is not empty; lisse never overwrites run folders")
-        s = DFTSettings(encut_eV=to_si(args.encut, "J", "encut") / 1.602176634e-19, d3=args.d3)
+        s = DFTSettings(encut_eV=args.encut / ELEMENTARY_CHARGE, d3=args.d3)
         jobs = adhesion_jobs(args.args[1], tuple(args.substrate_miller))
         write_decks(jobs, out, args.code, s, meta={"workflow": "adhesion", "substrate": args.args[1]})
         return {"folder": str(out), "code": args.code, "jobs": [{"name": j.name, "task": j.task, "n_atoms": len(j.atoms)} for j in jobs],
                 "note": "VASP: concatenate the PAW_PBE POTCARs listed in each POTCAR.spec; QE: put the named UPF files in ./pseudo. "
                         "Run each folder, then: lisse atomistic from-files " + str(out)}
     if args.action == "from-files":
-        from lisse.atomistic.dft import adhesion_from_files
-        from lisse.units import to_si
+        from lisse.io.dft_decks import adhesion_from_files
 
         if len(args.args) != 1:
             raise ParameterError("from-files needs the deck folder")
         code = "vasp" if args.code == "both" else args.code
-        sigma = to_si(args.li_surface_energy, "J/m^2", "li_surface_energy") if args.li_surface_energy else None
+        sigma = args.li_surface_energy
         return adhesion_from_files(args.args[0], code, sigma)
     raise ParameterError(f"unknown action {args.action!r}")
 

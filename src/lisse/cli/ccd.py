@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from lisse.cli._cycling_common import declared_units, format_help, units_help
+
 NAME = "ccd"
 HELP = "critical current density (CCD) from a symmetric-cell current staircase"
 DESCRIPTION = (
@@ -18,14 +20,17 @@ EXAMPLES = """  lisse ccd cell.mpr --area "0.785 cm2" --json
 
 
 def add_arguments(parser) -> None:
+    from lisse.cli.common import add_quantity
+
     parser.add_argument("file", nargs="?", help="cycler file (format detected from its content)")
-    parser.add_argument("--area", help="electrode area, e.g. '0.785 cm2' (bare number: cm2); required unless synthetic")
-    parser.add_argument("--format", help="force a reader (biologic, neware-nda, neware-csv, arbin-res, arbin-csv, land, maccor, csv)")
+    add_quantity(parser, "--area", "cm2", "electrode area, e.g. '0.785 cm2'; required unless synthetic")
+    parser.add_argument("--format", help=format_help("cycling"))
+    parser.add_argument("--units", help=units_help("cycling"))
     parser.add_argument("--collapse-ratio", type=float, default=0.3, help="|V| below this fraction of the expected overpotential = collapse (0.3)")
     parser.add_argument("--noise-factor", type=float, default=4.0, help="noise above this multiple of the baseline = erratic (4)")
     parser.add_argument("--rise-ratio", type=float, default=1.5, help="|V| above this multiple of the ohmic expectation = scaling lost (1.5)")
     parser.add_argument("--min-drops", type=int, default=3, help="sudden |V| drops in a half cycle that make it erratic (3)")
-    parser.add_argument("--v-cutoff", help="cycler voltage limit, e.g. '1 V'; reaching it counts as failure")
+    add_quantity(parser, "--v-cutoff", "V", "cycler voltage limit, e.g. '1 V'; reaching it counts as failure")
     parser.add_argument("--plot", metavar="PNG", help="write the voltage/current-staircase figure here")
     parser.add_argument("--steps-csv", metavar="CSV", help="write the per-step table here")
     parser.add_argument("--synthetic", action="store_true", help="analyse a synthetic staircase (no FILE)")
@@ -36,31 +41,33 @@ def add_arguments(parser) -> None:
 def run(args) -> dict:
     from lisse.analysis.ccd import CCDDetector
     from lisse.errors import ParameterError
-    from lisse.units import to_si
+    from lisse.units import si_text
 
     if args.synthetic:
         from lisse.sim.synthetic_cycling import ccd_staircase
 
         fail = None if args.failure == "none" else args.failure
-        rec, truth = ccd_staircase(failure=fail, j_critical=None if fail is None else 0.55, seed=args.seed,
-                                   area=args.area or "0.785 cm2")
+        rec, truth = ccd_staircase(failure=fail, j_critical=None if fail is None else "0.55 mA/cm2", seed=args.seed,
+                                   area="0.785 cm2" if args.area is None else args.area)
         source = "synthetic"
     else:
         if not args.file:
             raise ParameterError("lisse ccd: give a FILE (or --synthetic)")
-        if not args.area:
+        if args.area is None:
             raise ParameterError("lisse ccd: --area is required (e.g. --area '0.785 cm2') to express the CCD per cm2")
         from lisse.io.readers import read_cycling
 
-        rec = read_cycling(args.file, format=args.format, area=args.area)
+        rec = read_cycling(args.file, format=args.format, units=declared_units(args.units, "cycling"), area=si_text(args.area, "m2"))
         source = args.file
         truth = None
     det = CCDDetector(collapse_ratio=args.collapse_ratio, noise_factor=args.noise_factor, rise_ratio=args.rise_ratio,
-                      min_drops=args.min_drops, v_cutoff=None if args.v_cutoff is None else to_si(args.v_cutoff, "V", "--v-cutoff"))
+                      min_drops=args.min_drops, v_cutoff=args.v_cutoff)
     det.fit(rec)
     out = {"file": source}
     out.update(det.summary())
     out["area_cm2"] = rec.area_m2 * 1e4
+    if args.units is not None:
+        out["declared_units"] = args.units  # the column units the user declared (also in the record's provenance notes)
     out["steps"] = [
         {"j_mA_cm2": r.j_mA_cm2, "eta_plateau_mV": r.eta_plateau_V * 1e3, "ratio_to_expected": r.ratio_to_expected,
          "noise_mV": r.noise_V * 1e3, "status": r.status}

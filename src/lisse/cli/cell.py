@@ -40,19 +40,21 @@ _QTY = [
 
 
 def add_arguments(parser) -> None:
+    from lisse.cell.design import SCHEMA
+    from lisse.cli.common import add_quantity
+
     for key, helptext in _QTY:
-        parser.add_argument("--" + key.replace("_", "-"), dest=key, metavar="Q", help=helptext)
+        add_quantity(parser, "--" + key.replace("_", "-"), SCHEMA[key].unit, helptext, dest=key)
     parser.add_argument("--cathode", dest="cathode_material", default=None, help="positive active material (default NCM811)")
     parser.add_argument("--electrolyte", default=None, help="electrolyte material (default LLZTO)")
     parser.add_argument("--interlayer", default=None, help="interlayer material (e.g. LNI-5CNT)")
     parser.add_argument("--c-rate", default=None, help="C-rate (1/h) to convert into a current density, e.g. 0.5")
-    parser.add_argument("--current-density", default=None, help="current density to convert into a C-rate, e.g. '1 mA/cm2'")
+    add_quantity(parser, "--current-density", "mA/cm2", "current density to convert into a C-rate, e.g. '1 mA/cm2'")
 
 
 def build(args):
     """Build the design and the extra conversions from parsed arguments."""
     from lisse.cell import CellDesign
-    from lisse.units import to_si
 
     kw = {k: getattr(args, k) for k, _ in _QTY if getattr(args, k) is not None}
     for k in ("cathode_material", "electrolyte", "interlayer"):
@@ -60,9 +62,7 @@ def build(args):
             kw[k] = getattr(args, k)
     design = CellDesign.from_inputs(**kw)
     c_rate = _c_rate(args.c_rate) if args.c_rate is not None else None
-    cd = to_si(args.current_density, "A/m2", "current_density") if args.current_density is not None else None
-    target = to_si(args.target_np, "", "target_np") if args.target_np is not None else None
-    return design, c_rate, cd, target
+    return design, c_rate, args.current_density, args.target_np
 
 
 def _c_rate(text: str) -> float:

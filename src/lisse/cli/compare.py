@@ -17,9 +17,12 @@ EXAMPLES = """\
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("--ccd", help="critical current density, e.g. '1.2 mA/cm2'")
-    parser.add_argument("--interfacial-resistance", help="interfacial area-specific resistance, e.g. '20 ohm*cm2'")
-    parser.add_argument("--cycle-life", nargs=2, action="append", metavar=("CURRENT", "DURATION"), help="a current density and how long the cell lasted, e.g. '0.2 mA/cm2' '1500 h'")
+    from lisse.cli.common import add_quantity
+
+    add_quantity(parser, "--ccd", "mA/cm2", "critical current density, e.g. '1.2 mA/cm2'")
+    add_quantity(parser, "--interfacial-resistance", "ohm*cm2", "interfacial area-specific resistance, e.g. '20 ohm*cm2'")
+    parser.add_argument("--cycle-life", nargs=2, action="append", metavar=("CURRENT", "DURATION"),
+                        help="a current density and how long the cell lasted, e.g. '0.2 mA/cm2' '1500 h' (bare numbers: mA/cm2 and h)")
     parser.add_argument("--electrolyte", help="restrict to one electrolyte family (LLZO includes LLZTO; LPSC)")
 
 
@@ -27,14 +30,15 @@ def run(args):
     from dataclasses import asdict
 
     from lisse.analysis.literature import compare_cell, published_strategies
-    from lisse.units import to_si
+    from lisse.cli.common import quantity
 
-    if not (args.ccd or args.interfacial_resistance or args.cycle_life):
+    if args.ccd is None and args.interfacial_resistance is None and not args.cycle_life:
         return [asdict(s) for s in published_strategies()]
+    current, duration = quantity("mA/cm2", "--cycle-life CURRENT"), quantity("h", "--cycle-life DURATION")
     return compare_cell(
-        ccd=to_si(args.ccd, "A/m2", "ccd") if args.ccd else None,
-        interfacial_resistance=to_si(args.interfacial_resistance, "ohm*m2", "interfacial_resistance") if args.interfacial_resistance else None,
-        cycle_life=[(to_si(i, "A/m2", "cycle_life current"), to_si(t, "s", "cycle_life duration")) for i, t in (args.cycle_life or [])],
+        ccd=args.ccd,
+        interfacial_resistance=args.interfacial_resistance,
+        cycle_life=[(current(i), duration(t)) for i, t in (args.cycle_life or [])],
         electrolyte=args.electrolyte,
     )
 

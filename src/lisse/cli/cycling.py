@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from lisse.cli._cycling_common import declared_units, format_help, units_help
+
 NAME = "cycling"
 HELP = "read cycler files (BioLogic, Neware, Arbin, LAND, Maccor, CSV) and analyse them"
 DESCRIPTION = (
@@ -19,10 +21,13 @@ EXAMPLES = """  lisse cycling cell.mpr --json
 
 def add_arguments(parser) -> None:
     parser.add_argument("files", nargs="+", metavar="FILE", help="cycler file(s)")
-    parser.add_argument("--area", help="electrode area, e.g. '0.785 cm2'")
-    parser.add_argument("--active-mass", dest="active_mass", help="active mass, e.g. '12.5 mg'")
-    parser.add_argument("--loading", help="areal loading, e.g. '10 mg/cm2'")
-    parser.add_argument("--format", help="force a reader (see lisse.io.readers.READERS)")
+    from lisse.cli.common import add_quantity
+
+    add_quantity(parser, "--area", "cm2", "electrode area, e.g. '0.785 cm2'")
+    add_quantity(parser, "--active-mass", "mg", "active mass, e.g. '12.5 mg'", dest="active_mass")
+    add_quantity(parser, "--loading", "mg/cm2", "areal loading, e.g. '10 mg/cm2'")
+    parser.add_argument("--format", help=format_help("cycling"))
+    parser.add_argument("--units", help=units_help("cycling"))
     parser.add_argument("--kind", default="auto", choices=["auto", "symmetric", "fullcell", "none"], help="which analyses (auto)")
     parser.add_argument("--ce-convention", default="discharge/charge", choices=["discharge/charge", "charge/discharge"],
                         help="coulombic efficiency for full cells (discharge/charge) or anodes vs Li (charge/discharge)")
@@ -30,33 +35,15 @@ def add_arguments(parser) -> None:
     parser.add_argument("--table", metavar="CSV", help="write the per-half-cycle (symmetric) or per-cycle (full cell) table")
 
 
-def classify(record) -> str:
-    """``"symmetric"``, ``"fullcell"`` or ``"impedance"`` / ``"rest"`` from the data alone."""
-    import numpy as np
-
-    cols = record.columns
-    if "freq/Hz" in cols:
-        return "impedance"
-    i, v = record.current_A, record.voltage_V
-    imax = np.max(np.abs(i)) if len(i) else 0.0
-    act = np.abs(i) > 0.02 * imax
-    if imax == 0 or act.sum() < 10:
-        return "rest"
-    vv, ii = v[act], i[act]
-    agree = np.mean(np.sign(vv) == np.sign(ii))
-    if np.median(np.abs(vv)) < 0.5 and agree > 0.8:
-        return "symmetric"
-    return "fullcell"
-
-
 def _analyse(path: str, args) -> dict:
     from pathlib import Path
 
+    from lisse.analysis.cell_type import classify_record
     from lisse.cli._cycling_common import atomic_save_figure, atomic_write_text, metadata_args
     from lisse.io.readers import read_cycling
 
-    rec = read_cycling(path, format=args.format, **metadata_args(args))
-    kind = classify(rec) if args.kind == "auto" else args.kind
+    rec = read_cycling(path, format=args.format, units=declared_units(args.units, "cycling"), **metadata_args(args))
+    kind = classify_record(rec) if args.kind == "auto" else args.kind
     out = {"file": str(path), "record": rec.summary(), "kind": kind, "analyses": {}}
     suffix = "" if len(args.files) == 1 else "_" + Path(path).stem
     fig = table = None
@@ -74,13 +61,14 @@ def _analyse(path: str, args) -> dict:
             fig = plot_voltage_staircase(rec, det, title=Path(path).name)
     elif kind == "fullcell":
         from lisse.analysis.fullcell import cycle_table, rate_table, summary
+        from lisse.errors import CalculationError
 
         ct = cycle_table(rec, ce_convention=args.ce_convention)
         out["analyses"]["fullcell"] = summary(rec, ce_convention=args.ce_convention)
         out["analyses"]["cycles"] = ct.to_dict(orient="records") if len(ct) <= 200 else f"{len(ct)} cycles (use --table)"
         try:
             out["analyses"]["rate_table"] = rate_table(ct).to_dict(orient="records")
-        except Exception as exc:  # noqa: BLE001 - a record without discharge has no rate table
+        except CalculationError as exc:  # a record without discharge has no rate table
             out["analyses"]["rate_table"] = f"not available: {exc}"
         table = ct
         if args.plot:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from lisse.cli._cycling_common import declared_units, format_help, units_help
+
 NAME = "eis"
 HELP = "impedance spectra: read, Kramers-Kronig test, DRT with process assignment, circuit fit"
 DESCRIPTION = (
@@ -21,16 +23,19 @@ EXAMPLES = """  lisse eis data.mpr --drt --json
 
 
 def add_arguments(parser) -> None:
+    from lisse.cli.common import add_quantity
+
     parser.add_argument("file", help="impedance file")
-    parser.add_argument("--format", default=None, help="force a reader (biologic-mpr, biologic-mpt, gamry, zplot, ivium, relaxis, chi, csv)")
+    parser.add_argument("--format", default=None, help=format_help("eis"))
+    parser.add_argument("--units", default=None, help=units_help("eis"))
     parser.add_argument("--drt", action="store_true", help="compute the distribution of relaxation times and its peaks")
     parser.add_argument("--kk", action="store_true", help="run the linear Kramers-Kronig test")
     parser.add_argument("--fit", metavar="CIRCUIT", default=None, help="fit an equivalent circuit, e.g. 'R0-p(R1,CPE1)-p(R2,CPE2)'")
     parser.add_argument("--lambda", dest="lam", default="1e-4", help="DRT regularisation: a number, gcv, lcurve, reim or drttools (default 1e-4)")
     parser.add_argument("--inductance", choices=("auto", "yes", "no"), default="auto", help="series inductance in the DRT (auto: when Z'' > 0 at the top frequencies)")
     parser.add_argument("--capacitance", choices=("auto", "yes", "no"), default="auto", help="series capacitance in the DRT (auto: when the lowest-frequency phase is below -60 deg, i.e. blocking electrodes)")
-    parser.add_argument("--area", default=None, help="electrode area, e.g. '0.785 cm2' (bare number: cm2)")
-    parser.add_argument("--thickness", default=None, help="electrolyte thickness, e.g. '0.78 mm' (bare number: cm)")
+    add_quantity(parser, "--area", "cm2", "electrode area, e.g. '0.785 cm2'")
+    add_quantity(parser, "--thickness", "um", "electrolyte thickness, e.g. '0.78 mm'")
     parser.add_argument("--process", action="append", metavar="NAME=LOW:HIGH", help="process tau window in s for peak assignment (repeatable; replaces the default windows), e.g. --process bulk=0:1e-6 --process grain_boundary=1e-6:1e-4")
     parser.add_argument("--plot", metavar="DIR", default=None, help="write Nyquist, Bode, KK and DRT figures (PNG) into DIR")
 
@@ -46,13 +51,15 @@ def run(args):
 
     from lisse.analysis.eis.workflow import analyse
     from lisse.io.eis import read_spectra
+    from lisse.units import si_text
 
     lam = args.lam
     try:
         lam = float(lam)
     except ValueError:
         pass
-    spectra = read_spectra(args.file, format=args.format, area=args.area, thickness=args.thickness)
+    spectra = read_spectra(args.file, format=args.format, units=declared_units(args.units, "eis"), area=None if args.area is None else si_text(args.area, "m2"),
+                           thickness=None if args.thickness is None else si_text(args.thickness, "m"))
     results = []
     plot_dir = Path(args.plot) if args.plot else None
     if plot_dir is not None:
@@ -95,8 +102,9 @@ def render(result) -> str:
                 lines.append(f"    tau = {p['tau_s']:.3g} s  R = {p['resistance_ohm']:.4g} ohm  -> {p['process']}")
             for w in d["warnings"]:
                 lines.append(f"  warning: {w}")
-        if "total_conductivity_S_m" in r and r["total_conductivity_S_m"]:
-            lines.append(f"  conductivity: bulk {r['bulk_conductivity_S_m'] * 10:.3g} mS/cm, bulk+GB {r['total_conductivity_S_m'] * 10:.3g} mS/cm")
+        if r.get("total_conductivity_S_cm"):
+            bulk = "-" if r["bulk_conductivity_S_cm"] is None else f"{r['bulk_conductivity_S_cm'] * 1e3:.3g}"
+            lines.append(f"  conductivity: bulk {bulk} mS/cm, bulk+GB {r['total_conductivity_S_cm'] * 1e3:.3g} mS/cm")
         if "fit" in r:
             st = r["fit"]["stats"]
             lines.append(f"  circuit {r['fit']['circuit']}: median misfit {100 * st['median_relative_misfit']:.2f} %")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from lisse.cli._cycling_common import declared_units, format_help, units_help
+
 NAME = "gitt"
 HELP = "diffusion coefficient per GITT pulse (Weppner-Huggins)"
 DESCRIPTION = (
@@ -16,12 +18,15 @@ EXAMPLES = """  lisse gitt gitt.mpr --length "5 um" --json
 
 def add_arguments(parser) -> None:
     parser.add_argument("file")
-    parser.add_argument("--format")
-    parser.add_argument("--length", help="diffusion length m_B V_M/(M_B S), e.g. '5 um'")
-    parser.add_argument("--active-mass", dest="active_mass")
-    parser.add_argument("--molar-volume", dest="molar_volume")
-    parser.add_argument("--molar-mass", dest="molar_mass")
-    parser.add_argument("--area")
+    parser.add_argument("--format", help=format_help("cycling"))
+    parser.add_argument("--units", help=units_help("cycling"))
+    from lisse.cli.common import add_quantity
+
+    add_quantity(parser, "--length", "um", "diffusion length m_B V_M/(M_B S), e.g. '5 um'")
+    add_quantity(parser, "--active-mass", "mg", "active mass m_B, e.g. '12.5 mg' (with --molar-volume, --molar-mass, --area)", dest="active_mass")
+    add_quantity(parser, "--molar-volume", "cm3/mol", "molar volume V_M of the active material, e.g. '20 cm3/mol'", dest="molar_volume")
+    add_quantity(parser, "--molar-mass", "g/mol", "molar mass M_B of the active material, e.g. '97 g/mol'", dest="molar_mass")
+    add_quantity(parser, "--area", "cm2", "electrode-electrolyte contact area S, e.g. '0.785 cm2'")
     parser.add_argument("--transient", default="sqrt-fit", choices=["sqrt-fit", "endpoints"])
     parser.add_argument("--table", metavar="CSV", help="write the per-pulse table")
 
@@ -32,7 +37,7 @@ def run(args) -> dict:
     from lisse.analysis.gitt import gitt_diffusion
     from lisse.io.readers import read_cycling
 
-    rec = read_cycling(args.file, format=args.format)
+    rec = read_cycling(args.file, format=args.format, units=declared_units(args.units, "cycling"))
     g = gitt_diffusion(rec, length=args.length, active_mass=args.active_mass, molar_volume=args.molar_volume,
                        molar_mass=args.molar_mass, area=args.area, transient=args.transient)
     out = {"file": args.file, "n_pulses": int(len(g)), "D_median_cm2_s": float(np.median(g["D_cm2_s"])),

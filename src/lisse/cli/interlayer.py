@@ -24,17 +24,18 @@ EXAMPLES = """\
 
 
 def add_arguments(parser) -> None:
+    from lisse.cli.common import add_quantity
     from lisse.sim.interlayer.model import PRESETS, SCHEMA
 
     g = parser.add_argument_group("interlayer")
     g.add_argument("--preset", default=None, help=f"parameter preset: {', '.join(PRESETS)} (default lni-5cnt unless --material)")
     g.add_argument("--material", default=None, help="library material with ionic and electronic conductivity (e.g. LNI-5CNT)")
-    g.add_argument("--current-density", default=None, help="plating current density, e.g. '1 mA/cm2' (bare number: mA/cm2)")
-    g.add_argument("--capacity", default=None, help="plated capacity per half-cycle, e.g. '1 mAh/cm2' (bare number: mAh/cm2)")
-    g.add_argument("--time", default=None, help="plating time per half-cycle instead of --capacity, e.g. '1 h' (bare number: h)")
+    add_quantity(g, "--current-density", "mA/cm2", "plating current density, e.g. '1 mA/cm2'")
+    add_quantity(g, "--capacity", "mAh/cm2", "plated capacity per half-cycle, e.g. '1 mAh/cm2'")
+    add_quantity(g, "--time", "h", "plating time per half-cycle instead of --capacity, e.g. '1 h'")
     p = parser.add_argument_group("model parameters (override the preset; quantities take units, bare numbers use the unit shown)")
     for key, spec in SCHEMA.items():
-        p.add_argument("--" + key.replace("_", "-"), dest="par_" + key, default=None, metavar="Q", help=f"{spec.doc} [{spec.unit or '-'}]")
+        add_quantity(p, "--" + key.replace("_", "-"), spec.unit, spec.doc, dest="par_" + key)
     s = parser.add_argument_group("studies")
     s.add_argument("--sweep", action="store_true", help="l_n and l_g vs current density (at --time, or at --capacity)")
     s.add_argument("--map", action="store_true", help="stability maps over (current, capacity) and (sigma_e, sigma_ion)")
@@ -42,48 +43,31 @@ def add_arguments(parser) -> None:
     s.add_argument("--two-d", action="store_true", help="2D Li protrusion: deposition and nucleation fields")
     s.add_argument("--convergence", action="store_true", help="with --two-d: grid convergence study (nx = 45, 90, 180)")
     s.add_argument("--nx", type=int, default=90, help="2D cells across the thickness (default 90)")
-    s.add_argument("--protrusion-height", default=None, help="2D protrusion height (default 15 um)")
-    s.add_argument("--protrusion-base", default=None, help="2D protrusion base width (default 10 um)")
-    s.add_argument("--protrusion-spacing", default=None, help="2D period width (default 40 um)")
-    s.add_argument("--i-min", default="0.1 mA/cm2", help="sweep/map lower current (default 0.1 mA/cm2)")
-    s.add_argument("--i-max", default="10 mA/cm2", help="sweep/map upper current (default 10 mA/cm2)")
+    add_quantity(s, "--protrusion-height", "um", "2D protrusion height (default 15 um)")
+    add_quantity(s, "--protrusion-base", "um", "2D protrusion base width (default 10 um)")
+    add_quantity(s, "--protrusion-spacing", "um", "2D period width (default 40 um)")
+    add_quantity(s, "--i-min", "mA/cm2", "sweep/map lower current (default 0.1 mA/cm2)", default="0.1 mA/cm2")
+    add_quantity(s, "--i-max", "mA/cm2", "sweep/map upper current (default 10 mA/cm2)", default="10 mA/cm2")
     s.add_argument("--points", type=int, default=50, help="sweep points (default 50)")
-    s.add_argument("--spike-currents", default=None, help="comma-separated currents of measured nucleation spikes (mA/cm2)")
-    s.add_argument("--spike-heights", default=None, help="comma-separated spike heights V_sp (mV), same order")
+    s.add_argument("--spike-currents", default=None, help="comma-separated currents of measured nucleation spikes, e.g. '2,3,4' (bare numbers: mA/cm2)")
+    s.add_argument("--spike-heights", default=None, help="comma-separated spike heights V_sp, same order, e.g. '60,75,85' (bare numbers: mV)")
     s.add_argument("--out", default=None, metavar="DIR", help="write figures (PNG) and tables (CSV) to DIR (atomically)")
 
 
-def _q(text, unit: str, name: str) -> float:
-    """A quantity from the command line; a bare number is taken in ``unit``."""
-    from lisse.units import to_si
-
-    try:
-        return to_si(float(text), unit, name)
-    except (TypeError, ValueError):
-        return to_si(text, unit, name)
-
-
 def _list(text: str, unit: str, name: str) -> list[float]:
+    from lisse.cli.common import quantity
     from lisse.errors import ParameterError
 
     items = [t.strip() for t in str(text).split(",") if t.strip()]
     if not items:
         raise ParameterError(f"parameter '{name}' expects a comma-separated list of values in {unit}; got '{text}'")
-    return [_q(t, unit, name) for t in items]
+    return [quantity(unit, name)(t) for t in items]
 
 
 def _params(args):
     from lisse.sim.interlayer.model import SCHEMA, make_parameters
 
-    over = {}
-    for k in SCHEMA:
-        v = getattr(args, "par_" + k)
-        if v is None:
-            continue
-        try:
-            over[k] = float(v)  # a bare number is in the unit shown in --help
-        except ValueError:
-            over[k] = v
+    over = {k: getattr(args, "par_" + k) for k in SCHEMA if getattr(args, "par_" + k) is not None}  # SI floats
     preset = args.preset
     if preset is None and args.material is None:
         preset = "lni-5cnt"
@@ -118,15 +102,14 @@ def run(args):
 
     from lisse.errors import ParameterError
     from lisse.sim.interlayer import lengths, sweeps
+
     p = _params(args)
     if args.current_density is None:
         raise ParameterError("parameter '--current-density' is required (e.g. '1 mA/cm2')")
-    i = _q(args.current_density, "mA/cm2", "current_density")
-    if (args.capacity is None) == (args.time is None):
-        raise ParameterError("give exactly one of '--capacity' (e.g. '1 mAh/cm2') or '--time' (e.g. '1 h')")
-    t = _q(args.time, "h", "time") if args.time is not None else None
-    q = _q(args.capacity, "mAh/cm2", "capacity") if args.capacity is not None else i * t
-    res = lengths.evaluate(p, i, capacity=q)
+    i = args.current_density
+    t = args.time
+    q = sweeps.plating_capacity(i, args.capacity, t)
+    res = lengths.interlayer_lengths(p, i, capacity=q)
     result = res.as_dict()
     out = Path(args.out) if args.out else None
     files: list[str] = []
@@ -137,42 +120,25 @@ def run(args):
         sol = res.solution
         _df_write(out, "interlayer_profile", {"x_um": sol.x * 1e6, "eta_mV": sol.eta * 1e3, "phi_e_mV": sol.phi_e * 1e3,
                                               "phi_ion_mV": sol.phi_ion * 1e3, "i_ion_mA_cm2": sol.i_ion / 10, "i_e_mA_cm2": sol.i_e / 10,
-                                              "deposition_rate_A_m3": sol.deposition_rate, "nucleation_rate_m3_s": sol.nucleation_rate}, files)
+                                              "deposition_rate_A_m3": sol.deposition_rate, "nucleation_rate_per_m3_s": sol.nucleation_rate}, files)
         _fig_write(out, "interlayer_profile", plot.profile_figure(sol, p.critical_overpotential), files)
-    i_lo = _q(args.i_min, "mA/cm2", "i_min")
-    i_hi = _q(args.i_max, "mA/cm2", "i_max")
-    if not 0 < i_lo < i_hi:
-        raise ParameterError(f"need 0 < --i-min < --i-max; got {args.i_min!r}, {args.i_max!r}")
-    if args.points < 2:
-        raise ParameterError(f"parameter '--points' must be >= 2; got {args.points}")
-    cur = np.geomspace(i_lo, i_hi, args.points)
+    i_lo, i_hi = args.i_min, args.i_max
+    cur = sweeps.current_grid(i_lo, i_hi, args.points)
     if args.sweep:
         sw = sweeps.sweep_current(p, cur, time=t) if t is not None else sweeps.sweep_current(p, cur, capacity=q)
-        table = {"current_density_mA_cm2": cur / 10, "nucleation_length_um": sw["nucleation_length"] * 1e6,
-                 "growth_length_um": sw["growth_length"] * 1e6, "stable": sw["stable"],
-                 "failure_mode": [lengths.FAILURE_MODES[c] for c in sw["failure"]],
-                 "overpotential_anode_mV": sw["eta_anode"] * 1e3, "overpotential_electrolyte_mV": sw["eta_electrolyte"] * 1e3}
+        table = sweeps.sweep_table(sw)
         result["sweep"] = {"fixed": "time" if t is not None else "capacity", **{k: list(v) for k, v in table.items()}}
         if out is not None:
             _df_write(out, "interlayer_sweep", table, files)
             _fig_write(out, "interlayer_sweep", plot.sweep_figure(sw, p.thickness, f"{p.name}"), files)
     if args.map:
-        caps = np.geomspace(0.1, 10, 30) * 3.6e4
-        m1 = sweeps.map_current_capacity(p, np.geomspace(i_lo, i_hi, 30), caps)
-        se = np.geomspace(1e-8, 1e-1, 22) * 100
-        si = np.geomspace(1e-6, 1e-2, 14) * 100
-        m2 = sweeps.map_conductivities(p, se, si, i, q)
+        m1 = sweeps.map_current_capacity(p, sweeps.current_grid(i_lo, i_hi, 30), sweeps.default_map_capacities())
+        m2 = sweeps.map_conductivities(p, None, None, i, q)
         result["map_current_capacity_stable_fraction"] = float(np.mean(m1["stable"]))
         result["map_conductivity_stable_fraction"] = float(np.mean(m2["stable"]))
         if out is not None:
-            ii, qq = np.meshgrid(m1["current"], m1["capacity"])
-            _df_write(out, "interlayer_map_current_capacity", {"current_density_mA_cm2": ii.ravel() / 10, "capacity_mAh_cm2": qq.ravel() / 3.6e4,
-                                                               "stable": m1["stable"].ravel(), "failure_mode": [lengths.FAILURE_MODES[c] for c in m1["failure"].ravel()]}, files)
-            ee, nn = np.meshgrid(m2["sigma_e"], m2["sigma_ion"])
-            _df_write(out, "interlayer_map_conductivity", {"sigma_e_S_cm": ee.ravel() / 100, "sigma_ion_S_cm": nn.ravel() / 100,
-                                                           "regime": [sweeps.REGIMES[c] for c in m2["regime"].ravel()], "stable": m2["stable"].ravel(),
-                                                           "failure_mode": [lengths.FAILURE_MODES[c] for c in m2["failure"].ravel()],
-                                                           "nucleation_length_um": m2["nucleation_length"].ravel() * 1e6}, files)
+            _df_write(out, "interlayer_map_current_capacity", sweeps.current_capacity_map_table(m1), files)
+            _df_write(out, "interlayer_map_conductivity", sweeps.conductivity_map_table(m2), files)
             _fig_write(out, "interlayer_map_current_capacity", plot.current_capacity_map_figure(m1, p.name), files)
             _fig_write(out, "interlayer_map_conductivity", plot.conductivity_map_figure(m2, f"verdict at {i / 10:g} mA/cm², {q / 3.6e4:g} mAh/cm²"), files)
     if args.critical_current:
@@ -183,9 +149,9 @@ def run(args):
 
         d = Protrusion()
         prot = Protrusion(
-            _q(args.protrusion_height, "um", "protrusion_height") if args.protrusion_height else d.height,
-            _q(args.protrusion_base, "um", "protrusion_base") if args.protrusion_base else d.base,
-            _q(args.protrusion_spacing, "um", "protrusion_spacing") if args.protrusion_spacing else d.width,
+            d.height if args.protrusion_height is None else args.protrusion_height,
+            d.base if args.protrusion_base is None else args.protrusion_base,
+            d.width if args.protrusion_spacing is None else args.protrusion_spacing,
         )
         s2 = solve_2d(p, i, prot, nx=args.nx)
         m = s2.metrics
@@ -201,7 +167,7 @@ def run(args):
             _fig_write(out, "interlayer_2d_fields", plot.field_figure(s2, p.critical_overpotential, p.name), files)
             X, Y = np.meshgrid(s2.x, s2.y, indexing="ij")
             _df_write(out, "interlayer_2d_fields", {"x_um": X.ravel() * 1e6, "y_um": Y.ravel() * 1e6, "li": s2.li.ravel(), "eta_mV": s2.eta.ravel() * 1e3,
-                                                    "deposition_rate_A_m3": s2.deposition_rate.ravel(), "nucleation_rate_m3_s": s2.nucleation_rate.ravel()}, files)
+                                                    "deposition_rate_A_m3": s2.deposition_rate.ravel(), "nucleation_rate_per_m3_s": s2.nucleation_rate.ravel()}, files)
             if args.convergence:
                 _df_write(out, "interlayer_2d_convergence", {k: [r[k] for r in rows] for k in rows[0]}, files)
     if args.spike_currents or args.spike_heights:
@@ -209,8 +175,8 @@ def run(args):
             raise ParameterError("give both '--spike-currents' (mA/cm2) and '--spike-heights' (mV)")
         from lisse.sim.interlayer.fit import fit_spike_coefficient
 
-        ic = _list(args.spike_currents, "mA/cm2", "spike_currents")
-        vs = _list(args.spike_heights, "mV", "spike_heights")
+        ic = _list(args.spike_currents, "mA/cm2", "--spike-currents")
+        vs = _list(args.spike_heights, "mV", "--spike-heights")
         fit = fit_spike_coefficient(p, ic, vs, capacity=q if args.capacity is not None else None, time=t if t is not None else 3600.0)
         result["spike_fit"] = fit.as_dict()
         if out is not None:
@@ -246,7 +212,7 @@ def render(result) -> str:
         lines.append(f"  2D                   tip/flat plating {d['tip_flux_ratio']:.3g}, internal {d['internal_plating_fraction']:.1%}, "
                      f"nucleating area {d['nucleating_area_fraction']:.1%}")
     if "spike_fit" in result:
-        lines.append(f"  fit l_n = C V_sp/i   C = {result['spike_fit']['coefficient_S_m']:.3g} S/m (R2 = {result['spike_fit']['r_squared']:.3f})")
+        lines.append(f"  fit l_n = C V_sp/i   C = {result['spike_fit']['coefficient_S_cm']:.3g} S/cm (R2 = {result['spike_fit']['r_squared']:.3f})")
     for f in result.get("files", []):
         lines.append(f"  wrote {f}")
     return "\n".join(lines)

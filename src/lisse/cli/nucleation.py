@@ -16,14 +16,16 @@ EXAMPLES = """  lisse nucleation --overpotential "20 mV" --surface-energy "0.42 
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("--overpotential", required=True, help='eta with unit, e.g. "20 mV"')
-    parser.add_argument("--surface-energy", default=None, help='gamma of the Li nucleus (default: lisse sigma_Li 0.4245 J/m2)')
+    from lisse.cli.common import add_quantity
+
+    add_quantity(parser, "--overpotential", "mV", 'plating overpotential eta, e.g. "20 mV"', required=True)
+    add_quantity(parser, "--surface-energy", "J/m2", "gamma of the Li nucleus (default: lisse sigma_Li 0.4245 J/m2)")
     g = parser.add_mutually_exclusive_group()
-    g.add_argument("--contact-angle", help='theta, e.g. "142 deg" (default 180 deg = homogeneous)')
-    g.add_argument("--work-of-adhesion", help='W_ad, e.g. "0.09 J/m2" (theta via Young-Dupre)')
-    parser.add_argument("--temperature", default="298.15 K")
-    parser.add_argument("--prefactor", default=None, help='J0 with unit, e.g. "1e30 1/m^3/s" (needed for the rate)')
-    parser.add_argument("--threshold-rate", default=None, help='rate that defines the critical overpotential, same unit as J0')
+    add_quantity(g, "--contact-angle", "deg", 'theta, e.g. "142 deg" (default 180 deg = homogeneous)')
+    add_quantity(g, "--work-of-adhesion", "J/m2", 'W_ad, e.g. "0.09 J/m2" (theta via Young-Dupre)')
+    add_quantity(parser, "--temperature", "K", "temperature (default 298.15 K)", default="298.15 K")
+    add_quantity(parser, "--prefactor", "1/(m3 s)", 'kinetic prefactor J0 of the rate per volume and time, e.g. "1e30 1/(m3 s)" (needed for the rate)')
+    add_quantity(parser, "--threshold-rate", "1/(m3 s)", "rate that defines the critical overpotential, e.g. '1e15 1/(m3 s)'")
 
 
 def run(args) -> dict:
@@ -31,37 +33,38 @@ def run(args) -> dict:
 
     from lisse.errors import ParameterError
     from lisse.thermo.nucleation import (
+        barrier_coefficient,
         critical_overpotential,
         critical_radius,
         heterogeneous_factor,
         homogeneous_barrier,
+        nucleation_barrier,
         nucleation_rate,
     )
     from lisse.thermo.wetting import DEFAULT_LI_SURFACE_ENERGY, contact_angle
-    from lisse.units import to_si
 
-    eta = to_si(args.overpotential, "V", "overpotential")
-    gamma = to_si(args.surface_energy, "J/m^2", "surface_energy") if args.surface_energy else DEFAULT_LI_SURFACE_ENERGY
-    if args.work_of_adhesion:
-        theta = contact_angle(to_si(args.work_of_adhesion, "J/m^2", "work_of_adhesion"), gamma).contact_angle_deg
-    elif args.contact_angle:
-        theta = math.degrees(to_si(args.contact_angle, "deg", "contact_angle"))
+    eta = args.overpotential
+    gamma = DEFAULT_LI_SURFACE_ENERGY if args.surface_energy is None else args.surface_energy
+    if args.work_of_adhesion is not None:
+        theta = contact_angle(args.work_of_adhesion, gamma).contact_angle_deg
+    elif args.contact_angle is not None:
+        theta = math.degrees(args.contact_angle)
     else:
         theta = 180.0
-    T = to_si(args.temperature, "K", "temperature")
+    T = args.temperature
     k = heterogeneous_factor(theta)
     out = {
-        "overpotential_V": eta, "surface_energy_J_m2": gamma, "contact_angle_deg": theta, "heterogeneous_factor": k,
-        "critical_radius_m": critical_radius(eta, gamma), "homogeneous_barrier_J": homogeneous_barrier(eta, gamma),
-        "barrier_J": k * homogeneous_barrier(eta, gamma), "barrier_kT": k * homogeneous_barrier(eta, gamma) / (1.380649e-23 * T), "temperature_K": T,
+        "overpotential_mV": eta * 1e3, "surface_energy_J_m2": gamma, "contact_angle_deg": theta, "heterogeneous_factor": k,
+        "critical_radius_nm": critical_radius(eta, gamma) * 1e9, "homogeneous_barrier_J": homogeneous_barrier(eta, gamma),
+        "barrier_J": nucleation_barrier(eta, gamma, theta), "barrier_kT": barrier_coefficient(gamma, theta, T) / eta**2, "temperature_K": T,
     }
-    if args.prefactor:
-        j0 = to_si(args.prefactor, "1/m^3/s", "prefactor")
-        out["rate_m3_s"] = nucleation_rate(eta, gamma, theta, j0, T)
-        if args.threshold_rate:
-            jc = to_si(args.threshold_rate, "1/m^3/s", "threshold_rate")
-            out["critical_overpotential_V"] = critical_overpotential(gamma, theta, j0, jc, T)
-            out["threshold_rate_m3_s"] = jc
-    elif args.threshold_rate:
+    if args.prefactor is not None:
+        j0 = args.prefactor
+        out["nucleation_rate_per_m3_s"] = nucleation_rate(eta, gamma, theta, j0, T)  # nuclei per m3 per s
+        if args.threshold_rate is not None:
+            jc = args.threshold_rate
+            out["critical_overpotential_mV"] = critical_overpotential(gamma, theta, j0, jc, T) * 1e3
+            out["threshold_rate_per_m3_s"] = jc
+    elif args.threshold_rate is not None:
         raise ParameterError("--threshold-rate needs --prefactor (J0)")
     return out

@@ -24,15 +24,20 @@ EXAMPLES = """  lisse phasefield --preset lithiophilic --out runs/philic --json
 
 
 def add_arguments(parser) -> None:
+    from lisse.cli.common import add_quantity
+
     parser.add_argument("--preset", choices=["lithiophilic", "lithiophobic"], help="ready-made run (required unless --sweep or --resume)")
     parser.add_argument("--out", required=True, help="output folder (created)")
     parser.add_argument("--resume", action="store_true", help="continue from OUT/checkpoint.npz")
-    parser.add_argument("--contact-angle", help="override the Li contact angle on the particles, e.g. '110 deg'")
-    parser.add_argument("--work-of-adhesion", help="instead of --contact-angle: W_ad of Li on the particles, e.g. '0.53 J/m2' (Young–Dupré)")
-    parser.add_argument("--angles", help="contact angles of --sweep in deg, comma separated (default 60,90,...,160)")
-    parser.add_argument("--current", help="plating current density, e.g. '0.02 mA/cm2' (preset default)")
-    parser.add_argument("--exchange-current", help="exchange current density i0, e.g. '1 mA/cm2'")
-    parser.add_argument("--plated", help="plated planar-equivalent Li thickness, e.g. '0.4 um'")
+    parser.add_argument("--overwrite", action="store_true",
+                        help="start a new run even though OUT/checkpoint.npz exists (its checkpoint, CSV and figures are replaced); "
+                             "without it a new run refuses to replace a checkpoint")
+    add_quantity(parser, "--contact-angle", "deg", "override the Li contact angle on the particles, e.g. '110 deg'")
+    add_quantity(parser, "--work-of-adhesion", "J/m2", "instead of --contact-angle: W_ad of Li on the particles, e.g. '0.53 J/m2' (Young–Dupré)")
+    parser.add_argument("--angles", help="contact angles of --sweep, comma separated (bare numbers: deg; default 60,90,...,160)")
+    add_quantity(parser, "--current", "mA/cm2", "plating current density, e.g. '0.02 mA/cm2' (preset default)")
+    add_quantity(parser, "--exchange-current", "mA/cm2", "exchange current density i0, e.g. '1 mA/cm2'")
+    add_quantity(parser, "--plated", "um", "plated planar-equivalent Li thickness, e.g. '0.4 um'")
     parser.add_argument("--grid", type=int, help="grid cells per side (default 128; dx = 1.28 um / grid, interface width 1.5 dx)")
     parser.add_argument("--frames", type=int, help="records (CSV rows, animation frames); default 24")
     parser.add_argument("--seed", type=int, help="random seed of the particle layer (default 1)")
@@ -41,55 +46,32 @@ def add_arguments(parser) -> None:
     parser.add_argument("--sweep", action="store_true", help="penetration depth vs contact angle in slits, with the Young–Laplace transition")
 
 
-def _angle(text: str) -> float:
+def _angle(theta_rad: float) -> float:
+    """An SI contact angle from the command line, checked and returned in degrees."""
+    import math
+
     from lisse.errors import ParameterError
 
-    s = str(text).strip().lower().replace("°", " deg").replace("degrees", "deg")
-    num = s.split()[0] if s else ""
-    try:
-        v = float(num)
-    except ValueError:
-        raise ParameterError(f"--contact-angle must be a number of degrees such as '110 deg'; got {text!r}") from None
-    if s.split()[1:] not in ([], ["deg"]):
-        raise ParameterError(f"--contact-angle must be given in degrees ('110 deg'); got {text!r}")
+    v = math.degrees(theta_rad)
     if not 0.0 <= v <= 180.0:
-        raise ParameterError(f"--contact-angle must be between 0 and 180 deg; got {text!r}")
+        raise ParameterError(f"--contact-angle must be between 0 and 180 deg; got {v:g} deg")
     return v
 
 
 def _settings(args) -> dict:
     from lisse.errors import ParameterError
-    from lisse.sim.phasefield.presets import preset_settings
-    from lisse.units import to_si
+    from lisse.sim.phasefield.presets import run_settings
 
     if args.preset is None:
         raise ParameterError("--preset lithiophilic|lithiophobic is required (or use --sweep / --resume)")
-    s = preset_settings(args.preset, args.grid)
     if args.contact_angle is not None and args.work_of_adhesion is not None:
         raise ParameterError("give --contact-angle or --work-of-adhesion, not both")
-    if args.contact_angle is not None:
-        s["contact_angle_deg"] = _angle(args.contact_angle)
-    if args.work_of_adhesion is not None:
-        from lisse.thermo.wetting import contact_angle
 
-        w = to_si(args.work_of_adhesion, "J/m^2", "--work-of-adhesion")
-        s["contact_angle_deg"] = contact_angle(w).contact_angle_deg
-    if args.current is not None:
-        s["current_density"] = to_si(args.current, "A/m^2", "--current")
-    if args.exchange_current is not None:
-        s["exchange_current_density"] = to_si(args.exchange_current, "A/m^2", "--exchange-current")
-    if args.plated is not None:
-        s["plated_thickness"] = to_si(args.plated, "m", "--plated")
-    if args.frames is not None:
-        if not 2 <= args.frames <= 500:
-            raise ParameterError(f"--frames must be between 2 and 500; got {args.frames}")
-        s["frames"] = args.frames
-    if args.seed is not None:
-        s["seed"] = args.seed
-    for k in ("current_density", "exchange_current_density", "plated_thickness"):
-        if not s[k] > 0:
-            raise ParameterError(f"{k} must be positive; got {s[k]!r}")
-    return s
+    return run_settings(args.preset, args.grid,
+                        contact_angle_deg=None if args.contact_angle is None else _angle(args.contact_angle),
+                        work_of_adhesion=args.work_of_adhesion, current_density=args.current,
+                        exchange_current_density=args.exchange_current, plated_thickness=args.plated,
+                        frames=args.frames, seed=args.seed)
 
 
 def _run_sweep(args) -> dict:
@@ -102,7 +84,9 @@ def _run_sweep(args) -> dict:
     out = Path(args.out)
     angles = [60.0, 90.0, 100.0, 110.0, 115.0, 120.0, 125.0, 130.0, 140.0, 160.0]
     if args.angles:
-        angles = [_angle(a) for a in str(args.angles).split(",") if a.strip()]
+        from lisse.cli.common import quantity
+
+        angles = [_angle(quantity("deg", "--angles")(a)) for a in str(args.angles).split(",") if a.strip()]
     sw = transition_sweep(angles)
     lines = ["contact_angle_deg,penetration_depth_um"] + [f"{a:g},{p * 1e6:.6g}" for a, p in zip(sw["angles_deg"], sw["penetration_m"])]
     atomic_write_text(out / "sweep.csv", "\n".join(lines) + "\n")
@@ -131,7 +115,13 @@ def run(args) -> dict:
     import numpy as np
 
     from lisse.errors import ParameterError
-    from lisse.io.phasefield import load_checkpoint, save_checkpoint, write_history_csv
+    from lisse.io.phasefield import (
+        REQUIRED_SETTINGS,
+        load_checkpoint,
+        refuse_existing_checkpoint,
+        save_checkpoint,
+        write_history_csv,
+    )
 
     if args.sweep:
         return _run_sweep(args)
@@ -147,7 +137,9 @@ def run(args) -> dict:
                                                        "plated", "grid", "frames", "seed") if getattr(args, k) is not None]
         if given:
             raise ParameterError(f"--resume takes its settings from the checkpoint; drop {', '.join(given)}")
-        data = load_checkpoint(ckpt)
+        if args.overwrite:
+            raise ParameterError("give --resume (continue the checkpoint) or --overwrite (start over), not both")
+        data = load_checkpoint(ckpt, REQUIRED_SETTINGS)
         settings = data["settings"]
         if args.preset is not None and args.preset != settings.get("preset"):
             raise ParameterError(f"--preset {args.preset} does not match the checkpoint's preset {settings.get('preset')!r}")
@@ -160,6 +152,7 @@ def run(args) -> dict:
         times = list(data["frame_times"])
     else:
         settings = _settings(args)
+        refuse_existing_checkpoint(ckpt, overwrite=args.overwrite)
         setup = setup_run(settings)
         solver, layer, t_end = setup.solver, setup.layer, setup.t_end
         settings.update({"t_end_s": t_end, "layer_bottom_m": layer.y_bottom, "layer_top_m": layer.y_top,

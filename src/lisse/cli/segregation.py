@@ -17,9 +17,11 @@ EXAMPLES = """  lisse segregation --surface-energy "0.30 J/m2" --interface-energ
 
 def add_arguments(parser) -> None:
     parser.add_argument("phase", nargs="?", help="phase X to evaluate with the atomistic workflow (e.g. LiF)")
-    parser.add_argument("--surface-energy", help='gamma_X with unit')
-    parser.add_argument("--interface-energy", help='gamma_X/M with unit')
-    parser.add_argument("--particle-radius", help='particle radius with unit, e.g. "50 nm"')
+    from lisse.cli.common import add_quantity
+
+    add_quantity(parser, "--surface-energy", "J/m2", "surface energy gamma_X of the phase, e.g. '0.5 J/m2'")
+    add_quantity(parser, "--interface-energy", "J/m2", "interface energy gamma_X/M against Li, e.g. '0.3 J/m2'")
+    add_quantity(parser, "--particle-radius", "nm", 'particle radius, e.g. "50 nm"')
     parser.add_argument("--calculator", default="chgnet")
     parser.add_argument("--cache-dir", default=None)
 
@@ -27,17 +29,16 @@ def add_arguments(parser) -> None:
 def run(args) -> dict:
     from lisse.errors import ParameterError
     from lisse.thermo.segregation import segregation
-    from lisse.units import to_si
 
-    r = to_si(args.particle_radius, "m", "particle_radius") if args.particle_radius else None
+    r = args.particle_radius
     if args.phase:
-        from lisse.atomistic.cache import default_cache_dir
         from lisse.atomistic.workflows import segregation_workflow
+        from lisse.io.atomistic_cache import JobCache, default_cache_dir
 
-        return segregation_workflow(args.calculator, args.phase, particle_radius=r, cache=args.cache_dir or default_cache_dir())
-    if not (args.surface_energy and args.interface_energy):
+        return segregation_workflow(args.calculator, args.phase, particle_radius=r, cache=JobCache(args.cache_dir or default_cache_dir()))
+    if args.surface_energy is None or args.interface_energy is None:
         raise ParameterError("give --surface-energy and --interface-energy, or a phase name for the atomistic workflow")
-    res = segregation(to_si(args.surface_energy, "J/m^2", "surface_energy"), to_si(args.interface_energy, "J/m^2", "interface_energy"), r)
+    res = segregation(args.surface_energy, args.interface_energy, r)
     return {"surface_energy_J_m2": res.surface_energy_J_m2, "interface_energy_J_m2": res.interface_energy_J_m2, "delta_gamma_J_m2": res.delta_gamma_J_m2,
             "driving_force_J_m2": res.driving_force_J_m2, "driving_force_per_volume_J_m3": res.driving_force_per_volume_J_m3,
             "segregates": res.segregates, "verdict": res.verdict}

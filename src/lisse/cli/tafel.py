@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from lisse.cli._cycling_common import declared_units, format_help, units_help
+
 NAME = "tafel"
 HELP = "exchange current density i0, transfer coefficients and R_ct from a linear sweep (LSV)"
 DESCRIPTION = (
@@ -16,13 +18,16 @@ EXAMPLES = """  lisse tafel lsv.mpt --area "0.785 cm2" --json
 
 def add_arguments(parser) -> None:
     parser.add_argument("file")
-    parser.add_argument("--area", required=True, help="electrode area, e.g. '0.785 cm2'")
-    parser.add_argument("--format", help="force a reader")
-    parser.add_argument("--e-eq", help="equilibrium potential, e.g. '0 V' (default: zero-current crossing)")
-    parser.add_argument("--asr", help="ohmic area-specific resistance to remove, e.g. '2 ohm*cm2'")
-    parser.add_argument("--tafel-window", nargs=2, default=["100 mV", "250 mV"], metavar=("LOW", "HIGH"), help="|eta| window for Tafel")
-    parser.add_argument("--ah-window", nargs=2, default=["5 mV", "250 mV"], metavar=("LOW", "HIGH"), help="|eta| window for Allen-Hickling")
-    parser.add_argument("--temperature", default="298.15 K", help="temperature (default 298.15 K)")
+    from lisse.cli.common import add_quantity
+
+    add_quantity(parser, "--area", "cm2", "electrode area, e.g. '0.785 cm2'", required=True)
+    parser.add_argument("--format", help=format_help("cycling"))
+    parser.add_argument("--units", help=units_help("cycling"))
+    add_quantity(parser, "--e-eq", "V", "equilibrium potential, e.g. '0 V' (default: zero-current crossing)")
+    add_quantity(parser, "--asr", "ohm*cm2", "ohmic area-specific resistance to remove, e.g. '2 ohm*cm2'")
+    add_quantity(parser, "--tafel-window", "mV", "|eta| window for Tafel (default 100 mV 250 mV)", nargs=2, metavar=("LOW", "HIGH"))
+    add_quantity(parser, "--ah-window", "mV", "|eta| window for Allen-Hickling (default 5 mV 250 mV)", nargs=2, metavar=("LOW", "HIGH"))
+    add_quantity(parser, "--temperature", "K", "temperature (default 298.15 K)", default="298.15 K")
     parser.add_argument("--plot", metavar="PNG", help="write the Tafel plot")
 
 
@@ -30,16 +35,15 @@ def run(args) -> dict:
     from lisse.analysis.kinetics import allen_hickling_fit, lsv_overpotential, tafel_fit
     from lisse.errors import CalculationError
     from lisse.io.readers import read_cycling
-    from lisse.units import to_si
+    from lisse.units import si_text
 
-    rec = read_cycling(args.file, format=args.format, area=args.area)
-    temp = to_si(args.temperature, "K", "--temperature")
-    eta, i, eeq = lsv_overpotential(rec.voltage_V, rec.current_A, rec.area_m2,
-                                    e_eq_V=None if args.e_eq is None else to_si(args.e_eq, "V", "--e-eq"),
-                                    asr_ohm_m2=0.0 if args.asr is None else to_si(args.asr, "ohm*m2", "--asr"))
+    rec = read_cycling(args.file, format=args.format, units=declared_units(args.units, "cycling"), area=si_text(args.area, "m2"))
+    temp = args.temperature
+    eta, i, eeq = lsv_overpotential(rec.voltage_V, rec.current_A, rec.area_m2, e_eq_V=args.e_eq,
+                                    asr_ohm_m2=0.0 if args.asr is None else args.asr)
     out = {"file": args.file, "e_eq_V": eeq, "area_cm2": rec.area_m2 * 1e4}
-    tw = tuple(to_si(x, "V", "--tafel-window") for x in args.tafel_window)
-    aw = tuple(to_si(x, "V", "--ah-window") for x in args.ah_window)
+    tw = (0.100, 0.250) if args.tafel_window is None else tuple(args.tafel_window)  # V
+    aw = (0.005, 0.250) if args.ah_window is None else tuple(args.ah_window)
     fits = {}
     for name, fn, w in (("tafel", tafel_fit, tw), ("allen_hickling", allen_hickling_fit, aw)):
         try:

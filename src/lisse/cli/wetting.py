@@ -24,14 +24,16 @@ EXAMPLES = """  lisse wetting --work-of-adhesion "0.09 J/m2" --json
 
 def add_arguments(parser) -> None:
     parser.add_argument("materials", nargs="*", help="'Li X' to run the atomistic workflow for Li on substrate X (e.g. Li LiF)")
+    from lisse.cli.common import add_quantity
+
     g = parser.add_mutually_exclusive_group()
-    g.add_argument("--work-of-adhesion", metavar="Q", help='W_ad with unit, e.g. "0.09 J/m2" (bare number = J/m2)')
-    g.add_argument("--contact-angle", metavar="Q", help='contact angle with unit, e.g. "142 deg" (bare number = deg)')
-    parser.add_argument("--li-surface-energy", metavar="Q", help='sigma_Li with unit (default 0.4245 J/m2, from Ji2025 pair)')
+    add_quantity(g, "--work-of-adhesion", "J/m2", 'W_ad with unit, e.g. "0.09 J/m2"')
+    add_quantity(g, "--contact-angle", "deg", 'contact angle with unit, e.g. "142 deg"')
+    add_quantity(parser, "--li-surface-energy", "J/m2", "sigma_Li (default 0.4245 J/m2, from Ji2025 pair)")
     parser.add_argument("--calculator", default="chgnet", help="ML calculator for the workflow: chgnet (default), chgnet:r2scan, sevennet")
     parser.add_argument("--substrate-miller", nargs=3, type=int, default=[1, 0, 0], metavar=("H", "K", "L"))
     parser.add_argument("--film-miller", nargs=3, type=int, default=[1, 0, 0], metavar=("H", "K", "L"))
-    parser.add_argument("--max-strain", default="3 percent", help='largest strain on Li (default "3 percent")')
+    add_quantity(parser, "--max-strain", "", 'largest strain on Li, e.g. "3 %%" or 0.03 (default "3 percent")', default="3 percent")
     parser.add_argument("--substrate-layers", type=int, default=3, help="atomic planes of X (default 3; use 6 for Li2CO3(001))")
     parser.add_argument("--film-layers", type=int, default=5, help="atomic planes of Li (default 5)")
     parser.add_argument("--starts", type=int, default=3, help="number of relaxation starts (lowest kept; default 3)")
@@ -40,47 +42,33 @@ def add_arguments(parser) -> None:
     parser.add_argument("--full", action="store_true", help="include the rigid scan and final structure in the JSON")
 
 
-def _q(text: str, unit: str, name: str) -> float:
-    """to_si with a bare number meaning the declared unit."""
-    from lisse.units import to_si
-
-    try:
-        return to_si(float(text), unit, name)
-    except ValueError:
-        return to_si(text, unit, name)
-
-
-def _angle_deg(text: str) -> float:
+def run(args):
     import math
 
-    return math.degrees(_q(text, "deg", "contact_angle"))
-
-
-def run(args):
     from lisse.errors import ParameterError
     from lisse.thermo.wetting import DEFAULT_LI_SURFACE_ENERGY, contact_angle, work_of_adhesion_from_angle
 
-    sigma = _q(args.li_surface_energy, "J/m^2", "li_surface_energy") if args.li_surface_energy else DEFAULT_LI_SURFACE_ENERGY
-    sigma_src = "user (--li-surface-energy)" if args.li_surface_energy else "lisse default: 0.09/(1+cos 142 deg) from Ji2025's W_ad(Li|Li2CO3)/theta pair"
+    sigma = DEFAULT_LI_SURFACE_ENERGY if args.li_surface_energy is None else args.li_surface_energy
+    sigma_src = "user (--li-surface-energy)" if args.li_surface_energy is not None else "lisse default: 0.09/(1+cos 142 deg) from Ji2025's W_ad(Li|Li2CO3)/theta pair"
     if args.materials:
-        if args.work_of_adhesion or args.contact_angle:
+        if args.work_of_adhesion is not None or args.contact_angle is not None:
             raise ParameterError("give either materials (Li X) or --work-of-adhesion/--contact-angle, not both")
         if len(args.materials) != 2 or args.materials[0] != "Li":
             raise ParameterError(f"materials must be 'Li X' (film Li on substrate X); got {' '.join(args.materials)!r}")
         return _workflow(args)
     if args.work_of_adhesion is not None:
-        w = _q(args.work_of_adhesion, "J/m^2", "work_of_adhesion")
+        w = args.work_of_adhesion
         if w < 0:
             from lisse.errors import ParameterError
 
             raise ParameterError(
-                f"parameter 'work_of_adhesion' must be ≥ 0 J/m2 (a measured or given W_ad cannot be negative); got '{args.work_of_adhesion}'"
+                f"parameter 'work_of_adhesion' must be ≥ 0 J/m2 (a measured or given W_ad cannot be negative); got {w:g} J/m2"
             )
         r = contact_angle(w, sigma)
         return {"work_of_adhesion_J_m2": w, "contact_angle_deg": r.contact_angle_deg, "li_surface_energy_J_m2": sigma,
                 "li_surface_energy_source": sigma_src, "regime": r.regime, "clipped": r.clipped}
     if args.contact_angle is not None:
-        th = _angle_deg(args.contact_angle)
+        th = math.degrees(args.contact_angle)
         w = work_of_adhesion_from_angle(th, sigma)
         r = contact_angle(w, sigma)
         return {"contact_angle_deg": th, "work_of_adhesion_J_m2": w, "li_surface_energy_J_m2": sigma, "li_surface_energy_source": sigma_src, "regime": r.regime}
@@ -90,18 +78,17 @@ def run(args):
 def _workflow(args) -> dict:
     import sys
 
-    from lisse.atomistic.cache import default_cache_dir
     from lisse.atomistic.workflows import adhesion_workflow
-    from lisse.units import to_si
+    from lisse.io.atomistic_cache import JobCache, default_cache_dir
 
-    cache = None if (args.cache_dir or "").lower() == "none" else (args.cache_dir or default_cache_dir())
+    cache = None if (args.cache_dir or "").lower() == "none" else JobCache(args.cache_dir or default_cache_dir())
 
     def progress(r):  # progress to stderr (stdout carries the result)
         sys.stderr.write(f"lisse wetting: {r.name} ({len(r.atoms)} atoms) E = {r.energy_eV:.3f} eV{' [cached]' if r.cached else ''}\n")
 
     res = adhesion_workflow(
         args.calculator, args.materials[1], "Li", tuple(args.substrate_miller), tuple(args.film_miller),
-        substrate_layers=args.substrate_layers, film_layers=args.film_layers, max_strain=to_si(args.max_strain, "", "max_strain"), n_starts=args.starts, fmax=args.fmax, cache=cache, on_job=progress,
+        substrate_layers=args.substrate_layers, film_layers=args.film_layers, max_strain=args.max_strain, n_starts=args.starts, fmax=args.fmax, cache=cache, on_job=progress,
     )
     if not args.full:
         res.pop("structure", None)

@@ -42,7 +42,7 @@ from typing import Any
 import numpy as np
 
 from lisse.errors import ParameterError
-from lisse.units import to_si
+from lisse.units import as_si
 
 __all__ = ["CyclingRecord", "Provenance", "CORE_COLUMNS", "half_cycle_index", "integrate_charge"]
 
@@ -137,7 +137,7 @@ def integrate_charge(time_s: np.ndarray, current_A: np.ndarray) -> np.ndarray:
 def _opt_si(value: Any, unit: str, name: str) -> float | None:
     if value is None:
         return None
-    x = to_si(value, unit, name)
+    x = as_si(value, unit, name)
     if not x > 0:
         raise ParameterError(f"cell metadata '{name}' must be positive; got {value!r}")
     return x
@@ -206,12 +206,12 @@ class CyclingRecord:
             Further columns (same length).
         start : datetime, optional
             Wall-clock start; a naive datetime is rejected (give a timezone).
-        area : str, pint.Quantity or float, optional
-            Electrode area (bare number: cm²).
-        active_mass : str, pint.Quantity or float, optional
-            Active mass (bare number: mg).
-        loading : str, pint.Quantity or float, optional
-            Areal loading of active material (bare number: mg/cm²).
+        area : float [m²], str or pint.Quantity, optional
+            Electrode area: an SI number, or e.g. ``"0.785 cm2"`` (a unit-less string means cm²).
+        active_mass : float [kg], str or pint.Quantity, optional
+            Active mass: an SI number, or e.g. ``"12.5 mg"`` (a unit-less string means mg).
+        loading : float [kg/m²], str or pint.Quantity, optional
+            Areal loading of active material: an SI number, or e.g. ``"10 mg/cm2"`` (a unit-less string: mg/cm²).
         provenance : Provenance, optional
 
         Raises

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
 from collections.abc import Callable
@@ -36,41 +37,107 @@ def reader_version() -> str:
     return f"lisse {lisse.__version__} (reader rev {READER_REVISION})"
 
 
-def guarded(fmt: str) -> Callable[[F], F]:
-    """Decorator: any non-lisse exception escaping a reader becomes a :class:`ReaderError`.
+def parse_errors() -> tuple[type[BaseException], ...]:
+    """The exceptions a parser raises on bad bytes; every other exception is a lisse bug.
 
-    The wrapped function's first argument is the path; the message names it and the format.
+    ``ValueError`` (bad numbers, ``UnicodeDecodeError``, pandas' ``ParserError``/``EmptyDataError``),
+    ``struct.error`` and ``EOFError`` (short binary buffers), ``OverflowError`` (absurd sizes or dates),
+    ``zlib.error``/``zipfile.BadZipFile``/``zipfile.LargeZipFile`` (damaged archives; also isal's
+    ``zlib`` error once fastnda has swapped in isal's decompressor), XML and CSV
+    dialect errors. ``TypeError``, ``AttributeError``, ``NameError``, ``KeyError`` and ``IndexError``
+    are *not* here: in lisse's readers they mean a bug, and the readers check lengths and keys
+    explicitly where a truncated or damaged file could otherwise raise them.
+    """
+    import csv
+    import struct
+    import sys
+    import zipfile
+    import zlib
+    from xml.etree.ElementTree import ParseError
+    from xml.parsers.expat import ExpatError
+
+    errors: tuple[type[BaseException], ...] = (ValueError, struct.error, EOFError, OverflowError, zlib.error,
+                                               zipfile.BadZipFile, zipfile.LargeZipFile, ParseError, ExpatError, csv.Error)
+    isal = sys.modules.get("isal.isal_zlib")  # fastnda replaces zlib's decompressors by isal's process-wide
+    if isal is not None:
+        errors += (isal.error,)
+    return errors
+
+
+def check_path(path: Any, fmt: str) -> None:
+    """Refuse a missing path, a folder, an empty or unreadable file with a :class:`ReaderError` naming it."""
+    import os
+    import stat as st
+
+    if not isinstance(path, (str, os.PathLike)):
+        raise ParameterError(f"{fmt}: expected a file path (str or Path); got {type(path).__name__} {path!r}")
+    try:
+        info = os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        raise ReaderError(f"{fmt} file '{path}' does not exist") from None
+    except OSError as exc:
+        raise ReaderError(f"{fmt} file '{path}' cannot be opened: {exc.strerror or exc}") from None
+    except ValueError as exc:  # e.g. an embedded NUL character in the path
+        raise ReaderError(f"{fmt} file '{path}' is not a valid path: {exc}") from None
+    if st.S_ISDIR(info.st_mode):
+        raise ReaderError(f"{fmt} file '{path}' is a directory, expected a file")
+    if not st.S_ISREG(info.st_mode):
+        raise ReaderError(f"{fmt} file '{path}' is not a regular file")
+    if info.st_size == 0:
+        raise ReaderError(f"{fmt} file '{path}' is empty (0 bytes)")
+
+
+@contextlib.contextmanager
+def reading(path: Any, fmt: str):
+    """Turn what a parser raises on bad bytes (:func:`parse_errors`) or on reading (``OSError``) into a
+    :class:`ReaderError` naming ``path`` and ``fmt``; lisse errors and every other exception pass unchanged."""
+    try:
+        yield
+    except LisseError:
+        raise
+    except MemoryError:
+        raise ReaderError(f"{fmt} file '{path}' is corrupt: it declares more data than can be allocated") from None
+    except OSError as exc:
+        where = f" ('{exc.filename}')" if getattr(exc, "filename", None) and str(exc.filename) != str(path) else ""
+        raise ReaderError(f"cannot read {fmt} file '{path}'{where}: {exc.strerror or exc}") from exc
+    except parse_errors() as exc:
+        raise ReaderError(
+            f"cannot read '{path}' as {fmt}: the file is corrupt, truncated or not in this format ({type(exc).__name__}: {exc})"
+        ) from exc
+
+
+def guarded(fmt: str) -> Callable[[F], F]:
+    """Decorator for a reader whose first argument is the path.
+
+    Checks the path first (:func:`check_path`), then converts what the parser raises on bad bytes or
+    on reading into a :class:`ReaderError` naming the file and format (:func:`reading`). A
+    ``ParameterError`` from inconsistent data becomes a ReaderError; any other exception (a lisse bug)
+    propagates unchanged.
     """
 
     def deco(func: F) -> F:
+        import inspect
+
+        takes_units = "units" in inspect.signature(func).parameters
+
         @functools.wraps(func)
         def wrapper(path, *args, **kwargs):
-            import os
-            import stat as st
-
-            try:
-                info = os.stat(path)
-            except (FileNotFoundError, NotADirectoryError):
-                raise ReaderError(f"{fmt} file '{path}' does not exist") from None
-            except (OSError, TypeError) as exc:
-                raise ReaderError(f"{fmt} file '{path}' cannot be opened: {exc}") from None
-            if st.S_ISDIR(info.st_mode):
-                raise ReaderError(f"{fmt} file '{path}' is a directory, expected a file")
-            if info.st_size == 0:
-                raise ReaderError(f"{fmt} file '{path}' is empty (0 bytes)")
+            check_path(path, fmt)
             _check_metadata(kwargs)  # a bad argument is the caller's error (UnitError), checked first
-            try:
-                return func(path, *args, **kwargs)
-            except ParameterError as exc:
-                raise ReaderError(f"{fmt} file '{path}' holds inconsistent data: {exc}") from exc
-            except LisseError:
-                raise
-            except MemoryError:
-                raise ReaderError(f"{fmt} file '{path}' is corrupt: it declares more data than can be allocated") from None
-            except Exception as exc:  # noqa: BLE001 - the point is to convert everything
-                raise ReaderError(
-                    f"cannot read '{path}' as {fmt}: the file is corrupt, truncated or not in this format ({type(exc).__name__}: {exc})"
-                ) from exc
+            if "units" in kwargs and not takes_units:
+                raise ParameterError(
+                    f"{func.__name__}: the {fmt} format fixes its units, so it takes no 'units'; "
+                    "read_cycling(path, units=...) checks declared units against the file's"
+                )
+            if kwargs.get("units") is not None:
+                from lisse.io.column_units import CYCLING_ROLES, parse_units
+
+                kwargs["units"] = parse_units(kwargs["units"], CYCLING_ROLES)
+            with reading(path, fmt):
+                try:
+                    return func(path, *args, **kwargs)
+                except ParameterError as exc:
+                    raise ReaderError(f"{fmt} file '{path}' holds inconsistent data: {exc}") from exc
 
         return wrapper  # type: ignore[return-value]
 
@@ -81,11 +148,11 @@ _META_UNITS = {"area": "cm2", "active_mass": "mg", "loading": "mg/cm2"}
 
 
 def _check_metadata(kwargs: dict) -> None:
-    from lisse.units import to_si
+    from lisse.units import as_si
 
     for k, unit in _META_UNITS.items():
         if kwargs.get(k) is not None:
-            x = to_si(kwargs[k], unit, k)
+            x = as_si(kwargs[k], unit, k)
             if not x > 0:
                 raise ParameterError(f"cell metadata '{k}' must be positive; got {kwargs[k]!r}")
 
@@ -197,7 +264,7 @@ def jsonable(h: Any) -> Any:
     if hasattr(h, "item"):
         try:
             return h.item()
-        except Exception:  # noqa: BLE001
+        except ValueError:  # an array of several values
             return str(h)
     return str(h)
 

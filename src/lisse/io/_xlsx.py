@@ -14,17 +14,27 @@ from pathlib import Path
 
 import numpy as np
 
+from lisse.errors import ReaderError
+
 __all__ = ["sheet_names", "read_sheet"]
 
 _NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _RNS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 
 
+def _member(zf: zipfile.ZipFile, name: str) -> bytes:
+    """The bytes of archive member ``name``; a missing member means a damaged or foreign archive."""
+    try:
+        return zf.read(name)
+    except KeyError:
+        raise ReaderError(f"xlsx archive '{zf.filename}' has no member '{name}' (damaged, or not an xlsx workbook)") from None
+
+
 def _sheet_paths(zf: zipfile.ZipFile) -> dict[str, str]:
     from xml.etree import ElementTree as ET
 
-    wb = ET.fromstring(zf.read("xl/workbook.xml"))
-    rels = ET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    wb = ET.fromstring(_member(zf, "xl/workbook.xml"))
+    rels = ET.fromstring(_member(zf, "xl/_rels/workbook.xml.rels"))
     target = {r.get("Id"): r.get("Target") for r in rels}
     out = {}
     for s in wb.iter(f"{_NS}sheet"):
@@ -66,6 +76,11 @@ def _letters_to_index(col: np.ndarray) -> np.ndarray:
     return out - 1
 
 
+def _cell_type(attrs: str) -> str:
+    m = _TYPE.search(attrs)
+    return m.group(1) if m else "n"
+
+
 def read_sheet(path: str | Path, name: str) -> np.ndarray:
     """All cells of sheet ``name`` as a 2-D object array (None where empty).
 
@@ -76,12 +91,12 @@ def read_sheet(path: str | Path, name: str) -> np.ndarray:
     with zipfile.ZipFile(path) as zf:
         paths = _sheet_paths(zf)
         if name not in paths:
-            raise KeyError(f"no sheet {name!r}; sheets: {list(paths)}")
+            raise ReaderError(f"xlsx '{path}' has no sheet {name!r}; sheets: {list(paths)}")
         shared: list[str] = []
         if "xl/sharedStrings.xml" in zf.namelist():
-            sx = zf.read("xl/sharedStrings.xml").decode("utf-8")
+            sx = _member(zf, "xl/sharedStrings.xml").decode("utf-8")
             shared = [html.unescape("".join(_T.findall(si))) for si in re.findall(r"<si>(.*?)</si>", sx, re.S)]
-        x = zf.read(paths[name]).decode("utf-8")
+        x = _member(zf, paths[name]).decode("utf-8")
     cells = _CELL.findall(x)
     if not cells:
         return np.empty((0, 0), dtype=object)
@@ -89,7 +104,7 @@ def read_sheet(path: str | Path, name: str) -> np.ndarray:
     r = rows.astype(np.int64) - 1
     c = _letters_to_index(cols.astype(str))
     out = np.full((int(r.max()) + 1, int(c.max()) + 1), None, dtype=object)
-    types = np.array([(_TYPE.search(a).group(1) if 't="' in a else "n") for a in attrs], dtype=object)
+    types = np.array([_cell_type(a) for a in attrs], dtype=object)
     has_v = vals != ""
     num = (types == "n") & has_v
     if num.any():
@@ -98,6 +113,8 @@ def read_sheet(path: str | Path, name: str) -> np.ndarray:
     if sst.any():
         idx = vals[sst].astype(np.int64)
         sh = np.array(shared, dtype=object)
+        if idx.size and (idx.min() < 0 or idx.max() >= sh.size):
+            raise ReaderError(f"xlsx '{path}': sheet {name!r} refers to shared string {int(idx.max())} of {sh.size} (damaged file)")
         out[r[sst], c[sst]] = sh[idx]
     st = ((types == "str") | (types == "e")) & has_v
     if st.any():

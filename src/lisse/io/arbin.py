@@ -79,6 +79,8 @@ def _frame_to_record(df, path: Any, reader: str, header: dict, metadata: dict, s
         extra["temperature_K"] = df["Temperature"].astype(float).to_numpy() + 273.15
     if "Internal_Resistance" in df.columns:
         extra["internal_resistance_ohm"] = df["Internal_Resistance"].astype(float).to_numpy()
+    units = {"time": "s", "voltage": "V", "current": "A", **({"charge": "Ah"} if "charge_C" in kw else {})}
+    header = {**header, "units": units}  # fixed by Arbin's format: s, V, A, Ah
     return build_record(path, reader, t, v, i, header=header, metadata=metadata, start=start, extra=extra, **kw)
 
 

@@ -1,15 +1,40 @@
-"""Atomic file writes: write to a temporary file in the target folder, then ``os.replace``.
+"""Atomic file writes and output folders that never lose data.
 
-An interrupted run therefore leaves either the old file or the new one, never half of one.
+* :func:`atomic_write_bytes` / :func:`atomic_write_text`: write to a temporary file in the target
+  folder, then ``os.replace``; an interrupted run leaves the old file or the new one, never half of one.
+  New files get the permissions the umask allows (like ``open``), not ``tempfile``'s 0600.
+* :func:`output_folder`: a run writes into a temporary sibling folder that is swapped in as the output
+  folder at the end, so the folder holds exactly one run's outputs. The folder must be new, empty or
+  made by lisse (recognised by the marker file :data:`MARKER`); anything else is refused unless
+  ``overwrite``. An exclusive lock on the folder refuses a second concurrent run.
 """
 
 from __future__ import annotations
 
+import contextlib
+import datetime as _dt
+import json
 import os
+import shutil
 import tempfile
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
-__all__ = ["atomic_write_bytes", "atomic_write_text", "atomic_save_figure"]
+from lisse.errors import ParameterError
+
+__all__ = ["atomic_write_bytes", "atomic_write_text", "atomic_save_figure", "output_folder", "output_folder_state", "MARKER"]
+
+#: Marker file lisse writes into every output folder it makes (JSON: lisse version, run id, files).
+MARKER = ".lisse-output.json"
+_LEGACY_ENTRIES = {"results.json", "report.html", "study.toml", "tables", "figures"}
+
+
+def _file_mode() -> int:
+    """Permission bits of a new file under the current umask (0666 & ~umask)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
 
 
 def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> Path:
@@ -18,6 +43,8 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        if hasattr(os, "fchmod"):
+            os.fchmod(fd, _file_mode())
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
@@ -45,3 +72,158 @@ def atomic_save_figure(fig, path: str | os.PathLike, **kwargs) -> Path:
     buf = io.BytesIO()
     fig.savefig(buf, format=path.suffix.lstrip(".") or "png", **kwargs)
     return atomic_write_bytes(path, buf.getvalue())
+
+
+def _lisse_files(folder: Path) -> set[str] | None:
+    """Relative paths lisse wrote into ``folder`` (from its marker), or None when lisse did not make it."""
+    marker = folder / MARKER
+    if marker.is_file():
+        try:
+            info = json.loads(marker.read_text("utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+            return None
+        if isinstance(info, dict) and info.get("lisse_output") == 1 and isinstance(info.get("files"), list):
+            return {str(f) for f in info["files"]} | {MARKER}
+        return None
+    # a report folder of lisse 0.1 (before the marker): only its own entries, and its results.json
+    names = {p.name for p in folder.iterdir()}
+    if "results.json" not in names or not names <= _LEGACY_ENTRIES:
+        return None
+    try:
+        prov = json.loads((folder / "results.json").read_text("utf-8")).get("provenance", {})
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, AttributeError):
+        return None
+    if not isinstance(prov, dict) or "lisse_version" not in prov:
+        return None
+    files = {n for n in names if n in ("results.json", "report.html", "study.toml")}
+    for sub, exts in (("tables", (".csv",)), ("figures", (".png", ".svg"))):
+        d = folder / sub
+        if d.is_dir():
+            for f in d.iterdir():
+                if not (f.is_file() and f.suffix in exts):
+                    return None
+                files.add(f"{sub}/{f.name}")
+    return files
+
+
+def _foreign_entries(folder: Path) -> list[str]:
+    """Entries of ``folder`` that lisse did not write (all of them when it has no valid marker)."""
+    made = _lisse_files(folder)
+    found = sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if not p.is_dir())
+    if made is None:
+        return found or sorted(p.name for p in folder.iterdir())
+    return [f for f in found if f not in made]
+
+
+def output_folder_state(path: str | os.PathLike) -> str:
+    """``"missing"``, ``"empty"``, ``"lisse"`` (made by lisse, nothing else in it), ``"foreign"`` or ``"file"``."""
+    p = Path(path)
+    if not p.exists():
+        return "missing"
+    if not p.is_dir():
+        return "file"
+    if not any(p.iterdir()):
+        return "empty"
+    return "foreign" if _foreign_entries(p) else "lisse"
+
+
+def _refuse_target(text: str, what: str) -> Path:
+    if not str(text).strip():
+        raise ParameterError(f"{what}: expected an output folder; found an empty path")
+    try:
+        target = Path(text).expanduser().resolve()
+    except (RuntimeError, ValueError, OSError) as exc:  # unknown ~user, NUL byte, symlink loop
+        raise ParameterError(f"{what} {str(text)!r}: expected a folder path; found one that cannot be resolved ({exc})") from None
+    if target == Path(target.anchor):
+        raise ParameterError(f"{what} {str(text)!r}: expected a new or lisse-made folder; found the root folder")
+    if target == Path.home().resolve():
+        raise ParameterError(f"{what} {str(text)!r}: expected a new or lisse-made folder; found your home folder")
+    cwd = Path.cwd().resolve()
+    if target == cwd or target in cwd.parents:
+        raise ParameterError(f"{what} {str(text)!r}: expected a new or lisse-made folder; found the current folder"
+                             f"{'' if target == cwd else ' (or a folder that contains it)'}; give a subfolder such as 'lisse-out'")
+    if target.exists() and not target.is_dir():
+        raise ParameterError(f"{what} {str(text)!r}: expected a folder; found a file")
+    return target
+
+
+@contextlib.contextmanager
+def output_folder(path: str | os.PathLike, *, overwrite: bool = False, what: str = "--out",
+                  info: dict | None = None) -> Iterator[Path]:
+    """Write a run's outputs into a staging folder and swap it in as ``path`` when the block succeeds.
+
+    Parameters
+    ----------
+    path : path
+        The output folder: new, empty, or made by lisse (its :data:`MARKER` lists every file in it).
+    overwrite : bool
+        Also accept an existing folder with other files; they are deleted when the run succeeds. A folder
+        with subfolders (other than lisse's ``tables``/``figures``), the root folder, the home folder and
+        the current folder (or one containing it) are always refused.
+    what : str
+        How the user named the folder (``"--out"``), for messages.
+    info : dict, optional
+        Extra JSON-able facts for the marker file (e.g. the lisse version).
+
+    Yields
+    ------
+    Path
+        The staging folder (a hidden sibling of ``path``); write every output there.
+
+    Raises
+    ------
+    ParameterError
+        The folder is refused (see above) or another lisse run holds its lock.
+    """
+    target = _refuse_target(str(path), what)
+    created = not target.exists()
+    target.mkdir(parents=True, exist_ok=True)
+    try:
+        import fcntl
+
+        lock_fd: int | None = os.open(target, os.O_RDONLY)
+    except (ImportError, OSError):  # pragma: no cover - no flock (or folder handles) on this platform: no lock
+        fcntl, lock_fd = None, None
+    staging: Path | None = None
+    try:
+        try:
+            if fcntl is not None and lock_fd is not None:
+                fcntl.flock(lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise ParameterError(f"{what} {str(path)!r}: expected a folder no other run is using; found it locked by "
+                                 "another lisse run (wait for it to finish or choose another folder)") from None
+        foreign = _foreign_entries(target) if any(target.iterdir()) else []
+        if foreign and overwrite:
+            dirs = sorted(p.name for p in target.iterdir() if p.is_dir() and not p.is_symlink() and p.name not in ("tables", "figures"))
+            if dirs:
+                raise ParameterError(f"{what} {str(path)!r}: --overwrite replaces a folder of files; found subfolders "
+                                     f"({', '.join(dirs[:3])}) - delete or move them yourself, or choose another folder")
+        if foreign and not overwrite:
+            shown = ", ".join(foreign[:3]) + (f" and {len(foreign) - 3} more" if len(foreign) > 3 else "")
+            raise ParameterError(f"{what} {str(path)!r}: expected a new, empty or lisse-made folder; found files lisse did not "
+                                 f"write ({shown}); choose another folder or pass --overwrite to replace its contents")
+        run_id = uuid.uuid4().hex[:12]
+        staging = target.parent / f".{target.name}.lisse-staging-{run_id}"
+        staging.mkdir()
+        yield staging
+        files = sorted(str(p.relative_to(staging)) for p in staging.rglob("*") if p.is_file())
+        marker = {"lisse_output": 1, "run_id": run_id, "created_utc": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
+                  **(info or {}), "files": files}
+        atomic_write_text(staging / MARKER, json.dumps(marker, indent=2))
+        if any(target.iterdir()):
+            old = target.parent / f".{target.name}.lisse-old-{run_id}"
+            os.rename(target, old)
+            os.rename(staging, target)
+            staging = None
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(staging, target)  # POSIX: a folder replaces an empty folder atomically
+            staging = None
+    finally:
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
+            if created:
+                with contextlib.suppress(OSError):
+                    target.rmdir()  # only if still empty
+        if lock_fd is not None:
+            os.close(lock_fd)

@@ -557,6 +557,15 @@ def _to_record(cols: dict[str, np.ndarray], header: dict, path: Any, reader: str
             extra["temperature_K"] = np.asarray(val, float) + 273.15
         else:
             extra[k] = np.asarray(val)
+    # the units EC-Lab writes in the column names (checked against units a user declares)
+    units = {"time": "s", "voltage": "V"}
+    if icol is not None or "control/V/mA" in cols and "mode" in cols:
+        units["current"] = "mA"
+    if qcol is not None:
+        units["charge"] = "mAh"
+    elif charge is not None:
+        units["charge"] = "C"
+    header = {**header, "units": units}
     start = header.get("start")
     if start is not None:
         notes.append("instrument start time is local time without a zone; labelled UTC")

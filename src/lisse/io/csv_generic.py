@@ -3,8 +3,11 @@
 Headers of the form ``name/unit``, ``name (unit)``, ``name [unit]`` are recognised without a mapping
 when the name is a usual alias (``time``, ``t``, ``Test_Time``, ``Ewe``, ``Ecell``, ``E``,
 ``Voltage``, ``I``, ``Current``, ...): ``time/s,Ewe/V,I/mA`` just works. The unit in the header is
-converted with :func:`lisse.units.to_si` (a header without a unit is taken as SI: s, V, A). Give
-``mapping={"time": ("Zeit", "min"), "voltage": "U/V", "current": ("Strom", "uA")}`` otherwise.
+converted with :func:`lisse.units.to_si`. A time, voltage, current or charge column whose header
+carries no unit is refused unless its unit is declared (``units="time=s,voltage=V,current=mA"``, see
+:mod:`lisse.io.column_units`): lisse never assumes SI for a bare ``current`` column. A time column
+written as ``h:m:s`` or as date-times needs no unit. Give
+``mapping={"time": ("Zeit", "min"), "voltage": "U/V", "current": ("Strom", "uA")}`` for other names.
 Delimiters (comma, tab, semicolon) and decimal commas are detected. The sign of the current is taken
 as written (positive = anodic at the working electrode); pass ``current_sign=-1`` to flip it.
 """
@@ -50,16 +53,76 @@ def _split(name: str) -> tuple[str, str | None]:
 
 def _scale(role: str, unit: str | None, column: str) -> float:
     if unit is None or unit == "":
-        return 1.0
+        raise AssertionError(f"lisse bug: no unit resolved for the {role} column '{column}'")  # checked by _resolve_units
     try:
         return to_si(f"1 {unit}", _SI[role], f"column '{column}'")
     except UnitError as exc:
         raise ReaderError(f"column '{column}': unit '{unit}' is not a {role} unit ({_SI[role]}): {exc}") from None
 
 
+def _resolve_units(path: Any, df: Any, roles: dict[str, tuple[str, str | None]], declared: dict[str, str],
+                   from_mapping: set[str]) -> tuple[dict[str, tuple[str, str | None]], dict[str, str], list[str]]:
+    """Give every physical role a unit: from the header (or mapping), else the declared one.
+
+    Returns the roles with units filled in, the source of each unit and provenance notes.
+
+    Raises
+    ------
+    ReaderError
+        A column with neither a header unit nor a declared one (naming all of them and how to declare
+        units), or a declared unit that contradicts the header's.
+    """
+    import pandas as pd
+
+    from lisse.io.column_units import CYCLING_ROLES, check_declared_against_file, missing_units_message
+
+    out = dict(roles)
+    source: dict[str, str] = {}
+    missing: dict[str, str] = {}
+    header_units = {r: u for r, (c, u) in roles.items() if r in _SI and u}
+    check_declared_against_file(path, declared, header_units, CYCLING_ROLES)
+    for role in _SI:
+        if role not in roles:
+            continue
+        col, unit = roles[role]
+        if unit:
+            source[role] = "mapping" if role in from_mapping else "header"
+        elif role == "time" and not pd.api.types.is_numeric_dtype(df[col]):
+            source[role] = "h:m:s or date-time values"
+        elif role in declared:
+            out[role] = (col, declared[role])
+            source[role] = "declared"
+        else:
+            missing[role] = col
+    if missing:
+        raise ReaderError(missing_units_message(path, missing, CYCLING_ROLES, "cycling"))
+    notes = []
+    used = {r: out[r][1] for r, src in source.items() if src == "declared"}
+    if used:
+        notes.append("units declared by the user: " + ", ".join(f"{r}={u} (column '{out[r][0]}')" for r, u in used.items()))
+    unused = [r for r in declared if r not in used and r not in header_units]
+    if unused:
+        notes.append(f"declared units for {', '.join(unused)} not used: no such column in the file, or its values carry their unit (h:m:s)")
+    return out, source, notes
+
+
+#: time columns that count from the start of the test; preferred over a plain ``Time``, which in
+#: Neware and Arbin exports is the time within the current step (it restarts at every step)
+_TEST_TIME = ("test_time", "testtime", "test time", "total time", "total_time", "elapsed time")
+
+
 def recognise_columns(names: list[str]) -> dict[str, tuple[str, str | None]]:
-    """Map roles to (column, unit) from header names alone; roles not found are absent."""
+    """Map roles to (column, unit) from header names alone; roles not found are absent.
+
+    The first column (in header order) whose name is an alias of a role is taken, except that a
+    test-time column (``Total Time``, ``Test_Time``) wins over a plain ``Time`` (a step time).
+    """
     found: dict[str, tuple[str, str | None]] = {}
+    for c in names:
+        base, unit = _split(c)
+        if base in _TEST_TIME:
+            found["time"] = (c, unit)
+            break
     for role, aliases in ALIASES.items():
         for c in names:
             base, unit = _split(c)
@@ -71,7 +134,8 @@ def recognise_columns(names: list[str]) -> dict[str, tuple[str, str | None]]:
 
 
 @guarded("delimited text (CSV/TSV)")
-def read_csv_generic(path: str | Path, mapping: dict[str, Any] | None = None, current_sign: int = 1, **metadata: Any):
+def read_csv_generic(path: str | Path, mapping: dict[str, Any] | None = None, current_sign: int = 1, *,
+                     units: Any = None, **metadata: Any):
     """Read a delimited text file into a :class:`~lisse.data.cycling.CyclingRecord`.
 
     Parameters
@@ -82,13 +146,18 @@ def read_csv_generic(path: str | Path, mapping: dict[str, Any] | None = None, cu
         or (column name, unit). Roles not given are recognised from the header.
     current_sign : {1, -1}
         Multiply the current by this (use -1 for instruments with cathodic-positive current).
+    units : str or mapping, optional
+        Units of columns whose header has none, ``"time=s,voltage=V,current=mA"`` or a mapping
+        (:func:`lisse.io.column_units.parse_units`); a unit in the header must agree with it.
     **metadata
         ``area``, ``active_mass``, ``loading``.
 
     Raises
     ------
     ReaderError
-        No header line, no time/voltage/current column, non-numeric values, unknown units.
+        No header line, no time/voltage/current column, non-numeric values, unknown units, a
+        time/voltage/current/charge column without a unit in its header or in ``units``, a declared
+        unit contradicting the header.
     """
     import pandas as pd
 
@@ -122,6 +191,7 @@ def read_csv_generic(path: str | Path, mapping: dict[str, Any] | None = None, cu
         raise ReaderError(f"'{path}' has a header but no data rows")
     check_last_row(df, path, "delimited text")
     roles = recognise_columns(names)
+    from_mapping = set()
     for role, spec in (mapping or {}).items():
         if role not in ALIASES:
             raise ParameterError(f"mapping key '{role}' is not a role; expected one of {sorted(ALIASES)}")
@@ -131,11 +201,14 @@ def read_csv_generic(path: str | Path, mapping: dict[str, Any] | None = None, cu
         if unit is None:
             unit = _split(colname)[1]
         roles[role] = (colname, unit)
+        from_mapping.add(role)
     missing = [r for r in ("time", "voltage", "current") if r not in roles]
     if missing:
         raise ReaderError(
             f"'{path}': cannot recognise the {missing} column(s) in header {names}; pass mapping={{'time': ('col', 's'), ...}}"
         )
+
+    roles, unit_source, notes = _resolve_units(path, df, roles, dict(units or {}), from_mapping)
 
     def num(role):
         c, u = roles[role]
@@ -149,7 +222,7 @@ def read_csv_generic(path: str | Path, mapping: dict[str, Any] | None = None, cu
                     raise ReaderError(f"'{path}': time column '{c}' is neither numeric, h:m:s nor a date-time") from None
                 vals = (dt - dt.iloc[0]).dt.total_seconds().to_numpy()
                 return vals
-            return vals * _scale(role, u, c)
+            return vals * (_scale(role, u, c) if u else 1.0)
         x = pd.to_numeric(col, errors="coerce").to_numpy(float)
         bad = np.isnan(x) & col.notna().to_numpy()
         if bad.any():
@@ -167,5 +240,6 @@ def read_csv_generic(path: str | Path, mapping: dict[str, Any] | None = None, cu
     used = {roles[r][0] for r in roles}
     extra = {c: df[c].to_numpy() for c in df.columns if c not in used and c}
     header = {"format": "delimited text", "encoding": enc, "delimiter": sep, "decimal": decimal, "header_line": hdr_k,
-              "preamble": lines[:hdr_k], "roles": {r: list(v) for r, v in roles.items()}}
-    return build_record(path, "lisse.io.csv_generic", t, v, i, header=header, metadata=metadata, extra=extra, **kw)
+              "preamble": lines[:hdr_k], "roles": {r: list(v) for r, v in roles.items()},
+              "units": {r: roles[r][1] for r in _SI if r in roles and roles[r][1]}, "units_source": unit_source}
+    return build_record(path, "lisse.io.csv_generic", t, v, i, header=header, notes=notes, metadata=metadata, extra=extra, **kw)

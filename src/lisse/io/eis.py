@@ -8,17 +8,23 @@ Supported formats (detected from the content first, the file extension second):
                    give several spectra
 ``biologic-mpr``   EC-Lab binary .mpr (``BIO-LOGIC MODULAR FILE``); both EC-Lab formats are
                    parsed by the low-level readers of :mod:`lisse.io.biologic`
-``gamry``          Gamry .DTA (``EXPLAIN`` header, ``ZCURVE TABLE``); decimal commas accepted
-``zplot``          Scribner ZPlot .z (``ZPLOT2 ASCII`` ... ``End Comments``)
-``ivium``          Ivium .idf (``primary_data`` block: Z', Z'', f)
-``relaxis``        RelaxIS spectrum export (``RelaxIS`` first line; f, Z', Z'' tab-separated)
-``chi``            CH Instruments text export (``Freq/Hz, Z'/ohm, Z"/ohm, ...`` header)
+``gamry-dta``      Gamry .DTA (``EXPLAIN`` header, ``ZCURVE TABLE``); decimal commas accepted
+``zplot-z``        Scribner ZPlot .z (``ZPLOT2 ASCII`` ... ``End Comments``)
+``ivium-idf``      Ivium .idf (``primary_data`` block: Z', Z'', f)
+``relaxis-txt``    RelaxIS spectrum export (``RelaxIS`` first line; f, Z', Z'' tab-separated)
+``chi-txt``        CH Instruments text export (``Freq/Hz, Z'/ohm, Z"/ohm, ...`` header)
 ``csv``            plain CSV/TXT: f, Z', Z'' (comma, semicolon, tab or whitespace separated), with
-                   or without a header; a header naming ``-Z''``/``-Im`` flips the sign
+                   or without a header; a header naming ``-Z''``/``-Im`` flips the sign. Units come
+                   from the header (``freq/Hz``, ``Zre (ohm)``, ``Z' [kOhm]``) or are declared
+                   (``units="frequency=Hz,impedance=ohm"``); a column with neither is refused
 =================  ==========================================================================
 
+Format names are those of :mod:`lisse.io.formats`, shared with the cycler readers. Every format but
+``csv`` fixes its units (Hz and ohm).
+
 Every spectrum carries provenance in ``metadata``: ``source`` (path), ``sha256`` (of the file
-bytes), ``reader`` and ``index`` (spectrum number in the file). Bad files raise
+bytes), ``reader`` and ``index`` (spectrum number in the file), ``units`` (the column units used)
+and, when the user declared units, ``declared_units``. Bad files raise
 :class:`~lisse.errors.ReaderError` naming the file, what was expected and what was found. Input
 files are only read, never modified.
 """
@@ -29,11 +35,13 @@ import hashlib
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from lisse.data.spectrum import EISSpectrum
 from lisse.errors import ReaderError
+from lisse.io import formats as _formats
 
 __all__ = ["read_spectra", "read_spectrum", "detect_format", "FORMATS", "spectra_from_arrays"]
 
@@ -142,6 +150,8 @@ def _parse_gamry(text: str, src: str):
     start = next((i for i, ln in enumerate(lines) if re.match(r"^ZCURVE\s+TABLE", ln)), None)
     if start is None:
         raise ReaderError(f"{src}: Gamry file has no 'ZCURVE TABLE' block (not an impedance measurement?)")
+    if start + 1 >= len(lines):
+        raise ReaderError(f"{src}: Gamry 'ZCURVE TABLE' block is cut off before its column header (truncated file?)")
     cols = [c.strip() for c in lines[start + 1].split("\t")]
     try:
         i_f, i_re, i_im = cols.index("Freq"), cols.index("Zreal"), cols.index("Zimag")
@@ -267,7 +277,7 @@ def _parse_chi(text: str, src: str):
     rows = []
     for ln in lines[hdr + 1 :]:
         vals = _numeric_row(ln.split(","))
-        if vals is not None and len(vals) > i_im:
+        if vals is not None and len(vals) > max(i_re, i_im):
             rows.append((vals[i_f], vals[i_re], vals[i_im]))
     if not rows:
         raise ReaderError(f"{src}: CHI file has a header but no data rows")
@@ -276,7 +286,52 @@ def _parse_chi(text: str, src: str):
     return a[:, 0], _cplx(a[:, 1], a[:, 2]), None, {}
 
 
-def _parse_csv(text: str, src: str):
+def _header_unit(name: str, role: str, src: str) -> str | None:
+    """The unit written in a column name (``freq/Hz``, ``Zre (ohms)``, ``Z' [kOhm]``), or None.
+
+    A bracketed part that is not a unit at all (``Im(Z)``) counts as no unit; a unit of the wrong
+    dimension (``Z' (mV)``) is an error.
+    """
+    from lisse.errors import UnitError
+    from lisse.io.column_units import EIS_ROLES, normalise_unit, unit_factor
+    from lisse.units import si_unit
+
+    m = re.match(r"^\s*(.*?)\s*(?:/\s*([^/]+?)|\(([^()]*)\)|\[([^\[\]]*)\])\s*$", name)
+    if not m or not m.group(1):
+        m2 = re.match(r"^(.*?)_([A-Za-z\u00b5\u03a9]+)$", name)  # freq_Hz, Zre_ohm
+        if not m2:
+            return None
+        unit = m2.group(2)
+    else:
+        unit = next(g for g in m.groups()[1:] if g is not None).strip()
+    try:
+        unit_factor(unit, role, EIS_ROLES, f"{src}: column '{name}'")
+    except UnitError:
+        try:
+            si_unit(normalise_unit(unit))
+        except UnitError:
+            return None  # not a unit at all (e.g. the 'Z' of 'Im(Z)')
+        raise ReaderError(f"{src}: column '{name}' has the unit '{unit}', which is not {'a frequency' if role == 'frequency' else 'a resistance'}") from None
+    return unit
+
+
+_F_NAME = re.compile(r"f|freq|frequency", re.I)
+_RE_NAME = re.compile(r"z'|zre|z_re|zreal|z_real|re\(z\)|real\(z\)|re|real|z\s*real|z\s*re", re.I)
+_IM_NAME = re.compile(r"-?\s*(z''|z\"|zim|z_im|zimag|z_imag|im\(z\)|imag\(z\)|im|imag|z\s*imag|z\s*im)", re.I)
+
+
+def _base_name(name: str) -> str:
+    """Column name without its unit: 'Zre (ohms)' -> 'Zre', 'freq/Hz' -> 'freq', 'Zre_ohm' -> 'Zre'."""
+    m = re.match(r"^\s*(.*?)\s*(?:/\s*[^/]+?|\([^()]*\)|\[[^\[\]]*\])\s*$", name)
+    b = m.group(1) if m and m.group(1) and not re.fullmatch(r"(?i)-?\s*(re|im|real|imag)", m.group(1)) else name
+    b = re.sub(r"(?i)_(hz|khz|mhz|ohms?|kohms?|mohms?)$", "", b.strip())
+    return b.strip()
+
+
+def _parse_csv(text: str, src: str, declared: dict[str, str] | None = None):
+    from lisse.io.column_units import EIS_ROLES, check_declared_against_file, missing_units_message, unit_factor
+
+    declared = dict(declared or {})
     lines = [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
     if not lines:
         raise ReaderError(f"{src}: empty file (expected columns f, Z', Z'')")
@@ -307,20 +362,64 @@ def _parse_csv(text: str, src: str):
         raise ReaderError(f"{src}: expected at least 3 numeric columns (f, Z', Z''), found {width}")
     a = np.array([r[:width] for r in rows])
     i_f, i_re, i_im, sign = 0, 1, 2, 1.0
+    names: list[str] = ["", "", ""]
     if header is not None and len(header) >= 3:
         low = [h.lower().replace(" ", "") for h in header]
 
         def find(pred: Callable[[str], bool]) -> int | None:
             return next((i for i, h in enumerate(low) if pred(h)), None)
 
-        jf = find(lambda h: h.startswith("f") or "freq" in h)
-        jim = find(lambda h: "im" in h or "z''" in h or 'z"' in h or "zimag" in h or "z_imag" in h)
-        jre = find(lambda h: ("re" in h and "freq" not in h) or (h.startswith("z'") and not h.startswith("z''")))
+        base = [_base_name(h) for h in header]
+        # exact column names first (so 'Current (A)' or 'Elapsed Time (s)' are never taken for Z), then substrings
+        jf = next((i for i, b in enumerate(base) if _F_NAME.fullmatch(b)), None)
+        jre = next((i for i, b in enumerate(base) if _RE_NAME.fullmatch(b)), None)
+        jim = next((i for i, b in enumerate(base) if _IM_NAME.fullmatch(b)), None)
+        if jf is None or jre is None or jim is None:
+            jf = find(lambda h: h.startswith("f") or "freq" in h)
+            jim = find(lambda h: "im" in h or "z''" in h or 'z"' in h or "zimag" in h or "z_imag" in h)
+            jre = find(lambda h: ("re" in h and "freq" not in h) or (h.startswith("z'") and not h.startswith("z''")))
         if jf is not None and jim is not None and jre is not None and max(jf, jre, jim) < width:
             i_f, i_re, i_im = jf, jre, jim
             if low[jim].startswith("-"):
                 sign = -1.0
-    return a[:, i_f], _cplx(a[:, i_re], sign * a[:, i_im]), None, {"columns": header}
+        if len(header) >= max(i_f, i_re, i_im) + 1:
+            names = [header[i_f], header[i_re], header[i_im]]
+    # units: from the header, else declared; a column with neither is refused
+    hu = {"f": _header_unit(names[0], "frequency", src) if names[0] else None,
+          "re": _header_unit(names[1], "impedance", src) if names[1] else None,
+          "im": _header_unit(names[2], "impedance", src) if names[2] else None}
+    if hu["f"]:
+        check_declared_against_file(src, {k: v for k, v in declared.items() if k == "frequency"}, {"frequency": hu["f"]}, EIS_ROLES)
+    for k in ("re", "im"):
+        if hu[k]:
+            check_declared_against_file(src, {k2: v for k2, v in declared.items() if k2 == "impedance"}, {"impedance": hu[k]}, EIS_ROLES)
+    missing: dict[str, str] = {}
+    used: dict[str, str] = {}
+    source: dict[str, str] = {}
+    for k, role, nm in (("f", "frequency", names[0]), ("re", "impedance", names[1]), ("im", "impedance", names[2])):
+        if hu[k]:
+            source[k] = "header"
+        elif role in declared:
+            hu[k] = declared[role]
+            used[role] = declared[role]
+            source[k] = "declared"
+        elif role not in missing:
+            missing[role] = nm
+        elif nm:
+            missing[role] = f"{missing[role]}', '{nm}" if missing[role] else nm
+    if missing:
+        raise ReaderError(missing_units_message(src, missing, EIS_ROLES, "eis"))
+    sf = unit_factor(hu["f"], "frequency", EIS_ROLES, src)
+    sre = unit_factor(hu["re"], "impedance", EIS_ROLES, src)
+    sim = unit_factor(hu["im"], "impedance", EIS_ROLES, src)
+    extra = {"columns": header, "units": {"frequency": hu["f"], "z_real": hu["re"], "z_imag": hu["im"]}, "units_source": source}
+    if used:
+        extra["declared_units"] = ",".join(f"{r}={u}" for r, u in used.items())
+    # multiply only when a unit is not the SI one, so files in Hz and ohm keep their exact values
+    f = a[:, i_f] * sf if sf != 1.0 else a[:, i_f]
+    re_ = a[:, i_re] * sre if sre != 1.0 else a[:, i_re]
+    im_ = a[:, i_im] * sim if sim != 1.0 else a[:, i_im]
+    return f, _cplx(re_, sign * im_), None, extra
 
 
 def _read_biologic(path: Path, src: str, binary: bool):
@@ -350,14 +449,14 @@ def _read_biologic(path: Path, src: str, binary: bool):
 
 
 _TEXT_READERS = {
-    "gamry": _parse_gamry,
-    "zplot": _parse_zplot,
-    "ivium": _parse_ivium,
-    "relaxis": _parse_relaxis,
-    "chi": _parse_chi,
-    "csv": _parse_csv,
+    "gamry-dta": _parse_gamry,
+    "zplot-z": _parse_zplot,
+    "ivium-idf": _parse_ivium,
+    "relaxis-txt": _parse_relaxis,
+    "chi-txt": _parse_chi,
 }
-FORMATS = ("biologic-mpr", "biologic-mpt", *_TEXT_READERS)
+#: impedance formats (names of :mod:`lisse.io.formats`)
+FORMATS = tuple(_formats.names("eis"))
 
 
 def detect_format(path: str | Path, data: bytes | None = None) -> str:
@@ -373,17 +472,17 @@ def detect_format(path: str | Path, data: bytes | None = None) -> str:
     if first.startswith("EC-Lab ASCII FILE") or "freq/Hz\tRe(Z)/Ohm" in text:
         return "biologic-mpt"
     if first.startswith("EXPLAIN") or b"ZCURVE\tTABLE" in data:
-        return "gamry"
+        return "gamry-dta"
     if first.startswith("ZPLOT") or "End Comments" in text:
-        return "zplot"
+        return "zplot-z"
     if b"primary_data" in data and (path.suffix.lower() == ".idf" or b"Method=" in data):
-        return "ivium"
+        return "ivium-idf"
     if first.startswith("RelaxIS"):
-        return "relaxis"
+        return "relaxis-txt"
     if re.search(r"^\s*Freq/Hz\s*,\s*Z'/ohm", text, flags=re.M | re.I):
-        return "chi"
+        return "chi-txt"
     ext = path.suffix.lower()
-    by_ext = {".mpr": "biologic-mpr", ".mpt": "biologic-mpt", ".dta": "gamry", ".z": "zplot", ".idf": "ivium"}
+    by_ext = {".mpr": "biologic-mpr", ".mpt": "biologic-mpt", ".dta": "gamry-dta", ".z": "zplot-z", ".idf": "ivium-idf"}
     if ext in by_ext:
         return by_ext[ext]
     return "csv"
@@ -393,6 +492,7 @@ def read_spectra(
     path: str | Path,
     *,
     format: str | None = None,
+    units: Any = None,
     area: float | str | None = None,
     thickness: float | str | None = None,
     temperature: float | str | None = None,
@@ -404,46 +504,69 @@ def read_spectra(
     path : str or Path
         The instrument file.
     format : str, optional
-        One of :data:`FORMATS`; detected from the content when omitted.
+        One of :data:`FORMATS` (the names of :mod:`lisse.io.formats`); detected from the content when omitted.
+    units : str or mapping, optional
+        Units of columns whose header carries none (plain CSV/TXT): ``"frequency=Hz,impedance=ohm"``
+        or ``{"frequency": "kHz", "impedance": "kohm"}``; ``impedance`` covers Z' and Z''. A plain
+        CSV column with neither a header unit nor a declared one is refused. For the other formats,
+        which fix their units (Hz, ohm), a declared unit must agree with them.
     area : float or str, optional
-        Electrode area (bare number in cm², or a string with unit such as ``"0.785 cm2"``).
+        Electrode area: an SI number in m², or a string with a unit such as ``"0.785 cm2"``.
     thickness : float or str, optional
-        Electrolyte thickness (bare number in cm, or a string with unit such as ``"0.8 mm"``).
+        Electrolyte thickness: an SI number in m, or a string with a unit such as ``"0.8 mm"``.
     temperature : float or str, optional
-        Temperature (bare number in K, or e.g. ``"-25 degC"``).
+        Temperature: a number in K, or e.g. ``"-25 degC"``.
 
     Returns
     -------
     list of EISSpectrum
         One spectrum per frequency sweep found in the file, in file order.
-    """
-    from lisse.units import to_si
 
-    path = Path(path)
+    Raises
+    ------
+    ReaderError
+        Missing, empty, unreadable, corrupt or truncated file; a column without a unit; a declared
+        unit contradicting the file.
+    ParameterError
+        Unknown format name, malformed ``units``.
+    """
+    from lisse.io._readutil import check_path, reading
+    from lisse.io.column_units import EIS_ROLES, check_declared_against_file, parse_units
+    from lisse.units import as_si
+
+    declared = parse_units(units, EIS_ROLES)
+    if format is not None:
+        _formats.check_name(format, "eis")
+    a = None if area is None else as_si(area, "cm**2", "area")
+    t = None if thickness is None else as_si(thickness, "cm", "thickness")
+    T = None if temperature is None else as_si(temperature, "K", "temperature")
+    path = Path(path) if isinstance(path, (str, Path)) else path
     src = str(path)
-    if not path.is_file():
-        raise ReaderError(f"{src}: no such file")
-    data = path.read_bytes()
+    check_path(path, "impedance")
+    with reading(src, "impedance"):
+        data = path.read_bytes()
     if not data.strip():
-        raise ReaderError(f"{src}: the file is empty")
+        raise ReaderError(f"{src}: the file is empty (only white space)")
     sha = hashlib.sha256(data).hexdigest()
     fmt = format or detect_format(path, data)
-    if fmt not in FORMATS:
-        raise ReaderError(f"{src}: unknown format '{fmt}'; expected one of {', '.join(FORMATS)}")
-    if fmt in ("biologic-mpr", "biologic-mpt"):
-        f, z, cyc, extra = _read_biologic(path, src, binary=fmt == "biologic-mpr")
-    else:
-        f, z, cyc, extra = _TEXT_READERS[fmt](_text(data), src)
-    a = None if area is None else to_si(area, "cm**2", "area")
-    t = None if thickness is None else to_si(thickness, "cm", "thickness")
-    T = None if temperature is None else to_si(temperature, "K", "temperature")
+    with reading(src, _formats.FORMATS[fmt].description):
+        if fmt in ("biologic-mpr", "biologic-mpt"):
+            f, z, cyc, extra = _read_biologic(path, src, binary=fmt == "biologic-mpr")
+        elif fmt == "csv":
+            f, z, cyc, extra = _parse_csv(_text(data), src, declared)
+        else:
+            f, z, cyc, extra = _TEXT_READERS[fmt](_text(data), src)
+    if fmt != "csv":  # the format fixes its units
+        check_declared_against_file(src, declared, {"frequency": "Hz", "impedance": "ohm"}, EIS_ROLES)
+        extra = {**extra, "units": {"frequency": "Hz", "z_real": "ohm", "z_imag": "ohm"}}
+        if declared:
+            extra["declared_units"] = ",".join(f"{r}={u}" for r, u in declared.items()) + " (checked against the format's units)"
     return spectra_from_arrays(f, z, source=src, sha256=sha, reader=fmt, cycle=cyc, extra=extra, area=a, thickness=t, temperature=T)
 
 
-def read_spectrum(path: str | Path, index: int = 0, **kwargs) -> EISSpectrum:
-    """Read one spectrum (``index`` into :func:`read_spectra`)."""
-    sp = read_spectra(path, **kwargs)
-    try:
-        return sp[index]
-    except IndexError:
-        raise ReaderError(f"{path}: asked for spectrum {index} but the file holds {len(sp)}") from None
+def read_spectrum(path: str | Path, index: int = 0, *, format: str | None = None, units: Any = None, **kwargs: Any) -> EISSpectrum:
+    """Read one spectrum (``index`` into :func:`read_spectra`; ``format``, ``units`` and the other keywords as there)."""
+    sp = read_spectra(path, format=format, units=units, **kwargs)
+    if not -len(sp) <= index < len(sp):
+        raise ReaderError(f"{path}: asked for spectrum {index} but the file holds {len(sp)}")
+    return sp[index]

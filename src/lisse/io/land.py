@@ -72,7 +72,9 @@ def read_land(path: str | Path, **metadata: Any):
     extra = {}
     if st is not None:
         extra["technique"] = df[st].astype(str).to_numpy()
-    header: dict[str, Any] = {"format": "LAND xlsx", "sheets": sheets, "record_sheet": rec_sheet, "columns": list(df.columns)}
+    header: dict[str, Any] = {"format": "LAND xlsx", "sheets": sheets, "record_sheet": rec_sheet, "columns": list(df.columns),
+                              "units": {"time": "s", "voltage": "mV" if vc.endswith("mV") else "V",
+                                        "current": "mA" if ic.endswith("mA") else "A"}}
     cyc_sheet = next((s for s in sheets if re.fullmatch(r"cycle(-tab)?", s, re.I)), None)
     if cyc_sheet is not None:
         ct = read_sheet_frame(p, cyc_sheet)

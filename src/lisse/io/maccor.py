@@ -93,6 +93,7 @@ def read_maccor(path: str | Path, **metadata: Any):
         kw["cycle"] = c - c.min()
     start = parse_datetime(_us_ampm(header.get("fields", {}).get("Started", "")))
     header["n_data_rows"] = len(df)
+    header["units"] = {"time": "min" if scale_t != 1.0 else "s", "voltage": "V", "current": "mA" if "ma" in ic.lower() else "A"}
     return build_record(path, "lisse.io.maccor", t * scale_t, v, i, header=header, notes=notes, metadata=metadata, start=start, **kw)
 
 

@@ -78,11 +78,14 @@ def read_nda(path: str | Path, **metadata: Any):
                 df = fastnda.read(str(target))
                 try:
                     meta = fastnda.read_metadata(str(target))
-                except Exception:  # noqa: BLE001 - metadata is optional
+                except Exception:  # noqa: BLE001 - only the third-party call is inside: its metadata is optional
                     meta = {}
         except (KeyboardInterrupt, MemoryError):
             raise
         except Exception as exc:  # noqa: BLE001
+            # Only fastnda's own parser runs inside this try (no lisse code): what it raises on a damaged
+            # or unsupported file has no common base class (ValueError, EOFError, KeyError,
+            # NotImplementedError, polars errors...), so any exception from it is the file's problem.
             raise ReaderError(f"fastnda could not read Neware file '{path}': {type(exc).__name__}: {exc}") from exc
     notes = [line.strip() for line in out.getvalue().splitlines() if line.strip()]
     notes += [f"fastnda: {w.message}" for w in caught]
@@ -123,7 +126,8 @@ def read_nda(path: str | Path, **metadata: Any):
         u0 = float(df["unix_time_s"][0])
         if np.isfinite(u0) and u0 > 0:
             start = datetime.fromtimestamp(u0 - t[0], tz=UTC)
-    header = {"format": "Neware nda/ndax", "reader_backend": "fastnda", "fastnda_metadata": meta}
+    header = {"format": "Neware nda/ndax", "reader_backend": "fastnda", "fastnda_metadata": meta,
+              "units": {"time": "s", "voltage": "V", "current": "mA", **({"charge": "mAh"} if charge is not None else {})}}
     rec = build_record(path, "lisse.io.neware.nda", t, v, i, header=header, notes=notes, metadata=metadata,
                        charge_C=charge, step=step, cycle=cyc, extra=extra)
     rec.start = start  # unix time is absolute: a true UTC start, no zone assumption needed
@@ -153,6 +157,8 @@ def _neware_frame(rec, path: Any, metadata: dict, header: dict, reader: str):
     iscale = next((f for k, f in is_.items() if k in ic), 1.0)
     v = rec[vc].astype(float).to_numpy() * vs
     i = rec[ic].astype(float).to_numpy() * iscale
+    iunit = next((k.strip("()") for k in is_ if k in ic), "A")
+    header = {**header, "units": {"time": "s", "voltage": "mV" if vs != 1.0 else "V", "current": iunit}}
     start = parse_datetime(str(rec["Date"].iloc[0])) if "Date" in rec.columns and len(rec) else None
     kw: dict[str, Any] = {}
     for key, col in (("step", "step"), ("cycle", "cycle")):

@@ -14,10 +14,16 @@ from pathlib import Path
 
 import numpy as np
 
-from lisse.errors import ReaderError
+from lisse.errors import ParameterError, ReaderError
 from lisse.io.atomic import atomic_write_bytes, atomic_write_text
 
-__all__ = ["save_checkpoint", "load_checkpoint", "write_history_csv", "HISTORY_COLUMNS"]
+__all__ = ["save_checkpoint", "load_checkpoint", "write_history_csv", "refuse_existing_checkpoint", "HISTORY_COLUMNS",
+           "REQUIRED_STATE", "REQUIRED_SETTINGS"]
+
+#: Solver state entries a checkpoint must hold to be resumed.
+REQUIRED_STATE = ("zeta", "phi_g", "dx", "t", "step", "coefficients")
+#: Run settings a checkpoint must hold to be resumed (written by ``lisse phasefield``).
+REQUIRED_SETTINGS = ("t_end_s", "layer_bottom_m", "layer_top_m", "layer_porosity", "layer_pore_size_m", "frames")
 
 HISTORY_COLUMNS = ("step", "time_s", "front_mean_um", "tip_um", "penetration_depth_um", "li_thickness_um", "pore_fill")
 _FORMAT = "lisse-phasefield-checkpoint-1"
@@ -71,31 +77,62 @@ def _default(o):
     return str(o)
 
 
-def load_checkpoint(path: str | os.PathLike) -> dict:
+def load_checkpoint(path: str | os.PathLike, required_settings: tuple[str, ...] = ()) -> dict:
     """Read a checkpoint; returns ``{"state", "settings", "history", "frames", "frame_times"}``.
+
+    The solver-state entries of :data:`REQUIRED_STATE` must be present, and the settings named in
+    ``required_settings`` (``lisse phasefield --resume`` passes :data:`REQUIRED_SETTINGS`).
 
     Raises
     ------
     ReaderError
-        Missing file or not a lisse phase-field checkpoint.
+        Missing file, not a lisse phase-field checkpoint, or a checkpoint missing required entries.
     """
+    from lisse.io._readutil import check_path, reading
+
     path = Path(path)
-    if not path.is_file():
-        raise ReaderError(f"checkpoint file {str(path)!r} does not exist")
-    try:
+    what = "phase-field checkpoint"
+    check_path(path, what)
+    with reading(path, f"{what} (.npz)"):  # damaged zip/npy bytes, bad JSON, unreadable file -> ReaderError
         with np.load(path, allow_pickle=False) as z:
             data = {k: z[k] for k in z.files}
-    except Exception as exc:  # zipfile/ValueError variants
-        raise ReaderError(f"checkpoint file {str(path)!r} is not a readable .npz archive: {exc}") from exc
-    if "meta_json" not in data:
-        raise ReaderError(f"checkpoint file {str(path)!r} has no 'meta_json' entry (not a lisse phase-field checkpoint)")
-    meta = json.loads(bytes(data.pop("meta_json")).decode("utf-8"))
-    if meta.get("format") != _FORMAT:
-        raise ReaderError(f"checkpoint file {str(path)!r} has format {meta.get('format')!r}; expected {_FORMAT!r}")
+        if "meta_json" not in data:
+            raise ReaderError(f"checkpoint file {str(path)!r} has no 'meta_json' entry (not a lisse phase-field checkpoint)")
+        meta = json.loads(bytes(data.pop("meta_json")).decode("utf-8"))
+    if not isinstance(meta, dict) or meta.get("format") != _FORMAT:
+        found = meta.get("format") if isinstance(meta, dict) else type(meta).__name__
+        raise ReaderError(f"checkpoint file {str(path)!r} has format {found!r}; expected {_FORMAT!r} (written by another "
+                          "lisse version or another program: start a new run with --overwrite)")
+    missing = [k for k in ("settings", "history", "frame_times") if k not in meta]
+    if missing:
+        raise ReaderError(f"checkpoint file {str(path)!r} lacks the entries {missing} (damaged or from another lisse version: "
+                          "start a new run with --overwrite)")
+    for key, kind in (("settings", dict), ("history", list), ("frame_times", list)):
+        if not isinstance(meta.get(key), kind):
+            raise ReaderError(f"checkpoint file {str(path)!r}: expected '{key}' as a {kind.__name__}; found "
+                              f"{type(meta.get(key)).__name__} (damaged checkpoint: start a new run with --overwrite)")
     state = {k[6:]: v for k, v in data.items() if k.startswith("state_")}
     state.update({k[6:]: v for k, v in meta.items() if k.startswith("state_")})
+    missing = [k for k in REQUIRED_STATE if k not in state] + [f"settings.{k}" for k in required_settings if k not in meta["settings"]]
+    if missing:
+        raise ReaderError(f"checkpoint file {str(path)!r}: expected the entries {', '.join(missing)}; found them missing "
+                          "(damaged or foreign checkpoint: start a new run with --overwrite)")
     return {"state": state, "settings": meta["settings"], "history": meta["history"],
             "frames": data.get("frames"), "frame_times": meta["frame_times"]}
+
+
+def refuse_existing_checkpoint(path: str | os.PathLike, *, overwrite: bool = False) -> None:
+    """Refuse to start a new run whose checkpoint would replace an existing one.
+
+    Raises
+    ------
+    ParameterError
+        ``path`` exists and ``overwrite`` is False (continue it with ``--resume`` or pass ``--overwrite``).
+    """
+    p = Path(path)
+    if p.exists() and not overwrite:
+        raise ParameterError(f"--out {str(p.parent)!r}: expected no checkpoint of an earlier run; found {p.name} "
+                             "(continue that run with --resume, or pass --overwrite to start a new one over it)")
 
 
 def write_history_csv(path: str | os.PathLike, rows: list[dict]) -> Path:

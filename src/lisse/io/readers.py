@@ -5,8 +5,8 @@ Detection order (content first, so a wrongly named file is still read correctly)
 =================================  ===========================================
 content                            reader
 =================================  ===========================================
-``BIO-LOGIC MODULAR FILE``         :func:`lisse.io.biologic.read_biologic` (.mpr)
-``EC-Lab/BT-Lab ASCII FILE``       :func:`lisse.io.biologic.read_biologic` (.mpt)
+``BIO-LOGIC MODULAR FILE``         :func:`lisse.io.biologic.read_biologic` (``biologic-mpr``)
+``EC-Lab/BT-Lab ASCII FILE``       :func:`lisse.io.biologic.read_biologic` (``biologic-mpt``)
 ``NEWARE`` / zip with .nda(x)      :func:`lisse.io.neware.read_nda`
 ``Standard Jet DB``                :func:`lisse.io.arbin.read_arbin_res`
 xlsx with ``Record-Tab`` sheet     :func:`lisse.io.land.read_land`
@@ -16,6 +16,11 @@ xlsx with ``record`` sheet         :func:`lisse.io.neware.read_neware_xlsx`
 Maccor ``Rec``/``Md`` header       :func:`lisse.io.maccor.read_maccor`
 any other delimited text           :func:`lisse.io.csv_generic.read_csv_generic`
 =================================  ===========================================
+
+Format names follow the one scheme of :mod:`lisse.io.formats`, shared with the impedance readers.
+Units: every format here but ``csv`` fixes its units; a generic CSV takes them from its header
+(``time/s``, ``Current (mA)``) or from the ``units`` declared by the user (:mod:`lisse.io.column_units`);
+a column with neither is refused.
 """
 
 from __future__ import annotations
@@ -85,14 +90,15 @@ def _generic(p, **kw):
 
 
 READERS: dict[str, Callable[..., Any]] = {
-    "biologic": _biologic,
+    "biologic-mpr": _biologic,
+    "biologic-mpt": _biologic,
     "neware-nda": _nda,
     "neware-csv": _neware_csv,
     "neware-xlsx": _neware_xlsx,
     "arbin-res": _arbin_res,
     "arbin-csv": _arbin_csv,
-    "land": _land,
-    "maccor": _maccor,
+    "land-xlsx": _land,
+    "maccor-txt": _maccor,
     "csv": _generic,
 }
 
@@ -105,17 +111,16 @@ def detect_format(path: str | Path) -> str:
     ReaderError
         Missing or empty file, or a binary file of no known kind.
     """
+    from lisse.io._readutil import check_path, reading
+
+    check_path(path, "cycler")
     p = Path(path)
-    if not p.is_file():
-        raise ReaderError(f"cycler file '{path}' does not exist or is not a file")
-    with open(p, "rb") as fh:
+    with reading(path, "cycler"), open(p, "rb") as fh:
         head = fh.read(8192)
-    if not head:
-        raise ReaderError(f"cycler file '{path}' is empty (0 bytes)")
     if head.startswith(b"BIO-LOGIC MODULAR FILE"):
-        return "biologic"
+        return "biologic-mpr"
     if head.lstrip(b"\xef\xbb\xbf").startswith((b"EC-Lab ASCII FILE", b"BT-Lab ASCII FILE")):
-        return "biologic"
+        return "biologic-mpt"
     if head.startswith(b"NEWARE"):
         return "neware-nda"
     if b"Standard Jet DB" in head[:32]:
@@ -127,14 +132,12 @@ def detect_format(path: str | Path) -> str:
         except (zipfile.BadZipFile, OSError, ValueError) as exc:
             raise ReaderError(f"'{path}' starts like a zip/xlsx/ndax archive but is corrupt: {exc}") from None
         if any(n.startswith("xl/") for n in names):
-            try:
-                from lisse.io._xlsx import sheet_names
+            from lisse.io._xlsx import sheet_names
 
+            with reading(path, "xlsx"):
                 sheets = [s.lower() for s in sheet_names(p)]
-            except Exception as exc:  # noqa: BLE001
-                raise ReaderError(f"xlsx file '{path}' cannot be opened: {type(exc).__name__}: {exc}") from None
             if any(s in ("record-tab",) for s in sheets):
-                return "land"
+                return "land-xlsx"
             if any(s.startswith("record") for s in sheets):
                 return "neware-xlsx"
             raise ReaderError(f"xlsx file '{path}' has no known cycler sheet (Record-Tab, record); sheets: {sheets}")
@@ -152,18 +155,24 @@ def detect_format(path: str | Path) -> str:
     if first.startswith(("Data_Point,", "Test_ID,")) or ("Test_Time" in first and "Data_Point" in first):
         return "arbin-csv"
     if ("\tMd\t" in text or "\tMd\r" in text or "\tMd\n" in text) and "Rec" in text:
-        return "maccor"
+        return "maccor-txt"
     return "csv"
 
 
-def read_cycling(path: str | Path, format: str | None = None, **metadata: Any):
+def read_cycling(path: str | Path, format: str | None = None, *, units: Any = None, **metadata: Any):
     """Read any supported cycler file into a :class:`~lisse.data.cycling.CyclingRecord`.
 
     Parameters
     ----------
     path : str or Path
     format : str, optional
-        Force a reader (a key of :data:`READERS`); detected from the content otherwise.
+        Force a reader (a name of :func:`lisse.io.formats.names` ``("cycling")``, e.g. ``"biologic-mpr"``,
+        ``"neware-nda"``, ``"csv"``); detected from the content otherwise.
+    units : str or mapping, optional
+        Units of columns whose header carries none: ``"time=s,voltage=V,current=mA"`` or
+        ``{"time": "s", "current": "mA"}`` (roles ``time``, ``voltage``, ``current``, ``charge``). A
+        generic CSV column without a unit in its header and without a declared unit is refused. For
+        formats that fix their units a declared unit must agree with the file's.
     **metadata
         ``area`` (bare number: cm²), ``active_mass`` (mg), ``loading`` (mg/cm²); for ``csv`` also
         ``mapping`` and ``current_sign``.
@@ -171,15 +180,30 @@ def read_cycling(path: str | Path, format: str | None = None, **metadata: Any):
     Raises
     ------
     ReaderError
-        The file is missing, empty, corrupt, truncated or of an unknown format.
+        The file is missing, empty, unreadable, corrupt, truncated or of an unknown kind; a column
+        lacks a unit; a declared unit contradicts the file.
+    ParameterError
+        An unknown format name, a malformed ``units`` text, an option that does not apply.
     """
-    key = format or detect_format(path)
-    if key not in READERS:
-        raise ReaderError(f"unknown cycler format '{key}'; known: {sorted(READERS)}")
+    from lisse.errors import ParameterError
+    from lisse.io.column_units import CYCLING_ROLES, check_declared_against_file, format_units, parse_units
+    from lisse.io.formats import check_name
+
+    declared = parse_units(units, CYCLING_ROLES)
+    key = check_name(format, "cycling") if format is not None else detect_format(path)
     allowed = {"area", "active_mass", "loading"} | ({"mapping", "current_sign"} if key == "csv" else set())
     extra = set(metadata) - allowed
     if extra:
-        from lisse.errors import ParameterError
-
         raise ParameterError(f"read_cycling: option(s) {sorted(extra)} do not apply to the '{key}' reader of '{path}'; allowed: {sorted(allowed)}")
-    return READERS[key](Path(path), **metadata)
+    if key == "csv":
+        return READERS[key](Path(path), units=declared, **metadata)
+    rec = READERS[key](Path(path), **metadata)
+    if declared:
+        file_units = rec.provenance.raw_header.get("units") or {}
+        check_declared_against_file(path, declared, file_units, CYCLING_ROLES)
+        unused = [r for r in declared if r not in file_units]
+        rec.provenance.notes.append(
+            f"units declared by the user: {format_units(declared)}; checked against the {key} file's own units"
+            + (f" ({', '.join(unused)} not in this file: ignored)" if unused else "")
+        )
+    return rec

@@ -4,7 +4,8 @@ Each file under ``lisse/materials/sets/`` holds the values one source reports (`
 ``CRC.toml`` …) or, in ``assumed.toml``, values lisse assumes with the reason. Files are package
 data, read once on first use; every property is a :class:`~lisse.params.Param` carrying its unit and
 source. Molar mass is computed from the formula; molar volume from molar mass and density;
-the theoretical specific capacity of Li metal from Faraday's law.
+the theoretical specific capacity of Li metal from Faraday's law. Computed values are stored
+unrounded (they are the one source of the Li constants the models use); round for display only.
 """
 
 from __future__ import annotations
@@ -164,12 +165,12 @@ def _library() -> dict[str, Material]:
         pr = props[name]
         if formula:
             mm = molar_mass(formula) * 1e3
-            pr["molar_mass"] = Param(round(mm, 4), "g/mol", "computed from the formula with IUPAC 2021 atomic weights")
+            pr["molar_mass"] = Param(mm, "g/mol", "computed from the formula with IUPAC 2021 atomic weights")
             if "density" in pr:
-                pr["molar_volume"] = Param(round(mm / pr["density"].si * 1e3, 4), "cm3/mol", "computed: molar mass / density")
+                pr["molar_volume"] = Param(mm / pr["density"].si * 1e3, "cm3/mol", "computed: molar mass / density")
         if name == "Li":
             cap = FARADAY / (molar_mass("Li") * 1e3 * 3.6)  # (C/mol) / (g/mol) / (3.6 C/mAh) -> mAh/g
-            pr["specific_capacity"] = Param(round(cap, 1), "mAh/g", "computed: F / M(Li) (Faraday's law, one electron)")
+            pr["specific_capacity"] = Param(cap, "mAh/g", "computed: F / M(Li) (Faraday's law, one electron)")
         out[name] = Material(name, formula, kind, desc, aliases, pr, ranges[name])
     return out
 

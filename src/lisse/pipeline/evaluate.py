@@ -8,7 +8,12 @@ Output folder layout::
     tables/<stage>_<name>.csv
     figures/<stage>_<name>.png and .svg
 
-Every file is written atomically; ``results.json`` and ``report.html`` are written last.
+    .lisse-output.json    marker: lisse made this folder (version, run id, every file it holds)
+
+The run writes into a hidden sibling folder that replaces ``out_dir`` at the end
+(:func:`lisse.io.atomic.output_folder`): the folder then holds exactly this run's files, a failed run
+leaves the previous folder as it was, a folder with files lisse did not write is refused unless
+``overwrite``, and a second run on the same folder at the same time is refused.
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ from typing import Any
 from lisse import __version__
 from lisse.citations import cited, collecting
 from lisse.errors import LisseError
-from lisse.io.atomic import atomic_write_bytes, atomic_write_text
+from lisse.io.atomic import atomic_write_bytes, atomic_write_text, output_folder
 from lisse.pipeline.registry import StageContext, all_stages
 from lisse.report.html import ReportSection, render_report
 
@@ -47,18 +52,35 @@ def _jsonable(obj: Any) -> Any:
     return str(obj)
 
 
-def evaluate(study: dict, out_dir: str | Path, study_text: str | None = None, progress: bool = True, only: list[str] | None = None) -> dict:
+def evaluate(study: dict, out_dir: str | Path, study_text: str | None = None, progress: bool = True, only: list[str] | None = None,
+             overwrite: bool = False) -> dict:
     """Run the stages that apply to ``study`` and write the report folder.
+
+    Parameters
+    ----------
+    study : dict
+        A parsed study (:func:`lisse.pipeline.study.parse_study`).
+    out_dir : path
+        Output folder: new, empty or made by lisse; replaced as a whole at the end of the run.
+    study_text : str, optional
+        Text written to ``study.toml`` in the folder.
+    progress : bool
+        Show a progress bar.
+    only : list of str, optional
+        Run only these stages.
+    overwrite : bool
+        Accept an existing folder with files lisse did not write; they are deleted when the run succeeds.
 
     Returns
     -------
     dict
         The content of ``results.json``.
-    """
-    from tqdm.auto import tqdm
 
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    Raises
+    ------
+    ParameterError
+        Unknown stage in ``only``; output folder refused or in use by another run.
+    """
     stages = all_stages()
     if only:
         known = {s.name for s in stages}
@@ -68,6 +90,13 @@ def evaluate(study: dict, out_dir: str | Path, study_text: str | None = None, pr
 
                 raise unknown_key_error(name, known, "stage")
         stages = [s for s in stages if s.name in only]
+    with output_folder(out_dir, overwrite=overwrite, info={"lisse_version": __version__}) as staging:
+        return _run(study, staging, stages, study_text, progress)
+
+
+def _run(study: dict, out: Path, stages: list, study_text: str | None, progress: bool) -> dict:
+    from tqdm.auto import tqdm
+
     sections: list[ReportSection] = []
     results: dict[str, Any] = {}
     all_keys: set[str] = set()
@@ -79,8 +108,11 @@ def evaluate(study: dict, out_dir: str | Path, study_text: str | None = None, pr
             sections.append(ReportSection(st.name, st.title, "skipped", reason))
             results[st.name] = entry
             continue
-        ctx = StageContext(study=study, options=dict(study.get(st.section, {}) if st.section else {}), out_dir=out, progress=progress,
-                           results={k: v.get("summary", {}) for k, v in results.items() if v.get("status") == "ok"})
+        typed = study.get("_options", {}).get(st.section) if st.section else {}
+        raw = study.get(st.section, {}) if st.section else {}
+        ctx = StageContext(study=study, options=dict(typed if typed is not None else raw), out_dir=out, progress=progress,
+                           results={k: v.get("summary", {}) for k, v in results.items() if v.get("status") == "ok"},
+                           validated=typed is not None)
         try:
             with collecting() as keys:
                 res = st.func(ctx)

@@ -14,6 +14,11 @@ declared with :func:`stage`::
 * ``optional_deps``: importable packages the stage needs; when one is missing the stage is skipped
   with a clear message instead of failing the run.
 * ``applies(study) -> str | None``: optional extra check returning a skip reason.
+* ``check(options)``: optional check across keys of the typed options, run with the schema check.
+* ``schema``: ``{key: OptionSpec or ParamSpec}`` of the section's options (:mod:`lisse.params`). The
+  study loader checks the whole study against every stage's schema before any stage runs (unknown keys,
+  types, units, ranges, list-vs-scalar); the stage receives the typed options in ``ctx.options``
+  (SI floats for quantities, defaults filled in, optional keys without default absent).
 
 A stage returns a :class:`StageResult`: a JSON-able ``summary`` (goes into ``results.json``),
 ``tables`` (name -> pandas DataFrame, written as CSV), ``figures`` (name -> matplotlib Figure, written
@@ -23,9 +28,11 @@ themselves; the runner does, atomically.
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import importlib
 import pkgutil
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -43,6 +50,9 @@ class StageContext:
     progress: bool = True
     #: Summaries of the stages that already ran (name -> summary dict), for stages that build on others.
     results: dict = field(default_factory=dict)
+    #: True when ``options`` were already checked against the stage's schema (typed values); a stage
+    #: called with raw options (``validated=False``) checks them itself first.
+    validated: bool = False
 
 
 @dataclass
@@ -65,6 +75,15 @@ class Stage:
     needs: tuple[str, ...]
     optional_deps: tuple[str, ...]
     applies: Callable[[Any], str | None] | None = None
+    schema: Mapping[str, Any] = field(default_factory=dict)
+    #: Optional check across keys of the typed options (e.g. "i_min < i_max"); raises ParameterError.
+    check: Callable[[dict], None] | None = None
+
+    def check_options(self, options: Mapping[str, Any] | None) -> dict:
+        """The section's options checked against :attr:`schema` and typed (raises ParameterError)."""
+        from lisse.params import validate_options
+
+        return validate_options(self.schema, options or {}, f"[{self.section or self.name}]")
 
 
 _REGISTRY: dict[str, Stage] = {}
@@ -79,12 +98,23 @@ def stage(
     needs: tuple[str, ...] = (),
     optional_deps: tuple[str, ...] = (),
     applies: Callable[[Any], str | None] | None = None,
+    schema: Mapping[str, Any] | None = None,
+    check: Callable[[dict], None] | None = None,
 ) -> Callable[[Callable[[StageContext], StageResult]], Callable[[StageContext], StageResult]]:
     """Register a stage function (decorator)."""
 
     def deco(func: Callable[[StageContext], StageResult]) -> Callable[[StageContext], StageResult]:
-        _REGISTRY[name] = Stage(name, func, title, section, order, tuple(needs), tuple(optional_deps), applies)
-        return func
+        @functools.wraps(func)
+        def checked(ctx: StageContext) -> StageResult:
+            if not ctx.validated:
+                opts = _REGISTRY[name].check_options(ctx.options)
+                if check is not None:
+                    check(opts)
+                ctx = dataclasses.replace(ctx, options=opts, validated=True)
+            return func(ctx)
+
+        _REGISTRY[name] = Stage(name, checked, title, section, order, tuple(needs), tuple(optional_deps), applies, dict(schema or {}), check)
+        return checked
 
     return deco
 

@@ -10,7 +10,12 @@ Layout (see the bundled ``lisse/studies/default.toml``)::
     [design]           options of the design stage
     [<section>]        options of another stage (each stage declares the section it owns)
 
-Unknown top-level tables and unknown cell keys are errors with a close-match suggestion.
+The whole study is checked before any stage runs: every table against its declared schema
+(``[study]`` and ``[[cells]]`` here, each stage's section in the stage's ``schema``; see
+:func:`study_schema` and ``lisse evaluate --show-schema``). Unknown tables and keys, wrong types,
+wrong units and values out of range are :class:`~lisse.errors.ParameterError` naming ``[table] key``,
+what was expected and what was found. The typed options of each stage are kept in
+``study["_options"][section]``.
 """
 
 from __future__ import annotations
@@ -21,13 +26,42 @@ from pathlib import Path
 from typing import Any
 
 from lisse.cell import CellDesign
+from lisse.cell.design import MATERIAL_KEYS
 from lisse.errors import ParameterError, ReaderError
-from lisse.params import unknown_key_error
+from lisse.materials import get_material
+from lisse.params import OptionSpec, describe_spec, unknown_key_error, user_values, validate_options
 
-__all__ = ["load_study", "parse_study", "cell_designs", "DEFAULT_STUDY"]
+__all__ = ["load_study", "parse_study", "cell_design", "cell_designs", "study_schema", "DEFAULT_STUDY",
+           "STUDY_SCHEMA"]
 
 DEFAULT_STUDY = "default.toml"
 _CORE_SECTIONS = {"study", "cells"}
+
+#: Keys of the ``[study]`` table.
+STUDY_SCHEMA: dict[str, OptionSpec] = {
+    "name": OptionSpec.text("title of the study (report heading)", "lisse study"),
+    "description": OptionSpec.text("one paragraph under the heading of the report", ""),
+}
+
+
+def _cell_schema() -> dict:
+    """Keys of one ``[[cells]]`` table: ``name``, the materials and the quantities of CellDesign.from_inputs."""
+    from lisse.cell.design import SCHEMA as CELL_INPUTS
+
+    schema: dict = {"name": OptionSpec.text("cell name (report, tables)")}
+    schema.update(CELL_INPUTS)
+    for k in MATERIAL_KEYS:
+        schema[k] = OptionSpec.text(f"{k.replace('_material', '').replace('_', ' ')} material (a name from 'lisse materials')")
+    schema["interlayer"] = OptionSpec.one_of(
+        "interlayer material name (with interlayer_thickness / interlayer_porosity) or a table",
+        OptionSpec.text("interlayer material name"),
+        OptionSpec.table("interlayer {material, thickness, porosity}", keys={
+            "material": OptionSpec.text("interlayer material (lisse materials name); required"),
+            "thickness": CELL_INPUTS["interlayer_thickness"],
+            "porosity": CELL_INPUTS["interlayer_porosity"],
+        }),
+    )
+    return schema
 
 
 def load_study(path: str | Path | None = None) -> dict:
@@ -48,35 +82,118 @@ def load_study(path: str | Path | None = None) -> dict:
 
 
 def parse_study(text: str, source: str = "<string>", base_dir: Path | None = None) -> dict:
-    """Parse study TOML text, check its tables against the registered stages and build every cell."""
+    """Parse study TOML text and check the whole study before any stage runs.
+
+    Parameters
+    ----------
+    text : str
+        The TOML text.
+    source : str
+        Where it came from, for messages.
+    base_dir : Path, optional
+        Folder that relative file paths start from (the study file's folder; default the working folder).
+
+    Returns
+    -------
+    dict
+        The TOML tables as read, plus ``_options`` (each present stage section's typed options: SI
+        floats for quantities, defaults filled in), ``_source`` and ``_base_dir``.
+
+    Raises
+    ------
+    ReaderError
+        The text is not TOML.
+    ParameterError
+        One line naming ``[table] key``, what was expected and what was found: unknown table or key
+        (with a close-match suggestion), wrong type, unit or range, size limit, missing file, unknown
+        material, or a cell that cannot be built.
+    """
     from lisse.pipeline.registry import all_stages
 
     try:
         data: dict[str, Any] = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ReaderError(f"study file '{source}' is not valid TOML: {exc}") from None
-    sections = _CORE_SECTIONS | {s.section for s in all_stages() if s.section}
-    for key in data:
-        if key not in sections:
-            raise unknown_key_error(key, sections, f"table in study '{source}'")
-    cells = data.get("cells", [])
-    if not isinstance(cells, list) or not all(isinstance(c, dict) for c in cells):
-        raise ParameterError(f"study '{source}': 'cells' must be an array of tables ([[cells]])")
-    for i, c in enumerate(cells):
-        c.setdefault("name", f"cell {i + 1}")
-        try:
+    stages = [s for s in all_stages() if s.section]
+    sections = _CORE_SECTIONS | {s.section for s in stages}
+    try:
+        for key in data:
+            if key not in sections:
+                raise unknown_key_error(key, sections, "table")
+        cells = data.get("cells", [])
+        if not isinstance(cells, list) or not all(isinstance(c, dict) for c in cells):
+            raise ParameterError(f"[[cells]]: expected an array of tables ([[cells]] headers); found {_kind(cells)}")
+        data["study"] = validate_options(STUDY_SCHEMA, data.get("study", {}), "[study]")
+        options: dict[str, dict] = {}
+        base = base_dir if base_dir else Path.cwd()
+        for st in stages:
+            if st.section in data:
+                options[st.section] = st.check_options(data[st.section])
+                if st.check is not None:
+                    st.check(options[st.section])
+                _check_paths(st.schema, options[st.section], base, f"[{st.section}]")
+        for i, c in enumerate(cells):
+            c.setdefault("name", f"cell {i + 1}")
             cell_design(c)
-        except ParameterError as exc:
-            raise type(exc)(f"study '{source}', cell '{c['name']}': {exc}") from None
-    data.setdefault("study", {})
+    except ParameterError as exc:
+        raise type(exc)(f"study '{source}': {_printable(str(exc))}") from None
+    data["_options"] = options
     data["_source"] = source
     # relative paths resolve against the study file's folder (the working folder for the bundled study)
     data["_base_dir"] = str(base_dir) if base_dir else str(Path.cwd())
     return data
 
 
+def _check_paths(schema: dict, options: dict, base: Path, where: str) -> None:
+    """Every file named by a path option (or a list of them) exists, relative to the study's folder."""
+    for key, spec in schema.items():
+        if key not in options or not isinstance(spec, OptionSpec):
+            continue
+        if spec.is_path:
+            named = [(f"{where} {key}", options[key])]
+        elif spec.kind == "list" and isinstance(spec.item, OptionSpec) and spec.item.is_path:
+            named = [(f"{where} {key}[{i}]", v) for i, v in enumerate(options[key])]
+        else:
+            continue
+        for name, value in named:
+            p = Path(value)
+            p = p if p.is_absolute() else base / p
+            if not p.is_file():
+                found = "a folder" if p.is_dir() else "no such file"
+                raise ParameterError(f"{name}: expected an existing file (relative paths start at the study's folder "
+                                     f"{str(base)!r}); found {found} at {str(p)!r}")
+
+
+def _printable(text: str) -> str:
+    """``text`` with unprintable characters (line breaks, controls) written as escapes: one line, always."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+def _kind(value: Any) -> str:
+    from lisse.params import _found
+
+    return _found(value)
+
+
 def cell_design(cell: dict) -> CellDesign:
-    """Build the :class:`CellDesign` of one study cell table."""
+    """Check one ``[[cells]]`` table against its schema and build its :class:`CellDesign`.
+
+    Raises
+    ------
+    ParameterError
+        ``[[cells]] 'NAME' key: expected ...; found ...`` for unknown keys, wrong types, units or ranges.
+    """
+    name = cell.get("name", "?")
+    where = f"[[cells]] {name!r}" if isinstance(name, str) else "[[cells]]"
+    validate_options(_cell_schema(), cell, where, fill_defaults=False)
+    inter = cell.get("interlayer")
+    for key, name in [(k, cell.get(k)) for k in MATERIAL_KEYS if k != "interlayer"] + [
+            ("interlayer", inter.get("material") if isinstance(inter, dict) else inter)]:
+        if isinstance(name, str):
+            try:
+                get_material(name)
+            except ParameterError as exc:
+                raise type(exc)(f"{where} {key}: {exc}") from None
     kw = {k: v for k, v in cell.items() if k != "name"}
     inter = kw.get("interlayer")
     if isinstance(inter, dict):
@@ -86,10 +203,25 @@ def cell_design(cell: dict) -> CellDesign:
         if "porosity" in inter:
             kw["interlayer_porosity"] = inter["porosity"]
         if kw["interlayer"] is None:
-            raise ParameterError("the [cells.interlayer] table needs 'material'")
-    return CellDesign.from_inputs(**kw)
+            raise ParameterError(f"{where} interlayer: expected a table with 'material'; found no 'material' key")
+    try:
+        return CellDesign.from_inputs(**user_values(kw))  # a bare TOML number means the display unit (20 -> 20 um)
+    except ParameterError as exc:
+        raise type(exc)(f"{where}: {exc}") from None
 
 
 def cell_designs(study: dict) -> list[tuple[str, CellDesign]]:
     """(name, design) for every cell of a parsed study."""
     return [(c["name"], cell_design(c)) for c in study.get("cells", [])]
+
+
+def study_schema() -> dict:
+    """Every study table's keys with type, unit, range, default and meaning (for ``--show-schema``)."""
+    from lisse.pipeline.registry import all_stages
+
+    out = {"study": {k: describe_spec(v) for k, v in STUDY_SCHEMA.items()},
+           "cells": {k: describe_spec(v) for k, v in _cell_schema().items()}}
+    for st in all_stages():
+        if st.section:
+            out[st.section] = {k: describe_spec(v) for k, v in st.schema.items()}
+    return out

@@ -1,4 +1,10 @@
-"""A self-contained HTML report: inline CSS, figures embedded as base64 PNG, tables inline."""
+"""A self-contained HTML report: inline CSS, figures embedded as base64 PNG, tables inline.
+
+Escaping happens here, in one place: every string of the report is escaped, except a stage's HTML body
+when it is :class:`Markup` (markupsafe). Stages build their bodies with ``Markup("<p>{}</p>").format(x)``,
+which escapes every argument, so user text (study, cell, material and file names, messages) reaches
+the report as text, never as markup. A body passed as a plain ``str`` is shown escaped, as text.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +13,9 @@ import html
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["ReportSection", "render_report"]
+from markupsafe import Markup, escape
+
+__all__ = ["Markup", "ReportSection", "render_report"]
 
 _CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}
@@ -28,7 +36,7 @@ class ReportSection:
     title: str
     status: str  # ok | skipped | error
     reason: str = ""
-    html: str = ""
+    html: str = ""  # Markup; a plain str is escaped
     tables: dict[str, Any] = field(default_factory=dict)  # name -> pandas DataFrame
     figures: list[tuple[str, bytes, str]] = field(default_factory=list)  # (name, png bytes, caption)
     files: list[str] = field(default_factory=list)
@@ -63,7 +71,7 @@ def render_report(title: str, intro: str, sections: list[ReportSection], citatio
         if s.status != "ok":
             parts.append(f"<p>{html.escape(s.reason)}</p>")
             continue
-        parts.append(s.html)
+        parts.append(str(escape(s.html)))
         for name, png, caption in s.figures:
             b64 = base64.b64encode(png).decode("ascii")
             parts.append(f"<figure><img alt='{html.escape(name)}' src='data:image/png;base64,{b64}'><figcaption>{html.escape(caption)}</figcaption></figure>")

@@ -58,27 +58,14 @@ from typing import Any
 
 import numpy as np
 
-from lisse.citations import Citation, add, register
-from lisse.constants import FARADAY, GAS_CONSTANT
+from lisse.citations import register
 from lisse.data.cycling import CyclingRecord, Provenance
+from lisse.electrochem import symmetric_overpotential
 from lisse.errors import ParameterError
-from lisse.units import to_si
+from lisse.units import as_si
 
 __all__ = ["SymmetricCellModel", "SyntheticTruth", "ccd_staircase", "long_cycling", "symmetric_voltage"]
 
-def _add_once(c: Citation) -> None:
-    from lisse.citations import CITATIONS
-
-    if c.key not in CITATIONS:
-        add(c)
-
-
-_add_once(Citation("Kasemchainan2019", "Kasemchainan, J.; Zekoll, S.; Spencer Jolly, D.; et al.",
-             "Critical stripping current leads to dendrite formation on plating in lithium anode solid electrolyte cells",
-             "Nat. Mater. 18, 1105-1111", 2019, "10.1038/s41563-019-0438-9"))
-_add_once(Citation("Pei2017", "Pei, A.; Zheng, G.; Shi, F.; Li, Y.; Cui, Y.",
-             "Nanoscale nucleation and growth of electrodeposited lithium metal", "Nano Lett. 17, 1132-1139", 2017,
-             "10.1021/acs.nanolett.6b04755"))
 
 
 @dataclass
@@ -186,7 +173,7 @@ def symmetric_voltage(j_A_m2: np.ndarray, asr_int_ohm_m2: np.ndarray | float, mo
     """
     j = np.asarray(j_A_m2, dtype=float)
     a = np.abs(j)
-    bv = 2.0 * (2.0 * GAS_CONSTANT * model.temperature_K / FARADAY) * np.arcsinh(a / (2.0 * model.j0_A_m2))
+    bv = 2.0 * symmetric_overpotential(a, model.j0_A_m2, 0.5, model.temperature_K)  # two interfaces, alpha_a = alpha_c = 1/2
     return np.sign(j) * (a * (model.asr_bulk_ohm_m2 + 2.0 * np.asarray(asr_int_ohm_m2)) + bv)
 
 
@@ -255,29 +242,32 @@ def ccd_staircase(
 ) -> tuple[CyclingRecord, SyntheticTruth]:
     """A CCD staircase: each step is ``cycles_per_step`` stripping (+j) / plating (−j) cycles at |j|.
 
+    Every quantity is an SI number (in the unit in brackets) or a string with a unit (``"0.1 mA/cm2"``)
+    or a pint quantity; a string holding only a number is taken in the unit named after "text:".
+
     Parameters
     ----------
-    j_start, j_step : str or float
-        First current density and increment (bare numbers: mA/cm²).
+    j_start, j_step : float [A/m²] or str
+        First current density and increment (text: mA/cm²).
     n_steps : int
         Number of steps.
     protocol : {"capacity", "time"}
-        Fixed areal capacity per half cycle (``step_capacity``, bare: mAh/cm²) or fixed duration
-        (``step_time``, bare: h).
+        Fixed areal capacity per half cycle (``step_capacity`` [C/m²], text: mAh/cm²) or fixed duration
+        (``step_time`` [s], text: h).
     j_critical : str, float or None
-        Critical current density (bare: mA/cm²): the first step with |j| > j_critical fails.
+        Critical current density [A/m²] (text: mA/cm²): the first step with |j| > j_critical fails.
         None: no failure.
     failure : {"hard", "soft", "polarization"} or None
-    noise : str or float
-        Standard deviation of Gaussian voltage noise (bare: mV).
-    dt : str or float
-        Sampling interval (bare: s).
-    area : str or float
-        Electrode area (bare: cm²), stored on the record.
+    noise : float [V] or str
+        Standard deviation of Gaussian voltage noise (text: mV).
+    dt : float [s] or str
+        Sampling interval (text: s).
+    area : float [m²] or str
+        Electrode area (text: cm²), stored on the record.
     cycles_per_step : int
         Plating/stripping cycles at each current density (default 1).
-    rest_time : str or float
-        Open-circuit rest after every half cycle (bare: s; default 0). Rest voltage is 0 V + noise.
+    rest_time : float [s] or str
+        Open-circuit rest after every half cycle (text: s; default 0). Rest voltage is 0 V + noise.
     model : SymmetricCellModel, optional
     seed : int or None
 
@@ -290,23 +280,23 @@ def ccd_staircase(
     register("Kasemchainan2019")
     model = model or SymmetricCellModel()
     rng = np.random.default_rng(seed)
-    j0 = to_si(j_start, "mA/cm2", "j_start")
-    dj = to_si(j_step, "mA/cm2", "j_step")
+    j0 = as_si(j_start, "mA/cm2", "j_start")
+    dj = as_si(j_step, "mA/cm2", "j_step")
     if n_steps < 1 or j0 <= 0 or dj <= 0:
         raise ParameterError(f"ccd_staircase needs n_steps >= 1 and positive j_start, j_step; got {n_steps}, {j_start}, {j_step}")
     js = j0 + dj * np.arange(n_steps)
     if protocol == "capacity":
-        q = to_si(step_capacity, "mAh/cm2", "step_capacity")
+        q = as_si(step_capacity, "mAh/cm2", "step_capacity")
         dur = q / js
         proto = "fixed-capacity"
     elif protocol == "time":
-        dur = np.full(n_steps, to_si(step_time, "h", "step_time"))
+        dur = np.full(n_steps, as_si(step_time, "h", "step_time"))
         proto = "fixed-time"
     else:
         raise ParameterError(f"protocol must be 'capacity' or 'time'; got {protocol!r}")
     if cycles_per_step < 1:
         raise ParameterError(f"cycles_per_step must be >= 1; got {cycles_per_step}")
-    rest_s = to_si(rest_time, "s", "rest_time") if rest_time else 0.0
+    rest_s = as_si(rest_time, "s", "rest_time") if rest_time else 0.0
     if rest_s < 0:
         raise ParameterError(f"rest_time must be >= 0; got {rest_time}")
     seg_j_l, seg_dur_l, seg_step_l = [], [], []
@@ -327,7 +317,7 @@ def ccd_staircase(
     starts = np.concatenate([[0.0], np.cumsum(seg_dur)[:-1]])
     active_index = np.cumsum(active) - 1  # half-cycle number of each active segment (rests excluded)
     fail_step = fail_t = fail_hc = None
-    jc = to_si(j_critical, "mA/cm2", "j_critical") if j_critical is not None and failure is not None else None
+    jc = as_si(j_critical, "mA/cm2", "j_critical") if j_critical is not None and failure is not None else None
     if jc is not None:
         over = np.flatnonzero(js > jc * (1 + 1e-9))
         if over.size:
@@ -340,11 +330,11 @@ def ccd_staircase(
                 sk = int(rng.choice(cand))
                 fail_t = starts[sk] + rng.uniform(0.02, 0.98) * seg_dur[sk]
             fail_hc = int(active_index[sk])
-    dt_s = to_si(dt, "s", "dt")
-    noise_V = to_si(noise, "mV", "noise")
+    dt_s = as_si(dt, "s", "dt")
+    noise_V = as_si(noise, "mV", "noise")
     t, j, v, starts, seg = _segments_to_series(seg_j, seg_dur, dt_s, model, rng, noise_V,
                                                failure if fail_step is not None else None, fail_t, rng.integers(2**31))
-    a = to_si(area, "cm2", "area")
+    a = as_si(area, "cm2", "area")
     vsp = model.v_sp0_V * np.sqrt(np.abs(seg_j[active]) / model.j_ref_A_m2)
     truth = SyntheticTruth(
         protocol=proto,
@@ -385,22 +375,22 @@ def long_cycling(
 
     Parameters
     ----------
-    j : str or float
-        Current density (bare: mA/cm²).
-    half_cycle_time : str or float
-        Duration of each half cycle (bare: h).
+    j : float [A/m²] or str
+        Current density (text: mA/cm²).
+    half_cycle_time : float [s] or str
+        Duration of each half cycle (text: h).
     n_cycles : int
         Number of full cycles (2 half cycles each).
     t_failure : str, float or None
-        Time at which the short starts (bare: h); None: no failure.
+        Time at which the short starts [s] (text: h); None: no failure.
     failure : {"hard", "soft"} or None
     noise, dt, area, model, seed
         As in :func:`ccd_staircase`.
     """
     model = model or SymmetricCellModel()
     rng = np.random.default_rng(seed)
-    jj = to_si(j, "mA/cm2", "j")
-    th = to_si(half_cycle_time, "h", "half_cycle_time")
+    jj = as_si(j, "mA/cm2", "j")
+    th = as_si(half_cycle_time, "h", "half_cycle_time")
     if n_cycles < 1 or jj <= 0 or th <= 0:
         raise ParameterError(f"long_cycling needs n_cycles >= 1, j > 0 and half_cycle_time > 0; got {n_cycles}, {j}, {half_cycle_time}")
     if failure not in (None, "hard", "soft"):
@@ -408,12 +398,12 @@ def long_cycling(
     seg_j = np.tile([jj, -jj], n_cycles)
     seg_dur = np.full(seg_j.size, th)
     starts = np.concatenate([[0.0], np.cumsum(seg_dur)[:-1]])
-    tf = to_si(t_failure, "h", "t_failure") if (t_failure is not None and failure is not None) else None
+    tf = as_si(t_failure, "h", "t_failure") if (t_failure is not None and failure is not None) else None
     if tf is not None and not 0 < tf < seg_dur.sum():
         raise ParameterError(f"t_failure must lie inside the record (0 to {seg_dur.sum() / 3600:g} h); got {t_failure}")
-    t, jv, v, starts, seg = _segments_to_series(seg_j, seg_dur, to_si(dt, "s", "dt"), model, rng, to_si(noise, "mV", "noise"),
+    t, jv, v, starts, seg = _segments_to_series(seg_j, seg_dur, as_si(dt, "s", "dt"), model, rng, as_si(noise, "mV", "noise"),
                                                 failure if tf is not None else None, tf, rng.integers(2**31))
-    a = to_si(area, "cm2", "area")
+    a = as_si(area, "cm2", "area")
     hc = None if tf is None else int(np.searchsorted(starts, tf, side="right") - 1)
     truth = SyntheticTruth(
         protocol="long-cycling",
@@ -426,7 +416,7 @@ def long_cycling(
         failure_half_cycle=hc,
         v_sp_V=(model.v_sp0_V * np.sqrt(np.abs(seg_j) / model.j_ref_A_m2)).tolist(),
         half_cycle_start_s=starts.tolist(),
-        params={"noise_V": to_si(noise, "mV", "noise"), "half_cycle_s": th, "model": asdict(model)},
+        params={"noise_V": as_si(noise, "mV", "noise"), "half_cycle_s": th, "model": asdict(model)},
     )
     rec = CyclingRecord.from_arrays(
         t, v, jv * a, step=seg % 2, cycle=seg // 2, half_cycle=seg, area=area,

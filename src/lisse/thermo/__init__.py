@@ -3,11 +3,12 @@ surface/interface energies, segregation, adsorption)."""
 
 from lisse.thermo.adsorption import adsorption_energy
 from lisse.thermo.nucleation import (
-    LI_MOLAR_VOLUME,
+    barrier_coefficient,
     critical_overpotential,
     critical_radius,
     heterogeneous_factor,
     homogeneous_barrier,
+    li_molar_volume,
     nucleation_barrier,
     nucleation_rate,
 )
@@ -42,7 +43,8 @@ __all__ = [
     "surface_energy",
     "surface_energy_fit",
     "DEFAULT_LI_SURFACE_ENERGY",
-    "LI_MOLAR_VOLUME",
+    "li_molar_volume",
+    "barrier_coefficient",
     "WettingResult",
     "capillary_pressure",
     "contact_angle",

@@ -32,23 +32,39 @@ Kashchiev, Nucleation: Basic Theory with Applications (Butterworth-Heinemann, 20
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 from lisse.citations import register
 from lisse.constants import BOLTZMANN, FARADAY, ROOM_TEMPERATURE
 from lisse.errors import ParameterError
 
 __all__ = [
-    "LI_MOLAR_VOLUME",
+    "li_molar_volume",
     "heterogeneous_factor",
     "critical_radius",
     "homogeneous_barrier",
     "nucleation_barrier",
+    "barrier_coefficient",
     "nucleation_rate",
     "critical_overpotential",
 ]
 
-#: Molar volume of Li metal [m3/mol]: M/rho = 6.94 g/mol / 0.534 g/cm3 (CRC2016 density, IUPAC2021 mass).
-LI_MOLAR_VOLUME = 6.94e-3 / 534.0
+
+@lru_cache(maxsize=1)
+def li_molar_volume() -> float:
+    """Molar volume of Li metal [m3/mol] from :mod:`lisse.materials` (M/rho: IUPAC 2021 mass, CRC2016 density).
+
+    Read on first use: the library loads the unit registry, which a module constant would load on import.
+    """
+    from lisse.materials import get_material
+
+    return get_material("Li").si("molar_volume")
+
+
+def __getattr__(name: str) -> float:
+    if name == "LI_MOLAR_VOLUME":  # kept for scripts; the value comes from the materials library
+        return li_molar_volume()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _pos(name: str, x: float) -> float:
@@ -65,51 +81,70 @@ def heterogeneous_factor(theta_deg: float) -> float:
     return (2.0 - 3.0 * c + c**3) / 4.0
 
 
-def critical_radius(overpotential: float, surface_energy: float, molar_volume: float = LI_MOLAR_VOLUME, z: int = 1) -> float:
-    """Critical nucleus radius r* = 2 gamma V_m / (z F eta) [m]; eta [V] > 0, gamma [J/m2], V_m [m3/mol]."""
-    return 2.0 * _pos("surface_energy", surface_energy) * _pos("molar_volume", molar_volume) / (z * FARADAY * _pos("overpotential", overpotential))
+def _vm(molar_volume: float | None) -> float:
+    return li_molar_volume() if molar_volume is None else _pos("molar_volume", molar_volume)
 
 
-def homogeneous_barrier(overpotential: float, surface_energy: float, molar_volume: float = LI_MOLAR_VOLUME, z: int = 1) -> float:
-    """Homogeneous barrier per nucleus dG_hom = 16 pi gamma^3 V_m^2 / (3 (z F eta)^2) [J]."""
+def critical_radius(overpotential: float, surface_energy: float, molar_volume: float | None = None, z: int = 1) -> float:
+    """Critical nucleus radius r* = 2 gamma V_m / (z F eta) [m]; eta [V] > 0, gamma [J/m2], V_m [m3/mol] (default: Li)."""
+    return 2.0 * _pos("surface_energy", surface_energy) * _vm(molar_volume) / (z * FARADAY * _pos("overpotential", overpotential))
+
+
+def homogeneous_barrier(overpotential: float, surface_energy: float, molar_volume: float | None = None, z: int = 1) -> float:
+    """Homogeneous barrier per nucleus dG_hom = 16 pi gamma^3 V_m^2 / (3 (z F eta)^2) [J]; V_m defaults to Li's."""
     register("Wang2024")
     g = _pos("surface_energy", surface_energy)
-    vm = _pos("molar_volume", molar_volume)
+    vm = _vm(molar_volume)
     eta = _pos("overpotential", overpotential)
     return 16.0 * math.pi * g**3 * vm**2 / (3.0 * (z * FARADAY * eta) ** 2)
 
 
-def nucleation_barrier(overpotential: float, surface_energy: float, theta_deg: float, molar_volume: float = LI_MOLAR_VOLUME, z: int = 1) -> float:
+def nucleation_barrier(overpotential: float, surface_energy: float, theta_deg: float, molar_volume: float | None = None, z: int = 1) -> float:
     """Heterogeneous barrier k_het(theta) dG_hom [J]."""
     return heterogeneous_factor(theta_deg) * homogeneous_barrier(overpotential, surface_energy, molar_volume, z)
 
 
+def barrier_coefficient(surface_energy: float, theta_deg: float, temperature: float = ROOM_TEMPERATURE,
+                        molar_volume: float | None = None, z: int = 1) -> float:
+    """``B = k_het 16 pi gamma^3 V_m^2 / (3 (zF)^2 k_B T)`` [V^2]: the reduced barrier is ``B / eta^2``.
+
+    ``k_het dG_hom(eta) / (k_B T) = B / eta^2``; the one place the rate's exponent is written
+    (:func:`nucleation_rate` and :func:`critical_overpotential` use it). ``temperature`` [K] > 0.
+    """
+    t = _pos("temperature", temperature)
+    return heterogeneous_factor(theta_deg) * homogeneous_barrier(1.0, surface_energy, molar_volume, z) / (BOLTZMANN * t)
+
+
 def nucleation_rate(
-    overpotential: float,
+    overpotential,
     surface_energy: float,
     theta_deg: float,
     prefactor: float,
     temperature: float = ROOM_TEMPERATURE,
-    molar_volume: float = LI_MOLAR_VOLUME,
+    molar_volume: float | None = None,
     concentration_ratio: float = 1.0,
     electron_ratio: float = 1.0,
     z: int = 1,
-) -> float:
+):
     """Nucleation rate J [same unit as ``prefactor``, e.g. 1/(m3 s)].
 
-    ``J = J0 (c_Li+/c0) (c_e/c_e,Li) exp(-k_het dG_hom/(k_B T))``; returns 0 for eta <= 0.
+    ``J = J0 (c_Li+/c0) (c_e/c_e,Li) exp(-k_het dG_hom/(k_B T)) = J0 (c_Li+/c0) (c_e/c_e,Li) exp(-B/eta^2)``
+    (:func:`barrier_coefficient`); 0 for eta <= 0. ``overpotential`` [V] is the cathodic overpotential
+    magnitude (positive plates), a float (returns a float) or an array (returns an array).
     """
+    import numpy as np
+
     _pos("prefactor", prefactor)
-    _pos("temperature", temperature)
-    if not math.isfinite(overpotential):
+    b = barrier_coefficient(surface_energy, theta_deg, temperature, molar_volume, z)
+    eta = np.asarray(overpotential, dtype=float)
+    if not np.all(np.isfinite(eta)):
         raise ParameterError(f"parameter 'overpotential' must be finite; got {overpotential!r}")
-    if overpotential <= 0:
-        return 0.0
-    k = heterogeneous_factor(theta_deg)
-    if k == 0.0:
-        return prefactor * concentration_ratio * electron_ratio
-    barrier = k * homogeneous_barrier(overpotential, surface_energy, molar_volume, z)
-    return prefactor * concentration_ratio * electron_ratio * math.exp(-barrier / (BOLTZMANN * temperature))
+    scale = prefactor * concentration_ratio * electron_ratio
+    out = np.zeros_like(eta)
+    m = eta > 0
+    with np.errstate(over="ignore", divide="ignore", under="ignore"):
+        out[m] = scale * np.exp(-b / eta[m] ** 2) if b > 0 else scale
+    return float(out) if out.ndim == 0 else out
 
 
 def critical_overpotential(
@@ -118,23 +153,20 @@ def critical_overpotential(
     prefactor: float,
     threshold_rate: float,
     temperature: float = ROOM_TEMPERATURE,
-    molar_volume: float = LI_MOLAR_VOLUME,
+    molar_volume: float | None = None,
     z: int = 1,
 ) -> float:
     """Overpotential eta_c [V] at which the nucleation rate reaches ``threshold_rate``.
 
-    ``eta_c = sqrt(B / ln(J0/J_c))`` with ``B = k_het 16 pi gamma^3 V_m^2 / (3 (zF)^2 k_B T)``.
+    ``eta_c = sqrt(B / ln(J0/J_c))`` with ``B`` of :func:`barrier_coefficient`.
     Requires ``0 < threshold_rate < prefactor`` (same units). Returns 0 when k_het = 0 (theta = 0).
     """
     j0 = _pos("prefactor", prefactor)
     jc = _pos("threshold_rate", threshold_rate)
     if jc >= j0:
         raise ParameterError(f"parameter 'threshold_rate' must be below the prefactor J0 = {j0:g}; got {jc:g}")
-    k = heterogeneous_factor(theta_deg)
-    if k == 0.0:
+    b = barrier_coefficient(surface_energy, theta_deg, temperature, molar_volume, z)
+    if b == 0.0:
         return 0.0
-    g = _pos("surface_energy", surface_energy)
-    vm = _pos("molar_volume", molar_volume)
-    b = k * 16.0 * math.pi * g**3 * vm**2 / (3.0 * (z * FARADAY) ** 2 * BOLTZMANN * _pos("temperature", temperature))
     register("Wang2024")
     return math.sqrt(b / math.log(j0 / jc))

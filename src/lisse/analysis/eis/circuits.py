@@ -56,9 +56,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from lisse.analysis.eis.weighting import check_weighting, residual_weights
 from lisse.citations import Citation, add, register
 from lisse.data.spectrum import EISSpectrum
-from lisse.errors import ConvergenceError, ParameterError
+from lisse.errors import ConvergenceError, LisseError, ParameterError
 
 __all__ = ["Circuit", "parse_circuit", "ELEMENTS"]
 
@@ -316,7 +317,8 @@ class Circuit:
     bounds : dict, optional
         ``{"CPE1_n": (0.7, 1.0)}`` overriding the element defaults.
     weighting : {"modulus", "unit", "proportional"} or array
-        Residual weights: 1/|Z| (default), 1, 1/|Z'| and 1/|Z''| separately, or a per-point σ [ohm].
+        Residual weights (:mod:`lisse.analysis.eis.weighting`): 1/|Z| (default), 1, 1/|Z'| and 1/|Z''|
+        separately, or a per-point σ [ohm].
     n_starts : int
         Number of starting points tried (the best fit is kept).
     """
@@ -353,9 +355,7 @@ class Circuit:
             self._index(k, "constants")
             self.constants[k] = float(v)
         self.initial_guess = initial_guess
-        if isinstance(weighting, str) and weighting not in ("modulus", "unit", "proportional"):
-            raise ParameterError(f"Circuit weighting: expected 'modulus', 'unit', 'proportional' or an array of sigma; found '{weighting}'")
-        self.weighting = weighting
+        self.weighting = check_weighting(weighting, "Circuit", allow_sigma=True)
         if int(n_starts) < 1:
             raise ParameterError(f"Circuit n_starts: expected >= 1, found {n_starts}")
         self.n_starts = int(n_starts)
@@ -389,18 +389,7 @@ class Circuit:
 
     # -- fitting -----------------------------------------------------------------------------------
     def _weights(self, z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        if isinstance(self.weighting, str):
-            if self.weighting == "unit":
-                w = np.ones(z.size)
-                return w, w
-            if self.weighting == "modulus":
-                w = 1 / np.abs(z)
-                return w, w
-            return 1 / np.maximum(np.abs(z.real), 1e-12 * np.abs(z)), 1 / np.maximum(np.abs(z.imag), 1e-3 * np.abs(z))
-        s = np.asarray(self.weighting, float)
-        if s.shape != z.shape or np.any(s <= 0):
-            raise ParameterError(f"Circuit weighting: a sigma array must have {z.size} positive entries; found shape {s.shape}")
-        return 1 / s, 1 / s
+        return residual_weights(z, self.weighting, "Circuit")
 
     def _auto_guesses(self, f: np.ndarray, z: np.ndarray) -> list[np.ndarray]:
         """Starting points: DRT peaks mapped onto the circuit's time-constant elements, plus spreads."""
@@ -417,7 +406,9 @@ class Circuit:
             peaks = [(p.tau_s, p.resistance_ohm) for p in d.peaks_]
             r_inf = max(d.r_inf_, 1e-3 * float(np.min(np.abs(z))))
             L_guess = max(d.inductance_, 1e-9)
-        except Exception:  # noqa: BLE001 - fall back to spread guesses
+        except (LisseError, ValueError, ArithmeticError, RuntimeError, np.linalg.LinAlgError):
+            # the DRT cannot be computed for this spectrum (too few points, no convergence, singular
+            # system): fall back to spread guesses; any other exception is a bug and propagates
             peaks, r_inf, L_guess = [], float(np.min(z.real)), 1e-7
             self._drt_misfit = None
         tmin, tmax = 1 / (2 * np.pi * f.max()), 1 / (2 * np.pi * f.min())

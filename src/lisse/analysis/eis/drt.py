@@ -63,6 +63,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from lisse.analysis.eis.weighting import check_weighting, residual_weights
 from lisse.citations import Citation, add, register
 from lisse.data.spectrum import EISSpectrum
 from lisse.errors import CalculationError, ParameterError
@@ -288,8 +289,9 @@ class DRT:
         Which part(s) of Z are fitted.
     order : {0, 1, 2}
         Derivative of γ penalised.
-    weighting : {"modulus", "none", "proportional"}
-        Residual weights: 1/|Z| (default), 1 (raw ohm, as DRTtools) or 1/|Z'|, 1/|Z''| separately.
+    weighting : {"modulus", "unit", "proportional"}
+        Residual weights (:mod:`lisse.analysis.eis.weighting`): 1/|Z| (default), 1 (raw ohm, as DRTtools)
+        or 1/|Z'|, 1/|Z''| separately.
     inductance, capacitance : bool
         Include a series inductance L [H] / series capacitance C [F] (blocking electrodes).
     processes : dict, optional
@@ -328,7 +330,7 @@ class DRT:
         uncertainty: bool = True,
     ) -> None:
         if isinstance(lambda_, str) and lambda_.lower() == "drttools":
-            basis, fwhm_coeff, part, order, weighting, inductance = "gaussian", 0.5, "combined", 1, "none", False
+            basis, fwhm_coeff, part, order, weighting, inductance = "gaussian", 0.5, "combined", 1, "unit", False
             lambda_ = 1e-3
         if isinstance(lambda_, str):
             if lambda_ not in ("gcv", "lcurve", "reim"):
@@ -341,8 +343,7 @@ class DRT:
             raise ParameterError(f"DRT part: expected 'combined', 'real' or 'imag'; found '{part}'")
         if order not in (0, 1, 2):
             raise ParameterError(f"DRT order: expected 0, 1 or 2; found {order!r}")
-        if weighting not in ("modulus", "none", "proportional"):
-            raise ParameterError(f"DRT weighting: expected 'modulus', 'none' or 'proportional'; found '{weighting}'")
+        check_weighting(weighting, "DRT")
         if extend_decades < 1.0:
             raise ParameterError(f"DRT extend_decades: expected >= 1 decade beyond the measured range; found {extend_decades}")
         if not (2 <= int(ppd) <= 50):
@@ -409,15 +410,7 @@ class DRT:
 
     # -- fitting -------------------------------------------------------------------------------
     def _weights(self, z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        if self.weighting == "none":
-            w = np.ones(z.size)
-            return w, w
-        if self.weighting == "modulus":
-            w = 1.0 / np.abs(z)
-            return w, w
-        mr = np.maximum(np.abs(z.real), 1e-12 * np.abs(z).max())
-        mi = np.maximum(np.abs(z.imag), 1e-3 * np.abs(z))
-        return 1.0 / mr, 1.0 / mi
+        return residual_weights(z, self.weighting, "DRT")
 
     def _design(self, Ac: np.ndarray, z: np.ndarray, part: str) -> _Design:
         wr, wi = self._weights(z)
@@ -438,7 +431,7 @@ class DRT:
         M[n_extra:, n_extra:] = Mg
         # scale-free λ: with weighted (relative) residuals the penalty acts on γ / median|Z|, so a given
         # λ means the same for a 1-ohm and a 1-Mohm cell (median |Z|: robust to a blocking tail); unweighted residuals (DRTtools) stay in ohm.
-        zs = 1.0 if self.weighting == "none" else float(np.median(np.abs(z)))
+        zs = 1.0 if self.weighting == "unit" else float(np.median(np.abs(z)))
         Mg = Mg / zs**2
         Rg = _sqrt_psd_cached(self.basis, round(self._eps, 12), round(self._delta, 12), self.tau_.size, self.order) / zs
         R = np.zeros((Rg.shape[0], Ac.shape[1]))

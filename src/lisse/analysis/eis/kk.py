@@ -41,6 +41,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from lisse.analysis.eis.weighting import residual_weights
 from lisse.citations import Citation, add, register
 from lisse.data.spectrum import EISSpectrum
 from lisse.errors import ParameterError
@@ -150,7 +151,7 @@ def lin_kk(
     top = np.argsort(f)[-max(2, f.size // 20) :]
     inductive = bool(np.all(z.imag[top] > 0))
     use_L = inductive if inductance == "auto" else bool(inductance)
-    wt = 1.0 / np.abs(z)
+    wt, _ = residual_weights(z, "modulus", "Kramers-Kronig")
     extra = [np.ones_like(w, dtype=complex)]
     if use_L:
         extra.append(1j * w)

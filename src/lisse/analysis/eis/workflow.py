@@ -87,11 +87,11 @@ def analyse(sp: EISSpectrum, *, drt: bool, kk: bool, fit: str | None, lam, induc
             pr = d.process_resistances()
             rb = d.r_inf_ + pr.get("bulk", 0.0)
             rt = rb + pr.get("grain_boundary", 0.0)
-            out["geometry"] = {"area_m2": sp.area, "thickness_m": sp.thickness}
+            out["geometry"] = {"area_cm2": sp.area * 1e4, "thickness_um": sp.thickness * 1e6}
             out["bulk_resistance_ohm"] = rb
             out["bulk_gb_resistance_ohm"] = rt
-            out["bulk_conductivity_S_m"] = conductivity(rb, sp.thickness, sp.area) if rb > 0 else None
-            out["total_conductivity_S_m"] = conductivity(rt, sp.thickness, sp.area) if rt > 0 else None
+            out["bulk_conductivity_S_cm"] = conductivity(rb, sp.thickness, sp.area) / 100 if rb > 0 else None
+            out["total_conductivity_S_cm"] = conductivity(rt, sp.thickness, sp.area) / 100 if rt > 0 else None
             out["conductivity_note"] = "bulk = R_inf + DRT bulk peaks; total = bulk + grain-boundary peaks; sigma = L/(R*A)"
     if fit:
         from lisse.analysis.eis.circuits import Circuit

@@ -11,9 +11,23 @@ Study section::
 
 from __future__ import annotations
 
+from lisse.params import OptionSpec
 from lisse.pipeline.registry import StageContext, StageResult, stage
+from lisse.report.html import Markup
 
-_OPTIONS = {"ccd", "interfacial_resistance", "cycle_life", "electrolyte"}
+_CURRENT = OptionSpec.quantity("mA/cm2", "current density", low=0.0, low_inclusive=False, high=1e4)
+
+#: Options of the ``[compare]`` table.
+SCHEMA = {
+    "ccd": OptionSpec.quantity("mA/cm2", "critical current density of the cell (default: from the cycling stage when it ran)",
+                               low=0.0, low_inclusive=False, high=1e4),
+    "interfacial_resistance": OptionSpec.quantity("ohm*cm2", "interfacial area-specific resistance of the cell",
+                                                  low=0.0, low_inclusive=False),
+    "cycle_life": OptionSpec.list_of(
+        OptionSpec.pair(_CURRENT, OptionSpec.quantity("h", "cycle life", low=0.0, low_inclusive=False), "[current density, cycle life]"),
+        "cycle life at a current density, e.g. [[\"0.2 mA/cm2\", \"1500 h\"]]", max_items=100),
+    "electrolyte": OptionSpec.text("compare only with strategies on this electrolyte (e.g. LLZO)"),
+}
 
 
 def _find(d, key):
@@ -32,29 +46,24 @@ def _find(d, key):
     return None
 
 
-@stage("compare", title="Comparison with published strategies", section="compare", order=90, needs=("compare",))
+@stage("compare", title="Comparison with published strategies", section="compare", order=90, needs=("compare",), schema=SCHEMA)
 def compare_stage(ctx: StageContext) -> StageResult:
     from dataclasses import asdict
 
     import pandas as pd
 
     from lisse.analysis.literature import compare_cell, published_strategies
-    from lisse.params import unknown_key_error
     from lisse.plot.literature import literature_comparison
-    from lisse.units import to_si
 
     o = ctx.options
-    for k in o:
-        if k not in _OPTIONS:
-            raise unknown_key_error(k, _OPTIONS, "option of [compare]")
-    ccd = to_si(o["ccd"], "A/m2", "compare.ccd") if "ccd" in o else None
+    ccd = o.get("ccd")
     origin = "study"
     if ccd is None:
         found = _find(ctx.results.get("cycling", {}), "ccd_mA_cm2")
         if found is not None:
             ccd, origin = float(found) * 10.0, "cycling stage"
-    r = to_si(o["interfacial_resistance"], "ohm*m2", "compare.interfacial_resistance") if "interfacial_resistance" in o else None
-    life = [(to_si(i, "A/m2", "compare.cycle_life"), to_si(t, "s", "compare.cycle_life")) for i, t in o.get("cycle_life", [])]
+    r = o.get("interfacial_resistance")
+    life = [(i, t) for i, t in o.get("cycle_life", [])]
     res = compare_cell(ccd=ccd, interfacial_resistance=r, cycle_life=life or None, electrolyte=o.get("electrolyte"))
     res["ccd_origin"] = origin if ccd is not None else None
     strategies = published_strategies()
@@ -64,7 +73,7 @@ def compare_stage(ctx: StageContext) -> StageResult:
         tables={"published_strategies": table},
         figures={"literature": literature_comparison(strategies, res)},
         figure_captions={"literature": "The cell (red star) among published strategies ([Chu2024] Table 1; [Ji2025], [Su2024], [Wang2024])."},
-        html="<p>Rank against published Li|SSE interface strategies: CCD percentile = share of strategies with a lower CCD; "
-        "resistance percentile = share with a higher interfacial resistance.</p>",
+        html=Markup("<p>Rank against published Li|SSE interface strategies: CCD percentile = share of strategies with a lower CCD; "
+        "resistance percentile = share with a higher interfacial resistance.</p>"),
         citations={s.source for s in strategies},
     )

@@ -6,6 +6,7 @@ Study section::
     files = ["sym_ccd.mpr", "fullcell.ndax"]   # relative to the study file; omit (or synthetic = true) for the demo
     area = "0.785 cm2"                          # electrode area (needed for CCD / per-cm2 results)
     active_mass = "12 mg"                       # optional, for mAh/g
+    units = "time=s,voltage=V,current=mA"       # units of CSV columns whose header has none (or a table {time = "s", ...})
     kind = "auto"                               # auto | symmetric | ccd | fullcell
     synthetic = false                           # true: analyse a generated CCD staircase with known answer
     synthetic_failure = "hard"                  # hard | soft | polarization (synthetic only)
@@ -22,71 +23,93 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from lisse.io.readers import READERS
+from lisse.params import OptionSpec
 from lisse.pipeline.registry import StageContext, StageResult, stage
+from lisse.report.html import Markup
 
-_KNOWN = {"files", "area", "active_mass", "loading", "kind", "synthetic", "synthetic_failure", "ccd", "format", "seed"}
+#: Column units of files whose header carries none: "time=s,voltage=V,current=mA" or a table role -> unit.
+UNITS_OPTION = OptionSpec.one_of(
+    "column units of files whose header has none: \"time=s,voltage=V,current=mA\" or a table {role = unit}",
+    OptionSpec.text("units as role=unit pairs, comma separated"),
+    OptionSpec.table("units per column role", values=OptionSpec.text("unit of the column"), max_items=20),
+)
+
+_RATIO = {"low": 0.0, "low_inclusive": False, "high": 1e3}
+
+#: Options of the ``[cycling]`` table.
+SCHEMA = {
+    "files": OptionSpec.list_of(OptionSpec.path("cycler file"), "cycler files, relative to the study file (omit for the synthetic demo)",
+                                max_items=1000, scalar_ok=True),
+    "area": OptionSpec.quantity("cm2", "electrode area (needed for CCD and per-cm2 results)", low=0.0, low_inclusive=False, high=1.0),
+    "active_mass": OptionSpec.quantity("mg", "active-material mass, for mAh/g", low=0.0, low_inclusive=False, high=1.0),
+    "loading": OptionSpec.quantity("mg/cm2", "active-material loading", low=0.0, low_inclusive=False, high=1e3),
+    "kind": OptionSpec.text("what the files are", "auto", ("auto", "symmetric", "ccd", "fullcell")),
+    "synthetic": OptionSpec.boolean("analyse a generated CCD staircase with a known answer", False),
+    "synthetic_failure": OptionSpec.text("failure of the synthetic staircase", "hard", ("hard", "soft", "polarization")),
+    "ccd": OptionSpec.table("CCD detector thresholds", keys={
+        "collapse_ratio": OptionSpec.number("|V| below this fraction of the expected overpotential = voltage collapse", low=0.0, high=1.0),
+        "noise_factor": OptionSpec.number("rms noise above this multiple of the baseline = erratic", low=1.0, low_inclusive=False, high=1e3),
+        "rise_ratio": OptionSpec.number("|V| above this multiple of the ohmic expectation = ohmic scaling lost", low=1.0, low_inclusive=False, high=1e3),
+        "drop_fraction": OptionSpec.number("voltage drop fraction counted as a drop", low=0.0, high=1.0),
+        "drop_sigma": OptionSpec.number("drop size in noise sigmas", **_RATIO),
+        "min_drops": OptionSpec.integer("drops in a half cycle that make it erratic", low=1, high=1000),
+        "window": OptionSpec.integer("smoothing window (points)", low=1, high=10000),
+        "n_baseline": OptionSpec.integer("steps used as the baseline", low=1, high=1000),
+        "v_cutoff": OptionSpec.quantity("V", "cycler voltage cut-off that ends a step (optional)", low=0.0, low_inclusive=False, high=100.0),
+        "min_noise_V": OptionSpec.number("noise floor [V] of the erratic-voltage test", low=0.0, high=1.0),
+    }),
+    "format": OptionSpec.text("cycler file format (default: detected from the file)", choices=tuple(READERS)),
+    "seed": OptionSpec.integer("random seed of the synthetic staircase", 0, 0, 2**32 - 1),
+    "units": UNITS_OPTION,
+}
 
 
-def _levels(record) -> int:
-    import numpy as np
+def _check(o: dict) -> None:
+    from lisse.io.column_units import CYCLING_ROLES, parse_units
 
-    i = np.abs(record.current_A)
-    i = i[i > 0.02 * i.max()] if i.size and i.max() > 0 else i
-    if i.size == 0:
-        return 0
-    q = np.round(np.log(i) / np.log(1.05))
-    return int(np.unique(q).size)
+    parse_units(o.get("units"), CYCLING_ROLES, source="[cycling] units")
 
 
 @stage("cycling", title="Cycling: CCD, shorts, overpotentials, full-cell capacity", section="cycling", order=60,
-       needs=("cycling",), optional_deps=())
+       needs=("cycling",), optional_deps=(), schema=SCHEMA, check=_check)
 def cycling_stage(ctx: StageContext) -> StageResult:
     """Run the cycling analyses on the study's ``[cycling]`` files (or a synthetic staircase)."""
     from lisse.analysis.ccd import CCDDetector
+    from lisse.analysis.cell_type import classify_record
     from lisse.analysis.shorts import ShortDetector
-    from lisse.errors import ParameterError
     from lisse.plot.cycling import plot_capacity_ce, plot_overpotential, plot_voltage_staircase
 
-    opts: dict[str, Any] = dict(ctx.options or {})
-    unknown = set(opts) - _KNOWN
-    if unknown:
-        import difflib
-
-        hints = {u: difflib.get_close_matches(u, _KNOWN, n=1) for u in unknown}
-        raise ParameterError(f"[cycling]: unknown option(s) {sorted(unknown)}; did you mean {hints}? known: {sorted(_KNOWN)}")
+    opts: dict[str, Any] = ctx.options
     base = Path(ctx.study.get("_base_dir", ".")) if isinstance(ctx.study, dict) else Path(".")
     files = opts.get("files") or []
-    if isinstance(files, str):
-        files = [files]
     ccd_opts = dict(opts.get("ccd") or {})
+    meta = {k: opts[k] for k in ("area", "active_mass", "loading") if k in opts}  # SI floats: the readers take SI numbers
     res = StageResult(citations={"Kasemchainan2019"})
     summary: dict[str, Any] = {"files": []}
     html = []
     records = []
-    if opts.get("synthetic", False) or not files:
+    if opts["synthetic"] or not files:
         from lisse.sim.synthetic_cycling import ccd_staircase
 
-        fail = opts.get("synthetic_failure", "hard")
-        rec, truth = ccd_staircase(failure=fail, j_critical="0.55 mA/cm2", area=opts.get("area", "0.785 cm2"), seed=int(opts.get("seed", 0)))
+        fail = opts["synthetic_failure"]
+        area = opts.get("area", 0.785e-4)  # SI (m2); default 0.785 cm2
+        rec, truth = ccd_staircase(failure=fail, j_critical="0.55 mA/cm2", area=area, seed=opts["seed"])
         records.append(("synthetic_ccd", rec, "ccd", truth))
-        html.append("<p>No cycler files were given, so lisse analysed a <b>synthetic</b> Li|SSE|Li CCD staircase "
-                    "(0.1 mA/cm² steps at 0.2 mAh/cm², ohmic + Butler–Volmer + nucleation spike, failure above "
-                    f"0.55 mA/cm² by a {fail} short) whose answer is known: CCD = 0.5 mA/cm².</p>")
+        html.append(Markup("<p>No cycler files were given, so lisse analysed a <b>synthetic</b> Li|SSE|Li CCD staircase "
+                           "(0.1 mA/cm² steps at 0.2 mAh/cm², ohmic + Butler–Volmer + nucleation spike, failure above "
+                           "0.55 mA/cm² by a {} short) whose answer is known: CCD = 0.5 mA/cm².</p>").format(fail))
     for f in files:
+        from lisse.io.column_units import CYCLING_ROLES, parse_units
         from lisse.io.readers import read_cycling
 
         p = Path(f)
         p = p if p.is_absolute() else base / p
-        meta = {k: opts[k] for k in ("area", "active_mass", "loading") if k in opts}
-        rec = read_cycling(p, format=opts.get("format"), **meta)
-        records.append((p.stem, rec, opts.get("kind", "auto"), None))
+        rec = read_cycling(p, format=opts.get("format"), units=parse_units(opts.get("units"), CYCLING_ROLES, source="[cycling] units"), **meta)
+        records.append((p.stem, rec, opts["kind"], None))
     for name, rec, kind, truth in records:
         entry: dict[str, Any] = {"name": name, "record": rec.summary()}
-        k = kind
-        if k == "auto":
-            k = _classify(rec)
-            if k == "symmetric" and _levels(rec) > 2:
-                k = "ccd"
+        k = classify_record(rec, staircase=True) if kind == "auto" else kind
         entry["kind"] = k
         if k == "ccd":
             det = CCDDetector(**ccd_opts).fit(rec)
@@ -99,8 +122,8 @@ def cycling_stage(ctx: StageContext) -> StageResult:
             res.tables[f"{name}_ccd_steps"] = det.steps_
             res.tables[f"{name}_half_cycles"] = det.half_cycles_
             s = det.summary()
-            html.append(f"<p><b>{name}</b>: CCD (last stable step) = {s['ccd_mA_cm2']} mA/cm², first failure at "
-                        f"{s['failure_current_density_mA_cm2']} mA/cm² ({s['criterion']}), protocol {s['protocol']}.</p>")
+            html.append(Markup("<p><b>{}</b>: CCD (last stable step) = {} mA/cm², first failure at {} mA/cm² ({}), protocol {}.</p>").format(
+                name, s["ccd_mA_cm2"], s["failure_current_density_mA_cm2"], s["criterion"], s["protocol"]))
         elif k == "symmetric":
             det = ShortDetector().fit(rec)
             entry["short_detection"] = det.summary()
@@ -109,38 +132,25 @@ def cycling_stage(ctx: StageContext) -> StageResult:
             res.figures[f"{name}_overpotential"] = plot_overpotential(det.half_cycles_, title=name)
             res.figure_captions[f"{name}_overpotential"] = f"{name}: overpotential evolution per half cycle."
             res.tables[f"{name}_half_cycles"] = det.half_cycles_
-            html.append(f"<p><b>{name}</b>: {'short (' + det.kind_ + ')' if det.short_detected_ else 'no short'}; cycle life {det.cycle_life_}.</p>")
+            html.append(Markup("<p><b>{}</b>: {}; cycle life {}.</p>").format(
+                name, f"short ({det.kind_})" if det.short_detected_ else "no short", det.cycle_life_))
         elif k == "fullcell":
             from lisse.analysis.fullcell import cycle_table, rate_table
+            from lisse.errors import CalculationError
 
             ct = cycle_table(rec)
             res.tables[f"{name}_cycles"] = ct
             try:
                 res.tables[f"{name}_rates"] = rate_table(ct)
-            except Exception:  # noqa: BLE001 - no discharge: no rate table
+            except CalculationError:  # no discharge: no rate table
                 pass
             entry["n_cycles"] = int(len(ct))
             res.figures[f"{name}_capacity"] = plot_capacity_ce(ct, title=name)
             res.figure_captions[f"{name}_capacity"] = f"{name}: charge/discharge capacity and coulombic efficiency per cycle."
-            html.append(f"<p><b>{name}</b>: {len(ct)} cycles.</p>")
+            html.append(Markup("<p><b>{}</b>: {} cycles.</p>").format(name, len(ct)))
         if truth is not None:
             entry["synthetic_truth_ccd_mA_cm2"] = None if truth.ccd_A_m2 is None else truth.ccd_A_m2 / 10
         summary["files"].append(entry)
     res.summary = summary
-    res.html = "\n".join(html)
+    res.html = Markup("\n").join(html)
     return res
-
-
-def _classify(record) -> str:
-    import numpy as np
-
-    if "freq/Hz" in record.columns:
-        return "impedance"
-    i, v = record.current_A, record.voltage_V
-    imax = np.max(np.abs(i)) if len(i) else 0.0
-    act = np.abs(i) > 0.02 * imax
-    if imax == 0 or act.sum() < 10:
-        return "rest"
-    if np.median(np.abs(v[act])) < 0.5 and np.mean(np.sign(v[act]) == np.sign(i[act])) > 0.8:
-        return "symmetric"
-    return "fullcell"

@@ -2,33 +2,41 @@
 
 from __future__ import annotations
 
-import html
-
 import numpy as np
 
+from lisse.params import OptionSpec
 from lisse.pipeline.registry import StageContext, StageResult, stage
-from lisse.units import from_si, to_si
+from lisse.report.html import Markup
+from lisse.units import from_si
 
-_OPTIONS = {"li_thickness_range", "points", "target_np", "c_rates"}
+_THICKNESS = OptionSpec.quantity("um", "Li foil thickness", low=0.0, high=1e-2)
+
+#: Options of the ``[design]`` table.
+SCHEMA = {
+    "li_thickness_range": OptionSpec.list_of(_THICKNESS, "Li foil thickness range [from, to] of the sweep figures",
+                                             ["0 um", "100 um"], min_items=2, max_items=2),
+    "points": OptionSpec.integer("points of the Li-thickness sweep", 201, 2, 5000, limit_note="size limit"),
+    "target_np": OptionSpec.list_of(OptionSpec.number("N/P ratio", low=0.0, low_inclusive=False, high=1e3),
+                                    "N/P ratios to size the Li foil for", [1.0], min_items=1, max_items=100, scalar_ok=True),
+    "c_rates": OptionSpec.list_of(OptionSpec.number("C-rate (1/h)", low=0.0, low_inclusive=False, high=1e3),
+                                  "C-rates (1/h) of the current-density table", [0.1, 0.5, 1.0], max_items=100, scalar_ok=True),
+}
 
 
-@stage("design", title="Cell design", section="design", order=10, needs=("cells",))
+@stage("design", title="Cell design", section="design", order=10, needs=("cells",), schema=SCHEMA)
 def design_stage(ctx: StageContext) -> StageResult:
     import pandas as pd
 
-    from lisse.cell.summary import summarize
-    from lisse.params import unknown_key_error
+    from lisse.cell.design import li_areal_capacity
+    from lisse.cell.summary import li_thickness_sweep, summarize
     from lisse.pipeline.study import cell_designs
     from lisse.plot.cell import energy_density_vs_li_thickness, np_ratio_vs_li_thickness
 
     opts = ctx.options
-    for k in opts:
-        if k not in _OPTIONS:
-            raise unknown_key_error(k, _OPTIONS, "option of [design]")
-    lo, hi = (to_si(v, "um", "design.li_thickness_range") for v in opts.get("li_thickness_range", ["0 um", "100 um"]))
-    n = int(opts.get("points", 201))
-    targets = [float(x) for x in opts.get("target_np", [1.0])]
-    c_rates = [float(x) for x in opts.get("c_rates", [0.1, 0.5, 1.0])]
+    lo, hi = opts["li_thickness_range"]
+    n = opts["points"]
+    targets = opts["target_np"]
+    c_rates = opts["c_rates"]
 
     summaries, curves, np1, rate_rows, stack_rows = [], [], [], [], []
     thick = np.linspace(lo, hi, n)
@@ -37,16 +45,7 @@ def design_stage(ctx: StageContext) -> StageResult:
         s["name"] = name
         s["li_thickness_for_target_np_um"] = {f"{t:g}": from_si(d.li_thickness_for_np(t), "um") for t in targets}
         summaries.append(s)
-        designs = [d.with_li_thickness(t) for t in thick]
-        curves.append(
-            {
-                "name": name,
-                "li_thickness_um": thick * 1e6,
-                "np_ratio": np.array([x.np_ratio for x in designs]),
-                "gravimetric_Wh_kg": np.array([from_si(x.gravimetric_energy_density, "W*h/kg") for x in designs]),
-                "volumetric_Wh_L": np.array([from_si(x.volumetric_energy_density, "W*h/L") for x in designs]),
-            }
-        )
+        curves.append({"name": name, **li_thickness_sweep(d, thick)})
         np1.append(from_si(d.li_thickness_for_np(1.0), "um"))
         for c in c_rates:
             rate_rows.append({"cell": name, "c_rate_per_h": c, "current_density_mA_cm2": from_si(d.current_density(c), "mA/cm2")})
@@ -65,12 +64,13 @@ def design_stage(ctx: StageContext) -> StageResult:
          for c in curves],
         ignore_index=True,
     )
-    body = ["<p>Li areal capacity = &rho;<sub>Li</sub> q<sub>Li</sub> t (0.2062 mAh/cm² per µm); N/P = Q<sub>Li</sub>/Q<sub>P</sub>; "
-            "energy = Q<sub>P</sub> &times; average voltage over the whole stack (listed layers) per area, volume at the charged thickness.</p>"]
+    per_um = from_si(li_areal_capacity(1e-6), "mAh/cm2")
+    body = [Markup("<p>Li areal capacity = &rho;<sub>Li</sub> q<sub>Li</sub> t ({:.4f} mAh/cm² per µm); N/P = Q<sub>Li</sub>/Q<sub>P</sub>; "
+            "energy = Q<sub>P</sub> &times; average voltage over the whole stack (listed layers) per area, volume at the charged thickness.</p>").format(per_um)]
     for s in summaries:
-        body.append(f"<h3>{html.escape(s['name'])}</h3>")
+        body.append(Markup("<h3>{}</h3>").format(s["name"]))
         body.append(_stack_html(s))
-        body.append(f"<p>Energy densities include: {html.escape(', '.join(s['energy_density_includes']))}.</p>")
+        body.append(Markup("<p>Energy densities include: {}.</p>").format(", ".join(s["energy_density_includes"])))
     return StageResult(
         summary={"cells": summaries},
         tables={"summary": table, "stack": pd.DataFrame(stack_rows), "c_rates": pd.DataFrame(rate_rows), "li_thickness_sweep": sweep},
@@ -82,25 +82,24 @@ def design_stage(ctx: StageContext) -> StageResult:
             "energy_density_vs_li_thickness": "Stack energy density vs Li foil thickness; dashed lines: N/P = 1.",
             "np_ratio_vs_li_thickness": "N/P ratio vs Li foil thickness.",
         },
-        html="\n".join(body),
+        html=Markup("\n").join(body),
         citations={"Ji2025", "CRC2016", "IUPAC2021"},
     )
 
 
-def _stack_html(s: dict) -> str:
+def _stack_html(s: dict) -> Markup:
     rows = []
     total = sum(max(x["thickness_um"], 0.0) for x in s["layers"]) or 1.0
     colors = {"negative": "#9aa7b0", "negative_collector": "#c98b4a", "interlayer": "#7fb77e", "electrolyte": "#e3c86b", "positive": "#5b7bb4", "positive_collector": "#b0b0b0"}
     for x in s["layers"]:
         w = max(2.0, 300.0 * np.log10(1 + x["thickness_um"]) / np.log10(1 + total))
-        rows.append(
-            f"<tr><td>{html.escape(x['role'])}</td><td>{html.escape(x['material'])}</td><td>{x['thickness_um']:.4g}</td>"
-            f"<td>{x['areal_mass_mg_cm2']:.4g}</td><td><div class='bar' style='width:{w:.0f}px;background:{colors.get(x['role'], '#999')}'></div></td></tr>"
-        )
-    head = "<tr><th>layer</th><th>material</th><th>thickness (µm)</th><th>mass (mg/cm²)</th><th>thickness (log scale)</th></tr>"
-    facts = (
-        f"<p>N/P = <b>{s['np_ratio']:.3f}</b>; Li {s['anode_capacity_mAh_cm2']:.4g} mAh/cm², positive {s['cathode_capacity_mAh_cm2']:.4g} mAh/cm²; "
-        f"thinnest Li for N/P = 1: {s['li_thickness_for_np1_um']:.3g} µm; 1C = {s['current_density_1C_mA_cm2']:.3g} mA/cm²; "
-        f"stack {s['gravimetric_energy_density_Wh_kg']:.4g} Wh/kg, {s['volumetric_energy_density_Wh_L']:.4g} Wh/L.</p>"
-    )
-    return facts + f"<table class='stack'>{head}{''.join(rows)}</table>"
+        rows.append(Markup(
+            "<tr><td>{}</td><td>{}</td><td>{:.4g}</td><td>{:.4g}</td><td><div class='bar' style='width:{:.0f}px;background:{}'></div></td></tr>"
+        ).format(x["role"], x["material"], x["thickness_um"], x["areal_mass_mg_cm2"], w, colors.get(x["role"], "#999")))
+    head = Markup("<tr><th>layer</th><th>material</th><th>thickness (µm)</th><th>mass (mg/cm²)</th><th>thickness (log scale)</th></tr>")
+    facts = Markup(
+        "<p>N/P = <b>{:.3f}</b>; Li {:.4g} mAh/cm², positive {:.4g} mAh/cm²; thinnest Li for N/P = 1: {:.3g} µm; "
+        "1C = {:.3g} mA/cm²; stack {:.4g} Wh/kg, {:.4g} Wh/L.</p>"
+    ).format(s["np_ratio"], s["anode_capacity_mAh_cm2"], s["cathode_capacity_mAh_cm2"], s["li_thickness_for_np1_um"],
+             s["current_density_1C_mA_cm2"], s["gravimetric_energy_density_Wh_kg"], s["volumetric_energy_density_Wh_L"])
+    return facts + Markup("<table class='stack'>{}{}</table>").format(head, Markup("").join(rows))

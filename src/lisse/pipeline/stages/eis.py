@@ -6,6 +6,7 @@ Study section (all keys optional except one of ``files`` / ``synthetic``)::
     files = ["pellet_-25C.mpt", "cell_after_100_cycles.mpr"]  # relative to the study file
     area = "0.785 cm2"          # electrode area (for conductivity / ASR)
     thickness = "0.78 mm"       # electrolyte thickness (for conductivity)
+    units = "frequency=Hz,impedance=ohm"   # units of plain-CSV columns whose header has none (or a table)
     lambda = 1e-4               # DRT regularisation: number, "gcv", "lcurve", "reim", "drttools"
     circuit = "R0-p(R1,CPE1)-p(R2,CPE2)"   # optional equivalent-circuit fit
     symmetric = true            # symmetric Li|SSE|Li cell: interfacial ASR halved (two interfaces)
@@ -17,12 +18,52 @@ Study section (all keys optional except one of ``files`` / ``synthetic``)::
 
 from __future__ import annotations
 
+from lisse.params import OptionSpec
 from lisse.pipeline.registry import StageContext, StageResult, stage
+from lisse.pipeline.stages.cycling import UNITS_OPTION
+from lisse.report.html import Markup
 
-_KNOWN = {"files", "area", "thickness", "lambda", "circuit", "symmetric", "synthetic", "processes"}
+_TAU = OptionSpec.number("relaxation time [s]", low=0.0)
+
+#: Options of the ``[eis]`` table.
+SCHEMA = {
+    "files": OptionSpec.list_of(OptionSpec.path("impedance file"), "impedance files, relative to the study file",
+                                max_items=1000, scalar_ok=True),
+    "area": OptionSpec.quantity("cm2", "electrode area (for conductivity and ASR)", low=0.0, low_inclusive=False, high=1.0),
+    "thickness": OptionSpec.quantity("um", "electrolyte thickness (for conductivity)", low=0.0, low_inclusive=False, high=1.0),
+    "lambda": OptionSpec.one_of(
+        "DRT regularisation: a number > 0 or a rule that picks it",
+        OptionSpec.number("regularisation parameter", low=0.0, low_inclusive=False, high=1e6),
+        OptionSpec.text("rule", choices=("gcv", "lcurve", "reim", "drttools")),
+        default=1e-4),
+    "circuit": OptionSpec.text("equivalent circuit to fit, e.g. 'R0-p(R1,CPE1)-p(R2,CPE2)' (optional)"),
+    "symmetric": OptionSpec.boolean("symmetric Li|SSE|Li cell: interfacial ASR halved (two interfaces)", True),
+    "synthetic": OptionSpec.boolean("analyse the built-in synthetic three-arc spectrum (demo)", False),
+    "processes": OptionSpec.table("tau windows [s] per process, e.g. bulk = [0, 1e-6] or interface = \"3e-3:\" (replace the defaults)",
+                                  values=OptionSpec.one_of("window", OptionSpec.pair(_TAU, _TAU, "[low, high] in s"),
+                                                           OptionSpec.text("'low:high' in s (empty high: no upper bound)")),
+                                  max_items=20),
+    "units": UNITS_OPTION,
+}
 
 
-@stage("eis", title="Impedance: Kramers-Kronig, DRT and processes", section="eis", order=60, needs=("eis",), optional_deps=("scipy",))
+def _check(o: dict) -> None:
+    from lisse.errors import ParameterError
+    from lisse.io.column_units import EIS_ROLES, parse_units
+
+    parse_units(o.get("units"), EIS_ROLES, source="[eis] units")
+    if not o.get("files") and not o.get("synthetic"):
+        raise ParameterError("[eis] files: expected 'files = [...]' or 'synthetic = true'; found neither")
+    from lisse.analysis.eis.workflow import parse_windows
+
+    try:
+        parse_windows(o.get("processes"))
+    except ParameterError as exc:
+        raise ParameterError(f"[eis] processes: {exc}") from None
+
+
+@stage("eis", title="Impedance: Kramers-Kronig, DRT and processes", section="eis", order=60, needs=("eis",), optional_deps=("scipy",),
+       schema=SCHEMA, check=_check)
 def eis_stage(ctx: StageContext) -> StageResult:
     from pathlib import Path
 
@@ -31,31 +72,27 @@ def eis_stage(ctx: StageContext) -> StageResult:
     from lisse.analysis.eis.workflow import analyse
     from lisse.errors import ParameterError
 
-    opts = dict(ctx.options or {})
-    unknown = set(opts) - _KNOWN
-    if unknown:
-        import difflib
-
-        hints = [f"{u} (did you mean {difflib.get_close_matches(u, _KNOWN, n=1)[0]}?)" if difflib.get_close_matches(u, _KNOWN, n=1) else u for u in sorted(unknown)]
-        raise ParameterError(f"[eis]: unknown keys {', '.join(hints)}; expected {', '.join(sorted(_KNOWN))}")
+    opts = ctx.options
     from lisse.analysis.eis.derived import interfacial_asr
     from lisse.analysis.eis.synthetic import three_arc_spectrum
+    from lisse.io.column_units import EIS_ROLES, parse_units
     from lisse.io.eis import read_spectra
     from lisse.plot import eis as peis
-    from lisse.units import to_si
 
     base = Path(ctx.study.get("_base_dir", ".")) if isinstance(ctx.study, dict) else Path(".")
     spectra = []
     if opts.get("synthetic"):
         spectra.append(three_arc_spectrum(noise=0.005, seed=7))
+    area = opts.get("area")  # SI floats: the readers take SI numbers
+    thickness = opts.get("thickness")
+    units = parse_units(opts.get("units"), EIS_ROLES, source="[eis] units")
     for fn in opts.get("files", []) or []:
         p = Path(fn)
-        spectra.extend(read_spectra(p if p.is_absolute() else base / p, area=opts.get("area"), thickness=opts.get("thickness")))
+        spectra.extend(read_spectra(p if p.is_absolute() else base / p, units=units, area=area, thickness=thickness))
     if not spectra:
         raise ParameterError("[eis]: expected 'files = [...]' or 'synthetic = true'; found neither")
-    lam = opts.get("lambda", 1e-4)
-    symmetric = bool(opts.get("symmetric", True))
-    area = to_si(opts["area"], "cm**2", "area") if "area" in opts else None
+    lam = opts["lambda"]
+    symmetric = opts["symmetric"]
 
     rows, summaries, figures, captions = [], [], {}, {}
     for i, sp in enumerate(spectra):
@@ -99,7 +136,7 @@ def eis_stage(ctx: StageContext) -> StageResult:
         summary={"spectra": summaries, "n_spectra": len(spectra)},
         tables=tables,
         figures=figures,
-        html=html,
+        html=Markup(html),  # static text only
         citations={"Wan2015", "Schonleber2014"},
         figure_captions=captions,
     )

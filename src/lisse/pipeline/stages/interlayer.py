@@ -25,10 +25,42 @@ from __future__ import annotations
 
 import re
 
+from lisse.params import OptionSpec
 from lisse.pipeline.registry import StageContext, StageResult, stage
+from lisse.report.html import Markup
+from lisse.sim.interlayer.model import PRESETS
+from lisse.sim.interlayer.model import SCHEMA as MODEL_SCHEMA
 
-_KEYS = {"preset", "material", "current_density", "capacity", "time", "sweep", "i_min", "i_max", "points", "map",
-         "conductivity_map", "two_d", "nx", "parameters"}
+_J = {"low": 0.0, "low_inclusive": False, "high": 1e4}
+
+#: Options of the ``[interlayer]`` table.
+SCHEMA = {
+    "preset": OptionSpec.text("interlayer preset used when no cell has an interlayer", "lni-5cnt", tuple(PRESETS)),
+    "material": OptionSpec.text("library material used instead of the preset when no cell has an interlayer"),
+    "current_density": OptionSpec.quantity("mA/cm2", "operating current density", "1 mA/cm2", **_J),
+    "capacity": OptionSpec.quantity("mAh/cm2", "plated areal capacity per half cycle (or give 'time')", low=0.0,
+                                    low_inclusive=False, high=3.6e6),
+    "time": OptionSpec.quantity("h", "plating time per half cycle (instead of 'capacity')", low=0.0, low_inclusive=False, high=3.6e7),
+    "sweep": OptionSpec.boolean("l_n, l_g against current density from i_min to i_max", True),
+    "i_min": OptionSpec.quantity("mA/cm2", "lowest current density of the sweep", "0.1 mA/cm2", **_J),
+    "i_max": OptionSpec.quantity("mA/cm2", "highest current density of the sweep", "10 mA/cm2", **_J),
+    "points": OptionSpec.integer("current densities in the sweep", 50, 2, 1000, limit_note="size limit"),
+    "map": OptionSpec.boolean("stability map over current density and capacity", True),
+    "conductivity_map": OptionSpec.boolean("regime and verdict over the two conductivities", False),
+    "two_d": OptionSpec.boolean("2D fields around a Li protrusion", False),
+    "nx": OptionSpec.integer("grid cells across the 2D domain", 90, 10, 400, limit_note="size limit"),
+    "parameters": OptionSpec.table("model parameters replacing the defaults (keys of lisse.sim.interlayer.model.SCHEMA)",
+                                   keys=MODEL_SCHEMA),
+}
+
+
+def _check(o: dict) -> None:
+    from lisse.errors import ParameterError
+
+    if "capacity" in o and "time" in o:
+        raise ParameterError("[interlayer] capacity: expected 'capacity' or 'time'; found both")
+    if not o["i_min"] < o["i_max"]:
+        raise ParameterError(f"[interlayer] i_min: expected i_min < i_max; found {o['i_min'] / 10:g} and {o['i_max'] / 10:g} mA/cm2")
 
 
 def _applies(study) -> str | None:
@@ -36,12 +68,6 @@ def _applies(study) -> str | None:
     if "interlayer" in study or any(isinstance(c, dict) and c.get("interlayer") for c in cells):
         return None
     return "no cell has an interlayer table and the study has no [interlayer] section"
-
-
-def _q(value, unit: str, name: str) -> float:
-    from lisse.units import to_si
-
-    return to_si(value, unit, name)
 
 
 def _targets(study: dict, opts: dict) -> tuple[list[tuple[str, dict]], dict[str, str]]:
@@ -54,8 +80,9 @@ def _targets(study: dict, opts: dict) -> tuple[list[tuple[str, dict]], dict[str,
     """
     from lisse.errors import ParameterError
     from lisse.materials import get_material
+    from lisse.params import user_values
 
-    over = dict(opts.get("parameters", {}) or {})
+    over = dict(opts.get("parameters") or {})  # checked against MODEL_SCHEMA: SI floats
     out: list[tuple[str, dict]] = []
     skipped: dict[str, str] = {}
     for k, cell in enumerate(study.get("cells", []) or []):
@@ -78,7 +105,7 @@ def _targets(study: dict, opts: dict) -> tuple[list[tuple[str, dict]], dict[str,
         kw = {"material": m.name, **over}
         for key in ("thickness", "porosity"):
             if key in il:
-                kw[key] = il[key]
+                kw[key] = user_values({key: il[key]})[key]  # a bare study number means the display unit
         out.append((label, kw))
     if not out and ("interlayer" in study):
         if "material" in opts:
@@ -89,42 +116,32 @@ def _targets(study: dict, opts: dict) -> tuple[list[tuple[str, dict]], dict[str,
     return out, skipped
 
 
-@stage("interlayer", title="Interlayer: Li nucleation and growth", section="interlayer", order=40, needs=(), optional_deps=(), applies=_applies)
+@stage("interlayer", title="Interlayer: Li nucleation and growth", section="interlayer", order=40, needs=(), optional_deps=(), applies=_applies,
+       schema=SCHEMA, check=_check)
 def interlayer_stage(ctx: StageContext) -> StageResult:
     """Nucleation length, growth length, verdict, regime and critical current for each interlayer."""
-    import numpy as np
     import pandas as pd
 
-    from lisse.errors import ParameterError
-    from lisse.params import unknown_key_error
     from lisse.plot import interlayer as plot
     from lisse.sim.interlayer import lengths, sweeps
     from lisse.sim.interlayer.model import make_parameters
 
-    opts = dict(ctx.options or {})
-    for k in opts:
-        if k not in _KEYS:
-            raise unknown_key_error(k, _KEYS, "key of the [interlayer] section")
-    i = _q(opts.get("current_density", "1 mA/cm2"), "mA/cm2", "interlayer.current_density")
-    if "capacity" in opts and "time" in opts:
-        raise ParameterError("[interlayer]: give 'capacity' or 'time', not both")
-    t = _q(opts["time"], "h", "interlayer.time") if "time" in opts else None
-    q = _q(opts.get("capacity", "1 mAh/cm2"), "mAh/cm2", "interlayer.capacity") if t is None else i * t
-    i_lo = _q(opts.get("i_min", "0.1 mA/cm2"), "mA/cm2", "interlayer.i_min")
-    i_hi = _q(opts.get("i_max", "10 mA/cm2"), "mA/cm2", "interlayer.i_max")
-    npts = int(opts.get("points", 50))
-    if not (0 < i_lo < i_hi) or npts < 2:
-        raise ParameterError(f"[interlayer]: need 0 < i_min < i_max and points >= 2; got {i_lo}, {i_hi}, {npts}")
+    opts = ctx.options
+    i = opts["current_density"]
+    t = opts.get("time")
+    q = sweeps.plating_capacity(i, None if t is not None else opts.get("capacity", 3.6e4), t)  # default 1 mAh/cm2
+    i_lo, i_hi = opts["i_min"], opts["i_max"]
+    cur = sweeps.current_grid(i_lo, i_hi, opts["points"])
 
     rows, tables, figures, captions, summary = [], {}, {}, {}, {}
     targets, skipped = _targets(ctx.study, opts)
     if not targets:
         reasons = "; ".join(f"{k}: {v}" for k, v in skipped.items())
         return StageResult(summary={"interlayers": {}, "skipped": skipped},
-                           html=f"<p>No interlayer in this study can be simulated by the mixed-conductor model ({reasons}).</p>")
+                           html=Markup("<p>No interlayer in this study can be simulated by the mixed-conductor model ({}).</p>").format(reasons))
     for label, kw in targets:
         p = make_parameters(**kw)
-        res = lengths.evaluate(p, i, capacity=q)
+        res = lengths.interlayer_lengths(p, i, capacity=q)
         d = res.as_dict()
         cc = sweeps.critical_current(p, q, i_min=i_lo, i_max=i_hi)
         d["critical_current"] = cc.as_dict()
@@ -135,44 +152,40 @@ def interlayer_stage(ctx: StageContext) -> StageResult:
         key = re.sub("_+", "_", "".join(ch if ch.isalnum() else "_" for ch in label)).strip("_").lower()[:40].rstrip("_")
         figures[f"profile_{key}"] = plot.profile_figure(res.solution, p.critical_overpotential)
         captions[f"profile_{key}"] = f"{label}: local overpotential, currents and internal deposition at {i / 10:g} mA/cm²."
-        if opts.get("sweep", True):
-            cur = np.geomspace(i_lo, i_hi, npts)
+        if opts["sweep"]:
             sw = sweeps.sweep_current(p, cur, time=t) if t is not None else sweeps.sweep_current(p, cur, capacity=q)
-            tables[f"sweep_{key}"] = pd.DataFrame({
-                "current_density_mA_cm2": cur / 10, "nucleation_length_um": sw["nucleation_length"] * 1e6,
-                "growth_length_um": sw["growth_length"] * 1e6, "stable": sw["stable"],
-                "failure_mode": [lengths.FAILURE_MODES[c] for c in sw["failure"]]})
+            tables[f"sweep_{key}"] = pd.DataFrame(sweeps.sweep_table(sw))
             figures[f"sweep_{key}"] = plot.sweep_figure(sw, p.thickness, label)
             captions[f"sweep_{key}"] = f"{label}: nucleation and growth lengths against current density."
-        if opts.get("map", True):
-            m = sweeps.map_current_capacity(p, np.geomspace(i_lo, i_hi, 30), np.geomspace(0.1, 10, 30) * 3.6e4)
+        if opts["map"]:
+            m = sweeps.map_current_capacity(p, sweeps.current_grid(i_lo, i_hi, 30), sweeps.default_map_capacities())
             figures[f"map_{key}"] = plot.current_capacity_map_figure(m, label)
             captions[f"map_{key}"] = f"{label}: stability map over current density and capacity (l_n <= l_g < l_i)."
-        if opts.get("conductivity_map", False):
-            m2 = sweeps.map_conductivities(p, np.geomspace(1e-6, 10, 18), np.geomspace(1e-4, 1, 12), i, q)
+        if opts["conductivity_map"]:
+            m2 = sweeps.map_conductivities(p, None, None, i, q)
             figures[f"conductivity_map_{key}"] = plot.conductivity_map_figure(m2)
             captions[f"conductivity_map_{key}"] = f"{label}: regime and verdict over the two conductivities."
-        if opts.get("two_d", False):
+        if opts["two_d"]:
             from lisse.sim.interlayer.solver2d import solve_2d
 
-            s2 = solve_2d(p, i, nx=int(opts.get("nx", 90)))
+            s2 = solve_2d(p, i, nx=opts["nx"])
             d["two_d"] = {k: float(v) for k, v in s2.metrics.items()}
             figures[f"fields_2d_{key}"] = plot.field_figure(s2, p.critical_overpotential, label)
             captions[f"fields_2d_{key}"] = f"{label}: deposition and nucleation fields around a Li protrusion."
     tables["results"] = pd.DataFrame(rows)
-    items = "".join(
-        f"<li><b>{d['label']}</b> ({d['regime']}): l_n = {d['nucleation_length_um']:.3g} µm, l_g = {d['growth_length_um']:.3g} µm, "
-        f"l_i = {d['interlayer_thickness_um']:.3g} µm → {'stable' if d['stable'] else 'unstable (' + d['failure_mode'] + ')'}; "
-        f"predicted critical current {_cc_text(d)} at {q / 3.6e4:g} mAh/cm²</li>"
+    items = Markup("").join(
+        Markup("<li><b>{}</b> ({}): l_n = {:.3g} µm, l_g = {:.3g} µm, l_i = {:.3g} µm → {}; predicted critical current {} at {:g} mAh/cm²</li>").format(
+            d["label"], d["regime"], d["nucleation_length_um"], d["growth_length_um"], d["interlayer_thickness_um"],
+            "stable" if d["stable"] else f"unstable ({d['failure_mode']})", _cc_text(d), q / 3.6e4)
         for d in summary.values()
     )
-    html = (
-        f"<p>Steady electroneutral two-potential model of the interlayer at {i / 10:g} mA/cm² and {q / 3.6e4:g} mAh/cm² "
+    html = Markup(
+        "<p>Steady electroneutral two-potential model of the interlayer at {:g} mA/cm² and {:g} mAh/cm² "
         "(Wang2024 design criterion: stable when the nucleation length l_n ≤ the growth length l_g < the thickness l_i).</p>"
-        f"<ul>{items}</ul>"
-    )
+        "<ul>{}</ul>"
+    ).format(i / 10, q / 3.6e4, items)
     if skipped:
-        html += "<p>Not simulated: " + "; ".join(f"{k} ({v})" for k, v in skipped.items()) + ".</p>"
+        html += Markup("<p>Not simulated: {}.</p>").format("; ".join(f"{k} ({v})" for k, v in skipped.items()))
     return StageResult(summary={"interlayers": summary, "skipped": skipped, "current_density_mA_cm2": i / 10, "capacity_mAh_cm2": q / 3.6e4},
                        tables=tables, figures=figures, html=html, citations={"Wang2024", "Newman1962"}, figure_captions=captions)
 

@@ -13,53 +13,47 @@ Study options (table ``[phasefield]``; the stage runs only when the table is pre
 
 from __future__ import annotations
 
+from lisse.params import OptionSpec
 from lisse.pipeline.registry import StageContext, StageResult, stage
+from lisse.report.html import Markup
 
-_KNOWN = {"presets", "grid", "contact_angle_deg", "current_density", "plated", "sweep", "seed"}
+_PRESETS = ("lithiophilic", "lithiophobic")
+
+#: Options of the ``[phasefield]`` table.
+SCHEMA = {
+    "presets": OptionSpec.list_of(OptionSpec.text("preset", choices=_PRESETS), "which presets to run",
+                                  list(_PRESETS), min_items=1, max_items=2, scalar_ok=True),
+    "grid": OptionSpec.integer("grid cells per side (small: fast)", 64, 32, 1024, limit_note="size limit"),
+    "contact_angle_deg": OptionSpec.number("contact angle of Li on the particles [deg], for every preset (optional)", low=0.0, high=180.0),
+    "current_density": OptionSpec.quantity("mA/cm2", "plating current density (optional override)", low=0.0, low_inclusive=False, high=1e4),
+    "plated": OptionSpec.quantity("um", "plated planar-equivalent Li thickness (optional override)", low=0.0, low_inclusive=False, high=1e-6,
+                                  limit_note="the simulated domain is 1.28 um tall"),
+    "sweep": OptionSpec.boolean("also run the contact-angle sweep (about 10 s)", False),
+    "seed": OptionSpec.integer("random seed of the particle layer", None, 0, 2**32 - 1),
+}
 
 
 @stage("phasefield", title="Phase-field Li growth into porous layers", section="phasefield", order=60,
-       needs=("phasefield",), optional_deps=("matplotlib",))
+       needs=("phasefield",), optional_deps=("matplotlib",), schema=SCHEMA)
 def phasefield_stage(ctx: StageContext) -> StageResult:
     import math
 
     import numpy as np
     import pandas as pd
 
-    from lisse.errors import ParameterError
-    from lisse.params import unknown_key_error
     from lisse.plot.phasefield import series_figure, sweep_figure
-    from lisse.sim.phasefield.presets import PRESETS, preset_settings, setup_run, transition_sweep
-    from lisse.units import to_si
+    from lisse.sim.phasefield.presets import run_settings, setup_run, transition_sweep
 
-    opts = dict(ctx.options or {})
-    for k in opts:
-        if k not in _KNOWN:
-            raise unknown_key_error(k, sorted(_KNOWN), "[phasefield] option")
-    presets = opts.get("presets", ["lithiophilic", "lithiophobic"])
-    if isinstance(presets, str):
-        presets = [presets]
-    for p in presets:
-        if p not in PRESETS:
-            raise ParameterError(f"[phasefield] presets: unknown preset {p!r}; choose from {sorted(PRESETS)}")
-    grid = int(opts.get("grid", 64))
+    opts = ctx.options
+    presets = opts["presets"]
+    grid = opts["grid"]
     summary: dict = {}
     figures: dict = {}
     captions: dict = {}
     rows = []
     for name in presets:
-        s = preset_settings(name, grid)
-        s["frames"] = 8
-        if "contact_angle_deg" in opts:
-            s["contact_angle_deg"] = float(opts["contact_angle_deg"])
-            if not 0 <= s["contact_angle_deg"] <= 180:
-                raise ParameterError(f"[phasefield] contact_angle_deg must be in [0, 180]; got {opts['contact_angle_deg']!r}")
-        if "current_density" in opts:
-            s["current_density"] = to_si(opts["current_density"], "A/m^2", "[phasefield] current_density")
-        if "plated" in opts:
-            s["plated_thickness"] = to_si(opts["plated"], "m", "[phasefield] plated")
-        if "seed" in opts:
-            s["seed"] = int(opts["seed"])
+        s = run_settings(name, grid, frames=8, contact_angle_deg=opts.get("contact_angle_deg"),
+                         current_density=opts.get("current_density"), plated_thickness=opts.get("plated"), seed=opts.get("seed"))
         run = setup_run(s)
         frames, times = [run.solver.zeta.copy()], [0.0]
         n = int(s["frames"])
@@ -84,7 +78,7 @@ def phasefield_stage(ctx: StageContext) -> StageResult:
             "only the contact angle of Li on the particles differs. Lithiophilic particles draw Li into the pores by "
             "capillarity; on lithiophobic ones the front stays at the layer boundary until the driving force exceeds "
             f"the Young–Laplace entry pressure. Grid {grid}×{grid}.</p>")
-    if opts.get("sweep", False):
+    if opts["sweep"]:
         sw = transition_sweep([60, 90, 110, 115, 120, 125, 130, 160])
         figures["phasefield_sweep"] = sweep_figure(sw)
         captions["phasefield_sweep"] = "Penetration depth into straight slits vs contact angle; dashed: Young–Laplace transition."
@@ -92,5 +86,5 @@ def phasefield_stage(ctx: StageContext) -> StageResult:
                                                    "penetration_depth_um": [p * 1e6 for p in sw["penetration_m"]]})
         summary["sweep_theta_c_sim_deg"] = sw["theta_c_sim_deg"] if math.isfinite(sw["theta_c_sim_deg"]) else None
         summary["sweep_theta_c_young_laplace_deg"] = sw["theta_c_young_laplace_deg"]
-    return StageResult(summary=summary, tables=tables, figures=figures, html=html,
+    return StageResult(summary=summary, tables=tables, figures=figures, html=Markup(html),  # static text and numbers only
                        citations={"Wang2024", "Chen2015", "ChenShen1998"}, figure_captions=captions)

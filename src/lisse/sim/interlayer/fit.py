@@ -45,7 +45,7 @@ class SpikeFit:
 
     def as_dict(self) -> dict:
         return {
-            "coefficient_S_m": self.coefficient,
+            "coefficient_S_cm": self.coefficient / 100,
             "r_squared": self.r_squared,
             "relative_rms": self.relative_rms,
             "points_used": int(self.used.sum()),

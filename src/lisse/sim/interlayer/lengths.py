@@ -38,7 +38,7 @@ from lisse.errors import ParameterError
 from lisse.sim.interlayer.model import InterlayerParameters, growth_length
 from lisse.sim.interlayer.solver1d import Solution1D, solve_1d
 
-__all__ = ["FAILURE_MODES", "LengthsResult", "nucleation_length", "nucleation_zones", "verdict", "evaluate"]
+__all__ = ["FAILURE_MODES", "LengthsResult", "nucleation_length", "nucleation_zones", "verdict", "interlayer_lengths"]
 
 FAILURE_MODES = ("none", "nucleation_at_electrolyte", "growth_breach", "dead_li")
 
@@ -151,7 +151,7 @@ def _r(v: float) -> float:
     return float(f"{v:.12g}")
 
 
-def evaluate(p: InterlayerParameters, current: float, capacity: float | None = None, time: float | None = None, **solve_kw) -> LengthsResult:
+def interlayer_lengths(p: InterlayerParameters, current: float, capacity: float | None = None, time: float | None = None, **solve_kw) -> LengthsResult:
     """Solve the 1D model and return l_n, l_g, the verdict and the regime.
 
     Parameters

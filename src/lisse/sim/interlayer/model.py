@@ -49,10 +49,11 @@ from typing import TYPE_CHECKING, Any
 
 from lisse.citations import Citation, add, register
 from lisse.constants import FARADAY, GAS_CONSTANT, ROOM_TEMPERATURE
+from lisse.electrochem import reduced_butler_volmer, reduced_butler_volmer_slope, reduced_overpotential
 from lisse.errors import ParameterError
 from lisse.materials import get_material
 from lisse.params import ParamSpec, unknown_key_error, validate
-from lisse.thermo.nucleation import LI_MOLAR_VOLUME, critical_overpotential, heterogeneous_factor, homogeneous_barrier
+from lisse.thermo.nucleation import critical_overpotential, heterogeneous_factor, li_molar_volume, nucleation_rate
 from lisse.thermo.wetting import DEFAULT_LI_SURFACE_ENERGY
 
 if TYPE_CHECKING:  # numpy is imported inside the functions: the CLI imports this module to build its parser
@@ -73,10 +74,13 @@ __all__ = [
 
 add(Citation("Newman1962", "Newman and Tobias", "Theoretical analysis of current distribution in porous electrodes", "J. Electrochem. Soc. 109, 1183", 1962, "10.1149/1.2425269"))
 
-#: Dense-Li thickness per areal capacity [m per C/m2]: V_m / F (1 mAh/cm2 = 3.6e4 C/m2 -> 4.85 um).
-LI_THICKNESS_PER_CHARGE = LI_MOLAR_VOLUME / FARADAY
 
-#: Parameter schema: name -> (unit that bare numbers are in, meaning, range).
+def li_thickness_per_charge() -> float:
+    """Dense-Li thickness per areal capacity [m per C/m2]: V_m / F (1 mAh/cm2 = 3.6e4 C/m2 -> 4.85 um)."""
+    return li_molar_volume() / FARADAY
+
+#: Parameter schema: name -> (display unit, meaning, range). Python numbers are SI; text without a unit
+#: (CLI, study files) is in the display unit.
 SCHEMA: dict[str, ParamSpec] = {
     "thickness": ParamSpec("um", "interlayer thickness l_i", "90 um", low=0.0, low_inclusive=False),
     "sigma_ion": ParamSpec("S/cm", "effective ionic (Li+) conductivity of the interlayer", None, low=0.0, low_inclusive=False),
@@ -223,7 +227,7 @@ class InterlayerParameters:
         return "mixed"
 
     def with_(self, **overrides: Any) -> InterlayerParameters:
-        """A copy with some parameters replaced (values with units or bare numbers in :data:`SCHEMA` units)."""
+        """A copy with some parameters replaced (SI numbers, or strings with units such as ``"90 um"``)."""
         si = validate({k: SCHEMA[k] for k in overrides if k in SCHEMA}, {k: v for k, v in overrides.items() if k in SCHEMA})
         for k in overrides:
             if k not in SCHEMA:
@@ -247,8 +251,9 @@ def make_parameters(preset: str | None = None, *, material: str | None = None, *
     material : str, optional
         A library material with ``ionic_conductivity`` and ``electronic_conductivity`` (instead of a preset).
     **overrides
-        Any key of :data:`SCHEMA`; strings with units ("90 um"), pint quantities, or numbers in the
-        schema unit. ``None`` values are ignored.
+        Any key of :data:`SCHEMA`: SI numbers (``thickness=90e-6``), strings with units (``"90 um"``),
+        pint quantities, or strings holding only a number (taken in the schema's display unit).
+        ``None`` values are ignored.
 
     Returns
     -------
@@ -290,52 +295,38 @@ def make_parameters(preset: str | None = None, *, material: str | None = None, *
 # ---------------------------------------------------------------------------------------------------
 # kinetics
 
+#: Exponent clip for the Newton solvers' trial iterates (the solutions lie far inside it).
 _EXP_CAP = 300.0
 
-
-def _exp(x: np.ndarray | float) -> np.ndarray:
-    import numpy as np
-
-    return np.exp(np.clip(x, -_EXP_CAP, _EXP_CAP))
+# The model counts plating (cathodic) current as positive with eta = phi_e - phi_ion - U; the one
+# Butler–Volmer law of :mod:`lisse.electrochem` is anodic positive with alpha_a = 1 - alpha, alpha_c = alpha,
+# so j_model(eta) = -i_anodic(eta). These three adapters are the only place that conversion is written.
 
 
 def bv_current(eta: np.ndarray | float, i0: float, alpha: float, f_rt: float) -> np.ndarray:
     """Butler–Volmer deposition current density (cathodic positive) [A/m2].
 
-    ``j = i0 [exp(-alpha F eta/RT) - exp((1 - alpha) F eta/RT)]`` with eta [V] (negative = cathodic).
-    Linear limit: ``j = -i0 (F/RT) eta``, i.e. R_ct = RT/(F i0). Tafel limit (eta << -RT/F):
-    ``eta = (RT/(alpha F)) ln(i0) - (RT/(alpha F)) ln(j)``, 2.303 RT/(alpha F) = 118 mV/decade at alpha = 0.5, 25 degC.
+    ``j = i0 [exp(-alpha F eta/RT) - exp((1 - alpha) F eta/RT)]`` with eta [V] (negative = cathodic), i.e.
+    ``-lisse.electrochem.butler_volmer`` with ``alpha_c = alpha``. Linear limit: ``j = -i0 (F/RT) eta``, i.e.
+    R_ct = RT/(F i0). Tafel limit (eta << -RT/F): slope 2.303 RT/(alpha F) = 118 mV/decade at alpha = 0.5, 25 degC.
     """
     import numpy as np
 
-    e = np.asarray(eta, dtype=float) * f_rt
-    return i0 * (_exp(-alpha * e) - _exp((1.0 - alpha) * e))
+    return -i0 * reduced_butler_volmer(np.asarray(eta, dtype=float) * f_rt, 1.0 - alpha, alpha, max_exponent=_EXP_CAP)
 
 
 def bv_derivative(eta: np.ndarray | float, i0: float, alpha: float, f_rt: float) -> np.ndarray:
     """d j / d eta [A/(m2 V)] of :func:`bv_current`."""
     import numpy as np
 
-    e = np.asarray(eta, dtype=float) * f_rt
-    return -i0 * f_rt * (alpha * _exp(-alpha * e) + (1.0 - alpha) * _exp((1.0 - alpha) * e))
+    return -i0 * f_rt * reduced_butler_volmer_slope(np.asarray(eta, dtype=float) * f_rt, 1.0 - alpha, alpha, max_exponent=_EXP_CAP)
 
 
-def bv_overpotential(j: float, i0: float, alpha: float, f_rt: float, tol: float = 1e-13) -> float:
-    """Invert Butler–Volmer: the eta [V] that carries ``j`` [A/m2] (cathodic positive). Newton on asinh start."""
-    if i0 <= 0:
+def bv_overpotential(j: float, i0: float, alpha: float, f_rt: float) -> float:
+    """Invert Butler–Volmer: the eta [V] that carries ``j`` [A/m2] (cathodic positive); see :func:`lisse.electrochem.reduced_overpotential`."""
+    if not i0 > 0:
         raise ParameterError(f"parameter 'i0' must be positive to invert Butler-Volmer; got {i0!r}")
-    if j == 0:
-        return 0.0
-    # start from the symmetric (alpha = 1/2) closed form
-    eta = -2.0 / f_rt * math.asinh(j / (2.0 * i0))
-    for _ in range(100):
-        r = float(bv_current(eta, i0, alpha, f_rt)) - j
-        d = float(bv_derivative(eta, i0, alpha, f_rt))
-        step = r / d
-        eta -= step
-        if abs(step) < tol * max(1.0, abs(eta)):
-            return eta
-    raise ParameterError(f"could not invert Butler-Volmer for j = {j:g} A/m2, i0 = {i0:g} A/m2")
+    return float(reduced_overpotential(-j / i0, 1.0 - alpha, alpha)) / f_rt
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -345,23 +336,13 @@ def bv_overpotential(j: float, i0: float, alpha: float, f_rt: float, tol: float 
 def nucleation_rate_field(eta: np.ndarray, p: InterlayerParameters) -> np.ndarray:
     """Classical nucleation rate J(eta) [1/(m3 s)] at local overpotentials eta [V] (cathodic < 0).
 
-    ``J = J0 exp(-k_het dG_hom(|eta|)/(k_B T))`` with ``dG_hom ∝ 1/eta^2`` from
-    :func:`lisse.thermo.nucleation.homogeneous_barrier` (corrected barrier of [Wang2024]); 0 where eta >= 0.
-    Concentration ratios are 1 (electroneutral, no depletion in the steady ohmic model).
+    :func:`lisse.thermo.nucleation.nucleation_rate` at the cathodic overpotential ``-eta`` (corrected
+    barrier of [Wang2024], with 16 pi and k_B T); 0 where eta >= 0. Concentration ratios are 1 (electroneutral,
+    no depletion in the steady ohmic model).
     """
     import numpy as np
 
-    from lisse.constants import BOLTZMANN
-
-    eta = np.asarray(eta, dtype=float)
-    k = p.heterogeneous_factor
-    g1 = homogeneous_barrier(1.0, p.surface_energy)  # barrier at 1 V [J]; scales as 1/eta^2
-    b = k * g1 / (BOLTZMANN * p.temperature)  # [V^2]
-    out = np.zeros_like(eta)
-    m = eta < 0
-    with np.errstate(over="ignore", divide="ignore"):
-        out[m] = p.nucleation_prefactor * np.exp(-b / eta[m] ** 2)
-    return out
+    return nucleation_rate(-np.asarray(eta, dtype=float), p.surface_energy, p.contact_angle_deg, p.nucleation_prefactor, p.temperature)
 
 
 def growth_length(capacity: float, porosity: float) -> float:
@@ -373,4 +354,4 @@ def growth_length(capacity: float, porosity: float) -> float:
         raise ParameterError(f"parameter 'capacity' must be a non-negative areal charge; got {capacity!r}")
     if not (0 < porosity <= 1):
         raise ParameterError(f"parameter 'porosity' must be in (0, 1]; got {porosity!r}")
-    return capacity * LI_THICKNESS_PER_CHARGE / porosity
+    return capacity * li_thickness_per_charge() / porosity

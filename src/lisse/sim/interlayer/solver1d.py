@@ -39,8 +39,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from lisse.citations import register
+from lisse.electrochem import reduced_butler_volmer, reduced_butler_volmer_slope
 from lisse.errors import ConvergenceError, ParameterError
-from lisse.sim.interlayer.model import InterlayerParameters, nucleation_rate_field
+from lisse.sim.interlayer.model import _EXP_CAP, InterlayerParameters, nucleation_rate_field
 
 __all__ = ["Solution1D", "make_mesh", "solve_1d"]
 
@@ -152,10 +153,10 @@ class _Problem:
     def g(self, h: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         if self.linear:
             return -h, -np.ones_like(h)
+        # reduced Butler–Volmer, cathodic positive: g(h) = -i_anodic/i0 with alpha_a = 1 - alpha, alpha_c = alpha
         a = self.alpha
-        e1 = np.exp(np.clip(-a * h, -300, 300))
-        e2 = np.exp(np.clip((1 - a) * h, -300, 300))
-        return e1 - e2, -a * e1 - (1 - a) * e2
+        return (-reduced_butler_volmer(h, 1.0 - a, a, max_exponent=_EXP_CAP),
+                -reduced_butler_volmer_slope(h, 1.0 - a, a, max_exponent=_EXP_CAP))
 
     def residual(self, hv: np.ndarray, jac: bool = True):
         g, dg = self.g(hv)

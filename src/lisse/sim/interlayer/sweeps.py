@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -24,9 +25,105 @@ from lisse.sim.interlayer.lengths import FAILURE_MODES, nucleation_length, resul
 from lisse.sim.interlayer.model import InterlayerParameters, growth_length
 from lisse.sim.interlayer.solver1d import _Problem, solve_1d
 
-__all__ = ["sweep_current", "map_current_capacity", "map_conductivities", "critical_current", "CriticalCurrent"]
+__all__ = [
+    "sweep_current",
+    "map_current_capacity",
+    "map_conductivities",
+    "critical_current",
+    "CriticalCurrent",
+    "plating_capacity",
+    "current_grid",
+    "default_map_capacities",
+    "default_map_conductivities",
+    "sweep_table",
+    "current_capacity_map_table",
+    "conductivity_map_table",
+]
 
 REGIMES = ("ionic", "mixed", "electronic")
+
+#: 1 mAh/cm2 in C/m2 and 1 mA/cm2 in A/m2 (the display units of the tables).
+_MAH_CM2 = 3.6e4
+_MA_CM2 = 10.0
+
+
+# ---------------------------------------------------------------------------------------------------
+# operating point and grids (the CLI and the evaluate stage call these; they only parse and render)
+
+
+def _show(x: float, unit: str) -> str:
+    """An SI number in its display unit for messages (non-numbers shown as given)."""
+    from lisse.units import format_quantity
+
+    return format_quantity(x, unit) if isinstance(x, (int, float)) and math.isfinite(x) else repr(x)
+
+
+def plating_capacity(current: float, capacity: float | None = None, time: float | None = None) -> float:
+    """Areal capacity [C/m2] plated per half-cycle: ``capacity`` itself, or ``current * time``.
+
+    Parameters
+    ----------
+    current : float
+        Plating current density [A/m2] (> 0).
+    capacity : float, optional
+        Plated capacity [C/m2] (> 0).
+    time : float, optional
+        Plating time [s] (> 0). Give exactly one of ``capacity`` and ``time``.
+    """
+    if not (math.isfinite(current) and current > 0):
+        raise ParameterError(f"parameter 'current_density' must be a positive current density; got {_show(current, 'mA/cm2')}")
+    if (capacity is None) == (time is None):
+        raise ParameterError("give exactly one of 'capacity' (e.g. '1 mAh/cm2') or 'time' (e.g. '1 h')")
+    if time is not None:
+        if not (math.isfinite(time) and time > 0):
+            raise ParameterError(f"parameter 'time' must be a positive duration; got {_show(time, 'h')}")
+        return current * time
+    if not (math.isfinite(capacity) and capacity > 0):
+        raise ParameterError(f"parameter 'capacity' must be a positive areal capacity; got {_show(capacity, 'mAh/cm2')}")
+    return float(capacity)
+
+
+def current_grid(i_min: float, i_max: float, points: int) -> np.ndarray:
+    """Log-spaced current densities [A/m2] from ``i_min`` to ``i_max`` (``0 < i_min < i_max``, ``points >= 2``)."""
+    if not (math.isfinite(i_min) and math.isfinite(i_max) and 0 < i_min < i_max):
+        raise ParameterError(f"need 0 < i_min < i_max; got {_show(i_min, 'mA/cm2')} and {_show(i_max, 'mA/cm2')}")
+    if isinstance(points, bool) or not isinstance(points, (int, np.integer)) or points < 2:
+        raise ParameterError(f"parameter 'points' must be a whole number >= 2; got {points!r}")
+    return np.geomspace(i_min, i_max, int(points))
+
+
+def default_map_capacities(points: int = 30) -> np.ndarray:
+    """Capacities [C/m2] of the current–capacity map: 0.1 to 10 mAh/cm2, log-spaced."""
+    return np.geomspace(0.1, 10.0, points) * _MAH_CM2
+
+
+def default_map_conductivities() -> tuple[np.ndarray, np.ndarray]:
+    """(sigma_e, sigma_ion) [S/m] of the conductivity map: 1e-8–0.1 S/cm (22 points) and 1e-6–0.01 S/cm (14 points)."""
+    return np.geomspace(1e-8, 1e-1, 22) * 100.0, np.geomspace(1e-6, 1e-2, 14) * 100.0
+
+
+def sweep_table(sweep: dict[str, np.ndarray]) -> dict[str, Any]:
+    """Columns (display units: mA/cm2, um, mV) of a :func:`sweep_current` result."""
+    return {"current_density_mA_cm2": sweep["current"] / _MA_CM2, "nucleation_length_um": sweep["nucleation_length"] * 1e6,
+            "growth_length_um": sweep["growth_length"] * 1e6, "stable": sweep["stable"],
+            "failure_mode": [FAILURE_MODES[c] for c in sweep["failure"]],
+            "overpotential_anode_mV": sweep["eta_anode"] * 1e3, "overpotential_electrolyte_mV": sweep["eta_electrolyte"] * 1e3}
+
+
+def current_capacity_map_table(m: dict[str, np.ndarray]) -> dict[str, Any]:
+    """Long-format columns (mA/cm2, mAh/cm2) of a :func:`map_current_capacity` result, one row per cell."""
+    ii, qq = np.meshgrid(m["current"], m["capacity"])
+    return {"current_density_mA_cm2": ii.ravel() / _MA_CM2, "capacity_mAh_cm2": qq.ravel() / _MAH_CM2,
+            "stable": m["stable"].ravel(), "failure_mode": [FAILURE_MODES[c] for c in m["failure"].ravel()]}
+
+
+def conductivity_map_table(m: dict[str, np.ndarray]) -> dict[str, Any]:
+    """Long-format columns (S/cm, um) of a :func:`map_conductivities` result, one row per cell."""
+    ee, nn = np.meshgrid(m["sigma_e"], m["sigma_ion"])
+    return {"sigma_e_S_cm": ee.ravel() / 100.0, "sigma_ion_S_cm": nn.ravel() / 100.0,
+            "regime": [REGIMES[c] for c in m["regime"].ravel()], "stable": m["stable"].ravel(),
+            "failure_mode": [FAILURE_MODES[c] for c in m["failure"].ravel()],
+            "nucleation_length_um": m["nucleation_length"].ravel() * 1e6}
 
 
 def _check_positive(name: str, a) -> np.ndarray:
@@ -119,11 +216,14 @@ def map_current_capacity(p: InterlayerParameters, currents, capacities) -> dict[
 def map_conductivities(p: InterlayerParameters, sigma_e, sigma_ion, current: float, capacity: float) -> dict[str, np.ndarray]:
     """Verdict and regime over (sigma_e [S/m], sigma_ion [S/m]) at one current and capacity.
 
+    ``sigma_e`` / ``sigma_ion`` None: the grids of :func:`default_map_conductivities`.
+
     Returns ``sigma_e`` (n_e), ``sigma_ion`` (n_i), ``nucleation_length``, ``stable``, ``failure``,
     ``regime`` (0 ionic, 1 mixed, 2 electronic), ``anode_fraction`` (each n_i x n_e).
     """
-    se = _check_positive("sigma_e", sigma_e)
-    si = _check_positive("sigma_ion", sigma_ion)
+    dse, dsi = default_map_conductivities()
+    se = _check_positive("sigma_e", dse if sigma_e is None else sigma_e)
+    si = _check_positive("sigma_ion", dsi if sigma_ion is None else sigma_ion)
     shape = (si.size, se.size)
     ln = np.zeros(shape)
     stable = np.zeros(shape, dtype=bool)

@@ -61,6 +61,7 @@ from dataclasses import asdict, dataclass, field
 
 from lisse.citations import Citation, add, register
 from lisse.constants import FARADAY, GAS_CONSTANT
+from lisse.electrochem import butler_volmer, butler_volmer_overpotential
 from lisse.errors import ConvergenceError, ParameterError
 from lisse.params import Param
 from lisse.thermo.wetting import DEFAULT_LI_SURFACE_ENERGY, capillary_pressure, contact_angle
@@ -68,6 +69,8 @@ from lisse.thermo.wetting import DEFAULT_LI_SURFACE_ENERGY, capillary_pressure, 
 __all__ = [
     "DEFAULTS",
     "DEFAULTS_SI",
+    "MATERIAL_DEFAULTS",
+    "material_defaults",
     "PhaseFieldCoefficients",
     "coefficients_from_physical",
     "butler_volmer_factor",
@@ -94,27 +97,20 @@ DEFAULTS: dict[str, Param] = {
     "exchange_current_density": Param(1.0, "mA/cm2", "assumed: typical Li|solid-electrolyte i0 0.1–10 mA/cm2 (Chu2024 review range)"),
     "transfer_coefficient": Param(0.5, "", "assumed: symmetric Butler–Volmer (Chen2015)"),
     "temperature": Param(298.15, "K", "assumed: room temperature"),
-    "molar_volume": Param(12.9963, "cm3/mol", "lisse.materials Li: molar mass / density (CRC2016)"),
     "b_ratio": Param(10.0, "", "assumed: B = b_ratio·A ≫ driving force keeps Li out of the particles"),
-    "li_conductivity": Param(1.08e5, "S/cm", "CRC2016 (Li resistivity 9.28e-8 ohm m)"),
-    "pore_conductivity": Param(7.9e-3, "S/cm", "Su2024 LPSC (electrolyte filling the pores)"),
-    "particle_conductivity": Param(3.1e-4, "S/cm", "Wang2024 LNI (interlayer particles)"),
 }
 
 
 #: The same defaults in SI (kept in step with :data:`DEFAULTS` by a test; avoids loading the unit
-#: registry on every run).
+#: registry on every run). Material data (Li molar volume, conductivities) are not copied here: they come
+#: from :mod:`lisse.materials` on first use, see :func:`material_defaults`.
 DEFAULTS_SI: dict[str, float] = {
     "li_surface_energy": DEFAULT_LI_SURFACE_ENERGY,
     "interface_width": 10e-9,
     "exchange_current_density": 10.0,
     "transfer_coefficient": 0.5,
     "temperature": 298.15,
-    "molar_volume": 12.9963e-6,
     "b_ratio": 10.0,
-    "li_conductivity": 1.08e7,
-    "pore_conductivity": 0.79,
-    "particle_conductivity": 0.031,
 }
 
 
@@ -158,10 +154,10 @@ class PhaseFieldCoefficients:
     alpha: float = 0.5
     temperature: float = 298.15
     n: float = 1.0
-    molar_volume: float = 12.9963e-6
-    sigma_li: float = 1.08e7
-    sigma_pore: float = 0.79
-    sigma_particle: float = 0.031
+    molar_volume: float = field(default_factory=lambda: _material_si("molar_volume"))
+    sigma_li: float = field(default_factory=lambda: _material_si("li_conductivity"))
+    sigma_pore: float = field(default_factory=lambda: _material_si("pore_conductivity"))
+    sigma_particle: float = field(default_factory=lambda: _material_si("particle_conductivity"))
     surface_energy: float = DEFAULT_LI_SURFACE_ENERGY
     interface_width: float = 10e-9
     contact_angle_deg: float = float("nan")
@@ -198,6 +194,29 @@ class PhaseFieldCoefficients:
         return d
 
 
+#: Material-data defaults: key -> (library material, property, meaning).
+MATERIAL_DEFAULTS: dict[str, tuple[str, str, str]] = {
+    "molar_volume": ("Li", "molar_volume", "V_m of Li"),
+    "li_conductivity": ("Li", "electronic_conductivity", "conductivity of Li metal"),
+    "pore_conductivity": ("LPSC", "ionic_conductivity", "electrolyte filling the pores"),
+    "particle_conductivity": ("LNI", "ionic_conductivity", "interlayer particles"),
+}
+
+
+def material_defaults() -> dict[str, Param]:
+    """The material-data defaults as :class:`~lisse.params.Param` (value, unit, source) from :mod:`lisse.materials`."""
+    from lisse.materials import get_material
+
+    return {k: get_material(m).param(prop) for k, (m, prop, _) in MATERIAL_DEFAULTS.items()}
+
+
+def _material_si(key: str) -> float:
+    from lisse.materials import get_material
+
+    m, prop, _ = MATERIAL_DEFAULTS[key]
+    return get_material(m).si(prop)
+
+
 def _finite_positive(name: str, x: float, unit: str) -> float:
     if not (isinstance(x, (int, float)) and math.isfinite(x) and x > 0):
         raise ParameterError(f"parameter '{name}' must be a positive finite number in {unit}; got {x!r}")
@@ -205,33 +224,26 @@ def _finite_positive(name: str, x: float, unit: str) -> float:
 
 
 def butler_volmer_factor(eta: float, alpha: float = 0.5, temperature: float = 298.15, n: float = 1.0) -> float:
-    """Bracket of the Butler–Volmer term of [Wang2024], exp((1−α)nFη/RT) − exp(−αnFη/RT) [-] (c_Li/c0 = 1)."""
-    f = n * FARADAY / (GAS_CONSTANT * temperature)
-    return math.exp((1.0 - alpha) * f * eta) - math.exp(-alpha * f * eta)
+    """Butler–Volmer bracket of [Wang2024], exp((1−α)nFη/RT) − exp(−αnFη/RT) [-] (c_Li/c0 = 1).
+
+    The anodic-positive :func:`lisse.electrochem.butler_volmer` per unit i0 with α_a = 1 − α, α_c = α
+    (α is the cathodic transfer coefficient); negative while plating.
+    """
+    return float(butler_volmer(eta, 1.0, 1.0 - alpha, alpha, temperature, n))
 
 
 def overpotential_from_current(current_density: float, exchange_current_density: float, alpha: float = 0.5,
                                temperature: float = 298.15, n: float = 1.0) -> float:
     """Overpotential η [V] (< 0) that drives a plating current density i [A/m2] through a flat interface.
 
-    Solves ``i = i0 [exp(−α nFη/RT) − exp((1−α) nFη/RT)]`` for η by bracketing (Brent).
+    Solves ``i = i0 [exp(−α nFη/RT) − exp((1−α) nFη/RT)]`` for η: plating current is the anodic-positive
+    current −i, inverted by :func:`lisse.electrochem.butler_volmer_overpotential` (α_a = 1 − α, α_c = α).
     """
-    from scipy.optimize import brentq
-
     i = _finite_positive("current_density", current_density, "A/m2")
     i0 = _finite_positive("exchange_current_density", exchange_current_density, "A/m2")
     if not 0.0 < alpha < 1.0:
         raise ParameterError(f"parameter 'transfer_coefficient' must be in (0, 1); got {alpha!r}")
-
-    def g(eta: float) -> float:
-        return -i0 * butler_volmer_factor(eta, alpha, temperature, n) - i
-
-    lo = -0.01
-    while g(lo) < 0:
-        lo *= 2.0
-        if lo < -20:
-            raise ConvergenceError(f"no overpotential found for current density {i} A/m2 with i0 {i0} A/m2")
-    return float(brentq(g, lo, 0.0, xtol=1e-15, rtol=1e-12))
+    return float(butler_volmer_overpotential(-i, i0, 1.0 - alpha, alpha, temperature, n))
 
 
 def planar_profile(x, delta: float):
@@ -444,7 +456,7 @@ def coefficients_from_physical(
     if not 0.0 < alpha < 1.0:
         raise ParameterError(f"parameter 'transfer_coefficient' must be in (0, 1); got {alpha!r}")
     T = _finite_positive("temperature", d["temperature"] if temperature is None else temperature, "K")
-    vm = _finite_positive("molar_volume", d["molar_volume"] if molar_volume is None else molar_volume, "m3/mol")
+    vm = _finite_positive("molar_volume", _material_si("molar_volume") if molar_volume is None else molar_volume, "m3/mol")
     br = _finite_positive("b_ratio", d["b_ratio"] if b_ratio is None else b_ratio, "")
     dg = delta if particle_width is None else _finite_positive("particle_width", particle_width, "m")
     if overpotential is not None and current_density is not None:
@@ -466,9 +478,9 @@ def coefficients_from_physical(
     return PhaseFieldCoefficients(
         A=A, B=B, k_zeta=k, k_li=k_li, L_sigma=L_sigma, L_eta=L_eta, eta=eta, alpha=alpha, temperature=T,
         molar_volume=vm,
-        sigma_li=d["li_conductivity"] if sigma_li is None else _finite_positive("sigma_li", sigma_li, "S/m"),
-        sigma_pore=d["pore_conductivity"] if sigma_pore is None else _finite_positive("sigma_pore", sigma_pore, "S/m"),
-        sigma_particle=d["particle_conductivity"] if sigma_particle is None else _finite_positive("sigma_particle", sigma_particle, "S/m"),
+        sigma_li=_material_si("li_conductivity") if sigma_li is None else _finite_positive("sigma_li", sigma_li, "S/m"),
+        sigma_pore=_material_si("pore_conductivity") if sigma_pore is None else _finite_positive("sigma_pore", sigma_pore, "S/m"),
+        sigma_particle=_material_si("particle_conductivity") if sigma_particle is None else _finite_positive("sigma_particle", sigma_particle, "S/m"),
         surface_energy=gamma, interface_width=delta, contact_angle_deg=float(contact_angle_deg),
         exchange_current_density=i0, sources={k: p.source for k, p in DEFAULTS.items()},
     )

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from lisse.constants import FARADAY, GAS_CONSTANT
+from lisse.constants import GAS_CONSTANT
 from lisse.errors import ParameterError
 from lisse.sim.phasefield.geometry import Layer, particle_layer, slit_layer
 from lisse.sim.phasefield.model import (
@@ -26,7 +26,7 @@ from lisse.sim.phasefield.model import (
 )
 from lisse.sim.phasefield.solver import PhaseFieldSolver, front_metrics
 
-__all__ = ["PRESETS", "RunSetup", "setup_run", "setup_preset", "preset_settings", "transition_sweep", "overpotential_for_driving_force"]
+__all__ = ["PRESETS", "RunSetup", "setup_run", "setup_preset", "preset_settings", "run_settings", "transition_sweep", "overpotential_for_driving_force"]
 
 #: Preset settings (SI). Only ``contact_angle_deg`` differs between the two.
 _BASE = {
@@ -67,16 +67,18 @@ class RunSetup:
 
 
 def overpotential_for_driving_force(driving_force: float, temperature: float = 298.15,
-                                    molar_volume: float = 12.9963e-6, alpha: float = 0.5) -> float:
-    """η [V] whose Butler–Volmer bracket gives the bulk driving force Δg [J/m3] (Δg = −F_BV RT/V_m)."""
-    from scipy.optimize import brentq
+                                    molar_volume: float | None = None, alpha: float = 0.5) -> float:
+    """η [V] whose Butler–Volmer bracket gives the bulk driving force Δg [J/m3] (Δg = −F_BV RT/V_m).
 
-    from lisse.sim.phasefield.model import butler_volmer_factor
+    The bracket is the anodic-positive i/i0 of :func:`lisse.electrochem.butler_volmer` with α_a = 1 − α,
+    α_c = α; ``molar_volume`` [m3/mol] defaults to Li's from :mod:`lisse.materials`.
+    """
+    from lisse.electrochem import butler_volmer_overpotential
+    from lisse.thermo.nucleation import li_molar_volume
 
-    target = -driving_force * molar_volume / (GAS_CONSTANT * temperature)
-    f = FARADAY / (GAS_CONSTANT * temperature)
-    lim = 40.0 / f
-    return float(brentq(lambda e: butler_volmer_factor(e, alpha, temperature) - target, -lim, lim, xtol=1e-16))
+    vm = li_molar_volume() if molar_volume is None else molar_volume
+    target = -driving_force * vm / (GAS_CONSTANT * temperature)
+    return float(butler_volmer_overpotential(target, 1.0, 1.0 - alpha, alpha, temperature))
 
 
 def setup_run(settings: dict, *, solve_potential: bool = True, dtype: str = "float64") -> RunSetup:
@@ -129,6 +131,70 @@ def preset_settings(name: str, grid: int | None = None) -> dict:
         s["dx"] = s["dx"] / scale
         s["interface_width"] = s["interface_width"] / scale
         s["shape"] = (int(grid), int(round(s["shape"][1] * scale)))
+    return s
+
+
+def run_settings(
+    name: str,
+    grid: int | None = None,
+    *,
+    contact_angle_deg: float | None = None,
+    work_of_adhesion: float | None = None,
+    current_density: float | None = None,
+    exchange_current_density: float | None = None,
+    plated_thickness: float | None = None,
+    frames: int | None = None,
+    seed: int | None = None,
+) -> dict:
+    """Settings of preset ``name`` with validated overrides (SI): the one place the CLI and the study stage build a run.
+
+    Parameters
+    ----------
+    name, grid
+        See :func:`preset_settings`.
+    contact_angle_deg : float, optional
+        Li contact angle on the particles [deg], in [0, 180].
+    work_of_adhesion : float, optional
+        W_ad [J/m2] >= 0 instead of the angle (Young–Dupré with the default Li surface energy).
+    current_density, exchange_current_density : float, optional
+        [A/m2] > 0.
+    plated_thickness : float, optional
+        Dense-Li thickness to plate [m] > 0.
+    frames : int, optional
+        Recorded frames, 2 to 500.
+    seed : int, optional
+        Particle-placement seed.
+    """
+    import math
+
+    s = preset_settings(name, grid)
+    if contact_angle_deg is not None and work_of_adhesion is not None:
+        raise ParameterError("give the contact angle or the work of adhesion, not both")
+    if contact_angle_deg is not None:
+        th = float(contact_angle_deg)
+        if not (math.isfinite(th) and 0.0 <= th <= 180.0):
+            raise ParameterError(f"parameter 'contact_angle' must be between 0 and 180 deg; got {contact_angle_deg!r}")
+        s["contact_angle_deg"] = th
+    if work_of_adhesion is not None:
+        from lisse.thermo.wetting import contact_angle
+
+        if not (math.isfinite(work_of_adhesion) and work_of_adhesion >= 0):
+            raise ParameterError(f"parameter 'work_of_adhesion' must be >= 0 J/m2; got {work_of_adhesion!r}")
+        s["contact_angle_deg"] = contact_angle(work_of_adhesion).contact_angle_deg
+    for key, v, unit in (("current_density", current_density, "mA/cm2"), ("exchange_current_density", exchange_current_density, "mA/cm2"),
+                         ("plated_thickness", plated_thickness, "um")):
+        if v is not None:
+            s[key] = v
+        if not (math.isfinite(s[key]) and s[key] > 0):
+            from lisse.units import format_quantity
+
+            raise ParameterError(f"parameter '{key}' must be positive; got {format_quantity(s[key], unit)}")
+    if frames is not None:
+        if isinstance(frames, bool) or not isinstance(frames, int) or not 2 <= frames <= 500:
+            raise ParameterError(f"parameter 'frames' must be a whole number between 2 and 500; got {frames!r}")
+        s["frames"] = frames
+    if seed is not None:
+        s["seed"] = int(seed)
     return s
 
 

@@ -56,7 +56,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from lisse.citations import Citation, add, register
-from lisse.constants import FARADAY, GAS_CONSTANT
+from lisse.electrochem import butler_volmer
 from lisse.errors import ConvergenceError, ParameterError
 from lisse.sim.phasefield.model import PhaseFieldCoefficients
 
@@ -459,10 +459,8 @@ class PhaseFieldSolver:
         P.last_iterations = its[0]
         P.info = {"method": method, "iterations": its[0], "residual": res}
         self.potential = (x * s).reshape(self.zeta.shape)
-        c = self.c
-        f = c.n * FARADAY / (GAS_CONSTANT * c.temperature)
-        eta = self.potential
-        self._F = (np.exp((1.0 - c.alpha) * f * eta) - np.exp(-c.alpha * f * eta)).astype(self.dtype)
+        c = self.c  # the model's bracket is the anodic-positive i/i0 with alpha_a = 1 - alpha, alpha_c = alpha
+        self._F = butler_volmer(self.potential, 1.0, 1.0 - c.alpha, c.alpha, c.temperature, c.n).astype(self.dtype)
         self._prev = None
 
     # ------------------------------------------------------------------ diagnostics / state
@@ -504,8 +502,7 @@ class PhaseFieldSolver:
             s.solve_potential = True
             s.potential = np.array(state["potential"], dtype=float)
             c = s.c
-            f = c.n * FARADAY / (GAS_CONSTANT * c.temperature)
-            s._F = (np.exp((1.0 - c.alpha) * f * s.potential) - np.exp(-c.alpha * f * s.potential)).astype(s.dtype)
+            s._F = butler_volmer(s.potential, 1.0, 1.0 - c.alpha, c.alpha, c.temperature, c.n).astype(s.dtype)
         if "dt" in state and "dt" not in kw:
             s.dt = float(state["dt"])
             s.S = float(state.get("S", s.S))

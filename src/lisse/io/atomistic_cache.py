@@ -1,0 +1,57 @@
+"""Content-hash cache of atomistic jobs on disk (results are JSON files named by a SHA-256 of the inputs).
+
+The key (:func:`lisse.atomistic.cache.job_key`) covers the calculator identity (name, model, version,
+settings), the task and its settings (relaxation kind, fmax, steps, constraints) and the structure
+(numbers, positions and cell rounded to 1e-6 A). A rerun with identical inputs costs nothing; a workflow
+interrupted after some jobs resumes from the ones already stored. Writes are atomic (temporary file +
+``os.replace``). The cache folder is lisse's own state (default ``$LISSE_CACHE/atomistic`` or
+``~/.cache/lisse/atomistic``), never user data. The workflows take any object with ``get``/``put``
+(:class:`lisse.atomistic.cache.ResultCache`); this is the file-backed one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from lisse.io.atomic import atomic_write_text
+
+__all__ = ["JobCache", "default_cache_dir"]
+
+
+def default_cache_dir() -> Path:
+    """``$LISSE_CACHE/atomistic``, else ``~/.cache/lisse/atomistic``."""
+    return Path(os.environ.get("LISSE_CACHE", Path.home() / ".cache" / "lisse")) / "atomistic"
+
+
+class JobCache:
+    """A folder of ``<key>.json`` results. ``JobCache(None)`` is a disabled cache.
+
+    An unreadable or corrupt entry counts as a miss (the job is recomputed and the entry rewritten).
+    """
+
+    def __init__(self, directory: str | os.PathLike | None) -> None:
+        self.directory = Path(directory) if directory is not None else None
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, key: str) -> dict | None:
+        if self.directory is None:
+            return None
+        p = self.directory / f"{key}.json"
+        if not p.is_file():
+            self.misses += 1
+            return None
+        try:
+            d = json.loads(p.read_text())
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+            self.misses += 1
+            return None
+        self.hits += 1
+        return d
+
+    def put(self, key: str, value: dict) -> None:
+        if self.directory is None:
+            return
+        atomic_write_text(self.directory / f"{key}.json", json.dumps(value))

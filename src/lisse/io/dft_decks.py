@@ -1,0 +1,167 @@
+"""DFT decks on disk: write the VASP / Quantum ESPRESSO input decks built by :mod:`lisse.atomistic.dft`,
+and read the outputs back (VASP vasprun.xml or OUTCAR, QE pw.x output) through pymatgen / ASE.
+
+Energies read back are the sigma -> 0 extrapolated total energies: pymatgen ``Vasprun.final_energy``
+(``e_0_energy``), ASE's OUTCAR ``energy(sigma->0)``, QE's ``!    total energy`` (QE reports the
+smearing-corrected value) — all in eV. Every file is written atomically.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+from lisse.atomistic.calculators import CalculatorInfo, PrecomputedCalculator
+from lisse.atomistic.dft import (
+    REQUIRED_ADHESION_JOBS,
+    DFTSettings,
+    adhesion_from_outputs,
+    deck_files,
+    deck_manifest,
+    qe_deck,
+    vasp_deck,
+)
+from lisse.errors import ParameterError, ReaderError
+from lisse.io.atomic import atomic_write_text
+
+__all__ = ["write_vasp_deck", "write_qe_deck", "write_decks", "read_output", "adhesion_from_files", "DFTFromFiles"]
+
+
+def _write_all(directory: Path, files: dict[str, str]) -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    for rel, text in files.items():
+        atomic_write_text(directory / rel, text)
+    return directory
+
+
+def write_vasp_deck(atoms, directory, task: str = "relax", settings: DFTSettings | None = None, fixed=()) -> Path:
+    """Write INCAR, POSCAR, KPOINTS and POTCAR.spec (:func:`lisse.atomistic.dft.vasp_deck`) into ``directory``."""
+    return _write_all(Path(directory), vasp_deck(atoms, task, settings, fixed))
+
+
+def write_qe_deck(atoms, directory, task: str = "relax", settings: DFTSettings | None = None, fixed=(), pseudo_dir: str = "./pseudo") -> Path:
+    """Write ``pw.in`` (:func:`lisse.atomistic.dft.qe_deck`) into ``directory``."""
+    return _write_all(Path(directory), qe_deck(atoms, task, settings, fixed, pseudo_dir))
+
+
+def write_decks(jobs: list, root, code: str = "vasp", settings: DFTSettings | None = None, meta: dict | None = None) -> Path:
+    """Write one deck per job (``root/<job.name>/``) and ``root/manifest.json`` (job names, roles, areas, formula units)."""
+    root = Path(root)
+    files = deck_files(jobs, code, settings)
+    man = deck_manifest(jobs, code, settings, meta)
+    _write_all(root, files)
+    atomic_write_text(root / "manifest.json", json.dumps(man, indent=1))
+    return root
+
+
+def _read_last_image(path: Path, fmt: str, what: str):
+    """(energy eV, atoms, meta) of the last image of an ASE-readable output file."""
+    from ase.io import read
+
+    try:
+        a = read(path, index=-1, format=fmt)
+    except Exception as exc:  # ASE raises many types on truncated or foreign files
+        raise ReaderError(f"{path}: not a readable {what} ({exc})") from exc
+    f = a.get_forces()
+    return float(a.get_potential_energy()), a, {"file": str(path), "fmax": float(np.sqrt((f**2).sum(1)).max())}
+
+
+def read_output(directory, name: str, code: str = "vasp"):
+    """Read energy (eV), final structure and metadata of job ``name`` from ``directory/name``.
+
+    VASP: ``vasprun.xml`` (pymatgen, e_0_energy) else ``OUTCAR`` (ASE, energy(sigma->0)).
+    QE: the first of ``pw.out``, ``*.pwo``, ``*.out`` (ASE espresso-out, last image).
+    """
+    d = Path(directory) / name
+    if not d.is_dir():
+        raise ReaderError(f"no output folder for job '{name}': expected {d} (run the deck written there and put the outputs in it)")
+    if (d / code).is_dir():  # decks written with code="both" live in <job>/vasp and <job>/qe
+        d = d / code
+    if code == "vasp":
+        vr = d / "vasprun.xml"
+        if vr.is_file():
+            import warnings
+
+            from pymatgen.io.ase import AseAtomsAdaptor
+            from pymatgen.io.vasp import Vasprun
+
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                try:
+                    v = Vasprun(str(vr), parse_dos=False, parse_eigen=False, parse_potcar_file=False)
+                except Exception as exc:  # pymatgen raises many types on truncated files
+                    raise ReaderError(f"{vr}: not a readable vasprun.xml ({exc})") from exc
+            f = np.asarray(v.ionic_steps[-1].get("forces", [[0, 0, 0]]))
+            return float(v.final_energy), AseAtomsAdaptor.get_atoms(v.final_structure), {
+                "file": str(vr), "converged": bool(v.converged), "fmax": float(np.sqrt((f**2).sum(1)).max()), "n_steps": len(v.ionic_steps)}
+        oc = d / "OUTCAR"
+        if oc.is_file():
+            return _read_last_image(oc, "vasp-out", "OUTCAR")
+        raise ReaderError(f"job '{name}': neither vasprun.xml nor OUTCAR in {d}")
+    if code == "qe":
+        cands = [d / "pw.out", *sorted(d.glob("*.pwo")), *sorted(d.glob("*.out"))]
+        for c in cands:
+            if c.is_file():
+                return _read_last_image(c, "espresso-out", "pw.x output")
+        raise ReaderError(f"job '{name}': no pw.x output (pw.out, *.pwo, *.out) in {d}")
+    raise ParameterError(f"code must be 'vasp' or 'qe'; got {code!r}")
+
+
+def adhesion_from_files(root, code: str = "vasp", li_surface_energy: float | None = None) -> dict:
+    """W_ad and Young–Dupré angle from the DFT outputs beside the decks of :func:`write_decks`.
+
+    Reads ``root/manifest.json`` and every job's output (the jobs of
+    :data:`lisse.atomistic.dft.REQUIRED_ADHESION_JOBS` must be there; optional jobs without output are
+    skipped) and computes with :func:`lisse.atomistic.dft.adhesion_from_outputs`.
+    """
+    root = Path(root)
+    mf = root / "manifest.json"
+    if not mf.is_file():
+        raise ReaderError(f"{mf} not found: write the decks with lisse first (it records job roles and areas)")
+    try:
+        man = json.loads(mf.read_text())
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ReaderError(f"{mf}: not a lisse deck manifest ({exc})") from exc
+    names = [j["name"] for j in man.get("jobs", [])]
+    for need in REQUIRED_ADHESION_JOBS:
+        if need not in names:
+            raise ReaderError(f"{mf}: job '{need}' missing; found {sorted(names)}")
+    outputs = {}
+    for n in names:
+        try:
+            e, atoms, _ = read_output(root, n, code)
+        except ReaderError:
+            if n in REQUIRED_ADHESION_JOBS:
+                raise
+            continue
+        outputs[n] = (e, atoms)
+    res = adhesion_from_outputs(man, outputs, code, li_surface_energy, where=str(mf))
+    res["files_root"] = str(root)
+    return res
+
+
+class DFTFromFiles(PrecomputedCalculator):
+    """DFT results read back from files (VASP or Quantum ESPRESSO), one folder per job.
+
+    Parameters
+    ----------
+    directory : path-like
+        Root folder; job ``name`` is read from ``directory/name/`` (vasprun.xml, else OUTCAR, for VASP;
+        ``pw.out`` or ``*.pwo``/``*.out`` for QE).
+    code : {"vasp", "qe"}
+    functional : str
+        Recorded in provenance (e.g. ``"PBE"``, ``"PBE+D3"``).
+    """
+
+    def __init__(self, directory, code: str = "vasp", functional: str = "PBE", settings: dict | None = None) -> None:
+        if code not in ("vasp", "qe"):
+            raise ParameterError(f"DFT code must be 'vasp' or 'qe'; got {code!r}")
+        self.directory = str(directory)
+        self.code = code
+        self.info = CalculatorInfo("dft-files", f"{code}:{functional}", "user", "dft", 0.0, dict(settings or {}))
+
+    def read(self, name: str):
+        """Return ``(energy_eV, final_atoms, meta)`` for job ``name`` (raises if missing)."""
+        return read_output(self.directory, name, self.code)

@@ -1,0 +1,272 @@
+"""Output folders never lose data: marker, staged swap, lock, umask; phase-field checkpoints likewise."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import stat
+
+import numpy as np
+import pytest
+
+from lisse.cli.main import main
+from lisse.io.atomic import MARKER, atomic_write_text, output_folder, output_folder_state
+
+STUDY = ('[study]\nname = "small"\n[[cells]]\nname = "c"\nli_thickness = "20 um"\ncathode_capacity = "2 mAh/cm2"\n'
+         '[design]\npoints = 5\n[wetting]\nmaterials = ["LiF"]\n')
+
+
+def run_main(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(list(argv))
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture
+def study(tmp_path):
+    p = tmp_path / "study.toml"
+    p.write_text(STUDY)
+    return p
+
+
+def _evaluate(study, out, *extra):
+    return run_main("evaluate", str(study), "--out", str(out), "--no-progress", *extra)
+
+
+def _files(folder):
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
+
+
+def test_foreign_folder_is_refused_and_left_untouched(tmp_path, study):
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "study.toml").write_text("my own study")
+    (out / "report.html").write_text("<p>my own report</p>")
+    code, _, err = _evaluate(study, out, "--stage", "design")
+    assert code == 2 and len(err.strip().splitlines()) == 1
+    assert "--overwrite" in err and "report.html" in err
+    assert (out / "study.toml").read_text() == "my own study"
+    assert (out / "report.html").read_text() == "<p>my own report</p>"
+    assert _files(out) == ["report.html", "study.toml"]
+    assert [p.name for p in tmp_path.iterdir() if "lisse-" in p.name] == []  # no staging folder left behind
+
+
+def test_rerun_replaces_the_whole_folder(tmp_path, study):
+    out = tmp_path / "out"
+    code, _, err = _evaluate(study, out, "--stage", "design", "--stage", "wetting")
+    assert code == 0, err
+    first = _files(out)
+    assert "tables/wetting_wetting.csv" in first and MARKER in first
+    marker = json.loads((out / MARKER).read_text())
+    assert marker["lisse_output"] == 1 and set(marker["files"]) == set(first) - {MARKER}
+    assert output_folder_state(out) == "lisse"
+    code, _, err = _evaluate(study, out, "--stage", "design")
+    assert code == 0, err
+    second = _files(out)
+    assert not [f for f in second if "wetting" in f]  # the earlier run's tables and figures are gone
+    assert json.loads((out / MARKER).read_text())["run_id"] != marker["run_id"]
+    assert [p.name for p in tmp_path.iterdir() if "lisse-" in p.name] == []
+
+
+def test_user_file_added_to_a_lisse_folder_makes_it_foreign(tmp_path, study):
+    out = tmp_path / "out"
+    assert _evaluate(study, out, "--stage", "design")[0] == 0
+    (out / "notes.txt").write_text("keep me")
+    code, _, err = _evaluate(study, out, "--stage", "design")
+    assert code == 2 and "notes.txt" in err
+    assert (out / "notes.txt").read_text() == "keep me"
+
+
+def test_overwrite_replaces_a_foreign_folder(tmp_path, study):
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "old.txt").write_text("x")
+    code, _, err = _evaluate(study, out, "--stage", "design", "--overwrite")
+    assert code == 0, err
+    assert not (out / "old.txt").exists() and (out / "report.html").exists()
+
+
+def test_overwrite_refuses_a_folder_with_subfolders(tmp_path, study):
+    out = tmp_path / "docs"
+    (out / "thesis").mkdir(parents=True)
+    (out / "thesis" / "ch1.tex").write_text("x")
+    code, _, err = _evaluate(study, out, "--overwrite")
+    assert code == 2 and "thesis" in err
+    assert (out / "thesis" / "ch1.tex").read_text() == "x"
+
+
+def test_overwrite_refuses_a_folder_holding_the_study(tmp_path):
+    out = tmp_path / "proj"
+    out.mkdir()
+    s = out / "study.toml"
+    s.write_text(STUDY)
+    code, _, err = _evaluate(s, out, "--overwrite")
+    assert code == 2 and "study" in err
+    assert s.read_text() == STUDY
+
+
+def test_second_concurrent_run_is_refused(tmp_path, study):
+    out = tmp_path / "busy"
+    with output_folder(out) as staging:  # a first run holds the folder
+        atomic_write_text(staging / "results.json", "{}")
+        code, _, err = _evaluate(study, out, "--stage", "design")
+        assert code == 2 and "another lisse run" in err and len(err.strip().splitlines()) == 1
+    assert _files(out) == sorted([MARKER, "results.json"])  # the first run's outputs, not mixed with the second's
+
+
+def test_second_run_refused_while_another_process_holds_the_folder(tmp_path, study):
+    import subprocess
+    import sys
+    import time
+
+    out, go = tmp_path / "busy", tmp_path / "go"
+    holder = (
+        "import sys, time, pathlib\n"
+        f"sys.path.insert(0, {str(pathlib_src())!r})\n"
+        "from lisse.io.atomic import output_folder, atomic_write_text\n"
+        f"with output_folder({str(out)!r}) as s:\n"
+        "    atomic_write_text(s / 'results.json', '{}')\n"
+        f"    pathlib.Path({str(tmp_path / 'held')!r}).write_text('x')\n"
+        f"    while not pathlib.Path({str(go)!r}).exists(): time.sleep(0.05)\n"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", holder])
+    try:
+        deadline = time.time() + 60
+        while not (tmp_path / "held").exists():
+            assert proc.poll() is None and time.time() < deadline, "the first run did not start"
+            time.sleep(0.05)
+        code, _, err = _evaluate(study, out, "--stage", "design")
+        assert code == 2 and "another lisse run" in err
+    finally:
+        go.write_text("x")
+        proc.wait(timeout=60)
+    assert proc.returncode == 0
+    assert _files(out) == sorted([MARKER, "results.json"])
+    assert _evaluate(study, out, "--stage", "design")[0] == 0  # free again once the first run ended
+
+
+def pathlib_src():
+    from pathlib import Path
+
+    return Path(__file__).resolve().parents[2] / "src"
+
+
+def test_failed_run_leaves_the_previous_folder(tmp_path):
+    out = tmp_path / "out"
+    with output_folder(out) as staging:
+        atomic_write_text(staging / "a.txt", "first")
+    with pytest.raises(RuntimeError), output_folder(out) as staging:
+        atomic_write_text(staging / "b.txt", "second")
+        raise RuntimeError("stage crashed")
+    assert _files(out) == sorted([MARKER, "a.txt"])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+@pytest.mark.parametrize("mask", [0o022, 0o027, 0o077])
+def test_outputs_honour_the_umask(tmp_path, study, mask):
+    old = os.umask(mask)
+    try:
+        out = tmp_path / "out"
+        code, _, err = _evaluate(study, out, "--stage", "design")
+        assert code == 0, err
+        lone = atomic_write_text(tmp_path / "lone.txt", "x")
+    finally:
+        os.umask(old)
+    want = 0o666 & ~mask
+    for f in ("results.json", "report.html", "study.toml", MARKER, "tables/design_summary.csv"):
+        assert stat.S_IMODE((out / f).stat().st_mode) == want, f
+    assert stat.S_IMODE(lone.stat().st_mode) == want
+    assert stat.S_IMODE(out.stat().st_mode) == 0o777 & ~mask
+
+
+@pytest.mark.parametrize("bad", ["", "   ", "/", "~no-such-user-lisse/x", "a\x00b"])
+def test_empty_and_root_out_are_refused(tmp_path, study, bad):
+    code, _, err = _evaluate(study, bad)
+    assert code == 2 and len(err.strip().splitlines()) == 1 and "--out" in err
+
+
+def test_home_current_and_file_out_are_refused(tmp_path, study, monkeypatch):
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    code, _, err = _evaluate(study, home)
+    assert code == 2 and "home" in err
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "data.csv").write_text("1,2\n")
+    monkeypatch.chdir(work)
+    code, _, err = _evaluate(study, ".")
+    assert code == 2 and "current folder" in err
+    assert _files(work) == ["data.csv"]
+    code, _, err = _evaluate(study, "data.csv")
+    assert code == 2 and "file" in err
+    assert (work / "data.csv").read_text() == "1,2\n"
+
+
+def test_empty_existing_folder_is_accepted(tmp_path, study):
+    out = tmp_path / "empty"
+    out.mkdir()
+    assert _evaluate(study, out, "--stage", "design")[0] == 0
+    assert (out / "report.html").exists()
+
+
+# ---- phase-field checkpoints ------------------------------------------------------------------
+
+
+def test_phasefield_new_run_refuses_to_replace_a_checkpoint(tmp_path):
+    out = tmp_path / "pf"
+    out.mkdir()
+    (out / "checkpoint.npz").write_bytes(b"precious")
+    code, _, err = run_main("phasefield", "--preset", "lithiophilic", "--out", str(out), "--grid", "32", "--frames", "2")
+    assert code == 2 and "--resume" in err and "--overwrite" in err and len(err.strip().splitlines()) == 1
+    assert (out / "checkpoint.npz").read_bytes() == b"precious"
+    code, _, err = run_main("phasefield", "--out", str(out), "--resume", "--overwrite")
+    assert code == 2 and "not both" in err
+
+
+def _fake_checkpoint(path, meta: dict):
+    np.savez(path, meta_json=np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8), state_zeta=np.zeros((2, 2)))
+
+
+@pytest.mark.parametrize(
+    ("meta", "needle"),
+    [
+        ({"format": "someone-else-1"}, "format"),
+        ({"format": "lisse-phasefield-checkpoint-1", "settings": [], "history": [], "frame_times": []}, "settings"),
+        ({"format": "lisse-phasefield-checkpoint-1", "settings": {}, "history": [], "frame_times": []}, "phi_g"),
+    ],
+)
+def test_phasefield_foreign_checkpoint_is_exit_2(tmp_path, meta, needle):
+    out = tmp_path / "pf"
+    out.mkdir()
+    _fake_checkpoint(out / "checkpoint.npz", meta)
+    code, _, err = run_main("phasefield", "--out", str(out), "--resume")
+    assert code == 2 and needle in err and len(err.strip().splitlines()) == 1
+
+
+def test_phasefield_checkpoint_with_bad_meta_bytes_is_exit_2(tmp_path):
+    out = tmp_path / "pf"
+    out.mkdir()
+    np.savez(out / "checkpoint.npz", meta_json=np.frombuffer(b"\xff\xfe not json", dtype=np.uint8))
+    code, _, err = run_main("phasefield", "--out", str(out), "--resume")
+    assert code == 2 and "checkpoint.npz" in err and len(err.strip().splitlines()) == 1
+
+
+def test_report_folder_of_lisse_0_1_counts_as_lisse_made(tmp_path, study):
+    """Folders written before the marker existed: only lisse's own entries and its results.json."""
+    old = tmp_path / "old"
+    (old / "tables").mkdir(parents=True)
+    (old / "results.json").write_text(json.dumps({"provenance": {"lisse_version": "0.1.0"}}))
+    (old / "report.html").write_text("<html></html>")
+    (old / "tables" / "design_summary.csv").write_text("a\n1\n")
+    assert output_folder_state(old) == "lisse"
+    fake = tmp_path / "fake"
+    fake.mkdir()
+    (fake / "results.json").write_text(json.dumps({"mine": 1}))
+    assert output_folder_state(fake) == "foreign"
+    code, _, err = _evaluate(study, old, "--stage", "design")
+    assert code == 0, err
+    assert (old / MARKER).exists()
