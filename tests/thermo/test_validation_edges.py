@@ -14,11 +14,11 @@ from lisse.citations import collecting
 from lisse.constants import BOLTZMANN, FARADAY
 from lisse.errors import ParameterError
 from lisse.thermo.nucleation import (
-    li_molar_volume,
     critical_overpotential,
     critical_radius,
     heterogeneous_factor,
     homogeneous_barrier,
+    li_molar_volume,
     nucleation_barrier,
     nucleation_rate,
 )
