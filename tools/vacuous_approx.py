@@ -59,7 +59,8 @@ _wrap("allclose", 1e-5, 1e-8)
 _orig_aac = np.testing.assert_allclose
 def _aac(actual, desired, rtol=1e-7, atol=0, *a, **k):
     try:
-        bb = np.abs(np.asarray(desired, dtype=float)).ravel(); bb = bb[(bb > 0) & np.isfinite(bb)]
+        bb = np.abs(np.asarray(desired, dtype=float)).ravel()
+        bb = bb[(bb > 0) & np.isfinite(bb)]
         if bb.size and atol > 0 and atol > rtol * bb.min() and atol >= 0.01 * bb.min():
             _rec("assert_allclose", bb.min(), atol, True)
     except Exception:
