@@ -227,3 +227,15 @@ def test_segregation_fields_border_and_citations():
     s = segregation(0.3, 0.45, particle_radius=1e-8)
     assert s.segregates and s.verdict == "segregates to the surface (gamma_X - gamma_X/M < 0)"
     assert s.driving_force_per_volume_J_m3 == pytest.approx(3 * 0.15 / 1e-8, rel=1e-12)
+
+
+def test_rate_scalar_in_scalar_out_array_in_array_out_and_legacy_constant():
+    import lisse.thermo.nucleation as nuc
+
+    r = nucleation_rate(0.05, 0.4, 90.0, 1e30)
+    assert isinstance(r, float)
+    arr = nucleation_rate(np.array([0.0, 0.05, -0.1]), 0.4, 90.0, 1e30)
+    assert isinstance(arr, np.ndarray) and arr.shape == (3,) and arr[0] == 0.0 and arr[2] == 0.0 and arr[1] == pytest.approx(r, rel=1e-12)
+    assert nuc.LI_MOLAR_VOLUME == li_molar_volume()
+    with pytest.raises(AttributeError, match="no attribute 'NOT_THERE'"):
+        nuc.NOT_THERE  # noqa: B018
