@@ -54,7 +54,7 @@ def test_barrier_scales_as_inverse_eta_squared_and_hand_value():
     g, vm = 0.4, 1.3e-5
     b1, b2 = homogeneous_barrier(0.01, g, vm), homogeneous_barrier(0.02, g, vm)
     assert b1 / b2 == pytest.approx(4.0, rel=1e-12)
-    assert b1 == pytest.approx(16 * math.pi * g**3 * vm**2 / (3 * (FARADAY * 0.01) ** 2), rel=1e-12)
+    assert b1 == pytest.approx(16 * math.pi * g**3 * vm**2 / (3 * (FARADAY * 0.01) ** 2), rel=1e-12, abs=0)
 
 
 def test_critical_overpotential_inverts_rate():

@@ -55,7 +55,11 @@ def test_nucleation_cli_consistent_with_formulas():
     d = json.loads(lisse("nucleation", "--overpotential", "20 mV", "--contact-angle", "90 deg", "--surface-energy", "0.4 J/m2",
                          "--prefactor", "1e30 1/m^3/s", "--threshold-rate", "1 1/m^3/s", "--json").stdout)
     assert d["heterogeneous_factor"] == pytest.approx(0.5)
-    assert d["barrier_J"] == pytest.approx(0.5 * d["homogeneous_barrier_J"])
+    assert d["barrier_J"] == pytest.approx(0.5 * d["homogeneous_barrier_J"], rel=1e-12, abs=0)
+    # hand value in eV (natural units): 16 pi gamma^3 V_m^2 / (3 (F eta)^2), V_m = 6.94 g/mol / 0.534 g/cm3
+    vm = 6.94e-3 / 534.0
+    hand_eV = 16 * math.pi * 0.4**3 * vm**2 / (3 * (96485.33212 * 0.020) ** 2) / 1.602176634e-19
+    assert d["homogeneous_barrier_J"] / 1.602176634e-19 == pytest.approx(hand_eV, rel=1e-6)
     assert d["critical_overpotential_mV"] == pytest.approx(1e3 * critical_overpotential(0.4, 90.0, 1e30, 1.0, 298.15), rel=1e-12)
 
 

@@ -1,7 +1,7 @@
 """Critical current density (CCD) of a symmetric Li|SSE|Li cell from a galvanostatic staircase.
 
 The cell is cycled at step-increased current density, each step one or more plating/stripping half
-cycles at fixed areal capacity or fixed time (BRIEF §4; e.g. 0.1 mA/cm² steps at 0.2 mAh/cm² [Ji2025]).
+cycles at fixed areal capacity or fixed time (e.g. 0.1 mA/cm² steps at 0.2 mAh/cm² [Ji2025]).
 :class:`CCDDetector` finds the first failing step and reports
 
 * ``ccd_A_m2_``: the **last stable** current density (the convention lisse reports as "the CCD";

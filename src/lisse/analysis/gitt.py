@@ -1,7 +1,7 @@
 """Galvanostatic intermittent titration (GITT): chemical diffusion coefficient per pulse.
 
 Weppner & Huggins (1977), for a pulse of duration τ ≪ L²/D (semi-infinite diffusion into the
-particle) and small voltage changes (BRIEF §4):
+particle) and small voltage changes (used by [Su2024]):
 
 .. math::
 

@@ -10,10 +10,10 @@ with :math:`i>0` anodic — the convention of :mod:`lisse.electrochem`, which ho
 * **Tafel** (|η| ≫ RT/αF, one exponential dominates): :math:`\\ln|i| = \\ln i_0 + \\alpha_a f\\eta`
   (anodic) and :math:`\\ln|i| = \\ln i_0 - \\alpha_c f\\eta` (cathodic); fitted separately on each branch
   inside a window :math:`\\eta_\\mathrm{min} \\le |\\eta| \\le \\eta_\\mathrm{max}` (default 0.10–0.25 V,
-  clipped to the data) — BRIEF §4: :math:`\\eta = (RT/\\alpha F)\\ln i_0 - (RT/\\alpha F)\\ln i`.
+  clipped to the data) — [Su2024]: :math:`\\eta = (RT/\\alpha F)\\ln i_0 - (RT/\\alpha F)\\ln i`.
 * **Allen–Hickling** (valid at all η when :math:`\\alpha_a+\\alpha_c=1`):
-  :math:`\\ln\\frac{i}{1-\\exp(-f\\eta)} = \\ln i_0 + \\alpha_a f\\eta`, the anodic-positive form of the
-  BRIEF's :math:`\\ln[i/(1-\\exp(F\\eta/RT))] = \\ln i_0 - \\alpha F\\eta/RT` (which is written for
+  :math:`\\ln\\frac{i}{1-\\exp(-f\\eta)} = \\ln i_0 + \\alpha_a f\\eta`, the anodic-positive form of the usual
+  :math:`\\ln[i/(1-\\exp(F\\eta/RT))] = \\ln i_0 - \\alpha F\\eta/RT` (which is written for
   cathodic-positive current); fitted on :math:`\\eta_\\mathrm{min} \\le |\\eta| \\le \\eta_\\mathrm{max}`
   (default 5–250 mV; the point η = 0 is 0/0 and excluded).
 

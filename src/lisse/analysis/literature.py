@@ -1,4 +1,4 @@
-"""Compare a cell against published Li|SSE interface strategies (BRIEF §6).
+"""Compare a cell against published Li|SSE interface strategies ([Chu2024] Table 1; [Ji2025], [Su2024], [Wang2024]).
 
 The bundled table (``literature.toml``) holds [Ji2025], [Su2024], [Wang2024] headline results and
 [Chu2024] Table 1 (16 LLZO interface strategies): interfacial resistance (ohm cm2), critical current

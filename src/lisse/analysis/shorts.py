@@ -1,6 +1,6 @@
 """Short-circuit detection in long galvanostatic cycling of symmetric Li|SSE|Li cells.
 
-Long plating/stripping tests (hundreds to thousands of hours, BRIEF §4 [Ji2025]) end when a Li
+Long plating/stripping tests (hundreds to thousands of hours [Ji2025]) end when a Li
 filament shorts the cell. :class:`ShortDetector` scans each half cycle against a *rolling* reference —
 the median plateau overpotential of the previous ``n_reference`` healthy half cycles, so the slow
 growth of interfacial resistance is not mistaken for a failure — and reports the first failure:

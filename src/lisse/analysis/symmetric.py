@@ -8,7 +8,7 @@ are separate segments and are not analysed), and measures per half cycle:
   *peak* (max |V|) and *end of step* (median of the last points);
 * the **nucleation spike height** :math:`V_\\mathrm{sp}` = max |V| in the first ``spike_fraction`` of the
   half cycle minus the plateau right after it (the quantity the interlayer model needs:
-  :math:`l_n = C\\,V_\\mathrm{sp}/i`, BRIEF §3);
+  :math:`l_n = C\\,V_\\mathrm{sp}/i` [Wang2024]);
 * the **noise** (rms of the second difference of V divided by √6, after settling: equals σ for
   white noise and ignores smooth drifts) and the charge passed, the areal capacity and the **cumulative plated capacity**.
 
@@ -290,7 +290,7 @@ def spike_heights(record: CyclingRecord, opts: SegmentOptions | None = None):
 
     In a symmetric cell every half cycle plates Li on one electrode: on the working electrode when the
     current is negative, on the counter electrode when it is positive. The interlayer model uses
-    :math:`l_n = C\,V_\mathrm{sp}/i` (BRIEF §3) with these pairs.
+    :math:`l_n = C\,V_\mathrm{sp}/i` [Wang2024] with these pairs.
 
     Returns
     -------

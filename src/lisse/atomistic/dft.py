@@ -2,7 +2,7 @@
 input decks for a workflow's structures, and W_ad / theta from the energies read back. Files are
 written and read by :mod:`lisse.io.dft_decks` (the physics layer never opens files).
 
-Defaults follow the papers behind lisse (BRIEF §2): PBE, PAW, plane-wave cutoff 520 eV (papers:
+Defaults follow the papers behind lisse ([Ji2025], [Su2024]): PBE, PAW, plane-wave cutoff 520 eV (papers:
 400–600 eV), forces < 0.02 eV/A, Methfessel–Paxton smearing for the metal, Gamma-centred k-mesh from
 a k-spacing of 0.25 1/A (one k-point along a slab normal), dipole correction along z for slabs and
 interfaces, D3 dispersion optional (used by [Ji2025]). Every setting is overridable.

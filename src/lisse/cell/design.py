@@ -6,7 +6,7 @@ inside (m, kg/m3, C/m2, A/m2, J/m2); :meth:`CellDesign.from_inputs` accepts stri
 
 Notes
 -----
-Equations (BRIEF §4, [Ji2025], [Su2024]):
+Equations ([Ji2025], [Su2024]):
 
 * Li areal capacity: ``Q_Li = rho_Li * q_Li * t_Li`` with ``q_Li = F / M_Li`` (3861.9 mAh/g) and
   ``rho_Li = 0.534 g/cm3`` -> 0.2062 mAh/cm2 per um (1 mAh/cm2 = 4.85 um of dense Li).

@@ -6,7 +6,7 @@ NAME = "compare"
 HELP = "compare CCD, interfacial resistance and cycle life with published strategies (Ji2025, Su2024, Wang2024, Chu2024)"
 DESCRIPTION = (
     "Rank a cell's critical current density, interfacial area-specific resistance and symmetric-cell cycle life "
-    "against the published strategies bundled with lisse (BRIEF §6: Chu2024 Table 1 and the headline results of "
+    "against the published strategies bundled with lisse (Chu2024 Table 1 and the headline results of "
     "Ji2025, Su2024 and Wang2024). Without arguments, list the table."
 )
 EXAMPLES = """\

@@ -5,7 +5,7 @@ from __future__ import annotations
 NAME = "nucleation"
 HELP = "classical nucleation of Li: barrier per nucleus, critical radius, k_het(theta), rate, critical overpotential"
 DESCRIPTION = (
-    "Classical nucleation of Li metal under an overpotential eta (Wang et al. 2024, with the brief's corrections: 16 pi, "
+    "Classical nucleation of Li metal under an overpotential eta (Wang et al., Nat. Energy 2024 [Wang2024], with two corrections to the printed equation: 16 pi, "
     "and the barrier per nucleus divided by k_B T): r* = 2 gamma V_m/(z F eta), dG_hom = 16 pi gamma^3 V_m^2/(3 (zF eta)^2), "
     "k_het = (2 - 3cos theta + cos^3 theta)/4, J = J0 exp(-k_het dG_hom/(k_B T)). The contact angle comes from --contact-angle "
     "or from --work-of-adhesion via Young-Dupre. The critical overpotential is where J reaches --threshold-rate (state it)."

@@ -6,7 +6,7 @@ NAME = "phasefield"
 HELP = "phase-field simulation of Li plating into a porous (interlayer) layer"
 DESCRIPTION = (
     "Simulates Li electrodeposition from a flat Li electrode into a porous layer of particles with the "
-    "Allen–Cahn model of the science brief (double well, particle coupling, cross-gradient lithiophilicity, "
+    "Allen–Cahn model of Wang et al., Nat. Energy 2024 [Wang2024] (double well, particle coupling, cross-gradient lithiophilicity, "
     "Butler–Volmer driving force), coupled to the electric potential. The two presets share the layer, the "
     "current and the plated capacity; only the contact angle of Li on the particles differs (30° vs 140°). "
     "Writes PNG snapshots, front.csv (front position and penetration depth vs time), an animated GIF and a "

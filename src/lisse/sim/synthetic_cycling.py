@@ -77,7 +77,7 @@ class SymmetricCellModel:
     ----------
     asr_bulk_ohm_m2 : float
         Electrolyte area-specific resistance L/σ (Ω·m²). Default 4.3e-3 Ω·m² = 43 Ω·cm²: a 300 µm
-        LLZTO pellet with σ = 7.0e-4 S/cm [Ji2025, BRIEF §5].
+        LLZTO pellet with σ = 7.0e-4 S/cm [Ji2025].
     asr_int_ohm_m2 : float
         Interfacial resistance per Li|SSE interface (Ω·m²). Default 5e-4 Ω·m² = 5 Ω·cm² (assumed:
         a treated interface; gives ≈10 mV at 0.2 mA/cm², the order of [Ji2025]'s 2500 h cell).

@@ -2,7 +2,7 @@
 
 Notes
 -----
-[Su2024] (BRIEF §2) defines ``E_ad = E_total - (E_slab + E_atom)``; more negative means easier Li
+[Su2024] defines ``E_ad = E_total - (E_slab + E_atom)``; more negative means easier Li
 nucleation on that surface. With ML potentials the isolated-atom energy is unreliable (no isolated
 atoms in their training data), so lisse references the adatom to bulk Li by default::
 

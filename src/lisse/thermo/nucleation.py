@@ -1,4 +1,4 @@
-"""Classical nucleation of Li metal under an overpotential [Wang2024], with the brief's corrections.
+"""Classical nucleation of Li metal under an overpotential [Wang2024], with two corrections to the printed equation.
 
 Notes
 -----
@@ -15,7 +15,7 @@ Rate::
 
     J = J0 (c_Li+/c_Li+,0) (c_e/c_e,Li) exp(-k_het dG_hom / (k_B T))
 
-Corrections to [Wang2024] as printed (see BRIEF §2): the paper writes "16 eta" where 16 pi is meant,
+Corrections to [Wang2024] as printed: the paper writes "16 eta" where 16 pi is meant,
 and divides the barrier by RT; a barrier per nucleus (J) must be divided by k_B T.
 
 Critical nucleation overpotential: the eta at which J reaches a stated threshold J_c. With

@@ -9,7 +9,7 @@ lowers the energy::
 
 ``driving_force = -dgamma`` [J/m2] (positive means segregation is favoured). For particles of radius r,
 the interface area per volume is 3/r (sphere), so the driving force per volume of X is
-``3 (gamma_X/M - gamma_X) / r`` [J/m3]: small particles (large specific area) raise it (BRIEF §2).
+``3 (gamma_X/M - gamma_X) / r`` [J/m3]: small particles (large specific area) raise it [Su2024].
 Li9Al4 (monoclinic, incoherent with bcc Li) and LiCl segregate; cubic Li-In, Li-Sn, Li-Mg do not
 [Su2024].
 

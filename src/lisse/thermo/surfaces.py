@@ -2,7 +2,7 @@
 
 Notes
 -----
-Surface energy of a symmetric slab with two equivalent faces (BRIEF §2)::
+Surface energy of a symmetric slab with two equivalent faces ([Su2024], [Ji2025])::
 
     gamma = (E_slab - n E_bulk) / (2 A)
 
@@ -20,8 +20,7 @@ Interface formation energy with strain [Su2024]::
 slab model with one interface plus two free surfaces whose energies you subtract yourself). For a fixed
 interface geometry the strained Li contributes ``n_Li sigma`` (sigma = strain energy per Li atom per
 unit area), so ``gamma(n_Li) = gamma_true + n_Li sigma``: **the intercept is the true interface
-energy**. [Su2024]'s text calls it the "slope"; by its own equation the slope is the strain term
-(BRIEF §2). The fit's standard errors come from the residuals (ordinary least squares); with only
+energy**. [Su2024]'s text calls it the "slope"; by its own equation the slope is the strain term. The fit's standard errors come from the residuals (ordinary least squares); with only
 two points no error estimate exists and NaN is returned.
 
 References

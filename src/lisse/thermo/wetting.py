@@ -2,7 +2,7 @@
 
 Notes
 -----
-Work of adhesion from slab energies (BRIEF §2, [Ji2025], [Su2024])::
+Work of adhesion from slab energies ([Ji2025], [Su2024])::
 
     W_ad = (E_Li_slab + E_X_slab - E_interface) / S
 
@@ -45,7 +45,8 @@ __all__ = [
 
 #: Default sigma_Li in J/m2: derived from [Ji2025]'s own pair W_ad(Li|Li2CO3) = 0.09 J/m2 <-> theta = 142 deg,
 #: sigma = 0.09 / (1 + cos 142 deg) = 0.4245 J/m2, i.e. the value that makes lisse reproduce the paper;
-#: DFT Li(100) surface energies are 0.45-0.50 J/m2 (BRIEF §2), liquid Li ~0.40 J/m2.
+#: DFT-PBE Li(100) surface energies are 0.45-0.50 J/m2 (a typical literature range, not from the four
+#: papers above), liquid Li ~0.40 J/m2.
 DEFAULT_LI_SURFACE_ENERGY = 0.09 / (1.0 + math.cos(math.radians(142.0)))
 
 

@@ -1,7 +1,7 @@
 r"""Quantities derived from impedance results: conductivity, Arrhenius energy, interfacial ASR, DRT maps.
 
 * Ionic conductivity of a pellet or membrane of thickness L and area A from a resistance R (bulk,
-  or bulk + grain boundary for the total conductivity): :math:`\sigma = L/(R A)` (BRIEF.md §4).
+  or bulk + grain boundary for the total conductivity): :math:`\sigma = L/(R A)` [Ji2025].
 * Arrhenius activation energy from a temperature series, for ionic conductors in the form
   :math:`\sigma T = A \exp(-E_a/k_B T)` (default; the hopping form) or :math:`\sigma = A\exp(-E_a/k_B T)`.
 * Interfacial area-specific resistance of a **symmetric** cell (Li|SSE|Li): the measured interfacial

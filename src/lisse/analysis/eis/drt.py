@@ -22,7 +22,7 @@ tabulated once per basis shape and interpolated, which makes the set-up cost neg
 
 λ is chosen by generalised cross-validation (GCV), the L-curve corner, Re–Im cross-validation
 [Saccoccio2014]_ (fit the real part, predict the imaginary part and vice versa), or fixed.
-``lambda_="drttools"`` reproduces the DRTtools setting named in the brief [Ji2025]_: Gaussian RBF with
+``lambda_="drttools"`` reproduces the DRTtools setting used by [Ji2025]_: Gaussian RBF with
 FWHM coefficient 0.5, combined Re+Im, first-derivative penalty, λ = 1e-3, unweighted residuals in ohm,
 no inductance. λ selection solves the constrained NNLS problem on a coarse grid (1e-7 to 1e-1, two
 points per decade) and scores each solution: GCV with the effective number of parameters of the free
@@ -39,7 +39,7 @@ a quick indicator, not a full Bayesian credible band (compare Liu & Ciucci 2020 
 Peaks of γ are detected, then deconvolved by a least-squares fit of one Gaussian (in ln τ) per peak.
 Each peak's resistance is the integral of γ weighted by that peak's share of the Gaussian mixture
 (so the peak resistances add up to the total polarisation resistance); the bare Gaussian area is
-reported too. Peaks are assigned to processes by τ windows (defaults from the brief, §4).
+reported too. Peaks are assigned to processes by τ windows (defaults after [Ji2025]).
 
 References
 ----------
@@ -73,7 +73,7 @@ __all__ = ["DRT", "DRTPeak", "DEFAULT_PROCESS_WINDOWS", "assign_process", "DRTEd
 add(Citation("Wan2015", "Wan, Saccoccio, Chen, Ciucci", "Influence of the discretization methods on the distribution of relaxation times deconvolution: implementing radial basis functions with DRTtools", "Electrochimica Acta 184, 483", 2015, "10.1016/j.electacta.2015.09.097"))
 add(Citation("Saccoccio2014", "Saccoccio, Wan, Chen, Ciucci", "Optimal regularization in distribution of relaxation times applied to electrochemical impedance spectroscopy: ridge and lasso regression methods", "Electrochimica Acta 147, 470", 2014, "10.1016/j.electacta.2014.09.058"))
 
-#: Default τ windows [s] for assigning DRT peaks to processes (BRIEF.md §4, after [Ji2025]):
+#: Default τ windows [s] for assigning DRT peaks to processes (after [Ji2025]):
 #: τ < 1e-7 s bulk; 1e-7–1e-4 s grain boundary; "≈1e-3 s" charge transfer at Li, read here as
 #: 1e-4 s to 10^-2.5 s (half a decade either side of 1e-3 s on the upper side); beyond that, Li|SSE
 #: interfacial transport. Pass your own mapping to ``DRT(processes=...)`` to change them.
@@ -275,7 +275,7 @@ class DRT:
         solution at each λ (13 NNLS solves, tens of ms; with noise-free data GCV goes to the lower
         end, as it should; on noisy data GCV and Re-Im CV vary with the noise realisation and can
         under-regularise, the L-curve corner was stable in the tests). ``"drttools"`` applies the DRTtools setting of
-        the brief: Gaussian RBF (FWHM coefficient 0.5), combined Re+Im, 1st-derivative penalty,
+        [Ji2025]: Gaussian RBF (FWHM coefficient 0.5), combined Re+Im, 1st-derivative penalty,
         λ = 1e-3, unweighted residuals, no inductance (overrides the matching options).
     basis : {"gaussian", "pwl"}
         Gaussian radial basis functions or piecewise-linear hats.

@@ -46,7 +46,7 @@ def analyse(sp: EISSpectrum, *, drt: bool, kk: bool, fit: str | None, lam, induc
     ``inductance``/``capacitance``: "auto" (inductance when Z'' > 0 at the top frequencies; series
     capacitance when the phase at the three lowest frequencies is below -60°, i.e. blocking
     electrodes), "yes" or "no". ``processes``: τ windows for peak assignment (see
-    :func:`parse_windows`; default the brief's windows). With area and thickness on the spectrum, conductivities follow from
+    :func:`parse_windows`; default the windows after [Ji2025]). With area and thickness on the spectrum, conductivities follow from
     σ = L/(R·A) with R_bulk = R_inf + DRT bulk peaks and R_total = R_bulk + grain-boundary peaks.
     """
     import numpy as np

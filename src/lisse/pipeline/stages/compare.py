@@ -72,7 +72,7 @@ def compare_stage(ctx: StageContext) -> StageResult:
         summary=res,
         tables={"published_strategies": table},
         figures={"literature": literature_comparison(strategies, res)},
-        figure_captions={"literature": "The cell (red star) among published strategies (BRIEF §6)."},
+        figure_captions={"literature": "The cell (red star) among published strategies ([Chu2024] Table 1; [Ji2025], [Su2024], [Wang2024])."},
         html=Markup("<p>Rank against published Li|SSE interface strategies: CCD percentile = share of strategies with a lower CCD; "
         "resistance percentile = share with a higher interfacial resistance.</p>"),
         citations={s.source for s in strategies},

@@ -11,7 +11,7 @@ Study section (all keys optional except one of ``files`` / ``synthetic``)::
     circuit = "R0-p(R1,CPE1)-p(R2,CPE2)"   # optional equivalent-circuit fit
     symmetric = true            # symmetric Li|SSE|Li cell: interfacial ASR halved (two interfaces)
     synthetic = true            # analyse the built-in synthetic three-arc spectrum (demo study)
-    [eis.processes]             # optional: τ windows [s] replacing the brief's defaults
+    [eis.processes]             # optional: τ windows [s] replacing the defaults after [Ji2025]
     bulk = [0, 1e-6]
     grain_boundary = [1e-6, 1e-4]
 """
@@ -127,7 +127,7 @@ def eis_stage(ctx: StageContext) -> StageResult:
         "distribution of relaxation times is computed by regularised non-negative least squares on a τ "
         "grid that extends a decade beyond the measured range (Wan 2015). Peaks are deconvolved into "
         "Gaussians and assigned to bulk (τ &lt; 1e-7 s), grain boundary (1e-7 to 1e-4 s), charge transfer "
-        "(≈1e-3 s) and interface (&gt; 3e-3 s) by their relaxation time (BRIEF §4). "
+        "(≈1e-3 s) and interface (&gt; 3e-3 s) by their relaxation time (windows after [Ji2025]). "
         + ("The first spectrum is the built-in synthetic three-arc case (10 Ω + 100/200/500 Ω arcs, τ = 1e-7/1e-5/1e-2 s, 0.5 % noise). " if opts.get("synthetic") else "")
         + ("Interfacial ASR is halved for a symmetric cell (two interfaces)." if symmetric else "")
         + "</p>"

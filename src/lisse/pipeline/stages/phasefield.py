@@ -73,7 +73,7 @@ def phasefield_stage(ctx: StageContext) -> StageResult:
         captions[f"phasefield_{name}"] = (f"Li (blue) growing from the electrode into the porous layer (grey particles), "
                                           f"θ = {s['contact_angle_deg']:g}°, {s['current_density'] * 0.1:g} mA/cm²; dashed: layer boundary.")
     tables = {"phasefield_presets": pd.DataFrame(rows)}
-    html = ("<p>Allen–Cahn phase-field model (science brief §3, [Wang2024]; Butler–Volmer driving force after [Chen2015]) "
+    html = ("<p>Allen–Cahn phase-field model ([Wang2024]; Butler–Volmer driving force after [Chen2015]) "
             "of Li plating into a porous layer of particles. Both runs use the same layer, current and plated capacity; "
             "only the contact angle of Li on the particles differs. Lithiophilic particles draw Li into the pores by "
             "capillarity; on lithiophobic ones the front stays at the layer boundary until the driving force exceeds "

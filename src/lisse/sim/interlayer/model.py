@@ -26,7 +26,7 @@ Eliminating the potentials gives one equation for eta::
 with the linear-kinetics penetration constant ``kappa^2 = a i0 (F/RT) (1/sigma_e + 1/sigma_ion)``.
 
 Nucleation: classical nucleation with the heterogeneous factor of the contact angle and the
-corrected barrier (:mod:`lisse.thermo.nucleation`, BRIEF §2). Li nucleates where the local cathodic
+corrected barrier (:mod:`lisse.thermo.nucleation`, after [Wang2024]). Li nucleates where the local cathodic
 overpotential ``-eta`` exceeds ``eta_c``, the overpotential at which the rate reaches the stated
 threshold ``J_c``.
 
@@ -339,7 +339,7 @@ def nucleation_rate_field(eta: np.ndarray, p: InterlayerParameters) -> np.ndarra
     """Classical nucleation rate J(eta) [1/(m3 s)] at local overpotentials eta [V] (cathodic < 0).
 
     :func:`lisse.thermo.nucleation.nucleation_rate` at the cathodic overpotential ``-eta`` (corrected
-    barrier, Wang2024 with 16 pi and k_B T); 0 where eta >= 0. Concentration ratios are 1 (electroneutral,
+    barrier of [Wang2024], with 16 pi and k_B T); 0 where eta >= 0. Concentration ratios are 1 (electroneutral,
     no depletion in the steady ohmic model).
     """
     import numpy as np
@@ -355,7 +355,7 @@ MAX_CAPACITY = 1000.0 * 3.6e4
 def growth_length(capacity: float, porosity: float) -> float:
     """Growth length l_g [m]: dense-Li thickness of the plated charge, spread over the pore fraction.
 
-    ``l_g = Q V_m / (F eps)``; Q [C/m2] (1 mAh/cm2 = 3.6e4 C/m2 -> 4.85 um of dense Li, BRIEF §3),
+    ``l_g = Q V_m / (F eps)``; Q [C/m2] (1 mAh/cm2 = 3.6e4 C/m2 -> 4.85 um of dense Li [Wang2024]),
     0 <= Q <= :data:`MAX_CAPACITY`.
     """
     if not (math.isfinite(capacity) and capacity >= 0):

@@ -2,7 +2,7 @@
 
 Modules (import them directly; nothing heavy is imported here):
 
-* :mod:`.model` — free energy and evolution equation of the science brief (§3, [Wang2024]), the
+* :mod:`.model` — free energy and evolution equation of [Wang2024], the
   mapping of physical inputs (Li surface energy, contact angle, interface width, exchange current
   density, overpotential or current) to the phase-field coefficients, and the wetting calibration.
 * :mod:`.geometry` — the static particle field φ_g (seeded particle layers, slit combs, images).

@@ -1,6 +1,6 @@
 """Allen–Cahn phase-field model of Li electrodeposition into a porous (interlayer) layer.
 
-Free energy density [J/m3], exactly as written in the science brief (BRIEF §3, after [Wang2024]
+Free energy density [J/m3], exactly as written in [Wang2024] (Methods)
 and the Butler–Volmer phase-field model of [Chen2015])::
 
     f = A ζ²(1−ζ)² + (B/2) ζ² φ_g² + ½ k_ζ |∇ζ|² − k_Li ∇ζ·∇φ_g  (+ ½ k_φ |∇φ_g|² + F φ c_Li+)
@@ -224,7 +224,7 @@ def _finite_positive(name: str, x: float, unit: str) -> float:
 
 
 def butler_volmer_factor(eta: float, alpha: float = 0.5, temperature: float = 298.15, n: float = 1.0) -> float:
-    """Butler–Volmer bracket exp((1−α)nFη/RT) − exp(−αnFη/RT) [-] (c_Li/c0 = 1).
+    """Butler–Volmer bracket of [Wang2024], exp((1−α)nFη/RT) − exp(−αnFη/RT) [-] (c_Li/c0 = 1).
 
     The anodic-positive :func:`lisse.electrochem.butler_volmer` per unit i0 with α_a = 1 − α, α_c = α
     (α is the cathodic transfer coefficient); negative while plating.

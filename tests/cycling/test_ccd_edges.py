@@ -1,0 +1,188 @@
+"""CCD detector and protocol classifier at their edges: every threshold reaches the detector, refusals name
+the option, the summary's units and fields. Written to kill meaningful mutants that survived
+tools/mutation.sh ccd; references are the synthetic truth and values counted here.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from lisse.analysis.ccd import CCDDetector, detect_protocol
+from lisse.data.cycling import CyclingRecord
+from lisse.errors import CalculationError, ParameterError
+from lisse.sim.synthetic_cycling import ccd_staircase
+
+KW = dict(step_capacity="0.2 mAh/cm2", dt="20 s", noise="0.2 mV", area="0.785 cm2", seed=1)
+
+
+@pytest.fixture(scope="module")
+def records():
+    return {
+        "hard": ccd_staircase(failure="hard", j_critical="0.45 mA/cm2", **KW),
+        "soft": ccd_staircase(failure="soft", j_critical="0.45 mA/cm2", **KW),
+        "polarization": ccd_staircase(failure="polarization", j_critical="0.45 mA/cm2", **KW),
+        "none": ccd_staircase(failure=None, j_critical=None, n_steps=6, **KW),
+    }
+
+
+# ------------------------------------------------------------------------------------- protocol classifier
+def test_detect_protocol_cases():
+    assert detect_protocol(np.array([]), np.array([])) == ("unknown", None)
+    assert detect_protocol(np.array([1800.0]), np.array([3.0])) == ("single-step", 1800.0)
+    # two steps are classified, not "single-step"; the step value is the median, not the mean
+    assert detect_protocol(np.array([3600.0, 3600.0]), np.array([1.0, 2.0])) == ("fixed-time", 3600.0)
+    assert detect_protocol(np.array([3600.0, 3600.0, 3700.0]), np.array([1.0, 2.0, 3.0])) == ("fixed-time", 3600.0)
+    assert detect_protocol(np.array([7200.0, 3600.0, 2400.0, 2350.0]), np.array([1.0, 2.0, 3.0, 3.0])) == ("fixed-capacity", 7200.0)
+    # small charges (C/m2 < 1) are still a fixed-capacity protocol
+    assert detect_protocol(np.array([100.0, 50.0]), np.array([1e-3, 2e-3])) == ("fixed-capacity", 0.1)
+    assert detect_protocol(np.array([10.0, 20.0, 40.0]), np.array([1.0, 2.0, 3.0])) == ("variable", None)
+
+
+def test_detect_protocol_tolerance_is_inclusive_and_time_wins_ties():
+    # coefficient of variation exactly 0.05 (= tol): still fixed time
+    assert detect_protocol(np.array([3420.0, 3780.0]), np.array([1.0, 1.0]))[0] == "fixed-time"
+    # capacities with cv exactly 0.05, durations far apart: fixed capacity
+    assert detect_protocol(np.array([1.0, 2.0]), np.array([3420.0, 1890.0])) == ("fixed-capacity", 3600.0)
+    # equal currents: durations and capacities vary alike, the protocol is called fixed-time
+    assert detect_protocol(np.array([3600.0, 3600.0, 3610.0]), np.array([2.0, 2.0, 2.0]))[0] == "fixed-time"
+    assert detect_protocol(np.array([3420.0, 3780.0]), np.array([1.0, 1.0]), tol=0.01) == ("variable", None)
+
+
+# ------------------------------------------------------------------------------------- option checks
+@pytest.mark.parametrize(("kwargs", "part"), [
+    ({"collapse_ratio": 0.0}, "collapse_ratio must be in (0, 1)"),
+    ({"collapse_ratio": 1.0}, "collapse_ratio must be in (0, 1)"),
+    ({"collapse_ratio": 1.5}, "collapse_ratio must be in (0, 1)"),
+    ({"rise_ratio": 1.0}, "rise_ratio and noise_factor must be > 1"),
+    ({"noise_factor": 1.0}, "rise_ratio and noise_factor must be > 1"),
+    ({"window": 0}, "window, n_baseline and min_drops must be >= 1"),
+    ({"n_baseline": 0}, "window, n_baseline and min_drops must be >= 1"),
+    ({"min_drops": 0}, "window, n_baseline and min_drops must be >= 1"),
+])
+def test_bad_options_are_refused(records, kwargs, part):
+    with pytest.raises(ParameterError) as e:
+        CCDDetector(**kwargs).fit(records["none"][0])
+    assert part in str(e.value) and "CCDDetector." in str(e.value)
+
+
+def test_smallest_valid_options_run(records):
+    d = CCDDetector(window=1, n_baseline=1, min_drops=1, noise_factor=1.5, rise_ratio=1.01, collapse_ratio=0.999).fit(records["none"][0])
+    assert d.steps_ is not None
+
+
+def test_needs_area_and_half_cycles():
+    rec, _ = ccd_staircase(failure=None, j_critical=None, n_steps=2, **KW)
+    rec.area_m2 = None
+    with pytest.raises(ParameterError, match="CCD detection needs the electrode area"):
+        CCDDetector().fit(rec)
+    t = np.arange(0.0, 3600.0, 10.0)
+    rest = CyclingRecord.from_arrays(t, np.full(t.size, 1e-3), np.zeros(t.size), area="1 cm2")
+    with pytest.raises(CalculationError, match="CCD detection: the record has no constant-current half cycles"):
+        CCDDetector().fit(rest)
+    one = CyclingRecord.from_arrays(t, np.full(t.size, 5e-3), np.full(t.size, 1e-4), area="1 cm2")  # one half cycle
+    d = CCDDetector().fit(one)
+    assert len(d.half_cycles_) == 1 and d.protocol_ == "single-step" and d.criterion_ == "none"
+
+
+def test_summary_before_fit():
+    with pytest.raises(ParameterError, match=r"CCDDetector.summary\(\) called before fit\(\)"):
+        CCDDetector().summary()
+
+
+# ------------------------------------------------------------------------------------- thresholds reach the detector
+def test_every_threshold_changes_the_outcome(records):
+    assert CCDDetector().fit(records["hard"][0]).criterion_ == "voltage_collapse"
+    assert CCDDetector(collapse_ratio=0.001).fit(records["hard"][0]).criterion_ == "none"
+    assert CCDDetector().fit(records["soft"][0]).criterion_ == "erratic_voltage"
+    for k in ({"min_drops": 1000}, {"drop_fraction": 10.0}, {"drop_sigma": 1000.0}):
+        assert CCDDetector(**k).fit(records["soft"][0]).criterion_ == "voltage_collapse", k
+    assert CCDDetector().fit(records["polarization"][0]).criterion_ == "ohmic_scaling_lost"
+    assert CCDDetector(rise_ratio=100.0).fit(records["polarization"][0]).criterion_ == "none"
+    healthy = CCDDetector().fit(records["none"][0])
+    assert healthy.criterion_ == "none"
+    # a 20 mV cut-off is reached in the second step (0.2 mA/cm2) and not in the first
+    assert healthy.steps_["eta_plateau_V"].iloc[0] < 0.02 < healthy.steps_["eta_plateau_V"].iloc[1]
+    cut = CCDDetector(v_cutoff=0.02).fit(records["none"][0])
+    assert (cut.criterion_, cut.failure_step_) == ("ohmic_scaling_lost", 1)
+    assert CCDDetector(min_noise_V=0.01).fit(records["none"][0]).noise_ref_V_ == 0.01
+
+
+# ------------------------------------------------------------------------------------- fields and summary
+def test_fields_and_summary_of_a_hard_short(records):
+    rec, truth = records["hard"]
+    d = CCDDetector().fit(rec)
+    assert (d.failure_step_, d.failure_half_cycle_) == (truth.failure_step, truth.failure_half_cycle)
+    assert d.ccd_A_m2_ == pytest.approx(truth.ccd_A_m2, rel=1e-9)
+    st = d.steps_
+    assert list(st["step"]) == list(range(truth.failure_step + 1))
+    assert st["j_mA_cm2"].to_numpy() == pytest.approx(st["j_A_m2"].to_numpy() / 10, rel=1e-12)
+    assert st["j_mA_cm2"].to_numpy() == pytest.approx(0.1 * (1 + np.arange(len(st))), rel=1e-6)
+    assert list(st["status"]) == ["stable"] * truth.failure_step + ["voltage_collapse"]
+    assert (st["n_half_cycles"].iloc[:-1] == 2).all()
+    assert st["duration_s"].iloc[0] == pytest.approx(0.2 * 3.6e4 / 1.0, rel=0.02)  # 0.2 mAh/cm2 at 1 A/m2 = 7200 s
+    assert np.isfinite(st["ratio_to_expected"].iloc[1]) and st["ratio_to_expected"].iloc[1] == pytest.approx(1.0, abs=0.2)
+    assert (st["eta_plateau_V"].iloc[:-1] > 0).all()
+    assert st["noise_V"].iloc[:-1].to_numpy() == pytest.approx(np.full(4, 2e-4), rel=0.2)  # the 0.2 mV put in
+    assert set(d.half_cycles_["step"]) >= set(range(truth.failure_step + 1))
+    s = d.summary()
+    assert s["ccd_mA_cm2"] == 0.4 and s["failure_current_density_mA_cm2"] == 0.5  # rounded to 10 digits
+    assert s["failure_time_h"] == pytest.approx(d.failure_time_s_ / 3600.0, rel=1e-12)
+    assert s["noise_reference_mV"] == pytest.approx(d.noise_ref_V_ * 1e3, rel=1e-12)
+    assert s["ccd_convention"] == "last stable step (failure_current_density_mA_cm2 is the first failing step)"
+    assert s["ccd_is_lower_bound"] is False and s["criterion"] == "voltage_collapse" and s["protocol"] == "fixed-capacity"
+    assert (s["failure_step"], s["failure_half_cycle"], s["n_steps_analysed"]) == (4, truth.failure_half_cycle, 5)
+    assert s["thresholds"] == {"collapse_ratio": 0.3, "noise_factor": 4.0, "drop_fraction": 0.25, "min_drops": 3,
+                               "rise_ratio": 1.5, "v_cutoff_V": None}
+    assert s["step_capacity_mAh_cm2"] == pytest.approx(0.2, rel=0.02)
+
+
+@pytest.mark.parametrize(("jc", "ccd", "fail_step"), [("0.05 mA/cm2", None, 0), ("0.15 mA/cm2", 0.1, 1)])
+def test_failure_in_the_first_two_steps(jc, ccd, fail_step):
+    rec, truth = ccd_staircase(failure="hard", j_critical=jc, n_steps=4, **KW)
+    d = CCDDetector().fit(rec)
+    assert d.failure_step_ == fail_step == truth.failure_step
+    s = d.summary()
+    assert s["ccd_mA_cm2"] == ccd and s["failure_current_density_mA_cm2"] == pytest.approx(0.1 * (fail_step + 1), rel=1e-9)
+
+
+def test_fixed_time_summary_in_hours():
+    rec, truth = ccd_staircase(failure="hard", j_critical="0.25 mA/cm2", protocol="time", step_time="0.5 h", n_steps=4,
+                               dt="20 s", noise="0.2 mV", area="0.785 cm2", seed=1)
+    s = CCDDetector().fit(rec).summary()
+    assert s["protocol"] == "fixed-time" and s["step_time_h"] == pytest.approx(0.5, rel=0.02)
+    assert "step_capacity_mAh_cm2" not in s
+
+
+def test_segment_options_reach_the_detector(records):
+    from lisse.analysis.symmetric import SegmentOptions
+
+    rec = records["none"][0]
+    default = CCDDetector().fit(rec)
+    assert len(default.steps_) == 6
+    # a level tolerance of 60 % merges neighbouring current steps (0.1 -> 0.2 mA/cm2 differ by 50 %)
+    merged = CCDDetector(segment=SegmentOptions(level_tolerance=0.6)).fit(rec)
+    assert len(merged.steps_) < 6
+    late = CCDDetector(segment=SegmentOptions(settle_fraction=0.9)).fit(records["hard"][0])
+    assert late.noise_ref_V_ != CCDDetector().fit(records["hard"][0]).noise_ref_V_
+
+
+def test_step_values_in_display_units(records):
+    d = CCDDetector().fit(records["hard"][0])
+    assert d.summary()["step_capacity_mAh_cm2"] == pytest.approx(d.step_value_ / 3.6e4, rel=1e-12)
+    t = np.arange(0.0, 3600.0, 10.0)
+    one = CyclingRecord.from_arrays(t, np.full(t.size, 5e-3), np.full(t.size, 1e-4), area="1 cm2")
+    d1 = CCDDetector().fit(one)
+    s = d1.summary()
+    assert s["protocol"] == "single-step" and s["step_time_h"] == pytest.approx(d1.step_value_ / 3600.0, rel=1e-12)
+    assert s["step_time_h"] == pytest.approx(1.0, rel=0.02)
+
+
+def test_messages_start_with_the_class():
+    with pytest.raises(ParameterError, match=r"^CCDDetector.summary\(\) called before fit\(\)$"):
+        CCDDetector().summary()
+    with pytest.raises(ParameterError, match=r"^CCDDetector.window, n_baseline and min_drops must be >= 1$"):
+        CCDDetector(window=0).fit(ccd_staircase(failure=None, j_critical=None, n_steps=2, **KW)[0])
+    t = np.arange(0.0, 600.0, 10.0)
+    with pytest.raises(CalculationError, match=r"^CCD detection: the record has no constant-current half cycles$"):
+        CCDDetector().fit(CyclingRecord.from_arrays(t, np.full(t.size, 1e-3), np.zeros(t.size), area="1 cm2"))

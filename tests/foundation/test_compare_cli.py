@@ -1,0 +1,76 @@
+"""`lisse compare` (scripted use, --json): unit conversion and ranks against the bundled table read independently."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from pathlib import Path
+
+import pytest
+
+TABLE = Path(__file__).resolve().parents[2] / "src" / "lisse" / "analysis" / "literature.toml"
+
+
+def _strategies() -> list[dict]:
+    return tomllib.loads(TABLE.read_text(encoding="utf-8"))["strategy"]
+
+
+def _json(cli, *args: str):
+    r = cli("compare", *args, "--json")
+    assert r.returncode == 0, r.stderr
+    return json.loads(r.stdout)
+
+
+def test_compare_lists_the_table(cli):
+    rows = _json(cli)
+    assert len(rows) == len(_strategies())
+    hf = next(s for s in rows if s["name"] == "HF")
+    assert (hf["interfacial_resistance_ohm_cm2"], hf["ccd_mA_cm2"]) == (3, 2.7)  # [Chu2024] Table 1
+
+
+def test_compare_ccd_and_resistance_with_units(cli):
+    d = _json(cli, "--ccd", "1.2 mA/cm2", "--interfacial-resistance", "20 ohm*cm2")
+    s = _strategies()
+    ccds = [x["ccd_mA_cm2"] for x in s if "ccd_mA_cm2" in x]
+    rs = [x["interfacial_resistance_ohm_cm2"] for x in s if "interfacial_resistance_ohm_cm2" in x]
+    assert d["n_strategies"] == len(s)
+    assert d["ccd_mA_cm2"] == pytest.approx(1.2, rel=1e-12)
+    assert d["ccd_percentile"] == pytest.approx(100 * sum(c < 1.2 for c in ccds) / len(ccds), rel=1e-12)
+    assert d["ccd_best_published_mA_cm2"] == max(ccds)
+    assert d["interfacial_resistance_ohm_cm2"] == pytest.approx(20.0, rel=1e-12)
+    assert d["interfacial_resistance_percentile"] == pytest.approx(100 * sum(r > 20 for r in rs) / len(rs), rel=1e-12)
+    assert d["interfacial_resistance_best_published_ohm_cm2"] == min(rs)
+    # the same quantities in other units give the same answer (1.2 mA/cm2 = 12 A/m2, 20 ohm cm2 = 2e-3 ohm m2)
+    d2 = _json(cli, "--ccd", "12 A/m2", "--interfacial-resistance", "2e-3 ohm*m2")
+    for k in ("ccd_mA_cm2", "ccd_percentile", "interfacial_resistance_ohm_cm2", "interfacial_resistance_percentile"):
+        assert d2[k] == pytest.approx(d[k], rel=1e-9), k
+
+
+def test_compare_cycle_life_by_hand(cli):
+    d = _json(cli, "--cycle-life", "0.2 mA/cm2", "1500 h", "--cycle-life", "1 mA/cm2", "30 d")
+    rows = d["cycle_life"]
+    assert [r["current_density_mA_cm2"] for r in rows] == pytest.approx([0.2, 1.0], rel=1e-12)
+    assert [r["cycle_life_h"] for r in rows] == pytest.approx([1500.0, 720.0], rel=1e-12)
+    for row, (i, h) in zip(rows, ((0.2, 1500.0), (1.0, 720.0))):
+        # comparable: published current within a factor 2; beaten: shorter life at the same or a lower current
+        near = [(x["name"], ii, hh) for x in _strategies() for ii, hh in x.get("cycle_life", []) if i / 2 <= ii <= 2 * i]
+        assert row["n_compared"] == len(near)
+        assert sorted(row["beats"]) == sorted(f"{n} ({hh:g} h at {ii:g} mA/cm2)" for n, ii, hh in near if h > hh and i >= ii)
+        assert sorted(row["outlasted_by"]) == sorted(f"{n} ({hh:g} h at {ii:g} mA/cm2)" for n, ii, hh in near if hh >= h and ii >= i)
+    assert any(b.startswith("HCl (700 h") for b in rows[0]["beats"])
+
+
+def test_compare_electrolyte_filter(cli):
+    d = _json(cli, "--ccd", "2 mA/cm2", "--electrolyte", "LPSC")
+    lpsc = [x for x in _strategies() if x["electrolyte"].upper() == "LPSC"]
+    assert d["n_strategies"] == len(lpsc) >= 2
+    ccds = [x["ccd_mA_cm2"] for x in lpsc if "ccd_mA_cm2" in x]
+    assert d["ccd_percentile"] == pytest.approx(100 * sum(c < 2.0 for c in ccds) / len(ccds), rel=1e-12)
+
+
+@pytest.mark.parametrize("args", [("--ccd", "1.2 mAh/cm2"), ("--ccd", "-1 mA/cm2"), ("--electrolyte", "PEO", "--ccd", "1 mA/cm2"),
+                                  ("--cycle-life", "0.2 mA/cm2", "10 V")])
+def test_compare_bad_input_exit_2(cli, args):
+    r = cli("compare", *args)
+    assert r.returncode == 2, (r.returncode, r.stderr)
+    assert len(r.stderr.strip().splitlines()) == 1 and "Traceback" not in r.stderr
