@@ -32,7 +32,7 @@ from lisse.analysis.eis.circuits import Circuit  # noqa: E402
 from lisse.analysis.eis.drt import DRT  # noqa: E402
 from lisse.analysis.eis.kk import lin_kk  # noqa: E402
 from lisse.analysis.eis.synthetic import zarc_series  # noqa: E402
-from lisse.data.spectrum import EISSpectrum  # noqa: E402
+from lisse.records.spectrum import EISSpectrum  # noqa: E402
 
 F = np.logspace(6, -1, 71)
 CASES = {

@@ -23,7 +23,7 @@ from lisse.errors import (
     missing_dependency,
     requires,
 )
-from lisse.io.atomic import atomic_write_text
+from lisse.io.outputs import atomic_write_text
 
 from .test_cli_property import run_in_process
 

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from lisse.analysis.ccd import CCDDetector, detect_protocol
-from lisse.data.cycling import CyclingRecord
 from lisse.errors import CalculationError, ParameterError
+from lisse.records.cycling import CyclingRecord
 from lisse.sim.synthetic_cycling import ccd_staircase
 
 KW = dict(step_capacity="0.2 mAh/cm2", dt="20 s", noise="0.2 mV", area="0.785 cm2", seed=1)
@@ -54,8 +54,8 @@ def test_detect_protocol_tolerance_is_inclusive_and_time_wins_ties():
     ({"collapse_ratio": 0.0}, "collapse_ratio must be in (0, 1)"),
     ({"collapse_ratio": 1.0}, "collapse_ratio must be in (0, 1)"),
     ({"collapse_ratio": 1.5}, "collapse_ratio must be in (0, 1)"),
-    ({"rise_ratio": 1.0}, "rise_ratio and noise_factor must be > 1"),
-    ({"noise_factor": 1.0}, "rise_ratio and noise_factor must be > 1"),
+    ({"rise_ratio": 1.0}, "rise_ratio must be a finite number > 1; got 1.0"),
+    ({"noise_factor": 1.0}, "noise_factor must be a finite number > 1; got 1.0"),
     ({"window": 0}, "window, n_baseline and min_drops must be >= 1"),
     ({"n_baseline": 0}, "window, n_baseline and min_drops must be >= 1"),
     ({"min_drops": 0}, "window, n_baseline and min_drops must be >= 1"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from lisse.analysis.cell_type import classify_record, current_levels
-from lisse.data.cycling import CyclingRecord
+from lisse.records.cycling import CyclingRecord
 from lisse.sim.synthetic_cycling import ccd_staircase, long_cycling
 
 

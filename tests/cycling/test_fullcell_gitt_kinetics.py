@@ -9,8 +9,8 @@ from lisse.analysis.fullcell import cycle_table, dqdv, rate_table
 from lisse.analysis.gitt import gitt_diffusion
 from lisse.analysis.kinetics import allen_hickling_fit, charge_transfer_resistance, lsv_overpotential, tafel_fit
 from lisse.constants import FARADAY, GAS_CONSTANT
-from lisse.data.cycling import CyclingRecord
 from lisse.errors import CalculationError, ParameterError
+from lisse.records.cycling import CyclingRecord
 
 from ._shared import cycler_file
 

@@ -19,8 +19,8 @@ import warnings
 import numpy as np
 import pytest
 
-from lisse.data.cycling import CyclingRecord
 from lisse.errors import ReaderError
+from lisse.records.cycling import CyclingRecord
 
 from ._shared import cycler_file
 

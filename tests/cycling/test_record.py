@@ -9,8 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lisse.data.cycling import CyclingRecord, half_cycle_index, integrate_charge
 from lisse.errors import ParameterError, ReaderError
+from lisse.records.cycling import CyclingRecord, half_cycle_index, integrate_charge
 
 from ._shared import cycler_file
 

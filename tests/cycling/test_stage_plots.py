@@ -48,8 +48,8 @@ def test_plots_return_figures():
     from lisse.analysis.fullcell import cycle_table
     from lisse.analysis.kinetics import tafel_fit
     from lisse.constants import FARADAY, GAS_CONSTANT
-    from lisse.data.cycling import CyclingRecord
     from lisse.plot.cycling import plot_capacity_ce, plot_dqdv, plot_tafel
+    from lisse.records.cycling import CyclingRecord
 
     t = np.linspace(0, 7200, 400)
     i = np.where(t < 3600, 1e-3, -1e-3)

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from lisse.analysis.eis.derived import arrhenius, conductivity, drt_map, interfacial_asr
-from lisse.data.spectrum import EISSpectrum
 from lisse.errors import ParameterError
+from lisse.records.spectrum import EISSpectrum
 
 from .eis_testdata import freq_grid, three_arc
 

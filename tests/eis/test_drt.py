@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from lisse.analysis.eis.drt import DRT, DRTEdgeWarning, assign_process
-from lisse.data.spectrum import EISSpectrum
 from lisse.errors import ParameterError
+from lisse.records.spectrum import EISSpectrum
 
 from .eis_testdata import eis_file, freq_grid, noisy, three_arc
 

@@ -14,7 +14,7 @@ import pytest
 from lisse.analysis.eis.circuits import Circuit
 from lisse.analysis.eis.derived import arrhenius
 from lisse.analysis.eis.drt import DRT
-from lisse.data.spectrum import EISSpectrum
+from lisse.records.spectrum import EISSpectrum
 
 from .eis_testdata import freq_grid, noisy
 

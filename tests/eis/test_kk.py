@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from lisse.analysis.eis.kk import lin_kk
-from lisse.data.spectrum import EISSpectrum
 from lisse.errors import ParameterError
+from lisse.records.spectrum import EISSpectrum
 
 from .eis_testdata import eis_file, freq_grid, noisy, three_arc
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from lisse.data.spectrum import EISSpectrum
 from lisse.errors import ParameterError
+from lisse.records.spectrum import EISSpectrum
 
 
 def test_views_and_copies():

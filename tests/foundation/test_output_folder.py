@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from lisse.cli.main import main
-from lisse.io.atomic import MARKER, atomic_write_text, output_folder, output_folder_state
+from lisse.io.outputs import MARKER, atomic_write_text, output_folder, output_folder_state
 
 STUDY = ('[study]\nname = "small"\n[[cells]]\nname = "c"\nli_thickness = "20 um"\ncathode_capacity = "2 mAh/cm2"\n'
          '[design]\npoints = 5\n[wetting]\nmaterials = ["LiF"]\n')
@@ -126,7 +126,7 @@ def test_second_run_refused_while_another_process_holds_the_folder(tmp_path, stu
     holder = (
         "import sys, time, pathlib\n"
         f"sys.path.insert(0, {str(pathlib_src())!r})\n"
-        "from lisse.io.atomic import output_folder, atomic_write_text\n"
+        "from lisse.io.outputs import output_folder, atomic_write_text\n"
         f"with output_folder({str(out)!r}) as s:\n"
         "    atomic_write_text(s / 'results.json', '{}')\n"
         f"    pathlib.Path({str(tmp_path / 'held')!r}).write_text('x')\n"

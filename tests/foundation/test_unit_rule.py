@@ -286,7 +286,7 @@ def test_cell_design_numbers_are_si():
 
 
 def test_cycling_record_metadata_numbers_are_si():
-    from lisse.data.cycling import CyclingRecord
+    from lisse.records.cycling import CyclingRecord
 
     t = np.arange(10.0)
     rec = CyclingRecord.from_arrays(t, np.zeros_like(t), np.zeros_like(t), area=0.785e-4, active_mass=12e-6, loading=0.1)

@@ -30,8 +30,8 @@ import numpy as np
 
 from lisse.analysis.symmetric import SegmentOptions, _as_record, _need_area, half_cycles, scan_segment
 from lisse.citations import register
-from lisse.data.cycling import CyclingRecord
 from lisse.errors import CalculationError, ParameterError
+from lisse.records.cycling import CyclingRecord
 
 __all__ = ["CCDDetector", "detect_protocol"]
 

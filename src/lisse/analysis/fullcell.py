@@ -24,8 +24,8 @@ from typing import Any
 import numpy as np
 
 from lisse.analysis.symmetric import _as_record
-from lisse.data.cycling import CyclingRecord
 from lisse.errors import CalculationError, ParameterError
+from lisse.records.cycling import CyclingRecord
 
 __all__ = ["cycle_table", "rate_table", "dqdv", "derive_cycles"]
 

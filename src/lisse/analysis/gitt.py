@@ -31,8 +31,8 @@ import numpy as np
 
 from lisse.analysis.symmetric import SegmentOptions, _as_record, segment_bounds
 from lisse.citations import CITATIONS, Citation, add, register
-from lisse.data.cycling import CyclingRecord
 from lisse.errors import CalculationError, ParameterError
+from lisse.records.cycling import CyclingRecord
 from lisse.units import as_si
 
 __all__ = ["gitt_diffusion", "weppner_huggins_D"]

@@ -24,8 +24,8 @@ from typing import Any
 import numpy as np
 
 from lisse.analysis.symmetric import SegmentOptions, _as_record, _median, half_cycles, overpotential_summary, scan_segment
-from lisse.data.cycling import CyclingRecord
 from lisse.errors import CalculationError, ParameterError
+from lisse.records.cycling import CyclingRecord
 
 __all__ = ["ShortDetector"]
 

@@ -1,7 +1,7 @@
 """Symmetric-cell (Li|SSE|Li) galvanostatic analysis: half cycles, overpotentials, capacity, spikes.
 
 A symmetric cell is cycled by alternating plating and stripping at a constant current. This module
-cuts a :class:`~lisse.data.cycling.CyclingRecord` into constant-current segments (half cycles; rests
+cuts a :class:`~lisse.records.cycling.CyclingRecord` into constant-current segments (half cycles; rests
 are separate segments and are not analysed), and measures per half cycle:
 
 * the **overpotential** |V| three ways: *plateau* (median |V| after the settling part),
@@ -26,8 +26,8 @@ from typing import Any
 
 import numpy as np
 
-from lisse.data.cycling import CyclingRecord
 from lisse.errors import ParameterError
+from lisse.records.cycling import CyclingRecord
 
 __all__ = ["SegmentOptions", "segment_bounds", "half_cycles", "scan_segment", "overpotential_summary", "spike_heights"]
 

@@ -5,17 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from lisse.io import atomic as _atomic
+from lisse.io import outputs as _outputs
 
 
 def atomic_save_figure(fig: Any, path: str | Path) -> str:
-    """Save a matplotlib figure atomically (see :mod:`lisse.io.atomic`); returns the path."""
-    return str(_atomic.atomic_save_figure(fig, path, dpi=150))
+    """Save a matplotlib figure atomically (see :mod:`lisse.io.outputs`); returns the path."""
+    return str(_outputs.atomic_save_figure(fig, path, dpi=150))
 
 
 def atomic_write_text(path: str | Path, text: str) -> str:
-    """Write text atomically (see :mod:`lisse.io.atomic`); returns the path."""
-    return str(_atomic.atomic_write_text(path, text))
+    """Write text atomically (see :mod:`lisse.io.outputs`); returns the path."""
+    return str(_outputs.atomic_write_text(path, text))
 
 
 #: Record metadata options: name -> (display unit of bare numbers, SI unit of the parsed value).

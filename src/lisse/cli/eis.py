@@ -41,7 +41,7 @@ def add_arguments(parser) -> None:
 
 
 def _write_fig(fig, path) -> None:
-    from lisse.io.atomic import atomic_save_figure
+    from lisse.io.outputs import atomic_save_figure
 
     atomic_save_figure(fig, path, dpi=120)
 

@@ -79,7 +79,7 @@ def _df_write(out, name: str, data: dict, files: list) -> None:
 
     import pandas as pd
 
-    from lisse.io.atomic import atomic_write_text
+    from lisse.io.outputs import atomic_write_text
 
     buf = io.StringIO()
     pd.DataFrame(data).to_csv(buf, index=False)
@@ -89,7 +89,7 @@ def _df_write(out, name: str, data: dict, files: list) -> None:
 def _fig_write(out, name: str, fig, files: list) -> None:
     import matplotlib.pyplot as plt
 
-    from lisse.io.atomic import atomic_save_figure
+    from lisse.io.outputs import atomic_save_figure
 
     files.append(str(atomic_save_figure(fig, out / f"{name}.png", dpi=130)))
     plt.close(fig)

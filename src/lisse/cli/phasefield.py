@@ -77,7 +77,7 @@ def _settings(args) -> dict:
 def _run_sweep(args) -> dict:
     from pathlib import Path
 
-    from lisse.io.atomic import atomic_save_figure, atomic_write_text
+    from lisse.io.outputs import atomic_save_figure, atomic_write_text
     from lisse.plot.phasefield import sweep_figure
     from lisse.sim.phasefield.presets import transition_sweep
 
@@ -225,7 +225,7 @@ def run(args) -> dict:
 def _write_figures(out, settings, layer, frames, times, history, animate: bool) -> dict:
     import matplotlib.pyplot as plt
 
-    from lisse.io.atomic import atomic_save_figure
+    from lisse.io.outputs import atomic_save_figure
     from lisse.plot.phasefield import history_figure, save_animation, snapshot_figure
 
     files: dict = {"snapshots": []}

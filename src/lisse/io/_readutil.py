@@ -215,10 +215,10 @@ def build_record(
     metadata: dict | None = None,
     **kwargs: Any,
 ):
-    """Make a :class:`~lisse.data.cycling.CyclingRecord` with provenance for ``path``."""
+    """Make a :class:`~lisse.records.cycling.CyclingRecord` with provenance for ``path``."""
     import numpy as np
 
-    from lisse.data.cycling import CyclingRecord, Provenance
+    from lisse.records.cycling import CyclingRecord, Provenance
 
     t = np.asarray(time_s, dtype=float)
     if t.size == 0:

@@ -15,7 +15,7 @@ import json
 import os
 from pathlib import Path
 
-from lisse.io.atomic import atomic_write_text
+from lisse.io.outputs import atomic_write_text
 
 __all__ = ["JobCache", "default_cache_dir"]
 

@@ -6,7 +6,7 @@ Two layers:
   their EC-Lab names and units (``"time/s"``, ``"Ewe/V"``, ``"I/mA"``, ``"freq/Hz"``, ``"Re(Z)/Ohm"``,
   ``"-Im(Z)/Ohm"``, ``"cycle number"``...), exactly as EC-Lab's own text export names them, and
   :func:`read_mpt` returns ``(pandas.DataFrame, header)`` likewise. The impedance reader reuses these.
-* high level: :func:`read_biologic` maps either file to a :class:`~lisse.data.cycling.CyclingRecord`
+* high level: :func:`read_biologic` maps either file to a :class:`~lisse.records.cycling.CyclingRecord`
   (SI units, EC-Lab sign convention: positive current is anodic at the working electrode).
 
 The ``.mpr`` layout
@@ -500,7 +500,7 @@ def _first(cols: dict, *names: str):
 
 
 def _to_record(cols: dict[str, np.ndarray], header: dict, path: Any, reader: str, metadata: dict):
-    from lisse.data.cycling import CyclingRecord, Provenance
+    from lisse.records.cycling import CyclingRecord, Provenance
 
     notes = []
     n = len(next(iter(cols.values())))
@@ -639,7 +639,7 @@ def _header_mass_mg(header: dict) -> float | None:
 
 @guarded("BioLogic .mpr/.mpt")
 def read_biologic(path: str | Path, **metadata: Any):
-    """Read a BioLogic ``.mpr`` or ``.mpt`` file into a :class:`~lisse.data.cycling.CyclingRecord`.
+    """Read a BioLogic ``.mpr`` or ``.mpt`` file into a :class:`~lisse.records.cycling.CyclingRecord`.
 
     Parameters
     ----------

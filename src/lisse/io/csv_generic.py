@@ -198,7 +198,7 @@ def recognise_columns(names: list[str]) -> dict[str, tuple[str, str | None]]:
 @guarded("delimited text (CSV/TSV)")
 def read_csv_generic(path: str | Path, mapping: dict[str, Any] | None = None, current_sign: int = 1, *,
                      units: Any = None, **metadata: Any):
-    """Read a delimited text file into a :class:`~lisse.data.cycling.CyclingRecord`.
+    """Read a delimited text file into a :class:`~lisse.records.cycling.CyclingRecord`.
 
     Parameters
     ----------

@@ -24,7 +24,7 @@ from lisse.atomistic.dft import (
     vasp_deck,
 )
 from lisse.errors import ParameterError, ReaderError
-from lisse.io.atomic import atomic_write_text
+from lisse.io.outputs import atomic_write_text
 
 __all__ = ["write_vasp_deck", "write_qe_deck", "write_decks", "read_output", "adhesion_from_files", "DFTFromFiles"]
 

@@ -39,9 +39,9 @@ from typing import Any
 
 import numpy as np
 
-from lisse.data.spectrum import EISSpectrum
 from lisse.errors import ReaderError
 from lisse.io import formats as _formats
+from lisse.records.spectrum import EISSpectrum
 
 __all__ = ["read_spectra", "read_spectrum", "detect_format", "FORMATS", "spectra_from_arrays"]
 

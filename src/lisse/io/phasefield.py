@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from lisse.errors import ParameterError, ReaderError
-from lisse.io.atomic import atomic_write_bytes, atomic_write_text
+from lisse.io.outputs import atomic_write_bytes, atomic_write_text
 
 __all__ = ["save_checkpoint", "load_checkpoint", "write_history_csv", "refuse_existing_checkpoint", "HISTORY_COLUMNS",
            "REQUIRED_STATE", "REQUIRED_SETTINGS"]

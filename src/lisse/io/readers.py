@@ -160,7 +160,7 @@ def detect_format(path: str | Path) -> str:
 
 
 def read_cycling(path: str | Path, format: str | None = None, *, units: Any = None, **metadata: Any):
-    """Read any supported cycler file into a :class:`~lisse.data.cycling.CyclingRecord`.
+    """Read any supported cycler file into a :class:`~lisse.records.cycling.CyclingRecord`.
 
     Parameters
     ----------

@@ -11,7 +11,7 @@ Output folder layout::
     .lisse-output.json    marker: lisse made this folder (version, run id, every file it holds)
 
 The run writes into a hidden sibling folder that replaces ``out_dir`` at the end
-(:func:`lisse.io.atomic.output_folder`): the folder then holds exactly this run's files, a failed run
+(:func:`lisse.io.outputs.output_folder`): the folder then holds exactly this run's files, a failed run
 leaves the previous folder as it was, a folder with files lisse did not write is refused unless
 ``overwrite``, and a second run on the same folder at the same time is refused.
 """
@@ -29,7 +29,7 @@ from typing import Any
 from lisse import __version__
 from lisse.citations import cited, collecting
 from lisse.errors import LisseError
-from lisse.io.atomic import atomic_write_bytes, atomic_write_text, output_folder
+from lisse.io.outputs import atomic_write_bytes, atomic_write_text, output_folder
 from lisse.pipeline.registry import StageContext, all_stages
 from lisse.report.html import ReportSection, render_report
 

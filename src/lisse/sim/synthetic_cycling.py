@@ -59,10 +59,10 @@ from typing import Any
 import numpy as np
 
 from lisse.citations import register
-from lisse.data.cycling import CyclingRecord, Provenance
 from lisse.electrochem import symmetric_overpotential
 from lisse.errors import ParameterError
 from lisse.params import check_count, check_positive, check_temperature
+from lisse.records.cycling import CyclingRecord, Provenance
 from lisse.units import as_si
 
 __all__ = ["SymmetricCellModel", "SyntheticTruth", "ccd_staircase", "long_cycling", "symmetric_voltage"]

@@ -58,8 +58,8 @@ import numpy as np
 
 from lisse.analysis.eis.weighting import check_weighting, residual_weights
 from lisse.citations import Citation, add, register
-from lisse.data.spectrum import EISSpectrum
 from lisse.errors import ConvergenceError, LisseError, ParameterError
+from lisse.records.spectrum import EISSpectrum
 
 __all__ = ["Circuit", "parse_circuit", "ELEMENTS"]
 

@@ -43,8 +43,8 @@ import numpy as np
 
 from lisse.analysis.eis.weighting import residual_weights
 from lisse.citations import Citation, add, register
-from lisse.data.spectrum import EISSpectrum
 from lisse.errors import ParameterError
+from lisse.records.spectrum import EISSpectrum
 
 __all__ = ["KKResult", "lin_kk"]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from lisse.data.spectrum import EISSpectrum
+from lisse.records.spectrum import EISSpectrum
 
 __all__ = ["zarc_series", "three_arc_spectrum", "THREE_ARC_TRUTH"]
 

@@ -3,7 +3,7 @@ the evaluate stage so that both report the same numbers."""
 
 from __future__ import annotations
 
-from lisse.data.spectrum import EISSpectrum
+from lisse.records.spectrum import EISSpectrum
 
 __all__ = ["analyse", "parse_windows"]
 
