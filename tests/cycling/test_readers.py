@@ -272,3 +272,29 @@ def test_missing_fastnda_message(monkeypatch):
     monkeypatch.setitem(sys.modules, "fastnda", None)
     with pytest.raises(MissingDependencyError, match="fastnda"):
         read_cycling(p)
+
+
+@pytest.mark.parametrize(("current_header", "time_header", "i_factor", "t_factor"), [
+    ("Current(mA)", "TestTime/Sec", 1.0, 1.0),
+    ("Current [uA]", "TestTime/Sec", 1e-3, 1.0),  # same numbers in uA: 1000x smaller current
+    ("Current/mA", "TestTime(min)", 1.0, 60.0),
+])
+def test_land_header_units_in_any_spelling(tmp_path, current_header, time_header, i_factor, t_factor):
+    """The unit in a LAND column header is read whatever its bracket style (it was only read after a slash)."""
+    openpyxl = pytest.importorskip("openpyxl")
+    from lisse.io.land import read_land
+
+    src = cycler_file("land_lanhe_style_export_cellpy.xlsx")
+    ref = read_land(src)
+    wb = openpyxl.load_workbook(src)
+    ws = wb["Record-Tab"]
+    for cell in ws[1]:
+        if cell.value == "Current/mA":
+            cell.value = current_header
+        elif cell.value == "TestTime/Sec":
+            cell.value = time_header
+    out = tmp_path / "renamed.xlsx"
+    wb.save(out)
+    rec = read_land(out)
+    np.testing.assert_allclose(rec.current_A, ref.current_A * i_factor, rtol=1e-12, atol=0)
+    np.testing.assert_allclose(rec.time_s, ref.time_s * t_factor, rtol=1e-12, atol=0)

@@ -16,6 +16,7 @@ import numpy as np
 
 from lisse.errors import ReaderError
 from lisse.io._readutil import build_record, check_last_row, decode, guarded, parse_datetime
+from lisse.io.csv_generic import find_column, header_unit_scale
 
 __all__ = ["read_maccor"]
 
@@ -60,11 +61,7 @@ def read_maccor(path: str | Path, **metadata: Any):
     check_last_row(df, path, "Maccor")
 
     def col(*pats):
-        for c in df.columns:
-            for ptn in pats:
-                if re.fullmatch(ptn, c, re.I):
-                    return c
-        return None
+        return find_column(df.columns, *pats)
 
     tc = col(r"TestTime", r"Test Time.*", r"Test_Time.*")
     ic = col(r"Current \[A\]", r"Amps", r"Current.*")
@@ -73,11 +70,11 @@ def read_maccor(path: str | Path, **metadata: Any):
     if tc is None or ic is None or vc is None:
         raise ReaderError(f"Maccor export '{path}' lacks time/current/voltage columns; found {list(df.columns)[:15]}")
     t = pd.to_numeric(df[tc], errors="coerce").to_numpy(float)
-    scale_t = 1.0
-    if "min" in tc.lower():
-        scale_t = 60.0
-    i = pd.to_numeric(df[ic], errors="coerce").to_numpy(float) * (1e-3 if "ma" in ic.lower() else 1.0)
-    v = pd.to_numeric(df[vc], errors="coerce").to_numpy(float)
+    scale_t, t_unit = header_unit_scale(path, tc, "time", "s")
+    i_scale, i_unit = header_unit_scale(path, ic, "current", "A")
+    v_scale, v_unit = header_unit_scale(path, vc, "voltage", "V")
+    i = pd.to_numeric(df[ic], errors="coerce").to_numpy(float) * i_scale
+    v = pd.to_numeric(df[vc], errors="coerce").to_numpy(float) * v_scale
     notes = []
     if mc is not None:
         md = df[mc].astype(str).str.strip().str.upper().to_numpy()
@@ -93,7 +90,7 @@ def read_maccor(path: str | Path, **metadata: Any):
         kw["cycle"] = c - c.min()
     start = parse_datetime(_us_ampm(header.get("fields", {}).get("Started", "")))
     header["n_data_rows"] = len(df)
-    header["units"] = {"time": "min" if scale_t != 1.0 else "s", "voltage": "V", "current": "mA" if "ma" in ic.lower() else "A"}
+    header["units"] = {"time": t_unit, "voltage": v_unit, "current": i_unit}
     return build_record(path, "lisse.io.maccor", t * scale_t, v, i, header=header, notes=notes, metadata=metadata, start=start, **kw)
 
 
