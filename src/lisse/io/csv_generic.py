@@ -94,6 +94,11 @@ def find_column(columns: Any, *patterns: str) -> str | None:
     return None
 
 
+def header_unit(column: str) -> str | None:
+    """The unit a column header names (``'Current(mA)'`` -> ``'mA'``), or None."""
+    return _split(column)[1]
+
+
 def header_unit_scale(path: Any, column: str, role: str, format_unit: str) -> tuple[float, str]:
     """SI factor and unit of a format reader's column: the unit its header names, else the one the format fixes.
 

@@ -16,7 +16,7 @@ import numpy as np
 
 from lisse.errors import ReaderError
 from lisse.io._readutil import build_record, check_last_row, decode, guarded, parse_datetime
-from lisse.io.csv_generic import find_column, header_unit_scale
+from lisse.io.csv_generic import find_column, header_unit, header_unit_scale
 
 __all__ = ["read_maccor"]
 
@@ -76,6 +76,9 @@ def read_maccor(path: str | Path, **metadata: Any):
     i = pd.to_numeric(df[ic], errors="coerce").to_numpy(float) * i_scale
     v = pd.to_numeric(df[vc], errors="coerce").to_numpy(float) * v_scale
     notes = []
+    if header_unit(tc) is None:  # the header names no unit: fix it from the clock column
+        scale_t, t_unit, note = _test_time_unit(path, df, t, col(r"DPt Time", r"DPT Time", r"Date ?Time"))
+        notes.append(note)
     if mc is not None:
         md = df[mc].astype(str).str.strip().str.upper().to_numpy()
         i = np.where(md == "D", -np.abs(i), np.where(md == "R", 0.0 * i, np.abs(i)))
@@ -92,6 +95,37 @@ def read_maccor(path: str | Path, **metadata: Any):
     header["n_data_rows"] = len(df)
     header["units"] = {"time": t_unit, "voltage": v_unit, "current": i_unit}
     return build_record(path, "lisse.io.maccor", t * scale_t, v, i, header=header, notes=notes, metadata=metadata, start=start, **kw)
+
+
+#: Units Maccor exports use for a test-time column without a unit in its header, with their factor to s.
+_TEST_TIME_UNITS = {"s": 1.0, "min": 60.0, "h": 3600.0}
+
+
+def _test_time_unit(path: Any, df: Any, t: np.ndarray, clock_column: str | None) -> tuple[float, str, str]:
+    """The unit of a header-less ``TestTime`` column, from the export's wall-clock column.
+
+    Maccor writes ``TestTime`` in seconds or in minutes depending on the export settings, and says
+    which nowhere. The data-point clock (``DPt Time``) fixes it: the elapsed clock time divided by the
+    test time must be 1, 60 or 3600 (within 2 %). Without a clock column the unit stays unknown and
+    the file is refused rather than read in a guessed unit.
+    """
+    import pandas as pd
+
+    if clock_column is not None:
+        clock = pd.to_datetime(df[clock_column].astype(str).map(_us_ampm), format="%m/%d/%Y %H:%M:%S", errors="coerce")
+        elapsed = (clock - clock.iloc[0]).dt.total_seconds().to_numpy(float)
+        dt = t - t[0]
+        ok = np.isfinite(elapsed) & np.isfinite(dt) & (dt > 0)
+        if ok.sum() >= 2:
+            ratio = float(np.median(elapsed[ok] / dt[ok]))
+            for unit, factor in _TEST_TIME_UNITS.items():
+                if abs(ratio / factor - 1) < 0.02:
+                    return factor, unit, (f"test time column has no unit in its header: read in {unit}, "
+                                          f"from the '{clock_column}' clock (elapsed clock / test time = {ratio:.4g} s per unit)")
+            raise ReaderError(f"Maccor export '{path}': the test time column has no unit and disagrees with the '{clock_column}' "
+                              f"clock (ratio {ratio:.4g} s per unit, expected 1, 60 or 3600); declare it with --units time=s|min|h")
+    raise ReaderError(f"Maccor export '{path}': the test time column has no unit in its header and there is no clock column to "
+                      "fix it (Maccor exports it in s or min); declare it with --units time=s or time=min")
 
 
 def _us_ampm(s: str) -> str:
