@@ -272,3 +272,52 @@ def test_missing_fastnda_message(monkeypatch):
     monkeypatch.setitem(sys.modules, "fastnda", None)
     with pytest.raises(MissingDependencyError, match="fastnda"):
         read_cycling(p)
+
+
+@pytest.mark.parametrize(("current_header", "time_header", "i_factor", "t_factor"), [
+    ("Current(mA)", "TestTime/Sec", 1.0, 1.0),
+    ("Current [uA]", "TestTime/Sec", 1e-3, 1.0),  # same numbers in uA: 1000x smaller current
+    ("Current/mA", "TestTime(min)", 1.0, 60.0),
+])
+def test_land_header_units_in_any_spelling(tmp_path, current_header, time_header, i_factor, t_factor):
+    """The unit in a LAND column header is read whatever its bracket style (it was only read after a slash)."""
+    openpyxl = pytest.importorskip("openpyxl")
+    from lisse.io.land import read_land
+
+    src = cycler_file("land_lanhe_style_export_cellpy.xlsx")
+    ref = read_land(src)
+    wb = openpyxl.load_workbook(src)
+    ws = wb["Record-Tab"]
+    for cell in ws[1]:
+        if cell.value == "Current/mA":
+            cell.value = current_header
+        elif cell.value == "TestTime/Sec":
+            cell.value = time_header
+    out = tmp_path / "renamed.xlsx"
+    wb.save(out)
+    rec = read_land(out)
+    np.testing.assert_allclose(rec.current_A, ref.current_A * i_factor, rtol=1e-12, atol=0)
+    np.testing.assert_allclose(rec.time_s, ref.time_s * t_factor, rtol=1e-12, atol=0)
+
+
+def test_maccor_header_less_test_time_unit_from_the_clock(tmp_path):
+    """cellpy's Maccor export writes TestTime in minutes without saying so; the DPt Time clock fixes the unit."""
+    from datetime import datetime
+
+    from lisse.errors import ReaderError
+    from lisse.io.readers import read_cycling
+
+    p = cycler_file("maccor_export_cellpy_002.txt")
+    rec = read_cycling(p)
+    rows = [ln.split("\t") for ln in p.read_text("latin-1").splitlines()[15:] if ln.strip()]
+    clock = [datetime.strptime(r[12].strip(), "%m/%d/%Y %I:%M:%S %p") for r in (rows[0], rows[-1])]
+    elapsed_s = (clock[1] - clock[0]).total_seconds()  # independent: the wall clock of the first and last rows
+    assert rec.time_s[-1] - rec.time_s[0] == pytest.approx(elapsed_s, abs=2.0)  # two clock readings of 1 s resolution (60x off before)
+    assert any("read in min" in n for n in rec.provenance.notes)
+    # without the clock column the unit cannot be known: refused, naming how to declare it
+    lines = p.read_text("latin-1").splitlines()
+    cut = ["\t".join(c for k, c in enumerate(ln.split("\t")) if k != 12) if k >= 13 else ln for k, ln in enumerate(lines)]
+    f = tmp_path / "no_clock.txt"
+    f.write_text("\n".join(cut), "latin-1")
+    with pytest.raises(ReaderError, match="no unit in its header.*--units time=s or time=min"):
+        read_cycling(f)

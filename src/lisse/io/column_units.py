@@ -68,13 +68,18 @@ def normalise_unit(unit: str) -> str:
     """Spellings found in instrument headers -> a unit :mod:`lisse.units` parses.
 
     ``'Ohm'``, ``'ohms'``, ``'Ω'`` -> ``'ohm'``; ``'hz'`` -> ``'Hz'``; ``'mA.h'`` -> ``'mAh'``;
-    ``'sec'`` -> ``'s'``; the micro-sign variants -> ``'u'``.
+    ``'sec'`` -> ``'s'``; ``'Min'`` -> ``'min'``; ``'Hr'`` -> ``'h'``; ``'Amps'`` -> ``'A'``; ``'Volts'`` -> ``'V'``;
+    the micro-sign variants -> ``'u'``.
     """
     u = unit.strip().replace("\u03bc", "u").replace("\u00b5", "u").replace("\ufffd", "u").replace("\u03a9", "ohm")
     u = re.sub(r"(?i)ohms?\b", "ohm", u)
     u = re.sub(r"(?i)(?<![A-Za-z])([kMmu]?)hz\b", lambda m: m.group(1) + "Hz", u)
     u = u.replace("mA.h", "mAh").replace("A.h", "Ah")
     u = re.sub(r"(?i)^secs?$", "s", u)
+    u = re.sub(r"(?i)^mins?$", "min", u)
+    u = re.sub(r"(?i)^(hrs?|hours?)$", "h", u)
+    u = re.sub(r"(?i)^amps?$", "A", u)
+    u = re.sub(r"(?i)^volts?$", "V", u)
     return u
 
 

@@ -82,6 +82,36 @@ def _scale(path: Any, role: str, unit: str | None, column: str) -> float:
         ) from None
 
 
+def find_column(columns: Any, *patterns: str) -> str | None:
+    """The first column whose name fully matches one of ``patterns`` (regular expressions, case-insensitive).
+
+    Patterns are tried in order, so put exact names before catch-alls.
+    """
+    for ptn in patterns:
+        for c in columns:
+            if re.fullmatch(ptn, str(c), re.I):
+                return c
+    return None
+
+
+def header_unit(column: str) -> str | None:
+    """The unit a column header names (``'Current(mA)'`` -> ``'mA'``), or None."""
+    return _split(column)[1]
+
+
+def header_unit_scale(path: Any, column: str, role: str, format_unit: str) -> tuple[float, str]:
+    """SI factor and unit of a format reader's column: the unit its header names, else the one the format fixes.
+
+    ``Current(mA)``, ``Current/mA``, ``Current [uA]`` and ``current_mA`` carry their unit; a bare
+    ``Amps`` or ``Current`` takes ``format_unit`` (the unit the instrument's export format defines).
+    """
+    from lisse.io.column_units import normalise_unit
+
+    _, unit = _split(column)
+    unit = normalise_unit(unit) if unit else format_unit
+    return _scale(path, role, unit, column), unit
+
+
 def _self_describing_time(col: Any) -> bool:
     """True when a time column holds h:m:s or date-time text (its values carry their unit)."""
     import pandas as pd

@@ -16,6 +16,7 @@ import numpy as np
 
 from lisse.errors import ReaderError
 from lisse.io._readutil import build_record, guarded
+from lisse.io.csv_generic import find_column, header_unit_scale
 
 __all__ = ["read_land"]
 
@@ -48,20 +49,19 @@ def read_land(path: str | Path, **metadata: Any):
         raise ReaderError(f"LAND xlsx '{path}': sheet {rec_sheet} has no data rows")
 
     def col(*pats):
-        for c in df.columns:
-            for ptn in pats:
-                if re.fullmatch(ptn, c, re.I):
-                    return c
-        return None
+        return find_column(df.columns, *pats)
 
     tc = col(r"TestTime/Sec", r"TestTime/s", r"Test ?Time.*")
     ic = col(r"Current/mA", r"Current/A", r"Current.*")
     vc = col(r"Voltage/V", r"Voltage/mV", r"Voltage.*")
     if tc is None or ic is None or vc is None:
         raise ReaderError(f"LAND xlsx '{path}' lacks TestTime/Current/Voltage columns; found {list(df.columns)[:15]}")
-    t = pd.to_numeric(df[tc], errors="coerce").to_numpy(float)
-    i = pd.to_numeric(df[ic], errors="coerce").to_numpy(float) * (1e-3 if ic.endswith("mA") else 1.0)
-    v = pd.to_numeric(df[vc], errors="coerce").to_numpy(float) * (1e-3 if vc.endswith("mV") else 1.0)
+    t_scale, t_unit = header_unit_scale(path, tc, "time", "s")
+    i_scale, i_unit = header_unit_scale(path, ic, "current", "A")
+    v_scale, v_unit = header_unit_scale(path, vc, "voltage", "V")
+    t = pd.to_numeric(df[tc], errors="coerce").to_numpy(float) * t_scale
+    i = pd.to_numeric(df[ic], errors="coerce").to_numpy(float) * i_scale
+    v = pd.to_numeric(df[vc], errors="coerce").to_numpy(float) * v_scale
     kw: dict[str, Any] = {}
     sc, cc, st = col(r"Step-Index", r"Step.?Index"), col(r"Cycle-Index", r"Cycle.?Index"), col(r"Step-State", r"State")
     if sc is not None:
@@ -73,8 +73,7 @@ def read_land(path: str | Path, **metadata: Any):
     if st is not None:
         extra["technique"] = df[st].astype(str).to_numpy()
     header: dict[str, Any] = {"format": "LAND xlsx", "sheets": sheets, "record_sheet": rec_sheet, "columns": list(df.columns),
-                              "units": {"time": "s", "voltage": "mV" if vc.endswith("mV") else "V",
-                                        "current": "mA" if ic.endswith("mA") else "A"}}
+                              "units": {"time": t_unit, "voltage": v_unit, "current": i_unit}}
     cyc_sheet = next((s for s in sheets if re.fullmatch(r"cycle(-tab)?", s, re.I)), None)
     if cyc_sheet is not None:
         ct = read_sheet_frame(p, cyc_sheet)

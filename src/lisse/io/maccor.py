@@ -16,6 +16,7 @@ import numpy as np
 
 from lisse.errors import ReaderError
 from lisse.io._readutil import build_record, check_last_row, decode, guarded, parse_datetime
+from lisse.io.csv_generic import find_column, header_unit, header_unit_scale
 
 __all__ = ["read_maccor"]
 
@@ -60,11 +61,7 @@ def read_maccor(path: str | Path, **metadata: Any):
     check_last_row(df, path, "Maccor")
 
     def col(*pats):
-        for c in df.columns:
-            for ptn in pats:
-                if re.fullmatch(ptn, c, re.I):
-                    return c
-        return None
+        return find_column(df.columns, *pats)
 
     tc = col(r"TestTime", r"Test Time.*", r"Test_Time.*")
     ic = col(r"Current \[A\]", r"Amps", r"Current.*")
@@ -73,12 +70,15 @@ def read_maccor(path: str | Path, **metadata: Any):
     if tc is None or ic is None or vc is None:
         raise ReaderError(f"Maccor export '{path}' lacks time/current/voltage columns; found {list(df.columns)[:15]}")
     t = pd.to_numeric(df[tc], errors="coerce").to_numpy(float)
-    scale_t = 1.0
-    if "min" in tc.lower():
-        scale_t = 60.0
-    i = pd.to_numeric(df[ic], errors="coerce").to_numpy(float) * (1e-3 if "ma" in ic.lower() else 1.0)
-    v = pd.to_numeric(df[vc], errors="coerce").to_numpy(float)
+    scale_t, t_unit = header_unit_scale(path, tc, "time", "s")
+    i_scale, i_unit = header_unit_scale(path, ic, "current", "A")
+    v_scale, v_unit = header_unit_scale(path, vc, "voltage", "V")
+    i = pd.to_numeric(df[ic], errors="coerce").to_numpy(float) * i_scale
+    v = pd.to_numeric(df[vc], errors="coerce").to_numpy(float) * v_scale
     notes = []
+    if header_unit(tc) is None:  # the header names no unit: fix it from the clock column
+        scale_t, t_unit, note = _test_time_unit(path, df, t, col(r"DPt Time", r"DPT Time", r"Date ?Time"))
+        notes.append(note)
     if mc is not None:
         md = df[mc].astype(str).str.strip().str.upper().to_numpy()
         i = np.where(md == "D", -np.abs(i), np.where(md == "R", 0.0 * i, np.abs(i)))
@@ -93,8 +93,39 @@ def read_maccor(path: str | Path, **metadata: Any):
         kw["cycle"] = c - c.min()
     start = parse_datetime(_us_ampm(header.get("fields", {}).get("Started", "")))
     header["n_data_rows"] = len(df)
-    header["units"] = {"time": "min" if scale_t != 1.0 else "s", "voltage": "V", "current": "mA" if "ma" in ic.lower() else "A"}
+    header["units"] = {"time": t_unit, "voltage": v_unit, "current": i_unit}
     return build_record(path, "lisse.io.maccor", t * scale_t, v, i, header=header, notes=notes, metadata=metadata, start=start, **kw)
+
+
+#: Units Maccor exports use for a test-time column without a unit in its header, with their factor to s.
+_TEST_TIME_UNITS = {"s": 1.0, "min": 60.0, "h": 3600.0}
+
+
+def _test_time_unit(path: Any, df: Any, t: np.ndarray, clock_column: str | None) -> tuple[float, str, str]:
+    """The unit of a header-less ``TestTime`` column, from the export's wall-clock column.
+
+    Maccor writes ``TestTime`` in seconds or in minutes depending on the export settings, and says
+    which nowhere. The data-point clock (``DPt Time``) fixes it: the elapsed clock time divided by the
+    test time must be 1, 60 or 3600 (within 2 %). Without a clock column the unit stays unknown and
+    the file is refused rather than read in a guessed unit.
+    """
+    import pandas as pd
+
+    if clock_column is not None:
+        clock = pd.to_datetime(df[clock_column].astype(str).map(_us_ampm), format="%m/%d/%Y %H:%M:%S", errors="coerce")
+        elapsed = (clock - clock.iloc[0]).dt.total_seconds().to_numpy(float)
+        dt = t - t[0]
+        ok = np.isfinite(elapsed) & np.isfinite(dt) & (dt > 0)
+        if ok.sum() >= 2:
+            ratio = float(np.median(elapsed[ok] / dt[ok]))
+            for unit, factor in _TEST_TIME_UNITS.items():
+                if abs(ratio / factor - 1) < 0.02:
+                    return factor, unit, (f"test time column has no unit in its header: read in {unit}, "
+                                          f"from the '{clock_column}' clock (elapsed clock / test time = {ratio:.4g} s per unit)")
+            raise ReaderError(f"Maccor export '{path}': the test time column has no unit and disagrees with the '{clock_column}' "
+                              f"clock (ratio {ratio:.4g} s per unit, expected 1, 60 or 3600); declare it with --units time=s|min|h")
+    raise ReaderError(f"Maccor export '{path}': the test time column has no unit in its header and there is no clock column to "
+                      "fix it (Maccor exports it in s or min); declare it with --units time=s or time=min")
 
 
 def _us_ampm(s: str) -> str:
