@@ -397,12 +397,26 @@ class OptionSpec:
         return d
 
 
+_PLURALS = (("file path", "file paths"), ("integer", "integers"), ("number", "numbers"), ("string", "strings"),
+            ("quantity", "quantities"), ("table", "tables"), ("list", "lists"))
+
+
 def _plural(text: str) -> str:
+    """``"a quantity such as ... (bare number: um)"`` -> ``"quantities such as ... (bare numbers: um)"``.
+
+    Only the head noun is made plural, so nested descriptions ("a list of two values [a quantity ...]")
+    keep their inner articles.
+    """
     for a in ("an ", "a "):
         if text.startswith(a):
-            return text[len(a):].replace("integer", "integers", 1).replace("number", "numbers", 1).replace(
-                "string", "strings", 1).replace("quantity", "quantities", 1).replace("table", "tables", 1).replace(
-                "file path", "file paths", 1)
+            body = text[len(a):]
+            for one, many in _PLURALS:
+                if body.startswith(one):
+                    rest = body[len(one):]
+                    if one == "quantity":
+                        rest = rest.replace("(bare number:", "(bare numbers:", 1)
+                    return many + rest
+            return body
     return text
 
 

@@ -270,3 +270,15 @@ def test_report_folder_of_lisse_0_1_counts_as_lisse_made(tmp_path, study):
     code, _, err = _evaluate(study, old, "--stage", "design")
     assert code == 0, err
     assert (old / MARKER).exists()
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_atomic_write_refuses_to_replace_a_special_file(tmp_path):
+    """An atomic write must not swap a device or pipe (e.g. --steps-csv /dev/full as root) for a regular file."""
+    from lisse.errors import OutputError
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    with pytest.raises(OutputError, match="device, pipe or socket"):
+        atomic_write_text(fifo, "x")
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)

@@ -199,3 +199,13 @@ def test_stage_called_with_raw_options_checks_them(tmp_path):
     st = {s.name: s for s in all_stages()}["design"]
     with pytest.raises(ParameterError, match=r"\[design\] points"):
         st.func(StageContext(study={}, options={"points": "abc"}, out_dir=tmp_path))
+
+
+def test_schema_text_pluralises_only_the_head_noun():
+    """'a list of list of two values [a quantities ...' was the old text of [compare] cycle_life."""
+    code, text, _ = run_main("evaluate", "--show-schema")
+    assert code == 0
+    line = next(x for x in text.splitlines() if x.strip().startswith("cycle_life:"))
+    assert "a list of lists of two values [a quantity such as '1 mA/cm2' (bare number: mA/cm2)" in line
+    assert "a quantities" not in text and "list of list " not in text
+    assert "a list of 2 quantities such as '1 um' (bare numbers: um)" in text  # [design] li_thickness_range

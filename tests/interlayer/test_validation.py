@@ -204,3 +204,18 @@ def test_nonlinear_1d_matches_scipy_solve_bvp(preset):
     assert ref.success
     eta_ref = ref.sol(xi)[0] / f
     assert np.max(np.abs(s.eta - eta_ref)) / np.max(np.abs(eta_ref)) < 1e-3
+
+
+def test_interlayer_lengths_accepts_unit_strings_like_si_floats():
+    """Issue 10: the Python API takes SI floats or strings with units (1 mA/cm2 = 10 A/m2, 1 mAh/cm2 = 36000 C/m2)."""
+    from lisse.sim.interlayer import lengths
+    from lisse.sim.interlayer.model import make_parameters
+
+    p = make_parameters("lni-5cnt")
+    a = lengths.interlayer_lengths(p, "1 mA/cm2", capacity="1 mAh/cm2")
+    b = lengths.interlayer_lengths(p, 10.0, capacity=36000.0)
+    assert a.capacity == 36000.0
+    assert a.growth_length == b.growth_length
+    assert a.nucleation_length == b.nucleation_length
+    c = lengths.interlayer_lengths(p, "1 mA/cm2", time="1 h")
+    assert c.capacity == pytest.approx(36000.0, rel=1e-12, abs=0)

@@ -113,7 +113,8 @@ def test_phasefield_run_settings_validates_in_the_library():
     s = run_settings("lithiophobic", 64, current_density=2.0, frames=5, work_of_adhesion=0.09)
     assert s["current_density"] == 2.0 and s["frames"] == 5
     assert s["contact_angle_deg"] == pytest.approx(142.0, rel=1e-9)  # Ji2025 pair with the default sigma_Li
-    for kw, msg in [({"contact_angle_deg": 190.0}, "contact_angle"), ({"work_of_adhesion": -0.1}, "work_of_adhesion"),
+    for kw, msg in [({"contact_angle_deg": 190.0}, "contact_angle"), ({"work_of_adhesion": -0.1}, r"work_of_adhesion' must be ≥ 0 J/m2 \(a measured or given W_ad cannot be negative\); got -0.1 J/m2"),
+                    ({"work_of_adhesion": float("nan")}, "work_of_adhesion' must be finite"),
                     ({"plated_thickness": 0.0}, "plated_thickness"), ({"frames": 1}, "frames"),
                     ({"contact_angle_deg": 90.0, "work_of_adhesion": 0.1}, "not both")]:
         with pytest.raises(ParameterError, match=msg):

@@ -19,6 +19,7 @@ import datetime as _dt
 import json
 import os
 import shutil
+import stat
 import tempfile
 import uuid
 from collections.abc import Iterator
@@ -51,6 +52,9 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> Path:
     path = Path(path)
     if path.is_dir():
         raise OutputError(f"cannot write '{path}': it is a folder; expected a file path", path)
+    if path.exists() and not stat.S_ISREG(path.stat().st_mode):
+        # os.replace would swap a device, pipe or socket (e.g. /dev/full as root) for a regular file
+        raise OutputError(f"cannot write '{path}': it is a device, pipe or socket; expected a regular file path", path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -37,6 +38,7 @@ from lisse.citations import register
 from lisse.errors import ParameterError
 from lisse.sim.interlayer.model import InterlayerParameters, growth_length
 from lisse.sim.interlayer.solver1d import Solution1D, solve_1d
+from lisse.units import as_si
 
 __all__ = ["FAILURE_MODES", "LengthsResult", "nucleation_length", "nucleation_zones", "verdict", "interlayer_lengths"]
 
@@ -151,21 +153,26 @@ def _r(v: float) -> float:
     return float(f"{v:.12g}")
 
 
-def interlayer_lengths(p: InterlayerParameters, current: float, capacity: float | None = None, time: float | None = None, **solve_kw) -> LengthsResult:
+def interlayer_lengths(p: InterlayerParameters, current: Any, capacity: Any = None, time: Any = None, **solve_kw) -> LengthsResult:
     """Solve the 1D model and return l_n, l_g, the verdict and the regime.
 
     Parameters
     ----------
     p : InterlayerParameters
-    current : float
-        Plating current density [A/m2].
-    capacity : float, optional
-        Plated areal charge per half-cycle [C/m2]. Give this or ``time``.
-    time : float, optional
-        Plating time per half-cycle [s] (capacity = current x time).
+    current : float, str or pint.Quantity
+        Plating current density [A/m2] (a bare number is SI; ``"1 mA/cm2"`` is accepted).
+    capacity : float, str or pint.Quantity, optional
+        Plated areal charge per half-cycle [C/m2] (or e.g. ``"1 mAh/cm2"``). Give this or ``time``.
+    time : float, str or pint.Quantity, optional
+        Plating time per half-cycle [s] (or e.g. ``"1 h"``); capacity = current x time.
     """
     if (capacity is None) == (time is None):
         raise ParameterError("give exactly one of 'capacity' (C/m2) or 'time' (s)")
+    current = as_si(current, "mA/cm2", "current")
+    if capacity is not None:
+        capacity = as_si(capacity, "mAh/cm2", "capacity")
+    if time is not None:
+        time = as_si(time, "h", "time")
     if capacity is None:
         if not (math.isfinite(time) and time > 0):
             raise ParameterError(f"parameter 'time' must be positive in s; got {time!r}")

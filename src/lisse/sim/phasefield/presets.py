@@ -197,8 +197,7 @@ def run_settings(
     if work_of_adhesion is not None:
         from lisse.thermo.wetting import contact_angle
 
-        if not (math.isfinite(work_of_adhesion) and work_of_adhesion >= 0):
-            raise ParameterError(f"parameter 'work_of_adhesion' must be >= 0 J/m2; got {work_of_adhesion!r}")
+        # contact_angle refuses a negative or non-finite W_ad (the one home of that check)
         s["contact_angle_deg"] = contact_angle(work_of_adhesion).contact_angle_deg
     for key, v, unit in (("current_density", current_density, "mA/cm2"), ("exchange_current_density", exchange_current_density, "mA/cm2"),
                          ("plated_thickness", plated_thickness, "um")):
