@@ -282,3 +282,41 @@ def test_atomic_write_refuses_to_replace_a_special_file(tmp_path):
     with pytest.raises(OutputError, match="device, pipe or socket"):
         atomic_write_text(fifo, "x")
     assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+
+
+def test_interlayer_out_never_overwrites_a_users_file(tmp_path, monkeypatch, capsys):
+    """interlayer --out writes in place: a folder with the user's files is refused unless --overwrite."""
+    from lisse.cli.main import main
+
+    monkeypatch.chdir(tmp_path)
+    user = tmp_path / "u"
+    user.mkdir()
+    (user / "interlayer_profile.csv").write_text("mine\n")
+    argv = ["interlayer", "--preset", "lni-5cnt", "--current-density", "1", "--capacity", "1", "--out", "u"]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "interlayer_profile.csv" in err and "--overwrite" in err and err.count("\n") == 1
+    assert (user / "interlayer_profile.csv").read_text() == "mine\n"
+    # a lisse-made folder is reused without --overwrite; the marker lists what lisse wrote
+    assert main(["interlayer", "--preset", "lni-5cnt", "--current-density", "1", "--capacity", "1", "--out", "new"]) == 0
+    assert main(["interlayer", "--preset", "lni-5cnt", "--current-density", "1", "--capacity", "1", "--out", "new", "--sweep"]) == 0
+    marker = json.loads((tmp_path / "new" / ".lisse-output.json").read_text())
+    assert {"interlayer_profile.csv", "interlayer_sweep.csv"} <= set(marker["files"])
+    capsys.readouterr()
+    assert main([*argv, "--overwrite"]) == 0
+    assert (user / "interlayer_profile.csv").read_text().startswith("x_um,")
+
+
+def test_phasefield_out_never_overwrites_a_users_file(tmp_path, monkeypatch, capsys):
+    from lisse.cli.main import main
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "pf").mkdir()
+    (tmp_path / "pf" / "front.csv").write_text("mine\n")
+    assert main(["phasefield", "--preset", "lithiophobic", "--out", "pf", "--max-steps", "0"]) == 2
+    assert "front.csv" in capsys.readouterr().err
+    assert (tmp_path / "pf" / "front.csv").read_text() == "mine\n"
+    (tmp_path / "sw").mkdir()
+    (tmp_path / "sw" / "sweep.csv").write_text("mine\n")
+    assert main(["phasefield", "--sweep", "--angles", "60", "--out", "sw"]) == 2
+    assert (tmp_path / "sw" / "sweep.csv").read_text() == "mine\n"

@@ -51,7 +51,10 @@ def add_arguments(parser) -> None:
     s.add_argument("--points", type=int, default=50, help="sweep points (default 50)")
     s.add_argument("--spike-currents", default=None, help="comma-separated currents of measured nucleation spikes, e.g. '2,3,4' (bare numbers: mA/cm2)")
     s.add_argument("--spike-heights", default=None, help="comma-separated spike heights V_sp, same order, e.g. '60,75,85' (bare numbers: mV)")
-    s.add_argument("--out", default=None, metavar="DIR", help="write figures (PNG) and tables (CSV) to DIR (atomically)")
+    s.add_argument("--out", default=None, metavar="DIR", help="write figures (PNG) and tables (CSV) to DIR (atomically); DIR must be new, "
+                   "empty or made by lisse")
+    s.add_argument("--overwrite", action="store_true", help="also write into an --out folder holding other files (lisse's files of the "
+                   "same name replace them; the rest are left alone)")
 
 
 def _list(text: str, unit: str, name: str) -> list[float]:
@@ -96,7 +99,6 @@ def _fig_write(out, name: str, fig, files: list) -> None:
 
 
 def run(args):
-    from pathlib import Path
 
     import numpy as np
 
@@ -111,8 +113,12 @@ def run(args):
     q = sweeps.plating_capacity(i, args.capacity, t)
     res = lengths.interlayer_lengths(p, i, capacity=q)
     result = res.as_dict()
-    out = Path(args.out) if args.out else None
     files: list[str] = []
+    out = None
+    if args.out is not None:
+        from lisse.io.outputs import claim_output_folder
+
+        out = claim_output_folder(args.out, overwrite=args.overwrite)
     plot = None
     if out is not None:
         from lisse.plot import interlayer as plot
@@ -182,6 +188,9 @@ def run(args):
         if out is not None:
             _fig_write(out, "interlayer_spike_fit", plot.fit_figure(fit), files)
     if out is not None:
+        from lisse.io.outputs import mark_output_files
+
+        mark_output_files(out, files)
         result["files"] = files
     return result
 

@@ -75,13 +75,12 @@ def _settings(args) -> dict:
 
 
 def _run_sweep(args) -> dict:
-    from pathlib import Path
 
-    from lisse.io.outputs import atomic_save_figure, atomic_write_text
+    from lisse.io.outputs import atomic_save_figure, atomic_write_text, claim_output_folder, mark_output_files
     from lisse.plot.phasefield import sweep_figure
     from lisse.sim.phasefield.presets import transition_sweep
 
-    out = Path(args.out)
+    out = claim_output_folder(args.out, overwrite=args.overwrite)
     angles = [60.0, 90.0, 100.0, 110.0, 115.0, 120.0, 125.0, 130.0, 140.0, 160.0]
     if args.angles:
         from lisse.cli.common import quantity
@@ -92,6 +91,7 @@ def _run_sweep(args) -> dict:
     atomic_write_text(out / "sweep.csv", "\n".join(lines) + "\n")
     fig = sweep_figure(sw)
     atomic_save_figure(fig, out / "sweep.png", dpi=110)
+    mark_output_files(out, [out / "sweep.csv", out / "sweep.png"])
     import matplotlib.pyplot as plt
 
     plt.close(fig)
@@ -115,6 +115,7 @@ def run(args) -> dict:
     import numpy as np
 
     from lisse.errors import ParameterError
+    from lisse.io.outputs import claim_output_folder, mark_output_files
     from lisse.io.phasefield import (
         REQUIRED_SETTINGS,
         load_checkpoint,
@@ -155,6 +156,7 @@ def run(args) -> dict:
     else:
         settings = _settings(args)
         refuse_existing_checkpoint(ckpt, overwrite=args.overwrite)
+        claim_output_folder(out, overwrite=args.overwrite)
         setup = setup_run(settings)
         solver, layer, t_end = setup.solver, setup.layer, setup.t_end
         settings.update({"t_end_s": t_end, "layer_bottom_m": layer.y_bottom, "layer_top_m": layer.y_top,
@@ -195,6 +197,7 @@ def run(args) -> dict:
     write_history_csv(out / "front.csv", history)
     if completed:
         files.update(_write_figures(out, settings, layer, frames, times, history, animate=not args.no_animation))
+    mark_output_files(out, [f for v in files.values() for f in (v if isinstance(v, list) else [v])])
     last = history[-1]
     c = solver.c
     return {

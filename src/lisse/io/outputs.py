@@ -22,12 +22,13 @@ import shutil
 import stat
 import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from lisse.errors import OutputError, ParameterError
 
-__all__ = ["atomic_write_bytes", "atomic_write_text", "atomic_save_figure", "output_folder", "output_folder_state", "MARKER"]
+__all__ = ["atomic_write_bytes", "atomic_write_text", "atomic_save_figure", "output_folder", "output_folder_state",
+           "claim_output_folder", "mark_output_files", "MARKER"]
 
 #: Marker file lisse writes into every output folder it makes (JSON: lisse version, run id, files).
 MARKER = ".lisse-output.json"
@@ -149,6 +150,44 @@ def _foreign_entries(folder: Path) -> list[str]:
     if made is None:
         return found or sorted(p.name for p in folder.iterdir())
     return [f for f in found if f not in made]
+
+
+def claim_output_folder(path: str | os.PathLike, *, overwrite: bool = False, what: str = "--out") -> Path:
+    """Check a folder that a command writes into in place (``interlayer --out``, ``phasefield --out``).
+
+    The folder must be new, empty or made by lisse (its :data:`MARKER` lists every file in it); a
+    folder holding files lisse did not write is refused unless ``overwrite`` (then lisse's files of the
+    same name replace the user's, and the others are left alone). The same folders as for
+    :func:`output_folder` are always refused (root, home, the current folder, a file). The folder is
+    created and marked as lisse's; record each file written with :func:`mark_output_files`.
+
+    Raises
+    ------
+    ParameterError
+        The folder is refused.
+    """
+    target = _refuse_target(str(path), what)
+    if target.exists() and any(target.iterdir()) and not overwrite:
+        foreign = _foreign_entries(target)
+        if foreign:
+            shown = ", ".join(foreign[:3]) + (f" and {len(foreign) - 3} more" if len(foreign) > 3 else "")
+            raise ParameterError(f"{what} {str(path)!r}: expected a new, empty or lisse-made folder; found files lisse did not "
+                                 f"write ({shown}); choose another folder or pass --overwrite to write beside them")
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError.from_oserror(exc, target) from exc
+    mark_output_files(target, [])
+    return target
+
+
+def mark_output_files(folder: str | os.PathLike, files: Iterable[str | os.PathLike]) -> None:
+    """Add ``files`` (paths inside ``folder``) to the folder's :data:`MARKER`, creating it if needed."""
+    folder = Path(folder)
+    made = (_lisse_files(folder) or set()) - {MARKER}
+    made |= {str(Path(f).resolve().relative_to(folder.resolve())) for f in files}
+    marker = {"lisse_output": 1, "updated_utc": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"), "files": sorted(made)}
+    atomic_write_text(folder / MARKER, json.dumps(marker, indent=2))
 
 
 def output_folder_state(path: str | os.PathLike) -> str:
