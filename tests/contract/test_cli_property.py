@@ -145,7 +145,7 @@ def _check(argv: list[str]) -> None:
     assert code in (0, 2), f"lisse {argv} -> exit {code}: {err.strip()[-500:]}"
     if code == 2:
         lines = [ln for ln in err.splitlines() if ln.strip()]
-        assert lines and lines[-1].startswith(("lisse: error:", "usage:", "lisse ")), f"lisse {argv}: no one-line error: {err!r}"
+        assert len(lines) == 1 and lines[0].startswith(("lisse: error:", f"lisse {argv[0]}: error:")), f"lisse {argv}: no one-line error: {err!r}"
     if code == 0 and argv[0] != "phasefield":
         assert out.strip(), f"lisse {argv}: exit 0 without output"
 

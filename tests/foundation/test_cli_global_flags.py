@@ -23,3 +23,12 @@ def test_negative_current_density_is_refused(capsys):
     err = capsys.readouterr().err
     assert code == 2
     assert "current_density" in err and "-7 mA/cm2" in err and err.count("\n") == 1
+
+
+@pytest.mark.parametrize("argv", [["interlayer", "--preset", "lni-5cnt", "--sweep", "--points", "1e9"], ["nosuch"], ["cell", "--bogus"]])
+def test_usage_errors_are_one_line(capsys, argv):
+    with pytest.raises(SystemExit) as e:
+        main(argv)
+    assert e.value.code == 2
+    err = [ln for ln in capsys.readouterr().err.splitlines() if ln.strip()]
+    assert len(err) == 1 and "error:" in err[0] and "--help" in err[0]

@@ -61,6 +61,13 @@ def jsonable(obj: Any) -> Any:
     return str(obj)
 
 
+class _Parser(argparse.ArgumentParser):
+    """An argparse parser whose usage errors are one line (exit 2), like every other lisse error."""
+
+    def error(self, message: str):  # type: ignore[override]
+        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     from lisse import __version__
 
@@ -72,7 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub_common = argparse.ArgumentParser(add_help=False)
     sub_common.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="print the result as JSON (keys carry their unit as a suffix)")
     sub_common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="show the full traceback on error")
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="lisse",
         description="lisse: Li | solid-state electrolyte interface engineering — predict, measure, design, compare.",
         epilog="Run 'lisse COMMAND --help' for a command's options and worked examples.",
