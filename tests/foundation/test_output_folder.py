@@ -108,6 +108,19 @@ def test_overwrite_refuses_a_folder_holding_the_study(tmp_path):
     assert s.read_text() == STUDY
 
 
+def test_overwrite_refuses_a_folder_holding_the_studys_data_files(tmp_path):
+    """--overwrite deletes the folder's files: a cycler file the study reads must not be among them."""
+    data = tmp_path / "data"
+    data.mkdir()
+    csv = data / "run1.csv"
+    csv.write_text("time/s,Ewe/V,I/mA\n0,0.01,0.5\n1,0.02,0.5\n2,0.03,-0.5\n3,0.02,-0.5\n")
+    s = tmp_path / "study.toml"
+    s.write_text('[cycling]\nfiles = ["data/run1.csv"]\n')
+    code, _, err = _evaluate(s, data, "--overwrite", "--stage", "cycling")
+    assert code == 2 and "run1.csv" in err
+    assert csv.is_file() and sorted(p.name for p in data.iterdir()) == ["run1.csv"]
+
+
 def test_second_concurrent_run_is_refused(tmp_path, study):
     out = tmp_path / "busy"
     with output_folder(out) as staging:  # a first run holds the folder
