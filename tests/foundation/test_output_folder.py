@@ -98,6 +98,26 @@ def test_overwrite_refuses_a_folder_with_subfolders(tmp_path, study):
     assert (out / "thesis" / "ch1.tex").read_text() == "x"
 
 
+def test_overwrite_refuses_a_users_own_figures_subfolder(tmp_path, study):
+    """'figures' is lisse's name, but a figures/ folder holding the user's files is the user's subfolder."""
+    out = tmp_path / "paper"
+    (out / "figures").mkdir(parents=True)
+    (out / "figures" / "fig1_final.tiff").write_text("x")
+    (out / "notes.md").write_text("n")
+    code, _, err = _evaluate(study, out, "--stage", "design", "--overwrite")
+    assert code == 2 and "figures" in err
+    assert (out / "figures" / "fig1_final.tiff").read_text() == "x"
+
+
+def test_overwrite_still_replaces_lisse_figures_beside_a_user_file(tmp_path, study):
+    out = tmp_path / "run"
+    assert _evaluate(study, out, "--stage", "design")[0] == 0
+    (out / "extra.txt").write_text("x")
+    code, _, err = _evaluate(study, out, "--stage", "design", "--overwrite")
+    assert code == 0, err
+    assert not (out / "extra.txt").exists() and any((out / "figures").iterdir())
+
+
 def test_overwrite_refuses_a_folder_holding_the_study(tmp_path):
     out = tmp_path / "proj"
     out.mkdir()

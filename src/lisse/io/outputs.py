@@ -269,7 +269,10 @@ def output_folder(path: str | os.PathLike, *, overwrite: bool = False, what: str
                                  "another lisse run (wait for it to finish or choose another folder)") from None
         foreign = _foreign_entries(target) if any(target.iterdir()) else []
         if foreign and overwrite:
-            dirs = sorted(p.name for p in target.iterdir() if p.is_dir() and not p.is_symlink() and p.name not in ("tables", "figures"))
+            # lisse's own tables/figures are replaced; any other subfolder (or a tables/figures folder
+            # holding files lisse did not write, e.g. a paper's own figures) is the user's and is refused
+            dirs = sorted(p.name for p in target.iterdir() if p.is_dir() and not p.is_symlink()
+                          and (p.name not in ("tables", "figures") or any(f.startswith(p.name + os.sep) for f in foreign)))
             if dirs:
                 raise ParameterError(f"{what} {str(path)!r}: --overwrite replaces a folder of files; found subfolders "
                                      f"({', '.join(dirs[:3])}) - delete or move them yourself, or choose another folder")
