@@ -353,3 +353,26 @@ def test_phasefield_out_never_overwrites_a_users_file(tmp_path, monkeypatch, cap
     (tmp_path / "sw" / "sweep.csv").write_text("mine\n")
     assert main(["phasefield", "--sweep", "--angles", "60", "--out", "sw"]) == 2
     assert (tmp_path / "sw" / "sweep.csv").read_text() == "mine\n"
+
+
+def test_interrupt_during_the_swap_puts_the_previous_folder_back(tmp_path, monkeypatch):
+    """Ctrl-C between 'folder -> old' and 'staging -> folder' must not leave the user's folder hidden."""
+    out = tmp_path / "res"
+    out.mkdir()
+    (out / "keep.txt").write_text("mine")
+    real_rename = os.rename
+    calls = []
+
+    def rename(src, dst):
+        calls.append(str(src))
+        if len(calls) == 2:  # the second rename: staging -> folder
+            raise KeyboardInterrupt
+        return real_rename(src, dst)
+
+    with pytest.raises(KeyboardInterrupt):
+        with output_folder(out, overwrite=True) as staging:
+            (staging / "results.json").write_text("{}")
+            monkeypatch.setattr(os, "rename", rename)
+    monkeypatch.undo()
+    assert (out / "keep.txt").read_text() == "mine"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["res"]

@@ -291,7 +291,12 @@ def output_folder(path: str | os.PathLike, *, overwrite: bool = False, what: str
         if any(target.iterdir()):
             old = target.parent / f".{target.name}.lisse-old-{run_id}"
             os.rename(target, old)
-            os.rename(staging, target)
+            try:
+                os.rename(staging, target)
+            except BaseException:  # interrupted or refused: put the previous folder back where the user left it
+                with contextlib.suppress(OSError):
+                    os.rename(old, target)
+                raise
             staging = None
             shutil.rmtree(old, ignore_errors=True)
         else:
