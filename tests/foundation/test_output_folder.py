@@ -376,3 +376,13 @@ def test_interrupt_during_the_swap_puts_the_previous_folder_back(tmp_path, monke
     monkeypatch.undo()
     assert (out / "keep.txt").read_text() == "mine"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["res"]
+
+
+def test_a_lisse_file_the_user_edited_is_the_users(tmp_path, study):
+    """The user edits study.toml inside a lisse folder: a later run must not delete it without --overwrite."""
+    out = tmp_path / "run1"
+    assert _evaluate(study, out, "--stage", "design")[0] == 0
+    (out / "study.toml").write_text("# my notes\n" + STUDY)
+    code, _, err = _evaluate(study, out, "--stage", "design")
+    assert code == 2 and "study.toml" in err
+    assert (out / "study.toml").read_text().startswith("# my notes")

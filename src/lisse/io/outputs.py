@@ -120,7 +120,11 @@ def _lisse_files(folder: Path) -> set[str] | None:
         except (OSError, UnicodeDecodeError, json.JSONDecodeError):
             return None
         if isinstance(info, dict) and info.get("lisse_output") == 1 and isinstance(info.get("files"), list):
-            return {str(f) for f in info["files"]} | {MARKER}
+            files = {str(f) for f in info["files"]}
+            digests = info.get("sha256")
+            if isinstance(digests, dict):  # a file the user edited since lisse wrote it is the user's now
+                files = {f for f in files if f not in digests or _sha256(folder / f) == digests[f]}
+            return files | {MARKER}
         return None
     # a report folder of lisse 0.1 (before the marker): only its own entries, and its results.json
     names = {p.name for p in folder.iterdir()}
@@ -141,6 +145,20 @@ def _lisse_files(folder: Path) -> set[str] | None:
                     return None
                 files.add(f"{sub}/{f.name}")
     return files
+
+
+def _sha256(path: Path) -> str | None:
+    """Hex SHA-256 of a file's bytes (None when it cannot be read)."""
+    import hashlib
+
+    try:
+        h = hashlib.sha256()
+        with open(path, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                h.update(block)
+        return h.hexdigest()
+    except OSError:
+        return None
 
 
 def _foreign_entries(folder: Path) -> list[str]:
@@ -286,7 +304,7 @@ def output_folder(path: str | os.PathLike, *, overwrite: bool = False, what: str
         yield staging
         files = sorted(str(p.relative_to(staging)) for p in staging.rglob("*") if p.is_file())
         marker = {"lisse_output": 1, "run_id": run_id, "created_utc": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
-                  **(info or {}), "files": files}
+                  **(info or {}), "files": files, "sha256": {f: _sha256(staging / f) for f in files}}
         atomic_write_text(staging / MARKER, json.dumps(marker, indent=2))
         if any(target.iterdir()):
             old = target.parent / f".{target.name}.lisse-old-{run_id}"
