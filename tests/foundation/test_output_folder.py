@@ -386,3 +386,20 @@ def test_a_lisse_file_the_user_edited_is_the_users(tmp_path, study):
     code, _, err = _evaluate(study, out, "--stage", "design")
     assert code == 2 and "study.toml" in err
     assert (out / "study.toml").read_text().startswith("# my notes")
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/status"), reason="needs Linux /proc")
+def test_file_mode_does_not_touch_the_process_umask(monkeypatch):
+    """Setting the umask to read it would make other threads' new files world-writable for a moment."""
+    from lisse.io import outputs
+
+    old = os.umask(0o027)
+    try:
+        def boom(_mask):
+            raise AssertionError("os.umask called")
+
+        monkeypatch.setattr(os, "umask", boom)
+        assert outputs._file_mode() == 0o640
+    finally:
+        monkeypatch.undo()
+        os.umask(old)

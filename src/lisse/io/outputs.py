@@ -36,7 +36,18 @@ _LEGACY_ENTRIES = {"results.json", "report.html", "study.toml", "tables", "figur
 
 
 def _file_mode() -> int:
-    """Permission bits of a new file under the current umask (0666 & ~umask)."""
+    """Permission bits of a new file under the current umask (0666 & ~umask).
+
+    Read from ``/proc/self/status`` where it exists: setting the umask to read it would open a window
+    in which files other threads create are world-writable.
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii", errors="replace") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return 0o666 & ~int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
     mask = os.umask(0)
     os.umask(mask)
     return 0o666 & ~mask
