@@ -403,3 +403,17 @@ def test_file_mode_does_not_touch_the_process_umask(monkeypatch):
     finally:
         monkeypatch.undo()
         os.umask(old)
+
+
+def test_python_evaluate_overwrite_refuses_the_folder_holding_the_study(tmp_path):
+    """The library (not only the CLI) protects the study file from overwrite=True."""
+    from lisse.errors import ParameterError
+    from lisse.pipeline.evaluate import evaluate
+    from lisse.pipeline.study import load_study
+
+    s = tmp_path / "proj" / "study.toml"
+    s.parent.mkdir()
+    s.write_text(STUDY)
+    with pytest.raises(ParameterError, match="study file"):
+        evaluate(load_study(s), s.parent, study_text=STUDY, progress=False, only=["design"], overwrite=True)
+    assert s.read_text() == STUDY

@@ -114,6 +114,10 @@ def _refuse_out_holding_inputs(study: dict, out_dir: str | Path) -> None:
         return  # output_folder refuses an unresolvable path
     from lisse.params import OptionSpec
 
+    src = study.get("_source")
+    if isinstance(src, str) and Path(src).is_file() and target in Path(src).resolve().parents:
+        raise ParameterError(f"--out {str(out_dir)!r}: expected a folder that does not hold the study file; found {src!r} in it "
+                             "(--overwrite would delete it)")
     base = Path(study.get("_base_dir") or Path.cwd())
     options = study.get("_options") or {}
     for st in all_stages():
