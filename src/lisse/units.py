@@ -58,6 +58,12 @@ def _unit_info(unit: str) -> tuple[float, Any, str]:
     return float(base.magnitude), q.dimensionality, f"{base.units:~}"
 
 
+@lru_cache(maxsize=512)
+def _has_offset(unit: str) -> bool:
+    """True when ``unit`` is an offset scale (degC, degF, ...): converting it is not a multiplication."""
+    return not ureg().Quantity(1.0, _normalise(unit))._is_multiplicative
+
+
 def _normalise(unit: str) -> str:
     u = unit.strip().replace("μ", "u").replace("µ", "u").replace("Ω", "ohm").replace("·", "*")
     u = re.sub(r"Ohms?\b", "ohm", u)  # 'Ohm cm2', 'kOhm', 'MOhm' as instruments and papers write them
@@ -144,7 +150,10 @@ def to_si(value: Any, unit: str, name: str = "value") -> float:
             factor, dims, _ = _unit_info(ustr)
         except UnitError:
             raise UnitError(f"parameter '{name}': cannot parse the unit '{ustr}' in '{value}' (expected {unit})") from None
-        x = number * factor
+        if _has_offset(ustr):  # e.g. degF, reaumur: an offset scale, not a factor ('77 degF' is 298.15 K)
+            x = float(reg.Quantity(number, _normalise(ustr)).to_base_units().magnitude)
+        else:
+            x = number * factor
     elif hasattr(value, "to_base_units") and hasattr(value, "dimensionality"):
         try:
             dims = value.dimensionality

@@ -62,3 +62,21 @@ def test_plots_return_figures():
     eta = np.linspace(-0.25, 0.25, 101)
     fit = tafel_fit(eta, 10 * (np.exp(0.5 * f * eta) - np.exp(-0.5 * f * eta)))
     assert plot_tafel(fit).axes
+
+
+def test_stage_two_files_with_one_stem_keep_their_own_tables(tmp_path):
+    """a/run.csv and b/run.csv: each file's tables and figures survive (the second overwrote the first)."""
+    import numpy as np
+
+    for d, j in (("a", 0.5), ("b", 1.0)):
+        t = np.arange(0, 3600 * 6, 10.0)
+        i = np.where((t // 3600) % 2 == 0, j, -j)
+        (tmp_path / d).mkdir()
+        (tmp_path / d / "run.csv").write_text("time/s,Ewe/V,I/mA\n" + "".join(f"{a},{0.02 * c / j},{c}\n" for a, c in zip(t, i)))
+    opts = {"files": ["a/run.csv", "b/run.csv"], "area": "1 cm2", "kind": "symmetric"}
+    res = _stage().func(StageContext(study={"cycling": opts, "_base_dir": str(tmp_path)}, options=opts, out_dir=tmp_path))
+    names = [e["name"] for e in res.summary["files"]]
+    assert len(set(names)) == 2
+    tabs = [res.tables[f"{n}_half_cycles"] for n in names]
+    assert tabs[0] is not tabs[1]
+    assert len(res.figures) == 4  # voltage + overpotential for each file

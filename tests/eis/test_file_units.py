@@ -142,3 +142,16 @@ def test_eis_thousands_separators_beside_decimal_points_are_refused(tmp_path):
     g = tmp_path / "dc.txt"
     g.write_text("freq/Hz\tZre/Ohm\tZim/Ohm\n1000\t100,5\t-3,2\n100\t110,1\t-5\n10\t140,2\t-20\n")
     np.testing.assert_allclose(sorted(read_spectra(g)[0].frequency), [10.0, 100.0, 1000.0], rtol=0, atol=0)
+
+
+@pytest.mark.parametrize("head", [("Time (s)", "Frequency (Hz)", "Z Real (ohm)", "-Z Imaginary (ohm)"),
+                                  ("Elapsed time/s", "f/Hz", "Re Z/Ohm", "-Im Z/Ohm")])
+def test_a_time_column_is_never_taken_for_z_imag(tmp_path, head):
+    """'im' is a substring of 'time': the time column must not be read as Z'' (the file was refused)."""
+    p = tmp_path / "with_time.csv"
+    p.write_text(",".join(head) + "\n" + "".join(f"{k},{a:.12g},{b.real:.12g},{-b.imag:.12g}\n"
+                                                  for k, (a, b) in enumerate(zip(F, Z))))
+    sp = read_spectra(p)[0]
+    np.testing.assert_allclose(sp.frequency, F, rtol=1e-10)
+    np.testing.assert_allclose(sp.z_imag, Z.imag, rtol=1e-10)
+    np.testing.assert_allclose(sp.z_real, Z.real, rtol=1e-10)

@@ -98,6 +98,26 @@ def test_overwrite_refuses_a_folder_with_subfolders(tmp_path, study):
     assert (out / "thesis" / "ch1.tex").read_text() == "x"
 
 
+def test_overwrite_refuses_a_users_own_figures_subfolder(tmp_path, study):
+    """'figures' is lisse's name, but a figures/ folder holding the user's files is the user's subfolder."""
+    out = tmp_path / "paper"
+    (out / "figures").mkdir(parents=True)
+    (out / "figures" / "fig1_final.tiff").write_text("x")
+    (out / "notes.md").write_text("n")
+    code, _, err = _evaluate(study, out, "--stage", "design", "--overwrite")
+    assert code == 2 and "figures" in err
+    assert (out / "figures" / "fig1_final.tiff").read_text() == "x"
+
+
+def test_overwrite_still_replaces_lisse_figures_beside_a_user_file(tmp_path, study):
+    out = tmp_path / "run"
+    assert _evaluate(study, out, "--stage", "design")[0] == 0
+    (out / "extra.txt").write_text("x")
+    code, _, err = _evaluate(study, out, "--stage", "design", "--overwrite")
+    assert code == 0, err
+    assert not (out / "extra.txt").exists() and any((out / "figures").iterdir())
+
+
 def test_overwrite_refuses_a_folder_holding_the_study(tmp_path):
     out = tmp_path / "proj"
     out.mkdir()
@@ -106,6 +126,19 @@ def test_overwrite_refuses_a_folder_holding_the_study(tmp_path):
     code, _, err = _evaluate(s, out, "--overwrite")
     assert code == 2 and "study" in err
     assert s.read_text() == STUDY
+
+
+def test_overwrite_refuses_a_folder_holding_the_studys_data_files(tmp_path):
+    """--overwrite deletes the folder's files: a cycler file the study reads must not be among them."""
+    data = tmp_path / "data"
+    data.mkdir()
+    csv = data / "run1.csv"
+    csv.write_text("time/s,Ewe/V,I/mA\n0,0.01,0.5\n1,0.02,0.5\n2,0.03,-0.5\n3,0.02,-0.5\n")
+    s = tmp_path / "study.toml"
+    s.write_text('[cycling]\nfiles = ["data/run1.csv"]\n')
+    code, _, err = _evaluate(s, data, "--overwrite", "--stage", "cycling")
+    assert code == 2 and "run1.csv" in err
+    assert csv.is_file() and sorted(p.name for p in data.iterdir()) == ["run1.csv"]
 
 
 def test_second_concurrent_run_is_refused(tmp_path, study):
@@ -320,3 +353,67 @@ def test_phasefield_out_never_overwrites_a_users_file(tmp_path, monkeypatch, cap
     (tmp_path / "sw" / "sweep.csv").write_text("mine\n")
     assert main(["phasefield", "--sweep", "--angles", "60", "--out", "sw"]) == 2
     assert (tmp_path / "sw" / "sweep.csv").read_text() == "mine\n"
+
+
+def test_interrupt_during_the_swap_puts_the_previous_folder_back(tmp_path, monkeypatch):
+    """Ctrl-C between 'folder -> old' and 'staging -> folder' must not leave the user's folder hidden."""
+    out = tmp_path / "res"
+    out.mkdir()
+    (out / "keep.txt").write_text("mine")
+    real_rename = os.rename
+    calls = []
+
+    def rename(src, dst):
+        calls.append(str(src))
+        if len(calls) == 2:  # the second rename: staging -> folder
+            raise KeyboardInterrupt
+        return real_rename(src, dst)
+
+    with pytest.raises(KeyboardInterrupt):
+        with output_folder(out, overwrite=True) as staging:
+            (staging / "results.json").write_text("{}")
+            monkeypatch.setattr(os, "rename", rename)
+    monkeypatch.undo()
+    assert (out / "keep.txt").read_text() == "mine"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["res"]
+
+
+def test_a_lisse_file_the_user_edited_is_the_users(tmp_path, study):
+    """The user edits study.toml inside a lisse folder: a later run must not delete it without --overwrite."""
+    out = tmp_path / "run1"
+    assert _evaluate(study, out, "--stage", "design")[0] == 0
+    (out / "study.toml").write_text("# my notes\n" + STUDY)
+    code, _, err = _evaluate(study, out, "--stage", "design")
+    assert code == 2 and "study.toml" in err
+    assert (out / "study.toml").read_text().startswith("# my notes")
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/status"), reason="needs Linux /proc")
+def test_file_mode_does_not_touch_the_process_umask(monkeypatch):
+    """Setting the umask to read it would make other threads' new files world-writable for a moment."""
+    from lisse.io import outputs
+
+    old = os.umask(0o027)
+    try:
+        def boom(_mask):
+            raise AssertionError("os.umask called")
+
+        monkeypatch.setattr(os, "umask", boom)
+        assert outputs._file_mode() == 0o640
+    finally:
+        monkeypatch.undo()
+        os.umask(old)
+
+
+def test_python_evaluate_overwrite_refuses_the_folder_holding_the_study(tmp_path):
+    """The library (not only the CLI) protects the study file from overwrite=True."""
+    from lisse.errors import ParameterError
+    from lisse.pipeline.evaluate import evaluate
+    from lisse.pipeline.study import load_study
+
+    s = tmp_path / "proj" / "study.toml"
+    s.parent.mkdir()
+    s.write_text(STUDY)
+    with pytest.raises(ParameterError, match="study file"):
+        evaluate(load_study(s), s.parent, study_text=STUDY, progress=False, only=["design"], overwrite=True)
+    assert s.read_text() == STUDY

@@ -209,3 +209,10 @@ def test_schema_text_pluralises_only_the_head_noun():
     assert "a list of lists of two values [a quantity such as '1 mA/cm2' (bare number: mA/cm2)" in line
     assert "a quantities" not in text and "list of list " not in text
     assert "a list of 2 quantities such as '1 um' (bare numbers: um)" in text  # [design] li_thickness_range
+
+
+def test_two_cells_with_one_name_are_refused():
+    """Results, tables and figures are keyed by cell name: a second 'x' would overwrite the first."""
+    cell = '[[cells]]\nname = "x"\nli_thickness = "20 um"\ncathode_capacity = "2 mAh/cm2"\n'
+    with pytest.raises(ParameterError, match=r"\[\[cells\]\] name.*'x'.*cells 1 and 2"):
+        parse_study(cell + cell)

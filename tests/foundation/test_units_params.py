@@ -66,3 +66,12 @@ def test_param_needs_source_and_finite_value():
         Param(1.0, "g/cm3", "")
     with pytest.raises(ParameterError):
         Param(math.inf, "g/cm3", "x")
+
+
+def test_offset_temperature_units_are_shifted_not_scaled():
+    """'77 degF' is 298.15 K (an offset scale), not 77 x 255.9 K; independent reference: (77 - 32) * 5/9 + 273.15."""
+    from lisse.units import parse_quantity, to_si
+
+    assert to_si("77 degF", "K", "T") == pytest.approx((77 - 32) * 5 / 9 + 273.15, rel=1e-12)
+    assert parse_quantity("-40 degF", "K", "T") == pytest.approx(233.15, rel=1e-12)
+    assert to_si("25 degC", "K", "T") == pytest.approx(298.15, rel=1e-12)

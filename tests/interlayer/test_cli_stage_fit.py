@@ -119,3 +119,17 @@ def test_fit_against_simulation():
     assert np.dot(fit.simulated_length - fit.fitted_length, u) == pytest.approx(0.0, abs=1e-12 * np.dot(fit.simulated_length, u))
     with pytest.raises(CalculationError):
         fit_spike_coefficient(p, np.array([1.0, 2.0]), np.array([0.05, 0.06]))  # no nucleation at 0.1-0.2 mA/cm2
+
+
+def test_stage_cells_whose_names_slug_alike_keep_their_own_figures(tmp_path):
+    """'LNI 5' and 'lni-5' make the same file-name key: each cell's figures must survive."""
+    from lisse.pipeline.registry import StageContext, all_stages
+
+    st = {s.name: s for s in all_stages()}["interlayer"]
+    il = {"material": "LNI-5CNT", "thickness": "90 um", "porosity": 0.3}
+    study = {"cells": [{"name": "LNI 5", "interlayer": il}, {"name": "lni-5", "interlayer": dict(il, thickness="50 um")}],
+             "interlayer": {"current_density": "1 mA/cm2", "capacity": "1 mAh/cm2", "points": 6, "map": False}}
+    res = st.func(StageContext(study, study["interlayer"], tmp_path, progress=False))
+    profiles = sorted(k for k in res.figures if k.startswith("profile_"))
+    sweeps = sorted(k for k in res.figures if k.startswith("sweep_"))
+    assert len(profiles) == 2 and len(sweeps) == 2

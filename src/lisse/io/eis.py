@@ -388,7 +388,8 @@ def _parse_csv(text: str, src: str, declared: dict[str, str] | None = None):
         jim = next((i for i, b in enumerate(base) if _IM_NAME.fullmatch(b)), None)
         if jf is None or jre is None or jim is None:
             jf = find(lambda h: h.startswith("f") or "freq" in h)
-            jim = find(lambda h: "im" in h or "z''" in h or 'z"' in h or "zimag" in h or "z_imag" in h)
+            # 'im' is also in 'time': a time column is never Z'' ('Time (s),...,-Z Imaginary (ohm)')
+            jim = find(lambda h: ("im" in h and "time" not in h) or "z''" in h or 'z"' in h or "zimag" in h or "z_imag" in h)
             jre = find(lambda h: ("re" in h and "freq" not in h) or (h.startswith("z'") and not h.startswith("z''")))
         if jf is not None and jim is not None and jre is not None and max(jf, jre, jim) < width:
             i_f, i_re, i_im = jf, jre, jim

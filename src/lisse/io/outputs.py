@@ -36,7 +36,18 @@ _LEGACY_ENTRIES = {"results.json", "report.html", "study.toml", "tables", "figur
 
 
 def _file_mode() -> int:
-    """Permission bits of a new file under the current umask (0666 & ~umask)."""
+    """Permission bits of a new file under the current umask (0666 & ~umask).
+
+    Read from ``/proc/self/status`` where it exists: setting the umask to read it would open a window
+    in which files other threads create are world-writable.
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii", errors="replace") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return 0o666 & ~int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
     mask = os.umask(0)
     os.umask(mask)
     return 0o666 & ~mask
@@ -120,7 +131,11 @@ def _lisse_files(folder: Path) -> set[str] | None:
         except (OSError, UnicodeDecodeError, json.JSONDecodeError):
             return None
         if isinstance(info, dict) and info.get("lisse_output") == 1 and isinstance(info.get("files"), list):
-            return {str(f) for f in info["files"]} | {MARKER}
+            files = {str(f) for f in info["files"]}
+            digests = info.get("sha256")
+            if isinstance(digests, dict):  # a file the user edited since lisse wrote it is the user's now
+                files = {f for f in files if f not in digests or _sha256(folder / f) == digests[f]}
+            return files | {MARKER}
         return None
     # a report folder of lisse 0.1 (before the marker): only its own entries, and its results.json
     names = {p.name for p in folder.iterdir()}
@@ -141,6 +156,20 @@ def _lisse_files(folder: Path) -> set[str] | None:
                     return None
                 files.add(f"{sub}/{f.name}")
     return files
+
+
+def _sha256(path: Path) -> str | None:
+    """Hex SHA-256 of a file's bytes (None when it cannot be read)."""
+    import hashlib
+
+    try:
+        h = hashlib.sha256()
+        with open(path, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                h.update(block)
+        return h.hexdigest()
+    except OSError:
+        return None
 
 
 def _foreign_entries(folder: Path) -> list[str]:
@@ -269,7 +298,10 @@ def output_folder(path: str | os.PathLike, *, overwrite: bool = False, what: str
                                  "another lisse run (wait for it to finish or choose another folder)") from None
         foreign = _foreign_entries(target) if any(target.iterdir()) else []
         if foreign and overwrite:
-            dirs = sorted(p.name for p in target.iterdir() if p.is_dir() and not p.is_symlink() and p.name not in ("tables", "figures"))
+            # lisse's own tables/figures are replaced; any other subfolder (or a tables/figures folder
+            # holding files lisse did not write, e.g. a paper's own figures) is the user's and is refused
+            dirs = sorted(p.name for p in target.iterdir() if p.is_dir() and not p.is_symlink()
+                          and (p.name not in ("tables", "figures") or any(f.startswith(p.name + os.sep) for f in foreign)))
             if dirs:
                 raise ParameterError(f"{what} {str(path)!r}: --overwrite replaces a folder of files; found subfolders "
                                      f"({', '.join(dirs[:3])}) - delete or move them yourself, or choose another folder")
@@ -283,12 +315,17 @@ def output_folder(path: str | os.PathLike, *, overwrite: bool = False, what: str
         yield staging
         files = sorted(str(p.relative_to(staging)) for p in staging.rglob("*") if p.is_file())
         marker = {"lisse_output": 1, "run_id": run_id, "created_utc": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
-                  **(info or {}), "files": files}
+                  **(info or {}), "files": files, "sha256": {f: _sha256(staging / f) for f in files}}
         atomic_write_text(staging / MARKER, json.dumps(marker, indent=2))
         if any(target.iterdir()):
             old = target.parent / f".{target.name}.lisse-old-{run_id}"
             os.rename(target, old)
-            os.rename(staging, target)
+            try:
+                os.rename(staging, target)
+            except BaseException:  # interrupted or refused: put the previous folder back where the user left it
+                with contextlib.suppress(OSError):
+                    os.rename(old, target)
+                raise
             staging = None
             shutil.rmtree(old, ignore_errors=True)
         else:

@@ -90,8 +90,52 @@ def evaluate(study: dict, out_dir: str | Path, study_text: str | None = None, pr
 
                 raise unknown_key_error(name, known, "stage")
         stages = [s for s in stages if s.name in only]
+    if overwrite:
+        _refuse_out_holding_inputs(study, out_dir)
     with output_folder(out_dir, overwrite=overwrite, info={"lisse_version": __version__}) as staging:
         return _run(study, staging, stages, study_text, progress)
+
+
+def _refuse_out_holding_inputs(study: dict, out_dir: str | Path) -> None:
+    """``overwrite`` deletes what the output folder holds: refuse a folder holding a file the study reads.
+
+    Raises
+    ------
+    ParameterError
+        ``out_dir`` is (or contains) the folder of a cycler/impedance file the study names.
+    """
+    from lisse.errors import ParameterError
+
+    if not str(out_dir).strip():
+        return  # output_folder refuses an empty path with its own message
+    try:
+        target = Path(out_dir).expanduser().resolve()
+    except (RuntimeError, ValueError, OSError):
+        return  # output_folder refuses an unresolvable path
+    from lisse.params import OptionSpec
+
+    src = study.get("_source")
+    if isinstance(src, str) and Path(src).is_file() and target in Path(src).resolve().parents:
+        raise ParameterError(f"--out {str(out_dir)!r}: expected a folder that does not hold the study file; found {src!r} in it "
+                             "(--overwrite would delete it)")
+    base = Path(study.get("_base_dir") or Path.cwd())
+    options = study.get("_options") or {}
+    for st in all_stages():
+        opts = options.get(st.section) or {}
+        for key, spec in (st.schema or {}).items():
+            if key not in opts or not isinstance(spec, OptionSpec):
+                continue
+            if spec.is_path:
+                named = [opts[key]]
+            elif spec.kind == "list" and isinstance(spec.item, OptionSpec) and spec.item.is_path:
+                named = list(opts[key])
+            else:
+                continue
+            for f in named:
+                p = Path(f) if Path(f).is_absolute() else base / f
+                if target in p.resolve().parents:
+                    raise ParameterError(f"--out {str(out_dir)!r}: expected a folder that does not hold the study's input files; "
+                                         f"found [{st.section}] {key} entry {str(f)!r} in it (--overwrite would delete it)")
 
 
 def _run(study: dict, out: Path, stages: list, study_text: str | None, progress: bool) -> dict:

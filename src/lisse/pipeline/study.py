@@ -132,8 +132,15 @@ def parse_study(text: str, source: str = "<string>", base_dir: Path | None = Non
                 if st.check is not None:
                     st.check(options[st.section])
                 _check_paths(st.schema, options[st.section], base, f"[{st.section}]")
+        seen: dict[str, int] = {}
         for i, c in enumerate(cells):
             c.setdefault("name", f"cell {i + 1}")
+            name = c["name"]
+            if isinstance(name, str) and name in seen:  # results, tables and figures are keyed by cell name
+                raise ParameterError(f"[[cells]] name: expected a different name for each cell; found {name!r} for cells "
+                                     f"{seen[name] + 1} and {i + 1}")
+            if isinstance(name, str):
+                seen[name] = i
             cell_design(c)
     except ParameterError as exc:
         raise type(exc)(f"study '{source}': {_printable(str(exc))}") from None

@@ -267,7 +267,8 @@ def ccd_staircase(
     """A CCD staircase: each step is ``cycles_per_step`` stripping (+j) / plating (−j) cycles at |j|.
 
     Every quantity is an SI number (in the unit in brackets) or a string with a unit (``"0.1 mA/cm2"``)
-    or a pint quantity; a string holding only a number is taken in the unit named after "text:".
+    or a pint quantity; "text:" names the unit the defaults are written in. A string holding only a
+    number is refused (it carries no unit).
 
     Parameters
     ----------

@@ -106,7 +106,12 @@ def cycling_stage(ctx: StageContext) -> StageResult:
         p = Path(f)
         p = p if p.is_absolute() else base / p
         rec = read_cycling(p, format=opts.get("format"), units=parse_units(opts.get("units"), CYCLING_ROLES, source="[cycling] units"), **meta)
-        records.append((p.stem, rec, opts["kind"], None))
+        # a name per file for its tables and figures: two files with one stem (a/run.csv, b/run.csv)
+        # must not share (and overwrite) each other's outputs
+        name, k = p.stem, 2
+        while any(r[0] == name for r in records):
+            name, k = f"{p.stem}_{k}", k + 1
+        records.append((name, rec, opts["kind"], None))
     for name, rec, kind, truth in records:
         entry: dict[str, Any] = {"name": name, "record": rec.summary()}
         k = classify_record(rec, staircase=True) if kind == "auto" else kind

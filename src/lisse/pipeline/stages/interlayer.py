@@ -149,7 +149,10 @@ def interlayer_stage(ctx: StageContext) -> StageResult:
         summary[label] = d
         rows.append({"interlayer": label, **{k: v for k, v in d.items() if not isinstance(v, dict)},
                      "critical_current_mA_cm2": d["critical_current"]["critical_current_mA_cm2"]})
-        key = re.sub("_+", "_", "".join(ch if ch.isalnum() else "_" for ch in label)).strip("_").lower()[:40].rstrip("_")
+        key = re.sub("_+", "_", "".join(ch if ch.isalnum() else "_" for ch in label)).strip("_").lower()[:40].rstrip("_") or "cell"
+        base_key, n = key, 2
+        while f"profile_{key}" in figures:  # 'Cell A' and 'cell-a' must not share (and overwrite) outputs
+            key, n = f"{base_key}_{n}", n + 1
         figures[f"profile_{key}"] = plot.profile_figure(res.solution, p.critical_overpotential)
         captions[f"profile_{key}"] = f"{label}: local overpotential, currents and internal deposition at {i / 10:g} mA/cm²."
         if opts["sweep"]:
