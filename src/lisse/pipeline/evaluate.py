@@ -11,8 +11,10 @@ Output folder layout::
     .lisse-output.json    marker: lisse made this folder (version, run id, every file it holds)
 
 The run writes into a hidden sibling folder that replaces ``out_dir`` at the end
-(:func:`lisse.io.outputs.output_folder`): the folder then holds exactly this run's files, a failed run
-leaves the previous folder as it was, a folder with files lisse did not write is refused unless
+(:func:`lisse.io.outputs.output_folder`): the folder then holds exactly this run's files. A run that
+is interrupted or raises before its report is written leaves the previous folder as it was; a run in
+which some stages failed still replaces it (its report records each failure and the exit status is
+non-zero). A folder with files lisse did not write is refused unless
 ``overwrite``, and a second run on the same folder at the same time is refused.
 """
 
