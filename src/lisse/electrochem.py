@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING
 
 from lisse.constants import FARADAY, GAS_CONSTANT, ROOM_TEMPERATURE
 from lisse.errors import ConvergenceError, ParameterError
-from lisse.params import check_temperature
+from lisse.params import check_open_fraction, check_positive, check_temperature
 
 if TYPE_CHECKING:  # numpy is imported inside the functions: CLI modules import their callers to build parsers
     import numpy as np
@@ -57,21 +57,12 @@ __all__ = [
 
 def _alphas(alpha_a: float, alpha_c: float | None) -> tuple[float, float]:
     ac = 1.0 - alpha_a if alpha_c is None else alpha_c
-    for name, a in (("alpha_a", alpha_a), ("alpha_c", ac)):
-        if not (isinstance(a, (int, float)) and math.isfinite(a) and 0.0 < a < 1.0):
-            raise ParameterError(f"transfer coefficient '{name}' must be in (0, 1); got {a!r}")
-    return float(alpha_a), float(ac)
-
-
-def _positive(name: str, x: float, unit: str) -> float:
-    if not (isinstance(x, (int, float)) and math.isfinite(x) and x > 0):
-        raise ParameterError(f"parameter '{name}' must be a positive finite number in {unit}; got {x!r}")
-    return float(x)
+    return check_open_fraction(alpha_a, "alpha_a"), check_open_fraction(ac, "alpha_c")
 
 
 def faraday_over_rt(temperature: float = ROOM_TEMPERATURE, n: float = 1.0) -> float:
     """``n F / (R T)`` [1/V] (38.92 1/V at 298.15 K, n = 1); ``temperature`` [K] must be positive."""
-    return _positive("n", n, "electrons") * FARADAY / (GAS_CONSTANT * check_temperature(temperature, "temperature"))
+    return check_positive(n, "n") * FARADAY / (GAS_CONSTANT * check_temperature(temperature, "temperature"))
 
 
 def _exp(x, max_exponent: float | None, minus_one: bool = False):
@@ -232,7 +223,7 @@ def butler_volmer_overpotential(i, i0: float, alpha_a: float = 0.5, alpha_c: flo
     Inverse of :func:`butler_volmer`: closed-form asinh for ``alpha_a == alpha_c``, bracketed Newton
     otherwise (see :func:`reduced_overpotential`). Vectorised over ``i``.
     """
-    _positive("i0", i0, "the unit of i")
+    check_positive(i0, "i0")
     return reduced_overpotential(_as_array(i) / i0, alpha_a, alpha_c) / faraday_over_rt(temperature, n)
 
 
@@ -243,7 +234,7 @@ def symmetric_overpotential(i, i0: float, alpha: float = 0.5, temperature: float
     """
     import numpy as np
 
-    _positive("i0", i0, "the unit of i")
+    check_positive(i0, "i0")
     _alphas(alpha, alpha)
     return np.arcsinh(_as_array(i) / (2.0 * i0)) / (alpha * faraday_over_rt(temperature, n))
 
@@ -253,7 +244,7 @@ def charge_transfer_resistance(i0: float, temperature: float = ROOM_TEMPERATURE,
 
     The slope ``d eta / d i`` of the Butler–Volmer law at equilibrium, whatever ``alpha``.
     """
-    return 1.0 / (faraday_over_rt(temperature, n) * _positive("i0", i0, "A/m2"))
+    return 1.0 / (faraday_over_rt(temperature, n) * check_positive(i0, "i0", "A/m2"))
 
 
 def tafel_slope(alpha: float, temperature: float = ROOM_TEMPERATURE, n: float = 1.0) -> float:

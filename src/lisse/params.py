@@ -575,17 +575,18 @@ def check_positive(value: float, name: str, unit: str = "", *, allow_zero: bool 
     ``unit`` is the display unit of the message (e.g. ``"mA/cm2"``): the value found is shown converted
     from SI into it, as the CLI and study files show that quantity.
     """
-    ok = (0.0 <= value < math.inf) if allow_zero else (0.0 < value < math.inf)
+    is_number = isinstance(value, numbers.Real) and not isinstance(value, bool)
+    ok = is_number and ((0.0 <= value < math.inf) if allow_zero else (0.0 < value < math.inf))
     if not ok:
         rel = "≥ 0" if allow_zero else "> 0"
-        found = f"{from_si(value, unit):g} {unit}" if unit and isinstance(value, numbers.Real) else repr(value)
+        found = f"{from_si(value, unit):g} {unit}" if unit and is_number else repr(value)
         raise ParameterError(f"parameter '{name}' must be a finite number {rel}{' ' + unit if unit else ''}; got {found}")
     return float(value)
 
 
 def check_open_fraction(value: float, name: str) -> float:
     """A number strictly between 0 and 1 (e.g. a transfer coefficient alpha)."""
-    if not 0.0 < value < 1.0:
+    if not (isinstance(value, numbers.Real) and not isinstance(value, bool) and 0.0 < value < 1.0):
         raise ParameterError(f"parameter '{name}' must be between 0 and 1 (exclusive); got {value!r}")
     return float(value)
 

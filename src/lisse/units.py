@@ -27,7 +27,7 @@ from typing import Any
 
 from lisse.errors import UnitError
 
-__all__ = ["ureg", "UserNumber", "to_si", "as_si", "parse_quantity", "from_si", "si_text", "si_unit", "format_quantity", "is_dimensionless"]
+__all__ = ["ureg", "UserNumber", "to_si", "as_si", "parse_quantity", "from_si", "si_unit", "format_quantity", "is_dimensionless"]
 
 _OFFSET_UNITS = {"degC": 273.15, "°C": 273.15, "celsius": 273.15, "degree_Celsius": 273.15}
 
@@ -264,11 +264,6 @@ def as_si(value: Any, unit: str, name: str = "value") -> float:
             raise UnitError(f"parameter '{name}' must be a finite number in SI ({si_unit(unit) if not is_dimensionless(unit) else '-'}); got {value!r}")
         return x
     return parse_quantity(value, unit, name)
-
-
-def si_text(x: float, unit: str) -> str:
-    """An SI float as text with its SI unit, unambiguous for any quantity API: ``si_text(7.85e-5, "m2")``."""
-    return f"{float(x)!r} {unit}"
 
 
 def _dimstr(dims: Any) -> str:

@@ -18,20 +18,9 @@ def atomic_write_text(path: str | Path, text: str) -> str:
     return str(_outputs.atomic_write_text(path, text))
 
 
-#: Record metadata options: name -> (display unit of bare numbers, SI unit of the parsed value).
-METADATA_UNITS = {"area": ("cm2", "m2"), "active_mass": ("mg", "kg"), "loading": ("mg/cm2", "kg/m2")}
-
-
 def metadata_args(args: Any) -> dict:
-    """The reader keywords ``area``, ``active_mass``, ``loading`` given on the command line, as text with SI units."""
-    from lisse.units import si_text
-
-    meta = {}
-    for k, (_, si) in METADATA_UNITS.items():
-        v = getattr(args, k, None)
-        if v is not None:
-            meta[k] = si_text(v, si)
-    return meta
+    """The reader keywords ``area``, ``active_mass``, ``loading`` given on the command line (SI floats)."""
+    return {k: v for k in ("area", "active_mass", "loading") if (v := getattr(args, k, None)) is not None}
 
 
 def format_help(kind: str) -> str:

@@ -41,7 +41,6 @@ def add_arguments(parser) -> None:
 def run(args) -> dict:
     from lisse.analysis.ccd import CCDDetector
     from lisse.errors import ParameterError
-    from lisse.units import si_text
 
     if args.synthetic:
         from lisse.sim.synthetic_cycling import ccd_staircase
@@ -57,7 +56,7 @@ def run(args) -> dict:
             raise ParameterError("lisse ccd: --area is required (e.g. --area '0.785 cm2') to express the CCD per cm2")
         from lisse.io.readers import read_cycling
 
-        rec = read_cycling(args.file, format=args.format, units=declared_units(args.units, "cycling"), area=si_text(args.area, "m2"))
+        rec = read_cycling(args.file, format=args.format, units=declared_units(args.units, "cycling"), area=args.area)
         source = args.file
         truth = None
     det = CCDDetector(collapse_ratio=args.collapse_ratio, noise_factor=args.noise_factor, rise_ratio=args.rise_ratio,

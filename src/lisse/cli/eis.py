@@ -51,15 +51,14 @@ def run(args):
 
     from lisse.analysis.eis.workflow import analyse
     from lisse.io.eis import read_spectra
-    from lisse.units import si_text
 
     lam = args.lam
     try:
         lam = float(lam)
     except ValueError:
         pass
-    spectra = read_spectra(args.file, format=args.format, units=declared_units(args.units, "eis"), area=None if args.area is None else si_text(args.area, "m2"),
-                           thickness=None if args.thickness is None else si_text(args.thickness, "m"))
+    spectra = read_spectra(args.file, format=args.format, units=declared_units(args.units, "eis"), area=args.area,
+                           thickness=args.thickness)
     results = []
     plot_dir = Path(args.plot) if args.plot else None
     if plot_dir is not None:

@@ -35,9 +35,8 @@ def run(args) -> dict:
     from lisse.analysis.kinetics import allen_hickling_fit, lsv_overpotential, tafel_fit
     from lisse.errors import CalculationError
     from lisse.io.readers import read_cycling
-    from lisse.units import si_text
 
-    rec = read_cycling(args.file, format=args.format, units=declared_units(args.units, "cycling"), area=si_text(args.area, "m2"))
+    rec = read_cycling(args.file, format=args.format, units=declared_units(args.units, "cycling"), area=args.area)
     temp = args.temperature
     eta, i, eeq = lsv_overpotential(rec.voltage_V, rec.current_A, rec.area_m2, e_eq_V=args.e_eq,
                                     asr_ohm_m2=0.0 if args.asr is None else args.asr)
