@@ -32,7 +32,8 @@ restart boundary such as a new Neware step lies between the rows). The record's 
 of ``(increment of the charge counter) - (increment of the discharge counter)``, or, for a single unsigned
 counter, the increment times the sign of the current (Maccor: of the mode; Neware regular export: of the
 step type), starting at 0 on the first row. BioLogic writes a running total ``(Q-Qo)`` that never
-restarts; the record's charge is ``(Q-Qo) - (Q-Qo)[0]``.
+restarts except when a sequence loops (it is then set to exactly 0 and carried over, see
+:func:`_carry_restarts`); the record's charge is that running total minus its first value.
 
 Current of a BioLogic GCPL ``.mpr`` without an ``I/mA`` column: EC-Lab exports ``<I>/mA`` for such files
 as the charge increment ``dq`` of the row over the time since the previous row (checked on the shared
@@ -145,15 +146,32 @@ def _hms(values) -> np.ndarray:
 # ------------------------------------------------------------------------------------------- BioLogic
 
 
+def _carry_restarts(q: np.ndarray) -> np.ndarray:
+    """``(Q-Qo)`` made cumulative over its restarts.
+
+    ``(Q-Qo)`` is a signed running total, so a decrease is no restart; but EC-Lab sets it back to exactly 0
+    when a sequence loops back (``biologic_mb_issue149.mpr``: rows 141, 282, 423, where ``Ns`` returns to 0).
+    A signed float total that lands on exactly 0.0 right after a non-zero value is such a restart; the
+    value before it is carried over.
+    """
+    if q.size < 2:
+        return q
+    restart = np.zeros(q.size, bool)
+    restart[1:] = (q[1:] == 0.0) & (q[:-1] != 0.0)
+    inc = np.zeros(q.size)
+    inc[1:] = np.where(restart[1:], q[1:], np.diff(q))
+    return q[0] + np.cumsum(inc)
+
+
 def _biologic_columns(cols: dict, n: int) -> dict:
     """EC-Lab column names -> record columns (shared by the .mpr and .mpt references)."""
     t = np.asarray(cols["time/s"], float)
     vname = next(k for k in ("Ewe/V", "Ecell/V", "<Ewe>/V") if k in cols)
     v = np.asarray(cols[vname], float)
     if "(Q-Qo)/mA.h" in cols:
-        q = np.asarray(cols["(Q-Qo)/mA.h"], float) * 3.6
+        q = _carry_restarts(np.asarray(cols["(Q-Qo)/mA.h"], float) * 3.6)
     elif "(Q-Qo)/C" in cols:
-        q = np.asarray(cols["(Q-Qo)/C"], float)
+        q = _carry_restarts(np.asarray(cols["(Q-Qo)/C"], float))
     else:
         q = np.zeros(n)
     iname = next((k for k in ("I/mA", "<I>/mA") if k in cols), None)
