@@ -327,6 +327,13 @@ def _intact(name: str):
 _INTACT: dict = {}
 
 
+def _intact_or_skip(name: str):
+    intact = _intact(name)
+    if isinstance(intact, ReaderError):  # nothing to compare a mutation with (test_parity says whether it should read)
+        pytest.skip(f"the intact file is refused on this branch: {intact}")
+    return intact
+
+
 def _mutated_read(name: str, payload: bytes, folder):
     """Write ``payload`` under the file's own name (with its companion, if any) and read it."""
     from lisse.io.readers import read_cycling
@@ -390,7 +397,7 @@ def _judge(kind: str, what: str, got, intact, data: bytes) -> str | None:
 def test_shared_file_truncated(name, tmp_path):
     _needs(name)
     data = cycler_file(name).read_bytes()
-    intact = _intact(name)
+    intact = _intact_or_skip(name)
     bad = []
     for cut in _cut_offsets(name, data):
         got = _mutated_read(name, data[:cut], tmp_path / f"cut{cut}")
@@ -406,7 +413,7 @@ def test_shared_file_flipped_bytes(name, tmp_path):
 
     _needs(name)
     data = cycler_file(name).read_bytes()
-    intact = _intact(name)
+    intact = _intact_or_skip(name)
     rng = np.random.default_rng(zlib.crc32(name.encode()))  # seeded by the file name: reproducible
     first = _first_data_offset(name, data)
     positions = [

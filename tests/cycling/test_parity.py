@@ -267,11 +267,9 @@ def test_parity_with_independent_parser(name, reference):
 # ------------------------------------------------------------------------- the references themselves
 
 
-@pytest.mark.parametrize("name", sorted(PROVENANCE_ROWS))
+@pytest.mark.parametrize("name", [pytest.param(n, marks=[pytest.mark.slow] if n in _BIG else []) for n in sorted(PROVENANCE_ROWS)])
 def test_reference_row_counts_match_provenance(name, reference):
     """The independent readers give PROVENANCE.md's row counts (established parsers, stated there)."""
-    if name in _BIG:
-        pytest.skip("checked in the parity test (700k rows)")
     assert reference(name)["n_rows"] == PROVENANCE_ROWS[name]
 
 
