@@ -4,7 +4,9 @@ Each file in ``../shared/data/cyclers/`` that holds cycler data is read with
 :func:`lisse.io.readers.read_cycling` and with an independent parser from ``_independent.py`` (which does
 not import ``lisse.io``). The record must agree on every column both have, within **1e-6 relative**:
 ``|lisse - ref| <= 1e-6 * max(|ref|, 1e-3 * max|ref over the column|)`` for float columns (the floor keeps
-values that cross zero, such as current and charge, to 1e-9 of the column's scale), exact equality for
+values that cross zero, such as current and charge, to 1e-9 of the column's scale; for charge the floor is
+also the charge counted so far, ``sum |dQ|`` up to the row, since instruments store float32 counters whose
+rounding, summed over many steps, grows with it), exact equality for
 ``step``, ``cycle`` and the row count. Time is compared from the first row (``t - t[0]``: "time from
 start"); charge is the charge passed since the first row (the reference starts at 0 by construction).
 A file that is genuinely corrupt (here: the truncated .res) must be refused with a ``ReaderError`` or read
