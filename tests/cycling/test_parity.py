@@ -330,3 +330,18 @@ def test_reference_arbin_charge_is_cumulative_over_cycles(reference):
     total = float(((last["Charge_Capacity"] - last["Discharge_Capacity"]) * 3600.0).sum())
     assert ref["charge_C"][-1] == pytest.approx(total, rel=1e-9, abs=0)
     assert raw["Cycle_Index"].nunique() > 1
+
+
+def test_reference_neware_csv_charge_matches_cycle_rows(reference):
+    """The cycle rows of the Neware regular export (charge and discharge capacity per cycle, printed to
+    1e-5 Ah) agree with the reference's charge per cycle within that print resolution (2 x 0.5e-5 Ah = 0.036 C)."""
+    import csv
+
+    name = "neware_export_cellpy_ife.csv"
+    ref = reference(name)
+    with open(cycler_file(name), encoding="latin-1", newline="") as fh:
+        rows = [r for r in list(csv.reader(fh))[3:] if r and r[0] != ""]
+    per_cycle = np.array([(float(r[1]) - float(r[2])) * 3600.0 for r in rows])
+    ends = np.array([ref["charge_C"][ref["cycle"] == k][-1] for k in range(per_cycle.size)])
+    assert per_cycle.size == 20
+    assert np.max(np.abs(np.diff(np.concatenate([[0.0], ends])) - per_cycle)) <= 0.036
