@@ -63,7 +63,11 @@ def _setup(kind):
 
 
 def _call(func, path):
-    """Return 'ok' (a valid record) or 'error' (ReaderError); anything else fails the test."""
+    """'error' (ReaderError), 'noted' (a record whose notes say it is truncated) or 'ok' (a plain record).
+
+    Anything else fails the test. A truncated file read as its readable part with a "truncated" note counts
+    as detected, like a ReaderError (issue 12, team decision 2).
+    """
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
@@ -71,8 +75,12 @@ def _call(func, path):
         except ReaderError:
             return "error"
     assert isinstance(rec, CyclingRecord)
-    assert len(rec) > 0
+    if any("truncat" in n.lower() for n in rec.provenance.notes):
+        return "noted"
     return "ok"
+
+
+_DETECTED = ("error", "noted")
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -100,11 +108,12 @@ def test_truncated(kind, tmp_path):
         f = tmp_path / (f"cut{cut}" + src.suffix)
         f.write_bytes(data[:cut])
         outcomes.append(_call(func, f))
+    detected = [o in _DETECTED for o in outcomes]
     if kind in ("mpr", "mpr_new", "auto", "ndax", "land", "arbin_res"):  # self-describing binary containers
-        assert outcomes == ["error"] * 4
+        assert all(detected), outcomes
     else:
-        assert outcomes[0] == "error"  # cut inside the header
-        assert outcomes.count("error") >= 3  # cuts inside a row are detected from the short last row
+        assert detected[0], outcomes  # cut inside the header
+        assert sum(detected) >= 3, outcomes  # cuts inside a row are detected from the short last row
 
 
 @pytest.mark.parametrize("kind", KINDS)
