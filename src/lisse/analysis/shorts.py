@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from lisse.analysis.cell_type import require_symmetric
 from lisse.analysis.symmetric import SegmentOptions, _as_record, _median, half_cycles, overpotential_summary, scan_segment
 from lisse.errors import CalculationError, ParameterError
 from lisse.records.cycling import CyclingRecord
@@ -79,10 +80,20 @@ class ShortDetector:
     min_noise_V: float = 20e-6
     segment: SegmentOptions = field(default_factory=SegmentOptions)
 
-    def fit(self, record: CyclingRecord) -> ShortDetector:
-        """Analyse ``record``; returns self with the ``*_`` attributes set."""
+    def fit(self, record: CyclingRecord, *, cell_type: str = "auto") -> ShortDetector:
+        """Analyse ``record``; returns self with the ``*_`` attributes set.
+
+        Parameters
+        ----------
+        record : CyclingRecord
+        cell_type : {"auto", "symmetric"}
+            ``"auto"``: refuse a record the classifier does not call a symmetric cell
+            (:class:`~lisse.errors.CellTypeError`); ``"symmetric"``: the caller states it is one.
+        """
         if not 0 < self.collapse_ratio < 1 or self.rise_ratio <= 1 or self.polarization_factor <= 1:
             raise ParameterError("ShortDetector: need 0 < collapse_ratio < 1, rise_ratio > 1 and polarization_factor > 1")
+        if isinstance(record, CyclingRecord):
+            self.cell_type_ = require_symmetric(record, "short detection", cell_type=cell_type)
         rec = _as_record(record)
         hc = half_cycles(rec, self.segment)
         if len(hc) == 0:

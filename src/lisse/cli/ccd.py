@@ -11,7 +11,9 @@ DESCRIPTION = (
     "cut it into half cycles, group them into current steps and find the first failing step: sudden voltage "
     "collapse (hard short), erratic/noisy voltage (soft short) or loss of ohmic scaling (runaway polarization). "
     "ccd_mA_cm2 is the LAST STABLE current density; failure_current_density_mA_cm2 the first failing one. "
-    "Every threshold is an option. --synthetic analyses a generated staircase with known answer."
+    "Every threshold is an option. Only a symmetric-cell record is analysed: a full cell, a rest-only or an impedance "
+    "record is refused (exit 2) with the detected cell type and the rule that decided; --cell-type symmetric overrides "
+    "the classifier for a misclassified record. --synthetic analyses a generated staircase with known answer."
 )
 EXAMPLES = """  lisse ccd cell.mpr --area "0.785 cm2" --json
   lisse ccd staircase.csv --area "1.13 cm2" --collapse-ratio 0.2 --plot ccd.png
@@ -31,6 +33,9 @@ def add_arguments(parser) -> None:
     parser.add_argument("--rise-ratio", type=float, default=1.5, help="|V| above this multiple of the ohmic expectation = scaling lost (1.5)")
     parser.add_argument("--min-drops", type=int, default=3, help="sudden |V| drops in a half cycle that make it erratic (3)")
     add_quantity(parser, "--v-cutoff", "V", "cycler voltage limit, e.g. '1 V'; reaching it counts as failure")
+    parser.add_argument("--cell-type", default="auto", choices=["auto", "symmetric"],
+                        help="auto: refuse a record that is not a symmetric Li|SSE|Li cell (full cell, rest, impedance; exit 2 "
+                             "naming the detected type and the rule); symmetric: you state it is one (for a misclassified record)")
     parser.add_argument("--plot", metavar="PNG", help="write the voltage/current-staircase figure here")
     parser.add_argument("--steps-csv", metavar="CSV", help="write the per-step table here")
     parser.add_argument("--synthetic", action="store_true", help="analyse a synthetic staircase (no FILE)")
@@ -40,7 +45,7 @@ def add_arguments(parser) -> None:
 
 def run(args) -> dict:
     from lisse.analysis.ccd import CCDDetector
-    from lisse.errors import ParameterError
+    from lisse.errors import CellTypeError, ParameterError
 
     if args.synthetic:
         from lisse.sim.synthetic_cycling import ccd_staircase
@@ -61,8 +66,12 @@ def run(args) -> dict:
         truth = None
     det = CCDDetector(collapse_ratio=args.collapse_ratio, noise_factor=args.noise_factor, rise_ratio=args.rise_ratio,
                       min_drops=args.min_drops, v_cutoff=args.v_cutoff)
-    det.fit(rec)
+    try:
+        det.fit(rec, cell_type=args.cell_type)
+    except CellTypeError as exc:  # name the file, the command and the CLI override
+        raise CellTypeError(exc.kind, exc.reason, "ccd", "--cell-type symmetric", source=str(source)) from None
     out = {"file": source}
+    out["cell_type"] = {"kind": det.cell_type_.kind, "reason": det.cell_type_.reason}
     out.update(det.summary())
     out["area_cm2"] = rec.area_m2 * 1e4
     if args.units is not None:
