@@ -14,6 +14,15 @@ growth of interfacial resistance is not mistaken for a failure — and reports t
 
 The time of failure is the first sample where the criterion fires; the cycle life is the number of
 complete cycles (two half cycles) before the failing half cycle.
+
+Windows adapt to the sampling interval (a test sampled 5 times per half cycle is judged like one
+sampled 200 times): the rolling median spans at most a quarter of the median half cycle
+(``window`` points at most); the healthy noise level is pooled (1.4826 × MAD of the second
+differences / √6) over the first ``n_baseline`` half cycles, or over as many as give
+``noise_pool_points`` second differences; the noise test of a half cycle needs ``noise_min_points``
+points after settling; a collapse must stand ``collapse_sigma`` standard errors of the rolling median
+below the reference (:func:`~lisse.analysis.symmetric.scan_segment`). Plateaus and the collapse test use
+the polarisation V·sign(I).
 """
 
 from __future__ import annotations
@@ -50,6 +59,12 @@ class ShortDetector:
         Half cycles used for the healthy noise level (default 4).
     min_noise_V : float
         Noise floor (V), default 20 µV.
+    collapse_sigma : float
+        Significance of a voltage collapse in standard errors of the rolling median (default 5).
+    noise_pool_points : int
+        Second differences pooled for the healthy noise level (default 120).
+    noise_min_points : int
+        Points after settling a half cycle needs for its own noise test (default 20).
     segment : SegmentOptions
 
     Attributes (after :meth:`fit`)
@@ -78,6 +93,9 @@ class ShortDetector:
     n_reference: int = 6
     n_baseline: int = 4
     min_noise_V: float = 20e-6
+    collapse_sigma: float = 5.0
+    noise_pool_points: int = 120
+    noise_min_points: int = 20
     segment: SegmentOptions = field(default_factory=SegmentOptions)
 
     def fit(self, record: CyclingRecord, *, cell_type: str = "auto") -> ShortDetector:
@@ -99,20 +117,29 @@ class ShortDetector:
         if len(hc) == 0:
             raise CalculationError("short detection: the record has no constant-current half cycles")
         t, v = rec.time_s, rec.voltage_V
-        plate = hc["eta_plateau_V"].to_numpy()
+        plate = hc["polarisation_V"].to_numpy()  # V·sign(I): unbiased near 0 V, where the median |V| is not
         # normalise plateaus by current so that a record with several current levels still works
         iabs = np.abs(hc["current_A"].to_numpy())
         r_app = plate / iabs
-        noise = hc["noise_V"].to_numpy()
-        nb = min(self.n_baseline, len(hc))
-        noise_ref = max(float(np.nanmedian(noise[:nb])), self.min_noise_V)
+        starts = hc["start"].to_numpy()
+        stops = hc["stop"].to_numpy()
+        pts = np.maximum(hc["n_plateau"].to_numpy(), 1)
+        # rolling-median window: at most a quarter of the typical half cycle (5 points per half cycle -> 1)
+        window = max(1, min(self.window, int(np.median(stops - starts)) // 4))
+        # healthy noise: second differences pooled over enough half cycles (robust: MAD, isolated jumps do not count)
+        nb = int(np.searchsorted(np.cumsum(np.maximum(pts - 2, 0)), self.noise_pool_points)) + 1
+        nb = min(max(self.n_baseline, nb), len(hc))
+        d2 = [np.diff(v[int(a):int(b)][int(b - a) - int(p):], 2) for a, b, p in zip(starts[:nb], stops[:nb], pts[:nb])]
+        d2 = np.concatenate(d2) if d2 else np.zeros(0)
+        noise_pool = 1.4826 * _median(np.abs(d2 - _median(d2))) / np.sqrt(6.0) if d2.size >= 3 else float(np.nanmedian(noise[:nb]))
+        noise_ref = max(noise_pool if np.isfinite(noise_pool) else 0.0, self.min_noise_V)
+        self.window_ = window
         r0 = float(np.median(r_app[: max(1, min(self.n_reference, len(hc)))]))
         status = np.array(["ok"] * len(hc), dtype=object)
         refs = np.full(len(hc), np.nan)
         healthy: list[float] = []
         fail = None
-        starts = hc["start"].to_numpy()
-        stops = hc["stop"].to_numpy()
+        polarity = np.sign(hc["current_A"].to_numpy())
         for k in range(len(hc)):
             a, b = int(starts[k]), int(stops[k])
             r_ref = _median(np.asarray(healthy[-self.n_reference :])) if healthy else r_app[k]
@@ -120,9 +147,10 @@ class ShortDetector:
             refs[k] = ref
             crit, idx, m = scan_segment(
                 t[a:b], v[a:b], ref, noise_ref,
-                settle_fraction=self.segment.settle_fraction, collapse_ratio=self.collapse_ratio, window=self.window,
+                settle_fraction=self.segment.settle_fraction, collapse_ratio=self.collapse_ratio, window=window,
                 noise_factor=self.noise_factor, drop_fraction=self.drop_fraction, drop_sigma=self.drop_sigma,
-                min_drops=self.min_drops, rise_ratio=self.rise_ratio if healthy else None,
+                min_drops=self.min_drops, rise_ratio=self.rise_ratio if healthy else None, polarity=polarity[k],
+                collapse_sigma=self.collapse_sigma, noise_min_points=self.noise_min_points,
             )
             if crit == "ohmic_scaling_lost":
                 crit = "polarization_runaway"
@@ -133,8 +161,10 @@ class ShortDetector:
                 a2, b2 = int(starts[k + 1]), int(stops[k + 1])
                 _, _, m2 = scan_segment(t[a2:b2], v[a2:b2], r_ref * iabs[k + 1], noise_ref,
                                         settle_fraction=self.segment.settle_fraction, collapse_ratio=self.collapse_ratio,
-                                        window=self.window, noise_factor=self.noise_factor, drop_fraction=self.drop_fraction,
-                                        drop_sigma=self.drop_sigma, min_drops=self.min_drops, rise_ratio=None)
+                                        window=window, noise_factor=self.noise_factor, drop_fraction=self.drop_fraction,
+                                        drop_sigma=self.drop_sigma, min_drops=self.min_drops, rise_ratio=None,
+                                        polarity=polarity[k + 1], collapse_sigma=self.collapse_sigma,
+                                        noise_min_points=self.noise_min_points)
                 if m2.get("n_drops", 0) >= self.min_drops:
                     crit = "erratic_voltage"
             if crit is not None:

@@ -209,6 +209,7 @@ def scan_segment(
     v_cutoff: float | None = None,
     polarity: float | None = None,
     collapse_sigma: float | None = None,
+    noise_min_points: int = 0,
 ) -> tuple[str | None, int | None, dict]:
     r"""Look for failure signatures inside one constant-current segment.
 
@@ -243,6 +244,9 @@ def scan_segment(
         a polarisation reversed by a short counts as collapsed).
     collapse_sigma : float, optional
         Significance z of the noise-aware collapse test (None: the plain ``window``-point test).
+    noise_min_points : int
+        The noise test needs at least this many points after settling (a noise level estimated from a
+        handful of points is itself noise: with 4 points its scatter is a factor of several).
 
     Returns
     -------
@@ -286,7 +290,7 @@ def scan_segment(
         metrics["noise_ratio"] = noise / noise_ref_V if noise_ref_V > 0 else float("nan")
         if drops.size >= min_drops:
             hits.append((int(idx_post[drops[0]]), "erratic_voltage"))
-        elif noise_ref_V > 0 and noise > noise_factor * noise_ref_V:
+        elif noise_ref_V > 0 and idx_post.size >= noise_min_points and noise > noise_factor * noise_ref_V:
             # locate the onset: first point where a local rms exceeds the threshold
             loc = np.sqrt(np.convolve(np.diff(vp, 2) ** 2, np.ones(4 * w) / (4 * w), mode="same") / 6.0)
             on = np.flatnonzero(loc > noise_factor * noise_ref_V)

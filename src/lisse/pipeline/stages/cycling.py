@@ -8,14 +8,19 @@ Study section::
     active_mass = "12 mg"                       # optional, for mAh/g
     units = "time=s,voltage=V,current=mA"       # units of CSV columns whose header has none (or a table {time = "s", ...})
     kind = "auto"                               # auto | symmetric | ccd | fullcell
+    cell_type = "auto"                          # auto | symmetric: state that the files are symmetric cells (classifier override)
     synthetic = false                           # true: analyse a generated CCD staircase with known answer
     synthetic_failure = "hard"                  # hard | soft | polarization (synthetic only)
     ccd = { collapse_ratio = 0.3, noise_factor = 4.0, rise_ratio = 1.5 }   # detector thresholds (optional)
 
-For each file: the record summary; a symmetric cell gets CCD detection when its current is stepped
-(``kind = "ccd"``, or ``auto`` with more than one current level) and short detection otherwise, with the
-voltage/current-staircase and overpotential figures and the half-cycle table; a full cell gets the
-per-cycle table, rate table and capacity/CE figure.
+For each file: the record summary and its cell type with the rule that decided
+(:func:`lisse.analysis.cell_type.classify_cell`); a symmetric cell gets CCD detection when its current is
+stepped (``kind = "ccd"``, or ``auto`` with more than two current levels) and short detection otherwise,
+with the voltage/current-staircase and overpotential figures and the half-cycle table; a full cell gets the
+per-cycle table (complete cycles judged, incomplete ones listed), rate table, capacity/CE figure and the
+voltage–capacity / dQ/dV figure. CCD and short detection are only run on a symmetric-cell record: with
+``kind = "ccd"`` or ``"symmetric"`` on a file the classifier calls a full cell (rest, impedance), the report
+says so instead of giving a CCD, unless ``cell_type = "symmetric"`` states that the files are symmetric cells.
 """
 
 from __future__ import annotations
@@ -45,6 +50,9 @@ SCHEMA = {
     "active_mass": OptionSpec.quantity("mg", "active-material mass, for mAh/g", low=0.0, low_inclusive=False, high=1.0),
     "loading": OptionSpec.quantity("mg/cm2", "active-material loading", low=0.0, low_inclusive=False, high=1e3),
     "kind": OptionSpec.text("what the files are", "auto", ("auto", "symmetric", "ccd", "fullcell")),
+    "cell_type": OptionSpec.text("auto: CCD/short detection refuse records the classifier does not call symmetric cells; "
+                                 "symmetric: the files are symmetric cells (override for misclassified records)", "auto",
+                                 ("auto", "symmetric")),
     "synthetic": OptionSpec.boolean("analyse a generated CCD staircase with a known answer", False),
     "synthetic_failure": OptionSpec.text("failure of the synthetic staircase", "hard", ("hard", "soft", "polarization")),
     "ccd": OptionSpec.table("CCD detector thresholds", keys={
@@ -76,8 +84,9 @@ def _check(o: dict) -> None:
 def cycling_stage(ctx: StageContext) -> StageResult:
     """Run the cycling analyses on the study's ``[cycling]`` files (or a synthetic staircase)."""
     from lisse.analysis.ccd import CCDDetector
-    from lisse.analysis.cell_type import classify_record
+    from lisse.analysis.cell_type import classify_cell
     from lisse.analysis.shorts import ShortDetector
+    from lisse.errors import CellTypeError
     from lisse.plot.cycling import plot_capacity_ce, plot_overpotential, plot_voltage_staircase
 
     opts: dict[str, Any] = ctx.options
@@ -114,10 +123,24 @@ def cycling_stage(ctx: StageContext) -> StageResult:
         records.append((name, rec, opts["kind"], None))
     for name, rec, kind, truth in records:
         entry: dict[str, Any] = {"name": name, "record": rec.summary()}
-        k = classify_record(rec, staircase=True) if kind == "auto" else kind
+        found = classify_cell(rec, staircase=True)
+        entry["cell_type"] = {"kind": found.kind, "reason": found.reason}
+        k = found.kind if kind == "auto" else kind
         entry["kind"] = k
+        cell_type = "symmetric" if truth is not None else opts["cell_type"]
+        try:
+            if k == "ccd":
+                det = CCDDetector(**ccd_opts).fit(rec, cell_type=cell_type)
+            elif k == "symmetric":
+                det = ShortDetector().fit(rec, cell_type=cell_type)
+        except CellTypeError as exc:
+            msg = str(CellTypeError(exc.kind, exc.reason, "CCD detection" if k == "ccd" else "short detection",
+                                    '[cycling] cell_type = "symmetric"', source=name))
+            entry["refused"] = msg
+            html.append(Markup("<p><b>{}</b>: not analysed: {}</p>").format(name, msg))
+            summary["files"].append(entry)
+            continue
         if k == "ccd":
-            det = CCDDetector(**ccd_opts).fit(rec)
             entry["ccd"] = det.summary()
             res.figures[f"{name}_ccd"] = plot_voltage_staircase(rec, det, title=name)
             res.figure_captions[f"{name}_ccd"] = (f"{name}: voltage (blue) and current density (red) of the CCD staircase; "
@@ -130,7 +153,6 @@ def cycling_stage(ctx: StageContext) -> StageResult:
             html.append(Markup("<p><b>{}</b>: CCD (last stable step) = {} mA/cm², first failure at {} mA/cm² ({}), protocol {}.</p>").format(
                 name, s["ccd_mA_cm2"], s["failure_current_density_mA_cm2"], s["criterion"], s["protocol"]))
         elif k == "symmetric":
-            det = ShortDetector().fit(rec)
             entry["short_detection"] = det.summary()
             res.figures[f"{name}_voltage"] = plot_voltage_staircase(rec, det, title=name)
             res.figure_captions[f"{name}_voltage"] = f"{name}: voltage and current vs time; dashed line: failure ({det.criterion_})."
