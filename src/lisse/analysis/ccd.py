@@ -197,6 +197,8 @@ class CCDDetector:
         polarity = np.sign(hc["current_A"].to_numpy())
         prev_plateau = prev_j = None
         trend_num = trend_den = 0.0  # ohmic trend through the origin over the stable steps
+        prev_resolved = False
+        ref_step = float("nan")
         for s in range(n_steps):
             members = np.flatnonzero(step_of == s)
             js = float(np.median(jabs[members]))

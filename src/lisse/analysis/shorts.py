@@ -131,7 +131,7 @@ class ShortDetector:
         nb = min(max(self.n_baseline, nb), len(hc))
         d2 = [np.diff(v[int(a):int(b)][int(b - a) - int(p):], 2) for a, b, p in zip(starts[:nb], stops[:nb], pts[:nb])]
         d2 = np.concatenate(d2) if d2 else np.zeros(0)
-        noise_pool = 1.4826 * _median(np.abs(d2 - _median(d2))) / np.sqrt(6.0) if d2.size >= 3 else float(np.nanmedian(noise[:nb]))
+        noise_pool = 1.4826 * _median(np.abs(d2 - _median(d2))) / np.sqrt(6.0) if d2.size >= 3 else float(np.nanmedian(hc["noise_V"].to_numpy()[:nb]))
         noise_ref = max(noise_pool if np.isfinite(noise_pool) else 0.0, self.min_noise_V)
         self.window_ = window
         r0 = float(np.median(r_app[: max(1, min(self.n_reference, len(hc)))]))

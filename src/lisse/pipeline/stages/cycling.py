@@ -162,19 +162,30 @@ def cycling_stage(ctx: StageContext) -> StageResult:
             html.append(Markup("<p><b>{}</b>: {}; cycle life {}.</p>").format(
                 name, f"short ({det.kind_})" if det.short_detected_ else "no short", det.cycle_life_))
         elif k == "fullcell":
-            from lisse.analysis.fullcell import cycle_table, rate_table
+            from lisse.analysis.fullcell import cycle_table, dqdv_table, rate_table, summarize_cycles, voltage_capacity_curves
             from lisse.errors import CalculationError
+            from lisse.plot.cycling import plot_curves_dqdv
 
             ct = cycle_table(rec)
             res.tables[f"{name}_cycles"] = ct
             try:
                 res.tables[f"{name}_rates"] = rate_table(ct)
-            except CalculationError:  # no discharge: no rate table
+            except CalculationError:  # no complete discharge: no rate table
                 pass
+            fs = summarize_cycles(ct)
             entry["n_cycles"] = int(len(ct))
+            entry["fullcell"] = fs
+            curves, dq = voltage_capacity_curves(rec), dqdv_table(rec)
+            res.tables[f"{name}_curves"] = curves
+            res.tables[f"{name}_dqdv"] = dq
             res.figures[f"{name}_capacity"] = plot_capacity_ce(ct, title=name)
-            res.figure_captions[f"{name}_capacity"] = f"{name}: charge/discharge capacity and coulombic efficiency per cycle."
-            html.append(Markup("<p><b>{}</b>: {} cycles.</p>").format(name, len(ct)))
+            res.figure_captions[f"{name}_capacity"] = f"{name}: charge/discharge capacity and coulombic efficiency per cycle (from 1)."
+            res.figures[f"{name}_curves"] = plot_curves_dqdv(curves, dq, title=name)
+            res.figure_captions[f"{name}_curves"] = (f"{name}: voltage vs capacity per cycle (charge solid, discharge dashed; "
+                                                     f"incomplete cycles grey) and dQ/dV (5 mV bins, Savitzky–Golay 9 bins).")
+            excl = "; ".join(f"cycle {e['cycle']}: {e['reason']}" for e in fs["excluded_cycles"][:5])
+            html.append(Markup("<p><b>{}</b>: {} complete cycles of {}{}.</p>").format(
+                name, fs["n_complete_cycles"], len(ct), f" (excluded {excl})" if excl else ""))
         if truth is not None:
             entry["synthetic_truth_ccd_mA_cm2"] = None if truth.ccd_A_m2 is None else truth.ccd_A_m2 / 10
         summary["files"].append(entry)
