@@ -191,6 +191,7 @@ def test_short_detector_adapts_to_the_sampling_interval(points_per_half_cycle):
         d = ShortDetector().fit(rec)
         assert d.short_detected_, failure
         assert abs(d.failure_time_s_ - truth.failure_time_s) <= 3600.0  # +- one half cycle
+        assert d.summary()["failure_cycle"] == 851  # 1700.3 h is in the 851st 2-h cycle, counted from 1 (cellpy)
         if points_per_half_cycle >= 20:  # 5 samples cannot show the erratic drops of a soft short: it reads as a collapse
             assert d.kind_ == failure
     healthy, _ = long_cycling(j="0.2 mA/cm2", half_cycle_time="1 h", n_cycles=1000, failure=None, noise="0.2 mV",

@@ -23,7 +23,8 @@ preceding stable steps, :math:`\\eta_k = j_k\\,\\hat R` with
 :math:`\\hat R = \\sum_s n_s\\eta_s j_s / \\sum_s n_s j_s^2` (least squares through the origin, n_s
 plateau points per step). Plateaus are medians of the *polarisation* V·sign(I), not of |V|, so they
 are unbiased for a low-resistance cell whose overpotential is within a few noise widths of 0 V.
-The noise reference is the median noise of the first ``n_baseline`` steps.
+The noise reference is the robust noise (1.4826 × MAD of the second differences / √6) pooled over the
+half cycles of the first ``n_baseline`` steps (:func:`~lisse.analysis.symmetric.pooled_noise`).
 
 A voltage collapse is judged against the expected overpotential **and** the noise: the rolling
 median is widened until a collapse to 0 V and the healthy level are both ``collapse_sigma`` standard
@@ -44,7 +45,7 @@ from typing import Any
 import numpy as np
 
 from lisse.analysis.cell_type import require_symmetric
-from lisse.analysis.symmetric import SegmentOptions, _as_record, _need_area, half_cycles, scan_segment
+from lisse.analysis.symmetric import SegmentOptions, _as_record, _need_area, half_cycles, pooled_noise, scan_segment
 from lisse.citations import register
 from lisse.errors import CalculationError, ParameterError
 from lisse.records.cycling import CyclingRecord
@@ -189,7 +190,9 @@ class CCDDetector:
         v = rec.voltage_V
         noise = hc["noise_V"].to_numpy()
         base_steps = step_of < self.n_baseline
-        noise_ref = max(float(np.nanmedian(noise[base_steps])) if base_steps.any() else self.min_noise_V, self.min_noise_V)
+        # robust pooled noise of the baseline steps (MAD of second differences: a short's jump does not raise it)
+        pooled = pooled_noise(v, hc["start"].to_numpy()[base_steps], hc["stop"].to_numpy()[base_steps], hc["n_plateau"].to_numpy()[base_steps])
+        noise_ref = max(pooled if np.isfinite(pooled) else 0.0, self.min_noise_V)
         rows = []
         fail = None  # (step, half cycle, index, criterion)
         pol = hc["polarisation_V"].to_numpy()

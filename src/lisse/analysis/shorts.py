@@ -33,7 +33,15 @@ from typing import Any
 import numpy as np
 
 from lisse.analysis.cell_type import require_symmetric
-from lisse.analysis.symmetric import SegmentOptions, _as_record, _median, half_cycles, overpotential_summary, scan_segment
+from lisse.analysis.symmetric import (
+    SegmentOptions,
+    _as_record,
+    _median,
+    half_cycles,
+    overpotential_summary,
+    pooled_noise,
+    scan_segment,
+)
 from lisse.errors import CalculationError, ParameterError
 from lisse.records.cycling import CyclingRecord
 
@@ -76,6 +84,8 @@ class ShortDetector:
     kind_ : str or None
         ``"hard"``, ``"soft"``, ``"polarization"`` or None.
     failure_time_s_, failure_half_cycle_, failure_cycle_ : float or int or None
+        Time (s), half cycle and cycle (0-based, as in the record) of the failure; :meth:`summary` gives the
+        cycle from 1.
     cycle_life_ : int
         Complete cycles before failure (all complete cycles when nothing failed).
     half_cycles_ : pandas.DataFrame
@@ -129,9 +139,7 @@ class ShortDetector:
         # healthy noise: second differences pooled over enough half cycles (robust: MAD, isolated jumps do not count)
         nb = int(np.searchsorted(np.cumsum(np.maximum(pts - 2, 0)), self.noise_pool_points)) + 1
         nb = min(max(self.n_baseline, nb), len(hc))
-        d2 = [np.diff(v[int(a):int(b)][int(b - a) - int(p):], 2) for a, b, p in zip(starts[:nb], stops[:nb], pts[:nb])]
-        d2 = np.concatenate(d2) if d2 else np.zeros(0)
-        noise_pool = 1.4826 * _median(np.abs(d2 - _median(d2))) / np.sqrt(6.0) if d2.size >= 3 else float(np.nanmedian(hc["noise_V"].to_numpy()[:nb]))
+        noise_pool = pooled_noise(v, starts[:nb], stops[:nb], pts[:nb])
         noise_ref = max(noise_pool if np.isfinite(noise_pool) else 0.0, self.min_noise_V)
         self.window_ = window
         r0 = float(np.median(r_app[: max(1, min(self.n_reference, len(hc)))]))
@@ -195,7 +203,7 @@ class ShortDetector:
         return self
 
     def summary(self) -> dict[str, Any]:
-        """JSON-able result (part of ``lisse cycling --json``)."""
+        """JSON-able result (part of ``lisse cycling --json``); ``failure_cycle`` counts from 1 (cellpy's habit)."""
         if not hasattr(self, "half_cycles_"):
             raise ParameterError("ShortDetector.summary() called before fit()")
         out = {
@@ -203,7 +211,7 @@ class ShortDetector:
             "failure_kind": self.kind_,
             "criterion": self.criterion_,
             "failure_time_h": None if self.failure_time_s_ is None else self.failure_time_s_ / 3600.0,
-            "failure_cycle": self.failure_cycle_,
+            "failure_cycle": None if self.failure_cycle_ is None else self.failure_cycle_ + 1,  # user-facing: from 1 (cellpy)
             "failure_half_cycle": self.failure_half_cycle_,
             "cycle_life": self.cycle_life_,
             "noise_reference_mV": self.noise_ref_V_ * 1e3,

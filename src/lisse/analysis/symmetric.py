@@ -29,7 +29,7 @@ import numpy as np
 from lisse.errors import ParameterError
 from lisse.records.cycling import CyclingRecord
 
-__all__ = ["SegmentOptions", "segment_bounds", "half_cycles", "scan_segment", "overpotential_summary", "spike_heights"]
+__all__ = ["SegmentOptions", "segment_bounds", "half_cycles", "pooled_noise", "scan_segment", "overpotential_summary", "spike_heights"]
 
 
 @dataclass
@@ -112,6 +112,21 @@ def _block_noise(v: np.ndarray) -> float:
     if v.size < 4:
         return float("nan")
     d2 = np.diff(v, 2)
+    return float(1.4826 * _median(np.abs(d2 - _median(d2))) / np.sqrt(6.0))
+
+
+def pooled_noise(v: np.ndarray, starts: np.ndarray, stops: np.ndarray, n_plateau: np.ndarray) -> float:
+    """Robust noise σ (V) pooled over segments: 1.4826 × MAD of the second differences of V / √6.
+
+    Only the last ``n_plateau`` points of each segment (after settling) are used; second differences
+    remove a linear trend within a segment (a drifting plateau), the MAD ignores isolated jumps, and
+    1.4826·MAD/√6 equals σ for white Gaussian noise. NaN when fewer than 3 second differences exist.
+    """
+    d2 = [np.diff(v[int(b) - int(p) : int(b)], 2) for a, b, p in zip(starts, stops, n_plateau) if int(p) >= 3 and int(b) - int(a) >= int(p)]
+    d2 = np.concatenate(d2) if d2 else np.zeros(0)
+    d2 = d2[np.isfinite(d2)]
+    if d2.size < 3:
+        return float("nan")
     return float(1.4826 * _median(np.abs(d2 - _median(d2))) / np.sqrt(6.0))
 
 
