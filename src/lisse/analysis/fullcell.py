@@ -295,7 +295,8 @@ def voltage_capacity_curves(record: CyclingRecord, *, cycles: str = "auto"):
     c, im, _vm, dq, _de = _increments(rec, cyc)
     i = rec.current_A
     ct = cycle_table(rec, cycles=cycles)
-    complete = dict(zip(ct["cycle"].to_numpy(), ct["complete"].to_numpy()))
+    complete_of = np.zeros(int(cyc.max()) + 2 if cyc.size else 1, dtype=bool)  # by cycle number from 1
+    complete_of[ct["cycle"].to_numpy()] = ct["complete"].to_numpy(dtype=bool)
     imax = float(np.nanmax(np.abs(i))) if i.size else 0.0
     rows = np.flatnonzero(np.abs(i) > 0.02 * imax) if imax > 0 else np.zeros(0, dtype=np.int64)
     ks = np.flatnonzero(np.abs(im) > 0.02 * imax) if imax > 0 else np.zeros(0, dtype=np.int64)
@@ -314,7 +315,7 @@ def voltage_capacity_curves(record: CyclingRecord, *, cycles: str = "auto"):
     cyc1 = g_sorted // 2 + 1
     out = pd.DataFrame({"cycle": cyc1, "direction": np.where(g_sorted % 2 == 0, "charge", "discharge"),
                         "time_s": rec.time_s[r_sorted], "voltage_V": rec.voltage_V[r_sorted], "capacity_mAh": cum[keep],
-                        "complete": np.array([bool(complete.get(k, False)) for k in cyc1], dtype=bool)})
+                        "complete": complete_of[cyc1] if cyc1.size else np.zeros(0, dtype=bool)})
     if rec.active_mass_kg:
         out["capacity_mAh_g"] = out["capacity_mAh"] / (rec.active_mass_kg * 1e3)
     if rec.area_m2:
@@ -322,7 +323,16 @@ def voltage_capacity_curves(record: CyclingRecord, *, cycles: str = "auto"):
     return out
 
 
-def _dqdv_one(v: np.ndarray, q: np.ndarray, charge: bool, dv: float, window: int, polyorder: int):
+def _sg_kernel(window: int, polyorder: int) -> np.ndarray | None:
+    """Savitzky–Golay smoothing coefficients (deriv 0; they sum to 1), or None for no smoothing."""
+    if not window or window <= 2:
+        return None
+    from scipy.signal import savgol_coeffs
+
+    return savgol_coeffs(window | 1, polyorder)
+
+
+def _dqdv_one(v: np.ndarray, q: np.ndarray, charge: bool, dv: float, kernel: np.ndarray | None):
     """Bin centres (V) and dQ/dV (mAh/V) of one half cycle: capacity per voltage bin of the monotone envelope."""
     x = v if charge else -v
     ok = np.isfinite(x) & np.isfinite(q)
@@ -338,12 +348,10 @@ def _dqdv_one(v: np.ndarray, q: np.ndarray, charge: bool, dv: float, window: int
     qe = np.interp(edges, uniq, q_last, left=0.0)
     qe[-1] = q_last[-1]
     dqb = np.diff(qe)
-    pad = window // 2 if window and window > 2 else 0
+    pad = kernel.size // 2 if kernel is not None else 0
     if pad:
-        from scipy.signal import savgol_filter
-
-        dqb = np.concatenate([np.zeros(pad), dqb, np.zeros(pad)])
-        dqb = savgol_filter(dqb, window | 1, polyorder, mode="constant", cval=0.0)  # zero padding keeps the sum
+        # Savitzky–Golay on the zero-padded bins (scipy's savgol_filter with mode="constant"): the sum is kept
+        dqb = np.convolve(np.concatenate([np.zeros(pad), dqb, np.zeros(pad)]), kernel[::-1], mode="same")
         centres = lo + dv * (np.arange(dqb.size) - pad + 0.5)
     else:
         centres = lo + dv * (np.arange(nb) + 0.5)
@@ -384,15 +392,24 @@ def dqdv_table(record: CyclingRecord, *, dv: float = 0.005, window: int = 9, pol
         raise ParameterError(f"dv must be a finite voltage step > 0 V; got {dv!r}")
     if window and window > 2 and not 0 <= polyorder < (window | 1):
         raise ParameterError(f"polyorder must be >= 0 and below the window ({window | 1}); got {polyorder!r}")
-    cur = voltage_capacity_curves(record, cycles=cycles)
-    parts = []
-    for (cy, d), grp in cur.groupby(["cycle", "direction"], sort=True):
-        vv, dd = _dqdv_one(grp["voltage_V"].to_numpy(), grp["capacity_mAh"].to_numpy(), d == "charge", dv, window, polyorder)
-        if vv.size:
-            parts.append(pd.DataFrame({"cycle": cy, "direction": d, "voltage_V": vv, "dqdv_mAh_V": dd,
-                                       "complete": bool(grp["complete"].iloc[0])}))
-    out = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
-        {"cycle": [], "direction": [], "voltage_V": [], "dqdv_mAh_V": [], "complete": []})
+    kernel = _sg_kernel(window, polyorder)
+    cur = voltage_capacity_curves(record, cycles=cycles)  # sorted by cycle, then direction, then row
+    cy = cur["cycle"].to_numpy()
+    ch = (cur["direction"] == "charge").to_numpy()
+    vol, cap, done = cur["voltage_V"].to_numpy(), cur["capacity_mAh"].to_numpy(), cur["complete"].to_numpy()
+    cuts = np.flatnonzero((np.diff(cy) != 0) | (np.diff(ch) != 0)) + 1
+    bounds = np.concatenate([[0], cuts, [cy.size]]) if cy.size else np.zeros(1, dtype=np.int64)
+    cols: dict[str, list] = {"cycle": [], "direction": [], "voltage_V": [], "dqdv_mAh_V": [], "complete": []}
+    for a, b in zip(bounds[:-1], bounds[1:]):
+        vv, dd = _dqdv_one(vol[a:b], cap[a:b], bool(ch[a]), dv, kernel)
+        cols["cycle"].append(np.full(vv.size, cy[a]))
+        cols["direction"].append(np.full(vv.size, "charge" if ch[a] else "discharge", dtype=object))
+        cols["voltage_V"].append(vv)
+        cols["dqdv_mAh_V"].append(dd)
+        cols["complete"].append(np.full(vv.size, bool(done[a])))
+    out = pd.DataFrame({k: np.concatenate(v) if v else np.zeros(0) for k, v in cols.items()})
+    out["cycle"] = out["cycle"].astype(np.int64)
+    out["complete"] = out["complete"].astype(bool)
     if record.active_mass_kg:
         out["dqdv_mAh_g_V"] = out["dqdv_mAh_V"] / (record.active_mass_kg * 1e3)
     return out
@@ -424,7 +441,7 @@ def dqdv(record: CyclingRecord, cycle: int, direction: str = "discharge", *, dv:
     sel = cur[(cur["cycle"] == cycle) & (cur["direction"] == direction)]
     if len(sel) < 5:
         raise CalculationError(f"dQ/dV: cycle {cycle} has {len(sel)} {direction} points (need >= 5; cycles count from 1)")
-    vv, d = _dqdv_one(sel["voltage_V"].to_numpy(), sel["capacity_mAh"].to_numpy(), direction == "charge", dv, window, 2)
+    vv, d = _dqdv_one(sel["voltage_V"].to_numpy(), sel["capacity_mAh"].to_numpy(), direction == "charge", dv, _sg_kernel(window, 2))
     if vv.size < 3:
         raise CalculationError(f"dQ/dV: voltage does not change in cycle {cycle} {direction}")
     return vv, d

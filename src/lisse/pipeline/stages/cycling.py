@@ -42,6 +42,9 @@ UNITS_OPTION = OptionSpec.one_of(
 
 _RATIO = {"low": 0.0, "low_inclusive": False, "high": 1e3}
 
+#: Records with more cycles get the curves figure but not the per-sample curve and dQ/dV tables in the report.
+_MAX_CURVE_TABLE_CYCLES = 200
+
 #: Options of the ``[cycling]`` table.
 SCHEMA = {
     "files": OptionSpec.list_of(OptionSpec.path("cycler file"), "cycler files, relative to the study file (omit for the synthetic demo)",
@@ -176,8 +179,12 @@ def cycling_stage(ctx: StageContext) -> StageResult:
             entry["n_cycles"] = int(len(ct))
             entry["fullcell"] = fs
             curves, dq = voltage_capacity_curves(rec), dqdv_table(rec)
-            res.tables[f"{name}_curves"] = curves
-            res.tables[f"{name}_dqdv"] = dq
+            if len(ct) <= _MAX_CURVE_TABLE_CYCLES:
+                res.tables[f"{name}_curves"] = curves
+                res.tables[f"{name}_dqdv"] = dq
+            else:  # a table as long as the record: the CLI writes it on request
+                entry["curves_note"] = (f"{len(ct)} cycles: the voltage-capacity and dQ/dV tables are not written "
+                                        f"(more than {_MAX_CURVE_TABLE_CYCLES}); use lisse cycling FILE --curves CSV --dqdv CSV")
             res.figures[f"{name}_capacity"] = plot_capacity_ce(ct, title=name)
             res.figure_captions[f"{name}_capacity"] = f"{name}: charge/discharge capacity and coulombic efficiency per cycle (from 1)."
             res.figures[f"{name}_curves"] = plot_curves_dqdv(curves, dq, title=name)
