@@ -32,6 +32,9 @@ def add_arguments(parser) -> None:
     parser.add_argument("--noise-factor", type=float, default=4.0, help="noise above this multiple of the baseline = erratic (4)")
     parser.add_argument("--rise-ratio", type=float, default=1.5, help="|V| above this multiple of the ohmic expectation = scaling lost (1.5)")
     parser.add_argument("--min-drops", type=int, default=3, help="sudden |V| drops in a half cycle that make it erratic (3)")
+    parser.add_argument("--collapse-sigma", type=float, default=5.0,
+                        help="a collapse must lie this many standard errors of the rolling median below the expected "
+                             "overpotential, and a step whose overpotential is within that of 0 V is not a collapse (5)")
     add_quantity(parser, "--v-cutoff", "V", "cycler voltage limit, e.g. '1 V'; reaching it counts as failure")
     parser.add_argument("--cell-type", default="auto", choices=["auto", "symmetric"],
                         help="auto: refuse a record that is not a symmetric Li|SSE|Li cell (full cell, rest, impedance; exit 2 "
@@ -65,7 +68,7 @@ def run(args) -> dict:
         source = args.file
         truth = None
     det = CCDDetector(collapse_ratio=args.collapse_ratio, noise_factor=args.noise_factor, rise_ratio=args.rise_ratio,
-                      min_drops=args.min_drops, v_cutoff=args.v_cutoff)
+                      min_drops=args.min_drops, v_cutoff=args.v_cutoff, collapse_sigma=args.collapse_sigma)
     try:
         det.fit(rec, cell_type=args.cell_type)
     except CellTypeError as exc:  # name the file, the command and the CLI override
@@ -78,7 +81,8 @@ def run(args) -> dict:
         out["declared_units"] = args.units  # the column units the user declared (also in the record's provenance notes)
     out["steps"] = [
         {"j_mA_cm2": r.j_mA_cm2, "eta_plateau_mV": r.eta_plateau_V * 1e3, "ratio_to_expected": r.ratio_to_expected,
-         "noise_mV": r.noise_V * 1e3, "status": r.status}
+         "noise_mV": r.noise_V * 1e3, "status": r.status,
+         "expected_eta_mV": None if r.expected_eta_V != r.expected_eta_V else r.expected_eta_V * 1e3}
         for r in det.steps_.itertuples()
     ]
     if truth is not None:

@@ -32,7 +32,9 @@ def add_arguments(parser) -> None:
     add_quantity(parser, "--loading", "mg/cm2", "areal loading, e.g. '10 mg/cm2'")
     parser.add_argument("--format", help=format_help("cycling"))
     parser.add_argument("--units", help=units_help("cycling"))
-    parser.add_argument("--kind", default="auto", choices=["auto", "symmetric", "fullcell", "none"], help="which analyses (auto)")
+    parser.add_argument("--kind", default="auto", choices=["auto", "symmetric", "fullcell", "none"],
+                        help="which analyses: auto (the cell type the classifier detects; JSON cell_type gives the rule), or "
+                             "symmetric/fullcell to state the cell type of a misclassified record (auto)")
     parser.add_argument("--ce-convention", default="discharge/charge", choices=["discharge/charge", "charge/discharge"],
                         help="coulombic efficiency for full cells (discharge/charge) or anodes vs Li (charge/discharge)")
     parser.add_argument("--plot", metavar="PNG", help="write a figure (voltage-time, or capacity/CE per cycle); with several files, FILE stem is appended")

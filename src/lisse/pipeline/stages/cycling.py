@@ -69,6 +69,8 @@ SCHEMA = {
         "n_baseline": OptionSpec.integer("steps used as the baseline", low=1, high=1000),
         "v_cutoff": OptionSpec.quantity("V", "cycler voltage cut-off that ends a step (optional)", low=0.0, low_inclusive=False, high=100.0),
         "min_noise_V": OptionSpec.number("noise floor [V] of the erratic-voltage test", low=0.0, high=1.0),
+        "collapse_sigma": OptionSpec.number("standard errors of the rolling median a voltage collapse must lie below "
+                                            "the expected overpotential", low=0.0, low_inclusive=False, high=100.0),
     }),
     "format": OptionSpec.text("cycler file format (default: detected from the file)", choices=tuple(READERS)),
     "seed": OptionSpec.integer("random seed of the synthetic staircase", 0, 0, 2**32 - 1),
