@@ -200,6 +200,19 @@ def test_short_detector_adapts_to_the_sampling_interval(points_per_half_cycle):
     assert not h.short_detected_ and h.criterion_ == "none" and h.cycle_life_ == 1000
 
 
+@pytest.mark.parametrize("points_per_half_cycle", [5, 20, 200])
+def test_short_detector_calls_no_failure_on_a_low_resistance_cell(points_per_half_cycle):
+    # overpotential ~1 noise width (0.2 mV) above 0 V, no drift, no spike: nothing may be called a short or a runaway
+    from lisse.sim.synthetic_cycling import SymmetricCellModel
+
+    m = SymmetricCellModel(asr_bulk_ohm_m2=4e-5, asr_int_ohm_m2=1e-5, j0_A_m2=1e3, v_sp0_V=0.0, drift_per_C_m2=0.0)
+    for seed in range(3):
+        rec, _ = long_cycling(j="0.2 mA/cm2", half_cycle_time="1 h", n_cycles=400, failure=None, noise="0.2 mV",
+                              dt=3600.0 / points_per_half_cycle, seed=seed, model=m)
+        d = ShortDetector().fit(rec)
+        assert d.criterion_ == "none" and d.cycle_life_ == 400, (seed, d.criterion_)
+
+
 # ============================================================================ 4. complete cycles only
 def _fullcell(q=(1.0, 1.0, 0.98, 0.97, 0.96), ce=0.99, first_charge_fraction=0.2, last_discharge_fraction=0.3,
               current=1e-3, n=200):

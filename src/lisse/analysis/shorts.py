@@ -10,7 +10,8 @@ growth of interfacial resistance is not mistaken for a failure — and reports t
 * **soft short** (``"erratic_voltage"``): repeated sudden drops of |V| and recoveries, or a noise level
   ``noise_factor`` times the healthy one;
 * **runaway polarization** (``"polarization_runaway"``): the plateau exceeds ``polarization_factor`` ×
-  the initial plateau (not a short; reported so the cycle life is still defined).
+  the initial plateau by more than ``collapse_sigma`` standard errors of its median (not a short;
+  reported so the cycle life is still defined).
 
 The time of failure is the first sample where the criterion fires; the cycle life is the number of
 complete cycles (two half cycles) before the failing half cycle.
@@ -162,7 +163,10 @@ class ShortDetector:
             )
             if crit == "ohmic_scaling_lost":
                 crit = "polarization_runaway"
-            if crit is None and r_app[k] > self.polarization_factor * r0:
+            # runaway: the plateau above polarization_factor x the initial one, by more than collapse_sigma standard errors
+            # of its median (5 samples of a cell polarised 1 noise width above 0 V are no runaway)
+            excess = (r_app[k] - self.polarization_factor * r0) * iabs[k]
+            if crit is None and excess > self.collapse_sigma * 1.2533 * noise_ref / np.sqrt(pts[k]):
                 crit, idx = "polarization_runaway", int(np.argmax(np.abs(v[a:b]) > self.polarization_factor * r0 * iabs[k]))
             if crit == "voltage_collapse" and k + 1 < len(hc):
                 # a soft short that starts late in a half cycle shows its drops in the next one

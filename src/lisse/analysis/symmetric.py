@@ -243,7 +243,8 @@ def scan_segment(
       deviation of the second difference / √6, so isolated jumps do not raise it). When a collapse and erratic drops are
       both present in the segment, the segment is a soft short (a hard short drops once and stays low);
     * ``"ohmic_scaling_lost"``: after settling, the rolling median of |V| exceeds ``rise_ratio`` ×
-      ``ref_V`` + 3 ``noise_ref_V`` (runaway polarization, e.g. voids), or |V| reaches ``v_cutoff``.
+      ``ref_V`` + 3 ``noise_ref_V`` (with ``collapse_sigma``: + max(3, z·1.2533/√w) ``noise_ref_V``, w the
+      rolling-median window) (runaway polarization, e.g. voids), or |V| reaches ``v_cutoff``.
 
     Parameters
     ----------
@@ -311,7 +312,9 @@ def scan_segment(
             on = np.flatnonzero(loc > noise_factor * noise_ref_V)
             hits.append((int(idx_post[on[0]]) if on.size else int(idx_post[0]), "erratic_voltage"))
         if rise_ratio is not None:
-            high = np.flatnonzero(med[idx_post] > rise_ratio * ref_V + 3.0 * noise_ref_V)
+            # margin: 3 noise widths, or collapse_sigma standard errors of the w-point median if that is more (w = 1, 3)
+            margin = 3.0 if collapse_sigma is None else max(3.0, collapse_sigma * 1.2533 / np.sqrt(w))
+            high = np.flatnonzero(med[idx_post] > rise_ratio * ref_V + margin * noise_ref_V)
             if high.size:
                 hits.append((int(idx_post[high[0]]), "ohmic_scaling_lost"))
     if v_cutoff is not None:
