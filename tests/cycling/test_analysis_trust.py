@@ -119,6 +119,17 @@ def test_low_resistance_symmetric_cell_is_symmetric():
     assert classify_record(rec, staircase=True) == "ccd"
 
 
+def test_opposite_sign_convention_is_named_and_the_override_judges_it():
+    rec, fail_step, _ = _ohmic_staircase(3.0, seed=1)
+    inv = CyclingRecord.from_arrays(rec.time_s, rec.voltage_V, -rec.current_A, area=rec.area_m2)  # current sign flipped
+    c = classify_cell(inv)
+    assert c.kind == "fullcell" and "opposite current sign convention" in c.reason
+    with pytest.raises(CellTypeError, match="opposite current sign convention"):
+        CCDDetector().fit(inv)
+    d = CCDDetector().fit(inv, cell_type="symmetric")  # judged on -V sign(I): the same answer as the original
+    assert (d.failure_step_, d.criterion_, d.orientation_) == (fail_step, "voltage_collapse", -1.0)
+
+
 def _stage_run(tmp_path, opts):
     from lisse.pipeline.registry import StageContext, all_stages
 

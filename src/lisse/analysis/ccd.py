@@ -197,7 +197,11 @@ class CCDDetector:
         fail = None  # (step, half cycle, index, criterion)
         pol = hc["polarisation_V"].to_numpy()
         npl = hc["n_plateau"].to_numpy()
-        polarity = np.sign(hc["current_A"].to_numpy())
+        # a record whose voltage has the opposite sign of the current (another sign convention, stated symmetric by
+        # the caller) is judged on -V·sign(I)
+        self.orientation_ = -1.0 if np.nanmedian(pol) < 0 else 1.0
+        pol = self.orientation_ * pol
+        polarity = self.orientation_ * np.sign(hc["current_A"].to_numpy())
         prev_plateau = prev_j = None
         trend_num = trend_den = 0.0  # ohmic trend through the origin over the stable steps
         prev_resolved = False

@@ -139,6 +139,10 @@ def classify_cell(record: Any, *, staircase: bool = False) -> CellClassification
     if med >= _SYM_MAX_MEDIAN_V:
         return CellClassification("fullcell", f"median |V| {_fmt_v(med)} while current flows; a symmetric Li|SSE|Li cell "
                                               f"polarises around 0 V, below {_SYM_MAX_MEDIAN_V:g} V")
+    if agree < 1.0 - _SYM_MIN_SIGN_AGREEMENT:
+        return CellClassification("fullcell", f"median |V| {_fmt_v(med)} while current flows, but the median voltage of a half "
+                                              f"cycle has the sign of its current in only {agree:.0%} of those rows: a symmetric "
+                                              f"cell recorded with the opposite current sign convention, or no symmetric cell")
     if agree <= _SYM_MIN_SIGN_AGREEMENT:
         return CellClassification("fullcell", f"the median voltage of a half cycle has the sign of its current in only {agree:.0%} "
                                               f"of the rows where current flows; a symmetric Li|SSE|Li cell polarises with the sign of the current "

@@ -129,6 +129,9 @@ class ShortDetector:
             raise CalculationError("short detection: the record has no constant-current half cycles")
         t, v = rec.time_s, rec.voltage_V
         plate = hc["polarisation_V"].to_numpy()  # V·sign(I): unbiased near 0 V, where the median |V| is not
+        # a record whose voltage has the opposite sign of the current (another sign convention) is judged on -V·sign(I)
+        self.orientation_ = -1.0 if np.nanmedian(plate) < 0 else 1.0
+        plate = self.orientation_ * plate
         # normalise plateaus by current so that a record with several current levels still works
         iabs = np.abs(hc["current_A"].to_numpy())
         r_app = plate / iabs
@@ -148,7 +151,7 @@ class ShortDetector:
         refs = np.full(len(hc), np.nan)
         healthy: list[float] = []
         fail = None
-        polarity = np.sign(hc["current_A"].to_numpy())
+        polarity = self.orientation_ * np.sign(hc["current_A"].to_numpy())
         for k in range(len(hc)):
             a, b = int(starts[k]), int(stops[k])
             r_ref = _median(np.asarray(healthy[-self.n_reference :])) if healthy else r_app[k]
