@@ -119,9 +119,13 @@ class CCDDetector:
     step_value_ : float or None
         Step capacity (C/m², fixed-capacity) or step time (s, fixed-time), per half cycle.
     steps_ : pandas.DataFrame
-        One row per step: ``j_A_m2``, ``n_half_cycles``, ``eta_plateau_V``, ``ratio_to_expected``,
-        ``noise_V``, ``status``.
+        One row per step: ``j_A_m2``, ``n_half_cycles``, ``eta_plateau_V``, ``polarisation_V`` (median of
+        V·sign(I)), ``expected_eta_V`` (NaN for the first step), ``ratio_to_expected``, ``noise_V``, ``status``.
     half_cycles_ : pandas.DataFrame
+    cell_type_ : CellClassification
+        The cell type the record was judged as, and why (:func:`~lisse.analysis.cell_type.require_symmetric`).
+    orientation_ : float
+        +1, or -1 when the voltage has the opposite sign of the current (another sign convention).
     """
 
     collapse_ratio: float = 0.3

@@ -91,6 +91,12 @@ class ShortDetector:
         Complete cycles before failure (all complete cycles when nothing failed).
     half_cycles_ : pandas.DataFrame
         The :func:`~lisse.analysis.symmetric.half_cycles` table with ``status`` and ``reference_V``.
+    cell_type_ : CellClassification
+        The cell type the record was judged as, and why (:func:`~lisse.analysis.cell_type.require_symmetric`).
+    orientation_ : float
+        +1, or -1 when the voltage has the opposite sign of the current (another sign convention).
+    window_ : int
+        The rolling-median window used (points; at most a quarter of the median half cycle).
     """
 
     collapse_ratio: float = 0.3
