@@ -86,15 +86,19 @@ def _sign_agreement(i: np.ndarray, v: np.ndarray) -> float:
 
     Medians per run, not single rows: a low-resistance symmetric cell whose overpotential is within a
     noise width of 0 V has single rows of either sign, but the median of each half cycle follows the current.
+    The median of a long run is taken over about 200 evenly spread rows of it (standard error 0.09 σ).
     """
     s = np.sign(i)
     brk = np.flatnonzero(np.diff(s) != 0) + 1
     starts = np.concatenate([[0], brk])
-    lengths = np.diff(np.concatenate([starts, [s.size]]))
-    run = np.repeat(np.arange(starts.size), lengths)
-    import pandas as pd
+    stops = np.concatenate([brk, [s.size]])
+    lengths = stops - starts
+    if starts.size <= 20_000:  # a median of at most ~200 evenly spread rows per run: fast for long records
+        med = np.array([np.median(v[a:b:max(1, (b - a) // 200)]) for a, b in zip(starts, stops)])
+    else:  # many short runs
+        import pandas as pd
 
-    med = pd.Series(v).groupby(run).median().to_numpy()
+        med = pd.Series(v).groupby(np.repeat(np.arange(starts.size), lengths)).median().to_numpy()
     ok = np.sign(med) == s[starts]
     return float(np.sum(lengths[ok]) / s.size)
 
