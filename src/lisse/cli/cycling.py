@@ -37,7 +37,8 @@ def add_arguments(parser) -> None:
                              "symmetric/fullcell to state the cell type of a misclassified record (auto)")
     parser.add_argument("--ce-convention", default="discharge/charge", choices=["discharge/charge", "charge/discharge"],
                         help="coulombic efficiency for full cells (discharge/charge) or anodes vs Li (charge/discharge)")
-    parser.add_argument("--plot", metavar="PNG", help="write a figure (voltage-time, or capacity/CE per cycle); with several files, FILE stem is appended")
+    parser.add_argument("--plot", metavar="PNG", help="write a figure (voltage-time, or capacity/CE per cycle, and for a full cell also "
+                        "PNG-stem_curves.png: voltage-capacity curves and dQ/dV); with several files, FILE stem is appended")
     parser.add_argument("--table", metavar="CSV", help="write the per-half-cycle (symmetric) or per-cycle (full cell) table")
     parser.add_argument("--curves", metavar="CSV", help="full cell: write the voltage-capacity curves (cycle from 1, direction, "
                         "time_s, voltage_V, capacity_mAh, capacity_mAh_g with --active-mass); refuses an existing file")
