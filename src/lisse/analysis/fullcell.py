@@ -390,6 +390,8 @@ def dqdv_table(record: CyclingRecord, *, dv: float = 0.005, window: int = 9, pol
 
     if not 0 < dv < np.inf:
         raise ParameterError(f"dv must be a finite voltage step > 0 V; got {dv!r}")
+    if not (isinstance(window, (int, np.integer)) and 0 <= window <= 10_001):
+        raise ParameterError(f"window must be a whole number of bins from 0 (no smoothing) to 10001; got {window!r}")
     if window and window > 2 and not 0 <= polyorder < (window | 1):
         raise ParameterError(f"polyorder must be >= 0 and below the window ({window | 1}); got {polyorder!r}")
     kernel = _sg_kernel(window, polyorder)
