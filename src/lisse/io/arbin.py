@@ -152,8 +152,7 @@ def _frame_to_record(df: Any, path: Any, reader: str, header: dict, metadata: di
     missing = [c for c in need if c not in df.columns]
     if missing:
         raise ReaderError(f"Arbin data '{path}' lacks the columns {missing}; found {list(df.columns)[:15]}")
-    if len(df) == 0:
-        raise ReaderError(f"Arbin data '{path}' has no data rows")
+    n = len(df)  # 0 rows (a header-only export): build_record decides (an empty record with a note, or refused)
 
     def num(c: str) -> np.ndarray:
         import pandas as pd
@@ -162,15 +161,15 @@ def _frame_to_record(df: Any, path: Any, reader: str, header: dict, metadata: di
 
     t, v, i = num("Test_Time"), num("Voltage"), num("Current")
     kw: dict[str, Any] = {}
-    if "Step_Index" in df.columns and df["Step_Index"].notna().all():
+    if n and "Step_Index" in df.columns and df["Step_Index"].notna().all():
         kw["step"] = df["Step_Index"].to_numpy()
-    if "Cycle_Index" in df.columns and df["Cycle_Index"].notna().all():
+    if n and "Cycle_Index" in df.columns and df["Cycle_Index"].notna().all():
         c = df["Cycle_Index"].to_numpy().astype(np.int64)
         first = int(c.min())
         kw["cycle"] = c - 1 if first >= 1 else c
         notes.append("cycle = Arbin's 1-based Cycle_Index - 1 (0-based)" if first >= 1
                      else f"cycle = Arbin's Cycle_Index as written (it starts at {first}, not 1)")
-    if "Charge_Capacity" in df.columns and "Discharge_Capacity" in df.columns:
+    if n and "Charge_Capacity" in df.columns and "Discharge_Capacity" in df.columns:
         qc, qd = num("Charge_Capacity"), num("Discharge_Capacity")
         if np.isfinite(qc).all() and np.isfinite(qd).all():
             cc, nc = carried_counter(qc)
@@ -286,7 +285,12 @@ def read_arbin_res(path: str | Path, **metadata: Any):
     if size % page:
         damage.append(f"its length {size} bytes is not a whole number of {page}-byte Jet pages "
                       f"({size // page} pages + {size % page} bytes): truncated at byte {size}")
-    text, err = _mdb_export(p, "Channel_Normal_Table")
+    try:
+        text, err = _mdb_export(p, "Channel_Normal_Table")
+    except ReaderError as exc:
+        if damage:
+            raise ReaderError(f"{exc}; the file is truncated: {damage[0]}") from None
+        raise
     eof = [e for e in err if _MDB_DAMAGE.search(e)]
     if eof:
         damage.append(f"mdbtools reports pages past the end of the file or damaged ({eof[0]}; {len(eof)} such messages)")
@@ -479,6 +483,8 @@ def read_arbin_xlsx(path: str | Path, channel: int | str | None = None, **metada
     header: dict[str, Any] = {"format": "Arbin xlsx", "sheets": sheets, "channel": ch,
                               "data_sheets": [n for _, n in parts], "columns": list(df.columns), "global_info": info}
     declared = _first_timestamp(start_value, epoch) if start_value is not None else None
+    if declared is not None:  # an Excel serial in the sheet; the header keeps it readable
+        header["global_info"] = {k: (declared[0].replace(tzinfo=None).isoformat() if v is start_value else v) for k, v in info.items()}
     df, scale, units = _canonical_columns(df, p)
     t0 = float(pd.to_numeric(df["Test_Time"].iloc[:1], errors="coerce").iloc[0]) * scale.get("Test_Time", 1.0) if "Test_Time" in df.columns and len(df) else 0.0
     start, local = _choose_start(df, t0, declared, "Global_Info 'Start DateTime'", notes, epoch)
