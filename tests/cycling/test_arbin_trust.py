@@ -384,3 +384,26 @@ def test_bounded_reader_still_reads_every_cell_markup(tmp_path):
                  shared='<sst><si><t>b</t></si></sst>')
     grid = _xlsx.read_sheet(f, "Channel_1_1")
     assert grid.tolist() == [["a", "b"], [1.5, True]]
+
+
+def test_mits_pro_csv_export_with_text_date_time(tmp_path):
+    """The MITS Pro layout (Date_Time text, units in the names, no Data_Point) as CSV: detected as Arbin, values equal
+    openpyxl's reading of the xlsx export, start from the first Date_Time minus its Test_Time."""
+    from lisse.io.readers import detect_format, read_cycling
+
+    src = cycler_file("arbin_navani_bs542_Channel_11.xlsx")
+    head, rows = _openpyxl_rows(src, "Channel_11_1")
+    k = head.index("Date_Time")
+    lines = [",".join(head)]
+    for r in rows:
+        cells = ["" if v is None else (v.strftime("%m/%d/%Y %H:%M:%S.%f")[:-3] if j == k else repr(v)) for j, v in enumerate(r)]
+        lines.append(",".join(cells))
+    f = tmp_path / "mits.csv"
+    f.write_text("\n".join(lines) + "\n")
+    assert detect_format(f) == "arbin-csv"
+    rec = read_cycling(f)
+    assert len(rec) == 4526
+    np.testing.assert_allclose(rec.current_A, _col(head, rows, "Current(A)"), rtol=REL, atol=0)
+    np.testing.assert_allclose(rec.time_s, _col(head, rows, "Test_Time(s)"), rtol=REL, atol=0)
+    want = rows[0][k].replace(tzinfo=UTC) - timedelta(seconds=rows[0][head.index("Test_Time(s)")])
+    assert abs(rec.start - want) < timedelta(milliseconds=1)

@@ -13,7 +13,7 @@ xlsx with ``Record-Tab`` sheet     :func:`lisse.io.land.read_land`
 xlsx with ``record`` sheet         :func:`lisse.io.neware.read_neware_xlsx`
 xlsx with ``Channel_<n>_<k>``      :func:`lisse.io.arbin.read_arbin_xlsx` (``arbin-xlsx``)
 ``Cycle ...`` / ``,Step`` / ``,,``  :func:`lisse.io.neware.read_neware_csv`
-``Data_Point,Test_Time,...``       :func:`lisse.io.arbin.read_arbin_csv`
+``Data_Point,Test_Time,...``       :func:`lisse.io.arbin.read_arbin_csv` (or ``Test_Time`` with ``Cycle_Index``)
 Maccor ``Rec``/``Md`` header       :func:`lisse.io.maccor.read_maccor`
 any other delimited text           :func:`lisse.io.csv_generic.read_csv_generic`
 =================================  ===========================================
@@ -164,7 +164,7 @@ def detect_format(path: str | Path) -> str:
     first = text.lstrip("\ufeff").splitlines()[0] if text.strip() else ""
     if first.startswith("Cycle") and "\n," in text and "\n,," in text:
         return "neware-csv"
-    if first.startswith(("Data_Point,", "Test_ID,")) or ("Test_Time" in first and "Data_Point" in first):
+    if first.startswith(("Data_Point,", "Test_ID,")) or ("Test_Time" in first and ("Data_Point" in first or "Cycle_Index" in first)):
         return "arbin-csv"
     if ("\tMd\t" in text or "\tMd\r" in text or "\tMd\n" in text) and "Rec" in text:
         return "maccor-txt"
