@@ -407,3 +407,18 @@ def test_mits_pro_csv_export_with_text_date_time(tmp_path):
     np.testing.assert_allclose(rec.time_s, _col(head, rows, "Test_Time(s)"), rtol=REL, atol=0)
     want = rows[0][k].replace(tzinfo=UTC) - timedelta(seconds=rows[0][head.index("Test_Time(s)")])
     assert abs(rec.start - want) < timedelta(milliseconds=1)
+
+
+def test_older_arbin_sheet_names_split_in_parts(tmp_path):
+    """Older exports name the data sheets Channel_1-005_1, Channel_1-005_2 ... (with an Info sheet)."""
+    from lisse.io.readers import detect_format, read_cycling
+
+    src = cycler_file("arbin_navani_bs542_Channel_11.xlsx")
+    f = tmp_path / "old.xlsx"
+    _split_workbook(src, f, {"Channel_1-005_1": (0, 3000), "Channel_1-005_2": (3000, None), "Statistics_1-005": (0, 2)})
+    assert detect_format(f) == "arbin-xlsx"
+    rec = read_cycling(f)
+    ref = read_cycling(src)
+    assert len(rec) == 4526
+    np.testing.assert_allclose(rec["charge_C"], ref["charge_C"], rtol=0, atol=REL * np.abs(ref["charge_C"]).max())
+    assert rec.provenance.raw_header["channel"] == "1-005"

@@ -317,24 +317,26 @@ def read_arbin_res(path: str | Path, **metadata: Any):
             + (f" ({'; '.join(damage)})" if damage else "")
         )
     notes: list[str] = []
-    if damage:
-        span = f" (Data_Point {int(df['Data_Point'].min())}-{int(df['Data_Point'].max())})" if "Data_Point" in df.columns else ""
-        notes.append(
-            f"file truncated: {'; '.join(damage)}. All {len(df)} rows the table declares{span} were read intact; "
-            "other tables (e.g. Global_Table: start time) may be lost"
-        )
     header: dict[str, Any] = {"format": "Arbin res", "table": "Channel_Normal_Table", "jet_page_bytes": page,
                               "declared_rows": declared}
     declared_start = None
     try:
         gtext, gerr = _mdb_export(p, "Global_Table")
         g = pd.read_csv(io.StringIO(_drop_blank_lines(gtext)[0]))
-        header["global"] = {k: (None if pd.isna(v) else v) for k, v in g.iloc[0].to_dict().items()} if len(g) else {}
-        if "Start_DateTime" in g.columns and len(g):
-            got = _first_timestamp(float(g["Start_DateTime"].iloc[0]), _OLE_EPOCH)
-            declared_start = got if got is not None and got[1] else None
+        g_eof = [e for e in gerr if _MDB_DAMAGE.search(e)]
+        if g_eof:
+            damage.append(f"reading Global_Table, mdbtools reports pages past the end of the file or damaged ({g_eof[0]})")
+        elif len(g):
+            header["global"] = {k: (None if pd.isna(v) else v) for k, v in g.iloc[0].to_dict().items()}
+            if "Start_DateTime" in g.columns:
+                got = _first_timestamp(float(g["Start_DateTime"].iloc[0]), _OLE_EPOCH)
+                declared_start = got if got is not None and got[1] else None
     except (ReaderError, ValueError) as exc:  # pandas' EmptyDataError/ParserError are ValueErrors
         notes.append(f"Global_Table could not be read, so the test start is not taken from it: {exc}")
+    if damage:
+        span = f" (Data_Point {int(df['Data_Point'].min())}-{int(df['Data_Point'].max())})" if "Data_Point" in df.columns and len(df) else ""
+        notes.insert(0, f"file truncated: {'; '.join(damage)}. All {len(df)} rows the table declares{span} were read "
+                        "intact; other tables (e.g. Global_Table: start time) may be lost")
     df, scale, units = _canonical_columns(df, p)
     if declared_start is not None:  # the database's own test start: Test_Time 0
         start, local = declared_start
