@@ -422,3 +422,20 @@ def test_older_arbin_sheet_names_split_in_parts(tmp_path):
     assert len(rec) == 4526
     np.testing.assert_allclose(rec["charge_C"], ref["charge_C"], rtol=0, atol=REL * np.abs(ref["charge_C"]).max())
     assert rec.provenance.raw_header["channel"] == "1-005"
+
+
+def test_bounded_reader_reads_prefixed_markup(tmp_path):
+    """Sheets whose main namespace is bound to a prefix (<x:row><x:c>, as the OpenXML SDK writes) are read, not empty."""
+    from lisse.io import _xlsx
+
+    f = tmp_path / "prefixed.xlsx"
+    ns = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    sheet = (f'<?xml version="1.0" encoding="UTF-8"?><x:worksheet xmlns:x="{ns}"><x:sheetData>'
+             '<x:row r="1"><x:c r="A1" t="s"><x:v>0</x:v></x:c></x:row><x:row r="2"><x:c r="A2"><x:v>2.5</x:v></x:c></x:row>'
+             "</x:sheetData></x:worksheet>")
+    with zipfile.ZipFile(f, "w") as z:
+        z.writestr("xl/workbook.xml", _WB)
+        z.writestr("xl/_rels/workbook.xml.rels", _WBRELS)
+        z.writestr("xl/worksheets/sheet1.xml", sheet)
+        z.writestr("xl/sharedStrings.xml", f'<x:sst xmlns:x="{ns}"><x:si><x:t>Voltage(V)</x:t></x:si></x:sst>')
+    assert _xlsx.read_sheet(f, "Channel_1_1").tolist() == [["Voltage(V)"], [2.5]]

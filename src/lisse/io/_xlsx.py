@@ -129,6 +129,8 @@ _V = re.compile(r"<v(?:\s[^>]*)?>([^<]*)</v>")
 _IS = re.compile(r"<is>(.*?)</is>", re.S)
 _TYPE = re.compile(r'\bt="(\w+)"')
 _T = re.compile(r"<t(?:\s[^>]*)?>([^<]*)</t>")
+_PREFIX = re.compile(r"<(\w+):worksheet\b")
+_PREFIX_SST = re.compile(r"<(\w+):sst\b")
 _DIM = re.compile(r'<dimension\s+ref="([A-Z]{0,3})(\d{0,9})(?::([A-Z]{1,3})(\d{1,9}))?"')
 
 
@@ -256,10 +258,17 @@ def _check_dimension(text: str, where: str) -> None:
         )
 
 
+def _unprefix(text: str, prefix: str) -> str:
+    return text.replace(f"<{prefix}:", "<").replace(f"</{prefix}:", "</")
+
+
 def _shared_strings(zf: zipfile.ZipFile) -> list[str]:
     if "xl/sharedStrings.xml" not in zf.namelist():
         return []
     sx = _member(zf, "xl/sharedStrings.xml").decode("utf-8")
+    m = _PREFIX_SST.search(sx[:65536])
+    if m:
+        sx = _unprefix(sx, m.group(1))
     return [html.unescape("".join(_T.findall(si))) for si in re.findall(r"<si>(.*?)</si>", sx, re.S)]
 
 
@@ -276,7 +285,8 @@ def _read_cells(path: str | Path, name: str) -> _Cells:
         dec = codecs.getincrementaldecoder("utf-8")()
         pending = ""
         inflated = 0
-        first = True
+        first = check_dim = True
+        prefix = None
         with zf.open(info) as fh:
             while True:
                 raw = fh.read(_CHUNK)
@@ -285,8 +295,14 @@ def _read_cells(path: str | Path, name: str) -> _Cells:
                     raise ReaderError(f"{where}: the sheet inflates to more than {MAX_SHEET_BYTES} bytes (refused)")
                 pending += dec.decode(raw, final=not raw)
                 if first:
-                    _check_dimension(pending[:65536], where)
+                    m = _PREFIX.search(pending[:65536])
+                    prefix = m.group(1) if m else None
                     first = False
+                if prefix:  # <x:row><x:c ...>: the main namespace bound to a prefix (OpenXML SDK); tags are matched bare
+                    pending = _unprefix(pending, prefix)
+                if check_dim:
+                    _check_dimension(pending[:65536], where)
+                    check_dim = False
                 if not raw:
                     _parse_chunk(pending, cells, shared)
                     break
