@@ -201,15 +201,16 @@ class _Cells:
                     self.other[key] = v == "1"
                 elif t == "inlineStr":
                     self.other[key] = html.unescape("".join(_T.findall(inl[k])))
-        self.rows.append(r)
-        self.cols.append(c)
+        self.rows.append(r.astype(np.int32))  # compact: rows < MAX_ROWS, columns < MAX_COLUMNS (checked above)
+        self.cols.append(c.astype(np.int16))
         self.nums.append(num)
         self.n += len(rows)
 
     def arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         if not self.rows:
             return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
-        return np.concatenate(self.rows), np.concatenate(self.cols), np.concatenate(self.nums)
+        return (np.concatenate(self.rows).astype(np.int64), np.concatenate(self.cols).astype(np.int64),
+                np.concatenate(self.nums))
 
     def shape(self) -> tuple[int, int]:
         """The grid the cells span, checked against :data:`MAX_CELLS` and :data:`MAX_SPARSITY`."""
