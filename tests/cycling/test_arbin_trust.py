@@ -33,7 +33,8 @@ def _mdb_frame(path, table="Channel_Normal_Table"):
     import pandas as pd
 
     out = subprocess.run(["mdb-export", str(path), table], capture_output=True, check=True).stdout.decode("latin-1")
-    return pd.read_csv(io.StringIO(out)).sort_values(["Test_ID", "Data_Point"], kind="stable").reset_index(drop=True)
+    df = pd.read_csv(io.StringIO(out))
+    return df.sort_values(["Test_ID", "Data_Point"], kind="stable").reset_index(drop=True) if "Data_Point" in df else df
 
 
 def _trapezoid(t, i):
@@ -71,6 +72,10 @@ def test_res_charge_is_cumulative_over_cycles(name):
     throughput = np.abs(np.diff(trap)).sum()
     assert np.abs(q - trap).max() <= 0.01 * throughput
     np.testing.assert_array_equal(rec["cycle"], ref["Cycle_Index"].to_numpy() - 1)  # 0-based
+    for ours, theirs in [("time_s", "Test_Time"), ("voltage_V", "Voltage"), ("current_A", "Current")]:
+        np.testing.assert_allclose(rec[ours], ref[theirs], rtol=REL, atol=0)
+    ole = float(_mdb_frame(p, "Global_Table")["Start_DateTime"].iloc[0])  # days since 1899-12-30, local time
+    assert abs(rec.start - (datetime(1899, 12, 30, tzinfo=UTC) + timedelta(days=ole))) < timedelta(milliseconds=1)
 
 
 def test_csv_charge_is_cumulative_over_cycles(tmp_path):
