@@ -444,3 +444,17 @@ def test_bounded_reader_reads_prefixed_markup(tmp_path):
         z.writestr("xl/worksheets/sheet1.xml", sheet)
         z.writestr("xl/sharedStrings.xml", f'<x:sst xmlns:x="{ns}"><x:si><x:t>Voltage(V)</x:t></x:si></x:sst>')
     assert _xlsx.read_sheet(f, "Channel_1_1").tolist() == [["Voltage(V)"], [2.5]]
+
+
+def test_csv_malformed_value_is_an_error(tmp_path):
+    """A text value in a number column is an error naming the row, not a silent NaN."""
+    from lisse.io.arbin import read_arbin_csv
+
+    lines = cycler_file("arbin_export_beep_CH33.csv").read_text().splitlines()
+    cells = lines[11].split(",")
+    cells[7] = "3.2x"  # Voltage
+    lines[11] = ",".join(cells)
+    f = tmp_path / "bad.csv"
+    f.write_text("\n".join(lines) + "\n")
+    with pytest.raises(ReaderError, match=r"1 values of column Voltage are not numbers \(first '3.2x' in data row 11\)"):
+        read_arbin_csv(f)

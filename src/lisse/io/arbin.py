@@ -157,7 +157,14 @@ def _frame_to_record(df: Any, path: Any, reader: str, header: dict, metadata: di
     def num(c: str) -> np.ndarray:
         import pandas as pd
 
-        return pd.to_numeric(df[c], errors="coerce").to_numpy(dtype=float) * scale.get(c, 1.0)
+        raw = df[c]
+        x = pd.to_numeric(raw, errors="coerce")
+        bad = (x.isna() & raw.notna()).to_numpy()
+        if bad.any():
+            k = int(np.flatnonzero(bad)[0])
+            raise ReaderError(f"Arbin data '{path}': {int(bad.sum())} values of column {c} are not numbers "
+                              f"(first {raw.iloc[k]!r} in data row {k + 1})")
+        return x.to_numpy(dtype=float) * scale.get(c, 1.0)
 
     t, v, i = num("Test_Time"), num("Voltage"), num("Current")
     kw: dict[str, Any] = {}
@@ -183,7 +190,7 @@ def _frame_to_record(df: Any, path: Any, reader: str, header: dict, metadata: di
             notes.append("charge_C integrated from the current (trapezoid): the capacity columns have missing values")
     extra = {}
     if "Temperature" in df.columns:
-        extra["temperature_K"] = df["Temperature"].astype(float).to_numpy() + 273.15
+        extra["temperature_K"] = num("Temperature") + 273.15
     if "Internal_Resistance" in df.columns:
         extra["internal_resistance_ohm"] = num("Internal_Resistance")
     fixed = {"Test_Time": "time", "Voltage": "voltage", "Current": "current", "Charge_Capacity": "charge"}
