@@ -119,6 +119,17 @@ def test_low_resistance_symmetric_cell_is_symmetric():
     assert classify_record(rec, staircase=True) == "ccd"
 
 
+def test_highly_polarised_symmetric_cell_is_symmetric_and_a_one_way_record_is_not():
+    # a resistive symmetric cell polarised to +-1.2 V still changes sign with the current; 3.7 V one way is a full cell
+    t = np.arange(400.0)
+    i = np.where((t // 100) % 2 == 0, 1e-4, -1e-4)
+    rec = CyclingRecord.from_arrays(t, 1.2e4 * i + np.random.default_rng(0).normal(0, 1e-3, t.size), i)
+    c = classify_cell(rec)
+    assert c.kind == "symmetric" and "1.2 V" in c.reason
+    one_way = CyclingRecord.from_arrays(t, 3.7 + 1e-3 * t, np.full(t.size, 1e-4))
+    assert classify_cell(one_way).kind == "fullcell" and "in one direction only" in classify_cell(one_way).reason
+
+
 def test_opposite_sign_convention_is_named_and_the_override_judges_it():
     rec, fail_step, _ = _ohmic_staircase(3.0, seed=1)
     inv = CyclingRecord.from_arrays(rec.time_s, rec.voltage_V, -rec.current_A, area=rec.area_m2)  # current sign flipped

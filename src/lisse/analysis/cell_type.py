@@ -10,10 +10,12 @@ Rules (stated, not hidden; checked in this order, the first that applies decides
 * a ``freq/Hz`` column: ``"impedance"`` data;
 * no current above 2 % of its maximum (or no finite current) in at least 10 rows: a ``"rest"``
   record (OCV, rest-only, zero-current files);
-* a symmetric Li|SSE|Li cell polarises around 0 V with the sign of the current: the median ``|V|``
-  while current flows is below 0.5 V **and** the median voltage of each run of one current sign
-  (a half cycle) has the sign of the current, for runs holding more than 80 % of those rows:
-  ``"symmetric"``; with ``staircase=True`` such a record with more than two
+* a symmetric Li|SSE|Li cell polarises around 0 V with the sign of the current: the median voltage
+  of each run of one current sign (a half cycle) has the sign of the current, for runs holding more
+  than 80 % of the rows where current flows, **and** the median ``|V|`` while current flows is below
+  0.5 V or the current flows in both directions (each in at least 10 % of those rows: a highly
+  polarised symmetric cell still changes sign with the current, a full cell does not; a record
+  with one current direction only must stay below 0.5 V): ``"symmetric"``; with ``staircase=True`` such a record with more than two
   current levels (levels 5 % apart) is a CCD staircase, ``"ccd"``;
 * anything else: ``"fullcell"`` (a full or half cell, or any electrode whose voltage does not
   follow the current around 0 V, e.g. an aqueous three-electrode cell).
@@ -44,6 +46,7 @@ _MIN_ACTIVE_ROWS = 10
 _LEVEL_RATIO = 1.05  # currents closer than 5 % are one level
 _SYM_MAX_MEDIAN_V = 0.5  # V; median |V| of a symmetric Li|SSE|Li cell while current flows is below this
 _SYM_MIN_SIGN_AGREEMENT = 0.8  # fraction of active rows where sign(V) == sign(I)
+_MIN_DIRECTION_FRACTION = 0.1  # both current directions: each in at least this fraction of the active rows
 
 
 @dataclass(frozen=True)
@@ -140,9 +143,14 @@ def classify_cell(record: Any, *, staircase: bool = False) -> CellClassification
                                           f"with a finite voltage; at least {_MIN_ACTIVE_ROWS} are needed")
     med = float(np.median(np.abs(v[act])))
     agree = _sign_agreement(i[act], v[act])
-    if med >= _SYM_MAX_MEDIAN_V:
-        return CellClassification("fullcell", f"median |V| {_fmt_v(med)} while current flows; a symmetric Li|SSE|Li cell "
-                                              f"polarises around 0 V, below {_SYM_MAX_MEDIAN_V:g} V")
+    pos = float(np.mean(i[act] > 0))
+    both = min(pos, 1.0 - pos) >= _MIN_DIRECTION_FRACTION
+    if med >= _SYM_MAX_MEDIAN_V and (agree <= _SYM_MIN_SIGN_AGREEMENT or not both):
+        follow = (f", and the half-cycle median voltage has the sign of the current in only {agree:.0%} of those rows" if both
+                  else " in one direction only")
+        return CellClassification("fullcell", f"median |V| {_fmt_v(med)} while current flows{follow}; a symmetric Li|SSE|Li "
+                                              f"cell polarises around 0 V, below {_SYM_MAX_MEDIAN_V:g} V, or with the sign of "
+                                              f"the current in both directions")
     if agree < 1.0 - _SYM_MIN_SIGN_AGREEMENT:
         return CellClassification("fullcell", f"median |V| {_fmt_v(med)} while current flows, but the median voltage of a half "
                                               f"cycle has the sign of its current in only {agree:.0%} of those rows: a symmetric "
