@@ -239,10 +239,9 @@ SLOW_FILES = {"neware_BTS85_700k_rows.ndax", "land_lanhe_style_export_cellpy.xls
 # PENDING: (file, mutation) -> reason; mutation is "truncate", "flip" or "empty". Delete an entry once
 # the named branch is merged into main.
 PENDING: dict[tuple[str, str], str] = {
-    # not yet fixed on i12-arbin at 2811a1a: header + 1 byte of the first row reads as 1 row, no note
-    ("arbin_beep_FastCharge_000025_CH8.csv", "truncate"): "pending i12-arbin: a lone partial first data row is read as a row",
-    ("arbin_export_beep_CH33.csv", "truncate"): "pending i12-arbin: a lone partial first data row is read as a row",
-    ("arbin_navani_example.res", "truncate"): "pending i12-arbin: truncated .res read with fewer rows and no note",
+    # not fixed by the i12-arbin merge (a8be3de): header + 1 byte of the first row reads as 1 row, no note
+    ("arbin_beep_FastCharge_000025_CH8.csv", "truncate"): "open (arbin reader, after i12-arbin): a lone partial first data row is read as a row",
+    ("arbin_export_beep_CH33.csv", "truncate"): "open (arbin reader, after i12-arbin): a lone partial first data row is read as a row",
     ("maccor_export_cellpy_002.txt", "truncate"): "pending i12-textfmt: TypeError escapes on a lone partial data row",
     ("neware_export_cellpy_ife.csv", "flip"): "pending i12-neware: a record row with a damaged ',,' prefix is dropped silently",
 }

@@ -76,10 +76,6 @@ from ._shared import cycler_file
 # ---------------------------------------------------------------------------------------------------
 # PENDING: file -> reason. Delete an entry once the named branch is merged into main.
 PENDING: dict[str, str] = {
-    "arbin_cellpy_20160805_test001_45_cc_01.res": "pending i12-arbin: .res charge resets to 0 at every cycle",
-    "arbin_navani_example.res": "pending i12-arbin: .res charge resets to 0 at every cycle",
-    "arbin_cellpy_20160805_test001_45_cc_01_truncated76.res": "pending i12-arbin: truncated .res read as valid, no note",
-    "arbin_navani_bs542_Channel_11.xlsx": "pending i12-arbin: Arbin xlsx export refused",
     "biologic_gcpl_5cycles_2-3.8V_C24.mpr": "pending i12-biologic: GCPL .mpr without I gets the set point, not dq/dt",
     "biologic_gcpl_ec1161_aqueous.mpr": "pending i12-biologic: GCPL .mpr without I gets the set point, not dq/dt",
     "biologic_mb_issue149.mpr": "pending i12-biologic: column IDs 486-497 refused",
