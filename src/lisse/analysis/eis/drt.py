@@ -557,7 +557,7 @@ class DRT:
         self.polarization_resistance_ = float(self.coef_.sum() * self._basis_area())
         self.warnings_ = []
         self._edge_check()
-        self.gamma_std_ = self._band(d, lam) if self.uncertainty else None
+        self.gamma_std_, self.gamma_lower_, self.gamma_upper_ = self._band(d, lam) if self.uncertainty else (None, None, None)
         self.peaks_ = self._peaks()
         self.spectrum_ = spectrum
         return self
@@ -579,30 +579,13 @@ class DRT:
         self._xs = xs
         self.coef_full_ = xs / d.scale
 
-    def _band(self, d: _Design, lam: float) -> np.ndarray:
-        free = self._xs > 0
-        if not free.any():
-            return np.zeros_like(self.gamma_)
-        Af = d.A[:, free]
-        H = Af.T @ Af + lam * (d.R[:, free].T @ d.R[:, free])
-        r = d.A @ self._xs - d.b
-        dof = max(d.b.size - free.sum(), 1)
-        sigma2 = float(r @ r) / dof
-        try:
-            Lc = np.linalg.cholesky(H)
-            Li = np.linalg.inv(Lc)
-            cov_s = sigma2 * (Li.T @ Li)
-        except np.linalg.LinAlgError:  # singular on the free set: fall back to the pseudo-inverse
-            cov_s = sigma2 * np.linalg.pinv(H, hermitian=True)
-        sc = d.scale[free]
-        cov = cov_s / np.outer(sc, sc)
-        n_extra = len(self.param_names_)
-        idx = np.flatnonzero(free)
-        g_idx = idx >= n_extra
-        Phi = self.basis_matrix(self.tau_)[:, idx[g_idx] - n_extra]
-        C = cov[np.ix_(g_idx, g_idx)]
-        var = np.einsum("ij,jk,ik->i", Phi, C, Phi)
-        return np.sqrt(np.clip(var, 0, None))
+    def _band(self, d: _Design, lam: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(std, lower, upper) of γ on the τ grid [ohm]: the nominal 95 % bias-aware band of
+        :mod:`lisse.analysis.eis.drt_uncertainty` (also kept whole as ``band_``)."""
+        from lisse.analysis.eis.drt_uncertainty import linearised_band
+
+        self.band_ = linearised_band(d.A, d.b, d.R, self._xs, d.scale, lam, self.basis_matrix(self.tau_), len(self.param_names_))
+        return self.band_.std, self.band_.lower, self.band_.upper
 
     def _edge_check(self) -> None:
         """Warn when weight piles up at a grid edge: γ rises towards the edge and the edge
