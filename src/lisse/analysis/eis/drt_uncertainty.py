@@ -33,16 +33,19 @@ ch. 10; Tukey's "twicing"):
     b = (S - I)(\hat x - b_1), \qquad
     \tilde x = \hat x - b = L\hat x, \quad L = 3I - 3S + S^2 .
 
-The band at each grid point :math:`\tau_i` (:math:`\phi_i` the basis row) is
+The band at each grid point :math:`\tau_i` (:math:`\phi_i` the basis row, :math:`\beta_i =
+\phi_i^T b`, :math:`\beta_{1,i} = \phi_i^T b_1`) is
 
 .. math::
 
     \tilde\gamma_i \pm z_{0.975}\sqrt{\sigma^2\,\phi_i^T L H^{-1}A^TA H^{-1} L^T\phi_i
-    + (\phi_i^T b)^2 },
+    + B_i^2 }, \qquad B_i = |\beta_i| + |\beta_i - \beta_{1,i}| ,
 
-clipped at zero (γ ≥ 0). The second term under the root is the size of the bias correction
-itself, kept as the uncertainty of that correction (the correction is an estimate whose own
-error is of its order; a worst-case-bias band in the spirit of Armstrong & Kolesár 2020). The noise
+clipped at zero (γ ≥ 0). :math:`B_i` bounds the bias that the correction leaves: the correction
+is an estimate whose own error is of its order, and the change between the first and the second
+estimate says how far the iteration is from converged (a bias-bound band in the spirit of
+Armstrong & Kolesár 2020, with the bound estimated from the data rather than assumed). This
+bound is the band's one heuristic; its calibration is checked, not assumed (below). The noise
 variance :math:`\sigma^2 = \lVert A\hat x - b\rVert^2 / (n - \operatorname{tr} S)` comes from
 the weighted residual with the smoother's effective degrees of freedom (Hastie, Tibshirani &
 Friedman 2009, §7.6); it therefore also absorbs model misfit.
@@ -52,8 +55,12 @@ it is the fast (< 10 ms) alternative to sampling the truncated-Gaussian posterio
 Monte Carlo (Effat & Ciucci 2017; pyDRTtools' Bayesian run, ~25 s) or the Bayesian-Hilbert-transform
 bands of Liu, Wan & Ciucci 2020. It ignores the randomness of the free
 set of the non-negative solution and of a data-selected λ. Calibration on synthetic repeats with
-known γ (``tests/eis/test_drt_band.py``): the nominal 95 % band covers the true γ at ≥ 90 % of the
-grid points inside the measured τ range, with a mean width of 2–3× the RMS error of γ̂.
+known γ (20 noise seeds, 0.5 % of |Z|; ``tests/eis/test_drt_band.py``), at the default λ = 2e-4 with
+a first-derivative penalty: the nominal 95 % band covers the true γ at 93 % (three ZARC arcs) and
+95 % (Havriliak–Negami + ZARC) of the grid points inside the measured τ range, with a mean width of
+2.2 and 2.8 times the RMS error of γ̂. With heavier regularisation the bias outgrows the
+correction and coverage falls (λ = 1e-3: 87-91 %; ``order=2`` at λ = 1e-4: 89 %); on noise-free
+data (pure bias) it is 83-87 %.
 Outside the measured τ range γ is not determined by the data and the band only reflects the
 penalty's extrapolation.
 
@@ -188,8 +195,10 @@ def linearised_band(
     std0 = np.sqrt(sigma2 * np.einsum("ij,ij->i", GP0, GP0))
     gamma_hat = G @ x[n_extra:]
     bias = G @ bias_x[n_extra:]
+    bias1 = G @ b1[n_extra:]
     centre = gamma_hat - bias
-    half = _z_quantile(level) * np.sqrt(std_c**2 + bias**2)
+    bound = np.abs(bias) + np.abs(bias - bias1)  # size of the correction plus its last change
+    half = _z_quantile(level) * np.sqrt(std_c**2 + bound**2)
     lower = np.clip(centre - half, 0.0, None)
     upper = np.clip(centre + half, 0.0, None)
     return DRTBand(lower=lower, upper=upper, centre=centre, std=std0, bias=bias, sigma=float(np.sqrt(sigma2)), level=float(level))
