@@ -147,3 +147,21 @@ def test_linearised_band_exact_for_unpenalised_linear_problem():
     np.testing.assert_allclose(band.bias, 0.0, atol=1e-9)
     np.testing.assert_allclose(band.std, sd, rtol=1e-6)
     np.testing.assert_allclose(band.upper - band.centre, 1.959964 * sd, rtol=1e-5)
+
+
+@pytest.mark.parametrize(
+    "kw",
+    [dict(part="imag"), dict(inductance=True, capacitance=True), dict(basis="pwl"), dict(lambda_="drttools"), dict(weighting="proportional")],
+)
+def test_band_defined_for_every_option(kw):
+    """Every DRT option gets a finite band that brackets its own bias-corrected centre (the imag-only
+    design cannot identify R_inf: the pseudo-inverse path)."""
+    f = freq_grid()
+    z = noisy(three_arc(f) + 1 / (1j * 2 * np.pi * f * 1e-3), NOISE, seed=4)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        d = DRT(**kw).fit(EISSpectrum(f, z))
+    lo, hi, c = d.gamma_lower_, d.gamma_upper_, np.clip(d.band_.centre, 0, None)
+    assert np.isfinite(lo).all() and np.isfinite(hi).all()
+    assert np.all(lo <= c + 1e-12) and np.all(c <= hi + 1e-12)
+    assert d.band_.level == 0.95
