@@ -4,11 +4,13 @@ Model
 -----
 .. math::
 
-    Z(\omega) = R_\infty + j\omega L + \frac{1}{j\omega C}
+    Z(\omega) = R_\infty + j\omega L + Z_{block}(\omega)
               + \int_{-\infty}^{\infty} \frac{\gamma(\ln\tau)}{1 + j\omega\tau}\,d\ln\tau ,
     \qquad \gamma(\ln\tau) = \sum_k x_k\,\phi(\ln\tau - \ln\tau_k)
 
-with a Gaussian radial basis :math:`\phi(y) = e^{-(\varepsilon y)^2}` or piecewise-linear hats on a
+where the optional blocking term :math:`Z_{block}` is an ideal capacitor :math:`1/(j\omega C)`, a
+constant-phase element :math:`1/(Q(j\omega)^n)` or a CPE with a parallel leakage resistance (the
+default of ``cell="blocking"``, see :mod:`lisse.analysis.eis.cells`), with a Gaussian radial basis :math:`\phi(y) = e^{-(\varepsilon y)^2}` or piecewise-linear hats on a
 grid :math:`\tau_k` that is **independent of the data**: it sits on whole decades (``ppd`` points per
 decade, aligned to powers of ten) and extends ``extend_decades`` (≥ 1) beyond
 :math:`[1/(2\pi f_{max}), 1/(2\pi f_{min})]` on both sides, so arcs whose characteristic frequency
@@ -912,6 +914,30 @@ class DRT:
         return peaks
 
     # -- summaries ---------------------------------------------------------------------------
+    def tables(self) -> dict:
+        """The fit as pandas tables with unit-suffixed columns (after :meth:`fit`).
+
+        ``gamma``: tau_s, gamma_ohm, gamma_lower_ohm, gamma_upper_ohm (grid; band of nominal coverage
+        :data:`BAND_LEVEL`); ``fit``: frequency_Hz, measured and fitted Z' and Z'' [ohm], relative misfit;
+        ``peaks``: one row per reported peak.
+        """
+        import pandas as pd
+
+        lo = self.gamma_lower_ if self.gamma_lower_ is not None else np.full_like(self.gamma_, np.nan)
+        hi = self.gamma_upper_ if self.gamma_upper_ is not None else np.full_like(self.gamma_, np.nan)
+        gamma = pd.DataFrame({"tau_s": self.tau_, "gamma_ohm": self.gamma_, "gamma_lower_ohm": lo, "gamma_upper_ohm": hi})
+        fit = pd.DataFrame({
+            "frequency_Hz": self.frequency_,
+            "z_real_ohm": self.z_.real,
+            "z_imag_ohm": self.z_.imag,
+            "z_fit_real_ohm": self.z_fit_.real,
+            "z_fit_imag_ohm": self.z_fit_.imag,
+            "relative_misfit": self.relative_misfit_,
+        })
+        cols = ["tau_s", "frequency_Hz", "resistance_ohm", "capacitance_F", "gaussian_area_ohm", "width_decades", "process"]
+        peaks = pd.DataFrame([p.as_dict() for p in self.peaks_], columns=cols)
+        return {"gamma": gamma, "fit": fit, "peaks": peaks}
+
     def process_resistances(self) -> dict[str, float]:
         """Sum of peak resistances per assigned process [ohm]."""
         out: dict[str, float] = {}
@@ -942,6 +968,7 @@ class DRT:
             "capacitance_F": self.capacitance_ if math.isfinite(self.capacitance_) else None,
             "cpe_q_F_s_n_minus_1": self.cpe_q_ if self.cpe_q_ is None or math.isfinite(self.cpe_q_) else None,
             "cpe_n": self.cpe_n_,
+            "leak_resistance_ohm": self.leak_resistance_,
             "process_windows_s": {k: [lo, hi if math.isfinite(hi) else None] for k, (lo, hi) in self.processes.items()},
             "polarization_resistance_ohm": self.polarization_resistance_,
             "lambda": self.lambda_value_,
