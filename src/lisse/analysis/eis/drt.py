@@ -722,7 +722,9 @@ class DRT:
         else:
             best = np.array(start, float)
         objective(best)  # leave the chosen shape set
-        self._leak_resolved = len(best) > 1 and best[1] < bounds[1][1] - 0.5
+        # the leakage is resolved by the data only when its time constant lies within two decades of the
+        # slowest measured time scale; beyond that the element is a plain CPE and R_leak is not reported
+        self._leak_resolved = len(best) > 1 and 10.0 ** best[1] <= 100.0 / float(np.min(omega))
 
     def _band_limits(self) -> tuple[np.ndarray | None, np.ndarray | None]:
         """γ band [ohm] of nominal coverage :data:`BAND_LEVEL`: γ ± z·σ (normal quantile), lower limit ≥ 0.
