@@ -297,6 +297,9 @@ class _Design:
 _LAMBDA_GRID_NNLS = np.logspace(-7, -1, 13)
 #: Peaks whose resistance is at most this fraction of the total DRT resistance are not reported.
 _ZERO_PEAK_FRACTION = 1e-6
+#: Largest standard deviation of a deconvolved peak [ln τ] (about one decade): wider Gaussians are not
+#: peaks but a background, and their share of the mixture would take resistance from the real peaks.
+_MAX_PEAK_SIGMA = 2.5
 
 
 class DRT:
@@ -359,6 +362,10 @@ class DRT:
         ... their area is at least this fraction of the local |Z(ω = 1/τ)| (so that a small arc in
         a low-impedance region, such as a solid electrolyte's bulk arc next to a mega-ohm blocking
         tail, is kept).
+    resolved_fraction : float
+        Peaks whose resistance is below this fraction of the local |Z(ω = 1/τ)| change the spectrum
+        by less than a good measurement's relative noise (0.1–1 %) and are not reported (e.g. a few
+        hundred ohm under a mega-ohm blocking tail, where the inversion is not identifiable).
     """
 
     def __init__(
@@ -381,6 +388,7 @@ class DRT:
         peak_prominence: float = 0.02,
         min_peak_fraction: float = 0.05,
         local_peak_fraction: float = 0.25,
+        resolved_fraction: float = 0.01,
         uncertainty: bool = True,
     ) -> None:
         if isinstance(lambda_, str) and lambda_.lower() == "drttools":
@@ -427,6 +435,7 @@ class DRT:
         self.peak_prominence = float(peak_prominence)
         self.min_peak_fraction = float(min_peak_fraction)
         self.local_peak_fraction = float(local_peak_fraction)
+        self.resolved_fraction = float(resolved_fraction)
         self.uncertainty = bool(uncertainty)
 
     # -- grid ----------------------------------------------------------------------------------
@@ -874,7 +883,7 @@ class DRT:
 
         p0 = np.concatenate([h0, mu0, s0])
         lo = np.concatenate([np.zeros(npk), mu0 - 1.5, np.full(npk, self._delta / 4)])
-        hi = np.concatenate([np.full(npk, 10 * gmax), mu0 + 1.5, np.full(npk, 10.0)])
+        hi = np.concatenate([np.full(npk, 10 * gmax), mu0 + 1.5, np.full(npk, _MAX_PEAK_SIGMA)])
         p = _projected_lm(resid, jac, np.clip(p0, lo, hi), lo, hi)
         # merge Gaussians that converged onto the same peak (closer than their mean width)
         hs, ms, ss = list(p[:npk]), list(p[npk : 2 * npk]), list(p[2 * npk :])
@@ -902,6 +911,9 @@ class DRT:
             tau = float(math.exp(p[npk + k]))
             r_k = float(np.sum(g * share[k]) * dy)
             if not r_k > _ZERO_PEAK_FRACTION * r_total:  # a Gaussian driven to zero height is no process
+                continue
+            z_here = float(np.interp(-math.log(tau), lw[order], np.abs(self.z_)[order]))
+            if r_k < self.resolved_fraction * z_here:  # below what the data resolve
                 continue
             peaks.append(
                 DRTPeak(
