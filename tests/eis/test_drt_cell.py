@@ -293,6 +293,34 @@ def test_cli_blocking_pellet_json(tmp_path):
     assert d["max_relative_misfit"] < 0.03
     assert not {p["process"] for p in d["peaks"]} & LI_SSE_LABELS
     assert all(p["resistance_ohm"] > 0 for p in d["peaks"])
-    # the same spectrum read without --cell keeps the Li|SSE windows (and its labels)
-    r0 = run_cli("eis", str(eis_file(PELLET)), "--drt", "--json")
-    assert json.loads(r0.stdout)["drt"]["cell"] == "symmetric-li"
+    assert d["process_windows_s"] == {k: [lo, None if math.isinf(hi) else hi] for k, (lo, hi) in PROCESS_WINDOWS["blocking"].items()}
+    # user windows replace the defaults
+    r1 = run_cli("eis", str(eis_file(PELLET)), "--drt", "--cell", "blocking", "--json", "--process-window", "ion=0:1e-3",
+                 "--process-window", "tail=1e-3:")
+    assert r1.returncode == 0, r1.stderr
+    d1 = json.loads(r1.stdout)["drt"]
+    assert d1["process_windows_s"] == {"ion": [0.0, 1e-3], "tail": [1e-3, None]}
+    assert {p["process"] for p in d1["peaks"]} <= {"ion", "tail"}
+    assert d1["process_resistance_ohm"]["ion"] == pytest.approx(sum(v for k, v in d["process_resistance_ohm"].items() if k != "electrode_blocking"), rel=1e-9)
+
+
+# ------------------------------------------------------------------------------------------------
+# the [eis] study stage
+# ------------------------------------------------------------------------------------------------
+def test_stage_cell_key():
+    from pathlib import Path
+
+    from lisse.pipeline.registry import StageContext, all_stages
+
+    path = eis_file(PELLET)
+    st = {s.name: s for s in all_stages()}["eis"]
+    opts = {"files": [path.name], "cell": "blocking", "area": "0.785 cm2"}
+    res = st.func(StageContext(study={"eis": opts, "_base_dir": str(path.parent)}, options=opts, out_dir=Path(".")))
+    s = res.summary["spectra"][0]
+    assert s["cell"] == "blocking" and s["drt"]["max_relative_misfit"] < 0.03
+    assert not set(res.tables["drt_peaks"]["process"]) & LI_SSE_LABELS
+    assert "interfacial_asr" not in s  # no Li|SSE interface in a blocking cell
+    assert "max" in res.figure_captions["s0_nyquist"]
+    bad = {"files": [path.name], "cell": "li-ion"}
+    with pytest.raises(ParameterError, match="cell"):
+        st.func(StageContext(study={"eis": bad, "_base_dir": str(path.parent)}, options=bad, out_dir=Path(".")))
