@@ -244,9 +244,15 @@ def test_cli_json_arrays_and_tables(tmp_path):
     src = tmp_path / "three_arc.txt"  # headerless f, Z', Z'' like pyDRTtools' files; units declared
     src.write_text("".join(f"{a:.17g}\t{b.real:.17g}\t{b.imag:.17g}\n" for a, b in zip(f, z)))
     units = ("--units", "frequency=Hz,impedance=ohm")
-    r = run_cli("eis", str(src), *units, "--drt", "--json", "--table", str(tmp_path / "tables"))
+    r = run_cli("eis", str(src), *units, "--drt", "--kk", "--json", "--table", str(tmp_path / "tables"))
     assert r.returncode == 0, r.stderr
-    d = json.loads(r.stdout)["drt"]
+    o = json.loads(r.stdout)
+    d = o["drt"]
+    k = o["kk"]
+    for key in ("frequency_Hz", "residual_real", "residual_imag", "z_fit_real_ohm", "z_fit_imag_ohm"):
+        assert len(k[key]) == f.size
+    zk = np.array(k["z_fit_real_ohm"]) + 1j * np.array(k["z_fit_imag_ohm"])  # residuals are (Z - Z_KK)/|Z|
+    np.testing.assert_allclose(k["residual_real"], (z.real - zk.real) / np.abs(z), rtol=1e-6, atol=1e-12)
     # the keys that existed before stay
     assert {"peaks", "median_relative_misfit", "r_inf_ohm", "lambda", "process_resistance_ohm", "warnings"} <= set(d)
     tau = np.array(d["tau_s"])
@@ -277,6 +283,8 @@ def test_cli_json_arrays_and_tables(tmp_path):
     np.testing.assert_allclose(fit["z_fit_imag_ohm"], zf.imag, rtol=1e-9, atol=0)
     np.testing.assert_allclose(fit["z_real_ohm"], z.real, rtol=1e-12, atol=0)
     assert len(pd.read_csv(tdir / "three_arc_drt_peaks.csv")) == len(d["peaks"])
+    kk = pd.read_csv(tdir / "three_arc_kk_residuals.csv")
+    np.testing.assert_allclose(kk["residual_imag"], k["residual_imag"], rtol=1e-9, atol=1e-15)
     # never overwrites: a second run refuses with exit 2 and leaves the tables as they were
     before = (tdir / "three_arc_drt_gamma.csv").read_bytes()
     r2 = run_cli("eis", str(src), *units, "--drt", "--lambda", "1e-2", "--table", str(tdir))

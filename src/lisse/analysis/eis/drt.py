@@ -787,10 +787,15 @@ class DRT:
             frac = g[sl].sum() / total
             rising = self.gamma_[end] >= self.gamma_[inner]
             if (rising and frac > 0.05) or self.gamma_[end] > 0.1 * gmax:
+                missing = []
+                if side == "short-τ" and not self.inductance:
+                    missing.append("an inductance (inductance=True)")
+                if side == "long-τ" and self.blocking_element == "none":
+                    missing.append("a blocking element (cell='blocking')")
                 msg = (
                     f"DRT: γ piles up at the {side} edge of the τ grid ({100 * frac:.1f} % of the distribution in the "
-                    "last half decade); the grid (extend_decades) or the measured frequency range may be too short, "
-                    "or an inductive/blocking term is missing (inductance=True / cell='blocking')"
+                    "last half decade); the grid (extend_decades) or the measured frequency range may be too short"
+                    + (f", or {' / '.join(missing)} is missing" if missing else "")
                 )
                 self.warnings_.append(msg)
                 warnings.warn(msg, DRTEdgeWarning, stacklevel=3)

@@ -98,6 +98,10 @@ def analyse(sp: EISSpectrum, *, drt: bool, kk: bool, fit: str | None, lam, induc
     k = lin_kk(sp, capacitance=element != "none")
     if kk:
         out["kk"] = k.summary()
+        # the residuals and the KK-compliant fit, per measured frequency (arrays)
+        for key, arr in (("frequency_Hz", k.frequency), ("residual_real", k.residual_real), ("residual_imag", k.residual_imag),
+                         ("z_fit_real_ohm", k.z_fit.real), ("z_fit_imag_ohm", k.z_fit.imag)):
+            out["kk"].setdefault(key, np.asarray(arr, float).tolist())
         objs["kk"] = k
     if drt:
         from lisse.analysis.eis.drt import DRT
