@@ -66,8 +66,10 @@ add(Citation("Irvine1990", "Irvine, Sinclair, West", "Electroceramics: character
 CELL_TYPES = ("symmetric-li", "blocking", "full", "half")
 
 _LIION = {
-    # [Lu2022], Fig. of time scales: ion transport in electrolyte/separator < 1 µs; contact and
-    # SEI/CEI 1 µs - 1 ms; charge transfer 1 ms - 0.1 s; solid-state diffusion beyond.
+    # time-scale ranges as summarised by [Lu2022], rounded to whole decades (an approximation: the
+    # ranges overlap between chemistries and shift with temperature and state of charge): ion transport
+    # in electrolyte/separator < 1 µs; contact and SEI/CEI 1 µs - 1 ms; charge transfer 1 ms - 0.1 s;
+    # solid-state diffusion beyond.
     "bulk": (0.0, 1e-6),
     "contact_sei": (1e-6, 1e-3),
     "electrode_charge_transfer": (1e-3, 1e-1),
