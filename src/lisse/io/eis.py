@@ -419,7 +419,7 @@ def _parse_columns_arg(columns: Any) -> dict[str, tuple[str, float]]:
 def _columns_hint(names: list[str]) -> str:
     shown = ", ".join(f"'{n}'" for n in names[:16]) + (f" and {len(names) - 16} more" if len(names) > 16 else "")
     return (f"the columns are {shown}; name them, e.g. columns={{'frequency': '<name>', 'z_real': '<name>', "
-            "'z_imag': '<name>'}} (Python; a '-' before the role if the column holds the negative, 'modulus'/'phase' "
+            "'z_imag': '<name>'} (Python; a '-' before the role if the column holds the negative, 'modulus'/'phase' "
             "for |Z| and phase) or rename the header (e.g. 'freq/Hz', 'Re(Z)/Ohm', '-Im(Z)/Ohm')")
 
 
@@ -820,7 +820,7 @@ def _parse_relaxis(text: str, ctx: _Ctx):
 
 def _parse_chi(text: str, ctx: _Ctx):
     def header_at(lines):
-        return next((k for k, (_, t) in enumerate(lines) if t.replace(" ", "").startswith("Freq/Hz")), None)
+        return next((k for k, (_, t) in enumerate(lines) if t.replace(" ", "").lower().startswith("freq/hz,")), None)
 
     return _parse_header_table(text, ctx, header_at=header_at, split_of=lambda _: (lambda s: s.split(",")),
                                what="CHI text export", fixed_units=True)
@@ -969,7 +969,7 @@ def detect_format(path: str | Path, data: bytes | None = None) -> str:
         return "ivium-ids" if path.suffix.lower() == ".ids" or data.count(b"primary_data") > 1 else "ivium-idf"
     if first.startswith("RelaxIS"):
         return "relaxis-txt"
-    if re.search(r"^\s*Freq/Hz\s*,\s*Z'/ohm", text, flags=re.M | re.I):
+    if re.search(r"^\s*Freq/Hz\s*,\s*Z'/ohm\s*,\s*Z\"/ohm", text, flags=re.M):
         return "chi-txt"
     ext = path.suffix.lower()
     by_ext = {".mpr": "biologic-mpr", ".mpt": "biologic-mpt", ".dta": "gamry-dta", ".z": "zplot-z", ".idf": "ivium-idf",
