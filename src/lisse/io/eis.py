@@ -92,7 +92,7 @@ ROLES = ("frequency", "z_real", "z_imag", "modulus", "phase")
 # ------------------------------------------------------------------------------------------------
 def _text(data: bytes) -> str:
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         return data.decode("latin-1")
 
@@ -113,7 +113,7 @@ def _cplx(re_: np.ndarray, im_: np.ndarray) -> np.ndarray:
 
 
 def _clean(tok: str) -> str:
-    t = tok.strip()
+    t = tok.strip().lstrip("\ufeff")
     if len(t) >= 2 and t[0] == t[-1] and t[0] in "\"'":
         t = t[1:-1].strip()
     return t
@@ -578,6 +578,9 @@ def _assemble(cols: dict[str, _Col], data: dict[str, np.ndarray], lines: np.ndar
         units["phase"] = cols["phase"].unit or "deg"
     if complex_ok:
         z = _cplx(scaled("z_real"), scaled("z_imag"))
+        if not fixed_units and cols["z_imag"].sign > 0 and z.size >= 3 and np.mean(z.imag > 0) > 0.9:
+            ctx.notes.append(f"Z'' (column '{cols['z_imag'].name}') is positive on {int(np.sum(z.imag > 0))} of {z.size} rows: "
+                             "inductive, or does the column hold -Z''? (then name it \"-Z''\" or give columns={'-z_imag': ...})")
         _cross_check(z, cols, data, scaled("modulus") if "modulus" in cols else None, phase, lines, ctx)
     else:
         mod = scaled("modulus")
@@ -770,18 +773,68 @@ def _parse_ivium(text: str, ctx: _Ctx):
     return blocks, extra
 
 
-def _parse_header_table(text: str, ctx: _Ctx, *, header_at: Callable[[list[tuple[int, str]]], int | None], split_of: Callable[[str], Callable[[str], list[str]]],
-                        what: str, fixed_units: bool, separator: Callable[[str], bool] | None = None):
-    """A header line naming the columns, data rows after it (blank lines skipped)."""
+def _group_columns(names: list[str], ctx: _Ctx) -> list[dict[str, _Col]]:
+    """Column mapping of a header; several frequency columns side by side make one group (spectrum) each."""
+    src = ctx.src
+    try:
+        cols = _map_columns(names, src, ctx.columns)
+        _require(cols, names, src)
+        return [cols]
+    except ReaderError as err:
+        fpos = [i for i, n in enumerate(names) if _parse_name(n, src)[0] == "frequency"]
+        if ctx.columns or len(fpos) < 2:
+            raise
+        bounds = [0, *fpos[1:], len(names)]
+        groups = []
+        for a, b in zip(bounds[:-1], bounds[1:]):
+            try:
+                sub = _map_columns(names[a:b], src)
+                _require(sub, names[a:b], src)
+            except ReaderError:
+                raise err from None
+            groups.append({r: _Col(r, c.index + a, c.name, c.sign, c.unit) for r, c in sub.items()})
+        return groups
+
+
+def _table_blocks(names: list[str], rows: list[tuple[int, str]], split: Callable[[str], list[str]], ctx: _Ctx, *,
+                  fixed_units: bool, what: str, at_eof: bool = True) -> tuple[list[_Block], dict]:
+    """Blocks of a header + rows table (one per column group; a shorter group's trailing empty rows end it)."""
+    groups = _group_columns(names, ctx)
+    blocks: list[_Block] = []
+    extra: dict = {}
+    for cols in groups:
+        grows, g_eof = rows, at_eof
+        if len(groups) > 1:
+            used = [c.index for c in cols.values()]
+
+            def filled(text: str, used: list[int] = used) -> bool:
+                toks = _fields(text, split)
+                return any(i < len(toks) and toks[i] != "" for i in used)
+
+            last = max((k for k, (_, t) in enumerate(rows) if filled(t)), default=-1)
+            grows, g_eof = rows[: last + 1], at_eof and last == len(rows) - 1
+        if not grows:
+            continue
+        data, ln_arr = _read_rows(grows, split, cols, ctx, at_eof=g_eof, what=what)
+        if not ln_arr.size:
+            continue
+        f, z, extra = _assemble(cols, data, ln_arr, ctx, fixed_units=fixed_units)
+        blocks.append(_Block(f, z, ln_arr))
+    if len(groups) > 1:
+        ctx.notes.append(f"{len(groups)} spectra side by side in the columns (one per frequency column)")
+    return blocks, extra
+
+
+def _parse_header_table(text: str, ctx: _Ctx, *, header_at: Callable[[list[tuple[int, str]]], int | None],
+                        split: Callable[[str], list[str]], what: str, fixed_units: bool,
+                        separator: Callable[[str], bool] | None = None):
+    """A header line naming the columns, data rows after it (blank lines skipped; ``separator`` lines start a new spectrum)."""
     src = ctx.src
     lines = _numbered(text)
     h = header_at(lines)
     if h is None:
         raise ReaderError(f"{src}: {what} without a recognisable column header line")
-    split = split_of(lines[h][1])
     names = _fields(lines[h][1], split)
-    cols = _map_columns(names, src, ctx.columns)
-    _require(cols, names, src)
     groups: list[list[tuple[int, str]]] = [[]]
     for ln, t in lines[h + 1:]:
         if not t.strip():
@@ -793,15 +846,14 @@ def _parse_header_table(text: str, ctx: _Ctx, *, header_at: Callable[[list[tuple
         groups[-1].append((ln, t))
     groups = [g for g in groups if g]
     if not groups:
+        _group_columns(names, ctx)  # an unusable header is the first thing to say
         raise ReaderError(f"{src}: {what} has a header but no data rows")
-    blocks = []
+    blocks: list[_Block] = []
     extra: dict = {}
     for gi, g in enumerate(groups):
-        data, ln_arr = _read_rows(g, split, cols, ctx, at_eof=gi == len(groups) - 1, what=what)
-        if not ln_arr.size:
-            continue
-        f, z, extra = _assemble(cols, data, ln_arr, ctx, fixed_units=fixed_units)
-        blocks.append(_Block(f, z, ln_arr))
+        b, e = _table_blocks(names, g, split, ctx, fixed_units=fixed_units, what=what, at_eof=gi == len(groups) - 1)
+        blocks += b
+        extra = e or extra
     if not blocks:
         raise ReaderError(f"{src}: {what} has no complete data row")
     return blocks, extra
@@ -813,7 +865,7 @@ def _parse_relaxis(text: str, ctx: _Ctx):
                      and _numeric_row(t.split("\t")) is None), None)
 
     # a text line inside the data (RelaxIS writes one per spectrum: 'DC=..., Model: ...') starts a new spectrum
-    return _parse_header_table(text, ctx, header_at=header_at, split_of=lambda _: (lambda s: s.split("\t")),
+    return _parse_header_table(text, ctx, header_at=header_at, split=lambda s: s.split("\t"),
                                what="RelaxIS export", fixed_units=True,
                                separator=lambda t: _numeric_row(t.split("\t")) is None and "Model:" in t)
 
@@ -822,7 +874,7 @@ def _parse_chi(text: str, ctx: _Ctx):
     def header_at(lines):
         return next((k for k, (_, t) in enumerate(lines) if t.replace(" ", "").lower().startswith("freq/hz,")), None)
 
-    return _parse_header_table(text, ctx, header_at=header_at, split_of=lambda _: (lambda s: s.split(",")),
+    return _parse_header_table(text, ctx, header_at=header_at, split=lambda s: s.split(","),
                                what="CHI text export", fixed_units=True)
 
 
@@ -872,22 +924,34 @@ def _parse_csv(text: str, ctx: _Ctx):
             raise ReaderError(f"{src}: {width} numeric columns and no header: cannot tell which hold f, Z', Z'' "
                               "(a file without a header must have exactly the three columns f, Z', Z''); add a header line "
                               "(e.g. 'freq/Hz,Re(Z)/Ohm,-Im(Z)/Ohm')")
-        names = ["", "", ""]
         cols = {"frequency": _Col("frequency", 0, ""), "z_real": _Col("z_real", 1, ""), "z_imag": _Col("z_imag", 2, "")}
-    else:
-        if len(header) < 2:
-            raise ReaderError(f"{src}: expected at least 3 numeric columns (f, Z', Z''), found {width}")
-        names = header
-        cols = _map_columns(names, src, ctx.columns)
-        _require(cols, names, src)
-        if len(header) != width:
-            ctx.notes.append(f"the header names {len(header)} columns, the first data row has {width} fields")
-    data, ln_arr = _read_rows(rows, splitter, cols, ctx, at_eof=True, what="data row")
-    if not ln_arr.size:
+        data, ln_arr = _read_rows(rows, splitter, cols, ctx, at_eof=True, what="data row")
+        if not ln_arr.size:
+            raise ReaderError(f"{src}: no complete data rows")
+        f, z, extra = _assemble(cols, data, ln_arr, ctx, fixed_units=False)
+        extra["columns"] = None
+        return [_Block(f, z, ln_arr)], extra
+    if len(header) < 2:
+        raise ReaderError(f"{src}: expected at least 3 numeric columns (f, Z', Z''), found {width}")
+    if first >= 2 and _looks_like_units(header):
+        # names on one line, units on the next (Gamry-style tables exported as CSV)
+        above = _fields(lines[first - 2][1], splitter)
+        if len(above) == len(header):
+            header = [f"{n} ({u})" if u and u != "#" else n for n, u in zip(above, header)]
+    if len(header) != width:
+        ctx.notes.append(f"the header names {len(header)} columns, the first data row has {width} fields")
+    blocks, extra = _table_blocks(header, rows, splitter, ctx, fixed_units=False, what="data row")
+    if not blocks:
         raise ReaderError(f"{src}: no complete data rows")
-    f, z, extra = _assemble(cols, data, ln_arr, ctx, fixed_units=False)
     extra["columns"] = header
-    return [_Block(f, z, ln_arr)], extra
+    return blocks, extra
+
+
+def _looks_like_units(tokens: list[str]) -> bool:
+    """A header line of units only ('Hz', 'ohm', '°', '#'), written under the line of names."""
+    toks = [t for t in tokens if t]
+    units = [t for t in toks if t.lower() in _PHASE_UNITS or t in ("\u03a9", "#") or _is_unit(t)]
+    return bool(toks) and len(units) == len(toks) and any(t != "#" for t in units)
 
 
 def _read_biologic(path: Path, data: bytes, ctx: _Ctx, binary: bool):
