@@ -297,3 +297,49 @@ def test_headerless_file_with_more_than_three_columns_is_refused(tmp_path):
     p.write_text("".join(f"{a},{b.real},{b.imag},{abs(b)}\n" for a, b in zip(F, Z)))
     with pytest.raises(ReaderError, match="no header"):
         read_spectra(p, units="frequency=Hz,impedance=ohm")
+
+
+def _r(x):
+    return repr(float(x))
+
+
+def test_relaxis_side_by_side_and_stacked_spectra_are_all_returned(tmp_path):
+    """Several spectra in one table: side by side (one frequency column each) or one after another."""
+    head = "RelaxIS 3.0 Spectrum export\nDate: x\nData: Frequency\tData: Z'\tData: Z''\tData: Frequency\tData: Z'\tData: Z''\n"
+    rows = [f"{_r(a)}\t{_r(b.real)}\t{_r(b.imag)}\t" + (f"{_r(a)}\t{_r(2 * b.real)}\t{_r(2 * b.imag)}" if k < 4 else "\t\t")
+            for k, (a, b) in enumerate(zip(F, Z))]
+    p = tmp_path / "side.txt"
+    p.write_text(head + "\n".join(rows) + "\n")
+    s = read_spectra(p)
+    assert [len(x) for x in s] == [6, 4]
+    np.testing.assert_allclose(s[0].impedance, Z, rtol=1e-15, atol=0)
+    np.testing.assert_allclose(s[1].impedance, 2 * Z[:4], rtol=1e-15, atol=0)
+    head = "RelaxIS 3.0 Spectrum export\nDate: x\nData: Frequency\tData: Z'\tData: Z''\n"
+    one = "".join(f"{_r(a)}\t{_r(b.real)}\t{_r(b.imag)}\n" for a, b in zip(F, Z))
+    two = "".join(f"{_r(a)}\t{_r(3 * b.real)}\t{_r(3 * b.imag)}\n" for a, b in zip(F, Z))
+    q = tmp_path / "stacked.txt"
+    q.write_text(head + "DC=0\tModel: A\tspectrum 1\n" + one + "DC=0\tModel: B\tspectrum 2\n" + two)
+    s = read_spectra(q)
+    assert [len(x) for x in s] == [6, 6]
+    np.testing.assert_allclose(s[1].impedance, 3 * Z, rtol=1e-15, atol=0)
+
+
+def test_units_on_the_line_under_the_names(tmp_path):
+    p = tmp_path / "u.csv"
+    p.write_text("Pt,Freq,Zreal,Zimag,Zmod\n#,kHz,kohm,kohm,kohm\n"
+                 + "".join(f"{k},{_r(a / 1e3)},{_r(b.real / 1e3)},{_r(b.imag / 1e3)},{_r(abs(b) / 1e3)}\n" for k, (a, b) in enumerate(zip(F, Z))))
+    s = read_spectra(p)[0]
+    np.testing.assert_allclose(s.frequency, F, rtol=1e-15, atol=0)
+    np.testing.assert_allclose(s.impedance, Z, rtol=1e-12, atol=0)
+
+
+def test_eclab_text_cut_mid_number_drops_the_last_row(tmp_path):
+    rows = "".join(f"{a:.7E}\t{b.real:.7E}\t{-b.imag:.7E}\n" for a, b in zip(F, Z))
+    text = "EC-Lab ASCII FILE\nNb header lines : 4\n\nfreq/Hz\tRe(Z)/Ohm\t-Im(Z)/Ohm\n" + rows
+    p = tmp_path / "x.mpt"
+    p.write_text(text)
+    assert len(read_spectra(p)[0]) == 6
+    p.write_text(text.rstrip("\n")[:-6])  # '6.2831828E-02' -> '6.28318'
+    s = read_spectra(p)[0]
+    assert len(s) == 5 and any("truncated" in n for n in s.metadata["notes"])
+    np.testing.assert_allclose(s.z_imag, [float(f"{v:.7E}") for v in Z[:5].imag], rtol=1e-15, atol=0)

@@ -881,7 +881,8 @@ def _parse_chi(text: str, ctx: _Ctx):
 def _parse_csv(text: str, ctx: _Ctx):
     src = ctx.src
     allines = _numbered(text)
-    lines = [(n, ln) for n, ln in allines if ln.strip() and not ln.lstrip().startswith("#")]
+    # '#' starts a comment line, except '#' alone in a first field (the 'Pt' unit of a units row: '#,Hz,ohm')
+    lines = [(n, ln) for n, ln in allines if ln.strip() and not (ln.lstrip().startswith("#") and not re.match(r"\s*#\s*[,;\t]", ln))]
     if not lines:
         raise ReaderError(f"{src}: empty file (expected columns f, Z', Z'')")
     sample = "\n".join(ln for _, ln in lines[:20])
