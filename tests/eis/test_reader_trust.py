@@ -343,3 +343,15 @@ def test_eclab_text_cut_mid_number_drops_the_last_row(tmp_path):
     s = read_spectra(p)[0]
     assert len(s) == 5 and any("truncated" in n for n in s.metadata["notes"])
     np.testing.assert_allclose(s.z_imag, [float(f"{v:.7E}") for v in Z[:5].imag], rtol=1e-15, atol=0)
+
+
+def test_text_columns_and_a_preamble_do_not_hide_the_table(tmp_path):
+    """A cycler EIS export: metadata lines, then a table whose other columns hold dates and mode letters."""
+    pre = "Today's Date 11/29/2026\nFrequency Sweep: Single Sine\nChannel: 3\n\n"
+    head = "Rec\tCycle\tDPt Time\tMd\tCurrent [A]\tVoltage [V]\tFrequency [Hz]\tZ Real [Ohm]\tZ Imaginary [Ohm]\n"
+    rows = "".join(f"{k}\t1\t11/29/2026 10:0{k}:00\tE\t0.0\t3.7\t{_r(a)}\t{_r(b.real)}\t{_r(b.imag)}\n" for k, (a, b) in enumerate(zip(F, Z)))
+    p = tmp_path / "maccor_eis.txt"
+    p.write_text(pre + head + rows)
+    s = read_spectra(p)[0]
+    np.testing.assert_allclose(s.frequency, F, rtol=0, atol=0)
+    np.testing.assert_allclose(s.impedance, Z, rtol=1e-15, atol=0)

@@ -878,6 +878,28 @@ def _parse_chi(text: str, ctx: _Ctx):
                                what="CHI text export", fixed_units=True)
 
 
+def _header_line(lines: list[tuple[int, str]], split: Callable[[str], list[str]], ctx: _Ctx) -> int | None:
+    """Index of the first text line naming a frequency and an impedance column (or the ``columns=`` names)."""
+    want = [_normalise_name(v).lower() for v, _ in ctx.columns.values()]
+    for k, (_, ln) in enumerate(lines[:400]):
+        toks = _fields(ln, split)
+        if len(toks) < 2 or _numeric_row(toks) is not None:
+            continue
+        if want and all(w in {_normalise_name(t).lower() for t in toks} for w in want):
+            return k
+        roles = set()
+        for t in toks:
+            try:
+                r = _parse_name(t, ctx.src)[0]
+            except ReaderError:  # a recognised name with a bad unit: still the header (its error comes later)
+                r = "?"
+            if r:
+                roles.add(r)
+        if "frequency" in roles and roles & {"z_real", "z_imag", "modulus", "?"}:
+            return k
+    return None
+
+
 def _parse_csv(text: str, ctx: _Ctx):
     src = ctx.src
     allines = _numbered(text)
@@ -885,32 +907,53 @@ def _parse_csv(text: str, ctx: _Ctx):
     lines = [(n, ln) for n, ln in allines if ln.strip() and not (ln.lstrip().startswith("#") and not re.match(r"\s*#\s*[,;\t]", ln))]
     if not lines:
         raise ReaderError(f"{src}: empty file (expected columns f, Z', Z'')")
-    sample = "\n".join(ln for _, ln in lines[:20])
-    ws = False
-    if "\t" in sample:
-        sep = "\t"
-    elif ";" in sample:
-        sep = ";"
-    elif "," in sample and re.search(r"\d,\d", sample) is None or sample.count(",") >= 2 * len(lines[:20]):
-        sep = ","
-    else:
-        sep, ws = None, True
 
-    def splitter(s: str) -> list[str]:
-        return s.split(sep)
-    first = next((k for k, (_, ln) in enumerate(lines) if _numeric_row(_fields(ln, splitter)) is not None), None)
-    if first is None:
-        raise ReaderError(f"{src}: no numeric rows (expected columns f, Z', Z'')")
+    def splitter_of(sep: str | None) -> Callable[[str], list[str]]:
+        return lambda s: s.split(sep)
+
+    # the header decides the separator: the first of tab, ';', ',', white space that splits it into known names
+    h = None
+    sep: str | None = None
+    for sep in ("\t", ";", ",", None):
+        h = _header_line(lines, splitter_of(sep), ctx)
+        if h is not None:
+            break
+    if h is None:  # no recognisable header: the separator from the numbers, the header (if any) just above them
+        sample = "\n".join(ln for _, ln in lines[:20])
+        if "\t" in sample:
+            sep = "\t"
+        elif ";" in sample:
+            sep = ";"
+        elif "," in sample and re.search(r"\d,\d", sample) is None or sample.count(",") >= 2 * len(lines[:20]):
+            sep = ","
+        else:
+            sep = None
+    ws = sep is None
+    splitter = splitter_of(sep)
+    if h is not None:
+        first = h + 1
+    else:
+        first = next((k for k, (_, ln) in enumerate(lines) if _numeric_row(_fields(ln, splitter)) is not None), None)
+        if first is None:
+            raise ReaderError(f"{src}: no numeric rows (expected columns f, Z', Z'')")
     header = _fields(lines[first - 1][1], splitter) if first > 0 else None
+    if header is not None and first < len(lines) and _looks_like_units(_fields(lines[first][1], splitter)):
+        # names on one line, units on the next (Gamry-style tables exported as CSV)
+        units_row = _fields(lines[first][1], splitter)
+        if len(units_row) == len(header):
+            header = [f"{n} ({u})" if u and u != "#" else n for n, u in zip(header, units_row)]
+            first += 1
     rows = lines[first:]
+    if not rows:
+        raise ReaderError(f"{src}: a header but no data rows")
     width = len(_fields(rows[0][1], splitter))
     if header is not None and ws and len(header) != width:
-        header = [h for h in re.split(r"\s{2,}|\t", lines[first - 1][1].strip()) if h]  # names with single spaces
+        header = [x for x in re.split(r"\s{2,}|\t", lines[first - 1][1].strip()) if x]  # names with single spaces
     marks: dict[str, str] = {}  # first number written with a decimal point / with a comma
     for _, ln in rows[:500]:
         for t in _fields(ln, splitter):
             for mark in ".,":
-                if mark in t and mark not in marks:
+                if mark in t and mark not in marks and _FLOAT.match(t):
                     marks[mark] = t
     if len(marks) == 2:
         raise ReaderError(
@@ -934,11 +977,6 @@ def _parse_csv(text: str, ctx: _Ctx):
         return [_Block(f, z, ln_arr)], extra
     if len(header) < 2:
         raise ReaderError(f"{src}: expected at least 3 numeric columns (f, Z', Z''), found {width}")
-    if first >= 2 and _looks_like_units(header):
-        # names on one line, units on the next (Gamry-style tables exported as CSV)
-        above = _fields(lines[first - 2][1], splitter)
-        if len(above) == len(header):
-            header = [f"{n} ({u})" if u and u != "#" else n for n, u in zip(above, header)]
     if len(header) != width:
         ctx.notes.append(f"the header names {len(header)} columns, the first data row has {width} fields")
     blocks, extra = _table_blocks(header, rows, splitter, ctx, fixed_units=False, what="data row")
