@@ -170,12 +170,13 @@ def test_minus_sign_on_z_real_is_applied(tmp_path):
     ["Potential (V)", "Current (A)", "Elapsed Time (s)", "Frequency (Hz)", "Zre (ohms)", "Zim (ohms)"],
     ["Time/s", "Current/A", "Freq/Hz", "Z'/Ohm", "Z''/Ohm", "Temperature/degC"],
     ["Rec", "Cycle", "TestTime", "Current", "Voltage", "Frequency [Hz]", "Z Real [Ohm]", "Z Imaginary [Ohm]"],
+    ["Im (A)", "Re (V)", "Z (mm)", "f (Hz)", "Re(Z) (ohm)", "Im(Z) (ohm)"],  # known names, units of another kind
 ])
 def test_substring_traps_never_become_impedance(tmp_path, header):
     """'time' contains 'im', 'Current' contains 're': such columns beside the real ones are never read as Z."""
     n = len(header)
     cols = [_g(np.arange(6.0) + 7.0 * k) for k in range(n)]  # distinct decoy values in every column
-    i_f = next(i for i, h in enumerate(header) if h.lower().startswith("freq"))
+    i_f = next(i for i, h in enumerate(header) if h.lower().startswith(("freq", "f (")))
     cols[i_f], cols[i_f + 1], cols[i_f + 2] = _g(F), _g(Z.real), _g(Z.imag)
     s = read_spectra(_csv(tmp_path / "trap.csv", header, cols, sep="\t"))[0]
     np.testing.assert_allclose(s.frequency, F, rtol=0, atol=0)

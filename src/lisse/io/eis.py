@@ -313,6 +313,7 @@ class _Col:
     name: str
     sign: float = 1.0
     unit: str | None = None
+    error: str | None = None  # a unit of the wrong dimension: refused if the column is used
 
 
 def _unit_ok(unit: str, role: str) -> bool:
@@ -342,8 +343,13 @@ def _is_unit(unit: str) -> bool:
     return True
 
 
-def _parse_name(name: str, src: str) -> tuple[str | None, float, str | None]:
-    """(role or None, sign, unit or None) of one column name."""
+def _parse_name(name: str, src: str, role: str | None = None) -> tuple[str | None, float, str | None, str | None]:
+    """(role or None, sign, unit or None, unit error or None) of one column name.
+
+    ``role`` given: the column is known to hold it (``columns=``); only its sign and unit are read.
+    A recognised name whose unit has the wrong dimension (``Im (A)``, ``Zre/mV``) comes back with
+    the error text, used only if that column is the one chosen for the role.
+    """
     s = _normalise_name(name)
     sign = 1.0
     if s.startswith("-") and len(s) > 1:
@@ -366,22 +372,23 @@ def _parse_name(name: str, src: str) -> tuple[str | None, float, str | None]:
             base = m.group(1)
             continue
         break
-    key = re.sub(r"[\s_.]", "", base.lower())
-    role = next((r for r, names in _ALIASES.items() if key in names), None)
     if role is None:
-        return None, sign, None
+        key = re.sub(r"[\s_.]", "", base.lower())
+        role = next((r for r, names in _ALIASES.items() if key in names), None)
+        if role is None:
+            return None, sign, None, None
     unit = None
     for u in suffixes:
         if u.strip().lower() in _QUALIFIERS or u == "":
             continue
         if _unit_ok(u, role):
             if unit is not None:
-                raise ReaderError(f"{src}: column '{name}' carries two units ('{unit}', '{u}')")
+                return role, sign, None, f"{src}: column '{name}' carries two units ('{unit}', '{u}')"
             unit = u
         elif _is_unit(u) or role == "phase":
             kind = {"frequency": "a frequency", "phase": "an angle (deg, rad)"}.get(role, "a resistance")
-            raise ReaderError(f"{src}: column '{name}' has the unit '{u}', which is not {kind}")
-    return role, sign, unit
+            return role, sign, None, f"{src}: column '{name}' has the unit '{u}', which is not {kind}"
+    return role, sign, unit, None
 
 
 def _parse_columns_arg(columns: Any) -> dict[str, tuple[str, float]]:
@@ -437,17 +444,18 @@ def _map_columns(names: list[str], src: str, declared: dict[str, tuple[str, floa
             raise ReaderError(f"{src}: columns= names '{want}' for {role} but the header has {what} such column; "
                               + _columns_hint(names))
         i = hits[0]
-        r, s, u = _parse_name(names[i], src)
+        _, s, u, e = _parse_name(names[i], src, role)
         taken.add(i)
-        # the header's own '-' prefix counts only when the automatic reading agrees on the role
-        found[role] = [_Col(role, i, names[i], sgn * (s if r == role else 1.0), u)]
+        found[role] = [_Col(role, i, names[i], sgn * s, u, e)]  # the column's own '-' counts, the role's '-' flips again
     for i, n in enumerate(names):
         if i in taken:
             continue
-        role, sign, unit = _parse_name(n, src)
+        role, sign, unit, err = _parse_name(n, src)
         if role is None or role in declared:
             continue
-        found.setdefault(role, []).append(_Col(role, i, n, sign, unit))
+        found.setdefault(role, []).append(_Col(role, i, n, sign, unit, err))
+    # a recognised name with a unit of another dimension ('Im (A)' beside 'Zim (ohm)') yields to a proper one
+    found = {r: ([x for x in c if x.error is None] or c) for r, c in found.items()}
     dup = {r: c for r, c in found.items() if len(c) > 1}
     if dup:
         r, c = next(iter(dup.items()))
@@ -541,6 +549,11 @@ def _assemble(cols: dict[str, _Col], data: dict[str, np.ndarray], lines: np.ndar
 
     src = ctx.src
     complex_ok = "z_real" in cols and "z_imag" in cols
+    if complex_ok:  # |Z| and phase only cross-check Z', Z'' here: a badly labelled one is left out
+        cols = {r: c for r, c in cols.items() if not (r in ("modulus", "phase") and c.error)}
+    for c in cols.values():
+        if c.error:
+            raise ReaderError(c.error)
     zroles = ["z_real", "z_imag"] if complex_ok else ["modulus"]
     units: dict[str, str] = {}
     source: dict[str, str] = {}
@@ -889,13 +902,10 @@ def _header_line(lines: list[tuple[int, str]], split: Callable[[str], list[str]]
             return k
         roles = set()
         for t in toks:
-            try:
-                r = _parse_name(t, ctx.src)[0]
-            except ReaderError:  # a recognised name with a bad unit: still the header (its error comes later)
-                r = "?"
+            r = _parse_name(t, ctx.src)[0]
             if r:
                 roles.add(r)
-        if "frequency" in roles and roles & {"z_real", "z_imag", "modulus", "?"}:
+        if "frequency" in roles and roles & {"z_real", "z_imag", "modulus"}:
             return k
     return None
 
