@@ -294,7 +294,7 @@ _ALIASES: dict[str, frozenset[str]] = {
 _ROLE_TEXT = {"frequency": "frequency", "z_real": "Z'", "z_imag": "Z''", "modulus": "|Z|", "phase": "phase"}
 _PHASE_UNITS = {"deg": math.pi / 180, "degree": math.pi / 180, "degrees": math.pi / 180, "\u00b0": math.pi / 180,
                 "\u00ba": math.pi / 180, "rad": 1.0, "radian": 1.0, "radians": 1.0}
-_QUALIFIERS = {"z", "a", "b"}  # '(Z)' of 'Re(Z)', ZPlot's 'Z'(a)', 'Z''(b)'
+_QUALIFIERS = {"z", "Z", "a", "b"}  # '(Z)' of 'Re(Z)', ZPlot's 'Z'(a)', 'Z''(b)' (case matters: '(A)' is ampere)
 
 
 def _normalise_name(name: str) -> str:
@@ -334,7 +334,7 @@ def _is_unit(unit: str) -> bool:
     from lisse.io.column_units import normalise_unit
     from lisse.units import si_unit
 
-    if len(unit.strip()) <= 1 or unit.strip().lower() in _QUALIFIERS:
+    if len(unit.strip()) <= 1 or unit.strip() in _QUALIFIERS:
         return False
     try:
         si_unit(normalise_unit(unit))
@@ -361,7 +361,7 @@ def _parse_name(name: str, src: str, role: str | None = None) -> tuple[str | Non
         if m:
             u = next(g for g in m.groups()[1:] if g is not None).strip()
             # an unrecognised one-letter qualifier changes the meaning ('Re(Y)' is an admittance): keep it
-            if len(u) == 1 and u.lower() not in _QUALIFIERS and u not in "\u03a9\u00b0":
+            if len(u) == 1 and u not in _QUALIFIERS and u not in "\u03a9\u00b0":
                 break
             suffixes.append(u)
             base = m.group(1)
@@ -379,7 +379,7 @@ def _parse_name(name: str, src: str, role: str | None = None) -> tuple[str | Non
             return None, sign, None, None
     unit = None
     for u in suffixes:
-        if u.strip().lower() in _QUALIFIERS or u == "":
+        if u.strip() in _QUALIFIERS or u == "":
             continue
         if _unit_ok(u, role):
             if unit is not None:
