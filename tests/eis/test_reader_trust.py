@@ -356,3 +356,31 @@ def test_text_columns_and_a_preamble_do_not_hide_the_table(tmp_path):
     s = read_spectra(p)[0]
     np.testing.assert_allclose(s.frequency, F, rtol=0, atol=0)
     np.testing.assert_allclose(s.impedance, Z, rtol=1e-15, atol=0)
+
+
+_SPEC = {"f": lambda: F, "re": lambda: Z.real, "im": lambda: Z.imag, "-im": lambda: -Z.imag, "mod": lambda: np.abs(Z),
+         "ph": lambda: np.degrees(np.angle(Z)), "-ph": lambda: -np.degrees(np.angle(Z)), "one": lambda: np.ones(6)}
+
+
+@pytest.mark.parametrize(("vendor", "columns", "units"), [
+    ("EC-Lab", [("freq/Hz", "f"), ("Re(Z)/Ohm", "re"), ("-Im(Z)/Ohm", "-im"), ("|Z|/Ohm", "mod"), ("Phase(Z)/deg", "ph"),
+                ("time/s", "x"), ("<Ewe>/V", "x"), ("<I>/mA", "x"), ("Cs/\u00b5F", "x"), ("Re(Y)/Ohm-1", "x"), ("cycle number", "one")], None),
+    ("Gamry", [("Pt", "x"), ("Time", "x"), ("Freq", "f"), ("Zreal", "re"), ("Zimag", "im"), ("Zsig", "x"), ("Zmod", "mod"),
+               ("Zphz", "ph"), ("Idc", "x"), ("Vdc", "x")], "frequency=Hz,impedance=ohm"),
+    ("Nova", [("Index", "x"), ("Frequency (Hz)", "f"), ("Z' (\u03a9)", "re"), ("-Z'' (\u03a9)", "-im"), ("Z (\u03a9)", "mod"),
+              ("-Phase (\u00b0)", "-ph"), ("Time (s)", "x")], None),
+    ("PalmSens", [("Freq / Hz", "f"), ("Z' / \u03a9", "re"), ("-Z'' / \u03a9", "-im"), ("Z / \u03a9", "mod"), ("-Phase / \u00b0", "-ph")], None),
+    ("Zahner", [("Number", "x"), ("Frequency/Hz", "f"), ("Impedance/Ohm", "mod"), ("Phase/deg", "ph"), ("Significance", "x"), ("Time/s", "x")], None),
+    ("Ivium", [("Frequency [Hz]", "f"), ("Z' [Ohm]", "re"), ("-Z'' [Ohm]", "-im"), ("Current [A]", "x"), ("Potential [V]", "x")], None),
+    ("VersaStudio", [("Segment #", "x"), ("Point #", "x"), ("E(V)", "x"), ("I(A)", "x"), ("Elapsed Time(s)", "x"),
+                     ("Frequency(Hz)", "f"), ("E Real", "x"), ("E Imag", "x"), ("I Real", "x"), ("I Imag", "x"), ("Z Real", "re"),
+                     ("Z Imag", "im")], "impedance=ohm"),
+    ("PowerSuite", [("Frequency", "f"), (" Zre", "re"), (" Zimg", "im")], "frequency=Hz,impedance=ohm"),
+    ("Z\u2033 unicode", [("f (Hz)", "f"), ("Z\u2032 (\u03a9)", "re"), ("\u2212Z\u2033 (\u03a9)", "-im")], None),
+])
+def test_vendor_header_sets(tmp_path, vendor, columns, units):
+    cols = [_g(_SPEC[c]() if c in _SPEC else np.arange(6.0) + 100.0 * k) for k, (_, c) in enumerate(columns)]
+    p = _csv(tmp_path / "v.txt", [n for n, _ in columns], cols, sep="\t")
+    s = read_spectra(p, units=units)[0]
+    np.testing.assert_allclose(s.frequency, F, rtol=0, atol=0)
+    np.testing.assert_allclose(s.impedance, Z, rtol=1e-12, atol=0)
