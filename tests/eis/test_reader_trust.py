@@ -384,3 +384,50 @@ def test_vendor_header_sets(tmp_path, vendor, columns, units):
     s = read_spectra(p, units=units)[0]
     np.testing.assert_allclose(s.frequency, F, rtol=0, atol=0)
     np.testing.assert_allclose(s.impedance, Z, rtol=1e-12, atol=0)
+
+
+# ------------------------------------------------------------------------------------------------
+# crafted files in other vendors' layouts, read by impedance.py's reader for that layout as well
+# ------------------------------------------------------------------------------------------------
+def _zw(tmp_path):
+    rows = "".join(f"{a:.6g},0,0,0,{b.real:.15g},{b.imag:.15g},0,0,0\n" for a, b in zip(F, Z))
+    p = tmp_path / "autolab.txt"
+    p.write_text('"Z60W Data File: Version 1.1"\n""\n""\n0,2,0,1,0.1,10000\n6\n'
+                 '"  Freq (Hz)    Ampl     Bias   Time(Sec)   Z\'(a)    Z\'\'(b)    GD   Err   Range"\n' + rows)
+    return p, "autolab", "zplot-z"
+
+
+def _chi(tmp_path):
+    p = tmp_path / "chi.txt"
+    p.write_text("Nov. 29, 2026   10:00:00\nA.C. Impedance\nFile: x.bin\nInstrument Model:  CHI660E\n\nInit E (V) = 0\n\n"
+                 "Freq/Hz, Z'/ohm, Z\"/ohm, Z/ohm, Phase/deg\n\n"
+                 + "".join(f"{a:.3e}, {b.real:.3e}, {b.imag:.3e}, {abs(b):.3e}, {np.degrees(np.angle(b)):.1f}\n" for a, b in zip(F, Z)))
+    return p, "chinstruments", "chi-txt"
+
+
+def _versastudio(tmp_path):
+    defn = ("Segment #, Point #, E(V), I(A), Elapsed Time(s), ADC Sync Input(V), Current Range, Status, E Applied(V), "
+            "Frequency(Hz), E Real, E Imag, I Real, I Imag, Z Real, Z Imag, E2 Status, ActionId, AC Amplitude, 0")
+    rows = "".join(f"0,{k},0,-3.2E-06,{k + 1.5},-0.0024,5,53,0,{a:.7g},0.01,-0.01,1E-4,-1E-4,{b.real:.7g},{b.imag:.7g},0,21,0.02\n"
+                   for k, (a, b) in enumerate(zip(F, Z)))
+    p = tmp_path / "v.par"
+    p.write_text("<Application>\nName=VersaStudio\n</Application>\n\n<Action0>\nSegments=0\nName=Common\n</Action0>\n\n"
+                 "<Action1>\nStart Frequency (Hz)=100000\nSegments=1\nName=Potentiostatic EIS\n</Action1>\n\n"
+                 f"<Segment1>\nType=2\nVersion=3\nDefinition={defn}\n{rows}</Segment1>\n\n<Graph1>\nAnalysis=0\n</Graph1>\n")
+    return p, "versastudio", "versastudio-par"
+
+
+def _powersuite(tmp_path):
+    p = tmp_path / "ps.txt"
+    p.write_text("Frequency\t Zre\t Zimg\n" + "".join(f"{a:.8g}\t {b.real:.8g}\t {b.imag:.8g}\n" for a, b in zip(F, Z)))
+    return p, "powersuite", "csv"
+
+
+@pytest.mark.parametrize("make", [_zw, _chi, _versastudio, _powersuite])
+def test_vendor_layouts_equal_impedance_py(tmp_path, make):
+    pre = pytest.importorskip("impedance.preprocessing")
+    p, instrument, fmt = make(tmp_path)
+    f, z = pre.readFile(str(p), instrument=instrument)
+    s = read_spectra(p, units="frequency=Hz,impedance=ohm" if fmt == "csv" else None)
+    assert s[0].metadata["reader"] == fmt
+    _same(s, [(f, z)], instrument)

@@ -2,31 +2,33 @@
 
 Supported formats (detected from the content first, the file extension second):
 
-=================  ==========================================================================
-``biologic-mpt``   EC-Lab ASCII export (.mpt / .txt starting ``EC-Lab ASCII FILE``); several
-                   spectra in one file (frequency sweep restarts or ``cycle number`` changes)
-                   give several spectra
-``biologic-mpr``   EC-Lab binary .mpr (``BIO-LOGIC MODULAR FILE``); both EC-Lab formats are
-                   parsed by the low-level readers of :mod:`lisse.io.biologic`
-``gamry-dta``      Gamry .DTA (``EXPLAIN`` header, ``ZCURVE TABLE``; rows split on any white
-                   space); decimal commas accepted. The uncorrected ``Zreal``/``Zimag`` are read
-                   (a note says when drift-corrected columns are present)
-``zplot-z``        Scribner ZPlot .z (``ZPLOT2 ASCII`` ... ``End Comments``) and the ZPlot/ZView
-                   for Windows variant (``"ZPlotW Data File"``, ``"Z60W Data File"``: a quoted
-                   ``Freq(Hz) ... Z'(a) Z''(b)`` header, comma-separated rows), also written by
-                   Autolab's ZView export
-``ivium-idf``      Ivium .idf (``primary_data`` block: Z', Z'', f)
-``ivium-ids``      Ivium .ids: several .idf-like datasets, one spectrum each (every dataset is
-                   returned; a dataset that is not an impedance measurement is skipped with a note)
-``relaxis-txt``    RelaxIS spectrum export (``RelaxIS`` first line; f, Z', Z'' tab-separated)
-``chi-txt``        CH Instruments text export (``Freq/Hz, Z'/ohm, Z"/ohm, Z/ohm, Phase/deg``)
-``csv``            plain CSV/TXT (comma, semicolon, tab or white space separated; Parstat /
-                   VersaStudio, PowerSuite, Nova/Autolab, PalmSens, Zahner, Maccor and other
-                   exports), columns found by their header (below); without a header, exactly
-                   three columns f, Z', Z''. Units come from the header (``freq/Hz``,
-                   ``Zre (ohms)``, ``Z' [kOhm]``) or are declared
-                   (``units="frequency=Hz,impedance=ohm"``); a column with neither is refused
-=================  ==========================================================================
+===================  ==========================================================================
+``biologic-mpt``     EC-Lab ASCII export (.mpt / .txt starting ``EC-Lab ASCII FILE``); several
+                     spectra in one file (frequency sweep restarts or ``cycle number`` changes)
+                     give several spectra
+``biologic-mpr``     EC-Lab binary .mpr (``BIO-LOGIC MODULAR FILE``); both EC-Lab formats are
+                     parsed by the low-level readers of :mod:`lisse.io.biologic`
+``gamry-dta``        Gamry .DTA (``EXPLAIN`` header, ``ZCURVE TABLE``; rows split on any white
+                     space); decimal commas accepted. The uncorrected ``Zreal``/``Zimag`` are read
+                     (a note says when drift-corrected columns are present)
+``zplot-z``          Scribner ZPlot .z (``ZPLOT2 ASCII`` ... ``End Comments``) and the ZPlot/ZView
+                     for Windows variant (``"ZPlotW Data File"``, ``"Z60W Data File"``: a quoted
+                     ``Freq(Hz) ... Z'(a) Z''(b)`` header, comma-separated rows), also written by
+                     Autolab's ZView export
+``ivium-idf``        Ivium .idf (``primary_data`` block: Z', Z'', f)
+``ivium-ids``        Ivium .ids: several .idf-like datasets, one spectrum each (every dataset is
+                     returned; a dataset that is not an impedance measurement is skipped with a note)
+``relaxis-txt``      RelaxIS spectrum export (``RelaxIS`` first line; f, Z', Z'' tab-separated)
+``chi-txt``          CH Instruments text export (``Freq/Hz, Z'/ohm, Z"/ohm, Z/ohm, Phase/deg``)
+``versastudio-par``  Princeton Applied Research VersaStudio .par: every ``<SegmentN>`` whose
+                     ``Definition=`` names Frequency(Hz), Z Real, Z Imag (Hz, ohm) is one spectrum
+``csv``              plain CSV/TXT (comma, semicolon, tab or white space separated; Parstat /
+                     VersaStudio text exports, PowerSuite, Nova/Autolab, PalmSens, Zahner, Maccor and other
+                     exports), columns found by their header (below); without a header, exactly
+                     three columns f, Z', Z''. Units come from the header (``freq/Hz``,
+                     ``Zre (ohms)``, ``Z' [kOhm]``) or are declared
+                     (``units="frequency=Hz,impedance=ohm"``); a column with neither is refused
+===================  ==========================================================================
 
 Column names (text formats) are matched whole, never as substrings (so ``Time (s)`` or
 ``Current (A)`` are never read as impedance): the name is split into an optional sign prefix
@@ -786,6 +788,56 @@ def _parse_ivium(text: str, ctx: _Ctx):
     return blocks, extra
 
 
+def _parse_versastudio(text: str, ctx: _Ctx):
+    """VersaStudio .par: ``<SegmentN>`` blocks, each a ``Definition=`` line of column names and comma-separated rows."""
+    src = ctx.src
+    lines = _numbered(text)
+
+    def split(s: str) -> list[str]:
+        return s.split(",")
+
+    blocks: list[_Block] = []
+    extra: dict = {}
+    k = 0
+    while k < len(lines):
+        m = re.fullmatch(r"<Segment(\d+)>", lines[k][1].strip())
+        if not m:
+            k += 1
+            continue
+        end_tag = f"</Segment{m.group(1)}>"
+        j = k + 1
+        while j < len(lines) and not lines[j][1].startswith("Definition=") and lines[j][1].strip() != end_tag:
+            j += 1
+        if j >= len(lines) or lines[j][1].strip() == end_tag:
+            ctx.notes.append(f"segment {m.group(1)} (line {lines[k][0]}) has no 'Definition=' line: skipped")
+            k = j + 1
+            continue
+        names = _fields(lines[j][1].split("=", 1)[1], split)
+        e = j + 1
+        rows = []
+        while e < len(lines) and lines[e][1].strip() != end_tag:
+            if lines[e][1].strip():
+                rows.append(lines[e])
+            e += 1
+        closed = e < len(lines)
+        cols = _map_columns(names, src)
+        if "frequency" not in cols or not ({"z_real", "z_imag"} <= set(cols) or {"modulus", "phase"} <= set(cols)):
+            ctx.notes.append(f"segment {m.group(1)} (line {lines[k][0]}) holds no impedance columns: skipped")
+            k = e + 1
+            continue
+        if not closed:
+            ctx.notes.append(f"segment {m.group(1)} has no closing '{end_tag}' (truncated file?)")
+        if rows:
+            data, ln_arr = _read_rows(rows, split, cols, ctx, at_eof=not closed, what=f"VersaStudio segment {m.group(1)} row")
+            if ln_arr.size:
+                f, z, extra = _assemble(cols, data, ln_arr, ctx, fixed_units=True)
+                blocks.append(_Block(f, z, ln_arr, label=f"Segment{m.group(1)}"))
+        k = e + 1
+    if not blocks:
+        raise ReaderError(f"{src}: VersaStudio file without an impedance segment (<SegmentN> with Frequency(Hz), Z Real, Z Imag)")
+    return blocks, extra
+
+
 def _group_columns(names: list[str], ctx: _Ctx) -> list[dict[str, _Col]]:
     """Column mapping of a header; several frequency columns side by side make one group (spectrum) each."""
     src = ctx.src
@@ -1056,6 +1108,7 @@ _TEXT_READERS: dict[str, Callable[[str, _Ctx], tuple[list[_Block], dict]]] = {
     "ivium-ids": _parse_ivium,
     "relaxis-txt": _parse_relaxis,
     "chi-txt": _parse_chi,
+    "versastudio-par": _parse_versastudio,
     "csv": _parse_csv,
 }
 #: impedance formats (names of :mod:`lisse.io.formats`)
@@ -1082,6 +1135,8 @@ def detect_format(path: str | Path, data: bytes | None = None) -> str:
         return "ivium-ids" if path.suffix.lower() == ".ids" or data.count(b"primary_data") > 1 else "ivium-idf"
     if first.startswith("RelaxIS"):
         return "relaxis-txt"
+    if re.search(r"^<Segment\d+>\s*$", text, flags=re.M) and ("VersaStudio" in text or path.suffix.lower() == ".par"):
+        return "versastudio-par"
     if re.search(r"^\s*Freq/Hz\s*,\s*Z'/ohm\s*,\s*Z\"/ohm", text, flags=re.M):
         return "chi-txt"
     ext = path.suffix.lower()
