@@ -431,3 +431,15 @@ def test_vendor_layouts_equal_impedance_py(tmp_path, make):
     s = read_spectra(p, units="frequency=Hz,impedance=ohm" if fmt == "csv" else None)
     assert s[0].metadata["reader"] == fmt
     _same(s, [(f, z)], instrument)
+
+
+def test_unitless_check_columns_do_not_block_reading(tmp_path):
+    """|Z| and phase beside Z', Z'' only cross-check them: without units they are left out, not a reason to refuse."""
+    p = _csv(tmp_path / "c.csv", ["freq/Hz", "Zre/ohm", "Zim/ohm", "|Z|", "Phase"],
+             [_g(F), _g(Z.real), _g(Z.imag), _g(np.abs(Z)), _g(np.angle(Z))])
+    s = read_spectra(p)[0]
+    np.testing.assert_allclose(s.impedance, Z, rtol=1e-15, atol=0)
+    assert set(s.metadata["columns_used"]) == {"frequency", "z_real", "z_imag"}
+    q = _csv(tmp_path / "d.csv", ["freq/Hz", "|Z|", "Phase"], [_g(F), _g(np.abs(Z)), _g(np.angle(Z))])
+    with pytest.raises(ReaderError, match="carry no unit|no unit"):  # |Z| and phase are all there is: units needed
+        read_spectra(q)

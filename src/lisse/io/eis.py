@@ -551,8 +551,10 @@ def _assemble(cols: dict[str, _Col], data: dict[str, np.ndarray], lines: np.ndar
 
     src = ctx.src
     complex_ok = "z_real" in cols and "z_imag" in cols
-    if complex_ok:  # |Z| and phase only cross-check Z', Z'' here: a badly labelled one is left out
+    if complex_ok:  # |Z| and phase only cross-check Z', Z'' here: a badly labelled or unit-less |Z| is left out
         cols = {r: c for r, c in cols.items() if not (r in ("modulus", "phase") and c.error)}
+        if "modulus" in cols and not (cols["modulus"].unit or fixed_units or "impedance" in ctx.declared_units):
+            del cols["modulus"]
     for c in cols.values():
         if c.error:
             raise ReaderError(c.error)
@@ -589,8 +591,14 @@ def _assemble(cols: dict[str, _Col], data: dict[str, np.ndarray], lines: np.ndar
     phase = None
     if "phase" in cols:
         ph_fixed = "deg" if fixed_units else None
-        phase = data["phase"] * cols["phase"].sign * _phase_factor(cols["phase"], data["phase"], ctx, ph_fixed)
-        units["phase"] = cols["phase"].unit or "deg"
+        try:
+            phase = data["phase"] * cols["phase"].sign * _phase_factor(cols["phase"], data["phase"], ctx, ph_fixed)
+        except ReaderError:
+            if not complex_ok:
+                raise
+            del cols["phase"]  # only a cross-check here: a phase of unknown unit is not used
+        else:
+            units["phase"] = cols["phase"].unit or "deg"
     if complex_ok:
         z = _cplx(scaled("z_real"), scaled("z_imag"))
         if not fixed_units and cols["z_imag"].sign > 0 and z.size >= 3 and np.mean(z.imag > 0) > 0.9:
