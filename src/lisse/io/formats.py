@@ -45,8 +45,10 @@ FORMATS: dict[str, Format] = {
         Format("gamry-dta", "Gamry .DTA", False, True, True),
         Format("zplot-z", "Scribner ZPlot .z", False, True, True),
         Format("ivium-idf", "Ivium .idf", False, True, True),
+        Format("ivium-ids", "Ivium .ids (several datasets)", False, True, True),
         Format("relaxis-txt", "RelaxIS text export", False, True, True),
         Format("chi-txt", "CH Instruments text export", False, True, True),
+        Format("versastudio-par", "VersaStudio .par (Princeton Applied Research)", False, True, True),
         Format("csv", "generic CSV/TSV/TXT; units from the header (time/s, I/mA) or --units", True, True, False),
     )
 }
