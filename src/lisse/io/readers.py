@@ -11,7 +11,8 @@ content                            reader
 ``Standard Jet DB``                :func:`lisse.io.arbin.read_arbin_res`
 xlsx with ``Record-Tab`` sheet     :func:`lisse.io.land.read_land`
 xlsx with ``record`` sheet         :func:`lisse.io.neware.read_neware_xlsx`
-``Cycle ...`` / ``,Step`` / ``,,``  :func:`lisse.io.neware.read_neware_csv`
+``Cycle ...`` / ``,Step`` / ``,,``  :func:`lisse.io.neware.read_neware_csv` (regular export)
+``DataPoint,...,Total Time,...``   :func:`lisse.io.neware.read_neware_csv` (flat export)
 ``Data_Point,Test_Time,...``       :func:`lisse.io.arbin.read_arbin_csv`
 Maccor ``Rec``/``Md`` header       :func:`lisse.io.maccor.read_maccor`
 any other delimited text           :func:`lisse.io.csv_generic.read_csv_generic`
@@ -154,6 +155,10 @@ def detect_format(path: str | Path) -> str:
         return "neware-csv"
     if first.startswith(("Data_Point,", "Test_ID,")) or ("Test_Time" in first and "Data_Point" in first):
         return "arbin-csv"
+    from lisse.io.neware import is_flat_export
+
+    if is_flat_export(text):
+        return "neware-csv"
     if ("\tMd\t" in text or "\tMd\r" in text or "\tMd\n" in text) and "Rec" in text:
         return "maccor-txt"
     return "csv"
