@@ -38,7 +38,9 @@ DEFAULT = ["neware_BTS85_700k_rows.ndax", "neware_nda_v26.nda.zip"]
 
 _CHILD = r"""
 import json, sys, time, tracemalloc, warnings, contextlib, io
-which, path, tmp = sys.argv[1], sys.argv[2], sys.argv[3]
+which, path, tmp, preimport = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4] == "1"
+if preimport:
+    import pandas  # noqa: F401  (a session that already holds pandas: both readers then pay only for the data)
 warnings.simplefilter("ignore")
 import logging
 logging.disable(logging.CRITICAL)
@@ -112,12 +114,12 @@ def time_both(path: Path, repeats: int) -> dict:
     return runs
 
 
-def memory(path: Path, which: str, tmp: str) -> dict:
+def memory(path: Path, which: str, tmp: str, preimport: bool) -> dict:
     env_path = str(REPO / "src")
     import os
 
     env = dict(os.environ, PYTHONPATH=env_path + os.pathsep + os.environ.get("PYTHONPATH", ""))
-    out = subprocess.run([sys.executable, "-c", _CHILD, which, str(path), tmp], capture_output=True, text=True, env=env, check=True)
+    out = subprocess.run([sys.executable, "-c", _CHILD, which, str(path), tmp, "1" if preimport else "0"], capture_output=True, text=True, env=env, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -139,22 +141,25 @@ def main(argv: list[str]) -> None:
             r = statistics.median(runs["lisse"]) / statistics.median(runs["fastnda (pre-extracted .nda)"])
             print(f"  time ratio lisse/fastnda-on-extracted (medians): {r:.3f}")
         tmp = tempfile.mkdtemp(prefix="lisse_bench_")
-        mem: dict[str, list[dict]] = {"lisse": [], "fastnda": []}
-        for _ in range(args.repeats):
-            for which in mem:
-                mem[which].append(memory(path, which, tmp))
-        meds = {}
-        for which, rs in mem.items():
-            peak = [r["peak_rss"] / mib for r in rs]
-            inc = [(r["peak_rss"] - r["base_rss"]) / mib for r in rs]
-            tm = [r["tracemalloc_peak"] / mib for r in rs]
-            meds[which] = (statistics.median(peak), statistics.median(inc), statistics.median(tm))
-            print(f"  mem  {which:8s} peak RSS median {meds[which][0]:7.1f} MiB (min-max {min(peak):.1f}-{max(peak):.1f}); "
-                  f"increment over imports {meds[which][1]:7.1f} MiB (min-max {min(inc):.1f}-{max(inc):.1f}); "
-                  f"tracemalloc peak {meds[which][2]:6.1f} MiB; rows {rs[0]['rows']}")
-        a, b = meds["lisse"], meds["fastnda"]
-        print(f"  mem ratio lisse/fastnda (medians): peak RSS {a[0] / b[0]:.3f}; increment {a[1] / b[1]:.3f}; "
-              f"tracemalloc {a[2] / b[2] if b[2] else float('nan'):.3f}")
+        for preimport in (False, True):
+            print("  -- fresh process, " + ("pandas imported first in both (a session that holds pandas)" if preimport
+                                            else "each reader's own imports only (lisse's record needs pandas: ~75 MiB RSS)"))
+            mem: dict[str, list[dict]] = {"lisse": [], "fastnda": []}
+            for _ in range(args.repeats):
+                for which in mem:
+                    mem[which].append(memory(path, which, tmp, preimport))
+            meds = {}
+            for which, rs in mem.items():
+                peak = [r["peak_rss"] / mib for r in rs]
+                inc = [(r["peak_rss"] - r["base_rss"]) / mib for r in rs]
+                tm = [r["tracemalloc_peak"] / mib for r in rs]
+                meds[which] = (statistics.median(peak), statistics.median(inc), statistics.median(tm))
+                print(f"  mem  {which:8s} peak RSS median {meds[which][0]:7.1f} MiB (min-max {min(peak):.1f}-{max(peak):.1f}); "
+                      f"increment over imports {meds[which][1]:7.1f} MiB (min-max {min(inc):.1f}-{max(inc):.1f}); "
+                      f"tracemalloc peak {meds[which][2]:6.1f} MiB; rows {rs[0]['rows']}")
+            a, b = meds["lisse"], meds["fastnda"]
+            print(f"  mem ratio lisse/fastnda (medians): peak RSS {a[0] / b[0]:.3f}; increment {a[1] / b[1]:.3f}; "
+                  f"tracemalloc {a[2] / b[2] if b[2] else float('nan'):.3f}")
 
 
 if __name__ == "__main__":

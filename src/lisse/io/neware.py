@@ -287,7 +287,9 @@ def read_nda(path: str | Path, **metadata: Any):
             # or unsupported file has no common base class (ValueError, EOFError, KeyError,
             # NotImplementedError, polars errors...), so any exception from it is the file's problem.
             raise ReaderError(f"fastnda could not read Neware file '{path}': {type(exc).__name__}: {exc}") from exc
-    return _record_from_fastnda(df, meta, path, notes, metadata)
+        arrays = _arrays_from_fastnda(df, path, notes)
+        del df  # polars' frame is freed before the record is built
+    return _nda_record(arrays, meta, path, notes, metadata)
 
 
 def _metadata(fastnda: Any, target: Path) -> dict:
@@ -297,8 +299,8 @@ def _metadata(fastnda: Any, target: Path) -> dict:
         return {}
 
 
-def _record_from_fastnda(df: Any, meta: dict, path: Any, notes: list[str], metadata: dict):
-    """Convert fastnda's polars frame to a record (SI columns, cumulative charge, 0-based cycles)."""
+def _arrays_from_fastnda(df: Any, path: Any, notes: list[str]) -> dict[str, Any]:
+    """SI numpy columns from fastnda's polars frame (cumulative charge, 0-based cycles); the frame can then go."""
     cols = set(df.columns)
     need = {"voltage_V", "current_mA", "total_time_s"}
     if not need <= cols:
@@ -311,42 +313,69 @@ def _record_from_fastnda(df: Any, meta: dict, path: Any, notes: list[str], metad
             s = s.fill_null(fill)
         return s.to_numpy().astype(dtype, copy=False)
 
-    t = take("total_time_s")
-    v = take("voltage_V")
-    i = np.multiply(df["current_mA"].to_numpy(), 1e-3, dtype=np.float64)  # one new array, whatever fastnda's dtype
+    out: dict[str, Any] = {"time_s": take("total_time_s"), "voltage_V": take("voltage_V")}
+    out["current_A"] = np.multiply(df["current_mA"].to_numpy(), 1e-3, dtype=np.float64)  # one new array
     step = take("step_count", np.int64, 0) if "step_count" in cols else None
-    cyc = None
+    out["step"] = step
     if "cycle_count" in cols:
         cyc = take("cycle_count", np.int64, 0)
         if n and cyc.min() >= 1:
             cyc -= 1
             notes.append("Neware numbers cycles from 1: cycle = Neware cycle - 1 (0-based)")
-    charge = None
+        out["cycle"] = cyc
     if "capacity_mAh" in cols and step is not None:
         cap = df["capacity_mAh"]
         charge = np.multiply((cap.fill_null(0.0) if cap.null_count() else cap).to_numpy(), 3.6, dtype=np.float64)
         _carry_steps(charge, step)
-    elif "capacity_mAh" in cols:
-        notes.append("fastnda gave no step counter: charge integrated from the current (trapezoid)")
-    technique = df["step_type"].to_pandas() if "step_type" in cols else None
+        out["charge_C"] = charge
+    else:
+        notes.append("fastnda gave no per-step capacity and step counter: charge_C integrated from the current (trapezoid)")
+    if "step_type" in cols:
+        out["technique"] = _categorical(df["step_type"])
     extra: dict[str, Any] = {}
     for c in df.columns:
         if c.startswith("aux") and c.endswith("_degC"):
             extra[c[: -len("_degC")] + "_K"] = take(c) + 273.15
         elif c.startswith("aux") and c.endswith("_V"):
             extra[c] = take(c)
-    start = None
+    out["extra"] = extra
+    out["start"] = None
     if "unix_time_s" in cols and n:
         u0 = df["unix_time_s"][0]
         if u0 is not None and np.isfinite(u0) and u0 > 0:
-            start = datetime.fromtimestamp(float(u0) - float(t[0]), tz=UTC)
+            # unix time is absolute: a true UTC start, no zone assumption needed
+            out["start"] = datetime.fromtimestamp(float(u0) - float(out["time_s"][0]), tz=UTC)
+    return out
+
+
+def _categorical(s: Any) -> Any:
+    """A polars Categorical/string Series as a pandas Categorical (codes + names; no per-row strings)."""
+    import pandas as pd
+    import polars as pl
+
+    if s.dtype != pl.Categorical:
+        return pd.Categorical(s.cast(pl.String).to_numpy())
+    uniq = s.unique()
+    phys = s.to_physical().to_numpy()
+    uphys = uniq.to_physical().to_numpy()
+    names = uniq.cast(pl.String).to_list()
+    if s.null_count() or not len(uphys):
+        return pd.Categorical(s.cast(pl.String).to_numpy())
+    lut = np.full(int(uphys.max()) + 1, -1, dtype=np.int32)
+    lut[uphys] = np.arange(len(uphys), dtype=np.int32)
+    return pd.Categorical.from_codes(lut[phys], categories=names)
+
+
+def _nda_record(arrays: dict[str, Any], meta: dict, path: Any, notes: list[str], metadata: dict):
+    charge = arrays.get("charge_C")
     header = {"format": "Neware nda/ndax", "reader_backend": "fastnda", "fastnda_metadata": meta,
               "units": {"time": "s", "voltage": "V", "current": "mA", **({"charge": "mAh"} if charge is not None else {})}}
-    rec = build_record(path, "lisse.io.neware.nda", t, v, i, header=header, notes=notes, metadata=metadata,
-                       charge_C=charge, step=step, cycle=cyc, extra=extra)
-    if technique is not None:
-        rec.df["technique"] = technique.array  # categorical: one code per row, the names once
-    rec.start = start  # unix time is absolute: a true UTC start, no zone assumption needed
+    rec = build_record(path, "lisse.io.neware.nda", arrays.pop("time_s"), arrays.pop("voltage_V"), arrays.pop("current_A"),
+                       header=header, notes=notes, metadata=metadata, charge_C=charge, step=arrays.get("step"),
+                       cycle=arrays.get("cycle"), extra=arrays["extra"])
+    if arrays.get("technique") is not None:
+        rec.df["technique"] = arrays["technique"]  # categorical: one small code per row, the names once
+    rec.start = arrays["start"]
     return rec
 
 
