@@ -205,10 +205,14 @@ def _carry_steps(q: np.ndarray, step: np.ndarray) -> None:
     if n < 2:
         return
     starts = np.flatnonzero(step[1:] != step[:-1]) + 1
-    if starts.size:
-        carried = np.cumsum(q[starts - 1])  # end value of each finished step, summed
-        lengths = np.diff(np.append(starts, n))
-        q[starts[0]:] += np.repeat(carried, lengths)
+    if not starts.size:
+        return
+    carried = np.cumsum(q[starts - 1])  # end value of each finished step, summed
+    if starts.size <= 256:  # few steps: slice by slice, no temporary as long as the record
+        for k, (a, b) in enumerate(zip(starts, np.append(starts[1:], n), strict=True)):
+            q[a:b] += carried[k]
+    else:
+        q[starts[0]:] += np.repeat(carried, np.diff(np.append(starts, n)))
 
 
 @guarded("Neware .nda/.ndax")
@@ -300,36 +304,47 @@ def _metadata(fastnda: Any, target: Path) -> dict:
 
 
 def _arrays_from_fastnda(df: Any, path: Any, notes: list[str]) -> dict[str, Any]:
-    """SI numpy columns from fastnda's polars frame (cumulative charge, 0-based cycles); the frame can then go."""
+    """SI numpy columns from fastnda's polars frame (cumulative charge, 0-based cycles); the frame can then go.
+
+    The float64/int64 conversions run in polars, whose allocator reuses the memory fastnda's parse has
+    just released; numpy then views the results without copying (read-only arrays). Only the cumulative
+    charge is a new numpy array.
+    """
+    import polars as pl
+
     cols = set(df.columns)
     need = {"voltage_V", "current_mA", "total_time_s"}
     if not need <= cols:
         raise ReaderError(f"fastnda returned no {sorted(need - cols)} columns for '{path}'")
     n = df.height
-
-    def take(name: str, dtype: Any = np.float64, fill: Any = None) -> np.ndarray:
-        s = df[name]
-        if fill is not None and s.null_count():
-            s = s.fill_null(fill)
-        return s.to_numpy().astype(dtype, copy=False)
-
-    out: dict[str, Any] = {"time_s": take("total_time_s"), "voltage_V": take("voltage_V")}
-    out["current_A"] = np.multiply(df["current_mA"].to_numpy(), 1e-3, dtype=np.float64)  # one new array
-    step = take("step_count", np.int64, 0) if "step_count" in cols else None
-    out["step"] = step
+    exprs = [
+        pl.col("total_time_s").cast(pl.Float64).alias("time_s"),
+        pl.col("voltage_V").cast(pl.Float64),
+        (pl.col("current_mA").cast(pl.Float64) * 1e-3).alias("current_A"),
+    ]
+    if "step_count" in cols:
+        exprs.append(pl.col("step_count").cast(pl.Int64).fill_null(0).alias("step"))
     if "cycle_count" in cols:
-        cyc = take("cycle_count", np.int64, 0)
-        if n and cyc.min() >= 1:
-            cyc -= 1
+        cmin = df["cycle_count"].min()
+        one_based = n > 0 and cmin is not None and cmin >= 1
+        exprs.append((pl.col("cycle_count").cast(pl.Int64).fill_null(1 if one_based else 0) - (1 if one_based else 0)).alias("cycle"))
+        if one_based:
             notes.append("Neware numbers cycles from 1: cycle = Neware cycle - 1 (0-based)")
-        out["cycle"] = cyc
-    if "capacity_mAh" in cols and step is not None:
-        cap = df["capacity_mAh"]
-        charge = np.multiply((cap.fill_null(0.0) if cap.null_count() else cap).to_numpy(), 3.6, dtype=np.float64)
-        _carry_steps(charge, step)
-        out["charge_C"] = charge
+    has_q = "capacity_mAh" in cols and "step_count" in cols
+    if has_q:
+        exprs.append((pl.col("capacity_mAh").cast(pl.Float64).fill_null(0.0) * 3.6).alias("step_charge_C"))
+    sel = df.select(exprs)
+    out: dict[str, Any] = {c: sel[c].to_numpy() for c in sel.columns}
+    del sel
+    out["step"] = out.get("step")
+    if has_q:
+        out["charge_C"] = cumulative_step_charge(out.pop("step_charge_C"), out["step"])
     else:
         notes.append("fastnda gave no per-step capacity and step counter: charge_C integrated from the current (trapezoid)")
+
+    def take(name: str) -> np.ndarray:
+        return df[name].cast(pl.Float64).to_numpy()
+
     if "step_type" in cols:
         out["technique"] = _categorical(df["step_type"])
     extra: dict[str, Any] = {}

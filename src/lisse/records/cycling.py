@@ -106,22 +106,30 @@ def half_cycle_index(current: np.ndarray, rest_fraction: float = REST_FRACTION) 
     ndarray of int64, same length, starting at 0.
     """
     i = np.asarray(current, dtype=float)
-    if i.size == 0:
+    n = i.size
+    if n == 0:
         return np.zeros(0, dtype=np.int64)
-    imax = np.nanmax(np.abs(i)) if np.any(np.isfinite(i)) else 0.0
-    sign = np.where(np.abs(i) > rest_fraction * imax, np.sign(i), 0.0)
-    sign = np.nan_to_num(sign)
-    nz = np.flatnonzero(sign)
-    if nz.size == 0:
-        return np.zeros(i.size, dtype=np.int64)
+    # |I| > threshold as two comparisons and int8 signs: about 10 bytes per row of temporaries, so that
+    # a record of millions of rows does not need several float copies of its current
+    imax = max(float(np.nanmax(i)), -float(np.nanmin(i))) if np.any(np.isfinite(i)) else 0.0
+    thr = rest_fraction * imax
+    sign = np.zeros(n, dtype=np.int8)
+    sign[i > thr] = 1
+    sign[i < -thr] = -1  # NaN compares False: a row without a current counts as rest
+    moving = sign != 0
+    if not moving.any():
+        return np.zeros(n, dtype=np.int64)
+    first = int(np.argmax(moving))
     # forward-fill the sign over rest rows (rests before the first current take the first sign)
-    idx = np.zeros(i.size, dtype=np.int64)
-    idx[nz] = nz
-    idx = np.maximum.accumulate(idx)
-    idx[: nz[0]] = nz[0]
+    idx = np.arange(n, dtype=np.int64)
+    idx[~moving] = 0
+    np.maximum.accumulate(idx, out=idx)
+    idx[:first] = first
     filled = sign[idx]
-    flips = np.concatenate([[0], (np.diff(filled) != 0).astype(np.int64)])
-    return np.cumsum(flips)
+    del idx
+    out = np.zeros(n, dtype=np.int64)
+    np.cumsum(filled[1:] != filled[:-1], out=out[1:])
+    return out
 
 
 def integrate_charge(time_s: np.ndarray, current_A: np.ndarray) -> np.ndarray:
@@ -343,6 +351,6 @@ def _arr(val: Any, n: int, name: str, dtype: Any) -> np.ndarray:
     if a.shape != (n,):
         raise ParameterError(f"CyclingRecord: column '{name}' has shape {a.shape}; expected ({n},)")
     if dtype is np.int64:
-        a = np.nan_to_num(a.astype(float), nan=0.0).astype(np.int64) if a.dtype.kind == "f" else a.astype(np.int64)
+        a = np.nan_to_num(a.astype(float), nan=0.0).astype(np.int64) if a.dtype.kind == "f" else a.astype(np.int64, copy=False)
         return a
-    return a.astype(dtype)
+    return a.astype(dtype, copy=False)  # no second copy of a column already of the right type (large records)
