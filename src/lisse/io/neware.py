@@ -131,6 +131,8 @@ def _fastnda():
 def _nda_truncation(target: Path, shown: Any) -> str | None:
     """A note when an ``.nda`` file is shorter than the data block its header declares, else None.
 
+    A file cut inside its header or before its first record raises :class:`ReaderError` instead.
+
     The header holds a {begin, length} pointer to the main data block: 32-bit at bytes 64-72 for nda
     versions 1-29, 64-bit at bytes 82-98 for the BTS 9 versions 129/130 (the layout fastnda reads; on the
     shared v26 and v29 files begin + length is exactly the file size). A file still being written may
@@ -139,16 +141,21 @@ def _nda_truncation(target: Path, shown: Any) -> str | None:
     size = target.stat().st_size
     with open(target, "rb") as fh:
         head = fh.read(100)
-    if len(head) < 72 or not head.startswith(b"NEWARE"):
+    if not head.startswith(b"NEWARE"):
         return None  # fastnda refuses it with its own message
-    if head[14] in (129, 130):
-        if len(head) < 98:
-            return None
+    bts9 = len(head) > 14 and head[14] in (129, 130)
+    if len(head) < (98 if bts9 else 72):
+        raise ReaderError(f"Neware .nda '{shown}' is truncated: it ends at byte {size:,}, inside its "
+                          f"{98 if bts9 else 72}-byte header")
+    if bts9:
         begin, length = int.from_bytes(head[82:90], "little"), int.from_bytes(head[90:98], "little")
     else:
         begin, length = int.from_bytes(head[64:68], "little"), int.from_bytes(head[68:72], "little")
     if begin <= 0 or length <= 0 or begin + length <= size:
         return None
+    if size <= begin:
+        raise ReaderError(f"Neware .nda '{shown}' is truncated: its header declares the data block at bytes "
+                          f"{begin:,}-{begin + length:,}; the file ends at byte {size:,}, before the first record")
     end = begin + length
     return (f"truncated: the .nda header of '{shown}' declares its data block to end at byte {end:,}; the file ends "
             f"at byte {size:,} ({end - size:,} bytes, {100.0 * (end - size) / length:.1f} % of the data, missing); "
@@ -276,10 +283,9 @@ def read_nda(path: str | Path, **metadata: Any):
             tmp = stack.enter_context(tempfile.TemporaryDirectory(prefix="lisse_nda_"))
             target = Path(tmp) / "file.nda"
             target.symlink_to(p.resolve())
-        if target.suffix.lower() == ".nda":
-            cut = _nda_truncation(target, path)
-            if cut:
-                notes.append(cut)
+        cut = _nda_truncation(target, path) if target.suffix.lower() == ".nda" else None
+        if cut:
+            notes.append(cut)
         try:
             with _fastnda_messages(notes):
                 df = fastnda.read(str(target))
@@ -290,7 +296,8 @@ def read_nda(path: str | Path, **metadata: Any):
             # Only fastnda's own parser runs inside this try (no lisse code): what it raises on a damaged
             # or unsupported file has no common base class (ValueError, EOFError, KeyError,
             # NotImplementedError, polars errors...), so any exception from it is the file's problem.
-            raise ReaderError(f"fastnda could not read Neware file '{path}': {type(exc).__name__}: {exc}") from exc
+            why = f" ({cut})" if cut else ""
+            raise ReaderError(f"fastnda could not read Neware file '{path}'{why}: {type(exc).__name__}: {exc}") from exc
         arrays = _arrays_from_fastnda(df, path, notes)
         del df  # polars' frame is freed before the record is built
     return _nda_record(arrays, meta, path, notes, metadata)
