@@ -640,8 +640,8 @@ def read_neware_csv(path: str | Path, **metadata: Any):
 def read_neware_xlsx(path: str | Path, **metadata: Any):
     """Read the record rows of a Neware BTS xlsx export.
 
-    The sheet is the first named ``record...``, else the first whose header row has DataPoint, Total
-    Time, Current and Voltage columns (a flat export). Columns are mapped by name as in
+    The sheet is the first named ``record...`` or ``Detail_<unit>_<channel>_<n>`` (BTSDA's names), else
+    the first whose header row has DataPoint, Total Time, Current and Voltage columns (a flat export). Columns are mapped by name as in
     :func:`read_neware_csv`.
 
     Notes
@@ -652,7 +652,7 @@ def read_neware_xlsx(path: str | Path, **metadata: Any):
     from lisse.io._xlsx import read_sheet_frame, sheet_names
 
     sheets = sheet_names(path)
-    sheet = next((s for s in sheets if re.fullmatch(r"record.*", s, re.I)), None)
+    sheet = next((s for s in sheets if re.fullmatch(r"record.*|detail(_\d+)+", s, re.I)), None)
     rec = read_sheet_frame(path, sheet) if sheet is not None else None
     if rec is None:
         for s in sheets:

@@ -10,7 +10,7 @@ content                            reader
 ``NEWARE`` / zip with .nda(x)      :func:`lisse.io.neware.read_nda`
 ``Standard Jet DB``                :func:`lisse.io.arbin.read_arbin_res`
 xlsx with ``Record-Tab`` sheet     :func:`lisse.io.land.read_land`
-xlsx with ``record`` sheet         :func:`lisse.io.neware.read_neware_xlsx`
+xlsx with ``record``/``Detail_``  :func:`lisse.io.neware.read_neware_xlsx`
 ``Cycle ...`` / ``,Step`` / ``,,``  :func:`lisse.io.neware.read_neware_csv` (regular export)
 ``DataPoint,...,Total Time,...``   :func:`lisse.io.neware.read_neware_csv` (flat export)
 ``Data_Point,Test_Time,...``       :func:`lisse.io.arbin.read_arbin_csv`
@@ -26,6 +26,7 @@ a column with neither is refused.
 
 from __future__ import annotations
 
+import re
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -139,9 +140,9 @@ def detect_format(path: str | Path) -> str:
                 sheets = [s.lower() for s in sheet_names(p)]
             if any(s in ("record-tab",) for s in sheets):
                 return "land-xlsx"
-            if any(s.startswith("record") for s in sheets):
-                return "neware-xlsx"
-            raise ReaderError(f"xlsx file '{path}' has no known cycler sheet (Record-Tab, record); sheets: {sheets}")
+            if any(s.startswith("record") or re.fullmatch(r"detail(_\d+)+", s) for s in sheets):
+                return "neware-xlsx"  # BTSDA names its record sheet 'record' or 'Detail_<unit>_<channel>_<n>'
+            raise ReaderError(f"xlsx file '{path}' has no known cycler sheet (Record-Tab, record, Detail_...); sheets: {sheets}")
         if any(n.lower().endswith((".nda", ".ndax")) for n in names) or p.suffix.lower() == ".ndax" or any(
             n.lower().endswith(".xml") for n in names
         ):
