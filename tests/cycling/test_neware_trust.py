@@ -228,16 +228,23 @@ def test_damaged_member_fails_its_crc(tmp_path):
         read_nda(bad)
 
 
-def test_truncated_nda_inside_an_intact_zip_says_truncated(tmp_path):
+@pytest.mark.parametrize("method", [zipfile.ZIP_DEFLATED, zipfile.ZIP_STORED, zipfile.ZIP_BZIP2])
+def test_truncated_nda_inside_an_intact_zip_says_truncated(method, tmp_path):
     pytest.importorskip("fastnda")
     from lisse.io.readers import read_cycling
 
     nda = _unzipped(cycler_file("neware_fastnda_SIM.nda.zip"), tmp_path)
     z = tmp_path / "cut.nda.zip"
-    with zipfile.ZipFile(z, "w", zipfile.ZIP_DEFLATED) as zf:
+    with zipfile.ZipFile(z, "w", method) as zf:
         zf.writestr("SIM.nda", nda.read_bytes()[: nda.stat().st_size // 3])
     rec = read_cycling(z)
-    assert len(rec) < 108642 and any("truncated" in n for n in rec.provenance.notes)
+    assert 0 < len(rec) < 108642 and any("truncated" in n for n in rec.provenance.notes)
+    full = tmp_path / "full.nda.zip"
+    with zipfile.ZipFile(full, "w", method) as zf:
+        zf.write(nda, "SIM.nda")
+    whole = read_cycling(full)
+    assert len(whole) == 108642 and not any("truncated" in n for n in whole.provenance.notes)
+    np.testing.assert_array_equal(whole["charge_C"][: len(rec)], rec["charge_C"])
 
 
 # ------------------------------------------------------------------------------------------- zip bombs
@@ -284,6 +291,21 @@ def test_zip_bomb_with_a_lying_size_is_refused(tmp_path):
         assert zf.infolist()[0].file_size == 1000
     with pytest.raises(ReaderError, match="(?i)crc|corrupt"):
         read_nda(bomb)
+
+
+def test_streaming_cap_holds_whatever_the_size_declared(tmp_path, monkeypatch):
+    """Declared 1000 bytes, cap 1 MiB, actual 8 MiB: the byte count while inflating stops it at the cap."""
+    pytest.importorskip("fastnda")
+    from lisse.io import neware
+
+    bomb = _zeros_zip(tmp_path / "liar.nda.zip", "x.nda", 8 << 20)
+    b = bytearray(bomb.read_bytes())
+    struct.pack_into("<I", b, b.find(b"PK\x01\x02") + 24, 1000)
+    bomb.write_bytes(bytes(b))
+    monkeypatch.setattr(neware, "UNZIP_RATIO_FLOOR", 1 << 20)
+    monkeypatch.setattr(neware, "MAX_UNZIP_RATIO", 1)
+    with pytest.raises(ReaderError, match=r"decompresses to more than 1,048,576 bytes"):
+        neware.read_nda(bomb)
 
 
 def test_ndax_bomb_refused(tmp_path, monkeypatch):
