@@ -509,3 +509,16 @@ def test_cumulative_step_charge_function():
     many = np.arange(1000) // 2  # > 256 steps: the vectorised branch
     np.testing.assert_array_equal(cumulative_step_charge(np.ones(1000), many), 1 + many)
 
+
+
+def test_flat_csv_in_utf8_with_a_bom(tmp_path):
+    """The same export saved as UTF-8 with a byte-order mark: detected and read to the same numbers."""
+    from lisse.io.readers import detect_format, read_cycling
+
+    src = cycler_file("neware_fastnda_interp-test_export.csv")
+    p = tmp_path / "bom.csv"
+    p.write_bytes(b"\xef\xbb\xbf" + src.read_bytes().decode("latin-1").encode("utf-8"))
+    assert detect_format(p) == "neware-csv"
+    a, b = read_cycling(p), read_cycling(src)
+    for col in ("time_s", "voltage_V", "current_A", "charge_C", "step", "cycle"):
+        np.testing.assert_array_equal(a[col], b[col])

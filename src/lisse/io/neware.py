@@ -739,7 +739,8 @@ def read_neware_xlsx(path: str | Path, **metadata: Any):
 
 def is_flat_export(head: str) -> bool:
     """True when ``head`` (the start of a text file) is a Neware flat CSV export (used by format detection)."""
-    first = head.lstrip("\ufeff").splitlines()[0] if head.strip() else ""
+    text = head.removeprefix("\u00ef\u00bb\u00bf").lstrip("\ufeff")  # a UTF-8 BOM read as latin-1, or decoded
+    first = text.splitlines()[0] if text.strip() else ""
     return _is_flat_header(first)
 
 

@@ -151,7 +151,7 @@ def detect_format(path: str | Path) -> str:
     if b"\x00" in head[:2048]:
         raise ReaderError(f"'{path}' is a binary file of no known cycler format (first bytes {head[:16]!r})")
     text = head.decode("latin-1")
-    first = text.lstrip("\ufeff").splitlines()[0] if text.strip() else ""
+    first = text.removeprefix("\u00ef\u00bb\u00bf").splitlines()[0] if text.strip() else ""  # UTF-8 BOM as latin-1
     if first.startswith("Cycle") and "\n," in text and "\n,," in text:
         return "neware-csv"
     if first.startswith(("Data_Point,", "Test_ID,")) or ("Test_Time" in first and "Data_Point" in first):
