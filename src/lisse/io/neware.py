@@ -367,6 +367,9 @@ def read_nda(path: str | Path, **metadata: Any):
             # NotImplementedError, polars errors...), so any exception from it is the file's problem.
             why = f" ({cut})" if cut else ""
             raise ReaderError(f"fastnda could not read Neware file '{path}'{why}: {type(exc).__name__}: {exc}") from exc
+        for msg in [m for m in notes if m.startswith("fastnda:") and "may be missing" in m]:
+            # fastnda's check of a multi-block BTS 9 file: its blocks cover fewer bytes than the header says
+            notes.append(f"possibly truncated: {msg.removeprefix('fastnda: ')}")
         arrays = _arrays_from_fastnda(df, path, notes)
         del df  # polars' frame is freed before the record is built
     return _nda_record(arrays, meta, path, notes, metadata)
