@@ -522,3 +522,19 @@ def test_flat_csv_in_utf8_with_a_bom(tmp_path):
     a, b = read_cycling(p), read_cycling(src)
     for col in ("time_s", "voltage_V", "current_A", "charge_C", "step", "cycle"):
         np.testing.assert_array_equal(a[col], b[col])
+
+
+def test_regular_csv_damaged_row_prefix_is_counted_not_dropped_silently(tmp_path):
+    """A record row whose ',,' prefix is damaged is neither data nor a step/cycle row: it is skipped with a counted
+    note naming its line (it was dropped without a word)."""
+    from lisse.io.readers import read_cycling
+
+    src = cycler_file("neware_export_cellpy_ife.csv")
+    lines = src.read_bytes().decode("latin-1").split("\n")
+    k = next(j for j, ln in enumerate(lines) if j > 100 and ln.startswith(",,"))
+    lines[k] = ",X" + lines[k][2:]
+    p = tmp_path / "damaged.csv"
+    p.write_bytes("\n".join(lines).encode("latin-1"))
+    rec = read_cycling(p)
+    assert len(rec) == 9295 - 1
+    assert any(f"1 malformed rows skipped at lines {k + 1}" in n for n in rec.provenance.notes)

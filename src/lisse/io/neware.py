@@ -565,11 +565,13 @@ def _export_record(rec: Any, path: Any, metadata: dict, header: dict, reader: st
             import pandas as pd
 
             x = pd.to_numeric(rec[col], errors="coerce").to_numpy()
-            bad = np.flatnonzero(~np.isfinite(x))
-            if bad.size:
-                k = int(bad[0])
-                raise ReaderError(f"Neware export '{path}': column '{col}' has {bad.size} non-numeric values (first '{rec[col].iloc[k]}' in data row {k + 1})")
-        return x.astype(np.float64) * _unit_factor(unit, si, col, path)
+        x = x.astype(np.float64)
+        bad = np.flatnonzero(~np.isfinite(x))
+        if bad.size:
+            k = int(bad[0])
+            raise ReaderError(f"Neware export '{path}': column '{col}' has {bad.size} empty or non-numeric values "
+                              f"(first '{rec[col].iloc[k]}' in data row {k + 1})")
+        return x * _unit_factor(unit, si, col, path)
 
     tcol = cols["time"]
     t_unit = _split_name(tcol)[1]
@@ -682,27 +684,38 @@ def read_neware_csv(path: str | Path, **metadata: Any):
     step_names = [c.strip() for c in lines[1].split(",")[1:]]
     type_at = next((k for k, c in enumerate(step_names) if _split_name(c)[0] == "steptype"), None)
     rows, steps, cycles, types = [], [], [], []
+    malformed: list[int] = []  # 1-based line numbers of lines that are none of the three kinds
     cyc, stp, stype = 0, 0, ""
-    for ln in lines[3:]:
+    for lineno, ln in enumerate(lines[3:], start=4):
         if ln.startswith(",,"):
             rows.append(ln[2:])
             steps.append(stp)
             cycles.append(cyc)
             types.append(stype)
-        elif ln.startswith(","):
+        elif ln.startswith(","):  # a step row: ,Step Index,Step Number,Step Type,...
             f = ln.split(",")
-            stp = int(f[2]) if len(f) > 2 and f[2].strip().isdigit() else stp + 1
+            if len(f) < 3 or not f[1].strip().isdigit() or not f[2].strip().isdigit():
+                malformed.append(lineno)
+                continue
+            stp = int(f[2])
             stype = f[1 + type_at].strip() if type_at is not None and len(f) > 1 + type_at else ""
-        elif ln.strip():
+        elif ln.strip():  # a cycle row: Cycle Index,...
             f = ln.split(",", 1)
-            cyc = int(f[0]) - 1 if f[0].strip().isdigit() else cyc + 1
+            if not f[0].strip().isdigit():
+                malformed.append(lineno)
+                continue
+            cyc = int(f[0]) - 1
     if not rows:
         raise ReaderError(f"Neware CSV '{path}' has header rows but no record rows")
+    notes = ["Neware numbers cycles from 1: cycle = 'Cycle Index' of the enclosing cycle row - 1 (0-based)"]
+    if malformed:
+        shown = ", ".join(map(str, malformed[:10])) + (", ..." if len(malformed) > 10 else "")
+        notes.append(f"{len(malformed)} malformed rows skipped at lines {shown} (neither a cycle row, a step row "
+                     "',<step index>,<step number>,...' nor a record row ',,...')")
     rec = pd.read_csv(io.StringIO("\n".join(rows)), header=None, names=rec_names, index_col=False)
     check_last_row(rec, path, "Neware CSV")
     header = {"format": "Neware BTS CSV", "encoding": enc, "levels": [lines[0], lines[1], lines[2]],
               "n_lines": len(lines), "n_record_rows": len(rows)}
-    notes = ["Neware numbers cycles from 1: cycle = 'Cycle Index' of the enclosing cycle row - 1 (0-based)"]
     return _export_record(rec, path, metadata, header, "lisse.io.neware.csv", notes,
                           step=np.asarray(steps, dtype=np.int64), cycle=np.asarray(cycles, dtype=np.int64),
                           step_type=np.asarray(types, dtype=object) if type_at is not None else None)
