@@ -538,3 +538,17 @@ def test_regular_csv_damaged_row_prefix_is_counted_not_dropped_silently(tmp_path
     rec = read_cycling(p)
     assert len(rec) == 9295 - 1
     assert any(f"1 malformed rows skipped at lines {k + 1}" in n for n in rec.provenance.notes)
+
+
+def test_flat_csv_missing_records_are_noted(tmp_path):
+    """DataPoint numbers every record: a row removed from the middle of the export is reported, not hidden."""
+    from lisse.io.readers import read_cycling
+
+    src = cycler_file("neware_fastnda_interp-test_export.csv")
+    lines = src.read_bytes().split(b"\n")
+    del lines[100:103]  # data rows 99-101 (DataPoint 99, 100, 101)
+    p = tmp_path / "gap.csv"
+    p.write_bytes(b"\n".join(lines))
+    rec = read_cycling(p)
+    assert len(rec) == 330
+    assert any("not consecutive at 1 places (first after data row 98; 3 record numbers absent)" in n for n in rec.provenance.notes)

@@ -586,6 +586,17 @@ def _export_record(rec: Any, path: Any, metadata: dict, header: dict, reader: st
         units["time"] = "h:mm:ss"
     v = values("voltage", "V")
     i = values("current", "A")
+    if "datapoint" in cols and n > 1:
+        import pandas as pd
+
+        dp = pd.to_numeric(rec[cols["datapoint"]], errors="coerce").to_numpy(dtype=float)
+        jumps = np.flatnonzero(np.diff(dp) != 1)
+        if jumps.size:  # the instrument numbers its records 1, 2, 3 ...: a jump means records are not in the export
+            missing = np.diff(dp)[jumps] - 1
+            known = np.isfinite(missing) & (missing > 0)
+            notes.append(f"'{cols['datapoint']}' is not consecutive at {jumps.size} places (first after data row "
+                         f"{int(jumps[0]) + 1}; {int(missing[known].sum())} record numbers absent): the export may "
+                         "be filtered, or records are missing")
     if step is None and "step" in cols:
         step = rec[cols["step"]].to_numpy()
     if step_type is None and "step_type" in cols:
