@@ -546,9 +546,9 @@ def test_flat_csv_missing_records_are_noted(tmp_path):
 
     src = cycler_file("neware_fastnda_interp-test_export.csv")
     lines = src.read_bytes().split(b"\n")
-    del lines[100:103]  # data rows 99-101 (DataPoint 99, 100, 101)
+    del lines[100:103]  # data rows 100-102 (DataPoint 100, 101, 102; line 0 is the header)
     p = tmp_path / "gap.csv"
     p.write_bytes(b"\n".join(lines))
     rec = read_cycling(p)
     assert len(rec) == 330
-    assert any("not consecutive at 1 places (first after data row 98; 3 record numbers absent)" in n for n in rec.provenance.notes)
+    assert any("not consecutive at 1 places (first after data row 99; 3 record numbers absent)" in n for n in rec.provenance.notes)
