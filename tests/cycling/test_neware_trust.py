@@ -72,7 +72,7 @@ def _carry(x, step):
     return (s + g.map(ends.cumsum().shift(1, fill_value=0.0))).to_numpy()
 
 
-@pytest.mark.parametrize("name", BINARY)
+@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.slow) if "700k" in n else n for n in BINARY])
 def test_binary_files_match_newarenda(name, tmp_path):
     """time, voltage, current, cumulative charge, step and cycle equal NewareNDA's on every shared binary file."""
     pytest.importorskip("fastnda")
@@ -239,6 +239,8 @@ def test_truncated_nda_inside_an_intact_zip_says_truncated(method, tmp_path):
         zf.writestr("SIM.nda", nda.read_bytes()[: nda.stat().st_size // 3])
     rec = read_cycling(z)
     assert 0 < len(rec) < 108642 and any("truncated" in n for n in rec.provenance.notes)
+    if method == zipfile.ZIP_BZIP2:
+        return  # read through zipfile (not lisse's own inflater); compressing the whole file takes seconds
     full = tmp_path / "full.nda.zip"
     with zipfile.ZipFile(full, "w", method) as zf:
         zf.write(nda, "SIM.nda")
