@@ -59,7 +59,11 @@ def _newarenda(src: Path, tmp: Path):
         q = tmp / ("nw_" + p.name)
         q.write_bytes(bytes(b))
         p = q
-    return newarenda.read(str(p), log_level="ERROR")
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # NewareNDA's pandas deprecation warnings (inplace=True)
+        return newarenda.read(str(p), log_level="ERROR")
 
 
 def _carry(x, step):
