@@ -507,13 +507,13 @@ def test_xlsx_record_sheet_capacity_signed_by_the_current(tmp_path):
     _close(q[10:], 2e-3 * 90 - 1e-3 * 10 * np.arange(10), "discharge step")
 
 
-def test_cumulative_step_charge_function():
-    from lisse.io.neware import cumulative_step_charge
+def test_carried_step_counter():
+    from lisse.io._readutil import carried_step_counter
 
-    q = cumulative_step_charge(np.array([0.0, 1.0, 2.0, 0.0, -1.0, 0.5, 0.0, 3.0]), np.array([1, 1, 1, 2, 2, 2, 3, 3]))
+    q = carried_step_counter(np.array([0.0, 1.0, 2.0, 0.0, -1.0, 0.5, 0.0, 3.0]), np.array([1, 1, 1, 2, 2, 2, 3, 3]))
     np.testing.assert_array_equal(q, [0.0, 1.0, 2.0, 2.0, 1.0, 2.5, 2.5, 5.5])
     many = np.arange(1000) // 2  # > 256 steps: the vectorised branch
-    np.testing.assert_array_equal(cumulative_step_charge(np.ones(1000), many), 1 + many)
+    np.testing.assert_array_equal(carried_step_counter(np.ones(1000), many), 1 + many)
 
 
 

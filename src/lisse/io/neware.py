@@ -48,14 +48,21 @@ from typing import Any
 import numpy as np
 
 from lisse.errors import MissingDependencyError, ReaderError
-from lisse.io._readutil import build_record, check_last_row, decode, guarded, hms_to_seconds, parse_datetime
+from lisse.io._readutil import (
+    build_record,
+    carried_step_counter,
+    check_last_row,
+    decode,
+    guarded,
+    hms_to_seconds,
+    parse_datetime,
+)
 
 __all__ = [
     "read_nda",
     "read_neware_csv",
     "read_neware_xlsx",
     "read_neware",
-    "cumulative_step_charge",
     "MAX_UNZIPPED_BYTES",
     "MAX_UNZIP_RATIO",
     "UNZIP_RATIO_FLOOR",
@@ -256,41 +263,6 @@ def _fastnda_messages(notes: list[str]):
     notes.extend(f"fastnda: {w.message}" for w in caught)
 
 
-def cumulative_step_charge(step_charge_C: np.ndarray, step: np.ndarray) -> np.ndarray:
-    """Charge since the start from a per-step counter: the counter plus the end values of all earlier steps.
-
-    Parameters
-    ----------
-    step_charge_C : ndarray
-        Net charge (C) passed since the start of the row's step, signed (charge minus discharge).
-    step : ndarray
-        Any label that changes exactly where a new step (a new counter) starts.
-
-    Returns
-    -------
-    ndarray of float64, charge (C) since the first row.
-    """
-    q = np.array(step_charge_C, dtype=np.float64)  # a copy: the result is built in place
-    _carry_steps(q, np.asarray(step))
-    return q
-
-
-def _carry_steps(q: np.ndarray, step: np.ndarray) -> None:
-    """In place: add to every row the end values of the steps before its own (see :func:`cumulative_step_charge`)."""
-    n = q.size
-    if n < 2:
-        return
-    starts = np.flatnonzero(step[1:] != step[:-1]) + 1
-    if not starts.size:
-        return
-    carried = np.cumsum(q[starts - 1])  # end value of each finished step, summed
-    if starts.size <= 256:  # few steps: slice by slice, no temporary as long as the record
-        for k, (a, b) in enumerate(zip(starts, np.append(starts[1:], n), strict=True)):
-            q[a:b] += carried[k]
-    else:
-        q[starts[0]:] += np.repeat(carried, np.diff(np.append(starts, n)))
-
-
 @guarded("Neware .nda/.ndax")
 def read_nda(path: str | Path, **metadata: Any):
     """Read a Neware ``.nda`` or ``.ndax`` (or a zip holding one ``.nda``/``.ndax``) with fastnda.
@@ -417,7 +389,7 @@ def _arrays_from_fastnda(df: Any, path: Any, notes: list[str]) -> dict[str, Any]
     del sel
     out["step"] = out.get("step")
     if has_q:
-        out["charge_C"] = cumulative_step_charge(out.pop("step_charge_C"), out["step"])
+        out["charge_C"] = carried_step_counter(out.pop("step_charge_C"), out["step"])
     else:
         notes.append("fastnda gave no per-step capacity and step counter: charge_C integrated from the current (trapezoid)")
 
@@ -619,14 +591,14 @@ def _export_record(rec: Any, path: Any, metadata: dict, header: dict, reader: st
         net = qc - qd
         # a counter that drops without a step change also starts a new step (exports without step columns)
         drop = np.concatenate([[False], (np.diff(qc) < 0) | (np.diff(qd) < 0)])
-        charge = cumulative_step_charge(net, label + np.cumsum(drop))
+        charge = carried_step_counter(net, label + np.cumsum(drop))
         units["charge"] = units["charge_capacity"]
         notes.append(f"charge_C: '{cols['charge_capacity']}' minus '{cols['discharge_capacity']}' per step, carried over steps")
     elif "capacity" in cols:
         q = np.abs(values("capacity", "C"))
         sign = _step_sign(step_type, i) if step_type is not None else np.sign(i)
         drop = np.concatenate([[False], np.diff(q) < 0])
-        charge = cumulative_step_charge(q * sign, label + np.cumsum(drop))
+        charge = carried_step_counter(q * sign, label + np.cumsum(drop))
         units["charge"] = units["capacity"]
         how = "the step type (the current's sign for other step types)" if step_type is not None else "the current's sign"
         notes.append(f"charge_C: '{cols['capacity']}' per step signed by {how}, carried over steps")
