@@ -480,9 +480,7 @@ def _unit_factor(unit: str, si: str, column: str, path: Any) -> float:
     from lisse.io.column_units import normalise_unit
     from lisse.units import to_si
 
-    u = normalise_unit(unit)
-    u = re.sub(r"^([munpk]?)As$", r"\1A*s", u)  # Neware's mAs / As: milliampere-seconds (pint reads 'As' as attoseconds)
-    u = re.sub(r"^([munpk]?)Ah$", r"\1A*h", u)
+    u = normalise_unit(unit)  # also Neware's mAs -> mA*s
     try:
         return to_si(f"1 {u}", si, f"column '{column}'")
     except UnitError:
