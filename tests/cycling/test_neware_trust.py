@@ -558,3 +558,26 @@ def test_flat_csv_missing_records_are_noted(tmp_path):
     rec = read_cycling(p)
     assert len(rec) == 330
     assert any("not consecutive at 1 places (first after data row 99; 3 record numbers absent)" in n for n in rec.provenance.notes)
+
+
+def test_ndax_member_with_a_lying_size_fails_its_crc(tmp_path):
+    """An .ndax whose data.ndc declares fewer bytes than it holds: zipfile (inside fastnda) stops at the declared
+    size and the CRC-32 check fails -> ReaderError (one line), not a shorter record."""
+    pytest.importorskip("fastnda")
+    from lisse.io.readers import read_cycling
+
+    src = cycler_file("neware_ndc16_ZZZZZZZZTEST.ndax")
+    b = bytearray(src.read_bytes())
+    with zipfile.ZipFile(src) as zf:
+        info = zf.getinfo("data.ndc")
+    k = 0
+    while (k := b.find(b"PK\x01\x02", k)) != -1:  # the central directory entry of data.ndc
+        n = struct.unpack_from("<H", b, k + 28)[0]
+        if bytes(b[k + 46:k + 46 + n]) == b"data.ndc":
+            struct.pack_into("<I", b, k + 24, info.file_size // 2)
+        k += 4
+    p = tmp_path / "liar.ndax"
+    p.write_bytes(bytes(b))
+    with pytest.raises(ReaderError) as err:
+        read_cycling(p)
+    assert "\n" not in str(err.value)

@@ -338,7 +338,8 @@ def read_nda(path: str | Path, **metadata: Any):
             # or unsupported file has no common base class (ValueError, EOFError, KeyError,
             # NotImplementedError, polars errors...), so any exception from it is the file's problem.
             why = f" ({cut})" if cut else ""
-            raise ReaderError(f"fastnda could not read Neware file '{path}'{why}: {type(exc).__name__}: {exc}") from exc
+            said = " ".join(str(exc).split())[:500]  # one line, whatever fastnda or polars wrote
+            raise ReaderError(f"fastnda could not read Neware file '{path}'{why}: {type(exc).__name__}: {said}") from exc
         for msg in [m for m in notes if m.startswith("fastnda:") and "may be missing" in m]:
             # fastnda's check of a multi-block BTS 9 file: its blocks cover fewer bytes than the header says
             notes.append(f"possibly truncated: {msg.removeprefix('fastnda: ')}")
