@@ -106,30 +106,28 @@ def half_cycle_index(current: np.ndarray, rest_fraction: float = REST_FRACTION) 
     ndarray of int64, same length, starting at 0.
     """
     i = np.asarray(current, dtype=float)
-    n = i.size
-    if n == 0:
+    if i.size == 0:
         return np.zeros(0, dtype=np.int64)
-    # |I| > threshold as two comparisons and int8 signs: about 10 bytes per row of temporaries, so that
-    # a record of millions of rows does not need several float copies of its current
-    imax = max(float(np.nanmax(i)), -float(np.nanmin(i))) if np.any(np.isfinite(i)) else 0.0
+    imax = np.nanmax(np.abs(i)) if np.any(np.isfinite(i)) else 0.0
     thr = rest_fraction * imax
-    sign = np.zeros(n, dtype=np.int8)
+    # written for memory (a few bytes per row beyond the result: records of 10^7 rows and more)
+    sign = np.zeros(i.size, dtype=np.int8)
     sign[i > thr] = 1
-    sign[i < -thr] = -1  # NaN compares False: a row without a current counts as rest
-    moving = sign != 0
-    if not moving.any():
-        return np.zeros(n, dtype=np.int64)
-    first = int(np.argmax(moving))
-    # forward-fill the sign over rest rows (rests before the first current take the first sign)
-    idx = np.arange(n, dtype=np.int64)
-    idx[~moving] = 0
-    np.maximum.accumulate(idx, out=idx)
-    idx[:first] = first
-    filled = sign[idx]
-    del idx
-    out = np.zeros(n, dtype=np.int64)
-    np.cumsum(filled[1:] != filled[:-1], out=out[1:])
-    return out
+    sign[i < -thr] = -1
+    nonrest = sign != 0
+    signs = sign[nonrest]  # the signs of the non-rest rows, in order
+    del sign
+    if signs.size == 0:
+        return np.zeros(i.size, dtype=np.int64)
+    # half cycle of each non-rest row: flips of the sign so far; a rest row takes that of the last
+    # non-rest row before it (rests before the first current: half cycle 0)
+    flips = np.zeros(signs.size, dtype=np.int64)
+    np.cumsum(signs[1:] != signs[:-1], out=flips[1:])
+    last = np.cumsum(nonrest, dtype=np.int64)
+    del nonrest
+    last -= 1
+    np.maximum(last, 0, out=last)
+    return flips[last]
 
 
 def integrate_charge(time_s: np.ndarray, current_A: np.ndarray) -> np.ndarray:
@@ -351,6 +349,7 @@ def _arr(val: Any, n: int, name: str, dtype: Any) -> np.ndarray:
     if a.shape != (n,):
         raise ParameterError(f"CyclingRecord: column '{name}' has shape {a.shape}; expected ({n},)")
     if dtype is np.int64:
-        a = np.nan_to_num(a.astype(float), nan=0.0).astype(np.int64) if a.dtype.kind == "f" else a.astype(np.int64, copy=False)
-        return a
-    return a.astype(dtype, copy=False)  # no second copy of a column already of the right type (large records)
+        if a.dtype.kind == "f":
+            return np.nan_to_num(a.astype(float), nan=0.0).astype(np.int64)
+        return a.astype(np.int64, copy=False)
+    return a.astype(dtype, copy=False)
