@@ -111,7 +111,7 @@ def test_edge_pileup_warns():
 
 
 def test_band_against_monte_carlo():
-    """The fast linearised band agrees in magnitude with the spread over noise realisations."""
+    """The linearised noise standard deviation of γ matches the spread over noise realisations."""
     f = freq_grid()
     z0 = three_arc(f)
     gam = []
@@ -123,9 +123,9 @@ def test_band_against_monte_carlo():
     emp = np.std(gam, axis=0)
     main = np.array(gam).mean(0) > 0.2 * np.max(gam)  # where the distribution is substantial
     ratio = np.median(band[main] / emp[main])
-    # the band is the Laplace (posterior) width, which includes the prior's spread and so is wider
-    # than the frequentist spread over noise realisations: conservative, same order of magnitude
-    assert 1.0 < ratio < 5.0
+    # gamma_std_ is the noise standard deviation of the estimator (sandwich covariance, see
+    # lisse.analysis.eis.drt_uncertainty); the bias is in the band (tests/eis/test_drt_band.py)
+    assert 0.6 < ratio < 1.6
 
 
 @pytest.mark.parametrize(
