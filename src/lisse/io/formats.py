@@ -35,7 +35,7 @@ FORMATS: dict[str, Format] = {
         Format("biologic-mpr", "BioLogic EC-Lab/BT-Lab binary .mpr", True, True, True),
         Format("biologic-mpt", "BioLogic EC-Lab/BT-Lab text export .mpt", True, True, True),
         Format("neware-nda", "Neware binary .nda/.ndax (or a zip holding one)", True, False, True),
-        Format("neware-csv", "Neware BTS CSV export", True, False, True),
+        Format("neware-csv", "Neware BTS CSV export (regular three-level or flat one-header layout)", True, False, True),
         Format("neware-xlsx", "Neware BTS xlsx export", True, False, True),
         Format("arbin-res", "Arbin .res database", True, False, True),
         Format("arbin-csv", "Arbin CSV export", True, False, True),
