@@ -243,7 +243,6 @@ PENDING: dict[tuple[str, str], str] = {
     ("arbin_beep_FastCharge_000025_CH8.csv", "truncate"): "open (arbin reader, after i12-arbin): a lone partial first data row is read as a row",
     ("arbin_export_beep_CH33.csv", "truncate"): "open (arbin reader, after i12-arbin): a lone partial first data row is read as a row",
     ("maccor_export_cellpy_002.txt", "truncate"): "pending i12-textfmt: TypeError escapes on a lone partial data row",
-    ("neware_export_cellpy_ife.csv", "flip"): "pending i12-neware: a record row with a damaged ',,' prefix is dropped silently",
 }
 # -----------------------------------------------------------------------------------------------------
 

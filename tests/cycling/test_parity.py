@@ -83,9 +83,6 @@ PENDING: dict[str, str] = {
     "biologic_ocv.mpt": "pending i12-biologic: OCV file (no current column) refused",
     "biologic_wait.mpt": "pending i12-biologic/textfmt: header-only file called truncated",
     "maccor_beep_PredictionDiagnostics_000151_test.052": "pending i12-textfmt: standard Maccor export not detected",
-    "neware_fastnda_SIM.nda.zip": "pending i12-neware: charge |capacity|*sign(I) (ends at 0 C, not 6009 C)",
-    "neware_export_cellpy_ife.csv": "pending i12-neware: CSV export charge not the cumulative counter",
-    "neware_fastnda_interp-test_export.csv": "pending i12-neware: flat CSV read as generic CSV (cycle 1-based, step time)",
     "maccor_export_cellpy_002.txt": "pending i12-textfmt: Maccor charge integrated from I, not the Cap. [Ah] counter (0.2 % off)",
     "land_lanhe_style_export_cellpy.xlsx": "pending (no owner yet): LAND charge integrated from I, not the Capacity/mAh counter",
 }
