@@ -40,6 +40,7 @@ import functools
 import re
 import struct
 import warnings
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -54,7 +55,7 @@ from lisse.io._readutil import (
     jsonable,
     norm_unit_text,
     parse_datetime,
-    read_bytes_hashed,
+    read_bytes_hashing,
     reader_version,
 )
 from lisse.records.cycling import NO_DATA_NOTE
@@ -480,7 +481,7 @@ def parse_mpr(buf: bytes, path: Any = "<bytes>", *, partial: bool = False) -> tu
     rec = np.frombuffer(dm["data"], dtype=dtype, count=n_read, offset=offset)
     cols: dict[str, np.ndarray] = {}
     if flag_ids:
-        flags = rec["__flags"]
+        flags = np.ascontiguousarray(rec["__flags"])  # one strided pass; the bit masks then run on 1 byte/row
         for cid in flag_ids:
             name, mask = MPR_FLAGS[cid]
             shift = (mask & -mask).bit_length() - 1
@@ -756,6 +757,13 @@ def _first(cols: dict, *names: str):
     return None
 
 
+def _scaled(col: np.ndarray, factor: float) -> np.ndarray:
+    """``col`` (any numeric dtype, possibly a strided view into the file) times ``factor`` as float64, in one pass."""
+    if factor == 1.0:
+        return np.asarray(col, dtype=np.float64)
+    return np.multiply(col, factor, dtype=np.float64)
+
+
 def _technique(header: dict) -> str | None:
     """The technique's short name ("GCPL", "OCV"...) from an .mpr settings byte or an .mpt header line."""
     tech = header.get("technique")
@@ -781,11 +789,17 @@ def current_from_charge_steps(time_s: np.ndarray, dq_C: np.ndarray) -> np.ndarra
     """
     t = np.asarray(time_s, dtype=np.float64)
     dq = np.asarray(dq_C, dtype=np.float64)
-    i = np.zeros(t.size)
+    i = np.empty(t.size)  # filled in place: no temporaries of the full length (each costs page faults)
+    if t.size:
+        i[0] = 0.0
     if t.size > 1:
-        dt = np.diff(t)
-        ok = dt > 0
-        i[1:][ok] = dq[1:][ok] / dt[ok]
+        step = i[1:]
+        np.subtract(t[1:], t[:-1], out=step)
+        bad = np.flatnonzero(~(step > 0))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            np.divide(dq[1:], step, out=step)
+        if bad.size:
+            step[bad] = 0.0
     return i
 
 
@@ -810,19 +824,29 @@ def cumulative_charge(q_C: np.ndarray, dq_C: np.ndarray | None) -> tuple[np.ndar
     if q.size < 2:
         return q, np.zeros(0, dtype=np.int64)
     dq = np.zeros(q.size) if dq_C is None else np.asarray(dq_C, dtype=np.float64)
-    scale = float(np.nanmax(np.abs(q))) if np.any(np.isfinite(q)) else 0.0
+    with np.errstate(invalid="ignore"):
+        hi, lo = float(np.max(q)), float(np.min(q))
+    if not (np.isfinite(hi) and np.isfinite(lo)):
+        fin = q[np.isfinite(q)]
+        hi, lo = (float(fin.max()), float(fin.min())) if fin.size else (0.0, 0.0)
+    scale = max(abs(hi), abs(lo))
     tol = 1e-6 * scale + 1e-15
-    jump = q[1:] - (q[:-1] + dq[1:])
-    restart = (np.abs(jump) > tol) & (np.abs(q[1:] - dq[1:]) <= tol) & (np.abs(q[:-1]) > tol)
-    rows = np.flatnonzero(restart) + 1
+    # candidates first (Q-Qo equal to the row's own step: few rows), then the other conditions on those only
+    d = np.subtract(q[1:], dq[1:])
+    np.abs(d, out=d)
+    cand = np.flatnonzero(d <= tol) + 1
+    del d
+    jump = q[cand] - (q[cand - 1] + dq[cand])
+    keep = (np.abs(jump) > tol) & (np.abs(q[cand - 1]) > tol)
+    rows, jump = cand[keep], jump[keep]
     if rows.size == 0:
         return q, rows
     offset = np.zeros(q.size)
-    offset[rows] = -jump[rows - 1]
+    offset[rows] = -jump
     return q + np.cumsum(offset), rows
 
 
-def _to_record(cols: dict[str, np.ndarray], header: dict, path: Any, reader: str, metadata: dict, sha256: str):
+def _to_record(cols: dict[str, np.ndarray], header: dict, path: Any, reader: str, metadata: dict, digest: Callable[[], str]):
     from lisse.records.cycling import CyclingRecord, Provenance
 
     notes = list(header.get("notes", []))
@@ -830,21 +854,21 @@ def _to_record(cols: dict[str, np.ndarray], header: dict, path: Any, reader: str
     tcol = _first(cols, "time/s")
     if tcol is None:
         raise ReaderError(f"BioLogic file '{path}' has no 'time/s' column; columns: {list(cols)}")
-    t = np.asarray(cols[tcol], dtype=np.float64)
+    t = np.ascontiguousarray(cols[tcol], dtype=np.float64)  # one pass over the file's rows; later passes are contiguous
     vcol = _first(cols, "Ewe/V", "Ecell/V", "<Ewe>/V", "Ewe-Ece/V")
     if vcol is None:
         raise ReaderError(f"BioLogic file '{path}' has no voltage column (Ewe/V, Ecell/V, <Ewe>/V); columns: {list(cols)}")
-    v = np.asarray(cols[vcol], dtype=np.float64)
+    v = np.ascontiguousarray(cols[vcol], dtype=np.float64)
     technique = _technique(header)
     # the charge step of each row (C) and EC-Lab's Q-Qo (C), when recorded
     dq_col = _first(cols, "dq/mA.h", "dQ/mA.h", "dQ/C")
-    dq = None if dq_col is None else np.asarray(cols[dq_col], dtype=np.float64) * (1.0 if dq_col.endswith("/C") else 3.6)
+    dq = None if dq_col is None else _scaled(cols[dq_col], 1.0 if dq_col.endswith("/C") else 3.6)
     qcol = _first(cols, "(Q-Qo)/mA.h", "(Q-Qo)/C")
-    q = None if qcol is None else np.asarray(cols[qcol], dtype=np.float64) * (1.0 if qcol.endswith("/C") else 3.6)
+    q = None if qcol is None else _scaled(cols[qcol], 1.0 if qcol.endswith("/C") else 3.6)
     icol = _first(cols, "I/mA", "<I>/mA")
     current_unit = "mA"
     if icol is not None:
-        i = np.asarray(cols[icol], dtype=np.float64) * 1e-3
+        i = _scaled(cols[icol], 1e-3)
     elif technique in REST_TECHNIQUES:
         i = np.zeros(n)
         current_unit = None
@@ -886,8 +910,11 @@ def _to_record(cols: dict[str, np.ndarray], header: dict, path: Any, reader: str
     step = np.asarray(cols["Ns"]) if "Ns" in cols else None
     half = None
     if "half cycle" in cols and n:
-        half = np.asarray(cols["half cycle"], dtype=np.float64).astype(np.int64)
-        half = half - half.min()
+        half = np.asarray(cols["half cycle"])
+        half = np.nan_to_num(half).astype(np.int64) if half.dtype.kind == "f" else half.astype(np.int64)
+        h0 = int(half.min())
+        if h0:
+            half -= h0
     cyc = None
     if "cycle number" in cols and n:
         cyc = np.nan_to_num(np.asarray(cols["cycle number"], dtype=np.float64)).astype(np.int64)
@@ -932,13 +959,13 @@ def _to_record(cols: dict[str, np.ndarray], header: dict, path: Any, reader: str
             notes.append(f"active mass {mass} mg taken from the file header")
     prov = Provenance(
         source=str(path),
-        sha256=sha256,
+        sha256=digest,  # the hash of the parsed bytes, still running alongside: resolved on first access
         reader=reader,
         reader_version=reader_version(),
         raw_header=jsonable(header),
         notes=notes,
     )
-    return CyclingRecord.from_arrays(
+    record = CyclingRecord.from_arrays(
         t,
         v,
         i,
@@ -953,6 +980,7 @@ def _to_record(cols: dict[str, np.ndarray], header: dict, path: Any, reader: str
         loading=meta.get("loading"),
         provenance=prov,
     )
+    return record
 
 
 def _header_area_cm2(header: dict) -> float | None:
@@ -1020,12 +1048,12 @@ def read_biologic(path: str | Path, **metadata: Any):
     The file is read once; its sha256 (provenance) is of the same bytes.
     """
     p = Path(path)
-    buf, sha = read_bytes_hashed(p)
+    buf, digest = read_bytes_hashing(p)  # one read; the hash of the same bytes runs while we parse
     if buf.startswith(MAGIC):
         cols, header = parse_mpr(buf, p, partial=True)
-        return _to_record(cols, header, p, "lisse.io.biologic.mpr", metadata, sha)
+        return _to_record(cols, header, p, "lisse.io.biologic.mpr", metadata, digest)
     df, header = parse_mpt(buf, p, partial=True)
     cols = {c: df[c].to_numpy() for c in df.columns}
     if "mode" in cols:
         cols["mode"] = np.nan_to_num(cols["mode"]).astype(np.uint8)
-    return _to_record(cols, header, p, "lisse.io.biologic.mpt", metadata, sha)
+    return _to_record(cols, header, p, "lisse.io.biologic.mpt", metadata, digest)

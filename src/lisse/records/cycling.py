@@ -43,6 +43,7 @@ possible; provenance (file sha256, reader name and version, raw header) keeps ev
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
@@ -72,7 +73,9 @@ class Provenance:
     source : str
         File path (as given) or ``"synthetic"``.
     sha256 : str or None
-        sha256 of the file bytes.
+        sha256 (hex) of the file bytes. A reader may pass a callable returning it (a hash still
+        running on the bytes it parsed, :func:`lisse.io._readutil.read_bytes_hashing`); the attribute
+        then waits for it on first access and always reads as a string.
     reader : str
         Reader name, e.g. ``"lisse.io.biologic.mpr"``.
     reader_version : str
@@ -90,6 +93,12 @@ class Provenance:
     raw_header: dict = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
+    def __getstate__(self) -> dict:  # pickling resolves a pending hash (a closure does not pickle)
+        state = dict(self.__dict__)
+        state["_sha256"] = self.sha256
+        state["_sha256_pending"] = None
+        return state
+
     def to_dict(self) -> dict:
         return {
             "source": self.source,
@@ -98,6 +107,36 @@ class Provenance:
             "reader_version": self.reader_version,
             "notes": list(self.notes),
         }
+
+
+def _abs_max(a: np.ndarray) -> float:
+    """max |a| over the finite values (0 when none), without the copy ``np.nanmax`` makes."""
+    with np.errstate(invalid="ignore"):
+        hi, lo = float(np.max(a)), float(np.min(a))
+    if np.isnan(hi) or np.isnan(lo):
+        fin = a[np.isfinite(a)]
+        if fin.size == 0:
+            return 0.0
+        hi, lo = float(fin.max()), float(fin.min())
+    return max(abs(hi), abs(lo)) if np.isfinite(hi) and np.isfinite(lo) else float("inf")
+
+
+def _get_sha256(self: Provenance) -> str | None:
+    pending = self.__dict__.get("_sha256_pending")
+    if pending is not None:
+        self.__dict__["_sha256"] = pending()
+        self.__dict__["_sha256_pending"] = None
+    return self.__dict__.get("_sha256")
+
+
+def _set_sha256(self: Provenance, value: str | Callable[[], str] | None) -> None:
+    if callable(value):
+        self.__dict__["_sha256"], self.__dict__["_sha256_pending"] = None, value
+    else:
+        self.__dict__["_sha256"], self.__dict__["_sha256_pending"] = value, None
+
+
+Provenance.sha256 = property(_get_sha256, _set_sha256, doc="sha256 (hex) of the source file's bytes, or None")  # type: ignore[assignment]
 
 
 def half_cycle_index(current: np.ndarray, rest_fraction: float = REST_FRACTION) -> np.ndarray:
@@ -245,8 +284,10 @@ class CyclingRecord:
                 f"CyclingRecord: time_s, voltage_V and current_A must be 1-D of equal length; got shapes {t.shape}, {v.shape}, {i.shape}"
             )
         if n > 1:
-            dt = np.diff(t)
-            bad = np.flatnonzero(dt < -1e-9 * max(1.0, float(np.nanmax(np.abs(t)))))
+            bad = np.flatnonzero(t[1:] < t[:-1])  # exact test first (no full-length float temporaries)
+            if bad.size:
+                tol = 1e-9 * max(1.0, _abs_max(t))
+                bad = bad[t[bad + 1] < t[bad] - tol]
             if bad.size:
                 k = int(bad[0])
                 raise ParameterError(
@@ -361,6 +402,7 @@ def _arr(val: Any, n: int, name: str, dtype: Any) -> np.ndarray:
     if a.shape != (n,):
         raise ParameterError(f"CyclingRecord: column '{name}' has shape {a.shape}; expected ({n},)")
     if dtype is np.int64:
-        a = np.nan_to_num(a.astype(float), nan=0.0).astype(np.int64) if a.dtype.kind == "f" else a.astype(np.int64)
-        return a
-    return a.astype(dtype)
+        if a.dtype.kind == "f":
+            return np.nan_to_num(a.astype(float), nan=0.0).astype(np.int64)
+        return a.astype(np.int64, copy=False)
+    return a.astype(dtype, copy=False)
