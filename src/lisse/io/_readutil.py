@@ -56,14 +56,46 @@ def read_bytes_hashing(path: str | Path) -> tuple[bytes, Callable[[], str]]:
     GIL, so it overlaps with the caller's numpy work on another core. The thread belongs to this call
     only (no pool, no global state).
     """
+    with open(path, "rb") as fh:
+        data = fh.read()
+    return data, _hash_job(data)
+
+
+def read_buffer_hashing(path: str | Path) -> tuple[memoryview, Callable[[], str]]:
+    """:func:`read_bytes_hashing` into a numpy byte buffer: ``(read-only memoryview, digest)``.
+
+    For large binary files: numpy asks the kernel for huge pages for big buffers, which makes the
+    read about twice as fast as ``fh.read()`` (fewer page faults); column views into the buffer
+    keep it alive. Text parsers that need ``bytes`` methods use :func:`read_bytes_hashing`.
+    """
+    import os
+
+    import numpy as np
+
+    with open(path, "rb", buffering=0) as fh:
+        size = os.fstat(fh.fileno()).st_size
+        arr = np.empty(size, dtype=np.uint8)
+        mv, got = memoryview(arr), 0
+        while got < size:  # one read() may return less (e.g. > 2 GiB on Linux)
+            k = fh.readinto(mv[got:])
+            if not k:  # the file shrank while we read it: hash and parse what was read
+                break
+            got += k
+        if got != size:
+            arr = arr[:got]
+    arr.flags.writeable = False
+    view = memoryview(arr)
+    return view, _hash_job(view)
+
+
+def _hash_job(data: Any) -> Callable[[], str]:
+    """Start hashing ``data``; return a callable giving its hex sha256 (see :func:`read_bytes_hashing`)."""
     import hashlib
     import threading
 
-    with open(path, "rb") as fh:
-        data = fh.read()
     if len(data) < _BACKGROUND_HASH_BYTES:
         hexdigest = hashlib.sha256(data).hexdigest()
-        return data, lambda: hexdigest
+        return lambda: hexdigest
     box: dict[str, str] = {}
 
     def run() -> None:
@@ -76,7 +108,7 @@ def read_bytes_hashing(path: str | Path) -> tuple[bytes, Callable[[], str]]:
         worker.join()
         return box["sha256"]
 
-    return data, digest
+    return digest
 
 
 def reader_version() -> str:

@@ -55,7 +55,7 @@ from lisse.io._readutil import (
     jsonable,
     norm_unit_text,
     parse_datetime,
-    read_bytes_hashing,
+    read_buffer_hashing,
     reader_version,
 )
 from lisse.records.cycling import NO_DATA_NOTE
@@ -265,14 +265,15 @@ def _modules(buf: bytes, path: Any) -> tuple[list[dict], dict | None]:
     "available"}`` and the last module keeps the bytes that remain (``"truncated": True``), so that
     the caller can read the whole rows that are there and say where the file ends.
     """
-    if len(buf) < _MAGIC_LEN or not buf.startswith(MAGIC):
+    view = memoryview(buf).cast("B")  # module payloads are zero-copy slices of the file buffer
+    if len(view) < _MAGIC_LEN or bytes(view[: len(MAGIC)]) != MAGIC:
         raise ReaderError(f"'{path}' is not a BioLogic .mpr file: it does not start with 'BIO-LOGIC MODULAR FILE'")
     pos = _MAGIC_LEN
     mods: list[dict] = []
-    view = memoryview(buf)  # module payloads are zero-copy slices of the file buffer
+    buf = view  # bytes, bytearray or a numpy byte buffer: index it through one byte view
     size = len(buf)
     while pos < size:
-        if buf[pos : pos + 6] != b"MODULE":
+        if bytes(buf[pos : pos + 6]) != b"MODULE":
             if size - pos < 6 and b"MODULE".startswith(bytes(buf[pos:])):
                 return mods, {"module": "(next module marker)", "offset": pos, "declared": 6, "available": size - pos}
             raise ReaderError(f"BioLogic .mpr '{path}' is corrupt: expected a 'MODULE' marker at byte {pos}, found {bytes(buf[pos : pos + 6])!r}")
@@ -280,20 +281,20 @@ def _modules(buf: bytes, path: Any) -> tuple[list[dict], dict | None]:
         pos += 6
         if pos + 35 + 16 > size:
             return mods, {"module": "(module header)", "offset": start, "declared": 51, "available": size - pos}
-        short = buf[pos : pos + 10].decode("latin-1").strip()
-        long = buf[pos + 10 : pos + 35].decode("latin-1").strip()
+        short = bytes(buf[pos : pos + 10]).decode("latin-1").strip()
+        long = bytes(buf[pos + 10 : pos + 35]).decode("latin-1").strip()
         pos += 35
         (first,) = struct.unpack_from("<I", buf, pos)
         if first == 0xFFFFFFFF:
             if pos + 24 > size:
                 return mods, {"module": short, "offset": start, "declared": 24, "available": size - pos}
             _, length, version, revision = struct.unpack_from("<IIII", buf, pos)
-            date = buf[pos + 16 : pos + 24].decode("latin-1", errors="replace")
+            date = bytes(buf[pos + 16 : pos + 24]).decode("latin-1", errors="replace")
             pos += 24
             new_header = True
         else:
             length, version = struct.unpack_from("<II", buf, pos)
-            date = buf[pos + 8 : pos + 16].decode("latin-1", errors="replace")
+            date = bytes(buf[pos + 8 : pos + 16]).decode("latin-1", errors="replace")
             revision = None
             pos += 16
             new_header = False
@@ -485,7 +486,8 @@ def parse_mpr(buf: bytes, path: Any = "<bytes>", *, partial: bool = False) -> tu
         for cid in flag_ids:
             name, mask = MPR_FLAGS[cid]
             shift = (mask & -mask).bit_length() - 1
-            cols[name] = (flags & mask) >> shift if shift else flags & mask
+            bits = np.bitwise_and(flags, mask)
+            cols[name] = np.right_shift(bits, shift, out=bits) if shift else bits
     for name, _ in fields:
         if name == "__flags" or name.startswith("__unknown"):
             continue
@@ -923,7 +925,7 @@ def _to_record(cols: dict[str, np.ndarray], header: dict, path: Any, reader: str
         if c0:
             notes.append(f"cycle = EC-Lab 'cycle number' - {c0} (0-based from the record's first cycle)")
     elif half is not None:
-        cyc = half // 2
+        cyc = np.right_shift(half, 1)  # half >= 0 here: the same as // 2, several times faster
     used = {tcol, vcol, icol, qcol, "Ns", "half cycle", "cycle number"}
     extra = {}
     for k, val in cols.items():
@@ -1048,11 +1050,11 @@ def read_biologic(path: str | Path, **metadata: Any):
     The file is read once; its sha256 (provenance) is of the same bytes.
     """
     p = Path(path)
-    buf, digest = read_bytes_hashing(p)  # one read; the hash of the same bytes runs while we parse
-    if buf.startswith(MAGIC):
+    buf, digest = read_buffer_hashing(p)  # one read; the hash of the same bytes runs while we parse
+    if bytes(buf[: len(MAGIC)]) == MAGIC:
         cols, header = parse_mpr(buf, p, partial=True)
         return _to_record(cols, header, p, "lisse.io.biologic.mpr", metadata, digest)
-    df, header = parse_mpt(buf, p, partial=True)
+    df, header = parse_mpt(bytes(buf), p, partial=True)
     cols = {c: df[c].to_numpy() for c in df.columns}
     if "mode" in cols:
         cols["mode"] = np.nan_to_num(cols["mode"]).astype(np.uint8)
