@@ -373,6 +373,25 @@ def test_mpt_cut_last_line_is_never_a_silently_wrong_value(tmp_path, stem):
                 read_mpt(f)
 
 
+def test_mpt_single_row_cut_is_refused(tmp_path):
+    """With one data row there is no row before to compare with: the row's own number formats tell
+    (EC-Lab writes every float column as d.dddE+ddd); a cut last number is refused, never read short."""
+    from lisse.io.biologic import read_biologic
+
+    raw = cycler_file("biologic_ocv.mpt").read_bytes()
+    nh = int(re.search(rb"Nb header lines\s*:\s*(\d+)", raw).group(1))
+    one = b"\n".join(raw.split(b"\n")[: nh + 1])
+    ref = _pandas_mpt(cycler_file("biologic_ocv.mpt"))
+    f = tmp_path / "one.mpt"
+    f.write_bytes(one)
+    rec = read_biologic(f)
+    assert len(rec) == 1 and rec.voltage_V[0] == ref["Ewe/V"].iloc[0]
+    for cut in range(len(one) - 16, len(one)):
+        f.write_bytes(one[:cut])
+        with pytest.raises(ReaderError, match="truncated"):
+            read_biologic(f)
+
+
 def test_readutil_empty_record_and_hash(tmp_path):
     from lisse.io._readutil import build_record
     from lisse.records.cycling import NO_DATA_NOTE, CyclingRecord

@@ -448,8 +448,12 @@ def parse_mpr(buf: bytes, path: Any = "<bytes>", *, partial: bool = False) -> tu
         )
     data_mods = [m for m in mods if m["short"].startswith("VMP data")]
     if not data_mods:
-        where = f"; the file is truncated at byte {cut['offset']}" if cut else ""
-        raise ReaderError(f"BioLogic .mpr '{path}' has no 'VMP data' module (modules: {[m['short'] for m in mods]}){where}")
+        if cut is not None:
+            raise ReaderError(
+                f"BioLogic .mpr '{path}' is truncated: it ends at byte {cut['offset'] + cut['available']}, inside module "
+                f"'{cut['module']}', before its data module (modules read: {[m['short'] for m in mods]})"
+            )
+        raise ReaderError(f"BioLogic .mpr '{path}' has no 'VMP data' module (modules: {[m['short'] for m in mods]})")
     dm = data_mods[0]
     n, ids, offset = _data_layout(dm, path)
     notes: list[str] = []
@@ -469,6 +473,11 @@ def parse_mpr(buf: bytes, path: Any = "<bytes>", *, partial: bool = False) -> tu
         n_read = n
         if dm["truncated"]:
             n_read = max(0, (len(dm["data"]) - offset) // rowsize)
+            if n_read == 0:
+                raise ReaderError(
+                    f"BioLogic .mpr '{path}' is truncated: it ends at byte {dm['offset'] + len(dm['data'])}, inside the data "
+                    f"module before its first whole row ({n} rows of {rowsize} bytes declared)"
+                )
             notes.append(
                 f"truncated: the file ends at byte {dm['offset'] + len(dm['data'])}, inside the data module, which declares "
                 f"{n} rows of {rowsize} bytes; the {n_read} whole rows before that offset were read"
@@ -603,8 +612,18 @@ def _number_shape(tok: bytes) -> tuple | None:
 _NUM_SHAPE = re.compile(rb"(\d*)([.,](\d*))?([eE][+-]?(\d*))?")
 
 
-def _cut_last_line(body: bytes) -> int | None:
-    """Byte offset (in ``body``) of a last line cut short, or None when it looks complete."""
+#: .mpt columns EC-Lab writes as plain integers (all others are floats in scientific notation)
+_INT_COLUMNS = {"mode", "ox/red", "error", "control changes", "Ns changes", "counter inc.", "Ns", "I Range", "half cycle", "z cycle"}
+
+
+def _cut_last_line(body: bytes, names: list[str]) -> int | None:
+    """Byte offset (in ``body``) of a last line cut short, or None when it looks complete.
+
+    Compared with the row before (field count, format of the last number). A single data row is
+    compared with the column names (field count) and with its own other numbers: EC-Lab writes a
+    float column in scientific notation with the same exponent width in every column.
+    """
+    n_names = len(names)
     end = len(body.rstrip(b" "))
     if end == 0 or body[end - 1 : end] in (b"\n", b"\r"):
         return None  # the file ends with a line end: its last line is complete
@@ -612,9 +631,17 @@ def _cut_last_line(body: bytes) -> int | None:
     last = body[k + 1 : end].rstrip(b"\r")
     j = body.rfind(b"\n", 0, max(k, 0))
     prev = body[j + 1 : k].rstrip(b"\r") if k > 0 else b""
-    if not prev.strip():
-        return None  # a single data row: nothing to compare with
     lf = last.rstrip(b"\t").split(b"\t")
+    if not prev.strip():  # a single data row: the column count and the row's own number formats
+        if len(lf) < n_names:
+            return k + 1
+        shapes = [_number_shape(f) for f in lf]
+        widths = {sh[3] for sh in shapes[:-1] if sh is not None and sh[2]}
+        ls = shapes[-1]
+        float_column = len(lf) <= n_names and names[len(lf) - 1] not in _INT_COLUMNS
+        if widths and float_column and (ls is None or not ls[2] or ls[3] not in widths):
+            return k + 1
+        return None
     pf = prev.rstrip(b"\t").split(b"\t")
     if len(lf) < len(pf):
         return k + 1
@@ -674,7 +701,7 @@ def parse_mpt(raw: bytes, path: Any = "<bytes>", *, partial: bool = False):
         dropped: list[str] = []
         decimal = "."
     else:
-        cut = _cut_last_line(body)
+        cut = _cut_last_line(body, [c for c in names if c])
         if cut is not None:
             row = sum(1 for ln in body[:cut].splitlines() if ln.strip()) + 1
             if not partial:
@@ -687,6 +714,8 @@ def parse_mpt(raw: bytes, path: Any = "<bytes>", *, partial: bool = False):
                 f"({len(body) - cut} bytes, fewer fields or an incomplete number than the row before); it was dropped"
             )
             body = body[:cut]
+            if not body.strip():
+                raise ReaderError(f"BioLogic .mpt '{path}' is truncated: its only data row (byte {pos + cut}) is cut short")
         first_row = body.lstrip(b"\r\n").split(b"\n", 1)[0].rstrip(b"\r")
         n_fields = first_row.count(b"\t") + 1
         dropped = [c for c in names[n_fields:] if c]  # named in the header but absent from the rows
