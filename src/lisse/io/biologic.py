@@ -29,9 +29,28 @@ new header (rev ≥ 10)   u2 at byte 4    u2 each      1007
 
 IDs 1, 2, 3, 21, 31, 65 are bit fields packed together in one ``u1`` "flags" byte (mode = bits 0-1,
 ox/red = bit 2, error = bit 3, control changes = bit 4, Ns changes = bit 5, counter inc. = bit 7).
-An ID missing from :data:`MPR_COLUMNS` is reported with a warning; when it is the only unknown one,
-its width is inferred from the record size (module length / number of points) and the known columns
-are still returned; with several unknown IDs the file cannot be laid out and a ReaderError says so.
+Data column IDs: :data:`MPR_COLUMNS` (name, dtype, unit); newer EC-Lab versions write an older ID
+plus a multiple of 256 (486 = 230 + 256, 883 = 115 + 3·256), looked up by the low byte
+(:func:`column_spec`). An ID still unknown is reported with a warning; when it is the only unknown
+one, its width is inferred from the record size (module length / number of points) and the known
+columns are still returned; with several unknown IDs the file cannot be laid out and a ReaderError
+lists them.
+
+Every module declares its length, so a file cut short is always recognised: the low-level readers
+raise a ReaderError by default; :func:`read_biologic` returns the whole rows before the cut with a
+``"truncated: ... byte N ..."`` note (a cut after the data module: all rows and such a note). An
+.mpt has no row count: a last line with fewer fields or a shorter number than the row before is
+dropped with a note (:func:`parse_mpt`). A complete header with no rows is an empty record whose
+note says "no data rows".
+
+From columns to the record
+--------------------------
+current: ``I/mA`` or ``<I>/mA``; without either, 0 A for the rest techniques (OCV, WAIT) and for
+files whose rows are all rests (mode 3), else what EC-Lab exports as ``<I>/mA`` for such files:
+the row's ``dq`` over the time since the previous row (:func:`current_from_charge_steps`; equal to
+EC-Lab's export to 2e-16 on ``biologic_gcpl_ec1161_aqueous``). Files with none of these are refused.
+charge: EC-Lab's ``(Q-Qo)``, carried over where it restarts from zero (:func:`cumulative_charge`),
+so that it is cumulative since the start with the sign of the current integral.
 """
 
 from __future__ import annotations
