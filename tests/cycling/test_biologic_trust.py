@@ -138,11 +138,13 @@ def test_mpt_columns_and_record_equal_plain_pandas_parse(path):
 
 @pytest.mark.parametrize("path", MPR_FILES + MPT_FILES, ids=lambda p: p.name)
 def test_provenance_hash_is_of_the_file_bytes(path):
-    from lisse.io._readutil import read_bytes_hashed
+    from lisse.io._readutil import read_buffer_hashed, read_bytes_hashed
 
     p = _exists(path)
     data, sha = read_bytes_hashed(p)
     assert data == p.read_bytes() and sha == hashlib.sha256(p.read_bytes()).hexdigest()
+    view, sha2 = read_buffer_hashed(p)
+    assert view.tobytes() == data and sha2 == sha and view.readonly
     if p.name == "biologic_wait.mpt" or "time/s" in p.read_bytes()[:20000].decode("latin-1"):
         assert _cycling_readable(p).provenance.sha256 == sha
 

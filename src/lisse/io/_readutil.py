@@ -44,30 +44,15 @@ def read_bytes_hashed(path: str | Path) -> tuple[bytes, str]:
     return data, hashlib.sha256(data).hexdigest()
 
 
-#: files at least this large are hashed on a helper thread while the caller parses them
-_BACKGROUND_HASH_BYTES = 1 << 20
+def read_buffer_hashed(path: str | Path) -> tuple[memoryview, str]:
+    """:func:`read_bytes_hashed` into a numpy byte buffer: ``(read-only memoryview, hex sha256)``.
 
-
-def read_bytes_hashing(path: str | Path) -> tuple[bytes, Callable[[], str]]:
-    """Read a whole file once; hash the same bytes while the caller parses them: ``(data, digest)``.
-
-    ``digest()`` returns the hex sha256 of ``data`` (waiting for the hash if it is still running).
-    For files of 1 MiB or more the hash runs on a short-lived thread: OpenSSL's sha256 releases the
-    GIL, so it overlaps with the caller's numpy work on another core. The thread belongs to this call
-    only (no pool, no global state).
+    For large binary files that are parsed with ``numpy.frombuffer``: numpy asks the kernel for huge
+    pages for big buffers, which makes the read about twice as fast as ``fh.read()`` (fewer page
+    faults), and column views into the buffer keep it alive. Text parsers that need ``bytes``
+    methods use :func:`read_bytes_hashed`.
     """
-    with open(path, "rb") as fh:
-        data = fh.read()
-    return data, _hash_job(data)
-
-
-def read_buffer_hashing(path: str | Path) -> tuple[memoryview, Callable[[], str]]:
-    """:func:`read_bytes_hashing` into a numpy byte buffer: ``(read-only memoryview, digest)``.
-
-    For large binary files: numpy asks the kernel for huge pages for big buffers, which makes the
-    read about twice as fast as ``fh.read()`` (fewer page faults); column views into the buffer
-    keep it alive. Text parsers that need ``bytes`` methods use :func:`read_bytes_hashing`.
-    """
+    import hashlib
     import os
 
     import numpy as np
@@ -85,30 +70,7 @@ def read_buffer_hashing(path: str | Path) -> tuple[memoryview, Callable[[], str]
             arr = arr[:got]
     arr.flags.writeable = False
     view = memoryview(arr)
-    return view, _hash_job(view)
-
-
-def _hash_job(data: Any) -> Callable[[], str]:
-    """Start hashing ``data``; return a callable giving its hex sha256 (see :func:`read_bytes_hashing`)."""
-    import hashlib
-    import threading
-
-    if len(data) < _BACKGROUND_HASH_BYTES:
-        hexdigest = hashlib.sha256(data).hexdigest()
-        return lambda: hexdigest
-    box: dict[str, str] = {}
-
-    def run() -> None:
-        box["sha256"] = hashlib.sha256(data).hexdigest()
-
-    worker = threading.Thread(target=run, name="lisse-sha256", daemon=True)
-    worker.start()
-
-    def digest() -> str:
-        worker.join()
-        return box["sha256"]
-
-    return digest
+    return view, hashlib.sha256(view).hexdigest()
 
 
 def reader_version() -> str:
@@ -295,15 +257,15 @@ def build_record(
     header: dict | None = None,
     notes: list[str] | None = None,
     metadata: dict | None = None,
-    sha256: str | Callable[[], str] | None = None,
+    sha256: str | None = None,
     **kwargs: Any,
 ):
     """Make a :class:`~lisse.records.cycling.CyclingRecord` with provenance for ``path``.
 
     0 rows give a valid empty record whose notes contain ``NO_DATA_NOTE`` ("no data rows ...");
     call it only when the file is complete (a header-only file), never for a file cut short.
-    ``sha256`` is the hash of the bytes the reader parsed (:func:`read_bytes_hashed`, or the
-    ``digest`` callable of :func:`read_bytes_hashing`); when omitted the file is hashed here.
+    ``sha256`` is the hash of the bytes the reader parsed (:func:`read_bytes_hashed`); when
+    omitted the file is hashed here.
     """
     import numpy as np
 

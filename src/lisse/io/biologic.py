@@ -59,7 +59,6 @@ import functools
 import re
 import struct
 import warnings
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -74,7 +73,7 @@ from lisse.io._readutil import (
     jsonable,
     norm_unit_text,
     parse_datetime,
-    read_buffer_hashing,
+    read_buffer_hashed,
     reader_version,
 )
 from lisse.records.cycling import NO_DATA_NOTE
@@ -896,7 +895,7 @@ def cumulative_charge(q_C: np.ndarray, dq_C: np.ndarray | None) -> tuple[np.ndar
     return q + np.cumsum(offset), rows
 
 
-def _to_record(cols: dict[str, np.ndarray], header: dict, path: Any, reader: str, metadata: dict, digest: Callable[[], str]):
+def _to_record(cols: dict[str, np.ndarray], header: dict, path: Any, reader: str, metadata: dict, sha256: str):
     from lisse.records.cycling import CyclingRecord, Provenance
 
     notes = list(header.get("notes", []))
@@ -1009,13 +1008,13 @@ def _to_record(cols: dict[str, np.ndarray], header: dict, path: Any, reader: str
             notes.append(f"active mass {mass} mg taken from the file header")
     prov = Provenance(
         source=str(path),
-        sha256=digest,  # the hash of the parsed bytes, still running alongside: resolved on first access
+        sha256=sha256,
         reader=reader,
         reader_version=reader_version(),
         raw_header=jsonable(header),
         notes=notes,
     )
-    record = CyclingRecord.from_arrays(
+    return CyclingRecord.from_arrays(
         t,
         v,
         i,
@@ -1030,7 +1029,6 @@ def _to_record(cols: dict[str, np.ndarray], header: dict, path: Any, reader: str
         loading=meta.get("loading"),
         provenance=prov,
     )
-    return record
 
 
 def _header_area_cm2(header: dict) -> float | None:
@@ -1098,12 +1096,12 @@ def read_biologic(path: str | Path, **metadata: Any):
     The file is read once; its sha256 (provenance) is of the same bytes.
     """
     p = Path(path)
-    buf, digest = read_buffer_hashing(p)  # one read; the hash of the same bytes runs while we parse
+    buf, sha = read_buffer_hashed(p)  # one read; the provenance hash is of exactly these bytes
     if bytes(buf[: len(MAGIC)]) == MAGIC:
         cols, header = parse_mpr(buf, p, partial=True)
-        return _to_record(cols, header, p, "lisse.io.biologic.mpr", metadata, digest)
+        return _to_record(cols, header, p, "lisse.io.biologic.mpr", metadata, sha)
     df, header = parse_mpt(bytes(buf), p, partial=True)
     cols = {c: df[c].to_numpy() for c in df.columns}
     if "mode" in cols:
         cols["mode"] = np.nan_to_num(cols["mode"]).astype(np.uint8)
-    return _to_record(cols, header, p, "lisse.io.biologic.mpt", metadata, digest)
+    return _to_record(cols, header, p, "lisse.io.biologic.mpt", metadata, sha)

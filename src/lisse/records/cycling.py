@@ -43,7 +43,6 @@ possible; provenance (file sha256, reader name and version, raw header) keeps ev
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
@@ -73,9 +72,7 @@ class Provenance:
     source : str
         File path (as given) or ``"synthetic"``.
     sha256 : str or None
-        sha256 (hex) of the file bytes. A reader may pass a callable returning it (a hash still
-        running on the bytes it parsed, :func:`lisse.io._readutil.read_bytes_hashing`); the attribute
-        then waits for it on first access and always reads as a string.
+        sha256 (hex) of the file bytes.
     reader : str
         Reader name, e.g. ``"lisse.io.biologic.mpr"``.
     reader_version : str
@@ -92,12 +89,6 @@ class Provenance:
     reader_version: str = ""
     raw_header: dict = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
-
-    def __getstate__(self) -> dict:  # pickling resolves a pending hash (a closure does not pickle)
-        state = dict(self.__dict__)
-        state["_sha256"] = self.sha256
-        state["_sha256_pending"] = None
-        return state
 
     def to_dict(self) -> dict:
         return {
@@ -119,24 +110,6 @@ def _abs_max(a: np.ndarray) -> float:
             return 0.0
         hi, lo = float(fin.max()), float(fin.min())
     return max(abs(hi), abs(lo)) if np.isfinite(hi) and np.isfinite(lo) else float("inf")
-
-
-def _get_sha256(self: Provenance) -> str | None:
-    pending = self.__dict__.get("_sha256_pending")
-    if pending is not None:
-        self.__dict__["_sha256"] = pending()
-        self.__dict__["_sha256_pending"] = None
-    return self.__dict__.get("_sha256")
-
-
-def _set_sha256(self: Provenance, value: str | Callable[[], str] | None) -> None:
-    if callable(value):
-        self.__dict__["_sha256"], self.__dict__["_sha256_pending"] = None, value
-    else:
-        self.__dict__["_sha256"], self.__dict__["_sha256_pending"] = value, None
-
-
-Provenance.sha256 = property(_get_sha256, _set_sha256, doc="sha256 (hex) of the source file's bytes, or None")  # type: ignore[assignment]
 
 
 def half_cycle_index(current: np.ndarray, rest_fraction: float = REST_FRACTION) -> np.ndarray:
