@@ -21,6 +21,7 @@ noisy estimate on a loaded machine). Issue 12 target: ratio >= 1 on both files.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import struct
 import sys
@@ -107,15 +108,21 @@ def main() -> None:
 
     print(f"wall time in ms, median (min-max) of {args.repeats} interleaved repeats; ratio = galvani / lisse (> 1: lisse faster)")
     print(f"{'file':34s} {'rows':>8s} {'lisse read_biologic':>26s} {'galvani MPRfile':>26s}  ratio of medians / of minima")
+    med = statistics.median
+
+    def row(label: str, p: Path) -> None:
+        rows = len(read_biologic(p))
+        assert rows == len(galvani_read(p))
+        tl, tg = interleaved([lambda: read_biologic(p), lambda: galvani_read(p)], args.repeats)
+        print(f"{label:34s} {rows:8d} {fmt(tl):>26s} {fmt(tg):>26s}  {med(tg) / med(tl):.2f} / {min(tg) / min(tl):.2f}")
+
+    row(SMALL[:34], CYCLERS / SMALL)  # first, before the large file's allocations change the heap's state
     with tempfile.TemporaryDirectory() as tmp:
         large = Path(tmp) / "synthetic_large.mpr"
         n_large = synthetic_large(CYCLERS / SMALL, args.rows, large)
-        for label, p in ((SMALL[:34], CYCLERS / SMALL), (f"synthetic x{n_large // 46102} of the above", large)):
-            rows = len(read_biologic(p))
-            assert rows == len(galvani_read(p))
-            tl, tg = interleaved([lambda p=p: read_biologic(p), lambda p=p: galvani_read(p)], args.repeats)
-            med = statistics.median
-            print(f"{label:34s} {rows:8d} {fmt(tl):>26s} {fmt(tg):>26s}  {med(tg) / med(tl):.2f} / {min(tg) / min(tl):.2f}")
+        row(f"synthetic x{n_large // 46102} of the above", large)
+    if hasattr(os, "getloadavg"):
+        print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs (timings are only comparable on an idle machine)")
 
 
 if __name__ == "__main__":
