@@ -956,10 +956,11 @@ def _to_record(cols: dict[str, np.ndarray], header: dict, path: Any, reader: str
     elif dq is not None:
         charge = np.cumsum(dq)
         notes.append(f"charge = cumulative sum of {dq_col} (no Q-Qo column)")
-    step = np.asarray(cols["Ns"]) if "Ns" in cols else None
+    # integer columns: gather the narrow strided values first, then widen (faster than a strided cast)
+    step = np.ascontiguousarray(cols["Ns"]).astype(np.int64) if "Ns" in cols else None
     half = None
     if "half cycle" in cols and n:
-        half = np.asarray(cols["half cycle"])
+        half = np.ascontiguousarray(cols["half cycle"])
         half = np.nan_to_num(half).astype(np.int64) if half.dtype.kind == "f" else half.astype(np.int64)
         h0 = int(half.min())
         if h0:
