@@ -957,7 +957,10 @@ def _to_record(cols: dict[str, np.ndarray], header: dict, path: Any, reader: str
         charge = np.cumsum(dq)
         notes.append(f"charge = cumulative sum of {dq_col} (no Q-Qo column)")
     # integer columns: gather the narrow strided values first, then widen (faster than a strided cast)
-    step = np.ascontiguousarray(cols["Ns"]).astype(np.int64) if "Ns" in cols else None
+    step = None
+    if "Ns" in cols:
+        ns = np.ascontiguousarray(cols["Ns"])
+        step = (np.nan_to_num(ns) if ns.dtype.kind == "f" else ns).astype(np.int64)
     half = None
     if "half cycle" in cols and n:
         half = np.ascontiguousarray(cols["half cycle"])
