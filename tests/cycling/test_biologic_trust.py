@@ -210,6 +210,29 @@ def test_wait_header_cut_short_is_truncated(tmp_path):
             read_biologic(f)
 
 
+def test_mpr_with_zero_points_is_an_empty_record(tmp_path):
+    """An .mpr whose data module declares 0 points (and holds no row bytes) is complete: empty record."""
+    from lisse.io.biologic import _data_layout, _modules, read_biologic
+
+    src = cycler_file("biologic_ocv.mpr")
+    raw = src.read_bytes()
+    mods, _ = _modules(raw, src)
+    dm = next(m for m in mods if m["short"].startswith("VMP data"))
+    _, _, offset = _data_layout(dm, src)
+    head = bytearray(raw[: dm["offset"] + offset])
+    struct.pack_into("<I", head, dm["offset"], 0)  # n_points
+    struct.pack_into("<I", head, dm["offset"] - (20 if dm["new_header"] else 16), offset)  # module length
+    f = tmp_path / "empty.mpr"
+    f.write_bytes(bytes(head) + raw[dm["offset"] + dm["length"] :])
+    rec = read_biologic(f)
+    assert len(rec) == 0 and any("no data rows" in n for n in rec.provenance.notes)
+    assert not any("truncated" in n for n in rec.provenance.notes)
+    struct.pack_into("<I", head, dm["offset"] - (20 if dm["new_header"] else 16), offset + 13)
+    f.write_bytes(bytes(head) + b"\0" * 13 + raw[dm["offset"] + dm["length"] :])  # 0 points but a row's bytes
+    with pytest.raises(ReaderError, match="declares 0 points"):
+        read_biologic(f)
+
+
 def test_mb_issue149_newer_ids_equal_galvani():
     """IDs 486-497 (|Ewe hN|, |I hN|) decode; every column equals galvani's."""
     from lisse.io.biologic import read_mpr
