@@ -76,12 +76,6 @@ from ._shared import cycler_file
 # ---------------------------------------------------------------------------------------------------
 # PENDING: file -> reason. Delete an entry once the named branch is merged into main.
 PENDING: dict[str, str] = {
-    "biologic_gcpl_5cycles_2-3.8V_C24.mpr": "pending i12-biologic: GCPL .mpr without I gets the set point, not dq/dt",
-    "biologic_gcpl_ec1161_aqueous.mpr": "pending i12-biologic: GCPL .mpr without I gets the set point, not dq/dt",
-    "biologic_mb_issue149.mpr": "pending i12-biologic: column IDs 486-497 refused",
-    "biologic_ocv.mpr": "pending i12-biologic: OCV file (no current column) refused",
-    "biologic_ocv.mpt": "pending i12-biologic: OCV file (no current column) refused",
-    "biologic_wait.mpt": "pending i12-biologic/textfmt: header-only file called truncated",
     "maccor_beep_PredictionDiagnostics_000151_test.052": "pending i12-textfmt: standard Maccor export not detected",
     "maccor_export_cellpy_002.txt": "pending i12-textfmt: Maccor charge integrated from I, not the Cap. [Ah] counter (0.2 % off)",
     "land_lanhe_style_export_cellpy.xlsx": "pending (no owner yet): LAND charge integrated from I, not the Capacity/mAh counter",
