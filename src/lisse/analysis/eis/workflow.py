@@ -40,7 +40,8 @@ def parse_windows(spec) -> dict[str, tuple[float, float]] | None:
     return out
 
 
-def analyse(sp: EISSpectrum, *, drt: bool, kk: bool, fit: str | None, lam, inductance: str = "auto", capacitance: str = "auto", processes=None) -> tuple[dict, dict]:
+def analyse(sp: EISSpectrum, *, drt: bool, kk: bool, fit: str | None, lam, inductance: str = "auto", capacitance: str = "auto", processes=None,
+            ignore_kk: bool = False, initial=None, fix=None, bounds=None, bulk: str | None = None) -> tuple[dict, dict]:
     """Analyse one spectrum; returns (JSON-able result, fitted objects).
 
     ``inductance``/``capacitance``: "auto" (inductance when Z'' > 0 at the top frequencies; series
@@ -48,6 +49,15 @@ def analyse(sp: EISSpectrum, *, drt: bool, kk: bool, fit: str | None, lam, induc
     electrodes), "yes" or "no". ``processes``: τ windows for peak assignment (see
     :func:`parse_windows`; default the windows after [Ji2025]). With area and thickness on the spectrum, conductivities follow from
     σ = L/(R·A) with R_bulk = R_inf + DRT bulk peaks and R_total = R_bulk + grain-boundary peaks.
+
+    Kramers-Kronig gate: the Lin-KK verdict (:mod:`lisse.analysis.eis.kk`) is computed for every
+    spectrum. When it is "fail" the DRT and the circuit fit are refused with
+    :class:`~lisse.errors.DataValidityError` (CLI exit 2) unless ``ignore_kk``; when it is "warn" they
+    run and ``out["warnings"]`` says so. ``initial``/``fix``/``bounds`` (strings such as
+    ``"R1=10 kohm,CPE1_1=0.9"`` / ``"R1=10:1e7"`` or mappings, see
+    :func:`~lisse.analysis.eis.circuits.parse_parameter_values`) steer the circuit fit; with area and
+    thickness the fit's bulk resistor (``bulk`` or the default of
+    :meth:`~lisse.analysis.eis.circuits.Circuit.bulk_element`) gives ``fit.conductivity_S_cm``.
     """
     import numpy as np
 
@@ -70,6 +80,16 @@ def analyse(sp: EISSpectrum, *, drt: bool, kk: bool, fit: str | None, lam, induc
     if kk:
         out["kk"] = k.summary()
         objs["kk"] = k
+    if (drt or fit) and k.verdict != "pass":
+        what = " and ".join(x for x, on in (("DRT", drt), ("circuit fit", fit)) if on)
+        msg = (f"Kramers-Kronig verdict '{k.verdict}' for '{sp.label}': {k.reason}; worst at {k.worst_frequency:.4g} Hz")
+        if k.verdict == "fail" and not ignore_kk:
+            from lisse.errors import DataValidityError
+
+            raise DataValidityError(f"{msg}; the {what} would fit data that no causal, linear, stationary system produces "
+                                    "(override with --ignore-kk, study key ignore_kk = true)")
+        out.setdefault("warnings", []).append(f"{msg}; the {what} {'ran anyway (ignore_kk)' if k.verdict == 'fail' else 'ran, read it with care'}")
+        out["kk_verdict"] = k.verdict
     if drt:
         from lisse.analysis.eis.drt import DRT
 
@@ -96,7 +116,17 @@ def analyse(sp: EISSpectrum, *, drt: bool, kk: bool, fit: str | None, lam, induc
     if fit:
         from lisse.analysis.eis.circuits import Circuit
 
-        c = Circuit(fit).fit(sp)
+        from lisse.analysis.eis.circuits import parse_parameter_bounds, parse_parameter_values
+
+        c = Circuit(fit)
+        c = Circuit(fit, initial_guess=parse_parameter_values(initial, c, "initial") or None,
+                    constants=parse_parameter_values(fix, c, "fix"), bounds=parse_parameter_bounds(bounds, c)).fit(sp)
         out["fit"] = c.summary()
         objs["fit"] = c
+        if sp.area is not None and sp.thickness is not None:
+            from lisse.analysis.eis.derived import conductivity_from_fit
+
+            out["fit"].update(conductivity_from_fit(c, sp.thickness, sp.area, bulk=bulk))
+        elif bulk is not None:
+            c.bulk_element(bulk)  # validate the name even without geometry
     return out, objs

@@ -9,6 +9,11 @@ Study section (all keys optional except one of ``files`` / ``synthetic``)::
     units = "frequency=Hz,impedance=ohm"   # units of plain-CSV columns whose header has none (or a table)
     lambda = 1e-4               # DRT regularisation: number, "gcv", "lcurve", "reim", "drttools"
     circuit = "R0-p(R1,CPE1)-p(R2,CPE2)"   # optional equivalent-circuit fit
+    initial = {R1 = "10 kohm", CPE1_n = 0.9}  # optional initial guesses for the circuit (or "R1=10 kohm,...")
+    fix = {CPE1_n = 0.9}        # optional parameters held fixed
+    bounds = {R1 = [10, 1e7]}   # optional bounds (SI numbers, or "10 ohm:10 Mohm")
+    bulk = "R1"                 # resistor taken as bulk for the fitted conductivity (default: first R in p(...))
+    ignore_kk = false           # run DRT / fit even when the Kramers-Kronig verdict is "fail" (default: the stage stops)
     symmetric = true            # symmetric Li|SSE|Li cell: interfacial ASR halved (two interfaces)
     synthetic = true            # analyse the built-in synthetic three-arc spectrum (demo study)
     [eis.processes]             # optional: τ windows [s] replacing the defaults after [Ji2025]
@@ -44,6 +49,14 @@ SCHEMA = {
                                                            OptionSpec.text("'low:high' in s (empty high: no upper bound)")),
                                   max_items=20),
     "units": UNITS_OPTION,
+    "ignore_kk": OptionSpec.boolean("run the DRT and circuit fit even when the Kramers-Kronig verdict is 'fail'", False),
+    "initial": OptionSpec.one_of("initial guesses for the circuit fit", OptionSpec.text("'R1=10 kohm,CPE1_n=0.9'"),
+                                 OptionSpec.table("{R1 = '10 kohm', CPE1_n = 0.9}", max_items=100)),
+    "fix": OptionSpec.one_of("parameters held fixed in the circuit fit", OptionSpec.text("'CPE1_n=0.9'"),
+                             OptionSpec.table("{CPE1_n = 0.9}", max_items=100)),
+    "bounds": OptionSpec.one_of("bounds for the circuit fit", OptionSpec.text("'R1=10:1e7'"),
+                                OptionSpec.table("{R1 = [10, 1e7]}", max_items=100)),
+    "bulk": OptionSpec.text("resistor taken as the bulk resistance for the fitted conductivity (default: the first R inside p(...))"),
 }
 
 
@@ -96,7 +109,8 @@ def eis_stage(ctx: StageContext) -> StageResult:
 
     rows, summaries, figures, captions = [], [], {}, {}
     for i, sp in enumerate(spectra):
-        out, objs = analyse(sp, drt=True, kk=True, fit=opts.get("circuit"), lam=lam, processes=opts.get("processes"))
+        out, objs = analyse(sp, drt=True, kk=True, fit=opts.get("circuit"), lam=lam, processes=opts.get("processes"),
+                             ignore_kk=opts.get("ignore_kk", False), initial=opts.get("initial"), fix=opts.get("fix"), bounds=opts.get("bounds"), bulk=opts.get("bulk"))
         d = objs["drt"]
         for pk in d.peaks_:
             rows.append({"spectrum": sp.label, "tau_s": pk.tau_s, "frequency_Hz": pk.frequency_Hz, "resistance_ohm": pk.resistance_ohm, "process": pk.process})
