@@ -841,12 +841,16 @@ class Circuit:
                 for i, n in enumerate(self.param_names)
             ],
             "flagged": [n for n in self.param_names if flags[n]],
-            "warnings": [f"{n} = {self.parameters_[n]:.4g} {self.param_units[n]}: {'; '.join(flags[n])}" for n in self.param_names if flags[n]],
+            "warnings": [f"{n} = {self.parameters_[n]:.4g}{_unit_suffix(self.param_units[n])}: {'; '.join(flags[n])}" for n in self.param_names if flags[n]],
             "stats": dict(self.stats_),
         }
 
 
 _SI_UNITS = {"ohm", "F", "H", "s", "1"}
+
+
+def _unit_suffix(unit: str) -> str:
+    return "" if unit == "1" else f" {unit}"
 
 
 def _param_value(text, unit: str, where: str) -> float:
