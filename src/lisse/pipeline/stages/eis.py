@@ -29,6 +29,7 @@ from lisse.pipeline.stages.cycling import UNITS_OPTION
 from lisse.report.html import Markup
 
 _TAU = OptionSpec.number("relaxation time [s]", low=0.0)
+_PVAL = OptionSpec.one_of("parameter value", OptionSpec.number("SI value"), OptionSpec.text("quantity, e.g. '10 kohm'"))
 
 #: Options of the ``[eis]`` table.
 SCHEMA = {
@@ -51,11 +52,12 @@ SCHEMA = {
     "units": UNITS_OPTION,
     "ignore_kk": OptionSpec.boolean("run the DRT and circuit fit even when the Kramers-Kronig verdict is 'fail'", False),
     "initial": OptionSpec.one_of("initial guesses for the circuit fit", OptionSpec.text("'R1=10 kohm,CPE1_n=0.9'"),
-                                 OptionSpec.table("{R1 = '10 kohm', CPE1_n = 0.9}", max_items=100)),
+                                 OptionSpec.table("{R1 = '10 kohm', CPE1_n = 0.9}", values=_PVAL, max_items=100)),
     "fix": OptionSpec.one_of("parameters held fixed in the circuit fit", OptionSpec.text("'CPE1_n=0.9'"),
-                             OptionSpec.table("{CPE1_n = 0.9}", max_items=100)),
+                             OptionSpec.table("{CPE1_n = 0.9}", values=_PVAL, max_items=100)),
     "bounds": OptionSpec.one_of("bounds for the circuit fit", OptionSpec.text("'R1=10:1e7'"),
-                                OptionSpec.table("{R1 = [10, 1e7]}", max_items=100)),
+                                OptionSpec.table("{R1 = [10, 1e7]}", values=OptionSpec.one_of(
+                                    "bounds", OptionSpec.pair(_PVAL, _PVAL, "[low, high]"), OptionSpec.text("'low:high'")), max_items=100)),
     "bulk": OptionSpec.text("resistor taken as the bulk resistance for the fitted conductivity (default: the first R inside p(...))"),
 }
 
