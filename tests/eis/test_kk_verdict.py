@@ -184,3 +184,16 @@ def test_stage_refuses_a_failing_spectrum_unless_ignore_kk(tmp_path):
     opts["ignore_kk"] = True
     res = st.func(StageContext(study={"eis": opts, "_base_dir": str(tmp_path)}, options=dict(opts), out_dir=tmp_path))
     assert res.summary["spectra"][0]["kk"]["verdict"] == "fail"
+
+
+def test_noise_too_large_to_validate_is_not_a_pass():
+    """KK-consistent arcs under 6 % noise: residuals look like noise but reach > 10 %: the test cannot
+    vouch for the spectrum (fail above 10 %, never pass above 5 %)."""
+    f = freq_grid()
+    z = _three_arc(f, (1e-6, 1e-4, 1e-2))
+    for s in range(5):
+        r = lin_kk(EISSpectrum(f, noisy(z, 0.06, seed=s)))
+        assert r.verdict != "pass"
+        if r.max_residual >= KK_THRESHOLDS["fail_max_residual"]:
+            assert r.verdict == "fail"
+    assert any(lin_kk(EISSpectrum(f, noisy(z, 0.06, seed=s))).verdict == "fail" for s in range(5))
