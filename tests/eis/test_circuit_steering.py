@@ -14,7 +14,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from lisse.analysis.eis.circuits import Circuit, parse_parameter_bounds, parse_parameter_values

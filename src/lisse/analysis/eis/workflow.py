@@ -114,11 +114,9 @@ def analyse(sp: EISSpectrum, *, drt: bool, kk: bool, fit: str | None, lam, induc
             out["total_conductivity_S_cm"] = conductivity(rt, sp.thickness, sp.area) / 100 if rt > 0 else None
             out["conductivity_note"] = "bulk = R_inf + DRT bulk peaks; total = bulk + grain-boundary peaks; sigma = L/(R*A)"
     if fit:
-        from lisse.analysis.eis.circuits import Circuit
+        from lisse.analysis.eis.circuits import Circuit, parse_parameter_bounds, parse_parameter_values
 
-        from lisse.analysis.eis.circuits import parse_parameter_bounds, parse_parameter_values
-
-        c = Circuit(fit)
+        c = Circuit(fit)  # parameter names and units, to read the steering options
         c = Circuit(fit, initial_guess=parse_parameter_values(initial, c, "initial") or None,
                     constants=parse_parameter_values(fix, c, "fix"), bounds=parse_parameter_bounds(bounds, c)).fit(sp)
         out["fit"] = c.summary()
