@@ -197,3 +197,22 @@ def test_noise_too_large_to_validate_is_not_a_pass():
         if r.max_residual >= KK_THRESHOLDS["fail_max_residual"]:
             assert r.verdict == "fail"
     assert any(lin_kk(EISSpectrum(f, noisy(z, 0.06, seed=s))).verdict == "fail" for s in range(5))
+
+
+@pytest.mark.parametrize("n_per_decade", [1, 5])
+def test_ideal_rc_arc_is_not_failed(n_per_decade):
+    """An ideal RC arc (n = 1) is KK-consistent; with Schönleber's M alone μ dips below c at M = 5 and
+    leaves 35 % (impedance.py's linKK does the same): the sharp-arc refinement must pass it."""
+    run = _linkk()
+    f = np.logspace(5, 0, 5 * n_per_decade + 1)
+    z = 10.0 + 100.0 / (1 + 1j * 2 * np.pi * f * 1e-4)
+    assert run(f, z)[1] > 0.3  # the reference's own limitation, so that this test means something
+    assert lin_kk(EISSpectrum(f, z), mu_floor=None).verdict == "fail"
+    r = lin_kk(EISSpectrum(f, z))
+    assert r.verdict == "pass" and r.max_residual < 0.005
+
+
+def test_three_ideal_rc_arcs_pass():
+    f = freq_grid()
+    r = lin_kk(EISSpectrum(f, zarc_series(f, 10.0, (100.0, 200.0, 500.0), (1e-7, 1e-5, 1e-2), 1.0)))
+    assert r.verdict == "pass" and r.max_residual < 0.005

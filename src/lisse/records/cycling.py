@@ -109,19 +109,25 @@ def half_cycle_index(current: np.ndarray, rest_fraction: float = REST_FRACTION) 
     if i.size == 0:
         return np.zeros(0, dtype=np.int64)
     imax = np.nanmax(np.abs(i)) if np.any(np.isfinite(i)) else 0.0
-    sign = np.where(np.abs(i) > rest_fraction * imax, np.sign(i), 0.0)
-    sign = np.nan_to_num(sign)
-    nz = np.flatnonzero(sign)
-    if nz.size == 0:
+    thr = rest_fraction * imax
+    # written for memory (a few bytes per row beyond the result: records of 10^7 rows and more)
+    sign = np.zeros(i.size, dtype=np.int8)
+    sign[i > thr] = 1
+    sign[i < -thr] = -1
+    nonrest = sign != 0
+    signs = sign[nonrest]  # the signs of the non-rest rows, in order
+    del sign
+    if signs.size == 0:
         return np.zeros(i.size, dtype=np.int64)
-    # forward-fill the sign over rest rows (rests before the first current take the first sign)
-    idx = np.zeros(i.size, dtype=np.int64)
-    idx[nz] = nz
-    idx = np.maximum.accumulate(idx)
-    idx[: nz[0]] = nz[0]
-    filled = sign[idx]
-    flips = np.concatenate([[0], (np.diff(filled) != 0).astype(np.int64)])
-    return np.cumsum(flips)
+    # half cycle of each non-rest row: flips of the sign so far; a rest row takes that of the last
+    # non-rest row before it (rests before the first current: half cycle 0)
+    flips = np.zeros(signs.size, dtype=np.int64)
+    np.cumsum(signs[1:] != signs[:-1], out=flips[1:])
+    last = np.cumsum(nonrest, dtype=np.int64)
+    del nonrest
+    last -= 1
+    np.maximum(last, 0, out=last)
+    return flips[last]
 
 
 def integrate_charge(time_s: np.ndarray, current_A: np.ndarray) -> np.ndarray:
@@ -343,6 +349,7 @@ def _arr(val: Any, n: int, name: str, dtype: Any) -> np.ndarray:
     if a.shape != (n,):
         raise ParameterError(f"CyclingRecord: column '{name}' has shape {a.shape}; expected ({n},)")
     if dtype is np.int64:
-        a = np.nan_to_num(a.astype(float), nan=0.0).astype(np.int64) if a.dtype.kind == "f" else a.astype(np.int64)
-        return a
-    return a.astype(dtype)
+        if a.dtype.kind == "f":
+            return np.nan_to_num(a.astype(float), nan=0.0).astype(np.int64)
+        return a.astype(np.int64, copy=False)
+    return a.astype(dtype, copy=False)
