@@ -29,6 +29,14 @@ is *charge*; for a Li|SSE|Li symmetric cell it is Li *stripping* from the workin
 plating on the counter electrode). Readers of instruments with another convention flip the sign and
 say so in ``provenance.notes``.
 
+Empty records
+-------------
+A record may have 0 rows: a header-only file (an instrument export written before the first
+measurement, a WAIT step) is read as an empty record whose ``provenance.notes`` contain
+:data:`NO_DATA_NOTE` ("no data rows ..."). :meth:`CyclingRecord.from_arrays` accepts empty arrays,
+:meth:`CyclingRecord.summary` reports ``rows: 0`` with ``None`` ranges; analyses that need data
+refuse an empty record themselves.
+
 Cell metadata (``area_m2``, ``active_mass_kg``, ``loading_kg_m2``) make per-area and per-mass results
 possible; provenance (file sha256, reader name and version, raw header) keeps every number traceable.
 """
@@ -44,9 +52,12 @@ import numpy as np
 from lisse.errors import ParameterError
 from lisse.units import as_si
 
-__all__ = ["CyclingRecord", "Provenance", "CORE_COLUMNS", "half_cycle_index", "integrate_charge"]
+__all__ = ["CyclingRecord", "Provenance", "CORE_COLUMNS", "NO_DATA_NOTE", "half_cycle_index", "integrate_charge"]
 
 CORE_COLUMNS = ("time_s", "voltage_V", "current_A", "charge_C", "step", "cycle", "half_cycle")
+
+#: the provenance note of an empty record (a header-only file); tests and callers match on this text
+NO_DATA_NOTE = "no data rows: the file holds a complete header and no measurements (empty record)"
 
 #: relative current below which a row counts as "rest" (zero current) when indexing half cycles
 REST_FRACTION = 1e-3
@@ -199,7 +210,9 @@ class CyclingRecord:
         Parameters
         ----------
         time_s, voltage_V, current_A : array_like
-            Time (s), voltage (V), current (A; positive = anodic at the working electrode).
+            Time (s), voltage (V), current (A; positive = anodic at the working electrode). They may be
+            empty (0 rows: a header-only file); the record is then valid and empty (see
+            :data:`NO_DATA_NOTE` for the note readers add).
         charge_C : array_like, optional
             Cumulative signed charge (C); integrated from the current (trapezoid) when omitted.
         step, cycle, half_cycle : array_like of int, optional
@@ -266,6 +279,11 @@ class CyclingRecord:
     # ------------------------------------------------------------------ access
     def __len__(self) -> int:
         return len(self.df)
+
+    @property
+    def empty(self) -> bool:
+        """True for a record with no rows (a header-only file; see :data:`NO_DATA_NOTE`)."""
+        return len(self.df) == 0
 
     def __getitem__(self, column: str) -> np.ndarray:
         if column not in self.df.columns:
