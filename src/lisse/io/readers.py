@@ -13,7 +13,7 @@ xlsx with ``Record-Tab`` sheet     :func:`lisse.io.land.read_land`
 xlsx with ``record`` sheet         :func:`lisse.io.neware.read_neware_xlsx`
 ``Cycle ...`` / ``,Step`` / ``,,``  :func:`lisse.io.neware.read_neware_csv`
 ``Data_Point,Test_Time,...``       :func:`lisse.io.arbin.read_arbin_csv`
-Maccor ``Rec``/``Md`` header       :func:`lisse.io.maccor.read_maccor`
+Maccor ``Rec#``/``Amps``/``State``  :func:`lisse.io.maccor.read_maccor`
 any other delimited text           :func:`lisse.io.csv_generic.read_csv_generic`
 =================================  ===========================================
 
@@ -154,7 +154,9 @@ def detect_format(path: str | Path) -> str:
         return "neware-csv"
     if first.startswith(("Data_Point,", "Test_ID,")) or ("Test_Time" in first and "Data_Point" in first):
         return "arbin-csv"
-    if ("\tMd\t" in text or "\tMd\r" in text or "\tMd\n" in text) and "Rec" in text:
+    from lisse.io.maccor import find_maccor_header
+
+    if find_maccor_header(text.lstrip("\ufeff").splitlines()) is not None:  # Rec#, test time, current, voltage, State/Cyc#
         return "maccor-txt"
     return "csv"
 
@@ -195,7 +197,7 @@ def read_cycling(path: str | Path, format: str | None = None, *, units: Any = No
     extra = set(metadata) - allowed
     if extra:
         raise ParameterError(f"read_cycling: option(s) {sorted(extra)} do not apply to the '{key}' reader of '{path}'; allowed: {sorted(allowed)}")
-    if key == "csv":
+    if key in ("csv", "maccor-txt"):  # these readers use declared units themselves (a Maccor TestTime may have none)
         return READERS[key](Path(path), units=declared, **metadata)
     rec = READERS[key](Path(path), **metadata)
     if declared:
