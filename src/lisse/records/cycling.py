@@ -120,19 +120,25 @@ def half_cycle_index(current: np.ndarray, rest_fraction: float = REST_FRACTION) 
     if i.size == 0:
         return np.zeros(0, dtype=np.int64)
     imax = np.nanmax(np.abs(i)) if np.any(np.isfinite(i)) else 0.0
-    sign = np.where(np.abs(i) > rest_fraction * imax, np.sign(i), 0.0)
-    sign = np.nan_to_num(sign)
-    nz = np.flatnonzero(sign)
-    if nz.size == 0:
+    thr = rest_fraction * imax
+    # written for memory (a few bytes per row beyond the result: records of 10^7 rows and more)
+    sign = np.zeros(i.size, dtype=np.int8)
+    sign[i > thr] = 1
+    sign[i < -thr] = -1
+    nonrest = sign != 0
+    signs = sign[nonrest]  # the signs of the non-rest rows, in order
+    del sign
+    if signs.size == 0:
         return np.zeros(i.size, dtype=np.int64)
-    # forward-fill the sign over rest rows (rests before the first current take the first sign)
-    idx = np.zeros(i.size, dtype=np.int64)
-    idx[nz] = nz
-    idx = np.maximum.accumulate(idx)
-    idx[: nz[0]] = nz[0]
-    filled = sign[idx]
-    flips = np.concatenate([[0], (np.diff(filled) != 0).astype(np.int64)])
-    return np.cumsum(flips)
+    # half cycle of each non-rest row: flips of the sign so far; a rest row takes that of the last
+    # non-rest row before it (rests before the first current: half cycle 0)
+    flips = np.zeros(signs.size, dtype=np.int64)
+    np.cumsum(signs[1:] != signs[:-1], out=flips[1:])
+    last = np.cumsum(nonrest, dtype=np.int64)
+    del nonrest
+    last -= 1
+    np.maximum(last, 0, out=last)
+    return flips[last]
 
 
 def integrate_charge(time_s: np.ndarray, current_A: np.ndarray) -> np.ndarray:
@@ -141,8 +147,13 @@ def integrate_charge(time_s: np.ndarray, current_A: np.ndarray) -> np.ndarray:
     i = np.asarray(current_A, dtype=float)
     if t.size < 2:
         return np.zeros(t.size)
-    inc = 0.5 * (i[1:] + i[:-1]) * np.diff(t)
-    return np.concatenate([[0.0], np.cumsum(np.nan_to_num(inc))])
+    q = np.empty(t.size)  # built in place: one temporary of a row's size at most
+    q[0] = 0.0
+    np.add(i[1:], i[:-1], out=q[1:])
+    q[1:] *= 0.5
+    q[1:] *= np.diff(t)
+    np.nan_to_num(q, copy=False)
+    return np.cumsum(q, out=q)
 
 
 def _opt_si(value: Any, unit: str, name: str) -> float | None:
