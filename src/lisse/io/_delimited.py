@@ -176,13 +176,13 @@ class TextStream:
     path : str or Path
     fmt : str
         Format name for messages (e.g. ``"delimited text"``).
-    block_bytes : int
-        Bytes parsed at a time.
+    block_bytes : int, optional
+        Bytes parsed at a time (default :data:`BLOCK_BYTES`).
     """
 
-    def __init__(self, path: str | Path, fmt: str, block_bytes: int = BLOCK_BYTES) -> None:
+    def __init__(self, path: str | Path, fmt: str, block_bytes: int | None = None) -> None:
         self.path, self.fmt = path, fmt
-        self.block_bytes = int(block_bytes)
+        self.block_bytes = int(block_bytes or BLOCK_BYTES)
         self._src = HashedReader(path)
         self._buf = b""
         self._pos = 0  # file offset of _buf[0]
