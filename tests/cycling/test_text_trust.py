@@ -110,7 +110,8 @@ def _dhms(s, days=True):
     return f"{d}d {h:02d}:{m:02d}:{r / 100:05.2f}"
 
 
-@pytest.mark.parametrize("variant", ["unsigned_amps_state", "dhms_text", "hms_text", "comma_separated", "no_metadata_line"])
+@pytest.mark.parametrize("variant", ["unsigned_amps_state", "dhms_text", "hms_text", "comma_separated", "decimal_comma",
+                                     "no_metadata_line"])
 def test_maccor_variants_read_like_the_standard_export(tmp_path, variant):
     src = cycler_file(BEEP)
     ref = _read(src)
@@ -124,6 +125,8 @@ def test_maccor_variants_read_like_the_standard_export(tmp_path, variant):
                  lambda h: h[:it] + ["TestTime"] + h[it + 1 :])
     elif variant == "comma_separated":
         _rewrite(src, f, lambda c: c, sep=",")
+    elif variant == "decimal_comma":  # tab-separated with decimal commas (cellpy's maccor_txt_four, KIT)
+        _rewrite(src, f, lambda c: [x.replace(".", ",") for x in c])
     else:
         f.write_bytes(src.read_bytes().split(b"\r\n", 1)[1])
     rec = _read(f)
@@ -179,6 +182,16 @@ def test_maccor_charge_carried_over_steps_and_cycles_counted_from_zero(tmp_path,
     np.testing.assert_array_equal(rec["cycle"], cyc - first_cycle)  # a file from the test start: base from its first row
     assert ("1 subtracted" in _notes(rec)) == (first_cycle == 1)
     assert rec.provenance.raw_header["charge_check"]["source"] == "Amp-hr"
+
+
+def test_maccor_header_only_is_an_empty_record(tmp_path):
+    for name in (BEEP, MIMS):
+        src = cycler_file(name).read_bytes()
+        k = src.index(b"\n", src.index(b"Rec")) + 1
+        f = tmp_path / name
+        f.write_bytes(src[:k])
+        rec = _read(f)
+        assert len(rec) == 0 and "no data rows" in _notes(rec)
 
 
 def test_maccor_detection_does_not_need_md(tmp_path):

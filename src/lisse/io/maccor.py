@@ -203,6 +203,10 @@ def read_maccor(path: str | Path, *, units: Any = None, **metadata: Any):
         notes: list[str] = []
         ts.malformed.finish(t.size, notes)
         notes += ts.notes
+    if t.size == 0:  # a header and no data lines: an empty record
+        header["roles"], header["n_data_rows"] = roles, 0
+        e = np.empty(0)
+        return build_record(path, "lisse.io.maccor", e, e, e, header=header, notes=notes, metadata=metadata, sha256=sha)
     # --- units
     file_units = {"voltage": header_unit_scale(path, roles["voltage"], "voltage", "V")[1],
                   "current": header_unit_scale(path, roles["current"], "current", "A")[1]}
@@ -221,9 +225,6 @@ def read_maccor(path: str | Path, *, units: Any = None, **metadata: Any):
     header["units"] = file_units
     header["roles"] = roles
     header["n_data_rows"] = int(t.size)
-    if t.size == 0:
-        e = np.empty(0)
-        return build_record(path, "lisse.io.maccor", e, e, e, header=header, notes=notes, metadata=metadata, sha256=sha)
     t_abs0 = float(t[0]) * t_scale
     t = (t - t[0]) * t_scale
     header["test_time_first_row_s"] = t_abs0
