@@ -283,6 +283,10 @@ def test_malformed_rows_are_counted_with_line_numbers(tmp_path):
     assert "3 malformed rows skipped at lines 6, 13, 21" in _notes(rec)
     kept = [k for k in range(40) if k not in (4, 11, 19)]
     np.testing.assert_allclose(rec.time_s, np.array(kept, float), rtol=0, atol=0)
+    quoted = 'time/s,Ewe/V,I/mA,note\n0,3.0,1.0,"a, b"\n"1","9","3.1","1.0","x"\n2,3.2,1.0,"c"\n'  # line 3: a field too many
+    rec = _read(_write(tmp_path / "q.csv", quoted))
+    np.testing.assert_array_equal(rec.time_s, [0.0, 2.0])
+    assert "1 malformed rows skipped at lines 3" in _notes(rec)
     many = _fixed_csv(40).splitlines()
     for k in range(1, 30):
         many[k] = many[k].replace(",", ";", 1)

@@ -350,19 +350,23 @@ class TextStream:
         sepv = ord(sep)
         expected = len(names) - 1
         widest = expected
-        if b'"' not in chunk:  # count fields (a quoted value may hold the delimiter: pandas checks those)
-            d = np.flatnonzero(arr == sepv)
-            cnt = np.searchsorted(d, stop) - np.searchsorted(d, starts)
-            trail = np.zeros(n, dtype=bool)
-            ne = stop > starts
-            trail[ne] = arr[stop[ne] - 1] == sepv
-            ok = (cnt == expected) | (trail & (cnt == expected + 1))
-            for k in np.flatnonzero(keep & ~ok & (cnt > expected)):  # several trailing empty fields
-                ok[k] = chunk[starts[k] : stop[k]].rstrip(sep.encode()).count(sep.encode()) <= expected
-            self.malformed.add(lines[keep & ~ok], "wrong number of fields")
-            keep &= ok
-            if keep.any():
-                widest = int(cnt[keep].max())
+        # count the fields of every line (the delimiters outside quotes)
+        d = np.flatnonzero(arr == sepv)
+        if b'"' in chunk:  # a delimiter inside a quoted value does not count: odd number of quotes before it in its line
+            q = np.flatnonzero(arr == 34)
+            line_start = starts[np.searchsorted(ends, d)]
+            d = d[(np.searchsorted(q, d) - np.searchsorted(q, line_start)) % 2 == 0]
+        cnt = np.searchsorted(d, stop) - np.searchsorted(d, starts)
+        trail = np.zeros(n, dtype=bool)
+        ne = stop > starts
+        trail[ne] = arr[stop[ne] - 1] == sepv
+        ok = (cnt == expected) | (trail & (cnt == expected + 1))
+        for k in np.flatnonzero(keep & ~ok & (cnt > expected)):  # several trailing empty fields
+            ok[k] = chunk[starts[k] : stop[k]].rstrip(sep.encode()).count(sep.encode()) <= expected
+        self.malformed.add(lines[keep & ~ok], "wrong number of fields")
+        keep &= ok
+        if keep.any():
+            widest = int(cnt[keep].max())
         if b"\x00" in chunk:
             z = np.unique(np.searchsorted(ends, np.flatnonzero(arr == 0)))
             z = z[keep[z]]
