@@ -182,7 +182,7 @@ def read_maccor(path: str | Path, *, units: Any = None, **metadata: Any):
                 else:
                     x, b = numbers(df[roles[r]], decimal)
                 vals[r] = x
-                bad |= b | np.isnan(x)
+                bad |= b if r == "capacity" else b | np.isnan(x)  # a capacity may be missing (N/A): see _charge
             if "state" in roles:
                 st = df[roles["state"]].fillna("").astype(str).str.strip().str.upper().str[:1].to_numpy()
                 code = np.where(st == "C", 1, np.where(st == "D", -1, np.where(st == "R", 0, 2))).astype(np.int8)
@@ -304,6 +304,11 @@ def _charge(t: np.ndarray, i: np.ndarray, q_step: np.ndarray, step: np.ndarray, 
     """
     from lisse.records.cycling import integrate_charge
 
+    q_int = integrate_charge(t, i)
+    missing = int(np.count_nonzero(np.isnan(q_step)))
+    if missing:
+        notes.append(f"charge: {missing} rows have no value in '{column}': charge integrated from the current (trapezoid)")
+        return q_int, {"source": "trapezoid integral of the current", "rows_without_capacity": missing}
     a = np.abs(q_step)
     n = a.size
     new = np.zeros(n, dtype=bool)
@@ -315,7 +320,6 @@ def _charge(t: np.ndarray, i: np.ndarray, q_step: np.ndarray, step: np.ndarray, 
     sg = np.sign(i)
     sg[1:] = np.where(sg[1:] == 0, np.sign(i[:-1]), sg[1:])
     q = np.cumsum(inc * sg) + 0.0  # no -0.0
-    q_int = integrate_charge(t, i)
     passed = float(np.sum(np.abs(inc)))
     passed_int = float(integrate_charge(t, np.abs(i))[-1]) if n else 0.0
     dev = float(np.max(np.abs(q - q_int))) if n else 0.0
