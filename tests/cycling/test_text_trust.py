@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 import tracemalloc
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import pandas as pd
@@ -139,11 +139,14 @@ def test_maccor_variants_read_like_the_standard_export(tmp_path, variant):
         assert rec.provenance.raw_header["test_time_first_row_s"] == pytest.approx(769267.24, rel=1e-12, abs=0)
 
 
-def _synthetic_maccor(path, *, first_cycle=0, unsigned=True, sep="\t"):
-    """A complete standard export built here: rest, 1 A charge, rest, 0.5 A discharge, 1 s rows.
+def _synthetic_maccor(path, *, first_cycle=0, unsigned=True, sep="\t", layout="standard"):
+    """A complete Maccor export built here: rest, 1 A charge, rest, 0.5 A discharge, 1 s rows.
 
     Amp-hr restarts at every step (Maccor), so the charge must be carried over the steps. The
     schedule is piecewise constant, so the exact charge is sum(I_k * (t_k - t_{k-1})).
+    ``layout="pairs"`` writes the layout of cellpy's ``maccor_001.txt`` (three lines of
+    ``key:<TAB>value`` pairs, ``TestTime`` as ``  0d 00:01:5.25`` text, ``Aux #n<TAB> Units`` column
+    pairs, a tab at the end of every line).
     """
     plan = [(1, "R", 0.0, 10, first_cycle), (2, "C", 1.0, 100, first_cycle), (3, "R", 0.0, 20, first_cycle + 1),
             (4, "D", -0.5, 100, first_cycle + 1)]
@@ -151,18 +154,35 @@ def _synthetic_maccor(path, *, first_cycle=0, unsigned=True, sep="\t"):
     for step, state, amps, n, cyc in plan:
         for k in range(n):
             if rows:
-                t += 1.0
-            ah = abs(amps) * (k + 1 if rows else 0) / 3600.0
+                t += 1.0 if layout == "standard" else 1.25
+            dt = 1.0 if layout == "standard" else 1.25
+            ah = abs(amps) * dt * (k + 1 if rows else 0) / 3600.0
             i_out = abs(amps) if unsigned else amps
             rows.append((rec, cyc, step, t, ah, i_out, 3.0 + 0.001 * rec, state, amps))
             rec += 1
-    head = "Today's Date 01/02/2024  Date of Test:\t01/02/2024\t Filename:\tC:\\x.001 Procedure:\tp.000\tComment/Barcode:\tb"
-    cols = ["Rec#", "Cyc#", "Step", "Test (Sec)", "Step (Sec)", "Amp-hr", "Watt-hr", "Amps", "Volts", "State", "ES", "DPt Time"]
-    lines = [head, sep.join(cols)]
+    t0 = datetime(2024, 1, 2, 10, 0, 0)
+    if layout == "standard":
+        head = ["Today's Date 01/02/2024  Date of Test:\t01/02/2024\t Filename:\tC:\\x.001 Procedure:\tp.000\tComment/Barcode:\tb"]
+        cols = ["Rec#", "Cyc#", "Step", "Test (Sec)", "Step (Sec)", "Amp-hr", "Watt-hr", "Amps", "Volts", "State", "ES", "DPt Time"]
+        tail = ""
+    else:
+        head = ["Today's Date:\t02 January 2024\tDate of Test:\t02 January 2024, 10:00:00 AM",
+                "Filename:\tcell_01\tTester Channel:\t1", "Procedure:\tp.000\tDescription:\t"]
+        cols = ["Rec#", "Cyc#", "Step", "TestTime", "StepTime", "Amp-hr", "Watt-hr", "Amps", "Volts", "State", "ES", "DPt Time",
+                "ACImp/Ohms", "DCIR/Ohms", "Aux #1", " Units", "Aux #2", " Units", "VAR1"]
+        tail = sep
+    lines = [*head, sep.join(cols) + tail]
     for r in rows:
-        clock = datetime(2024, 1, 2, 10, 0, 0).timestamp() + r[3]
-        lines.append(sep.join([str(r[0]), str(r[1]), str(r[2]), f"{r[3]:.4f}", "0.0000", f"{r[4]:.10f}", "0.0", f"{r[5]:.10f}",
-                               f"{r[6]:.8f}", r[7], "0", datetime.fromtimestamp(clock).strftime("%m/%d/%Y %H:%M:%S")]))
+        clock = (t0 + timedelta(seconds=r[3])).strftime("%m/%d/%Y %H:%M:%S")
+        if layout == "standard":
+            tt = f"{r[3]:.4f}"
+            more = []
+        else:
+            h, rem = divmod(r[3], 3600)
+            tt = f"  0d {int(h):02d}:{int(rem // 60):02d}:{rem % 60:g}"
+            more = ["0.00000", "0.00000", "-2501.71411", " C  ", "-2526.14868", " C  ", "0.00000"]
+        lines.append(sep.join([str(r[0]), str(r[1]), str(r[2]), tt, "0.0000", f"{r[4]:.10f}", "0.0", f"{r[5]:.10f}",
+                               f"{r[6]:.8f}", r[7], "0", clock, *more]) + tail)
     path.write_bytes(("\r\n".join(lines) + "\r\n").encode())
     t = np.array([r[3] for r in rows])
     i = np.array([r[8] for r in rows])
@@ -170,18 +190,22 @@ def _synthetic_maccor(path, *, first_cycle=0, unsigned=True, sep="\t"):
     return t, i, exact, np.array([r[1] for r in rows])
 
 
-@pytest.mark.parametrize("first_cycle", [0, 1])
-def test_maccor_charge_carried_over_steps_and_cycles_counted_from_zero(tmp_path, first_cycle):
+@pytest.mark.parametrize("first_cycle,layout", [(0, "standard"), (1, "standard"), (0, "pairs")])
+def test_maccor_charge_carried_over_steps_and_cycles_counted_from_zero(tmp_path, first_cycle, layout):
     f = tmp_path / "synthetic.001"
-    t, i, exact, cyc = _synthetic_maccor(f, first_cycle=first_cycle)
+    t, i, exact, cyc = _synthetic_maccor(f, first_cycle=first_cycle, layout=layout)
     rec = _read(f)
     np.testing.assert_allclose(rec.time_s, t, rtol=0, atol=1e-9)
     np.testing.assert_allclose(rec.current_A, i, rtol=1e-9, atol=0)
     np.testing.assert_allclose(rec["charge_C"], exact, rtol=1e-6, atol=1e-9)
-    assert rec["charge_C"][-1] == pytest.approx(100.0 - 50.0, rel=1e-6, abs=0)  # 1 A x 100 s in, 0.5 A x 100 s out
+    dt = t[1] - t[0]
+    assert rec["charge_C"][-1] == pytest.approx((1.0 - 0.5) * 100 * dt, rel=1e-6, abs=0)  # 1 A x 100 steps in, 0.5 A out
     np.testing.assert_array_equal(rec["cycle"], cyc - first_cycle)  # a file from the test start: base from its first row
     assert ("1 subtracted" in _notes(rec)) == (first_cycle == 1)
     assert rec.provenance.raw_header["charge_check"]["source"] == "Amp-hr"
+    if layout == "pairs":
+        assert rec.provenance.raw_header["fields"]["Tester Channel"] == "1"
+        assert rec.start == datetime(2024, 1, 2, 10, 0, 0, tzinfo=UTC)
 
 
 def test_maccor_header_only_is_an_empty_record(tmp_path):

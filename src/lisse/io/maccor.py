@@ -7,7 +7,9 @@ Layouts read (column tables of TRI-AMDD/beep ``maccor_conversion.yaml`` and cell
   (``Today's Date ... Date of Test: ... Filename: ... Procedure: ... Comment/Barcode: ...``), then
   ``Rec#  Cyc#  Step  Test (Sec)  Step (Sec)  Amp-hr  Watt-hr  Amps  Volts  State  ES  DPt Time ...``;
   tab- or comma-separated; ``TestTime``/``StepTime`` may be written as ``Nd hh:mm:ss`` or ``hh:mm:ss``
-  text instead of seconds;
+  text instead of seconds; the metadata may also be lines of ``key:<TAB>value`` pairs (cellpy's
+  ``maccor_001.txt``: ``Today's Date:``, ``Date of Test:``, ``Filename:``, ``Tester Channel:``, ...), and
+  repeated column names (``Aux #1  Units  Aux #2  Units``) and a delimiter at the end of every line occur;
 - **MIMS-client export** (cellpy's ``maccor_txt_two/four``): ``key<TAB>value`` lines (``Started``, ...),
   then ``Rec  Cycle P  Cycle C  Step  TestTime  StepTime  Cap. [Ah]  Ener. [Wh]  Current [A]  Voltage [V]  Md
   ES  DPT Time ...``; ``TestTime`` without a unit (s or min, fixed from the ``DPT Time`` clock).
@@ -104,12 +106,22 @@ def find_maccor_header(lines: list[str]) -> tuple[int, str, list[str]] | None:
 
 
 def _metadata(lines: list[str]) -> dict[str, str]:
-    """Fields of the lines above the header: ``key<TAB>value`` lines, or the standard export's one line of labels."""
+    """Fields of the lines above the header.
+
+    Three layouts: the standard export's one line of labels (``Today's Date 10/10/2019  Date of Test:
+    10/10/2019  Filename: ...``), lines of ``key:<TAB>value<TAB>key:<TAB>value`` pairs, and
+    ``key<TAB>value`` lines (MIMS client).
+    """
     fields: dict[str, str] = {}
     label_re = "(" + "|".join(re.escape(lb) for lb in _META_LABELS) + r")\s*:?"
     for ln in lines:
         parts = re.split(label_re, ln)
-        if len(parts) >= 5:  # two labels or more on one line
+        cells = [c.strip() for c in ln.rstrip("\t").split("\t")]
+        pairs = len(cells) >= 2 and all(len(c) > 1 and c.endswith(":") for c in cells[::2])
+        if pairs:  # key:<TAB>value<TAB>key:<TAB>value ...
+            for key, val in zip(cells[::2], [*cells[1::2], ""], strict=False):
+                fields[key[:-1].strip()] = val
+        elif len(parts) >= 5:  # known labels run together on one line
             for key, val in zip(parts[1::2], parts[2::2], strict=True):
                 fields[key] = val.strip(" \t:")
         elif "\t" in ln:
@@ -117,6 +129,16 @@ def _metadata(lines: list[str]) -> dict[str, str]:
             if key.strip():
                 fields[key.strip().rstrip(":")] = val.strip()
     return fields
+
+
+def _unique(names: list[str]) -> list[str]:
+    """Column names pandas can take: empty and repeated names (``Aux #1  Units  Aux #2  Units``) made unique."""
+    out, seen = [], set()
+    for j, c in enumerate(names):
+        u = c if c and c not in seen else f"{c}\x00{j}"
+        seen.add(u)
+        out.append(u)
+    return out
 
 
 @guarded(_FMT)
@@ -163,7 +185,7 @@ def read_maccor(path: str | Path, *, units: Any = None, **metadata: Any):
         header: dict[str, Any] = {"format": "Maccor text", "encoding": ts.encoding, "delimiter": sep, "decimal": decimal,
                                   "lines": lines[:k], "fields": _metadata(lines[:k]), "columns": names}
         ts.skip_lines(k + 1)
-        cols_in = [c if c else f"\x00unnamed{j}" for j, c in enumerate(names)]
+        cols_in = _unique(names)
         text_cols = {roles[r]: str for r in ("state", "clock") if r in roles}
         acc = Columns()
         time_kind = None
