@@ -359,3 +359,19 @@ def test_streamed_csv_peak_memory_within_twice_the_record(tmp_path):
     assert len(rec) == n
     assert peak <= 2.0 * arrays, f"peak {peak / 1e6:.1f} MB for {arrays / 1e6:.1f} MB of record arrays"
     np.testing.assert_allclose(rec.time_s[[0, -1]], [0.0, t[-1]], rtol=1e-12, atol=0)
+
+
+def test_maccor_header_less_test_time_takes_a_declared_unit(tmp_path):
+    """Without a clock column a unit-less TestTime is refused, and read once the unit is declared."""
+    p = cycler_file(MIMS)
+    ref = _read(p)  # unit fixed by the DPt Time clock (min)
+    lines = p.read_text("latin-1").splitlines()
+    cut = ["\t".join(c for k, c in enumerate(ln.split("\t")) if k != 12) if k >= 13 else ln for k, ln in enumerate(lines)]
+    f = tmp_path / "no_clock.txt"
+    f.write_text("\n".join(cut) + "\n", "latin-1")
+    with pytest.raises(ReaderError, match="no clock column"):
+        _read(f)
+    rec = _read(f, units="time=min")
+    np.testing.assert_allclose(rec.time_s, ref.time_s, rtol=1e-12, atol=0)
+    with pytest.raises(ReaderError, match="contradicts"):
+        _read(p, units="time=s")  # the clock says min

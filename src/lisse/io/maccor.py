@@ -408,6 +408,7 @@ def _test_time_unit(path: Any, clock: list[tuple[str, float]], declared: str | N
     from lisse.io.column_units import CYCLING_ROLES, unit_factor
 
     from_clock = None
+    why = "there is no clock column to fix it"
     if len(clock) == 2:
         c0, c1 = _clock_time(clock[0][0]), _clock_time(clock[1][0])
         dt = clock[1][1] - clock[0][1]
@@ -419,6 +420,7 @@ def _test_time_unit(path: Any, clock: list[tuple[str, float]], declared: str | N
                 if abs(ratio / factor - 1) < tol:
                     from_clock = (factor, unit, ratio)
                     break
+            why = f"the DPt Time clock ({elapsed:.0f} s from first to last row) cannot fix it"
             if from_clock is None and elapsed >= 100:
                 raise ReaderError(f"Maccor export '{path}': the test time column has no unit and disagrees with the clock "
                                   f"(ratio {ratio:.4g} s per unit, expected 1, 60 or 3600); declare it with --units time=s|min|h")
@@ -432,8 +434,8 @@ def _test_time_unit(path: Any, clock: list[tuple[str, float]], declared: str | N
         factor, unit, ratio = from_clock
         return factor, unit, (f"test time column has no unit in its header: read in {unit}, "
                               f"from the DPt Time clock (elapsed clock / test time = {ratio:.4g} s per unit)")
-    raise ReaderError(f"Maccor export '{path}': the test time column has no unit in its header and there is no clock column to "
-                      "fix it (Maccor exports it in s or min); declare it with --units time=s or time=min")
+    raise ReaderError(f"Maccor export '{path}': the test time column has no unit in its header and {why} "
+                      "(Maccor exports it in s or min); declare it with --units time=s or time=min")
 
 
 def _us_ampm(s: str) -> str:
