@@ -244,6 +244,10 @@ def read_maccor(path: str | Path, *, units: Any = None, **metadata: Any):
         file_units["charge"] = header_unit_scale(path, roles["capacity"], "charge", "Ah")[1]
     check_declared_against_file(path, {r: u for r, u in declared.items() if r != "time" or header_unit(roles["time"])},
                                 file_units, CYCLING_ROLES)
+    if declared:
+        from lisse.io.column_units import format_units
+
+        notes.append(f"units declared by the user: {format_units(declared)}; checked against the Maccor file's own units")
     header["units"] = file_units
     header["roles"] = roles
     header["n_data_rows"] = int(t.size)
