@@ -292,6 +292,18 @@ def test_a_line_cut_short_is_never_a_silently_wrong_value(tmp_path):
             np.testing.assert_allclose(rec.current_A, ref["I/mA"].to_numpy()[:29] * 1e-3, rtol=1e-12, atol=0)
 
 
+def test_a_final_line_without_line_end_in_varying_width_columns(tmp_path):
+    """repr() floats (varying width): a final value as wide as the widest above is kept, a cut one dropped with a note."""
+    vals = [repr(float(x)) for x in np.random.default_rng(1).normal(size=300)]
+    text = "time/s,Ewe/V,I/mA\n" + "\n".join(f"{k},3.0,{v}" for k, v in enumerate(vals))  # no final line end
+    assert len(vals[-1]) == max(len(v) for v in vals)
+    rec = _read(_write(tmp_path / "full.csv", text))
+    assert len(rec) == 300 and not rec.provenance.notes
+    assert rec.current_A[-1] == pytest.approx(float(vals[-1]) * 1e-3, rel=1e-15, abs=0)
+    rec = _read(_write(tmp_path / "cut.csv", text[:-3]))
+    assert len(rec) == 299 and "truncated" in _notes(rec) and "line 301" in _notes(rec)
+
+
 def _write(p, text):
     p.write_text(text)
     return p

@@ -20,7 +20,8 @@ Line accounting, so that no row is lost silently:
   malformed (a wrong delimiter or not this format);
 - the last line without a line end may have been cut mid-line: it is kept only when its last value
   has the fixed format of the two data lines above it (same characters, same number of trailing
-  digits); otherwise it is dropped with a note that says the file is *truncated* and where (line,
+  digits) or, in a column of varying width, is as wide as the widest value of the (at least
+  :data:`WIDTH_LINES`) lines above it and of the same kind; otherwise it is dropped with a note that says the file is *truncated* and where (line,
   byte offset). A line shorter than the header is always dropped that way. Trailing empty fields
   (a delimiter at the end of every data line, as Maccor writes) are allowed.
 """
@@ -52,6 +53,8 @@ MALFORMED_FREE = 10
 MALFORMED_FRACTION = 0.01
 #: line numbers listed in a malformed-rows note or error
 LISTED = 10
+#: data lines above a final line without a line end needed to trust the widest value seen as the column's full width
+WIDTH_LINES = 100
 
 
 @dataclass
@@ -193,6 +196,8 @@ class TextStream:
         self.malformed = MalformedRows(path, fmt)
         self.header_line_end = True  #: False when the header line is the last line and has no line end
         self._tail: deque[bytes] = deque(maxlen=2)  # last named field of the last two good data lines
+        self._tail_width = 0  # widest last field of the good data lines without a trailing delimiter
+        self._tail_lines = 0  # how many lines _tail_width was taken over
 
     def __enter__(self) -> TextStream:
         return self
@@ -319,7 +324,11 @@ class TextStream:
             mine = _shape(fields[expected])
             ref = [_shape(f) for f in self._tail]
             value = fields[expected][:20].decode("latin-1")
-            if len(ref) == 2 and ref[0] == ref[1] != mine:
+            widest = (self._tail_lines >= WIDTH_LINES and len(fields[expected].strip()) >= self._tail_width > 0
+                      and bool(ref) and ref[-1][0] == mine[0])
+            if widest:  # a value as wide as the widest above it was not cut
+                pass
+            elif len(ref) == 2 and ref[0] == ref[1] != mine:
                 problem = f"ends in the value {value!r}, not in the format of the values above ({self._tail[-1][:20].decode('latin-1')!r}): cut"
             elif len(ref) < 2 or ref[0] != ref[1]:
                 problem = f"ends in the value {value!r}, which may be cut (the values above have no fixed format to compare with)"
@@ -375,6 +384,12 @@ class TextStream:
         idx = np.flatnonzero(keep)
         if idx.size == 0:
             return None
+        last_field = keep & (cnt == expected) & (cnt > 0)
+        if last_field.any():  # width of the last field: from the line's last delimiter to its end
+            k = np.flatnonzero(last_field)
+            width = stop[k] - d[np.searchsorted(d, stop[k]) - 1] - 1
+            self._tail_width = max(self._tail_width, int(width.max()))
+            self._tail_lines += k.size
         for k in idx[-2:]:
             fields = chunk[starts[k] : stop[k]].split(sep.encode())
             if len(fields) > expected:
