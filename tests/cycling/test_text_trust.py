@@ -294,7 +294,8 @@ def test_a_line_cut_short_is_never_a_silently_wrong_value(tmp_path):
 
 def test_a_final_line_without_line_end_in_varying_width_columns(tmp_path):
     """repr() floats (varying width): a final value as wide as the widest above is kept, a cut one dropped with a note."""
-    vals = [repr(float(x)) for x in np.random.default_rng(1).normal(size=300)]
+    vals = [repr(float(x)) for x in np.random.default_rng(1).normal(size=299)]
+    vals.append(max(vals, key=len))
     text = "time/s,Ewe/V,I/mA\n" + "\n".join(f"{k},3.0,{v}" for k, v in enumerate(vals))  # no final line end
     assert len(vals[-1]) == max(len(v) for v in vals)
     rec = _read(_write(tmp_path / "full.csv", text))
