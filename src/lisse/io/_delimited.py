@@ -19,9 +19,10 @@ Line accounting, so that no row is lost silently:
   when more than :data:`MALFORMED_FREE` rows and more than :data:`MALFORMED_FRACTION` of them are
   malformed (a wrong delimiter or not this format);
 - the last line without a line end may have been cut mid-line: it is kept only when its last value
-  has the fixed format of the two data lines above it (same characters, same number of trailing
-  digits) or, in a column of varying width, is as wide as the widest value of the (at least
-  :data:`WIDTH_LINES`) lines above it and of the same kind; otherwise it is dropped with a note that says the file is *truncated* and where (line,
+  is of the kind of the value above it (same characters once digit runs are collapsed) and at least
+  as wide as the widest value of that column above it (sign not counted), and that column either
+  has one fixed width or has at least :data:`WIDTH_LINES` lines to judge from; otherwise it is
+  dropped with a note that says the file is *truncated* and where (line,
   byte offset). A line shorter than the header is always dropped that way. Trailing empty fields
   (a delimiter at the end of every data line, as Maccor writes) are allowed.
 """
@@ -196,7 +197,7 @@ class TextStream:
         self.malformed = MalformedRows(path, fmt)
         self.header_line_end = True  #: False when the header line is the last line and has no line end
         self._tail: deque[bytes] = deque(maxlen=2)  # last named field of the last two good data lines
-        self._tail_width = 0  # widest last field of the good data lines without a trailing delimiter
+        self._tail_width = (1 << 62, 0)  # narrowest and widest last named field of the good data lines (sign not counted)
         self._tail_lines = 0  # how many lines _tail_width was taken over
 
     def __enter__(self) -> TextStream:
@@ -321,17 +322,19 @@ class TextStream:
         elif len(fields) - 1 < expected:
             problem = f"has {len(fields)} of {len(names)} fields"
         else:
-            mine = _shape(fields[expected])
-            ref = [_shape(f) for f in self._tail]
-            value = fields[expected][:20].decode("latin-1")
-            widest = (self._tail_lines >= WIDTH_LINES and len(fields[expected].strip()) >= self._tail_width > 0
-                      and bool(ref) and ref[-1][0] == mine[0])
-            if widest:  # a value as wide as the widest above it was not cut
-                pass
-            elif len(ref) == 2 and ref[0] == ref[1] != mine:
-                problem = f"ends in the value {value!r}, not in the format of the values above ({self._tail[-1][:20].decode('latin-1')!r}): cut"
-            elif len(ref) < 2 or ref[0] != ref[1]:
-                problem = f"ends in the value {value!r}, which may be cut (the values above have no fixed format to compare with)"
+            value = fields[expected]
+            mine = _shape(value)
+            width = len(value) - (value[:1] in (b"-", b"+"))
+            narrow, wide = self._tail_width
+            fixed = self._tail_lines >= 2 and narrow == wide
+            text = value[:20].decode("latin-1")
+            if not self._tail or _shape(self._tail[-1])[0] != mine[0]:
+                problem = f"ends in the value {text!r}, not of the kind of the values above: may be cut"
+            elif width < wide:
+                problem = f"ends in the value {text!r}, narrower than the values above ({'all' if fixed else 'up to'} {wide} characters): cut"
+            elif not fixed and self._tail_lines < WIDTH_LINES:
+                problem = (f"ends in the value {text!r}, which may be cut (the {self._tail_lines} values above have no fixed width "
+                           "to compare with)")
         if problem is not None:
             self.lines_done += 1
             self.notes.append(f"truncated: the last line (line {line_no}, from byte {offset}) has no line end and {problem}; dropped")
@@ -384,12 +387,15 @@ class TextStream:
         idx = np.flatnonzero(keep)
         if idx.size == 0:
             return None
-        last_field = keep & (cnt == expected) & (cnt > 0)
-        if last_field.any():  # width of the last field: from the line's last delimiter to its end
-            k = np.flatnonzero(last_field)
-            width = stop[k] - d[np.searchsorted(d, stop[k]) - 1] - 1
-            self._tail_width = max(self._tail_width, int(width.max()))
-            self._tail_lines += k.size
+        if expected > 0:  # width of the last named field (its sign not counted), for _final_line
+            k = idx[cnt[idx] >= expected]
+            first = np.searchsorted(d, starts[k])
+            left = d[first + expected - 1]
+            right = np.where(cnt[k] > expected, d[np.minimum(first + expected, d.size - 1)], stop[k])
+            width = right - left - 1 - np.isin(arr[np.minimum(left + 1, arr.size - 1)], (43, 45))
+            if width.size:
+                self._tail_width = (min(self._tail_width[0], int(width.min())), max(self._tail_width[1], int(width.max())))
+                self._tail_lines += width.size
         for k in idx[-2:]:
             fields = chunk[starts[k] : stop[k]].split(sep.encode())
             if len(fields) > expected:
