@@ -20,7 +20,8 @@ Line accounting, so that no row is lost silently:
   malformed (a wrong delimiter or not this format);
 - the last line without a line end may have been cut mid-line: it is kept only when its last value
   is of the kind of the value above it (same characters once digit runs are collapsed) and at least
-  as wide as the widest value of that column above it (sign not counted), and that column either
+  as wide as the widest value of that column above it (sign not counted; the last
+  :data:`WIDTH_SAMPLE` lines of each block are measured), and that column either
   has one fixed width or has at least :data:`WIDTH_LINES` lines to judge from; otherwise it is
   dropped with a note that says the file is *truncated* and where (line,
   byte offset). A line shorter than the header is always dropped that way. Trailing empty fields
@@ -56,6 +57,8 @@ MALFORMED_FRACTION = 0.01
 LISTED = 10
 #: data lines above a final line without a line end needed to trust the widest value seen as the column's full width
 WIDTH_LINES = 100
+#: last lines of each block whose last-field width is recorded for that judgement
+WIDTH_SAMPLE = 4096
 
 
 @dataclass
@@ -368,7 +371,7 @@ class TextStream:
             q = np.flatnonzero(arr == 34)
             line_start = starts[np.searchsorted(ends, d)]
             d = d[(np.searchsorted(q, d) - np.searchsorted(q, line_start)) % 2 == 0]
-        cnt = np.searchsorted(d, stop) - np.searchsorted(d, starts)
+        cnt = np.diff(np.searchsorted(d, ends), prepend=0)  # delimiters per line (none sits on a line end)
         trail = np.zeros(n, dtype=bool)
         ne = stop > starts
         trail[ne] = arr[stop[ne] - 1] == sepv
@@ -388,7 +391,8 @@ class TextStream:
         if idx.size == 0:
             return None
         if expected > 0:  # width of the last named field (its sign not counted), for _final_line
-            k = idx[cnt[idx] >= expected]
+            k = idx[-WIDTH_SAMPLE:]
+            k = k[cnt[k] >= expected]
             first = np.searchsorted(d, starts[k])
             left = d[first + expected - 1]
             right = np.where(cnt[k] > expected, d[np.minimum(first + expected, d.size - 1)], stop[k])
