@@ -394,3 +394,34 @@ class HashedReader:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def carried_counter(counter: Any, rel_tol: float = 1e-9) -> tuple[Any, int]:
+    """A capacity counter that an instrument restarts at 0 (each cycle or step), made cumulative.
+
+    Between restarts the counter only grows; a drop larger than ``rel_tol`` × its largest value is a
+    restart, and the value after it is the amount accumulated since the restart. The result is the
+    running sum of the increments, 0 at the first row.
+
+    Parameters
+    ----------
+    counter : array_like
+        Counter values in row order (any unit; finite).
+    rel_tol : float
+        Relative size of a drop that counts as a restart (absorbs rounding in the stored values).
+
+    Returns
+    -------
+    (ndarray, int)
+        The cumulative counter (same unit, ``[0] == 0``) and the number of restarts found.
+    """
+    import numpy as np
+
+    x = np.asarray(counter, dtype=float)
+    if x.size == 0:
+        return np.zeros(0), 0
+    d = np.diff(x)
+    tol = rel_tol * float(np.max(np.abs(x)))
+    restart = d < -tol
+    inc = np.where(restart, x[1:], d)
+    return np.concatenate([[0.0], np.cumsum(inc)]), int(restart.sum())

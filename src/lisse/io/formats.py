@@ -39,6 +39,7 @@ FORMATS: dict[str, Format] = {
         Format("neware-xlsx", "Neware BTS xlsx export", True, False, True),
         Format("arbin-res", "Arbin .res database", True, False, True),
         Format("arbin-csv", "Arbin CSV export", True, False, True),
+        Format("arbin-xlsx", "Arbin MITS Pro xlsx export (sheets Channel_<n>_<k>)", True, False, True),
         Format("land-xlsx", "LAND/LANHE xlsx export", True, False, True),
         Format("maccor-txt", "Maccor text export", True, False, True),
         Format("gamry-dta", "Gamry .DTA", False, True, True),

@@ -11,8 +11,9 @@ content                            reader
 ``Standard Jet DB``                :func:`lisse.io.arbin.read_arbin_res`
 xlsx with ``Record-Tab`` sheet     :func:`lisse.io.land.read_land`
 xlsx with ``record`` sheet         :func:`lisse.io.neware.read_neware_xlsx`
+xlsx with ``Channel_<n>_<k>``      :func:`lisse.io.arbin.read_arbin_xlsx` (``arbin-xlsx``)
 ``Cycle ...`` / ``,Step`` / ``,,``  :func:`lisse.io.neware.read_neware_csv`
-``Data_Point,Test_Time,...``       :func:`lisse.io.arbin.read_arbin_csv`
+``Data_Point,Test_Time,...``       :func:`lisse.io.arbin.read_arbin_csv` (or ``Test_Time`` with ``Cycle_Index``)
 Maccor ``Rec#``/``Amps``/``State``  :func:`lisse.io.maccor.read_maccor`
 any other delimited text           :func:`lisse.io.csv_generic.read_csv_generic`
 =================================  ===========================================
@@ -71,6 +72,12 @@ def _arbin_csv(p, **kw):
     return read_arbin_csv(p, **kw)
 
 
+def _arbin_xlsx(p, **kw):
+    from lisse.io.arbin import read_arbin_xlsx
+
+    return read_arbin_xlsx(p, **kw)
+
+
 def _land(p, **kw):
     from lisse.io.land import read_land
 
@@ -97,6 +104,7 @@ READERS: dict[str, Callable[..., Any]] = {
     "neware-xlsx": _neware_xlsx,
     "arbin-res": _arbin_res,
     "arbin-csv": _arbin_csv,
+    "arbin-xlsx": _arbin_xlsx,
     "land-xlsx": _land,
     "maccor-txt": _maccor,
     "csv": _generic,
@@ -140,7 +148,11 @@ def detect_format(path: str | Path) -> str:
                 return "land-xlsx"
             if any(s.startswith("record") for s in sheets):
                 return "neware-xlsx"
-            raise ReaderError(f"xlsx file '{path}' has no known cycler sheet (Record-Tab, record); sheets: {sheets}")
+            from lisse.io.arbin import ARBIN_SHEET
+
+            if any(ARBIN_SHEET.fullmatch(s.strip()) for s in sheets):
+                return "arbin-xlsx"
+            raise ReaderError(f"xlsx file '{path}' has no known cycler sheet (Record-Tab, record, Channel_<n>_<k>); sheets: {sheets}")
         if any(n.lower().endswith((".nda", ".ndax")) for n in names) or p.suffix.lower() == ".ndax" or any(
             n.lower().endswith(".xml") for n in names
         ):
@@ -152,7 +164,7 @@ def detect_format(path: str | Path) -> str:
     first = text.lstrip("\ufeff").splitlines()[0] if text.strip() else ""
     if first.startswith("Cycle") and "\n," in text and "\n,," in text:
         return "neware-csv"
-    if first.startswith(("Data_Point,", "Test_ID,")) or ("Test_Time" in first and "Data_Point" in first):
+    if first.startswith(("Data_Point,", "Test_ID,")) or ("Test_Time" in first and ("Data_Point" in first or "Cycle_Index" in first)):
         return "arbin-csv"
     from lisse.io.maccor import find_maccor_header
 
@@ -177,7 +189,8 @@ def read_cycling(path: str | Path, format: str | None = None, *, units: Any = No
         formats that fix their units a declared unit must agree with the file's.
     **metadata
         ``area`` [m²], ``active_mass`` [kg], ``loading`` [kg/m²]: SI numbers, or strings with a unit
-        (``"0.785 cm2"``, ``"12.5 mg"``, ``"10 mg/cm2"``); for ``csv`` also ``mapping`` and ``current_sign``.
+        (``"0.785 cm2"``, ``"12.5 mg"``, ``"10 mg/cm2"``); for ``csv`` also ``mapping`` and ``current_sign``;
+        for ``arbin-xlsx`` also ``channel`` (which channel of a workbook holding several).
 
     Raises
     ------
@@ -193,7 +206,8 @@ def read_cycling(path: str | Path, format: str | None = None, *, units: Any = No
 
     declared = parse_units(units, CYCLING_ROLES)
     key = check_name(format, "cycling") if format is not None else detect_format(path)
-    allowed = {"area", "active_mass", "loading"} | ({"mapping", "current_sign"} if key == "csv" else set())
+    allowed = {"area", "active_mass", "loading"} | ({"mapping", "current_sign"} if key == "csv" else set()) | (
+        {"channel"} if key == "arbin-xlsx" else set())
     extra = set(metadata) - allowed
     if extra:
         raise ParameterError(f"read_cycling: option(s) {sorted(extra)} do not apply to the '{key}' reader of '{path}'; allowed: {sorted(allowed)}")
