@@ -206,11 +206,7 @@ def read_maccor(path: str | Path, *, units: Any = None, **metadata: Any):
                 vals[r] = x
                 bad |= b if r == "capacity" else b | np.isnan(x)  # a capacity may be missing (N/A): see _charge
             if "state" in roles:
-                st = df[roles["state"]].fillna("").astype(str).str.strip().str.upper().str[:1].to_numpy()
-                code = np.where(st == "C", 1, np.where(st == "D", -1, np.where(st == "R", 0, 2))).astype(np.int8)
-                vals["state"] = code
-                for letter in set(st[code == 2]):
-                    other_states[letter] = other_states.get(letter, 0) + int(np.count_nonzero(st == letter))
+                vals["state"] = _state_codes(df[roles["state"]], other_states)
             ts.malformed.add(blk.lines[bad], "a missing or non-numeric value in a used column")
             good = ~bad
             for r, x in vals.items():
@@ -275,6 +271,24 @@ def read_maccor(path: str | Path, *, units: Any = None, **metadata: Any):
     start = _start(clock, header["fields"], t_abs0)
     return build_record(path, "lisse.io.maccor", t, v, i, header=header, notes=notes, metadata=metadata, start=start,
                         extra={"record": rec}, sha256=sha, **kw)
+
+
+#: Maccor state letter -> code: charge +1, discharge -1, rest 0; any other letter (O, S, ...) 2
+_STATES = {"C": 1, "D": -1, "R": 0}
+
+
+def _state_codes(col: Any, other_states: dict[str, int]) -> np.ndarray:
+    """int8 state codes of a ``State``/``Md`` column (first letter, case-insensitive); counts the other letters."""
+    import pandas as pd
+
+    codes, uniques = pd.factorize(col, use_na_sentinel=False)
+    letters = [str(u).strip().upper()[:1] if isinstance(u, str) else "" for u in uniques]
+    lut = np.array([_STATES.get(x, 2) for x in letters], dtype=np.int8)
+    out = lut[codes] if len(lut) else np.zeros(len(codes), dtype=np.int8)
+    for j, x in enumerate(letters):
+        if lut[j] == 2:
+            other_states[x] = other_states.get(x, 0) + int(np.count_nonzero(codes == j))
+    return out
 
 
 def _time_kind(col: Any) -> str:
