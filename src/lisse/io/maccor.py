@@ -349,20 +349,30 @@ def _charge(t: np.ndarray, i: np.ndarray, q_step: np.ndarray, step: np.ndarray, 
     if missing:
         notes.append(f"charge: {missing} rows have no value in '{column}': charge integrated from the current (trapezoid)")
         return q_int, {"source": "trapezoid integral of the current", "rows_without_capacity": missing}
-    a = np.abs(q_step)
+    # built in place where possible: records of 10^7 rows
+    a = np.abs(q_step, out=q_step)
     n = a.size
     new = np.zeros(n, dtype=bool)
     new[1:] = (step[1:] != step[:-1]) | (a[1:] < a[:-1] - np.maximum(1e-12, 1e-6 * a[:-1]))
     if cyc is not None:
         new[1:] |= cyc[1:] != cyc[:-1]
     inc = np.zeros(n)
-    inc[1:] = np.where(new[1:], a[1:], a[1:] - a[:-1])
-    sg = np.sign(i)
-    sg[1:] = np.where(sg[1:] == 0, np.sign(i[:-1]), sg[1:])
-    q = np.cumsum(inc * sg) + 0.0  # no -0.0
+    np.subtract(a[1:], a[:-1], out=inc[1:])
+    inc[1:][new[1:]] = a[1:][new[1:]]
+    del new
     passed = float(np.sum(np.abs(inc)))
-    passed_int = float(integrate_charge(t, np.abs(i))[-1]) if n else 0.0
-    dev = float(np.max(np.abs(q - q_int))) if n else 0.0
+    sg = np.sign(i).astype(np.int8)
+    sg[1:][sg[1:] == 0] = sg[:-1][sg[1:] == 0]  # a row at 0 A takes the sign of the row before
+    inc *= sg
+    del sg
+    q = np.cumsum(inc, out=inc)
+    q += 0.0  # no -0.0
+    d = q - q_int
+    dev = float(np.max(np.abs(d, out=d))) if n else 0.0
+    del d
+    passed_int = 0.0
+    if passed == 0 and n > 1:  # no capacity recorded: the scale from the current
+        passed_int = float(np.sum(0.5 * np.abs(i[1:] + i[:-1]) * np.diff(t)))
     scale = max(passed, passed_int)
     check = {"max_abs_difference_C": dev, "charge_passed_C": scale}
     if scale > 0 and dev > CHARGE_CHECK_FRACTION * scale:
