@@ -12,6 +12,13 @@ Delimiters (comma, tab, semicolon) and decimal commas are detected; a file mixin
 (thousands separators) is refused. A time column of ``h:m:s`` or date-time values is never scaled by a
 unit in its header. The header is the first line naming time, voltage and current (a preamble is skipped). The sign of the current is taken
 as written (positive = anodic at the working electrode); pass ``current_sign=-1`` to flip it.
+
+The file is streamed (:mod:`lisse.io._delimited`): read once in blocks and hashed while read, so
+that peak memory stays under twice the record's arrays (``benchmarks/reader_csv_memory.py``).
+Cycle numbers are 0-based in the record (a column without cycle 0 is taken as 1-based); a file with
+only time and voltage columns is an open-circuit record (current 0 A); a header without data lines
+is an empty record; malformed lines are skipped and counted with their line numbers; a last line
+cut short is dropped with a "truncated" note. Each of these is said in ``provenance.notes``.
 """
 
 from __future__ import annotations
