@@ -29,11 +29,13 @@ Conventions in the record (each said in a provenance note):
 - **time**: seconds since the file's *first row*; an excerpt of a long test starts at 0, and the test
   time of its first row is kept in ``raw_header["test_time_first_row_s"]``. ``start`` is the wall
   clock (``DPt Time``, 1 s resolution) of the first row, else ``Started`` plus that test time.
-- **cycle**: 0-based. Maccor's ``Cyc#`` (and the MIMS ``Cycle P``) count from 0, the MIMS
-  ``Cycle C`` from 1. A file that starts at the start of the test (``Rec#`` 1 or test time 0) shows
+- **cycle**: 0-based. Maccor's ``Cyc#`` (and the MIMS ``Cycle P``) count from 0 (beep's
+  ``PreDiag_000229`` export starts at ``Rec#`` 1 with ``Cyc#`` 0), the MIMS ``Cycle C`` from 1
+  (cellpy's ``maccor_002.txt``). A file that starts at the start of the test (``Rec#`` 1 or test time 0) shows
   its base in its first row (0 kept, 1 subtracted); an excerpt takes the base of its column.
 - **charge**: cumulative since the file's first row, with the sign of the current. Maccor's
-  ``Amp-hr`` is the unsigned capacity *of the current step* (it restarts at every step): its
+  ``Amp-hr`` is the unsigned capacity *of the current step* (it restarts at every step; in beep's
+  ``PreDiag_000229`` it equals the current times ``Step (Sec)`` through a CC step): its
   increments are carried over the steps and signed by the current. The trapezoid integral of the
   current is computed as a second method; if the two disagree by more than
   :data:`CHARGE_CHECK_FRACTION` of the charge passed, the integral is used and a note says so.
