@@ -86,6 +86,14 @@ def test_maccor_mims_export_still_read_with_charge_checked_by_the_integral():
     lines = cycler_file(MIMS).read_text("latin-1").splitlines()[15:]
     cyc_c = np.array([int(ln.split("\t")[2]) for ln in lines])
     np.testing.assert_array_equal(rec["cycle"], cyc_c - 1)
+    # values against a pandas parse converted by hand (TestTime in min, fixed by the DPT Time clock; Md D negative)
+    df = pd.read_csv(cycler_file(MIMS), sep="\t", skiprows=13, encoding="latin-1", index_col=False).dropna(subset=["Rec"])
+    assert len(df) == len(rec)
+    np.testing.assert_allclose(rec.voltage_V, df["Voltage [V]"].to_numpy(float), rtol=1e-6, atol=0)
+    sign = np.where(df["Md"].str.strip() == "D", -1.0, 1.0)
+    np.testing.assert_allclose(rec.current_A, sign * df["Current [A]"].to_numpy(float), rtol=1e-6, atol=0)
+    tt = df["TestTime"].to_numpy(float)
+    np.testing.assert_allclose(rec.time_s, (tt - tt[0]) * 60.0, rtol=1e-6, atol=1e-9)
 
 
 def _rewrite(src, dst, fn, header_fn=None, sep="\t"):
