@@ -250,13 +250,16 @@ def read_maccor(path: str | Path, *, units: Any = None, **metadata: Any):
     header["roles"] = roles
     header["n_data_rows"] = int(t.size)
     t_abs0 = float(t[0]) * t_scale
-    t = (t - t[0]) * t_scale
+    t -= t[0]  # in place (records of 10^7 rows): the arrays are this reader's own
+    t *= t_scale
     header["test_time_first_row_s"] = t_abs0
     if t_abs0 != 0:
         notes.append(f"time counted from the file's first row, at test time {t_abs0:.10g} s ({_dhms(t_abs0)}); "
                      "raw_header['test_time_first_row_s'] keeps it")
-    v = acc.pop("voltage") * header_unit_scale(path, roles["voltage"], "voltage", "V")[0]
-    i = acc.pop("current") * header_unit_scale(path, roles["current"], "current", "A")[0]
+    v = acc.pop("voltage")
+    v *= header_unit_scale(path, roles["voltage"], "voltage", "V")[0]
+    i = acc.pop("current")
+    i *= header_unit_scale(path, roles["current"], "current", "A")[0]
     state = acc.pop("state", np.int8) if "state" in roles else None
     i = _signed_current(i, state, roles.get("state"), other_states, notes)
     kw: dict[str, Any] = {}
@@ -264,11 +267,15 @@ def read_maccor(path: str | Path, *, units: Any = None, **metadata: Any):
     cyc_raw = acc.pop("cycle").astype(np.int64) if "cycle" in roles else None
     rec = acc.pop("record").astype(np.int64)
     header["first_record"] = int(rec[0])
+    del state
     if "capacity" in roles:
-        q_step = acc.pop("capacity") * header_unit_scale(path, roles["capacity"], "charge", "Ah")[0]
+        q_step = acc.pop("capacity")
+        q_step *= header_unit_scale(path, roles["capacity"], "charge", "Ah")[0]
         kw["charge_C"], header["charge_check"] = _charge(t, i, q_step, step, cyc_raw, roles["capacity"], notes)
+        del q_step
     if cyc_raw is not None:
         kw["cycle"] = _zero_based_cycle(cyc_raw, roles["cycle"], int(rec[0]), t_abs0, notes)
+        del cyc_raw
     kw["step"] = step
     start = _start(clock, header["fields"], t_abs0)
     return build_record(path, "lisse.io.maccor", t, v, i, header=header, notes=notes, metadata=metadata, start=start,
@@ -327,7 +334,7 @@ def _signed_current(i: np.ndarray, state: np.ndarray | None, state_col: str | No
         return i
     if np.any(state == -1):
         notes.append(f"current unsigned in the file: made negative in the rows whose '{state_col}' is D (discharge)")
-        i = np.where(state == -1, -i, i)
+        np.negative(i, out=i, where=state == -1)
     unsigned_other = int(np.count_nonzero((state == 2) & (i != 0)))
     if unsigned_other:
         notes.append(f"{unsigned_other} rows in state(s) {', '.join(sorted(other_states))} carry a current whose sign the "
@@ -397,12 +404,14 @@ def _zero_based_cycle(c: np.ndarray, column: str, first_record: int, t_first: fl
         if base in (0, 1):
             notes.append(f"cycle column '{column}' starts at {base} at the start of the test: "
                          + ("1 subtracted (0-based in the record)" if base == 1 else "0-based, kept as written"))
-            return c - base
+            c -= base  # in place: the column is this function's to change
+            return c
     shift = 1 if one_based_column else 0
     notes.append(f"cycle column '{column}' in an excerpt (first Rec# {first_record}, first cycle {int(c[0])}): "
                  + ("the MIMS 'Cycle C' counter counts from 1: 1 subtracted" if shift else
                     "Maccor's cycle counter counts from 0: kept as written"))
-    return c - shift
+    c -= shift
+    return c
 
 
 def _clock_time(text: str) -> datetime | None:
