@@ -454,7 +454,8 @@ def read_csv_generic(path: str | Path, mapping: dict[str, Any] | None = None, cu
         notes += ts.notes
     if time_kind == "number":
         t *= scale["time"]
-    v = acc.pop("voltage") * scale["voltage"]
+    v = acc.pop("voltage")  # scaled in place: the arrays are this reader's own (records of 10^7 rows)
+    v *= scale["voltage"]
     if "current" in roles:
         i = acc.pop("current")
         if "current" in scale:
@@ -469,7 +470,8 @@ def read_csv_generic(path: str | Path, mapping: dict[str, Any] | None = None, cu
         i = np.zeros(t.size)
     kw: dict[str, Any] = {}
     if "charge" in roles:
-        kw["charge_C"] = acc.pop("charge") * scale["charge"]
+        kw["charge_C"] = acc.pop("charge")
+        kw["charge_C"] *= scale["charge"]
     if "step" in roles:
         kw["step"] = acc.pop("step").astype(np.int64)
     if "cycle" in roles:
@@ -495,6 +497,7 @@ def _zero_based_cycles(c: np.ndarray, column: str, notes: list[str]) -> np.ndarr
     lo = int(c.min())
     if lo >= 1:
         notes.append(f"cycle column '{column}' starts at {lo} (no cycle 0): read as 1-based, numbered from 0 in the record (1 subtracted)")
-        return c - 1
+        c -= 1
+        return c
     notes.append(f"cycle column '{column}' contains cycle {lo}: read as 0-based, kept as written")
     return c
