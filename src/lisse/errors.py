@@ -18,6 +18,7 @@ __all__ = [
     "NotImplementedFeatureError",
     "MissingDependencyError",
     "CalculationError",
+    "CellTypeError",
     "OutputError",
     "OPTIONAL_PACKAGES",
     "require",
@@ -51,6 +52,39 @@ class ConvergenceError(RuntimeError, LisseError):
 
 class CalculationError(RuntimeError, LisseError):
     """A calculation ran but produced a result that fails a sanity check."""
+
+
+class CellTypeError(ValueError, LisseError):
+    """A record is not the kind of cell an analysis can judge (e.g. ``ccd`` given a full-cell record).
+
+    Attributes
+    ----------
+    kind : str
+        The detected cell type (one of :data:`lisse.analysis.cell_type.CELL_TYPES`).
+    reason : str
+        The rule that decided, with the measured numbers.
+    analysis : str
+        The analysis that refused the record.
+    override : str
+        How to state the cell type when the classifier is wrong (e.g. ``"--cell-type symmetric"``).
+    source : str or None
+        The file the record came from (named first in the message).
+    """
+
+    #: Human names of the cell types, for messages ("detected a full cell").
+    LABELS = {"empty": "an empty record", "impedance": "an impedance record", "rest": "a rest-only record",
+               "symmetric": "a symmetric cell", "ccd": "a symmetric-cell CCD staircase", "fullcell": "a full cell"}
+
+    def __init__(self, kind: str, reason: str, analysis: str, override: str = "cell_type='symmetric'",
+                 source: str | None = None) -> None:
+        self.kind, self.reason, self.analysis, self.override, self.source = kind, reason, analysis, override, source
+        label = self.LABELS.get(kind, kind)
+        where = f"{source}: " if source else ""
+        super().__init__(f"{where}detected {label} ({reason}) \u2014 {analysis} needs a symmetric-cell record "
+                         f"(if it is one, say so with {override})")
+
+    def __reduce__(self):
+        return (type(self), (self.kind, self.reason, self.analysis, self.override, self.source))
 
 
 class OutputError(OSError, LisseError):

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from lisse.analysis.ccd import CCDDetector, detect_protocol
-from lisse.errors import CalculationError, ParameterError
+from lisse.errors import CalculationError, CellTypeError, ParameterError
 from lisse.records.cycling import CyclingRecord
 from lisse.sim.synthetic_cycling import ccd_staircase
 
@@ -78,8 +78,12 @@ def test_needs_area_and_half_cycles():
         CCDDetector().fit(rec)
     t = np.arange(0.0, 3600.0, 10.0)
     rest = CyclingRecord.from_arrays(t, np.full(t.size, 1e-3), np.zeros(t.size), area="1 cm2")
-    with pytest.raises(CalculationError, match="CCD detection: the record has no constant-current half cycles"):
+    # a rest-only record is refused by the cell-type check (issue 12: refuse what cannot be judged) ...
+    with pytest.raises(CellTypeError, match="detected a rest-only record .*CCD detection needs a symmetric-cell record"):
         CCDDetector().fit(rest)
+    # ... and when the caller insists it is a symmetric cell, the detector finds no half cycles
+    with pytest.raises(CalculationError, match="CCD detection: the record has no constant-current half cycles"):
+        CCDDetector().fit(rest, cell_type="symmetric")
     one = CyclingRecord.from_arrays(t, np.full(t.size, 5e-3), np.full(t.size, 1e-4), area="1 cm2")  # one half cycle
     d = CCDDetector().fit(one)
     assert len(d.half_cycles_) == 1 and d.protocol_ == "single-step" and d.criterion_ == "none"
@@ -133,7 +137,7 @@ def test_fields_and_summary_of_a_hard_short(records):
     assert s["ccd_is_lower_bound"] is False and s["criterion"] == "voltage_collapse" and s["protocol"] == "fixed-capacity"
     assert (s["failure_step"], s["failure_half_cycle"], s["n_steps_analysed"]) == (4, truth.failure_half_cycle, 5)
     assert s["thresholds"] == {"collapse_ratio": 0.3, "noise_factor": 4.0, "drop_fraction": 0.25, "min_drops": 3,
-                               "rise_ratio": 1.5, "v_cutoff_V": None}
+                               "rise_ratio": 1.5, "v_cutoff_V": None, "collapse_sigma": 5.0}
     assert s["step_capacity_mAh_cm2"] == pytest.approx(0.2, rel=0.02)
 
 
@@ -185,4 +189,4 @@ def test_messages_start_with_the_class():
         CCDDetector(window=0).fit(ccd_staircase(failure=None, j_critical=None, n_steps=2, **KW)[0])
     t = np.arange(0.0, 600.0, 10.0)
     with pytest.raises(CalculationError, match=r"^CCD detection: the record has no constant-current half cycles$"):
-        CCDDetector().fit(CyclingRecord.from_arrays(t, np.full(t.size, 1e-3), np.zeros(t.size), area="1 cm2"))
+        CCDDetector().fit(CyclingRecord.from_arrays(t, np.full(t.size, 1e-3), np.zeros(t.size), area="1 cm2"), cell_type="symmetric")

@@ -16,9 +16,25 @@ cycles at fixed areal capacity or fixed time (e.g. 0.1 mA/cm² steps at 0.2 mAh/
     ``rise_ratio`` × the value scaled from the previous stable step), or reaches ``v_cutoff``
     (runaway polarization, void formation at the stripping electrode [Kasemchainan2019]).
 
-The expected |V| of step k is the plateau of the last stable step scaled by the current ratio
-(ohmic scaling, :math:`\\eta_k = \\eta_{k-1}\\,j_k/j_{k-1}`), the noise reference the median noise of
-the first ``n_baseline`` steps. Every threshold is a constructor argument.
+The expected overpotential of step k is the plateau of the last stable step scaled by the current
+ratio (ohmic scaling, :math:`\\eta_k = \\eta_{k-1}\\,j_k/j_{k-1}`); when that plateau is not resolved
+from the noise (below ``collapse_sigma`` standard errors of its median), the ohmic trend of all
+preceding stable steps, :math:`\\eta_k = j_k\\,\\hat R` with
+:math:`\\hat R = \\sum_s n_s\\eta_s j_s / \\sum_s n_s j_s^2` (least squares through the origin, n_s
+plateau points per step). Plateaus are medians of the *polarisation* V·sign(I), not of |V|, so they
+are unbiased for a low-resistance cell whose overpotential is within a few noise widths of 0 V.
+The noise reference is the robust noise (1.4826 × MAD of the second differences / √6) pooled over the
+half cycles of the first ``n_baseline`` steps (:func:`~lisse.analysis.symmetric.pooled_noise`).
+
+A voltage collapse is judged against the expected overpotential **and** the noise: the rolling
+median is widened until a collapse to 0 V and the healthy level are both ``collapse_sigma`` standard
+errors away from the threshold (:func:`~lisse.analysis.symmetric.scan_segment`), and a step whose
+expected overpotential cannot be told from zero with the points it has is not called a collapse.
+Every threshold is a constructor argument.
+
+Only a symmetric-cell record is analysed (:func:`~lisse.analysis.cell_type.require_symmetric`);
+a full cell, a rest-only or an impedance record raises :class:`~lisse.errors.CellTypeError`
+unless ``fit(record, cell_type="symmetric")`` states otherwise.
 """
 
 from __future__ import annotations
@@ -28,14 +44,16 @@ from typing import Any
 
 import numpy as np
 
-from lisse.analysis.symmetric import SegmentOptions, _as_record, _need_area, half_cycles, scan_segment
+from lisse.analysis.cell_type import require_symmetric
+from lisse.analysis.symmetric import SegmentOptions, _as_record, _need_area, half_cycles, pooled_noise, scan_segment
 from lisse.citations import register
 from lisse.errors import CalculationError, ParameterError
 from lisse.records.cycling import CyclingRecord
 
 __all__ = ["CCDDetector", "detect_protocol"]
 
-
+#: Standard error of the median of n Gaussian samples is this factor x sigma / sqrt(n) (sqrt(pi/2)).
+_MEDIAN_SE = 1.2533
 
 
 def detect_protocol(durations_s: np.ndarray, j_A_m2: np.ndarray, tol: float = 0.05) -> tuple[str, float | None]:
@@ -81,6 +99,9 @@ class CCDDetector:
         Steps used for the noise baseline (default 2).
     min_noise_V : float
         Floor of the baseline noise (V), for noiseless or quantised data (default 20 µV).
+    collapse_sigma : float
+        Significance (standard errors of the rolling median) of a voltage collapse, and of a
+        resolved plateau (default 5).
     segment : SegmentOptions
         How half cycles are cut and measured.
 
@@ -98,9 +119,13 @@ class CCDDetector:
     step_value_ : float or None
         Step capacity (C/m², fixed-capacity) or step time (s, fixed-time), per half cycle.
     steps_ : pandas.DataFrame
-        One row per step: ``j_A_m2``, ``n_half_cycles``, ``eta_plateau_V``, ``ratio_to_expected``,
-        ``noise_V``, ``status``.
+        One row per step: ``j_A_m2``, ``n_half_cycles``, ``eta_plateau_V``, ``polarisation_V`` (median of
+        V·sign(I)), ``expected_eta_V`` (NaN for the first step), ``ratio_to_expected``, ``noise_V``, ``status``.
     half_cycles_ : pandas.DataFrame
+    cell_type_ : CellClassification
+        The cell type the record was judged as, and why (:func:`~lisse.analysis.cell_type.require_symmetric`).
+    orientation_ : float
+        +1, or -1 when the voltage has the opposite sign of the current (another sign convention).
     """
 
     collapse_ratio: float = 0.3
@@ -113,12 +138,15 @@ class CCDDetector:
     v_cutoff: float | None = None
     n_baseline: int = 2
     min_noise_V: float = 20e-6
+    collapse_sigma: float = 5.0
     segment: SegmentOptions = field(default_factory=SegmentOptions)
 
     def _check(self) -> None:
         # written as "not (inside)" so that NaN is refused too
         if not 0 < self.collapse_ratio < 1:
             raise ParameterError(f"CCDDetector.collapse_ratio must be in (0, 1); got {self.collapse_ratio}")
+        if not 0 < self.collapse_sigma < np.inf:
+            raise ParameterError(f"CCDDetector.collapse_sigma must be a finite number > 0; got {self.collapse_sigma}")
         for name in ("rise_ratio", "noise_factor", "drop_sigma"):
             v = getattr(self, name)
             if not (1 < v < np.inf):
@@ -135,12 +163,22 @@ class CCDDetector:
             raise ParameterError(f"CCDDetector.v_cutoff must be a finite voltage magnitude > 0 V (the cycler's |V| limit); "
                                  f"got {self.v_cutoff} V")
 
-    def fit(self, record: CyclingRecord) -> CCDDetector:
-        """Analyse ``record`` (needs ``area_m2``); returns self with the ``*_`` attributes set."""
+    def fit(self, record: CyclingRecord, *, cell_type: str = "auto") -> CCDDetector:
+        """Analyse ``record`` (needs ``area_m2``); returns self with the ``*_`` attributes set.
+
+        Parameters
+        ----------
+        record : CyclingRecord
+        cell_type : {"auto", "symmetric"}
+            ``"auto"``: refuse a record the classifier does not call a symmetric cell
+            (:class:`~lisse.errors.CellTypeError`); ``"symmetric"``: the caller states it is one.
+        """
         import pandas as pd
 
         self._check()
         register("Kasemchainan2019")
+        if isinstance(record, CyclingRecord):
+            self.cell_type_ = require_symmetric(record, "CCD detection", cell_type=cell_type)
         rec = _as_record(record)
         area = _need_area(rec, "CCD detection")
         hc = half_cycles(rec, self.segment)
@@ -156,27 +194,39 @@ class CCDDetector:
         v = rec.voltage_V
         noise = hc["noise_V"].to_numpy()
         base_steps = step_of < self.n_baseline
-        noise_ref = max(float(np.nanmedian(noise[base_steps])) if base_steps.any() else self.min_noise_V, self.min_noise_V)
+        # robust pooled noise of the baseline steps (MAD of second differences: a short's jump does not raise it)
+        pooled = pooled_noise(v, hc["start"].to_numpy()[base_steps], hc["stop"].to_numpy()[base_steps], hc["n_plateau"].to_numpy()[base_steps])
+        noise_ref = max(pooled if np.isfinite(pooled) else 0.0, self.min_noise_V)
         rows = []
         fail = None  # (step, half cycle, index, criterion)
+        pol = hc["polarisation_V"].to_numpy()
+        npl = hc["n_plateau"].to_numpy()
+        # a record whose voltage has the opposite sign of the current (another sign convention, stated symmetric by
+        # the caller) is judged on -V·sign(I)
+        self.orientation_ = -1.0 if np.nanmedian(pol) < 0 else 1.0
+        pol = self.orientation_ * pol
+        polarity = self.orientation_ * np.sign(hc["current_A"].to_numpy())
         prev_plateau = prev_j = None
+        trend_num = trend_den = 0.0  # ohmic trend through the origin over the stable steps
+        prev_resolved = False
+        ref_step = float("nan")
         for s in range(n_steps):
             members = np.flatnonzero(step_of == s)
             js = float(np.median(jabs[members]))
             status = "stable"
             ratios = []
+            if prev_plateau is not None:
+                ref_step = prev_plateau * js / prev_j if prev_resolved else js * trend_num / trend_den
             for k in members:
                 a, b = int(hc["start"].iat[k]), int(hc["stop"].iat[k])
-                if prev_plateau is not None:
-                    ref = prev_plateau * js / prev_j
-                else:  # first step: its own early plateau
-                    ref = float(hc["eta_plateau_V"].iat[k])
+                # first step: its own plateau (a plateau within the noise of 0 V is not testable for a collapse)
+                ref = ref_step if prev_plateau is not None else float(pol[k])
                 crit, idx, m = scan_segment(
                     t[a:b], v[a:b], ref, noise_ref,
                     settle_fraction=self.segment.settle_fraction, collapse_ratio=self.collapse_ratio, window=self.window,
                     noise_factor=self.noise_factor, drop_fraction=self.drop_fraction, drop_sigma=self.drop_sigma,
                     min_drops=self.min_drops, rise_ratio=self.rise_ratio if prev_plateau is not None else None,
-                    v_cutoff=self.v_cutoff,
+                    v_cutoff=self.v_cutoff, polarity=polarity[k], collapse_sigma=self.collapse_sigma,
                 )
                 ratios.append(m.get("ratio", np.nan))
                 if crit == "voltage_collapse" and k + 1 < len(hc):
@@ -186,7 +236,8 @@ class CCDDetector:
                     _, _, m2 = scan_segment(t[a2:b2], v[a2:b2], ref * j2 / js, noise_ref,
                                             settle_fraction=self.segment.settle_fraction, collapse_ratio=self.collapse_ratio,
                                             window=self.window, noise_factor=self.noise_factor, drop_fraction=self.drop_fraction,
-                                            drop_sigma=self.drop_sigma, min_drops=self.min_drops, rise_ratio=None)
+                                            drop_sigma=self.drop_sigma, min_drops=self.min_drops, rise_ratio=None,
+                                            polarity=polarity[k + 1], collapse_sigma=self.collapse_sigma)
                     if m2.get("n_drops", 0) >= self.min_drops:
                         crit = "erratic_voltage"
                 if crit is not None and fail is None:
@@ -194,13 +245,21 @@ class CCDDetector:
                     status = crit
                     break
             plate = float(np.median(hc["eta_plateau_V"].to_numpy()[members]))
+            signed = float(np.median(pol[members]))
+            n_pts = int(npl[members].sum())
             rows.append({"step": s, "j_A_m2": js, "j_mA_cm2": js / 10.0, "n_half_cycles": int(members.size),
-                         "eta_plateau_V": plate, "ratio_to_expected": float(np.nanmax(ratios)) if ratios else np.nan,
+                         "eta_plateau_V": plate, "polarisation_V": signed,
+                         "expected_eta_V": ref_step if prev_plateau is not None else np.nan,
+                         "ratio_to_expected": float(np.nanmax(ratios)) if ratios else np.nan,
                          "noise_V": float(np.nanmedian(noise[members])), "duration_s": float(np.median(hc["duration_s"].to_numpy()[members])),
                          "status": status})
             if fail is not None:
                 break
-            prev_plateau, prev_j = plate, js
+            # the plateau is resolved when it lies collapse_sigma standard errors of its median above 0 V
+            prev_resolved = signed > self.collapse_sigma * _MEDIAN_SE * noise_ref / np.sqrt(max(n_pts, 1))
+            trend_num += n_pts * signed * js
+            trend_den += n_pts * js * js
+            prev_plateau, prev_j = signed, js
         steps = pd.DataFrame(rows)
         self.half_cycles_ = hc
         self.steps_ = steps
@@ -241,7 +300,8 @@ class CCDDetector:
             "n_steps_analysed": int(len(self.steps_)),
             "noise_reference_mV": self.noise_ref_V_ * 1e3,
             "thresholds": {"collapse_ratio": self.collapse_ratio, "noise_factor": self.noise_factor, "drop_fraction": self.drop_fraction,
-                           "min_drops": self.min_drops, "rise_ratio": self.rise_ratio, "v_cutoff_V": self.v_cutoff},
+                           "min_drops": self.min_drops, "rise_ratio": self.rise_ratio, "v_cutoff_V": self.v_cutoff,
+                           "collapse_sigma": self.collapse_sigma},
         }
         if proto == "fixed-capacity":
             out["step_capacity_mAh_cm2"] = self.step_value_ / 3.6e4

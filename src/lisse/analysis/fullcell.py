@@ -27,7 +27,8 @@ from lisse.analysis.symmetric import _as_record
 from lisse.errors import CalculationError, ParameterError
 from lisse.records.cycling import CyclingRecord
 
-__all__ = ["cycle_table", "rate_table", "dqdv", "derive_cycles"]
+__all__ = ["COMPLETE_CYCLE_RULE", "cycle_table", "rate_table", "dqdv", "dqdv_table", "derive_cycles", "summary",
+           "summarize_cycles", "voltage_capacity_curves"]
 
 
 def derive_cycles(current: np.ndarray, first: str = "auto", rest_fraction: float = 0.02) -> np.ndarray:
@@ -51,6 +52,85 @@ def derive_cycles(current: np.ndarray, first: str = "auto", rest_fraction: float
     return np.cumsum(start).astype(np.int64)
 
 
+#: A half cycle carrying less than this fraction of the record's largest half-cycle capacity is no half cycle
+#: (an offset current during a rest, the noise of a voltage sweep).
+MIN_HALF_CYCLE_FRACTION = 1e-3
+#: The first half cycle of the record is cut by the record's start when it holds less than this fraction
+#: of the other half of its cycle.
+START_CUT_FRACTION = 0.5
+#: A last half cycle that stops this close (fraction of the record's voltage window) to the voltage its
+#: direction reaches anywhere in the record has reached its cut-off.
+CUTOFF_TOLERANCE = 0.01
+
+COMPLETE_CYCLE_RULE = (
+    "a cycle is complete when it has a charge and a discharge half cycle (each at least "
+    f"{MIN_HALF_CYCLE_FRACTION:.1%} of the largest half-cycle capacity in the record), the record does not start inside "
+    f"its first half cycle (that half holds at least {START_CUT_FRACTION:.0%} of the other) and does not end inside its "
+    f"last (current still flowing at the last row and the voltage short of the cut-off the record reaches in that "
+    f"direction, within {CUTOFF_TOLERANCE:.0%} of the voltage window); coulombic efficiency, retention and the summary use "
+    "complete cycles only"
+)
+
+
+def _record_cycles(rec: CyclingRecord, cycles: str) -> np.ndarray:
+    """0-based cycle index per row: the record's ``cycle`` column or cycles derived from the current."""
+    if cycles == "record" or (cycles == "auto" and len(np.unique(rec["cycle"])) > 1):
+        cyc = rec["cycle"].astype(np.int64)
+        return cyc - min(int(cyc.min()), 0)
+    if cycles in ("derive", "auto"):
+        return derive_cycles(rec.current_A)
+    raise ParameterError(f"cycles must be 'auto', 'record' or 'derive'; got {cycles!r}")
+
+
+def _increments(rec: CyclingRecord, cyc: np.ndarray):
+    """Per interval between rows k and k+1: cycle, mean current (A), charge (C) and energy (J) increments."""
+    t, v, i = rec.time_s, rec.voltage_V, rec.current_A
+    dt = np.diff(t)
+    im = 0.5 * (i[1:] + i[:-1])
+    vm = 0.5 * (v[1:] + v[:-1])
+    return cyc[:-1], im, vm, np.nan_to_num(im * dt), np.nan_to_num(vm * im * dt)
+
+
+def _completeness(rec: CyclingRecord, c: np.ndarray, im: np.ndarray, qch: np.ndarray, qdis: np.ndarray, present: np.ndarray) -> list[str]:
+    """Reason each cycle is incomplete ("" when complete); the rule is :data:`COMPLETE_CYCLE_RULE`."""
+    n = qch.size
+    reasons = [""] * n
+    qmax = float(max(qch.max(initial=0.0), qdis.max(initial=0.0)))
+    floor = MIN_HALF_CYCLE_FRACTION * qmax
+    for k in np.flatnonzero(present):
+        miss = [d for d, q in (("charge", qch[k]), ("discharge", qdis[k])) if not q > floor]
+        if miss:
+            reasons[k] = " and ".join(f"no {d} half cycle" for d in miss) + (
+                "" if qmax == 0 or len(miss) == 2 else f" (below {MIN_HALF_CYCLE_FRACTION:.1%} of the largest, {qmax:.4g} mAh)")
+    imax = float(np.nanmax(np.abs(im))) if im.size else 0.0
+    act = np.abs(im) > 0.02 * imax
+    idx = np.flatnonzero(act)
+    if idx.size == 0:
+        return reasons
+    first, last = int(c[idx[0]]), int(c[idx[-1]])
+    if not reasons[first]:
+        d0 = np.sign(im[idx[0]])
+        q0, q1 = (qch[first], qdis[first]) if d0 > 0 else (qdis[first], qch[first])
+        if q0 < START_CUT_FRACTION * q1:
+            name, other = ("charge", "discharge") if d0 > 0 else ("discharge", "charge")
+            reasons[first] = (f"the record starts inside its first ({name}) half cycle: {q0:.4g} mAh, less than "
+                              f"{START_CUT_FRACTION:.0%} of the {other} ({q1:.4g} mAh)")
+    if not reasons[last] and act[-1]:
+        v = rec.voltage_V
+        d1 = np.sign(im[idx[-1]])
+        same = np.concatenate([act & (np.sign(im) == d1), [False]]) | np.concatenate([[False], act & (np.sign(im) == d1)])
+        vs = v[same & np.isfinite(v)]
+        fin = v[np.isfinite(v)]
+        window = float(fin.max() - fin.min()) if fin.size else 0.0
+        end_v = float(v[-1])
+        cut = float(vs.max() if d1 > 0 else vs.min()) if vs.size else end_v
+        if abs(cut - end_v) > CUTOFF_TOLERANCE * window:
+            name = "charge" if d1 > 0 else "discharge"
+            reasons[last] = (f"the record ends inside its last ({name}) half cycle: current still flows at the last row, "
+                             f"at {end_v:.4g} V, short of the {cut:.4g} V cut-off reached in that direction")
+    return reasons
+
+
 def cycle_table(
     record: CyclingRecord,
     *,
@@ -60,6 +140,12 @@ def cycle_table(
 ):
     """Per-cycle capacities, energies, coulombic efficiency, mean voltages and retention.
 
+    Cycles are numbered **from 1** (cellpy's habit; the record's ``cycle`` column is 0-based). Every
+    cycle with current is a row; a cycle that is not complete (:data:`COMPLETE_CYCLE_RULE`: a charge and
+    a discharge half cycle, not cut by the start or end of the record) keeps its capacities and energies
+    but gets no coulombic efficiency or retention, ``complete = False`` and the reason in
+    ``excluded_reason``.
+
     Parameters
     ----------
     record : CyclingRecord
@@ -68,35 +154,23 @@ def cycle_table(
         (``"derive"``), or use the record's column when it has more than one cycle (``"auto"``).
     ce_convention : {"discharge/charge", "charge/discharge"}
     reference_cycle : int, optional
-        Cycle for the retention (default: the first complete cycle, with both charge and discharge).
+        Cycle (from 1) for the retention (default: the first complete cycle).
 
     Returns
     -------
     pandas.DataFrame
-        ``cycle``, ``charge_capacity_mAh``, ``discharge_capacity_mAh``, ``coulombic_efficiency_pct``,
+        ``cycle`` (from 1), ``charge_capacity_mAh``, ``discharge_capacity_mAh``, ``coulombic_efficiency_pct``,
         ``charge_energy_mWh``, ``discharge_energy_mWh``, ``mean_charge_voltage_V``,
-        ``mean_discharge_voltage_V``, ``discharge_current_mA`` (median), ``retention_pct``, and with
-        metadata ``*_mAh_g`` / ``*_mAh_cm2`` columns.
+        ``mean_discharge_voltage_V``, ``discharge_current_mA`` (median), ``retention_pct``, ``complete``,
+        ``excluded_reason``, and with metadata ``*_mAh_g`` / ``*_mAh_cm2`` columns.
     """
     import pandas as pd
 
     rec = _as_record(record)
     if ce_convention not in ("discharge/charge", "charge/discharge"):
         raise ParameterError(f"ce_convention must be 'discharge/charge' or 'charge/discharge'; got {ce_convention!r}")
-    t, v, i = rec.time_s, rec.voltage_V, rec.current_A
-    if cycles == "record" or (cycles == "auto" and len(np.unique(rec["cycle"])) > 1):
-        cyc = rec["cycle"].astype(np.int64)
-        cyc = cyc - cyc.min()
-    elif cycles in ("derive", "auto"):
-        cyc = derive_cycles(i)
-    else:
-        raise ParameterError(f"cycles must be 'auto', 'record' or 'derive'; got {cycles!r}")
-    dt = np.diff(t)
-    im = 0.5 * (i[1:] + i[:-1])
-    vm = 0.5 * (v[1:] + v[:-1])
-    dq = im * dt
-    de = vm * im * dt
-    c = cyc[:-1]
+    cyc = _record_cycles(rec, cycles)
+    c, im, _vm, dq, de = _increments(rec, cyc)
     n = int(cyc.max()) + 1
     pos = im > 0
     qch = np.bincount(c, weights=np.where(pos, dq, 0.0), minlength=n) / 3.6  # C -> mAh
@@ -104,6 +178,8 @@ def cycle_table(
     ech = np.bincount(c, weights=np.where(pos, de, 0.0), minlength=n) / 3.6
     edis = np.bincount(c, weights=np.where(~pos, -de, 0.0), minlength=n) / 3.6
     present = np.bincount(c, minlength=n) > 0
+    reasons = np.array(_completeness(rec, c, im, qch, qdis, present), dtype=object)
+    complete = reasons == ""
     with np.errstate(invalid="ignore", divide="ignore"):
         ce = qdis / qch * 100.0 if ce_convention == "discharge/charge" else qch / qdis * 100.0
         vch = ech / qch
@@ -111,30 +187,30 @@ def cycle_table(
     idis = np.full(n, np.nan)
     neg = np.flatnonzero(im < 0)
     if neg.size:
-        import pandas as _pd
-
-        med = _pd.Series(-im[neg] * 1e3).groupby(c[neg]).median()
+        med = pd.Series(-im[neg] * 1e3).groupby(c[neg]).median()
         idis[med.index.to_numpy()] = med.to_numpy()
     df = pd.DataFrame({
-        "cycle": np.arange(n), "charge_capacity_mAh": qch, "discharge_capacity_mAh": qdis,
-        "coulombic_efficiency_pct": np.where((qch > 0) & (qdis > 0), ce, np.nan),
+        "cycle": np.arange(n) + 1, "charge_capacity_mAh": qch, "discharge_capacity_mAh": qdis,
+        "coulombic_efficiency_pct": np.where(complete & (qch > 0) & (qdis > 0), ce, np.nan),
         "charge_energy_mWh": ech, "discharge_energy_mWh": edis,
         "mean_charge_voltage_V": np.where(qch > 0, vch, np.nan), "mean_discharge_voltage_V": np.where(qdis > 0, vdis, np.nan),
-        "discharge_current_mA": idis,
+        "discharge_current_mA": idis, "complete": complete, "excluded_reason": reasons,
     })[present].reset_index(drop=True)
     if len(df) == 0:
         raise CalculationError("full-cell analysis: no cycles with current found")
-    has_dis = df["discharge_capacity_mAh"] > 1e-12 * max(df["discharge_capacity_mAh"].max(), 1e-300)
-    if reference_cycle is None:  # the first complete cycle (both directions), else the first with a discharge
-        full = df[has_dis & (df["charge_capacity_mAh"] > 0)]
-        ref_rows = full if len(full) else df[has_dis]
-        ref = float(ref_rows["discharge_capacity_mAh"].iloc[0]) if len(ref_rows) else np.nan
+    if reference_cycle is None:  # the first complete cycle
+        full = df[df["complete"]]
+        ref = float(full["discharge_capacity_mAh"].iloc[0]) if len(full) else np.nan
     else:
         sel = df[df["cycle"] == reference_cycle]
         if len(sel) == 0:
-            raise ParameterError(f"reference_cycle {reference_cycle} is not in the record (cycles {df['cycle'].min()}..{df['cycle'].max()})")
+            raise ParameterError(f"reference_cycle {reference_cycle} is not in the record (cycles {df['cycle'].min()}..{df['cycle'].max()}, from 1)")
+        if not bool(sel["complete"].iloc[0]):
+            raise ParameterError(f"reference_cycle {reference_cycle} is not complete: {sel['excluded_reason'].iloc[0]}")
         ref = float(sel["discharge_capacity_mAh"].iloc[0])
-    df["retention_pct"] = df["discharge_capacity_mAh"] / ref * 100.0 if ref and np.isfinite(ref) else np.nan
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ret = df["discharge_capacity_mAh"].to_numpy() / ref * 100.0 if ref and np.isfinite(ref) else np.full(len(df), np.nan)
+    df["retention_pct"] = np.where(df["complete"].to_numpy(), ret, np.nan)
     if rec.active_mass_kg:
         g = rec.active_mass_kg * 1e3
         df["charge_capacity_mAh_g"] = df["charge_capacity_mAh"] / g
@@ -147,7 +223,7 @@ def cycle_table(
 
 
 def rate_table(cycles_df, *, nominal_capacity_mAh: float | None = None, tolerance: float = 0.1):
-    """Group consecutive cycles with the same discharge current into rate steps.
+    """Group consecutive complete cycles with the same discharge current into rate steps.
 
     Parameters
     ----------
@@ -167,9 +243,11 @@ def rate_table(cycles_df, *, nominal_capacity_mAh: float | None = None, toleranc
     import pandas as pd
 
     d = cycles_df.dropna(subset=["discharge_current_mA"])
+    if "complete" in d:
+        d = d[d["complete"].astype(bool)]
     d = d[d["discharge_capacity_mAh"] > 0]
     if len(d) == 0:
-        raise CalculationError("rate table: no discharge half cycles")
+        raise CalculationError("rate table: no complete cycle with a discharge half cycle")
     cur = d["discharge_current_mA"].to_numpy()
     new = np.concatenate([[True], np.abs(np.diff(cur)) > tolerance * np.maximum(cur[1:], cur[:-1])])
     step = np.cumsum(new) - 1
@@ -188,15 +266,166 @@ def rate_table(cycles_df, *, nominal_capacity_mAh: float | None = None, toleranc
     return pd.DataFrame(rows)
 
 
+def voltage_capacity_curves(record: CyclingRecord, *, cycles: str = "auto"):
+    """Voltage–capacity curves per cycle and direction (the table cellpy users expect).
+
+    The rows are those where current flows (|I| above 2 % of its maximum), grouped by cycle and the
+    sign of the current; the capacity at a row is the running integral of |I| dt (trapezoid rule: the
+    increments :func:`cycle_table` books to that cycle and direction) up to that row. A curve therefore
+    ends at the cycle table's capacity less what the table books after its last row (the half interval to
+    a following rest row). Rest rows are left out.
+
+    Parameters
+    ----------
+    record : CyclingRecord
+    cycles : {"auto", "record", "derive"}
+        As in :func:`cycle_table`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per sample: ``cycle`` (from 1), ``direction`` (``"charge"``: I > 0, ``"discharge"``: I < 0),
+        ``time_s``, ``voltage_V``, ``capacity_mAh``, ``complete`` (as in :func:`cycle_table`), and
+        ``capacity_mAh_g`` (with ``active_mass_kg``) / ``capacity_mAh_cm2`` (with ``area_m2``).
+    """
+    import pandas as pd
+
+    rec = _as_record(record)
+    cyc = _record_cycles(rec, cycles)
+    c, im, _vm, dq, _de = _increments(rec, cyc)
+    i = rec.current_A
+    ct = cycle_table(rec, cycles=cycles)
+    complete_of = np.zeros(int(cyc.max()) + 2 if cyc.size else 1, dtype=bool)  # by cycle number from 1
+    complete_of[ct["cycle"].to_numpy()] = ct["complete"].to_numpy(dtype=bool)
+    imax = float(np.nanmax(np.abs(i))) if i.size else 0.0
+    rows = np.flatnonzero(np.abs(i) > 0.02 * imax) if imax > 0 else np.zeros(0, dtype=np.int64)
+    ks = np.flatnonzero(np.abs(im) > 0.02 * imax) if imax > 0 else np.zeros(0, dtype=np.int64)
+    # capacity at a row = the increments booked to its (cycle, direction) on the intervals before it
+    g_row = cyc[rows].astype(np.int64) * 2 + (i[rows] < 0)
+    g_int = c[ks].astype(np.int64) * 2 + (im[ks] < 0)
+    pos = np.concatenate([ks + 0.5, rows.astype(float)])
+    grp = np.concatenate([g_int, g_row])
+    val = np.concatenate([np.abs(dq[ks]) / 3.6, np.zeros(rows.size)])
+    is_row = np.concatenate([np.zeros(ks.size, dtype=bool), np.ones(rows.size, dtype=bool)])
+    order = np.lexsort((pos, grp))
+    cum = pd.Series(val[order]).groupby(grp[order]).cumsum().to_numpy()
+    keep = is_row[order]
+    r_sorted = pos[order][keep].astype(np.int64)
+    g_sorted = grp[order][keep]
+    cyc1 = g_sorted // 2 + 1
+    out = pd.DataFrame({"cycle": cyc1, "direction": np.where(g_sorted % 2 == 0, "charge", "discharge"),
+                        "time_s": rec.time_s[r_sorted], "voltage_V": rec.voltage_V[r_sorted], "capacity_mAh": cum[keep],
+                        "complete": complete_of[cyc1] if cyc1.size else np.zeros(0, dtype=bool)})
+    if rec.active_mass_kg:
+        out["capacity_mAh_g"] = out["capacity_mAh"] / (rec.active_mass_kg * 1e3)
+    if rec.area_m2:
+        out["capacity_mAh_cm2"] = out["capacity_mAh"] / (rec.area_m2 * 1e4)
+    return out
+
+
+def _sg_kernel(window: int, polyorder: int) -> np.ndarray | None:
+    """Savitzky–Golay smoothing coefficients (deriv 0; they sum to 1), or None for no smoothing."""
+    if not window or window <= 2:
+        return None
+    from scipy.signal import savgol_coeffs
+
+    return savgol_coeffs(window | 1, polyorder)
+
+
+def _dqdv_one(v: np.ndarray, q: np.ndarray, charge: bool, dv: float, kernel: np.ndarray | None):
+    """Bin centres (V) and dQ/dV (mAh/V) of one half cycle: capacity per voltage bin of the monotone envelope."""
+    x = v if charge else -v
+    ok = np.isfinite(x) & np.isfinite(q)
+    x, q = x[ok], q[ok]
+    if x.size < 2:
+        return np.zeros(0), np.zeros(0)
+    env = np.maximum.accumulate(x)  # voltage rises on charge (falls on discharge: x = -V)
+    uniq, last = np.unique(env[::-1], return_index=True)  # the last sample at each envelope value (CV capacity included)
+    q_last = q[::-1][last]
+    lo = np.floor(uniq[0] / dv) * dv
+    nb = max(int(np.ceil((uniq[-1] - lo) / dv - 1e-9)), 1)
+    edges = lo + dv * np.arange(nb + 1)
+    qe = np.interp(edges, uniq, q_last, left=0.0)
+    qe[-1] = q_last[-1]
+    dqb = np.diff(qe)
+    pad = kernel.size // 2 if kernel is not None else 0
+    if pad:
+        # Savitzky–Golay on the zero-padded bins (scipy's savgol_filter with mode="constant"): the sum is kept
+        dqb = np.convolve(np.concatenate([np.zeros(pad), dqb, np.zeros(pad)]), kernel[::-1], mode="same")
+        centres = lo + dv * (np.arange(dqb.size) - pad + 0.5)
+    else:
+        centres = lo + dv * (np.arange(nb) + 0.5)
+    return (centres if charge else -centres), dqb / dv
+
+
+def dqdv_table(record: CyclingRecord, *, dv: float = 0.005, window: int = 9, polyorder: int = 2, cycles: str = "auto"):
+    """Differential capacity dQ/dV per cycle and direction on a uniform voltage grid.
+
+    Method: the voltage of a half cycle is made monotone (running maximum on charge, minimum on
+    discharge, so relaxation wiggles do not fold the curve back), the capacity at the edges of a
+    uniform grid of step ``dv`` is interpolated on it (the last sample at each voltage, so the capacity of a
+    constant-voltage step lands in its bin), and dQ/dV = ΔQ/``dv`` per bin. Smoothing: a Savitzky–Golay
+    filter (``window`` bins, polynomial order ``polyorder``; Savitzky & Golay 1964,
+    doi:10.1021/ac60214a047) on the zero-padded bins: its coefficients sum to 1, so
+    :math:`\\sum \\mathrm{d}Q/\\mathrm{d}V\\,\\Delta V` equals the half cycle's capacity (before and after smoothing).
+
+    Parameters
+    ----------
+    record : CyclingRecord
+    dv : float
+        Voltage bin (V), default 5 mV.
+    window : int
+        Savitzky–Golay window (bins, made odd; 0 or 1 = no smoothing), default 9 (45 mV at 5 mV bins).
+    polyorder : int
+        Savitzky–Golay polynomial order (default 2).
+    cycles : {"auto", "record", "derive"}
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``cycle`` (from 1), ``direction``, ``voltage_V`` (bin centre), ``dqdv_mAh_V`` (positive in both
+        directions), ``complete``, and ``dqdv_mAh_g_V`` with ``active_mass_kg``.
+    """
+    import pandas as pd
+
+    if not 0 < dv < np.inf:
+        raise ParameterError(f"dv must be a finite voltage step > 0 V; got {dv!r}")
+    if not (isinstance(window, (int, np.integer)) and 0 <= window <= 10_001):
+        raise ParameterError(f"window must be a whole number of bins from 0 (no smoothing) to 10001; got {window!r}")
+    if window and window > 2 and not 0 <= polyorder < (window | 1):
+        raise ParameterError(f"polyorder must be >= 0 and below the window ({window | 1}); got {polyorder!r}")
+    kernel = _sg_kernel(window, polyorder)
+    cur = voltage_capacity_curves(record, cycles=cycles)  # sorted by cycle, then direction, then row
+    cy = cur["cycle"].to_numpy()
+    ch = (cur["direction"] == "charge").to_numpy()
+    vol, cap, done = cur["voltage_V"].to_numpy(), cur["capacity_mAh"].to_numpy(), cur["complete"].to_numpy()
+    cuts = np.flatnonzero((np.diff(cy) != 0) | (np.diff(ch) != 0)) + 1
+    bounds = np.concatenate([[0], cuts, [cy.size]]) if cy.size else np.zeros(1, dtype=np.int64)
+    cols: dict[str, list] = {"cycle": [], "direction": [], "voltage_V": [], "dqdv_mAh_V": [], "complete": []}
+    for a, b in zip(bounds[:-1], bounds[1:]):
+        vv, dd = _dqdv_one(vol[a:b], cap[a:b], bool(ch[a]), dv, kernel)
+        cols["cycle"].append(np.full(vv.size, cy[a]))
+        cols["direction"].append(np.full(vv.size, "charge" if ch[a] else "discharge", dtype=object))
+        cols["voltage_V"].append(vv)
+        cols["dqdv_mAh_V"].append(dd)
+        cols["complete"].append(np.full(vv.size, bool(done[a])))
+    out = pd.DataFrame({k: np.concatenate(v) if v else np.zeros(0) for k, v in cols.items()})
+    out["cycle"] = out["cycle"].astype(np.int64)
+    out["complete"] = out["complete"].astype(bool)
+    if record.active_mass_kg:
+        out["dqdv_mAh_g_V"] = out["dqdv_mAh_V"] / (record.active_mass_kg * 1e3)
+    return out
+
+
 def dqdv(record: CyclingRecord, cycle: int, direction: str = "discharge", *, dv: float = 0.005, window: int = 9,
          cycles: str = "auto") -> tuple[np.ndarray, np.ndarray]:
-    """Differential capacity dQ/dV (mAh/V) of one half cycle on a uniform voltage grid.
+    """Differential capacity dQ/dV (mAh/V) of one half cycle (the method of :func:`dqdv_table`).
 
     Parameters
     ----------
     record : CyclingRecord
     cycle : int
-        Cycle index (as in :func:`cycle_table`).
+        Cycle number **from 1** (as in :func:`cycle_table`).
     direction : {"charge", "discharge"}
     dv : float
         Voltage grid step (V), default 5 mV.
@@ -206,51 +435,53 @@ def dqdv(record: CyclingRecord, cycle: int, direction: str = "discharge", *, dv:
     Returns
     -------
     voltage_V, dqdv_mAh_V : ndarray
+        Bin centres in the order of the half cycle (rising on charge, falling on discharge) and dQ/dV > 0.
     """
-    rec = _as_record(record)
     if direction not in ("charge", "discharge"):
         raise ParameterError(f"direction must be 'charge' or 'discharge'; got {direction!r}")
-    t, v, i = rec.time_s, rec.voltage_V, rec.current_A
-    if cycles == "record" or (cycles == "auto" and len(np.unique(rec["cycle"])) > 1):
-        cyc = rec["cycle"] - rec["cycle"].min()
-    else:
-        cyc = derive_cycles(i)
-    sel = (cyc == cycle) & ((i > 0) if direction == "charge" else (i < 0))
-    idx = np.flatnonzero(sel)
-    if idx.size < 5:
-        raise CalculationError(f"dQ/dV: cycle {cycle} has {idx.size} {direction} points (need >= 5)")
-    q = np.concatenate([[0.0], np.cumsum(np.abs(0.5 * (i[idx][1:] + i[idx][:-1]) * np.diff(t[idx])))]) / 3.6
-    vv = v[idx]
-    # monotone envelope: voltage rises on charge, falls on discharge
-    vm = np.maximum.accumulate(vv) if direction == "charge" else -np.maximum.accumulate(-vv)
-    order = np.argsort(vm, kind="stable")
-    vs, qs = vm[order], q[order]
-    uniq, first = np.unique(vs, return_index=True)
-    if uniq.size < 3:
+    cur = voltage_capacity_curves(record, cycles=cycles)
+    sel = cur[(cur["cycle"] == cycle) & (cur["direction"] == direction)]
+    if len(sel) < 5:
+        raise CalculationError(f"dQ/dV: cycle {cycle} has {len(sel)} {direction} points (need >= 5; cycles count from 1)")
+    vv, d = _dqdv_one(sel["voltage_V"].to_numpy(), sel["capacity_mAh"].to_numpy(), direction == "charge", dv, _sg_kernel(window, 2))
+    if vv.size < 3:
         raise CalculationError(f"dQ/dV: voltage does not change in cycle {cycle} {direction}")
-    grid = np.arange(uniq[0], uniq[-1] + 0.5 * dv, dv)
-    qg = np.interp(grid, uniq, qs[first])
-    d = np.gradient(qg, grid)
-    if window and window > 2 and grid.size > window:
-        from scipy.signal import savgol_filter
-
-        d = savgol_filter(d, window | 1, 2)
-    return grid, np.abs(d)
+    return vv, d
 
 
 def summary(record: CyclingRecord, **kw: Any) -> dict:
-    """Headline full-cell numbers (JSON-able)."""
+    """Headline full-cell numbers over the **complete** cycles (JSON-able; cycles from 1).
+
+    Keys: ``n_cycles`` (all cycles with current), ``n_complete_cycles``, ``first_discharge_capacity_mAh`` and
+    ``last_discharge_capacity_mAh`` (first / last complete cycle), ``mean_coulombic_efficiency_pct``,
+    ``last_retention_pct``, ``excluded_cycles`` (``[{"cycle": n, "reason": ...}]``), ``complete_cycle_rule``;
+    with metadata ``first_discharge_capacity_mAh_g`` / ``_mAh_cm2``. Values are None without a complete cycle.
+    """
     ct = cycle_table(record, **kw)
-    last = ct.iloc[-1]
+    return summarize_cycles(ct)
+
+
+def summarize_cycles(ct) -> dict:
+    """:func:`summary` of an existing :func:`cycle_table` result."""
+    full = ct[ct["complete"].astype(bool)]
+
+    def first(col):
+        return float(full[col].iloc[0]) if len(full) and col in full else None
+
+    ce = full["coulombic_efficiency_pct"]
     out = {
         "n_cycles": int(len(ct)),
-        "first_discharge_capacity_mAh": float(ct["discharge_capacity_mAh"].iloc[0]),
-        "last_discharge_capacity_mAh": float(last["discharge_capacity_mAh"]),
-        "mean_coulombic_efficiency_pct": float(np.nanmean(ct["coulombic_efficiency_pct"])) if ct["coulombic_efficiency_pct"].notna().any() else None,
-        "last_retention_pct": float(last["retention_pct"]) if np.isfinite(last["retention_pct"]) else None,
+        "n_complete_cycles": int(len(full)),
+        "first_discharge_capacity_mAh": first("discharge_capacity_mAh"),
+        "last_discharge_capacity_mAh": float(full["discharge_capacity_mAh"].iloc[-1]) if len(full) else None,
+        "mean_coulombic_efficiency_pct": float(np.nanmean(ce)) if ce.notna().any() else None,
+        "last_retention_pct": float(full["retention_pct"].iloc[-1]) if len(full) and np.isfinite(full["retention_pct"].iloc[-1]) else None,
+        "excluded_cycles": [{"cycle": int(r.cycle), "reason": str(r.excluded_reason)}
+                            for r in ct[~ct["complete"].astype(bool)].itertuples()],
+        "complete_cycle_rule": COMPLETE_CYCLE_RULE,
     }
     if "discharge_capacity_mAh_g" in ct:
-        out["first_discharge_capacity_mAh_g"] = float(ct["discharge_capacity_mAh_g"].iloc[0])
+        out["first_discharge_capacity_mAh_g"] = first("discharge_capacity_mAh_g")
     if "discharge_capacity_mAh_cm2" in ct:
-        out["first_discharge_capacity_mAh_cm2"] = float(ct["discharge_capacity_mAh_cm2"].iloc[0])
+        out["first_discharge_capacity_mAh_cm2"] = first("discharge_capacity_mAh_cm2")
     return out

@@ -10,10 +10,20 @@ growth of interfacial resistance is not mistaken for a failure — and reports t
 * **soft short** (``"erratic_voltage"``): repeated sudden drops of |V| and recoveries, or a noise level
   ``noise_factor`` times the healthy one;
 * **runaway polarization** (``"polarization_runaway"``): the plateau exceeds ``polarization_factor`` ×
-  the initial plateau (not a short; reported so the cycle life is still defined).
+  the initial plateau by more than ``collapse_sigma`` standard errors of its median (not a short;
+  reported so the cycle life is still defined).
 
 The time of failure is the first sample where the criterion fires; the cycle life is the number of
 complete cycles (two half cycles) before the failing half cycle.
+
+Windows adapt to the sampling interval (a test sampled 5 times per half cycle is judged like one
+sampled 200 times): the rolling median spans at most a quarter of the median half cycle
+(``window`` points at most); the healthy noise level is pooled (1.4826 × MAD of the second
+differences / √6) over the first ``n_baseline`` half cycles, or over as many as give
+``noise_pool_points`` second differences; the noise test of a half cycle needs ``noise_min_points``
+points after settling; a collapse must stand ``collapse_sigma`` standard errors of the rolling median
+below the reference (:func:`~lisse.analysis.symmetric.scan_segment`). Plateaus and the collapse test use
+the polarisation V·sign(I).
 """
 
 from __future__ import annotations
@@ -23,7 +33,16 @@ from typing import Any
 
 import numpy as np
 
-from lisse.analysis.symmetric import SegmentOptions, _as_record, _median, half_cycles, overpotential_summary, scan_segment
+from lisse.analysis.cell_type import require_symmetric
+from lisse.analysis.symmetric import (
+    SegmentOptions,
+    _as_record,
+    _median,
+    half_cycles,
+    overpotential_summary,
+    pooled_noise,
+    scan_segment,
+)
 from lisse.errors import CalculationError, ParameterError
 from lisse.records.cycling import CyclingRecord
 
@@ -49,6 +68,12 @@ class ShortDetector:
         Half cycles used for the healthy noise level (default 4).
     min_noise_V : float
         Noise floor (V), default 20 µV.
+    collapse_sigma : float
+        Significance of a voltage collapse in standard errors of the rolling median (default 5).
+    noise_pool_points : int
+        Second differences pooled for the healthy noise level (default 120).
+    noise_min_points : int
+        Points after settling a half cycle needs for its own noise test (default 20).
     segment : SegmentOptions
 
     Attributes (after :meth:`fit`)
@@ -60,10 +85,18 @@ class ShortDetector:
     kind_ : str or None
         ``"hard"``, ``"soft"``, ``"polarization"`` or None.
     failure_time_s_, failure_half_cycle_, failure_cycle_ : float or int or None
+        Time (s), half cycle and cycle (0-based, as in the record) of the failure; :meth:`summary` gives the
+        cycle from 1.
     cycle_life_ : int
         Complete cycles before failure (all complete cycles when nothing failed).
     half_cycles_ : pandas.DataFrame
         The :func:`~lisse.analysis.symmetric.half_cycles` table with ``status`` and ``reference_V``.
+    cell_type_ : CellClassification
+        The cell type the record was judged as, and why (:func:`~lisse.analysis.cell_type.require_symmetric`).
+    orientation_ : float
+        +1, or -1 when the voltage has the opposite sign of the current (another sign convention).
+    window_ : int
+        The rolling-median window used (points; at most a quarter of the median half cycle).
     """
 
     collapse_ratio: float = 0.3
@@ -77,31 +110,54 @@ class ShortDetector:
     n_reference: int = 6
     n_baseline: int = 4
     min_noise_V: float = 20e-6
+    collapse_sigma: float = 5.0
+    noise_pool_points: int = 120
+    noise_min_points: int = 20
     segment: SegmentOptions = field(default_factory=SegmentOptions)
 
-    def fit(self, record: CyclingRecord) -> ShortDetector:
-        """Analyse ``record``; returns self with the ``*_`` attributes set."""
+    def fit(self, record: CyclingRecord, *, cell_type: str = "auto") -> ShortDetector:
+        """Analyse ``record``; returns self with the ``*_`` attributes set.
+
+        Parameters
+        ----------
+        record : CyclingRecord
+        cell_type : {"auto", "symmetric"}
+            ``"auto"``: refuse a record the classifier does not call a symmetric cell
+            (:class:`~lisse.errors.CellTypeError`); ``"symmetric"``: the caller states it is one.
+        """
         if not 0 < self.collapse_ratio < 1 or self.rise_ratio <= 1 or self.polarization_factor <= 1:
             raise ParameterError("ShortDetector: need 0 < collapse_ratio < 1, rise_ratio > 1 and polarization_factor > 1")
+        if isinstance(record, CyclingRecord):
+            self.cell_type_ = require_symmetric(record, "short detection", cell_type=cell_type)
         rec = _as_record(record)
         hc = half_cycles(rec, self.segment)
         if len(hc) == 0:
             raise CalculationError("short detection: the record has no constant-current half cycles")
         t, v = rec.time_s, rec.voltage_V
-        plate = hc["eta_plateau_V"].to_numpy()
+        plate = hc["polarisation_V"].to_numpy()  # V·sign(I): unbiased near 0 V, where the median |V| is not
+        # a record whose voltage has the opposite sign of the current (another sign convention) is judged on -V·sign(I)
+        self.orientation_ = -1.0 if np.nanmedian(plate) < 0 else 1.0
+        plate = self.orientation_ * plate
         # normalise plateaus by current so that a record with several current levels still works
         iabs = np.abs(hc["current_A"].to_numpy())
         r_app = plate / iabs
-        noise = hc["noise_V"].to_numpy()
-        nb = min(self.n_baseline, len(hc))
-        noise_ref = max(float(np.nanmedian(noise[:nb])), self.min_noise_V)
+        starts = hc["start"].to_numpy()
+        stops = hc["stop"].to_numpy()
+        pts = np.maximum(hc["n_plateau"].to_numpy(), 1)
+        # rolling-median window: at most a quarter of the typical half cycle (5 points per half cycle -> 1)
+        window = max(1, min(self.window, int(np.median(stops - starts)) // 4))
+        # healthy noise: second differences pooled over enough half cycles (robust: MAD, isolated jumps do not count)
+        nb = int(np.searchsorted(np.cumsum(np.maximum(pts - 2, 0)), self.noise_pool_points)) + 1
+        nb = min(max(self.n_baseline, nb), len(hc))
+        noise_pool = pooled_noise(v, starts[:nb], stops[:nb], pts[:nb])
+        noise_ref = max(noise_pool if np.isfinite(noise_pool) else 0.0, self.min_noise_V)
+        self.window_ = window
         r0 = float(np.median(r_app[: max(1, min(self.n_reference, len(hc)))]))
         status = np.array(["ok"] * len(hc), dtype=object)
         refs = np.full(len(hc), np.nan)
         healthy: list[float] = []
         fail = None
-        starts = hc["start"].to_numpy()
-        stops = hc["stop"].to_numpy()
+        polarity = self.orientation_ * np.sign(hc["current_A"].to_numpy())
         for k in range(len(hc)):
             a, b = int(starts[k]), int(stops[k])
             r_ref = _median(np.asarray(healthy[-self.n_reference :])) if healthy else r_app[k]
@@ -109,21 +165,27 @@ class ShortDetector:
             refs[k] = ref
             crit, idx, m = scan_segment(
                 t[a:b], v[a:b], ref, noise_ref,
-                settle_fraction=self.segment.settle_fraction, collapse_ratio=self.collapse_ratio, window=self.window,
+                settle_fraction=self.segment.settle_fraction, collapse_ratio=self.collapse_ratio, window=window,
                 noise_factor=self.noise_factor, drop_fraction=self.drop_fraction, drop_sigma=self.drop_sigma,
-                min_drops=self.min_drops, rise_ratio=self.rise_ratio if healthy else None,
+                min_drops=self.min_drops, rise_ratio=self.rise_ratio if healthy else None, polarity=polarity[k],
+                collapse_sigma=self.collapse_sigma, noise_min_points=self.noise_min_points,
             )
             if crit == "ohmic_scaling_lost":
                 crit = "polarization_runaway"
-            if crit is None and r_app[k] > self.polarization_factor * r0:
+            # runaway: the plateau above polarization_factor x the initial one, by more than collapse_sigma standard errors
+            # of its median (5 samples of a cell polarised 1 noise width above 0 V are no runaway)
+            excess = (r_app[k] - self.polarization_factor * r0) * iabs[k]
+            if crit is None and excess > self.collapse_sigma * 1.2533 * noise_ref / np.sqrt(pts[k]):
                 crit, idx = "polarization_runaway", int(np.argmax(np.abs(v[a:b]) > self.polarization_factor * r0 * iabs[k]))
             if crit == "voltage_collapse" and k + 1 < len(hc):
                 # a soft short that starts late in a half cycle shows its drops in the next one
                 a2, b2 = int(starts[k + 1]), int(stops[k + 1])
                 _, _, m2 = scan_segment(t[a2:b2], v[a2:b2], r_ref * iabs[k + 1], noise_ref,
                                         settle_fraction=self.segment.settle_fraction, collapse_ratio=self.collapse_ratio,
-                                        window=self.window, noise_factor=self.noise_factor, drop_fraction=self.drop_fraction,
-                                        drop_sigma=self.drop_sigma, min_drops=self.min_drops, rise_ratio=None)
+                                        window=window, noise_factor=self.noise_factor, drop_fraction=self.drop_fraction,
+                                        drop_sigma=self.drop_sigma, min_drops=self.min_drops, rise_ratio=None,
+                                        polarity=polarity[k + 1], collapse_sigma=self.collapse_sigma,
+                                        noise_min_points=self.noise_min_points)
                 if m2.get("n_drops", 0) >= self.min_drops:
                     crit = "erratic_voltage"
             if crit is not None:
@@ -154,7 +216,7 @@ class ShortDetector:
         return self
 
     def summary(self) -> dict[str, Any]:
-        """JSON-able result (part of ``lisse cycling --json``)."""
+        """JSON-able result (part of ``lisse cycling --json``); ``failure_cycle`` counts from 1 (cellpy's habit)."""
         if not hasattr(self, "half_cycles_"):
             raise ParameterError("ShortDetector.summary() called before fit()")
         out = {
@@ -162,7 +224,7 @@ class ShortDetector:
             "failure_kind": self.kind_,
             "criterion": self.criterion_,
             "failure_time_h": None if self.failure_time_s_ is None else self.failure_time_s_ / 3600.0,
-            "failure_cycle": self.failure_cycle_,
+            "failure_cycle": None if self.failure_cycle_ is None else self.failure_cycle_ + 1,  # user-facing: from 1 (cellpy)
             "failure_half_cycle": self.failure_half_cycle_,
             "cycle_life": self.cycle_life_,
             "noise_reference_mV": self.noise_ref_V_ * 1e3,

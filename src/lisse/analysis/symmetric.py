@@ -29,7 +29,7 @@ import numpy as np
 from lisse.errors import ParameterError
 from lisse.records.cycling import CyclingRecord
 
-__all__ = ["SegmentOptions", "segment_bounds", "half_cycles", "scan_segment", "overpotential_summary", "spike_heights"]
+__all__ = ["SegmentOptions", "segment_bounds", "half_cycles", "pooled_noise", "scan_segment", "overpotential_summary", "spike_heights"]
 
 
 @dataclass
@@ -115,6 +115,21 @@ def _block_noise(v: np.ndarray) -> float:
     return float(1.4826 * _median(np.abs(d2 - _median(d2))) / np.sqrt(6.0))
 
 
+def pooled_noise(v: np.ndarray, starts: np.ndarray, stops: np.ndarray, n_plateau: np.ndarray) -> float:
+    """Robust noise σ (V) pooled over segments: 1.4826 × MAD of the second differences of V / √6.
+
+    Only the last ``n_plateau`` points of each segment (after settling) are used; second differences
+    remove a linear trend within a segment (a drifting plateau), the MAD ignores isolated jumps, and
+    1.4826·MAD/√6 equals σ for white Gaussian noise. NaN when fewer than 3 second differences exist.
+    """
+    d2 = [np.diff(v[int(b) - int(p) : int(b)], 2) for a, b, p in zip(starts, stops, n_plateau) if int(p) >= 3 and int(b) - int(a) >= int(p)]
+    d2 = np.concatenate(d2) if d2 else np.zeros(0)
+    d2 = d2[np.isfinite(d2)]
+    if d2.size < 3:
+        return float("nan")
+    return float(1.4826 * _median(np.abs(d2 - _median(d2))) / np.sqrt(6.0))
+
+
 def half_cycles(record: CyclingRecord, opts: SegmentOptions | None = None):
     """Table of constant-current segments (half cycles) with their overpotentials.
 
@@ -131,7 +146,9 @@ def half_cycles(record: CyclingRecord, opts: SegmentOptions | None = None):
         ``direction`` (``"strip"``: +I, Li leaves the working electrode; ``"plate"``: -I),
         ``current_density_A_m2`` (NaN without area), ``charge_C`` (|∫I dt|), ``capacity_C_m2``,
         ``cumulative_plated_C_m2``, ``eta_plateau_V``, ``eta_peak_V``, ``eta_end_V``, ``v_sp_V``,
-        ``noise_V``.
+        ``noise_V``, ``polarisation_V`` (median of V × sign(I) after settling: the plateau with its sign,
+        unbiased where it is within a few noise widths of 0 V, where the median |V| is not) and
+        ``n_plateau`` (points after settling).
     """
     import pandas as pd
 
@@ -145,7 +162,8 @@ def half_cycles(record: CyclingRecord, opts: SegmentOptions | None = None):
     starts, stops, sgn = starts[keep], stops[keep], sgn[keep]
     n = starts.size
     out = {k: np.full(n, np.nan) for k in ("t_start_s", "t_end_s", "duration_s", "current_A", "charge_C",
-                                          "eta_plateau_V", "eta_peak_V", "eta_end_V", "v_sp_V", "noise_V")}
+                                          "eta_plateau_V", "eta_peak_V", "eta_end_V", "v_sp_V", "noise_V", "polarisation_V")}
+    n_plateau = np.zeros(n, dtype=np.int64)
     # charge by segment with the trapezoid rule (vectorised over the whole record)
     inc = np.concatenate([[0.0], 0.5 * (i[1:] + i[:-1]) * np.diff(t)]) if t.size > 1 else np.zeros(t.size)
     cq = np.cumsum(inc)
@@ -175,7 +193,10 @@ def half_cycles(record: CyclingRecord, opts: SegmentOptions | None = None):
         out["v_sp_V"][k] = float(np.max(early)) - ref if early.size else np.nan
         vpost = v[a:b][rel >= opts.settle_fraction * dur]
         out["noise_V"][k] = _rms_noise(vpost)
-    df = pd.DataFrame({"start": starts, "stop": stops, **out})
+        pol = sgn[k] * (vpost if vpost.size >= 2 else v[a:b])
+        out["polarisation_V"][k] = _median(pol)
+        n_plateau[k] = pol.size
+    df = pd.DataFrame({"start": starts, "stop": stops, **out, "n_plateau": n_plateau})
     df["direction"] = np.where(sgn > 0, "strip", "plate")
     area = record.area_m2
     df["current_density_A_m2"] = df["current_A"] / area if area else np.nan
@@ -201,20 +222,29 @@ def scan_segment(
     min_drops: int = 3,
     rise_ratio: float | None = 1.5,
     v_cutoff: float | None = None,
+    polarity: float | None = None,
+    collapse_sigma: float | None = None,
+    noise_min_points: int = 0,
 ) -> tuple[str | None, int | None, dict]:
-    """Look for failure signatures inside one constant-current segment.
+    r"""Look for failure signatures inside one constant-current segment.
 
     Criteria, checked in this order of time (the earliest firing wins):
 
     * ``"voltage_collapse"``: the rolling median (``window`` points) of |V| falls below
-      ``collapse_ratio`` × ``ref_V`` (hard short);
+      ``collapse_ratio`` × ``ref_V`` (hard short). With ``collapse_sigma`` = z the test is
+      noise-aware: the window is widened to :math:`w_c = \lceil(1.2533\,z\,\sigma/(c\,\eta_\mathrm{ref}))^2\rceil`
+      points (σ = ``noise_ref_V``, c = ``collapse_ratio``; 1.2533σ/√w is the standard error of the median of
+      w Gaussian samples), so that both the healthy level and a collapse to 0 V lie at least z standard
+      errors from the threshold; a segment shorter than :math:`w_c` (or with ``ref_V`` ≤ 0) cannot show
+      a collapse distinguishable from noise and is not tested for one;
     * ``"erratic_voltage"``: after settling, at least ``min_drops`` sudden *drops* of |V| larger than
       max(``drop_fraction`` × ``ref_V``, ``drop_sigma`` × ``noise_ref_V``), or a noise above
       ``noise_factor`` × ``noise_ref_V`` (soft short; the noise is 1.4826 × the median absolute
       deviation of the second difference / √6, so isolated jumps do not raise it). When a collapse and erratic drops are
       both present in the segment, the segment is a soft short (a hard short drops once and stays low);
     * ``"ohmic_scaling_lost"``: after settling, the rolling median of |V| exceeds ``rise_ratio`` ×
-      ``ref_V`` + 3 ``noise_ref_V`` (runaway polarization, e.g. voids), or |V| reaches ``v_cutoff``.
+      ``ref_V`` + 3 ``noise_ref_V`` (with ``collapse_sigma``: + max(3, z·1.2533/√w) ``noise_ref_V``, w the
+      rolling-median window) (runaway polarization, e.g. voids), or |V| reaches ``v_cutoff``.
 
     Parameters
     ----------
@@ -224,6 +254,15 @@ def scan_segment(
         Expected |V| plateau of this segment for a healthy cell (V).
     noise_ref_V : float
         Healthy noise level (V).
+    polarity : float, optional
+        Sign of the current in this segment (+1 or -1). Given, the polarisation ``polarity × V`` is
+        scanned instead of |V| (unbiased where the overpotential is within a few noise widths of 0 V;
+        a polarisation reversed by a short counts as collapsed).
+    collapse_sigma : float, optional
+        Significance z of the noise-aware collapse test (None: the plain ``window``-point test).
+    noise_min_points : int
+        The noise test needs at least this many points after settling (a noise level estimated from a
+        handful of points is itself noise: with 4 points its scatter is a factor of several).
 
     Returns
     -------
@@ -235,27 +274,31 @@ def scan_segment(
     """
     if v_cutoff is not None and not 0 < v_cutoff < np.inf:
         raise ParameterError(f"parameter 'v_cutoff' must be a finite voltage magnitude > 0 V; got {v_cutoff} V")
-    av = np.abs(v)
+    av = np.abs(v) if polarity is None else np.sign(polarity) * np.asarray(v, dtype=float)
     n = av.size
     w = max(1, min(window, n) | 1)
-    if n >= w and w > 1:
-        from numpy.lib.stride_tricks import sliding_window_view
-
-        med = np.partition(sliding_window_view(av, w), w // 2, axis=1)[:, w // 2]  # w is odd
-        med = np.concatenate([np.full(w // 2, med[0]), med, np.full(w // 2, med[-1])])
-    else:
-        med = av.copy()
+    med = _rolling_median(av, w)
     dur = t[-1] - t[0] if n > 1 else 0.0
     settle = (t - t[0]) >= settle_fraction * dur
     hits: list[tuple[int, str]] = []
-    low = np.flatnonzero(med < collapse_ratio * ref_V)
-    if low.size:
-        hits.append((max(int(low[0]) - w // 2, 0), "voltage_collapse"))
+    if collapse_sigma is None:
+        wc, medc = w, med
+    elif ref_V > 0 and np.isfinite(ref_V):
+        need = (1.2533 * collapse_sigma * noise_ref_V / (collapse_ratio * ref_V)) ** 2
+        wc = max(w, int(np.ceil(need)) | 1)
+        medc = _rolling_median(av, wc) if wc <= n else None
+    else:
+        wc, medc = w, None
+    metrics: dict = {"collapse_window": wc if medc is not None else None}
+    if medc is not None:
+        low = np.flatnonzero(medc < collapse_ratio * ref_V)
+        if low.size:
+            hits.append((max(int(low[0]) - wc // 2, 0), "voltage_collapse"))
     idx_post = np.flatnonzero(settle)
-    metrics = {"ratio": _median(av[settle]) / ref_V if ref_V > 0 and settle.any() else float("nan")}
+    metrics["ratio"] = _median(av[settle]) / ref_V if ref_V > 0 and settle.any() else float("nan")
     if idx_post.size >= 3:
         vp = v[idx_post]
-        d = -np.diff(np.abs(vp))  # positive where |V| falls
+        d = -np.diff(av[idx_post])  # positive where |V| (the polarisation) falls
         thr = max(drop_fraction * ref_V, drop_sigma * noise_ref_V)
         drops = np.flatnonzero(d > thr)
         metrics["n_drops"] = int(drops.size)
@@ -263,13 +306,15 @@ def scan_segment(
         metrics["noise_ratio"] = noise / noise_ref_V if noise_ref_V > 0 else float("nan")
         if drops.size >= min_drops:
             hits.append((int(idx_post[drops[0]]), "erratic_voltage"))
-        elif noise_ref_V > 0 and noise > noise_factor * noise_ref_V:
+        elif noise_ref_V > 0 and idx_post.size >= noise_min_points and noise > noise_factor * noise_ref_V:
             # locate the onset: first point where a local rms exceeds the threshold
             loc = np.sqrt(np.convolve(np.diff(vp, 2) ** 2, np.ones(4 * w) / (4 * w), mode="same") / 6.0)
             on = np.flatnonzero(loc > noise_factor * noise_ref_V)
             hits.append((int(idx_post[on[0]]) if on.size else int(idx_post[0]), "erratic_voltage"))
         if rise_ratio is not None:
-            high = np.flatnonzero(med[idx_post] > rise_ratio * ref_V + 3.0 * noise_ref_V)
+            # margin: 3 noise widths, or collapse_sigma standard errors of the w-point median if that is more (w = 1, 3)
+            margin = 3.0 if collapse_sigma is None else max(3.0, collapse_sigma * 1.2533 / np.sqrt(w))
+            high = np.flatnonzero(med[idx_post] > rise_ratio * ref_V + margin * noise_ref_V)
             if high.size:
                 hits.append((int(idx_post[high[0]]), "ohmic_scaling_lost"))
     if v_cutoff is not None:
@@ -283,6 +328,25 @@ def scan_segment(
     if crit == "voltage_collapse" and "erratic_voltage" in kinds and metrics.get("n_drops", 0) >= min_drops:
         crit = "erratic_voltage"  # repeated drops and recoveries: a soft short, even if it dips deep
     return crit, idx, metrics
+
+
+def _rolling_median(x: np.ndarray, w: int) -> np.ndarray:
+    """Centred rolling median over ``w`` points (odd; edges repeat the first/last full window)."""
+    n = x.size
+    w = max(1, int(w) | 1)
+    if w == 1 or n < w:
+        return x.copy()
+    if w > 63:  # a (n - w + 1) x w window view would be large: scipy's running median needs no copy per window
+        from scipy.ndimage import median_filter
+
+        med = median_filter(x, size=w, mode="nearest")
+        med[: w // 2] = med[w // 2]
+        med[n - w // 2 :] = med[n - w // 2 - 1]
+        return med
+    from numpy.lib.stride_tricks import sliding_window_view
+
+    med = np.partition(sliding_window_view(x, w), w // 2, axis=1)[:, w // 2]
+    return np.concatenate([np.full(w // 2, med[0]), med, np.full(w // 2, med[-1])])
 
 
 def spike_heights(record: CyclingRecord, opts: SegmentOptions | None = None):

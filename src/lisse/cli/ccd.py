@@ -11,7 +11,9 @@ DESCRIPTION = (
     "cut it into half cycles, group them into current steps and find the first failing step: sudden voltage "
     "collapse (hard short), erratic/noisy voltage (soft short) or loss of ohmic scaling (runaway polarization). "
     "ccd_mA_cm2 is the LAST STABLE current density; failure_current_density_mA_cm2 the first failing one. "
-    "Every threshold is an option. --synthetic analyses a generated staircase with known answer."
+    "Every threshold is an option. Only a symmetric-cell record is analysed: a full cell, a rest-only or an impedance "
+    "record is refused (exit 2) with the detected cell type and the rule that decided; --cell-type symmetric overrides "
+    "the classifier for a misclassified record. --synthetic analyses a generated staircase with known answer."
 )
 EXAMPLES = """  lisse ccd cell.mpr --area "0.785 cm2" --json
   lisse ccd staircase.csv --area "1.13 cm2" --collapse-ratio 0.2 --plot ccd.png
@@ -30,7 +32,13 @@ def add_arguments(parser) -> None:
     parser.add_argument("--noise-factor", type=float, default=4.0, help="noise above this multiple of the baseline = erratic (4)")
     parser.add_argument("--rise-ratio", type=float, default=1.5, help="|V| above this multiple of the ohmic expectation = scaling lost (1.5)")
     parser.add_argument("--min-drops", type=int, default=3, help="sudden |V| drops in a half cycle that make it erratic (3)")
+    parser.add_argument("--collapse-sigma", type=float, default=5.0,
+                        help="a collapse must lie this many standard errors of the rolling median below the expected "
+                             "overpotential, and a step whose overpotential is within that of 0 V is not a collapse (5)")
     add_quantity(parser, "--v-cutoff", "V", "cycler voltage limit, e.g. '1 V'; reaching it counts as failure")
+    parser.add_argument("--cell-type", default="auto", choices=["auto", "symmetric"],
+                        help="auto: refuse a record that is not a symmetric Li|SSE|Li cell (full cell, rest, impedance; exit 2 "
+                             "naming the detected type and the rule); symmetric: you state it is one (for a misclassified record)")
     parser.add_argument("--plot", metavar="PNG", help="write the voltage/current-staircase figure here")
     parser.add_argument("--steps-csv", metavar="CSV", help="write the per-step table here")
     parser.add_argument("--synthetic", action="store_true", help="analyse a synthetic staircase (no FILE)")
@@ -40,7 +48,7 @@ def add_arguments(parser) -> None:
 
 def run(args) -> dict:
     from lisse.analysis.ccd import CCDDetector
-    from lisse.errors import ParameterError
+    from lisse.errors import CellTypeError, ParameterError
 
     if args.synthetic:
         from lisse.sim.synthetic_cycling import ccd_staircase
@@ -60,16 +68,21 @@ def run(args) -> dict:
         source = args.file
         truth = None
     det = CCDDetector(collapse_ratio=args.collapse_ratio, noise_factor=args.noise_factor, rise_ratio=args.rise_ratio,
-                      min_drops=args.min_drops, v_cutoff=args.v_cutoff)
-    det.fit(rec)
+                      min_drops=args.min_drops, v_cutoff=args.v_cutoff, collapse_sigma=args.collapse_sigma)
+    try:
+        det.fit(rec, cell_type=args.cell_type)
+    except CellTypeError as exc:  # name the file, the command and the CLI override
+        raise CellTypeError(exc.kind, exc.reason, "ccd", "--cell-type symmetric", source=str(source)) from None
     out = {"file": source}
+    out["cell_type"] = {"kind": det.cell_type_.kind, "reason": det.cell_type_.reason}
     out.update(det.summary())
     out["area_cm2"] = rec.area_m2 * 1e4
     if args.units is not None:
         out["declared_units"] = args.units  # the column units the user declared (also in the record's provenance notes)
     out["steps"] = [
         {"j_mA_cm2": r.j_mA_cm2, "eta_plateau_mV": r.eta_plateau_V * 1e3, "ratio_to_expected": r.ratio_to_expected,
-         "noise_mV": r.noise_V * 1e3, "status": r.status}
+         "noise_mV": r.noise_V * 1e3, "status": r.status,
+         "expected_eta_mV": None if r.expected_eta_V != r.expected_eta_V else r.expected_eta_V * 1e3}
         for r in det.steps_.itertuples()
     ]
     if truth is not None:

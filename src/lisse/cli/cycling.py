@@ -11,46 +11,64 @@ DESCRIPTION = (
     "analyses that apply: for a symmetric Li|SSE|Li cell (voltage follows the current sign around 0 V) the "
     "half-cycle overpotentials, nucleation spikes and short-circuit detection (failure_time_h when a short is "
     "found); for a full or half cell the per-cycle capacity, coulombic efficiency, energy, retention and rate "
-    "table. Impedance-only files are reported as such (use the EIS tools)."
+    "table over COMPLETE cycles only (a charge and a discharge half cycle, not cut by the start or end of the record; "
+    "the excluded cycles are listed with the reason), cycles numbered from 1; --curves and --dqdv write the "
+    "voltage-capacity curves and dQ/dV per cycle. Impedance-only, rest-only and empty files are reported as such."
 )
 EXAMPLES = """  lisse cycling cell.mpr --json
   lisse cycling cell1.ndax cell2.res --active-mass "12.5 mg" --area "1.13 cm2"
   lisse cycling sym.csv --kind symmetric --area "0.785 cm2" --plot sym.png --table halfcycles.csv
+  lisse cycling cell.mpr --active-mass "12.5 mg" --curves curves.csv --dqdv dqdv.csv --plot cell.png
 """
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("files", nargs="+", metavar="FILE", help="cycler file(s)")
     from lisse.cli.common import add_quantity
+
+    parser.add_argument("files", nargs="+", metavar="FILE", help="cycler file(s)")
 
     add_quantity(parser, "--area", "cm2", "electrode area, e.g. '0.785 cm2'")
     add_quantity(parser, "--active-mass", "mg", "active mass, e.g. '12.5 mg'", dest="active_mass")
     add_quantity(parser, "--loading", "mg/cm2", "areal loading, e.g. '10 mg/cm2'")
     parser.add_argument("--format", help=format_help("cycling"))
     parser.add_argument("--units", help=units_help("cycling"))
-    parser.add_argument("--kind", default="auto", choices=["auto", "symmetric", "fullcell", "none"], help="which analyses (auto)")
+    parser.add_argument("--kind", default="auto", choices=["auto", "symmetric", "fullcell", "none"],
+                        help="which analyses: auto (the cell type the classifier detects; JSON cell_type gives the rule), or "
+                             "symmetric/fullcell to state the cell type of a misclassified record (auto)")
     parser.add_argument("--ce-convention", default="discharge/charge", choices=["discharge/charge", "charge/discharge"],
                         help="coulombic efficiency for full cells (discharge/charge) or anodes vs Li (charge/discharge)")
-    parser.add_argument("--plot", metavar="PNG", help="write a figure (voltage-time, or capacity/CE per cycle); with several files, FILE stem is appended")
+    parser.add_argument("--plot", metavar="PNG", help="write a figure (voltage-time, or capacity/CE per cycle, and for a full cell also "
+                        "PNG-stem_curves.png: voltage-capacity curves and dQ/dV); with several files, FILE stem is appended")
     parser.add_argument("--table", metavar="CSV", help="write the per-half-cycle (symmetric) or per-cycle (full cell) table")
+    parser.add_argument("--curves", metavar="CSV", help="full cell: write the voltage-capacity curves (cycle from 1, direction, "
+                        "time_s, voltage_V, capacity_mAh, capacity_mAh_g with --active-mass); refuses an existing file")
+    parser.add_argument("--dqdv", metavar="CSV", help="full cell: write dQ/dV per cycle and direction on a uniform voltage grid "
+                        "(Savitzky-Golay smoothed; integrates back to the capacity); refuses an existing file")
+    add_quantity(parser, "--dqdv-step", "mV", "voltage bin of --dqdv and the dQ/dV figure (default 5 mV)", dest="dqdv_step")
+    parser.add_argument("--dqdv-window", type=int, default=9, help="Savitzky-Golay window of dQ/dV in bins (odd; 0 = no smoothing; 9)")
 
 
 def _analyse(path: str, args) -> dict:
     from pathlib import Path
 
-    from lisse.analysis.cell_type import classify_record
+    from lisse.analysis.cell_type import classify_cell
     from lisse.cli._cycling_common import atomic_save_figure, atomic_write_text, metadata_args
     from lisse.io.readers import read_cycling
 
-    rec = read_cycling(path, format=args.format, units=declared_units(args.units, "cycling"), **metadata_args(args))
-    kind = classify_record(rec) if args.kind == "auto" else args.kind
-    out = {"file": str(path), "record": rec.summary(), "kind": kind, "analyses": {}}
     suffix = "" if len(args.files) == 1 else "_" + Path(path).stem
+    new_files = {k: _fresh(getattr(args, k, None), suffix) for k in ("curves", "dqdv")}
+    rec = read_cycling(path, format=args.format, units=declared_units(args.units, "cycling"), **metadata_args(args))
+    found = classify_cell(rec)
+    kind = found.kind if args.kind == "auto" else args.kind
+    out = {"file": str(path), "record": rec.summary(), "kind": kind, "analyses": {},
+           "cell_type": {"kind": found.kind, "reason": found.reason}}
     fig = table = None
+    figs: dict[str, object] = {}
     if kind == "symmetric":
         from lisse.analysis.shorts import ShortDetector
 
-        det = ShortDetector().fit(rec)
+        # --kind symmetric states the cell type (an override); auto classified it so
+        det = ShortDetector().fit(rec, cell_type="symmetric")
         out["analyses"]["short_detection"] = det.summary()
         if det.failure_time_s_ is not None:
             out["failure_time_h"] = det.failure_time_s_ / 3600.0
@@ -60,30 +78,59 @@ def _analyse(path: str, args) -> dict:
 
             fig = plot_voltage_staircase(rec, det, title=Path(path).name)
     elif kind == "fullcell":
-        from lisse.analysis.fullcell import cycle_table, rate_table, summary
+        from lisse.analysis.fullcell import cycle_table, dqdv_table, rate_table, summarize_cycles, voltage_capacity_curves
         from lisse.errors import CalculationError
 
         ct = cycle_table(rec, ce_convention=args.ce_convention)
-        out["analyses"]["fullcell"] = summary(rec, ce_convention=args.ce_convention)
+        out["analyses"]["fullcell"] = summarize_cycles(ct)
         out["analyses"]["cycles"] = ct.to_dict(orient="records") if len(ct) <= 200 else f"{len(ct)} cycles (use --table)"
         try:
             out["analyses"]["rate_table"] = rate_table(ct).to_dict(orient="records")
-        except CalculationError as exc:  # a record without discharge has no rate table
+        except CalculationError as exc:  # a record without a complete discharge has no rate table
             out["analyses"]["rate_table"] = f"not available: {exc}"
         table = ct
+        curves = voltage_capacity_curves(rec) if (new_files["curves"] or new_files["dqdv"] or args.plot) else None
+        dq = None
+        if new_files["dqdv"] or args.plot:
+            dv = args.dqdv_step if args.dqdv_step is not None else 0.005
+            dq = dqdv_table(rec, dv=dv, window=args.dqdv_window)
+        if new_files["curves"]:
+            out["curves"] = atomic_write_text(new_files["curves"], curves.to_csv(index=False))
+        if new_files["dqdv"]:
+            out["dqdv"] = atomic_write_text(new_files["dqdv"], dq.to_csv(index=False))
         if args.plot:
-            from lisse.plot.cycling import plot_capacity_ce
+            from lisse.plot.cycling import plot_capacity_ce, plot_curves_dqdv
 
             fig = plot_capacity_ce(ct, title=Path(path).name)
+            figs["curves_plot"] = plot_curves_dqdv(curves, dq, title=Path(path).name)
     else:
-        out["analyses"]["note"] = {"impedance": "impedance data: analyse with the EIS tools", "rest": "no current flows: nothing to analyse"}.get(kind, "")
+        out["analyses"]["note"] = {"impedance": "impedance data: analyse with the EIS tools",
+                                   "rest": f"nothing to analyse: {found.reason}",
+                                   "empty": "the record has no rows: nothing to analyse"}.get(kind, "")
     if fig is not None:
         p = Path(args.plot)
         out["plot"] = atomic_save_figure(fig, p.with_name(p.stem + suffix + (p.suffix or ".png")))
+        for key, f in figs.items():
+            out[key] = atomic_save_figure(f, p.with_name(p.stem + suffix + "_curves" + (p.suffix or ".png")))
     if args.table and table is not None:
         p = Path(args.table)
         out["table"] = atomic_write_text(p.with_name(p.stem + suffix + (p.suffix or ".csv")), table.to_csv(index=False))
     return out
+
+
+def _fresh(name: str | None, suffix: str):
+    """The output path for ``--curves``/``--dqdv`` (FILE stem appended with several inputs); refuses an existing file."""
+    if not name:
+        return None
+    from pathlib import Path
+
+    from lisse.errors import OutputError
+
+    p = Path(name)
+    p = p.with_name(p.stem + suffix + (p.suffix or ".csv"))
+    if p.exists():
+        raise OutputError(f"'{p}' exists; lisse cycling does not overwrite it (remove it or choose another name)", p)
+    return p
 
 
 def run(args):
@@ -106,8 +153,20 @@ def render(result) -> str:
                 lines.append(f"  no short; {d['cycle_life']} cycles; overpotential {d['eta_plateau_first_mV']:.3g} -> {d['eta_plateau_last_mV']:.3g} mV")
         if "fullcell" in a:
             f = a["fullcell"]
-            lines.append(f"  {f['n_cycles']} cycles; discharge {f['first_discharge_capacity_mAh']:.4g} -> {f['last_discharge_capacity_mAh']:.4g} mAh; "
-                         f"mean CE {f['mean_coulombic_efficiency_pct'] or float('nan'):.4g} %; retention {f['last_retention_pct'] or float('nan'):.4g} %")
+
+            def g(x, unit):
+                return "-" if x is None else f"{x:.4g} {unit}"
+
+            if f["n_complete_cycles"]:
+                lines.append(f"  {f['n_complete_cycles']} complete cycles of {f['n_cycles']}; discharge "
+                             f"{g(f['first_discharge_capacity_mAh'], 'mAh')} -> {g(f['last_discharge_capacity_mAh'], 'mAh')}; "
+                             f"mean CE {g(f['mean_coulombic_efficiency_pct'], '%')}; retention {g(f['last_retention_pct'], '%')}")
+            else:
+                lines.append(f"  no complete cycle among {f['n_cycles']}: no capacity, CE or retention summary")
+            for e in f["excluded_cycles"][:10]:
+                lines.append(f"  excluded cycle {e['cycle']}: {e['reason']}")
+            if len(f["excluded_cycles"]) > 10:
+                lines.append(f"  ... and {len(f['excluded_cycles']) - 10} more excluded cycles (see --json)")
         if "note" in a:
             lines.append("  " + a["note"])
     return "\n".join(lines)

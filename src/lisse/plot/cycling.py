@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["plot_voltage_staircase", "plot_overpotential", "plot_capacity_ce", "plot_dqdv", "plot_tafel"]
+__all__ = ["plot_voltage_staircase", "plot_overpotential", "plot_capacity_ce", "plot_curves_dqdv", "plot_dqdv", "plot_tafel"]
 
 
 def _plt():
@@ -92,6 +92,52 @@ def plot_capacity_ce(cycle_table: Any, per: str = "mAh", title: str | None = Non
     ax.legend(fontsize=7, frameon=False, loc="lower left")
     if title:
         ax.set_title(title, fontsize=10)
+    return fig
+
+
+def plot_curves_dqdv(curves: Any, dqdv: Any = None, title: str | None = None, max_cycles: int = 12):
+    """Voltage vs capacity per cycle (charge solid, discharge dashed) and, beside it, dQ/dV vs voltage.
+
+    Parameters
+    ----------
+    curves : pandas.DataFrame
+        :func:`lisse.analysis.fullcell.voltage_capacity_curves` (cycles from 1).
+    dqdv : pandas.DataFrame, optional
+        :func:`lisse.analysis.fullcell.dqdv_table`.
+    max_cycles : int
+        At most this many cycles are drawn, evenly spread (first and last included); incomplete cycles are grey.
+    """
+    plt = _plt()
+    ncol = 2 if dqdv is not None else 1
+    fig, axes = plt.subplots(1, ncol, figsize=(5.2 * ncol, 3.6), constrained_layout=True, squeeze=False)
+    cyc = np.unique(curves["cycle"].to_numpy()) if len(curves) else np.zeros(0, dtype=int)
+    if cyc.size > max_cycles:
+        cyc = cyc[np.unique(np.round(np.linspace(0, cyc.size - 1, max_cycles)).astype(int))]
+    cmap = plt.get_cmap("viridis")
+    col = "capacity_mAh_g" if "capacity_mAh_g" in curves else "capacity_mAh"
+    for n, c in enumerate(cyc):
+        colour = cmap(n / max(cyc.size - 1, 1))
+        for d, ls in (("charge", "-"), ("discharge", "--")):
+            g = curves[(curves["cycle"] == c) & (curves["direction"] == d)]
+            if len(g):
+                done = bool(g["complete"].iloc[0])
+                axes[0, 0].plot(g[col], g["voltage_V"], ls, lw=0.9, color=colour if done else "0.6",
+                                label=f"cycle {c}" if d == "charge" or not (curves["direction"] == "charge").any() else None)
+            if dqdv is not None:
+                h = dqdv[(dqdv["cycle"] == c) & (dqdv["direction"] == d)]
+                if len(h):
+                    sign = 1.0 if d == "charge" else -1.0  # discharge drawn below the axis, as usual
+                    axes[0, 1].plot(h["voltage_V"], sign * h["dqdv_mAh_V"], ls, lw=0.9,
+                                    color=colour if bool(h["complete"].iloc[0]) else "0.6")
+    axes[0, 0].set_xlabel("capacity (mAh g$^{-1}$)" if col == "capacity_mAh_g" else "capacity (mAh)")
+    axes[0, 0].set_ylabel("voltage (V)")
+    if cyc.size:
+        axes[0, 0].legend(fontsize=6, frameon=False, ncol=2)
+    if dqdv is not None:
+        axes[0, 1].set_xlabel("voltage (V)")
+        axes[0, 1].set_ylabel("dQ/dV (mAh V$^{-1}$; discharge < 0)")
+    if title:
+        fig.suptitle(title, fontsize=10)
     return fig
 
 

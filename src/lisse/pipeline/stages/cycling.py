@@ -8,14 +8,19 @@ Study section::
     active_mass = "12 mg"                       # optional, for mAh/g
     units = "time=s,voltage=V,current=mA"       # units of CSV columns whose header has none (or a table {time = "s", ...})
     kind = "auto"                               # auto | symmetric | ccd | fullcell
+    cell_type = "auto"                          # auto | symmetric: state that the files are symmetric cells (classifier override)
     synthetic = false                           # true: analyse a generated CCD staircase with known answer
     synthetic_failure = "hard"                  # hard | soft | polarization (synthetic only)
     ccd = { collapse_ratio = 0.3, noise_factor = 4.0, rise_ratio = 1.5 }   # detector thresholds (optional)
 
-For each file: the record summary; a symmetric cell gets CCD detection when its current is stepped
-(``kind = "ccd"``, or ``auto`` with more than one current level) and short detection otherwise, with the
-voltage/current-staircase and overpotential figures and the half-cycle table; a full cell gets the
-per-cycle table, rate table and capacity/CE figure.
+For each file: the record summary and its cell type with the rule that decided
+(:func:`lisse.analysis.cell_type.classify_cell`); a symmetric cell gets CCD detection when its current is
+stepped (``kind = "ccd"``, or ``auto`` with more than two current levels) and short detection otherwise,
+with the voltage/current-staircase and overpotential figures and the half-cycle table; a full cell gets the
+per-cycle table (complete cycles judged, incomplete ones listed), rate table, capacity/CE figure and the
+voltage–capacity / dQ/dV figure. CCD and short detection are only run on a symmetric-cell record: with
+``kind = "ccd"`` or ``"symmetric"`` on a file the classifier calls a full cell (rest, impedance), the report
+says so instead of giving a CCD, unless ``cell_type = "symmetric"`` states that the files are symmetric cells.
 """
 
 from __future__ import annotations
@@ -37,6 +42,9 @@ UNITS_OPTION = OptionSpec.one_of(
 
 _RATIO = {"low": 0.0, "low_inclusive": False, "high": 1e3}
 
+#: Records with more cycles get the curves figure but not the per-sample curve and dQ/dV tables in the report.
+_MAX_CURVE_TABLE_CYCLES = 200
+
 #: Options of the ``[cycling]`` table.
 SCHEMA = {
     "files": OptionSpec.list_of(OptionSpec.path("cycler file"), "cycler files, relative to the study file (omit for the synthetic demo)",
@@ -45,6 +53,9 @@ SCHEMA = {
     "active_mass": OptionSpec.quantity("mg", "active-material mass, for mAh/g", low=0.0, low_inclusive=False, high=1.0),
     "loading": OptionSpec.quantity("mg/cm2", "active-material loading", low=0.0, low_inclusive=False, high=1e3),
     "kind": OptionSpec.text("what the files are", "auto", ("auto", "symmetric", "ccd", "fullcell")),
+    "cell_type": OptionSpec.text("auto: CCD/short detection refuse records the classifier does not call symmetric cells; "
+                                 "symmetric: the files are symmetric cells (override for misclassified records)", "auto",
+                                 ("auto", "symmetric")),
     "synthetic": OptionSpec.boolean("analyse a generated CCD staircase with a known answer", False),
     "synthetic_failure": OptionSpec.text("failure of the synthetic staircase", "hard", ("hard", "soft", "polarization")),
     "ccd": OptionSpec.table("CCD detector thresholds", keys={
@@ -58,6 +69,8 @@ SCHEMA = {
         "n_baseline": OptionSpec.integer("steps used as the baseline", low=1, high=1000),
         "v_cutoff": OptionSpec.quantity("V", "cycler voltage cut-off that ends a step (optional)", low=0.0, low_inclusive=False, high=100.0),
         "min_noise_V": OptionSpec.number("noise floor [V] of the erratic-voltage test", low=0.0, high=1.0),
+        "collapse_sigma": OptionSpec.number("standard errors of the rolling median a voltage collapse must lie below "
+                                            "the expected overpotential", low=0.0, low_inclusive=False, high=100.0),
     }),
     "format": OptionSpec.text("cycler file format (default: detected from the file)", choices=tuple(READERS)),
     "seed": OptionSpec.integer("random seed of the synthetic staircase", 0, 0, 2**32 - 1),
@@ -76,8 +89,9 @@ def _check(o: dict) -> None:
 def cycling_stage(ctx: StageContext) -> StageResult:
     """Run the cycling analyses on the study's ``[cycling]`` files (or a synthetic staircase)."""
     from lisse.analysis.ccd import CCDDetector
-    from lisse.analysis.cell_type import classify_record
+    from lisse.analysis.cell_type import classify_cell
     from lisse.analysis.shorts import ShortDetector
+    from lisse.errors import CellTypeError
     from lisse.plot.cycling import plot_capacity_ce, plot_overpotential, plot_voltage_staircase
 
     opts: dict[str, Any] = ctx.options
@@ -114,10 +128,24 @@ def cycling_stage(ctx: StageContext) -> StageResult:
         records.append((name, rec, opts["kind"], None))
     for name, rec, kind, truth in records:
         entry: dict[str, Any] = {"name": name, "record": rec.summary()}
-        k = classify_record(rec, staircase=True) if kind == "auto" else kind
+        found = classify_cell(rec, staircase=True)
+        entry["cell_type"] = {"kind": found.kind, "reason": found.reason}
+        k = found.kind if kind == "auto" else kind
         entry["kind"] = k
+        cell_type = "symmetric" if truth is not None else opts["cell_type"]
+        try:
+            if k == "ccd":
+                det = CCDDetector(**ccd_opts).fit(rec, cell_type=cell_type)
+            elif k == "symmetric":
+                det = ShortDetector().fit(rec, cell_type=cell_type)
+        except CellTypeError as exc:
+            msg = str(CellTypeError(exc.kind, exc.reason, "CCD detection" if k == "ccd" else "short detection",
+                                    '[cycling] cell_type = "symmetric"', source=name))
+            entry["refused"] = msg
+            html.append(Markup("<p><b>{}</b>: not analysed: {}</p>").format(name, msg))
+            summary["files"].append(entry)
+            continue
         if k == "ccd":
-            det = CCDDetector(**ccd_opts).fit(rec)
             entry["ccd"] = det.summary()
             res.figures[f"{name}_ccd"] = plot_voltage_staircase(rec, det, title=name)
             res.figure_captions[f"{name}_ccd"] = (f"{name}: voltage (blue) and current density (red) of the CCD staircase; "
@@ -130,7 +158,6 @@ def cycling_stage(ctx: StageContext) -> StageResult:
             html.append(Markup("<p><b>{}</b>: CCD (last stable step) = {} mA/cm², first failure at {} mA/cm² ({}), protocol {}.</p>").format(
                 name, s["ccd_mA_cm2"], s["failure_current_density_mA_cm2"], s["criterion"], s["protocol"]))
         elif k == "symmetric":
-            det = ShortDetector().fit(rec)
             entry["short_detection"] = det.summary()
             res.figures[f"{name}_voltage"] = plot_voltage_staircase(rec, det, title=name)
             res.figure_captions[f"{name}_voltage"] = f"{name}: voltage and current vs time; dashed line: failure ({det.criterion_})."
@@ -140,19 +167,34 @@ def cycling_stage(ctx: StageContext) -> StageResult:
             html.append(Markup("<p><b>{}</b>: {}; cycle life {}.</p>").format(
                 name, f"short ({det.kind_})" if det.short_detected_ else "no short", det.cycle_life_))
         elif k == "fullcell":
-            from lisse.analysis.fullcell import cycle_table, rate_table
+            from lisse.analysis.fullcell import cycle_table, dqdv_table, rate_table, summarize_cycles, voltage_capacity_curves
             from lisse.errors import CalculationError
+            from lisse.plot.cycling import plot_curves_dqdv
 
             ct = cycle_table(rec)
             res.tables[f"{name}_cycles"] = ct
             try:
                 res.tables[f"{name}_rates"] = rate_table(ct)
-            except CalculationError:  # no discharge: no rate table
+            except CalculationError:  # no complete discharge: no rate table
                 pass
+            fs = summarize_cycles(ct)
             entry["n_cycles"] = int(len(ct))
+            entry["fullcell"] = fs
+            curves, dq = voltage_capacity_curves(rec), dqdv_table(rec)
+            if len(ct) <= _MAX_CURVE_TABLE_CYCLES:
+                res.tables[f"{name}_curves"] = curves
+                res.tables[f"{name}_dqdv"] = dq
+            else:  # a table as long as the record: the CLI writes it on request
+                entry["curves_note"] = (f"{len(ct)} cycles: the voltage-capacity and dQ/dV tables are not written "
+                                        f"(more than {_MAX_CURVE_TABLE_CYCLES}); use lisse cycling FILE --curves CSV --dqdv CSV")
             res.figures[f"{name}_capacity"] = plot_capacity_ce(ct, title=name)
-            res.figure_captions[f"{name}_capacity"] = f"{name}: charge/discharge capacity and coulombic efficiency per cycle."
-            html.append(Markup("<p><b>{}</b>: {} cycles.</p>").format(name, len(ct)))
+            res.figure_captions[f"{name}_capacity"] = f"{name}: charge/discharge capacity and coulombic efficiency per cycle (from 1)."
+            res.figures[f"{name}_curves"] = plot_curves_dqdv(curves, dq, title=name)
+            res.figure_captions[f"{name}_curves"] = (f"{name}: voltage vs capacity per cycle (charge solid, discharge dashed; "
+                                                     f"incomplete cycles grey) and dQ/dV (5 mV bins, Savitzky–Golay 9 bins).")
+            excl = "; ".join(f"cycle {e['cycle']}: {e['reason']}" for e in fs["excluded_cycles"][:5])
+            html.append(Markup("<p><b>{}</b>: {} complete cycles of {}{}.</p>").format(
+                name, fs["n_complete_cycles"], len(ct), f" (excluded {excl})" if excl else ""))
         if truth is not None:
             entry["synthetic_truth_ccd_mA_cm2"] = None if truth.ccd_A_m2 is None else truth.ccd_A_m2 / 10
         summary["files"].append(entry)
