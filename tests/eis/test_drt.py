@@ -111,7 +111,7 @@ def test_edge_pileup_warns():
 
 
 def test_band_against_monte_carlo():
-    """The fast linearised band agrees in magnitude with the spread over noise realisations."""
+    """The linearised noise standard deviation of γ matches the spread over noise realisations."""
     f = freq_grid()
     z0 = three_arc(f)
     gam = []
@@ -123,9 +123,9 @@ def test_band_against_monte_carlo():
     emp = np.std(gam, axis=0)
     main = np.array(gam).mean(0) > 0.2 * np.max(gam)  # where the distribution is substantial
     ratio = np.median(band[main] / emp[main])
-    # the band is the Laplace (posterior) width, which includes the prior's spread and so is wider
-    # than the frequentist spread over noise realisations: conservative, same order of magnitude
-    assert 1.0 < ratio < 5.0
+    # gamma_std_ is the noise standard deviation of the estimator (sandwich covariance, see
+    # lisse.analysis.eis.drt_uncertainty); the bias is in the band (tests/eis/test_drt_band.py)
+    assert 0.6 < ratio < 1.6
 
 
 @pytest.mark.parametrize(
@@ -198,9 +198,9 @@ def test_lpscl_pellet_misfit():
 
     sp = read_spectra(eis_file("hybrid-drt/PEIS_LPSCl_IonBlocking_-25C.txt"))[0]
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DRTEdgeWarning)  # the blocking CPE tail runs off the grid
-        d = DRT(capacitance=True).fit(sp)
-    assert d.median_relative_misfit_ < 0.02
+        warnings.simplefilter("ignore", DRTEdgeWarning)
+        d = DRT(cell="blocking").fit(sp)  # series CPE with leakage: an ideal C misses the -80° tail
+    assert d.median_relative_misfit_ < 0.02 and d.max_relative_misfit_ < 0.03
     # bulk + grain boundary from the DRT against the Nyquist minimum of -Z'' between arc and tail
     r = d.process_resistances()
     rbg = r.get("bulk", 0) + r.get("grain_boundary", 0) + d.r_inf_

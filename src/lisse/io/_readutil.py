@@ -425,3 +425,42 @@ def carried_counter(counter: Any, rel_tol: float = 1e-9) -> tuple[Any, int]:
     restart = d < -tol
     inc = np.where(restart, x[1:], d)
     return np.concatenate([[0.0], np.cumsum(inc)]), int(restart.sum())
+
+
+def carried_step_counter(per_step: Any, step: Any) -> Any:
+    """A counter that restarts at every step, made cumulative with step labels: each row's value plus the
+    end values of all earlier steps.
+
+    The companion of :func:`carried_counter`, for counters whose restarts cannot be seen from the values
+    alone: a *signed* per-step counter (Neware's charge minus discharge capacity, which goes up and
+    down inside a SIM or pulse step) or one whose new step may start above the previous step's end.
+
+    Parameters
+    ----------
+    per_step : array_like
+        Counter values in row order (any unit), each counted from the start of the row's step.
+    step : array_like
+        Any label that changes exactly where a new step (a restarted counter) begins.
+
+    Returns
+    -------
+    ndarray of float64
+        The cumulative counter (same unit), equal to ``per_step`` in the first step.
+    """
+    import numpy as np
+
+    q = np.array(per_step, dtype=np.float64)  # a copy: the result is built in place
+    s = np.asarray(step)
+    n = q.size
+    if n < 2:
+        return q
+    starts = np.flatnonzero(s[1:] != s[:-1]) + 1
+    if not starts.size:
+        return q
+    carried = np.cumsum(q[starts - 1])  # end value of each finished step, summed
+    if starts.size <= 256:  # few steps: slice by slice, no temporary as long as the record
+        for k, (a, b) in enumerate(zip(starts, np.append(starts[1:], n), strict=True)):
+            q[a:b] += carried[k]
+    else:
+        q[starts[0]:] += np.repeat(carried, np.diff(np.append(starts, n)))
+    return q

@@ -372,6 +372,7 @@ def _arr(val: Any, n: int, name: str, dtype: Any) -> np.ndarray:
     if a.shape != (n,):
         raise ParameterError(f"CyclingRecord: column '{name}' has shape {a.shape}; expected ({n},)")
     if dtype is np.int64:
-        a = np.nan_to_num(a.astype(float), nan=0.0).astype(np.int64) if a.dtype.kind == "f" else a.astype(np.int64)
-        return a
-    return a.astype(dtype)
+        if a.dtype.kind == "f":
+            return np.nan_to_num(a.astype(float), nan=0.0).astype(np.int64)
+        return a.astype(np.int64, copy=False)
+    return a.astype(dtype, copy=False)
