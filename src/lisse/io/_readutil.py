@@ -44,6 +44,35 @@ def read_bytes_hashed(path: str | Path) -> tuple[bytes, str]:
     return data, hashlib.sha256(data).hexdigest()
 
 
+def read_buffer_hashed(path: str | Path) -> tuple[memoryview, str]:
+    """:func:`read_bytes_hashed` into a numpy byte buffer: ``(read-only memoryview, hex sha256)``.
+
+    For large binary files that are parsed with ``numpy.frombuffer``: numpy asks the kernel for huge
+    pages for big buffers, which makes the read about twice as fast as ``fh.read()`` (fewer page
+    faults), and column views into the buffer keep it alive. Text parsers that need ``bytes``
+    methods use :func:`read_bytes_hashed`.
+    """
+    import hashlib
+    import os
+
+    import numpy as np
+
+    with open(path, "rb", buffering=0) as fh:
+        size = os.fstat(fh.fileno()).st_size
+        arr = np.empty(size, dtype=np.uint8)
+        mv, got = memoryview(arr), 0
+        while got < size:  # one read() may return less (e.g. > 2 GiB on Linux)
+            k = fh.readinto(mv[got:])
+            if not k:  # the file shrank while we read it: hash and parse what was read
+                break
+            got += k
+        if got != size:
+            arr = arr[:got]
+    arr.flags.writeable = False
+    view = memoryview(arr)
+    return view, hashlib.sha256(view).hexdigest()
+
+
 def reader_version() -> str:
     import lisse
 
