@@ -31,6 +31,48 @@ def file_sha256(path: str | Path, chunk: int = 1 << 20) -> str:
     return h.hexdigest()
 
 
+def read_bytes_hashed(path: str | Path) -> tuple[bytes, str]:
+    """Read a whole file once and hash the same bytes: ``(data, hex sha256)``.
+
+    Readers that parse from memory use this instead of reading the file and then hashing it again
+    with :func:`file_sha256` (one pass over the disk, the hash is of exactly the bytes parsed).
+    """
+    import hashlib
+
+    with open(path, "rb") as fh:
+        data = fh.read()
+    return data, hashlib.sha256(data).hexdigest()
+
+
+def read_buffer_hashed(path: str | Path) -> tuple[memoryview, str]:
+    """:func:`read_bytes_hashed` into a numpy byte buffer: ``(read-only memoryview, hex sha256)``.
+
+    For large binary files that are parsed with ``numpy.frombuffer``: numpy asks the kernel for huge
+    pages for big buffers, which makes the read about twice as fast as ``fh.read()`` (fewer page
+    faults), and column views into the buffer keep it alive. Text parsers that need ``bytes``
+    methods use :func:`read_bytes_hashed`.
+    """
+    import hashlib
+    import os
+
+    import numpy as np
+
+    with open(path, "rb", buffering=0) as fh:
+        size = os.fstat(fh.fileno()).st_size
+        arr = np.empty(size, dtype=np.uint8)
+        mv, got = memoryview(arr), 0
+        while got < size:  # one read() may return less (e.g. > 2 GiB on Linux)
+            k = fh.readinto(mv[got:])
+            if not k:  # the file shrank while we read it: hash and parse what was read
+                break
+            got += k
+        if got != size:
+            arr = arr[:got]
+    arr.flags.writeable = False
+    view = memoryview(arr)
+    return view, hashlib.sha256(view).hexdigest()
+
+
 def reader_version() -> str:
     import lisse
 
@@ -199,6 +241,8 @@ def parse_datetime(text: str) -> datetime | None:
 
 
 def check_rows(path: Any, fmt: str, n: int) -> None:
+    """Refuse 0 rows. Prefer an empty record (:func:`build_record` accepts 0 rows and adds the
+    ``NO_DATA_NOTE`` of :mod:`lisse.records.cycling`) for a complete header-only file."""
     if n == 0:
         raise ReaderError(f"{fmt} file '{path}' contains a header but no data rows")
 
@@ -213,16 +257,24 @@ def build_record(
     header: dict | None = None,
     notes: list[str] | None = None,
     metadata: dict | None = None,
+    sha256: str | None = None,
     **kwargs: Any,
 ):
-    """Make a :class:`~lisse.records.cycling.CyclingRecord` with provenance for ``path``."""
+    """Make a :class:`~lisse.records.cycling.CyclingRecord` with provenance for ``path``.
+
+    0 rows give a valid empty record whose notes contain ``NO_DATA_NOTE`` ("no data rows ...");
+    call it only when the file is complete (a header-only file), never for a file cut short.
+    ``sha256`` is the hash of the bytes the reader parsed (:func:`read_bytes_hashed`); when
+    omitted the file is hashed here.
+    """
     import numpy as np
 
-    from lisse.records.cycling import CyclingRecord, Provenance
+    from lisse.records.cycling import NO_DATA_NOTE, CyclingRecord, Provenance
 
     t = np.asarray(time_s, dtype=float)
-    if t.size == 0:
-        raise ReaderError(f"{reader}: file '{path}' contains no data rows")
+    notes = list(notes or [])
+    if t.size == 0 and not any("no data rows" in n for n in notes):
+        notes.append(NO_DATA_NOTE)
     bad = ~np.isfinite(t)
     if bad.any():
         raise ReaderError(f"{reader}: file '{path}' has {int(bad.sum())} rows with a missing or non-numeric time (first at row {int(np.argmax(bad))})")
@@ -230,11 +282,11 @@ def build_record(
     start = kwargs.pop("start", None)
     prov = Provenance(
         source=str(path),
-        sha256=file_sha256(path),
+        sha256=sha256 if sha256 is not None else file_sha256(path),
         reader=reader,
         reader_version=reader_version(),
         raw_header=jsonable(header or {}),
-        notes=list(notes or []),
+        notes=notes,
     )
     if start is not None:
         prov.notes.append("instrument start time is local time without a zone; labelled UTC")
@@ -270,20 +322,50 @@ def jsonable(h: Any) -> Any:
 
 
 def hms_to_seconds(values: Any) -> Any:
-    """Vectorised ``[d-]h:m:s[.f]`` (hours may exceed 24) or plain seconds -> float seconds."""
+    """Vectorised ``[d-]h:m:s[.f]`` (hours may exceed 24) or plain seconds -> float seconds.
+
+    Raises
+    ------
+    ReaderError
+        A value that is neither (naming the first one and its row).
+    """
     import numpy as np
     import pandas as pd
 
-    s = pd.Series(values).astype(str).str.strip()
+    x, bad = hms_seconds_masked(values)
+    if bad.any():
+        k = int(np.flatnonzero(bad)[0])
+        raise ReaderError(f"cannot parse the time '{pd.Series(values).astype(str).iloc[k].strip()}' (row {k}); expected h:m:s or seconds")
+    return x
+
+
+#: ``[N-|Nd ]h:m:s[.f]``: Maccor writes ``1d 02:03:04.5``, others ``1-02:03:04`` or ``26:03:04``
+_HMS = r"^(?:(\d+)\s*[-d]\s*)?(\d+):(\d{1,2}):(\d{1,2}(?:\.\d*)?)$"
+
+
+def hms_seconds_masked(values: Any) -> tuple[Any, Any]:
+    """``[d-]h:m:s[.f]``, ``Nd h:m:s`` or plain seconds -> (float seconds, mask of unparseable values).
+
+    Missing values (NaN, empty) are NaN and not in the mask; text that is neither a number nor
+    h:m:s is NaN and in the mask. For the streamed text readers, which count malformed rows instead
+    of stopping at the first.
+    """
+    import numpy as np
+    import pandas as pd
+
+    s = pd.Series(values)
+    missing = s.isna().to_numpy()
+    s = s.astype(str).str.strip()
     num = pd.to_numeric(s, errors="coerce")
-    if num.notna().all():
-        return num.to_numpy(dtype=float)
-    parts = s.str.extract(r"^(?:(\d+)[-d]\s*)?(\d+):(\d{1,2}):(\d{1,2}(?:\.\d*)?)$")
-    if parts[1].isna().any():
-        k = int(np.flatnonzero(parts[1].isna().to_numpy())[0])
-        raise ReaderError(f"cannot parse the time '{s.iloc[k]}' (row {k}); expected h:m:s or seconds")
-    days = pd.to_numeric(parts[0], errors="coerce").fillna(0.0)
-    return (days * 86400 + parts[1].astype(float) * 3600 + parts[2].astype(float) * 60 + parts[3].astype(float)).to_numpy()
+    out = num.to_numpy(dtype=float, na_value=np.nan, copy=True)
+    todo = np.isnan(out) & ~missing
+    if todo.any():
+        parts = s[todo].str.extract(_HMS)
+        days = pd.to_numeric(parts[0], errors="coerce").fillna(0.0)
+        sec = days * 86400 + parts[1].astype(float) * 3600 + parts[2].astype(float) * 60 + parts[3].astype(float)
+        out[todo] = sec.to_numpy(dtype=float, na_value=np.nan)
+    bad = np.isnan(out) & ~missing
+    return out, bad
 
 
 def check_last_row(df: Any, path: Any, fmt: str) -> None:
@@ -295,6 +377,52 @@ def check_last_row(df: Any, path: Any, fmt: str) -> None:
             raise ReaderError(
                 f"{fmt} file '{path}' looks truncated: its last row has {n_last} values where the row before has {n_prev}"
             )
+
+
+class HashedReader:
+    """A binary file read once, in blocks, with its sha256 computed from the same bytes.
+
+    The digest equals :func:`file_sha256` of the file once every byte has been read
+    (:meth:`read_to_end`), so a streaming reader hashes while it parses instead of reading the file
+    twice.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file (opened here in binary mode; close with :meth:`close` or a ``with`` block).
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        import hashlib
+
+        self._fh = Path(path).open("rb")  # noqa: SIM115 - closed by close() / __exit__
+        self._h = hashlib.sha256()
+        self.offset = 0  #: bytes read so far
+
+    def read(self, n: int = -1) -> bytes:
+        """Up to ``n`` bytes (all that is left for ``n < 0``), hashed; ``b""`` at the end."""
+        b = self._fh.read(n)
+        self._h.update(b)
+        self.offset += len(b)
+        return b
+
+    def read_to_end(self, chunk: int = 1 << 20) -> None:
+        """Hash what has not been read yet (for a reader that stops before the end)."""
+        while self.read(chunk):
+            pass
+
+    def hexdigest(self) -> str:
+        """The hex sha256 of the bytes read so far (of the whole file after :meth:`read_to_end`)."""
+        return self._h.hexdigest()
+
+    def close(self) -> None:
+        self._fh.close()
+
+    def __enter__(self) -> HashedReader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def carried_counter(counter: Any, rel_tol: float = 1e-9) -> tuple[Any, int]:

@@ -29,6 +29,14 @@ is *charge*; for a Li|SSE|Li symmetric cell it is Li *stripping* from the workin
 plating on the counter electrode). Readers of instruments with another convention flip the sign and
 say so in ``provenance.notes``.
 
+Empty records
+-------------
+A record may have 0 rows: a header-only file (an instrument export written before the first
+measurement, a WAIT step) is read as an empty record whose ``provenance.notes`` contain
+:data:`NO_DATA_NOTE` ("no data rows ..."). :meth:`CyclingRecord.from_arrays` accepts empty arrays,
+:meth:`CyclingRecord.summary` reports ``rows: 0`` with ``None`` ranges; analyses that need data
+refuse an empty record themselves.
+
 Cell metadata (``area_m2``, ``active_mass_kg``, ``loading_kg_m2``) make per-area and per-mass results
 possible; provenance (file sha256, reader name and version, raw header) keeps every number traceable.
 """
@@ -44,9 +52,12 @@ import numpy as np
 from lisse.errors import ParameterError
 from lisse.units import as_si
 
-__all__ = ["CyclingRecord", "Provenance", "CORE_COLUMNS", "half_cycle_index", "integrate_charge"]
+__all__ = ["CyclingRecord", "Provenance", "CORE_COLUMNS", "NO_DATA_NOTE", "half_cycle_index", "integrate_charge"]
 
 CORE_COLUMNS = ("time_s", "voltage_V", "current_A", "charge_C", "step", "cycle", "half_cycle")
+
+#: the provenance note of an empty record (a header-only file); tests and callers match on this text
+NO_DATA_NOTE = "no data rows: the file holds a complete header and no measurements (empty record)"
 
 #: relative current below which a row counts as "rest" (zero current) when indexing half cycles
 REST_FRACTION = 1e-3
@@ -61,7 +72,7 @@ class Provenance:
     source : str
         File path (as given) or ``"synthetic"``.
     sha256 : str or None
-        sha256 of the file bytes.
+        sha256 (hex) of the file bytes.
     reader : str
         Reader name, e.g. ``"lisse.io.biologic.mpr"``.
     reader_version : str
@@ -87,6 +98,18 @@ class Provenance:
             "reader_version": self.reader_version,
             "notes": list(self.notes),
         }
+
+
+def _abs_max(a: np.ndarray) -> float:
+    """max |a| over the finite values (0 when none), without the copy ``np.nanmax`` makes."""
+    with np.errstate(invalid="ignore"):
+        hi, lo = float(np.max(a)), float(np.min(a))
+    if np.isnan(hi) or np.isnan(lo):
+        fin = a[np.isfinite(a)]
+        if fin.size == 0:
+            return 0.0
+        hi, lo = float(fin.max()), float(fin.min())
+    return max(abs(hi), abs(lo)) if np.isfinite(hi) and np.isfinite(lo) else float("inf")
 
 
 def half_cycle_index(current: np.ndarray, rest_fraction: float = REST_FRACTION) -> np.ndarray:
@@ -136,8 +159,13 @@ def integrate_charge(time_s: np.ndarray, current_A: np.ndarray) -> np.ndarray:
     i = np.asarray(current_A, dtype=float)
     if t.size < 2:
         return np.zeros(t.size)
-    inc = 0.5 * (i[1:] + i[:-1]) * np.diff(t)
-    return np.concatenate([[0.0], np.cumsum(np.nan_to_num(inc))])
+    q = np.empty(t.size)  # built in place: one temporary of a row's size at most
+    q[0] = 0.0
+    np.add(i[1:], i[:-1], out=q[1:])
+    q[1:] *= 0.5
+    q[1:] *= np.diff(t)
+    np.nan_to_num(q, copy=False)
+    return np.cumsum(q, out=q)
 
 
 def _opt_si(value: Any, unit: str, name: str) -> float | None:
@@ -205,7 +233,9 @@ class CyclingRecord:
         Parameters
         ----------
         time_s, voltage_V, current_A : array_like
-            Time (s), voltage (V), current (A; positive = anodic at the working electrode).
+            Time (s), voltage (V), current (A; positive = anodic at the working electrode). They may be
+            empty (0 rows: a header-only file); the record is then valid and empty (see
+            :data:`NO_DATA_NOTE` for the note readers add).
         charge_C : array_like, optional
             Cumulative signed charge (C); integrated from the current (trapezoid) when omitted.
         step, cycle, half_cycle : array_like of int, optional
@@ -238,8 +268,10 @@ class CyclingRecord:
                 f"CyclingRecord: time_s, voltage_V and current_A must be 1-D of equal length; got shapes {t.shape}, {v.shape}, {i.shape}"
             )
         if n > 1:
-            dt = np.diff(t)
-            bad = np.flatnonzero(dt < -1e-9 * max(1.0, float(np.nanmax(np.abs(t)))))
+            bad = np.flatnonzero(t[1:] < t[:-1])  # exact test first (no full-length float temporaries)
+            if bad.size:
+                tol = 1e-9 * max(1.0, _abs_max(t))
+                bad = bad[t[bad + 1] < t[bad] - tol]
             if bad.size:
                 k = int(bad[0])
                 raise ParameterError(
@@ -272,6 +304,11 @@ class CyclingRecord:
     # ------------------------------------------------------------------ access
     def __len__(self) -> int:
         return len(self.df)
+
+    @property
+    def empty(self) -> bool:
+        """True for a record with no rows (a header-only file; see :data:`NO_DATA_NOTE`)."""
+        return len(self.df) == 0
 
     def __getitem__(self, column: str) -> np.ndarray:
         if column not in self.df.columns:
