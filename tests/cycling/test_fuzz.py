@@ -242,7 +242,6 @@ PENDING: dict[tuple[str, str], str] = {
     # not fixed by the i12-arbin merge (a8be3de): header + 1 byte of the first row reads as 1 row, no note
     ("arbin_beep_FastCharge_000025_CH8.csv", "truncate"): "open (arbin reader, after i12-arbin): a lone partial first data row is read as a row",
     ("arbin_export_beep_CH33.csv", "truncate"): "open (arbin reader, after i12-arbin): a lone partial first data row is read as a row",
-    ("maccor_export_cellpy_002.txt", "truncate"): "pending i12-textfmt: TypeError escapes on a lone partial data row",
 }
 # -----------------------------------------------------------------------------------------------------
 

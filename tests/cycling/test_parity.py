@@ -76,8 +76,6 @@ from ._shared import cycler_file
 # ---------------------------------------------------------------------------------------------------
 # PENDING: file -> reason. Delete an entry once the named branch is merged into main.
 PENDING: dict[str, str] = {
-    "maccor_beep_PredictionDiagnostics_000151_test.052": "pending i12-textfmt: standard Maccor export not detected",
-    "maccor_export_cellpy_002.txt": "pending i12-textfmt: Maccor charge integrated from I, not the Cap. [Ah] counter (0.2 % off)",
     "land_lanhe_style_export_cellpy.xlsx": "pending (no owner yet): LAND charge integrated from I, not the Capacity/mAh counter",
 }
 # ---------------------------------------------------------------------------------------------------
