@@ -157,7 +157,9 @@ def render(result) -> str:
             if d.get("cpe_n") is not None:
                 leak = d.get("leak_resistance_ohm")
                 leak_s = "" if leak is None else f", leakage R = {leak:.3g} ohm"
-                lines.append(f"    blocking element ({d['blocking_element']}): Q = {d['cpe_q_F_s_n_minus_1']:.3g} F s^(n-1), n = {d['cpe_n']:.3f}{leak_s}")
+                q = d["cpe_q_F_s_n_minus_1"]
+                q_s = "inf (no blocking response)" if q is None else f"{q:.3g} F s^(n-1)"
+                lines.append(f"    blocking element ({d['blocking_element']}): Q = {q_s}, n = {d['cpe_n']:.3f}{leak_s}")
             elif d.get("capacitance_F") is not None:
                 lines.append(f"    series capacitance C = {d['capacitance_F']:.3g} F")
             for p in d["peaks"]:

@@ -1,0 +1,28 @@
+"""Regression tests from the issue-13 review: hostile inputs and the KK gate on real spectra."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+
+from .eis_testdata import eis_file
+from .test_cli_stage import _cli
+
+
+def _write(path, f, z):
+    with open(path, "w") as h:
+        h.write("freq/Hz,Re(Z)/Ohm,-Im(Z)/Ohm\n")
+        for a, b in zip(f, z):
+            h.write(f"{float(a)!r},{float(b.real)!r},{float(-b.imag)!r}\n")
+    return str(path)
+
+
+def test_blocking_cell_without_blocking_response_renders(tmp_path):
+    """A spectrum with no capacitive tail under --cell blocking: the CPE vanishes (Q = inf, JSON None);
+    the text report says so instead of crashing with an internal error (exit 1)."""
+    f = np.logspace(5, -1, 31)
+    p = _write(tmp_path / "ind.csv", f, 1j * 2 * np.pi * f * 1e-6)
+    r = _cli(p, "--drt", "--cell", "blocking")
+    assert r.returncode == 0, r.stderr
+    assert "blocking element" in r.stdout
