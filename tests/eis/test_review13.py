@@ -26,3 +26,15 @@ def test_blocking_cell_without_blocking_response_renders(tmp_path):
     r = _cli(p, "--drt", "--cell", "blocking")
     assert r.returncode == 0, r.stderr
     assert "blocking element" in r.stdout
+
+
+def test_zero_impedance_is_a_data_error_not_a_crash(tmp_path):
+    """|Z| = 0 cannot be weighted by 1/|Z|: a clear error (exit 2), not LinAlgError (exit 1)."""
+    f = np.logspace(5, -1, 31)
+    z = 10 + 100 / (1 + 1j * 2 * np.pi * f * 1e-4)
+    z[4] = 0
+    p = _write(tmp_path / "zero.csv", f, z)
+    for args in (("--kk",), ("--drt",), ("--fit", "R0-p(R1,C1)")):
+        r = _cli(p, *args)
+        assert r.returncode == 2, (args, r.returncode, r.stderr)
+        assert "internal error" not in r.stderr
