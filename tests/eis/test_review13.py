@@ -38,3 +38,14 @@ def test_zero_impedance_is_a_data_error_not_a_crash(tmp_path):
         r = _cli(p, *args)
         assert r.returncode == 2, (args, r.returncode, r.stderr)
         assert "internal error" not in r.stderr
+
+
+def test_reader_notes_reach_the_cli(tmp_path):
+    """Rows the reader skips (frequency 0, the DC part of a Parstat run) are counted in a note that
+    the CLI reports (JSON key ``notes`` and the text report), so no row is dropped silently."""
+    r = _cli(str(eis_file("impedance.py/exampleDataParstat.txt")), "--json")
+    assert r.returncode == 0, r.stderr
+    notes = json.loads(r.stdout)["notes"]
+    assert any("781 rows at frequency 0 skipped" in n for n in notes), notes
+    r = _cli(str(eis_file("impedance.py/exampleDataParstat.txt")))
+    assert "781 rows at frequency 0 skipped" in r.stdout

@@ -144,6 +144,8 @@ def render(result) -> str:
     lines = []
     for r in items:
         lines.append(f"{r['label']}: {r['n_points']} points, {r['frequency_max_Hz']:.3g} Hz -> {r['frequency_min_Hz']:.3g} Hz ({r['reader']})")
+        for n in r.get("notes", []):
+            lines.append(f"  note: {n}")
         if "kk" in r:
             k = r["kk"]
             lines.append(f"  Kramers-Kronig: M = {k['n_rc_elements']}, max residual {100 * k['max_relative_residual']:.2f} % at {k['worst_frequency_Hz']:.3g} Hz, drift {'yes' if k['drift'] else 'no'}")

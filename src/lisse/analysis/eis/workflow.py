@@ -97,6 +97,8 @@ def analyse(sp: EISSpectrum, *, drt: bool, kk: bool, fit: str | None, lam, induc
         "frequency_min_Hz": float(sp.frequency.min()),
         "frequency_max_Hz": float(sp.frequency.max()),
     }
+    if sp.metadata.get("notes"):
+        out["notes"] = list(sp.metadata["notes"])  # the reader's counted skips and truncations
     objs: dict = {"spectrum": sp}
     from lisse.analysis.eis.cells import cell_model
 
