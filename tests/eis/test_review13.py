@@ -60,3 +60,18 @@ def test_kk_gate_accepts_battery_with_diffusion_tail():
     out = json.loads(r.stdout)
     assert out["kk"]["verdict"] == "pass", out["kk"]["verdict_reason"]
     assert out["kk"]["max_relative_residual"] < 0.01
+
+
+def test_cli_and_study_use_the_benchmarked_default_lambda():
+    """The DRT default λ was chosen on the 20-seed distribution (README, benchmarks/eis_drt.py); the
+    CLI and the [eis] stage use that default, not the former 1e-4."""
+    import inspect
+
+    from lisse.analysis.eis.drt import DRT
+    from lisse.pipeline.stages.eis import SCHEMA
+
+    default = inspect.signature(DRT).parameters["lambda_"].default
+    r = _cli(str(eis_file("pyimpspec/data.mpt")), "--drt", "--json")
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["drt"]["lambda"] == default
+    assert SCHEMA["lambda"].default == default

@@ -39,7 +39,7 @@ def add_arguments(parser) -> None:
     parser.add_argument("--drt", action="store_true", help="compute the distribution of relaxation times and its peaks")
     parser.add_argument("--kk", action="store_true", help="run the linear Kramers-Kronig test")
     parser.add_argument("--fit", metavar="CIRCUIT", default=None, help="fit an equivalent circuit, e.g. 'R0-p(R1,CPE1)-p(R2,CPE2)'")
-    parser.add_argument("--lambda", dest="lam", default="1e-4", help="DRT regularisation: a number, gcv, lcurve, reim or drttools (default 1e-4)")
+    parser.add_argument("--lambda", dest="lam", default="2e-4", help="DRT regularisation: a number, gcv, lcurve, reim or drttools (default 2e-4)")
     parser.add_argument("--cell", choices=CELL_TYPES, default="symmetric-li",
                         help="cell type: sets the DRT's process windows and, for blocking (ion-blocking electrodes), a series "
                              "constant-phase element with a leakage resistance (default symmetric-li: Li|SSE|Li)")
