@@ -75,3 +75,14 @@ def test_cli_and_study_use_the_benchmarked_default_lambda():
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stdout)["drt"]["lambda"] == default
     assert SCHEMA["lambda"].default == default
+
+
+def test_kk_refusal_of_a_sign_flipped_spectrum_names_the_sign(tmp_path):
+    """-Z'' written under a Z'' header (every point inductive): the KK gate refuses it, and the message
+    points at the sign convention rather than only at drift or non-linearity."""
+    f = np.logspace(5, -1, 31)
+    z = 10 + 100 / (1 + 1j * 2 * np.pi * f * 1e-4) + 200 / (1 + (1j * 2 * np.pi * f * 1e-2) ** 0.9)
+    p = _write(tmp_path / "flip.csv", f, np.conj(z))
+    r = _cli(p, "--drt")
+    assert r.returncode == 2
+    assert "sign" in r.stderr, r.stderr

@@ -120,6 +120,8 @@ def analyse(sp: EISSpectrum, *, drt: bool, kk: bool, fit: str | None, lam, induc
     if (drt or fit) and k.verdict != "pass":
         what = " and ".join(x for x, on in (("DRT", drt), ("circuit fit", fit)) if on)
         msg = (f"Kramers-Kronig verdict '{k.verdict}' for '{sp.label}': {k.reason}; worst at {k.worst_frequency:.4g} Hz")
+        if np.mean(sp.impedance.imag > 0) > 0.8:
+            msg += "; Z'' > 0 (inductive) at most frequencies: is the Z'' column's sign (-Z'' vs Z'') read right?"
         if k.verdict == "fail" and not ignore_kk:
             from lisse.errors import DataValidityError
 
