@@ -39,7 +39,7 @@ def add_arguments(parser) -> None:
     parser.add_argument("--drt", action="store_true", help="compute the distribution of relaxation times and its peaks")
     parser.add_argument("--kk", action="store_true", help="run the linear Kramers-Kronig test")
     parser.add_argument("--fit", metavar="CIRCUIT", default=None, help="fit an equivalent circuit, e.g. 'R0-p(R1,CPE1)-p(R2,CPE2)'")
-    parser.add_argument("--lambda", dest="lam", default="1e-4", help="DRT regularisation: a number, gcv, lcurve, reim or drttools (default 1e-4)")
+    parser.add_argument("--lambda", dest="lam", default="2e-4", help="DRT regularisation: a number, gcv, lcurve, reim or drttools (default 2e-4)")
     parser.add_argument("--cell", choices=CELL_TYPES, default="symmetric-li",
                         help="cell type: sets the DRT's process windows and, for blocking (ion-blocking electrodes), a series "
                              "constant-phase element with a leakage resistance (default symmetric-li: Li|SSE|Li)")
@@ -144,6 +144,8 @@ def render(result) -> str:
     lines = []
     for r in items:
         lines.append(f"{r['label']}: {r['n_points']} points, {r['frequency_max_Hz']:.3g} Hz -> {r['frequency_min_Hz']:.3g} Hz ({r['reader']})")
+        for n in r.get("notes", []):
+            lines.append(f"  note: {n}")
         if "kk" in r:
             k = r["kk"]
             lines.append(f"  Kramers-Kronig: M = {k['n_rc_elements']}, max residual {100 * k['max_relative_residual']:.2f} % at {k['worst_frequency_Hz']:.3g} Hz, drift {'yes' if k['drift'] else 'no'}")
@@ -157,7 +159,9 @@ def render(result) -> str:
             if d.get("cpe_n") is not None:
                 leak = d.get("leak_resistance_ohm")
                 leak_s = "" if leak is None else f", leakage R = {leak:.3g} ohm"
-                lines.append(f"    blocking element ({d['blocking_element']}): Q = {d['cpe_q_F_s_n_minus_1']:.3g} F s^(n-1), n = {d['cpe_n']:.3f}{leak_s}")
+                q = d["cpe_q_F_s_n_minus_1"]
+                q_s = "inf (no blocking response)" if q is None else f"{q:.3g} F s^(n-1)"
+                lines.append(f"    blocking element ({d['blocking_element']}): Q = {q_s}, n = {d['cpe_n']:.3f}{leak_s}")
             elif d.get("capacitance_F") is not None:
                 lines.append(f"    series capacitance C = {d['capacitance_F']:.3g} F")
             for p in d["peaks"]:

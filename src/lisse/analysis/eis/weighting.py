@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from lisse.errors import ParameterError
+from lisse.errors import DataValidityError, ParameterError
 
 __all__ = ["WEIGHTINGS", "PROPORTIONAL_FLOORS", "check_weighting", "residual_weights"]
 
@@ -80,6 +80,9 @@ def residual_weights(z: np.ndarray, weighting: Any, where: str = "fit") -> tuple
             w = np.ones(z.size)
             return w, w
         mod = np.abs(z)
+        if np.any(mod == 0):
+            raise DataValidityError(f"{where} weighting '{weighting}': relative weights need |Z| > 0; found |Z| = 0 at "
+                                    f"{int(np.sum(mod == 0))} of {z.size} points (a short or a corrupted export?)")
         if weighting == "modulus":
             w = 1.0 / mod
             return w, w

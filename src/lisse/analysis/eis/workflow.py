@@ -97,6 +97,8 @@ def analyse(sp: EISSpectrum, *, drt: bool, kk: bool, fit: str | None, lam, induc
         "frequency_min_Hz": float(sp.frequency.min()),
         "frequency_max_Hz": float(sp.frequency.max()),
     }
+    if sp.metadata.get("notes"):
+        out["notes"] = list(sp.metadata["notes"])  # the reader's counted skips and truncations
     objs: dict = {"spectrum": sp}
     from lisse.analysis.eis.cells import cell_model
 
@@ -104,7 +106,10 @@ def analyse(sp: EISSpectrum, *, drt: bool, kk: bool, fit: str | None, lam, induc
     out["cell"] = model.name
     low = np.argsort(sp.frequency)[:3]
     element = blocking_choice(capacitance, model.name, sp.phase_deg[low])
-    k = lin_kk(sp, capacitance=element != "none")
+    # the gate's Voigt circuit has a series capacitance unless the user ruled one out: it is
+    # KK-compliant (Schönleber 2014; pyimpspec's default, impedance.py add_cap=True), and without it
+    # a battery's low-frequency diffusion tail reads as an 8 % "systematic misfit"
+    k = lin_kk(sp, capacitance=str(capacitance).strip().lower() not in ("no", "none"))
     if kk:
         out["kk"] = k.summary()
         # the residuals and the KK-compliant fit, per measured frequency (arrays)
@@ -115,6 +120,8 @@ def analyse(sp: EISSpectrum, *, drt: bool, kk: bool, fit: str | None, lam, induc
     if (drt or fit) and k.verdict != "pass":
         what = " and ".join(x for x, on in (("DRT", drt), ("circuit fit", fit)) if on)
         msg = (f"Kramers-Kronig verdict '{k.verdict}' for '{sp.label}': {k.reason}; worst at {k.worst_frequency:.4g} Hz")
+        if np.mean(sp.impedance.imag > 0) > 0.8:
+            msg += "; Z'' > 0 (inductive) at most frequencies: is the Z'' column's sign (-Z'' vs Z'') read right?"
         if k.verdict == "fail" and not ignore_kk:
             from lisse.errors import DataValidityError
 

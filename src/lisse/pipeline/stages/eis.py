@@ -7,7 +7,7 @@ Study section (all keys optional except one of ``files`` / ``synthetic``)::
     area = "0.785 cm2"          # electrode area (for conductivity / ASR)
     thickness = "0.78 mm"       # electrolyte thickness (for conductivity)
     units = "frequency=Hz,impedance=ohm"   # units of plain-CSV columns whose header has none (or a table)
-    lambda = 1e-4               # DRT regularisation: number, "gcv", "lcurve", "reim", "drttools"
+    lambda = 2e-4               # DRT regularisation: number, "gcv", "lcurve", "reim", "drttools"
     circuit = "R0-p(R1,CPE1)-p(R2,CPE2)"   # optional equivalent-circuit fit
     cell = "symmetric-li"       # symmetric-li | blocking | full | half: process windows and blocking element
     inductance = "auto"         # series inductance in the DRT: auto | yes | no
@@ -45,7 +45,7 @@ SCHEMA = {
         "DRT regularisation: a number > 0 or a rule that picks it",
         OptionSpec.number("regularisation parameter", low=0.0, low_inclusive=False, high=1e6),
         OptionSpec.text("rule", choices=("gcv", "lcurve", "reim", "drttools")),
-        default=1e-4),
+        default=2e-4),
     "circuit": OptionSpec.text("equivalent circuit to fit, e.g. 'R0-p(R1,CPE1)-p(R2,CPE2)' (optional)"),
     "cell": OptionSpec.text("cell type: process windows and, for blocking electrodes, a series CPE with leakage in the DRT",
                             default="symmetric-li", choices=CELL_TYPES),
