@@ -16,7 +16,14 @@ import pytest
 
 from lisse.analysis.ccd import CCDDetector
 from lisse.analysis.cell_type import CELL_TYPES, classify_cell, classify_record, require_symmetric
-from lisse.analysis.fullcell import COMPLETE_CYCLE_RULE, cycle_table, dqdv_table, summarize_cycles, summary, voltage_capacity_curves
+from lisse.analysis.fullcell import (
+    COMPLETE_CYCLE_RULE,
+    cycle_table,
+    dqdv_table,
+    summarize_cycles,
+    summary,
+    voltage_capacity_curves,
+)
 from lisse.analysis.shorts import ShortDetector
 from lisse.errors import CellTypeError, LisseError
 from lisse.records.cycling import CyclingRecord
