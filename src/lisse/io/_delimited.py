@@ -43,7 +43,7 @@ import numpy as np
 from lisse.errors import ReaderError
 from lisse.io._readutil import HashedReader, decode
 
-__all__ = ["TextStream", "Block", "Columns", "MalformedRows", "numbers", "BLOCK_BYTES"]
+__all__ = ["TextStream", "Block", "Columns", "MalformedRows", "numbers", "unique_names", "BLOCK_BYTES"]
 
 #: bytes parsed at a time; memory beyond the decoded columns is a small multiple of this
 BLOCK_BYTES = 1 << 22
@@ -162,6 +162,17 @@ def numbers(values: Any, decimal: str = ".") -> tuple[np.ndarray, np.ndarray]:
     x = pd.to_numeric(text, errors="coerce").to_numpy(dtype=float, na_value=np.nan, copy=True)
     x[missing] = np.nan
     return x, np.isnan(x) & ~missing
+
+
+def unique_names(names: list[str]) -> list[str]:
+    """Column names :meth:`TextStream.blocks` can take: empty and repeated names (``Aux #1  Units  Aux #2  Units``)
+    made unique as ``name\\x00k`` (``k`` the 0-based column position)."""
+    out, seen = [], set()
+    for j, c in enumerate(names):
+        u = c if c and c not in seen else f"{c}\x00{j}"
+        seen.add(u)
+        out.append(u)
+    return out
 
 
 def _shape(field: bytes) -> tuple[bytes, int]:
