@@ -57,7 +57,8 @@ def _setup(kind):
 
 
 def _call(func, path):
-    """Return 'ok' (a valid record) or 'error' (ReaderError); anything else fails the test."""
+    """Return 'ok' (a valid record), 'truncated' (a record whose notes say so) or 'error' (ReaderError);
+    anything else fails the test."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
@@ -66,7 +67,7 @@ def _call(func, path):
             return "error"
     assert isinstance(rec, CyclingRecord)
     assert len(rec) > 0
-    return "ok"
+    return "truncated" if any("truncated" in n for n in rec.provenance.notes) else "ok"
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -94,11 +95,12 @@ def test_truncated(kind, tmp_path):
         f = tmp_path / (f"cut{cut}" + src.suffix)
         f.write_bytes(data[:cut])
         outcomes.append(_call(func, f))
+    noticed = [o != "ok" for o in outcomes]  # a ReaderError or the readable part with a "truncated" note
     if kind in ("mpr", "mpr_new", "auto", "ndax", "land", "arbin_res"):  # self-describing binary containers
-        assert outcomes == ["error"] * 4
+        assert all(noticed), outcomes
     else:
         assert outcomes[0] == "error"  # cut inside the header
-        assert outcomes.count("error") >= 3  # cuts inside a row are detected from the short last row
+        assert sum(noticed) >= 3, outcomes  # cuts inside a row are detected from the short last row
 
 
 @pytest.mark.parametrize("kind", KINDS)
