@@ -44,7 +44,7 @@ from typing import Any
 import numpy as np
 
 from lisse.errors import MissingDependencyError, ReaderError
-from lisse.io._readutil import build_record, carried_counter, check_last_row, guarded, parse_datetime
+from lisse.io._readutil import build_record, carried_counter, check_last_row, cut_last_value, guarded, parse_datetime
 
 __all__ = ["read_arbin_res", "read_arbin_csv", "read_arbin_xlsx", "read_arbin", "ARBIN_SHEET"]
 
@@ -375,11 +375,16 @@ def read_arbin_csv(path: str | Path, **metadata: Any):
     import pandas as pd
 
     p = Path(path)
-    df = pd.read_csv(p, encoding="latin-1")
+    raw = p.read_bytes()
+    notes: list[str] = []
+    cut = cut_last_value(raw, b",")
+    if cut is not None:
+        notes.append(cut)
+        raw = raw[: raw.rstrip(b" \t").rfind(b"\n") + 1]
+    df = pd.read_csv(io.BytesIO(raw), encoding="latin-1")
     df.columns = [str(c).strip() for c in df.columns]
     check_last_row(df, path, "Arbin CSV")
     header: dict[str, Any] = {"format": "Arbin CSV", "columns": list(df.columns)}
-    notes: list[str] = []
     declared = None
     meta_file = _metadata_file(p)
     if meta_file is not None:

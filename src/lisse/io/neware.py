@@ -52,6 +52,7 @@ from lisse.io._readutil import (
     build_record,
     carried_step_counter,
     check_last_row,
+    cut_last_value,
     decode,
     guarded,
     hms_to_seconds,
@@ -646,7 +647,11 @@ def read_neware_csv(path: str | Path, **metadata: Any):
     """
     import pandas as pd
 
-    text, enc = decode(Path(path).read_bytes())
+    raw = Path(path).read_bytes()
+    cut = cut_last_value(raw, b",")
+    if cut is not None:
+        raw = raw[: raw.rstrip(b" \t").rfind(b"\n") + 1]
+    text, enc = decode(raw)
     lines = text.splitlines()
     if lines and _is_flat_header(lines[0]):
         rec = pd.read_csv(io.StringIO(text), index_col=False, skipinitialspace=True)
@@ -656,7 +661,7 @@ def read_neware_csv(path: str | Path, **metadata: Any):
             raise ReaderError(f"Neware flat CSV export '{path}' has a header but no data rows")
         check_last_row(rec, path, "Neware flat CSV")
         header = {"format": "Neware BTS flat CSV", "encoding": enc, "header_row": lines[0], "n_record_rows": len(rec)}
-        return _export_record(rec, path, metadata, header, "lisse.io.neware.csv", [])
+        return _export_record(rec, path, metadata, header, "lisse.io.neware.csv", [cut] if cut else [])
     if len(lines) < 4 or not lines[0].startswith("Cycle") or not lines[2].startswith(",,"):
         raise ReaderError(
             f"'{path}' is not a Neware BTS CSV export: expected 'Cycle ...' then ',Step ...' then ',,DataPoint ...' "
@@ -690,6 +695,8 @@ def read_neware_csv(path: str | Path, **metadata: Any):
     if not rows:
         raise ReaderError(f"Neware CSV '{path}' has header rows but no record rows")
     notes = ["Neware numbers cycles from 1: cycle = 'Cycle Index' of the enclosing cycle row - 1 (0-based)"]
+    if cut:
+        notes.append(cut)
     if malformed:
         shown = ", ".join(map(str, malformed[:10])) + (", ..." if len(malformed) > 10 else "")
         notes.append(f"{len(malformed)} malformed rows skipped at lines {shown} (neither a cycle row, a step row "
