@@ -248,6 +248,9 @@ class TextStream:
         while self._buf.count(b"\n") < max_lines and len(self._buf) < HEAD_BYTES and not self._eof:
             self._fill(len(self._buf) + (1 << 16))
         raw = self._buf[:HEAD_BYTES]
+        if b"\n" not in raw and raw.count(b"\r") > 1:
+            raise ReaderError(f"{self.fmt} file '{self.path}' has CR-only line ends (classic Mac OS); lisse reads LF or "
+                              "CR LF line ends: convert the file")
         if not (self._eof and len(self._buf) <= HEAD_BYTES):
             raw = raw[: raw.rfind(b"\n") + 1]  # complete lines only
         text, self.encoding = decode(raw)
