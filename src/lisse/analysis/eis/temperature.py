@@ -395,7 +395,8 @@ def temperature_series(spectra, temperatures, *, area: float | None = None, thic
     area, thickness : float
         [m²], [m]; default each spectrum's own. Required (conductivity needs them).
     cell : str, optional
-        As in :func:`fit_pellet`.
+        As in :func:`fit_pellet`; None: blocking for the whole series when any spectrum looks blocking
+        (the electrodes do not change with temperature; a cold spectrum may not reach the tail).
     form : {"sigma_T", "sigma"}
         Arrhenius form (σT default: the hopping form).
 
@@ -413,6 +414,10 @@ def temperature_series(spectra, temperatures, *, area: float | None = None, thic
     for sp in spectra:
         if (area is None and sp.area is None) or (thickness is None and sp.thickness is None):
             raise ParameterError(f"temperature series: '{sp.label}' has no area/thickness; give --area and --thickness (conductivity sigma = L/(R*A))")
+    if cell is None:
+        # one cell, one model: the blocking tail may fall below f_min at the coldest temperatures, so a
+        # series is blocking when any of its spectra is
+        cell = "blocking" if any(_is_blocking(sp) for sp in spectra) else "symmetric-li"
     rows = [fit_pellet(sp, cell=cell, area=area, thickness=thickness, temperature=t) for sp, t in zip(spectra, T)]
     arr = {}
     for key, attr in (("bulk", "sigma_bulk"), ("grain_boundary", "sigma_gb"), ("total", "sigma_total")):
