@@ -240,3 +240,20 @@ def test_real_blocking_pellet_minus25C(capsys):
     assert r.circuit.endswith("-CPE3")  # blocking detected from the low-frequency phase
     assert r.median_relative_misfit < 0.05
     assert r.sigma_total is not None and r.sigma_total > 0
+
+
+def test_bulk_arc_above_fmax_gives_r_bulk_from_intercept():
+    """A fast (sulfide-like) pellet: the bulk arc (τ = 2e-10 s, ~800 MHz) lies above f_max = 7 MHz, so
+    R_bulk is the high-frequency intercept R0 = 5 + 200 ohm; the gb arc (800 ohm, C* = 1e-9 F) is resolved."""
+    rng = np.random.default_rng(5)
+    f = np.logspace(math.log10(7e6), -1, 80)
+    jw = 1j * 2 * np.pi * f
+    Rb, Rg, Cb, Cg = 200.0, 800.0, 1e-12, 1e-8  # C [F] measured, cell constant 0.1 cm^-1
+    Qg = Cg**0.85 * Rg ** (0.85 - 1)
+    z = 5 + Rb / (1 + Rb * Cb * jw) + Rg / (1 + Rg * Qg * jw**0.85) + 1 / (2e-6 * jw**0.9)
+    z = z + 0.005 * np.abs(z) * (rng.standard_normal(f.size) + 1j * rng.standard_normal(f.size))
+    r = fit_pellet(EISSpectrum(f, z), area=1e-4, thickness=1e-3)
+    assert r.r_bulk == pytest.approx(205.0, rel=0.03, abs=0)
+    assert r.r_gb == pytest.approx(800.0, rel=0.03, abs=0)
+    assert any("no bulk-like arc" in n for n in r.notes)
+    assert r.sigma_bulk == pytest.approx(1e-3 / (205.0 * 1e-4), rel=0.03, abs=0)  # S/m
