@@ -74,6 +74,8 @@ def run(args):
     for f in files:
         spectra += read_spectra(f, format=args.format, units=declared_units(args.units, "eis"), area=args.area, thickness=args.thickness)
     temps = resolve_temperatures(spectra, table)
+    order = sorted(range(len(spectra)), key=lambda i: (temps[i][0], i))  # rows from cold to hot
+    spectra, temps = [spectra[i] for i in order], [temps[i] for i in order]
     s = temperature_series(spectra, [t for t, _ in temps], cell=args.cell, form=args.form)
     out = s.as_dict()
     for row, sp, (_, src) in zip(out["spectra"], spectra, temps):

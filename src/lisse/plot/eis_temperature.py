@@ -37,7 +37,7 @@ def arrhenius(series, title: str | None = None):
         fit = series.arrhenius.get(key)
         lab = key.replace("_", " ")
         if fit:
-            lab += f": Ea = {fit['activation_energy_eV']:.3f} ± {fit['activation_energy_std_eV']:.3f} eV"
+            lab += f": Ea = {fit['activation_energy_eV']:.3f} ± {fit['activation_energy_std_eV']:.2g} eV"
         ax.plot(1000 / T, y, marker, color=colour, label=lab)
         if fit:
             xs = np.linspace(1000 / T.max(), 1000 / T.min(), 50)

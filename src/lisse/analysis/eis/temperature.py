@@ -9,9 +9,11 @@ arc gets its effective capacitance (Brug / Hsu–Mansfeld for an R‖CPE element
 normalised to a cell constant of 1 cm⁻¹, :math:`C^* = C_\mathrm{eff}\,L/A` (L/A in cm⁻¹), and is
 assigned by the capacitance ranges of Irvine, Sinclair & West [Irvine1990]: bulk
 :math:`C^* < 10^{-11}` F, grain boundary :math:`10^{-11} \le C^* < 10^{-8}` F, electrode / surface
-layer above (not part of the electrolyte's conductivity). The high-frequency intercept R0 is counted
-with the bulk (as in :func:`lisse.analysis.eis.workflow.analyse`: R_bulk = R_inf + bulk arcs); when no
-arc is bulk-like the bulk semicircle lies above f_max and R0 *is* the bulk resistance (plus leads).
+layer above (not part of the electrolyte's conductivity). R_bulk is the diameter of the bulk-like
+arc(s) [Irvine1990]; the high-frequency intercept R0 (leads, contacts) is reported but not counted,
+with a note when it exceeds 5 % of R_bulk. When no arc is bulk-like the bulk semicircle lies above
+f_max and R0 *is* the bulk resistance (plus leads). (The DRT route of
+:func:`lisse.analysis.eis.workflow.analyse` counts R_inf with the bulk; the difference is R0.)
 
 Conductivities (σ = L/(R·A), :func:`~lisse.analysis.eis.derived.conductivity`):
 
@@ -287,6 +289,9 @@ def fit_pellet(sp: EISSpectrum, *, cell: str | None = None, area: float | None =
     c = Circuit(circuit, bounds={"CPE1_n": (0.5, 1.0), "CPE2_n": (0.5, 1.0)}).fit(sp)
     p, cov, names = c.parameters_, c.cov_, c.param_names
     notes = []
+    at_bound = [n_ for i, n_ in enumerate(names) if c._at_bound(i)]
+    if at_bound:
+        notes.append(f"parameters at a bound (their standard errors are not meaningful): {', '.join(at_bound)}")
     cell_const_cm = None if (A is None or L is None) else (L * 100) / (A * 1e4)
     if cell_const_cm is None:
         notes.append("no area/thickness: capacitances classified un-normalised (cell constant taken as 1 cm^-1)")
@@ -305,11 +310,16 @@ def fit_pellet(sp: EISSpectrum, *, cell: str | None = None, area: float | None =
         var = float(np.sum(cov[np.ix_(ii, ii)])) if ii else 0.0
         return val, math.sqrt(max(var, 0.0))
 
-    bulk = ["R0"] + [a["name"] for a in arcs if a["process"] == "bulk"]
+    bulk = [a["name"] for a in arcs if a["process"] == "bulk"]
     gb = [a["name"] for a in arcs if a["process"] == "grain_boundary"]
-    if len(bulk) == 1:
+    if not bulk:
+        bulk = ["R0"]
         notes.append("no bulk-like arc (C* < 1e-11 F): the bulk semicircle lies above f_max; R_bulk = R0 (includes leads)")
-    if len(bulk) > 2:
+    else:
+        rb0 = sum(p[m] for m in bulk)
+        if p["R0"] > 0.05 * rb0:
+            notes.append(f"R0 = {p['R0']:.4g} ohm ({100 * p['R0'] / rb0:.0f} % of R_bulk) is not counted: leads/contacts, or a faster process above f_max")
+    if len(bulk) > 1:
         notes.append("both arcs are bulk-like; their resistances are summed")
     if len(gb) > 1:
         notes.append("both arcs are grain-boundary-like; their resistances are summed")
