@@ -239,7 +239,11 @@ def test_real_blocking_pellet_minus25C(capsys):
     r = fit_pellet(sp, temperature=temperature_from_name(p.stem))
     assert r.circuit.endswith("-CPE3")  # blocking detected from the low-frequency phase
     assert r.median_relative_misfit < 0.05
-    assert r.sigma_total is not None and r.sigma_total > 0
+    # R_total is the low-frequency intercept of the electrolyte: R0 + arcs (R0 ~ 170 ohm is not bulk-arc)
+    assert r.r_total == pytest.approx(r.r0 + r.r_bulk + r.r_gb, rel=1e-12, abs=0)
+    assert r.r0 > 0.05 * r.r_bulk and any("is not in R_bulk" in n for n in r.notes)
+    assert r.sigma_total == pytest.approx(0.78e-3 / (0.785e-4 * r.r_total), rel=1e-9, abs=0)
+    assert r.sigma_bulk == pytest.approx(0.78e-3 / (0.785e-4 * r.r_bulk), rel=1e-9, abs=0)
 
 
 def test_bulk_arc_above_fmax_gives_r_bulk_from_intercept():
