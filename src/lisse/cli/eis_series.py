@@ -15,7 +15,7 @@ DESCRIPTION = (
     "model R0-p(R1,CPE1)-p(R2,CPE2) (plus -CPE3 for ion-blocking electrodes), tell bulk from grain boundary by "
     "the arcs' effective capacitance normalised to a 1 cm^-1 cell constant (bulk < 1e-11 F, grain boundary "
     "1e-11..1e-8 F, electrode above; Irvine, Sinclair & West 1990), and compute sigma_bulk, the apparent "
-    "sigma_gb (plus a brick-layer estimate of the specific one) and sigma_total = L/(A (R_bulk + R_gb)). "
+    "sigma_gb (plus a brick-layer estimate of the specific one) and sigma_total = L/(A R_total), R_total = R0 + bulk + grain-boundary arcs (the low-frequency intercept). "
     "Fits ln(sigma*T) (default) or ln(sigma) against 1/T: Ea with standard error, 95 % interval, prefactor, R^2. "
     "Temperatures come from --temperatures (a CSV table 'file,T' or inline FILE=T; bare numbers deg C), "
     "else the file, else the file name (25C, -25C after '_', m25C, 25degC, 298K)."
@@ -54,7 +54,7 @@ def _csv(rows, keys) -> str:
     return buf.getvalue()
 
 
-ROW_KEYS = ("file", "label", "temperature_K", "temperature_C", "temperature_source", "r0_ohm", "r_bulk_ohm", "r_bulk_std_ohm", "r_gb_ohm", "r_gb_std_ohm",
+ROW_KEYS = ("file", "label", "temperature_K", "temperature_C", "temperature_source", "r0_ohm", "r_bulk_ohm", "r_bulk_std_ohm", "r_gb_ohm", "r_gb_std_ohm", "r_total_ohm",
             "sigma_bulk_S_cm", "sigma_gb_S_cm", "sigma_gb_specific_S_cm", "sigma_total_S_cm", "median_relative_misfit")
 ARR_KEYS = ("quantity", "activation_energy_eV", "activation_energy_std_eV", "activation_energy_ci95_low_eV", "activation_energy_ci95_high_eV", "activation_energy_kJ_mol",
             "prefactor", "r2", "n_points")

@@ -17,7 +17,9 @@ f_max and R0 *is* the bulk resistance (plus leads). (The DRT route of
 
 Conductivities (σ = L/(R·A), :func:`~lisse.analysis.eis.derived.conductivity`):
 
-* σ_bulk = L/(A R_bulk), σ_total = L/(A (R_bulk + R_gb));
+* σ_bulk = L/(A R_bulk); σ_total = L/(A R_total) with R_total = R0 + R_bulk arcs + R_gb arcs, the
+  whole electrolyte resistance up to the electrode response (the low-frequency intercept, as usually
+  reported: it keeps a faster unresolved process in R0 and the leads, typically ~1 ohm);
 * σ_gb is the **apparent** (macroscopic) grain-boundary conductivity L/(A R_gb). The specific one
   needs the grain-boundary volume fraction (grain size d and boundary thickness δ); in the brick-layer
   model δ/d ≈ C_bulk/C_gb, so when both arcs are resolved
@@ -211,8 +213,10 @@ class PelletFit:
     r0: float
     r_bulk: float
     r_gb: float
+    r_total: float
     r_bulk_std: float
     r_gb_std: float
+    r_total_std: float
     arcs: list
     circuit: str
     median_relative_misfit: float
@@ -237,6 +241,8 @@ class PelletFit:
             "r_bulk_std_ohm": self.r_bulk_std,
             "r_gb_ohm": self.r_gb,
             "r_gb_std_ohm": self.r_gb_std,
+            "r_total_ohm": self.r_total,
+            "r_total_std_ohm": self.r_total_std,
             "sigma_bulk_S_cm": scm(self.sigma_bulk),
             "sigma_gb_S_cm": scm(self.sigma_gb),
             "sigma_gb_specific_S_cm": scm(self.sigma_gb_specific),
@@ -318,7 +324,7 @@ def fit_pellet(sp: EISSpectrum, *, cell: str | None = None, area: float | None =
     else:
         rb0 = sum(p[m] for m in bulk)
         if p["R0"] > 0.05 * rb0:
-            notes.append(f"R0 = {p['R0']:.4g} ohm ({100 * p['R0'] / rb0:.0f} % of R_bulk) is not counted: leads/contacts, or a faster process above f_max")
+            notes.append(f"R0 = {p['R0']:.4g} ohm ({100 * p['R0'] / rb0:.0f} % of R_bulk) is not in R_bulk (leads/contacts, or a faster process above f_max) but is in R_total")
     if len(bulk) > 1:
         notes.append("both arcs are bulk-like; their resistances are summed")
     if len(gb) > 1:
@@ -327,11 +333,13 @@ def fit_pellet(sp: EISSpectrum, *, cell: str | None = None, area: float | None =
         notes.append("no grain-boundary-like arc (1e-11 <= C* < 1e-8 F): R_gb = 0, sigma_gb undefined")
     rb, rb_sd = summed(bulk)
     rg, rg_sd = summed(gb) if gb else (0.0, 0.0)
-    res = PelletFit(label=sp.label, temperature=temperature, r0=p["R0"], r_bulk=rb, r_gb=rg, r_bulk_std=rb_sd, r_gb_std=rg_sd, arcs=arcs, circuit=circuit,
+    total = sorted(set(["R0"] + bulk + gb))
+    rt, rt_sd = summed(total)
+    res = PelletFit(label=sp.label, temperature=temperature, r0=p["R0"], r_bulk=rb, r_gb=rg, r_total=rt, r_bulk_std=rb_sd, r_gb_std=rg_sd, r_total_std=rt_sd, arcs=arcs, circuit=circuit,
                     median_relative_misfit=c.stats_["median_relative_misfit"], notes=notes)
     if A is not None and L is not None:
         res.sigma_bulk = conductivity(rb, L, A) if rb > 0 else None
-        res.sigma_total = conductivity(rb + rg, L, A) if rb + rg > 0 else None
+        res.sigma_total = conductivity(rt, L, A) if rt > 0 else None
         if rg > 0:
             res.sigma_gb = conductivity(rg, L, A)
             cb = [a["capacitance_F"] for a in arcs if a["process"] == "bulk"]
