@@ -261,3 +261,29 @@ def test_bulk_arc_above_fmax_gives_r_bulk_from_intercept():
     assert r.r_gb == pytest.approx(800.0, rel=0.03, abs=0)
     assert any("no bulk-like arc" in n for n in r.notes)
     assert r.sigma_bulk == pytest.approx(1e-3 / (205.0 * 1e-4), rel=0.03, abs=0)  # S/m
+
+
+@pytest.mark.parametrize("text,T", [("25", 298.15), ("-25", 248.15), ("25C", 298.15), ("-25 degC", 248.15), ("298 K", 298.0), ("298K", 298.0)])
+def test_parse_temperature_bare_is_celsius(text, T):
+    from lisse.analysis.eis.temperature import parse_temperature
+
+    assert parse_temperature(text) == pytest.approx(T, abs=1e-9)
+
+
+@pytest.mark.parametrize("text", ["abc", "25 m", "-300"])
+def test_parse_temperature_refuses(text):
+    from lisse.analysis.eis.temperature import parse_temperature
+
+    with pytest.raises(ParameterError):
+        parse_temperature(text)
+
+
+def test_table_file_degC_header_and_json_table(series_dir, tmp_path, capsys):
+    tab = tmp_path / "t.csv"
+    tab.write_text("file;T (degC)\n".replace(";", ",") + "".join(f"{n}.mpt,{t}\n" for n, t in zip(NAMES, T_C)))
+    code, out, err = _run(capsys, series_dir, "--temperatures", tab, "--area", "1", "--thickness", "1000", "--form", "sigma", "--table", tmp_path / "s.json")
+    assert code == 0, err
+    d = json.loads((tmp_path / "s.json").read_text())
+    assert d["form"] == "sigma" and "prefactor_S_cm" in d["arrhenius"]["bulk"]
+    assert d["temperature_K"] == pytest.approx([t + 273.15 for t in T_C], abs=1e-9)
+    assert all(r["temperature_source"] == "table" for r in d["spectra"])

@@ -123,12 +123,7 @@ def parse_temperature(value, where: str = "temperature") -> float:
     m = re.fullmatch(r"(-?\d+(?:\.\d*)?(?:[eE][-+]?\d+)?)\s*(°C|C|degC|K)", text)
     if m:
         text = f"{m.group(1)} {'K' if m.group(2) == 'K' else 'degC'}"
-    try:
-        T = parse_quantity(text, "degC", where)
-    except ParameterError:
-        raise
-    except Exception as exc:  # pint raises its own error classes on unknown units
-        raise ParameterError(f"{where}: expected a temperature such as 25, '-25 degC' or '298 K', found {value!r} ({exc})") from None
+    T = parse_quantity(text, "degC", where)  # raises UnitError (a ParameterError) on text that is no temperature
     if not (math.isfinite(T) and T > 0):
         raise ParameterError(f"{where}: expected a temperature above 0 K, found {value!r}")
     return float(T)
