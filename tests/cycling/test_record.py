@@ -102,7 +102,8 @@ _MPR_BYTES: dict[str, bytes] = {}
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(pos=st.floats(0, 1), val=st.integers(0, 255), cut=st.one_of(st.none(), st.floats(0, 1)))
 def test_mpr_random_mutations_raise_only_reader_error(tmp_path_factory, pos, val, cut):
-    """Random byte replacement and truncation of a real .mpr: a record or a ReaderError, nothing else."""
+    """Random byte replacement and truncation of a real .mpr: a record, a record whose notes say it is
+    truncated (then fewer rows), or a ReaderError; nothing else."""
     import warnings
 
     from lisse.io.biologic import read_biologic
@@ -121,7 +122,10 @@ def test_mpr_random_mutations_raise_only_reader_error(tmp_path_factory, pos, val
             rec = read_biologic(f)
         except ReaderError:
             return
-    assert len(rec) == 32
+    if any("truncated" in n for n in rec.provenance.notes):
+        assert len(rec) <= 32
+    else:
+        assert len(rec) == 32
 
 
 def test_mpt_header_area_used_unless_given():

@@ -198,9 +198,9 @@ def test_lpscl_pellet_misfit():
 
     sp = read_spectra(eis_file("hybrid-drt/PEIS_LPSCl_IonBlocking_-25C.txt"))[0]
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DRTEdgeWarning)  # the blocking CPE tail runs off the grid
-        d = DRT(capacitance=True).fit(sp)
-    assert d.median_relative_misfit_ < 0.02
+        warnings.simplefilter("ignore", DRTEdgeWarning)
+        d = DRT(cell="blocking").fit(sp)  # series CPE with leakage: an ideal C misses the -80° tail
+    assert d.median_relative_misfit_ < 0.02 and d.max_relative_misfit_ < 0.03
     # bulk + grain boundary from the DRT against the Nyquist minimum of -Z'' between arc and tail
     r = d.process_resistances()
     rbg = r.get("bulk", 0) + r.get("grain_boundary", 0) + d.r_inf_

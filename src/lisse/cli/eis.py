@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from lisse.analysis.eis.cells import CELL_TYPES
 from lisse.cli._cycling_common import declared_units, format_help, units_help
 
 NAME = "eis"
@@ -10,8 +11,13 @@ DESCRIPTION = (
     "Read every impedance spectrum in FILE (BioLogic .mpr/.mpt, Gamry .DTA, ZPlot .z, Ivium .idf, "
     "RelaxIS, CHI text, plain CSV/TXT; format detected from the content), optionally run the linear "
     "Kramers-Kronig test (Schönleber's automatic M), the distribution of relaxation times (regularised "
-    "NNLS, peaks deconvolved into Gaussians and assigned to bulk / grain boundary / charge transfer / "
-    "interface by their relaxation time), and an equivalent-circuit fit. With --area and --thickness "
+    "NNLS, peaks deconvolved into Gaussians and assigned to processes by their relaxation time, with "
+    "windows that depend on the cell type: --cell symmetric-li (bulk / grain boundary / charge transfer / "
+    "interface), blocking (bulk / grain boundary / electrode blocking; the DRT gets a series constant-phase "
+    "element with a leakage resistance for the blocking tail), full or half (Li-ion: bulk / contact-SEI / "
+    "electrode charge transfer / diffusion)), and an equivalent-circuit fit. The DRT reports its maximum and "
+    "median relative misfit and a verdict (good < 1 %, acceptable < 3 %, poor otherwise, on the maximum). "
+    "With --area and --thickness "
     "the DRT's bulk and bulk + grain-boundary resistances give ionic conductivities (σ = L/(R·A)). "
     "One JSON object per spectrum; a list when the file holds several."
 )
@@ -19,6 +25,8 @@ EXAMPLES = """  lisse eis data.mpr --drt --json
   lisse eis pellet.mpt --drt --area "0.785 cm2" --thickness "0.78 mm"
   lisse eis cell.DTA --kk --fit "R0-p(R1,CPE1)-p(R2,CPE2)"
   lisse eis cycling.mpt --drt --lambda drttools --plot figs/
+  lisse eis PEIS_LPSCl_IonBlocking_-25C.txt --drt --cell blocking --plot figs/ --table tables/
+  lisse eis pellet.mpt --drt --cell blocking --process-window bulk=0:3e-7 --process-window grain_boundary=3e-7:1e-3
 """
 
 
@@ -32,12 +40,23 @@ def add_arguments(parser) -> None:
     parser.add_argument("--kk", action="store_true", help="run the linear Kramers-Kronig test")
     parser.add_argument("--fit", metavar="CIRCUIT", default=None, help="fit an equivalent circuit, e.g. 'R0-p(R1,CPE1)-p(R2,CPE2)'")
     parser.add_argument("--lambda", dest="lam", default="1e-4", help="DRT regularisation: a number, gcv, lcurve, reim or drttools (default 1e-4)")
+    parser.add_argument("--cell", choices=CELL_TYPES, default="symmetric-li",
+                        help="cell type: sets the DRT's process windows and, for blocking (ion-blocking electrodes), a series "
+                             "constant-phase element with a leakage resistance (default symmetric-li: Li|SSE|Li)")
     parser.add_argument("--inductance", choices=("auto", "yes", "no"), default="auto", help="series inductance in the DRT (auto: when Z'' > 0 at the top frequencies)")
-    parser.add_argument("--capacitance", choices=("auto", "yes", "no"), default="auto", help="series capacitance in the DRT (auto: when the lowest-frequency phase is below -60 deg, i.e. blocking electrodes)")
+    parser.add_argument("--capacitance", choices=("auto", "yes", "no", "cpe", "leaky-cpe"), default="auto",
+                        help="blocking element in series with the DRT: yes = ideal capacitor, cpe = constant-phase element, leaky-cpe = CPE "
+                             "parallel to a leakage resistance (auto: leaky-cpe for --cell blocking; otherwise an ideal capacitor when the "
+                             "lowest-frequency phase is below -60 deg)")
     add_quantity(parser, "--area", "cm2", "electrode area, e.g. '0.785 cm2'")
     add_quantity(parser, "--thickness", "um", "electrolyte thickness, e.g. '0.78 mm'")
-    parser.add_argument("--process", action="append", metavar="NAME=LOW:HIGH", help="process tau window in s for peak assignment (repeatable; replaces the default windows), e.g. --process bulk=0:1e-6 --process grain_boundary=1e-6:1e-4")
+    parser.add_argument("--process-window", "--process", dest="process", action="append", metavar="NAME=LOW:HIGH",
+                        help="process tau window in s for peak assignment (repeatable; replaces the cell type's default windows; an empty "
+                             "HIGH means no upper bound), e.g. --process-window bulk=0:1e-6 --process-window grain_boundary=1e-6:1e-4")
     parser.add_argument("--plot", metavar="DIR", default=None, help="write Nyquist, Bode, KK and DRT figures (PNG) into DIR")
+    parser.add_argument("--table", metavar="DIR", default=None,
+                        help="write CSV tables into DIR: DRT gamma(tau) with band, measured and fitted Z, peaks, KK residuals "
+                             "(existing files are never overwritten)")
 
 
 def _write_fig(fig, path) -> None:
@@ -46,10 +65,27 @@ def _write_fig(fig, path) -> None:
     atomic_save_figure(fig, path, dpi=120)
 
 
+def _write_tables(tables_per_spectrum: list, folder) -> list[str]:
+    """Write every table as CSV into ``folder``; refuses (before writing anything) when a file exists."""
+    from lisse.errors import OutputError
+    from lisse.io.outputs import atomic_write_text
+
+    targets = [(folder / f"{stem}_{name}.csv", df) for stem, tables in tables_per_spectrum for name, df in tables.items()]
+    existing = [str(p) for p, _ in targets if p.exists()]
+    if existing:
+        raise OutputError(f"--table: expected new files, found existing {', '.join(existing[:3])}{' ...' if len(existing) > 3 else ''}; "
+                          "lisse does not overwrite tables (choose another folder or remove them)")
+    written = []
+    for p, df in targets:
+        atomic_write_text(p, df.to_csv(index=False))
+        written.append(str(p))
+    return written
+
+
 def run(args):
     from pathlib import Path
 
-    from lisse.analysis.eis.workflow import analyse
+    from lisse.analysis.eis.workflow import analyse, export_tables
     from lisse.io.eis import read_spectra
 
     lam = args.lam
@@ -63,12 +99,17 @@ def run(args):
     plot_dir = Path(args.plot) if args.plot else None
     if plot_dir is not None:
         plot_dir.mkdir(parents=True, exist_ok=True)
+    table_dir = Path(args.table) if args.table else None
+    tables = []
     for sp in spectra:
-        out, objs = analyse(sp, drt=args.drt, kk=args.kk, fit=args.fit, lam=lam, inductance=args.inductance, capacitance=args.capacitance, processes=args.process)
+        out, objs = analyse(sp, drt=args.drt, kk=args.kk, fit=args.fit, lam=lam, inductance=args.inductance, capacitance=args.capacitance,
+                            processes=args.process, cell=args.cell)
+        stem = sp.label.replace("#", "_")
+        if table_dir is not None:
+            tables.append((stem, export_tables(objs)))
         if plot_dir is not None:
             from lisse.plot import eis as peis
 
-            stem = sp.label.replace("#", "_")
             zf = objs["fit"].z_fit_ if "fit" in objs else (objs["drt"].z_fit_ if "drt" in objs else None)
             lab = "circuit fit" if "fit" in objs else "DRT fit"
             figs = {"nyquist": peis.nyquist(sp, zf, lab), "bode": peis.bode(sp, zf, lab)}
@@ -83,6 +124,12 @@ def run(args):
                 written.append(str(p))
             out["figures"] = written
         results.append(out)
+    if table_dir is not None:
+        table_dir.mkdir(parents=True, exist_ok=True)
+        written = _write_tables(tables, table_dir)
+        for out in results:
+            stem = out["label"].replace("#", "_")
+            out["tables"] = [w for w in written if Path(w).name.startswith(stem + "_")]
     return results[0] if len(results) == 1 else results
 
 
@@ -96,9 +143,16 @@ def render(result) -> str:
             lines.append(f"  Kramers-Kronig: M = {k['n_rc_elements']}, max residual {100 * k['max_relative_residual']:.2f} %, drift {'yes' if k['drift'] else 'no'}")
         if "drt" in r:
             d = r["drt"]
-            lines.append(f"  DRT: lambda = {d['lambda']:.2g}, median misfit {100 * d['median_relative_misfit']:.2f} %, R_inf = {d['r_inf_ohm']:.4g} ohm")
+            lines.append(f"  DRT ({d['cell']} cell): lambda = {d['lambda']:.2g}, misfit max {100 * d['max_relative_misfit']:.2f} % "
+                         f"(median {100 * d['median_relative_misfit']:.2f} %): {d['fit_quality']}, R_inf = {d['r_inf_ohm']:.4g} ohm")
+            if d.get("cpe_n") is not None:
+                leak = d.get("leak_resistance_ohm")
+                leak_s = "" if leak is None else f", leakage R = {leak:.3g} ohm"
+                lines.append(f"    blocking element ({d['blocking_element']}): Q = {d['cpe_q_F_s_n_minus_1']:.3g} F s^(n-1), n = {d['cpe_n']:.3f}{leak_s}")
+            elif d.get("capacitance_F") is not None:
+                lines.append(f"    series capacitance C = {d['capacitance_F']:.3g} F")
             for p in d["peaks"]:
-                lines.append(f"    tau = {p['tau_s']:.3g} s  R = {p['resistance_ohm']:.4g} ohm  -> {p['process']}")
+                lines.append(f"    tau = {p['tau_s']:.3g} s  R = {p['resistance_ohm']:.4g} ohm  C = {p['capacitance_F']:.3g} F  -> {p['process']}")
             for w in d["warnings"]:
                 lines.append(f"  warning: {w}")
         if r.get("total_conductivity_S_cm"):

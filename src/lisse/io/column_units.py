@@ -67,7 +67,7 @@ _KIND = {"time": "a time", "voltage": "a voltage", "current": "a current", "char
 def normalise_unit(unit: str) -> str:
     """Spellings found in instrument headers -> a unit :mod:`lisse.units` parses.
 
-    ``'Ohm'``, ``'ohms'``, ``'Ω'`` -> ``'ohm'``; ``'hz'`` -> ``'Hz'``; ``'mA.h'`` -> ``'mAh'``;
+    ``'Ohm'``, ``'ohms'``, ``'Ω'`` -> ``'ohm'``; ``'hz'`` -> ``'Hz'``; ``'mA.h'`` -> ``'mAh'``; ``'mAs'`` -> ``'mA*s'``;
     ``'sec'`` -> ``'s'``; ``'Min'`` -> ``'min'``; ``'Hr'`` -> ``'h'``; ``'Amps'`` -> ``'A'``; ``'Volts'`` -> ``'V'``;
     the micro-sign variants -> ``'u'``.
     """
@@ -75,6 +75,7 @@ def normalise_unit(unit: str) -> str:
     u = re.sub(r"(?i)ohms?\b", "ohm", u)
     u = re.sub(r"(?i)(?<![A-Za-z])([kMmu]?)hz\b", lambda m: m.group(1) + "Hz", u)
     u = u.replace("mA.h", "mAh").replace("A.h", "Ah")
+    u = re.sub(r"^([munpk]?)A\.?s$", r"\1A*s", u)  # Neware's mAs: pint would read 'As' as attoseconds
     u = re.sub(r"(?i)^secs?$", "s", u)
     u = re.sub(r"(?i)^mins?$", "min", u)
     u = re.sub(r"(?i)^(hrs?|hours?)$", "h", u)

@@ -35,7 +35,7 @@ FORMATS: dict[str, Format] = {
         Format("biologic-mpr", "BioLogic EC-Lab/BT-Lab binary .mpr", True, True, True),
         Format("biologic-mpt", "BioLogic EC-Lab/BT-Lab text export .mpt", True, True, True),
         Format("neware-nda", "Neware binary .nda/.ndax (or a zip holding one)", True, False, True),
-        Format("neware-csv", "Neware BTS CSV export", True, False, True),
+        Format("neware-csv", "Neware BTS CSV export (regular three-level or flat one-header layout)", True, False, True),
         Format("neware-xlsx", "Neware BTS xlsx export", True, False, True),
         Format("arbin-res", "Arbin .res database", True, False, True),
         Format("arbin-csv", "Arbin CSV export", True, False, True),
@@ -45,8 +45,10 @@ FORMATS: dict[str, Format] = {
         Format("gamry-dta", "Gamry .DTA", False, True, True),
         Format("zplot-z", "Scribner ZPlot .z", False, True, True),
         Format("ivium-idf", "Ivium .idf", False, True, True),
+        Format("ivium-ids", "Ivium .ids (several datasets)", False, True, True),
         Format("relaxis-txt", "RelaxIS text export", False, True, True),
         Format("chi-txt", "CH Instruments text export", False, True, True),
+        Format("versastudio-par", "VersaStudio .par (Princeton Applied Research)", False, True, True),
         Format("csv", "generic CSV/TSV/TXT; units from the header (time/s, I/mA) or --units", True, True, False),
     )
 }

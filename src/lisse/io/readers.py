@@ -10,10 +10,11 @@ content                            reader
 ``NEWARE`` / zip with .nda(x)      :func:`lisse.io.neware.read_nda`
 ``Standard Jet DB``                :func:`lisse.io.arbin.read_arbin_res`
 xlsx with ``Record-Tab`` sheet     :func:`lisse.io.land.read_land`
-xlsx with ``record`` sheet         :func:`lisse.io.neware.read_neware_xlsx`
+xlsx with ``record``/``Detail_``  :func:`lisse.io.neware.read_neware_xlsx`
 xlsx with ``Channel_<n>_<k>``      :func:`lisse.io.arbin.read_arbin_xlsx` (``arbin-xlsx``)
-``Cycle ...`` / ``,Step`` / ``,,``  :func:`lisse.io.neware.read_neware_csv`
+``Cycle ...`` / ``,Step`` / ``,,``  :func:`lisse.io.neware.read_neware_csv` (regular export)
 ``Data_Point,Test_Time,...``       :func:`lisse.io.arbin.read_arbin_csv` (or ``Test_Time`` with ``Cycle_Index``)
+``DataPoint,...,Total Time,...``   :func:`lisse.io.neware.read_neware_csv` (flat export)
 Maccor ``Rec``/``Md`` header       :func:`lisse.io.maccor.read_maccor`
 any other delimited text           :func:`lisse.io.csv_generic.read_csv_generic`
 =================================  ===========================================
@@ -26,6 +27,7 @@ a column with neither is refused.
 
 from __future__ import annotations
 
+import re
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -146,13 +148,13 @@ def detect_format(path: str | Path) -> str:
                 sheets = [s.lower() for s in sheet_names(p)]
             if any(s in ("record-tab",) for s in sheets):
                 return "land-xlsx"
-            if any(s.startswith("record") for s in sheets):
-                return "neware-xlsx"
+            if any(s.startswith("record") or re.fullmatch(r"detail(_\d+)+", s) for s in sheets):
+                return "neware-xlsx"  # BTSDA names its record sheet 'record' or 'Detail_<unit>_<channel>_<n>'
             from lisse.io.arbin import ARBIN_SHEET
 
             if any(ARBIN_SHEET.fullmatch(s.strip()) for s in sheets):
                 return "arbin-xlsx"
-            raise ReaderError(f"xlsx file '{path}' has no known cycler sheet (Record-Tab, record, Channel_<n>_<k>); sheets: {sheets}")
+            raise ReaderError(f"xlsx file '{path}' has no known cycler sheet (Record-Tab, record, Detail_..., Channel_<n>_<k>); sheets: {sheets}")
         if any(n.lower().endswith((".nda", ".ndax")) for n in names) or p.suffix.lower() == ".ndax" or any(
             n.lower().endswith(".xml") for n in names
         ):
@@ -161,11 +163,15 @@ def detect_format(path: str | Path) -> str:
     if b"\x00" in head[:2048]:
         raise ReaderError(f"'{path}' is a binary file of no known cycler format (first bytes {head[:16]!r})")
     text = head.decode("latin-1")
-    first = text.lstrip("\ufeff").splitlines()[0] if text.strip() else ""
+    first = text.removeprefix("\u00ef\u00bb\u00bf").splitlines()[0] if text.strip() else ""  # UTF-8 BOM as latin-1
     if first.startswith("Cycle") and "\n," in text and "\n,," in text:
         return "neware-csv"
     if first.startswith(("Data_Point,", "Test_ID,")) or ("Test_Time" in first and ("Data_Point" in first or "Cycle_Index" in first)):
         return "arbin-csv"
+    from lisse.io.neware import is_flat_export
+
+    if is_flat_export(text):
+        return "neware-csv"
     if ("\tMd\t" in text or "\tMd\r" in text or "\tMd\n" in text) and "Rec" in text:
         return "maccor-txt"
     return "csv"

@@ -29,6 +29,14 @@ is *charge*; for a Li|SSE|Li symmetric cell it is Li *stripping* from the workin
 plating on the counter electrode). Readers of instruments with another convention flip the sign and
 say so in ``provenance.notes``.
 
+Empty records
+-------------
+A record may have 0 rows: a header-only file (an instrument export written before the first
+measurement, a WAIT step) is read as an empty record whose ``provenance.notes`` contain
+:data:`NO_DATA_NOTE` ("no data rows ..."). :meth:`CyclingRecord.from_arrays` accepts empty arrays,
+:meth:`CyclingRecord.summary` reports ``rows: 0`` with ``None`` ranges; analyses that need data
+refuse an empty record themselves.
+
 Cell metadata (``area_m2``, ``active_mass_kg``, ``loading_kg_m2``) make per-area and per-mass results
 possible; provenance (file sha256, reader name and version, raw header) keeps every number traceable.
 """
@@ -44,9 +52,12 @@ import numpy as np
 from lisse.errors import ParameterError
 from lisse.units import as_si
 
-__all__ = ["CyclingRecord", "Provenance", "CORE_COLUMNS", "half_cycle_index", "integrate_charge"]
+__all__ = ["CyclingRecord", "Provenance", "CORE_COLUMNS", "NO_DATA_NOTE", "half_cycle_index", "integrate_charge"]
 
 CORE_COLUMNS = ("time_s", "voltage_V", "current_A", "charge_C", "step", "cycle", "half_cycle")
+
+#: the provenance note of an empty record (a header-only file); tests and callers match on this text
+NO_DATA_NOTE = "no data rows: the file holds a complete header and no measurements (empty record)"
 
 #: relative current below which a row counts as "rest" (zero current) when indexing half cycles
 REST_FRACTION = 1e-3
@@ -61,7 +72,7 @@ class Provenance:
     source : str
         File path (as given) or ``"synthetic"``.
     sha256 : str or None
-        sha256 of the file bytes.
+        sha256 (hex) of the file bytes.
     reader : str
         Reader name, e.g. ``"lisse.io.biologic.mpr"``.
     reader_version : str
@@ -89,6 +100,18 @@ class Provenance:
         }
 
 
+def _abs_max(a: np.ndarray) -> float:
+    """max |a| over the finite values (0 when none), without the copy ``np.nanmax`` makes."""
+    with np.errstate(invalid="ignore"):
+        hi, lo = float(np.max(a)), float(np.min(a))
+    if np.isnan(hi) or np.isnan(lo):
+        fin = a[np.isfinite(a)]
+        if fin.size == 0:
+            return 0.0
+        hi, lo = float(fin.max()), float(fin.min())
+    return max(abs(hi), abs(lo)) if np.isfinite(hi) and np.isfinite(lo) else float("inf")
+
+
 def half_cycle_index(current: np.ndarray, rest_fraction: float = REST_FRACTION) -> np.ndarray:
     """Index of half cycles: increments whenever the sign of the (non-rest) current flips.
 
@@ -109,19 +132,25 @@ def half_cycle_index(current: np.ndarray, rest_fraction: float = REST_FRACTION) 
     if i.size == 0:
         return np.zeros(0, dtype=np.int64)
     imax = np.nanmax(np.abs(i)) if np.any(np.isfinite(i)) else 0.0
-    sign = np.where(np.abs(i) > rest_fraction * imax, np.sign(i), 0.0)
-    sign = np.nan_to_num(sign)
-    nz = np.flatnonzero(sign)
-    if nz.size == 0:
+    thr = rest_fraction * imax
+    # written for memory (a few bytes per row beyond the result: records of 10^7 rows and more)
+    sign = np.zeros(i.size, dtype=np.int8)
+    sign[i > thr] = 1
+    sign[i < -thr] = -1
+    nonrest = sign != 0
+    signs = sign[nonrest]  # the signs of the non-rest rows, in order
+    del sign
+    if signs.size == 0:
         return np.zeros(i.size, dtype=np.int64)
-    # forward-fill the sign over rest rows (rests before the first current take the first sign)
-    idx = np.zeros(i.size, dtype=np.int64)
-    idx[nz] = nz
-    idx = np.maximum.accumulate(idx)
-    idx[: nz[0]] = nz[0]
-    filled = sign[idx]
-    flips = np.concatenate([[0], (np.diff(filled) != 0).astype(np.int64)])
-    return np.cumsum(flips)
+    # half cycle of each non-rest row: flips of the sign so far; a rest row takes that of the last
+    # non-rest row before it (rests before the first current: half cycle 0)
+    flips = np.zeros(signs.size, dtype=np.int64)
+    np.cumsum(signs[1:] != signs[:-1], out=flips[1:])
+    last = np.cumsum(nonrest, dtype=np.int64)
+    del nonrest
+    last -= 1
+    np.maximum(last, 0, out=last)
+    return flips[last]
 
 
 def integrate_charge(time_s: np.ndarray, current_A: np.ndarray) -> np.ndarray:
@@ -199,7 +228,9 @@ class CyclingRecord:
         Parameters
         ----------
         time_s, voltage_V, current_A : array_like
-            Time (s), voltage (V), current (A; positive = anodic at the working electrode).
+            Time (s), voltage (V), current (A; positive = anodic at the working electrode). They may be
+            empty (0 rows: a header-only file); the record is then valid and empty (see
+            :data:`NO_DATA_NOTE` for the note readers add).
         charge_C : array_like, optional
             Cumulative signed charge (C); integrated from the current (trapezoid) when omitted.
         step, cycle, half_cycle : array_like of int, optional
@@ -232,8 +263,10 @@ class CyclingRecord:
                 f"CyclingRecord: time_s, voltage_V and current_A must be 1-D of equal length; got shapes {t.shape}, {v.shape}, {i.shape}"
             )
         if n > 1:
-            dt = np.diff(t)
-            bad = np.flatnonzero(dt < -1e-9 * max(1.0, float(np.nanmax(np.abs(t)))))
+            bad = np.flatnonzero(t[1:] < t[:-1])  # exact test first (no full-length float temporaries)
+            if bad.size:
+                tol = 1e-9 * max(1.0, _abs_max(t))
+                bad = bad[t[bad + 1] < t[bad] - tol]
             if bad.size:
                 k = int(bad[0])
                 raise ParameterError(
@@ -266,6 +299,11 @@ class CyclingRecord:
     # ------------------------------------------------------------------ access
     def __len__(self) -> int:
         return len(self.df)
+
+    @property
+    def empty(self) -> bool:
+        """True for a record with no rows (a header-only file; see :data:`NO_DATA_NOTE`)."""
+        return len(self.df) == 0
 
     def __getitem__(self, column: str) -> np.ndarray:
         if column not in self.df.columns:
@@ -343,6 +381,7 @@ def _arr(val: Any, n: int, name: str, dtype: Any) -> np.ndarray:
     if a.shape != (n,):
         raise ParameterError(f"CyclingRecord: column '{name}' has shape {a.shape}; expected ({n},)")
     if dtype is np.int64:
-        a = np.nan_to_num(a.astype(float), nan=0.0).astype(np.int64) if a.dtype.kind == "f" else a.astype(np.int64)
-        return a
-    return a.astype(dtype)
+        if a.dtype.kind == "f":
+            return np.nan_to_num(a.astype(float), nan=0.0).astype(np.int64)
+        return a.astype(np.int64, copy=False)
+    return a.astype(dtype, copy=False)

@@ -137,18 +137,22 @@ def interfacial_asr(resistance, area, symmetric: bool = True) -> dict:
 class DRTMap:
     """γ of a series of spectra on one τ grid: ``tau`` [s], ``gamma`` [ohm] (n_spectra x n_tau),
     ``labels``, ``process_resistance`` (dict process -> array [ohm] per spectrum),
-    ``misfit`` (median relative misfit per spectrum)."""
+    ``misfit`` (median relative misfit per spectrum), ``max_misfit`` (maximum relative misfit per
+    spectrum)."""
 
     tau: np.ndarray
     gamma: np.ndarray
     labels: list
     process_resistance: dict
     misfit: np.ndarray
+    max_misfit: np.ndarray | None = None
 
     def to_frame(self):
         import pandas as pd
 
         df = pd.DataFrame({"label": self.labels, "median_relative_misfit": self.misfit})
+        if self.max_misfit is not None:
+            df["max_relative_misfit"] = self.max_misfit
         for k, v in self.process_resistance.items():
             df[f"{k}_resistance_ohm"] = v
         return df
@@ -182,4 +186,5 @@ def drt_map(spectra, **drt_kwargs) -> DRTMap:
         labels=[s.label or str(i) for i, s in enumerate(spectra)],
         process_resistance=pr,
         misfit=np.array([d.median_relative_misfit_ for d in fits]),
+        max_misfit=np.array([d.max_relative_misfit_ for d in fits]),
     )

@@ -4,11 +4,13 @@ Model
 -----
 .. math::
 
-    Z(\omega) = R_\infty + j\omega L + \frac{1}{j\omega C}
+    Z(\omega) = R_\infty + j\omega L + Z_{block}(\omega)
               + \int_{-\infty}^{\infty} \frac{\gamma(\ln\tau)}{1 + j\omega\tau}\,d\ln\tau ,
     \qquad \gamma(\ln\tau) = \sum_k x_k\,\phi(\ln\tau - \ln\tau_k)
 
-with a Gaussian radial basis :math:`\phi(y) = e^{-(\varepsilon y)^2}` or piecewise-linear hats on a
+where the optional blocking term :math:`Z_{block}` is an ideal capacitor :math:`1/(j\omega C)`, a
+constant-phase element :math:`1/(Q(j\omega)^n)` or a CPE with a parallel leakage resistance (the
+default of ``cell="blocking"``, see :mod:`lisse.analysis.eis.cells`), with a Gaussian radial basis :math:`\phi(y) = e^{-(\varepsilon y)^2}` or piecewise-linear hats on a
 grid :math:`\tau_k` that is **independent of the data**: it sits on whole decades (``ppd`` points per
 decade, aligned to powers of ten) and extends ``extend_decades`` (≥ 1) beyond
 :math:`[1/(2\pi f_{max}), 1/(2\pi f_{min})]` on both sides, so arcs whose characteristic frequency
@@ -63,26 +65,37 @@ from functools import lru_cache
 
 import numpy as np
 
+from lisse.analysis.eis.cells import CELL_TYPES, PROCESS_WINDOWS, cell_model
+from lisse.analysis.eis.drt_uncertainty import BAND_LEVEL  # nominal coverage of gamma_lower_/gamma_upper_
 from lisse.analysis.eis.weighting import check_weighting, residual_weights
 from lisse.citations import Citation, add, register
 from lisse.errors import CalculationError, ParameterError
 from lisse.records.spectrum import EISSpectrum
 
-__all__ = ["DRT", "DRTPeak", "DEFAULT_PROCESS_WINDOWS", "assign_process", "DRTEdgeWarning"]
+__all__ = ["DRT", "DRTPeak", "DEFAULT_PROCESS_WINDOWS", "assign_process", "DRTEdgeWarning", "FIT_QUALITY_THRESHOLDS", "fit_quality",
+           "BAND_LEVEL", "CELL_TYPES"]
 
 add(Citation("Wan2015", "Wan, Saccoccio, Chen, Ciucci", "Influence of the discretization methods on the distribution of relaxation times deconvolution: implementing radial basis functions with DRTtools", "Electrochimica Acta 184, 483", 2015, "10.1016/j.electacta.2015.09.097"))
 add(Citation("Saccoccio2014", "Saccoccio, Wan, Chen, Ciucci", "Optimal regularization in distribution of relaxation times applied to electrochemical impedance spectroscopy: ridge and lasso regression methods", "Electrochimica Acta 147, 470", 2014, "10.1016/j.electacta.2014.09.058"))
 
-#: Default τ windows [s] for assigning DRT peaks to processes (after [Ji2025]):
-#: τ < 1e-7 s bulk; 1e-7–1e-4 s grain boundary; "≈1e-3 s" charge transfer at Li, read here as
-#: 1e-4 s to 10^-2.5 s (half a decade either side of 1e-3 s on the upper side); beyond that, Li|SSE
-#: interfacial transport. Pass your own mapping to ``DRT(processes=...)`` to change them.
-DEFAULT_PROCESS_WINDOWS: dict[str, tuple[float, float]] = {
-    "bulk": (0.0, 1e-7),
-    "grain_boundary": (1e-7, 1e-4),
-    "charge_transfer": (1e-4, 10**-2.5),
-    "interface": (10**-2.5, math.inf),
-}
+#: Default τ windows [s] of a symmetric Li|SSE|Li cell (after [Ji2025]); the windows of every cell type
+#: are in :data:`lisse.analysis.eis.cells.PROCESS_WINDOWS`.
+DEFAULT_PROCESS_WINDOWS: dict[str, tuple[float, float]] = PROCESS_WINDOWS["symmetric-li"]
+
+#: Fit-quality verdict on the **maximum** relative misfit |Z_fit − Z|/|Z| over all points (fractions):
+#: "good" below 1 %, "acceptable" below 3 %, "poor" otherwise. The maximum, not the median, because
+#: a model that misses one feature (e.g. a blocking tail) can still have a small median misfit.
+FIT_QUALITY_THRESHOLDS: dict[str, float] = {"good": 0.01, "acceptable": 0.03}
+
+
+
+def fit_quality(max_relative_misfit: float) -> str:
+    """Verdict "good" / "acceptable" / "poor" on a maximum relative misfit (see :data:`FIT_QUALITY_THRESHOLDS`)."""
+    if max_relative_misfit < FIT_QUALITY_THRESHOLDS["good"]:
+        return "good"
+    if max_relative_misfit < FIT_QUALITY_THRESHOLDS["acceptable"]:
+        return "acceptable"
+    return "poor"
 
 
 class DRTEdgeWarning(UserWarning):
@@ -171,6 +184,20 @@ def _sqrt_psd(m: np.ndarray) -> np.ndarray:
     return (v * np.sqrt(w)).T
 
 
+def _blocking_element(capacitance, default: str) -> str:
+    """Normalise the ``capacitance`` option to "none", "ideal", "cpe" or "leaky-cpe"."""
+    if capacitance is None:
+        return default
+    if isinstance(capacitance, (bool, np.bool_)):
+        return "ideal" if capacitance else "none"
+    key = str(capacitance).strip().lower()
+    aliases = {"none": "none", "no": "none", "ideal": "ideal", "capacitor": "ideal", "yes": "ideal", "cpe": "cpe",
+               "leaky-cpe": "leaky-cpe", "leaky_cpe": "leaky-cpe"}
+    if key not in aliases:
+        raise ParameterError(f"DRT capacitance: expected False/True or one of 'none', 'ideal', 'cpe', 'leaky-cpe'; found {capacitance!r}")
+    return aliases[key]
+
+
 def _projected_lm(resid, jac, p, lo, hi, max_iter: int = 60, tol: float = 1e-10) -> np.ndarray:
     """Levenberg-Marquardt with steps projected onto the box [lo, hi] (small dense problems).
 
@@ -240,11 +267,17 @@ class DRTPeak:
         """Characteristic frequency 1/(2πτ) [Hz]."""
         return 1.0 / (2.0 * math.pi * self.tau_s)
 
+    @property
+    def capacitance_F(self) -> float:
+        """Equivalent capacitance τ/R [F] (compare with Irvine's ranges, :mod:`lisse.analysis.eis.cells`)."""
+        return self.tau_s / self.resistance_ohm if self.resistance_ohm > 0 else math.inf
+
     def as_dict(self) -> dict:
         return {
             "tau_s": self.tau_s,
             "frequency_Hz": self.frequency_Hz,
             "resistance_ohm": self.resistance_ohm,
+            "capacitance_F": self.capacitance_F,
             "gaussian_area_ohm": self.gaussian_area_ohm,
             "width_decades": self.width_decades,
             "process": self.process,
@@ -261,10 +294,15 @@ class _Design:
 
 
 _LAMBDA_GRID_NNLS = np.logspace(-7, -1, 13)
+#: Peaks whose resistance is at most this fraction of the total DRT resistance are not reported.
+_ZERO_PEAK_FRACTION = 1e-6
+#: Largest standard deviation of a deconvolved peak [ln τ] (about one decade): wider Gaussians are not
+#: peaks but a background, and their share of the mixture would take resistance from the real peaks.
+_MAX_PEAK_SIGMA = 2.5
 
 
 class DRT:
-    """Distribution of relaxation times by regularised NNLS (estimator style: ``fit`` returns self).
+    r"""Distribution of relaxation times by regularised NNLS (estimator style: ``fit`` returns self).
 
     Parameters
     ----------
@@ -296,10 +334,26 @@ class DRT:
     weighting : {"modulus", "unit", "proportional"}
         Residual weights (:mod:`lisse.analysis.eis.weighting`): 1/|Z| (default), 1 (raw ohm, as DRTtools)
         or 1/|Z'|, 1/|Z''| separately.
-    inductance, capacitance : bool
-        Include a series inductance L [H] / series capacitance C [F] (blocking electrodes).
+    cell : {"symmetric-li", "blocking", "full", "half"}
+        Cell type (:mod:`lisse.analysis.eis.cells`): sets the default process windows and, for
+        ``"blocking"``, a series constant-phase element for the ion-blocking electrodes.
+    inductance : bool
+        Include a series inductance L [H] (Z'' > 0 at the top frequencies: cables, current collectors).
+    capacitance : bool or {"none", "ideal", "cpe", "leaky-cpe"}, optional
+        Series element for blocking electrodes: none (False), an ideal capacitor C [F] (True,
+        "ideal"), a constant-phase element :math:`1/(Q (j\omega)^n)` ("cpe", Q [F·s^(n-1)], n in
+        [0.5, 1] fitted unless ``cpe_n`` is given), or that CPE in parallel with a leakage resistance,
+        :math:`R_{leak}/(1 + R_{leak} Q (j\omega)^n)` ("leaky-cpe": an electrode that blocks ions
+        but passes a small DC current, electronic conduction of the electrolyte or a side reaction;
+        R_leak → ∞ is the plain CPE). The amplitude (1/Q or R_leak) is one more non-negative NNLS
+        column; n (and the leakage time constant :math:`(R_{leak}Q)^{1/n}`) are found by a bounded
+        search on the regularised objective (variable projection). Default (None): the cell type's
+        element (``"leaky-cpe"`` for ``cell="blocking"``, none otherwise).
+    cpe_n : float, optional
+        Fix the CPE exponent instead of fitting it.
     processes : dict, optional
-        Process windows ``{name: (tau_low_s, tau_high_s)}``; default :data:`DEFAULT_PROCESS_WINDOWS`.
+        Process windows ``{name: (tau_low_s, tau_high_s)}`` replacing the cell type's defaults
+        (:data:`lisse.analysis.eis.cells.PROCESS_WINDOWS`).
     peak_threshold : float
         Minimum peak height relative to the highest peak for detection.
     peak_prominence : float
@@ -311,6 +365,10 @@ class DRT:
         ... their area is at least this fraction of the local |Z(ω = 1/τ)| (so that a small arc in
         a low-impedance region, such as a solid electrolyte's bulk arc next to a mega-ohm blocking
         tail, is kept).
+    resolved_fraction : float
+        Peaks whose resistance is below this fraction of the local |Z(ω = 1/τ)| change the spectrum
+        by less than a good measurement's relative noise (0.1–1 %) and are not reported (e.g. a few
+        hundred ohm under a mega-ohm blocking tail, where the inversion is not identifiable).
     """
 
     def __init__(
@@ -325,12 +383,15 @@ class DRT:
         order: int = 1,
         weighting: str = "modulus",
         inductance: bool = False,
-        capacitance: bool = False,
+        capacitance: bool | str | None = None,
+        cpe_n: float | None = None,
+        cell: str = "symmetric-li",
         processes: dict[str, tuple[float, float]] | None = None,
         peak_threshold: float = 0.01,
         peak_prominence: float = 0.02,
         min_peak_fraction: float = 0.05,
         local_peak_fraction: float = 0.25,
+        resolved_fraction: float = 0.01,
         uncertainty: bool = True,
     ) -> None:
         if isinstance(lambda_, str) and lambda_.lower() == "drttools":
@@ -362,13 +423,22 @@ class DRT:
         self.part = part
         self.order = int(order)
         self.weighting = weighting
+        model = cell_model(cell)
+        self.cell = model.name
         self.inductance = bool(inductance)
-        self.capacitance = bool(capacitance)
-        self.processes = dict(processes) if processes is not None else dict(DEFAULT_PROCESS_WINDOWS)
+        self.blocking_element = _blocking_element(capacitance, model.blocking_element)
+        self.capacitance = self.blocking_element != "none"
+        if cpe_n is not None and not (0.5 <= float(cpe_n) <= 1.0):
+            raise ParameterError(f"DRT cpe_n: expected a CPE exponent in [0.5, 1]; found {cpe_n!r}")
+        self.cpe_n = None if cpe_n is None else float(cpe_n)
+        self._cpe_n = 1.0 if self.cpe_n is None else self.cpe_n
+        self._leak_tau = 1.0
+        self.processes = dict(processes) if processes is not None else dict(model.windows)
         self.peak_threshold = float(peak_threshold)
         self.peak_prominence = float(peak_prominence)
         self.min_peak_fraction = float(min_peak_fraction)
         self.local_peak_fraction = float(local_peak_fraction)
+        self.resolved_fraction = float(resolved_fraction)
         self.uncertainty = bool(uncertainty)
 
     # -- grid ----------------------------------------------------------------------------------
@@ -406,11 +476,20 @@ class DRT:
         if self.inductance:
             cols.append(1j * omega)
             names.append("L")
-        if self.capacitance:
+        if self.blocking_element == "ideal":
             cols.append(-1j / omega)  # parameter is the elastance 1/C [1/F]
             names.append("inv_C")
+        elif self.blocking_element in ("cpe", "leaky-cpe"):
+            cols.append(self._blocking_column(omega))
+            names.append("inv_Q" if self.blocking_element == "cpe" else "R_leak")
         K = self._kernel(omega, self.tau_)
         return np.column_stack(cols + [K]), names
+
+    def _blocking_column(self, omega: np.ndarray) -> np.ndarray:
+        """Column of the CPE (parameter 1/Q) or of the leaky CPE (parameter R_leak [ohm])."""
+        if self.blocking_element == "cpe":
+            return (1j * omega) ** (-self._cpe_n)
+        return 1.0 / (1.0 + (1j * omega * self._leak_tau) ** self._cpe_n)
 
     # -- fitting -------------------------------------------------------------------------------
     def _weights(self, z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -513,10 +592,13 @@ class DRT:
         """Fit the DRT of ``spectrum`` (an :class:`EISSpectrum`); returns self.
 
         Sets ``tau_`` [s] (grid), ``gamma_`` [ohm] (γ at the grid points, per unit ln τ),
-        ``coef_``, ``r_inf_`` [ohm], ``inductance_`` [H], ``capacitance_`` [F], ``lambda_value_``,
-        ``z_fit_`` [ohm], ``median_relative_misfit_``, ``peaks_`` (list of :class:`DRTPeak`),
-        ``gamma_std_`` (noise standard deviation of γ [ohm]), ``gamma_lower_``/``gamma_upper_`` (nominal
-        95 % band [ohm]) and ``band_`` (see module notes; None without ``uncertainty``), ``warnings_``.
+        ``coef_``, ``r_inf_`` [ohm], ``inductance_`` [H], ``capacitance_`` [F] (ideal series capacitor;
+        inf without one), ``cpe_q_`` [F·s^(n-1)] and ``cpe_n_`` (series CPE; None without one),
+        ``lambda_value_``, ``z_fit_`` [ohm], ``relative_misfit_`` (|Z_fit − Z|/|Z| per point),
+        ``max_relative_misfit_``, ``median_relative_misfit_``, ``fit_quality_`` (see
+        :func:`fit_quality`), ``peaks_`` (list of :class:`DRTPeak`), ``gamma_std_`` (noise
+        standard deviation of γ [ohm]), ``gamma_lower_``/``gamma_upper_`` (nominal 95 % band [ohm])
+        and ``band_`` (see module notes; None without ``uncertainty``), ``warnings_``.
         """
         register("Wan2015")
         if not isinstance(spectrum, EISSpectrum):
@@ -527,11 +609,17 @@ class DRT:
         z = spectrum.impedance
         omega = 2 * np.pi * f
         self.tau_ = self.tau_grid(f)
+        search_n = self.blocking_element in ("cpe", "leaky-cpe")
+        if search_n:
+            self._search_blocking(omega, z, 1e-4 if isinstance(self.lambda_, str) else float(self.lambda_))
         Ac, names = self._columns(omega)
         self.param_names_ = names
         if isinstance(self.lambda_, str):
             register("Saccoccio2014")
             lam, info = self._select_lambda(Ac, z)
+            if search_n:
+                self._search_blocking(omega, z, lam)
+                Ac, names = self._columns(omega)
         else:
             lam, info = float(self.lambda_), {"criterion": "fixed"}
         self.lambda_value_ = lam
@@ -544,6 +632,19 @@ class DRT:
         self.r_inf_ = float(x[0])
         self.inductance_ = float(x[names.index("L")]) if "L" in names else 0.0
         self.capacitance_ = float(1.0 / x[names.index("inv_C")]) if "inv_C" in names and x[names.index("inv_C")] > 0 else math.inf
+        self.leak_resistance_ = None
+        if "inv_Q" in names:
+            iq = float(x[names.index("inv_Q")])
+            self.cpe_q_ = 1.0 / iq if iq > 0 else math.inf
+            self.cpe_n_ = float(self._cpe_n)
+        elif "R_leak" in names:
+            rl = float(x[names.index("R_leak")])
+            self.cpe_n_ = float(self._cpe_n)
+            self.cpe_q_ = self._leak_tau**self._cpe_n / rl if rl > 0 else math.inf
+            # a leakage time constant at the top of its search range means "no leakage resolved"
+            self.leak_resistance_ = rl if self._leak_resolved else None
+        else:
+            self.cpe_q_, self.cpe_n_ = None, None
         z_fit = Ac @ x
         if self.part == "imag":  # R_inf unidentified by Z'': least-squares offset on Z'
             wr, _ = self._weights(z)
@@ -557,6 +658,8 @@ class DRT:
         rel = np.abs(z_fit - z) / np.abs(z)
         self.relative_misfit_ = rel
         self.median_relative_misfit_ = float(np.median(rel))
+        self.max_relative_misfit_ = float(np.max(rel))
+        self.fit_quality_ = fit_quality(self.max_relative_misfit_)
         Phi = self.basis_matrix(self.tau_)
         self.gamma_ = Phi @ self.coef_
         self.polarization_resistance_ = float(self.coef_.sum() * self._basis_area())
@@ -584,6 +687,56 @@ class DRT:
         self._xs = xs
         self.coef_full_ = xs / d.scale
 
+    def _search_blocking(self, omega: np.ndarray, z: np.ndarray, lam: float) -> None:
+        """Exponent n in [0.5, 1] (and, for "leaky-cpe", the leakage time constant) of the blocking
+        element minimising the regularised objective ||W(Ax − Z)||² + λ x^T M x.
+
+        For fixed shape parameters the problem is the usual NNLS one (the element's amplitude is one
+        more non-negative column), so the shape is found by a bounded search over the NNLS optimum
+        (variable projection): a coarse grid, then Nelder-Mead (the NNLS optimum is
+        only piecewise smooth in the shape parameters). The leakage time constant is searched from
+        a decade below 1/(2π f_min) to eight decades above it (there the element is a plain CPE).
+        """
+        from scipy.optimize import minimize, nnls
+
+        fixed_n = self.cpe_n
+        Ac, names = self._columns(omega)  # the kernel once; only the blocking column changes
+        j = len(names) - 1
+
+        def objective(p) -> float:
+            self._cpe_n = float(p[0]) if fixed_n is None else fixed_n
+            if len(p) > 1:
+                self._leak_tau = 10.0 ** float(p[1])
+            Ac[:, j] = self._blocking_column(omega)
+            d = self._design(Ac, z, self.part)
+            A = np.vstack([d.A, math.sqrt(lam) * d.R])
+            b = np.concatenate([d.b, np.zeros(d.R.shape[0])])
+            rnorm = nnls(A, b, maxiter=50 * A.shape[1])[1]
+            return float(rnorm) ** 2
+
+        n_grid = (0.75, 0.85, 0.95, 1.0) if fixed_n is None else (fixed_n,)
+        bounds = [(0.5, 1.0)]
+        if self.blocking_element == "leaky-cpe":
+            t_low = math.log10(1.0 / (2 * math.pi * float(np.min(omega) / (2 * math.pi)))) - 1.0
+            t_grid = t_low + np.arange(0.0, 9.5, 1.5)
+            bounds.append((t_low, t_low + 9.0))
+            start = min(((n, t) for n in n_grid for t in t_grid), key=objective)
+        else:
+            start = (min(n_grid, key=lambda n: objective((n,))),)
+        if fixed_n is None or len(bounds) > 1:
+            x0 = np.array(start, float)
+            simplex = np.vstack([x0] + [x0 + np.eye(len(x0))[i] * (0.05 if i == 0 else 0.5) * (-1 if i == 0 and x0[0] > 0.95 else 1)
+                                        for i in range(len(x0))])
+            res = minimize(objective, x0, method="Nelder-Mead", bounds=bounds,
+                           options={"initial_simplex": simplex, "xatol": 2e-3, "fatol": 1e-9, "maxfev": 60})
+            best = res.x if res.fun <= objective(start) else np.array(start, float)
+        else:
+            best = np.array(start, float)
+        objective(best)  # leave the chosen shape set
+        # the leakage is resolved by the data only when its time constant lies within two decades of the
+        # slowest measured time scale; beyond that the element is a plain CPE and R_leak is not reported
+        self._leak_resolved = len(best) > 1 and 10.0 ** best[1] <= 100.0 / float(np.min(omega))
+
     def _band(self, d: _Design, lam: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(std, lower, upper) of γ on the τ grid [ohm]: the nominal 95 % bias-aware band of
         :mod:`lisse.analysis.eis.drt_uncertainty` (also kept whole as ``band_``)."""
@@ -606,10 +759,15 @@ class DRT:
             frac = g[sl].sum() / total
             rising = self.gamma_[end] >= self.gamma_[inner]
             if (rising and frac > 0.05) or self.gamma_[end] > 0.1 * gmax:
+                missing = []
+                if side == "short-τ" and not self.inductance:
+                    missing.append("an inductance (inductance=True)")
+                if side == "long-τ" and self.blocking_element == "none":
+                    missing.append("a blocking element (cell='blocking')")
                 msg = (
                     f"DRT: γ piles up at the {side} edge of the τ grid ({100 * frac:.1f} % of the distribution in the "
-                    "last half decade); the grid (extend_decades) or the measured frequency range may be too short, "
-                    "or an inductive/capacitive term is missing (inductance=True / capacitance=True)"
+                    "last half decade); the grid (extend_decades) or the measured frequency range may be too short"
+                    + (f", or {' / '.join(missing)} is missing" if missing else "")
                 )
                 self.warnings_.append(msg)
                 warnings.warn(msg, DRTEdgeWarning, stacklevel=3)
@@ -702,7 +860,7 @@ class DRT:
 
         p0 = np.concatenate([h0, mu0, s0])
         lo = np.concatenate([np.zeros(npk), mu0 - 1.5, np.full(npk, self._delta / 4)])
-        hi = np.concatenate([np.full(npk, 10 * gmax), mu0 + 1.5, np.full(npk, 10.0)])
+        hi = np.concatenate([np.full(npk, 10 * gmax), mu0 + 1.5, np.full(npk, _MAX_PEAK_SIGMA)])
         p = _projected_lm(resid, jac, np.clip(p0, lo, hi), lo, hi)
         # merge Gaussians that converged onto the same peak (closer than their mean width)
         hs, ms, ss = list(p[:npk]), list(p[npk : 2 * npk]), list(p[2 * npk :])
@@ -725,12 +883,19 @@ class DRT:
         tot = cm.sum(0)
         share = np.where(tot > 0, cm / np.where(tot > 0, tot, 1.0), 1.0 / npk)
         peaks = []
+        r_total = max(float(np.sum(g) * dy), 0.0)
         for k in range(npk):
             tau = float(math.exp(p[npk + k]))
+            r_k = float(np.sum(g * share[k]) * dy)
+            if not r_k > _ZERO_PEAK_FRACTION * r_total:  # a Gaussian driven to zero height is no process
+                continue
+            z_here = float(np.interp(-math.log(tau), lw[order], np.abs(self.z_)[order]))
+            if r_k < self.resolved_fraction * z_here:  # below what the data resolve
+                continue
             peaks.append(
                 DRTPeak(
                     tau_s=tau,
-                    resistance_ohm=float(np.sum(g * share[k]) * dy),
+                    resistance_ohm=r_k,
                     gaussian_area_ohm=float(p[k] * p[2 * npk + k] * math.sqrt(2 * math.pi)),
                     width_decades=float(p[2 * npk + k] / math.log(10)),
                     process=assign_process(tau, self.processes),
@@ -740,6 +905,30 @@ class DRT:
         return peaks
 
     # -- summaries ---------------------------------------------------------------------------
+    def tables(self) -> dict:
+        """The fit as pandas tables with unit-suffixed columns (after :meth:`fit`).
+
+        ``gamma``: tau_s, gamma_ohm, gamma_lower_ohm, gamma_upper_ohm (grid; band of nominal coverage
+        :data:`BAND_LEVEL`); ``fit``: frequency_Hz, measured and fitted Z' and Z'' [ohm], relative misfit;
+        ``peaks``: one row per reported peak.
+        """
+        import pandas as pd
+
+        lo = self.gamma_lower_ if self.gamma_lower_ is not None else np.full_like(self.gamma_, np.nan)
+        hi = self.gamma_upper_ if self.gamma_upper_ is not None else np.full_like(self.gamma_, np.nan)
+        gamma = pd.DataFrame({"tau_s": self.tau_, "gamma_ohm": self.gamma_, "gamma_lower_ohm": lo, "gamma_upper_ohm": hi})
+        fit = pd.DataFrame({
+            "frequency_Hz": self.frequency_,
+            "z_real_ohm": self.z_.real,
+            "z_imag_ohm": self.z_.imag,
+            "z_fit_real_ohm": self.z_fit_.real,
+            "z_fit_imag_ohm": self.z_fit_.imag,
+            "relative_misfit": self.relative_misfit_,
+        })
+        cols = ["tau_s", "frequency_Hz", "resistance_ohm", "capacitance_F", "gaussian_area_ohm", "width_decades", "process"]
+        peaks = pd.DataFrame([p.as_dict() for p in self.peaks_], columns=cols)
+        return {"gamma": gamma, "fit": fit, "peaks": peaks}
+
     def process_resistances(self) -> dict[str, float]:
         """Sum of peak resistances per assigned process [ohm]."""
         out: dict[str, float] = {}
@@ -748,13 +937,30 @@ class DRT:
         return out
 
     def summary(self) -> dict:
-        """JSON-able summary with unit-suffixed keys."""
+        """JSON-able summary with unit-suffixed keys.
+
+        Scalars, the peaks, and the arrays ``tau_s``, ``gamma_ohm``, ``gamma_lower_ohm``,
+        ``gamma_upper_ohm`` (grid values; band of nominal coverage ``band_level``; None without the
+        band), ``frequency_Hz``, ``z_fit_real_ohm``, ``z_fit_imag_ohm`` and ``relative_misfit`` (at the
+        measured frequencies).
+        """
+        lower = None if self.gamma_lower_ is None else self.gamma_lower_.tolist()
+        upper = None if self.gamma_upper_ is None else self.gamma_upper_.tolist()
         return {
+            "cell": self.cell,
             "peaks": [p.as_dict() for p in self.peaks_],
             "median_relative_misfit": self.median_relative_misfit_,
+            "max_relative_misfit": self.max_relative_misfit_,
+            "fit_quality": self.fit_quality_,
+            "fit_quality_thresholds": dict(FIT_QUALITY_THRESHOLDS),
             "r_inf_ohm": self.r_inf_,
             "inductance_H": self.inductance_,
-            "capacitance_F": self.capacitance_,
+            "blocking_element": self.blocking_element,
+            "capacitance_F": self.capacitance_ if math.isfinite(self.capacitance_) else None,
+            "cpe_q_F_s_n_minus_1": self.cpe_q_ if self.cpe_q_ is None or math.isfinite(self.cpe_q_) else None,
+            "cpe_n": self.cpe_n_,
+            "leak_resistance_ohm": self.leak_resistance_,
+            "process_windows_s": {k: [lo, hi if math.isfinite(hi) else None] for k, (lo, hi) in self.processes.items()},
             "polarization_resistance_ohm": self.polarization_resistance_,
             "lambda": self.lambda_value_,
             "lambda_method": self.lambda_info_["criterion"],
@@ -762,4 +968,13 @@ class DRT:
             "tau_min_s": float(self.tau_[0]),
             "tau_max_s": float(self.tau_[-1]),
             "warnings": list(self.warnings_),
+            "band_level": BAND_LEVEL,
+            "tau_s": self.tau_.tolist(),
+            "gamma_ohm": self.gamma_.tolist(),
+            "gamma_lower_ohm": lower,
+            "gamma_upper_ohm": upper,
+            "frequency_Hz": self.frequency_.tolist(),
+            "z_fit_real_ohm": self.z_fit_.real.tolist(),
+            "z_fit_imag_ohm": self.z_fit_.imag.tolist(),
+            "relative_misfit": self.relative_misfit_.tolist(),
         }

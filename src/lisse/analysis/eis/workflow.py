@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from lisse.records.spectrum import EISSpectrum
 
-__all__ = ["analyse", "parse_windows"]
+__all__ = ["analyse", "parse_windows", "blocking_choice", "export_tables"]
 
 
 def _auto(flag: str, default: bool) -> bool:
@@ -40,13 +40,38 @@ def parse_windows(spec) -> dict[str, tuple[float, float]] | None:
     return out
 
 
-def analyse(sp: EISSpectrum, *, drt: bool, kk: bool, fit: str | None, lam, inductance: str = "auto", capacitance: str = "auto", processes=None) -> tuple[dict, dict]:
+def blocking_choice(capacitance: str, cell: str, phase_low_deg) -> str | None:
+    """The DRT's blocking element for a ``capacitance`` option ("auto", "yes"/"ideal", "no", "cpe",
+    "leaky-cpe") and a cell type: "auto" is the cell's own element for ``cell="blocking"``; for other
+    cells an ideal series capacitor when the phase at the lowest frequencies (``phase_low_deg`` [°])
+    is below -60° (a blocking tail), else none. Returns the value for ``DRT(capacitance=...)``
+    (None: the cell's default)."""
+    import numpy as np
+
+    from lisse.analysis.eis.cells import cell_model
+    from lisse.errors import ParameterError
+
+    model = cell_model(cell)
+    key = str(capacitance).strip().lower()
+    if key == "auto":
+        if model.blocking_element != "none":
+            return None
+        return "ideal" if bool(np.all(np.asarray(phase_low_deg) < -60)) else "none"
+    table = {"yes": "ideal", "ideal": "ideal", "no": "none", "none": "none", "cpe": "cpe", "leaky-cpe": "leaky-cpe"}
+    if key not in table:
+        raise ParameterError(f"capacitance: expected auto, yes, no, cpe or leaky-cpe; found '{capacitance}'")
+    return table[key]
+
+
+def analyse(sp: EISSpectrum, *, drt: bool, kk: bool, fit: str | None, lam, inductance: str = "auto", capacitance: str = "auto", processes=None,
+            cell: str = "symmetric-li") -> tuple[dict, dict]:
     """Analyse one spectrum; returns (JSON-able result, fitted objects).
 
-    ``inductance``/``capacitance``: "auto" (inductance when Z'' > 0 at the top frequencies; series
-    capacitance when the phase at the three lowest frequencies is below -60°, i.e. blocking
-    electrodes), "yes" or "no". ``processes``: τ windows for peak assignment (see
-    :func:`parse_windows`; default the windows after [Ji2025]). With area and thickness on the spectrum, conductivities follow from
+    ``cell``: cell type (:mod:`lisse.analysis.eis.cells`): default process windows and, for
+    ``"blocking"``, the blocking element of the DRT. ``inductance``: "auto" (when Z'' > 0 at the top
+    frequencies, from the Kramers-Kronig test's flag), "yes" or "no". ``capacitance``: see
+    :func:`blocking_choice`. ``processes``: τ windows for peak assignment replacing the cell's defaults
+    (see :func:`parse_windows`). With area and thickness on the spectrum, conductivities follow from
     σ = L/(R·A) with R_bulk = R_inf + DRT bulk peaks and R_total = R_bulk + grain-boundary peaks.
     """
     import numpy as np
@@ -64,16 +89,25 @@ def analyse(sp: EISSpectrum, *, drt: bool, kk: bool, fit: str | None, lam, induc
         "frequency_max_Hz": float(sp.frequency.max()),
     }
     objs: dict = {"spectrum": sp}
+    from lisse.analysis.eis.cells import cell_model
+
+    model = cell_model(cell)
+    out["cell"] = model.name
     low = np.argsort(sp.frequency)[:3]
-    blocking = _auto(capacitance, bool(np.all(sp.phase_deg[low] < -60)))
-    k = lin_kk(sp, capacitance=blocking)
+    element = blocking_choice(capacitance, model.name, sp.phase_deg[low])
+    k = lin_kk(sp, capacitance=element != "none")
     if kk:
         out["kk"] = k.summary()
+        # the residuals and the KK-compliant fit, per measured frequency (arrays)
+        for key, arr in (("frequency_Hz", k.frequency), ("residual_real", k.residual_real), ("residual_imag", k.residual_imag),
+                         ("z_fit_real_ohm", k.z_fit.real), ("z_fit_imag_ohm", k.z_fit.imag)):
+            out["kk"].setdefault(key, np.asarray(arr, float).tolist())
         objs["kk"] = k
     if drt:
         from lisse.analysis.eis.drt import DRT
 
-        d = DRT(lam, inductance=_auto(inductance, k.flags["inductive_high_frequency"]), capacitance=blocking, processes=parse_windows(processes))
+        d = DRT(lam, inductance=_auto(inductance, k.flags["inductive_high_frequency"]), capacitance=element, cell=model.name,
+                processes=parse_windows(processes))
         import warnings
 
         with warnings.catch_warnings():
@@ -100,3 +134,28 @@ def analyse(sp: EISSpectrum, *, drt: bool, kk: bool, fit: str | None, lam, induc
         out["fit"] = c.summary()
         objs["fit"] = c
     return out, objs
+
+
+def export_tables(objs: dict) -> dict:
+    """Tables of one analysed spectrum (the ``objs`` of :func:`analyse`), ``{name: DataFrame}``.
+
+    ``drt_gamma``, ``drt_fit``, ``drt_peaks`` (see :meth:`~lisse.analysis.eis.drt.DRT.tables`) when a
+    DRT was computed; ``kk_residuals`` (frequency_Hz, KK fit Z [ohm], relative residuals) when the
+    Kramers-Kronig test ran.
+    """
+    import pandas as pd
+
+    out: dict = {}
+    if "drt" in objs:
+        for name, df in objs["drt"].tables().items():
+            out[f"drt_{name}"] = df
+    if "kk" in objs:
+        k = objs["kk"]
+        out["kk_residuals"] = pd.DataFrame({
+            "frequency_Hz": k.frequency,
+            "z_kk_real_ohm": k.z_fit.real,
+            "z_kk_imag_ohm": k.z_fit.imag,
+            "residual_real": k.residual_real,
+            "residual_imag": k.residual_imag,
+        })
+    return out

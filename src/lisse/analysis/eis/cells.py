@@ -1,0 +1,140 @@
+r"""Cell types for impedance analysis: the model terms and default DRT process windows of each.
+
+One home for what the cell type changes in an impedance analysis (used by
+:class:`~lisse.analysis.eis.drt.DRT`, the ``analyse`` workflow, ``lisse eis --cell`` and the study key
+``cell`` of the ``[eis]`` stage):
+
+``symmetric-li``
+    Li | solid electrolyte | Li. Processes: bulk, grain boundary, Li|SSE charge transfer, Li|SSE
+    interface (transport through the interphase / constriction). Windows after [Ji2025].
+``blocking``
+    Solid electrolyte between ion-blocking electrodes (stainless steel, Au, C). No charge transfer and
+    no Li|SSE interface exist: the spectrum is bulk, grain boundary and the blocking (double-layer)
+    response of the electrodes. The DRT gets a **series constant-phase element** (CPE,
+    :math:`Z = 1/(Q (j\omega)^n)`, n fitted in [0.5, 1]; n = 1 is an ideal capacitor) for the
+    blocking tail: real blocking tails of pressed pellets on steel are not vertical but sit at
+    −75° to −85° (n ≈ 0.85–0.95; the LPSCl pellet of hybrid-drt at −25 °C plateaus at −80°, which is
+    where hybrid-drt's distribution of phasances peaks [Huang2024]). An ideal series capacitor makes
+    the DRT imitate the missing phase with a spurious mega-ohm "process" at the long-τ edge.
+``full`` / ``half``
+    Li-ion full cell or half cell (composite electrode | separator | counter electrode): bulk ion
+    transport, contact / SEI–CEI, electrode charge transfer and solid-state diffusion, windows after the
+    time-scale review [Lu2022]. No Li|SSE "interface" label: the DRT cannot tell which electrode a
+    charge-transfer peak belongs to, so it is called ``electrode_charge_transfer``.
+
+Windows are half-open ``[low, high)`` in seconds and can always be replaced by the user
+(``DRT(processes=...)``, ``lisse eis --process-window NAME=LOW:HIGH``, ``[eis.processes]``).
+
+Blocking windows are derived from the dielectric relaxation time of an ionic conductor, which does not
+depend on the sample geometry: :math:`\tau = \varepsilon_0 \varepsilon_r / \sigma`. For
+:math:`\varepsilon_r \le 100` a bulk conductivity above 1e-5 S/cm gives τ < 1e-6 s (bulk window);
+grain boundaries in the brick-layer model relax with the specific grain-boundary conductivity, two
+to three decades below the bulk one [Haile1998], i.e. 1e-6 to 1e-3 s; the electrodes' blocking
+response lies beyond 1e-3 s. The capacitance C = τ/R of every peak is reported as well, so the
+assignment can be checked against Irvine's capacitance ranges (bulk ~1e-12 F, grain boundary
+1e-11–1e-8 F, electrode 1e-7–1e-5 F per cm of cell constant) [Irvine1990].
+
+References
+----------
+.. [Ji2025] Ji et al., Nature Communications (2025): τ windows for Li|SSE|Li cells.
+.. [Lu2022] Y. Lu, C.-Z. Zhao, J.-Q. Huang, Q. Zhang, "The timescale identification decoupling
+   complicated kinetic processes in lithium batteries", Joule 6, 1172 (2022),
+   doi:10.1016/j.joule.2022.05.005
+.. [Haile1998] S. M. Haile, D. L. West, J. Campbell, "The role of microstructure and processing on the
+   proton conducting properties of gadolinium-doped barium cerate", J. Mater. Res. 13, 1576 (1998),
+   doi:10.1557/JMR.1998.0219 (brick-layer model: specific grain-boundary conductivity).
+.. [Irvine1990] J. T. S. Irvine, D. C. Sinclair, A. R. West, "Electroceramics: characterization by
+   impedance spectroscopy", Adv. Mater. 2, 132 (1990), doi:10.1002/adma.19900020304
+.. [Huang2024] J. Huang et al., distribution of phasances, Joule (2024); hybrid-drt tutorial
+   "Fitting with the distribution of phasances" (same LPSCl pellet).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from lisse.citations import Citation, add
+from lisse.errors import ParameterError
+
+__all__ = ["CELL_TYPES", "CellModel", "cell_model", "PROCESS_WINDOWS"]
+
+add(Citation("Lu2022", "Lu, Zhao, Huang, Zhang", "The timescale identification decoupling complicated kinetic processes in lithium batteries", "Joule 6, 1172", 2022, "10.1016/j.joule.2022.05.005"))
+add(Citation("Irvine1990", "Irvine, Sinclair, West", "Electroceramics: characterization by impedance spectroscopy", "Advanced Materials 2, 132", 1990, "10.1002/adma.19900020304"))
+
+#: Cell types accepted everywhere (Python ``cell=``, CLI ``--cell``, study key ``cell``).
+CELL_TYPES = ("symmetric-li", "blocking", "full", "half")
+
+_LIION = {
+    # time-scale ranges as summarised by [Lu2022], rounded to whole decades (an approximation: the
+    # ranges overlap between chemistries and shift with temperature and state of charge): ion transport
+    # in electrolyte/separator < 1 µs; contact and SEI/CEI 1 µs - 1 ms; charge transfer 1 ms - 0.1 s;
+    # solid-state diffusion beyond.
+    "bulk": (0.0, 1e-6),
+    "contact_sei": (1e-6, 1e-3),
+    "electrode_charge_transfer": (1e-3, 1e-1),
+    "diffusion": (1e-1, math.inf),
+}
+
+#: Default τ windows [s] per cell type, ``{cell: {process: (low, high)}}`` (see the module notes).
+PROCESS_WINDOWS: dict[str, dict[str, tuple[float, float]]] = {
+    # [Ji2025]: τ < 1e-7 s bulk; 1e-7–1e-4 s grain boundary; "≈1e-3 s" charge transfer at Li, read as
+    # 1e-4 s to 10^-2.5 s; beyond that, Li|SSE interfacial transport.
+    "symmetric-li": {
+        "bulk": (0.0, 1e-7),
+        "grain_boundary": (1e-7, 1e-4),
+        "charge_transfer": (1e-4, 10**-2.5),
+        "interface": (10**-2.5, math.inf),
+    },
+    # τ = ε0 εr / σ (module notes): bulk σ > 1e-5 S/cm; grain boundary 2-3 decades slower [Haile1998].
+    "blocking": {
+        "bulk": (0.0, 1e-6),
+        "grain_boundary": (1e-6, 1e-3),
+        "electrode_blocking": (1e-3, math.inf),
+    },
+    "full": dict(_LIION),
+    "half": dict(_LIION),
+}
+
+
+@dataclass(frozen=True)
+class CellModel:
+    """What a cell type changes in the analysis.
+
+    Attributes
+    ----------
+    name : str
+        One of :data:`CELL_TYPES`.
+    windows : dict
+        Default process τ windows ``{name: (low_s, high_s)}``.
+    blocking_element : {"none", "leaky-cpe"}
+        Series element for ion-blocking electrodes used by default ("leaky-cpe": constant-phase element with a parallel leakage resistance).
+    interfacial : tuple of str
+        Processes that are Li|SSE interfacial resistances (used for the interfacial ASR); empty when the
+        cell has no such interface.
+    citations : tuple of str
+        Keys of the sources of the windows.
+    """
+
+    name: str
+    windows: dict = field(default_factory=dict)
+    blocking_element: str = "none"
+    interfacial: tuple = ()
+    citations: tuple = ()
+
+
+_MODELS = {
+    "symmetric-li": CellModel("symmetric-li", PROCESS_WINDOWS["symmetric-li"], "none", ("charge_transfer", "interface"), ("Ji2025",)),
+    "blocking": CellModel("blocking", PROCESS_WINDOWS["blocking"], "leaky-cpe", (), ("Irvine1990",)),
+    "full": CellModel("full", PROCESS_WINDOWS["full"], "none", (), ("Lu2022",)),
+    "half": CellModel("half", PROCESS_WINDOWS["half"], "none", (), ("Lu2022",)),
+}
+
+
+def cell_model(cell: str) -> CellModel:
+    """The :class:`CellModel` of ``cell`` (one of :data:`CELL_TYPES`; case-insensitive)."""
+    key = str(cell).strip().lower()
+    if key not in _MODELS:
+        raise ParameterError(f"cell: expected one of {', '.join(CELL_TYPES)}; found '{cell}'")
+    m = _MODELS[key]
+    return CellModel(m.name, dict(m.windows), m.blocking_element, m.interfacial, m.citations)
