@@ -52,6 +52,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+import lisse.analysis.eis.cells  # noqa: F401  (registers the Irvine1990 citation: one home)
 from lisse.citations import Citation, add, register
 from lisse.errors import ParameterError
 from lisse.records.spectrum import EISSpectrum
@@ -67,7 +68,6 @@ __all__ = [
     "temperature_series",
 ]
 
-add(Citation("Irvine1990", "Irvine, Sinclair, West", "Electroceramics: characterization by impedance spectroscopy", "Adv. Mater. 2, 132", 1990, "10.1002/adma.19900020304"))
 add(Citation("Haile1998", "Haile, West, Campbell", "The role of microstructure and processing on the proton conducting properties of gadolinium-doped barium cerate", "J. Mater. Res. 13, 1576", 1998, "10.1557/JMR.1998.0219"))
 
 #: Upper limits of the normalised capacitance C* = C·(L/A) [F, for L/A = 1 cm⁻¹] per process [Irvine1990].
@@ -258,8 +258,11 @@ def _classify(c_norm: float) -> str:
 
 
 def _is_blocking(sp: EISSpectrum) -> bool:
+    """The blocking-tail rule of the DRT workflow (phase below -60° at the three lowest frequencies)."""
+    from lisse.analysis.eis.workflow import blocking_choice
+
     low = np.argsort(sp.frequency)[:3]
-    return bool(np.all(sp.phase_deg[low] < -60))
+    return blocking_choice("auto", "symmetric-li", sp.phase_deg[low]) != "none"
 
 
 def fit_pellet(sp: EISSpectrum, *, cell: str | None = None, area: float | None = None, thickness: float | None = None, temperature: float | None = None) -> PelletFit:
@@ -281,11 +284,11 @@ def fit_pellet(sp: EISSpectrum, *, cell: str | None = None, area: float | None =
     from lisse.analysis.eis.derived import conductivity
 
     register("Irvine1990")
-    if cell not in (None, "blocking", "symmetric-li", "full", "half"):
-        raise ParameterError(f"cell: expected one of symmetric-li, blocking, full, half, found {cell!r}")
+    from lisse.analysis.eis.cells import cell_model
+
     A = sp.area if area is None else float(area)
     L = sp.thickness if thickness is None else float(thickness)
-    blocking = _is_blocking(sp) if cell is None else cell == "blocking"
+    blocking = _is_blocking(sp) if cell is None else cell_model(cell).blocking_element != "none"
     circuit = "R0-p(R1,CPE1)-p(R2,CPE2)" + ("-CPE3" if blocking else "")
     c = Circuit(circuit, bounds={"CPE1_n": (0.5, 1.0), "CPE2_n": (0.5, 1.0)}).fit(sp)
     p, cov, names = c.parameters_, c.cov_, c.param_names
