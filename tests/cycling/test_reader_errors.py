@@ -118,6 +118,7 @@ def test_permission_denied_names_the_path(monkeypatch, tmp_path):
         raise PermissionError(errno.EACCES, "Permission denied", str(self))
 
     monkeypatch.setattr(pathlib.Path, "read_bytes", denied)
+    monkeypatch.setattr(pathlib.Path, "open", denied)  # the streamed text readers open the file
     with pytest.raises(ReaderError, match="Permission denied") as ei:
         read_cycling(f)
     assert str(f) in str(ei.value)

@@ -322,20 +322,50 @@ def jsonable(h: Any) -> Any:
 
 
 def hms_to_seconds(values: Any) -> Any:
-    """Vectorised ``[d-]h:m:s[.f]`` (hours may exceed 24) or plain seconds -> float seconds."""
+    """Vectorised ``[d-]h:m:s[.f]`` (hours may exceed 24) or plain seconds -> float seconds.
+
+    Raises
+    ------
+    ReaderError
+        A value that is neither (naming the first one and its row).
+    """
     import numpy as np
     import pandas as pd
 
-    s = pd.Series(values).astype(str).str.strip()
+    x, bad = hms_seconds_masked(values)
+    if bad.any():
+        k = int(np.flatnonzero(bad)[0])
+        raise ReaderError(f"cannot parse the time '{pd.Series(values).astype(str).iloc[k].strip()}' (row {k}); expected h:m:s or seconds")
+    return x
+
+
+#: ``[N-|Nd ]h:m:s[.f]``: Maccor writes ``1d 02:03:04.5``, others ``1-02:03:04`` or ``26:03:04``
+_HMS = r"^(?:(\d+)\s*[-d]\s*)?(\d+):(\d{1,2}):(\d{1,2}(?:\.\d*)?)$"
+
+
+def hms_seconds_masked(values: Any) -> tuple[Any, Any]:
+    """``[d-]h:m:s[.f]``, ``Nd h:m:s`` or plain seconds -> (float seconds, mask of unparseable values).
+
+    Missing values (NaN, empty) are NaN and not in the mask; text that is neither a number nor
+    h:m:s is NaN and in the mask. For the streamed text readers, which count malformed rows instead
+    of stopping at the first.
+    """
+    import numpy as np
+    import pandas as pd
+
+    s = pd.Series(values)
+    missing = s.isna().to_numpy()
+    s = s.astype(str).str.strip()
     num = pd.to_numeric(s, errors="coerce")
-    if num.notna().all():
-        return num.to_numpy(dtype=float)
-    parts = s.str.extract(r"^(?:(\d+)[-d]\s*)?(\d+):(\d{1,2}):(\d{1,2}(?:\.\d*)?)$")
-    if parts[1].isna().any():
-        k = int(np.flatnonzero(parts[1].isna().to_numpy())[0])
-        raise ReaderError(f"cannot parse the time '{s.iloc[k]}' (row {k}); expected h:m:s or seconds")
-    days = pd.to_numeric(parts[0], errors="coerce").fillna(0.0)
-    return (days * 86400 + parts[1].astype(float) * 3600 + parts[2].astype(float) * 60 + parts[3].astype(float)).to_numpy()
+    out = num.to_numpy(dtype=float, na_value=np.nan, copy=True)
+    todo = np.isnan(out) & ~missing
+    if todo.any():
+        parts = s[todo].str.extract(_HMS)
+        days = pd.to_numeric(parts[0], errors="coerce").fillna(0.0)
+        sec = days * 86400 + parts[1].astype(float) * 3600 + parts[2].astype(float) * 60 + parts[3].astype(float)
+        out[todo] = sec.to_numpy(dtype=float, na_value=np.nan)
+    bad = np.isnan(out) & ~missing
+    return out, bad
 
 
 def check_last_row(df: Any, path: Any, fmt: str) -> None:
@@ -347,6 +377,52 @@ def check_last_row(df: Any, path: Any, fmt: str) -> None:
             raise ReaderError(
                 f"{fmt} file '{path}' looks truncated: its last row has {n_last} values where the row before has {n_prev}"
             )
+
+
+class HashedReader:
+    """A binary file read once, in blocks, with its sha256 computed from the same bytes.
+
+    The digest equals :func:`file_sha256` of the file once every byte has been read
+    (:meth:`read_to_end`), so a streaming reader hashes while it parses instead of reading the file
+    twice.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file (opened here in binary mode; close with :meth:`close` or a ``with`` block).
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        import hashlib
+
+        self._fh = Path(path).open("rb")  # noqa: SIM115 - closed by close() / __exit__
+        self._h = hashlib.sha256()
+        self.offset = 0  #: bytes read so far
+
+    def read(self, n: int = -1) -> bytes:
+        """Up to ``n`` bytes (all that is left for ``n < 0``), hashed; ``b""`` at the end."""
+        b = self._fh.read(n)
+        self._h.update(b)
+        self.offset += len(b)
+        return b
+
+    def read_to_end(self, chunk: int = 1 << 20) -> None:
+        """Hash what has not been read yet (for a reader that stops before the end)."""
+        while self.read(chunk):
+            pass
+
+    def hexdigest(self) -> str:
+        """The hex sha256 of the bytes read so far (of the whole file after :meth:`read_to_end`)."""
+        return self._h.hexdigest()
+
+    def close(self) -> None:
+        self._fh.close()
+
+    def __enter__(self) -> HashedReader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def carried_counter(counter: Any, rel_tol: float = 1e-9) -> tuple[Any, int]:

@@ -12,12 +12,18 @@ Delimiters (comma, tab, semicolon) and decimal commas are detected; a file mixin
 (thousands separators) is refused. A time column of ``h:m:s`` or date-time values is never scaled by a
 unit in its header. The header is the first line naming time, voltage and current (a preamble is skipped). The sign of the current is taken
 as written (positive = anodic at the working electrode); pass ``current_sign=-1`` to flip it.
+
+The file is streamed (:mod:`lisse.io._delimited`): read once in blocks and hashed while read, so
+that peak memory stays under twice the record's arrays (``benchmarks/reader_csv_memory.py``).
+Cycle numbers are 0-based in the record (a column without cycle 0 is taken as 1-based); a file with
+only time and voltage columns is an open-circuit record (current 0 A); a header without data lines
+is an empty record; malformed lines are skipped and counted with their line numbers; a last line
+cut short is dropped with a "truncated" note. Each of these is said in ``provenance.notes``.
 """
 
 from __future__ import annotations
 
 import csv
-import io
 import re
 from pathlib import Path
 from typing import Any
@@ -25,7 +31,7 @@ from typing import Any
 import numpy as np
 
 from lisse.errors import ParameterError, ReaderError, UnitError
-from lisse.io._readutil import build_record, check_last_row, decode, guarded, hms_to_seconds
+from lisse.io._readutil import build_record, guarded
 from lisse.units import to_si
 
 __all__ = ["read_csv_generic", "recognise_columns", "ALIASES"]
@@ -112,18 +118,33 @@ def header_unit_scale(path: Any, column: str, role: str, format_unit: str) -> tu
     return _scale(path, role, unit, column), unit
 
 
-def _self_describing_time(col: Any) -> bool:
-    """True when a time column holds h:m:s or date-time text (its values carry their unit)."""
+def _time_kind(col: Any) -> str:
+    """``"number"``, ``"hms"`` (``h:m:s``, ``Nd h:m:s``) or ``"datetime"``: what most values of a time column are.
+
+    Decided from the values given (the first block of a streamed file) by majority, so that one
+    malformed cell does not change how the whole column is read.
+    """
     import pandas as pd
 
-    return not pd.api.types.is_numeric_dtype(col) and not pd.to_numeric(col, errors="coerce").notna().all()
+    from lisse.io._readutil import hms_seconds_masked
+
+    s = pd.Series(col).dropna()
+    if len(s) == 0 or (pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s)):
+        return "number"
+    as_num = pd.to_numeric(s.astype(str).str.strip(), errors="coerce").notna()
+    if as_num.mean() > 0.5:
+        return "number"
+    _, bad = hms_seconds_masked(s)
+    return "hms" if bad.mean() < 0.5 else "datetime"
 
 
-def _resolve_units(path: Any, df: Any, roles: dict[str, tuple[str, str | None]], declared: dict[str, str],
-                   from_mapping: set[str]) -> tuple[dict[str, tuple[str, str | None]], dict[str, str], list[str]]:
+def _resolve_units(path: Any, time_self_describing: bool, roles: dict[str, tuple[str, str | None]], declared: dict[str, str],
+                   from_mapping: set[str], defer: str | None = None) -> tuple[dict[str, tuple[str, str | None]], dict[str, str], list[str]]:
     """Give every physical role a unit: from the header (or mapping), else the declared one.
 
-    Returns the roles with units filled in, the source of each unit and provenance notes.
+    Returns the roles with units filled in, the source of each unit and provenance notes. The role
+    ``defer`` (the current, checked after reading: a unit-less current that is 0 everywhere needs no
+    unit) is left without a unit when it is the only one missing.
 
     Raises
     ------
@@ -145,15 +166,17 @@ def _resolve_units(path: Any, df: Any, roles: dict[str, tuple[str, str | None]],
         col, unit = roles[role]
         if unit:
             source[role] = "mapping" if role in from_mapping else "header"
-        elif role == "time" and _self_describing_time(df[col]):
+        elif role == "time" and time_self_describing:
             source[role] = "h:m:s or date-time values"
         elif role in declared:
             out[role] = (col, declared[role])
             source[role] = "declared"
         else:
             missing[role] = col
-    if missing:
+    if missing and set(missing) != {defer}:
         raise ReaderError(missing_units_message(path, missing, CYCLING_ROLES, "cycling"))
+    if missing:
+        source[defer] = "none (checked after reading)"
     notes = []
     used = {r: out[r][1] for r, src in source.items() if src == "declared"}
     if used:
@@ -225,10 +248,70 @@ def recognise_columns(names: list[str]) -> dict[str, tuple[str, str | None]]:
     return found
 
 
+def _sniff(lines: list[str]) -> str:
+    sample = "\n".join(lines[:50])
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=",\t;").delimiter
+    except csv.Error:
+        return "\t" if "\t" in sample else ("," if "," in sample else ";")
+
+
+def _header_index(lines: list[str], sep: str, mapping: dict[str, Any] | None) -> int | None:
+    """The header: the first line naming time, voltage and current (or the mapped columns), so that a
+    preamble such as 'Cell,Li|LLZO|Li' is skipped; else the first line with two named cells."""
+    hdr_k = None
+    wanted = {spec if isinstance(spec, str) else spec[0] for spec in (mapping or {}).values()
+              if isinstance(spec, str) or (isinstance(spec, (tuple, list)) and spec and isinstance(spec[0], str))}
+    for k, ln in enumerate(lines[:200]):
+        cells = [c.strip().strip('"') for c in ln.split(sep)]
+        if len(cells) >= 2 and sum(bool(re.search(r"[A-Za-z]", c)) for c in cells) >= 2:
+            if hdr_k is None:
+                hdr_k = k
+            found = recognise_columns(cells)
+            if wanted <= set(cells) and all(r in found or r in (mapping or {}) for r in ("time", "voltage", "current")):
+                return k
+    return hdr_k
+
+
+def _no_current_is_open_circuit(path: Any, names: list[str], roles: dict[str, tuple[str, str | None]]) -> None:
+    """A file without a current column is an open-circuit (OCV, rest) record only when no column could be the current.
+
+    Every column must be one recognised as another role, or carry a header unit that is not a current
+    unit (``T/degC``); an unrecognised, unit-less column might be the current under another name.
+
+    Raises
+    ------
+    ReaderError
+        Naming the columns that might be the current and how to map it.
+    """
+    used = {c for c, _ in roles.values()}
+    suspects = []
+    for c in names:
+        if c in used or not c:
+            continue
+        unit = _split(c)[1]
+        if unit is None:
+            suspects.append(c)
+            continue
+        try:
+            to_si(f"1 {unit}", "A", "column")
+        except UnitError:
+            continue
+        suspects.append(c)
+    if suspects:
+        raise ReaderError(
+            f"'{path}': cannot recognise the current column in header {names} (maybe {', '.join(repr(c) for c in suspects)}); "
+            "pass mapping={'current': ('col', 'mA')}, or keep only time and voltage columns for an open-circuit record"
+        )
+
+
 @guarded("delimited text (CSV/TSV)")
 def read_csv_generic(path: str | Path, mapping: dict[str, Any] | None = None, current_sign: int = 1, *,
                      units: Any = None, **metadata: Any):
     """Read a delimited text file into a :class:`~lisse.records.cycling.CyclingRecord`.
+
+    The file is streamed (:mod:`lisse.io._delimited`): read once, hashed while read, parsed in blocks;
+    peak memory stays within about twice the decoded columns.
 
     Parameters
     ----------
@@ -244,114 +327,177 @@ def read_csv_generic(path: str | Path, mapping: dict[str, Any] | None = None, cu
     **metadata
         ``area``, ``active_mass``, ``loading``.
 
+    Returns
+    -------
+    CyclingRecord
+        ``cycle`` is 0-based: a cycle column whose smallest value is 1 or more is taken as 1-based
+        (most cyclers count from 1) and 1 is subtracted; one that contains 0 is kept. Each is said in a
+        note. A file with only time and voltage columns is an open-circuit record (current 0 A, with a
+        note); a header without data lines is an empty record (note "no data rows"). Malformed data
+        lines are skipped with a counted note naming their line numbers, and a last line cut short is
+        dropped with a "truncated" note (see :mod:`lisse.io._delimited`).
+
     Raises
     ------
     ReaderError
-        No header line, no time/voltage/current column, non-numeric values, unknown units, a
-        time/voltage/current/charge column without a unit in its header or in ``units``, a declared
-        unit contradicting the header.
+        No header line, no time/voltage column, a current column that cannot be told from the others,
+        unknown units, a time/voltage/current/charge column without a unit in its header or in
+        ``units`` (a current column that is 0 everywhere needs none), a declared unit contradicting the
+        header, more than 1 % malformed lines.
     """
-    import pandas as pd
+    from lisse.io._delimited import Columns, TextStream, numbers
 
     if current_sign not in (1, -1):
         raise ParameterError(f"current_sign must be 1 or -1; got {current_sign!r}")
-    raw = Path(path).read_bytes()
-    if b"\x00" in raw[:4096]:
-        raise ReaderError(f"'{path}' looks binary (NUL bytes), not a delimited text file")
-    text, enc = decode(raw)
-    lines = text.splitlines()
-    # header = first line that has a delimiter and at least two non-numeric cells
-    sample = "\n".join(lines[:50])
-    try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",\t;")
-        sep = dialect.delimiter
-    except csv.Error:
-        sep = "\t" if "\t" in sample else ("," if "," in sample else ";")
-    # the header: the first line naming time, voltage and current (or the mapped columns), so that a
-    # preamble such as 'Cell,Li|LLZO|Li' is skipped; else the first line with two named cells
-    hdr_k = None
-    wanted = {spec if isinstance(spec, str) else spec[0] for spec in (mapping or {}).values()
-              if isinstance(spec, str) or (isinstance(spec, (tuple, list)) and spec and isinstance(spec[0], str))}
-    for k, ln in enumerate(lines[:200]):
-        cells = [c.strip().strip('"') for c in ln.split(sep)]
-        if len(cells) >= 2 and sum(bool(re.search(r"[A-Za-z]", c)) for c in cells) >= 2:
-            if hdr_k is None:
-                hdr_k = k
-            found = recognise_columns(cells)
-            if wanted <= set(cells) and all(r in found or r in (mapping or {}) for r in ("time", "voltage", "current")):
-                hdr_k = k
-                break
-    if hdr_k is None:
-        raise ReaderError(f"'{path}': no header line with column names found in the first 200 lines")
-    body = "\n".join(lines[hdr_k + 1 :])
-    decimal = _decimal(path, body, sep)
-    names = [c.strip().strip('"') for c in lines[hdr_k].split(sep)]
-    dup = sorted({c for c in names if c and names.count(c) > 1})
-    if dup:
-        raise ReaderError(f"'{path}': the header names the column(s) {', '.join(repr(c) for c in dup)} more than once; "
-                          "rename them so that each column is unambiguous")
-    import warnings
+    fmt = "delimited text"
+    with TextStream(path, fmt) as ts:
+        if b"\x00" in ts.head_bytes(4096):
+            raise ReaderError(f"'{path}' looks binary (NUL bytes), not a delimited text file")
+        lines = ts.head()
+        sep = _sniff(lines)
+        hdr_k = _header_index(lines, sep, mapping)
+        if hdr_k is None:
+            raise ReaderError(f"'{path}': no header line with column names found in the first 200 lines")
+        decimal = _decimal(path, "\n".join(lines[hdr_k + 1 :]), sep)
+        names = [c.strip().strip('"') for c in lines[hdr_k].split(sep)]
+        dup = sorted({c for c in names if c and names.count(c) > 1})
+        if dup:
+            raise ReaderError(f"'{path}': the header names the column(s) {', '.join(repr(c) for c in dup)} more than once; "
+                              "rename them so that each column is unambiguous")
+        cols_in = [c if c else f"\x00unnamed{k}" for k, c in enumerate(names)]
+        roles = recognise_columns(names)
+        from_mapping = set()
+        for role, spec in (mapping or {}).items():
+            if role not in ALIASES:
+                raise ParameterError(f"mapping key '{role}' is not a role; expected one of {sorted(ALIASES)}")
+            colname, unit = (spec, None) if isinstance(spec, str) else tuple(spec)
+            if colname not in names:
+                raise ReaderError(f"'{path}': mapped column '{colname}' for {role} is not in the header {names}")
+            if unit is None:
+                unit = _split(colname)[1]
+            roles[role] = (colname, unit)
+            from_mapping.add(role)
+        missing = [r for r in ("time", "voltage") if r not in roles]
+        if missing:
+            raise ReaderError(
+                f"'{path}': cannot recognise the {missing} column(s) in header {names}; pass mapping={{'time': ('col', 's'), ...}}"
+            )
+        notes: list[str] = []
+        if "current" not in roles:
+            _no_current_is_open_circuit(path, names, roles)
+            notes.append("no current column: read as an open-circuit (OCV/rest) record, current 0 A")
+        ts.skip_lines(hdr_k + 1)
+        header = {"format": "delimited text", "encoding": ts.encoding, "delimiter": sep, "decimal": decimal, "header_line": hdr_k,
+                  "preamble": lines[:hdr_k]}
+        used = {roles[r][0] for r in roles}
+        extra_names = [c for c in cols_in if c not in used and not c.startswith("\x00")]
+        blocks = ts.blocks(cols_in, sep, [c for c in cols_in if not c.startswith("\x00")], decimal=decimal)
+        first = next(blocks, None)
+        if first is None:  # a header and no data lines: an empty record
+            if ts.malformed.count:  # data lines, none of them readable
+                ts.malformed.finish(0, notes)
+            header["roles"] = {r: list(v) for r, v in roles.items()}
+            header["units"] = {r: roles[r][1] for r in _SI if r in roles and roles[r][1]}
+            header["n_data_rows"] = 0
+            notes += ts.notes
+            e = np.empty(0)
+            return build_record(path, "lisse.io.csv_generic", e, e, e, header=header, notes=notes, metadata=metadata,
+                                sha256=ts.sha256())
+        tcol, tunit = roles["time"]
+        time_kind = _time_kind(first.df[tcol])
+        if tunit and time_kind != "number":  # 'Time/h' over '0:00:01' values: the values carry their unit
+            roles["time"] = (tcol, None)
+            notes.append(f"time column '{tcol}' holds h:m:s or date-time values; its header unit '{tunit}' is not applied")
+        roles, unit_source, unit_notes = _resolve_units(path, time_kind != "number", roles, dict(units or {}), from_mapping,
+                                                        defer="current")
+        notes += unit_notes
+        scale = {r: _scale(path, r, roles[r][1], roles[r][0]) for r in _SI if r in roles and roles[r][1]
+                 and not (r == "time" and time_kind != "number")}
+        present = [r for r in ("time", "voltage", "current", "charge", "step", "cycle") if r in roles]
+        acc = Columns()
+        t0: list[Any] = []  # the first date-time of a date-time time column
 
-    with warnings.catch_warnings():  # rows longer than the header (a trailing delimiter): the extra cells are dropped
-        warnings.simplefilter("ignore", pd.errors.ParserWarning)
-        df = pd.read_csv(io.StringIO(body), sep=sep, header=None, names=names, index_col=False, decimal=decimal, skip_blank_lines=True)
-    if len(df) == 0:
-        raise ReaderError(f"'{path}' has a header but no data rows")
-    check_last_row(df, path, "delimited text")
-    roles = recognise_columns(names)
-    from_mapping = set()
-    for role, spec in (mapping or {}).items():
-        if role not in ALIASES:
-            raise ParameterError(f"mapping key '{role}' is not a role; expected one of {sorted(ALIASES)}")
-        colname, unit = (spec, None) if isinstance(spec, str) else tuple(spec)
-        if colname not in df.columns:
-            raise ReaderError(f"'{path}': mapped column '{colname}' for {role} is not in the header {names}")
-        if unit is None:
-            unit = _split(colname)[1]
-        roles[role] = (colname, unit)
-        from_mapping.add(role)
-    missing = [r for r in ("time", "voltage", "current") if r not in roles]
-    if missing:
-        raise ReaderError(
-            f"'{path}': cannot recognise the {missing} column(s) in header {names}; pass mapping={{'time': ('col', 's'), ...}}"
-        )
+        def convert(df: Any) -> tuple[dict[str, np.ndarray], np.ndarray]:
+            import pandas as pd
 
-    ignored_note = []
-    tcol, tunit = roles["time"]
-    if tunit and _self_describing_time(df[tcol]):  # 'Time/h' over '0:00:01' values: the values carry their unit
-        roles["time"] = (tcol, None)
-        ignored_note.append(f"time column '{tcol}' holds h:m:s or date-time values; its header unit '{tunit}' is not applied")
-    roles, unit_source, notes = _resolve_units(path, df, roles, dict(units or {}), from_mapping)
-    notes += ignored_note
+            from lisse.io._readutil import hms_seconds_masked
 
-    def num(role):
-        c, u = roles[role]
-        col = df[c]
-        if role == "time" and _self_describing_time(col):
-            try:
-                return hms_to_seconds(col)
-            except ReaderError:
-                dt = pd.to_datetime(col, errors="coerce")
-                if dt.isna().any():
-                    raise ReaderError(f"'{path}': time column '{c}' is neither numeric, h:m:s nor a date-time") from None
-                return (dt - dt.iloc[0]).dt.total_seconds().to_numpy()
-        x = pd.to_numeric(col, errors="coerce").to_numpy(float)
-        bad = np.isnan(x) & col.notna().to_numpy()
-        if bad.any():
-            k = int(np.argmax(bad))
-            raise ReaderError(f"'{path}': column '{c}' has a non-numeric value {col.iloc[k]!r} at data row {k}")
-        return x * _scale(path, role, u, c) if role in _SI else x
+            out, bad = {}, np.zeros(len(df), dtype=bool)
+            for r in present:
+                c = df[roles[r][0]]
+                if r == "time" and time_kind == "hms":
+                    x, b = hms_seconds_masked(c)
+                elif r == "time" and time_kind == "datetime":
+                    dt = pd.to_datetime(c, errors="coerce")
+                    b = (dt.isna() & c.notna()).to_numpy()
+                    if not t0 and dt.notna().any():
+                        t0.append(dt[dt.notna()].iloc[0])
+                    x = (dt - t0[0]).dt.total_seconds().to_numpy(dtype=float, na_value=np.nan) if t0 else np.full(len(c), np.nan)
+                else:
+                    x, b = numbers(c, decimal)
+                out[r] = x
+                bad |= b | np.isnan(x)
+            return out, bad
 
-    t, v, i = num("time"), num("voltage"), num("current") * current_sign
+        for blk in _chain(first, blocks):
+            vals, bad = convert(blk.df)
+            ts.malformed.add(blk.lines[bad], "a missing or non-numeric time/voltage/current/charge/step/cycle value")
+            good = ~bad
+            for r, x in vals.items():
+                acc.add(r, x[good] if bad.any() else x)
+            for c in extra_names:
+                v = blk.df[c].to_numpy(copy=True)
+                acc.add(c, v[good] if bad.any() else v)
+        sha = ts.sha256()
+        t = acc.pop("time")
+        ts.malformed.finish(t.size, notes)
+        notes += ts.notes
+    if time_kind == "number":
+        t *= scale["time"]
+    v = acc.pop("voltage")  # scaled in place: the arrays are this reader's own (records of 10^7 rows)
+    v *= scale["voltage"]
+    if "current" in roles:
+        i = acc.pop("current")
+        if "current" in scale:
+            i *= scale["current"] * current_sign
+        elif np.any(i != 0):
+            from lisse.io.column_units import CYCLING_ROLES, missing_units_message
+
+            raise ReaderError(missing_units_message(path, {"current": roles["current"][0]}, CYCLING_ROLES, "cycling"))
+        else:
+            notes.append(f"current column '{roles['current'][0]}' has no unit and is 0 everywhere: read as 0 A (open circuit)")
+    else:
+        i = np.zeros(t.size)
     kw: dict[str, Any] = {}
     if "charge" in roles:
-        kw["charge_C"] = num("charge")
-    for r in ("step", "cycle"):
-        if r in roles:
-            kw[r] = np.nan_to_num(num(r)).astype(np.int64)
-    used = {roles[r][0] for r in roles}
-    extra = {c: df[c].to_numpy() for c in df.columns if c not in used and c}
-    header = {"format": "delimited text", "encoding": enc, "delimiter": sep, "decimal": decimal, "header_line": hdr_k,
-              "preamble": lines[:hdr_k], "roles": {r: list(v) for r, v in roles.items()},
-              "units": {r: roles[r][1] for r in _SI if r in roles and roles[r][1]}, "units_source": unit_source}
-    return build_record(path, "lisse.io.csv_generic", t, v, i, header=header, notes=notes, metadata=metadata, extra=extra, **kw)
+        kw["charge_C"] = acc.pop("charge")
+        kw["charge_C"] *= scale["charge"]
+    if "step" in roles:
+        kw["step"] = acc.pop("step").astype(np.int64)
+    if "cycle" in roles:
+        kw["cycle"] = _zero_based_cycles(acc.pop("cycle").astype(np.int64), roles["cycle"][0], notes)
+    extra = {c: acc.pop(c, object) for c in extra_names}
+    header.update({"roles": {r: list(v) for r, v in roles.items()},
+                   "units": {r: roles[r][1] for r in _SI if r in roles and roles[r][1]}, "units_source": unit_source,
+                   "n_data_rows": int(t.size)})
+    return build_record(path, "lisse.io.csv_generic", t, v, i, header=header, notes=notes, metadata=metadata, extra=extra,
+                        sha256=sha, **kw)
+
+
+def _chain(first: Any, rest: Any) -> Any:
+    yield first
+    yield from rest
+
+
+def _zero_based_cycles(c: np.ndarray, column: str, notes: list[str]) -> np.ndarray:
+    """The record counts cycles from 0: a column without a cycle 0 is taken as 1-based (most cyclers count
+    from 1) and shifted down by 1; a column containing 0 is kept. Either way a note says which."""
+    if c.size == 0:
+        return c
+    lo = int(c.min())
+    if lo >= 1:
+        notes.append(f"cycle column '{column}' starts at {lo} (no cycle 0): read as 1-based, numbered from 0 in the record (1 subtracted)")
+        c -= 1
+        return c
+    notes.append(f"cycle column '{column}' contains cycle {lo}: read as 0-based, kept as written")
+    return c

@@ -15,7 +15,7 @@ xlsx with ``Channel_<n>_<k>``      :func:`lisse.io.arbin.read_arbin_xlsx` (``arb
 ``Cycle ...`` / ``,Step`` / ``,,``  :func:`lisse.io.neware.read_neware_csv` (regular export)
 ``Data_Point,Test_Time,...``       :func:`lisse.io.arbin.read_arbin_csv` (or ``Test_Time`` with ``Cycle_Index``)
 ``DataPoint,...,Total Time,...``   :func:`lisse.io.neware.read_neware_csv` (flat export)
-Maccor ``Rec``/``Md`` header       :func:`lisse.io.maccor.read_maccor`
+Maccor ``Rec#``/``Amps``/``State``  :func:`lisse.io.maccor.read_maccor`
 any other delimited text           :func:`lisse.io.csv_generic.read_csv_generic`
 =================================  ===========================================
 
@@ -172,7 +172,9 @@ def detect_format(path: str | Path) -> str:
 
     if is_flat_export(text):
         return "neware-csv"
-    if ("\tMd\t" in text or "\tMd\r" in text or "\tMd\n" in text) and "Rec" in text:
+    from lisse.io.maccor import find_maccor_header
+
+    if find_maccor_header(text.lstrip("\ufeff").splitlines()) is not None:  # Rec#, test time, current, voltage, State/Cyc#
         return "maccor-txt"
     return "csv"
 
@@ -215,7 +217,7 @@ def read_cycling(path: str | Path, format: str | None = None, *, units: Any = No
     extra = set(metadata) - allowed
     if extra:
         raise ParameterError(f"read_cycling: option(s) {sorted(extra)} do not apply to the '{key}' reader of '{path}'; allowed: {sorted(allowed)}")
-    if key == "csv":
+    if key in ("csv", "maccor-txt"):  # these readers use declared units themselves (a Maccor TestTime may have none)
         return READERS[key](Path(path), units=declared, **metadata)
     rec = READERS[key](Path(path), **metadata)
     if declared:

@@ -159,8 +159,13 @@ def integrate_charge(time_s: np.ndarray, current_A: np.ndarray) -> np.ndarray:
     i = np.asarray(current_A, dtype=float)
     if t.size < 2:
         return np.zeros(t.size)
-    inc = 0.5 * (i[1:] + i[:-1]) * np.diff(t)
-    return np.concatenate([[0.0], np.cumsum(np.nan_to_num(inc))])
+    q = np.empty(t.size)  # built in place: one temporary of a row's size at most
+    q[0] = 0.0
+    np.add(i[1:], i[:-1], out=q[1:])
+    q[1:] *= 0.5
+    q[1:] *= np.diff(t)
+    np.nan_to_num(q, copy=False)
+    return np.cumsum(q, out=q)
 
 
 def _opt_si(value: Any, unit: str, name: str) -> float | None:
