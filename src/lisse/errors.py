@@ -23,6 +23,7 @@ __all__ = [
     "OPTIONAL_PACKAGES",
     "require",
     "requires",
+    "DataValidityError",
     "missing_dependency",
 ]
 
@@ -52,6 +53,11 @@ class ConvergenceError(RuntimeError, LisseError):
 
 class CalculationError(RuntimeError, LisseError):
     """A calculation ran but produced a result that fails a sanity check."""
+
+
+class DataValidityError(ValueError, LisseError):
+    """The data fail a validity test that an analysis depends on (e.g. a spectrum whose Kramers-Kronig
+    verdict is "fail" given to the DRT or a circuit fit); the message names the override."""
 
 
 class CellTypeError(ValueError, LisseError):

@@ -53,6 +53,11 @@ def add_arguments(parser) -> None:
     parser.add_argument("--process-window", "--process", dest="process", action="append", metavar="NAME=LOW:HIGH",
                         help="process tau window in s for peak assignment (repeatable; replaces the cell type's default windows; an empty "
                              "HIGH means no upper bound), e.g. --process-window bulk=0:1e-6 --process-window grain_boundary=1e-6:1e-4")
+    parser.add_argument("--ignore-kk", action="store_true", help="run the DRT / circuit fit even when the Kramers-Kronig verdict is 'fail' (default: refuse, exit 2)")
+    parser.add_argument("--initial", action="append", metavar="NAME=VALUE,...", help="initial guesses for --fit, e.g. 'R0=100,R1=10 kohm,CPE1_0=1e-9,CPE1_1=0.9' (names: R1, CPE1_Q or CPE1_0, ...; bare numbers SI; others start automatically)")
+    parser.add_argument("--fix", action="append", metavar="NAME=VALUE,...", help="parameters held fixed in --fit, e.g. 'CPE1_1=0.9'")
+    parser.add_argument("--bounds", action="append", metavar="NAME=LOW:HIGH,...", help="bounds for --fit, e.g. 'R1=10:1e7' or 'R1=10 ohm:10 Mohm' (empty side: unbounded)")
+    parser.add_argument("--bulk", metavar="NAME", default=None, help="resistor of --fit taken as the bulk resistance for the conductivity (default: the first R inside p(...))")
     parser.add_argument("--plot", metavar="DIR", default=None, help="write Nyquist, Bode, KK and DRT figures (PNG) into DIR")
     parser.add_argument("--table", metavar="DIR", default=None,
                         help="write CSV tables into DIR: DRT gamma(tau) with band, measured and fitted Z, peaks, KK residuals "
@@ -103,7 +108,8 @@ def run(args):
     tables = []
     for sp in spectra:
         out, objs = analyse(sp, drt=args.drt, kk=args.kk, fit=args.fit, lam=lam, inductance=args.inductance, capacitance=args.capacitance,
-                            processes=args.process, cell=args.cell)
+                            processes=args.process, cell=args.cell,
+                            ignore_kk=args.ignore_kk, initial=args.initial, fix=args.fix, bounds=args.bounds, bulk=args.bulk)
         stem = sp.label.replace("#", "_")
         if table_dir is not None:
             tables.append((stem, export_tables(objs)))
@@ -140,7 +146,10 @@ def render(result) -> str:
         lines.append(f"{r['label']}: {r['n_points']} points, {r['frequency_max_Hz']:.3g} Hz -> {r['frequency_min_Hz']:.3g} Hz ({r['reader']})")
         if "kk" in r:
             k = r["kk"]
-            lines.append(f"  Kramers-Kronig: M = {k['n_rc_elements']}, max residual {100 * k['max_relative_residual']:.2f} %, drift {'yes' if k['drift'] else 'no'}")
+            lines.append(f"  Kramers-Kronig: M = {k['n_rc_elements']}, max residual {100 * k['max_relative_residual']:.2f} % at {k['worst_frequency_Hz']:.3g} Hz, drift {'yes' if k['drift'] else 'no'}")
+            lines.append(f"  Kramers-Kronig verdict: {k['verdict']} ({k['verdict_reason']})")
+        for w in r.get("warnings", []):
+            lines.append(f"  warning: {w}")
         if "drt" in r:
             d = r["drt"]
             lines.append(f"  DRT ({d['cell']} cell): lambda = {d['lambda']:.2g}, misfit max {100 * d['max_relative_misfit']:.2f} % "
@@ -164,4 +173,8 @@ def render(result) -> str:
             for p in r["fit"]["parameters"]:
                 flag = "  (at bound: uncertainty not meaningful)" if p.get("at_bound") else ""
                 lines.append(f"    {p['name']} = {p['value']:.4g} ± {p['std']:.2g} {p['unit']}{flag}")
+            for w in r["fit"].get("warnings", []):
+                lines.append(f"  flagged: {w}")
+            if r["fit"].get("conductivity_S_cm") is not None:
+                lines.append(f"  conductivity from {r['fit']['bulk_element']}: {r['fit']['conductivity_S_cm'] * 1e3:.4g} ± {r['fit']['conductivity_std_S_cm'] * 1e3:.2g} mS/cm")
     return "\n".join(lines)

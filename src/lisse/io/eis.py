@@ -1071,8 +1071,10 @@ def _read_biologic(path: Path, data: bytes, ctx: _Ctx, binary: bool):
     if binary:
         cols, header = biologic.read_mpr(path)
     else:
-        df, header = biologic.read_mpt(path)
+        # a text export cut inside its last row: that row is dropped with a "truncated" note (one rule, in biologic)
+        df, header = biologic.read_mpt(path, partial=True)
         cols = {c: df[c].to_numpy() for c in df.columns}
+        ctx.notes.extend(n for n in header.get("notes", []) if "truncated" in n)
     names = {k.lower(): k for k in cols}
 
     def col(*cands):
@@ -1087,25 +1089,6 @@ def _read_biologic(path: Path, data: bytes, ctx: _Ctx, binary: bool):
     if f is None or re_ is None or im_ is None:
         raise ReaderError(f"{src}: EC-Lab file holds no impedance columns (freq/Hz, Re(Z)/Ohm, -Im(Z)/Ohm); found {list(cols)[:12]}")
     cyc = col("cycle number")
-    if not binary and not ctx.newline_end and f.size:
-        # a text export cut mid-row: the last row's numbers may be cut short; compare with the rows above
-        text = _text(data)
-        tail = [ln for ln in text.splitlines()[-60:] if ln.strip()]
-        hdr_line = next((ln for ln in reversed(text.splitlines()[:400]) if "freq/Hz" in ln), None)
-        if hdr_line is not None and len(tail) >= 2:
-            hnames = hdr_line.split("\t")
-            idx = [hnames.index(c) for c in ("freq/Hz", "Re(Z)/Ohm", "-Im(Z)/Ohm") if c in hnames]
-            toks = [t.split("\t") for t in tail]
-            last = toks[-1]
-            j = len(last) - 1
-            typical = len(toks[-2])
-            cut = len(last) < typical and any(i >= j for i in idx)
-            if not cut and j in idx:
-                cut = _looks_cut(last[j].strip(), [t[j].strip() for t in toks[:-1] if len(t) > j])
-            if cut or not (np.isfinite(f[-1]) and np.isfinite(re_[-1]) and np.isfinite(im_[-1])):
-                ctx.notes.append("the last row is incomplete (the file ends inside it: truncated file?) and was dropped")
-                f, re_, im_ = f[:-1], re_[:-1], im_[:-1]
-                cyc = None if cyc is None else cyc[:-1]
     return [_Block(f, _cplx(re_, -im_), None, cyc)], {}
 
 

@@ -61,7 +61,21 @@ from lisse.citations import Citation, add, register
 from lisse.errors import ConvergenceError, LisseError, ParameterError
 from lisse.records.spectrum import EISSpectrum
 
-__all__ = ["Circuit", "parse_circuit", "ELEMENTS"]
+__all__ = ["Circuit", "parse_circuit", "ELEMENTS", "parse_parameter_values", "parse_parameter_bounds", "PLAUSIBILITY"]
+
+#: Plausibility limits used to flag a fitted parameter (``Circuit.summary()["parameters"][i]["flags"]``):
+#: a resistance above ``resistance_max_x_max_abs_z`` x max|Z| of the data, an element whose impedance is
+#: below ``short_x_min_abs_z`` x min|Z| (a short: the element drops out) or above ``open_x_max_abs_z`` x
+#: max|Z| (open) at every measured frequency, a time constant more than ``tau_decades_outside``
+#: decades outside [1/ω_max, 1/ω_min], an exponent outside [0, 1], a relative standard error above
+#: ``max_relative_std`` (the data do not determine the parameter).
+PLAUSIBILITY = {
+    "resistance_max_x_max_abs_z": 1e3,
+    "short_x_min_abs_z": 1e-4,
+    "open_x_max_abs_z": 1e4,
+    "tau_decades_outside": 3.0,
+    "max_relative_std": 1.0,
+}
 
 add(Citation("Orazem2017", "Orazem, Tribollet", "Electrochemical Impedance Spectroscopy, 2nd edition", "Wiley", 2017, "10.1002/9781119363682"))
 add(Citation("deLevie1963", "de Levie", "On porous electrodes in electrolyte solutions", "Electrochimica Acta 8, 751", 1963, "10.1016/0013-4686(63)80042-0"))
@@ -361,6 +375,15 @@ class Circuit:
         self.n_starts = int(n_starts)
 
     def _index(self, name: str, what: str) -> int:
+        name = str(name).strip()
+        if name in self.param_names:
+            return self.param_names.index(name)
+        m = re.fullmatch(r"(.+)_(\d+)", name)  # impedance.py's positional names: CPE1_0 = CPE1_Q, R1_0 = R1
+        if m:
+            et = dict(self._elements).get(m.group(1))
+            if et is not None and int(m.group(2)) < len(et.params):
+                k = int(m.group(2))
+                return self.param_names.index(m.group(1) if len(et.params) == 1 else f"{m.group(1)}_{et.params[k]}")
         try:
             return self.param_names.index(name)
         except ValueError:
@@ -573,18 +596,19 @@ class Circuit:
                     p0[self._index(k, "initial_guess")] = float(v)
                 for k, v in self.constants.items():
                     p0[self._index(k, "constants")] = v
-                missing = [n for n, v in zip(self.param_names, p0) if np.isnan(v)]
-                if missing:
-                    raise ParameterError(f"Circuit initial_guess: missing values for {', '.join(missing)}")
+                if np.isnan(p0).any():
+                    # a partial guess: the other parameters start from the automatic guesses
+                    given = ~np.isnan(p0)
+                    guesses = [np.where(given, p0, gp) for gp in self._auto_guesses(f, z)]
             else:
                 p0 = np.asarray(g, float).copy()
                 if p0.size != P:
                     raise ParameterError(f"Circuit initial_guess: expected {P} values ({', '.join(self.param_names)}), found {p0.size}")
-            guesses = [p0]
+            if not np.isnan(p0).any():
+                guesses = [p0]
+                self._drt_misfit = None
         else:
             guesses = self._auto_guesses(f, z)
-        if self.initial_guess is not None:
-            self._drt_misfit = None
         for gp in guesses:
             for k, v in self.constants.items():
                 gp[self._index(k, "constants")] = v
@@ -669,6 +693,7 @@ class Circuit:
         if best is None:
             raise ConvergenceError(f"Circuit.fit: no starting point converged for '{self.circuit}'")
         self.n_starts_tried_ = n_tried
+        self._data_range = (float(np.abs(z).min()), float(np.abs(z).max()), float(w.min()), float(w.max()))
         sol, base = best
         p = from_theta(sol.x, base)
         self.parameters_ = dict(zip(self.param_names, p.tolist()))
@@ -715,8 +740,92 @@ class Circuit:
             return True
         return bool(v <= 0 or not np.isfinite(v) or (lo == 0 and np.isinf(hi) and (v < 1e-30 or v > 1e30)))
 
+    def parameter_flags(self) -> dict[str, list[str]]:
+        """Why each fitted parameter is suspect (empty list: nothing found); limits in :data:`PLAUSIBILITY`.
+
+        Flags: ``at bound`` (on a finite bound, or run off to 0/inf in log space), ``implausible: ...``
+        (a resistance far above the data's max|Z|, an element that is a short or an open circuit at
+        every measured frequency, a time constant decades outside the measured range, an exponent
+        outside [0, 1]) and ``relative std > 100 %``. Fixed parameters are never flagged.
+        """
+        if not hasattr(self, "parameters_"):
+            raise ParameterError("Circuit.parameter_flags: call fit() first")
+        t = PLAUSIBILITY
+        zmin, zmax, wmin, wmax = self._data_range
+        w = np.geomspace(wmin, wmax, 25)
+        out: dict[str, list[str]] = {}
+        for i, n in enumerate(self.param_names):
+            v, sd, u = self.parameters_[n], self.std_[n], self.param_units[n]
+            fl: list[str] = []
+            if n in self.constants:
+                out[n] = fl
+                continue
+            if self._at_bound(i):
+                fl.append("at bound")
+            if not np.isfinite(v):
+                fl.append("implausible: not finite")
+            elif u == "ohm" and abs(v) > t["resistance_max_x_max_abs_z"] * zmax:
+                fl.append(f"implausible: {v:.3g} ohm > {t['resistance_max_x_max_abs_z']:.0e} x max|Z| ({zmax:.3g} ohm)")
+            elif u == "s" and not (wmax ** -1 * 10 ** -t["tau_decades_outside"] <= v <= wmin ** -1 * 10 ** t["tau_decades_outside"]):
+                fl.append(f"implausible: tau {v:.3g} s more than {t['tau_decades_outside']:.0f} decades outside the measured range")
+            elif n.endswith(("_n", "_alpha", "_beta")) and not 0 <= v <= 1:
+                fl.append(f"implausible: exponent {v:.3g} outside [0, 1]")
+            elif u in ("F", "F s^(n-1)", "H"):
+                el = n.split("_")[0]
+                if u == "F":
+                    ze = 1 / (w * v)
+                elif u == "H":
+                    ze = w * v
+                else:
+                    ze = 1 / (v * w ** self.parameters_.get(f"{el}_n", 1.0))
+                if np.all(ze < t["short_x_min_abs_z"] * zmin):
+                    fl.append(f"implausible: |Z| of {el} < {t['short_x_min_abs_z']:.0e} x min|Z| at every measured frequency (a short)")
+                elif np.all(ze > t["open_x_max_abs_z"] * zmax):
+                    fl.append(f"implausible: |Z| of {el} > {t['open_x_max_abs_z']:.0e} x max|Z| at every measured frequency (an open circuit)")
+            if np.isfinite(v) and v != 0 and (not np.isfinite(sd) or sd / abs(v) > t["max_relative_std"]):
+                fl.append(f"relative std > {100 * t['max_relative_std']:.0f} %")
+            out[n] = fl
+        return out
+
+    def bulk_element(self, name: str | None = None) -> str:
+        """The resistor taken as the bulk (ionic) resistance of a pellet.
+
+        Default: the first resistor, in circuit order, inside a parallel block ``p(...)`` -- the
+        first arc after the series resistance, e.g. R1 in ``R0-p(R1,CPE1)-p(R2,CPE2)``; with no
+        such resistor, the series R (``R0-CPE1``: the bulk arc above the measured range). ``name``
+        chooses it explicitly (it must be a resistor of the circuit).
+        """
+        if name is not None:
+            i = self._index(name, "bulk")
+            n = self.param_names[i]
+            if self.param_units[n] != "ohm" or n not in dict(self._elements) or dict(self._elements)[n].prefix != "R":
+                raise ParameterError(f"bulk: expected a resistor of '{self.circuit}' ({', '.join(e for e, t in self._elements if t.prefix == 'R')}), found '{name}'")
+            return n
+
+        def first_in_parallel(node, inside):
+            if node.kind == "el":
+                return node.name if inside and node.etype.prefix == "R" else None
+            for c in node.children:
+                r = first_in_parallel(c, inside or node.kind == "p")
+                if r:
+                    return r
+            return None
+
+        r = first_in_parallel(self._tree, False)
+        if r is None:
+            rs = [e for e, t in self._elements if t.prefix == "R"]
+            if not rs:
+                raise ParameterError(f"bulk: circuit '{self.circuit}' has no resistor to take as the bulk resistance")
+            r = rs[0]
+        return r
+
     def summary(self) -> dict:
-        """JSON-able fit result: parameters with units and standard errors, and statistics."""
+        """JSON-able fit result: parameters with units, standard errors and flags, and statistics.
+
+        ``flagged`` lists the parameters with a non-empty ``flags`` list (see
+        :meth:`parameter_flags`); ``warnings`` says why, one line each.
+        """
+        flags = self.parameter_flags()
         return {
             "circuit": self.circuit,
             "parameters": [
@@ -727,8 +836,89 @@ class Circuit:
                     "unit": self.param_units[n],
                     "fixed": n in self.constants,
                     "at_bound": self._at_bound(i),
+                    "flags": flags[n],
                 }
                 for i, n in enumerate(self.param_names)
             ],
+            "flagged": [n for n in self.param_names if flags[n]],
+            "warnings": [f"{n} = {self.parameters_[n]:.4g}{_unit_suffix(self.param_units[n])}: {'; '.join(flags[n])}" for n in self.param_names if flags[n]],
             "stats": dict(self.stats_),
         }
+
+
+_SI_UNITS = {"ohm", "F", "H", "s", "1"}
+
+
+def _unit_suffix(unit: str) -> str:
+    return "" if unit == "1" else f" {unit}"
+
+
+def _param_value(text, unit: str, where: str) -> float:
+    """One parameter value: a number (SI, or the parameter's own unit) or a quantity string where
+    the unit is a plain one (``"10 kohm"``, ``"5 nF"``, ``"1 us"``)."""
+    from lisse.units import parse_quantity
+
+    if unit in _SI_UNITS:
+        return parse_quantity(text, "dimensionless" if unit == "1" else unit, where)
+    try:
+        v = float(text)
+    except (TypeError, ValueError):
+        raise ParameterError(f"{where}: expected a bare number in {unit} (SI), found {text!r}") from None
+    if not math.isfinite(v):
+        raise ParameterError(f"{where}: expected a finite number, found {text!r}")
+    return v
+
+
+def _items(spec, what: str):
+    if spec is None or spec == "" or spec == {}:
+        return []
+    if isinstance(spec, dict):
+        return list(spec.items())
+    parts = []
+    for chunk in ([spec] if isinstance(spec, str) else list(spec)):
+        for piece in str(chunk).split(","):
+            if not piece.strip():
+                continue
+            if "=" not in piece:
+                raise ParameterError(f"{what}: expected NAME=VALUE (e.g. R1=10 kohm), found {piece.strip()!r}")
+            k, v = piece.split("=", 1)
+            parts.append((k.strip(), v.strip()))
+    return parts
+
+
+def parse_parameter_values(spec, circuit: Circuit, what: str = "initial") -> dict[str, float]:
+    """Parameter values from ``"R0=100,R1=10 kohm,CPE1_0=1e-9"`` (CLI; repeatable) or a mapping (study).
+
+    Names are the circuit's parameter names (``CPE1_Q``, ``CPE1_n``) or impedance.py's positional ones
+    (``CPE1_0``, ``CPE1_1``). Values are SI numbers or, for ohm/F/H/s parameters, quantities with a
+    unit. Returns ``{parameter name: SI value}`` (empty for None).
+    """
+    out: dict[str, float] = {}
+    for k, v in _items(spec, f"--{what}"):
+        n = circuit.param_names[circuit._index(k, what)]
+        out[n] = _param_value(v, circuit.param_units[n], f"--{what} {k}")
+    return out
+
+
+def parse_parameter_bounds(spec, circuit: Circuit) -> dict[str, tuple[float, float]]:
+    """Bounds from ``"R1=10:1e7,CPE1_n=0.7:1"`` (CLI) or a mapping ``{"R1": [10, 1e7]}`` /
+    ``{"R1": "10 ohm:10 Mohm"}`` (study); an empty side is unbounded (``R1=10:``)."""
+    out: dict[str, tuple[float, float]] = {}
+    for k, v in _items(spec, "--bounds"):
+        n = circuit.param_names[circuit._index(k, "bounds")]
+        u = circuit.param_units[n]
+        if isinstance(v, str):
+            if ":" not in v:
+                raise ParameterError(f"--bounds {k}: expected LOW:HIGH (e.g. {k}=10:1e7), found {v!r}")
+            lo_s, hi_s = v.split(":", 1)
+        else:
+            try:
+                lo_s, hi_s = v
+            except (TypeError, ValueError):
+                raise ParameterError(f"bounds {k}: expected [low, high], found {v!r}") from None
+        lo = -math.inf if str(lo_s).strip() == "" else _param_value(lo_s, u, f"--bounds {k} low")
+        hi = math.inf if str(hi_s).strip() == "" else _param_value(hi_s, u, f"--bounds {k} high")
+        if not lo < hi:
+            raise ParameterError(f"--bounds {k}: expected low < high, found {lo_s!r}:{hi_s!r}")
+        out[n] = (lo, hi)
+    return out

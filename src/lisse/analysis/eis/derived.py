@@ -22,7 +22,7 @@ from lisse.constants import BOLTZMANN, ELEMENTARY_CHARGE, GAS_CONSTANT
 from lisse.errors import ParameterError
 from lisse.units import to_si
 
-__all__ = ["conductivity", "arrhenius", "ArrheniusFit", "interfacial_asr", "drt_map", "DRTMap"]
+__all__ = ["conductivity", "conductivity_from_fit", "arrhenius", "ArrheniusFit", "interfacial_asr", "drt_map", "DRTMap"]
 
 
 def _pos(x, unit, name):
@@ -48,6 +48,41 @@ def conductivity(resistance, thickness, area) -> float:
     L = _pos(thickness, "m", "thickness")
     A = _pos(area, "m**2", "area")
     return L / (R * A)
+
+
+def conductivity_from_fit(circuit, thickness, area, bulk: str | None = None) -> dict:
+    """Bulk ionic conductivity σ = L/(R_b·A) from a fitted circuit's bulk resistor, with its uncertainty.
+
+    Parameters
+    ----------
+    circuit : lisse.analysis.eis.circuits.Circuit
+        A fitted circuit.
+    thickness, area : float or str
+        Pellet thickness L [m] and electrode area A [m²] (or quantities such as ``"0.78 mm"``).
+    bulk : str, optional
+        The resistor to take as bulk; default :meth:`Circuit.bulk_element` (the first resistor inside a
+        parallel block, i.e. the first arc after the series resistance).
+
+    Returns
+    -------
+    dict
+        ``bulk_element``, ``bulk_resistance_ohm``, ``bulk_resistance_std_ohm``, ``conductivity_S_cm``,
+        ``conductivity_std_S_cm`` (first-order propagation of the fit's standard error,
+        σ_σ = σ·s(R_b)/R_b; L and A taken as exact), ``bulk_flags`` (why R_b is suspect, e.g. "at
+        bound": its std is then not meaningful) and ``conductivity_note``. When R_b is not positive
+        the conductivities are None.
+    """
+    name = circuit.bulk_element(bulk)
+    rb = float(circuit.parameters_[name])
+    sd = float(circuit.std_[name])
+    out = {"bulk_element": name, "bulk_resistance_ohm": rb, "bulk_resistance_std_ohm": sd,
+           "conductivity_S_cm": None, "conductivity_std_S_cm": None, "bulk_flags": circuit.parameter_flags()[name],
+           "conductivity_note": f"sigma = L/(R_b*A) with R_b = {name} of the fitted circuit; std from the fit covariance (L, A exact)"}
+    if rb > 0 and math.isfinite(rb):
+        sig = conductivity(rb, thickness, area) / 100  # S/m -> S/cm
+        out["conductivity_S_cm"] = sig
+        out["conductivity_std_S_cm"] = sig * sd / rb
+    return out
 
 
 @dataclass(frozen=True)

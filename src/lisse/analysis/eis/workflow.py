@@ -64,7 +64,7 @@ def blocking_choice(capacitance: str, cell: str, phase_low_deg) -> str | None:
 
 
 def analyse(sp: EISSpectrum, *, drt: bool, kk: bool, fit: str | None, lam, inductance: str = "auto", capacitance: str = "auto", processes=None,
-            cell: str = "symmetric-li") -> tuple[dict, dict]:
+            cell: str = "symmetric-li", ignore_kk: bool = False, initial=None, fix=None, bounds=None, bulk: str | None = None) -> tuple[dict, dict]:
     """Analyse one spectrum; returns (JSON-able result, fitted objects).
 
     ``cell``: cell type (:mod:`lisse.analysis.eis.cells`): default process windows and, for
@@ -73,6 +73,15 @@ def analyse(sp: EISSpectrum, *, drt: bool, kk: bool, fit: str | None, lam, induc
     :func:`blocking_choice`. ``processes``: τ windows for peak assignment replacing the cell's defaults
     (see :func:`parse_windows`). With area and thickness on the spectrum, conductivities follow from
     σ = L/(R·A) with R_bulk = R_inf + DRT bulk peaks and R_total = R_bulk + grain-boundary peaks.
+
+    Kramers-Kronig gate: the Lin-KK verdict (:mod:`lisse.analysis.eis.kk`) is computed for every
+    spectrum. When it is "fail" the DRT and the circuit fit are refused with
+    :class:`~lisse.errors.DataValidityError` (CLI exit 2) unless ``ignore_kk``; when it is "warn" they
+    run and ``out["warnings"]`` says so. ``initial``/``fix``/``bounds`` (strings such as
+    ``"R1=10 kohm,CPE1_1=0.9"`` / ``"R1=10:1e7"`` or mappings, see
+    :func:`~lisse.analysis.eis.circuits.parse_parameter_values`) steer the circuit fit; with area and
+    thickness the fit's bulk resistor (``bulk`` or the default of
+    :meth:`~lisse.analysis.eis.circuits.Circuit.bulk_element`) gives ``fit.conductivity_S_cm``.
     """
     import numpy as np
 
@@ -103,6 +112,16 @@ def analyse(sp: EISSpectrum, *, drt: bool, kk: bool, fit: str | None, lam, induc
                          ("z_fit_real_ohm", k.z_fit.real), ("z_fit_imag_ohm", k.z_fit.imag)):
             out["kk"].setdefault(key, np.asarray(arr, float).tolist())
         objs["kk"] = k
+    if (drt or fit) and k.verdict != "pass":
+        what = " and ".join(x for x, on in (("DRT", drt), ("circuit fit", fit)) if on)
+        msg = (f"Kramers-Kronig verdict '{k.verdict}' for '{sp.label}': {k.reason}; worst at {k.worst_frequency:.4g} Hz")
+        if k.verdict == "fail" and not ignore_kk:
+            from lisse.errors import DataValidityError
+
+            raise DataValidityError(f"{msg}; the {what} would fit data that no causal, linear, stationary system produces "
+                                    "(override with --ignore-kk, study key ignore_kk = true)")
+        out.setdefault("warnings", []).append(f"{msg}; the {what} {'ran anyway (ignore_kk)' if k.verdict == 'fail' else 'ran, read it with care'}")
+        out["kk_verdict"] = k.verdict
     if drt:
         from lisse.analysis.eis.drt import DRT
 
@@ -128,11 +147,19 @@ def analyse(sp: EISSpectrum, *, drt: bool, kk: bool, fit: str | None, lam, induc
             out["total_conductivity_S_cm"] = conductivity(rt, sp.thickness, sp.area) / 100 if rt > 0 else None
             out["conductivity_note"] = "bulk = R_inf + DRT bulk peaks; total = bulk + grain-boundary peaks; sigma = L/(R*A)"
     if fit:
-        from lisse.analysis.eis.circuits import Circuit
+        from lisse.analysis.eis.circuits import Circuit, parse_parameter_bounds, parse_parameter_values
 
-        c = Circuit(fit).fit(sp)
+        c = Circuit(fit)  # parameter names and units, to read the steering options
+        c = Circuit(fit, initial_guess=parse_parameter_values(initial, c, "initial") or None,
+                    constants=parse_parameter_values(fix, c, "fix"), bounds=parse_parameter_bounds(bounds, c)).fit(sp)
         out["fit"] = c.summary()
         objs["fit"] = c
+        if sp.area is not None and sp.thickness is not None:
+            from lisse.analysis.eis.derived import conductivity_from_fit
+
+            out["fit"].update(conductivity_from_fit(c, sp.thickness, sp.area, bulk=bulk))
+        elif bulk is not None:
+            c.bulk_element(bulk)  # validate the name even without geometry
     return out, objs
 
 

@@ -12,6 +12,11 @@ Study section (all keys optional except one of ``files`` / ``synthetic``)::
     cell = "symmetric-li"       # symmetric-li | blocking | full | half: process windows and blocking element
     inductance = "auto"         # series inductance in the DRT: auto | yes | no
     capacitance = "auto"        # blocking element: auto | yes | no | cpe | leaky-cpe (auto: leaky-cpe for blocking cells)
+    initial = {R1 = "10 kohm", CPE1_n = 0.9}  # optional initial guesses for the circuit (or "R1=10 kohm,...")
+    fix = {CPE1_n = 0.9}        # optional parameters held fixed
+    bounds = {R1 = [10, 1e7]}   # optional bounds (SI numbers, or "10 ohm:10 Mohm")
+    bulk = "R1"                 # resistor taken as bulk for the fitted conductivity (default: first R in p(...))
+    ignore_kk = false           # run DRT / fit even when the Kramers-Kronig verdict is "fail" (default: the stage stops)
     symmetric = true            # symmetric Li|SSE|Li cell: interfacial ASR halved (two interfaces)
     synthetic = true            # analyse the built-in synthetic three-arc spectrum (demo study)
     [eis.processes]             # optional: τ windows [s] replacing the cell type's defaults
@@ -28,6 +33,7 @@ from lisse.pipeline.stages.cycling import UNITS_OPTION
 from lisse.report.html import Markup
 
 _TAU = OptionSpec.number("relaxation time [s]", low=0.0)
+_PVAL = OptionSpec.one_of("parameter value", OptionSpec.number("SI value"), OptionSpec.text("quantity, e.g. '10 kohm'"))
 
 #: Options of the ``[eis]`` table.
 SCHEMA = {
@@ -55,6 +61,15 @@ SCHEMA = {
                                                            OptionSpec.text("'low:high' in s (empty high: no upper bound)")),
                                   max_items=20),
     "units": UNITS_OPTION,
+    "ignore_kk": OptionSpec.boolean("run the DRT and circuit fit even when the Kramers-Kronig verdict is 'fail'", False),
+    "initial": OptionSpec.one_of("initial guesses for the circuit fit", OptionSpec.text("'R1=10 kohm,CPE1_n=0.9'"),
+                                 OptionSpec.table("{R1 = '10 kohm', CPE1_n = 0.9}", values=_PVAL, max_items=100)),
+    "fix": OptionSpec.one_of("parameters held fixed in the circuit fit", OptionSpec.text("'CPE1_n=0.9'"),
+                             OptionSpec.table("{CPE1_n = 0.9}", values=_PVAL, max_items=100)),
+    "bounds": OptionSpec.one_of("bounds for the circuit fit", OptionSpec.text("'R1=10:1e7'"),
+                                OptionSpec.table("{R1 = [10, 1e7]}", values=OptionSpec.one_of(
+                                    "bounds", OptionSpec.pair(_PVAL, _PVAL, "[low, high]"), OptionSpec.text("'low:high'")), max_items=100)),
+    "bulk": OptionSpec.text("resistor taken as the bulk resistance for the fitted conductivity (default: the first R inside p(...))"),
 }
 
 
@@ -113,7 +128,8 @@ def eis_stage(ctx: StageContext) -> StageResult:
     rows, summaries, figures, captions = [], [], {}, {}
     for i, sp in enumerate(spectra):
         out, objs = analyse(sp, drt=True, kk=True, fit=opts.get("circuit"), lam=lam, processes=opts.get("processes"), cell=cell,
-                            inductance=opts["inductance"], capacitance=opts["capacitance"])
+                            inductance=opts["inductance"], capacitance=opts["capacitance"],
+                            ignore_kk=opts.get("ignore_kk", False), initial=opts.get("initial"), fix=opts.get("fix"), bounds=opts.get("bounds"), bulk=opts.get("bulk"))
         d = objs["drt"]
         for pk in d.peaks_:
             rows.append({"spectrum": sp.label, "tau_s": pk.tau_s, "frequency_Hz": pk.frequency_Hz, "resistance_ohm": pk.resistance_ohm,
