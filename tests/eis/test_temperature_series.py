@@ -287,3 +287,40 @@ def test_table_file_degC_header_and_json_table(series_dir, tmp_path, capsys):
     assert d["form"] == "sigma" and "prefactor_S_cm" in d["arrhenius"]["bulk"]
     assert d["temperature_K"] == pytest.approx([t + 273.15 for t in T_C], abs=1e-9)
     assert all(r["temperature_source"] == "table" for r in d["spectra"])
+
+
+def _write_mpt_with_temperature(path, f, z, t_c):
+    """EC-Lab text export with the instrument's ``Temperature/°C`` column (latin-1, as EC-Lab writes it)."""
+    lines = ["EC-Lab ASCII FILE", "Nb header lines : 4", "", "freq/Hz\tRe(Z)/Ohm\t-Im(Z)/Ohm\tTemperature/\u00b0C"]
+    lines += [f"{float(a)!r}\t{float(b.real)!r}\t{float(-b.imag)!r}\t{float(t)!r}" for a, b, t in zip(f, z, t_c)]
+    path.write_bytes(("\n".join(lines) + "\n").encode("latin-1"))
+
+
+def test_temperature_logged_in_the_file_is_read_and_used(tmp_path, capsys):
+    """EC-Lab's Temperature/°C column gives each spectrum its mean temperature [K]; no probe (constant 0 °C) gives none."""
+    from lisse.io.eis import read_spectra
+
+    rng = np.random.default_rng(7)
+    files = []
+    for k, tc in enumerate((-20.0, 20.0, 60.0)):
+        f, z = pellet_z(tc + 273.15, rng)
+        wobble = 0.3 * np.sin(np.arange(f.size))  # a thermostat holding +-0.3 K
+        p = tmp_path / f"run{k}.mpt"  # names carry no temperature
+        _write_mpt_with_temperature(p, f, z, tc + wobble)
+        files.append(p)
+        sp = read_spectra(p)[0]
+        assert sp.temperature == pytest.approx(tc + 273.15 + wobble.mean(), rel=0, abs=1e-9)
+    code, out, err = _run(capsys, *files, "--area", "1", "--thickness", "1000", "--json")
+    assert code == 0, err
+    res = json.loads(out)
+    assert {r["temperature_source"] for r in res["spectra"]} == {"file"}
+    assert res["arrhenius"]["bulk"]["activation_energy_eV"] == pytest.approx(EA_BULK, abs=0.02)
+    # an absent probe: EC-Lab logs exactly 0 °C on every row -> no temperature, and a drifting one is noted
+    f, z = pellet_z(298.15, rng)
+    p = tmp_path / "noprobe.mpt"
+    _write_mpt_with_temperature(p, f, z, np.zeros(f.size))
+    assert read_spectra(p)[0].temperature is None
+    _write_mpt_with_temperature(p, f, z, np.linspace(20.0, 26.0, f.size))
+    sp = read_spectra(p)[0]
+    assert sp.temperature == pytest.approx(296.15, rel=0, abs=1e-9)
+    assert any("spread 6.0 K" in n for n in sp.metadata["notes"])
