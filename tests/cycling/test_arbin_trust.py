@@ -458,3 +458,19 @@ def test_csv_malformed_value_is_an_error(tmp_path):
     f.write_text("\n".join(lines) + "\n")
     with pytest.raises(ReaderError, match=r"1 values of column Voltage are not numbers \(first '3.2x' in data row 11\)"):
         read_arbin_csv(f)
+
+
+def test_csv_missing_required_value_is_a_counted_skip(tmp_path):
+    """A row with an empty Voltage cell is skipped with a counted note naming its line, never a silent NaN."""
+    from lisse.io.arbin import read_arbin_csv
+
+    lines = cycler_file("arbin_export_beep_CH33.csv").read_text().splitlines()
+    cells = lines[11].split(",")
+    cells[7] = ""  # Voltage
+    lines[11] = ",".join(cells)
+    f = tmp_path / "blank.csv"
+    f.write_text("\n".join(lines) + "\n")
+    rec = read_arbin_csv(f)
+    assert len(rec.time_s) == len(lines) - 2  # header and the blanked row
+    assert np.isfinite(rec.voltage_V).all()
+    assert any("1 malformed rows skipped at lines 12" in n for n in rec.provenance.notes)

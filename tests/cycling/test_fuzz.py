@@ -238,11 +238,7 @@ SLOW_FILES = {"neware_BTS85_700k_rows.ndax", "land_lanhe_style_export_cellpy.xls
 # -----------------------------------------------------------------------------------------------------
 # PENDING: (file, mutation) -> reason; mutation is "truncate", "flip" or "empty". Delete an entry once
 # the named branch is merged into main.
-PENDING: dict[tuple[str, str], str] = {
-    # not fixed by the i12-arbin merge (a8be3de): header + 1 byte of the first row reads as 1 row, no note
-    ("arbin_beep_FastCharge_000025_CH8.csv", "truncate"): "open (arbin reader, after i12-arbin): a lone partial first data row is read as a row",
-    ("arbin_export_beep_CH33.csv", "truncate"): "open (arbin reader, after i12-arbin): a lone partial first data row is read as a row",
-}
+PENDING: dict[tuple[str, str], str] = {}
 # -----------------------------------------------------------------------------------------------------
 
 _CORE = ("time_s", "voltage_V", "current_A", "charge_C", "step", "cycle")

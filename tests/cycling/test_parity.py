@@ -76,7 +76,6 @@ from ._shared import cycler_file
 # ---------------------------------------------------------------------------------------------------
 # PENDING: file -> reason. Delete an entry once the named branch is merged into main.
 PENDING: dict[str, str] = {
-    "land_lanhe_style_export_cellpy.xlsx": "pending (no owner yet): LAND charge integrated from I, not the Capacity/mAh counter",
 }
 # ---------------------------------------------------------------------------------------------------
 

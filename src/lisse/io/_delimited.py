@@ -43,7 +43,7 @@ import numpy as np
 from lisse.errors import ReaderError
 from lisse.io._readutil import HashedReader, decode
 
-__all__ = ["TextStream", "Block", "Columns", "MalformedRows", "numbers", "BLOCK_BYTES"]
+__all__ = ["TextStream", "Block", "Columns", "MalformedRows", "numbers", "unique_names", "BLOCK_BYTES"]
 
 #: bytes parsed at a time; memory beyond the decoded columns is a small multiple of this
 BLOCK_BYTES = 1 << 22
@@ -164,6 +164,17 @@ def numbers(values: Any, decimal: str = ".") -> tuple[np.ndarray, np.ndarray]:
     return x, np.isnan(x) & ~missing
 
 
+def unique_names(names: list[str]) -> list[str]:
+    """Column names :meth:`TextStream.blocks` can take: empty and repeated names (``Aux #1  Units  Aux #2  Units``)
+    made unique as ``name\\x00k`` (``k`` the 0-based column position)."""
+    out, seen = [], set()
+    for j, c in enumerate(names):
+        u = c if c and c not in seen else f"{c}\x00{j}"
+        seen.add(u)
+        out.append(u)
+    return out
+
+
 def _shape(field: bytes) -> tuple[bytes, int]:
     """The format of a value: its characters (sign dropped) with digit runs collapsed, and the length of its last digit run."""
     f = field.strip().lstrip(b"+-")
@@ -237,6 +248,9 @@ class TextStream:
         while self._buf.count(b"\n") < max_lines and len(self._buf) < HEAD_BYTES and not self._eof:
             self._fill(len(self._buf) + (1 << 16))
         raw = self._buf[:HEAD_BYTES]
+        if b"\n" not in raw and raw.count(b"\r") > 1:
+            raise ReaderError(f"{self.fmt} file '{self.path}' has CR-only line ends (classic Mac OS); lisse reads LF or "
+                              "CR LF line ends: convert the file")
         if not (self._eof and len(self._buf) <= HEAD_BYTES):
             raw = raw[: raw.rfind(b"\n") + 1]  # complete lines only
         text, self.encoding = decode(raw)

@@ -379,6 +379,48 @@ def check_last_row(df: Any, path: Any, fmt: str) -> None:
             )
 
 
+_NUM_SHAPE = re.compile(rb"(\d*)([.,](\d*))?([eE][+-]?(\d*))?")
+
+
+def number_shape(tok: bytes) -> tuple | None:
+    """Format of a number token: (has a decimal mark, decimals, has an exponent, exponent digits); None if not a number."""
+    m = _NUM_SHAPE.fullmatch(tok.strip().lstrip(b"+-"))
+    if m is None:
+        return None
+    return (m.group(2) is not None, len(m.group(3) or b""), m.group(4) is not None, len(m.group(5) or b""))
+
+
+def cut_last_value(raw: bytes, sep: bytes) -> str | None:
+    """Why the last line of a delimited text may have been cut inside its last value, or None.
+
+    Only a last line without a line end can have been cut. It is taken as cut when its last non-empty
+    value is a number of another format than the same field of the line before (no decimal mark or
+    exponent where that one has them, or fewer decimals or exponent digits): ``29`` or ``29.63`` where
+    the line before ends in ``29.631678``. A cut that leaves fewer fields is :func:`check_last_row`'s.
+    The caller drops the line and keeps the reason as a "truncated" note.
+    """
+    end = len(raw.rstrip(b" \t"))
+    if end == 0 or raw[end - 1 : end] in (b"\n", b"\r"):
+        return None
+    k = raw.rfind(b"\n", 0, end)
+    if k <= 0:
+        return None
+    j = raw.rfind(b"\n", 0, k)
+    last = raw[k + 1 : end].rstrip(b"\r").rstrip(sep).split(sep)
+    prev = raw[j + 1 : k].rstrip(b"\r").split(sep)
+    n = len(last) - 1
+    if n >= len(prev):
+        return None
+    ls, ps = number_shape(last[n]), number_shape(prev[n])
+    if ps is None or not (ps[0] or ps[2]):
+        return None
+    if ls is None or ls[0] != ps[0] or ls[2] != ps[2] or ls[1] < ps[1] or ls[3] < ps[3]:
+        return (f"truncated: the last line (from byte {k + 1}) has no line end and ends in the value "
+                f"{last[n][:20].decode('latin-1')!r} where the line before has {prev[n][:20].decode('latin-1')!r}: "
+                "it may be cut; dropped")
+    return None
+
+
 class HashedReader:
     """A binary file read once, in blocks, with its sha256 computed from the same bytes.
 

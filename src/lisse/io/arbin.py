@@ -44,7 +44,7 @@ from typing import Any
 import numpy as np
 
 from lisse.errors import MissingDependencyError, ReaderError
-from lisse.io._readutil import build_record, carried_counter, check_last_row, guarded, parse_datetime
+from lisse.io._readutil import build_record, carried_counter, guarded, parse_datetime
 
 __all__ = ["read_arbin_res", "read_arbin_csv", "read_arbin_xlsx", "read_arbin", "ARBIN_SHEET"]
 
@@ -146,7 +146,7 @@ def _choose_start(df: Any, t0: float, declared: tuple[datetime, bool] | None, de
 
 def _frame_to_record(df: Any, path: Any, reader: str, header: dict, metadata: dict, *, scale: dict[str, float],
                      units: dict[str, str], start: datetime | None = None, start_is_local: bool = False,
-                     notes: list[str] | None = None):
+                     notes: list[str] | None = None, sha256: str | None = None):
     notes = list(notes or [])
     need = ("Test_Time", "Voltage", "Current")
     missing = [c for c in need if c not in df.columns]
@@ -196,7 +196,7 @@ def _frame_to_record(df: Any, path: Any, reader: str, header: dict, metadata: di
     fixed = {"Test_Time": "time", "Voltage": "voltage", "Current": "current", "Charge_Capacity": "charge"}
     header = {**header, "units": {role: units.get(c, {"time": "s", "voltage": "V", "current": "A", "charge": "Ah"}[role])
                                   for c, role in fixed.items() if c in df.columns}}
-    rec = build_record(path, reader, t, v, i, header=header, notes=notes, metadata=metadata,
+    rec = build_record(path, reader, t, v, i, header=header, notes=notes, metadata=metadata, sha256=sha256,
                        start=start if start_is_local else None, extra=extra, **kw)
     if start is not None and not start_is_local:
         rec.start = start  # unix time stamps are absolute (UTC); build_record's "local time" note does not apply
@@ -371,15 +371,34 @@ def read_arbin_csv(path: str | Path, **metadata: Any):
     A sibling ``<name>_Metadata.csv`` (as written by Arbin / used by BEEP) is kept in
     ``provenance.raw_header['metadata_file']`` (keys lower-cased); its ``First_Start_DateTime``
     (any case) is the start when the rows carry no ``DateTime`` / ``Date_Time`` stamp.
+
+    The text is read by :class:`lisse.io._delimited.TextStream` (one hashed pass): a last line cut short
+    is dropped with a "truncated" note (a file whose only data line was cut is refused), a line with the
+    wrong number of fields or no value in Test_Time/Voltage/Current is skipped with a counted note.
     """
     import pandas as pd
 
+    from lisse.io._delimited import TextStream, unique_names
+
     p = Path(path)
-    df = pd.read_csv(p, encoding="latin-1")
-    df.columns = [str(c).strip() for c in df.columns]
-    check_last_row(df, path, "Arbin CSV")
-    header: dict[str, Any] = {"format": "Arbin CSV", "columns": list(df.columns)}
     notes: list[str] = []
+    with TextStream(p, "Arbin CSV") as ts:
+        head = ts.head(1)
+        if not head or not head[0].strip():
+            raise ReaderError(f"Arbin CSV '{path}': expected a header line naming Test_Time, Current, Voltage; found an empty file")
+        names = unique_names([c.strip().strip('"') for c in head[0].split(",")])
+        ts.skip_lines(1)
+        parts = list(ts.blocks(names, ",", names))
+        sha = ts.sha256()
+        notes.extend(ts.notes)
+    if parts:
+        df = pd.concat([b.df for b in parts], ignore_index=True)
+        lines = np.concatenate([b.lines for b in parts])
+    else:
+        df = pd.DataFrame({c: pd.Series(dtype=float) for c in names})
+        lines = np.zeros(0, dtype=np.int64)
+    df.columns = [c.replace("\x00", ".") for c in df.columns]
+    header: dict[str, Any] = {"format": "Arbin CSV", "columns": list(df.columns), "encoding": ts.encoding}
     declared = None
     meta_file = _metadata_file(p)
     if meta_file is not None:
@@ -389,10 +408,22 @@ def read_arbin_csv(path: str | Path, **metadata: Any):
         if "first_start_datetime" in m.columns and len(m):
             declared = _first_timestamp(m["first_start_datetime"].iloc[0], _OLE_EPOCH)
     df, scale, units = _canonical_columns(df, p)
+    # a row with no value in a required column is malformed (counted, skipped); a non-number there is an
+    # error naming it (_frame_to_record)
+    need = [c for c in ("Test_Time", "Voltage", "Current") if c in df.columns]
+    bad = np.zeros(len(df), dtype=bool)
+    for c in need:
+        bad |= df[c].isna().to_numpy()
+    if bad.any():
+        ts.malformed.add(lines[bad], f"missing {'/'.join(need)}")
+        df = df.loc[~bad].reset_index(drop=True)
+    ts.malformed.finish(len(df), notes)
+    if len(df) == 0 and ts.notes:  # the only data line was cut: a truncated file, not a header-only one
+        raise ReaderError(f"Arbin CSV '{path}': expected data rows after the header; found none complete ({ts.notes[0]})")
     t0 = float(pd.to_numeric(df["Test_Time"].iloc[:1], errors="coerce").iloc[0]) * scale.get("Test_Time", 1.0) if "Test_Time" in df.columns and len(df) else 0.0
     start, local = _choose_start(df, t0, declared, f"First_Start_DateTime of {meta_file.name}" if meta_file else "", notes)
     return _frame_to_record(df, p, "lisse.io.arbin.csv", header, metadata, scale=scale, units=units,
-                            start=start, start_is_local=local, notes=notes)
+                            start=start, start_is_local=local, notes=notes, sha256=sha)
 
 
 # ----------------------------------------------------------------------------------------------- xlsx

@@ -72,6 +72,7 @@ from lisse.io._readutil import (
     guarded,
     jsonable,
     norm_unit_text,
+    number_shape,
     parse_datetime,
     read_buffer_hashed,
     reader_version,
@@ -619,17 +620,6 @@ def read_mpt(path: str | Path, *, partial: bool = False):
     return parse_mpt(Path(path).read_bytes(), path, partial=partial)
 
 
-def _number_shape(tok: bytes) -> tuple | None:
-    """Format of a number token: (has a decimal mark, decimals, has an exponent, exponent digits)."""
-    m = _NUM_SHAPE.fullmatch(tok.strip().lstrip(b"+-"))
-    if m is None:
-        return None
-    return (m.group(2) is not None, len(m.group(3) or b""), m.group(4) is not None, len(m.group(5) or b""))
-
-
-_NUM_SHAPE = re.compile(rb"(\d*)([.,](\d*))?([eE][+-]?(\d*))?")
-
-
 #: .mpt columns EC-Lab writes as plain integers (all others are floats in scientific notation)
 _INT_COLUMNS = {"mode", "ox/red", "error", "control changes", "Ns changes", "counter inc.", "Ns", "I Range", "half cycle", "z cycle"}
 
@@ -653,7 +643,7 @@ def _cut_last_line(body: bytes, names: list[str]) -> int | None:
     if not prev.strip():  # a single data row: the column count and the row's own number formats
         if len(lf) < n_names:
             return k + 1
-        shapes = [_number_shape(f) for f in lf]
+        shapes = [number_shape(f) for f in lf]
         widths = {sh[3] for sh in shapes[:-1] if sh is not None and sh[2]}
         ls = shapes[-1]
         float_column = len(lf) <= n_names and names[len(lf) - 1] not in _INT_COLUMNS
@@ -663,7 +653,7 @@ def _cut_last_line(body: bytes, names: list[str]) -> int | None:
     pf = prev.rstrip(b"\t").split(b"\t")
     if len(lf) < len(pf):
         return k + 1
-    ps, ls = _number_shape(pf[-1]), _number_shape(lf[-1])
+    ps, ls = number_shape(pf[-1]), number_shape(lf[-1])
     if ps is not None and (ps[0] or ps[2]) and ls != ps:
         return k + 1
     return None

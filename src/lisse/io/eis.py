@@ -222,6 +222,7 @@ def spectra_from_arrays(
     lines: np.ndarray | None = None,
     notes: list[str] | None = None,
     split: bool = True,
+    temperature_points: np.ndarray | None = None,
     first_index: int = 0,
     n_in_file: int | None = None,
 ) -> list[EISSpectrum]:
@@ -239,6 +240,11 @@ def spectra_from_arrays(
     first_index, n_in_file : int
         Index of the first spectrum in the file and the file's spectrum count (for files whose
         datasets are read one by one, e.g. Ivium .ids).
+    temperature_points : array, optional
+        Temperature [K] the instrument logged at each row (EC-Lab ``Temperature/°C``). When ``temperature``
+        is not given, each spectrum gets the mean over its points; a spread above
+        :data:`TEMPERATURE_SPREAD_K` is noted. Readings of an absent probe are ignored (see
+        :func:`_logged_temperature`).
     """
     f = np.asarray(f, float)
     z = np.asarray(z, complex)
@@ -263,6 +269,7 @@ def spectra_from_arrays(
     good = ~zero
     f, z = f[good], z[good]
     cyc = None if cycle is None else np.asarray(cycle)[good]
+    tp = None if temperature_points is None or temperature is not None else np.asarray(temperature_points, float)[good]
     out = []
     stem = Path(source).stem
     slices = _split_sweeps(f, cyc) if split else [slice(0, f.size)]
@@ -274,8 +281,29 @@ def spectra_from_arrays(
             meta.update(extra)
         meta["notes"] = list(notes)
         label = stem if total == 1 else f"{stem}#{idx}"
-        out.append(EISSpectrum(f[s], z[s], area=area, thickness=thickness, temperature=temperature, label=label, metadata=meta))
+        T = temperature if tp is None else _logged_temperature(tp[s], meta["notes"])
+        out.append(EISSpectrum(f[s], z[s], area=area, thickness=thickness, temperature=T, label=label, metadata=meta))
     return out
+
+
+#: spread [K] of the logged temperature within one spectrum above which a note warns that it was not steady
+TEMPERATURE_SPREAD_K = 2.0
+
+
+def _logged_temperature(points: np.ndarray, notes: list[str]) -> float | None:
+    """Mean of the temperatures [K] logged during one sweep, or None without a usable probe reading.
+
+    Readings below 1 K are not measurements, nor is a sweep logged at exactly 0 °C throughout (the
+    column EC-Lab writes without a probe). A sweep whose readings spread more than
+    :data:`TEMPERATURE_SPREAD_K` gets a note.
+    """
+    ok = np.isfinite(points) & (points > 1.0)
+    if not ok.any() or np.all(points[ok] == 273.15):  # nothing, or a constant 0 °C: the column of an absent probe
+        return None
+    t = points[ok]
+    if np.ptp(t) > TEMPERATURE_SPREAD_K:
+        notes.append(f"the logged temperature spread {np.ptp(t):.1f} K during this sweep ({t.min():.1f}–{t.max():.1f} K); its mean is used")
+    return float(t.mean())
 
 
 # ------------------------------------------------------------------------------------------------
@@ -663,6 +691,7 @@ class _Block:
     lines: np.ndarray | None = None
     cycle: np.ndarray | None = None
     label: str | None = None
+    temperature: np.ndarray | None = None  # logged temperature per row [K]
 
 
 def _numbered(text: str) -> list[tuple[int, str]]:
@@ -1089,7 +1118,9 @@ def _read_biologic(path: Path, data: bytes, ctx: _Ctx, binary: bool):
     if f is None or re_ is None or im_ is None:
         raise ReaderError(f"{src}: EC-Lab file holds no impedance columns (freq/Hz, Re(Z)/Ohm, -Im(Z)/Ohm); found {list(cols)[:12]}")
     cyc = col("cycle number")
-    return [_Block(f, _cplx(re_, -im_), None, cyc)], {}
+    t_c = col("Temperature/\u00b0C")
+    t_k = None if t_c is None else t_c + 273.15
+    return [_Block(f, _cplx(re_, -im_), None, cyc, temperature=t_k)], {}
 
 
 _TEXT_READERS: dict[str, Callable[[str, _Ctx], tuple[list[_Block], dict]]] = {
@@ -1231,6 +1262,7 @@ def read_spectra(
             meta["dataset"] = b.label
         out.extend(spectra_from_arrays(b.f, b.z, source=src, sha256=sha, reader=fmt, cycle=b.cycle, extra=meta, area=a,
                                        thickness=t, temperature=T, lines=b.lines, notes=ctx.notes, split=not per_block,
+                                       temperature_points=b.temperature,
                                        first_index=len(out), n_in_file=len(blocks) if per_block else None))
     return out
 

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from lisse.errors import ReaderError
-from lisse.io._readutil import build_record, guarded
+from lisse.io._readutil import build_record, carried_step_counter, guarded
 from lisse.io.csv_generic import find_column, header_unit_scale
 
 __all__ = ["read_land"]
@@ -29,8 +29,9 @@ def read_land(path: str | Path, **metadata: Any):
     -------
     CyclingRecord
         time from ``TestTime/Sec``, voltage, signed current (mA -> A), step from ``Step-Index``,
-        cycle from ``Cycle-Index``; charge integrated from the current; ``Step-State`` kept as
-        ``technique``. The ``Cycle-Tab`` sheet is kept in ``provenance.raw_header['cycle_table']``.
+        cycle from ``Cycle-Index``; charge from the instrument's ``Capacity/mAh`` counter (see
+        :func:`_land_charge`), integrated from the current (with a note) only when the counter is missing;
+        ``Step-State`` kept as ``technique``. The ``Cycle-Tab`` sheet is kept in ``provenance.raw_header['cycle_table']``.
     """
     import pandas as pd
 
@@ -69,6 +70,18 @@ def read_land(path: str | Path, **metadata: Any):
     if cc is not None:
         c = pd.to_numeric(df[cc], errors="coerce").fillna(0).to_numpy().astype(np.int64)
         kw["cycle"] = c - c.min()
+    notes: list[str] = []
+    qc = col(r"Capacity/mAh", r"Capacity/Ah", r"Capacity")
+    if qc is not None:
+        q_scale, q_unit = header_unit_scale(path, qc, "charge", "mAh")
+        q = pd.to_numeric(df[qc], errors="coerce").to_numpy(float) * q_scale
+        if np.isfinite(q).all():
+            kw["charge_C"] = _land_charge(q, i)
+            notes.append(f"charge_C: '{qc}' counter (restarts each half cycle) signed by the current's direction, carried over")
+        else:
+            notes.append(f"charge_C: integrated from the current ('{qc}' has {int((~np.isfinite(q)).sum())} missing values)")
+    else:
+        notes.append("charge_C: integrated from the current (no Capacity column)")
     extra = {}
     if st is not None:
         extra["technique"] = df[st].astype(str).to_numpy()
@@ -90,4 +103,31 @@ def read_land(path: str | Path, **metadata: Any):
             from lisse.io._readutil import parse_datetime
 
             start = parse_datetime(str(x0))
-    return build_record(p, "lisse.io.land", t, v, i, header=header, metadata=metadata, start=start, extra=extra, **kw)
+    return build_record(p, "lisse.io.land", t, v, i, header=header, metadata=metadata, start=start, extra=extra, notes=notes, **kw)
+
+
+def _land_charge(q: np.ndarray, i: np.ndarray) -> np.ndarray:
+    """Charge since the first row (C) from LAND's unsigned ``Capacity`` counter.
+
+    LAND counts ``Capacity`` up from 0 over a half cycle (across its CC/CV/rest steps) and restarts it
+    when the current changes direction. Each row's counter takes the sign of the half cycle (the sign of
+    the last non-zero current; rest rows keep the previous one), a new half cycle or any drop of the
+    counter starts a new counting period, and :func:`lisse.io._readutil.carried_step_counter` carries
+    the periods over. The result is shifted to 0 at the first row.
+
+    Parameters
+    ----------
+    q : ndarray
+        The counter in coulombs (>= 0, finite).
+    i : ndarray
+        Current in A, positive = charge (LAND's sign).
+    """
+    import pandas as pd
+
+    q = np.abs(q)
+    sgn = np.sign(np.nan_to_num(i))
+    direction = pd.Series(np.where(sgn != 0, sgn, np.nan)).ffill().bfill().fillna(0.0).to_numpy()
+    tol = 1e-9 * float(np.max(q)) if q.size else 0.0
+    new = np.concatenate([[False], (np.diff(direction) != 0) | (np.diff(q) < -tol)])
+    out = carried_step_counter(q * direction, np.cumsum(new))
+    return out - out[0] if out.size else out

@@ -133,16 +133,6 @@ def _metadata(lines: list[str]) -> dict[str, str]:
     return fields
 
 
-def _unique(names: list[str]) -> list[str]:
-    """Column names pandas can take: empty and repeated names (``Aux #1  Units  Aux #2  Units``) made unique."""
-    out, seen = [], set()
-    for j, c in enumerate(names):
-        u = c if c and c not in seen else f"{c}\x00{j}"
-        seen.add(u)
-        out.append(u)
-    return out
-
-
 @guarded(_FMT)
 def read_maccor(path: str | Path, *, units: Any = None, **metadata: Any):
     """Read a Maccor text export (standard or MIMS-client layout; tab-, comma- or semicolon-separated).
@@ -170,7 +160,7 @@ def read_maccor(path: str | Path, *, units: Any = None, **metadata: Any):
         column nor ``units`` fixes, a declared unit that contradicts the file, more than 1 %
         malformed lines.
     """
-    from lisse.io._delimited import Columns, TextStream, numbers
+    from lisse.io._delimited import Columns, TextStream, numbers, unique_names
     from lisse.io._readutil import hms_seconds_masked
     from lisse.io.column_units import CYCLING_ROLES, check_declared_against_file
 
@@ -187,7 +177,7 @@ def read_maccor(path: str | Path, *, units: Any = None, **metadata: Any):
         header: dict[str, Any] = {"format": "Maccor text", "encoding": ts.encoding, "delimiter": sep, "decimal": decimal,
                                   "lines": lines[:k], "fields": _metadata(lines[:k]), "columns": names}
         ts.skip_lines(k + 1)
-        cols_in = _unique(names)
+        cols_in = unique_names(names)
         text_cols = {roles[r]: str for r in ("state", "clock") if r in roles}
         acc = Columns()
         time_kind = None

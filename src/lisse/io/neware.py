@@ -52,6 +52,7 @@ from lisse.io._readutil import (
     build_record,
     carried_step_counter,
     check_last_row,
+    cut_last_value,
     decode,
     guarded,
     hms_to_seconds,
@@ -501,14 +502,20 @@ def _map_columns(columns: Any) -> dict[str, str]:
     return found
 
 
-def _step_sign(step_type: Any, current_A: np.ndarray) -> np.ndarray:
-    """+1 for charge steps, -1 for discharge steps, 0 for rest; the sign of the current otherwise."""
+def _step_sign(step_type: Any, current_A: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """+1 for charge steps, -1 for discharge steps, 0 for rest; the sign of the current otherwise.
+
+    Returns the sign per row and the mask of the rows whose sign is the current's (no step type, or a
+    type that gives no direction: SIM, Pulse, ...).
+    """
+    if step_type is None:
+        return np.sign(current_A), np.ones(np.shape(current_A), dtype=bool)
     st = np.asarray(step_type, dtype=str)
     norm = np.char.lower(np.char.replace(np.char.replace(st, " ", ""), "_", ""))
     dchg = np.char.find(norm, "dchg") >= 0
     chg = (np.char.find(norm, "chg") >= 0) & ~dchg
     rest = (norm == "rest") | (norm == "pause") | (norm == "ocv")
-    return np.where(dchg, -1.0, np.where(chg, 1.0, np.where(rest, 0.0, np.sign(current_A))))
+    return np.where(dchg, -1.0, np.where(chg, 1.0, np.where(rest, 0.0, np.sign(current_A)))), ~(dchg | chg | rest)
 
 
 def _export_record(rec: Any, path: Any, metadata: dict, header: dict, reader: str, notes: list[str],
@@ -595,9 +602,24 @@ def _export_record(rec: Any, path: Any, metadata: dict, header: dict, reader: st
         notes.append(f"charge_C: '{cols['charge_capacity']}' minus '{cols['discharge_capacity']}' per step, carried over steps")
     elif "capacity" in cols:
         q = np.abs(values("capacity", "C"))
-        sign = _step_sign(step_type, i) if step_type is not None else np.sign(i)
+        sign, untyped = _step_sign(step_type, i)
         drop = np.concatenate([[False], np.diff(q) < 0])
-        charge = carried_step_counter(q * sign, label + np.cumsum(drop))
+        lab = label + np.cumsum(drop)
+        per_step = q * sign
+        # an unsigned capacity cannot be signed row by row where the current changes sign inside a step
+        # (SIM, Pulse): there the step's charge is the trapezoid integral of the current since its first row
+        sg = np.sign(i)
+        both = (np.bincount(lab, weights=sg > 0) > 0) & (np.bincount(lab, weights=sg < 0) > 0)
+        mixed = both[lab] & untyped
+        if mixed.any():
+            from lisse.records.cycling import integrate_charge
+
+            q_int = integrate_charge(t, i)
+            first = np.concatenate([[0], np.flatnonzero(lab[1:] != lab[:-1]) + 1])
+            per_step[mixed] = (q_int - q_int[first][np.searchsorted(first, np.arange(n), side="right") - 1])[mixed]
+            notes.append(f"charge_C: {int(np.unique(lab[mixed]).size)} step(s) whose current changes sign (SIM/pulse) "
+                         f"integrated from the current (trapezoid), as the unsigned '{cols['capacity']}' cannot be signed")
+        charge = carried_step_counter(per_step, lab)
         units["charge"] = units["capacity"]
         how = "the step type (the current's sign for other step types)" if step_type is not None else "the current's sign"
         notes.append(f"charge_C: '{cols['capacity']}' per step signed by {how}, carried over steps")
@@ -646,7 +668,11 @@ def read_neware_csv(path: str | Path, **metadata: Any):
     """
     import pandas as pd
 
-    text, enc = decode(Path(path).read_bytes())
+    raw = Path(path).read_bytes()
+    cut = cut_last_value(raw, b",")
+    if cut is not None:
+        raw = raw[: raw.rstrip(b" \t").rfind(b"\n") + 1]
+    text, enc = decode(raw)
     lines = text.splitlines()
     if lines and _is_flat_header(lines[0]):
         rec = pd.read_csv(io.StringIO(text), index_col=False, skipinitialspace=True)
@@ -656,7 +682,7 @@ def read_neware_csv(path: str | Path, **metadata: Any):
             raise ReaderError(f"Neware flat CSV export '{path}' has a header but no data rows")
         check_last_row(rec, path, "Neware flat CSV")
         header = {"format": "Neware BTS flat CSV", "encoding": enc, "header_row": lines[0], "n_record_rows": len(rec)}
-        return _export_record(rec, path, metadata, header, "lisse.io.neware.csv", [])
+        return _export_record(rec, path, metadata, header, "lisse.io.neware.csv", [cut] if cut else [])
     if len(lines) < 4 or not lines[0].startswith("Cycle") or not lines[2].startswith(",,"):
         raise ReaderError(
             f"'{path}' is not a Neware BTS CSV export: expected 'Cycle ...' then ',Step ...' then ',,DataPoint ...' "
@@ -690,6 +716,8 @@ def read_neware_csv(path: str | Path, **metadata: Any):
     if not rows:
         raise ReaderError(f"Neware CSV '{path}' has header rows but no record rows")
     notes = ["Neware numbers cycles from 1: cycle = 'Cycle Index' of the enclosing cycle row - 1 (0-based)"]
+    if cut:
+        notes.append(cut)
     if malformed:
         shown = ", ".join(map(str, malformed[:10])) + (", ..." if len(malformed) > 10 else "")
         notes.append(f"{len(malformed)} malformed rows skipped at lines {shown} (neither a cycle row, a step row "

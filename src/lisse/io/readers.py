@@ -160,6 +160,9 @@ def detect_format(path: str | Path) -> str:
         ):
             return "neware-nda"
         raise ReaderError(f"zip archive '{path}' holds no known cycler file; members: {names[:8]}")
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ReaderError(f"'{path}' is UTF-16 text (e.g. Excel's 'Unicode Text'); lisse reads UTF-8, cp1252 or latin-1 "
+                          "text: save it as CSV (UTF-8)")
     if b"\x00" in head[:2048]:
         raise ReaderError(f"'{path}' is a binary file of no known cycler format (first bytes {head[:16]!r})")
     text = head.decode("latin-1")

@@ -1,0 +1,441 @@
+r"""Temperature series of impedance spectra: bulk / grain-boundary split, σ(T) and Arrhenius energies.
+
+Per spectrum the pellet model ``R0-p(R1,CPE1)-p(R2,CPE2)`` (plus ``-CPE3`` for ion-blocking electrodes)
+is fitted (:class:`~lisse.analysis.eis.circuits.Circuit`, starting points from the DRT). Each R‖CPE
+arc gets its effective capacitance (Brug / Hsu–Mansfeld for an R‖CPE element)
+
+.. math:: C_\mathrm{eff} = Q^{1/n} R^{(1-n)/n},
+
+normalised to a cell constant of 1 cm⁻¹, :math:`C^* = C_\mathrm{eff}\,L/A` (L/A in cm⁻¹), and is
+assigned by the capacitance ranges of Irvine, Sinclair & West [Irvine1990]: bulk
+:math:`C^* < 10^{-11}` F, grain boundary :math:`10^{-11} \le C^* < 10^{-8}` F, electrode / surface
+layer above (not part of the electrolyte's conductivity). R_bulk is the diameter of the bulk-like
+arc(s) [Irvine1990]; the high-frequency intercept R0 (leads, contacts) is reported but not counted,
+with a note when it exceeds 5 % of R_bulk. When no arc is bulk-like the bulk semicircle lies above
+f_max and R0 *is* the bulk resistance (plus leads). (The DRT route of
+:func:`lisse.analysis.eis.workflow.analyse` counts R_inf with the bulk; the difference is R0.)
+
+Conductivities (σ = L/(R·A), :func:`~lisse.analysis.eis.derived.conductivity`):
+
+* σ_bulk = L/(A R_bulk); σ_total = L/(A R_total) with R_total = R0 + R_bulk arcs + R_gb arcs, the
+  whole electrolyte resistance up to the electrode response (the low-frequency intercept, as usually
+  reported: it keeps a faster unresolved process in R0 and the leads, typically ~1 ohm);
+* σ_gb is the **apparent** (macroscopic) grain-boundary conductivity L/(A R_gb). The specific one
+  needs the grain-boundary volume fraction (grain size d and boundary thickness δ); in the brick-layer
+  model δ/d ≈ C_bulk/C_gb, so when both arcs are resolved
+  :math:`\sigma_{gb,sp} \approx (L/A)(C_\mathrm{bulk}/C_\mathrm{gb})/R_\mathrm{gb}` is also reported
+  [Haile1998] — an estimate, valid only for that model.
+
+The Arrhenius fit is :func:`~lisse.analysis.eis.derived.arrhenius` (σT form by default, the hopping
+form σT = A exp(−Ea/k_B T)); the standard error of Ea is the ordinary-least-squares one and the 95 %
+interval uses Student's t with n − 2 degrees of freedom.
+
+Temperatures come from (first found) an explicit table, the spectrum itself (``EISSpectrum.temperature``
+or ``metadata["temperature_K"]`` set by a reader), or the file name (:func:`temperature_from_name`).
+
+References
+----------
+J. T. S. Irvine, D. C. Sinclair, A. R. West, "Electroceramics: characterization by impedance
+spectroscopy", Adv. Mater. 2, 132 (1990), doi:10.1002/adma.19900020304.
+S. M. Haile, D. L. West, J. Campbell, "The role of microstructure and processing on the proton
+conducting properties of gadolinium-doped barium cerate", J. Mater. Res. 13, 1576 (1998),
+doi:10.1557/JMR.1998.0219.
+G. J. Brug et al., J. Electroanal. Chem. 176, 275 (1984), doi:10.1016/S0022-0728(84)80324-1;
+C. H. Hsu, F. Mansfeld, Corrosion 57, 747 (2001), doi:10.5006/1.3280607.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+
+import lisse.analysis.eis.cells  # noqa: F401  (registers the Irvine1990 citation: one home)
+from lisse.citations import Citation, add, register
+from lisse.errors import ParameterError
+from lisse.records.spectrum import EISSpectrum
+
+__all__ = [
+    "temperature_from_name",
+    "parse_temperature",
+    "resolve_temperatures",
+    "CAPACITANCE_RANGES_F",
+    "PelletFit",
+    "fit_pellet",
+    "SeriesFit",
+    "temperature_series",
+]
+
+add(Citation("Haile1998", "Haile, West, Campbell", "The role of microstructure and processing on the proton conducting properties of gadolinium-doped barium cerate", "J. Mater. Res. 13, 1576", 1998, "10.1557/JMR.1998.0219"))
+
+#: Upper limits of the normalised capacitance C* = C·(L/A) [F, for L/A = 1 cm⁻¹] per process [Irvine1990].
+CAPACITANCE_RANGES_F = {"bulk": 1e-11, "grain_boundary": 1e-8}
+
+_ZERO_C = 273.15
+# a temperature token in a file name: optional sign (m / minus / '-' after a separator), a number and a unit
+_NAME_T = re.compile(
+    r"(?:^|(?<=[_\s(=\-.,]))"  # token start: start of name or a separator
+    r"(?P<sign>m|minus|-)?(?P<num>\d+(?:[.p]\d+)?)\s?(?P<unit>degC|deg_C|°C|C|K)"
+    r"(?=$|[_\s)\-.,#])",
+    re.IGNORECASE,
+)
+
+
+def temperature_from_name(name: str) -> float | None:
+    """Temperature [K] written in a file name, or None when the name carries none.
+
+    Recognised tokens (delimited by the start/end of the name or ``_ - . , space ( ) # =``):
+    ``25C``, ``25degC``, ``25°C``, ``298K``, ``298.15K``, ``m25C`` / ``minus25C`` (−25 °C), and
+    ``-25C`` when the ``-`` follows a separator (``pellet_-25C`` is −25 °C; ``LLZO-25C`` is +25 °C, the
+    ``-`` being a separator). Raises ParameterError when the name holds two different temperatures.
+    A C-rate written like a temperature (``0.1C``) is read as one: use a temperature table then.
+    """
+    stem = str(name)
+    found = []
+    for m in _NAME_T.finditer(stem):
+        sign = (m.group("sign") or "").lower()
+        start = m.start()
+        if sign == "-" and start > 0 and stem[start - 1].isalnum():
+            sign = ""  # 'LLZO-25C': the '-' separates, it is no minus sign
+        v = float(m.group("num").replace("p", ".").replace("P", "."))
+        if sign in ("m", "minus", "-"):
+            v = -v
+        T = v if m.group("unit").upper() == "K" else v + _ZERO_C
+        if T <= 0:
+            continue
+        found.append((round(T, 6), m.group(0)))
+    vals = sorted({t for t, _ in found})
+    if not vals:
+        return None
+    if len(vals) > 1:
+        toks = ", ".join(repr(s) for _, s in found)
+        raise ParameterError(f"temperature from file name '{name}': expected one temperature, found several ({toks}); give a temperature table")
+    return vals[0]
+
+
+def parse_temperature(value, where: str = "temperature") -> float:
+    """A temperature [K] from a number or text; a bare number is °C (``"25"``, ``"-25 degC"``, ``"298 K"``, ``"25C"``)."""
+    from lisse.units import parse_quantity
+
+    text = str(value).strip()
+    m = re.fullmatch(r"(-?\d+(?:\.\d*)?(?:[eE][-+]?\d+)?)\s*(°C|C|degC|K)", text)
+    if m:
+        text = f"{m.group(1)} {'K' if m.group(2) == 'K' else 'degC'}"
+    T = parse_quantity(text, "degC", where)  # raises UnitError (a ParameterError) on text that is no temperature
+    if not (math.isfinite(T) and T > 0):
+        raise ParameterError(f"{where}: expected a temperature above 0 K, found {value!r}")
+    return float(T)
+
+
+def _keys(sp: EISSpectrum) -> list[str]:
+    from pathlib import PurePath
+
+    src = sp.metadata.get("source") or ""
+    out = [sp.label]
+    if src:
+        p = PurePath(str(src))
+        out += [str(src), p.name, p.stem]
+    return [k for k in out if k]
+
+
+def resolve_temperatures(spectra, table: dict | None = None, *, tolerance_K: float = 0.01) -> list[tuple[float, str]]:
+    """Temperature [K] and its source ("table", "file", "name") for every spectrum.
+
+    Parameters
+    ----------
+    spectra : sequence of EISSpectrum
+    table : dict, optional
+        ``{key: T [K]}`` where a key is a spectrum label (``stem`` or ``stem#k``), a file name, a file
+        stem or a path as given; explicit, so it takes precedence.
+    tolerance_K : float
+        Two sources giving the same spectrum temperatures further apart than this [K] conflict.
+
+    Rules: a table entry that matches no spectrum, a spectrum matched by two table keys with different
+    temperatures, a file temperature that contradicts the name, or a spectrum with no temperature at all
+    raise ParameterError naming the spectrum.
+    """
+    spectra = list(spectra)
+    table = dict(table or {})
+    used = set()
+    out = []
+    for sp in spectra:
+        keys = _keys(sp)
+        hits = {k: table[k] for k in keys if k in table}
+        used.update(hits)
+        if len({round(v, 6) for v in hits.values()}) > 1:
+            raise ParameterError(f"temperature table: spectrum '{sp.label}' is given conflicting temperatures {', '.join(f'{k}={v:.2f} K' for k, v in hits.items())}")
+        file_T = sp.temperature if sp.temperature is not None else sp.metadata.get("temperature_K")
+        src = sp.metadata.get("source") or sp.label
+        from pathlib import PurePath
+
+        name_T = temperature_from_name(PurePath(str(src)).stem) if src else None
+        if hits:
+            out.append((float(next(iter(hits.values()))), "table"))
+            continue
+        if file_T is not None:
+            if name_T is not None and abs(float(file_T) - name_T) > max(tolerance_K, 2.0):
+                raise ParameterError(
+                    f"temperature of '{sp.label}': the file says {float(file_T):.2f} K but its name says {name_T:.2f} K; give a temperature table to decide"
+                )
+            out.append((float(file_T), "file"))
+            continue
+        if name_T is not None:
+            out.append((name_T, "name"))
+            continue
+        raise ParameterError(f"temperature of '{sp.label}': expected it in the file, the file name (e.g. '_25C', '_298K', '_m25C') or a temperature table; found none")
+    unused = sorted(set(table) - used)
+    if unused:
+        known = ", ".join(sorted({k for sp in spectra for k in _keys(sp)[:3]}))
+        raise ParameterError(f"temperature table: entries {', '.join(unused)} match no spectrum (spectra: {known})")
+    return out
+
+
+# ------------------------------------------------------------------------------------------------
+# per-spectrum pellet fit
+# ------------------------------------------------------------------------------------------------
+@dataclass
+class PelletFit:
+    """Bulk / grain-boundary resistances of one spectrum (SI: ohm, F, S/m).
+
+    ``arcs``: per R‖CPE arc a dict with ``name``, ``resistance_ohm``, ``capacitance_F`` (effective),
+    ``capacitance_normalised_F`` (C·L/A, L/A in cm⁻¹; None without geometry), ``process``.
+    """
+
+    label: str
+    temperature: float | None
+    r0: float
+    r_bulk: float
+    r_gb: float
+    r_total: float
+    r_bulk_std: float
+    r_gb_std: float
+    r_total_std: float
+    arcs: list
+    circuit: str
+    median_relative_misfit: float
+    sigma_bulk: float | None = None
+    sigma_gb: float | None = None
+    sigma_total: float | None = None
+    sigma_gb_specific: float | None = None
+    notes: list = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        """JSON-able row; conductivities in S/cm as the keys say."""
+
+        def scm(x):
+            return None if x is None else x / 100.0
+
+        return {
+            "label": self.label,
+            "temperature_K": self.temperature,
+            "temperature_C": None if self.temperature is None else self.temperature - _ZERO_C,
+            "r0_ohm": self.r0,
+            "r_bulk_ohm": self.r_bulk,
+            "r_bulk_std_ohm": self.r_bulk_std,
+            "r_gb_ohm": self.r_gb,
+            "r_gb_std_ohm": self.r_gb_std,
+            "r_total_ohm": self.r_total,
+            "r_total_std_ohm": self.r_total_std,
+            "sigma_bulk_S_cm": scm(self.sigma_bulk),
+            "sigma_gb_S_cm": scm(self.sigma_gb),
+            "sigma_gb_specific_S_cm": scm(self.sigma_gb_specific),
+            "sigma_total_S_cm": scm(self.sigma_total),
+            "circuit": self.circuit,
+            "median_relative_misfit": self.median_relative_misfit,
+            "arcs": self.arcs,
+            "notes": list(self.notes),
+        }
+
+
+def _classify(c_norm: float) -> str:
+    if c_norm < CAPACITANCE_RANGES_F["bulk"]:
+        return "bulk"
+    if c_norm < CAPACITANCE_RANGES_F["grain_boundary"]:
+        return "grain_boundary"
+    return "electrode"
+
+
+def _is_blocking(sp: EISSpectrum) -> bool:
+    """The blocking-tail rule of the DRT workflow (phase below -60° at the three lowest frequencies)."""
+    from lisse.analysis.eis.workflow import blocking_choice
+
+    low = np.argsort(sp.frequency)[:3]
+    return blocking_choice("auto", "symmetric-li", sp.phase_deg[low]) != "none"
+
+
+def fit_pellet(sp: EISSpectrum, *, cell: str | None = None, area: float | None = None, thickness: float | None = None, temperature: float | None = None) -> PelletFit:
+    """Fit the pellet model to one spectrum and split bulk from grain boundary by capacitance.
+
+    Parameters
+    ----------
+    sp : EISSpectrum
+    cell : {"blocking", "symmetric-li", "full", "half"} or None
+        ``"blocking"`` adds the series CPE3 of ion-blocking electrodes; None decides from the data
+        (phase below −60° at the three lowest frequencies, as the DRT's automatic series capacitance).
+    area, thickness : float, optional
+        Electrode area [m²] and pellet thickness [m] (default: the spectrum's own). Without them no
+        conductivity, and capacitances are classified un-normalised (noted).
+    temperature : float, optional
+        [K], carried into the result.
+    """
+    from lisse.analysis.eis.circuits import Circuit
+    from lisse.analysis.eis.derived import conductivity
+
+    register("Irvine1990")
+    from lisse.analysis.eis.cells import cell_model
+
+    A = sp.area if area is None else float(area)
+    L = sp.thickness if thickness is None else float(thickness)
+    blocking = _is_blocking(sp) if cell is None else cell_model(cell).blocking_element != "none"
+    circuit = "R0-p(R1,CPE1)-p(R2,CPE2)" + ("-CPE3" if blocking else "")
+    c = Circuit(circuit, bounds={"CPE1_n": (0.5, 1.0), "CPE2_n": (0.5, 1.0)}).fit(sp)
+    p, cov, names = c.parameters_, c.cov_, c.param_names
+    notes = []
+    at_bound = [n_ for i, n_ in enumerate(names) if c._at_bound(i)]
+    if at_bound:
+        notes.append(f"parameters at a bound (their standard errors are not meaningful): {', '.join(at_bound)}")
+    cell_const_cm = None if (A is None or L is None) else (L * 100) / (A * 1e4)
+    if cell_const_cm is None:
+        notes.append("no area/thickness: capacitances classified un-normalised (cell constant taken as 1 cm^-1)")
+    arcs = []
+    for k in (1, 2):
+        R, Q, n = p[f"R{k}"], p[f"CPE{k}_Q"], p[f"CPE{k}_n"]
+        Ceff = Q ** (1 / n) * R ** ((1 - n) / n)
+        Cn = Ceff * (cell_const_cm if cell_const_cm is not None else 1.0)
+        arcs.append({"name": f"R{k}", "resistance_ohm": R, "cpe_Q": Q, "cpe_n": n, "capacitance_F": Ceff, "capacitance_normalised_F": Cn if cell_const_cm is not None else None,
+                     "tau_s": R * Ceff, "process": _classify(Cn)})
+    idx = {n_: i for i, n_ in enumerate(names)}
+
+    def summed(members):
+        ii = [idx[m] for m in members]
+        val = sum(p[m] for m in members)
+        var = float(np.sum(cov[np.ix_(ii, ii)])) if ii else 0.0
+        return val, math.sqrt(max(var, 0.0))
+
+    bulk = [a["name"] for a in arcs if a["process"] == "bulk"]
+    gb = [a["name"] for a in arcs if a["process"] == "grain_boundary"]
+    if not bulk:
+        bulk = ["R0"]
+        notes.append("no bulk-like arc (C* < 1e-11 F): the bulk semicircle lies above f_max; R_bulk = R0 (includes leads)")
+    else:
+        rb0 = sum(p[m] for m in bulk)
+        if p["R0"] > 0.05 * rb0:
+            notes.append(f"R0 = {p['R0']:.4g} ohm ({100 * p['R0'] / rb0:.0f} % of R_bulk) is not in R_bulk (leads/contacts, or a faster process above f_max) but is in R_total")
+    if len(bulk) > 1:
+        notes.append("both arcs are bulk-like; their resistances are summed")
+    if len(gb) > 1:
+        notes.append("both arcs are grain-boundary-like; their resistances are summed")
+    if not gb:
+        notes.append("no grain-boundary-like arc (1e-11 <= C* < 1e-8 F): R_gb = 0, sigma_gb undefined")
+    rb, rb_sd = summed(bulk)
+    rg, rg_sd = summed(gb) if gb else (0.0, 0.0)
+    total = sorted(set(["R0"] + bulk + gb))
+    rt, rt_sd = summed(total)
+    res = PelletFit(label=sp.label, temperature=temperature, r0=p["R0"], r_bulk=rb, r_gb=rg, r_total=rt, r_bulk_std=rb_sd, r_gb_std=rg_sd, r_total_std=rt_sd, arcs=arcs, circuit=circuit,
+                    median_relative_misfit=c.stats_["median_relative_misfit"], notes=notes)
+    if A is not None and L is not None:
+        res.sigma_bulk = conductivity(rb, L, A) if rb > 0 else None
+        res.sigma_total = conductivity(rt, L, A) if rt > 0 else None
+        if rg > 0:
+            res.sigma_gb = conductivity(rg, L, A)
+            cb = [a["capacitance_F"] for a in arcs if a["process"] == "bulk"]
+            cg = [a["capacitance_F"] for a in arcs if a["process"] == "grain_boundary"]
+            if len(cb) == 1 and len(cg) == 1:
+                register("Haile1998")
+                res.sigma_gb_specific = res.sigma_gb * cb[0] / cg[0]
+    res._fit = c  # the fitted Circuit, for figures
+    return res
+
+
+# ------------------------------------------------------------------------------------------------
+# the series
+# ------------------------------------------------------------------------------------------------
+@dataclass
+class SeriesFit:
+    """A temperature series: per-spectrum rows (:class:`PelletFit`) and Arrhenius fits per quantity."""
+
+    rows: list
+    arrhenius: dict
+    form: str
+
+    def as_dict(self) -> dict:
+        return {
+            "form": self.form,
+            "form_note": "ln(sigma*T) = ln(A) - Ea/(k_B T)" if self.form == "sigma_T" else "ln(sigma) = ln(A) - Ea/(k_B T)",
+            "spectra": [r.as_dict() for r in self.rows],
+            "arrhenius": self.arrhenius,
+            "temperature_K": [r.temperature for r in self.rows],
+            "sigma_bulk_S_cm": [None if r.sigma_bulk is None else r.sigma_bulk / 100 for r in self.rows],
+            "sigma_gb_S_cm": [None if r.sigma_gb is None else r.sigma_gb / 100 for r in self.rows],
+            "sigma_total_S_cm": [None if r.sigma_total is None else r.sigma_total / 100 for r in self.rows],
+        }
+
+
+def _arrhenius_entry(T, s, form: str) -> dict | None:
+    from scipy.stats import t as student_t
+
+    from lisse.analysis.eis.derived import arrhenius
+
+    ok = [(a, b) for a, b in zip(T, s) if b is not None and b > 0]
+    if len({round(a, 6) for a, _ in ok}) < 2:
+        return None
+    Tv = np.array([a for a, _ in ok])
+    sv = np.array([b for _, b in ok])
+    fit = arrhenius(Tv, sv, form=form)
+    n = Tv.size
+    half = float(student_t.ppf(0.975, n - 2) * fit.Ea_std_eV) if n > 2 else float("nan")
+    # prefactor: arrhenius() works in S/m; report in S/cm (times K for the sigma_T form)
+    pre_key = "prefactor_S_K_cm" if form == "sigma_T" else "prefactor_S_cm"
+    return {
+        "activation_energy_eV": fit.Ea_eV,
+        "activation_energy_std_eV": fit.Ea_std_eV,
+        "activation_energy_ci95_eV": [fit.Ea_eV - half, fit.Ea_eV + half],
+        "activation_energy_kJ_mol": fit.Ea_kJ_mol,
+        pre_key: fit.prefactor / 100.0,
+        "r2": fit.r2,
+        "n_points": int(n),
+        "temperature_range_K": [float(Tv.min()), float(Tv.max())],
+    }
+
+
+def temperature_series(spectra, temperatures, *, area: float | None = None, thickness: float | None = None, cell: str | None = None, form: str = "sigma_T") -> SeriesFit:
+    """Fit every spectrum (:func:`fit_pellet`) and the Arrhenius law of σ_bulk, σ_gb and σ_total.
+
+    Parameters
+    ----------
+    spectra : sequence of EISSpectrum
+    temperatures : sequence of float
+        [K], one per spectrum (see :func:`resolve_temperatures`).
+    area, thickness : float
+        [m²], [m]; default each spectrum's own. Required (conductivity needs them).
+    cell : str, optional
+        As in :func:`fit_pellet`; None: blocking for the whole series when any spectrum looks blocking
+        (the electrodes do not change with temperature; a cold spectrum may not reach the tail).
+    form : {"sigma_T", "sigma"}
+        Arrhenius form (σT default: the hopping form).
+
+    Raises ParameterError for fewer than two distinct temperatures or missing geometry.
+    """
+    spectra = list(spectra)
+    T = [float(x) for x in temperatures]
+    if len(T) != len(spectra):
+        raise ParameterError(f"temperature_series: expected one temperature per spectrum, found {len(T)} for {len(spectra)} spectra")
+    if form not in ("sigma_T", "sigma"):
+        raise ParameterError(f"temperature_series form: expected 'sigma_T' or 'sigma', found {form!r}")
+    if len({round(x, 6) for x in T}) < 2:
+        only = ", ".join(sorted({f"{x:.2f} K" for x in T})) or "none"
+        raise ParameterError(f"temperature series: expected spectra at >= 2 distinct temperatures (>= 3 for an uncertainty), found {len(spectra)} spectra at {only}")
+    for sp in spectra:
+        if (area is None and sp.area is None) or (thickness is None and sp.thickness is None):
+            raise ParameterError(f"temperature series: '{sp.label}' has no area/thickness; give --area and --thickness (conductivity sigma = L/(R*A))")
+    if cell is None:
+        # one cell, one model: the blocking tail may fall below f_min at the coldest temperatures, so a
+        # series is blocking when any of its spectra is
+        cell = "blocking" if any(_is_blocking(sp) for sp in spectra) else "symmetric-li"
+    rows = [fit_pellet(sp, cell=cell, area=area, thickness=thickness, temperature=t) for sp, t in zip(spectra, T)]
+    arr = {}
+    for key, attr in (("bulk", "sigma_bulk"), ("grain_boundary", "sigma_gb"), ("total", "sigma_total")):
+        arr[key] = _arrhenius_entry([r.temperature for r in rows], [getattr(r, attr) for r in rows], form)
+    return SeriesFit(rows=rows, arrhenius=arr, form=form)

@@ -1,0 +1,54 @@
+"""Arrhenius figure of an impedance temperature series: ln(σT) (or ln σ) against 1000/T with fit lines.
+
+Returns a :class:`matplotlib.figure.Figure` (Agg backend) and never writes files.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from lisse.constants import BOLTZMANN, ELEMENTARY_CHARGE
+
+__all__ = ["arrhenius"]
+
+_SERIES = (("bulk", "sigma_bulk", "#4c72b0", "o"), ("grain_boundary", "sigma_gb", "#55a868", "s"), ("total", "sigma_total", "#333333", "^"))
+
+
+def arrhenius(series, title: str | None = None):
+    """ln(σT / S K cm⁻¹) (σT form) or ln(σ / S cm⁻¹) against 1000/T, points and fitted lines.
+
+    ``series`` is a :class:`lisse.analysis.eis.temperature.SeriesFit`.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(5.5, 4.2), constrained_layout=True)
+    ax = fig.add_subplot()
+    sT = series.form == "sigma_T"
+    for key, attr, colour, marker in _SERIES:
+        pts = [(r.temperature, getattr(r, attr) / 100.0) for r in series.rows if getattr(r, attr) is not None and getattr(r, attr) > 0]
+        if not pts:
+            continue
+        T = np.array([p[0] for p in pts])
+        s = np.array([p[1] for p in pts])
+        y = np.log(s * T) if sT else np.log(s)
+        fit = series.arrhenius.get(key)
+        lab = key.replace("_", " ")
+        if fit:
+            lab += f": Ea = {fit['activation_energy_eV']:.3f} ± {fit['activation_energy_std_eV']:.2g} eV"
+        ax.plot(1000 / T, y, marker, color=colour, label=lab)
+        if fit:
+            xs = np.linspace(1000 / T.max(), 1000 / T.min(), 50)
+            pre = fit["prefactor_S_K_cm" if sT else "prefactor_S_cm"]
+            k_eV = BOLTZMANN / ELEMENTARY_CHARGE  # [eV/K]
+            ax.plot(xs, np.log(pre) - fit["activation_energy_eV"] / k_eV * xs / 1000, "-", color=colour, lw=1)
+    ax.set_xlabel("1000 / T  (K⁻¹)")
+    ax.set_ylabel("ln(σT / S K cm⁻¹)" if sT else "ln(σ / S cm⁻¹)")
+    top = ax.secondary_xaxis("top", functions=(lambda x: 1000 / np.maximum(x, 1e-9) - 273.15, lambda c: 1000 / np.maximum(c + 273.15, 1e-9)))
+    top.set_xlabel("T / °C")
+    ax.legend(frameon=False, fontsize=8)
+    if title:
+        ax.set_title(title)
+    return fig
