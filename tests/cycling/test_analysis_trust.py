@@ -16,7 +16,14 @@ import pytest
 
 from lisse.analysis.ccd import CCDDetector
 from lisse.analysis.cell_type import CELL_TYPES, classify_cell, classify_record, require_symmetric
-from lisse.analysis.fullcell import COMPLETE_CYCLE_RULE, cycle_table, dqdv_table, summary, voltage_capacity_curves
+from lisse.analysis.fullcell import (
+    COMPLETE_CYCLE_RULE,
+    cycle_table,
+    dqdv_table,
+    summarize_cycles,
+    summary,
+    voltage_capacity_curves,
+)
 from lisse.analysis.shorts import ShortDetector
 from lisse.errors import CellTypeError, LisseError
 from lisse.records.cycling import CyclingRecord
@@ -414,3 +421,139 @@ def test_cycling_cli_writes_curves_and_dqdv_and_refuses_to_overwrite(tmp_path):
     again = run_cli("cycling", f, "--curves", str(cpath))
     assert again.returncode == 2 and "exists" in again.stderr and "does not overwrite" in again.stderr
     assert cpath.read_bytes() == before
+
+
+# ============================================================================ CE convention per record, comparable retention
+LAND = "land_lanhe_style_export_cellpy.xlsx"
+ARBIN = "arbin_cellpy_20160805_test001_45_cc_01.res"
+NDA26 = "neware_nda_v26.nda.zip"
+
+
+def _anode_half_cell(q=(1.0, 0.9, 0.88), ce=0.95, current=1e-3, n=100):
+    """Anode vs Li, lithiated first: discharge 1.0 -> 0.05 V of q mAh, then charge (delithiation) of ce * q."""
+    t, v, i = [], [], []
+    t0 = 0.0
+    for qq in q:
+        for sign, qh in ((-1, qq), (1, qq * ce)):
+            dur = qh * 3.6 / current
+            tt = np.linspace(0.0, dur, n)
+            t.append(t0 + tt)
+            v.append(1.0 - 0.95 * tt / dur if sign < 0 else 0.05 + 0.95 * tt / dur)
+            i.append(np.full(n, sign * current))
+            t0 += dur + 1.0
+    return CyclingRecord.from_arrays(np.concatenate(t), np.concatenate(v), np.concatenate(i))
+
+
+def test_auto_ce_convention_of_an_anode_discharged_first_is_second_over_first_half():
+    rec = _anode_half_cell()
+    ct = cycle_table(rec)
+    assert ct.attrs["ce_convention"] == "charge/discharge"
+    np.testing.assert_allclose(ct["coulombic_efficiency_pct"], 95.0, rtol=1e-9)  # the construction
+    assert summary(rec)["ce_convention"] == "charge/discharge"
+    # the stated conventions stay available: discharge/charge gives 1/0.95 on this record
+    ctd = cycle_table(rec, ce_convention="discharge/charge")
+    assert ctd.attrs["ce_convention"] == "discharge/charge"
+    np.testing.assert_allclose(ctd["coulombic_efficiency_pct"], 100.0 / 0.95, rtol=1e-9)
+    with pytest.raises(LisseError):
+        cycle_table(rec, ce_convention="anode")
+
+
+def test_auto_ce_of_a_full_cell_charged_first_is_unchanged_and_matches_ec_lab():
+    rec = _read(FULL)
+    auto, dc = cycle_table(rec), cycle_table(rec, ce_convention="discharge/charge")
+    assert auto.attrs["ce_convention"] == "discharge/charge" and summary(rec)["ce_convention"] == "discharge/charge"
+    np.testing.assert_array_equal(auto["coulombic_efficiency_pct"].to_numpy(), dc["coulombic_efficiency_pct"].to_numpy())
+    g = _galvani(FULL)  # EC-Lab's own half-cycle capacities: half cycle 2k charge, 2k+1 discharge = cycle k+1
+    hc, q = g["half cycle"], g["Q charge/discharge/mA.h"]
+    ec = {int(h): abs(q[hc == h][np.argmax(np.abs(q[hc == h]))]) for h in np.unique(hc)}
+    full = auto[auto["complete"]]
+    ref = np.array([ec[2 * (c - 1) + 1] / ec[2 * (c - 1)] * 100.0 for c in full["cycle"]])
+    np.testing.assert_allclose(full["coulombic_efficiency_pct"], ref, rtol=2e-3)
+    assert (full["coulombic_efficiency_pct"] < 100.0).all()
+
+
+def test_land_si_anode_ce_matches_land_cycle_tab():
+    pd = pytest.importorskip("pandas")
+    rec = _read(LAND)
+    ct = cycle_table(rec)
+    assert ct.attrs["ce_convention"] == "charge/discharge"  # Si vs Li: lithiated (discharged) first
+    tab = pd.read_excel(cycler_file(LAND), sheet_name="Cycle-Tab")  # LAND's own per-cycle Efficiency/% = CapC/CapD
+    full = ct[ct["complete"]]
+    assert len(full) >= 10
+    ref = tab.set_index("Cycle").loc[full["cycle"].to_numpy(), "Efficiency/%"].to_numpy(float)
+    np.testing.assert_allclose(full["coulombic_efficiency_pct"], ref, rtol=1e-3)
+    assert full["coulombic_efficiency_pct"].iloc[:5].max() < 100.0  # was 110.4, 106.7, ... with discharge/charge
+
+
+def test_arbin_anode_ce_matches_arbins_own_counters():
+    import shutil
+
+    if shutil.which("mdb-export") is None:
+        pytest.skip("mdb-export (mdbtools) not installed")
+    import io
+    import subprocess
+
+    pd = pytest.importorskip("pandas")
+    f = cycler_file(ARBIN)
+    raw = subprocess.run(["mdb-export", str(f), "Channel_Normal_Table"], capture_output=True, check=True, timeout=300).stdout
+    df = pd.read_csv(io.BytesIO(raw))
+    # Arbin restarts its Charge_/Discharge_Capacity counters (Ah) at each Cycle_Index (from 1)
+    g = df.groupby("Cycle_Index").agg(ch=("Charge_Capacity", "max"), dis=("Discharge_Capacity", "max"))
+    ct = cycle_table(_read(ARBIN))
+    assert ct.attrs["ce_convention"] == "charge/discharge"  # lithiated first (2.8 -> 0.05 V, then up to 1.0 V)
+    full = ct[ct["complete"]]
+    ref = (g["ch"] / g["dis"] * 100.0).loc[full["cycle"].to_numpy()].to_numpy()
+    np.testing.assert_allclose(full["coulombic_efficiency_pct"], ref, rtol=2e-3)
+    assert full["coulombic_efficiency_pct"].iloc[0] < 95.0  # cycle 1 (was 108 % with discharge/charge)
+
+
+def test_retention_only_between_comparable_cycles_synthetic():
+    # cycles 1-3 full discharges to 3.0 V at 1 mA; cycle 4 a time-limited discharge stopped at half capacity (3.5 V)
+    base = _fullcell(q=(1.0, 0.98, 0.97, 0.96, 0.95), first_charge_fraction=1.0, last_discharge_fraction=1.0)
+    t, v, i = base.time_s.copy(), base.voltage_V.copy(), base.current_A.copy()
+    ct0 = cycle_table(base)
+    assert np.isfinite(ct0["retention_pct"]).all() and (ct0["retention_note"] == "").all()
+    # cut cycle 5's discharge at 3.5 V (time-limited): keep rows until the voltage falls below 3.5 V, then rest
+    last_dis = np.flatnonzero(i < 0)
+    k5 = last_dis[last_dis > np.flatnonzero(i > 0)[-1]]
+    cut = k5[v[k5] < 3.5]
+    i[cut] = 0.0
+    v[cut] = v[cut[0] - 1]
+    rec = CyclingRecord.from_arrays(t, v, i)
+    ct = cycle_table(rec)
+    assert bool(ct["complete"].iloc[-1])
+    np.testing.assert_allclose(ct["retention_pct"].iloc[:4], np.array([0.99, 0.98 * 0.99, 0.97 * 0.99, 0.96 * 0.99]) / 0.99 * 100,
+                               rtol=1e-6)
+    assert np.isnan(ct["retention_pct"].iloc[4])
+    assert "not comparable with reference cycle 1" in ct["retention_note"].iloc[4] and "discharge ends at 3.5" in ct["retention_note"].iloc[4]
+    s = summary(rec)
+    assert s["last_retention_pct"] is None and s["retention_note"] == ct["retention_note"].iloc[4]
+    # the same cycles with cycle 5 discharged to 3.0 V: retention 0.95 * 0.99 / (1.0 * 0.99) and no note
+    assert summary(base)["last_retention_pct"] == pytest.approx(95.0 / 1.0, rel=1e-6) and summary(base)["retention_note"] is None
+
+
+def test_neware_time_limited_reference_gives_no_retention_against_a_full_discharge():
+    rec = _read(NDA26)
+    ct = cycle_table(rec)
+    full = ct[ct["complete"]]
+    ref, last = full.iloc[0], full.iloc[-1]
+    # the reference discharge is time-limited: 30 min at 1250.3 mA = 625.15 mAh (analytic; the file's current)
+    assert ref["discharge_capacity_mAh"] == pytest.approx(ref["discharge_current_mA"] * 0.5, rel=2e-3)
+    assert last["discharge_end_voltage_V"] == pytest.approx(float(np.nanmin(rec.voltage_V)), abs=1e-6)  # to the 1.75 V floor
+    s = summarize_cycles(ct)
+    assert s["last_retention_pct"] is None  # was 188 %
+    assert f"not comparable with reference cycle {int(ref['cycle'])}" in s["retention_note"]
+    assert "discharge ends at 1.75 V" in s["retention_note"]
+
+
+def test_cycling_cli_says_which_ce_convention_and_why_no_retention():
+    f = str(cycler_file(LAND))
+    out = json.loads(run_cli("cycling", f, "--json").stdout)
+    fc = out["analyses"]["fullcell"]
+    assert fc["ce_convention"] == "charge/discharge" and fc["last_retention_pct"] is None
+    assert fc["retention_note"].startswith("not comparable with reference cycle 1: discharge current")
+    text = run_cli("cycling", f).stdout
+    assert "(charge/discharge)" in text and "retention: not comparable with reference cycle 1" in text
+    stated = json.loads(run_cli("cycling", f, "--json", "--ce-convention", "discharge/charge").stdout)
+    assert stated["analyses"]["fullcell"]["ce_convention"] == "discharge/charge"
+    assert stated["analyses"]["fullcell"]["mean_coulombic_efficiency_pct"] > 100.0  # the stated (wrong) convention, as asked

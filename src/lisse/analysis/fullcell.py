@@ -5,10 +5,15 @@ Capacities are integrals of the current: per row the trapezoid increment
 current is positive (charge: anodic at the positive/working electrode, lisse's sign convention) and to
 the discharge capacity when negative; energies likewise with :math:`V I\\,\\Delta t`. Per cycle:
 
-* coulombic efficiency :math:`\\mathrm{CE} = Q_\\mathrm{dis}/Q_\\mathrm{ch}` (``ce_convention="discharge/charge"``,
-  cathode-limited cells charged first) or :math:`Q_\\mathrm{ch}/Q_\\mathrm{dis}` (anodes vs Li, lithiated first);
+* coulombic efficiency: by default (``ce_convention="auto"``, cellpy's cycle-mode idea) the capacity of the
+  second half cycle over that of the first, the half that stores charge, with the direction taken from the
+  first half of the record's first complete cycle: :math:`Q_\\mathrm{dis}/Q_\\mathrm{ch}` for cells charged
+  first (cathodes, full cells), :math:`Q_\\mathrm{ch}/Q_\\mathrm{dis}` for cells discharged first (anodes vs Li,
+  lithiated first); ``"discharge/charge"`` / ``"charge/discharge"`` state it;
 * mean voltage :math:`\\bar V = E/Q` per direction;
-* retention :math:`Q_{\\mathrm{dis},k}/Q_{\\mathrm{dis},\\mathrm{ref}}`;
+* retention :math:`Q_{\\mathrm{dis},k}/Q_{\\mathrm{dis},\\mathrm{ref}}`, only between cycles run under comparable
+  conditions (:data:`RETENTION_RULE`: the same discharge current and the same end-of-discharge voltage, so a
+  time-limited or differently-cut discharge is not compared with a voltage-limited one);
 * per mass (mAh/g, needs ``active_mass_kg``) and per area (mAh/cm², needs ``area_m2``).
 
 The rate table groups consecutive cycles with the same discharge current (relative tolerance) and gives
@@ -27,7 +32,7 @@ from lisse.analysis.symmetric import _as_record
 from lisse.errors import CalculationError, ParameterError
 from lisse.records.cycling import CyclingRecord
 
-__all__ = ["COMPLETE_CYCLE_RULE", "cycle_table", "rate_table", "dqdv", "dqdv_table", "derive_cycles", "summary",
+__all__ = ["COMPLETE_CYCLE_RULE", "CE_CONVENTIONS", "RETENTION_RULE", "cycle_table", "rate_table", "dqdv", "dqdv_table", "derive_cycles", "summary",
            "summarize_cycles", "voltage_capacity_curves"]
 
 
@@ -74,6 +79,20 @@ COMPLETE_CYCLE_RULE = (
     f"directions within one instrument step, the lesser above {MIXED_STEP_FRACTION:.0%} of its charge); coulombic "
     "efficiency, retention and the summary use complete cycles only"
 )
+
+#: Two complete cycles are comparable for the retention when their median discharge currents differ by at most
+#: this fraction of the larger ...
+RETENTION_CURRENT_TOLERANCE = 0.10
+#: ... and their discharges end at voltages this close (fraction of the record's voltage window).
+RETENTION_CUTOFF_TOLERANCE = 0.02
+RETENTION_RULE = (
+    "retention is the discharge capacity over that of the reference cycle (default: the first complete cycle), given "
+    "only for complete cycles run under the reference's conditions: median discharge current within "
+    f"{RETENTION_CURRENT_TOLERANCE:.0%} and the discharge ending at the same voltage within {RETENTION_CUTOFF_TOLERANCE:.0%} "
+    "of the record's voltage window (a time-limited or differently cut discharge is not compared)"
+)
+#: ``ce_convention`` values; ``"auto"`` resolves per record to one of the other two.
+CE_CONVENTIONS = ("auto", "discharge/charge", "charge/discharge")
 
 
 def _mixed_step_rows(rec: CyclingRecord) -> np.ndarray:
@@ -163,7 +182,7 @@ def cycle_table(
     record: CyclingRecord,
     *,
     cycles: str = "auto",
-    ce_convention: str = "discharge/charge",
+    ce_convention: str = "auto",
     reference_cycle: int | None = None,
 ):
     """Per-cycle capacities, energies, coulombic efficiency, mean voltages and retention.
@@ -180,23 +199,29 @@ def cycle_table(
     cycles : {"auto", "record", "derive"}
         Use the record's ``cycle`` column (``"record"``), derive cycles from the current direction
         (``"derive"``), or use the record's column when it has more than one cycle (``"auto"``).
-    ce_convention : {"discharge/charge", "charge/discharge"}
+    ce_convention : {"auto", "discharge/charge", "charge/discharge"}
+        Coulombic efficiency as discharge over charge capacity (cells charged first: cathodes, full cells),
+        charge over discharge (cells discharged first: anodes vs Li), or ``"auto"`` (default): the second half
+        cycle over the first, the direction taken from the first half of the record's first complete cycle
+        (cellpy's cycle-mode idea). The convention used is in ``DataFrame.attrs["ce_convention"]``.
     reference_cycle : int, optional
-        Cycle (from 1) for the retention (default: the first complete cycle).
+        Cycle (from 1) for the retention (default: the first complete cycle). Retention is given only for
+        cycles comparable with it (:data:`RETENTION_RULE`); the others get NaN and the reason in
+        ``retention_note``.
 
     Returns
     -------
     pandas.DataFrame
         ``cycle`` (from 1), ``charge_capacity_mAh``, ``discharge_capacity_mAh``, ``coulombic_efficiency_pct``,
         ``charge_energy_mWh``, ``discharge_energy_mWh``, ``mean_charge_voltage_V``,
-        ``mean_discharge_voltage_V``, ``discharge_current_mA`` (median), ``retention_pct``, ``complete``,
-        ``excluded_reason``, and with metadata ``*_mAh_g`` / ``*_mAh_cm2`` columns.
+        ``mean_discharge_voltage_V``, ``discharge_current_mA`` (median), ``discharge_end_voltage_V`` (voltage at the end of the discharge),
+        ``retention_pct``, ``retention_note``, ``complete``, ``excluded_reason``, and with metadata ``*_mAh_g`` / ``*_mAh_cm2`` columns.
     """
     import pandas as pd
 
     rec = _as_record(record)
-    if ce_convention not in ("discharge/charge", "charge/discharge"):
-        raise ParameterError(f"ce_convention must be 'discharge/charge' or 'charge/discharge'; got {ce_convention!r}")
+    if ce_convention not in CE_CONVENTIONS:
+        raise ParameterError(f"ce_convention must be 'auto', 'discharge/charge' or 'charge/discharge'; got {ce_convention!r}")
     cyc = _record_cycles(rec, cycles)
     c, im, _vm, dq, de = _increments(rec, cyc)
     n = int(cyc.max()) + 1
@@ -212,8 +237,16 @@ def cycle_table(
         reasons[k] = ("the current changes direction within its step(s) (a drive or pulse profile: the lesser "
                       f"direction carries more than {MIXED_STEP_FRACTION:.0%} of a step's charge), not a charge/discharge cycle")
     complete = reasons == ""
+    i_row = np.nan_to_num(rec.current_A)
+    imax = float(np.max(np.abs(i_row))) if i_row.size else 0.0
+    act = np.abs(i_row) > 0.02 * imax  # rows where current flows
+    conv = ce_convention
+    if conv == "auto":
+        # direction of the first current-carrying row of the first complete cycle (charge first without one)
+        ks = np.flatnonzero(act & complete[cyc]) if complete.any() else np.zeros(0, dtype=np.int64)
+        conv = "charge/discharge" if ks.size and i_row[ks[0]] < 0 else "discharge/charge"
     with np.errstate(invalid="ignore", divide="ignore"):
-        ce = qdis / qch * 100.0 if ce_convention == "discharge/charge" else qch / qdis * 100.0
+        ce = qdis / qch * 100.0 if conv == "discharge/charge" else qch / qdis * 100.0
         vch = ech / qch
         vdis = edis / qdis
     idis = np.full(n, np.nan)
@@ -221,17 +254,23 @@ def cycle_table(
     if neg.size:
         med = pd.Series(-im[neg] * 1e3).groupby(c[neg]).median()
         idis[med.index.to_numpy()] = med.to_numpy()
+    vend = np.full(n, np.nan)  # voltage at each cycle's last discharging row
+    dis = np.flatnonzero(act & (i_row < 0))
+    if dis.size:
+        last = pd.Series(dis).groupby(cyc[dis]).max()
+        vend[last.index.to_numpy()] = rec.voltage_V[last.to_numpy()]
     df = pd.DataFrame({
         "cycle": np.arange(n) + 1, "charge_capacity_mAh": qch, "discharge_capacity_mAh": qdis,
         "coulombic_efficiency_pct": np.where(complete & (qch > 0) & (qdis > 0), ce, np.nan),
         "charge_energy_mWh": ech, "discharge_energy_mWh": edis,
         "mean_charge_voltage_V": np.where(qch > 0, vch, np.nan), "mean_discharge_voltage_V": np.where(qdis > 0, vdis, np.nan),
-        "discharge_current_mA": idis, "complete": complete, "excluded_reason": reasons,
+        "discharge_current_mA": idis, "discharge_end_voltage_V": vend, "complete": complete, "excluded_reason": reasons,
     })[present].reset_index(drop=True)
     if len(df) == 0:
         raise CalculationError("full-cell analysis: no cycles with current found")
     if reference_cycle is None:  # the first complete cycle
         full = df[df["complete"]]
+        sel = full.iloc[:1]
         ref = float(full["discharge_capacity_mAh"].iloc[0]) if len(full) else np.nan
     else:
         sel = df[df["cycle"] == reference_cycle]
@@ -242,7 +281,27 @@ def cycle_table(
         ref = float(sel["discharge_capacity_mAh"].iloc[0])
     with np.errstate(invalid="ignore", divide="ignore"):
         ret = df["discharge_capacity_mAh"].to_numpy() / ref * 100.0 if ref and np.isfinite(ref) else np.full(len(df), np.nan)
-    df["retention_pct"] = np.where(df["complete"].to_numpy(), ret, np.nan)
+    fin = rec.voltage_V[np.isfinite(rec.voltage_V)]
+    window = float(fin.max() - fin.min()) if fin.size else 0.0
+    notes = np.full(len(df), "", dtype=object)
+    if len(sel):
+        r = sel.iloc[0]
+        i0, v0, c0 = float(r["discharge_current_mA"]), float(r["discharge_end_voltage_V"]), int(r["cycle"])
+        for j, row in enumerate(df.itertuples()):
+            if not row.complete:
+                continue
+            i1, v1 = float(row.discharge_current_mA), float(row.discharge_end_voltage_V)
+            why = []
+            if not abs(i1 - i0) <= RETENTION_CURRENT_TOLERANCE * max(abs(i0), abs(i1)):
+                why.append(f"discharge current {i1:.4g} mA vs {i0:.4g} mA")
+            if not abs(v1 - v0) <= RETENTION_CUTOFF_TOLERANCE * window:
+                why.append(f"discharge ends at {v1:.4g} V vs {v0:.4g} V")
+            if why:
+                notes[j] = f"not comparable with reference cycle {c0}: " + " and ".join(why)
+    df["retention_pct"] = np.where(df["complete"].to_numpy() & (notes == ""), ret, np.nan)
+    df["retention_note"] = notes
+    df.attrs["ce_convention"] = conv
+    df.attrs["ce_convention_requested"] = ce_convention
     if rec.active_mass_kg:
         g = rec.active_mass_kg * 1e3
         df["charge_capacity_mAh_g"] = df["charge_capacity_mAh"] / g
@@ -486,7 +545,9 @@ def summary(record: CyclingRecord, **kw: Any) -> dict:
 
     Keys: ``n_cycles`` (all cycles with current), ``n_complete_cycles``, ``first_discharge_capacity_mAh`` and
     ``last_discharge_capacity_mAh`` (first / last complete cycle), ``mean_coulombic_efficiency_pct``,
-    ``last_retention_pct``, ``excluded_cycles`` (``[{"cycle": n, "reason": ...}]``), ``complete_cycle_rule``;
+    ``last_retention_pct`` (last complete cycle against the reference; None with the reason in ``retention_note``
+    when the two were not run under comparable conditions, :data:`RETENTION_RULE`), ``retention_note``,
+    ``ce_convention`` (the one used: ``"discharge/charge"`` or ``"charge/discharge"``), ``excluded_cycles`` (``[{"cycle": n, "reason": ...}]``), ``complete_cycle_rule``;
     with metadata ``first_discharge_capacity_mAh_g`` / ``_mAh_cm2``. Values are None without a complete cycle.
     """
     ct = cycle_table(record, **kw)
@@ -508,6 +569,9 @@ def summarize_cycles(ct) -> dict:
         "last_discharge_capacity_mAh": float(full["discharge_capacity_mAh"].iloc[-1]) if len(full) else None,
         "mean_coulombic_efficiency_pct": float(np.nanmean(ce)) if ce.notna().any() else None,
         "last_retention_pct": float(full["retention_pct"].iloc[-1]) if len(full) and np.isfinite(full["retention_pct"].iloc[-1]) else None,
+        "retention_note": (str(full["retention_note"].iloc[-1]) or None) if len(full) and "retention_note" in full else None,
+        "retention_rule": RETENTION_RULE,
+        "ce_convention": ct.attrs.get("ce_convention"),
         "excluded_cycles": [{"cycle": int(r.cycle), "reason": str(r.excluded_reason)}
                             for r in ct[~ct["complete"].astype(bool)].itertuples()],
         "complete_cycle_rule": COMPLETE_CYCLE_RULE,

@@ -35,8 +35,10 @@ def add_arguments(parser) -> None:
     parser.add_argument("--kind", default="auto", choices=["auto", "symmetric", "fullcell", "none"],
                         help="which analyses: auto (the cell type the classifier detects; JSON cell_type gives the rule), or "
                              "symmetric/fullcell to state the cell type of a misclassified record (auto)")
-    parser.add_argument("--ce-convention", default="discharge/charge", choices=["discharge/charge", "charge/discharge"],
-                        help="coulombic efficiency for full cells (discharge/charge) or anodes vs Li (charge/discharge)")
+    parser.add_argument("--ce-convention", default="auto", choices=["auto", "discharge/charge", "charge/discharge"],
+                        help="coulombic efficiency: auto (second half cycle over the first, the direction from the first complete "
+                             "cycle; JSON ce_convention says which), discharge/charge (cells charged first: full cells, cathodes) "
+                             "or charge/discharge (cells discharged first: anodes vs Li) (auto)")
     parser.add_argument("--plot", metavar="PNG", help="write a figure (voltage-time, or capacity/CE per cycle, and for a full cell also "
                         "PNG-stem_curves.png: voltage-capacity curves and dQ/dV); with several files, FILE stem is appended")
     parser.add_argument("--table", metavar="CSV", help="write the per-half-cycle (symmetric) or per-cycle (full cell) table")
@@ -160,7 +162,10 @@ def render(result) -> str:
             if f["n_complete_cycles"]:
                 lines.append(f"  {f['n_complete_cycles']} complete cycles of {f['n_cycles']}; discharge "
                              f"{g(f['first_discharge_capacity_mAh'], 'mAh')} -> {g(f['last_discharge_capacity_mAh'], 'mAh')}; "
-                             f"mean CE {g(f['mean_coulombic_efficiency_pct'], '%')}; retention {g(f['last_retention_pct'], '%')}")
+                             f"mean CE {g(f['mean_coulombic_efficiency_pct'], '%')} ({f.get('ce_convention')}); "
+                             f"retention {g(f['last_retention_pct'], '%')}")
+                if f.get("retention_note"):
+                    lines.append(f"  retention: {f['retention_note']}")
             else:
                 lines.append(f"  no complete cycle among {f['n_cycles']}: no capacity, CE or retention summary")
             for e in f["excluded_cycles"][:10]:

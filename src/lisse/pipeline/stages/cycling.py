@@ -56,6 +56,9 @@ SCHEMA = {
     "cell_type": OptionSpec.text("auto: CCD/short detection refuse records the classifier does not call symmetric cells; "
                                  "symmetric: the files are symmetric cells (override for misclassified records)", "auto",
                                  ("auto", "symmetric")),
+    "ce_convention": OptionSpec.text("full cells: coulombic efficiency as the second half cycle over the first (auto, the "
+                                     "direction from the first complete cycle), discharge/charge or charge/discharge", "auto",
+                                     ("auto", "discharge/charge", "charge/discharge")),
     "synthetic": OptionSpec.boolean("analyse a generated CCD staircase with a known answer", False),
     "synthetic_failure": OptionSpec.text("failure of the synthetic staircase", "hard", ("hard", "soft", "polarization")),
     "ccd": OptionSpec.table("CCD detector thresholds", keys={
@@ -171,7 +174,7 @@ def cycling_stage(ctx: StageContext) -> StageResult:
             from lisse.errors import CalculationError
             from lisse.plot.cycling import plot_curves_dqdv
 
-            ct = cycle_table(rec)
+            ct = cycle_table(rec, ce_convention=opts.get("ce_convention", "auto"))
             res.tables[f"{name}_cycles"] = ct
             try:
                 res.tables[f"{name}_rates"] = rate_table(ct)
