@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pytest
 
 from .eis_testdata import eis_file
 from .test_cli_stage import _cli
@@ -86,3 +87,19 @@ def test_kk_refusal_of_a_sign_flipped_spectrum_names_the_sign(tmp_path):
     r = _cli(p, "--drt")
     assert r.returncode == 2
     assert "sign" in r.stderr, r.stderr
+
+
+def test_refusal_prints_plain_numbers_and_repeated_frequencies_are_noted(tmp_path):
+    """A negative frequency is named with a plain number (not numpy's repr); a repeated frequency gets a note."""
+    from lisse.errors import ReaderError
+    from lisse.io.eis import read_spectra
+
+    p = tmp_path / "neg.csv"
+    p.write_text("freq/Hz,Re(Z)/Ohm,-Im(Z)/Ohm\n100,10,1\n-10,11,2\n1,12,3\n")
+    with pytest.raises(ReaderError) as exc:
+        read_spectra(p)
+    assert "f = -10.0 Hz" in str(exc.value) and "np." not in str(exc.value)
+    p = tmp_path / "dup.csv"
+    p.write_text("freq/Hz,Re(Z)/Ohm,-Im(Z)/Ohm\n100,10,1\n10,11,2\n10,11.1,2.1\n1,12,3\n")
+    sp = read_spectra(p)[0]
+    assert len(sp) == 4 and any("1 frequencies appear more than once" in n for n in sp.metadata["notes"])

@@ -255,8 +255,8 @@ def spectra_from_arrays(
     if bad.any():
         k = int(np.flatnonzero(bad)[0])
         raise ReaderError(
-            f"{source}: {where} {ln[k]}: expected a frequency >= 0 Hz and a finite impedance, found f = {f[k]!r} Hz, "
-            f"Z = {z[k]!r} ohm ({int(bad.sum())} such rows; corrupted file?)"
+            f"{source}: {where} {ln[k]}: expected a frequency >= 0 Hz and a finite impedance, found f = {float(f[k])!r} Hz, "
+            f"Z = {complex(z[k])!r} ohm ({int(bad.sum())} such rows; corrupted file?)"
         )
     zero = f == 0
     if zero.any():
@@ -280,6 +280,9 @@ def spectra_from_arrays(
         if extra:
             meta.update(extra)
         meta["notes"] = list(notes)
+        n_dup = f[s].size - np.unique(f[s]).size
+        if n_dup:
+            meta["notes"].append(f"{n_dup} frequencies appear more than once in this sweep (repeated points are kept as measured)")
         label = stem if total == 1 else f"{stem}#{idx}"
         T = temperature if tp is None else _logged_temperature(tp[s], meta["notes"])
         out.append(EISSpectrum(f[s], z[s], area=area, thickness=thickness, temperature=T, label=label, metadata=meta))
