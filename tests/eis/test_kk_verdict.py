@@ -216,3 +216,25 @@ def test_three_ideal_rc_arcs_pass():
     f = freq_grid()
     r = lin_kk(EISSpectrum(f, zarc_series(f, 10.0, (100.0, 200.0, 500.0), (1e-7, 1e-5, 1e-2), 1.0)))
     assert r.verdict == "pass" and r.max_residual < 0.005
+
+
+def test_systematic_misfit_needs_enough_points_to_refuse():
+    """The noise-relative 'systematic misfit' refusal needs >= systematic_min_points points: the shared 10-point
+    Gamry file (2.6 % residual, pyimpspec's admittance test 1.71 %) warns; the same drifting cell sampled
+    densely still fails, and a 10-point spectrum above the absolute 10 % level still fails."""
+    r = lin_kk(EISSpectrum(*_gamry10()))
+    assert KK_THRESHOLDS["systematic_min_residual"] <= r.max_residual < KK_THRESHOLDS["fail_max_residual"]
+    assert r.verdict == "warn" and "too few" in r.reason, r.reason
+    f = np.logspace(5, -1, 9)  # 9 points, 1.5 per decade
+    sparse = lin_kk(EISSpectrum(f, _drifting(f, 0.4)))
+    dense_f = freq_grid()
+    dense = lin_kk(EISSpectrum(dense_f, _drifting(dense_f, 0.4)))
+    assert dense.verdict == "fail"
+    assert sparse.verdict == ("fail" if sparse.max_residual >= KK_THRESHOLDS["fail_max_residual"] else "warn"), sparse.reason
+
+
+def _gamry10():
+    from lisse.io.eis import read_spectra
+
+    sp = read_spectra(eis_file("gamry-parser/eispot_data.dta"))[0]
+    return sp.frequency, sp.impedance

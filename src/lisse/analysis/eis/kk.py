@@ -43,7 +43,9 @@ systematic misfit cancels out):
   maximum of ~150 Gaussian residuals exceeds 4σ with probability < 1 %);
 * **fail** -- :math:`r_{max} \ge 10\,\%`, or a systematic misfit: :math:`r_{max} \ge 2\,\%` and
   :math:`r_{max} > 8\hat\sigma` (twice the 1 % acceptance level and far above the noise: drift,
-  non-linearity, non-stationarity -- Boukamp 1995);
+  non-linearity, non-stationarity -- Boukamp 1995); the second rule needs at least
+  ``systematic_min_points`` (20) points, since a second-difference noise estimate from fewer cannot back
+  a refusal (such spectra get **warn**);
 * **warn** -- everything else (a systematic 1-2 % misfit, often the top or bottom decade; noise so
   large, 5-10 %, that the test cannot tell), and any spectrum with the ``drift`` flag that would
   otherwise pass.
@@ -82,6 +84,7 @@ KK_THRESHOLDS = {
     "fail_max_residual": 0.10,
     "systematic_min_residual": 0.02,
     "noise_multiple_fail": 8.0,
+    "systematic_min_points": 20,
 }
 
 add(Citation("Schonleber2014", "Schönleber, Klotz, Ivers-Tiffée", "A method for improving the robustness of linear Kramers-Kronig validity tests", "Electrochimica Acta 131, 20", 2014, "10.1016/j.electacta.2014.01.034"))
@@ -287,7 +290,7 @@ def lin_kk(
     drift = bool(rest.size and low.mean() > 3 * max(rest.mean(), 1e-12) and low.mean() > 0.005)
     r_max = float(np.max(np.maximum(np.abs(rr), np.abs(ri))))
     noise = _noise_level(rr[order], ri[order])
-    verdict, reason = _verdict(r_max, noise, drift)
+    verdict, reason = _verdict(r_max, noise, drift, f.size)
     worst = np.argsort(-np.maximum(np.abs(rr), np.abs(ri)))[:3]
     return KKResult(
         M=int(M),
@@ -321,14 +324,19 @@ def _noise_level(rr: np.ndarray, ri: np.ndarray) -> float:
     return float(np.sqrt(np.mean(d**2) / 1.5))
 
 
-def _verdict(r_max: float, noise: float, drift: bool) -> tuple[str, str]:
-    """("pass" | "warn" | "fail", reason) from the largest residual, the noise estimate and the drift flag."""
+def _verdict(r_max: float, noise: float, drift: bool, n_points: int) -> tuple[str, str]:
+    """("pass" | "warn" | "fail", reason) from the largest residual, the noise estimate, the drift flag and
+    the number of points (a noise estimate from fewer than ``systematic_min_points`` cannot back a
+    "systematic misfit" refusal: such spectra get "warn" below the absolute fail level)."""
     t = KK_THRESHOLDS
     pct = f"max residual {100 * r_max:.2f} %"
     nz = f"noise estimate {100 * noise:.2f} %"
     if r_max >= t["fail_max_residual"]:
         return "fail", f"{pct} >= {100 * t['fail_max_residual']:.0f} %"
     if r_max >= t["systematic_min_residual"] and r_max > t["noise_multiple_fail"] * noise:
+        if n_points < t["systematic_min_points"]:
+            return "warn", (f"{pct} >= {100 * t['systematic_min_residual']:.0f} % and > {t['noise_multiple_fail']:.0f}x the {nz}, "
+                            f"but {n_points} points are too few (< {t['systematic_min_points']}) to tell a systematic misfit from noise")
         return "fail", f"{pct} >= {100 * t['systematic_min_residual']:.0f} % and > {t['noise_multiple_fail']:.0f}x the {nz}: a systematic misfit (drift, non-linearity or non-stationarity)"
     if r_max < t["pass_max_residual"]:
         ok, why = True, f"{pct} < {100 * t['pass_max_residual']:.0f} %"
