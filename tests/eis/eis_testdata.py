@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -40,3 +43,14 @@ def noisy(z, level, seed=0):
     """Add Gaussian noise of standard deviation level*|Z| to both Z' and Z''."""
     rng = np.random.default_rng(seed)
     return z + level * np.abs(z) * (rng.standard_normal(z.size) + 1j * rng.standard_normal(z.size))
+
+
+SRC = Path(__file__).resolve().parents[2] / "src"
+
+
+def eis_cli(*args: str, timeout: float = 180) -> subprocess.CompletedProcess:
+    """Run ``python -m lisse eis ARGS`` on this checkout's ``src`` (one thread), capturing its output."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(SRC) + os.pathsep + env.get("PYTHONPATH", "")
+    env.setdefault("OMP_NUM_THREADS", "1")
+    return subprocess.run([sys.executable, "-m", "lisse", "eis", *args], capture_output=True, text=True, env=env, timeout=timeout)

@@ -9,10 +9,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
@@ -21,9 +17,9 @@ from lisse.analysis.eis.derived import conductivity_from_fit
 from lisse.errors import ParameterError
 from lisse.records.spectrum import EISSpectrum
 
+from .eis_testdata import eis_cli as _cli
 from .eis_testdata import freq_grid, noisy
 
-SRC = Path(__file__).resolve().parents[2] / "src"
 TWO = "R0-p(R1,CPE1)-p(R2,CPE2)"
 # synthetic pellet: t = 1 mm, A = 1 cm², bulk σ = 1e-4 S/cm -> R_b = 0.1 cm / (1e-4 S/cm · 1 cm²) = 1000 ohm;
 # bulk arc at ~250 kHz, grain boundary 3000 ohm at ~2 kHz, series 50 ohm
@@ -112,13 +108,6 @@ def test_conductivity_from_fitted_bulk_r_matches_analytic():
     with pytest.raises(ParameterError, match="resistor"):
         conductivity_from_fit(c, 1e-3, 1e-4, bulk="CPE1_Q")
     assert Circuit("R0-CPE1").bulk_element() == "R0"
-
-
-def _cli(*args):
-    env = dict(os.environ)
-    env["PYTHONPATH"] = str(SRC) + os.pathsep + env.get("PYTHONPATH", "")
-    env.setdefault("OMP_NUM_THREADS", "1")
-    return subprocess.run([sys.executable, "-m", "lisse", "eis", *args], capture_output=True, text=True, env=env, timeout=180)
 
 
 def test_cli_initial_fix_bounds_bulk_and_conductivity(tmp_path):

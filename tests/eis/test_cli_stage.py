@@ -3,23 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from .eis_testdata import eis_cli as _cli
 from .eis_testdata import eis_file
-
-SRC = Path(__file__).resolve().parents[2] / "src"
-
-
-def _cli(*args):
-    env = dict(os.environ)
-    env["PYTHONPATH"] = str(SRC) + os.pathsep + env.get("PYTHONPATH", "")
-    env.setdefault("OMP_NUM_THREADS", "1")
-    return subprocess.run([sys.executable, "-m", "lisse", "eis", *args], capture_output=True, text=True, env=env, timeout=120)
 
 
 def test_cli_multi_spectrum_json_contract():

@@ -10,10 +10,6 @@ from __future__ import annotations
 import contextlib
 import io
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -22,9 +18,9 @@ from lisse.analysis.eis.kk import KK_THRESHOLDS, lin_kk
 from lisse.analysis.eis.synthetic import zarc_series
 from lisse.records.spectrum import EISSpectrum
 
+from .eis_testdata import eis_cli as _cli
 from .eis_testdata import eis_file, freq_grid, noisy
 
-SRC = Path(__file__).resolve().parents[2] / "src"
 ABOVE = dict(taus=(1e-7, 1e-5, 1e-2))  # the bulk arc's frequency (1.6 MHz) lies above f_max = 1 MHz
 
 
@@ -136,13 +132,6 @@ def test_parity_with_impedance_py_on_shared_files(rel):
 
 
 # -- the gate, through the CLI --------------------------------------------------------------------
-def _cli(*args):
-    env = dict(os.environ)
-    env["PYTHONPATH"] = str(SRC) + os.pathsep + env.get("PYTHONPATH", "")
-    env.setdefault("OMP_NUM_THREADS", "1")
-    return subprocess.run([sys.executable, "-m", "lisse", "eis", *args], capture_output=True, text=True, env=env, timeout=180)
-
-
 def _drift_csv(tmp_path):
     f = freq_grid()
     z = _drifting(f, 0.4)
