@@ -1,0 +1,155 @@
+"""One executor layer for every many-task job in lisse: batches of files, simulator sweeps and maps, atomistic screening.
+
+Tasks are ``fn(item)`` calls with a picklable module-level ``fn`` and picklable items. They run here
+(``jobs=1``), in ``jobs`` local processes (spawned, so torch and BLAS are safe), or on a Dask
+distributed cluster (``scheduler="tcp://host:8786"``, or an existing ``client``). Every task's outcome
+comes back as a :class:`TaskOutcome`: a failure in one task is that task's error, never the end of
+the others. Results stream back as they complete (:func:`iter_tasks`), so a caller can store each one
+at once. Whatever lisse starts (a process pool, a Dask client) is closed before the call returns; a
+Dask client the caller passes, or the current default client, is reused and left open.
+
+This module imports nothing heavy at import time (Dask only when asked for).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import traceback
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from lisse.errors import LisseError, MissingDependencyError, ParameterError
+
+__all__ = ["TaskOutcome", "iter_tasks", "run_tasks"]
+
+
+@dataclass(frozen=True)
+class TaskOutcome:
+    """The outcome of one task.
+
+    Attributes
+    ----------
+    index : int
+        Position of the task's item in the input sequence.
+    value : Any
+        What ``fn(item)`` returned (None when it raised).
+    error_type : str or None
+        Class name of the exception ``fn`` raised (None on success).
+    error : str or None
+        The exception's message (one line for a :class:`~lisse.errors.LisseError`).
+    user_error : bool
+        True when the exception was a :class:`~lisse.errors.LisseError` (a problem with the input, not a bug).
+    traceback : str or None
+        The formatted traceback of an unexpected exception (None for a LisseError or on success).
+    """
+
+    index: int
+    value: Any = None
+    error_type: str | None = None
+    error: str | None = None
+    user_error: bool = False
+    traceback: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        """True when the task returned without raising."""
+        return self.error_type is None
+
+
+def _run_one(payload: tuple[Callable[[Any], Any], int, Any]) -> TaskOutcome:
+    """Call ``fn(item)`` and wrap its result or its exception (runs in the worker; never raises an Exception)."""
+    fn, index, item = payload
+    try:
+        return TaskOutcome(index, fn(item))
+    except LisseError as exc:
+        return TaskOutcome(index, None, type(exc).__name__, str(exc), True)
+    except Exception as exc:  # isolate the task: a bug in one file's analysis is that file's error row
+        return TaskOutcome(index, None, type(exc).__name__, str(exc) or repr(exc), False, traceback.format_exc())
+
+
+def _check_jobs(jobs: int) -> int:
+    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
+        raise ParameterError(f"jobs: expected a whole number of processes >= 1; got {jobs!r}")
+    return jobs
+
+
+@contextlib.contextmanager
+def _dask_client(scheduler: str | None, client: Any):
+    """The Dask client to use: the one given, else a new one connected to ``scheduler`` (closed on exit)."""
+    if client is not None:
+        yield client
+        return
+    try:
+        from dask.distributed import Client
+    except ImportError as exc:
+        raise MissingDependencyError("dask[distributed]", "the Dask executor (--scheduler)", "distributed") from exc
+    try:
+        new = Client(scheduler, timeout="20s", set_as_default=False)
+    except OSError as exc:
+        raise ParameterError(f"scheduler: could not connect to a Dask scheduler at '{scheduler}': {exc}") from exc
+    try:
+        yield new
+    finally:
+        new.close()
+
+
+def iter_tasks(fn: Callable[[Any], Any], items: Iterable[Any], *, jobs: int = 1, scheduler: str | None = None,
+               client: Any = None) -> Iterator[TaskOutcome]:
+    """Run ``fn(item)`` for every item and yield each :class:`TaskOutcome` as it completes (not in input order).
+
+    Parameters
+    ----------
+    fn : callable
+        A picklable (module-level) function of one argument.
+    items : iterable
+        The task arguments (picklable).
+    jobs : int, default 1
+        Local processes (1 = run here, in order). Ignored when ``scheduler`` or ``client`` is given.
+    scheduler : str, optional
+        Address of a Dask distributed scheduler (e.g. ``"tcp://10.0.0.5:8786"``); a client is started
+        for this call and closed when it ends.
+    client : dask.distributed.Client, optional
+        An existing Dask client to reuse (left open).
+
+    Yields
+    ------
+    TaskOutcome
+        One per item; ``outcome.index`` is the item's position.
+    """
+    payloads = [(fn, i, item) for i, item in enumerate(items)]
+    if scheduler is not None or client is not None:
+        with _dask_client(scheduler, client) as c:
+            from dask.distributed import as_completed
+
+            futures = c.map(_run_one, payloads, pure=False)
+            try:
+                for fut in as_completed(futures):
+                    yield fut.result()
+            finally:
+                c.cancel(futures)
+        return
+    jobs = _check_jobs(jobs)
+    if jobs == 1 or len(payloads) <= 1:
+        for p in payloads:
+            yield _run_one(p)
+        return
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import as_completed as cf_completed
+
+    with ProcessPoolExecutor(min(jobs, len(payloads)), mp_context=mp.get_context("spawn")) as pool:
+        futures = [pool.submit(_run_one, p) for p in payloads]
+        try:
+            for fut in cf_completed(futures):
+                yield fut.result()
+        finally:
+            for fut in futures:
+                fut.cancel()
+
+
+def run_tasks(fn: Callable[[Any], Any], items: Sequence[Any], *, jobs: int = 1, scheduler: str | None = None,
+              client: Any = None) -> list[TaskOutcome]:
+    """Like :func:`iter_tasks`, but wait for all and return the outcomes in input order."""
+    out = sorted(iter_tasks(fn, items, jobs=jobs, scheduler=scheduler, client=client), key=lambda o: o.index)
+    return out
