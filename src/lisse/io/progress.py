@@ -1,0 +1,43 @@
+"""Progress bars for long work: one rule for when they show.
+
+A bar is drawn on standard error only when it is a terminal and progress has not been switched off
+(the CLI switches it off under ``--json`` and ``--quiet``). Physics and analysis code never draws: it
+takes a ``progress`` callback ``progress(done, total)`` and the layer above turns it into a bar with
+:func:`progress_callback`.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from typing import Any
+
+__all__ = ["progress_bar", "progress_callback", "progress_enabled"]
+
+
+def progress_enabled(enabled: bool | None = None) -> bool:
+    """Whether to draw: ``enabled`` when given, else only when standard error is a terminal."""
+    if enabled is not None:
+        return bool(enabled)
+    stream = sys.stderr
+    return bool(getattr(stream, "isatty", lambda: False)())
+
+
+def progress_bar(total: int | None = None, desc: str = "", unit: str = "it", *, enabled: bool | None = None,
+                 leave: bool = True) -> Any:
+    """A tqdm bar (rate and ETA) on standard error, or a silent one when not :func:`progress_enabled`."""
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, desc=desc, unit=unit, disable=not progress_enabled(enabled), leave=leave,
+                file=sys.stderr, dynamic_ncols=True)
+
+
+def progress_callback(bar: Any) -> Callable[[int, int], None]:
+    """A ``progress(done, total)`` callback for library code that moves ``bar`` to ``done`` of ``total``."""
+
+    def update(done: int, total: int) -> None:
+        if bar.total != total:
+            bar.total = total
+        bar.update(done - bar.n)
+
+    return update
