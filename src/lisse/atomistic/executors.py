@@ -1,79 +1,163 @@
-"""Pluggable executors for running many workflows (e.g. many Li|X interfaces) at once.
+"""Running many atomistic workflows (e.g. many Li|X interfaces) at once, on :mod:`lisse.parallel`.
 
-``LocalExecutor`` (default) runs tasks in this process (``max_workers=1``) or in a pool of local
-processes; ``DaskExecutor`` sends them to a dask.distributed cluster (optional ``distributed`` extra).
-Tasks are ``(function, kwargs)`` pairs with picklable arguments (pass calculators by name, e.g.
-``"chgnet"``, so each worker loads its own model). Combined with the content-hash job cache on a
-shared folder, an interrupted batch resumes where it stopped.
+:func:`adhesion_many` and :func:`run_many` take the executor arguments of :mod:`lisse.parallel`
+(``jobs=N`` local processes, ``scheduler="tcp://host:8786"`` or ``"current"``, or ``client=``), so
+atomistic screening runs on the same executor as batches, sweeps and maps. Tasks are ``fn(**kwargs)``
+calls with picklable arguments (pass calculators by name, e.g. ``"chgnet"``, so each worker loads its
+own model). Combined with the content-hash job cache on a shared folder, an interrupted screen resumes
+where it stopped.
+
+``LocalExecutor``, ``DaskExecutor`` and :func:`get_executor` are kept for code written against lisse
+0.1; they run on :mod:`lisse.parallel` too. A :class:`DaskExecutor` that starts a local cluster owns
+it: use it as a context manager (or call :meth:`DaskExecutor.close`); :func:`run_many` given an
+executor *name* closes what it started before returning. (lisse 0.1 started a new LocalCluster on every
+call and never closed it.)
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from lisse.errors import MissingDependencyError, ParameterError
+from lisse.parallel import check_jobs, results
 
 __all__ = ["LocalExecutor", "DaskExecutor", "get_executor", "run_many", "adhesion_many"]
 
 
-def _call(fn_kwargs):
+def _call(fn_kwargs: tuple[Callable[..., Any], dict]) -> Any:
     fn, kw = fn_kwargs
     return fn(**kw)
 
 
 class LocalExecutor:
-    """Run tasks here (``max_workers=1``) or in ``max_workers`` local processes (spawned, so torch is safe)."""
+    """Run tasks here (``max_workers=1``) or in ``max_workers`` local processes (``lisse.parallel``, ``jobs=``)."""
 
     def __init__(self, max_workers: int = 1) -> None:
-        if int(max_workers) < 1:
-            raise ParameterError(f"max_workers must be >= 1; got {max_workers!r}")
-        self.max_workers = int(max_workers)
+        try:
+            self.max_workers = check_jobs(max_workers)
+        except ParameterError:
+            raise ParameterError(f"max_workers must be a whole number >= 1; got {max_workers!r}") from None
 
     def map(self, tasks: Sequence[tuple[Callable, dict]]) -> list[Any]:
-        if self.max_workers == 1:
-            return [_call(t) for t in tasks]
-        import multiprocessing as mp
-        from concurrent.futures import ProcessPoolExecutor
+        """``fn(**kw)`` for each ``(fn, kw)``; values in input order (the first failure is raised)."""
+        return results(_call, list(tasks), jobs=self.max_workers)
 
-        with ProcessPoolExecutor(self.max_workers, mp_context=mp.get_context("spawn")) as ex:
-            return list(ex.map(_call, tasks))
+    def close(self) -> None:
+        """Nothing to close (each :meth:`map` closes its process pool)."""
+
+    def __enter__(self) -> LocalExecutor:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
 
 class DaskExecutor:
-    """Run tasks on a dask.distributed ``Client`` (created with the given address, or local if None)."""
+    """Run tasks on Dask distributed: an existing ``client`` (left open), a scheduler ``address`` (a client per
+    :meth:`map`, closed after it), or, with neither, a local cluster this executor starts on first use and
+    closes in :meth:`close` / on leaving a ``with`` block.
+    """
 
-    def __init__(self, address: str | None = None, client=None) -> None:
+    def __init__(self, address: str | None = None, client: Any = None, **local_cluster_kw: Any) -> None:
         try:
-            from dask.distributed import Client
+            import distributed  # noqa: F401
         except ImportError as exc:
             raise MissingDependencyError("dask[distributed]", "the Dask executor", "distributed") from exc
-        self.client = client or (Client(address) if address else Client(processes=True))
+        self.address = address
+        self.client = client
+        self._own_client = None
+        self._own_cluster = None
+        self._local_cluster_kw = local_cluster_kw
+
+    def _target(self) -> dict[str, Any]:
+        if self.client is not None:
+            return {"client": self.client}
+        if self.address:
+            return {"scheduler": self.address}
+        if self._own_client is None:
+            from distributed import Client, LocalCluster
+
+            kw = {"processes": True, **self._local_cluster_kw}
+            self._own_cluster = LocalCluster(**kw)
+            self._own_client = Client(self._own_cluster, set_as_default=False)
+        return {"client": self._own_client}
 
     def map(self, tasks: Sequence[tuple[Callable, dict]]) -> list[Any]:
-        futs = self.client.map(_call, list(tasks), pure=False)
-        return self.client.gather(futs)
+        """``fn(**kw)`` for each ``(fn, kw)``; values in input order (the first failure is raised)."""
+        return results(_call, list(tasks), **self._target())
+
+    def close(self) -> None:
+        """Close the client and local cluster this executor started (a passed client stays open)."""
+        client, cluster = self._own_client, self._own_cluster
+        self._own_client = self._own_cluster = None
+        if client is not None:
+            client.close()
+        if cluster is not None:
+            cluster.close()
+
+    def __enter__(self) -> DaskExecutor:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
 
 def get_executor(spec: str | Any = "local"):
-    """``"local"``, ``"local:4"``, ``"dask"`` or ``"dask:tcp://host:8786"``; an executor object passes through."""
+    """``"local"``, ``"local:4"``, ``"dask"`` (a local cluster) or ``"dask:tcp://host:8786"``; an executor object passes through.
+
+    An executor made here from a name should be closed by the caller (``with get_executor("dask") as ex:``).
+    """
     if hasattr(spec, "map") and not isinstance(spec, str):
         return spec
     name, _, arg = str(spec).partition(":")
     if name == "local":
-        return LocalExecutor(int(arg) if arg else 1)
+        try:
+            return LocalExecutor(int(arg) if arg else 1)
+        except ValueError:
+            raise ParameterError(f"unknown executor '{spec}'; expected 'local', 'local:N', 'dask' or 'dask:ADDRESS'") from None
     if name == "dask":
         return DaskExecutor(arg or None)
     raise ParameterError(f"unknown executor '{spec}'; expected 'local', 'local:N', 'dask' or 'dask:ADDRESS'")
 
 
-def run_many(fn: Callable, kwargs_list: Sequence[dict], executor: Any = "local") -> list[Any]:
-    """Run ``fn(**kw)`` for every ``kw`` with the chosen executor; results in input order."""
-    return get_executor(executor).map([(fn, dict(kw)) for kw in kwargs_list])
+def run_many(fn: Callable, kwargs_list: Sequence[dict], executor: Any = None, *, jobs: int = 1,
+             scheduler: str | None = None, client: Any = None) -> list[Any]:
+    """Run ``fn(**kw)`` for every ``kw``; results in input order (the first failure, in input order, is raised).
+
+    Parameters
+    ----------
+    fn : callable
+        A module-level function (picklable) taking keyword arguments.
+    kwargs_list : sequence of dict
+        One keyword-argument dict per task.
+    executor : str or executor object, optional
+        lisse 0.1 spelling (see :func:`get_executor`); an executor made here from a name is closed before
+        returning. Prefer ``jobs`` / ``scheduler`` / ``client``.
+    jobs, scheduler, client
+        As in :func:`lisse.parallel.iter_tasks`.
+    """
+    tasks = [(fn, dict(kw)) for kw in kwargs_list]
+    if executor is None:
+        return results(_call, tasks, jobs=jobs, scheduler=scheduler, client=client)
+    if jobs != 1 or scheduler is not None or client is not None:
+        raise ParameterError("give an executor or jobs/scheduler/client, not both")
+    ex = get_executor(executor)
+    if ex is executor:  # the caller's object: the caller closes it
+        return ex.map(tasks)
+    with ex:
+        return ex.map(tasks)
 
 
-def adhesion_many(substrates: Sequence[str], calculator: str = "chgnet", executor: Any = "local", cache: str | None = None, **kw) -> list[dict]:
-    """W_ad + contact angle of Li on each substrate (one :func:`~lisse.atomistic.workflows.adhesion_workflow` per task)."""
+def adhesion_many(substrates: Sequence[str], calculator: str = "chgnet", executor: Any = None, cache: str | None = None, *,
+                  jobs: int = 1, scheduler: str | None = None, client: Any = None, **kw) -> list[dict]:
+    """W_ad + contact angle of Li on each substrate (one :func:`~lisse.atomistic.workflows.adhesion_workflow` per task).
+
+    ``jobs`` / ``scheduler`` / ``client`` choose the executor as in :func:`lisse.parallel.iter_tasks`
+    (``executor`` is the lisse 0.1 spelling). Results in the order of ``substrates``.
+    """
     from lisse.atomistic.workflows import adhesion_workflow
 
-    return run_many(adhesion_workflow, [dict(calculator=calculator, substrate=s, cache=cache, **kw) for s in substrates], executor)
+    fn = functools.partial(adhesion_workflow, calculator=calculator, cache=cache, **kw)
+    return run_many(fn, [dict(substrate=s) for s in substrates], executor, jobs=jobs, scheduler=scheduler, client=client)
