@@ -234,52 +234,76 @@ def map_current_capacity(p: InterlayerParameters, currents, capacities) -> dict[
     return {"current": cur, "capacity": cap, "nucleation_length": ln, "growth_length": lg, "stable": stable, "failure": code}
 
 
-def map_conductivities(p: InterlayerParameters, sigma_e, sigma_ion, current: float, capacity: float) -> dict[str, np.ndarray]:
-    """Verdict and regime over (sigma_e [S/m], sigma_ion [S/m]) at one current and capacity.
+def _conductivity_row(task: tuple[InterlayerParameters, np.ndarray, float, float, float]) -> dict[str, np.ndarray]:
+    """One sigma_ion row of :func:`map_conductivities` (warm-started along sigma_e; independent of the other rows)."""
+    p, se, s_i, current, capacity = task
+    n = se.size
+    ln, anode = np.zeros(n), np.zeros(n)
+    stable = np.zeros(n, dtype=bool)
+    code, regime = np.zeros(n, dtype=int), np.zeros(n, dtype=int)
+    lg = growth_length(capacity, p.porosity)
+    prev = None
+    mesh = None
+    for b, s_e in enumerate(se):
+        q = _replace(p, sigma_e=float(s_e), sigma_ion=float(s_i))
+        if mesh is None:
+            sol = solve_1d(q, current)
+        else:
+            lam = _Problem(q, current, mesh, "butler-volmer").lam
+            # reuse the mesh only while it still resolves the linear reaction length
+            if np.min(np.diff(mesh)) * math.sqrt(lam) < 0.1:
+                sol = solve_1d(q, current, mesh=mesh, initial=prev)
+            else:
+                sol = solve_1d(q, current)
+        mesh = sol.x / q.thickness
+        prev = sol.eta * q.f_rt
+        r = result_from_solution(sol, capacity)
+        ln[b] = r.nucleation_length
+        ok, mode = verdict(r.nucleation_length, lg, q.thickness)
+        stable[b] = ok
+        code[b] = FAILURE_MODES.index(mode)
+        regime[b] = REGIMES.index(q.regime())
+        anode[b] = r.anode_fraction
+    return {"nucleation_length": ln, "stable": stable, "failure": code, "regime": regime, "anode_fraction": anode}
 
-    ``sigma_e`` / ``sigma_ion`` None: the grids of :func:`default_map_conductivities`.
 
-    Returns ``sigma_e`` (n_e), ``sigma_ion`` (n_i), ``nucleation_length``, ``stable``, ``failure``,
-    ``regime`` (0 ionic, 1 mixed, 2 electronic), ``anode_fraction`` (each n_i x n_e).
+def map_conductivities(p: InterlayerParameters, sigma_e, sigma_ion, current: float, capacity: float, *, jobs: int = 1,
+                       scheduler: str | None = None, client: Any = None) -> dict[str, np.ndarray]:
+    """Verdict and regime over (sigma_e [S/m], sigma_ion [S/m]) at one current [A/m2] and capacity [C/m2].
+
+    Parameters
+    ----------
+    p : InterlayerParameters
+    sigma_e, sigma_ion : array_like or None
+        Electronic and ionic conductivities [S/m]; None: the grids of :func:`default_map_conductivities`.
+    current : float
+        Plating current density [A/m2].
+    capacity : float
+        Plated charge per half-cycle [C/m2].
+    jobs, scheduler, client
+        Executor of the rows (one task per sigma_ion; see :func:`lisse.parallel.iter_tasks`). Each row is
+        solved the same way wherever it runs, so the map is identical to the serial one.
+
+    Returns
+    -------
+    dict of ndarray
+        ``sigma_e`` (n_e), ``sigma_ion`` (n_i), ``nucleation_length`` [m], ``growth_length`` [m], ``stable``,
+        ``failure``, ``regime`` (0 ionic, 1 mixed, 2 electronic), ``anode_fraction`` (each n_i x n_e).
     """
+    from lisse.parallel import results
+
     dse, dsi = default_map_conductivities()
     se = _check_positive("sigma_e", dse if sigma_e is None else sigma_e)
     si = _check_positive("sigma_ion", dsi if sigma_ion is None else sigma_ion)
     if se.size * si.size > MAX_CONDUCTIVITY_MAP_CELLS:
         raise ParameterError(f"the conductivity map would have {se.size * si.size} cells; the limit is {MAX_CONDUCTIVITY_MAP_CELLS} "
                              "(one 1D solve per cell)")
+    rows = results(_conductivity_row, [(p, se, float(s_i), current, capacity) for s_i in si], jobs=jobs, scheduler=scheduler, client=client)
     shape = (si.size, se.size)
-    ln = np.zeros(shape)
-    stable = np.zeros(shape, dtype=bool)
-    code = np.zeros(shape, dtype=int)
-    regime = np.zeros(shape, dtype=int)
-    anode = np.zeros(shape)
-    lg = growth_length(capacity, p.porosity)
-    for a, s_i in enumerate(si):
-        prev = None
-        mesh = None
-        for b, s_e in enumerate(se):
-            q = _replace(p, sigma_e=float(s_e), sigma_ion=float(s_i))
-            if mesh is None:
-                sol = solve_1d(q, current)
-            else:
-                lam = _Problem(q, current, mesh, "butler-volmer").lam
-                # reuse the mesh only while it still resolves the linear reaction length
-                if np.min(np.diff(mesh)) * math.sqrt(lam) < 0.1:
-                    sol = solve_1d(q, current, mesh=mesh, initial=prev)
-                else:
-                    sol = solve_1d(q, current)
-            mesh = sol.x / q.thickness
-            prev = sol.eta * q.f_rt
-            r = result_from_solution(sol, capacity)
-            ln[a, b] = r.nucleation_length
-            ok, mode = verdict(r.nucleation_length, lg, q.thickness)
-            stable[a, b] = ok
-            code[a, b] = FAILURE_MODES.index(mode)
-            regime[a, b] = REGIMES.index(q.regime())
-            anode[a, b] = r.anode_fraction
-    return {"sigma_e": se, "sigma_ion": si, "nucleation_length": ln, "growth_length": np.full(shape, lg), "stable": stable,
-            "failure": code, "regime": regime, "anode_fraction": anode}
+    out = {k: np.stack([r[k] for r in rows]) for k in ("nucleation_length", "stable", "failure", "regime", "anode_fraction")}
+    return {"sigma_e": se, "sigma_ion": si, "nucleation_length": out["nucleation_length"],
+            "growth_length": np.full(shape, growth_length(capacity, p.porosity)), "stable": out["stable"],
+            "failure": out["failure"], "regime": out["regime"], "anode_fraction": out["anode_fraction"]}
 
 
 def _replace(p: InterlayerParameters, **kw) -> InterlayerParameters:

@@ -230,14 +230,27 @@ def setup_preset(name: str, grid: int | None = None, **overrides) -> RunSetup:
     return setup_run(s)
 
 
+def _slit_run(task: tuple) -> float:
+    """Penetration depth [m] of one slit run of :func:`transition_sweep` (one contact angle; independent of the others)."""
+    th, z0, phi_g, dx, delta, eta, b_ratio, advance_cells, y0, y1 = task
+    c: PhaseFieldCoefficients = coefficients_from_physical(th, interface_width=delta, overpotential=eta,
+                                                           particle_width=delta, b_ratio=b_ratio, calibration_h=dx)
+    s = PhaseFieldSolver(c, z0, phi_g, dx)
+    s.run_until(advance_cells * dx / c.planar_velocity())
+    return float(front_metrics(s.zeta, phi_g, dx, y0, y1)["penetration_m"])
+
+
 def transition_sweep(angles_deg, *, pore_width_cells: int = 12, wall_cells: int = 8, length_cells: int = 80,
                      threshold_cos: float = -0.5, dx: float = 10e-9, width_cells: float = 1.5,
-                     advance_cells: float = 40.0, b_ratio: float = 10.0) -> dict:
+                     advance_cells: float = 40.0, b_ratio: float = 10.0, jobs: int = 1, scheduler: str | None = None,
+                     client=None) -> dict:
     """Penetration depth of Li into straight slits vs contact angle, and the Young–Laplace estimate.
 
     The driving force is set so that Young–Laplace predicts the transition at ``cos θ_c =
     threshold_cos`` (:func:`lisse.sim.phasefield.model.capillary_threshold_cos`); each run lasts the
-    time a flat front needs to advance ``advance_cells`` cells.
+    time a flat front needs to advance ``advance_cells`` cells. The runs are independent: ``jobs`` /
+    ``scheduler`` / ``client`` run them on :mod:`lisse.parallel` (see :func:`lisse.parallel.iter_tasks`;
+    the numbers are the serial ones, each run being the same computation wherever it runs).
 
     Returns
     -------
@@ -267,13 +280,10 @@ def transition_sweep(angles_deg, *, pore_width_cells: int = 12, wall_cells: int 
     eta = overpotential_for_driving_force(dg)
     yy = (np.arange(ny) + 0.5) * dx
     z0 = np.tile(planar_profile(yy - (y0 - 2 * dx), delta)[:, None], (1, nx))
-    pen = []
-    for th in angles:
-        c: PhaseFieldCoefficients = coefficients_from_physical(th, interface_width=delta, overpotential=eta,
-                                                               particle_width=delta, b_ratio=b_ratio, calibration_h=dx)
-        s = PhaseFieldSolver(c, z0, lay.phi_g, dx)
-        s.run_until(advance_cells * dx / c.planar_velocity())
-        pen.append(front_metrics(s.zeta, lay.phi_g, dx, y0, y1)["penetration_m"])
+    from lisse.parallel import results
+
+    pen = results(_slit_run, [(th, z0, lay.phi_g, dx, delta, eta, b_ratio, advance_cells, y0, y1) for th in angles],
+                  jobs=jobs, scheduler=scheduler, client=client)
     cos_c = capillary_threshold_cos(dg, w, gamma)
     order = np.argsort(angles)
     a_sorted = [angles[i] for i in order]
