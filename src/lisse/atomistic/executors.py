@@ -21,9 +21,9 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from lisse.errors import MissingDependencyError, ParameterError
-from lisse.parallel import check_jobs, results
+from lisse.parallel import check_jobs, results, run_tasks
 
-__all__ = ["LocalExecutor", "DaskExecutor", "get_executor", "run_many", "adhesion_many"]
+__all__ = ["LocalExecutor", "DaskExecutor", "get_executor", "run_many", "adhesion_many", "adhesion_screen"]
 
 
 def _call(fn_kwargs: tuple[Callable[..., Any], dict]) -> Any:
@@ -161,3 +161,38 @@ def adhesion_many(substrates: Sequence[str], calculator: str = "chgnet", executo
 
     fn = functools.partial(adhesion_workflow, calculator=calculator, cache=cache, **kw)
     return run_many(fn, [dict(substrate=s) for s in substrates], executor, jobs=jobs, scheduler=scheduler, client=client)
+
+
+def _adhesion_task(substrate: str, **kw: Any) -> dict:
+    from lisse.atomistic.workflows import adhesion_workflow
+
+    return adhesion_workflow(substrate=substrate, **kw)
+
+
+def adhesion_screen(substrates: Sequence[str], calculator: str = "chgnet", cache: Any = None, *, jobs: int = 1,
+                    scheduler: str | None = None, client: Any = None, **kw: Any) -> list[dict]:
+    """Screen Li on many substrates: one row per substrate, a failing substrate is that row's error.
+
+    Parameters
+    ----------
+    substrates : sequence of str
+        Substrate names (see :data:`lisse.atomistic.structures.CRYSTALS`).
+    calculator : str
+        ML calculator by name (each worker loads its own).
+    cache : JobCache, optional
+        Content-hash job cache (on a shared folder, an interrupted screen resumes where it stopped).
+    jobs, scheduler, client
+        Executor, as in :func:`lisse.parallel.iter_tasks`.
+    **kw
+        Passed to :func:`~lisse.atomistic.workflows.adhesion_workflow` (picklable unless ``jobs=1``).
+
+    Returns
+    -------
+    list of dict
+        In the order of ``substrates``: ``substrate``, ``status`` ("ok" | "error"), ``error_type``, ``error``,
+        ``user_error`` (True: bad input, not a bug) and ``result`` (the workflow's dict, or None).
+    """
+    fn = functools.partial(_adhesion_task, calculator=calculator, cache=cache, **kw)
+    outs = run_tasks(fn, list(substrates), jobs=jobs, scheduler=scheduler, client=client)
+    return [{"substrate": s, "status": "ok" if o.ok else "error", "error_type": o.error_type, "error": o.error,
+             "user_error": o.user_error, "result": o.value} for s, o in zip(substrates, outs)]
