@@ -155,10 +155,11 @@ def _dask_client(scheduler: str | None, client: Any):
         raise MissingDependencyError("dask[distributed]", "the Dask executor (--scheduler)", "distributed") from exc
     if scheduler == "current":
         try:
-            yield default_client()
+            current = default_client()
         except ValueError:
             raise ParameterError("scheduler 'current': expected a running Dask client in this process "
                                  "(made with distributed.Client(...)); found none") from None
+        yield current
         return
     try:
         new = Client(scheduler, timeout=DASK_CONNECT_TIMEOUT, set_as_default=False)
