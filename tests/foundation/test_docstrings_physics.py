@@ -1,0 +1,182 @@
+"""Every public callable of the io, sim, atomistic, thermo, pipeline, report and parallel packages has a numpydoc
+docstring whose ``Parameters`` section documents every parameter (with a unit for numeric quantities) and whose
+``Returns`` section documents what it returns (issue 16, item 3: the API reference is generated from these).
+
+The independent reference is numpydoc's own validator (``numpydoc.validate.validate``), the tool the Sphinx API
+reference uses: it compares each docstring with the callable's real signature.
+
+Public means: the names in a module's ``__all__`` (or, where a module has none, the names not starting with ``_``)
+that are *defined* in that module (re-exports are checked where they are defined), and the public methods of those
+classes (including static and class methods; ``__init__`` is documented in the class docstring, as numpydoc wants).
+Modules whose own name starts with ``_`` are private. ``lisse.batch`` and ``lisse.io.resultsdb`` are checked with
+their own package's tests.
+
+Unit heuristic (stated, not perfect): a parameter is a *numeric quantity* when its documented type mentions
+``float``, ``int``, ``complex``, ``ndarray``/``array``/``ArrayLike`` or ``Quantity`` (``bool`` alone is not numeric).
+Its description must then name a unit: a bracketed unit such as ``[K]``, ``[A m-2]`` or ``[-]``, or one of the words
+"dimensionless", "unitless", "count", "number of", "index", "seed" or "fraction". By convention of this code base
+a physical quantity is written PyBaMM-style with its SI unit in square brackets ("Temperature [K]").
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+import re
+import types
+
+import pytest
+
+numpydoc_validate = pytest.importorskip("numpydoc.validate")
+
+PACKAGES = ("lisse.io", "lisse.sim", "lisse.atomistic", "lisse.thermo", "lisse.pipeline", "lisse.report", "lisse.parallel")
+SKIP_MODULES = ("lisse.batch", "lisse.io.resultsdb")
+# errors that mean "parameters/returns not documented" or "no docstring"
+REQUIRED_CODES = ("GL08", "PR01", "PR02", "RT01")
+_NUMERIC_TYPE = re.compile(r"\b(float|int|complex|ndarray|array|arraylike|array_like|quantity|number)\b", re.IGNORECASE)
+_UNIT_MENTION = re.compile(
+    r"\[[^\]]+\]|\bdimensionless\b|\bunitless\b|\bcount\b|\bnumber of\b|\bindex\b|\bseed\b|\bfraction\b",
+    re.IGNORECASE,
+)
+
+
+def _modules() -> list[types.ModuleType]:
+    mods = []
+    for pkg_name in PACKAGES:
+        pkg = importlib.import_module(pkg_name)
+        mods.append(pkg)
+        if not hasattr(pkg, "__path__"):
+            continue
+        for info in pkgutil.walk_packages(pkg.__path__, prefix=pkg_name + "."):
+            name = info.name
+            if any(part.startswith("_") for part in name.split(".")) or name.startswith(SKIP_MODULES):
+                continue
+            mods.append(importlib.import_module(name))
+    return mods
+
+
+def _public_names(mod: types.ModuleType) -> list[str]:
+    names = getattr(mod, "__all__", None)
+    if names is None:
+        names = [n for n in vars(mod) if not n.startswith("_")]
+    return list(names)
+
+
+def _is_own(obj: object, mod: types.ModuleType) -> bool:
+    return getattr(obj, "__module__", None) == mod.__name__
+
+
+def public_callables() -> list[str]:
+    """Import paths (``module.name`` or ``module.Class.method``) of every public function, class and method."""
+    out: list[str] = []
+    seen: set[int] = set()
+    for mod in _modules():
+        for name in _public_names(mod):
+            obj = getattr(mod, name, None)
+            if obj is None or id(obj) in seen or not _is_own(obj, mod):
+                continue
+            if inspect.isfunction(obj):
+                seen.add(id(obj))
+                out.append(f"{mod.__name__}.{name}")
+            elif inspect.isclass(obj):
+                seen.add(id(obj))
+                out.append(f"{mod.__name__}.{name}")
+                for attr, member in vars(obj).items():
+                    if attr.startswith("_"):
+                        continue
+                    if isinstance(member, (staticmethod, classmethod)):
+                        member = member.__func__
+                    if inspect.isfunction(member):
+                        out.append(f"{mod.__name__}.{name}.{attr}")
+    return sorted(set(out))
+
+
+def _returns_something(path: str) -> bool:
+    obj = numpydoc_validate.Validator._load_obj(path)
+    if inspect.isclass(obj):
+        return False
+    try:
+        ann = inspect.signature(obj).return_annotation
+    except (TypeError, ValueError):
+        return True
+    return ann not in ("None", None, "NoReturn", "Iterator[None]")
+
+
+def problems(path: str) -> list[str]:
+    """numpydoc's errors in ``REQUIRED_CODES`` for ``path`` (RT01 only where something is returned)."""
+    res = numpydoc_validate.validate(path)
+    out = []
+    for code, msg in res["errors"]:
+        if code not in REQUIRED_CODES:
+            continue
+        if code == "RT01" and not _returns_something(path):
+            continue
+        if code == "RT01" and path.rsplit(".", 1)[-1].startswith("__"):
+            continue
+        out.append(f"{code} {msg}")
+    return out
+
+
+def unit_problems(path: str) -> list[str]:
+    """Numeric parameters whose description names no unit (the heuristic in the module docstring)."""
+    res = numpydoc_validate.validate(path)
+    if res["docstring"] is None or not res["docstring"]:
+        return []
+    doc = numpydoc_validate.Validator(numpydoc_validate.get_doc_object(numpydoc_validate.Validator._load_obj(path)))
+    out = []
+    for pname, (ptype, pdesc) in doc.doc_parameters.items():
+        if ptype.strip().lower() in ("bool", "bool, optional"):
+            continue
+        if _NUMERIC_TYPE.search(ptype) and not _UNIT_MENTION.search(" ".join(pdesc)):
+            out.append(f"{pname} : {ptype} names no unit")
+    return out
+
+
+CALLABLES = public_callables()
+
+
+def test_inventory_is_not_empty() -> None:
+    # guards against the walk silently finding nothing (e.g. a renamed package)
+    assert len(CALLABLES) > 100
+    assert "lisse.parallel.run_tasks" in CALLABLES
+
+
+@pytest.mark.parametrize("path", CALLABLES)
+def test_parameters_and_returns_documented(path: str) -> None:
+    found = problems(path)
+    assert not found, f"{path}: " + "; ".join(found)
+
+
+@pytest.mark.parametrize("path", CALLABLES)
+def test_numeric_parameters_name_a_unit(path: str) -> None:
+    found = unit_problems(path)
+    assert not found, f"{path}: " + "; ".join(found)
+
+
+def test_checker_catches_an_undocumented_parameter() -> None:
+    # the validator itself, on a function written to fail, so a broken checker cannot pass everything
+    import sys
+
+    mod = types.ModuleType("lisse_doccheck_probe")
+
+    def f(temperature_K: float, n: int) -> float:
+        """Summary line.
+
+        Parameters
+        ----------
+        temperature_K : float
+            The temperature.
+        """
+        return temperature_K * n
+
+    f.__module__ = mod.__name__
+    mod.f = f  # type: ignore[attr-defined]
+    sys.modules[mod.__name__] = mod
+    try:
+        codes = problems("lisse_doccheck_probe.f")
+        assert any(c.startswith("PR01") for c in codes)
+        assert any(c.startswith("RT01") for c in codes)
+        assert unit_problems("lisse_doccheck_probe.f") == ["temperature_K : float names no unit"]
+    finally:
+        del sys.modules[mod.__name__]
