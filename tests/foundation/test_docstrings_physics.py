@@ -12,8 +12,8 @@ Modules whose own name starts with ``_`` are private. ``lisse.batch`` and ``liss
 their own package's tests.
 
 Unit heuristic (stated, not perfect): a parameter is a *numeric quantity* when its documented type mentions
-``float``, ``int``, ``complex``, ``ndarray``/``array``/``ArrayLike`` or ``Quantity`` (``bool`` alone is not numeric).
-Its description must then name a unit: a bracketed unit such as ``[K]``, ``[A m-2]`` or ``[-]``, or one of the words
+``float``, ``int``, ``complex``, ``ndarray``/``array``/``ArrayLike`` or ``Quantity`` and not ``bool`` (flags and boolean masks are not quantities).
+Its type or description must then name a unit: a bracketed unit such as ``[K]``, ``[A m-2]`` or ``[-]``, or one of the words
 "dimensionless", "unitless", "count", "number of", "index", "seed" or "fraction". By convention of this code base
 a physical quantity is written PyBaMM-style with its SI unit in square brackets ("Temperature [K]").
 """
@@ -126,9 +126,9 @@ def unit_problems(path: str) -> list[str]:
     doc = numpydoc_validate.Validator(numpydoc_validate.get_doc_object(numpydoc_validate.Validator._load_obj(path)))
     out = []
     for pname, (ptype, pdesc) in doc.doc_parameters.items():
-        if ptype.strip().lower() in ("bool", "bool, optional"):
+        if "bool" in ptype.lower():  # flags and masks are not quantities
             continue
-        if _NUMERIC_TYPE.search(ptype) and not _UNIT_MENTION.search(" ".join(pdesc)):
+        if _NUMERIC_TYPE.search(ptype) and not _UNIT_MENTION.search(ptype + " " + " ".join(pdesc)):
             out.append(f"{pname} : {ptype} names no unit")
     return out
 
