@@ -13,9 +13,10 @@ their own package's tests.
 
 Unit heuristic (stated, not perfect): a parameter is a *numeric quantity* when its documented type mentions
 ``float``, ``int``, ``complex``, ``ndarray``/``array``/``ArrayLike`` or ``Quantity`` and not ``bool`` (flags and boolean masks are not quantities).
-Its type or description must then name a unit: a bracketed unit such as ``[K]``, ``[A m-2]`` or ``[-]``, or one of the words
+Its type or description must then name a unit: a bracketed unit such as ``[K]``, ``[A m-2]`` or ``[-]``, "SI", or one of the words
 "dimensionless", "unitless", "count", "number of", "index", "seed" or "fraction". By convention of this code base
-a physical quantity is written PyBaMM-style with its SI unit in square brackets ("Temperature [K]").
+a physical quantity is written PyBaMM-style with its SI unit in square brackets ("Temperature [K]"). A keyword that
+names its unit (``temperature_K``, ``asr_bulk_ohm_m2``: the team's rule "SI unless the keyword names its unit") passes.
 """
 
 from __future__ import annotations
@@ -36,9 +37,20 @@ SKIP_MODULES = ("lisse.batch", "lisse.io.resultsdb")
 REQUIRED_CODES = ("GL08", "PR01", "PR02", "RT01")
 _NUMERIC_TYPE = re.compile(r"\b(float|int|complex|ndarray|array|arraylike|array_like|quantity|number)\b", re.IGNORECASE)
 _UNIT_MENTION = re.compile(
-    r"\[[^\]]+\]|\bdimensionless\b|\bunitless\b|\bcount\b|\bnumber of\b|\bindex\b|\bseed\b|\bfraction\b",
+    r"\[[^\]]+\]|\bSI\b|\bdimensionless\b|\bunitless\b|\bcount\b|\bnumber of\b|\bindex\b|\bseed\b|\bfraction\b",
     re.IGNORECASE,
 )
+
+
+_UNIT_TOKENS = frozenset(
+    "m m2 m3 cm cm2 cm3 mm um nm s h min V mV K A mA J eV Pa kPa MPa GPa deg rad S C mol g mg kg Hz W Wh mAh ohm per".split()
+)
+
+
+def _name_names_unit(name: str) -> bool:
+    """True for keywords that carry their unit as a suffix (``temperature_K``, ``asr_bulk_ohm_m2``, ``v_cutoff_V``)."""
+    parts = name.lstrip("*").split("_")
+    return any(all(t in _UNIT_TOKENS for t in parts[k:]) and parts[k] != "per" for k in range(1, len(parts)))
 
 
 def _modules() -> list[types.ModuleType]:
@@ -128,6 +140,8 @@ def unit_problems(path: str) -> list[str]:
     for pname, (ptype, pdesc) in doc.doc_parameters.items():
         if "bool" in ptype.lower():  # flags and masks are not quantities
             continue
+        if _name_names_unit(pname):
+            continue
         if _NUMERIC_TYPE.search(ptype) and not _UNIT_MENTION.search(ptype + " " + " ".join(pdesc)):
             out.append(f"{pname} : {ptype} names no unit")
     return out
@@ -160,15 +174,15 @@ def test_checker_catches_an_undocumented_parameter() -> None:
 
     mod = types.ModuleType("lisse_doccheck_probe")
 
-    def f(temperature_K: float, n: int) -> float:
+    def f(temperature: float, n: int) -> float:
         """Summary line.
 
         Parameters
         ----------
-        temperature_K : float
+        temperature : float
             The temperature.
         """
-        return temperature_K * n
+        return temperature * n
 
     f.__module__ = mod.__name__
     mod.f = f  # type: ignore[attr-defined]
@@ -177,6 +191,8 @@ def test_checker_catches_an_undocumented_parameter() -> None:
         codes = problems("lisse_doccheck_probe.f")
         assert any(c.startswith("PR01") for c in codes)
         assert any(c.startswith("RT01") for c in codes)
-        assert unit_problems("lisse_doccheck_probe.f") == ["temperature_K : float names no unit"]
+        assert unit_problems("lisse_doccheck_probe.f") == ["temperature : float names no unit"]
+        assert _name_names_unit("temperature_K") and _name_names_unit("asr_bulk_ohm_m2") and _name_names_unit("drift_per_C_m2")
+        assert not _name_names_unit("n_steps") and not _name_names_unit("seed")
     finally:
         del sys.modules[mod.__name__]
