@@ -231,6 +231,16 @@ def recognise_columns(names: list[str]) -> dict[str, tuple[str, str | None]]:
 
     The first column (in header order) whose name is an alias of a role is taken, except that a
     test-time column (``Total Time``, ``Test_Time``) wins over a plain ``Time`` (a step time).
+
+    Parameters
+    ----------
+    names : list of str
+        The header's column names (with their units, e.g. ``"time/s"``).
+
+    Returns
+    -------
+    dict of str to (str, str or None)
+        Role -> (column name, unit from the header or None).
     """
     found: dict[str, tuple[str, str | None]] = {}
     for c in names:
