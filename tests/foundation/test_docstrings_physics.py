@@ -43,7 +43,7 @@ _UNIT_MENTION = re.compile(
 
 
 _UNIT_TOKENS = frozenset(
-    "m m2 m3 cm cm2 cm3 mm um nm s h min V mV K A mA J eV Pa kPa MPa GPa deg rad S C mol g mg kg Hz W Wh mAh ohm per".split()
+    "m m2 m3 cm cm2 cm3 mm um nm s h min V mV K A mA J eV Ry Pa kPa MPa GPa deg rad S C mol g mg kg Hz W Wh mAh ohm per".split()
 )
 
 
