@@ -14,7 +14,7 @@ their own package's tests.
 Unit heuristic (stated, not perfect): a parameter is a *numeric quantity* when its documented type mentions
 ``float``, ``int``, ``complex``, ``ndarray``/``array``/``ArrayLike`` or ``Quantity`` and not ``bool`` (flags and boolean masks are not quantities).
 Its type or description must then name a unit: a bracketed unit such as ``[K]``, ``[A m-2]`` or ``[-]``, "SI", or one of the words
-"dimensionless", "unitless", "count", "number of", "index", "seed" or "fraction". By convention of this code base
+"dimensionless", "unitless", "count", "number of", "index", "indices", "seed" or "fraction". By convention of this code base
 a physical quantity is written PyBaMM-style with its SI unit in square brackets ("Temperature [K]"). A keyword that
 names its unit (``temperature_K``, ``asr_bulk_ohm_m2``: the team's rule "SI unless the keyword names its unit") passes.
 """
@@ -37,7 +37,7 @@ SKIP_MODULES = ("lisse.batch", "lisse.io.resultsdb")
 REQUIRED_CODES = ("GL08", "PR01", "PR02", "RT01")
 _NUMERIC_TYPE = re.compile(r"\b(float|int|complex|ndarray|array|arraylike|array_like|quantity|number)\b", re.IGNORECASE)
 _UNIT_MENTION = re.compile(
-    r"\[[^\]]+\]|\bSI\b|\bdimensionless\b|\bunitless\b|\bcount\b|\bnumber of\b|\bindex\b|\bseed\b|\bfraction\b",
+    r"\[[^\]]+\]|\bSI\b|\bdimensionless\b|\bunitless\b|\bcount\b|\bnumber of\b|\bindex\b|\bindices\b|\bseed\b|\bfraction\b",
     re.IGNORECASE,
 )
 
