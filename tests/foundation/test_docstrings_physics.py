@@ -33,8 +33,9 @@ numpydoc_validate = pytest.importorskip("numpydoc.validate")
 
 PACKAGES = ("lisse.io", "lisse.sim", "lisse.atomistic", "lisse.thermo", "lisse.pipeline", "lisse.report", "lisse.parallel")
 SKIP_MODULES = ("lisse.batch", "lisse.io.resultsdb")
-# errors that mean "parameters/returns not documented" or "no docstring"
-REQUIRED_CODES = ("GL08", "PR01", "PR02", "RT01")
+# numpydoc codes that mean an incomplete API entry: no docstring (GL08), a parameter undocumented (PR01) or unknown
+# (PR02), without a type (PR04) or without a description (PR07), nothing said about the return value (RT01, RT03)
+REQUIRED_CODES = ("GL08", "PR01", "PR02", "PR04", "PR07", "RT01", "RT03")
 _NUMERIC_TYPE = re.compile(r"\b(float|int|complex|ndarray|array|arraylike|array_like|quantity|number)\b", re.IGNORECASE)
 _UNIT_MENTION = re.compile(
     r"\[[^\]]+\]|\bSI\b|\bdimensionless\b|\bunitless\b|\bcount\b|\bnumber of\b|\bindex\b|\bindices\b|\bseed\b|\bfraction\b",
@@ -116,7 +117,7 @@ def _returns_something(path: str) -> bool:
 
 
 def problems(path: str) -> list[str]:
-    """numpydoc's errors in ``REQUIRED_CODES`` for ``path`` (RT01 only where something is returned)."""
+    """numpydoc's errors in ``REQUIRED_CODES`` for ``path`` (RT01/RT03 only where something is returned)."""
     res = numpydoc_validate.validate(path)
     obj = numpydoc_validate.Validator._load_obj(path)
     protocol = inspect.isclass(obj) and getattr(obj, "_is_protocol", False)
@@ -126,9 +127,9 @@ def problems(path: str) -> list[str]:
             continue
         if protocol and code in ("PR01", "PR02"):  # a Protocol's constructor (*args, **kwargs) is not part of its API
             continue
-        if code == "RT01" and not _returns_something(path):
+        if code in ("RT01", "RT03") and not _returns_something(path):
             continue
-        if code == "RT01" and path.rsplit(".", 1)[-1].startswith("__"):
+        if code in ("RT01", "RT03") and path.rsplit(".", 1)[-1].startswith("__"):
             continue
         out.append(f"{code} {msg}")
     return out
@@ -164,6 +165,22 @@ def test_inventory_is_not_empty() -> None:
 def test_parameters_and_returns_documented(path: str) -> None:
     found = problems(path)
     assert not found, f"{path}: " + "; ".join(found)
+
+
+def public_properties() -> list[str]:
+    """``module.Class.name`` of every public property of the public classes."""
+    out = []
+    for path in CALLABLES:
+        obj = numpydoc_validate.Validator._load_obj(path)
+        if inspect.isclass(obj):
+            out += [f"{path}.{n}" for n, m in vars(obj).items() if isinstance(m, property) and not n.startswith("_")]
+    return out
+
+
+def test_public_properties_have_a_docstring() -> None:
+    # a property's docstring is its API entry: it must say what the value is (and its unit)
+    missing = [p for p in public_properties() if not (numpydoc_validate.Validator._load_obj(p.rsplit(".", 1)[0]).__dict__[p.rsplit(".", 1)[1]].__doc__ or "").strip()]
+    assert not missing, missing
 
 
 @pytest.mark.parametrize("path", CALLABLES)

@@ -372,10 +372,10 @@ def adhesion_from_outputs(manifest: dict, outputs: dict, code: str = "vasp", li_
         ``li_surface_energy`` [J/m2] if given, else lisse's default (stated).
     code : str
         Recorded in the result.
-    where : str
-        Name of the manifest (for messages).
     li_surface_energy : float, optional
         sigma_Li [J m-2] used when the outputs hold no Li slabs.
+    where : str
+        Name of the manifest (for messages).
 
     Returns
     -------

@@ -436,6 +436,7 @@ def read_mpr(path: str | Path, *, partial: bool = False) -> tuple[dict[str, np.n
     Parameters
     ----------
     path : str or Path
+        The instrument file (read only, never modified).
     partial : bool
         What to do with a truncated file (one that ends before a module's declared length): False
         (default) raises a ReaderError; True returns the whole rows before the cut, with a
@@ -620,6 +621,7 @@ def read_mpt(path: str | Path, *, partial: bool = False):
     Parameters
     ----------
     path : str or Path
+        The instrument file (read only, never modified).
     partial : bool
         What to do with a last line cut short: False (default) raises a ReaderError; True drops it
         and says so in a ``"truncated ..."`` note in ``header["notes"]``.
@@ -1132,6 +1134,7 @@ def read_biologic(path: str | Path, **metadata: Any):
     Parameters
     ----------
     path : str or Path
+        The instrument file (read only, never modified).
     **metadata
         ``area`` [m²], ``active_mass`` [kg], ``loading`` [kg/m²]: SI numbers, or strings with a unit
         (``"0.785 cm2"``, ``"12.5 mg"``). The active mass in the file header is used when none is given.

@@ -326,6 +326,7 @@ def read_csv_generic(path: str | Path, mapping: dict[str, Any] | None = None, cu
     Parameters
     ----------
     path : str or Path
+        The instrument file (read only, never modified).
     mapping : dict, optional
         role (``time``, ``voltage``, ``current``, ``charge``, ``step``, ``cycle``) -> column name,
         or (column name, unit). Roles not given are recognised from the header.

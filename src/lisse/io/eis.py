@@ -235,16 +235,6 @@ def spectra_from_arrays(
 
     Parameters
     ----------
-    split : bool
-        Split the rows into sweeps (frequency restarts, ``cycle`` changes); False keeps them as one spectrum.
-    first_index, n_in_file : int
-        Index of the first spectrum in the file and the file's spectrum count (for files whose
-        datasets are read one by one, e.g. Ivium .ids).
-    temperature_points : array, optional
-        Temperature [K] the instrument logged at each row (EC-Lab ``Temperature/°C``). When ``temperature``
-        is not given, each spectrum gets the mean over its points; a spread above
-        :data:`TEMPERATURE_SPREAD_K` is noted. Readings of an absent probe are ignored (see
-        :func:`_logged_temperature`).
     f : numpy.ndarray
         Frequencies of all rows [Hz].
     z : numpy.ndarray
@@ -269,6 +259,16 @@ def spectra_from_arrays(
         File line number (an index from 1) of each row, for messages.
     notes : list of str, optional
         Reader notes stored on every spectrum.
+    split : bool
+        Split the rows into sweeps (frequency restarts, ``cycle`` changes); False keeps them as one spectrum.
+    temperature_points : array, optional
+        Temperature [K] the instrument logged at each row (EC-Lab ``Temperature/°C``). When ``temperature``
+        is not given, each spectrum gets the mean over its points; a spread above
+        :data:`TEMPERATURE_SPREAD_K` is noted. Readings of an absent probe are ignored (see
+        :func:`_logged_temperature`).
+    first_index, n_in_file : int
+        Index of the first spectrum in the file and the file's spectrum count (for files whose
+        datasets are read one by one, e.g. Ivium .ids).
 
     Returns
     -------

@@ -150,6 +150,7 @@ def read_maccor(path: str | Path, *, units: Any = None, **metadata: Any):
     Parameters
     ----------
     path : str or Path
+        The instrument file (read only, never modified).
     units : str or mapping, optional
         Only for a test-time column whose header names no unit and that has no clock column to fix
         it: ``"time=s"`` or ``"time=min"``. Other declared units must agree with the file's.

@@ -198,6 +198,7 @@ def read_cycling(path: str | Path, format: str | None = None, *, units: Any = No
     Parameters
     ----------
     path : str or Path
+        The instrument file (read only, never modified).
     format : str, optional
         Force a reader (a name of :func:`lisse.io.formats.names` ``("cycling")``, e.g. ``"biologic-mpr"``,
         ``"neware-nda"``, ``"csv"``); detected from the content otherwise.

@@ -461,8 +461,16 @@ def long_cycling(
         Time at which the short starts [s] (text: h); None: no failure.
     failure : {"hard", "soft"} or None
         Failure mode starting at ``t_failure``.
-    noise, dt, area, model, seed
-        As in :func:`ccd_staircase`.
+    noise : float [V] or str
+        Standard deviation of Gaussian voltage noise (text: mV).
+    dt : float [s] or str
+        Sampling interval (text: s).
+    area : float [m²] or str
+        Electrode area (text: cm²), stored on the record.
+    model : SymmetricCellModel, optional
+        The cell model (default :class:`SymmetricCellModel()`).
+    seed : int or None
+        Random seed (None: not reproducible).
 
     Returns
     -------

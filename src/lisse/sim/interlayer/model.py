@@ -206,10 +206,12 @@ class InterlayerParameters:
 
     @property
     def contact_angle_deg(self) -> float:
+        """theta [deg]."""
         return math.degrees(self.contact_angle)
 
     @property
     def heterogeneous_factor(self) -> float:
+        """k_het(theta) [-] of classical heterogeneous nucleation (:func:`lisse.thermo.nucleation.heterogeneous_factor`)."""
         return heterogeneous_factor(self.contact_angle_deg)
 
     @property

@@ -104,13 +104,6 @@ class Solution2D:
     surface_flux : ndarray
         Plating current density on each Li face [A/m2]; ``surface_x``, ``surface_y``: face centres [m];
         ``surface_kind``: 0 flat anode, 1 protrusion.
-    metrics : dict
-        tip_flux_ratio (mean flux on the protrusion's top faces / mean flux on the flat anode far from it),
-        tip_flux_over_applied (mean tip flux / applied current density), eta_electrolyte (V, mean overpotential
-        in the cells at the electrolyte face),
-        surface_fraction (current plated on Li / applied), internal_fraction, deposition_centroid (m, depth of the
-        internal deposition), nucleating_fraction (interlayer area fraction with -eta >= eta_c),
-        eta_max (V, most cathodic overpotential), current_balance_error.
     surface_x : numpy.ndarray
         x of the Li face centres [m].
     surface_y : numpy.ndarray
@@ -121,6 +114,13 @@ class Solution2D:
         Applied current density [A m-2].
     iterations : int
         Number of Newton iterations used.
+    metrics : dict
+        tip_flux_ratio (mean flux on the protrusion's top faces / mean flux on the flat anode far from it),
+        tip_flux_over_applied (mean tip flux / applied current density), eta_electrolyte (V, mean overpotential
+        in the cells at the electrolyte face),
+        surface_fraction (current plated on Li / applied), internal_fraction, deposition_centroid (m, depth of the
+        internal deposition), nucleating_fraction (interlayer area fraction with -eta >= eta_c),
+        eta_max (V, most cathodic overpotential), current_balance_error.
     """
 
     x: np.ndarray

@@ -319,10 +319,10 @@ def layer_from_image(image, dx: float, *, width: float, threshold: float = 0.5, 
         Diffuse width δ_g [m].
     threshold : float
         Pixels above (``solid_is_bright``) or below this value, as a fraction of the image's range, are solid.
-    layer : (y_bottom, y_top), optional
-        Extent of the layer [m]; default the rows that contain solid.
     solid_is_bright : bool, default True
         Whether solid pixels are the bright ones.
+    layer : (y_bottom, y_top), optional
+        Extent of the layer [m]; default the rows that contain solid.
 
     Returns
     -------

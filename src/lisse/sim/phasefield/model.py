@@ -608,8 +608,6 @@ def coefficients_from_physical(
         Width δ_g of the static φ_g profile [m]; default δ.
     b_ratio : float
         B/A [-].
-    calibration_h : float
-        1D grid spacing of the wetting calibration [m] (default: continuum, δ/16).
     transfer_coefficient : float, optional
         Cathodic transfer coefficient α [-] (dimensionless, default 0.5).
     temperature : float, optional
@@ -618,10 +616,13 @@ def coefficients_from_physical(
         V_m of Li [m3 mol-1] (default from :mod:`lisse.materials`).
     sigma_li, sigma_pore, sigma_particle : float, optional
         Conductivities [S m-1] of Li, the pore filling and the particles (default from :mod:`lisse.materials`).
+    calibration_h : float, optional
+        1D grid spacing of the wetting calibration [m] (default: continuum, δ/16).
 
     Returns
     -------
     PhaseFieldCoefficients
+        The coefficients (SI) with the physical inputs they came from.
 
     Raises
     ------
