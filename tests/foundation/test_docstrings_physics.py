@@ -17,14 +17,20 @@ Its type or description must then name a unit: a bracketed unit such as ``[K]``,
 "dimensionless", "unitless", "count", "number of", "index", "indices", "seed" or "fraction". By convention of this code base
 a physical quantity is written PyBaMM-style with its SI unit in square brackets ("Temperature [K]"). A keyword that
 names its unit (``temperature_K``, ``asr_bulk_ohm_m2``: the team's rule "SI unless the keyword names its unit") passes.
+
+Raises heuristic: every :class:`~lisse.errors.LisseError` subclass that a callable raises *itself* (a ``raise`` statement
+in its own body, or in ``__init__``/``__post_init__`` for a class) is named in its ``Raises`` section. Errors that
+propagate from the functions it calls are not required (the AST cannot see them).
 """
 
 from __future__ import annotations
 
+import ast
 import importlib
 import inspect
 import pkgutil
 import re
+import textwrap
 import types
 
 import pytest
@@ -181,6 +187,42 @@ def test_public_properties_have_a_docstring() -> None:
     # a property's docstring is its API entry: it must say what the value is (and its unit)
     missing = [p for p in public_properties() if not (numpydoc_validate.Validator._load_obj(p.rsplit(".", 1)[0]).__dict__[p.rsplit(".", 1)[1]].__doc__ or "").strip()]
     assert not missing, missing
+
+
+def _lisse_errors() -> set[str]:
+    import lisse.errors as errors
+
+    return {n for n, c in vars(errors).items() if inspect.isclass(c) and issubclass(c, errors.LisseError)}
+
+
+def raises_problems(path: str) -> list[str]:
+    """LisseError subclasses raised directly in the callable's body but not named in its Raises section."""
+    obj = numpydoc_validate.Validator._load_obj(path)
+    funcs = [getattr(obj, m) for m in ("__init__", "__post_init__") if m in vars(obj)] if inspect.isclass(obj) else [obj]
+    known = _lisse_errors()
+    raised: set[str] = set()
+    for fn in funcs:
+        try:
+            top = ast.parse(textwrap.dedent(inspect.getsource(inspect.unwrap(fn)))).body[0]
+        except (OSError, TypeError):
+            continue
+        for node in ast.walk(top):
+            if isinstance(node, ast.Raise) and node.exc is not None:
+                exc = node.exc.func if isinstance(node.exc, ast.Call) else node.exc
+                name = exc.id if isinstance(exc, ast.Name) else getattr(exc, "attr", None)
+                if name in known:
+                    raised.add(name)
+    if not raised:
+        return []
+    doc = numpydoc_validate.Validator(numpydoc_validate.get_doc_object(obj))
+    documented = " ".join(f"{e.name} {e.type}" for e in doc.doc["Raises"])
+    return sorted(f"raises {r} but its Raises section does not name it" for r in raised if r not in documented)
+
+
+@pytest.mark.parametrize("path", CALLABLES)
+def test_raised_lisse_errors_documented(path: str) -> None:
+    found = raises_problems(path)
+    assert not found, f"{path}: " + "; ".join(found)
 
 
 @pytest.mark.parametrize("path", CALLABLES)

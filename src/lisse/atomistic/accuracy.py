@@ -55,6 +55,11 @@ def rows(calculator: str | None = None) -> list[dict]:
     list of dict
         ``quantity``, ``system``, ``unit`` (the row's unit, e.g. J/m2), ``calculator``, ``ml_value``,
         ``dft_value``, ``error`` (ML - DFT, same unit), sources and, for W_ad, the wetting regimes.
+
+    Raises
+    ------
+    ParameterError
+        The table has no rows for ``calculator``.
     """
     from lisse.thermo.wetting import DEFAULT_LI_SURFACE_ENERGY
 
@@ -136,6 +141,11 @@ def stated_uncertainty(calculator, quantity: str, system: str) -> dict:
     -------
     dict
         The table row (values in the row's ``unit``) with ``known`` and a one-line ``statement``.
+
+    Raises
+    ------
+    ParameterError
+        The table has rows for the calculator and quantity but none that can be compared.
     """
     label = calculator.label() if hasattr(calculator, "label") else str(calculator)
     if ":" not in label:

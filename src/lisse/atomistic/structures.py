@@ -169,6 +169,15 @@ def bulk(name: str, primitive: bool = False):
     -------
     ase.Atoms
         With ``info["source"]``, ``info["spacegroup"]`` and ``info["formula_units"]``.
+
+    Raises
+    ------
+    ParameterError
+        Unknown material (with a close match).
+    NotImplementedFeatureError
+        The material is known but its structure is not written yet.
+    MissingDependencyError
+        ase or pymatgen is not installed.
     """
     if name in _NOT_YET:
         raise NotImplementedFeatureError(f"bulk structure for '{name}' is not implemented yet: {_NOT_YET[name]}")

@@ -261,6 +261,8 @@ def check_declared_against_file(path: Any, declared: Mapping[str, str], file_uni
 
     Raises
     ------
+    lisse.errors.ReaderError
+        A declared unit converts differently from the file's (``current=A`` for an ``I/mA`` column).
     UnitError
         A unit cannot be parsed or has the wrong dimension.
     """

@@ -355,6 +355,8 @@ def read_csv_generic(path: str | Path, mapping: dict[str, Any] | None = None, cu
         unknown units, a time/voltage/current/charge column without a unit in its header or in
         ``units`` (a current column that is 0 everywhere needs none), a declared unit contradicting the
         header, more than 1 % malformed lines.
+    ParameterError
+        ``current_sign`` is not 1 or -1, or ``mapping`` names an unknown role.
     """
     from lisse.io._delimited import Columns, TextStream, numbers
 

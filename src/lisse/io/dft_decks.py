@@ -160,6 +160,8 @@ def read_output(directory, name: str, code: str = "vasp"):
     ------
     ReaderError
         No output folder or file, or an unreadable one.
+    ParameterError
+        ``code`` is not ``"vasp"`` or ``"qe"``.
     """
     d = Path(directory) / name
     if not d.is_dir():

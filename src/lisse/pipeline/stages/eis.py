@@ -103,6 +103,13 @@ def eis_stage(ctx: StageContext) -> StageResult:
     StageResult
         Summary (JSON keys with unit suffix), tables, figures, report HTML and citation keys.
 
+    Raises
+    ------
+    ParameterError
+        The ``[eis]`` table names neither files nor ``synthetic = true``, or its options are wrong.
+    ReaderError
+        A spectrum file cannot be read.
+
     References
     ----------
     Schonleber2014: Schönleber, Klotz, Ivers-Tiffée, A method for improving the robustness of linear Kramers-Kronig validity tests, Electrochimica Acta 131, 20 (2014), doi:10.1016/j.electacta.2014.01.034

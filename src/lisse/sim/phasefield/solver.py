@@ -500,7 +500,15 @@ class PhaseFieldSolver:
         return M, rhs, diag
 
     def update_potential(self) -> None:
-        """Solve ∇·(σ∇φ) = 0 and refresh the local Butler–Volmer factor F_BV(η = φ)."""
+        """Solve ∇·(σ∇φ) = 0 and refresh the local Butler–Volmer factor F_BV(η = φ).
+
+        Raises
+        ------
+        ParameterError
+            The grid is 1D (the potential coupling needs 2D or 3D).
+        ConvergenceError
+            The linear solve does not reach its tolerance.
+        """
         import scipy.sparse as sp
         import scipy.sparse.linalg as spla
 
