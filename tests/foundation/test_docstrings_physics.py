@@ -13,7 +13,7 @@ their own package's tests.
 
 Unit heuristic (stated, not perfect): a parameter is a *numeric quantity* when its documented type mentions
 ``float``, ``int``, ``complex``, ``ndarray``/``array``/``ArrayLike`` or ``Quantity`` and not ``bool`` (flags and boolean masks are not quantities).
-Its type or description must then name a unit: a bracketed unit such as ``[K]``, ``[A m-2]`` or ``[-]``, "SI", or one of the words
+Its type or description (and likewise a numeric return value's) must then name a unit: a bracketed unit such as ``[K]``, ``[A m-2]`` or ``[-]``, "SI", or one of the words
 "dimensionless", "unitless", "count", "number of", "index", "indices", "seed" or "fraction". By convention of this code base
 a physical quantity is written PyBaMM-style with its SI unit in square brackets ("Temperature [K]"). A keyword that
 names its unit (``temperature_K``, ``asr_bulk_ohm_m2``: the team's rule "SI unless the keyword names its unit") passes.
@@ -142,7 +142,7 @@ def problems(path: str) -> list[str]:
 
 
 def unit_problems(path: str) -> list[str]:
-    """Numeric parameters whose description names no unit (the heuristic in the module docstring)."""
+    """Numeric parameters and return values whose description names no unit (the heuristic in the module docstring)."""
     res = numpydoc_validate.validate(path)
     if res["docstring"] is None or not res["docstring"]:
         return []
@@ -155,6 +155,12 @@ def unit_problems(path: str) -> list[str]:
             continue
         if _NUMERIC_TYPE.search(ptype) and not _UNIT_MENTION.search(ptype + " " + " ".join(pdesc)):
             out.append(f"{pname} : {ptype} names no unit")
+    for ret in doc.doc["Returns"]:
+        rtype = ret.type or ret.name
+        if "bool" in rtype.lower() or _name_names_unit(ret.name or ""):
+            continue
+        if _NUMERIC_TYPE.search(rtype) and not _UNIT_MENTION.search(rtype + " " + " ".join(ret.desc)):
+            out.append(f"returns {rtype} naming no unit")
     return out
 
 

@@ -120,7 +120,7 @@ def kpoint_mesh(atoms, kspacing: float) -> tuple[int, int, int]:
     Returns
     -------
     tuple of int
-        The mesh (three counts of k-points).
+        Number of k-points along each reciprocal vector.
 
     Raises
     ------

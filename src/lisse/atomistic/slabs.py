@@ -36,7 +36,7 @@ def check_miller(miller: Sequence[int], name: str = "miller") -> tuple[int, int,
     Returns
     -------
     tuple of int
-        (h, k, l).
+        (h, k, l) Miller indices.
 
     Raises
     ------

@@ -446,7 +446,7 @@ def read_mpr(path: str | Path, *, partial: bool = False) -> tuple[dict[str, np.n
     -------
     columns : dict of str to ndarray
         EC-Lab column name (with unit, e.g. ``"Ewe/V"``, ``"freq/Hz"``, ``"Re(Z)/Ohm"``) -> values in
-        the file's own units and dtype (flag columns ``mode``, ``ox/red``... as uint8). Empty arrays
+        the file's own units [the unit in the name] and dtype (flag columns ``mode``, ``ox/red``... as uint8). Empty arrays
         when the data module holds 0 points.
     header : dict
         ``modules`` (name, version, date, length), ``column_ids``, ``unknown_column_ids``,
@@ -485,7 +485,7 @@ def parse_mpr(buf: bytes, path: Any = "<bytes>", *, partial: bool = False) -> tu
     Returns
     -------
     columns : dict of str to numpy.ndarray
-        EC-Lab column name (with unit) -> values in the file's own units.
+        EC-Lab column name (with unit) -> values in the file's own units [the unit in the name].
     header : dict
         See :func:`read_mpr`.
 
