@@ -1,0 +1,136 @@
+"""Every public function and method of the core packages has a complete numpydoc docstring (issue 16, item 3).
+
+Public means: the names in a module's ``__all__`` (or, for a module without one, the names not starting
+with ``_``), defined in lisse, and the public methods and properties of public classes. Each is checked with
+:func:`numpydoc.validate.validate` (the validator the numpydoc Sphinx extension uses) for:
+
+* GL08 no docstring, SS01 no one-line summary;
+* PR01 a parameter not documented, PR02 a documented parameter that does not exist, PR03 wrong order,
+  PR04 a parameter without a type, PR07 a parameter without a description, PR10 malformed ``name : type``;
+* RT01 no ``Returns`` section where the code returns a value.
+
+Units (a heuristic, stated here so that it can be argued with): a documented parameter is a *numeric
+quantity* when its type names ``float``, ``int``, ``ndarray``/``array_like``/``array`` or ``Quantity``
+(``bool`` alone is not). Its description must then either state a unit -- a unit symbol after "in", "per",
+inside brackets or parentheses, or joined by ``/``, ``·``, ``^``, ``²``/``³``/``⁻`` (``A/m²``, ``in K``,
+``[V]``, ``(Ω m²)``), or a unit word (seconds, kelvin, ...) -- or say that the number has none: "dimensionless",
+"unitless", "fraction", "ratio", "count", "number of", "index", "seed", "relative", "same unit as", ...
+The check is deliberately lenient on the form and strict on presence: a float without a stated unit fails.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+import re
+import warnings
+
+import pytest
+
+nv = pytest.importorskip("numpydoc.validate", reason="numpydoc is in the test and docs extras")
+
+PACKAGES = ("lisse.analysis", "lisse.records", "lisse.cell", "lisse.electrochem", "lisse.units", "lisse.params",
+            "lisse.materials", "lisse.errors", "lisse.citations", "lisse.constants")
+
+#: numpydoc error codes that fail the test (see the module docstring).
+REQUIRED = ("GL08", "SS01", "PR01", "PR02", "PR03", "PR04", "PR07", "PR10", "RT01")
+
+
+def _modules(root: str):
+    mod = importlib.import_module(root)
+    yield mod
+    if hasattr(mod, "__path__"):
+        for info in pkgutil.walk_packages(mod.__path__, root + "."):
+            if not info.name.rsplit(".", 1)[-1].startswith("_"):
+                yield importlib.import_module(info.name)
+
+
+def public_callables(roots=PACKAGES) -> list[str]:
+    """Dotted names (defining module + qualname) of every public function, class, method and property."""
+    seen: set[str] = set()
+    names: list[str] = []
+    for root in roots:
+        for mod in _modules(root):
+            exported = getattr(mod, "__all__", None)
+            if exported is None:
+                exported = [n for n in vars(mod) if not n.startswith("_")]
+            for attr in exported:
+                obj = getattr(mod, attr)
+                if not (inspect.isfunction(obj) or inspect.isclass(obj)):
+                    continue
+                if not getattr(obj, "__module__", "").startswith("lisse."):
+                    continue
+                dotted = f"{obj.__module__}.{obj.__qualname__}"
+                if dotted in seen:
+                    continue
+                seen.add(dotted)
+                names.append(dotted)
+                if inspect.isclass(obj):
+                    for member, value in vars(obj).items():
+                        if member.startswith("_"):
+                            continue
+                        fn = value.__func__ if isinstance(value, (staticmethod, classmethod)) else value
+                        if inspect.isfunction(fn) or isinstance(fn, property):
+                            names.append(f"{dotted}.{member}")
+    return names
+
+
+NAMES = public_callables()
+
+_NUMERIC_TYPE = re.compile(r"\b(float|int|ndarray|array_like|arraylike|array|quantity|usernumber)\b", re.IGNORECASE)
+_UNIT = (r"(?:[kmMGTµμunpc]?(?:m|s|A|V|K|J|eV|Pa|Ω|ohm|S|mol|C|F|W|Wh|Ah|Hz|g|h|min|L)|°C|mAh|wt%|at%|%)")
+_UNIT_RE = re.compile(
+    rf"(?:\bin\s+|\bper\s+|\[|\()\s*{_UNIT}(?![A-Za-z])"  # "in K", "per s", "[V]", "(Ω m²)"
+    rf"|{_UNIT}\s*(?:/|·|\^|[²³⁻¹])"  # "A/m²", "mA cm⁻²", "m^2"
+    r"|(?i:\b(?:seconds?|hours?|minutes?|metres?|meters?|volts?|kelvin|amperes?|joules?|hertz|siemens|ohms?|pascals?"
+    r"|electronvolts?|coulombs?|farads?|moles?|grams?|degrees?|radians?)\b)"
+    r"|(?i:\b(?:dimensionless|unitless|no unit|fraction|ratio|relative|count|number of|index|indices|seed|percent"
+    r"|same units? as|units? of|unit of|in the unit|si|multiplier|factor|exponent|digits)\b)",
+)
+
+
+def _is_quantity(type_: str) -> bool:
+    t = type_.strip().lower()
+    return bool(_NUMERIC_TYPE.search(t)) and not re.fullmatch(r"bool(, optional)?", t)
+
+
+def test_the_walk_finds_the_public_api():
+    # A guard against the walk silently finding nothing (e.g. a renamed package).
+    assert len(NAMES) > 150
+    for expected in ("lisse.analysis.eis.drt.DRT.fit", "lisse.records.spectrum.EISSpectrum", "lisse.units.to_si",
+                     "lisse.cell.design.CellDesign", "lisse.errors.require", "lisse.analysis.gitt.weppner_huggins_D"):
+        assert expected in NAMES
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_numpydoc_sections_complete(name):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = nv.validate(name)
+    errors = [f"{code} {msg}" for code, msg in result["errors"] if code in REQUIRED]
+    assert not errors, f"{name}:\n  " + "\n  ".join(errors)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_numeric_parameters_state_units(name):
+    obj = nv.Validator._load_obj(name)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        doc = nv.get_doc_object(obj.fget if isinstance(obj, property) else obj)
+    missing = []
+    for param in doc["Parameters"]:
+        if _is_quantity(param.type) and not _UNIT_RE.search(" ".join(param.desc)):
+            missing.append(f"{param.name} : {param.type} -- {' '.join(param.desc)[:90]!r}")
+    assert not missing, f"{name}: numeric parameters without a unit (or 'dimensionless'/a count):\n  " + "\n  ".join(missing)
+
+
+def test_unit_heuristic_is_not_vacuous():
+    # The heuristic must reject a float described without a unit and accept the usual forms.
+    assert _is_quantity("float") and _is_quantity("ndarray of float") and _is_quantity("int, optional")
+    assert not _is_quantity("bool") and not _is_quantity("str")
+    for text in ("Current density in A/m².", "Temperature [K].", "Areal resistance (Ω m²).", "Dimensionless weight.",
+                 "Number of iterations.", "Rate in mA cm⁻².", "Time in seconds."):
+        assert _UNIT_RE.search(text), text
+    for text in ("The current density.", "Temperature of the cell.", "A threshold for detection."):
+        assert not _UNIT_RE.search(text), text
