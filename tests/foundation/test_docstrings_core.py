@@ -12,9 +12,9 @@ with ``_``), defined in lisse, and the public methods and properties of public c
 Units (a heuristic, stated here so that it can be argued with): a documented parameter is a *numeric
 quantity* when its type names ``float``, ``int``, ``ndarray``/``array_like``/``array`` or ``Quantity``
 (``bool`` alone is not). Its description must then either state a unit -- a unit symbol after "in", "per",
-inside brackets or parentheses, or joined by ``/``, ``·``, ``^``, ``²``/``³``/``⁻`` (``A/m²``, ``in K``,
+in parentheses, anything in square brackets (``[V]``, ``[decades]``), or joined by ``/``, ``·``, ``^``, ``²``/``³``/``⁻`` (``A/m²``, ``in K``,
 ``[V]``, ``(Ω m²)``), or a unit word (seconds, kelvin, ...) -- or say that the number has none: "dimensionless",
-"unitless", "fraction", "ratio", "count", "number of", "index", "seed", "relative", "same unit as", ...
+"unitless", "fraction", "ratio", "count", "number of", "index", "seed", "relative", "same unit as", "multiple of", "standard deviations", "decades", "points", ...
 The check is deliberately lenient on the form and strict on presence: a float without a stated unit fails.
 """
 
@@ -81,12 +81,13 @@ NAMES = public_callables()
 _NUMERIC_TYPE = re.compile(r"\b(float|int|ndarray|array_like|arraylike|array|quantity|usernumber)\b", re.IGNORECASE)
 _UNIT = (r"(?:[kmMGTµμunpc]?(?:m|s|A|V|K|J|eV|Pa|Ω|ohm|S|mol|C|F|W|Wh|Ah|Hz|g|h|min|L)|°C|mAh|wt%|at%|%)")
 _UNIT_RE = re.compile(
-    rf"(?:\bin\s+|\bper\s+|\[|\()\s*{_UNIT}(?![A-Za-z])"  # "in K", "per s", "[V]", "(Ω m²)"
+    rf"(?:\bin\s+|\bper\s+|\()\s*{_UNIT}(?![A-Za-z])"  # "in K", "per s", "(Ω m²)"
+    r"|\[[^\]]+\]"  # any bracketed unit: "[V]", "[decades]", "[1]"
     rf"|{_UNIT}\s*(?:/|·|\^|[²³⁻¹])"  # "A/m²", "mA cm⁻²", "m^2"
     r"|(?i:\b(?:seconds?|hours?|minutes?|metres?|meters?|volts?|kelvin|amperes?|joules?|hertz|siemens|ohms?|pascals?"
     r"|electronvolts?|coulombs?|farads?|moles?|grams?|degrees?|radians?)\b)"
     r"|(?i:\b(?:dimensionless|unitless|no unit|fraction|ratio|relative|count|number of|index|indices|seed|percent"
-    r"|same units? as|units? of|unit of|in the unit|si|multiplier|factor|exponent|digits)\b)",
+    r"|same units? as|units? of|unit of|in the unit|si|multiplier|factor|exponent|digits|years?|decades?|points?|steps?|cycles?|samples?|multiple of|standard (?:deviations?|errors?)|σ)\b)",
 )
 
 
