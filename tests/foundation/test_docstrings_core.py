@@ -83,6 +83,7 @@ _UNIT = (r"(?:[kmMGTµμunpc]?(?:m|s|A|V|K|J|eV|Pa|Ω|ohm|S|mol|C|F|W|Wh|Ah|Hz|g
 _UNIT_RE = re.compile(
     rf"(?:\bin\s+|\bper\s+|\()\s*{_UNIT}(?![A-Za-z])"  # "in K", "per s", "(Ω m²)"
     r"|\[[^\]]+\]"  # any bracketed unit: "[V]", "[decades]", "[1]"
+    r"|\bin\s+``\w+``"  # "in ``unit``": the unit another parameter names
     rf"|{_UNIT}\s*(?:/|·|\^|[²³⁻¹])"  # "A/m²", "mA cm⁻²", "m^2"
     r"|(?i:\b(?:seconds?|hours?|minutes?|metres?|meters?|volts?|kelvin|amperes?|joules?|hertz|siemens|ohms?|pascals?"
     r"|electronvolts?|coulombs?|farads?|moles?|grams?|degrees?|radians?)\b)"
