@@ -122,7 +122,7 @@ def test_numeric_parameters_state_units(name):
         doc = nv.get_doc_object(obj.fget if isinstance(obj, property) else obj)
     missing = []
     for param in doc["Parameters"]:
-        if _is_quantity(param.type) and not _UNIT_RE.search(" ".join(param.desc)):
+        if _is_quantity(param.type) and not _UNIT_RE.search(param.type + " " + " ".join(param.desc)):
             missing.append(f"{param.name} : {param.type} -- {' '.join(param.desc)[:90]!r}")
     assert not missing, f"{name}: numeric parameters without a unit (or 'dimensionless'/a count):\n  " + "\n  ".join(missing)
 
