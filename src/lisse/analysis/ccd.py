@@ -59,7 +59,22 @@ _MEDIAN_SE = 1.2533
 def detect_protocol(durations_s: np.ndarray, j_A_m2: np.ndarray, tol: float = 0.05) -> tuple[str, float | None]:
     """Classify a staircase: ``"fixed-time"`` (equal durations), ``"fixed-capacity"`` (equal j·t) or ``"variable"``.
 
-    Returns the protocol and the step time (s) or step capacity (C/m²) per half cycle.
+    Parameters
+    ----------
+    durations_s : ndarray
+        Duration of each half cycle, in s.
+    j_A_m2 : ndarray
+        Current density of each half cycle, in A/m² (sign ignored).
+    tol : float, default 0.05
+        Largest coefficient of variation (relative spread, dimensionless) of the durations or capacities for
+        a fixed protocol.
+
+    Returns
+    -------
+    protocol : str
+        ``"fixed-time"``, ``"fixed-capacity"``, ``"variable"``, ``"single-step"`` or ``"unknown"`` (no steps).
+    value : float or None
+        The step time in s (fixed-time, single-step) or the step capacity in C/m² (fixed-capacity); None otherwise.
     """
     d = np.asarray(durations_s, float)
     q = d * np.abs(np.asarray(j_A_m2, float))
@@ -169,9 +184,29 @@ class CCDDetector:
         Parameters
         ----------
         record : CyclingRecord
+            A symmetric-cell record (time in s, voltage in V, current in A; needs ``area_m2``, in m²).
         cell_type : {"auto", "symmetric"}
             ``"auto"``: refuse a record the classifier does not call a symmetric cell
             (:class:`~lisse.errors.CellTypeError`); ``"symmetric"``: the caller states it is one.
+
+        Returns
+        -------
+        CCDDetector
+            ``self``, with ``ccd_A_m2_``, ``steps_`` and the other ``*_`` attributes set.
+
+        Raises
+        ------
+        CellTypeError
+            If ``cell_type="auto"`` and the record is not a symmetric cell.
+        ParameterError
+            If the record has no electrode area or an option is out of range.
+        CalculationError
+            If the record has no constant-current half cycles.
+
+        References
+        ----------
+        .. [1] J. Kasemchainan et al., "Critical stripping current leads to dendrite formation on plating in lithium
+           anode solid electrolyte cells", Nat. Mater. 18, 1105 (2019), doi:10.1038/s41563-019-0438-9.
         """
         import pandas as pd
 
@@ -283,7 +318,18 @@ class CCDDetector:
         return self
 
     def summary(self) -> dict[str, Any]:
-        """JSON-able result (the ``lisse ccd --json`` object)."""
+        """Return the JSON-able result (the ``lisse ccd --json`` object).
+
+        Returns
+        -------
+        dict
+            Unit-suffixed keys (``ccd_mA_cm2``, step table, failure criterion and time ...).
+
+        Raises
+        ------
+        ParameterError
+            If called before :meth:`fit`.
+        """
         if not hasattr(self, "steps_"):
             raise ParameterError("CCDDetector.summary() called before fit()")
         proto = self.protocol_

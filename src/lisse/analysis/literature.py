@@ -29,6 +29,29 @@ __all__ = ["Strategy", "published_strategies", "compare_cell"]
 
 @dataclass(frozen=True)
 class Strategy:
+    """One published Li|SSE interface strategy and its headline results (a row of ``literature.toml``).
+
+    Values are in the units their names carry (the units papers report), not SI.
+
+    Parameters
+    ----------
+    name : str
+        Short name of the strategy (e.g. the interlayer).
+    electrolyte : str
+        Solid-electrolyte family (``"LLZO"``, ``"LLZTO"``, ``"LPSC"``).
+    source : str
+        Citation key (``Chu2024`` Table 1, ``Ji2025``, ``Su2024``, ``Wang2024``).
+    interfacial_resistance_ohm_cm2 : float or None, optional
+        Interfacial area-specific resistance in Ω cm².
+    ccd_mA_cm2 : float or None, optional
+        Critical current density in mA/cm².
+    ccd_step_capacity_mAh_cm2 : float or None, optional
+        Areal capacity per CCD step in mAh/cm², where reported.
+    cycle_life : tuple of (float, float), optional
+        ``(current density in mA/cm², symmetric-cell life in hours)`` pairs.
+    note : str, default ""
+        Conditions (temperature, stack pressure) and caveats.
+    """
     name: str
     electrolyte: str
     source: str
@@ -78,10 +101,11 @@ def compare_cell(
         Critical current density [A/m2].
     interfacial_resistance : float, optional
         Area-specific interfacial resistance [ohm m2].
-    cycle_life : list of (current density [A/m2], life [s]), optional
+    cycle_life : list of (float, float), optional
+        ``(current density in A/m², life in s)`` pairs of the cell's symmetric-cell cycling.
     electrolyte : str, optional
         Restrict to strategies on this electrolyte family (LLZO includes LLZTO).
-    current_window : float
+    current_window : float, default 2.0
         Cycle lives are compared within this factor of current density.
 
     Returns
