@@ -88,7 +88,7 @@ _UNIT_RE = re.compile(
     r"|(?i:\b(?:seconds?|hours?|minutes?|metres?|meters?|volts?|kelvin|amperes?|joules?|hertz|siemens|ohms?|pascals?"
     r"|electronvolts?|coulombs?|farads?|moles?|grams?|degrees?|radians?)\b)"
     r"|(?i:\b(?:dimensionless|unitless|no unit|fraction|ratio|relative|count|number of|index|indices|seed|percent"
-    r"|same units? as|any unit|units? of|unit of|in the unit|si|multiplier|factor|exponent|digits|years?|decades?|points?|steps?|cycles?|samples?|multiple of|standard (?:deviations?|errors?)|σ)\b)",
+    r"|same units? as|any unit|units? of|unit of|in the unit|si|multiplier|factor|exponent|digits|years?|decades?|points?|bins?|steps?|cycles?|samples?|multiple of|standard (?:deviations?|errors?)|σ)\b)",
 )
 
 
