@@ -20,6 +20,7 @@ The check is deliberately lenient on the form and strict on presence: a float wi
 
 from __future__ import annotations
 
+import functools
 import importlib
 import inspect
 import pkgutil
@@ -57,7 +58,7 @@ def public_callables(roots=PACKAGES) -> list[str]:
                 exported = [n for n in vars(mod) if not n.startswith("_")]
             for attr in exported:
                 obj = getattr(mod, attr)
-                if not (inspect.isfunction(obj) or inspect.isclass(obj)):
+                if not (inspect.isfunction(inspect.unwrap(obj)) or inspect.isclass(obj)):  # unwrap: lru_cache
                     continue
                 if not getattr(obj, "__module__", "").startswith("lisse."):
                     continue
@@ -71,7 +72,7 @@ def public_callables(roots=PACKAGES) -> list[str]:
                         if member.startswith("_"):
                             continue
                         fn = value.__func__ if isinstance(value, (staticmethod, classmethod)) else value
-                        if inspect.isfunction(fn) or isinstance(fn, property):
+                        if inspect.isfunction(inspect.unwrap(fn)) or isinstance(fn, (property, functools.cached_property)):
                             names.append(f"{dotted}.{member}")
     return names
 
@@ -119,7 +120,11 @@ def test_numeric_parameters_state_units(name):
     obj = nv.Validator._load_obj(name)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        doc = nv.get_doc_object(obj.fget if isinstance(obj, property) else obj)
+        if isinstance(obj, property):
+            obj = obj.fget
+        elif isinstance(obj, functools.cached_property):
+            obj = obj.func
+        doc = nv.get_doc_object(obj)
     missing = []
     for param in doc["Parameters"]:
         if _is_quantity(param.type) and not _UNIT_RE.search(param.type + " " + " ".join(param.desc)):

@@ -101,7 +101,7 @@ PROCESS_WINDOWS: dict[str, dict[str, tuple[float, float]]] = {
 class CellModel:
     """What a cell type changes in the analysis.
 
-    Attributes
+    Parameters
     ----------
     name : str
         One of :data:`CELL_TYPES`.

@@ -242,7 +242,7 @@ def _projected_lm(resid, jac, p, lo, hi, max_iter: int = 60, tol: float = 1e-10)
 class DRTPeak:
     """One deconvolved DRT peak.
 
-    Attributes
+    Parameters
     ----------
     tau_s : float
         Peak relaxation time τ [s] (centre of the fitted Gaussian in ln τ).
