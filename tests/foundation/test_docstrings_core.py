@@ -80,7 +80,7 @@ def public_callables(roots=PACKAGES) -> list[str]:
 NAMES = public_callables()
 
 _NUMERIC_TYPE = re.compile(r"\b(float|int|ndarray|array_like|arraylike|array|quantity|usernumber)\b", re.IGNORECASE)
-_UNIT = (r"(?:[kmMGTµμunpc]?(?:m|s|A|V|K|J|eV|Pa|Ω|ohm|S|mol|C|F|W|Wh|Ah|Hz|g|h|min|L)|°C|mAh|wt%|at%|%)")
+_UNIT = (r"(?:[kmMGTµμunpc]?(?:m|s|A|V|K|J|eV|Pa|Ω|ohm|S|mol|C|F|H|N|W|Wh|Ah|Hz|g|h|min|L)|°C|mAh|wt%|at%|%)")
 _UNIT_RE = re.compile(
     rf"(?:\bin\s+|\bper\s+|\()\s*(?:1\s*/\s*)?{_UNIT}(?![A-Za-z])"  # "in K", "per s", "(Ω m²)"
     r"|\[[^\]]+\]"  # any bracketed unit: "[V]", "[decades]", "[1]"

@@ -39,11 +39,21 @@ def check_weighting(weighting: Any, where: str, *, allow_sigma: bool = False) ->
     Parameters
     ----------
     weighting : str or array
-        The option value.
+        The option value: a name of :data:`WEIGHTINGS`, or per-point standard deviations in Ω.
     where : str
         The caller's name for the message (``"Circuit"``, ``"DRT"``).
-    allow_sigma : bool
+    allow_sigma : bool, default False
         Accept an array of per-point standard deviations [ohm] (checked against the data in :func:`residual_weights`).
+
+    Returns
+    -------
+    str or ndarray
+        ``weighting`` unchanged.
+
+    Raises
+    ------
+    ParameterError
+        If it is not an accepted value.
     """
     if isinstance(weighting, str):
         if weighting not in WEIGHTINGS:
