@@ -155,7 +155,13 @@ def register(*keys: str) -> None:
 
 @contextlib.contextmanager
 def collecting() -> Iterator[set[str]]:
-    """Collect the keys registered inside the ``with`` block (nests)."""
+    """Collect the keys registered inside the ``with`` block (blocks nest: each gets every key).
+
+    Yields
+    ------
+    set of str
+        The keys passed to :func:`register` while the block runs (filled in place).
+    """
     keys: set[str] = set()
     _stack.append(keys)
     try:

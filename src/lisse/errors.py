@@ -56,8 +56,10 @@ class CalculationError(RuntimeError, LisseError):
 
 
 class DataValidityError(ValueError, LisseError):
-    """The data fail a validity test that an analysis depends on (e.g. a spectrum whose Kramers-Kronig
-    verdict is "fail" given to the DRT or a circuit fit); the message names the override."""
+    """The data fail a validity test that an analysis depends on; the message names the override.
+
+    Example: a spectrum whose Kramers-Kronig verdict is "fail" given to the DRT or a circuit fit.
+    """
 
 
 class CellTypeError(ValueError, LisseError):

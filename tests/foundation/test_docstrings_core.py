@@ -4,10 +4,12 @@ Public means: the names in a module's ``__all__`` (or, for a module without one,
 with ``_``), defined in lisse, and the public methods and properties of public classes. Each is checked with
 :func:`numpydoc.validate.validate` (the validator the numpydoc Sphinx extension uses) for:
 
-* GL08 no docstring, SS01 no one-line summary;
+* GL08 no docstring, SS01/SS06 no one-line summary, GL06/GL07 unknown or misordered section, and any
+  warning numpydoc's parser emits (it fails a ``sphinx -W`` build);
 * PR01 a parameter not documented, PR02 a documented parameter that does not exist, PR03 wrong order,
   PR04 a parameter without a type, PR07 a parameter without a description, PR10 malformed ``name : type``;
-* RT01 no ``Returns`` section where the code returns a value.
+* RT01 no ``Returns`` section where the code returns a value, RT02/RT03 a return value without its
+  type or description; YD01 no ``Yields`` section for a generator.
 
 Units (a heuristic, stated here so that it can be argued with): a documented parameter is a *numeric
 quantity* when its type names ``float``, ``int``, ``ndarray``/``array_like``/``array`` or ``Quantity``
@@ -35,7 +37,8 @@ PACKAGES = ("lisse.analysis", "lisse.records", "lisse.cell", "lisse.electrochem"
             "lisse.materials", "lisse.errors", "lisse.citations", "lisse.constants")
 
 #: numpydoc error codes that fail the test (see the module docstring).
-REQUIRED = ("GL08", "SS01", "PR01", "PR02", "PR03", "PR04", "PR07", "PR10", "RT01")
+REQUIRED = ("GL08", "SS01", "SS06", "GL06", "GL07", "PR01", "PR02", "PR03", "PR04", "PR07", "PR10", "RT01", "RT02", "RT03",
+            "YD01")
 
 
 def _modules(root: str):
@@ -108,10 +111,12 @@ def test_the_walk_finds_the_public_api():
 
 @pytest.mark.parametrize("name", NAMES)
 def test_numpydoc_sections_complete(name):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
         result = nv.validate(name)
     errors = [f"{code} {msg}" for code, msg in result["errors"] if code in REQUIRED]
+    # numpydoc's parse warnings (a mis-underlined or unknown section) become errors in a ``sphinx -W`` build
+    errors += [f"numpydoc warning: {w.message}" for w in caught if "numpydoc" in str(w.filename)]
     assert not errors, f"{name}:\n  " + "\n  ".join(errors)
 
 

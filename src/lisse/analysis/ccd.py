@@ -95,6 +95,8 @@ def detect_protocol(durations_s: np.ndarray, j_A_m2: np.ndarray, tol: float = 0.
 class CCDDetector:
     """Detect the critical current density in a symmetric-cell staircase (estimator style).
 
+    The options are set here; :meth:`fit` takes the record and sets the attributes whose names end in ``_``.
+
     Parameters
     ----------
     collapse_ratio : float
@@ -120,8 +122,8 @@ class CCDDetector:
     segment : SegmentOptions
         How half cycles are cut and measured.
 
-    Attributes (after :meth:`fit`)
-    -------------------------------
+    Attributes
+    ----------
     ccd_A_m2_ : float or None
         Last stable |j| (A/m²); None if the first step fails.
     failure_current_density_A_m2_ : float or None

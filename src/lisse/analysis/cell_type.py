@@ -134,6 +134,7 @@ def classify_cell(record: Any, *, staircase: bool = False) -> CellClassification
     Returns
     -------
     CellClassification
+        The cell type and the rule, with the measured numbers, that decided it.
     """
     n = len(record)
     if n == 0:

@@ -545,8 +545,10 @@ def dqdv(record: CyclingRecord, cycle: int, direction: str = "discharge", *, dv:
 
     Returns
     -------
-    voltage_V, dqdv_mAh_V : ndarray
-        Bin centres in the order of the half cycle (rising on charge, falling on discharge) and dQ/dV > 0.
+    voltage_V : ndarray
+        Bin centres in V, in the order of the half cycle (rising on charge, falling on discharge).
+    dqdv_mAh_V : ndarray
+        Differential capacity dQ/dV in mAh/V, > 0.
 
     Raises
     ------

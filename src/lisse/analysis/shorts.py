@@ -53,6 +53,8 @@ __all__ = ["ShortDetector"]
 class ShortDetector:
     """Detect hard and soft shorts (and runaway polarization) in long symmetric-cell cycling.
 
+    The options are set here; :meth:`fit` takes the record and sets the attributes whose names end in ``_``.
+
     Parameters
     ----------
     collapse_ratio, window, noise_factor, drop_fraction, drop_sigma, min_drops : float, int, float, float, float, int
@@ -78,8 +80,8 @@ class ShortDetector:
     segment : SegmentOptions, optional
         How half cycles are cut and measured.
 
-    Attributes (after :meth:`fit`)
-    -------------------------------
+    Attributes
+    ----------
     short_detected_ : bool
         True for a hard or soft short.
     criterion_ : str

@@ -133,7 +133,8 @@ def half_cycle_index(current: np.ndarray, rest_fraction: float = REST_FRACTION) 
 
     Returns
     -------
-    ndarray of int64, same length, starting at 0.
+    ndarray of int64
+        Half-cycle index per row, same length, starting at 0.
     """
     i = np.asarray(current, dtype=float)
     if i.size == 0:

@@ -248,7 +248,7 @@ def interfacial_asr(resistance, area, symmetric: bool = True) -> dict:
 
 @dataclass
 class DRTMap:
-    """γ of a series of spectra on one τ grid.
+    """The DRT γ of a series of spectra on one τ grid.
 
     Parameters
     ----------
