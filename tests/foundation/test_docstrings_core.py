@@ -146,3 +146,41 @@ def test_unit_heuristic_is_not_vacuous():
         assert _UNIT_RE.search(text), text
     for text in ("The current density.", "Temperature of the cell.", "A threshold for detection."):
         assert not _UNIT_RE.search(text), text
+
+
+def _registered_keys(obj) -> list[str]:
+    """Citation keys a function passes as string literals to ``lisse.citations.register`` (its source)."""
+    import ast
+    import textwrap
+
+    try:
+        source = textwrap.dedent(inspect.getsource(inspect.unwrap(obj)))
+    except (OSError, TypeError):
+        return []
+    keys = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", None)) == "register":
+            keys += [a.value for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+    return keys
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_cited_code_has_references(name):
+    # A public function that registers a citation when it runs implements that paper: its docstring must
+    # say so in a References section that names each paper by its DOI or its first author's surname, as
+    # the citation registry (lisse.citations, the independent reference here) records them.
+    from lisse.citations import get
+
+    obj = nv.Validator._load_obj(name)
+    if inspect.isclass(obj) or isinstance(obj, property):
+        return
+    keys = _registered_keys(obj)
+    if not keys:
+        return
+    doc = inspect.getdoc(obj) or ""
+    assert re.search(r"^References\n-{10}", doc, re.MULTILINE), f"{name} registers {keys} but has no References section"
+    refs = doc.split("References\n----------", 1)[1]
+    for key in keys:
+        cit = get(key)
+        surname = re.split(r"[,;\s]", cit.authors.strip())[0]
+        assert (cit.doi and cit.doi.lower() in refs.lower()) or surname in refs, f"{name}: References do not name {key} ({cit.authors})"

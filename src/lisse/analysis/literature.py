@@ -112,6 +112,18 @@ def compare_cell(
     -------
     dict
         Unit-suffixed percentiles and the strategies beaten / not beaten.
+
+    Raises
+    ------
+    ParameterError
+        For a non-positive value, ``current_window`` <= 1, or an electrolyte with no published strategy.
+
+    References
+    ----------
+    .. [1] Chu et al., "Optimization strategies for key interfaces of LLZO-based solid-state lithium metal
+       batteries", Materials Chemistry Frontiers (2024), doi:10.1039/d3qm01111a (Table 1).
+    .. [2] Ji et al., Nature Communications (2025); Su et al., Nature Communications 15 (2024),
+       doi:10.1038/s41467-024-48585-7; Wang et al., Nature Energy 9 (2024), doi:10.1038/s41560-023-01426-1.
     """
     ccd_ma = None if ccd is None else _check("ccd", ccd, "A/m2", "mA/cm2") / 10.0  # A/m2 -> mA/cm2
     r_ohm_cm2 = None if interfacial_resistance is None else _check("interfacial_resistance", interfacial_resistance, "ohm*m2", "ohm*cm2") * 1e4

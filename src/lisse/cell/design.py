@@ -286,6 +286,12 @@ class CellDesign:
         ParameterError, UnitError
             Unknown keys (with suggestions), wrong units, values out of range, unknown materials,
             inconsistent combinations.
+
+        References
+        ----------
+        .. [1] Ji et al., "Interface engineering enabling thin lithium metal electrodes down to 0.78 um for
+           garnet-type solid-state batteries", Nature Communications (2025) (``Ji2025``: the stack equations
+           and the default positive-electrode composition).
         """
         mats = {k: kwargs.pop(k) for k in list(kwargs) if k in MATERIAL_KEYS}
         given = {k: v for k, v in kwargs.items() if v is not None}
