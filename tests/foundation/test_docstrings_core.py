@@ -11,13 +11,18 @@ with ``_``), defined in lisse, and the public methods and properties of public c
 * RT01 no ``Returns`` section where the code returns a value, RT02/RT03 a return value without its
   type or description; YD01 no ``Yields`` section for a generator.
 
-Units (a heuristic, stated here so that it can be argued with): a documented parameter is a *numeric
-quantity* when its type names ``float``, ``int``, ``ndarray``/``array_like``/``array`` or ``Quantity``
-(``bool`` alone is not). Its description must then either state a unit -- a unit symbol after "in", "per",
-in parentheses, anything in square brackets (``[V]``, ``[decades]``), or joined by ``/``, ``·``, ``^``, ``²``/``³``/``⁻`` (``A/m²``, ``in K``,
-``[V]``, ``(Ω m²)``), or a unit word (seconds, kelvin, ...) -- or say that the number has none: "dimensionless",
-"unitless", "fraction", "ratio", "count", "number of", "index", "seed", "relative", "same unit as", "multiple of", "standard deviations", "decades", "points", ...
-The check is deliberately lenient on the form and strict on presence: a float without a stated unit fails.
+Units (a heuristic, stated here so that it can be argued with): a documented parameter or return value
+is a *numeric quantity* when its type names ``float``, ``int``, ``ndarray``/``array_like``/``array`` or
+``Quantity`` (``bool`` alone is not). Its type and description must then either state a unit -- a unit
+symbol after "in", "per" or "(" (``in K``, ``(Ω m²)``, ``in 1/h``), anything in square brackets (``[V]``,
+``[decades]``), a symbol joined by ``/``, ``·``, ``^``, ``²``/``³``/``⁻`` (``A/m²``, ``mA cm⁻²``), a unit
+word (seconds, kelvin, ...) or "in ``unit``" (the unit another parameter names) -- or say that the number
+has none or is a count: "dimensionless", "unitless", "fraction", "ratio", "relative", "count", "number of",
+"index", "seed", "multiple of", "standard deviations", "points", "bins", "decades", "same unit as", ...
+The check is lenient on the form and strict on presence: a float without a stated unit fails.
+
+References: a public function that calls ``lisse.citations.register("Key")`` implements that paper, so
+its docstring has a ``References`` section naming the paper by DOI or first author (as the registry has it).
 """
 
 from __future__ import annotations
@@ -134,7 +139,10 @@ def test_numeric_parameters_state_units(name):
     for param in doc["Parameters"]:
         if _is_quantity(param.type) and not _UNIT_RE.search(param.type + " " + " ".join(param.desc)):
             missing.append(f"{param.name} : {param.type} -- {' '.join(param.desc)[:90]!r}")
-    assert not missing, f"{name}: numeric parameters without a unit (or 'dimensionless'/a count):\n  " + "\n  ".join(missing)
+    for ret in doc["Returns"]:  # an unnamed return value has its type in ``name``
+        if _is_quantity(ret.type or ret.name) and not _UNIT_RE.search(f"{ret.name} {ret.type} " + " ".join(ret.desc)):
+            missing.append(f"returns {ret.name} {ret.type} -- {' '.join(ret.desc)[:90]!r}")
+    assert not missing, f"{name}: numeric parameters or returns without a unit (or 'dimensionless'/a count):\n  " + "\n  ".join(missing)
 
 
 def test_unit_heuristic_is_not_vacuous():

@@ -91,7 +91,7 @@ def segment_bounds(current: np.ndarray, opts: SegmentOptions) -> tuple[np.ndarra
     starts, stops : ndarray of int
         Start and stop row indices (stop exclusive) of each segment.
     sign : ndarray of int
-        +1, -1, or 0 (rest) per segment.
+        +1, -1, or 0 (rest) per segment (dimensionless sign of the current).
     """
     i = np.nan_to_num(np.asarray(current, dtype=float))
     n = i.size

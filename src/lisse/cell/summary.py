@@ -133,7 +133,7 @@ def li_thickness_sweep(design: CellDesign, thicknesses) -> dict:
     Returns
     -------
     dict of str to ndarray
-        Arrays keyed with their display units: ``li_thickness_um``, ``np_ratio``, ``gravimetric_Wh_kg``,
+        Arrays in the display units their keys name: ``li_thickness_um`` (in µm), ``np_ratio``, ``gravimetric_Wh_kg``,
         ``volumetric_Wh_L``.
 
     Raises

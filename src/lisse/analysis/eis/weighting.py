@@ -48,7 +48,7 @@ def check_weighting(weighting: Any, where: str, *, allow_sigma: bool = False) ->
     Returns
     -------
     str or ndarray
-        ``weighting`` unchanged.
+        ``weighting`` unchanged (a name, or per-point standard deviations in Ω).
 
     Raises
     ------
@@ -81,7 +81,14 @@ def residual_weights(z: np.ndarray, weighting: Any, where: str = "fit") -> tuple
     Returns
     -------
     (ndarray, ndarray)
-        Weights of the real and of the imaginary parts.
+        Weights of the real and of the imaginary parts, in 1/Ω (ones, dimensionless, for ``weighting="unit"``).
+
+    Raises
+    ------
+    ParameterError
+        For an unknown weighting or a sigma array of the wrong shape.
+    DataValidityError
+        For relative weighting of a spectrum with |Z| = 0 somewhere.
     """
     z = np.asarray(z, dtype=complex)
     if isinstance(weighting, str):
