@@ -94,9 +94,9 @@ class ParamSpec:
     low_inclusive, high_inclusive : bool, default True
         Whether the bounds themselves are allowed.
     source : str, default ""
-        Citation key or "assumed: <reason>" for the default.
+        Where the default comes from (a citation key or "assumed: <reason>"); free text, not checked.
     extra : dict, optional
-        Free metadata (e.g. a calibration note) passed through to schema descriptions.
+        Free metadata for the declaring model; :func:`validate` does not read it.
     """
 
     unit: str

@@ -50,7 +50,7 @@ class Strategy:
     cycle_life : tuple of (float, float), optional
         ``(current density in mA/cm², symmetric-cell life in hours)`` pairs.
     note : str, default ""
-        Conditions (temperature, stack pressure) and caveats.
+        Free-text caveats (e.g. "cycle lives are lower bounds").
     """
     name: str
     electrolyte: str

@@ -85,7 +85,8 @@ class Material:
         Property name -> value with unit and source (see :data:`PROPERTIES`); values in the unit the source
         prints, :meth:`si` converts.
     ranges : dict of str to tuple of float, optional
-        Property name -> (low, high) literature range, in SI units of that property.
+        Property name -> (low, high) literature range, in the unit of that property's :class:`Param`
+        (as the source prints it, not SI).
     """
 
     name: str
