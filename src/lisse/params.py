@@ -481,7 +481,9 @@ class OptionSpec:
     @classmethod
     def table(cls, doc: str, keys: Mapping[str, Any] | None = None, values: Any = None, default: Any = None,
               max_items: int = 1000) -> OptionSpec:
-        """Declare a table with fixed ``keys`` (each a spec; absent keys stay absent) or free keys whose ``values`` share one spec.
+        """Declare a table with fixed ``keys`` or free keys whose ``values`` share one spec.
+
+        With fixed keys each key has its own spec and absent keys stay absent.
 
         Parameters
         ----------

@@ -1037,9 +1037,9 @@ def parse_parameter_values(spec, circuit: Circuit, what: str = "initial") -> dic
 
 
 def parse_parameter_bounds(spec, circuit: Circuit) -> dict[str, tuple[float, float]]:
-    """Read bounds from ``"R1=10:1e7,CPE1_n=0.7:1"`` (CLI) or a mapping ``{"R1": [10, 1e7]}`` / ``{"R1": "10 ohm:10 Mohm"}`` (study).
+    """Read parameter bounds from ``"R1=10:1e7,CPE1_n=0.7:1"`` (CLI) or a mapping (study).
 
-    An empty side is unbounded (``R1=10:``).
+    A mapping is ``{"R1": [10, 1e7]}`` or ``{"R1": "10 ohm:10 Mohm"}``; an empty side is unbounded (``R1=10:``).
 
     Parameters
     ----------

@@ -145,9 +145,11 @@ def linearised_band(
     Parameters
     ----------
     A : ndarray (n_rows, n_cols)
-        Weighted, column-scaled design matrix (units absorbed by the weights and the scaling: dimensionless for relative weighting).
+        Weighted, column-scaled design matrix (units absorbed by the weights and the scaling: dimensionless
+        for relative weighting).
     b : ndarray (n_rows,)
-        Weighted data (real and imaginary parts of Z, in the same units as the weighted residual: dimensionless for relative weighting, Ω for ``weighting="unit"``).
+        Weighted data (real and imaginary parts of Z, in the same units as the weighted residual:
+        dimensionless for relative weighting, Ω for ``weighting="unit"``).
     R : ndarray (n_pen, n_cols)
         Column-scaled penalty root (dimensionless).
     x : ndarray (n_cols,)

@@ -187,7 +187,8 @@ def resolve_temperatures(spectra, table: dict | None = None, *, tolerance_K: flo
     spectra : sequence of EISSpectrum
         The spectra, with their labels and any temperature read from the file (``temperature``, K).
     table : dict, optional
-        ``{key: T}`` with T in K (:mod:`lisse.io.temperature_table` reads one with :func:`parse_temperature`), where a key is a spectrum
+        ``{key: T}`` with T in K (:mod:`lisse.io.temperature_table` reads one with :func:`parse_temperature`),
+        where a key is a spectrum
         label (``stem`` or ``stem#k``), a file name, a file stem or a path as given; explicit, so it takes
         precedence.
     tolerance_K : float, default 0.01
