@@ -6,7 +6,7 @@ with ``_``), defined in lisse, and the public methods and properties of public c
 
 * GL08 no docstring, SS01/SS06 no one-line summary, GL06/GL07 unknown or misordered section, and any
   warning numpydoc's parser emits (it fails a ``sphinx -W`` build);
-* PR01 a parameter not documented, PR02 a documented parameter that does not exist, PR03 wrong order,
+* PR01 a parameter not documented (parameters whose names start with ``_`` are private), PR02 a documented parameter that does not exist, PR03 wrong order,
   PR04 a parameter without a type, PR07 a parameter without a description, PR10 malformed ``name : type``;
 * RT01 no ``Returns`` section where the code returns a value, RT02/RT03 a return value without its
   type or description; YD01 no ``Yields`` section for a generator.
@@ -115,12 +115,22 @@ def test_the_walk_finds_the_public_api():
         assert expected in NAMES
 
 
+def _private_only(code: str, msg: str) -> bool:
+    """A PR01 about private parameters only (``_fit``: a dataclass field callers never pass) is no gap."""
+    import ast
+
+    if code != "PR01":
+        return False
+    missing = ast.literal_eval(msg[msg.index("{"):msg.rindex("}") + 1])
+    return all(p.startswith("_") for p in missing)
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_numpydoc_sections_complete(name):
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         result = nv.validate(name)
-    errors = [f"{code} {msg}" for code, msg in result["errors"] if code in REQUIRED]
+    errors = [f"{code} {msg}" for code, msg in result["errors"] if code in REQUIRED and not _private_only(code, msg)]
     # numpydoc's parse warnings (a mis-underlined or unknown section) become errors in a ``sphinx -W`` build
     errors += [f"numpydoc warning: {w.message}" for w in caught if "numpydoc" in str(w.filename)]
     assert not errors, f"{name}:\n  " + "\n  ".join(errors)
