@@ -21,6 +21,9 @@ has none or is a count: "dimensionless", "unitless", "fraction", "ratio", "relat
 "index", "seed", "multiple of", "standard deviations", "points", "bins", "decades", "same unit as", ...
 The check is lenient on the form and strict on presence: a float without a stated unit fails.
 
+Raises: a LisseError subclass the code raises itself (``raise ParameterError(...)`` in its body, or in a
+class's ``__init__``/``__post_init__``) is named in the docstring's ``Raises`` section.
+
 References: a public function that calls ``lisse.citations.register("Key")`` implements that paper, so
 its docstring has a ``References`` section naming the paper by DOI or first author (as the registry has it).
 """
@@ -205,3 +208,54 @@ def test_cited_code_has_references(name):
         surname = re.split(r"[,;\s]", cit.authors.strip())[0]
         named = (cit.doi and cit.doi.lower() in refs.lower()) or surname in refs
         assert named, f"{name}: References do not name {key} ({cit.authors})"
+
+
+def _source(obj) -> str:
+    import textwrap
+
+    try:
+        return textwrap.dedent(inspect.getsource(inspect.unwrap(obj)))
+    except (OSError, TypeError):
+        return ""
+
+
+def _lisse_errors_raised(obj) -> set[str]:
+    """Names of the LisseError subclasses a function (or a class's ``__init__``/``__post_init__``) raises itself."""
+    import ast
+
+    import lisse.errors as errors_module
+
+    lisse_errors = {n for n, v in vars(errors_module).items() if isinstance(v, type) and issubclass(v, errors_module.LisseError)}
+    if inspect.isclass(obj):
+        source = "\n".join(_source(f) for f in (vars(obj).get("__init__"), vars(obj).get("__post_init__")) if f)
+    else:
+        source = _source(obj)
+    raised: set[str] = set()
+    for node in ast.walk(ast.parse(source)) if source else ():
+        if isinstance(node, ast.Raise) and node.exc is not None:
+            func = node.exc.func if isinstance(node.exc, ast.Call) else node.exc
+            name = getattr(func, "id", getattr(func, "attr", None))
+            if name in lisse_errors:
+                raised.add(name)
+            elif name == "unknown_key_error":  # lisse.params: builds a ParameterError
+                raised.add("ParameterError")
+    return raised
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_raised_lisse_errors_documented(name):
+    # A LisseError the code raises itself (a ``raise ParameterError(...)`` in its body) is part of its contract:
+    # the docstring's Raises section names it. Errors raised by callees are not required (they are listed where
+    # the docstring knows them).
+    obj = nv.Validator._load_obj(name)
+    if isinstance(obj, property):
+        obj = obj.fget
+    raised = _lisse_errors_raised(obj)
+    if not raised:
+        return
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        doc = nv.get_doc_object(obj)
+    documented = " ".join(f"{r.name} {r.type}" for r in doc["Raises"])
+    missing = sorted(e for e in raised if e not in documented)
+    assert not missing, f"{name} raises {missing} but its Raises section does not say so"

@@ -229,6 +229,13 @@ def cycle_table(
         ``charge_energy_mWh``, ``discharge_energy_mWh``, ``mean_charge_voltage_V``,
         ``mean_discharge_voltage_V``, ``discharge_current_mA`` (median), ``discharge_end_voltage_V`` (voltage at the end of the discharge),
         ``retention_pct``, ``retention_note``, ``complete``, ``excluded_reason``, and with metadata ``*_mAh_g`` / ``*_mAh_cm2`` columns.
+
+    Raises
+    ------
+    ParameterError
+        For an unknown ``cycles`` or ``ce_convention``, or a ``reference_cycle`` that is absent or incomplete.
+    CalculationError
+        If the record has no cycles with current.
     """
     import pandas as pd
 
@@ -335,14 +342,19 @@ def rate_table(cycles_df, *, nominal_capacity_mAh: float | None = None, toleranc
         Output of :func:`cycle_table`.
     nominal_capacity_mAh : float, optional
         Capacity defining 1C (default: the discharge capacity of the retention reference cycle).
-    tolerance : float
-        Relative current change that starts a new rate step (default 0.1).
+    tolerance : float, default 0.1
+        Relative current change (a fraction) that starts a new rate step.
 
     Returns
     -------
     pandas.DataFrame
         ``rate_step``, ``first_cycle``, ``last_cycle``, ``n_cycles``, ``discharge_current_mA``, ``c_rate``,
         ``mean_discharge_capacity_mAh``, ``mean_retention_pct``.
+
+    Raises
+    ------
+    CalculationError
+        If there is no complete cycle with a discharge half cycle.
     """
     import pandas as pd
 
@@ -492,6 +504,16 @@ def dqdv_table(record: CyclingRecord, *, dv: float = 0.005, window: int = 9, pol
     pandas.DataFrame
         ``cycle`` (from 1), ``direction``, ``voltage_V`` (bin centre), ``dqdv_mAh_V`` (positive in both
         directions), ``complete``, and ``dqdv_mAh_g_V`` with ``active_mass_kg``.
+
+    Raises
+    ------
+    ParameterError
+        For a non-positive ``dv``, a ``window`` outside 0..10001 or a ``polyorder`` not below the window.
+
+    References
+    ----------
+    .. [1] A. Savitzky and M. J. E. Golay, "Smoothing and differentiation of data by simplified least squares
+       procedures", Anal. Chem. 36, 1627 (1964), doi:10.1021/ac60214a047.
     """
     import pandas as pd
 

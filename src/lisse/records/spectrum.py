@@ -38,6 +38,12 @@ class EISSpectrum:
     metadata : dict
         Provenance: ``source`` (path), ``sha256`` (of the file bytes), ``reader`` (reader name),
         ``index`` (spectrum number inside the file) and any instrument header fields.
+
+    Raises
+    ------
+    ParameterError
+        If the arrays differ in length or are empty, a frequency is not finite and positive, an impedance
+        is not finite, or ``area``/``thickness``/``temperature`` is not positive and finite.
     """
 
     frequency: np.ndarray

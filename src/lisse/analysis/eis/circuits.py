@@ -353,6 +353,19 @@ class Circuit:
         separately, or a per-point σ [ohm].
     n_starts : int
         Number of starting points tried (the best fit is kept).
+
+    Raises
+    ------
+    ParameterError
+        For a malformed circuit string, unknown parameter names, bad bounds or an unknown weighting.
+
+    References
+    ----------
+    .. [1] M. E. Orazem and B. Tribollet, *Electrochemical Impedance Spectroscopy*, 2nd ed. (Wiley, 2017),
+       doi:10.1002/9781119363682 (elements, Warburg and Gerischer impedances, weighted complex fitting).
+    .. [2] R. de Levie, Electrochim. Acta 8, 751 (1963), doi:10.1016/0013-4686(63)80042-0 (transmission line).
+    .. [3] J. Bisquert, Phys. Chem. Chem. Phys. 2, 4185 (2000), doi:10.1039/B001708F (TLM boundaries).
+    .. [4] S. Havriliak and S. Negami, Polymer 8, 161 (1967), doi:10.1016/0032-3861(67)90021-3.
     """
 
     def __init__(

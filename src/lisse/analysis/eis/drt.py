@@ -403,6 +403,18 @@ class DRT:
     uncertainty : bool, default True
         Compute the bias-aware confidence band of γ (``gamma_lower_``, ``gamma_upper_``, ``band_``;
         :mod:`lisse.analysis.eis.drt_uncertainty`).
+
+    Raises
+    ------
+    ParameterError
+        For an option out of range or not among its choices (checked here, before any data).
+
+    References
+    ----------
+    .. [1] T. H. Wan, M. Saccoccio, C. Chen, F. Ciucci, Electrochim. Acta 184, 483 (2015),
+       doi:10.1016/j.electacta.2015.09.097.
+    .. [2] M. Saccoccio, T. H. Wan, C. Chen, F. Ciucci, Electrochim. Acta 147, 470 (2014),
+       doi:10.1016/j.electacta.2014.09.058.
     """
 
     def __init__(
