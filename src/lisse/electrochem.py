@@ -246,8 +246,10 @@ def butler_volmer(eta, i0: float, alpha_a: float = 0.5, alpha_c: float | None = 
         Overpotential ``phi_s - phi_e - U`` in V.
     i0 : float
         Exchange current density in A/m² (any area-specific current unit: ``i`` comes out in it).
-    alpha_a, alpha_c : float, default 0.5 and None
-        Anodic and cathodic transfer coefficients (dimensionless); ``alpha_c`` defaults to ``1 - alpha_a``.
+    alpha_a : float, default 0.5
+        Anodic transfer coefficient in (0, 1), dimensionless.
+    alpha_c : float or None, optional
+        Cathodic transfer coefficient in (0, 1), dimensionless; default ``1 - alpha_a``.
     temperature : float, default 298.15
         Absolute temperature in K (checked against :data:`lisse.params.TEMPERATURE_RANGE`).
     n : float, default 1
@@ -285,8 +287,10 @@ def butler_volmer_slope(eta, i0: float, alpha_a: float = 0.5, alpha_c: float | N
         Overpotential in V.
     i0 : float
         Exchange current density in A/m².
-    alpha_a, alpha_c : float, default 0.5 and None
-        Transfer coefficients (dimensionless); ``alpha_c`` defaults to ``1 - alpha_a``.
+    alpha_a : float, default 0.5
+        Anodic transfer coefficient in (0, 1), dimensionless.
+    alpha_c : float or None, optional
+        Cathodic transfer coefficient in (0, 1), dimensionless; default ``1 - alpha_a``.
     temperature : float, default 298.15
         Absolute temperature in K (checked against :data:`lisse.params.TEMPERATURE_RANGE`).
     n : float, default 1
@@ -327,8 +331,10 @@ def butler_volmer_overpotential(i, i0: float, alpha_a: float = 0.5, alpha_c: flo
         Current density, anodic positive, in the unit of ``i0`` (A/m² for SI).
     i0 : float
         Exchange current density in A/m² (> 0).
-    alpha_a, alpha_c : float, default 0.5 and None
-        Transfer coefficients (dimensionless); ``alpha_c`` defaults to ``1 - alpha_a``.
+    alpha_a : float, default 0.5
+        Anodic transfer coefficient in (0, 1), dimensionless.
+    alpha_c : float or None, optional
+        Cathodic transfer coefficient in (0, 1), dimensionless; default ``1 - alpha_a``.
     temperature : float, default 298.15
         Absolute temperature in K (checked against :data:`lisse.params.TEMPERATURE_RANGE`).
     n : float, default 1

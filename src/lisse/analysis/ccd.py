@@ -105,9 +105,13 @@ class CCDDetector:
         Rolling-median window (points) for collapse / rise detection (default 5).
     noise_factor : float
         rms noise above this multiple of the baseline = erratic (default 4).
-    drop_fraction, drop_sigma, min_drops : float, float, int
-        A "drop" is a jump larger than max(drop_fraction × expected |V|, drop_sigma × baseline noise);
-        ``min_drops`` of them in a half cycle = erratic (defaults 0.25, 6, 3).
+    drop_fraction : float
+        A "drop" is a jump larger than max(drop_fraction × expected |V|, drop_sigma × baseline noise)
+        (a dimensionless fraction; default 0.25).
+    drop_sigma : float
+        See ``drop_fraction``: a multiple of the baseline noise (default 6).
+    min_drops : int
+        Number of drops in a half cycle that make it erratic (default 3).
     rise_ratio : float
         |V| above this multiple of the ohmically scaled expectation = ohmic scaling lost (default 1.5).
     v_cutoff : float or None

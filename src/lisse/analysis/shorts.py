@@ -57,9 +57,18 @@ class ShortDetector:
 
     Parameters
     ----------
-    collapse_ratio, window, noise_factor, drop_fraction, drop_sigma, min_drops : float, int, float, float, float, int
-        As in :class:`lisse.analysis.ccd.CCDDetector` (defaults 0.3, 5, 4, 0.25, 6, 3): dimensionless
-        fractions and multiples of the noise, a window in points and a number of drops.
+    collapse_ratio : float
+        As in :class:`lisse.analysis.ccd.CCDDetector`: a fraction of the expected |V| (default 0.3).
+    window : int
+        Rolling-median window in points (default 5).
+    noise_factor : float
+        Erratic above this multiple of the healthy noise (default 4).
+    drop_fraction : float
+        Drop threshold as a fraction of the expected |V| (default 0.25).
+    drop_sigma : float
+        Drop threshold as a multiple of the healthy noise (default 6).
+    min_drops : int
+        Number of drops in a half cycle that make it erratic (default 3).
     rise_ratio : float
         A half cycle whose |V| rises above this multiple of the rolling reference is flagged as
         polarization runaway (default 2.0).
