@@ -18,6 +18,9 @@ Its type or description (and likewise a numeric return value's) must then name a
 a physical quantity is written PyBaMM-style with its SI unit in square brackets ("Temperature [K]"). A keyword that
 names its unit (``temperature_K``, ``asr_bulk_ohm_m2``: the team's rule "SI unless the keyword names its unit") passes.
 
+References: a callable that calls ``lisse.citations.register("Key")`` implements that paper, so its ``References``
+section names it (by DOI or the first author's surname, as :mod:`lisse.citations` records it).
+
 Raises heuristic: every :class:`~lisse.errors.LisseError` subclass that a callable raises *itself* (a ``raise`` statement
 in its own body, or in ``__init__``/``__post_init__`` for a class) is named in its ``Raises`` section. Errors that
 propagate from the functions it calls are not required (the AST cannot see them).
@@ -39,9 +42,12 @@ numpydoc_validate = pytest.importorskip("numpydoc.validate")
 
 PACKAGES = ("lisse.io", "lisse.sim", "lisse.atomistic", "lisse.thermo", "lisse.pipeline", "lisse.report", "lisse.parallel")
 SKIP_MODULES = ("lisse.batch", "lisse.io.resultsdb")
-# numpydoc codes that mean an incomplete API entry: no docstring (GL08), a parameter undocumented (PR01) or unknown
-# (PR02), without a type (PR04) or without a description (PR07), nothing said about the return value (RT01, RT03)
-REQUIRED_CODES = ("GL08", "PR01", "PR02", "PR04", "PR07", "RT01", "RT03")
+# numpydoc codes that mean an incomplete or malformed API entry (the same set as test_docstrings_core): no docstring
+# (GL08), no one-line summary (SS01, SS06), an unknown or misordered section (GL06, GL07), a parameter undocumented
+# (PR01), unknown (PR02), out of order (PR03), without a type (PR04), without a description (PR07) or malformed
+# (PR10), nothing said about the return value (RT01, RT02, RT03), a generator without Yields (YD01)
+REQUIRED_CODES = ("GL08", "SS01", "SS06", "GL06", "GL07", "PR01", "PR02", "PR03", "PR04", "PR07", "PR10", "RT01", "RT02", "RT03",
+                  "YD01")
 _NUMERIC_TYPE = re.compile(r"\b(float|int|complex|ndarray|array|arraylike|array_like|quantity|number)\b", re.IGNORECASE)
 _UNIT_MENTION = re.compile(
     r"\[[^\]]+\]|\bSI\b|\bdimensionless\b|\bunitless\b|\bcount\b|\bnumber of\b|\bindex\b|\bindices\b|\bseed\b|\bfraction\b",
@@ -123,8 +129,12 @@ def _returns_something(path: str) -> bool:
 
 
 def problems(path: str) -> list[str]:
-    """numpydoc's errors in ``REQUIRED_CODES`` for ``path`` (RT01/RT03 only where something is returned)."""
-    res = numpydoc_validate.validate(path)
+    """numpydoc's errors in ``REQUIRED_CODES`` for ``path`` (RT01/RT03 only where something is returned), and its parse warnings."""
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        res = numpydoc_validate.validate(path)
     obj = numpydoc_validate.Validator._load_obj(path)
     protocol = inspect.isclass(obj) and getattr(obj, "_is_protocol", False)
     out = []
@@ -138,6 +148,8 @@ def problems(path: str) -> list[str]:
         if code in ("RT01", "RT03") and path.rsplit(".", 1)[-1].startswith("__"):
             continue
         out.append(f"{code} {msg}")
+    # a mis-underlined or unknown section: numpydoc warns, and a ``sphinx -W`` docs build fails on it
+    out += [f"numpydoc warning: {w.message}" for w in caught if "numpydoc" in str(w.filename)]
     return out
 
 
@@ -229,6 +241,36 @@ def raises_problems(path: str) -> list[str]:
 def test_raised_lisse_errors_documented(path: str) -> None:
     found = raises_problems(path)
     assert not found, f"{path}: " + "; ".join(found)
+
+
+def _registered_keys(fn: object) -> list[str]:
+    """Citation keys passed as string literals to ``register(...)`` in the callable's own source."""
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(inspect.unwrap(fn))))
+    except (OSError, TypeError):
+        return []
+    return [a.value for node in ast.walk(tree) if isinstance(node, ast.Call)
+            and getattr(node.func, "id", getattr(node.func, "attr", None)) == "register"
+            for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+
+
+@pytest.mark.parametrize("path", CALLABLES)
+def test_cited_code_names_its_papers(path: str) -> None:
+    # Code that registers a citation when it runs implements that paper: its References section names each paper
+    # by DOI or first author's surname, as lisse.citations (the independent record here) has it.
+    from lisse.citations import get
+
+    obj = numpydoc_validate.Validator._load_obj(path)
+    keys = [] if inspect.isclass(obj) else _registered_keys(obj)
+    if not keys:
+        return
+    doc = inspect.getdoc(obj) or ""
+    assert "References\n----------" in doc, f"{path} registers {keys} but has no References section"
+    refs = doc.split("References\n----------", 1)[1].lower()
+    for key in keys:
+        cit = get(key)
+        surname = re.split(r"[,;\s]", cit.authors.strip())[0].lower()
+        assert (cit.doi and cit.doi.lower() in refs) or surname in refs, f"{path}: References do not name {key} ({cit.authors})"
 
 
 @pytest.mark.parametrize("path", CALLABLES)

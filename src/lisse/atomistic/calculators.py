@@ -183,6 +183,11 @@ class CHGNetCalculator(AtomisticCalculator):
         ------
         MissingDependencyError
             chgnet is not installed.
+
+        References
+        ----------
+        Deng, Zhong, Jun, Riebesell, Han, Bartel, Ceder, CHGNet as a pretrained universal neural network potential for
+        charge-informed atomistic modelling, Nat. Mach. Intell. 5, 1031 (2023), doi:10.1038/s42256-023-00716-3.
         """
         register("Deng2023")
         if getattr(self, "_calc", None) is None:
@@ -226,6 +231,11 @@ class SevenNetCalculator(AtomisticCalculator):
         ------
         MissingDependencyError
             sevenn is not installed.
+
+        References
+        ----------
+        Park, Kim, Hwang, Han, Scalable parallel algorithm for graph neural network interatomic potentials in molecular
+        dynamics simulations, J. Chem. Theory Comput. 20, 4857 (2024), doi:10.1021/acs.jctc.4c00190.
         """
         try:
             from sevenn.calculator import SevenNetCalculator as _Calc

@@ -45,17 +45,17 @@ class DFTSettings:
     Parameters
     ----------
     encut_eV : float, default 520.0
-        VASP plane-wave cut-off ENCUT.
+        VASP plane-wave cut-off ENCUT [eV].
     kspacing_inv_A : float, default 0.25
         k-point spacing [Å-1] of the Gamma-centred mesh (:func:`kpoint_mesh`).
     ediff_eV : float, default 1e-5
-        Electronic convergence EDIFF.
+        Electronic convergence EDIFF [eV].
     fmax_eV_A : float, default 0.02
-        Force convergence of relaxations.
+        Force convergence of relaxations [eV/Å].
     smearing : str, default "mp"
         ``"mp"`` (Methfessel-Paxton order 1) or ``"gaussian"``.
     sigma_eV : float, default 0.1
-        Smearing width.
+        Smearing width [eV].
     d3 : bool, default False
         Add D3 dispersion.
     dipole_correction : bool or None, default None
@@ -63,7 +63,7 @@ class DFTSettings:
     max_ionic_steps : int, default 200
         Maximum number of ionic steps.
     ecutwfc_Ry : float, default 60.0
-        QE wave-function cut-off (ecutrho = 8 ecutwfc).
+        QE wave-function cut-off [Ry] (ecutrho = 8 ecutwfc).
     extra_incar : dict, optional
         Extra INCAR tags (override the defaults).
     extra_qe : dict, optional

@@ -80,17 +80,17 @@ class JobResult:
     name : str
         The job's name.
     energy_eV : float
-        Total energy.
+        Total energy [eV].
     atoms : ase.Atoms
         The final structure (Å).
     converged : bool
         Whether the relaxation reached ``fmax`` (True for single points).
     fmax_final_eV_A : float
-        Largest final force (NaN for single points).
+        Largest final force [eV/Å] (NaN for single points).
     n_steps : int
         Number of optimiser steps taken.
     wall_s : float
-        Wall time (0 when cached or read from files).
+        Wall time [s] (0 when cached or read from files).
     cached : bool
         Whether the result came from the cache.
     calculator : dict

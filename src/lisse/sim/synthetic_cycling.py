@@ -85,7 +85,7 @@ class SymmetricCellModel:
         Exchange current density of Li/Li⁺ at the interface (A/m²). Default 10 A/m² = 1 mA/cm²
         (assumed; order of LSV-derived values in [Su2024]).
     temperature_K : float
-        298.15 K.
+        Temperature [K]. Default 298.15 K.
     drift_per_C_m2 : float
         Relative growth of ASR_int per C/m² of cumulative plated charge (1 mAh/cm² = 3.6e4 C/m²).
         Default 2e-7 per C/m² (+0.7 % per mAh/cm² plated; assumed, so that a 0.2 mA/cm² cell stays

@@ -94,7 +94,7 @@ class Solution2D:
     x, y : ndarray
         Cell-centre coordinates [m] (depth from the anode, lateral).
     li : ndarray of bool
-        Li cells (protrusion).
+        Mask of the Li cells (protrusion), dimensionless.
     eta, phi_e, phi_ion : ndarray
         Overpotential and potentials [V].
     deposition_rate : ndarray

@@ -65,7 +65,7 @@ def smooth_indicator(solid: np.ndarray, dx: float, width: float) -> np.ndarray:
     Parameters
     ----------
     solid : numpy.ndarray of bool
-        Solid mask, shape (ny, nx).
+        Solid mask (dimensionless), shape (ny, nx).
     dx : float
         Grid spacing [m].
     width : float
