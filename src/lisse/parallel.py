@@ -45,10 +45,10 @@ DASK_CONNECT_TIMEOUT = "20s"
 class TaskOutcome:
     """The outcome of one task.
 
-    Attributes
+    Parameters
     ----------
     index : int
-        Position of the task's item in the input sequence.
+        Index of the task's item in the input sequence (0-based).
     value : Any
         What ``fn(item)`` returned (None when it raised).
     error_type : str or None
@@ -80,9 +80,19 @@ class TaskOutcome:
     def result(self) -> Any:
         """The task's value, or raise its exception.
 
-        Raises the original exception when it was carried back; otherwise a
-        :class:`~lisse.errors.TaskInputError` (a LisseError: bad input) or :class:`~lisse.errors.TaskError`
-        (a bug) naming the original type, message and traceback.
+        Returns
+        -------
+        Any
+            What ``fn(item)`` returned.
+
+        Raises
+        ------
+        Exception
+            The task's own exception when it was carried back (it pickled).
+        TaskInputError
+            A :class:`~lisse.errors.LisseError` (bad input) that could not be carried back, named with its type and message.
+        TaskError
+            Any other exception that could not be carried back (a bug), with its traceback text.
         """
         if self.ok:
             return self.value
@@ -123,7 +133,23 @@ def _lost(index: int, exc: BaseException) -> TaskOutcome:
 
 
 def check_jobs(jobs: Any) -> int:
-    """``jobs`` as a whole number of processes >= 1 (numpy integers accepted); ParameterError otherwise."""
+    """``jobs`` as a whole number of processes >= 1 (numpy integers accepted).
+
+    Parameters
+    ----------
+    jobs : int
+        Number of local processes, as given.
+
+    Returns
+    -------
+    int
+        Number of local processes (>= 1).
+
+    Raises
+    ------
+    ParameterError
+        ``jobs`` is not a whole number >= 1 (a bool, float, string or None included).
+    """
     try:
         if isinstance(jobs, bool):
             raise TypeError
@@ -229,17 +255,17 @@ def iter_tasks(fn: Callable[[Any], Any], items: Iterable[Any], *, jobs: int = 1,
     items : iterable
         The task arguments (picklable unless ``jobs=1``).
     jobs : int, default 1
-        Local processes (1 = run here, in order). Must stay 1 when ``scheduler`` or ``client`` is given.
+        Number of local processes (1 = run here, in order). Must stay 1 when ``scheduler`` or ``client`` is given.
     scheduler : str, optional
         Address of a Dask distributed scheduler (e.g. ``"tcp://10.0.0.5:8786"``): a client is started
         for this call and closed when it ends. ``"current"``: reuse this process's default Dask client.
     client : distributed.Client, optional
         An existing Dask client to reuse (left open).
 
-    Yields
-    ------
-    TaskOutcome
-        One per item.
+    Returns
+    -------
+    Iterator[TaskOutcome]
+        One outcome per item, as each completes.
 
     Raises
     ------
@@ -270,7 +296,33 @@ def iter_tasks(fn: Callable[[Any], Any], items: Iterable[Any], *, jobs: int = 1,
 
 def run_tasks(fn: Callable[[Any], Any], items: Sequence[Any], *, jobs: int = 1, scheduler: str | None = None,
               client: Any = None) -> list[TaskOutcome]:
-    """Like :func:`iter_tasks`, but wait for all and return the outcomes in input order."""
+    """Like :func:`iter_tasks`, but wait for all and return the outcomes in input order.
+
+    Parameters
+    ----------
+    fn : callable
+        A function of one argument (picklable unless ``jobs=1``).
+    items : sequence
+        The task arguments.
+    jobs : int, default 1
+        Number of local processes (1 = run here).
+    scheduler : str, optional
+        Dask scheduler address, or ``"current"`` for this process's default client.
+    client : distributed.Client, optional
+        An existing Dask client to reuse (left open).
+
+    Returns
+    -------
+    list of TaskOutcome
+        One per item, in input order.
+
+    Raises
+    ------
+    ParameterError
+        Bad executor arguments, or the scheduler cannot be reached.
+    MissingDependencyError
+        A Dask executor was asked for without ``dask[distributed]`` installed.
+    """
     return sorted(iter_tasks(fn, items, jobs=jobs, scheduler=scheduler, client=client), key=lambda o: o.index)
 
 
@@ -280,5 +332,30 @@ def results(fn: Callable[[Any], Any], items: Sequence[Any], *, jobs: int = 1, sc
 
     For sweeps and maps where any failure is the whole computation's failure: all tasks run, then the
     first failed task's exception (in input order) is raised (see :meth:`TaskOutcome.result`).
+
+    Parameters
+    ----------
+    fn : callable
+        A function of one argument (picklable unless ``jobs=1``).
+    items : sequence
+        The task arguments.
+    jobs : int, default 1
+        Number of local processes (1 = run here).
+    scheduler : str, optional
+        Dask scheduler address, or ``"current"`` for this process's default client.
+    client : distributed.Client, optional
+        An existing Dask client to reuse (left open).
+
+    Returns
+    -------
+    list
+        ``fn(item)`` of each item, in input order.
+
+    Raises
+    ------
+    ParameterError
+        Bad executor arguments, or the scheduler cannot be reached.
+    MissingDependencyError
+        A Dask executor was asked for without ``dask[distributed]`` installed.
     """
     return [o.result() for o in run_tasks(fn, items, jobs=jobs, scheduler=scheduler, client=client)]

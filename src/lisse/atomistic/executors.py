@@ -32,7 +32,18 @@ def _call(fn_kwargs: tuple[Callable[..., Any], dict]) -> Any:
 
 
 class LocalExecutor:
-    """Run tasks here (``max_workers=1``) or in ``max_workers`` local processes (``lisse.parallel``, ``jobs=``)."""
+    """Run tasks here (``max_workers=1``) or in ``max_workers`` local processes (``lisse.parallel``, ``jobs=``).
+
+    Parameters
+    ----------
+    max_workers : int, default 1
+        Number of local worker processes (1 = run here, in order).
+
+    Raises
+    ------
+    ParameterError
+        ``max_workers`` is not a whole number >= 1.
+    """
 
     def __init__(self, max_workers: int = 1) -> None:
         try:
@@ -41,7 +52,23 @@ class LocalExecutor:
             raise ParameterError(f"max_workers must be a whole number >= 1; got {max_workers!r}") from None
 
     def map(self, tasks: Sequence[tuple[Callable, dict]]) -> list[Any]:
-        """``fn(**kw)`` for each ``(fn, kw)``; values in input order (the first failure is raised)."""
+        """``fn(**kw)`` for each ``(fn, kw)``, in local processes.
+
+        Parameters
+        ----------
+        tasks : sequence of (callable, dict)
+            ``(function, kwargs)`` pairs with picklable arguments.
+
+        Returns
+        -------
+        list
+            ``function(**kwargs)`` of each task, in input order.
+
+        Raises
+        ------
+        Exception
+            The first failed task's exception (in input order), after all tasks ran.
+        """
         return results(_call, list(tasks), jobs=self.max_workers)
 
     def close(self) -> None:
@@ -55,9 +82,25 @@ class LocalExecutor:
 
 
 class DaskExecutor:
-    """Run tasks on Dask distributed: an existing ``client`` (left open), a scheduler ``address`` (a client per
-    :meth:`map`, closed after it), or, with neither, a local cluster this executor starts on first use and
-    closes in :meth:`close` / on leaving a ``with`` block.
+    """Run tasks on Dask distributed: a given client, a scheduler address, or a local cluster it owns.
+
+    An existing ``client`` is reused and left open; with a scheduler ``address`` each :meth:`map` connects
+    a client and closes it; with neither, a local cluster is started on first use and closed in
+    :meth:`close` or on leaving a ``with`` block.
+
+    Parameters
+    ----------
+    address : str, optional
+        Address of a Dask scheduler (``"tcp://host:8786"``).
+    client : distributed.Client, optional
+        An existing client to use instead (left open).
+    **local_cluster_kw
+        Keywords of :class:`distributed.LocalCluster` for the local cluster (e.g. ``n_workers``).
+
+    Raises
+    ------
+    MissingDependencyError
+        ``dask[distributed]`` is not installed.
     """
 
     def __init__(self, address: str | None = None, client: Any = None, **local_cluster_kw: Any) -> None:
@@ -85,7 +128,23 @@ class DaskExecutor:
         return {"client": self._own_client}
 
     def map(self, tasks: Sequence[tuple[Callable, dict]]) -> list[Any]:
-        """``fn(**kw)`` for each ``(fn, kw)``; values in input order (the first failure is raised)."""
+        """``fn(**kw)`` for each ``(fn, kw)``, on the cluster.
+
+        Parameters
+        ----------
+        tasks : sequence of (callable, dict)
+            ``(function, kwargs)`` pairs with picklable arguments.
+
+        Returns
+        -------
+        list
+            ``function(**kwargs)`` of each task, in input order.
+
+        Raises
+        ------
+        Exception
+            The first failed task's exception (in input order), after all tasks ran.
+        """
         return results(_call, list(tasks), **self._target())
 
     def close(self) -> None:
@@ -108,6 +167,21 @@ def get_executor(spec: str | Any = "local"):
     """``"local"``, ``"local:4"``, ``"dask"`` (a local cluster) or ``"dask:tcp://host:8786"``; an executor object passes through.
 
     An executor made here from a name should be closed by the caller (``with get_executor("dask") as ex:``).
+
+    Parameters
+    ----------
+    spec : str or executor, default "local"
+        The executor spec, or an object with a ``map`` method.
+
+    Returns
+    -------
+    LocalExecutor or DaskExecutor
+        The executor.
+
+    Raises
+    ------
+    ParameterError
+        Unknown spec.
     """
     if hasattr(spec, "map") and not isinstance(spec, str):
         return spec
@@ -135,8 +209,22 @@ def run_many(fn: Callable, kwargs_list: Sequence[dict], executor: Any = None, *,
     executor : str or executor object, optional
         lisse 0.1 spelling (see :func:`get_executor`); an executor made here from a name is closed before
         returning. Prefer ``jobs`` / ``scheduler`` / ``client``.
-    jobs, scheduler, client
-        As in :func:`lisse.parallel.iter_tasks`.
+    jobs : int, default 1
+        Number of local processes (1 = run here).
+    scheduler : str, optional
+        Dask scheduler address, or ``"current"`` for this process's default client.
+    client : distributed.Client, optional
+        An existing Dask client to reuse (left open).
+
+    Returns
+    -------
+    list
+        ``fn(**kw)`` of each task, in input order.
+
+    Raises
+    ------
+    ParameterError
+        Both an executor and ``jobs``/``scheduler``/``client``, or bad executor arguments.
     """
     tasks = [(fn, dict(kw)) for kw in kwargs_list]
     if executor is None:
@@ -154,8 +242,32 @@ def adhesion_many(substrates: Sequence[str], calculator: str = "chgnet", executo
                   jobs: int = 1, scheduler: str | None = None, client: Any = None, **kw) -> list[dict]:
     """W_ad + contact angle of Li on each substrate (one :func:`~lisse.atomistic.workflows.adhesion_workflow` per task).
 
-    ``jobs`` / ``scheduler`` / ``client`` choose the executor as in :func:`lisse.parallel.iter_tasks`
-    (``executor`` is the lisse 0.1 spelling). Results in the order of ``substrates``.
+    Any failure fails the whole call; :func:`adhesion_screen` makes each failure its substrate's row instead.
+
+    Parameters
+    ----------
+    substrates : sequence of str
+        Substrate materials (names of :mod:`lisse.atomistic.structures`).
+    calculator : str, default "chgnet"
+        Calculator spec (by name, so each worker loads its own model).
+    executor : str or executor, optional
+        lisse 0.1 spelling of the executor (see :func:`get_executor`); prefer ``jobs`` / ``scheduler`` / ``client``.
+    cache : JobCache, optional
+        Job cache (on a folder the workers share).
+    jobs : int, default 1
+        Number of local processes (1 = run here).
+    scheduler : str, optional
+        Dask scheduler address, or ``"current"`` for this process's default client.
+    client : distributed.Client, optional
+        An existing Dask client to reuse (left open).
+    **kw
+        Further keywords of :func:`~lisse.atomistic.workflows.adhesion_workflow`.
+
+    Returns
+    -------
+    list of dict
+        One :func:`~lisse.atomistic.workflows.adhesion_workflow` result per substrate (W_ad [J m-2], angle [deg], ...),
+        in the order of ``substrates``.
     """
     from lisse.atomistic.workflows import adhesion_workflow
 
@@ -181,8 +293,12 @@ def adhesion_screen(substrates: Sequence[str], calculator: str = "chgnet", cache
         ML calculator by name (each worker loads its own).
     cache : JobCache, optional
         Content-hash job cache (on a shared folder, an interrupted screen resumes where it stopped).
-    jobs, scheduler, client
-        Executor, as in :func:`lisse.parallel.iter_tasks`.
+    jobs : int, default 1
+        Number of local processes (1 = run here).
+    scheduler : str, optional
+        Dask scheduler address, or ``"current"`` for this process's default client.
+    client : distributed.Client, optional
+        An existing Dask client to reuse (left open).
     **kw
         Passed to :func:`~lisse.atomistic.workflows.adhesion_workflow` (picklable unless ``jobs=1``).
 
