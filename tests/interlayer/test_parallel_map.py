@@ -46,3 +46,16 @@ def test_cli_jobs_refused_in_one_line(cli, bad):
 def test_cli_jobs_and_scheduler_are_exclusive(cli):
     r = cli("interlayer", "--current-density", "1 mA/cm2", "--capacity", "1 mAh/cm2", "--map", "--jobs", "2", "--scheduler", "tcp://h:8786")
     assert r.returncode == 2 and "not allowed with" in r.stderr
+
+
+def test_cli_map_on_a_dask_cluster_same_as_serial(cli):
+    """`--scheduler ADDRESS`: the rows run on a LocalCluster's 2 worker processes; the map is the serial one."""
+    distributed = pytest.importorskip("distributed")
+    base = ["interlayer", "--preset", "lni-5cnt", "--current-density", "1 mA/cm2", "--capacity", "1 mAh/cm2", "--map", "--json"]
+    p = make_parameters("lni-5cnt")
+    serial = sweeps.map_conductivities(p, None, None, 10.0, 3.6e4)
+    with distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None) as cluster:
+        r = cli(*base, "--scheduler", cluster.scheduler_address)
+        assert r.returncode == 0, r.stderr
+        assert json.loads(r.stdout)["map_conductivity_stable_fraction"] == float(np.mean(serial["stable"]))
+        assert "run_one" in cluster.scheduler.task_prefixes  # the rows ran on the cluster (lisse.parallel's task function)
