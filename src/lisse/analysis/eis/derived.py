@@ -20,6 +20,7 @@ import numpy as np
 
 from lisse.constants import BOLTZMANN, ELEMENTARY_CHARGE, GAS_CONSTANT
 from lisse.errors import ParameterError
+from lisse.records.display import compact_repr, plot_with
 from lisse.units import to_si
 
 __all__ = ["conductivity", "conductivity_from_fit", "arrhenius", "ArrheniusFit", "interfacial_asr", "drt_map", "DRTMap"]
@@ -168,6 +169,7 @@ def interfacial_asr(resistance, area, symmetric: bool = True) -> dict:
     }
 
 
+@compact_repr
 @dataclass
 class DRTMap:
     """γ of a series of spectra on one τ grid: ``tau`` [s], ``gamma`` [ohm] (n_spectra x n_tau),
@@ -181,6 +183,13 @@ class DRTMap:
     process_resistance: dict
     misfit: np.ndarray
     max_misfit: np.ndarray | None = None
+
+    def plot(self, *, ax=None, **kwargs):
+        """γ as colour against τ and spectrum (:func:`lisse.plot.eis.drt_map`); returns the Figure.
+
+        ``ax``: draw into this matplotlib Axes (default: a new figure).
+        """
+        return plot_with("lisse.plot.eis:drt_map", self, ax=ax, **kwargs)
 
     def to_frame(self):
         import pandas as pd

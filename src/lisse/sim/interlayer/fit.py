@@ -24,12 +24,14 @@ import numpy as np
 
 from lisse.citations import register
 from lisse.errors import CalculationError, ParameterError
+from lisse.records.display import compact_repr, plot_with
 from lisse.sim.interlayer.model import InterlayerParameters
 from lisse.sim.interlayer.sweeps import sweep_current
 
 __all__ = ["SpikeFit", "fit_coefficient", "fit_spike_coefficient"]
 
 
+@compact_repr
 @dataclass
 class SpikeFit:
     """Result of the l_n = C V_sp / i fit (SI units)."""
@@ -42,6 +44,13 @@ class SpikeFit:
     used: np.ndarray  # bool
     r_squared: float
     relative_rms: float
+
+    def plot(self, *, ax=None, **kwargs):
+        """Simulated against fitted nucleation length (:func:`lisse.plot.interlayer.fit_figure`); returns the Figure.
+
+        ``ax``: draw into this matplotlib Axes (default: a new figure).
+        """
+        return plot_with("lisse.plot.interlayer:fit_figure", self, ax=ax, **kwargs)
 
     def as_dict(self) -> dict:
         return {

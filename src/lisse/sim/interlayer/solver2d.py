@@ -35,6 +35,7 @@ import numpy as np
 
 from lisse.citations import register
 from lisse.errors import ConvergenceError, ParameterError
+from lisse.records.display import fields_repr, plot_with
 from lisse.sim.interlayer.model import InterlayerParameters, bv_current, bv_derivative, nucleation_rate_field
 
 __all__ = ["Protrusion", "Solution2D", "solve_2d", "convergence_study", "MAX_CELLS"]
@@ -116,6 +117,16 @@ class Solution2D:
     current: float
     iterations: int
     metrics: dict = field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        return fields_repr(self, ["x", "y", "current", "iterations", "metrics"])
+
+    def plot(self, eta_c: float, *, axes=None, **kwargs):
+        """Deposition and nucleation fields (:func:`lisse.plot.interlayer.field_figure`); returns the Figure.
+
+        ``eta_c``: critical overpotential [V]; ``axes``: two matplotlib Axes to draw into (default: a new figure).
+        """
+        return plot_with("lisse.plot.interlayer:field_figure", self, eta_c, axes=axes, **kwargs)
 
 
 def _geometry(p: InterlayerParameters, prot: Protrusion, nx: int, ny: int):
