@@ -40,7 +40,7 @@ from lisse.citations import CITATIONS, Citation, add, register
 from lisse.constants import FARADAY, GAS_CONSTANT
 from lisse.errors import CalculationError, ParameterError
 from lisse.params import check_positive, check_temperature
-from lisse.records.display import html_table, plot_with
+from lisse.records.display import compact_repr, html_table, plot_with
 
 __all__ = ["TafelFit", "tafel_fit", "allen_hickling_fit", "charge_transfer_resistance", "lsv_overpotential"]
 
@@ -82,6 +82,7 @@ def lsv_overpotential(voltage_V: np.ndarray, current_A: np.ndarray, area_m2: flo
     return v - e_eq_V - i * asr_ohm_m2, i, e_eq_V
 
 
+@compact_repr
 @dataclass
 class TafelFit:
     """Result of :func:`tafel_fit` / :func:`allen_hickling_fit`.

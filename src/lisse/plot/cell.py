@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from lisse.plot.style import PALETTE as C
 from lisse.plot.style import new_axes, new_axes_row, outside_legend, styled
 
 __all__ = ["energy_density_vs_li_thickness", "np_ratio_vs_li_thickness"]
@@ -36,7 +37,7 @@ def energy_density_vs_li_thickness(curves: list[dict], np1_thickness_um: list[fl
 
     fig, (ax1, ax2) = new_axes_row(axes, 2, (10.0, 3.8))
     for k, (c, t1) in enumerate(zip(curves, np1_thickness_um)):
-        color = f"C{k % 8}"
+        color = C[k % len(C)]
         ax1.plot(c["li_thickness_um"], c["gravimetric_Wh_kg"], color=color, label=c["name"])
         ax2.plot(c["li_thickness_um"], c["volumetric_Wh_L"], color=color, label=c["name"])
         for ax in (ax1, ax2):
@@ -67,7 +68,7 @@ def np_ratio_vs_li_thickness(curves: list[dict], *, ax: Any = None) -> Any:
     """
     fig, ax = new_axes(ax, (5.5, 3.4))
     for k, c in enumerate(curves):
-        ax.plot(c["li_thickness_um"], c["np_ratio"], color=f"C{k % 8}", label=c["name"])
+        ax.plot(c["li_thickness_um"], c["np_ratio"], color=C[k % len(C)], label=c["name"])
     ax.axhline(1.0, color="k", ls="--", lw=0.9, label="N/P = 1")
     ax.set(xlabel="Li thickness (µm)", ylabel="N/P ratio")
     outside_legend(ax, fontsize=7)

@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from lisse.plot.style import PALETTE as C
 from lisse.plot.style import new_axes, new_axes_row, outside_legend, owns, styled
 
 __all__ = ["plot_voltage_staircase", "plot_overpotential", "plot_capacity_ce", "plot_curves_dqdv", "plot_dqdv", "plot_tafel"]
@@ -42,18 +43,18 @@ def plot_voltage_staircase(record: Any, ccd: Any = None, title: str | None = Non
     """
     fig, ax = new_axes(ax, (7.5, 3.6))
     t_h = np.asarray(record.time_s) / 3600.0
-    (lv,) = ax.plot(t_h, np.asarray(record.voltage_V) * 1e3, lw=0.6, color="C0", label="voltage")
+    (lv,) = ax.plot(t_h, np.asarray(record.voltage_V) * 1e3, lw=0.6, color=C[0], label="voltage")
     ax.set_xlabel("time (h)")
-    ax.set_ylabel("voltage (mV)", color="C0")
+    ax.set_ylabel("voltage (mV)", color=C[0])
     ax2 = ax.twinx()
     ax2.grid(False)
     if record.area_m2:
-        (li,) = ax2.plot(t_h, np.asarray(record.current_A) / record.area_m2 / 10.0, lw=0.8, color="C1", alpha=0.8,
+        (li,) = ax2.plot(t_h, np.asarray(record.current_A) / record.area_m2 / 10.0, lw=0.8, color=C[1], alpha=0.8,
                          label="current density")
-        ax2.set_ylabel("current density (mA cm$^{-2}$)", color="C1")
+        ax2.set_ylabel("current density (mA cm$^{-2}$)", color=C[1])
     else:
-        (li,) = ax2.plot(t_h, np.asarray(record.current_A) * 1e3, lw=0.8, color="C1", alpha=0.8, label="current")
-        ax2.set_ylabel("current (mA)", color="C1")
+        (li,) = ax2.plot(t_h, np.asarray(record.current_A) * 1e3, lw=0.8, color=C[1], alpha=0.8, label="current")
+        ax2.set_ylabel("current (mA)", color=C[1])
     handles = [lv, li]
     tf = getattr(ccd, "failure_time_s_", None)
     if tf is not None:
@@ -91,10 +92,10 @@ def plot_overpotential(half_cycle_table: Any, title: str | None = None, *, ax: A
     fig, ax = new_axes(ax, (7.0, 3.4))
     hc = half_cycle_table
     t_h = 0.5 * (np.asarray(hc["t_start_s"]) + np.asarray(hc["t_end_s"])) / 3600.0
-    ax.plot(t_h, np.asarray(hc["eta_plateau_V"]) * 1e3, "o-", ms=2.5, lw=0.8, color="C0", label="plateau (median)")
-    ax.plot(t_h, np.asarray(hc["eta_peak_V"]) * 1e3, ".", ms=3, color="C1", label="peak")
-    ax.plot(t_h, np.asarray(hc["eta_end_V"]) * 1e3, "x", ms=3, color="C2", label="end of step")
-    ax.plot(t_h, np.asarray(hc["v_sp_V"]) * 1e3, "^", ms=2.5, color="C3", label="nucleation spike V$_{sp}$")
+    ax.plot(t_h, np.asarray(hc["eta_plateau_V"]) * 1e3, "o-", ms=2.5, lw=0.8, color=C[0], label="plateau (median)")
+    ax.plot(t_h, np.asarray(hc["eta_peak_V"]) * 1e3, ".", ms=3, color=C[1], label="peak")
+    ax.plot(t_h, np.asarray(hc["eta_end_V"]) * 1e3, "x", ms=3, color=C[2], label="end of step")
+    ax.plot(t_h, np.asarray(hc["v_sp_V"]) * 1e3, "^", ms=2.5, color=C[3], label="nucleation spike V$_{sp}$")
     ax.set_xlabel("time (h)")
     ax.set_ylabel("overpotential |η| (mV)")
     outside_legend(ax, fontsize=7)
@@ -137,14 +138,14 @@ def plot_capacity_ce(cycle_table: Any, per: str = "mAh", title: str | None = Non
     fig, ax = new_axes(ax, (6.5, 3.4))
     ct = cycle_table
     col = _CAPACITY_COLUMNS[per]
-    h1 = ax.plot(ct["cycle"], ct[col[0]], "o", ms=3, color="C0", label="charge")
-    h2 = ax.plot(ct["cycle"], ct[col[1]], "s", ms=3, color="C1", label="discharge")
+    h1 = ax.plot(ct["cycle"], ct[col[0]], "o", ms=3, color=C[0], label="charge")
+    h2 = ax.plot(ct["cycle"], ct[col[1]], "s", ms=3, color=C[1], label="discharge")
     ax.set_xlabel("cycle")
     ax.set_ylabel(col[2])
     ax2 = ax.twinx()
     ax2.grid(False)
-    h3 = ax2.plot(ct["cycle"], ct["coulombic_efficiency_pct"], "-", color="C2", lw=1, label="coulombic efficiency")
-    ax2.set_ylabel("coulombic efficiency (%)", color="C2")
+    h3 = ax2.plot(ct["cycle"], ct["coulombic_efficiency_pct"], "-", color=C[2], lw=1, label="coulombic efficiency")
+    ax2.set_ylabel("coulombic efficiency (%)", color=C[2])
     outside_legend(ax2, handles=h1 + h2 + h3, fontsize=7)
     if title:
         ax.set_title(title)
@@ -238,7 +239,7 @@ def plot_dqdv(curves: dict, title: str | None = None, *, ax: Any = None) -> Any:
     """
     fig, ax = new_axes(ax, (5.5, 3.4))
     for k, (label, (vv, dq)) in enumerate(curves.items()):
-        ax.plot(vv, dq, lw=0.8, color=f"C{k % 8}", label=str(label))
+        ax.plot(vv, dq, lw=0.8, color=C[k % len(C)], label=str(label))
     ax.set_xlabel("voltage (V)")
     ax.set_ylabel("dQ/dV (mAh V$^{-1}$)")
     if curves:
@@ -273,7 +274,7 @@ def plot_tafel(fit: Any, title: str | None = None, *, ax: Any = None) -> Any:
         e = np.linspace(lo, hi, 50)
         slope = fit.alpha_a_ if branch == "anodic" else -fit.alpha_c_
         logi = np.log10(fit.i0_A_m2_ / 10.0) + slope * e * fit.f_ / np.log(10)
-        ax.plot(e * 1e3, logi, lw=1.5, color=f"C{k}", label=f"{branch} Tafel fit")
+        ax.plot(e * 1e3, logi, lw=1.5, color=C[k % len(C)], label=f"{branch} Tafel fit")
     ax.set_xlabel("overpotential η (mV)")
     ax.set_ylabel("log$_{10}$ |i| (mA cm$^{-2}$)")
     ax.legend(fontsize=7, loc="best")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from lisse.plot.style import PALETTE as C
 from lisse.plot.style import new_axes, new_axes_row, outside_legend, styled
 
 __all__ = ["nyquist", "bode", "kk_residuals", "drt", "drt_map"]
@@ -33,15 +34,23 @@ _INSET_ZOOM = 6.0
 
 def _decade_markers(ax, f, z, fontsize=7, skip=None):
     """Mark the measured point nearest to each whole decade of frequency (within 0.15 decade),
-    except points where ``skip`` is True (shown in an inset instead)."""
+    except points where ``skip`` is True (shown in an inset instead).
+
+    A label goes to the upper right of its point, or to the left / below when the point lies in the
+    right / top quarter of the data, so that no label runs over the edge of the axes."""
     lf = np.log10(f)
+    x, y = z.real, -z.imag
+    span_x = max(float(np.ptp(x)), 1e-300)
+    span_y = max(float(np.ptp(y)), 1e-300)
     for k in range(int(np.ceil(lf.min() - 0.15)), int(np.floor(lf.max() + 0.15)) + 1):
         i = int(np.argmin(np.abs(lf - k)))
         if abs(lf[i] - k) > 0.15 or (skip is not None and skip[i]):
             continue
-        ax.plot(z.real[i], -z.imag[i], "o", ms=5, mfc="none", mec="k", mew=0.8, zorder=5)
-        ax.annotate(f"$10^{{{k}}}$ Hz", (z.real[i], -z.imag[i]), textcoords="offset points", xytext=(4, 4), fontsize=fontsize,
-                    clip_on=True)
+        right = (x[i] - x.min()) / span_x > 0.75
+        top = (y[i] - y.min()) / span_y > 0.85
+        ax.plot(x[i], y[i], "o", ms=5, mfc="none", mec="k", mew=0.8, zorder=5)
+        ax.annotate(f"$10^{{{k}}}$ Hz", (x[i], y[i]), textcoords="offset points", xytext=(-4 if right else 4, -4 if top else 4),
+                    ha="right" if right else "left", va="top" if top else "bottom", fontsize=fontsize, clip_on=True)
 
 
 @styled
@@ -76,10 +85,10 @@ def nyquist(spectrum, z_fit=None, fit_label: str = "fit", title: str | None = No
     fig, ax = new_axes(ax, (5.5, 5.0))
     z = spectrum.impedance
     f = spectrum.frequency
-    ax.plot(z.real, -z.imag, "o", ms=3.5, color="C0", label="data")
+    ax.plot(z.real, -z.imag, "o", ms=3.5, color=C[0], label="data")
     zf = None if z_fit is None else np.asarray(z_fit)
     if zf is not None:
-        ax.plot(zf.real, -zf.imag, "-", lw=1.4, color="C1", label=fit_label)
+        ax.plot(zf.real, -zf.imag, "-", lw=1.4, color=C[1], label=fit_label)
     mod = np.abs(z)
     if inset is None:
         inset = bool(mod.max() > _INSET_SPAN * mod.min())
@@ -94,9 +103,9 @@ def nyquist(spectrum, z_fit=None, fit_label: str = "fit", title: str | None = No
     ax.set_title(title or spectrum.label)
     if inset:
         ins = ax.inset_axes([0.52, 0.06, 0.45, 0.45])
-        ins.plot(z.real[sel], -z.imag[sel], "o", ms=2.5, color="C0")
+        ins.plot(z.real[sel], -z.imag[sel], "o", ms=2.5, color=C[0])
         if zf is not None:
-            ins.plot(zf.real[sel], -zf.imag[sel], "-", lw=1.2, color="C1")
+            ins.plot(zf.real[sel], -zf.imag[sel], "-", lw=1.2, color=C[1])
         _decade_markers(ins, f[sel], z[sel], fontsize=6)
         ins.set_aspect("equal", adjustable="datalim")
         ins.tick_params(labelsize=6)
@@ -127,12 +136,12 @@ def bode(spectrum, z_fit=None, fit_label: str = "fit", *, axes=None):
     """
     fig, (a1, a2) = new_axes_row(axes, 2, (5.5, 5.0), sharex=True, nrows=2)
     f = spectrum.frequency
-    a1.loglog(f, spectrum.modulus, "o", ms=3.5, color="C0", label="data")
-    a2.semilogx(f, -spectrum.phase_deg, "o", ms=3.5, color="C0")
+    a1.loglog(f, spectrum.modulus, "o", ms=3.5, color=C[0], label="data")
+    a2.semilogx(f, -spectrum.phase_deg, "o", ms=3.5, color=C[0])
     if z_fit is not None:
         zf = np.asarray(z_fit)
-        a1.loglog(f, np.abs(zf), "-", color="C1", label=fit_label)
-        a2.semilogx(f, -np.degrees(np.angle(zf)), "-", color="C1")
+        a1.loglog(f, np.abs(zf), "-", color=C[1], label=fit_label)
+        a2.semilogx(f, -np.degrees(np.angle(zf)), "-", color=C[1])
     a1.set_ylabel("|Z| / Ω")
     a2.set_ylabel("−phase / °")
     a2.set_xlabel("frequency / Hz")
@@ -157,8 +166,8 @@ def kk_residuals(kk, *, ax=None):
         Relative residual [%] against frequency [Hz].
     """
     fig, ax = new_axes(ax, (5.5, 3.2))
-    ax.semilogx(kk.frequency, 100 * kk.residual_real, "o-", ms=3, color="C0", label="Δ real")
-    ax.semilogx(kk.frequency, 100 * kk.residual_imag, "s-", ms=3, color="C1", label="Δ imag")
+    ax.semilogx(kk.frequency, 100 * kk.residual_real, "o-", ms=3, color=C[0], label="Δ real")
+    ax.semilogx(kk.frequency, 100 * kk.residual_imag, "s-", ms=3, color=C[1], label="Δ imag")
     ax.axhline(0, color="k", lw=0.6)
     ax.set_xlabel("frequency / Hz")
     ax.set_ylabel("relative residual / %")

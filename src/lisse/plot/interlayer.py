@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from lisse.plot.style import PALETTE as C
 from lisse.plot.style import new_axes, new_axes_row, outside_legend, styled
 
 __all__ = ["profile_figure", "sweep_figure", "current_capacity_map_figure", "conductivity_map_figure", "field_figure", "fit_figure"]
@@ -43,17 +44,17 @@ def profile_figure(sol: Any, eta_c: float, *, axes: Any = None) -> Any:
     fig, axes = new_axes_row(axes, 3, (12.0, 3.6))
     x = sol.x * 1e6
     ax = axes[0]
-    ax.plot(x, -sol.eta * 1e3, color="C0", label="−η (cathodic)")
-    ax.axhline(eta_c * 1e3, color="C1", ls="--", label=f"η_c = {eta_c * 1e3:.0f} mV")
+    ax.plot(x, -sol.eta * 1e3, color=C[0], label="−η (cathodic)")
+    ax.axhline(eta_c * 1e3, color=C[1], ls="--", label=f"η_c = {eta_c * 1e3:.0f} mV")
     ax.set(xlabel="depth from Li anode x (µm)", ylabel="−η (mV)", title=f"{sol.params.name}: overpotential")
     ax.legend(fontsize=7)
     ax = axes[1]
-    ax.plot(x, sol.i_ion / 10, color="C0", label="ionic")
-    ax.plot(x, sol.i_e / 10, color="C1", label="electronic")
+    ax.plot(x, sol.i_ion / 10, color=C[0], label="ionic")
+    ax.plot(x, sol.i_e / 10, color=C[1], label="electronic")
     ax.set(xlabel="x (µm)", ylabel="current density (mA/cm²)", title=f"i = {sol.current / 10:g} mA/cm²")
     ax.legend(fontsize=7)
     ax = axes[2]
-    ax.semilogy(x, np.maximum(sol.deposition_rate, 1e-30), color="C0")
+    ax.semilogy(x, np.maximum(sol.deposition_rate, 1e-30), color=C[0])
     ax.set(xlabel="x (µm)", ylabel="a·j (A/m³)", title=f"internal deposition; anode takes {sol.anode_current / sol.current:.0%}")
     return fig
 
@@ -81,12 +82,12 @@ def sweep_figure(sw: dict, thickness: float, title: str = "", *, ax: Any = None)
     """
     fig, ax = new_axes(ax, (6.0, 4.0))
     i = np.asarray(sw["current"]) / 10
-    ax.plot(i, np.asarray(sw["nucleation_length"]) * 1e6, "o-", ms=3, color="C0", label="nucleation length l_n")
-    ax.plot(i, np.asarray(sw["growth_length"]) * 1e6, "s-", ms=3, color="C1", label="growth length l_g")
+    ax.plot(i, np.asarray(sw["nucleation_length"]) * 1e6, "o-", ms=3, color=C[0], label="nucleation length l_n")
+    ax.plot(i, np.asarray(sw["growth_length"]) * 1e6, "s-", ms=3, color=C[1], label="growth length l_g")
     ax.axhline(thickness * 1e6, color="k", ls="--", label="interlayer l_i")
     bad = ~np.asarray(sw["stable"], dtype=bool)
     if bad.any():
-        ax.plot(i[bad], np.full(bad.sum(), thickness * 1e6), "x", color="C3", label="unstable")
+        ax.plot(i[bad], np.full(bad.sum(), thickness * 1e6), "x", color=C[3], label="unstable")
     ax.set(xscale="log", xlabel="current density (mA/cm²)", ylabel="length (µm)", title=title)
     outside_legend(ax, fontsize=7)
     return fig
@@ -224,8 +225,8 @@ def fit_figure(fit: Any, *, ax: Any = None) -> Any:
     """
     fig, ax = new_axes(ax, (5.5, 4.0))
     i = np.asarray(fit.currents) / 10
-    ax.plot(i, np.asarray(fit.simulated_length) * 1e6, "o", color="C0", label="simulated l_n")
-    ax.plot(i, np.asarray(fit.fitted_length) * 1e6, "-", color="C1",
+    ax.plot(i, np.asarray(fit.simulated_length) * 1e6, "o", color=C[0], label="simulated l_n")
+    ax.plot(i, np.asarray(fit.fitted_length) * 1e6, "-", color=C[1],
             label=f"C·V_sp/i, C = {fit.coefficient / 100:.3g} S/cm (R² = {fit.r_squared:.3f})")
     ax.set(xlabel="current density (mA/cm²)", ylabel="nucleation length (µm)")
     ax.legend(fontsize=7)

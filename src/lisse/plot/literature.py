@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from lisse.plot.style import PALETTE as C
 from lisse.plot.style import new_axes_row, outside_legend, styled
 
 __all__ = ["literature_comparison"]
@@ -49,7 +50,7 @@ def literature_comparison(strategies: Any, result: dict, label: str = "this cell
         if s.source not in sources:
             sources.append(s.source)
     if len(sources) <= 8:
-        colour = {src: f"C{k}" for k, src in enumerate(sources)}
+        colour = {src: C[k % len(C)] for k, src in enumerate(sources)}
     else:  # more sources than the style's cycle: one distinct colour each all the same
         from matplotlib import colormaps
 

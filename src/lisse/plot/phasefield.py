@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from lisse.plot.style import PALETTE as C
 from lisse.plot.style import lisse_style, new_axes, new_axes_row, owns, styled
 
 __all__ = ["snapshot_figure", "series_figure", "history_figure", "sweep_figure", "save_animation"]
@@ -27,7 +28,7 @@ def _draw(ax: Any, zeta: Any, phi_g: Any, dx: float, title: str, y_bottom: float
         ax.contourf(np.linspace(ext[0], ext[1], nx), np.linspace(ext[2], ext[3], ny), phi_g, levels=[0.5, 2.0],
                     colors=["0.55"], alpha=0.85)
     if y_bottom is not None:
-        ax.axhline(y_bottom * 1e6, color="C1", lw=0.8, ls="--")
+        ax.axhline(y_bottom * 1e6, color=C[1], lw=0.8, ls="--")
     ax.set_title(title, fontsize=9)
     ax.set_xlabel("x (µm)")
     ax.set_ylabel("y (µm)")
@@ -129,7 +130,7 @@ def history_figure(rows: list[dict], *, title: str = "", ax: Any = None) -> Any:
     fig, ax = new_axes(ax, (5.0, 3.4))
     t = [r["time_s"] for r in rows]
     for k, (key, lab) in enumerate((("front_mean_um", "mean front"), ("tip_um", "tip"), ("penetration_depth_um", "penetration depth"))):
-        ax.plot(t, [r[key] for r in rows], color=f"C{k}", label=lab)
+        ax.plot(t, [r[key] for r in rows], color=C[k % len(C)], label=lab)
     ax.set_xlabel("time (s)")
     ax.set_ylabel("position (µm)")
     ax.legend(fontsize=7)
@@ -158,8 +159,8 @@ def sweep_figure(sweep: dict, *, ax: Any = None) -> Any:
     a = np.asarray(sweep["angles_deg"])
     p = np.asarray(sweep["penetration_m"]) * 1e9
     o = np.argsort(a)
-    ax.plot(a[o], p[o], "o-", color="C0", label="phase field")
-    ax.axvline(sweep["theta_c_young_laplace_deg"], color="C1", ls="--", label="Young–Laplace θc")
+    ax.plot(a[o], p[o], "o-", color=C[0], label="phase field")
+    ax.axvline(sweep["theta_c_young_laplace_deg"], color=C[1], ls="--", label="Young–Laplace θc")
     ax.set_xlabel("contact angle θ (deg)")
     ax.set_ylabel("penetration depth (nm)")
     ax.legend(fontsize=7)

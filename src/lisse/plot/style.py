@@ -21,12 +21,14 @@ from contextlib import contextmanager
 from functools import wraps
 from typing import Any, TypeVar
 
-__all__ = ["LISSE_RC", "lisse_style", "new_axes", "new_axes_row", "finish_axes", "owns", "outside_legend", "styled"]
+__all__ = ["LISSE_RC", "PALETTE", "lisse_style", "new_axes", "new_axes_row", "finish_axes", "owns", "outside_legend", "styled"]
 
 _F = TypeVar("_F")
 
-#: A colour-blind-safe qualitative cycle (Okabe & Ito 2008, "Color Universal Design"), one for every capability.
-_CYCLE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000")
+#: A colour-blind-safe qualitative palette (Okabe & Ito 2008, "Color Universal Design"), one for every capability.
+#: Plot functions pass these hex values, never ``"C0"``-style names: matplotlib resolves ``"CN"`` when it
+#: draws, with whatever colour cycle is active then (the user's, outside :func:`lisse_style`).
+PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000")
 
 #: The rcParams lisse draws with (applied only inside :func:`lisse_style`).
 LISSE_RC: dict[str, Any] = {
@@ -69,7 +71,7 @@ def lisse_style(**overrides: Any) -> Iterator[None]:
     import matplotlib
     from cycler import cycler
 
-    rc = {**LISSE_RC, "axes.prop_cycle": cycler(color=list(_CYCLE)), **overrides}
+    rc = {**LISSE_RC, "axes.prop_cycle": cycler(color=list(PALETTE)), **overrides}
     with matplotlib.rc_context(rc):
         yield
 

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from lisse.plot.style import PALETTE as C
 from lisse.plot.style import new_axes, outside_legend, styled
 
 __all__ = ["wetting_bar"]
 
-_PHILIC, _PHOBIC = "C0", "C1"
+_PHILIC, _PHOBIC = C[0], C[1]
 
 
 @styled
