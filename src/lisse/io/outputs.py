@@ -125,6 +125,7 @@ def render_figure(fig, formats=("png",), *, dpi: float = FIGURE_DPI, **kwargs) -
     Parameters
     ----------
     fig : matplotlib.figure.Figure
+        The figure (a lisse figure or any other).
     formats : sequence of str
         Formats matplotlib can write (``"png"``, ``"svg"``, ``"pdf"``, ...).
     dpi : float
@@ -176,6 +177,7 @@ def save_figure(fig, path: str | os.PathLike, *, dpi: float = FIGURE_DPI, svg: b
     Parameters
     ----------
     fig : matplotlib.figure.Figure
+        The figure (a lisse figure or any other).
     path : str or os.PathLike
         Target file; its suffix names the format.
     dpi : float

@@ -222,7 +222,7 @@ def plot_curves_dqdv(curves: Any, dqdv: Any = None, title: str | None = None, ma
 
 @styled
 def plot_dqdv(curves: dict, title: str | None = None, *, ax: Any = None) -> Any:
-    """dQ/dV curves, one line per entry.
+    """Curves of dQ/dV against voltage, one line per entry.
 
     Parameters
     ----------
@@ -251,7 +251,7 @@ def plot_dqdv(curves: dict, title: str | None = None, *, ax: Any = None) -> Any:
 
 @styled
 def plot_tafel(fit: Any, title: str | None = None, *, ax: Any = None) -> Any:
-    """log10|i| against η with the fitted Tafel lines over the fit windows.
+    """Tafel plot: log10|i| against η with the fitted Tafel lines over the fit windows.
 
     Parameters
     ----------
@@ -265,7 +265,7 @@ def plot_tafel(fit: Any, title: str | None = None, *, ax: Any = None) -> Any:
     Returns
     -------
     matplotlib.figure.Figure
-        log10 |i / (mA cm⁻²)| against overpotential [mV].
+        The decadic logarithm of |i / (mA cm⁻²)| against overpotential [mV].
     """
     fig, ax = new_axes(ax, (5.5, 3.6))
     eta, i = np.asarray(fit.eta_V_), np.asarray(fit.i_A_m2_)

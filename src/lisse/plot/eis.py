@@ -36,21 +36,20 @@ def _decade_markers(ax, f, z, fontsize=7, skip=None):
     """Mark the measured point nearest to each whole decade of frequency (within 0.15 decade),
     except points where ``skip`` is True (shown in an inset instead).
 
-    A label goes to the upper right of its point, or to the left / below when the point lies in the
-    right / top quarter of the data, so that no label runs over the edge of the axes."""
+    A label goes to the upper right of its point, or to its upper left when the point lies in the
+    right quarter of the data, so that no label runs over the edge of the axes (the equal-aspect
+    data limits leave room above an arc)."""
     lf = np.log10(f)
     x, y = z.real, -z.imag
     span_x = max(float(np.ptp(x)), 1e-300)
-    span_y = max(float(np.ptp(y)), 1e-300)
     for k in range(int(np.ceil(lf.min() - 0.15)), int(np.floor(lf.max() + 0.15)) + 1):
         i = int(np.argmin(np.abs(lf - k)))
         if abs(lf[i] - k) > 0.15 or (skip is not None and skip[i]):
             continue
         right = (x[i] - x.min()) / span_x > 0.75
-        top = (y[i] - y.min()) / span_y > 0.85
         ax.plot(x[i], y[i], "o", ms=5, mfc="none", mec="k", mew=0.8, zorder=5)
-        ax.annotate(f"$10^{{{k}}}$ Hz", (x[i], y[i]), textcoords="offset points", xytext=(-4 if right else 4, -4 if top else 4),
-                    ha="right" if right else "left", va="top" if top else "bottom", fontsize=fontsize, clip_on=True)
+        ax.annotate(f"$10^{{{k}}}$ Hz", (x[i], y[i]), textcoords="offset points", xytext=(-4 if right else 4, 4),
+                    ha="right" if right else "left", fontsize=fontsize, clip_on=True)
 
 
 @styled
@@ -201,7 +200,7 @@ def drt(d, shade_processes: bool = True, band: bool = True, yscale: str = "linea
     Returns
     -------
     matplotlib.figure.Figure
-        γ [Ω] against τ [s].
+        The distribution γ [Ω] against τ [s].
     """
     from matplotlib.patches import Patch
 
@@ -264,7 +263,7 @@ def drt_map(m, *, ax=None):
     Returns
     -------
     matplotlib.figure.Figure
-        γ [Ω] (colour) against τ [s] and spectrum.
+        The distribution γ [Ω] (colour) against τ [s] and spectrum.
     """
     fig, ax = new_axes(ax, (6.0, 4.0))
     ax.grid(False)

@@ -18,7 +18,7 @@ _SERIES = (("bulk", "sigma_bulk", "#4c72b0", "o"), ("grain_boundary", "sigma_gb"
 
 @styled
 def arrhenius(series, title: str | None = None, *, ax=None):
-    """ln(σT / S K cm⁻¹) (σT form) or ln(σ / S cm⁻¹) against 1000/T, points and fitted lines.
+    """Arrhenius plot: ln(σT / S K cm⁻¹) (σT form) or ln(σ / S cm⁻¹) against 1000/T, points and fitted lines.
 
     Parameters
     ----------
@@ -33,7 +33,7 @@ def arrhenius(series, title: str | None = None, *, ax=None):
     Returns
     -------
     matplotlib.figure.Figure
-        ln(σT) or ln(σ) against 1000/T [K⁻¹]; one colour per quantity (bulk, grain boundary, total), each
+        The logarithm ln(σT) or ln(σ) against 1000/T [K⁻¹]; one colour per quantity (bulk, grain boundary, total), each
         named in the legend with its activation energy.
     """
     fig, ax = new_axes(ax, (5.5, 4.2))

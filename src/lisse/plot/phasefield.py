@@ -60,7 +60,7 @@ def snapshot_figure(zeta: Any, phi_g: Any, dx: float, t: float, *, title: str = 
     Returns
     -------
     matplotlib.figure.Figure
-        ζ over x and y [µm].
+        The field ζ over x and y [µm].
     """
     fig, ax = new_axes(ax, (4.4, 4.0))
     im = _draw(ax, np.asarray(zeta), phi_g, dx, f"{title} t = {t:.4g} s".strip(), y_bottom)
@@ -76,7 +76,7 @@ def series_figure(frames: Any, times: Any, phi_g: Any, dx: float, *, n: int = 4,
     Parameters
     ----------
     frames : sequence of 2D arrays
-        ζ frames, indexed [frame, y, x].
+        The ζ frames, indexed [frame, y, x].
     times : sequence of float
         Time of each frame [s].
     phi_g : 2D array of float or None
@@ -173,12 +173,22 @@ def save_animation(frames: Any, times: Any, phi_g: Any, dx: float, path: str | o
 
     Parameters
     ----------
-    frames, times, phi_g, dx, y_bottom, title
-        As in :func:`series_figure` (times [s], dx [m], y_bottom [m]).
+    frames : sequence of 2D arrays
+        The ζ frames, indexed [frame, y, x].
+    times : sequence of float
+        Time of each frame [s].
+    phi_g : 2D array of float or None
+        Particle indicator.
+    dx : float
+        Grid spacing [m].
     path : str or os.PathLike
         Output file; ``.mp4`` for MP4, anything else is written as GIF.
     fps : int
         Frames per second.
+    y_bottom : float, optional
+        Layer bottom boundary [m].
+    title : str
+        Prefix of each frame's title.
     dpi : int
         Resolution of the frames [dots per inch].
 

@@ -59,8 +59,13 @@ def lisse_style(**overrides: Any) -> Iterator[None]:
     Parameters
     ----------
     **overrides
-        rcParams to set on top of :data:`LISSE_RC` (dots in names written as given, e.g.
+        Further rcParams to set on top of :data:`LISSE_RC` (dotted names passed as a dict, e.g.
         ``lisse_style(**{"font.size": 11})``).
+
+    Yields
+    ------
+    None
+        The body of the ``with`` block runs with lisse's rcParams.
 
     Examples
     --------
@@ -77,7 +82,15 @@ def lisse_style(**overrides: Any) -> Iterator[None]:
 
 
 def finish_axes(ax: Any, grid: bool = True) -> None:
-    """Fix lisse's lazily-read style on an Axes lisse created (grid look, tick label size)."""
+    """Fix lisse's lazily-read style on an Axes lisse created (grid look, tick label size).
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        An Axes of a figure lisse made (never the user's).
+    grid : bool
+        Draw the light grid.
+    """
     ax.grid(grid, **(_GRID if grid else {}))
     ax.tick_params(labelsize=LISSE_RC["xtick.labelsize"])
 
@@ -93,7 +106,18 @@ def _root(ax: Any) -> Any:
 
 
 def owns(fig: Any) -> bool:
-    """True when ``fig`` was created by lisse (so lisse may lay it out and title it)."""
+    """Whether ``fig`` was created by lisse (so lisse may lay it out and give it a title).
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        Any figure.
+
+    Returns
+    -------
+    bool
+        True for a figure made by a lisse plot function.
+    """
     return bool(getattr(fig, "_lisse_owned", False))
 
 
@@ -144,6 +168,13 @@ def new_axes_row(axes: Sequence[Any] | None, n: int, figsize: tuple[float, float
     nrows : int
         1 for a row of panels, ``n`` for a column.
 
+    name : str
+        Parameter name used in the error message.
+
+    Returns
+    -------
+    (matplotlib.figure.Figure, list of matplotlib.axes.Axes)
+
     Raises
     ------
     lisse.errors.ParameterError
@@ -167,7 +198,19 @@ def new_axes_row(axes: Sequence[Any] | None, n: int, figsize: tuple[float, float
 
 
 def outside_legend(ax: Any, **kw: Any) -> Any:
-    """A legend right of the axes (never over data or labels); constrained layout makes room in lisse figures."""
+    """A legend right of the axes, so it never covers data or labels; constrained layout makes room in lisse figures.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        The Axes the legend belongs to.
+    **kw
+        Passed to :meth:`matplotlib.axes.Axes.legend` (``handles``, ``fontsize``, ``title``, ...).
+
+    Returns
+    -------
+    matplotlib.legend.Legend
+    """
     kw.setdefault("loc", "upper left")
     kw.setdefault("bbox_to_anchor", (1.02, 1.0))
     kw.setdefault("borderaxespad", 0.0)
@@ -175,7 +218,18 @@ def outside_legend(ax: Any, **kw: Any) -> Any:
 
 
 def styled(func: _F) -> _F:
-    """Decorator: run a figure function inside :func:`lisse_style` (rcParams restored afterwards)."""
+    """Decorator: run a figure function inside :func:`lisse_style` (rcParams restored afterwards).
+
+    Parameters
+    ----------
+    func : callable
+        A figure function.
+
+    Returns
+    -------
+    callable
+        ``func`` with the same signature and docstring.
+    """
 
     @wraps(func)  # type: ignore[arg-type]
     def wrapper(*args: Any, **kwargs: Any) -> Any:

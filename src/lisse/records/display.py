@@ -42,10 +42,22 @@ def _num(x: float) -> str:
 
 
 def short(value: Any, width: int = 40) -> str:
-    """``value`` in at most about ``width`` characters.
+    """Describe ``value`` in at most about ``width`` characters.
 
     Numbers get 4 significant digits; arrays show dtype, shape and range; DataFrames rows × columns;
     long sequences and dicts their length; everything else its repr, cut with an ellipsis.
+
+    Parameters
+    ----------
+    value : object
+        Anything.
+    width : int
+        Target length [characters].
+
+    Returns
+    -------
+    str
+        The short description.
     """
     if value is None or isinstance(value, bool):
         return repr(value)
@@ -83,7 +95,22 @@ def short(value: Any, width: int = 40) -> str:
 
 
 def fields_repr(obj: Any, names: Iterable[str] | None = None, limit: int = MAX_REPR) -> str:
-    """``ClassName(a=1, b=<61 float64 0.1..1e+06>)`` from ``names`` (default: the dataclass fields), at most ``limit`` characters."""
+    """One-line ``ClassName(a=1, b=<61 float64 0.1..1e+06>)`` repr built with :func:`short`.
+
+    Parameters
+    ----------
+    obj : object
+        The object shown.
+    names : iterable of str, optional
+        Attributes to show (default: the dataclass fields with ``repr=True``).
+    limit : int
+        Longest result [characters]; longer text is cut with an ellipsis.
+
+    Returns
+    -------
+    str
+        The repr.
+    """
     if names is None:
         names = [f.name for f in dataclasses.fields(obj) if f.repr]
     parts = [f"{n}={short(getattr(obj, n, None), 30)}" for n in names]
@@ -92,7 +119,18 @@ def fields_repr(obj: Any, names: Iterable[str] | None = None, limit: int = MAX_R
 
 
 def compact_repr(cls: type[_T]) -> type[_T]:
-    """Class decorator (above ``@dataclass``): a one-line repr with arrays and tables summarised."""
+    """Class decorator (above ``@dataclass``): a one-line repr with arrays and tables summarised.
+
+    Parameters
+    ----------
+    cls : type
+        A dataclass.
+
+    Returns
+    -------
+    type
+        The same class, its ``__repr__`` replaced by :func:`fields_repr`.
+    """
 
     def __repr__(self: Any) -> str:
         return fields_repr(self)
@@ -102,7 +140,18 @@ def compact_repr(cls: type[_T]) -> type[_T]:
 
 
 def estimator_params(obj: Any) -> dict[str, Any]:
-    """The dataclass fields of ``obj`` whose values differ from their defaults."""
+    """Find the dataclass fields of ``obj`` whose values differ from their defaults.
+
+    Parameters
+    ----------
+    obj : object
+        A dataclass instance.
+
+    Returns
+    -------
+    dict
+        Field name to value, for the changed fields.
+    """
     params: dict[str, Any] = {}
     for f in dataclasses.fields(obj):
         if not f.repr:
@@ -135,6 +184,13 @@ def estimator_repr(obj: Any, params: dict[str, Any] | None = None, state: str | 
         The parameters to show (default: the dataclass fields that differ from their defaults).
     state : str, optional
         The fitted state (e.g. ``"3 peaks, misfit 0.4 %"``); None before ``fit``.
+    limit : int
+        Longest result [characters].
+
+    Returns
+    -------
+    str
+        The repr.
     """
     if params is None:
         params = estimator_params(obj)
@@ -146,7 +202,20 @@ def estimator_repr(obj: Any, params: dict[str, Any] | None = None, state: str | 
 
 
 def html_table(title: str, rows: Iterable[tuple[str, Any]]) -> str:
-    """A small two-column HTML table (for ``_repr_html_``); values go through :func:`short` unless str."""
+    """Build a small two-column HTML table (for ``_repr_html_``).
+
+    Parameters
+    ----------
+    title : str
+        Caption.
+    rows : iterable of (str, object)
+        Name and value per row; a value that is not a str goes through :func:`short`. Everything is escaped.
+
+    Returns
+    -------
+    str
+        The HTML.
+    """
     body = "".join(
         f"<tr><th style='text-align:left'>{html.escape(str(k))}</th>"
         f"<td style='text-align:left'>{html.escape(v if isinstance(v, str) else short(v, 60))}</td></tr>"
@@ -157,6 +226,13 @@ def html_table(title: str, rows: Iterable[tuple[str, Any]]) -> str:
 
 def plot_with(target: str, *args: Any, **kwargs: Any) -> Any:
     """Call the plotting function ``target`` (``"lisse.plot.eis:nyquist"``), importing it now.
+
+    Parameters
+    ----------
+    target : str
+        ``"module:function"``.
+    *args, **kwargs
+        Passed to the function.
 
     Returns
     -------
