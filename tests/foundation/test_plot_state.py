@@ -348,3 +348,15 @@ def test_html_reprs_are_tables(results):
                  "SeriesFit", "LengthsResult"):
         h = results[name]._repr_html_()
         assert h.startswith("<table>") and h.endswith("</table>") and len(h) < 5000, name
+
+
+def test_plot_methods_of_simulation_results_need_no_pyplot():
+    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
+
+    p, res, sw, m1, m2, s2, fit = pi._interlayer()
+    n_open = len(plt.get_fignums())
+    assert isinstance(s2.plot(p.critical_overpotential), Figure)
+    assert isinstance(res.plot(), Figure) and len(res.plot().axes) == 3
+    assert len(plt.get_fignums()) == n_open
+    assert len(repr(s2)) <= 200 and "\n" not in repr(s2)

@@ -79,6 +79,7 @@ def literature_comparison(strategies: Any, result: dict, label: str = "this cell
         handles.append(Line2D([], [], ls="", marker="*", ms=11, color="crimson", markeredgecolor="k", markeredgewidth=0.4, label=label))
     if has_a1:
         a1.set_xscale("log")
+        a1.margins(x=0.1)  # room for the names of the outermost points
     a1.set(xlabel="interfacial resistance (Ω·cm²)", ylabel="CCD (mA/cm²)", title="CCD vs interfacial resistance")
     a2.set(xscale="log", yscale="log", xlabel="current density (mA/cm²)", ylabel="symmetric-cell cycle life (h)", title="cycle life")
     outside_legend(a2, handles=handles, fontsize=7, title="source")
