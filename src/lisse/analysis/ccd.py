@@ -358,6 +358,12 @@ class CCDDetector:
         Returns
         -------
         matplotlib.figure.Figure
+            The figure drawn on (the user's when ``ax``/``axes`` is given).
+
+        Raises
+        ------
+        ParameterError
+            No record was given and fit() did not run in this process.
         """
         record = record if record is not None else getattr(self, "record_", None)
         if record is None:

@@ -203,9 +203,19 @@ class TafelFit:
                                                        ("R²", ", ".join(f"{k} {v:.4f}" for k, v in self.r2_.items()))])
 
     def plot(self, *, ax: Any = None, **kwargs: Any) -> Any:
-        """log10|i| against η with the fitted lines (:func:`lisse.plot.cycling.plot_tafel`); returns the Figure.
+        """Tafel plot of the data with the fitted lines (:func:`lisse.plot.cycling.plot_tafel`).
 
-        ``ax``: draw into this matplotlib Axes (default: a new figure); ``kwargs`` go on (``title``).
+        Parameters
+        ----------
+        ax : matplotlib.axes.Axes, optional
+            Draw into this matplotlib Axes (default: a new figure).
+        **kwargs
+            Passed on (``title``).
+
+        Returns
+        -------
+        matplotlib.figure.Figure
+            The figure drawn on (:func:`lisse.plot.cycling.plot_tafel`).
         """
         return plot_with("lisse.plot.cycling:plot_tafel", self, ax=ax, **kwargs)
 

@@ -224,20 +224,6 @@ def save_figure(fig, path: str | os.PathLike, *, dpi: float = FIGURE_DPI, svg: b
     pathlib.Path
         ``path`` (the SVG copy, when asked for, is ``path.with_suffix(".svg")``).
 
-    Parameters
-    ----------
-    fig : matplotlib.figure.Figure
-        The figure.
-    path : str or os.PathLike
-        The image file; its suffix selects the format (``.png``, ``.svg``, ...).
-    **kwargs
-        Passed to :meth:`matplotlib.figure.Figure.savefig` (e.g. ``dpi``, a count of dots per inch).
-
-    Returns
-    -------
-    pathlib.Path
-        ``path``.
-
     Raises
     ------
     ParameterError
@@ -260,7 +246,29 @@ def save_figure(fig, path: str | os.PathLike, *, dpi: float = FIGURE_DPI, svg: b
 
 
 def atomic_save_figure(fig, path: str | os.PathLike, **kwargs) -> Path:
-    """Save a matplotlib figure atomically (the former name of :func:`save_figure`, same behaviour)."""
+    """Save a matplotlib figure atomically (the former name of :func:`save_figure`, same behaviour).
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The figure.
+    path : str or os.PathLike
+        The image file; its suffix selects the format (``.png``, ``.svg``, ...).
+    **kwargs
+        Passed to :func:`save_figure` (``dpi`` in dots per inch, ``svg``, savefig options).
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+
+    Raises
+    ------
+    ParameterError
+        The suffix of ``path`` names no image format matplotlib can write.
+    OutputError
+        The file cannot be written.
+    """
     return save_figure(fig, path, **kwargs)
 
 

@@ -460,6 +460,7 @@ class CyclingRecord:
         Returns
         -------
         matplotlib.figure.Figure
+            The figure drawn on (the user's when ``ax``/``axes`` is given).
         """
         return plot_with("lisse.plot.cycling:plot_voltage_staircase", self, detector, ax=ax, **kwargs)
 

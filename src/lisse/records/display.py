@@ -118,12 +118,12 @@ def fields_repr(obj: Any, names: Iterable[str] | None = None, limit: int = MAX_R
     return text if len(text) <= limit else text[: limit - 2] + "…)"
 
 
-def compact_repr(cls: type[_T]) -> type[_T]:
+def compact_repr(dataclass_type: type[_T]) -> type[_T]:
     """Class decorator (above ``@dataclass``): a one-line repr with arrays and tables summarised.
 
     Parameters
     ----------
-    cls : type
+    dataclass_type : type
         A dataclass.
 
     Returns
@@ -135,8 +135,8 @@ def compact_repr(cls: type[_T]) -> type[_T]:
     def __repr__(self: Any) -> str:
         return fields_repr(self)
 
-    cls.__repr__ = __repr__  # type: ignore[assignment,method-assign]
-    return cls
+    dataclass_type.__repr__ = __repr__  # type: ignore[assignment,method-assign]
+    return dataclass_type
 
 
 def estimator_params(obj: Any) -> dict[str, Any]:
@@ -173,8 +173,10 @@ def estimator_params(obj: Any) -> dict[str, Any]:
 
 
 def estimator_repr(obj: Any, params: dict[str, Any] | None = None, state: str | None = None, limit: int = MAX_REPR) -> str:
-    """``Name(changed=params; fitted state)``: the parameters that differ from their defaults (as
-    scikit-learn shows an estimator) and, after ``fit``, a short description of the result.
+    """One-line ``Name(changed=params; fitted state)`` repr of an estimator.
+
+    The parameters that differ from their defaults (as scikit-learn shows an estimator) and, after
+    ``fit``, a short description of the result.
 
     Parameters
     ----------

@@ -243,6 +243,12 @@ class EISSpectrum:
         Returns
         -------
         matplotlib.figure.Figure
+            The figure drawn on (the user's when ``ax``/``axes`` is given).
+
+        Raises
+        ------
+        ParameterError
+            ``kind`` is neither "nyquist" nor "bode".
         """
         if kind == "nyquist":
             return plot_with("lisse.plot.eis:nyquist", self, ax=ax, **kwargs)

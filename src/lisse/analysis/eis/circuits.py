@@ -868,6 +868,16 @@ class Circuit:
             Where to draw (default: a new figure).
         **kwargs
             Passed on (``title``, ...).
+
+        Returns
+        -------
+        matplotlib.figure.Figure
+            The figure drawn on (the user's when ``ax``/``axes`` is given).
+
+        Raises
+        ------
+        ParameterError
+            The circuit is not fitted, or ``kind`` is unknown.
         """
         if not hasattr(self, "z_fit_"):
             raise ParameterError("Circuit.plot: fit() the circuit first")

@@ -276,9 +276,19 @@ class DRTMap:
     max_misfit: np.ndarray | None = None
 
     def plot(self, *, ax=None, **kwargs):
-        """γ as colour against τ and spectrum (:func:`lisse.plot.eis.drt_map`); returns the Figure.
+        """Show γ as colour against τ and spectrum (:func:`lisse.plot.eis.drt_map`).
 
-        ``ax``: draw into this matplotlib Axes (default: a new figure).
+        Parameters
+        ----------
+        ax : matplotlib.axes.Axes, optional
+            Draw into this matplotlib Axes (default: a new figure).
+        **kwargs
+            Passed to the plotting function.
+
+        Returns
+        -------
+        matplotlib.figure.Figure
+            The figure drawn on (:func:`lisse.plot.eis.drt_map`).
         """
         return plot_with("lisse.plot.eis:drt_map", self, ax=ax, **kwargs)
 

@@ -1058,6 +1058,16 @@ class DRT:
             Where to draw (default: a new figure).
         **kwargs
             Passed on (``yscale``, ``title``, ...).
+
+        Returns
+        -------
+        matplotlib.figure.Figure
+            The figure drawn on (the user's when ``ax``/``axes`` is given).
+
+        Raises
+        ------
+        ParameterError
+            The DRT is not fitted, or ``kind`` is unknown.
         """
         if not hasattr(self, "peaks_"):
             raise ParameterError("DRT.plot: fit() the DRT first")

@@ -155,9 +155,19 @@ class KKResult:
                                           ("noise estimate", f"{100 * self.noise:.3g} %"), ("worst frequency", f"{self.worst_frequency:.4g} Hz")])
 
     def plot(self, *, ax=None, **kwargs):
-        """Relative residuals against frequency (:func:`lisse.plot.eis.kk_residuals`); returns the Figure.
+        """Plot the relative residuals against frequency (:func:`lisse.plot.eis.kk_residuals`).
 
-        ``ax``: draw into this matplotlib Axes (default: a new figure).
+        Parameters
+        ----------
+        ax : matplotlib.axes.Axes, optional
+            Draw into this matplotlib Axes (default: a new figure).
+        **kwargs
+            Passed to the plotting function.
+
+        Returns
+        -------
+        matplotlib.figure.Figure
+            The figure drawn on (:func:`lisse.plot.eis.kk_residuals`).
         """
         return plot_with("lisse.plot.eis:kk_residuals", self, ax=ax, **kwargs)
 

@@ -487,9 +487,19 @@ class SeriesFit:
         return html_table("Arrhenius series", rows)
 
     def plot(self, *, ax=None, **kwargs):
-        """Arrhenius plot of the series (:func:`lisse.plot.eis_temperature.arrhenius`); returns the Figure.
+        """Arrhenius plot of the series (:func:`lisse.plot.eis_temperature.arrhenius`).
 
-        ``ax``: draw into this matplotlib Axes (default: a new figure); ``kwargs`` go on (``title``).
+        Parameters
+        ----------
+        ax : matplotlib.axes.Axes, optional
+            Draw into this matplotlib Axes (default: a new figure).
+        **kwargs
+            Passed on (``title``).
+
+        Returns
+        -------
+        matplotlib.figure.Figure
+            The figure drawn on (:func:`lisse.plot.eis_temperature.arrhenius`).
         """
         return plot_with("lisse.plot.eis_temperature:arrhenius", self, ax=ax, **kwargs)
 

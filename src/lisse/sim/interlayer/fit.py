@@ -66,9 +66,19 @@ class SpikeFit:
     relative_rms: float
 
     def plot(self, *, ax=None, **kwargs):
-        """Simulated against fitted nucleation length (:func:`lisse.plot.interlayer.fit_figure`); returns the Figure.
+        """Plot simulated against fitted nucleation length (:func:`lisse.plot.interlayer.fit_figure`).
 
-        ``ax``: draw into this matplotlib Axes (default: a new figure).
+        Parameters
+        ----------
+        ax : matplotlib.axes.Axes, optional
+            Draw into this matplotlib Axes (default: a new figure).
+        **kwargs
+            Passed to the plotting function.
+
+        Returns
+        -------
+        matplotlib.figure.Figure
+            The figure drawn on (:func:`lisse.plot.interlayer.fit_figure`).
         """
         return plot_with("lisse.plot.interlayer:fit_figure", self, ax=ax, **kwargs)
 

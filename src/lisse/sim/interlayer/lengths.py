@@ -221,9 +221,19 @@ class LengthsResult:
         return html_table(f"Interlayer lengths: {d['preset']}", [(k, v) for k, v in d.items() if k != "preset"])
 
     def plot(self, *, axes=None, **kwargs):
-        """Overpotential, currents and deposition across the layer (:func:`lisse.plot.interlayer.profile_figure`).
+        """Plot overpotential, currents and deposition across the layer (:func:`lisse.plot.interlayer.profile_figure`).
 
-        ``axes``: three matplotlib Axes to draw into (default: a new figure). Returns the Figure.
+        Parameters
+        ----------
+        axes : sequence of matplotlib.axes.Axes, optional
+            Draw into these matplotlib Axes (three; default: a new figure).
+        **kwargs
+            Passed to the plotting function.
+
+        Returns
+        -------
+        matplotlib.figure.Figure
+            The figure drawn on (:func:`lisse.plot.interlayer.profile_figure`).
         """
         return plot_with("lisse.plot.interlayer:profile_figure", self.solution, self.critical_overpotential, axes=axes, **kwargs)
 

@@ -103,10 +103,21 @@ class Solution1D:
         return fields_repr(self, ["x", "eta", "current", "anode_current", "internal_current", "iterations"])[:-1] + f", params={self.params.name!r})"
 
     def plot(self, eta_c: float | None = None, *, axes=None, **kwargs):
-        """Overpotential, currents and deposition across the layer (:func:`lisse.plot.interlayer.profile_figure`).
+        """Plot overpotential, currents and deposition across the layer (:func:`lisse.plot.interlayer.profile_figure`).
 
-        ``eta_c``: critical overpotential [V] (default: the parameters'); ``axes``: three matplotlib Axes
-        to draw into (default: a new figure). Returns the Figure.
+        Parameters
+        ----------
+        eta_c : float, optional
+            Critical nucleation overpotential [V] (default: that of the solution's parameters).
+        axes : sequence of matplotlib.axes.Axes, optional
+            Draw into these three matplotlib Axes (default: a new figure).
+        **kwargs
+            Passed to the plotting function.
+
+        Returns
+        -------
+        matplotlib.figure.Figure
+            The figure drawn on.
         """
         eta_c = self.params.critical_overpotential if eta_c is None else eta_c
         return plot_with("lisse.plot.interlayer:profile_figure", self, eta_c, axes=axes, **kwargs)

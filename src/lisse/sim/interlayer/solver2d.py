@@ -144,9 +144,21 @@ class Solution2D:
         return fields_repr(self, ["x", "y", "current", "iterations", "metrics"])
 
     def plot(self, eta_c: float, *, axes=None, **kwargs):
-        """Deposition and nucleation fields (:func:`lisse.plot.interlayer.field_figure`); returns the Figure.
+        """Plot the deposition and nucleation fields (:func:`lisse.plot.interlayer.field_figure`).
 
-        ``eta_c``: critical overpotential [V]; ``axes``: two matplotlib Axes to draw into (default: a new figure).
+        Parameters
+        ----------
+        eta_c : float
+            Critical nucleation overpotential [V] (drawn as a contour).
+        axes : sequence of matplotlib.axes.Axes, optional
+            Draw into these two matplotlib Axes (default: a new figure).
+        **kwargs
+            Passed to the plotting function.
+
+        Returns
+        -------
+        matplotlib.figure.Figure
+            The figure drawn on.
         """
         return plot_with("lisse.plot.interlayer:field_figure", self, eta_c, axes=axes, **kwargs)
 

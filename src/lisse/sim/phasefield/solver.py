@@ -591,9 +591,26 @@ class PhaseFieldSolver:
                 f"dt={self.dt:.3g} s, Li fraction={float(np.mean(self.zeta)):.3f})")
 
     def plot(self, *, ax=None, y_bottom: float | None = None, **kwargs):
-        """The current ζ field (:func:`lisse.plot.phasefield.snapshot_figure`, 2D runs); returns the Figure.
+        """Plot the current ζ field of a 2D run (:func:`lisse.plot.phasefield.snapshot_figure`).
 
-        ``ax``: draw into this matplotlib Axes (default: a new figure); ``y_bottom``: layer boundary [m].
+        Parameters
+        ----------
+        ax : matplotlib.axes.Axes, optional
+            Draw into this matplotlib Axes (default: a new figure).
+        y_bottom : float, optional
+            Height of the layer's bottom boundary [m] (dashed line).
+        **kwargs
+            Passed to the plotting function (``title``).
+
+        Returns
+        -------
+        matplotlib.figure.Figure
+            The figure drawn on.
+
+        Raises
+        ------
+        ParameterError
+            The run is not 2D.
         """
         if self.zeta.ndim != 2:
             raise ParameterError(f"PhaseFieldSolver.plot draws 2D fields; this run is {self.zeta.ndim}D")
