@@ -49,6 +49,7 @@ def literature_comparison(strategies: Any, result: dict, label: str = "this cell
     for s in strategies:
         if s.source not in sources:
             sources.append(s.source)
+    colour: dict[str, Any]
     if len(sources) <= 8:
         colour = {src: C[k % len(C)] for k, src in enumerate(sources)}
     else:  # more sources than the style's cycle: one distinct colour each all the same

@@ -212,7 +212,9 @@ def save_animation(frames: Any, times: Any, phi_g: Any, dx: float, path: str | o
         if not FFMpegWriter.isAvailable():
             from lisse.errors import MissingDependencyError
 
-            raise MissingDependencyError("MP4 animations need the ffmpeg program on PATH; write a .gif instead")
+            err = MissingDependencyError("ffmpeg", "MP4 animations")
+            err.args = ("MP4 animations need the ffmpeg program on PATH (not a Python package); write a .gif instead",)
+            raise err
         writer: Any = FFMpegWriter(fps=fps)
     else:
         writer = PillowWriter(fps=fps)

@@ -77,7 +77,7 @@ def lisse_style(**overrides: Any) -> Iterator[None]:
     from cycler import cycler
 
     rc = {**LISSE_RC, "axes.prop_cycle": cycler(color=list(PALETTE)), **overrides}
-    with matplotlib.rc_context(rc):
+    with matplotlib.rc_context(rc):  # type: ignore[arg-type]  # (str keys; matplotlib types them as literals)
         yield
 
 

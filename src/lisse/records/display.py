@@ -30,7 +30,7 @@ MAX_REPR = 200
 _T = TypeVar("_T")
 
 
-def _num(x: float) -> str:
+def _num(x: Any) -> str:
     if isinstance(x, (bool, np.bool_)):
         return str(bool(x))
     if isinstance(x, (int, np.integer)):
