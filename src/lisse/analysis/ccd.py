@@ -44,6 +44,7 @@ from typing import Any
 
 import numpy as np
 
+from lisse.analysis._estimator import check_dataclass_settings
 from lisse.analysis.cell_type import require_symmetric
 from lisse.analysis.symmetric import SegmentOptions, _as_record, _need_area, half_cycles, pooled_noise, scan_segment
 from lisse.citations import register
@@ -140,6 +141,9 @@ class CCDDetector:
     min_noise_V: float = 20e-6
     collapse_sigma: float = 5.0
     segment: SegmentOptions = field(default_factory=SegmentOptions)
+
+    def __post_init__(self) -> None:
+        check_dataclass_settings(self, "record")
 
     def _check(self) -> None:
         # written as "not (inside)" so that NaN is refused too

@@ -33,6 +33,7 @@ from typing import Any
 
 import numpy as np
 
+from lisse.analysis._estimator import check_dataclass_settings
 from lisse.analysis.cell_type import require_symmetric
 from lisse.analysis.symmetric import (
     SegmentOptions,
@@ -114,6 +115,9 @@ class ShortDetector:
     noise_pool_points: int = 120
     noise_min_points: int = 20
     segment: SegmentOptions = field(default_factory=SegmentOptions)
+
+    def __post_init__(self) -> None:
+        check_dataclass_settings(self, "record")
 
     def fit(self, record: CyclingRecord, *, cell_type: str = "auto") -> ShortDetector:
         """Analyse ``record``; returns self with the ``*_`` attributes set.

@@ -52,10 +52,12 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 
+from lisse.analysis._estimator import refuse_data
 from lisse.analysis.eis.weighting import check_weighting, residual_weights
 from lisse.citations import Citation, add, register
 from lisse.errors import ConvergenceError, LisseError, ParameterError
@@ -346,6 +348,14 @@ class Circuit:
         weighting="modulus",
         n_starts: int = 4,
     ) -> None:
+        example = 'Circuit("R0-p(R1,CPE1)", initial_guess=...).fit(spectrum)'
+        refuse_data("Circuit", "spectrum", example, scalars=("circuit", "constants", "bounds", "n_starts"), circuit=circuit, initial_guess=initial_guess,
+                    constants=constants, bounds=bounds, weighting=weighting, n_starts=n_starts)
+        if not isinstance(circuit, str):
+            raise ParameterError(f"Circuit: expected a circuit string such as 'R0-p(R1,CPE1)'; found {type(circuit).__name__}")
+        for what, value in (("constants", constants), ("bounds", bounds)):
+            if value is not None and not isinstance(value, Mapping):
+                raise ParameterError(f"Circuit {what}: expected a dict by parameter name ({{'R0': 10.0}}); found {type(value).__name__}")
         self.circuit = circuit
         self._tree, self._elements = parse_circuit(circuit)
         names, units, lo, hi = [], [], [], []

@@ -65,6 +65,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from lisse.analysis._estimator import refuse_data
 from lisse.analysis.eis.cells import CELL_TYPES, PROCESS_WINDOWS, cell_model
 from lisse.analysis.eis.drt_uncertainty import BAND_LEVEL  # nominal coverage of gamma_lower_/gamma_upper_
 from lisse.analysis.eis.weighting import check_weighting, residual_weights
@@ -394,6 +395,9 @@ class DRT:
         resolved_fraction: float = 0.01,
         uncertainty: bool = True,
     ) -> None:
+        settings = {k: v for k, v in locals().items() if k != "self"}
+        refuse_data("DRT", "spectrum", "DRT(lambda_=...).fit(spectrum)",
+                    scalars=tuple(k for k in settings if k not in ("processes", "capacitance", "cell")), **settings)
         if isinstance(lambda_, str) and lambda_.lower() == "drttools":
             basis, fwhm_coeff, part, order, weighting, inductance = "gaussian", 0.5, "combined", 1, "unit", False
             lambda_ = 1e-3
@@ -602,7 +606,8 @@ class DRT:
         """
         register("Wan2015")
         if not isinstance(spectrum, EISSpectrum):
-            raise ParameterError(f"DRT.fit: expected an EISSpectrum, found {type(spectrum).__name__}")
+            raise ParameterError(f"DRT.fit: expected an EISSpectrum (lisse.io.read_spectrum(path), or "
+                                 f"EISSpectrum(frequency=f_Hz, impedance=Z_ohm) for arrays); found {type(spectrum).__name__}")
         if len(spectrum) < 5:
             raise ParameterError(f"DRT.fit: spectrum '{spectrum.label}' has {len(spectrum)} points; at least 5 are needed")
         f = spectrum.frequency
