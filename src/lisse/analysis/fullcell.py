@@ -440,7 +440,7 @@ def _dqdv_one(v: np.ndarray, q: np.ndarray, charge: bool, dv: float, kernel: np.
     qe[-1] = q_last[-1]
     dqb = np.diff(qe)
     pad = kernel.size // 2 if kernel is not None else 0
-    if pad:
+    if pad and kernel is not None:
         # Savitzky–Golay on the zero-padded bins (scipy's savgol_filter with mode="constant"): the sum is kept
         dqb = np.convolve(np.concatenate([np.zeros(pad), dqb, np.zeros(pad)]), kernel[::-1], mode="same")
         centres = lo + dv * (np.arange(dqb.size) - pad + 0.5)

@@ -111,7 +111,7 @@ def gitt_diffusion(
     opts = segment or SegmentOptions(min_points=2)
     t, v, i = rec.time_s, rec.voltage_V, rec.current_A
     starts, stops, sgn = segment_bounds(i, opts)
-    rows = []
+    rows: list[dict[str, float]] = []
     for k in range(1, len(starts) - 1):
         if sgn[k] == 0 or sgn[k - 1] != 0 or sgn[k + 1] != 0:
             continue

@@ -192,7 +192,7 @@ class ShortDetector:
                                         noise_min_points=self.noise_min_points)
                 if m2.get("n_drops", 0) >= self.min_drops:
                     crit = "erratic_voltage"
-            if crit is not None:
+            if crit is not None and idx is not None:  # scan_segment gives idx with every criterion
                 status[k] = crit
                 fail = (k, a + int(idx), crit)
                 break

@@ -122,8 +122,8 @@ def pooled_noise(v: np.ndarray, starts: np.ndarray, stops: np.ndarray, n_plateau
     remove a linear trend within a segment (a drifting plateau), the MAD ignores isolated jumps, and
     1.4826·MAD/√6 equals σ for white Gaussian noise. NaN when fewer than 3 second differences exist.
     """
-    d2 = [np.diff(v[int(b) - int(p) : int(b)], 2) for a, b, p in zip(starts, stops, n_plateau) if int(p) >= 3 and int(b) - int(a) >= int(p)]
-    d2 = np.concatenate(d2) if d2 else np.zeros(0)
+    parts = [np.diff(v[int(b) - int(p) : int(b)], 2) for a, b, p in zip(starts, stops, n_plateau) if int(p) >= 3 and int(b) - int(a) >= int(p)]
+    d2 = np.concatenate(parts) if parts else np.zeros(0)
     d2 = d2[np.isfinite(d2)]
     if d2.size < 3:
         return float("nan")
@@ -281,6 +281,7 @@ def scan_segment(
     dur = t[-1] - t[0] if n > 1 else 0.0
     settle = (t - t[0]) >= settle_fraction * dur
     hits: list[tuple[int, str]] = []
+    medc: np.ndarray | None
     if collapse_sigma is None:
         wc, medc = w, med
     elif ref_V > 0 and np.isfinite(ref_V):

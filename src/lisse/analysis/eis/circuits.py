@@ -52,7 +52,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -185,7 +185,7 @@ class ElementType:
     params: tuple[str, ...]
     units: tuple[str, ...]
     bounds: tuple[tuple[float, float], ...]
-    func: object
+    func: Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]  # (ω [rad/s], params) -> (Z, dZ/dp)
     doc: str
 
 
@@ -296,6 +296,7 @@ def parse_circuit(text: str) -> tuple[_Node, list[tuple[str, ElementType]]]:
 
 def _evaluate(node: _Node, w: np.ndarray, p: np.ndarray, P: int, jac: bool):
     if node.kind == "el":
+        assert node.etype is not None  # parse_circuit gives every element node its type
         k = len(node.etype.params)
         z, dz = node.etype.func(w, p[node.start : node.start + k])
         if not jac:
@@ -435,7 +436,7 @@ class Circuit:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # an edge warning does not matter for a starting point
                 d = DRT(inductance=has_L, uncertainty=False).fit(EISSpectrum(f, z))
-            self._drt_misfit = d.median_relative_misfit_
+            self._drt_misfit: float | None = d.median_relative_misfit_
             peaks = [(p.tau_s, p.resistance_ohm) for p in d.peaks_]
             r_inf = max(d.r_inf_, 1e-3 * float(np.min(np.abs(z))))
             L_guess = max(d.inductance_, 1e-9)
@@ -460,7 +461,7 @@ class Circuit:
                 starts.append(sorted(pk + extra))
         for k in range(max(self.n_starts - len(starts), 1)):
             shift = (k % 3 - 1) * 0.5  # decades
-            taus = np.geomspace(tmin, tmax, n + 2)[1:-1] * 10**shift if n else []
+            taus = np.geomspace(tmin, tmax, n + 2)[1:-1] * 10**shift if n else np.zeros(0)
             starts.append([(t, span / max(n, 1)) for t in taus])
         out = []
         for st in starts[: self.n_starts]:

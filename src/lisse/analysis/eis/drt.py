@@ -372,6 +372,15 @@ class DRT:
         hundred ohm under a mega-ohm blocking tail, where the inversion is not identifiable).
     """
 
+    # fitted attributes whose type is not fixed by their first assignment in fit()
+    cpe_q_: float | None
+    cpe_n_: float | None
+    leak_resistance_: float | None
+    warnings_: list[str]
+    gamma_std_: np.ndarray | None
+    gamma_lower_: np.ndarray | None
+    gamma_upper_: np.ndarray | None
+
     def __init__(
         self,
         lambda_: float | str = 2e-4,
@@ -725,7 +734,7 @@ class DRT:
             t_low = math.log10(1.0 / (2 * math.pi * float(np.min(omega) / (2 * math.pi)))) - 1.0
             t_grid = t_low + np.arange(0.0, 9.5, 1.5)
             bounds.append((t_low, t_low + 9.0))
-            start = min(((n, t) for n in n_grid for t in t_grid), key=objective)
+            start: tuple[float, ...] = min(((n, t) for n in n_grid for t in t_grid), key=objective)
         else:
             start = (min(n_grid, key=lambda n: objective((n,))),)
         if fixed_n is None or len(bounds) > 1:

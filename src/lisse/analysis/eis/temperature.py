@@ -57,6 +57,10 @@ from lisse.citations import Citation, add, register
 from lisse.errors import ParameterError
 from lisse.records.spectrum import EISSpectrum
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from lisse.analysis.eis.circuits import Circuit
+
 __all__ = [
     "temperature_from_name",
     "parse_temperature",
@@ -158,7 +162,7 @@ def resolve_temperatures(spectra, table: dict | None = None, *, tolerance_K: flo
     """
     spectra = list(spectra)
     table = dict(table or {})
-    used = set()
+    used: set[str] = set()
     out = []
     for sp in spectra:
         keys = _keys(sp)
@@ -220,6 +224,7 @@ class PelletFit:
     sigma_total: float | None = None
     sigma_gb_specific: float | None = None
     notes: list = field(default_factory=list)
+    _fit: Circuit | None = field(default=None, repr=False, compare=False)  # the fitted circuit, for figures
 
     def as_dict(self) -> dict:
         """JSON-able row; conductivities in S/cm as the keys say."""
