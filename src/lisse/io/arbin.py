@@ -223,6 +223,7 @@ def _mdb_tool(name: str, required: bool) -> str | None:
 def _mdb_export(path: Path, table: str) -> tuple[str, list[str]]:
     """(CSV text, stderr lines) of ``mdb-export path table``."""
     exe = _mdb_tool("mdb-export", required=True)
+    assert exe is not None  # required=True raises when the tool is missing
     try:
         res = subprocess.run([exe, str(path), table], capture_output=True, timeout=600, check=False)
     except subprocess.TimeoutExpired:
@@ -345,6 +346,7 @@ def read_arbin_res(path: str | Path, **metadata: Any):
         notes.insert(0, f"file truncated: {'; '.join(damage)}. All {len(df)} rows the table declares{span} were read "
                         "intact; other tables (e.g. Global_Table: start time) may be lost")
     df, scale, units = _canonical_columns(df, p)
+    start: datetime | None
     if declared_start is not None:  # the database's own test start: Test_Time 0
         start, local = declared_start
     else:
@@ -506,7 +508,7 @@ def read_arbin_xlsx(path: str | Path, channel: int | str | None = None, **metada
         if ch not in chans:
             raise ReaderError(f"Arbin xlsx '{path}' has no channel {ch!r}; channels: {', '.join(chans)}")
     parts = chans[ch]
-    frames = []
+    frames: list[Any] = []  # pandas DataFrames
     for _, name in parts:
         f = read_sheet_frame(p, name)
         f.columns = [str(c).strip() for c in f.columns]

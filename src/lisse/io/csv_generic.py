@@ -175,7 +175,7 @@ def _resolve_units(path: Any, time_self_describing: bool, roles: dict[str, tuple
             missing[role] = col
     if missing and set(missing) != {defer}:
         raise ReaderError(missing_units_message(path, missing, CYCLING_ROLES, "cycling"))
-    if missing:
+    if missing and defer is not None:  # (missing names only `defer` here: anything else was refused above)
         source[defer] = "none (checked after reading)"
     notes = []
     used = {r: out[r][1] for r, src in source.items() if src == "declared"}
@@ -422,7 +422,8 @@ def read_csv_generic(path: str | Path, mapping: dict[str, Any] | None = None, cu
 
             from lisse.io._readutil import hms_seconds_masked
 
-            out, bad = {}, np.zeros(len(df), dtype=bool)
+            out: dict[str, np.ndarray] = {}
+            bad = np.zeros(len(df), dtype=bool)
             for r in present:
                 c = df[roles[r][0]]
                 if r == "time" and time_kind == "hms":

@@ -64,6 +64,8 @@ def _read_last_image(path: Path, fmt: str, what: str):
         a = read(path, index=-1, format=fmt)
     except Exception as exc:  # ASE raises many types on truncated or foreign files
         raise ReaderError(f"{path}: not a readable {what} ({exc})") from exc
+    if isinstance(a, list):  # read(index=-1) gives one Atoms; a list only for a slice
+        a = a[-1]
     f = a.get_forces()
     return float(a.get_potential_energy()), a, {"file": str(path), "fmax": float(np.sqrt((f**2).sum(1)).max())}
 
