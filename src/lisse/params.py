@@ -357,7 +357,12 @@ class OptionSpec:
                 raise self._error(where, value)
             n = len(value)
             if (self.low is not None and n < self.low) or (self.high is not None and n > self.high):
-                count = f"{int(self.low)}" if self.low == self.high else f"{int(self.low or 0)} to {int(self.high)}"
+                if self.low is not None and self.low == self.high:
+                    count = f"{int(self.low)}"
+                elif self.high is None:
+                    count = f"at least {int(self.low or 0)}"
+                else:
+                    count = f"{int(self.low or 0)} to {int(self.high)}"
                 limit = " (size limit)" if self.high is not None and n > self.high and self.low != self.high else ""
                 raise ParameterError(f"{where}: expected {count} items{limit}; found {n} items")
             return [_convert(self.item, f"{where}[{i}]", v) for i, v in enumerate(value)]
@@ -593,9 +598,11 @@ def check_open_fraction(value: float, name: str) -> float:
 
 def check_count(value: Any, name: str, low: int, high: int, why: str = "") -> int:
     """An integer in [low, high]; ``why`` explains the upper limit in the message."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value) or int(value) != value:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value) \
+            or not float(value).is_integer():
         raise ParameterError(f"parameter '{name}' must be a whole number between {low} and {high}; got {value!r}")
-    if not low <= int(value) <= high:
+    n = int(value) if isinstance(value, numbers.Integral) else int(float(value))
+    if not low <= n <= high:
         reason = f" ({why})" if why else ""
-        raise ParameterError(f"parameter '{name}' must be between {low} and {high}{reason}; got {int(value)}")
-    return int(value)
+        raise ParameterError(f"parameter '{name}' must be between {low} and {high}{reason}; got {n}")
+    return n
