@@ -236,7 +236,7 @@ class InterlayerParameters:
                 raise unknown_key_error(k, SCHEMA, "interlayer parameter")
         src = dict(self.sources)
         src.update({k: "user" for k in overrides})
-        return replace(self, sources=src, **si)
+        return replace(self, sources=src, **si)  # type: ignore[arg-type]  # si holds only float fields (validated by SCHEMA)
 
     def as_dict(self) -> dict[str, float]:
         """Parameters in SI (contact angle in rad)."""
