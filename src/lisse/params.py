@@ -15,7 +15,7 @@ import math
 import numbers
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypedDict
 
 from lisse.errors import ParameterError
 from lisse.units import as_si, from_si, parse_quantity, to_si
@@ -164,6 +164,15 @@ def validate(schema: Mapping[str, ParamSpec], values: Mapping[str, Any], context
 # --------------------------------------------------------------------------------------------------
 
 _KINDS = ("bool", "int", "float", "str", "quantity", "list", "pair", "table", "any")
+
+
+class OptionBounds(TypedDict, total=False):
+    """Range keywords shared by several :class:`OptionSpec` entries (``OptionSpec.number(doc, **bounds)``)."""
+
+    low: float
+    high: float
+    low_inclusive: bool
+    high_inclusive: bool
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from __future__ import annotations
 import io
 import math
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -77,7 +78,7 @@ def kpoint_mesh(atoms, kspacing: float) -> tuple[int, int, int]:
     mesh = [max(1, math.ceil(r / kspacing)) for r in rec]
     if _is_slab(atoms):
         mesh[2] = 1
-    return tuple(int(m) for m in mesh)
+    return (int(mesh[0]), int(mesh[1]), int(mesh[2]))
 
 
 def _species_order(atoms) -> list[str]:
@@ -175,7 +176,7 @@ def qe_deck(atoms, task: str = "relax", settings: DFTSettings | None = None, fix
         top = z.max() / a.cell.array[2, 2]
         system.update({"edir": 3, "emaxpos": float(min(0.98, top + 0.5 * (1 - top))), "eopreg": 0.02, "eamp": 0.0})
     electrons = {"conv_thr": s.ediff_eV / _RY * len(a) / max(len(a), 1), "mixing_beta": 0.3}
-    input_data = {"control": control, "system": system, "electrons": electrons}
+    input_data: dict[str, dict[str, Any]] = {"control": control, "system": system, "electrons": electrons}
     if task != "single":
         input_data["ions"] = {"ion_dynamics": "bfgs"}
     if task in ("relax_cell", "relax_z"):
@@ -214,7 +215,7 @@ def deck_files(jobs: list, code: str = "vasp", settings: DFTSettings | None = No
 def deck_manifest(jobs: list, code: str = "vasp", settings: DFTSettings | None = None, meta: dict | None = None) -> dict:
     """The manifest of a deck set: code, settings, and per job its name, task, atom count, formula and info (roles, areas)."""
     _check_code(code)
-    man = {"code": code, "settings": asdict(settings or DFTSettings()), "jobs": [], "meta": meta or {}}
+    man: dict[str, Any] = {"code": code, "settings": asdict(settings or DFTSettings()), "jobs": [], "meta": meta or {}}
     for j in jobs:
         man["jobs"].append({"name": j.name, "task": j.task, "n_atoms": len(j.atoms), "formula": j.atoms.get_chemical_formula(),
                             "info": {k: v for k, v in j.atoms.info.items() if isinstance(v, (int, float, str, bool, list))}})

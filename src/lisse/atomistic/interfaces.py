@@ -27,6 +27,11 @@ __all__ = ["LatticeMatch", "lattice_matches", "build_interface", "registry_shift
 add(Citation("Zur1984", "Zur, McGill", "Lattice match: an application to heteroepitaxy", "J. Appl. Phys. 55, 378", 1984, "10.1063/1.333084"))
 
 
+def _int_matrix(a: np.ndarray) -> tuple[tuple[int, int], tuple[int, int]]:
+    """A 2x2 integer matrix as nested tuples (the rows of a supercell matrix)."""
+    return ((int(a[0][0]), int(a[0][1])), (int(a[1][0]), int(a[1][1])))
+
+
 @dataclass(frozen=True)
 class LatticeMatch:
     """One coherent supercell pair (2x2 integer matrices act on the rows of the surface cells)."""
@@ -116,7 +121,7 @@ def lattice_matches(film, substrate, max_strain: float = 0.05, max_cells: int = 
                             continue
                         area = nb * area_b
                         key = (round(area, 3), round(s, 4))
-                        m = LatticeMatch(tuple(map(tuple, taa.astype(int).tolist())), tuple(map(tuple, tb.astype(int).tolist())), s,
+                        m = LatticeMatch(_int_matrix(taa), _int_matrix(tb), s,
                                          (float(ev[0]), float(ev[1])), float(area), float(area * (per_area_film + per_area_sub)))
                         if key not in out or out[key].strain > s:
                             out[key] = m

@@ -10,6 +10,7 @@ in all three directions with the requested vacuum. ``ase.build`` surfaces can co
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -110,7 +111,8 @@ def _pmg_slabs(bulk_atoms, miller: Sequence[int], thickness: float):
     gen = SlabGenerator(s, tuple(int(m) for m in miller), min_slab_size=thickness, min_vacuum_size=10.0, center_slab=True,
                         in_unit_planes=False, primitive=True, max_normal_search=max(abs(int(m)) for m in miller) + 1, reorient_lattice=True)
     present = {el.symbol for el in s.composition.elements}
-    bonds = {k: v for k, v in _KEEP_BONDS.items() if k[0] in present and k[1] in present}
+    # keys typed as pymatgen's (Species | Element | str) pairs: a dict is invariant in its key type
+    bonds: dict[tuple[Any, Any], float] = {k: v for k, v in _KEEP_BONDS.items() if k[0] in present and k[1] in present}
     return gen.get_slabs(symmetrize=False, bonds=bonds or None)
 
 
