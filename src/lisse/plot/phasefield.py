@@ -100,8 +100,11 @@ def save_animation(frames, times, phi_g, dx: float, path: str | os.PathLike, *, 
         if not FFMpegWriter.isAvailable():
             from lisse.errors import MissingDependencyError
 
-            raise MissingDependencyError("MP4 animations need the ffmpeg program on PATH; write a .gif instead")
-        writer = FFMpegWriter(fps=fps)
+            err = MissingDependencyError("ffmpeg", "writing MP4 animations")  # a program, not a Python package: own message
+            err.msg = "MP4 animations need the ffmpeg program on PATH; write a .gif instead"
+            err.args = (err.msg,)
+            raise err
+        writer: FFMpegWriter | PillowWriter = FFMpegWriter(fps=fps)
     else:
         writer = PillowWriter(fps=fps)
     path.parent.mkdir(parents=True, exist_ok=True)
