@@ -54,6 +54,7 @@ import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -476,7 +477,7 @@ class Circuit:
         Gerischer and finite/semi-infinite Warburg elements follow, in that order (diffusion is
         usually the slowest process), keeping circuit order within each group.
         """
-        slots = []
+        slots: list[tuple[Any, ...]] = []  # (rank, "el", node) or (rank, "pair", resistor, capacitor)
         paired_R: set[int] = set()
 
         def first_R(node):
