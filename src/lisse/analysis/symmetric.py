@@ -22,12 +22,15 @@ The detectors in :mod:`lisse.analysis.ccd` and :mod:`lisse.analysis.shorts` buil
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from lisse.errors import ParameterError
 from lisse.records.cycling import CyclingRecord
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["SegmentOptions", "segment_bounds", "half_cycles", "pooled_noise", "scan_segment", "overpotential_summary", "spike_heights"]
 
@@ -130,7 +133,7 @@ def pooled_noise(v: np.ndarray, starts: np.ndarray, stops: np.ndarray, n_plateau
     return float(1.4826 * _median(np.abs(d2 - _median(d2))) / np.sqrt(6.0))
 
 
-def half_cycles(record: CyclingRecord, opts: SegmentOptions | None = None):
+def half_cycles(record: CyclingRecord, opts: SegmentOptions | None = None) -> pd.DataFrame:
     """Table of constant-current segments (half cycles) with their overpotentials.
 
     Parameters
@@ -350,7 +353,7 @@ def _rolling_median(x: np.ndarray, w: int) -> np.ndarray:
     return np.concatenate([np.full(w // 2, med[0]), med, np.full(w // 2, med[-1])])
 
 
-def spike_heights(record: CyclingRecord, opts: SegmentOptions | None = None):
+def spike_heights(record: CyclingRecord, opts: SegmentOptions | None = None) -> pd.DataFrame:
     r"""Nucleation spike height per half cycle, with the electrode that plates and the current density.
 
     In a symmetric cell every half cycle plates Li on one electrode: on the working electrode when the
@@ -371,7 +374,7 @@ def spike_heights(record: CyclingRecord, opts: SegmentOptions | None = None):
     return out.reset_index(drop=True)
 
 
-def overpotential_summary(table) -> dict:
+def overpotential_summary(table: pd.DataFrame) -> dict:
     """Headline numbers of a :func:`half_cycles` table (JSON-able, unit-suffixed keys)."""
     if len(table) == 0:
         return {"n_half_cycles": 0}

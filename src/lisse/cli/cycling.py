@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from lisse.cli._cycling_common import declared_units, format_help, units_help
 
 NAME = "cycling"
@@ -62,7 +64,7 @@ def _analyse(path: str, args) -> dict:
     rec = read_cycling(path, format=args.format, units=declared_units(args.units, "cycling"), **metadata_args(args))
     found = classify_cell(rec)
     kind = found.kind if args.kind == "auto" else args.kind
-    out = {"file": str(path), "record": rec.summary(), "kind": kind, "analyses": {},
+    out: dict[str, Any] = {"file": str(path), "record": rec.summary(), "kind": kind, "analyses": {},
            "cell_type": {"kind": found.kind, "reason": found.reason}}
     fig = table = None
     figs: dict[str, object] = {}

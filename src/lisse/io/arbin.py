@@ -39,12 +39,15 @@ import shutil
 import subprocess
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from lisse.errors import MissingDependencyError, ReaderError
 from lisse.io._readutil import build_record, carried_counter, guarded, parse_datetime
+
+if TYPE_CHECKING:
+    from lisse.records.cycling import CyclingRecord
 
 __all__ = ["read_arbin_res", "read_arbin_csv", "read_arbin_xlsx", "read_arbin", "ARBIN_SHEET"]
 
@@ -267,7 +270,7 @@ def _drop_blank_lines(text: str) -> tuple[str, int]:
 
 
 @guarded("Arbin .res")
-def read_arbin_res(path: str | Path, **metadata: Any):
+def read_arbin_res(path: str | Path, **metadata: Any) -> CyclingRecord:
     """Read an Arbin ``.res`` file (table ``Channel_Normal_Table``) through mdbtools.
 
     Returns
@@ -367,7 +370,7 @@ def _metadata_file(p: Path) -> Path | None:
 
 
 @guarded("Arbin CSV export")
-def read_arbin_csv(path: str | Path, **metadata: Any):
+def read_arbin_csv(path: str | Path, **metadata: Any) -> CyclingRecord:
     """Read an Arbin CSV export (``Data_Point, Test_Time, Current, Voltage, ...``).
 
     A sibling ``<name>_Metadata.csv`` (as written by Arbin / used by BEEP) is kept in
@@ -468,7 +471,7 @@ def _global_info(path: Path, sheets: list[str], channel: str) -> tuple[dict[str,
 
 
 @guarded("Arbin xlsx export")
-def read_arbin_xlsx(path: str | Path, channel: int | str | None = None, **metadata: Any):
+def read_arbin_xlsx(path: str | Path, channel: int | str | None = None, **metadata: Any) -> CyclingRecord:
     """Read an Arbin (MITS Pro) xlsx export: sheets ``Global_Info`` and ``Channel_<n>_<k>``.
 
     Parameters
@@ -534,7 +537,7 @@ def read_arbin_xlsx(path: str | Path, channel: int | str | None = None, **metada
                             start=start, start_is_local=local, notes=notes)
 
 
-def read_arbin(path: str | Path, **metadata: Any):
+def read_arbin(path: str | Path, **metadata: Any) -> CyclingRecord:
     """Dispatch: Jet database -> :func:`read_arbin_res`, xlsx -> :func:`read_arbin_xlsx`, else :func:`read_arbin_csv`."""
     p = Path(path)
     head = b""

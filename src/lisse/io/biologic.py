@@ -61,7 +61,7 @@ import struct
 import warnings
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -78,6 +78,9 @@ from lisse.io._readutil import (
     reader_version,
 )
 from lisse.records.cycling import NO_DATA_NOTE
+
+if TYPE_CHECKING:
+    from lisse.records.cycling import CyclingRecord
 
 __all__ = [
     "read_mpr",
@@ -1058,7 +1061,7 @@ def _header_mass_mg(header: dict) -> float | None:
 
 
 @guarded("BioLogic .mpr/.mpt")
-def read_biologic(path: str | Path, **metadata: Any):
+def read_biologic(path: str | Path, **metadata: Any) -> CyclingRecord:
     """Read a BioLogic ``.mpr`` or ``.mpt`` file into a :class:`~lisse.records.cycling.CyclingRecord`.
 
     Parameters

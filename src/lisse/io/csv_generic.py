@@ -26,13 +26,16 @@ from __future__ import annotations
 import csv
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from lisse.errors import ParameterError, ReaderError, UnitError
 from lisse.io._readutil import build_record, guarded
 from lisse.units import to_si
+
+if TYPE_CHECKING:
+    from lisse.records.cycling import CyclingRecord
 
 __all__ = ["read_csv_generic", "recognise_columns", "ALIASES"]
 
@@ -307,7 +310,7 @@ def _no_current_is_open_circuit(path: Any, names: list[str], roles: dict[str, tu
 
 @guarded("delimited text (CSV/TSV)")
 def read_csv_generic(path: str | Path, mapping: dict[str, Any] | None = None, current_sign: int = 1, *,
-                     units: Any = None, **metadata: Any):
+                     units: Any = None, **metadata: Any) -> CyclingRecord:
     """Read a delimited text file into a :class:`~lisse.records.cycling.CyclingRecord`.
 
     The file is streamed (:mod:`lisse.io._delimited`): read once, hashed while read, parsed in blocks;

@@ -46,13 +46,16 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from lisse.errors import ReaderError
 from lisse.io._readutil import build_record, guarded
 from lisse.io.csv_generic import _decimal, find_column, header_unit, header_unit_scale
+
+if TYPE_CHECKING:
+    from lisse.records.cycling import CyclingRecord
 
 __all__ = ["read_maccor", "find_maccor_header"]
 
@@ -134,7 +137,7 @@ def _metadata(lines: list[str]) -> dict[str, str]:
 
 
 @guarded(_FMT)
-def read_maccor(path: str | Path, *, units: Any = None, **metadata: Any):
+def read_maccor(path: str | Path, *, units: Any = None, **metadata: Any) -> CyclingRecord:
     """Read a Maccor text export (standard or MIMS-client layout; tab-, comma- or semicolon-separated).
 
     Parameters

@@ -57,6 +57,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from lisse.analysis._estimator import refuse_data
 from lisse.analysis.eis.weighting import check_weighting, residual_weights
@@ -344,10 +345,10 @@ class Circuit:
     def __init__(
         self,
         circuit: str,
-        initial_guess=None,
-        constants: dict | None = None,
-        bounds: dict | None = None,
-        weighting="modulus",
+        initial_guess: Mapping[str, float] | ArrayLike | None = None,
+        constants: Mapping[str, float] | None = None,
+        bounds: Mapping[str, tuple[float, float]] | None = None,
+        weighting: str | ArrayLike = "modulus",
         n_starts: int = 4,
     ) -> None:
         example = 'Circuit("R0-p(R1,CPE1)", initial_guess=...).fit(spectrum)'
@@ -371,11 +372,11 @@ class Circuit:
         self.param_units = dict(zip(names, units))
         self._lo = np.array(lo, float)
         self._hi = np.array(hi, float)
-        for k, (a, b) in (bounds or {}).items():
+        for k, (low, high) in (bounds or {}).items():
             i = self._index(k, "bounds")
-            if not a < b:
-                raise ParameterError(f"Circuit bounds for '{k}': expected low < high, found ({a}, {b})")
-            self._lo[i], self._hi[i] = a, b
+            if not low < high:
+                raise ParameterError(f"Circuit bounds for '{k}': expected low < high, found ({low}, {high})")
+            self._lo[i], self._hi[i] = low, high
         self.constants = {}
         for k, v in (constants or {}).items():
             self._index(k, "constants")
@@ -406,17 +407,17 @@ class Circuit:
             raise ParameterError(f"Circuit {what}: unknown parameter '{name}' for circuit '{self.circuit}' (parameters: {', '.join(self.param_names)}){hint}") from None
 
     # -- model -----------------------------------------------------------------------------------
-    def impedance(self, frequency, params) -> np.ndarray:
+    def impedance(self, frequency: ArrayLike, params: ArrayLike) -> np.ndarray:
         """Z [ohm] at ``frequency`` [Hz] for a full parameter vector (order of ``param_names``)."""
         w = 2 * np.pi * np.asarray(frequency, float)
         return _evaluate(self._tree, w, np.asarray(params, float), len(self.param_names), False)[0]
 
-    def jacobian(self, frequency, params) -> tuple[np.ndarray, np.ndarray]:
+    def jacobian(self, frequency: ArrayLike, params: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
         """(Z, dZ/dp) at ``frequency`` [Hz]: Z of shape (N,), analytic Jacobian of shape (N, P)."""
         w = 2 * np.pi * np.asarray(frequency, float)
         return _evaluate(self._tree, w, np.asarray(params, float), len(self.param_names), True)
 
-    def predict(self, frequency) -> np.ndarray:
+    def predict(self, frequency: ArrayLike) -> np.ndarray:
         """Z [ohm] of the fitted circuit at ``frequency`` [Hz]."""
         if not hasattr(self, "parameters_"):
             raise ParameterError("Circuit.predict: call fit() first (or use impedance(frequency, params))")
@@ -568,7 +569,7 @@ class Circuit:
                     p[i] = span / 4
         return p
 
-    def fit(self, spectrum, impedance=None) -> Circuit:
+    def fit(self, spectrum: EISSpectrum | ArrayLike, impedance: ArrayLike | None = None) -> Circuit:
         """Fit the circuit to an :class:`EISSpectrum` (or to ``frequency`` [Hz], ``impedance`` [ohm]).
 
         Sets ``parameters_`` (dict, SI), ``std_`` (dict, standard errors), ``cov_``, ``z_fit_``,
@@ -710,14 +711,14 @@ class Circuit:
         p = from_theta(sol.x, base)
         self.parameters_ = dict(zip(self.param_names, p.tolist()))
         m = 2 * f.size
-        k = int(free.sum())
+        n_free = int(free.sum())
         chi2 = 2 * float(sol.cost)
-        s2 = chi2 / max(m - k, 1)
+        s2 = chi2 / max(m - n_free, 1)
         Jt = sol.jac
         try:
             cov_t = s2 * np.linalg.pinv(Jt.T @ Jt)
         except np.linalg.LinAlgError:  # pragma: no cover
-            cov_t = np.full((k, k), np.nan)
+            cov_t = np.full((n_free, n_free), np.nan)
         scale = dp_dtheta(sol.x, p)
         cov = cov_t * np.outer(scale, scale)
         std = np.zeros(P)
@@ -732,10 +733,10 @@ class Circuit:
             "reduced_chi2": s2,
             "rms_relative_error": float(np.sqrt(np.mean(rel**2))),
             "median_relative_misfit": float(np.median(rel)),
-            "aic": float(m * math.log(max(chi2 / m, 1e-300)) + 2 * k),
-            "bic": float(m * math.log(max(chi2 / m, 1e-300)) + k * math.log(m)),
+            "aic": float(m * math.log(max(chi2 / m, 1e-300)) + 2 * n_free),
+            "bic": float(m * math.log(max(chi2 / m, 1e-300)) + n_free * math.log(m)),
             "n_points": int(f.size),
-            "n_free": k,
+            "n_free": n_free,
             "success": bool(sol.success),
         }
         return self
@@ -898,7 +899,7 @@ def _items(spec, what: str):
     return parts
 
 
-def parse_parameter_values(spec, circuit: Circuit, what: str = "initial") -> dict[str, float]:
+def parse_parameter_values(spec: Any, circuit: Circuit, what: str = "initial") -> dict[str, float]:
     """Parameter values from ``"R0=100,R1=10 kohm,CPE1_0=1e-9"`` (CLI; repeatable) or a mapping (study).
 
     Names are the circuit's parameter names (``CPE1_Q``, ``CPE1_n``) or impedance.py's positional ones
@@ -912,7 +913,7 @@ def parse_parameter_values(spec, circuit: Circuit, what: str = "initial") -> dic
     return out
 
 
-def parse_parameter_bounds(spec, circuit: Circuit) -> dict[str, tuple[float, float]]:
+def parse_parameter_bounds(spec: Any, circuit: Circuit) -> dict[str, tuple[float, float]]:
     """Bounds from ``"R1=10:1e7,CPE1_n=0.7:1"`` (CLI) or a mapping ``{"R1": [10, 1e7]}`` /
     ``{"R1": "10 ohm:10 Mohm"}`` (study); an empty side is unbounded (``R1=10:``)."""
     out: dict[str, tuple[float, float]] = {}

@@ -15,12 +15,22 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from lisse.constants import BOLTZMANN, ELEMENTARY_CHARGE, GAS_CONSTANT
 from lisse.errors import ParameterError
 from lisse.units import to_si
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from numpy.typing import ArrayLike
+
+    from lisse._typing import QuantityLike
+    from lisse.analysis.eis.circuits import Circuit
+    from lisse.records.spectrum import EISSpectrum
 
 __all__ = ["conductivity", "conductivity_from_fit", "arrhenius", "ArrheniusFit", "interfacial_asr", "drt_map", "DRTMap"]
 
@@ -32,7 +42,7 @@ def _pos(x, unit, name):
     return v
 
 
-def conductivity(resistance, thickness, area) -> float:
+def conductivity(resistance: QuantityLike, thickness: QuantityLike, area: QuantityLike) -> float:
     """Ionic conductivity σ = L/(R·A) [S/m].
 
     Parameters
@@ -50,7 +60,7 @@ def conductivity(resistance, thickness, area) -> float:
     return L / (R * A)
 
 
-def conductivity_from_fit(circuit, thickness, area, bulk: str | None = None) -> dict:
+def conductivity_from_fit(circuit: Circuit, thickness: QuantityLike, area: QuantityLike, bulk: str | None = None) -> dict:
     """Bulk ionic conductivity σ = L/(R_b·A) from a fitted circuit's bulk resistor, with its uncertainty.
 
     Parameters
@@ -108,7 +118,7 @@ class ArrheniusFit:
         }
 
 
-def arrhenius(temperature, sigma, form: str = "sigma_T") -> ArrheniusFit:
+def arrhenius(temperature: ArrayLike, sigma: ArrayLike, form: str = "sigma_T") -> ArrheniusFit:
     """Activation energy from conductivities σ [S/m] at temperatures T [K].
 
     Least-squares line through ln(σT) (``form="sigma_T"``) or ln σ (``form="sigma"``) against 1/T;
@@ -150,7 +160,7 @@ def arrhenius(temperature, sigma, form: str = "sigma_T") -> ArrheniusFit:
     )
 
 
-def interfacial_asr(resistance, area, symmetric: bool = True) -> dict:
+def interfacial_asr(resistance: QuantityLike, area: QuantityLike, symmetric: bool = True) -> dict:
     """Interfacial area-specific resistance [ohm·m²] of one interface.
 
     For a symmetric cell (two identical interfaces in series) the measured interfacial resistance is
@@ -193,7 +203,7 @@ class DRTMap:
         return df
 
 
-def drt_map(spectra, **drt_kwargs) -> DRTMap:
+def drt_map(spectra: Sequence[EISSpectrum], **drt_kwargs: Any) -> DRTMap:
     """Fit a DRT to every spectrum of a series and collect γ on one common τ grid.
 
     ``drt_kwargs`` go to :class:`~lisse.analysis.eis.drt.DRT`. The τ grids are decade-aligned, so the

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from lisse.records.spectrum import EISSpectrum
 
@@ -15,7 +17,8 @@ __all__ = ["zarc_series", "three_arc_spectrum", "THREE_ARC_TRUTH"]
 THREE_ARC_TRUTH: dict[str, Any] = {"r0_ohm": 10.0, "r_ohm": (100.0, 200.0, 500.0), "tau_s": (1e-7, 1e-5, 1e-2), "n": 0.9}
 
 
-def zarc_series(frequency, r0: float, rs, taus, n: float = 0.9, inductance: float = 0.0) -> np.ndarray:
+def zarc_series(frequency: ArrayLike, r0: float, rs: Sequence[float], taus: Sequence[float], n: float = 0.9,
+                inductance: float = 0.0) -> np.ndarray:
     """Z [ohm] of R0 + jωL + Σ R_k/(1 + (jωτ_k)^n) (each term an R ‖ CPE with Q = τ^n/R)."""
     w = 2 * np.pi * np.asarray(frequency, float)
     z = np.full(w.shape, r0, dtype=complex) + 1j * w * inductance

@@ -59,6 +59,9 @@ from lisse.records.spectrum import EISSpectrum
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from lisse._typing import QuantityLike
     from lisse.analysis.eis.circuits import Circuit
 
 __all__ = [
@@ -119,7 +122,7 @@ def temperature_from_name(name: str) -> float | None:
     return vals[0]
 
 
-def parse_temperature(value, where: str = "temperature") -> float:
+def parse_temperature(value: QuantityLike, where: str = "temperature") -> float:
     """A temperature [K] from a number or text; a bare number is °C (``"25"``, ``"-25 degC"``, ``"298 K"``, ``"25C"``)."""
     from lisse.units import parse_quantity
 
@@ -144,7 +147,7 @@ def _keys(sp: EISSpectrum) -> list[str]:
     return [k for k in out if k]
 
 
-def resolve_temperatures(spectra, table: dict | None = None, *, tolerance_K: float = 0.01) -> list[tuple[float, str]]:
+def resolve_temperatures(spectra: Sequence[EISSpectrum], table: dict | None = None, *, tolerance_K: float = 0.01) -> list[tuple[float, str]]:
     """Temperature [K] and its source ("table", "file", "name") for every spectrum.
 
     Parameters
@@ -405,7 +408,7 @@ def _arrhenius_entry(T, s, form: str) -> dict | None:
     }
 
 
-def temperature_series(spectra, temperatures, *, area: float | None = None, thickness: float | None = None, cell: str | None = None, form: str = "sigma_T") -> SeriesFit:
+def temperature_series(spectra: Sequence[EISSpectrum], temperatures: Sequence[float], *, area: float | None = None, thickness: float | None = None, cell: str | None = None, form: str = "sigma_T") -> SeriesFit:
     """Fit every spectrum (:func:`fit_pellet`) and the Arrhenius law of σ_bulk, σ_gb and σ_total.
 
     Parameters
