@@ -344,7 +344,8 @@ def nucleation_rate_field(eta: np.ndarray, p: InterlayerParameters) -> np.ndarra
     """
     import numpy as np
 
-    return nucleation_rate(-np.asarray(eta, dtype=float), p.surface_energy, p.contact_angle_deg, p.nucleation_prefactor, p.temperature)
+    return np.asarray(nucleation_rate(-np.asarray(eta, dtype=float), p.surface_energy, p.contact_angle_deg, p.nucleation_prefactor,
+                                      p.temperature))
 
 
 #: Largest plated areal capacity [C/m2] the model accepts: 1000 mAh/cm2 (4.9 mm of dense Li). Cells plate

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from lisse.errors import ConvergenceError, ParameterError
 from lisse.params import check_count
@@ -171,7 +172,7 @@ def _sweep_eta(p: InterlayerParameters, currents: np.ndarray) -> tuple[np.ndarra
     return order, [s for s in sols if s is not None]  # every index is in `order`: none is left None
 
 
-def sweep_current(p: InterlayerParameters, currents, *, time: float | None = None, capacity: float | None = None) -> dict[str, np.ndarray]:
+def sweep_current(p: InterlayerParameters, currents: ArrayLike, *, time: float | None = None, capacity: float | None = None) -> dict[str, np.ndarray]:
     """l_n, l_g and the verdict against current density.
 
     Parameters
@@ -211,7 +212,7 @@ def sweep_current(p: InterlayerParameters, currents, *, time: float | None = Non
     return {"current": cur, **out, "stable": stable, "failure": code}
 
 
-def map_current_capacity(p: InterlayerParameters, currents, capacities) -> dict[str, np.ndarray]:
+def map_current_capacity(p: InterlayerParameters, currents: ArrayLike, capacities: ArrayLike) -> dict[str, np.ndarray]:
     """Stability map over (current density [A/m2], capacity [C/m2]).
 
     Returns ``current`` (n_i), ``capacity`` (n_q), ``nucleation_length`` (n_i), ``growth_length``
@@ -235,7 +236,7 @@ def map_current_capacity(p: InterlayerParameters, currents, capacities) -> dict[
     return {"current": cur, "capacity": cap, "nucleation_length": ln, "growth_length": lg, "stable": stable, "failure": code}
 
 
-def map_conductivities(p: InterlayerParameters, sigma_e, sigma_ion, current: float, capacity: float) -> dict[str, np.ndarray]:
+def map_conductivities(p: InterlayerParameters, sigma_e: ArrayLike | None, sigma_ion: ArrayLike | None, current: float, capacity: float) -> dict[str, np.ndarray]:
     """Verdict and regime over (sigma_e [S/m], sigma_ion [S/m]) at one current and capacity.
 
     ``sigma_e`` / ``sigma_ion`` None: the grids of :func:`default_map_conductivities`.
