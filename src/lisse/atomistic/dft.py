@@ -21,12 +21,17 @@ from __future__ import annotations
 
 import io
 import math
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
 
 from lisse.errors import CalculationError, ParameterError, ReaderError, requires
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from ase import Atoms  # ase is imported at run time only inside the functions that need it
 
 __all__ = ["DFTSettings", "POTCAR_SETS", "QE_PSEUDOS", "kpoint_mesh", "vasp_deck", "qe_deck", "deck_files", "deck_manifest",
            "adhesion_from_outputs"]
@@ -108,7 +113,7 @@ def _is_slab(atoms) -> bool:
     return atoms.cell.array[2, 2] - (z.max() - z.min()) > 5.0
 
 
-def kpoint_mesh(atoms, kspacing: float) -> tuple[int, int, int]:
+def kpoint_mesh(atoms: Atoms, kspacing: float) -> tuple[int, int, int]:
     """Gamma-centred mesh n_i = max(1, ceil(|b_i| / kspacing)) with b_i = 2 pi / a_i reciprocal vectors; 1 along a slab normal.
 
     Parameters
@@ -174,7 +179,7 @@ def _constrained_copy(atoms, fixed):
 
 
 @requires("ase", "pymatgen", feature="writing VASP decks")
-def vasp_deck(atoms, task: str = "relax", settings: DFTSettings | None = None, fixed=()) -> dict[str, str]:
+def vasp_deck(atoms: Atoms, task: str = "relax", settings: DFTSettings | None = None, fixed: Sequence[int] = ()) -> dict[str, str]:
     """Text of INCAR, POSCAR, KPOINTS and POTCAR.spec for one structure: ``{file name: text}``.
 
     ``task``: "single" (NSW = 0), "relax" (positions, ISIF = 2), "relax_cell" (ISIF = 3) or "relax_z"
@@ -228,7 +233,7 @@ def vasp_deck(atoms, task: str = "relax", settings: DFTSettings | None = None, f
 
 
 @requires("ase", "pymatgen", feature="writing Quantum ESPRESSO decks")
-def qe_deck(atoms, task: str = "relax", settings: DFTSettings | None = None, fixed=(), pseudo_dir: str = "./pseudo") -> dict[str, str]:
+def qe_deck(atoms: Atoms, task: str = "relax", settings: DFTSettings | None = None, fixed: Sequence[int] = (), pseudo_dir: str = "./pseudo") -> dict[str, str]:
     """Text of a complete pw.x input (PBE PAW, same physics as the VASP deck): ``{"pw.in": text}``.
 
     Parameters

@@ -133,7 +133,7 @@ class JobResult:
         }
 
 
-def atoms_to_dict(a) -> dict:
+def atoms_to_dict(a: Atoms) -> dict:
     """A structure as JSON-able lists (the cache format).
 
     Parameters
@@ -149,7 +149,7 @@ def atoms_to_dict(a) -> dict:
     return {"numbers": a.numbers.tolist(), "positions": a.positions.tolist(), "cell": a.cell.array.tolist(), "pbc": [bool(x) for x in a.pbc]}
 
 
-def atoms_from_dict(d: dict, template=None):
+def atoms_from_dict(d: dict, template: Atoms | None = None) -> Atoms:
     """Rebuild a structure from :func:`atoms_to_dict` output.
 
     Parameters
