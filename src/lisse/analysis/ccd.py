@@ -50,6 +50,7 @@ from lisse.analysis.symmetric import SegmentOptions, _as_record, _need_area, hal
 from lisse.citations import register
 from lisse.errors import CalculationError, ParameterError
 from lisse.records.cycling import CyclingRecord
+from lisse.records.display import estimator_params, estimator_repr, html_table, plot_with
 
 __all__ = ["CCDDetector", "detect_protocol"]
 
@@ -225,6 +226,7 @@ class CCDDetector:
         if isinstance(record, CyclingRecord):
             self.cell_type_ = require_symmetric(record, "CCD detection", cell_type=cell_type)
         rec = _as_record(record)
+        self.record_ = rec
         area = _need_area(rec, "CCD detection")
         hc = half_cycles(rec, self.segment)
         if len(hc) == 0:
@@ -332,6 +334,51 @@ class CCDDetector:
             self.failure_half_cycle_ = f_half_cycle
         self.noise_ref_V_ = noise_ref
         return self
+
+
+    # -- display ---------------------------------------------------------------------------------
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        state.pop("record_", None)  # the analysed record stays with the caller (pickles stay small)
+        return state
+
+    def __repr__(self) -> str:
+        return estimator_repr(self, state=(f"ccd={'none' if self.ccd_A_m2_ is None else f'{self.ccd_A_m2_ / 10:.3g} mA/cm²'}, criterion={self.criterion_!r}") if hasattr(self, "half_cycles_") else None)
+
+    def _repr_html_(self) -> str:
+        if not hasattr(self, "half_cycles_"):
+            return html_table("CCDDetector (not fitted)", [(k, v) for k, v in estimator_params(self).items()] or [("parameters", "defaults")])
+        s = self.summary()
+        return html_table("CCDDetector", [("CCD", "none" if s["ccd_mA_cm2"] is None else f"{s['ccd_mA_cm2']:.4g} mA/cm²" + (" (lower bound)" if s["ccd_is_lower_bound"] else "")),
+                 ("criterion", s["criterion"]), ("protocol", s["protocol"]), ("steps analysed", str(s["n_steps_analysed"])),
+                 ("failure time", "-" if s["failure_time_h"] is None else f"{s['failure_time_h']:.4g} h")])
+
+    def plot(self, record: CyclingRecord | None = None, *, ax: Any = None, **kwargs: Any) -> Any:
+        """Voltage and current against time with the failure marked (:func:`lisse.plot.cycling.plot_voltage_staircase`).
+
+        Parameters
+        ----------
+        record : CyclingRecord, optional
+            The record analysed (default: the one given to :meth:`fit`).
+        ax : matplotlib.axes.Axes, optional
+            Draw into this Axes (default: a new figure).
+        **kwargs
+            Passed on (``title``).
+
+        Returns
+        -------
+        matplotlib.figure.Figure
+            The figure drawn on (the user's when ``ax``/``axes`` is given).
+
+        Raises
+        ------
+        ParameterError
+            No record was given and fit() did not run in this process.
+        """
+        record = record if record is not None else getattr(self, "record_", None)
+        if record is None:
+            raise ParameterError("CCDDetector.plot: pass the record (fit() has not run in this process, or the detector was unpickled)")
+        return plot_with("lisse.plot.cycling:plot_voltage_staircase", record, self, ax=ax, **kwargs)
 
     def summary(self) -> dict[str, Any]:
         """Return the JSON-able result (the ``lisse ccd --json`` object).

@@ -90,12 +90,9 @@ def _df_write(out, name: str, data: dict, files: list) -> None:
 
 
 def _fig_write(out, name: str, fig, files: list) -> None:
-    import matplotlib.pyplot as plt
+    from lisse.io.outputs import save_figure
 
-    from lisse.io.outputs import atomic_save_figure
-
-    files.append(str(atomic_save_figure(fig, out / f"{name}.png", dpi=130)))
-    plt.close(fig)
+    files.append(str(save_figure(fig, out / f"{name}.png")))
 
 
 def run(args):

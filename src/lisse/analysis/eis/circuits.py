@@ -63,6 +63,7 @@ from lisse.analysis._estimator import refuse_data
 from lisse.analysis.eis.weighting import check_weighting, residual_weights
 from lisse.citations import Citation, add, register
 from lisse.errors import ConvergenceError, LisseError, ParameterError
+from lisse.records.display import html_table, plot_with, short
 from lisse.records.spectrum import EISSpectrum
 
 __all__ = ["Circuit", "parse_circuit", "ELEMENTS", "parse_parameter_values", "parse_parameter_bounds", "PLAUSIBILITY"]
@@ -827,6 +828,7 @@ class Circuit:
         self.std_ = dict(zip(self.param_names, std.tolist()))
         zf = self.impedance(f, p)
         self.z_fit_ = zf
+        self.spectrum_ = spectrum if isinstance(spectrum, EISSpectrum) else EISSpectrum(f, z, label="data")
         rel = np.abs(zf - z) / np.abs(z)
         self.stats_ = {
             "chi2": chi2,
@@ -840,6 +842,64 @@ class Circuit:
             "success": bool(sol.success),
         }
         return self
+
+    # -- display -----------------------------------------------------------------------------------
+    def __repr__(self) -> str:
+        """The circuit string and, once fitted, the parameters (SI, with units) and the misfit; at most ~200 characters."""
+        head = f"Circuit({self.circuit!r}"
+        if not hasattr(self, "parameters_"):
+            fixed = f", constants={short(self.constants, 40)}" if self.constants else ""
+            return f"{head}{fixed}, not fitted)"
+        tail = f"; misfit {100 * self.stats_['median_relative_misfit']:.2g} %)"
+        parts: list[str] = []
+        budget = 200 - len(head) - len(tail) - 10
+        for n in self.param_names:
+            item = f"{n}={self.parameters_[n]:.3g}{_unit_suffix(self.param_units[n])}"
+            if sum(len(x) + 2 for x in parts) + len(item) > budget:
+                parts.append("…")
+                break
+            parts.append(item)
+        return f"{head}: {', '.join(parts)}{tail}"
+
+    def _repr_html_(self) -> str:
+        if not hasattr(self, "parameters_"):
+            return html_table(f"Circuit {self.circuit} (not fitted)", [(n, self.param_units[n]) for n in self.param_names])
+        flags = self.parameter_flags()
+        rows = [(n, f"{self.parameters_[n]:.4g} ± {self.std_[n]:.2g}{_unit_suffix(self.param_units[n])}"
+                 + (f"  ({'; '.join(flags[n])})" if flags[n] else "")) for n in self.param_names]
+        rows.append(("median misfit", f"{100 * self.stats_['median_relative_misfit']:.3g} %"))
+        return html_table(f"Circuit {self.circuit}", rows)
+
+    def plot(self, kind: str = "nyquist", *, ax=None, axes=None, **kwargs):
+        """The fitted data with the model curve (:mod:`lisse.plot.eis`); returns the Figure.
+
+        Parameters
+        ----------
+        kind : {"nyquist", "bode"}
+            :func:`lisse.plot.eis.nyquist` (``ax=``) or :func:`lisse.plot.eis.bode` (``axes=``, two Axes).
+        ax, axes : matplotlib Axes, optional
+            Where to draw (default: a new figure).
+        **kwargs
+            Passed on (``title``, ...).
+
+        Returns
+        -------
+        matplotlib.figure.Figure
+            The figure drawn on (the user's when ``ax``/``axes`` is given).
+
+        Raises
+        ------
+        ParameterError
+            The circuit is not fitted, or ``kind`` is unknown.
+        """
+        if not hasattr(self, "z_fit_"):
+            raise ParameterError("Circuit.plot: fit() the circuit first")
+        if kind not in ("nyquist", "bode"):
+            raise ParameterError(f"Circuit.plot kind: expected 'nyquist' or 'bode'; found {kind!r}")
+        kwargs.setdefault("fit_label", self.circuit)
+        if kind == "nyquist":
+            return plot_with("lisse.plot.eis:nyquist", self.spectrum_, self.z_fit_, ax=ax, **kwargs)
+        return plot_with("lisse.plot.eis:bode", self.spectrum_, self.z_fit_, axes=axes, **kwargs)
 
     def _at_bound(self, i: int) -> bool:
         """True when parameter i ended on (or numerically at) a finite bound, or ran off to 0/inf in

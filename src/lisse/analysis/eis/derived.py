@@ -21,6 +21,7 @@ import numpy as np
 
 from lisse.constants import BOLTZMANN, ELEMENTARY_CHARGE, GAS_CONSTANT
 from lisse.errors import ParameterError
+from lisse.records.display import compact_repr, plot_with
 from lisse.units import to_si
 
 if TYPE_CHECKING:
@@ -256,6 +257,7 @@ def interfacial_asr(resistance: QuantityLike, area: QuantityLike, symmetric: boo
     }
 
 
+@compact_repr
 @dataclass
 class DRTMap:
     """The DRT γ of a series of spectra on one τ grid.
@@ -282,6 +284,23 @@ class DRTMap:
     process_resistance: dict
     misfit: np.ndarray
     max_misfit: np.ndarray | None = None
+
+    def plot(self, *, ax=None, **kwargs):
+        """Show γ as colour against τ and spectrum (:func:`lisse.plot.eis.drt_map`).
+
+        Parameters
+        ----------
+        ax : matplotlib.axes.Axes, optional
+            Draw into this matplotlib Axes (default: a new figure).
+        **kwargs
+            Passed to the plotting function.
+
+        Returns
+        -------
+        matplotlib.figure.Figure
+            The figure drawn on (:func:`lisse.plot.eis.drt_map`).
+        """
+        return plot_with("lisse.plot.eis:drt_map", self, ax=ax, **kwargs)
 
     def to_frame(self):
         """Return one row per spectrum as a pandas DataFrame.

@@ -71,6 +71,7 @@ from lisse.analysis.eis.drt_uncertainty import BAND_LEVEL  # nominal coverage of
 from lisse.analysis.eis.weighting import check_weighting, residual_weights
 from lisse.citations import Citation, add, register
 from lisse.errors import CalculationError, ParameterError
+from lisse.records.display import html_table, plot_with, short
 from lisse.records.spectrum import EISSpectrum
 
 __all__ = ["DRT", "DRTPeak", "DEFAULT_PROCESS_WINDOWS", "assign_process", "DRTEdgeWarning", "FIT_QUALITY_THRESHOLDS", "fit_quality",
@@ -1030,6 +1031,68 @@ class DRT:
             )
         peaks.sort(key=lambda pk: pk.tau_s)
         return peaks
+
+    # -- display -------------------------------------------------------------------------------
+    def _changed(self) -> dict:
+        default = DRT()
+        keys = ("lambda_", "basis", "fwhm_coeff", "ppd", "extend_decades", "part", "order", "weighting", "cell", "inductance",
+                "blocking_element", "cpe_n", "uncertainty")
+        out = {"lambda_": self.lambda_, "cell": self.cell}
+        out.update({k: getattr(self, k) for k in keys if getattr(self, k) != getattr(default, k)})
+        return out
+
+    def __repr__(self) -> str:
+        """The settings that differ from the defaults and, once fitted, the peaks and misfit (one line)."""
+        params = ", ".join(f"{k}={short(v, 24)}" for k, v in self._changed().items())
+        if not hasattr(self, "peaks_"):
+            return f"DRT({params}; not fitted)"
+        peaks = ", ".join(f"{p.process} {p.resistance_ohm:.3g} Ω" for p in self.peaks_[:4]) + (" …" if len(self.peaks_) > 4 else "")
+        text = (f"DRT({params}; fitted: {len(self.peaks_)} peaks [{peaks}], "
+                f"misfit {100 * self.median_relative_misfit_:.2g} % ({self.fit_quality_}))")
+        return text if len(text) <= 200 else text[:198] + "…)"
+
+    def _repr_html_(self) -> str:
+        rows = [(k, short(v, 40)) for k, v in self._changed().items()]
+        if hasattr(self, "peaks_"):
+            rows.append(("λ used", f"{self.lambda_value_:.3g}"))
+            rows += [(f"peak {k + 1}: {p.process}", f"R = {p.resistance_ohm:.4g} Ω, τ = {p.tau_s:.3g} s, C = {p.capacitance_F:.3g} F")
+                     for k, p in enumerate(self.peaks_)]
+            rows.append(("median misfit", f"{100 * self.median_relative_misfit_:.3g} % ({self.fit_quality_})"))
+        return html_table("DRT" + ("" if hasattr(self, "peaks_") else " (not fitted)"), rows)
+
+    def plot(self, kind: str = "drt", *, ax=None, axes=None, **kwargs):
+        """Plot the fit (:mod:`lisse.plot.eis`); returns the Figure.
+
+        Parameters
+        ----------
+        kind : {"drt", "nyquist", "bode"}
+            γ(τ) with peaks and band (:func:`lisse.plot.eis.drt`), or the data with the DRT model
+            (:func:`lisse.plot.eis.nyquist`, :func:`lisse.plot.eis.bode` with ``axes=``).
+        ax, axes : matplotlib Axes, optional
+            Where to draw (default: a new figure).
+        **kwargs
+            Passed on (``yscale``, ``title``, ...).
+
+        Returns
+        -------
+        matplotlib.figure.Figure
+            The figure drawn on (the user's when ``ax``/``axes`` is given).
+
+        Raises
+        ------
+        ParameterError
+            The DRT is not fitted, or ``kind`` is unknown.
+        """
+        if not hasattr(self, "peaks_"):
+            raise ParameterError("DRT.plot: fit() the DRT first")
+        if kind == "drt":
+            return plot_with("lisse.plot.eis:drt", self, ax=ax, **kwargs)
+        kwargs.setdefault("fit_label", "DRT model")
+        if kind == "nyquist":
+            return plot_with("lisse.plot.eis:nyquist", self.spectrum_, self.z_fit_, ax=ax, **kwargs)
+        if kind == "bode":
+            return plot_with("lisse.plot.eis:bode", self.spectrum_, self.z_fit_, axes=axes, **kwargs)
+        raise ParameterError(f"DRT.plot kind: expected 'drt', 'nyquist' or 'bode'; found {kind!r}")
 
     # -- summaries ---------------------------------------------------------------------------
     def tables(self) -> dict:

@@ -72,6 +72,7 @@ import numpy as np
 from lisse.analysis.eis.weighting import residual_weights
 from lisse.citations import Citation, add, register
 from lisse.errors import ParameterError
+from lisse.records.display import html_table, plot_with
 from lisse.records.spectrum import EISSpectrum
 
 __all__ = ["KKResult", "lin_kk", "KK_THRESHOLDS"]
@@ -143,6 +144,32 @@ class KKResult:
     reason: str = ""
     worst_frequency: float = float("nan")
     worst_frequencies: np.ndarray | None = None
+
+    def __repr__(self) -> str:
+        return (f"KKResult(M={self.M}, mu={self.mu:.3g}, max_residual={100 * self.max_residual:.3g} %, "
+                f"verdict={self.verdict!r}, {self.frequency.size} points)")
+
+    def _repr_html_(self) -> str:
+        return html_table("Lin-KK test", [("verdict", f"{self.verdict}: {self.reason}"), ("RC elements M", str(self.M)),
+                                          ("μ", f"{self.mu:.3g}"), ("max |residual|", f"{100 * self.max_residual:.3g} %"),
+                                          ("noise estimate", f"{100 * self.noise:.3g} %"), ("worst frequency", f"{self.worst_frequency:.4g} Hz")])
+
+    def plot(self, *, ax=None, **kwargs):
+        """Plot the relative residuals against frequency (:func:`lisse.plot.eis.kk_residuals`).
+
+        Parameters
+        ----------
+        ax : matplotlib.axes.Axes, optional
+            Draw into this matplotlib Axes (default: a new figure).
+        **kwargs
+            Passed to the plotting function.
+
+        Returns
+        -------
+        matplotlib.figure.Figure
+            The figure drawn on (:func:`lisse.plot.eis.kk_residuals`).
+        """
+        return plot_with("lisse.plot.eis:kk_residuals", self, ax=ax, **kwargs)
 
     def valid(self, tolerance: float = 0.01) -> bool:
         """Tell whether every residual is below ``tolerance`` and no drift is flagged.

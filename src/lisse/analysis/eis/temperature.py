@@ -55,6 +55,7 @@ import numpy as np
 import lisse.analysis.eis.cells  # noqa: F401  (registers the Irvine1990 citation: one home)
 from lisse.citations import Citation, add, register
 from lisse.errors import ParameterError
+from lisse.records.display import compact_repr, html_table, plot_with
 from lisse.records.spectrum import EISSpectrum
 
 TYPE_CHECKING = False
@@ -250,6 +251,7 @@ def resolve_temperatures(spectra: Sequence[EISSpectrum], table: dict | None = No
 # ------------------------------------------------------------------------------------------------
 # per-spectrum pellet fit
 # ------------------------------------------------------------------------------------------------
+@compact_repr
 @dataclass
 class PelletFit:
     """Bulk / grain-boundary resistances of one spectrum (SI: ohm, F, S/m).
@@ -478,6 +480,36 @@ class SeriesFit:
     rows: list
     arrhenius: dict
     form: str
+
+    def _ea(self) -> list[tuple[str, str]]:
+        return [(k, f"{v['activation_energy_eV']:.3f} ± {v['activation_energy_std_eV']:.2g} eV") for k, v in self.arrhenius.items() if v]
+
+    def __repr__(self) -> str:
+        t = [r.temperature for r in self.rows if r.temperature is not None]
+        span = f", {min(t) - _ZERO_C:.0f}..{max(t) - _ZERO_C:.0f} °C" if t else ""
+        ea = ", ".join(f"Ea_{k}={v}" for k, v in self._ea())
+        return f"SeriesFit({len(self.rows)} spectra{span}, form={self.form!r}{', ' + ea if ea else ''})"
+
+    def _repr_html_(self) -> str:
+        rows = [("spectra", str(len(self.rows))), ("form", self.form)] + [(f"Ea ({k.replace('_', ' ')})", v) for k, v in self._ea()]
+        return html_table("Arrhenius series", rows)
+
+    def plot(self, *, ax=None, **kwargs):
+        """Arrhenius plot of the series (:func:`lisse.plot.eis_temperature.arrhenius`).
+
+        Parameters
+        ----------
+        ax : matplotlib.axes.Axes, optional
+            Draw into this matplotlib Axes (default: a new figure).
+        **kwargs
+            Passed on (``title``).
+
+        Returns
+        -------
+        matplotlib.figure.Figure
+            The figure drawn on (:func:`lisse.plot.eis_temperature.arrhenius`).
+        """
+        return plot_with("lisse.plot.eis_temperature:arrhenius", self, ax=ax, **kwargs)
 
     def as_dict(self) -> dict:
         """Return the series as JSON-able data.

@@ -25,12 +25,14 @@ from numpy.typing import ArrayLike
 
 from lisse.citations import register
 from lisse.errors import CalculationError, ParameterError
+from lisse.records.display import compact_repr, plot_with
 from lisse.sim.interlayer.model import InterlayerParameters
 from lisse.sim.interlayer.sweeps import sweep_current
 
 __all__ = ["SpikeFit", "fit_coefficient", "fit_spike_coefficient"]
 
 
+@compact_repr
 @dataclass
 class SpikeFit:
     """Result of the l_n = C V_sp / i fit (SI units).
@@ -63,6 +65,23 @@ class SpikeFit:
     used: np.ndarray  # bool
     r_squared: float
     relative_rms: float
+
+    def plot(self, *, ax=None, **kwargs):
+        """Plot simulated against fitted nucleation length (:func:`lisse.plot.interlayer.fit_figure`).
+
+        Parameters
+        ----------
+        ax : matplotlib.axes.Axes, optional
+            Draw into this matplotlib Axes (default: a new figure).
+        **kwargs
+            Passed to the plotting function.
+
+        Returns
+        -------
+        matplotlib.figure.Figure
+            The figure drawn on (:func:`lisse.plot.interlayer.fit_figure`).
+        """
+        return plot_with("lisse.plot.interlayer:fit_figure", self, ax=ax, **kwargs)
 
     def as_dict(self) -> dict:
         """JSON-able summary with unit-suffixed keys.

@@ -36,6 +36,7 @@ import numpy as np
 
 from lisse.citations import register
 from lisse.errors import ParameterError
+from lisse.records.display import html_table, plot_with
 from lisse.sim.interlayer.model import InterlayerParameters, growth_length
 from lisse.sim.interlayer.solver1d import Solution1D, solve_1d
 from lisse.units import as_si
@@ -212,6 +213,32 @@ class LengthsResult:
     anode_fraction: float
     tip_growth_risk: bool
     solution: Solution1D
+
+    def __repr__(self) -> str:
+        return (f"LengthsResult({self.solution.params.name!r}, i={self.current / 10:.3g} mA/cm², l_n={self.nucleation_length * 1e6:.3g} µm, "
+                f"l_g={self.growth_length * 1e6:.3g} µm, l_i={self.thickness * 1e6:.3g} µm, stable={self.stable}, "
+                f"failure={self.failure_mode!r}, regime={self.regime!r})")
+
+    def _repr_html_(self) -> str:
+        d = self.as_dict()
+        return html_table(f"Interlayer lengths: {d['preset']}", [(k, v) for k, v in d.items() if k != "preset"])
+
+    def plot(self, *, axes=None, **kwargs):
+        """Plot overpotential, currents and deposition across the layer (:func:`lisse.plot.interlayer.profile_figure`).
+
+        Parameters
+        ----------
+        axes : sequence of matplotlib.axes.Axes, optional
+            Draw into these matplotlib Axes (three; default: a new figure).
+        **kwargs
+            Passed to the plotting function.
+
+        Returns
+        -------
+        matplotlib.figure.Figure
+            The figure drawn on (:func:`lisse.plot.interlayer.profile_figure`).
+        """
+        return plot_with("lisse.plot.interlayer:profile_figure", self.solution, self.critical_overpotential, axes=axes, **kwargs)
 
     def as_dict(self) -> dict:
         """JSON-able summary with unit-suffixed keys (the CLI contract).

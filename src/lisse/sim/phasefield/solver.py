@@ -59,6 +59,7 @@ import numpy as np
 from lisse.citations import Citation, add, register
 from lisse.electrochem import butler_volmer
 from lisse.errors import ConvergenceError, ParameterError
+from lisse.records.display import plot_with
 from lisse.sim.phasefield.model import PhaseFieldCoefficients
 
 __all__ = ["PhaseFieldSolver", "front_metrics", "laplacian", "H2_MAX"]
@@ -584,6 +585,37 @@ class PhaseFieldSolver:
             dp = np.diff(self.phi_g, axis=ax) / self.dx
             e += float((0.5 * c.k_zeta * dz**2 - c.k_li * dz * dp).sum() * dv)
         return e
+
+    def __repr__(self) -> str:
+        shape = "×".join(str(n) for n in self.zeta.shape)
+        return (f"PhaseFieldSolver({shape} grid, dx={self.dx * 1e9:.3g} nm, t={self.t:.4g} s, steps={self.step_count}, "
+                f"dt={self.dt:.3g} s, Li fraction={float(np.mean(self.zeta)):.3f})")
+
+    def plot(self, *, ax=None, y_bottom: float | None = None, **kwargs):
+        """Plot the current ζ field of a 2D run (:func:`lisse.plot.phasefield.snapshot_figure`).
+
+        Parameters
+        ----------
+        ax : matplotlib.axes.Axes, optional
+            Draw into this matplotlib Axes (default: a new figure).
+        y_bottom : float, optional
+            Height of the layer's bottom boundary [m] (dashed line).
+        **kwargs
+            Passed to the plotting function (``title``).
+
+        Returns
+        -------
+        matplotlib.figure.Figure
+            The figure drawn on.
+
+        Raises
+        ------
+        ParameterError
+            The run is not 2D.
+        """
+        if self.zeta.ndim != 2:
+            raise ParameterError(f"PhaseFieldSolver.plot draws 2D fields; this run is {self.zeta.ndim}D")
+        return plot_with("lisse.plot.phasefield:snapshot_figure", self.zeta, self.phi_g, self.dx, self.t, y_bottom=y_bottom, ax=ax, **kwargs)
 
     def state(self) -> dict:
         """Everything needed to restart: arrays and scalars (no file I/O here).
