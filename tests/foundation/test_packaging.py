@@ -22,7 +22,7 @@ from lisse.errors import OPTIONAL_PACKAGES
 PYPROJECT = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 EXTRAS = PYPROJECT["project"]["optional-dependencies"]
 #: Developer tools: never in ``all`` (a user installing every feature gets no test runner, linter, GPL reference parser or Sphinx).
-DEV_TOOLS = {"pytest", "pytest-xdist", "hypothesis", "ruff", "import-linter", "openpyxl", "psutil", "galvani", "newarenda",
+DEV_TOOLS = {"pytest", "pytest-xdist", "hypothesis", "ruff", "import-linter", "mypy", "openpyxl", "psutil", "galvani", "newarenda",
              "impedance", "pyimpspec", "sphinx", "numpydoc", "sphinx-gallery", "pydata-sphinx-theme", "sphinx-argparse",
              "pydrttools", "yadg", "fipy"}
 

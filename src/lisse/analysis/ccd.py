@@ -44,6 +44,7 @@ from typing import Any
 
 import numpy as np
 
+from lisse.analysis._estimator import check_dataclass_settings
 from lisse.analysis.cell_type import require_symmetric
 from lisse.analysis.symmetric import SegmentOptions, _as_record, _need_area, half_cycles, pooled_noise, scan_segment
 from lisse.citations import register
@@ -163,6 +164,9 @@ class CCDDetector:
     collapse_sigma: float = 5.0
     segment: SegmentOptions = field(default_factory=SegmentOptions)
 
+    def __post_init__(self) -> None:
+        check_dataclass_settings(self, "record")
+
     def _check(self) -> None:
         # written as "not (inside)" so that NaN is refused too
         if not 0 < self.collapse_ratio < 1:
@@ -241,7 +245,7 @@ class CCDDetector:
         pooled = pooled_noise(v, hc["start"].to_numpy()[base_steps], hc["stop"].to_numpy()[base_steps], hc["n_plateau"].to_numpy()[base_steps])
         noise_ref = max(pooled if np.isfinite(pooled) else 0.0, self.min_noise_V)
         rows = []
-        fail = None  # (step, half cycle, index, criterion)
+        fail: tuple[int, int, int, str] | None = None  # (step, half cycle, index, criterion)
         pol = hc["polarisation_V"].to_numpy()
         npl = hc["n_plateau"].to_numpy()
         # a record whose voltage has the opposite sign of the current (another sign convention, stated symmetric by
@@ -249,7 +253,8 @@ class CCDDetector:
         self.orientation_ = -1.0 if np.nanmedian(pol) < 0 else 1.0
         pol = self.orientation_ * pol
         polarity = self.orientation_ * np.sign(hc["current_A"].to_numpy())
-        prev_plateau = prev_j = None
+        prev_plateau: float | None = None
+        prev_j = float("nan")  # |j| of the previous step, set with prev_plateau
         trend_num = trend_den = 0.0  # ohmic trend through the origin over the stable steps
         prev_resolved = False
         ref_step = float("nan")
@@ -283,7 +288,7 @@ class CCDDetector:
                                             polarity=polarity[k + 1], collapse_sigma=self.collapse_sigma)
                     if m2.get("n_drops", 0) >= self.min_drops:
                         crit = "erratic_voltage"
-                if crit is not None and fail is None:
+                if crit is not None and idx is not None and fail is None:  # scan_segment gives idx with every criterion
                     fail = (s, int(k), a + int(idx), crit)
                     status = crit
                     break
@@ -309,19 +314,24 @@ class CCDDetector:
         stable = steps[steps["status"] == "stable"]
         proto_rows = stable if len(stable) >= 2 else steps
         self.protocol_, self.step_value_ = detect_protocol(proto_rows["duration_s"].to_numpy(), proto_rows["j_A_m2"].to_numpy())
+        self.ccd_A_m2_: float | None
+        self.failure_current_density_A_m2_: float | None
+        self.failure_time_s_: float | None
+        self.failure_step_: int | None
+        self.failure_half_cycle_: int | None
         if fail is None:
             self.ccd_A_m2_ = float(steps["j_A_m2"].iloc[-1])
             self.failure_current_density_A_m2_ = None
             self.criterion_ = "none"
             self.failure_time_s_ = self.failure_step_ = self.failure_half_cycle_ = None
         else:
-            s, k, idx, crit = fail
-            self.ccd_A_m2_ = float(steps["j_A_m2"].iloc[s - 1]) if s > 0 else None
-            self.failure_current_density_A_m2_ = float(steps["j_A_m2"].iloc[s])
-            self.criterion_ = crit
-            self.failure_time_s_ = float(t[idx])
-            self.failure_step_ = s
-            self.failure_half_cycle_ = k
+            f_step, f_half_cycle, f_index, f_criterion = fail
+            self.ccd_A_m2_ = float(steps["j_A_m2"].iloc[f_step - 1]) if f_step > 0 else None
+            self.failure_current_density_A_m2_ = float(steps["j_A_m2"].iloc[f_step])
+            self.criterion_ = f_criterion
+            self.failure_time_s_ = float(t[f_index])
+            self.failure_step_ = f_step
+            self.failure_half_cycle_ = f_half_cycle
         self.noise_ref_V_ = noise_ref
         return self
 
@@ -402,7 +412,7 @@ class CCDDetector:
                            "min_drops": self.min_drops, "rise_ratio": self.rise_ratio, "v_cutoff_V": self.v_cutoff,
                            "collapse_sigma": self.collapse_sigma},
         }
-        if proto == "fixed-capacity":
+        if proto == "fixed-capacity" and self.step_value_ is not None:
             out["step_capacity_mAh_cm2"] = self.step_value_ / 3.6e4
         elif proto in ("fixed-time", "single-step"):
             out["step_time_h"] = self.step_value_ / 3600.0 if self.step_value_ else None

@@ -126,8 +126,8 @@ def lsv_overpotential(voltage_V: np.ndarray, current_A: np.ndarray, area_m2: flo
             return v - e_eq_V - i * asr_ohm_m2, i, e_eq_V
         if k.size == 0:
             raise CalculationError("LSV: the current never changes sign; give e_eq_V (the equilibrium potential)")
-        k = int(k[0])
-        e_eq_V = float(v[k] - i[k] * (v[k + 1] - v[k]) / (i[k + 1] - i[k]))
+        j = int(k[0])
+        e_eq_V = float(v[j] - i[j] * (v[j + 1] - v[j]) / (i[j + 1] - i[j]))
     return v - e_eq_V - i * asr_ohm_m2, i, e_eq_V
 
 

@@ -33,6 +33,7 @@ from typing import Any
 
 import numpy as np
 
+from lisse.analysis._estimator import check_dataclass_settings
 from lisse.analysis.cell_type import require_symmetric
 from lisse.analysis.symmetric import (
     SegmentOptions,
@@ -129,6 +130,9 @@ class ShortDetector:
     noise_min_points: int = 20
     segment: SegmentOptions = field(default_factory=SegmentOptions)
 
+    def __post_init__(self) -> None:
+        check_dataclass_settings(self, "record")
+
     def fit(self, record: CyclingRecord, *, cell_type: str = "auto") -> ShortDetector:
         """Analyse ``record``; returns self with the ``*_`` attributes set.
 
@@ -218,7 +222,7 @@ class ShortDetector:
                                         noise_min_points=self.noise_min_points)
                 if m2.get("n_drops", 0) >= self.min_drops:
                     crit = "erratic_voltage"
-            if crit is not None:
+            if crit is not None and idx is not None:  # scan_segment gives idx with every criterion
                 status[k] = crit
                 fail = (k, a + int(idx), crit)
                 break

@@ -110,8 +110,8 @@ class DaskExecutor:
             raise MissingDependencyError("dask[distributed]", "the Dask executor", "distributed") from exc
         self.address = address
         self.client = client
-        self._own_client = None
-        self._own_cluster = None
+        self._own_client: Any = None
+        self._own_cluster: Any = None
         self._local_cluster_kw = local_cluster_kw
 
     def _target(self) -> dict[str, Any]:

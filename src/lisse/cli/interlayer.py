@@ -120,8 +120,7 @@ def run(args):
         from lisse.io.outputs import claim_output_folder
 
         out = claim_output_folder(args.out, overwrite=args.overwrite)
-    plot = None
-    if out is not None:
+    if out is not None:  # every figure below is drawn only when there is a folder to write it to
         from lisse.plot import interlayer as plot
 
         sol = res.solution

@@ -22,7 +22,7 @@ import shutil
 import stat
 import tempfile
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from lisse.errors import OutputError, ParameterError
@@ -470,17 +470,19 @@ def output_folder(path: str | os.PathLike, *, overwrite: bool = False, what: str
     target = _refuse_target(str(path), what)
     created = not target.exists()
     target.mkdir(parents=True, exist_ok=True)
+    flock: Callable[[int, int], None] | None = None
     try:
         import fcntl
 
         lock_fd: int | None = os.open(target, os.O_RDONLY)
+        flock, lock_flags = fcntl.flock, fcntl.LOCK_EX | fcntl.LOCK_NB
     except (ImportError, OSError):  # pragma: no cover - no flock (or folder handles) on this platform: no lock
-        fcntl, lock_fd = None, None
+        lock_fd = None
     staging: Path | None = None
     try:
         try:
-            if fcntl is not None and lock_fd is not None:
-                fcntl.flock(lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            if flock is not None and lock_fd is not None:
+                flock(lock_fd, lock_flags)
         except BlockingIOError:
             raise ParameterError(f"{what} {str(path)!r}: expected a folder no other run is using; found it locked by "
                                  "another lisse run (wait for it to finish or choose another folder)") from None

@@ -313,13 +313,13 @@ class CyclingRecord:
         cols["step"] = np.zeros(n, dtype=np.int64) if step is None else _arr(step, n, "step", np.int64)
         cols["cycle"] = np.zeros(n, dtype=np.int64) if cycle is None else _arr(cycle, n, "cycle", np.int64)
         cols["half_cycle"] = half_cycle_index(i) if half_cycle is None else _arr(half_cycle, n, "half_cycle", np.int64)
-        for k, val in (extra or {}).items():
-            if k in cols:
-                raise ParameterError(f"CyclingRecord: extra column '{k}' clashes with a core column")
+        for name, val in (extra or {}).items():
+            if name in cols:
+                raise ParameterError(f"CyclingRecord: extra column '{name}' clashes with a core column")
             a = np.asarray(val)
             if a.shape != (n,):
-                raise ParameterError(f"CyclingRecord: extra column '{k}' has shape {a.shape}; expected ({n},)")
-            cols[k] = a
+                raise ParameterError(f"CyclingRecord: extra column '{name}' has shape {a.shape}; expected ({n},)")
+            cols[name] = a
         df = pd.DataFrame(cols, copy=False)
         return cls(
             df=df,

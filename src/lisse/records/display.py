@@ -135,7 +135,7 @@ def compact_repr(dataclass_type: type[_T]) -> type[_T]:
     def __repr__(self: Any) -> str:
         return fields_repr(self)
 
-    dataclass_type.__repr__ = __repr__  # type: ignore[assignment,method-assign]
+    dataclass_type.__repr__ = __repr__  # type: ignore[method-assign]  # replacing a method on the class is the point
     return dataclass_type
 
 

@@ -65,6 +65,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from lisse.analysis._estimator import refuse_data
 from lisse.analysis.eis.cells import CELL_TYPES, PROCESS_WINDOWS, cell_model
 from lisse.analysis.eis.drt_uncertainty import BAND_LEVEL  # nominal coverage of gamma_lower_/gamma_upper_
 from lisse.analysis.eis.weighting import check_weighting, residual_weights
@@ -418,6 +419,15 @@ class DRT:
        doi:10.1016/j.electacta.2014.09.058.
     """
 
+    # fitted attributes whose type is not fixed by their first assignment in fit()
+    cpe_q_: float | None
+    cpe_n_: float | None
+    leak_resistance_: float | None
+    warnings_: list[str]
+    gamma_std_: np.ndarray | None
+    gamma_lower_: np.ndarray | None
+    gamma_upper_: np.ndarray | None
+
     def __init__(
         self,
         lambda_: float | str = 2e-4,
@@ -441,6 +451,9 @@ class DRT:
         resolved_fraction: float = 0.01,
         uncertainty: bool = True,
     ) -> None:
+        settings = {k: v for k, v in locals().items() if k != "self"}
+        refuse_data("DRT", "spectrum", "DRT(lambda_=...).fit(spectrum)",
+                    scalars=tuple(k for k in settings if k not in ("processes", "capacitance", "cell")), **settings)
         if isinstance(lambda_, str) and lambda_.lower() == "drttools":
             basis, fwhm_coeff, part, order, weighting, inductance = "gaussian", 0.5, "combined", 1, "unit", False
             lambda_ = 1e-3
@@ -694,7 +707,8 @@ class DRT:
         """
         register("Wan2015")
         if not isinstance(spectrum, EISSpectrum):
-            raise ParameterError(f"DRT.fit: expected an EISSpectrum, found {type(spectrum).__name__}")
+            raise ParameterError(f"DRT.fit: expected an EISSpectrum (lisse.io.read_spectrum(path), or "
+                                 f"EISSpectrum(frequency=f_Hz, impedance=Z_ohm) for arrays); found {type(spectrum).__name__}")
         if len(spectrum) < 5:
             raise ParameterError(f"DRT.fit: spectrum '{spectrum.label}' has {len(spectrum)} points; at least 5 are needed")
         f = spectrum.frequency
@@ -812,7 +826,7 @@ class DRT:
             t_low = math.log10(1.0 / (2 * math.pi * float(np.min(omega) / (2 * math.pi)))) - 1.0
             t_grid = t_low + np.arange(0.0, 9.5, 1.5)
             bounds.append((t_low, t_low + 9.0))
-            start = min(((n, t) for n in n_grid for t in t_grid), key=objective)
+            start: tuple[float, ...] = min(((n, t) for n in n_grid for t in t_grid), key=objective)
         else:
             start = (min(n_grid, key=lambda n: objective((n,))),)
         if fixed_n is None or len(bounds) > 1:

@@ -315,13 +315,15 @@ def lin_kk(
         neg = np.abs(rk[rk < 0]).sum()
         return 1.0 - neg / pos if pos > 0 else -math.inf
 
-    chosen = None
+    chosen: tuple[int, float, np.ndarray, np.ndarray] | None = None
     for M in range(M_min, max_M + 1):
         x, A = solve(M)
         mu = mu_of(x)
         chosen = (M, mu, x, A)
         if mu < c and M > M_min:
             break
+    if chosen is None:  # M_min <= max_M, so the loop ran at least once
+        raise ParameterError(f"lin_kk: no element count between {M_min} and {max_M} to try")
     M_mu = chosen[0]
     if mu_floor is not None:
         # sharp arcs: μ can dip below c while the few, widely spaced elements still miss an arc that
@@ -377,10 +379,10 @@ def _noise_level(rr: np.ndarray, ri: np.ndarray) -> float:
     For white noise of standard deviation σ, d_i = Δ_i - (Δ_{i-1} + Δ_{i+1})/2 has variance 1.5 σ²;
     a residual that varies smoothly with frequency (a systematic misfit) largely cancels out.
     """
-    d = [a[1:-1] - 0.5 * (a[:-2] + a[2:]) for a in (rr, ri) if a.size >= 3]
-    if not d:
+    parts = [a[1:-1] - 0.5 * (a[:-2] + a[2:]) for a in (rr, ri) if a.size >= 3]
+    if not parts:
         return 0.0
-    d = np.concatenate(d)
+    d = np.concatenate(parts)
     return float(np.sqrt(np.mean(d**2) / 1.5))
 
 

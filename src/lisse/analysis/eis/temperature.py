@@ -58,6 +58,13 @@ from lisse.errors import ParameterError
 from lisse.records.display import compact_repr, html_table, plot_with
 from lisse.records.spectrum import EISSpectrum
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from lisse._typing import QuantityLike
+    from lisse.analysis.eis.circuits import Circuit
+
 __all__ = [
     "temperature_from_name",
     "parse_temperature",
@@ -131,7 +138,7 @@ def temperature_from_name(name: str) -> float | None:
     return vals[0]
 
 
-def parse_temperature(value, where: str = "temperature") -> float:
+def parse_temperature(value: QuantityLike, where: str = "temperature") -> float:
     """Read a temperature from a number or text; a bare number is °C (``"25"``, ``"-25 degC"``, ``"298 K"``, ``"25C"``).
 
     Parameters
@@ -176,7 +183,7 @@ def _keys(sp: EISSpectrum) -> list[str]:
     return [k for k in out if k]
 
 
-def resolve_temperatures(spectra, table: dict | None = None, *, tolerance_K: float = 0.01) -> list[tuple[float, str]]:
+def resolve_temperatures(spectra: Sequence[EISSpectrum], table: dict | None = None, *, tolerance_K: float = 0.01) -> list[tuple[float, str]]:
     """Find the temperature and its source ("table", "file", "name") for every spectrum.
 
     Rules: a table entry that matches no spectrum, a spectrum matched by two table keys with different
@@ -207,7 +214,7 @@ def resolve_temperatures(spectra, table: dict | None = None, *, tolerance_K: flo
     """
     spectra = list(spectra)
     table = dict(table or {})
-    used = set()
+    used: set[str] = set()
     out = []
     for sp in spectra:
         keys = _keys(sp)
@@ -293,6 +300,7 @@ class PelletFit:
     sigma_total: float | None = None
     sigma_gb_specific: float | None = None
     notes: list = field(default_factory=list)
+    _fit: Circuit | None = field(default=None, repr=False, compare=False)  # the fitted circuit, for figures
 
     def as_dict(self) -> dict:
         """Return a JSON-able row; conductivities in S/cm as the keys say.
@@ -551,7 +559,7 @@ def _arrhenius_entry(T, s, form: str) -> dict | None:
     }
 
 
-def temperature_series(spectra, temperatures, *, area: float | None = None, thickness: float | None = None, cell: str | None = None, form: str = "sigma_T") -> SeriesFit:
+def temperature_series(spectra: Sequence[EISSpectrum], temperatures: Sequence[float], *, area: float | None = None, thickness: float | None = None, cell: str | None = None, form: str = "sigma_T") -> SeriesFit:
     """Fit every spectrum (:func:`fit_pellet`) and the Arrhenius law of σ_bulk, σ_gb and σ_total.
 
     Parameters

@@ -21,6 +21,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from lisse.citations import register
 from lisse.errors import CalculationError, ParameterError
@@ -103,7 +104,7 @@ class SpikeFit:
         }
 
 
-def fit_coefficient(currents, spikes, lengths) -> tuple[float, float, float]:
+def fit_coefficient(currents: ArrayLike, spikes: ArrayLike, lengths: ArrayLike) -> tuple[float, float, float]:
     """Least-squares C [S/m] in ``l = C V_sp / i`` through the origin; returns (C, R^2, relative RMS).
 
     Parameters
@@ -146,7 +147,7 @@ def fit_coefficient(currents, spikes, lengths) -> tuple[float, float, float]:
     return c, r2, rel
 
 
-def fit_spike_coefficient(p: InterlayerParameters, currents, spikes, capacity: float | None = None, time: float = 3600.0) -> SpikeFit:
+def fit_spike_coefficient(p: InterlayerParameters, currents: ArrayLike, spikes: ArrayLike, capacity: float | None = None, time: float = 3600.0) -> SpikeFit:
     """Fit C in ``l_n = C V_sp / i`` to the model's l_n at the measured currents.
 
     Parameters

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -40,6 +40,9 @@ from lisse.records.display import html_table, plot_with
 from lisse.sim.interlayer.model import InterlayerParameters, growth_length
 from lisse.sim.interlayer.solver1d import Solution1D, solve_1d
 from lisse.units import as_si
+
+if TYPE_CHECKING:
+    from lisse._typing import QuantityLike
 
 __all__ = ["FAILURE_MODES", "LengthsResult", "nucleation_length", "nucleation_zones", "verdict", "interlayer_lengths"]
 
@@ -271,7 +274,8 @@ def _r(v: float) -> float:
     return float(f"{v:.12g}")
 
 
-def interlayer_lengths(p: InterlayerParameters, current: Any, capacity: Any = None, time: Any = None, **solve_kw) -> LengthsResult:
+def interlayer_lengths(p: InterlayerParameters, current: QuantityLike, capacity: QuantityLike | None = None, time: QuantityLike | None = None,
+                       **solve_kw: Any) -> LengthsResult:
     """Solve the 1D model and return l_n, l_g, the verdict and the regime.
 
     Parameters
@@ -305,18 +309,17 @@ def interlayer_lengths(p: InterlayerParameters, current: Any, capacity: Any = No
     """
     if (capacity is None) == (time is None):
         raise ParameterError("give exactly one of 'capacity' (C/m2) or 'time' (s)")
-    current = as_si(current, "mA/cm2", "current")
+    j = as_si(current, "mA/cm2", "current")
     if capacity is not None:
-        capacity = as_si(capacity, "mAh/cm2", "capacity")
-    if time is not None:
-        time = as_si(time, "h", "time")
-    if capacity is None:
-        if not (math.isfinite(time) and time > 0):
-            raise ParameterError(f"parameter 'time' must be positive in s; got {time!r}")
-        capacity = current * time
+        q = as_si(capacity, "mAh/cm2", "capacity")
+    else:
+        t = as_si(time, "h", "time")
+        if not (math.isfinite(t) and t > 0):
+            raise ParameterError(f"parameter 'time' must be positive in s; got {t!r}")
+        q = j * t
     register("Wang2024")
-    sol = solve_1d(p, current, **solve_kw)
-    return result_from_solution(sol, capacity)
+    sol = solve_1d(p, j, **solve_kw)
+    return result_from_solution(sol, q)
 
 
 def result_from_solution(sol: Solution1D, capacity: float) -> LengthsResult:

@@ -153,12 +153,12 @@ def make_mesh(lam_local: float, n_uniform: int = 200, growth: float = 1.08, reso
     hu = 1.0 / n_uniform
     hmin = resolve / math.sqrt(max(lam_local, 1e-300))
     hmin = min(max(hmin, 1e-10), hu)
-    edge = [0.0]
+    steps = [0.0]
     h = hmin
-    while h < hu and edge[-1] < 0.25:
-        edge.append(edge[-1] + h)
+    while h < hu and steps[-1] < 0.25:
+        steps.append(steps[-1] + h)
         h *= growth
-    edge = np.array(edge)
+    edge = np.array(steps)
     core = np.linspace(edge[-1], 1.0 - edge[-1], max(2, int(math.ceil((1 - 2 * edge[-1]) / hu)) + 1))
     return np.unique(np.concatenate([edge, core, 1.0 - edge[::-1]]))
 

@@ -434,7 +434,7 @@ def solve_2d(
     )
 
 
-def convergence_study(p: InterlayerParameters, current: float, protrusion: Protrusion | None = None, levels=(45, 90, 180)) -> list[dict]:
+def convergence_study(p: InterlayerParameters, current: float, protrusion: Protrusion | None = None, levels: tuple[int, ...] = (45, 90, 180)) -> list[dict]:
     """Solve on successively refined grids (``nx`` in ``levels``) and report the scalar metrics.
 
     Returns one dict per level with ``nx``, ``ny``, ``cells``, the metrics, and ``rel_change`` (the

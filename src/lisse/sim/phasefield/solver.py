@@ -52,6 +52,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -183,7 +184,7 @@ def front_metrics(zeta: np.ndarray, phi_g: np.ndarray, dx: float, y_bottom: floa
 class _PotentialSolver:
     method: str = "auto"
     tol: float = 1e-8
-    _ml: object = None
+    _ml: Any = None  # pyamg multilevel solver (pyamg is untyped), reused between solves
     _uses: int = 0
     last_iterations: int = 0
     info: dict = field(default_factory=dict)
@@ -276,7 +277,7 @@ class PhaseFieldSolver:
         self._LsB_phi2 = (coeffs.L_sigma * coeffs.B * self._phi2).astype(self.dtype)
         self._has_particles = bool(np.any(self._LsB_phi2 != 0.0))
         self.potential = np.full(zeta.shape, coeffs.eta)
-        self._F = coeffs.bv_factor  # scalar or array
+        self._F: float | np.ndarray = coeffs.bv_factor  # scalar or array
         if self.solve_potential:
             self.update_potential()
         self._user_dt = dt
@@ -316,7 +317,7 @@ class PhaseFieldSolver:
         lin = self.c.L_sigma * self.c.k_zeta * self._k2 + self.S
         self._den1 = (1.0 + self.dt * lin).astype(self.dtype)
         self._den2 = (1.0 + (2.0 * self.dt / 3.0) * lin).astype(self.dtype)
-        self._prev = None  # step size changed: restart the BDF2 history with one Euler step
+        self._prev: tuple[np.ndarray, np.ndarray] | None = None  # step size changed: restart the BDF2 history with one Euler step
 
     @property
     def explicit_dt_limit(self) -> float:
