@@ -39,7 +39,7 @@ from lisse.analysis.literature import published_strategies
 LAYERS = {"lni-0.5cnt": "LNI-0.5% CNT", "lni-5cnt": "LNI-5% CNT", "lni-50cnt": "LNI-50% CNT"}
 published = {preset: next(s for s in published_strategies() if s.name.startswith(label + " interlayer"))
              for preset, label in LAYERS.items()}
-for preset, s in published.items():
+for s in published.values():
     step = f"{s.ccd_step_capacity_mAh_cm2} mAh/cm²" if s.ccd_step_capacity_mAh_cm2 else "not stated"
     print(f"{s.name:36s} CCD {s.ccd_mA_cm2} mA/cm², step capacity {step}. {s.note}")
 
