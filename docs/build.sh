@@ -4,7 +4,7 @@
 # or a warning (-W --keep-going: every problem is listed, then the build fails). Offline: nothing is
 # fetched at build time (intersphinx only with LISSE_DOCS_INTERSPHINX=1).
 #
-#   bash docs/build.sh                  # full build, from scratch (~1.5 min on 2 cores)
+#   bash docs/build.sh                  # full build, from scratch (~35 s CPU; 2-2.5 min on a busy 2-core machine)
 #   LISSE_DOCS_NO_TUTORIALS=1 bash docs/build.sh   # skip executing the tutorials (quick look at the pages)
 #
 # Uses `python` from PATH (CI: PATH="$PWD/.venv/bin:$PATH"), or $PYTHON; needs the `docs` extra:
