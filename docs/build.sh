@@ -11,13 +11,13 @@
 # pip install -e '.[docs]'.
 set -euo pipefail
 cd "$(dirname "$0")"
-PY=${PYTHON:-python}
+PY=${PYTHON:-$(command -v python || command -v python3)}
 if ! "$PY" -c "import sphinx, numpydoc, sphinx_gallery, pydata_sphinx_theme, myst_parser" 2>/dev/null; then
   echo "docs/build.sh: the documentation tools are not installed for '$PY'; install them with: pip install -e '.[docs]'" >&2
   exit 2
 fi
 # From scratch: stale autosummary stubs or cached tutorial results must not hide a problem.
-rm -rf _build api/generated generated auto_tutorials sg_execution_times.rst
+rm -rf _build generated auto_tutorials sg_execution_times.rst
 export MPLBACKEND=Agg PYTHONHASHSEED=0
 opts=()
 if [ "${LISSE_DOCS_NO_TUTORIALS:-0}" = 1 ]; then opts+=(-D plot_gallery=0); fi
