@@ -52,6 +52,7 @@ units = "time=s,voltage=V,current=mA"
 """
 study_path = workdir / "study.toml"
 study_path.write_text(study_text)
+print(sorted(p.name for p in workdir.iterdir()))
 
 # %%
 # Check the study, then run it
