@@ -9,7 +9,7 @@ density (CCD) is the last current density the cell survived.
 This tutorial
 
 1. writes a cycler export (a plain CSV with ``time,voltage,current`` columns) into a temporary folder,
-2. reads it with :func:`lisse.io.read_cycling`, declaring the units the header does not carry,
+2. reads it with :func:`lisse.io.read_cycling <lisse.io.readers.read_cycling>`, declaring the units the header does not carry,
 3. finds the CCD with :class:`lisse.analysis.ccd.CCDDetector`,
 4. plots voltage and current density with the failure marked.
 
@@ -29,7 +29,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from lisse.sim.synthetic_cycling import ccd_staircase
+from lisse.sim import ccd_staircase
 
 synthetic, truth = ccd_staircase(j_start="0.1 mA/cm2", j_step="0.1 mA/cm2", n_steps=8, j_critical="0.55 mA/cm2",
                                  failure="hard", noise="0.2 mV", dt="10 s", area="0.785 cm2", seed=1)
@@ -49,9 +49,9 @@ print(csv_path.read_text().splitlines()[:4])
 # A CSV column whose header names no unit is refused until you declare it (``units=``); the electrode
 # area turns currents into current densities. Every number in the record is SI (s, V, A, m²), and the
 # record keeps its provenance (file hash, reader, header).
-import lisse.io.readers  # TODO(i16-api): lisse.io.read_cycling once it is importable from lisse.io
+import lisse.io
 
-record = lisse.io.readers.read_cycling(csv_path, units="time=s,voltage=V,current=mA", area="0.785 cm2")
+record = lisse.io.read_cycling(csv_path, units="time=s,voltage=V,current=mA", area="0.785 cm2")
 print(len(record.time_s), "points,", f"area = {record.area_m2 * 1e4:.3f} cm²,", "reader:", record.provenance.reader)
 
 # %%
@@ -60,7 +60,7 @@ print(len(record.time_s), "points,", f"area = {record.area_m2 * 1e4:.3f} cm²,",
 # :class:`~lisse.analysis.ccd.CCDDetector` is an estimator: thresholds in the constructor, data in
 # :meth:`~lisse.analysis.ccd.CCDDetector.fit`; results end in ``_`` (SI: A/m²; 1 mA/cm² = 10 A/m²).
 # It first checks that the record is a symmetric Li|SSE|Li cell.
-from lisse.analysis.ccd import CCDDetector
+from lisse.analysis import CCDDetector
 
 ccd = CCDDetector().fit(record)
 summary = ccd.summary()

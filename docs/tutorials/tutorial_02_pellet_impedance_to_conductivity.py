@@ -8,7 +8,7 @@ their Arrhenius plots give the activation energies.
 
 This tutorial generates the spectra from a known Arrhenius law (so the recovered Ea can be compared
 with the true one), writes one CSV file per temperature with the temperature in the file name, reads
-them with :func:`lisse.io.read_spectra`, and fits the series with
+them with :func:`lisse.io.read_spectra <lisse.io.eis.read_spectra>`, and fits the series with
 :func:`lisse.analysis.eis.temperature.temperature_series`.
 """
 
@@ -67,10 +67,11 @@ print(sorted(p.name for p in workdir.iterdir()))
 # %%
 # Read the spectra and their temperatures
 # ---------------------------------------
-import lisse.io.eis  # TODO(i16-api): lisse.io.read_spectra once it is importable from lisse.io
-from lisse.analysis.eis.temperature import resolve_temperatures, temperature_series
+import lisse.io
+from lisse.analysis.eis import temperature_series
+from lisse.analysis.eis.temperature import resolve_temperatures
 
-spectra = [sp for path in sorted(workdir.glob("*.csv")) for sp in lisse.io.eis.read_spectra(path)]
+spectra = [sp for path in sorted(workdir.glob("*.csv")) for sp in lisse.io.read_spectra(path)]
 temperatures = resolve_temperatures(spectra)  # [(T [K], where it came from), ...]
 for sp, (T, source) in sorted(zip(spectra, temperatures), key=lambda pair: pair[1][0]):
     print(f"{sp.label:22s} {T - 273.15:6.1f} °C (from the {source})")

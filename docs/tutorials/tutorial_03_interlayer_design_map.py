@@ -17,7 +17,7 @@ conductivities.
 # --------------------------------------
 # Presets take the conductivities of the LNI–CNT layers from the materials library; every other value
 # has a source or is marked *assumed*, and anything can be overridden (SI numbers or strings with units).
-from lisse.sim.interlayer.model import make_parameters
+from lisse.sim.interlayer import make_parameters
 
 p = make_parameters("lni-5cnt")
 print(f"{p.name}: σ_ion = {p.sigma_ion / 100:.3g} S/cm, σ_e = {p.sigma_e / 100:.3g} S/cm, "
@@ -29,7 +29,7 @@ for key in ("sigma_e", "porosity", "exchange_current", "contact_angle"):
 # One operating point
 # -------------------
 # Plating 1 mAh/cm² at 1 mA/cm²: the nucleation length, the growth length and the verdict.
-from lisse.sim.interlayer.lengths import interlayer_lengths
+from lisse.sim.interlayer import interlayer_lengths
 
 result = interlayer_lengths(p, current="1 mA/cm2", capacity="1 mAh/cm2")
 result.as_dict()
@@ -42,7 +42,7 @@ result.as_dict()
 import numpy as np
 
 from lisse.plot.interlayer import conductivity_map_figure, current_capacity_map_figure
-from lisse.sim.interlayer.sweeps import map_conductivities, map_current_capacity
+from lisse.sim.interlayer import map_conductivities, map_current_capacity
 
 currents = np.geomspace(0.1, 20, 16) * 10.0  # A/m²
 capacities = np.geomspace(0.1, 10, 12) * 3.6e4  # C/m²

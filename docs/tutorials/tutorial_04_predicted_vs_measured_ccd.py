@@ -22,7 +22,7 @@ prediction and what was fitted.
 # What the model assumes
 # ----------------------
 # Every parameter of a preset carries its source; these are the assumed ones, two of them calibrated.
-from lisse.sim.interlayer.model import make_parameters
+from lisse.sim.interlayer import make_parameters
 
 p50 = make_parameters("lni-50cnt")
 for key, source in p50.sources.items():
@@ -48,7 +48,7 @@ for s in published.values():
 # ---------------------------------
 # At the published step capacity (0.2 mAh/cm² where the table states none). SI inside: C/m² and A/m²
 # (1 mAh/cm² = 36 000 C/m², 1 mA/cm² = 10 A/m²).
-from lisse.sim.interlayer.sweeps import critical_current
+from lisse.sim.interlayer import critical_current
 
 predicted = {}
 for preset, s in published.items():
@@ -62,15 +62,15 @@ for preset, s in published.items():
 # The measurement: a staircase file, read and analysed
 # ----------------------------------------------------
 # As in tutorial 1: a cycler CSV (here generated, failing at 0.62 mA/cm²), read with
-# :func:`lisse.io.read_cycling`, CCD by :class:`~lisse.analysis.ccd.CCDDetector`.
+# :func:`lisse.io.read_cycling <lisse.io.readers.read_cycling>`, CCD by :class:`~lisse.analysis.ccd.CCDDetector`.
 import tempfile
 from pathlib import Path
 
 import pandas as pd
 
-import lisse.io.readers  # TODO(i16-api): lisse.io.read_cycling once it is importable from lisse.io
-from lisse.analysis.ccd import CCDDetector
-from lisse.sim.synthetic_cycling import ccd_staircase
+import lisse.io
+from lisse.analysis import CCDDetector
+from lisse.sim import ccd_staircase
 
 synthetic, truth = ccd_staircase(j_start="0.1 mA/cm2", j_step="0.1 mA/cm2", n_steps=8, step_capacity="0.2 mAh/cm2",
                                  j_critical="0.62 mA/cm2", failure="hard", dt="10 s", seed=3)
@@ -79,7 +79,7 @@ csv_path = workdir / "Li_LNI-50CNT_LPSC_Li_ccd.csv"
 pd.DataFrame({"time/s": synthetic.time_s, "Ewe/V": synthetic.voltage_V, "I/mA": synthetic.current_A * 1e3}).to_csv(
     csv_path, index=False, float_format="%.6g")
 
-record = lisse.io.readers.read_cycling(csv_path, area="0.785 cm2")  # units are in this header
+record = lisse.io.read_cycling(csv_path, area="0.785 cm2")  # units are in this header
 measured = CCDDetector().fit(record)
 lo, hi = measured.ccd_A_m2_ / 10, measured.failure_current_density_A_m2_ / 10
 print(f"measured: survived {lo:.2f} mA/cm², failed at {hi:.2f} mA/cm² ({measured.criterion_})")

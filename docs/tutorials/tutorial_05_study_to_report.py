@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from lisse.sim.synthetic_cycling import ccd_staircase
+from lisse.sim import ccd_staircase
 
 workdir = Path(tempfile.mkdtemp(prefix="lisse-tutorial-05-"))
 synthetic, truth = ccd_staircase(n_steps=8, j_critical="0.55 mA/cm2", seed=1)
