@@ -66,3 +66,13 @@ def bad_files(folder: Path, shared_mpr: Path | None = None) -> dict[str, Path]:
     u.write_text("Cell 12 was assembled on Monday.\nThe pressure was 5 MPa and the stack looked fine.\n")
     out["unsupported"] = u
     return out
+
+
+def three_arc_csv(path: Path, *, noise: float = 0.002, seed: int = 0) -> Path:
+    """A plain-CSV impedance file of lisse's three-arc spectrum (R0 = 10 ohm, arcs 100/200/500 ohm at tau 1e-7/1e-5/1e-2 s)."""
+    from lisse.analysis.eis.synthetic import three_arc_spectrum
+
+    sp = three_arc_spectrum(noise=noise, seed=seed)
+    lines = ["freq/Hz,Re(Z)/Ohm,-Im(Z)/Ohm"] + [f"{f:.8g},{z.real:.10g},{-z.imag:.10g}" for f, z in zip(sp.frequency, sp.impedance)]
+    path.write_text("\n".join(lines) + "\n")
+    return path
