@@ -39,11 +39,17 @@ def _hidden(p: Path, root: Path) -> bool:
     return any(part.startswith(".") for part in rel.parts)
 
 
+def _abs(p: str | os.PathLike) -> Path:
+    """Absolute, normalised path; symbolic links are kept (a link is its own entry, named as the user named it)."""
+    return Path(os.path.abspath(os.path.expanduser(str(p))))
+
+
 def expand_paths(paths: Iterable[str | os.PathLike], *, recursive: bool = True, exclude: Iterable[str | os.PathLike] = ()) -> list[Path]:
     """The files named by ``paths``: files as given, folders expanded (recursively), glob patterns expanded.
 
     Hidden files and folders (a name starting with ``.``) inside a folder are left out, and so are
-    the ``exclude`` paths (e.g. the batch's own database and output folder). The result is absolute,
+    the ``exclude`` paths (e.g. the batch's own database and output folder). Symbolic links are followed but
+    kept as named (a link to a file is an entry of its own). The result is absolute,
     without duplicates, in sorted order within each argument.
 
     Raises
@@ -53,11 +59,11 @@ def expand_paths(paths: Iterable[str | os.PathLike], *, recursive: bool = True, 
     """
     import glob
 
-    ex = {Path(e).expanduser().resolve() for e in exclude}
+    ex = {_abs(e) for e in exclude}
     out: dict[Path, None] = {}
 
     def add(p: Path) -> None:
-        p = p.resolve()
+        p = _abs(p)
         if p in ex or any(parent in ex for parent in p.parents):
             return
         out.setdefault(p, None)
@@ -192,7 +198,7 @@ def run_batch(paths: Sequence[str | os.PathLike], *, db: str | os.PathLike | Non
         from lisse.io.outputs import claim_output_folder
 
         out_dir = claim_output_folder(out, overwrite=overwrite)
-    db_path = Path(db).expanduser().resolve() if db is not None else out_dir / DEFAULT_DB_NAME
+    db_path = _abs(db) if db is not None else out_dir / DEFAULT_DB_NAME
     db_files = [db_path, db_path.with_name(db_path.name + "-wal"), db_path.with_name(db_path.name + "-shm"),
                 db_path.with_name(db_path.name + "-journal")]
     files = expand_paths(paths, exclude=[*db_files, *([out_dir] if out_dir is not None else [])])
