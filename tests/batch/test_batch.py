@@ -15,8 +15,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from ._synth import bad_files, fullcell_csv, symmetric_csv
 from conftest import REPO_ROOT, SHARED, run_cli
+
+from ._synth import bad_files, fullcell_csv, symmetric_csv
 
 SHARED_CYCLERS = SHARED / "data" / "cyclers"
 _SHARED_FILES = ["biologic_gcpl_ec1161_aqueous.mpr", "maccor_beep_PredictionDiagnostics_000151_test.052", "biologic_ocv.mpr"]
