@@ -124,7 +124,7 @@ def iter_tasks(fn: Callable[[Any], Any], items: Iterable[Any], *, jobs: int = 1,
 
             futures = c.map(_run_one, payloads, pure=False)
             try:
-                for fut in as_completed(futures):
+                for fut in as_completed(futures, loop=c.loop):  # this client's loop: a client made for this call is not the default one
                     yield fut.result()
             finally:
                 c.cancel(futures)

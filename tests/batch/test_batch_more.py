@@ -95,8 +95,14 @@ def test_dask_local_cluster_runs_a_batch_and_leaves_nothing_running(small_folder
         assert len(client.scheduler_info()["workers"]) == 2
         res = run_batch([small_folder], db=tmp_path / "dask.sqlite", settings=s, client=client)
         assert client.status == "running"  # a client the caller passes is reused and left open
+        # the CLI path: --scheduler ADDRESS (lisse connects its own client and closes it)
+        r = run_cli("batch", "cycling", str(small_folder), "--area", "0.785", "--db", str(tmp_path / "cli.sqlite"),
+                    "--out", str(tmp_path / "cli_out"), "--scheduler", cluster.scheduler_address, "--json")
+        assert r.returncode == 0, r.stderr
+        assert len(client.scheduler_info()["workers"]) == 2
     assert (res.files_ok, res.files_failed) == (serial.files_ok, serial.files_failed)
     assert _signature(tmp_path / "dask.sqlite") == _signature(tmp_path / "serial.sqlite")
+    assert _signature(tmp_path / "cli.sqlite") == _signature(tmp_path / "serial.sqlite")
     assert multiprocessing.active_children() == []
 
 
@@ -172,6 +178,11 @@ def test_schema_cells_predictions_and_export(tmp_path: Path):
     ro = ResultsDB(path, readonly=True)
     with pytest.raises(ParameterError, match="readonly"):
         ro.query("DELETE FROM cells")
+    other = tmp_path / "other.sqlite"
+    with sqlite3.connect(other) as con:
+        con.execute("CREATE TABLE files (name TEXT)")
+    with pytest.raises(ParameterError, match="lacks the column"):
+        ResultsDB(other)
     not_db = tmp_path / "plain.txt"
     not_db.write_text("hello, this is not a database" * 100)
     with pytest.raises(ParameterError):

@@ -218,6 +218,9 @@ class ResultsDB:
                 self._check_schema()
             else:
                 self._create()
+        except ParameterError:
+            self.con.close()
+            raise
         except sqlite3.DatabaseError as exc:
             self.con.close()
             raise ParameterError(f"database '{path}': expected a lisse results database (SQLite); found {exc}") from None
@@ -232,6 +235,12 @@ class ResultsDB:
         with self.transaction() as con:
             for table, cols in TABLES.items():
                 con.execute(f"CREATE TABLE IF NOT EXISTS {table} ({', '.join(f'{c} {t}' for c, t in cols)})")
+            for table, cols in TABLES.items():  # a database of another program with a table of the same name
+                have = {r[1] for r in con.execute(f'PRAGMA table_info("{table}")')}
+                missing = [c for c, _ in cols if c not in have]
+                if missing:
+                    raise ParameterError(f"database '{self.path}': expected a lisse results database; its table '{table}' "
+                                         f"lacks the column(s) {', '.join(missing[:5])}")
             for sql in _INDEXES:
                 con.execute(sql)
             row = con.execute("SELECT MAX(version) FROM schema_version").fetchone()
