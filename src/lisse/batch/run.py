@@ -251,11 +251,12 @@ def run_batch(paths: Sequence[str | os.PathLike], *, db: str | os.PathLike | Non
                 value = oc.value
                 file_row = {**base, **value["file"]}
                 tables = value["tables"]
+                cell = value.get("cell")
             else:
                 file_row = {**base, "status": "error", "error_type": oc.error_type, "error": " ".join(str(oc.error).split()),
                             "traceback": None if oc.user_error else oc.traceback}
-                tables = {}
-            rows[task["path"]] = _store(store, file_row, tables)
+                tables, cell = {}, None
+            rows[task["path"]] = _store(store, file_row, tables, cell)
             analysed += 1
             done += 1
             if progress:
@@ -277,9 +278,9 @@ def run_batch(paths: Sequence[str | os.PathLike], *, db: str | os.PathLike | Non
     return result
 
 
-def _store(store: Any, file_row: dict, tables: dict) -> dict:
+def _store(store: Any, file_row: dict, tables: dict, cell: dict | None = None) -> dict:
     """Write one file's results (one transaction) and return its files.parquet row."""
-    file_id = store.write_file(file_row, tables)
+    file_id = store.write_file(file_row, tables, cell=cell)
     return {"file": file_row["path"], "sha256": file_row.get("sha256"), "status": file_row["status"], "error": file_row.get("error"),
             "error_type": file_row.get("error_type"), "file_id": file_id, "analysis": file_row.get("analysis"),
             "cell_kind": file_row.get("cell_kind"), "resumed": False}

@@ -98,7 +98,10 @@ class BatchSettings:
 
 
 def analyse_file(task: dict) -> dict:
-    """Analyse one file; returns ``{"file": files columns, "tables": {table: rows}}``.
+    """Analyse one file; returns ``{"file": files columns, "tables": {table: rows}, "cell": cells columns}``.
+
+    The cell is named after the file's stem (``cell07.mpr`` -> ``cell07``) and carries the cell type the
+    classifier found and the geometry of the settings.
 
     Parameters
     ----------
@@ -120,6 +123,14 @@ def analyse_file(task: dict) -> dict:
     else:
         out = _auto(path, s)
     out["file"]["analysis_s"] = time.perf_counter() - t0
+    from pathlib import Path
+
+    kind = {"ccd": "symmetric"}.get(out["file"].get("cell_kind"), out["file"].get("cell_kind"))
+    out["cell"] = {"name": Path(path).stem, "kind": None if kind in ("impedance", "empty", "rest") else kind,
+                   "area_cm2": None if s.area is None else s.area * 1e4,
+                   "active_mass_mg": None if s.active_mass is None else s.active_mass * 1e6,
+                   "loading_mg_cm2": None if s.loading is None else s.loading * 100.0,
+                   "thickness_um": None if s.thickness is None else s.thickness * 1e6}
     return out
 
 

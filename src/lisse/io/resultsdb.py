@@ -27,7 +27,8 @@ table            one row per
 ===============  ==========================================================================================
 schema_version   schema version applied (``version``, ``applied_at``)
 cells            cell (``name`` unique; ``kind``, ``area_cm2``, ``active_mass_mg``, ``loading_mg_cm2``,
-                 ``thickness_um``, ``stack``, ``material``, ``notes``)
+                 ``thickness_um``, ``stack``, ``material``, ``notes``); ``lisse batch`` makes one per file
+                 stem with what the file and the settings say (kind, area, mass, loading, thickness)
 files            analysed input file (``path`` unique, absolute): content ``sha256``, ``size_bytes``,
                  ``mtime_ns``, ``analysis`` (cycling | eis), ``reader``, ``format``, ``provenance_json``
                  (the reader's provenance: source, notes), ``settings_hash``/``settings_json`` (the
@@ -295,7 +296,8 @@ class ResultsDB:
                 out[r[1]] = dict(zip(cols, r))
         return out
 
-    def write_file(self, file_row: Mapping[str, Any], tables: Mapping[str, Any] | None = None) -> int:
+    def write_file(self, file_row: Mapping[str, Any], tables: Mapping[str, Any] | None = None, *,
+                   cell: Mapping[str, Any] | None = None) -> int:
         """Store one file's results in ONE transaction; replaces the file's previous rows. Returns its ``file_id``.
 
         Parameters
@@ -306,6 +308,9 @@ class ResultsDB:
         tables : mapping, optional
             ``{table: rows}`` for the tables of :data:`ROW_TABLES`; rows are mappings or a DataFrame
             (columns not in the table are ignored, missing ones are NULL).
+        cell : mapping, optional
+            Columns of ``cells`` (``name`` required): the cell is created or its given (non-null) fields
+            updated, and the file is linked to it (``files.cell_id``), in the same transaction.
         """
         cols = _columns("files")
         extra = set(file_row) - set(cols)
@@ -324,7 +329,13 @@ class ResultsDB:
             from lisse import __version__
 
             row["lisse_version"] = __version__
+        if cell is not None:
+            extra = set(cell) - set(_columns("cells"))
+            if extra or not cell.get("name"):
+                raise ParameterError(f"ResultsDB.write_file: cell needs a name and columns of cells; got {sorted(cell)}")
         with self.transaction() as con:
+            if cell is not None:
+                row["cell_id"] = self._upsert_cell(con, str(cell["name"]), {k: v for k, v in cell.items() if k != "name"})
             con.execute("DELETE FROM files WHERE path = ?", (row["path"],))  # cascades to its rows
             names = list(row)
             cur = con.execute(f"INSERT INTO files ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
@@ -359,11 +370,15 @@ class ResultsDB:
         if extra:
             raise ParameterError(f"ResultsDB.add_cell: unknown column(s) {sorted(extra)}; expected some of {sorted(cols)}")
         with self.transaction() as con:
-            con.execute("INSERT INTO cells (name) VALUES (?) ON CONFLICT(name) DO NOTHING", (name,))
-            if fields:
-                con.execute(f"UPDATE cells SET {', '.join(f'{k} = ?' for k in fields)} WHERE name = ?",
-                            [_plain(v) for v in fields.values()] + [name])
-            return int(con.execute("SELECT cell_id FROM cells WHERE name = ?", (name,)).fetchone()[0])
+            return self._upsert_cell(con, name, fields)
+
+    @staticmethod
+    def _upsert_cell(con: sqlite3.Connection, name: str, fields: Mapping[str, Any]) -> int:
+        con.execute("INSERT INTO cells (name) VALUES (?) ON CONFLICT(name) DO NOTHING", (name,))
+        fields = {k: _plain(v) for k, v in fields.items() if v is not None}
+        if fields:
+            con.execute(f"UPDATE cells SET {', '.join(f'{k} = ?' for k in fields)} WHERE name = ?", [*fields.values(), name])
+        return int(con.execute("SELECT cell_id FROM cells WHERE name = ?", (name,)).fetchone()[0])
 
     def add_predictions(self, rows: Iterable[Mapping[str, Any]]) -> int:
         """Insert simulator predictions (columns of ``predictions``; ``kind`` is ``"predicted"`` or ``"calibrated"``).
