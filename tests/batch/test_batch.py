@@ -56,6 +56,8 @@ def test_batch_error_rows_and_correct_rows(folder: Path, tmp_path: Path):
     out = tmp_path / "out"
     summary, _ = _batch("cycling", str(folder), "--out", str(out), "--area", "0.785 cm2")
     n_shared = sum((folder / n).exists() for n in _SHARED_FILES)
+    assert {"files_total", "files_ok", "files_failed", "files_skipped", "db", "out", "elapsed_s", "files_per_s"} <= set(summary)
+    assert summary["db"] == str(out / "lisse.sqlite") and summary["out"] == str(out)
     assert summary["files_total"] == 3 + 4 + n_shared
     assert summary["files_failed"] == 4  # corrupt .mpr, random bytes .ndax, empty .csv, prose .txt: one error row each
     assert summary["files_ok"] == 3 + n_shared
