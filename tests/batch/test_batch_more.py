@@ -205,3 +205,16 @@ def test_expand_paths_globs_folders_and_refusals(tmp_path: Path):
         expand_paths([d / "missing"])
     r = run_cli("batch", "cycling", str(d / "missing"), "--out", str(tmp_path / "o"))
     assert r.returncode == 2 and r.stderr.count("\n") == 1
+
+
+def test_human_output_is_one_summary_line_and_the_failed_files(tmp_path: Path):
+    d = tmp_path / "d"
+    d.mkdir()
+    fullcell_csv(d / "good.csv", n_cycles=1)
+    (d / "bad.txt").write_text("hello\n")
+    r = run_cli("batch", "cycling", str(d), "--out", str(tmp_path / "o"))
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.strip().splitlines()
+    assert lines[0].startswith("2 files: 1 ok, 1 failed, 0 skipped")
+    assert len(lines) == 2 and "bad.txt" in lines[1] and "ReaderError" in lines[1]
+    assert r.stderr == ""  # no progress bar without a terminal
