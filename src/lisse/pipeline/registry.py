@@ -22,7 +22,8 @@ declared with :func:`stage`::
 
 A stage returns a :class:`StageResult`: a JSON-able ``summary`` (goes into ``results.json``),
 ``tables`` (name -> pandas DataFrame, written as CSV), ``figures`` (name -> matplotlib Figure, written
-as PNG and SVG), an HTML ``section`` body and the citation keys it used. Stages never write files
+as PNG and SVG), an HTML ``section`` body, the citation keys it used and its simulator ``predictions``
+(written to the study's ``[database]`` by the runner). Stages never write files
 themselves; the runner does, atomically.
 """
 
@@ -63,6 +64,10 @@ class StageResult:
     html: str = ""
     citations: set[str] = field(default_factory=set)
     figure_captions: dict[str, str] = field(default_factory=dict)
+    #: Simulator predictions for the study's results database (rows of its ``predictions`` table:
+    #: ``source``, ``quantity``, ``value``, ``unit``, ``kind``, ``parameters_json``, and ``cell``, a cell
+    #: name linked when the database knows it). The runner writes them; stages never write files.
+    predictions: list[dict] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -133,7 +133,7 @@ def interlayer_stage(ctx: StageContext) -> StageResult:
     i_lo, i_hi = opts["i_min"], opts["i_max"]
     cur = sweeps.current_grid(i_lo, i_hi, opts["points"])
 
-    rows, tables, figures, captions, summary = [], {}, {}, {}, {}
+    rows, tables, figures, captions, summary, predictions = [], {}, {}, {}, {}, []
     targets, skipped = _targets(ctx.study, opts)
     if not targets:
         reasons = "; ".join(f"{k}: {v}" for k, v in skipped.items())
@@ -149,6 +149,7 @@ def interlayer_stage(ctx: StageContext) -> StageResult:
         summary[label] = d
         rows.append({"interlayer": label, **{k: v for k, v in d.items() if not isinstance(v, dict)},
                      "critical_current_mA_cm2": d["critical_current"]["critical_current_mA_cm2"]})
+        predictions.append(_prediction(ctx.study, label, p, d["critical_current"], q, i_lo, i_hi))
         key = re.sub("_+", "_", "".join(ch if ch.isalnum() else "_" for ch in label)).strip("_").lower()[:40].rstrip("_") or "cell"
         base_key, n = key, 2
         while f"profile_{key}" in figures:  # 'Cell A' and 'cell-a' must not share (and overwrite) outputs
@@ -190,7 +191,41 @@ def interlayer_stage(ctx: StageContext) -> StageResult:
     if skipped:
         html += Markup("<p>Not simulated: {}.</p>").format("; ".join(f"{k} ({v})" for k, v in skipped.items()))
     return StageResult(summary={"interlayers": summary, "skipped": skipped, "current_density_mA_cm2": i / 10, "capacity_mAh_cm2": q / 3.6e4},
-                       tables=tables, figures=figures, html=html, citations={"Wang2024", "Newman1962"}, figure_captions=captions)
+                       tables=tables, figures=figures, html=html, citations={"Wang2024", "Newman1962"}, figure_captions=captions,
+                       predictions=predictions)
+
+
+def prediction_parameters(p) -> dict:
+    """Every model parameter of ``p`` with its SI value, display value and source; the calibrated ones listed.
+
+    A parameter counts as calibrated when its source says so (``"assumed (calibrated): ..."`` in
+    :data:`lisse.sim.interlayer.model.SOURCES`).
+    """
+    import dataclasses
+
+    from lisse.units import from_si
+
+    params, calibrated = {}, []
+    for f in dataclasses.fields(p):
+        if f.name not in MODEL_SCHEMA:
+            continue
+        v = float(getattr(p, f.name))
+        unit = MODEL_SCHEMA[f.name].unit
+        src = str(p.sources.get(f.name, ""))
+        params[f.name] = {"value_SI": v, "value": f"{from_si(v, unit):.6g} {unit}".strip() if unit else f"{v:.6g}", "source": src}
+        if "calibrated" in src.lower():
+            calibrated.append(f.name)
+    return {"model": "lisse.sim.interlayer (steady two-potential model, Wang2024)", "interlayer": p.name, "parameters": params,
+            "calibrated": calibrated}
+
+
+def _prediction(study: dict, label: str, p, cc: dict, q: float, i_lo: float, i_hi: float) -> dict:
+    """The predictions-table row of one interlayer's critical current (mA/cm2; None above the scanned range)."""
+    info = prediction_parameters(p)
+    info.update(capacity_mAh_cm2=q / 3.6e4, scan_mA_cm2=[i_lo / 10, i_hi / 10], critical_current=cc,
+                study=(study.get("study") or {}).get("name") if isinstance(study, dict) else None, study_cell=label)
+    return {"source": "lisse evaluate: interlayer stage", "quantity": "critical_current", "value": cc.get("critical_current_mA_cm2"),
+            "unit": "mA/cm2", "kind": "predicted", "parameters_json": info, "cell": label}
 
 
 def _cc_text(d: dict) -> str:

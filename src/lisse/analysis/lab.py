@@ -1,0 +1,133 @@
+"""Place a cell among the lab's own cells (the results database), as :mod:`lisse.analysis.literature` does among
+published strategies.
+
+No I/O: the caller reads the database (:meth:`lisse.io.resultsdb.ResultsDB.ccd_values`) and passes the rows.
+
+Rules (stated, simple, reproducible):
+
+* One value per cell: a cell measured in several files counts once, with its best value (the highest
+  CCD), so a cell cycled five times does not weigh five times.
+* The cell itself (by name) is left out of the distribution it is placed in.
+* ``percentile``: the share of the other lab cells the cell beats (strictly higher CCD), in percent, the
+  same rule as the literature comparison (``scipy.stats.percentileofscore(..., kind="strict")``).
+* ``rank``: 1 + the number of other lab cells strictly better (1 = best; ties share a rank).
+* Quartiles by linear interpolation between order statistics (``numpy.percentile``'s default rule,
+  :func:`statistics.quantiles` ``method="inclusive"``).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import math
+import statistics
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from lisse.errors import ParameterError
+
+__all__ = ["LabCell", "best_per_cell", "select_cells", "distribution", "place_in_lab", "by_group"]
+
+
+#: One lab cell's value: a dict with ``cell``, ``value``, ``group`` (e.g. the electrolyte/material; None if
+#: unknown) and ``n_files``.
+LabCell = dict[str, Any]
+
+
+def best_per_cell(rows: Iterable[Mapping[str, Any]], key: str = "ccd_mA_cm2", *, higher_is_better: bool = True,
+                  group_key: str = "material") -> list[LabCell]:
+    """One :class:`LabCell` per cell name: the best finite ``key`` over its rows (files), sorted by cell name.
+
+    Rows without a cell name count as their own cell, named by their ``path``.
+    """
+    cells: dict[str, LabCell] = {}
+    for r in rows:
+        v = r.get(key)
+        if v is None or not isinstance(v, (int, float)) or not math.isfinite(v):
+            continue
+        name = r.get("cell") or r.get("path")
+        if name is None:
+            continue
+        c = cells.get(name)
+        if c is None:
+            cells[name] = dict(cell=name, value=float(v), group=r.get(group_key), n_files=1)
+            continue
+        c["n_files"] += 1
+        if (v > c["value"]) if higher_is_better else (v < c["value"]):
+            c["value"] = float(v)
+        if c["group"] is None and r.get(group_key) is not None:
+            c["group"] = r.get(group_key)
+    return [cells[k] for k in sorted(cells)]
+
+
+def select_cells(cells: Sequence[LabCell], patterns: Sequence[str] | None = None, group: str | None = None) -> list[LabCell]:
+    """The cells whose name matches one of ``patterns`` (glob; all when None) and whose group equals ``group``
+    (case-insensitive; all when None; cells of unknown group are then left out)."""
+    out = list(cells)
+    if patterns:
+        out = [c for c in out if any(fnmatch.fnmatchcase(c["cell"], p) for p in patterns)]
+    if group:
+        g = group.strip().lower()
+        out = [c for c in out if isinstance(c.get("group"), str) and c["group"].strip().lower() == g]
+    return out
+
+
+def distribution(values: Sequence[float]) -> dict:
+    """``n``, ``min``, ``p25``, ``median``, ``p75``, ``max`` of ``values`` (linear-interpolation quartiles)."""
+    v = sorted(float(x) for x in values)
+    if not v:
+        return {"n": 0}
+    if len(v) == 1:
+        q = [v[0]] * 3
+    else:
+        q = statistics.quantiles(v, n=4, method="inclusive")
+    return {"n": len(v), "min": v[0], "p25": q[0], "median": q[1], "p75": q[2], "max": v[-1]}
+
+
+def place_in_lab(value: float | None, cells: Sequence[LabCell], *, this_cell: str | None = None,
+                 higher_is_better: bool = True) -> dict:
+    """Rank and percentile of ``value`` among the lab cells other than ``this_cell``.
+
+    Parameters
+    ----------
+    value : float or None
+        The cell's value (same unit as the cells'; e.g. CCD in mA/cm²). None: only the distribution.
+    cells : sequence of LabCell
+        The lab's cells (:func:`best_per_cell`, :func:`select_cells`).
+    this_cell : str, optional
+        The cell's own name in the lab (left out of the comparison).
+    higher_is_better : bool
+        True for CCD (a higher value beats a lower one).
+
+    Returns
+    -------
+    dict
+        ``n_lab_cells`` (compared), ``distribution`` (:func:`distribution`), and with ``value``:
+        ``value``, ``percentile`` (share of the compared cells beaten, %), ``rank`` (1 = best),
+        ``n_better``, ``n_tied``, ``n_worse``.
+
+    Raises
+    ------
+    ParameterError
+        ``value`` not finite.
+    """
+    others = [c for c in cells if c["cell"] != this_cell]
+    vals = [c["value"] for c in others]
+    out: dict = {"n_lab_cells": len(vals), "this_cell": this_cell, "distribution": distribution(vals)}
+    if value is None:
+        return out
+    if not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise ParameterError(f"lab comparison value: expected a finite number; found {value!r}")
+    sign = 1.0 if higher_is_better else -1.0
+    worse = sum(sign * (value - v) > 0 for v in vals)
+    better = sum(sign * (v - value) > 0 for v in vals)
+    out.update(value=float(value), n_better=int(better), n_tied=int(len(vals) - better - worse), n_worse=int(worse),
+               rank=int(better) + 1, percentile=(100.0 * worse / len(vals)) if vals else None)
+    return out
+
+
+def by_group(cells: Sequence[LabCell]) -> dict[str, dict]:
+    """:func:`distribution` of the cells' values per group (``"unknown"`` for cells without one), sorted by group."""
+    groups: dict[str, list[float]] = {}
+    for c in cells:
+        groups.setdefault(c.get("group") or "unknown", []).append(c["value"])
+    return {g: distribution(groups[g]) for g in sorted(groups)}
