@@ -138,7 +138,7 @@ def main() -> None:
             try:
                 from distributed import Client, LocalCluster
 
-                cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None)
+                cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0")
                 client = Client(cluster)
                 configs["Dask LocalCluster 2 workers"] = {"client": client}
             except ImportError:

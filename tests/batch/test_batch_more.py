@@ -90,7 +90,7 @@ def test_dask_local_cluster_runs_a_batch_and_leaves_nothing_running(small_folder
 
     s = BatchSettings(area=0.785e-4)
     serial = run_batch([small_folder], db=tmp_path / "serial.sqlite", settings=s)
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster, \
             distributed.Client(cluster) as client:
         assert len(client.scheduler_info()["workers"]) == 2
         res = run_batch([small_folder], db=tmp_path / "dask.sqlite", settings=s, client=client)
