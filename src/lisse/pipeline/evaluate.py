@@ -147,6 +147,7 @@ def _run(study: dict, out: Path, stages: list, study_text: str | None, progress:
     sections: list[ReportSection] = []
     results: dict[str, Any] = {}
     all_keys: set[str] = set()
+    pending: list[tuple[str, list[dict]]] = []
     for st in tqdm(stages, desc="lisse evaluate", unit="stage", disable=not progress, leave=False):
         entry: dict[str, Any] = {"title": st.title}
         reason = _skip_reason(st, study)
@@ -192,10 +193,12 @@ def _run(study: dict, out: Path, stages: list, study_text: str | None, progress:
             figs.append((name, png.getvalue(), res.figure_captions.get(name, name.replace("_", " "))))
         entry.update(status="ok", summary=res.summary, files=files, citations=sorted(keys))
         if res.predictions:
-            entry["predictions"] = _write_predictions(study, res.predictions)
+            pending.append((st.name, res.predictions))
         results[st.name] = entry
         sections.append(ReportSection(st.name, st.title, "ok", html=res.html, tables=res.tables, figures=figs, files=files))
 
+    for name, rows in pending:  # after every stage ran: a run that raises writes no predictions
+        results[name]["predictions"] = _write_predictions(study, rows)
     meta = study.get("study", {})
     provenance = {
         "lisse_version": __version__,

@@ -179,7 +179,7 @@ def select_db_files(index: list[dict], options: dict, base: Path, where: str, db
                 elif target in by_path:
                     row = by_path[target]
                     if row["status"] != "ok" or row["analysis"] != analysis:
-                        what = (f"status {row['status']!r}" if row["status"] != "ok" else f"a {row['analysis']} analysis")
+                        what = (f"status {row['status']!r}" if row["status"] != "ok" else f"analysis {row['analysis']!r}")
                         raise ParameterError(f"{name}: expected a file with {analysis} results in the database {db_name!r}; "
                                              f"found {what} for {target!r}")
                     hits = [target]

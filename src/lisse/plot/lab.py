@@ -46,7 +46,7 @@ def lab_comparison(published: Mapping[str, Sequence[float]], lab: Mapping[str, S
         The lab's cells' values per group (electrolyte/material, ``"unknown"`` when not recorded); one
         column each, drawn with a distinct marker (green diamonds).
     value : float, optional
-        This cell's value: a red star in every column and a dashed line across.
+        This cell's value: a red star in each lab column and a dashed line across.
     label : str
         Legend entry of this cell.
     quantity : str
@@ -86,7 +86,8 @@ def lab_comparison(published: Mapping[str, Sequence[float]], lab: Mapping[str, S
                           label="lab cells (results database)")]
         if value is not None:
             ax.axhline(value, color="crimson", ls="--", lw=0.8)
-            ax.scatter(list(range(x)), [value] * x, **_THIS)
+            cols = list(range(len(published), x)) or list(range(x))  # the lab's columns (every column without lab cells)
+            ax.scatter(cols, [value] * len(cols), **_THIS)
             handles.append(Line2D([], [], ls="", marker="*", ms=11, color="crimson", markeredgecolor="k", markeredgewidth=0.4,
                                   label=label))
         ax.set_xticks(list(range(x)), names, fontsize=7)

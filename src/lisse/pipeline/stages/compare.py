@@ -7,7 +7,7 @@ Study section::
     interfacial_resistance = "20 ohm*cm2"    # optional
     cycle_life = [["0.2 mA/cm2", "1500 h"]]  # optional
     electrolyte = "LLZO"                     # optional filter
-    cell = "sym-07"                          # optional: this cell's name in the [database] (its CCD, and left out of the lab)
+    cell = "sym-07"                          # optional: this cell's name in the [database] (its CCD unless 'ccd' is given; left out of the lab)
     lab = true                               # place the cell among the lab's own cells (needs a [database] table)
     lab_cells = ["sym-*"]                    # optional: only these lab cells (names or patterns)
     lab_material = "LLZO"                    # optional: only lab cells recorded with this material
@@ -36,7 +36,7 @@ SCHEMA = {
         OptionSpec.pair(_CURRENT, OptionSpec.quantity("h", "cycle life", low=0.0, low_inclusive=False), "[current density, cycle life]"),
         "cycle life at a current density, e.g. [[\"0.2 mA/cm2\", \"1500 h\"]]", max_items=100),
     "electrolyte": OptionSpec.text("compare only with strategies on this electrolyte (e.g. LLZO)"),
-    "cell": OptionSpec.text("this cell's name in the study's [database]: its CCD when none is given or measured, and it is "
+    "cell": OptionSpec.text("this cell's name in the study's [database]: its stored CCD unless 'ccd' is given, and it is "
                             "left out of the lab distribution it is placed in"),
     "lab": OptionSpec.boolean("place the cell among the lab's own cells of the study's [database] (needs a [database] table)", True),
     "lab_cells": OptionSpec.list_of(OptionSpec.text("cell name or pattern"), "only these lab cells (names or glob patterns)",
@@ -88,7 +88,7 @@ def compare_stage(ctx: StageContext) -> StageResult:
             rows = store.ccd_values()
         lab_cells = select_cells(best_per_cell(rows), o.get("lab_cells"), o.get("lab_material"))
         mine = [c for c in best_per_cell(rows) if c["cell"] == this_cell]
-        if ccd is None and mine:
+        if mine and (o.get("ccd") is None) and (ccd is None or o.get("cell")):  # a named cell's stored CCD before the cycling stage's first
             ccd, origin = mine[0]["value"] * 10.0, f"database (cell {this_cell})"
     r = o.get("interfacial_resistance")
     life = [(i, t) for i, t in o.get("cycle_life", [])]

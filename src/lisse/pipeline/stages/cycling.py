@@ -54,7 +54,7 @@ _MAX_CURVE_TABLE_CYCLES = 200
 
 #: Options of the ``[cycling]`` table.
 SCHEMA = {
-    "files": OptionSpec.list_of(OptionSpec.path("cycler file"), "cycler files, relative to the study file (omit for the synthetic demo)",
+    "files": OptionSpec.list_of(OptionSpec.path("cycler file"), "cycler files or glob patterns ('data/*.mpr', 'runs/**/*.ndax'; sorted), relative to the study file (omit for the synthetic demo)",
                                 max_items=1000, scalar_ok=True),
     "area": OptionSpec.quantity("cm2", "electrode area (needed for CCD and per-cm2 results)", low=0.0, low_inclusive=False, high=1.0),
     "active_mass": OptionSpec.quantity("mg", "active-material mass, for mAh/g", low=0.0, low_inclusive=False, high=1.0),

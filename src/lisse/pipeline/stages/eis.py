@@ -39,7 +39,7 @@ _PVAL = OptionSpec.one_of("parameter value", OptionSpec.number("SI value"), Opti
 
 #: Options of the ``[eis]`` table.
 SCHEMA = {
-    "files": OptionSpec.list_of(OptionSpec.path("impedance file"), "impedance files, relative to the study file",
+    "files": OptionSpec.list_of(OptionSpec.path("impedance file"), "impedance files or glob patterns ('data/*.mpr', 'runs/**/*.ndax'; sorted), relative to the study file",
                                 max_items=1000, scalar_ok=True),
     "area": OptionSpec.quantity("cm2", "electrode area (for conductivity and ASR)", low=0.0, low_inclusive=False, high=1.0),
     "thickness": OptionSpec.quantity("um", "electrolyte thickness (for conductivity)", low=0.0, low_inclusive=False, high=1.0),
@@ -197,6 +197,8 @@ def _from_db(ctx: StageContext) -> StageResult:
 
     import pandas as pd
 
+    import lisse.analysis.eis.drt  # noqa: F401 - defines the citations the report lists
+    import lisse.analysis.eis.kk  # noqa: F401
     from lisse.pipeline.stages._dbsource import provenance_html, stored_files
 
     spectra, peaks, fits, files, html = [], [], [], [], []

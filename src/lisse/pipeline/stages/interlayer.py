@@ -219,13 +219,45 @@ def prediction_parameters(p) -> dict:
             "calibrated": calibrated}
 
 
-def _prediction(study: dict, label: str, p, cc: dict, q: float, i_lo: float, i_hi: float) -> dict:
-    """The predictions-table row of one interlayer's critical current (mA/cm2; None above the scanned range)."""
+def critical_current_prediction(p, cc: dict, q: float, i_lo: float, i_hi: float, *, source: str, cell: str | None = None,
+                                **context: object) -> dict:
+    """The ``predictions`` row of an interlayer's predicted critical current.
+
+    Parameters
+    ----------
+    p : InterlayerParameters
+        The model parameters (listed in ``parameters_json`` with their sources; calibrated ones named).
+    cc : dict
+        :meth:`lisse.sim.interlayer.sweeps.CriticalCurrent.as_dict` (``critical_current_mA_cm2`` None:
+        stable over the whole scan, or failing at its lowest current).
+    q : float
+        Plated capacity per half cycle [C/m²].
+    i_lo, i_hi : float
+        Scanned current densities [A/m²].
+    source : str
+        What made the prediction (``"lisse evaluate: interlayer stage"``, ``"lisse interlayer"``).
+    cell : str, optional
+        Cell name (linked to the database's cell of that name when it has one).
+    **context
+        More JSON-able facts for ``parameters_json`` (study name, ...).
+
+    Returns
+    -------
+    dict
+        ``source``, ``quantity`` ("critical_current"), ``value`` [mA/cm²], ``unit``, ``kind`` ("predicted"),
+        ``parameters_json``, ``cell``.
+    """
     info = prediction_parameters(p)
-    info.update(capacity_mAh_cm2=q / 3.6e4, scan_mA_cm2=[i_lo / 10, i_hi / 10], critical_current=cc,
-                study=(study.get("study") or {}).get("name") if isinstance(study, dict) else None, study_cell=label)
-    return {"source": "lisse evaluate: interlayer stage", "quantity": "critical_current", "value": cc.get("critical_current_mA_cm2"),
-            "unit": "mA/cm2", "kind": "predicted", "parameters_json": info, "cell": label}
+    info.update(capacity_mAh_cm2=q / 3.6e4, scan_mA_cm2=[i_lo / 10, i_hi / 10], critical_current=cc, **context)
+    return {"source": source, "quantity": "critical_current", "value": cc.get("critical_current_mA_cm2"),
+            "unit": "mA/cm2", "kind": "predicted", "parameters_json": info, "cell": cell}
+
+
+def _prediction(study: dict, label: str, p, cc: dict, q: float, i_lo: float, i_hi: float) -> dict:
+    """The predictions row of one interlayer of the study (its cell label links it to the database's cell of that name)."""
+    name = (study.get("study") or {}).get("name") if isinstance(study, dict) else None
+    return critical_current_prediction(p, cc, q, i_lo, i_hi, source="lisse evaluate: interlayer stage", cell=label, study=name,
+                                       study_cell=label)
 
 
 def _cc_text(d: dict) -> str:
