@@ -113,8 +113,9 @@ def expand_files(schema: dict, options: dict, base: Path, where: str, inputs: di
                     found = "a folder" if p.is_dir() else "no such file"
                     raise ParameterError(f"{name}: expected an existing file (relative paths start at the study's folder "
                                          f"{str(base)!r}); found {found} at {str(p)!r}")
-                seen.add(value)
-                out.append(value)
+                if value not in seen:  # a file named twice (or also matched by a pattern) is analysed once
+                    seen.add(value)
+                    out.append(value)
             if len(out) > MAX_STUDY_FILES:
                 raise ParameterError(f"{where} {key}: expected at most {MAX_STUDY_FILES} files (size limit); the entries up to "
                                      f"{value!r} already name {len(out)}")

@@ -86,7 +86,8 @@ def _check(o: dict) -> None:
 
     parse_units(o.get("units"), EIS_ROLES, source="[eis] units")
     if not o.get("files") and not o.get("synthetic") and not o.get("cells"):
-        raise ParameterError("[eis] files: expected 'files = [...]', 'cells = [...]' or 'synthetic = true'; found none of them")
+        raise ParameterError("[eis] files: expected 'files = [...]' or 'synthetic = true' (or 'cells = [...]' with a [database]); "
+                             "found neither")
     from lisse.analysis.eis.workflow import parse_windows
 
     try:
