@@ -155,6 +155,9 @@ def parse_study(text: str, source: str = "<string>", base_dir: Path | None = Non
                         key = "from_db" if opts.get("from_db") else "cells"
                         raise ParameterError(f"[{st.section}] {key}: expected a [database] table with 'file' naming the "
                                              "results database to read from; found none")
+                    if not opts.get("files") and not opts.get("cells"):
+                        raise ParameterError(f"[{st.section}] from_db: expected 'files = [...]' or 'cells = [...]' selecting "
+                                             "stored files; found neither")
                     if index is None:
                         index = _database_index(database)
                     from lisse.pipeline.inputs import select_db_files
