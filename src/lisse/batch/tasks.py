@@ -235,6 +235,8 @@ def _eis(path: str, s: BatchSettings) -> dict:
             out, _ = analyse(sp, drt=s.drt, kk=True, fit=s.fit, lam=lam, cell=s.cell, ignore_kk=s.ignore_kk)
         except LisseError as exc:  # e.g. the Kramers-Kronig gate: this spectrum's error, not the file's
             row.update(status="error", error=" ".join(str(exc).split()))
+            if row["error"].startswith("Kramers-Kronig verdict 'fail'"):  # the gate refused the DRT / fit
+                row["kk_verdict"] = "fail"
             errors.append(row["error"])
             rows.append(row)
             continue
