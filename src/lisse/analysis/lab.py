@@ -38,6 +38,23 @@ def best_per_cell(rows: Iterable[Mapping[str, Any]], key: str = "ccd_mA_cm2", *,
     """One :class:`LabCell` per cell name: the best finite ``key`` over its rows (files), sorted by cell name.
 
     Rows without a cell name count as their own cell, named by their ``path``.
+
+    Parameters
+    ----------
+    rows : iterable of mapping
+        Rows with ``cell`` (or ``path``), ``key`` and ``group_key``
+        (:meth:`lisse.io.resultsdb.ResultsDB.ccd_values`: CCD in mA/cm²).
+    key : str
+        The value column (unit as its suffix).
+    higher_is_better : bool
+        Keep the highest value per cell (True, e.g. CCD) or the lowest (e.g. a resistance).
+    group_key : str
+        The column giving the cell's group (e.g. its material); the first non-null one is kept.
+
+    Returns
+    -------
+    list of LabCell
+        ``cell``, ``value`` (unit of ``key``), ``group``, ``n_files``.
     """
     cells: dict[str, LabCell] = {}
     for r in rows:
@@ -60,8 +77,22 @@ def best_per_cell(rows: Iterable[Mapping[str, Any]], key: str = "ccd_mA_cm2", *,
 
 
 def select_cells(cells: Sequence[LabCell], patterns: Sequence[str] | None = None, group: str | None = None) -> list[LabCell]:
-    """The cells whose name matches one of ``patterns`` (glob; all when None) and whose group equals ``group``
-    (case-insensitive; all when None; cells of unknown group are then left out)."""
+    """The cells whose name matches one of ``patterns`` and whose group equals ``group``.
+
+    Parameters
+    ----------
+    cells : sequence of LabCell
+        The lab's cells (:func:`best_per_cell`).
+    patterns : sequence of str, optional
+        Glob patterns of cell names (all cells when None or empty).
+    group : str, optional
+        Keep only cells of this group (case-insensitive; cells of unknown group are then left out).
+
+    Returns
+    -------
+    list of LabCell
+        The selected cells, in the order given.
+    """
     out = list(cells)
     if patterns:
         out = [c for c in out if any(fnmatch.fnmatchcase(c["cell"], p) for p in patterns)]
@@ -72,7 +103,18 @@ def select_cells(cells: Sequence[LabCell], patterns: Sequence[str] | None = None
 
 
 def distribution(values: Sequence[float]) -> dict:
-    """``n``, ``min``, ``p25``, ``median``, ``p75``, ``max`` of ``values`` (linear-interpolation quartiles)."""
+    """Count, extremes and quartiles of ``values`` (linear interpolation, as ``numpy.percentile``).
+
+    Parameters
+    ----------
+    values : sequence of float
+        The values, all in one unit (e.g. CCD in mA/cm²); the results are in that unit.
+
+    Returns
+    -------
+    dict
+        ``n``, and when ``n > 0``: ``min``, ``p25``, ``median``, ``p75``, ``max`` (unit of ``values``).
+    """
     v = sorted(float(x) for x in values)
     if not v:
         return {"n": 0}
@@ -126,7 +168,18 @@ def place_in_lab(value: float | None, cells: Sequence[LabCell], *, this_cell: st
 
 
 def by_group(cells: Sequence[LabCell]) -> dict[str, dict]:
-    """:func:`distribution` of the cells' values per group (``"unknown"`` for cells without one), sorted by group."""
+    """:func:`distribution` of the cells' values per group, sorted by group.
+
+    Parameters
+    ----------
+    cells : sequence of LabCell
+        The cells (``"unknown"`` stands for cells without a group).
+
+    Returns
+    -------
+    dict of str to dict
+        Group -> :func:`distribution` of its cells' values.
+    """
     groups: dict[str, list[float]] = {}
     for c in cells:
         groups.setdefault(c.get("group") or "unknown", []).append(c["value"])

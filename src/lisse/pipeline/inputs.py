@@ -35,7 +35,20 @@ GLOB_CHARS = frozenset("*?[")
 
 
 def is_pattern(text: str, base: Path) -> bool:
-    """True when ``text`` holds glob characters and does not name an existing path literally."""
+    """True when ``text`` holds glob characters and does not name an existing path literally.
+
+    Parameters
+    ----------
+    text : str
+        A path as the study writes it.
+    base : Path
+        The study's folder (relative paths start there).
+
+    Returns
+    -------
+    bool
+        Whether the study path is a pattern to expand.
+    """
     if not any(c in GLOB_CHARS for c in text):
         return False
     p = Path(text)
@@ -43,7 +56,18 @@ def is_pattern(text: str, base: Path) -> bool:
 
 
 def path_keys(schema: dict) -> list[tuple[str, bool]]:
-    """``(key, is_list)`` of the schema's options that name files."""
+    """The schema's options that name files.
+
+    Parameters
+    ----------
+    schema : dict
+        A stage's ``{key: OptionSpec}``.
+
+    Returns
+    -------
+    list of (str, bool)
+        ``(key, is_list)``: a path option, or a list of paths.
+    """
     out = []
     for key, spec in schema.items():
         if not isinstance(spec, OptionSpec):
@@ -161,6 +185,11 @@ def select_db_files(index: list[dict], options: dict, base: Path, where: str, db
     inputs : dict
         Receives ``{"[table] key": [{"pattern": ..., "files": [...]}]}`` for every entry.
 
+    Returns
+    -------
+    list of str
+        The selected stored (absolute) paths, each once.
+
     Raises
     ------
     ParameterError
@@ -206,7 +235,18 @@ def select_db_files(index: list[dict], options: dict, base: Path, where: str, db
 
 
 def describe_inputs(inputs: dict[str, Any]) -> str:
-    """TOML comment lines listing each expanded pattern's files (appended to the run's ``study.toml``)."""
+    """TOML comment lines listing each expanded pattern's files (appended to the run's ``study.toml``).
+
+    Parameters
+    ----------
+    inputs : dict
+        ``study["_inputs"]``: ``{"[table] key": [{"pattern", "files", "source"?}, ...]}``.
+
+    Returns
+    -------
+    str
+        Comment lines (a study with them appended reads as the same TOML).
+    """
     lines = ["", "# --- lisse evaluate: the files each pattern named when this study ran (in order) ---"]
     for key, rows in inputs.items():
         for r in rows:

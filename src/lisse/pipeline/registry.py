@@ -90,6 +90,10 @@ class StageResult:
         Citation keys (:mod:`lisse.citations`) the stage used.
     figure_captions : dict of str to str, optional
         Caption per figure name.
+    predictions : list of dict, optional
+        Simulator predictions for the study's results database (rows of its ``predictions`` table:
+        ``source``, ``quantity``, ``value``, ``unit``, ``kind``, ``parameters_json``, and ``cell``, a cell
+        name linked when the database knows it). The runner writes them; stages never write files.
     """
 
     summary: dict = field(default_factory=dict)
@@ -98,9 +102,6 @@ class StageResult:
     html: str = ""
     citations: set[str] = field(default_factory=set)
     figure_captions: dict[str, str] = field(default_factory=dict)
-    #: Simulator predictions for the study's results database (rows of its ``predictions`` table:
-    #: ``source``, ``quantity``, ``value``, ``unit``, ``kind``, ``parameters_json``, and ``cell``, a cell
-    #: name linked when the database knows it). The runner writes them; stages never write files.
     predictions: list[dict] = field(default_factory=list)
 
 

@@ -216,6 +216,17 @@ def prediction_parameters(p) -> dict:
 
     A parameter counts as calibrated when its source says so (``"assumed (calibrated): ..."`` in
     :data:`lisse.sim.interlayer.model.SOURCES`).
+
+    Parameters
+    ----------
+    p : lisse.sim.interlayer.model.InterlayerParameters
+        The model parameters (SI) with their ``sources``.
+
+    Returns
+    -------
+    dict
+        ``model``, ``interlayer`` (preset/material name), ``parameters`` (name -> ``value_SI``, ``value``
+        in the display unit, ``source``) and ``calibrated`` (names).
     """
     import dataclasses
 
