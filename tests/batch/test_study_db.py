@@ -139,8 +139,11 @@ def _db_rows(db: Path, sql: str, params=()) -> list[dict]:
 
 
 def test_study_from_db_equals_the_rows_and_a_direct_analysis(lab, tmp_path: Path):
+    from scipy.stats import percentileofscore
+
     from lisse.analysis.ccd import CCDDetector
     from lisse.analysis.eis.workflow import analyse
+    from lisse.analysis.shorts import ShortDetector
     from lisse.io.eis import read_spectra
     from lisse.io.readers import read_cycling
 
@@ -148,7 +151,7 @@ def test_study_from_db_equals_the_rows_and_a_direct_analysis(lab, tmp_path: Path
     study.write_text('[study]\nname = "from db"\n[database]\nfile = "lab.sqlite"\n'
                      '[cycling]\ncells = ["sym-*"]\n'
                      '[eis]\nfrom_db = true\nfiles = ["data/eis-*.csv"]\n'
-                     '[compare]\ncell = "sym-b"\n')
+                     '[compare]\ncell = "sym-b"\noverpotential_at = "0.2 mA/cm2"\n')
     out = tmp_path / "out"
     doc = _evaluate(study, out, only=["cycling", "eis", "compare"])
     files = doc["stages"]["cycling"]["summary"]["files"]
@@ -183,6 +186,21 @@ def test_study_from_db_equals_the_rows_and_a_direct_analysis(lab, tmp_path: Path
     assert (out / "figures" / "compare_lab.png").stat().st_size > 0
     report = (out / "report.html").read_text()
     assert str(lab["db"]) in report and "ranks 2" in report
+    # the overpotential at 0.2 mA/cm2 (2 A/m2), by hand from a direct analysis of each file: median |eta_plateau| of the
+    # half cycles at 2 A/m2 before the first failed one; lower ranks better
+    eta = {}
+    for name in CELLS:
+        hc = ShortDetector().fit(read_cycling(lab["data"] / f"{name}.csv", area=AREA), cell_type="symmetric").half_cycles_
+        bad = np.flatnonzero(hc["status"].to_numpy() != "ok")
+        hc = hc.iloc[: bad[0] if bad.size else len(hc)]
+        at = hc[np.isclose(hc["current_density_A_m2"].abs(), 2.0, rtol=0.05)]
+        eta[name] = float(np.median(at["eta_plateau_V"].abs())) * 1e3
+    lo = doc["stages"]["compare"]["summary"]["lab_overpotential"]
+    assert lo["value"] == pytest.approx(eta["sym-b"], rel=1e-9)
+    others = [eta["sym-a"], eta["sym-c"]]
+    assert lo["rank"] == 1 + sum(v < eta["sym-b"] for v in others)
+    assert lo["percentile"] == pytest.approx(100.0 - percentileofscore(others, eta["sym-b"], kind="weak"), abs=1e-9)
+    assert lo["distribution"]["median"] == pytest.approx(float(np.median(others)), rel=1e-12)
 
 
 def test_stale_file_is_flagged(lab, tmp_path: Path):
@@ -291,3 +309,19 @@ def test_show_schema_lists_the_new_keys():
     for table in ("cycling", "eis"):
         assert {"from_db", "cells"} <= set(schema[table]) and "glob" in schema[table]["files"]["doc"]
     assert {"cell", "lab", "lab_cells", "lab_material"} <= set(schema["compare"])
+
+
+def test_overpotential_per_file_stops_at_the_first_failure():
+    from lisse.analysis.lab import best_per_cell, overpotential_per_file
+
+    def hc(path, cell, j, eta, status="ok"):
+        return {"path": path, "cell": cell, "material": "LLZO", "current_density_A_m2": j, "eta_plateau_V": eta, "status": status}
+
+    rows = [hc("a1", "a", 1.0, 0.010), hc("a1", "a", -1.0, -0.012), hc("a1", "a", 1.02, 0.020), hc("a1", "a", 2.0, 0.03),
+            hc("a1", "a", -2.0, 0.001, "voltage_collapse"), hc("a1", "a", 1.0, 0.0001),  # after the failure: left out
+            hc("a2", "a", 1.0, 0.009), hc("b1", "b", 1.2, 0.005), hc("b1", "b", 1.0, float("nan"))]
+    got = {r["path"]: r for r in overpotential_per_file(rows, 1.0)}
+    assert set(got) == {"a1", "a2"}  # b1: 1.2 A/m2 is outside 5 %, its 1.0 A/m2 row has no value
+    assert got["a1"]["eta_plateau_mV"] == pytest.approx(12.0, rel=1e-12) and got["a1"]["n_half_cycles"] == 3  # median(10, 12, 20)
+    best = best_per_cell(list(got.values()), key="eta_plateau_mV", higher_is_better=False)
+    assert [(c["cell"], c["value"], c["n_files"]) for c in best] == [("a", pytest.approx(9.0, rel=1e-12), 2)]

@@ -11,6 +11,10 @@ Rules (stated, simple, reproducible):
 * ``percentile``: the share of the other lab cells the cell beats (strictly higher CCD), in percent, the
   same rule as the literature comparison (``scipy.stats.percentileofscore(..., kind="strict")``).
 * ``rank``: 1 + the number of other lab cells strictly better (1 = best; ties share a rank).
+* Overpotential at a current density j (:func:`overpotential_per_file`): per file, the median
+  |η_plateau| of its half cycles at j (within ``rel_tol``) that come before its first half cycle with a
+  non-``ok`` status (a shorted cell's later half cycles carry no interface overpotential); per cell the
+  lowest file (lower is better).
 * Quartiles by linear interpolation between order statistics (``numpy.percentile``'s default rule,
   :func:`statistics.quantiles` ``method="inclusive"``).
 """
@@ -25,7 +29,7 @@ from typing import Any
 
 from lisse.errors import ParameterError
 
-__all__ = ["LabCell", "best_per_cell", "select_cells", "distribution", "place_in_lab", "by_group"]
+__all__ = ["LabCell", "best_per_cell", "select_cells", "distribution", "place_in_lab", "by_group", "overpotential_per_file"]
 
 
 #: One lab cell's value: a dict with ``cell``, ``value``, ``group`` (e.g. the electrolyte/material; None if
@@ -184,3 +188,50 @@ def by_group(cells: Sequence[LabCell]) -> dict[str, dict]:
     for c in cells:
         groups.setdefault(c.get("group") or "unknown", []).append(c["value"])
     return {g: distribution(groups[g]) for g in sorted(groups)}
+
+
+def overpotential_per_file(rows: Iterable[Mapping[str, Any]], current_density: float, *, rel_tol: float = 0.05) -> list[dict]:
+    """Each file's median plateau overpotential at ``current_density``, from its stored half cycles.
+
+    Parameters
+    ----------
+    rows : iterable of mapping
+        Half cycles in time order per file (:meth:`lisse.io.resultsdb.ResultsDB.half_cycle_overpotentials`):
+        ``path``, ``cell``, ``material``, ``current_density_A_m2`` [A/m²], ``eta_plateau_V`` [V], ``status``.
+    current_density : float
+        The current density compared [A/m²] (its magnitude; plating and stripping both count).
+    rel_tol : float
+        Half cycles within this relative distance of ``current_density`` count (dimensionless).
+
+    Returns
+    -------
+    list of dict
+        One row per file with at least one such half cycle: ``path``, ``cell``, ``material``,
+        ``n_half_cycles``, ``eta_plateau_mV`` [mV] (median of |η_plateau|).
+
+    Raises
+    ------
+    ParameterError
+        ``current_density`` not positive and finite, or ``rel_tol`` not in (0, 1).
+    """
+    if not (isinstance(current_density, (int, float)) and math.isfinite(current_density) and current_density > 0):
+        raise ParameterError(f"overpotential current density: expected a positive number [A/m2]; found {current_density!r}")
+    if not 0 < rel_tol < 1:
+        raise ParameterError(f"rel_tol: expected a number between 0 and 1; found {rel_tol!r}")
+    files: dict[str, dict] = {}
+    failed: set[str] = set()
+    for r in rows:
+        path = r.get("path")
+        if path is None or path in failed:
+            continue
+        if r.get("status") not in (None, "ok"):
+            failed.add(path)  # later half cycles of this file follow a failure
+            continue
+        j, eta = r.get("current_density_A_m2"), r.get("eta_plateau_V")
+        if j is None or eta is None or not math.isfinite(j) or not math.isfinite(eta):
+            continue
+        if abs(abs(j) - current_density) <= rel_tol * current_density:
+            f = files.setdefault(path, {"path": path, "cell": r.get("cell"), "material": r.get("material"), "eta": []})
+            f["eta"].append(abs(eta) * 1e3)
+    return [{"path": f["path"], "cell": f["cell"], "material": f["material"], "n_half_cycles": len(f["eta"]),
+             "eta_plateau_mV": statistics.median(f["eta"])} for f in files.values()]

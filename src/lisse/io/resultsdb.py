@@ -485,6 +485,19 @@ class ResultsDB:
                           "f.ccd_mA_cm2 FROM files f LEFT JOIN cells c ON c.cell_id = f.cell_id "
                           "WHERE f.status = 'ok' AND f.ccd_mA_cm2 IS NOT NULL ORDER BY c.name, f.path")
 
+    def half_cycle_overpotentials(self) -> list[dict]:
+        """Every stored half cycle of the lab's symmetric cells, for the overpotential comparison.
+
+        Returns
+        -------
+        list of dict
+            ``cell``, ``material``, ``stack``, ``path``, ``half_cycle``, ``current_density_A_m2`` [A/m²],
+            ``eta_plateau_V`` [V], ``status``, ordered by path then half cycle.
+        """
+        return self.query("SELECT c.name AS cell, c.material, c.stack, f.path, h.half_cycle, h.current_density_A_m2, "
+                          "h.eta_plateau_V, h.status FROM half_cycles h JOIN files f USING (file_id) "
+                          "LEFT JOIN cells c ON c.cell_id = f.cell_id WHERE f.status = 'ok' ORDER BY f.path, h.half_cycle")
+
     def export(self, table: str, path: str | os.PathLike, *, file_ids: Sequence[int] | None = None) -> Path:
         """Write ``table`` (optionally only the rows of ``file_ids``) to Parquet or CSV (by suffix); see :func:`export_table`."""
         return export_table(self.con, table, path, file_ids=file_ids)

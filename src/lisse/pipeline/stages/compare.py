@@ -11,11 +11,14 @@ Study section::
     lab = true                               # place the cell among the lab's own cells (needs a [database] table)
     lab_cells = ["sym-*"]                    # optional: only these lab cells (names or patterns)
     lab_material = "LLZO"                    # optional: only lab cells recorded with this material
+    overpotential_at = "0.1 mA/cm2"          # optional: also rank the plateau overpotential at this current density
+    overpotential = "12 mV"                  # optional: this cell's (default: the stored one of 'cell')
 
 With a ``[database]`` table the cell is also placed among the lab's own cells: one CCD per lab cell (its
 best file), the cell's rank and percentile among the others (:mod:`lisse.analysis.lab`), the
 distribution per material, a figure with the lab's cells beside the published strategies, and the
-table of lab cells.
+table of lab cells; with ``overpotential_at``, the same for the plateau overpotential at that current
+density (lower is better; :func:`lisse.analysis.lab.overpotential_per_file`).
 """
 
 from __future__ import annotations
@@ -42,6 +45,10 @@ SCHEMA = {
     "lab_cells": OptionSpec.list_of(OptionSpec.text("cell name or pattern"), "only these lab cells (names or glob patterns)",
                                     max_items=1000, scalar_ok=True),
     "lab_material": OptionSpec.text("only lab cells whose recorded material (cells.material) is this (case-insensitive)"),
+    "overpotential_at": OptionSpec.quantity("mA/cm2", "also place the cell's plateau overpotential at this current density among "
+                                            "the lab's cells (stored half cycles within 5 %)", low=0.0, low_inclusive=False, high=1e4),
+    "overpotential": OptionSpec.quantity("mV", "this cell's plateau overpotential at overpotential_at (default: the stored one "
+                                         "of 'cell')", low=0.0, low_inclusive=False, high=100.0),
 }
 
 
@@ -105,6 +112,7 @@ def compare_stage(ctx: StageContext) -> StageResult:
 
         with ResultsDB(db["path"], readonly=True) as store:
             rows = store.ccd_values()
+            eta_rows = store.half_cycle_overpotentials() if "overpotential_at" in o else None
         lab_cells = select_cells(best_per_cell(rows), o.get("lab_cells"), o.get("lab_material"))
         mine = [c for c in best_per_cell(rows) if c["cell"] == this_cell]
         if mine and (o.get("ccd") is None) and (ccd is None or o.get("cell")):  # a named cell's stored CCD before the cycling stage's first
@@ -128,7 +136,52 @@ def compare_stage(ctx: StageContext) -> StageResult:
         res["lab"] = {"skipped": "the study has no [database] table"}
     elif lab_cells is not None:
         _lab(out, res, lab_cells, this_cell, db["path"], strategies, o.get("electrolyte"))
+        if eta_rows is not None:
+            _lab_overpotential(out, res, eta_rows, o, this_cell, db["path"])
     return out
+
+
+def _lab_overpotential(out: StageResult, res: dict, rows: list, o: dict, this_cell: str | None, db_path: str) -> None:
+    """Add the plateau-overpotential placement (summary ``lab_overpotential``, table and figure) among the lab's cells."""
+    import pandas as pd
+
+    from lisse.analysis.lab import best_per_cell, by_group, overpotential_per_file, place_in_lab, select_cells
+    from lisse.plot.lab import lab_comparison
+
+    j = o["overpotential_at"]
+    per_file = overpotential_per_file(rows, j)
+    all_cells = best_per_cell(per_file, key="eta_plateau_mV", higher_is_better=False)
+    cells = select_cells(all_cells, o.get("lab_cells"), o.get("lab_material"))
+    value, origin = None, None
+    if o.get("overpotential") is not None:
+        value, origin = o["overpotential"] * 1e3, "study"
+    else:
+        mine = [c for c in all_cells if c["cell"] == this_cell]
+        if mine:
+            value, origin = mine[0]["value"], f"database (cell {this_cell})"
+    lab = place_in_lab(value, cells, this_cell=this_cell, higher_is_better=False)
+    lab.update(quantity="eta_plateau_mV", current_density_mA_cm2=j / 10, origin=origin, database=db_path,
+               rule="per file: median |plateau overpotential| of its half cycles at the current density (5 %) before its first "
+                    "failed half cycle; per cell its lowest file; percentile = share of the other lab cells with a higher "
+                    "overpotential; rank 1 = lowest",
+               by_material=by_group([c for c in cells if c["cell"] != this_cell]))
+    res["lab_overpotential"] = lab
+    out.tables["lab_overpotential"] = pd.DataFrame(
+        [{"cell": c["cell"], "material": c.get("group"), "eta_plateau_mV": c["value"], "n_files": c["n_files"],
+          "this_cell": c["cell"] == this_cell} for c in sorted(cells, key=lambda c: c["value"])],
+        columns=["cell", "material", "eta_plateau_mV", "n_files", "this_cell"])
+    groups: dict[str, list[float]] = {}
+    for c in cells:
+        if c["cell"] != this_cell:
+            groups.setdefault(c.get("group") or "unknown", []).append(c["value"])
+    out.figures["lab_overpotential"] = lab_comparison({}, dict(sorted(groups.items())), value, label=this_cell or "this cell",
+                                                      quantity=f"plateau overpotential (mV) at {j / 10:g} mA/cm²")
+    out.figure_captions["lab_overpotential"] = (f"The cell (red star) among the lab's cells (green diamonds, by recorded material): "
+                                                f"plateau overpotential at {j / 10:g} mA/cm² from the stored half cycles.")
+    if value is not None and lab["n_lab_cells"]:
+        out.html = out.html + Markup("<p>Plateau overpotential at {:g} mA/cm²: {:.3g} mV, rank {} of {} (1 = lowest; lab median "
+                                     "{:.3g} mV).</p>").format(j / 10, value, lab["rank"], lab["n_lab_cells"] + 1,
+                                                               lab["distribution"]["median"])
 
 
 def _cycling_cell(cycling: dict) -> str | None:
