@@ -230,13 +230,15 @@ def run_batch(paths: Sequence[str | os.PathLike], *, db: str | os.PathLike | Non
     Raises
     ------
     ParameterError
-        No database and no output folder, a missing path, a refused output folder.
+        No database and no output folder, a missing path, a refused output folder, ``jobs`` < 1.
     """
     from lisse.io.resultsdb import ResultsDB
     from lisse.parallel import iter_tasks
 
     t0 = time.perf_counter()
     settings = settings or BatchSettings()
+    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
+        raise ParameterError(f"jobs: expected a whole number of processes >= 1; got {jobs!r}")
     if db is None and out is None:
         raise ParameterError("batch: give a database (db=, --db) or an output folder (out=, --out) to write it into")
     out_dir = None
