@@ -523,7 +523,13 @@ class ResultsDB:
 
     # -- read API for studies (lisse evaluate with a [database] table) ----------------------------------------
     def cells(self) -> list[dict]:
-        """Every cell (all columns of ``cells``), ordered by name."""
+        """Every cell of the database.
+
+        Returns
+        -------
+        list of dict
+            All columns of ``cells`` (``cell_id``, ``name``, ``kind``, ``area_cm2``, ...), ordered by name.
+        """
         return self.query("SELECT * FROM cells ORDER BY name")
 
     def file_index(self, analysis: str | None = None, *, status: str | None = "ok") -> list[dict]:
@@ -536,6 +542,11 @@ class ResultsDB:
             Only files of this analysis.
         status : str or None, default "ok"
             Only files with this status (None: every status).
+
+        Returns
+        -------
+        list of dict
+            The rows, ordered by path.
         """
         where, params = [], []
         if analysis is not None:
@@ -552,8 +563,17 @@ class ResultsDB:
     def file_results(self, file_id: int) -> dict:
         """One stored file's results: ``{"file": files row + cell name, "tables": {table: [rows]}}``.
 
-        ``tables`` holds the tables of :data:`ROW_TABLES` that have rows for the file, each in its stored
-        order (``rowid``), without the ``file_id`` column.
+        Parameters
+        ----------
+        file_id : int
+            The file's ``files.file_id``.
+
+        Returns
+        -------
+        dict
+            ``file``: its ``files`` row plus ``cell``, ``cell_material``, ``cell_stack``; ``tables``: the tables
+            of :data:`ROW_TABLES` that have rows for the file, each in its stored order (``rowid``), without
+            the ``file_id`` column.
 
         Raises
         ------
