@@ -533,8 +533,10 @@ class ResultsDB:
         return self.query("SELECT * FROM cells ORDER BY name")
 
     def file_index(self, analysis: str | None = None, *, status: str | None = "ok") -> list[dict]:
-        """One row per stored file: ``file_id``, ``path``, ``sha256``, ``status``, ``analysis``, ``cell_kind``,
-        ``analysed_at``, ``lisse_version``, ``settings_hash`` and its cell's ``cell`` name, ordered by path.
+        """One row per stored file, with its cell's name.
+
+        Columns: ``file_id``, ``path``, ``sha256``, ``status``, ``analysis``, ``cell_kind``, ``analysed_at``,
+        ``lisse_version``, ``settings_hash`` and ``cell``.
 
         Parameters
         ----------
@@ -566,7 +568,7 @@ class ResultsDB:
         Parameters
         ----------
         file_id : int
-            The file's ``files.file_id``.
+            The file's ``files.file_id`` (a row id, dimensionless).
 
         Returns
         -------
