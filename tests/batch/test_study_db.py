@@ -325,3 +325,18 @@ def test_overpotential_per_file_stops_at_the_first_failure():
     assert got["a1"]["eta_plateau_mV"] == pytest.approx(12.0, rel=1e-12) and got["a1"]["n_half_cycles"] == 3  # median(10, 12, 20)
     best = best_per_cell(list(got.values()), key="eta_plateau_mV", higher_is_better=False)
     assert [(c["cell"], c["value"], c["n_files"]) for c in best] == [("a", pytest.approx(9.0, rel=1e-12), 2)]
+
+
+def test_compare_cli_places_a_cell_among_the_lab(lab):
+    from scipy.stats import percentileofscore
+
+    r = run_cli("compare", "--db", str(lab["db"]), "--cell", "sym-c", "--json")
+    assert r.returncode == 0, r.stderr
+    got = json.loads(r.stdout)
+    assert got["ccd_mA_cm2"] == pytest.approx(0.7, abs=1e-9)  # the stored CCD of sym-c (built with CCD 0.7)
+    lab_res = got["lab"]
+    assert (lab_res["rank"], lab_res["n_lab_cells"], lab_res["value_origin"]) == (1, 2, "lab cell sym-c")
+    assert lab_res["percentile"] == pytest.approx(percentileofscore([0.3, 0.5], 0.7, kind="strict"), abs=1e-9)
+    assert [c["cell"] for c in lab_res["cells"]] == ["sym-c", "sym-b", "sym-a"]
+    r = run_cli("compare", "--db", str(lab["db"]), "--cell", "nobody")
+    assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1 and "--cell 'nobody'" in r.stderr

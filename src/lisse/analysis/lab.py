@@ -29,7 +29,8 @@ from typing import Any
 
 from lisse.errors import ParameterError
 
-__all__ = ["LabCell", "best_per_cell", "select_cells", "distribution", "place_in_lab", "by_group", "overpotential_per_file"]
+__all__ = ["LabCell", "best_per_cell", "select_cells", "distribution", "place_in_lab", "by_group", "overpotential_per_file",
+           "compare_with_lab"]
 
 
 #: One lab cell's value: a dict with ``cell``, ``value``, ``group`` (e.g. the electrolyte/material; None if
@@ -235,3 +236,48 @@ def overpotential_per_file(rows: Iterable[Mapping[str, Any]], current_density: f
             f["eta"].append(abs(eta) * 1e3)
     return [{"path": f["path"], "cell": f["cell"], "material": f["material"], "n_half_cycles": len(f["eta"]),
              "eta_plateau_mV": statistics.median(f["eta"])} for f in files.values()]
+
+
+def compare_with_lab(rows: Iterable[Mapping[str, Any]], value: float | None = None, *, key: str = "ccd_mA_cm2",
+                     this_cell: str | None = None, patterns: Sequence[str] | None = None, group: str | None = None,
+                     higher_is_better: bool = True) -> dict:
+    """Place a value among the lab's cells: one value per cell, the selection, the rank and the distribution.
+
+    Parameters
+    ----------
+    rows : iterable of mapping
+        Per-file rows with ``cell``, ``material`` and ``key`` (e.g. :meth:`lisse.io.resultsdb.ResultsDB.ccd_values`,
+        CCD in mA/cm²; or :func:`overpotential_per_file`, ``eta_plateau_mV`` in mV).
+    value : float, optional
+        The cell's value in the unit of ``key``; None: the stored value of ``this_cell`` (if any).
+    key : str
+        The value column.
+    this_cell : str, optional
+        The cell's name in the lab (left out of the distribution).
+    patterns : sequence of str, optional
+        Only lab cells whose name matches one of these glob patterns.
+    group : str, optional
+        Only lab cells of this material (case-insensitive).
+    higher_is_better : bool
+        True for CCD, False for an overpotential or a resistance.
+
+    Returns
+    -------
+    dict
+        :func:`place_in_lab`'s keys, plus ``quantity`` (``key``), ``value_origin`` ("given", "lab cell NAME"
+        or None), ``by_material`` (:func:`by_group` of the compared cells) and ``cells`` (the selected
+        :class:`LabCell` rows, best first, ``this_cell`` included and marked).
+    """
+    all_cells = best_per_cell(rows, key, higher_is_better=higher_is_better)
+    cells = select_cells(all_cells, patterns, group)
+    origin = "given" if value is not None else None
+    if value is None and this_cell is not None:
+        mine = [c for c in all_cells if c["cell"] == this_cell]
+        if mine:
+            value, origin = mine[0]["value"], f"lab cell {this_cell}"
+    out = place_in_lab(value, cells, this_cell=this_cell, higher_is_better=higher_is_better)
+    others = [c for c in cells if c["cell"] != this_cell]
+    ordered = sorted(cells, key=lambda c: -c["value"] if higher_is_better else c["value"])
+    out.update(quantity=key, value_origin=origin, by_material=by_group(others),
+               cells=[{**c, "this_cell": c["cell"] == this_cell} for c in ordered])
+    return out

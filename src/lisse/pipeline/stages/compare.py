@@ -103,17 +103,16 @@ def compare_stage(ctx: StageContext) -> StageResult:
         found = _find(ctx.results.get("cycling", {}), "ccd_mA_cm2")
         if found is not None:
             ccd, origin = float(found) * 10.0, "cycling stage"
-    lab_cells = None
+    rows = eta_rows = None
     this_cell = o.get("cell") or _cycling_cell(ctx.results.get("cycling", {}))
     db = ctx.study.get("_database") if isinstance(ctx.study, dict) else None
     if o["lab"] and db:
-        from lisse.analysis.lab import best_per_cell, select_cells
+        from lisse.analysis.lab import best_per_cell
         from lisse.io.resultsdb import ResultsDB
 
         with ResultsDB(db["path"], readonly=True) as store:
             rows = store.ccd_values()
             eta_rows = store.half_cycle_overpotentials() if "overpotential_at" in o else None
-        lab_cells = select_cells(best_per_cell(rows), o.get("lab_cells"), o.get("lab_material"))
         mine = [c for c in best_per_cell(rows) if c["cell"] == this_cell]
         if mine and (o.get("ccd") is None) and (ccd is None or o.get("cell")):  # a named cell's stored CCD before the cycling stage's first
             ccd, origin = mine[0]["value"] * 10.0, f"database (cell {this_cell})"
@@ -134,8 +133,8 @@ def compare_stage(ctx: StageContext) -> StageResult:
     )
     if o["lab"] and not db:
         res["lab"] = {"skipped": "the study has no [database] table"}
-    elif lab_cells is not None:
-        _lab(out, res, lab_cells, this_cell, db["path"], strategies, o.get("electrolyte"))
+    elif rows is not None:
+        _lab(out, res, rows, o, this_cell, db["path"], strategies)
         if eta_rows is not None:
             _lab_overpotential(out, res, eta_rows, o, this_cell, db["path"])
     return out
@@ -145,31 +144,23 @@ def _lab_overpotential(out: StageResult, res: dict, rows: list, o: dict, this_ce
     """Add the plateau-overpotential placement (summary ``lab_overpotential``, table and figure) among the lab's cells."""
     import pandas as pd
 
-    from lisse.analysis.lab import best_per_cell, by_group, overpotential_per_file, place_in_lab, select_cells
+    from lisse.analysis.lab import compare_with_lab, overpotential_per_file
     from lisse.plot.lab import lab_comparison
 
     j = o["overpotential_at"]
-    per_file = overpotential_per_file(rows, j)
-    all_cells = best_per_cell(per_file, key="eta_plateau_mV", higher_is_better=False)
-    cells = select_cells(all_cells, o.get("lab_cells"), o.get("lab_material"))
-    value, origin = None, None
-    if o.get("overpotential") is not None:
-        value, origin = o["overpotential"] * 1e3, "study"
-    else:
-        mine = [c for c in all_cells if c["cell"] == this_cell]
-        if mine:
-            value, origin = mine[0]["value"], f"database (cell {this_cell})"
-    lab = place_in_lab(value, cells, this_cell=this_cell, higher_is_better=False)
-    lab.update(quantity="eta_plateau_mV", current_density_mA_cm2=j / 10, origin=origin, database=db_path,
+    given = None if o.get("overpotential") is None else o["overpotential"] * 1e3  # V -> mV
+    lab = compare_with_lab(overpotential_per_file(rows, j), given, key="eta_plateau_mV", this_cell=this_cell,
+                           patterns=o.get("lab_cells"), group=o.get("lab_material"), higher_is_better=False)
+    cells = lab.pop("cells")
+    value = lab.get("value")
+    lab.update(current_density_mA_cm2=j / 10, database=db_path,
                rule="per file: median |plateau overpotential| of its half cycles at the current density (5 %) before its first "
                     "failed half cycle; per cell its lowest file; percentile = share of the other lab cells with a higher "
-                    "overpotential; rank 1 = lowest",
-               by_material=by_group([c for c in cells if c["cell"] != this_cell]))
+                    "overpotential; rank 1 = lowest")
     res["lab_overpotential"] = lab
     out.tables["lab_overpotential"] = pd.DataFrame(
         [{"cell": c["cell"], "material": c.get("group"), "eta_plateau_mV": c["value"], "n_files": c["n_files"],
-          "this_cell": c["cell"] == this_cell} for c in sorted(cells, key=lambda c: c["value"])],
-        columns=["cell", "material", "eta_plateau_mV", "n_files", "this_cell"])
+          "this_cell": c["this_cell"]} for c in cells], columns=["cell", "material", "eta_plateau_mV", "n_files", "this_cell"])
     groups: dict[str, list[float]] = {}
     for c in cells:
         if c["cell"] != this_cell:
@@ -192,22 +183,24 @@ def _cycling_cell(cycling: dict) -> str | None:
     return None
 
 
-def _lab(out: StageResult, res: dict, cells: list, this_cell: str | None, db_path: str, strategies, electrolyte: str | None) -> None:
+def _lab(out: StageResult, res: dict, rows: list, o: dict, this_cell: str | None, db_path: str, strategies) -> None:
     """Add the lab comparison (summary ``lab``, table ``lab_cells``, figure ``lab``) to the compare stage's result."""
     import pandas as pd
 
-    from lisse.analysis.lab import by_group, place_in_lab
+    from lisse.analysis.lab import compare_with_lab
     from lisse.plot.lab import lab_comparison
 
     value = res.get("ccd_mA_cm2")
-    lab = place_in_lab(value, cells, this_cell=this_cell)
-    lab.update(quantity="ccd_mA_cm2", database=db_path, rule="one CCD per cell (its best file); percentile = share of the "
-               "other lab cells with a lower CCD; rank 1 = best", by_material=by_group([c for c in cells if c["cell"] != this_cell]))
+    lab = compare_with_lab(rows, value, this_cell=this_cell, patterns=o.get("lab_cells"), group=o.get("lab_material"))
+    cells = lab.pop("cells")
+    value = lab.get("value")
+    lab.update(database=db_path, rule="one CCD per cell (its best file); percentile = share of the other lab cells with a lower "
+               "CCD; rank 1 = best")
     res["lab"] = lab
-    rows = sorted(cells, key=lambda c: -c["value"])
     out.tables["lab_cells"] = pd.DataFrame(
         [{"cell": c["cell"], "material": c.get("group"), "ccd_mA_cm2": c["value"], "n_files": c["n_files"],
-          "this_cell": c["cell"] == this_cell} for c in rows], columns=["cell", "material", "ccd_mA_cm2", "n_files", "this_cell"])
+          "this_cell": c["this_cell"]} for c in cells], columns=["cell", "material", "ccd_mA_cm2", "n_files", "this_cell"])
+    electrolyte = o.get("electrolyte")
     pool = [s for s in strategies if s.ccd_mA_cm2 is not None]
     if electrolyte:
         fam = electrolyte.upper().replace("LLZTO", "LLZO")
