@@ -173,6 +173,9 @@ def parse_study(text: str, source: str = "<string>", base_dir: Path | None = Non
                         key = "from_db" if opts.get("from_db") else "cells"
                         raise ParameterError(f"[{st.section}] {key}: expected a [database] table with 'file' naming the "
                                              "results database to read from; found none")
+                    if opts.get("synthetic"):
+                        raise ParameterError(f"[{st.section}] synthetic: expected false when the results come from the "
+                                             "[database] (from_db / cells); found true")
                     if not opts.get("files") and not opts.get("cells"):
                         raise ParameterError(f"[{st.section}] from_db: expected 'files = [...]' or 'cells = [...]' selecting "
                                              "stored files; found neither")
