@@ -202,16 +202,18 @@ def _iter_dask(payloads: list, scheduler: str | None, client: Any) -> Iterator[T
     with _dask_client(scheduler, client) as c:
         from distributed import as_completed
 
-        futures = c.map(_run_one, payloads, pure=False)
-        index_of = {f.key: p[1] for f, p in zip(futures, payloads)}
+        # key -> (future, index); a finished task's entry is dropped at once, so no finished result is held
+        # (here or on the cluster): memory stays bounded by the tasks in flight
+        pending = {f.key: (f, p[1]) for f, p in zip(c.map(_run_one, payloads, pure=False), payloads)}
         try:
-            for fut in as_completed(futures, loop=c.loop):  # this client's loop (not the default client's)
+            for fut in as_completed([f for f, _ in pending.values()], loop=c.loop):  # this client's loop, not the default one
+                _, index = pending.pop(fut.key)
                 try:
                     yield fut.result()
                 except Exception as exc:  # KilledWorker, CancelledError, a payload that did not unpickle there
-                    yield _lost(index_of[fut.key], exc)
+                    yield _lost(index, exc)
         finally:
-            c.cancel(futures)
+            c.cancel([f for f, _ in pending.values()])
 
 
 def _iter_pool(payloads: list, jobs: int) -> Iterator[TaskOutcome]:
@@ -227,11 +229,12 @@ def _iter_pool(payloads: list, jobs: int) -> Iterator[TaskOutcome]:
                 index_of[pool.submit(_run_one, p)] = p[1]
             except Exception as exc:  # the pool broke while submitting (a worker died)
                 yield _lost(p[1], exc)
-        for fut in cf_completed(index_of):
+        for fut in cf_completed(list(index_of)):
+            index = index_of.pop(fut)  # hold no finished result: memory stays bounded by the tasks in flight
             try:
                 yield fut.result()
             except Exception as exc:  # BrokenProcessPool (a worker was killed), an item that did not pickle
-                yield _lost(index_of[fut], exc)
+                yield _lost(index, exc)
     finally:
         # also on an early stop (break / close() / an exception in the consumer): cancel what has not
         # started, let running tasks finish, and wait for the worker processes to exit
