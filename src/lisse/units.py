@@ -43,9 +43,113 @@ def ureg():
     return reg
 
 
+# --- a light parser for the common units (pint's import and registry cost ~0.5 s of CPU) -----------------
+# Products and quotients of the atoms below with integer powers are converted without pint; anything
+# else (parentheses, other names, fractional powers) goes to pint, so nothing is accepted that pint would
+# refuse or read differently. tests/foundation/test_units_fast.py checks every atom and many compounds
+# against pint, factor and dimensions.
+_L, _M, _T, _I, _TH, _N = "[length]", "[mass]", "[time]", "[current]", "[temperature]", "[substance]"
+_BASE: dict[str, tuple[float, dict[str, int]]] = {
+    "m": (1.0, {_L: 1}),
+    "g": (1e-3, {_M: 1}),
+    "s": (1.0, {_T: 1}),
+    "A": (1.0, {_I: 1}),
+    "K": (1.0, {_TH: 1}),
+    "mol": (1.0, {_N: 1}),
+    "V": (1.0, {_M: 1, _L: 2, _T: -3, _I: -1}),
+    "W": (1.0, {_M: 1, _L: 2, _T: -3}),
+    "J": (1.0, {_M: 1, _L: 2, _T: -2}),
+    "C": (1.0, {_I: 1, _T: 1}),
+    "S": (1.0, {_I: 2, _T: 3, _M: -1, _L: -2}),
+    "ohm": (1.0, {_M: 1, _L: 2, _T: -3, _I: -2}),
+    "F": (1.0, {_I: 2, _T: 4, _M: -1, _L: -2}),
+    "Hz": (1.0, {_T: -1}),
+    "N": (1.0, {_M: 1, _L: 1, _T: -2}),
+    "Pa": (1.0, {_M: 1, _L: -1, _T: -2}),
+    "eV": (1.602176634e-19, {_M: 1, _L: 2, _T: -2}),
+    "Ah": (3600.0, {_I: 1, _T: 1}),
+    "Wh": (3600.0, {_M: 1, _L: 2, _T: -2}),
+    "L": (1e-3, {_L: 3}),
+}
+_PREFIX = {"p": 1e-12, "n": 1e-9, "u": 1e-6, "m": 1e-3, "c": 1e-2, "k": 1e3, "M": 1e6, "G": 1e9}
+_UNPREFIXED = {
+    "h": (3600.0, {_T: 1}),
+    "min": (60.0, {_T: 1}),
+    "percent": (0.01, {}),
+    "deg": (0.017453292519943295, {}),
+    "rad": (1.0, {}),
+    "dimensionless": (1.0, {}),
+}
+_ATOMS: dict[str, tuple[float, dict[str, int]]] = {
+    **_BASE,
+    **{p + u: (f * v, d) for u, (v, d) in _BASE.items() for p, f in _PREFIX.items()},
+    **_UNPREFIXED,
+}
+_TOKEN = re.compile(r"\s*(\*\*|\*|/|\s)\s*")
+
+
+def _fast_unit_info(unit: str) -> tuple[float, tuple[tuple[str, int], ...]] | None:
+    """(factor to SI, dimensions) of a product/quotient of common atoms, or None to ask pint."""
+    parts = [t for t in _TOKEN.split(unit.strip().replace("^", "**")) if t != ""]
+    if not parts:
+        return None
+    factor, dims = 1.0, {}
+    sign, seen_div, i = 1, False, 0
+    expect_atom = True
+    while i < len(parts):
+        tok = parts[i]
+        if expect_atom:
+            if tok == "1" and i == 0 and len(parts) > 1 and parts[1].strip() == "/":
+                i += 1
+                expect_atom = False
+                continue
+            atom = _ATOMS.get(tok)
+            if atom is None:
+                return None
+            power = 1
+            if i + 1 < len(parts) and parts[i + 1] == "**":
+                if i + 2 >= len(parts) or not re.fullmatch(r"-?\d+", parts[i + 2]):
+                    return None
+                power = int(parts[i + 2])
+                i += 2
+            p = sign * power
+            factor *= atom[0] ** p
+            for k, v in atom[1].items():
+                dims[k] = dims.get(k, 0) + v * p
+            expect_atom = False
+        else:
+            op = tok if tok.strip() else " "
+            if op == "/":
+                sign, seen_div = -1, True
+            elif op == "*":
+                sign = 1
+            elif op == " " and not seen_div:  # implicit product ('ohm cm**2'); after a '/' pint decides
+                sign = 1
+            else:
+                return None
+            expect_atom = True
+        i += 1
+    if expect_atom:
+        return None
+    return factor, tuple(sorted((k, v) for k, v in dims.items() if v != 0))
+
+
 @lru_cache(maxsize=512)
-def _unit_info(unit: str) -> tuple[float, Any, str]:
-    """Return (factor to SI, dimensionality, SI unit string) for a unit expression."""
+def _unit_info(unit: str) -> tuple[float, tuple[tuple[str, Any], ...]]:
+    """Return (factor to SI, dimensions as sorted ``(name, power)`` pairs) for a unit expression.
+
+    Common units are read by a light parser; the rest by pint (imported only then).
+    """
+    fast = _fast_unit_info(_normalise(unit))
+    if fast is not None:
+        return fast
+    factor, dims, _ = _pint_unit_info(unit)
+    return factor, tuple(sorted((k, v) for k, v in dims.items() if v != 0))
+
+
+@lru_cache(maxsize=512)
+def _pint_unit_info(unit: str) -> tuple[float, Any, str]:
+    """Return (factor to SI, pint dimensionality, SI unit string) for a unit expression, using pint."""
     reg = ureg()
     try:
         q = reg.Quantity(1.0, _normalise(unit))
@@ -61,6 +165,8 @@ def _unit_info(unit: str) -> tuple[float, Any, str]:
 @lru_cache(maxsize=512)
 def _has_offset(unit: str) -> bool:
     """True when ``unit`` is an offset scale (degC, degF, ...): converting it is not a multiplication."""
+    if _fast_unit_info(_normalise(unit)) is not None:
+        return False
     return not ureg().Quantity(1.0, _normalise(unit))._is_multiplicative
 
 
@@ -75,7 +181,7 @@ def _normalise(unit: str) -> str:
 
 def si_unit(unit: str) -> str:
     """The SI (base) unit lisse uses internally for a quantity declared in ``unit``."""
-    return _unit_info(unit)[2]
+    return _pint_unit_info(unit)[2]
 
 
 def is_dimensionless(unit: str) -> bool:
@@ -124,7 +230,7 @@ def to_si(value: Any, unit: str, name: str = "value") -> float:
         if unit in _OFFSET_UNITS:
             return x + _OFFSET_UNITS[unit]
         return x * _unit_info(unit)[0]
-    reg = ureg()
+    got_dims_text = None  # pint's wording of the found dimensions (only needed for an error)
     if isinstance(value, str):
         text = value.strip()
         if not text:
@@ -147,26 +253,28 @@ def to_si(value: Any, unit: str, name: str = "value") -> float:
                 raise UnitError(f"parameter '{name}' expects {unit}; got the temperature '{value}'")
             return number + _OFFSET_UNITS[ustr]
         try:
-            factor, dims, _ = _unit_info(ustr)
+            factor, dims = _unit_info(ustr)
         except UnitError:
             raise UnitError(f"parameter '{name}': cannot parse the unit '{ustr}' in '{value}' (expected {unit})") from None
         if _has_offset(ustr):  # e.g. degF, reaumur: an offset scale, not a factor ('77 degF' is 298.15 K)
-            x = float(reg.Quantity(number, _normalise(ustr)).to_base_units().magnitude)
+            x = float(ureg().Quantity(number, _normalise(ustr)).to_base_units().magnitude)
         else:
             x = number * factor
     elif hasattr(value, "to_base_units") and hasattr(value, "dimensionality"):
         try:
-            dims = value.dimensionality
+            got_dims_text = _dimstr(value.dimensionality)
+            dims = tuple(sorted((k, v) for k, v in value.dimensionality.items() if v != 0))
             x = float(value.to_base_units().magnitude)
         except Exception as exc:
             raise UnitError(f"parameter '{name}': cannot convert {value!r} to SI: {exc}") from None
     else:
         raise UnitError(f"parameter '{name}' expects a quantity in {unit} (str, pint.Quantity or number); got {type(value).__name__} {value!r}")
-    want = _unit_info(unit)[1] if unit not in _OFFSET_UNITS else reg.Quantity(1.0, "K").dimensionality
-    if dims != want:
-        raise UnitError(
-            f"parameter '{name}' expects {_want(unit)} ({_dimstr(want)}); got '{value}' ({_dimstr(dims)})"
-        )
+    want = _unit_info(unit if unit not in _OFFSET_UNITS else "K")[1]
+    if dims != want:  # the message words dimensions as pint does (pint is imported only for this)
+        want_text = _dimstr(_pint_unit_info(unit if unit not in _OFFSET_UNITS else "K")[1])
+        if got_dims_text is None:
+            got_dims_text = _dimstr(_pint_unit_info(ustr)[1])
+        raise UnitError(f"parameter '{name}' expects {_want(unit)} ({want_text}); got '{value}' ({got_dims_text})")
     if not math.isfinite(x):
         raise UnitError(f"parameter '{name}' must be finite; got {value!r}")
     return x
