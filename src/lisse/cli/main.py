@@ -137,8 +137,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.json:
             sys.stdout.write(json.dumps(jsonable(result), indent=2, allow_nan=False) + "\n")
         else:
-            render = getattr(mod, "render", None)
-            text = render(result) if render else json.dumps(jsonable(result), indent=2)
+            from lisse.cli.common import render_auto
+
+            render = getattr(mod, "render", None) or render_auto
+            text = render(result)
             if text:
                 sys.stdout.write(text.rstrip() + "\n")
         return code

@@ -111,4 +111,6 @@ def render(res) -> str:
     if "contact_angle_deg" in res and "regime" in res:
         return (f"W_ad = {res['work_of_adhesion_J_m2']:.4g} J/m2  <->  theta = {res['contact_angle_deg']:.2f} deg ({res['regime']}); "
                 f"sigma_Li = {res['li_surface_energy_J_m2']:.4f} J/m2 [{res['li_surface_energy_source']}]")
-    return str(res)
+    from lisse.cli.common import render_auto
+
+    return render_auto(res)
