@@ -6,7 +6,7 @@ Output folder layout::
     report.html           self-contained report (figures embedded)
     study.toml            the study that was run (copy of the input text, or the bundled default)
     tables/<stage>_<name>.csv
-    figures/<stage>_<name>.png and .svg
+    figures/<stage>_<name>.png (200 dpi) and, with ``svg`` (``[study] svg = true`` or ``--svg``), .svg
 
     .lisse-output.json    marker: lisse made this folder (version, run id, every file it holds)
 
@@ -55,7 +55,7 @@ def _jsonable(obj: Any) -> Any:
 
 
 def evaluate(study: dict, out_dir: str | Path, study_text: str | None = None, progress: bool = True, only: list[str] | None = None,
-             overwrite: bool = False) -> dict:
+             overwrite: bool = False, svg: bool | None = None) -> dict:
     """Run the stages that apply to ``study`` and write the report folder.
 
     Parameters
@@ -67,11 +67,14 @@ def evaluate(study: dict, out_dir: str | Path, study_text: str | None = None, pr
     study_text : str, optional
         Text written to ``study.toml`` in the folder.
     progress : bool
-        Show a progress bar.
+        Allow a per-stage progress bar on standard error (drawn only when it is a terminal; it stays
+        visible when the run ends).
     only : list of str, optional
         Run only these stages.
     overwrite : bool
         Accept an existing folder with files lisse did not write; they are deleted when the run succeeds.
+    svg : bool, optional
+        Also write every figure as SVG; None (default) takes ``[study] svg`` (default False).
 
     Returns
     -------
@@ -95,7 +98,9 @@ def evaluate(study: dict, out_dir: str | Path, study_text: str | None = None, pr
     if overwrite:
         _refuse_out_holding_inputs(study, out_dir)
     with output_folder(out_dir, overwrite=overwrite, info={"lisse_version": __version__}) as staging:
-        return _run(study, staging, stages, study_text, progress)
+        if svg is None:
+            svg = bool((study.get("study") or {}).get("svg", False))
+        return _run(study, staging, stages, study_text, progress, svg)
 
 
 def _refuse_out_holding_inputs(study: dict, out_dir: str | Path) -> None:
@@ -140,13 +145,55 @@ def _refuse_out_holding_inputs(study: dict, out_dir: str | Path) -> None:
                                          f"found [{st.section}] {key} entry {str(f)!r} in it (--overwrite would delete it)")
 
 
-def _run(study: dict, out: Path, stages: list, study_text: str | None, progress: bool) -> dict:
-    from tqdm.auto import tqdm
+_PNG_DPI = 200  # team decision 8: PNGs are 200 dpi
+
+
+def _save_figure(fig: Any, out: Path, stem: str, svg: bool) -> tuple[list[str], bytes]:
+    """Write ``figures/STEM.png`` (200 dpi) and, if ``svg``, ``figures/STEM.svg``; close the figure.
+
+    The layout is computed once. With a layout engine (constrained layout), every ``savefig`` draws the
+    figure twice and lays it out both times (a dry draw, then the real one); here the layout runs once
+    in a dry draw, the engine is detached (positions stay), and each format is drawn once.
+    Returns the relative paths written and the PNG bytes (embedded in the report).
+    """
+    import matplotlib.pyplot as plt
+
+    files = []
+    if fig.get_layout_engine() is not None:
+        dpi = fig.get_dpi()
+        fig.set_dpi(_PNG_DPI)  # lay out at the resolution the PNG is drawn at (text extents depend on it)
+        fig.draw_without_rendering()  # runs the layout engine: the axes get their final positions
+        fig.set_layout_engine(None)
+        fig.set_dpi(dpi)
+    png = io.BytesIO()
+    fig.savefig(png, format="png", dpi=_PNG_DPI)
+    files.append((f"figures/{stem}.png", png.getvalue()))
+    if svg:
+        buf = io.BytesIO()
+        fig.savefig(buf, format="svg")
+        files.append((f"figures/{stem}.svg", buf.getvalue()))
+    plt.close(fig)
+    for rel, data in files:
+        atomic_write_bytes(out / rel, data)
+    return [rel for rel, _ in files], png.getvalue()
+
+
+def _advancing(stages: list, bar: Any):
+    """Yield the stages, naming the running one on ``bar`` and advancing it when each is done."""
+    for st in stages:
+        bar.set_postfix_str(st.name)
+        yield st
+        bar.update(1)
+
+
+def _run(study: dict, out: Path, stages: list, study_text: str | None, progress: bool, svg: bool = False) -> dict:
+    from lisse.io.progress import progress_bar
 
     sections: list[ReportSection] = []
     results: dict[str, Any] = {}
     all_keys: set[str] = set()
-    for st in tqdm(stages, desc="lisse evaluate", unit="stage", disable=not progress, leave=False):
+    bar = progress_bar(len(stages), desc="lisse evaluate", unit="stage", enabled=None if progress else False, leave=True)
+    for st in _advancing(stages, bar):
         entry: dict[str, Any] = {"title": st.title}
         reason = _skip_reason(st, study)
         if reason:
@@ -177,22 +224,14 @@ def _run(study: dict, out: Path, stages: list, study_text: str | None, progress:
             files.append(rel)
         figs: list[tuple[str, bytes, str]] = []
         for name, fig in res.figures.items():
-            png = io.BytesIO()
-            fig.savefig(png, format="png", dpi=130)
-            svg = io.BytesIO()
-            fig.savefig(svg, format="svg")
-            import matplotlib.pyplot as plt
-
-            plt.close(fig)
-            for ext, buf in (("png", png), ("svg", svg)):
-                rel = f"figures/{st.name}_{name}.{ext}"
-                atomic_write_bytes(out / rel, buf.getvalue())
-                files.append(rel)
-            figs.append((name, png.getvalue(), res.figure_captions.get(name, name.replace("_", " "))))
+            written, png = _save_figure(fig, out, f"{st.name}_{name}", svg)
+            files += written
+            figs.append((name, png, res.figure_captions.get(name, name.replace("_", " "))))
         entry.update(status="ok", summary=res.summary, files=files, citations=sorted(keys))
         results[st.name] = entry
         sections.append(ReportSection(st.name, st.title, "ok", html=res.html, tables=res.tables, figures=figs, files=files))
 
+    bar.close()
     meta = study.get("study", {})
     provenance = {
         "lisse_version": __version__,
