@@ -161,7 +161,7 @@ def test_output_contract(command, tmp_path, capsys, monkeypatch):
     assert not noisy, f"'lisse {command}' prints numbers with float noise: {noisy[:5]}"
 
     docs = []
-    for i, argv in enumerate(([command, *args(tmp_path, 1), "--json"], ["--json", command, *args(tmp_path, 2)]), start=1):
+    for argv in ([command, *args(tmp_path, 1), "--json"], ["--json", command, *args(tmp_path, 2)]):
         code, out, err = _run(capsys, argv)
         assert code == 0, err
         doc = json.loads(out)  # exactly one document: json.loads refuses trailing text

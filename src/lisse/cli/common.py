@@ -135,3 +135,14 @@ def table(rows: Iterable[Sequence[object]], header: Sequence[str]) -> str:
     out = [line, "  ".join("-" * w for w in widths)]
     out += ["  ".join(c.ljust(w) for c, w in zip(r, widths)) for r in rows]
     return "\n".join(out)
+
+
+def progress_bar_for(args: Any, total: int | None, desc: str, unit: str = "it", leave: bool = False) -> Any:
+    """A progress bar for a long step of a command: on a terminal stderr only, never under ``--json``.
+
+    Library code reports through a ``progress(done, total)`` callback
+    (:func:`lisse.io.progress.progress_callback` of this bar); use it as a context manager.
+    """
+    from lisse.io.progress import progress_bar
+
+    return progress_bar(total, desc=desc, unit=unit, enabled=False if getattr(args, "json", False) else None, leave=leave)

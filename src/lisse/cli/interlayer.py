@@ -102,8 +102,13 @@ def run(args):
 
     import numpy as np
 
+    from lisse.cli.common import progress_bar_for
     from lisse.errors import ParameterError
+    from lisse.io.progress import progress_callback
     from lisse.sim.interlayer import lengths, sweeps
+
+    def bar(total, what):  # one bar per long step, on a terminal only (never under --json)
+        return progress_bar_for(args, total, f"lisse interlayer: {what}", unit="solve")
 
     p = _params(args)
     if args.current_density is None:
@@ -131,15 +136,19 @@ def run(args):
     i_lo, i_hi = args.i_min, args.i_max
     cur = sweeps.current_grid(i_lo, i_hi, args.points)
     if args.sweep:
-        sw = sweeps.sweep_current(p, cur, time=t) if t is not None else sweeps.sweep_current(p, cur, capacity=q)
+        with bar(cur.size, "sweep") as b:
+            fixed = {"time": t} if t is not None else {"capacity": q}
+            sw = sweeps.sweep_current(p, cur, progress=progress_callback(b), **fixed)
         table = sweeps.sweep_table(sw)
         result["sweep"] = {"fixed": "time" if t is not None else "capacity", **{k: list(v) for k, v in table.items()}}
         if out is not None:
             _df_write(out, "interlayer_sweep", table, files)
             _fig_write(out, "interlayer_sweep", plot.sweep_figure(sw, p.thickness, f"{p.name}"), files)
     if args.map:
-        m1 = sweeps.map_current_capacity(p, sweeps.current_grid(i_lo, i_hi, 30), sweeps.default_map_capacities())
-        m2 = sweeps.map_conductivities(p, None, None, i, q)
+        with bar(30, "current x capacity map") as b:
+            m1 = sweeps.map_current_capacity(p, sweeps.current_grid(i_lo, i_hi, 30), sweeps.default_map_capacities(), progress=progress_callback(b))
+        with bar(None, "conductivity map") as b:
+            m2 = sweeps.map_conductivities(p, None, None, i, q, progress=progress_callback(b))
         result["map_current_capacity_stable_fraction"] = float(np.mean(m1["stable"]))
         result["map_conductivity_stable_fraction"] = float(np.mean(m2["stable"]))
         if out is not None:
@@ -148,7 +157,8 @@ def run(args):
             _fig_write(out, "interlayer_map_current_capacity", plot.current_capacity_map_figure(m1, p.name), files)
             _fig_write(out, "interlayer_map_conductivity", plot.conductivity_map_figure(m2, f"verdict at {i / 10:g} mA/cm², {q / 3.6e4:g} mAh/cm²"), files)
     if args.critical_current:
-        cc = sweeps.critical_current(p, q, i_min=i_lo, i_max=i_hi)
+        with bar(None, "critical current") as b:
+            cc = sweeps.critical_current(p, q, i_min=i_lo, i_max=i_hi, progress=progress_callback(b))
         result["critical_current"] = cc.as_dict()
     if args.two_d:
         from lisse.sim.interlayer.solver2d import Protrusion, convergence_study, solve_2d
@@ -166,7 +176,8 @@ def run(args):
                            "deposition_centroid_um": m["deposition_centroid"] * 1e6, "nucleating_area_fraction": m["nucleating_fraction"],
                            "overpotential_electrolyte_mV": m["eta_electrolyte"] * 1e3, "current_balance_error": m["current_balance_error"]}
         if args.convergence:
-            rows = convergence_study(p, i, prot, levels=(45, 90, 180))
+            with bar(3, "2D grid convergence") as b:
+                rows = convergence_study(p, i, prot, levels=(45, 90, 180), progress=progress_callback(b))
             result["two_d"]["convergence"] = [{"nx": r["nx"], "ny": r["ny"], "tip_flux_ratio": r["tip_flux_ratio"], "surface_plating_fraction": r["surface_fraction"],
                                                "overpotential_electrolyte_mV": r["eta_electrolyte"] * 1e3, "relative_change": r["rel_change"]} for r in rows]
         if out is not None:

@@ -86,7 +86,11 @@ def _run_sweep(args) -> dict:
         from lisse.cli.common import quantity
 
         angles = [_angle(quantity("deg", "--angles")(a)) for a in str(args.angles).split(",") if a.strip()]
-    sw = transition_sweep(angles)
+    from lisse.cli.common import progress_bar_for
+    from lisse.io.progress import progress_callback
+
+    with progress_bar_for(args, len(angles), "lisse phasefield: sweep", unit="run", leave=True) as bar:
+        sw = transition_sweep(angles, progress=progress_callback(bar))
     lines = ["contact_angle_deg,penetration_depth_um"] + [f"{a:g},{p * 1e6:.6g}" for a, p in zip(sw["angles_deg"], sw["penetration_m"])]
     atomic_write_text(out / "sweep.csv", "\n".join(lines) + "\n")
     fig = sweep_figure(sw)
@@ -180,6 +184,10 @@ def run(args) -> dict:
         record()
         checkpoint()
     completed = True
+    from lisse.cli.common import progress_bar_for
+
+    bar = progress_bar_for(args, n_rec, f"lisse phasefield: {settings.get('preset')}", unit="frame", leave=True)
+    bar.update(len(history) - 1)
     for k in range(len(history), n_rec + 1):
         t_k = t_end * k / n_rec
         if args.max_steps is not None:
@@ -193,6 +201,8 @@ def run(args) -> dict:
             solver.run_until(t_k)
         record()
         checkpoint()
+        bar.update(1)
+    bar.close()
     files = {"checkpoint": str(ckpt), "csv": str(out / "front.csv")}
     write_history_csv(out / "front.csv", history)
     if completed:

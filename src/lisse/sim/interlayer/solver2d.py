@@ -371,8 +371,11 @@ def solve_2d(
     )
 
 
-def convergence_study(p: InterlayerParameters, current: float, protrusion: Protrusion | None = None, levels=(45, 90, 180)) -> list[dict]:
+def convergence_study(p: InterlayerParameters, current: float, protrusion: Protrusion | None = None, levels=(45, 90, 180),
+                      progress=None) -> list[dict]:
     """Solve on successively refined grids (``nx`` in ``levels``) and report the scalar metrics.
+
+    ``progress(done, total)`` (optional) is called after each level.
 
     Returns one dict per level with ``nx``, ``ny``, ``cells``, the metrics, and ``rel_change`` (the
     largest relative change of tip_flux_ratio, surface_fraction and deposition_centroid against the previous level).
@@ -389,4 +392,6 @@ def convergence_study(p: InterlayerParameters, current: float, protrusion: Protr
             row["rel_change"] = float("nan")
         out.append(row)
         prev = row
+        if progress is not None:
+            progress(len(out), len(levels))
     return out
