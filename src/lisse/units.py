@@ -85,53 +85,86 @@ _ATOMS: dict[str, tuple[float, dict[str, int]]] = {
     **{p + u: (f * v, d) for u, (v, d) in _BASE.items() for p, f in _PREFIX.items()},
     **_UNPREFIXED,
 }
-_TOKEN = re.compile(r"\s*(\*\*|\*|/|\s)\s*")
+_TOKEN = re.compile(r"\*\*|\*|/|\(|\)|-?\d+|[A-Za-z_]+|\s+|.")
+
+
+class _NotCommon(Exception):
+    """The unit is not a product/quotient of common atoms: pint reads it."""
 
 
 def _fast_unit_info(unit: str) -> tuple[float, tuple[tuple[str, int], ...]] | None:
-    """(factor to SI, dimensions) of a product/quotient of common atoms, or None to ask pint."""
-    parts = [t for t in _TOKEN.split(unit.strip().replace("^", "**")) if t != ""]
-    if not parts:
-        return None
-    factor, dims = 1.0, {}
-    sign, seen_div, i = 1, False, 0
-    expect_atom = True
-    while i < len(parts):
-        tok = parts[i]
-        if expect_atom:
-            if tok == "1" and i == 0 and len(parts) > 1 and parts[1].strip() == "/":
-                i += 1
-                expect_atom = False
+    """(factor to SI, dimensions) of a product/quotient of common atoms, or None to ask pint.
+
+    Grammar (pint's, restricted): ``expr := term ((* | / | space) term)*``, ``term := (atom | '(' expr ')')
+    ['**' int]``, left to right (``a/b*c`` is ``(a/b)*c``); a ``1`` may start a quotient (``1/s``). An
+    implicit product after a ``/`` on the same level (``mA/cm cm``) is left to pint.
+    """
+    raw = [t for t in _TOKEN.findall(unit.strip().replace("^", "**"))]
+    toks: list[str] = []
+    for k, t in enumerate(raw):  # a space is an implicit product only between two terms
+        if t.isspace():
+            before, after = (raw[k - 1] if k else ""), (raw[k + 1] if k + 1 < len(raw) else "")
+            if before in ("", "*", "/", "(", "**") or after in ("", "*", "/", ")", "**"):
                 continue
-            atom = _ATOMS.get(tok)
-            if atom is None:
-                return None
-            power = 1
-            if i + 1 < len(parts) and parts[i + 1] == "**":
-                if i + 2 >= len(parts) or not re.fullmatch(r"-?\d+", parts[i + 2]):
-                    return None
-                power = int(parts[i + 2])
-                i += 2
-            p = sign * power
-            factor *= atom[0] ** p
-            for k, v in atom[1].items():
-                dims[k] = dims.get(k, 0) + v * p
-            expect_atom = False
-        else:
-            op = tok if tok.strip() else " "
-            if op == "/":
-                sign, seen_div = -1, True
-            elif op == "*":
-                sign = 1
-            elif op == " " and not seen_div:  # implicit product ('ohm cm**2'); after a '/' pint decides
-                sign = 1
-            else:
-                return None
-            expect_atom = True
-        i += 1
-    if expect_atom:
+            t = " "
+        toks.append(t)
+    if not toks:
+        return None
+    try:
+        factor, dims, pos = _expr(toks, 0)
+    except _NotCommon:
+        return None
+    if pos != len(toks):
         return None
     return factor, tuple(sorted((k, v) for k, v in dims.items() if v != 0))
+
+
+def _expr(toks: list[str], pos: int) -> tuple[float, dict[str, int], int]:
+    factor, dims = 1.0, {}
+    sign, seen_div, first = 1, False, True
+    while True:
+        f, d, pos = _term(toks, pos, first)
+        first = False
+        factor *= f**sign
+        for k, v in d.items():
+            dims[k] = dims.get(k, 0) + v * sign
+        if pos == len(toks) or toks[pos] == ")":
+            return factor, dims, pos
+        op = toks[pos]
+        if op == "/":
+            sign, seen_div = -1, True
+        elif op == "*" or (op == " " and not seen_div):
+            sign = 1
+        else:
+            raise _NotCommon
+        pos += 1
+        if pos == len(toks):
+            raise _NotCommon
+
+
+def _term(toks: list[str], pos: int, first: bool) -> tuple[float, dict[str, int], int]:
+    if pos >= len(toks):
+        raise _NotCommon
+    tok = toks[pos]
+    if tok == "(":
+        factor, dims, pos = _expr(toks, pos + 1)
+        if pos >= len(toks) or toks[pos] != ")":
+            raise _NotCommon
+        pos += 1
+    elif tok == "1" and first and pos + 1 < len(toks) and toks[pos + 1] == "/":
+        factor, dims, pos = 1.0, {}, pos + 1
+        return factor, dims, pos
+    elif tok in _ATOMS:
+        factor, dims = _ATOMS[tok][0], dict(_ATOMS[tok][1])
+        pos += 1
+    else:
+        raise _NotCommon
+    if pos < len(toks) and toks[pos] == "**":
+        if pos + 1 >= len(toks) or not re.fullmatch(r"-?\d+", toks[pos + 1]):
+            raise _NotCommon
+        power = int(toks[pos + 1])
+        factor, dims, pos = factor**power, {k: v * power for k, v in dims.items()}, pos + 2
+    return factor, dims, pos
 
 
 @lru_cache(maxsize=512)

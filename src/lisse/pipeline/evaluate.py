@@ -162,7 +162,7 @@ def _save_figure(fig: Any, out: Path, stem: str, svg: bool) -> tuple[list[str], 
     if fig.get_layout_engine() is not None:
         dpi = fig.get_dpi()
         fig.set_dpi(_PNG_DPI)  # lay out at the resolution the PNG is drawn at (text extents depend on it)
-        fig.draw_without_rendering()  # runs the layout engine: the axes get their final positions
+        fig.get_layout_engine().execute(fig)  # the axes get their final positions (no dry draw)
         fig.set_layout_engine(None)
         fig.set_dpi(dpi)
     png = io.BytesIO()
