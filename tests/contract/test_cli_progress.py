@@ -78,3 +78,20 @@ def test_quiet_under_json_or_without_terminal(case, mode, tmp_path, monkeypatch,
     if extra:
         doc = json.loads(out)  # exactly one JSON document on stdout
         assert isinstance(doc, (dict, list))
+
+
+def test_silent_bar_has_the_interface_and_needs_no_tqdm():
+    import subprocess
+    import sys
+
+    from lisse.io.progress import progress_bar, progress_callback
+
+    with progress_bar(None, "x", enabled=False) as bar:
+        cb = progress_callback(bar)
+        cb(3, 10)
+        cb(10, 10)
+        bar.set_postfix_str("done")
+    assert (bar.n, bar.total) == (10, 10)
+    code = "import sys; from lisse.io.progress import progress_bar; progress_bar(5, enabled=False).update(); print('tqdm' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert out == "False"
