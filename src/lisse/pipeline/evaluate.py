@@ -151,12 +151,13 @@ _PNG_DPI = 200  # team decision 8: PNGs are 200 dpi
 def _save_figure(fig: Any, out: Path, stem: str, svg: bool) -> tuple[list[str], bytes]:
     """Write ``figures/STEM.png`` (200 dpi) and, if ``svg``, ``figures/STEM.svg``; close the figure.
 
-    The layout is computed once. With a layout engine (constrained layout), every ``savefig`` draws the
-    figure twice and lays it out both times (a dry draw, then the real one); here the layout runs once
-    in a dry draw, the engine is detached (positions stay), and each format is drawn once.
+    The layout is computed once. With a layout engine (constrained layout), every ``savefig`` lays the
+    figure out twice (in a dry draw, then in the real one), so PNG + SVG cost four layouts; here the
+    engine runs once, at the PNG's resolution, and is then detached (the positions stay): each format
+    is drawn once, with the same pixels as an ordinary ``savefig``.
     Returns the relative paths written and the PNG bytes (embedded in the report).
     """
-    import matplotlib.pyplot as plt
+    import sys
 
     files = []
     if fig.get_layout_engine() is not None:
@@ -166,13 +167,15 @@ def _save_figure(fig: Any, out: Path, stem: str, svg: bool) -> tuple[list[str], 
         fig.set_layout_engine(None)
         fig.set_dpi(dpi)
     png = io.BytesIO()
-    fig.savefig(png, format="png", dpi=_PNG_DPI)
+    fig.savefig(png, format="png", dpi=_PNG_DPI, pil_kwargs={"compress_level": 3})  # zlib 3: ~+10 % bytes, a third less time
     files.append((f"figures/{stem}.png", png.getvalue()))
     if svg:
         buf = io.BytesIO()
         fig.savefig(buf, format="svg")
         files.append((f"figures/{stem}.svg", buf.getvalue()))
-    plt.close(fig)
+    plt = sys.modules.get("matplotlib.pyplot")
+    if plt is not None:  # a figure made with pyplot stays registered there until closed
+        plt.close(fig)
     for rel, data in files:
         atomic_write_bytes(out / rel, data)
     return [rel for rel, _ in files], png.getvalue()
