@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from lisse.cli.common import fmt
+
 NAME = "interlayer"
 HELP = "interlayer simulator: nucleation length, growth length, stability verdict and regime (Wang2024)"
 DESCRIPTION = (
@@ -208,11 +210,11 @@ def run(args):
 
 def render(result) -> str:
     lines = [
-        f"interlayer {result['preset']} at {result['current_density_mA_cm2']:g} mA/cm2, {result['capacity_mAh_cm2']:g} mAh/cm2",
-        f"  regime               {result['regime']} (sigma_e/sigma_ion = {result['conductivity_ratio']:.3g})",
-        f"  nucleation length    {result['nucleation_length_um']:.3g} um   (eta_c = {result['critical_overpotential_mV']:.0f} mV)",
-        f"  growth length        {result['growth_length_um']:.3g} um",
-        f"  interlayer thickness {result['interlayer_thickness_um']:.3g} um",
+        f"interlayer {result['preset']} at {fmt(result['current_density_mA_cm2'])} mA/cm2, {fmt(result['capacity_mAh_cm2'])} mAh/cm2",
+        f"  regime               {result['regime']} (sigma_e/sigma_ion = {fmt(result['conductivity_ratio'], 3)})",
+        f"  nucleation length    {fmt(result['nucleation_length_um'], 3)} um   (eta_c = {result['critical_overpotential_mV']:.0f} mV)",
+        f"  growth length        {fmt(result['growth_length_um'], 3)} um",
+        f"  interlayer thickness {fmt(result['interlayer_thickness_um'], 3)} um",
         f"  verdict              {'stable' if result['stable'] else 'UNSTABLE: ' + result['failure_mode']}",
         f"  overpotential        anode side {result['overpotential_anode_mV']:.1f} mV, electrolyte side {result['overpotential_electrolyte_mV']:.1f} mV",
         f"  plating on Li anode  {result['anode_plating_fraction']:.1%} of the current",
@@ -222,17 +224,17 @@ def render(result) -> str:
     if "critical_current" in result:
         c = result["critical_current"]
         if c["failing_current_mA_cm2"] is None:
-            lines.append(f"  critical current     > {c['critical_current_mA_cm2']:.3g} mA/cm2 (stable over the whole ramp)")
+            lines.append(f"  critical current     > {fmt(c['critical_current_mA_cm2'], 3)} mA/cm2 (stable over the whole ramp)")
         elif c["critical_current_mA_cm2"] is None:
-            lines.append(f"  critical current     < {c['failing_current_mA_cm2']:.3g} mA/cm2 (fails by {c['failure_mode']} at the lowest current)")
+            lines.append(f"  critical current     < {fmt(c['failing_current_mA_cm2'], 3)} mA/cm2 (fails by {c['failure_mode']} at the lowest current)")
         else:
-            lines.append(f"  critical current     {c['critical_current_mA_cm2']:.3g} mA/cm2 (fails by {c['failure_mode']} at {c['failing_current_mA_cm2']:.3g})")
+            lines.append(f"  critical current     {fmt(c['critical_current_mA_cm2'], 3)} mA/cm2 (fails by {c['failure_mode']} at {fmt(c['failing_current_mA_cm2'], 3)})")
     if "two_d" in result:
         d = result["two_d"]
-        lines.append(f"  2D                   tip/flat plating {d['tip_flux_ratio']:.3g}, internal {d['internal_plating_fraction']:.1%}, "
+        lines.append(f"  2D                   tip/flat plating {fmt(d['tip_flux_ratio'], 3)}, internal {d['internal_plating_fraction']:.1%}, "
                      f"nucleating area {d['nucleating_area_fraction']:.1%}")
     if "spike_fit" in result:
-        lines.append(f"  fit l_n = C V_sp/i   C = {result['spike_fit']['coefficient_S_cm']:.3g} S/cm (R2 = {result['spike_fit']['r_squared']:.3f})")
+        lines.append(f"  fit l_n = C V_sp/i   C = {fmt(result['spike_fit']['coefficient_S_cm'], 3)} S/cm (R2 = {result['spike_fit']['r_squared']:.3f})")
     for f in result.get("files", []):
         lines.append(f"  wrote {f}")
     return "\n".join(lines)

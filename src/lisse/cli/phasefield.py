@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from lisse.cli.common import fmt
+
 NAME = "phasefield"
 HELP = "phase-field simulation of Li plating into a porous (interlayer) layer"
 DESCRIPTION = (
@@ -267,7 +269,7 @@ def render(result) -> str:
         return (f"Penetration into {result['pore_width_um'] * 1e3:.0f} nm slits at Δg = {result['driving_force_MPa']:.2f} MPa\n{rows}\n"
                 f"transition: simulation {result['theta_c_sim_deg']:.1f}°, Young–Laplace {result['theta_c_young_laplace_deg']:.1f}°")
     state = "finished" if result["completed"] else "stopped early (resume with --resume)"
-    return (f"{result['preset']} (θ = {result['contact_angle_deg']:g}°), {state} at t = {result['time_s']:.4g} s, "
+    return (f"{result['preset']} (θ = {fmt(result['contact_angle_deg'])}°), {state} at t = {fmt(result['time_s'], 4)} s, "
             f"{result['steps']} steps, {result['wall_time_s']:.1f} s wall\n"
             f"  penetration depth beyond the layer boundary: {result['penetration_depth_um']:.3f} µm\n"
             f"  mean front {result['front_mean_um']:.3f} µm, pore fill {result['pore_fill']:.2f}, "

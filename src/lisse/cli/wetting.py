@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from lisse.cli.common import fmt
+
 NAME = "wetting"
 HELP = "Li wetting of a substrate: Young-Dupre contact angle <-> work of adhesion, or W_ad from an ML workflow"
 DESCRIPTION = (
@@ -113,7 +115,7 @@ def render(res) -> str:
         ]
         return "\n".join(lines)
     if "contact_angle_deg" in res and "regime" in res:
-        return (f"W_ad = {res['work_of_adhesion_J_m2']:.4g} J/m2  <->  theta = {res['contact_angle_deg']:.2f} deg ({res['regime']}); "
+        return (f"W_ad = {fmt(res['work_of_adhesion_J_m2'], 4)} J/m2  <->  theta = {res['contact_angle_deg']:.2f} deg ({res['regime']}); "
                 f"sigma_Li = {res['li_surface_energy_J_m2']:.4f} J/m2 [{res['li_surface_energy_source']}]")
     from lisse.cli.common import render_auto
 
