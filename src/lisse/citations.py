@@ -18,7 +18,23 @@ __all__ = ["Citation", "CITATIONS", "register", "cited", "collecting", "get", "a
 
 @dataclass(frozen=True)
 class Citation:
-    """One bibliographic reference."""
+    """One bibliographic reference.
+
+    Parameters
+    ----------
+    key : str
+        Registry key, ``FirstAuthorYear`` style (e.g. ``"Newman2004"``), used by :func:`register`.
+    authors : str
+        Author list as it should be printed.
+    title : str
+        Title of the work.
+    venue : str
+        Journal with volume and pages, or publisher.
+    year : int
+        Year of publication (calendar year).
+    doi : str or None, optional
+        DOI without the ``https://doi.org/`` prefix.
+    """
 
     key: str
     authors: str
@@ -28,6 +44,13 @@ class Citation:
     doi: str | None = None
 
     def text(self) -> str:
+        """Format the reference as one line of text.
+
+        Returns
+        -------
+        str
+            ``"authors, title, venue (year), doi:..."`` (the DOI part only when there is one).
+        """
         doi = f", doi:{self.doi}" if self.doi else ""
         return f"{self.authors}, {self.title}, {self.venue} ({self.year}){doi}"
 
@@ -36,7 +59,23 @@ CITATIONS: dict[str, Citation] = {}
 
 
 def add(c: Citation) -> Citation:
-    """Add a citation to the registry (idempotent for identical entries)."""
+    """Add a citation to the registry (idempotent for identical entries).
+
+    Parameters
+    ----------
+    c : Citation
+        The reference to register under ``c.key``.
+
+    Returns
+    -------
+    Citation
+        ``c`` itself, so that modules can write ``REF = add(Citation(...))``.
+
+    Raises
+    ------
+    ParameterError
+        If ``c.key`` is already registered with different content.
+    """
     old = CITATIONS.get(c.key)
     if old is not None and old != c:
         raise ParameterError(f"citation key '{c.key}' is already registered with different content")
@@ -66,7 +105,23 @@ _stack: list[set[str]] = []
 
 
 def get(key: str) -> Citation:
-    """Return the citation for ``key`` or raise :class:`ParameterError` with close matches."""
+    """Look up the citation for ``key``.
+
+    Parameters
+    ----------
+    key : str
+        A key of :data:`CITATIONS`.
+
+    Returns
+    -------
+    Citation
+        The registered reference.
+
+    Raises
+    ------
+    ParameterError
+        If the key is unknown; the message suggests close matches.
+    """
     try:
         return CITATIONS[key]
     except KeyError:
@@ -78,7 +133,20 @@ def get(key: str) -> Citation:
 
 
 def register(*keys: str) -> None:
-    """Record that the running code used these references."""
+    """Record that the running code used these references.
+
+    Every active :func:`collecting` block receives the keys.
+
+    Parameters
+    ----------
+    *keys : str
+        Keys of :data:`CITATIONS`.
+
+    Raises
+    ------
+    ParameterError
+        If a key is unknown (checked before anything is recorded for that key).
+    """
     for key in keys:
         get(key)
         for s in _stack:
@@ -87,7 +155,13 @@ def register(*keys: str) -> None:
 
 @contextlib.contextmanager
 def collecting() -> Iterator[set[str]]:
-    """Collect the keys registered inside the ``with`` block (nests)."""
+    """Collect the keys registered inside the ``with`` block (blocks nest: each gets every key).
+
+    Yields
+    ------
+    set of str
+        The keys passed to :func:`register` while the block runs (filled in place).
+    """
     keys: set[str] = set()
     _stack.append(keys)
     try:
@@ -97,5 +171,21 @@ def collecting() -> Iterator[set[str]]:
 
 
 def cited(keys: set[str] | list[str]) -> list[Citation]:
-    """Return the citations for ``keys``, sorted by key."""
+    """Return the citations for ``keys``, sorted by key.
+
+    Parameters
+    ----------
+    keys : set of str or list of str
+        Citation keys, e.g. the set yielded by :func:`collecting`.
+
+    Returns
+    -------
+    list of Citation
+        One entry per key, in key order.
+
+    Raises
+    ------
+    ParameterError
+        If a key is unknown.
+    """
     return [get(k) for k in sorted(keys)]

@@ -61,7 +61,25 @@ def _alphas(alpha_a: float, alpha_c: float | None) -> tuple[float, float]:
 
 
 def faraday_over_rt(temperature: float = ROOM_TEMPERATURE, n: float = 1.0) -> float:
-    """``n F / (R T)`` [1/V] (38.92 1/V at 298.15 K, n = 1); ``temperature`` [K] must be positive."""
+    """Compute ``f = n F / (R T)`` in 1/V (38.92 1/V at 298.15 K, n = 1).
+
+    Parameters
+    ----------
+    temperature : float, default 298.15
+        Absolute temperature in K (checked against :data:`lisse.params.TEMPERATURE_RANGE`).
+    n : float, default 1
+        Number of electrons transferred per reaction (dimensionless, > 0).
+
+    Returns
+    -------
+    float
+        ``n F / (R T)`` in 1/V (F, R from :mod:`lisse.constants`, CODATA 2018).
+
+    Raises
+    ------
+    ParameterError
+        If ``temperature`` is outside the allowed range or ``n`` is not positive.
+    """
     return check_positive(n, "n") * FARADAY / (GAS_CONSTANT * check_temperature(temperature, "temperature"))
 
 
@@ -73,22 +91,31 @@ def _exp(x, max_exponent: float | None, minus_one: bool = False):
 
 
 def reduced_butler_volmer(x, alpha_a: float, alpha_c: float | None = None, *, max_exponent: float | None = None) -> np.ndarray:
-    """Dimensionless Butler–Volmer law ``y = exp(alpha_a x) - exp(-alpha_c x)`` (anodic positive).
+    """Evaluate the dimensionless Butler–Volmer law ``y = exp(alpha_a x) - exp(-alpha_c x)`` (anodic positive).
 
     Parameters
     ----------
-    x : float or array
-        Reduced overpotential ``n F eta / (R T)`` [-].
+    x : float or array_like
+        Reduced overpotential ``n F eta / (R T)`` (dimensionless).
     alpha_a, alpha_c : float
-        Anodic and cathodic transfer coefficients in (0, 1); ``alpha_c`` defaults to ``1 - alpha_a``.
+        Anodic and cathodic transfer coefficients in (0, 1), dimensionless; ``alpha_c`` defaults to ``1 - alpha_a``.
     max_exponent : float, optional
-        Clip each exponent to ``±max_exponent`` (for Newton solvers whose trial iterates stray far from
-        the solution; the solution itself must lie inside). None: no clipping.
+        Clip each (dimensionless) exponent to ``±max_exponent`` (for Newton solvers whose trial iterates stray
+        far from the solution; the solution itself must lie inside). None: no clipping.
 
     Returns
     -------
     ndarray
-        ``i / i0`` [-].
+        ``i / i0`` (dimensionless), computed with ``expm1`` so that it has no cancellation near equilibrium.
+
+    Raises
+    ------
+    ParameterError
+        If a transfer coefficient is outside (0, 1).
+
+    References
+    ----------
+    .. [1] A. J. Bard and L. R. Faulkner, *Electrochemical Methods*, 2nd ed. (Wiley, 2001), ch. 3.
     """
     import numpy as np
 
@@ -99,7 +126,27 @@ def reduced_butler_volmer(x, alpha_a: float, alpha_c: float | None = None, *, ma
 
 
 def reduced_butler_volmer_slope(x, alpha_a: float, alpha_c: float | None = None, *, max_exponent: float | None = None) -> np.ndarray:
-    """``dy/dx = alpha_a exp(alpha_a x) + alpha_c exp(-alpha_c x)`` of :func:`reduced_butler_volmer` [-]."""
+    """Evaluate ``dy/dx = alpha_a exp(alpha_a x) + alpha_c exp(-alpha_c x)`` of :func:`reduced_butler_volmer`.
+
+    Parameters
+    ----------
+    x : float or array_like
+        Reduced overpotential ``n F eta / (R T)`` (dimensionless).
+    alpha_a, alpha_c : float
+        Anodic and cathodic transfer coefficients in (0, 1), dimensionless; ``alpha_c`` defaults to ``1 - alpha_a``.
+    max_exponent : float, optional
+        Clip each (dimensionless) exponent to ``±max_exponent``; None: no clipping.
+
+    Returns
+    -------
+    ndarray
+        ``dy/dx`` (dimensionless), same shape as ``x``.
+
+    Raises
+    ------
+    ParameterError
+        If a transfer coefficient is outside (0, 1).
+    """
     import numpy as np
 
     aa, ac = _alphas(alpha_a, alpha_c)
@@ -139,26 +186,38 @@ def _positive_root(y, aa: float, ac: float, tol: float, max_iter: int):
 
 
 def reduced_overpotential(y, alpha_a: float, alpha_c: float | None = None, *, tol: float = 1e-14, max_iter: int = 200) -> np.ndarray:
-    """Inverse of :func:`reduced_butler_volmer`: the reduced overpotential ``x`` carrying ``y = i/i0``.
+    """Invert :func:`reduced_butler_volmer`: the reduced overpotential ``x`` carrying ``y = i/i0``.
 
     Closed form ``x = asinh(y/2) / alpha`` when ``alpha_a == alpha_c == alpha``; otherwise safeguarded
     Newton iteration inside an analytic bracket (vectorised; converges for every finite ``y``).
 
     Parameters
     ----------
-    y : float or array
-        ``i / i0`` [-], anodic positive.
+    y : float or array_like
+        ``i / i0`` (dimensionless), anodic positive.
     alpha_a, alpha_c : float
-        Transfer coefficients in (0, 1); ``alpha_c`` defaults to ``1 - alpha_a``.
-    tol : float
-        Stop when the Newton step is below ``tol |x|`` (the last step then leaves an error ~ step^2).
-    max_iter : int
-        Iteration limit; :class:`~lisse.errors.ConvergenceError` beyond it.
+        Transfer coefficients in (0, 1), dimensionless; ``alpha_c`` defaults to ``1 - alpha_a``.
+    tol : float, default 1e-14
+        Relative tolerance (dimensionless): stop when the Newton step is below ``tol |x|`` (the last step
+        then leaves an error ~ step^2).
+    max_iter : int, default 200
+        Maximum number of Newton iterations.
 
     Returns
     -------
     ndarray
-        ``n F eta / (R T)`` [-], same shape as ``y``.
+        ``n F eta / (R T)`` (dimensionless), same shape as ``y``.
+
+    Raises
+    ------
+    ParameterError
+        If ``y`` is not finite or a transfer coefficient is outside (0, 1).
+    ConvergenceError
+        If Newton iteration does not converge within ``max_iter``.
+
+    References
+    ----------
+    .. [1] A. J. Bard and L. R. Faulkner, *Electrochemical Methods*, 2nd ed. (Wiley, 2001), ch. 3.
     """
     import numpy as np
 
@@ -179,27 +238,38 @@ def reduced_overpotential(y, alpha_a: float, alpha_c: float | None = None, *, to
 
 def butler_volmer(eta, i0: float, alpha_a: float = 0.5, alpha_c: float | None = None, temperature: float = ROOM_TEMPERATURE,
                   n: float = 1.0, *, max_exponent: float | None = None) -> np.ndarray:
-    """Butler–Volmer current density ``i = i0 [exp(alpha_a nF eta/RT) - exp(-alpha_c nF eta/RT)]`` [A/m2].
+    """Compute the Butler–Volmer current density ``i = i0 [exp(alpha_a nF eta/RT) - exp(-alpha_c nF eta/RT)]``.
 
     Parameters
     ----------
-    eta : float or array
-        Overpotential ``phi_s - phi_e - U`` [V].
+    eta : float or array_like
+        Overpotential ``phi_s - phi_e - U`` in V.
     i0 : float
-        Exchange current density [A/m2] (any area-specific current unit: ``i`` comes out in it).
-    alpha_a, alpha_c : float
-        Anodic and cathodic transfer coefficients; ``alpha_c`` defaults to ``1 - alpha_a``.
-    temperature : float
-        [K].
-    n : float
-        Electrons transferred.
+        Exchange current density in A/m² (any area-specific current unit: ``i`` comes out in it).
+    alpha_a : float, default 0.5
+        Anodic transfer coefficient in (0, 1), dimensionless.
+    alpha_c : float or None, optional
+        Cathodic transfer coefficient in (0, 1), dimensionless; default ``1 - alpha_a``.
+    temperature : float, default 298.15
+        Absolute temperature in K (checked against :data:`lisse.params.TEMPERATURE_RANGE`).
+    n : float, default 1
+        Number of electrons transferred per reaction (dimensionless, > 0).
     max_exponent : float, optional
-        See :func:`reduced_butler_volmer`.
+        Clip the dimensionless exponents, see :func:`reduced_butler_volmer`.
 
     Returns
     -------
     ndarray
-        Current density, **anodic positive**, in the unit of ``i0``.
+        Current density, **anodic positive**, in the unit of ``i0`` (A/m² for SI input).
+
+    Raises
+    ------
+    ParameterError
+        For a transfer coefficient outside (0, 1), a non-positive ``n`` or an out-of-range temperature.
+
+    References
+    ----------
+    .. [1] A. J. Bard and L. R. Faulkner, *Electrochemical Methods*, 2nd ed. (Wiley, 2001), ch. 3.
     """
     import numpy as np
 
@@ -209,7 +279,39 @@ def butler_volmer(eta, i0: float, alpha_a: float = 0.5, alpha_c: float | None = 
 
 def butler_volmer_slope(eta, i0: float, alpha_a: float = 0.5, alpha_c: float | None = None, temperature: float = ROOM_TEMPERATURE,
                         n: float = 1.0, *, max_exponent: float | None = None) -> np.ndarray:
-    """``di/deta`` of :func:`butler_volmer` [A/(m2 V)]; at ``eta = 0`` it is ``1/R_ct = n F i0/(R T)``."""
+    """Compute ``di/deta`` of :func:`butler_volmer`; at ``eta = 0`` it is ``1/R_ct = n F i0/(R T)``.
+
+    Parameters
+    ----------
+    eta : float or array_like
+        Overpotential in V.
+    i0 : float
+        Exchange current density in A/m².
+    alpha_a : float, default 0.5
+        Anodic transfer coefficient in (0, 1), dimensionless.
+    alpha_c : float or None, optional
+        Cathodic transfer coefficient in (0, 1), dimensionless; default ``1 - alpha_a``.
+    temperature : float, default 298.15
+        Absolute temperature in K (checked against :data:`lisse.params.TEMPERATURE_RANGE`).
+    n : float, default 1
+        Number of electrons transferred per reaction (dimensionless, > 0).
+    max_exponent : float, optional
+        Clip the dimensionless exponents, see :func:`reduced_butler_volmer`.
+
+    Returns
+    -------
+    ndarray
+        ``di/deta`` in A/(m² V) (unit of ``i0`` per volt).
+
+    Raises
+    ------
+    ParameterError
+        For out-of-range transfer coefficients, ``n`` or temperature.
+
+    References
+    ----------
+    .. [1] A. J. Bard and L. R. Faulkner, *Electrochemical Methods*, 2nd ed. (Wiley, 2001), ch. 3.
+    """
     import numpy as np
 
     f = faraday_over_rt(temperature, n)
@@ -218,19 +320,77 @@ def butler_volmer_slope(eta, i0: float, alpha_a: float = 0.5, alpha_c: float | N
 
 def butler_volmer_overpotential(i, i0: float, alpha_a: float = 0.5, alpha_c: float | None = None,
                                 temperature: float = ROOM_TEMPERATURE, n: float = 1.0) -> np.ndarray:
-    """Overpotential ``eta`` [V] that carries current density ``i`` (anodic positive, unit of ``i0``).
+    """Compute the overpotential ``eta`` that carries current density ``i`` (inverse of :func:`butler_volmer`).
 
-    Inverse of :func:`butler_volmer`: closed-form asinh for ``alpha_a == alpha_c``, bracketed Newton
-    otherwise (see :func:`reduced_overpotential`). Vectorised over ``i``.
+    Closed-form asinh for ``alpha_a == alpha_c``, bracketed Newton otherwise (see
+    :func:`reduced_overpotential`). Vectorised over ``i``.
+
+    Parameters
+    ----------
+    i : float or array_like
+        Current density, anodic positive, in the unit of ``i0`` (A/m² for SI).
+    i0 : float
+        Exchange current density in A/m² (> 0).
+    alpha_a : float, default 0.5
+        Anodic transfer coefficient in (0, 1), dimensionless.
+    alpha_c : float or None, optional
+        Cathodic transfer coefficient in (0, 1), dimensionless; default ``1 - alpha_a``.
+    temperature : float, default 298.15
+        Absolute temperature in K (checked against :data:`lisse.params.TEMPERATURE_RANGE`).
+    n : float, default 1
+        Number of electrons transferred per reaction (dimensionless, > 0).
+
+    Returns
+    -------
+    ndarray
+        Overpotential ``eta`` in V, same shape as ``i``.
+
+    Raises
+    ------
+    ParameterError
+        If ``i0`` is not positive, ``i`` not finite, or another parameter is out of range.
+    ConvergenceError
+        If the Newton iteration fails (it should not for finite input).
+
+    References
+    ----------
+    .. [1] A. J. Bard and L. R. Faulkner, *Electrochemical Methods*, 2nd ed. (Wiley, 2001), ch. 3.
     """
     check_positive(i0, "i0")
     return reduced_overpotential(_as_array(i) / i0, alpha_a, alpha_c) / faraday_over_rt(temperature, n)
 
 
 def symmetric_overpotential(i, i0: float, alpha: float = 0.5, temperature: float = ROOM_TEMPERATURE, n: float = 1.0) -> np.ndarray:
-    """Closed-form inverse for ``alpha_a = alpha_c = alpha``: ``eta = RT/(alpha n F) asinh(i/(2 i0))`` [V].
+    """Compute the closed-form inverse for ``alpha_a = alpha_c = alpha``: ``eta = RT/(alpha n F) asinh(i/(2 i0))``.
 
     With ``alpha = 1/2``: ``eta = (2RT/nF) asinh(i/(2 i0))`` (Bard and Faulkner 2001, eq. 3.4.11).
+
+    Parameters
+    ----------
+    i : float or array_like
+        Current density, anodic positive, in the unit of ``i0`` (A/m² for SI).
+    i0 : float
+        Exchange current density in A/m² (> 0).
+    alpha : float, default 0.5
+        Symmetric transfer coefficient in (0, 1), dimensionless.
+    temperature : float, default 298.15
+        Absolute temperature in K (checked against :data:`lisse.params.TEMPERATURE_RANGE`).
+    n : float, default 1
+        Number of electrons transferred per reaction (dimensionless, > 0).
+
+    Returns
+    -------
+    ndarray
+        Overpotential in V.
+
+    Raises
+    ------
+    ParameterError
+        If ``i0`` is not positive or another parameter is out of range.
+
+    References
+    ----------
+    .. [1] A. J. Bard and L. R. Faulkner, *Electrochemical Methods*, 2nd ed. (Wiley, 2001), ch. 3, eq. 3.4.11.
     """
     import numpy as np
 
@@ -240,15 +400,62 @@ def symmetric_overpotential(i, i0: float, alpha: float = 0.5, temperature: float
 
 
 def charge_transfer_resistance(i0: float, temperature: float = ROOM_TEMPERATURE, n: float = 1.0) -> float:
-    """Area-specific charge-transfer resistance ``R_ct = RT/(n F i0)`` [Ohm m2] for ``i0`` [A/m2].
+    """Compute the area-specific charge-transfer resistance ``R_ct = RT/(n F i0)``.
 
     The slope ``d eta / d i`` of the Butler–Volmer law at equilibrium, whatever ``alpha``.
+
+    Parameters
+    ----------
+    i0 : float
+        Exchange current density in A/m² (> 0).
+    temperature : float, default 298.15
+        Absolute temperature in K (checked against :data:`lisse.params.TEMPERATURE_RANGE`).
+    n : float, default 1
+        Number of electrons transferred per reaction (dimensionless, > 0).
+
+    Returns
+    -------
+    float
+        ``R_ct`` in Ω m².
+
+    Raises
+    ------
+    ParameterError
+        If ``i0`` is not positive or temperature/``n`` out of range.
+
+    References
+    ----------
+    .. [1] A. J. Bard and L. R. Faulkner, *Electrochemical Methods*, 2nd ed. (Wiley, 2001), ch. 3.
     """
     return 1.0 / (faraday_over_rt(temperature, n) * check_positive(i0, "i0", "A/m2"))
 
 
 def tafel_slope(alpha: float, temperature: float = ROOM_TEMPERATURE, n: float = 1.0) -> float:
-    """Tafel slope ``ln(10) RT/(alpha n F)`` [V/decade] of the branch with transfer coefficient ``alpha``."""
+    """Compute the Tafel slope ``ln(10) RT/(alpha n F)`` of the branch with transfer coefficient ``alpha``.
+
+    Parameters
+    ----------
+    alpha : float
+        Transfer coefficient of the branch (``alpha_a`` anodic, ``alpha_c`` cathodic), in (0, 1), dimensionless.
+    temperature : float, default 298.15
+        Absolute temperature in K (checked against :data:`lisse.params.TEMPERATURE_RANGE`).
+    n : float, default 1
+        Number of electrons transferred per reaction (dimensionless, > 0).
+
+    Returns
+    -------
+    float
+        Tafel slope in V/decade (0.118 V/decade for alpha = 0.5 at 298.15 K).
+
+    Raises
+    ------
+    ParameterError
+        If ``alpha`` is outside (0, 1) or temperature/``n`` out of range.
+
+    References
+    ----------
+    .. [1] A. J. Bard and L. R. Faulkner, *Electrochemical Methods*, 2nd ed. (Wiley, 2001), ch. 3.
+    """
     a, _ = _alphas(alpha, alpha)
     return math.log(10.0) / (a * faraday_over_rt(temperature, n))
 

@@ -56,24 +56,26 @@ class CalculationError(RuntimeError, LisseError):
 
 
 class DataValidityError(ValueError, LisseError):
-    """The data fail a validity test that an analysis depends on (e.g. a spectrum whose Kramers-Kronig
-    verdict is "fail" given to the DRT or a circuit fit); the message names the override."""
+    """The data fail a validity test that an analysis depends on; the message names the override.
+
+    Example: a spectrum whose Kramers-Kronig verdict is "fail" given to the DRT or a circuit fit.
+    """
 
 
 class CellTypeError(ValueError, LisseError):
     """A record is not the kind of cell an analysis can judge (e.g. ``ccd`` given a full-cell record).
 
-    Attributes
+    Parameters
     ----------
     kind : str
-        The detected cell type (one of :data:`lisse.analysis.cell_type.CELL_TYPES`).
+        The detected cell type (one of :data:`lisse.analysis.cell_type.CELL_TYPES`); stored as ``self.kind``.
     reason : str
-        The rule that decided, with the measured numbers.
+        The rule that decided, with the measured numbers; stored as ``self.reason``.
     analysis : str
-        The analysis that refused the record.
-    override : str
+        The analysis that refused the record; stored as ``self.analysis``.
+    override : str, default "cell_type='symmetric'"
         How to state the cell type when the classifier is wrong (e.g. ``"--cell-type symmetric"``).
-    source : str or None
+    source : str or None, optional
         The file the record came from (named first in the message).
     """
 
@@ -94,10 +96,18 @@ class CellTypeError(ValueError, LisseError):
 
 
 class OutputError(OSError, LisseError):
-    """A file or folder cannot be written: permission denied, read-only file system, disk full, or a
-    file where a folder is expected (or the reverse).
+    """A file or folder cannot be written (permission, read-only file system, disk full, file/folder clash).
 
     Subclasses :class:`OSError` (the builtin it refines); ``filename`` is the path that failed.
+
+    Parameters
+    ----------
+    message : str
+        The whole message (what could not be written, and the system's reason); ``str(err)`` returns it.
+    filename : path-like or None, optional
+        The path that failed, stored (as ``str``) in ``OSError.filename``.
+    errno : int or None, optional
+        The system error code (dimensionless), if one is known (``OSError.errno``).
     """
 
     def __init__(self, message: str, filename: object | None = None, errno: int | None = None) -> None:
@@ -112,7 +122,22 @@ class OutputError(OSError, LisseError):
 
     @classmethod
     def from_oserror(cls, exc: OSError, path: object | None = None, action: str = "write") -> OutputError:
-        """An :class:`OutputError` naming ``path`` (default: the path in ``exc``) and the system's reason."""
+        """Build an :class:`OutputError` from an ``OSError``, naming the path and the system's reason.
+
+        Parameters
+        ----------
+        exc : OSError
+            The error raised by the operating system.
+        path : path-like or None, optional
+            The path to name in the message; default: ``exc.filename`` (``"?"`` if that is unset too).
+        action : str, default "write"
+            The verb for the message (``"cannot {action} '{path}': {reason}"``).
+
+        Returns
+        -------
+        OutputError
+            The error, with ``errno`` taken from ``exc``; the caller raises it (``raise ... from exc``).
+        """
         where = path if path is not None else (exc.filename if exc.filename is not None else "?")
         reason = exc.strerror or str(exc) or type(exc).__name__
         return cls(f"cannot {action} '{where}': {reason}", where, exc.errno)
@@ -123,7 +148,18 @@ class NotImplementedFeatureError(NotImplementedError, LisseError):
 
 
 class MissingDependencyError(ImportError, LisseError):
-    """An optional dependency needed for this feature is not installed."""
+    """An optional dependency needed for this feature is not installed.
+
+    Parameters
+    ----------
+    package : str
+        Top-level import name of the missing package (e.g. ``"ase"``).
+    feature : str
+        What needs it, for the message (e.g. ``"atomistic.relax"``).
+    extra : str or None, optional
+        The lisse extra that installs it; the message then says ``pip install 'lisse[extra]'``, otherwise
+        ``pip install package``.
+    """
 
     def __init__(self, package: str, feature: str, extra: str | None = None) -> None:
         hint = f"pip install 'lisse[{extra}]'" if extra else f"pip install {package}"
@@ -151,7 +187,24 @@ OPTIONAL_PACKAGES: dict[str, str] = {
 def require(package: str, feature: str, extra: str | None = None):
     """Import and return an optional dependency, or raise :class:`MissingDependencyError`.
 
-    ``extra`` defaults to the lisse extra that installs ``package`` (:data:`OPTIONAL_PACKAGES`).
+    Parameters
+    ----------
+    package : str
+        Import name (dotted names allowed, e.g. ``"ase.io"``).
+    feature : str
+        What needs the package, for the error message.
+    extra : str or None, optional
+        The lisse extra that installs it; default: looked up in :data:`OPTIONAL_PACKAGES` from the top-level name.
+
+    Returns
+    -------
+    module
+        The imported module.
+
+    Raises
+    ------
+    MissingDependencyError
+        If the import fails; the message carries the install command.
     """
     import importlib
 
@@ -162,10 +215,23 @@ def require(package: str, feature: str, extra: str | None = None):
 
 
 def requires(*packages: str, feature: str | None = None):
-    """Decorator: check that the optional ``packages`` import before the function runs.
+    """Make a decorator that checks that the optional ``packages`` import before the function runs.
 
     A missing one raises :class:`MissingDependencyError` with the ``pip install 'lisse[extra]'`` command,
     instead of a bare ``ModuleNotFoundError`` from deep inside the call.
+
+    Parameters
+    ----------
+    *packages : str
+        Import names of the optional packages the decorated function needs.
+    feature : str or None, optional
+        What needs them, for the message; default: ``"<module>.<function>"`` of the decorated function
+        (without the ``lisse.`` prefix).
+
+    Returns
+    -------
+    callable
+        The decorator; it returns a wrapper that calls :func:`require` for each package, then the function.
     """
     import functools
 
@@ -184,7 +250,21 @@ def requires(*packages: str, feature: str | None = None):
 
 
 def missing_dependency(exc: BaseException, feature: str = "this command") -> MissingDependencyError | None:
-    """The :class:`MissingDependencyError` for a ``ModuleNotFoundError`` of a known optional package, else None."""
+    """Translate a ``ModuleNotFoundError`` of a known optional package into a :class:`MissingDependencyError`.
+
+    Parameters
+    ----------
+    exc : BaseException
+        The caught exception.
+    feature : str, default "this command"
+        What needed the package, for the message.
+
+    Returns
+    -------
+    MissingDependencyError or None
+        The error to raise (with the install command), or None when ``exc`` is not an ``ImportError`` of a
+        package listed in :data:`OPTIONAL_PACKAGES`.
+    """
     name = getattr(exc, "name", None)
     if not isinstance(exc, ImportError) or not name:
         return None

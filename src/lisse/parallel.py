@@ -28,10 +28,10 @@ __all__ = ["TaskOutcome", "iter_tasks", "run_tasks"]
 class TaskOutcome:
     """The outcome of one task.
 
-    Attributes
+    Parameters
     ----------
     index : int
-        Position of the task's item in the input sequence.
+        Index of the task's item in the input sequence (0-based).
     value : Any
         What ``fn(item)`` returned (None when it raised).
     error_type : str or None
@@ -105,7 +105,7 @@ def iter_tasks(fn: Callable[[Any], Any], items: Iterable[Any], *, jobs: int = 1,
     items : iterable
         The task arguments (picklable).
     jobs : int, default 1
-        Local processes (1 = run here, in order). Ignored when ``scheduler`` or ``client`` is given.
+        Number of local worker processes (1 = run here, in order). Ignored when ``scheduler`` or ``client`` is given.
     scheduler : str, optional
         Address of a Dask distributed scheduler (e.g. ``"tcp://10.0.0.5:8786"``); a client is started
         for this call and closed when it ends.
@@ -116,6 +116,13 @@ def iter_tasks(fn: Callable[[Any], Any], items: Iterable[Any], *, jobs: int = 1,
     ------
     TaskOutcome
         One per item; ``outcome.index`` is the item's position.
+
+    Raises
+    ------
+    ParameterError
+        ``jobs`` is not a whole number >= 1, or no Dask scheduler answers at ``scheduler``.
+    MissingDependencyError
+        ``scheduler`` is given but ``dask[distributed]`` is not installed.
     """
     payloads = [(fn, i, item) for i, item in enumerate(items)]
     if scheduler is not None or client is not None:
@@ -150,6 +157,32 @@ def iter_tasks(fn: Callable[[Any], Any], items: Iterable[Any], *, jobs: int = 1,
 
 def run_tasks(fn: Callable[[Any], Any], items: Sequence[Any], *, jobs: int = 1, scheduler: str | None = None,
               client: Any = None) -> list[TaskOutcome]:
-    """Like :func:`iter_tasks`, but wait for all and return the outcomes in input order."""
+    """Like :func:`iter_tasks`, but wait for all and return the outcomes in input order.
+
+    Parameters
+    ----------
+    fn : callable
+        A picklable (module-level) function of one argument.
+    items : sequence
+        The task arguments (picklable).
+    jobs : int, default 1
+        Number of local worker processes (1 = run here, in order). Ignored when ``scheduler`` or ``client`` is given.
+    scheduler : str, optional
+        Address of a Dask distributed scheduler; a client is started for this call and closed when it ends.
+    client : dask.distributed.Client, optional
+        An existing Dask client to reuse (left open).
+
+    Returns
+    -------
+    list of TaskOutcome
+        One per item, in input order.
+
+    Raises
+    ------
+    ParameterError
+        ``jobs`` is not a whole number >= 1, or no Dask scheduler answers at ``scheduler``.
+    MissingDependencyError
+        ``scheduler`` is given but ``dask[distributed]`` is not installed.
+    """
     out = sorted(iter_tasks(fn, items, jobs=jobs, scheduler=scheduler, client=client), key=lambda o: o.index)
     return out

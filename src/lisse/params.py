@@ -28,7 +28,7 @@ __all__ = ["Param", "ParamSpec", "OptionSpec", "validate", "validate_options", "
 class Param:
     """A parameter value with its unit and source.
 
-    Attributes
+    Parameters
     ----------
     value : float
         Value in ``unit`` (not SI: as printed in the source).
@@ -36,10 +36,15 @@ class Param:
         Unit of ``value`` (pint syntax; "" for dimensionless).
     source : str
         A citation key plus table/figure ("Wang2024 Fig. 2b"), a DOI, or "assumed: <reason>".
-    temperature_K : float or None
-        Temperature the value refers to, if it depends on temperature.
-    note : str
+    temperature_K : float or None, optional
+        Temperature the value refers to, in K, if it depends on temperature.
+    note : str, default ""
         Free text (method, conditions).
+
+    Raises
+    ------
+    ParameterError
+        If ``source`` is empty (every value needs a citation or an explicit assumption).
     """
 
     value: float
@@ -61,6 +66,13 @@ class Param:
 
     @property
     def assumed(self) -> bool:
+        """Tell whether the value is an assumption rather than a cited measurement.
+
+        Returns
+        -------
+        bool
+            True when ``source`` starts with "assumed".
+        """
         return self.source.lower().startswith("assumed")
 
 
@@ -68,19 +80,23 @@ class Param:
 class ParamSpec:
     """Declaration of one model parameter.
 
-    Attributes
+    Parameters
     ----------
     unit : str
         Display unit: every value must have its dimensions, and a string holding only a number
         (CLI text, a study-file number passed as text) is taken in it. Python numbers are SI.
     doc : str
         One-line meaning.
-    default : Any
+    default : Any, optional
         Default value (string with unit, SI number, or Param); ``None`` means required.
-    low, high : float or None
-        Allowed SI range.
-    low_inclusive, high_inclusive : bool
-        Whether the bounds are allowed.
+    low, high : float or None, optional
+        Allowed range, in SI units of the quantity (``unit`` converted to SI base units).
+    low_inclusive, high_inclusive : bool, default True
+        Whether the bounds themselves are allowed.
+    source : str, default ""
+        Where the default comes from (a citation key or "assumed: <reason>"); free text, not checked.
+    extra : dict, optional
+        Free metadata for the declaring model; :func:`validate` does not read it.
     """
 
     unit: str
@@ -96,8 +112,25 @@ class ParamSpec:
     def convert(self, name: str, value: Any) -> float:
         """Convert and range-check one value; return it in SI.
 
-        ``value`` is an SI number, a string with a unit, a pint quantity, a :class:`Param`, or a
-        :class:`lisse.units.UserNumber` (taken in :attr:`unit`).
+        Parameters
+        ----------
+        name : str
+            The parameter's name, for error messages.
+        value : float, str, pint.Quantity, Param or UserNumber
+            An SI number, a string with a unit, a pint quantity, a :class:`Param`, or a
+            :class:`lisse.units.UserNumber` (a bare user number, taken in :attr:`unit`).
+
+        Returns
+        -------
+        float
+            The value in SI base units.
+
+        Raises
+        ------
+        UnitError
+            If the value has the wrong dimensions or cannot be parsed.
+        ParameterError
+            If it lies outside ``[low, high]``.
         """
         if isinstance(value, Param):
             x = as_si(f"{value.value!r} {value.unit}" if value.unit else value.value, self.unit, name)
@@ -120,7 +153,22 @@ def _fmt(x: float, unit: str) -> str:
 
 
 def unknown_key_error(key: str, allowed: Any, what: str = "parameter") -> ParameterError:
-    """Build the error for an unknown key, suggesting close matches."""
+    """Build the error for an unknown key, suggesting close matches.
+
+    Parameters
+    ----------
+    key : str
+        The key the user gave.
+    allowed : iterable of str
+        The known keys.
+    what : str, default "parameter"
+        What the key names, for the message (``"unknown <what> '<key>'"``).
+
+    Returns
+    -------
+    ParameterError
+        The error (not raised: the caller raises it).
+    """
     allowed = sorted(allowed)
     close = difflib.get_close_matches(key, allowed, n=3, cutoff=0.6)
     hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else f"; known: {', '.join(allowed)}"
@@ -133,6 +181,16 @@ def user_values(values: Mapping[str, Any]) -> dict[str, Any]:
     A bare number typed by a user means the declared display unit (``li_thickness = 20`` is 20 um),
     whereas a Python number means SI. This wraps int/float values in :class:`lisse.units.UserNumber`,
     which :meth:`ParamSpec.convert` takes in the display unit; everything else is passed unchanged.
+
+    Parameters
+    ----------
+    values : mapping of str to Any
+        The table as read from the study file.
+
+    Returns
+    -------
+    dict of str to Any
+        The same keys, numbers wrapped in :class:`~lisse.units.UserNumber`.
     """
     from lisse.units import UserNumber
 
@@ -142,7 +200,27 @@ def user_values(values: Mapping[str, Any]) -> dict[str, Any]:
 def validate(schema: Mapping[str, ParamSpec], values: Mapping[str, Any], context: str = "") -> dict[str, float]:
     """Validate ``values`` against ``schema`` and return SI floats for every declared key.
 
-    Unknown keys raise with a close-match suggestion; missing keys without default raise.
+    Parameters
+    ----------
+    schema : mapping of str to ParamSpec
+        The model's parameter declarations.
+    values : mapping of str to Any
+        Given values: SI numbers, strings with units, pint quantities, :class:`Param` or
+        :class:`lisse.units.UserNumber` (see :func:`user_values`).
+    context : str, default ""
+        Where the values come from (e.g. a model name), added to error messages.
+
+    Returns
+    -------
+    dict of str to float
+        Every key of ``schema``, in SI base units (defaults filled in).
+
+    Raises
+    ------
+    ParameterError
+        For an unknown key (with a close-match suggestion), a missing required key, or a value out of range.
+    UnitError
+        For a value with the wrong dimensions.
     """
     where = f" of {context}" if context else ""
     for key in values:
@@ -175,31 +253,34 @@ class OptionSpec:
     with :func:`validate_options`. Quantities come back as SI floats; a bare number is read in the
     declared display ``unit`` (µm for thicknesses, mA/cm² for current densities, ...).
 
-    Attributes
+    Parameters
     ----------
     kind : str
         One of ``bool, int, float, str, quantity, list, pair, table, any``.
     doc : str
         One-line meaning.
-    default : Any
+    default : Any, optional
         Default in the form a user writes it (``"0.785 cm2"``, ``201``); ``None``: optional, absent unless given.
-    unit : str
+    unit : str, default ""
         Quantities: the unit a bare number means and whose dimensions every value must have.
-    low, high : float or None
-        Allowed range (SI for quantities; the number itself for int and float; item count for lists).
-    choices : tuple of str
+    low, high : float or None, optional
+        Allowed range (SI units for quantities; the number itself for int and float, dimensionless; item count
+        for lists and tables).
+    low_inclusive, high_inclusive : bool, default True
+        Whether the bounds themselves are allowed.
+    choices : tuple of str, default ()
         Allowed strings (``str`` kind); empty: any string.
-    item : OptionSpec or ParamSpec or None
+    item : OptionSpec or ParamSpec or None, optional
         Item spec of a list; value spec of a table with free keys (``keys`` None).
-    items : tuple of OptionSpec
+    items : tuple of OptionSpec, default ()
         The two item specs of a ``pair``; the alternatives of ``any``.
-    keys : mapping or None
+    keys : mapping or None, optional
         Fixed keys of a table (each an OptionSpec or ParamSpec).
-    scalar_ok : bool
+    scalar_ok : bool, default False
         Lists: a single value stands for a one-item list.
-    limit_note : str
+    limit_note : str, default ""
         Why the upper bound exists (e.g. "size limit"), added to the range error.
-    is_path : bool
+    is_path : bool, default False
         Strings that name a file the study loader checks for.
     """
 
@@ -226,62 +307,233 @@ class OptionSpec:
     # -- constructors ---------------------------------------------------------------------------
     @classmethod
     def boolean(cls, doc: str, default: bool | None = None) -> OptionSpec:
+        """Declare a true/false option.
+
+        Parameters
+        ----------
+        doc : str
+            One-line meaning.
+        default : bool or None, optional
+            Default; None: absent unless given.
+
+        Returns
+        -------
+        OptionSpec
+            A spec of kind ``"bool"``.
+        """
         return cls("bool", doc, default)
 
     @classmethod
     def integer(cls, doc: str, default: int | None = None, low: int | None = None, high: int | None = None,
                 limit_note: str = "") -> OptionSpec:
-        """An integer (a float with an integral value such as ``1e3`` is accepted) in ``[low, high]``."""
+        """Declare an integer option (a float with an integral value such as ``1e3`` is accepted) in ``[low, high]``.
+
+        Parameters
+        ----------
+        doc : str
+            One-line meaning.
+        default : int or None, optional
+            Default (a dimensionless count); None: absent unless given.
+        low, high : int or None, optional
+            Inclusive bounds (dimensionless); None: unbounded.
+        limit_note : str, default ""
+            Why the upper bound exists, added to the range error.
+
+        Returns
+        -------
+        OptionSpec
+            A spec of kind ``"int"``.
+        """
         return cls("int", doc, default, low=low, high=high, limit_note=limit_note)
 
     @classmethod
     def number(cls, doc: str, default: float | None = None, low: float | None = None, high: float | None = None,
                low_inclusive: bool = True, high_inclusive: bool = True) -> OptionSpec:
-        """A dimensionless real number."""
+        """Declare a dimensionless real-number option.
+
+        Parameters
+        ----------
+        doc : str
+            One-line meaning.
+        default : float or None, optional
+            Default (dimensionless); None: absent unless given.
+        low, high : float or None, optional
+            Bounds (dimensionless); None: unbounded.
+        low_inclusive, high_inclusive : bool, default True
+            Whether the bounds themselves are allowed.
+
+        Returns
+        -------
+        OptionSpec
+            A spec of kind ``"float"``.
+        """
         return cls("float", doc, default, low=low, high=high, low_inclusive=low_inclusive, high_inclusive=high_inclusive)
 
     @classmethod
     def text(cls, doc: str, default: str | None = None, choices: tuple[str, ...] | list[str] = ()) -> OptionSpec:
-        """A string, optionally one of ``choices``."""
+        """Declare a string option, optionally one of ``choices``.
+
+        Parameters
+        ----------
+        doc : str
+            One-line meaning.
+        default : str or None, optional
+            Default; None: absent unless given.
+        choices : tuple of str or list of str, default ()
+            Allowed values; empty: any string.
+
+        Returns
+        -------
+        OptionSpec
+            A spec of kind ``"str"``.
+        """
         return cls("str", doc, default, choices=tuple(choices))
 
     @classmethod
     def path(cls, doc: str) -> OptionSpec:
-        """A file path (a string); the study loader checks that the file exists."""
+        """Declare a file-path option (a string); the study loader checks that the file exists.
+
+        Parameters
+        ----------
+        doc : str
+            One-line meaning.
+
+        Returns
+        -------
+        OptionSpec
+            A spec of kind ``"str"`` with ``is_path`` set.
+        """
         return cls("str", doc, is_path=True)
 
     @classmethod
     def quantity(cls, unit: str, doc: str, default: Any = None, low: float | None = None, high: float | None = None,
                  low_inclusive: bool = True, high_inclusive: bool = True, limit_note: str = "") -> OptionSpec:
-        """A quantity: a string with a unit, or a bare number in ``unit``; bounds are SI."""
+        """Declare a quantity option: a string with a unit, or a bare number in ``unit``; bounds are SI.
+
+        Parameters
+        ----------
+        unit : str
+            Display unit: a bare number means this unit, and every value must have its dimensions.
+        doc : str
+            One-line meaning.
+        default : str, float or None, optional
+            Default as a user writes it (``"20 um"``, or a number in ``unit``); None: absent unless given.
+        low, high : float or None, optional
+            Bounds in SI units of the quantity; None: unbounded.
+        low_inclusive, high_inclusive : bool, default True
+            Whether the bounds themselves are allowed.
+        limit_note : str, default ""
+            Why the upper bound exists, added to the range error.
+
+        Returns
+        -------
+        OptionSpec
+            A spec of kind ``"quantity"``; :meth:`convert` returns SI floats.
+        """
         return cls("quantity", doc, default, unit=unit, low=low, high=high, low_inclusive=low_inclusive,
                    high_inclusive=high_inclusive, limit_note=limit_note)
 
     @classmethod
     def list_of(cls, item: Any, doc: str, default: Any = None, min_items: int = 0, max_items: int = 1000,
                 scalar_ok: bool = False) -> OptionSpec:
-        """A list of ``item`` values with ``min_items`` to ``max_items`` entries."""
+        """Declare a list of ``item`` values with ``min_items`` to ``max_items`` entries.
+
+        Parameters
+        ----------
+        item : OptionSpec or ParamSpec
+            Spec every entry must satisfy.
+        doc : str
+            One-line meaning.
+        default : list or None, optional
+            Default; None: absent unless given.
+        min_items, max_items : int, default 0 and 1000
+            Allowed number of entries (a count).
+        scalar_ok : bool, default False
+            Whether a single value stands for a one-item list.
+
+        Returns
+        -------
+        OptionSpec
+            A spec of kind ``"list"``.
+        """
         return cls("list", doc, default, low=min_items, high=max_items, item=item, scalar_ok=scalar_ok)
 
     @classmethod
     def pair(cls, first: Any, second: Any, doc: str, default: Any = None) -> OptionSpec:
-        """A two-item list ``[first, second]``."""
+        """Declare a two-item list ``[first, second]``.
+
+        Parameters
+        ----------
+        first, second : OptionSpec or ParamSpec
+            Specs of the two entries.
+        doc : str
+            One-line meaning.
+        default : list or None, optional
+            Default; None: absent unless given.
+
+        Returns
+        -------
+        OptionSpec
+            A spec of kind ``"pair"``.
+        """
         return cls("pair", doc, default, items=(first, second))
 
     @classmethod
     def table(cls, doc: str, keys: Mapping[str, Any] | None = None, values: Any = None, default: Any = None,
               max_items: int = 1000) -> OptionSpec:
-        """A table with fixed ``keys`` (each a spec; absent keys stay absent) or free keys whose ``values`` share one spec."""
+        """Declare a table with fixed ``keys`` or free keys whose ``values`` share one spec.
+
+        With fixed keys each key has its own spec and absent keys stay absent.
+
+        Parameters
+        ----------
+        doc : str
+            One-line meaning.
+        keys : mapping or None, optional
+            ``{key: OptionSpec or ParamSpec}`` for a table with fixed keys.
+        values : OptionSpec or ParamSpec or None, optional
+            Spec shared by every value of a table with free keys (when ``keys`` is None).
+        default : dict or None, optional
+            Default; None: absent unless given.
+        max_items : int, default 1000
+            Largest number of entries of a free-key table (a count; size limit).
+
+        Returns
+        -------
+        OptionSpec
+            A spec of kind ``"table"``.
+        """
         return cls("table", doc, default, keys=keys, item=values, high=max_items)
 
     @classmethod
     def one_of(cls, doc: str, *alternatives: Any, default: Any = None) -> OptionSpec:
-        """The first of ``alternatives`` whose type matches the value."""
+        """Declare an option that accepts the first of ``alternatives`` whose type matches the value.
+
+        Parameters
+        ----------
+        doc : str
+            One-line meaning.
+        *alternatives : OptionSpec or ParamSpec
+            The accepted forms, tried in order.
+        default : Any, optional
+            Default; None: absent unless given.
+
+        Returns
+        -------
+        OptionSpec
+            A spec of kind ``"any"``.
+        """
         return cls("any", doc, default, items=tuple(alternatives))
 
     # -- checking -------------------------------------------------------------------------------
     def expected(self) -> str:
-        """What a valid value looks like, in words (for error messages and ``--show-schema``)."""
+        """Describe what a valid value looks like, in words (for error messages and ``--show-schema``).
+
+        Returns
+        -------
+        str
+            E.g. ``"a quantity such as '1 um' (bare number: um) between ..."``.
+        """
         k = self.kind
         if k == "bool":
             return "true or false"
@@ -314,10 +566,22 @@ class OptionSpec:
     def convert(self, where: str, value: Any) -> Any:
         """Check ``value`` and return its typed form (SI float for quantities).
 
+        Parameters
+        ----------
+        where : str
+            The option as the user writes it (``"[design] points"``), for messages.
+        value : Any
+            The value as read from TOML (or the CLI).
+
+        Returns
+        -------
+        Any
+            bool, int, float (dimensionless), str, SI float (quantities), list or dict of converted values.
+
         Raises
         ------
         ParameterError
-            ``"<where>: expected <what>; found <value>"``.
+            ``"<where>: expected <what>; found <value>"`` (a :class:`UnitError` for a quantity in the wrong unit).
         """
         k = self.kind
         if k == "any":
@@ -386,7 +650,13 @@ class OptionSpec:
         return ParameterError(f"{where}: expected {self.expected()}; found {_found(value)}")
 
     def describe(self) -> dict:
-        """JSON-able description: type, unit, range, default, doc (nested for tables)."""
+        """Describe the option as JSON-able data: type, unit, range, default, doc (nested for tables).
+
+        Returns
+        -------
+        dict
+            Keys ``type``, ``doc`` and, where set, ``unit``, ``default``, ``keys``.
+        """
         d: dict[str, Any] = {"type": self.expected(), "doc": self.doc}
         if self.unit:
             d["unit"] = self.unit
@@ -497,7 +767,18 @@ def _convert(spec: Any, where: str, value: Any) -> Any:
 
 
 def describe_spec(spec: Any) -> dict:
-    """JSON-able description of an :class:`OptionSpec` or :class:`ParamSpec`."""
+    """Describe an :class:`OptionSpec` or :class:`ParamSpec` as JSON-able data.
+
+    Parameters
+    ----------
+    spec : OptionSpec or ParamSpec
+        The declaration.
+
+    Returns
+    -------
+    dict
+        Type, unit, range, default (a ParamSpec's SI default shown in its display unit) and doc.
+    """
     if isinstance(spec, OptionSpec):
         return spec.describe()
     d: dict[str, Any] = {"type": _spec_expected(spec) + (f" (bare number: {spec.unit})" if spec.unit else ""), "doc": spec.doc}
@@ -526,10 +807,15 @@ def validate_options(schema: Mapping[str, Any], values: Mapping[str, Any], where
         The table as read from TOML.
     where : str
         The table's name as the user writes it (``"[design]"``); errors name ``"[design] points"``.
-    fill_defaults : bool
+    fill_defaults : bool, default True
         Add every key with a default that ``values`` lacks (keys without default stay absent).
-    key_sep : str
+    key_sep : str, default " "
         Between ``where`` and a key in messages (``" "`` for a table, ``"."`` for a nested one).
+
+    Returns
+    -------
+    dict
+        ``{key: converted value}``: quantities as SI floats, the rest typed as declared.
 
     Raises
     ------
@@ -562,7 +848,25 @@ TEMPERATURE_RANGE = (1.0, 10_000.0)
 
 
 def check_temperature(value: float, name: str = "temperature") -> float:
-    """An absolute temperature [K] within :data:`TEMPERATURE_RANGE` (so > 0 K, and k_B T never underflows)."""
+    """Check an absolute temperature [K] within :data:`TEMPERATURE_RANGE` (so > 0 K, and k_B T never underflows).
+
+    Parameters
+    ----------
+    value : float
+        Temperature in K.
+    name : str, default "temperature"
+        Parameter name for the message.
+
+    Returns
+    -------
+    float
+        ``value`` as a float, in K.
+
+    Raises
+    ------
+    ParameterError
+        If it is not finite or outside :data:`TEMPERATURE_RANGE` (1 K to 10 000 K).
+    """
     lo, hi = TEMPERATURE_RANGE
     if not lo <= value <= hi:
         raise ParameterError(f"parameter '{name}' must be an absolute temperature between {lo:g} K and {hi:g} K (above 0 K); got {value!r} K")
@@ -570,10 +874,29 @@ def check_temperature(value: float, name: str = "temperature") -> float:
 
 
 def check_positive(value: float, name: str, unit: str = "", *, allow_zero: bool = False) -> float:
-    """A finite SI number > 0 (``allow_zero``: >= 0).
+    """Check a finite SI number > 0 (``allow_zero``: >= 0).
 
-    ``unit`` is the display unit of the message (e.g. ``"mA/cm2"``): the value found is shown converted
-    from SI into it, as the CLI and study files show that quantity.
+    Parameters
+    ----------
+    value : float
+        The value in SI units.
+    name : str
+        Parameter name for the message.
+    unit : str, default ""
+        Display unit of the message (e.g. ``"mA/cm2"``): the value found is shown converted from SI into
+        it, as the CLI and study files show that quantity.
+    allow_zero : bool, default False
+        Accept 0.
+
+    Returns
+    -------
+    float
+        ``value`` as a float, in the same SI unit.
+
+    Raises
+    ------
+    ParameterError
+        If it is not finite or not positive.
     """
     is_number = isinstance(value, numbers.Real) and not isinstance(value, bool)
     ok = is_number and ((0.0 <= value < math.inf) if allow_zero else (0.0 < value < math.inf))
@@ -585,14 +908,54 @@ def check_positive(value: float, name: str, unit: str = "", *, allow_zero: bool 
 
 
 def check_open_fraction(value: float, name: str) -> float:
-    """A number strictly between 0 and 1 (e.g. a transfer coefficient alpha)."""
+    """Check a number strictly between 0 and 1 (e.g. a transfer coefficient alpha).
+
+    Parameters
+    ----------
+    value : float
+        A dimensionless fraction.
+    name : str
+        Parameter name for the message.
+
+    Returns
+    -------
+    float
+        ``value`` as a float (dimensionless).
+
+    Raises
+    ------
+    ParameterError
+        If it is not in the open interval (0, 1).
+    """
     if not (isinstance(value, numbers.Real) and not isinstance(value, bool) and 0.0 < value < 1.0):
         raise ParameterError(f"parameter '{name}' must be between 0 and 1 (exclusive); got {value!r}")
     return float(value)
 
 
 def check_count(value: Any, name: str, low: int, high: int, why: str = "") -> int:
-    """An integer in [low, high]; ``why`` explains the upper limit in the message."""
+    """Check an integer in [low, high]; ``why`` explains the upper limit in the message.
+
+    Parameters
+    ----------
+    value : int or float
+        A count (a float must have an integral value).
+    name : str
+        Parameter name for the message.
+    low, high : int
+        Inclusive bounds on the count.
+    why : str, default ""
+        Why the upper limit exists (e.g. "memory"), for the message.
+
+    Returns
+    -------
+    int
+        The count.
+
+    Raises
+    ------
+    ParameterError
+        If it is not a whole number or is out of range.
+    """
     if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value) or int(value) != value:
         raise ParameterError(f"parameter '{name}' must be a whole number between {low} and {high}; got {value!r}")
     if not low <= int(value) <= high:

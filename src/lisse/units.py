@@ -213,12 +213,44 @@ def _normalise(unit: str) -> str:
 
 
 def si_unit(unit: str) -> str:
-    """The SI (base) unit lisse uses internally for a quantity declared in ``unit``."""
+    """Return the SI (base) unit lisse uses internally for a quantity declared in ``unit``.
+
+    Parameters
+    ----------
+    unit : str
+        A pint unit expression, e.g. ``"mA/cm2"``.
+
+    Returns
+    -------
+    str
+        The abbreviated SI base unit, e.g. ``"A / m ** 2"``.
+
+    Raises
+    ------
+    UnitError
+        If ``unit`` cannot be parsed.
+    """
     return _pint_unit_info(unit)[2]
 
 
 def is_dimensionless(unit: str) -> bool:
-    """True when ``unit`` is dimensionless (e.g. ``""``, ``"1"``, ``"%"``)."""
+    """Tell whether ``unit`` is dimensionless (e.g. ``""``, ``"1"``, ``"-"``, ``"%"``).
+
+    Parameters
+    ----------
+    unit : str
+        A pint unit expression.
+
+    Returns
+    -------
+    bool
+        True when the unit has no dimensions.
+
+    Raises
+    ------
+    UnitError
+        If ``unit`` cannot be parsed.
+    """
     if unit.strip() in ("", "1", "-"):
         return True
     return len(_unit_info(unit)[1]) == 0
@@ -359,7 +391,13 @@ class UserNumber(float):
     """A bare number a user typed (a study-file value): it means the display unit of the parameter.
 
     The study loader wraps TOML numbers in this type before handing them to a Python-API function,
-    so that ``li_thickness = 20`` means 20 um there, while a plain Python ``20`` means 20 m.
+    so that ``li_thickness = 20`` means 20 um there, while a plain Python ``20`` means 20 m
+    (see :func:`as_si`).
+
+    Parameters
+    ----------
+    x : float, default 0
+        The number as typed, in the display unit of the parameter it is given to (not SI).
     """
 
     __slots__ = ()
@@ -413,7 +451,25 @@ def _dimstr(dims: Any) -> str:
 
 
 def from_si(x: float, unit: str) -> float:
-    """Convert an SI float to ``unit`` (the inverse of :func:`to_si` for numbers)."""
+    """Convert an SI float to ``unit`` (the inverse of :func:`to_si` for numbers).
+
+    Parameters
+    ----------
+    x : float
+        Magnitude in SI base units (K for temperatures).
+    unit : str
+        Target unit expression (``"degC"``-type offset units are handled).
+
+    Returns
+    -------
+    float
+        The magnitude in ``unit``.
+
+    Raises
+    ------
+    UnitError
+        If ``unit`` cannot be parsed.
+    """
     if unit in _OFFSET_UNITS:
         return x - _OFFSET_UNITS[unit]
     if unit.strip() in ("", "1", "-"):
@@ -422,5 +478,25 @@ def from_si(x: float, unit: str) -> float:
 
 
 def format_quantity(x: float, unit: str, digits: int = 4) -> str:
-    """Format an SI float for display in ``unit``: ``format_quantity(1e-6, "um") -> '1 um'``."""
+    """Format an SI float for display in ``unit``: ``format_quantity(1e-6, "um") -> '1 um'``.
+
+    Parameters
+    ----------
+    x : float
+        Magnitude in SI base units.
+    unit : str
+        Display unit expression.
+    digits : int, default 4
+        Number of significant digits (``%g`` format).
+
+    Returns
+    -------
+    str
+        ``"<value> <unit>"``.
+
+    Raises
+    ------
+    UnitError
+        If ``unit`` cannot be parsed.
+    """
     return f"{from_si(x, unit):.{digits}g} {unit}".strip()

@@ -59,7 +59,22 @@ _MEDIAN_SE = 1.2533
 def detect_protocol(durations_s: np.ndarray, j_A_m2: np.ndarray, tol: float = 0.05) -> tuple[str, float | None]:
     """Classify a staircase: ``"fixed-time"`` (equal durations), ``"fixed-capacity"`` (equal j·t) or ``"variable"``.
 
-    Returns the protocol and the step time (s) or step capacity (C/m²) per half cycle.
+    Parameters
+    ----------
+    durations_s : ndarray
+        Duration of each half cycle, in s.
+    j_A_m2 : ndarray
+        Current density of each half cycle, in A/m² (sign ignored).
+    tol : float, default 0.05
+        Largest coefficient of variation (relative spread, dimensionless) of the durations or capacities for
+        a fixed protocol.
+
+    Returns
+    -------
+    protocol : str
+        ``"fixed-time"``, ``"fixed-capacity"``, ``"variable"``, ``"single-step"`` or ``"unknown"`` (no steps).
+    value : float or None
+        The step time in s (fixed-time, single-step) or the step capacity in C/m² (fixed-capacity); None otherwise.
     """
     d = np.asarray(durations_s, float)
     q = d * np.abs(np.asarray(j_A_m2, float))
@@ -80,6 +95,8 @@ def detect_protocol(durations_s: np.ndarray, j_A_m2: np.ndarray, tol: float = 0.
 class CCDDetector:
     """Detect the critical current density in a symmetric-cell staircase (estimator style).
 
+    The options are set here; :meth:`fit` takes the record and sets the attributes whose names end in ``_``.
+
     Parameters
     ----------
     collapse_ratio : float
@@ -88,9 +105,13 @@ class CCDDetector:
         Rolling-median window (points) for collapse / rise detection (default 5).
     noise_factor : float
         rms noise above this multiple of the baseline = erratic (default 4).
-    drop_fraction, drop_sigma, min_drops : float, float, int
-        A "drop" is a jump larger than max(drop_fraction × expected |V|, drop_sigma × baseline noise);
-        ``min_drops`` of them in a half cycle = erratic (defaults 0.25, 6, 3).
+    drop_fraction : float
+        A "drop" is a jump larger than max(drop_fraction × expected |V|, drop_sigma × baseline noise)
+        (a dimensionless fraction; default 0.25).
+    drop_sigma : float
+        See ``drop_fraction``: a multiple of the baseline noise (default 6).
+    min_drops : int
+        Number of drops in a half cycle that make it erratic (default 3).
     rise_ratio : float
         |V| above this multiple of the ohmically scaled expectation = ohmic scaling lost (default 1.5).
     v_cutoff : float or None
@@ -105,8 +126,8 @@ class CCDDetector:
     segment : SegmentOptions
         How half cycles are cut and measured.
 
-    Attributes (after :meth:`fit`)
-    -------------------------------
+    Attributes
+    ----------
     ccd_A_m2_ : float or None
         Last stable |j| (A/m²); None if the first step fails.
     failure_current_density_A_m2_ : float or None
@@ -169,9 +190,29 @@ class CCDDetector:
         Parameters
         ----------
         record : CyclingRecord
+            A symmetric-cell record (time in s, voltage in V, current in A; needs ``area_m2``, in m²).
         cell_type : {"auto", "symmetric"}
             ``"auto"``: refuse a record the classifier does not call a symmetric cell
             (:class:`~lisse.errors.CellTypeError`); ``"symmetric"``: the caller states it is one.
+
+        Returns
+        -------
+        CCDDetector
+            ``self``, with ``ccd_A_m2_``, ``steps_`` and the other ``*_`` attributes set.
+
+        Raises
+        ------
+        CellTypeError
+            If ``cell_type="auto"`` and the record is not a symmetric cell.
+        ParameterError
+            If the record has no electrode area or an option is out of range.
+        CalculationError
+            If the record has no constant-current half cycles.
+
+        References
+        ----------
+        .. [1] J. Kasemchainan et al., "Critical stripping current leads to dendrite formation on plating in lithium
+           anode solid electrolyte cells", Nat. Mater. 18, 1105 (2019), doi:10.1038/s41563-019-0438-9.
         """
         import pandas as pd
 
@@ -283,7 +324,18 @@ class CCDDetector:
         return self
 
     def summary(self) -> dict[str, Any]:
-        """JSON-able result (the ``lisse ccd --json`` object)."""
+        """Return the JSON-able result (the ``lisse ccd --json`` object).
+
+        Returns
+        -------
+        dict
+            Unit-suffixed keys (``ccd_mA_cm2``, step table, failure criterion and time ...).
+
+        Raises
+        ------
+        ParameterError
+            If called before :meth:`fit`.
+        """
         if not hasattr(self, "steps_"):
             raise ParameterError("CCDDetector.summary() called before fit()")
         proto = self.protocol_

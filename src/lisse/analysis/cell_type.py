@@ -53,7 +53,7 @@ _MIN_DIRECTION_FRACTION = 0.1  # both current directions: each in at least this 
 class CellClassification:
     """The cell type of a record and the rule that decided it.
 
-    Attributes
+    Parameters
     ----------
     kind : str
         One of :data:`CELL_TYPES`.
@@ -75,7 +75,18 @@ class CellClassification:
 
 
 def current_levels(record: Any) -> int:
-    """Number of distinct current magnitudes (5 % apart) while current flows [-]."""
+    """Count the distinct current magnitudes (5 % apart) while current flows.
+
+    Parameters
+    ----------
+    record : CyclingRecord
+        The record (current in A).
+
+    Returns
+    -------
+    int
+        Number of current levels (0 when no current flows).
+    """
     i = np.abs(np.asarray(record.current_A, dtype=float))
     i = i[np.isfinite(i)]
     i = i[i > _ACTIVE_FRACTION * i.max()] if i.size and i.max() > 0 else i[:0]
@@ -123,6 +134,7 @@ def classify_cell(record: Any, *, staircase: bool = False) -> CellClassification
     Returns
     -------
     CellClassification
+        The cell type and the rule, with the measured numbers, that decided it.
     """
     n = len(record)
     if n == 0:
@@ -169,9 +181,21 @@ def classify_cell(record: Any, *, staircase: bool = False) -> CellClassification
 
 
 def classify_record(record: Any, *, staircase: bool = False) -> str:
-    """``"empty"``, ``"impedance"``, ``"rest"``, ``"symmetric"``, ``"ccd"`` (only with ``staircase``) or ``"fullcell"``.
+    """Return the cell type of a record: ``"empty"``, ``"impedance"``, ``"rest"``, ``"symmetric"``, ``"ccd"`` or ``"fullcell"``.
 
     The kind of :func:`classify_cell` (which also gives the rule that decided).
+
+    Parameters
+    ----------
+    record : CyclingRecord
+        The record to classify (voltage in V, current in A).
+    staircase : bool, default False
+        Whether to distinguish a CCD staircase (``"ccd"``) from other symmetric-cell records.
+
+    Returns
+    -------
+    str
+        One of :data:`CELL_TYPES`.
     """
     return classify_cell(record, staircase=staircase).kind
 
@@ -182,6 +206,7 @@ def require_symmetric(record: Any, analysis: str, *, cell_type: str = "auto", ov
     Parameters
     ----------
     record : CyclingRecord
+        The record to check.
     analysis : str
         What needs the symmetric cell, for the message (``"ccd"``, ``"short detection"``).
     cell_type : {"auto", "symmetric"}

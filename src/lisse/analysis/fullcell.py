@@ -37,9 +37,21 @@ __all__ = ["COMPLETE_CYCLE_RULE", "CE_CONVENTIONS", "RETENTION_RULE", "cycle_tab
 
 
 def derive_cycles(current: np.ndarray, first: str = "auto", rest_fraction: float = 0.02) -> np.ndarray:
-    """Cycle index from the current: a new cycle starts at each switch into the first direction.
+    """Derive a cycle index from the current: a new cycle starts at each switch into the first direction.
 
-    ``first`` is ``"charge"``, ``"discharge"`` or ``"auto"`` (the direction of the first non-rest row).
+    Parameters
+    ----------
+    current : ndarray
+        Current in A (any unit: only its sign and relative size are used), charge positive.
+    first : {"auto", "charge", "discharge"}, default "auto"
+        Direction that starts a cycle; ``"auto"``: the direction of the first non-rest row.
+    rest_fraction : float, default 0.02
+        |I| below this fraction of max |I| is rest (dimensionless).
+
+    Returns
+    -------
+    ndarray of int64
+        0-based cycle index per row (all 0 when no current flows).
     """
     i = np.nan_to_num(np.asarray(current, float))
     imax = np.max(np.abs(i)) if i.size else 0.0
@@ -196,6 +208,7 @@ def cycle_table(
     Parameters
     ----------
     record : CyclingRecord
+        A full-cell record (time in s, voltage in V, current in A; ``area_m2`` and ``active_mass_kg`` optional).
     cycles : {"auto", "record", "derive"}
         Use the record's ``cycle`` column (``"record"``), derive cycles from the current direction
         (``"derive"``), or use the record's column when it has more than one cycle (``"auto"``).
@@ -216,6 +229,13 @@ def cycle_table(
         ``charge_energy_mWh``, ``discharge_energy_mWh``, ``mean_charge_voltage_V``,
         ``mean_discharge_voltage_V``, ``discharge_current_mA`` (median), ``discharge_end_voltage_V`` (voltage at the end of the discharge),
         ``retention_pct``, ``retention_note``, ``complete``, ``excluded_reason``, and with metadata ``*_mAh_g`` / ``*_mAh_cm2`` columns.
+
+    Raises
+    ------
+    ParameterError
+        For an unknown ``cycles`` or ``ce_convention``, or a ``reference_cycle`` that is absent or incomplete.
+    CalculationError
+        If the record has no cycles with current.
     """
     import pandas as pd
 
@@ -322,14 +342,19 @@ def rate_table(cycles_df, *, nominal_capacity_mAh: float | None = None, toleranc
         Output of :func:`cycle_table`.
     nominal_capacity_mAh : float, optional
         Capacity defining 1C (default: the discharge capacity of the retention reference cycle).
-    tolerance : float
-        Relative current change that starts a new rate step (default 0.1).
+    tolerance : float, default 0.1
+        Relative current change (a fraction) that starts a new rate step.
 
     Returns
     -------
     pandas.DataFrame
         ``rate_step``, ``first_cycle``, ``last_cycle``, ``n_cycles``, ``discharge_current_mA``, ``c_rate``,
         ``mean_discharge_capacity_mAh``, ``mean_retention_pct``.
+
+    Raises
+    ------
+    CalculationError
+        If there is no complete cycle with a discharge half cycle.
     """
     import pandas as pd
 
@@ -369,6 +394,7 @@ def voltage_capacity_curves(record: CyclingRecord, *, cycles: str = "auto"):
     Parameters
     ----------
     record : CyclingRecord
+        A full-cell record (time in s, voltage in V, current in A; ``area_m2`` and ``active_mass_kg`` optional).
     cycles : {"auto", "record", "derive"}
         As in :func:`cycle_table`.
 
@@ -463,19 +489,31 @@ def dqdv_table(record: CyclingRecord, *, dv: float = 0.005, window: int = 9, pol
     Parameters
     ----------
     record : CyclingRecord
+        A full-cell record (time in s, voltage in V, current in A; ``area_m2`` and ``active_mass_kg`` optional).
     dv : float
         Voltage bin (V), default 5 mV.
     window : int
         Savitzky–Golay window (bins, made odd; 0 or 1 = no smoothing), default 9 (45 mV at 5 mV bins).
     polyorder : int
-        Savitzky–Golay polynomial order (default 2).
-    cycles : {"auto", "record", "derive"}
+        Savitzky–Golay polynomial order (dimensionless integer, default 2).
+    cycles : {"auto", "record", "derive"}, default "auto"
+        How cycles are numbered, as in :func:`cycle_table`.
 
     Returns
     -------
     pandas.DataFrame
         ``cycle`` (from 1), ``direction``, ``voltage_V`` (bin centre), ``dqdv_mAh_V`` (positive in both
         directions), ``complete``, and ``dqdv_mAh_g_V`` with ``active_mass_kg``.
+
+    Raises
+    ------
+    ParameterError
+        For a non-positive ``dv``, a ``window`` outside 0..10001 or a ``polyorder`` not below the window.
+
+    References
+    ----------
+    .. [1] A. Savitzky and M. J. E. Golay, "Smoothing and differentiation of data by simplified least squares
+       procedures", Anal. Chem. 36, 1627 (1964), doi:10.1021/ac60214a047.
     """
     import pandas as pd
 
@@ -515,18 +553,31 @@ def dqdv(record: CyclingRecord, cycle: int, direction: str = "discharge", *, dv:
     Parameters
     ----------
     record : CyclingRecord
+        A full-cell record (time in s, voltage in V, current in A; ``area_m2`` and ``active_mass_kg`` optional).
     cycle : int
         Cycle number **from 1** (as in :func:`cycle_table`).
-    direction : {"charge", "discharge"}
-    dv : float
+    direction : {"charge", "discharge"}, default "discharge"
+        Which half cycle of ``cycle``.
+    dv : float, default 0.005
         Voltage grid step (V), default 5 mV.
-    window : int
+    window : int, default 9
         Savitzky–Golay window (grid points, odd; 0 or 1 = no smoothing).
+    cycles : {"auto", "record", "derive"}, default "auto"
+        How cycles are numbered, as in :func:`cycle_table`.
 
     Returns
     -------
-    voltage_V, dqdv_mAh_V : ndarray
-        Bin centres in the order of the half cycle (rising on charge, falling on discharge) and dQ/dV > 0.
+    voltage_V : ndarray
+        Bin centres in V, in the order of the half cycle (rising on charge, falling on discharge).
+    dqdv_mAh_V : ndarray
+        Differential capacity dQ/dV in mAh/V, > 0.
+
+    Raises
+    ------
+    ParameterError
+        For an unknown ``direction`` or a bad ``dv``/``window``.
+    CalculationError
+        If the half cycle has fewer than 5 points or its voltage does not change.
     """
     if direction not in ("charge", "discharge"):
         raise ParameterError(f"direction must be 'charge' or 'discharge'; got {direction!r}")
@@ -541,21 +592,50 @@ def dqdv(record: CyclingRecord, cycle: int, direction: str = "discharge", *, dv:
 
 
 def summary(record: CyclingRecord, **kw: Any) -> dict:
-    """Headline full-cell numbers over the **complete** cycles (JSON-able; cycles from 1).
+    """Compute headline full-cell numbers over the **complete** cycles (JSON-able; cycles from 1).
 
-    Keys: ``n_cycles`` (all cycles with current), ``n_complete_cycles``, ``first_discharge_capacity_mAh`` and
-    ``last_discharge_capacity_mAh`` (first / last complete cycle), ``mean_coulombic_efficiency_pct``,
-    ``last_retention_pct`` (last complete cycle against the reference; None with the reason in ``retention_note``
-    when the two were not run under comparable conditions, :data:`RETENTION_RULE`), ``retention_note``,
-    ``ce_convention`` (the one used: ``"discharge/charge"`` or ``"charge/discharge"``), ``excluded_cycles`` (``[{"cycle": n, "reason": ...}]``), ``complete_cycle_rule``;
-    with metadata ``first_discharge_capacity_mAh_g`` / ``_mAh_cm2``. Values are None without a complete cycle.
+    Parameters
+    ----------
+    record : CyclingRecord
+        A full-cell record (time in s, voltage in V, current in A; ``area_m2`` and ``active_mass_kg`` optional).
+    **kw : Any
+        Passed to :func:`cycle_table` (``cycles``, ``ce_convention``, ``reference_cycle``).
+
+    Returns
+    -------
+    dict
+        ``n_cycles`` (all cycles with current), ``n_complete_cycles``, ``first_discharge_capacity_mAh`` and
+        ``last_discharge_capacity_mAh`` (first / last complete cycle), ``mean_coulombic_efficiency_pct``,
+        ``last_retention_pct`` (last complete cycle against the reference; None with the reason in ``retention_note``
+        when the two were not run under comparable conditions, :data:`RETENTION_RULE`), ``retention_note``,
+        ``ce_convention`` (the one used: ``"discharge/charge"`` or ``"charge/discharge"``), ``excluded_cycles``
+        (``[{"cycle": n, "reason": ...}]``), ``complete_cycle_rule``; with metadata
+        ``first_discharge_capacity_mAh_g`` / ``_mAh_cm2``. Values are None without a complete cycle.
+
+    Raises
+    ------
+    ParameterError
+        For a bad option of :func:`cycle_table`.
+    CalculationError
+        If the record has no cycles with current.
     """
     ct = cycle_table(record, **kw)
     return summarize_cycles(ct)
 
 
 def summarize_cycles(ct) -> dict:
-    """:func:`summary` of an existing :func:`cycle_table` result."""
+    """Compute the :func:`summary` of an existing :func:`cycle_table` result.
+
+    Parameters
+    ----------
+    ct : pandas.DataFrame
+        A :func:`cycle_table` result (capacities in mAh, efficiencies in %).
+
+    Returns
+    -------
+    dict
+        The keys of :func:`summary`.
+    """
     full = ct[ct["complete"].astype(bool)]
 
     def first(col):

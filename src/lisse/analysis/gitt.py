@@ -44,7 +44,38 @@ if "WeppnerHuggins1977" not in CITATIONS:
 
 
 def weppner_huggins_D(tau_s: float, length_m: float, dEs_V: float, dEt_V: float) -> float:
-    """D (m²/s) = 4/(π τ) · L² · (ΔE_s/ΔE_t)², with L = m_B V_M/(M_B S) (m)."""
+    """Compute the Weppner–Huggins diffusion coefficient ``D = 4/(π τ) · L² · (ΔE_s/ΔE_t)²``.
+
+    Valid for τ ≪ L²/D (semi-infinite diffusion during the pulse) and small voltage changes.
+
+    Parameters
+    ----------
+    tau_s : float
+        Pulse duration τ in s (> 0).
+    length_m : float
+        Diffusion length L = m_B V_M/(M_B S) in m (> 0).
+    dEs_V : float
+        Change of the relaxed (steady-state) voltage across the pulse, ΔE_s, in V.
+    dEt_V : float
+        Voltage change during the pulse without the IR jump, ΔE_t, in V (non-zero).
+
+    Returns
+    -------
+    float
+        Chemical diffusion coefficient in m²/s.
+
+    Raises
+    ------
+    ParameterError
+        If ``tau_s`` or ``length_m`` is not positive.
+    CalculationError
+        If ``dEt_V`` is zero.
+
+    References
+    ----------
+    .. [1] W. Weppner and R. A. Huggins, "Determination of the kinetic parameters of mixed-conducting electrodes and
+       application to the system Li3Sb", J. Electrochem. Soc. 124, 1569 (1977), doi:10.1149/1.2133112.
+    """
     if not (tau_s > 0 and length_m > 0):
         raise ParameterError(f"tau and length must be positive; got {tau_s!r} s, {length_m!r} m")
     if dEt_V == 0:
@@ -69,6 +100,7 @@ def gitt_diffusion(
     Parameters
     ----------
     record : CyclingRecord
+        The GITT record: current pulses separated by rests (time in s, voltage in V, current in A).
     length : float [m] or str, optional
         Diffusion length L = m_B V_M/(M_B S) (e.g. ``"5 um"``). Otherwise give the four below.
         Numbers are SI; strings carry a unit (a unit-less string means the unit in brackets here: µm).
@@ -80,17 +112,32 @@ def gitt_diffusion(
         M_B (unit-less string: g/mol).
     area : float [m²] or str, optional
         S, electrode–electrolyte contact area (unit-less string: cm²); default the record's area.
-    min_rest_fraction : float
+    min_rest_fraction : float, default 0.5
         A pulse is used only when the rest after it lasts at least this fraction of the pulse.
     transient : {"sqrt-fit", "endpoints"}
         ΔE_t from a straight-line fit of E against √(t − t_on) over the pulse (slope × √τ; the
         intercept absorbs the IR jump; default), or as last minus first pulse point.
+    segment : SegmentOptions or None, optional
+        How pulses and rests are cut from the current (:func:`lisse.analysis.symmetric.segment_bounds`);
+        default ``SegmentOptions(min_points=2)``.
 
     Returns
     -------
     pandas.DataFrame
         ``pulse``, ``t_start_s``, ``tau_s``, ``current_A``, ``dEs_V``, ``dEt_V``, ``E_relaxed_V``,
         ``D_m2_s``, ``D_cm2_s``, ``tau_over_L2_D`` (must be ≪ 1).
+
+    Raises
+    ------
+    ParameterError
+        If neither ``length`` nor the four quantities are given, ``length`` is not positive, or
+        ``transient`` is unknown.
+    CalculationError
+        If no pulse framed by two rests is found.
+
+    References
+    ----------
+    .. [1] W. Weppner and R. A. Huggins, J. Electrochem. Soc. 124, 1569 (1977), doi:10.1149/1.2133112.
     """
     import pandas as pd
 

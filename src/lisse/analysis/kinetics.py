@@ -49,17 +49,66 @@ if "AllenHickling1957" not in CITATIONS:
 
 
 def charge_transfer_resistance(i0_A_m2: float, temperature_K: float = 298.15) -> float:
-    """R_ct = RT/(F i0) in Ω·m² for an exchange current density in A/m² (:func:`lisse.electrochem.charge_transfer_resistance`)."""
+    """Compute the charge-transfer resistance ``R_ct = RT/(F i0)`` (:func:`lisse.electrochem.charge_transfer_resistance`).
+
+    Parameters
+    ----------
+    i0_A_m2 : float
+        Exchange current density in A/m² (> 0).
+    temperature_K : float, default 298.15
+        Absolute temperature in K.
+
+    Returns
+    -------
+    float
+        Area-specific charge-transfer resistance in Ω·m².
+
+    Raises
+    ------
+    ParameterError
+        If ``i0_A_m2`` is not positive or the temperature is out of range.
+
+    References
+    ----------
+    .. [1] A. J. Bard and L. R. Faulkner, *Electrochemical Methods*, 2nd ed. (Wiley, 2001), §3.4.
+    """
     check_positive(i0_A_m2, "exchange_current_density", "mA/cm2")
     return electrochem.charge_transfer_resistance(i0_A_m2, check_temperature(temperature_K, "temperature_K"))
 
 
 def lsv_overpotential(voltage_V: np.ndarray, current_A: np.ndarray, area_m2: float, *, e_eq_V: float | None = None,
                       asr_ohm_m2: float = 0.0) -> tuple[np.ndarray, np.ndarray, float]:
-    """Overpotential and current density from an LSV: η = E − E_eq − i·ASR, i = I/A.
+    """Compute overpotential and current density from an LSV: η = E − E_eq − i·ASR, i = I/A.
 
-    ``e_eq_V`` defaults to the voltage at the zero crossing of the current (linear interpolation).
-    Returns (η in V, i in A/m², E_eq in V).
+    Parameters
+    ----------
+    voltage_V : ndarray
+        Measured electrode potential E in V.
+    current_A : ndarray
+        Current I in A, anodic positive (same length).
+    area_m2 : float
+        Electrode area A in m² (> 0).
+    e_eq_V : float or None, optional
+        Equilibrium potential E_eq in V; default: the voltage at the zero crossing of the current (linear
+        interpolation).
+    asr_ohm_m2 : float, default 0
+        Ohmic area-specific resistance to remove, in Ω·m² (>= 0).
+
+    Returns
+    -------
+    eta : ndarray
+        Overpotential η in V.
+    i : ndarray
+        Current density in A/m².
+    e_eq : float
+        The equilibrium potential used, in V.
+
+    Raises
+    ------
+    ParameterError
+        If ``area_m2`` is not positive, ``asr_ohm_m2`` negative, or ``e_eq_V`` not finite.
+    CalculationError
+        If ``e_eq_V`` is not given and the current never changes sign.
     """
     check_positive(area_m2, "area", "cm2")
     check_positive(asr_ohm_m2, "asr", "ohm*cm2", allow_zero=True)
@@ -85,20 +134,26 @@ def lsv_overpotential(voltage_V: np.ndarray, current_A: np.ndarray, area_m2: flo
 class TafelFit:
     """Result of :func:`tafel_fit` / :func:`allen_hickling_fit`.
 
-    Attributes
+    Parameters
     ----------
     method : str
+        ``"tafel"`` or ``"allen-hickling"``.
     i0_A_m2_ : float
-        Exchange current density (A/m²).
+        Exchange current density in A/m².
     alpha_a_, alpha_c_ : float
-        Anodic / cathodic transfer coefficients.
+        Anodic / cathodic transfer coefficients (dimensionless).
     rct_ohm_m2_ : float
-        RT/(F i0) (Ω·m²).
+        RT/(F i0) in Ω·m².
     windows_V_ : dict
-        Fit window(s) of |η| actually used, per branch (V).
+        Fit window(s) ``(low, high)`` of |η| actually used, per branch, in V.
     r2_ : dict
-        Coefficient of determination per branch.
+        Coefficient of determination per branch (dimensionless).
     n_points_ : dict
+        Number of points fitted per branch.
+    temperature_K : float, default 298.15
+        Absolute temperature of the fit in K.
+    eta_V_, i_A_m2_ : ndarray or None, optional
+        The data that were fitted: overpotential in V and current density in A/m² (for plots).
     """
 
     method: str
@@ -115,9 +170,18 @@ class TafelFit:
 
     @property
     def f_(self) -> float:
+        """F/(RT) at the fit temperature [1/V]."""
         return FARADAY / (GAS_CONSTANT * self.temperature_K)
 
     def summary(self) -> dict:
+        """Summarise the fit as JSON-able data in display units.
+
+        Returns
+        -------
+        dict
+            ``method``, ``i0_mA_cm2``, ``alpha_anodic``, ``alpha_cathodic``, ``rct_ohm_cm2``, ``fit_windows_mV``,
+            ``r2``, ``n_points``, ``temperature_K``.
+        """
         return {
             "method": self.method,
             "i0_mA_cm2": self.i0_A_m2_ / 10.0,
@@ -151,9 +215,40 @@ def _prep(eta, i):
 
 def tafel_fit(eta_V: Any, i_A_m2: Any, *, window_V: tuple[float, float] = (0.10, 0.25), temperature_K: float = 298.15,
               branches: tuple[str, ...] = ("anodic", "cathodic")) -> TafelFit:
-    """Tafel fit of each branch in the window ``window_V[0] <= |η| <= window_V[1]`` (V).
+    """Fit the Tafel law to each branch in the window ``window_V[0] <= |η| <= window_V[1]``.
 
+    ``ln|i| = ln i0 + alpha_a f η`` (anodic) and ``ln|i| = ln i0 - alpha_c f η`` (cathodic), f = F/RT.
     i0 is the geometric mean of the branch intercepts when both branches are fitted.
+
+    Parameters
+    ----------
+    eta_V : array_like of float
+        Overpotential η in V (ohmic drop already removed, see :func:`lsv_overpotential`).
+    i_A_m2 : array_like of float
+        Current density in A/m², anodic positive (same length).
+    window_V : tuple of float, default (0.10, 0.25)
+        ``(low, high)`` bounds on |η| in V (0 <= low < high), clipped to the data.
+    temperature_K : float, default 298.15
+        Absolute temperature in K.
+    branches : tuple of str, default ("anodic", "cathodic")
+        Branches to fit.
+
+    Returns
+    -------
+    TafelFit
+        i0 in A/m², transfer coefficients, R_ct in Ω·m², windows, R² and point counts.
+
+    Raises
+    ------
+    ParameterError
+        For a bad window, an unknown branch or an out-of-range temperature.
+    CalculationError
+        If a branch has too few points in the window to fit.
+
+    References
+    ----------
+    .. [1] A. J. Bard and L. R. Faulkner, *Electrochemical Methods*, 2nd ed. (Wiley, 2001), §3.4.
+    .. [2] Su et al., Nature Communications 15 (2024), doi:10.1038/s41467-024-48585-7 (``Su2024``).
     """
     register("Su2024")
     e, j = _prep(eta_V, i_A_m2)
@@ -184,7 +279,39 @@ def tafel_fit(eta_V: Any, i_A_m2: Any, *, window_V: tuple[float, float] = (0.10,
 
 def allen_hickling_fit(eta_V: Any, i_A_m2: Any, *, window_V: tuple[float, float] = (0.005, 0.25),
                        temperature_K: float = 298.15) -> TafelFit:
-    """Allen–Hickling fit over ``window_V[0] <= |η| <= window_V[1]`` (both branches), α_a + α_c = 1."""
+    """Fit the Allen–Hickling form over ``window_V[0] <= |η| <= window_V[1]`` (both branches), α_a + α_c = 1.
+
+    ``ln[i / (1 - exp(-f η))] = ln i0 + alpha_a f η`` (anodic-positive form), f = F/RT.
+
+    Parameters
+    ----------
+    eta_V : array_like of float
+        Overpotential η in V (ohmic drop already removed, see :func:`lsv_overpotential`).
+    i_A_m2 : array_like of float
+        Current density in A/m², anodic positive (same length).
+    window_V : tuple of float, default (0.005, 0.25)
+        ``(low, high)`` bounds on |η| in V (0 < low < high; η = 0 is 0/0 and excluded).
+    temperature_K : float, default 298.15
+        Absolute temperature in K.
+
+    Returns
+    -------
+    TafelFit
+        i0 in A/m², α_a and α_c = 1 − α_a, R_ct in Ω·m².
+
+    Raises
+    ------
+    ParameterError
+        For a bad window or an out-of-range temperature.
+    CalculationError
+        If fewer than 3 points in the window have a positive linearised ordinate.
+
+    References
+    ----------
+    .. [3] P. L. Allen and A. Hickling, "Electrode polarization in the region of low current density",
+       Trans. Faraday Soc. 53, 1626 (1957), doi:10.1039/TF9575301626.
+    .. [2] Su et al., Nature Communications 15 (2024), doi:10.1038/s41467-024-48585-7 (``Su2024``).
+    """
     register("Su2024", "AllenHickling1957")
     e, j = _prep(eta_V, i_A_m2)
     f = FARADAY / (GAS_CONSTANT * check_temperature(temperature_K, "temperature_K"))

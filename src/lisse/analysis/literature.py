@@ -29,6 +29,29 @@ __all__ = ["Strategy", "published_strategies", "compare_cell"]
 
 @dataclass(frozen=True)
 class Strategy:
+    """One published Li|SSE interface strategy and its headline results (a row of ``literature.toml``).
+
+    Values are in the units their names carry (the units papers report), not SI.
+
+    Parameters
+    ----------
+    name : str
+        Short name of the strategy (e.g. the interlayer).
+    electrolyte : str
+        Solid-electrolyte family (``"LLZO"``, ``"LLZTO"``, ``"LPSC"``).
+    source : str
+        Citation key (``Chu2024`` Table 1, ``Ji2025``, ``Su2024``, ``Wang2024``).
+    interfacial_resistance_ohm_cm2 : float or None, optional
+        Interfacial area-specific resistance in Ω cm².
+    ccd_mA_cm2 : float or None, optional
+        Critical current density in mA/cm².
+    ccd_step_capacity_mAh_cm2 : float or None, optional
+        Areal capacity per CCD step in mAh/cm², where reported.
+    cycle_life : tuple of (float, float), optional
+        ``(current density in mA/cm², symmetric-cell life in hours)`` pairs.
+    note : str, default ""
+        Free-text caveats (e.g. "cycle lives are lower bounds").
+    """
     name: str
     electrolyte: str
     source: str
@@ -78,16 +101,29 @@ def compare_cell(
         Critical current density [A/m2].
     interfacial_resistance : float, optional
         Area-specific interfacial resistance [ohm m2].
-    cycle_life : list of (current density [A/m2], life [s]), optional
+    cycle_life : list of (float, float), optional
+        ``(current density in A/m², life in s)`` pairs of the cell's symmetric-cell cycling.
     electrolyte : str, optional
         Restrict to strategies on this electrolyte family (LLZO includes LLZTO).
-    current_window : float
+    current_window : float, default 2.0
         Cycle lives are compared within this factor of current density.
 
     Returns
     -------
     dict
         Unit-suffixed percentiles and the strategies beaten / not beaten.
+
+    Raises
+    ------
+    ParameterError
+        For a non-positive value, ``current_window`` <= 1, or an electrolyte with no published strategy.
+
+    References
+    ----------
+    .. [1] Chu et al., "Optimization strategies for key interfaces of LLZO-based solid-state lithium metal
+       batteries", Materials Chemistry Frontiers (2024), doi:10.1039/d3qm01111a (Table 1).
+    .. [2] Ji et al., Nature Communications (2025); Su et al., Nature Communications 15 (2024),
+       doi:10.1038/s41467-024-48585-7; Wang et al., Nature Energy 9 (2024), doi:10.1038/s41560-023-01426-1.
     """
     ccd_ma = None if ccd is None else _check("ccd", ccd, "A/m2", "mA/cm2") / 10.0  # A/m2 -> mA/cm2
     r_ohm_cm2 = None if interfacial_resistance is None else _check("interfacial_resistance", interfacial_resistance, "ohm*m2", "ohm*cm2") * 1e4

@@ -53,10 +53,22 @@ __all__ = ["ShortDetector"]
 class ShortDetector:
     """Detect hard and soft shorts (and runaway polarization) in long symmetric-cell cycling.
 
+    The options are set here; :meth:`fit` takes the record and sets the attributes whose names end in ``_``.
+
     Parameters
     ----------
-    collapse_ratio, window, noise_factor, drop_fraction, drop_sigma, min_drops
-        As in :class:`lisse.analysis.ccd.CCDDetector` (defaults 0.3, 5, 4, 0.25, 6, 3).
+    collapse_ratio : float
+        As in :class:`lisse.analysis.ccd.CCDDetector`: a fraction of the expected |V| (default 0.3).
+    window : int
+        Rolling-median window in points (default 5).
+    noise_factor : float
+        Erratic above this multiple of the healthy noise (default 4).
+    drop_fraction : float
+        Drop threshold as a fraction of the expected |V| (default 0.25).
+    drop_sigma : float
+        Drop threshold as a multiple of the healthy noise (default 6).
+    min_drops : int
+        Number of drops in a half cycle that make it erratic (default 3).
     rise_ratio : float
         A half cycle whose |V| rises above this multiple of the rolling reference is flagged as
         polarization runaway (default 2.0).
@@ -74,10 +86,11 @@ class ShortDetector:
         Second differences pooled for the healthy noise level (default 120).
     noise_min_points : int
         Points after settling a half cycle needs for its own noise test (default 20).
-    segment : SegmentOptions
+    segment : SegmentOptions, optional
+        How half cycles are cut and measured.
 
-    Attributes (after :meth:`fit`)
-    -------------------------------
+    Attributes
+    ----------
     short_detected_ : bool
         True for a hard or soft short.
     criterion_ : str
@@ -121,9 +134,24 @@ class ShortDetector:
         Parameters
         ----------
         record : CyclingRecord
+            A symmetric-cell record (time in s, voltage in V, current in A).
         cell_type : {"auto", "symmetric"}
             ``"auto"``: refuse a record the classifier does not call a symmetric cell
             (:class:`~lisse.errors.CellTypeError`); ``"symmetric"``: the caller states it is one.
+
+        Returns
+        -------
+        ShortDetector
+            ``self``, with ``short_detected_``, ``criterion_``, ``kind_`` and the other ``*_`` attributes set.
+
+        Raises
+        ------
+        CellTypeError
+            If ``cell_type="auto"`` and the record is not a symmetric cell.
+        ParameterError
+            If an option is out of range.
+        CalculationError
+            If the record has no constant-current half cycles.
         """
         if not 0 < self.collapse_ratio < 1 or self.rise_ratio <= 1 or self.polarization_factor <= 1:
             raise ParameterError("ShortDetector: need 0 < collapse_ratio < 1, rise_ratio > 1 and polarization_factor > 1")
@@ -216,7 +244,18 @@ class ShortDetector:
         return self
 
     def summary(self) -> dict[str, Any]:
-        """JSON-able result (part of ``lisse cycling --json``); ``failure_cycle`` counts from 1 (cellpy's habit)."""
+        """Return the JSON-able result (part of ``lisse cycling --json``).
+
+        Returns
+        -------
+        dict
+            Unit-suffixed keys; ``failure_cycle`` counts from 1 (cellpy's habit), unlike ``failure_cycle_``.
+
+        Raises
+        ------
+        ParameterError
+            If called before :meth:`fit`.
+        """
         if not hasattr(self, "half_cycles_"):
             raise ParameterError("ShortDetector.summary() called before fit()")
         out = {

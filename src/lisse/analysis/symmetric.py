@@ -36,21 +36,21 @@ __all__ = ["SegmentOptions", "segment_bounds", "half_cycles", "pooled_noise", "s
 class SegmentOptions:
     """How a record is cut into constant-current segments and how each is measured.
 
-    Attributes
+    Parameters
     ----------
-    rest_fraction : float
-        |I| below this fraction of max |I| is rest (default 0.02).
-    level_tolerance : float
-        A relative change of |I| larger than this starts a new segment (default 0.05).
-    settle_fraction : float
+    rest_fraction : float, default 0.02
+        |I| below this fraction of max |I| is rest (dimensionless).
+    level_tolerance : float, default 0.05
+        A relative change of |I| larger than this starts a new segment (dimensionless).
+    settle_fraction : float, default 0.1
         Fraction of each segment's duration skipped before the plateau and noise are measured
-        (default 0.1; covers the nucleation spike).
-    spike_fraction : float
-        Fraction of each segment's duration searched for the spike maximum (default 0.1).
-    end_points : int
-        Points averaged (median) for the end-of-step overpotential (default 3).
-    min_points : int
-        Segments with fewer points are ignored (default 5).
+        (dimensionless; covers the nucleation spike).
+    spike_fraction : float, default 0.1
+        Fraction of each segment's duration searched for the spike maximum (dimensionless).
+    end_points : int, default 3
+        Number of points averaged (median) for the end-of-step overpotential.
+    min_points : int, default 5
+        Segments with fewer points than this number are ignored.
     """
 
     rest_fraction: float = 0.02
@@ -61,6 +61,13 @@ class SegmentOptions:
     min_points: int = 5
 
     def check(self) -> None:
+        """Check that the options are in range.
+
+        Raises
+        ------
+        ParameterError
+            If a fraction is outside [0, 1), ``end_points`` < 1 or ``min_points`` < 2.
+        """
         for name in ("rest_fraction", "level_tolerance", "settle_fraction", "spike_fraction"):
             x = getattr(self, name)
             if not 0.0 <= x < 1.0:
@@ -70,7 +77,22 @@ class SegmentOptions:
 
 
 def segment_bounds(current: np.ndarray, opts: SegmentOptions) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Start/stop indices (stop exclusive) and sign (+1, -1, 0 = rest) of constant-current segments."""
+    """Cut a current trace into constant-current segments.
+
+    Parameters
+    ----------
+    current : ndarray
+        Current in A (any unit: only ratios are used); NaN counts as 0 (rest).
+    opts : SegmentOptions
+        ``rest_fraction`` and ``level_tolerance`` decide where segments start.
+
+    Returns
+    -------
+    starts, stops : ndarray of int
+        Start and stop row indices (stop exclusive) of each segment.
+    sign : ndarray of int
+        +1, -1, or 0 (rest) per segment (dimensionless sign of the current).
+    """
     i = np.nan_to_num(np.asarray(current, dtype=float))
     n = i.size
     if n == 0:
@@ -116,11 +138,25 @@ def _block_noise(v: np.ndarray) -> float:
 
 
 def pooled_noise(v: np.ndarray, starts: np.ndarray, stops: np.ndarray, n_plateau: np.ndarray) -> float:
-    """Robust noise σ (V) pooled over segments: 1.4826 × MAD of the second differences of V / √6.
+    """Estimate the robust noise σ pooled over segments: 1.4826 × MAD of the second differences of V / √6.
 
     Only the last ``n_plateau`` points of each segment (after settling) are used; second differences
     remove a linear trend within a segment (a drifting plateau), the MAD ignores isolated jumps, and
-    1.4826·MAD/√6 equals σ for white Gaussian noise. NaN when fewer than 3 second differences exist.
+    1.4826·MAD/√6 equals σ for white Gaussian noise.
+
+    Parameters
+    ----------
+    v : ndarray
+        Voltage in V of the whole record.
+    starts, stops : ndarray of int
+        Row indices (stop exclusive) of the segments, as from :func:`segment_bounds`.
+    n_plateau : ndarray of int
+        Number of points after settling in each segment.
+
+    Returns
+    -------
+    float
+        Noise σ in V; NaN when fewer than 3 second differences exist.
     """
     d2 = [np.diff(v[int(b) - int(p) : int(b)], 2) for a, b, p in zip(starts, stops, n_plateau) if int(p) >= 3 and int(b) - int(a) >= int(p)]
     d2 = np.concatenate(d2) if d2 else np.zeros(0)
@@ -136,7 +172,9 @@ def half_cycles(record: CyclingRecord, opts: SegmentOptions | None = None):
     Parameters
     ----------
     record : CyclingRecord
+        A symmetric-cell record (time in s, voltage in V, current in A; area in m² for densities).
     opts : SegmentOptions, optional
+        How segments are cut and measured; default ``SegmentOptions()``.
 
     Returns
     -------
@@ -254,23 +292,47 @@ def scan_segment(
         Expected |V| plateau of this segment for a healthy cell (V).
     noise_ref_V : float
         Healthy noise level (V).
+    settle_fraction : float, default 0.1
+        Fraction of the segment's duration skipped before the erratic and ohmic tests (dimensionless).
+    collapse_ratio : float, default 0.3
+        Collapse threshold as a fraction of ``ref_V`` (dimensionless).
+    window : int, default 5
+        Rolling-median window, in points.
+    noise_factor : float, default 4.0
+        Noise above this multiple of ``noise_ref_V`` is erratic (dimensionless).
+    drop_fraction : float, default 0.25
+        A drop larger than this fraction of ``ref_V`` counts (dimensionless) ...
+    drop_sigma : float, default 6.0
+        ... or larger than this multiple of ``noise_ref_V`` (number of standard deviations), whichever is larger.
+    min_drops : int, default 3
+        Number of drops that make the segment erratic.
+    rise_ratio : float or None, default 1.5
+        Ohmic-scaling threshold as a multiple of ``ref_V`` (dimensionless); None: no rise test.
+    v_cutoff : float or None, optional
+        Cycler voltage limit |V| in V; reaching it counts as ``"ohmic_scaling_lost"``.
     polarity : float, optional
-        Sign of the current in this segment (+1 or -1). Given, the polarisation ``polarity × V`` is
+        Sign of the current in this segment (+1 or -1, dimensionless). Given, the polarisation ``polarity × V`` is
         scanned instead of |V| (unbiased where the overpotential is within a few noise widths of 0 V;
         a polarisation reversed by a short counts as collapsed).
     collapse_sigma : float, optional
         Significance z of the noise-aware collapse test (None: the plain ``window``-point test).
-    noise_min_points : int
+    noise_min_points : int, default 0
         The noise test needs at least this many points after settling (a noise level estimated from a
         handful of points is itself noise: with 4 points its scatter is a factor of several).
 
     Returns
     -------
     criterion : str or None
+        ``"voltage_collapse"``, ``"erratic_voltage"``, ``"ohmic_scaling_lost"`` or None (healthy).
     index : int or None
         Index (into ``t``) where the criterion first fires.
     metrics : dict
         ``ratio`` (plateau / ref), ``noise_ratio``, ``n_drops``.
+
+    Raises
+    ------
+    ParameterError
+        If ``v_cutoff`` is given and is not a finite positive voltage.
     """
     if v_cutoff is not None and not 0 < v_cutoff < np.inf:
         raise ParameterError(f"parameter 'v_cutoff' must be a finite voltage magnitude > 0 V; got {v_cutoff} V")
@@ -356,11 +418,23 @@ def spike_heights(record: CyclingRecord, opts: SegmentOptions | None = None):
     current is negative, on the counter electrode when it is positive. The interlayer model uses
     :math:`l_n = C\,V_\mathrm{sp}/i` [Wang2024] with these pairs.
 
+    Parameters
+    ----------
+    record : CyclingRecord
+        A symmetric-cell record (time in s, voltage in V, current in A; area in m² for densities).
+    opts : SegmentOptions, optional
+        How segments are cut and measured; default ``SegmentOptions()``.
+
     Returns
     -------
     pandas.DataFrame
         ``half_cycle``, ``t_start_s``, ``plating_on`` (``"working"``/``"counter"``), ``current_density_A_m2``
         (absolute; NaN without area), ``v_sp_V``, ``eta_plateau_V``.
+
+    References
+    ----------
+    .. [1] Wang et al., "Lithium anode interlayer design for all-solid-state lithium-metal batteries",
+       Nature Energy 9 (2024), doi:10.1038/s41560-023-01426-1 (``Wang2024``).
     """
     hc = half_cycles(record, opts)
     out = hc[["t_start_s", "v_sp_V", "eta_plateau_V"]].copy()
@@ -371,7 +445,19 @@ def spike_heights(record: CyclingRecord, opts: SegmentOptions | None = None):
 
 
 def overpotential_summary(table) -> dict:
-    """Headline numbers of a :func:`half_cycles` table (JSON-able, unit-suffixed keys)."""
+    """Summarise a :func:`half_cycles` table in headline numbers (JSON-able, unit-suffixed keys).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        The output of :func:`half_cycles` (voltages in V, capacities in C/m²).
+
+    Returns
+    -------
+    dict
+        ``n_half_cycles`` and, when there is one, ``eta_plateau_first_mV``, ``eta_plateau_last_mV``,
+        ``eta_plateau_median_mV``, ``v_sp_median_mV`` and ``cumulative_plated_mAh_cm2``.
+    """
     if len(table) == 0:
         return {"n_half_cycles": 0}
     plate = table[table["direction"] == "plate"]

@@ -44,6 +44,22 @@ def rows(calculator: str | None = None) -> list[dict]:
     Work-of-adhesion rows also carry the wetting regime each side implies — ML W_ad with the same
     calculator's sigma_Li(100), DFT W_ad with lisse's default sigma_Li — and ``regime_agrees``; a
     calculator that calls a lithiophilic phase lithiophobic (or the reverse) is flagged there.
+
+    Parameters
+    ----------
+    calculator : str, optional
+        Only this calculator (``"name:model"``, e.g. ``"chgnet:0.3.0"``); default all.
+
+    Returns
+    -------
+    list of dict
+        ``quantity``, ``system``, ``unit`` (the row's unit, e.g. J/m2), ``calculator``, ``ml_value``,
+        ``dft_value``, ``error`` (ML - DFT, same unit), sources and, for W_ad, the wetting regimes.
+
+    Raises
+    ------
+    ParameterError
+        The table has no rows for ``calculator``.
     """
     from lisse.thermo.wetting import DEFAULT_LI_SURFACE_ENERGY
 
@@ -78,6 +94,17 @@ def rankings(quantity: str = "work_of_adhesion") -> list[dict]:
     """Pairwise ranking check per calculator: does the ML order of two systems match the DFT order?
 
     Returns one dict per calculator with the flipped pairs (ML says A > B where DFT says A < B).
+
+    Parameters
+    ----------
+    quantity : str, default "work_of_adhesion"
+        The quantity whose ranking is checked.
+
+    Returns
+    -------
+    list of dict
+        ``calculator``, ``quantity``, ``n_systems`` (a count), ``ranking_correct`` (None for one system)
+        and ``flipped_pairs``.
     """
     by: dict[str, list[dict]] = {}
     for r in rows():
@@ -100,6 +127,25 @@ def stated_uncertainty(calculator, quantity: str, system: str) -> dict:
     """The accuracy-table row for ``calculator`` (object or 'name:model'), ``quantity`` and ``system``.
 
     Falls back to the calculator's largest error on that quantity for other systems, and says so.
+
+    Parameters
+    ----------
+    calculator : AtomisticCalculator or str
+        The calculator, or its label ``"name:model"``.
+    quantity : str
+        ``"work_of_adhesion"``, ``"surface_energy"``, ...
+    system : str
+        The system (e.g. ``"Li|LiF"``, ``"Li(100)"``).
+
+    Returns
+    -------
+    dict
+        The table row (values in the row's ``unit``) with ``known`` and a one-line ``statement``.
+
+    Raises
+    ------
+    ParameterError
+        The table has rows for the calculator and quantity but none that can be compared.
     """
     label = calculator.label() if hasattr(calculator, "label") else str(calculator)
     if ":" not in label:
@@ -131,7 +177,7 @@ def stated_uncertainty(calculator, quantity: str, system: str) -> dict:
 class BundledWorkOfAdhesion:
     """A W_ad of Li on a substrate from the bundled table.
 
-    Attributes
+    Parameters
     ----------
     value_J_m2 : float
         Work of adhesion [J/m2].
@@ -153,6 +199,24 @@ def bundled_work_of_adhesion(material: str, *, use_ml: bool = True, li_surface_e
     (``li_surface_energy`` [J/m2], default :data:`lisse.thermo.wetting.DEFAULT_LI_SURFACE_ENERGY`); then, only
     with ``use_ml``, a value measured with lisse's ML calculators (screening grade). Matches the substrate
     name or one of its aliases.
+
+    Parameters
+    ----------
+    material : str
+        Substrate name (or an alias).
+    use_ml : bool, default True
+        Also accept lisse's ML screening values.
+    li_surface_energy : float, optional
+        sigma_Li for converting a published contact angle [J m-2].
+
+    Returns
+    -------
+    BundledWorkOfAdhesion or None
+        The value [J m-2] with its origin and source, or None.
+
+    References
+    ----------
+    Young-Dupré conversion: see :mod:`lisse.thermo.wetting` (Ji et al., Nat. Commun. 2025).
     """
     from lisse.thermo.wetting import DEFAULT_LI_SURFACE_ENERGY, work_of_adhesion_from_angle
 

@@ -23,13 +23,51 @@ __all__ = ["job_key", "ResultCache", "check_job_entry"]
 class ResultCache(Protocol):
     """Where the workflows look up and store job results (JSON-serialisable dicts) by :func:`job_key`."""
 
-    def get(self, key: str) -> dict | None: ...
+    def get(self, key: str) -> dict | None:
+        """The stored result for ``key``, or None on a miss.
 
-    def put(self, key: str, value: dict) -> None: ...
+        Parameters
+        ----------
+        key : str
+            The job's content hash (:func:`job_key`).
+
+        Returns
+        -------
+        dict or None
+            The stored result (energies in eV, as :func:`lisse.atomistic.engine.run_job` stores them), or None.
+        """
+        ...
+
+    def put(self, key: str, value: dict) -> None:
+        """Store ``value`` under ``key``.
+
+        Parameters
+        ----------
+        key : str
+            The job's content hash (:func:`job_key`).
+        value : dict
+            JSON-serialisable result.
+        """
+        ...
 
 
 def job_key(calc_identity: str, task: dict, atoms) -> str:
-    """SHA-256 hex digest of calculator identity + task settings + structure."""
+    """SHA-256 hex digest of calculator identity + task settings + structure.
+
+    Parameters
+    ----------
+    calc_identity : str
+        :meth:`AtomisticCalculator.identity` of the calculator.
+    task : dict
+        The task and its settings (relaxation kind, fmax [eV/Å], steps, ...), JSON-able.
+    atoms : ase.Atoms
+        The structure (positions and cell in Å, rounded to 1e-6 Å for the key).
+
+    Returns
+    -------
+    str
+        64 hex digits.
+    """
     h = hashlib.sha256()
     h.update(calc_identity.encode())
     h.update(json.dumps(task, sort_keys=True, default=str).encode())
@@ -56,6 +94,18 @@ _ATOMS_KEYS = ("numbers", "positions", "cell", "pbc")
 
 def check_job_entry(path: object, d: object) -> dict:
     """Return ``d`` if it is a job result as :func:`lisse.atomistic.engine.run_job` stores it.
+
+    Parameters
+    ----------
+    path : object
+        Where the entry came from (named in the message).
+    d : object
+        The decoded JSON entry.
+
+    Returns
+    -------
+    dict
+        ``d``, checked against :data:`ENTRY_SCHEMA` (energies in eV, forces in eV/Å, times in s).
 
     Raises
     ------

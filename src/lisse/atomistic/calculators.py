@@ -47,7 +47,23 @@ for _c in (
 
 @dataclass(frozen=True)
 class CalculatorInfo:
-    """Provenance of a calculator."""
+    """Provenance of a calculator.
+
+    Parameters
+    ----------
+    name : str
+        Backend name (``"chgnet"``, ``"sevennet"``, ``"dft-files"``).
+    model : str
+        Model or code:functional.
+    version : str
+        Package version.
+    kind : str
+        ``"ml"`` or ``"dft"``.
+    cutoff_A : float
+        Interaction cut-off radius [Å] (0 for DFT).
+    settings : dict, optional
+        Further settings (device, DFT settings).
+    """
 
     name: str
     model: str
@@ -57,6 +73,13 @@ class CalculatorInfo:
     settings: dict = field(default_factory=dict)
 
     def as_dict(self) -> dict:
+        """The provenance as a plain dict.
+
+        Returns
+        -------
+        dict
+            Field name -> value.
+        """
         return asdict(self)
 
 
@@ -66,13 +89,38 @@ class AtomisticCalculator:
     info: CalculatorInfo
 
     def ase_calculator(self):  # pragma: no cover - overridden
+        """The ASE calculator of an ML backend.
+
+        Returns
+        -------
+        ase.calculators.calculator.Calculator
+            Energies in eV, forces in eV/Å (ASE's units).
+
+        Raises
+        ------
+        CalculationError
+            The backend has no ASE calculator (results come from files).
+        """
         raise CalculationError(f"calculator '{self.info.name}' has no ASE calculator (it reads results from files)")
 
     def identity(self) -> str:
-        """Stable string identifying calculator + model + version + settings (for hashing)."""
+        """Stable string identifying calculator + model + version + settings (for hashing).
+
+        Returns
+        -------
+        str
+            16 hex digits of a SHA-256 of :attr:`info`.
+        """
         return hashlib.sha256(json.dumps(self.info.as_dict(), sort_keys=True, default=str).encode()).hexdigest()[:16]
 
     def label(self) -> str:
+        """Short label ``"name:model"`` (the key of the accuracy table).
+
+        Returns
+        -------
+        str
+            E.g. ``"chgnet:0.3.0"``.
+        """
         return f"{self.info.name}:{self.info.model}"
 
 
@@ -102,6 +150,16 @@ class CHGNetCalculator(AtomisticCalculator):
     model : str
         ``"0.3.0"`` (default, MPtrj PBE/PBE+U) or ``"r2scan"`` (fine-tuned on r2SCAN data, shipped
         with chgnet >= 0.4) or ``"0.2.0"``.
+
+    Raises
+    ------
+    ParameterError
+        Unknown ``model``.
+
+    References
+    ----------
+    Deng, Zhong, Jun, Riebesell, Han, Bartel, Ceder, CHGNet as a pretrained universal neural network potential for
+    charge-informed atomistic modelling, Nat. Mach. Intell. 5, 1031 (2023), doi:10.1038/s42256-023-00716-3.
     """
 
     MODELS = ("0.3.0", "0.2.0", "r2scan")
@@ -114,6 +172,23 @@ class CHGNetCalculator(AtomisticCalculator):
         self.info = CalculatorInfo("chgnet", model, _version("chgnet"), "ml", 6.0, {"device": "cpu"})
 
     def ase_calculator(self):
+        """The CHGNet ASE calculator (loaded once, on the CPU).
+
+        Returns
+        -------
+        chgnet.model.dynamics.CHGNetCalculator
+            Energies in eV, forces in eV/Å.
+
+        Raises
+        ------
+        MissingDependencyError
+            chgnet is not installed.
+
+        References
+        ----------
+        Deng, Zhong, Jun, Riebesell, Han, Bartel, Ceder, CHGNet as a pretrained universal neural network potential for
+        charge-informed atomistic modelling, Nat. Mach. Intell. 5, 1031 (2023), doi:10.1038/s42256-023-00716-3.
+        """
         register("Deng2023")
         if getattr(self, "_calc", None) is None:
             import contextlib
@@ -133,6 +208,11 @@ class SevenNetCalculator(AtomisticCalculator):
     ----------
     model : str
         A checkpoint name bundled with sevenn, default ``"7net-0"`` (cutoff 5 A).
+
+    References
+    ----------
+    Park, Kim, Hwang, Han, Scalable parallel algorithm for graph neural network interatomic potentials in molecular
+    dynamics simulations, J. Chem. Theory Comput. 20, 4857 (2024), doi:10.1021/acs.jctc.4c00190.
     """
 
     def __init__(self, model: str = "7net-0") -> None:
@@ -140,6 +220,23 @@ class SevenNetCalculator(AtomisticCalculator):
         self.info = CalculatorInfo("sevennet", model, _version("sevenn"), "ml", 5.0, {"device": "cpu"})
 
     def ase_calculator(self):
+        """The SevenNet ASE calculator (loaded once, on the CPU).
+
+        Returns
+        -------
+        sevenn.calculator.SevenNetCalculator
+            Energies in eV, forces in eV/Å.
+
+        Raises
+        ------
+        MissingDependencyError
+            sevenn is not installed.
+
+        References
+        ----------
+        Park, Kim, Hwang, Han, Scalable parallel algorithm for graph neural network interatomic potentials in molecular
+        dynamics simulations, J. Chem. Theory Comput. 20, 4857 (2024), doi:10.1021/acs.jctc.4c00190.
+        """
         try:
             from sevenn.calculator import SevenNetCalculator as _Calc
         except ImportError as exc:
@@ -158,6 +255,23 @@ class PrecomputedCalculator(AtomisticCalculator):
     """
 
     def read(self, name: str):  # pragma: no cover - overridden
+        """Energy, final structure and metadata of job ``name``.
+
+        Parameters
+        ----------
+        name : str
+            The job's name.
+
+        Returns
+        -------
+        tuple
+            ``(energy [eV], final ase.Atoms, meta dict)``.
+
+        Raises
+        ------
+        CalculationError
+            Not implemented by this backend.
+        """
         raise CalculationError(f"calculator '{self.info.name}' cannot read job '{name}'")
 
 
@@ -165,7 +279,23 @@ CALCULATORS = {"chgnet": CHGNetCalculator, "sevennet": SevenNetCalculator}
 
 
 def get_calculator(spec: str | AtomisticCalculator = "chgnet") -> AtomisticCalculator:
-    """Resolve ``"chgnet"``, ``"chgnet:r2scan"``, ``"sevennet"``, ``"sevennet:7net-0"`` or pass an instance through."""
+    """Resolve ``"chgnet"``, ``"chgnet:r2scan"``, ``"sevennet"``, ``"sevennet:7net-0"`` or pass an instance through.
+
+    Parameters
+    ----------
+    spec : str or AtomisticCalculator, default "chgnet"
+        ``"name"`` or ``"name:model"``, or an instance.
+
+    Returns
+    -------
+    AtomisticCalculator
+        The calculator.
+
+    Raises
+    ------
+    ParameterError
+        Unknown name or model.
+    """
     if isinstance(spec, AtomisticCalculator):
         return spec
     name, _, model = str(spec).partition(":")
@@ -175,7 +305,25 @@ def get_calculator(spec: str | AtomisticCalculator = "chgnet") -> AtomisticCalcu
 
 
 def check_same_calculator(*infos: Any) -> CalculatorInfo:
-    """Raise unless all results come from the same calculator (name, model, version, settings)."""
+    """Raise unless all results come from the same calculator (name, model, version, settings).
+
+    Parameters
+    ----------
+    *infos : CalculatorInfo or dict
+        The provenance of each result.
+
+    Returns
+    -------
+    CalculatorInfo
+        The common calculator.
+
+    Raises
+    ------
+    CalculationError
+        Two results come from different calculators.
+    ParameterError
+        No information given.
+    """
     first = None
     for i in infos:
         d = i if isinstance(i, dict) else i.as_dict()

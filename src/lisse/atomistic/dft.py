@@ -40,7 +40,45 @@ _RY = 13.605693122994  # eV per Rydberg (CODATA2018)
 
 @dataclass
 class DFTSettings:
-    """Overridable DFT settings (units in the names)."""
+    """Overridable DFT settings (units in the names).
+
+    Parameters
+    ----------
+    encut_eV : float, default 520.0
+        VASP plane-wave cut-off ENCUT [eV].
+    kspacing_inv_A : float, default 0.25
+        k-point spacing [Å-1] of the Gamma-centred mesh (:func:`kpoint_mesh`).
+    ediff_eV : float, default 1e-5
+        Electronic convergence EDIFF [eV].
+    fmax_eV_A : float, default 0.02
+        Force convergence of relaxations [eV/Å].
+    smearing : str, default "mp"
+        ``"mp"`` (Methfessel-Paxton order 1) or ``"gaussian"``.
+    sigma_eV : float, default 0.1
+        Smearing width [eV].
+    d3 : bool, default False
+        Add D3 dispersion.
+    dipole_correction : bool or None, default None
+        Dipole correction along z; None: on for slabs and interfaces, off for bulk.
+    max_ionic_steps : int, default 200
+        Maximum number of ionic steps.
+    ecutwfc_Ry : float, default 60.0
+        QE wave-function cut-off [Ry] (ecutrho = 8 ecutwfc).
+    extra_incar : dict, optional
+        Extra INCAR tags (override the defaults).
+    extra_qe : dict, optional
+        Extra pw.x namelist entries (override the defaults).
+
+    Raises
+    ------
+    ParameterError
+        A setting that is not a finite positive number (or a whole number for ``max_ionic_steps``).
+
+    References
+    ----------
+    Ji et al., Interface engineering enabling thin lithium metal electrodes down to 0.78 um for garnet-type solid-state batteries, Nat. Commun. (2025).
+    Su et al., A scalable Li-Al-Cl stratified structure for stable all-solid-state lithium metal batteries, Nat. Commun. 15 (2024), doi:10.1038/s41467-024-48585-7.
+    """
 
     encut_eV: float = 520.0
     kspacing_inv_A: float = 0.25
@@ -70,7 +108,25 @@ def _is_slab(atoms) -> bool:
 
 
 def kpoint_mesh(atoms, kspacing: float) -> tuple[int, int, int]:
-    """Gamma-centred mesh n_i = max(1, ceil(|b_i| / kspacing)) with b_i = 2 pi / a_i reciprocal vectors; 1 along a slab normal."""
+    """Gamma-centred mesh n_i = max(1, ceil(|b_i| / kspacing)) with b_i = 2 pi / a_i reciprocal vectors; 1 along a slab normal.
+
+    Parameters
+    ----------
+    atoms : ase.Atoms
+        The structure (cell in Å).
+    kspacing : float
+        k-point spacing [Å-1], > 0.
+
+    Returns
+    -------
+    tuple of int
+        Number of k-points along each reciprocal vector.
+
+    Raises
+    ------
+    ParameterError
+        ``kspacing`` not positive.
+    """
     if not kspacing > 0:
         raise ParameterError(f"parameter 'kspacing' must be > 0 1/A; got {kspacing!r}")
     rec = 2 * math.pi * np.linalg.norm(atoms.cell.reciprocal(), axis=1)
@@ -122,6 +178,22 @@ def vasp_deck(atoms, task: str = "relax", settings: DFTSettings | None = None, f
 
     ``task``: "single" (NSW = 0), "relax" (positions, ISIF = 2), "relax_cell" (ISIF = 3) or "relax_z"
     (ISIF = 3 with ``LATTICE_CONSTRAINTS = F F T``, VASP >= 6.4: cell height only).
+
+    Parameters
+    ----------
+    atoms : ase.Atoms
+        The structure (positions and cell in Å).
+    task : {"single", "relax", "relax_cell", "relax_z"}, default "relax"
+        The calculation.
+    settings : DFTSettings, optional
+        DFT settings (default :class:`DFTSettings()`).
+    fixed : sequence of int, default ()
+        Index of each atom held fixed (selective dynamics / ``if_pos``).
+
+    Returns
+    -------
+    dict of str to str
+        File name -> text.
     """
     from pymatgen.io.vasp.inputs import Incar, Kpoints
 
@@ -156,7 +228,26 @@ def vasp_deck(atoms, task: str = "relax", settings: DFTSettings | None = None, f
 
 @requires("ase", "pymatgen", feature="writing Quantum ESPRESSO decks")
 def qe_deck(atoms, task: str = "relax", settings: DFTSettings | None = None, fixed=(), pseudo_dir: str = "./pseudo") -> dict[str, str]:
-    """Text of a complete pw.x input (PBE PAW, same physics as the VASP deck): ``{"pw.in": text}``."""
+    """Text of a complete pw.x input (PBE PAW, same physics as the VASP deck): ``{"pw.in": text}``.
+
+    Parameters
+    ----------
+    atoms : ase.Atoms
+        The structure (positions and cell in Å).
+    task : {"single", "relax", "relax_cell", "relax_z"}, default "relax"
+        The calculation.
+    settings : DFTSettings, optional
+        DFT settings (default :class:`DFTSettings()`).
+    fixed : sequence of int, default ()
+        Index of each atom held fixed (selective dynamics / ``if_pos``).
+    pseudo_dir : str, default "./pseudo"
+        Folder of the PAW files, written into ``pw.in``.
+
+    Returns
+    -------
+    dict of str to str
+        ``{"pw.in": text}`` (cut-offs converted from eV to Ry with CODATA 2018).
+    """
     s = settings or DFTSettings()
     a = _constrained_copy(atoms, fixed)
     slab = _is_slab(a)
@@ -198,7 +289,27 @@ def _check_code(code: str) -> None:
 
 
 def deck_files(jobs: list, code: str = "vasp", settings: DFTSettings | None = None) -> dict[str, str]:
-    """Every deck file of ``jobs``: ``{"<job.name>/[vasp|qe/]<file>": text}`` (sub-folders only for ``code="both"``)."""
+    """Every deck file of ``jobs``: ``{"<job.name>/[vasp|qe/]<file>": text}`` (sub-folders only for ``code="both"``).
+
+    Parameters
+    ----------
+    jobs : list of Job
+        The jobs (name, structure, task, fixed atoms), e.g. from :func:`lisse.atomistic.workflows.adhesion_jobs`.
+    code : {"vasp", "qe", "both"}, default "vasp"
+        Which code's decks.
+    settings : DFTSettings, optional
+        DFT settings (default :class:`DFTSettings()`).
+
+    Returns
+    -------
+    dict of str to str
+        Relative file path -> text.
+
+    Raises
+    ------
+    ParameterError
+        Unknown ``code``.
+    """
     _check_code(code)
     out: dict[str, str] = {}
     for j in jobs:
@@ -212,7 +323,29 @@ def deck_files(jobs: list, code: str = "vasp", settings: DFTSettings | None = No
 
 
 def deck_manifest(jobs: list, code: str = "vasp", settings: DFTSettings | None = None, meta: dict | None = None) -> dict:
-    """The manifest of a deck set: code, settings, and per job its name, task, atom count, formula and info (roles, areas)."""
+    """The manifest of a deck set: code, settings, and per job its name, task, atom count, formula and info (roles, areas).
+
+    Parameters
+    ----------
+    jobs : list of Job
+        The jobs (name, structure, task, fixed atoms), e.g. from :func:`lisse.atomistic.workflows.adhesion_jobs`.
+    code : {"vasp", "qe", "both"}, default "vasp"
+        Which code's decks.
+    settings : DFTSettings, optional
+        DFT settings (default :class:`DFTSettings()`).
+    meta : dict, optional
+        Extra facts recorded under ``meta``.
+
+    Returns
+    -------
+    dict
+        JSON-able manifest (areas in Å2 under each job's ``info``).
+
+    Raises
+    ------
+    ParameterError
+        Unknown ``code``.
+    """
     _check_code(code)
     man = {"code": code, "settings": asdict(settings or DFTSettings()), "jobs": [], "meta": meta or {}}
     for j in jobs:
@@ -239,8 +372,28 @@ def adhesion_from_outputs(manifest: dict, outputs: dict, code: str = "vasp", li_
         ``li_surface_energy`` [J/m2] if given, else lisse's default (stated).
     code : str
         Recorded in the result.
+    li_surface_energy : float, optional
+        sigma_Li [J m-2] used when the outputs hold no Li slabs.
     where : str
         Name of the manifest (for messages).
+
+    Returns
+    -------
+    dict
+        ``work_of_adhesion_J_m2``, ``contact_angle_deg``, ``regime``, ``li_surface_energy_J_m2`` and its
+        source, ``interface_area_A2``, ``energies_eV``, ``code``.
+
+    Raises
+    ------
+    ReaderError
+        A required job is missing from the manifest.
+    CalculationError
+        An output's atom count differs from its deck's.
+
+    References
+    ----------
+    Ji et al., Interface engineering enabling thin lithium metal electrodes down to 0.78 um for garnet-type solid-state batteries, Nat. Commun. (2025).
+    Su et al., A scalable Li-Al-Cl stratified structure for stable all-solid-state lithium metal batteries, Nat. Commun. 15 (2024), doi:10.1038/s41467-024-48585-7.
     """
     from lisse.thermo.surfaces import surface_energy, surface_energy_fit
     from lisse.thermo.wetting import DEFAULT_LI_SURFACE_ENERGY, contact_angle, work_of_adhesion

@@ -24,7 +24,28 @@ TASKS = ("single", "relax", "relax_cell", "relax_z")
 
 @dataclass
 class Job:
-    """A named calculation. ``fixed`` are atom indices held fixed during position relaxation."""
+    """A named calculation. ``fixed`` are atom indices held fixed during position relaxation.
+
+    Parameters
+    ----------
+    name : str
+        Job name (unique within a workflow; the DFT sub-folder name).
+    atoms : ase.Atoms
+        The structure (positions and cell in Å).
+    task : {"single", "relax", "relax_cell", "relax_z"}, default "single"
+        Single point, position relaxation, full cell relaxation, or cell height only.
+    fmax : float, default 0.05
+        Force convergence of relaxations [eV/Å].
+    steps : int, default 200
+        Maximum number of optimiser steps.
+    fixed : tuple of int, default ()
+        Index of each atom held fixed.
+
+    Raises
+    ------
+    ParameterError
+        Unknown ``task``, ``fmax`` <= 0 or ``steps`` < 0.
+    """
 
     name: str
     atoms: object
@@ -40,11 +61,43 @@ class Job:
             raise ParameterError(f"job '{self.name}': fmax must be > 0 eV/A and steps >= 0; got {self.fmax}, {self.steps}")
 
     def settings(self) -> dict:
+        """The task settings that enter the cache key.
+
+        Returns
+        -------
+        dict
+            ``task``, ``fmax`` [eV/Å], ``steps``, ``fixed``.
+        """
         return {"task": self.task, "fmax": self.fmax, "steps": self.steps, "fixed": list(self.fixed)}
 
 
 @dataclass
 class JobResult:
+    """The outcome of one job (units in the names; ASE units: eV, Å).
+
+    Parameters
+    ----------
+    name : str
+        The job's name.
+    energy_eV : float
+        Total energy [eV].
+    atoms : ase.Atoms
+        The final structure (Å).
+    converged : bool
+        Whether the relaxation reached ``fmax`` (True for single points).
+    fmax_final_eV_A : float
+        Largest final force [eV/Å] (NaN for single points).
+    n_steps : int
+        Number of optimiser steps taken.
+    wall_s : float
+        Wall time [s] (0 when cached or read from files).
+    cached : bool
+        Whether the result came from the cache.
+    calculator : dict
+        :class:`~lisse.atomistic.calculators.CalculatorInfo` as a dict.
+    settings : dict, optional
+        The job's settings (:meth:`Job.settings`).
+    """
     name: str
     energy_eV: float
     atoms: object
@@ -57,6 +110,13 @@ class JobResult:
     settings: dict = field(default_factory=dict)
 
     def summary(self) -> dict:
+        """JSON-able summary (unit-suffixed keys, no structure).
+
+        Returns
+        -------
+        dict
+            ``name``, ``energy_eV``, ``n_atoms``, ``converged``, ``fmax_final_eV_A``, ``n_steps``, ``wall_s``, ``cached``.
+        """
         return {
             "name": self.name,
             "energy_eV": self.energy_eV,
@@ -70,10 +130,36 @@ class JobResult:
 
 
 def atoms_to_dict(a) -> dict:
+    """A structure as JSON-able lists (the cache format).
+
+    Parameters
+    ----------
+    a : ase.Atoms
+        The structure.
+
+    Returns
+    -------
+    dict
+        ``numbers``, ``positions`` [Å], ``cell`` [Å], ``pbc``.
+    """
     return {"numbers": a.numbers.tolist(), "positions": a.positions.tolist(), "cell": a.cell.array.tolist(), "pbc": [bool(x) for x in a.pbc]}
 
 
 def atoms_from_dict(d: dict, template=None):
+    """Rebuild a structure from :func:`atoms_to_dict` output.
+
+    Parameters
+    ----------
+    d : dict
+        ``numbers``, ``positions`` [Å], ``cell`` [Å], ``pbc``.
+    template : ase.Atoms, optional
+        Copy ``info`` and constraints from it.
+
+    Returns
+    -------
+    ase.Atoms
+        The structure.
+    """
     from ase import Atoms
 
     a = Atoms(numbers=d["numbers"], positions=d["positions"], cell=d["cell"], pbc=d["pbc"])
@@ -90,7 +176,31 @@ def _max_force(atoms) -> float:
 
 @requires("ase", "pymatgen", feature="running atomistic jobs")
 def run_job(calc: AtomisticCalculator, job: Job, cache: ResultCache | None = None) -> JobResult:
-    """Run ``job`` with ``calc`` (or read it back for DFT-from-files), using ``cache`` if given."""
+    """Run ``job`` with ``calc`` (or read it back for DFT-from-files), using ``cache`` if given.
+
+    Parameters
+    ----------
+    calc : AtomisticCalculator
+        The calculator (ML, or a :class:`~lisse.atomistic.calculators.PrecomputedCalculator` for DFT files).
+    job : Job
+        The job.
+    cache : ResultCache, optional
+        Result cache (keyed by :func:`lisse.atomistic.cache.job_key`).
+
+    Returns
+    -------
+    JobResult
+        Energy [eV], final structure and convergence.
+
+    Raises
+    ------
+    MissingDependencyError
+        ase or pymatgen is not installed.
+    CalculationError
+        A DFT output's composition differs from the job's.
+    ReaderError
+        A cache entry is malformed.
+    """
     if isinstance(calc, PrecomputedCalculator):
         energy, final, meta = calc.read(job.name)
         if sorted(final.numbers.tolist()) != sorted(np.asarray(job.atoms.numbers).tolist()):

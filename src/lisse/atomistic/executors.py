@@ -23,7 +23,18 @@ def _call(fn_kwargs):
 
 
 class LocalExecutor:
-    """Run tasks here (``max_workers=1``) or in ``max_workers`` local processes (spawned, so torch is safe)."""
+    """Run tasks here (``max_workers=1``) or in ``max_workers`` local processes (spawned, so torch is safe).
+
+    Parameters
+    ----------
+    max_workers : int, default 1
+        Number of local worker processes (1 = run here, in order).
+
+    Raises
+    ------
+    ParameterError
+        ``max_workers`` < 1.
+    """
 
     def __init__(self, max_workers: int = 1) -> None:
         if int(max_workers) < 1:
@@ -31,6 +42,18 @@ class LocalExecutor:
         self.max_workers = int(max_workers)
 
     def map(self, tasks: Sequence[tuple[Callable, dict]]) -> list[Any]:
+        """Run every task and return the results in input order.
+
+        Parameters
+        ----------
+        tasks : sequence of (callable, dict)
+            ``(function, kwargs)`` pairs with picklable arguments.
+
+        Returns
+        -------
+        list
+            ``function(**kwargs)`` of each task.
+        """
         if self.max_workers == 1:
             return [_call(t) for t in tasks]
         import multiprocessing as mp
@@ -41,7 +64,20 @@ class LocalExecutor:
 
 
 class DaskExecutor:
-    """Run tasks on a dask.distributed ``Client`` (created with the given address, or local if None)."""
+    """Run tasks on a dask.distributed ``Client`` (created with the given address, or local if None).
+
+    Parameters
+    ----------
+    address : str, optional
+        Address of a Dask scheduler (``"tcp://host:8786"``); None starts a local cluster.
+    client : dask.distributed.Client, optional
+        An existing client to use instead.
+
+    Raises
+    ------
+    MissingDependencyError
+        ``dask[distributed]`` is not installed.
+    """
 
     def __init__(self, address: str | None = None, client=None) -> None:
         try:
@@ -51,12 +87,40 @@ class DaskExecutor:
         self.client = client or (Client(address) if address else Client(processes=True))
 
     def map(self, tasks: Sequence[tuple[Callable, dict]]) -> list[Any]:
+        """Run every task on the cluster and gather the results in input order.
+
+        Parameters
+        ----------
+        tasks : sequence of (callable, dict)
+            ``(function, kwargs)`` pairs with picklable arguments.
+
+        Returns
+        -------
+        list
+            ``function(**kwargs)`` of each task.
+        """
         futs = self.client.map(_call, list(tasks), pure=False)
         return self.client.gather(futs)
 
 
 def get_executor(spec: str | Any = "local"):
-    """``"local"``, ``"local:4"``, ``"dask"`` or ``"dask:tcp://host:8786"``; an executor object passes through."""
+    """``"local"``, ``"local:4"``, ``"dask"`` or ``"dask:tcp://host:8786"``; an executor object passes through.
+
+    Parameters
+    ----------
+    spec : str or executor, default "local"
+        The executor spec, or an object with a ``map`` method.
+
+    Returns
+    -------
+    LocalExecutor or DaskExecutor
+        The executor.
+
+    Raises
+    ------
+    ParameterError
+        Unknown spec.
+    """
     if hasattr(spec, "map") and not isinstance(spec, str):
         return spec
     name, _, arg = str(spec).partition(":")
@@ -68,12 +132,46 @@ def get_executor(spec: str | Any = "local"):
 
 
 def run_many(fn: Callable, kwargs_list: Sequence[dict], executor: Any = "local") -> list[Any]:
-    """Run ``fn(**kw)`` for every ``kw`` with the chosen executor; results in input order."""
+    """Run ``fn(**kw)`` for every ``kw`` with the chosen executor; results in input order.
+
+    Parameters
+    ----------
+    fn : callable
+        A picklable (module-level) function.
+    kwargs_list : sequence of dict
+        Keyword arguments of each call.
+    executor : str or executor, default "local"
+        See :func:`get_executor`.
+
+    Returns
+    -------
+    list
+        Results in input order.
+    """
     return get_executor(executor).map([(fn, dict(kw)) for kw in kwargs_list])
 
 
 def adhesion_many(substrates: Sequence[str], calculator: str = "chgnet", executor: Any = "local", cache: str | None = None, **kw) -> list[dict]:
-    """W_ad + contact angle of Li on each substrate (one :func:`~lisse.atomistic.workflows.adhesion_workflow` per task)."""
+    """W_ad + contact angle of Li on each substrate (one :func:`~lisse.atomistic.workflows.adhesion_workflow` per task).
+
+    Parameters
+    ----------
+    substrates : sequence of str
+        Substrate materials (names of :mod:`lisse.atomistic.structures`).
+    calculator : str, default "chgnet"
+        Calculator spec (by name, so each worker loads its own model).
+    executor : str or executor, default "local"
+        See :func:`get_executor`.
+    cache : str, optional
+        Job-cache folder (shared by the workers).
+    **kw
+        Further keywords of :func:`~lisse.atomistic.workflows.adhesion_workflow`.
+
+    Returns
+    -------
+    list of dict
+        One :func:`~lisse.atomistic.workflows.adhesion_workflow` result per substrate (W_ad [J m-2], angle [deg], ...).
+    """
     from lisse.atomistic.workflows import adhesion_workflow
 
     return run_many(adhesion_workflow, [dict(calculator=calculator, substrate=s, cache=cache, **kw) for s in substrates], executor)

@@ -29,7 +29,27 @@ add(Citation("Zur1984", "Zur, McGill", "Lattice match: an application to heteroe
 
 @dataclass(frozen=True)
 class LatticeMatch:
-    """One coherent supercell pair (2x2 integer matrices act on the rows of the surface cells)."""
+    """One coherent supercell pair (2x2 integer matrices act on the rows of the surface cells).
+
+    Parameters
+    ----------
+    film_matrix : tuple of tuple of int
+        2x2 integer supercell matrix of the film's surface cell (dimensionless).
+    substrate_matrix : tuple of tuple of int
+        2x2 integer supercell matrix of the substrate's surface cell (dimensionless).
+    strain : float
+        Largest |principal strain| applied to the film [-] (dimensionless fraction).
+    principal_strains : tuple of float
+        The two principal strains of the film [-] (dimensionless).
+    area_A2 : float
+        Interface (substrate supercell) area [Å2].
+    n_atoms_per_layer_estimate : float
+        Estimated number of atoms of film and substrate per unit of slab thickness (sorting key).
+
+    References
+    ----------
+    Zur, McGill, Lattice match: an application to heteroepitaxy, J. Appl. Phys. 55, 378 (1984), doi:10.1063/1.333084.
+    """
 
     film_matrix: tuple[tuple[int, int], tuple[int, int]]
     substrate_matrix: tuple[tuple[int, int], tuple[int, int]]
@@ -73,13 +93,31 @@ def lattice_matches(film, substrate, max_strain: float = 0.05, max_cells: int = 
     Parameters
     ----------
     film, substrate : ase.Atoms
-        Slabs from :func:`lisse.atomistic.slabs.make_slab` (film = Li).
-    max_strain : float
-        Largest principal strain allowed on the film (fraction).
-    max_cells : int
-        Largest supercell determinant tried for each lattice.
-    max_area : float
-        Largest interface area in A^2.
+        Slabs from :func:`lisse.atomistic.slabs.make_slab` (film = Li); cells in Å.
+    max_strain : float, default 0.05
+        Largest principal strain allowed on the film [-] (dimensionless fraction, 0 to 0.5).
+    max_cells : int, default 16
+        Largest supercell determinant tried for each lattice (a count of primitive cells).
+    max_area : float, default 130.0
+        Largest interface area [Å2].
+    limit : int, default 10
+        Number of matches returned at most.
+
+    Returns
+    -------
+    list of LatticeMatch
+        Fewest atoms first, then least strain.
+
+    Raises
+    ------
+    ParameterError
+        ``max_strain`` or ``max_area`` out of range.
+    CalculationError
+        No match within the limits.
+
+    References
+    ----------
+    Zur, McGill, Lattice match: an application to heteroepitaxy, J. Appl. Phys. 55, 378 (1984), doi:10.1063/1.333084.
     """
     if not 0.0 < max_strain <= 0.5:
         raise ParameterError(f"parameter 'max_strain' must be a strain between 0 and 0.5 (50 %); got {max_strain!r}")
@@ -143,6 +181,37 @@ def build_interface(film, substrate, match: LatticeMatch, gap: float = 2.5, shif
     Returns ``(interface, film_strained, substrate_super)``: the interface cell and the two isolated
     slabs in exactly the same in-plane cell (for W_ad). ``shift`` is a Cartesian in-plane translation
     (A) of the film; ``gap`` the distance (A) between the top substrate plane and the bottom film plane.
+
+    Parameters
+    ----------
+    film : ase.Atoms
+        The film (Li) slab (Å).
+    substrate : ase.Atoms
+        The substrate (X) slab (Å).
+    match : LatticeMatch
+        The supercell pair (:func:`lattice_matches`).
+    gap : float, default 2.5
+        Distance between the top substrate plane and the bottom film plane [Å], > 0.5.
+    shift : tuple of float, default (0.0, 0.0)
+        Cartesian in-plane translation of the film [Å].
+    vacuum : float, default 15.0
+        Vacuum thickness along z [Å].
+
+    Returns
+    -------
+    interface : ase.Atoms
+        The interface cell (``info``: ``area_A2``, ``gap_A``, ``shift_A``, strains, atom counts).
+    film_strained : ase.Atoms
+        The strained film alone, in the same in-plane cell.
+    substrate_super : ase.Atoms
+        The substrate supercell alone, in the same in-plane cell.
+
+    Raises
+    ------
+    ParameterError
+        ``gap`` <= 0.5 Å.
+    MissingDependencyError
+        ase or pymatgen is not installed.
     """
     if not math.isfinite(gap) or gap <= 0.5:
         raise ParameterError(f"parameter 'gap' must be > 0.5 A; got {gap!r}")
@@ -183,6 +252,19 @@ def build_interface(film, substrate, match: LatticeMatch, gap: float = 2.5, shif
 
 
 def registry_shifts(substrate, n: int = 3) -> list[tuple[float, float]]:
-    """In-plane shifts on an n x n grid spanning the substrate's primitive surface cell (Cartesian, A)."""
+    """In-plane shifts on an n x n grid spanning the substrate's primitive surface cell (Cartesian, A).
+
+    Parameters
+    ----------
+    substrate : ase.Atoms
+        The substrate slab (primitive surface cell, Å).
+    n : int, default 3
+        Number of grid points per direction.
+
+    Returns
+    -------
+    list of tuple of float
+        ``n * n`` Cartesian in-plane shifts [Å].
+    """
     a, b = substrate.cell.array[0, :2], substrate.cell.array[1, :2]
     return [tuple((i / n) * a + (j / n) * b) for i, j in itertools.product(range(n), range(n))]

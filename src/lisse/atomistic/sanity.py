@@ -20,7 +20,18 @@ OVERLAP_FRACTION = 0.6
 
 
 def min_distance(atoms) -> tuple[float, int, int]:
-    """Smallest interatomic distance (A, periodic) and the pair of indices."""
+    """Smallest interatomic distance (A, periodic) and the pair of indices.
+
+    Parameters
+    ----------
+    atoms : ase.Atoms
+        The structure (Å).
+
+    Returns
+    -------
+    tuple of (float, int, int)
+        Distance [Å] (inf when no pair within 4 Å) and the two atom indices.
+    """
     from ase.neighborlist import neighbor_list
 
     i, j, d = neighbor_list("ijd", atoms, 4.0)
@@ -31,7 +42,27 @@ def min_distance(atoms) -> tuple[float, int, int]:
 
 
 def check_distances(atoms, fraction: float = OVERLAP_FRACTION, what: str = "structure") -> float:
-    """Raise :class:`CalculationError` if any pair is closer than ``fraction`` x (r_cov,i + r_cov,j)."""
+    """Raise :class:`CalculationError` if any pair is closer than ``fraction`` x (r_cov,i + r_cov,j).
+
+    Parameters
+    ----------
+    atoms : ase.Atoms
+        The structure (Å).
+    fraction : float, default OVERLAP_FRACTION
+        Fraction of the sum of covalent radii [-] (dimensionless) below which atoms overlap.
+    what : str, default "structure"
+        Name of the structure in messages.
+
+    Returns
+    -------
+    float
+        The smallest distance [Å].
+
+    Raises
+    ------
+    CalculationError
+        Two atoms overlap.
+    """
     from ase.data import covalent_radii
     from ase.neighborlist import neighbor_list
 
@@ -52,7 +83,20 @@ def check_distances(atoms, fraction: float = OVERLAP_FRACTION, what: str = "stru
 
 
 def check_periodic(atoms, what: str = "structure") -> None:
-    """Require pbc in all three directions with c along z (slab cells from ase.build can lack pbc[2])."""
+    """Require pbc in all three directions with c along z (slab cells from ase.build can lack pbc[2]).
+
+    Parameters
+    ----------
+    atoms : ase.Atoms
+        The structure (Å).
+    what : str, default "structure"
+        Name of the structure in messages.
+
+    Raises
+    ------
+    CalculationError
+        The cell is not periodic in x, y and z, or c is not along z.
+    """
     if not all(atoms.pbc):
         raise CalculationError(f"{what}: cell must be periodic in x, y and z; got pbc={list(map(bool, atoms.pbc))}")
     c = atoms.cell.array
@@ -61,13 +105,44 @@ def check_periodic(atoms, what: str = "structure") -> None:
 
 
 def vacuum_thickness(atoms) -> float:
-    """Vacuum gap along z between periodic images (A)."""
+    """Vacuum gap along z between periodic images (A).
+
+    Parameters
+    ----------
+    atoms : ase.Atoms
+        The structure (Å).
+
+    Returns
+    -------
+    float
+        Vacuum [Å].
+    """
     z = atoms.positions[:, 2]
     return float(atoms.cell.array[2, 2] - (z.max() - z.min()))
 
 
 def check_vacuum(atoms, cutoff: float, what: str = "slab") -> float:
-    """Require vacuum > cutoff (A) of the calculator, so the slab never sees its periodic image."""
+    """Require vacuum > cutoff (A) of the calculator, so the slab never sees its periodic image.
+
+    Parameters
+    ----------
+    atoms : ase.Atoms
+        The structure (Å).
+    cutoff : float
+        The calculator's interaction cut-off [Å].
+    what : str, default "slab"
+        Name of the structure in messages.
+
+    Returns
+    -------
+    float
+        The vacuum [Å].
+
+    Raises
+    ------
+    CalculationError
+        The vacuum does not exceed ``cutoff``.
+    """
     v = vacuum_thickness(atoms)
     if not v > cutoff:
         raise CalculationError(f"{what}: vacuum {v:.2f} A must exceed the calculator cutoff {cutoff:.2f} A")
@@ -78,6 +153,29 @@ def check_energy_per_atom(energy: float, atoms, reference_per_atom: dict[str, fl
     """Require |E - sum_i mu_i| / N < tolerance (eV/atom), with mu_i bulk reference energies per atom of each element.
 
     Returns the deviation in eV/atom. A folded or exploded structure typically misses by several eV/atom.
+
+    Parameters
+    ----------
+    energy : float
+        Total energy E [eV].
+    atoms : ase.Atoms
+        The structure (Å).
+    reference_per_atom : dict of str to float
+        Bulk reference energy per atom of each element [eV].
+    tolerance : float, default 1.0
+        Largest allowed deviation [eV/atom].
+    what : str, default "structure"
+        Name of the structure in messages.
+
+    Returns
+    -------
+    float
+        The deviation [eV/atom] (NaN when an element has no reference).
+
+    Raises
+    ------
+    CalculationError
+        The energy is not finite or deviates more than ``tolerance``.
     """
     if not np.isfinite(energy):
         raise CalculationError(f"{what}: energy is not finite ({energy!r})")
@@ -93,7 +191,27 @@ def check_energy_per_atom(energy: float, atoms, reference_per_atom: dict[str, fl
 
 
 def check_slab(atoms, cutoff: float, what: str = "slab") -> dict:
-    """All geometric checks for a slab/interface: periodicity, vacuum > cutoff, no overlaps."""
+    """All geometric checks for a slab/interface: periodicity, vacuum > cutoff, no overlaps.
+
+    Parameters
+    ----------
+    atoms : ase.Atoms
+        The structure (Å).
+    cutoff : float
+        The calculator's interaction cut-off [Å].
+    what : str, default "slab"
+        Name of the structure in messages.
+
+    Returns
+    -------
+    dict
+        ``vacuum_A``, ``min_distance_A``, ``periodic``.
+
+    Raises
+    ------
+    CalculationError
+        A check fails.
+    """
     check_periodic(atoms, what)
     v = check_vacuum(atoms, cutoff, what)
     d = check_distances(atoms, what=what)

@@ -24,7 +24,25 @@ MAX_LAYERS = 40
 
 
 def check_miller(miller: Sequence[int], name: str = "miller") -> tuple[int, int, int]:
-    """Three whole Miller indices, not all zero, each within +-:data:`MAX_MILLER_INDEX`."""
+    """Three whole Miller indices, not all zero, each within +-:data:`MAX_MILLER_INDEX`.
+
+    Parameters
+    ----------
+    miller : sequence of int
+        (h, k, l), each a Miller index.
+    name : str, default "miller"
+        Parameter name in messages.
+
+    Returns
+    -------
+    tuple of int
+        (h, k, l) Miller indices.
+
+    Raises
+    ------
+    ParameterError
+        Not three whole numbers, all zero, or an index beyond :data:`MAX_MILLER_INDEX`.
+    """
     try:
         hkl = tuple(int(v) for v in miller)
         whole = all(int(v) == v for v in miller)
@@ -72,6 +90,18 @@ def layer_planes(atoms, tol: float = 0.3) -> list[np.ndarray]:
 
     Atoms of a polyanion (e.g. the O of CO3) are assigned to the plane of their centre atom, so a slab
     trimmed plane by plane never breaks those bonds.
+
+    Parameters
+    ----------
+    atoms : ase.Atoms
+        The slab (Å).
+    tol : float, default 0.3
+        Largest z spacing within one plane [Å].
+
+    Returns
+    -------
+    list of numpy.ndarray
+        Atom indices of each plane, bottom first.
     """
     z = _group_z(atoms)
     order = np.argsort(z)
@@ -87,7 +117,25 @@ def layer_planes(atoms, tol: float = 0.3) -> list[np.ndarray]:
 
 
 def set_vacuum(atoms, vacuum: float):
-    """Return a copy with c set along z so that ``vacuum`` A separates periodic images; pbc all True."""
+    """Return a copy with c set along z so that ``vacuum`` A separates periodic images; pbc all True.
+
+    Parameters
+    ----------
+    atoms : ase.Atoms
+        The slab (in-plane vectors in xy; Å).
+    vacuum : float
+        Vacuum thickness [Å].
+
+    Returns
+    -------
+    ase.Atoms
+        A copy, periodic in x, y and z.
+
+    Raises
+    ------
+    ParameterError
+        The in-plane vectors do not lie in the xy plane.
+    """
     a = atoms.copy()
     z = a.positions[:, 2]
     thick = float(z.max() - z.min())
@@ -116,7 +164,25 @@ def _pmg_slabs(bulk_atoms, miller: Sequence[int], thickness: float):
 
 @requires("ase", "pymatgen", feature="building slabs")
 def terminations(bulk_atoms, miller: Sequence[int]) -> list[dict]:
-    """List the distinct terminations of the ``miller`` surface: index, bottom-plane composition, shift."""
+    """List the distinct terminations of the ``miller`` surface: index, bottom-plane composition, shift.
+
+    Parameters
+    ----------
+    bulk_atoms : ase.Atoms
+        The bulk cell (Å).
+    miller : sequence of int
+        (h, k, l) Miller indices.
+
+    Returns
+    -------
+    list of dict
+        ``termination`` (index), ``shift`` (pymatgen's fractional shift, dimensionless), ``bottom_plane`` (composition).
+
+    Raises
+    ------
+    MissingDependencyError
+        ase or pymatgen is not installed.
+    """
     out = []
     for i, sl in enumerate(_pmg_slabs(bulk_atoms, miller, 10.0)):
         out.append({"termination": i, "shift": float(sl.shift), "bottom_plane": _bottom_composition(sl)})
@@ -156,10 +222,11 @@ def make_slab(bulk_atoms, miller: Sequence[int], layers: int, vacuum: float = 15
     bulk_atoms : ase.Atoms
         Bulk cell (relax it with the same calculator first).
     miller : (h, k, l)
+        The surface's Miller indices.
     layers : int
         Number of atomic planes (>= 2).
-    vacuum : float
-        Vacuum thickness in A (must exceed the calculator cutoff; see :mod:`lisse.atomistic.sanity`).
+    vacuum : float, default 15.0
+        Vacuum thickness [Å] (must exceed the calculator cutoff; see :mod:`lisse.atomistic.sanity`).
     termination : int
         Index into :func:`terminations`.
 
@@ -167,6 +234,13 @@ def make_slab(bulk_atoms, miller: Sequence[int], layers: int, vacuum: float = 15
     -------
     ase.Atoms
         ``info`` holds miller, layers, termination, area_A2, stoichiometric, symmetric_planes.
+
+    Raises
+    ------
+    ParameterError
+        Bad Miller indices, layer count or termination, or fewer planes than asked for.
+    MissingDependencyError
+        ase or pymatgen is not installed.
     """
     from pymatgen.io.ase import AseAtomsAdaptor
 

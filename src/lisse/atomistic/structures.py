@@ -27,7 +27,41 @@ for _c in (
 
 @dataclass(frozen=True)
 class CrystalData:
-    """Space group, Wyckoff sites and cell parameters of one crystal (lengths in Angstrom, angles deg)."""
+    """Space group, Wyckoff sites and cell parameters of one crystal (lengths in Angstrom, angles deg).
+
+    Parameters
+    ----------
+    formula : str
+        Chemical formula.
+    spacegroup : int
+        International space-group number (an index, 1 to 230).
+    symbols : tuple of str
+        Element of each Wyckoff site.
+    basis : tuple of (float, float, float)
+        Fractional coordinates of each site (dimensionless).
+    cellpar : tuple of float
+        a, b, c [Å] and alpha, beta, gamma [deg].
+    wyckoff : tuple of str
+        Wyckoff letter of each site.
+    source : str
+        Description of the structure and its source.
+    citation : str
+        Citation key (:mod:`lisse.citations`).
+    atoms_per_formula_unit : int
+        Number of atoms per formula unit.
+    note : str, default ""
+        Remarks on the data.
+    setting : int, default 1
+        Space-group setting index (ASE ``crystal``).
+    extra : dict, optional
+        Further keywords for ASE ``crystal``.
+
+    References
+    ----------
+    Wyckoff, Crystal Structures, 2nd edition, vol. 1, Interscience, New York (1963).
+    Rabenau, Schulz, Re-evaluation of the lithium nitride structure, J. Less-Common Met. 50, 155 (1976), doi:10.1016/0022-5088(76)90263-7.
+    Idemoto, Richardson, Koura, Kohara, Loong, J. Phys. Chem. Solids 59, 363 (1998), doi:10.1016/S0022-3697(97)00213-6.
+    """
 
     formula: str
     spacegroup: int
@@ -85,7 +119,20 @@ _NOT_YET = {
 
 
 def check_material(name: str) -> None:
-    """Raise the error :func:`bulk` would raise for ``name``, without building anything (ase not needed)."""
+    """Raise the error :func:`bulk` would raise for ``name``, without building anything (ase not needed).
+
+    Parameters
+    ----------
+    name : str
+        Material name.
+
+    Raises
+    ------
+    NotImplementedFeatureError
+        The material is known but its structure is not written yet.
+    ParameterError
+        Unknown name (with a close match).
+    """
     if name in _NOT_YET:
         raise NotImplementedFeatureError(f"bulk structure for '{name}' is not implemented yet: {_NOT_YET[name]}")
     if name not in CRYSTALS:
@@ -97,7 +144,13 @@ def check_material(name: str) -> None:
 
 
 def available() -> list[str]:
-    """Names of the materials for which :func:`bulk` can build a structure."""
+    """Names of the materials for which :func:`bulk` can build a structure.
+
+    Returns
+    -------
+    list of str
+        Sorted material names.
+    """
     return sorted(CRYSTALS)
 
 
@@ -116,6 +169,15 @@ def bulk(name: str, primitive: bool = False):
     -------
     ase.Atoms
         With ``info["source"]``, ``info["spacegroup"]`` and ``info["formula_units"]``.
+
+    Raises
+    ------
+    ParameterError
+        Unknown material (with a close match).
+    NotImplementedFeatureError
+        The material is known but its structure is not written yet.
+    MissingDependencyError
+        ase or pymatgen is not installed.
     """
     if name in _NOT_YET:
         raise NotImplementedFeatureError(f"bulk structure for '{name}' is not implemented yet: {_NOT_YET[name]}")

@@ -47,7 +47,21 @@ EV_PER_A2_TO_J_PER_M2 = ELEMENTARY_CHARGE / 1e-20
 
 @dataclass
 class WorkflowContext:
-    """Calculator + cache + a log of every job run (for provenance and timing)."""
+    """Calculator + cache + a log of every job run (for provenance and timing).
+
+    Parameters
+    ----------
+    calculator : AtomisticCalculator
+        The one calculator of the workflow.
+    cache : ResultCache, optional
+        Job result cache.
+    jobs : list of JobResult, optional
+        Log of the jobs run so far.
+    t0 : float, optional
+        Start time [s] (``time.perf_counter``), for the wall time in provenance.
+    on_job : callable, optional
+        ``on_job(result)`` after every job (progress reporting); never prints itself.
+    """
 
     calculator: AtomisticCalculator
     cache: ResultCache | None = None
@@ -56,6 +70,18 @@ class WorkflowContext:
     on_job: Any = None  # optional callback(JobResult) for progress reporting (CLI); never prints itself
 
     def run(self, job: Job) -> JobResult:
+        """Run ``job`` with the context's calculator and cache, and log it.
+
+        Parameters
+        ----------
+        job : Job
+            The job.
+
+        Returns
+        -------
+        JobResult
+            Energy [eV], final structure and convergence.
+        """
         r = run_job(self.calculator, job, self.cache)
         self.jobs.append(r)
         if self.on_job is not None:
@@ -73,6 +99,25 @@ def _ctx(calculator, cache) -> WorkflowContext:
 
 
 def provenance(ctx: WorkflowContext, settings: dict) -> dict:
+    """Calculator, package versions, settings and the job log of a workflow result.
+
+    Parameters
+    ----------
+    ctx : WorkflowContext
+        The context the workflow ran in.
+    settings : dict
+        The workflow's settings (unit-suffixed keys).
+
+    Returns
+    -------
+    dict
+        ``calculator``, ``versions``, ``settings``, ``jobs``, ``n_jobs``, ``n_cached`` (counts) and ``wall_s``.
+
+    Raises
+    ------
+    CalculationError
+        The jobs come from different calculators.
+    """
     from importlib.metadata import PackageNotFoundError, version
 
     vers = {}
@@ -105,7 +150,30 @@ def _uncertainty(ctx: WorkflowContext, quantity: str, system: str) -> dict:
 
 @requires("ase", "pymatgen", feature="the atomistic workflows")
 def relax_bulk(ctx: WorkflowContext, material: str, fmax: float = 0.01, steps: int = 200) -> dict:
-    """Relax a library bulk crystal (cell + positions); returns energy per atom/formula unit and the cell."""
+    """Relax a library bulk crystal (cell + positions); returns energy per atom/formula unit and the cell.
+
+    Parameters
+    ----------
+    ctx : WorkflowContext
+        Calculator, cache and job log.
+    material : str
+        Library material (:func:`lisse.atomistic.structures.available`).
+    fmax : float, default 0.01
+        Force convergence [eV/Å].
+    steps : int, default 200
+        Maximum number of optimiser steps per relaxation.
+
+    Returns
+    -------
+    dict
+        ``atoms`` (relaxed primitive cell, Å), ``energy_per_atom_eV``, ``energy_per_fu_eV``,
+        ``volume_ratio_vs_experiment`` and ``lattice_scale_vs_experiment`` (dimensionless).
+
+    Raises
+    ------
+    CalculationError
+        The relaxation does not converge.
+    """
     b = build_bulk(material, primitive=True)
     r = ctx.run(Job(f"bulk_{material}", b, "relax_cell", fmax=fmax, steps=steps))
     if not r.converged:
@@ -154,6 +222,48 @@ def surface_energy_workflow(
 
     Reports the single-slab values (each vs the relaxed bulk), the linear-fit value with its standard
     error, and the thickness convergence (change between the two thickest slabs).
+
+    Parameters
+    ----------
+    calculator : str, AtomisticCalculator or WorkflowContext, default "chgnet"
+        The calculator (spec or instance), or a context to run in (shares its job log).
+    material : str, default "Li"
+        Library material.
+    miller : sequence of int, default (1, 0, 0)
+        Miller indices of the surface.
+    layers : sequence of int, default (5, 7, 9)
+        Number of atomic planes of each slab.
+    vacuum : float, default 15.0
+        Vacuum thickness [Å].
+    fmax : float, default 0.05
+        Force convergence of relaxations [eV/Å].
+    steps : int, default 200
+        Maximum number of optimiser steps per relaxation.
+    termination : int, default 0
+        Index of the termination (:func:`lisse.atomistic.slabs.terminations`).
+    cache : ResultCache, optional
+        Job result cache (e.g. :class:`lisse.io.atomistic_cache.JobCache`).
+
+    Returns
+    -------
+    dict
+        ``surface_energy_J_m2`` (thickest slab), ``surface_energy_fit_J_m2`` and its stderr,
+        ``thickness_convergence_J_m2``, per-slab rows, bulk energy [eV], uncertainty and provenance.
+
+    Raises
+    ------
+    ParameterError
+        A bad material, Miller index, layer count, strain, area, force or vacuum.
+    CalculationError
+        A relaxation does not converge, a sanity check fails (overlap, absurd energy, vacuum), or energies
+        from different calculators would be mixed.
+    MissingDependencyError
+        ase or pymatgen (or the calculator's package) is not installed.
+
+    References
+    ----------
+    Fiorentini, Methfessel, Extracting convergent surface energies from slab calculations, J. Phys.: Condens. Matter 8, 6525 (1996), doi:10.1088/0953-8984/8/36/005.
+    Su et al., A scalable Li-Al-Cl stratified structure for stable all-solid-state lithium metal batteries, Nat. Commun. 15 (2024), doi:10.1038/s41467-024-48585-7.
     """
     from lisse.thermo.surfaces import surface_energy, surface_energy_fit
 
@@ -273,6 +383,72 @@ def adhesion_workflow(
 
     Returns a JSON-able dict; ``contact_angle_deg`` uses the calculator's OWN sigma_Li (never mixing
     calculators); ``contact_angle_deg_default_sigma`` uses lisse's documented sigma_Li for comparison.
+
+    Parameters
+    ----------
+    calculator : str, AtomisticCalculator or WorkflowContext, default "chgnet"
+        The calculator (spec or instance), or a context to run in (shares its job log).
+    substrate : str, default "LiF"
+        Substrate material (:func:`lisse.atomistic.structures.available`).
+    film : str, default "Li"
+        The film; must be ``"Li"`` (Li takes the strain).
+    substrate_miller : sequence of int, default (1, 0, 0)
+        Miller indices of the substrate surface.
+    film_miller : sequence of int, default (1, 0, 0)
+        Miller indices of the Li surface.
+    substrate_layers : int, default 3
+        Number of atomic planes of the substrate slab.
+    film_layers : int, default 5
+        Number of atomic planes of the Li slab.
+    substrate_termination : int, default 0
+        Index of the substrate termination.
+    max_strain : float, default 0.03
+        Largest principal strain on the Li film [-] (dimensionless fraction).
+    max_area : float, default 130.0
+        Largest interface area [Å2].
+    vacuum : float, default 12.0
+        Vacuum thickness [Å] (must exceed the calculator cut-off).
+    gaps : sequence of float, default (1.8, 2.2, 2.6, 3.0)
+        Interface gaps of the rigid scan [Å].
+    n_shift : int, default 2
+        Number of registry shifts per in-plane direction in the scan.
+    n_starts : int, default 3
+        Number of relaxations from the best scan points.
+    fmax : float, default 0.05
+        Force convergence of relaxations [eV/Å].
+    steps : int, default 150
+        Maximum number of optimiser steps per relaxation.
+    fix_substrate_planes : int, default 1
+        Number of bottom substrate planes held fixed.
+    sigma_li_layers : sequence of int, default (5, 7, 9)
+        Number of planes of the Li slabs for sigma_Li.
+    check_vacuum_extra : float, default 5.0
+        Extra vacuum of the convergence check [Å].
+    cache : ResultCache, optional
+        Job result cache (e.g. :class:`lisse.io.atomistic_cache.JobCache`).
+    on_job : callable, optional
+        ``on_job(result)`` after every job (progress).
+
+    Returns
+    -------
+    dict
+        ``work_of_adhesion_J_m2``, ``contact_angle_deg`` (with the calculator's own sigma_Li [J m-2]),
+        ``contact_angle_deg_default_sigma``, regime, checks, uncertainty and provenance (JSON-able).
+
+    Raises
+    ------
+    ParameterError
+        A bad material, Miller index, layer count, strain, area, force or vacuum.
+    CalculationError
+        A relaxation does not converge, a sanity check fails (overlap, absurd energy, vacuum), or energies
+        from different calculators would be mixed.
+    MissingDependencyError
+        ase or pymatgen (or the calculator's package) is not installed.
+
+    References
+    ----------
+    Ji et al., Interface engineering enabling thin lithium metal electrodes down to 0.78 um for garnet-type solid-state batteries, Nat. Commun. (2025).
+    Su et al., A scalable Li-Al-Cl stratified structure for stable all-solid-state lithium metal batteries, Nat. Commun. 15 (2024), doi:10.1038/s41467-024-48585-7.
     """
     from lisse.thermo.wetting import DEFAULT_LI_SURFACE_ENERGY, contact_angle, work_of_adhesion
 
@@ -443,6 +619,55 @@ def interface_energy_workflow(
     Positions and the cell height are relaxed (in-plane cell fixed to X); the second interface's
     registry follows from the stacking and is the same for all n only when the Li layer parity is the
     same (use odd counts).
+
+    Parameters
+    ----------
+    calculator : str, AtomisticCalculator or WorkflowContext, default "chgnet"
+        The calculator (spec or instance), or a context to run in (shares its job log).
+    substrate : str, default "LiF"
+        Substrate material (:func:`lisse.atomistic.structures.available`).
+    substrate_miller : sequence of int, default (1, 0, 0)
+        Miller indices of the substrate surface.
+    film_miller : sequence of int, default (1, 0, 0)
+        Miller indices of the Li surface.
+    film_layers : sequence of int, default (3, 5, 7)
+        Number of Li planes of each cell (use odd counts).
+    substrate_layers : int, default 3
+        Number of substrate planes.
+    gap : float, default 2.2
+        Starting interface gap [Å].
+    shift : tuple of float, default (0.0, 0.0)
+        In-plane registry shift of the film [Å].
+    max_strain : float, default 0.03
+        Largest principal strain on the Li film [-] (dimensionless fraction).
+    max_area : float, default 130.0
+        Largest interface area [Å2].
+    fmax : float, default 0.05
+        Force convergence of relaxations [eV/Å].
+    steps : int, default 150
+        Maximum number of optimiser steps per relaxation.
+    cache : ResultCache, optional
+        Job result cache (e.g. :class:`lisse.io.atomistic_cache.JobCache`).
+
+    Returns
+    -------
+    dict
+        ``interface_energy_J_m2`` (fit intercept) with its stderr, ``strain_term_J_m2_per_li``, per-cell
+        points, uncertainty and provenance.
+
+    Raises
+    ------
+    ParameterError
+        A bad material, Miller index, layer count, strain, area, force or vacuum.
+    CalculationError
+        A relaxation does not converge, a sanity check fails (overlap, absurd energy, vacuum), or energies
+        from different calculators would be mixed.
+    MissingDependencyError
+        ase or pymatgen (or the calculator's package) is not installed.
+
+    References
+    ----------
+    Su et al., A scalable Li-Al-Cl stratified structure for stable all-solid-state lithium metal batteries, Nat. Commun. 15 (2024), doi:10.1038/s41467-024-48585-7.
     """
     from lisse.thermo.surfaces import interface_energy, interface_energy_strain_fit
 
@@ -481,7 +706,43 @@ def segregation_workflow(calculator: Any = "chgnet", phase: str = "LiF", miller=
                          on_job=None, **kw) -> dict:
     """Segregation of phase X in a Li matrix: gamma_X (surface fit) vs gamma_X/Li (strain fit).
 
-    ``on_job`` (optional) is called with each finished job's result (for progress; never prints).
+    Parameters
+    ----------
+    calculator : str, AtomisticCalculator or WorkflowContext, default "chgnet"
+        The calculator (spec or instance), or a context to run in (shares its job log).
+    phase : str, default "LiF"
+        The dispersed phase X.
+    miller : sequence of int, default (1, 0, 0)
+        Miller indices of X's surface and of the X|Li interface.
+    particle_radius : float, optional
+        Radius of the dispersed particles [m] (gives the driving force per volume).
+    cache : ResultCache, optional
+        Job result cache (e.g. :class:`lisse.io.atomistic_cache.JobCache`).
+    on_job : callable, optional
+        Called with each finished job's result (for progress reporting; never prints).
+    **kw
+        Further keywords of :func:`interface_energy_workflow`.
+
+    Returns
+    -------
+    dict
+        ``surface_energy_J_m2``, ``interface_energy_J_m2`` (with stderr), ``delta_gamma_J_m2``,
+        ``driving_force_J_m2``, ``driving_force_per_volume_J_m3``, ``segregates``, ``verdict``,
+        uncertainty and provenance.
+
+    Raises
+    ------
+    ParameterError
+        A bad material, Miller index, layer count, strain, area, force or vacuum.
+    CalculationError
+        A relaxation does not converge, a sanity check fails (overlap, absurd energy, vacuum), or energies
+        from different calculators would be mixed.
+    MissingDependencyError
+        ase or pymatgen (or the calculator's package) is not installed.
+
+    References
+    ----------
+    Su et al., A scalable Li-Al-Cl stratified structure for stable all-solid-state lithium metal batteries, Nat. Commun. 15 (2024), doi:10.1038/s41467-024-48585-7.
     """
     from lisse.thermo.segregation import segregation
 
@@ -508,6 +769,48 @@ def adsorption_workflow(calculator: Any = "chgnet", substrate: str = "LiF", mill
     """Li adatom adsorption energy on a slab, referenced to bulk Li (see :mod:`lisse.thermo.adsorption`).
 
     The adatom starts ``height`` A above the hollow site of the top plane (centre of the surface cell).
+
+    Parameters
+    ----------
+    calculator : str, AtomisticCalculator or WorkflowContext, default "chgnet"
+        The calculator (spec or instance), or a context to run in (shares its job log).
+    substrate : str, default "LiF"
+        Substrate material.
+    miller : sequence of int, default (1, 0, 0)
+        Miller indices of the surface.
+    layers : int, default 3
+        Number of atomic planes of the slab.
+    supercell : tuple of int, default (2, 2)
+        Number of in-plane repetitions of the surface cell along a and b.
+    height : float, default 2.0
+        Starting height of the adatom above the top plane [Å].
+    vacuum : float, default 12.0
+        Vacuum thickness [Å].
+    fmax : float, default 0.05
+        Force convergence of relaxations [eV/Å].
+    steps : int, default 150
+        Maximum number of optimiser steps per relaxation.
+    cache : ResultCache, optional
+        Job result cache (e.g. :class:`lisse.io.atomistic_cache.JobCache`).
+
+    Returns
+    -------
+    dict
+        ``adsorption_energy_eV`` (vs bulk Li per atom), ``converged``, uncertainty and provenance.
+
+    Raises
+    ------
+    ParameterError
+        A bad material, Miller index, layer count, strain, area, force or vacuum.
+    CalculationError
+        A relaxation does not converge, a sanity check fails (overlap, absurd energy, vacuum), or energies
+        from different calculators would be mixed.
+    MissingDependencyError
+        ase or pymatgen (or the calculator's package) is not installed.
+
+    References
+    ----------
+    Su et al., A scalable Li-Al-Cl stratified structure for stable all-solid-state lithium metal batteries, Nat. Commun. 15 (2024), doi:10.1038/s41467-024-48585-7.
     """
     from lisse.thermo.adsorption import adsorption_energy
 
@@ -556,6 +859,52 @@ def adhesion_jobs(
     :func:`adhesion_workflow`, its best registry shift and relaxed gap are used as the start — the ML
     path as a pre-relaxer). Job names are the ones :func:`lisse.io.dft_decks.adhesion_from_files` reads:
     ``bulk_Li``, ``bulk_<X>``, ``slab_Li_n<k>``, ``film_strained``, ``substrate``, ``interface``.
+
+    Parameters
+    ----------
+    substrate : str, default "LiF"
+        Substrate material (:func:`lisse.atomistic.structures.available`).
+    substrate_miller : sequence of int, default (1, 0, 0)
+        Miller indices of the substrate surface.
+    film_miller : sequence of int, default (1, 0, 0)
+        Miller indices of the Li surface.
+    substrate_layers : int, default 3
+        Number of substrate planes.
+    film_layers : int, default 5
+        Number of Li planes of the interface.
+    li_slab_layers : sequence of int, default (5, 7)
+        Number of planes of the Li slabs for sigma_Li.
+    max_strain : float, default 0.03
+        Largest principal strain on the Li film [-] (dimensionless fraction).
+    max_area : float, default 130.0
+        Largest interface area [Å2].
+    vacuum : float, default 15.0
+        Vacuum thickness [Å].
+    gap : float, default 2.2
+        Interface gap [Å] (replaced by the ML result's when given).
+    shift : tuple of float, default (0.0, 0.0)
+        In-plane registry shift [Å] (replaced by the ML result's when given).
+    ml_result : dict, optional
+        An :func:`adhesion_workflow` result whose best registry and gap start the DFT structures.
+    fix_substrate_planes : int, default 1
+        Number of bottom substrate planes held fixed.
+
+    Returns
+    -------
+    list of Job
+        ``bulk_Li``, ``bulk_<X>``, ``slab_Li_n<k>``, ``film_strained``, ``substrate``, ``interface``.
+
+    Raises
+    ------
+    ParameterError
+        A bad material, Miller index, layer count, strain or area.
+    CalculationError
+        No lattice match, or overlapping atoms.
+
+    References
+    ----------
+    Ji et al., Interface engineering enabling thin lithium metal electrodes down to 0.78 um for garnet-type solid-state batteries, Nat. Commun. (2025).
+    Su et al., A scalable Li-Al-Cl stratified structure for stable all-solid-state lithium metal batteries, Nat. Commun. 15 (2024), doi:10.1038/s41467-024-48585-7.
     """
     _check_interface_inputs(substrate, substrate_miller, film_miller, substrate_layers, film_layers, max_strain, max_area)
     if ml_result is not None:

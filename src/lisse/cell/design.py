@@ -69,13 +69,50 @@ def _li() -> Material:
 
 
 def li_areal_capacity(thickness: float) -> float:
-    """Areal capacity [C/m2] of a dense Li foil of ``thickness`` [m]: rho_Li q_Li t."""
+    """Compute the areal capacity of a dense Li foil: ``Q_Li = rho_Li q_Li t``.
+
+    Parameters
+    ----------
+    thickness : float
+        Foil thickness in m.
+
+    Returns
+    -------
+    float
+        Areal capacity in C/m² (0.2062 mAh/cm² per µm with the library's rho_Li = 0.534 g/cm³ and
+        q_Li = F/M_Li = 3861.9 mAh/g).
+
+    References
+    ----------
+    .. [1] Ji et al., "Interface engineering enabling thin lithium metal electrodes down to 0.78 um for garnet-type
+       solid-state batteries", Nature Communications (2025) (``Ji2025``).
+    .. [2] Su et al., "A scalable Li-Al-Cl stratified structure for stable all-solid-state lithium metal batteries",
+       Nature Communications 15 (2024), doi:10.1038/s41467-024-48585-7 (``Su2024``).
+    """
     li = _li()
     return li.si("density") * li.si("specific_capacity") * thickness
 
 
 def li_thickness_for_capacity(areal_capacity: float) -> float:
-    """Dense-Li thickness [m] holding ``areal_capacity`` [C/m2]."""
+    """Compute the dense-Li thickness holding ``areal_capacity``: ``t = Q / (rho_Li q_Li)``.
+
+    Parameters
+    ----------
+    areal_capacity : float
+        Areal capacity in C/m².
+
+    Returns
+    -------
+    float
+        Thickness in m (4.85 µm per mAh/cm²).
+
+    References
+    ----------
+    .. [1] Ji et al., "Interface engineering enabling thin lithium metal electrodes down to 0.78 um for garnet-type
+       solid-state batteries", Nature Communications (2025) (``Ji2025``).
+    .. [2] Su et al., "A scalable Li-Al-Cl stratified structure for stable all-solid-state lithium metal batteries",
+       Nature Communications 15 (2024), doi:10.1038/s41467-024-48585-7 (``Su2024``).
+    """
     li = _li()
     return areal_capacity / (li.si("density") * li.si("specific_capacity"))
 
@@ -84,18 +121,18 @@ def li_thickness_for_capacity(areal_capacity: float) -> float:
 class Layer:
     """One passive layer of the stack.
 
-    Attributes
+    Parameters
     ----------
     role : str
         negative_collector, interlayer, electrolyte or positive_collector.
     material : str
         Library name.
     thickness : float
-        [m].
+        Thickness in m.
     porosity : float
-        Void volume fraction [-] (0 for a dense layer).
+        Void volume fraction (dimensionless, 0 for a dense layer).
     density : float
-        Solid density [kg/m3] (library value unless overridden).
+        Solid density in kg/m³ (library value unless overridden).
     """
 
     role: str
@@ -112,7 +149,29 @@ class Layer:
 
 @dataclass(frozen=True)
 class PositiveElectrode:
-    """Composite positive electrode (SI)."""
+    """Composite positive electrode (SI units).
+
+    Parameters
+    ----------
+    material : str
+        Library name of the active material (e.g. ``"NCM811"``).
+    areal_capacity : float
+        Areal capacity ``Q_P = loading * active_fraction * specific_capacity`` in C/m².
+    loading : float
+        Mass of the whole composite coating per area, in kg/m².
+    active_fraction : float
+        Active-material mass fraction of the coating (dimensionless).
+    specific_capacity : float
+        Specific capacity of the active material in C/kg.
+    thickness : float
+        Coating thickness in m.
+    porosity : float
+        Void volume fraction of the coating (dimensionless).
+    average_voltage : float
+        Average discharge voltage in V vs Li/Li+.
+    capacity_source : str
+        Where ``specific_capacity`` comes from (citation key, or "given").
+    """
 
     material: str
     areal_capacity: float  # C/m2
@@ -126,6 +185,7 @@ class PositiveElectrode:
 
     @property
     def areal_mass(self) -> float:
+        """Mass of the coating per area [kg/m2] (the loading)."""
         return self.loading
 
 
@@ -158,7 +218,32 @@ MATERIAL_KEYS = ("cathode_material", "electrolyte", "interlayer", "negative_coll
 
 @dataclass(frozen=True)
 class CellDesign:
-    """A Li-metal solid-state cell stack (SI units)."""
+    """A Li-metal solid-state cell stack (SI units).
+
+    Build one from quantities with :meth:`from_inputs`; the equations are in the module docstring.
+
+    Parameters
+    ----------
+    li_thickness : float
+        Li metal foil thickness in m (0 is anode-free).
+    positive : PositiveElectrode
+        The positive composite electrode.
+    electrolyte, interlayer, negative_collector, positive_collector : Layer or None, optional
+        Passive layers present in the stack; None: absent.
+    packaging_areal_mass : float, default 0
+        Packaging mass per area counted in the energy densities, in kg/m².
+    area : float or None, optional
+        Electrode area in m² (for absolute capacity and current); None: per-area results only.
+    notes : tuple of str, optional
+        Free-text notes carried into summaries.
+
+    References
+    ----------
+    .. [1] Ji et al., "Interface engineering enabling thin lithium metal electrodes down to 0.78 um for garnet-type
+       solid-state batteries", Nature Communications (2025) (``Ji2025``).
+    .. [2] Su et al., "A scalable Li-Al-Cl stratified structure for stable all-solid-state lithium metal batteries",
+       Nature Communications 15 (2024), doi:10.1038/s41467-024-48585-7 (``Su2024``).
+    """
 
     li_thickness: float
     positive: PositiveElectrode
@@ -179,19 +264,34 @@ class CellDesign:
         converted; a string holding only a number (CLI text, a study-file value) is taken in the display
         unit shown in brackets below (``"20"`` is 20 um).
 
-        Quantities: ``li_thickness`` (um), ``target_np``, ``cathode_capacity`` (mAh/cm2) *or*
-        ``cathode_loading`` (mg/cm2) with ``active_fraction``, ``specific_capacity`` (mAh/g),
-        ``cathode_thickness`` (um), ``cathode_porosity``, ``average_voltage`` (V), ``electrolyte_thickness``
-        (um), ``electrolyte_porosity``, ``interlayer_thickness`` (um), ``interlayer_porosity``,
-        ``negative_collector_thickness`` / ``positive_collector_thickness`` (um), ``packaging_areal_mass``
-        (mg/cm2), ``area`` (cm2). Materials: ``cathode_material`` (default NCM811), ``electrolyte`` (default
-        LLZTO), ``interlayer``, ``negative_collector`` (default Cu), ``positive_collector`` (default Al).
+        Parameters
+        ----------
+        **kwargs : float, str or pint.Quantity
+            Quantities: ``li_thickness`` (um), ``target_np`` (dimensionless N/P ratio), ``cathode_capacity``
+            (mAh/cm2) *or* ``cathode_loading`` (mg/cm2) with ``active_fraction`` (dimensionless),
+            ``specific_capacity`` (mAh/g), ``cathode_thickness`` (um), ``cathode_porosity`` (dimensionless),
+            ``average_voltage`` (V), ``electrolyte_thickness`` (um), ``electrolyte_porosity``, ``interlayer_thickness``
+            (um), ``interlayer_porosity``, ``negative_collector_thickness`` / ``positive_collector_thickness`` (um),
+            ``packaging_areal_mass`` (mg/cm2), ``area`` (cm2). Materials (str, library names): ``cathode_material``
+            (default NCM811), ``electrolyte`` (default LLZTO), ``interlayer``, ``negative_collector`` (default Cu),
+            ``positive_collector`` (default Al).
+
+        Returns
+        -------
+        CellDesign
+            The stack, all values in SI units.
 
         Raises
         ------
         ParameterError, UnitError
             Unknown keys (with suggestions), wrong units, values out of range, unknown materials,
             inconsistent combinations.
+
+        References
+        ----------
+        .. [1] Ji et al., "Interface engineering enabling thin lithium metal electrodes down to 0.78 um for
+           garnet-type solid-state batteries", Nature Communications (2025) (``Ji2025``: the stack equations
+           and the default positive-electrode composition).
         """
         mats = {k: kwargs.pop(k) for k in list(kwargs) if k in MATERIAL_KEYS}
         given = {k: v for k, v in kwargs.items() if v is not None}
@@ -291,19 +391,74 @@ class CellDesign:
         return self.anode_capacity - self.cathode_capacity
 
     def li_thickness_for_np(self, np_ratio: float) -> float:
-        """Thinnest Li foil [m] giving ``np_ratio``."""
+        """Compute the thinnest Li foil giving ``np_ratio``: ``t = (N/P) Q_P / (rho_Li q_Li)``.
+
+        Parameters
+        ----------
+        np_ratio : float
+            Target N/P ratio (dimensionless, >= 0).
+
+        Returns
+        -------
+        float
+            Li foil thickness in m.
+
+        Raises
+        ------
+        ParameterError
+            If ``np_ratio`` is negative or not finite.
+
+        References
+        ----------
+        .. [1] Ji et al., "Interface engineering enabling thin lithium metal electrodes down to 0.78 um for garnet-type
+           solid-state batteries", Nature Communications (2025) (``Ji2025``).
+        .. [2] Su et al., "A scalable Li-Al-Cl stratified structure for stable all-solid-state lithium metal batteries",
+           Nature Communications 15 (2024), doi:10.1038/s41467-024-48585-7 (``Su2024``).
+        """
         if not math.isfinite(np_ratio) or np_ratio < 0:
             raise ParameterError(f"parameter 'target_np' must be ≥ 0; got {np_ratio!r}")
         return np_ratio * li_thickness_for_capacity(self.cathode_capacity)
 
     def current_density(self, c_rate: float) -> float:
-        """Current density [A/m2] at ``c_rate`` [1/h] based on the positive capacity."""
+        """Convert a C-rate into a current density based on the positive capacity: ``i = C Q_P / 3600 s``.
+
+        Parameters
+        ----------
+        c_rate : float
+            C-rate in 1/h (>= 0).
+
+        Returns
+        -------
+        float
+            Current density in A/m².
+
+        Raises
+        ------
+        ParameterError
+            If ``c_rate`` is negative or not finite.
+        """
         if not math.isfinite(c_rate) or c_rate < 0:
             raise ParameterError(f"parameter 'c_rate' must be ≥ 0; got {c_rate!r}")
         return c_rate * self.cathode_capacity / SECONDS_PER_HOUR
 
     def c_rate(self, current_density: float) -> float:
-        """C-rate [1/h] of ``current_density`` [A/m2] (a magnitude: ≥ 0)."""
+        """Convert a current density into a C-rate based on the positive capacity: ``C = i 3600 s / Q_P``.
+
+        Parameters
+        ----------
+        current_density : float
+            Current density magnitude in A/m² (>= 0).
+
+        Returns
+        -------
+        float
+            C-rate in 1/h.
+
+        Raises
+        ------
+        ParameterError
+            If ``current_density`` is negative or not finite.
+        """
         from lisse.params import check_positive
 
         check_positive(current_density, "current_density", "mA/cm2", allow_zero=True)
@@ -311,7 +466,14 @@ class CellDesign:
 
     # ------------------------------------------------------------------ stack
     def layers(self) -> list[tuple[str, str, float, float]]:
-        """(role, material, thickness m, areal mass kg/m2) for every layer present, anode to cathode."""
+        """List every layer present, anode to cathode.
+
+        Returns
+        -------
+        list of tuple
+            ``(role, material, thickness in m, areal mass in kg/m²)`` per layer, the Li foil and the positive
+            coating included.
+        """
         li_rho = _li().si("density")
         out: list[tuple[str, str, float, float]] = []
         for lay in (self.negative_collector,):
@@ -333,6 +495,7 @@ class CellDesign:
 
     @property
     def thickness_discharged(self) -> float:
+        """Stack thickness [m] in the discharged state (sum of the layer thicknesses)."""
         return sum(t for _, _, t, _ in self.layers())
 
     @property
@@ -356,14 +519,36 @@ class CellDesign:
         return self.areal_energy / self.thickness_charged
 
     def included(self) -> list[str]:
-        """Names of what the energy densities count."""
+        """Name what the energy densities count.
+
+        Returns
+        -------
+        list of str
+            ``"role (material)"`` per layer, plus ``"packaging"`` when a packaging mass is set.
+        """
         inc = [f"{r} ({m})" for r, m, _, _ in self.layers()]
         if self.packaging_areal_mass > 0:
             inc.append("packaging")
         return inc
 
     def with_li_thickness(self, thickness: float) -> CellDesign:
-        """A copy with another Li thickness [m]."""
+        """Return a copy with another Li foil thickness.
+
+        Parameters
+        ----------
+        thickness : float
+            New Li foil thickness in m (>= 0).
+
+        Returns
+        -------
+        CellDesign
+            The modified copy (the original is frozen and unchanged).
+
+        Raises
+        ------
+        ParameterError
+            If ``thickness`` is negative or not finite.
+        """
         from dataclasses import replace
 
         if not math.isfinite(thickness) or thickness < 0:
@@ -371,7 +556,13 @@ class CellDesign:
         return replace(self, li_thickness=thickness)
 
     def to_dict(self) -> dict:
-        """SI dataclass dump (for provenance)."""
+        """Dump the dataclass with SI values (for provenance).
+
+        Returns
+        -------
+        dict
+            Nested ``dataclasses.asdict`` of the design, values in SI units.
+        """
         return asdict(self)
 
 

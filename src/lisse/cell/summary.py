@@ -15,7 +15,19 @@ MAX_SWEEP_POINTS = 10_000
 
 
 def li_thickness_grid(li_min: float, li_max: float, points: int = 201):
-    """``points`` Li foil thicknesses [m] evenly spaced from ``li_min`` to ``li_max``.
+    """Return ``points`` Li foil thicknesses evenly spaced from ``li_min`` to ``li_max``.
+
+    Parameters
+    ----------
+    li_min, li_max : float
+        Smallest and largest thickness in m (0 <= li_min < li_max, finite).
+    points : int, default 201
+        Number of points (2 to :data:`MAX_SWEEP_POINTS`).
+
+    Returns
+    -------
+    ndarray
+        Thicknesses in m.
 
     Raises
     ------
@@ -32,17 +44,30 @@ def li_thickness_grid(li_min: float, li_max: float, points: int = 201):
 
 
 def summarize(design: CellDesign, c_rate: float | None = None, current_density: float | None = None, target_np: float | None = None) -> dict:
-    """Summary dict with snake_case keys carrying units (``np_ratio``, ``anode_capacity_mAh_cm2`` …).
+    """Summarise a design as a dict with snake_case keys carrying units (``np_ratio``, ``anode_capacity_mAh_cm2`` …).
 
     Parameters
     ----------
     design : CellDesign
+        The stack to summarise.
     c_rate : float, optional
-        C-rate [1/h] to convert into a current density.
+        C-rate in 1/h to convert into a current density.
     current_density : float, optional
-        Current density [A/m2] to convert into a C-rate.
+        Current density in A/m² to convert into a C-rate.
     target_np : float, optional
-        N/P ratio for which to report the thinnest Li foil.
+        N/P ratio (dimensionless) for which to report the thinnest Li foil.
+
+    Returns
+    -------
+    dict
+        JSON-ready values in the display unit their key names (``li_thickness_um``,
+        ``gravimetric_energy_density_Wh_kg``, ``layers`` ...); ``area_cm2``/``cell_capacity_mAh`` when the
+        design has an area, ``c_rate_per_h``/``current_density_mA_cm2`` when one of them was given.
+
+    Raises
+    ------
+    ParameterError
+        If ``c_rate``, ``current_density`` or ``target_np`` is out of range.
     """
     d = design
     pos = d.positive
@@ -96,10 +121,25 @@ def summarize(design: CellDesign, c_rate: float | None = None, current_density: 
 
 
 def li_thickness_sweep(design: CellDesign, thicknesses) -> dict:
-    """N/P and stack energy densities of ``design`` with each Li foil thickness [m] of ``thicknesses``.
+    """Compute N/P and stack energy densities of ``design`` with each Li foil thickness of ``thicknesses``.
 
-    Returns arrays keyed with their display units: ``li_thickness_um``, ``np_ratio``, ``gravimetric_Wh_kg``,
-    ``volumetric_Wh_L``.
+    Parameters
+    ----------
+    design : CellDesign
+        The stack; only its Li thickness is varied.
+    thicknesses : array_like of float
+        Li foil thicknesses in m (at most :data:`MAX_SWEEP_POINTS`).
+
+    Returns
+    -------
+    dict of str to ndarray
+        Arrays in the display units their keys name: ``li_thickness_um`` (in µm), ``np_ratio``, ``gravimetric_Wh_kg``,
+        ``volumetric_Wh_L``.
+
+    Raises
+    ------
+    ParameterError
+        If there are too many points or a thickness is negative.
     """
     import numpy as np
 

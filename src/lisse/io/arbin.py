@@ -269,6 +269,14 @@ def _drop_blank_lines(text: str) -> tuple[str, int]:
 def read_arbin_res(path: str | Path, **metadata: Any):
     """Read an Arbin ``.res`` file (table ``Channel_Normal_Table``) through mdbtools.
 
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The instrument file (read only, never modified).
+    **metadata
+        ``area`` [m2], ``active_mass`` [kg], ``loading`` [kg m-2]: SI numbers, or strings with a unit
+        (``"0.785 cm2"``, ``"12.5 mg"``), as for every reader (:func:`lisse.io.readers.read_cycling`).
+
     Returns
     -------
     CyclingRecord
@@ -375,6 +383,24 @@ def read_arbin_csv(path: str | Path, **metadata: Any):
     The text is read by :class:`lisse.io._delimited.TextStream` (one hashed pass): a last line cut short
     is dropped with a "truncated" note (a file whose only data line was cut is refused), a line with the
     wrong number of fields or no value in Test_Time/Voltage/Current is skipped with a counted note.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The instrument file (read only, never modified).
+    **metadata
+        ``area`` [m2], ``active_mass`` [kg], ``loading`` [kg m-2]: SI numbers, or strings with a unit
+        (``"0.785 cm2"``, ``"12.5 mg"``), as for every reader (:func:`lisse.io.readers.read_cycling`).
+
+    Returns
+    -------
+    CyclingRecord
+        SI columns (time [s], voltage [V], current [A], charge [C]); see the module notes.
+
+    Raises
+    ------
+    ReaderError
+        The file is missing, unreadable, corrupt, truncated or not of this kind; a column lacks a unit.
     """
     import pandas as pd
 
@@ -471,13 +497,20 @@ def read_arbin_xlsx(path: str | Path, channel: int | str | None = None, **metada
 
     Parameters
     ----------
-    path : str or Path
+    path : str or pathlib.Path
+        The instrument file (read only, never modified).
     channel : int or str, optional
-        The channel to read when the workbook holds several (``11`` for ``Channel_11_1``); the sheets
+        The channel number (an index, ``11`` for ``Channel_11_1``) to read when the workbook holds several; the sheets
         of one channel (``Channel_11_1``, ``Channel_11_2``... split by Excel's row limit) are
         concatenated in order.
     **metadata
-        ``area``, ``active_mass``, ``loading`` as for every reader.
+        ``area`` [m2], ``active_mass`` [kg], ``loading`` [kg m-2]: SI numbers, or strings with a unit
+        (``"0.785 cm2"``, ``"12.5 mg"``), as for every reader (:func:`lisse.io.readers.read_cycling`).
+
+    Returns
+    -------
+    CyclingRecord
+        SI columns (time [s], voltage [V], current [A], charge [C]); see the module notes.
 
     Raises
     ------
@@ -533,7 +566,26 @@ def read_arbin_xlsx(path: str | Path, channel: int | str | None = None, **metada
 
 
 def read_arbin(path: str | Path, **metadata: Any):
-    """Dispatch: Jet database -> :func:`read_arbin_res`, xlsx -> :func:`read_arbin_xlsx`, else :func:`read_arbin_csv`."""
+    """Dispatch: Jet database -> :func:`read_arbin_res`, xlsx -> :func:`read_arbin_xlsx`, else :func:`read_arbin_csv`.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The instrument file (read only, never modified).
+    **metadata
+        ``area`` [m2], ``active_mass`` [kg], ``loading`` [kg m-2]: SI numbers, or strings with a unit
+        (``"0.785 cm2"``, ``"12.5 mg"``), as for every reader (:func:`lisse.io.readers.read_cycling`).
+
+    Returns
+    -------
+    CyclingRecord
+        SI columns (time [s], voltage [V], current [A], charge [C]); see the module notes.
+
+    Raises
+    ------
+    ReaderError
+        The file is missing, unreadable, corrupt, truncated or not of this kind; a column lacks a unit.
+    """
     p = Path(path)
     head = b""
     if p.is_file():

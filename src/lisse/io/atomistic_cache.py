@@ -21,7 +21,13 @@ __all__ = ["JobCache", "default_cache_dir"]
 
 
 def default_cache_dir() -> Path:
-    """``$LISSE_CACHE/atomistic``, else ``~/.cache/lisse/atomistic``."""
+    """``$LISSE_CACHE/atomistic``, else ``~/.cache/lisse/atomistic``.
+
+    Returns
+    -------
+    pathlib.Path
+        The cache folder (not created here).
+    """
     return Path(os.environ.get("LISSE_CACHE", Path.home() / ".cache" / "lisse")) / "atomistic"
 
 
@@ -29,6 +35,11 @@ class JobCache:
     """A folder of ``<key>.json`` results. ``JobCache(None)`` is a disabled cache.
 
     An unreadable or corrupt entry counts as a miss (the job is recomputed and the entry rewritten).
+
+    Parameters
+    ----------
+    directory : str or os.PathLike or None
+        The cache folder (created on the first write); None disables the cache.
     """
 
     def __init__(self, directory: str | os.PathLike | None) -> None:
@@ -37,6 +48,18 @@ class JobCache:
         self.misses = 0
 
     def get(self, key: str) -> dict | None:
+        """The cached result for ``key``, or None (a miss; also for an unreadable entry).
+
+        Parameters
+        ----------
+        key : str
+            The job's content hash (:func:`lisse.atomistic.cache.job_key`).
+
+        Returns
+        -------
+        dict or None
+            The stored result (energies in eV, as the workflows store them), or None.
+        """
         if self.directory is None:
             return None
         p = self.directory / f"{key}.json"
@@ -52,6 +75,20 @@ class JobCache:
         return d
 
     def put(self, key: str, value: dict) -> None:
+        """Store ``value`` under ``key`` (atomic write; nothing when the cache is disabled).
+
+        Parameters
+        ----------
+        key : str
+            The job's content hash.
+        value : dict
+            JSON-able result.
+
+        Raises
+        ------
+        OutputError
+            The entry cannot be written.
+        """
         if self.directory is None:
             return
         atomic_write_text(self.directory / f"{key}.json", json.dumps(value))

@@ -243,6 +243,18 @@ def column_spec(cid: int, ids: Any = ()) -> tuple[str, str, str | None] | None:
     883 = 115 + 3·256 "Energy ce charge/W.h"; yadg reads IDs modulo 256 since its PR 237). An ID
     listed in :data:`MPR_COLUMNS` is taken as listed; otherwise an ID below 1024 is looked up by
     its low byte. ``ids`` (all IDs of the file) resolves the conflicts of :data:`_CONFLICTS`.
+
+    Parameters
+    ----------
+    cid : int
+        The column ID (an index into EC-Lab's column table).
+    ids : iterable of int, default ()
+        All column IDs of the file (each an index into the column table).
+
+    Returns
+    -------
+    tuple of (str, str, str or None) or None
+        ``(name, numpy dtype, unit)``, or None when the ID is unknown.
     """
     for other in ids:
         hit = _CONFLICTS.get((cid, int(other)))
@@ -424,6 +436,7 @@ def read_mpr(path: str | Path, *, partial: bool = False) -> tuple[dict[str, np.n
     Parameters
     ----------
     path : str or Path
+        The instrument file (read only, never modified).
     partial : bool
         What to do with a truncated file (one that ends before a module's declared length): False
         (default) raises a ReaderError; True returns the whole rows before the cut, with a
@@ -433,7 +446,7 @@ def read_mpr(path: str | Path, *, partial: bool = False) -> tuple[dict[str, np.n
     -------
     columns : dict of str to ndarray
         EC-Lab column name (with unit, e.g. ``"Ewe/V"``, ``"freq/Hz"``, ``"Re(Z)/Ohm"``) -> values in
-        the file's own units and dtype (flag columns ``mode``, ``ox/red``... as uint8). Empty arrays
+        the file's own units [the unit in the name] and dtype (flag columns ``mode``, ``ox/red``... as uint8). Empty arrays
         when the data module holds 0 points.
     header : dict
         ``modules`` (name, version, date, length), ``column_ids``, ``unknown_column_ids``,
@@ -458,7 +471,29 @@ def read_mpr(path: str | Path, *, partial: bool = False) -> tuple[dict[str, np.n
 
 
 def parse_mpr(buf: bytes, path: Any = "<bytes>", *, partial: bool = False) -> tuple[dict[str, np.ndarray], dict]:
-    """:func:`read_mpr` on the bytes of a file already in memory (``path`` names it in messages)."""
+    """:func:`read_mpr` on the bytes of a file already in memory (``path`` names it in messages).
+
+    Parameters
+    ----------
+    buf : bytes
+        The file's bytes.
+    path : str, default "<bytes>"
+        Name used in messages.
+    partial : bool, default False
+        Return the whole rows before a cut instead of raising (see :func:`read_mpr`).
+
+    Returns
+    -------
+    columns : dict of str to numpy.ndarray
+        EC-Lab column name (with unit) -> values in the file's own units [the unit in the name].
+    header : dict
+        See :func:`read_mpr`.
+
+    Raises
+    ------
+    ReaderError
+        Not an .mpr file, corrupt, or truncated (unless ``partial``).
+    """
     mods, cut = _modules(buf, path)
     if cut is not None and not partial:
         raise ReaderError(
@@ -586,6 +621,7 @@ def read_mpt(path: str | Path, *, partial: bool = False):
     Parameters
     ----------
     path : str or Path
+        The instrument file (read only, never modified).
     partial : bool
         What to do with a last line cut short: False (default) raises a ReaderError; True drops it
         and says so in a ``"truncated ..."`` note in ``header["notes"]``.
@@ -660,7 +696,29 @@ def _cut_last_line(body: bytes, names: list[str]) -> int | None:
 
 
 def parse_mpt(raw: bytes, path: Any = "<bytes>", *, partial: bool = False):
-    """:func:`read_mpt` on the bytes of a file already in memory (``path`` names it in messages)."""
+    """:func:`read_mpt` on the bytes of a file already in memory (``path`` names it in messages).
+
+    Parameters
+    ----------
+    raw : bytes
+        The file's bytes.
+    path : str, default "<bytes>"
+        Name used in messages.
+    partial : bool, default False
+        Drop a last line cut short instead of raising (see :func:`read_mpt`).
+
+    Returns
+    -------
+    df : pandas.DataFrame
+        One column per EC-Lab column (values in the file's own units, named with them).
+    header : dict
+        See :func:`read_mpt`.
+
+    Raises
+    ------
+    ReaderError
+        Not an .mpt file, a malformed header, or a truncated last line (unless ``partial``).
+    """
     import io
 
     import pandas as pd
@@ -825,6 +883,11 @@ def current_from_charge_steps(time_s: np.ndarray, dq_C: np.ndarray) -> np.ndarra
         Time (s).
     dq_C : ndarray
         Charge passed since the previous row (C), signed (positive = anodic).
+
+    Returns
+    -------
+    numpy.ndarray
+        Current of each row [A], positive = anodic.
     """
     t = np.asarray(time_s, dtype=np.float64)
     dq = np.asarray(dq_C, dtype=np.float64)
@@ -858,6 +921,13 @@ def cumulative_charge(q_C: np.ndarray, dq_C: np.ndarray | None) -> tuple[np.ndar
         EC-Lab's ``Q-Qo`` (C).
     dq_C : ndarray or None
         EC-Lab's ``dq`` of each row (C).
+
+    Returns
+    -------
+    charge_C : numpy.ndarray
+        Cumulative charge since the start [C].
+    restart_rows : numpy.ndarray
+        Index of each row where EC-Lab's ``Q-Qo`` restarted.
     """
     q = np.asarray(q_C, dtype=np.float64)
     if q.size < 2:
@@ -1064,6 +1134,7 @@ def read_biologic(path: str | Path, **metadata: Any):
     Parameters
     ----------
     path : str or Path
+        The instrument file (read only, never modified).
     **metadata
         ``area`` [m²], ``active_mass`` [kg], ``loading`` [kg/m²]: SI numbers, or strings with a unit
         (``"0.785 cm2"``, ``"12.5 mg"``). The active mass in the file header is used when none is given.

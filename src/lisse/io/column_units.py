@@ -70,6 +70,16 @@ def normalise_unit(unit: str) -> str:
     ``'Ohm'``, ``'ohms'``, ``'Ω'`` -> ``'ohm'``; ``'hz'`` -> ``'Hz'``; ``'mA.h'`` -> ``'mAh'``; ``'mAs'`` -> ``'mA*s'``;
     ``'sec'`` -> ``'s'``; ``'Min'`` -> ``'min'``; ``'Hr'`` -> ``'h'``; ``'Amps'`` -> ``'A'``; ``'Volts'`` -> ``'V'``;
     the micro-sign variants -> ``'u'``.
+
+    Parameters
+    ----------
+    unit : str
+        A unit as written in an instrument header.
+
+    Returns
+    -------
+    str
+        The unit in a spelling :mod:`lisse.units` parses.
     """
     u = unit.strip().replace("\u03bc", "u").replace("\u00b5", "u").replace("\ufffd", "u").replace("\u03a9", "ohm")
     u = re.sub(r"(?i)ohms?\b", "ohm", u)
@@ -86,6 +96,23 @@ def normalise_unit(unit: str) -> str:
 
 def unit_factor(unit: str, role: str, roles: Mapping[str, str], what: str) -> float:
     """Factor that converts a value in ``unit`` to the SI unit of ``role``.
+
+    Parameters
+    ----------
+    unit : str
+        The unit values are given in (e.g. ``"mA"``).
+    role : str
+        The column role (``time``, ``voltage``, ``current``, ``charge``, ``frequency``, ``impedance``).
+    roles : mapping of str to str
+        Role -> SI unit: :data:`CYCLING_ROLES` or :data:`EIS_ROLES`.
+    what : str
+        Where the unit came from, for messages.
+
+    Returns
+    -------
+    float
+        Multiply values in ``unit`` by this to get the role's SI unit (e.g. 1e-3 for mA -> A); angular
+        frequency [rad s-1] is converted to Hz.
 
     Raises
     ------
@@ -184,6 +211,22 @@ def missing_units_message(path: Any, missing: Mapping[str, str], roles: Mapping[
     """One-line refusal: which columns lack a unit and how to declare them.
 
     ``missing`` maps role -> the column's name in the file (``""`` for a file without a header).
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The file, named in the message.
+    missing : mapping of str to str
+        Role -> the column's name in the file.
+    roles : mapping of str to str
+        Role -> SI unit: :data:`CYCLING_ROLES` or :data:`EIS_ROLES`.
+    study_table : str
+        The study-file table to name (``cycling`` or ``eis``).
+
+    Returns
+    -------
+    str
+        The message.
     """
     cols = ", ".join(f"'{c}' ({r})" if c else r for r, c in missing.items())
     decl = ",".join(f"{r}={_EXAMPLE[r]}" for r in roles if r in missing or r != "charge")  # charge only when it is missing
@@ -205,10 +248,23 @@ def check_declared_against_file(path: Any, declared: Mapping[str, str], file_uni
 
     Roles absent from ``file_units`` are not checked (the file does not have that column).
 
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The file, named in the message.
+    declared : mapping of str to str
+        Role -> unit declared by the user.
+    file_units : mapping of str to str
+        Role -> unit the file states.
+    roles : mapping of str to str
+        Role -> SI unit: :data:`CYCLING_ROLES` or :data:`EIS_ROLES`.
+
     Raises
     ------
     lisse.errors.ReaderError
         A declared unit converts differently from the file's (``current=A`` for an ``I/mA`` column).
+    UnitError
+        A unit cannot be parsed or has the wrong dimension.
     """
     from lisse.errors import ReaderError
 

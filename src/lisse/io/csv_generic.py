@@ -231,6 +231,16 @@ def recognise_columns(names: list[str]) -> dict[str, tuple[str, str | None]]:
 
     The first column (in header order) whose name is an alias of a role is taken, except that a
     test-time column (``Total Time``, ``Test_Time``) wins over a plain ``Time`` (a step time).
+
+    Parameters
+    ----------
+    names : list of str
+        The header's column names (with their units, e.g. ``"time/s"``).
+
+    Returns
+    -------
+    dict of str to (str, str or None)
+        Role -> (column name, unit from the header or None).
     """
     found: dict[str, tuple[str, str | None]] = {}
     for c in names:
@@ -316,6 +326,7 @@ def read_csv_generic(path: str | Path, mapping: dict[str, Any] | None = None, cu
     Parameters
     ----------
     path : str or Path
+        The instrument file (read only, never modified).
     mapping : dict, optional
         role (``time``, ``voltage``, ``current``, ``charge``, ``step``, ``cycle``) -> column name,
         or (column name, unit). Roles not given are recognised from the header.
@@ -344,6 +355,8 @@ def read_csv_generic(path: str | Path, mapping: dict[str, Any] | None = None, cu
         unknown units, a time/voltage/current/charge column without a unit in its header or in
         ``units`` (a current column that is 0 everywhere needs none), a declared unit contradicting the
         header, more than 1 % malformed lines.
+    ParameterError
+        ``current_sign`` is not 1 or -1, or ``mapping`` names an unknown role.
     """
     from lisse.io._delimited import Columns, TextStream, numbers
 

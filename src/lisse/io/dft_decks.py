@@ -37,17 +37,81 @@ def _write_all(directory: Path, files: dict[str, str]) -> Path:
 
 
 def write_vasp_deck(atoms, directory, task: str = "relax", settings: DFTSettings | None = None, fixed=()) -> Path:
-    """Write INCAR, POSCAR, KPOINTS and POTCAR.spec (:func:`lisse.atomistic.dft.vasp_deck`) into ``directory``."""
+    """Write INCAR, POSCAR, KPOINTS and POTCAR.spec (:func:`lisse.atomistic.dft.vasp_deck`) into ``directory``.
+
+    Parameters
+    ----------
+    atoms : ase.Atoms
+        The structure (positions and cell in Å, ASE's units).
+    directory : str or os.PathLike
+        Folder to write into (created).
+    task : str, default "relax"
+        The calculation (``"relax"``, ``"static"``, ...; see :mod:`lisse.atomistic.dft`).
+    settings : DFTSettings, optional
+        Cut-off energy [eV], k-point density, smearing, ... (default :class:`~lisse.atomistic.dft.DFTSettings()`).
+    fixed : sequence of int, default ()
+        Index of each atom held fixed.
+
+    Returns
+    -------
+    pathlib.Path
+        ``directory``.
+    """
     return _write_all(Path(directory), vasp_deck(atoms, task, settings, fixed))
 
 
 def write_qe_deck(atoms, directory, task: str = "relax", settings: DFTSettings | None = None, fixed=(), pseudo_dir: str = "./pseudo") -> Path:
-    """Write ``pw.in`` (:func:`lisse.atomistic.dft.qe_deck`) into ``directory``."""
+    """Write ``pw.in`` (:func:`lisse.atomistic.dft.qe_deck`) into ``directory``.
+
+    Parameters
+    ----------
+    atoms : ase.Atoms
+        The structure (positions and cell in Å, ASE's units).
+    directory : str or os.PathLike
+        Folder to write into (created).
+    task : str, default "relax"
+        The calculation (``"relax"``, ``"static"``, ...; see :mod:`lisse.atomistic.dft`).
+    settings : DFTSettings, optional
+        Cut-off energy [eV], k-point density, smearing, ... (default :class:`~lisse.atomistic.dft.DFTSettings()`).
+    fixed : sequence of int, default ()
+        Index of each atom held fixed.
+    pseudo_dir : str, default "./pseudo"
+        ``pseudo_dir`` written into ``pw.in``.
+
+    Returns
+    -------
+    pathlib.Path
+        ``directory``.
+    """
     return _write_all(Path(directory), qe_deck(atoms, task, settings, fixed, pseudo_dir))
 
 
 def write_decks(jobs: list, root, code: str = "vasp", settings: DFTSettings | None = None, meta: dict | None = None) -> Path:
-    """Write one deck per job (``root/<job.name>/``) and ``root/manifest.json`` (job names, roles, areas, formula units)."""
+    """Write one deck per job (``root/<job.name>/``) and ``root/manifest.json`` (job names, roles, areas, formula units).
+
+    Parameters
+    ----------
+    jobs : list of Job
+        The jobs (:func:`lisse.atomistic.workflows.adhesion_jobs`).
+    root : str or os.PathLike
+        Root folder.
+    code : {"vasp", "qe", "both"}, default "vasp"
+        Which code's decks to write.
+    settings : DFTSettings, optional
+        DFT settings (cut-off energy [eV], k-point density, ...).
+    meta : dict, optional
+        Extra facts for the manifest.
+
+    Returns
+    -------
+    pathlib.Path
+        ``root``.
+
+    Raises
+    ------
+    OutputError
+        A file cannot be written.
+    """
     root = Path(root)
     files = deck_files(jobs, code, settings)
     man = deck_manifest(jobs, code, settings, meta)
@@ -73,6 +137,31 @@ def read_output(directory, name: str, code: str = "vasp"):
 
     VASP: ``vasprun.xml`` (pymatgen, e_0_energy) else ``OUTCAR`` (ASE, energy(sigma->0)).
     QE: the first of ``pw.out``, ``*.pwo``, ``*.out`` (ASE espresso-out, last image).
+
+    Parameters
+    ----------
+    directory : str or os.PathLike
+        Root folder of the jobs.
+    name : str
+        The job's name (its sub-folder).
+    code : {"vasp", "qe"}, default "vasp"
+        Which code's outputs to read.
+
+    Returns
+    -------
+    energy : float
+        Total energy [eV].
+    atoms : ase.Atoms
+        The final structure (Å).
+    meta : dict
+        ``file``, ``fmax`` [eV/Å] and, for vasprun.xml, ``converged`` and ``n_steps``.
+
+    Raises
+    ------
+    ReaderError
+        No output folder or file, or an unreadable one.
+    ParameterError
+        ``code`` is not ``"vasp"`` or ``"qe"``.
     """
     d = Path(directory) / name
     if not d.is_dir():
@@ -115,6 +204,30 @@ def adhesion_from_files(root, code: str = "vasp", li_surface_energy: float | Non
     Reads ``root/manifest.json`` and every job's output (the jobs of
     :data:`lisse.atomistic.dft.REQUIRED_ADHESION_JOBS` must be there; optional jobs without output are
     skipped) and computes with :func:`lisse.atomistic.dft.adhesion_from_outputs`.
+
+    Parameters
+    ----------
+    root : str or os.PathLike
+        The folder :func:`write_decks` wrote (with ``manifest.json``).
+    code : {"vasp", "qe"}, default "vasp"
+        Which code's outputs to read.
+    li_surface_energy : float, optional
+        sigma_Li for Young-Dupré [J m-2] (default :data:`lisse.thermo.wetting.DEFAULT_LI_SURFACE_ENERGY`).
+
+    Returns
+    -------
+    dict
+        W_ad [J m-2], contact angle [deg] and the energies used (unit-suffixed keys).
+
+    Raises
+    ------
+    ReaderError
+        No manifest, a required job missing or its output unreadable.
+
+    References
+    ----------
+    Ji et al., Interface engineering enabling thin lithium metal electrodes down to 0.78 um for garnet-type solid-state batteries, Nat. Commun. (2025).
+    Su et al., A scalable Li-Al-Cl stratified structure for stable all-solid-state lithium metal batteries, Nat. Commun. 15 (2024), doi:10.1038/s41467-024-48585-7.
     """
     root = Path(root)
     mf = root / "manifest.json"
@@ -153,6 +266,13 @@ class DFTFromFiles(PrecomputedCalculator):
     code : {"vasp", "qe"}
     functional : str
         Recorded in provenance (e.g. ``"PBE"``, ``"PBE+D3"``).
+    settings : dict, optional
+        DFT settings recorded in provenance (cut-off energy [eV], ...).
+
+    Raises
+    ------
+    ParameterError
+        ``code`` is not ``"vasp"`` or ``"qe"``.
     """
 
     def __init__(self, directory, code: str = "vasp", functional: str = "PBE", settings: dict | None = None) -> None:
@@ -163,5 +283,21 @@ class DFTFromFiles(PrecomputedCalculator):
         self.info = CalculatorInfo("dft-files", f"{code}:{functional}", "user", "dft", 0.0, dict(settings or {}))
 
     def read(self, name: str):
-        """Return ``(energy_eV, final_atoms, meta)`` for job ``name`` (raises if missing)."""
+        """Return ``(energy_eV, final_atoms, meta)`` for job ``name`` (raises if missing).
+
+        Parameters
+        ----------
+        name : str
+            The job's name.
+
+        Returns
+        -------
+        tuple
+            ``(energy [eV], final ase.Atoms, meta dict)``.
+
+        Raises
+        ------
+        ReaderError
+            The job's output is missing or unreadable.
+        """
         return read_output(self.directory, name, self.code)

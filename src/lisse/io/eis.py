@@ -235,16 +235,50 @@ def spectra_from_arrays(
 
     Parameters
     ----------
+    f : numpy.ndarray
+        Frequencies of all rows [Hz].
+    z : numpy.ndarray
+        Complex impedance of all rows [ohm] (Z' + i Z'').
+    source : str
+        The file the rows came from (provenance).
+    sha256 : str
+        The file's SHA-256 (provenance).
+    reader : str
+        The reader's name (provenance).
+    cycle : numpy.ndarray, optional
+        The instrument's cycle index of each row (a change starts a new sweep).
+    extra : dict, optional
+        Extra metadata stored on every spectrum.
+    area : float, optional
+        Electrode area [m2].
+    thickness : float, optional
+        Electrolyte thickness [m].
+    temperature : float, optional
+        Temperature [K] of every spectrum (overrides ``temperature_points``).
+    lines : numpy.ndarray, optional
+        File line number (an index from 1) of each row, for messages.
+    notes : list of str, optional
+        Reader notes stored on every spectrum.
     split : bool
         Split the rows into sweeps (frequency restarts, ``cycle`` changes); False keeps them as one spectrum.
-    first_index, n_in_file : int
-        Index of the first spectrum in the file and the file's spectrum count (for files whose
-        datasets are read one by one, e.g. Ivium .ids).
     temperature_points : array, optional
         Temperature [K] the instrument logged at each row (EC-Lab ``Temperature/°C``). When ``temperature``
         is not given, each spectrum gets the mean over its points; a spread above
         :data:`TEMPERATURE_SPREAD_K` is noted. Readings of an absent probe are ignored (see
         :func:`_logged_temperature`).
+    first_index, n_in_file : int
+        Index of the first spectrum in the file and the file's spectrum count (for files whose
+        datasets are read one by one, e.g. Ivium .ids).
+
+    Returns
+    -------
+    list of EISSpectrum
+        One spectrum per sweep, SI (Hz, ohm).
+
+    Raises
+    ------
+    ReaderError
+        A negative or non-finite frequency, or a non-finite impedance (naming the row).
     """
     f = np.asarray(f, float)
     z = np.asarray(z, complex)
@@ -1141,7 +1175,20 @@ FORMATS = tuple(_formats.names("eis"))
 
 
 def detect_format(path: str | Path, data: bytes | None = None) -> str:
-    """Guess the file format from its content (first) and extension (second)."""
+    """Guess the file format from its content (first) and extension (second).
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The impedance file.
+    data : bytes, optional
+        The file's bytes when already read (else the file is read).
+
+    Returns
+    -------
+    str
+        A format name of :mod:`lisse.io.formats` (``"csv"`` when nothing else matches).
+    """
     path = Path(path)
     if data is None:
         data = path.read_bytes()
@@ -1206,7 +1253,7 @@ def read_spectra(
     thickness : float or str, optional
         Electrolyte thickness: an SI number in m, or a string with a unit such as ``"0.8 mm"``.
     temperature : float or str, optional
-        Temperature: a number in K, or e.g. ``"-25 degC"``.
+        Temperature [K] as a number, or a string with a unit, e.g. ``"-25 degC"``.
 
     Returns
     -------
@@ -1271,7 +1318,31 @@ def read_spectra(
 
 
 def read_spectrum(path: str | Path, index: int = 0, *, format: str | None = None, units: Any = None, **kwargs: Any) -> EISSpectrum:
-    """Read one spectrum (``index`` into :func:`read_spectra`; ``format``, ``units`` and the other keywords as there)."""
+    """Read one spectrum (``index`` into :func:`read_spectra`; ``format``, ``units`` and the other keywords as there).
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The instrument file.
+    index : int, default 0
+        Index of the spectrum in the file (negative counts from the end).
+    format : str, optional
+        Force a reader (see :func:`read_spectra`).
+    units : str or mapping, optional
+        Units of columns whose header carries none (see :func:`read_spectra`).
+    **kwargs
+        ``columns``, ``area`` [m2], ``thickness`` [m], ``temperature`` [K], as for :func:`read_spectra`.
+
+    Returns
+    -------
+    EISSpectrum
+        Frequencies [Hz] and impedance [ohm] with metadata.
+
+    Raises
+    ------
+    ReaderError
+        The file cannot be read (see :func:`read_spectra`) or holds fewer spectra than ``index`` asks for.
+    """
     sp = read_spectra(path, format=format, units=units, **kwargs)
     if not -len(sp) <= index < len(sp):
         raise ReaderError(f"{path}: asked for spectrum {index} but the file holds {len(sp)}")

@@ -20,7 +20,21 @@ __all__ = ["Format", "FORMATS", "names", "check_name", "help_text"]
 
 @dataclass(frozen=True)
 class Format:
-    """One instrument-file format."""
+    """One instrument-file format.
+
+    Parameters
+    ----------
+    name : str
+        The format's name (``vendor-kind`` or ``csv``).
+    description : str
+        What the format is, for help texts.
+    cycling : bool
+        Whether it holds cycler data.
+    eis : bool
+        Whether it holds impedance spectra.
+    units : bool
+        Whether the format's specification fixes the units of its columns.
+    """
 
     name: str
     description: str
@@ -67,12 +81,35 @@ _RENAMED = {
 
 
 def names(kind: str) -> list[str]:
-    """Format names that hold ``kind`` data (``"cycling"`` or ``"eis"``), in table order."""
+    """Format names that hold ``kind`` data (``"cycling"`` or ``"eis"``), in table order.
+
+    Parameters
+    ----------
+    kind : {"cycling", "eis"}
+        The kind of data.
+
+    Returns
+    -------
+    list of str
+        Format names.
+    """
     return [n for n, f in FORMATS.items() if getattr(f, kind)]
 
 
 def check_name(name: str, kind: str) -> str:
     """Return ``name`` if it is a format holding ``kind`` data.
+
+    Parameters
+    ----------
+    name : str
+        A format name given by the user.
+    kind : {"cycling", "eis"}
+        The kind of data the caller reads.
+
+    Returns
+    -------
+    str
+        ``name``, checked.
 
     Raises
     ------
@@ -96,5 +133,16 @@ def check_name(name: str, kind: str) -> str:
 
 
 def help_text(kind: str) -> str:
-    """The ``--format`` help of the CLI commands reading ``kind`` files."""
+    """The ``--format`` help of the CLI commands reading ``kind`` files.
+
+    Parameters
+    ----------
+    kind : {"cycling", "eis"}
+        The kind of data.
+
+    Returns
+    -------
+    str
+        The help text listing the format names.
+    """
     return "force a reader instead of detecting it from the content: " + ", ".join(names(kind))

@@ -25,6 +25,14 @@ __all__ = ["read_land"]
 def read_land(path: str | Path, **metadata: Any):
     """Read the record sheet of a LAND/LANHE xlsx export (lisse's own fast xlsx value reader).
 
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The instrument file (read only, never modified).
+    **metadata
+        ``area`` [m2], ``active_mass`` [kg], ``loading`` [kg m-2]: SI numbers, or strings with a unit
+        (``"0.785 cm2"``, ``"12.5 mg"``), as for every reader (:func:`lisse.io.readers.read_cycling`).
+
     Returns
     -------
     CyclingRecord
@@ -32,6 +40,11 @@ def read_land(path: str | Path, **metadata: Any):
         cycle from ``Cycle-Index``; charge from the instrument's ``Capacity/mAh`` counter (see
         :func:`_land_charge`), integrated from the current (with a note) only when the counter is missing;
         ``Step-State`` kept as ``technique``. The ``Cycle-Tab`` sheet is kept in ``provenance.raw_header['cycle_table']``.
+
+    Raises
+    ------
+    ReaderError
+        The file is missing, unreadable, corrupt, truncated or not of this kind; a column lacks a unit.
     """
     import pandas as pd
 

@@ -92,6 +92,16 @@ def find_maccor_header(lines: list[str]) -> tuple[int, str, list[str]] | None:
 
     The header names a record column (``Rec#``, ``Rec``), a test time, a current and a voltage
     column, and a state (``State``, ``Md``) or Maccor cycle column (``Cyc#``, ``Cycle C``, ``Cycle P``).
+
+    Parameters
+    ----------
+    lines : list of str
+        The first lines of the file (decoded text).
+
+    Returns
+    -------
+    tuple of (int, str, list of str) or None
+        ``(line index, delimiter, column names)``, or None when no header is found.
     """
     for k, ln in enumerate(lines[:200]):
         for sep in ("\t", ",", ";"):
@@ -140,6 +150,7 @@ def read_maccor(path: str | Path, *, units: Any = None, **metadata: Any):
     Parameters
     ----------
     path : str or Path
+        The instrument file (read only, never modified).
     units : str or mapping, optional
         Only for a test-time column whose header names no unit and that has no clock column to fix
         it: ``"time=s"`` or ``"time=min"``. Other declared units must agree with the file's.

@@ -268,6 +268,14 @@ def _fastnda_messages(notes: list[str]):
 def read_nda(path: str | Path, **metadata: Any):
     """Read a Neware ``.nda`` or ``.ndax`` (or a zip holding one ``.nda``/``.ndax``) with fastnda.
 
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The instrument file (read only, never modified).
+    **metadata
+        ``area`` [m2], ``active_mass`` [kg], ``loading`` [kg m-2]: SI numbers, or strings with a unit
+        (``"0.785 cm2"``, ``"12.5 mg"``), as for every reader (:func:`lisse.io.readers.read_cycling`).
+
     Returns
     -------
     CyclingRecord
@@ -660,11 +668,24 @@ def _is_flat_header(line: str) -> bool:
 def read_neware_csv(path: str | Path, **metadata: Any):
     """Read a Neware BTS CSV export: the "regular" layout (cycle / step / record rows) or the flat one.
 
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The instrument file (read only, never modified).
+    **metadata
+        ``area`` [m2], ``active_mass`` [kg], ``loading`` [kg m-2]: SI numbers, or strings with a unit
+        (``"0.785 cm2"``, ``"12.5 mg"``), as for every reader (:func:`lisse.io.readers.read_cycling`).
+
     Returns
     -------
     CyclingRecord
         The record rows, units from the column names; time from ``Total Time``; ``charge_C`` cumulative
         since the start; ``step`` from the step rows (regular) or ``Step Index`` (flat); ``cycle`` 0-based.
+
+    Raises
+    ------
+    ReaderError
+        The file is missing, unreadable, corrupt, truncated or not of this kind; a column lacks a unit.
     """
     import pandas as pd
 
@@ -739,6 +760,24 @@ def read_neware_xlsx(path: str | Path, **metadata: Any):
     the first whose header row has DataPoint, Total Time, Current and Voltage columns (a flat export). Columns are mapped by name as in
     :func:`read_neware_csv`.
 
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The instrument file (read only, never modified).
+    **metadata
+        ``area`` [m2], ``active_mass`` [kg], ``loading`` [kg m-2]: SI numbers, or strings with a unit
+        (``"0.785 cm2"``, ``"12.5 mg"``), as for every reader (:func:`lisse.io.readers.read_cycling`).
+
+    Returns
+    -------
+    CyclingRecord
+        SI columns (time [s], voltage [V], current [A], charge [C]); see the module notes.
+
+    Raises
+    ------
+    ReaderError
+        The file is missing, unreadable, corrupt, truncated or not of this kind; a column lacks a unit.
+
     Notes
     -----
     Written from the documented BTS export layout (sheet ``record`` with ``Total Time``,
@@ -771,7 +810,26 @@ def is_flat_export(head: str) -> bool:
 
 
 def read_neware(path: str | Path, **metadata: Any):
-    """Dispatch on content: binary nda/ndax (or zip) -> :func:`read_nda`, xlsx, else CSV."""
+    """Dispatch on content: binary nda/ndax (or zip) -> :func:`read_nda`, xlsx, else CSV.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The instrument file (read only, never modified).
+    **metadata
+        ``area`` [m2], ``active_mass`` [kg], ``loading`` [kg m-2]: SI numbers, or strings with a unit
+        (``"0.785 cm2"``, ``"12.5 mg"``), as for every reader (:func:`lisse.io.readers.read_cycling`).
+
+    Returns
+    -------
+    CyclingRecord
+        SI columns (time [s], voltage [V], current [A], charge [C]); see the module notes.
+
+    Raises
+    ------
+    ReaderError
+        The file is missing, unreadable, corrupt, truncated or not of this kind; a column lacks a unit.
+    """
     p = Path(path)
     if not p.is_file():
         raise ReaderError(f"Neware file '{path}' does not exist")

@@ -56,6 +56,18 @@ def _file_mode() -> int:
 def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> Path:
     """Write ``data`` to ``path`` atomically (creates parent folders).
 
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The file to write (replaced as a whole; a reader never sees a partial file).
+    data : bytes
+        The content.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+
     Raises
     ------
     OutputError
@@ -95,12 +107,46 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> Path:
 
 
 def atomic_write_text(path: str | os.PathLike, text: str, encoding: str = "utf-8") -> Path:
-    """Write ``text`` to ``path`` atomically."""
+    """Write ``text`` to ``path`` atomically.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The file to write.
+    text : str
+        The content.
+    encoding : str, default "utf-8"
+        Text encoding.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+
+    Raises
+    ------
+    OutputError
+        The folder cannot be created or the file cannot be written.
+    """
     return atomic_write_bytes(path, text.encode(encoding))
 
 
 def atomic_save_figure(fig, path: str | os.PathLike, **kwargs) -> Path:
     """Save a matplotlib figure atomically; the format follows the suffix of ``path``.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The figure.
+    path : str or os.PathLike
+        The image file; its suffix selects the format (``.png``, ``.svg``, ...).
+    **kwargs
+        Passed to :meth:`matplotlib.figure.Figure.savefig` (e.g. ``dpi``, a count of dots per inch).
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
 
     Raises
     ------
@@ -190,6 +236,20 @@ def claim_output_folder(path: str | os.PathLike, *, overwrite: bool = False, wha
     :func:`output_folder` are always refused (root, home, the current folder, a file). The folder is
     created and marked as lisse's; record each file written with :func:`mark_output_files`.
 
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The output folder.
+    overwrite : bool, default False
+        Accept a folder holding files lisse did not write.
+    what : str, default "--out"
+        How the user named the folder, for messages.
+
+    Returns
+    -------
+    pathlib.Path
+        The resolved folder (created and marked).
+
     Raises
     ------
     ParameterError
@@ -211,7 +271,20 @@ def claim_output_folder(path: str | os.PathLike, *, overwrite: bool = False, wha
 
 
 def mark_output_files(folder: str | os.PathLike, files: Iterable[str | os.PathLike]) -> None:
-    """Add ``files`` (paths inside ``folder``) to the folder's :data:`MARKER`, creating it if needed."""
+    """Add ``files`` (paths inside ``folder``) to the folder's :data:`MARKER`, creating it if needed.
+
+    Parameters
+    ----------
+    folder : str or os.PathLike
+        A folder claimed with :func:`claim_output_folder`.
+    files : iterable of str or os.PathLike
+        Files written inside ``folder``.
+
+    Raises
+    ------
+    OutputError
+        The marker file cannot be written.
+    """
     folder = Path(folder)
     made = (_lisse_files(folder) or set()) - {MARKER}
     made |= {str(Path(f).resolve().relative_to(folder.resolve())) for f in files}
@@ -220,7 +293,18 @@ def mark_output_files(folder: str | os.PathLike, files: Iterable[str | os.PathLi
 
 
 def output_folder_state(path: str | os.PathLike) -> str:
-    """``"missing"``, ``"empty"``, ``"lisse"`` (made by lisse, nothing else in it), ``"foreign"`` or ``"file"``."""
+    """``"missing"``, ``"empty"``, ``"lisse"`` (made by lisse, nothing else in it), ``"foreign"`` or ``"file"``.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The folder to inspect.
+
+    Returns
+    -------
+    str
+        One of ``"missing"``, ``"empty"``, ``"lisse"``, ``"foreign"``, ``"file"``.
+    """
     p = Path(path)
     if not p.exists():
         return "missing"

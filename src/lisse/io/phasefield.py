@@ -44,6 +44,16 @@ def save_checkpoint(path: str | os.PathLike, state: dict, *, settings: dict | No
         JSON-able run settings and the list of history rows.
     frames, frame_times : optional
         Stack of ζ snapshots (float32) and their times [s], for the animation.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+
+    Raises
+    ------
+    OutputError
+        The file cannot be written.
     """
     arrays: dict[str, np.ndarray] = {}
     meta: dict = {"format": _FORMAT}
@@ -82,6 +92,18 @@ def load_checkpoint(path: str | os.PathLike, required_settings: tuple[str, ...] 
 
     The solver-state entries of :data:`REQUIRED_STATE` must be present, and the settings named in
     ``required_settings`` (``lisse phasefield --resume`` passes :data:`REQUIRED_SETTINGS`).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The ``.npz`` checkpoint.
+    required_settings : tuple of str, default ()
+        Settings that must be present.
+
+    Returns
+    -------
+    dict
+        ``state`` (solver state, SI), ``settings``, ``history``, ``frames`` (ζ snapshots, dimensionless) and ``frame_times`` [s].
 
     Raises
     ------
@@ -150,6 +172,13 @@ def _check_content(path: Path, meta: dict, state: dict, required_settings: tuple
 def refuse_existing_checkpoint(path: str | os.PathLike, *, overwrite: bool = False) -> None:
     """Refuse to start a new run whose checkpoint would replace an existing one.
 
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The checkpoint a new run would write.
+    overwrite : bool, default False
+        Allow replacing it.
+
     Raises
     ------
     ParameterError
@@ -162,7 +191,25 @@ def refuse_existing_checkpoint(path: str | os.PathLike, *, overwrite: bool = Fal
 
 
 def write_history_csv(path: str | os.PathLike, rows: list[dict]) -> Path:
-    """Write the front history (one row per record, columns :data:`HISTORY_COLUMNS`) atomically."""
+    """Write the front history (one row per record, columns :data:`HISTORY_COLUMNS`) atomically.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The CSV file.
+    rows : list of dict
+        History rows with the keys :data:`HISTORY_COLUMNS` (SI values; the column names carry the units).
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+
+    Raises
+    ------
+    OutputError
+        The file cannot be written.
+    """
     lines = [",".join(HISTORY_COLUMNS)]
     for r in rows:
         lines.append(",".join(f"{r[c]:.10g}" if isinstance(r[c], float) else str(r[c]) for c in HISTORY_COLUMNS))

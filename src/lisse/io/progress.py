@@ -16,7 +16,18 @@ __all__ = ["progress_bar", "progress_callback", "progress_enabled"]
 
 
 def progress_enabled(enabled: bool | None = None) -> bool:
-    """Whether to draw: ``enabled`` when given, else only when standard error is a terminal."""
+    """Whether to draw: ``enabled`` when given, else only when standard error is a terminal.
+
+    Parameters
+    ----------
+    enabled : bool, optional
+        Force drawing on (True) or off (False); None decides from standard error.
+
+    Returns
+    -------
+    bool
+        Whether a bar should be drawn.
+    """
     if enabled is not None:
         return bool(enabled)
     stream = sys.stderr
@@ -59,8 +70,25 @@ def progress_bar(total: int | None = None, desc: str = "", unit: str = "it", *, 
                  leave: bool = True) -> Any:
     """A tqdm bar (rate and ETA) on standard error, or a silent one when not :func:`progress_enabled`.
 
-    The silent bar has the same methods (``update``, ``set_postfix_str``, ``close``, context manager)
-    and does not import tqdm (a tenth of a second at every ``--json`` or piped run).
+    Parameters
+    ----------
+    total : int, optional
+        Number of work items, if known.
+    desc : str, default ""
+        Label shown before the bar.
+    unit : str, default "it"
+        Name of one work item (``"file"``, ``"step"``).
+    enabled : bool, optional
+        See :func:`progress_enabled`.
+    leave : bool, default True
+        Keep the finished bar on screen.
+
+    Returns
+    -------
+    tqdm.tqdm or _SilentBar
+        The bar; when progress is off, a silent stand-in with the same methods (``update``,
+        ``set_postfix_str``, ``close``, context manager) that does not import tqdm (a tenth of a second
+        at every ``--json`` or piped run). Close it or use it as a context manager.
     """
     if not progress_enabled(enabled):
         return _SilentBar(total)
@@ -70,7 +98,18 @@ def progress_bar(total: int | None = None, desc: str = "", unit: str = "it", *, 
 
 
 def progress_callback(bar: Any) -> Callable[[int, int], None]:
-    """A ``progress(done, total)`` callback for library code that moves ``bar`` to ``done`` of ``total``."""
+    """A ``progress(done, total)`` callback for library code that moves ``bar`` to ``done`` of ``total``.
+
+    Parameters
+    ----------
+    bar : tqdm.tqdm
+        The bar to move.
+
+    Returns
+    -------
+    callable
+        ``progress(done, total)`` with ``done`` and ``total`` counts of work items.
+    """
 
     def update(done: int, total: int) -> None:
         if bar.total != total:

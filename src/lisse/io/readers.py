@@ -116,6 +116,16 @@ READERS: dict[str, Callable[..., Any]] = {
 def detect_format(path: str | Path) -> str:
     """Return the key in :data:`READERS` for ``path`` (content first, then extension).
 
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The cycler file.
+
+    Returns
+    -------
+    str
+        A key of :data:`READERS` (e.g. ``"biologic-mpr"``, ``"csv"``).
+
     Raises
     ------
     ReaderError
@@ -188,6 +198,7 @@ def read_cycling(path: str | Path, format: str | None = None, *, units: Any = No
     Parameters
     ----------
     path : str or Path
+        The instrument file (read only, never modified).
     format : str, optional
         Force a reader (a name of :func:`lisse.io.formats.names` ``("cycling")``, e.g. ``"biologic-mpr"``,
         ``"neware-nda"``, ``"csv"``); detected from the content otherwise.
@@ -200,6 +211,11 @@ def read_cycling(path: str | Path, format: str | None = None, *, units: Any = No
         ``area`` [m²], ``active_mass`` [kg], ``loading`` [kg/m²]: SI numbers, or strings with a unit
         (``"0.785 cm2"``, ``"12.5 mg"``, ``"10 mg/cm2"``); for ``csv`` also ``mapping`` and ``current_sign``;
         for ``arbin-xlsx`` also ``channel`` (which channel of a workbook holding several).
+
+    Returns
+    -------
+    CyclingRecord
+        SI columns (time [s], voltage [V], current [A], charge [C]) with provenance (file hash, reader, notes).
 
     Raises
     ------

@@ -37,7 +37,25 @@ def _header_unit(cell: str) -> str | None:
 
 
 def read_temperature_table(path: str | Path) -> dict[str, float]:
-    """``{file key: temperature [K]}`` from a two-column CSV/TSV table (see module docstring)."""
+    """``{file key: temperature [K]}`` from a two-column CSV/TSV table (see module docstring).
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The table file.
+
+    Returns
+    -------
+    dict of str to float
+        File key -> temperature [K].
+
+    Raises
+    ------
+    ReaderError
+        Missing or unreadable file, no rows, or a malformed row.
+    ParameterError
+        A temperature that cannot be parsed, or one key given two temperatures.
+    """
     from lisse.analysis.eis.temperature import parse_temperature
     from lisse.io._readutil import check_path, reading
 
@@ -70,6 +88,23 @@ def temperature_table(specs) -> dict[str, float]:
     """Merge CLI ``--temperatures`` values: each a table file or an inline ``FILE=T`` (bare T: °C).
 
     A key given two different temperatures (across files and inline entries) raises ParameterError.
+
+    Parameters
+    ----------
+    specs : iterable of str or None
+        Table files or inline ``FILE=T`` entries (bare T in °C; or with a unit, ``FILE=298 K``).
+
+    Returns
+    -------
+    dict of str to float
+        File key -> temperature [K].
+
+    Raises
+    ------
+    ParameterError
+        A malformed entry, or a key given two temperatures.
+    ReaderError
+        A table file cannot be read.
     """
     from lisse.analysis.eis.temperature import parse_temperature
 
@@ -88,7 +123,25 @@ def temperature_table(specs) -> dict[str, float]:
 
 
 def series_files(paths) -> list[Path]:
-    """The spectrum files of a series: files as given, folders expanded to their impedance files (sorted)."""
+    """The spectrum files of a series: files as given, folders expanded to their impedance files (sorted).
+
+    Parameters
+    ----------
+    paths : iterable of str or pathlib.Path
+        Files and folders.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The spectrum files, in the order given (folders sorted).
+
+    Raises
+    ------
+    ReaderError
+        A folder holds no impedance files.
+    ParameterError
+        A file is given twice.
+    """
     files: list[Path] = []
     for p in paths:
         q = Path(p)

@@ -22,7 +22,23 @@ _TOKEN = re.compile(r"([A-Z][a-z]?)(\d*\.?\d*)|(\()|(\))(\d*\.?\d*)")
 
 
 def parse_formula(formula: str) -> dict[str, float]:
-    """Parse a formula like ``Li6.4La3Zr1.4Ta0.6O12`` or ``Ca(OH)2`` into element counts."""
+    """Parse a formula like ``Li6.4La3Zr1.4Ta0.6O12`` or ``Ca(OH)2`` into element counts.
+
+    Parameters
+    ----------
+    formula : str
+        Chemical formula (element symbols, optional counts, nested parentheses).
+
+    Returns
+    -------
+    dict of str to float
+        Element symbol -> number of atoms per formula unit (a count, may be fractional).
+
+    Raises
+    ------
+    ParameterError
+        If the formula cannot be parsed, names an unknown element or has unbalanced parentheses.
+    """
     stack: list[dict[str, float]] = [{}]
     pos = 0
     for m in _TOKEN.finditer(formula):
@@ -49,5 +65,26 @@ def parse_formula(formula: str) -> dict[str, float]:
 
 
 def molar_mass(formula: str) -> float:
-    """Molar mass in kg/mol of a formula unit."""
+    """Compute the molar mass of a formula unit from standard atomic weights.
+
+    Parameters
+    ----------
+    formula : str
+        Chemical formula, e.g. ``"Li6.4La3Zr1.4Ta0.6O12"`` (fractional counts and parentheses allowed).
+
+    Returns
+    -------
+    float
+        Molar mass in kg/mol.
+
+    Raises
+    ------
+    ParameterError
+        If the formula cannot be parsed or names an unknown element.
+
+    References
+    ----------
+    .. [1] T. Prohaska et al., "Standard atomic weights of the elements 2021", Pure Appl. Chem. 94, 573 (2022),
+       doi:10.1515/pac-2019-0603 (``IUPAC2021``).
+    """
     return sum(ATOMIC_WEIGHT_G_MOL[e] * n for e, n in parse_formula(formula).items()) * 1e-3

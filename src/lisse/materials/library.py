@@ -69,7 +69,7 @@ _IDENTITIES: dict[str, tuple[str | None, str, str, tuple[str, ...]]] = {
 class Material:
     """A material with cited properties.
 
-    Attributes
+    Parameters
     ----------
     name : str
         Library name (``"LLZTO"``).
@@ -77,8 +77,16 @@ class Material:
         Formula unit, None for composites.
     kind : str
         metal, electrolyte, interlayer, coating, alloy, positive or collector.
-    properties : dict[str, Param]
-        Property name -> value with unit and source (see :data:`PROPERTIES`).
+    description : str
+        One line: what the material is (composition, phase).
+    aliases : tuple of str, default ()
+        Other names :func:`get_material` accepts (case-insensitive).
+    properties : dict of str to Param, optional
+        Property name -> value with unit and source (see :data:`PROPERTIES`); values in the unit the source
+        prints, :meth:`si` converts.
+    ranges : dict of str to tuple of float, optional
+        Property name -> (low, high) literature range, in the unit of that property's :class:`Param`
+        (as the source prints it, not SI).
     """
 
     name: str
@@ -90,10 +98,38 @@ class Material:
     ranges: dict[str, tuple[float, float]] = field(default_factory=dict)
 
     def has(self, prop: str) -> bool:
+        """Tell whether the library has a value for property ``prop``.
+
+        Parameters
+        ----------
+        prop : str
+            A key of :data:`PROPERTIES`.
+
+        Returns
+        -------
+        bool
+            True when the material carries that property.
+        """
         return prop in self.properties
 
     def param(self, prop: str) -> Param:
-        """Return the :class:`Param` for ``prop`` or raise :class:`ParameterError`."""
+        """Return the :class:`Param` (value, unit, source) of property ``prop``.
+
+        Parameters
+        ----------
+        prop : str
+            A key of :data:`PROPERTIES`.
+
+        Returns
+        -------
+        Param
+            The cited value in the unit of its source.
+
+        Raises
+        ------
+        ParameterError
+            If ``prop`` is not a known property (with close matches) or this material has no value for it.
+        """
         if prop not in PROPERTIES:
             raise unknown_key_error(prop, PROPERTIES, "material property")
         try:
@@ -103,14 +139,51 @@ class Material:
             raise ParameterError(f"material '{self.name}' has no value for '{prop}' in the library (it has: {have}); pass one explicitly") from None
 
     def si(self, prop: str) -> float:
-        """Value of ``prop`` in SI units."""
+        """Return the value of ``prop`` in SI units.
+
+        Parameters
+        ----------
+        prop : str
+            A key of :data:`PROPERTIES`.
+
+        Returns
+        -------
+        float
+            The value in SI base units (e.g. kg/m³ for ``density``, S/m for ``ionic_conductivity``).
+
+        Raises
+        ------
+        ParameterError
+            If the property is unknown or missing for this material.
+        """
         return self.param(prop).si
 
     def ionic_conductivity(self, temperature: float | None = None) -> float:
-        """Ionic conductivity in S/m at ``temperature`` (K).
+        """Return the ionic conductivity at ``temperature`` (Arrhenius extrapolation from the reference value).
 
         Uses ``sigma(T) = sigma_ref * exp(-(E_a/k_B) (1/T - 1/T_ref))`` when an activation energy is in
         the library; without one, only the reference temperature is allowed.
+
+        Parameters
+        ----------
+        temperature : float or None, optional
+            Absolute temperature in K; None: the reference temperature of the library value.
+
+        Returns
+        -------
+        float
+            Ionic conductivity in S/m.
+
+        Raises
+        ------
+        ParameterError
+            If ``temperature`` is out of range, or differs from the reference temperature and the library has
+            no activation energy for this material.
+
+        Notes
+        -----
+        The Arrhenius form without the 1/T prefactor (``sigma`` rather than ``sigma T``); the activation energy
+        and reference value come from the material's cited source.
         """
         p = self.param("ionic_conductivity")
         if temperature is not None:
@@ -127,7 +200,13 @@ class Material:
 
 
 def source_files() -> list[str]:
-    """Names of the bundled per-source data files."""
+    """List the names of the bundled per-source data files.
+
+    Returns
+    -------
+    list of str
+        File names (``*.toml``) under ``lisse/materials/sets``, sorted.
+    """
     return sorted(p.name for p in resources.files("lisse.materials").joinpath("sets").iterdir() if p.name.endswith(".toml"))
 
 
@@ -187,7 +266,23 @@ def _aliases() -> dict[str, str]:
 
 
 def get_material(name: str) -> Material:
-    """Look up a material by name or alias (case-insensitive)."""
+    """Look up a material by name or alias (case-insensitive).
+
+    Parameters
+    ----------
+    name : str or Material
+        Library name or alias (``"llzto"``, ``"Li7La3Zr2O12"``); a :class:`Material` is returned unchanged.
+
+    Returns
+    -------
+    Material
+        The library entry.
+
+    Raises
+    ------
+    ParameterError
+        If the name is unknown; the message suggests close matches.
+    """
     if isinstance(name, Material):
         return name
     key = str(name).strip().lower()
@@ -198,6 +293,17 @@ def get_material(name: str) -> Material:
 
 
 def list_materials(kind: str | None = None) -> list[Material]:
-    """All library materials, optionally of one kind."""
+    """List all library materials, optionally of one kind.
+
+    Parameters
+    ----------
+    kind : str or None, optional
+        metal, electrolyte, interlayer, coating, alloy, positive or collector; None: all.
+
+    Returns
+    -------
+    list of Material
+        The matching entries.
+    """
     mats = list(_library().values())
     return [m for m in mats if kind is None or m.kind == kind]

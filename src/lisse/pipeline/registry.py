@@ -42,7 +42,23 @@ __all__ = ["Stage", "StageContext", "StageResult", "stage", "all_stages"]
 
 @dataclass
 class StageContext:
-    """What a stage receives: the parsed study, its own options table, and where outputs go."""
+    """What a stage receives: the parsed study, its own options table, and where outputs go.
+
+    Parameters
+    ----------
+    study : Study
+        The parsed study (:func:`lisse.pipeline.study.load_study`).
+    options : dict
+        The stage's own options table (typed SI values once ``validated``).
+    out_dir : pathlib.Path
+        Output folder of the run.
+    progress : bool, default True
+        Whether the stage may report progress.
+    results : dict, optional
+        Summaries of the stages that already ran (name -> summary dict).
+    validated : bool, default False
+        True when ``options`` were already checked against the stage's schema.
+    """
 
     study: Any
     options: dict
@@ -57,6 +73,24 @@ class StageContext:
 
 @dataclass
 class StageResult:
+    """What a stage returns; the runner writes it (atomically) and puts it in the report.
+
+    Parameters
+    ----------
+    summary : dict, optional
+        JSON-able summary, written into ``results.json`` (keys carry their unit as suffix).
+    tables : dict of str to pandas.DataFrame, optional
+        Tables, written as CSV, by name.
+    figures : dict of str to matplotlib.figure.Figure, optional
+        Figures, written as PNG (and SVG), by name.
+    html : str, default ""
+        The report section body (:class:`~lisse.report.html.Markup`; a plain ``str`` is escaped).
+    citations : set of str, optional
+        Citation keys (:mod:`lisse.citations`) the stage used.
+    figure_captions : dict of str to str, optional
+        Caption per figure name.
+    """
+
     summary: dict = field(default_factory=dict)
     tables: dict[str, Any] = field(default_factory=dict)
     figures: dict[str, Any] = field(default_factory=dict)
@@ -67,6 +101,32 @@ class StageResult:
 
 @dataclass(frozen=True)
 class Stage:
+    """A registered stage of ``lisse evaluate`` (made by :func:`stage`).
+
+    Parameters
+    ----------
+    name : str
+        Stage name (unique).
+    func : callable
+        ``func(ctx: StageContext) -> StageResult``, checking raw options first.
+    title : str
+        Human title (report section heading).
+    section : str or None
+        The study-file table the stage owns.
+    order : int
+        Run order index (ascending; ties by name).
+    needs : tuple of str
+        Study tables that must be present for the stage to run.
+    optional_deps : tuple of str
+        Importable packages the stage needs; missing ones skip the stage.
+    applies : callable, optional
+        ``applies(study) -> str | None``; a returned string is a skip reason.
+    schema : mapping, optional
+        ``{key: OptionSpec or ParamSpec}`` of the section's options (:mod:`lisse.params`).
+    check : callable, optional
+        Check across keys of the typed options; raises ParameterError.
+    """
+
     name: str
     func: Callable[[StageContext], StageResult]
     title: str
@@ -80,7 +140,23 @@ class Stage:
     check: Callable[[dict], None] | None = None
 
     def check_options(self, options: Mapping[str, Any] | None) -> dict:
-        """The section's options checked against :attr:`schema` and typed (raises ParameterError)."""
+        """The section's options checked against :attr:`schema` and typed.
+
+        Parameters
+        ----------
+        options : mapping or None
+            The raw options table from the study file (None = empty).
+
+        Returns
+        -------
+        dict
+            Typed options: SI floats for quantities, defaults filled in.
+
+        Raises
+        ------
+        ParameterError
+            An unknown key, a wrong type or unit, or a value out of range.
+        """
         from lisse.params import validate_options
 
         return validate_options(self.schema, options or {}, f"[{self.section or self.name}]")
@@ -101,7 +177,34 @@ def stage(
     schema: Mapping[str, Any] | None = None,
     check: Callable[[dict], None] | None = None,
 ) -> Callable[[Callable[[StageContext], StageResult]], Callable[[StageContext], StageResult]]:
-    """Register a stage function (decorator)."""
+    """Register a stage function (decorator).
+
+    Parameters
+    ----------
+    name : str
+        Stage name (unique; key in ``results.json``).
+    title : str
+        Human title (report section heading).
+    section : str, optional
+        The study-file table the stage owns (its options).
+    order : int, default 100
+        Run order index (ascending).
+    needs : tuple of str, default ()
+        Study tables that must be present for the stage to run.
+    optional_deps : tuple of str, default ()
+        Importable packages the stage needs; when one is missing the stage is skipped.
+    applies : callable, optional
+        ``applies(study) -> str | None``; a returned string is a skip reason.
+    schema : mapping, optional
+        ``{key: OptionSpec or ParamSpec}`` of the section's options.
+    check : callable, optional
+        Check across keys of the typed options; raises ParameterError.
+
+    Returns
+    -------
+    callable
+        The decorator; it registers the function and returns a wrapper that checks raw options first.
+    """
 
     def deco(func: Callable[[StageContext], StageResult]) -> Callable[[StageContext], StageResult]:
         @functools.wraps(func)
@@ -120,7 +223,13 @@ def stage(
 
 
 def all_stages() -> list[Stage]:
-    """Every registered stage, in run order (imports the stage modules on first call)."""
+    """Every registered stage, in run order (imports the stage modules on first call).
+
+    Returns
+    -------
+    list of Stage
+        Sorted by ``(order, name)``.
+    """
     import lisse.pipeline.stages as pkg
 
     for info in pkgutil.iter_modules(pkg.__path__):

@@ -67,7 +67,25 @@ def _cell_schema() -> dict:
 
 
 def load_study(path: str | Path | None = None) -> dict:
-    """Read and validate a study file (the bundled default when ``path`` is None)."""
+    """Read and validate a study file (the bundled default when ``path`` is None).
+
+    Parameters
+    ----------
+    path : str or pathlib.Path, optional
+        The study TOML file; None reads the bundled example study.
+
+    Returns
+    -------
+    dict
+        The parsed, checked study (see :func:`parse_study`).
+
+    Raises
+    ------
+    ReaderError
+        The file does not exist, is a folder, is not UTF-8 or not TOML.
+    ParameterError
+        A table or key of the study is wrong (see :func:`parse_study`).
+    """
     if path is None:
         text = resources.files("lisse").joinpath("studies", DEFAULT_STUDY).read_text("utf-8")
         return parse_study(text, source="<bundled default study>", base_dir=None)
@@ -90,7 +108,7 @@ def parse_study(text: str, source: str = "<string>", base_dir: Path | None = Non
     ----------
     text : str
         The TOML text.
-    source : str
+    source : str, default "<string>"
         Where it came from, for messages.
     base_dir : Path, optional
         Folder that relative file paths start from (the study file's folder; default the working folder).
@@ -187,6 +205,17 @@ def _kind(value: Any) -> str:
 def cell_design(cell: dict) -> CellDesign:
     """Check one ``[[cells]]`` table against its schema and build its :class:`CellDesign`.
 
+    Parameters
+    ----------
+    cell : dict
+        One ``[[cells]]`` table as read from TOML: ``name``, material names and quantities (strings with
+        units, or bare numbers meaning the display unit shown by ``--show-schema``, e.g. 20 -> 20 um).
+
+    Returns
+    -------
+    CellDesign
+        The cell design (SI values inside).
+
     Raises
     ------
     ParameterError
@@ -220,12 +249,34 @@ def cell_design(cell: dict) -> CellDesign:
 
 
 def cell_designs(study: dict) -> list[tuple[str, CellDesign]]:
-    """(name, design) for every cell of a parsed study."""
+    """(name, design) for every cell of a parsed study.
+
+    Parameters
+    ----------
+    study : dict
+        A parsed study (:func:`load_study` / :func:`parse_study`).
+
+    Returns
+    -------
+    list of (str, CellDesign)
+        One pair per ``[[cells]]`` table, in file order.
+
+    Raises
+    ------
+    ParameterError
+        A cell table is wrong (see :func:`cell_design`).
+    """
     return [(c["name"], cell_design(c)) for c in study.get("cells", [])]
 
 
 def study_schema() -> dict:
-    """Every study table's keys with type, unit, range, default and meaning (for ``--show-schema``)."""
+    """Every study table's keys with type, unit, range, default and meaning (for ``--show-schema``).
+
+    Returns
+    -------
+    dict
+        ``{table: {key: description dict}}`` for ``study``, ``cells`` and every stage section.
+    """
     from lisse.pipeline.registry import all_stages
 
     out = {"study": {k: describe_spec(v) for k, v in STUDY_SCHEMA.items()},

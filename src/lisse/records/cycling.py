@@ -67,9 +67,9 @@ REST_FRACTION = 1e-3
 class Provenance:
     """Where a record came from.
 
-    Attributes
+    Parameters
     ----------
-    source : str
+    source : str, default "unknown"
         File path (as given) or ``"synthetic"``.
     sha256 : str or None
         sha256 (hex) of the file bytes.
@@ -91,6 +91,13 @@ class Provenance:
     notes: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
+        """Return the provenance as JSON-able data (the raw header left out).
+
+        Returns
+        -------
+        dict
+            ``source``, ``sha256``, ``reader``, ``reader_version`` and ``notes``.
+        """
         return {
             "source": self.source,
             "sha256": self.sha256,
@@ -126,7 +133,8 @@ def half_cycle_index(current: np.ndarray, rest_fraction: float = REST_FRACTION) 
 
     Returns
     -------
-    ndarray of int64, same length, starting at 0.
+    ndarray of int64
+        Half-cycle index per row, same length, starting at 0.
     """
     i = np.asarray(current, dtype=float)
     if i.size == 0:
@@ -154,7 +162,20 @@ def half_cycle_index(current: np.ndarray, rest_fraction: float = REST_FRACTION) 
 
 
 def integrate_charge(time_s: np.ndarray, current_A: np.ndarray) -> np.ndarray:
-    """Cumulative charge (C) by the trapezoidal rule, starting at 0."""
+    """Integrate the current into the cumulative charge by the trapezoidal rule, starting at 0.
+
+    Parameters
+    ----------
+    time_s : ndarray
+        Time in s.
+    current_A : ndarray
+        Current in A (same length; NaN intervals contribute no charge).
+
+    Returns
+    -------
+    ndarray
+        Cumulative signed charge in C, same length (zeros for fewer than two points).
+    """
     t = np.asarray(time_s, dtype=float)
     i = np.asarray(current_A, dtype=float)
     if t.size < 2:
@@ -187,19 +208,20 @@ class CyclingRecord:
     constructor. The data are a :class:`pandas.DataFrame` (columns listed in the module docstring);
     ``record.df`` exposes it, ``record["voltage_V"]`` a column as a numpy array.
 
-    Attributes
+    Parameters
     ----------
     df : pandas.DataFrame
-        The columns (SI).
-    start : datetime or None
+        The columns, in SI units (s, V, A, C; see the module docstring).
+    start : datetime or None, optional
         Timezone-aware wall-clock time of ``time_s == 0`` (None when the file gives none).
-    area_m2 : float or None
-        Electrode (geometric) area (m²).
-    active_mass_kg : float or None
-        Active material mass (kg).
-    loading_kg_m2 : float or None
-        Active material areal loading (kg/m²).
-    provenance : Provenance
+    area_m2 : float or None, optional
+        Electrode (geometric) area in m².
+    active_mass_kg : float or None, optional
+        Active material mass in kg.
+    loading_kg_m2 : float or None, optional
+        Active material areal loading in kg/m².
+    provenance : Provenance, optional
+        Where the data came from (file, hash, reader, notes).
     """
 
     df: Any
@@ -241,7 +263,7 @@ class CyclingRecord:
         step, cycle, half_cycle : array_like of int, optional
             Indices; ``half_cycle`` is derived from current sign flips when omitted, the others are 0.
         extra : dict of str to array_like, optional
-            Further columns (same length).
+            Further columns (same length), values in SI units.
         start : datetime, optional
             Wall-clock start; a naive datetime is rejected (give a timezone).
         area : float [m²], str or pint.Quantity, optional
@@ -251,6 +273,12 @@ class CyclingRecord:
         loading : float [kg/m²], str or pint.Quantity, optional
             Areal loading of active material: an SI number, or e.g. ``"10 mg/cm2"`` (a unit-less string: mg/cm²).
         provenance : Provenance, optional
+            Where the data came from; default: ``Provenance(source="unknown")``.
+
+        Returns
+        -------
+        CyclingRecord
+            The validated record, missing core columns filled.
 
         Raises
         ------
@@ -317,22 +345,48 @@ class CyclingRecord:
 
     @property
     def columns(self) -> list[str]:
+        """Names of the data columns."""
         return list(self.df.columns)
 
     @property
     def time_s(self) -> np.ndarray:
+        """Time since the start of the record [s]."""
         return self["time_s"]
 
     @property
     def voltage_V(self) -> np.ndarray:
+        """Cell voltage [V]."""
         return self["voltage_V"]
 
     @property
     def current_A(self) -> np.ndarray:
+        """Current [A], positive = anodic at the working electrode."""
         return self["current_A"]
 
     def with_metadata(self, *, area: Any = None, active_mass: Any = None, loading: Any = None) -> CyclingRecord:
-        """Return a copy (sharing the data) with the given metadata set (same units as :meth:`from_arrays`)."""
+        """Return a copy (sharing the data) with the given metadata set.
+
+        Parameters
+        ----------
+        area : float, str or pint.Quantity, optional
+            Electrode area: an SI number in m², or e.g. ``"0.785 cm2"`` (a unit-less string means cm²).
+        active_mass : float, str or pint.Quantity, optional
+            Active mass: an SI number in kg, or e.g. ``"12.5 mg"`` (a unit-less string means mg).
+        loading : float, str or pint.Quantity, optional
+            Areal loading of active material: an SI number in kg/m², or e.g. ``"10 mg/cm2"``.
+
+        Returns
+        -------
+        CyclingRecord
+            The copy; metadata not given keep their current values.
+
+        Raises
+        ------
+        UnitError
+            If a value has the wrong dimensions.
+        ParameterError
+            If a value is not positive and finite.
+        """
         return replace(
             self,
             area_m2=_opt_si(area, "cm2", "area") if area is not None else self.area_m2,
@@ -341,13 +395,30 @@ class CyclingRecord:
         )
 
     def current_density_A_m2(self) -> np.ndarray:
-        """Current density (A/m²); needs ``area_m2``."""
+        """Compute the current density ``current_A / area_m2``.
+
+        Returns
+        -------
+        ndarray
+            Current density in A/m², anodic positive.
+
+        Raises
+        ------
+        ParameterError
+            If the record has no electrode area (``area_m2`` None).
+        """
         if self.area_m2 is None:
             raise ParameterError("CyclingRecord has no electrode area; pass area='0.785 cm2' to the reader or with_metadata()")
         return self.current_A / self.area_m2
 
     def to_arrow(self):
-        """The data as a :class:`pyarrow.Table` (metadata in the schema metadata)."""
+        """Return the data as a :class:`pyarrow.Table` (metadata in the schema metadata).
+
+        Returns
+        -------
+        pyarrow.Table
+            The SI columns; the :meth:`summary` as JSON under the schema-metadata key ``lisse.cycling``.
+        """
         import json
 
         import pyarrow as pa
@@ -357,7 +428,14 @@ class CyclingRecord:
         return table.replace_schema_metadata(meta)
 
     def summary(self) -> dict:
-        """A JSON-able summary: rows, duration, voltage/current ranges, metadata and provenance."""
+        """Summarise the record as JSON-able data: rows, duration, voltage/current ranges, metadata and provenance.
+
+        Returns
+        -------
+        dict
+            Keys carry their display units (``duration_h``, ``voltage_min_V``, ``current_max_mA``, ``area_cm2``,
+            ``loading_mg_cm2`` ...); values are None where unknown.
+        """
         n = len(self)
         t = self.time_s
         v = self.voltage_V

@@ -38,6 +38,12 @@ class EISSpectrum:
     metadata : dict
         Provenance: ``source`` (path), ``sha256`` (of the file bytes), ``reader`` (reader name),
         ``index`` (spectrum number inside the file) and any instrument header fields.
+
+    Raises
+    ------
+    ParameterError
+        If the arrays differ in length or are empty, a frequency is not finite and positive, an impedance
+        is not finite, or ``area``/``thickness``/``temperature`` is not positive and finite.
     """
 
     frequency: np.ndarray
@@ -101,14 +107,43 @@ class EISSpectrum:
         return int(self.frequency.size)
 
     def sorted(self, descending: bool = True) -> EISSpectrum:
-        """A copy ordered by frequency (high to low by default)."""
+        """Return a copy ordered by frequency (high to low by default).
+
+        Parameters
+        ----------
+        descending : bool, default True
+            High to low frequency when True, low to high otherwise.
+
+        Returns
+        -------
+        EISSpectrum
+            The reordered copy (metadata kept).
+        """
         idx = np.argsort(self.frequency)
         if descending:
             idx = idx[::-1]
         return replace(self, frequency=self.frequency[idx], impedance=self.impedance[idx])
 
     def with_geometry(self, area: float | None = None, thickness: float | None = None) -> EISSpectrum:
-        """A copy with area [m²] and/or thickness [m] set (None keeps the current value)."""
+        """Return a copy with area and/or thickness set.
+
+        Parameters
+        ----------
+        area : float or None, optional
+            Electrode area in m²; None keeps the current value.
+        thickness : float or None, optional
+            Electrolyte thickness in m; None keeps the current value.
+
+        Returns
+        -------
+        EISSpectrum
+            The copy.
+
+        Raises
+        ------
+        ParameterError
+            If a value is not positive and finite.
+        """
         return replace(
             self,
             area=self.area if area is None else float(area),
@@ -116,13 +151,40 @@ class EISSpectrum:
         )
 
     def area_specific(self) -> np.ndarray:
-        """Area-specific impedance Z·A [ohm·m²]; needs ``area``."""
+        """Compute the area-specific impedance ``Z·A``.
+
+        Returns
+        -------
+        ndarray of complex
+            Area-specific impedance in Ω·m².
+
+        Raises
+        ------
+        ParameterError
+            If ``area`` is not set.
+        """
         if self.area is None:
             raise ParameterError(f"EISSpectrum '{self.label}': area-specific impedance needs 'area' [m²], which is not set")
         return self.impedance * self.area
 
     def crop(self, f_min: float | None = None, f_max: float | None = None) -> EISSpectrum:
-        """A copy restricted to ``f_min <= f <= f_max`` [Hz]."""
+        """Return a copy restricted to ``f_min <= f <= f_max``.
+
+        Parameters
+        ----------
+        f_min, f_max : float or None, optional
+            Frequency limits in Hz; None: no limit on that side.
+
+        Returns
+        -------
+        EISSpectrum
+            The cropped copy.
+
+        Raises
+        ------
+        ParameterError
+            If no point is left.
+        """
         keep = np.ones(len(self), dtype=bool)
         if f_min is not None:
             keep &= self.frequency >= f_min
@@ -133,7 +195,13 @@ class EISSpectrum:
         return replace(self, frequency=self.frequency[keep], impedance=self.impedance[keep])
 
     def to_frame(self):
-        """A pandas DataFrame with ``frequency_Hz``, ``z_real_ohm``, ``z_imag_ohm`` columns."""
+        """Return the spectrum as a pandas DataFrame.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``frequency_Hz`` (Hz), ``z_real_ohm`` and ``z_imag_ohm`` (Ω).
+        """
         import pandas as pd
 
         return pd.DataFrame({"frequency_Hz": self.frequency, "z_real_ohm": self.z_real, "z_imag_ohm": self.z_imag})

@@ -30,7 +30,27 @@ th{background:#f3f5f9}figure{margin:1em 0}figcaption{font-size:.85em;color:#555}
 
 @dataclass
 class ReportSection:
-    """One stage's contribution to the report."""
+    """One stage's contribution to the report.
+
+    Parameters
+    ----------
+    name : str
+        Stage name; also the section's HTML anchor.
+    title : str
+        Section heading.
+    status : str
+        ``"ok"``, ``"skipped"`` or ``"error"``.
+    reason : str, default ""
+        Why the stage was skipped or failed (shown instead of the body when ``status`` is not ``"ok"``).
+    html : str, default ""
+        The section body; a :class:`Markup` is inserted as HTML, a plain ``str`` is escaped and shown as text.
+    tables : dict of str to pandas.DataFrame, optional
+        Tables shown inline (first 12 rows), by name.
+    figures : list of (str, bytes, str), optional
+        ``(name, PNG bytes, caption)`` per figure, embedded as base64.
+    files : list of str, optional
+        Output files of the stage, listed under the section.
+    """
 
     name: str
     title: str
@@ -59,7 +79,26 @@ def _table_html(df, max_rows: int = 12) -> str:
 
 
 def render_report(title: str, intro: str, sections: list[ReportSection], citations: list[str], provenance: dict) -> str:
-    """Render the whole report as one HTML string."""
+    """Render the whole report as one HTML string.
+
+    Parameters
+    ----------
+    title : str
+        Report title (``<title>`` and heading; escaped).
+    intro : str
+        Introductory paragraph (escaped).
+    sections : list of ReportSection
+        The sections, in order.
+    citations : list of str
+        Formatted references, listed in a numbered References section.
+    provenance : dict
+        Key/value pairs (versions, inputs, hashes) shown in the Provenance table.
+
+    Returns
+    -------
+    str
+        A complete, self-contained HTML document (inline CSS, base64 figures).
+    """
     parts = [f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{html.escape(title)}</title><style>{_CSS}</style></head><body>"]
     parts.append(f"<h1>{html.escape(title)}</h1><p>{html.escape(intro)}</p>")
     parts.append("<ul>")

@@ -73,7 +73,7 @@ __all__ = ["SymmetricCellModel", "SyntheticTruth", "ccd_staircase", "long_cyclin
 class SymmetricCellModel:
     """Parameters of the synthetic symmetric cell (SI).
 
-    Attributes
+    Parameters
     ----------
     asr_bulk_ohm_m2 : float
         Electrolyte area-specific resistance L/σ (Ω·m²). Default 4.3e-3 Ω·m² = 43 Ω·cm²: a 300 µm
@@ -85,7 +85,7 @@ class SymmetricCellModel:
         Exchange current density of Li/Li⁺ at the interface (A/m²). Default 10 A/m² = 1 mA/cm²
         (assumed; order of LSV-derived values in [Su2024]).
     temperature_K : float
-        298.15 K.
+        Temperature [K]. Default 298.15 K.
     drift_per_C_m2 : float
         Relative growth of ASR_int per C/m² of cumulative plated charge (1 mAh/cm² = 3.6e4 C/m²).
         Default 2e-7 per C/m² (+0.7 % per mAh/cm² plated; assumed, so that a 0.2 mA/cm² cell stays
@@ -97,13 +97,13 @@ class SymmetricCellModel:
     tau_nuc_s : float
         Decay time of the nucleation spike (s). Default 20 s (assumed).
     short_fraction : float
-        ASR of a hard short relative to the bulk ASR (default 0.02).
+        ASR of a hard short relative to the bulk ASR [-] (dimensionless; default 0.02).
     soft_range : tuple of float
-        Range of the shunted current fraction in a soft short (default 0.4 to 0.95).
+        Range of the shunted current fraction in a soft short [-] (default 0.4 to 0.95).
     soft_dwell_s : float
         Mean time between soft-short switching events (s). Default 30 s.
     soft_noise_factor : float
-        Extra noise during a soft short, as a multiple of the measurement noise (default 3).
+        Extra noise during a soft short, as a multiple of the measurement noise [-] (dimensionless; default 3).
     tau_void_s : float
         Growth time of void-formation polarization (s). Default 300 s.
     v_cutoff_V : float
@@ -147,7 +147,7 @@ def _check_seed(seed: int | None) -> None:
 class SyntheticTruth:
     """What the generator put in the data.
 
-    Attributes
+    Parameters
     ----------
     protocol : str
         ``"fixed-capacity"``, ``"fixed-time"`` or ``"long-cycling"``.
@@ -158,14 +158,19 @@ class SyntheticTruth:
     ccd_A_m2 : float or None
         Last stable current density (CCD convention "last stable step"); None if the first step fails.
     failure_current_density_A_m2 : float or None
+        Current density of the failing step [A m-2]; None without failure.
     failure_step : int or None
         0-based index of the failing step.
     failure_time_s : float or None
+        Time at which the failure starts [s]; None without failure.
     failure_half_cycle : int or None
         Index of the half cycle in which failure starts.
     v_sp_V : list of float
         Spike height put at the start of each half cycle (V, positive).
     half_cycle_start_s : list of float
+        Start time of every half cycle [s].
+    params : dict, optional
+        The generator's inputs (SI) and the cell model's parameters.
     """
 
     protocol: str
@@ -181,6 +186,13 @@ class SyntheticTruth:
     params: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
+        """The ground truth as a plain (JSON-able) dict.
+
+        Returns
+        -------
+        dict
+            Field name (unit suffix) -> value.
+        """
         return asdict(self)
 
 
@@ -188,6 +200,24 @@ def symmetric_voltage(j_A_m2: np.ndarray, asr_int_ohm_m2: np.ndarray | float, mo
     """Steady cell voltage (V) of the intact symmetric cell at current density ``j`` (no spike, no noise).
 
     ``V = sign(j)·[|j|(ASR_bulk + 2 ASR_int) + 2·(2RT/F)·asinh(|j|/(2 j0))]``.
+
+    Parameters
+    ----------
+    j_A_m2 : numpy.ndarray
+        Current density [A m-2], positive = stripping from the working electrode.
+    asr_int_ohm_m2 : numpy.ndarray or float
+        Interfacial resistance per Li|SSE interface [ohm m2].
+    model : SymmetricCellModel
+        The cell (bulk ASR [ohm m2], j0 [A m-2], temperature [K]).
+
+    Returns
+    -------
+    numpy.ndarray
+        V [V].
+
+    References
+    ----------
+    Bard, A. J.; Faulkner, L. R. Electrochemical Methods, 2nd ed.; Wiley, 2001 (eq. 3.4.11).
     """
     j = np.asarray(j_A_m2, dtype=float)
     a = np.abs(j)
@@ -279,10 +309,15 @@ def ccd_staircase(
     protocol : {"capacity", "time"}
         Fixed areal capacity per half cycle (``step_capacity`` [C/m²], text: mAh/cm²) or fixed duration
         (``step_time`` [s], text: h).
+    step_capacity : float [C/m²] or str
+        Areal capacity per half cycle with ``protocol="capacity"`` (text: mAh/cm²).
+    step_time : float [s] or str
+        Duration of each half cycle with ``protocol="time"`` (text: h).
     j_critical : str, float or None
         Critical current density [A/m²] (text: mA/cm²): the first step with |j| > j_critical fails.
         None: no failure.
     failure : {"hard", "soft", "polarization"} or None
+        Failure mode at the critical step (see the module notes); None: no failure.
     noise : float [V] or str
         Standard deviation of Gaussian voltage noise (text: mV).
     dt : float [s] or str
@@ -290,17 +325,30 @@ def ccd_staircase(
     area : float [m²] or str
         Electrode area (text: cm²), stored on the record.
     cycles_per_step : int
-        Plating/stripping cycles at each current density (default 1).
+        Number of plating/stripping cycles at each current density (default 1).
     rest_time : float [s] or str
         Open-circuit rest after every half cycle (text: s; default 0). Rest voltage is 0 V + noise.
     model : SymmetricCellModel, optional
+        The cell model (default :class:`SymmetricCellModel()`).
     seed : int or None
+        Random seed (None: not reproducible).
 
     Returns
     -------
     record : CyclingRecord
+        The synthetic record (time [s], current [A], voltage [V]).
     truth : SyntheticTruth
         ``failure_half_cycle`` and ``half_cycle_start_s`` count current-carrying half cycles only.
+
+    Raises
+    ------
+    ParameterError
+        A value with a wrong unit or out of range, an unknown protocol or failure, or more than
+        ``MAX_SAMPLES`` samples.
+
+    References
+    ----------
+    Kasemchainan, J. et al. Critical stripping current leads to dendrite formation on plating in lithium anode solid electrolyte cells. Nat. Mater. 2019, 18, 1105. doi:10.1038/s41563-019-0438-9
     """
     register("Kasemchainan2019")
     model = model or SymmetricCellModel()
@@ -412,8 +460,29 @@ def long_cycling(
     t_failure : str, float or None
         Time at which the short starts [s] (text: h); None: no failure.
     failure : {"hard", "soft"} or None
-    noise, dt, area, model, seed
-        As in :func:`ccd_staircase`.
+        Failure mode starting at ``t_failure``.
+    noise : float [V] or str
+        Standard deviation of Gaussian voltage noise (text: mV).
+    dt : float [s] or str
+        Sampling interval (text: s).
+    area : float [m²] or str
+        Electrode area (text: cm²), stored on the record.
+    model : SymmetricCellModel, optional
+        The cell model (default :class:`SymmetricCellModel()`).
+    seed : int or None
+        Random seed (None: not reproducible).
+
+    Returns
+    -------
+    record : CyclingRecord
+        The synthetic record (time [s], current [A], voltage [V]).
+    truth : SyntheticTruth
+        What was put in the data.
+
+    Raises
+    ------
+    ParameterError
+        A value with a wrong unit or out of range, an unknown failure, or more than ``MAX_SAMPLES`` samples.
     """
     model = model or SymmetricCellModel()
     _check_seed(seed)

@@ -37,6 +37,31 @@ def adsorption_energy(e_total: float, e_slab: float, e_reference: float, n_adsor
 
     ``(E_total - E_slab - n_ad E_ref) / n_ad``; ``e_reference`` is the energy per Li of the reference
     state: bulk Li per atom (recommended, default in the workflows) or the isolated atom ([Su2024]).
+
+    Parameters
+    ----------
+    e_total : float
+        Total energy of the slab with the adsorbed Li [eV or J; any energy unit, the same for all three energies].
+    e_slab : float
+        Total energy of the clean slab [same energy unit].
+    e_reference : float
+        Energy per Li of the reference state [same energy unit]: bulk Li per atom (recommended) or the isolated atom.
+    n_adsorbed : int, default 1
+        Number of adsorbed Li atoms in the cell (count).
+
+    Returns
+    -------
+    float
+        Adsorption energy per adsorbed atom [same energy unit as the inputs]; negative = binds more strongly than to the reference.
+
+    Raises
+    ------
+    ParameterError
+        An energy is not finite, or ``n_adsorbed`` is not a positive integer.
+
+    References
+    ----------
+    Su et al., A scalable Li-Al-Cl stratified structure for stable all-solid-state lithium metal batteries, Nat. Commun. 15 (2024), doi:10.1038/s41467-024-48585-7.
     """
     for n, v in (("e_total", e_total), ("e_slab", e_slab), ("e_reference", e_reference)):
         if not math.isfinite(v):

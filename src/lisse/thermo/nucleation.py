@@ -57,6 +57,11 @@ def li_molar_volume() -> float:
     """Molar volume of Li metal [m3/mol] from :mod:`lisse.materials` (M/rho: IUPAC 2021 mass, CRC2016 density).
 
     Read on first use: the library loads the unit registry, which a module constant would load on import.
+
+    Returns
+    -------
+    float
+        V_m of Li [m3 mol-1].
     """
     from lisse.materials import get_material
 
@@ -100,7 +105,27 @@ def _temperature(temperature: float) -> float:
 
 
 def heterogeneous_factor(theta_deg: float) -> float:
-    """k_het(theta) = (2 - 3 cos theta + cos^3 theta)/4, theta in degrees [0, 180]."""
+    """k_het(theta) = (2 - 3 cos theta + cos^3 theta)/4, theta in degrees [0, 180].
+
+    Parameters
+    ----------
+    theta_deg : float
+        Contact angle of the nucleus on the substrate [deg], in [0, 180].
+
+    Returns
+    -------
+    float
+        k_het [-] (dimensionless): 0 at 0 deg, 1/2 at 90 deg, 1 at 180 deg.
+
+    Raises
+    ------
+    ParameterError
+        ``theta_deg`` is not in [0, 180].
+
+    References
+    ----------
+    Kashchiev, Nucleation: Basic Theory with Applications, Butterworth-Heinemann (2000), doi:10.1016/B978-0-7506-4682-6.X5000-8.
+    """
     if not (math.isfinite(theta_deg) and 0.0 <= theta_deg <= 180.0):
         raise ParameterError(f"parameter 'contact_angle' must be between 0 and 180 deg; got {theta_deg!r}")
     c = math.cos(math.radians(theta_deg))
@@ -112,12 +137,65 @@ def _vm(molar_volume: float | None) -> float:
 
 
 def critical_radius(overpotential: float, surface_energy: float, molar_volume: float | None = None, z: int = 1) -> float:
-    """Critical nucleus radius r* = 2 gamma V_m / (z F eta) [m]; eta [V] > 0, gamma [J/m2], V_m [m3/mol] (default: Li)."""
+    """Critical nucleus radius r* = 2 gamma V_m / (z F eta) [m]; eta [V] > 0, gamma [J/m2], V_m [m3/mol] (default: Li).
+
+    Parameters
+    ----------
+    overpotential : float
+        Cathodic overpotential magnitude eta [V], > 0.
+    surface_energy : float
+        Li nucleus surface (interface) energy gamma [J m-2].
+    molar_volume : float, optional
+        Molar volume V_m of the deposit [m3 mol-1]; default Li's (:func:`li_molar_volume`).
+    z : int, default 1
+        Number of electrons transferred per ion (charge number) [-].
+
+    Returns
+    -------
+    float
+        r* [m].
+
+    Raises
+    ------
+    ParameterError
+        An input is not finite, not positive, or outside its physical range.
+
+    References
+    ----------
+    Kashchiev, Nucleation: Basic Theory with Applications, Butterworth-Heinemann (2000), doi:10.1016/B978-0-7506-4682-6.X5000-8.
+    """
     return 2.0 * _pos("surface_energy", surface_energy) * _vm(molar_volume) / (z * FARADAY * _pos("overpotential", overpotential))
 
 
 def homogeneous_barrier(overpotential: float, surface_energy: float, molar_volume: float | None = None, z: int = 1) -> float:
-    """Homogeneous barrier per nucleus dG_hom = 16 pi gamma^3 V_m^2 / (3 (z F eta)^2) [J]; V_m defaults to Li's."""
+    """Homogeneous barrier per nucleus dG_hom = 16 pi gamma^3 V_m^2 / (3 (z F eta)^2) [J]; V_m defaults to Li's.
+
+    Parameters
+    ----------
+    overpotential : float
+        Cathodic overpotential magnitude eta [V], > 0.
+    surface_energy : float
+        Li nucleus surface (interface) energy gamma [J m-2].
+    molar_volume : float, optional
+        Molar volume V_m of the deposit [m3 mol-1]; default Li's (:func:`li_molar_volume`).
+    z : int, default 1
+        Number of electrons transferred per ion (charge number) [-].
+
+    Returns
+    -------
+    float
+        dG_hom per nucleus [J].
+
+    Raises
+    ------
+    ParameterError
+        An input is not finite, not positive, or outside its physical range.
+
+    References
+    ----------
+    Wang et al., Lithium anode interlayer design for all-solid-state lithium-metal batteries, Nat. Energy 9 (2024), doi:10.1038/s41560-023-01426-1. (with 16 pi for the printed "16 eta").
+    Kashchiev, Nucleation: Basic Theory with Applications, Butterworth-Heinemann (2000), doi:10.1016/B978-0-7506-4682-6.X5000-8.
+    """
     register("Wang2024")
     g = _pos("surface_energy", surface_energy)
     vm = _vm(molar_volume)
@@ -126,7 +204,36 @@ def homogeneous_barrier(overpotential: float, surface_energy: float, molar_volum
 
 
 def nucleation_barrier(overpotential: float, surface_energy: float, theta_deg: float, molar_volume: float | None = None, z: int = 1) -> float:
-    """Heterogeneous barrier k_het(theta) dG_hom [J]."""
+    """Heterogeneous barrier k_het(theta) dG_hom [J].
+
+    Parameters
+    ----------
+    overpotential : float
+        Cathodic overpotential magnitude eta [V], > 0.
+    surface_energy : float
+        Li nucleus surface (interface) energy gamma [J m-2].
+    theta_deg : float
+        Contact angle of the nucleus on the substrate [deg], in [0, 180].
+    molar_volume : float, optional
+        Molar volume V_m of the deposit [m3 mol-1]; default Li's (:func:`li_molar_volume`).
+    z : int, default 1
+        Number of electrons transferred per ion (charge number) [-].
+
+    Returns
+    -------
+    float
+        k_het(theta) dG_hom per nucleus [J].
+
+    Raises
+    ------
+    ParameterError
+        An input is not finite, not positive, or outside its physical range.
+
+    References
+    ----------
+    Wang et al., Lithium anode interlayer design for all-solid-state lithium-metal batteries, Nat. Energy 9 (2024), doi:10.1038/s41560-023-01426-1.
+    Kashchiev, Nucleation: Basic Theory with Applications, Butterworth-Heinemann (2000), doi:10.1016/B978-0-7506-4682-6.X5000-8.
+    """
     return heterogeneous_factor(theta_deg) * homogeneous_barrier(overpotential, surface_energy, molar_volume, z)
 
 
@@ -136,6 +243,33 @@ def barrier_coefficient(surface_energy: float, theta_deg: float, temperature: fl
 
     ``k_het dG_hom(eta) / (k_B T) = B / eta^2``; the one place the rate's exponent is written
     (:func:`nucleation_rate` and :func:`critical_overpotential` use it). ``temperature`` [K] > 0.
+
+    Parameters
+    ----------
+    surface_energy : float
+        Li nucleus surface (interface) energy gamma [J m-2].
+    theta_deg : float
+        Contact angle of the nucleus on the substrate [deg], in [0, 180].
+    temperature : float, default 298.15
+        Absolute temperature T [K].
+    molar_volume : float, optional
+        Molar volume V_m of the deposit [m3 mol-1]; default Li's (:func:`li_molar_volume`).
+    z : int, default 1
+        Number of electrons transferred per ion (charge number) [-].
+
+    Returns
+    -------
+    float
+        B [V2].
+
+    Raises
+    ------
+    ParameterError
+        An input is not finite, not positive, or outside its physical range.
+
+    References
+    ----------
+    Wang et al., Lithium anode interlayer design for all-solid-state lithium-metal batteries, Nat. Energy 9 (2024), doi:10.1038/s41560-023-01426-1. (barrier divided by k_B T, not RT).
     """
     t = _temperature(temperature)
     return heterogeneous_factor(theta_deg) * homogeneous_barrier(1.0, surface_energy, molar_volume, z) / (BOLTZMANN * t)
@@ -157,6 +291,41 @@ def nucleation_rate(
     ``J = J0 (c_Li+/c0) (c_e/c_e,Li) exp(-k_het dG_hom/(k_B T)) = J0 (c_Li+/c0) (c_e/c_e,Li) exp(-B/eta^2)``
     (:func:`barrier_coefficient`); 0 for eta <= 0. ``overpotential`` [V] is the cathodic overpotential
     magnitude (positive plates), a float (returns a float) or an array (returns an array).
+
+    Parameters
+    ----------
+    overpotential : float or array_like
+        Cathodic overpotential magnitude eta [V] (positive plates); the rate is 0 where eta <= 0.
+    surface_energy : float
+        Li nucleus surface (interface) energy gamma [J m-2].
+    theta_deg : float
+        Contact angle of the nucleus on the substrate [deg], in [0, 180].
+    prefactor : float
+        Kinetic prefactor J0 [m-3 s-1] (any rate unit; the result has the same unit).
+    temperature : float, default 298.15
+        Absolute temperature T [K].
+    molar_volume : float, optional
+        Molar volume V_m of the deposit [m3 mol-1]; default Li's (:func:`li_molar_volume`).
+    concentration_ratio : float, default 1.0
+        c_Li+ / c_Li+,0 [-] (dimensionless).
+    electron_ratio : float, default 1.0
+        c_e / c_e,Li [-] (dimensionless).
+    z : int, default 1
+        Number of electrons transferred per ion (charge number) [-].
+
+    Returns
+    -------
+    float or numpy.ndarray
+        J [unit of ``prefactor``, e.g. m-3 s-1]; an array for an array ``overpotential``.
+
+    Raises
+    ------
+    ParameterError
+        An input is not finite, not positive, or outside its physical range.
+
+    References
+    ----------
+    Wang et al., Lithium anode interlayer design for all-solid-state lithium-metal batteries, Nat. Energy 9 (2024), doi:10.1038/s41560-023-01426-1.
     """
     import numpy as np
 
@@ -186,6 +355,37 @@ def critical_overpotential(
 
     ``eta_c = sqrt(B / ln(J0/J_c))`` with ``B`` of :func:`barrier_coefficient`.
     Requires ``0 < threshold_rate < prefactor`` (same units). Returns 0 when k_het = 0 (theta = 0).
+
+    Parameters
+    ----------
+    surface_energy : float
+        Li nucleus surface (interface) energy gamma [J m-2].
+    theta_deg : float
+        Contact angle of the nucleus on the substrate [deg], in [0, 180].
+    prefactor : float
+        Kinetic prefactor J0 [m-3 s-1] (any rate unit; the result has the same unit).
+    threshold_rate : float
+        Threshold rate J_c [same unit as ``prefactor``], 0 < J_c < J0.
+    temperature : float, default 298.15
+        Absolute temperature T [K].
+    molar_volume : float, optional
+        Molar volume V_m of the deposit [m3 mol-1]; default Li's (:func:`li_molar_volume`).
+    z : int, default 1
+        Number of electrons transferred per ion (charge number) [-].
+
+    Returns
+    -------
+    float
+        eta_c [V]; 0 when k_het = 0.
+
+    Raises
+    ------
+    ParameterError
+        An input is not finite or out of range, or ``threshold_rate`` >= ``prefactor``.
+
+    References
+    ----------
+    Wang et al., Lithium anode interlayer design for all-solid-state lithium-metal batteries, Nat. Energy 9 (2024), doi:10.1038/s41560-023-01426-1.
     """
     j0 = _pos("prefactor", prefactor)
     jc = _pos("threshold_rate", threshold_rate)

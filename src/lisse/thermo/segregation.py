@@ -32,7 +32,25 @@ __all__ = ["SegregationResult", "segregation"]
 
 @dataclass(frozen=True)
 class SegregationResult:
-    """Verdict of the criterion gamma_X - gamma_X/M < 0 (SI)."""
+    """Verdict of the criterion gamma_X - gamma_X/M < 0 (SI).
+
+    Parameters
+    ----------
+    surface_energy_J_m2 : float
+        gamma_X, free-surface energy of the dispersed phase X [J m-2].
+    interface_energy_J_m2 : float
+        gamma_X/M, X|M interface energy [J m-2].
+    delta_gamma_J_m2 : float
+        gamma_X - gamma_X/M [J m-2]; < 0 means X segregates.
+    driving_force_J_m2 : float
+        gamma_X/M - gamma_X [J m-2]; > 0 favours segregation.
+    driving_force_per_volume_J_m3 : float or None
+        3 (gamma_X/M - gamma_X) / r [J m-3]; None without a particle radius.
+    segregates : bool
+        The verdict of the criterion.
+    verdict : str
+        The verdict in words.
+    """
 
     surface_energy_J_m2: float
     interface_energy_J_m2: float
@@ -54,6 +72,21 @@ def segregation(surface_energy: float, interface_energy: float, particle_radius:
         gamma_X/M, X|M interface energy [J/m2] (may be negative for a strongly bonded interface).
     particle_radius : float, optional
         Radius of the dispersed particles [m]; gives the driving force per volume 3 dF / r.
+
+    Returns
+    -------
+    SegregationResult
+        Energies [J m-2], driving force per volume [J m-3] and the verdict.
+
+    Raises
+    ------
+    ParameterError
+        An energy is not finite, ``surface_energy`` <= 0, or ``particle_radius`` is not a positive length.
+
+    References
+    ----------
+    Su et al., A scalable Li-Al-Cl stratified structure for stable all-solid-state lithium metal batteries, Nat. Commun. 15 (2024), doi:10.1038/s41467-024-48585-7.
+    Chu et al., Optimization strategies for key interfaces of LLZO-based solid-state lithium metal batteries, Mater. Chem. Front. (2024), doi:10.1039/d3qm01111a.
     """
     for n, v in (("surface_energy", surface_energy), ("interface_energy", interface_energy)):
         if not math.isfinite(v):

@@ -73,7 +73,23 @@ def _area(area: float) -> float:
 
 @dataclass(frozen=True)
 class LinearFit:
-    """Ordinary least-squares line ``y = intercept + slope x`` with standard errors (NaN for 2 points)."""
+    """Ordinary least-squares line ``y = intercept + slope x`` with standard errors (NaN for 2 points).
+
+    Parameters
+    ----------
+    intercept : float
+        Intercept a of y = a + b x [unit of y].
+    slope : float
+        Slope b [unit of y per unit of x].
+    intercept_stderr : float
+        Standard error of ``intercept`` [unit of y]; NaN for 2 points.
+    slope_stderr : float
+        Standard error of ``slope`` [unit of y per unit of x]; NaN for 2 points.
+    n_points : int
+        Number of points fitted (count).
+    residual_rms : float
+        Root-mean-square residual [unit of y].
+    """
 
     intercept: float
     slope: float
@@ -85,6 +101,23 @@ class LinearFit:
 
 def linear_fit(x: Sequence[float], y: Sequence[float]) -> LinearFit:
     """Least-squares straight line with standard errors of intercept and slope.
+
+    Parameters
+    ----------
+    x : sequence of float
+        Abscissae [any unit], at least two distinct values.
+    y : sequence of float
+        Ordinates [any unit], same length as ``x``.
+
+    Returns
+    -------
+    LinearFit
+        Intercept and slope with their standard errors.
+
+    Raises
+    ------
+    ParameterError
+        Shapes differ, fewer than 2 finite points, or all ``x`` equal.
 
     Notes
     -----
@@ -123,13 +156,27 @@ def surface_energy(e_slab: float, n_units: float, e_bulk_per_unit: float, area: 
     e_slab : float
         Slab total energy [J].
     n_units : float
-        Number of bulk formula units in the slab.
+        Number of bulk formula units in the slab (count).
     e_bulk_per_unit : float
         Bulk energy per formula unit [J], same calculator and settings as the slab.
     area : float
         Area of ONE face [m2].
-    n_faces : int
-        Number of (equivalent) free faces, 2 for a symmetric slab.
+    n_faces : int, default 2
+        Number of (equivalent) free faces (count): 2 for a symmetric slab, or 1.
+
+    Returns
+    -------
+    float
+        gamma [J m-2].
+
+    Raises
+    ------
+    ParameterError
+        A value is not finite, ``area`` <= 0 or ``n_faces`` not 1 or 2.
+
+    References
+    ----------
+    Su et al., A scalable Li-Al-Cl stratified structure for stable all-solid-state lithium metal batteries, Nat. Commun. 15 (2024), doi:10.1038/s41467-024-48585-7.
     """
     if n_faces not in (1, 2):
         raise ParameterError(f"parameter 'n_faces' must be 1 or 2; got {n_faces!r}")
@@ -139,7 +186,21 @@ def surface_energy(e_slab: float, n_units: float, e_bulk_per_unit: float, area: 
 
 @dataclass(frozen=True)
 class SurfaceEnergyFit:
-    """Surface energy from the linear-in-thickness fit (SI)."""
+    """Surface energy from the linear-in-thickness fit (SI).
+
+    Parameters
+    ----------
+    gamma_J_m2 : float
+        Surface energy gamma [J m-2].
+    gamma_stderr_J_m2 : float
+        Standard error of gamma [J m-2] (NaN for 2 slabs).
+    bulk_energy_per_unit_J : float
+        Fitted bulk energy per formula unit [J].
+    bulk_energy_stderr_J : float
+        Its standard error [J].
+    n_points : int
+        Number of slabs fitted (count).
+    """
 
     gamma_J_m2: float
     gamma_stderr_J_m2: float
@@ -152,6 +213,31 @@ def surface_energy_fit(n_units: Sequence[float], e_slab: Sequence[float], area: 
     """Fit ``E_slab(n) = n_faces A gamma + n E_bulk`` over several slab thicknesses [Fiorentini1996].
 
     Returns gamma [J/m2] with its standard error and the fitted bulk energy per unit [J].
+
+    Parameters
+    ----------
+    n_units : sequence of float
+        Number of bulk formula units of each slab (count).
+    e_slab : sequence of float
+        Total energy of each slab [J].
+    area : float
+        Area of ONE face [m2].
+    n_faces : int, default 2
+        Number of (equivalent) free faces per slab (count).
+
+    Returns
+    -------
+    SurfaceEnergyFit
+        gamma [J m-2] with its standard error and the fitted bulk energy per unit [J].
+
+    Raises
+    ------
+    ParameterError
+        ``area`` <= 0, or the fit data are unusable (see :func:`linear_fit`).
+
+    References
+    ----------
+    Fiorentini, Methfessel, Extracting convergent surface energies from slab calculations, J. Phys.: Condens. Matter 8, 6525 (1996), doi:10.1088/0953-8984/8/36/005.
     """
     a = _area(area)
     register("Fiorentini1996")
@@ -171,6 +257,37 @@ def interface_energy(
     """Interface formation energy [Su2024]: ``n_interfaces A gamma = E(Li/X) - n_Li E(Li) - n_X E(X)`` [J/m2].
 
     All energies in J from one calculator; ``area`` [m2] is the cell's interface area.
+
+    Parameters
+    ----------
+    e_interface : float
+        Total energy of the Li|X interface cell E(Li/X) [J].
+    n_li : float
+        Number of Li atoms in the cell (count).
+    e_li_per_atom : float
+        Energy of bulk Li per atom [J].
+    n_x : float
+        Number of formula units of X in the cell (count).
+    e_x_per_unit : float
+        Energy of bulk X per formula unit [J].
+    area : float
+        Interface area A of the cell [m2].
+    n_interfaces : int, default 2
+        Number of Li|X interfaces in the periodic cell (count): 2 as in [Su2024], 1 for a slab model.
+
+    Returns
+    -------
+    float
+        Interface formation energy gamma(Li/X) [J m-2].
+
+    Raises
+    ------
+    ParameterError
+        A value is not finite, ``area`` <= 0 or ``n_interfaces`` not 1 or 2.
+
+    References
+    ----------
+    Su et al., A scalable Li-Al-Cl stratified structure for stable all-solid-state lithium metal batteries, Nat. Commun. 15 (2024), doi:10.1038/s41467-024-48585-7.
     """
     if n_interfaces not in (1, 2):
         raise ParameterError(f"parameter 'n_interfaces' must be 1 or 2; got {n_interfaces!r}")
@@ -184,12 +301,28 @@ def interface_energy(
 def interface_energy_strain_fit(n_li: Sequence[float], gamma: Sequence[float]) -> LinearFit:
     """Fit ``gamma(n_Li) = gamma_true + n_Li sigma`` [Su2024]; the INTERCEPT is the true interface energy.
 
+    Parameters
+    ----------
+    n_li : sequence of float
+        Number of Li atoms (or layers) of each interface cell (count).
+    gamma : sequence of float
+        Interface energy of each cell [J m-2] (:func:`interface_energy`).
+
     Returns
     -------
     LinearFit
         ``intercept`` = gamma_true [J/m2] with ``intercept_stderr``; ``slope`` = strain term sigma
         [J/m2 per Li atom]. Strain per Li layer is small, so the intercept is dominated by scatter
         between starting geometries: always report ``intercept_stderr``.
+
+    Raises
+    ------
+    ParameterError
+        The fit data are unusable (see :func:`linear_fit`).
+
+    References
+    ----------
+    Su et al., A scalable Li-Al-Cl stratified structure for stable all-solid-state lithium metal batteries, Nat. Commun. 15 (2024), doi:10.1038/s41467-024-48585-7. (the intercept, not the slope the text names, is the true interface energy).
     """
     register("Su2024")
     return linear_fit(n_li, gamma)

@@ -61,10 +61,29 @@ def work_of_adhesion(e_li_slab: float, e_x_slab: float, e_interface: float, area
 
     Parameters
     ----------
-    e_li_slab, e_x_slab, e_interface : float
-        Total energies [J] from ONE calculator with identical settings.
+    e_li_slab : float
+        Total energy of the Li slab [J].
+    e_x_slab : float
+        Total energy of the substrate X slab [J].
+    e_interface : float
+        Total energy of the Li|X interface cell [J]; all three from ONE calculator with identical settings.
     area : float
         Interface area S [m2].
+
+    Returns
+    -------
+    float
+        W_ad [J m-2]; negative when the interface is less stable than the two free surfaces.
+
+    Raises
+    ------
+    ParameterError
+        ``area`` <= 0 or an energy is not finite.
+
+    References
+    ----------
+    Ji et al., Interface engineering enabling thin lithium metal electrodes down to 0.78 um for garnet-type solid-state batteries, Nat. Commun. (2025).
+    Su et al., A scalable Li-Al-Cl stratified structure for stable all-solid-state lithium metal batteries, Nat. Commun. 15 (2024), doi:10.1038/s41467-024-48585-7.
     """
     _positive("area", area, "m2")
     for n, v in (("e_li_slab", e_li_slab), ("e_x_slab", e_x_slab), ("e_interface", e_interface)):
@@ -75,7 +94,21 @@ def work_of_adhesion(e_li_slab: float, e_x_slab: float, e_interface: float, area
 
 @dataclass(frozen=True)
 class WettingResult:
-    """Young–Dupré result (SI)."""
+    """Young–Dupré result (SI).
+
+    Parameters
+    ----------
+    work_of_adhesion_J_m2 : float
+        W_ad [J m-2].
+    contact_angle_deg : float
+        Young-Dupré contact angle theta [deg].
+    li_surface_energy_J_m2 : float
+        sigma_Li used [J m-2].
+    regime : str
+        "complete wetting", "lithiophilic", "lithiophobic" or "complete non-wetting".
+    clipped : bool
+        True when cos theta fell outside [-1, 1] and was clipped.
+    """
 
     work_of_adhesion_J_m2: float
     contact_angle_deg: float
@@ -91,11 +124,11 @@ def contact_angle(work_of_adhesion: float, li_surface_energy: float = DEFAULT_LI
     Parameters
     ----------
     work_of_adhesion : float
-        W_ad [J/m2], >= 0. A measured or given work of adhesion cannot be negative (it is the energy
+        W_ad [J m-2], >= 0. A measured or given work of adhesion cannot be negative (it is the energy
         needed to separate the interface).
-    li_surface_energy : float
-        sigma_Li [J/m2]; default :data:`DEFAULT_LI_SURFACE_ENERGY`.
-    allow_negative : bool
+    li_surface_energy : float, default DEFAULT_LI_SURFACE_ENERGY
+        sigma_Li [J m-2] (0.4245 J m-2, from [Ji2025]'s W_ad/theta pair).
+    allow_negative : bool, default False
         Accept W_ad < 0 and report it as complete non-wetting (theta = 180 deg, ``clipped=True``). Only
         for a W_ad *computed* from slab energies, where a negative value is a result (the interface
         is less stable than the two free surfaces), never for a user's input.
@@ -109,6 +142,10 @@ def contact_angle(work_of_adhesion: float, li_surface_energy: float = DEFAULT_LI
     ------
     ParameterError
         ``work_of_adhesion`` is not finite, or negative without ``allow_negative``; ``li_surface_energy`` <= 0.
+
+    References
+    ----------
+    Ji et al., Interface engineering enabling thin lithium metal electrodes down to 0.78 um for garnet-type solid-state batteries, Nat. Commun. (2025).
     """
     sigma = _positive("li_surface_energy", li_surface_energy, "J/m2")
     if not math.isfinite(work_of_adhesion):
@@ -133,7 +170,29 @@ def contact_angle(work_of_adhesion: float, li_surface_energy: float = DEFAULT_LI
 
 
 def work_of_adhesion_from_angle(theta_deg: float, li_surface_energy: float = DEFAULT_LI_SURFACE_ENERGY) -> float:
-    """Inverse Young–Dupré: W_ad = sigma_Li (1 + cos theta) [J/m2] for theta in [0, 180] degrees."""
+    """Inverse Young–Dupré: W_ad = sigma_Li (1 + cos theta) [J/m2] for theta in [0, 180] degrees.
+
+    Parameters
+    ----------
+    theta_deg : float
+        Contact angle of the nucleus on the substrate [deg], in [0, 180].
+    li_surface_energy : float, default DEFAULT_LI_SURFACE_ENERGY
+        sigma_Li [J m-2].
+
+    Returns
+    -------
+    float
+        W_ad [J m-2].
+
+    Raises
+    ------
+    ParameterError
+        ``li_surface_energy`` <= 0 or ``theta_deg`` not in [0, 180].
+
+    References
+    ----------
+    Ji et al., Interface engineering enabling thin lithium metal electrodes down to 0.78 um for garnet-type solid-state batteries, Nat. Commun. (2025).
+    """
     sigma = _positive("li_surface_energy", li_surface_energy, "J/m2")
     if not (math.isfinite(theta_deg) and 0.0 <= theta_deg <= 180.0):
         raise ParameterError(f"parameter 'contact_angle' must be between 0 and 180 deg; got {theta_deg!r}")
@@ -144,6 +203,29 @@ def capillary_pressure(pore_radius: float, theta_deg: float, surface_energy: flo
     """Young–Laplace capillary pressure p_c = 2 sigma cos(theta) / r [Pa] for a cylindrical pore.
 
     Positive: Li is drawn into the pore; negative: pressure needed to force Li in.
+
+    Parameters
+    ----------
+    pore_radius : float
+        Radius r of the cylindrical pore [m].
+    theta_deg : float
+        Contact angle of Li on the pore wall [deg], in [0, 180].
+    surface_energy : float, default DEFAULT_LI_SURFACE_ENERGY
+        Li surface tension sigma [J m-2].
+
+    Returns
+    -------
+    float
+        p_c [Pa].
+
+    Raises
+    ------
+    ParameterError
+        ``pore_radius`` or ``surface_energy`` <= 0, or ``theta_deg`` not in [0, 180].
+
+    Notes
+    -----
+    Young-Laplace equation for a cylindrical pore (textbook capillarity).
     """
     r = _positive("pore_radius", pore_radius, "m")
     sigma = _positive("surface_energy", surface_energy, "J/m2")

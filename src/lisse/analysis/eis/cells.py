@@ -101,7 +101,7 @@ PROCESS_WINDOWS: dict[str, dict[str, tuple[float, float]]] = {
 class CellModel:
     """What a cell type changes in the analysis.
 
-    Attributes
+    Parameters
     ----------
     name : str
         One of :data:`CELL_TYPES`.
@@ -132,7 +132,23 @@ _MODELS = {
 
 
 def cell_model(cell: str) -> CellModel:
-    """The :class:`CellModel` of ``cell`` (one of :data:`CELL_TYPES`; case-insensitive)."""
+    """Return the :class:`CellModel` of a cell type.
+
+    Parameters
+    ----------
+    cell : str
+        One of :data:`CELL_TYPES` (case-insensitive).
+
+    Returns
+    -------
+    CellModel
+        A copy: process τ windows (s), blocking element, interfacial processes and citations.
+
+    Raises
+    ------
+    ParameterError
+        If ``cell`` is unknown.
+    """
     key = str(cell).strip().lower()
     if key not in _MODELS:
         raise ParameterError(f"cell: expected one of {', '.join(CELL_TYPES)}; found '{cell}'")

@@ -235,7 +235,25 @@ def _tokenise(text: str) -> list[str]:
 
 
 def parse_circuit(text: str) -> tuple[_Node, list[tuple[str, ElementType]]]:
-    """Parse a circuit string into a tree and the ordered list of (element name, type)."""
+    """Parse a circuit string into a tree and the ordered list of (element name, type).
+
+    Parameters
+    ----------
+    text : str
+        Circuit in the impedance.py grammar of the module docstring, e.g. ``"R0-p(R1,CPE1)"``.
+
+    Returns
+    -------
+    tree : _Node
+        The series/parallel tree.
+    elements : list of (str, ElementType)
+        Element names in circuit order with their types (:data:`ELEMENTS`).
+
+    Raises
+    ------
+    ParameterError
+        For a syntax error, an unknown element or an element name used twice.
+    """
     if not isinstance(text, str) or not text.strip():
         raise ParameterError(f"circuit: expected a non-empty string such as 'R0-p(R1,CPE1)'; found {text!r}")
     toks = _tokenise(text)
@@ -335,6 +353,19 @@ class Circuit:
         separately, or a per-point σ [ohm].
     n_starts : int
         Number of starting points tried (the best fit is kept).
+
+    Raises
+    ------
+    ParameterError
+        For a malformed circuit string, unknown parameter names, bad bounds or an unknown weighting.
+
+    References
+    ----------
+    .. [1] M. E. Orazem and B. Tribollet, *Electrochemical Impedance Spectroscopy*, 2nd ed. (Wiley, 2017),
+       doi:10.1002/9781119363682 (elements, Warburg and Gerischer impedances, weighted complex fitting).
+    .. [2] R. de Levie, Electrochim. Acta 8, 751 (1963), doi:10.1016/0013-4686(63)80042-0 (transmission line).
+    .. [3] J. Bisquert, Phys. Chem. Chem. Phys. 2, 4185 (2000), doi:10.1039/B001708F (TLM boundaries).
+    .. [4] S. Havriliak and S. Negami, Polymer 8, 161 (1967), doi:10.1016/0032-3861(67)90021-3.
     """
 
     def __init__(
@@ -395,17 +426,61 @@ class Circuit:
 
     # -- model -----------------------------------------------------------------------------------
     def impedance(self, frequency, params) -> np.ndarray:
-        """Z [ohm] at ``frequency`` [Hz] for a full parameter vector (order of ``param_names``)."""
+        """Evaluate Z at ``frequency`` for a full parameter vector.
+
+        Parameters
+        ----------
+        frequency : array_like of float
+            Frequencies in Hz.
+        params : array_like of float
+            Every parameter, in the order of ``param_names``, in SI units (Ω, F, H, s, F s^(n-1); exponents dimensionless).
+
+        Returns
+        -------
+        ndarray of complex
+            Impedance in Ω, shape ``(N,)``.
+        """
         w = 2 * np.pi * np.asarray(frequency, float)
         return _evaluate(self._tree, w, np.asarray(params, float), len(self.param_names), False)[0]
 
     def jacobian(self, frequency, params) -> tuple[np.ndarray, np.ndarray]:
-        """(Z, dZ/dp) at ``frequency`` [Hz]: Z of shape (N,), analytic Jacobian of shape (N, P)."""
+        """Evaluate Z and its analytic Jacobian dZ/dp at ``frequency``.
+
+        Parameters
+        ----------
+        frequency : array_like of float
+            Frequencies in Hz.
+        params : array_like of float
+            Every parameter, in the order of ``param_names``, in SI units.
+
+        Returns
+        -------
+        z : ndarray of complex
+            Impedance in Ω, shape ``(N,)``.
+        jac : ndarray of complex
+            dZ/dp, shape ``(N, P)``, in Ω per unit of each parameter.
+        """
         w = 2 * np.pi * np.asarray(frequency, float)
         return _evaluate(self._tree, w, np.asarray(params, float), len(self.param_names), True)
 
     def predict(self, frequency) -> np.ndarray:
-        """Z [ohm] of the fitted circuit at ``frequency`` [Hz]."""
+        """Evaluate Z of the fitted circuit at ``frequency``.
+
+        Parameters
+        ----------
+        frequency : array_like of float
+            Frequencies in Hz.
+
+        Returns
+        -------
+        ndarray of complex
+            Impedance in Ω.
+
+        Raises
+        ------
+        ParameterError
+            If called before :meth:`fit`.
+        """
         if not hasattr(self, "parameters_"):
             raise ParameterError("Circuit.predict: call fit() first (or use impedance(frequency, params))")
         return self.impedance(frequency, [self.parameters_[n] for n in self.param_names])
@@ -557,11 +632,36 @@ class Circuit:
         return p
 
     def fit(self, spectrum, impedance=None) -> Circuit:
-        """Fit the circuit to an :class:`EISSpectrum` (or to ``frequency`` [Hz], ``impedance`` [ohm]).
+        """Fit the circuit to an :class:`EISSpectrum` (or to ``frequency``, ``impedance`` arrays).
 
-        Sets ``parameters_`` (dict, SI), ``std_`` (dict, standard errors), ``cov_``, ``z_fit_``,
-        ``stats_`` (chi2, reduced chi2, RMS relative error, median relative misfit, AIC, BIC,
-        n_points, n_free) and ``n_starts_tried_``; returns self.
+        Weighted non-linear least squares on stacked real and imaginary residuals, several starting
+        points; standard errors from ``cov = s² (JᵀJ)⁻¹`` at the optimum. Sets ``parameters_`` (dict, SI),
+        ``std_`` (dict, standard errors, SI), ``cov_``, ``z_fit_`` (Ω), ``stats_`` (chi2, reduced chi2, RMS
+        relative error, median relative misfit, AIC, BIC, n_points, n_free) and ``n_starts_tried_``.
+
+        Parameters
+        ----------
+        spectrum : EISSpectrum or array_like of float
+            The measured spectrum, or the frequencies in Hz when ``impedance`` is given.
+        impedance : array_like of complex, optional
+            Measured impedance in Ω, when ``spectrum`` is a frequency array.
+
+        Returns
+        -------
+        Circuit
+            ``self``, fitted.
+
+        Raises
+        ------
+        ParameterError
+            For bad input, too few points for the free parameters, or a wrong-length initial guess.
+        ConvergenceError
+            If no starting point converges.
+
+        References
+        ----------
+        .. [1] M. E. Orazem and B. Tribollet, *Electrochemical Impedance Spectroscopy*, 2nd ed. (Wiley, 2017),
+           doi:10.1002/9781119363682.
         """
         from scipy.optimize import least_squares
 
@@ -741,12 +841,22 @@ class Circuit:
         return bool(v <= 0 or not np.isfinite(v) or (lo == 0 and np.isinf(hi) and (v < 1e-30 or v > 1e30)))
 
     def parameter_flags(self) -> dict[str, list[str]]:
-        """Why each fitted parameter is suspect (empty list: nothing found); limits in :data:`PLAUSIBILITY`.
+        """Say why each fitted parameter is suspect (empty list: nothing found); limits in :data:`PLAUSIBILITY`.
 
         Flags: ``at bound`` (on a finite bound, or run off to 0/inf in log space), ``implausible: ...``
         (a resistance far above the data's max|Z|, an element that is a short or an open circuit at
         every measured frequency, a time constant decades outside the measured range, an exponent
         outside [0, 1]) and ``relative std > 100 %``. Fixed parameters are never flagged.
+
+        Returns
+        -------
+        dict of str to list of str
+            Parameter name -> flags.
+
+        Raises
+        ------
+        ParameterError
+            If called before :meth:`fit`.
         """
         if not hasattr(self, "parameters_"):
             raise ParameterError("Circuit.parameter_flags: call fit() first")
@@ -788,12 +898,26 @@ class Circuit:
         return out
 
     def bulk_element(self, name: str | None = None) -> str:
-        """The resistor taken as the bulk (ionic) resistance of a pellet.
+        """Name the resistor taken as the bulk (ionic) resistance of a pellet.
 
         Default: the first resistor, in circuit order, inside a parallel block ``p(...)`` -- the
         first arc after the series resistance, e.g. R1 in ``R0-p(R1,CPE1)-p(R2,CPE2)``; with no
-        such resistor, the series R (``R0-CPE1``: the bulk arc above the measured range). ``name``
-        chooses it explicitly (it must be a resistor of the circuit).
+        such resistor, the series R (``R0-CPE1``: the bulk arc above the measured range).
+
+        Parameters
+        ----------
+        name : str or None, optional
+            Choose the resistor explicitly (it must be a resistor of the circuit).
+
+        Returns
+        -------
+        str
+            The element name (e.g. ``"R1"``).
+
+        Raises
+        ------
+        ParameterError
+            If ``name`` is not a resistor of the circuit, or the circuit has no resistor.
         """
         if name is not None:
             i = self._index(name, "bulk")
@@ -820,10 +944,15 @@ class Circuit:
         return r
 
     def summary(self) -> dict:
-        """JSON-able fit result: parameters with units, standard errors and flags, and statistics.
+        """Summarise the fit as JSON-able data: parameters with units, standard errors and flags, and statistics.
 
-        ``flagged`` lists the parameters with a non-empty ``flags`` list (see
-        :meth:`parameter_flags`); ``warnings`` says why, one line each.
+        ``flagged`` lists the parameters with a non-empty ``flags`` list (see :meth:`parameter_flags`);
+        ``warnings`` says why, one line each.
+
+        Returns
+        -------
+        dict
+            Circuit, parameters (value, unit, std, flags), fit statistics, ``flagged`` and ``warnings``.
         """
         flags = self.parameter_flags()
         return {
@@ -887,11 +1016,31 @@ def _items(spec, what: str):
 
 
 def parse_parameter_values(spec, circuit: Circuit, what: str = "initial") -> dict[str, float]:
-    """Parameter values from ``"R0=100,R1=10 kohm,CPE1_0=1e-9"`` (CLI; repeatable) or a mapping (study).
+    """Read parameter values from ``"R0=100,R1=10 kohm,CPE1_0=1e-9"`` (CLI; repeatable) or a mapping (study).
 
     Names are the circuit's parameter names (``CPE1_Q``, ``CPE1_n``) or impedance.py's positional ones
-    (``CPE1_0``, ``CPE1_1``). Values are SI numbers or, for ohm/F/H/s parameters, quantities with a
-    unit. Returns ``{parameter name: SI value}`` (empty for None).
+    (``CPE1_0``, ``CPE1_1``).
+
+    Parameters
+    ----------
+    spec : str, list of str, mapping or None
+        The values; numbers are SI, and ohm/F/H/s parameters also take quantities with a unit (``"10 kohm"``).
+    circuit : Circuit
+        The circuit whose parameter names are allowed.
+    what : str, default "initial"
+        What the values are, for error messages (``"initial"``, ``"fixed"``).
+
+    Returns
+    -------
+    dict of str to float
+        ``{parameter name: SI value}`` (empty for None).
+
+    Raises
+    ------
+    ParameterError
+        For an unknown parameter name or a malformed entry.
+    UnitError
+        For a quantity with the wrong unit.
     """
     out: dict[str, float] = {}
     for k, v in _items(spec, f"--{what}"):
@@ -901,8 +1050,27 @@ def parse_parameter_values(spec, circuit: Circuit, what: str = "initial") -> dic
 
 
 def parse_parameter_bounds(spec, circuit: Circuit) -> dict[str, tuple[float, float]]:
-    """Bounds from ``"R1=10:1e7,CPE1_n=0.7:1"`` (CLI) or a mapping ``{"R1": [10, 1e7]}`` /
-    ``{"R1": "10 ohm:10 Mohm"}`` (study); an empty side is unbounded (``R1=10:``)."""
+    """Read parameter bounds from ``"R1=10:1e7,CPE1_n=0.7:1"`` (CLI) or a mapping (study).
+
+    A mapping is ``{"R1": [10, 1e7]}`` or ``{"R1": "10 ohm:10 Mohm"}``; an empty side is unbounded (``R1=10:``).
+
+    Parameters
+    ----------
+    spec : str, list of str, mapping or None
+        The bounds; numbers are SI, quantities with a unit are converted.
+    circuit : Circuit
+        The circuit whose parameter names are allowed.
+
+    Returns
+    -------
+    dict of str to (float, float)
+        ``{parameter name: (low, high)}`` in SI units (±inf for an open side).
+
+    Raises
+    ------
+    ParameterError
+        For an unknown name, a malformed entry, or low >= high.
+    """
     out: dict[str, tuple[float, float]] = {}
     for k, v in _items(spec, "--bounds"):
         n = circuit.param_names[circuit._index(k, "bounds")]

@@ -33,16 +33,30 @@ def _pos(x, unit, name):
 
 
 def conductivity(resistance, thickness, area) -> float:
-    """Ionic conductivity σ = L/(R·A) [S/m].
+    """Compute the ionic conductivity σ = L/(R·A).
 
     Parameters
     ----------
     resistance : float or str
-        Resistance R [ohm] (bulk, or bulk + grain boundary).
+        Resistance R [ohm] (bulk, or bulk + grain boundary), or a quantity string (``"1.2 kohm"``).
     thickness : float or str
         Electrolyte thickness L (bare number in m, or e.g. ``"0.8 mm"``).
     area : float or str
         Electrode area A (bare number in m², or e.g. ``"0.785 cm2"``).
+
+    Returns
+    -------
+    float
+        Ionic conductivity in S/m.
+
+    Raises
+    ------
+    ParameterError, UnitError
+        If a value is not positive and finite or has the wrong unit.
+
+    References
+    ----------
+    .. [1] Ji et al., Nature Communications (2025) (``Ji2025``): σ = L/(R A) of a pellet.
     """
     R = _pos(resistance, "ohm", "resistance")
     L = _pos(thickness, "m", "thickness")
@@ -87,7 +101,25 @@ def conductivity_from_fit(circuit, thickness, area, bulk: str | None = None) -> 
 
 @dataclass(frozen=True)
 class ArrheniusFit:
-    """Result of :func:`arrhenius`: Ea [J] (per carrier), Ea_eV, Ea_kJ_mol, prefactor, r2, Ea_std_eV."""
+    """Result of :func:`arrhenius`.
+
+    Parameters
+    ----------
+    Ea : float
+        Activation energy per carrier in J.
+    Ea_eV : float
+        Activation energy in eV.
+    Ea_kJ_mol : float
+        Activation energy in kJ/mol.
+    Ea_std_eV : float
+        Standard error of the activation energy, in eV.
+    prefactor : float
+        Pre-exponential factor A: in S K/m for ``form="sigma_T"``, in S/m for ``form="sigma"``.
+    r2 : float
+        Coefficient of determination of the line (dimensionless).
+    form : str
+        ``"sigma_T"`` or ``"sigma"``.
+    """
 
     Ea: float
     Ea_eV: float
@@ -98,6 +130,14 @@ class ArrheniusFit:
     form: str
 
     def as_dict(self) -> dict:
+        """Return the fit as JSON-able data (unit-suffixed keys).
+
+        Returns
+        -------
+        dict
+            ``activation_energy_eV``, ``activation_energy_kJ_mol``, ``activation_energy_std_eV``, ``prefactor``,
+            ``r2``, ``form``.
+        """
         return {
             "activation_energy_eV": self.Ea_eV,
             "activation_energy_kJ_mol": self.Ea_kJ_mol,
@@ -109,10 +149,29 @@ class ArrheniusFit:
 
 
 def arrhenius(temperature, sigma, form: str = "sigma_T") -> ArrheniusFit:
-    """Activation energy from conductivities σ [S/m] at temperatures T [K].
+    """Fit the Arrhenius activation energy to conductivities at several temperatures.
 
-    Least-squares line through ln(σT) (``form="sigma_T"``) or ln σ (``form="sigma"``) against 1/T;
-    slope = -Ea/k_B. Needs at least two distinct temperatures.
+    Least-squares line through ln(σT) (``form="sigma_T"``, the hopping form σT = A exp(-Ea/k_B T)) or
+    ln σ (``form="sigma"``) against 1/T; slope = -Ea/k_B.
+
+    Parameters
+    ----------
+    temperature : array_like of float
+        Absolute temperatures T in K (at least two distinct values).
+    sigma : array_like of float
+        Conductivities σ in S/m, one per temperature.
+    form : {"sigma_T", "sigma"}, default "sigma_T"
+        Which Arrhenius form to fit.
+
+    Returns
+    -------
+    ArrheniusFit
+        Ea in J, eV and kJ/mol with its standard error, the prefactor and R².
+
+    Raises
+    ------
+    ParameterError
+        For mismatched or too short arrays, non-positive values, equal temperatures or an unknown ``form``.
     """
     T = np.asarray(temperature, float).ravel()
     s = np.asarray(sigma, float).ravel()
@@ -151,10 +210,29 @@ def arrhenius(temperature, sigma, form: str = "sigma_T") -> ArrheniusFit:
 
 
 def interfacial_asr(resistance, area, symmetric: bool = True) -> dict:
-    """Interfacial area-specific resistance [ohm·m²] of one interface.
+    """Compute the interfacial area-specific resistance of one interface.
 
     For a symmetric cell (two identical interfaces in series) the measured interfacial resistance is
-    halved: ASR = R·A/2. Returns ``asr_ohm_m2``, ``asr_ohm_cm2`` and the convention used.
+    halved: ASR = R·A/2.
+
+    Parameters
+    ----------
+    resistance : float or str
+        Measured interfacial resistance R in Ω (or a quantity string).
+    area : float or str
+        Electrode area A (bare number in m², or e.g. ``"0.785 cm2"``).
+    symmetric : bool, default True
+        Two identical interfaces in series (Li|SSE|Li); False for a single interface.
+
+    Returns
+    -------
+    dict
+        ``asr_ohm_m2`` (Ω m²), ``asr_ohm_cm2`` (Ω cm²), ``n_interfaces`` and the ``convention`` used.
+
+    Raises
+    ------
+    ParameterError, UnitError
+        If a value is not positive and finite or has the wrong unit.
     """
     R = _pos(resistance, "ohm", "resistance")
     A = _pos(area, "m**2", "area")
@@ -170,10 +248,23 @@ def interfacial_asr(resistance, area, symmetric: bool = True) -> dict:
 
 @dataclass
 class DRTMap:
-    """γ of a series of spectra on one τ grid: ``tau`` [s], ``gamma`` [ohm] (n_spectra x n_tau),
-    ``labels``, ``process_resistance`` (dict process -> array [ohm] per spectrum),
-    ``misfit`` (median relative misfit per spectrum), ``max_misfit`` (maximum relative misfit per
-    spectrum)."""
+    """The DRT γ of a series of spectra on one τ grid.
+
+    Parameters
+    ----------
+    tau : ndarray
+        Common τ grid in s.
+    gamma : ndarray
+        γ in Ω (per unit ln τ), shape (n_spectra, n_tau); zero outside a spectrum's own grid.
+    labels : list of str
+        One label per spectrum.
+    process_resistance : dict of str to ndarray
+        Process name -> resistance in Ω per spectrum.
+    misfit : ndarray
+        Median relative misfit per spectrum (dimensionless).
+    max_misfit : ndarray or None, optional
+        Maximum relative misfit per spectrum (dimensionless).
+    """
 
     tau: np.ndarray
     gamma: np.ndarray
@@ -183,6 +274,14 @@ class DRTMap:
     max_misfit: np.ndarray | None = None
 
     def to_frame(self):
+        """Return one row per spectrum as a pandas DataFrame.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``label``, ``median_relative_misfit``, ``max_relative_misfit`` (when known) and one
+            ``<process>_resistance_ohm`` column (Ω) per process.
+        """
         import pandas as pd
 
         df = pd.DataFrame({"label": self.labels, "median_relative_misfit": self.misfit})
@@ -196,8 +295,25 @@ class DRTMap:
 def drt_map(spectra, **drt_kwargs) -> DRTMap:
     """Fit a DRT to every spectrum of a series and collect γ on one common τ grid.
 
-    ``drt_kwargs`` go to :class:`~lisse.analysis.eis.drt.DRT`. The τ grids are decade-aligned, so the
-    common grid is the union lattice; γ is zero outside a spectrum's own grid.
+    The τ grids are decade-aligned, so the common grid is the union lattice; γ is zero outside a
+    spectrum's own grid.
+
+    Parameters
+    ----------
+    spectra : iterable of EISSpectrum
+        The series (e.g. EIS recorded during cycling), in order.
+    **drt_kwargs : Any
+        Options of :class:`~lisse.analysis.eis.drt.DRT` (``lambda_``, ``ppd``, ``cell`` ...).
+
+    Returns
+    -------
+    DRTMap
+        γ in Ω on the common τ grid (s), process resistances in Ω and misfits.
+
+    Raises
+    ------
+    ParameterError
+        If ``spectra`` is empty or a spectrum is invalid.
     """
     from lisse.analysis.eis.drt import DRT
 

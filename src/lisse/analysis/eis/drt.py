@@ -90,7 +90,18 @@ FIT_QUALITY_THRESHOLDS: dict[str, float] = {"good": 0.01, "acceptable": 0.03}
 
 
 def fit_quality(max_relative_misfit: float) -> str:
-    """Verdict "good" / "acceptable" / "poor" on a maximum relative misfit (see :data:`FIT_QUALITY_THRESHOLDS`)."""
+    """Grade a maximum relative misfit "good" / "acceptable" / "poor" (see :data:`FIT_QUALITY_THRESHOLDS`).
+
+    Parameters
+    ----------
+    max_relative_misfit : float
+        Largest |Z_fit − Z|/|Z| over the spectrum (dimensionless).
+
+    Returns
+    -------
+    str
+        ``"good"``, ``"acceptable"`` or ``"poor"``.
+    """
     if max_relative_misfit < FIT_QUALITY_THRESHOLDS["good"]:
         return "good"
     if max_relative_misfit < FIT_QUALITY_THRESHOLDS["acceptable"]:
@@ -103,7 +114,20 @@ class DRTEdgeWarning(UserWarning):
 
 
 def assign_process(tau: float, windows: dict[str, tuple[float, float]] | None = None) -> str:
-    """Name of the process whose τ window ``[low, high)`` [s] contains ``tau``, else ``"unassigned"``."""
+    """Name the process whose τ window ``[low, high)`` contains ``tau``, else ``"unassigned"``.
+
+    Parameters
+    ----------
+    tau : float
+        Relaxation time in s.
+    windows : dict of str to (float, float), optional
+        Process name -> ``(low, high)`` τ window in s; default :data:`DEFAULT_PROCESS_WINDOWS` (after [Ji2025]).
+
+    Returns
+    -------
+    str
+        The first process whose window contains ``tau``, or ``"unassigned"``.
+    """
     for name, (lo, hi) in (windows or DEFAULT_PROCESS_WINDOWS).items():
         if lo <= tau < hi:
             return name
@@ -242,7 +266,7 @@ def _projected_lm(resid, jac, p, lo, hi, max_iter: int = 60, tol: float = 1e-10)
 class DRTPeak:
     """One deconvolved DRT peak.
 
-    Attributes
+    Parameters
     ----------
     tau_s : float
         Peak relaxation time τ [s] (centre of the fitted Gaussian in ln τ).
@@ -273,6 +297,13 @@ class DRTPeak:
         return self.tau_s / self.resistance_ohm if self.resistance_ohm > 0 else math.inf
 
     def as_dict(self) -> dict:
+        """Return the peak as JSON-able data (unit-suffixed keys).
+
+        Returns
+        -------
+        dict
+            ``tau_s``, ``frequency_Hz``, ``resistance_ohm`` and the other fields of the peak.
+        """
         return {
             "tau_s": self.tau_s,
             "frequency_Hz": self.frequency_Hz,
@@ -334,9 +365,6 @@ class DRT:
     weighting : {"modulus", "unit", "proportional"}
         Residual weights (:mod:`lisse.analysis.eis.weighting`): 1/|Z| (default), 1 (raw ohm, as DRTtools)
         or 1/|Z'|, 1/|Z''| separately.
-    cell : {"symmetric-li", "blocking", "full", "half"}
-        Cell type (:mod:`lisse.analysis.eis.cells`): sets the default process windows and, for
-        ``"blocking"``, a series constant-phase element for the ion-blocking electrodes.
     inductance : bool
         Include a series inductance L [H] (Z'' > 0 at the top frequencies: cables, current collectors).
     capacitance : bool or {"none", "ideal", "cpe", "leaky-cpe"}, optional
@@ -351,6 +379,9 @@ class DRT:
         element (``"leaky-cpe"`` for ``cell="blocking"``, none otherwise).
     cpe_n : float, optional
         Fix the CPE exponent instead of fitting it.
+    cell : {"symmetric-li", "blocking", "full", "half"}
+        Cell type (:mod:`lisse.analysis.eis.cells`): sets the default process windows and, for
+        ``"blocking"``, a series constant-phase element for the ion-blocking electrodes.
     processes : dict, optional
         Process windows ``{name: (tau_low_s, tau_high_s)}`` replacing the cell type's defaults
         (:data:`lisse.analysis.eis.cells.PROCESS_WINDOWS`).
@@ -369,6 +400,21 @@ class DRT:
         Peaks whose resistance is below this fraction of the local |Z(ω = 1/τ)| change the spectrum
         by less than a good measurement's relative noise (0.1–1 %) and are not reported (e.g. a few
         hundred ohm under a mega-ohm blocking tail, where the inversion is not identifiable).
+    uncertainty : bool, default True
+        Compute the bias-aware confidence band of γ (``gamma_lower_``, ``gamma_upper_``, ``band_``;
+        :mod:`lisse.analysis.eis.drt_uncertainty`).
+
+    Raises
+    ------
+    ParameterError
+        For an option out of range or not among its choices (checked here, before any data).
+
+    References
+    ----------
+    .. [1] T. H. Wan, M. Saccoccio, C. Chen, F. Ciucci, Electrochim. Acta 184, 483 (2015),
+       doi:10.1016/j.electacta.2015.09.097.
+    .. [2] M. Saccoccio, T. H. Wan, C. Chen, F. Ciucci, Electrochim. Acta 147, 470 (2014),
+       doi:10.1016/j.electacta.2014.09.058.
     """
 
     def __init__(
@@ -443,7 +489,19 @@ class DRT:
 
     # -- grid ----------------------------------------------------------------------------------
     def tau_grid(self, frequency: np.ndarray) -> np.ndarray:
-        """τ grid [s] on whole decades, covering the data range plus ``extend_decades`` each side."""
+        """Build the τ grid on whole decades, covering the data range plus ``extend_decades`` each side.
+
+        Parameters
+        ----------
+        frequency : ndarray
+            Measured frequencies in Hz.
+
+        Returns
+        -------
+        ndarray
+            τ grid in s, ``ppd`` points per decade aligned to powers of ten, spanning
+            ``[1/(2π f_max), 1/(2π f_min)]`` extended by ``extend_decades``.
+        """
         f = np.asarray(frequency, float)
         lo = math.log10(1.0 / (2 * math.pi * f.max())) - self.extend_decades
         hi = math.log10(1.0 / (2 * math.pi * f.min())) + self.extend_decades
@@ -460,7 +518,18 @@ class DRT:
         return self.fwhm_coeff * 2.0 * math.sqrt(math.log(2.0)) / self._delta
 
     def basis_matrix(self, tau_eval: np.ndarray) -> np.ndarray:
-        """Φ[i, k] = φ(ln τ_i - ln τ_k): γ(τ_eval) = Φ @ coefficients."""
+        """Evaluate the basis: ``Φ[i, k] = φ(ln τ_i - ln τ_k)``, so that ``γ(tau_eval) = Φ @ coefficients``.
+
+        Parameters
+        ----------
+        tau_eval : ndarray
+            Relaxation times in s at which to evaluate the basis (after :meth:`fit`, which sets the grid).
+
+        Returns
+        -------
+        ndarray
+            Φ of shape ``(len(tau_eval), len(tau_))``, dimensionless.
+        """
         y = np.log(np.asarray(tau_eval))[:, None] - np.log(self.tau_)[None, :]
         return _basis_shape(self.basis, self._eps, self._delta, y)
 
@@ -589,7 +658,7 @@ class DRT:
         return self._select_lambda_nnls(Ac, z)
 
     def fit(self, spectrum: EISSpectrum) -> DRT:
-        """Fit the DRT of ``spectrum`` (an :class:`EISSpectrum`); returns self.
+        """Fit the DRT of ``spectrum``.
 
         Sets ``tau_`` [s] (grid), ``gamma_`` [ohm] (γ at the grid points, per unit ln τ),
         ``coef_``, ``r_inf_`` [ohm], ``inductance_`` [H], ``capacitance_`` [F] (ideal series capacitor;
@@ -599,6 +668,28 @@ class DRT:
         :func:`fit_quality`), ``peaks_`` (list of :class:`DRTPeak`), ``gamma_std_`` (noise
         standard deviation of γ [ohm]), ``gamma_lower_``/``gamma_upper_`` (nominal 95 % band [ohm])
         and ``band_`` (see module notes; None without ``uncertainty``), ``warnings_``.
+
+        Parameters
+        ----------
+        spectrum : EISSpectrum
+            The measured spectrum (frequency in Hz, impedance in Ω); at least 5 points.
+
+        Returns
+        -------
+        DRT
+            ``self``, fitted.
+
+        Raises
+        ------
+        ParameterError
+            If ``spectrum`` is not an :class:`EISSpectrum` or has fewer than 5 points.
+
+        References
+        ----------
+        .. [1] T. H. Wan, M. Saccoccio, C. Chen, F. Ciucci, Electrochim. Acta 184, 483 (2015),
+           doi:10.1016/j.electacta.2015.09.097 (DRTtools: RBF discretisation, derivative penalties).
+        .. [2] M. Saccoccio, T. H. Wan, C. Chen, F. Ciucci, Electrochim. Acta 147, 470 (2014),
+           doi:10.1016/j.electacta.2014.09.058 (choice of λ, Re-Im cross-validation).
         """
         register("Wan2015")
         if not isinstance(spectrum, EISSpectrum):
@@ -773,11 +864,33 @@ class DRT:
                 warnings.warn(msg, DRTEdgeWarning, stacklevel=3)
 
     def gamma(self, tau: np.ndarray) -> np.ndarray:
-        """γ(τ) [ohm] on any τ [s] (after :meth:`fit`)."""
+        """Evaluate γ(τ) on any τ (after :meth:`fit`).
+
+        Parameters
+        ----------
+        tau : ndarray
+            Relaxation times in s.
+
+        Returns
+        -------
+        ndarray
+            γ in Ω (per unit ln τ).
+        """
         return self.basis_matrix(np.asarray(tau, float)) @ self.coef_
 
     def predict(self, frequency: np.ndarray) -> np.ndarray:
-        """Model impedance [ohm] at ``frequency`` [Hz] (after :meth:`fit`)."""
+        """Compute the model impedance at ``frequency`` (after :meth:`fit`).
+
+        Parameters
+        ----------
+        frequency : ndarray
+            Frequencies in Hz.
+
+        Returns
+        -------
+        ndarray of complex
+            Model impedance in Ω (R∞, inductance, series blocking term and the DRT integral).
+        """
         omega = 2 * np.pi * np.asarray(frequency, float)
         Ac, _ = self._columns(omega)
         return Ac @ self.coef_full_
@@ -906,11 +1019,14 @@ class DRT:
 
     # -- summaries ---------------------------------------------------------------------------
     def tables(self) -> dict:
-        """The fit as pandas tables with unit-suffixed columns (after :meth:`fit`).
+        """Return the fit as pandas tables with unit-suffixed columns (after :meth:`fit`).
 
-        ``gamma``: tau_s, gamma_ohm, gamma_lower_ohm, gamma_upper_ohm (grid; band of nominal coverage
-        :data:`BAND_LEVEL`); ``fit``: frequency_Hz, measured and fitted Z' and Z'' [ohm], relative misfit;
-        ``peaks``: one row per reported peak.
+        Returns
+        -------
+        dict of str to pandas.DataFrame
+            ``gamma``: tau_s, gamma_ohm, gamma_lower_ohm, gamma_upper_ohm (grid; band of nominal coverage
+            :data:`BAND_LEVEL`); ``fit``: frequency_Hz, measured and fitted Z' and Z'' [ohm], relative misfit;
+            ``peaks``: one row per reported peak.
         """
         import pandas as pd
 
@@ -930,19 +1046,28 @@ class DRT:
         return {"gamma": gamma, "fit": fit, "peaks": peaks}
 
     def process_resistances(self) -> dict[str, float]:
-        """Sum of peak resistances per assigned process [ohm]."""
+        """Sum the peak resistances per assigned process.
+
+        Returns
+        -------
+        dict of str to float
+            Process name -> resistance in Ω.
+        """
         out: dict[str, float] = {}
         for pk in self.peaks_:
             out[pk.process] = out.get(pk.process, 0.0) + pk.resistance_ohm
         return out
 
     def summary(self) -> dict:
-        """JSON-able summary with unit-suffixed keys.
+        """Summarise the fit as JSON-able data with unit-suffixed keys.
 
-        Scalars, the peaks, and the arrays ``tau_s``, ``gamma_ohm``, ``gamma_lower_ohm``,
-        ``gamma_upper_ohm`` (grid values; band of nominal coverage ``band_level``; None without the
-        band), ``frequency_Hz``, ``z_fit_real_ohm``, ``z_fit_imag_ohm`` and ``relative_misfit`` (at the
-        measured frequencies).
+        Returns
+        -------
+        dict
+            Scalars, the peaks, and the arrays ``tau_s``, ``gamma_ohm``, ``gamma_lower_ohm``,
+            ``gamma_upper_ohm`` (grid values; band of nominal coverage ``band_level``; None without the
+            band), ``frequency_Hz``, ``z_fit_real_ohm``, ``z_fit_imag_ohm`` and ``relative_misfit`` (at the
+            measured frequencies).
         """
         lower = None if self.gamma_lower_ is None else self.gamma_lower_.tolist()
         upper = None if self.gamma_upper_ is None else self.gamma_upper_.tolist()

@@ -97,21 +97,21 @@ BAND_LEVEL = 0.95
 class DRTBand:
     """A pointwise confidence band for γ on the DRT's τ grid (all arrays [ohm] per unit ln τ).
 
-    Attributes
+    Parameters
     ----------
     lower, upper : ndarray
-        Band limits (nominal ``level`` coverage), ≥ 0.
+        Band limits in Ω (γ per unit ln τ; nominal ``level`` coverage), ≥ 0.
     centre : ndarray
-        Bias-corrected γ (the band's centre before clipping at zero).
+        Bias-corrected γ in Ω (the band's centre before clipping at zero).
     std : ndarray
-        Standard deviation of γ̂ from the noise alone (the scatter expected over noise repeats).
+        Standard deviation of γ̂ in Ω from the noise alone (the scatter expected over noise repeats).
     bias : ndarray
-        Estimated regularisation bias of γ̂ (γ̂ - centre).
+        Estimated regularisation bias of γ̂ in Ω (γ̂ - centre).
     sigma : float
         Estimated standard deviation of the weighted residual (dimensionless for relative
         weighting, ohm for ``weighting="unit"``).
     level : float
-        Nominal coverage.
+        Nominal coverage (a fraction, e.g. 0.95).
     """
 
     lower: np.ndarray
@@ -145,27 +145,30 @@ def linearised_band(
     Parameters
     ----------
     A : ndarray (n_rows, n_cols)
-        Weighted, column-scaled design matrix.
+        Weighted, column-scaled design matrix (units absorbed by the weights and the scaling: dimensionless
+        for relative weighting).
     b : ndarray (n_rows,)
-        Weighted data.
+        Weighted data (real and imaginary parts of Z, in the same units as the weighted residual:
+        dimensionless for relative weighting, Ω for ``weighting="unit"``).
     R : ndarray (n_pen, n_cols)
-        Column-scaled penalty root.
+        Column-scaled penalty root (dimensionless).
     x : ndarray (n_cols,)
-        Fitted coefficients in the scaled variables.
+        Fitted coefficients in the scaled variables (dimensionless; coefficients in Ω are ``x / scale``).
     scale : ndarray (n_cols,)
-        Column scaling (coefficients = x / scale).
+        Column scaling (coefficients = x / scale), in 1/Ω for the γ columns.
     lam : float
-        Regularisation parameter used for ``x``.
+        Regularisation parameter λ used for ``x`` (dimensionless).
     Phi : ndarray (n_tau, n_cols - n_extra)
-        Basis matrix on the τ grid.
+        Basis matrix on the τ grid (dimensionless basis functions φ_k).
     n_extra : int
         Number of non-γ columns first in ``A`` (R∞, L, 1/C).
-    level : float
-        Nominal coverage (0 < level < 1).
+    level : float, default BAND_LEVEL
+        Nominal coverage, a fraction (0 < level < 1).
 
     Returns
     -------
     DRTBand
+        Band limits, centre, noise standard deviation and bias of γ in Ω on the τ grid.
     """
     n, k = A.shape
     AtA = A.T @ A

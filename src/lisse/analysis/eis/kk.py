@@ -95,12 +95,12 @@ add(Citation("Boukamp1995", "Boukamp", "A linear Kronig-Kramers transform test f
 class KKResult:
     """Outcome of :func:`lin_kk`.
 
-    Attributes
+    Parameters
     ----------
     M : int
         Number of RC elements chosen.
     mu : float
-        Schönleber's μ at M.
+        Schönleber's μ at M (dimensionless, 1 - Σ|negative R|/Σ positive R).
     frequency : ndarray
         Frequencies [Hz].
     z_fit : ndarray
@@ -145,10 +145,30 @@ class KKResult:
     worst_frequencies: np.ndarray | None = None
 
     def valid(self, tolerance: float = 0.01) -> bool:
-        """True when every residual is below ``tolerance`` (relative) and no drift is flagged."""
+        """Tell whether every residual is below ``tolerance`` and no drift is flagged.
+
+        Parameters
+        ----------
+        tolerance : float, default 0.01
+            Largest allowed relative residual |Z - Ẑ|/|Z| (dimensionless).
+
+        Returns
+        -------
+        bool
+            True for a KK-valid spectrum at that tolerance.
+        """
         return bool(self.max_residual < tolerance and not self.flags.get("drift", False))
 
     def summary(self) -> dict:
+        """Summarise the test as JSON-able data (unit-suffixed keys).
+
+        Returns
+        -------
+        dict
+            ``n_rc_elements``, ``mu``, ``pseudo_chi2``, ``max_relative_residual``, ``inductance_H``, the flags,
+            ``verdict``, ``verdict_reason``, ``noise_estimate``, ``worst_frequency_Hz``, ``worst_frequencies_Hz``
+            and the ``thresholds`` used.
+        """
         return {
             "n_rc_elements": self.M,
             "mu": self.mu,
@@ -181,31 +201,44 @@ def lin_kk(
     ----------
     spectrum : EISSpectrum
         The measured spectrum.
-    c : float
-        μ threshold (0 < c < 1); 0.85 as recommended by Schönleber et al.
-    max_M : int
-        Upper limit on M.
+    c : float, default 0.85
+        μ threshold, dimensionless (0 < c < 1); 0.85 as recommended by Schönleber et al.
+    max_M : int, default 60
+        Upper limit on the number of RC elements M.
     inductance : bool or "auto"
         Include a series inductance term of free sign (default: "auto" and True include it, as
         impedance.py's ``linKK`` does; it also absorbs arcs above f_max); False leaves it out.
     capacitance : bool
         Include a series capacitance (blocking electrodes).
-    mu_floor : float or None
-        Sharp-arc refinement (default 0.5): Schönleber's μ can drop below ``c`` at a few widely spaced
-        elements while an arc between two of them is still missed (an ideal RC arc at 5 points per
-        decade: M = 5 and a 36 % residual, which impedance.py's ``linKK`` reports too). With a floor,
-        the M of lowest pseudo-χ² among M ≥ M_μ whose μ stays ≥ ``mu_floor`` (fits not dominated by
-        negative resistances, i.e. not over-fitted) is used. None: Schönleber's M alone.
-    extend_decades : float
+    extend_decades : float, default 0.0
         Extend the τ range beyond [1/ω_max, 1/ω_min] by this many decades on each side (0 is
         Schönleber's original choice, the default). With the original range an arc whose
         characteristic frequency lies above f_max (a solid electrolyte's bulk arc) leaves a
         residual of order 1 % at the top frequencies; extending the range removes it but makes the
         μ criterion less reliable (M then starts at one element per decade).
+    mu_floor : float or None, default 0.5
+        Sharp-arc refinement (default 0.5): Schönleber's μ can drop below ``c`` at a few widely spaced
+        elements while an arc between two of them is still missed (an ideal RC arc at 5 points per
+        decade: M = 5 and a 36 % residual, which impedance.py's ``linKK`` reports too). With a floor,
+        the M of lowest pseudo-χ² among M ≥ M_μ whose μ stays ≥ ``mu_floor`` (fits not dominated by
+        negative resistances, i.e. not over-fitted) is used. None: Schönleber's M alone.
 
     Returns
     -------
     KKResult
+        The chosen M, μ, the KK-compliant fit in Ω, relative residuals and the verdict.
+
+    Raises
+    ------
+    ParameterError
+        If ``spectrum`` is not an :class:`EISSpectrum`, ``c`` is outside (0, 1), or there are fewer than 4 points.
+
+    References
+    ----------
+    .. [1] M. Schönleber, D. Klotz, E. Ivers-Tiffée, "A method for improving the robustness of linear
+       Kramers-Kronig validity tests", Electrochim. Acta 131, 20 (2014), doi:10.1016/j.electacta.2014.01.034.
+    .. [2] B. A. Boukamp, "A linear Kronig-Kramers transform test for immittance data validation",
+       J. Electrochem. Soc. 142, 1885 (1995), doi:10.1149/1.2044210.
     """
     register("Schonleber2014", "Boukamp1995")
     if not isinstance(spectrum, EISSpectrum):

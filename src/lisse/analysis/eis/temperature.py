@@ -84,13 +84,28 @@ _NAME_T = re.compile(
 
 
 def temperature_from_name(name: str) -> float | None:
-    """Temperature [K] written in a file name, or None when the name carries none.
+    """Read the temperature written in a file name, or None when the name carries none.
 
     Recognised tokens (delimited by the start/end of the name or ``_ - . , space ( ) # =``):
     ``25C``, ``25degC``, ``25°C``, ``298K``, ``298.15K``, ``m25C`` / ``minus25C`` (−25 °C), and
     ``-25C`` when the ``-`` follows a separator (``pellet_-25C`` is −25 °C; ``LLZO-25C`` is +25 °C, the
-    ``-`` being a separator). Raises ParameterError when the name holds two different temperatures.
-    A C-rate written like a temperature (``0.1C``) is read as one: use a temperature table then.
+    ``-`` being a separator). A C-rate written like a temperature (``0.1C``) is read as one: use a
+    temperature table then.
+
+    Parameters
+    ----------
+    name : str
+        File name or stem.
+
+    Returns
+    -------
+    float or None
+        Absolute temperature in K.
+
+    Raises
+    ------
+    ParameterError
+        If the name holds two different temperatures.
     """
     stem = str(name)
     found = []
@@ -116,7 +131,27 @@ def temperature_from_name(name: str) -> float | None:
 
 
 def parse_temperature(value, where: str = "temperature") -> float:
-    """A temperature [K] from a number or text; a bare number is °C (``"25"``, ``"-25 degC"``, ``"298 K"``, ``"25C"``)."""
+    """Read a temperature from a number or text; a bare number is °C (``"25"``, ``"-25 degC"``, ``"298 K"``, ``"25C"``).
+
+    Parameters
+    ----------
+    value : float, int or str
+        The temperature; a bare number (or numeric string) is in °C, text may carry ``K`` or ``degC``/``C``.
+    where : str, default "temperature"
+        What the value is, for error messages.
+
+    Returns
+    -------
+    float
+        Absolute temperature in K.
+
+    Raises
+    ------
+    UnitError
+        If the text is not a temperature.
+    ParameterError
+        If the temperature is not above 0 K.
+    """
     from lisse.units import parse_quantity
 
     text = str(value).strip()
@@ -141,20 +176,33 @@ def _keys(sp: EISSpectrum) -> list[str]:
 
 
 def resolve_temperatures(spectra, table: dict | None = None, *, tolerance_K: float = 0.01) -> list[tuple[float, str]]:
-    """Temperature [K] and its source ("table", "file", "name") for every spectrum.
-
-    Parameters
-    ----------
-    spectra : sequence of EISSpectrum
-    table : dict, optional
-        ``{key: T [K]}`` where a key is a spectrum label (``stem`` or ``stem#k``), a file name, a file
-        stem or a path as given; explicit, so it takes precedence.
-    tolerance_K : float
-        Two sources giving the same spectrum temperatures further apart than this [K] conflict.
+    """Find the temperature and its source ("table", "file", "name") for every spectrum.
 
     Rules: a table entry that matches no spectrum, a spectrum matched by two table keys with different
     temperatures, a file temperature that contradicts the name, or a spectrum with no temperature at all
     raise ParameterError naming the spectrum.
+
+    Parameters
+    ----------
+    spectra : sequence of EISSpectrum
+        The spectra, with their labels and any temperature read from the file (``temperature``, K).
+    table : dict, optional
+        ``{key: T}`` with T in K (:mod:`lisse.io.temperature_table` reads one with :func:`parse_temperature`),
+        where a key is a spectrum
+        label (``stem`` or ``stem#k``), a file name, a file stem or a path as given; explicit, so it takes
+        precedence.
+    tolerance_K : float, default 0.01
+        Two sources giving the same spectrum temperatures further apart than this (in K) conflict.
+
+    Returns
+    -------
+    list of (float, str)
+        ``(temperature in K, source)`` per spectrum, in order.
+
+    Raises
+    ------
+    ParameterError
+        For an unused or conflicting table entry, a file/name conflict, or a spectrum without a temperature.
     """
     spectra = list(spectra)
     table = dict(table or {})
@@ -199,8 +247,31 @@ def resolve_temperatures(spectra, table: dict | None = None, *, tolerance_K: flo
 class PelletFit:
     """Bulk / grain-boundary resistances of one spectrum (SI: ohm, F, S/m).
 
-    ``arcs``: per R‖CPE arc a dict with ``name``, ``resistance_ohm``, ``capacitance_F`` (effective),
-    ``capacitance_normalised_F`` (C·L/A, L/A in cm⁻¹; None without geometry), ``process``.
+    Parameters
+    ----------
+    label : str
+        The spectrum's label.
+    temperature : float or None
+        Temperature in K, if known.
+    r0 : float
+        High-frequency intercept (leads, contacts) in Ω; reported, not counted.
+    r_bulk, r_gb, r_total : float
+        Bulk, grain-boundary and total electrolyte resistance in Ω.
+    r_bulk_std, r_gb_std, r_total_std : float
+        Their standard errors in Ω.
+    arcs : list of dict
+        Per R‖CPE arc: ``name``, ``resistance_ohm``, ``capacitance_F`` (effective),
+        ``capacitance_normalised_F`` (C·L/A, L/A in cm⁻¹; None without geometry), ``process``.
+    circuit : str
+        The fitted circuit string.
+    median_relative_misfit : float
+        Median |Z_fit − Z|/|Z| (dimensionless).
+    sigma_bulk, sigma_gb, sigma_total : float or None, optional
+        Conductivities σ = L/(R A) in S/m (None without geometry).
+    sigma_gb_specific : float or None, optional
+        Specific grain-boundary conductivity in S/m from the brick-layer estimate [Haile1998].
+    notes : list of str, optional
+        Assumptions and caveats (e.g. capacitances classified un-normalised).
     """
 
     label: str
@@ -222,7 +293,13 @@ class PelletFit:
     notes: list = field(default_factory=list)
 
     def as_dict(self) -> dict:
-        """JSON-able row; conductivities in S/cm as the keys say."""
+        """Return a JSON-able row; conductivities in S/cm as the keys say.
+
+        Returns
+        -------
+        dict
+            Unit-suffixed keys (``r_bulk_ohm``, ``sigma_bulk_S_cm``, ``temperature_K`` ...).
+        """
 
         def scm(x):
             return None if x is None else x / 100.0
@@ -271,14 +348,36 @@ def fit_pellet(sp: EISSpectrum, *, cell: str | None = None, area: float | None =
     Parameters
     ----------
     sp : EISSpectrum
-    cell : {"blocking", "symmetric-li", "full", "half"} or None
+        The measured spectrum (frequency in Hz, impedance in Ω).
+    cell : {"blocking", "symmetric-li", "full", "half"} or None, optional
         ``"blocking"`` adds the series CPE3 of ion-blocking electrodes; None decides from the data
         (phase below −60° at the three lowest frequencies, as the DRT's automatic series capacitance).
     area, thickness : float, optional
         Electrode area [m²] and pellet thickness [m] (default: the spectrum's own). Without them no
         conductivity, and capacitances are classified un-normalised (noted).
     temperature : float, optional
-        [K], carried into the result.
+        Temperature in K, carried into the result.
+
+    Returns
+    -------
+    PelletFit
+        Resistances in Ω, conductivities in S/m, the arcs and their assignment.
+
+    Raises
+    ------
+    ParameterError
+        For an unknown ``cell`` or bad geometry.
+    ConvergenceError
+        If the circuit fit does not converge.
+
+    References
+    ----------
+    .. [1] J. T. S. Irvine, D. C. Sinclair, A. R. West, "Electroceramics: characterization by impedance
+       spectroscopy", Adv. Mater. 2, 132 (1990), doi:10.1002/adma.19900020304 (capacitance ranges).
+    .. [2] S. M. Haile, D. L. West, J. Campbell, J. Mater. Res. 13, 1576 (1998), doi:10.1557/JMR.1998.0219
+       (specific grain-boundary conductivity, brick-layer model).
+    .. [3] G. J. Brug et al., J. Electroanal. Chem. 176, 275 (1984), doi:10.1016/S0022-0728(84)80324-1
+       (effective capacitance of an R‖CPE arc).
     """
     from lisse.analysis.eis.circuits import Circuit
     from lisse.analysis.eis.derived import conductivity
@@ -354,13 +453,33 @@ def fit_pellet(sp: EISSpectrum, *, cell: str | None = None, area: float | None =
 # ------------------------------------------------------------------------------------------------
 @dataclass
 class SeriesFit:
-    """A temperature series: per-spectrum rows (:class:`PelletFit`) and Arrhenius fits per quantity."""
+    """A temperature series: per-spectrum rows (:class:`PelletFit`) and Arrhenius fits per quantity.
+
+    Parameters
+    ----------
+    rows : list of PelletFit
+        One fit per spectrum.
+    arrhenius : dict
+        Quantity (``sigma_bulk``, ``sigma_gb``, ``sigma_total``) -> Arrhenius fit (activation energy in eV
+        and kJ/mol with its standard error and 95 % interval, prefactor in S K/cm or S/cm, R², point count,
+        temperature range in K), or None with fewer than two usable temperatures.
+    form : str
+        ``"sigma_T"`` or ``"sigma"``: the Arrhenius form fitted.
+    """
 
     rows: list
     arrhenius: dict
     form: str
 
     def as_dict(self) -> dict:
+        """Return the series as JSON-able data.
+
+        Returns
+        -------
+        dict
+            ``form``, ``form_note``, ``spectra`` (rows), ``arrhenius``, ``temperature_K`` and the conductivities
+            ``sigma_bulk_S_cm``, ``sigma_gb_S_cm``, ``sigma_total_S_cm`` (S/cm).
+        """
         return {
             "form": self.form,
             "form_note": "ln(sigma*T) = ln(A) - Ea/(k_B T)" if self.form == "sigma_T" else "ln(sigma) = ln(A) - Ea/(k_B T)",
@@ -406,17 +525,32 @@ def temperature_series(spectra, temperatures, *, area: float | None = None, thic
     Parameters
     ----------
     spectra : sequence of EISSpectrum
+        The spectra of one pellet at several temperatures.
     temperatures : sequence of float
-        [K], one per spectrum (see :func:`resolve_temperatures`).
-    area, thickness : float
-        [m²], [m]; default each spectrum's own. Required (conductivity needs them).
+        Temperatures in K, one per spectrum (see :func:`resolve_temperatures`).
+    area, thickness : float, optional
+        Electrode area in m² and pellet thickness in m; default each spectrum's own. Required
+        (conductivity needs them).
     cell : str, optional
         As in :func:`fit_pellet`; None: blocking for the whole series when any spectrum looks blocking
         (the electrodes do not change with temperature; a cold spectrum may not reach the tail).
-    form : {"sigma_T", "sigma"}
+    form : {"sigma_T", "sigma"}, default "sigma_T"
         Arrhenius form (σT default: the hopping form).
 
-    Raises ParameterError for fewer than two distinct temperatures or missing geometry.
+    Returns
+    -------
+    SeriesFit
+        Per-spectrum fits and the Arrhenius fits.
+
+    Raises
+    ------
+    ParameterError
+        For a length mismatch, an unknown ``form``, fewer than two distinct temperatures or missing geometry.
+
+    References
+    ----------
+    .. [1] J. T. S. Irvine, D. C. Sinclair, A. R. West, "Electroceramics: characterization by impedance
+       spectroscopy", Adv. Mater. 2, 132 (1990), doi:10.1002/adma.19900020304 (capacitance ranges).
     """
     spectra = list(spectra)
     T = [float(x) for x in temperatures]

@@ -39,11 +39,21 @@ def check_weighting(weighting: Any, where: str, *, allow_sigma: bool = False) ->
     Parameters
     ----------
     weighting : str or array
-        The option value.
+        The option value: a name of :data:`WEIGHTINGS`, or per-point standard deviations in Ω.
     where : str
         The caller's name for the message (``"Circuit"``, ``"DRT"``).
-    allow_sigma : bool
+    allow_sigma : bool, default False
         Accept an array of per-point standard deviations [ohm] (checked against the data in :func:`residual_weights`).
+
+    Returns
+    -------
+    str or ndarray
+        ``weighting`` unchanged (a name, or per-point standard deviations in Ω).
+
+    Raises
+    ------
+    ParameterError
+        If it is not an accepted value.
     """
     if isinstance(weighting, str):
         if weighting not in WEIGHTINGS:
@@ -71,7 +81,14 @@ def residual_weights(z: np.ndarray, weighting: Any, where: str = "fit") -> tuple
     Returns
     -------
     (ndarray, ndarray)
-        Weights of the real and of the imaginary parts.
+        Weights of the real and of the imaginary parts, in 1/Ω (ones, dimensionless, for ``weighting="unit"``).
+
+    Raises
+    ------
+    ParameterError
+        For an unknown weighting or a sigma array of the wrong shape.
+    DataValidityError
+        For relative weighting of a spectrum with |Z| = 0 somewhere.
     """
     z = np.asarray(z, dtype=complex)
     if isinstance(weighting, str):

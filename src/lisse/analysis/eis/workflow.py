@@ -13,9 +13,22 @@ def _auto(flag: str, default: bool) -> bool:
 
 
 def parse_windows(spec) -> dict[str, tuple[float, float]] | None:
-    """Process τ windows from a mapping ``{name: [low_s, high_s]}`` or CLI strings ``"name=low:high"``.
+    """Read process τ windows from a mapping ``{name: [low_s, high_s]}`` or CLI strings ``"name=low:high"``.
 
-    An empty ``high`` means infinity (``"interface=3e-3:"``). Returns None for None/empty input.
+    Parameters
+    ----------
+    spec : mapping, list of str, str or None
+        The windows, bounds in s; an empty ``high`` means infinity (``"interface=3e-3:"``).
+
+    Returns
+    -------
+    dict of str to (float, float) or None
+        Process name -> ``(low, high)`` in s; None for None/empty input.
+
+    Raises
+    ------
+    ParameterError
+        For a malformed entry or ``not 0 <= low < high``.
     """
     import math
 
@@ -41,11 +54,31 @@ def parse_windows(spec) -> dict[str, tuple[float, float]] | None:
 
 
 def blocking_choice(capacitance: str, cell: str, phase_low_deg) -> str | None:
-    """The DRT's blocking element for a ``capacitance`` option ("auto", "yes"/"ideal", "no", "cpe",
-    "leaky-cpe") and a cell type: "auto" is the cell's own element for ``cell="blocking"``; for other
-    cells an ideal series capacitor when the phase at the lowest frequencies (``phase_low_deg`` [°])
-    is below -60° (a blocking tail), else none. Returns the value for ``DRT(capacitance=...)``
-    (None: the cell's default)."""
+    """Choose the DRT's blocking element for a ``capacitance`` option and a cell type.
+
+    ``capacitance`` is "auto", "yes"/"ideal", "no", "cpe" or "leaky-cpe"; "auto" is the cell's own element
+    for ``cell="blocking"``; for other cells an ideal series capacitor when the phase at the lowest
+    frequencies is below -60° (a blocking tail), else none.
+
+    Parameters
+    ----------
+    capacitance : str
+        The option value.
+    cell : str
+        The cell type (:data:`lisse.analysis.eis.cells.CELL_TYPES`).
+    phase_low_deg : array_like of float
+        Phase of Z at the lowest measured frequencies, in degrees.
+
+    Returns
+    -------
+    str or None
+        The value for ``DRT(capacitance=...)`` (None: the cell's default).
+
+    Raises
+    ------
+    ParameterError
+        For an unknown ``capacitance`` option.
+    """
     import numpy as np
 
     from lisse.analysis.eis.cells import cell_model
@@ -65,23 +98,62 @@ def blocking_choice(capacitance: str, cell: str, phase_low_deg) -> str | None:
 
 def analyse(sp: EISSpectrum, *, drt: bool, kk: bool, fit: str | None, lam, inductance: str = "auto", capacitance: str = "auto", processes=None,
             cell: str = "symmetric-li", ignore_kk: bool = False, initial=None, fix=None, bounds=None, bulk: str | None = None) -> tuple[dict, dict]:
-    """Analyse one spectrum; returns (JSON-able result, fitted objects).
+    """Analyse one spectrum: Kramers–Kronig test, DRT and equivalent-circuit fit.
 
-    ``cell``: cell type (:mod:`lisse.analysis.eis.cells`): default process windows and, for
-    ``"blocking"``, the blocking element of the DRT. ``inductance``: "auto" (when Z'' > 0 at the top
-    frequencies, from the Kramers-Kronig test's flag), "yes" or "no". ``capacitance``: see
-    :func:`blocking_choice`. ``processes``: τ windows for peak assignment replacing the cell's defaults
-    (see :func:`parse_windows`). With area and thickness on the spectrum, conductivities follow from
-    σ = L/(R·A) with R_bulk = R_inf + DRT bulk peaks and R_total = R_bulk + grain-boundary peaks.
+    ``inductance``: "auto" (when Z'' > 0 at the top frequencies, from the Kramers-Kronig test's flag),
+    "yes" or "no". With area and thickness on the spectrum, conductivities follow from σ = L/(R·A) with
+    R_bulk = R_inf + DRT bulk peaks and R_total = R_bulk + grain-boundary peaks.
 
     Kramers-Kronig gate: the Lin-KK verdict (:mod:`lisse.analysis.eis.kk`) is computed for every
     spectrum. When it is "fail" the DRT and the circuit fit are refused with
     :class:`~lisse.errors.DataValidityError` (CLI exit 2) unless ``ignore_kk``; when it is "warn" they
-    run and ``out["warnings"]`` says so. ``initial``/``fix``/``bounds`` (strings such as
-    ``"R1=10 kohm,CPE1_1=0.9"`` / ``"R1=10:1e7"`` or mappings, see
-    :func:`~lisse.analysis.eis.circuits.parse_parameter_values`) steer the circuit fit; with area and
-    thickness the fit's bulk resistor (``bulk`` or the default of
-    :meth:`~lisse.analysis.eis.circuits.Circuit.bulk_element`) gives ``fit.conductivity_S_cm``.
+    run and ``out["warnings"]`` says so.
+
+    Parameters
+    ----------
+    sp : EISSpectrum
+        The spectrum (frequency in Hz, impedance in Ω; ``area`` in m² and ``thickness`` in m optional).
+    drt : bool
+        Compute the DRT.
+    kk : bool
+        Report the Kramers–Kronig test in the result (it is always computed, for the gate).
+    fit : str or None
+        Circuit string to fit (e.g. ``"R0-p(R1,CPE1)"``); None: no circuit fit.
+    lam : float or str
+        The DRT's ``lambda_`` (dimensionless regularisation strength, or ``"gcv"``, ``"lcurve"``, ``"reim"``,
+        ``"drttools"``).
+    inductance : {"auto", "yes", "no"}, default "auto"
+        Series inductance in the DRT.
+    capacitance : str, default "auto"
+        The DRT's blocking element, see :func:`blocking_choice`.
+    processes : mapping or list of str, optional
+        τ windows for peak assignment replacing the cell's defaults (see :func:`parse_windows`).
+    cell : str, default "symmetric-li"
+        Cell type (:mod:`lisse.analysis.eis.cells`): default process windows and, for ``"blocking"``, the
+        blocking element of the DRT.
+    ignore_kk : bool, default False
+        Run the DRT and the fit even when the Kramers–Kronig verdict is "fail".
+    initial, fix, bounds : str, list of str or mapping, optional
+        Steer the circuit fit: strings such as ``"R1=10 kohm,CPE1_1=0.9"`` / ``"R1=10:1e7"`` or mappings, values
+        in SI units unless a unit is given (see :func:`~lisse.analysis.eis.circuits.parse_parameter_values`).
+    bulk : str or None, optional
+        The fit's bulk resistor (default of :meth:`~lisse.analysis.eis.circuits.Circuit.bulk_element`); with
+        area and thickness it gives ``fit.conductivity_S_cm``.
+
+    Returns
+    -------
+    result : dict
+        JSON-able result with unit-suffixed keys (``kk``, ``drt``, ``fit``, conductivities, ``warnings``, ``notes``).
+    objects : dict
+        The fitted objects: ``"kk"`` (:class:`~lisse.analysis.eis.kk.KKResult`), ``"drt"``
+        (:class:`~lisse.analysis.eis.drt.DRT`) and ``"fit"`` (:class:`~lisse.analysis.eis.circuits.Circuit`) when computed.
+
+    Raises
+    ------
+    DataValidityError
+        If the Kramers–Kronig verdict is "fail" and ``ignore_kk`` is False.
+    ParameterError
+        For a bad option (circuit string, windows, steering values, bulk element).
     """
     import numpy as np
 
@@ -171,11 +243,19 @@ def analyse(sp: EISSpectrum, *, drt: bool, kk: bool, fit: str | None, lam, induc
 
 
 def export_tables(objs: dict) -> dict:
-    """Tables of one analysed spectrum (the ``objs`` of :func:`analyse`), ``{name: DataFrame}``.
+    """Collect the tables of one analysed spectrum (the ``objs`` of :func:`analyse`).
 
-    ``drt_gamma``, ``drt_fit``, ``drt_peaks`` (see :meth:`~lisse.analysis.eis.drt.DRT.tables`) when a
-    DRT was computed; ``kk_residuals`` (frequency_Hz, KK fit Z [ohm], relative residuals) when the
-    Kramers-Kronig test ran.
+    Parameters
+    ----------
+    objs : dict
+        The fitted objects returned by :func:`analyse`.
+
+    Returns
+    -------
+    dict of str to pandas.DataFrame
+        ``drt_gamma``, ``drt_fit``, ``drt_peaks`` (see :meth:`~lisse.analysis.eis.drt.DRT.tables`) when a
+        DRT was computed; ``kk_residuals`` (frequency_Hz, KK fit Z [ohm], relative residuals) when the
+        Kramers-Kronig test ran.
     """
     import pandas as pd
 

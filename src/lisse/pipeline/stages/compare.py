@@ -48,6 +48,25 @@ def _find(d, key):
 
 @stage("compare", title="Comparison with published strategies", section="compare", order=90, needs=("compare",), schema=SCHEMA)
 def compare_stage(ctx: StageContext) -> StageResult:
+    """Place the cell's CCD, interfacial resistance and cycle life among published strategies.
+
+    Parameters
+    ----------
+    ctx : StageContext
+        The study, this stage's typed ``[compare]`` options (SI floats for quantities) and the output folder.
+
+    Returns
+    -------
+    StageResult
+        Summary (JSON keys with unit suffix), tables, figures, report HTML and citation keys.
+
+    References
+    ----------
+    Ji2025: Ji et al., Interface engineering enabling thin lithium metal electrodes down to 0.78 um for garnet-type solid-state batteries, Nature Communications (2025)
+    Su2024: Su et al., A scalable Li-Al-Cl stratified structure for stable all-solid-state lithium metal batteries, Nature Communications 15 (2024), doi:10.1038/s41467-024-48585-7
+    Wang2024: Wang et al., Lithium anode interlayer design for all-solid-state lithium-metal batteries, Nature Energy 9 (2024), doi:10.1038/s41560-023-01426-1
+    Chu2024: Chu et al., Optimization strategies for key interfaces of LLZO-based solid-state lithium metal batteries, Materials Chemistry Frontiers (2024), doi:10.1039/d3qm01111a
+    """
     from dataclasses import asdict
 
     import pandas as pd

@@ -90,7 +90,22 @@ def _check(o: dict) -> None:
 @stage("cycling", title="Cycling: CCD, shorts, overpotentials, full-cell capacity", section="cycling", order=60,
        needs=("cycling",), optional_deps=(), schema=SCHEMA, check=_check)
 def cycling_stage(ctx: StageContext) -> StageResult:
-    """Run the cycling analyses on the study's ``[cycling]`` files (or a synthetic staircase)."""
+    """Run the cycling analyses on the study's ``[cycling]`` files (or a synthetic staircase).
+
+    Parameters
+    ----------
+    ctx : StageContext
+        The study, this stage's typed ``[cycling]`` options (SI floats for quantities) and the output folder.
+
+    Returns
+    -------
+    StageResult
+        Summary (JSON keys with unit suffix), tables, figures, report HTML and citation keys.
+
+    References
+    ----------
+    Kasemchainan2019: Kasemchainan, J.; Zekoll, S.; Spencer Jolly, D.; et al., Critical stripping current leads to dendrite formation on plating in lithium anode solid electrolyte cells, Nat. Mater. 18, 1105-1111 (2019), doi:10.1038/s41563-019-0438-9
+    """
     from lisse.analysis.ccd import CCDDetector
     from lisse.analysis.cell_type import classify_cell
     from lisse.analysis.shorts import ShortDetector

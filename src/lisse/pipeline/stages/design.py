@@ -25,6 +25,24 @@ SCHEMA = {
 
 @stage("design", title="Cell design", section="design", order=10, needs=("cells",), schema=SCHEMA)
 def design_stage(ctx: StageContext) -> StageResult:
+    """Capacities, N/P, excess Li, C-rates and stack energy density for each cell of the study.
+
+    Parameters
+    ----------
+    ctx : StageContext
+        The study, this stage's typed ``[design]`` options (SI floats for quantities) and the output folder.
+
+    Returns
+    -------
+    StageResult
+        Summary (JSON keys with unit suffix), tables, figures, report HTML and citation keys.
+
+    References
+    ----------
+    Ji2025: Ji et al., Interface engineering enabling thin lithium metal electrodes down to 0.78 um for garnet-type solid-state batteries, Nature Communications (2025)
+    CRC2016: Haynes (ed.), CRC Handbook of Chemistry and Physics, 97th edition, CRC Press (2016), doi:10.1201/9781315380476
+    IUPAC2021: Prohaska et al., Standard atomic weights of the elements 2021, Pure Appl. Chem. 94, 573 (2022), doi:10.1515/pac-2019-0603
+    """
     import pandas as pd
 
     from lisse.cell.design import li_areal_capacity

@@ -91,6 +91,30 @@ def _check(o: dict) -> None:
 @stage("eis", title="Impedance: Kramers-Kronig, DRT and processes", section="eis", order=60, needs=("eis",), optional_deps=("scipy",),
        schema=SCHEMA, check=_check)
 def eis_stage(ctx: StageContext) -> StageResult:
+    """Kramers-Kronig check, DRT with process assignment and conductivity for the study's impedance spectra.
+
+    Parameters
+    ----------
+    ctx : StageContext
+        The study, this stage's typed ``[eis]`` options (SI floats for quantities) and the output folder.
+
+    Returns
+    -------
+    StageResult
+        Summary (JSON keys with unit suffix), tables, figures, report HTML and citation keys.
+
+    Raises
+    ------
+    ParameterError
+        The ``[eis]`` table names neither files nor ``synthetic = true``, or its options are wrong.
+    ReaderError
+        A spectrum file cannot be read.
+
+    References
+    ----------
+    Schonleber2014: Schönleber, Klotz, Ivers-Tiffée, A method for improving the robustness of linear Kramers-Kronig validity tests, Electrochimica Acta 131, 20 (2014), doi:10.1016/j.electacta.2014.01.034
+    Wan2015: Wan, Saccoccio, Chen, Ciucci, Influence of the discretization methods on the distribution of relaxation times deconvolution: implementing radial basis functions with DRTtools, Electrochimica Acta 184, 483 (2015), doi:10.1016/j.electacta.2015.09.097
+    """
     from pathlib import Path
 
     import pandas as pd

@@ -119,7 +119,23 @@ def _targets(study: dict, opts: dict) -> tuple[list[tuple[str, dict]], dict[str,
 @stage("interlayer", title="Interlayer: Li nucleation and growth", section="interlayer", order=40, needs=(), optional_deps=(), applies=_applies,
        schema=SCHEMA, check=_check)
 def interlayer_stage(ctx: StageContext) -> StageResult:
-    """Nucleation length, growth length, verdict, regime and critical current for each interlayer."""
+    """Nucleation length, growth length, verdict, regime and critical current for each interlayer.
+
+    Parameters
+    ----------
+    ctx : StageContext
+        The study, this stage's typed ``[interlayer]`` options (SI floats for quantities) and the output folder.
+
+    Returns
+    -------
+    StageResult
+        Summary (JSON keys with unit suffix), tables, figures, report HTML and citation keys.
+
+    References
+    ----------
+    Wang2024: Wang et al., Lithium anode interlayer design for all-solid-state lithium-metal batteries, Nature Energy 9 (2024), doi:10.1038/s41560-023-01426-1
+    Newman1962: Newman and Tobias, Theoretical analysis of current distribution in porous electrodes, J. Electrochem. Soc. 109, 1183 (1962), doi:10.1149/1.2425269
+    """
     import pandas as pd
 
     from lisse.plot import interlayer as plot

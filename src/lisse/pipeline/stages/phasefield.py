@@ -36,6 +36,24 @@ SCHEMA = {
 @stage("phasefield", title="Phase-field Li growth into porous layers", section="phasefield", order=60,
        needs=("phasefield",), optional_deps=("matplotlib",), schema=SCHEMA)
 def phasefield_stage(ctx: StageContext) -> StageResult:
+    """Phase-field Li growth into lithiophilic and lithiophobic porous layers (snapshot series).
+
+    Parameters
+    ----------
+    ctx : StageContext
+        The study, this stage's typed ``[phasefield]`` options (SI floats for quantities) and the output folder.
+
+    Returns
+    -------
+    StageResult
+        Summary (JSON keys with unit suffix), tables, figures, report HTML and citation keys.
+
+    References
+    ----------
+    Chen2015: L. Chen, H. W. Zhang, L. Y. Liang, Z. Liu, Y. Qi, P. Lu, J. Chen, L.-Q. Chen, Modulation of dendritic patterns during electrodeposition: a nonlinear phase-field model, J. Power Sources 300, 376-385 (2015), doi:10.1016/j.jpowsour.2015.09.055
+    ChenShen1998: L.-Q. Chen, J. Shen, Applications of semi-implicit Fourier-spectral method to phase field equations, Comput. Phys. Commun. 108, 147-158 (1998), doi:10.1016/S0010-4655(97)00115-X
+    Wang2024: Wang et al., Lithium anode interlayer design for all-solid-state lithium-metal batteries, Nature Energy 9 (2024), doi:10.1038/s41560-023-01426-1
+    """
     import math
 
     import numpy as np

@@ -51,6 +51,22 @@ def _study_materials(study) -> list[str]:
 
 @stage("wetting", title="Li wetting of the interface layers (Young–Dupré)", section="wetting", order=35, needs=("cells",), schema=SCHEMA)
 def wetting_stage(ctx: StageContext) -> StageResult:
+    """Young-Dupré wetting of Li on the study's interlayers, coatings and electrolytes.
+
+    Parameters
+    ----------
+    ctx : StageContext
+        The study, this stage's typed ``[wetting]`` options (SI floats for quantities) and the output folder.
+
+    Returns
+    -------
+    StageResult
+        Summary (JSON keys with unit suffix), tables, figures, report HTML and citation keys.
+
+    References
+    ----------
+    Ji2025: Ji et al., Interface engineering enabling thin lithium metal electrodes down to 0.78 um for garnet-type solid-state batteries, Nature Communications (2025)
+    """
     import pandas as pd
 
     from lisse.atomistic.accuracy import bundled_work_of_adhesion

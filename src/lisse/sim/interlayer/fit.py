@@ -32,7 +32,27 @@ __all__ = ["SpikeFit", "fit_coefficient", "fit_spike_coefficient"]
 
 @dataclass
 class SpikeFit:
-    """Result of the l_n = C V_sp / i fit (SI units)."""
+    """Result of the l_n = C V_sp / i fit (SI units).
+
+    Parameters
+    ----------
+    coefficient : float
+        C [S m-1].
+    currents : numpy.ndarray
+        Current densities of the half-cycles [A m-2].
+    spikes : numpy.ndarray
+        Nucleation spike heights V_sp [V].
+    simulated_length : numpy.ndarray
+        Model l_n at each current [m]; NaN where excluded.
+    fitted_length : numpy.ndarray
+        C V_sp / i [m].
+    used : numpy.ndarray of bool
+        Mask of the points used in the fit (count = ``used.sum()``).
+    r_squared : float
+        Coefficient of determination R^2 [-] (dimensionless).
+    relative_rms : float
+        RMS residual relative to the mean |l_n| [-] (dimensionless).
+    """
 
     coefficient: float  # C [S/m]
     currents: np.ndarray  # [A/m2]
@@ -44,6 +64,14 @@ class SpikeFit:
     relative_rms: float
 
     def as_dict(self) -> dict:
+        """JSON-able summary with unit-suffixed keys.
+
+        Returns
+        -------
+        dict
+            ``coefficient_S_cm``, ``r_squared``, ``relative_rms``, ``points_used`` and the per-point lists
+            (``current_density_mA_cm2``, ``spike_mV``, ``*_nucleation_length_um``).
+        """
         return {
             "coefficient_S_cm": self.coefficient / 100,
             "r_squared": self.r_squared,
@@ -67,6 +95,20 @@ def fit_coefficient(currents, spikes, lengths) -> tuple[float, float, float]:
         V_sp [V] (> 0).
     lengths : array_like
         l_n [m].
+
+    Returns
+    -------
+    tuple of float
+        ``(C [S m-1], R^2 [-], relative RMS [-])``.
+
+    Raises
+    ------
+    ParameterError
+        Shapes differ, or a current or spike is not positive and finite.
+
+    References
+    ----------
+    Wang et al., Lithium anode interlayer design for all-solid-state lithium-metal batteries, Nat. Energy 9 (2024), doi:10.1038/s41560-023-01426-1.
     """
     i = np.asarray(currents, dtype=float)
     v = np.asarray(spikes, dtype=float)
@@ -93,16 +135,29 @@ def fit_spike_coefficient(p: InterlayerParameters, currents, spikes, capacity: f
     p : InterlayerParameters
         Interlayer whose l_n(i) is simulated.
     currents : array_like
-        Currents of the measured half-cycles [A/m2].
+        Currents of the measured half-cycles [A m-2].
     spikes : array_like
         Measured nucleation spike heights V_sp [V] (positive).
-    capacity, time : float
-        Plating capacity [C/m2] or time [s] per half-cycle (only l_g depends on them; default 1 h).
+    capacity : float, optional
+        Plating capacity per half-cycle [C m-2] (only l_g depends on it); overrides ``time``.
+    time : float, default 3600.0
+        Plating time per half-cycle [s].
+
+    Returns
+    -------
+    SpikeFit
+        C [S m-1] with the goodness of fit and per-point lengths [m].
 
     Raises
     ------
+    ParameterError
+        Fewer than two pairs, or a current or spike not positive and finite.
     CalculationError
         If fewer than two currents give a nucleation zone inside the layer (no length to fit).
+
+    References
+    ----------
+    Wang et al., Lithium anode interlayer design for all-solid-state lithium-metal batteries, Nat. Energy 9 (2024), doi:10.1038/s41560-023-01426-1.
     """
     i = np.asarray(currents, dtype=float)
     v = np.asarray(spikes, dtype=float)

@@ -56,6 +56,20 @@ def nucleation_length(x: np.ndarray, eta: np.ndarray, eta_c: float) -> float:
         Local overpotential [V] at ``x`` (negative = cathodic).
     eta_c : float
         Critical nucleation overpotential [V] (> 0).
+
+    Returns
+    -------
+    float
+        l_n [m].
+
+    Raises
+    ------
+    ParameterError
+        Shapes differ or are too short, or ``eta_c`` <= 0.
+
+    References
+    ----------
+    Wang et al., Lithium anode interlayer design for all-solid-state lithium-metal batteries, Nat. Energy 9 (2024), doi:10.1038/s41560-023-01426-1.
     """
     x = np.asarray(x, dtype=float)
     d = -np.asarray(eta, dtype=float) - eta_c
@@ -75,7 +89,22 @@ def nucleation_length(x: np.ndarray, eta: np.ndarray, eta_c: float) -> float:
 
 
 def nucleation_zones(x: np.ndarray, eta: np.ndarray, eta_c: float) -> list[tuple[float, float]]:
-    """Intervals [m] where ``-eta >= eta_c`` (node resolution)."""
+    """Intervals [m] where ``-eta >= eta_c`` (node resolution).
+
+    Parameters
+    ----------
+    x : numpy.ndarray
+        Increasing positions [m] from the anode.
+    eta : numpy.ndarray
+        Local overpotential [V] at ``x`` (negative = cathodic).
+    eta_c : float
+        Critical nucleation overpotential [V] (> 0).
+
+    Returns
+    -------
+    list of (float, float)
+        ``(start, end)`` of each zone [m].
+    """
     m = -np.asarray(eta) >= eta_c
     zones = []
     k = 0
@@ -93,7 +122,31 @@ def nucleation_zones(x: np.ndarray, eta: np.ndarray, eta_c: float) -> list[tuple
 
 
 def verdict(l_n: float, l_g: float, l_i: float) -> tuple[bool, str]:
-    """``(stable, failure_mode)`` for the criterion ``l_n <= l_g < l_i`` (lengths in m)."""
+    """``(stable, failure_mode)`` for the criterion ``l_n <= l_g < l_i`` (lengths in m).
+
+    Parameters
+    ----------
+    l_n : float
+        Nucleation length [m].
+    l_g : float
+        Growth length [m].
+    l_i : float
+        Interlayer thickness [m].
+
+    Returns
+    -------
+    tuple of (bool, str)
+        Whether the layer is stable and the failure mode (one of :data:`FAILURE_MODES`).
+
+    Raises
+    ------
+    ParameterError
+        A length is negative or not finite.
+
+    References
+    ----------
+    Wang et al., Lithium anode interlayer design for all-solid-state lithium-metal batteries, Nat. Energy 9 (2024), doi:10.1038/s41560-023-01426-1.
+    """
     for name, v in (("l_n", l_n), ("l_g", l_g), ("l_i", l_i)):
         if not (math.isfinite(v) and v >= 0):
             raise ParameterError(f"length '{name}' must be finite and >= 0; got {v!r}")
@@ -108,7 +161,39 @@ def verdict(l_n: float, l_g: float, l_i: float) -> tuple[bool, str]:
 
 @dataclass
 class LengthsResult:
-    """Outcome of one (current, capacity) point (SI units)."""
+    """Outcome of one (current, capacity) point (SI units).
+
+    Parameters
+    ----------
+    current : float
+        Plating current density [A m-2].
+    capacity : float
+        Plated areal charge per half-cycle [C m-2].
+    nucleation_length : float
+        l_n [m].
+    growth_length : float
+        l_g [m].
+    thickness : float
+        Interlayer thickness l_i [m].
+    stable : bool
+        Verdict of ``l_n <= l_g < l_i``.
+    failure_mode : str
+        One of :data:`FAILURE_MODES`.
+    regime : str
+        ``"ionic"``, ``"mixed"`` or ``"electronic"``.
+    critical_overpotential : float
+        eta_c [V].
+    eta_anode : float
+        Overpotential at the anode face [V].
+    eta_electrolyte : float
+        Overpotential at the electrolyte face [V].
+    anode_fraction : float
+        Fraction of the current plated on the anode [-] (dimensionless).
+    tip_growth_risk : bool
+        True in the ionic regime (Li may grow from protrusion tips; see :mod:`.solver2d`).
+    solution : Solution1D
+        The solved 1D profiles.
+    """
 
     current: float
     capacity: float
@@ -126,7 +211,13 @@ class LengthsResult:
     solution: Solution1D
 
     def as_dict(self) -> dict:
-        """JSON-able summary with unit-suffixed keys (the CLI contract)."""
+        """JSON-able summary with unit-suffixed keys (the CLI contract).
+
+        Returns
+        -------
+        dict
+            The CLI's JSON keys, each with its unit as suffix (``nucleation_length_um``, ...).
+        """
         return {
             "preset": self.solution.params.name,
             "current_density_mA_cm2": _r(self.current / 10.0),
@@ -159,12 +250,31 @@ def interlayer_lengths(p: InterlayerParameters, current: Any, capacity: Any = No
     Parameters
     ----------
     p : InterlayerParameters
+        The interlayer (SI parameters).
     current : float, str or pint.Quantity
-        Plating current density [A/m2] (a bare number is SI; ``"1 mA/cm2"`` is accepted).
+        Plating current density [A m-2] (a bare number is SI; ``"1 mA/cm2"`` is accepted).
     capacity : float, str or pint.Quantity, optional
-        Plated areal charge per half-cycle [C/m2] (or e.g. ``"1 mAh/cm2"``). Give this or ``time``.
+        Plated areal charge per half-cycle [C m-2] (or e.g. ``"1 mAh/cm2"``). Give this or ``time``.
     time : float, str or pint.Quantity, optional
         Plating time per half-cycle [s] (or e.g. ``"1 h"``); capacity = current x time.
+    **solve_kw
+        Passed to :func:`~lisse.sim.interlayer.solver1d.solve_1d` (mesh and Newton settings).
+
+    Returns
+    -------
+    LengthsResult
+        l_n, l_g [m], verdict, failure mode and regime, with the solved profile.
+
+    Raises
+    ------
+    ParameterError
+        Not exactly one of ``capacity``/``time``, or a value with a wrong unit or out of range.
+    ConvergenceError
+        The Newton solver did not converge.
+
+    References
+    ----------
+    Wang et al., Lithium anode interlayer design for all-solid-state lithium-metal batteries, Nat. Energy 9 (2024), doi:10.1038/s41560-023-01426-1.
     """
     if (capacity is None) == (time is None):
         raise ParameterError("give exactly one of 'capacity' (C/m2) or 'time' (s)")
@@ -183,7 +293,24 @@ def interlayer_lengths(p: InterlayerParameters, current: Any, capacity: Any = No
 
 
 def result_from_solution(sol: Solution1D, capacity: float) -> LengthsResult:
-    """Build a :class:`LengthsResult` from a solved profile and the plated charge [C/m2]."""
+    """Build a :class:`LengthsResult` from a solved profile and the plated charge [C/m2].
+
+    Parameters
+    ----------
+    sol : Solution1D
+        A solved 1D profile.
+    capacity : float
+        Plated areal charge per half-cycle [C m-2].
+
+    Returns
+    -------
+    LengthsResult
+        Lengths [m], verdict and regime.
+
+    References
+    ----------
+    Wang et al., Lithium anode interlayer design for all-solid-state lithium-metal batteries, Nat. Energy 9 (2024), doi:10.1038/s41560-023-01426-1.
+    """
     p = sol.params
     ec = p.critical_overpotential
     l_n = nucleation_length(sol.x, sol.eta, ec)

@@ -138,7 +138,7 @@ PRESETS: dict[str, tuple[str, dict[str, Any]]] = {
 class InterlayerParameters:
     """Validated interlayer parameters in SI units.
 
-    Attributes
+    Parameters
     ----------
     thickness : float
         l_i [m].
@@ -164,9 +164,9 @@ class InterlayerParameters:
         J0 and J_c [1/(m3 s)].
     ratio_ionic, ratio_electronic : float
         Regime thresholds on sigma_e/sigma_ion [-].
-    name : str
+    name : str, default "custom"
         Preset or material name.
-    sources : dict
+    sources : dict, optional
         Parameter -> source text.
     """
 
@@ -206,10 +206,12 @@ class InterlayerParameters:
 
     @property
     def contact_angle_deg(self) -> float:
+        """theta [deg]."""
         return math.degrees(self.contact_angle)
 
     @property
     def heterogeneous_factor(self) -> float:
+        """k_het(theta) [-] of classical heterogeneous nucleation (:func:`lisse.thermo.nucleation.heterogeneous_factor`)."""
         return heterogeneous_factor(self.contact_angle_deg)
 
     @property
@@ -220,7 +222,13 @@ class InterlayerParameters:
         )
 
     def regime(self) -> str:
-        """``ionic``, ``mixed`` or ``electronic`` from sigma_e/sigma_ion and the two thresholds."""
+        """``ionic``, ``mixed`` or ``electronic`` from sigma_e/sigma_ion and the two thresholds.
+
+        Returns
+        -------
+        str
+            ``"ionic"`` (sigma_e/sigma_ion < ratio_ionic), ``"electronic"`` (> ratio_electronic) or ``"mixed"``.
+        """
         r = self.conductivity_ratio
         if r < self.ratio_ionic:
             return "ionic"
@@ -229,7 +237,23 @@ class InterlayerParameters:
         return "mixed"
 
     def with_(self, **overrides: Any) -> InterlayerParameters:
-        """A copy with some parameters replaced (SI numbers, or strings with units such as ``"90 um"``)."""
+        """A copy with some parameters replaced (SI numbers, or strings with units such as ``"90 um"``).
+
+        Parameters
+        ----------
+        **overrides
+            Keys of :data:`SCHEMA`: SI numbers, or strings with units (e.g. ``thickness="90 um"``).
+
+        Returns
+        -------
+        InterlayerParameters
+            A new, validated parameter set; the replaced keys' source is ``"user"``.
+
+        Raises
+        ------
+        ParameterError
+            An unknown key, a wrong unit or a value out of range.
+        """
         si = validate({k: SCHEMA[k] for k in overrides if k in SCHEMA}, {k: v for k, v in overrides.items() if k in SCHEMA})
         for k in overrides:
             if k not in SCHEMA:
@@ -239,7 +263,13 @@ class InterlayerParameters:
         return replace(self, sources=src, **si)
 
     def as_dict(self) -> dict[str, float]:
-        """Parameters in SI (contact angle in rad)."""
+        """Parameters in SI (contact angle in rad).
+
+        Returns
+        -------
+        dict of str to float
+            Every :data:`SCHEMA` key in SI units (contact angle in rad).
+        """
         return {k: getattr(self, k) for k in SCHEMA}
 
 
@@ -260,6 +290,16 @@ def make_parameters(preset: str | None = None, *, material: str | None = None, *
     Returns
     -------
     InterlayerParameters
+        Validated SI parameters with the source of each value.
+
+    Raises
+    ------
+    ParameterError
+        Both or an unknown preset/material, a wrong unit or range, or ``ratio_ionic >= ratio_electronic``.
+
+    References
+    ----------
+    Wang et al., Lithium anode interlayer design for all-solid-state lithium-metal batteries, Nat. Energy 9 (2024), doi:10.1038/s41560-023-01426-1.
     """
     overrides = {k: v for k, v in overrides.items() if v is not None}
     values: dict[str, Any] = {}
@@ -311,6 +351,26 @@ def bv_current(eta: np.ndarray | float, i0: float, alpha: float, f_rt: float) ->
     ``j = i0 [exp(-alpha F eta/RT) - exp((1 - alpha) F eta/RT)]`` with eta [V] (negative = cathodic), i.e.
     ``-lisse.electrochem.butler_volmer`` with ``alpha_c = alpha``. Linear limit: ``j = -i0 (F/RT) eta``, i.e.
     R_ct = RT/(F i0). Tafel limit (eta << -RT/F): slope 2.303 RT/(alpha F) = 118 mV/decade at alpha = 0.5, 25 degC.
+
+    Parameters
+    ----------
+    eta : float or numpy.ndarray
+        Overpotential eta = phi_e - phi_ion - U [V]; negative = cathodic (plating).
+    i0 : float
+        Exchange current density [A m-2].
+    alpha : float
+        Cathodic transfer coefficient [-] (dimensionless, 0 < alpha < 1; anodic 1 - alpha).
+    f_rt : float
+        F/(RT) [V-1].
+
+    Returns
+    -------
+    numpy.ndarray
+        Deposition current density j [A m-2 of internal area], cathodic positive.
+
+    References
+    ----------
+    Bard and Faulkner, Electrochemical Methods, 2nd ed. (Wiley, 2001), ch. 3 (Butler-Volmer, Tafel).
     """
     import numpy as np
 
@@ -318,14 +378,61 @@ def bv_current(eta: np.ndarray | float, i0: float, alpha: float, f_rt: float) ->
 
 
 def bv_derivative(eta: np.ndarray | float, i0: float, alpha: float, f_rt: float) -> np.ndarray:
-    """d j / d eta [A/(m2 V)] of :func:`bv_current`."""
+    """d j / d eta [A/(m2 V)] of :func:`bv_current`.
+
+    Parameters
+    ----------
+    eta : float or numpy.ndarray
+        Overpotential eta = phi_e - phi_ion - U [V]; negative = cathodic (plating).
+    i0 : float
+        Exchange current density [A m-2].
+    alpha : float
+        Cathodic transfer coefficient [-] (dimensionless, 0 < alpha < 1; anodic 1 - alpha).
+    f_rt : float
+        F/(RT) [V-1].
+
+    Returns
+    -------
+    numpy.ndarray
+        dj/deta [A m-2 V-1].
+
+    References
+    ----------
+    Bard and Faulkner, Electrochemical Methods, 2nd ed. (Wiley, 2001), ch. 3 (Butler-Volmer, Tafel).
+    """
     import numpy as np
 
     return -i0 * f_rt * reduced_butler_volmer_slope(np.asarray(eta, dtype=float) * f_rt, 1.0 - alpha, alpha, max_exponent=_EXP_CAP)
 
 
 def bv_overpotential(j: float, i0: float, alpha: float, f_rt: float) -> float:
-    """Invert Butler–Volmer: the eta [V] that carries ``j`` [A/m2] (cathodic positive); see :func:`lisse.electrochem.reduced_overpotential`."""
+    """Invert Butler–Volmer: the eta [V] that carries ``j`` [A/m2] (cathodic positive); see :func:`lisse.electrochem.reduced_overpotential`.
+
+    Parameters
+    ----------
+    j : float
+        Deposition current density [A m-2], cathodic positive.
+    i0 : float
+        Exchange current density [A m-2], > 0.
+    alpha : float
+        Cathodic transfer coefficient [-] (dimensionless).
+    f_rt : float
+        F/(RT) [V-1].
+
+    Returns
+    -------
+    float
+        eta [V] (negative for plating).
+
+    Raises
+    ------
+    ParameterError
+        ``i0`` <= 0.
+
+    References
+    ----------
+    Bard and Faulkner, Electrochemical Methods, 2nd ed. (Wiley, 2001), ch. 3 (Butler-Volmer, Tafel).
+    """
     if not i0 > 0:
         raise ParameterError(f"parameter 'i0' must be positive to invert Butler-Volmer; got {i0!r}")
     return float(reduced_overpotential(-j / i0, 1.0 - alpha, alpha)) / f_rt
@@ -341,6 +448,22 @@ def nucleation_rate_field(eta: np.ndarray, p: InterlayerParameters) -> np.ndarra
     :func:`lisse.thermo.nucleation.nucleation_rate` at the cathodic overpotential ``-eta`` (corrected
     barrier of [Wang2024], with 16 pi and k_B T); 0 where eta >= 0. Concentration ratios are 1 (electroneutral,
     no depletion in the steady ohmic model).
+
+    Parameters
+    ----------
+    eta : numpy.ndarray
+        Local overpotentials [V]; cathodic < 0.
+    p : InterlayerParameters
+        Supplies surface energy [J m-2], contact angle, J0 [m-3 s-1] and temperature [K].
+
+    Returns
+    -------
+    numpy.ndarray
+        J [m-3 s-1], 0 where eta >= 0.
+
+    References
+    ----------
+    Wang et al., Lithium anode interlayer design for all-solid-state lithium-metal batteries, Nat. Energy 9 (2024), doi:10.1038/s41560-023-01426-1. (barrier with 16 pi and k_B T, see :mod:`lisse.thermo.nucleation`).
     """
     import numpy as np
 
@@ -357,6 +480,27 @@ def growth_length(capacity: float, porosity: float) -> float:
 
     ``l_g = Q V_m / (F eps)``; Q [C/m2] (1 mAh/cm2 = 3.6e4 C/m2 -> 4.85 um of dense Li [Wang2024]),
     0 <= Q <= :data:`MAX_CAPACITY`.
+
+    Parameters
+    ----------
+    capacity : float
+        Plated areal charge Q [C m-2] (1 mAh cm-2 = 3.6e4 C m-2), 0 <= Q <= :data:`MAX_CAPACITY`.
+    porosity : float
+        Pore fraction eps [-] (dimensionless), in (0, 1].
+
+    Returns
+    -------
+    float
+        l_g [m].
+
+    Raises
+    ------
+    ParameterError
+        ``capacity`` negative, non-finite or above :data:`MAX_CAPACITY`; ``porosity`` not in (0, 1].
+
+    References
+    ----------
+    Wang et al., Lithium anode interlayer design for all-solid-state lithium-metal batteries, Nat. Energy 9 (2024), doi:10.1038/s41560-023-01426-1.
     """
     if not (math.isfinite(capacity) and capacity >= 0):
         raise ParameterError(f"parameter 'capacity' must be a non-negative areal charge; got {capacity!r} C/m2 (= {capacity / 3.6e4:g} mAh/cm2)")

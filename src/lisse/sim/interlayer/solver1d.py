@@ -50,7 +50,7 @@ __all__ = ["Solution1D", "make_mesh", "solve_1d"]
 class Solution1D:
     """Steady 1D solution (SI units).
 
-    Attributes
+    Parameters
     ----------
     x : ndarray
         Node positions [m], 0 = Li anode, l_i = electrolyte.
@@ -71,9 +71,11 @@ class Solution1D:
     internal_current : float
         Current plating on the internal surface [A/m2].
     current_balance_error : float
-        |anode + internal - i| / i.
+        |anode + internal - i| / i [-] (dimensionless).
     iterations : int
-        Newton iterations used.
+        Number of Newton iterations used.
+    params : InterlayerParameters
+        The parameters that were solved.
     """
 
     x: np.ndarray
@@ -105,10 +107,22 @@ def make_mesh(lam_local: float, n_uniform: int = 200, growth: float = 1.08, reso
     lam_local : float
         Largest local reaction stiffness ``Lambda |g'(h)|`` expected (dimensionless); the first cell
         is ``resolve / sqrt(lam_local)`` so that the thinnest reaction zone holds >= 1/resolve cells.
-    n_uniform : int
+    n_uniform : int, default 200
         Number of cells of the uniform core.
-    growth : float
-        Geometric growth factor of the graded parts.
+    growth : float, default 1.08
+        Geometric growth factor of the graded parts [-] (dimensionless, 1 < growth < 2).
+    resolve : float, default 0.1
+        Cell size relative to the thinnest reaction zone [-] (dimensionless).
+
+    Returns
+    -------
+    numpy.ndarray
+        Increasing node positions on [0, 1] [-] (dimensionless; multiply by l_i for metres).
+
+    Raises
+    ------
+    ParameterError
+        ``n_uniform`` < 4 or ``growth`` not in (1, 2).
     """
     if n_uniform < 4 or not (1.0 < growth < 2.0):
         raise ParameterError(f"mesh needs n_uniform >= 4 and 1 < growth < 2; got {n_uniform}, {growth}")
@@ -259,25 +273,35 @@ def solve_1d(
     p : InterlayerParameters
         Model parameters (SI), e.g. from :func:`~lisse.sim.interlayer.model.make_parameters`.
     current : float
-        Galvanostatic plating current density i [A/m2] (> 0).
+        Galvanostatic plating current density i [A m-2] (> 0).
     kinetics : {"butler-volmer", "linear"}
         Local kinetics on the internal surface and at the anode face; "linear" is the small-signal
-        limit used for the Newman–Tobias validation.
-    mesh : ndarray, optional
-        Nondimensional node positions on [0, 1] (default: :func:`make_mesh` adapted to the solution).
-    n_uniform : int
-        Cells of the uniform core of the default mesh.
-    initial : ndarray, optional
-        Initial guess of F eta/RT at the mesh nodes (warm start in sweeps).
+        limit used for the Newman-Tobias validation.
+    mesh : numpy.ndarray, optional
+        Nondimensional node positions on [0, 1] (dimensionless; default: :func:`make_mesh` adapted to the solution).
+    n_uniform : int, default 200
+        Number of cells of the uniform core of the default mesh.
+    initial : numpy.ndarray, optional
+        Initial guess of F eta/RT at the mesh nodes (dimensionless; warm start in sweeps).
+    max_iter : int, default 80
+        Maximum number of Newton iterations per continuation step.
 
     Returns
     -------
     Solution1D
+        Potentials [V], currents [A m-2], rates and the current balance.
 
     Raises
     ------
+    ParameterError
+        ``current`` not positive, a bad ``mesh`` or ``kinetics``, or no deposition possible.
     ConvergenceError
         If Newton (with continuation in current) does not converge.
+
+    References
+    ----------
+    Newman and Tobias, Theoretical analysis of current distribution in porous electrodes, J. Electrochem. Soc. 109, 1183 (1962), doi:10.1149/1.2425269.
+    Wang et al., Lithium anode interlayer design for all-solid-state lithium-metal batteries, Nat. Energy 9 (2024), doi:10.1038/s41560-023-01426-1.
     """
     if not (math.isfinite(current) and current > 0):
         raise ParameterError(f"parameter 'current' must be a positive current density; got {current!r} A/m2 (= {current / 10:g} mA/cm2)")

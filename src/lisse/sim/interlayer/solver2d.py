@@ -48,7 +48,7 @@ MAX_CELLS = 200_000
 class Protrusion:
     """Triangular Li protrusion and the modelled period (SI, m).
 
-    Attributes
+    Parameters
     ----------
     height : float
         Protrusion height into the interlayer [m] (default 15 um).
@@ -63,6 +63,18 @@ class Protrusion:
     width: float = 40e-6
 
     def check(self, thickness: float) -> None:
+        """Check the geometry against the interlayer thickness.
+
+        Parameters
+        ----------
+        thickness : float
+            Interlayer thickness l_i [m].
+
+        Raises
+        ------
+        ParameterError
+            A length is not positive, the height reaches the electrolyte, or the base exceeds the period.
+        """
         for k in ("height", "base", "width"):
             v = getattr(self, k)
             if not (math.isfinite(v) and v > 0):
@@ -77,12 +89,12 @@ class Protrusion:
 class Solution2D:
     """2D solution on an (nx, ny) grid; arrays are indexed [i_x, j_y]; NaN inside Li.
 
-    Attributes
+    Parameters
     ----------
     x, y : ndarray
         Cell-centre coordinates [m] (depth from the anode, lateral).
     li : ndarray of bool
-        Li cells (protrusion).
+        Mask of the Li cells (protrusion), dimensionless.
     eta, phi_e, phi_ion : ndarray
         Overpotential and potentials [V].
     deposition_rate : ndarray
@@ -92,6 +104,16 @@ class Solution2D:
     surface_flux : ndarray
         Plating current density on each Li face [A/m2]; ``surface_x``, ``surface_y``: face centres [m];
         ``surface_kind``: 0 flat anode, 1 protrusion.
+    surface_x : numpy.ndarray
+        x of the Li face centres [m].
+    surface_y : numpy.ndarray
+        y of the Li face centres [m].
+    surface_kind : numpy.ndarray
+        Face kind index: 0 flat anode, 1 protrusion.
+    current : float
+        Applied current density [A m-2].
+    iterations : int
+        Number of Newton iterations used.
     metrics : dict
         tip_flux_ratio (mean flux on the protrusion's top faces / mean flux on the flat anode far from it),
         tip_flux_over_applied (mean tip flux / applied current density), eta_electrolyte (V, mean overpotential
@@ -143,17 +165,35 @@ def solve_2d(
     Parameters
     ----------
     p : InterlayerParameters
+        Model parameters (SI).
     current : float
-        Applied current density [A/m2] (> 0).
+        Applied current density [A m-2] (> 0).
     protrusion : Protrusion, optional
-        Geometry (default :class:`Protrusion()`).
-    nx, ny : int
-        Cells across the thickness and the period (default ny keeps square cells).
+        Geometry [m] (default :class:`Protrusion()`).
+    nx : int, default 90
+        Number of cells across the thickness.
+    ny : int, optional
+        Number of cells across the period (default keeps square cells).
+    max_iter : int, default 60
+        Maximum number of Newton iterations.
+    tol : float, default 1e-10
+        Newton tolerance on the scaled residual [-] (dimensionless).
+
+    Returns
+    -------
+    Solution2D
+        Fields [V, A m-3, m-3 s-1], Li-face fluxes [A m-2] and scalar metrics.
 
     Raises
     ------
+    ParameterError
+        Bad geometry, current or grid size (at most :data:`MAX_CELLS` cells).
     ConvergenceError
         When Newton does not converge.
+
+    References
+    ----------
+    Wang et al., Lithium anode interlayer design for all-solid-state lithium-metal batteries, Nat. Energy 9 (2024), doi:10.1038/s41560-023-01426-1. (COMSOL model with a Li protrusion).
     """
     import scipy.sparse as sp
     from scipy.sparse.linalg import splu
@@ -375,10 +415,33 @@ def convergence_study(p: InterlayerParameters, current: float, protrusion: Protr
                       progress=None) -> list[dict]:
     """Solve on successively refined grids (``nx`` in ``levels``) and report the scalar metrics.
 
-    ``progress(done, total)`` (optional) is called after each level.
-
     Returns one dict per level with ``nx``, ``ny``, ``cells``, the metrics, and ``rel_change`` (the
     largest relative change of tip_flux_ratio, surface_fraction and deposition_centroid against the previous level).
+
+    Parameters
+    ----------
+    p : InterlayerParameters
+        Model parameters (SI).
+    current : float
+        Applied current density [A m-2] (> 0).
+    protrusion : Protrusion, optional
+        Geometry [m] (default :class:`Protrusion()`).
+    levels : sequence of int, default (45, 90, 180)
+        Number of cells ``nx`` across the thickness at each level.
+    progress : callable, optional
+        ``progress(done, total)`` after each level (for a progress bar; never prints).
+
+    Returns
+    -------
+    list of dict
+        One per level (see above); lengths in m, fluxes relative (dimensionless).
+
+    Raises
+    ------
+    ParameterError
+        Bad geometry, current or grid size.
+    ConvergenceError
+        When Newton does not converge at some level.
     """
     out: list[dict] = []
     prev = None

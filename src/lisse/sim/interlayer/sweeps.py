@@ -82,6 +82,16 @@ def plating_capacity(current: float, capacity: float | None = None, time: float 
         Plated capacity [C/m2] (> 0).
     time : float, optional
         Plating time [s] (> 0). Give exactly one of ``capacity`` and ``time``.
+
+    Returns
+    -------
+    float
+        Plated areal charge [C m-2].
+
+    Raises
+    ------
+    ParameterError
+        A value is not positive and finite, or not exactly one of ``capacity``/``time`` is given.
     """
     if not (math.isfinite(current) and current > 0):
         raise ParameterError(f"parameter 'current_density' must be a positive current density; got {_show(current, 'mA/cm2')}")
@@ -99,6 +109,20 @@ def plating_capacity(current: float, capacity: float | None = None, time: float 
 def current_grid(i_min: float, i_max: float, points: int) -> np.ndarray:
     """``points`` log-spaced current densities [A/m2] from ``i_min`` to ``i_max``.
 
+    Parameters
+    ----------
+    i_min : float
+        Lowest current density [A m-2].
+    i_max : float
+        Highest current density [A m-2].
+    points : int
+        Number of points.
+
+    Returns
+    -------
+    numpy.ndarray
+        Current densities [A m-2].
+
     Raises
     ------
     ParameterError
@@ -111,17 +135,45 @@ def current_grid(i_min: float, i_max: float, points: int) -> np.ndarray:
 
 
 def default_map_capacities(points: int = 30) -> np.ndarray:
-    """Capacities [C/m2] of the current–capacity map: 0.1 to 10 mAh/cm2, log-spaced."""
+    """Capacities [C/m2] of the current–capacity map: 0.1 to 10 mAh/cm2, log-spaced.
+
+    Parameters
+    ----------
+    points : int, default 30
+        Number of capacities.
+
+    Returns
+    -------
+    numpy.ndarray
+        Areal capacities [C m-2].
+    """
     return np.geomspace(0.1, 10.0, points) * _MAH_CM2
 
 
 def default_map_conductivities() -> tuple[np.ndarray, np.ndarray]:
-    """(sigma_e, sigma_ion) [S/m] of the conductivity map: 1e-8–0.1 S/cm (22 points) and 1e-6–0.01 S/cm (14 points)."""
+    """(sigma_e, sigma_ion) [S/m] of the conductivity map: 1e-8–0.1 S/cm (22 points) and 1e-6–0.01 S/cm (14 points).
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        ``(sigma_e, sigma_ion)`` grids [S m-1].
+    """
     return np.geomspace(1e-8, 1e-1, 22) * 100.0, np.geomspace(1e-6, 1e-2, 14) * 100.0
 
 
 def sweep_table(sweep: dict[str, np.ndarray]) -> dict[str, Any]:
-    """Columns (display units: mA/cm2, um, mV) of a :func:`sweep_current` result."""
+    """Columns (display units: mA/cm2, um, mV) of a :func:`sweep_current` result.
+
+    Parameters
+    ----------
+    sweep : dict of numpy.ndarray
+        A :func:`sweep_current` result (SI).
+
+    Returns
+    -------
+    dict
+        Column name (with unit suffix) -> values in display units.
+    """
     return {"current_density_mA_cm2": sweep["current"] / _MA_CM2, "nucleation_length_um": sweep["nucleation_length"] * 1e6,
             "growth_length_um": sweep["growth_length"] * 1e6, "stable": sweep["stable"],
             "failure_mode": [FAILURE_MODES[c] for c in sweep["failure"]],
@@ -129,14 +181,36 @@ def sweep_table(sweep: dict[str, np.ndarray]) -> dict[str, Any]:
 
 
 def current_capacity_map_table(m: dict[str, np.ndarray]) -> dict[str, Any]:
-    """Long-format columns (mA/cm2, mAh/cm2) of a :func:`map_current_capacity` result, one row per cell."""
+    """Long-format columns (mA/cm2, mAh/cm2) of a :func:`map_current_capacity` result, one row per cell.
+
+    Parameters
+    ----------
+    m : dict of numpy.ndarray
+        A :func:`map_current_capacity` result (SI).
+
+    Returns
+    -------
+    dict
+        Column name (with unit suffix) -> values in display units, one row per map cell.
+    """
     ii, qq = np.meshgrid(m["current"], m["capacity"])
     return {"current_density_mA_cm2": ii.ravel() / _MA_CM2, "capacity_mAh_cm2": qq.ravel() / _MAH_CM2,
             "stable": m["stable"].ravel(), "failure_mode": [FAILURE_MODES[c] for c in m["failure"].ravel()]}
 
 
 def conductivity_map_table(m: dict[str, np.ndarray]) -> dict[str, Any]:
-    """Long-format columns (S/cm, um) of a :func:`map_conductivities` result, one row per cell."""
+    """Long-format columns (S/cm, um) of a :func:`map_conductivities` result, one row per cell.
+
+    Parameters
+    ----------
+    m : dict of numpy.ndarray
+        A :func:`map_conductivities` result (SI).
+
+    Returns
+    -------
+    dict
+        Column name (with unit suffix) -> values in display units, one row per map cell.
+    """
     ee, nn = np.meshgrid(m["sigma_e"], m["sigma_ion"])
     return {"sigma_e_S_cm": ee.ravel() / 100.0, "sigma_ion_S_cm": nn.ravel() / 100.0,
             "regime": [REGIMES[c] for c in m["regime"].ravel()], "stable": m["stable"].ravel(),
@@ -183,12 +257,13 @@ def sweep_current(p: InterlayerParameters, currents, *, time: float | None = Non
     Parameters
     ----------
     p : InterlayerParameters
+        Model parameters (SI).
     currents : array_like
-        Current densities [A/m2].
+        Current densities [A m-2].
     time : float, optional
         Plating time per half-cycle [s] (capacity = i t). Give this or ``capacity``.
     capacity : float, optional
-        Fixed plated charge [C/m2].
+        Fixed plated charge [C m-2].
     progress : callable, optional
         ``progress(done, total)`` after each current's 1D solve (for a progress bar; never prints).
 
@@ -197,6 +272,17 @@ def sweep_current(p: InterlayerParameters, currents, *, time: float | None = Non
     dict of ndarray
         ``current``, ``nucleation_length``, ``growth_length``, ``stable`` (bool), ``failure`` (code),
         ``eta_anode``, ``eta_electrolyte``, ``anode_fraction``, ``interlayer_voltage`` (SI).
+
+    Raises
+    ------
+    ParameterError
+        Not exactly one of ``time``/``capacity``, or a non-positive current.
+    ConvergenceError
+        The 1D solve does not converge at some current.
+
+    References
+    ----------
+    Wang et al., Lithium anode interlayer design for all-solid-state lithium-metal batteries, Nat. Energy 9 (2024), doi:10.1038/s41560-023-01426-1.
     """
     cur = _check_positive("currents", currents)
     if (time is None) == (capacity is None):
@@ -222,10 +308,33 @@ def sweep_current(p: InterlayerParameters, currents, *, time: float | None = Non
 def map_current_capacity(p: InterlayerParameters, currents, capacities, progress: Progress | None = None) -> dict[str, np.ndarray]:
     """Stability map over (current density [A/m2], capacity [C/m2]).
 
-    ``progress(done, total)`` (optional) is called after each current's 1D solve.
-
     Returns ``current`` (n_i), ``capacity`` (n_q), ``nucleation_length`` (n_i), ``growth_length``
     (n_q), ``stable`` and ``failure`` (n_q x n_i).
+
+    Parameters
+    ----------
+    p : InterlayerParameters
+        Model parameters (SI).
+    currents : array_like
+        Current densities [A m-2].
+    capacities : array_like
+        Plated charges per half-cycle [C m-2].
+    progress : callable, optional
+        ``progress(done, total)`` after each current's 1D solve (for a progress bar; never prints).
+
+    Returns
+    -------
+    dict of numpy.ndarray
+        Lengths in m, ``stable`` (bool) and ``failure`` codes (index into ``FAILURE_MODES``).
+
+    Raises
+    ------
+    ParameterError
+        Non-positive inputs or a map larger than ``MAX_MAP_CELLS``.
+
+    References
+    ----------
+    Wang et al., Lithium anode interlayer design for all-solid-state lithium-metal batteries, Nat. Energy 9 (2024), doi:10.1038/s41560-023-01426-1.
     """
     cur = _check_positive("currents", currents)
     cap = _check_positive("capacities", capacities)
@@ -250,10 +359,38 @@ def map_conductivities(p: InterlayerParameters, sigma_e, sigma_ion, current: flo
     """Verdict and regime over (sigma_e [S/m], sigma_ion [S/m]) at one current and capacity.
 
     ``sigma_e`` / ``sigma_ion`` None: the grids of :func:`default_map_conductivities`.
-    ``progress(done, total)`` (optional) is called after each cell's 1D solve.
 
     Returns ``sigma_e`` (n_e), ``sigma_ion`` (n_i), ``nucleation_length``, ``stable``, ``failure``,
     ``regime`` (0 ionic, 1 mixed, 2 electronic), ``anode_fraction`` (each n_i x n_e).
+
+    Parameters
+    ----------
+    p : InterlayerParameters
+        Model parameters (SI).
+    sigma_e : array_like or None
+        Electronic conductivities [S m-1].
+    sigma_ion : array_like or None
+        Ionic conductivities [S m-1].
+    current : float
+        Plating current density [A m-2].
+    capacity : float
+        Plated charge per half-cycle [C m-2].
+    progress : callable, optional
+        ``progress(done, total)`` after each cell's 1D solve (for a progress bar; never prints).
+
+    Returns
+    -------
+    dict of numpy.ndarray
+        Conductivities [S m-1], lengths [m], codes and fractions (dimensionless).
+
+    Raises
+    ------
+    ParameterError
+        Non-positive inputs or a map larger than ``MAX_CONDUCTIVITY_MAP_CELLS``.
+
+    References
+    ----------
+    Wang et al., Lithium anode interlayer design for all-solid-state lithium-metal batteries, Nat. Energy 9 (2024), doi:10.1038/s41560-023-01426-1.
     """
     dse, dsi = default_map_conductivities()
     se = _check_positive("sigma_e", dse if sigma_e is None else sigma_e)
@@ -305,7 +442,21 @@ def _replace(p: InterlayerParameters, **kw) -> InterlayerParameters:
 
 @dataclass
 class CriticalCurrent:
-    """Result of :func:`critical_current` (SI)."""
+    """Result of :func:`critical_current` (SI).
+
+    Parameters
+    ----------
+    capacity : float
+        Plated charge per half-cycle [C m-2].
+    critical_current : float or None
+        Last stable current of the ramp, refined [A m-2]; None if the first fails.
+    failing_current : float or None
+        First failing current [A m-2]; None if all are stable.
+    failure_mode : str
+        Failure mode at ``failing_current`` (``"none"`` if all stable).
+    stable_at_minimum : bool
+        Whether the lowest current of the ramp is stable.
+    """
 
     capacity: float
     critical_current: float | None  # last stable current of the ramp, refined (A/m2); None if the first fails
@@ -314,6 +465,13 @@ class CriticalCurrent:
     stable_at_minimum: bool
 
     def as_dict(self) -> dict:
+        """JSON-able summary with unit-suffixed keys.
+
+        Returns
+        -------
+        dict
+            ``capacity_mAh_cm2``, ``critical_current_mA_cm2``, ``failing_current_mA_cm2``, ``failure_mode``, ``stable_at_minimum``.
+        """
         return {
             "capacity_mAh_cm2": self.capacity / 3.6e4,
             "critical_current_mA_cm2": None if self.critical_current is None else self.critical_current / 10.0,
@@ -330,15 +488,32 @@ def critical_current(p: InterlayerParameters, capacity: float, i_min: float = 1.
     Parameters
     ----------
     p : InterlayerParameters
+        Model parameters (SI).
     capacity : float
-        Plated charge per half-cycle [C/m2].
+        Plated charge per half-cycle [C m-2].
     i_min, i_max : float
-        Ramp range [A/m2] (default 0.1-20 mA/cm2), ``n`` log-spaced points.
-    rtol : float
-        Relative tolerance of the bisection.
+        Ramp range [A m-2] (default 1-200 A m-2, i.e. 0.1-20 mA cm-2).
+    n : int, default 60
+        Number of log-spaced points of the ramp.
+    rtol : float, default 1e-3
+        Relative tolerance of the bisection [-] (dimensionless).
     progress : callable, optional
         ``progress(done, total)`` after each 1D solve of the ramp, then of the bisection (the total grows
         by the bisection's steps once the failing step is known).
+
+    Returns
+    -------
+    CriticalCurrent
+        The critical and first failing current densities [A m-2] and the failure mode.
+
+    Raises
+    ------
+    ParameterError
+        ``0 < i_min < i_max`` violated or ``capacity`` not positive.
+
+    References
+    ----------
+    Wang et al., Lithium anode interlayer design for all-solid-state lithium-metal batteries, Nat. Energy 9 (2024), doi:10.1038/s41560-023-01426-1.
     """
     if not (0 < i_min < i_max):
         raise ParameterError(f"need 0 < i_min < i_max; got {i_min!r}, {i_max!r}")

@@ -28,10 +28,10 @@ __all__ = ["Layer", "smooth_indicator", "particle_layer", "slit_layer", "layer_f
 class Layer:
     """A porous layer on a grid.
 
-    Attributes
+    Parameters
     ----------
     phi_g : numpy.ndarray
-        Static particle field φ_g in [0, 1], shape (ny, nx).
+        Static particle field φ_g in [0, 1] (dimensionless), shape (ny, nx).
     dx : float
         Grid spacing [m].
     y_bottom, y_top : float
@@ -60,7 +60,22 @@ def _check_pos(name: str, x: float, unit: str) -> float:
 
 
 def smooth_indicator(solid: np.ndarray, dx: float, width: float) -> np.ndarray:
-    """Diffuse particle field from a boolean solid mask: ½[1 + tanh(d/(√2 δ_g))], d signed distance [m]."""
+    """Diffuse particle field from a boolean solid mask: ½[1 + tanh(d/(√2 δ_g))], d signed distance [m].
+
+    Parameters
+    ----------
+    solid : numpy.ndarray of bool
+        Solid mask (dimensionless), shape (ny, nx).
+    dx : float
+        Grid spacing [m].
+    width : float
+        Diffuse width δ_g [m].
+
+    Returns
+    -------
+    numpy.ndarray
+        φ_g in [0, 1] (dimensionless), same shape as ``solid``.
+    """
     from scipy.ndimage import distance_transform_edt
 
     solid = np.asarray(solid, dtype=bool)
@@ -75,7 +90,25 @@ def smooth_indicator(solid: np.ndarray, dx: float, width: float) -> np.ndarray:
 
 
 def particle_diameter_from_pore_size(pore_size: float, porosity: float) -> float:
-    """Particle diameter d = d_h (1 − ε)/ε [m] that gives hydraulic pore diameter d_h at porosity ε."""
+    """Particle diameter d = d_h (1 − ε)/ε [m] that gives hydraulic pore diameter d_h at porosity ε.
+
+    Parameters
+    ----------
+    pore_size : float
+        Hydraulic pore diameter d_h [m].
+    porosity : float
+        Porosity ε [-] (dimensionless), in (0, 1).
+
+    Returns
+    -------
+    float
+        Particle diameter [m].
+
+    Raises
+    ------
+    ParameterError
+        ``pore_size`` not positive or ``porosity`` not in (0, 1).
+    """
     _check_pos("pore_size", pore_size, "m")
     if not 0.0 < porosity < 1.0:
         raise ParameterError(f"parameter 'porosity' must be in (0, 1); got {porosity!r}")
@@ -125,6 +158,22 @@ def particle_layer(
     min_gap : float
         Smallest surface-to-surface gap between discs [m]; default 2 δ_g (capped at the hexagonal
         throat a − d) so the jitter does not close pores.
+    arrangement : {"jittered", "rsa"}, default "jittered"
+        Staggered packing with random displacements, or random sequential addition.
+    jitter : float, default 0.8
+        Displacement amplitude as a fraction of the free throat [-] (dimensionless).
+    max_tries : int, default 20000
+        Number of RSA placement attempts before giving up.
+
+    Returns
+    -------
+    Layer
+        φ_g on the grid with the layer's extent [m], porosity (dimensionless) and pore size [m].
+
+    Raises
+    ------
+    ParameterError
+        A length not positive, the layer outside the grid, or an unreachable geometry.
     """
     ny, nx = (int(s) for s in shape)
     _check_pos("dx", dx, "m")
@@ -212,6 +261,31 @@ def slit_layer(shape: tuple[int, int], dx: float, *, pore_width: float, wall_wid
 
     The first slit is centred at x = 0 (a mirror plane of the Neumann boundary), so a domain of width
     (pore_width + wall_width)·m holds m slit periods.
+
+    Parameters
+    ----------
+    shape : (int, int)
+        Grid shape (ny, nx), a count of cells.
+    dx : float
+        Grid spacing [m].
+    pore_width : float
+        Slit width [m].
+    wall_width : float
+        Solid wall width [m].
+    layer : (float, float)
+        Extent (y_bottom, y_top) of the layer along y [m].
+    width : float
+        Diffuse width δ_g of φ_g [m].
+
+    Returns
+    -------
+    Layer
+        φ_g on the grid with the layer's extent [m], porosity (dimensionless) and pore size [m].
+
+    Raises
+    ------
+    ParameterError
+        A length not positive, the layer outside the grid, or an unreachable geometry.
     """
     ny, nx = (int(s) for s in shape)
     _check_pos("pore_width", pore_width, "m")
@@ -238,15 +312,27 @@ def layer_from_image(image, dx: float, *, width: float, threshold: float = 0.5, 
     Parameters
     ----------
     image : array_like, shape (ny, nx)
-        Grey values or a boolean solid mask; not modified.
+        Grey values (any unit) or a boolean solid mask [-]; not modified.
     dx : float
         Pixel size [m].
     width : float
         Diffuse width δ_g [m].
     threshold : float
-        Pixels above (``solid_is_bright``) or below this value, relative to the image's range, are solid.
+        Pixels above (``solid_is_bright``) or below this value, as a fraction of the image's range, are solid.
+    solid_is_bright : bool, default True
+        Whether solid pixels are the bright ones.
     layer : (y_bottom, y_top), optional
         Extent of the layer [m]; default the rows that contain solid.
+
+    Returns
+    -------
+    Layer
+        φ_g on the grid with the layer's extent [m], porosity (dimensionless) and pore size [m].
+
+    Raises
+    ------
+    ParameterError
+        A length not positive, the layer outside the grid, or an unreachable geometry.
     """
     img = np.asarray(image, dtype=float)
     if img.ndim != 2 or min(img.shape) < 4:

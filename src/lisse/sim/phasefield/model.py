@@ -118,7 +118,7 @@ DEFAULTS_SI: dict[str, float] = {
 class PhaseFieldCoefficients:
     """Phase-field coefficients in SI units.
 
-    Attributes
+    Parameters
     ----------
     A : float
         Double-well height [J/m3].
@@ -135,13 +135,20 @@ class PhaseFieldCoefficients:
     eta : float
         Applied overpotential η [V] (< 0 plates Li).
     alpha, temperature, n : float
-        Transfer coefficient [-], temperature [K], electrons per Li [-].
+        Transfer coefficient [-], temperature [K], electrons per Li [-] (defaults 0.5, 298.15 K, 1).
     molar_volume : float
         V_m of Li [m3/mol].
     sigma_li, sigma_pore, sigma_particle : float
         Conductivities [S/m] of Li, the pore filling and the particles (potential equation).
     surface_energy, interface_width, contact_angle_deg, exchange_current_density : float
         The physical inputs the coefficients came from (γ [J/m2], δ [m], θ [deg], i0 [A/m2]).
+    sources : dict, optional
+        Parameter -> source text of the defaults used.
+
+    References
+    ----------
+    Wang et al., Lithium anode interlayer design for all-solid-state lithium-metal batteries, Nat. Energy 9 (2024), doi:10.1038/s41560-023-01426-1.
+    L. Chen et al., Modulation of dendritic patterns during electrodeposition: a nonlinear phase-field model, J. Power Sources 300, 376-385 (2015), doi:10.1016/j.jpowsour.2015.09.055.
     """
 
     A: float
@@ -185,10 +192,23 @@ class PhaseFieldCoefficients:
         return -self.L_eta * self.bv_factor / self.L_sigma
 
     def planar_velocity(self) -> float:
-        """Sharp-interface velocity of a flat front v = −L_η·bracket·3√2 δ [m/s] (> 0 grows Li)."""
+        """Sharp-interface velocity of a flat front v = −L_η·bracket·3√2 δ [m/s] (> 0 grows Li).
+
+        Returns
+        -------
+        float
+            v [m s-1].
+        """
         return -self.L_eta * self.bv_factor * 3.0 * math.sqrt(2.0) * self.delta
 
     def to_dict(self) -> dict:
+        """The coefficients as a plain dict (SI), without ``sources``.
+
+        Returns
+        -------
+        dict
+            Field name -> SI value.
+        """
         d = asdict(self)
         d.pop("sources", None)
         return d
@@ -204,7 +224,13 @@ MATERIAL_DEFAULTS: dict[str, tuple[str, str, str]] = {
 
 
 def material_defaults() -> dict[str, Param]:
-    """The material-data defaults as :class:`~lisse.params.Param` (value, unit, source) from :mod:`lisse.materials`."""
+    """The material-data defaults as :class:`~lisse.params.Param` (value, unit, source) from :mod:`lisse.materials`.
+
+    Returns
+    -------
+    dict of str to Param
+        Key of :data:`MATERIAL_DEFAULTS` -> value with its unit and source.
+    """
     from lisse.materials import get_material
 
     return {k: get_material(m).param(prop) for k, (m, prop, _) in MATERIAL_DEFAULTS.items()}
@@ -228,6 +254,27 @@ def butler_volmer_factor(eta: float, alpha: float = 0.5, temperature: float = 29
 
     The anodic-positive :func:`lisse.electrochem.butler_volmer` per unit i0 with α_a = 1 − α, α_c = α
     (α is the cathodic transfer coefficient); negative while plating.
+
+    Parameters
+    ----------
+    eta : float
+        Overpotential η [V] (< 0 plates).
+    alpha : float, default 0.5
+        Cathodic transfer coefficient α [-] (dimensionless).
+    temperature : float, default 298.15
+        Temperature [K].
+    n : float, default 1.0
+        Number of electrons per Li [-] (dimensionless).
+
+    Returns
+    -------
+    float
+        The bracket [-] (dimensionless).
+
+    References
+    ----------
+    Wang et al., Lithium anode interlayer design for all-solid-state lithium-metal batteries, Nat. Energy 9 (2024), doi:10.1038/s41560-023-01426-1.
+    L. Chen et al., Modulation of dendritic patterns during electrodeposition: a nonlinear phase-field model, J. Power Sources 300, 376-385 (2015), doi:10.1016/j.jpowsour.2015.09.055.
     """
     return float(butler_volmer(eta, 1.0, 1.0 - alpha, alpha, temperature, n))
 
@@ -238,6 +285,29 @@ def overpotential_from_current(current_density: float, exchange_current_density:
 
     Solves ``i = i0 [exp(−α nFη/RT) − exp((1−α) nFη/RT)]`` for η: plating current is the anodic-positive
     current −i, inverted by :func:`lisse.electrochem.butler_volmer_overpotential` (α_a = 1 − α, α_c = α).
+
+    Parameters
+    ----------
+    current_density : float
+        Plating current density i [A m-2] (> 0).
+    exchange_current_density : float
+        i0 [A m-2] (> 0).
+    alpha : float, default 0.5
+        Cathodic transfer coefficient α [-] (dimensionless).
+    temperature : float, default 298.15
+        Temperature [K].
+    n : float, default 1.0
+        Number of electrons per Li [-] (dimensionless).
+
+    Returns
+    -------
+    float
+        η [V] (< 0).
+
+    Raises
+    ------
+    ParameterError
+        A current density not positive, or ``alpha`` not in (0, 1).
     """
     i = _finite_positive("current_density", current_density, "A/m2")
     i0 = _finite_positive("exchange_current_density", exchange_current_density, "A/m2")
@@ -247,14 +317,44 @@ def overpotential_from_current(current_density: float, exchange_current_density:
 
 
 def planar_profile(x, delta: float):
-    """Equilibrium Li|pore profile ζ(x) = ½[1 − tanh(x/(√2 δ))] (Li at x < 0)."""
+    """Equilibrium Li|pore profile ζ(x) = ½[1 − tanh(x/(√2 δ))] (Li at x < 0).
+
+    Parameters
+    ----------
+    x : array_like
+        Position normal to the front [m].
+    delta : float
+        Interface width δ [m].
+
+    Returns
+    -------
+    numpy.ndarray
+        ζ [-] (dimensionless).
+
+    References
+    ----------
+    S. M. Allen, J. W. Cahn, Acta Metall. 27, 1085-1095 (1979), doi:10.1016/0001-6160(79)90196-2.
+    """
     import numpy as np
 
     return 0.5 * (1.0 - np.tanh(np.asarray(x) / (math.sqrt(2.0) * delta)))
 
 
 def interfacial_energy(A: float, k_zeta: float) -> float:
-    """Analytic Li|pore interfacial energy γ = √(2 k_ζ A)/6 [J/m2]."""
+    """Analytic Li|pore interfacial energy γ = √(2 k_ζ A)/6 [J/m2].
+
+    Parameters
+    ----------
+    A : float
+        Double-well height [J m-3].
+    k_zeta : float
+        Gradient coefficient k_ζ [J m-1].
+
+    Returns
+    -------
+    float
+        γ [J m-2].
+    """
     return math.sqrt(2.0 * k_zeta * A) / 6.0
 
 
@@ -311,8 +411,10 @@ def wall_energies(A: float, B: float, k_zeta: float, k_li: float, delta_g: float
 
     Parameters
     ----------
-    A, B, k_zeta, k_li : float
-        Phase-field coefficients (SI).
+    A, B : float
+        Double-well height and ζ-φ_g coupling [J m-3].
+    k_zeta, k_li : float
+        Gradient and cross-gradient coefficients [J m-1].
     delta_g : float
         Width of the static particle profile φ_g = ½[1 + tanh(x/(√2 δ_g))] [m].
     h : float, optional
@@ -324,6 +426,11 @@ def wall_energies(A: float, B: float, k_zeta: float, k_li: float, delta_g: float
     dict
         ``gamma_LE`` (Li|pore, analytic), ``gamma_SL`` (Li|solid), ``gamma_SE`` (pore|solid), ``cos_theta``
         (Young, unclipped).
+
+    Raises
+    ------
+    ConvergenceError
+        The 1D Newton minimisation does not converge.
     """
     import numpy as np
 
@@ -346,7 +453,33 @@ def wall_energies(A: float, B: float, k_zeta: float, k_li: float, delta_g: float
 
 def contact_angle_from_k_li(A: float, B: float, k_zeta: float, k_li: float, delta_g: float,
                             h: float | None = None) -> float:
-    """Young contact angle [deg] that the model gives for a cross-gradient coefficient k_Li [J/m]."""
+    """Young contact angle [deg] that the model gives for a cross-gradient coefficient k_Li [J/m].
+
+    Parameters
+    ----------
+    A : float
+        Double-well height [J m-3].
+    B : float
+        ζ-φ_g coupling [J m-3].
+    k_zeta : float
+        Gradient coefficient k_ζ [J m-1].
+    k_li : float
+        Cross-gradient coefficient k_Li [J m-1]; < 0 lithiophilic.
+    delta_g : float
+        Width of the static particle profile φ_g = ½[1 + tanh(x/(√2 δ_g))] [m].
+    h : float, optional
+        1D grid spacing [m]; default δ/16 (continuum limit).
+
+    Returns
+    -------
+    float
+        θ [deg].
+
+    Raises
+    ------
+    ConvergenceError
+        The 1D Newton minimisation does not converge.
+    """
     c = wall_energies(A, B, k_zeta, k_li, delta_g, h)["cos_theta"]
     return math.degrees(math.acos(min(1.0, max(-1.0, c))))
 
@@ -354,6 +487,26 @@ def contact_angle_from_k_li(A: float, B: float, k_zeta: float, k_li: float, delt
 def k_li_for_contact_angle(theta_deg: float, A: float, B: float, k_zeta: float, delta_g: float,
                            h: float | None = None) -> float:
     """Cross-gradient coefficient k_Li [J/m] giving the Young contact angle θ (inverse of the above).
+
+    Parameters
+    ----------
+    theta_deg : float
+        Target Young contact angle θ [deg].
+    A : float
+        Double-well height [J m-3].
+    B : float
+        ζ-φ_g coupling [J m-3].
+    k_zeta : float
+        Gradient coefficient k_ζ [J m-1].
+    delta_g : float
+        Width of the static particle profile φ_g = ½[1 + tanh(x/(√2 δ_g))] [m].
+    h : float, optional
+        1D grid spacing [m]; default δ/16 (continuum limit).
+
+    Returns
+    -------
+    float
+        k_Li [J m-1].
 
     Raises
     ------
@@ -389,6 +542,25 @@ def capillary_threshold_cos(driving_force: float, pore_width: float, surface_ene
     """Young–Laplace transition cos θ_c = −Δg·w/(2γ): Li enters a slit of width w when cos θ > cos θ_c.
 
     Uses :func:`lisse.thermo.wetting.capillary_pressure` (2γcosθ/r with r = w, the 2D slit).
+
+    Parameters
+    ----------
+    driving_force : float
+        Bulk driving force Δg [J m-3] (> 0 plates).
+    pore_width : float
+        Slit width w [m].
+    surface_energy : float
+        Li|pore interfacial energy γ [J m-2].
+
+    Returns
+    -------
+    float
+        cos θ_c [-] (dimensionless; may lie outside [-1, 1]).
+
+    Raises
+    ------
+    ParameterError
+        ``pore_width`` or ``surface_energy`` not positive.
     """
     _finite_positive("pore_width", pore_width, "m")
     p_unit = capillary_pressure(pore_width, 0.0, surface_energy)  # 2γ/w
@@ -436,12 +608,32 @@ def coefficients_from_physical(
         Width δ_g of the static φ_g profile [m]; default δ.
     b_ratio : float
         B/A [-].
-    calibration_h : float
+    transfer_coefficient : float, optional
+        Cathodic transfer coefficient α [-] (dimensionless, default 0.5).
+    temperature : float, optional
+        Temperature [K] (default 298.15 K).
+    molar_volume : float, optional
+        V_m of Li [m3 mol-1] (default from :mod:`lisse.materials`).
+    sigma_li, sigma_pore, sigma_particle : float, optional
+        Conductivities [S m-1] of Li, the pore filling and the particles (default from :mod:`lisse.materials`).
+    calibration_h : float, optional
         1D grid spacing of the wetting calibration [m] (default: continuum, δ/16).
 
     Returns
     -------
     PhaseFieldCoefficients
+        The coefficients (SI) with the physical inputs they came from.
+
+    Raises
+    ------
+    ParameterError
+        Not exactly one of ``contact_angle_deg``/``work_of_adhesion``, both ``overpotential`` and
+        ``current_density``, or a value not positive, out of range or unreachable by the model.
+
+    References
+    ----------
+    Wang et al., Lithium anode interlayer design for all-solid-state lithium-metal batteries, Nat. Energy 9 (2024), doi:10.1038/s41560-023-01426-1.
+    L. Chen et al., Modulation of dendritic patterns during electrodeposition: a nonlinear phase-field model, J. Power Sources 300, 376-385 (2015), doi:10.1016/j.jpowsour.2015.09.055.
     """
     register("Wang2024", "Chen2015")
     d = DEFAULTS_SI

@@ -65,7 +65,21 @@ PRESETS: dict[str, dict] = {
 
 @dataclass
 class RunSetup:
-    """A configured run: the solver, its layer, the end time and the recording interval (steps)."""
+    """A configured run: the solver, its layer, the end time and the recording interval (steps).
+
+    Parameters
+    ----------
+    solver : PhaseFieldSolver
+        The configured solver (initial state: a flat Li front below the layer).
+    layer : Layer
+        The porous layer (φ_g, dx [m], extent [m]).
+    t_end : float
+        End time of the run [s].
+    record_every : int
+        Number of solver steps between recorded frames.
+    settings : dict, optional
+        The settings the run was built from (SI).
+    """
 
     solver: PhaseFieldSolver
     layer: Layer
@@ -74,7 +88,13 @@ class RunSetup:
     settings: dict = field(default_factory=dict)
 
     def metrics(self) -> dict:
-        """Front observables of the current state (see :func:`front_metrics`)."""
+        """Front observables of the current state (see :func:`front_metrics`).
+
+        Returns
+        -------
+        dict
+            Front observables with unit-suffixed keys (``penetration_m``, ...).
+        """
         return front_metrics(self.solver.zeta, self.layer.phi_g, self.layer.dx, self.layer.y_bottom, self.layer.y_top)
 
 
@@ -84,6 +104,26 @@ def overpotential_for_driving_force(driving_force: float, temperature: float = 2
 
     The bracket is the anodic-positive i/i0 of :func:`lisse.electrochem.butler_volmer` with α_a = 1 − α,
     α_c = α; ``molar_volume`` [m3/mol] defaults to Li's from :mod:`lisse.materials`.
+
+    Parameters
+    ----------
+    driving_force : float
+        Bulk driving force Δg [J m-3] (> 0 plates).
+    temperature : float, default 298.15
+        Temperature [K].
+    molar_volume : float, optional
+        V_m [m3 mol-1]; default Li's.
+    alpha : float, default 0.5
+        Cathodic transfer coefficient α [-] (dimensionless).
+
+    Returns
+    -------
+    float
+        η [V] (< 0 for plating).
+
+    References
+    ----------
+    Wang et al., Lithium anode interlayer design for all-solid-state lithium-metal batteries, Nat. Energy 9 (2024), doi:10.1038/s41560-023-01426-1.
     """
     from lisse.electrochem import butler_volmer_overpotential
     from lisse.thermo.nucleation import li_molar_volume
@@ -98,6 +138,33 @@ def setup_run(settings: dict, *, solve_potential: bool = True, dtype: str = "flo
 
     Keys: those of :data:`PRESETS` entries. The Li electrode initially fills y < layer_bottom − 2 dx
     (a flat front just below the layer).
+
+    Parameters
+    ----------
+    settings : dict
+        Run settings in SI (keys of a :data:`PRESETS` entry: ``shape`` (cells), ``dx`` [m],
+        ``interface_width`` [m], ``particle_diameter`` [m], ``porosity`` [-], ``layer_bottom``/``layer_top`` [m],
+        ``contact_angle_deg`` [deg], ``current_density`` and ``exchange_current_density`` [A m-2],
+        ``plated_thickness`` [m], ``b_ratio`` [-], ``frames``, ``seed``, ``potential_every``).
+    solve_potential : bool, default True
+        Solve the potential equation (False: uniform overpotential).
+    dtype : str, default "float64"
+        Floating-point type of the solver fields.
+
+    Returns
+    -------
+    RunSetup
+        Solver, layer, end time [s] and recording interval (a count of steps).
+
+    Raises
+    ------
+    ParameterError
+        An unknown preset or setting, a grid too small or too large, a value out of range, or a run
+        needing more than :data:`MAX_STEPS` time steps.
+
+    References
+    ----------
+    Wang et al., Lithium anode interlayer design for all-solid-state lithium-metal batteries, Nat. Energy 9 (2024), doi:10.1038/s41560-023-01426-1.
     """
     s = dict(settings)
     ny, nx = (int(v) for v in s["shape"])
@@ -139,6 +206,23 @@ def preset_settings(name: str, grid: int | None = None) -> dict:
 
     The physical layer (particle size, porosity, thickness) is unchanged; a coarser grid means a wider
     diffuse interface (δ = 1.5 dx), hence a faster but less sharp run.
+
+    Parameters
+    ----------
+    name : str
+        ``"lithiophilic"`` or ``"lithiophobic"``.
+    grid : int, optional
+        Number of cells per side, 32 to 1024 (default the preset's 128).
+
+    Returns
+    -------
+    dict
+        The settings in SI (see :func:`setup_run`).
+
+    Raises
+    ------
+    ParameterError
+        Unknown preset or ``grid`` out of range.
     """
     if name not in PRESETS:
         raise ParameterError(f"unknown phase-field preset {name!r}; choose one of {sorted(PRESETS)}")
@@ -169,20 +253,38 @@ def run_settings(
 
     Parameters
     ----------
-    name, grid
-        See :func:`preset_settings`.
+    name : str
+        Preset name (see :func:`preset_settings`).
+    grid : int, optional
+        Number of cells per side (see :func:`preset_settings`).
     contact_angle_deg : float, optional
         Li contact angle on the particles [deg], in [0, 180].
     work_of_adhesion : float, optional
-        W_ad [J/m2] >= 0 instead of the angle (Young–Dupré with the default Li surface energy).
-    current_density, exchange_current_density : float, optional
-        [A/m2] > 0.
+        W_ad [J m-2] >= 0 instead of the angle (Young-Dupré with the default Li surface energy).
+    current_density : float, optional
+        Plating current density [A m-2] > 0.
+    exchange_current_density : float, optional
+        Exchange current density i0 [A m-2] > 0.
     plated_thickness : float, optional
         Dense-Li thickness to plate [m] > 0.
     frames : int, optional
-        Recorded frames, 2 to 500.
+        Number of recorded frames, 2 to 500.
     seed : int, optional
         Particle-placement seed.
+
+    Returns
+    -------
+    dict
+        The settings in SI (see :func:`setup_run`).
+
+    Raises
+    ------
+    ParameterError
+        Both angle and W_ad given, or a value out of range.
+
+    References
+    ----------
+    Ji et al., Interface engineering enabling thin lithium metal electrodes down to 0.78 um for garnet-type solid-state batteries, Nat. Commun. (2025). (the presets' contact angles).
     """
     import math
 
@@ -217,7 +319,28 @@ def run_settings(
 
 
 def setup_preset(name: str, grid: int | None = None, **overrides) -> RunSetup:
-    """:func:`setup_run` for a named preset, with optional overrides of its settings."""
+    """:func:`setup_run` for a named preset, with optional overrides of its settings.
+
+    Parameters
+    ----------
+    name : str
+        Preset name (see :func:`preset_settings`).
+    grid : int, optional
+        Number of cells per side (see :func:`preset_settings`).
+    **overrides
+        Settings to replace (SI; see :func:`setup_run`); None values are ignored.
+
+    Returns
+    -------
+    RunSetup
+        Solver, layer, end time [s] and recording interval (a count of steps).
+
+    Raises
+    ------
+    ParameterError
+        An unknown preset or setting, a grid too small or too large, a value out of range, or a run
+        needing more than :data:`MAX_STEPS` time steps.
+    """
     s = preset_settings(name, grid)
     for k, v in overrides.items():
         if k not in s:
@@ -237,8 +360,30 @@ def transition_sweep(angles_deg, *, pore_width_cells: int = 12, wall_cells: int 
 
     The driving force is set so that Young–Laplace predicts the transition at ``cos θ_c =
     threshold_cos`` (:func:`lisse.sim.phasefield.model.capillary_threshold_cos`); each run lasts the
-    time a flat front needs to advance ``advance_cells`` cells. ``progress(done, total)`` (optional) is
-    called after each angle's run.
+    time a flat front needs to advance ``advance_cells`` cells.
+
+    Parameters
+    ----------
+    angles_deg : sequence of float
+        Contact angles to run [deg], each in [0, 180].
+    pore_width_cells : int, default 12
+        Number of cells across a slit.
+    wall_cells : int, default 8
+        Number of cells across a wall.
+    length_cells : int, default 80
+        Number of cells along the growth direction.
+    threshold_cos : float, default -0.5
+        Young-Laplace transition cos θ_c the driving force is set for [-] (dimensionless).
+    dx : float, default 1e-8
+        Grid spacing [m].
+    width_cells : float, default 1.5
+        Diffuse interface width as a number of cells.
+    advance_cells : float, default 40.0
+        Flat-front advance each run lasts, as a number of cells.
+    b_ratio : float, default 10.0
+        B/A [-] (dimensionless).
+    progress : callable, optional
+        ``progress(done, total)`` after each angle's run (for a progress bar; never prints).
 
     Returns
     -------
@@ -246,6 +391,15 @@ def transition_sweep(angles_deg, *, pore_width_cells: int = 12, wall_cells: int 
         ``angles_deg``, ``penetration_m`` (list), ``pore_width_m``, ``driving_force_Pa``,
         ``cos_theta_c_young_laplace``, ``theta_c_young_laplace_deg``, ``theta_c_sim_deg`` (midpoint of
         the last penetrating and first blocked angle, NaN if no change), ``overpotential_V``.
+
+    Raises
+    ------
+    ParameterError
+        No angles, too many, or an angle outside [0, 180].
+
+    References
+    ----------
+    Wang et al., Lithium anode interlayer design for all-solid-state lithium-metal batteries, Nat. Energy 9 (2024), doi:10.1038/s41560-023-01426-1.
     """
     from lisse.thermo.wetting import DEFAULT_LI_SURFACE_ENERGY
 

@@ -72,7 +72,20 @@ H2_MAX = 30.0 * 2.0 * ((3 - math.sqrt(3)) / 6) * ((3 + math.sqrt(3)) / 6) * (mat
 
 
 def laplacian(a: np.ndarray, dx: float) -> np.ndarray:
-    """5-point (2D) / 7-point (3D) Laplacian with mirror (zero-flux) boundaries [1/m2]."""
+    """5-point (2D) / 7-point (3D) Laplacian with mirror (zero-flux) boundaries [1/m2].
+
+    Parameters
+    ----------
+    a : numpy.ndarray
+        Field on a regular 1-3D grid [any unit].
+    dx : float
+        Grid spacing [m].
+
+    Returns
+    -------
+    numpy.ndarray
+        ∇²a [unit of a per m2].
+    """
     p = np.pad(a, 1, mode="edge")
     out = -2.0 * a.ndim * a
     for ax in range(a.ndim):
@@ -96,6 +109,19 @@ def _dct_symbol(shape: tuple[int, ...], dx: float) -> np.ndarray:
 
 def front_metrics(zeta: np.ndarray, phi_g: np.ndarray, dx: float, y_bottom: float, y_top: float | None = None) -> dict:
     """Li front observables (2D/3D, axis 0 = y, Li at the bottom).
+
+    Parameters
+    ----------
+    zeta : numpy.ndarray
+        Phase field ζ [-] (dimensionless), axis 0 = y.
+    phi_g : numpy.ndarray
+        Static particle field φ_g [-] (dimensionless), same shape.
+    dx : float
+        Grid spacing [m].
+    y_bottom : float
+        Bottom of the porous layer [m].
+    y_top : float, optional
+        Top of the porous layer [m]; default the domain top.
 
     Returns
     -------
@@ -170,27 +196,45 @@ class PhaseFieldSolver:
     coeffs : PhaseFieldCoefficients
         From :func:`lisse.sim.phasefield.model.coefficients_from_physical` (or built directly).
     zeta : numpy.ndarray
-        Initial ζ (copied, not modified).
+        Initial phase field ζ [-] (dimensionless; 1 = Li), copied, not modified.
     phi_g : numpy.ndarray
-        Static particle field φ_g, same shape (zeros for no particles).
+        Static particle field φ_g [-] (dimensionless), same shape (zeros for no particles).
     dx : float
         Grid spacing [m].
     dt : float, optional
         Time step [s]; default ``cfl / max|∂N/∂ζ|`` (see module notes).
-    cfl : float
-        Default step as a fraction of 1/max|∂N/∂ζ| (≤ 1 is stable without stabilisation).
+    cfl : float, default 0.5
+        Default step as a fraction of 1/max|∂N/∂ζ| [-] (dimensionless; ≤ 1 is stable without stabilisation).
     stabilization : float, optional
         S [1/s]; default 0, or max|∂N/∂ζ| when ``dt`` exceeds the explicit bound.
-    solve_potential : bool
+    solve_potential : bool, default False
         Couple the potential equation (needs Li at the bottom face).
-    potential_every : int
-        Steps between potential solves.
-    potential_method : {"auto", "amg", "ilu", "direct"}
+    potential_every : int, default 10
+        Number of steps between potential solves.
+    potential_method : {"auto", "amg", "ilu", "direct"}, default "auto"
         Linear solver for the potential ("auto": AMG if pyamg is installed, else ILU-BiCGSTAB).
-    max_dzeta : float
-        Largest change of ζ per step before the step is repeated with Δt/2.
-    dtype : {"float64", "float32"}
+    potential_tol : float, default 1e-10
+        Relative tolerance of the iterative potential solve [-] (dimensionless).
+    max_dzeta : float, default 0.2
+        Largest change of ζ per step [-] (dimensionless) before the step is repeated with Δt/2.
+    t0 : float, default 0.0
+        Initial time [s] (restarts).
+    step0 : int, default 0
+        Initial step count (restarts).
+    dtype : {"float64", "float32"}, default "float64"
         Field precision; float32 halves the cost of the transforms (about 1e-6 relative round-off).
+
+    Raises
+    ------
+    ParameterError
+        Shapes differ or fields are not finite, ``dx`` not positive, or an unknown option.
+
+    References
+    ----------
+    Wang et al., Lithium anode interlayer design for all-solid-state lithium-metal batteries, Nat. Energy 9 (2024), doi:10.1038/s41560-023-01426-1.
+    L. Chen et al., Modulation of dendritic patterns during electrodeposition: a nonlinear phase-field model, J. Power Sources 300, 376-385 (2015), doi:10.1016/j.jpowsour.2015.09.055.
+    L.-Q. Chen, J. Shen, Applications of semi-implicit Fourier-spectral method to phase field equations, Comput. Phys. Commun. 108, 147-158 (1998), doi:10.1016/S0010-4655(97)00115-X.
+    J. Shen, X. Yang, Numerical approximations of Allen-Cahn and Cahn-Hilliard equations, Discrete Contin. Dyn. Syst. A 28, 1669-1691 (2010), doi:10.3934/dcds.2010.28.1669.
     """
 
     def __init__(self, coeffs: PhaseFieldCoefficients, zeta: np.ndarray, phi_g: np.ndarray, dx: float, *,
@@ -241,7 +285,13 @@ class PhaseFieldSolver:
 
     # ------------------------------------------------------------------ time step
     def max_rate_derivative(self) -> float:
-        """Upper bound of |∂N/∂ζ| [1/s] (the stability criterion's denominator)."""
+        """Upper bound of |∂N/∂ζ| [1/s] (the stability criterion's denominator).
+
+        Returns
+        -------
+        float
+            max|∂N/∂ζ| [s-1].
+        """
         c = self.c
         fmax = float(np.max(np.abs(self._F)))
         return c.L_sigma * (2.0 * c.A + c.B * float(self._phi2.max())) + c.L_eta * H2_MAX * fmax
@@ -273,7 +323,18 @@ class PhaseFieldSolver:
         return 1.0 / self.max_rate_derivative()
 
     def rate(self, z: np.ndarray) -> np.ndarray:
-        """N(ζ): every term of ∂ζ/∂t except the (implicit) gradient term [1/s]."""
+        """N(ζ): every term of ∂ζ/∂t except the (implicit) gradient term [1/s].
+
+        Parameters
+        ----------
+        z : numpy.ndarray
+            Phase field ζ [-] (dimensionless).
+
+        Returns
+        -------
+        numpy.ndarray
+            N(ζ) [s-1].
+        """
         c = self.c
         q = 1.0 - z
         q *= z  # ζ(1−ζ)
@@ -316,7 +377,18 @@ class PhaseFieldSolver:
         return idctn(zh, type=2, norm="ortho", overwrite_x=True), n_now
 
     def step(self, n: int = 1) -> None:
-        """Advance n time steps."""
+        """Advance n time steps.
+
+        Parameters
+        ----------
+        n : int, default 1
+            Number of time steps.
+
+        Raises
+        ------
+        ConvergenceError
+            A step still exceeds ``max_dzeta`` after halving Δt 20 times, or the potential solve fails.
+        """
         for _ in range(int(n)):
             if self.solve_potential and self.step_count % self.potential_every == 0 and self.step_count > 0:
                 self.update_potential()
@@ -345,7 +417,22 @@ class PhaseFieldSolver:
             self.S = 0.0 if self.dt <= 1.0 / m else m
 
     def run_until(self, t_end: float, callback=None, every: int | None = None) -> None:
-        """Step until t ≥ t_end [s]; ``callback(self)`` is called every ``every`` steps."""
+        """Step until t ≥ t_end [s]; ``callback(self)`` is called every ``every`` steps.
+
+        Parameters
+        ----------
+        t_end : float
+            End time [s].
+        callback : callable, optional
+            ``callback(solver)``, called every ``every`` steps (e.g. to record frames or report progress).
+        every : int, optional
+            Number of steps between callbacks.
+
+        Raises
+        ------
+        ConvergenceError
+            A step or potential solve fails (see :meth:`step`).
+        """
         while self.t < t_end * (1 - 1e-12):
             remaining = t_end - self.t
             if remaining < self.dt:
@@ -363,7 +450,13 @@ class PhaseFieldSolver:
 
     # ------------------------------------------------------------------ potential
     def conductivity(self) -> np.ndarray:
-        """σ(ζ, φ_g) [S/m] of the potential equation (geometric interpolation, see module notes)."""
+        """σ(ζ, φ_g) [S/m] of the potential equation (geometric interpolation, see module notes).
+
+        Returns
+        -------
+        numpy.ndarray
+            σ [S m-1] on the grid.
+        """
         c = self.c
         z = np.clip(self.zeta.astype(float), 0.0, 1.0)
         h = z**3 * (10.0 - 15.0 * z + 6.0 * z * z)
@@ -407,7 +500,15 @@ class PhaseFieldSolver:
         return M, rhs, diag
 
     def update_potential(self) -> None:
-        """Solve ∇·(σ∇φ) = 0 and refresh the local Butler–Volmer factor F_BV(η = φ)."""
+        """Solve ∇·(σ∇φ) = 0 and refresh the local Butler–Volmer factor F_BV(η = φ).
+
+        Raises
+        ------
+        ParameterError
+            The grid is 1D (the potential coupling needs 2D or 3D).
+        ConvergenceError
+            The linear solve does not reach its tolerance.
+        """
         import scipy.sparse as sp
         import scipy.sparse.linalg as spla
 
@@ -465,7 +566,13 @@ class PhaseFieldSolver:
 
     # ------------------------------------------------------------------ diagnostics / state
     def free_energy(self) -> float:
-        """Total free energy [J per unit depth in 2D, J in 3D] (φ_g-only terms excluded)."""
+        """Total free energy [J per unit depth in 2D, J in 3D] (φ_g-only terms excluded).
+
+        Returns
+        -------
+        float
+            Free energy [J m-1] in 2D (per unit depth), [J] in 3D.
+        """
         c = self.c
         z = self.zeta
         dv = self.dx**z.ndim
@@ -478,7 +585,13 @@ class PhaseFieldSolver:
         return e
 
     def state(self) -> dict:
-        """Everything needed to restart: arrays and scalars (no file I/O here)."""
+        """Everything needed to restart: arrays and scalars (no file I/O here).
+
+        Returns
+        -------
+        dict
+            Arrays (ζ, φ_g, potential [V]) and scalars (t [s], step, dt [s], dx [m], ...) and the coefficients (SI).
+        """
         return {
             "zeta": self.zeta.copy(), "phi_g": self.phi_g.copy(), "potential": self.potential.copy(),
             "t": self.t, "step": self.step_count, "dt": self.dt, "dx": self.dx, "S": self.S,
@@ -492,6 +605,20 @@ class PhaseFieldSolver:
         """Rebuild a solver from :meth:`state`; continuing it reproduces the uninterrupted run.
 
         The saved potential, time step, stabiliser and BDF2 history are restored as they were.
+
+        Parameters
+        ----------
+        state : dict
+            A :meth:`state` dict (SI).
+        coeffs : PhaseFieldCoefficients, optional
+            Coefficients to use instead of the saved ones.
+        **kw
+            Further constructor options (e.g. ``dt`` [s], ``potential_method``).
+
+        Returns
+        -------
+        PhaseFieldSolver
+            The restored solver.
         """
         if coeffs is None:
             coeffs = PhaseFieldCoefficients(**state["coefficients"])
