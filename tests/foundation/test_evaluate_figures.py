@@ -16,7 +16,7 @@ import pytest
 from matplotlib.figure import Figure
 
 from lisse.cli.main import main
-from lisse.pipeline.evaluate import _save_figure
+from lisse.io.outputs import render_figure
 
 
 def _figure() -> Figure:
@@ -38,19 +38,21 @@ def _png_size(data: bytes) -> tuple[int, int]:
     return struct.unpack(">II", data[16:24])
 
 
-def test_layout_once_gives_the_pixels_of_an_ordinary_savefig(tmp_path):
+def test_layout_once_gives_the_pixels_of_an_ordinary_savefig():
     import matplotlib.image as mpimg
 
     ref = io.BytesIO()
     _figure().savefig(ref, format="png", dpi=200)
-    files, png = _save_figure(_figure(), tmp_path, "f", svg=True)
-    assert files == ["figures/f.png", "figures/f.svg"]
+    fig = _figure()
+    engine = fig.get_layout_engine()
+    rendered = render_figure(fig, ("png", "svg"))
+    png = rendered["png"]
     assert _png_size(png) == (6 * 200, int(3.5 * 200)) == _png_size(ref.getvalue())
     a = mpimg.imread(io.BytesIO(png))
     b = mpimg.imread(io.BytesIO(ref.getvalue()))
     np.testing.assert_array_equal(a, b)
-    assert (tmp_path / "figures" / "f.png").read_bytes() == png
-    ET.parse(tmp_path / "figures" / "f.svg")  # well-formed SVG
+    ET.fromstring(rendered["svg"])  # well-formed SVG
+    assert fig.get_layout_engine() is engine  # the figure keeps its layout engine
 
 
 def _evaluate(tmp_path, *extra, study=None):

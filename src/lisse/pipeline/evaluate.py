@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import importlib.util
-import io
 import json
 import platform
 from pathlib import Path
@@ -31,7 +30,7 @@ from typing import Any
 from lisse import __version__
 from lisse.citations import cited, collecting
 from lisse.errors import LisseError
-from lisse.io.outputs import atomic_write_bytes, atomic_write_text, output_folder
+from lisse.io.outputs import atomic_write_bytes, atomic_write_text, output_folder, render_figure
 from lisse.pipeline.registry import StageContext, all_stages
 from lisse.report.html import ReportSection, render_report
 
@@ -145,42 +144,6 @@ def _refuse_out_holding_inputs(study: dict, out_dir: str | Path) -> None:
                                          f"found [{st.section}] {key} entry {str(f)!r} in it (--overwrite would delete it)")
 
 
-_PNG_DPI = 200  # team decision 8: PNGs are 200 dpi
-
-
-def _save_figure(fig: Any, out: Path, stem: str, svg: bool) -> tuple[list[str], bytes]:
-    """Write ``figures/STEM.png`` (200 dpi) and, if ``svg``, ``figures/STEM.svg``; close the figure.
-
-    The layout is computed once. With a layout engine (constrained layout), every ``savefig`` lays the
-    figure out twice (in a dry draw, then in the real one), so PNG + SVG cost four layouts; here the
-    engine runs once, at the PNG's resolution, and is then detached (the positions stay): each format
-    is drawn once, with the same pixels as an ordinary ``savefig``.
-    Returns the relative paths written and the PNG bytes (embedded in the report).
-    """
-    import sys
-
-    files = []
-    if fig.get_layout_engine() is not None:
-        dpi = fig.get_dpi()
-        fig.set_dpi(_PNG_DPI)  # lay out at the resolution the PNG is drawn at (text extents depend on it)
-        fig.get_layout_engine().execute(fig)  # the axes get their final positions (no dry draw)
-        fig.set_layout_engine(None)
-        fig.set_dpi(dpi)
-    png = io.BytesIO()
-    fig.savefig(png, format="png", dpi=_PNG_DPI, pil_kwargs={"compress_level": 3})  # zlib 3: ~+10 % bytes, a third less time
-    files.append((f"figures/{stem}.png", png.getvalue()))
-    if svg:
-        buf = io.BytesIO()
-        fig.savefig(buf, format="svg")
-        files.append((f"figures/{stem}.svg", buf.getvalue()))
-    plt = sys.modules.get("matplotlib.pyplot")
-    if plt is not None:  # a figure made with pyplot stays registered there until closed
-        plt.close(fig)
-    for rel, data in files:
-        atomic_write_bytes(out / rel, data)
-    return [rel for rel, _ in files], png.getvalue()
-
-
 def _advancing(stages: list, bar: Any):
     """Yield the stages, naming the running one on ``bar`` and advancing it when each is done."""
     for st in stages:
@@ -227,9 +190,12 @@ def _run(study: dict, out: Path, stages: list, study_text: str | None, progress:
             files.append(rel)
         figs: list[tuple[str, bytes, str]] = []
         for name, fig in res.figures.items():
-            written, png = _save_figure(fig, out, f"{st.name}_{name}", svg)
-            files += written
-            figs.append((name, png, res.figure_captions.get(name, name.replace("_", " "))))
+            rendered = render_figure(fig, ("png", "svg") if svg else ("png",))  # 200 dpi PNG; laid out once
+            for ext, data in rendered.items():
+                rel = f"figures/{st.name}_{name}.{ext}"
+                atomic_write_bytes(out / rel, data)
+                files.append(rel)
+            figs.append((name, rendered["png"], res.figure_captions.get(name, name.replace("_", " "))))
         entry.update(status="ok", summary=res.summary, files=files, citations=sorted(keys))
         results[st.name] = entry
         sections.append(ReportSection(st.name, st.title, "ok", html=res.html, tables=res.tables, figures=figs, files=files))
