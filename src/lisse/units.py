@@ -120,7 +120,8 @@ def _fast_unit_info(unit: str) -> tuple[float, tuple[tuple[str, int], ...]] | No
 
 
 def _expr(toks: list[str], pos: int) -> tuple[float, dict[str, int], int]:
-    factor, dims = 1.0, {}
+    factor = 1.0
+    dims: dict[str, int] = {}
     sign, seen_div, first = 1, False, True
     while True:
         f, d, pos = _term(toks, pos, first)
