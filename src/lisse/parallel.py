@@ -129,12 +129,13 @@ def iter_tasks(fn: Callable[[Any], Any], items: Iterable[Any], *, jobs: int = 1,
         with _dask_client(scheduler, client) as c:
             from dask.distributed import as_completed
 
-            futures = c.map(_run_one, payloads, pure=False)
+            futures = set(c.map(_run_one, payloads, pure=False))
             try:
-                for fut in as_completed(futures):
+                for fut in as_completed(list(futures), loop=c.loop):  # this client's loop: a client made for this call is not the default one
+                    futures.discard(fut)  # hold no finished result (on the cluster either): bounded memory
                     yield fut.result()
             finally:
-                c.cancel(futures)
+                c.cancel(list(futures))
         return
     jobs = _check_jobs(jobs)
     if jobs == 1 or len(payloads) <= 1:
@@ -146,9 +147,10 @@ def iter_tasks(fn: Callable[[Any], Any], items: Iterable[Any], *, jobs: int = 1,
     from concurrent.futures import as_completed as cf_completed
 
     with ProcessPoolExecutor(min(jobs, len(payloads)), mp_context=mp.get_context("spawn")) as pool:
-        futures = [pool.submit(_run_one, p) for p in payloads]
+        futures = {pool.submit(_run_one, p) for p in payloads}
         try:
             for fut in cf_completed(futures):
+                futures.discard(fut)  # hold no finished result: memory stays bounded by the tasks in flight
                 yield fut.result()
         finally:
             for fut in futures:
