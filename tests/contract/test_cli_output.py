@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import json
 import re
-import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
@@ -70,10 +69,13 @@ def _gitt(tmp: Path) -> str:
     return str(f)
 
 
-def _sqlite(tmp: Path) -> str:
-    db = tmp / "empty.sqlite"
-    with sqlite3.connect(db) as con:
-        con.execute("CREATE TABLE IF NOT EXISTS t (x INTEGER)")
+def _results_db(tmp: Path) -> str:
+    """An empty lisse results database (lisse.io.resultsdb creates the schema)."""
+    from lisse.io.resultsdb import ResultsDB
+
+    db = tmp / "results.sqlite"
+    with ResultsDB(db):
+        pass
     return str(db)
 
 
@@ -97,7 +99,7 @@ CHEAP: dict[str, Callable[[Path, int], list[str]]] = {
     "cycling": lambda t, i: [_shared("biologic_gcpl_5cycles_2-3.8V_C24.mpr")],
     # issue 15 (team decision 1); used once those commands exist
     "batch": lambda t, i: ["cycling", _shared("biologic_gcpl_5cycles_2-3.8V_C24.mpr"), "--db", str(t / f"b{i}.sqlite"), "--out", str(t / f"out{i}")],
-    "db": lambda t, i: ["query", _sqlite(t), "SELECT 1 AS one"],
+    "db": lambda t, i: ["query", _results_db(t), "SELECT 1 AS one"],
 }
 
 
