@@ -15,9 +15,9 @@ from lisse.plot.style import styled
 __all__ = ["lab_comparison"]
 
 #: Published points, lab cells (a distinct marker set) and this cell (a star), colour-blind safe (Okabe & Ito).
-_PUBLISHED = {"marker": "o", "color": "#0072B2", "s": 20}
-_LAB = {"marker": "D", "color": "#009E73", "s": 22, "edgecolor": "k", "linewidth": 0.3}
-_THIS = {"marker": "*", "s": 190, "color": "crimson", "zorder": 5, "edgecolor": "k", "linewidth": 0.4}
+_PUBLISHED: dict[str, Any] = {"marker": "o", "color": "#0072B2", "s": 20}
+_LAB: dict[str, Any] = {"marker": "D", "color": "#009E73", "s": 22, "edgecolor": "k", "linewidth": 0.3}
+_THIS: dict[str, Any] = {"marker": "*", "s": 190, "color": "crimson", "zorder": 5, "edgecolor": "k", "linewidth": 0.4}
 
 
 def _offsets(n: int, width: float = 0.28) -> list[float]:
