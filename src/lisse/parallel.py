@@ -330,7 +330,7 @@ def run_tasks(fn: Callable[[Any], Any], items: Sequence[Any], *, jobs: int = 1, 
 
 
 def results(fn: Callable[[Any], Any], items: Sequence[Any], *, jobs: int = 1, scheduler: str | None = None,
-            client: Any = None) -> list[Any]:
+            client: Any = None, progress: Callable[[int, int], None] | None = None) -> list[Any]:
     """``[fn(item) for item in items]`` on the chosen executor: the values in input order.
 
     For sweeps and maps where any failure is the whole computation's failure: all tasks run, then the
@@ -348,6 +348,8 @@ def results(fn: Callable[[Any], Any], items: Sequence[Any], *, jobs: int = 1, sc
         Dask scheduler address, or ``"current"`` for this process's default client.
     client : distributed.Client, optional
         An existing Dask client to reuse (left open).
+    progress : callable, optional
+        ``progress(done, total)`` in tasks after each task completes (for a progress bar; never prints).
 
     Returns
     -------
@@ -361,4 +363,10 @@ def results(fn: Callable[[Any], Any], items: Sequence[Any], *, jobs: int = 1, sc
     MissingDependencyError
         A Dask executor was asked for without ``dask[distributed]`` installed.
     """
-    return [o.result() for o in run_tasks(fn, items, jobs=jobs, scheduler=scheduler, client=client)]
+    items = list(items)
+    outs: list[TaskOutcome] = []
+    for o in iter_tasks(fn, items, jobs=jobs, scheduler=scheduler, client=client):
+        outs.append(o)
+        if progress is not None:
+            progress(len(outs), len(items))
+    return [o.result() for o in sorted(outs, key=lambda o: o.index)]

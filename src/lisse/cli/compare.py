@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from lisse.cli.common import fmt
+
 NAME = "compare"
 HELP = "compare CCD, interfacial resistance and cycle life with published strategies (Ji2025, Su2024, Wang2024, Chu2024)"
 DESCRIPTION = (
@@ -79,21 +81,21 @@ def render(r) -> str:
 
     if isinstance(r, list):
         rows = [(s["name"], s["electrolyte"], s["source"], s["interfacial_resistance_ohm_cm2"] or "", s["ccd_mA_cm2"] or "",
-                 "; ".join(f"{i:g}: {h:g} h" for i, h in s["cycle_life"])) for s in r]
+                 "; ".join(f"{fmt(i)}: {fmt(h)} h" for i, h in s["cycle_life"])) for s in r]
         return table(rows, ["strategy", "SSE", "source", "R_int (ohm cm2)", "CCD (mA/cm2)", "cycle life (mA/cm2: h)"])
     lines = [f"compared with {r['n_strategies']} published strategies"]
     if "ccd_mA_cm2" in r:
-        lines.append(f"CCD {r['ccd_mA_cm2']:.3g} mA/cm2 beats {r['ccd_percentile']:.0f} % (best: {r['ccd_best_published_mA_cm2']:g}, {r['ccd_best_published_strategy']})")
+        lines.append(f"CCD {fmt(r['ccd_mA_cm2'], 3)} mA/cm2 beats {r['ccd_percentile']:.0f} % (best: {fmt(r['ccd_best_published_mA_cm2'])}, {r['ccd_best_published_strategy']})")
     if "interfacial_resistance_ohm_cm2" in r:
-        lines.append(f"R_int {r['interfacial_resistance_ohm_cm2']:.3g} ohm cm2 is lower than {r['interfacial_resistance_percentile']:.0f} % (best: {r['interfacial_resistance_best_published_ohm_cm2']:g})")
+        lines.append(f"R_int {fmt(r['interfacial_resistance_ohm_cm2'], 3)} ohm cm2 is lower than {r['interfacial_resistance_percentile']:.0f} % (best: {fmt(r['interfacial_resistance_best_published_ohm_cm2'])})")
     lab = r.get("lab")
     if lab is not None:
         if lab.get("value") is not None and lab["n_lab_cells"]:
             lines.append(f"among the lab's {lab['n_lab_cells']} other cells ({lab['database']}): rank {lab['rank']}, beats "
-                         f"{lab['percentile']:.0f} % (lab median {lab['distribution']['median']:.3g} mA/cm2)")
+                         f"{lab['percentile']:.0f} % (lab median {fmt(lab['distribution']['median'], 3)} mA/cm2)")
         else:
             lines.append(f"lab: {lab['n_lab_cells']} other cells with a CCD in {lab['database']}")
     for row in r.get("cycle_life", []):
-        lines.append(f"{row['cycle_life_h']:.4g} h at {row['current_density_mA_cm2']:.3g} mA/cm2: beats {len(row['beats'])} of {row['n_compared']} comparable results")
+        lines.append(f"{fmt(row['cycle_life_h'], 4)} h at {fmt(row['current_density_mA_cm2'], 3)} mA/cm2: beats {len(row['beats'])} of {row['n_compared']} comparable results")
         lines += [f"   > {b}" for b in row["beats"]] + [f"   < {b}" for b in row["outlasted_by"]]
     return "\n".join(lines)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from lisse.cli._cycling_common import declared_units, format_help, units_help
+from lisse.cli.common import fmt
 
 NAME = "cycling"
 HELP = "read cycler files (BioLogic, Neware, Arbin, LAND, Maccor, CSV) and analyse them"
@@ -137,19 +138,19 @@ def render(result) -> str:
     lines = []
     for r in items:
         s = r["record"]
-        lines.append(f"{r['file']}: {s['rows']} rows, {s['duration_h']:.4g} h, {s['n_cycles']} cycles, reader {s['provenance']['reader']} -> {r['kind']}")
+        lines.append(f"{r['file']}: {s['rows']} rows, {fmt(s['duration_h'], 4)} h, {s['n_cycles']} cycles, reader {s['provenance']['reader']} -> {r['kind']}")
         a = r["analyses"]
         if "short_detection" in a:
             d = a["short_detection"]
             if d["short_detected"] or d["criterion"] != "none":
-                lines.append(f"  FAILURE: {d['failure_kind']} ({d['criterion']}) at {d['failure_time_h']:.4g} h, cycle {d['failure_cycle']}; cycle life {d['cycle_life']}")
+                lines.append(f"  FAILURE: {d['failure_kind']} ({d['criterion']}) at {fmt(d['failure_time_h'], 4)} h, cycle {d['failure_cycle']}; cycle life {d['cycle_life']}")
             else:
-                lines.append(f"  no short; {d['cycle_life']} cycles; overpotential {d['eta_plateau_first_mV']:.3g} -> {d['eta_plateau_last_mV']:.3g} mV")
+                lines.append(f"  no short; {d['cycle_life']} cycles; overpotential {fmt(d['eta_plateau_first_mV'], 3)} -> {fmt(d['eta_plateau_last_mV'], 3)} mV")
         if "fullcell" in a:
             f = a["fullcell"]
 
             def g(x, unit):
-                return "-" if x is None else f"{x:.4g} {unit}"
+                return "-" if x is None else f"{fmt(x, 4)} {unit}"
 
             if f["n_complete_cycles"]:
                 lines.append(f"  {f['n_complete_cycles']} complete cycles of {f['n_cycles']}; discharge "

@@ -6,7 +6,7 @@ NAME = "evaluate"
 HELP = "run every applicable stage of a study (default: the bundled example) and write a report folder"
 DESCRIPTION = (
     "Run a study file (TOML) through every stage that applies to it — cell design, and the prediction and "
-    "analysis stages whose tables the study has — and write results.json, CSV tables, PNG+SVG figures and a "
+    "analysis stages whose tables the study has — and write results.json, CSV tables, PNG figures (200 dpi; SVG too with --svg) and a "
     "self-contained report.html into the output folder. Without STUDY the bundled default study runs (a "
     "thin-Li garnet cell after Ji2025 and an LNI-CNT interlayer cell after Wang2024)."
 )
@@ -16,6 +16,7 @@ EXAMPLES = """\
   lisse evaluate my_study.toml --out my-report --json
   lisse evaluate --show-default > my_study.toml   # start your own study from the default
   lisse evaluate --list-stages
+  lisse evaluate --svg                 # also write every figure as SVG (slower)
   lisse evaluate my_study.toml --check            # validate the study only (exit 0 or 2), write nothing
   lisse evaluate --show-schema                    # every study table's keys: type, unit, range, default
 
@@ -35,7 +36,9 @@ def add_arguments(parser) -> None:
     parser.add_argument("--check", action="store_true", help="only validate the study (every table against its schema) and exit; writes nothing")
     parser.add_argument("--show-schema", action="store_true", help="print every study table's keys with type, unit, range, default and meaning")
     parser.add_argument("--stage", action="append", dest="stages", metavar="NAME", help="run only this stage (repeatable)")
-    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar (there is none under --json or when stderr is not a terminal)")
+    parser.add_argument("--svg", action="store_true", default=None,
+                        help="also write every figure as SVG beside its 200 dpi PNG (default: the study's [study] svg key, else off)")
     parser.add_argument("--show-default", action="store_true", help="print the bundled default study and exit")
     parser.add_argument("--list-stages", action="store_true", help="list the registered stages and exit")
 
@@ -85,7 +88,7 @@ def run(args):
 
         text = resources.files("lisse").joinpath("studies", "default.toml").read_text("utf-8")
     doc = evaluate(study, args.out, study_text=text, progress=not (args.no_progress or args.json), only=args.stages,
-                   overwrite=args.overwrite)
+                   overwrite=args.overwrite, svg=args.svg)
     out = Path(args.out)
     internal = any(v["status"] == "error" and v["reason"].startswith("internal error") for v in doc["stages"].values())
     failed = any(v["status"] == "error" for v in doc["stages"].values())

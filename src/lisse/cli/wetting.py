@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from lisse.cli.common import fmt
+
 NAME = "wetting"
 HELP = "Li wetting of a substrate: Young-Dupre contact angle <-> work of adhesion, or W_ad from an ML workflow"
 DESCRIPTION = (
@@ -103,16 +105,19 @@ def _screen(args) -> dict:
 
 
 def _workflow(args) -> dict:
-    import sys
-
     from lisse.atomistic.workflows import adhesion_workflow
+    from lisse.cli.common import progress_bar_for
 
     cache = _cache(args)
 
-    def progress(r):  # progress to stderr (stdout carries the result)
-        sys.stderr.write(f"lisse wetting: {r.name} ({len(r.atoms)} atoms) E = {r.energy_eV:.3f} eV{' [cached]' if r.cached else ''}\n")
+    bar = progress_bar_for(args, None, "lisse wetting", unit="job", leave=True)
 
-    res = adhesion_workflow(args.calculator, args.materials[1], cache=cache, on_job=progress, **_workflow_kw(args))
+    def progress(r):  # a job finished: a bar on a terminal stderr (stdout carries the result), nothing under --json
+        bar.set_postfix_str(f"{r.name} ({len(r.atoms)} atoms){' [cached]' if r.cached else ''}", refresh=False)
+        bar.update(1)
+
+    with bar:
+        res = adhesion_workflow(args.calculator, args.materials[1], cache=cache, on_job=progress, **_workflow_kw(args))
     if not args.full:
         res.pop("structure", None)
         res.pop("rigid_scan", None)
@@ -148,6 +153,8 @@ def render(res) -> str:
         ]
         return "\n".join(lines)
     if "contact_angle_deg" in res and "regime" in res:
-        return (f"W_ad = {res['work_of_adhesion_J_m2']:.4g} J/m2  <->  theta = {res['contact_angle_deg']:.2f} deg ({res['regime']}); "
+        return (f"W_ad = {fmt(res['work_of_adhesion_J_m2'], 4)} J/m2  <->  theta = {res['contact_angle_deg']:.2f} deg ({res['regime']}); "
                 f"sigma_Li = {res['li_surface_energy_J_m2']:.4f} J/m2 [{res['li_surface_energy_source']}]")
-    return str(res)
+    from lisse.cli.common import render_auto
+
+    return render_auto(res)

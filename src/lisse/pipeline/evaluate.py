@@ -6,7 +6,7 @@ Output folder layout::
     report.html           self-contained report (figures embedded)
     study.toml            the study that was run (copy of the input text, or the bundled default)
     tables/<stage>_<name>.csv
-    figures/<stage>_<name>.png and .svg
+    figures/<stage>_<name>.png (200 dpi) and, with ``svg`` (``[study] svg = true`` or ``--svg``), .svg
 
     .lisse-output.json    marker: lisse made this folder (version, run id, every file it holds)
 
@@ -55,7 +55,7 @@ def _jsonable(obj: Any) -> Any:
 
 
 def evaluate(study: dict, out_dir: str | Path, study_text: str | None = None, progress: bool = True, only: list[str] | None = None,
-             overwrite: bool = False) -> dict:
+             overwrite: bool = False, svg: bool | None = None) -> dict:
     """Run the stages that apply to ``study`` and write the report folder.
 
     Parameters
@@ -67,11 +67,14 @@ def evaluate(study: dict, out_dir: str | Path, study_text: str | None = None, pr
     study_text : str, optional
         Text written to ``study.toml`` in the folder.
     progress : bool
-        Show a progress bar.
+        Allow a per-stage progress bar on standard error (drawn only when it is a terminal; it stays
+        visible when the run ends).
     only : list of str, optional
         Run only these stages.
     overwrite : bool
         Accept an existing folder with files lisse did not write; they are deleted when the run succeeds.
+    svg : bool, optional
+        Also write every figure as SVG; None (default) takes ``[study] svg`` (default False).
 
     Returns
     -------
@@ -95,7 +98,9 @@ def evaluate(study: dict, out_dir: str | Path, study_text: str | None = None, pr
     if overwrite:
         _refuse_out_holding_inputs(study, out_dir)
     with output_folder(out_dir, overwrite=overwrite, info={"lisse_version": __version__}) as staging:
-        return _run(study, staging, stages, study_text, progress)
+        if svg is None:
+            svg = bool((study.get("study") or {}).get("svg", False))
+        return _run(study, staging, stages, study_text, progress, svg)
 
 
 def _refuse_out_holding_inputs(study: dict, out_dir: str | Path) -> None:
@@ -140,14 +145,23 @@ def _refuse_out_holding_inputs(study: dict, out_dir: str | Path) -> None:
                                          f"found [{st.section}] {key} entry {str(f)!r} in it (--overwrite would delete it)")
 
 
-def _run(study: dict, out: Path, stages: list, study_text: str | None, progress: bool) -> dict:
-    from tqdm.auto import tqdm
+def _advancing(stages: list, bar: Any):
+    """Yield the stages, naming the running one on ``bar`` and advancing it when each is done."""
+    for st in stages:
+        bar.set_postfix_str(st.name)
+        yield st
+        bar.update(1)
+
+
+def _run(study: dict, out: Path, stages: list, study_text: str | None, progress: bool, svg: bool = False) -> dict:
+    from lisse.io.progress import progress_bar
 
     sections: list[ReportSection] = []
     results: dict[str, Any] = {}
     all_keys: set[str] = set()
     pending: list[tuple[str, list[dict]]] = []
-    for st in tqdm(stages, desc="lisse evaluate", unit="stage", disable=not progress, leave=False):
+    bar = progress_bar(len(stages), desc="lisse evaluate", unit="stage", enabled=None if progress else False, leave=True)
+    for st in _advancing(stages, bar):
         entry: dict[str, Any] = {"title": st.title}
         reason = _skip_reason(st, study)
         if reason:
@@ -178,7 +192,7 @@ def _run(study: dict, out: Path, stages: list, study_text: str | None, progress:
             files.append(rel)
         figs: list[tuple[str, bytes, str]] = []
         for name, fig in res.figures.items():
-            rendered = render_figure(fig, ("png", "svg"))  # 200 dpi PNG; laid out once for both formats
+            rendered = render_figure(fig, ("png", "svg") if svg else ("png",))  # 200 dpi PNG; laid out once
             for ext, data in rendered.items():
                 rel = f"figures/{st.name}_{name}.{ext}"
                 atomic_write_bytes(out / rel, data)
@@ -192,6 +206,7 @@ def _run(study: dict, out: Path, stages: list, study_text: str | None, progress:
 
     for name, rows in pending:  # after every stage ran: a run that raises writes no predictions
         results[name]["predictions"] = _write_predictions(study, rows)
+    bar.close()
     meta = study.get("study", {})
     provenance = {
         "lisse_version": __version__,

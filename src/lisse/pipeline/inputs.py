@@ -20,6 +20,7 @@ from __future__ import annotations
 import fnmatch
 import glob
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -55,7 +56,7 @@ def is_pattern(text: str, base: Path) -> bool:
     return not (p if p.is_absolute() else base / p).exists()
 
 
-def path_keys(schema: dict) -> list[tuple[str, bool]]:
+def path_keys(schema: Mapping[str, Any]) -> list[tuple[str, bool]]:
     """The schema's options that name files.
 
     Parameters
@@ -87,7 +88,7 @@ def _shown(p: Path, base: Path) -> str:
         return str(p)
 
 
-def expand_files(schema: dict, options: dict, base: Path, where: str, inputs: dict) -> None:
+def expand_files(schema: Mapping[str, Any], options: dict, base: Path, where: str, inputs: dict) -> None:
     """Expand the glob patterns of ``options``' file keys in place and check every named file exists.
 
     Parameters

@@ -47,6 +47,8 @@ _CORE_SECTIONS = {"study", "cells", "database"}
 STUDY_SCHEMA: dict[str, OptionSpec] = {
     "name": OptionSpec.text("title of the study (report heading)", "lisse study"),
     "description": OptionSpec.text("one paragraph under the heading of the report", ""),
+    "svg": OptionSpec.boolean("also write each figure as SVG (figures/*.svg) beside the 200 dpi PNG; off by default "
+                              "(SVG roughly doubles the time spent on figures; the report embeds the PNGs)", False),
 }
 
 

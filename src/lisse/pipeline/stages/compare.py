@@ -133,7 +133,7 @@ def compare_stage(ctx: StageContext) -> StageResult:
     )
     if o["lab"] and not db:
         res["lab"] = {"skipped": "the study has no [database] table"}
-    elif rows is not None:
+    elif rows is not None and db:
         _lab(out, res, rows, o, this_cell, db["path"], strategies)
         if eta_rows is not None:
             _lab_overpotential(out, res, eta_rows, o, this_cell, db["path"])

@@ -11,7 +11,7 @@ one is drawn into the pores (capillarity), as [Wang2024] describe.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -368,7 +368,7 @@ def _slit_run(task: tuple) -> float:
 def transition_sweep(angles_deg: Iterable[float], *, pore_width_cells: int = 12, wall_cells: int = 8, length_cells: int = 80,
                      threshold_cos: float = -0.5, dx: float = 10e-9, width_cells: float = 1.5,
                      advance_cells: float = 40.0, b_ratio: float = 10.0, jobs: int = 1, scheduler: str | None = None,
-                     client: Any = None) -> dict:
+                     client: Any = None, progress: Callable[[int, int], None] | None = None) -> dict:
     """Penetration depth of Li into straight slits vs contact angle, and the Young–Laplace estimate.
 
     The driving force is set so that Young–Laplace predicts the transition at ``cos θ_c =
@@ -403,6 +403,8 @@ def transition_sweep(angles_deg: Iterable[float], *, pore_width_cells: int = 12,
         Dask scheduler address (or ``"current"``) for the slit runs.
     client : distributed.Client, optional
         An existing Dask client for the slit runs (left open).
+    progress : callable, optional
+        ``progress(done, total)`` in runs as each angle's run completes (for a progress bar; never prints).
 
     Returns
     -------
@@ -444,7 +446,7 @@ def transition_sweep(angles_deg: Iterable[float], *, pore_width_cells: int = 12,
     from lisse.parallel import results
 
     pen = results(_slit_run, [(th, z0, lay.phi_g, dx, delta, eta, b_ratio, advance_cells, y0, y1) for th in angles],
-                  jobs=jobs, scheduler=scheduler, client=client)
+                  jobs=jobs, scheduler=scheduler, client=client, progress=progress)
     cos_c = capillary_threshold_cos(dg, w, gamma)
     order = np.argsort(angles)
     a_sorted = [angles[i] for i in order]
