@@ -59,3 +59,10 @@ def test_cli_map_on_a_dask_cluster_same_as_serial(cli):
         assert r.returncode == 0, r.stderr
         assert json.loads(r.stdout)["map_conductivity_stable_fraction"] == float(np.mean(serial["stable"]))
         assert "run_one" in cluster.scheduler.task_prefixes  # the rows ran on the cluster (lisse.parallel's task function)
+
+
+def test_progress_with_processes_reports_rows_up_to_every_cell():
+    p = make_parameters("lni-5cnt")
+    calls = []
+    sweeps.map_conductivities(p, SIGMA_E, SIGMA_ION, 10.0, 3.6e4, jobs=2, progress=lambda d, t: calls.append((d, t)))
+    assert calls == [(5, 15), (10, 15), (15, 15)]  # one call per finished row of 5 cells

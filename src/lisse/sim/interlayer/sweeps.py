@@ -357,9 +357,12 @@ def map_current_capacity(p: InterlayerParameters, currents: ArrayLike, capacitie
     return {"current": cur, "capacity": cap, "nucleation_length": ln, "growth_length": lg, "stable": stable, "failure": code}
 
 
-def _conductivity_row(task: tuple[InterlayerParameters, np.ndarray, float, float, float]) -> dict[str, np.ndarray]:
-    """One sigma_ion row of :func:`map_conductivities` (warm-started along sigma_e; independent of the other rows)."""
-    p, se, s_i, current, capacity = task
+def _conductivity_row(task: tuple[InterlayerParameters, np.ndarray, float, float, float, Callable[[int], None] | None]) -> dict[str, np.ndarray]:
+    """One sigma_ion row of :func:`map_conductivities` (warm-started along sigma_e; independent of the other rows).
+
+    The last item of ``task``, when not None, is called with each finished cell's index (serial runs only).
+    """
+    p, se, s_i, current, capacity, on_cell = task
     n = se.size
     ln, anode = np.zeros(n), np.zeros(n)
     stable = np.zeros(n, dtype=bool)
@@ -387,6 +390,8 @@ def _conductivity_row(task: tuple[InterlayerParameters, np.ndarray, float, float
         code[b] = FAILURE_MODES.index(mode)
         regime[b] = REGIMES.index(q.regime())
         anode[b] = r.anode_fraction
+        if on_cell is not None:
+            on_cell(b)
     return {"nucleation_length": ln, "stable": stable, "failure": code, "regime": regime, "anode_fraction": anode}
 
 
@@ -418,7 +423,8 @@ def map_conductivities(p: InterlayerParameters, sigma_e: ArrayLike | None, sigma
     client : distributed.Client, optional
         An existing Dask client for the rows (left open).
     progress : callable, optional
-        ``progress(done, total)`` in cells as each row completes (for a progress bar; never prints).
+        ``progress(done, total)`` in cells: after each cell when the rows run here, after each row otherwise
+        (for a progress bar; never prints).
 
     Returns
     -------
@@ -444,9 +450,17 @@ def map_conductivities(p: InterlayerParameters, sigma_e: ArrayLike | None, sigma
     if se.size * si.size > MAX_CONDUCTIVITY_MAP_CELLS:
         raise ParameterError(f"the conductivity map would have {se.size * si.size} cells; the limit is {MAX_CONDUCTIVITY_MAP_CELLS} "
                              "(one 1D solve per cell)")
-    n_e = se.size
-    rows = results(_conductivity_row, [(p, se, float(s_i), current, capacity) for s_i in si], jobs=jobs, scheduler=scheduler,
-                   client=client, progress=None if progress is None else (lambda done, total: progress(done * n_e, total * n_e)))
+    n_e, n_cells = se.size, se.size * si.size
+    here = jobs == 1 and scheduler is None and client is None  # rows run in this process: report every cell
+
+    def on_cell(a: int) -> Callable[[int], None] | None:
+        if progress is None or not here:
+            return None
+        return lambda b: progress(a * n_e + b + 1, n_cells)
+
+    row_done = None if (progress is None or here) else (lambda done, total: progress(done * n_e, n_cells))
+    rows = results(_conductivity_row, [(p, se, float(s_i), current, capacity, on_cell(a)) for a, s_i in enumerate(si)],
+                   jobs=jobs, scheduler=scheduler, client=client, progress=row_done)
     shape = (si.size, se.size)
     out = {k: np.stack([r[k] for r in rows]) for k in ("nucleation_length", "stable", "failure", "regime", "anode_fraction")}
     return {"sigma_e": se, "sigma_ion": si, "nucleation_length": out["nucleation_length"],
