@@ -68,6 +68,26 @@ def _run_one(payload: tuple[Callable[[Any], Any], int, Any]) -> TaskOutcome:
         return TaskOutcome(index, None, type(exc).__name__, str(exc) or repr(exc), False, traceback.format_exc())
 
 
+def _exit_with_parent(parent_pid: int, interval_s: float = 0.5) -> None:
+    """Worker-process initializer: end this worker once the process that started it is gone.
+
+    A parent killed with ``kill -9`` cannot shut its pool down, and a pool worker never sees the end of
+    its task queue (it holds that pipe's write end itself), so without this it would wait forever. A
+    daemon thread polls the parent's pid every ``interval_s`` seconds [s] and exits the worker when it
+    changes (the worker was re-parented).
+    """
+    import os
+    import threading
+    import time
+
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            time.sleep(interval_s)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="lisse-parent-watch", daemon=True).start()
+
+
 def _check_jobs(jobs: int) -> int:
     if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
         raise ParameterError(f"jobs: expected a whole number of processes >= 1; got {jobs!r}")
@@ -143,10 +163,12 @@ def iter_tasks(fn: Callable[[Any], Any], items: Iterable[Any], *, jobs: int = 1,
             yield _run_one(p)
         return
     import multiprocessing as mp
+    import os
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures import as_completed as cf_completed
 
-    with ProcessPoolExecutor(min(jobs, len(payloads)), mp_context=mp.get_context("spawn")) as pool:
+    with ProcessPoolExecutor(min(jobs, len(payloads)), mp_context=mp.get_context("spawn"), initializer=_exit_with_parent,
+                             initargs=(os.getpid(),)) as pool:
         futures = {pool.submit(_run_one, p) for p in payloads}
         try:
             for fut in cf_completed(futures):
