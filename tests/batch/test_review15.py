@@ -6,6 +6,7 @@ import json
 import os
 import signal
 import sqlite3
+import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -68,3 +69,36 @@ def test_kill_9_of_the_parent_leaves_no_worker_process(tmp_path: Path):
     finally:
         if p.poll() is None:
             p.kill()
+
+
+def test_a_batch_exports_all_its_rows_when_another_batch_rewrote_its_files_meanwhile(tmp_path: Path):
+    """Two batches over the same files into one database: each output folder still holds every cycle of its files.
+
+    The second batch re-analyses the files (new file_id per row) after the first stored them and before it exported;
+    the first batch's cycles.parquet used to keep only the rows of file_ids that still existed (none here).
+    Reference: the synthetic full cells' cycle counts (3 + 2 complete cycles).
+    """
+    from lisse.batch import run_batch
+
+    data = tmp_path / "data"
+    data.mkdir()
+    fullcell_csv(data / "a.csv", n_cycles=3)
+    fullcell_csv(data / "b.csv", n_cycles=2)
+    db = tmp_path / "lab.sqlite"
+    fired = []
+
+    def other_batch(done: int, total: int) -> None:
+        if done == total and not fired:
+            fired.append(True)
+            run_batch([data], db=db, out=tmp_path / "out_b", force=True)
+
+    res = run_batch([data], db=db, out=tmp_path / "out_a", progress=other_batch)
+    assert fired and res.files_ok == 2
+    for out in ("out_a", "out_b"):
+        files = pd.read_parquet(tmp_path / out / "files.parquet")
+        cycles = pd.read_parquet(tmp_path / out / "cycles.parquet")
+        complete = cycles[cycles["complete"] == 1]
+        assert len(complete) == 5, (out, len(cycles))
+        with sqlite3.connect(db) as con:  # the file_ids of files.parquet are those the database holds now
+            ids = {r[0] for r in con.execute("SELECT file_id FROM files")}
+        assert set(files["file_id"]) == ids, out

@@ -272,7 +272,12 @@ def run_batch(paths: Sequence[str | os.PathLike], *, db: str | os.PathLike | Non
             else:
                 result.files_skipped += 1
         if out_dir is not None:
-            result.outputs = _export(store, out_dir, result.files)
+            store.con.execute("BEGIN")  # one read snapshot: another batch may replace these files' rows meanwhile
+            try:
+                _refresh_file_ids(store, result.files)
+                result.outputs = _export(store, out_dir, result.files)
+            finally:
+                store.con.execute("COMMIT")
     result.elapsed_s = time.perf_counter() - t0
     result.files_per_s = analysed / elapsed_analyse if analysed and elapsed_analyse > 0 else 0.0
     return result
@@ -284,6 +289,19 @@ def _store(store: Any, file_row: dict, tables: dict, cell: dict | None = None) -
     return {"file": file_row["path"], "sha256": file_row.get("sha256"), "status": file_row["status"], "error": file_row.get("error"),
             "error_type": file_row.get("error_type"), "file_id": file_id, "analysis": file_row.get("analysis"),
             "cell_kind": file_row.get("cell_kind"), "resumed": False}
+
+
+def _refresh_file_ids(store: Any, files: list[dict]) -> None:
+    """Point each row's ``file_id`` at the file's row the database holds now.
+
+    Another batch writing the same database may have re-analysed some of these files since this batch
+    stored (or skipped) them; writing a file replaces its row, so its ``file_id`` changes. Exporting the
+    old ids would silently drop those files' cycles, spectra, ... from this batch's Parquet files.
+    """
+    current = store.lookup_many([r["file"] for r in files])
+    for r in files:
+        now = current.get(r["file"])
+        r["file_id"] = None if now is None else now["file_id"]
 
 
 def _export(store: Any, out_dir: Path, files: list[dict]) -> list[str]:
