@@ -102,3 +102,19 @@ def test_a_batch_exports_all_its_rows_when_another_batch_rewrote_its_files_meanw
         with sqlite3.connect(db) as con:  # the file_ids of files.parquet are those the database holds now
             ids = {r[0] for r in con.execute("SELECT file_id FROM files")}
         assert set(files["file_id"]) == ids, out
+
+
+@pytest.mark.parametrize("sql", ["ATTACH DATABASE '{new}' AS other", "VACUUM INTO '{new}'", "DETACH DATABASE main"])
+def test_db_query_creates_no_file_and_fails_in_one_line(tmp_path: Path, sql: str):
+    """The read-only query refuses statements that create files (ATTACH made an empty file, VACUUM INTO too): exit 2."""
+    from lisse.io.resultsdb import ResultsDB
+
+    db = tmp_path / "lab.sqlite"
+    ResultsDB(db).close()
+    before = db.read_bytes()
+    new = tmp_path / "created.db"
+    r = run_cli("db", "query", str(db), sql.format(new=new), "--json")
+    assert r.returncode == 2, r.stderr
+    assert r.stderr.startswith("lisse: error:") and len(r.stderr.strip().splitlines()) == 1, r.stderr
+    assert not new.exists()
+    assert db.read_bytes() == before

@@ -173,6 +173,14 @@ def _rows(rows: Any) -> list[Mapping[str, Any]]:
     return list(rows)
 
 
+def _read_only_authorizer(action: int, arg1: Any, arg2: Any, dbname: Any, source: Any) -> int:
+    """SQLite authorizer of read-only connections: no ATTACH / DETACH (``ATTACH 'x.db'`` and ``VACUUM INTO 'x.db'``
+    would create files even on a read-only connection)."""
+    if action in (sqlite3.SQLITE_ATTACH, sqlite3.SQLITE_DETACH):
+        return sqlite3.SQLITE_DENY
+    return sqlite3.SQLITE_OK
+
+
 def _connect(path: str | os.PathLike, *, readonly: bool = False, timeout_s: float = BUSY_TIMEOUT_S) -> sqlite3.Connection:
     p = Path(path)
     if readonly:
@@ -180,6 +188,7 @@ def _connect(path: str | os.PathLike, *, readonly: bool = False, timeout_s: floa
             raise ParameterError(f"database '{path}': expected an existing lisse results database; found no such file")
         con = sqlite3.connect(f"{p.resolve().as_uri()}?mode=ro", uri=True, timeout=timeout_s, isolation_level=None)
         con.execute("PRAGMA query_only = ON")
+        con.set_authorizer(_read_only_authorizer)
     else:
         try:
             if not p.parent.exists():
@@ -435,9 +444,10 @@ def query(con: sqlite3.Connection, sql: str, params: Sequence[Any] | Mapping[str
             return []
         names = [d[0] for d in cur.description]
         return [dict(zip(names, r)) for r in cur.fetchall()]
-    except (sqlite3.OperationalError, sqlite3.ProgrammingError, sqlite3.IntegrityError, sqlite3.DataError,
-            sqlite3.Warning) as exc:
+    except (sqlite3.Error, sqlite3.Warning) as exc:  # DatabaseError too: 'not authorized', a corrupt page
         one = " ".join(str(exc).split())
+        if "not authorized" in one or "authorization denied" in one:
+            one += " (the query runs read-only: no ATTACH, DETACH or VACUUM INTO)"
         raise ParameterError(f"SQL error: {one} (in: {' '.join(sql.split())[:200]})") from None
 
 
