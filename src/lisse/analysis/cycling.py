@@ -28,9 +28,9 @@ _NOTES = {"impedance": "impedance data: analyse with the EIS tools",
 
 @dataclass
 class CyclingAnalysis:
-    """What :func:`analyse_record` found.
+    """What :func:`analyse_record` found (fields named as the keys of the ``lisse cycling --json`` result).
 
-    Attributes
+    Parameters
     ----------
     kind : str
         The cell type analysed (the classifier's, or the caller's override): ``"symmetric"``,
@@ -40,7 +40,7 @@ class CyclingAnalysis:
     short_detection : dict or None
         :meth:`ShortDetector.summary` (symmetric cells).
     failure_time_h : float or None
-        Time of the detected short (h), symmetric cells.
+        Time of the detected short [h], symmetric cells.
     half_cycles : pandas.DataFrame or None
         One row per half cycle (symmetric cells).
     fullcell : dict or None
@@ -55,8 +55,10 @@ class CyclingAnalysis:
         :attr:`CCDDetector.steps_`.
     note : str or None
         Why nothing was analysed (impedance, rest, empty records), or why the CCD was not.
-    detector, ccd_detector : fitted estimators or None
-        For plotting (:func:`lisse.plot.cycling.plot_voltage_staircase`).
+    detector : ShortDetector or None
+        The fitted short detector, for plotting (:func:`lisse.plot.cycling.plot_voltage_staircase`).
+    ccd_detector : CCDDetector or None
+        The fitted CCD detector.
     """
 
     kind: str
@@ -86,6 +88,7 @@ def analyse_record(record: CyclingRecord, *, kind: str = "auto", ce_convention: 
     Parameters
     ----------
     record : CyclingRecord
+        The cycler record (SI columns; ``area_m2`` [m²] when known).
     kind : {"auto", "symmetric", "fullcell", "none"}
         ``"auto"``: the classifier's cell type; ``"symmetric"``/``"fullcell"``: the caller states it
         (a misclassified record); ``"none"``: classify only.
@@ -100,6 +103,13 @@ def analyse_record(record: CyclingRecord, *, kind: str = "auto", ce_convention: 
     Returns
     -------
     CyclingAnalysis
+        The cell type, the summaries and the per-row tables that apply.
+
+    Raises
+    ------
+    ParameterError
+        ``kind`` is not one of the choices (the analyses raise their own errors, e.g.
+        :class:`~lisse.errors.CalculationError` for a record without constant-current half cycles).
     """
     from lisse.analysis.cell_type import classify_cell
     from lisse.errors import ParameterError

@@ -23,7 +23,20 @@ EXPORTED = ("cycles", "half_cycles", "ccd_steps", "spectra", "drt_peaks", "fits"
 
 
 def file_sha256(path: str | os.PathLike, chunk: int = 1 << 20) -> str:
-    """sha256 of a file's content, read in chunks of ``chunk`` bytes (constant memory)."""
+    """sha256 of a file's content, read in chunks (constant memory).
+
+    Parameters
+    ----------
+    path : str or Path
+        The file.
+    chunk : int
+        Number of bytes read at a time.
+
+    Returns
+    -------
+    str
+        The hex digest.
+    """
     h = hashlib.sha256()
     with open(path, "rb") as fh:
         while block := fh.read(chunk):
@@ -49,8 +62,21 @@ def expand_paths(paths: Iterable[str | os.PathLike], *, recursive: bool = True, 
 
     Hidden files and folders (a name starting with ``.``) inside a folder are left out, and so are
     the ``exclude`` paths (e.g. the batch's own database and output folder). Symbolic links are followed but
-    kept as named (a link to a file is an entry of its own). The result is absolute,
-    without duplicates, in sorted order within each argument.
+    kept as named (a link to a file is an entry of its own).
+
+    Parameters
+    ----------
+    paths : iterable of path
+        Files, folders and glob patterns (``**`` recurses).
+    recursive : bool
+        Search folders recursively.
+    exclude : iterable of path
+        Files or folders to leave out.
+
+    Returns
+    -------
+    list of Path
+        Absolute paths without duplicates, in sorted order within each argument.
 
     Raises
     ------
@@ -101,11 +127,17 @@ def expand_paths(paths: Iterable[str | os.PathLike], *, recursive: bool = True, 
 class BatchResult:
     """What a batch did.
 
-    Attributes
+    Parameters
     ----------
-    files_total, files_ok, files_failed, files_skipped : int
-        Files named; analysed without error; with an error row; skipped (unchanged since a previous
-        batch with the same settings, or of the other kind: impedance data in a cycler batch).
+    files_total : int
+        Number of files named.
+    files_ok : int
+        Number of files analysed without error.
+    files_failed : int
+        Number of files with an error row.
+    files_skipped : int
+        Number of files skipped (unchanged since a previous batch with the same settings, or of the
+        other kind: impedance data in a cycler batch).
     db : str
         The database written.
     out : str or None
@@ -119,6 +151,8 @@ class BatchResult:
     files : list of dict
         One row per file of this batch: ``file``, ``sha256``, ``status``, ``error``, ``error_type``,
         ``file_id``, ``analysis``, ``cell_kind`` (``status`` "skipped" for resumed files).
+    outputs : list of str
+        The Parquet files written into ``out``.
     """
 
     files_total: int = 0
@@ -134,7 +168,14 @@ class BatchResult:
     outputs: list = field(default_factory=list)
 
     def summary(self) -> dict:
-        """The JSON object of ``lisse batch --json``."""
+        """The JSON object of ``lisse batch --json``.
+
+        Returns
+        -------
+        dict
+            ``files_total``, ``files_ok``, ``files_failed``, ``files_skipped``, ``db``, ``out``,
+            ``elapsed_s`` [s], ``files_per_s`` [1/s], ``failed``, ``outputs``.
+        """
         return {"files_total": self.files_total, "files_ok": self.files_ok, "files_failed": self.files_failed,
                 "files_skipped": self.files_skipped, "db": self.db, "out": self.out, "elapsed_s": self.elapsed_s,
                 "files_per_s": self.files_per_s, "failed": self.failed, "outputs": self.outputs}
@@ -166,8 +207,12 @@ def run_batch(paths: Sequence[str | os.PathLike], *, db: str | os.PathLike | Non
         ``ccd_steps.parquet``, ``spectra.parquet``, ``drt_peaks.parquet``, ``fits.parquet``).
     settings : BatchSettings, optional
         The analysis settings (default: a cycler batch with default settings).
-    jobs, scheduler, client
-        Where tasks run (see :func:`lisse.parallel.iter_tasks`).
+    jobs : int
+        Number of local worker processes (1: here).
+    scheduler : str, optional
+        Address of a Dask distributed scheduler (see :func:`lisse.parallel.iter_tasks`).
+    client : distributed.Client, optional
+        An existing Dask client (reused, left open).
     progress : callable, optional
         ``progress(done, total)`` after each file.
     retry_errors : bool
@@ -180,17 +225,20 @@ def run_batch(paths: Sequence[str | os.PathLike], *, db: str | os.PathLike | Non
     Returns
     -------
     BatchResult
+        Counts, timing, the failed files and one row per file.
 
     Raises
     ------
     ParameterError
-        No database and no output folder, a missing path, a refused output folder.
+        No database and no output folder, a missing path, a refused output folder, ``jobs`` < 1.
     """
     from lisse.io.resultsdb import ResultsDB
     from lisse.parallel import iter_tasks
 
     t0 = time.perf_counter()
     settings = settings or BatchSettings()
+    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
+        raise ParameterError(f"jobs: expected a whole number of processes >= 1; got {jobs!r}")
     if db is None and out is None:
         raise ParameterError("batch: give a database (db=, --db) or an output folder (out=, --out) to write it into")
     out_dir = None

@@ -53,13 +53,18 @@ class BatchSettings:
     drt : bool
         Compute the DRT of each spectrum (its peaks go to ``drt_peaks``).
     lam : str or float
-        DRT regularisation (as ``lisse eis --lambda``).
+        DRT regularisation (as ``lisse eis --lambda``): a dimensionless number or a method name.
     cell : str
         Impedance cell type (as ``lisse eis --cell``).
     fit : str, optional
         Equivalent circuit to fit to each spectrum (its parameters go to ``fits``).
     ignore_kk : bool
         Run the DRT / fit of spectra whose Kramers-Kronig verdict is "fail".
+
+    Raises
+    ------
+    ParameterError
+        ``analysis`` is not one of :data:`ANALYSES`.
     """
 
     analysis: str = "cycling"
@@ -84,11 +89,23 @@ class BatchSettings:
             raise ParameterError(f"analysis: expected one of {', '.join(ANALYSES)}; got {self.analysis!r}")
 
     def as_dict(self) -> dict:
-        """JSON-able settings."""
+        """The settings as plain data.
+
+        Returns
+        -------
+        dict
+            JSON-able ``{field: value}`` (numbers SI).
+        """
         return asdict(self)
 
     def digest(self) -> str:
-        """sha256 of the settings (a file re-analyses when it changes)."""
+        """The settings hash stored with each file: a file is re-analysed when it changes.
+
+        Returns
+        -------
+        str
+            sha256 hex digest of the settings and the database schema version.
+        """
         import hashlib
 
         from lisse.io.resultsdb import SCHEMA_VERSION
@@ -107,6 +124,11 @@ def analyse_file(task: dict) -> dict:
     ----------
     task : dict
         ``path`` (str) and ``settings`` (:meth:`BatchSettings.as_dict`).
+
+    Returns
+    -------
+    dict
+        ``file`` (columns of the ``files`` table), ``tables`` (``{table: rows}``), ``cell`` (columns of ``cells``).
 
     Raises
     ------

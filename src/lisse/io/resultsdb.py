@@ -211,7 +211,15 @@ class ResultsDB:
     readonly : bool, default False
         Open read-only (``lisse db query``): writes raise.
     timeout_s : float
-        How long a writer waits for another process's lock (s).
+        How long a writer waits for another process's lock [s].
+
+    Raises
+    ------
+    ParameterError
+        The file is not a lisse results database (another program's SQLite file, not SQLite at all,
+        a newer schema), or a read-only open of a missing file.
+    OutputError
+        The database cannot be created or written.
 
     Examples
     --------
@@ -267,7 +275,13 @@ class ResultsDB:
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction (``BEGIN IMMEDIATE`` ... ``COMMIT``; rolled back on any exception)."""
+        """One write transaction (``BEGIN IMMEDIATE`` ... ``COMMIT``; rolled back on any exception).
+
+        Yields
+        ------
+        sqlite3.Connection
+            The connection, inside the transaction.
+        """
         con = self.con
         con.execute("BEGIN IMMEDIATE")
         try:
@@ -289,13 +303,35 @@ class ResultsDB:
 
     # -- files ------------------------------------------------------------------------------------------------
     def lookup(self, path: str | os.PathLike) -> dict | None:
-        """The stored ``files`` row of ``path`` (absolute), or None."""
+        """The stored ``files`` row of a file.
+
+        Parameters
+        ----------
+        path : str or Path
+            The file's absolute path, as stored.
+
+        Returns
+        -------
+        dict or None
+            ``{column: value}``, or None when the file is not in the database.
+        """
         cur = self.con.execute("SELECT * FROM files WHERE path = ?", (str(path),))
         row = cur.fetchone()
         return None if row is None else dict(zip([d[0] for d in cur.description], row))
 
     def lookup_many(self, paths: Sequence[str]) -> dict[str, dict]:
-        """``{path: row}`` of the stored rows of ``paths`` (only the columns the resume check needs)."""
+        """The stored rows of many files (only the columns the resume check needs).
+
+        Parameters
+        ----------
+        paths : sequence of str
+            Absolute paths, as stored.
+
+        Returns
+        -------
+        dict
+            ``{path: {column: value}}`` for the paths found.
+        """
         out: dict[str, dict] = {}
         cols = ("file_id", "path", "sha256", "size_bytes", "mtime_ns", "settings_hash", "status", "error", "error_type")
         for i in range(0, len(paths), 500):
@@ -320,6 +356,16 @@ class ResultsDB:
         cell : mapping, optional
             Columns of ``cells`` (``name`` required): the cell is created or its given (non-null) fields
             updated, and the file is linked to it (``files.cell_id``), in the same transaction.
+
+        Returns
+        -------
+        int
+            The file's ``file_id`` (an index into ``files``, new on every write).
+
+        Raises
+        ------
+        ParameterError
+            An unknown column or table, or a required column missing.
         """
         cols = _columns("files")
         extra = set(file_row) - set(cols)
@@ -373,7 +419,26 @@ class ResultsDB:
 
     # -- cells and predictions --------------------------------------------------------------------------------
     def add_cell(self, name: str, **fields: Any) -> int:
-        """Create or update the cell ``name`` (fields: columns of ``cells``); returns its ``cell_id``."""
+        """Create a cell, or update the given fields of an existing one.
+
+        Parameters
+        ----------
+        name : str
+            The cell's unique name.
+        **fields
+            Columns of ``cells`` (``kind``, ``area_cm2`` [cm²], ``active_mass_mg`` [mg], ``loading_mg_cm2``
+            [mg/cm²], ``thickness_um`` [µm], ``stack``, ``material``, ``notes``); None leaves a field as it is.
+
+        Returns
+        -------
+        int
+            The cell's ``cell_id`` (an index into ``cells``).
+
+        Raises
+        ------
+        ParameterError
+            An unknown column.
+        """
         cols = set(_columns("cells")) - {"cell_id", "name"}
         extra = set(fields) - cols
         if extra:
@@ -390,9 +455,25 @@ class ResultsDB:
         return int(con.execute("SELECT cell_id FROM cells WHERE name = ?", (name,)).fetchone()[0])
 
     def add_predictions(self, rows: Iterable[Mapping[str, Any]]) -> int:
-        """Insert simulator predictions (columns of ``predictions``; ``kind`` is ``"predicted"`` or ``"calibrated"``).
+        """Insert simulator predictions, all in one transaction.
 
-        Returns the number of rows inserted (all in one transaction).
+        Parameters
+        ----------
+        rows : iterable of mapping
+            Columns of ``predictions``: ``source`` (the simulator, e.g. ``"lisse.sim.interlayer"``) and
+            ``quantity`` required, ``value`` in ``unit`` (e.g. ``0.8``, ``"mA/cm2"``), ``kind``
+            ``"predicted"`` (from parameters alone) or ``"calibrated"`` (fitted to this lab's data),
+            optional ``cell_id``, ``file_id``, ``parameters_json`` (a mapping or JSON text).
+
+        Returns
+        -------
+        int
+            The number of rows inserted.
+
+        Raises
+        ------
+        ParameterError
+            An unknown column, a missing ``source``/``quantity``, or another ``kind``.
         """
         from lisse import __version__
 
@@ -416,7 +497,19 @@ class ResultsDB:
 
     # -- reading ----------------------------------------------------------------------------------------------
     def query(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> list[dict]:
-        """Run ``sql`` and return the rows as a list of ``{column: value}``.
+        """Run one SQL statement and return its rows.
+
+        Parameters
+        ----------
+        sql : str
+            One SQL statement (``?`` or ``:name`` placeholders).
+        params : sequence or mapping, optional
+            Values of the placeholders.
+
+        Returns
+        -------
+        list of dict
+            One ``{column: value}`` per row (empty for a statement without a result).
 
         Raises
         ------
@@ -426,18 +519,60 @@ class ResultsDB:
         return query(self.con, sql, params)
 
     def counts(self) -> dict[str, int]:
-        """``{table: row count}`` of every table in the database."""
+        """Row counts of every table.
+
+        Returns
+        -------
+        dict
+            ``{table: number of rows}``, tables in name order.
+        """
         names = [r[0] for r in self.con.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
                                                 "ORDER BY name")]
         return {n: int(self.con.execute(f'SELECT COUNT(*) FROM "{n}"').fetchone()[0]) for n in names}
 
     def export(self, table: str, path: str | os.PathLike, *, file_ids: Sequence[int] | None = None) -> Path:
-        """Write ``table`` (optionally only the rows of ``file_ids``) to Parquet or CSV (by suffix); see :func:`export_table`."""
+        """Write a table to Parquet or CSV (by the suffix), streamed and atomically; see :func:`export_table`.
+
+        Parameters
+        ----------
+        table : str
+            A table of the database.
+        path : str or Path
+            Target ``.parquet`` or ``.csv`` file.
+        file_ids : sequence of int, optional
+            Only rows of these files (``file_id`` index values).
+
+        Returns
+        -------
+        Path
+            The file written.
+        """
         return export_table(self.con, table, path, file_ids=file_ids)
 
 
 def query(con: sqlite3.Connection, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> list[dict]:
-    """Rows of ``sql`` on ``con`` as a list of ``{column: value}`` (SQL errors -> :class:`~lisse.errors.ParameterError`)."""
+    """Run one SQL statement on a connection and return its rows.
+
+    Parameters
+    ----------
+    con : sqlite3.Connection
+        An open connection.
+    sql : str
+        One SQL statement.
+    params : sequence or mapping, optional
+        Values of its placeholders.
+
+    Returns
+    -------
+    list of dict
+        One ``{column: value}`` per row.
+
+    Raises
+    ------
+    ParameterError
+        A malformed statement, a missing table or column, a write on a read-only connection (SQLite's
+        message, one line).
+    """
     try:
         cur = con.execute(sql, params)
         if cur.description is None:
@@ -468,19 +603,28 @@ def export_table(con: sqlite3.Connection, table: str, path: str | os.PathLike, *
     Parameters
     ----------
     con : sqlite3.Connection
+        An open connection to a results database.
     table : str
         A table of the database.
     path : str or Path
         Target file; its suffix picks the format. Written to a temporary file then renamed, so a reader
         never sees half a file.
     file_ids : sequence of int, optional
-        Only rows of these files (tables with a ``file_id`` column).
+        Only rows of these files (``file_id`` index values; tables with a ``file_id`` column).
     chunk_rows : int
-        Rows per chunk (bounds memory).
+        Number of rows per chunk (bounds memory).
 
     Returns
     -------
     Path
+        The file written.
+
+    Raises
+    ------
+    ParameterError
+        An unknown table or suffix, or ``file_ids`` for a table without ``file_id``.
+    OutputError
+        The file cannot be written.
     """
     import pandas as pd
     import pyarrow as pa
