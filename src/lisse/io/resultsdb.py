@@ -65,7 +65,7 @@ from typing import Any
 
 from lisse.errors import OutputError, ParameterError
 
-__all__ = ["SCHEMA_VERSION", "TABLES", "ROW_TABLES", "BUSY_TIMEOUT_S", "ResultsDB", "export_table", "query"]
+__all__ = ["SCHEMA_VERSION", "TABLES", "ROW_TABLES", "BUSY_TIMEOUT_S", "ResultsDB", "export_table", "iter_query", "query"]
 
 #: Version of the schema below; stored in ``schema_version``.
 SCHEMA_VERSION = 1
@@ -580,10 +580,66 @@ def query(con: sqlite3.Connection, sql: str, params: Sequence[Any] | Mapping[str
         names = [d[0] for d in cur.description]
         return [dict(zip(names, r)) for r in cur.fetchall()]
     except (sqlite3.Error, sqlite3.Warning) as exc:  # DatabaseError too: 'not authorized', a corrupt page
-        one = " ".join(str(exc).split())
-        if "not authorized" in one or "authorization denied" in one:
-            one += " (the query runs read-only: no ATTACH, DETACH or VACUUM INTO)"
-        raise ParameterError(f"SQL error: {one} (in: {' '.join(sql.split())[:200]})") from None
+        raise _sql_error(exc, sql) from None
+
+
+def _sql_error(exc: BaseException, sql: str) -> ParameterError:
+    one = " ".join(str(exc).split())
+    if "not authorized" in one or "authorization denied" in one:
+        one += " (the query runs read-only: no ATTACH, DETACH or VACUUM INTO)"
+    return ParameterError(f"SQL error: {one} (in: {' '.join(sql.split())[:200]})")
+
+
+def iter_query(con: sqlite3.Connection, sql: str, params: Sequence[Any] | Mapping[str, Any] = (), *,
+               chunk_rows: int = 10_000) -> tuple[list[str], Iterator[tuple]]:
+    """Run one SQL statement and stream its rows (memory bounded by ``chunk_rows``, whatever the row count).
+
+    The statement runs (and a malformed one raises) before this returns; the rows are fetched
+    ``chunk_rows`` at a time as the iterator is consumed.
+
+    Parameters
+    ----------
+    con : sqlite3.Connection
+        An open connection (kept open while the rows are read).
+    sql : str
+        One SQL statement.
+    params : sequence or mapping, optional
+        Values of its placeholders.
+    chunk_rows : int
+        Rows fetched at a time.
+
+    Returns
+    -------
+    names : list of str
+        The column names (empty for a statement without a result).
+    rows : iterator of tuple
+        The rows, as tuples in the order of ``names``.
+
+    Raises
+    ------
+    ParameterError
+        A malformed statement, a missing table or column, a write on a read-only connection (SQLite's
+        message, one line); also while the rows are read (a corrupt page).
+    """
+    try:
+        cur = con.execute(sql, params)
+    except (sqlite3.Error, sqlite3.Warning) as exc:
+        raise _sql_error(exc, sql) from None
+    if cur.description is None:
+        return [], iter(())
+    names = [d[0] for d in cur.description]
+
+    def rows() -> Iterator[tuple]:
+        while True:
+            try:
+                batch = cur.fetchmany(chunk_rows)
+            except (sqlite3.Error, sqlite3.Warning) as exc:
+                raise _sql_error(exc, sql) from None
+            if not batch:
+                return
+            yield from batch
+
+    return names, rows()
 
 
 _ARROW = {"INTEGER": "int64", "REAL": "float64", "TEXT": "string"}
