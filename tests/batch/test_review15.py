@@ -155,3 +155,24 @@ def test_db_query_json_streams_its_rows_in_bounded_memory(tmp_path: Path):
     assert sum(r["charge_capacity_mAh"] for r in rows) == pytest.approx(ref, rel=1e-12, abs=0)
     assert json.loads((tmp_path / "small.json").read_text()) == rows[:10]
     assert big - small < 48_000, f"peak memory grew by {(big - small) / 1e3:.0f} MB for {n} rows"
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink") or sys.platform == "win32", reason="needs symbolic links")
+def test_broken_and_looping_links_in_a_folder_are_error_rows(tmp_path: Path):
+    """A dangling link and a link loop inside a scanned folder are error rows (they used to vanish from the batch silently)."""
+    from lisse.batch import run_batch
+
+    data = tmp_path / "data"
+    data.mkdir()
+    fullcell_csv(data / "good.csv", n_cycles=2)
+    (data / "dangling.mpr").symlink_to(data / "gone.mpr")
+    (data / "loop_a").symlink_to(data / "loop_b")
+    (data / "loop_b").symlink_to(data / "loop_a")
+    res = run_batch([data], db=tmp_path / "lab.sqlite", out=tmp_path / "out")
+    files = pd.read_parquet(tmp_path / "out" / "files.parquet")
+    status = dict(zip(files["file"].map(lambda f: Path(f).name), files["status"]))
+    assert status == {"good.csv": "ok", "dangling.mpr": "error", "loop_a": "error", "loop_b": "error"}, status
+    assert res.files_total == 4 and res.files_ok == 1 and res.files_failed == 3
+    assert all(files.loc[files["status"] == "error", "error"].str.contains("cannot read"))
+    again = run_batch([data], db=tmp_path / "lab.sqlite", out=tmp_path / "out")  # the batch goes on the same way
+    assert again.files_failed == 3 and again.files_skipped == 1

@@ -52,6 +52,12 @@ def _hidden(p: Path, root: Path) -> bool:
     return any(part.startswith(".") for part in rel.parts)
 
 
+def _entry(f: Path) -> bool:
+    """A file of a scanned folder: a regular file, or a broken link (a dangling one, a loop), which becomes an error row
+    instead of vanishing from the batch unseen."""
+    return f.is_file() or (f.is_symlink() and not f.exists())
+
+
 def _abs(p: str | os.PathLike) -> Path:
     """Absolute, normalised path; symbolic links are kept (a link is its own entry, named as the user named it)."""
     return Path(os.path.abspath(os.path.expanduser(str(p))))
@@ -106,7 +112,7 @@ def expand_paths(paths: Iterable[str | os.PathLike], *, recursive: bool = True, 
                     add(hp)
                 elif hp.is_dir():
                     for f in sorted(hp.rglob("*") if recursive else hp.iterdir()):
-                        if f.is_file() and not _hidden(f, hp):
+                        if _entry(f) and not _hidden(f, hp):
                             add(f)
             continue
         p = Path(text)
@@ -114,7 +120,7 @@ def expand_paths(paths: Iterable[str | os.PathLike], *, recursive: bool = True, 
             add(p)
         elif p.is_dir():
             for f in sorted(p.rglob("*") if recursive else p.iterdir()):
-                if f.is_file() and not _hidden(f, p):
+                if _entry(f) and not _hidden(f, p):
                     add(f)
         elif p.exists():
             raise ParameterError(f"path '{raw}': expected a file or a folder; found neither (a device or socket?)")
