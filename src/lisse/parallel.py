@@ -162,21 +162,75 @@ def iter_tasks(fn: Callable[[Any], Any], items: Iterable[Any], *, jobs: int = 1,
         for p in payloads:
             yield _run_one(p)
         return
+    yield from _pool_tasks(payloads, min(jobs, len(payloads)))
+
+
+#: error_type of a task whose worker process died under it (killed, out of memory, a crash in native code).
+WORKER_DIED = "WorkerProcessDied"
+
+
+def _pool_tasks(payloads: list, workers: int) -> Iterator[TaskOutcome]:
+    """Run ``payloads`` in a pool of ``workers`` spawned processes; yield each outcome as it completes.
+
+    At most ``2 * workers`` tasks are submitted at a time. A worker that dies breaks the pool
+    (``BrokenProcessPool``) without telling which task killed it: the tasks then in flight are re-run
+    one at a time, each in a pool of its own, so the culprit's outcome is a :data:`WORKER_DIED` error and
+    the others complete; the tasks not yet submitted go on in a fresh pool.
+    """
     import multiprocessing as mp
     import os
-    from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures import as_completed as cf_completed
+    from collections import deque
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from concurrent.futures.process import BrokenProcessPool
 
-    with ProcessPoolExecutor(min(jobs, len(payloads)), mp_context=mp.get_context("spawn"), initializer=_exit_with_parent,
-                             initargs=(os.getpid(),)) as pool:
-        futures = {pool.submit(_run_one, p) for p in payloads}
-        try:
-            for fut in cf_completed(futures):
-                futures.discard(fut)  # hold no finished result: memory stays bounded by the tasks in flight
-                yield fut.result()
-        finally:
-            for fut in futures:
-                fut.cancel()
+    ctx = mp.get_context("spawn")
+    queue = deque(payloads)
+    suspects: deque = deque()
+
+    def pool(n: int) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(n, mp_context=ctx, initializer=_exit_with_parent, initargs=(os.getpid(),))
+
+    while queue or suspects:
+        if suspects:  # one at a time: a crash now names its task
+            p = suspects.popleft()
+            with pool(1) as one:
+                try:
+                    out = one.submit(_run_one, p).result()
+                except BrokenProcessPool:
+                    out = TaskOutcome(p[1], None, WORKER_DIED, "the worker process running this task died (killed, out of "
+                                      "memory, or a crash in native code)", False, None)
+            yield out
+            continue
+        inflight: dict = {}
+        with pool(workers) as ex:
+            try:
+                broken = False
+                while (queue or inflight) and not broken:
+                    while queue and len(inflight) < 2 * workers:
+                        try:
+                            inflight[ex.submit(_run_one, queue[0])] = queue[0]
+                        except BrokenProcessPool:  # a worker died since the last wait
+                            broken = True
+                            break
+                        queue.popleft()
+                    if broken:
+                        break
+                    done, _ = wait(list(inflight), return_when=FIRST_COMPLETED)
+                    for fut in done:
+                        p = inflight.pop(fut)  # hold no finished result: memory stays bounded by the tasks in flight
+                        try:
+                            out = fut.result()
+                        except BrokenProcessPool:
+                            broken = True
+                            suspects.append(p)
+                            continue
+                        yield out
+                if broken:
+                    suspects.extend(inflight.values())
+                    inflight.clear()
+            finally:
+                for fut in inflight:
+                    fut.cancel()
 
 
 def run_tasks(fn: Callable[[Any], Any], items: Sequence[Any], *, jobs: int = 1, scheduler: str | None = None,

@@ -176,3 +176,23 @@ def test_broken_and_looping_links_in_a_folder_are_error_rows(tmp_path: Path):
     assert all(files.loc[files["status"] == "error", "error"].str.contains("cannot read"))
     again = run_batch([data], db=tmp_path / "lab.sqlite", out=tmp_path / "out")  # the batch goes on the same way
     assert again.files_failed == 3 and again.files_skipped == 1
+
+
+def test_a_worker_process_that_dies_is_its_tasks_error_and_the_others_complete():
+    """A task that kills its worker process (out of memory, a crash in native code) is that task's error; the rest run.
+
+    It used to break the whole pool: BrokenProcessPool ended `lisse batch --jobs 2` with an internal error, no summary.
+    Reference: the task values are the worker pids (any int) and the crashing item is known.
+    """
+    import functools
+    import operator
+
+    from lisse.parallel import run_tasks
+
+    items = [os.getpid] * 7
+    items[2] = functools.partial(os._exit, 3)
+    out = run_tasks(operator.call, items, jobs=2)
+    assert [o.index for o in out] == list(range(7))
+    assert [o.ok for o in out] == [True, True, False, True, True, True, True]
+    assert all(isinstance(o.value, int) and o.value != os.getpid() for o in out if o.ok)
+    assert out[2].error_type == "WorkerProcessDied" and "died" in out[2].error and not out[2].user_error
