@@ -148,12 +148,20 @@ def iter_tasks(fn: Callable[[Any], Any], items: Iterable[Any], *, jobs: int = 1,
     if scheduler is not None or client is not None:
         with _dask_client(scheduler, client) as c:
             from dask.distributed import as_completed
+            from distributed import KilledWorker
 
-            futures = set(c.map(_run_one, payloads, pure=False))
+            mapped = c.map(_run_one, payloads, pure=False)
+            index = {f.key: p[1] for f, p in zip(mapped, payloads)}
+            futures = set(mapped)
+            del mapped
             try:
                 for fut in as_completed(list(futures), loop=c.loop):  # this client's loop: a client made for this call is not the default one
                     futures.discard(fut)  # hold no finished result (on the cluster either): bounded memory
-                    yield fut.result()
+                    try:
+                        out = fut.result()
+                    except KilledWorker as exc:  # the task killed the workers that ran it (OOM, a native crash): its error only
+                        out = TaskOutcome(index[fut.key], None, "KilledWorker", " ".join(str(exc).split()), False, None)
+                    yield out
             finally:
                 c.cancel(list(futures))
         return

@@ -196,3 +196,25 @@ def test_a_worker_process_that_dies_is_its_tasks_error_and_the_others_complete()
     assert [o.ok for o in out] == [True, True, False, True, True, True, True]
     assert all(isinstance(o.value, int) and o.value != os.getpid() for o in out if o.ok)
     assert out[2].error_type == "WorkerProcessDied" and "died" in out[2].error and not out[2].user_error
+
+
+def test_a_dask_task_that_kills_its_worker_is_its_own_error():
+    """On a Dask LocalCluster (2 worker processes), a task that kills its worker is that task's error; the rest complete.
+
+    KilledWorker used to propagate out of iter_tasks and end the whole batch. Reference: the known crashing item.
+    """
+    import functools
+    import operator
+
+    distributed = pytest.importorskip("distributed")
+
+    from lisse.parallel import run_tasks
+
+    items = [os.getpid] * 5
+    items[1] = functools.partial(os._exit, 3)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster, \
+            distributed.Client(cluster) as client:
+        out = run_tasks(operator.call, items, client=client)
+    assert [o.index for o in out] == list(range(5))
+    assert [o.ok for o in out] == [True, False, True, True, True]
+    assert out[1].error_type == "KilledWorker" and not out[1].user_error
