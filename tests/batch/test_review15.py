@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from conftest import REPO_ROOT, run_cli
+from conftest import REPO_ROOT, SHARED, run_cli
 
 from ._synth import fullcell_csv
 
@@ -218,3 +218,28 @@ def test_a_dask_task_that_kills_its_worker_is_its_own_error():
     assert [o.index for o in out] == list(range(5))
     assert [o.ok for o in out] == [True, False, True, True, True]
     assert out[1].error_type == "KilledWorker" and not out[1].user_error
+
+
+def test_files_parquet_shows_the_readers_notes_of_a_truncated_file(tmp_path: Path):
+    """A truncated .mpr the reader recovers (its whole rows) is "ok", and files.parquet says so in ``notes``, on the
+    first run and when it is skipped on the next (it used to look like any complete file there: silent partial data).
+    Reference: the reader's own provenance note of the same file (lisse.io.readers.read_cycling).
+    """
+    from lisse.batch import run_batch
+    from lisse.io.readers import read_cycling
+
+    src = SHARED / "data" / "cyclers" / "biologic_gcpl_5cycles_2-3.8V_C24.mpr"
+    if not src.exists():
+        pytest.skip("shared cycler files absent")
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "cut.mpr").write_bytes(src.read_bytes()[:50_000])
+    fullcell_csv(data / "whole.csv", n_cycles=2)
+    expected = list(read_cycling(data / "cut.mpr").provenance.notes)
+    assert any("truncated" in n for n in expected)
+    for run in range(2):
+        run_batch([data], db=tmp_path / "lab.sqlite", out=tmp_path / "out")
+        files = pd.read_parquet(tmp_path / "out" / "files.parquet").set_index(pd.Index(["cut.mpr", "whole.csv"]))
+        assert list(files["status"]) == (["ok", "ok"] if run == 0 else ["skipped", "skipped"])
+        assert files.loc["cut.mpr", "notes"] == "; ".join(expected), run
+        assert pd.isna(files.loc["whole.csv", "notes"]) or "truncated" not in files.loc["whole.csv", "notes"]

@@ -356,6 +356,30 @@ def _refresh_file_ids(store: Any, files: list[dict]) -> None:
     for r in files:
         now = current.get(r["file"])
         r["file_id"] = None if now is None else now["file_id"]
+    _add_reader_notes(store, files)
+
+
+def _add_reader_notes(store: Any, files: list[dict]) -> None:
+    """Set each row's ``notes``: the reader's provenance notes of the stored file ("; "-joined; None when none).
+
+    A reader that recovers a truncated file (the whole rows before the cut) says so only there: the
+    row's status is "ok", so files.parquet must show it, for skipped (resumed) rows too.
+    """
+    import json
+
+    ids = [r["file_id"] for r in files if r.get("file_id") is not None]
+    notes: dict[int, str | None] = {}
+    for i in range(0, len(ids), 500):
+        chunk = ids[i:i + 500]
+        for fid, prov in store.con.execute(f"SELECT file_id, provenance_json FROM files WHERE file_id IN ({', '.join('?' * len(chunk))})",
+                                           chunk):
+            try:
+                found = (json.loads(prov) or {}).get("notes") if prov else None
+            except (ValueError, AttributeError):
+                found = None
+            notes[fid] = "; ".join(str(n) for n in found) if found else None
+    for r in files:
+        r["notes"] = notes.get(r.get("file_id"))
 
 
 def _export(store: Any, out_dir: Path, files: list[dict]) -> list[str]:
@@ -370,9 +394,11 @@ def _export(store: Any, out_dir: Path, files: list[dict]) -> list[str]:
     cols = ["file", "sha256", "status", "error", "error_type", "file_id", "analysis", "cell_kind", "resumed"]
     df = pd.DataFrame([{c: r.get(c) for c in cols} for r in files], columns=cols)
     df["previous_status"] = [r.get("previous_status") for r in files]
+    df["notes"] = [r.get("notes") for r in files]
     schema = pa.schema([("file", pa.string()), ("sha256", pa.string()), ("status", pa.string()), ("error", pa.string()),
                         ("error_type", pa.string()), ("file_id", pa.int64()), ("analysis", pa.string()),
-                        ("cell_kind", pa.string()), ("resumed", pa.bool_()), ("previous_status", pa.string())])
+                        ("cell_kind", pa.string()), ("resumed", pa.bool_()), ("previous_status", pa.string()),
+                        ("notes", pa.string())])
     table = pa.Table.from_pandas(df, schema=schema, preserve_index=False)
     target = out_dir / "files.parquet"
     tmp = out_dir / f".files.parquet.tmp-{os.getpid()}"
