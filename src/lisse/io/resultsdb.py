@@ -606,7 +606,7 @@ def iter_query(con: sqlite3.Connection, sql: str, params: Sequence[Any] | Mappin
     params : sequence or mapping, optional
         Values of its placeholders.
     chunk_rows : int
-        Rows fetched at a time.
+        Rows fetched at a time (count, dimensionless).
 
     Returns
     -------
