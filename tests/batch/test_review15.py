@@ -243,3 +243,27 @@ def test_files_parquet_shows_the_readers_notes_of_a_truncated_file(tmp_path: Pat
         assert list(files["status"]) == (["ok", "ok"] if run == 0 else ["skipped", "skipped"])
         assert files.loc["cut.mpr", "notes"] == "; ".join(expected), run
         assert pd.isna(files.loc["whole.csv", "notes"]) or "truncated" not in files.loc["whole.csv", "notes"]
+
+
+def test_an_impedance_batch_skips_cycler_files_as_a_cycler_batch_skips_impedance_files(tmp_path: Path):
+    """`lisse batch eis` over a mixed folder: a cycler file is "skipped" (pointing at batch cycling), not an error row,
+    mirroring `lisse batch cycling`, which skips impedance files; a corrupt file stays an error row.
+    Reference: the synthetic files' known kinds.
+    """
+    from lisse.batch import BatchSettings, run_batch
+
+    from ._synth import three_arc_csv
+
+    data = tmp_path / "data"
+    data.mkdir()
+    fullcell_csv(data / "cycler.csv", n_cycles=2)
+    three_arc_csv(data / "spectrum.csv")
+    (data / "corrupt.mpr").write_bytes(b"BIO-LOGIC MODULAR FILE\x1a" + bytes(range(256)) * 2)
+    res = run_batch([data], out=tmp_path / "out", settings=BatchSettings(analysis="eis"))
+    files = pd.read_parquet(tmp_path / "out" / "files.parquet")
+    status = dict(zip(files["file"].map(lambda f: Path(f).name), files["status"]))
+    assert status == {"cycler.csv": "skipped", "spectrum.csv": "ok", "corrupt.mpr": "error"}, status
+    assert "batch cycling" in files.loc[files["file"].str.endswith("cycler.csv"), "error"].iloc[0]
+    assert (res.files_ok, res.files_failed, res.files_skipped) == (1, 1, 1)
+    cyc = run_batch([data], out=tmp_path / "out_c", settings=BatchSettings(analysis="cycling"))
+    assert (cyc.files_ok, cyc.files_failed, cyc.files_skipped) == (1, 1, 1)
