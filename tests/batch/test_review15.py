@@ -267,3 +267,27 @@ def test_an_impedance_batch_skips_cycler_files_as_a_cycler_batch_skips_impedance
     assert (res.files_ok, res.files_failed, res.files_skipped) == (1, 1, 1)
     cyc = run_batch([data], out=tmp_path / "out_c", settings=BatchSettings(analysis="cycling"))
     assert (cyc.files_ok, cyc.files_failed, cyc.files_skipped) == (1, 1, 1)
+
+
+def test_a_batch_killed_while_exporting_can_rerun_into_the_same_output_folder(tmp_path: Path):
+    """A kill -9 during the export leaves lisse's own temporary Parquet files (.files.parquet.tmp-PID); the rerun used to
+    refuse the folder as holding files lisse did not write. Those of a dead process are removed; a live one's are kept."""
+    from lisse.batch import run_batch
+    from lisse.errors import ParameterError
+
+    data = tmp_path / "data"
+    data.mkdir()
+    fullcell_csv(data / "a.csv", n_cycles=2)
+    out = tmp_path / "out"
+    run_batch([data], out=out)
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True).stdout.strip()
+    stale = [out / f".files.parquet.tmp-{dead}", out / f".cycles.parquet.tmp-{dead}"]
+    for f in stale:
+        f.write_bytes(b"PAR1 half a file")
+    res = run_batch([data], out=out)
+    assert res.files_skipped == 1 and not any(f.exists() for f in stale)
+    live = out / f".files.parquet.tmp-{os.getpid()}x"  # not lisse's pattern: stays, and is refused as before
+    live.write_bytes(b"user file")
+    with pytest.raises(ParameterError):
+        run_batch([data], out=out)
+    assert live.exists()

@@ -251,6 +251,7 @@ def run_batch(paths: Sequence[str | os.PathLike], *, db: str | os.PathLike | Non
     if out is not None:
         from lisse.io.outputs import claim_output_folder
 
+        _remove_stale_temporaries(Path(out))
         out_dir = claim_output_folder(out, overwrite=overwrite)
     db_path = _abs(db) if db is not None else out_dir / DEFAULT_DB_NAME
     db_files = [db_path, db_path.with_name(db_path.name + "-wal"), db_path.with_name(db_path.name + "-shm"),
@@ -343,6 +344,39 @@ def _store(store: Any, file_row: dict, tables: dict, cell: dict | None = None) -
     return {"file": file_row["path"], "sha256": file_row.get("sha256"), "status": file_row["status"], "error": file_row.get("error"),
             "error_type": file_row.get("error_type"), "file_id": file_id, "analysis": file_row.get("analysis"),
             "cell_kind": file_row.get("cell_kind"), "resumed": False}
+
+
+def _remove_stale_temporaries(out_dir: Path) -> None:
+    """Remove the temporary Parquet files a killed batch left in its (lisse-made) output folder.
+
+    Exports are written to ``.NAME.parquet.tmp-PID`` then renamed; a batch killed in between leaves
+    the temporary file, and the folder would then be refused as holding files lisse did not write.
+    Only files of exactly that pattern, of this batch's table names, whose process ``PID`` no longer
+    runs, in a folder carrying lisse's marker, are removed.
+    """
+    import re
+
+    from lisse.io.outputs import MARKER
+
+    if os.name != "posix" or not (out_dir / MARKER).is_file():  # os.kill(pid, 0) only probes on POSIX (Windows: terminates)
+        return
+    names = "|".join(("files", *EXPORTED))
+    pattern = re.compile(rf"^\.({names})\.parquet\.tmp-(\d+)$")
+    for f in out_dir.iterdir():
+        m = pattern.match(f.name)
+        if m is None or not f.is_file() or f.is_symlink():
+            continue
+        try:
+            os.kill(int(m.group(2)), 0)
+            continue  # a live process (another batch) is writing it
+        except ProcessLookupError:
+            pass
+        except (PermissionError, OverflowError, OSError):
+            continue
+        try:
+            f.unlink()
+        except OSError:
+            pass
 
 
 def _refresh_file_ids(store: Any, files: list[dict]) -> None:
