@@ -94,6 +94,20 @@ def _check_jobs(jobs: int) -> int:
     return jobs
 
 
+def _check_scheduler_address(scheduler: Any) -> None:
+    """Refuse a malformed scheduler address before a Client is made (a Client failing on it raises ValueError, an
+    internal error, and its finaliser then blocks for 40 s)."""
+    from distributed.comm.addressing import parse_address, parse_host_port
+
+    try:
+        proto, loc = parse_address(str(scheduler))
+        if proto in ("tcp", "tls", "ws", "wss"):
+            parse_host_port(loc)
+    except (ValueError, TypeError) as exc:
+        raise ParameterError(f"scheduler: expected a Dask scheduler address with a port, such as tcp://10.0.0.5:8786; "
+                             f"got '{scheduler}' ({exc})") from None
+
+
 @contextlib.contextmanager
 def _dask_client(scheduler: str | None, client: Any):
     """The Dask client to use: the one given, else a new one connected to ``scheduler`` (closed on exit)."""
@@ -104,6 +118,7 @@ def _dask_client(scheduler: str | None, client: Any):
         from dask.distributed import Client
     except ImportError as exc:
         raise MissingDependencyError("dask[distributed]", "the Dask executor (--scheduler)", "distributed") from exc
+    _check_scheduler_address(scheduler)
     try:
         new = Client(scheduler, timeout="20s", set_as_default=False)
     except OSError as exc:

@@ -291,3 +291,17 @@ def test_a_batch_killed_while_exporting_can_rerun_into_the_same_output_folder(tm
     with pytest.raises(ParameterError):
         run_batch([data], out=out)
     assert live.exists()
+
+
+@pytest.mark.parametrize("address", ["not an address", "localhost", "tcp://10.0.0.5"])
+def test_a_malformed_scheduler_address_is_one_line_exit_2(tmp_path: Path, address: str):
+    """--scheduler without a port used to be an internal error (exit 1) plus a 40 s Client.__del__ traceback."""
+    pytest.importorskip("distributed")
+    data = tmp_path / "data"
+    data.mkdir()
+    fullcell_csv(data / "a.csv", n_cycles=1)
+    r = run_cli("batch", "cycling", str(data), "--out", str(tmp_path / "out"), "--scheduler", address, "--json", timeout=120)
+    assert r.returncode == 2, r.stderr
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("lisse: error: scheduler") and "port" in lines[0], r.stderr
+    assert not (tmp_path / "out").exists()  # refused before the output folder is made

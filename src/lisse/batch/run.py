@@ -245,6 +245,10 @@ def run_batch(paths: Sequence[str | os.PathLike], *, db: str | os.PathLike | Non
     settings = settings or BatchSettings()
     if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
         raise ParameterError(f"jobs: expected a whole number of processes >= 1; got {jobs!r}")
+    if scheduler is not None and client is None:  # a malformed address, before the output folder is touched
+        from lisse.parallel import _check_scheduler_address
+
+        _check_scheduler_address(scheduler)
     if db is None and out is None:
         raise ParameterError("batch: give a database (db=, --db) or an output folder (out=, --out) to write it into")
     out_dir = None
