@@ -305,3 +305,18 @@ def test_a_malformed_scheduler_address_is_one_line_exit_2(tmp_path: Path, addres
     lines = r.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("lisse: error: scheduler") and "port" in lines[0], r.stderr
     assert not (tmp_path / "out").exists()  # refused before the output folder is made
+
+
+def test_db_query_keeps_every_column_of_a_join_with_repeated_names(tmp_path: Path):
+    """Two result columns of one name (a join of half_cycles and files: both have 'status') are both kept; the second
+    used to overwrite the first silently in the JSON objects. The repeat is named 'status:1' (SQLite's own convention)."""
+    from lisse.io.resultsdb import ResultsDB
+
+    db = tmp_path / "lab.sqlite"
+    with ResultsDB(db) as store:
+        store.write_file({"path": "/x/a.csv", "settings_hash": "s", "status": "ok"},
+                         {"half_cycles": [{"half_cycle": 0, "status": "short"}]})
+        assert store.query("SELECT 1 AS a, 2 AS a, 3 AS a") == [{"a": 1, "a:1": 2, "a:2": 3}]
+    r = run_cli("db", "query", str(db), "SELECT h.status, f.status FROM half_cycles h JOIN files f USING (file_id)", "--json")
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout) == [{"status": "short", "status:1": "ok"}]

@@ -577,10 +577,27 @@ def query(con: sqlite3.Connection, sql: str, params: Sequence[Any] | Mapping[str
         cur = con.execute(sql, params)
         if cur.description is None:
             return []
-        names = [d[0] for d in cur.description]
+        names = _unique_names([d[0] for d in cur.description])
         return [dict(zip(names, r)) for r in cur.fetchall()]
     except (sqlite3.Error, sqlite3.Warning) as exc:  # DatabaseError too: 'not authorized', a corrupt page
         raise _sql_error(exc, sql) from None
+
+
+def _unique_names(names: list[str]) -> list[str]:
+    """Result column names made unique (a repeat of ``x`` becomes ``x:1``, ``x:2``, as SQLite names them): rows
+    become dicts, where a repeated key would silently keep only the last column."""
+    seen: dict[str, int] = {}
+    out = []
+    for n in names:
+        k = seen.get(n, 0)
+        seen[n] = k + 1
+        name = n if k == 0 else f"{n}:{k}"
+        while name in seen and k:
+            k += 1
+            name = f"{n}:{k}"
+        seen.setdefault(name, 1)
+        out.append(name)
+    return out
 
 
 def _sql_error(exc: BaseException, sql: str) -> ParameterError:
@@ -627,7 +644,7 @@ def iter_query(con: sqlite3.Connection, sql: str, params: Sequence[Any] | Mappin
         raise _sql_error(exc, sql) from None
     if cur.description is None:
         return [], iter(())
-    names = [d[0] for d in cur.description]
+    names = _unique_names([d[0] for d in cur.description])
 
     def rows() -> Iterator[tuple]:
         while True:
