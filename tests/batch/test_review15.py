@@ -320,3 +320,19 @@ def test_db_query_keeps_every_column_of_a_join_with_repeated_names(tmp_path: Pat
     r = run_cli("db", "query", str(db), "SELECT h.status, f.status FROM half_cycles h JOIN files f USING (file_id)", "--json")
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stdout) == [{"status": "short", "status:1": "ok"}]
+
+
+@pytest.mark.parametrize("option", [("--area", "-1 cm2"), ("--area", "0"), ("--lambda", "banana"), ("--lambda", "-3"),
+                                    ("--thickness", "0 um")])
+def test_a_bad_setting_is_refused_up_front_not_an_error_row_per_file(tmp_path: Path, option: tuple[str, str]):
+    """A setting that fails every file (negative area, unknown DRT lambda) is exit 2 before anything is written; it used
+    to become one error row per file, stored under those settings (so the rerun even skipped them)."""
+    from ._synth import three_arc_csv
+
+    data = tmp_path / "data"
+    data.mkdir()
+    three_arc_csv(data / "s.csv")
+    r = run_cli("batch", "auto", str(data), "--out", str(tmp_path / "out"), *option, "--json")
+    assert r.returncode == 2, (r.returncode, r.stdout[-300:])
+    assert len(r.stderr.strip().splitlines()) == 1 and option[0].lstrip("-") in r.stderr, r.stderr
+    assert not (tmp_path / "out").exists()

@@ -87,6 +87,21 @@ class BatchSettings:
     def __post_init__(self) -> None:
         if self.analysis not in ANALYSES:
             raise ParameterError(f"analysis: expected one of {', '.join(ANALYSES)}; got {self.analysis!r}")
+        # settings that would fail every file are refused here, before a batch writes one error row per file
+        import math
+
+        units = {"area": "m²", "active_mass": "kg", "loading": "kg/m²", "thickness": "m"}
+        for name, unit in units.items():
+            v = getattr(self, name)
+            if v is not None and not (isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) and v > 0):
+                raise ParameterError(f"{name}: expected a positive value (in {unit}); got {v!r}")
+        lam = self.lam
+        try:
+            ok = math.isfinite(float(lam)) and float(lam) > 0
+        except (TypeError, ValueError):
+            ok = isinstance(lam, str) and (lam in ("gcv", "lcurve", "reim") or lam.lower() == "drttools")
+        if not ok:
+            raise ParameterError(f"lambda: expected a number > 0 or one of gcv, lcurve, reim, drttools; got {lam!r}")
 
     def as_dict(self) -> dict:
         """The settings as plain data.
