@@ -323,7 +323,7 @@ def test_db_query_keeps_every_column_of_a_join_with_repeated_names(tmp_path: Pat
 
 
 @pytest.mark.parametrize("option", [("--area", "-1 cm2"), ("--area", "0"), ("--lambda", "banana"), ("--lambda", "-3"),
-                                    ("--thickness", "0 um")])
+                                    ("--thickness", "0 um"), ("--fit", "R0-p(R1,")])
 def test_a_bad_setting_is_refused_up_front_not_an_error_row_per_file(tmp_path: Path, option: tuple[str, str]):
     """A setting that fails every file (negative area, unknown DRT lambda) is exit 2 before anything is written; it used
     to become one error row per file, stored under those settings (so the rerun even skipped them)."""
@@ -334,5 +334,5 @@ def test_a_bad_setting_is_refused_up_front_not_an_error_row_per_file(tmp_path: P
     three_arc_csv(data / "s.csv")
     r = run_cli("batch", "auto", str(data), "--out", str(tmp_path / "out"), *option, "--json")
     assert r.returncode == 2, (r.returncode, r.stdout[-300:])
-    assert len(r.stderr.strip().splitlines()) == 1 and option[0].lstrip("-") in r.stderr, r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1 and option[0].lstrip("-").replace("fit", "circuit") in r.stderr, r.stderr
     assert not (tmp_path / "out").exists()

@@ -102,6 +102,10 @@ class BatchSettings:
             ok = isinstance(lam, str) and (lam in ("gcv", "lcurve", "reim") or lam.lower() == "drttools")
         if not ok:
             raise ParameterError(f"lambda: expected a number > 0 or one of gcv, lcurve, reim, drttools; got {lam!r}")
+        if self.fit is not None:  # a malformed circuit (raises ParameterError naming it)
+            from lisse.analysis.eis.circuits import Circuit
+
+            Circuit(self.fit)
 
     def as_dict(self) -> dict:
         """The settings as plain data.
