@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# The test command: lint (ruff), the import-layer contract (import-linter), then pytest on the fast set
+# The test command: lint (ruff), the import-layer contract (import-linter), types (mypy), then pytest on the fast set
 # (tests marked `slow` are deselected by the addopts in pyproject.toml; the fast set takes ~3-5 min on 2 cores).
-#   bash tests/run_all.sh            ruff, lint-imports, pytest -m "not slow"
+#   bash tests/run_all.sh            ruff, lint-imports, mypy, pytest -m "not slow"
 #   bash tests/run_all.sh --slow     only the slow tests (multi-minute ML/atomistic runs): pytest -m slow
 # Extra arguments are passed to pytest. Run from the repository root with the project's environment first on PATH.
 # pytest exit status 5 (no test collected) fails either step.
@@ -25,5 +25,6 @@ if [ "${1:-}" = "--slow" ]; then
 fi
 echo "== ruff"; ruff check src tests benchmarks
 echo "== import contract"; lint-imports --no-cache
+echo "== types (mypy; files and settings in pyproject.toml)"; python -m mypy
 echo "== pytest (fast set: -m 'not slow')"
 run_pytest "$@"

@@ -6,9 +6,6 @@ attribute access (PEP 562).
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
-
 from lisse.errors import (
     ConvergenceError,
     LisseError,
@@ -40,10 +37,22 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
+_SUBPACKAGES = frozenset({
+    "analysis", "atomistic", "cell", "citations", "constants", "electrochem", "errors", "io", "materials", "parallel",
+    "params", "pipeline", "plot", "records", "report", "sim", "thermo", "units",
+})
+
+
+def __getattr__(name: str) -> object:
+    import importlib
+
     if name in _LAZY:
         mod, attr = _LAZY[name]
         return getattr(importlib.import_module(mod), attr)
-    if name in {"materials", "cell", "thermo", "sim", "analysis", "atomistic", "io", "plot", "report", "units", "params", "citations"}:
+    if name in _SUBPACKAGES:
         return importlib.import_module(f"lisse.{name}")
     raise AttributeError(f"module 'lisse' has no attribute '{name}'")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(__all__) | _SUBPACKAGES)

@@ -40,6 +40,7 @@ from lisse.params import check_open_fraction, check_positive, check_temperature
 
 if TYPE_CHECKING:  # numpy is imported inside the functions: CLI modules import their callers to build parsers
     import numpy as np
+    from numpy.typing import ArrayLike
 
 __all__ = [
     "faraday_over_rt",
@@ -90,7 +91,7 @@ def _exp(x, max_exponent: float | None, minus_one: bool = False):
     return np.expm1(x) if minus_one else np.exp(x)
 
 
-def reduced_butler_volmer(x, alpha_a: float, alpha_c: float | None = None, *, max_exponent: float | None = None) -> np.ndarray:
+def reduced_butler_volmer(x: ArrayLike, alpha_a: float, alpha_c: float | None = None, *, max_exponent: float | None = None) -> np.ndarray:
     """Evaluate the dimensionless Butler–Volmer law ``y = exp(alpha_a x) - exp(-alpha_c x)`` (anodic positive).
 
     Parameters
@@ -125,7 +126,7 @@ def reduced_butler_volmer(x, alpha_a: float, alpha_c: float | None = None, *, ma
     return _exp(aa * x, max_exponent, True) - _exp(-ac * x, max_exponent, True)
 
 
-def reduced_butler_volmer_slope(x, alpha_a: float, alpha_c: float | None = None, *, max_exponent: float | None = None) -> np.ndarray:
+def reduced_butler_volmer_slope(x: ArrayLike, alpha_a: float, alpha_c: float | None = None, *, max_exponent: float | None = None) -> np.ndarray:
     """Evaluate ``dy/dx = alpha_a exp(alpha_a x) + alpha_c exp(-alpha_c x)`` of :func:`reduced_butler_volmer`.
 
     Parameters
@@ -185,7 +186,7 @@ def _positive_root(y, aa: float, ac: float, tol: float, max_iter: int):
     raise ConvergenceError(f"Butler-Volmer inverse did not converge in {max_iter} iterations (alpha_a = {aa}, alpha_c = {ac})")
 
 
-def reduced_overpotential(y, alpha_a: float, alpha_c: float | None = None, *, tol: float = 1e-14, max_iter: int = 200) -> np.ndarray:
+def reduced_overpotential(y: ArrayLike, alpha_a: float, alpha_c: float | None = None, *, tol: float = 1e-14, max_iter: int = 200) -> np.ndarray:
     """Invert :func:`reduced_butler_volmer`: the reduced overpotential ``x`` carrying ``y = i/i0``.
 
     Closed form ``x = asinh(y/2) / alpha`` when ``alpha_a == alpha_c == alpha``; otherwise safeguarded
@@ -236,7 +237,7 @@ def reduced_overpotential(y, alpha_a: float, alpha_c: float | None = None, *, to
     return out
 
 
-def butler_volmer(eta, i0: float, alpha_a: float = 0.5, alpha_c: float | None = None, temperature: float = ROOM_TEMPERATURE,
+def butler_volmer(eta: ArrayLike, i0: float, alpha_a: float = 0.5, alpha_c: float | None = None, temperature: float = ROOM_TEMPERATURE,
                   n: float = 1.0, *, max_exponent: float | None = None) -> np.ndarray:
     """Compute the Butler–Volmer current density ``i = i0 [exp(alpha_a nF eta/RT) - exp(-alpha_c nF eta/RT)]``.
 
@@ -277,7 +278,7 @@ def butler_volmer(eta, i0: float, alpha_a: float = 0.5, alpha_c: float | None = 
                                       max_exponent=max_exponent)
 
 
-def butler_volmer_slope(eta, i0: float, alpha_a: float = 0.5, alpha_c: float | None = None, temperature: float = ROOM_TEMPERATURE,
+def butler_volmer_slope(eta: ArrayLike, i0: float, alpha_a: float = 0.5, alpha_c: float | None = None, temperature: float = ROOM_TEMPERATURE,
                         n: float = 1.0, *, max_exponent: float | None = None) -> np.ndarray:
     """Compute ``di/deta`` of :func:`butler_volmer`; at ``eta = 0`` it is ``1/R_ct = n F i0/(R T)``.
 
@@ -318,7 +319,7 @@ def butler_volmer_slope(eta, i0: float, alpha_a: float = 0.5, alpha_c: float | N
     return i0 * f * reduced_butler_volmer_slope(np.asarray(eta, dtype=float) * f, alpha_a, alpha_c, max_exponent=max_exponent)
 
 
-def butler_volmer_overpotential(i, i0: float, alpha_a: float = 0.5, alpha_c: float | None = None,
+def butler_volmer_overpotential(i: ArrayLike, i0: float, alpha_a: float = 0.5, alpha_c: float | None = None,
                                 temperature: float = ROOM_TEMPERATURE, n: float = 1.0) -> np.ndarray:
     """Compute the overpotential ``eta`` that carries current density ``i`` (inverse of :func:`butler_volmer`).
 
@@ -360,7 +361,7 @@ def butler_volmer_overpotential(i, i0: float, alpha_a: float = 0.5, alpha_c: flo
     return reduced_overpotential(_as_array(i) / i0, alpha_a, alpha_c) / faraday_over_rt(temperature, n)
 
 
-def symmetric_overpotential(i, i0: float, alpha: float = 0.5, temperature: float = ROOM_TEMPERATURE, n: float = 1.0) -> np.ndarray:
+def symmetric_overpotential(i: ArrayLike, i0: float, alpha: float = 0.5, temperature: float = ROOM_TEMPERATURE, n: float = 1.0) -> np.ndarray:
     """Compute the closed-form inverse for ``alpha_a = alpha_c = alpha``: ``eta = RT/(alpha n F) asinh(i/(2 i0))``.
 
     With ``alpha = 1/2``: ``eta = (2RT/nF) asinh(i/(2 i0))`` (Bard and Faulkner 2001, eq. 3.4.11).

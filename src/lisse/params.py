@@ -15,7 +15,7 @@ import math
 import numbers
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypedDict
 
 from lisse.errors import ParameterError
 from lisse.units import as_si, from_si, parse_quantity, to_si
@@ -242,6 +242,15 @@ def validate(schema: Mapping[str, ParamSpec], values: Mapping[str, Any], context
 # --------------------------------------------------------------------------------------------------
 
 _KINDS = ("bool", "int", "float", "str", "quantity", "list", "pair", "table", "any")
+
+
+class OptionBounds(TypedDict, total=False):
+    """Range keywords shared by several :class:`OptionSpec` entries (``OptionSpec.number(doc, **bounds)``)."""
+
+    low: float
+    high: float
+    low_inclusive: bool
+    high_inclusive: bool
 
 
 @dataclass(frozen=True)
@@ -621,7 +630,12 @@ class OptionSpec:
                 raise self._error(where, value)
             n = len(value)
             if (self.low is not None and n < self.low) or (self.high is not None and n > self.high):
-                count = f"{int(self.low)}" if self.low == self.high else f"{int(self.low or 0)} to {int(self.high)}"
+                if self.low is not None and self.low == self.high:
+                    count = f"{int(self.low)}"
+                elif self.high is None:
+                    count = f"at least {int(self.low or 0)}"
+                else:
+                    count = f"{int(self.low or 0)} to {int(self.high)}"
                 limit = " (size limit)" if self.high is not None and n > self.high and self.low != self.high else ""
                 raise ParameterError(f"{where}: expected {count} items{limit}; found {n} items")
             return [_convert(self.item, f"{where}[{i}]", v) for i, v in enumerate(value)]
@@ -956,9 +970,11 @@ def check_count(value: Any, name: str, low: int, high: int, why: str = "") -> in
     ParameterError
         If it is not a whole number or is out of range.
     """
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value) or int(value) != value:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value) \
+            or not float(value).is_integer():
         raise ParameterError(f"parameter '{name}' must be a whole number between {low} and {high}; got {value!r}")
-    if not low <= int(value) <= high:
+    n = int(value) if isinstance(value, numbers.Integral) else int(float(value))
+    if not low <= n <= high:
         reason = f" ({why})" if why else ""
-        raise ParameterError(f"parameter '{name}' must be between {low} and {high}{reason}; got {int(value)}")
-    return int(value)
+        raise ParameterError(f"parameter '{name}' must be between {low} and {high}{reason}; got {n}")
+    return n

@@ -37,7 +37,7 @@ def ureg():
     """Return the single lisse :class:`pint.UnitRegistry` (created on first call)."""
     import pint
 
-    reg = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
+    reg: pint.UnitRegistry = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
     reg.define("fraction = [] = frac")
     reg.define("percent_ = 0.01 fraction")
     return reg

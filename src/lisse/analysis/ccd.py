@@ -44,11 +44,13 @@ from typing import Any
 
 import numpy as np
 
+from lisse.analysis._estimator import check_dataclass_settings
 from lisse.analysis.cell_type import require_symmetric
 from lisse.analysis.symmetric import SegmentOptions, _as_record, _need_area, half_cycles, pooled_noise, scan_segment
 from lisse.citations import register
 from lisse.errors import CalculationError, ParameterError
 from lisse.records.cycling import CyclingRecord
+from lisse.records.display import estimator_params, estimator_repr, html_table, plot_with
 
 __all__ = ["CCDDetector", "detect_protocol"]
 
@@ -162,6 +164,9 @@ class CCDDetector:
     collapse_sigma: float = 5.0
     segment: SegmentOptions = field(default_factory=SegmentOptions)
 
+    def __post_init__(self) -> None:
+        check_dataclass_settings(self, "record")
+
     def _check(self) -> None:
         # written as "not (inside)" so that NaN is refused too
         if not 0 < self.collapse_ratio < 1:
@@ -221,6 +226,7 @@ class CCDDetector:
         if isinstance(record, CyclingRecord):
             self.cell_type_ = require_symmetric(record, "CCD detection", cell_type=cell_type)
         rec = _as_record(record)
+        self.record_ = rec
         area = _need_area(rec, "CCD detection")
         hc = half_cycles(rec, self.segment)
         if len(hc) == 0:
@@ -239,7 +245,7 @@ class CCDDetector:
         pooled = pooled_noise(v, hc["start"].to_numpy()[base_steps], hc["stop"].to_numpy()[base_steps], hc["n_plateau"].to_numpy()[base_steps])
         noise_ref = max(pooled if np.isfinite(pooled) else 0.0, self.min_noise_V)
         rows = []
-        fail = None  # (step, half cycle, index, criterion)
+        fail: tuple[int, int, int, str] | None = None  # (step, half cycle, index, criterion)
         pol = hc["polarisation_V"].to_numpy()
         npl = hc["n_plateau"].to_numpy()
         # a record whose voltage has the opposite sign of the current (another sign convention, stated symmetric by
@@ -247,7 +253,8 @@ class CCDDetector:
         self.orientation_ = -1.0 if np.nanmedian(pol) < 0 else 1.0
         pol = self.orientation_ * pol
         polarity = self.orientation_ * np.sign(hc["current_A"].to_numpy())
-        prev_plateau = prev_j = None
+        prev_plateau: float | None = None
+        prev_j = float("nan")  # |j| of the previous step, set with prev_plateau
         trend_num = trend_den = 0.0  # ohmic trend through the origin over the stable steps
         prev_resolved = False
         ref_step = float("nan")
@@ -281,7 +288,7 @@ class CCDDetector:
                                             polarity=polarity[k + 1], collapse_sigma=self.collapse_sigma)
                     if m2.get("n_drops", 0) >= self.min_drops:
                         crit = "erratic_voltage"
-                if crit is not None and fail is None:
+                if crit is not None and idx is not None and fail is None:  # scan_segment gives idx with every criterion
                     fail = (s, int(k), a + int(idx), crit)
                     status = crit
                     break
@@ -307,21 +314,71 @@ class CCDDetector:
         stable = steps[steps["status"] == "stable"]
         proto_rows = stable if len(stable) >= 2 else steps
         self.protocol_, self.step_value_ = detect_protocol(proto_rows["duration_s"].to_numpy(), proto_rows["j_A_m2"].to_numpy())
+        self.ccd_A_m2_: float | None
+        self.failure_current_density_A_m2_: float | None
+        self.failure_time_s_: float | None
+        self.failure_step_: int | None
+        self.failure_half_cycle_: int | None
         if fail is None:
             self.ccd_A_m2_ = float(steps["j_A_m2"].iloc[-1])
             self.failure_current_density_A_m2_ = None
             self.criterion_ = "none"
             self.failure_time_s_ = self.failure_step_ = self.failure_half_cycle_ = None
         else:
-            s, k, idx, crit = fail
-            self.ccd_A_m2_ = float(steps["j_A_m2"].iloc[s - 1]) if s > 0 else None
-            self.failure_current_density_A_m2_ = float(steps["j_A_m2"].iloc[s])
-            self.criterion_ = crit
-            self.failure_time_s_ = float(t[idx])
-            self.failure_step_ = s
-            self.failure_half_cycle_ = k
+            f_step, f_half_cycle, f_index, f_criterion = fail
+            self.ccd_A_m2_ = float(steps["j_A_m2"].iloc[f_step - 1]) if f_step > 0 else None
+            self.failure_current_density_A_m2_ = float(steps["j_A_m2"].iloc[f_step])
+            self.criterion_ = f_criterion
+            self.failure_time_s_ = float(t[f_index])
+            self.failure_step_ = f_step
+            self.failure_half_cycle_ = f_half_cycle
         self.noise_ref_V_ = noise_ref
         return self
+
+
+    # -- display ---------------------------------------------------------------------------------
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        state.pop("record_", None)  # the analysed record stays with the caller (pickles stay small)
+        return state
+
+    def __repr__(self) -> str:
+        return estimator_repr(self, state=(f"ccd={'none' if self.ccd_A_m2_ is None else f'{self.ccd_A_m2_ / 10:.3g} mA/cm²'}, criterion={self.criterion_!r}") if hasattr(self, "half_cycles_") else None)
+
+    def _repr_html_(self) -> str:
+        if not hasattr(self, "half_cycles_"):
+            return html_table("CCDDetector (not fitted)", [(k, v) for k, v in estimator_params(self).items()] or [("parameters", "defaults")])
+        s = self.summary()
+        return html_table("CCDDetector", [("CCD", "none" if s["ccd_mA_cm2"] is None else f"{s['ccd_mA_cm2']:.4g} mA/cm²" + (" (lower bound)" if s["ccd_is_lower_bound"] else "")),
+                 ("criterion", s["criterion"]), ("protocol", s["protocol"]), ("steps analysed", str(s["n_steps_analysed"])),
+                 ("failure time", "-" if s["failure_time_h"] is None else f"{s['failure_time_h']:.4g} h")])
+
+    def plot(self, record: CyclingRecord | None = None, *, ax: Any = None, **kwargs: Any) -> Any:
+        """Voltage and current against time with the failure marked (:func:`lisse.plot.cycling.plot_voltage_staircase`).
+
+        Parameters
+        ----------
+        record : CyclingRecord, optional
+            The record analysed (default: the one given to :meth:`fit`).
+        ax : matplotlib.axes.Axes, optional
+            Draw into this Axes (default: a new figure).
+        **kwargs
+            Passed on (``title``).
+
+        Returns
+        -------
+        matplotlib.figure.Figure
+            The figure drawn on (the user's when ``ax``/``axes`` is given).
+
+        Raises
+        ------
+        ParameterError
+            No record was given and fit() did not run in this process.
+        """
+        record = record if record is not None else getattr(self, "record_", None)
+        if record is None:
+            raise ParameterError("CCDDetector.plot: pass the record (fit() has not run in this process, or the detector was unpickled)")
+        return plot_with("lisse.plot.cycling:plot_voltage_staircase", record, self, ax=ax, **kwargs)
 
     def summary(self) -> dict[str, Any]:
         """Return the JSON-able result (the ``lisse ccd --json`` object).
@@ -355,7 +412,7 @@ class CCDDetector:
                            "min_drops": self.min_drops, "rise_ratio": self.rise_ratio, "v_cutoff_V": self.v_cutoff,
                            "collapse_sigma": self.collapse_sigma},
         }
-        if proto == "fixed-capacity":
+        if proto == "fixed-capacity" and self.step_value_ is not None:
             out["step_capacity_mAh_cm2"] = self.step_value_ / 3.6e4
         elif proto in ("fixed-time", "single-step"):
             out["step_time_h"] = self.step_value_ / 3600.0 if self.step_value_ else None

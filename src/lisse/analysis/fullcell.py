@@ -24,13 +24,16 @@ Savitzky–Golay filter (Savitzky & Golay 1964, doi:10.1021/ac60214a047).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from lisse.analysis.symmetric import _as_record
 from lisse.errors import CalculationError, ParameterError
 from lisse.records.cycling import CyclingRecord
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["COMPLETE_CYCLE_RULE", "CE_CONVENTIONS", "RETENTION_RULE", "cycle_table", "rate_table", "dqdv", "dqdv_table", "derive_cycles", "summary",
            "summarize_cycles", "voltage_capacity_curves"]
@@ -196,7 +199,7 @@ def cycle_table(
     cycles: str = "auto",
     ce_convention: str = "auto",
     reference_cycle: int | None = None,
-):
+) -> pd.DataFrame:
     """Per-cycle capacities, energies, coulombic efficiency, mean voltages and retention.
 
     Cycles are numbered **from 1** (cellpy's habit; the record's ``cycle`` column is 0-based). Every
@@ -333,7 +336,7 @@ def cycle_table(
     return df
 
 
-def rate_table(cycles_df, *, nominal_capacity_mAh: float | None = None, tolerance: float = 0.1):
+def rate_table(cycles_df: pd.DataFrame, *, nominal_capacity_mAh: float | None = None, tolerance: float = 0.1) -> pd.DataFrame:
     """Group consecutive complete cycles with the same discharge current into rate steps.
 
     Parameters
@@ -382,7 +385,7 @@ def rate_table(cycles_df, *, nominal_capacity_mAh: float | None = None, toleranc
     return pd.DataFrame(rows)
 
 
-def voltage_capacity_curves(record: CyclingRecord, *, cycles: str = "auto"):
+def voltage_capacity_curves(record: CyclingRecord, *, cycles: str = "auto") -> pd.DataFrame:
     """Voltage–capacity curves per cycle and direction (the table cellpy users expect).
 
     The rows are those where current flows (|I| above 2 % of its maximum), grouped by cycle and the
@@ -466,7 +469,7 @@ def _dqdv_one(v: np.ndarray, q: np.ndarray, charge: bool, dv: float, kernel: np.
     qe[-1] = q_last[-1]
     dqb = np.diff(qe)
     pad = kernel.size // 2 if kernel is not None else 0
-    if pad:
+    if pad and kernel is not None:
         # Savitzky–Golay on the zero-padded bins (scipy's savgol_filter with mode="constant"): the sum is kept
         dqb = np.convolve(np.concatenate([np.zeros(pad), dqb, np.zeros(pad)]), kernel[::-1], mode="same")
         centres = lo + dv * (np.arange(dqb.size) - pad + 0.5)
@@ -475,7 +478,7 @@ def _dqdv_one(v: np.ndarray, q: np.ndarray, charge: bool, dv: float, kernel: np.
     return (centres if charge else -centres), dqb / dv
 
 
-def dqdv_table(record: CyclingRecord, *, dv: float = 0.005, window: int = 9, polyorder: int = 2, cycles: str = "auto"):
+def dqdv_table(record: CyclingRecord, *, dv: float = 0.005, window: int = 9, polyorder: int = 2, cycles: str = "auto") -> pd.DataFrame:
     """Differential capacity dQ/dV per cycle and direction on a uniform voltage grid.
 
     Method: the voltage of a half cycle is made monotone (running maximum on charge, minimum on
@@ -623,7 +626,7 @@ def summary(record: CyclingRecord, **kw: Any) -> dict:
     return summarize_cycles(ct)
 
 
-def summarize_cycles(ct) -> dict:
+def summarize_cycles(ct: pd.DataFrame) -> dict:
     """Compute the :func:`summary` of an existing :func:`cycle_table` result.
 
     Parameters

@@ -25,7 +25,7 @@ application to the system Li3Sb. *J. Electrochem. Soc.* 1977, 124, 1569. doi:10.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -34,6 +34,9 @@ from lisse.citations import CITATIONS, Citation, add, register
 from lisse.errors import CalculationError, ParameterError
 from lisse.records.cycling import CyclingRecord
 from lisse.units import as_si
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["gitt_diffusion", "weppner_huggins_D"]
 
@@ -94,7 +97,7 @@ def gitt_diffusion(
     min_rest_fraction: float = 0.5,
     transient: str = "sqrt-fit",
     segment: SegmentOptions | None = None,
-):
+) -> pd.DataFrame:
     """Diffusion coefficient for every pulse/rest pair of a GITT record.
 
     Parameters
@@ -158,7 +161,7 @@ def gitt_diffusion(
     opts = segment or SegmentOptions(min_points=2)
     t, v, i = rec.time_s, rec.voltage_V, rec.current_A
     starts, stops, sgn = segment_bounds(i, opts)
-    rows = []
+    rows: list[dict[str, float]] = []
     for k in range(1, len(starts) - 1):
         if sgn[k] == 0 or sgn[k - 1] != 0 or sgn[k + 1] != 0:
             continue

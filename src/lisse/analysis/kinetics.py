@@ -40,6 +40,7 @@ from lisse.citations import CITATIONS, Citation, add, register
 from lisse.constants import FARADAY, GAS_CONSTANT
 from lisse.errors import CalculationError, ParameterError
 from lisse.params import check_positive, check_temperature
+from lisse.records.display import compact_repr, html_table, plot_with
 
 __all__ = ["TafelFit", "tafel_fit", "allen_hickling_fit", "charge_transfer_resistance", "lsv_overpotential"]
 
@@ -125,11 +126,12 @@ def lsv_overpotential(voltage_V: np.ndarray, current_A: np.ndarray, area_m2: flo
             return v - e_eq_V - i * asr_ohm_m2, i, e_eq_V
         if k.size == 0:
             raise CalculationError("LSV: the current never changes sign; give e_eq_V (the equilibrium potential)")
-        k = int(k[0])
-        e_eq_V = float(v[k] - i[k] * (v[k + 1] - v[k]) / (i[k + 1] - i[k]))
+        j = int(k[0])
+        e_eq_V = float(v[j] - i[j] * (v[j + 1] - v[j]) / (i[j + 1] - i[j]))
     return v - e_eq_V - i * asr_ohm_m2, i, e_eq_V
 
 
+@compact_repr
 @dataclass
 class TafelFit:
     """Result of :func:`tafel_fit` / :func:`allen_hickling_fit`.
@@ -193,6 +195,29 @@ class TafelFit:
             "n_points": self.n_points_,
             "temperature_K": self.temperature_K,
         }
+
+    def _repr_html_(self) -> str:
+        s = self.summary()
+        return html_table(f"TafelFit ({self.method})", [("i0", f"{s['i0_mA_cm2']:.4g} mA/cm²"), ("α anodic", f"{self.alpha_a_:.3g}"),
+                                                       ("α cathodic", f"{self.alpha_c_:.3g}"), ("R_ct", f"{s['rct_ohm_cm2']:.4g} Ω·cm²"),
+                                                       ("R²", ", ".join(f"{k} {v:.4f}" for k, v in self.r2_.items()))])
+
+    def plot(self, *, ax: Any = None, **kwargs: Any) -> Any:
+        """Tafel plot of the data with the fitted lines (:func:`lisse.plot.cycling.plot_tafel`).
+
+        Parameters
+        ----------
+        ax : matplotlib.axes.Axes, optional
+            Draw into this matplotlib Axes (default: a new figure).
+        **kwargs
+            Passed on (``title``).
+
+        Returns
+        -------
+        matplotlib.figure.Figure
+            The figure drawn on (:func:`lisse.plot.cycling.plot_tafel`).
+        """
+        return plot_with("lisse.plot.cycling:plot_tafel", self, ax=ax, **kwargs)
 
 
 def _linfit(x: np.ndarray, y: np.ndarray) -> tuple[float, float, float]:

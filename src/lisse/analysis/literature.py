@@ -74,10 +74,8 @@ def published_strategies() -> tuple[Strategy, ...]:
     return tuple(out)
 
 
-def _check(name: str, x: float | None, si: str, shown: str) -> float | None:
+def _check(name: str, x: float, si: str, shown: str) -> float:
     """``x`` [``si``] if positive and finite; the error shows it in ``si`` and in the display unit ``shown``."""
-    if x is None:
-        return None
     if not math.isfinite(x) or x <= 0:
         from lisse.units import format_quantity
 
@@ -138,20 +136,20 @@ def compare_cell(
     register(*sorted({s.source for s in pool}))
     out: dict = {"n_strategies": len(pool)}
     if ccd_ma is not None:
-        rep = [s for s in pool if s.ccd_mA_cm2 is not None]
-        beaten = [s.name for s in rep if ccd_ma > s.ccd_mA_cm2]
+        ccds = [(s.name, s.ccd_mA_cm2) for s in pool if s.ccd_mA_cm2 is not None]
+        best = max(ccds, key=lambda nv: nv[1])
         out.update(
             ccd_mA_cm2=ccd_ma,
-            ccd_percentile=100.0 * len(beaten) / len(rep),
-            ccd_best_published_mA_cm2=max(s.ccd_mA_cm2 for s in rep),
-            ccd_best_published_strategy=max(rep, key=lambda s: s.ccd_mA_cm2).name,
+            ccd_percentile=100.0 * sum(ccd_ma > v for _, v in ccds) / len(ccds),
+            ccd_best_published_mA_cm2=best[1],
+            ccd_best_published_strategy=best[0],
         )
     if r_ohm_cm2 is not None:
-        rep = [s for s in pool if s.interfacial_resistance_ohm_cm2 is not None]
+        resistances = [s.interfacial_resistance_ohm_cm2 for s in pool if s.interfacial_resistance_ohm_cm2 is not None]
         out.update(
             interfacial_resistance_ohm_cm2=r_ohm_cm2,
-            interfacial_resistance_percentile=100.0 * sum(r_ohm_cm2 < s.interfacial_resistance_ohm_cm2 for s in rep) / len(rep),
-            interfacial_resistance_best_published_ohm_cm2=min(s.interfacial_resistance_ohm_cm2 for s in rep),
+            interfacial_resistance_percentile=100.0 * sum(r_ohm_cm2 < r for r in resistances) / len(resistances),
+            interfacial_resistance_best_published_ohm_cm2=min(resistances),
         )
     if cycle_life:
         rows = []

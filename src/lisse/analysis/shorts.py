@@ -33,6 +33,7 @@ from typing import Any
 
 import numpy as np
 
+from lisse.analysis._estimator import check_dataclass_settings
 from lisse.analysis.cell_type import require_symmetric
 from lisse.analysis.symmetric import (
     SegmentOptions,
@@ -45,6 +46,7 @@ from lisse.analysis.symmetric import (
 )
 from lisse.errors import CalculationError, ParameterError
 from lisse.records.cycling import CyclingRecord
+from lisse.records.display import estimator_params, estimator_repr, html_table, plot_with
 
 __all__ = ["ShortDetector"]
 
@@ -128,6 +130,9 @@ class ShortDetector:
     noise_min_points: int = 20
     segment: SegmentOptions = field(default_factory=SegmentOptions)
 
+    def __post_init__(self) -> None:
+        check_dataclass_settings(self, "record")
+
     def fit(self, record: CyclingRecord, *, cell_type: str = "auto") -> ShortDetector:
         """Analyse ``record``; returns self with the ``*_`` attributes set.
 
@@ -158,6 +163,7 @@ class ShortDetector:
         if isinstance(record, CyclingRecord):
             self.cell_type_ = require_symmetric(record, "short detection", cell_type=cell_type)
         rec = _as_record(record)
+        self.record_ = rec
         hc = half_cycles(rec, self.segment)
         if len(hc) == 0:
             raise CalculationError("short detection: the record has no constant-current half cycles")
@@ -216,7 +222,7 @@ class ShortDetector:
                                         noise_min_points=self.noise_min_points)
                 if m2.get("n_drops", 0) >= self.min_drops:
                     crit = "erratic_voltage"
-            if crit is not None:
+            if crit is not None and idx is not None:  # scan_segment gives idx with every criterion
                 status[k] = crit
                 fail = (k, a + int(idx), crit)
                 break
@@ -242,6 +248,51 @@ class ShortDetector:
             self.failure_cycle_ = int(k // 2)
             self.cycle_life_ = int(k // 2)
         return self
+
+
+    # -- display ---------------------------------------------------------------------------------
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        state.pop("record_", None)  # the analysed record stays with the caller (pickles stay small)
+        return state
+
+    def __repr__(self) -> str:
+        return estimator_repr(self, state=f"short={self.short_detected_}, criterion={self.criterion_!r}, cycle_life={self.cycle_life_}" if hasattr(self, "half_cycles_") else None)
+
+    def _repr_html_(self) -> str:
+        if not hasattr(self, "half_cycles_"):
+            return html_table("ShortDetector (not fitted)", [(k, v) for k, v in estimator_params(self).items()] or [("parameters", "defaults")])
+        s = self.summary()
+        return html_table("ShortDetector", [("short detected", str(s["short_detected"])), ("failure kind", str(s["failure_kind"])), ("criterion", s["criterion"]),
+                 ("failure time", "-" if s["failure_time_h"] is None else f"{s['failure_time_h']:.4g} h"),
+                 ("failure cycle", str(s["failure_cycle"])), ("cycle life", str(s["cycle_life"]))])
+
+    def plot(self, record: CyclingRecord | None = None, *, ax: Any = None, **kwargs: Any) -> Any:
+        """Voltage and current against time with the failure marked (:func:`lisse.plot.cycling.plot_voltage_staircase`).
+
+        Parameters
+        ----------
+        record : CyclingRecord, optional
+            The record analysed (default: the one given to :meth:`fit`).
+        ax : matplotlib.axes.Axes, optional
+            Draw into this Axes (default: a new figure).
+        **kwargs
+            Passed on (``title``).
+
+        Returns
+        -------
+        matplotlib.figure.Figure
+            The figure drawn on (the user's when ``ax``/``axes`` is given).
+
+        Raises
+        ------
+        ParameterError
+            No record was given and fit() did not run in this process.
+        """
+        record = record if record is not None else getattr(self, "record_", None)
+        if record is None:
+            raise ParameterError("ShortDetector.plot: pass the record (fit() has not run in this process, or the detector was unpickled)")
+        return plot_with("lisse.plot.cycling:plot_voltage_staircase", record, self, ax=ax, **kwargs)
 
     def summary(self) -> dict[str, Any]:
         """Return the JSON-able result (part of ``lisse cycling --json``).

@@ -22,12 +22,15 @@ The detectors in :mod:`lisse.analysis.ccd` and :mod:`lisse.analysis.shorts` buil
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from lisse.errors import ParameterError
 from lisse.records.cycling import CyclingRecord
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["SegmentOptions", "segment_bounds", "half_cycles", "pooled_noise", "scan_segment", "overpotential_summary", "spike_heights"]
 
@@ -158,15 +161,15 @@ def pooled_noise(v: np.ndarray, starts: np.ndarray, stops: np.ndarray, n_plateau
     float
         Noise σ in V; NaN when fewer than 3 second differences exist.
     """
-    d2 = [np.diff(v[int(b) - int(p) : int(b)], 2) for a, b, p in zip(starts, stops, n_plateau) if int(p) >= 3 and int(b) - int(a) >= int(p)]
-    d2 = np.concatenate(d2) if d2 else np.zeros(0)
+    parts = [np.diff(v[int(b) - int(p) : int(b)], 2) for a, b, p in zip(starts, stops, n_plateau) if int(p) >= 3 and int(b) - int(a) >= int(p)]
+    d2 = np.concatenate(parts) if parts else np.zeros(0)
     d2 = d2[np.isfinite(d2)]
     if d2.size < 3:
         return float("nan")
     return float(1.4826 * _median(np.abs(d2 - _median(d2))) / np.sqrt(6.0))
 
 
-def half_cycles(record: CyclingRecord, opts: SegmentOptions | None = None):
+def half_cycles(record: CyclingRecord, opts: SegmentOptions | None = None) -> pd.DataFrame:
     """Table of constant-current segments (half cycles) with their overpotentials.
 
     Parameters
@@ -343,6 +346,7 @@ def scan_segment(
     dur = t[-1] - t[0] if n > 1 else 0.0
     settle = (t - t[0]) >= settle_fraction * dur
     hits: list[tuple[int, str]] = []
+    medc: np.ndarray | None
     if collapse_sigma is None:
         wc, medc = w, med
     elif ref_V > 0 and np.isfinite(ref_V):
@@ -411,7 +415,7 @@ def _rolling_median(x: np.ndarray, w: int) -> np.ndarray:
     return np.concatenate([np.full(w // 2, med[0]), med, np.full(w // 2, med[-1])])
 
 
-def spike_heights(record: CyclingRecord, opts: SegmentOptions | None = None):
+def spike_heights(record: CyclingRecord, opts: SegmentOptions | None = None) -> pd.DataFrame:
     r"""Nucleation spike height per half cycle, with the electrode that plates and the current density.
 
     In a symmetric cell every half cycle plates Li on one electrode: on the working electrode when the
@@ -444,7 +448,7 @@ def spike_heights(record: CyclingRecord, opts: SegmentOptions | None = None):
     return out.reset_index(drop=True)
 
 
-def overpotential_summary(table) -> dict:
+def overpotential_summary(table: pd.DataFrame) -> dict:
     """Summarise a :func:`half_cycles` table in headline numbers (JSON-able, unit-suffixed keys).
 
     Parameters

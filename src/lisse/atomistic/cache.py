@@ -16,6 +16,10 @@ import numpy as np
 
 from lisse.errors import ReaderError
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from ase import Atoms  # ase is imported at run time only inside the functions that need it
+
 __all__ = ["job_key", "ResultCache", "check_job_entry"]
 
 
@@ -51,7 +55,7 @@ class ResultCache(Protocol):
         ...
 
 
-def job_key(calc_identity: str, task: dict, atoms) -> str:
+def job_key(calc_identity: str, task: dict, atoms: Atoms) -> str:
     """SHA-256 hex digest of calculator identity + task settings + structure.
 
     Parameters

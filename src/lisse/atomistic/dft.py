@@ -21,11 +21,17 @@ from __future__ import annotations
 
 import io
 import math
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 import numpy as np
 
 from lisse.errors import CalculationError, ParameterError, ReaderError, requires
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from ase import Atoms  # ase is imported at run time only inside the functions that need it
 
 __all__ = ["DFTSettings", "POTCAR_SETS", "QE_PSEUDOS", "kpoint_mesh", "vasp_deck", "qe_deck", "deck_files", "deck_manifest",
            "adhesion_from_outputs"]
@@ -107,7 +113,7 @@ def _is_slab(atoms) -> bool:
     return atoms.cell.array[2, 2] - (z.max() - z.min()) > 5.0
 
 
-def kpoint_mesh(atoms, kspacing: float) -> tuple[int, int, int]:
+def kpoint_mesh(atoms: Atoms, kspacing: float) -> tuple[int, int, int]:
     """Gamma-centred mesh n_i = max(1, ceil(|b_i| / kspacing)) with b_i = 2 pi / a_i reciprocal vectors; 1 along a slab normal.
 
     Parameters
@@ -133,7 +139,7 @@ def kpoint_mesh(atoms, kspacing: float) -> tuple[int, int, int]:
     mesh = [max(1, math.ceil(r / kspacing)) for r in rec]
     if _is_slab(atoms):
         mesh[2] = 1
-    return tuple(int(m) for m in mesh)
+    return (int(mesh[0]), int(mesh[1]), int(mesh[2]))
 
 
 def _species_order(atoms) -> list[str]:
@@ -173,7 +179,7 @@ def _constrained_copy(atoms, fixed):
 
 
 @requires("ase", "pymatgen", feature="writing VASP decks")
-def vasp_deck(atoms, task: str = "relax", settings: DFTSettings | None = None, fixed=()) -> dict[str, str]:
+def vasp_deck(atoms: Atoms, task: str = "relax", settings: DFTSettings | None = None, fixed: Sequence[int] = ()) -> dict[str, str]:
     """Text of INCAR, POSCAR, KPOINTS and POTCAR.spec for one structure: ``{file name: text}``.
 
     ``task``: "single" (NSW = 0), "relax" (positions, ISIF = 2), "relax_cell" (ISIF = 3) or "relax_z"
@@ -227,7 +233,7 @@ def vasp_deck(atoms, task: str = "relax", settings: DFTSettings | None = None, f
 
 
 @requires("ase", "pymatgen", feature="writing Quantum ESPRESSO decks")
-def qe_deck(atoms, task: str = "relax", settings: DFTSettings | None = None, fixed=(), pseudo_dir: str = "./pseudo") -> dict[str, str]:
+def qe_deck(atoms: Atoms, task: str = "relax", settings: DFTSettings | None = None, fixed: Sequence[int] = (), pseudo_dir: str = "./pseudo") -> dict[str, str]:
     """Text of a complete pw.x input (PBE PAW, same physics as the VASP deck): ``{"pw.in": text}``.
 
     Parameters
@@ -266,7 +272,7 @@ def qe_deck(atoms, task: str = "relax", settings: DFTSettings | None = None, fix
         top = z.max() / a.cell.array[2, 2]
         system.update({"edir": 3, "emaxpos": float(min(0.98, top + 0.5 * (1 - top))), "eopreg": 0.02, "eamp": 0.0})
     electrons = {"conv_thr": s.ediff_eV / _RY * len(a) / max(len(a), 1), "mixing_beta": 0.3}
-    input_data = {"control": control, "system": system, "electrons": electrons}
+    input_data: dict[str, dict[str, Any]] = {"control": control, "system": system, "electrons": electrons}
     if task != "single":
         input_data["ions"] = {"ion_dynamics": "bfgs"}
     if task in ("relax_cell", "relax_z"):
@@ -347,7 +353,7 @@ def deck_manifest(jobs: list, code: str = "vasp", settings: DFTSettings | None =
         Unknown ``code``.
     """
     _check_code(code)
-    man = {"code": code, "settings": asdict(settings or DFTSettings()), "jobs": [], "meta": meta or {}}
+    man: dict[str, Any] = {"code": code, "settings": asdict(settings or DFTSettings()), "jobs": [], "meta": meta or {}}
     for j in jobs:
         man["jobs"].append({"name": j.name, "task": j.task, "n_atoms": len(j.atoms), "formula": j.atoms.get_chemical_formula(),
                             "info": {k: v for k, v in j.atoms.info.items() if isinstance(v, (int, float, str, bool, list))}})

@@ -17,6 +17,10 @@ from lisse.atomistic.cache import ResultCache, check_job_entry, job_key
 from lisse.atomistic.calculators import AtomisticCalculator, PrecomputedCalculator
 from lisse.errors import CalculationError, ParameterError, requires
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from ase import Atoms  # ase is imported at run time only by the functions that need it
+
 __all__ = ["Job", "JobResult", "run_job", "atoms_to_dict", "atoms_from_dict"]
 
 TASKS = ("single", "relax", "relax_cell", "relax_z")
@@ -48,7 +52,7 @@ class Job:
     """
 
     name: str
-    atoms: object
+    atoms: Atoms
     task: str = "single"
     fmax: float = 0.05
     steps: int = 200
@@ -100,7 +104,7 @@ class JobResult:
     """
     name: str
     energy_eV: float
-    atoms: object
+    atoms: Atoms
     converged: bool
     fmax_final_eV_A: float
     n_steps: int
@@ -129,7 +133,7 @@ class JobResult:
         }
 
 
-def atoms_to_dict(a) -> dict:
+def atoms_to_dict(a: Atoms) -> dict:
     """A structure as JSON-able lists (the cache format).
 
     Parameters
@@ -145,7 +149,7 @@ def atoms_to_dict(a) -> dict:
     return {"numbers": a.numbers.tolist(), "positions": a.positions.tolist(), "cell": a.cell.array.tolist(), "pbc": [bool(x) for x in a.pbc]}
 
 
-def atoms_from_dict(d: dict, template=None):
+def atoms_from_dict(d: dict, template: Atoms | None = None) -> Atoms:
     """Rebuild a structure from :func:`atoms_to_dict` output.
 
     Parameters
@@ -236,7 +240,7 @@ def run_job(calc: AtomisticCalculator, job: Job, cache: ResultCache | None = Non
         from ase.optimize import BFGS
 
         mask = [0, 0, 1, 0, 0, 0] if job.task == "relax_z" else None  # relax_z: only the cell height (periodic interfaces)
-        opt = BFGS(FrechetCellFilter(atoms, mask=mask), logfile=None)
+        opt = BFGS(FrechetCellFilter(atoms, mask=mask), logfile=None)  # type: ignore[arg-type]  # ase's hint says Atoms; a Filter is the documented use
         opt.run(fmax=job.fmax, steps=job.steps)
         n_steps = int(opt.nsteps)
     energy = float(atoms.get_potential_energy())

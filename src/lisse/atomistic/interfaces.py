@@ -22,9 +22,18 @@ import numpy as np
 from lisse.citations import Citation, add, register
 from lisse.errors import CalculationError, ParameterError, requires
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from ase import Atoms  # ase is imported at run time only inside the functions that need it
+
 __all__ = ["LatticeMatch", "lattice_matches", "build_interface", "registry_shifts"]
 
 add(Citation("Zur1984", "Zur, McGill", "Lattice match: an application to heteroepitaxy", "J. Appl. Phys. 55, 378", 1984, "10.1063/1.333084"))
+
+
+def _int_matrix(a: np.ndarray) -> tuple[tuple[int, int], tuple[int, int]]:
+    """A 2x2 integer matrix as nested tuples (the rows of a supercell matrix)."""
+    return ((int(a[0][0]), int(a[0][1])), (int(a[1][0]), int(a[1][1])))
 
 
 @dataclass(frozen=True)
@@ -87,7 +96,7 @@ def _reduce(basis: np.ndarray, tmat: np.ndarray):
     return b, t
 
 
-def lattice_matches(film, substrate, max_strain: float = 0.05, max_cells: int = 16, max_area: float = 130.0, limit: int = 10) -> list[LatticeMatch]:
+def lattice_matches(film: Atoms, substrate: Atoms, max_strain: float = 0.05, max_cells: int = 16, max_area: float = 130.0, limit: int = 10) -> list[LatticeMatch]:
     """Coherent supercell pairs of two slabs (in-plane cells in xy), best (fewest atoms) first.
 
     Parameters
@@ -154,7 +163,7 @@ def lattice_matches(film, substrate, max_strain: float = 0.05, max_cells: int = 
                             continue
                         area = nb * area_b
                         key = (round(area, 3), round(s, 4))
-                        m = LatticeMatch(tuple(map(tuple, taa.astype(int).tolist())), tuple(map(tuple, tb.astype(int).tolist())), s,
+                        m = LatticeMatch(_int_matrix(taa), _int_matrix(tb), s,
                                          (float(ev[0]), float(ev[1])), float(area), float(area * (per_area_film + per_area_sub)))
                         if key not in out or out[key].strain > s:
                             out[key] = m
@@ -175,7 +184,8 @@ def _supercell(slab, m2):
 
 
 @requires("ase", "pymatgen", feature="building interfaces")
-def build_interface(film, substrate, match: LatticeMatch, gap: float = 2.5, shift=(0.0, 0.0), vacuum: float = 15.0):
+def build_interface(film: Atoms, substrate: Atoms, match: LatticeMatch, gap: float = 2.5, shift: tuple[float, float] = (0.0, 0.0),
+                    vacuum: float = 15.0) -> tuple[Atoms, Atoms, Atoms]:
     """Stack the strained film (Li) on the substrate (X) slab.
 
     Returns ``(interface, film_strained, substrate_super)``: the interface cell and the two isolated
@@ -251,7 +261,7 @@ def build_interface(film, substrate, match: LatticeMatch, gap: float = 2.5, shif
     return iface, fil_s, sub_s
 
 
-def registry_shifts(substrate, n: int = 3) -> list[tuple[float, float]]:
+def registry_shifts(substrate: Atoms, n: int = 3) -> list[tuple[float, float]]:
     """In-plane shifts on an n x n grid spanning the substrate's primitive surface cell (Cartesian, A).
 
     Parameters

@@ -13,13 +13,17 @@ import numpy as np
 
 from lisse.errors import CalculationError
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from ase import Atoms  # ase is imported at run time only inside the functions that need it
+
 __all__ = ["min_distance", "check_distances", "check_periodic", "vacuum_thickness", "check_vacuum", "check_energy_per_atom", "check_slab"]
 
 #: Fraction of the sum of covalent radii below which two atoms count as overlapping.
 OVERLAP_FRACTION = 0.6
 
 
-def min_distance(atoms) -> tuple[float, int, int]:
+def min_distance(atoms: Atoms) -> tuple[float, int, int]:
     """Smallest interatomic distance (A, periodic) and the pair of indices.
 
     Parameters
@@ -41,7 +45,7 @@ def min_distance(atoms) -> tuple[float, int, int]:
     return float(d[k]), int(i[k]), int(j[k])
 
 
-def check_distances(atoms, fraction: float = OVERLAP_FRACTION, what: str = "structure") -> float:
+def check_distances(atoms: Atoms, fraction: float = OVERLAP_FRACTION, what: str = "structure") -> float:
     """Raise :class:`CalculationError` if any pair is closer than ``fraction`` x (r_cov,i + r_cov,j).
 
     Parameters
@@ -82,7 +86,7 @@ def check_distances(atoms, fraction: float = OVERLAP_FRACTION, what: str = "stru
     return float(d.min())
 
 
-def check_periodic(atoms, what: str = "structure") -> None:
+def check_periodic(atoms: Atoms, what: str = "structure") -> None:
     """Require pbc in all three directions with c along z (slab cells from ase.build can lack pbc[2]).
 
     Parameters
@@ -104,7 +108,7 @@ def check_periodic(atoms, what: str = "structure") -> None:
         raise CalculationError(f"{what}: slab cells need a, b in the xy plane and c along z; got cell {c.round(3).tolist()}")
 
 
-def vacuum_thickness(atoms) -> float:
+def vacuum_thickness(atoms: Atoms) -> float:
     """Vacuum gap along z between periodic images (A).
 
     Parameters
@@ -121,7 +125,7 @@ def vacuum_thickness(atoms) -> float:
     return float(atoms.cell.array[2, 2] - (z.max() - z.min()))
 
 
-def check_vacuum(atoms, cutoff: float, what: str = "slab") -> float:
+def check_vacuum(atoms: Atoms, cutoff: float, what: str = "slab") -> float:
     """Require vacuum > cutoff (A) of the calculator, so the slab never sees its periodic image.
 
     Parameters
@@ -149,7 +153,7 @@ def check_vacuum(atoms, cutoff: float, what: str = "slab") -> float:
     return v
 
 
-def check_energy_per_atom(energy: float, atoms, reference_per_atom: dict[str, float], tolerance: float = 1.0, what: str = "structure") -> float:
+def check_energy_per_atom(energy: float, atoms: Atoms, reference_per_atom: dict[str, float], tolerance: float = 1.0, what: str = "structure") -> float:
     """Require |E - sum_i mu_i| / N < tolerance (eV/atom), with mu_i bulk reference energies per atom of each element.
 
     Returns the deviation in eV/atom. A folded or exploded structure typically misses by several eV/atom.
@@ -190,7 +194,7 @@ def check_energy_per_atom(energy: float, atoms, reference_per_atom: dict[str, fl
     return float(dev)
 
 
-def check_slab(atoms, cutoff: float, what: str = "slab") -> dict:
+def check_slab(atoms: Atoms, cutoff: float, what: str = "slab") -> dict:
     """All geometric checks for a slab/interface: periodicity, vacuum > cutoff, no overlaps.
 
     Parameters

@@ -10,10 +10,15 @@ in all three directions with the requested vacuum. ``ase.build`` surfaces can co
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
 from lisse.errors import ParameterError, requires
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from ase import Atoms  # ase is imported at run time only inside the functions that need it
 
 __all__ = ["layer_planes", "terminations", "make_slab", "set_vacuum", "check_miller", "MAX_MILLER_INDEX", "MAX_LAYERS"]
 
@@ -85,7 +90,7 @@ def _group_z(atoms) -> np.ndarray:
     return z
 
 
-def layer_planes(atoms, tol: float = 0.3) -> list[np.ndarray]:
+def layer_planes(atoms: Atoms, tol: float = 0.3) -> list[np.ndarray]:
     """Group atom indices into planes by Cartesian z (clusters closer than ``tol`` A), bottom first.
 
     Atoms of a polyanion (e.g. the O of CO3) are assigned to the plane of their centre atom, so a slab
@@ -116,7 +121,7 @@ def layer_planes(atoms, tol: float = 0.3) -> list[np.ndarray]:
     return [np.array(p) for p in planes]
 
 
-def set_vacuum(atoms, vacuum: float):
+def set_vacuum(atoms: Atoms, vacuum: float) -> Atoms:
     """Return a copy with c set along z so that ``vacuum`` A separates periodic images; pbc all True.
 
     Parameters
@@ -158,12 +163,13 @@ def _pmg_slabs(bulk_atoms, miller: Sequence[int], thickness: float):
     gen = SlabGenerator(s, tuple(int(m) for m in miller), min_slab_size=thickness, min_vacuum_size=10.0, center_slab=True,
                         in_unit_planes=False, primitive=True, max_normal_search=max(abs(int(m)) for m in miller) + 1, reorient_lattice=True)
     present = {el.symbol for el in s.composition.elements}
-    bonds = {k: v for k, v in _KEEP_BONDS.items() if k[0] in present and k[1] in present}
+    # keys typed as pymatgen's (Species | Element | str) pairs: a dict is invariant in its key type
+    bonds: dict[tuple[Any, Any], float] = {k: v for k, v in _KEEP_BONDS.items() if k[0] in present and k[1] in present}
     return gen.get_slabs(symmetrize=False, bonds=bonds or None)
 
 
 @requires("ase", "pymatgen", feature="building slabs")
-def terminations(bulk_atoms, miller: Sequence[int]) -> list[dict]:
+def terminations(bulk_atoms: Atoms, miller: Sequence[int]) -> list[dict]:
     """List the distinct terminations of the ``miller`` surface: index, bottom-plane composition, shift.
 
     Parameters
@@ -214,7 +220,7 @@ def _unwrap_slab(a):
 
 
 @requires("ase", "pymatgen", feature="building slabs")
-def make_slab(bulk_atoms, miller: Sequence[int], layers: int, vacuum: float = 15.0, termination: int = 0):
+def make_slab(bulk_atoms: Atoms, miller: Sequence[int], layers: int, vacuum: float = 15.0, termination: int = 0) -> Atoms:
     """Slab of exactly ``layers`` atomic planes of the ``miller`` surface with ``vacuum`` A of vacuum.
 
     Parameters

@@ -15,6 +15,10 @@ from dataclasses import dataclass, field
 from lisse.citations import Citation, add, register
 from lisse.errors import NotImplementedFeatureError, ParameterError, requires
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from ase import Atoms  # ase is imported at run time only inside the functions that need it
+
 __all__ = ["CrystalData", "CRYSTALS", "bulk", "available", "check_material"]
 
 for _c in (
@@ -155,7 +159,7 @@ def available() -> list[str]:
 
 
 @requires("ase", "pymatgen", feature="building bulk crystals")
-def bulk(name: str, primitive: bool = False):
+def bulk(name: str, primitive: bool = False) -> Atoms:
     """Build the conventional (or primitive) bulk cell of a library material as ASE ``Atoms``.
 
     Parameters

@@ -126,7 +126,8 @@ def provenance(ctx: WorkflowContext, settings: dict) -> dict:
             vers[p] = version(p)
         except PackageNotFoundError:
             pass
-    check_same_calculator(*[j.calculator for j in ctx.jobs] or [ctx.calculator.info])
+    infos: list[Any] = [j.calculator for j in ctx.jobs] or [ctx.calculator.info]  # result dicts, or the calculator's info
+    check_same_calculator(*infos)
     return {
         "calculator": ctx.calculator.info.as_dict(),
         "versions": vers,
@@ -286,7 +287,7 @@ def surface_energy_workflow(
         energies.append(r.energy_eV)
         singles.append(g)
         rows.append({"layers": n, "n_atoms": len(s), "gamma_J_m2": g, "converged": r.converged, "fmax_final_eV_A": r.fmax_final_eV_A, **chk})
-    fit = surface_energy_fit(n_units, energies, area) if len(layers) >= 2 else None
+    fit = surface_energy_fit(n_units, energies, area) if len(layers) >= 2 and area is not None else None
     out = {
         "material": material,
         "miller": list(miller),

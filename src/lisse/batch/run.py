@@ -257,7 +257,7 @@ def run_batch(paths: Sequence[str | os.PathLike], *, db: str | os.PathLike | Non
 
         _remove_stale_temporaries(Path(out))
         out_dir = claim_output_folder(out, overwrite=overwrite)
-    db_path = _abs(db) if db is not None else out_dir / DEFAULT_DB_NAME
+    db_path = _abs(db) if db is not None else (out_dir or Path.cwd()) / DEFAULT_DB_NAME  # (one of the two is given)
     db_files = [db_path, db_path.with_name(db_path.name + "-wal"), db_path.with_name(db_path.name + "-shm"),
                 db_path.with_name(db_path.name + "-journal")]
     files = expand_paths(paths, exclude=[*db_files, *([out_dir] if out_dir is not None else [])])
@@ -291,7 +291,7 @@ def run_batch(paths: Sequence[str | os.PathLike], *, db: str | os.PathLike | Non
             prev = previous.get(key)
             unchanged = prev is not None and all(prev[k] == meta[k] for k in ("sha256", "size_bytes", "mtime_ns")) \
                 and prev["settings_hash"] == digest
-            if unchanged and not force and not (retry_errors and prev["status"] == "error"):
+            if prev is not None and unchanged and not force and not (retry_errors and prev["status"] == "error"):
                 rows[key] = {"file": key, "sha256": sha, "status": "skipped", "error": None, "error_type": None,
                              "previous_status": prev["status"], "file_id": prev["file_id"], "resumed": True}
                 done += 1

@@ -302,51 +302,50 @@ class CellDesign:
                 raise unknown_key_error(k, list(_SCHEMA) + list(MATERIAL_KEYS), "cell parameter")
         optional = {k: s for k, s in _SCHEMA.items() if s.default is None}
         p = validate({k: s for k, s in _SCHEMA.items() if s.default is not None}, {k: v for k, v in given.items() if k not in optional}, "cell")
-        for k in optional:
-            p[k] = _SCHEMA[k].convert(k, given[k]) if k in given else None
+        opt: dict[str, float | None] = {k: _SCHEMA[k].convert(k, given[k]) if k in given else None for k in optional}
         register("Ji2025")
 
         cat = get_material(mats.get("cathode_material") or "NCM811")
         if cat.kind != "positive":
             raise ParameterError(f"parameter 'cathode_material' must be a positive-electrode material; got '{cat.name}' ({cat.kind})")
-        q_spec = p["specific_capacity"] if p["specific_capacity"] is not None else cat.si("specific_capacity")
-        cap_src = "given" if p["specific_capacity"] is not None else cat.param("specific_capacity").source
+        q_spec = opt["specific_capacity"] if opt["specific_capacity"] is not None else cat.si("specific_capacity")
+        cap_src = "given" if opt["specific_capacity"] is not None else cat.param("specific_capacity").source
         w = p["active_fraction"]
-        if p["cathode_capacity"] is not None and p["cathode_loading"] is not None:
-            implied = p["cathode_loading"] * w * q_spec
-            if abs(implied - p["cathode_capacity"]) > 0.01 * p["cathode_capacity"]:
+        if opt["cathode_capacity"] is not None and opt["cathode_loading"] is not None:
+            implied = opt["cathode_loading"] * w * q_spec
+            if abs(implied - opt["cathode_capacity"]) > 0.01 * opt["cathode_capacity"]:
                 raise ParameterError(
                     "parameters 'cathode_capacity' and 'cathode_loading' disagree: loading x active_fraction x specific_capacity = "
-                    f"{from_si(implied, 'mAh/cm2'):.4g} mAh/cm2 but cathode_capacity = {from_si(p['cathode_capacity'], 'mAh/cm2'):.4g} mAh/cm2; give one of them"
+                    f"{from_si(implied, 'mAh/cm2'):.4g} mAh/cm2 but cathode_capacity = {from_si(opt['cathode_capacity'], 'mAh/cm2'):.4g} mAh/cm2; give one of them"
                 )
-        if p["cathode_capacity"] is not None:
-            q_area = p["cathode_capacity"]
-            loading = p["cathode_loading"] if p["cathode_loading"] is not None else q_area / (w * q_spec)
-        elif p["cathode_loading"] is not None:
-            loading = p["cathode_loading"]
+        if opt["cathode_capacity"] is not None:
+            q_area = opt["cathode_capacity"]
+            loading = opt["cathode_loading"] if opt["cathode_loading"] is not None else q_area / (w * q_spec)
+        elif opt["cathode_loading"] is not None:
+            loading = opt["cathode_loading"]
             q_area = loading * w * q_spec
         else:
             raise ParameterError("parameter 'cathode_capacity' (mAh/cm2) or 'cathode_loading' (mg/cm2) is required; neither was given")
         por = p["cathode_porosity"]
-        if p["cathode_thickness"] is not None:
-            t_pos = p["cathode_thickness"]
+        if opt["cathode_thickness"] is not None:
+            t_pos = opt["cathode_thickness"]
         else:
             if not cat.has("density"):
                 raise ParameterError(f"material '{cat.name}' has no density in the library; give 'cathode_thickness'")
             v_solid = loading * (w / cat.si("density") + (1.0 - w) / INACTIVE_DENSITY)
             t_pos = v_solid / (1.0 - por)
-        v_avg = p["average_voltage"] if p["average_voltage"] is not None else _average_voltage(cat)
+        v_avg = opt["average_voltage"] if opt["average_voltage"] is not None else _average_voltage(cat)
         positive = PositiveElectrode(cat.name, q_area, loading, w, q_spec, t_pos, por, v_avg, cap_src)
 
-        if p["li_thickness"] is None:
-            if p["target_np"] is None:
+        if opt["li_thickness"] is None:
+            if opt["target_np"] is None:
                 raise ParameterError("parameter 'li_thickness' (um) is required unless 'target_np' is given; neither was given")
-            t_li = p["target_np"] * li_thickness_for_capacity(q_area)
+            t_li = opt["target_np"] * li_thickness_for_capacity(q_area)
         else:
-            t_li = p["li_thickness"]
+            t_li = opt["li_thickness"]
 
         def layer(role: str, mat_name: str | None, t_key: str, por_key: str | None) -> Layer | None:
-            t = p.get(t_key)
+            t = opt[t_key] if t_key in opt else p.get(t_key)
             if mat_name is None or not t:
                 if mat_name is not None and t is None:
                     raise ParameterError(f"parameter '{t_key}' (um) is required when '{role}' = '{mat_name}' is given")
@@ -360,14 +359,14 @@ class CellDesign:
         el = get_material(el_name)
         if el.kind != "electrolyte":
             raise ParameterError(f"parameter 'electrolyte' must be a solid-electrolyte material; got '{el.name}' ({el.kind})")
-        electrolyte = layer("electrolyte", el_name, "electrolyte_thickness", "electrolyte_porosity") if p["electrolyte_thickness"] is not None else None
+        electrolyte = layer("electrolyte", el_name, "electrolyte_thickness", "electrolyte_porosity") if opt["electrolyte_thickness"] is not None else None
         inter_name = mats.get("interlayer")
-        if inter_name is None and p["interlayer_thickness"]:
+        if inter_name is None and opt["interlayer_thickness"]:
             raise ParameterError("parameter 'interlayer' (a material name) is required when 'interlayer_thickness' is given")
         interlayer = layer("interlayer", inter_name, "interlayer_thickness", "interlayer_porosity")
         ncc = layer("negative_collector", mats.get("negative_collector", "Cu"), "negative_collector_thickness", None)
         pcc = layer("positive_collector", mats.get("positive_collector", "Al"), "positive_collector_thickness", None)
-        return cls(t_li, positive, electrolyte, interlayer, ncc, pcc, p["packaging_areal_mass"], p["area"])
+        return cls(t_li, positive, electrolyte, interlayer, ncc, pcc, p["packaging_areal_mass"], opt["area"])
 
     # ------------------------------------------------------------------ capacities
     @property

@@ -7,6 +7,11 @@ from lisse.errors import ParameterError
 from lisse.params import check_count
 from lisse.units import from_si
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # numpy is imported inside the functions (`import lisse.cell` stays light)
+    import numpy as np
+    from numpy.typing import ArrayLike
+
 __all__ = ["summarize", "li_thickness_sweep", "li_thickness_grid", "MAX_SWEEP_POINTS"]
 
 #: Most Li thicknesses in one design sweep: each is one design evaluation; 10 000 is far finer than a plot
@@ -14,7 +19,7 @@ __all__ = ["summarize", "li_thickness_sweep", "li_thickness_grid", "MAX_SWEEP_PO
 MAX_SWEEP_POINTS = 10_000
 
 
-def li_thickness_grid(li_min: float, li_max: float, points: int = 201):
+def li_thickness_grid(li_min: float, li_max: float, points: int = 201) -> np.ndarray:
     """Return ``points`` Li foil thicknesses evenly spaced from ``li_min`` to ``li_max``.
 
     Parameters
@@ -120,7 +125,7 @@ def summarize(design: CellDesign, c_rate: float | None = None, current_density: 
     return out
 
 
-def li_thickness_sweep(design: CellDesign, thicknesses) -> dict:
+def li_thickness_sweep(design: CellDesign, thicknesses: ArrayLike) -> dict:
     """Compute N/P and stack energy densities of ``design`` with each Li foil thickness of ``thicknesses``.
 
     Parameters

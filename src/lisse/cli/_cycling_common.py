@@ -9,8 +9,8 @@ from lisse.io import outputs as _outputs
 
 
 def atomic_save_figure(fig: Any, path: str | Path) -> str:
-    """Save a matplotlib figure atomically (see :mod:`lisse.io.outputs`); returns the path."""
-    return str(_outputs.atomic_save_figure(fig, path, dpi=150))
+    """Save a matplotlib figure atomically at 200 dpi (:func:`lisse.io.outputs.save_figure`); returns the path."""
+    return str(_outputs.save_figure(fig, path))
 
 
 def atomic_write_text(path: str | Path, text: str) -> str:

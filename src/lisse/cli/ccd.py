@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from lisse.cli._cycling_common import declared_units, format_help, units_help
 
 NAME = "ccd"
@@ -73,10 +75,10 @@ def run(args) -> dict:
         det.fit(rec, cell_type=args.cell_type)
     except CellTypeError as exc:  # name the file, the command and the CLI override
         raise CellTypeError(exc.kind, exc.reason, "ccd", "--cell-type symmetric", source=str(source)) from None
-    out = {"file": source}
+    out: dict[str, Any] = {"file": source}
     out["cell_type"] = {"kind": det.cell_type_.kind, "reason": det.cell_type_.reason}
     out.update(det.summary())
-    out["area_cm2"] = rec.area_m2 * 1e4
+    out["area_cm2"] = None if rec.area_m2 is None else rec.area_m2 * 1e4  # fit() refused a record without one
     if args.units is not None:
         out["declared_units"] = args.units  # the column units the user declared (also in the record's provenance notes)
     out["steps"] = [

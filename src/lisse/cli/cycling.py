@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from lisse.cli._cycling_common import declared_units, format_help, units_help
 
 NAME = "cycling"
@@ -63,7 +65,7 @@ def _analyse(path: str, args) -> dict:
     res = analyse_record(rec, kind=args.kind, ce_convention=args.ce_convention)
     kind = res.kind
     found = res.cell_type
-    out = {"file": str(path), "record": rec.summary(), "kind": kind, "analyses": {},
+    out: dict[str, Any] = {"file": str(path), "record": rec.summary(), "kind": kind, "analyses": {},
            "cell_type": {"kind": found.kind, "reason": found.reason}}
     fig = None
     table = res.table
@@ -88,9 +90,9 @@ def _analyse(path: str, args) -> dict:
         if new_files["dqdv"] or args.plot:
             dv = args.dqdv_step if args.dqdv_step is not None else 0.005
             dq = dqdv_table(rec, dv=dv, window=args.dqdv_window)
-        if new_files["curves"]:
+        if new_files["curves"] and curves is not None:
             out["curves"] = atomic_write_text(new_files["curves"], curves.to_csv(index=False))
-        if new_files["dqdv"]:
+        if new_files["dqdv"] and dq is not None:
             out["dqdv"] = atomic_write_text(new_files["dqdv"], dq.to_csv(index=False))
         if args.plot:
             from lisse.plot.cycling import plot_capacity_ce, plot_curves_dqdv

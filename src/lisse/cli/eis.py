@@ -65,9 +65,9 @@ def add_arguments(parser) -> None:
 
 
 def _write_fig(fig, path) -> None:
-    from lisse.io.outputs import atomic_save_figure
+    from lisse.io.outputs import save_figure
 
-    atomic_save_figure(fig, path, dpi=120)
+    save_figure(fig, path)
 
 
 def _write_tables(tables_per_spectrum: list, folder) -> list[str]:

@@ -81,7 +81,8 @@ def run(args):
     for row, sp, (_, src) in zip(out["spectra"], spectra, temps):
         row["file"] = sp.metadata.get("source")
         row["temperature_source"] = src
-    out["geometry"] = {"area_cm2": spectra[0].area * 1e4, "thickness_um": spectra[0].thickness * 1e6}
+    area, thickness = spectra[0].area, spectra[0].thickness
+    out["geometry"] = {"area_cm2": None if area is None else area * 1e4, "thickness_um": None if thickness is None else thickness * 1e6}
     out["notes"] = [
         "sigma_gb is apparent (pellet geometry L/A); the specific grain-boundary conductivity needs the grain size: sigma_gb_specific_S_cm is the brick-layer estimate (C_bulk/C_gb)",
         "bulk vs grain boundary by normalised capacitance C*=C_eff*L/A: bulk < 1e-11 F, grain boundary 1e-11..1e-8 F (Irvine, Sinclair & West 1990)",

@@ -90,12 +90,9 @@ def _df_write(out, name: str, data: dict, files: list) -> None:
 
 
 def _fig_write(out, name: str, fig, files: list) -> None:
-    import matplotlib.pyplot as plt
+    from lisse.io.outputs import save_figure
 
-    from lisse.io.outputs import atomic_save_figure
-
-    files.append(str(atomic_save_figure(fig, out / f"{name}.png", dpi=130)))
-    plt.close(fig)
+    files.append(str(save_figure(fig, out / f"{name}.png")))
 
 
 def run(args):
@@ -119,8 +116,7 @@ def run(args):
         from lisse.io.outputs import claim_output_folder
 
         out = claim_output_folder(args.out, overwrite=args.overwrite)
-    plot = None
-    if out is not None:
+    if out is not None:  # every figure below is drawn only when there is a folder to write it to
         from lisse.plot import interlayer as plot
 
         sol = res.solution

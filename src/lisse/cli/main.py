@@ -22,7 +22,7 @@ import math
 import pkgutil
 import sys
 from types import ModuleType
-from typing import Any
+from typing import Any, NoReturn
 
 _SKIP = {"main", "common"}
 
@@ -64,7 +64,7 @@ def jsonable(obj: Any) -> Any:
 class _Parser(argparse.ArgumentParser):
     """An argparse parser whose usage errors are one line (exit 2), like every other lisse error."""
 
-    def error(self, message: str):  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
 
 
@@ -76,7 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--debug", action="store_true", help="show the full traceback on error")
     # The subcommands take the same flags; SUPPRESS keeps a flag given before the subcommand
     # ('lisse --json cell ...') from being reset to False by the subparser's default.
-    sub_common = argparse.ArgumentParser(add_help=False)
+    sub_common = _Parser(add_help=False)
     sub_common.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="print the result as JSON (keys carry their unit as a suffix)")
     sub_common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="show the full traceback on error")
     parser = _Parser(

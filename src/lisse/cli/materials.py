@@ -52,7 +52,7 @@ def render(result) -> str:
     if isinstance(result, dict):
         m = result
         head = f"{m['name']} ({m['formula'] or 'composite'}) — {m['kind']}: {m['description']}"
-        rows = [(k, p["value"], p["unit"], p["source"]) for k, p in m["properties"].items()]
+        rows: list[tuple[object, ...]] = [(k, p["value"], p["unit"], p["source"]) for k, p in m["properties"].items()]
         return head + "\n\n" + table(rows, ["property", "value", "unit", "source"])
     rows = []
     for m in items:

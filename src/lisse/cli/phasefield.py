@@ -76,7 +76,7 @@ def _settings(args) -> dict:
 
 def _run_sweep(args) -> dict:
 
-    from lisse.io.outputs import atomic_save_figure, atomic_write_text, claim_output_folder, mark_output_files
+    from lisse.io.outputs import atomic_write_text, claim_output_folder, mark_output_files, save_figure
     from lisse.plot.phasefield import sweep_figure
     from lisse.sim.phasefield.presets import transition_sweep
 
@@ -90,11 +90,8 @@ def _run_sweep(args) -> dict:
     lines = ["contact_angle_deg,penetration_depth_um"] + [f"{a:g},{p * 1e6:.6g}" for a, p in zip(sw["angles_deg"], sw["penetration_m"])]
     atomic_write_text(out / "sweep.csv", "\n".join(lines) + "\n")
     fig = sweep_figure(sw)
-    atomic_save_figure(fig, out / "sweep.png", dpi=110)
+    save_figure(fig, out / "sweep.png")
     mark_output_files(out, [out / "sweep.csv", out / "sweep.png"])
-    import matplotlib.pyplot as plt
-
-    plt.close(fig)
     return {
         "mode": "sweep",
         "contact_angle_deg": sw["angles_deg"],
@@ -226,9 +223,7 @@ def run(args) -> dict:
 
 
 def _write_figures(out, settings, layer, frames, times, history, animate: bool) -> dict:
-    import matplotlib.pyplot as plt
-
-    from lisse.io.outputs import atomic_save_figure
+    from lisse.io.outputs import save_figure
     from lisse.plot.phasefield import history_figure, save_animation, snapshot_figure
 
     files: dict = {"snapshots": []}
@@ -238,12 +233,10 @@ def _write_figures(out, settings, layer, frames, times, history, animate: bool) 
     for i in pick:
         fig = snapshot_figure(frames[i], layer.phi_g, layer.dx, times[i], title=title, y_bottom=layer.y_bottom)
         p = out / "snapshots" / f"zeta_{i:04d}.png"
-        atomic_save_figure(fig, p, dpi=90)
-        plt.close(fig)
+        save_figure(fig, p)
         files["snapshots"].append(str(p))
     fig = history_figure(history, title=title)
-    atomic_save_figure(fig, out / "front.png", dpi=100)
-    plt.close(fig)
+    save_figure(fig, out / "front.png")
     files["front_plot"] = str(out / "front.png")
     if animate:
         files["animation"] = str(save_animation(frames, times, layer.phi_g, layer.dx, out / "animation.gif",

@@ -38,9 +38,9 @@ def run(args) -> dict:
 
     rec = read_cycling(args.file, format=args.format, units=declared_units(args.units, "cycling"), area=args.area)
     temp = args.temperature
-    eta, i, eeq = lsv_overpotential(rec.voltage_V, rec.current_A, rec.area_m2, e_eq_V=args.e_eq,
+    eta, i, eeq = lsv_overpotential(rec.voltage_V, rec.current_A, args.area, e_eq_V=args.e_eq,  # --area is required (SI)
                                     asr_ohm_m2=0.0 if args.asr is None else args.asr)
-    out = {"file": args.file, "e_eq_V": eeq, "area_cm2": rec.area_m2 * 1e4}
+    out = {"file": args.file, "e_eq_V": eeq, "area_cm2": args.area * 1e4}
     tw = (0.100, 0.250) if args.tafel_window is None else tuple(args.tafel_window)  # V
     aw = (0.005, 0.250) if args.ah_window is None else tuple(args.ah_window)
     fits = {}

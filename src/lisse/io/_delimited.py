@@ -405,11 +405,11 @@ class TextStream:
         if idx.size == 0:
             return None
         if expected > 0:  # width of the last named field (its sign not counted), for _final_line
-            k = idx[-WIDTH_SAMPLE:]
-            k = k[cnt[k] >= expected]
-            first = np.searchsorted(d, starts[k])
+            sample = idx[-WIDTH_SAMPLE:]
+            sample = sample[cnt[sample] >= expected]
+            first = np.searchsorted(d, starts[sample])
             left = d[first + expected - 1]
-            right = np.where(cnt[k] > expected, d[np.minimum(first + expected, d.size - 1)], stop[k])
+            right = np.where(cnt[sample] > expected, d[np.minimum(first + expected, d.size - 1)], stop[sample])
             width = right - left - 1 - np.isin(arr[np.minimum(left + 1, arr.size - 1)], (43, 45))
             if width.size:
                 self._tail_width = (min(self._tail_width[0], int(width.min())), max(self._tail_width[1], int(width.max())))

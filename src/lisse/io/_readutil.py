@@ -60,7 +60,7 @@ def read_buffer_hashed(path: str | Path) -> tuple[memoryview, str]:
     with open(path, "rb", buffering=0) as fh:
         size = os.fstat(fh.fileno()).st_size
         arr = np.empty(size, dtype=np.uint8)
-        mv, got = memoryview(arr), 0
+        mv, got = arr.data, 0  # a memoryview of the buffer
         while got < size:  # one read() may return less (e.g. > 2 GiB on Linux)
             k = fh.readinto(mv[got:])
             if not k:  # the file shrank while we read it: hash and parse what was read
@@ -69,7 +69,7 @@ def read_buffer_hashed(path: str | Path) -> tuple[memoryview, str]:
         if got != size:
             arr = arr[:got]
     arr.flags.writeable = False
-    view = memoryview(arr)
+    view = arr.data  # read-only, like arr
     return view, hashlib.sha256(view).hexdigest()
 
 

@@ -85,12 +85,12 @@ def _sheet_paths(zf: zipfile.ZipFile) -> dict[str, str]:
 
     wb = ET.fromstring(_member(zf, "xl/workbook.xml"))
     rels = ET.fromstring(_member(zf, "xl/_rels/workbook.xml.rels"))
-    target = {r.get("Id"): r.get("Target") for r in rels}
-    out = {}
+    target = {r.get("Id"): r.get("Target") or "" for r in rels}
+    out: dict[str, str] = {}
     for s in wb.iter(f"{_NS}sheet"):
         t = target.get(s.get(f"{_RNS}id"), "")
         t = t.lstrip("/")
-        out[s.get("name")] = t if t.startswith("xl/") else "xl/" + t
+        out[s.get("name", "")] = t if t.startswith("xl/") else "xl/" + t
     return out
 
 

@@ -39,12 +39,15 @@ import shutil
 import subprocess
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from lisse.errors import MissingDependencyError, ReaderError
 from lisse.io._readutil import build_record, carried_counter, guarded, parse_datetime
+
+if TYPE_CHECKING:
+    from lisse.records.cycling import CyclingRecord
 
 __all__ = ["read_arbin_res", "read_arbin_csv", "read_arbin_xlsx", "read_arbin", "ARBIN_SHEET"]
 
@@ -223,6 +226,7 @@ def _mdb_tool(name: str, required: bool) -> str | None:
 def _mdb_export(path: Path, table: str) -> tuple[str, list[str]]:
     """(CSV text, stderr lines) of ``mdb-export path table``."""
     exe = _mdb_tool("mdb-export", required=True)
+    assert exe is not None  # required=True raises when the tool is missing
     try:
         res = subprocess.run([exe, str(path), table], capture_output=True, timeout=600, check=False)
     except subprocess.TimeoutExpired:
@@ -266,7 +270,7 @@ def _drop_blank_lines(text: str) -> tuple[str, int]:
 
 
 @guarded("Arbin .res")
-def read_arbin_res(path: str | Path, **metadata: Any):
+def read_arbin_res(path: str | Path, **metadata: Any) -> CyclingRecord:
     """Read an Arbin ``.res`` file (table ``Channel_Normal_Table``) through mdbtools.
 
     Parameters
@@ -353,6 +357,7 @@ def read_arbin_res(path: str | Path, **metadata: Any):
         notes.insert(0, f"file truncated: {'; '.join(damage)}. All {len(df)} rows the table declares{span} were read "
                         "intact; other tables (e.g. Global_Table: start time) may be lost")
     df, scale, units = _canonical_columns(df, p)
+    start: datetime | None
     if declared_start is not None:  # the database's own test start: Test_Time 0
         start, local = declared_start
     else:
@@ -373,7 +378,7 @@ def _metadata_file(p: Path) -> Path | None:
 
 
 @guarded("Arbin CSV export")
-def read_arbin_csv(path: str | Path, **metadata: Any):
+def read_arbin_csv(path: str | Path, **metadata: Any) -> CyclingRecord:
     """Read an Arbin CSV export (``Data_Point, Test_Time, Current, Voltage, ...``).
 
     A sibling ``<name>_Metadata.csv`` (as written by Arbin / used by BEEP) is kept in
@@ -492,7 +497,7 @@ def _global_info(path: Path, sheets: list[str], channel: str) -> tuple[dict[str,
 
 
 @guarded("Arbin xlsx export")
-def read_arbin_xlsx(path: str | Path, channel: int | str | None = None, **metadata: Any):
+def read_arbin_xlsx(path: str | Path, channel: int | str | None = None, **metadata: Any) -> CyclingRecord:
     """Read an Arbin (MITS Pro) xlsx export: sheets ``Global_Info`` and ``Channel_<n>_<k>``.
 
     Parameters
@@ -539,7 +544,7 @@ def read_arbin_xlsx(path: str | Path, channel: int | str | None = None, **metada
         if ch not in chans:
             raise ReaderError(f"Arbin xlsx '{path}' has no channel {ch!r}; channels: {', '.join(chans)}")
     parts = chans[ch]
-    frames = []
+    frames: list[Any] = []  # pandas DataFrames
     for _, name in parts:
         f = read_sheet_frame(p, name)
         f.columns = [str(c).strip() for c in f.columns]
@@ -565,7 +570,7 @@ def read_arbin_xlsx(path: str | Path, channel: int | str | None = None, **metada
                             start=start, start_is_local=local, notes=notes)
 
 
-def read_arbin(path: str | Path, **metadata: Any):
+def read_arbin(path: str | Path, **metadata: Any) -> CyclingRecord:
     """Dispatch: Jet database -> :func:`read_arbin_res`, xlsx -> :func:`read_arbin_xlsx`, else :func:`read_arbin_csv`.
 
     Parameters

@@ -61,7 +61,7 @@ import struct
 import warnings
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -78,6 +78,9 @@ from lisse.io._readutil import (
     reader_version,
 )
 from lisse.records.cycling import NO_DATA_NOTE
+
+if TYPE_CHECKING:
+    from lisse.records.cycling import CyclingRecord
 
 __all__ = [
     "read_mpr",
@@ -288,7 +291,7 @@ REST_TECHNIQUES = {"OCV", "WAIT"}
 _REST_TECHNIQUE_LINES = {"Open Circuit Voltage": "OCV", "Wait": "WAIT"}
 
 
-def _modules(buf: bytes, path: Any) -> tuple[list[dict], dict | None]:
+def _modules(buf: bytes | bytearray | memoryview, path: Any) -> tuple[list[dict], dict | None]:
     """Split an .mpr into modules: ``(modules, truncation)``.
 
     Every module header declares the length of its payload. A file that ends inside a module
@@ -405,7 +408,7 @@ def _row_fields(ids: list[int], rowsize: int | None, path: Any) -> tuple[list[tu
     known_size = sum(np.dtype(dt).itemsize for _, dt in fields if dt != "?")
     if unknown and rowsize is None:  # 0 rows: nothing to lay out; the unknown IDs are listed in the header
         return [f for f in fields if f[1] != "?"], flag_ids, unknown, units
-    if unknown:
+    if unknown and rowsize is not None:  # (unknown IDs with rowsize None returned above)
         width = rowsize - known_size
         if len(unknown) > 1:
             raise ReaderError(
@@ -470,12 +473,12 @@ def read_mpr(path: str | Path, *, partial: bool = False) -> tuple[dict[str, np.n
     return parse_mpr(Path(path).read_bytes(), path, partial=partial)
 
 
-def parse_mpr(buf: bytes, path: Any = "<bytes>", *, partial: bool = False) -> tuple[dict[str, np.ndarray], dict]:
+def parse_mpr(buf: bytes | bytearray | memoryview, path: Any = "<bytes>", *, partial: bool = False) -> tuple[dict[str, np.ndarray], dict]:
     """:func:`read_mpr` on the bytes of a file already in memory (``path`` names it in messages).
 
     Parameters
     ----------
-    buf : bytes
+    buf : bytes, bytearray or memoryview
         The file's bytes.
     path : str, default "<bytes>"
         Name used in messages.
@@ -975,7 +978,7 @@ def _to_record(cols: dict[str, np.ndarray], header: dict, path: Any, reader: str
     qcol = _first(cols, "(Q-Qo)/mA.h", "(Q-Qo)/C")
     q = None if qcol is None else _scaled(cols[qcol], 1.0 if qcol.endswith("/C") else 3.6)
     icol = _first(cols, "I/mA", "<I>/mA")
-    current_unit = "mA"
+    current_unit: str | None = "mA"
     if icol is not None:
         i = _scaled(cols[icol], 1e-3)
     elif technique in REST_TECHNIQUES:
@@ -1128,7 +1131,7 @@ def _header_mass_mg(header: dict) -> float | None:
 
 
 @guarded("BioLogic .mpr/.mpt")
-def read_biologic(path: str | Path, **metadata: Any):
+def read_biologic(path: str | Path, **metadata: Any) -> CyclingRecord:
     """Read a BioLogic ``.mpr`` or ``.mpt`` file into a :class:`~lisse.records.cycling.CyclingRecord`.
 
     Parameters

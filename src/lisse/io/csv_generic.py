@@ -26,13 +26,16 @@ from __future__ import annotations
 import csv
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from lisse.errors import ParameterError, ReaderError, UnitError
 from lisse.io._readutil import build_record, guarded
 from lisse.units import to_si
+
+if TYPE_CHECKING:
+    from lisse.records.cycling import CyclingRecord
 
 __all__ = ["read_csv_generic", "recognise_columns", "ALIASES"]
 
@@ -175,7 +178,7 @@ def _resolve_units(path: Any, time_self_describing: bool, roles: dict[str, tuple
             missing[role] = col
     if missing and set(missing) != {defer}:
         raise ReaderError(missing_units_message(path, missing, CYCLING_ROLES, "cycling"))
-    if missing:
+    if missing and defer is not None:  # (missing names only `defer` here: anything else was refused above)
         source[defer] = "none (checked after reading)"
     notes = []
     used = {r: out[r][1] for r, src in source.items() if src == "declared"}
@@ -317,7 +320,7 @@ def _no_current_is_open_circuit(path: Any, names: list[str], roles: dict[str, tu
 
 @guarded("delimited text (CSV/TSV)")
 def read_csv_generic(path: str | Path, mapping: dict[str, Any] | None = None, current_sign: int = 1, *,
-                     units: Any = None, **metadata: Any):
+                     units: Any = None, **metadata: Any) -> CyclingRecord:
     """Read a delimited text file into a :class:`~lisse.records.cycling.CyclingRecord`.
 
     The file is streamed (:mod:`lisse.io._delimited`): read once, hashed while read, parsed in blocks;
@@ -435,7 +438,8 @@ def read_csv_generic(path: str | Path, mapping: dict[str, Any] | None = None, cu
 
             from lisse.io._readutil import hms_seconds_masked
 
-            out, bad = {}, np.zeros(len(df), dtype=bool)
+            out: dict[str, np.ndarray] = {}
+            bad = np.zeros(len(df), dtype=bool)
             for r in present:
                 c = df[roles[r][0]]
                 if r == "time" and time_kind == "hms":

@@ -9,6 +9,7 @@ smearing-corrected value) — all in eV. Every file is written atomically.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import numpy as np
@@ -86,7 +87,7 @@ def write_qe_deck(atoms, directory, task: str = "relax", settings: DFTSettings |
     return _write_all(Path(directory), qe_deck(atoms, task, settings, fixed, pseudo_dir))
 
 
-def write_decks(jobs: list, root, code: str = "vasp", settings: DFTSettings | None = None, meta: dict | None = None) -> Path:
+def write_decks(jobs: list, root: str | os.PathLike, code: str = "vasp", settings: DFTSettings | None = None, meta: dict | None = None) -> Path:
     """Write one deck per job (``root/<job.name>/``) and ``root/manifest.json`` (job names, roles, areas, formula units).
 
     Parameters
@@ -128,6 +129,8 @@ def _read_last_image(path: Path, fmt: str, what: str):
         a = read(path, index=-1, format=fmt)
     except Exception as exc:  # ASE raises many types on truncated or foreign files
         raise ReaderError(f"{path}: not a readable {what} ({exc})") from exc
+    if isinstance(a, list):  # read(index=-1) gives one Atoms; a list only for a slice
+        a = a[-1]
     f = a.get_forces()
     return float(a.get_potential_energy()), a, {"file": str(path), "fmax": float(np.sqrt((f**2).sum(1)).max())}
 
@@ -198,7 +201,7 @@ def read_output(directory, name: str, code: str = "vasp"):
     raise ParameterError(f"code must be 'vasp' or 'qe'; got {code!r}")
 
 
-def adhesion_from_files(root, code: str = "vasp", li_surface_energy: float | None = None) -> dict:
+def adhesion_from_files(root: str | os.PathLike, code: str = "vasp", li_surface_energy: float | None = None) -> dict:
     """W_ad and Young–Dupré angle from the DFT outputs beside the decks of :func:`write_decks`.
 
     Reads ``root/manifest.json`` and every job's output (the jobs of

@@ -197,13 +197,13 @@ def _split_sweeps(f: np.ndarray, cycle: np.ndarray | None = None) -> list[slice]
 
 def _ranges(nums: list[int]) -> str:
     """'3-5, 9' from [3, 4, 5, 9] (at most 6 ranges shown)."""
-    out: list[str] = []
+    out: list[list[int]] = []  # [first, last] of each run
     for n in sorted(nums):
-        if out and isinstance(out[-1], list) and n == out[-1][1] + 1:
+        if out and n == out[-1][1] + 1:
             out[-1][1] = n
         else:
-            out.append([n, n])  # type: ignore[arg-type]
-    parts = [f"{a}" if a == b else f"{a}-{b}" for a, b in out]  # type: ignore[misc]
+            out.append([n, n])
+    parts = [f"{a}" if a == b else f"{a}-{b}" for a, b in out]
     return ", ".join(parts[:6]) + (f" and {len(parts) - 6} more ranges" if len(parts) > 6 else "")
 
 
@@ -310,7 +310,7 @@ def spectra_from_arrays(
     total = n_in_file if n_in_file is not None else len(slices)
     for k, s in enumerate(slices):
         idx = first_index + k
-        meta = {"source": source, "sha256": sha256, "reader": reader, "index": idx, "n_spectra_in_file": total}
+        meta: dict[str, Any] = {"source": source, "sha256": sha256, "reader": reader, "index": idx, "n_spectra_in_file": total}
         if extra:
             meta.update(extra)
         meta["notes"] = list(notes)
@@ -517,10 +517,10 @@ def _map_columns(names: list[str], src: str, declared: dict[str, tuple[str, floa
     for i, n in enumerate(names):
         if i in taken:
             continue
-        role, sign, unit, err = _parse_name(n, src)
-        if role is None or role in declared:
+        found_role, sign, unit, err = _parse_name(n, src)
+        if found_role is None or found_role in declared:
             continue
-        found.setdefault(role, []).append(_Col(role, i, n, sign, unit, err))
+        found.setdefault(found_role, []).append(_Col(found_role, i, n, sign, unit, err))
     # a recognised name with a unit of another dimension ('Im (A)' beside 'Zim (ohm)') yields to a proper one
     found = {r: ([x for x in c if x.error is None] or c) for r, c in found.items()}
     dup = {r: c for r, c in found.items() if len(c) > 1}
@@ -675,9 +675,10 @@ def _assemble(cols: dict[str, _Col], data: dict[str, np.ndarray], lines: np.ndar
         if np.any(mod < 0):
             k = int(np.flatnonzero(mod < 0)[0])
             raise ReaderError(f"{src}: line {lines[k]}: |Z| = {mod[k]!r} is negative in column '{cols['modulus'].name}'")
+        assert phase is not None  # without Z' and Z'', _require has asked for |Z| and the phase
         z = _cplx(mod * np.cos(phase), mod * np.sin(phase))
         ctx.notes.append(f"Z computed from |Z| ('{cols['modulus'].name}') and phase ('{cols['phase'].name}')")
-    extra = {
+    extra: dict[str, Any] = {
         "units": {"frequency": units["frequency"], **({"z_real": units["z_real"], "z_imag": units["z_imag"]} if complex_ok
                                                        else {"modulus": units["modulus"], "phase": units["phase"]})},
         "units_source": source,
@@ -807,7 +808,9 @@ def _parse_zplot(text: str, ctx: _Ctx):
     cols = _map_columns(names, src)
     cols = {r: c for r, c in cols.items() if r in ("frequency", "z_real", "z_imag")}
     _require(cols, names, src)
-    first = (end if end is not None and (hdr is None or end > hdr) else hdr) + 1
+    last_header = end if end is not None and (hdr is None or end > hdr) else hdr
+    assert last_header is not None  # one of them was found (checked above)
+    first = last_header + 1
     rows = [(ln, t) for ln, t in lines[first:] if t.strip()]
     if not rows:
         raise ReaderError(f"{src}: ZPlot file has no data rows")
@@ -1069,9 +1072,10 @@ def _parse_csv(text: str, ctx: _Ctx):
     if h is not None:
         first = h + 1
     else:
-        first = next((k for k, (_, ln) in enumerate(lines) if _numeric_row(_fields(ln, splitter)) is not None), None)
-        if first is None:
+        first_numeric = next((k for k, (_, ln) in enumerate(lines) if _numeric_row(_fields(ln, splitter)) is not None), None)
+        if first_numeric is None:
             raise ReaderError(f"{src}: no numeric rows (expected columns f, Z', Z'')")
+        first = first_numeric
     header = _fields(lines[first - 1][1], splitter) if first > 0 else None
     if header is not None and first < len(lines) and _looks_like_units(_fields(lines[first][1], splitter)):
         # names on one line, units on the next (Gamry-style tables exported as CSV)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from datetime import UTC
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -18,11 +18,14 @@ from lisse.errors import ReaderError
 from lisse.io._readutil import build_record, carried_step_counter, guarded
 from lisse.io.csv_generic import find_column, header_unit_scale
 
+if TYPE_CHECKING:
+    from lisse.records.cycling import CyclingRecord
+
 __all__ = ["read_land"]
 
 
 @guarded("LAND xlsx export")
-def read_land(path: str | Path, **metadata: Any):
+def read_land(path: str | Path, **metadata: Any) -> CyclingRecord:
     """Read the record sheet of a LAND/LANHE xlsx export (lisse's own fast xlsx value reader).
 
     Parameters

@@ -46,13 +46,16 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from lisse.errors import ReaderError
 from lisse.io._readutil import build_record, guarded
 from lisse.io.csv_generic import _decimal, find_column, header_unit, header_unit_scale
+
+if TYPE_CHECKING:
+    from lisse.records.cycling import CyclingRecord
 
 __all__ = ["read_maccor", "find_maccor_header"]
 
@@ -144,7 +147,7 @@ def _metadata(lines: list[str]) -> dict[str, str]:
 
 
 @guarded(_FMT)
-def read_maccor(path: str | Path, *, units: Any = None, **metadata: Any):
+def read_maccor(path: str | Path, *, units: Any = None, **metadata: Any) -> CyclingRecord:
     """Read a Maccor text export (standard or MIMS-client layout; tab-, comma- or semicolon-separated).
 
     Parameters
@@ -194,11 +197,11 @@ def read_maccor(path: str | Path, *, units: Any = None, **metadata: Any):
         time_kind = None
         clock: list[tuple[str, float]] = []  # (clock text, test time) of the first and the last good row
         other_states: dict[str, int] = {}
-        numeric = [r for r in ("time", "current", "voltage", "capacity", "step", "cycle", "record") if r in roles]
+        numeric: list[str] = [r for r in ("time", "current", "voltage", "capacity", "step", "cycle", "record") if r in roles]
         for blk in ts.blocks(cols_in, sep, sorted(set(roles.values())), decimal=decimal, dtype=text_cols):
             df = blk.df
             bad = np.zeros(len(df), dtype=bool)
-            vals = {}
+            vals: dict[str, np.ndarray] = {}
             if time_kind is None:
                 time_kind = _time_kind(df[roles["time"]])
             for r in numeric:
@@ -344,7 +347,7 @@ def _signed_current(i: np.ndarray, state: np.ndarray | None, state_col: str | No
 
 
 def _charge(t: np.ndarray, i: np.ndarray, q_step: np.ndarray, step: np.ndarray, cyc: np.ndarray | None, column: str,
-            notes: list[str]) -> tuple[np.ndarray, dict[str, float]]:
+            notes: list[str]) -> tuple[np.ndarray, dict[str, Any]]:
     """Cumulative signed charge (C) from Maccor's per-step capacity, checked against the trapezoid integral.
 
     The capacity restarts at every step (a change of step or cycle number, or a capacity lower than
@@ -384,7 +387,7 @@ def _charge(t: np.ndarray, i: np.ndarray, q_step: np.ndarray, step: np.ndarray, 
     if passed == 0 and n > 1:  # no capacity recorded: the scale from the current
         passed_int = float(np.sum(0.5 * np.abs(i[1:] + i[:-1]) * np.diff(t)))
     scale = max(passed, passed_int)
-    check = {"max_abs_difference_C": dev, "charge_passed_C": scale}
+    check: dict[str, Any] = {"max_abs_difference_C": dev, "charge_passed_C": scale}
     if scale > 0 and dev > CHARGE_CHECK_FRACTION * scale:
         notes.append(f"charge: the '{column}' column carried over the steps differs from the current integral by up to "
                      f"{dev:.4g} C ({100 * dev / scale:.3g} % of the {scale:.4g} C passed): charge integrated from the current instead")

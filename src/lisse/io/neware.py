@@ -43,7 +43,7 @@ import zipfile
 import zlib
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -58,6 +58,9 @@ from lisse.io._readutil import (
     hms_to_seconds,
     parse_datetime,
 )
+
+if TYPE_CHECKING:
+    from lisse.records.cycling import CyclingRecord
 
 __all__ = [
     "read_nda",
@@ -265,7 +268,7 @@ def _fastnda_messages(notes: list[str]):
 
 
 @guarded("Neware .nda/.ndax")
-def read_nda(path: str | Path, **metadata: Any):
+def read_nda(path: str | Path, **metadata: Any) -> CyclingRecord:
     """Read a Neware ``.nda`` or ``.ndax`` (or a zip holding one ``.nda``/``.ndax``) with fastnda.
 
     Parameters
@@ -665,7 +668,7 @@ def _is_flat_header(line: str) -> bool:
 
 
 @guarded("Neware BTS CSV export")
-def read_neware_csv(path: str | Path, **metadata: Any):
+def read_neware_csv(path: str | Path, **metadata: Any) -> CyclingRecord:
     """Read a Neware BTS CSV export: the "regular" layout (cycle / step / record rows) or the flat one.
 
     Parameters
@@ -753,7 +756,7 @@ def read_neware_csv(path: str | Path, **metadata: Any):
 
 
 @guarded("Neware BTS xlsx export")
-def read_neware_xlsx(path: str | Path, **metadata: Any):
+def read_neware_xlsx(path: str | Path, **metadata: Any) -> CyclingRecord:
     """Read the record rows of a Neware BTS xlsx export.
 
     The sheet is the first named ``record...`` or ``Detail_<unit>_<channel>_<n>`` (BTSDA's names), else
@@ -809,7 +812,7 @@ def is_flat_export(head: str) -> bool:
     return _is_flat_header(first)
 
 
-def read_neware(path: str | Path, **metadata: Any):
+def read_neware(path: str | Path, **metadata: Any) -> CyclingRecord:
     """Dispatch on content: binary nda/ndax (or zip) -> :func:`read_nda`, xlsx, else CSV.
 
     Parameters

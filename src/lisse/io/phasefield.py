@@ -71,7 +71,7 @@ def save_checkpoint(path: str | os.PathLike, state: dict, *, settings: dict | No
         arrays["frames"] = np.asarray(frames, dtype=np.float32)
     arrays["meta_json"] = np.frombuffer(json.dumps(meta, default=_default).encode("utf-8"), dtype=np.uint8)
     buf = io.BytesIO()
-    np.savez_compressed(buf, **arrays)
+    np.savez_compressed(buf, **arrays)  # type: ignore[arg-type]  # numpy's stub: a **dict could name allow_pickle
     return atomic_write_bytes(path, buf.getvalue())
 
 

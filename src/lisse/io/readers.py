@@ -31,9 +31,12 @@ import re
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lisse.errors import ReaderError
+
+if TYPE_CHECKING:
+    from lisse.records.cycling import CyclingRecord
 
 __all__ = ["read_cycling", "detect_format", "READERS"]
 
@@ -192,7 +195,7 @@ def detect_format(path: str | Path) -> str:
     return "csv"
 
 
-def read_cycling(path: str | Path, format: str | None = None, *, units: Any = None, **metadata: Any):
+def read_cycling(path: str | Path, format: str | None = None, *, units: Any = None, **metadata: Any) -> CyclingRecord:
     """Read any supported cycler file into a :class:`~lisse.records.cycling.CyclingRecord`.
 
     Parameters

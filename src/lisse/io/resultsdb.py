@@ -395,7 +395,7 @@ class ResultsDB:
             names = list(row)
             cur = con.execute(f"INSERT INTO files ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
                               [row[n] for n in names])
-            file_id = int(cur.lastrowid)
+            file_id = int(cur.lastrowid or 0)
             for table, rows in tables.items():
                 self._insert_rows(con, table, _rows(rows), file_id=file_id)
         return file_id
@@ -477,9 +477,9 @@ class ResultsDB:
         """
         from lisse import __version__
 
-        rows = [dict(r) for r in rows]
+        rows_: list[dict[str, Any]] = [dict(r) for r in rows]
         cols = set(_columns("predictions")) - {"prediction_id"}
-        for r in rows:
+        for r in rows_:
             extra = set(r) - cols
             if extra:
                 raise ParameterError(f"ResultsDB.add_predictions: unknown column(s) {sorted(extra)}; expected some of {sorted(cols)}")
@@ -493,7 +493,7 @@ class ResultsDB:
             r.setdefault("created_at", _now())
             r.setdefault("lisse_version", __version__)
         with self.transaction() as con:
-            return self._insert_rows(con, "predictions", rows)
+            return self._insert_rows(con, "predictions", rows_)
 
     # -- reading ----------------------------------------------------------------------------------------------
     def query(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> list[dict]:
@@ -713,7 +713,7 @@ def export_table(con: sqlite3.Connection, table: str, path: str | os.PathLike, *
         raise ParameterError(f"export: table '{table}' has no file_id column to select files by")
     select = f'SELECT {", ".join(chr(34) + c + chr(34) for c in names)} FROM "{table}"'
     if file_ids is None:
-        queries = [(select, [])]
+        queries: list[tuple[str, list[int]]] = [(select, [])]
     else:
         ids = list(dict.fromkeys(int(i) for i in file_ids))
         queries = [(f"{select} WHERE file_id IN ({', '.join('?' * len(ids[i:i + 500]))})", ids[i:i + 500])

@@ -152,8 +152,12 @@ def series_files(paths) -> list[Path]:
             files += found
         else:
             files.append(q)
-    seen = set()
-    dup = [f for f in files if (f.resolve() in seen) or seen.add(f.resolve())]
+    seen: set[Path] = set()
+    dup = []
+    for f in files:
+        if f.resolve() in seen:
+            dup.append(f)
+        seen.add(f.resolve())
     if dup:
         raise ParameterError(f"eis-series: file '{dup[0]}' is given twice")
     return files

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import importlib.util
-import io
 import json
 import platform
 from pathlib import Path
@@ -31,7 +30,7 @@ from typing import Any
 from lisse import __version__
 from lisse.citations import cited, collecting
 from lisse.errors import LisseError
-from lisse.io.outputs import atomic_write_bytes, atomic_write_text, output_folder
+from lisse.io.outputs import atomic_write_bytes, atomic_write_text, output_folder, render_figure
 from lisse.pipeline.registry import StageContext, all_stages
 from lisse.report.html import ReportSection, render_report
 
@@ -177,18 +176,12 @@ def _run(study: dict, out: Path, stages: list, study_text: str | None, progress:
             files.append(rel)
         figs: list[tuple[str, bytes, str]] = []
         for name, fig in res.figures.items():
-            png = io.BytesIO()
-            fig.savefig(png, format="png", dpi=130)
-            svg = io.BytesIO()
-            fig.savefig(svg, format="svg")
-            import matplotlib.pyplot as plt
-
-            plt.close(fig)
-            for ext, buf in (("png", png), ("svg", svg)):
+            rendered = render_figure(fig, ("png", "svg"))  # 200 dpi PNG; laid out once for both formats
+            for ext, data in rendered.items():
                 rel = f"figures/{st.name}_{name}.{ext}"
-                atomic_write_bytes(out / rel, buf.getvalue())
+                atomic_write_bytes(out / rel, data)
                 files.append(rel)
-            figs.append((name, png.getvalue(), res.figure_captions.get(name, name.replace("_", " "))))
+            figs.append((name, rendered["png"], res.figure_captions.get(name, name.replace("_", " "))))
         entry.update(status="ok", summary=res.summary, files=files, citations=sorted(keys))
         results[st.name] = entry
         sections.append(ReportSection(st.name, st.title, "ok", html=res.html, tables=res.tables, figures=figs, files=files))

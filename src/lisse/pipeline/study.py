@@ -21,6 +21,7 @@ what was expected and what was found. The typed options of each stage are kept i
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -169,7 +170,7 @@ def parse_study(text: str, source: str = "<string>", base_dir: Path | None = Non
     return data
 
 
-def _check_paths(schema: dict, options: dict, base: Path, where: str) -> None:
+def _check_paths(schema: Mapping[str, Any], options: Mapping[str, Any], base: Path, where: str) -> None:
     """Every file named by a path option (or a list of them) exists, relative to the study's folder."""
     for key, spec in schema.items():
         if key not in options or not isinstance(spec, OptionSpec):

@@ -1,6 +1,7 @@
 """Arrhenius figure of an impedance temperature series: ln(σT) (or ln σ) against 1000/T with fit lines.
 
-Returns a :class:`matplotlib.figure.Figure` (Agg backend) and never writes files.
+Draws into ``ax=`` when given, else into a new :class:`matplotlib.figure.Figure`; returns the Figure,
+never writes files and changes no global matplotlib state (see :mod:`lisse.plot.style`).
 """
 
 from __future__ import annotations
@@ -8,24 +9,34 @@ from __future__ import annotations
 import numpy as np
 
 from lisse.constants import BOLTZMANN, ELEMENTARY_CHARGE
+from lisse.plot.style import new_axes, styled
 
 __all__ = ["arrhenius"]
 
 _SERIES = (("bulk", "sigma_bulk", "#4c72b0", "o"), ("grain_boundary", "sigma_gb", "#55a868", "s"), ("total", "sigma_total", "#333333", "^"))
 
 
-def arrhenius(series, title: str | None = None):
-    """ln(σT / S K cm⁻¹) (σT form) or ln(σ / S cm⁻¹) against 1000/T, points and fitted lines.
+@styled
+def arrhenius(series, title: str | None = None, *, ax=None):
+    """Arrhenius plot: ln(σT / S K cm⁻¹) (σT form) or ln(σ / S cm⁻¹) against 1000/T, points and fitted lines.
 
-    ``series`` is a :class:`lisse.analysis.eis.temperature.SeriesFit`.
+    Parameters
+    ----------
+    series : lisse.analysis.eis.temperature.SeriesFit
+        A temperature series: per-spectrum conductivities [S m⁻¹] at temperatures [K] and the Arrhenius
+        fits (activation energy [eV], prefactor).
+    title : str, optional
+        Axes title.
+    ax : matplotlib.axes.Axes, optional
+        Draw into this Axes (a secondary x axis in °C is added on top).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The logarithm ln(σT) or ln(σ) against 1000/T [K⁻¹]; one colour per quantity (bulk, grain boundary, total), each
+        named in the legend with its activation energy.
     """
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=(5.5, 4.2), constrained_layout=True)
-    ax = fig.add_subplot()
+    fig, ax = new_axes(ax, (5.5, 4.2))
     sT = series.form == "sigma_T"
     for key, attr, colour, marker in _SERIES:
         pts = [(r.temperature, getattr(r, attr) / 100.0) for r in series.rows if getattr(r, attr) is not None and getattr(r, attr) > 0]
@@ -46,9 +57,10 @@ def arrhenius(series, title: str | None = None):
             ax.plot(xs, np.log(pre) - fit["activation_energy_eV"] / k_eV * xs / 1000, "-", color=colour, lw=1)
     ax.set_xlabel("1000 / T  (K⁻¹)")
     ax.set_ylabel("ln(σT / S K cm⁻¹)" if sT else "ln(σ / S cm⁻¹)")
-    top = ax.secondary_xaxis("top", functions=(lambda x: 1000 / np.maximum(x, 1e-9) - 273.15, lambda c: 1000 / np.maximum(c + 273.15, 1e-9)))
+    top = ax.secondary_xaxis("top", functions=(lambda x: 1000 / np.maximum(np.asarray(x, float), 1e-9) - 273.15,
+                                               lambda c: 1000 / np.maximum(np.asarray(c, float) + 273.15, 1e-9)))
     top.set_xlabel("T / °C")
-    ax.legend(frameon=False, fontsize=8)
+    ax.legend(fontsize=7, loc="best")
     if title:
         ax.set_title(title)
     return fig

@@ -1,14 +1,239 @@
-"""Shared matplotlib setup (Agg backend, a consistent look)."""
+"""lisse's look, applied without touching global matplotlib state.
+
+Every figure function of :mod:`lisse.plot` draws inside :func:`lisse_style` (a
+:func:`matplotlib.rc_context`, so the user's ``rcParams`` are restored on exit, exceptions included),
+creates its figure with :class:`matplotlib.figure.Figure` (not ``pyplot``: no backend is selected, no
+figure is registered with pyplot's state machine, nothing needs ``plt.close``) unless the user passes
+``ax=``/``axes=``, and returns the :class:`~matplotlib.figure.Figure`.
+
+Saving (:func:`lisse.io.outputs.save_figure`, 200 dpi PNG) renders through the Agg canvas
+(:class:`matplotlib.backends.backend_agg.FigureCanvasAgg`), so headless runs need no backend switch.
+
+The style values that matplotlib reads lazily, at draw time (grid colour and alpha, tick label size), are
+also set explicitly on the axes lisse creates (:func:`finish_axes`), so a figure keeps lisse's look when
+it is drawn later, outside the context (a notebook displaying it, the user calling ``savefig``).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from functools import wraps
+from typing import Any, TypeVar
 
-def pyplot():
-    """Import matplotlib with the non-interactive Agg backend and return ``matplotlib.pyplot``."""
+__all__ = ["LISSE_RC", "PALETTE", "lisse_style", "new_axes", "new_axes_row", "finish_axes", "owns", "outside_legend", "styled"]
+
+_F = TypeVar("_F")
+
+#: A colour-blind-safe qualitative palette (Okabe & Ito 2008, "Color Universal Design"), one for every capability.
+#: Plot functions pass these hex values, never ``"C0"``-style names: matplotlib resolves ``"CN"`` when it
+#: draws, with whatever colour cycle is active then (the user's, outside :func:`lisse_style`).
+PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000")
+
+#: The rcParams lisse draws with (applied only inside :func:`lisse_style`).
+LISSE_RC: dict[str, Any] = {
+    "font.size": 9.0,
+    "axes.titlesize": 10.0,
+    "axes.labelsize": 9.0,
+    "legend.fontsize": 8.0,
+    "xtick.labelsize": 8.0,
+    "ytick.labelsize": 8.0,
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+    "grid.linewidth": 0.6,
+    "grid.color": "#b0b0b0",
+    "lines.linewidth": 1.2,
+    "lines.markersize": 4.0,
+    "legend.frameon": False,
+    "image.cmap": "viridis",
+    "figure.dpi": 100.0,
+}
+
+_GRID = {"color": LISSE_RC["grid.color"], "alpha": LISSE_RC["grid.alpha"], "linewidth": LISSE_RC["grid.linewidth"]}
+
+
+@contextmanager
+def lisse_style(**overrides: Any) -> Iterator[None]:
+    """Context manager: draw with lisse's look, then restore every ``rcParams`` value.
+
+    Parameters
+    ----------
+    **overrides
+        Further rcParams to set on top of :data:`LISSE_RC` (dotted names passed as a dict, e.g.
+        ``lisse_style(**{"font.size": 11})``).
+
+    Yields
+    ------
+    None
+        The body of the ``with`` block runs with lisse's rcParams.
+
+    Examples
+    --------
+    >>> from lisse.plot.style import lisse_style
+    >>> with lisse_style():
+    ...     pass  # figures made here use lisse's fonts, grid and colour cycle
+    """
     import matplotlib
+    from cycler import cycler
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    rc = {**LISSE_RC, "axes.prop_cycle": cycler(color=list(PALETTE)), **overrides}
+    with matplotlib.rc_context(rc):  # type: ignore[arg-type]  # (str keys; matplotlib types them as literals)
+        yield
 
-    plt.rcParams.update({"figure.dpi": 110, "axes.grid": True, "grid.alpha": 0.3, "font.size": 9, "svg.hashsalt": "lisse", "svg.fonttype": "none"})
-    return plt
+
+def finish_axes(ax: Any, grid: bool = True) -> None:
+    """Fix lisse's lazily-read style on an Axes lisse created (grid look, tick label size).
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        An Axes of a figure lisse made (never the user's).
+    grid : bool
+        Draw the light grid.
+    """
+    ax.grid(grid, **(_GRID if grid else {}))
+    ax.tick_params(labelsize=LISSE_RC["xtick.labelsize"])
+
+
+def _root(ax: Any) -> Any:
+    try:
+        return ax.get_figure(root=True)
+    except TypeError:  # matplotlib < 3.10
+        fig = ax.figure
+        while getattr(fig, "figure", fig) is not fig:
+            fig = fig.figure
+        return fig
+
+
+def owns(fig: Any) -> bool:
+    """Whether ``fig`` was created by lisse (so lisse may lay it out and give it a title).
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        Any figure.
+
+    Returns
+    -------
+    bool
+        True for a figure made by a lisse plot function.
+    """
+    return bool(getattr(fig, "_lisse_owned", False))
+
+
+def _new_figure(figsize: tuple[float, float]) -> Any:
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=figsize, layout="constrained")
+    fig._lisse_owned = True  # type: ignore[attr-defined]
+    return fig
+
+
+def new_axes(ax: Any = None, figsize: tuple[float, float] = (5.5, 3.6)) -> tuple[Any, Any]:
+    """The Figure and Axes to draw on: the user's ``ax`` and its figure, or a new lisse figure.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes, optional
+        Draw into this Axes; its figure is returned and never re-laid out.
+    figsize : (float, float)
+        Size of a new figure [inch].
+
+    Returns
+    -------
+    (matplotlib.figure.Figure, matplotlib.axes.Axes)
+    """
+    if ax is not None:
+        return _root(ax), ax
+    fig = _new_figure(figsize)
+    ax = fig.add_subplot()
+    finish_axes(ax)
+    return fig, ax
+
+
+def new_axes_row(axes: Sequence[Any] | None, n: int, figsize: tuple[float, float], *, sharex: bool = False,
+                 nrows: int = 1, name: str = "axes") -> tuple[Any, list[Any]]:
+    """The Figure and ``n`` Axes of a multi-panel figure: the user's ``axes`` or new ones.
+
+    Parameters
+    ----------
+    axes : sequence of matplotlib.axes.Axes, optional
+        Exactly ``n`` Axes to draw into (any figure; the first one's figure is returned).
+    n : int
+        Number of panels.
+    figsize : (float, float)
+        Size of a new figure [inch].
+    sharex : bool
+        Panels of a new figure share their x axis.
+    nrows : int
+        1 for a row of panels, ``n`` for a column.
+
+    name : str
+        Parameter name used in the error message.
+
+    Returns
+    -------
+    (matplotlib.figure.Figure, list of matplotlib.axes.Axes)
+
+    Raises
+    ------
+    lisse.errors.ParameterError
+        ``axes`` does not hold ``n`` Axes.
+    """
+    if axes is not None:
+        import numpy as np
+
+        flat = list(np.ravel(np.asarray(axes, dtype=object))) if not hasattr(axes, "plot") else [axes]
+        if len(flat) != n:
+            from lisse.errors import ParameterError
+
+            raise ParameterError(f"{name}: expected {n} matplotlib Axes for this {n}-panel figure; found {len(flat)}")
+        return _root(flat[0]), flat
+    fig = _new_figure(figsize)
+    grid = fig.subplots(nrows, n // nrows, sharex=sharex, squeeze=False)
+    flat = list(grid.ravel())
+    for a in flat:
+        finish_axes(a)
+    return fig, flat
+
+
+def outside_legend(ax: Any, **kw: Any) -> Any:
+    """A legend right of the axes, so it never covers data or labels; constrained layout makes room in lisse figures.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        The Axes the legend belongs to.
+    **kw
+        Passed to :meth:`matplotlib.axes.Axes.legend` (``handles``, ``fontsize``, ``title``, ...).
+
+    Returns
+    -------
+    matplotlib.legend.Legend
+    """
+    kw.setdefault("loc", "upper left")
+    kw.setdefault("bbox_to_anchor", (1.02, 1.0))
+    kw.setdefault("borderaxespad", 0.0)
+    return ax.legend(**kw)
+
+
+def styled(func: _F) -> _F:
+    """Decorator: run a figure function inside :func:`lisse_style` (rcParams restored afterwards).
+
+    Parameters
+    ----------
+    func : callable
+        A figure function.
+
+    Returns
+    -------
+    callable
+        ``func`` with the same signature and docstring.
+    """
+
+    @wraps(func)  # type: ignore[arg-type]
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with lisse_style():
+            return func(*args, **kwargs)  # type: ignore[operator]
+
+    return wrapper  # type: ignore[return-value]

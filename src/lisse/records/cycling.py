@@ -50,6 +50,7 @@ from typing import Any
 import numpy as np
 
 from lisse.errors import ParameterError
+from lisse.records.display import html_table, plot_with, short
 from lisse.units import as_si
 
 __all__ = ["CyclingRecord", "Provenance", "CORE_COLUMNS", "NO_DATA_NOTE", "half_cycle_index", "integrate_charge"]
@@ -312,13 +313,13 @@ class CyclingRecord:
         cols["step"] = np.zeros(n, dtype=np.int64) if step is None else _arr(step, n, "step", np.int64)
         cols["cycle"] = np.zeros(n, dtype=np.int64) if cycle is None else _arr(cycle, n, "cycle", np.int64)
         cols["half_cycle"] = half_cycle_index(i) if half_cycle is None else _arr(half_cycle, n, "half_cycle", np.int64)
-        for k, val in (extra or {}).items():
-            if k in cols:
-                raise ParameterError(f"CyclingRecord: extra column '{k}' clashes with a core column")
+        for name, val in (extra or {}).items():
+            if name in cols:
+                raise ParameterError(f"CyclingRecord: extra column '{name}' clashes with a core column")
             a = np.asarray(val)
             if a.shape != (n,):
-                raise ParameterError(f"CyclingRecord: extra column '{k}' has shape {a.shape}; expected ({n},)")
-            cols[k] = a
+                raise ParameterError(f"CyclingRecord: extra column '{name}' has shape {a.shape}; expected ({n},)")
+            cols[name] = a
         df = pd.DataFrame(cols, copy=False)
         return cls(
             df=df,
@@ -410,6 +411,58 @@ class CyclingRecord:
         if self.area_m2 is None:
             raise ParameterError("CyclingRecord has no electrode area; pass area='0.785 cm2' to the reader or with_metadata()")
         return self.current_A / self.area_m2
+
+    # ------------------------------------------------------------------ display
+    def __repr__(self) -> str:
+        """One line: rows, duration, voltage range, area, source file."""
+        n = len(self)
+        parts = [f"{n} rows"]
+        if n:
+            t = self.time_s
+            parts.append(f"{(t[-1] - t[0]) / 3600.0:.3g} h")
+            v = self.voltage_V
+            fin = np.isfinite(v)
+            if fin.any():
+                parts.append(f"{np.min(v[fin]):.3g}..{np.max(v[fin]):.3g} V")
+        if self.area_m2:
+            parts.append(f"area {self.area_m2 * 1e4:.3g} cm²")
+        if self.active_mass_kg:
+            parts.append(f"active mass {self.active_mass_kg * 1e6:.3g} mg")
+        src = str(self.provenance.source).replace("\\", "/").rsplit("/", 1)[-1]
+        parts.append(f"source={short(src, 40)}")
+        return f"CyclingRecord({', '.join(parts)})"
+
+    def _repr_html_(self) -> str:
+        s = self.summary()
+        rows = [("rows", str(s["rows"])), ("duration", f"{s['duration_h']:.4g} h"), ("cycles", str(s["n_cycles"]))]
+        if s["voltage_min_V"] is not None:
+            rows.append(("voltage", f"{s['voltage_min_V']:.4g} – {s['voltage_max_V']:.4g} V"))
+        if s["current_min_mA"] is not None:
+            rows.append(("current", f"{s['current_min_mA']:.4g} – {s['current_max_mA']:.4g} mA"))
+        for key, label, unit in (("area_cm2", "area", "cm²"), ("active_mass_mg", "active mass", "mg"), ("loading_mg_cm2", "loading", "mg/cm²")):
+            if s[key]:
+                rows.append((label, f"{s[key]:.4g} {unit}"))
+        rows += [("source", str(self.provenance.source)), ("reader", str(self.provenance.reader)), ("columns", ", ".join(self.columns))]
+        return html_table("CyclingRecord", rows)
+
+    def plot(self, detector: Any = None, *, ax: Any = None, **kwargs: Any) -> Any:
+        """Voltage and current against time (:func:`lisse.plot.cycling.plot_voltage_staircase`).
+
+        Parameters
+        ----------
+        detector : CCDDetector or ShortDetector, optional
+            A fitted detector whose failure is marked.
+        ax : matplotlib.axes.Axes, optional
+            Draw into this Axes (default: a new figure).
+        **kwargs
+            Passed on (``title``).
+
+        Returns
+        -------
+        matplotlib.figure.Figure
+            The figure drawn on (the user's when ``ax``/``axes`` is given).
+        """
+        return plot_with("lisse.plot.cycling:plot_voltage_staircase", self, detector, ax=ax, **kwargs)
 
     def to_arrow(self):
         """Return the data as a :class:`pyarrow.Table` (metadata in the schema metadata).

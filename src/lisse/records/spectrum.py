@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from lisse.errors import ParameterError
+from lisse.records.display import html_table, plot_with, short
 
 __all__ = ["EISSpectrum"]
 
@@ -193,6 +194,67 @@ class EISSpectrum:
         if not keep.any():
             raise ParameterError(f"EISSpectrum '{self.label}': no point left between {f_min} and {f_max} Hz")
         return replace(self, frequency=self.frequency[keep], impedance=self.impedance[keep])
+
+    # -- display -----------------------------------------------------------------------------------
+    def _source(self) -> str:
+        src = str(self.metadata.get("source", "") or "")
+        return src.replace("\\", "/").rsplit("/", 1)[-1] if src else ""
+
+    def __repr__(self) -> str:
+        """One line: label, number of points, frequency and |Z| ranges, source file."""
+        f, m = self.frequency, np.abs(self.impedance)
+        parts = [f"{len(self)} points", f"{f.min():.3g}–{f.max():.3g} Hz", f"|Z| {m.min():.3g}–{m.max():.3g} Ω"]
+        if self.temperature is not None:
+            parts.append(f"{self.temperature - 273.15:.1f} °C")
+        src = self._source()
+        if src:
+            parts.append(f"source={short(src, 40)}")
+        return f"EISSpectrum({short(self.label, 40)}, {', '.join(parts)})"
+
+    def _repr_html_(self) -> str:
+        f, m = self.frequency, np.abs(self.impedance)
+        rows = [("label", self.label), ("points", str(len(self))), ("frequency", f"{f.min():.4g} – {f.max():.4g} Hz"),
+                ("|Z|", f"{m.min():.4g} – {m.max():.4g} Ω")]
+        if self.area is not None:
+            rows.append(("area", f"{self.area * 1e4:.4g} cm²"))
+        if self.thickness is not None:
+            rows.append(("thickness", f"{self.thickness * 1e6:.4g} µm"))
+        if self.temperature is not None:
+            rows.append(("temperature", f"{self.temperature:.2f} K ({self.temperature - 273.15:.1f} °C)"))
+        if self._source():
+            rows.append(("source", self._source()))
+        if self.metadata.get("reader"):
+            rows.append(("reader", str(self.metadata["reader"])))
+        return html_table("EISSpectrum", rows)
+
+    def plot(self, kind: str = "nyquist", *, ax=None, axes=None, **kwargs):
+        """Plot the spectrum (:mod:`lisse.plot.eis`; matplotlib is imported now, not with lisse).
+
+        Parameters
+        ----------
+        kind : {"nyquist", "bode"}
+            :func:`lisse.plot.eis.nyquist` (one Axes, ``ax=``) or :func:`lisse.plot.eis.bode`
+            (two Axes, ``axes=``).
+        ax, axes : matplotlib Axes, optional
+            Where to draw (default: a new figure).
+        **kwargs
+            Passed on (``z_fit`` [ohm], ``fit_label``, ``title``, ...).
+
+        Returns
+        -------
+        matplotlib.figure.Figure
+            The figure drawn on (the user's when ``ax``/``axes`` is given).
+
+        Raises
+        ------
+        ParameterError
+            ``kind`` is neither "nyquist" nor "bode".
+        """
+        if kind == "nyquist":
+            return plot_with("lisse.plot.eis:nyquist", self, ax=ax, **kwargs)
+        if kind == "bode":
+            return plot_with("lisse.plot.eis:bode", self, axes=axes, **kwargs)
+        raise ParameterError(f"EISSpectrum.plot kind: expected 'nyquist' or 'bode'; found {kind!r}")
 
     def to_frame(self):
         """Return the spectrum as a pandas DataFrame.

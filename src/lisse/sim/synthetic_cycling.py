@@ -258,7 +258,8 @@ def _segments_to_series(seg_j, seg_dur, dt, model, rng, noise_V, failure, fail_s
             span = max(float(t[-1] - tf), 0.0)
             n_sw = int(span / model.soft_dwell_s * 1.5) + 20
             switch_t = tf + np.concatenate([[0.0], np.cumsum(srng.exponential(model.soft_dwell_s, n_sw))])
-            level = srng.uniform(*model.soft_range, n_sw + 1)
+            low, high = model.soft_range
+            level = srng.uniform(low, high, n_sw + 1)
             level[1:] *= srng.random(n_sw) >= 0.3  # 30 % of the intervals: the filament is burnt open
             k = np.clip(np.searchsorted(switch_t, t, side="right") - 1, 0, n_sw)
             s = np.where(after, level[k], 0.0)

@@ -40,6 +40,11 @@ from lisse.errors import ParameterError
 from lisse.params import check_temperature
 from lisse.units import from_si
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import ArrayLike
+
 __all__ = [
     "li_molar_volume",
     "heterogeneous_factor",
@@ -276,7 +281,7 @@ def barrier_coefficient(surface_energy: float, theta_deg: float, temperature: fl
 
 
 def nucleation_rate(
-    overpotential,
+    overpotential: ArrayLike,
     surface_energy: float,
     theta_deg: float,
     prefactor: float,
@@ -285,7 +290,7 @@ def nucleation_rate(
     concentration_ratio: float = 1.0,
     electron_ratio: float = 1.0,
     z: int = 1,
-):
+) -> float | np.ndarray:
     """Nucleation rate J [same unit as ``prefactor``, e.g. 1/(m3 s)].
 
     ``J = J0 (c_Li+/c0) (c_e/c_e,Li) exp(-k_het dG_hom/(k_B T)) = J0 (c_Li+/c0) (c_e/c_e,Li) exp(-B/eta^2)``

@@ -52,13 +52,18 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
+from lisse.analysis._estimator import refuse_data
 from lisse.analysis.eis.weighting import check_weighting, residual_weights
 from lisse.citations import Citation, add, register
 from lisse.errors import ConvergenceError, LisseError, ParameterError
+from lisse.records.display import html_table, plot_with, short
 from lisse.records.spectrum import EISSpectrum
 
 __all__ = ["Circuit", "parse_circuit", "ELEMENTS", "parse_parameter_values", "parse_parameter_bounds", "PLAUSIBILITY"]
@@ -183,7 +188,7 @@ class ElementType:
     params: tuple[str, ...]
     units: tuple[str, ...]
     bounds: tuple[tuple[float, float], ...]
-    func: object
+    func: Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]  # (ω [rad/s], params) -> (Z, dZ/dp)
     doc: str
 
 
@@ -312,6 +317,7 @@ def parse_circuit(text: str) -> tuple[_Node, list[tuple[str, ElementType]]]:
 
 def _evaluate(node: _Node, w: np.ndarray, p: np.ndarray, P: int, jac: bool):
     if node.kind == "el":
+        assert node.etype is not None  # parse_circuit gives every element node its type
         k = len(node.etype.params)
         z, dz = node.etype.func(w, p[node.start : node.start + k])
         if not jac:
@@ -371,12 +377,20 @@ class Circuit:
     def __init__(
         self,
         circuit: str,
-        initial_guess=None,
-        constants: dict | None = None,
-        bounds: dict | None = None,
-        weighting="modulus",
+        initial_guess: Mapping[str, float] | ArrayLike | None = None,
+        constants: Mapping[str, float] | None = None,
+        bounds: Mapping[str, tuple[float, float]] | None = None,
+        weighting: str | ArrayLike = "modulus",
         n_starts: int = 4,
     ) -> None:
+        example = 'Circuit("R0-p(R1,CPE1)", initial_guess=...).fit(spectrum)'
+        refuse_data("Circuit", "spectrum", example, scalars=("circuit", "constants", "bounds", "n_starts"), circuit=circuit, initial_guess=initial_guess,
+                    constants=constants, bounds=bounds, weighting=weighting, n_starts=n_starts)
+        if not isinstance(circuit, str):
+            raise ParameterError(f"Circuit: expected a circuit string such as 'R0-p(R1,CPE1)'; found {type(circuit).__name__}")
+        for what, value in (("constants", constants), ("bounds", bounds)):
+            if value is not None and not isinstance(value, Mapping):
+                raise ParameterError(f"Circuit {what}: expected a dict by parameter name ({{'R0': 10.0}}); found {type(value).__name__}")
         self.circuit = circuit
         self._tree, self._elements = parse_circuit(circuit)
         names, units, lo, hi = [], [], [], []
@@ -390,11 +404,11 @@ class Circuit:
         self.param_units = dict(zip(names, units))
         self._lo = np.array(lo, float)
         self._hi = np.array(hi, float)
-        for k, (a, b) in (bounds or {}).items():
+        for k, (low, high) in (bounds or {}).items():
             i = self._index(k, "bounds")
-            if not a < b:
-                raise ParameterError(f"Circuit bounds for '{k}': expected low < high, found ({a}, {b})")
-            self._lo[i], self._hi[i] = a, b
+            if not low < high:
+                raise ParameterError(f"Circuit bounds for '{k}': expected low < high, found ({low}, {high})")
+            self._lo[i], self._hi[i] = low, high
         self.constants = {}
         for k, v in (constants or {}).items():
             self._index(k, "constants")
@@ -425,7 +439,7 @@ class Circuit:
             raise ParameterError(f"Circuit {what}: unknown parameter '{name}' for circuit '{self.circuit}' (parameters: {', '.join(self.param_names)}){hint}") from None
 
     # -- model -----------------------------------------------------------------------------------
-    def impedance(self, frequency, params) -> np.ndarray:
+    def impedance(self, frequency: ArrayLike, params: ArrayLike) -> np.ndarray:
         """Evaluate Z at ``frequency`` for a full parameter vector.
 
         Parameters
@@ -443,7 +457,7 @@ class Circuit:
         w = 2 * np.pi * np.asarray(frequency, float)
         return _evaluate(self._tree, w, np.asarray(params, float), len(self.param_names), False)[0]
 
-    def jacobian(self, frequency, params) -> tuple[np.ndarray, np.ndarray]:
+    def jacobian(self, frequency: ArrayLike, params: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
         """Evaluate Z and its analytic Jacobian dZ/dp at ``frequency``.
 
         Parameters
@@ -463,7 +477,7 @@ class Circuit:
         w = 2 * np.pi * np.asarray(frequency, float)
         return _evaluate(self._tree, w, np.asarray(params, float), len(self.param_names), True)
 
-    def predict(self, frequency) -> np.ndarray:
+    def predict(self, frequency: ArrayLike) -> np.ndarray:
         """Evaluate Z of the fitted circuit at ``frequency``.
 
         Parameters
@@ -500,7 +514,7 @@ class Circuit:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # an edge warning does not matter for a starting point
                 d = DRT(inductance=has_L, uncertainty=False).fit(EISSpectrum(f, z))
-            self._drt_misfit = d.median_relative_misfit_
+            self._drt_misfit: float | None = d.median_relative_misfit_
             peaks = [(p.tau_s, p.resistance_ohm) for p in d.peaks_]
             r_inf = max(d.r_inf_, 1e-3 * float(np.min(np.abs(z))))
             L_guess = max(d.inductance_, 1e-9)
@@ -525,7 +539,7 @@ class Circuit:
                 starts.append(sorted(pk + extra))
         for k in range(max(self.n_starts - len(starts), 1)):
             shift = (k % 3 - 1) * 0.5  # decades
-            taus = np.geomspace(tmin, tmax, n + 2)[1:-1] * 10**shift if n else []
+            taus = np.geomspace(tmin, tmax, n + 2)[1:-1] * 10**shift if n else np.zeros(0)
             starts.append([(t, span / max(n, 1)) for t in taus])
         out = []
         for st in starts[: self.n_starts]:
@@ -540,7 +554,7 @@ class Circuit:
         Gerischer and finite/semi-infinite Warburg elements follow, in that order (diffusion is
         usually the slowest process), keeping circuit order within each group.
         """
-        slots = []
+        slots: list[tuple[Any, ...]] = []  # (rank, "el", node) or (rank, "pair", resistor, capacitor)
         paired_R: set[int] = set()
 
         def first_R(node):
@@ -631,7 +645,7 @@ class Circuit:
                     p[i] = span / 4
         return p
 
-    def fit(self, spectrum, impedance=None) -> Circuit:
+    def fit(self, spectrum: EISSpectrum | ArrayLike, impedance: ArrayLike | None = None) -> Circuit:
         """Fit the circuit to an :class:`EISSpectrum` (or to ``frequency``, ``impedance`` arrays).
 
         Weighted non-linear least squares on stacked real and imaginary residuals, several starting
@@ -798,14 +812,14 @@ class Circuit:
         p = from_theta(sol.x, base)
         self.parameters_ = dict(zip(self.param_names, p.tolist()))
         m = 2 * f.size
-        k = int(free.sum())
+        n_free = int(free.sum())
         chi2 = 2 * float(sol.cost)
-        s2 = chi2 / max(m - k, 1)
+        s2 = chi2 / max(m - n_free, 1)
         Jt = sol.jac
         try:
             cov_t = s2 * np.linalg.pinv(Jt.T @ Jt)
         except np.linalg.LinAlgError:  # pragma: no cover
-            cov_t = np.full((k, k), np.nan)
+            cov_t = np.full((n_free, n_free), np.nan)
         scale = dp_dtheta(sol.x, p)
         cov = cov_t * np.outer(scale, scale)
         std = np.zeros(P)
@@ -814,19 +828,78 @@ class Circuit:
         self.std_ = dict(zip(self.param_names, std.tolist()))
         zf = self.impedance(f, p)
         self.z_fit_ = zf
+        self.spectrum_ = spectrum if isinstance(spectrum, EISSpectrum) else EISSpectrum(f, z, label="data")
         rel = np.abs(zf - z) / np.abs(z)
         self.stats_ = {
             "chi2": chi2,
             "reduced_chi2": s2,
             "rms_relative_error": float(np.sqrt(np.mean(rel**2))),
             "median_relative_misfit": float(np.median(rel)),
-            "aic": float(m * math.log(max(chi2 / m, 1e-300)) + 2 * k),
-            "bic": float(m * math.log(max(chi2 / m, 1e-300)) + k * math.log(m)),
+            "aic": float(m * math.log(max(chi2 / m, 1e-300)) + 2 * n_free),
+            "bic": float(m * math.log(max(chi2 / m, 1e-300)) + n_free * math.log(m)),
             "n_points": int(f.size),
-            "n_free": k,
+            "n_free": n_free,
             "success": bool(sol.success),
         }
         return self
+
+    # -- display -----------------------------------------------------------------------------------
+    def __repr__(self) -> str:
+        """The circuit string and, once fitted, the parameters (SI, with units) and the misfit; at most ~200 characters."""
+        head = f"Circuit({self.circuit!r}"
+        if not hasattr(self, "parameters_"):
+            fixed = f", constants={short(self.constants, 40)}" if self.constants else ""
+            return f"{head}{fixed}, not fitted)"
+        tail = f"; misfit {100 * self.stats_['median_relative_misfit']:.2g} %)"
+        parts: list[str] = []
+        budget = 200 - len(head) - len(tail) - 10
+        for n in self.param_names:
+            item = f"{n}={self.parameters_[n]:.3g}{_unit_suffix(self.param_units[n])}"
+            if sum(len(x) + 2 for x in parts) + len(item) > budget:
+                parts.append("…")
+                break
+            parts.append(item)
+        return f"{head}: {', '.join(parts)}{tail}"
+
+    def _repr_html_(self) -> str:
+        if not hasattr(self, "parameters_"):
+            return html_table(f"Circuit {self.circuit} (not fitted)", [(n, self.param_units[n]) for n in self.param_names])
+        flags = self.parameter_flags()
+        rows = [(n, f"{self.parameters_[n]:.4g} ± {self.std_[n]:.2g}{_unit_suffix(self.param_units[n])}"
+                 + (f"  ({'; '.join(flags[n])})" if flags[n] else "")) for n in self.param_names]
+        rows.append(("median misfit", f"{100 * self.stats_['median_relative_misfit']:.3g} %"))
+        return html_table(f"Circuit {self.circuit}", rows)
+
+    def plot(self, kind: str = "nyquist", *, ax=None, axes=None, **kwargs):
+        """The fitted data with the model curve (:mod:`lisse.plot.eis`); returns the Figure.
+
+        Parameters
+        ----------
+        kind : {"nyquist", "bode"}
+            :func:`lisse.plot.eis.nyquist` (``ax=``) or :func:`lisse.plot.eis.bode` (``axes=``, two Axes).
+        ax, axes : matplotlib Axes, optional
+            Where to draw (default: a new figure).
+        **kwargs
+            Passed on (``title``, ...).
+
+        Returns
+        -------
+        matplotlib.figure.Figure
+            The figure drawn on (the user's when ``ax``/``axes`` is given).
+
+        Raises
+        ------
+        ParameterError
+            The circuit is not fitted, or ``kind`` is unknown.
+        """
+        if not hasattr(self, "z_fit_"):
+            raise ParameterError("Circuit.plot: fit() the circuit first")
+        if kind not in ("nyquist", "bode"):
+            raise ParameterError(f"Circuit.plot kind: expected 'nyquist' or 'bode'; found {kind!r}")
+        kwargs.setdefault("fit_label", self.circuit)
+        if kind == "nyquist":
+            return plot_with("lisse.plot.eis:nyquist", self.spectrum_, self.z_fit_, ax=ax, **kwargs)
+        return plot_with("lisse.plot.eis:bode", self.spectrum_, self.z_fit_, axes=axes, **kwargs)
 
     def _at_bound(self, i: int) -> bool:
         """True when parameter i ended on (or numerically at) a finite bound, or ran off to 0/inf in
@@ -1015,7 +1088,7 @@ def _items(spec, what: str):
     return parts
 
 
-def parse_parameter_values(spec, circuit: Circuit, what: str = "initial") -> dict[str, float]:
+def parse_parameter_values(spec: Any, circuit: Circuit, what: str = "initial") -> dict[str, float]:
     """Read parameter values from ``"R0=100,R1=10 kohm,CPE1_0=1e-9"`` (CLI; repeatable) or a mapping (study).
 
     Names are the circuit's parameter names (``CPE1_Q``, ``CPE1_n``) or impedance.py's positional ones
@@ -1049,7 +1122,7 @@ def parse_parameter_values(spec, circuit: Circuit, what: str = "initial") -> dic
     return out
 
 
-def parse_parameter_bounds(spec, circuit: Circuit) -> dict[str, tuple[float, float]]:
+def parse_parameter_bounds(spec: Any, circuit: Circuit) -> dict[str, tuple[float, float]]:
     """Read parameter bounds from ``"R1=10:1e7,CPE1_n=0.7:1"`` (CLI) or a mapping (study).
 
     A mapping is ``{"R1": [10, 1e7]}`` or ``{"R1": "10 ohm:10 Mohm"}``; an empty side is unbounded (``R1=10:``).

@@ -15,12 +15,23 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from lisse.constants import BOLTZMANN, ELEMENTARY_CHARGE, GAS_CONSTANT
 from lisse.errors import ParameterError
+from lisse.records.display import compact_repr, plot_with
 from lisse.units import to_si
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from numpy.typing import ArrayLike
+
+    from lisse._typing import QuantityLike
+    from lisse.analysis.eis.circuits import Circuit
+    from lisse.records.spectrum import EISSpectrum
 
 __all__ = ["conductivity", "conductivity_from_fit", "arrhenius", "ArrheniusFit", "interfacial_asr", "drt_map", "DRTMap"]
 
@@ -32,7 +43,7 @@ def _pos(x, unit, name):
     return v
 
 
-def conductivity(resistance, thickness, area) -> float:
+def conductivity(resistance: QuantityLike, thickness: QuantityLike, area: QuantityLike) -> float:
     """Compute the ionic conductivity σ = L/(R·A).
 
     Parameters
@@ -64,7 +75,7 @@ def conductivity(resistance, thickness, area) -> float:
     return L / (R * A)
 
 
-def conductivity_from_fit(circuit, thickness, area, bulk: str | None = None) -> dict:
+def conductivity_from_fit(circuit: Circuit, thickness: QuantityLike, area: QuantityLike, bulk: str | None = None) -> dict:
     """Bulk ionic conductivity σ = L/(R_b·A) from a fitted circuit's bulk resistor, with its uncertainty.
 
     Parameters
@@ -148,7 +159,7 @@ class ArrheniusFit:
         }
 
 
-def arrhenius(temperature, sigma, form: str = "sigma_T") -> ArrheniusFit:
+def arrhenius(temperature: ArrayLike, sigma: ArrayLike, form: str = "sigma_T") -> ArrheniusFit:
     """Fit the Arrhenius activation energy to conductivities at several temperatures.
 
     Least-squares line through ln(σT) (``form="sigma_T"``, the hopping form σT = A exp(-Ea/k_B T)) or
@@ -209,7 +220,7 @@ def arrhenius(temperature, sigma, form: str = "sigma_T") -> ArrheniusFit:
     )
 
 
-def interfacial_asr(resistance, area, symmetric: bool = True) -> dict:
+def interfacial_asr(resistance: QuantityLike, area: QuantityLike, symmetric: bool = True) -> dict:
     """Compute the interfacial area-specific resistance of one interface.
 
     For a symmetric cell (two identical interfaces in series) the measured interfacial resistance is
@@ -246,6 +257,7 @@ def interfacial_asr(resistance, area, symmetric: bool = True) -> dict:
     }
 
 
+@compact_repr
 @dataclass
 class DRTMap:
     """The DRT γ of a series of spectra on one τ grid.
@@ -273,6 +285,23 @@ class DRTMap:
     misfit: np.ndarray
     max_misfit: np.ndarray | None = None
 
+    def plot(self, *, ax=None, **kwargs):
+        """Show γ as colour against τ and spectrum (:func:`lisse.plot.eis.drt_map`).
+
+        Parameters
+        ----------
+        ax : matplotlib.axes.Axes, optional
+            Draw into this matplotlib Axes (default: a new figure).
+        **kwargs
+            Passed to the plotting function.
+
+        Returns
+        -------
+        matplotlib.figure.Figure
+            The figure drawn on (:func:`lisse.plot.eis.drt_map`).
+        """
+        return plot_with("lisse.plot.eis:drt_map", self, ax=ax, **kwargs)
+
     def to_frame(self):
         """Return one row per spectrum as a pandas DataFrame.
 
@@ -292,7 +321,7 @@ class DRTMap:
         return df
 
 
-def drt_map(spectra, **drt_kwargs) -> DRTMap:
+def drt_map(spectra: Sequence[EISSpectrum], **drt_kwargs: Any) -> DRTMap:
     """Fit a DRT to every spectrum of a series and collect γ on one common τ grid.
 
     The τ grids are decade-aligned, so the common grid is the union lattice; γ is zero outside a

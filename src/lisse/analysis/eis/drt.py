@@ -65,11 +65,13 @@ from functools import lru_cache
 
 import numpy as np
 
+from lisse.analysis._estimator import refuse_data
 from lisse.analysis.eis.cells import CELL_TYPES, PROCESS_WINDOWS, cell_model
 from lisse.analysis.eis.drt_uncertainty import BAND_LEVEL  # nominal coverage of gamma_lower_/gamma_upper_
 from lisse.analysis.eis.weighting import check_weighting, residual_weights
 from lisse.citations import Citation, add, register
 from lisse.errors import CalculationError, ParameterError
+from lisse.records.display import html_table, plot_with, short
 from lisse.records.spectrum import EISSpectrum
 
 __all__ = ["DRT", "DRTPeak", "DEFAULT_PROCESS_WINDOWS", "assign_process", "DRTEdgeWarning", "FIT_QUALITY_THRESHOLDS", "fit_quality",
@@ -417,6 +419,15 @@ class DRT:
        doi:10.1016/j.electacta.2014.09.058.
     """
 
+    # fitted attributes whose type is not fixed by their first assignment in fit()
+    cpe_q_: float | None
+    cpe_n_: float | None
+    leak_resistance_: float | None
+    warnings_: list[str]
+    gamma_std_: np.ndarray | None
+    gamma_lower_: np.ndarray | None
+    gamma_upper_: np.ndarray | None
+
     def __init__(
         self,
         lambda_: float | str = 2e-4,
@@ -440,6 +451,9 @@ class DRT:
         resolved_fraction: float = 0.01,
         uncertainty: bool = True,
     ) -> None:
+        settings = {k: v for k, v in locals().items() if k != "self"}
+        refuse_data("DRT", "spectrum", "DRT(lambda_=...).fit(spectrum)",
+                    scalars=tuple(k for k in settings if k not in ("processes", "capacitance", "cell")), **settings)
         if isinstance(lambda_, str) and lambda_.lower() == "drttools":
             basis, fwhm_coeff, part, order, weighting, inductance = "gaussian", 0.5, "combined", 1, "unit", False
             lambda_ = 1e-3
@@ -693,7 +707,8 @@ class DRT:
         """
         register("Wan2015")
         if not isinstance(spectrum, EISSpectrum):
-            raise ParameterError(f"DRT.fit: expected an EISSpectrum, found {type(spectrum).__name__}")
+            raise ParameterError(f"DRT.fit: expected an EISSpectrum (lisse.io.read_spectrum(path), or "
+                                 f"EISSpectrum(frequency=f_Hz, impedance=Z_ohm) for arrays); found {type(spectrum).__name__}")
         if len(spectrum) < 5:
             raise ParameterError(f"DRT.fit: spectrum '{spectrum.label}' has {len(spectrum)} points; at least 5 are needed")
         f = spectrum.frequency
@@ -811,7 +826,7 @@ class DRT:
             t_low = math.log10(1.0 / (2 * math.pi * float(np.min(omega) / (2 * math.pi)))) - 1.0
             t_grid = t_low + np.arange(0.0, 9.5, 1.5)
             bounds.append((t_low, t_low + 9.0))
-            start = min(((n, t) for n in n_grid for t in t_grid), key=objective)
+            start: tuple[float, ...] = min(((n, t) for n in n_grid for t in t_grid), key=objective)
         else:
             start = (min(n_grid, key=lambda n: objective((n,))),)
         if fixed_n is None or len(bounds) > 1:
@@ -1016,6 +1031,68 @@ class DRT:
             )
         peaks.sort(key=lambda pk: pk.tau_s)
         return peaks
+
+    # -- display -------------------------------------------------------------------------------
+    def _changed(self) -> dict:
+        default = DRT()
+        keys = ("lambda_", "basis", "fwhm_coeff", "ppd", "extend_decades", "part", "order", "weighting", "cell", "inductance",
+                "blocking_element", "cpe_n", "uncertainty")
+        out = {"lambda_": self.lambda_, "cell": self.cell}
+        out.update({k: getattr(self, k) for k in keys if getattr(self, k) != getattr(default, k)})
+        return out
+
+    def __repr__(self) -> str:
+        """The settings that differ from the defaults and, once fitted, the peaks and misfit (one line)."""
+        params = ", ".join(f"{k}={short(v, 24)}" for k, v in self._changed().items())
+        if not hasattr(self, "peaks_"):
+            return f"DRT({params}; not fitted)"
+        peaks = ", ".join(f"{p.process} {p.resistance_ohm:.3g} Ω" for p in self.peaks_[:4]) + (" …" if len(self.peaks_) > 4 else "")
+        text = (f"DRT({params}; fitted: {len(self.peaks_)} peaks [{peaks}], "
+                f"misfit {100 * self.median_relative_misfit_:.2g} % ({self.fit_quality_}))")
+        return text if len(text) <= 200 else text[:198] + "…)"
+
+    def _repr_html_(self) -> str:
+        rows = [(k, short(v, 40)) for k, v in self._changed().items()]
+        if hasattr(self, "peaks_"):
+            rows.append(("λ used", f"{self.lambda_value_:.3g}"))
+            rows += [(f"peak {k + 1}: {p.process}", f"R = {p.resistance_ohm:.4g} Ω, τ = {p.tau_s:.3g} s, C = {p.capacitance_F:.3g} F")
+                     for k, p in enumerate(self.peaks_)]
+            rows.append(("median misfit", f"{100 * self.median_relative_misfit_:.3g} % ({self.fit_quality_})"))
+        return html_table("DRT" + ("" if hasattr(self, "peaks_") else " (not fitted)"), rows)
+
+    def plot(self, kind: str = "drt", *, ax=None, axes=None, **kwargs):
+        """Plot the fit (:mod:`lisse.plot.eis`); returns the Figure.
+
+        Parameters
+        ----------
+        kind : {"drt", "nyquist", "bode"}
+            γ(τ) with peaks and band (:func:`lisse.plot.eis.drt`), or the data with the DRT model
+            (:func:`lisse.plot.eis.nyquist`, :func:`lisse.plot.eis.bode` with ``axes=``).
+        ax, axes : matplotlib Axes, optional
+            Where to draw (default: a new figure).
+        **kwargs
+            Passed on (``yscale``, ``title``, ...).
+
+        Returns
+        -------
+        matplotlib.figure.Figure
+            The figure drawn on (the user's when ``ax``/``axes`` is given).
+
+        Raises
+        ------
+        ParameterError
+            The DRT is not fitted, or ``kind`` is unknown.
+        """
+        if not hasattr(self, "peaks_"):
+            raise ParameterError("DRT.plot: fit() the DRT first")
+        if kind == "drt":
+            return plot_with("lisse.plot.eis:drt", self, ax=ax, **kwargs)
+        kwargs.setdefault("fit_label", "DRT model")
+        if kind == "nyquist":
+            return plot_with("lisse.plot.eis:nyquist", self.spectrum_, self.z_fit_, ax=ax, **kwargs)
+        if kind == "bode":
+            return plot_with("lisse.plot.eis:bode", self.spectrum_, self.z_fit_, axes=axes, **kwargs)
+        raise ParameterError(f"DRT.plot kind: expected 'drt', 'nyquist' or 'bode'; found {kind!r}")
 
     # -- summaries ---------------------------------------------------------------------------
     def tables(self) -> dict:

@@ -87,12 +87,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from lisse.records.display import compact_repr
+
 __all__ = ["BAND_LEVEL", "DRTBand", "linearised_band"]
 
 #: Nominal two-sided coverage of the DRT band.
 BAND_LEVEL = 0.95
 
 
+@compact_repr
 @dataclass
 class DRTBand:
     """A pointwise confidence band for γ on the DRT's τ grid (all arrays [ohm] per unit ln τ).

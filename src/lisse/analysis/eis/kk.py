@@ -72,6 +72,7 @@ import numpy as np
 from lisse.analysis.eis.weighting import residual_weights
 from lisse.citations import Citation, add, register
 from lisse.errors import ParameterError
+from lisse.records.display import html_table, plot_with
 from lisse.records.spectrum import EISSpectrum
 
 __all__ = ["KKResult", "lin_kk", "KK_THRESHOLDS"]
@@ -143,6 +144,32 @@ class KKResult:
     reason: str = ""
     worst_frequency: float = float("nan")
     worst_frequencies: np.ndarray | None = None
+
+    def __repr__(self) -> str:
+        return (f"KKResult(M={self.M}, mu={self.mu:.3g}, max_residual={100 * self.max_residual:.3g} %, "
+                f"verdict={self.verdict!r}, {self.frequency.size} points)")
+
+    def _repr_html_(self) -> str:
+        return html_table("Lin-KK test", [("verdict", f"{self.verdict}: {self.reason}"), ("RC elements M", str(self.M)),
+                                          ("μ", f"{self.mu:.3g}"), ("max |residual|", f"{100 * self.max_residual:.3g} %"),
+                                          ("noise estimate", f"{100 * self.noise:.3g} %"), ("worst frequency", f"{self.worst_frequency:.4g} Hz")])
+
+    def plot(self, *, ax=None, **kwargs):
+        """Plot the relative residuals against frequency (:func:`lisse.plot.eis.kk_residuals`).
+
+        Parameters
+        ----------
+        ax : matplotlib.axes.Axes, optional
+            Draw into this matplotlib Axes (default: a new figure).
+        **kwargs
+            Passed to the plotting function.
+
+        Returns
+        -------
+        matplotlib.figure.Figure
+            The figure drawn on (:func:`lisse.plot.eis.kk_residuals`).
+        """
+        return plot_with("lisse.plot.eis:kk_residuals", self, ax=ax, **kwargs)
 
     def valid(self, tolerance: float = 0.01) -> bool:
         """Tell whether every residual is below ``tolerance`` and no drift is flagged.
@@ -288,13 +315,15 @@ def lin_kk(
         neg = np.abs(rk[rk < 0]).sum()
         return 1.0 - neg / pos if pos > 0 else -math.inf
 
-    chosen = None
+    chosen: tuple[int, float, np.ndarray, np.ndarray] | None = None
     for M in range(M_min, max_M + 1):
         x, A = solve(M)
         mu = mu_of(x)
         chosen = (M, mu, x, A)
         if mu < c and M > M_min:
             break
+    if chosen is None:  # M_min <= max_M, so the loop ran at least once
+        raise ParameterError(f"lin_kk: no element count between {M_min} and {max_M} to try")
     M_mu = chosen[0]
     if mu_floor is not None:
         # sharp arcs: μ can dip below c while the few, widely spaced elements still miss an arc that
@@ -350,10 +379,10 @@ def _noise_level(rr: np.ndarray, ri: np.ndarray) -> float:
     For white noise of standard deviation σ, d_i = Δ_i - (Δ_{i-1} + Δ_{i+1})/2 has variance 1.5 σ²;
     a residual that varies smoothly with frequency (a systematic misfit) largely cancels out.
     """
-    d = [a[1:-1] - 0.5 * (a[:-2] + a[2:]) for a in (rr, ri) if a.size >= 3]
-    if not d:
+    parts = [a[1:-1] - 0.5 * (a[:-2] + a[2:]) for a in (rr, ri) if a.size >= 3]
+    if not parts:
         return 0.0
-    d = np.concatenate(d)
+    d = np.concatenate(parts)
     return float(np.sqrt(np.mean(d**2) / 1.5))
 
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from lisse.records.spectrum import EISSpectrum
 
@@ -10,10 +14,11 @@ __all__ = ["zarc_series", "three_arc_spectrum", "THREE_ARC_TRUTH"]
 
 #: The three-arc case of the impedance issue: R0 = 10 ohm plus (R || CPE) arcs of 100/200/500 ohm,
 #: n = 0.9, tau = 1e-7/1e-5/1e-2 s (bulk, grain boundary, interface).
-THREE_ARC_TRUTH = {"r0_ohm": 10.0, "r_ohm": (100.0, 200.0, 500.0), "tau_s": (1e-7, 1e-5, 1e-2), "n": 0.9}
+THREE_ARC_TRUTH: dict[str, Any] = {"r0_ohm": 10.0, "r_ohm": (100.0, 200.0, 500.0), "tau_s": (1e-7, 1e-5, 1e-2), "n": 0.9}
 
 
-def zarc_series(frequency, r0: float, rs, taus, n: float = 0.9, inductance: float = 0.0) -> np.ndarray:
+def zarc_series(frequency: ArrayLike, r0: float, rs: Sequence[float], taus: Sequence[float], n: float = 0.9,
+                inductance: float = 0.0) -> np.ndarray:
     """Compute Z of R0 + jωL + Σ R_k/(1 + (jωτ_k)^n) (each term an R ‖ CPE with Q = τ^n/R).
 
     Parameters

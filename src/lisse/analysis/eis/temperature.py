@@ -55,7 +55,15 @@ import numpy as np
 import lisse.analysis.eis.cells  # noqa: F401  (registers the Irvine1990 citation: one home)
 from lisse.citations import Citation, add, register
 from lisse.errors import ParameterError
+from lisse.records.display import compact_repr, html_table, plot_with
 from lisse.records.spectrum import EISSpectrum
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from lisse._typing import QuantityLike
+    from lisse.analysis.eis.circuits import Circuit
 
 __all__ = [
     "temperature_from_name",
@@ -130,7 +138,7 @@ def temperature_from_name(name: str) -> float | None:
     return vals[0]
 
 
-def parse_temperature(value, where: str = "temperature") -> float:
+def parse_temperature(value: QuantityLike, where: str = "temperature") -> float:
     """Read a temperature from a number or text; a bare number is °C (``"25"``, ``"-25 degC"``, ``"298 K"``, ``"25C"``).
 
     Parameters
@@ -175,7 +183,7 @@ def _keys(sp: EISSpectrum) -> list[str]:
     return [k for k in out if k]
 
 
-def resolve_temperatures(spectra, table: dict | None = None, *, tolerance_K: float = 0.01) -> list[tuple[float, str]]:
+def resolve_temperatures(spectra: Sequence[EISSpectrum], table: dict | None = None, *, tolerance_K: float = 0.01) -> list[tuple[float, str]]:
     """Find the temperature and its source ("table", "file", "name") for every spectrum.
 
     Rules: a table entry that matches no spectrum, a spectrum matched by two table keys with different
@@ -206,7 +214,7 @@ def resolve_temperatures(spectra, table: dict | None = None, *, tolerance_K: flo
     """
     spectra = list(spectra)
     table = dict(table or {})
-    used = set()
+    used: set[str] = set()
     out = []
     for sp in spectra:
         keys = _keys(sp)
@@ -243,6 +251,7 @@ def resolve_temperatures(spectra, table: dict | None = None, *, tolerance_K: flo
 # ------------------------------------------------------------------------------------------------
 # per-spectrum pellet fit
 # ------------------------------------------------------------------------------------------------
+@compact_repr
 @dataclass
 class PelletFit:
     """Bulk / grain-boundary resistances of one spectrum (SI: ohm, F, S/m).
@@ -291,6 +300,7 @@ class PelletFit:
     sigma_total: float | None = None
     sigma_gb_specific: float | None = None
     notes: list = field(default_factory=list)
+    _fit: Circuit | None = field(default=None, repr=False, compare=False)  # the fitted circuit, for figures
 
     def as_dict(self) -> dict:
         """Return a JSON-able row; conductivities in S/cm as the keys say.
@@ -471,6 +481,36 @@ class SeriesFit:
     arrhenius: dict
     form: str
 
+    def _ea(self) -> list[tuple[str, str]]:
+        return [(k, f"{v['activation_energy_eV']:.3f} ± {v['activation_energy_std_eV']:.2g} eV") for k, v in self.arrhenius.items() if v]
+
+    def __repr__(self) -> str:
+        t = [r.temperature for r in self.rows if r.temperature is not None]
+        span = f", {min(t) - _ZERO_C:.0f}..{max(t) - _ZERO_C:.0f} °C" if t else ""
+        ea = ", ".join(f"Ea_{k}={v}" for k, v in self._ea())
+        return f"SeriesFit({len(self.rows)} spectra{span}, form={self.form!r}{', ' + ea if ea else ''})"
+
+    def _repr_html_(self) -> str:
+        rows = [("spectra", str(len(self.rows))), ("form", self.form)] + [(f"Ea ({k.replace('_', ' ')})", v) for k, v in self._ea()]
+        return html_table("Arrhenius series", rows)
+
+    def plot(self, *, ax=None, **kwargs):
+        """Arrhenius plot of the series (:func:`lisse.plot.eis_temperature.arrhenius`).
+
+        Parameters
+        ----------
+        ax : matplotlib.axes.Axes, optional
+            Draw into this matplotlib Axes (default: a new figure).
+        **kwargs
+            Passed on (``title``).
+
+        Returns
+        -------
+        matplotlib.figure.Figure
+            The figure drawn on (:func:`lisse.plot.eis_temperature.arrhenius`).
+        """
+        return plot_with("lisse.plot.eis_temperature:arrhenius", self, ax=ax, **kwargs)
+
     def as_dict(self) -> dict:
         """Return the series as JSON-able data.
 
@@ -519,7 +559,7 @@ def _arrhenius_entry(T, s, form: str) -> dict | None:
     }
 
 
-def temperature_series(spectra, temperatures, *, area: float | None = None, thickness: float | None = None, cell: str | None = None, form: str = "sigma_T") -> SeriesFit:
+def temperature_series(spectra: Sequence[EISSpectrum], temperatures: Sequence[float], *, area: float | None = None, thickness: float | None = None, cell: str | None = None, form: str = "sigma_T") -> SeriesFit:
     """Fit every spectrum (:func:`fit_pellet`) and the Arrhenius law of σ_bulk, σ_gb and σ_total.
 
     Parameters

@@ -26,12 +26,16 @@ says so instead of giving a CCD, unless ``cell_type = "symmetric"`` states that 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lisse.io.readers import READERS
-from lisse.params import OptionSpec
+from lisse.params import OptionBounds, OptionSpec
 from lisse.pipeline.registry import StageContext, StageResult, stage
 from lisse.report.html import Markup
+
+if TYPE_CHECKING:
+    from lisse.records.cycling import CyclingRecord
+    from lisse.sim.synthetic_cycling import SyntheticTruth
 
 #: Column units of files whose header carries none: "time=s,voltage=V,current=mA" or a table role -> unit.
 UNITS_OPTION = OptionSpec.one_of(
@@ -40,7 +44,7 @@ UNITS_OPTION = OptionSpec.one_of(
     OptionSpec.table("units per column role", values=OptionSpec.text("unit of the column"), max_items=20),
 )
 
-_RATIO = {"low": 0.0, "low_inclusive": False, "high": 1e3}
+_RATIO: OptionBounds = {"low": 0.0, "low_inclusive": False, "high": 1e3}
 
 #: Records with more cycles get the curves figure but not the per-sample curve and dQ/dV tables in the report.
 _MAX_CURVE_TABLE_CYCLES = 200
@@ -120,14 +124,14 @@ def cycling_stage(ctx: StageContext) -> StageResult:
     res = StageResult(citations={"Kasemchainan2019"})
     summary: dict[str, Any] = {"files": []}
     html = []
-    records = []
+    records: list[tuple[str, CyclingRecord, str, SyntheticTruth | None]] = []  # (name, record, kind, known answer)
     if opts["synthetic"] or not files:
         from lisse.sim.synthetic_cycling import ccd_staircase
 
         fail = opts["synthetic_failure"]
         area = opts.get("area", 0.785e-4)  # SI (m2); default 0.785 cm2
-        rec, truth = ccd_staircase(failure=fail, j_critical="0.55 mA/cm2", area=area, seed=opts["seed"])
-        records.append(("synthetic_ccd", rec, "ccd", truth))
+        rec_syn, truth_syn = ccd_staircase(failure=fail, j_critical="0.55 mA/cm2", area=area, seed=opts["seed"])
+        records.append(("synthetic_ccd", rec_syn, "ccd", truth_syn))
         html.append(Markup("<p>No cycler files were given, so lisse analysed a <b>synthetic</b> Li|SSE|Li CCD staircase "
                            "(0.1 mA/cm² steps at 0.2 mAh/cm², ohmic + Butler–Volmer + nucleation spike, failure above "
                            "0.55 mA/cm² by a {} short) whose answer is known: CCD = 0.5 mA/cm².</p>").format(fail))
@@ -140,9 +144,9 @@ def cycling_stage(ctx: StageContext) -> StageResult:
         rec = read_cycling(p, format=opts.get("format"), units=parse_units(opts.get("units"), CYCLING_ROLES, source="[cycling] units"), **meta)
         # a name per file for its tables and figures: two files with one stem (a/run.csv, b/run.csv)
         # must not share (and overwrite) each other's outputs
-        name, k = p.stem, 2
+        name, n = p.stem, 2
         while any(r[0] == name for r in records):
-            name, k = f"{p.stem}_{k}", k + 1
+            name, n = f"{p.stem}_{n}", n + 1
         records.append((name, rec, opts["kind"], None))
     for name, rec, kind, truth in records:
         entry: dict[str, Any] = {"name": name, "record": rec.summary()}
@@ -151,6 +155,7 @@ def cycling_stage(ctx: StageContext) -> StageResult:
         k = found.kind if kind == "auto" else kind
         entry["kind"] = k
         cell_type = "symmetric" if truth is not None else opts["cell_type"]
+        det: CCDDetector | ShortDetector
         try:
             if k == "ccd":
                 det = CCDDetector(**ccd_opts).fit(rec, cell_type=cell_type)
@@ -163,7 +168,7 @@ def cycling_stage(ctx: StageContext) -> StageResult:
             html.append(Markup("<p><b>{}</b>: not analysed: {}</p>").format(name, msg))
             summary["files"].append(entry)
             continue
-        if k == "ccd":
+        if k == "ccd" and isinstance(det, CCDDetector):
             entry["ccd"] = det.summary()
             res.figures[f"{name}_ccd"] = plot_voltage_staircase(rec, det, title=name)
             res.figure_captions[f"{name}_ccd"] = (f"{name}: voltage (blue) and current density (red) of the CCD staircase; "
@@ -175,7 +180,7 @@ def cycling_stage(ctx: StageContext) -> StageResult:
             s = det.summary()
             html.append(Markup("<p><b>{}</b>: CCD (last stable step) = {} mA/cm², first failure at {} mA/cm² ({}), protocol {}.</p>").format(
                 name, s["ccd_mA_cm2"], s["failure_current_density_mA_cm2"], s["criterion"], s["protocol"]))
-        elif k == "symmetric":
+        elif k == "symmetric" and isinstance(det, ShortDetector):
             entry["short_detection"] = det.summary()
             res.figures[f"{name}_voltage"] = plot_voltage_staircase(rec, det, title=name)
             res.figure_captions[f"{name}_voltage"] = f"{name}: voltage and current vs time; dashed line: failure ({det.criterion_})."

@@ -25,13 +25,13 @@ from __future__ import annotations
 
 import re
 
-from lisse.params import OptionSpec
+from lisse.params import OptionBounds, OptionSpec
 from lisse.pipeline.registry import StageContext, StageResult, stage
 from lisse.report.html import Markup
 from lisse.sim.interlayer.model import PRESETS
 from lisse.sim.interlayer.model import SCHEMA as MODEL_SCHEMA
 
-_J = {"low": 0.0, "low_inclusive": False, "high": 1e4}
+_J: OptionBounds = {"low": 0.0, "low_inclusive": False, "high": 1e4}
 
 #: Options of the ``[interlayer]`` table.
 SCHEMA = {

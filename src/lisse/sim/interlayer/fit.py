@@ -21,15 +21,18 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from lisse.citations import register
 from lisse.errors import CalculationError, ParameterError
+from lisse.records.display import compact_repr, plot_with
 from lisse.sim.interlayer.model import InterlayerParameters
 from lisse.sim.interlayer.sweeps import sweep_current
 
 __all__ = ["SpikeFit", "fit_coefficient", "fit_spike_coefficient"]
 
 
+@compact_repr
 @dataclass
 class SpikeFit:
     """Result of the l_n = C V_sp / i fit (SI units).
@@ -63,6 +66,23 @@ class SpikeFit:
     r_squared: float
     relative_rms: float
 
+    def plot(self, *, ax=None, **kwargs):
+        """Plot simulated against fitted nucleation length (:func:`lisse.plot.interlayer.fit_figure`).
+
+        Parameters
+        ----------
+        ax : matplotlib.axes.Axes, optional
+            Draw into this matplotlib Axes (default: a new figure).
+        **kwargs
+            Passed to the plotting function.
+
+        Returns
+        -------
+        matplotlib.figure.Figure
+            The figure drawn on (:func:`lisse.plot.interlayer.fit_figure`).
+        """
+        return plot_with("lisse.plot.interlayer:fit_figure", self, ax=ax, **kwargs)
+
     def as_dict(self) -> dict:
         """JSON-able summary with unit-suffixed keys.
 
@@ -84,7 +104,7 @@ class SpikeFit:
         }
 
 
-def fit_coefficient(currents, spikes, lengths) -> tuple[float, float, float]:
+def fit_coefficient(currents: ArrayLike, spikes: ArrayLike, lengths: ArrayLike) -> tuple[float, float, float]:
     """Least-squares C [S/m] in ``l = C V_sp / i`` through the origin; returns (C, R^2, relative RMS).
 
     Parameters
@@ -127,7 +147,7 @@ def fit_coefficient(currents, spikes, lengths) -> tuple[float, float, float]:
     return c, r2, rel
 
 
-def fit_spike_coefficient(p: InterlayerParameters, currents, spikes, capacity: float | None = None, time: float = 3600.0) -> SpikeFit:
+def fit_spike_coefficient(p: InterlayerParameters, currents: ArrayLike, spikes: ArrayLike, capacity: float | None = None, time: float = 3600.0) -> SpikeFit:
     """Fit C in ``l_n = C V_sp / i`` to the model's l_n at the measured currents.
 
     Parameters

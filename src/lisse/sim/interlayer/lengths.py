@@ -30,15 +30,19 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from lisse.citations import register
 from lisse.errors import ParameterError
+from lisse.records.display import html_table, plot_with
 from lisse.sim.interlayer.model import InterlayerParameters, growth_length
 from lisse.sim.interlayer.solver1d import Solution1D, solve_1d
 from lisse.units import as_si
+
+if TYPE_CHECKING:
+    from lisse._typing import QuantityLike
 
 __all__ = ["FAILURE_MODES", "LengthsResult", "nucleation_length", "nucleation_zones", "verdict", "interlayer_lengths"]
 
@@ -210,6 +214,32 @@ class LengthsResult:
     tip_growth_risk: bool
     solution: Solution1D
 
+    def __repr__(self) -> str:
+        return (f"LengthsResult({self.solution.params.name!r}, i={self.current / 10:.3g} mA/cm², l_n={self.nucleation_length * 1e6:.3g} µm, "
+                f"l_g={self.growth_length * 1e6:.3g} µm, l_i={self.thickness * 1e6:.3g} µm, stable={self.stable}, "
+                f"failure={self.failure_mode!r}, regime={self.regime!r})")
+
+    def _repr_html_(self) -> str:
+        d = self.as_dict()
+        return html_table(f"Interlayer lengths: {d['preset']}", [(k, v) for k, v in d.items() if k != "preset"])
+
+    def plot(self, *, axes=None, **kwargs):
+        """Plot overpotential, currents and deposition across the layer (:func:`lisse.plot.interlayer.profile_figure`).
+
+        Parameters
+        ----------
+        axes : sequence of matplotlib.axes.Axes, optional
+            Draw into these matplotlib Axes (three; default: a new figure).
+        **kwargs
+            Passed to the plotting function.
+
+        Returns
+        -------
+        matplotlib.figure.Figure
+            The figure drawn on (:func:`lisse.plot.interlayer.profile_figure`).
+        """
+        return plot_with("lisse.plot.interlayer:profile_figure", self.solution, self.critical_overpotential, axes=axes, **kwargs)
+
     def as_dict(self) -> dict:
         """JSON-able summary with unit-suffixed keys (the CLI contract).
 
@@ -244,7 +274,8 @@ def _r(v: float) -> float:
     return float(f"{v:.12g}")
 
 
-def interlayer_lengths(p: InterlayerParameters, current: Any, capacity: Any = None, time: Any = None, **solve_kw) -> LengthsResult:
+def interlayer_lengths(p: InterlayerParameters, current: QuantityLike, capacity: QuantityLike | None = None, time: QuantityLike | None = None,
+                       **solve_kw: Any) -> LengthsResult:
     """Solve the 1D model and return l_n, l_g, the verdict and the regime.
 
     Parameters
@@ -278,18 +309,17 @@ def interlayer_lengths(p: InterlayerParameters, current: Any, capacity: Any = No
     """
     if (capacity is None) == (time is None):
         raise ParameterError("give exactly one of 'capacity' (C/m2) or 'time' (s)")
-    current = as_si(current, "mA/cm2", "current")
+    j = as_si(current, "mA/cm2", "current")
     if capacity is not None:
-        capacity = as_si(capacity, "mAh/cm2", "capacity")
-    if time is not None:
-        time = as_si(time, "h", "time")
-    if capacity is None:
-        if not (math.isfinite(time) and time > 0):
-            raise ParameterError(f"parameter 'time' must be positive in s; got {time!r}")
-        capacity = current * time
+        q = as_si(capacity, "mAh/cm2", "capacity")
+    else:
+        t = as_si(time, "h", "time")
+        if not (math.isfinite(t) and t > 0):
+            raise ParameterError(f"parameter 'time' must be positive in s; got {t!r}")
+        q = j * t
     register("Wang2024")
-    sol = solve_1d(p, current, **solve_kw)
-    return result_from_solution(sol, capacity)
+    sol = solve_1d(p, j, **solve_kw)
+    return result_from_solution(sol, q)
 
 
 def result_from_solution(sol: Solution1D, capacity: float) -> LengthsResult:

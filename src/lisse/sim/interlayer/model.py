@@ -260,7 +260,7 @@ class InterlayerParameters:
                 raise unknown_key_error(k, SCHEMA, "interlayer parameter")
         src = dict(self.sources)
         src.update({k: "user" for k in overrides})
-        return replace(self, sources=src, **si)
+        return replace(self, sources=src, **si)  # type: ignore[arg-type]  # si holds only float fields (validated by SCHEMA)
 
     def as_dict(self) -> dict[str, float]:
         """Parameters in SI (contact angle in rad).
@@ -467,7 +467,8 @@ def nucleation_rate_field(eta: np.ndarray, p: InterlayerParameters) -> np.ndarra
     """
     import numpy as np
 
-    return nucleation_rate(-np.asarray(eta, dtype=float), p.surface_energy, p.contact_angle_deg, p.nucleation_prefactor, p.temperature)
+    return np.asarray(nucleation_rate(-np.asarray(eta, dtype=float), p.surface_energy, p.contact_angle_deg, p.nucleation_prefactor,
+                                      p.temperature))
 
 
 #: Largest plated areal capacity [C/m2] the model accepts: 1000 mAh/cm2 (4.9 mm of dense Li). Cells plate

@@ -41,6 +41,7 @@ import numpy as np
 from lisse.citations import register
 from lisse.electrochem import reduced_butler_volmer, reduced_butler_volmer_slope
 from lisse.errors import ConvergenceError, ParameterError
+from lisse.records.display import fields_repr, plot_with
 from lisse.sim.interlayer.model import _EXP_CAP, InterlayerParameters, nucleation_rate_field
 
 __all__ = ["Solution1D", "make_mesh", "solve_1d"]
@@ -98,6 +99,29 @@ class Solution1D:
         """phi_ion(l_i) [V]: the polarisation of anode + interlayer seen from the electrolyte side."""
         return float(self.phi_ion[-1])
 
+    def __repr__(self) -> str:
+        return fields_repr(self, ["x", "eta", "current", "anode_current", "internal_current", "iterations"])[:-1] + f", params={self.params.name!r})"
+
+    def plot(self, eta_c: float | None = None, *, axes=None, **kwargs):
+        """Plot overpotential, currents and deposition across the layer (:func:`lisse.plot.interlayer.profile_figure`).
+
+        Parameters
+        ----------
+        eta_c : float, optional
+            Critical nucleation overpotential [V] (default: that of the solution's parameters).
+        axes : sequence of matplotlib.axes.Axes, optional
+            Draw into these three matplotlib Axes (default: a new figure).
+        **kwargs
+            Passed to the plotting function.
+
+        Returns
+        -------
+        matplotlib.figure.Figure
+            The figure drawn on.
+        """
+        eta_c = self.params.critical_overpotential if eta_c is None else eta_c
+        return plot_with("lisse.plot.interlayer:profile_figure", self, eta_c, axes=axes, **kwargs)
+
 
 def make_mesh(lam_local: float, n_uniform: int = 200, growth: float = 1.08, resolve: float = 0.1) -> np.ndarray:
     """Nondimensional mesh on [0, 1] graded geometrically towards both faces.
@@ -129,12 +153,12 @@ def make_mesh(lam_local: float, n_uniform: int = 200, growth: float = 1.08, reso
     hu = 1.0 / n_uniform
     hmin = resolve / math.sqrt(max(lam_local, 1e-300))
     hmin = min(max(hmin, 1e-10), hu)
-    edge = [0.0]
+    steps = [0.0]
     h = hmin
-    while h < hu and edge[-1] < 0.25:
-        edge.append(edge[-1] + h)
+    while h < hu and steps[-1] < 0.25:
+        steps.append(steps[-1] + h)
         h *= growth
-    edge = np.array(edge)
+    edge = np.array(steps)
     core = np.linspace(edge[-1], 1.0 - edge[-1], max(2, int(math.ceil((1 - 2 * edge[-1]) / hu)) + 1))
     return np.unique(np.concatenate([edge, core, 1.0 - edge[::-1]]))
 

@@ -35,6 +35,7 @@ import numpy as np
 
 from lisse.citations import register
 from lisse.errors import ConvergenceError, ParameterError
+from lisse.records.display import fields_repr, plot_with
 from lisse.sim.interlayer.model import InterlayerParameters, bv_current, bv_derivative, nucleation_rate_field
 
 __all__ = ["Protrusion", "Solution2D", "solve_2d", "convergence_study", "MAX_CELLS"]
@@ -138,6 +139,28 @@ class Solution2D:
     current: float
     iterations: int
     metrics: dict = field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        return fields_repr(self, ["x", "y", "current", "iterations", "metrics"])
+
+    def plot(self, eta_c: float, *, axes=None, **kwargs):
+        """Plot the deposition and nucleation fields (:func:`lisse.plot.interlayer.field_figure`).
+
+        Parameters
+        ----------
+        eta_c : float
+            Critical nucleation overpotential [V] (drawn as a contour).
+        axes : sequence of matplotlib.axes.Axes, optional
+            Draw into these two matplotlib Axes (default: a new figure).
+        **kwargs
+            Passed to the plotting function.
+
+        Returns
+        -------
+        matplotlib.figure.Figure
+            The figure drawn on.
+        """
+        return plot_with("lisse.plot.interlayer:field_figure", self, eta_c, axes=axes, **kwargs)
 
 
 def _geometry(p: InterlayerParameters, prot: Protrusion, nx: int, ny: int):
@@ -411,7 +434,7 @@ def solve_2d(
     )
 
 
-def convergence_study(p: InterlayerParameters, current: float, protrusion: Protrusion | None = None, levels=(45, 90, 180)) -> list[dict]:
+def convergence_study(p: InterlayerParameters, current: float, protrusion: Protrusion | None = None, levels: tuple[int, ...] = (45, 90, 180)) -> list[dict]:
     """Solve on successively refined grids (``nx`` in ``levels``) and report the scalar metrics.
 
     Returns one dict per level with ``nx``, ``ny``, ``cells``, the metrics, and ``rel_change`` (the

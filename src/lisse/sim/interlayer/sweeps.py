@@ -19,12 +19,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from lisse.errors import ConvergenceError, ParameterError
 from lisse.params import check_count
 from lisse.sim.interlayer.lengths import FAILURE_MODES, nucleation_length, result_from_solution, verdict
 from lisse.sim.interlayer.model import InterlayerParameters, growth_length
-from lisse.sim.interlayer.solver1d import _Problem, solve_1d
+from lisse.sim.interlayer.solver1d import Solution1D, _Problem, solve_1d
 
 __all__ = [
     "sweep_current",
@@ -100,6 +101,7 @@ def plating_capacity(current: float, capacity: float | None = None, time: float 
         if not (math.isfinite(time) and time > 0):
             raise ParameterError(f"parameter 'time' must be a positive duration; got {_show(time, 'h')}")
         return current * time
+    assert capacity is not None  # exactly one of capacity and time (checked above)
     if not (math.isfinite(capacity) and capacity > 0):
         raise ParameterError(f"parameter 'capacity' must be a positive areal capacity; got {_show(capacity, 'mAh/cm2')}")
     return float(capacity)
@@ -226,10 +228,10 @@ def _check_positive(name: str, a) -> np.ndarray:
     return a
 
 
-def _sweep_eta(p: InterlayerParameters, currents: np.ndarray) -> tuple[np.ndarray, list]:
+def _sweep_eta(p: InterlayerParameters, currents: np.ndarray) -> tuple[np.ndarray, list[Solution1D]]:
     """Solve at increasing currents on one mesh with warm starts; returns (order, solutions in order)."""
     order = np.argsort(currents)
-    sols = [None] * currents.size
+    sols: list[Solution1D | None] = [None] * currents.size
     # mesh for the most demanding (largest) current
     top = solve_1d(p, float(currents[order[-1]]))
     mesh = top.x / p.thickness
@@ -241,10 +243,10 @@ def _sweep_eta(p: InterlayerParameters, currents: np.ndarray) -> tuple[np.ndarra
         s = solve_1d(p, float(currents[k]), mesh=mesh, initial=prev)
         prev = s.eta * p.f_rt
         sols[k] = s
-    return order, sols
+    return order, [s for s in sols if s is not None]  # every index is in `order`: none is left None
 
 
-def sweep_current(p: InterlayerParameters, currents, *, time: float | None = None, capacity: float | None = None) -> dict[str, np.ndarray]:
+def sweep_current(p: InterlayerParameters, currents: ArrayLike, *, time: float | None = None, capacity: float | None = None) -> dict[str, np.ndarray]:
     """l_n, l_g and the verdict against current density.
 
     Parameters
@@ -296,7 +298,7 @@ def sweep_current(p: InterlayerParameters, currents, *, time: float | None = Non
     return {"current": cur, **out, "stable": stable, "failure": code}
 
 
-def map_current_capacity(p: InterlayerParameters, currents, capacities) -> dict[str, np.ndarray]:
+def map_current_capacity(p: InterlayerParameters, currents: ArrayLike, capacities: ArrayLike) -> dict[str, np.ndarray]:
     """Stability map over (current density [A/m2], capacity [C/m2]).
 
     Returns ``current`` (n_i), ``capacity`` (n_q), ``nucleation_length`` (n_i), ``growth_length``
@@ -343,7 +345,7 @@ def map_current_capacity(p: InterlayerParameters, currents, capacities) -> dict[
     return {"current": cur, "capacity": cap, "nucleation_length": ln, "growth_length": lg, "stable": stable, "failure": code}
 
 
-def map_conductivities(p: InterlayerParameters, sigma_e, sigma_ion, current: float, capacity: float) -> dict[str, np.ndarray]:
+def map_conductivities(p: InterlayerParameters, sigma_e: ArrayLike | None, sigma_ion: ArrayLike | None, current: float, capacity: float) -> dict[str, np.ndarray]:
     """Verdict and regime over (sigma_e [S/m], sigma_ion [S/m]) at one current and capacity.
 
     ``sigma_e`` / ``sigma_ion`` None: the grids of :func:`default_map_conductivities`.

@@ -180,9 +180,12 @@ def particle_layer(
     _check_pos("width", width, "m")
     if not 0.0 < porosity < 1.0:
         raise ParameterError(f"parameter 'porosity' must be in (0, 1); got {porosity!r}")
-    if (particle_diameter is None) == (pore_size is None):
+    if particle_diameter is not None and pore_size is None:
+        d = particle_diameter
+    elif pore_size is not None and particle_diameter is None:
+        d = particle_diameter_from_pore_size(pore_size, porosity)
+    else:
         raise ParameterError("give exactly one of 'particle_diameter' and 'pore_size'")
-    d = particle_diameter if particle_diameter is not None else particle_diameter_from_pore_size(pore_size, porosity)
     d = _check_pos("particle_diameter", d, "m")
     y0, y1 = (float(v) for v in layer)
     if not (0 <= y0 < y1 <= ny * dx):

@@ -638,10 +638,12 @@ def coefficients_from_physical(
     register("Wang2024", "Chen2015")
     d = DEFAULTS_SI
     gamma = _finite_positive("li_surface_energy", d["li_surface_energy"] if li_surface_energy is None else li_surface_energy, "J/m2")
-    if (contact_angle_deg is None) == (work_of_adhesion is None):
+    if work_of_adhesion is not None and contact_angle_deg is None:
+        theta_deg = contact_angle(work_of_adhesion, gamma).contact_angle_deg
+    elif contact_angle_deg is not None and work_of_adhesion is None:
+        theta_deg = contact_angle_deg
+    else:
         raise ParameterError("give exactly one of 'contact_angle_deg' and 'work_of_adhesion'")
-    if work_of_adhesion is not None:
-        contact_angle_deg = contact_angle(work_of_adhesion, gamma).contact_angle_deg
     delta = _finite_positive("interface_width", d["interface_width"] if interface_width is None else interface_width, "m")
     i0 = _finite_positive("exchange_current_density", d["exchange_current_density"] if exchange_current_density is None else exchange_current_density, "A/m2")
     alpha = d["transfer_coefficient"] if transfer_coefficient is None else float(transfer_coefficient)
@@ -666,13 +668,13 @@ def coefficients_from_physical(
     B = br * A
     L_eta = i0 * vm / (FARADAY * 3.0 * math.sqrt(2.0) * delta)
     L_sigma = L_eta * vm / (GAS_CONSTANT * T)
-    k_li = k_li_for_contact_angle(contact_angle_deg, A, B, k, dg, calibration_h)
+    k_li = k_li_for_contact_angle(theta_deg, A, B, k, dg, calibration_h)
     return PhaseFieldCoefficients(
         A=A, B=B, k_zeta=k, k_li=k_li, L_sigma=L_sigma, L_eta=L_eta, eta=eta, alpha=alpha, temperature=T,
         molar_volume=vm,
         sigma_li=_material_si("li_conductivity") if sigma_li is None else _finite_positive("sigma_li", sigma_li, "S/m"),
         sigma_pore=_material_si("pore_conductivity") if sigma_pore is None else _finite_positive("sigma_pore", sigma_pore, "S/m"),
         sigma_particle=_material_si("particle_conductivity") if sigma_particle is None else _finite_positive("sigma_particle", sigma_particle, "S/m"),
-        surface_energy=gamma, interface_width=delta, contact_angle_deg=float(contact_angle_deg),
+        surface_energy=gamma, interface_width=delta, contact_angle_deg=float(theta_deg),
         exchange_current_density=i0, sources={k: p.source for k, p in DEFAULTS.items()},
     )

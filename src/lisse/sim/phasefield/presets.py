@@ -11,7 +11,9 @@ one is drawn into the pores (capillarity), as [Wang2024] describe.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -318,7 +320,7 @@ def run_settings(
     return s
 
 
-def setup_preset(name: str, grid: int | None = None, **overrides) -> RunSetup:
+def setup_preset(name: str, grid: int | None = None, **overrides: Any) -> RunSetup:
     """:func:`setup_run` for a named preset, with optional overrides of its settings.
 
     Parameters
@@ -353,7 +355,7 @@ def setup_preset(name: str, grid: int | None = None, **overrides) -> RunSetup:
     return setup_run(s)
 
 
-def transition_sweep(angles_deg, *, pore_width_cells: int = 12, wall_cells: int = 8, length_cells: int = 80,
+def transition_sweep(angles_deg: Iterable[float], *, pore_width_cells: int = 12, wall_cells: int = 8, length_cells: int = 80,
                      threshold_cos: float = -0.5, dx: float = 10e-9, width_cells: float = 1.5,
                      advance_cells: float = 40.0, b_ratio: float = 10.0) -> dict:
     """Penetration depth of Li into straight slits vs contact angle, and the Young–Laplace estimate.

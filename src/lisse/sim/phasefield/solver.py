@@ -52,12 +52,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
 from lisse.citations import Citation, add, register
 from lisse.electrochem import butler_volmer
 from lisse.errors import ConvergenceError, ParameterError
+from lisse.records.display import plot_with
 from lisse.sim.phasefield.model import PhaseFieldCoefficients
 
 __all__ = ["PhaseFieldSolver", "front_metrics", "laplacian", "H2_MAX"]
@@ -182,7 +184,7 @@ def front_metrics(zeta: np.ndarray, phi_g: np.ndarray, dx: float, y_bottom: floa
 class _PotentialSolver:
     method: str = "auto"
     tol: float = 1e-8
-    _ml: object = None
+    _ml: Any = None  # pyamg multilevel solver (pyamg is untyped), reused between solves
     _uses: int = 0
     last_iterations: int = 0
     info: dict = field(default_factory=dict)
@@ -275,7 +277,7 @@ class PhaseFieldSolver:
         self._LsB_phi2 = (coeffs.L_sigma * coeffs.B * self._phi2).astype(self.dtype)
         self._has_particles = bool(np.any(self._LsB_phi2 != 0.0))
         self.potential = np.full(zeta.shape, coeffs.eta)
-        self._F = coeffs.bv_factor  # scalar or array
+        self._F: float | np.ndarray = coeffs.bv_factor  # scalar or array
         if self.solve_potential:
             self.update_potential()
         self._user_dt = dt
@@ -315,7 +317,7 @@ class PhaseFieldSolver:
         lin = self.c.L_sigma * self.c.k_zeta * self._k2 + self.S
         self._den1 = (1.0 + self.dt * lin).astype(self.dtype)
         self._den2 = (1.0 + (2.0 * self.dt / 3.0) * lin).astype(self.dtype)
-        self._prev = None  # step size changed: restart the BDF2 history with one Euler step
+        self._prev: tuple[np.ndarray, np.ndarray] | None = None  # step size changed: restart the BDF2 history with one Euler step
 
     @property
     def explicit_dt_limit(self) -> float:
@@ -583,6 +585,37 @@ class PhaseFieldSolver:
             dp = np.diff(self.phi_g, axis=ax) / self.dx
             e += float((0.5 * c.k_zeta * dz**2 - c.k_li * dz * dp).sum() * dv)
         return e
+
+    def __repr__(self) -> str:
+        shape = "×".join(str(n) for n in self.zeta.shape)
+        return (f"PhaseFieldSolver({shape} grid, dx={self.dx * 1e9:.3g} nm, t={self.t:.4g} s, steps={self.step_count}, "
+                f"dt={self.dt:.3g} s, Li fraction={float(np.mean(self.zeta)):.3f})")
+
+    def plot(self, *, ax=None, y_bottom: float | None = None, **kwargs):
+        """Plot the current ζ field of a 2D run (:func:`lisse.plot.phasefield.snapshot_figure`).
+
+        Parameters
+        ----------
+        ax : matplotlib.axes.Axes, optional
+            Draw into this matplotlib Axes (default: a new figure).
+        y_bottom : float, optional
+            Height of the layer's bottom boundary [m] (dashed line).
+        **kwargs
+            Passed to the plotting function (``title``).
+
+        Returns
+        -------
+        matplotlib.figure.Figure
+            The figure drawn on.
+
+        Raises
+        ------
+        ParameterError
+            The run is not 2D.
+        """
+        if self.zeta.ndim != 2:
+            raise ParameterError(f"PhaseFieldSolver.plot draws 2D fields; this run is {self.zeta.ndim}D")
+        return plot_with("lisse.plot.phasefield:snapshot_figure", self.zeta, self.phi_g, self.dx, self.t, y_bottom=y_bottom, ax=ax, **kwargs)
 
     def state(self) -> dict:
         """Everything needed to restart: arrays and scalars (no file I/O here).
