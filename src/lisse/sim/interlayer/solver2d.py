@@ -4,7 +4,7 @@ Geometry: a periodic array of triangular Li protrusions (base ``base``, height `
 on the Li anode (``x = 0``) and pointing into the interlayer towards the electrolyte
 (``x = l_i``); one period of width ``width`` is modelled with symmetry (no-flux) side walls.
 
-Equations (electroneutral, per unit depth; see :mod:`.model` for the 1D form and signs)::
+Equations (electroneutral, per unit depth; see :mod:`lisse.sim.interlayer.model` for the 1D form and signs)::
 
     div(sigma_ion grad phi_ion) = a j(eta),   div(sigma_e grad phi_e) = -a j(eta),   eta = phi_e - phi_ion
 
