@@ -417,7 +417,8 @@ def _add_reader_notes(store: Any, files: list[dict]) -> None:
                 found = None
             notes[fid] = "; ".join(str(n) for n in found) if found else None
     for r in files:
-        r["notes"] = notes.get(r.get("file_id"))
+        fid = r.get("file_id")
+        r["notes"] = None if fid is None else notes.get(fid)
 
 
 def _export(store: Any, out_dir: Path, files: list[dict]) -> list[str]:
