@@ -198,6 +198,7 @@ def test_a_worker_process_that_dies_is_its_tasks_error_and_the_others_complete()
     assert out[2].error_type == "WorkerProcessDied" and "died" in out[2].error and not out[2].user_error
 
 
+@pytest.mark.slow  # ~40 s: the nanny restarts the killed worker 3 times before the scheduler gives up on the task
 def test_a_dask_task_that_kills_its_worker_is_its_own_error():
     """On a Dask LocalCluster (2 worker processes), a task that kills its worker is that task's error; the rest complete.
 
