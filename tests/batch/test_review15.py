@@ -213,7 +213,11 @@ def test_a_dask_task_that_kills_its_worker_is_its_own_error():
 
     items = [os.getpid] * 5
     items[1] = functools.partial(os._exit, 3)
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster, \
+    import dask
+
+    # one task per worker thread at a time: no innocent task queued on the worker that dies (Dask counts those too)
+    with dask.config.set({"distributed.scheduler.worker-saturation": 1.0}), \
+            distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster, \
             distributed.Client(cluster) as client:
         out = run_tasks(operator.call, items, client=client)
     assert [o.index for o in out] == list(range(5))
