@@ -69,7 +69,10 @@ def run(args):
                 raise unknown_key_error(name, known, "stage")
     if args.check:
         tables = [k for k in study if not k.startswith("_")]
-        return {"valid": True, "study": study.get("_source"), "tables": tables, "cells": [c["name"] for c in study.get("cells", [])]}
+        files = {f"[{sec}] files": len(o["files"]) for sec, o in (study.get("_options") or {}).items() if isinstance(o.get("files"), list)}
+        return {"valid": True, "study": study.get("_source"), "tables": tables, "cells": [c["name"] for c in study.get("cells", [])],
+                "files": files, "inputs": study.get("_inputs") or {},
+                "database": (study.get("_database") or {}).get("path")}
     if args.study:
         text = Path(args.study).read_text("utf-8")
         if args.overwrite and str(args.out).strip() and Path(args.out).resolve() in Path(args.study).resolve().parents:
@@ -104,7 +107,8 @@ def render(r) -> str:
     if isinstance(r, dict) and "schema" in r:
         return _render_schema(r["schema"])
     if isinstance(r, dict) and r.get("valid"):
-        return f"study {r['study']} is valid: tables {', '.join(r['tables'])}; cells {', '.join(r['cells']) or '-'}"
+        files = "".join(f"; {k}: {n} file(s)" for k, n in r.get("files", {}).items())
+        return f"study {r['study']} is valid: tables {', '.join(r['tables'])}; cells {', '.join(r['cells']) or '-'}{files}"
     if isinstance(r, list):
         return "\n".join(f"{s['name']:<14} [{s['section'] or '-'}] {s['title']}" for s in r)
     lines = [f"wrote {r['report_html']} and {r['results_json']}"]

@@ -55,6 +55,9 @@ def add_arguments(parser) -> None:
                    "empty or made by lisse")
     s.add_argument("--overwrite", action="store_true", help="also write into an --out folder holding other files (lisse's files of the "
                    "same name replace them; the rest are left alone)")
+    s.add_argument("--db", default=None, metavar="FILE", help="write the predicted critical current (implies --critical-current) into "
+                   "the predictions table of this lisse results database, flagged as predicted, with the model parameters")
+    s.add_argument("--cell", default=None, metavar="NAME", help="with --db: the database cell the prediction is for")
 
 
 def _list(text: str, unit: str, name: str) -> list[float]:
@@ -143,9 +146,20 @@ def run(args):
             _df_write(out, "interlayer_map_conductivity", sweeps.conductivity_map_table(m2), files)
             _fig_write(out, "interlayer_map_current_capacity", plot.current_capacity_map_figure(m1, p.name), files)
             _fig_write(out, "interlayer_map_conductivity", plot.conductivity_map_figure(m2, f"verdict at {i / 10:g} mA/cm², {q / 3.6e4:g} mAh/cm²"), files)
-    if args.critical_current:
+    if args.critical_current or args.db:
         cc = sweeps.critical_current(p, q, i_min=i_lo, i_max=i_hi)
         result["critical_current"] = cc.as_dict()
+    if args.db:
+        from lisse.io.resultsdb import ResultsDB
+        from lisse.pipeline.stages.interlayer import critical_current_prediction
+
+        row = critical_current_prediction(p, result["critical_current"], q, i_lo, i_hi, source="lisse interlayer", cell=args.cell)
+        with ResultsDB(args.db) as db:
+            cell = row.pop("cell")
+            if cell is not None:
+                row["cell_id"] = db.add_cell(cell)
+            db.add_predictions([row])
+        result["prediction_written"] = {"database": str(args.db), "quantity": "critical_current", "cell": args.cell}
     if args.two_d:
         from lisse.sim.interlayer.solver2d import Protrusion, convergence_study, solve_2d
 
@@ -220,4 +234,7 @@ def render(result) -> str:
         lines.append(f"  fit l_n = C V_sp/i   C = {result['spike_fit']['coefficient_S_cm']:.3g} S/cm (R2 = {result['spike_fit']['r_squared']:.3f})")
     for f in result.get("files", []):
         lines.append(f"  wrote {f}")
+    if "prediction_written" in result:
+        w = result["prediction_written"]
+        lines.append(f"  wrote the predicted critical current to {w['database']} (predictions table)")
     return "\n".join(lines)

@@ -530,6 +530,104 @@ class ResultsDB:
                                                 "ORDER BY name")]
         return {n: int(self.con.execute(f'SELECT COUNT(*) FROM "{n}"').fetchone()[0]) for n in names}
 
+    # -- read API for studies (lisse evaluate with a [database] table) ----------------------------------------
+    def cells(self) -> list[dict]:
+        """Every cell of the database.
+
+        Returns
+        -------
+        list of dict
+            All columns of ``cells`` (``cell_id``, ``name``, ``kind``, ``area_cm2``, ...), ordered by name.
+        """
+        return self.query("SELECT * FROM cells ORDER BY name")
+
+    def file_index(self, analysis: str | None = None, *, status: str | None = "ok") -> list[dict]:
+        """One row per stored file, with its cell's name.
+
+        Columns: ``file_id``, ``path``, ``sha256``, ``status``, ``analysis``, ``cell_kind``, ``analysed_at``,
+        ``lisse_version``, ``settings_hash`` and ``cell``.
+
+        Parameters
+        ----------
+        analysis : {"cycling", "eis"}, optional
+            Only files of this analysis.
+        status : str or None, default "ok"
+            Only files with this status (None: every status).
+
+        Returns
+        -------
+        list of dict
+            The rows, ordered by path.
+        """
+        where, params = [], []
+        if analysis is not None:
+            where.append("f.analysis = ?")
+            params.append(analysis)
+        if status is not None:
+            where.append("f.status = ?")
+            params.append(status)
+        sql = ("SELECT f.file_id, f.path, f.sha256, f.status, f.analysis, f.cell_kind, f.analysed_at, f.lisse_version, "
+               "f.settings_hash, c.name AS cell FROM files f LEFT JOIN cells c ON c.cell_id = f.cell_id"
+               + (f" WHERE {' AND '.join(where)}" if where else "") + " ORDER BY f.path")
+        return self.query(sql, params)
+
+    def file_results(self, file_id: int) -> dict:
+        """One stored file's results: ``{"file": files row + cell name, "tables": {table: [rows]}}``.
+
+        Parameters
+        ----------
+        file_id : int
+            The file's ``files.file_id`` (a row id, dimensionless).
+
+        Returns
+        -------
+        dict
+            ``file``: its ``files`` row plus ``cell``, ``cell_material``, ``cell_stack``; ``tables``: the tables
+            of :data:`ROW_TABLES` that have rows for the file, each in its stored order (``rowid``), without
+            the ``file_id`` column.
+
+        Raises
+        ------
+        ParameterError
+            No file with this ``file_id``.
+        """
+        rows = self.query("SELECT f.*, c.name AS cell, c.material AS cell_material, c.stack AS cell_stack "
+                          "FROM files f LEFT JOIN cells c ON c.cell_id = f.cell_id WHERE f.file_id = ?", (int(file_id),))
+        if not rows:
+            raise ParameterError(f"database '{self.path}': no file with file_id {file_id}")
+        tables: dict[str, list[dict]] = {}
+        for t in ROW_TABLES:
+            got = self.query(f"SELECT * FROM {t} WHERE file_id = ? ORDER BY rowid", (int(file_id),))
+            if got:
+                tables[t] = [{k: v for k, v in r.items() if k != "file_id"} for r in got]
+        return {"file": rows[0], "tables": tables}
+
+    def ccd_values(self) -> list[dict]:
+        """The measured critical current densities of the lab: one row per ``ok`` file with a CCD.
+
+        Returns
+        -------
+        list of dict
+            ``cell`` (name; None for a file without cell), ``material``, ``stack``, ``cell_kind``, ``path``,
+            ``sha256``, ``analysed_at``, ``ccd_mA_cm2`` [mA/cm²], ordered by cell then path.
+        """
+        return self.query("SELECT c.name AS cell, c.material, c.stack, f.cell_kind, f.path, f.sha256, f.analysed_at, "
+                          "f.ccd_mA_cm2 FROM files f LEFT JOIN cells c ON c.cell_id = f.cell_id "
+                          "WHERE f.status = 'ok' AND f.ccd_mA_cm2 IS NOT NULL ORDER BY c.name, f.path")
+
+    def half_cycle_overpotentials(self) -> list[dict]:
+        """Every stored half cycle of the lab's symmetric cells, for the overpotential comparison.
+
+        Returns
+        -------
+        list of dict
+            ``cell``, ``material``, ``stack``, ``path``, ``half_cycle``, ``current_density_A_m2`` [A/m²],
+            ``eta_plateau_V`` [V], ``status``, ordered by path then half cycle.
+        """
+        return self.query("SELECT c.name AS cell, c.material, c.stack, f.path, h.half_cycle, h.current_density_A_m2, "
+                          "h.eta_plateau_V, h.status FROM half_cycles h JOIN files f USING (file_id) "
+                          "LEFT JOIN cells c ON c.cell_id = f.cell_id WHERE f.status = 'ok' ORDER BY f.path, h.half_cycle")
+
     def export(self, table: str, path: str | os.PathLike, *, file_ids: Sequence[int] | None = None) -> Path:
         """Write a table to Parquet or CSV (by the suffix), streamed and atomically; see :func:`export_table`.
 

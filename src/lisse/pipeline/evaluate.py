@@ -24,6 +24,7 @@ import datetime as _dt
 import importlib.util
 import json
 import platform
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -145,6 +146,7 @@ def _run(study: dict, out: Path, stages: list, study_text: str | None, progress:
     sections: list[ReportSection] = []
     results: dict[str, Any] = {}
     all_keys: set[str] = set()
+    pending: list[tuple[str, list[dict]]] = []
     for st in tqdm(stages, desc="lisse evaluate", unit="stage", disable=not progress, leave=False):
         entry: dict[str, Any] = {"title": st.title}
         reason = _skip_reason(st, study)
@@ -183,9 +185,13 @@ def _run(study: dict, out: Path, stages: list, study_text: str | None, progress:
                 files.append(rel)
             figs.append((name, rendered["png"], res.figure_captions.get(name, name.replace("_", " "))))
         entry.update(status="ok", summary=res.summary, files=files, citations=sorted(keys))
+        if res.predictions:
+            pending.append((st.name, res.predictions))
         results[st.name] = entry
         sections.append(ReportSection(st.name, st.title, "ok", html=res.html, tables=res.tables, figures=figs, files=files))
 
+    for name, rows in pending:  # after every stage ran: a run that raises writes no predictions
+        results[name]["predictions"] = _write_predictions(study, rows)
     meta = study.get("study", {})
     provenance = {
         "lisse_version": __version__,
@@ -194,13 +200,21 @@ def _run(study: dict, out: Path, stages: list, study_text: str | None, progress:
         "python": platform.python_version(),
         "platform": platform.platform(),
     }
+    if study.get("_database"):
+        provenance["database"] = study["_database"]["path"]
     doc = {
         "study": {"name": meta.get("name", "lisse study"), "description": meta.get("description", ""), "source": study.get("_source")},
         "stages": results,
         "citations": [{"key": c.key, "text": c.text(), "doi": c.doi} for c in cited(all_keys)],
         "provenance": provenance,
+        # the files each glob pattern / database selection named in this run, in order (reproducibility)
+        "inputs": study.get("_inputs") or {},
     }
     if study_text is not None:
+        if study.get("_inputs"):
+            from lisse.pipeline.inputs import describe_inputs
+
+            study_text = study_text.rstrip("\n") + "\n" + describe_inputs(study["_inputs"])
         atomic_write_text(out / "study.toml", study_text)
     atomic_write_text(out / "results.json", json.dumps(_jsonable(doc), indent=2, allow_nan=False))
     report = render_report(
@@ -212,6 +226,35 @@ def _run(study: dict, out: Path, stages: list, study_text: str | None, progress:
     )
     atomic_write_text(out / "report.html", report)
     return doc
+
+
+def _write_predictions(study: dict, rows: list[dict]) -> dict:
+    """Write a stage's predictions to the study's ``[database]`` (when named and ``write_predictions``).
+
+    Returns what results.json records: ``{"database", "written"}``, ``{"written": 0, "reason"}`` or
+    ``{"written": 0, "error"}`` (a database that cannot be written loses the predictions, not the run).
+    """
+    db = study.get("_database")
+    if not db:
+        return {"written": 0, "reason": "the study names no [database]"}
+    if not db.get("write_predictions", True):
+        return {"written": 0, "reason": "[database] write_predictions = false"}
+    from lisse.io.resultsdb import ResultsDB
+
+    try:
+        with ResultsDB(db["path"]) as store:
+            ids = {c["name"]: c["cell_id"] for c in store.cells()}
+            out = []
+            for r in rows:
+                r = dict(r)
+                cell = r.pop("cell", None)
+                if cell is not None and cell in ids:
+                    r["cell_id"] = ids[cell]
+                out.append(r)
+            n = store.add_predictions(out)
+    except (LisseError, sqlite3.Error) as exc:  # e.g. locked past the busy timeout, read-only file system
+        return {"written": 0, "error": f"{type(exc).__name__}: {' '.join(str(exc).split())}"}
+    return {"database": db["path"], "written": n}
 
 
 def _skip_reason(st, study: dict) -> str | None:
