@@ -35,7 +35,7 @@ from typing import Any
 
 from lisse.errors import LisseError, MissingDependencyError, ParameterError, TaskError, TaskInputError
 
-__all__ = ["TaskOutcome", "iter_tasks", "run_tasks", "results", "check_jobs", "DASK_CONNECT_TIMEOUT"]
+__all__ = ["TaskOutcome", "iter_tasks", "run_tasks", "results", "check_jobs", "DASK_CONNECT_TIMEOUT", "WORKER_DIED"]
 
 #: How long a client waits for a Dask scheduler to answer before lisse reports it unreachable.
 DASK_CONNECT_TIMEOUT = "20s"
@@ -169,6 +169,40 @@ def _check_picklable(fn: Callable[[Any], Any]) -> None:
                         "pass a module-level function (functools.partial of one is fine)") from exc
 
 
+def _exit_with_parent(parent_pid: int, interval_s: float = 0.5) -> None:
+    """Worker-process initializer: end this worker once the process that started it is gone.
+
+    A parent killed with ``kill -9`` cannot shut its pool down, and a pool worker never sees the end of
+    its task queue (it holds that pipe's write end itself), so without this it would wait forever. A
+    daemon thread polls the parent's pid every ``interval_s`` seconds [s] and exits the worker when it
+    changes (the worker was re-parented).
+    """
+    import os
+    import threading
+    import time
+
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            time.sleep(interval_s)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="lisse-parent-watch", daemon=True).start()
+
+
+def _check_scheduler_address(scheduler: Any) -> None:
+    """Refuse a malformed scheduler address before a Client is made (a Client failing on it raises ValueError, an
+    internal error, and its finaliser then blocks for 40 s)."""
+    from distributed.comm.addressing import parse_address, parse_host_port
+
+    try:
+        proto, loc = parse_address(str(scheduler))
+        if proto in ("tcp", "tls", "ws", "wss"):
+            parse_host_port(loc)
+    except (ValueError, TypeError) as exc:
+        raise ParameterError(f"scheduler: expected a Dask scheduler address with a port, such as tcp://10.0.0.5:8786; "
+                             f"got '{scheduler}' ({exc})") from None
+
+
 @contextlib.contextmanager
 def _dask_client(scheduler: str | None, client: Any):
     """The Dask client to use: the one given, the default one (``"current"``), or a new one for ``scheduler`` (closed on exit)."""
@@ -187,6 +221,7 @@ def _dask_client(scheduler: str | None, client: Any):
                                  "(made with distributed.Client(...)); found none") from None
         yield current
         return
+    _check_scheduler_address(scheduler)
     try:
         new = Client(scheduler, timeout=DASK_CONNECT_TIMEOUT, set_as_default=False)
     except (OSError, TimeoutError) as exc:
@@ -200,7 +235,7 @@ def _dask_client(scheduler: str | None, client: Any):
 
 def _iter_dask(payloads: list, scheduler: str | None, client: Any) -> Iterator[TaskOutcome]:
     with _dask_client(scheduler, client) as c:
-        from distributed import as_completed
+        from distributed import KilledWorker, as_completed
 
         # key -> (future, index); a finished task's entry is dropped at once, so no finished result is held
         # (here or on the cluster): memory stays bounded by the tasks in flight
@@ -209,36 +244,84 @@ def _iter_dask(payloads: list, scheduler: str | None, client: Any) -> Iterator[T
             for fut in as_completed([f for f, _ in pending.values()], loop=c.loop):  # this client's loop, not the default one
                 _, index = pending.pop(fut.key)
                 try:
-                    yield fut.result()
-                except Exception as exc:  # KilledWorker, CancelledError, a payload that did not unpickle there
-                    yield _lost(index, exc)
+                    out = fut.result()
+                except KilledWorker as exc:  # the task killed the workers that ran it (OOM, a native crash): its error only
+                    out = TaskOutcome(index, None, "KilledWorker", " ".join(str(exc).split()), False, None)
+                except Exception as exc:  # CancelledError, a payload that did not unpickle there
+                    out = _lost(index, exc)
+                yield out
         finally:
             c.cancel([f for f, _ in pending.values()])
 
 
-def _iter_pool(payloads: list, jobs: int) -> Iterator[TaskOutcome]:
-    import multiprocessing as mp
-    from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures import as_completed as cf_completed
+#: error_type of a task whose worker process died under it (killed, out of memory, a crash in native code).
+WORKER_DIED = "WorkerProcessDied"
 
-    pool = ProcessPoolExecutor(min(jobs, len(payloads)), mp_context=mp.get_context("spawn"))
-    try:
-        index_of = {}
-        for p in payloads:
+
+def _pool_tasks(payloads: list, workers: int) -> Iterator[TaskOutcome]:
+    """Run ``payloads`` in a pool of ``workers`` spawned processes; yield each outcome as it completes.
+
+    At most ``2 * workers`` tasks are submitted at a time. A worker that dies breaks the pool
+    (``BrokenProcessPool``) without telling which task killed it: the tasks then in flight are re-run
+    one at a time, each in a pool of its own, so the culprit's outcome is a :data:`WORKER_DIED` error and
+    the others complete; the tasks not yet submitted go on in a fresh pool.
+    """
+    import multiprocessing as mp
+    import os
+    from collections import deque
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from concurrent.futures.process import BrokenProcessPool
+
+    ctx = mp.get_context("spawn")
+    queue = deque(payloads)
+    suspects: deque = deque()
+
+    def pool(n: int) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(n, mp_context=ctx, initializer=_exit_with_parent, initargs=(os.getpid(),))
+
+    while queue or suspects:
+        if suspects:  # one at a time: a crash now names its task
+            p = suspects.popleft()
+            with pool(1) as one:
+                try:
+                    out = one.submit(_run_one, p).result()
+                except BrokenProcessPool:
+                    out = TaskOutcome(p[1], None, WORKER_DIED, "the worker process running this task died (killed, out of "
+                                      "memory, or a crash in native code)", False, None)
+            yield out
+            continue
+        inflight: dict = {}
+        with pool(workers) as ex:
             try:
-                index_of[pool.submit(_run_one, p)] = p[1]
-            except Exception as exc:  # the pool broke while submitting (a worker died)
-                yield _lost(p[1], exc)
-        for fut in cf_completed(list(index_of)):
-            index = index_of.pop(fut)  # hold no finished result: memory stays bounded by the tasks in flight
-            try:
-                yield fut.result()
-            except Exception as exc:  # BrokenProcessPool (a worker was killed), an item that did not pickle
-                yield _lost(index, exc)
-    finally:
-        # also on an early stop (break / close() / an exception in the consumer): cancel what has not
-        # started, let running tasks finish, and wait for the worker processes to exit
-        pool.shutdown(wait=True, cancel_futures=True)
+                broken = False
+                while (queue or inflight) and not broken:
+                    while queue and len(inflight) < 2 * workers:
+                        try:
+                            inflight[ex.submit(_run_one, queue[0])] = queue[0]
+                        except BrokenProcessPool:  # a worker died since the last wait
+                            broken = True
+                            break
+                        queue.popleft()
+                    if broken:
+                        break
+                    done, _ = wait(list(inflight), return_when=FIRST_COMPLETED)
+                    for fut in done:
+                        p = inflight.pop(fut)  # hold no finished result: memory stays bounded by the tasks in flight
+                        try:
+                            out = fut.result()
+                        except BrokenProcessPool:
+                            broken = True
+                            suspects.append(p)
+                            continue
+                        except Exception as exc:  # the item (or its result) did not pickle: that task's error
+                            out = _lost(p[1], exc)
+                        yield out
+                if broken:
+                    suspects.extend(inflight.values())
+                    inflight.clear()
+            finally:
+                for fut in inflight:
+                    fut.cancel()
 
 
 def iter_tasks(fn: Callable[[Any], Any], items: Iterable[Any], *, jobs: int = 1, scheduler: str | None = None,
@@ -294,7 +377,7 @@ def iter_tasks(fn: Callable[[Any], Any], items: Iterable[Any], *, jobs: int = 1,
     if jobs == 1 or len(payloads) <= 1:
         return (_run_one(p) for p in payloads)
     _check_picklable(fn)
-    return _iter_pool(payloads, jobs)
+    return _pool_tasks(payloads, min(jobs, len(payloads)))
 
 
 def run_tasks(fn: Callable[[Any], Any], items: Sequence[Any], *, jobs: int = 1, scheduler: str | None = None,

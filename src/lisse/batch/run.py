@@ -52,6 +52,12 @@ def _hidden(p: Path, root: Path) -> bool:
     return any(part.startswith(".") for part in rel.parts)
 
 
+def _entry(f: Path) -> bool:
+    """A file of a scanned folder: a regular file, or a broken link (a dangling one, a loop), which becomes an error row
+    instead of vanishing from the batch unseen."""
+    return f.is_file() or (f.is_symlink() and not f.exists())
+
+
 def _abs(p: str | os.PathLike) -> Path:
     """Absolute, normalised path; symbolic links are kept (a link is its own entry, named as the user named it)."""
     return Path(os.path.abspath(os.path.expanduser(str(p))))
@@ -106,7 +112,7 @@ def expand_paths(paths: Iterable[str | os.PathLike], *, recursive: bool = True, 
                     add(hp)
                 elif hp.is_dir():
                     for f in sorted(hp.rglob("*") if recursive else hp.iterdir()):
-                        if f.is_file() and not _hidden(f, hp):
+                        if _entry(f) and not _hidden(f, hp):
                             add(f)
             continue
         p = Path(text)
@@ -114,7 +120,7 @@ def expand_paths(paths: Iterable[str | os.PathLike], *, recursive: bool = True, 
             add(p)
         elif p.is_dir():
             for f in sorted(p.rglob("*") if recursive else p.iterdir()):
-                if f.is_file() and not _hidden(f, p):
+                if _entry(f) and not _hidden(f, p):
                     add(f)
         elif p.exists():
             raise ParameterError(f"path '{raw}': expected a file or a folder; found neither (a device or socket?)")
@@ -239,12 +245,17 @@ def run_batch(paths: Sequence[str | os.PathLike], *, db: str | os.PathLike | Non
     settings = settings or BatchSettings()
     if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
         raise ParameterError(f"jobs: expected a whole number of processes >= 1; got {jobs!r}")
+    if scheduler is not None and client is None:  # a malformed address, before the output folder is touched
+        from lisse.parallel import _check_scheduler_address
+
+        _check_scheduler_address(scheduler)
     if db is None and out is None:
         raise ParameterError("batch: give a database (db=, --db) or an output folder (out=, --out) to write it into")
     out_dir = None
     if out is not None:
         from lisse.io.outputs import claim_output_folder
 
+        _remove_stale_temporaries(Path(out))
         out_dir = claim_output_folder(out, overwrite=overwrite)
     db_path = _abs(db) if db is not None else (out_dir or Path.cwd()) / DEFAULT_DB_NAME  # (one of the two is given)
     db_files = [db_path, db_path.with_name(db_path.name + "-wal"), db_path.with_name(db_path.name + "-shm"),
@@ -320,7 +331,12 @@ def run_batch(paths: Sequence[str | os.PathLike], *, db: str | os.PathLike | Non
             else:
                 result.files_skipped += 1
         if out_dir is not None:
-            result.outputs = _export(store, out_dir, result.files)
+            store.con.execute("BEGIN")  # one read snapshot: another batch may replace these files' rows meanwhile
+            try:
+                _refresh_file_ids(store, result.files)
+                result.outputs = _export(store, out_dir, result.files)
+            finally:
+                store.con.execute("COMMIT")
     result.elapsed_s = time.perf_counter() - t0
     result.files_per_s = analysed / elapsed_analyse if analysed and elapsed_analyse > 0 else 0.0
     return result
@@ -332,6 +348,77 @@ def _store(store: Any, file_row: dict, tables: dict, cell: dict | None = None) -
     return {"file": file_row["path"], "sha256": file_row.get("sha256"), "status": file_row["status"], "error": file_row.get("error"),
             "error_type": file_row.get("error_type"), "file_id": file_id, "analysis": file_row.get("analysis"),
             "cell_kind": file_row.get("cell_kind"), "resumed": False}
+
+
+def _remove_stale_temporaries(out_dir: Path) -> None:
+    """Remove the temporary Parquet files a killed batch left in its (lisse-made) output folder.
+
+    Exports are written to ``.NAME.parquet.tmp-PID`` then renamed; a batch killed in between leaves
+    the temporary file, and the folder would then be refused as holding files lisse did not write.
+    Only files of exactly that pattern, of this batch's table names, whose process ``PID`` no longer
+    runs, in a folder carrying lisse's marker, are removed.
+    """
+    import re
+
+    from lisse.io.outputs import MARKER
+
+    if os.name != "posix" or not (out_dir / MARKER).is_file():  # os.kill(pid, 0) only probes on POSIX (Windows: terminates)
+        return
+    names = "|".join(("files", *EXPORTED))
+    pattern = re.compile(rf"^\.({names})\.parquet\.tmp-(\d+)$")
+    for f in out_dir.iterdir():
+        m = pattern.match(f.name)
+        if m is None or not f.is_file() or f.is_symlink():
+            continue
+        try:
+            os.kill(int(m.group(2)), 0)
+            continue  # a live process (another batch) is writing it
+        except ProcessLookupError:
+            pass
+        except (PermissionError, OverflowError, OSError):
+            continue
+        try:
+            f.unlink()
+        except OSError:
+            pass
+
+
+def _refresh_file_ids(store: Any, files: list[dict]) -> None:
+    """Point each row's ``file_id`` at the file's row the database holds now.
+
+    Another batch writing the same database may have re-analysed some of these files since this batch
+    stored (or skipped) them; writing a file replaces its row, so its ``file_id`` changes. Exporting the
+    old ids would silently drop those files' cycles, spectra, ... from this batch's Parquet files.
+    """
+    current = store.lookup_many([r["file"] for r in files])
+    for r in files:
+        now = current.get(r["file"])
+        r["file_id"] = None if now is None else now["file_id"]
+    _add_reader_notes(store, files)
+
+
+def _add_reader_notes(store: Any, files: list[dict]) -> None:
+    """Set each row's ``notes``: the reader's provenance notes of the stored file ("; "-joined; None when none).
+
+    A reader that recovers a truncated file (the whole rows before the cut) says so only there: the
+    row's status is "ok", so files.parquet must show it, for skipped (resumed) rows too.
+    """
+    import json
+
+    ids = [r["file_id"] for r in files if r.get("file_id") is not None]
+    notes: dict[int, str | None] = {}
+    for i in range(0, len(ids), 500):
+        chunk = ids[i:i + 500]
+        for fid, prov in store.con.execute(f"SELECT file_id, provenance_json FROM files WHERE file_id IN ({', '.join('?' * len(chunk))})",
+                                           chunk):
+            try:
+                found = (json.loads(prov) or {}).get("notes") if prov else None
+            except (ValueError, AttributeError):
+                found = None
+            notes[fid] = "; ".join(str(n) for n in found) if found else None
+    for r in files:
+        fid = r.get("file_id")
+        r["notes"] = None if fid is None else notes.get(fid)
 
 
 def _export(store: Any, out_dir: Path, files: list[dict]) -> list[str]:
@@ -346,9 +433,11 @@ def _export(store: Any, out_dir: Path, files: list[dict]) -> list[str]:
     cols = ["file", "sha256", "status", "error", "error_type", "file_id", "analysis", "cell_kind", "resumed"]
     df = pd.DataFrame([{c: r.get(c) for c in cols} for r in files], columns=cols)
     df["previous_status"] = [r.get("previous_status") for r in files]
+    df["notes"] = [r.get("notes") for r in files]
     schema = pa.schema([("file", pa.string()), ("sha256", pa.string()), ("status", pa.string()), ("error", pa.string()),
                         ("error_type", pa.string()), ("file_id", pa.int64()), ("analysis", pa.string()),
-                        ("cell_kind", pa.string()), ("resumed", pa.bool_()), ("previous_status", pa.string())])
+                        ("cell_kind", pa.string()), ("resumed", pa.bool_()), ("previous_status", pa.string()),
+                        ("notes", pa.string())])
     table = pa.Table.from_pandas(df, schema=schema, preserve_index=False)
     target = out_dir / "files.parquet"
     tmp = out_dir / f".files.parquet.tmp-{os.getpid()}"

@@ -87,6 +87,25 @@ class BatchSettings:
     def __post_init__(self) -> None:
         if self.analysis not in ANALYSES:
             raise ParameterError(f"analysis: expected one of {', '.join(ANALYSES)}; got {self.analysis!r}")
+        # settings that would fail every file are refused here, before a batch writes one error row per file
+        import math
+
+        units = {"area": "m²", "active_mass": "kg", "loading": "kg/m²", "thickness": "m"}
+        for name, unit in units.items():
+            v = getattr(self, name)
+            if v is not None and not (isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) and v > 0):
+                raise ParameterError(f"{name}: expected a positive value (in {unit}); got {v!r}")
+        lam = self.lam
+        try:
+            ok = math.isfinite(float(lam)) and float(lam) > 0
+        except (TypeError, ValueError):
+            ok = isinstance(lam, str) and (lam in ("gcv", "lcurve", "reim") or lam.lower() == "drttools")
+        if not ok:
+            raise ParameterError(f"lambda: expected a number > 0 or one of gcv, lcurve, reim, drttools; got {lam!r}")
+        if self.fit is not None:  # a malformed circuit (raises ParameterError naming it)
+            from lisse.analysis.eis.circuits import Circuit
+
+            Circuit(self.fit)
 
     def as_dict(self) -> dict:
         """The settings as plain data.
@@ -139,9 +158,9 @@ def analyse_file(task: dict) -> dict:
     s = BatchSettings(**task["settings"])
     path = task["path"]
     if s.analysis == "eis":
-        out = _eis(path, s)
+        out = _eis_or_skip_cycler(path, s)
     elif s.analysis == "cycling":
-        out = _cycling(path, s)
+        out = _cycling_or_skip_eis(path, s)
     else:
         out = _auto(path, s)
     out["file"]["analysis_s"] = time.perf_counter() - t0
@@ -154,6 +173,52 @@ def analyse_file(task: dict) -> dict:
                    "loading_mg_cm2": None if s.loading is None else s.loading * 100.0,
                    "thickness_um": None if s.thickness is None else s.thickness * 1e6}
     return out
+
+
+def _cycling_or_skip_eis(path: str, s: BatchSettings) -> dict:
+    """The cycler analysis of ``path``; a file no cycler reader takes but an impedance reader does is "skipped"
+    (impedance data in a cycler batch, as when a cycler reader finds impedance data); any other file is an error."""
+    try:
+        return _cycling(path, s)
+    except ReaderError as cyc_exc:
+        try:
+            from lisse.io.eis import read_spectra
+
+            spectra = read_spectra(path)
+        except LisseError:
+            raise cyc_exc from None
+        if not spectra:
+            raise
+        meta = spectra[0].metadata
+        prov = {"source": meta.get("source"), "sha256": meta.get("sha256"), "reader": meta.get("reader"), "notes": meta.get("notes", [])}
+        return {"file": {"analysis": "cycling", "reader": meta.get("reader"), "format": meta.get("reader"),
+                         "provenance_json": _dumps(prov), "cell_kind": "impedance", "n_spectra": len(spectra), "status": "skipped",
+                         "error": "impedance data in a cycler batch: analyse it with lisse batch eis (or lisse batch auto)"},
+                "tables": {}}
+
+
+def _eis_or_skip_cycler(path: str, s: BatchSettings) -> dict:
+    """The impedance analysis of ``path``; a file no impedance reader takes but a cycler reader does is "skipped"
+    (cycler data in an impedance batch), as a cycler batch skips impedance files; any other file is an error."""
+    try:
+        return _eis(path, s)
+    except ReaderError as eis_exc:
+        try:
+            from lisse.analysis.cell_type import classify_cell
+            from lisse.io.readers import detect_format, read_cycling
+
+            fmt = detect_format(path)
+            rec = read_cycling(path, format=fmt)
+            kind = classify_cell(rec).kind
+        except LisseError:
+            raise eis_exc from None
+        if kind == "impedance":
+            raise
+        prov = rec.summary().get("provenance", {})
+        return {"file": {"analysis": "eis", "reader": prov.get("reader"), "format": fmt, "provenance_json": _dumps(prov),
+                         "cell_kind": kind, "status": "skipped",
+                         "error": "cycler data in an impedance batch: analyse it with lisse batch cycling (or lisse batch auto)"},
+                "tables": {}}
 
 
 def _auto(path: str, s: BatchSettings) -> dict:

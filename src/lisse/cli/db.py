@@ -49,6 +49,8 @@ def run(args):
     from lisse.errors import OutputError
     from lisse.io.resultsdb import ResultsDB
 
+    if args.action == "query":
+        return RowStream(args.database, args.sql)
     with ResultsDB(args.database, readonly=True) as db:
         if args.action == "list":
             return {"database": str(args.database), "tables": db.counts()}
@@ -61,10 +63,68 @@ def run(args):
         return {"database": str(args.database), "table": args.table, "out": str(target)}
 
 
+#: Rows the human table of ``lisse db query`` shows at most (--json and ``lisse db export`` have no limit).
+TEXT_MAX_ROWS = 1000
+
+
+class RowStream:
+    """The rows of ``lisse db query``, streamed: memory stays bounded whatever the row count.
+
+    The statement runs when this is made (a malformed one fails at once, nothing printed); the rows are
+    read from the database as they are written out, and the database is closed at the end.
+    """
+
+    def __init__(self, database: str, sql: str) -> None:
+        from lisse.io.resultsdb import ResultsDB, iter_query
+
+        self.db = ResultsDB(database, readonly=True)
+        try:
+            self.names, self.rows = iter_query(self.db.con, sql)
+        except BaseException:
+            self.db.close()
+            raise
+
+    def write_json(self, fh) -> None:
+        """Write the rows as a JSON list of objects, formatted as ``json.dumps(rows, indent=2)`` would."""
+        import json
+
+        from lisse.cli.main import jsonable
+
+        try:
+            first = True
+            for r in self.rows:
+                text = json.dumps(jsonable(dict(zip(self.names, r))), indent=2, allow_nan=False).replace("\n", "\n  ")
+                fh.write(("[\n  " if first else ",\n  ") + text)
+                first = False
+            fh.write("[]\n" if first else "\n]\n")
+        finally:
+            self.db.close()
+
+    def head(self, n: int) -> tuple[list[dict], bool]:
+        """The first ``n`` rows as dicts, and whether there were more."""
+        import itertools
+
+        try:
+            rows = [dict(zip(self.names, r)) for r in itertools.islice(self.rows, n + 1)]
+        finally:
+            self.db.close()
+        return rows[:n], len(rows) > n
+
+
 def render(result) -> str:
     from lisse.cli.common import table
 
+    more = False
+    if isinstance(result, RowStream):
+        result, more = result.head(TEXT_MAX_ROWS)
     if isinstance(result, list):
+        if not result:
+            return "(no rows)"
+        cols = list(result[0])
+        text = table([[("NULL" if r[c] is None else r[c]) for c in cols] for r in result], cols)
+        if more:
+            text += f"\n(only the first {TEXT_MAX_ROWS} rows shown; --json prints them all, lisse db export writes a file)"
+        return text
         if not result:
             return "(no rows)"
         cols = list(result[0])

@@ -137,7 +137,9 @@ def main(argv: list[str] | None = None) -> int:
         if isinstance(result, dict) and "_exit_code" in result:
             result = dict(result)
             code = int(result.pop("_exit_code"))
-        if args.json:
+        if args.json and hasattr(result, "write_json"):  # a streamed result (lisse db query): bounded memory
+            result.write_json(sys.stdout)
+        elif args.json:
             sys.stdout.write(json.dumps(jsonable(result), indent=2, allow_nan=False) + "\n")
         else:
             from lisse.cli.common import render_auto

@@ -65,7 +65,7 @@ from typing import Any
 
 from lisse.errors import OutputError, ParameterError
 
-__all__ = ["SCHEMA_VERSION", "TABLES", "ROW_TABLES", "BUSY_TIMEOUT_S", "ResultsDB", "export_table", "query"]
+__all__ = ["SCHEMA_VERSION", "TABLES", "ROW_TABLES", "BUSY_TIMEOUT_S", "ResultsDB", "export_table", "iter_query", "query"]
 
 #: Version of the schema below; stored in ``schema_version``.
 SCHEMA_VERSION = 1
@@ -173,6 +173,14 @@ def _rows(rows: Any) -> list[Mapping[str, Any]]:
     return list(rows)
 
 
+def _read_only_authorizer(action: int, arg1: Any, arg2: Any, dbname: Any, source: Any) -> int:
+    """SQLite authorizer of read-only connections: no ATTACH / DETACH (``ATTACH 'x.db'`` and ``VACUUM INTO 'x.db'``
+    would create files even on a read-only connection)."""
+    if action in (sqlite3.SQLITE_ATTACH, sqlite3.SQLITE_DETACH):
+        return sqlite3.SQLITE_DENY
+    return sqlite3.SQLITE_OK
+
+
 def _connect(path: str | os.PathLike, *, readonly: bool = False, timeout_s: float = BUSY_TIMEOUT_S) -> sqlite3.Connection:
     p = Path(path)
     if readonly:
@@ -180,6 +188,7 @@ def _connect(path: str | os.PathLike, *, readonly: bool = False, timeout_s: floa
             raise ParameterError(f"database '{path}': expected an existing lisse results database; found no such file")
         con = sqlite3.connect(f"{p.resolve().as_uri()}?mode=ro", uri=True, timeout=timeout_s, isolation_level=None)
         con.execute("PRAGMA query_only = ON")
+        con.set_authorizer(_read_only_authorizer)
     else:
         try:
             if not p.parent.exists():
@@ -666,12 +675,86 @@ def query(con: sqlite3.Connection, sql: str, params: Sequence[Any] | Mapping[str
         cur = con.execute(sql, params)
         if cur.description is None:
             return []
-        names = [d[0] for d in cur.description]
+        names = _unique_names([d[0] for d in cur.description])
         return [dict(zip(names, r)) for r in cur.fetchall()]
-    except (sqlite3.OperationalError, sqlite3.ProgrammingError, sqlite3.IntegrityError, sqlite3.DataError,
-            sqlite3.Warning) as exc:
-        one = " ".join(str(exc).split())
-        raise ParameterError(f"SQL error: {one} (in: {' '.join(sql.split())[:200]})") from None
+    except (sqlite3.Error, sqlite3.Warning) as exc:  # DatabaseError too: 'not authorized', a corrupt page
+        raise _sql_error(exc, sql) from None
+
+
+def _unique_names(names: list[str]) -> list[str]:
+    """Result column names made unique (a repeat of ``x`` becomes ``x:1``, ``x:2``, as SQLite names them): rows
+    become dicts, where a repeated key would silently keep only the last column."""
+    seen: dict[str, int] = {}
+    out = []
+    for n in names:
+        k = seen.get(n, 0)
+        seen[n] = k + 1
+        name = n if k == 0 else f"{n}:{k}"
+        while name in seen and k:
+            k += 1
+            name = f"{n}:{k}"
+        seen.setdefault(name, 1)
+        out.append(name)
+    return out
+
+
+def _sql_error(exc: BaseException, sql: str) -> ParameterError:
+    one = " ".join(str(exc).split())
+    if "not authorized" in one or "authorization denied" in one:
+        one += " (the query runs read-only: no ATTACH, DETACH or VACUUM INTO)"
+    return ParameterError(f"SQL error: {one} (in: {' '.join(sql.split())[:200]})")
+
+
+def iter_query(con: sqlite3.Connection, sql: str, params: Sequence[Any] | Mapping[str, Any] = (), *,
+               chunk_rows: int = 10_000) -> tuple[list[str], Iterator[tuple]]:
+    """Run one SQL statement and stream its rows (memory bounded by ``chunk_rows``, whatever the row count).
+
+    The statement runs (and a malformed one raises) before this returns; the rows are fetched
+    ``chunk_rows`` at a time as the iterator is consumed.
+
+    Parameters
+    ----------
+    con : sqlite3.Connection
+        An open connection (kept open while the rows are read).
+    sql : str
+        One SQL statement.
+    params : sequence or mapping, optional
+        Values of its placeholders.
+    chunk_rows : int
+        Rows fetched at a time (count, dimensionless).
+
+    Returns
+    -------
+    names : list of str
+        The column names (empty for a statement without a result).
+    rows : iterator of tuple
+        The rows, as tuples in the order of ``names``.
+
+    Raises
+    ------
+    ParameterError
+        A malformed statement, a missing table or column, a write on a read-only connection (SQLite's
+        message, one line); also while the rows are read (a corrupt page).
+    """
+    try:
+        cur = con.execute(sql, params)
+    except (sqlite3.Error, sqlite3.Warning) as exc:
+        raise _sql_error(exc, sql) from None
+    if cur.description is None:
+        return [], iter(())
+    names = _unique_names([d[0] for d in cur.description])
+
+    def rows() -> Iterator[tuple]:
+        while True:
+            try:
+                batch = cur.fetchmany(chunk_rows)
+            except (sqlite3.Error, sqlite3.Warning) as exc:
+                raise _sql_error(exc, sql) from None
+            if not batch:
+                return
+            yield from batch
+
+    return names, rows()
 
 
 _ARROW = {"INTEGER": "int64", "REAL": "float64", "TEXT": "string"}
