@@ -20,6 +20,8 @@ __all__ = [
     "CalculationError",
     "CellTypeError",
     "OutputError",
+    "TaskError",
+    "TaskInputError",
     "OPTIONAL_PACKAGES",
     "require",
     "requires",
@@ -167,6 +169,22 @@ class MissingDependencyError(ImportError, LisseError):
         self.package = package
         self.feature = feature
         self.extra = extra
+
+    def __reduce__(self):  # picklable (an error raised in a worker process travels back whole)
+        return (type(self), (self.package, self.feature, self.extra))
+
+
+class TaskError(RuntimeError):
+    """A task of :mod:`lisse.parallel` failed and its exception could not be carried back whole.
+
+    Its exception did not pickle, or the task could not be run at all (its worker died, its item did not
+    pickle). A bug, not a problem with the input: the message names the original exception type and carries its
+    traceback text. See :class:`TaskInputError` for a :class:`LisseError` that could not be carried back.
+    """
+
+
+class TaskInputError(TaskError, LisseError):
+    """A task run through :mod:`lisse.parallel` raised a :class:`LisseError` that could not be carried back whole."""
 
 
 #: Optional packages (top-level import names) and the lisse extra that installs each.

@@ -533,6 +533,7 @@ def test_retention_only_between_comparable_cycles_synthetic():
 
 
 def test_neware_time_limited_reference_gives_no_retention_against_a_full_discharge():
+    pytest.importorskip("fastnda")  # .nda needs lisse[readers]
     rec = _read(NDA26)
     ct = cycle_table(rec)
     full = ct[ct["complete"]]

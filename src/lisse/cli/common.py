@@ -66,6 +66,32 @@ def add_quantity(parser: Any, flag: str, unit: str, help: str, **kwargs: Any) ->
     return parser.add_argument(flag, type=quantity(unit, flag), help=help + bare_unit_note(unit), **kwargs)
 
 
+def _jobs(text: str) -> int:
+    from lisse.parallel import check_jobs
+
+    try:
+        return check_jobs(int(text))
+    except (ValueError, LisseError):
+        raise OptionValueError(f"--jobs: expected a whole number of processes >= 1; got '{text}'") from None
+
+
+def add_executor_options(parser: Any, what: str = "tasks") -> None:
+    """Add ``--jobs N`` and ``--scheduler ADDRESS`` (mutually exclusive): where independent ``what`` run.
+
+    Their values go to :mod:`lisse.parallel` as ``jobs=args.jobs, scheduler=args.scheduler``.
+    """
+    g = parser.add_mutually_exclusive_group()
+    g.add_argument("--jobs", type=_jobs, default=1, metavar="N",
+                   help=f"run the {what} in N local processes (default 1: here); same results as serial")
+    g.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                   help=f"run the {what} on a Dask cluster: its scheduler address (e.g. tcp://HOST:8786), or 'current' for "
+                        "this process's Dask client; needs lisse[distributed]")
+
+
+def executor_kwargs(args: Any) -> dict[str, Any]:
+    """``jobs`` / ``scheduler`` from options added by :func:`add_executor_options` (for :mod:`lisse.parallel`)."""
+    return {"jobs": getattr(args, "jobs", 1), "scheduler": getattr(args, "scheduler", None)}
+
 
 def fmt(x: object, digits: int = 5) -> str:
     """A value for human output: numbers to ``digits`` significant digits, without float noise.

@@ -19,6 +19,7 @@ EXAMPLES = """\
   lisse interlayer --preset lni-50cnt --current-density "0.5 mA/cm2" --time "1 h" --contact-angle "70 deg"
   lisse interlayer --material LNI-5CNT --thickness "14.8 um" --porosity 0.4 --current-density "2 mA/cm2" --capacity "2 mAh/cm2"
   lisse interlayer --preset lni-5cnt --current-density "1 mA/cm2" --time "1 h" --sweep --map --critical-current --out results/
+  lisse interlayer --preset lni-5cnt --current-density "1 mA/cm2" --capacity "1 mAh/cm2" --map --jobs 2 --json
   lisse interlayer --preset lni-0.5cnt --current-density "1 mA/cm2" --capacity "1 mAh/cm2" --two-d --convergence --out results/
   lisse interlayer --preset lni-5cnt --current-density "2 mA/cm2" --capacity "2 mAh/cm2" \\
       --spike-currents "2,3,4" --spike-heights "60,75,85" --json
@@ -53,6 +54,9 @@ def add_arguments(parser) -> None:
     s.add_argument("--points", type=int, default=50, help="sweep points (default 50)")
     s.add_argument("--spike-currents", default=None, help="comma-separated currents of measured nucleation spikes, e.g. '2,3,4' (bare numbers: mA/cm2)")
     s.add_argument("--spike-heights", default=None, help="comma-separated spike heights V_sp, same order, e.g. '60,75,85' (bare numbers: mV)")
+    from lisse.cli.common import add_executor_options
+
+    add_executor_options(s, "rows of the conductivity map (--map)")
     s.add_argument("--out", default=None, metavar="DIR", help="write figures (PNG) and tables (CSV) to DIR (atomically); DIR must be new, "
                    "empty or made by lisse")
     s.add_argument("--overwrite", action="store_true", help="also write into an --out folder holding other files (lisse's files of the "
@@ -146,10 +150,12 @@ def run(args):
             _df_write(out, "interlayer_sweep", table, files)
             _fig_write(out, "interlayer_sweep", plot.sweep_figure(sw, p.thickness, f"{p.name}"), files)
     if args.map:
+        from lisse.cli.common import executor_kwargs
+
         with bar(30, "current x capacity map") as b:
             m1 = sweeps.map_current_capacity(p, sweeps.current_grid(i_lo, i_hi, 30), sweeps.default_map_capacities(), progress=progress_callback(b))
         with bar(None, "conductivity map") as b:
-            m2 = sweeps.map_conductivities(p, None, None, i, q, progress=progress_callback(b))
+            m2 = sweeps.map_conductivities(p, None, None, i, q, progress=progress_callback(b), **executor_kwargs(args))
         result["map_current_capacity_stable_fraction"] = float(np.mean(m1["stable"]))
         result["map_conductivity_stable_fraction"] = float(np.mean(m2["stable"]))
         if out is not None:

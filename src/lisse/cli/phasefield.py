@@ -22,7 +22,9 @@ EXAMPLES = """  lisse phasefield --preset lithiophilic --out runs/philic --json
   lisse phasefield --preset lithiophobic --out runs/phobic --resume                 # continue
   lisse phasefield --preset lithiophilic --out runs/lif --work-of-adhesion "0.53 J/m2"  # Li|LiF
   lisse phasefield --sweep --out runs/sweep --json
-  lisse phasefield --sweep --angles 60,120,160 --out runs/sweep"""
+  lisse phasefield --sweep --angles 60,120,160 --out runs/sweep
+  lisse phasefield --sweep --out runs/sweep --jobs 2                              # one process per core
+  lisse phasefield --sweep --out runs/sweep --scheduler tcp://HOST:8786           # on a Dask cluster"""
 
 
 def add_arguments(parser) -> None:
@@ -46,6 +48,9 @@ def add_arguments(parser) -> None:
     parser.add_argument("--max-steps", type=int, help="stop after this many time steps (leaves a checkpoint to --resume)")
     parser.add_argument("--no-animation", action="store_true", help="skip the GIF")
     parser.add_argument("--sweep", action="store_true", help="penetration depth vs contact angle in slits, with the Young–Laplace transition")
+    from lisse.cli.common import add_executor_options
+
+    add_executor_options(parser, "slit runs of --sweep (one per angle)")
 
 
 def _angle(theta_rad: float) -> float:
@@ -88,11 +93,11 @@ def _run_sweep(args) -> dict:
         from lisse.cli.common import quantity
 
         angles = [_angle(quantity("deg", "--angles")(a)) for a in str(args.angles).split(",") if a.strip()]
-    from lisse.cli.common import progress_bar_for
+    from lisse.cli.common import executor_kwargs, progress_bar_for
     from lisse.io.progress import progress_callback
 
     with progress_bar_for(args, len(angles), "lisse phasefield: sweep", unit="run", leave=True) as bar:
-        sw = transition_sweep(angles, progress=progress_callback(bar))
+        sw = transition_sweep(angles, progress=progress_callback(bar), **executor_kwargs(args))
     lines = ["contact_angle_deg,penetration_depth_um"] + [f"{a:g},{p * 1e6:.6g}" for a, p in zip(sw["angles_deg"], sw["penetration_m"])]
     atomic_write_text(out / "sweep.csv", "\n".join(lines) + "\n")
     fig = sweep_figure(sw)

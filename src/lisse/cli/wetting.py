@@ -21,12 +21,17 @@ EXAMPLES = """  lisse wetting --work-of-adhesion "0.09 J/m2" --json
   lisse wetting Li LiF --json                       # CHGNet workflow, cached in ~/.cache/lisse (minutes)
   lisse wetting Li LiF --calculator sevennet --substrate-miller 1 0 0
   lisse wetting Li Li2CO3 --substrate-miller 0 0 1 --substrate-layers 6 --max-strain "3.5 percent"
+  lisse wetting Li LiF Li2O Li3N --jobs 3 --json    # screening: one row per substrate, failures are rows
+  lisse wetting Li LiF Li2O Li3N --scheduler tcp://HOST:8786
 """
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("materials", nargs="*", help="'Li X' to run the atomistic workflow for Li on substrate X (e.g. Li LiF)")
-    from lisse.cli.common import add_quantity
+    parser.add_argument("materials", nargs="*", help="'Li X' to run the atomistic workflow for Li on substrate X (e.g. Li LiF); "
+                        "'Li X Y ...' screens several substrates (one row each)")
+    from lisse.cli.common import add_executor_options, add_quantity
+
+    add_executor_options(parser, "substrates of a screen (Li X Y ...)")
 
     g = parser.add_mutually_exclusive_group()
     add_quantity(g, "--work-of-adhesion", "J/m2", 'W_ad with unit, e.g. "0.09 J/m2"')
@@ -55,8 +60,10 @@ def run(args):
     if args.materials:
         if args.work_of_adhesion is not None or args.contact_angle is not None:
             raise ParameterError("give either materials (Li X) or --work-of-adhesion/--contact-angle, not both")
-        if len(args.materials) != 2 or args.materials[0] != "Li":
-            raise ParameterError(f"materials must be 'Li X' (film Li on substrate X); got {' '.join(args.materials)!r}")
+        if len(args.materials) < 2 or args.materials[0] != "Li":
+            raise ParameterError(f"materials must be 'Li X' (film Li on substrate X) or 'Li X Y ...'; got {' '.join(args.materials)!r}")
+        if len(args.materials) > 2:
+            return _screen(args)
         return _workflow(args)
     if args.work_of_adhesion is not None:
         w = args.work_of_adhesion
@@ -71,12 +78,37 @@ def run(args):
     raise ParameterError("nothing to do: give --work-of-adhesion, --contact-angle, or two materials 'Li X'")
 
 
+def _cache(args):
+    from lisse.io.atomistic_cache import JobCache, default_cache_dir
+
+    return None if (args.cache_dir or "").lower() == "none" else JobCache(args.cache_dir or default_cache_dir())
+
+
+def _workflow_kw(args) -> dict:
+    return dict(film="Li", substrate_miller=tuple(args.substrate_miller), film_miller=tuple(args.film_miller),
+                substrate_layers=args.substrate_layers, film_layers=args.film_layers, max_strain=args.max_strain,
+                n_starts=args.starts, fmax=args.fmax)
+
+
+def _screen(args) -> dict:
+    from lisse.atomistic.executors import adhesion_screen
+    from lisse.cli.common import executor_kwargs
+
+    rows = adhesion_screen(args.materials[1:], args.calculator, _cache(args), **executor_kwargs(args), **_workflow_kw(args))
+    if not args.full:
+        for r in rows:
+            if r["result"] is not None:
+                r["result"].pop("structure", None)
+                r["result"].pop("rigid_scan", None)
+    return {"screen": rows, "substrates_total": len(rows), "substrates_ok": sum(r["status"] == "ok" for r in rows),
+            "substrates_failed": sum(r["status"] == "error" for r in rows)}
+
+
 def _workflow(args) -> dict:
     from lisse.atomistic.workflows import adhesion_workflow
     from lisse.cli.common import progress_bar_for
-    from lisse.io.atomistic_cache import JobCache, default_cache_dir
 
-    cache = None if (args.cache_dir or "").lower() == "none" else JobCache(args.cache_dir or default_cache_dir())
+    cache = _cache(args)
 
     bar = progress_bar_for(args, None, "lisse wetting", unit="job", leave=True)
 
@@ -85,11 +117,7 @@ def _workflow(args) -> dict:
         bar.update(1)
 
     with bar:
-        res = adhesion_workflow(
-            args.calculator, args.materials[1], "Li", tuple(args.substrate_miller), tuple(args.film_miller),
-            substrate_layers=args.substrate_layers, film_layers=args.film_layers, max_strain=args.max_strain, n_starts=args.starts, fmax=args.fmax, cache=cache,
-            on_job=progress,
-        )
+        res = adhesion_workflow(args.calculator, args.materials[1], cache=cache, on_job=progress, **_workflow_kw(args))
     if not args.full:
         res.pop("structure", None)
         res.pop("rigid_scan", None)
@@ -97,6 +125,16 @@ def _workflow(args) -> dict:
 
 
 def render(res) -> str:
+    if "screen" in res:
+        lines = [f"{'substrate':10s} {'W_ad J/m2':>10s} {'theta deg':>10s}  regime / error"]
+        for r in res["screen"]:
+            if r["status"] == "ok":
+                x = r["result"]
+                lines.append(f"{r['substrate']:10s} {x['work_of_adhesion_J_m2']:10.3f} {x['contact_angle_deg']:10.1f}  {x['regime']}")
+            else:
+                lines.append(f"{r['substrate']:10s} {'-':>10s} {'-':>10s}  ERROR {r['error_type']}: {r['error']}")
+        lines.append(f"{res['substrates_ok']} of {res['substrates_total']} substrates done, {res['substrates_failed']} failed")
+        return "\n".join(lines)
     if "substrate" in res:
         u = res.get("uncertainty", {})
         c = res["convergence"]

@@ -357,84 +357,115 @@ def map_current_capacity(p: InterlayerParameters, currents: ArrayLike, capacitie
     return {"current": cur, "capacity": cap, "nucleation_length": ln, "growth_length": lg, "stable": stable, "failure": code}
 
 
+def _conductivity_row(task: tuple[InterlayerParameters, np.ndarray, float, float, float, Callable[[int], None] | None]) -> dict[str, np.ndarray]:
+    """One sigma_ion row of :func:`map_conductivities` (warm-started along sigma_e; independent of the other rows).
+
+    The last item of ``task``, when not None, is called with each finished cell's index (serial runs only).
+    """
+    p, se, s_i, current, capacity, on_cell = task
+    n = se.size
+    ln, anode = np.zeros(n), np.zeros(n)
+    stable = np.zeros(n, dtype=bool)
+    code, regime = np.zeros(n, dtype=int), np.zeros(n, dtype=int)
+    lg = growth_length(capacity, p.porosity)
+    prev = None
+    mesh = None
+    for b, s_e in enumerate(se):
+        q = _replace(p, sigma_e=float(s_e), sigma_ion=float(s_i))
+        if mesh is None:
+            sol = solve_1d(q, current)
+        else:
+            lam = _Problem(q, current, mesh, "butler-volmer").lam
+            # reuse the mesh only while it still resolves the linear reaction length
+            if np.min(np.diff(mesh)) * math.sqrt(lam) < 0.1:
+                sol = solve_1d(q, current, mesh=mesh, initial=prev)
+            else:
+                sol = solve_1d(q, current)
+        mesh = sol.x / q.thickness
+        prev = sol.eta * q.f_rt
+        r = result_from_solution(sol, capacity)
+        ln[b] = r.nucleation_length
+        ok, mode = verdict(r.nucleation_length, lg, q.thickness)
+        stable[b] = ok
+        code[b] = FAILURE_MODES.index(mode)
+        regime[b] = REGIMES.index(q.regime())
+        anode[b] = r.anode_fraction
+        if on_cell is not None:
+            on_cell(b)
+    return {"nucleation_length": ln, "stable": stable, "failure": code, "regime": regime, "anode_fraction": anode}
+
+
 def map_conductivities(p: InterlayerParameters, sigma_e: ArrayLike | None, sigma_ion: ArrayLike | None, current: float, capacity: float,
+                       *, jobs: int = 1, scheduler: str | None = None, client: Any = None,
                        progress: Progress | None = None) -> dict[str, np.ndarray]:
-    """Verdict and regime over (sigma_e [S/m], sigma_ion [S/m]) at one current and capacity.
+    """Verdict and regime over (sigma_e [S/m], sigma_ion [S/m]) at one current [A/m2] and capacity [C/m2].
 
-    ``sigma_e`` / ``sigma_ion`` None: the grids of :func:`default_map_conductivities`.
-
-    Returns ``sigma_e`` (n_e), ``sigma_ion`` (n_i), ``nucleation_length``, ``stable``, ``failure``,
-    ``regime`` (0 ionic, 1 mixed, 2 electronic), ``anode_fraction`` (each n_i x n_e).
+    The rows (one per sigma_ion) are independent warm-started chains along sigma_e, run as tasks of
+    :mod:`lisse.parallel`; each row is solved the same way wherever it runs, so the map is identical to
+    the serial one.
 
     Parameters
     ----------
     p : InterlayerParameters
         Model parameters (SI).
     sigma_e : array_like or None
-        Electronic conductivities [S m-1].
+        Electronic conductivities [S m-1]; None: the grid of :func:`default_map_conductivities`.
     sigma_ion : array_like or None
-        Ionic conductivities [S m-1].
+        Ionic conductivities [S m-1]; None: the grid of :func:`default_map_conductivities`.
     current : float
         Plating current density [A m-2].
     capacity : float
         Plated charge per half-cycle [C m-2].
+    jobs : int, default 1
+        Number of local processes for the rows (1 = here); see :func:`lisse.parallel.iter_tasks`.
+    scheduler : str, optional
+        Dask scheduler address (or ``"current"``) for the rows.
+    client : distributed.Client, optional
+        An existing Dask client for the rows (left open).
     progress : callable, optional
-        ``progress(done, total)`` after each cell's 1D solve (for a progress bar; never prints).
+        ``progress(done, total)`` in cells: after each cell when the rows run here, after each row otherwise
+        (for a progress bar; never prints).
 
     Returns
     -------
     dict of numpy.ndarray
-        Conductivities [S m-1], lengths [m], codes and fractions (dimensionless).
+        ``sigma_e`` (n_e) and ``sigma_ion`` (n_i) [S m-1]; ``nucleation_length`` and ``growth_length`` [m],
+        ``stable``, ``failure`` (code), ``regime`` (0 ionic, 1 mixed, 2 electronic) and ``anode_fraction``
+        (dimensionless), each n_i x n_e.
 
     Raises
     ------
     ParameterError
-        Non-positive inputs or a map larger than ``MAX_CONDUCTIVITY_MAP_CELLS``.
+        Non-positive inputs, a map larger than ``MAX_CONDUCTIVITY_MAP_CELLS`` or bad executor arguments.
 
     References
     ----------
     Wang et al., Lithium anode interlayer design for all-solid-state lithium-metal batteries, Nat. Energy 9 (2024), doi:10.1038/s41560-023-01426-1.
     """
+    from lisse.parallel import results
+
     dse, dsi = default_map_conductivities()
     se = _check_positive("sigma_e", dse if sigma_e is None else sigma_e)
     si = _check_positive("sigma_ion", dsi if sigma_ion is None else sigma_ion)
     if se.size * si.size > MAX_CONDUCTIVITY_MAP_CELLS:
         raise ParameterError(f"the conductivity map would have {se.size * si.size} cells; the limit is {MAX_CONDUCTIVITY_MAP_CELLS} "
                              "(one 1D solve per cell)")
+    n_e, n_cells = se.size, se.size * si.size
+    here = jobs == 1 and scheduler is None and client is None  # rows run in this process: report every cell
+
+    def on_cell(a: int) -> Callable[[int], None] | None:
+        if progress is None or not here:
+            return None
+        return lambda b: progress(a * n_e + b + 1, n_cells)
+
+    row_done = None if (progress is None or here) else (lambda done, total: progress(done * n_e, n_cells))
+    rows = results(_conductivity_row, [(p, se, float(s_i), current, capacity, on_cell(a)) for a, s_i in enumerate(si)],
+                   jobs=jobs, scheduler=scheduler, client=client, progress=row_done)
     shape = (si.size, se.size)
-    ln = np.zeros(shape)
-    stable = np.zeros(shape, dtype=bool)
-    code = np.zeros(shape, dtype=int)
-    regime = np.zeros(shape, dtype=int)
-    anode = np.zeros(shape)
-    lg = growth_length(capacity, p.porosity)
-    for a, s_i in enumerate(si):
-        prev = None
-        mesh = None
-        for b, s_e in enumerate(se):
-            q = _replace(p, sigma_e=float(s_e), sigma_ion=float(s_i))
-            if mesh is None:
-                sol = solve_1d(q, current)
-            else:
-                lam = _Problem(q, current, mesh, "butler-volmer").lam
-                # reuse the mesh only while it still resolves the linear reaction length
-                if np.min(np.diff(mesh)) * math.sqrt(lam) < 0.1:
-                    sol = solve_1d(q, current, mesh=mesh, initial=prev)
-                else:
-                    sol = solve_1d(q, current)
-            mesh = sol.x / q.thickness
-            prev = sol.eta * q.f_rt
-            r = result_from_solution(sol, capacity)
-            ln[a, b] = r.nucleation_length
-            ok, mode = verdict(r.nucleation_length, lg, q.thickness)
-            stable[a, b] = ok
-            code[a, b] = FAILURE_MODES.index(mode)
-            regime[a, b] = REGIMES.index(q.regime())
-            anode[a, b] = r.anode_fraction
-            if progress is not None:
-                progress(a * se.size + b + 1, se.size * si.size)
-    return {"sigma_e": se, "sigma_ion": si, "nucleation_length": ln, "growth_length": np.full(shape, lg), "stable": stable,
-            "failure": code, "regime": regime, "anode_fraction": anode}
+    out = {k: np.stack([r[k] for r in rows]) for k in ("nucleation_length", "stable", "failure", "regime", "anode_fraction")}
+    return {"sigma_e": se, "sigma_ion": si, "nucleation_length": out["nucleation_length"],
+            "growth_length": np.full(shape, growth_length(capacity, p.porosity)), "stable": out["stable"],
+            "failure": out["failure"], "regime": out["regime"], "anode_fraction": out["anode_fraction"]}
 
 
 def _replace(p: InterlayerParameters, **kw) -> InterlayerParameters:

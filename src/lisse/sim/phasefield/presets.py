@@ -11,7 +11,7 @@ one is drawn into the pores (capillarity), as [Wang2024] describe.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -355,14 +355,27 @@ def setup_preset(name: str, grid: int | None = None, **overrides: Any) -> RunSet
     return setup_run(s)
 
 
+def _slit_run(task: tuple) -> float:
+    """Penetration depth [m] of one slit run of :func:`transition_sweep` (one contact angle; independent of the others)."""
+    th, z0, phi_g, dx, delta, eta, b_ratio, advance_cells, y0, y1 = task
+    c: PhaseFieldCoefficients = coefficients_from_physical(th, interface_width=delta, overpotential=eta,
+                                                           particle_width=delta, b_ratio=b_ratio, calibration_h=dx)
+    s = PhaseFieldSolver(c, z0, phi_g, dx)
+    s.run_until(advance_cells * dx / c.planar_velocity())
+    return float(front_metrics(s.zeta, phi_g, dx, y0, y1)["penetration_m"])
+
+
 def transition_sweep(angles_deg: Iterable[float], *, pore_width_cells: int = 12, wall_cells: int = 8, length_cells: int = 80,
                      threshold_cos: float = -0.5, dx: float = 10e-9, width_cells: float = 1.5,
-                     advance_cells: float = 40.0, b_ratio: float = 10.0, progress=None) -> dict:
+                     advance_cells: float = 40.0, b_ratio: float = 10.0, jobs: int = 1, scheduler: str | None = None,
+                     client: Any = None, progress: Callable[[int, int], None] | None = None) -> dict:
     """Penetration depth of Li into straight slits vs contact angle, and the Young–Laplace estimate.
 
     The driving force is set so that Young–Laplace predicts the transition at ``cos θ_c =
     threshold_cos`` (:func:`lisse.sim.phasefield.model.capillary_threshold_cos`); each run lasts the
-    time a flat front needs to advance ``advance_cells`` cells.
+    time a flat front needs to advance ``advance_cells`` cells. The runs are independent: ``jobs`` /
+    ``scheduler`` / ``client`` run them on :mod:`lisse.parallel` (see :func:`lisse.parallel.iter_tasks`;
+    the numbers are the serial ones, each run being the same computation wherever it runs).
 
     Parameters
     ----------
@@ -384,8 +397,14 @@ def transition_sweep(angles_deg: Iterable[float], *, pore_width_cells: int = 12,
         Flat-front advance each run lasts, as a number of cells.
     b_ratio : float, default 10.0
         B/A [-] (dimensionless).
+    jobs : int, default 1
+        Number of local processes for the slit runs (1 = here); see :func:`lisse.parallel.iter_tasks`.
+    scheduler : str, optional
+        Dask scheduler address (or ``"current"``) for the slit runs.
+    client : distributed.Client, optional
+        An existing Dask client for the slit runs (left open).
     progress : callable, optional
-        ``progress(done, total)`` after each angle's run (for a progress bar; never prints).
+        ``progress(done, total)`` in runs as each angle's run completes (for a progress bar; never prints).
 
     Returns
     -------
@@ -397,7 +416,7 @@ def transition_sweep(angles_deg: Iterable[float], *, pore_width_cells: int = 12,
     Raises
     ------
     ParameterError
-        No angles, too many, or an angle outside [0, 180].
+        No angles, too many, an angle outside [0, 180], or bad executor arguments.
 
     References
     ----------
@@ -424,15 +443,10 @@ def transition_sweep(angles_deg: Iterable[float], *, pore_width_cells: int = 12,
     eta = overpotential_for_driving_force(dg)
     yy = (np.arange(ny) + 0.5) * dx
     z0 = np.tile(planar_profile(yy - (y0 - 2 * dx), delta)[:, None], (1, nx))
-    pen = []
-    for th in angles:
-        c: PhaseFieldCoefficients = coefficients_from_physical(th, interface_width=delta, overpotential=eta,
-                                                               particle_width=delta, b_ratio=b_ratio, calibration_h=dx)
-        s = PhaseFieldSolver(c, z0, lay.phi_g, dx)
-        s.run_until(advance_cells * dx / c.planar_velocity())
-        pen.append(front_metrics(s.zeta, lay.phi_g, dx, y0, y1)["penetration_m"])
-        if progress is not None:
-            progress(len(pen), len(angles))
+    from lisse.parallel import results
+
+    pen = results(_slit_run, [(th, z0, lay.phi_g, dx, delta, eta, b_ratio, advance_cells, y0, y1) for th in angles],
+                  jobs=jobs, scheduler=scheduler, client=client, progress=progress)
     cos_c = capillary_threshold_cos(dg, w, gamma)
     order = np.argsort(angles)
     a_sorted = [angles[i] for i in order]
