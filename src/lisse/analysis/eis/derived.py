@@ -22,7 +22,7 @@ import numpy as np
 from lisse.constants import BOLTZMANN, ELEMENTARY_CHARGE, GAS_CONSTANT
 from lisse.errors import ParameterError
 from lisse.records.display import compact_repr, plot_with
-from lisse.units import to_si
+from lisse.units import quantity_args, to_si
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -159,6 +159,7 @@ class ArrheniusFit:
         }
 
 
+@quantity_args(temperature="K[]", sigma="S/m[]")
 def arrhenius(temperature: ArrayLike, sigma: ArrayLike, form: str = "sigma_T") -> ArrheniusFit:
     """Fit the Arrhenius activation energy to conductivities at several temperatures.
 

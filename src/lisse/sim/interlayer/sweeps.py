@@ -26,6 +26,7 @@ from lisse.params import check_count
 from lisse.sim.interlayer.lengths import FAILURE_MODES, nucleation_length, result_from_solution, verdict
 from lisse.sim.interlayer.model import InterlayerParameters, growth_length
 from lisse.sim.interlayer.solver1d import Solution1D, _Problem, solve_1d
+from lisse.units import quantity_args
 
 __all__ = [
     "sweep_current",
@@ -246,6 +247,7 @@ def _sweep_eta(p: InterlayerParameters, currents: np.ndarray) -> tuple[np.ndarra
     return order, [s for s in sols if s is not None]  # every index is in `order`: none is left None
 
 
+@quantity_args(currents="A/m2[]", time="s", capacity="C/m2")
 def sweep_current(p: InterlayerParameters, currents: ArrayLike, *, time: float | None = None, capacity: float | None = None) -> dict[str, np.ndarray]:
     """l_n, l_g and the verdict against current density.
 
@@ -298,6 +300,7 @@ def sweep_current(p: InterlayerParameters, currents: ArrayLike, *, time: float |
     return {"current": cur, **out, "stable": stable, "failure": code}
 
 
+@quantity_args(currents="A/m2[]", capacities="C/m2[]")
 def map_current_capacity(p: InterlayerParameters, currents: ArrayLike, capacities: ArrayLike) -> dict[str, np.ndarray]:
     """Stability map over (current density [A/m2], capacity [C/m2]).
 
@@ -345,6 +348,7 @@ def map_current_capacity(p: InterlayerParameters, currents: ArrayLike, capacitie
     return {"current": cur, "capacity": cap, "nucleation_length": ln, "growth_length": lg, "stable": stable, "failure": code}
 
 
+@quantity_args(sigma_e="S/m[]", sigma_ion="S/m[]", current="A/m2", capacity="C/m2")
 def map_conductivities(p: InterlayerParameters, sigma_e: ArrayLike | None, sigma_ion: ArrayLike | None, current: float, capacity: float) -> dict[str, np.ndarray]:
     """Verdict and regime over (sigma_e [S/m], sigma_ion [S/m]) at one current and capacity.
 
@@ -467,6 +471,7 @@ class CriticalCurrent:
         }
 
 
+@quantity_args(capacity="C/m2", i_min="A/m2", i_max="A/m2")
 def critical_current(p: InterlayerParameters, capacity: float, i_min: float = 1.0, i_max: float = 200.0, n: int = 60, rtol: float = 1e-3) -> CriticalCurrent:
     """Predicted critical current density at a fixed plated capacity (CCD convention: ramp up).
 
