@@ -467,7 +467,8 @@ def quantity_args(**units: str) -> Callable[[_F], _F]:
     -------
     callable
         A decorator. The wrapped function converts those arguments with :func:`as_si` (scalars) or
-        :func:`as_si_array` (arrays) before the call, and carries ``__lisse_quantities__`` (the table).
+        :func:`as_si_array` (arrays) before the call, and carries ``__lisse_quantities__`` (the table) and
+        ``__lisse_convert__(args, kwargs)`` (the conversion alone, for tests).
     """
 
     def decorate(fn: _F) -> _F:
@@ -483,8 +484,7 @@ def quantity_args(**units: str) -> Callable[[_F], _F]:
                 return as_si_array(value, unit[:-2], name)
             return _scalar_arg(value, unit, name)
 
-        @wraps(fn)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
+        def convert_args(args: tuple, kwargs: dict[str, Any]) -> tuple[tuple, dict[str, Any]]:
             if args:
                 args = tuple(
                     convert(positional[i], a) if i < len(positional) and positional[i] in units else a
@@ -492,9 +492,15 @@ def quantity_args(**units: str) -> Callable[[_F], _F]:
                 )
             for k in kwargs.keys() & units.keys():
                 kwargs[k] = convert(k, kwargs[k])
+            return args, kwargs
+
+        @wraps(fn)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            args, kwargs = convert_args(args, kwargs)
             return fn(*args, **kwargs)
 
         wrapper.__lisse_quantities__ = dict(units)  # type: ignore[attr-defined]
+        wrapper.__lisse_convert__ = convert_args  # type: ignore[attr-defined]
         return wrapper  # type: ignore[return-value]
 
     return decorate

@@ -25,7 +25,7 @@ from lisse.errors import ParameterError
 SRC = Path(__file__).resolve().parents[2] / "src"
 LAZY_PACKAGES = [
     "lisse.io", "lisse.analysis", "lisse.analysis.eis", "lisse.cell", "lisse.sim", "lisse.sim.interlayer",
-    "lisse.sim.phasefield", "lisse.records",
+    "lisse.sim.phasefield", "lisse.records", "lisse.pipeline",
 ]
 
 
@@ -79,7 +79,7 @@ def test_readme_entry_points():
 
 def test_importing_subpackages_stays_light():
     code = ("import sys\n"
-            "import lisse, lisse.io, lisse.analysis, lisse.analysis.eis, lisse.cell, lisse.sim, lisse.records\n"
+            "import lisse, lisse.io, lisse.analysis, lisse.analysis.eis, lisse.cell, lisse.sim, lisse.records, lisse.pipeline\n"
             "heavy = ('numpy', 'pandas', 'scipy', 'matplotlib', 'pint', 'pyarrow', 'tqdm')\n"
             "print(' '.join(sorted(m for m in heavy if m in sys.modules)))\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env={"PYTHONPATH": str(SRC)}, timeout=120)

@@ -53,7 +53,7 @@ def _jsonable(obj: Any) -> Any:
     return str(obj)
 
 
-def evaluate(study: dict, out_dir: str | Path, study_text: str | None = None, progress: bool = True, only: list[str] | None = None,
+def evaluate(study: dict, out_dir: str | Path, study_text: str | None = None, progress: bool | None = None, only: list[str] | None = None,
              overwrite: bool = False) -> dict:
     """Run the stages that apply to ``study`` and write the report folder.
 
@@ -65,8 +65,10 @@ def evaluate(study: dict, out_dir: str | Path, study_text: str | None = None, pr
         Output folder: new, empty or made by lisse; replaced as a whole at the end of the run.
     study_text : str, optional
         Text written to ``study.toml`` in the folder.
-    progress : bool
-        Show a progress bar.
+    progress : bool, optional
+        Show a progress bar of the stages on standard error. None (default): only when standard error is
+        a terminal (:func:`lisse.io.progress.progress_enabled`), so a notebook or a script piping its
+        output draws none unless asked (``progress=True``).
     only : list of str, optional
         Run only these stages.
     overwrite : bool
@@ -75,13 +77,18 @@ def evaluate(study: dict, out_dir: str | Path, study_text: str | None = None, pr
     Returns
     -------
     dict
-        The content of ``results.json``.
+        The content of ``results.json``: ``"study"``, ``"stages"``, ``"citations"``, ``"provenance"``.
+        A stage's numbers are ``results["stages"][name]["summary"]`` (e.g. ``["cycling"]["summary"]``);
+        ``["stages"][name]["status"]`` is ``"ok"``, ``"skipped"`` or ``"error"`` (then ``"reason"`` says why).
 
     Raises
     ------
     ParameterError
         Unknown stage in ``only``; output folder refused or in use by another run.
     """
+    from lisse.io.progress import progress_enabled
+
+    progress = progress_enabled(progress)
     stages = all_stages()
     if only:
         known = {s.name for s in stages}

@@ -287,7 +287,7 @@ class DRTMap:
     max_misfit: np.ndarray | None = None
 
     def plot(self, *, ax=None, **kwargs):
-        """Show γ as colour against τ and spectrum (:func:`lisse.plot.eis.drt_map`).
+        """Show γ as colour against τ and spectrum (:func:`lisse.plot.eis.plot_drt_map`).
 
         Parameters
         ----------
@@ -299,9 +299,9 @@ class DRTMap:
         Returns
         -------
         matplotlib.figure.Figure
-            The figure drawn on (:func:`lisse.plot.eis.drt_map`).
+            The figure drawn on (:func:`lisse.plot.eis.plot_drt_map`).
         """
-        return plot_with("lisse.plot.eis:drt_map", self, ax=ax, **kwargs)
+        return plot_with("lisse.plot.eis:plot_drt_map", self, ax=ax, **kwargs)
 
     def to_frame(self):
         """Return one row per spectrum as a pandas DataFrame.

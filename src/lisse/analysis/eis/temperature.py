@@ -498,7 +498,7 @@ class SeriesFit:
         return html_table("Arrhenius series", rows)
 
     def plot(self, *, ax=None, **kwargs):
-        """Arrhenius plot of the series (:func:`lisse.plot.eis_temperature.arrhenius`).
+        """Arrhenius plot of the series (:func:`lisse.plot.eis_temperature.plot_arrhenius`).
 
         Parameters
         ----------
@@ -510,9 +510,9 @@ class SeriesFit:
         Returns
         -------
         matplotlib.figure.Figure
-            The figure drawn on (:func:`lisse.plot.eis_temperature.arrhenius`).
+            The figure drawn on (:func:`lisse.plot.eis_temperature.plot_arrhenius`).
         """
-        return plot_with("lisse.plot.eis_temperature:arrhenius", self, ax=ax, **kwargs)
+        return plot_with("lisse.plot.eis_temperature:plot_arrhenius", self, ax=ax, **kwargs)
 
     def as_dict(self) -> dict:
         """Return the series as JSON-able data.
