@@ -35,3 +35,25 @@ __getattr__, __dir__ = attach(
     __name__,
     {"evaluate": "evaluate", "load_study": "study", "parse_study": "study"},
 )
+
+
+def _keep_function_over_submodule() -> None:
+    """``lisse.pipeline.evaluate`` is the function, although a submodule has the same name.
+
+    Importing the submodule ``lisse.pipeline.evaluate`` (as ``from lisse.pipeline.evaluate import ...``
+    does) makes the import system bind it as this package's attribute, hiding the function; this
+    package's module type binds the submodule's function instead. ``sys.modules`` keeps the submodule.
+    """
+    import sys
+    import types
+
+    class _Package(types.ModuleType):
+        def __setattr__(self, name: str, value: object) -> None:
+            if name == "evaluate" and isinstance(value, types.ModuleType):
+                value = value.evaluate
+            super().__setattr__(name, value)
+
+    sys.modules[__name__].__class__ = _Package
+
+
+_keep_function_over_submodule()
