@@ -29,6 +29,7 @@ Wang et al., Nat. Energy 9 (2024), doi:10.1038/s41560-023-01426-1 (COMSOL model 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -436,7 +437,8 @@ def solve_2d(
     )
 
 
-def convergence_study(p: InterlayerParameters, current: float, protrusion: Protrusion | None = None, levels: tuple[int, ...] = (45, 90, 180)) -> list[dict]:
+def convergence_study(p: InterlayerParameters, current: float, protrusion: Protrusion | None = None, levels: tuple[int, ...] = (45, 90, 180),
+                      progress: Callable[[int, int], None] | None = None) -> list[dict]:
     """Solve on successively refined grids (``nx`` in ``levels``) and report the scalar metrics.
 
     Returns one dict per level with ``nx``, ``ny``, ``cells``, the metrics, and ``rel_change`` (the
@@ -452,6 +454,8 @@ def convergence_study(p: InterlayerParameters, current: float, protrusion: Protr
         Geometry [m] (default :class:`Protrusion()`).
     levels : sequence of int, default (45, 90, 180)
         Number of cells ``nx`` across the thickness at each level.
+    progress : callable, optional
+        ``progress(done, total)`` after each level (for a progress bar; never prints).
 
     Returns
     -------
@@ -477,4 +481,6 @@ def convergence_study(p: InterlayerParameters, current: float, protrusion: Protr
             row["rel_change"] = float("nan")
         out.append(row)
         prev = row
+        if progress is not None:
+            progress(len(out), len(levels))
     return out
