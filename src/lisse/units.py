@@ -579,9 +579,8 @@ def as_si_array(value: Any, unit: str, name: str = "value") -> Any:
         mag = getattr(value, "magnitude", None)
         if isinstance(mag, numbers.Real):
             return as_si(value, unit, name)
-        want = _unit_info("K" if unit in _OFFSET_UNITS else unit)[1]
-        if value.dimensionality != want:
-            raise UnitError(f"parameter '{name}' expects {_want(unit)} ({_dimstr(want)}); got {value.units} ({_dimstr(value.dimensionality)})")
+        # the dimensions are checked by the scalar rule on one unit of the array's unit
+        as_si(1.0 * value.units, unit, name)
         try:
             return value.to_base_units().magnitude
         except Exception as exc:
