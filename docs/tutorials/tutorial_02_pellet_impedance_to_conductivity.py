@@ -100,9 +100,9 @@ for key, true in (("bulk", EA_BULK), ("grain_boundary", EA_GB)):
 # %%
 # The Arrhenius plot
 # ------------------
-from lisse.plot.eis_temperature import arrhenius
+from lisse.plot.eis_temperature import plot_arrhenius
 
-fig = arrhenius(series, title="LLZO pellet, blocking electrodes")
+fig = plot_arrhenius(series, title="LLZO pellet, blocking electrodes")
 
 # %%
 # Clean up the temporary folder.

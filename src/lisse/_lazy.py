@@ -57,3 +57,39 @@ def attach(
         return sorted(set(names) | set(submodules))
 
     return __getattr__, __dir__
+
+
+def deprecated_aliases(module: str, aliases: Mapping[str, str], removed_in: str) -> Callable[[str], Any]:
+    """Module ``__getattr__`` that keeps old public names working for one release, with a warning.
+
+    Parameters
+    ----------
+    module : str
+        The module's ``__name__``.
+    aliases : mapping of str to str
+        Old name -> new name (both in ``module``).
+    removed_in : str
+        The release that removes the old names (said in the warning).
+
+    Returns
+    -------
+    callable
+        ``__getattr__`` to assign at module level: ``module.old`` returns ``module.new`` and emits a
+        :class:`DeprecationWarning`. Old names are not in ``__all__``, so introspection sees one name per
+        function.
+    """
+
+    def __getattr__(name: str) -> Any:
+        if name in aliases:
+            import warnings
+
+            new = aliases[name]
+            warnings.warn(
+                f"{module}.{name} is deprecated and will be removed in lisse {removed_in}; use {module}.{new}",
+                DeprecationWarning,
+                stacklevel=2,
+            )
+            return getattr(sys.modules[module], new)
+        raise AttributeError(f"module {module!r} has no attribute {name!r}")
+
+    return __getattr__

@@ -13,6 +13,15 @@ only ever see SI floats. Three converters, one per kind of caller (the unit rule
 - :func:`to_si` for keywords whose name carries their unit (``j_critical_mA_cm2``): a bare number is in
   ``unit``; strings without a unit are refused.
 
+Public Python functions whose parameters are physical quantities apply :func:`as_si` at their boundary
+with the decorator :func:`quantity_args` (``@quantity_args(area="cm2", thickness="um")``): a float is SI
+(unchanged), a string with a unit or a pint quantity is converted to SI with its dimensions checked
+(:class:`~lisse.errors.UnitError` naming the parameter), anything else is a
+:class:`~lisse.errors.ParameterError`. Array parameters are declared with a ``[]`` suffix
+(``currents="A/m2[]"``): a numeric array is SI, a pint array quantity or a sequence of strings/quantities
+is converted element by element. The declared units are kept on the function as
+``__lisse_quantities__`` (the public-API test reads them).
+
 Unit strings follow pint's grammar plus two conveniences that battery people type: ``cm2`` means
 ``cm**2`` and ``mAh`` means milliampere-hour (both already pint grammar), and ``um`` is micrometre.
 """
@@ -22,12 +31,27 @@ from __future__ import annotations
 import math
 import numbers
 import re
-from functools import lru_cache
-from typing import Any
+from collections.abc import Callable
+from functools import lru_cache, wraps
+from typing import Any, TypeVar
 
-from lisse.errors import UnitError
+from lisse.errors import ParameterError, UnitError
 
-__all__ = ["ureg", "UserNumber", "to_si", "as_si", "parse_quantity", "from_si", "si_unit", "format_quantity", "is_dimensionless"]
+__all__ = [
+    "ureg",
+    "UserNumber",
+    "to_si",
+    "as_si",
+    "as_si_array",
+    "quantity_args",
+    "parse_quantity",
+    "from_si",
+    "si_unit",
+    "format_quantity",
+    "is_dimensionless",
+]
+
+_F = TypeVar("_F", bound=Callable[..., Any])
 
 _OFFSET_UNITS = {"degC": 273.15, "°C": 273.15, "celsius": 273.15, "degree_Celsius": 273.15}
 
@@ -501,3 +525,123 @@ def format_quantity(x: float, unit: str, digits: int = 4) -> str:
         If ``unit`` cannot be parsed.
     """
     return f"{from_si(x, unit):.{digits}g} {unit}".strip()
+
+
+def _is_quantity(value: Any) -> bool:
+    return hasattr(value, "to_base_units") and hasattr(value, "dimensionality")
+
+
+def _scalar_arg(value: Any, unit: str, name: str) -> Any:
+    """One scalar quantity parameter at the public boundary (see :func:`quantity_args`)."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not (isinstance(value, (numbers.Real, str)) or _is_quantity(value)):
+        raise ParameterError(
+            f"parameter '{name}' expects a quantity: an SI number, a string with a unit (e.g. '1 {unit}') "
+            f"or a pint.Quantity; got {type(value).__name__} {value!r}"
+        )
+    if isinstance(value, numbers.Real) and not isinstance(value, UserNumber):
+        return value  # SI already: unchanged (keeps ints, numpy scalars and their behaviour)
+    return as_si(value, unit, name)
+
+
+def as_si_array(value: Any, unit: str, name: str = "value") -> Any:
+    """Convert an array-valued Python-API quantity to SI: numeric arrays are SI and returned unchanged.
+
+    Parameters
+    ----------
+    value : array_like, str, pint.Quantity or None
+        SI numbers (returned as given), a pint quantity (scalar or array; converted to SI base units
+        after its dimensions are checked against ``unit``), a single string with a unit, or a sequence
+        whose items are any of these (converted item by item).
+    unit : str
+        The parameter's declared unit (only its dimensions matter).
+    name : str
+        Parameter name for error messages.
+
+    Returns
+    -------
+    array_like or None
+        The values in SI base units (a list of floats when converted, else ``value`` itself).
+
+    Raises
+    ------
+    UnitError
+        If an item has the wrong dimensions or cannot be parsed.
+    ParameterError
+        If ``value`` is neither numbers, strings nor quantities.
+    """
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return as_si(value, unit, name)
+    if _is_quantity(value):
+        mag = getattr(value, "magnitude", None)
+        if isinstance(mag, numbers.Real):
+            return as_si(value, unit, name)
+        # the dimensions are checked by the scalar rule on one unit of the array's unit
+        as_si(1.0 * value.units, unit, name)
+        try:
+            return value.to_base_units().magnitude
+        except Exception as exc:
+            raise UnitError(f"parameter '{name}': cannot convert {value!r} to SI: {exc}") from None
+    if isinstance(value, (list, tuple)) and any(isinstance(v, str) or _is_quantity(v) for v in value):
+        return [float(_scalar_arg(v, unit, f"{name}[{i}]")) for i, v in enumerate(value)]
+    if isinstance(value, (numbers.Real, list, tuple)) or hasattr(value, "__array__"):
+        return value
+    raise ParameterError(
+        f"parameter '{name}' expects an array of quantities (SI numbers, strings with a unit such as '1 {unit}', "
+        f"or a pint.Quantity); got {type(value).__name__} {value!r}"
+    )
+
+
+def quantity_args(**units: str) -> Callable[[_F], _F]:
+    """Decorate a public function so its quantity parameters accept SI floats, unit strings and pint quantities.
+
+    Parameters
+    ----------
+    **units : str
+        Parameter name -> declared unit (e.g. ``area="cm2"``); a ``[]`` suffix marks an array parameter
+        (``currents="A/m2[]"``). Only the unit's dimensions are used; floats stay SI.
+
+    Returns
+    -------
+    callable
+        A decorator. The wrapped function converts those arguments with :func:`as_si` (scalars) or
+        :func:`as_si_array` (arrays) before the call, and carries ``__lisse_quantities__`` (the table) and
+        ``__lisse_convert__(args, kwargs)`` (the conversion alone, for tests).
+    """
+
+    def decorate(fn: _F) -> _F:
+        code = fn.__code__
+        positional = code.co_varnames[: code.co_argcount]
+        unknown = set(units) - set(code.co_varnames[: code.co_argcount + code.co_kwonlyargcount])
+        if unknown:
+            raise TypeError(f"quantity_args: {fn.__qualname__} has no parameter(s) {sorted(unknown)}")
+
+        def convert(name: str, value: Any) -> Any:
+            unit = units[name]
+            if unit.endswith("[]"):
+                return as_si_array(value, unit[:-2], name)
+            return _scalar_arg(value, unit, name)
+
+        def convert_args(args: tuple, kwargs: dict[str, Any]) -> tuple[tuple, dict[str, Any]]:
+            if args:
+                args = tuple(
+                    convert(positional[i], a) if i < len(positional) and positional[i] in units else a
+                    for i, a in enumerate(args)
+                )
+            for k in kwargs.keys() & units.keys():
+                kwargs[k] = convert(k, kwargs[k])
+            return args, kwargs
+
+        @wraps(fn)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            args, kwargs = convert_args(args, kwargs)
+            return fn(*args, **kwargs)
+
+        wrapper.__lisse_quantities__ = dict(units)  # type: ignore[attr-defined]
+        wrapper.__lisse_convert__ = convert_args  # type: ignore[attr-defined]
+        return wrapper  # type: ignore[return-value]
+
+    return decorate

@@ -27,4 +27,4 @@ def test_plots_show_their_data():
     assert np.max(g) == np.max(d.gamma(ax.lines[0].get_xdata()))
     assert len(ax.texts) >= len(d.peaks_)  # peak resistance labels
     m = drt_map([sp, three_arc_spectrum(noise=0.005, seed=3)])
-    assert peis.drt_map(m).axes
+    assert peis.plot_drt_map(m).axes

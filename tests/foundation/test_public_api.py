@@ -25,7 +25,7 @@ from lisse.errors import ParameterError
 SRC = Path(__file__).resolve().parents[2] / "src"
 LAZY_PACKAGES = [
     "lisse.io", "lisse.analysis", "lisse.analysis.eis", "lisse.cell", "lisse.sim", "lisse.sim.interlayer",
-    "lisse.sim.phasefield", "lisse.records",
+    "lisse.sim.phasefield", "lisse.records", "lisse.pipeline",
 ]
 
 
@@ -79,7 +79,7 @@ def test_readme_entry_points():
 
 def test_importing_subpackages_stays_light():
     code = ("import sys\n"
-            "import lisse, lisse.io, lisse.analysis, lisse.analysis.eis, lisse.cell, lisse.sim, lisse.records\n"
+            "import lisse, lisse.io, lisse.analysis, lisse.analysis.eis, lisse.cell, lisse.sim, lisse.records, lisse.pipeline\n"
             "heavy = ('numpy', 'pandas', 'scipy', 'matplotlib', 'pint', 'pyarrow', 'tqdm')\n"
             "print(' '.join(sorted(m for m in heavy if m in sys.modules)))\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env={"PYTHONPATH": str(SRC)}, timeout=120)
@@ -156,3 +156,28 @@ def test_detector_settings_must_be_numbers(name):
     with pytest.raises(ParameterError, match=rf"{name}\.window: expected a number"):
         cls(window=True)
     assert cls(collapse_ratio=np.float64(0.2), window=np.int64(7)).window == 7
+
+
+@pytest.mark.parametrize(("module", "old", "new"), [
+    ("lisse.plot.eis_temperature", "arrhenius", "plot_arrhenius"),
+    ("lisse.plot.eis", "drt_map", "plot_drt_map"),
+])
+def test_renamed_plot_functions_keep_a_deprecated_alias(module, old, new):
+    """Plot functions no longer share a name with the analysis function they draw; the old name warns for one release."""
+    mod = importlib.import_module(module)
+    assert new in mod.__all__ and old not in mod.__all__
+    with pytest.warns(DeprecationWarning, match=new):
+        assert getattr(mod, old) is getattr(mod, new)
+
+
+def test_pipeline_entry_points_and_quiet_default():
+    import inspect
+
+    import lisse.pipeline
+    from lisse.pipeline.evaluate import evaluate  # importing the submodule must not hide the function
+    from lisse.pipeline.study import load_study
+
+    assert lisse.pipeline.evaluate is evaluate and lisse.pipeline.load_study is load_study
+    # a library call draws no bar unless asked or stderr is a terminal (lisse.io.progress.progress_enabled)
+    assert inspect.signature(evaluate).parameters["progress"].default is None
+    assert "resolve_temperatures" in importlib.import_module("lisse.analysis.eis").__all__

@@ -31,6 +31,7 @@ import numpy as np
 from lisse.analysis.symmetric import _as_record
 from lisse.errors import CalculationError, ParameterError
 from lisse.records.cycling import CyclingRecord
+from lisse.units import quantity_args
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -39,6 +40,7 @@ __all__ = ["COMPLETE_CYCLE_RULE", "CE_CONVENTIONS", "RETENTION_RULE", "cycle_tab
            "summarize_cycles", "voltage_capacity_curves"]
 
 
+@quantity_args(current="A[]")
 def derive_cycles(current: np.ndarray, first: str = "auto", rest_fraction: float = 0.02) -> np.ndarray:
     """Derive a cycle index from the current: a new cycle starts at each switch into the first direction.
 

@@ -23,6 +23,7 @@ from importlib import resources
 
 from lisse.citations import register
 from lisse.errors import ParameterError
+from lisse.units import quantity_args
 
 __all__ = ["Strategy", "published_strategies", "compare_cell"]
 
@@ -84,6 +85,7 @@ def _check(name: str, x: float, si: str, shown: str) -> float:
     return float(x)
 
 
+@quantity_args(ccd="mA/cm2", interfacial_resistance="ohm*cm2")
 def compare_cell(
     ccd: float | None = None,
     interfacial_resistance: float | None = None,

@@ -38,7 +38,7 @@ from lisse.citations import register
 from lisse.errors import ParameterError
 from lisse.materials import Material, get_material
 from lisse.params import ParamSpec, validate
-from lisse.units import from_si
+from lisse.units import from_si, quantity_args
 
 __all__ = [
     "Layer",
@@ -68,6 +68,7 @@ def _li() -> Material:
     return get_material("Li")
 
 
+@quantity_args(thickness="um")
 def li_areal_capacity(thickness: float) -> float:
     """Compute the areal capacity of a dense Li foil: ``Q_Li = rho_Li q_Li t``.
 
@@ -93,6 +94,7 @@ def li_areal_capacity(thickness: float) -> float:
     return li.si("density") * li.si("specific_capacity") * thickness
 
 
+@quantity_args(areal_capacity="mAh/cm2")
 def li_thickness_for_capacity(areal_capacity: float) -> float:
     """Compute the dense-Li thickness holding ``areal_capacity``: ``t = Q / (rho_Li q_Li)``.
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from lisse.cell.design import CellDesign, li_thickness_for_capacity
 from lisse.errors import ParameterError
 from lisse.params import check_count
-from lisse.units import from_si
+from lisse.units import from_si, quantity_args
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # numpy is imported inside the functions (`import lisse.cell` stays light)
@@ -19,6 +19,7 @@ __all__ = ["summarize", "li_thickness_sweep", "li_thickness_grid", "MAX_SWEEP_PO
 MAX_SWEEP_POINTS = 10_000
 
 
+@quantity_args(li_min="um", li_max="um")
 def li_thickness_grid(li_min: float, li_max: float, points: int = 201) -> np.ndarray:
     """Return ``points`` Li foil thicknesses evenly spaced from ``li_min`` to ``li_max``.
 
@@ -48,6 +49,7 @@ def li_thickness_grid(li_min: float, li_max: float, points: int = 201) -> np.nda
     return np.linspace(li_min, li_max, n)
 
 
+@quantity_args(current_density="mA/cm2")
 def summarize(design: CellDesign, c_rate: float | None = None, current_density: float | None = None, target_np: float | None = None) -> dict:
     """Summarise a design as a dict with snake_case keys carrying units (``np_ratio``, ``anode_capacity_mAh_cm2`` …).
 
@@ -125,6 +127,7 @@ def summarize(design: CellDesign, c_rate: float | None = None, current_density: 
     return out
 
 
+@quantity_args(thicknesses="um[]")
 def li_thickness_sweep(design: CellDesign, thicknesses: ArrayLike) -> dict:
     """Compute N/P and stack energy densities of ``design`` with each Li foil thickness of ``thicknesses``.
 

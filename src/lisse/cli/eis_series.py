@@ -112,7 +112,7 @@ def run(args):
             out["tables"] = [str(p), str(p2)]
     if args.plot:
         from lisse.plot import eis as peis
-        from lisse.plot.eis_temperature import arrhenius as arr_fig
+        from lisse.plot.eis_temperature import plot_arrhenius as arr_fig
 
         d = Path(args.plot)
         d.mkdir(parents=True, exist_ok=True)

@@ -87,7 +87,7 @@ def run(args):
         from importlib import resources
 
         text = resources.files("lisse").joinpath("studies", "default.toml").read_text("utf-8")
-    doc = evaluate(study, args.out, study_text=text, progress=not (args.no_progress or args.json), only=args.stages,
+    doc = evaluate(study, args.out, study_text=text, progress=False if (args.no_progress or args.json) else None, only=args.stages,
                    overwrite=args.overwrite, svg=args.svg)
     out = Path(args.out)
     internal = any(v["status"] == "error" and v["reason"].startswith("internal error") for v in doc["stages"].values())

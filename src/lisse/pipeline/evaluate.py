@@ -54,7 +54,7 @@ def _jsonable(obj: Any) -> Any:
     return str(obj)
 
 
-def evaluate(study: dict, out_dir: str | Path, study_text: str | None = None, progress: bool = True, only: list[str] | None = None,
+def evaluate(study: dict, out_dir: str | Path, study_text: str | None = None, progress: bool | None = None, only: list[str] | None = None,
              overwrite: bool = False, svg: bool | None = None) -> dict:
     """Run the stages that apply to ``study`` and write the report folder.
 
@@ -66,9 +66,10 @@ def evaluate(study: dict, out_dir: str | Path, study_text: str | None = None, pr
         Output folder: new, empty or made by lisse; replaced as a whole at the end of the run.
     study_text : str, optional
         Text written to ``study.toml`` in the folder.
-    progress : bool
-        Allow a per-stage progress bar on standard error (drawn only when it is a terminal; it stays
-        visible when the run ends).
+    progress : bool, optional
+        Show a progress bar of the stages on standard error. None (default): only when standard error is
+        a terminal (:func:`lisse.io.progress.progress_enabled`), so a notebook or a script piping its
+        output draws none unless asked (``progress=True``).
     only : list of str, optional
         Run only these stages.
     overwrite : bool
@@ -79,13 +80,18 @@ def evaluate(study: dict, out_dir: str | Path, study_text: str | None = None, pr
     Returns
     -------
     dict
-        The content of ``results.json``.
+        The content of ``results.json``: ``"study"``, ``"stages"``, ``"citations"``, ``"provenance"``.
+        A stage's numbers are ``results["stages"][name]["summary"]`` (e.g. ``["cycling"]["summary"]``);
+        ``["stages"][name]["status"]`` is ``"ok"``, ``"skipped"`` or ``"error"`` (then ``"reason"`` says why).
 
     Raises
     ------
     ParameterError
         Unknown stage in ``only``; output folder refused or in use by another run.
     """
+    from lisse.io.progress import progress_enabled
+
+    progress = progress_enabled(progress)
     stages = all_stages()
     if only:
         known = {s.name for s in stages}
@@ -160,7 +166,7 @@ def _run(study: dict, out: Path, stages: list, study_text: str | None, progress:
     results: dict[str, Any] = {}
     all_keys: set[str] = set()
     pending: list[tuple[str, list[dict]]] = []
-    bar = progress_bar(len(stages), desc="lisse evaluate", unit="stage", enabled=None if progress else False, leave=True)
+    bar = progress_bar(len(stages), desc="lisse evaluate", unit="stage", enabled=progress, leave=True)
     for st in _advancing(stages, bar):
         entry: dict[str, Any] = {"title": st.title}
         reason = _skip_reason(st, study)

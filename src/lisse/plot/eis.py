@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import numpy as np
 
+from lisse._lazy import deprecated_aliases
 from lisse.plot.style import PALETTE as C
 from lisse.plot.style import new_axes, new_axes_row, outside_legend, styled
 
-__all__ = ["nyquist", "bode", "kk_residuals", "drt", "drt_map"]
+__all__ = ["nyquist", "bode", "kk_residuals", "drt", "plot_drt_map"]
+
+# one release of grace for the old name (it clashed with lisse.analysis.eis.drt_map, the computation)
+__getattr__ = deprecated_aliases(__name__, {"drt_map": "plot_drt_map"}, removed_in="0.2")
 
 _PROCESS_COLOURS = {
     "bulk": "#4c72b0",
@@ -250,7 +254,7 @@ def drt(d, shade_processes: bool = True, band: bool = True, yscale: str = "linea
 
 
 @styled
-def drt_map(m, *, ax=None):
+def plot_drt_map(m, *, ax=None):
     """DRT map of a spectrum series: γ(τ) as colour against spectrum.
 
     Parameters

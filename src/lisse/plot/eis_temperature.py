@@ -8,16 +8,20 @@ from __future__ import annotations
 
 import numpy as np
 
+from lisse._lazy import deprecated_aliases
 from lisse.constants import BOLTZMANN, ELEMENTARY_CHARGE
 from lisse.plot.style import new_axes, styled
 
-__all__ = ["arrhenius"]
+__all__ = ["plot_arrhenius"]
+
+# one release of grace for the old name (it clashed with lisse.analysis.eis.arrhenius, the fit)
+__getattr__ = deprecated_aliases(__name__, {"arrhenius": "plot_arrhenius"}, removed_in="0.2")
 
 _SERIES = (("bulk", "sigma_bulk", "#4c72b0", "o"), ("grain_boundary", "sigma_gb", "#55a868", "s"), ("total", "sigma_total", "#333333", "^"))
 
 
 @styled
-def arrhenius(series, title: str | None = None, *, ax=None):
+def plot_arrhenius(series, title: str | None = None, *, ax=None):
     """Arrhenius plot: ln(σT / S K cm⁻¹) (σT form) or ln(σ / S cm⁻¹) against 1000/T, points and fitted lines.
 
     Parameters

@@ -7,7 +7,7 @@ Importable from here (loaded on first use, so importing this package stays cheap
 * :class:`Circuit` — equivalent circuits (``Circuit("R0-p(R1,CPE1)").fit(spectrum)``), :func:`parse_circuit`;
 * :func:`lin_kk` — linear Kramers–Kronig test (``lin_kk(spectrum)``, returns :class:`KKResult`);
 * :func:`conductivity`, :func:`conductivity_from_fit`, :func:`arrhenius`, :func:`interfacial_asr`, :func:`drt_map`;
-* :func:`fit_pellet`, :func:`temperature_series` — a pellet's spectra over temperature to σ(T) and Ea;
+* :func:`fit_pellet`, :func:`temperature_series`, :func:`resolve_temperatures` — a pellet's spectra over temperature to σ(T) and Ea;
 * :func:`cell_model` — process windows per cell type; :func:`three_arc_spectrum`, :func:`zarc_series`
   — synthetic spectra with known parameters.
 
@@ -36,7 +36,14 @@ if TYPE_CHECKING:
     from lisse.analysis.eis.drt_uncertainty import DRTBand, linearised_band
     from lisse.analysis.eis.kk import KKResult, lin_kk
     from lisse.analysis.eis.synthetic import three_arc_spectrum, zarc_series
-    from lisse.analysis.eis.temperature import PelletFit, SeriesFit, fit_pellet, parse_temperature, temperature_series
+    from lisse.analysis.eis.temperature import (
+        PelletFit,
+        SeriesFit,
+        fit_pellet,
+        parse_temperature,
+        resolve_temperatures,
+        temperature_series,
+    )
 
 __all__ = [
     "CellModel",
@@ -64,6 +71,7 @@ __all__ = [
     "SeriesFit",
     "fit_pellet",
     "parse_temperature",
+    "resolve_temperatures",
     "temperature_series",
 ]
 
@@ -95,6 +103,7 @@ __getattr__, __dir__ = attach(
         "SeriesFit": "temperature",
         "fit_pellet": "temperature",
         "parse_temperature": "temperature",
+        "resolve_temperatures": "temperature",
         "temperature_series": "temperature",
     },
     submodules=("cells", "circuits", "derived", "drt", "drt_uncertainty", "kk", "synthetic", "temperature", "weighting", "workflow"),

@@ -22,7 +22,7 @@ import numpy as np
 from lisse.constants import BOLTZMANN, ELEMENTARY_CHARGE, GAS_CONSTANT
 from lisse.errors import ParameterError
 from lisse.records.display import compact_repr, plot_with
-from lisse.units import to_si
+from lisse.units import quantity_args, to_si
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -159,6 +159,7 @@ class ArrheniusFit:
         }
 
 
+@quantity_args(temperature="K[]", sigma="S/m[]")
 def arrhenius(temperature: ArrayLike, sigma: ArrayLike, form: str = "sigma_T") -> ArrheniusFit:
     """Fit the Arrhenius activation energy to conductivities at several temperatures.
 
@@ -286,7 +287,7 @@ class DRTMap:
     max_misfit: np.ndarray | None = None
 
     def plot(self, *, ax=None, **kwargs):
-        """Show γ as colour against τ and spectrum (:func:`lisse.plot.eis.drt_map`).
+        """Show γ as colour against τ and spectrum (:func:`lisse.plot.eis.plot_drt_map`).
 
         Parameters
         ----------
@@ -298,9 +299,9 @@ class DRTMap:
         Returns
         -------
         matplotlib.figure.Figure
-            The figure drawn on (:func:`lisse.plot.eis.drt_map`).
+            The figure drawn on (:func:`lisse.plot.eis.plot_drt_map`).
         """
-        return plot_with("lisse.plot.eis:drt_map", self, ax=ax, **kwargs)
+        return plot_with("lisse.plot.eis:plot_drt_map", self, ax=ax, **kwargs)
 
     def to_frame(self):
         """Return one row per spectrum as a pandas DataFrame.

@@ -57,6 +57,7 @@ from lisse.citations import Citation, add, register
 from lisse.errors import ParameterError
 from lisse.records.display import compact_repr, html_table, plot_with
 from lisse.records.spectrum import EISSpectrum
+from lisse.units import quantity_args
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -352,7 +353,8 @@ def _is_blocking(sp: EISSpectrum) -> bool:
     return blocking_choice("auto", "symmetric-li", sp.phase_deg[low]) != "none"
 
 
-def fit_pellet(sp: EISSpectrum, *, cell: str | None = None, area: float | None = None, thickness: float | None = None, temperature: float | None = None) -> PelletFit:
+@quantity_args(area="cm2", thickness="um", temperature="K")
+def fit_pellet(sp: EISSpectrum, *, cell: str | None = None, area: QuantityLike | None = None, thickness: QuantityLike | None = None, temperature: QuantityLike | None = None) -> PelletFit:
     """Fit the pellet model to one spectrum and split bulk from grain boundary by capacitance.
 
     Parameters
@@ -362,8 +364,9 @@ def fit_pellet(sp: EISSpectrum, *, cell: str | None = None, area: float | None =
     cell : {"blocking", "symmetric-li", "full", "half"} or None, optional
         ``"blocking"`` adds the series CPE3 of ion-blocking electrodes; None decides from the data
         (phase below −60° at the three lowest frequencies, as the DRT's automatic series capacitance).
-    area, thickness : float, optional
-        Electrode area [m²] and pellet thickness [m] (default: the spectrum's own). Without them no
+    area, thickness : float, str or pint.Quantity, optional
+        Electrode area [m²] and pellet thickness [m] as SI floats or with a unit (``"1 cm2"``)
+        (default: the spectrum's own). Without them no
         conductivity, and capacitances are classified un-normalised (noted).
     temperature : float, optional
         Temperature in K, carried into the result.
@@ -442,7 +445,7 @@ def fit_pellet(sp: EISSpectrum, *, cell: str | None = None, area: float | None =
     rg, rg_sd = summed(gb) if gb else (0.0, 0.0)
     total = sorted(set(["R0"] + bulk + gb))
     rt, rt_sd = summed(total)
-    res = PelletFit(label=sp.label, temperature=temperature, r0=p["R0"], r_bulk=rb, r_gb=rg, r_total=rt, r_bulk_std=rb_sd, r_gb_std=rg_sd, r_total_std=rt_sd, arcs=arcs, circuit=circuit,
+    res = PelletFit(label=sp.label, temperature=None if temperature is None else float(temperature), r0=p["R0"], r_bulk=rb, r_gb=rg, r_total=rt, r_bulk_std=rb_sd, r_gb_std=rg_sd, r_total_std=rt_sd, arcs=arcs, circuit=circuit,
                     median_relative_misfit=c.stats_["median_relative_misfit"], notes=notes)
     if A is not None and L is not None:
         res.sigma_bulk = conductivity(rb, L, A) if rb > 0 else None
@@ -495,7 +498,7 @@ class SeriesFit:
         return html_table("Arrhenius series", rows)
 
     def plot(self, *, ax=None, **kwargs):
-        """Arrhenius plot of the series (:func:`lisse.plot.eis_temperature.arrhenius`).
+        """Arrhenius plot of the series (:func:`lisse.plot.eis_temperature.plot_arrhenius`).
 
         Parameters
         ----------
@@ -507,9 +510,9 @@ class SeriesFit:
         Returns
         -------
         matplotlib.figure.Figure
-            The figure drawn on (:func:`lisse.plot.eis_temperature.arrhenius`).
+            The figure drawn on (:func:`lisse.plot.eis_temperature.plot_arrhenius`).
         """
-        return plot_with("lisse.plot.eis_temperature:arrhenius", self, ax=ax, **kwargs)
+        return plot_with("lisse.plot.eis_temperature:plot_arrhenius", self, ax=ax, **kwargs)
 
     def as_dict(self) -> dict:
         """Return the series as JSON-able data.
@@ -559,18 +562,21 @@ def _arrhenius_entry(T, s, form: str) -> dict | None:
     }
 
 
-def temperature_series(spectra: Sequence[EISSpectrum], temperatures: Sequence[float], *, area: float | None = None, thickness: float | None = None, cell: str | None = None, form: str = "sigma_T") -> SeriesFit:
+@quantity_args(temperatures="K[]", area="cm2", thickness="um")
+def temperature_series(spectra: Sequence[EISSpectrum], temperatures: Sequence[QuantityLike] | None = None, *, area: QuantityLike | None = None, thickness: QuantityLike | None = None, cell: str | None = None, form: str = "sigma_T") -> SeriesFit:
     """Fit every spectrum (:func:`fit_pellet`) and the Arrhenius law of σ_bulk, σ_gb and σ_total.
 
     Parameters
     ----------
     spectra : sequence of EISSpectrum
         The spectra of one pellet at several temperatures.
-    temperatures : sequence of float
-        Temperatures in K, one per spectrum (see :func:`resolve_temperatures`).
-    area, thickness : float, optional
-        Electrode area in m² and pellet thickness in m; default each spectrum's own. Required
-        (conductivity needs them).
+    temperatures : sequence of float, str or pint.Quantity, optional
+        Temperatures, one per spectrum: floats in K, strings with a unit (``"25 degC"``) or a pint
+        quantity. None (default): each spectrum's own, from the file or its name
+        (:func:`resolve_temperatures`); a spectrum without one raises ParameterError saying how to give it.
+    area, thickness : float, str or pint.Quantity, optional
+        Electrode area (float: m²) and pellet thickness (float: m), or strings with a unit (``"1 cm2"``,
+        ``"500 um"``); default each spectrum's own. Required (conductivity needs them).
     cell : str, optional
         As in :func:`fit_pellet`; None: blocking for the whole series when any spectrum looks blocking
         (the electrodes do not change with temperature; a cold spectrum may not reach the tail).
@@ -593,7 +599,16 @@ def temperature_series(spectra: Sequence[EISSpectrum], temperatures: Sequence[fl
        spectroscopy", Adv. Mater. 2, 132 (1990), doi:10.1002/adma.19900020304 (capacitance ranges).
     """
     spectra = list(spectra)
-    T = [float(x) for x in temperatures]
+    if temperatures is None:
+        try:
+            T = [t for t, _ in resolve_temperatures(spectra)]
+        except ParameterError as exc:
+            raise ParameterError(
+                f"temperature_series: no temperatures given and {exc}; pass temperatures=[...] (K, or strings such as "
+                f"'25 degC'), or T from lisse.analysis.eis.resolve_temperatures(spectra, table)"
+            ) from None
+    else:
+        T = [float(x) for x in temperatures]
     if len(T) != len(spectra):
         raise ParameterError(f"temperature_series: expected one temperature per spectrum, found {len(T)} for {len(spectra)} spectra")
     if form not in ("sigma_T", "sigma"):

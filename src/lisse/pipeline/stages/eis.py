@@ -188,7 +188,7 @@ def eis_stage(ctx: StageContext) -> StageResult:
         from lisse.analysis.eis.derived import drt_map
 
         m = drt_map(spectra, lambda_=lam, processes=parse_windows(opts.get("processes")), cell=cell)
-        figures["drt_map"] = peis.drt_map(m)
+        figures["drt_map"] = peis.plot_drt_map(m)
         captions["drt_map"] = "DRT map of the spectrum series: γ(τ) per spectrum on one common τ grid."
         tables["process_resistance"] = m.to_frame()
     from html import escape

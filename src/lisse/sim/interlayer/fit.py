@@ -28,6 +28,7 @@ from lisse.errors import CalculationError, ParameterError
 from lisse.records.display import compact_repr, plot_with
 from lisse.sim.interlayer.model import InterlayerParameters
 from lisse.sim.interlayer.sweeps import sweep_current
+from lisse.units import quantity_args
 
 __all__ = ["SpikeFit", "fit_coefficient", "fit_spike_coefficient"]
 
@@ -147,6 +148,7 @@ def fit_coefficient(currents: ArrayLike, spikes: ArrayLike, lengths: ArrayLike) 
     return c, r2, rel
 
 
+@quantity_args(currents="A/m2[]", spikes="V[]", capacity="C/m2", time="s")
 def fit_spike_coefficient(p: InterlayerParameters, currents: ArrayLike, spikes: ArrayLike, capacity: float | None = None, time: float = 3600.0) -> SpikeFit:
     """Fit C in ``l_n = C V_sp / i`` to the model's l_n at the measured currents.
 

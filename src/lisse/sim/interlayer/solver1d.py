@@ -43,6 +43,7 @@ from lisse.electrochem import reduced_butler_volmer, reduced_butler_volmer_slope
 from lisse.errors import ConvergenceError, ParameterError
 from lisse.records.display import fields_repr, plot_with
 from lisse.sim.interlayer.model import _EXP_CAP, InterlayerParameters, nucleation_rate_field
+from lisse.units import quantity_args
 
 __all__ = ["Solution1D", "make_mesh", "solve_1d"]
 
@@ -280,6 +281,7 @@ class _Problem:
         return solve_banded((1, 1), ab, -r, check_finite=False)
 
 
+@quantity_args(current="A/m2")
 def solve_1d(
     p: InterlayerParameters,
     current: float,

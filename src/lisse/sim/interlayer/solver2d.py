@@ -38,6 +38,7 @@ from lisse.citations import register
 from lisse.errors import ConvergenceError, ParameterError
 from lisse.records.display import fields_repr, plot_with
 from lisse.sim.interlayer.model import InterlayerParameters, bv_current, bv_derivative, nucleation_rate_field
+from lisse.units import quantity_args
 
 __all__ = ["Protrusion", "Solution2D", "solve_2d", "convergence_study", "MAX_CELLS"]
 
@@ -175,6 +176,7 @@ def _geometry(p: InterlayerParameters, prot: Protrusion, nx: int, ny: int):
     return dx, dy, xc, yc, li
 
 
+@quantity_args(current="A/m2")
 def solve_2d(
     p: InterlayerParameters,
     current: float,

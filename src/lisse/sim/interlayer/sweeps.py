@@ -27,6 +27,7 @@ from lisse.params import check_count
 from lisse.sim.interlayer.lengths import FAILURE_MODES, nucleation_length, result_from_solution, verdict
 from lisse.sim.interlayer.model import InterlayerParameters, growth_length
 from lisse.sim.interlayer.solver1d import Solution1D, _Problem, solve_1d
+from lisse.units import quantity_args
 
 __all__ = [
     "sweep_current",
@@ -252,6 +253,7 @@ def _sweep_eta(p: InterlayerParameters, currents: np.ndarray, progress: Progress
     return order, [s for s in sols if s is not None]  # every index is in `order`: none is left None
 
 
+@quantity_args(currents="A/m2[]", time="s", capacity="C/m2")
 def sweep_current(p: InterlayerParameters, currents: ArrayLike, *, time: float | None = None, capacity: float | None = None,
                   progress: Progress | None = None) -> dict[str, np.ndarray]:
     """l_n, l_g and the verdict against current density.
@@ -307,6 +309,7 @@ def sweep_current(p: InterlayerParameters, currents: ArrayLike, *, time: float |
     return {"current": cur, **out, "stable": stable, "failure": code}
 
 
+@quantity_args(currents="A/m2[]", capacities="C/m2[]")
 def map_current_capacity(p: InterlayerParameters, currents: ArrayLike, capacities: ArrayLike,
                          progress: Progress | None = None) -> dict[str, np.ndarray]:
     """Stability map over (current density [A/m2], capacity [C/m2]).
@@ -395,6 +398,7 @@ def _conductivity_row(task: tuple[InterlayerParameters, np.ndarray, float, float
     return {"nucleation_length": ln, "stable": stable, "failure": code, "regime": regime, "anode_fraction": anode}
 
 
+@quantity_args(sigma_e="S/m[]", sigma_ion="S/m[]", current="A/m2", capacity="C/m2")
 def map_conductivities(p: InterlayerParameters, sigma_e: ArrayLike | None, sigma_ion: ArrayLike | None, current: float, capacity: float,
                        *, jobs: int = 1, scheduler: str | None = None, client: Any = None,
                        progress: Progress | None = None) -> dict[str, np.ndarray]:
@@ -515,6 +519,7 @@ class CriticalCurrent:
         }
 
 
+@quantity_args(capacity="C/m2", i_min="A/m2", i_max="A/m2")
 def critical_current(p: InterlayerParameters, capacity: float, i_min: float = 1.0, i_max: float = 200.0, n: int = 60, rtol: float = 1e-3,
                      progress: Progress | None = None) -> CriticalCurrent:
     """Predicted critical current density at a fixed plated capacity (CCD convention: ramp up).
