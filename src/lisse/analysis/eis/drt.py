@@ -65,7 +65,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from lisse.analysis._estimator import refuse_data
+from lisse.analysis._estimator import read_hint, refuse_data
 from lisse.analysis.eis.cells import CELL_TYPES, PROCESS_WINDOWS, cell_model
 from lisse.analysis.eis.drt_uncertainty import BAND_LEVEL  # nominal coverage of gamma_lower_/gamma_upper_
 from lisse.analysis.eis.weighting import check_weighting, residual_weights
@@ -708,7 +708,8 @@ class DRT:
         register("Wan2015")
         if not isinstance(spectrum, EISSpectrum):
             raise ParameterError(f"DRT.fit: expected an EISSpectrum (lisse.io.read_spectrum(path), or "
-                                 f"EISSpectrum(frequency=f_Hz, impedance=Z_ohm) for arrays); found {type(spectrum).__name__}")
+                                 f"EISSpectrum(frequency=f_Hz, impedance=Z_ohm) for arrays); found {type(spectrum).__name__}"
+                                 f"{read_hint(spectrum, 'lisse.io.read_spectrum')}")
         if len(spectrum) < 5:
             raise ParameterError(f"DRT.fit: spectrum '{spectrum.label}' has {len(spectrum)} points; at least 5 are needed")
         f = spectrum.frequency

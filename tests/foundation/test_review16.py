@@ -1,0 +1,79 @@
+"""Acceptance review of issue 16, as a notebook user meets lisse: a file path passed where loaded data is
+expected, result reprs, and the other slips found while using the library end to end.
+
+The references are the issue's own rules: a user mistake is a one-line ``LisseError`` naming what was expected
+and what was found (never a raw ``AttributeError``/``ValueError`` from inside), and a repr is one short line.
+"""
+
+from __future__ import annotations
+
+import inspect
+from pathlib import Path
+
+import pytest
+
+from lisse.errors import LisseError
+
+_DATA_PARAMS = {"record": "lisse.io.read_cycling", "spectrum": "lisse.io.read_spectrum", "sp": "lisse.io.read_spectrum",
+                "spectra": "lisse.io.read_spectra"}
+
+
+def _data_functions():
+    """Every public function of ``lisse.analysis`` and ``lisse.analysis.eis`` whose first argument is loaded data."""
+    import lisse.analysis
+    import lisse.analysis.eis
+
+    out = []
+    for mod in (lisse.analysis, lisse.analysis.eis):
+        for name in mod.__all__:
+            obj = getattr(mod, name)
+            if inspect.isfunction(obj):
+                params = list(inspect.signature(obj).parameters)
+                if params and params[0] in _DATA_PARAMS:
+                    out.append(pytest.param(obj, params[0], id=f"{mod.__name__}.{name}"))
+    return out
+
+
+@pytest.mark.parametrize(("func", "param"), _data_functions())
+@pytest.mark.parametrize("path", ["cell.mpr", Path("cell.mpr")], ids=["str", "Path"])
+def test_path_instead_of_data_is_a_lisse_error_naming_the_reader(func, param, path):
+    """``classify_cell("cell.mpr")`` raised AttributeError: 'str' object has no attribute 'columns'."""
+    extra = {"analysis": "CCD", "cycle": 1, "temperatures": [300.0]}
+    required = [p for p in list(inspect.signature(func).parameters.values())[1:]
+                if p.default is inspect.Parameter.empty and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
+    with pytest.raises(LisseError) as exc:
+        func(path, **{p.name: extra[p.name] for p in required})
+    text = str(exc.value)
+    assert "\n" not in text
+    assert _DATA_PARAMS[param] in text and "cell.mpr" in text
+
+
+@pytest.mark.parametrize("make", ["CCDDetector", "ShortDetector", "DRT", "Circuit"])
+def test_estimator_fit_on_a_path_names_the_reader(make):
+    from lisse.analysis import CCDDetector, ShortDetector
+    from lisse.analysis.eis import DRT, Circuit
+
+    est = {"CCDDetector": CCDDetector, "ShortDetector": ShortDetector, "DRT": DRT,
+           "Circuit": lambda: Circuit("R0-p(R1,CPE1)")}[make]()
+    reader = "read_spectrum" if make in ("DRT", "Circuit") else "read_cycling"
+    with pytest.raises(LisseError, match=reader):
+        est.fit("cell.file")
+
+
+def test_circuit_fit_on_a_path_with_impedance_is_a_lisse_error():
+    """``Circuit.fit("x.csv", z)`` reached ``np.asarray("x.csv", float)``: a raw ValueError."""
+    from lisse.analysis.eis import Circuit
+
+    with pytest.raises(LisseError, match="read_spectrum"):
+        Circuit("R0-p(R1,CPE1)").fit("x.csv", [1 + 1j, 2 + 2j])
+
+
+def test_synthetic_truth_repr_is_one_short_line():
+    """The README's ``rec, truth = ccd_staircase(...)``: truth's repr dumped every list (1.3 kB)."""
+    from lisse.records.display import MAX_REPR
+    from lisse.sim import ccd_staircase, long_cycling
+
+    for _, truth in (ccd_staircase(j_critical="0.55 mA/cm2", seed=1), long_cycling(n_cycles=20, seed=2)):
+        text = repr(truth)
+        assert len(text) <= MAX_REPR and "\n" not in text and " at 0x" not in text, text
+        assert text.startswith("SyntheticTruth(")
