@@ -77,3 +77,23 @@ def test_synthetic_truth_repr_is_one_short_line():
         text = repr(truth)
         assert len(text) <= MAX_REPR and "\n" not in text and " at 0x" not in text, text
         assert text.startswith("SyntheticTruth(")
+
+
+def test_cell_design_and_material_reprs_are_short_with_display_units():
+    """``CellDesign`` printed 421 characters of SI floats and nested dataclasses, a ``Material`` 911 characters.
+
+    Reference: the design's own SI attributes converted by hand (1 mAh/cm² = 36 000 C/m², 1 Wh/kg = 3600 J/kg).
+    """
+    import lisse
+    from lisse.cell import CellDesign
+
+    d = CellDesign.from_inputs(li_thickness="7.54 um", cathode_capacity="1.5 mAh/cm2")
+    text = repr(d)
+    assert len(text) <= 120 and "\n" not in text, text
+    assert "7.54 µm" in text and "1.5 mAh/cm²" in text and f"{d.np_ratio:.4g}" in text
+    assert f"{d.gravimetric_energy_density / 3600:.4g} Wh/kg" in text
+    page = d._repr_html_()
+    assert page.startswith("<table>") and page.endswith("</table>") and "Wh/L" in page
+    for name in ("LLZTO", "Cu", "NCM811"):
+        text = repr(lisse.get_material(name))
+        assert len(text) <= 120 and name in text, text
