@@ -97,3 +97,18 @@ def test_cell_design_and_material_reprs_are_short_with_display_units():
     for name in ("LLZTO", "Cu", "NCM811"):
         text = repr(lisse.get_material(name))
         assert len(text) <= 120 and name in text, text
+
+
+def test_simulation_inputs_and_setups_have_short_reprs():
+    """Interlayer parameters (2.4 kB), a phase-field run setup and layer (its φ_g array printed), the phase-field
+    coefficients (1 kB) were dumped in full when a notebook cell ended with them."""
+    from lisse.records.display import MAX_REPR
+    from lisse.sim.interlayer import make_parameters
+    from lisse.sim.phasefield import coefficients_from_physical, setup_preset
+
+    p = make_parameters(preset="lni-5cnt")
+    setup = setup_preset("lithiophilic")
+    for obj in (p, setup, setup.layer, coefficients_from_physical(contact_angle_deg=30.0)):
+        text = repr(obj)
+        assert len(text) <= MAX_REPR and "\n" not in text and "array(" not in text and " at 0x" not in text, text
+    assert f"l_i={p.thickness * 1e6:.4g} µm" in repr(p) and repr(p).startswith("InterlayerParameters('lni-5cnt'")
