@@ -112,3 +112,57 @@ def test_simulation_inputs_and_setups_have_short_reprs():
         text = repr(obj)
         assert len(text) <= MAX_REPR and "\n" not in text and "array(" not in text and " at 0x" not in text, text
     assert f"l_i={p.thickness * 1e6:.4g} µm" in repr(p) and repr(p).startswith("InterlayerParameters('lni-5cnt'")
+
+
+def _axis_texts(fig):
+    """Every tick label and axis label drawn in ``fig`` (the text a legend must not sit on)."""
+    out = []
+    for a in fig.axes:
+        for axis in (a.xaxis, a.yaxis):
+            if axis.label.get_visible() and axis.label.get_text():
+                out.append(axis.label)
+            out += [t for t in axis.get_ticklabels() if t.get_visible() and t.get_text()]
+    return out
+
+
+def _legend_overlaps(name):
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import plot_inputs as pi
+
+    from lisse.io.outputs import render_figure
+
+    args, kwargs, n = pi.CASES[name]()
+    if n == 0:
+        pytest.skip("writes a file, draws no figure")
+    fig = pi.public_plot_functions()[name](*args, **kwargs)
+    render_figure(fig, ("png",))
+    fig.canvas.draw()
+    r = fig.canvas.get_renderer()
+    legends = [a.get_legend() for a in fig.axes if a.get_legend() is not None] + list(fig.legends)
+    bad = []
+    for leg in legends:
+        box = leg.get_window_extent(r)
+        for t in _axis_texts(fig):
+            tb = t.get_window_extent(r)
+            if tb.width > 0 and box.overlaps(tb):
+                bad.append(f"legend {[x.get_text() for x in leg.get_texts()][:3]} covers {t.get_text()!r}")
+    return bad
+
+
+def _case_names():
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import plot_inputs as pi
+
+    return sorted(pi.CASES)
+
+
+@pytest.mark.parametrize("name", _case_names())
+def test_no_legend_covers_a_tick_or_axis_label(name):
+    """With a twin y axis (voltage + current, capacity + CE) the legend right of the axes sat on the right axis'
+    tick labels and label ('1.00', 'current density'). Reference: the drawn pixel boxes of the figure's texts."""
+    bad = _legend_overlaps(name)
+    assert not bad, f"{name}: {bad}"

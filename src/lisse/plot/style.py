@@ -211,10 +211,39 @@ def outside_legend(ax: Any, **kw: Any) -> Any:
     -------
     matplotlib.legend.Legend
     """
+    kw.setdefault("borderaxespad", 0.0)
+    if _has_right_axis(ax) and "bbox_to_anchor" not in kw:
+        # A twin y axis puts tick labels and a label on the right, where the legend would sit on them: put it
+        # below the x-axis label instead, at a distance in points (tick, tick labels, axis label: fixed heights).
+        import matplotlib.transforms as mtransforms
+
+        kw.setdefault("loc", "upper center")
+        kw.setdefault("ncol", min(len(kw.get("handles") or ax.get_legend_handles_labels()[0]) or 1, 4))
+        shift = mtransforms.ScaledTranslation(0.0, -_below_xlabel_pt(ax) / 72.0, ax.figure.dpi_scale_trans)
+        kw["bbox_to_anchor"] = (0.5, 0.0)
+        kw["bbox_transform"] = ax.transAxes + shift
+        return ax.legend(**kw)
     kw.setdefault("loc", "upper left")
     kw.setdefault("bbox_to_anchor", (1.02, 1.0))
-    kw.setdefault("borderaxespad", 0.0)
     return ax.legend(**kw)
+
+
+def _has_right_axis(ax: Any) -> bool:
+    """Whether ``ax`` or an Axes sharing its x axis (a ``twinx``) draws y tick labels on the right."""
+    siblings = ax.get_shared_x_axes().get_siblings(ax)
+    return any(a.yaxis.get_label_position() == "right" for a in siblings)
+
+
+def _below_xlabel_pt(ax: Any) -> float:
+    """Height from the bottom spine to below the x-axis label [pt]: tick, tick pad, tick label, label pad, label."""
+    import matplotlib
+    from matplotlib.font_manager import FontProperties
+
+    rc = matplotlib.rcParams
+    tick_font = FontProperties(size=rc["xtick.labelsize"]).get_size_in_points()
+    label_font = ax.xaxis.label.get_fontsize()
+    return (max(rc["xtick.major.size"], 0.0) + rc["xtick.major.pad"] + 1.3 * tick_font + rc["axes.labelpad"]
+            + 1.3 * label_font + 4.0)
 
 
 def styled(func: _F) -> _F:
