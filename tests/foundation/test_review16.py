@@ -166,3 +166,23 @@ def test_no_legend_covers_a_tick_or_axis_label(name):
     tick labels and label ('1.00', 'current density'). Reference: the drawn pixel boxes of the figure's texts."""
     bad = _legend_overlaps(name)
     assert not bad, f"{name}: {bad}"
+
+
+@pytest.mark.parametrize("name", _case_names())
+def test_axis_labels_give_units_one_way(name):
+    """Issue 16 asks for a consistent style across capabilities: cycling, interlayer and cell figures write
+    "quantity (unit)", the impedance figures wrote "quantity / unit" (``τ / s``, ``Z' / Ω``). One convention:
+    an axis label never puts its unit after " / " (a ratio inside ln(...) is a formula, not a unit)."""
+    import re
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import plot_inputs as pi
+
+    args, kwargs, n = pi.CASES[name]()
+    if n == 0:
+        pytest.skip("writes a file, draws no figure")
+    fig = pi.public_plot_functions()[name](*args, **kwargs)
+    labels = [axis.label.get_text() for a in fig.axes for axis in (a.xaxis, a.yaxis)]
+    bad = [t for t in labels if re.search(r"\S / \S", re.sub(r"ln\([^)]*\)", "", t))]
+    assert not bad, f"{name}: {bad}"
