@@ -186,3 +186,47 @@ def test_axis_labels_give_units_one_way(name):
     labels = [axis.label.get_text() for a in fig.axes for axis in (a.xaxis, a.yaxis)]
     bad = [t for t in labels if re.search(r"\S / \S", re.sub(r"ln\([^)]*\)", "", t))]
     assert not bad, f"{name}: {bad}"
+
+
+@pytest.mark.parametrize("name", _case_names())
+def test_wrong_axes_argument_is_a_lisse_error(name):
+    """``ax=`` given a list of Axes, a numpy array from ``plt.subplots(1, 2)`` or a Figure, or ``ax=`` to a
+    multi-panel figure (``axes=`` to a one-panel one), raised AttributeError/TypeError from inside matplotlib."""
+    import sys
+
+    from matplotlib.figure import Figure
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import plot_inputs as pi
+
+    func = pi.public_plot_functions()[name]
+    args, kwargs, n = pi.CASES[name]()
+    if n == 0:
+        pytest.skip("writes a file, draws no figure")
+    kwargs = {k: v for k, v in kwargs.items() if k not in ("ax", "axes")}
+    user = Figure()
+    a, b = user.subplots(1, 2)
+    takes = "ax" if "ax" in inspect.signature(func).parameters else "axes"
+    wrong = [{"ax": [a, b]}, {"ax": user}] if takes == "ax" else [{"axes": user}, {"ax": a}]
+    if takes == "ax":
+        wrong.append({"axes": [a]})
+    for bad in wrong:
+        with pytest.raises(LisseError):
+            func(*args, **kwargs, **bad)
+
+
+def test_result_plot_does_not_ignore_the_users_axes():
+    """``spectrum.plot("bode", ax=ax)`` drew a new figure and ignored ``ax`` (the bode panels take ``axes=``)."""
+    from matplotlib.figure import Figure
+
+    from lisse.analysis.eis import DRT, Circuit, three_arc_spectrum
+
+    s = three_arc_spectrum(noise=0.0)
+    user = Figure()
+    ax = user.add_subplot()
+    for obj in (s, DRT().fit(s), Circuit("R0-p(R1,CPE1)-p(R2,CPE2)").fit(s)):
+        with pytest.raises(LisseError, match="axes="):
+            obj.plot("bode", ax=ax)
+        a1, a2 = Figure().subplots(2, 1)
+        assert obj.plot("bode", axes=[a1, a2]) is a1.figure
+        assert obj.plot("nyquist", ax=ax) is user

@@ -129,6 +129,21 @@ def _new_figure(figsize: tuple[float, float]) -> Any:
     return fig
 
 
+def _check_axes(ax: Any, name: str, n: int) -> None:
+    """Refuse anything but one matplotlib Axes (a list, an array of Axes, a Figure) with a ParameterError."""
+    from matplotlib.axes import Axes
+
+    if isinstance(ax, Axes):
+        return
+    from lisse.errors import ParameterError
+
+    if isinstance(ax, (list, tuple)) or type(ax).__name__ == "ndarray":
+        raise ParameterError(f"{name}: expected one matplotlib Axes per panel; found a {type(ax).__name__} of "
+                             f"{len(ax)} (pass one of them, e.g. ax=axes[0])")
+    hint = " (pass one of its Axes, e.g. fig.axes[0] or fig.add_subplot())" if type(ax).__name__ in ("Figure", "SubFigure") else ""
+    raise ParameterError(f"{name}: expected a matplotlib Axes; found {type(ax).__name__}{hint}")
+
+
 def new_axes(ax: Any = None, figsize: tuple[float, float] = (5.5, 3.6)) -> tuple[Any, Any]:
     """The Figure and Axes to draw on: the user's ``ax`` and its figure, or a new lisse figure.
 
@@ -144,6 +159,7 @@ def new_axes(ax: Any = None, figsize: tuple[float, float] = (5.5, 3.6)) -> tuple
     (matplotlib.figure.Figure, matplotlib.axes.Axes)
     """
     if ax is not None:
+        _check_axes(ax, "ax", 1)
         return _root(ax), ax
     fig = _new_figure(figsize)
     ax = fig.add_subplot()
@@ -188,6 +204,8 @@ def new_axes_row(axes: Sequence[Any] | None, n: int, figsize: tuple[float, float
             from lisse.errors import ParameterError
 
             raise ParameterError(f"{name}: expected {n} matplotlib Axes for this {n}-panel figure; found {len(flat)}")
+        for a in flat:
+            _check_axes(a, name, n)
         return _root(flat[0]), flat
     fig = _new_figure(figsize)
     grid = fig.subplots(nrows, n // nrows, sharex=sharex, squeeze=False)
@@ -260,8 +278,23 @@ def styled(func: _F) -> _F:
         ``func`` with the same signature and docstring.
     """
 
+    import inspect
+
+    params = inspect.signature(func).parameters  # type: ignore[arg-type]
+    where = {k for k in ("ax", "axes") if k in params}
+    name = getattr(func, "__name__", "plot")
+
     @wraps(func)  # type: ignore[arg-type]
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        for key in ("ax", "axes"):
+            if key in kwargs and key not in where:
+                if kwargs[key] is None:  # a result's .plot() passes both; the one this function lacks is unset
+                    del kwargs[key]
+                    continue
+                from lisse.errors import ParameterError
+
+                right = ("axes=[...] (one Axes per panel)" if "axes" in where else "ax=<one Axes>") if where else "no Axes"
+                raise ParameterError(f"{name}: this figure takes {right}; found {key}={type(kwargs[key]).__name__}")
         with lisse_style():
             return func(*args, **kwargs)  # type: ignore[operator]
 

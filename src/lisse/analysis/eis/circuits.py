@@ -900,8 +900,8 @@ class Circuit:
             raise ParameterError(f"Circuit.plot kind: expected 'nyquist' or 'bode'; found {kind!r}")
         kwargs.setdefault("fit_label", self.circuit)
         if kind == "nyquist":
-            return plot_with("lisse.plot.eis:nyquist", self.spectrum_, self.z_fit_, ax=ax, **kwargs)
-        return plot_with("lisse.plot.eis:bode", self.spectrum_, self.z_fit_, axes=axes, **kwargs)
+            return plot_with("lisse.plot.eis:nyquist", self.spectrum_, self.z_fit_, ax=ax, axes=axes, **kwargs)
+        return plot_with("lisse.plot.eis:bode", self.spectrum_, self.z_fit_, ax=ax, axes=axes, **kwargs)
 
     def _at_bound(self, i: int) -> bool:
         """True when parameter i ended on (or numerically at) a finite bound, or ran off to 0/inf in

@@ -1087,12 +1087,12 @@ class DRT:
         if not hasattr(self, "peaks_"):
             raise ParameterError("DRT.plot: fit() the DRT first")
         if kind == "drt":
-            return plot_with("lisse.plot.eis:drt", self, ax=ax, **kwargs)
+            return plot_with("lisse.plot.eis:drt", self, ax=ax, axes=axes, **kwargs)
         kwargs.setdefault("fit_label", "DRT model")
         if kind == "nyquist":
-            return plot_with("lisse.plot.eis:nyquist", self.spectrum_, self.z_fit_, ax=ax, **kwargs)
+            return plot_with("lisse.plot.eis:nyquist", self.spectrum_, self.z_fit_, ax=ax, axes=axes, **kwargs)
         if kind == "bode":
-            return plot_with("lisse.plot.eis:bode", self.spectrum_, self.z_fit_, axes=axes, **kwargs)
+            return plot_with("lisse.plot.eis:bode", self.spectrum_, self.z_fit_, ax=ax, axes=axes, **kwargs)
         raise ParameterError(f"DRT.plot kind: expected 'drt', 'nyquist' or 'bode'; found {kind!r}")
 
     # -- summaries ---------------------------------------------------------------------------
