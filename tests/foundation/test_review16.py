@@ -230,3 +230,19 @@ def test_result_plot_does_not_ignore_the_users_axes():
         a1, a2 = Figure().subplots(2, 1)
         assert obj.plot("bode", axes=[a1, a2]) is a1.figure
         assert obj.plot("nyquist", ax=ax) is user
+
+
+@pytest.mark.parametrize("name", _case_names())
+def test_plot_function_given_a_path_is_a_lisse_error(name):
+    """``lisse.plot.cycling.plot_voltage_staircase("cell.mpr")`` (every plot function given a file path instead
+    of the data) raised AttributeError from inside."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import plot_inputs as pi
+
+    args, kwargs, n = pi.CASES[name]()
+    if n == 0:
+        pytest.skip("writes a file, draws no figure")
+    with pytest.raises(LisseError, match="cell.mpr"):
+        pi.public_plot_functions()[name]("cell.mpr", *args[1:], **kwargs)

@@ -16,6 +16,7 @@ it is drawn later, outside the context (a notebook displaying it, the user calli
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from functools import wraps
@@ -264,6 +265,13 @@ def _below_xlabel_pt(ax: Any) -> float:
             + 1.3 * label_font + 4.0)
 
 
+#: The call that makes a plot function's first argument from a file, by the argument's name.
+_READERS = {"record": "lisse.io.read_cycling(path)", "spectrum": "lisse.io.read_spectrum(path)",
+            "cycle_table": "lisse.analysis.cycle_table(lisse.io.read_cycling(path))",
+            "curves": "lisse.analysis.voltage_capacity_curves(lisse.io.read_cycling(path))",
+            "half_cycle_table": "lisse.analysis.half_cycles(lisse.io.read_cycling(path))"}
+
+
 def styled(func: _F) -> _F:
     """Decorator: run a figure function inside :func:`lisse_style` (rcParams restored afterwards).
 
@@ -284,8 +292,18 @@ def styled(func: _F) -> _F:
     where = {k for k in ("ax", "axes") if k in params}
     name = getattr(func, "__name__", "plot")
 
+    first = next(iter(params), "data")
+
     @wraps(func)  # type: ignore[arg-type]
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if args and isinstance(args[0], (str, bytes, os.PathLike)):
+            from lisse.errors import ParameterError
+
+            known = getattr(func, "__module__", "") in ("lisse.plot.cycling", "lisse.plot.eis")
+            reader = _READERS.get(first, "") if known else ""
+            reader = reader or "the lisse function that computes it"
+            raise ParameterError(f"{name} {first}: expected the data to draw, found a path {os.fsdecode(args[0])!r} "
+                                 f"(read or compute it first: {reader})")
         for key in ("ax", "axes"):
             if key in kwargs and key not in where:
                 if kwargs[key] is None:  # a result's .plot() passes both; the one this function lacks is unset
