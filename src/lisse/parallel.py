@@ -68,10 +68,44 @@ def _run_one(payload: tuple[Callable[[Any], Any], int, Any]) -> TaskOutcome:
         return TaskOutcome(index, None, type(exc).__name__, str(exc) or repr(exc), False, traceback.format_exc())
 
 
+def _exit_with_parent(parent_pid: int, interval_s: float = 0.5) -> None:
+    """Worker-process initializer: end this worker once the process that started it is gone.
+
+    A parent killed with ``kill -9`` cannot shut its pool down, and a pool worker never sees the end of
+    its task queue (it holds that pipe's write end itself), so without this it would wait forever. A
+    daemon thread polls the parent's pid every ``interval_s`` seconds [s] and exits the worker when it
+    changes (the worker was re-parented).
+    """
+    import os
+    import threading
+    import time
+
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            time.sleep(interval_s)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="lisse-parent-watch", daemon=True).start()
+
+
 def _check_jobs(jobs: int) -> int:
     if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
         raise ParameterError(f"jobs: expected a whole number of processes >= 1; got {jobs!r}")
     return jobs
+
+
+def _check_scheduler_address(scheduler: Any) -> None:
+    """Refuse a malformed scheduler address before a Client is made (a Client failing on it raises ValueError, an
+    internal error, and its finaliser then blocks for 40 s)."""
+    from distributed.comm.addressing import parse_address, parse_host_port
+
+    try:
+        proto, loc = parse_address(str(scheduler))
+        if proto in ("tcp", "tls", "ws", "wss"):
+            parse_host_port(loc)
+    except (ValueError, TypeError) as exc:
+        raise ParameterError(f"scheduler: expected a Dask scheduler address with a port, such as tcp://10.0.0.5:8786; "
+                             f"got '{scheduler}' ({exc})") from None
 
 
 @contextlib.contextmanager
@@ -84,6 +118,7 @@ def _dask_client(scheduler: str | None, client: Any):
         from dask.distributed import Client
     except ImportError as exc:
         raise MissingDependencyError("dask[distributed]", "the Dask executor (--scheduler)", "distributed") from exc
+    _check_scheduler_address(scheduler)
     try:
         new = Client(scheduler, timeout="20s", set_as_default=False)
     except OSError as exc:
@@ -128,31 +163,97 @@ def iter_tasks(fn: Callable[[Any], Any], items: Iterable[Any], *, jobs: int = 1,
     if scheduler is not None or client is not None:
         with _dask_client(scheduler, client) as c:
             from dask.distributed import as_completed
+            from distributed import KilledWorker
 
-            futures = c.map(_run_one, payloads, pure=False)
+            mapped = c.map(_run_one, payloads, pure=False)
+            index = {f.key: p[1] for f, p in zip(mapped, payloads)}
+            futures = set(mapped)
+            del mapped
             try:
-                for fut in as_completed(futures):
-                    yield fut.result()
+                for fut in as_completed(list(futures), loop=c.loop):  # this client's loop: a client made for this call is not the default one
+                    futures.discard(fut)  # hold no finished result (on the cluster either): bounded memory
+                    try:
+                        out = fut.result()
+                    except KilledWorker as exc:  # the task killed the workers that ran it (OOM, a native crash): its error only
+                        out = TaskOutcome(index[fut.key], None, "KilledWorker", " ".join(str(exc).split()), False, None)
+                    yield out
             finally:
-                c.cancel(futures)
+                c.cancel(list(futures))
         return
     jobs = _check_jobs(jobs)
     if jobs == 1 or len(payloads) <= 1:
         for p in payloads:
             yield _run_one(p)
         return
-    import multiprocessing as mp
-    from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures import as_completed as cf_completed
+    yield from _pool_tasks(payloads, min(jobs, len(payloads)))
 
-    with ProcessPoolExecutor(min(jobs, len(payloads)), mp_context=mp.get_context("spawn")) as pool:
-        futures = [pool.submit(_run_one, p) for p in payloads]
-        try:
-            for fut in cf_completed(futures):
-                yield fut.result()
-        finally:
-            for fut in futures:
-                fut.cancel()
+
+#: error_type of a task whose worker process died under it (killed, out of memory, a crash in native code).
+WORKER_DIED = "WorkerProcessDied"
+
+
+def _pool_tasks(payloads: list, workers: int) -> Iterator[TaskOutcome]:
+    """Run ``payloads`` in a pool of ``workers`` spawned processes; yield each outcome as it completes.
+
+    At most ``2 * workers`` tasks are submitted at a time. A worker that dies breaks the pool
+    (``BrokenProcessPool``) without telling which task killed it: the tasks then in flight are re-run
+    one at a time, each in a pool of its own, so the culprit's outcome is a :data:`WORKER_DIED` error and
+    the others complete; the tasks not yet submitted go on in a fresh pool.
+    """
+    import multiprocessing as mp
+    import os
+    from collections import deque
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from concurrent.futures.process import BrokenProcessPool
+
+    ctx = mp.get_context("spawn")
+    queue = deque(payloads)
+    suspects: deque = deque()
+
+    def pool(n: int) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(n, mp_context=ctx, initializer=_exit_with_parent, initargs=(os.getpid(),))
+
+    while queue or suspects:
+        if suspects:  # one at a time: a crash now names its task
+            p = suspects.popleft()
+            with pool(1) as one:
+                try:
+                    out = one.submit(_run_one, p).result()
+                except BrokenProcessPool:
+                    out = TaskOutcome(p[1], None, WORKER_DIED, "the worker process running this task died (killed, out of "
+                                      "memory, or a crash in native code)", False, None)
+            yield out
+            continue
+        inflight: dict = {}
+        with pool(workers) as ex:
+            try:
+                broken = False
+                while (queue or inflight) and not broken:
+                    while queue and len(inflight) < 2 * workers:
+                        try:
+                            inflight[ex.submit(_run_one, queue[0])] = queue[0]
+                        except BrokenProcessPool:  # a worker died since the last wait
+                            broken = True
+                            break
+                        queue.popleft()
+                    if broken:
+                        break
+                    done, _ = wait(list(inflight), return_when=FIRST_COMPLETED)
+                    for fut in done:
+                        p = inflight.pop(fut)  # hold no finished result: memory stays bounded by the tasks in flight
+                        try:
+                            out = fut.result()
+                        except BrokenProcessPool:
+                            broken = True
+                            suspects.append(p)
+                            continue
+                        yield out
+                if broken:
+                    suspects.extend(inflight.values())
+                    inflight.clear()
+            finally:
+                for fut in inflight:
+                    fut.cancel()
 
 
 def run_tasks(fn: Callable[[Any], Any], items: Sequence[Any], *, jobs: int = 1, scheduler: str | None = None,

@@ -43,9 +43,147 @@ def ureg():
     return reg
 
 
+# --- a light parser for the common units (pint's import and registry cost ~0.5 s of CPU) -----------------
+# Products and quotients of the atoms below with integer powers are converted without pint; anything
+# else (parentheses, other names, fractional powers) goes to pint, so nothing is accepted that pint would
+# refuse or read differently. tests/foundation/test_units_fast.py checks every atom and many compounds
+# against pint, factor and dimensions.
+_L, _M, _T, _I, _TH, _N = "[length]", "[mass]", "[time]", "[current]", "[temperature]", "[substance]"
+_BASE: dict[str, tuple[float, dict[str, int]]] = {
+    "m": (1.0, {_L: 1}),
+    "g": (1e-3, {_M: 1}),
+    "s": (1.0, {_T: 1}),
+    "A": (1.0, {_I: 1}),
+    "K": (1.0, {_TH: 1}),
+    "mol": (1.0, {_N: 1}),
+    "V": (1.0, {_M: 1, _L: 2, _T: -3, _I: -1}),
+    "W": (1.0, {_M: 1, _L: 2, _T: -3}),
+    "J": (1.0, {_M: 1, _L: 2, _T: -2}),
+    "C": (1.0, {_I: 1, _T: 1}),
+    "S": (1.0, {_I: 2, _T: 3, _M: -1, _L: -2}),
+    "ohm": (1.0, {_M: 1, _L: 2, _T: -3, _I: -2}),
+    "F": (1.0, {_I: 2, _T: 4, _M: -1, _L: -2}),
+    "Hz": (1.0, {_T: -1}),
+    "N": (1.0, {_M: 1, _L: 1, _T: -2}),
+    "Pa": (1.0, {_M: 1, _L: -1, _T: -2}),
+    "eV": (1.602176634e-19, {_M: 1, _L: 2, _T: -2}),
+    "Ah": (3600.0, {_I: 1, _T: 1}),
+    "Wh": (3600.0, {_M: 1, _L: 2, _T: -2}),
+    "L": (1e-3, {_L: 3}),
+}
+_PREFIX = {"p": 1e-12, "n": 1e-9, "u": 1e-6, "m": 1e-3, "c": 1e-2, "k": 1e3, "M": 1e6, "G": 1e9}
+_UNPREFIXED = {
+    "h": (3600.0, {_T: 1}),
+    "min": (60.0, {_T: 1}),
+    "percent": (0.01, {}),
+    "deg": (0.017453292519943295, {}),
+    "rad": (1.0, {}),
+    "dimensionless": (1.0, {}),
+}
+_ATOMS: dict[str, tuple[float, dict[str, int]]] = {
+    **_BASE,
+    **{p + u: (f * v, d) for u, (v, d) in _BASE.items() for p, f in _PREFIX.items()},
+    **_UNPREFIXED,
+}
+_TOKEN = re.compile(r"\*\*|\*|/|\(|\)|-?\d+|[A-Za-z_]+|\s+|.")
+
+
+class _NotCommon(Exception):
+    """The unit is not a product/quotient of common atoms: pint reads it."""
+
+
+def _fast_unit_info(unit: str) -> tuple[float, tuple[tuple[str, int], ...]] | None:
+    """(factor to SI, dimensions) of a product/quotient of common atoms, or None to ask pint.
+
+    Grammar (pint's, restricted): ``expr := term ((* | / | space) term)*``, ``term := (atom | '(' expr ')')
+    ['**' int]``, left to right (``a/b*c`` is ``(a/b)*c``); a ``1`` may start a quotient (``1/s``). An
+    implicit product after a ``/`` on the same level (``mA/cm cm``) is left to pint.
+    """
+    raw = [t for t in _TOKEN.findall(unit.strip().replace("^", "**"))]
+    toks: list[str] = []
+    for k, t in enumerate(raw):  # a space is an implicit product only between two terms
+        if t.isspace():
+            before, after = (raw[k - 1] if k else ""), (raw[k + 1] if k + 1 < len(raw) else "")
+            if before in ("", "*", "/", "(", "**") or after in ("", "*", "/", ")", "**"):
+                continue
+            t = " "
+        toks.append(t)
+    if not toks:
+        return None
+    try:
+        factor, dims, pos = _expr(toks, 0)
+    except _NotCommon:
+        return None
+    if pos != len(toks):
+        return None
+    return factor, tuple(sorted((k, v) for k, v in dims.items() if v != 0))
+
+
+def _expr(toks: list[str], pos: int) -> tuple[float, dict[str, int], int]:
+    factor = 1.0
+    dims: dict[str, int] = {}
+    sign, seen_div, first = 1, False, True
+    while True:
+        f, d, pos = _term(toks, pos, first)
+        first = False
+        factor *= f**sign
+        for k, v in d.items():
+            dims[k] = dims.get(k, 0) + v * sign
+        if pos == len(toks) or toks[pos] == ")":
+            return factor, dims, pos
+        op = toks[pos]
+        if op == "/":
+            sign, seen_div = -1, True
+        elif op == "*" or (op == " " and not seen_div):
+            sign = 1
+        else:
+            raise _NotCommon
+        pos += 1
+        if pos == len(toks):
+            raise _NotCommon
+
+
+def _term(toks: list[str], pos: int, first: bool) -> tuple[float, dict[str, int], int]:
+    if pos >= len(toks):
+        raise _NotCommon
+    tok = toks[pos]
+    if tok == "(":
+        factor, dims, pos = _expr(toks, pos + 1)
+        if pos >= len(toks) or toks[pos] != ")":
+            raise _NotCommon
+        pos += 1
+    elif tok == "1" and first and pos + 1 < len(toks) and toks[pos + 1] == "/":
+        factor, dims, pos = 1.0, {}, pos + 1
+        return factor, dims, pos
+    elif tok in _ATOMS:
+        factor, dims = _ATOMS[tok][0], dict(_ATOMS[tok][1])
+        pos += 1
+    else:
+        raise _NotCommon
+    if pos < len(toks) and toks[pos] == "**":
+        if pos + 1 >= len(toks) or not re.fullmatch(r"-?\d+", toks[pos + 1]):
+            raise _NotCommon
+        power = int(toks[pos + 1])
+        factor, dims, pos = factor**power, {k: v * power for k, v in dims.items()}, pos + 2
+    return factor, dims, pos
+
+
 @lru_cache(maxsize=512)
-def _unit_info(unit: str) -> tuple[float, Any, str]:
-    """Return (factor to SI, dimensionality, SI unit string) for a unit expression."""
+def _unit_info(unit: str) -> tuple[float, tuple[tuple[str, Any], ...]]:
+    """Return (factor to SI, dimensions as sorted ``(name, power)`` pairs) for a unit expression.
+
+    Common units are read by a light parser; the rest by pint (imported only then).
+    """
+    fast = _fast_unit_info(_normalise(unit))
+    if fast is not None:
+        return fast
+    factor, dims, _ = _pint_unit_info(unit)
+    return factor, tuple(sorted((k, v) for k, v in dims.items() if v != 0))
+
+
+@lru_cache(maxsize=512)
+def _pint_unit_info(unit: str) -> tuple[float, Any, str]:
+    """Return (factor to SI, pint dimensionality, SI unit string) for a unit expression, using pint."""
     reg = ureg()
     try:
         q = reg.Quantity(1.0, _normalise(unit))
@@ -61,6 +199,8 @@ def _unit_info(unit: str) -> tuple[float, Any, str]:
 @lru_cache(maxsize=512)
 def _has_offset(unit: str) -> bool:
     """True when ``unit`` is an offset scale (degC, degF, ...): converting it is not a multiplication."""
+    if _fast_unit_info(_normalise(unit)) is not None:
+        return False
     return not ureg().Quantity(1.0, _normalise(unit))._is_multiplicative
 
 
@@ -91,7 +231,7 @@ def si_unit(unit: str) -> str:
     UnitError
         If ``unit`` cannot be parsed.
     """
-    return _unit_info(unit)[2]
+    return _pint_unit_info(unit)[2]
 
 
 def is_dimensionless(unit: str) -> bool:
@@ -156,7 +296,7 @@ def to_si(value: Any, unit: str, name: str = "value") -> float:
         if unit in _OFFSET_UNITS:
             return x + _OFFSET_UNITS[unit]
         return x * _unit_info(unit)[0]
-    reg = ureg()
+    got_dims_text = None  # pint's wording of the found dimensions (only needed for an error)
     if isinstance(value, str):
         text = value.strip()
         if not text:
@@ -179,26 +319,28 @@ def to_si(value: Any, unit: str, name: str = "value") -> float:
                 raise UnitError(f"parameter '{name}' expects {unit}; got the temperature '{value}'")
             return number + _OFFSET_UNITS[ustr]
         try:
-            factor, dims, _ = _unit_info(ustr)
+            factor, dims = _unit_info(ustr)
         except UnitError:
             raise UnitError(f"parameter '{name}': cannot parse the unit '{ustr}' in '{value}' (expected {unit})") from None
         if _has_offset(ustr):  # e.g. degF, reaumur: an offset scale, not a factor ('77 degF' is 298.15 K)
-            x = float(reg.Quantity(number, _normalise(ustr)).to_base_units().magnitude)
+            x = float(ureg().Quantity(number, _normalise(ustr)).to_base_units().magnitude)
         else:
             x = number * factor
     elif hasattr(value, "to_base_units") and hasattr(value, "dimensionality"):
         try:
-            dims = value.dimensionality
+            got_dims_text = _dimstr(value.dimensionality)
+            dims = tuple(sorted((k, v) for k, v in value.dimensionality.items() if v != 0))
             x = float(value.to_base_units().magnitude)
         except Exception as exc:
             raise UnitError(f"parameter '{name}': cannot convert {value!r} to SI: {exc}") from None
     else:
         raise UnitError(f"parameter '{name}' expects a quantity in {unit} (str, pint.Quantity or number); got {type(value).__name__} {value!r}")
-    want = _unit_info(unit)[1] if unit not in _OFFSET_UNITS else reg.Quantity(1.0, "K").dimensionality
-    if dims != want:
-        raise UnitError(
-            f"parameter '{name}' expects {_want(unit)} ({_dimstr(want)}); got '{value}' ({_dimstr(dims)})"
-        )
+    want = _unit_info(unit if unit not in _OFFSET_UNITS else "K")[1]
+    if dims != want:  # the message words dimensions as pint does (pint is imported only for this)
+        want_text = _dimstr(_pint_unit_info(unit if unit not in _OFFSET_UNITS else "K")[1])
+        if got_dims_text is None:
+            got_dims_text = _dimstr(_pint_unit_info(ustr)[1])
+        raise UnitError(f"parameter '{name}' expects {_want(unit)} ({want_text}); got '{value}' ({got_dims_text})")
     if not math.isfinite(x):
         raise UnitError(f"parameter '{name}' must be finite; got {value!r}")
     return x

@@ -246,6 +246,7 @@ def _cases() -> dict:
         "interlayer.current_capacity_map_figure": cc_map, "interlayer.conductivity_map_figure": sigma_map,
         "interlayer.field_figure": field, "interlayer.fit_figure": il_fit,
         "literature.literature_comparison": literature,
+        "lab.lab_comparison": lambda: (({"Chu2024": [0.5, 1.2, 2.4], "Ji2025": [2.4]}, {"LLZO": [0.3, 0.7], "unknown": [0.5]}, 0.6), {}, 1),
         "phasefield.snapshot_figure": snapshot, "phasefield.series_figure": series, "phasefield.history_figure": history,
         "phasefield.sweep_figure": pf_sweep, "phasefield.save_animation": animation,
         "thermo.wetting_bar": wetting,

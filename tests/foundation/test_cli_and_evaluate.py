@@ -60,7 +60,8 @@ def test_evaluate_default_writes_report(cli, tmp_path):
     assert 1.0 <= ji["np_ratio"] <= 1.1
     html = (out / "report.html").read_text()
     assert "N/P" in html and "data:image/png;base64" in html and "<table class='stack'>" in html
-    assert (out / "figures" / "design_energy_density_vs_li_thickness.svg").exists()
+    assert (out / "figures" / "design_energy_density_vs_li_thickness.png").exists()
+    assert not list(out.rglob("*.svg"))  # SVG only with --svg or [study] svg = true
     assert (out / "tables" / "design_summary.csv").exists()
     assert not list(out.rglob("*.tmp"))
 

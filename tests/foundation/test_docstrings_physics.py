@@ -40,8 +40,8 @@ import pytest
 
 numpydoc_validate = pytest.importorskip("numpydoc.validate")
 
-PACKAGES = ("lisse.io", "lisse.sim", "lisse.atomistic", "lisse.thermo", "lisse.pipeline", "lisse.report", "lisse.parallel")
-SKIP_MODULES = ("lisse.batch", "lisse.io.resultsdb")
+PACKAGES = ("lisse.batch", "lisse.io", "lisse.sim", "lisse.atomistic", "lisse.thermo", "lisse.pipeline", "lisse.report", "lisse.parallel")
+SKIP_MODULES: tuple[str, ...] = ()
 # numpydoc codes that mean an incomplete or malformed API entry (the same set as test_docstrings_core): no docstring
 # (GL08), no one-line summary (SS01, SS06), an unknown or misordered section (GL06, GL07), a parameter undocumented
 # (PR01), unknown (PR02), out of order (PR03), without a type (PR04), without a description (PR07) or malformed

@@ -2,7 +2,8 @@
 
 Importable from here (loaded on first use, so ``import lisse.analysis`` stays cheap):
 
-* cycler records — :class:`CCDDetector` (critical current density), :class:`ShortDetector` (shorts and
+* cycler records — :func:`analyse_record` (every analysis that applies, as ``lisse cycling``),
+  :class:`CCDDetector` (critical current density), :class:`ShortDetector` (shorts and
   runaway polarisation), :func:`classify_cell` (symmetric / full / rest / impedance), the full-cell tables
   (:func:`cycle_table`, :func:`rate_table`, :func:`voltage_capacity_curves`, :func:`dqdv_table`),
   :func:`half_cycles` and :func:`overpotential_summary` (symmetric cells);
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from lisse.analysis import eis as eis  # a subpackage, loaded on first use
     from lisse.analysis.ccd import CCDDetector, detect_protocol
     from lisse.analysis.cell_type import CellClassification, classify_cell, classify_record, require_symmetric
+    from lisse.analysis.cycling import CyclingAnalysis, analyse_record
     from lisse.analysis.fullcell import (
         cycle_table,
         derive_cycles,
@@ -47,6 +49,8 @@ __all__ = [
     "classify_cell",
     "classify_record",
     "require_symmetric",
+    "CyclingAnalysis",
+    "analyse_record",
     "cycle_table",
     "derive_cycles",
     "dqdv",
@@ -79,6 +83,8 @@ __getattr__, __dir__ = attach(
         "classify_cell": "cell_type",
         "classify_record": "cell_type",
         "require_symmetric": "cell_type",
+        "CyclingAnalysis": "cycling",
+        "analyse_record": "cycling",
         "cycle_table": "fullcell",
         "derive_cycles": "fullcell",
         "dqdv": "fullcell",
@@ -100,5 +106,5 @@ __getattr__, __dir__ = attach(
         "half_cycles": "symmetric",
         "overpotential_summary": "symmetric",
     },
-    submodules=("ccd", "cell_type", "eis", "fullcell", "gitt", "kinetics", "literature", "shorts", "symmetric"),
+    submodules=("ccd", "cell_type", "cycling", "eis", "fullcell", "gitt", "kinetics", "literature", "shorts", "symmetric"),
 )

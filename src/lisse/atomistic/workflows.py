@@ -703,7 +703,8 @@ def interface_energy_workflow(
 
 
 @requires("ase", "pymatgen", feature="the segregation workflow")
-def segregation_workflow(calculator: Any = "chgnet", phase: str = "LiF", miller=(1, 0, 0), particle_radius: float | None = None, cache=None, **kw) -> dict:
+def segregation_workflow(calculator: Any = "chgnet", phase: str = "LiF", miller=(1, 0, 0), particle_radius: float | None = None, cache=None,
+                         on_job=None, **kw) -> dict:
     """Segregation of phase X in a Li matrix: gamma_X (surface fit) vs gamma_X/Li (strain fit).
 
     Parameters
@@ -718,6 +719,8 @@ def segregation_workflow(calculator: Any = "chgnet", phase: str = "LiF", miller=
         Radius of the dispersed particles [m] (gives the driving force per volume).
     cache : ResultCache, optional
         Job result cache (e.g. :class:`lisse.io.atomistic_cache.JobCache`).
+    on_job : callable, optional
+        Called with each finished job's result (for progress reporting; never prints).
     **kw
         Further keywords of :func:`interface_energy_workflow`.
 
@@ -749,6 +752,8 @@ def segregation_workflow(calculator: Any = "chgnet", phase: str = "LiF", miller=
     if particle_radius is not None and not 0.0 < particle_radius < math.inf:
         raise ParameterError(f"parameter 'particle_radius' must be a finite length > 0 m; got {particle_radius!r}")
     ctx = _ctx(calculator, cache)
+    if on_job is not None:
+        ctx.on_job = on_job
     s = surface_energy_workflow(ctx, phase, miller, (3, 5, 7))
     i = interface_energy_workflow(ctx, phase, miller, **kw)
     r = segregation(s["surface_energy_fit_J_m2"], i["interface_energy_J_m2"], particle_radius)

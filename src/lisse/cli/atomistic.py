@@ -92,6 +92,6 @@ def render(res) -> str:
             verdict = {True: "correct", None: "n/a (one system)"}.get(k["ranking_correct"]) or "WRONG: " + "; ".join(k["flipped_pairs"])
             lines.append(f"ranking of {k['quantity']} over {k['n_systems']} systems, {k['calculator']}: {verdict}")
         return "\n".join(lines)
-    import json
+    from lisse.cli.common import render_auto
 
-    return json.dumps(res, indent=2, default=str)
+    return render_auto(res)

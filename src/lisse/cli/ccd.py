@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from lisse.cli._cycling_common import declared_units, format_help, units_help
+from lisse.cli.common import fmt
 
 NAME = "ccd"
 HELP = "critical current density (CCD) from a symmetric-cell current staircase"
@@ -105,7 +106,7 @@ def run(args) -> dict:
 
 def render(result: dict) -> str:
     def f(x):
-        return "-" if x is None else f"{x:.3g}"
+        return "-" if x is None else f"{fmt(x, 3)}"
 
     lines = [f"{result['file']}: protocol {result['protocol']}"]
     if result["criterion"] == "none":
@@ -114,5 +115,5 @@ def render(result: dict) -> str:
         lines.append(f"CCD (last stable) = {f(result['ccd_mA_cm2'])} mA/cm2; fails at {f(result['failure_current_density_mA_cm2'])} mA/cm2 "
                      f"({result['criterion']}, t = {f(result['failure_time_h'])} h)")
     for s in result["steps"]:
-        lines.append(f"  {s['j_mA_cm2']:.3g} mA/cm2  eta {s['eta_plateau_mV']:.3g} mV  x{s['ratio_to_expected']:.2f}  {s['status']}")
+        lines.append(f"  {fmt(s['j_mA_cm2'], 3)} mA/cm2  eta {fmt(s['eta_plateau_mV'], 3)} mV  x{s['ratio_to_expected']:.2f}  {s['status']}")
     return "\n".join(lines)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from lisse.cli.common import fmt
+
 NAME = "cell"
 HELP = "cell design: Li thickness <-> capacity, N/P, excess Li, C-rate, stack energy density"
 DESCRIPTION = (
@@ -93,20 +95,20 @@ def render(r: dict) -> str:
     from lisse.cli.common import table
 
     lines = [
-        f"Li foil            {r['li_thickness_um']:.4g} um  ->  {r['anode_capacity_mAh_cm2']:.4g} mAh/cm2 ({r['li_capacity_per_um_mAh_cm2']:.4f} mAh/cm2 per um)",
-        f"positive ({r['cathode_material']})   {r['cathode_capacity_mAh_cm2']:.4g} mAh/cm2  (loading {r['cathode_loading_mg_cm2']:.3g} mg/cm2, "
-        f"{100 * r['cathode_active_fraction']:.0f}% active, {r['cathode_specific_capacity_mAh_g']:.4g} mAh/g, {r['cathode_thickness_um']:.3g} um)",
+        f"Li foil            {fmt(r['li_thickness_um'], 4)} um  ->  {fmt(r['anode_capacity_mAh_cm2'], 4)} mAh/cm2 ({r['li_capacity_per_um_mAh_cm2']:.4f} mAh/cm2 per um)",
+        f"positive ({r['cathode_material']})   {fmt(r['cathode_capacity_mAh_cm2'], 4)} mAh/cm2  (loading {fmt(r['cathode_loading_mg_cm2'], 3)} mg/cm2, "
+        f"{100 * r['cathode_active_fraction']:.0f}% active, {fmt(r['cathode_specific_capacity_mAh_g'], 4)} mAh/g, {fmt(r['cathode_thickness_um'], 3)} um)",
         f"N/P                {r['np_ratio']:.3f}   excess Li {r['excess_li_mAh_cm2']:+.3g} mAh/cm2 ({r['excess_li_percent']:+.0f} %)",
-        f"Li for N/P = 1     {r['li_thickness_for_np1_um']:.3g} um",
-        f"1C                 {r['current_density_1C_mA_cm2']:.3g} mA/cm2",
+        f"Li for N/P = 1     {fmt(r['li_thickness_for_np1_um'], 3)} um",
+        f"1C                 {fmt(r['current_density_1C_mA_cm2'], 3)} mA/cm2",
     ]
     if "target_np" in r:
-        lines.append(f"Li for N/P = {r['target_np']:g}   {r['li_thickness_for_target_np_um']:.3g} um")
+        lines.append(f"Li for N/P = {fmt(r['target_np'])}   {fmt(r['li_thickness_for_target_np_um'], 3)} um")
     if "c_rate_per_h" in r:
-        lines.append(f"{r['c_rate_per_h']:.3g}C             = {r['current_density_mA_cm2']:.3g} mA/cm2")
+        lines.append(f"{fmt(r['c_rate_per_h'], 3)}C             = {fmt(r['current_density_mA_cm2'], 3)} mA/cm2")
     lines += [
-        f"stack              {r['stack_areal_mass_mg_cm2']:.4g} mg/cm2, {r['stack_thickness_discharged_um']:.4g} um (charged {r['stack_thickness_charged_um']:.4g} um)",
-        f"energy density     {r['gravimetric_energy_density_Wh_kg']:.4g} Wh/kg, {r['volumetric_energy_density_Wh_L']:.4g} Wh/L  (includes: {', '.join(r['energy_density_includes'])})",
+        f"stack              {fmt(r['stack_areal_mass_mg_cm2'], 4)} mg/cm2, {fmt(r['stack_thickness_discharged_um'], 4)} um (charged {fmt(r['stack_thickness_charged_um'], 4)} um)",
+        f"energy density     {fmt(r['gravimetric_energy_density_Wh_kg'], 4)} Wh/kg, {fmt(r['volumetric_energy_density_Wh_L'], 4)} Wh/L  (includes: {', '.join(r['energy_density_includes'])})",
         "",
         table([(x["role"], x["material"], x["thickness_um"], x["areal_mass_mg_cm2"]) for x in r["layers"]], ["layer", "material", "thickness_um", "mass_mg_cm2"]),
     ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from lisse.cli.common import fmt
+
 NAME = "compare"
 HELP = "compare CCD, interfacial resistance and cycle life with published strategies (Ji2025, Su2024, Wang2024, Chu2024)"
 DESCRIPTION = (
@@ -13,6 +15,8 @@ EXAMPLES = """\
   lisse compare                                   # the literature table
   lisse compare --ccd "1.2 mA/cm2" --interfacial-resistance "20 ohm*cm2" --electrolyte LLZO
   lisse compare --cycle-life "0.2 mA/cm2" "1500 h" --cycle-life "1 mA/cm2" "300 h" --json
+  lisse compare --db lab.sqlite --cell sym-07                  # sym-07's stored CCD among the lab's cells and the literature
+  lisse compare --ccd 1.2 --db lab.sqlite --lab-cells "sym-*" --lab-material LLZO
 """
 
 
@@ -24,6 +28,12 @@ def add_arguments(parser) -> None:
     parser.add_argument("--cycle-life", nargs=2, action="append", metavar=("CURRENT", "DURATION"),
                         help="a current density and how long the cell lasted, e.g. '0.2 mA/cm2' '1500 h' (bare numbers: mA/cm2 and h)")
     parser.add_argument("--electrolyte", help="restrict to one electrolyte family (LLZO includes LLZTO; LPSC)")
+    parser.add_argument("--db", metavar="FILE", help="also place the CCD among the lab's own cells of this lisse results database "
+                        "(one CCD per cell, its best file)")
+    parser.add_argument("--cell", metavar="NAME", help="with --db: this cell's name in the database (its stored CCD when --ccd is not "
+                        "given; left out of the lab distribution)")
+    parser.add_argument("--lab-cells", nargs="+", metavar="PATTERN", help="with --db: only these lab cells (names or glob patterns)")
+    parser.add_argument("--lab-material", metavar="NAME", help="with --db: only lab cells recorded with this material")
 
 
 def run(args):
@@ -32,15 +42,38 @@ def run(args):
     from lisse.analysis.literature import compare_cell, published_strategies
     from lisse.cli.common import quantity
 
-    if args.ccd is None and args.interfacial_resistance is None and not args.cycle_life:
+    lab = None
+    ccd = args.ccd
+    if args.db:
+        from lisse.analysis.lab import compare_with_lab
+        from lisse.io.resultsdb import ResultsDB
+
+        with ResultsDB(args.db, readonly=True) as db:
+            rows = db.ccd_values()
+        lab = compare_with_lab(rows, None if ccd is None else ccd / 10.0, this_cell=args.cell, patterns=args.lab_cells,
+                               group=args.lab_material)
+        if args.cell and lab["value_origin"] is None:
+            from lisse.errors import ParameterError
+
+            raise ParameterError(f"--cell {args.cell!r}: expected a cell with a CCD in the database '{args.db}'; found none")
+        if ccd is None and lab.get("value") is not None:
+            ccd = lab["value"] * 10.0  # mA/cm2 -> A/m2
+    elif args.cell or args.lab_cells or args.lab_material:
+        from lisse.errors import ParameterError
+
+        raise ParameterError("--cell/--lab-cells/--lab-material: expected --db naming the results database; found no --db")
+    if ccd is None and args.interfacial_resistance is None and not args.cycle_life and lab is None:
         return [asdict(s) for s in published_strategies()]
     current, duration = quantity("mA/cm2", "--cycle-life CURRENT"), quantity("h", "--cycle-life DURATION")
-    return compare_cell(
-        ccd=args.ccd,
+    out = compare_cell(
+        ccd=ccd,
         interfacial_resistance=args.interfacial_resistance,
         cycle_life=[(current(i), duration(t)) for i, t in (args.cycle_life or [])],
         electrolyte=args.electrolyte,
     )
+    if lab is not None:
+        out["lab"] = {**lab, "database": str(args.db)}
+    return out
 
 
 def render(r) -> str:
@@ -48,14 +81,21 @@ def render(r) -> str:
 
     if isinstance(r, list):
         rows = [(s["name"], s["electrolyte"], s["source"], s["interfacial_resistance_ohm_cm2"] or "", s["ccd_mA_cm2"] or "",
-                 "; ".join(f"{i:g}: {h:g} h" for i, h in s["cycle_life"])) for s in r]
+                 "; ".join(f"{fmt(i)}: {fmt(h)} h" for i, h in s["cycle_life"])) for s in r]
         return table(rows, ["strategy", "SSE", "source", "R_int (ohm cm2)", "CCD (mA/cm2)", "cycle life (mA/cm2: h)"])
     lines = [f"compared with {r['n_strategies']} published strategies"]
     if "ccd_mA_cm2" in r:
-        lines.append(f"CCD {r['ccd_mA_cm2']:.3g} mA/cm2 beats {r['ccd_percentile']:.0f} % (best: {r['ccd_best_published_mA_cm2']:g}, {r['ccd_best_published_strategy']})")
+        lines.append(f"CCD {fmt(r['ccd_mA_cm2'], 3)} mA/cm2 beats {r['ccd_percentile']:.0f} % (best: {fmt(r['ccd_best_published_mA_cm2'])}, {r['ccd_best_published_strategy']})")
     if "interfacial_resistance_ohm_cm2" in r:
-        lines.append(f"R_int {r['interfacial_resistance_ohm_cm2']:.3g} ohm cm2 is lower than {r['interfacial_resistance_percentile']:.0f} % (best: {r['interfacial_resistance_best_published_ohm_cm2']:g})")
+        lines.append(f"R_int {fmt(r['interfacial_resistance_ohm_cm2'], 3)} ohm cm2 is lower than {r['interfacial_resistance_percentile']:.0f} % (best: {fmt(r['interfacial_resistance_best_published_ohm_cm2'])})")
+    lab = r.get("lab")
+    if lab is not None:
+        if lab.get("value") is not None and lab["n_lab_cells"]:
+            lines.append(f"among the lab's {lab['n_lab_cells']} other cells ({lab['database']}): rank {lab['rank']}, beats "
+                         f"{lab['percentile']:.0f} % (lab median {fmt(lab['distribution']['median'], 3)} mA/cm2)")
+        else:
+            lines.append(f"lab: {lab['n_lab_cells']} other cells with a CCD in {lab['database']}")
     for row in r.get("cycle_life", []):
-        lines.append(f"{row['cycle_life_h']:.4g} h at {row['current_density_mA_cm2']:.3g} mA/cm2: beats {len(row['beats'])} of {row['n_compared']} comparable results")
+        lines.append(f"{fmt(row['cycle_life_h'], 4)} h at {fmt(row['current_density_mA_cm2'], 3)} mA/cm2: beats {len(row['beats'])} of {row['n_compared']} comparable results")
         lines += [f"   > {b}" for b in row["beats"]] + [f"   < {b}" for b in row["outlasted_by"]]
     return "\n".join(lines)

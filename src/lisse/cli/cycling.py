@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from lisse.cli._cycling_common import declared_units, format_help, units_help
+from lisse.cli.common import fmt
 
 NAME = "cycling"
 HELP = "read cycler files (BioLogic, Neware, Arbin, LAND, Maccor, CSV) and analyse them"
@@ -55,44 +56,36 @@ def add_arguments(parser) -> None:
 def _analyse(path: str, args) -> dict:
     from pathlib import Path
 
-    from lisse.analysis.cell_type import classify_cell
+    from lisse.analysis.cycling import analyse_record
     from lisse.cli._cycling_common import atomic_save_figure, atomic_write_text, metadata_args
     from lisse.io.readers import read_cycling
 
     suffix = "" if len(args.files) == 1 else "_" + Path(path).stem
     new_files = {k: _fresh(getattr(args, k, None), suffix) for k in ("curves", "dqdv")}
     rec = read_cycling(path, format=args.format, units=declared_units(args.units, "cycling"), **metadata_args(args))
-    found = classify_cell(rec)
-    kind = found.kind if args.kind == "auto" else args.kind
+    res = analyse_record(rec, kind=args.kind, ce_convention=args.ce_convention)
+    kind = res.kind
+    found = res.cell_type
     out: dict[str, Any] = {"file": str(path), "record": rec.summary(), "kind": kind, "analyses": {},
            "cell_type": {"kind": found.kind, "reason": found.reason}}
-    fig = table = None
+    fig = None
+    table = res.table
     figs: dict[str, object] = {}
     if kind == "symmetric":
-        from lisse.analysis.shorts import ShortDetector
-
-        # --kind symmetric states the cell type (an override); auto classified it so
-        det = ShortDetector().fit(rec, cell_type="symmetric")
-        out["analyses"]["short_detection"] = det.summary()
-        if det.failure_time_s_ is not None:
-            out["failure_time_h"] = det.failure_time_s_ / 3600.0
-        table = det.half_cycles_
+        out["analyses"]["short_detection"] = res.short_detection
+        if res.failure_time_h is not None:
+            out["failure_time_h"] = res.failure_time_h
         if args.plot:
             from lisse.plot.cycling import plot_voltage_staircase
 
-            fig = plot_voltage_staircase(rec, det, title=Path(path).name)
+            fig = plot_voltage_staircase(rec, res.detector, title=Path(path).name)
     elif kind == "fullcell":
-        from lisse.analysis.fullcell import cycle_table, dqdv_table, rate_table, summarize_cycles, voltage_capacity_curves
-        from lisse.errors import CalculationError
+        from lisse.analysis.fullcell import dqdv_table, voltage_capacity_curves
 
-        ct = cycle_table(rec, ce_convention=args.ce_convention)
-        out["analyses"]["fullcell"] = summarize_cycles(ct)
+        ct = res.cycles
+        out["analyses"]["fullcell"] = res.fullcell
         out["analyses"]["cycles"] = ct.to_dict(orient="records") if len(ct) <= 200 else f"{len(ct)} cycles (use --table)"
-        try:
-            out["analyses"]["rate_table"] = rate_table(ct).to_dict(orient="records")
-        except CalculationError as exc:  # a record without a complete discharge has no rate table
-            out["analyses"]["rate_table"] = f"not available: {exc}"
-        table = ct
+        out["analyses"]["rate_table"] = res.rate_table
         curves = voltage_capacity_curves(rec) if (new_files["curves"] or new_files["dqdv"] or args.plot) else None
         dq = None
         if new_files["dqdv"] or args.plot:
@@ -108,15 +101,13 @@ def _analyse(path: str, args) -> dict:
             fig = plot_capacity_ce(ct, title=Path(path).name)
             figs["curves_plot"] = plot_curves_dqdv(curves, dq, title=Path(path).name)
     else:
-        out["analyses"]["note"] = {"impedance": "impedance data: analyse with the EIS tools",
-                                   "rest": f"nothing to analyse: {found.reason}",
-                                   "empty": "the record has no rows: nothing to analyse"}.get(kind, "")
+        out["analyses"]["note"] = res.note or ""
     if fig is not None:
         p = Path(args.plot)
         out["plot"] = atomic_save_figure(fig, p.with_name(p.stem + suffix + (p.suffix or ".png")))
         for key, f in figs.items():
             out[key] = atomic_save_figure(f, p.with_name(p.stem + suffix + "_curves" + (p.suffix or ".png")))
-    if args.table and table is not None:
+    if args.table and table is not None and kind in ("symmetric", "fullcell"):
         p = Path(args.table)
         out["table"] = atomic_write_text(p.with_name(p.stem + suffix + (p.suffix or ".csv")), table.to_csv(index=False))
     return out
@@ -147,19 +138,19 @@ def render(result) -> str:
     lines = []
     for r in items:
         s = r["record"]
-        lines.append(f"{r['file']}: {s['rows']} rows, {s['duration_h']:.4g} h, {s['n_cycles']} cycles, reader {s['provenance']['reader']} -> {r['kind']}")
+        lines.append(f"{r['file']}: {s['rows']} rows, {fmt(s['duration_h'], 4)} h, {s['n_cycles']} cycles, reader {s['provenance']['reader']} -> {r['kind']}")
         a = r["analyses"]
         if "short_detection" in a:
             d = a["short_detection"]
             if d["short_detected"] or d["criterion"] != "none":
-                lines.append(f"  FAILURE: {d['failure_kind']} ({d['criterion']}) at {d['failure_time_h']:.4g} h, cycle {d['failure_cycle']}; cycle life {d['cycle_life']}")
+                lines.append(f"  FAILURE: {d['failure_kind']} ({d['criterion']}) at {fmt(d['failure_time_h'], 4)} h, cycle {d['failure_cycle']}; cycle life {d['cycle_life']}")
             else:
-                lines.append(f"  no short; {d['cycle_life']} cycles; overpotential {d['eta_plateau_first_mV']:.3g} -> {d['eta_plateau_last_mV']:.3g} mV")
+                lines.append(f"  no short; {d['cycle_life']} cycles; overpotential {fmt(d['eta_plateau_first_mV'], 3)} -> {fmt(d['eta_plateau_last_mV'], 3)} mV")
         if "fullcell" in a:
             f = a["fullcell"]
 
             def g(x, unit):
-                return "-" if x is None else f"{x:.4g} {unit}"
+                return "-" if x is None else f"{fmt(x, 4)} {unit}"
 
             if f["n_complete_cycles"]:
                 lines.append(f"  {f['n_complete_cycles']} complete cycles of {f['n_cycles']}; discharge "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from lisse.analysis.eis.cells import CELL_TYPES
 from lisse.cli._cycling_common import declared_units, format_help, units_help
+from lisse.cli.common import fmt
 
 NAME = "eis"
 HELP = "impedance spectra: read, Kramers-Kronig test, DRT with process assignment, circuit fit"
@@ -143,42 +144,42 @@ def render(result) -> str:
     items = result if isinstance(result, list) else [result]
     lines = []
     for r in items:
-        lines.append(f"{r['label']}: {r['n_points']} points, {r['frequency_max_Hz']:.3g} Hz -> {r['frequency_min_Hz']:.3g} Hz ({r['reader']})")
+        lines.append(f"{r['label']}: {r['n_points']} points, {fmt(r['frequency_max_Hz'], 3)} Hz -> {fmt(r['frequency_min_Hz'], 3)} Hz ({r['reader']})")
         for n in r.get("notes", []):
             lines.append(f"  note: {n}")
         if "kk" in r:
             k = r["kk"]
-            lines.append(f"  Kramers-Kronig: M = {k['n_rc_elements']}, max residual {100 * k['max_relative_residual']:.2f} % at {k['worst_frequency_Hz']:.3g} Hz, drift {'yes' if k['drift'] else 'no'}")
+            lines.append(f"  Kramers-Kronig: M = {k['n_rc_elements']}, max residual {100 * k['max_relative_residual']:.2f} % at {fmt(k['worst_frequency_Hz'], 3)} Hz, drift {'yes' if k['drift'] else 'no'}")
             lines.append(f"  Kramers-Kronig verdict: {k['verdict']} ({k['verdict_reason']})")
         for w in r.get("warnings", []):
             lines.append(f"  warning: {w}")
         if "drt" in r:
             d = r["drt"]
-            lines.append(f"  DRT ({d['cell']} cell): lambda = {d['lambda']:.2g}, misfit max {100 * d['max_relative_misfit']:.2f} % "
-                         f"(median {100 * d['median_relative_misfit']:.2f} %): {d['fit_quality']}, R_inf = {d['r_inf_ohm']:.4g} ohm")
+            lines.append(f"  DRT ({d['cell']} cell): lambda = {fmt(d['lambda'], 2)}, misfit max {100 * d['max_relative_misfit']:.2f} % "
+                         f"(median {100 * d['median_relative_misfit']:.2f} %): {d['fit_quality']}, R_inf = {fmt(d['r_inf_ohm'], 4)} ohm")
             if d.get("cpe_n") is not None:
                 leak = d.get("leak_resistance_ohm")
-                leak_s = "" if leak is None else f", leakage R = {leak:.3g} ohm"
+                leak_s = "" if leak is None else f", leakage R = {fmt(leak, 3)} ohm"
                 q = d["cpe_q_F_s_n_minus_1"]
-                q_s = "inf (no blocking response)" if q is None else f"{q:.3g} F s^(n-1)"
+                q_s = "inf (no blocking response)" if q is None else f"{fmt(q, 3)} F s^(n-1)"
                 lines.append(f"    blocking element ({d['blocking_element']}): Q = {q_s}, n = {d['cpe_n']:.3f}{leak_s}")
             elif d.get("capacitance_F") is not None:
-                lines.append(f"    series capacitance C = {d['capacitance_F']:.3g} F")
+                lines.append(f"    series capacitance C = {fmt(d['capacitance_F'], 3)} F")
             for p in d["peaks"]:
-                lines.append(f"    tau = {p['tau_s']:.3g} s  R = {p['resistance_ohm']:.4g} ohm  C = {p['capacitance_F']:.3g} F  -> {p['process']}")
+                lines.append(f"    tau = {fmt(p['tau_s'], 3)} s  R = {fmt(p['resistance_ohm'], 4)} ohm  C = {fmt(p['capacitance_F'], 3)} F  -> {p['process']}")
             for w in d["warnings"]:
                 lines.append(f"  warning: {w}")
         if r.get("total_conductivity_S_cm"):
-            bulk = "-" if r["bulk_conductivity_S_cm"] is None else f"{r['bulk_conductivity_S_cm'] * 1e3:.3g}"
-            lines.append(f"  conductivity: bulk {bulk} mS/cm, bulk+GB {r['total_conductivity_S_cm'] * 1e3:.3g} mS/cm")
+            bulk = "-" if r["bulk_conductivity_S_cm"] is None else f"{fmt(r['bulk_conductivity_S_cm'] * 1e3, 3)}"
+            lines.append(f"  conductivity: bulk {bulk} mS/cm, bulk+GB {fmt(r['total_conductivity_S_cm'] * 1e3, 3)} mS/cm")
         if "fit" in r:
             st = r["fit"]["stats"]
             lines.append(f"  circuit {r['fit']['circuit']}: median misfit {100 * st['median_relative_misfit']:.2f} %")
             for p in r["fit"]["parameters"]:
                 flag = "  (at bound: uncertainty not meaningful)" if p.get("at_bound") else ""
-                lines.append(f"    {p['name']} = {p['value']:.4g} ± {p['std']:.2g} {p['unit']}{flag}")
+                lines.append(f"    {p['name']} = {fmt(p['value'], 4)} ± {fmt(p['std'], 2)} {p['unit']}{flag}")
             for w in r["fit"].get("warnings", []):
                 lines.append(f"  flagged: {w}")
             if r["fit"].get("conductivity_S_cm") is not None:
-                lines.append(f"  conductivity from {r['fit']['bulk_element']}: {r['fit']['conductivity_S_cm'] * 1e3:.4g} ± {r['fit']['conductivity_std_S_cm'] * 1e3:.2g} mS/cm")
+                lines.append(f"  conductivity from {r['fit']['bulk_element']}: {fmt(r['fit']['conductivity_S_cm'] * 1e3, 4)} ± {fmt(r['fit']['conductivity_std_S_cm'] * 1e3, 2)} mS/cm")
     return "\n".join(lines)

@@ -7,6 +7,7 @@ one-file contract and output shape exactly (issue 13, scripted use).
 from __future__ import annotations
 
 from lisse.cli._cycling_common import declared_units, format_help, units_help
+from lisse.cli.common import fmt
 
 NAME = "eis-series"
 HELP = "impedance temperature series: bulk / grain-boundary conductivity vs T, Arrhenius activation energies"
@@ -126,7 +127,7 @@ def render(result) -> str:
     lines = [f"{'spectrum':<28} {'T/°C':>7} {'source':>6} {'R_bulk/Ω':>10} {'R_gb/Ω':>10} {'σ_bulk/S cm-1':>13} {'σ_gb/S cm-1':>12} {'σ_tot/S cm-1':>12}"]
 
     def g(x):
-        return "-" if x is None else f"{x:.3g}"
+        return "-" if x is None else f"{fmt(x, 3)}"
 
     for r in result["spectra"]:
         lines.append(f"{r['label'][:28]:<28} {r['temperature_C']:7.1f} {r['temperature_source']:>6} {r['r_bulk_ohm']:10.4g} {r['r_gb_ohm']:10.4g} "

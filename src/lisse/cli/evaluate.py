@@ -6,7 +6,7 @@ NAME = "evaluate"
 HELP = "run every applicable stage of a study (default: the bundled example) and write a report folder"
 DESCRIPTION = (
     "Run a study file (TOML) through every stage that applies to it — cell design, and the prediction and "
-    "analysis stages whose tables the study has — and write results.json, CSV tables, PNG+SVG figures and a "
+    "analysis stages whose tables the study has — and write results.json, CSV tables, PNG figures (200 dpi; SVG too with --svg) and a "
     "self-contained report.html into the output folder. Without STUDY the bundled default study runs (a "
     "thin-Li garnet cell after Ji2025 and an LNI-CNT interlayer cell after Wang2024)."
 )
@@ -16,6 +16,7 @@ EXAMPLES = """\
   lisse evaluate my_study.toml --out my-report --json
   lisse evaluate --show-default > my_study.toml   # start your own study from the default
   lisse evaluate --list-stages
+  lisse evaluate --svg                 # also write every figure as SVG (slower)
   lisse evaluate my_study.toml --check            # validate the study only (exit 0 or 2), write nothing
   lisse evaluate --show-schema                    # every study table's keys: type, unit, range, default
 
@@ -35,7 +36,9 @@ def add_arguments(parser) -> None:
     parser.add_argument("--check", action="store_true", help="only validate the study (every table against its schema) and exit; writes nothing")
     parser.add_argument("--show-schema", action="store_true", help="print every study table's keys with type, unit, range, default and meaning")
     parser.add_argument("--stage", action="append", dest="stages", metavar="NAME", help="run only this stage (repeatable)")
-    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar (there is none under --json or when stderr is not a terminal)")
+    parser.add_argument("--svg", action="store_true", default=None,
+                        help="also write every figure as SVG beside its 200 dpi PNG (default: the study's [study] svg key, else off)")
     parser.add_argument("--show-default", action="store_true", help="print the bundled default study and exit")
     parser.add_argument("--list-stages", action="store_true", help="list the registered stages and exit")
 
@@ -69,7 +72,10 @@ def run(args):
                 raise unknown_key_error(name, known, "stage")
     if args.check:
         tables = [k for k in study if not k.startswith("_")]
-        return {"valid": True, "study": study.get("_source"), "tables": tables, "cells": [c["name"] for c in study.get("cells", [])]}
+        files = {f"[{sec}] files": len(o["files"]) for sec, o in (study.get("_options") or {}).items() if isinstance(o.get("files"), list)}
+        return {"valid": True, "study": study.get("_source"), "tables": tables, "cells": [c["name"] for c in study.get("cells", [])],
+                "files": files, "inputs": study.get("_inputs") or {},
+                "database": (study.get("_database") or {}).get("path")}
     if args.study:
         text = Path(args.study).read_text("utf-8")
         if args.overwrite and str(args.out).strip() and Path(args.out).resolve() in Path(args.study).resolve().parents:
@@ -82,7 +88,7 @@ def run(args):
 
         text = resources.files("lisse").joinpath("studies", "default.toml").read_text("utf-8")
     doc = evaluate(study, args.out, study_text=text, progress=not (args.no_progress or args.json), only=args.stages,
-                   overwrite=args.overwrite)
+                   overwrite=args.overwrite, svg=args.svg)
     out = Path(args.out)
     internal = any(v["status"] == "error" and v["reason"].startswith("internal error") for v in doc["stages"].values())
     failed = any(v["status"] == "error" for v in doc["stages"].values())
@@ -104,7 +110,8 @@ def render(r) -> str:
     if isinstance(r, dict) and "schema" in r:
         return _render_schema(r["schema"])
     if isinstance(r, dict) and r.get("valid"):
-        return f"study {r['study']} is valid: tables {', '.join(r['tables'])}; cells {', '.join(r['cells']) or '-'}"
+        files = "".join(f"; {k}: {n} file(s)" for k, n in r.get("files", {}).items())
+        return f"study {r['study']} is valid: tables {', '.join(r['tables'])}; cells {', '.join(r['cells']) or '-'}{files}"
     if isinstance(r, list):
         return "\n".join(f"{s['name']:<14} [{s['section'] or '-'}] {s['title']}" for s in r)
     lines = [f"wrote {r['report_html']} and {r['results_json']}"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from lisse.cli.common import fmt
+
 NAME = "interlayer"
 HELP = "interlayer simulator: nucleation length, growth length, stability verdict and regime (Wang2024)"
 DESCRIPTION = (
@@ -55,6 +57,9 @@ def add_arguments(parser) -> None:
                    "empty or made by lisse")
     s.add_argument("--overwrite", action="store_true", help="also write into an --out folder holding other files (lisse's files of the "
                    "same name replace them; the rest are left alone)")
+    s.add_argument("--db", default=None, metavar="FILE", help="write the predicted critical current (implies --critical-current) into "
+                   "the predictions table of this lisse results database, flagged as predicted, with the model parameters")
+    s.add_argument("--cell", default=None, metavar="NAME", help="with --db: the database cell the prediction is for")
 
 
 def _list(text: str, unit: str, name: str) -> list[float]:
@@ -99,8 +104,13 @@ def run(args):
 
     import numpy as np
 
+    from lisse.cli.common import progress_bar_for
     from lisse.errors import ParameterError
+    from lisse.io.progress import progress_callback
     from lisse.sim.interlayer import lengths, sweeps
+
+    def bar(total, what):  # one bar per long step, on a terminal only (never under --json)
+        return progress_bar_for(args, total, f"lisse interlayer: {what}", unit="solve")
 
     p = _params(args)
     if args.current_density is None:
@@ -127,15 +137,19 @@ def run(args):
     i_lo, i_hi = args.i_min, args.i_max
     cur = sweeps.current_grid(i_lo, i_hi, args.points)
     if args.sweep:
-        sw = sweeps.sweep_current(p, cur, time=t) if t is not None else sweeps.sweep_current(p, cur, capacity=q)
+        with bar(cur.size, "sweep") as b:
+            fixed = {"time": t} if t is not None else {"capacity": q}
+            sw = sweeps.sweep_current(p, cur, progress=progress_callback(b), **fixed)
         table = sweeps.sweep_table(sw)
         result["sweep"] = {"fixed": "time" if t is not None else "capacity", **{k: list(v) for k, v in table.items()}}
         if out is not None:
             _df_write(out, "interlayer_sweep", table, files)
             _fig_write(out, "interlayer_sweep", plot.sweep_figure(sw, p.thickness, f"{p.name}"), files)
     if args.map:
-        m1 = sweeps.map_current_capacity(p, sweeps.current_grid(i_lo, i_hi, 30), sweeps.default_map_capacities())
-        m2 = sweeps.map_conductivities(p, None, None, i, q)
+        with bar(30, "current x capacity map") as b:
+            m1 = sweeps.map_current_capacity(p, sweeps.current_grid(i_lo, i_hi, 30), sweeps.default_map_capacities(), progress=progress_callback(b))
+        with bar(None, "conductivity map") as b:
+            m2 = sweeps.map_conductivities(p, None, None, i, q, progress=progress_callback(b))
         result["map_current_capacity_stable_fraction"] = float(np.mean(m1["stable"]))
         result["map_conductivity_stable_fraction"] = float(np.mean(m2["stable"]))
         if out is not None:
@@ -143,9 +157,21 @@ def run(args):
             _df_write(out, "interlayer_map_conductivity", sweeps.conductivity_map_table(m2), files)
             _fig_write(out, "interlayer_map_current_capacity", plot.current_capacity_map_figure(m1, p.name), files)
             _fig_write(out, "interlayer_map_conductivity", plot.conductivity_map_figure(m2, f"verdict at {i / 10:g} mA/cm², {q / 3.6e4:g} mAh/cm²"), files)
-    if args.critical_current:
-        cc = sweeps.critical_current(p, q, i_min=i_lo, i_max=i_hi)
+    if args.critical_current or args.db:
+        with bar(None, "critical current") as b:
+            cc = sweeps.critical_current(p, q, i_min=i_lo, i_max=i_hi, progress=progress_callback(b))
         result["critical_current"] = cc.as_dict()
+    if args.db:
+        from lisse.io.resultsdb import ResultsDB
+        from lisse.pipeline.stages.interlayer import critical_current_prediction
+
+        row = critical_current_prediction(p, result["critical_current"], q, i_lo, i_hi, source="lisse interlayer", cell=args.cell)
+        with ResultsDB(args.db) as db:
+            cell = row.pop("cell")
+            if cell is not None:
+                row["cell_id"] = db.add_cell(cell)
+            db.add_predictions([row])
+        result["prediction_written"] = {"database": str(args.db), "quantity": "critical_current", "cell": args.cell}
     if args.two_d:
         from lisse.sim.interlayer.solver2d import Protrusion, convergence_study, solve_2d
 
@@ -162,7 +188,8 @@ def run(args):
                            "deposition_centroid_um": m["deposition_centroid"] * 1e6, "nucleating_area_fraction": m["nucleating_fraction"],
                            "overpotential_electrolyte_mV": m["eta_electrolyte"] * 1e3, "current_balance_error": m["current_balance_error"]}
         if args.convergence:
-            rows = convergence_study(p, i, prot, levels=(45, 90, 180))
+            with bar(3, "2D grid convergence") as b:
+                rows = convergence_study(p, i, prot, levels=(45, 90, 180), progress=progress_callback(b))
             result["two_d"]["convergence"] = [{"nx": r["nx"], "ny": r["ny"], "tip_flux_ratio": r["tip_flux_ratio"], "surface_plating_fraction": r["surface_fraction"],
                                                "overpotential_electrolyte_mV": r["eta_electrolyte"] * 1e3, "relative_change": r["rel_change"]} for r in rows]
         if out is not None:
@@ -193,11 +220,11 @@ def run(args):
 
 def render(result) -> str:
     lines = [
-        f"interlayer {result['preset']} at {result['current_density_mA_cm2']:g} mA/cm2, {result['capacity_mAh_cm2']:g} mAh/cm2",
-        f"  regime               {result['regime']} (sigma_e/sigma_ion = {result['conductivity_ratio']:.3g})",
-        f"  nucleation length    {result['nucleation_length_um']:.3g} um   (eta_c = {result['critical_overpotential_mV']:.0f} mV)",
-        f"  growth length        {result['growth_length_um']:.3g} um",
-        f"  interlayer thickness {result['interlayer_thickness_um']:.3g} um",
+        f"interlayer {result['preset']} at {fmt(result['current_density_mA_cm2'])} mA/cm2, {fmt(result['capacity_mAh_cm2'])} mAh/cm2",
+        f"  regime               {result['regime']} (sigma_e/sigma_ion = {fmt(result['conductivity_ratio'], 3)})",
+        f"  nucleation length    {fmt(result['nucleation_length_um'], 3)} um   (eta_c = {result['critical_overpotential_mV']:.0f} mV)",
+        f"  growth length        {fmt(result['growth_length_um'], 3)} um",
+        f"  interlayer thickness {fmt(result['interlayer_thickness_um'], 3)} um",
         f"  verdict              {'stable' if result['stable'] else 'UNSTABLE: ' + result['failure_mode']}",
         f"  overpotential        anode side {result['overpotential_anode_mV']:.1f} mV, electrolyte side {result['overpotential_electrolyte_mV']:.1f} mV",
         f"  plating on Li anode  {result['anode_plating_fraction']:.1%} of the current",
@@ -207,17 +234,20 @@ def render(result) -> str:
     if "critical_current" in result:
         c = result["critical_current"]
         if c["failing_current_mA_cm2"] is None:
-            lines.append(f"  critical current     > {c['critical_current_mA_cm2']:.3g} mA/cm2 (stable over the whole ramp)")
+            lines.append(f"  critical current     > {fmt(c['critical_current_mA_cm2'], 3)} mA/cm2 (stable over the whole ramp)")
         elif c["critical_current_mA_cm2"] is None:
-            lines.append(f"  critical current     < {c['failing_current_mA_cm2']:.3g} mA/cm2 (fails by {c['failure_mode']} at the lowest current)")
+            lines.append(f"  critical current     < {fmt(c['failing_current_mA_cm2'], 3)} mA/cm2 (fails by {c['failure_mode']} at the lowest current)")
         else:
-            lines.append(f"  critical current     {c['critical_current_mA_cm2']:.3g} mA/cm2 (fails by {c['failure_mode']} at {c['failing_current_mA_cm2']:.3g})")
+            lines.append(f"  critical current     {fmt(c['critical_current_mA_cm2'], 3)} mA/cm2 (fails by {c['failure_mode']} at {fmt(c['failing_current_mA_cm2'], 3)})")
     if "two_d" in result:
         d = result["two_d"]
-        lines.append(f"  2D                   tip/flat plating {d['tip_flux_ratio']:.3g}, internal {d['internal_plating_fraction']:.1%}, "
+        lines.append(f"  2D                   tip/flat plating {fmt(d['tip_flux_ratio'], 3)}, internal {d['internal_plating_fraction']:.1%}, "
                      f"nucleating area {d['nucleating_area_fraction']:.1%}")
     if "spike_fit" in result:
-        lines.append(f"  fit l_n = C V_sp/i   C = {result['spike_fit']['coefficient_S_cm']:.3g} S/cm (R2 = {result['spike_fit']['r_squared']:.3f})")
+        lines.append(f"  fit l_n = C V_sp/i   C = {fmt(result['spike_fit']['coefficient_S_cm'], 3)} S/cm (R2 = {result['spike_fit']['r_squared']:.3f})")
     for f in result.get("files", []):
         lines.append(f"  wrote {f}")
+    if "prediction_written" in result:
+        w = result["prediction_written"]
+        lines.append(f"  wrote the predicted critical current to {w['database']} (predictions table)")
     return "\n".join(lines)

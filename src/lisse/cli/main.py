@@ -16,6 +16,8 @@ install command), 1 for an unexpected internal error (a lisse bug).
 from __future__ import annotations
 
 import argparse
+import contextlib
+import gc
 import importlib
 import json
 import math
@@ -129,16 +131,21 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         mod = args._module
         _check_single_values(args._parser, args)
-        result = mod.run(args)
+        with _fewer_gc_passes():
+            result = mod.run(args)
         code = 0
         if isinstance(result, dict) and "_exit_code" in result:
             result = dict(result)
             code = int(result.pop("_exit_code"))
-        if args.json:
+        if args.json and hasattr(result, "write_json"):  # a streamed result (lisse db query): bounded memory
+            result.write_json(sys.stdout)
+        elif args.json:
             sys.stdout.write(json.dumps(jsonable(result), indent=2, allow_nan=False) + "\n")
         else:
-            render = getattr(mod, "render", None)
-            text = render(result) if render else json.dumps(jsonable(result), indent=2)
+            from lisse.cli.common import render_auto
+
+            render = getattr(mod, "render", None) or render_auto
+            text = render(result)
             if text:
                 sys.stdout.write(text.rstrip() + "\n")
         return code
@@ -176,6 +183,22 @@ def main(argv: list[str] | None = None) -> int:
         if debug:
             raise
         return _internal(exc)
+
+
+@contextlib.contextmanager
+def _fewer_gc_passes():
+    """Run a command with the cyclic garbage collector passing less often; the old thresholds come back after.
+
+    A command builds many long-lived objects (matplotlib artists, parsed records) and few reference
+    cycles; with Python's default thresholds the collector rescans them thousands of times (about 6 % of
+    ``lisse evaluate``'s CPU). Only the command's own run is affected, never a library user's process.
+    """
+    old = gc.get_threshold()
+    gc.set_threshold(max(old[0], 100_000), max(old[1], 50), max(old[2], 100))
+    try:
+        yield
+    finally:
+        gc.set_threshold(*old)
 
 
 def _internal(exc: BaseException) -> int:

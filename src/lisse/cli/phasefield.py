@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from lisse.cli.common import fmt
+
 NAME = "phasefield"
 HELP = "phase-field simulation of Li plating into a porous (interlayer) layer"
 DESCRIPTION = (
@@ -86,7 +88,11 @@ def _run_sweep(args) -> dict:
         from lisse.cli.common import quantity
 
         angles = [_angle(quantity("deg", "--angles")(a)) for a in str(args.angles).split(",") if a.strip()]
-    sw = transition_sweep(angles)
+    from lisse.cli.common import progress_bar_for
+    from lisse.io.progress import progress_callback
+
+    with progress_bar_for(args, len(angles), "lisse phasefield: sweep", unit="run", leave=True) as bar:
+        sw = transition_sweep(angles, progress=progress_callback(bar))
     lines = ["contact_angle_deg,penetration_depth_um"] + [f"{a:g},{p * 1e6:.6g}" for a, p in zip(sw["angles_deg"], sw["penetration_m"])]
     atomic_write_text(out / "sweep.csv", "\n".join(lines) + "\n")
     fig = sweep_figure(sw)
@@ -177,6 +183,10 @@ def run(args) -> dict:
         record()
         checkpoint()
     completed = True
+    from lisse.cli.common import progress_bar_for
+
+    bar = progress_bar_for(args, n_rec, f"lisse phasefield: {settings.get('preset')}", unit="frame", leave=True)
+    bar.update(len(history) - 1)
     for k in range(len(history), n_rec + 1):
         t_k = t_end * k / n_rec
         if args.max_steps is not None:
@@ -190,6 +200,8 @@ def run(args) -> dict:
             solver.run_until(t_k)
         record()
         checkpoint()
+        bar.update(1)
+    bar.close()
     files = {"checkpoint": str(ckpt), "csv": str(out / "front.csv")}
     write_history_csv(out / "front.csv", history)
     if completed:
@@ -250,7 +262,7 @@ def render(result) -> str:
         return (f"Penetration into {result['pore_width_um'] * 1e3:.0f} nm slits at Δg = {result['driving_force_MPa']:.2f} MPa\n{rows}\n"
                 f"transition: simulation {result['theta_c_sim_deg']:.1f}°, Young–Laplace {result['theta_c_young_laplace_deg']:.1f}°")
     state = "finished" if result["completed"] else "stopped early (resume with --resume)"
-    return (f"{result['preset']} (θ = {result['contact_angle_deg']:g}°), {state} at t = {result['time_s']:.4g} s, "
+    return (f"{result['preset']} (θ = {fmt(result['contact_angle_deg'])}°), {state} at t = {fmt(result['time_s'], 4)} s, "
             f"{result['steps']} steps, {result['wall_time_s']:.1f} s wall\n"
             f"  penetration depth beyond the layer boundary: {result['penetration_depth_um']:.3f} µm\n"
             f"  mean front {result['front_mean_um']:.3f} µm, pore fill {result['pore_fill']:.2f}, "

@@ -33,9 +33,16 @@ def run(args) -> dict:
     r = args.particle_radius
     if args.phase:
         from lisse.atomistic.workflows import segregation_workflow
+        from lisse.cli.common import progress_bar_for
         from lisse.io.atomistic_cache import JobCache, default_cache_dir
 
-        return segregation_workflow(args.calculator, args.phase, particle_radius=r, cache=JobCache(args.cache_dir or default_cache_dir()))
+        with progress_bar_for(args, None, "lisse segregation", unit="job", leave=True) as bar:
+            def on_job(job):  # a job finished: advance the bar (a terminal only; nothing under --json)
+                bar.set_postfix_str(f"{job.name}{' [cached]' if job.cached else ''}", refresh=False)
+                bar.update(1)
+
+            return segregation_workflow(args.calculator, args.phase, particle_radius=r, cache=JobCache(args.cache_dir or default_cache_dir()),
+                                        on_job=on_job)
     if args.surface_energy is None or args.interface_energy is None:
         raise ParameterError("give --surface-energy and --interface-energy, or a phase name for the atomistic workflow")
     res = segregation(args.surface_energy, args.interface_energy, r)

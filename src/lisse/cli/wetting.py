@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from lisse.cli.common import fmt
+
 NAME = "wetting"
 HELP = "Li wetting of a substrate: Young-Dupre contact angle <-> work of adhesion, or W_ad from an ML workflow"
 DESCRIPTION = (
@@ -70,20 +72,24 @@ def run(args):
 
 
 def _workflow(args) -> dict:
-    import sys
-
     from lisse.atomistic.workflows import adhesion_workflow
+    from lisse.cli.common import progress_bar_for
     from lisse.io.atomistic_cache import JobCache, default_cache_dir
 
     cache = None if (args.cache_dir or "").lower() == "none" else JobCache(args.cache_dir or default_cache_dir())
 
-    def progress(r):  # progress to stderr (stdout carries the result)
-        sys.stderr.write(f"lisse wetting: {r.name} ({len(r.atoms)} atoms) E = {r.energy_eV:.3f} eV{' [cached]' if r.cached else ''}\n")
+    bar = progress_bar_for(args, None, "lisse wetting", unit="job", leave=True)
 
-    res = adhesion_workflow(
-        args.calculator, args.materials[1], "Li", tuple(args.substrate_miller), tuple(args.film_miller),
-        substrate_layers=args.substrate_layers, film_layers=args.film_layers, max_strain=args.max_strain, n_starts=args.starts, fmax=args.fmax, cache=cache, on_job=progress,
-    )
+    def progress(r):  # a job finished: a bar on a terminal stderr (stdout carries the result), nothing under --json
+        bar.set_postfix_str(f"{r.name} ({len(r.atoms)} atoms){' [cached]' if r.cached else ''}", refresh=False)
+        bar.update(1)
+
+    with bar:
+        res = adhesion_workflow(
+            args.calculator, args.materials[1], "Li", tuple(args.substrate_miller), tuple(args.film_miller),
+            substrate_layers=args.substrate_layers, film_layers=args.film_layers, max_strain=args.max_strain, n_starts=args.starts, fmax=args.fmax, cache=cache,
+            on_job=progress,
+        )
     if not args.full:
         res.pop("structure", None)
         res.pop("rigid_scan", None)
@@ -109,6 +115,8 @@ def render(res) -> str:
         ]
         return "\n".join(lines)
     if "contact_angle_deg" in res and "regime" in res:
-        return (f"W_ad = {res['work_of_adhesion_J_m2']:.4g} J/m2  <->  theta = {res['contact_angle_deg']:.2f} deg ({res['regime']}); "
+        return (f"W_ad = {fmt(res['work_of_adhesion_J_m2'], 4)} J/m2  <->  theta = {res['contact_angle_deg']:.2f} deg ({res['regime']}); "
                 f"sigma_Li = {res['li_surface_energy_J_m2']:.4f} J/m2 [{res['li_surface_energy_source']}]")
-    return str(res)
+    from lisse.cli.common import render_auto
+
+    return render_auto(res)

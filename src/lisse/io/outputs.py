@@ -188,11 +188,23 @@ def render_figure(fig, formats=("png",), *, dpi: float = FIGURE_DPI, **kwargs) -
     out: dict[str, bytes] = {}
     try:
         with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "lisse"}):
+            if engine is not None and isinstance(dpi, (int, float)):
+                # ``savefig`` with a layout engine lays the figure out twice (in a dry draw, then in the
+                # real one), for every format. Run the engine once, at the output resolution (text
+                # extents depend on it), and detach it: the positions stay, each format is drawn once,
+                # with the very pixels of an ordinary savefig.
+                old_dpi = fig.get_dpi()
+                fig.set_dpi(dpi)
+                try:
+                    engine.execute(fig)
+                finally:
+                    fig.set_dpi(old_dpi)
+                fig.set_layout_engine(None)
             for k, fmt in enumerate(formats):
                 buf = io.BytesIO()
                 fig.savefig(buf, format=fmt, dpi=dpi, **kwargs)
                 out[fmt] = buf.getvalue()
-                if k == 0 and engine is not None and len(formats) > 1:
+                if k == 0 and fig.get_layout_engine() is not None and len(formats) > 1:
                     fig.set_layout_engine("none")  # keep the positions just found
     finally:
         if engine is not None and fig.get_layout_engine() is not engine:

@@ -2,22 +2,22 @@
 
 Detection order (content first, so a wrongly named file is still read correctly):
 
-=================================  ===========================================
-content                            reader
-=================================  ===========================================
-``BIO-LOGIC MODULAR FILE``         :func:`lisse.io.biologic.read_biologic` (``biologic-mpr``)
-``EC-Lab/BT-Lab ASCII FILE``       :func:`lisse.io.biologic.read_biologic` (``biologic-mpt``)
-``NEWARE`` / zip with .nda(x)      :func:`lisse.io.neware.read_nda`
-``Standard Jet DB``                :func:`lisse.io.arbin.read_arbin_res`
-xlsx with ``Record-Tab`` sheet     :func:`lisse.io.land.read_land`
-xlsx with ``record``/``Detail_``  :func:`lisse.io.neware.read_neware_xlsx`
-xlsx with ``Channel_<n>_<k>``      :func:`lisse.io.arbin.read_arbin_xlsx` (``arbin-xlsx``)
-``Cycle ...`` / ``,Step`` / ``,,``  :func:`lisse.io.neware.read_neware_csv` (regular export)
-``Data_Point,Test_Time,...``       :func:`lisse.io.arbin.read_arbin_csv` (or ``Test_Time`` with ``Cycle_Index``)
-``DataPoint,...,Total Time,...``   :func:`lisse.io.neware.read_neware_csv` (flat export)
-Maccor ``Rec#``/``Amps``/``State``  :func:`lisse.io.maccor.read_maccor`
-any other delimited text           :func:`lisse.io.csv_generic.read_csv_generic`
-=================================  ===========================================
+====================================  ===========================================
+content                               reader
+====================================  ===========================================
+``BIO-LOGIC MODULAR FILE``            :func:`lisse.io.biologic.read_biologic` (``biologic-mpr``)
+``EC-Lab/BT-Lab ASCII FILE``          :func:`lisse.io.biologic.read_biologic` (``biologic-mpt``)
+``NEWARE`` / zip with .nda(x)         :func:`lisse.io.neware.read_nda`
+``Standard Jet DB``                   :func:`lisse.io.arbin.read_arbin_res`
+xlsx with ``Record-Tab`` sheet        :func:`lisse.io.land.read_land`
+xlsx with ``record``/``Detail_``      :func:`lisse.io.neware.read_neware_xlsx`
+xlsx with ``Channel_<n>_<k>``         :func:`lisse.io.arbin.read_arbin_xlsx` (``arbin-xlsx``)
+``Cycle ...`` / ``,Step`` / ``,,``    :func:`lisse.io.neware.read_neware_csv` (regular export)
+``Data_Point,Test_Time,...``          :func:`lisse.io.arbin.read_arbin_csv` (or ``Test_Time`` with ``Cycle_Index``)
+``DataPoint,...,Total Time,...``      :func:`lisse.io.neware.read_neware_csv` (flat export)
+Maccor ``Rec#``/``Amps``/``State``    :func:`lisse.io.maccor.read_maccor`
+any other delimited text              :func:`lisse.io.csv_generic.read_csv_generic`
+====================================  ===========================================
 
 Format names follow the one scheme of :mod:`lisse.io.formats`, shared with the impedance readers.
 Units: every format here but ``csv`` fixes its units; a generic CSV takes them from its header

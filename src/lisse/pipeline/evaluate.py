@@ -6,7 +6,7 @@ Output folder layout::
     report.html           self-contained report (figures embedded)
     study.toml            the study that was run (copy of the input text, or the bundled default)
     tables/<stage>_<name>.csv
-    figures/<stage>_<name>.png and .svg
+    figures/<stage>_<name>.png (200 dpi) and, with ``svg`` (``[study] svg = true`` or ``--svg``), .svg
 
     .lisse-output.json    marker: lisse made this folder (version, run id, every file it holds)
 
@@ -24,6 +24,7 @@ import datetime as _dt
 import importlib.util
 import json
 import platform
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -54,7 +55,7 @@ def _jsonable(obj: Any) -> Any:
 
 
 def evaluate(study: dict, out_dir: str | Path, study_text: str | None = None, progress: bool = True, only: list[str] | None = None,
-             overwrite: bool = False) -> dict:
+             overwrite: bool = False, svg: bool | None = None) -> dict:
     """Run the stages that apply to ``study`` and write the report folder.
 
     Parameters
@@ -66,11 +67,14 @@ def evaluate(study: dict, out_dir: str | Path, study_text: str | None = None, pr
     study_text : str, optional
         Text written to ``study.toml`` in the folder.
     progress : bool
-        Show a progress bar.
+        Allow a per-stage progress bar on standard error (drawn only when it is a terminal; it stays
+        visible when the run ends).
     only : list of str, optional
         Run only these stages.
     overwrite : bool
         Accept an existing folder with files lisse did not write; they are deleted when the run succeeds.
+    svg : bool, optional
+        Also write every figure as SVG; None (default) takes ``[study] svg`` (default False).
 
     Returns
     -------
@@ -94,7 +98,9 @@ def evaluate(study: dict, out_dir: str | Path, study_text: str | None = None, pr
     if overwrite:
         _refuse_out_holding_inputs(study, out_dir)
     with output_folder(out_dir, overwrite=overwrite, info={"lisse_version": __version__}) as staging:
-        return _run(study, staging, stages, study_text, progress)
+        if svg is None:
+            svg = bool((study.get("study") or {}).get("svg", False))
+        return _run(study, staging, stages, study_text, progress, svg)
 
 
 def _refuse_out_holding_inputs(study: dict, out_dir: str | Path) -> None:
@@ -139,13 +145,23 @@ def _refuse_out_holding_inputs(study: dict, out_dir: str | Path) -> None:
                                          f"found [{st.section}] {key} entry {str(f)!r} in it (--overwrite would delete it)")
 
 
-def _run(study: dict, out: Path, stages: list, study_text: str | None, progress: bool) -> dict:
-    from tqdm.auto import tqdm
+def _advancing(stages: list, bar: Any):
+    """Yield the stages, naming the running one on ``bar`` and advancing it when each is done."""
+    for st in stages:
+        bar.set_postfix_str(st.name)
+        yield st
+        bar.update(1)
+
+
+def _run(study: dict, out: Path, stages: list, study_text: str | None, progress: bool, svg: bool = False) -> dict:
+    from lisse.io.progress import progress_bar
 
     sections: list[ReportSection] = []
     results: dict[str, Any] = {}
     all_keys: set[str] = set()
-    for st in tqdm(stages, desc="lisse evaluate", unit="stage", disable=not progress, leave=False):
+    pending: list[tuple[str, list[dict]]] = []
+    bar = progress_bar(len(stages), desc="lisse evaluate", unit="stage", enabled=None if progress else False, leave=True)
+    for st in _advancing(stages, bar):
         entry: dict[str, Any] = {"title": st.title}
         reason = _skip_reason(st, study)
         if reason:
@@ -176,16 +192,21 @@ def _run(study: dict, out: Path, stages: list, study_text: str | None, progress:
             files.append(rel)
         figs: list[tuple[str, bytes, str]] = []
         for name, fig in res.figures.items():
-            rendered = render_figure(fig, ("png", "svg"))  # 200 dpi PNG; laid out once for both formats
+            rendered = render_figure(fig, ("png", "svg") if svg else ("png",))  # 200 dpi PNG; laid out once
             for ext, data in rendered.items():
                 rel = f"figures/{st.name}_{name}.{ext}"
                 atomic_write_bytes(out / rel, data)
                 files.append(rel)
             figs.append((name, rendered["png"], res.figure_captions.get(name, name.replace("_", " "))))
         entry.update(status="ok", summary=res.summary, files=files, citations=sorted(keys))
+        if res.predictions:
+            pending.append((st.name, res.predictions))
         results[st.name] = entry
         sections.append(ReportSection(st.name, st.title, "ok", html=res.html, tables=res.tables, figures=figs, files=files))
 
+    for name, rows in pending:  # after every stage ran: a run that raises writes no predictions
+        results[name]["predictions"] = _write_predictions(study, rows)
+    bar.close()
     meta = study.get("study", {})
     provenance = {
         "lisse_version": __version__,
@@ -194,13 +215,21 @@ def _run(study: dict, out: Path, stages: list, study_text: str | None, progress:
         "python": platform.python_version(),
         "platform": platform.platform(),
     }
+    if study.get("_database"):
+        provenance["database"] = study["_database"]["path"]
     doc = {
         "study": {"name": meta.get("name", "lisse study"), "description": meta.get("description", ""), "source": study.get("_source")},
         "stages": results,
         "citations": [{"key": c.key, "text": c.text(), "doi": c.doi} for c in cited(all_keys)],
         "provenance": provenance,
+        # the files each glob pattern / database selection named in this run, in order (reproducibility)
+        "inputs": study.get("_inputs") or {},
     }
     if study_text is not None:
+        if study.get("_inputs"):
+            from lisse.pipeline.inputs import describe_inputs
+
+            study_text = study_text.rstrip("\n") + "\n" + describe_inputs(study["_inputs"])
         atomic_write_text(out / "study.toml", study_text)
     atomic_write_text(out / "results.json", json.dumps(_jsonable(doc), indent=2, allow_nan=False))
     report = render_report(
@@ -212,6 +241,35 @@ def _run(study: dict, out: Path, stages: list, study_text: str | None, progress:
     )
     atomic_write_text(out / "report.html", report)
     return doc
+
+
+def _write_predictions(study: dict, rows: list[dict]) -> dict:
+    """Write a stage's predictions to the study's ``[database]`` (when named and ``write_predictions``).
+
+    Returns what results.json records: ``{"database", "written"}``, ``{"written": 0, "reason"}`` or
+    ``{"written": 0, "error"}`` (a database that cannot be written loses the predictions, not the run).
+    """
+    db = study.get("_database")
+    if not db:
+        return {"written": 0, "reason": "the study names no [database]"}
+    if not db.get("write_predictions", True):
+        return {"written": 0, "reason": "[database] write_predictions = false"}
+    from lisse.io.resultsdb import ResultsDB
+
+    try:
+        with ResultsDB(db["path"]) as store:
+            ids = {c["name"]: c["cell_id"] for c in store.cells()}
+            out = []
+            for r in rows:
+                r = dict(r)
+                cell = r.pop("cell", None)
+                if cell is not None and cell in ids:
+                    r["cell_id"] = ids[cell]
+                out.append(r)
+            n = store.add_predictions(out)
+    except (LisseError, sqlite3.Error) as exc:  # e.g. locked past the busy timeout, read-only file system
+        return {"written": 0, "error": f"{type(exc).__name__}: {' '.join(str(exc).split())}"}
+    return {"database": db["path"], "written": n}
 
 
 def _skip_reason(st, study: dict) -> str | None:

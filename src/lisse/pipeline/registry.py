@@ -22,7 +22,8 @@ declared with :func:`stage`::
 
 A stage returns a :class:`StageResult`: a JSON-able ``summary`` (goes into ``results.json``),
 ``tables`` (name -> pandas DataFrame, written as CSV), ``figures`` (name -> matplotlib Figure, written
-as PNG and SVG), an HTML ``section`` body and the citation keys it used. Stages never write files
+as PNG and SVG), an HTML ``section`` body, the citation keys it used and its simulator ``predictions``
+(written to the study's ``[database]`` by the runner). Stages never write files
 themselves; the runner does, atomically.
 """
 
@@ -89,6 +90,10 @@ class StageResult:
         Citation keys (:mod:`lisse.citations`) the stage used.
     figure_captions : dict of str to str, optional
         Caption per figure name.
+    predictions : list of dict, optional
+        Simulator predictions for the study's results database (rows of its ``predictions`` table:
+        ``source``, ``quantity``, ``value``, ``unit``, ``kind``, ``parameters_json``, and ``cell``, a cell
+        name linked when the database knows it). The runner writes them; stages never write files.
     """
 
     summary: dict = field(default_factory=dict)
@@ -97,6 +102,7 @@ class StageResult:
     html: str = ""
     citations: set[str] = field(default_factory=set)
     figure_captions: dict[str, str] = field(default_factory=dict)
+    predictions: list[dict] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,13 @@ Layout (see the bundled ``lisse/studies/default.toml``)::
                        material name (with ``interlayer_thickness``) or a table
                        {material, thickness, porosity, ...}
     [design]           options of the design stage
+    [database]         file: a lisse results database (``lisse batch``) that stages with ``from_db = true``
+                       or ``cells = [...]`` read their measured results from; predictions are written to it
     [<section>]        options of another stage (each stage declares the section it owns)
+
+File keys (``[cycling] files``, ``[eis] files``) take glob patterns relative to the study file
+(``"data/*.mpr"``, ``"runs/**/*.ndax"``), expanded in sorted order when the study is loaded
+(:mod:`lisse.pipeline.inputs`); the expansion is kept in ``study["_inputs"]``.
 
 The whole study is checked before any stage runs: every table against its declared schema
 (``[study]`` and ``[[cells]]`` here, each stage's section in the stage's ``schema``; see
@@ -21,7 +27,6 @@ what was expected and what was found. The typed options of each stage are kept i
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -33,15 +38,27 @@ from lisse.materials import get_material
 from lisse.params import OptionSpec, describe_spec, unknown_key_error, user_values, validate_options
 
 __all__ = ["load_study", "parse_study", "cell_design", "cell_designs", "study_schema", "DEFAULT_STUDY",
-           "STUDY_SCHEMA"]
+           "STUDY_SCHEMA", "DATABASE_SCHEMA"]
 
 DEFAULT_STUDY = "default.toml"
-_CORE_SECTIONS = {"study", "cells"}
+_CORE_SECTIONS = {"study", "cells", "database"}
 
 #: Keys of the ``[study]`` table.
 STUDY_SCHEMA: dict[str, OptionSpec] = {
     "name": OptionSpec.text("title of the study (report heading)", "lisse study"),
     "description": OptionSpec.text("one paragraph under the heading of the report", ""),
+    "svg": OptionSpec.boolean("also write each figure as SVG (figures/*.svg) beside the 200 dpi PNG; off by default "
+                              "(SVG roughly doubles the time spent on figures; the report embeds the PNGs)", False),
+}
+
+
+#: Keys of the ``[database]`` table.
+DATABASE_SCHEMA: dict[str, OptionSpec] = {
+    "file": OptionSpec.path("lisse results database (SQLite, written by 'lisse batch'), relative to the study file: "
+                            "stages with from_db = true or cells = [...] read their results from it; the compare stage "
+                            "places the cell among its cells"),
+    "write_predictions": OptionSpec.boolean("write the study's simulator predictions (interlayer critical current) into "
+                                            "the database's predictions table, flagged as predicted", True),
 }
 
 
@@ -145,12 +162,35 @@ def parse_study(text: str, source: str = "<string>", base_dir: Path | None = Non
         data["study"] = validate_options(STUDY_SCHEMA, data.get("study", {}), "[study]")
         options: dict[str, dict] = {}
         base = base_dir if base_dir else Path.cwd()
+        inputs: dict[str, list] = {}
+        database = _check_database(data, base)
+        index: list[dict] | None = None
         for st in stages:
             if st.section in data:
-                options[st.section] = st.check_options(data[st.section])
+                opts = options[st.section] = st.check_options(data[st.section])
                 if st.check is not None:
-                    st.check(options[st.section])
-                _check_paths(st.schema, options[st.section], base, f"[{st.section}]")
+                    st.check(opts)
+                if opts.get("from_db") or opts.get("cells"):
+                    if database is None:
+                        key = "from_db" if opts.get("from_db") else "cells"
+                        raise ParameterError(f"[{st.section}] {key}: expected a [database] table with 'file' naming the "
+                                             "results database to read from; found none")
+                    if opts.get("synthetic"):
+                        raise ParameterError(f"[{st.section}] synthetic: expected false when the results come from the "
+                                             "[database] (from_db / cells); found true")
+                    if not opts.get("files") and not opts.get("cells"):
+                        raise ParameterError(f"[{st.section}] from_db: expected 'files = [...]' or 'cells = [...]' selecting "
+                                             "stored files; found neither")
+                    if index is None:
+                        index = _database_index(database)
+                    from lisse.pipeline.inputs import select_db_files
+
+                    opts["files"] = select_db_files(index, opts, base, f"[{st.section}]", database["file"], st.section, inputs)
+                    opts["from_db"] = True
+                else:
+                    from lisse.pipeline.inputs import expand_files
+
+                    expand_files(st.schema, opts, base, f"[{st.section}]", inputs)
         seen: dict[str, int] = {}
         for i, c in enumerate(cells):
             c.setdefault("name", f"cell {i + 1}")
@@ -164,30 +204,49 @@ def parse_study(text: str, source: str = "<string>", base_dir: Path | None = Non
     except ParameterError as exc:
         raise type(exc)(f"study '{source}': {_printable(str(exc))}") from None
     data["_options"] = options
+    data["_inputs"] = inputs
     data["_source"] = source
     # relative paths resolve against the study file's folder (the working folder for the bundled study)
     data["_base_dir"] = str(base_dir) if base_dir else str(Path.cwd())
     return data
 
 
-def _check_paths(schema: Mapping[str, Any], options: Mapping[str, Any], base: Path, where: str) -> None:
-    """Every file named by a path option (or a list of them) exists, relative to the study's folder."""
-    for key, spec in schema.items():
-        if key not in options or not isinstance(spec, OptionSpec):
-            continue
-        if spec.is_path:
-            named = [(f"{where} {key}", options[key])]
-        elif spec.kind == "list" and isinstance(spec.item, OptionSpec) and spec.item.is_path:
-            named = [(f"{where} {key}[{i}]", v) for i, v in enumerate(options[key])]
-        else:
-            continue
-        for name, value in named:
-            p = Path(value)
-            p = p if p.is_absolute() else base / p
-            if not p.is_file():
-                found = "a folder" if p.is_dir() else "no such file"
-                raise ParameterError(f"{name}: expected an existing file (relative paths start at the study's folder "
-                                     f"{str(base)!r}); found {found} at {str(p)!r}")
+def _check_database(data: dict, base: Path) -> dict | None:
+    """The typed ``[database]`` table (``file`` made absolute and opened read-only once), or None.
+
+    Raises
+    ------
+    ParameterError
+        ``[database] file``: missing, a folder, a pattern, or not a lisse results database.
+    """
+    if "database" not in data:
+        return None
+    db = validate_options(DATABASE_SCHEMA, data["database"], "[database]")
+    if "file" not in db:
+        raise ParameterError("[database] file: expected the path of a lisse results database; found no 'file' key")
+    p = Path(db["file"])
+    p = p if p.is_absolute() else base / p
+    if not p.is_file():
+        found = "a folder" if p.is_dir() else "no such file"
+        raise ParameterError(f"[database] file: expected an existing lisse results database (relative paths start at the study's "
+                             f"folder {str(base)!r}); found {found} at {str(p)!r}")
+    from lisse.io.resultsdb import ResultsDB
+
+    try:
+        ResultsDB(p, readonly=True).close()
+    except ParameterError as exc:
+        raise ParameterError(f"[database] file: {exc}") from None
+    db["path"] = str(p)
+    data["_database"] = db
+    return db
+
+
+def _database_index(database: dict) -> list[dict]:
+    """Every stored file (all statuses) of the study's database, for the from_db selections."""
+    from lisse.io.resultsdb import ResultsDB
+
+    with ResultsDB(database["path"], readonly=True) as db:
+        return db.file_index(status=None)
 
 
 def _printable(text: str) -> str:
@@ -279,7 +338,8 @@ def study_schema() -> dict:
     from lisse.pipeline.registry import all_stages
 
     out = {"study": {k: describe_spec(v) for k, v in STUDY_SCHEMA.items()},
-           "cells": {k: describe_spec(v) for k, v in _cell_schema().items()}}
+           "cells": {k: describe_spec(v) for k, v in _cell_schema().items()},
+           "database": {k: describe_spec(v) for k, v in DATABASE_SCHEMA.items()}}
     for st in all_stages():
         if st.section:
             out[st.section] = {k: describe_spec(v) for k, v in st.schema.items()}

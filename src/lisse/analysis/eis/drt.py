@@ -913,7 +913,7 @@ class DRT:
 
     # -- peaks -------------------------------------------------------------------------------
     def _peaks(self) -> list[DRTPeak]:
-        from scipy.signal import find_peaks
+        from lisse.analysis._peaks import find_peaks  # scipy.signal.find_peaks without its scipy.stats import
 
         if self.gamma_.size == 0:
             return []

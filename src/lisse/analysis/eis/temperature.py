@@ -536,7 +536,7 @@ class SeriesFit:
 
 
 def _arrhenius_entry(T, s, form: str) -> dict | None:
-    from scipy.stats import t as student_t
+    from scipy.special import stdtrit  # = scipy.stats.t.ppf(q, df), without scipy.stats' ~0.5 s import
 
     from lisse.analysis.eis.derived import arrhenius
 
@@ -547,7 +547,7 @@ def _arrhenius_entry(T, s, form: str) -> dict | None:
     sv = np.array([b for _, b in ok])
     fit = arrhenius(Tv, sv, form=form)
     n = Tv.size
-    half = float(student_t.ppf(0.975, n - 2) * fit.Ea_std_eV) if n > 2 else float("nan")
+    half = float(stdtrit(n - 2, 0.975) * fit.Ea_std_eV) if n > 2 else float("nan")
     # prefactor: arrhenius() works in S/m; report in S/cm (times K for the sigma_T form)
     pre_key = "prefactor_S_K_cm" if form == "sigma_T" else "prefactor_S_cm"
     return {

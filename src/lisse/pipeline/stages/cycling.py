@@ -12,6 +12,13 @@ Study section::
     synthetic = false                           # true: analyse a generated CCD staircase with known answer
     synthetic_failure = "hard"                  # hard | soft | polarization (synthetic only)
     ccd = { collapse_ratio = 0.3, noise_factor = 4.0, rise_ratio = 1.5 }   # detector thresholds (optional)
+    from_db = false                             # true: read the results of 'files' from the study's [database]
+    cells = ["sym-07", "sym-*"]                 # read the stored results of these cells (names or patterns; implies from_db)
+
+``files`` entries may be glob patterns (``"data/*.mpr"``, ``"runs/**/*.ndax"``), expanded in sorted order.
+With ``from_db`` (or ``cells``) nothing is re-analysed: each file's summary, CCD steps, half cycles and
+cycles come from the results database with their provenance (database, sha256, analysed_at, lisse
+version); a file whose content changed since it was analysed is flagged stale.
 
 For each file: the record summary and its cell type with the rule that decided
 (:func:`lisse.analysis.cell_type.classify_cell`); a symmetric cell gets CCD detection when its current is
@@ -51,7 +58,7 @@ _MAX_CURVE_TABLE_CYCLES = 200
 
 #: Options of the ``[cycling]`` table.
 SCHEMA = {
-    "files": OptionSpec.list_of(OptionSpec.path("cycler file"), "cycler files, relative to the study file (omit for the synthetic demo)",
+    "files": OptionSpec.list_of(OptionSpec.path("cycler file"), "cycler files or glob patterns ('data/*.mpr', 'runs/**/*.ndax'; sorted), relative to the study file (omit for the synthetic demo)",
                                 max_items=1000, scalar_ok=True),
     "area": OptionSpec.quantity("cm2", "electrode area (needed for CCD and per-cm2 results)", low=0.0, low_inclusive=False, high=1.0),
     "active_mass": OptionSpec.quantity("mg", "active-material mass, for mAh/g", low=0.0, low_inclusive=False, high=1.0),
@@ -82,6 +89,11 @@ SCHEMA = {
     "format": OptionSpec.text("cycler file format (default: detected from the file)", choices=tuple(READERS)),
     "seed": OptionSpec.integer("random seed of the synthetic staircase", 0, 0, 2**32 - 1),
     "units": UNITS_OPTION,
+    "from_db": OptionSpec.boolean("take the files' results from the study's [database] (written by lisse batch cycling) instead of "
+                                  "analysing them: 'files' entries then select stored files by path or pattern", False),
+    "cells": OptionSpec.list_of(OptionSpec.text("cell name or pattern"), "cells of the [database] whose stored cycling results "
+                                "this stage reports (names or patterns such as 'sym-*'; implies from_db)", max_items=1000,
+                                scalar_ok=True),
 }
 
 
@@ -117,6 +129,8 @@ def cycling_stage(ctx: StageContext) -> StageResult:
     from lisse.plot.cycling import plot_capacity_ce, plot_overpotential, plot_voltage_staircase
 
     opts: dict[str, Any] = ctx.options
+    if opts.get("from_db"):
+        return _from_db(ctx)
     base = Path(ctx.study.get("_base_dir", ".")) if isinstance(ctx.study, dict) else Path(".")
     files = opts.get("files") or []
     ccd_opts = dict(opts.get("ccd") or {})
@@ -221,6 +235,53 @@ def cycling_stage(ctx: StageContext) -> StageResult:
         if truth is not None:
             entry["synthetic_truth_ccd_mA_cm2"] = None if truth.ccd_A_m2 is None else truth.ccd_A_m2 / 10
         summary["files"].append(entry)
+    res.summary = summary
+    res.html = Markup("\n").join(html)
+    return res
+
+
+def _from_db(ctx: StageContext) -> StageResult:
+    """The stored results of the selected files (no re-analysis), with their provenance."""
+    import json
+
+    import pandas as pd
+
+    from lisse.pipeline.stages._dbsource import provenance_html, stored_files
+    from lisse.plot.cycling import plot_overpotential
+
+    res = StageResult(citations={"Kasemchainan2019"})
+    summary: dict[str, Any] = {"files": [], "source": "database", "database": ctx.study["_database"]["path"]}
+    html = [Markup("<p>Results read from the lab's results database (written by <code>lisse batch cycling</code>); the "
+                   "files were not re-analysed. The voltage–time figures need the raw records and are not drawn.</p>")]
+    names: set[str] = set()
+    for got in stored_files(ctx.study, list(ctx.options.get("files") or [])):
+        row, tables, prov = got["file"], got["tables"], got["provenance"]
+        stem = Path(row["path"]).stem
+        name, k = stem, 2
+        while name in names:
+            name, k = f"{stem}_{k}", k + 1
+        names.add(name)
+        stored = json.loads(row.get("summary_json") or "{}")
+        entry: dict[str, Any] = {"name": name, "cell": row.get("cell"), "record": stored.get("record"),
+                                 "cell_type": {"kind": row.get("cell_kind"), "reason": row.get("cell_kind_reason")},
+                                 "kind": "ccd" if "ccd" in stored else stored.get("kind")}
+        for key in ("ccd", "short_detection", "fullcell", "note"):
+            if key in stored:
+                entry[key] = stored[key]
+        entry["provenance"] = prov
+        for table in ("ccd_steps", "half_cycles", "cycles"):
+            if table in tables:
+                res.tables[f"{name}_{table}"] = pd.DataFrame(tables[table])
+        if "half_cycles" in tables:
+            res.figures[f"{name}_overpotential"] = plot_overpotential(pd.DataFrame(tables["half_cycles"]), title=name)
+            res.figure_captions[f"{name}_overpotential"] = f"{name}: overpotential per half cycle (stored results)."
+        html.append(provenance_html(name, prov))
+        if "ccd" in stored:
+            c = stored["ccd"]
+            html.append(Markup("<p><b>{}</b>: CCD (last stable step) = {} mA/cm², first failure at {} mA/cm² ({}).</p>").format(
+                name, c.get("ccd_mA_cm2"), c.get("failure_current_density_mA_cm2"), c.get("criterion")))
+        summary["files"].append(entry)
+    summary["stale_files"] = [e["provenance"]["file"] for e in summary["files"] if e["provenance"]["stale"]]
     res.summary = summary
     res.html = Markup("\n").join(html)
     return res

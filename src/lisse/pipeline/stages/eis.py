@@ -19,6 +19,8 @@ Study section (all keys optional except one of ``files`` / ``synthetic``)::
     ignore_kk = false           # run DRT / fit even when the Kramers-Kronig verdict is "fail" (default: the stage stops)
     symmetric = true            # symmetric Li|SSE|Li cell: interfacial ASR halved (two interfaces)
     synthetic = true            # analyse the built-in synthetic three-arc spectrum (demo study)
+    from_db = false             # true: read the results of 'files' from the study's [database] (no re-analysis)
+    cells = ["sym-*"]           # read the stored results of these cells (implies from_db)
     [eis.processes]             # optional: τ windows [s] replacing the cell type's defaults
     bulk = [0, 1e-6]
     grain_boundary = [1e-6, 1e-4]
@@ -37,7 +39,7 @@ _PVAL = OptionSpec.one_of("parameter value", OptionSpec.number("SI value"), Opti
 
 #: Options of the ``[eis]`` table.
 SCHEMA = {
-    "files": OptionSpec.list_of(OptionSpec.path("impedance file"), "impedance files, relative to the study file",
+    "files": OptionSpec.list_of(OptionSpec.path("impedance file"), "impedance files or glob patterns ('data/*.mpr', 'runs/**/*.ndax'; sorted), relative to the study file",
                                 max_items=1000, scalar_ok=True),
     "area": OptionSpec.quantity("cm2", "electrode area (for conductivity and ASR)", low=0.0, low_inclusive=False, high=1.0),
     "thickness": OptionSpec.quantity("um", "electrolyte thickness (for conductivity)", low=0.0, low_inclusive=False, high=1.0),
@@ -70,6 +72,11 @@ SCHEMA = {
                                 OptionSpec.table("{R1 = [10, 1e7]}", values=OptionSpec.one_of(
                                     "bounds", OptionSpec.pair(_PVAL, _PVAL, "[low, high]"), OptionSpec.text("'low:high'")), max_items=100)),
     "bulk": OptionSpec.text("resistor taken as the bulk resistance for the fitted conductivity (default: the first R inside p(...))"),
+    "from_db": OptionSpec.boolean("take the files' results from the study's [database] (written by lisse batch eis) instead of "
+                                  "analysing them: 'files' entries then select stored files by path or pattern", False),
+    "cells": OptionSpec.list_of(OptionSpec.text("cell name or pattern"), "cells of the [database] whose stored impedance results "
+                                "this stage reports (names or patterns such as 'sym-*'; implies from_db)", max_items=1000,
+                                scalar_ok=True),
 }
 
 
@@ -78,8 +85,9 @@ def _check(o: dict) -> None:
     from lisse.io.column_units import EIS_ROLES, parse_units
 
     parse_units(o.get("units"), EIS_ROLES, source="[eis] units")
-    if not o.get("files") and not o.get("synthetic"):
-        raise ParameterError("[eis] files: expected 'files = [...]' or 'synthetic = true'; found neither")
+    if not o.get("files") and not o.get("synthetic") and not o.get("cells"):
+        raise ParameterError("[eis] files: expected 'files = [...]' or 'synthetic = true' (or 'cells = [...]' with a [database]); "
+                             "found neither")
     from lisse.analysis.eis.workflow import parse_windows
 
     try:
@@ -124,6 +132,8 @@ def eis_stage(ctx: StageContext) -> StageResult:
     from lisse.errors import ParameterError
 
     opts = ctx.options
+    if opts.get("from_db"):
+        return _from_db(ctx)
     from lisse.analysis.eis.derived import interfacial_asr
     from lisse.analysis.eis.synthetic import three_arc_spectrum
     from lisse.io.column_units import EIS_ROLES, parse_units
@@ -204,3 +214,41 @@ def eis_stage(ctx: StageContext) -> StageResult:
         citations={"Wan2015", "Schonleber2014"},
         figure_captions=captions,
     )
+
+
+def _from_db(ctx: StageContext) -> StageResult:
+    """The stored spectra, DRT peaks and fits of the selected files (no re-analysis), with their provenance."""
+    from pathlib import Path
+
+    import pandas as pd
+
+    import lisse.analysis.eis.drt  # noqa: F401 - defines the citations the report lists
+    import lisse.analysis.eis.kk  # noqa: F401
+    from lisse.pipeline.stages._dbsource import provenance_html, stored_files
+
+    spectra, peaks, fits, files, html = [], [], [], [], []
+    html.append(Markup("<p>Results read from the lab's results database (written by <code>lisse batch eis</code>); the spectra "
+                       "were not re-analysed, so no Nyquist or DRT curves are drawn.</p>"))
+    for got in stored_files(ctx.study, list(ctx.options.get("files") or [])):
+        row, tables, prov = got["file"], got["tables"], got["provenance"]
+        name = Path(row["path"]).stem
+        labels = {r["spectrum"]: r.get("label") for r in tables.get("spectra", [])}
+        for r in tables.get("spectra", []):
+            spectra.append({"file": name, **r})
+        for r in tables.get("drt_peaks", []):
+            peaks.append({"file": name, "spectrum": labels.get(r["spectrum"], r["spectrum"]),
+                          **{k: r.get(k) for k in ("tau_s", "frequency_Hz", "resistance_ohm", "capacitance_F", "process")}})
+        for r in tables.get("fits", []):
+            fits.append({"file": name, "spectrum": labels.get(r["spectrum"], r["spectrum"]), **{k: v for k, v in r.items() if k != "spectrum"}})
+        files.append({"name": name, "cell": row.get("cell"), "n_spectra": row.get("n_spectra"),
+                      "spectra": [{k: v for k, v in r.items()} for r in tables.get("spectra", [])], "provenance": prov})
+        html.append(provenance_html(name, prov))
+    tables = {"drt_peaks": pd.DataFrame(peaks, columns=["file", "spectrum", "tau_s", "frequency_Hz", "resistance_ohm",
+                                                         "capacitance_F", "process"]),
+              "spectra": pd.DataFrame(spectra)}
+    if fits:
+        tables["fits"] = pd.DataFrame(fits)
+    return StageResult(
+        summary={"source": "database", "database": ctx.study["_database"]["path"], "files": files, "n_spectra": len(spectra),
+                 "stale_files": [f["provenance"]["file"] for f in files if f["provenance"]["stale"]]},
+        tables=tables, html=Markup("\n").join(html), citations={"Wan2015", "Schonleber2014"})

@@ -149,7 +149,7 @@ def interlayer_stage(ctx: StageContext) -> StageResult:
     i_lo, i_hi = opts["i_min"], opts["i_max"]
     cur = sweeps.current_grid(i_lo, i_hi, opts["points"])
 
-    rows, tables, figures, captions, summary = [], {}, {}, {}, {}
+    rows, tables, figures, captions, summary, predictions = [], {}, {}, {}, {}, []
     targets, skipped = _targets(ctx.study, opts)
     if not targets:
         reasons = "; ".join(f"{k}: {v}" for k, v in skipped.items())
@@ -165,6 +165,7 @@ def interlayer_stage(ctx: StageContext) -> StageResult:
         summary[label] = d
         rows.append({"interlayer": label, **{k: v for k, v in d.items() if not isinstance(v, dict)},
                      "critical_current_mA_cm2": d["critical_current"]["critical_current_mA_cm2"]})
+        predictions.append(_prediction(ctx.study, label, p, d["critical_current"], q, i_lo, i_hi))
         key = re.sub("_+", "_", "".join(ch if ch.isalnum() else "_" for ch in label)).strip("_").lower()[:40].rstrip("_") or "cell"
         base_key, n = key, 2
         while f"profile_{key}" in figures:  # 'Cell A' and 'cell-a' must not share (and overwrite) outputs
@@ -206,7 +207,84 @@ def interlayer_stage(ctx: StageContext) -> StageResult:
     if skipped:
         html += Markup("<p>Not simulated: {}.</p>").format("; ".join(f"{k} ({v})" for k, v in skipped.items()))
     return StageResult(summary={"interlayers": summary, "skipped": skipped, "current_density_mA_cm2": i / 10, "capacity_mAh_cm2": q / 3.6e4},
-                       tables=tables, figures=figures, html=html, citations={"Wang2024", "Newman1962"}, figure_captions=captions)
+                       tables=tables, figures=figures, html=html, citations={"Wang2024", "Newman1962"}, figure_captions=captions,
+                       predictions=predictions)
+
+
+def prediction_parameters(p) -> dict:
+    """Every model parameter of ``p`` with its SI value, display value and source; the calibrated ones listed.
+
+    A parameter counts as calibrated when its source says so (``"assumed (calibrated): ..."`` in
+    :data:`lisse.sim.interlayer.model.SOURCES`).
+
+    Parameters
+    ----------
+    p : lisse.sim.interlayer.model.InterlayerParameters
+        The model parameters (SI) with their ``sources``.
+
+    Returns
+    -------
+    dict
+        ``model``, ``interlayer`` (preset/material name), ``parameters`` (name -> ``value_SI``, ``value``
+        in the display unit, ``source``) and ``calibrated`` (names).
+    """
+    import dataclasses
+
+    from lisse.units import from_si
+
+    params, calibrated = {}, []
+    for f in dataclasses.fields(p):
+        if f.name not in MODEL_SCHEMA:
+            continue
+        v = float(getattr(p, f.name))
+        unit = MODEL_SCHEMA[f.name].unit
+        src = str(p.sources.get(f.name, ""))
+        params[f.name] = {"value_SI": v, "value": f"{from_si(v, unit):.6g} {unit}".strip() if unit else f"{v:.6g}", "source": src}
+        if "calibrated" in src.lower():
+            calibrated.append(f.name)
+    return {"model": "lisse.sim.interlayer (steady two-potential model, Wang2024)", "interlayer": p.name, "parameters": params,
+            "calibrated": calibrated}
+
+
+def critical_current_prediction(p, cc: dict, q: float, i_lo: float, i_hi: float, *, source: str, cell: str | None = None,
+                                **context: object) -> dict:
+    """The ``predictions`` row of an interlayer's predicted critical current.
+
+    Parameters
+    ----------
+    p : InterlayerParameters
+        The model parameters (listed in ``parameters_json`` with their sources; calibrated ones named).
+    cc : dict
+        :meth:`lisse.sim.interlayer.sweeps.CriticalCurrent.as_dict` (``critical_current_mA_cm2`` None:
+        stable over the whole scan, or failing at its lowest current).
+    q : float
+        Plated capacity per half cycle [C/m²].
+    i_lo, i_hi : float
+        Scanned current densities [A/m²].
+    source : str
+        What made the prediction (``"lisse evaluate: interlayer stage"``, ``"lisse interlayer"``).
+    cell : str, optional
+        Cell name (linked to the database's cell of that name when it has one).
+    **context
+        More JSON-able facts for ``parameters_json`` (study name, ...).
+
+    Returns
+    -------
+    dict
+        ``source``, ``quantity`` ("critical_current"), ``value`` [mA/cm²], ``unit``, ``kind`` ("predicted"),
+        ``parameters_json``, ``cell``.
+    """
+    info = prediction_parameters(p)
+    info.update(capacity_mAh_cm2=q / 3.6e4, scan_mA_cm2=[i_lo / 10, i_hi / 10], critical_current=cc, **context)
+    return {"source": source, "quantity": "critical_current", "value": cc.get("critical_current_mA_cm2"),
+            "unit": "mA/cm2", "kind": "predicted", "parameters_json": info, "cell": cell}
+
+
+def _prediction(study: dict, label: str, p, cc: dict, q: float, i_lo: float, i_hi: float) -> dict:
+    """The predictions row of one interlayer of the study (its cell label links it to the database's cell of that name)."""
+    name = (study.get("study") or {}).get("name") if isinstance(study, dict) else None
+    return critical_current_prediction(p, cc, q, i_lo, i_hi, source="lisse evaluate: interlayer stage", cell=label, study=name,
+                                       study_cell=label)
 
 
 def _cc_text(d: dict) -> str:

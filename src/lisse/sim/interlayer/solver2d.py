@@ -4,7 +4,7 @@ Geometry: a periodic array of triangular Li protrusions (base ``base``, height `
 on the Li anode (``x = 0``) and pointing into the interlayer towards the electrolyte
 (``x = l_i``); one period of width ``width`` is modelled with symmetry (no-flux) side walls.
 
-Equations (electroneutral, per unit depth; see :mod:`.model` for the 1D form and signs)::
+Equations (electroneutral, per unit depth; see :mod:`lisse.sim.interlayer.model` for the 1D form and signs)::
 
     div(sigma_ion grad phi_ion) = a j(eta),   div(sigma_e grad phi_e) = -a j(eta),   eta = phi_e - phi_ion
 
@@ -29,6 +29,7 @@ Wang et al., Nat. Energy 9 (2024), doi:10.1038/s41560-023-01426-1 (COMSOL model 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -434,7 +435,8 @@ def solve_2d(
     )
 
 
-def convergence_study(p: InterlayerParameters, current: float, protrusion: Protrusion | None = None, levels: tuple[int, ...] = (45, 90, 180)) -> list[dict]:
+def convergence_study(p: InterlayerParameters, current: float, protrusion: Protrusion | None = None, levels: tuple[int, ...] = (45, 90, 180),
+                      progress: Callable[[int, int], None] | None = None) -> list[dict]:
     """Solve on successively refined grids (``nx`` in ``levels``) and report the scalar metrics.
 
     Returns one dict per level with ``nx``, ``ny``, ``cells``, the metrics, and ``rel_change`` (the
@@ -450,6 +452,8 @@ def convergence_study(p: InterlayerParameters, current: float, protrusion: Protr
         Geometry [m] (default :class:`Protrusion()`).
     levels : sequence of int, default (45, 90, 180)
         Number of cells ``nx`` across the thickness at each level.
+    progress : callable, optional
+        ``progress(done, total)`` after each level (for a progress bar; never prints).
 
     Returns
     -------
@@ -475,4 +479,6 @@ def convergence_study(p: InterlayerParameters, current: float, protrusion: Protr
             row["rel_change"] = float("nan")
         out.append(row)
         prev = row
+        if progress is not None:
+            progress(len(out), len(levels))
     return out

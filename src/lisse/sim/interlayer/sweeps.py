@@ -15,6 +15,7 @@ nucleation_at_electrolyte, 2 growth_breach, 3 dead_li (:data:`~.lengths.FAILURE_
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -228,7 +229,10 @@ def _check_positive(name: str, a) -> np.ndarray:
     return a
 
 
-def _sweep_eta(p: InterlayerParameters, currents: np.ndarray) -> tuple[np.ndarray, list[Solution1D]]:
+Progress = Callable[[int, int], None]
+
+
+def _sweep_eta(p: InterlayerParameters, currents: np.ndarray, progress: Progress | None = None) -> tuple[np.ndarray, list[Solution1D]]:
     """Solve at increasing currents on one mesh with warm starts; returns (order, solutions in order)."""
     order = np.argsort(currents)
     sols: list[Solution1D | None] = [None] * currents.size
@@ -236,17 +240,20 @@ def _sweep_eta(p: InterlayerParameters, currents: np.ndarray) -> tuple[np.ndarra
     top = solve_1d(p, float(currents[order[-1]]))
     mesh = top.x / p.thickness
     prev = None
-    for k in order:
-        if k == order[-1]:
-            sols[k] = top
-            continue
+    if progress is not None:
+        progress(1, currents.size)
+    for done, k in enumerate(order[:-1], start=2):
         s = solve_1d(p, float(currents[k]), mesh=mesh, initial=prev)
         prev = s.eta * p.f_rt
         sols[k] = s
+        if progress is not None:
+            progress(done, currents.size)
+    sols[order[-1]] = top
     return order, [s for s in sols if s is not None]  # every index is in `order`: none is left None
 
 
-def sweep_current(p: InterlayerParameters, currents: ArrayLike, *, time: float | None = None, capacity: float | None = None) -> dict[str, np.ndarray]:
+def sweep_current(p: InterlayerParameters, currents: ArrayLike, *, time: float | None = None, capacity: float | None = None,
+                  progress: Progress | None = None) -> dict[str, np.ndarray]:
     """l_n, l_g and the verdict against current density.
 
     Parameters
@@ -259,6 +266,8 @@ def sweep_current(p: InterlayerParameters, currents: ArrayLike, *, time: float |
         Plating time per half-cycle [s] (capacity = i t). Give this or ``capacity``.
     capacity : float, optional
         Fixed plated charge [C m-2].
+    progress : callable, optional
+        ``progress(done, total)`` after each current's 1D solve (for a progress bar; never prints).
 
     Returns
     -------
@@ -280,7 +289,7 @@ def sweep_current(p: InterlayerParameters, currents: ArrayLike, *, time: float |
     cur = _check_positive("currents", currents)
     if (time is None) == (capacity is None):
         raise ParameterError("give exactly one of 'time' (s) or 'capacity' (C/m2)")
-    _, sols = _sweep_eta(p, cur)
+    _, sols = _sweep_eta(p, cur, progress)
     out = {k: np.empty(cur.size) for k in ("nucleation_length", "growth_length", "eta_anode", "eta_electrolyte", "anode_fraction", "interlayer_voltage")}
     stable = np.zeros(cur.size, dtype=bool)
     code = np.zeros(cur.size, dtype=int)
@@ -298,7 +307,8 @@ def sweep_current(p: InterlayerParameters, currents: ArrayLike, *, time: float |
     return {"current": cur, **out, "stable": stable, "failure": code}
 
 
-def map_current_capacity(p: InterlayerParameters, currents: ArrayLike, capacities: ArrayLike) -> dict[str, np.ndarray]:
+def map_current_capacity(p: InterlayerParameters, currents: ArrayLike, capacities: ArrayLike,
+                         progress: Progress | None = None) -> dict[str, np.ndarray]:
     """Stability map over (current density [A/m2], capacity [C/m2]).
 
     Returns ``current`` (n_i), ``capacity`` (n_q), ``nucleation_length`` (n_i), ``growth_length``
@@ -312,6 +322,8 @@ def map_current_capacity(p: InterlayerParameters, currents: ArrayLike, capacitie
         Current densities [A m-2].
     capacities : array_like
         Plated charges per half-cycle [C m-2].
+    progress : callable, optional
+        ``progress(done, total)`` after each current's 1D solve (for a progress bar; never prints).
 
     Returns
     -------
@@ -331,7 +343,7 @@ def map_current_capacity(p: InterlayerParameters, currents: ArrayLike, capacitie
     cap = _check_positive("capacities", capacities)
     if cur.size * cap.size > MAX_MAP_CELLS:
         raise ParameterError(f"the current x capacity map would have {cur.size * cap.size} cells; the limit is {MAX_MAP_CELLS}")
-    _, sols = _sweep_eta(p, cur)
+    _, sols = _sweep_eta(p, cur, progress)
     ec = p.critical_overpotential
     ln = np.array([nucleation_length(s.x, s.eta, ec) for s in sols])
     lg = np.array([growth_length(q, p.porosity) for q in cap])
@@ -345,7 +357,8 @@ def map_current_capacity(p: InterlayerParameters, currents: ArrayLike, capacitie
     return {"current": cur, "capacity": cap, "nucleation_length": ln, "growth_length": lg, "stable": stable, "failure": code}
 
 
-def map_conductivities(p: InterlayerParameters, sigma_e: ArrayLike | None, sigma_ion: ArrayLike | None, current: float, capacity: float) -> dict[str, np.ndarray]:
+def map_conductivities(p: InterlayerParameters, sigma_e: ArrayLike | None, sigma_ion: ArrayLike | None, current: float, capacity: float,
+                       progress: Progress | None = None) -> dict[str, np.ndarray]:
     """Verdict and regime over (sigma_e [S/m], sigma_ion [S/m]) at one current and capacity.
 
     ``sigma_e`` / ``sigma_ion`` None: the grids of :func:`default_map_conductivities`.
@@ -365,6 +378,8 @@ def map_conductivities(p: InterlayerParameters, sigma_e: ArrayLike | None, sigma
         Plating current density [A m-2].
     capacity : float
         Plated charge per half-cycle [C m-2].
+    progress : callable, optional
+        ``progress(done, total)`` after each cell's 1D solve (for a progress bar; never prints).
 
     Returns
     -------
@@ -416,6 +431,8 @@ def map_conductivities(p: InterlayerParameters, sigma_e: ArrayLike | None, sigma
             code[a, b] = FAILURE_MODES.index(mode)
             regime[a, b] = REGIMES.index(q.regime())
             anode[a, b] = r.anode_fraction
+            if progress is not None:
+                progress(a * se.size + b + 1, se.size * si.size)
     return {"sigma_e": se, "sigma_ion": si, "nucleation_length": ln, "growth_length": np.full(shape, lg), "stable": stable,
             "failure": code, "regime": regime, "anode_fraction": anode}
 
@@ -467,7 +484,8 @@ class CriticalCurrent:
         }
 
 
-def critical_current(p: InterlayerParameters, capacity: float, i_min: float = 1.0, i_max: float = 200.0, n: int = 60, rtol: float = 1e-3) -> CriticalCurrent:
+def critical_current(p: InterlayerParameters, capacity: float, i_min: float = 1.0, i_max: float = 200.0, n: int = 60, rtol: float = 1e-3,
+                     progress: Progress | None = None) -> CriticalCurrent:
     """Predicted critical current density at a fixed plated capacity (CCD convention: ramp up).
 
     Parameters
@@ -482,6 +500,9 @@ def critical_current(p: InterlayerParameters, capacity: float, i_min: float = 1.
         Number of log-spaced points of the ramp.
     rtol : float, default 1e-3
         Relative tolerance of the bisection [-] (dimensionless).
+    progress : callable, optional
+        ``progress(done, total)`` after each 1D solve of the ramp, then of the bisection (the total grows
+        by the bisection's steps once the failing step is known).
 
     Returns
     -------
@@ -502,7 +523,7 @@ def critical_current(p: InterlayerParameters, capacity: float, i_min: float = 1.
     if not (math.isfinite(capacity) and capacity > 0):
         raise ParameterError(f"parameter 'capacity' must be positive (C/m2); got {capacity!r}")
     cur = np.geomspace(i_min, i_max, n)
-    sw = sweep_current(p, cur, capacity=capacity)
+    sw = sweep_current(p, cur, capacity=capacity, progress=progress)
     bad = np.nonzero(~sw["stable"])[0]
     if bad.size == 0:
         return CriticalCurrent(capacity, float(cur[-1]), None, "none", True)
@@ -511,6 +532,8 @@ def critical_current(p: InterlayerParameters, capacity: float, i_min: float = 1.
     if k == 0:
         return CriticalCurrent(capacity, None, float(cur[0]), mode, False)
     lo, hi = float(cur[k - 1]), float(cur[k])
+    steps = max(0, math.ceil(math.log2(math.log(hi / lo) / math.log1p(rtol)))) if hi / lo - 1 > rtol else 0
+    done = n
 
     def ok(i: float) -> bool:
         try:
@@ -525,4 +548,7 @@ def critical_current(p: InterlayerParameters, capacity: float, i_min: float = 1.
             lo = mid
         else:
             hi = mid
+        done += 1
+        if progress is not None:
+            progress(done, max(done, n + steps))
     return CriticalCurrent(capacity, lo, hi, mode, True)

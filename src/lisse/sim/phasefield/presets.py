@@ -359,7 +359,7 @@ def setup_preset(name: str, grid: int | None = None, **overrides: Any) -> RunSet
 
 def transition_sweep(angles_deg: Iterable[float], *, pore_width_cells: int = 12, wall_cells: int = 8, length_cells: int = 80,
                      threshold_cos: float = -0.5, dx: float = 10e-9, width_cells: float = 1.5,
-                     advance_cells: float = 40.0, b_ratio: float = 10.0) -> dict:
+                     advance_cells: float = 40.0, b_ratio: float = 10.0, progress=None) -> dict:
     """Penetration depth of Li into straight slits vs contact angle, and the Young–Laplace estimate.
 
     The driving force is set so that Young–Laplace predicts the transition at ``cos θ_c =
@@ -386,6 +386,8 @@ def transition_sweep(angles_deg: Iterable[float], *, pore_width_cells: int = 12,
         Flat-front advance each run lasts, as a number of cells.
     b_ratio : float, default 10.0
         B/A [-] (dimensionless).
+    progress : callable, optional
+        ``progress(done, total)`` after each angle's run (for a progress bar; never prints).
 
     Returns
     -------
@@ -431,6 +433,8 @@ def transition_sweep(angles_deg: Iterable[float], *, pore_width_cells: int = 12,
         s = PhaseFieldSolver(c, z0, lay.phi_g, dx)
         s.run_until(advance_cells * dx / c.planar_velocity())
         pen.append(front_metrics(s.zeta, lay.phi_g, dx, y0, y1)["penetration_m"])
+        if progress is not None:
+            progress(len(pen), len(angles))
     cos_c = capillary_threshold_cos(dg, w, gamma)
     order = np.argsort(angles)
     a_sorted = [angles[i] for i in order]

@@ -1,0 +1,451 @@
+"""Run a batch: expand paths, skip what is unchanged, analyse the rest in parallel, store each file as it completes."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from lisse.batch.tasks import BatchSettings, analyse_file
+from lisse.errors import ParameterError
+
+__all__ = ["BatchResult", "expand_paths", "file_sha256", "run_batch", "DEFAULT_DB_NAME"]
+
+#: Name of the database a batch writes into its output folder when no database is named.
+DEFAULT_DB_NAME = "lisse.sqlite"
+_GLOB_CHARS = set("*?[")
+#: The per-row tables a batch exports as Parquet beside files.parquet.
+EXPORTED = ("cycles", "half_cycles", "ccd_steps", "spectra", "drt_peaks", "fits")
+
+
+def file_sha256(path: str | os.PathLike, chunk: int = 1 << 20) -> str:
+    """sha256 of a file's content, read in chunks (constant memory).
+
+    Parameters
+    ----------
+    path : str or Path
+        The file.
+    chunk : int
+        Number of bytes read at a time.
+
+    Returns
+    -------
+    str
+        The hex digest.
+    """
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while block := fh.read(chunk):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _hidden(p: Path, root: Path) -> bool:
+    try:
+        rel = p.relative_to(root)
+    except ValueError:
+        rel = p
+    return any(part.startswith(".") for part in rel.parts)
+
+
+def _entry(f: Path) -> bool:
+    """A file of a scanned folder: a regular file, or a broken link (a dangling one, a loop), which becomes an error row
+    instead of vanishing from the batch unseen."""
+    return f.is_file() or (f.is_symlink() and not f.exists())
+
+
+def _abs(p: str | os.PathLike) -> Path:
+    """Absolute, normalised path; symbolic links are kept (a link is its own entry, named as the user named it)."""
+    return Path(os.path.abspath(os.path.expanduser(str(p))))
+
+
+def expand_paths(paths: Iterable[str | os.PathLike], *, recursive: bool = True, exclude: Iterable[str | os.PathLike] = ()) -> list[Path]:
+    """The files named by ``paths``: files as given, folders expanded (recursively), glob patterns expanded.
+
+    Hidden files and folders (a name starting with ``.``) inside a folder are left out, and so are
+    the ``exclude`` paths (e.g. the batch's own database and output folder). Symbolic links are followed but
+    kept as named (a link to a file is an entry of its own).
+
+    Parameters
+    ----------
+    paths : iterable of path
+        Files, folders and glob patterns (``**`` recurses).
+    recursive : bool
+        Search folders recursively.
+    exclude : iterable of path
+        Files or folders to leave out.
+
+    Returns
+    -------
+    list of Path
+        Absolute paths without duplicates, in sorted order within each argument.
+
+    Raises
+    ------
+    ParameterError
+        A path that does not exist, or a pattern that matches nothing.
+    """
+    import glob
+
+    ex = {_abs(e) for e in exclude}
+    out: dict[Path, None] = {}
+
+    def add(p: Path) -> None:
+        p = _abs(p)
+        if p in ex or any(parent in ex for parent in p.parents):
+            return
+        out.setdefault(p, None)
+
+    for raw in paths:
+        text = os.path.expanduser(str(raw))
+        if any(c in _GLOB_CHARS for c in text) and not Path(text).exists():
+            hits = sorted(glob.glob(text, recursive=True))
+            if not hits:
+                raise ParameterError(f"path pattern '{raw}': expected it to match files; it matches none")
+            for h in hits:
+                hp = Path(h)
+                if hp.is_file():
+                    add(hp)
+                elif hp.is_dir():
+                    for f in sorted(hp.rglob("*") if recursive else hp.iterdir()):
+                        if _entry(f) and not _hidden(f, hp):
+                            add(f)
+            continue
+        p = Path(text)
+        if p.is_file():
+            add(p)
+        elif p.is_dir():
+            for f in sorted(p.rglob("*") if recursive else p.iterdir()):
+                if _entry(f) and not _hidden(f, p):
+                    add(f)
+        elif p.exists():
+            raise ParameterError(f"path '{raw}': expected a file or a folder; found neither (a device or socket?)")
+        else:
+            raise ParameterError(f"path '{raw}': expected a file, folder or glob pattern; found no such file or folder")
+    return list(out)
+
+
+@dataclass
+class BatchResult:
+    """What a batch did.
+
+    Parameters
+    ----------
+    files_total : int
+        Number of files named.
+    files_ok : int
+        Number of files analysed without error.
+    files_failed : int
+        Number of files with an error row.
+    files_skipped : int
+        Number of files skipped (unchanged since a previous batch with the same settings, or of the
+        other kind: impedance data in a cycler batch).
+    db : str
+        The database written.
+    out : str or None
+        The output folder (Parquet files), if any.
+    elapsed_s : float
+        Wall time of the batch (s).
+    files_per_s : float
+        Files analysed (not skipped) per second of wall time.
+    failed : list of dict
+        ``file``, ``error_type``, ``error`` of each failed file.
+    files : list of dict
+        One row per file of this batch: ``file``, ``sha256``, ``status``, ``error``, ``error_type``,
+        ``file_id``, ``analysis``, ``cell_kind`` (``status`` "skipped" for resumed files).
+    outputs : list of str
+        The Parquet files written into ``out``.
+    """
+
+    files_total: int = 0
+    files_ok: int = 0
+    files_failed: int = 0
+    files_skipped: int = 0
+    db: str = ""
+    out: str | None = None
+    elapsed_s: float = 0.0
+    files_per_s: float = 0.0
+    failed: list = field(default_factory=list)
+    files: list = field(default_factory=list, repr=False)
+    outputs: list = field(default_factory=list)
+
+    def summary(self) -> dict:
+        """The JSON object of ``lisse batch --json``.
+
+        Returns
+        -------
+        dict
+            ``files_total``, ``files_ok``, ``files_failed``, ``files_skipped``, ``db``, ``out``,
+            ``elapsed_s`` [s], ``files_per_s`` [1/s], ``failed``, ``outputs``.
+        """
+        return {"files_total": self.files_total, "files_ok": self.files_ok, "files_failed": self.files_failed,
+                "files_skipped": self.files_skipped, "db": self.db, "out": self.out, "elapsed_s": self.elapsed_s,
+                "files_per_s": self.files_per_s, "failed": self.failed, "outputs": self.outputs}
+
+
+def run_batch(paths: Sequence[str | os.PathLike], *, db: str | os.PathLike | None = None, out: str | os.PathLike | None = None,
+              settings: BatchSettings | None = None, jobs: int = 1, scheduler: str | None = None, client: Any = None,
+              progress: Callable[[int, int], None] | None = None, retry_errors: bool = False, force: bool = False,
+              overwrite: bool = False) -> BatchResult:
+    """Analyse every file under ``paths`` and store the results in the database ``db``.
+
+    Each file is hashed (sha256, streamed) and skipped when its absolute path, content hash, size,
+    modification time (ns) and the settings hash equal those of its stored row (a previous batch's
+    result, ok or error). Touching a file (a new modification time) re-analyses it. The others run as
+    tasks of :func:`lisse.parallel.iter_tasks` (here, ``jobs`` local processes, or a Dask cluster);
+    each result is written to the database by this process as it completes, in one transaction per
+    file, so an interrupted batch keeps every file it finished and resumes where it stopped.
+
+    Parameters
+    ----------
+    paths : sequence of path
+        Files, folders (searched recursively) and glob patterns (``"data/**/*.mpr"``).
+    db : path, optional
+        The results database (SQLite; created when missing). Default: ``out/lisse.sqlite``.
+    out : path, optional
+        Output folder (new, empty or made by lisse; :func:`lisse.io.outputs.claim_output_folder`):
+        ``files.parquet`` (this batch's files: ``file``, ``sha256``, ``status``, ``error``, ...) and the
+        per-row tables of this batch's files (``cycles.parquet``, ``half_cycles.parquet``,
+        ``ccd_steps.parquet``, ``spectra.parquet``, ``drt_peaks.parquet``, ``fits.parquet``).
+    settings : BatchSettings, optional
+        The analysis settings (default: a cycler batch with default settings).
+    jobs : int
+        Number of local worker processes (1: here).
+    scheduler : str, optional
+        Address of a Dask distributed scheduler (see :func:`lisse.parallel.iter_tasks`).
+    client : distributed.Client, optional
+        An existing Dask client (reused, left open).
+    progress : callable, optional
+        ``progress(done, total)`` after each file.
+    retry_errors : bool
+        Re-analyse files whose stored status is "error" even when unchanged.
+    force : bool
+        Re-analyse every file.
+    overwrite : bool
+        Accept an output folder holding files lisse did not write.
+
+    Returns
+    -------
+    BatchResult
+        Counts, timing, the failed files and one row per file.
+
+    Raises
+    ------
+    ParameterError
+        No database and no output folder, a missing path, a refused output folder, ``jobs`` < 1.
+    """
+    from lisse.io.resultsdb import ResultsDB
+    from lisse.parallel import iter_tasks
+
+    t0 = time.perf_counter()
+    settings = settings or BatchSettings()
+    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
+        raise ParameterError(f"jobs: expected a whole number of processes >= 1; got {jobs!r}")
+    if scheduler is not None and client is None:  # a malformed address, before the output folder is touched
+        from lisse.parallel import _check_scheduler_address
+
+        _check_scheduler_address(scheduler)
+    if db is None and out is None:
+        raise ParameterError("batch: give a database (db=, --db) or an output folder (out=, --out) to write it into")
+    out_dir = None
+    if out is not None:
+        from lisse.io.outputs import claim_output_folder
+
+        _remove_stale_temporaries(Path(out))
+        out_dir = claim_output_folder(out, overwrite=overwrite)
+    db_path = _abs(db) if db is not None else (out_dir or Path.cwd()) / DEFAULT_DB_NAME  # (one of the two is given)
+    db_files = [db_path, db_path.with_name(db_path.name + "-wal"), db_path.with_name(db_path.name + "-shm"),
+                db_path.with_name(db_path.name + "-journal")]
+    files = expand_paths(paths, exclude=[*db_files, *([out_dir] if out_dir is not None else [])])
+    digest = settings.digest()
+    settings_json = settings.as_dict()
+    result = BatchResult(files_total=len(files), db=str(db_path), out=None if out_dir is None else str(out_dir))
+    total = len(files)
+    done = 0
+    with ResultsDB(db_path) as store:
+        if out_dir is not None and db_path.parent == out_dir:
+            from lisse.io.outputs import mark_output_files
+
+            mark_output_files(out_dir, db_files[:3])
+        previous = store.lookup_many([str(p) for p in files])
+        rows: dict[str, dict] = {}
+        tasks: list[dict] = []
+        for p in files:
+            key = str(p)
+            try:
+                st = p.stat()
+                sha = file_sha256(p)
+            except OSError as exc:  # unreadable: an error row, like any other bad file
+                rows[key] = _store(store, {"path": key, "settings_hash": digest, "settings_json": settings_json,
+                                           "status": "error", "error_type": "ReaderError",
+                                           "error": f"'{p}': cannot read it ({exc.strerror or exc})"}, {})
+                done += 1
+                if progress:
+                    progress(done, total)
+                continue
+            meta = {"path": key, "sha256": sha, "size_bytes": st.st_size, "mtime_ns": st.st_mtime_ns}
+            prev = previous.get(key)
+            unchanged = prev is not None and all(prev[k] == meta[k] for k in ("sha256", "size_bytes", "mtime_ns")) \
+                and prev["settings_hash"] == digest
+            if prev is not None and unchanged and not force and not (retry_errors and prev["status"] == "error"):
+                rows[key] = {"file": key, "sha256": sha, "status": "skipped", "error": None, "error_type": None,
+                             "previous_status": prev["status"], "file_id": prev["file_id"], "resumed": True}
+                done += 1
+                if progress:
+                    progress(done, total)
+                continue
+            tasks.append({**meta, "settings": settings_json})
+        analysed = 0
+        t_analyse = time.perf_counter()
+        for oc in iter_tasks(analyse_file, [{"path": t["path"], "settings": t["settings"]} for t in tasks], jobs=jobs,
+                             scheduler=scheduler, client=client):
+            task = tasks[oc.index]
+            base = {k: task[k] for k in ("path", "sha256", "size_bytes", "mtime_ns")}
+            base.update(settings_hash=digest, settings_json=settings_json)
+            if oc.ok:
+                value = oc.value
+                file_row = {**base, **value["file"]}
+                tables = value["tables"]
+                cell = value.get("cell")
+            else:
+                file_row = {**base, "status": "error", "error_type": oc.error_type, "error": " ".join(str(oc.error).split()),
+                            "traceback": None if oc.user_error else oc.traceback}
+                tables, cell = {}, None
+            rows[task["path"]] = _store(store, file_row, tables, cell)
+            analysed += 1
+            done += 1
+            if progress:
+                progress(done, total)
+        elapsed_analyse = time.perf_counter() - t_analyse
+        result.files = [rows[str(p)] for p in files]
+        for r in result.files:
+            if r["status"] == "ok":
+                result.files_ok += 1
+            elif r["status"] == "error":
+                result.files_failed += 1
+                result.failed.append({"file": r["file"], "error_type": r["error_type"], "error": r["error"]})
+            else:
+                result.files_skipped += 1
+        if out_dir is not None:
+            store.con.execute("BEGIN")  # one read snapshot: another batch may replace these files' rows meanwhile
+            try:
+                _refresh_file_ids(store, result.files)
+                result.outputs = _export(store, out_dir, result.files)
+            finally:
+                store.con.execute("COMMIT")
+    result.elapsed_s = time.perf_counter() - t0
+    result.files_per_s = analysed / elapsed_analyse if analysed and elapsed_analyse > 0 else 0.0
+    return result
+
+
+def _store(store: Any, file_row: dict, tables: dict, cell: dict | None = None) -> dict:
+    """Write one file's results (one transaction) and return its files.parquet row."""
+    file_id = store.write_file(file_row, tables, cell=cell)
+    return {"file": file_row["path"], "sha256": file_row.get("sha256"), "status": file_row["status"], "error": file_row.get("error"),
+            "error_type": file_row.get("error_type"), "file_id": file_id, "analysis": file_row.get("analysis"),
+            "cell_kind": file_row.get("cell_kind"), "resumed": False}
+
+
+def _remove_stale_temporaries(out_dir: Path) -> None:
+    """Remove the temporary Parquet files a killed batch left in its (lisse-made) output folder.
+
+    Exports are written to ``.NAME.parquet.tmp-PID`` then renamed; a batch killed in between leaves
+    the temporary file, and the folder would then be refused as holding files lisse did not write.
+    Only files of exactly that pattern, of this batch's table names, whose process ``PID`` no longer
+    runs, in a folder carrying lisse's marker, are removed.
+    """
+    import re
+
+    from lisse.io.outputs import MARKER
+
+    if os.name != "posix" or not (out_dir / MARKER).is_file():  # os.kill(pid, 0) only probes on POSIX (Windows: terminates)
+        return
+    names = "|".join(("files", *EXPORTED))
+    pattern = re.compile(rf"^\.({names})\.parquet\.tmp-(\d+)$")
+    for f in out_dir.iterdir():
+        m = pattern.match(f.name)
+        if m is None or not f.is_file() or f.is_symlink():
+            continue
+        try:
+            os.kill(int(m.group(2)), 0)
+            continue  # a live process (another batch) is writing it
+        except ProcessLookupError:
+            pass
+        except (PermissionError, OverflowError, OSError):
+            continue
+        try:
+            f.unlink()
+        except OSError:
+            pass
+
+
+def _refresh_file_ids(store: Any, files: list[dict]) -> None:
+    """Point each row's ``file_id`` at the file's row the database holds now.
+
+    Another batch writing the same database may have re-analysed some of these files since this batch
+    stored (or skipped) them; writing a file replaces its row, so its ``file_id`` changes. Exporting the
+    old ids would silently drop those files' cycles, spectra, ... from this batch's Parquet files.
+    """
+    current = store.lookup_many([r["file"] for r in files])
+    for r in files:
+        now = current.get(r["file"])
+        r["file_id"] = None if now is None else now["file_id"]
+    _add_reader_notes(store, files)
+
+
+def _add_reader_notes(store: Any, files: list[dict]) -> None:
+    """Set each row's ``notes``: the reader's provenance notes of the stored file ("; "-joined; None when none).
+
+    A reader that recovers a truncated file (the whole rows before the cut) says so only there: the
+    row's status is "ok", so files.parquet must show it, for skipped (resumed) rows too.
+    """
+    import json
+
+    ids = [r["file_id"] for r in files if r.get("file_id") is not None]
+    notes: dict[int, str | None] = {}
+    for i in range(0, len(ids), 500):
+        chunk = ids[i:i + 500]
+        for fid, prov in store.con.execute(f"SELECT file_id, provenance_json FROM files WHERE file_id IN ({', '.join('?' * len(chunk))})",
+                                           chunk):
+            try:
+                found = (json.loads(prov) or {}).get("notes") if prov else None
+            except (ValueError, AttributeError):
+                found = None
+            notes[fid] = "; ".join(str(n) for n in found) if found else None
+    for r in files:
+        fid = r.get("file_id")
+        r["notes"] = None if fid is None else notes.get(fid)
+
+
+def _export(store: Any, out_dir: Path, files: list[dict]) -> list[str]:
+    """files.parquet and the per-row tables of this batch's files, into ``out_dir`` (atomic writes)."""
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from lisse.io.outputs import mark_output_files
+
+    written = []
+    cols = ["file", "sha256", "status", "error", "error_type", "file_id", "analysis", "cell_kind", "resumed"]
+    df = pd.DataFrame([{c: r.get(c) for c in cols} for r in files], columns=cols)
+    df["previous_status"] = [r.get("previous_status") for r in files]
+    df["notes"] = [r.get("notes") for r in files]
+    schema = pa.schema([("file", pa.string()), ("sha256", pa.string()), ("status", pa.string()), ("error", pa.string()),
+                        ("error_type", pa.string()), ("file_id", pa.int64()), ("analysis", pa.string()),
+                        ("cell_kind", pa.string()), ("resumed", pa.bool_()), ("previous_status", pa.string()),
+                        ("notes", pa.string())])
+    table = pa.Table.from_pandas(df, schema=schema, preserve_index=False)
+    target = out_dir / "files.parquet"
+    tmp = out_dir / f".files.parquet.tmp-{os.getpid()}"
+    pq.write_table(table, tmp)
+    os.replace(tmp, target)
+    written.append(str(target))
+    ids = [r["file_id"] for r in files if r.get("file_id") is not None]
+    for name in EXPORTED:
+        written.append(str(store.export(name, out_dir / f"{name}.parquet", file_ids=ids)))
+    mark_output_files(out_dir, written)
+    return written
