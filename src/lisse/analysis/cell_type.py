@@ -136,6 +136,11 @@ def classify_cell(record: Any, *, staircase: bool = False) -> CellClassification
     -------
     CellClassification
         The cell type and the rule, with the measured numbers, that decided it.
+
+    Raises
+    ------
+    ParameterError
+        ``record`` is not a CyclingRecord (a file path, for instance: read it with ``lisse.io.read_cycling``).
     """
     if not (hasattr(record, "columns") and hasattr(record, "current_A") and hasattr(record, "voltage_V")):
         raise ParameterError(f"classify_cell: expected a CyclingRecord; found {type(record).__name__}"
