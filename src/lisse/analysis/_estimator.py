@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import numbers
+import os
 from typing import Any
 
 import numpy as np
@@ -19,7 +20,27 @@ from lisse.errors import ParameterError
 from lisse.records.cycling import CyclingRecord
 from lisse.records.spectrum import EISSpectrum
 
-__all__ = ["data_kind", "refuse_data", "check_dataclass_settings"]
+__all__ = ["data_kind", "refuse_data", "check_dataclass_settings", "read_hint", "check_record", "check_spectra"]
+
+
+def read_hint(obj: Any, reader: str) -> str:
+    """For a file path passed where loaded data is expected: the call that reads it first (empty text otherwise).
+
+    Parameters
+    ----------
+    obj : object
+        What the caller passed.
+    reader : str
+        The dotted name of the reader, e.g. ``"lisse.io.read_cycling"``.
+
+    Returns
+    -------
+    str
+        ``" (a path: read it first, lisse.io.read_cycling('cell.mpr'))"`` for a path, else ``""``.
+    """
+    if isinstance(obj, (str, bytes, os.PathLike)):
+        return f" (a path: read it first, {reader}({os.fsdecode(obj)!r}))"
+    return ""
 
 
 def data_kind(value: Any) -> str | None:
@@ -107,3 +128,49 @@ def check_dataclass_settings(obj: Any, data: str) -> None:
             expected = "a number or None" if optional else "a number"
             raise ParameterError(f"{name}.{f.name}: expected {expected} (SI units unless the name says otherwise); "
                                  f"found {type(v).__name__} {v!r:.60}")
+
+
+def check_record(obj: Any, who: str) -> CyclingRecord:
+    """``obj`` if it is a :class:`~lisse.records.CyclingRecord`, else a :class:`~lisse.errors.ParameterError`.
+
+    Parameters
+    ----------
+    obj : object
+        What the caller passed.
+    who : str
+        The function named in the message.
+
+    Returns
+    -------
+    CyclingRecord
+        ``obj``.
+    """
+    if not isinstance(obj, CyclingRecord):
+        raise ParameterError(f"{who}: expected a CyclingRecord; found {type(obj).__name__}{read_hint(obj, 'lisse.io.read_cycling')}")
+    return obj
+
+
+def check_spectra(obj: Any, who: str) -> list[EISSpectrum]:
+    """``obj`` as a list of :class:`~lisse.records.EISSpectrum`, else a :class:`~lisse.errors.ParameterError`.
+
+    Parameters
+    ----------
+    obj : object
+        What the caller passed: a sequence of spectra.
+    who : str
+        The function named in the message.
+
+    Returns
+    -------
+    list of EISSpectrum
+        The spectra.
+    """
+    if isinstance(obj, (str, bytes, os.PathLike, EISSpectrum)) or not hasattr(obj, "__iter__"):
+        raise ParameterError(f"{who}: expected a list of EISSpectrum; found {type(obj).__name__}"
+                             f"{read_hint(obj, 'lisse.io.read_spectra')}")
+    items = list(obj)
+    for k, item in enumerate(items):
+        if not isinstance(item, EISSpectrum):
+            raise ParameterError(f"{who}: expected a list of EISSpectrum; item {k} is {type(item).__name__}"
+                                 f"{read_hint(item, 'lisse.io.read_spectrum')}")
+    return items

@@ -31,6 +31,7 @@ from typing import Any
 
 import numpy as np
 
+from lisse.analysis._estimator import read_hint
 from lisse.errors import CellTypeError, ParameterError
 
 __all__ = ["CELL_TYPES", "CellClassification", "classify_cell", "classify_record", "current_levels", "require_symmetric"]
@@ -135,7 +136,15 @@ def classify_cell(record: Any, *, staircase: bool = False) -> CellClassification
     -------
     CellClassification
         The cell type and the rule, with the measured numbers, that decided it.
+
+    Raises
+    ------
+    ParameterError
+        ``record`` is not a CyclingRecord (a file path, for instance: read it with ``lisse.io.read_cycling``).
     """
+    if not (hasattr(record, "columns") and hasattr(record, "current_A") and hasattr(record, "voltage_V")):
+        raise ParameterError(f"classify_cell: expected a CyclingRecord; found {type(record).__name__}"
+                             f"{read_hint(record, 'lisse.io.read_cycling')}")
     n = len(record)
     if n == 0:
         return CellClassification("empty", "the record has 0 rows")

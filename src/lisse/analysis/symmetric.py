@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from lisse.analysis._estimator import check_record, read_hint
 from lisse.errors import ParameterError
 from lisse.records.cycling import CyclingRecord
 
@@ -193,6 +194,7 @@ def half_cycles(record: CyclingRecord, opts: SegmentOptions | None = None) -> pd
     """
     import pandas as pd
 
+    check_record(record, "half_cycles")
     opts = opts or SegmentOptions()
     opts.check()
     t = record.time_s
@@ -485,7 +487,7 @@ def _need_area(record: CyclingRecord, what: str) -> float:
 
 def _as_record(obj: Any) -> CyclingRecord:
     if not isinstance(obj, CyclingRecord):
-        raise ParameterError(f"expected a CyclingRecord; got {type(obj).__name__}")
+        raise ParameterError(f"expected a CyclingRecord; got {type(obj).__name__}{read_hint(obj, 'lisse.io.read_cycling')}")
     if len(obj) < 2:
         raise ParameterError(f"the record has {len(obj)} rows; at least 2 are needed")
     return obj

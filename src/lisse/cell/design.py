@@ -35,7 +35,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from lisse.citations import register
-from lisse.errors import ParameterError
+from lisse.errors import LisseError, ParameterError
 from lisse.materials import Material, get_material
 from lisse.params import ParamSpec, validate
 from lisse.units import from_si, quantity_args
@@ -565,6 +565,30 @@ class CellDesign:
             Nested ``dataclasses.asdict`` of the design, values in SI units.
         """
         return asdict(self)
+
+    def _display(self) -> list[tuple[str, str]]:
+        """The design's main numbers in display units (µm, mAh/cm², Wh/kg, Wh/L) for the reprs."""
+        def energy(attr: str, scale: float, unit: str) -> str:
+            try:
+                return f"{getattr(self, attr) / scale:.4g} {unit}"
+            except LisseError as exc:  # the energy needs a material property the library lacks
+                return f"n/a ({exc})"
+
+        return [("Li thickness", f"{self.li_thickness * 1e6:.4g} µm"),
+                ("positive", f"{self.positive.material} {self.cathode_capacity / 36000:.4g} mAh/cm²"),
+                ("N/P", f"{self.np_ratio:.4g}"),
+                ("gravimetric energy", energy("gravimetric_energy_density", 3600.0, "Wh/kg")),
+                ("volumetric energy", energy("volumetric_energy_density", 3.6e6, "Wh/L"))]
+
+    def __repr__(self) -> str:
+        rows = dict(self._display())
+        return (f"CellDesign(Li {rows['Li thickness']}, {rows['positive']}, N/P {rows['N/P']}, "
+                f"{rows['gravimetric energy'].split(' (')[0]})")
+
+    def _repr_html_(self) -> str:
+        from lisse.records.display import html_table
+
+        return html_table("CellDesign", self._display())
 
 
 def _average_voltage(cat: Material) -> float:

@@ -97,6 +97,10 @@ class Material:
     properties: dict[str, Param] = field(default_factory=dict)
     ranges: dict[str, tuple[float, float]] = field(default_factory=dict)
 
+    def __repr__(self) -> str:
+        formula = f", {self.formula!r}" if self.formula and self.formula != self.name else ""
+        return f"Material({self.name!r}{formula}, {self.kind}, {len(self.properties)} properties)"
+
     def has(self, prop: str) -> bool:
         """Tell whether the library has a value for property ``prop``.
 

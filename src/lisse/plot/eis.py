@@ -99,8 +99,8 @@ def nyquist(spectrum, z_fit=None, fit_label: str = "fit", title: str | None = No
     inset = bool(inset and sel.sum() >= 2)
     _decade_markers(ax, f, z, skip=sel if inset else None)
     ax.plot([], [], "o", ms=5, mfc="none", mec="k", mew=0.8, label="decade of frequency")
-    ax.set_xlabel("Z' / Ω")
-    ax.set_ylabel("−Z'' / Ω")
+    ax.set_xlabel("Z' (Ω)")
+    ax.set_ylabel("−Z'' (Ω)")
     ax.set_aspect("equal", adjustable="datalim")
     ax.legend(loc="upper left", fontsize=7)
     ax.set_title(title or spectrum.label)
@@ -145,9 +145,9 @@ def bode(spectrum, z_fit=None, fit_label: str = "fit", *, axes=None):
         zf = np.asarray(z_fit)
         a1.loglog(f, np.abs(zf), "-", color=C[1], label=fit_label)
         a2.semilogx(f, -np.degrees(np.angle(zf)), "-", color=C[1])
-    a1.set_ylabel("|Z| / Ω")
-    a2.set_ylabel("−phase / °")
-    a2.set_xlabel("frequency / Hz")
+    a1.set_ylabel("|Z| (Ω)")
+    a2.set_ylabel("−phase (°)")
+    a2.set_xlabel("frequency (Hz)")
     a1.legend(fontsize=7)
     return fig
 
@@ -172,8 +172,8 @@ def kk_residuals(kk, *, ax=None):
     ax.semilogx(kk.frequency, 100 * kk.residual_real, "o-", ms=3, color=C[0], label="Δ real")
     ax.semilogx(kk.frequency, 100 * kk.residual_imag, "s-", ms=3, color=C[1], label="Δ imag")
     ax.axhline(0, color="k", lw=0.6)
-    ax.set_xlabel("frequency / Hz")
-    ax.set_ylabel("relative residual / %")
+    ax.set_xlabel("frequency (Hz)")
+    ax.set_ylabel("relative residual (%)")
     ax.set_title(f"Lin-KK: M = {kk.M}, μ = {kk.mu:.2f}" + (" (drift flagged)" if kk.flags.get("drift") else ""))
     ax.legend(fontsize=7)
     return fig
@@ -236,8 +236,8 @@ def drt(d, shade_processes: bool = True, band: bool = True, yscale: str = "linea
         ax.annotate(f"{p.resistance_ohm:.3g} Ω", (p.tau_s, h), textcoords="offset points", xytext=(0, 4), ha="center", fontsize=7)
         if p.process not in processes:
             processes.append(p.process)
-    ax.set_xlabel("τ / s")
-    ax.set_ylabel("γ / Ω")
+    ax.set_xlabel("τ (s)")
+    ax.set_ylabel("γ (Ω)")
     rs = [p.resistance_ohm for p in d.peaks_ if p.resistance_ohm > 0]
     log = yscale == "log" or (yscale == "auto" and len(rs) > 1 and max(rs) / min(rs) > 100)
     gmax = max(float(g.max()), 1e-300)
@@ -274,9 +274,9 @@ def plot_drt_map(m, *, ax=None):
     y = np.arange(len(m.labels))
     pc = ax.pcolormesh(m.tau, y, m.gamma, shading="nearest", cmap="viridis")
     ax.set_xscale("log")
-    ax.set_xlabel("τ / s")
+    ax.set_xlabel("τ (s)")
     ax.set_ylabel("spectrum")
     if len(m.labels) <= 20:
         ax.set_yticks(y, m.labels, fontsize=7)
-    fig.colorbar(pc, ax=ax, label="γ / Ω")
+    fig.colorbar(pc, ax=ax, label="γ (Ω)")
     return fig

@@ -59,11 +59,11 @@ def plot_arrhenius(series, title: str | None = None, *, ax=None):
             pre = fit["prefactor_S_K_cm" if sT else "prefactor_S_cm"]
             k_eV = BOLTZMANN / ELEMENTARY_CHARGE  # [eV/K]
             ax.plot(xs, np.log(pre) - fit["activation_energy_eV"] / k_eV * xs / 1000, "-", color=colour, lw=1)
-    ax.set_xlabel("1000 / T  (K⁻¹)")
+    ax.set_xlabel("1000/T (K⁻¹)")
     ax.set_ylabel("ln(σT / S K cm⁻¹)" if sT else "ln(σ / S cm⁻¹)")
     top = ax.secondary_xaxis("top", functions=(lambda x: 1000 / np.maximum(np.asarray(x, float), 1e-9) - 273.15,
                                                lambda c: 1000 / np.maximum(np.asarray(c, float) + 273.15, 1e-9)))
-    top.set_xlabel("T / °C")
+    top.set_xlabel("T (°C)")
     ax.legend(fontsize=7, loc="best")
     if title:
         ax.set_title(title)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from lisse.plot.style import styled
+from lisse.plot.style import new_axes, styled
 
 __all__ = ["lab_comparison"]
 
@@ -54,14 +54,8 @@ def lab_comparison(published: Mapping[str, Sequence[float]], lab: Mapping[str, S
     """
     from matplotlib.lines import Line2D
 
-    if ax is None:
-        from matplotlib.figure import Figure
-
-        n_cols = max(1, len(published) + len(lab))
-        fig = Figure(figsize=(max(4.5, 1.1 * n_cols + 2.5), 3.8), layout="constrained")
-        ax = fig.add_subplot()
-    else:
-        fig = ax.get_figure()
+    n_cols = max(1, len(published) + len(lab))
+    fig, ax = new_axes(ax, (max(4.5, 1.1 * n_cols + 2.5), 3.8))  # the user's Axes (checked) or a new lisse figure
     names: list[str] = []
     x = 0
     for src, vals in published.items():

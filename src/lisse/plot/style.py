@@ -16,6 +16,7 @@ it is drawn later, outside the context (a notebook displaying it, the user calli
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from functools import wraps
@@ -129,6 +130,21 @@ def _new_figure(figsize: tuple[float, float]) -> Any:
     return fig
 
 
+def _check_axes(ax: Any, name: str, n: int) -> None:
+    """Refuse anything but one matplotlib Axes (a list, an array of Axes, a Figure) with a ParameterError."""
+    from matplotlib.axes import Axes
+
+    if isinstance(ax, Axes):
+        return
+    from lisse.errors import ParameterError
+
+    if isinstance(ax, (list, tuple)) or type(ax).__name__ == "ndarray":
+        raise ParameterError(f"{name}: expected one matplotlib Axes per panel; found a {type(ax).__name__} of "
+                             f"{len(ax)} (pass one of them, e.g. ax=axes[0])")
+    hint = " (pass one of its Axes, e.g. fig.axes[0] or fig.add_subplot())" if type(ax).__name__ in ("Figure", "SubFigure") else ""
+    raise ParameterError(f"{name}: expected a matplotlib Axes; found {type(ax).__name__}{hint}")
+
+
 def new_axes(ax: Any = None, figsize: tuple[float, float] = (5.5, 3.6)) -> tuple[Any, Any]:
     """The Figure and Axes to draw on: the user's ``ax`` and its figure, or a new lisse figure.
 
@@ -144,6 +160,7 @@ def new_axes(ax: Any = None, figsize: tuple[float, float] = (5.5, 3.6)) -> tuple
     (matplotlib.figure.Figure, matplotlib.axes.Axes)
     """
     if ax is not None:
+        _check_axes(ax, "ax", 1)
         return _root(ax), ax
     fig = _new_figure(figsize)
     ax = fig.add_subplot()
@@ -188,6 +205,8 @@ def new_axes_row(axes: Sequence[Any] | None, n: int, figsize: tuple[float, float
             from lisse.errors import ParameterError
 
             raise ParameterError(f"{name}: expected {n} matplotlib Axes for this {n}-panel figure; found {len(flat)}")
+        for a in flat:
+            _check_axes(a, name, n)
         return _root(flat[0]), flat
     fig = _new_figure(figsize)
     grid = fig.subplots(nrows, n // nrows, sharex=sharex, squeeze=False)
@@ -211,10 +230,46 @@ def outside_legend(ax: Any, **kw: Any) -> Any:
     -------
     matplotlib.legend.Legend
     """
+    kw.setdefault("borderaxespad", 0.0)
+    if _has_right_axis(ax) and "bbox_to_anchor" not in kw:
+        # A twin y axis puts tick labels and a label on the right, where the legend would sit on them: put it
+        # below the x-axis label instead, at a distance in points (tick, tick labels, axis label: fixed heights).
+        import matplotlib.transforms as mtransforms
+
+        kw.setdefault("loc", "upper center")
+        kw.setdefault("ncol", min(len(kw.get("handles") or ax.get_legend_handles_labels()[0]) or 1, 4))
+        shift = mtransforms.ScaledTranslation(0.0, -_below_xlabel_pt(ax) / 72.0, ax.figure.dpi_scale_trans)
+        kw["bbox_to_anchor"] = (0.5, 0.0)
+        kw["bbox_transform"] = ax.transAxes + shift
+        return ax.legend(**kw)
     kw.setdefault("loc", "upper left")
     kw.setdefault("bbox_to_anchor", (1.02, 1.0))
-    kw.setdefault("borderaxespad", 0.0)
     return ax.legend(**kw)
+
+
+def _has_right_axis(ax: Any) -> bool:
+    """Whether ``ax`` or an Axes sharing its x axis (a ``twinx``) draws y tick labels on the right."""
+    siblings = ax.get_shared_x_axes().get_siblings(ax)
+    return any(a.yaxis.get_label_position() == "right" for a in siblings)
+
+
+def _below_xlabel_pt(ax: Any) -> float:
+    """Height from the bottom spine to below the x-axis label [pt]: tick, tick pad, tick label, label pad, label."""
+    import matplotlib
+    from matplotlib.font_manager import FontProperties
+
+    rc = matplotlib.rcParams
+    tick_font = FontProperties(size=rc["xtick.labelsize"]).get_size_in_points()
+    label_font = ax.xaxis.label.get_fontsize()
+    return (max(rc["xtick.major.size"], 0.0) + rc["xtick.major.pad"] + 1.3 * tick_font + rc["axes.labelpad"]
+            + 1.3 * label_font + 4.0)
+
+
+#: The call that makes a plot function's first argument from a file, by the argument's name.
+_READERS = {"record": "lisse.io.read_cycling(path)", "spectrum": "lisse.io.read_spectrum(path)",
+            "cycle_table": "lisse.analysis.cycle_table(lisse.io.read_cycling(path))",
+            "curves": "lisse.analysis.voltage_capacity_curves(lisse.io.read_cycling(path))",
+            "half_cycle_table": "lisse.analysis.half_cycles(lisse.io.read_cycling(path))"}
 
 
 def styled(func: _F) -> _F:
@@ -231,8 +286,33 @@ def styled(func: _F) -> _F:
         ``func`` with the same signature and docstring.
     """
 
+    import inspect
+
+    params = inspect.signature(func).parameters  # type: ignore[arg-type]
+    where = {k for k in ("ax", "axes") if k in params}
+    name = getattr(func, "__name__", "plot")
+
+    first = next(iter(params), "data")
+
     @wraps(func)  # type: ignore[arg-type]
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if args and isinstance(args[0], (str, bytes, os.PathLike)):
+            from lisse.errors import ParameterError
+
+            known = getattr(func, "__module__", "") in ("lisse.plot.cycling", "lisse.plot.eis")
+            reader = _READERS.get(first, "") if known else ""
+            reader = reader or "the lisse function that computes it"
+            raise ParameterError(f"{name} {first}: expected the data to draw, found a path {os.fsdecode(args[0])!r} "
+                                 f"(read or compute it first: {reader})")
+        for key in ("ax", "axes"):
+            if key in kwargs and key not in where:
+                if kwargs[key] is None:  # a result's .plot() passes both; the one this function lacks is unset
+                    del kwargs[key]
+                    continue
+                from lisse.errors import ParameterError
+
+                right = ("axes=[...] (one Axes per panel)" if "axes" in where else "ax=<one Axes>") if where else "no Axes"
+                raise ParameterError(f"{name}: this figure takes {right}; found {key}={type(kwargs[key]).__name__}")
         with lisse_style():
             return func(*args, **kwargs)  # type: ignore[operator]
 

@@ -251,9 +251,9 @@ class EISSpectrum:
             ``kind`` is neither "nyquist" nor "bode".
         """
         if kind == "nyquist":
-            return plot_with("lisse.plot.eis:nyquist", self, ax=ax, **kwargs)
+            return plot_with("lisse.plot.eis:nyquist", self, ax=ax, axes=axes, **kwargs)
         if kind == "bode":
-            return plot_with("lisse.plot.eis:bode", self, axes=axes, **kwargs)
+            return plot_with("lisse.plot.eis:bode", self, ax=ax, axes=axes, **kwargs)
         raise ParameterError(f"EISSpectrum.plot kind: expected 'nyquist' or 'bode'; found {kind!r}")
 
     def to_frame(self):

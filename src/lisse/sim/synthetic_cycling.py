@@ -63,6 +63,7 @@ from lisse.electrochem import symmetric_overpotential
 from lisse.errors import ParameterError
 from lisse.params import check_count, check_positive, check_temperature
 from lisse.records.cycling import CyclingRecord, Provenance
+from lisse.records.display import compact_repr
 from lisse.units import as_si
 
 __all__ = ["SymmetricCellModel", "SyntheticTruth", "ccd_staircase", "long_cycling", "symmetric_voltage"]
@@ -143,6 +144,7 @@ def _check_seed(seed: int | None) -> None:
         check_count(seed, "seed", 0, 2**63 - 1)
 
 
+@compact_repr
 @dataclass
 class SyntheticTruth:
     """What the generator put in the data.

@@ -51,6 +51,7 @@ doi:10.1002/9781119363682 (Warburg and Gerischer elements).
 from __future__ import annotations
 
 import math
+import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -59,7 +60,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from lisse.analysis._estimator import refuse_data
+from lisse.analysis._estimator import read_hint, refuse_data
 from lisse.analysis.eis.weighting import check_weighting, residual_weights
 from lisse.citations import Citation, add, register
 from lisse.errors import ConvergenceError, LisseError, ParameterError
@@ -683,8 +684,9 @@ class Circuit:
         if isinstance(spectrum, EISSpectrum):
             f, z = spectrum.frequency, spectrum.impedance
         else:
-            if impedance is None:
-                raise ParameterError("Circuit.fit: expected an EISSpectrum or (frequency, impedance)")
+            if impedance is None or isinstance(spectrum, (str, bytes, os.PathLike)):
+                raise ParameterError(f"Circuit.fit: expected an EISSpectrum or (frequency_Hz, impedance_ohm) arrays; found "
+                                     f"{type(spectrum).__name__}{read_hint(spectrum, 'lisse.io.read_spectrum')}")
             f, z = np.asarray(spectrum, float), np.asarray(impedance, complex)
         if f.size * 2 <= len(self.param_names) - len(self.constants):
             raise ParameterError(f"Circuit.fit: {f.size} points cannot determine {len(self.param_names) - len(self.constants)} parameters")
@@ -898,8 +900,8 @@ class Circuit:
             raise ParameterError(f"Circuit.plot kind: expected 'nyquist' or 'bode'; found {kind!r}")
         kwargs.setdefault("fit_label", self.circuit)
         if kind == "nyquist":
-            return plot_with("lisse.plot.eis:nyquist", self.spectrum_, self.z_fit_, ax=ax, **kwargs)
-        return plot_with("lisse.plot.eis:bode", self.spectrum_, self.z_fit_, axes=axes, **kwargs)
+            return plot_with("lisse.plot.eis:nyquist", self.spectrum_, self.z_fit_, ax=ax, axes=axes, **kwargs)
+        return plot_with("lisse.plot.eis:bode", self.spectrum_, self.z_fit_, ax=ax, axes=axes, **kwargs)
 
     def _at_bound(self, i: int) -> bool:
         """True when parameter i ended on (or numerically at) a finite bound, or ran off to 0/inf in

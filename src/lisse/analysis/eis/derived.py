@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from lisse.analysis._estimator import check_spectra
 from lisse.constants import BOLTZMANN, ELEMENTARY_CHARGE, GAS_CONSTANT
 from lisse.errors import ParameterError
 from lisse.records.display import compact_repr, plot_with
@@ -347,7 +348,7 @@ def drt_map(spectra: Sequence[EISSpectrum], **drt_kwargs: Any) -> DRTMap:
     """
     from lisse.analysis.eis.drt import DRT
 
-    spectra = list(spectra)
+    spectra = check_spectra(spectra, "drt_map")
     if not spectra:
         raise ParameterError("drt_map: expected at least one spectrum, found none")
     fits = [DRT(**drt_kwargs).fit(s) for s in spectra]

@@ -65,7 +65,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from lisse.analysis._estimator import refuse_data
+from lisse.analysis._estimator import read_hint, refuse_data
 from lisse.analysis.eis.cells import CELL_TYPES, PROCESS_WINDOWS, cell_model
 from lisse.analysis.eis.drt_uncertainty import BAND_LEVEL  # nominal coverage of gamma_lower_/gamma_upper_
 from lisse.analysis.eis.weighting import check_weighting, residual_weights
@@ -708,7 +708,8 @@ class DRT:
         register("Wan2015")
         if not isinstance(spectrum, EISSpectrum):
             raise ParameterError(f"DRT.fit: expected an EISSpectrum (lisse.io.read_spectrum(path), or "
-                                 f"EISSpectrum(frequency=f_Hz, impedance=Z_ohm) for arrays); found {type(spectrum).__name__}")
+                                 f"EISSpectrum(frequency=f_Hz, impedance=Z_ohm) for arrays); found {type(spectrum).__name__}"
+                                 f"{read_hint(spectrum, 'lisse.io.read_spectrum')}")
         if len(spectrum) < 5:
             raise ParameterError(f"DRT.fit: spectrum '{spectrum.label}' has {len(spectrum)} points; at least 5 are needed")
         f = spectrum.frequency
@@ -1086,12 +1087,12 @@ class DRT:
         if not hasattr(self, "peaks_"):
             raise ParameterError("DRT.plot: fit() the DRT first")
         if kind == "drt":
-            return plot_with("lisse.plot.eis:drt", self, ax=ax, **kwargs)
+            return plot_with("lisse.plot.eis:drt", self, ax=ax, axes=axes, **kwargs)
         kwargs.setdefault("fit_label", "DRT model")
         if kind == "nyquist":
-            return plot_with("lisse.plot.eis:nyquist", self.spectrum_, self.z_fit_, ax=ax, **kwargs)
+            return plot_with("lisse.plot.eis:nyquist", self.spectrum_, self.z_fit_, ax=ax, axes=axes, **kwargs)
         if kind == "bode":
-            return plot_with("lisse.plot.eis:bode", self.spectrum_, self.z_fit_, axes=axes, **kwargs)
+            return plot_with("lisse.plot.eis:bode", self.spectrum_, self.z_fit_, ax=ax, axes=axes, **kwargs)
         raise ParameterError(f"DRT.plot kind: expected 'drt', 'nyquist' or 'bode'; found {kind!r}")
 
     # -- summaries ---------------------------------------------------------------------------

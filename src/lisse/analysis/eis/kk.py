@@ -69,6 +69,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from lisse.analysis._estimator import read_hint
 from lisse.analysis.eis.weighting import residual_weights
 from lisse.citations import Citation, add, register
 from lisse.errors import ParameterError
@@ -269,7 +270,8 @@ def lin_kk(
     """
     register("Schonleber2014", "Boukamp1995")
     if not isinstance(spectrum, EISSpectrum):
-        raise ParameterError(f"lin_kk: expected an EISSpectrum, found {type(spectrum).__name__}")
+        raise ParameterError(f"lin_kk: expected an EISSpectrum, found {type(spectrum).__name__}"
+                             f"{read_hint(spectrum, 'lisse.io.read_spectrum')}")
     if not 0 < c < 1:
         raise ParameterError(f"lin_kk c: expected 0 < c < 1, found {c}")
     f = spectrum.frequency

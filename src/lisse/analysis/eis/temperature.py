@@ -53,6 +53,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 import lisse.analysis.eis.cells  # noqa: F401  (registers the Irvine1990 citation: one home)
+from lisse.analysis._estimator import check_spectra, read_hint
 from lisse.citations import Citation, add, register
 from lisse.errors import ParameterError
 from lisse.records.display import compact_repr, html_table, plot_with
@@ -395,6 +396,8 @@ def fit_pellet(sp: EISSpectrum, *, cell: str | None = None, area: QuantityLike |
     from lisse.analysis.eis.circuits import Circuit
     from lisse.analysis.eis.derived import conductivity
 
+    if not isinstance(sp, EISSpectrum):
+        raise ParameterError(f"fit_pellet: expected an EISSpectrum, found {type(sp).__name__}{read_hint(sp, 'lisse.io.read_spectrum')}")
     register("Irvine1990")
     from lisse.analysis.eis.cells import cell_model
 
@@ -598,7 +601,7 @@ def temperature_series(spectra: Sequence[EISSpectrum], temperatures: Sequence[Qu
     .. [1] J. T. S. Irvine, D. C. Sinclair, A. R. West, "Electroceramics: characterization by impedance
        spectroscopy", Adv. Mater. 2, 132 (1990), doi:10.1002/adma.19900020304 (capacitance ranges).
     """
-    spectra = list(spectra)
+    spectra = check_spectra(spectra, "temperature_series")
     if temperatures is None:
         try:
             T = [t for t, _ in resolve_temperatures(spectra)]

@@ -188,6 +188,10 @@ class InterlayerParameters:
     name: str = "custom"
     sources: dict = field(default_factory=dict, compare=False)
 
+    def __repr__(self) -> str:
+        return (f"InterlayerParameters({self.name!r}, l_i={self.thickness * 1e6:.4g} µm, σ_ion={self.sigma_ion:.3g} S/m, "
+                f"σ_e={self.sigma_e:.3g} S/m, porosity={self.porosity:.3g}, T={self.temperature:.5g} K)")
+
     # derived quantities -------------------------------------------------
     @property
     def f_rt(self) -> float:

@@ -20,10 +20,12 @@ import numpy as np
 
 from lisse.errors import ParameterError
 from lisse.params import check_count
+from lisse.records.display import compact_repr
 
 __all__ = ["Layer", "smooth_indicator", "particle_layer", "slit_layer", "layer_from_image", "particle_diameter_from_pore_size"]
 
 
+@compact_repr
 @dataclass(frozen=True)
 class Layer:
     """A porous layer on a grid.

@@ -64,6 +64,7 @@ from lisse.constants import FARADAY, GAS_CONSTANT
 from lisse.electrochem import butler_volmer, butler_volmer_overpotential
 from lisse.errors import ConvergenceError, ParameterError
 from lisse.params import Param
+from lisse.records.display import compact_repr
 from lisse.thermo.wetting import DEFAULT_LI_SURFACE_ENERGY, capillary_pressure, contact_angle
 
 __all__ = [
@@ -114,6 +115,7 @@ DEFAULTS_SI: dict[str, float] = {
 }
 
 
+@compact_repr
 @dataclass(frozen=True)
 class PhaseFieldCoefficients:
     """Phase-field coefficients in SI units.

@@ -20,6 +20,7 @@ import numpy as np
 from lisse.constants import GAS_CONSTANT
 from lisse.errors import ParameterError
 from lisse.params import check_count, check_positive
+from lisse.records.display import compact_repr
 from lisse.sim.phasefield.geometry import Layer, particle_layer, slit_layer
 from lisse.sim.phasefield.model import (
     PhaseFieldCoefficients,
@@ -65,6 +66,7 @@ PRESETS: dict[str, dict] = {
 }
 
 
+@compact_repr
 @dataclass
 class RunSetup:
     """A configured run: the solver, its layer, the end time and the recording interval (steps).
