@@ -369,3 +369,29 @@ def test_glob_stops_at_size_limit(tmp_path: Path, monkeypatch):
                                              r"'data/\*\*/\*\.csv' already name 4$"):
         load_study(tmp_path / "s.toml")
     assert len(seen) <= 4, len(seen)
+
+
+@pytest.mark.parametrize("table, select, option", [
+    ("cycling", 'from_db = true\nfiles = ["data/a.csv"]', 'area = "1 cm2"'),
+    ("cycling", 'cells = ["sym-*"]', "ccd = {collapse_ratio = 0.3}"),
+    ("cycling", 'cells = ["sym-*"]', 'kind = "ccd"'),
+    ("cycling", 'from_db = true\nfiles = ["data/a.csv"]', 'cell_type = "symmetric"'),
+    ("cycling", 'cells = ["sym-*"]', 'active_mass = "5 mg"'),
+    ("eis", 'from_db = true\nfiles = ["data/a.csv"]', 'thickness = "500 um"'),
+    ("eis", 'cells = ["sym-*"]', 'lambda = "gcv"'),
+])
+def test_analysis_options_with_from_db_are_refused(tmp_path: Path, table: str, select: str, option: str):
+    """Options the stored results cannot reflect are a one-line error naming [table] KEY (not silently ignored)."""
+    _tree(tmp_path)
+    key = option.split(" =")[0]
+    via = "from_db" if "from_db" in select else "cells"
+    (tmp_path / "s.toml").write_text(f'[database]\nfile = "lab.sqlite"\n[{table}]\n{select}\n{option}\n')
+    from lisse.errors import ParameterError
+    from lisse.io.resultsdb import ResultsDB
+    from lisse.pipeline.study import load_study
+
+    ResultsDB(tmp_path / "lab.sqlite").close()  # an empty results database: the check comes before any selection
+    with pytest.raises(ParameterError, match=rf"\[{table}\] {key}: has no effect with {via} \(the stored results were "
+                                             rf"analysed with the batch's settings\).*lisse batch {table}") as info:
+        load_study(tmp_path / "s.toml")
+    assert "\n" not in str(info.value)
