@@ -47,3 +47,30 @@ def test_mixing_bare_numbers_and_units_is_refused(value):
 def test_all_units_or_all_numbers_accepted():
     assert as_si_array(["1 mA/cm2", "2 mA/cm2"], "A/m2") == pytest.approx([10.0, 20.0], rel=1e-12)
     assert as_si_array([1.0, 2.0], "A/m2") == [1.0, 2.0]
+
+
+@pytest.mark.parametrize("temps", [[25, 50, 80], np.array([25.0, 50.0, 80.0]), (25, 50, 80)])
+def test_plain_number_temperatures_below_150_K_are_refused(temps):
+    """Plain numbers are kelvin (SI): 25-80 'K' is almost surely degC; the message says so and names the range."""
+    from lisse.analysis.eis import temperature_series, three_arc_spectrum
+
+    msg = r"temperatures are in kelvin when given as numbers; found 25–80 K: did you mean '25 degC'\?"
+    with pytest.raises(ParameterError, match=msg):
+        arrhenius(temps, [1e-2, 2e-2, 4e-2])
+    spectra = [three_arc_spectrum(seed=k) for k in range(3)]
+    with pytest.raises(ParameterError, match=msg):
+        temperature_series(spectra, temps, area=1e-4, thickness=5e-4)
+
+
+def test_cryogenic_temperatures_with_a_unit_are_accepted():
+    """A series below 150 K given with its unit is legitimate (the guard only reads plain numbers)."""
+    from lisse.analysis.eis import temperature_series, three_arc_spectrum
+
+    kB = 8.617333262e-5  # eV/K (CODATA 2018)
+    T = np.array([77.0, 100.0, 120.0])
+    sigma = 1e3 / T * np.exp(-0.05 / (kB * T))
+    assert arrhenius([f"{t} K" for t in T], sigma).Ea_eV == pytest.approx(0.05, rel=1e-9)
+    assert arrhenius(ureg().Quantity(T, "K"), sigma).Ea_eV == pytest.approx(0.05, rel=1e-9)
+    spectra = [three_arc_spectrum(seed=k) for k in range(3)]
+    s = temperature_series(spectra, ["77 K", "100 K", "120 K"], area=1e-4, thickness=5e-4)
+    assert [round(r.temperature, 9) for r in s.rows] == [77.0, 100.0, 120.0]
