@@ -215,7 +215,7 @@ def resolve_temperatures(spectra: Sequence[EISSpectrum], table: dict | None = No
     ParameterError
         For an unused or conflicting table entry, a file/name conflict, or a spectrum without a temperature.
     """
-    spectra = list(spectra)
+    spectra = check_spectra(spectra, "resolve_temperatures")
     table = dict(table or {})
     used: set[str] = set()
     out = []
