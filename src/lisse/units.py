@@ -585,8 +585,24 @@ def as_si_array(value: Any, unit: str, name: str = "value") -> Any:
             return value.to_base_units().magnitude
         except Exception as exc:
             raise UnitError(f"parameter '{name}': cannot convert {value!r} to SI: {exc}") from None
-    if isinstance(value, (list, tuple)) and any(isinstance(v, str) or _is_quantity(v) for v in value):
-        return [float(_scalar_arg(v, unit, f"{name}[{i}]")) for i, v in enumerate(value)]
+    items: Any = None
+    if isinstance(value, (list, tuple)):
+        items = list(value)
+    elif hasattr(value, "dtype") and getattr(value.dtype, "kind", "") in "USO" and hasattr(value, "tolist"):
+        # a numpy array of unit strings / quantities (dtype U, S or object): converted element by element
+        flat = value.tolist()
+        items = flat if isinstance(flat, list) else [flat]
+        items = [v.decode() if isinstance(v, bytes) else v for v in items]
+    if items is not None:
+        with_unit = [isinstance(v, str) or _is_quantity(v) or isinstance(v, UserNumber) for v in items]
+        if any(with_unit):
+            if not all(with_unit):
+                bare = next(v for v, u in zip(items, with_unit, strict=True) if not u)
+                raise ParameterError(
+                    f"parameter '{name}' mixes bare numbers (SI) with values that carry a unit (found {bare!r} "
+                    f"next to {items[with_unit.index(True)]!r}): give every element a unit, or none (SI)"
+                )
+            return [float(_scalar_arg(v, unit, f"{name}[{i}]")) for i, v in enumerate(items)]
     if isinstance(value, (numbers.Real, list, tuple)) or hasattr(value, "__array__"):
         return value
     raise ParameterError(

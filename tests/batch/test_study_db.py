@@ -340,3 +340,58 @@ def test_compare_cli_places_a_cell_among_the_lab(lab):
     assert [c["cell"] for c in lab_res["cells"]] == ["sym-c", "sym-b", "sym-a"]
     r = run_cli("compare", "--db", str(lab["db"]), "--cell", "nobody")
     assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1 and "--cell 'nobody'" in r.stderr
+
+
+def test_glob_stops_at_size_limit(tmp_path: Path, monkeypatch):
+    """A pattern matching far more files than the limit is not listed whole: the walk stops at limit + 1 files."""
+    import glob as glob_module
+
+    from lisse.errors import ParameterError
+    from lisse.pipeline import inputs
+    from lisse.pipeline.study import load_study
+
+    data = tmp_path / "data"
+    data.mkdir()
+    for i in range(40):
+        (data / f"c{i:02d}.csv").write_text("x\n")
+    (tmp_path / "s.toml").write_text('[cycling]\nfiles = ["data/**/*.csv"]\n')
+    real = glob_module.iglob
+    seen: list[str] = []
+
+    def counting_iglob(*args, **kwargs):
+        for h in real(*args, **kwargs):
+            seen.append(h)
+            yield h
+
+    monkeypatch.setattr(glob_module, "iglob", counting_iglob)
+    monkeypatch.setattr(inputs, "MAX_STUDY_FILES", 3)
+    with pytest.raises(ParameterError, match=r"\[cycling\] files: expected at most 3 files \(size limit\); the entries up to "
+                                             r"'data/\*\*/\*\.csv' already name 4$"):
+        load_study(tmp_path / "s.toml")
+    assert len(seen) <= 4, len(seen)
+
+
+@pytest.mark.parametrize("table, select, option", [
+    ("cycling", 'from_db = true\nfiles = ["data/a.csv"]', 'area = "1 cm2"'),
+    ("cycling", 'cells = ["sym-*"]', "ccd = {collapse_ratio = 0.3}"),
+    ("cycling", 'cells = ["sym-*"]', 'kind = "ccd"'),
+    ("cycling", 'from_db = true\nfiles = ["data/a.csv"]', 'cell_type = "symmetric"'),
+    ("cycling", 'cells = ["sym-*"]', 'active_mass = "5 mg"'),
+    ("eis", 'from_db = true\nfiles = ["data/a.csv"]', 'thickness = "500 um"'),
+    ("eis", 'cells = ["sym-*"]', 'lambda = "gcv"'),
+])
+def test_analysis_options_with_from_db_are_refused(tmp_path: Path, table: str, select: str, option: str):
+    """Options the stored results cannot reflect are a one-line error naming [table] KEY (not silently ignored)."""
+    _tree(tmp_path)
+    key = option.split(" =")[0]
+    via = "from_db" if "from_db" in select else "cells"
+    (tmp_path / "s.toml").write_text(f'[database]\nfile = "lab.sqlite"\n[{table}]\n{select}\n{option}\n')
+    from lisse.errors import ParameterError
+    from lisse.io.resultsdb import ResultsDB
+    from lisse.pipeline.study import load_study
+
+    ResultsDB(tmp_path / "lab.sqlite").close()  # an empty results database: the check comes before any selection
+    with pytest.raises(ParameterError, match=rf"\[{table}\] {key}: has no effect with {via} \(the stored results were "
+                                             rf"analysed with the batch's settings\).*lisse batch {table}") as info:
+        load_study(tmp_path / "s.toml")
+    assert "\n" not in str(info.value)

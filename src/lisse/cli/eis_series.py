@@ -77,7 +77,8 @@ def run(args):
     temps = resolve_temperatures(spectra, table)
     order = sorted(range(len(spectra)), key=lambda i: (temps[i][0], i))  # rows from cold to hot
     spectra, temps = [spectra[i] for i in order], [temps[i] for i in order]
-    s = temperature_series(spectra, [t for t, _ in temps], cell=args.cell, form=args.form)
+    # kelvin read from the files/table: passed with their unit (plain numbers below 150 K would be refused as degC)
+    s = temperature_series(spectra, [f"{t!r} K" for t, _ in temps], cell=args.cell, form=args.form)
     out = s.as_dict()
     for row, sp, (_, src) in zip(out["spectra"], spectra, temps):
         row["file"] = sp.metadata.get("source")

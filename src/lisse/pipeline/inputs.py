@@ -88,6 +88,21 @@ def _shown(p: Path, base: Path) -> str:
         return str(p)
 
 
+def _capped_glob(pattern: str, limit: int) -> list[str]:
+    """The files ``pattern`` matches (recursive ``**``), sorted; at most ``limit`` of them.
+
+    The matches are streamed (``glob.iglob``) and the walk stops at ``limit`` files, so a pattern such as
+    ``/**/*`` cannot build a list of the whole disk before the size limit is checked.
+    """
+    hits: list[str] = []
+    for h in glob.iglob(pattern, recursive=True):
+        if Path(h).is_file():
+            hits.append(h)
+            if len(hits) >= limit:
+                break
+    return sorted(hits)
+
+
 def expand_files(schema: Mapping[str, Any], options: dict, base: Path, where: str, inputs: dict) -> None:
     """Expand the glob patterns of ``options``' file keys in place and check every named file exists.
 
@@ -121,7 +136,7 @@ def expand_files(schema: Mapping[str, Any], options: dict, base: Path, where: st
             name = f"{where} {key}[{i}]" if is_list else f"{where} {key}"
             if is_pattern(value, base):
                 full = value if Path(value).is_absolute() else str(base / value)
-                hits = sorted(h for h in glob.glob(full, recursive=True) if Path(h).is_file())
+                hits = _capped_glob(full, MAX_STUDY_FILES + 1)
                 if not hits:
                     raise ParameterError(f"{name}: expected the pattern {value!r} to match files (relative to the study's folder "
                                          f"{str(base)!r}); it matches none")

@@ -27,6 +27,7 @@ what was expected and what was found. The typed options of each stage are kept i
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -80,6 +81,28 @@ def _cell_schema() -> dict:
         }),
     )
     return schema
+
+
+#: Options of a stage table that still act when its results come from the [database] (from_db / cells): the
+#: selection itself. Every other option (area, ccd thresholds, kind, format, units, DRT settings, ...) changes the
+#: analysis, which the stored results already ran with the batch's settings; none of them only changes presentation.
+_DB_SELECTION_KEYS = frozenset({"files", "from_db", "cells", "synthetic"})
+
+
+def _refuse_inert_db_options(section: str, given: Mapping[str, Any], via: str) -> None:
+    """Refuse analysis options the user set in a ``[section]`` that reads stored results (they would be silently ignored).
+
+    Raises
+    ------
+    ParameterError
+        Naming ``[section] KEY`` of the first such option.
+    """
+    for key in given:
+        if key not in _DB_SELECTION_KEYS:
+            raise ParameterError(
+                f"[{section}] {key}: has no effect with {via} (the stored results were analysed with the batch's settings); "
+                f"remove it, or re-run `lisse batch {section}` with it and read the new results"
+            )
 
 
 def load_study(path: str | Path | None = None) -> dict:
@@ -178,6 +201,7 @@ def parse_study(text: str, source: str = "<string>", base_dir: Path | None = Non
                     if opts.get("synthetic"):
                         raise ParameterError(f"[{st.section}] synthetic: expected false when the results come from the "
                                              "[database] (from_db / cells); found true")
+                    _refuse_inert_db_options(st.section, data[st.section], "from_db" if opts.get("from_db") else "cells")
                     if not opts.get("files") and not opts.get("cells"):
                         raise ParameterError(f"[{st.section}] from_db: expected 'files = [...]' or 'cells = [...]' selecting "
                                              "stored files; found neither")

@@ -13,7 +13,10 @@ r"""Quantities derived from impedance results: conductivity, Arrhenius energy, i
 
 from __future__ import annotations
 
+import functools
+import inspect
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -23,7 +26,7 @@ from lisse.analysis._estimator import check_spectra
 from lisse.constants import BOLTZMANN, ELEMENTARY_CHARGE, GAS_CONSTANT
 from lisse.errors import ParameterError
 from lisse.records.display import compact_repr, plot_with
-from lisse.units import quantity_args, to_si
+from lisse.units import UserNumber, quantity_args, to_si
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -160,6 +163,75 @@ class ArrheniusFit:
         }
 
 
+#: Temperatures given as plain numbers are kelvin (SI); a set of them all below this [K] is refused as
+#: almost surely degrees Celsius (a cryogenic series is given with its unit, e.g. ``"77 K"``).
+KELVIN_NUMBERS_MIN_K = 150.0
+
+
+def check_kelvin_numbers(values: Any, name: str, where: str) -> None:
+    """Refuse temperatures given as plain numbers that are all below :data:`KELVIN_NUMBERS_MIN_K` (°C mistaken for K).
+
+    Parameters
+    ----------
+    values : array_like or None
+        The temperatures exactly as the caller gave them (before unit conversion). Strings, pint quantities
+        and :class:`lisse.units.UserNumber` carry their unit and are not checked.
+    name, where : str
+        Parameter and function names, for the message.
+
+    Raises
+    ------
+    ParameterError
+        If every value is a plain number below 150 K.
+    """
+    if values is None or isinstance(values, str) or hasattr(values, "dimensionality"):
+        return
+    items = list(values) if isinstance(values, (list, tuple)) else None
+    if items is not None and any(isinstance(v, UserNumber) for v in items):
+        return
+    if isinstance(values, UserNumber):
+        return
+    try:
+        arr = np.asarray(values)
+    except Exception:  # not an array of numbers: the unit conversion reports it
+        return
+    if arr.dtype.kind not in "iuf" or arr.size == 0:
+        return
+    a = arr.astype(float).ravel()
+    if np.all(np.isfinite(a)) and np.all(a < KELVIN_NUMBERS_MIN_K):
+        lo, hi = float(a.min()), float(a.max())
+        raise ParameterError(
+            f"{where} {name}: temperatures are in kelvin when given as numbers; found {lo:g}–{hi:g} K: "
+            f"did you mean '{lo:g} degC'? (give a unit, e.g. ['{lo:g} degC', ...] or '77 K' for a cryogenic series)"
+        )
+
+
+def kelvin_numbers_guard(param: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Decorate a public function so ``param`` given as plain numbers all below 150 K is refused (see :func:`check_kelvin_numbers`).
+
+    Applied outside :func:`lisse.units.quantity_args`, it sees the caller's values before conversion; internal
+    callers that pass converted kelvin use ``fn.__wrapped__``.
+    """
+
+    def deco(fn: Callable[..., Any]) -> Callable[..., Any]:
+        sig = inspect.signature(fn)
+
+        @functools.wraps(fn)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            try:
+                bound = sig.bind_partial(*args, **kwargs)
+            except TypeError:
+                return fn(*args, **kwargs)  # the call itself reports the bad arguments
+            if param in bound.arguments:
+                check_kelvin_numbers(bound.arguments[param], param, fn.__name__)
+            return fn(*args, **kwargs)
+
+        return wrapper
+
+    return deco
+
+
+@kelvin_numbers_guard("temperature")
 @quantity_args(temperature="K[]", sigma="S/m[]")
 def arrhenius(temperature: ArrayLike, sigma: ArrayLike, form: str = "sigma_T") -> ArrheniusFit:
     """Fit the Arrhenius activation energy to conductivities at several temperatures.

@@ -54,6 +54,7 @@ import numpy as np
 
 import lisse.analysis.eis.cells  # noqa: F401  (registers the Irvine1990 citation: one home)
 from lisse.analysis._estimator import check_spectra, read_hint
+from lisse.analysis.eis.derived import kelvin_numbers_guard
 from lisse.citations import Citation, add, register
 from lisse.errors import ParameterError
 from lisse.records.display import compact_repr, html_table, plot_with
@@ -548,7 +549,8 @@ def _arrhenius_entry(T, s, form: str) -> dict | None:
         return None
     Tv = np.array([a for a, _ in ok])
     sv = np.array([b for _, b in ok])
-    fit = arrhenius(Tv, sv, form=form)
+    # kelvin already converted (maybe from strings below 150 K): the unguarded function (no plain-number guard)
+    fit = arrhenius.__wrapped__(Tv, sv, form=form)  # type: ignore[attr-defined]
     n = Tv.size
     half = float(stdtrit(n - 2, 0.975) * fit.Ea_std_eV) if n > 2 else float("nan")
     # prefactor: arrhenius() works in S/m; report in S/cm (times K for the sigma_T form)
@@ -565,6 +567,7 @@ def _arrhenius_entry(T, s, form: str) -> dict | None:
     }
 
 
+@kelvin_numbers_guard("temperatures")
 @quantity_args(temperatures="K[]", area="cm2", thickness="um")
 def temperature_series(spectra: Sequence[EISSpectrum], temperatures: Sequence[QuantityLike] | None = None, *, area: QuantityLike | None = None, thickness: QuantityLike | None = None, cell: str | None = None, form: str = "sigma_T") -> SeriesFit:
     """Fit every spectrum (:func:`fit_pellet`) and the Arrhenius law of σ_bulk, σ_gb and σ_total.
