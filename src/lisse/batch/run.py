@@ -315,7 +315,17 @@ def run_batch(paths: Sequence[str | os.PathLike], *, db: str | os.PathLike | Non
                 file_row = {**base, "status": "error", "error_type": oc.error_type, "error": " ".join(str(oc.error).split()),
                             "traceback": None if oc.user_error else oc.traceback}
                 tables, cell = {}, None
-            rows[task["path"]] = _store(store, file_row, tables, cell)
+            prev = previous.get(task["path"])
+            if file_row["status"] == "skipped" and prev is not None and prev["status"] in ("ok", "error") \
+                    and prev.get("analysis") not in (None, file_row.get("analysis")):
+                # a file of the other kind (cycler data in an impedance batch, or the reverse) whose results of the
+                # other analysis are stored: reported skipped in this batch's files.parquet, its DB row left alone
+                rows[task["path"]] = {"file": task["path"], "sha256": task["sha256"], "status": "skipped",
+                                      "error": file_row.get("error"), "error_type": None, "previous_status": prev["status"],
+                                      "file_id": prev["file_id"], "analysis": prev.get("analysis"),
+                                      "cell_kind": file_row.get("cell_kind"), "resumed": False}
+            else:
+                rows[task["path"]] = _store(store, file_row, tables, cell)
             analysed += 1
             done += 1
             if progress:

@@ -245,6 +245,10 @@ class ResultsDB:
 
     # -- set-up -----------------------------------------------------------------------------------------------
     def _create(self) -> None:
+        names = {r[0] for r in self.con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if names and "schema_version" not in names:  # another program's database: touch nothing (no PRAGMA, no CREATE)
+            raise ParameterError(f"database '{self.path}': expected a lisse results database (or a new/empty file); "
+                                 f"found not a lisse results database, with tables {sorted(names)[:6]}")
         mode = self.con.execute("PRAGMA journal_mode = WAL").fetchone()[0]
         if str(mode).lower() != "wal":  # e.g. a network file system without shared memory
             raise OutputError(f"database '{self.path}': could not switch to the write-ahead log (journal mode {mode}); "
@@ -333,7 +337,8 @@ class ResultsDB:
             ``{path: {column: value}}`` for the paths found.
         """
         out: dict[str, dict] = {}
-        cols = ("file_id", "path", "sha256", "size_bytes", "mtime_ns", "settings_hash", "status", "error", "error_type")
+        cols = ("file_id", "path", "sha256", "size_bytes", "mtime_ns", "settings_hash", "status", "error", "error_type",
+                "analysis")
         for i in range(0, len(paths), 500):
             chunk = list(paths[i:i + 500])
             q = f"SELECT {', '.join(cols)} FROM files WHERE path IN ({', '.join('?' * len(chunk))})"

@@ -1,0 +1,52 @@
+"""Review fixes of issue 15's batch / results database (each test failed before its fix)."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from lisse.batch import BatchSettings, run_batch
+from lisse.errors import ParameterError
+from lisse.io.resultsdb import ResultsDB
+
+from ._synth import fullcell_csv
+
+
+def test_eis_batch_keeps_the_cycling_results_of_a_cycler_file(tmp_path: Path):
+    """An impedance batch meeting a cycler file reports it skipped but leaves its stored cycling rows alone."""
+    d = tmp_path / "data"
+    d.mkdir()
+    fullcell_csv(d / "cell.csv", n_cycles=2)
+    db = tmp_path / "lab.sqlite"
+    run_batch([d], db=db, out=tmp_path / "o1", settings=BatchSettings(analysis="cycling"))
+    con = sqlite3.connect(db)
+    assert con.execute("SELECT COUNT(*) FROM cycles").fetchone()[0] == 2
+    con.close()
+    res = run_batch([d], db=db, out=tmp_path / "o2", settings=BatchSettings(analysis="eis"))
+    assert res.files_skipped == 1 and res.files[0]["status"] == "skipped"
+    con = sqlite3.connect(db)
+    assert con.execute("SELECT COUNT(*) FROM cycles").fetchone()[0] == 2  # analytic: 2 cycles written
+    assert con.execute("SELECT status, analysis FROM files").fetchall() == [("ok", "cycling")]
+    con.close()
+
+
+def test_opening_another_programs_sqlite_file_changes_nothing(tmp_path: Path):
+    """A SQLite file with tables but no lisse schema_version is refused before any PRAGMA or CREATE."""
+    p = tmp_path / "other.sqlite"
+    con = sqlite3.connect(p)
+    con.execute("CREATE TABLE things (a INTEGER)")
+    con.commit()
+    con.close()
+    before = p.read_bytes()
+    with pytest.raises(ParameterError, match="not a lisse results database.*things"):
+        ResultsDB(p)
+    assert p.read_bytes() == before
+    con = sqlite3.connect(p)
+    assert con.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+    assert [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")] == ["things"]
+    con.close()
+    ResultsDB(tmp_path / "new.sqlite").close()  # a new file is initialised
+    (tmp_path / "empty.sqlite").write_bytes(b"")
+    ResultsDB(tmp_path / "empty.sqlite").close()  # so is an empty one
