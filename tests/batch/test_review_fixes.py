@@ -50,3 +50,17 @@ def test_opening_another_programs_sqlite_file_changes_nothing(tmp_path: Path):
     ResultsDB(tmp_path / "new.sqlite").close()  # a new file is initialised
     (tmp_path / "empty.sqlite").write_bytes(b"")
     ResultsDB(tmp_path / "empty.sqlite").close()  # so is an empty one
+
+
+def test_db_query_json_error_partway_prints_nothing_partial(tmp_path: Path):
+    """A row that fails after the first was fetched: exit 2, one error line, and no half-written '[' on stdout."""
+    from conftest import run_cli
+
+    db = tmp_path / "lab.sqlite"
+    ResultsDB(db).close()
+    sql = ("WITH RECURSIVE t(v) AS (SELECT 0 UNION ALL SELECT v + 1 FROM t WHERE v < 20000) "
+           "SELECT v, json_extract(CASE WHEN v > 15000 THEN 'not json' ELSE '{}' END, '$') AS j FROM t")
+    r = run_cli("db", "query", str(db), sql, "--json")
+    assert r.returncode == 2, r.stderr
+    assert r.stdout == ""
+    assert "malformed JSON" in r.stderr
