@@ -64,3 +64,17 @@ def test_db_query_json_error_partway_prints_nothing_partial(tmp_path: Path):
     assert r.returncode == 2, r.stderr
     assert r.stdout == ""
     assert "malformed JSON" in r.stderr
+
+
+def test_same_stem_in_two_folders_is_two_cells(tmp_path: Path):
+    """run1/cell01.csv and run2/cell01.csv are two cells, each linked to its own file."""
+    for run in ("run1", "run2"):
+        (tmp_path / "data" / run).mkdir(parents=True)
+        fullcell_csv(tmp_path / "data" / run / "cell01.csv", n_cycles=2)
+    db = tmp_path / "lab.sqlite"
+    run_batch([tmp_path / "data"], db=db, out=tmp_path / "o", settings=BatchSettings(analysis="cycling"))
+    con = sqlite3.connect(db)
+    got = con.execute("SELECT c.name, f.path FROM files f JOIN cells c USING (cell_id) ORDER BY c.name").fetchall()
+    con.close()
+    assert [n for n, _ in got] == ["run1/cell01", "run2/cell01"]
+    assert [Path(p).parent.name for _, p in got] == ["run1", "run2"]

@@ -301,8 +301,9 @@ def run_batch(paths: Sequence[str | os.PathLike], *, db: str | os.PathLike | Non
             tasks.append({**meta, "settings": settings_json})
         analysed = 0
         t_analyse = time.perf_counter()
-        for oc in iter_tasks(analyse_file, [{"path": t["path"], "settings": t["settings"]} for t in tasks], jobs=jobs,
-                             scheduler=scheduler, client=client):
+        names = cell_names(files)
+        items = [{"path": t["path"], "settings": t["settings"], "cell": names[t["path"]]} for t in tasks]
+        for oc in iter_tasks(analyse_file, items, jobs=jobs, scheduler=scheduler, client=client):
             task = tasks[oc.index]
             base = {k: task[k] for k in ("path", "sha256", "size_bytes", "mtime_ns")}
             base.update(settings_hash=digest, settings_json=settings_json)
@@ -350,6 +351,28 @@ def run_batch(paths: Sequence[str | os.PathLike], *, db: str | os.PathLike | Non
     result.elapsed_s = time.perf_counter() - t0
     result.files_per_s = analysed / elapsed_analyse if analysed and elapsed_analyse > 0 else 0.0
     return result
+
+
+def cell_names(files: Sequence[Path]) -> dict[str, str]:
+    """Each file's default cell name: its path relative to the common folder of ``files``, without suffix.
+
+    ``run1/cell01.csv`` and ``run2/cell01.csv`` are two cells (``run1/cell01``, ``run2/cell01``); files of
+    one folder are named by their stem, as before.
+
+    Parameters
+    ----------
+    files : sequence of Path
+        The batch's files (absolute paths).
+
+    Returns
+    -------
+    dict
+        ``{str(path): name}`` (POSIX separators).
+    """
+    if not files:
+        return {}
+    root = Path(os.path.commonpath([str(Path(p).parent) for p in files]))
+    return {str(p): Path(p).relative_to(root).with_suffix("").as_posix() for p in files}
 
 
 def _store(store: Any, file_row: dict, tables: dict, cell: dict | None = None) -> dict:

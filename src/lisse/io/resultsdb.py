@@ -27,8 +27,8 @@ table            one row per
 ===============  ==========================================================================================
 schema_version   schema version applied (``version``, ``applied_at``)
 cells            cell (``name`` unique; ``kind``, ``area_cm2``, ``active_mass_mg``, ``loading_mg_cm2``,
-                 ``thickness_um``, ``stack``, ``material``, ``notes``); ``lisse batch`` makes one per file
-                 stem with what the file and the settings say (kind, area, mass, loading, thickness)
+                 ``thickness_um``, ``stack``, ``material``, ``notes``); ``lisse batch`` makes one per file,
+                 named by its path relative to the batch's common folder without suffix, with what the file and the settings say (kind, area, mass, loading, thickness)
 files            analysed input file (``path`` unique, absolute): content ``sha256``, ``size_bytes``,
                  ``mtime_ns``, ``analysis`` (cycling | eis), ``reader``, ``format``, ``provenance_json``
                  (the reader's provenance: source, notes), ``settings_hash``/``settings_json`` (the
