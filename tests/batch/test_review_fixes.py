@@ -124,3 +124,27 @@ def test_old_schema_database_gains_the_new_columns(tmp_path: Path):
     assert "ccd_is_lower_bound" in {r[1] for r in con.execute("PRAGMA table_info(files)")}
     assert con.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] == resultsdb.SCHEMA_VERSION >= 2
     con.close()
+
+
+def test_ccd_lower_bounds_are_stored_and_left_out_of_the_lab_rank(tmp_path: Path):
+    """A cell that never failed has only a lower-bound CCD: stored, returned, and not ranked as a measured value."""
+    from lisse.analysis.lab import compare_with_lab
+    from lisse.batch import analyse_file
+
+    from ._synth import symmetric_csv
+
+    out = analyse_file({"path": str(symmetric_csv(tmp_path / "sym.csv")),
+                        "settings": BatchSettings(analysis="cycling", area=0.785e-4).as_dict()})
+    assert out["file"]["ccd_is_lower_bound"] is False  # the generator fails at 0.55 mA/cm2: a measured CCD
+    with ResultsDB(tmp_path / "lab.sqlite") as db:
+        for name, ccd, lb in (("a", 0.3, False), ("b", 0.5, False), ("c", 2.0, True), ("d", 0.7, False)):
+            db.write_file({"path": f"/{name}", "settings_hash": "h", "status": "ok", "ccd_mA_cm2": ccd, "ccd_is_lower_bound": lb},
+                          cell={"name": name})
+        rows = db.ccd_values()
+    assert [(r["cell"], r["ccd_is_lower_bound"]) for r in rows] == [("a", False), ("b", False), ("c", True), ("d", False)]
+    lab = compare_with_lab(rows, 0.6)
+    # measured others 0.3, 0.5, 0.7: 0.6 beats two of three (the 2.0 lower bound is not counted as beating it)
+    assert lab["n_lab_cells"] == 3 and lab["n_lower_bounds_excluded"] == 1
+    assert lab["rank"] == 2 and lab["percentile"] == pytest.approx(200.0 / 3, rel=1e-12)
+    assert lab["distribution"]["max"] == 0.7
+    assert [c["cell"] for c in lab["cells"] if c["lower_bound"]] == ["c"]

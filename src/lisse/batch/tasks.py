@@ -294,6 +294,8 @@ def _cycling(path: str, s: BatchSettings) -> dict:
     if res.ccd is not None:
         summary["ccd"] = res.ccd
         file["ccd_mA_cm2"] = res.ccd.get("ccd_mA_cm2")
+        lb = res.ccd.get("ccd_is_lower_bound")
+        file["ccd_is_lower_bound"] = None if lb is None else bool(lb)  # the cell never failed: CCD >= the value
         tables["ccd_steps"] = res.ccd_steps
     if res.note:
         summary["note"] = res.note

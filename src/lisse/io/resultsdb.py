@@ -35,7 +35,8 @@ files            analysed input file (``path`` unique, absolute): content ``sha2
                  analysis settings), ``status`` (ok | error | skipped), ``error_type``, ``error`` (one
                  line), ``traceback`` (lisse bugs only), ``cell_kind`` and ``cell_kind_reason`` (the
                  classifier's answer), ``cell_id``, headline numbers ``n_rows``, ``duration_h``,
-                 ``n_cycles``, ``n_spectra``, ``failure_time_h``, ``ccd_mA_cm2``, ``summary_json``
+                 ``n_cycles``, ``n_spectra``, ``failure_time_h``, ``ccd_mA_cm2``, ``ccd_is_lower_bound`` (1: the
+                 cell never failed, the CCD is a lower bound), ``summary_json``
                  (the full JSON summary; query it with ``json_extract``), ``analysis_s``,
                  ``analysed_at`` (UTC ISO 8601), ``lisse_version``
 cycles           complete or incomplete cycle of a full/half cell (:func:`lisse.analysis.fullcell.cycle_table`)
@@ -630,11 +631,15 @@ class ResultsDB:
         -------
         list of dict
             ``cell`` (name; None for a file without cell), ``material``, ``stack``, ``cell_kind``, ``path``,
-            ``sha256``, ``analysed_at``, ``ccd_mA_cm2`` [mA/cm²], ordered by cell then path.
+            ``sha256``, ``analysed_at``, ``ccd_mA_cm2`` [mA/cm²], ``ccd_is_lower_bound`` (True: the cell
+            never failed, the CCD is at least that value; None: not recorded), ordered by cell then path.
         """
-        return self.query("SELECT c.name AS cell, c.material, c.stack, f.cell_kind, f.path, f.sha256, f.analysed_at, "
-                          "f.ccd_mA_cm2 FROM files f LEFT JOIN cells c ON c.cell_id = f.cell_id "
+        rows = self.query("SELECT c.name AS cell, c.material, c.stack, f.cell_kind, f.path, f.sha256, f.analysed_at, "
+                          "f.ccd_mA_cm2, f.ccd_is_lower_bound FROM files f LEFT JOIN cells c ON c.cell_id = f.cell_id "
                           "WHERE f.status = 'ok' AND f.ccd_mA_cm2 IS NOT NULL ORDER BY c.name, f.path")
+        for r in rows:
+            r["ccd_is_lower_bound"] = None if r["ccd_is_lower_bound"] is None else bool(r["ccd_is_lower_bound"])
+        return rows
 
     def half_cycle_overpotentials(self) -> list[dict]:
         """Every stored half cycle of the lab's symmetric cells, for the overpotential comparison.
