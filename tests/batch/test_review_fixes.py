@@ -30,6 +30,11 @@ def test_eis_batch_keeps_the_cycling_results_of_a_cycler_file(tmp_path: Path):
     assert con.execute("SELECT COUNT(*) FROM cycles").fetchone()[0] == 2  # analytic: 2 cycles written
     assert con.execute("SELECT status, analysis FROM files").fetchall() == [("ok", "cycling")]
     con.close()
+    # this impedance batch's outputs do not carry the cycling rows of the file it skipped
+    import pandas as pd
+
+    assert len(pd.read_parquet(tmp_path / "o2" / "cycles.parquet")) == 0
+    assert pd.read_parquet(tmp_path / "o2" / "files.parquet")["status"].tolist() == ["skipped"]
 
 
 def test_opening_another_programs_sqlite_file_changes_nothing(tmp_path: Path):

@@ -323,8 +323,8 @@ def run_batch(paths: Sequence[str | os.PathLike], *, db: str | os.PathLike | Non
                 # other analysis are stored: reported skipped in this batch's files.parquet, its DB row left alone
                 rows[task["path"]] = {"file": task["path"], "sha256": task["sha256"], "status": "skipped",
                                       "error": file_row.get("error"), "error_type": None, "previous_status": prev["status"],
-                                      "file_id": prev["file_id"], "analysis": prev.get("analysis"),
-                                      "cell_kind": file_row.get("cell_kind"), "resumed": False}
+                                      "file_id": None, "analysis": file_row.get("analysis"),
+                                      "cell_kind": file_row.get("cell_kind"), "resumed": False, "kept_other_analysis": True}
             else:
                 rows[task["path"]] = _store(store, file_row, tables, cell)
             analysed += 1
@@ -425,6 +425,9 @@ def _refresh_file_ids(store: Any, files: list[dict]) -> None:
     """
     current = store.lookup_many([r["file"] for r in files])
     for r in files:
+        if r.get("kept_other_analysis"):  # its stored rows belong to the other analysis: not this batch's export
+            r["file_id"] = None
+            continue
         now = current.get(r["file"])
         r["file_id"] = None if now is None else now["file_id"]
     _add_reader_notes(store, files)
