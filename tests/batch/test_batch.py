@@ -87,10 +87,10 @@ def test_batch_error_rows_and_correct_rows(folder: Path, tmp_path: Path):
     ref = run_cli("ccd", str(folder / "sub" / "ccd.csv"), "--area", "0.785 cm2", "--json")
     assert ref.returncode == 0, ref.stderr
     assert n_steps == len(json.loads(ref.stdout)["steps"])
-    # one cell per file stem, with the classifier's type and the batch's area, linked from files
+    # one cell per file (named by its path under the batch folder), with the classifier's type and the batch's area, linked from files
     cells = _rows(con, "SELECT c.name, c.kind, c.area_cm2 FROM cells c JOIN files f USING (cell_id) WHERE f.path LIKE '%/sub/%' "
                        "ORDER BY c.name")
-    assert cells == [("ccd", "symmetric", pytest.approx(0.785, rel=1e-12)), ("fc_2mA", "fullcell", pytest.approx(0.785, rel=1e-12))]
+    assert cells == [("sub/ccd", "symmetric", pytest.approx(0.785, rel=1e-12)), ("sub/fc_2mA", "fullcell", pytest.approx(0.785, rel=1e-12))]
     # the Parquet tables hold exactly this batch's DB rows
     assert len(pd.read_parquet(out / "cycles.parquet")) == _rows(con, "SELECT COUNT(*) FROM cycles")[0][0]
     assert len(pd.read_parquet(out / "half_cycles.parquet")) == _rows(con, "SELECT COUNT(*) FROM half_cycles")[0][0] > 0

@@ -12,7 +12,7 @@ import pytest
 from conftest import run_cli
 from lisse.batch import BatchSettings, expand_paths, run_batch
 from lisse.errors import ParameterError
-from lisse.io.resultsdb import ROW_TABLES, TABLES, ResultsDB
+from lisse.io.resultsdb import ROW_TABLES, SCHEMA_VERSION, TABLES, ResultsDB
 
 from ._synth import bad_files, fullcell_csv, symmetric_csv, three_arc_csv
 
@@ -151,7 +151,7 @@ def test_schema_cells_predictions_and_export(tmp_path: Path):
     path = tmp_path / "lab.sqlite"
     with ResultsDB(path) as db:
         assert set(db.counts()) == set(TABLES)
-        assert db.query("SELECT version FROM schema_version") == [{"version": 1}]
+        assert db.query("SELECT version FROM schema_version") == [{"version": SCHEMA_VERSION}]
         cid = db.add_cell("LLZO-07", kind="symmetric", area_cm2=0.785, stack="Li|LLZO|Li", material="Ta-LLZO")
         assert db.add_cell("LLZO-07", thickness_um=800.0) == cid
         n = db.add_predictions([{"cell_id": cid, "source": "lisse.sim.interlayer", "quantity": "ccd", "value": 0.8,
@@ -181,7 +181,7 @@ def test_schema_cells_predictions_and_export(tmp_path: Path):
     other = tmp_path / "other.sqlite"
     with sqlite3.connect(other) as con:
         con.execute("CREATE TABLE files (name TEXT)")
-    with pytest.raises(ParameterError, match="lacks the column"):
+    with pytest.raises(ParameterError, match="not a lisse results database"):
         ResultsDB(other)
     not_db = tmp_path / "plain.txt"
     not_db.write_text("hello, this is not a database" * 100)

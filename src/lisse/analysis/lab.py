@@ -8,6 +8,9 @@ Rules (stated, simple, reproducible):
 * One value per cell: a cell measured in several files counts once, with its best value (the highest
   CCD), so a cell cycled five times does not weigh five times.
 * The cell itself (by name) is left out of the distribution it is placed in.
+* A cell whose best value is only a lower bound (a CCD cell that never failed: ``ccd_is_lower_bound``)
+  is left out of the rank, the percentile and the distribution (its true value is unknown); the count
+  left out is reported (``n_lower_bounds_excluded``) and the cell stays listed, marked ``lower_bound``.
 * ``percentile``: the share of the other lab cells the cell beats (strictly higher CCD), in percent, the
   same rule as the literature comparison (``scipy.stats.percentileofscore(..., kind="strict")``).
 * ``rank``: 1 + the number of other lab cells strictly better (1 = best; ties share a rank).
@@ -39,7 +42,7 @@ LabCell = dict[str, Any]
 
 
 def best_per_cell(rows: Iterable[Mapping[str, Any]], key: str = "ccd_mA_cm2", *, higher_is_better: bool = True,
-                  group_key: str = "material") -> list[LabCell]:
+                  group_key: str = "material", lower_bound_key: str = "ccd_is_lower_bound") -> list[LabCell]:
     """One :class:`LabCell` per cell name: the best finite ``key`` over its rows (files), sorted by cell name.
 
     Rows without a cell name count as their own cell, named by their ``path``.
@@ -55,11 +58,14 @@ def best_per_cell(rows: Iterable[Mapping[str, Any]], key: str = "ccd_mA_cm2", *,
         Keep the highest value per cell (True, e.g. CCD) or the lowest (e.g. a resistance).
     group_key : str
         The column giving the cell's group (e.g. its material); the first non-null one is kept.
+    lower_bound_key : str
+        The column saying a row's value is only a lower bound (truthy); a measured value wins a tie.
 
     Returns
     -------
     list of LabCell
-        ``cell``, ``value`` (unit of ``key``), ``group``, ``n_files``.
+        ``cell``, ``value`` (unit of ``key``), ``group``, ``n_files``, ``lower_bound`` (the kept value is
+        only a lower bound).
     """
     cells: dict[str, LabCell] = {}
     for r in rows:
@@ -69,13 +75,15 @@ def best_per_cell(rows: Iterable[Mapping[str, Any]], key: str = "ccd_mA_cm2", *,
         name = r.get("cell") or r.get("path")
         if name is None:
             continue
+        lb = bool(r.get(lower_bound_key))
         c = cells.get(name)
         if c is None:
-            cells[name] = dict(cell=name, value=float(v), group=r.get(group_key), n_files=1)
+            cells[name] = dict(cell=name, value=float(v), group=r.get(group_key), n_files=1, lower_bound=lb)
             continue
         c["n_files"] += 1
-        if (v > c["value"]) if higher_is_better else (v < c["value"]):
+        if ((v > c["value"]) if higher_is_better else (v < c["value"])) or (v == c["value"] and not lb):
             c["value"] = float(v)
+            c["lower_bound"] = lb
         if c["group"] is None and r.get(group_key) is not None:
             c["group"] = r.get(group_key)
     return [cells[k] for k in sorted(cells)]
@@ -148,7 +156,8 @@ def place_in_lab(value: float | None, cells: Sequence[LabCell], *, this_cell: st
     Returns
     -------
     dict
-        ``n_lab_cells`` (compared), ``distribution`` (:func:`distribution`), and with ``value``:
+        ``n_lab_cells`` (compared), ``n_lower_bounds_excluded`` (cells whose value is only a lower bound,
+        left out), ``distribution`` (:func:`distribution`), and with ``value``:
         ``value``, ``percentile`` (share of the compared cells beaten, %), ``rank`` (1 = best),
         ``n_better``, ``n_tied``, ``n_worse``.
 
@@ -158,8 +167,9 @@ def place_in_lab(value: float | None, cells: Sequence[LabCell], *, this_cell: st
         ``value`` not finite.
     """
     others = [c for c in cells if c["cell"] != this_cell]
-    vals = [c["value"] for c in others]
-    out: dict = {"n_lab_cells": len(vals), "this_cell": this_cell, "distribution": distribution(vals)}
+    vals = [c["value"] for c in others if not c.get("lower_bound")]
+    out: dict = {"n_lab_cells": len(vals), "n_lower_bounds_excluded": len(others) - len(vals), "this_cell": this_cell,
+                 "distribution": distribution(vals)}
     if value is None:
         return out
     if not isinstance(value, (int, float)) or not math.isfinite(value):
@@ -276,7 +286,7 @@ def compare_with_lab(rows: Iterable[Mapping[str, Any]], value: float | None = No
         if mine:
             value, origin = mine[0]["value"], f"lab cell {this_cell}"
     out = place_in_lab(value, cells, this_cell=this_cell, higher_is_better=higher_is_better)
-    others = [c for c in cells if c["cell"] != this_cell]
+    others = [c for c in cells if c["cell"] != this_cell and not c.get("lower_bound")]
     ordered = sorted(cells, key=lambda c: -c["value"] if higher_is_better else c["value"])
     out.update(quantity=key, value_origin=origin, by_material=by_group(others),
                cells=[{**c, "this_cell": c["cell"] == this_cell} for c in ordered])

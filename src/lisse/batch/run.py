@@ -301,8 +301,9 @@ def run_batch(paths: Sequence[str | os.PathLike], *, db: str | os.PathLike | Non
             tasks.append({**meta, "settings": settings_json})
         analysed = 0
         t_analyse = time.perf_counter()
-        for oc in iter_tasks(analyse_file, [{"path": t["path"], "settings": t["settings"]} for t in tasks], jobs=jobs,
-                             scheduler=scheduler, client=client):
+        names = cell_names(files)
+        items = [{"path": t["path"], "settings": t["settings"], "cell": names[t["path"]]} for t in tasks]
+        for oc in iter_tasks(analyse_file, items, jobs=jobs, scheduler=scheduler, client=client):
             task = tasks[oc.index]
             base = {k: task[k] for k in ("path", "sha256", "size_bytes", "mtime_ns")}
             base.update(settings_hash=digest, settings_json=settings_json)
@@ -315,7 +316,17 @@ def run_batch(paths: Sequence[str | os.PathLike], *, db: str | os.PathLike | Non
                 file_row = {**base, "status": "error", "error_type": oc.error_type, "error": " ".join(str(oc.error).split()),
                             "traceback": None if oc.user_error else oc.traceback}
                 tables, cell = {}, None
-            rows[task["path"]] = _store(store, file_row, tables, cell)
+            prev = previous.get(task["path"])
+            if file_row["status"] == "skipped" and prev is not None and prev["status"] in ("ok", "error") \
+                    and prev.get("analysis") not in (None, file_row.get("analysis")):
+                # a file of the other kind (cycler data in an impedance batch, or the reverse) whose results of the
+                # other analysis are stored: reported skipped in this batch's files.parquet, its DB row left alone
+                rows[task["path"]] = {"file": task["path"], "sha256": task["sha256"], "status": "skipped",
+                                      "error": file_row.get("error"), "error_type": None, "previous_status": prev["status"],
+                                      "file_id": None, "analysis": file_row.get("analysis"),
+                                      "cell_kind": file_row.get("cell_kind"), "resumed": False, "kept_other_analysis": True}
+            else:
+                rows[task["path"]] = _store(store, file_row, tables, cell)
             analysed += 1
             done += 1
             if progress:
@@ -340,6 +351,28 @@ def run_batch(paths: Sequence[str | os.PathLike], *, db: str | os.PathLike | Non
     result.elapsed_s = time.perf_counter() - t0
     result.files_per_s = analysed / elapsed_analyse if analysed and elapsed_analyse > 0 else 0.0
     return result
+
+
+def cell_names(files: Sequence[Path]) -> dict[str, str]:
+    """Each file's default cell name: its path relative to the common folder of ``files``, without suffix.
+
+    ``run1/cell01.csv`` and ``run2/cell01.csv`` are two cells (``run1/cell01``, ``run2/cell01``); files of
+    one folder are named by their stem, as before.
+
+    Parameters
+    ----------
+    files : sequence of Path
+        The batch's files (absolute paths).
+
+    Returns
+    -------
+    dict
+        ``{str(path): name}`` (POSIX separators).
+    """
+    if not files:
+        return {}
+    root = Path(os.path.commonpath([str(Path(p).parent) for p in files]))
+    return {str(p): Path(p).relative_to(root).with_suffix("").as_posix() for p in files}
 
 
 def _store(store: Any, file_row: dict, tables: dict, cell: dict | None = None) -> dict:
@@ -392,6 +425,9 @@ def _refresh_file_ids(store: Any, files: list[dict]) -> None:
     """
     current = store.lookup_many([r["file"] for r in files])
     for r in files:
+        if r.get("kept_other_analysis"):  # its stored rows belong to the other analysis: not this batch's export
+            r["file_id"] = None
+            continue
         now = current.get(r["file"])
         r["file_id"] = None if now is None else now["file_id"]
     _add_reader_notes(store, files)

@@ -136,13 +136,14 @@ class BatchSettings:
 def analyse_file(task: dict) -> dict:
     """Analyse one file; returns ``{"file": files columns, "tables": {table: rows}, "cell": cells columns}``.
 
-    The cell is named after the file's stem (``cell07.mpr`` -> ``cell07``) and carries the cell type the
-    classifier found and the geometry of the settings.
+    The cell is named ``task["cell"]`` when given (``lisse batch`` passes the file's path relative to the
+    common folder of the batch's files, without suffix: ``run1/cell01``), else after the file's stem
+    (``cell07.mpr`` -> ``cell07``); it carries the cell type the classifier found and the geometry of the settings.
 
     Parameters
     ----------
     task : dict
-        ``path`` (str) and ``settings`` (:meth:`BatchSettings.as_dict`).
+        ``path`` (str), ``settings`` (:meth:`BatchSettings.as_dict`), optional ``cell`` (the cell's name).
 
     Returns
     -------
@@ -167,7 +168,7 @@ def analyse_file(task: dict) -> dict:
     from pathlib import Path
 
     kind = {"ccd": "symmetric"}.get(out["file"].get("cell_kind"), out["file"].get("cell_kind"))
-    out["cell"] = {"name": Path(path).stem, "kind": None if kind in ("impedance", "empty", "rest") else kind,
+    out["cell"] = {"name": task.get("cell") or Path(path).stem, "kind": None if kind in ("impedance", "empty", "rest") else kind,
                    "area_cm2": None if s.area is None else s.area * 1e4,
                    "active_mass_mg": None if s.active_mass is None else s.active_mass * 1e6,
                    "loading_mg_cm2": None if s.loading is None else s.loading * 100.0,
@@ -293,6 +294,8 @@ def _cycling(path: str, s: BatchSettings) -> dict:
     if res.ccd is not None:
         summary["ccd"] = res.ccd
         file["ccd_mA_cm2"] = res.ccd.get("ccd_mA_cm2")
+        lb = res.ccd.get("ccd_is_lower_bound")
+        file["ccd_is_lower_bound"] = None if lb is None else bool(lb)  # the cell never failed: CCD >= the value
         tables["ccd_steps"] = res.ccd_steps
     if res.note:
         summary["note"] = res.note

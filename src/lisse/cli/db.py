@@ -65,6 +65,8 @@ def run(args):
 
 #: Rows the human table of ``lisse db query`` shows at most (--json and ``lisse db export`` have no limit).
 TEXT_MAX_ROWS = 1000
+#: Characters of ``db query --json`` output held back before streaming (an error before then prints nothing partial).
+JSON_BUFFER_BYTES = 16 * 1024 * 1024
 
 
 class RowStream:
@@ -84,19 +86,37 @@ class RowStream:
             self.db.close()
             raise
 
-    def write_json(self, fh) -> None:
-        """Write the rows as a JSON list of objects, formatted as ``json.dumps(rows, indent=2)`` would."""
+    def write_json(self, fh, *, buffer_bytes: int = JSON_BUFFER_BYTES) -> None:
+        """Write the rows as a JSON list of objects, formatted as ``json.dumps(rows, indent=2)`` would.
+
+        The text is built in memory and written to ``fh`` only once complete, so an error while the rows
+        are fetched (exit 2) leaves nothing partial on stdout. A result larger than ``buffer_bytes``
+        characters is streamed from then on (bounded memory); only an error after that point can leave
+        a truncated list (use ``lisse db export`` for results that large).
+        """
+        import io
         import json
 
         from lisse.cli.main import jsonable
 
+        buf: io.StringIO | None = io.StringIO()
+        size = 0
         try:
             first = True
             for r in self.rows:
                 text = json.dumps(jsonable(dict(zip(self.names, r))), indent=2, allow_nan=False).replace("\n", "\n  ")
-                fh.write(("[\n  " if first else ",\n  ") + text)
+                chunk = ("[\n  " if first else ",\n  ") + text
                 first = False
-            fh.write("[]\n" if first else "\n]\n")
+                if buf is None:
+                    fh.write(chunk)
+                    continue
+                buf.write(chunk)
+                size += len(chunk)
+                if size > buffer_bytes:  # spill: stream the rest
+                    fh.write(buf.getvalue())
+                    buf = None
+            tail = "[]\n" if first else "\n]\n"
+            fh.write(tail if buf is None else buf.getvalue() + tail)
         finally:
             self.db.close()
 
@@ -125,10 +145,6 @@ def render(result) -> str:
         if more:
             text += f"\n(only the first {TEXT_MAX_ROWS} rows shown; --json prints them all, lisse db export writes a file)"
         return text
-        if not result:
-            return "(no rows)"
-        cols = list(result[0])
-        return table([[("NULL" if r[c] is None else r[c]) for c in cols] for r in result], cols)
     if "tables" in result:
         return table(sorted(result["tables"].items()), ["table", "rows"])
     return f"wrote {result['out']} (table {result['table']})"

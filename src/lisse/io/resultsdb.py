@@ -27,15 +27,16 @@ table            one row per
 ===============  ==========================================================================================
 schema_version   schema version applied (``version``, ``applied_at``)
 cells            cell (``name`` unique; ``kind``, ``area_cm2``, ``active_mass_mg``, ``loading_mg_cm2``,
-                 ``thickness_um``, ``stack``, ``material``, ``notes``); ``lisse batch`` makes one per file
-                 stem with what the file and the settings say (kind, area, mass, loading, thickness)
+                 ``thickness_um``, ``stack``, ``material``, ``notes``); ``lisse batch`` makes one per file,
+                 named by its path relative to the batch's common folder without suffix, with what the file and the settings say (kind, area, mass, loading, thickness)
 files            analysed input file (``path`` unique, absolute): content ``sha256``, ``size_bytes``,
                  ``mtime_ns``, ``analysis`` (cycling | eis), ``reader``, ``format``, ``provenance_json``
                  (the reader's provenance: source, notes), ``settings_hash``/``settings_json`` (the
                  analysis settings), ``status`` (ok | error | skipped), ``error_type``, ``error`` (one
                  line), ``traceback`` (lisse bugs only), ``cell_kind`` and ``cell_kind_reason`` (the
                  classifier's answer), ``cell_id``, headline numbers ``n_rows``, ``duration_h``,
-                 ``n_cycles``, ``n_spectra``, ``failure_time_h``, ``ccd_mA_cm2``, ``summary_json``
+                 ``n_cycles``, ``n_spectra``, ``failure_time_h``, ``ccd_mA_cm2``, ``ccd_is_lower_bound`` (1: the
+                 cell never failed, the CCD is a lower bound), ``summary_json``
                  (the full JSON summary; query it with ``json_extract``), ``analysis_s``,
                  ``analysed_at`` (UTC ISO 8601), ``lisse_version``
 cycles           complete or incomplete cycle of a full/half cell (:func:`lisse.analysis.fullcell.cycle_table`)
@@ -68,7 +69,7 @@ from lisse.errors import OutputError, ParameterError
 __all__ = ["SCHEMA_VERSION", "TABLES", "ROW_TABLES", "BUSY_TIMEOUT_S", "ResultsDB", "export_table", "iter_query", "query"]
 
 #: Version of the schema below; stored in ``schema_version``.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 #: Seconds a writer waits for another process's write lock before giving up.
 BUSY_TIMEOUT_S = 120.0
 
@@ -80,7 +81,7 @@ _FILE_COLUMNS = [
     ("traceback", "TEXT"), ("cell_kind", "TEXT"), ("cell_kind_reason", "TEXT"),
     ("cell_id", "INTEGER REFERENCES cells(cell_id) ON DELETE SET NULL"), ("n_rows", "INTEGER"), ("duration_h", "REAL"),
     ("n_cycles", "INTEGER"), ("n_spectra", "INTEGER"), ("failure_time_h", "REAL"), ("ccd_mA_cm2", "REAL"),
-    ("summary_json", "TEXT"), ("analysis_s", "REAL"), ("analysed_at", "TEXT"), ("lisse_version", "TEXT"),
+    ("ccd_is_lower_bound", "INTEGER"), ("summary_json", "TEXT"), ("analysis_s", "REAL"), ("analysed_at", "TEXT"), ("lisse_version", "TEXT"),
 ]
 _FK = ("file_id", "INTEGER NOT NULL REFERENCES files(file_id) ON DELETE CASCADE")
 
@@ -93,7 +94,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
     "files": _FILE_COLUMNS,
     "cycles": [_FK, ("cycle", "INTEGER"), ("charge_capacity_mAh", "REAL"), ("discharge_capacity_mAh", "REAL"),
                ("charge_capacity_mAh_g", "REAL"), ("discharge_capacity_mAh_g", "REAL"),
-               ("coulombic_efficiency_pct", "REAL"), ("charge_energy_mWh", "REAL"), ("discharge_energy_mWh", "REAL"),
+               ("charge_capacity_mAh_cm2", "REAL"), ("discharge_capacity_mAh_cm2", "REAL"), ("coulombic_efficiency_pct", "REAL"), ("charge_energy_mWh", "REAL"), ("discharge_energy_mWh", "REAL"),
                ("mean_charge_voltage_V", "REAL"), ("mean_discharge_voltage_V", "REAL"), ("discharge_current_mA", "REAL"),
                ("discharge_end_voltage_V", "REAL"), ("complete", "INTEGER"), ("excluded_reason", "TEXT"),
                ("retention_pct", "REAL"), ("retention_note", "TEXT")],
@@ -101,7 +102,8 @@ TABLES: dict[str, list[tuple[str, str]]] = {
                     ("duration_s", "REAL"), ("current_A", "REAL"), ("current_density_A_m2", "REAL"), ("charge_C", "REAL"),
                     ("capacity_C_m2", "REAL"), ("cumulative_plated_C_m2", "REAL"), ("eta_plateau_V", "REAL"),
                     ("eta_peak_V", "REAL"), ("eta_end_V", "REAL"), ("v_sp_V", "REAL"), ("polarisation_V", "REAL"),
-                    ("noise_V", "REAL"), ("n_plateau", "INTEGER"), ("status", "TEXT")],
+                    ("noise_V", "REAL"), ("n_plateau", "INTEGER"), ("status", "TEXT"), ("reference_V", "REAL"),
+                    ("start", "INTEGER"), ("stop", "INTEGER")],
     "ccd_steps": [_FK, ("step", "INTEGER"), ("j_A_m2", "REAL"), ("j_mA_cm2", "REAL"), ("n_half_cycles", "INTEGER"),
                   ("eta_plateau_V", "REAL"), ("polarisation_V", "REAL"), ("expected_eta_V", "REAL"),
                   ("ratio_to_expected", "REAL"), ("noise_V", "REAL"), ("duration_s", "REAL"), ("status", "TEXT")],
@@ -132,6 +134,12 @@ _INDEXES = [f"CREATE INDEX IF NOT EXISTS idx_{t}_file ON {t}(file_id)" for t in 
 
 def _columns(table: str) -> list[str]:
     return [c for c, _ in TABLES[table]]
+
+
+def _addable(sql_type: str) -> bool:
+    """Whether a column of this SQL type can be added to an existing table (``ALTER TABLE ... ADD COLUMN``)."""
+    t = sql_type.upper()
+    return not any(k in t for k in ("PRIMARY KEY", "UNIQUE", "NOT NULL"))
 
 
 def _plain(v: Any) -> Any:
@@ -245,6 +253,10 @@ class ResultsDB:
 
     # -- set-up -----------------------------------------------------------------------------------------------
     def _create(self) -> None:
+        names = {r[0] for r in self.con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if names and "schema_version" not in names:  # another program's database: touch nothing (no PRAGMA, no CREATE)
+            raise ParameterError(f"database '{self.path}': expected a lisse results database (or a new/empty file); "
+                                 f"found not a lisse results database, with tables {sorted(names)[:6]}")
         mode = self.con.execute("PRAGMA journal_mode = WAL").fetchone()[0]
         if str(mode).lower() != "wal":  # e.g. a network file system without shared memory
             raise OutputError(f"database '{self.path}': could not switch to the write-ahead log (journal mode {mode}); "
@@ -253,16 +265,20 @@ class ResultsDB:
         with self.transaction() as con:
             for table, cols in TABLES.items():
                 con.execute(f"CREATE TABLE IF NOT EXISTS {table} ({', '.join(f'{c} {t}' for c, t in cols)})")
-            for table, cols in TABLES.items():  # a database of another program with a table of the same name
+            for table, cols in TABLES.items():  # migration: an older lisse schema gains the columns added since
                 have = {r[1] for r in con.execute(f'PRAGMA table_info("{table}")')}
-                missing = [c for c, _ in cols if c not in have]
-                if missing:
+                missing = [(c, t) for c, t in cols if c not in have]
+                if any(not _addable(t) for _, t in missing):
                     raise ParameterError(f"database '{self.path}': expected a lisse results database; its table '{table}' "
-                                         f"lacks the column(s) {', '.join(missing[:5])}")
+                                         f"lacks the column(s) {', '.join(c for c, _ in missing[:5])}")
+                for c, t in missing:
+                    con.execute(f'ALTER TABLE "{table}" ADD COLUMN {c} {t}')
             for sql in _INDEXES:
                 con.execute(sql)
             row = con.execute("SELECT MAX(version) FROM schema_version").fetchone()
             if row[0] is None:
+                con.execute("INSERT INTO schema_version VALUES (?, ?)", (SCHEMA_VERSION, _now()))
+            elif row[0] < SCHEMA_VERSION:
                 con.execute("INSERT INTO schema_version VALUES (?, ?)", (SCHEMA_VERSION, _now()))
             elif row[0] > SCHEMA_VERSION:
                 raise ParameterError(f"database '{self.path}': schema version {row[0]} is newer than this lisse's "
@@ -333,7 +349,8 @@ class ResultsDB:
             ``{path: {column: value}}`` for the paths found.
         """
         out: dict[str, dict] = {}
-        cols = ("file_id", "path", "sha256", "size_bytes", "mtime_ns", "settings_hash", "status", "error", "error_type")
+        cols = ("file_id", "path", "sha256", "size_bytes", "mtime_ns", "settings_hash", "status", "error", "error_type",
+                "analysis")
         for i in range(0, len(paths), 500):
             chunk = list(paths[i:i + 500])
             q = f"SELECT {', '.join(cols)} FROM files WHERE path IN ({', '.join('?' * len(chunk))})"
@@ -352,7 +369,7 @@ class ResultsDB:
             unknown keys refused).
         tables : mapping, optional
             ``{table: rows}`` for the tables of :data:`ROW_TABLES`; rows are mappings or a DataFrame
-            (columns not in the table are ignored, missing ones are NULL).
+            (a column not in the table raises: a lisse bug; missing ones are NULL).
         cell : mapping, optional
             Columns of ``cells`` (``name`` required): the cell is created or its given (non-null) fields
             updated, and the file is linked to it (``files.cell_id``), in the same transaction.
@@ -405,6 +422,11 @@ class ResultsDB:
         if not rows:
             return 0
         cols = [c for c in _columns(table) if c != "prediction_id"]
+        known = set(cols)
+        unknown = sorted({k for r in rows for k in r} - known)
+        if unknown:  # a column an analysis gives that the schema lacks: a lisse bug, never silently dropped
+            raise ParameterError(f"ResultsDB: table '{table}' has no column(s) {unknown} (a lisse bug: the schema "
+                                 "misses a column the analysis gives; please report it)")
         data = []
         for r in rows:
             vals = []
@@ -609,11 +631,15 @@ class ResultsDB:
         -------
         list of dict
             ``cell`` (name; None for a file without cell), ``material``, ``stack``, ``cell_kind``, ``path``,
-            ``sha256``, ``analysed_at``, ``ccd_mA_cm2`` [mA/cm²], ordered by cell then path.
+            ``sha256``, ``analysed_at``, ``ccd_mA_cm2`` [mA/cm²], ``ccd_is_lower_bound`` (True: the cell
+            never failed, the CCD is at least that value; None: not recorded), ordered by cell then path.
         """
-        return self.query("SELECT c.name AS cell, c.material, c.stack, f.cell_kind, f.path, f.sha256, f.analysed_at, "
-                          "f.ccd_mA_cm2 FROM files f LEFT JOIN cells c ON c.cell_id = f.cell_id "
+        rows = self.query("SELECT c.name AS cell, c.material, c.stack, f.cell_kind, f.path, f.sha256, f.analysed_at, "
+                          "f.ccd_mA_cm2, f.ccd_is_lower_bound FROM files f LEFT JOIN cells c ON c.cell_id = f.cell_id "
                           "WHERE f.status = 'ok' AND f.ccd_mA_cm2 IS NOT NULL ORDER BY c.name, f.path")
+        for r in rows:
+            r["ccd_is_lower_bound"] = None if r["ccd_is_lower_bound"] is None else bool(r["ccd_is_lower_bound"])
+        return rows
 
     def half_cycle_overpotentials(self) -> list[dict]:
         """Every stored half cycle of the lab's symmetric cells, for the overpotential comparison.

@@ -163,7 +163,7 @@ def _lab_overpotential(out: StageResult, res: dict, rows: list, o: dict, this_ce
           "this_cell": c["this_cell"]} for c in cells], columns=["cell", "material", "eta_plateau_mV", "n_files", "this_cell"])
     groups: dict[str, list[float]] = {}
     for c in cells:
-        if c["cell"] != this_cell:
+        if c["cell"] != this_cell and not c.get("lower_bound"):  # lower bounds: listed in lab_cells, not drawn as values
             groups.setdefault(c.get("group") or "unknown", []).append(c["value"])
     out.figures["lab_overpotential"] = lab_comparison({}, dict(sorted(groups.items())), value, label=this_cell or "this cell",
                                                       quantity=f"plateau overpotential (mV) at {j / 10:g} mA/cm²")
@@ -195,11 +195,12 @@ def _lab(out: StageResult, res: dict, rows: list, o: dict, this_cell: str | None
     cells = lab.pop("cells")
     value = lab.get("value")
     lab.update(database=db_path, rule="one CCD per cell (its best file); percentile = share of the other lab cells with a lower "
-               "CCD; rank 1 = best")
+               "CCD; rank 1 = best; cells whose CCD is only a lower bound (never failed) are left out and counted")
     res["lab"] = lab
     out.tables["lab_cells"] = pd.DataFrame(
         [{"cell": c["cell"], "material": c.get("group"), "ccd_mA_cm2": c["value"], "n_files": c["n_files"],
-          "this_cell": c["this_cell"]} for c in cells], columns=["cell", "material", "ccd_mA_cm2", "n_files", "this_cell"])
+          "ccd_is_lower_bound": bool(c.get("lower_bound")), "this_cell": c["this_cell"]} for c in cells],
+        columns=["cell", "material", "ccd_mA_cm2", "n_files", "ccd_is_lower_bound", "this_cell"])
     electrolyte = o.get("electrolyte")
     pool = [s for s in strategies if s.ccd_mA_cm2 is not None]
     if electrolyte:
@@ -210,7 +211,7 @@ def _lab(out: StageResult, res: dict, rows: list, o: dict, this_cell: str | None
         published.setdefault(s.source, []).append(s.ccd_mA_cm2)
     groups: dict[str, list[float]] = {}
     for c in cells:
-        if c["cell"] != this_cell:
+        if c["cell"] != this_cell and not c.get("lower_bound"):  # lower bounds: listed in lab_cells, not drawn as values
             groups.setdefault(c.get("group") or "unknown", []).append(c["value"])
     out.figures["lab"] = lab_comparison(published, dict(sorted(groups.items())), value, label=this_cell or "this cell")
     out.figure_captions["lab"] = ("The cell (red star) among published strategies (blue, by source) and the lab's own cells (green "

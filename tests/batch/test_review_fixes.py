@@ -1,0 +1,155 @@
+"""Review fixes of issue 15's batch / results database (each test failed before its fix)."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from lisse.batch import BatchSettings, run_batch
+from lisse.errors import ParameterError
+from lisse.io.resultsdb import ResultsDB
+
+from ._synth import fullcell_csv
+
+
+def test_eis_batch_keeps_the_cycling_results_of_a_cycler_file(tmp_path: Path):
+    """An impedance batch meeting a cycler file reports it skipped but leaves its stored cycling rows alone."""
+    d = tmp_path / "data"
+    d.mkdir()
+    fullcell_csv(d / "cell.csv", n_cycles=2)
+    db = tmp_path / "lab.sqlite"
+    run_batch([d], db=db, out=tmp_path / "o1", settings=BatchSettings(analysis="cycling"))
+    con = sqlite3.connect(db)
+    assert con.execute("SELECT COUNT(*) FROM cycles").fetchone()[0] == 2
+    con.close()
+    res = run_batch([d], db=db, out=tmp_path / "o2", settings=BatchSettings(analysis="eis"))
+    assert res.files_skipped == 1 and res.files[0]["status"] == "skipped"
+    con = sqlite3.connect(db)
+    assert con.execute("SELECT COUNT(*) FROM cycles").fetchone()[0] == 2  # analytic: 2 cycles written
+    assert con.execute("SELECT status, analysis FROM files").fetchall() == [("ok", "cycling")]
+    con.close()
+    # this impedance batch's outputs do not carry the cycling rows of the file it skipped
+    import pandas as pd
+
+    assert len(pd.read_parquet(tmp_path / "o2" / "cycles.parquet")) == 0
+    assert pd.read_parquet(tmp_path / "o2" / "files.parquet")["status"].tolist() == ["skipped"]
+
+
+def test_opening_another_programs_sqlite_file_changes_nothing(tmp_path: Path):
+    """A SQLite file with tables but no lisse schema_version is refused before any PRAGMA or CREATE."""
+    p = tmp_path / "other.sqlite"
+    con = sqlite3.connect(p)
+    con.execute("CREATE TABLE things (a INTEGER)")
+    con.commit()
+    con.close()
+    before = p.read_bytes()
+    with pytest.raises(ParameterError, match="not a lisse results database.*things"):
+        ResultsDB(p)
+    assert p.read_bytes() == before
+    con = sqlite3.connect(p)
+    assert con.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+    assert [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")] == ["things"]
+    con.close()
+    ResultsDB(tmp_path / "new.sqlite").close()  # a new file is initialised
+    (tmp_path / "empty.sqlite").write_bytes(b"")
+    ResultsDB(tmp_path / "empty.sqlite").close()  # so is an empty one
+
+
+def test_db_query_json_error_partway_prints_nothing_partial(tmp_path: Path):
+    """A row that fails after the first was fetched: exit 2, one error line, and no half-written '[' on stdout."""
+    from conftest import run_cli
+
+    db = tmp_path / "lab.sqlite"
+    ResultsDB(db).close()
+    sql = ("WITH RECURSIVE t(v) AS (SELECT 0 UNION ALL SELECT v + 1 FROM t WHERE v < 20000) "
+           "SELECT v, json_extract(CASE WHEN v > 15000 THEN 'not json' ELSE '{}' END, '$') AS j FROM t")
+    r = run_cli("db", "query", str(db), sql, "--json")
+    assert r.returncode == 2, r.stderr
+    assert r.stdout == ""
+    assert "malformed JSON" in r.stderr
+
+
+def test_same_stem_in_two_folders_is_two_cells(tmp_path: Path):
+    """run1/cell01.csv and run2/cell01.csv are two cells, each linked to its own file."""
+    for run in ("run1", "run2"):
+        (tmp_path / "data" / run).mkdir(parents=True)
+        fullcell_csv(tmp_path / "data" / run / "cell01.csv", n_cycles=2)
+    db = tmp_path / "lab.sqlite"
+    run_batch([tmp_path / "data"], db=db, out=tmp_path / "o", settings=BatchSettings(analysis="cycling"))
+    con = sqlite3.connect(db)
+    got = con.execute("SELECT c.name, f.path FROM files f JOIN cells c USING (cell_id) ORDER BY c.name").fetchall()
+    con.close()
+    assert [n for n, _ in got] == ["run1/cell01", "run2/cell01"]
+    assert [Path(p).parent.name for _, p in got] == ["run1", "run2"]
+
+
+def test_analysis_output_columns_are_all_in_the_db_schema(tmp_path: Path):
+    """Every column the analyses give (full cell with area and mass, symmetric CCD staircase) has a DB column."""
+    from lisse.batch import analyse_file
+    from lisse.io.resultsdb import TABLES
+
+    from ._synth import symmetric_csv
+
+    fc = fullcell_csv(tmp_path / "fc.csv", n_cycles=2)
+    sym = symmetric_csv(tmp_path / "sym.csv")
+    settings = BatchSettings(analysis="cycling", area=0.785e-4, active_mass=5e-6).as_dict()
+    seen = set()
+    for p in (fc, sym):
+        out = analyse_file({"path": str(p), "settings": settings})
+        for table, rows in out["tables"].items():
+            cols = set(rows.columns) if hasattr(rows, "columns") else set().union(*map(set, rows))
+            missing = cols - {c for c, _ in TABLES[table]}
+            assert not missing, (table, sorted(missing))
+            seen.add(table)
+    assert {"cycles", "half_cycles", "ccd_steps"} <= seen
+    with ResultsDB(tmp_path / "lab.sqlite") as db:  # an unknown column is a lisse bug: refused, not silently dropped
+        with pytest.raises(ParameterError, match="no_such_column"):
+            db.write_file({"path": "/x", "settings_hash": "h", "status": "ok"}, {"cycles": [{"cycle": 1, "no_such_column": 2.0}]})
+        assert db.lookup("/x") is None  # the transaction rolled back
+
+
+def test_old_schema_database_gains_the_new_columns(tmp_path: Path):
+    """A version-1 lisse database (without the areal / reference / lower-bound columns) is migrated on open."""
+    from lisse.io import resultsdb
+
+    p = tmp_path / "old.sqlite"
+    ResultsDB(p).close()
+    con = sqlite3.connect(p)
+    con.execute("ALTER TABLE cycles DROP COLUMN charge_capacity_mAh_cm2")
+    con.execute("ALTER TABLE files DROP COLUMN ccd_is_lower_bound")
+    con.execute("DELETE FROM schema_version")
+    con.execute("INSERT INTO schema_version VALUES (1, 'x')")
+    con.commit()
+    con.close()
+    ResultsDB(p).close()
+    con = sqlite3.connect(p)
+    assert "charge_capacity_mAh_cm2" in {r[1] for r in con.execute("PRAGMA table_info(cycles)")}
+    assert "ccd_is_lower_bound" in {r[1] for r in con.execute("PRAGMA table_info(files)")}
+    assert con.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] == resultsdb.SCHEMA_VERSION >= 2
+    con.close()
+
+
+def test_ccd_lower_bounds_are_stored_and_left_out_of_the_lab_rank(tmp_path: Path):
+    """A cell that never failed has only a lower-bound CCD: stored, returned, and not ranked as a measured value."""
+    from lisse.analysis.lab import compare_with_lab
+    from lisse.batch import analyse_file
+
+    from ._synth import symmetric_csv
+
+    out = analyse_file({"path": str(symmetric_csv(tmp_path / "sym.csv")),
+                        "settings": BatchSettings(analysis="cycling", area=0.785e-4).as_dict()})
+    assert out["file"]["ccd_is_lower_bound"] is False  # the generator fails at 0.55 mA/cm2: a measured CCD
+    with ResultsDB(tmp_path / "lab.sqlite") as db:
+        for name, ccd, lb in (("a", 0.3, False), ("b", 0.5, False), ("c", 2.0, True), ("d", 0.7, False)):
+            db.write_file({"path": f"/{name}", "settings_hash": "h", "status": "ok", "ccd_mA_cm2": ccd, "ccd_is_lower_bound": lb},
+                          cell={"name": name})
+        rows = db.ccd_values()
+    assert [(r["cell"], r["ccd_is_lower_bound"]) for r in rows] == [("a", False), ("b", False), ("c", True), ("d", False)]
+    lab = compare_with_lab(rows, 0.6)
+    # measured others 0.3, 0.5, 0.7: 0.6 beats two of three (the 2.0 lower bound is not counted as beating it)
+    assert lab["n_lab_cells"] == 3 and lab["n_lower_bounds_excluded"] == 1
+    assert lab["rank"] == 2 and lab["percentile"] == pytest.approx(200.0 / 3, rel=1e-12)
+    assert lab["distribution"]["max"] == 0.7
+    assert [c["cell"] for c in lab["cells"] if c["lower_bound"]] == ["c"]
