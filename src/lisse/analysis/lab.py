@@ -32,11 +32,11 @@ from typing import Any
 
 from lisse.errors import ParameterError
 
-__all__ = ["LabCell", "best_per_cell", "select_cells", "distribution", "place_in_lab", "by_group", "overpotential_per_file",
+__all__ = ["best_per_cell", "select_cells", "distribution", "place_in_lab", "by_group", "overpotential_per_file",
            "compare_with_lab"]
 
 
-#: One lab cell's value: a dict with ``cell``, ``value``, ``group`` (e.g. the electrolyte/material; None if
+#: One lab cell's value (a type alias, not exported): a dict with ``cell``, ``value``, ``group`` (e.g. the electrolyte/material; None if
 #: unknown) and ``n_files``.
 LabCell = dict[str, Any]
 
