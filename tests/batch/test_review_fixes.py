@@ -153,3 +153,39 @@ def test_ccd_lower_bounds_are_stored_and_left_out_of_the_lab_rank(tmp_path: Path
     assert lab["rank"] == 2 and lab["percentile"] == pytest.approx(200.0 / 3, rel=1e-12)
     assert lab["distribution"]["max"] == 0.7
     assert [c["cell"] for c in lab["cells"] if c["lower_bound"]] == ["c"]
+
+
+def _open_new_database(path: str, barrier, errors) -> None:
+    from lisse.io.resultsdb import ResultsDB
+
+    barrier.wait()
+    try:
+        ResultsDB(path).con.close()
+    except Exception as exc:  # noqa: BLE001 - the test reports what any process met
+        errors.put(str(exc))
+
+
+def test_processes_opening_one_new_database_at_once_all_succeed(tmp_path):
+    """Four processes creating one new database together: SQLite answers the switch to WAL with an immediate
+    "database is locked" (no busy wait); before the retry one in ~5 such rounds failed with exit 2."""
+    import multiprocessing as mp
+    import sqlite3
+
+    ctx = mp.get_context("fork")
+    errors = ctx.Queue()
+    for trial in range(12):
+        path = str(tmp_path / f"lab{trial}.sqlite")
+        barrier = ctx.Barrier(4)
+        procs = [ctx.Process(target=_open_new_database, args=(path, barrier, errors)) for _ in range(4)]
+        for p in procs:
+            p.start()
+        for p in procs:
+            p.join(60)
+        con = sqlite3.connect(path)
+        assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert con.execute("SELECT COUNT(*) FROM schema_version").fetchone()[0] == 1
+        con.close()
+    found = []
+    while not errors.empty():
+        found.append(errors.get())
+    assert found == []

@@ -60,6 +60,7 @@ import json
 import math
 import os
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -243,7 +244,7 @@ class ResultsDB:
             if readonly:
                 self._check_schema()
             else:
-                self._create()
+                self._create_waiting(timeout_s)
         except ParameterError:
             self.con.close()
             raise
@@ -252,6 +253,24 @@ class ResultsDB:
             raise ParameterError(f"database '{path}': expected a lisse results database (SQLite); found {exc}") from None
 
     # -- set-up -----------------------------------------------------------------------------------------------
+    def _create_waiting(self, timeout_s: float) -> None:
+        """:meth:`_create`, retried while another process holds a lock SQLite does not wait for.
+
+        Two processes opening one new file at once race for the switch to the write-ahead log, which SQLite
+        answers with "database is locked" at once (its busy handler is not used for it); every step of the
+        set-up is idempotent, so it is simply run again until ``timeout_s`` has passed.
+        """
+        deadline = time.monotonic() + timeout_s
+        while True:
+            try:
+                self._create()
+                return
+            except sqlite3.OperationalError as exc:
+                text = str(exc).lower()
+                if ("locked" not in text and "busy" not in text) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+
     def _create(self) -> None:
         names = {r[0] for r in self.con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         if names and "schema_version" not in names:  # another program's database: touch nothing (no PRAGMA, no CREATE)
