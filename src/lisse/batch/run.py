@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -12,6 +11,7 @@ from typing import Any
 
 from lisse.batch.tasks import BatchSettings, analyse_file
 from lisse.errors import ParameterError
+from lisse.io._readutil import file_sha256  # the one file hash (re-exported as lisse.batch.file_sha256)
 
 __all__ = ["BatchResult", "expand_paths", "file_sha256", "run_batch", "DEFAULT_DB_NAME"]
 
@@ -20,28 +20,6 @@ DEFAULT_DB_NAME = "lisse.sqlite"
 _GLOB_CHARS = set("*?[")
 #: The per-row tables a batch exports as Parquet beside files.parquet.
 EXPORTED = ("cycles", "half_cycles", "ccd_steps", "spectra", "drt_peaks", "fits")
-
-
-def file_sha256(path: str | os.PathLike, chunk: int = 1 << 20) -> str:
-    """sha256 of a file's content, read in chunks (constant memory).
-
-    Parameters
-    ----------
-    path : str or Path
-        The file.
-    chunk : int
-        Number of bytes read at a time.
-
-    Returns
-    -------
-    str
-        The hex digest.
-    """
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while block := fh.read(chunk):
-            h.update(block)
-    return h.hexdigest()
 
 
 def _hidden(p: Path, root: Path) -> bool:

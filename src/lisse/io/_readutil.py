@@ -18,16 +18,26 @@ READER_REVISION = "1"
 
 
 def file_sha256(path: str | Path, chunk: int = 1 << 20) -> str:
-    """Hex sha256 of a file's bytes (read in chunks)."""
+    """sha256 of a file's content, read in chunks (constant memory).
+
+    Parameters
+    ----------
+    path : str or Path
+        The file.
+    chunk : int
+        Number of bytes read at a time.
+
+    Returns
+    -------
+    str
+        The hex digest.
+    """
     import hashlib
 
     h = hashlib.sha256()
     with open(path, "rb") as fh:
-        while True:
-            b = fh.read(chunk)
-            if not b:
-                break
-            h.update(b)
+        while block := fh.read(chunk):
+            h.update(block)
     return h.hexdigest()
 
 
