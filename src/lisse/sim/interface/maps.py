@@ -137,7 +137,7 @@ def _default_protocol(protocol: Any) -> Any:
     from lisse.sim.interface import staircase
 
     # Ji2025's CCD protocol: 0.1 mA/cm2 steps at a fixed 0.2 mAh/cm2 per half cycle
-    return staircase("fixed-capacity", start=1.0, increment=1.0, step_capacity=720.0)
+    return staircase("fixed-capacity", start=1.0, increment=1.0, step_capacity=0.2 * 3.6e4)  # 0.2 mAh/cm2 in C/m2
 
 
 def _grid_2d(base: Mapping[str, Any], protocol: Any, x_name: str, xs: np.ndarray, y_name: str, ys: np.ndarray,
@@ -421,7 +421,7 @@ def design_interlayer(material: str, target_current: float, target_capacity: flo
     target_current : float
         Current density to hold [A m-2].
     target_capacity : float
-        Areal capacity per half cycle to hold [C m-2] (0.2 mAh/cm2 = 720 C/m2).
+        Areal capacity per half cycle to hold [C m-2] (0.2 mAh/cm2 = 7200 C/m2).
     electrolyte : str, optional
         Solid electrolyte (library name); None: :func:`~lisse.sim.interface.build_model`'s default.
     porosity : float, optional
