@@ -44,7 +44,7 @@ def test_ccd_json_contract(run):
     assert d["ccd_mA_cm2"] == pytest.approx(1.8, rel=1e-9)
     assert d["failing_current_density_mA_cm2"] == pytest.approx(1.9, rel=1e-9)
     assert d["search_limit_reached"] is False and d["protocol"] == "fixed-time"
-    assert d["calibrated_parameters"] == ["i0"] and "Wang2024" in d["calibration"]["i0"]
+    assert d["calibrated_parameters"] == ["i0"] and d["calibration"][0]["parameter"] == "i0" and "Wang2024" in d["calibration"][0]["source"]
     assert d["interface"]["interlayer_thickness_um"] == pytest.approx(90.0, rel=1e-12)
 
 

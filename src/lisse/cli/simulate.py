@@ -327,7 +327,7 @@ def _run_ccd(args: Any) -> dict[str, Any]:
         pred = predict_ccd(model, proto, progress=progress_callback(bar))
     result = dict(pred.as_dict())
     result["calibrated_parameters"] = list(pred.calibrated_parameters)
-    result["calibration"] = calibration_notes(model)
+    result["calibration"] = [{"parameter": k, "source": v} for k, v in calibration_notes(model).items()]
     result["interface"] = _describe(mkw)
     result["staircase"] = _protocol_dict(pkw)
     if out is not None:
@@ -510,7 +510,7 @@ def render(result: dict[str, Any]) -> str:
         fail = result.get("failing_current_density_mA_cm2")
         lines.append(f"  failing step       {fmt(fail, 3) + ' mA/cm2' if fail is not None else 'none up to ' + fmt(st.get('search_limit_mA_cm2')) + ' mA/cm2'}")
         lines.append(f"  failure mode       {result.get('failure_mode') or '-'}")
-    cal = result.get("calibration") or {}
+    cal = {c["parameter"]: c["source"] for c in result.get("calibration") or []}
     names = result.get("calibrated_parameters") or []
     if names:
         lines.append("  calibrated parameters (fitted to an observation; not independent predictions):")
