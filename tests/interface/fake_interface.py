@@ -17,7 +17,7 @@ import numpy as np
 def threshold(kw: dict) -> float:
     """Failing current density [A/m2]: grows with thickness, sigma_ion and pressure (a made-up law)."""
     t = kw.get("interlayer_thickness", 50e-6) if kw.get("interlayer") else 10e-6
-    return 10.0 * (t / 50e-6) * math.sqrt(kw.get("sigma_ion", 1.0)) * (kw.get("pressure", 1e6) / 1e6) ** 0.5
+    return 10.0 * (t / 50e-6) * math.sqrt(kw.get("interlayer_sigma_ion", 1.0)) * (kw.get("pressure", 1e6) / 1e6) ** 0.5
 
 
 def build_model(**kw):
@@ -26,7 +26,7 @@ def build_model(**kw):
 
         raise ParameterError("interlayer: expected a material of 'lisse materials'; found 'NOPE'")
     params = {"i0": (10.0, "A/m2", "assumed (calibrated): fitted to Wang2024 Fig. 3 CCD 0.62 mA/cm2", True),
-              "sigma_e": (kw.get("sigma_e", 0.03), "S/m", "Wang2024 Table 1", False)}
+              "interlayer_sigma_e": (kw.get("interlayer_sigma_e", 0.03), "S/m", "Wang2024 Table 1", False)}
     return SimpleNamespace(kw=kw, parameters=params, calibrated_parameters=["i0"] if kw.get("interlayer") else [])
 
 
@@ -75,7 +75,7 @@ def predict_ccd(model, proto, progress=None):
     def as_dict():
         return {"ccd_mA_cm2": None if ccd is None else ccd / 10, "failing_current_density_mA_cm2": None if failing is None else failing / 10,
                 "search_limit_reached": failing is None, "failure_mode": mode, "protocol": proto_name,
-                "calibrated_parameters": cal}
+                "calibrated_parameters": cal, "calibrated_on": {k: model.parameters[k][2] for k in cal}}
 
     return SimpleNamespace(ccd_A_m2=ccd, failing_current_density_A_m2=failing, search_limit_reached=failing is None,
                            failure_mode=mode, protocol=proto_name, calibrated_parameters=cal, simulation=sim, as_dict=as_dict)

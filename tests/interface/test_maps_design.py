@@ -33,7 +33,7 @@ def test_conductivity_map_points_carry_the_staircase_answer(maps):
     assert m["ccd"].shape == (4, 3) and m["x_name"] == "sigma_e" and m["y_name"] == "sigma_ion"
     for a, s_i in enumerate(si):
         for b, s_e in enumerate(se):
-            ccd, failing = fake.expected_ccd({**base, "sigma_e": s_e, "sigma_ion": s_i}, proto)
+            ccd, failing = fake.expected_ccd({**base, "interlayer_sigma_e": s_e, "interlayer_sigma_ion": s_i}, proto)
             assert m["ccd"][a, b] == (ccd if ccd is not None else pytest.approx(math.nan, nan_ok=True))
             assert (failing is None) == bool(m["search_limit_reached"][a, b])
     # 90 um, sigma_ion 100: threshold 180 A/m2 > 30 A/m2 search limit -> no failure: a lower bound, not a CCD

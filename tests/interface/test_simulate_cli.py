@@ -44,7 +44,7 @@ def test_ccd_json_contract(run):
     assert d["ccd_mA_cm2"] == pytest.approx(1.8, rel=1e-9)
     assert d["failing_current_density_mA_cm2"] == pytest.approx(1.9, rel=1e-9)
     assert d["search_limit_reached"] is False and d["protocol"] == "fixed-time"
-    assert d["calibrated_parameters"] == ["i0"] and d["calibration"][0]["parameter"] == "i0" and "Wang2024" in d["calibration"][0]["source"]
+    assert d["calibrated_parameters"] == ["i0"] and "Wang2024" in d["calibrated_on"]["i0"]
     assert d["interface"]["interlayer_thickness_um"] == pytest.approx(90.0, rel=1e-12)
 
 
@@ -64,7 +64,7 @@ def test_ccd_text_names_convention_failure_and_calibration(run):
     assert code == 0
     assert "last stable step" in out and "fixed-capacity" in out and "0.2 mAh/cm2 per half cycle" in out
     assert "failing step" in out and "contact_loss" in out
-    assert "i0: assumed (calibrated): fitted to Wang2024" in out
+    assert "i0: calibrated on assumed (calibrated): fitted to Wang2024" in out
 
 
 def test_ccd_out_writes_record_state_and_figure(run, tmp_path):

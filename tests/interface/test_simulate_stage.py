@@ -70,7 +70,7 @@ def test_cell_with_interlayer_runs_without_a_table_at_its_own_capacity(stage, tm
     assert a["ccd_mA_cm2"] == pytest.approx(ccd / 10, rel=1e-9)
     assert a["operating_current_density_mA_cm2"] == pytest.approx(1.0, rel=1e-9)  # C/2 of 2 mAh/cm2
     assert a["holds_operating_current"] is True
-    assert a["calibration"][0]["parameter"] == "i0" and "Wang2024" in a["calibration"][0]["source"]
+    assert "Wang2024" in a["calibrated_on"]["i0"]
     assert a["measured"] is None and "no measured CCD of this cell" in str(r.html)
     assert "calibrated" in str(r.html) and "i0" in str(r.html)
 

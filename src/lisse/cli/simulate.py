@@ -65,6 +65,9 @@ def _model_arguments(p: Any, *, design: bool = False) -> None:
     g.add_argument("--porosity", type=_fraction, default=None, metavar="X",
                    help="interlayer porosity, 0 < X < 1 (default: from the library, Archimedes density)")
     g.add_argument("--electrolyte", default=None, metavar="NAME", help="solid electrolyte (default: the model's, LNI)")
+    g.add_argument("--surface", default=None, metavar="NAME",
+                   help="surface treatment / layer of the electrolyte that sets the Li contact (e.g. a TfOH-treated or "
+                        "air-exposed garnet surface; names as 'lisse materials')")
     add_quantity(g, "--pressure", "MPa", "stack pressure (default: the model's, 1 MPa)")
     add_quantity(g, "--temperature", "K", "temperature (default: the model's, 298.15 K)")
 
@@ -186,7 +189,7 @@ def model_kwargs(args: Any) -> dict[str, Any]:
         raise ParameterError(f"--interlayer-thickness: required with --interlayer {args.interlayer} (e.g. '90 um'); not given")
     kw: dict[str, Any] = {"interlayer": None if bare else args.interlayer}
     for key, v in (("interlayer_thickness", thickness), ("porosity", args.porosity), ("electrolyte", args.electrolyte),
-                   ("pressure", args.pressure), ("temperature", args.temperature)):
+                   ("surface", args.surface), ("pressure", args.pressure), ("temperature", args.temperature)):
         if v is not None:
             kw[key] = v
     if thickness is not None and thickness <= 0:
@@ -245,27 +248,6 @@ def _staircase(kw: dict[str, Any]) -> Any:
     return staircase(kw.pop("kind"), **kw)
 
 
-def calibration_notes(model: Any) -> dict[str, str]:
-    """Each calibrated parameter of ``model`` with its source text (the observation it was fitted to).
-
-    Parameters
-    ----------
-    model : lisse.sim.interface.InterfaceModel
-        The model (its ``parameters``: name -> (SI value, unit, source, calibrated)).
-
-    Returns
-    -------
-    dict
-        Parameter name -> source text, for the calibrated parameters only.
-    """
-    params = getattr(model, "parameters", {}) or {}
-    out = {}
-    for name in getattr(model, "calibrated_parameters", []) or []:
-        entry = params.get(name)
-        out[name] = str(entry[2]) if isinstance(entry, (tuple, list)) and len(entry) > 2 else "calibrated (source not given)"
-    return out
-
-
 # ---------------------------------------------------------------------------------------------------
 # actions
 
@@ -291,8 +273,9 @@ def _describe(kw: dict[str, Any]) -> dict[str, Any]:
         out["interlayer_thickness_um"] = kw["interlayer_thickness"] * 1e6
     if "porosity" in kw:
         out["porosity"] = kw["porosity"]
-    if "electrolyte" in kw:
-        out["electrolyte"] = kw["electrolyte"]
+    for key in ("electrolyte", "surface"):
+        if key in kw:
+            out[key] = kw[key]
     if "pressure" in kw:
         out["pressure_MPa"] = kw["pressure"] / 1e6
     if "temperature" in kw:
@@ -327,7 +310,7 @@ def _run_ccd(args: Any) -> dict[str, Any]:
         pred = predict_ccd(model, proto, progress=progress_callback(bar))
     result = dict(pred.as_dict())
     result["calibrated_parameters"] = list(pred.calibrated_parameters)
-    result["calibration"] = [{"parameter": k, "source": v} for k, v in calibration_notes(model).items()]
+    result.setdefault("calibrated_on", {})  # name -> the observation each calibrated parameter was fitted to
     result["interface"] = _describe(mkw)
     result["staircase"] = _protocol_dict(pkw)
     if out is not None:
@@ -510,12 +493,12 @@ def render(result: dict[str, Any]) -> str:
         fail = result.get("failing_current_density_mA_cm2")
         lines.append(f"  failing step       {fmt(fail, 3) + ' mA/cm2' if fail is not None else 'none up to ' + fmt(st.get('search_limit_mA_cm2')) + ' mA/cm2'}")
         lines.append(f"  failure mode       {result.get('failure_mode') or '-'}")
-    cal = {c["parameter"]: c["source"] for c in result.get("calibration") or []}
+    cal = result.get("calibrated_on") or {}
     names = result.get("calibrated_parameters") or []
     if names:
         lines.append("  calibrated parameters (fitted to an observation; not independent predictions):")
         for n in names:
-            lines.append(f"    {n}: {cal.get(n, 'calibrated')}")
+            lines.append(f"    {n}: calibrated on {cal.get(n, 'an observation not named')}")
     elif "calibrated_parameters" in result:
         lines.append("  calibrated parameters: none (every parameter from an independent measurement or the literature)")
     for f in result.get("files", []):
@@ -532,7 +515,7 @@ def _iface_text(iface: dict[str, Any]) -> str:
         extra = f" {fmt(iface['interlayer_thickness_um'])} um" if "interlayer_thickness_um" in iface else ""
         extra += f" (porosity {fmt(iface['porosity'])})" if "porosity" in iface else ""
         parts.append(f"{il}{extra}")
-    parts.append(iface.get("electrolyte", "default electrolyte"))
+    parts.append(iface.get("electrolyte", "default electrolyte") + (f" ({iface['surface']} surface)" if "surface" in iface else ""))
     text = " | ".join(parts)
     if "pressure_MPa" in iface:
         text += f", {fmt(iface['pressure_MPa'])} MPa"

@@ -162,14 +162,13 @@ def simulate_stage(ctx: StageContext) -> StageResult:
             skipped[name] = str(exc)
             continue
         p = dict(pred.as_dict())
-        cal = _calibration(model)
         ccd = p.get("ccd_mA_cm2")
         entry = {**p, "interlayer": kw["interlayer"] or "none", "electrolyte": kw.get("electrolyte"),
                  "interlayer_thickness_um": kw["interlayer_thickness"] * 1e6 if "interlayer_thickness" in kw else None,
                  "capacity_per_half_cycle_mAh_cm2": q / 3.6e4, "operating_current_density_mA_cm2": i_op / 10,
                  "step_time_h": step["step_time"] / 3600 if "step_time" in step else None,
                  "holds_operating_current": _holds(ccd, p.get("failing_current_density_mA_cm2"), i_op / 10),
-                 "calibrated_parameters": list(pred.calibrated_parameters), "calibration": cal,
+                 "calibrated_parameters": list(pred.calibrated_parameters), "calibrated_on": dict(p.get("calibrated_on") or {}),
                  "measured": _measured(ctx.results, name, opts)}
         summary[name] = entry
         rows.append({"cell": name, **{k: v for k, v in entry.items() if not isinstance(v, (dict, list))},
@@ -198,15 +197,6 @@ def _holds(ccd: float | None, failing: float | None, i_op: float) -> bool | None
     if failing is not None and i_op >= failing:
         return False
     return None
-
-
-def _calibration(model: Any) -> list[dict[str, str]]:
-    params = getattr(model, "parameters", {}) or {}
-    out = []
-    for n in getattr(model, "calibrated_parameters", []) or []:
-        entry = params.get(n)
-        out.append({"parameter": n, "source": str(entry[2]) if isinstance(entry, (tuple, list)) and len(entry) > 2 else "calibrated"})
-    return out
 
 
 def _key(name: str, taken: dict) -> str:
@@ -238,9 +228,10 @@ def _item(name: str, e: dict) -> Markup:
     op = Markup("; operating current {} mA/cm² {}").format(
         _num(e["operating_current_density_mA_cm2"]),
         "is below the predicted CCD" if holds else ("exceeds the predicted CCD" if holds is False else "(no verdict)"))
-    cal = e.get("calibration") or []
-    cal_html = (Markup("; <i>calibrated</i>: {}").format("; ".join(f"{c['parameter']} ({c['source']})" for c in cal)) if cal
-                else Markup("; no calibrated parameter"))
+    cal = e.get("calibrated_on") or {}
+    names = e.get("calibrated_parameters") or []
+    cal_html = (Markup("; <i>calibrated</i>: {}").format("; ".join(f"{n} (fitted to {cal.get(n, 'an observation not named')})" for n in names))
+                if names else Markup("; no calibrated parameter"))
     iface = f"Li | {e['interlayer']}" + (f" {e['interlayer_thickness_um']:.3g} µm" if e.get("interlayer_thickness_um") else "") + \
         f" | {e.get('electrolyte') or 'electrolyte'}"
     return Markup("<li><b>{}</b> ({}, {} staircase at {} mAh/cm² per half cycle): predicted CCD {}{}{}{}</li>").format(

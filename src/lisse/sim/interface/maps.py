@@ -56,8 +56,8 @@ MAX_DESIGN_EVALUATIONS = 60
 #: build_model keyword of each map axis, with its SI unit (for messages and tables).
 AXES: dict[str, tuple[str, str, float]] = {
     # axis name: (build_model keyword, display unit, SI value of one display unit)
-    "sigma_e": ("sigma_e", "S/cm", 100.0),
-    "sigma_ion": ("sigma_ion", "S/cm", 100.0),
+    "sigma_e": ("interlayer_sigma_e", "S/cm", 100.0),
+    "sigma_ion": ("interlayer_sigma_ion", "S/cm", 100.0),
     "thickness": ("interlayer_thickness", "um", 1e-6),
     "porosity": ("porosity", "", 1.0),
     "pressure": ("pressure", "MPa", 1e6),
