@@ -1,0 +1,149 @@
+"""Quasi-steady two-potential solver of an interlayer with position-dependent properties.
+
+The steady solver of :mod:`lisse.sim.interlayer.solver1d` takes uniform conductivities and deposits on every
+internal surface; the transient simulator needs sigma_e(x), sigma_ion(x) that change as pores fill with Li
+(graded and two-layer interlayers too) and a reaction only where Li exists. Same equations (electroneutral,
+Ohm's law in each phase, Butler–Volmer; see :mod:`lisse.sim.interlayer.model`)::
+
+    dI/dx = a(x) j(eta),     d eta/dx = (i - I)/sigma_e(x) - I/sigma_ion(x),   I(l_i) = i,
+    I(0) = i0_a f_c g(eta(0))                                            (Li anode face)
+
+discretised by finite volumes (cell-centred eta, face currents I) and solved by Newton on the 2N unknowns.
+With uniform properties and Li on every internal surface it reduces to :func:`~lisse.sim.interlayer.solver1d.solve_1d`
+(tested against it). Currents are positive towards the Li anode (plating).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from lisse.errors import ConvergenceError
+from lisse.sim.interlayer.model import bv_current, bv_derivative, bv_overpotential
+
+__all__ = ["LayerSolution", "solve_layer"]
+
+
+@dataclass
+class LayerSolution:
+    """Quasi-steady interlayer state.
+
+    Parameters
+    ----------
+    eta : numpy.ndarray
+        Cell overpotentials [V] (negative = plating).
+    ionic_current : numpy.ndarray
+        Ionic current density at the N faces 0..N-1 [A/m2] (face N carries the applied current).
+    cell_current : numpy.ndarray
+        Current deposited in each cell [A/m2 of geometric area] (negative = stripped).
+    anode_current : float
+        Current plating on the Li anode face [A/m2].
+    voltage : float
+        phi_ion at the electrolyte face vs the Li anode [V] (positive while plating).
+    iterations : int
+        Newton iterations.
+    """
+
+    eta: np.ndarray
+    ionic_current: np.ndarray
+    cell_current: np.ndarray
+    anode_current: float
+    voltage: float
+    iterations: int
+
+
+def solve_layer(h: np.ndarray, sigma_e: np.ndarray, sigma_ion: np.ndarray, ai0: np.ndarray, current: float, anode_i0: float,
+                alpha: float, f_rt: float, eta_guess: np.ndarray | None = None, tol: float = 1e-10,
+                max_iter: int = 60) -> LayerSolution:
+    """Solve the quasi-steady interlayer potentials for one applied current.
+
+    Parameters
+    ----------
+    h : numpy.ndarray
+        Cell widths [m] from the anode (x = 0) to the electrolyte.
+    sigma_e, sigma_ion : numpy.ndarray
+        Electronic / ionic conductivity of each cell [S/m].
+    ai0 : numpy.ndarray
+        Reactive area x exchange current of each cell [A/m3] (0 where there is no Li).
+    current : float
+        Applied current density [A/m2] (positive = plating on this electrode's side).
+    anode_i0 : float
+        Exchange current of the Li anode face times its contact fraction [A/m2].
+    alpha : float
+        Cathodic transfer coefficient [-] (dimensionless).
+    f_rt : float
+        F/(RT) [1/V].
+    eta_guess : numpy.ndarray, optional
+        Starting overpotentials [V] (a previous solution).
+    tol : float
+        Convergence tolerance on the residual, relative to |current| (dimensionless).
+    max_iter : int
+        Newton iteration limit.
+
+    Returns
+    -------
+    LayerSolution
+        The solution.
+
+    Raises
+    ------
+    ConvergenceError
+        Newton did not converge.
+    """
+    n = h.size
+    xc = np.cumsum(h) - 0.5 * h
+    d = np.diff(xc)
+    se_f = 2.0 / (1.0 / sigma_e[1:] + 1.0 / sigma_e[:-1])
+    si_f = 2.0 / (1.0 / sigma_ion[1:] + 1.0 / sigma_ion[:-1])
+    i = float(current)
+    scale = max(abs(i), 1e-12)
+    if eta_guess is None:
+        eta0 = bv_overpotential(i, anode_i0, alpha, f_rt) if anode_i0 > 0 else 0.0
+        eta = eta0 - np.concatenate([[0.0], np.cumsum(d * i / si_f)])
+    else:
+        eta = np.array(eta_guess, dtype=float)
+    big = np.zeros(n)
+    big[:] = i
+    cur = big.copy()  # I at faces 0..n-1
+    # initial currents consistent with eta
+    w = h * ai0
+    dep = w * bv_current(eta, 1.0, alpha, f_rt)
+    cur = i - np.concatenate([np.cumsum(dep[::-1])[::-1]])
+    jac = np.zeros((2 * n, 2 * n))
+    res = np.zeros(2 * n)
+    for it in range(1, max_iter + 1):
+        g = bv_current(eta, 1.0, alpha, f_rt)
+        dg = bv_derivative(eta, 1.0, alpha, f_rt)
+        nxt = np.append(cur[1:], i)
+        res[0] = cur[0] - anode_i0 * g[0]
+        res[1:n + 1] = nxt - cur - w * g
+        res[n + 1:] = eta[1:] - eta[:-1] - d * ((i - cur[1:]) / se_f - cur[1:] / si_f)
+        err = float(np.max(np.abs(res[:n + 1]))) / scale
+        if it > 1 and err < tol and float(np.max(np.abs(res[n + 1:]))) < 1e-12:
+            break
+        jac[:] = 0.0
+        # unknowns: eta_0..eta_{n-1}, I_0..I_{n-1}
+        jac[0, 0] = -anode_i0 * dg[0]
+        jac[0, n] = 1.0
+        k = np.arange(n)
+        jac[1 + k, k] = -w * dg
+        jac[1 + k, n + k] = -1.0
+        jac[1 + k[:-1], n + k[:-1] + 1] = 1.0
+        m = np.arange(1, n)
+        jac[n + m, m] = 1.0
+        jac[n + m, m - 1] = -1.0
+        jac[n + m, n + m] = d * (1.0 / se_f + 1.0 / si_f)
+        step = np.linalg.solve(jac, -res)
+        de = step[:n]
+        lim = 4.0 / f_rt  # at most ~0.1 V per iteration
+        fac = min(1.0, lim / max(float(np.max(np.abs(de))), 1e-300))
+        eta = eta + fac * de
+        cur = cur + fac * step[n:]
+    else:
+        raise ConvergenceError(f"interlayer solver: Newton did not converge in {max_iter} iterations (residual {err:.3g})")
+    g = bv_current(eta, 1.0, alpha, f_rt)
+    cell = w * g
+    # phi_ion at the electrolyte face: -eta_0 at the first centre, then the ohmic rise of the ionic phase
+    v = -eta[0] + float(np.sum(d * cur[1:] / si_f)) + 0.5 * h[0] * cur[0] / sigma_ion[0] + 0.5 * h[-1] * i / sigma_ion[-1]
+    return LayerSolution(eta=eta, ionic_current=cur, cell_current=cell, anode_current=float(cur[0]), voltage=v, iterations=it)
