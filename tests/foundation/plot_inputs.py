@@ -203,7 +203,7 @@ def _cases() -> dict:
     def if_simulation():
         rec, _ = _staircase()
         t = np.asarray(rec.time_s)
-        state = {"t_s": t, "contact_fraction": 1.0 - 0.5 * t / t[-1], "li_front_m": 1e-6 * np.sqrt(t / t[-1])}
+        state = {"t_s": t, "contact_fraction_we": 1.0 - 0.5 * t / t[-1], "contact_fraction_ce": 1.0 - 0.2 * t / t[-1], "li_front_we_m": 1e-6 * np.sqrt(t / t[-1])}
         return (rec, state, float(t[-1]) * 0.8), {"title": "simulated"}, 3
 
     def if_map():

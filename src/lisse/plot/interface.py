@@ -46,8 +46,9 @@ def simulation_figure(record: Any, state: Any, failure_time_s: float | None = No
     record : lisse.records.cycling.CyclingRecord
         The simulated cycler record (time [s], voltage [V], current [A], area).
     state : pandas.DataFrame or mapping
-        Internal state over time: ``t_s`` [s], ``contact_fraction`` (-) and ``li_front_m`` [m] (a missing
-        column leaves its panel empty with a note).
+        Internal state over time: ``t_s`` [s], the contact fraction (-) and the Li front [m] of the working and
+        counter electrodes (``contact_fraction_we``/``_ce``, ``li_front_we_m``/``_ce_m``; or one electrode's
+        ``contact_fraction`` and ``li_front_m``). A missing quantity leaves its panel empty with a note.
     failure_time_s : float, optional
         Time of the detected failure [s] (a dashed line on every panel).
     title : str
@@ -76,14 +77,21 @@ def simulation_figure(record: Any, state: Any, failure_time_s: float | None = No
     right.plot(t_h, j, color=C[1], lw=0.8, alpha=0.7)
     right.set_ylabel(jlabel, color=C[1])
     t_state = _column(state, "t_s", "time_s")
-    panels = ((axes[1], ("contact_fraction",), 1.0, "contact fraction (-)", "Li | electrolyte contact"),
-              (axes[2], ("li_front_m",), 1e6, "Li front depth (µm)", "Li front in the interlayer"))
-    for a, names, scale, ylabel, ptitle in panels:
-        y = _column(state, *names)
-        if t_state is None or y is None:
-            a.text(0.5, 0.5, f"no {names[0]} in the state", ha="center", va="center", transform=a.transAxes)
-        else:
-            a.plot(t_state / 3600.0, y * scale, color=C[0])
+    labels = {"": "", "_we": "working electrode", "_ce": "counter electrode"}
+    panels = ((axes[1], "contact_fraction", "", 1.0, "contact fraction (-)", "Li | solid contact"),
+              (axes[2], "li_front", "_m", 1e6, "Li front depth (µm)", "Li front in the interlayer"))
+    for a, stem, unit, scale, ylabel, ptitle in panels:
+        drawn = 0
+        for k, (side, label) in enumerate(labels.items()):
+            y = _column(state, f"{stem}{side}{unit}")
+            if t_state is None or y is None:
+                continue
+            a.plot(t_state / 3600.0, y * scale, color=C[k % len(C)], label=label or None)
+            drawn += 1
+        if not drawn:
+            a.text(0.5, 0.5, f"no {stem} in the state", ha="center", va="center", transform=a.transAxes)
+        elif drawn > 1:
+            a.legend(fontsize=7)
         a.set(xlabel="time (h)", ylabel=ylabel, title=ptitle)
     if failure_time_s is not None and np.isfinite(failure_time_s):
         for a in axes:
