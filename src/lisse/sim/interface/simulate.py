@@ -41,7 +41,7 @@ from lisse.materials import get_material
 from lisse.records.cycling import CyclingRecord, Provenance
 from lisse.records.display import fields_repr
 from lisse.sim.interface.layer import solve_layer
-from lisse.sim.interface.model import MPA, InterfaceModel, creep_strain_rate, effective_pressure, flaw_critical_pressure
+from lisse.sim.interface.model import MPA, InterfaceModel, creep_strain_rate, flaw_critical_pressure, supply_velocity
 from lisse.sim.interface.protocol import Protocol
 from lisse.sim.interlayer.model import bv_overpotential
 from lisse.thermo.nucleation import li_molar_volume, nucleation_rate
@@ -126,19 +126,19 @@ class _Electrode:
         return float(np.sum(self.s * self.h)) * eps * self.phi if self.layer else 0.0
 
 
-def _contact_step(e: _Electrode, strip_rate: float, dt: float, model: InterfaceModel, p_eff: float) -> None:
-    """Backward-Euler step of the void volume: delta' = delta + dt (r - lambda eps_dot(p_eff/f(delta')) - D/lambda)."""
+def _contact_step(e: _Electrode, strip_rate: float, dt: float, model: InterfaceModel) -> None:
+    """Backward-Euler step of the void volume: delta' = delta + dt (r - supply(f(delta'))), delta' in [0, lambda (1 - f_min)].
+
+    The supply grows as the contact shrinks (sigma_c = p_eff/f_c), so the residual is monotone in delta' and
+    bisection finds its unique root.
+    """
     v = model.values
     lam = v["void_size"]
     fmin = v["min_contact"]
-    vd = v["self_diffusivity"] / lam
-    k = creep_strain_rate(MPA, model)  # rate at 1 MPa; eps_dot(s) = k (s/1 MPa)^n
-    n = v["creep_exponent"]
-    pm = p_eff / MPA
 
     def g(delta: float) -> float:
         f = max(1.0 - delta / lam, fmin)
-        return delta - e.delta - dt * (strip_rate - lam * k * (pm / f) ** n - vd)
+        return delta - e.delta - dt * (strip_rate - supply_velocity(f, model))
 
     if g(0.0) >= 0.0:
         e.delta = 0.0
@@ -148,7 +148,7 @@ def _contact_step(e: _Electrode, strip_rate: float, dt: float, model: InterfaceM
         e.delta = hi
         return
     lo = 0.0
-    for _ in range(60):
+    for _ in range(50):
         mid = 0.5 * (lo + hi)
         if g(mid) > 0.0:
             hi = mid
@@ -199,7 +199,6 @@ def simulate(model: InterfaceModel, protocol: Protocol, progress: Callable[[int,
     alpha = v["alpha"]
     i0 = v["exchange_current"]
     r_bulk = v["electrolyte_thickness"] / v["electrolyte_conductivity"]
-    p_eff = effective_pressure(model)
     p_flaw = flaw_critical_pressure(model)
     lam = v["void_size"]
     a_spot = 0.5 * lam
@@ -289,7 +288,7 @@ def simulate(model: InterfaceModel, protocol: Protocol, progress: Callable[[int,
                     face_cur += excess
                 e.li += face_cur * dt * vm / FARADAY
                 strip = max(-face_cur, 0.0) * vm / FARADAY
-                _contact_step(e, strip, dt, model, p_eff)
+                _contact_step(e, strip, dt, model)
                 if shorted:
                     continue
                 f = e.contact(model)
