@@ -160,8 +160,8 @@ def ordering(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             right = p_lo < p_hi or (p_lo == p_hi and hi["predicted_text"].startswith(">="))
         pairs.append({"lower": lo["case"], "higher": hi["case"], "right": right})
     for r in rows:
-        mine = [p["right"] for p in pairs if r["case"] in (p["lower"], p["higher"])]
-        if mine and None not in mine:
+        mine = [p["right"] for p in pairs if r["case"] in (p["lower"], p["higher"]) and p["right"] is not None]
+        if mine:
             by_key[r["case"]]["ordering_right"] = "y" if all(mine) else "n"
     return pairs
 
@@ -201,10 +201,12 @@ def markdown(rows: list[dict[str, Any]], pairs: list[dict[str, Any]]) -> str:
         out.append("| " + " | ".join(_cell(x) for x in (r["case"], r["kind"], pred, r["published_mA_cm2"], r["ratio"],
                                                         r["within_factor_2"], r["ordering_right"], cal)) + " |")
     n_ok = sum(r["within_factor_2"] == "y" for r in rows)
-    n_pairs = sum(bool(p["right"]) for p in pairs)
+    decided = [p for p in pairs if p["right"] is not None]
+    n_pairs = sum(bool(p["right"]) for p in decided)
     out.append("")
-    out.append(f"{n_ok} of {len(rows)} rows within a factor 2; {n_pairs} of {len(pairs)} published orderings right "
-               "(pairs of the same paper: " + ", ".join(f"{p['lower']} < {p['higher']}" for p in pairs) + ").")
+    out.append(f"{n_ok} of {len(rows)} rows within a factor 2; {n_pairs} of {len(decided)} published orderings right "
+               f"({len(pairs) - len(decided)} undecided: a case not simulated). Pairs (same paper, published lower first): "
+               + ", ".join(f"{p['lower']} < {p['higher']} ({'-' if p['right'] is None else 'y' if p['right'] else 'n'})" for p in pairs) + ".")
     return "\n".join(out)
 
 

@@ -270,14 +270,14 @@ def _describe(kw: dict[str, Any]) -> dict[str, Any]:
     """The interface options as JSON-ready display values."""
     out: dict[str, Any] = {"interlayer": kw.get("interlayer") or "none"}
     if "interlayer_thickness" in kw:
-        out["interlayer_thickness_um"] = kw["interlayer_thickness"] * 1e6
+        out["interlayer_thickness_um"] = round(kw["interlayer_thickness"] * 1e6, 9)
     if "porosity" in kw:
         out["porosity"] = kw["porosity"]
     for key in ("electrolyte", "surface"):
         if key in kw:
             out[key] = kw[key]
     if "pressure" in kw:
-        out["pressure_MPa"] = kw["pressure"] / 1e6
+        out["pressure_MPa"] = round(kw["pressure"] / 1e6, 12)
     if "temperature" in kw:
         out["temperature_K"] = kw["temperature"]
     return out
@@ -336,7 +336,12 @@ def _write_ccd(out: Any, pred: Any) -> list[str]:
     pd.DataFrame(sim.state).to_csv(buf, index=False)
     files.append(str(atomic_write_text(out / "simulated_state.csv", buf.getvalue())))
     t_fail = _failure_time(pred)
-    fig = simulation_figure(rec, sim.state, t_fail, title=f"predicted CCD: {_ccd_text(pred.as_dict())}")
+    d = pred.as_dict()
+    ccd, failing = d.get("ccd_mA_cm2"), d.get("failing_current_density_mA_cm2")
+    short = (f">= {ccd:.3g} mA/cm2 (search limit)" if failing is None and ccd is not None else
+             f"< {failing:.3g} mA/cm2" if ccd is None and failing is not None else
+             f"{ccd:.3g} mA/cm2, fails at {failing:.3g}" if ccd is not None else "-")
+    fig = simulation_figure(rec, sim.state, t_fail, title=f"predicted CCD {short}")
     files.append(str(save_figure(fig, out / "simulated_ccd.png")))
     mark_output_files(out, files)
     return files
