@@ -4,9 +4,9 @@ Run: ``OMP_NUM_THREADS=1 PYTHONPATH=src python benchmarks/interface_ccd_map.py [
 
 Each map point is one :func:`lisse.sim.interface.predict_ccd` run (a whole staircase through the transient
 simulator, judged by the CCD detector). The anchor, measured in the same run before every map repeat, is one
-staircase of the map's base interface (LNI-5CNT, 90 um, fixed capacity 0.2 mAh/cm2 per half cycle, 0.1 mA/cm2
-steps to 10 mA/cm2): the ratio map / anchor says how many single predictions the map costs, which is what
-scales with the machine, while the wall times themselves depend on the load of a shared machine (say so when
+staircase of the map's base interface (LNI-5CNT, 90 um, fixed capacity 0.2 mAh/cm2 per half cycle, 0.5 mA/cm2
+steps to 10 mA/cm2, the map default of ``lisse simulate map``): the ratio map / anchor says how many single
+predictions the map costs, which is what scales with the machine, while the wall times themselves depend on the load of a shared machine (say so when
 you quote them). Prints the distribution of the wall time over the repeats, the ratio, the points at the search
 limit and the path of the figure (and CSV) written to ``--out`` (default: a new temporary folder).
 """
@@ -38,7 +38,7 @@ def main(argv: list[str] | None = None) -> None:
     from lisse.sim.interface.maps import map_conductivities, map_table
 
     base = {"interlayer": "LNI-5CNT", "interlayer_thickness": 90e-6}
-    proto = staircase("fixed-capacity", start=1.0, increment=1.0, step_capacity=0.2 * 3.6e4, max_current=100.0)
+    proto = staircase("fixed-capacity", start=5.0, increment=5.0, step_capacity=0.2 * 3.6e4, max_current=100.0)
     se = np.geomspace(1e-8, 1e-1, a.points) * 100.0  # S/cm -> S/m
     si = np.geomspace(1e-8, 1e-2, a.points) * 100.0
     predict_ccd(build_model(**base), proto)  # warm-up: imports and caches outside the timing

@@ -139,7 +139,14 @@ def ccd_map_figure(m: Mapping[str, Any], title: str = "", *, ax: Any = None) -> 
         if limit.any():
             xx, yy = np.meshgrid(x, y)
             ax.plot(xx[limit], yy[limit], "^", color="white", ms=4, mec="k", mew=0.4, ls="none", label="≥ (search limit)")
-            outside_legend(ax)
+        if limit.any() or not np.isfinite(ccd).all():
+            handles, labels = ax.get_legend_handles_labels()
+            if not np.isfinite(ccd).all():
+                from matplotlib.patches import Patch
+
+                handles.append(Patch(color="#bdbdbd"))
+                labels.append("no stable step")
+            outside_legend(ax, handles=handles, labels=labels, fontsize=7)
         ax.set(xscale="log" if xlog else "linear", yscale="log" if ylog else "linear", xlabel=xl, ylabel=yl, title=title)
     else:
         ax.plot(x, ccd, "o-", color=C[0], label="predicted CCD")
