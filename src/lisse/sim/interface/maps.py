@@ -173,7 +173,7 @@ def map_conductivities(model: Mapping[str, Any], sigma_e: ArrayLike, sigma_ion: 
         The CCD staircase; default fixed capacity 0.2 mAh/cm2 per half cycle (as Ji2025), 0.5 mA/cm2 steps from
         0.5 to 10 mA/cm2 (coarser than Ji2025's 0.1: every point is a whole staircase).
     jobs : int, default 1
-        Local processes for the points (1 = here); see :func:`lisse.parallel.results`.
+        Number of local processes for the points (1 = here); see :func:`lisse.parallel.results`.
     scheduler : str, optional
         Dask scheduler address (or ``"current"``).
     client : distributed.Client, optional
@@ -215,11 +215,11 @@ def map_thickness_porosity(model: Mapping[str, Any], thickness: ArrayLike, poros
     thickness : array_like
         Interlayer thicknesses [m] (the x axis).
     porosity : array_like
-        Interlayer porosities, 0 < porosity < 1 (the y axis).
+        Interlayer porosities, a pore volume fraction in (0, 1) [-] (the y axis).
     protocol : lisse.sim.interface.Protocol, optional
         The CCD staircase (default as in :func:`map_conductivities`).
     jobs : int, default 1
-        Local processes for the points (1 = here).
+        Number of local processes for the points (1 = here).
     scheduler : str, optional
         Dask scheduler address (or ``"current"``).
     client : distributed.Client, optional
@@ -257,7 +257,7 @@ def map_pressure(model: Mapping[str, Any], pressure: ArrayLike, protocol: Any = 
     protocol : lisse.sim.interface.Protocol, optional
         The CCD staircase (default as in :func:`map_conductivities`).
     jobs : int, default 1
-        Local processes for the points (1 = here).
+        Number of local processes for the points (1 = here).
     scheduler : str, optional
         Dask scheduler address (or ``"current"``).
     client : distributed.Client, optional
@@ -336,11 +336,11 @@ class InterlayerDesign:
     target_capacity : float
         Target areal capacity per half cycle [C m-2].
     cycles : int
-        Plate/strip cycles each candidate must survive.
+        Number of plate/strip cycles each candidate must survive.
     thickness_min, thickness_max : float
         Search bounds [m].
     resolution : float
-        Relative width of the final bracket (the answer is within this of the true boundary).
+        Relative width of the final bracket [-] (the answer is within this fraction of the true boundary).
     evaluated : list of dict
         Every candidate: ``thickness`` [m], ``holds`` and ``failure_mode``, in evaluation order.
     calibrated_parameters : list of str
@@ -426,7 +426,7 @@ def design_interlayer(material: str, target_current: float, target_capacity: flo
     electrolyte : str, optional
         Solid electrolyte (library name); None: :func:`~lisse.sim.interface.build_model`'s default.
     porosity : float, optional
-        Interlayer porosity; None: from the library.
+        Interlayer porosity, a pore volume fraction [-]; None: from the library.
     pressure : float, optional
         Stack pressure [Pa]; None: the model's default.
     temperature : float, optional
@@ -436,11 +436,11 @@ def design_interlayer(material: str, target_current: float, target_capacity: flo
     thickness_max : float, default 200e-6
         Thickest candidate [m] (the search bound; no answer when even this fails).
     cycles : int, default 5
-        Plate/strip cycles each candidate must survive (1-100).
+        Number of plate/strip cycles each candidate must survive (1-100).
     points : int, default 8
-        Thicknesses of the coarse scan (2-30).
+        Number of thicknesses in the coarse scan (2-30).
     rtol : float, default 0.05
-        Relative width of the final bracket (0.001-0.5).
+        Relative width of the final bracket [-] (0.001-0.5).
     overrides : mapping, optional
         More :func:`~lisse.sim.interface.build_model` keyword arguments (model parameter overrides).
     progress : callable, optional
