@@ -65,9 +65,9 @@ def test_cell_with_interlayer_runs_without_a_table_at_its_own_capacity(stage, tm
     a = r.summary["cells"]["A"]
     assert seen[0][0] == "fixed-capacity" and seen[0][1]["step_capacity"] == pytest.approx(2 * 3.6e4, rel=1e-12)
     assert a["capacity_per_half_cycle_mAh_cm2"] == pytest.approx(2.0, rel=1e-12)
-    # fake threshold at 90 um: 18 A/m2 = 1.8 mA/cm2; the default 0.1 mA/cm2 staircase
-    ccd, failing = fake.expected_ccd({"interlayer": "LNI-5CNT", "interlayer_thickness": 90e-6}, fake.staircase("x", start=1.0, increment=1.0, max_current=100.0))
-    assert a["ccd_mA_cm2"] == pytest.approx(ccd / 10, rel=1e-9)
+    # fake threshold at 90 um: 18 A/m2 = 1.8 mA/cm2; the stage's default staircase: 0.5 mA/cm2 steps from 0.5 -> CCD 1.5
+    assert seen[0][1]["start"] == pytest.approx(5.0, rel=1e-12) and seen[0][1]["increment"] == pytest.approx(5.0, rel=1e-12)
+    assert a["ccd_mA_cm2"] == pytest.approx(1.5, rel=1e-9) and a["failing_current_density_mA_cm2"] == pytest.approx(2.0, rel=1e-9)
     assert a["operating_current_density_mA_cm2"] == pytest.approx(1.0, rel=1e-9)  # C/2 of 2 mAh/cm2
     assert a["holds_operating_current"] is True
     assert "Wang2024" in a["calibrated_on"]["i0"]
@@ -87,6 +87,16 @@ def test_table_simulates_every_cell_fixed_time_and_shows_the_measured_ccd(stage,
     assert b["measured"]["ccd_mA_cm2"] == 0.2 and "measured CCD 0.2 mA/cm²" in str(r.html)
     assert b["calibrated_parameters"] == []
     assert len(r.tables["predicted_ccd"]) == 2 and len(r.figures) == 2
+
+
+def test_a_coating_is_skipped_unless_a_surface_stands_for_it(stage, tmp_path):
+    text = STUDY.replace('electrolyte = "LLZTO"', 'electrolyte = "LLZTO"\ninterlayer = "LiCF3SO3"\ninterlayer_thickness = "0.3 um"')
+    r = _run(stage, text, tmp_path)
+    assert set(r.summary["cells"]) == {"A"} and "LiCF3SO3" in r.summary["skipped"]["B"]
+    assert "ionic_conductivity" in r.summary["skipped"]["B"] and "surfaces" in r.summary["skipped"]["B"]
+    r = _run(stage, text + '\n[simulate]\nsurfaces = { B = "LLZTO-TfOH" }\n', tmp_path)
+    b = r.summary["cells"]["B"]
+    assert b["interlayer"] == "none" and b["surface"] == "LLZTO-TfOH" and "LLZTO-TfOH surface" in str(r.html)
 
 
 def test_a_cell_the_simulator_refuses_is_listed_as_skipped(stage, tmp_path, monkeypatch):

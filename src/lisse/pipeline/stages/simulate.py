@@ -17,12 +17,16 @@ observation it was fitted to. Section (all keys optional)::
     c_rate = 0.5                     # operating current = c_rate x the cell's positive capacity ...
     current_density = "1 mA/cm2"     # ... or this current density
     capacity = "1 mAh/cm2"           # per half cycle instead of the cell's positive capacity
-    start = "0.1 mA/cm2"             # first step of the staircase
-    increment = "0.1 mA/cm2"         # step
+    start = "0.5 mA/cm2"             # first step of the staircase (default 0.5)
+    increment = "0.5 mA/cm2"         # step (default 0.5 mA/cm2: 20 steps to 10 mA/cm2; 0.1 for the usual resolution)
     max_current = "10 mA/cm2"        # search limit
     pressure = "1 MPa"               # stack pressure (default: the model's)
     temperature = "298.15 K"
+    surfaces = { "Ji2025 cell" = "LLZTO-TfOH" }  # cell name -> surface: simulated as that treated bare interface
     measured = { "Wang2024 cell" = "sym_ccd" }   # cell name -> [cycling] file (stem) with its measured CCD
+
+A cell whose interlayer is a coating without ionic and electronic conductivity in the library (LiCF3SO3, LiF) is
+not simulated as a layer: it is listed as skipped with the reason unless ``surfaces`` names the surface it stands for.
 """
 
 from __future__ import annotations
@@ -45,11 +49,15 @@ SCHEMA = {
     "current_density": OptionSpec.quantity("mA/cm2", "operating current density (instead of c_rate)", **_J),
     "capacity": OptionSpec.quantity("mAh/cm2", "capacity per half cycle (default: the cell's positive areal capacity)", low=0.0,
                                     low_inclusive=False, high=3.6e6),
-    "start": OptionSpec.quantity("mA/cm2", "first current density of the staircase", "0.1 mA/cm2", **_J),
-    "increment": OptionSpec.quantity("mA/cm2", "current density step of the staircase", "0.1 mA/cm2", **_J),
+    "start": OptionSpec.quantity("mA/cm2", "first current density of the staircase", "0.5 mA/cm2", **_J),
+    "increment": OptionSpec.quantity("mA/cm2", "current density step of the staircase (default 0.5: 20 steps to 10 mA/cm2 keep "
+                                     "lisse evaluate quick; 0.1 for the usual CCD resolution)", "0.5 mA/cm2", **_J),
     "max_current": OptionSpec.quantity("mA/cm2", "search limit: highest step of the staircase", "10 mA/cm2", **_J),
     "pressure": OptionSpec.quantity("MPa", "stack pressure (default: the simulator's)", low=0.0, low_inclusive=False, high=1e9),
     "temperature": OptionSpec.quantity("K", "temperature (default: the simulator's)", low=0.0, low_inclusive=False, high=2000.0),
+    "surfaces": OptionSpec.table("cell name -> library surface (e.g. LLZTO-TfOH, LLZTO-air, LACSS): simulate that cell as the bare "
+                                 "interface with this surface treatment (what a thin coating such as LiCF3SO3 stands for)",
+                                 values=OptionSpec.text("surface material (lisse materials)"), max_items=1000),
     "measured": OptionSpec.table("cell name -> the [cycling] file (name without suffix) holding its measured CCD",
                                  values=OptionSpec.text("cycling file name"), max_items=1000),
 }
@@ -70,7 +78,7 @@ def _applies(study) -> str | None:
     return "no cell has an interlayer and the study has no [simulate] table"
 
 
-def cell_interface(cell: dict, design: Any) -> dict[str, Any]:
+def cell_interface(cell: dict, design: Any, surface: str | None = None) -> dict[str, Any]:
     """The :func:`lisse.sim.interface.build_model` arguments of one study cell (SI floats).
 
     Parameters
@@ -79,16 +87,36 @@ def cell_interface(cell: dict, design: Any) -> dict[str, Any]:
         The ``[[cells]]`` table as written (to tell a given porosity from the schema's default 0).
     design : lisse.cell.CellDesign
         The cell's design (its interlayer and electrolyte layers, SI).
+    surface : str, optional
+        Library surface material: the cell is simulated as the bare interface with this surface (its
+        interlayer, a thin coating, stands for the treatment).
 
     Returns
     -------
     dict
         ``interlayer`` (material name or None), ``interlayer_thickness`` [m] and ``porosity`` where the cell
-        gives them, ``electrolyte`` (material name).
+        gives them, ``surface`` when given, ``electrolyte`` (material name).
+
+    Raises
+    ------
+    ParameterError
+        The cell's interlayer has no ionic or electronic conductivity in the library (a coating the simulator
+        cannot model as a layer) and no ``surface`` is given for it.
     """
+    from lisse.errors import ParameterError
+    from lisse.materials import get_material
+
     kw: dict[str, Any] = {"interlayer": None}
-    il = design.interlayer
+    il = None if surface is not None else design.interlayer
+    if surface is not None:
+        kw["surface"] = surface
     if il is not None:
+        m = get_material(il.material)
+        missing = [q for q in ("ionic_conductivity", "electronic_conductivity") if not m.has(q)]
+        if missing:
+            raise ParameterError(f"interlayer {m.name}: expected a layer with ionic and electronic conductivity in the library; "
+                                 f"it has no {' or '.join(missing)} (a coating: give [simulate] surfaces = {{ \"CELL\" = "
+                                 "\"SURFACE\" }, e.g. LLZTO-TfOH, to simulate the treated bare interface)")
         kw["interlayer"] = il.material
         kw["interlayer_thickness"] = il.thickness
         raw = cell.get("interlayer")
@@ -145,9 +173,14 @@ def simulate_stage(ctx: StageContext) -> StageResult:
     skipped: dict[str, str] = {}
     rows, figures, captions, items = [], {}, {}, []
     for name, d in cell_designs(ctx.study):
-        if d.interlayer is None and not every:
+        surface = (opts.get("surfaces") or {}).get(name)
+        if d.interlayer is None and surface is None and not every:
             continue
-        kw = cell_interface(cells.get(name, {}), d)
+        try:
+            kw = cell_interface(cells.get(name, {}), d, surface)
+        except LisseError as exc:
+            skipped[name] = str(exc)
+            continue
         for key in ("pressure", "temperature"):
             if key in opts:
                 kw[key] = opts[key]
@@ -164,7 +197,8 @@ def simulate_stage(ctx: StageContext) -> StageResult:
         p = dict(pred.as_dict())
         ccd = p.get("ccd_mA_cm2")
         entry = {**p, "interlayer": kw["interlayer"] or "none", "electrolyte": kw.get("electrolyte"),
-                 "interlayer_thickness_um": kw["interlayer_thickness"] * 1e6 if "interlayer_thickness" in kw else None,
+                 "interlayer_thickness_um": round(kw["interlayer_thickness"] * 1e6, 9) if "interlayer_thickness" in kw else None,
+                 "surface": kw.get("surface"),
                  "capacity_per_half_cycle_mAh_cm2": q / 3.6e4, "operating_current_density_mA_cm2": i_op / 10,
                  "step_time_h": step["step_time"] / 3600 if "step_time" in step else None,
                  "holds_operating_current": _holds(ccd, p.get("failing_current_density_mA_cm2"), i_op / 10),
@@ -233,6 +267,6 @@ def _item(name: str, e: dict) -> Markup:
     cal_html = (Markup("; <i>calibrated</i>: {}").format("; ".join(f"{n} (fitted to {cal.get(n, 'an observation not named')})" for n in names))
                 if names else Markup("; no calibrated parameter"))
     iface = f"Li | {e['interlayer']}" + (f" {e['interlayer_thickness_um']:.3g} µm" if e.get("interlayer_thickness_um") else "") + \
-        f" | {e.get('electrolyte') or 'electrolyte'}"
+        f" | {e.get('electrolyte') or 'electrolyte'}" + (f" ({e['surface']} surface)" if e.get("surface") else "")
     return Markup("<li><b>{}</b> ({}, {} staircase at {} mAh/cm² per half cycle): predicted CCD {}{}{}{}</li>").format(
         name, iface, e["protocol"], _num(e["capacity_per_half_cycle_mAh_cm2"]), pred, meas, op, cal_html)
