@@ -42,7 +42,7 @@ class LayerSolution:
     voltage : float
         phi_ion at the electrolyte face vs the Li anode [V] (positive while plating).
     iterations : int
-        Newton iterations.
+        Number of Newton iterations.
     """
 
     eta: np.ndarray
@@ -79,7 +79,7 @@ def solve_layer(h: np.ndarray, sigma_e: np.ndarray, sigma_ion: np.ndarray, ai0: 
     tol : float
         Convergence tolerance on the residual, relative to |current| (dimensionless).
     max_iter : int
-        Newton iteration limit.
+        Largest number of Newton iterations.
 
     Returns
     -------

@@ -79,7 +79,7 @@ def staircase(kind: str = "fixed-time", start: float = 1.0, increment: float = 1
     max_current : float [A/m2] or str
         Search limit: the last step is the largest ``start + k increment`` <= max_current.
     half_cycles_per_step : int
-        Half cycles per step (2 = one plate + one strip).
+        Number of half cycles per step (2 = one plate + one strip).
 
     Returns
     -------

@@ -70,7 +70,7 @@ class Simulation:
     failure_mode : str or None
         ``"short"``, ``"cutoff"`` (runaway polarisation) or None.
     failure_half_cycle : int or None
-        Half cycle of the failure.
+        Index of the half cycle of the failure.
     model : InterfaceModel
         The simulated model.
     protocol : Protocol
@@ -171,9 +171,9 @@ def simulate(model: InterfaceModel, protocol: Protocol, progress: Callable[[int,
     progress : callable, optional
         Called as ``progress(done, total)`` after each half cycle.
     points_per_half_cycle : int
-        Substeps (and record points) per half cycle.
+        Number of substeps (and record points) per half cycle.
     n_cells : int
-        Interlayer mesh cells.
+        Number of interlayer mesh cells.
 
     Returns
     -------
