@@ -1,7 +1,7 @@
 """Transient plate/strip simulator of the Li | (interlayer) | solid-electrolyte interface (issue 11).
 
 Modules: :mod:`.model` (parameters and closed-form laws: creep, critical stripping current, flaw criterion),
-:mod:`.protocol` (staircases, cycling), :mod:`.layer` (quasi-steady interlayer potentials), :mod:`.simulate`
+:mod:`.protocol` (staircases, cycling), :mod:`.layer` (quasi-steady interlayer potentials), :mod:`.transient`
 (the transient simulation and its cycler record), :mod:`.predict` (CCD from the simulated record by the same
 :class:`~lisse.analysis.ccd.CCDDetector` used on measured files). Loaded on first use:
 
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     )
     from lisse.sim.interface.predict import CCDPrediction, predict_ccd
     from lisse.sim.interface.protocol import Protocol, cycling_protocol, staircase
-    from lisse.sim.interface.simulate import Simulation, simulate
+    from lisse.sim.interface.transient import Simulation, simulate
 
 __all__ = [
     "LayerSolution",
@@ -62,8 +62,8 @@ __getattr__, __dir__ = attach(
         "Protocol": "protocol",
         "cycling_protocol": "protocol",
         "staircase": "protocol",
-        "Simulation": "simulate",
-        "simulate": "simulate",
+        "Simulation": "transient",
+        "simulate": "transient",
     },
-    submodules=("layer", "model", "predict", "protocol", "simulate"),
+    submodules=("layer", "model", "predict", "protocol", "transient"),
 )

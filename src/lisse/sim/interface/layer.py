@@ -42,7 +42,7 @@ class LayerSolution:
     voltage : float
         phi_ion at the electrolyte face vs the Li anode [V] (positive while plating).
     iterations : int
-        Newton iterations.
+        Number of Newton iterations.
     """
 
     eta: np.ndarray
@@ -79,7 +79,7 @@ def solve_layer(h: np.ndarray, sigma_e: np.ndarray, sigma_ion: np.ndarray, ai0: 
     tol : float
         Convergence tolerance on the residual, relative to |current| (dimensionless).
     max_iter : int
-        Newton iteration limit.
+        Largest number of Newton iterations.
 
     Returns
     -------
@@ -103,43 +103,50 @@ def solve_layer(h: np.ndarray, sigma_e: np.ndarray, sigma_ion: np.ndarray, ai0: 
         eta = eta0 - np.concatenate([[0.0], np.cumsum(d * i / si_f)])
     else:
         eta = np.array(eta_guess, dtype=float)
-    big = np.zeros(n)
-    big[:] = i
-    cur = big.copy()  # I at faces 0..n-1
-    # initial currents consistent with eta
+    # initial face currents I_0..I_n-1 consistent with eta
     w = h * ai0
     dep = w * bv_current(eta, 1.0, alpha, f_rt)
     cur = i - np.concatenate([np.cumsum(dep[::-1])[::-1]])
-    jac = np.zeros((2 * n, 2 * n))
-    res = np.zeros(2 * n)
+    # unknowns interleaved, z = [I_0, eta_0, I_1, eta_1, ...]; equations ordered so that the Jacobian is tridiagonal:
+    # row 0 anode face (I_0, eta_0); row 2k+1 cell balance k (I_k, eta_k, I_k+1); row 2k potential step k (eta_k-1, I_k, eta_k)
+    from scipy.linalg import solve_banded
+
+    m2 = 2 * n
+    ab = np.zeros((3, m2))
+    res = np.zeros(m2)
+    k = np.arange(n)
+    km = np.arange(1, n)
+    err = float("inf")
     for it in range(1, max_iter + 1):
         g = bv_current(eta, 1.0, alpha, f_rt)
         dg = bv_derivative(eta, 1.0, alpha, f_rt)
         nxt = np.append(cur[1:], i)
         res[0] = cur[0] - anode_i0 * g[0]
-        res[1:n + 1] = nxt - cur - w * g
-        res[n + 1:] = eta[1:] - eta[:-1] - d * ((i - cur[1:]) / se_f - cur[1:] / si_f)
-        err = float(np.max(np.abs(res[:n + 1]))) / scale
-        if it > 1 and err < tol and float(np.max(np.abs(res[n + 1:]))) < 1e-12:
+        res[2 * k + 1] = nxt - cur - w * g
+        res[2 * km] = eta[1:] - eta[:-1] - d * ((i - cur[1:]) / se_f - cur[1:] / si_f)
+        err = float(np.max(np.abs(res[0::2][:1]))) / scale
+        err = max(err, float(np.max(np.abs(res[1::2]))) / scale)
+        if it > 1 and err < tol and (n == 1 or float(np.max(np.abs(res[2::2]))) < 1e-12):
             break
-        jac[:] = 0.0
-        # unknowns: eta_0..eta_{n-1}, I_0..I_{n-1}
-        jac[0, 0] = -anode_i0 * dg[0]
-        jac[0, n] = 1.0
-        k = np.arange(n)
-        jac[1 + k, k] = -w * dg
-        jac[1 + k, n + k] = -1.0
-        jac[1 + k[:-1], n + k[:-1] + 1] = 1.0
-        m = np.arange(1, n)
-        jac[n + m, m] = 1.0
-        jac[n + m, m - 1] = -1.0
-        jac[n + m, n + m] = d * (1.0 / se_f + 1.0 / si_f)
-        step = np.linalg.solve(jac, -res)
-        de = step[:n]
+        ab[:] = 0.0
+        # ab[1 + r - c, c] = J[r, c]
+        ab[1, 0] = 1.0                      # row 0, col 0 (I_0)
+        ab[0, 1] = -anode_i0 * dg[0]        # row 0, col 1 (eta_0)
+        r = 2 * k + 1                       # cell rows
+        ab[2, 2 * k] = -1.0                 # J[r, r-1] = dR/dI_k
+        ab[1, 2 * k + 1] = -w * dg          # J[r, r] = dR/deta_k
+        ab[0, 2 * k[:-1] + 2] = 1.0         # J[r, r+1] = dR/dI_k+1
+        rr = 2 * km                         # potential rows
+        ab[2, rr - 1] = -1.0                # J[rr, rr-1] = dR/deta_k-1
+        ab[1, rr] = d * (1.0 / se_f + 1.0 / si_f)  # J[rr, rr] = dR/dI_k
+        ab[0, rr + 1] = 1.0                 # J[rr, rr+1] = dR/deta_k
+        del r
+        step = solve_banded((1, 1), ab, -res, check_finite=False)
+        de = step[1::2]
         lim = 4.0 / f_rt  # at most ~0.1 V per iteration
         fac = min(1.0, lim / max(float(np.max(np.abs(de))), 1e-300))
         eta = eta + fac * de
-        cur = cur + fac * step[n:]
+        cur = cur + fac * step[0::2]
     else:
         raise ConvergenceError(f"interlayer solver: Newton did not converge in {max_iter} iterations (residual {err:.3g})")
     g = bv_current(eta, 1.0, alpha, f_rt)

@@ -135,7 +135,7 @@ SOURCES: dict[str, str] = {
     "inside their measured range) unless the materials library holds Li's creep_prefactor",
     "creep_exponent": "LePage2019 (n = 6.56)",
     "creep_activation_energy": "LePage2019 (Q = 37 kJ/mol)",
-    "self_diffusivity": "BRIEF section 7 / Krauskopf2019 order of magnitude (1e-11 cm2/s at room temperature)",
+    "self_diffusivity": "Krauskopf2019 order of magnitude (1e-11 cm2/s at room temperature); the materials library value (Li self_diffusivity) is used when present",
     "void_size": "assumed: 1 um, the size of the voids imaged at stripped Li | SSE interfaces (Kasemchainan2019, Krauskopf2019)",
     "min_contact": "assumed numerical floor (0.1 % of the area stays in contact)",
     "fracture_toughness": "materials library (fracture_toughness of the electrolyte); assumed 1 MPa m^0.5 (LLZO-like) without one",
@@ -320,6 +320,13 @@ def build_model(interlayer: str | None = None, interlayer_thickness: float | Non
     ------
     ParameterError
         An unknown material, key, unit or an out-of-range value.
+
+    References
+    ----------
+    LePage et al., J. Electrochem. Soc. 166, A89 (2019), doi:10.1149/2.0221902jes.
+    Kasemchainan et al., Nat. Mater. 18, 1105 (2019), doi:10.1038/s41563-019-0438-9.
+    Krauskopf et al., ACS Appl. Mater. Interfaces 11, 14463 (2019), doi:10.1021/acsami.9b02537.
+    Porz et al., Adv. Energy Mater. 7, 1701003 (2017), doi:10.1002/aenm.201701003.
     """
     if isinstance(interlayer, str) and interlayer.strip().lower() in ("", "none"):
         interlayer = None
@@ -352,7 +359,7 @@ def build_model(interlayer: str | None = None, interlayer_thickness: float | Non
             values[key], sources[key] = got
     if "exchange_current" not in values:
         got = _take(contact, "interfacial_resistance")
-        if got is not None:  # R_ct = RT/(F i0) of one interface (BRIEF section 4)
+        if got is not None:  # R_ct = RT/(F i0) of one interface (Bard and Faulkner 2001, ch. 3)
             r_int = validate({"r": ParamSpec("ohm*cm2", "")}, {"r": got[0]})["r"]
             t = float(temperature)
             values["exchange_current"] = GAS_CONSTANT * t / (FARADAY * r_int)

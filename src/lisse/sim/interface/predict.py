@@ -9,7 +9,7 @@ from typing import Any
 from lisse.records.display import fields_repr
 from lisse.sim.interface.model import InterfaceModel
 from lisse.sim.interface.protocol import Protocol
-from lisse.sim.interface.simulate import Simulation, simulate
+from lisse.sim.interface.transient import Simulation, simulate
 
 __all__ = ["CCDPrediction", "predict_ccd"]
 

@@ -75,11 +75,11 @@ def staircase(kind: str = "fixed-time", start: float = 1.0, increment: float = 1
     step_time : float [s] or str, optional
         Half-cycle duration for ``fixed-time`` (default 3600 s).
     step_capacity : float [C/m2] or str, optional
-        Half-cycle capacity for ``fixed-capacity`` (default 720 C/m2 = 0.2 mAh/cm2).
+        Half-cycle capacity for ``fixed-capacity`` (default 7200 C/m2 = 0.2 mAh/cm2).
     max_current : float [A/m2] or str
         Search limit: the last step is the largest ``start + k increment`` <= max_current.
     half_cycles_per_step : int
-        Half cycles per step (2 = one plate + one strip).
+        Number of half cycles per step (2 = one plate + one strip).
 
     Returns
     -------
@@ -114,7 +114,7 @@ def staircase(kind: str = "fixed-time", start: float = 1.0, increment: float = 1
     else:
         if step_time is not None:
             raise ParameterError("a fixed-capacity staircase takes 'step_capacity', not 'step_time'")
-        q = 720.0 if step_capacity is None else float(step_capacity)
+        q = 7200.0 if step_capacity is None else float(step_capacity)
         if not (np.isfinite(q) and q > 0):
             raise ParameterError(f"parameter 'step_capacity' must be positive; got {step_capacity!r} C/m2")
         dur = q / js

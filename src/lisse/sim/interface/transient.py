@@ -70,7 +70,7 @@ class Simulation:
     failure_mode : str or None
         ``"short"``, ``"cutoff"`` (runaway polarisation) or None.
     failure_half_cycle : int or None
-        Half cycle of the failure.
+        Index of the half cycle of the failure.
     model : InterfaceModel
         The simulated model.
     protocol : Protocol
@@ -114,6 +114,7 @@ class _Electrode:
             self.h = np.full(n_cells, lt / n_cells)
             self.s = np.zeros(n_cells)  # fraction of pore volume filled with Li
             self.nuclei = np.zeros(n_cells)
+            self.seed = np.zeros(n_cells, dtype=bool)  # Li nucleated / entered here (reactive even while s = 0)
             self.phi = 1.0  # fraction of the pore cross-section the Li grows in
             self.eta: np.ndarray | None = None
 
@@ -170,9 +171,9 @@ def simulate(model: InterfaceModel, protocol: Protocol, progress: Callable[[int,
     progress : callable, optional
         Called as ``progress(done, total)`` after each half cycle.
     points_per_half_cycle : int
-        Substeps (and record points) per half cycle.
+        Number of substeps (and record points) per half cycle.
     n_cells : int
-        Interlayer mesh cells.
+        Number of interlayer mesh cells.
 
     Returns
     -------
@@ -243,7 +244,7 @@ def simulate(model: InterfaceModel, protocol: Protocol, progress: Callable[[int,
         full = e.s >= 1.0 - 1e-12
         sig_e = se0 + eps * e.phi * e.s * sigma_li
         sig_i = np.full_like(e.s, si0)
-        ai0 = np.where((e.s > 0) & ~full, a_li * e.phi, 0.0) * i0
+        ai0 = np.where(((e.s > 0) | e.seed) & ~full, a_li * e.phi, 0.0) * i0
         sol = solve_layer(e.h, sig_e, sig_i, ai0, jloc, i0 * f, alpha, f_rt, eta_guess=e.eta)
         e.eta = sol.eta
         e._sol = sol  # type: ignore[attr-defined]
@@ -302,7 +303,7 @@ def simulate(model: InterfaceModel, protocol: Protocol, progress: Callable[[int,
                 if e.layer and jloc > 0:
                     sol = e._sol  # type: ignore[attr-defined]
                     # pore entry at the anode face by Li pushed into the pores (lithiophobic layer)
-                    if not e.entered and e.s[0] <= 0.0:
+                    if not e.entered and not e.seed[0]:
                         eta0 = abs(float(sol.eta[0]))
                         rate = jloc / f * vm / FARADAY / v["pore_radius"]
                         flow = MPA * (rate / creep_1mpa) ** (1.0 / n_exp)
@@ -310,22 +311,22 @@ def simulate(model: InterfaceModel, protocol: Protocol, progress: Callable[[int,
                         if p_li > p_entry:
                             e.entered = True
                             e.phi = f if p_entry > 0 else 1.0
-                            e.s[0] = max(e.s[0], 1e-6)
+                            e.seed[0] = True
                             notes.append(f"Li enters the interlayer pores at t = {t_now:.6g} s (electrode {idx}, Li pressure "
                                          f"{p_li / MPA:.3g} MPa > entry {p_entry / MPA:.3g} MPa, filament fraction {e.phi:.3g})")
                     # nucleation with the electron factor
-                    empty = e.s <= 0.0
+                    empty = (e.s <= 0.0) & ~e.seed
                     if np.any(empty):
                         rate_n = np.asarray(nucleation_rate(np.maximum(-sol.eta, 0.0), gamma, theta_nuc, j0n, T,
                                                             electron_ratio=electron_ratio))
                         e.nuclei = e.nuclei + np.where(empty, rate_n, 0.0) * dt
                         new = empty & (e.nuclei >= n_c)
                         if np.any(new):
-                            e.s[new] = 1e-6
+                            e.seed[new] = True
                             notes.append(f"Li nucleates in the interlayer at t = {t_now:.6g} s, depth "
                                          f"{float(np.argmax(new) + 0.5) * lt / n_cells * 1e6:.3g} um (electrode {idx})")
                     # Li at the electrolyte face: the flaw criterion of the dense electrolyte
-                    if e.s[-1] > 0.0 and fail_t is None:
+                    if (e.s[-1] > 0.0 or e.seed[-1]) and fail_t is None:
                         eta_l = abs(float(sol.eta[-1]))
                         if FARADAY * eta_l / vm >= p_flaw or e.s[-1] >= 1.0 - 1e-12:
                             shorted = True
@@ -370,7 +371,7 @@ def simulate(model: InterfaceModel, protocol: Protocol, progress: Callable[[int,
     step_a = np.asarray(out["step"], dtype=np.int64)
     step_a = np.concatenate([[0], step_a])
     rec = CyclingRecord.from_arrays(t, volt_a, jj * RECORD_AREA_M2, step=step_a, cycle=hc_a // 2, half_cycle=hc_a, area=RECORD_AREA_M2,
-                                    provenance=Provenance(source="simulated", reader="lisse.sim.interface.simulate", reader_version="1"))
+                                    provenance=Provenance(source="simulated", reader="lisse.sim.interface.transient", reader_version="1"))
     state = pd.DataFrame({
         "t_s": t, "current_density_A_m2": jj, "voltage_V": volt_a,
         "contact_fraction_we": np.concatenate([[1.0], out["f0"]]), "contact_fraction_ce": np.concatenate([[1.0], out["f1"]]),
