@@ -80,18 +80,18 @@ def archimedes_density(dry_mass: float, immersed_mass: float, liquid_density: fl
 
     Parameters
     ----------
-    dry_mass : float
+    dry_mass : float [kg] or str
         Balance reading with the sample in air, ``m_air``, in kg (or a string/quantity, e.g. ``"0.2513 g"``); > 0.
-    immersed_mass : float
+    immersed_mass : float [kg] or str
         Balance reading with the sample immersed, ``m_liquid``, in kg; 0 <= m_liquid < m_air.
-    liquid_density : float, default 752 kg/m3
+    liquid_density : float [kg/m3] or str, default 752
         Density of the immersion liquid in kg/m3 (default: mineral spirits, 0.752 g/cm3, Wang2024).
-    air_density : float, default 1.2 kg/m3
+    air_density : float [kg/m3] or str, default 1.2
         Density of air in kg/m3 (0.0012 g/cm3, Wang2024); 0 switches the air-buoyancy correction off.
 
     Returns
     -------
-    float
+    float [kg/m3]
         Density of the sample in kg/m3 (bulk density: closed pores count as solid volume if the liquid
         cannot enter them).
 
@@ -149,13 +149,13 @@ def theoretical_density(composition: Mapping[str, float], densities: Mapping[str
     composition : mapping of str to float
         Component -> mass fraction (dimensionless, 0 < w <= 1; the fractions must sum to 1 within 1e-3), e.g.
         ``{"LNI": 0.95, "CNT": 0.05}``. Names are materials-library names unless ``densities`` gives the density.
-    densities : mapping of str to quantity, optional
+    densities : mapping of str to float [kg/m3] or str, optional
         Component -> density (SI float in kg/m3, or a string/quantity such as ``"2.38 g/cm3"``); components not
         listed take the library density (``lisse materials NAME``).
 
     Returns
     -------
-    float
+    float [kg/m3]
         Theoretical density in kg/m3.
 
     Raises
@@ -195,15 +195,15 @@ def porosity_from_density(density: float, theoretical_density: float) -> float:
 
     Parameters
     ----------
-    density : float
+    density : float [kg/m3] or str
         Measured (bulk) density in kg/m3 (> 0), e.g. from :func:`archimedes_density`.
-    theoretical_density : float
+    theoretical_density : float [kg/m3] or str
         Pore-free density of the same composition in kg/m3 (> 0), e.g. from :func:`theoretical_density`.
 
     Returns
     -------
     float
-        Porosity, a fraction in [0, 1).
+        Porosity, a dimensionless fraction in [0, 1).
 
     Raises
     ------
@@ -232,19 +232,19 @@ class ArchimedesResult:
 
     Parameters
     ----------
-    density : float
+    density : float [kg/m3]
         Measured bulk density, in kg/m3.
-    theoretical_density : float or None
+    theoretical_density : float [kg/m3] or None
         Pore-free density, in kg/m3 (None when not given).
     porosity : float or None
         Porosity fraction ``1 - density / theoretical_density`` (None without a theoretical density).
-    dry_mass : float
+    dry_mass : float [kg]
         Balance reading in air, in kg.
-    immersed_mass : float
+    immersed_mass : float [kg]
         Balance reading immersed in the liquid, in kg.
-    liquid_density : float
+    liquid_density : float [kg/m3]
         Immersion liquid density used in the buoyancy correction, in kg/m3.
-    air_density : float
+    air_density : float [kg/m3]
         Air density used in the buoyancy correction, in kg/m3.
     theoretical_density_source : str, default ""
         How the theoretical density was obtained (user value, or the composition and its densities).
@@ -294,20 +294,20 @@ def archimedes_porosity(dry_mass: float, immersed_mass: float, *, theoretical_de
 
     Parameters
     ----------
-    dry_mass : float
+    dry_mass : float [kg] or str
         Balance reading in air, in kg (or ``"0.2513 g"``).
-    immersed_mass : float
+    immersed_mass : float [kg] or str
         Balance reading immersed in the liquid, in kg.
-    theoretical_density : float, optional
+    theoretical_density : float [kg/m3] or str, optional
         Pore-free density in kg/m3; give this or ``composition`` (or neither: no porosity).
     composition : mapping of str to float, optional
         Component -> mass fraction (dimensionless) for :func:`theoretical_density` (e.g. ``{"LNI": 0.95, "CNT": 0.05}``).
-    densities : mapping of str to quantity, optional
+    densities : mapping of str to float [kg/m3] or str, optional
         Component densities in kg/m3 (or strings such as ``"1.6 g/cm3"``) overriding the library.
-    liquid_density : float, default 752 kg/m3
+    liquid_density : float [kg/m3] or str, default 752
         Immersion liquid density, kg/m3 (mineral spirits, Wang2024).
-    air_density : float, default 1.2 kg/m3
-        Air density, kg/m3.
+    air_density : float [kg/m3] or str, default 1.2
+        Air density, in kg/m3.
 
     Returns
     -------
