@@ -38,12 +38,15 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lisse.citations import register
 from lisse.errors import ParameterError
 from lisse.params import Param
 from lisse.units import as_si, quantity_args
+
+if TYPE_CHECKING:
+    from lisse._typing import QuantityLike
 
 __all__ = [
     "ArchimedesResult",
@@ -64,15 +67,15 @@ AIR_DENSITY = Param(0.0012, "g/cm3", "Wang2024 (Methods); dry air at 20-25 degC 
 _FRACTION_SUM_TOL = 1e-3
 
 
-def _finite(x: float, name: str, unit: str) -> float:
+def _finite(x: Any, name: str, unit: str) -> float:
     if not isinstance(x, (int, float)) or isinstance(x, bool) or not math.isfinite(float(x)):
         raise ParameterError(f"parameter '{name}' must be a finite number ({unit}); got {x!r}")
     return float(x)
 
 
 @quantity_args(dry_mass="g", immersed_mass="g", liquid_density="g/cm3", air_density="g/cm3")
-def archimedes_density(dry_mass: float, immersed_mass: float, liquid_density: float = 752.0,
-                       air_density: float = 1.2) -> float:
+def archimedes_density(dry_mass: QuantityLike, immersed_mass: QuantityLike, liquid_density: QuantityLike = 752.0,
+                       air_density: QuantityLike = 1.2) -> float:
     """Density of a solid from its apparent masses in air and immersed in a liquid (Archimedes).
 
     ``rho = m_air / (m_air - m_liquid) * (rho_liquid - rho_air) + rho_air`` (see the module notes for the
@@ -190,7 +193,7 @@ _rule_of_mixtures = theoretical_density  # archimedes_porosity's keyword 'theore
 
 
 @quantity_args(density="g/cm3", theoretical_density="g/cm3")
-def porosity_from_density(density: float, theoretical_density: float) -> float:
+def porosity_from_density(density: QuantityLike, theoretical_density: QuantityLike) -> float:
     """Total porosity ``1 - rho / rho_th`` of a sample from its measured and theoretical densities.
 
     Parameters
@@ -287,9 +290,9 @@ class ArchimedesResult:
 
 
 @quantity_args(dry_mass="g", immersed_mass="g", liquid_density="g/cm3", air_density="g/cm3", theoretical_density="g/cm3")
-def archimedes_porosity(dry_mass: float, immersed_mass: float, *, theoretical_density: float | None = None,
+def archimedes_porosity(dry_mass: QuantityLike, immersed_mass: QuantityLike, *, theoretical_density: QuantityLike | None = None,
                         composition: Mapping[str, float] | None = None, densities: Mapping[str, Any] | None = None,
-                        liquid_density: float = 752.0, air_density: float = 1.2) -> ArchimedesResult:
+                        liquid_density: QuantityLike = 752.0, air_density: QuantityLike = 1.2) -> ArchimedesResult:
     """Density (Archimedes) and porosity of a sample against its theoretical density.
 
     Parameters
@@ -328,10 +331,11 @@ def archimedes_porosity(dry_mass: float, immersed_mass: float, *, theoretical_de
     rho_th: float | None = None
     src = ""
     if theoretical_density is not None:
-        rho_th, src = float(theoretical_density), "user"
+        rho_th, src = float(theoretical_density), "user"  # an SI float after quantity_args
     elif composition is not None:
         rho_th = _rule_of_mixtures(composition, densities)
         parts = ", ".join(f"{k} {v:g}" for k, v in composition.items())
         src = f"rule of mixtures (mass fractions: {parts}; densities from " + ("the user and " if densities else "") + "the materials library)"
     eps = None if rho_th is None else porosity_from_density(rho, rho_th)
-    return ArchimedesResult(rho, rho_th, eps, float(dry_mass), float(immersed_mass), float(liquid_density), float(air_density), src)
+    return ArchimedesResult(rho, rho_th, eps, float(dry_mass), float(immersed_mass), float(liquid_density),
+                            float(air_density), src)  # SI floats after quantity_args
