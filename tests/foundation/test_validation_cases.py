@@ -45,7 +45,7 @@ def test_published_capacities_follow_from_the_protocol():
     # Wang2024: fixed time, "4 mA/cm2 <-> 4 mAh/cm2" and "6.0 mA/cm2 at 6.0 mAh/cm2": q = j t with t = 1 h
     for key, q_mah in (("wang2024-lni-5cnt-90um", 4.0), ("wang2024-dual-7cnt-2cnt-54.5um", 6.0)):
         c = VALIDATION_CASES[key]
-        assert c.protocol == "fixed-time"
+        assert c.protocol == "fixed-time" and c.step_time is not None
         assert c.value * c.step_time == pytest.approx(q_mah * 3.6e4, rel=1e-12)  # C/m2
     # Ji2025: fixed capacity 0.2 mAh/cm2, from 0.1 mA/cm2 in 0.1 mA/cm2 steps
     for key in ("ji2025-llzto-air", "ji2025-llzto-tfoh"):
@@ -57,6 +57,7 @@ def test_published_capacities_follow_from_the_protocol():
 def test_staircases_reach_the_published_value_on_a_step():
     for c in VALIDATION_CASES.values():
         if c.is_staircase and c.kind in ("ccd", "lower_bound"):
+            assert c.start is not None and c.increment is not None
             n = (c.value - c.start) / c.increment
             assert n == pytest.approx(round(n), abs=1e-9), c.key
 

@@ -58,31 +58,31 @@ class ValidationCase:
         One line: the cell and the result.
     kind : str
         One of :data:`CASE_KINDS`.
-    value : float
+    value : float [A/m2]
         The published current density, in A/m2 (the CCD, lower bound, survival/failure current or onset).
     electrolyte : str
         Materials-library name of the solid electrolyte (``"LNI"``, ``"LLZTO"``, ``"LPSC"``).
     interlayer : tuple of str, default ()
         Library names of the interlayer(s), from the Li anode towards the electrolyte; empty for a bare interface.
-    interlayer_thickness : float or None, optional
+    interlayer_thickness : float [m] or None, optional
         Total interlayer thickness in m (None without an interlayer).
     surface : str or None, optional
         Library material setting the Li contact of a bare interface (``"LLZTO-air"``, ``"LLZTO-TfOH"``, ``"LACSS"``).
     protocol : str, default "fixed-time"
         ``"fixed-time"`` or ``"fixed-capacity"`` staircase, or ``"constant-current"`` cycling.
-    start : float or None, optional
+    start : float [A/m2] or None, optional
         First current density of a staircase, in A/m2.
-    increment : float or None, optional
+    increment : float [A/m2] or None, optional
         Current density step of a staircase, in A/m2.
-    step_time : float or None, optional
+    step_time : float [s] or None, optional
         Duration of each half cycle, in s (fixed-time staircases and constant-current cycling).
-    step_capacity : float or None, optional
+    step_capacity : float [C/m2] or None, optional
         Areal capacity of each half cycle, in C/m2 (fixed-capacity staircases and cycling at fixed capacity).
-    duration : float or None, optional
+    duration : float [s] or None, optional
         Cycling time held (``survival``) or until failure (``failure``), in s.
-    pressure : float, default 1e6
+    pressure : float [Pa], default 1e6
         Stack pressure in Pa.
-    temperature : float, default 298.15
+    temperature : float [K], default 298.15
         Temperature in K.
     protocol_source : str, default ""
         What of the protocol the paper states and what is assumed (with the reason).
@@ -90,6 +90,12 @@ class ValidationCase:
         Symmetric cell (the interlayer on both electrodes, as in Wang2024).
     notes : str, default ""
         Anything else a reader of the comparison must know.
+
+    Raises
+    ------
+    ParameterError
+        If ``kind`` or ``protocol`` is unknown, a staircase lacks its step time or capacity, or only one of
+        ``interlayer`` and ``interlayer_thickness`` is given.
     """
 
     key: str
