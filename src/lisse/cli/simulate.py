@@ -75,7 +75,7 @@ def _model_arguments(p: Any, *, design: bool = False) -> None:
     add_quantity(g, "--temperature", "K", "temperature (default: the model's, 298.15 K)")
 
 
-def _protocol_arguments(p: Any, step: str = "0.1") -> None:
+def _protocol_arguments(p: Any, first: str = "0.1") -> None:
     from lisse.cli.common import add_quantity
 
     g = p.add_argument_group("CCD staircase (plate then strip at each step)")
@@ -84,8 +84,8 @@ def _protocol_arguments(p: Any, step: str = "0.1") -> None:
     step = g.add_mutually_exclusive_group()
     add_quantity(step, "--step-time", "h", "time per half cycle (fixed-time; default 1 h)")
     add_quantity(step, "--step-capacity", "mAh/cm2", "capacity per half cycle (fixed-capacity; default 0.2 mAh/cm2)")
-    add_quantity(g, "--start", "mA/cm2", f"first current density (default {step} mA/cm2)", default=f"{step} mA/cm2")
-    add_quantity(g, "--increment", "mA/cm2", f"current density step (default {step} mA/cm2)", default=f"{step} mA/cm2")
+    add_quantity(g, "--start", "mA/cm2", f"first current density (default {first} mA/cm2)", default=f"{first} mA/cm2")
+    add_quantity(g, "--increment", "mA/cm2", f"current density step (default {first} mA/cm2)", default=f"{first} mA/cm2")
     add_quantity(g, "--max-current", "mA/cm2", "search limit: the highest step (default 10 mA/cm2)", default="10 mA/cm2")
 
 

@@ -2,7 +2,8 @@
 
 Modules: :mod:`.model` (parameters and closed-form laws: creep, critical stripping current, flaw criterion),
 :mod:`.protocol` (staircases, cycling), :mod:`.layer` (quasi-steady interlayer potentials), :mod:`.transient`
-(the transient simulation and its cycler record), :mod:`.predict` (CCD from the simulated record by the same
+(the transient simulation and its cycler record), :mod:`.maps` (CCD maps and the interlayer design search),
+:mod:`.predict` (CCD from the simulated record by the same
 :class:`~lisse.analysis.ccd.CCDDetector` used on measured files). Loaded on first use:
 
 >>> from lisse.sim.interface import build_model, staircase, predict_ccd
@@ -16,6 +17,14 @@ from lisse._lazy import attach
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from lisse.sim.interface.layer import LayerSolution, solve_layer
+    from lisse.sim.interface.maps import (
+        InterlayerDesign,
+        design_interlayer,
+        map_conductivities,
+        map_pressure,
+        map_table,
+        map_thickness_porosity,
+    )
     from lisse.sim.interface.model import (
         InterfaceModel,
         build_model,
@@ -31,6 +40,12 @@ if TYPE_CHECKING:
 __all__ = [
     "LayerSolution",
     "solve_layer",
+    "InterlayerDesign",
+    "design_interlayer",
+    "map_conductivities",
+    "map_pressure",
+    "map_table",
+    "map_thickness_porosity",
     "InterfaceModel",
     "build_model",
     "contact_closure",
@@ -49,6 +64,12 @@ __all__ = [
 __getattr__, __dir__ = attach(
     __name__,
     {
+        "InterlayerDesign": "maps",
+        "design_interlayer": "maps",
+        "map_conductivities": "maps",
+        "map_pressure": "maps",
+        "map_table": "maps",
+        "map_thickness_porosity": "maps",
         "LayerSolution": "layer",
         "solve_layer": "layer",
         "InterfaceModel": "model",
@@ -65,5 +86,5 @@ __getattr__, __dir__ = attach(
         "Simulation": "transient",
         "simulate": "transient",
     },
-    submodules=("layer", "model", "predict", "protocol", "transient"),
+    submodules=("layer", "maps", "model", "predict", "protocol", "transient"),
 )
