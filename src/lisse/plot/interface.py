@@ -175,10 +175,11 @@ def validation_figure(rows: list[Mapping[str, Any]], *, ax: Any = None) -> Any:
         Predicted vs published CCD (mA/cm², log-log) with y = x and the factor-2 band.
     """
     fig, ax = new_axes(ax, (5.5, 4.6))
-    pts = [(r.get("case", ""), r.get("predicted_mA_cm2"), r.get("published_mA_cm2"), bool(r.get("calibrated")))
-           for r in rows]
-    pts = [(c, float(p), float(q), cal) for c, p, q, cal in pts
-           if p is not None and q is not None and np.isfinite(p) and np.isfinite(q) and p > 0 and q > 0]
+    pts: list[tuple[str, float, float, bool]] = []
+    for r in rows:
+        p, q = r.get("predicted_mA_cm2"), r.get("published_mA_cm2")
+        if p is not None and q is not None and np.isfinite(p) and np.isfinite(q) and p > 0 and q > 0:
+            pts.append((str(r.get("case", "")), float(p), float(q), bool(r.get("calibrated"))))
     if pts:
         lo = min(min(p, q) for _, p, q, _ in pts) / 3
         hi = max(max(p, q) for _, p, q, _ in pts) * 3

@@ -171,7 +171,10 @@ def simulate_stage(ctx: StageContext) -> StageResult:
     every = "simulate" in ctx.study
     summary: dict[str, Any] = {}
     skipped: dict[str, str] = {}
-    rows, figures, captions, items = [], {}, {}, []
+    rows: list[dict[str, Any]] = []
+    figures: dict[str, Any] = {}
+    captions: dict[str, str] = {}
+    items: list[Markup] = []
     for name, d in cell_designs(ctx.study):
         surface = (opts.get("surfaces") or {}).get(name)
         if d.interlayer is None and surface is None and not every:

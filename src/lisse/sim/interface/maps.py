@@ -471,9 +471,8 @@ def design_interlayer(material: str, target_current: float, target_capacity: flo
     if not (math.isfinite(rtol) and 1e-3 <= rtol <= 0.5):
         raise ParameterError(f"design_interlayer: 'rtol' must be between 0.001 and 0.5; got {rtol!r}")
     base: dict[str, Any] = {"interlayer": material, **dict(overrides or {})}
-    for key, v in (("electrolyte", electrolyte), ("porosity", porosity), ("pressure", pressure), ("temperature", temperature)):
-        if v is not None:
-            base[key] = v
+    given: dict[str, Any] = {"electrolyte": electrolyte, "porosity": porosity, "pressure": pressure, "temperature": temperature}
+    base.update({k: v for k, v in given.items() if v is not None})
     protocol = cycling_protocol(current=target_current, step_time=target_capacity / target_current, cycles=cycles)
     n_bisect = max(1, math.ceil(math.log2(math.log(thickness_max / thickness_min) / (points - 1) / math.log1p(rtol))))
     total = min(points + n_bisect, MAX_DESIGN_EVALUATIONS)
