@@ -95,3 +95,16 @@ def test_design_refuses_bad_bounds(maps):
         maps.design_interlayer("LNI-5CNT", 10.0, 7200.0, thickness_min="50 um", thickness_max="10 um")
     with pytest.raises(ParameterError, match="cycles"):
         maps.design_interlayer("LNI-5CNT", 10.0, 7200.0, cycles=0)
+
+
+def test_pressure_map_on_the_simulator_rises_with_stack_pressure():
+    """Kasemchainan et al., Nat. Mater. 18, 1105 (2019), Fig. 2: the critical stripping current rises with stack
+    pressure (creep refills the voids faster). The map of the real simulator must keep that order (the plumbing
+    must not scramble its points) and one decade of pressure must change the CCD."""
+    from lisse.sim.interface import maps, staircase
+
+    proto = staircase("fixed-capacity", start=1.0, increment=1.0, step_capacity=0.2 * 3.6e4, max_current=25.0)
+    m = maps.map_pressure({"interlayer": None, "electrolyte": "LLZTO", "surface": "LLZTO-air"}, ["0.1 MPa", "1 MPa", "5 MPa"], proto)
+    ccd = np.nan_to_num(m["ccd"], nan=0.0)
+    assert np.all(np.diff(ccd) >= 0) and ccd[-1] > ccd[0]
+    assert m["x"][1] == pytest.approx(1e6, rel=1e-12)
