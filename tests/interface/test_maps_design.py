@@ -97,6 +97,7 @@ def test_design_refuses_bad_bounds(maps):
         maps.design_interlayer("LNI-5CNT", 10.0, 7200.0, cycles=0)
 
 
+@pytest.mark.slow  # about 1 s of CPU, over 2 s on a loaded machine
 def test_pressure_map_on_the_simulator_rises_with_stack_pressure():
     """Kasemchainan et al., Nat. Mater. 18, 1105 (2019), Fig. 2: the critical stripping current rises with stack
     pressure (creep refills the voids faster). The map of the real simulator must keep that order (the plumbing
