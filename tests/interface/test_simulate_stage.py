@@ -73,6 +73,9 @@ def test_cell_with_interlayer_runs_without_a_table_at_its_own_capacity(stage, tm
     assert "Wang2024" in a["calibrated_on"]["i0"]
     assert a["measured"] is None and "no measured CCD of this cell" in str(r.html)
     assert "calibrated" in str(r.html) and "i0" in str(r.html)
+    (row,) = r.predictions  # for the study's results database, flagged as predicted, calibrated parameters named
+    assert row["kind"] == "predicted" and row["cell"] == "A" and row["value"] == a["ccd_mA_cm2"]
+    assert row["parameters_json"]["calibrated"] == ["i0"] and "Wang2024" in row["parameters_json"]["calibrated_on"]["i0"]
 
 
 def test_table_simulates_every_cell_fixed_time_and_shows_the_measured_ccd(stage, tmp_path):

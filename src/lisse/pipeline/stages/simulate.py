@@ -175,6 +175,7 @@ def simulate_stage(ctx: StageContext) -> StageResult:
     figures: dict[str, Any] = {}
     captions: dict[str, str] = {}
     items: list[Markup] = []
+    predictions: list[dict[str, Any]] = []
     for name, d in cell_designs(ctx.study):
         surface = (opts.get("surfaces") or {}).get(name)
         if d.interlayer is None and surface is None and not every:
@@ -208,6 +209,7 @@ def simulate_stage(ctx: StageContext) -> StageResult:
                  "calibrated_parameters": list(pred.calibrated_parameters), "calibrated_on": dict(p.get("calibrated_on") or {}),
                  "measured": _measured(ctx.results, name, opts)}
         summary[name] = entry
+        predictions.append(_prediction(ctx.study, name, model, entry))
         rows.append({"cell": name, **{k: v for k, v in entry.items() if not isinstance(v, (dict, list))},
                      "calibrated_parameters": ", ".join(entry["calibrated_parameters"]),
                      "measured_ccd_mA_cm2": (entry["measured"] or {}).get("ccd_mA_cm2")})
@@ -224,7 +226,20 @@ def simulate_stage(ctx: StageContext) -> StageResult:
         html += Markup("<p>Not simulated: {}.</p>").format("; ".join(f"{k} ({v})" for k, v in skipped.items()))
     return StageResult(summary={"cells": summary, "skipped": skipped, "protocol": opts["protocol"]},
                        tables={"predicted_ccd": pd.DataFrame(rows)} if rows else {}, figures=figures, html=html,
-                       citations={"Kasemchainan2019"}, figure_captions=captions)
+                       citations={"Kasemchainan2019"}, figure_captions=captions, predictions=predictions)
+
+
+def _prediction(study: dict, name: str, model: Any, entry: dict) -> dict[str, Any]:
+    """The results-database ``predictions`` row of one cell's predicted CCD (every model parameter with its source)."""
+    params = {k: {"value_SI": v[0], "unit": v[1], "source": v[2], "calibrated": v[3]}
+              for k, v in (getattr(model, "parameters", {}) or {}).items()}
+    info = {"model": "lisse.sim.interface (transient plate/strip simulator)", "parameters": params,
+            "calibrated": list(entry["calibrated_parameters"]), "calibrated_on": dict(entry["calibrated_on"]),
+            "study": (study.get("study") or {}).get("name") if isinstance(study, dict) else None,
+            **{k: entry.get(k) for k in ("protocol", "failing_current_density_mA_cm2", "search_limit_reached", "failure_mode",
+                                         "capacity_per_half_cycle_mAh_cm2", "step_time_h", "interlayer", "surface", "electrolyte")}}
+    return {"source": "lisse evaluate: simulate stage", "quantity": "critical_current", "value": entry.get("ccd_mA_cm2"),
+            "unit": "mA/cm2", "kind": "predicted", "parameters_json": info, "cell": name}
 
 
 def _holds(ccd: float | None, failing: float | None, i_op: float) -> bool | None:
