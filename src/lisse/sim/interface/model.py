@@ -364,6 +364,11 @@ def build_model(interlayer: str | None = None, interlayer_thickness: float | Non
             t = float(temperature)
             values["exchange_current"] = GAS_CONSTANT * t / (FARADAY * r_int)
             sources["exchange_current"] = f"i0 = RT/(F R_int) from {got[1]}"
+    if l_mat is not None and "contact_angle" not in values and "contact_angle" not in overrides:
+        # with an interlayer the Li electrode touches the interlayer: its wetting sets the void refill (p_eff)
+        values["contact_angle"] = overrides.get("interlayer_contact_angle", values.get("interlayer_contact_angle",
+                                                                                         SCHEMA["interlayer_contact_angle"].default))
+        sources["contact_angle"] = f"the interlayer's Li contact angle ({sources['interlayer_contact_angle']})"
     system = _system(electrolyte, interlayer)
     calibrated: dict[str, str] = {}
     if system in CALIBRATIONS:

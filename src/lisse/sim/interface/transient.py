@@ -159,7 +159,7 @@ def _contact_step(e: _Electrode, strip_rate: float, dt: float, model: InterfaceM
 
 
 def simulate(model: InterfaceModel, protocol: Protocol, progress: Callable[[int, int], None] | None = None, *,
-             points_per_half_cycle: int = 30, n_cells: int = 30) -> Simulation:
+             points_per_half_cycle: int = 30, n_cells: int = 60) -> Simulation:
     """Simulate a symmetric cell under ``protocol``; return the cycler record and the internal state.
 
     Parameters
@@ -242,8 +242,12 @@ def simulate(model: InterfaceModel, protocol: Protocol, progress: Callable[[int,
             return eta + jloc * r_con, jloc
         # interlayer
         full = e.s >= 1.0 - 1e-12
-        sig_e = se0 + eps * e.phi * e.s * sigma_li
-        sig_i = np.full_like(e.s, si0)
+        # Li in pores conducts electrons in parallel with the layer; a cell where Li nucleated or the front entered is
+        # wired from the start (contiguous Li, counted as 1 % filled), else its Li could not take electrons
+        sig_e = se0 + eps * e.phi * np.where(e.seed, np.maximum(e.s, 1e-2), e.s) * sigma_li
+        # the Li-filled share of a cell is metal: the front advances through the cell continuously (no sawtooth in V
+        # each time the front crosses a cell boundary)
+        sig_i = si0 / np.maximum(1.0 - e.s, 1e-3)
         ai0 = np.where(((e.s > 0) | e.seed) & ~full, a_li * e.phi, 0.0) * i0
         sol = solve_layer(e.h, sig_e, sig_i, ai0, jloc, i0 * f, alpha, f_rt, eta_guess=e.eta)
         e.eta = sol.eta
@@ -287,6 +291,10 @@ def simulate(model: InterfaceModel, protocol: Protocol, progress: Callable[[int,
                     excess = float(np.sum((snew - clipped) * cap)) * FARADAY / (vm * dt)
                     e.s = clipped
                     face_cur += excess
+                    # a filled cell is metal: the Li front moves on into the next cell (growth from the front)
+                    full = e.s >= 1.0 - 1e-12
+                    if np.any(full[:-1]):
+                        e.seed[1:] |= full[:-1]
                 e.li += face_cur * dt * vm / FARADAY
                 strip = max(-face_cur, 0.0) * vm / FARADAY
                 _contact_step(e, strip, dt, model)
@@ -328,10 +336,12 @@ def simulate(model: InterfaceModel, protocol: Protocol, progress: Callable[[int,
                     # Li at the electrolyte face: the flaw criterion of the dense electrolyte
                     if (e.s[-1] > 0.0 or e.seed[-1]) and fail_t is None:
                         eta_l = abs(float(sol.eta[-1]))
-                        if FARADAY * eta_l / vm >= p_flaw or e.s[-1] >= 1.0 - 1e-12:
+                        if FARADAY * eta_l / vm >= p_flaw:
                             shorted = True
                             fail_t, fail_mode, fail_hc = t_now, "short", hc
-                            notes.append(f"short at t = {t_now:.6g} s: Li reached the electrolyte through the interlayer (electrode {idx})")
+                            notes.append(f"short at t = {t_now:.6g} s: Li at the electrolyte face of the interlayer (electrode {idx}) "
+                                         f"builds F|eta|/V_m = {FARADAY * eta_l / vm / MPA:.4g} MPa >= flaw opening pressure "
+                                         f"{p_flaw / MPA:.4g} MPa")
             if not shorted and abs(volt) >= v["voltage_cutoff"] and fail_t is None:
                 volt = math.copysign(v["voltage_cutoff"], volt)
                 fail_t, fail_mode, fail_hc = t_now, "cutoff", hc
