@@ -38,12 +38,15 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lisse.citations import register
 from lisse.errors import ParameterError
 from lisse.params import Param
 from lisse.units import as_si, quantity_args
+
+if TYPE_CHECKING:
+    from lisse._typing import QuantityLike
 
 __all__ = [
     "ArchimedesResult",
@@ -64,15 +67,15 @@ AIR_DENSITY = Param(0.0012, "g/cm3", "Wang2024 (Methods); dry air at 20-25 degC 
 _FRACTION_SUM_TOL = 1e-3
 
 
-def _finite(x: float, name: str, unit: str) -> float:
+def _finite(x: Any, name: str, unit: str) -> float:
     if not isinstance(x, (int, float)) or isinstance(x, bool) or not math.isfinite(float(x)):
         raise ParameterError(f"parameter '{name}' must be a finite number ({unit}); got {x!r}")
     return float(x)
 
 
 @quantity_args(dry_mass="g", immersed_mass="g", liquid_density="g/cm3", air_density="g/cm3")
-def archimedes_density(dry_mass: float, immersed_mass: float, liquid_density: float = 752.0,
-                       air_density: float = 1.2) -> float:
+def archimedes_density(dry_mass: QuantityLike, immersed_mass: QuantityLike, liquid_density: QuantityLike = 752.0,
+                       air_density: QuantityLike = 1.2) -> float:
     """Density of a solid from its apparent masses in air and immersed in a liquid (Archimedes).
 
     ``rho = m_air / (m_air - m_liquid) * (rho_liquid - rho_air) + rho_air`` (see the module notes for the
@@ -80,18 +83,18 @@ def archimedes_density(dry_mass: float, immersed_mass: float, liquid_density: fl
 
     Parameters
     ----------
-    dry_mass : float
+    dry_mass : float [kg] or str
         Balance reading with the sample in air, ``m_air``, in kg (or a string/quantity, e.g. ``"0.2513 g"``); > 0.
-    immersed_mass : float
+    immersed_mass : float [kg] or str
         Balance reading with the sample immersed, ``m_liquid``, in kg; 0 <= m_liquid < m_air.
-    liquid_density : float, default 752 kg/m3
+    liquid_density : float [kg/m3] or str, default 752
         Density of the immersion liquid in kg/m3 (default: mineral spirits, 0.752 g/cm3, Wang2024).
-    air_density : float, default 1.2 kg/m3
+    air_density : float [kg/m3] or str, default 1.2
         Density of air in kg/m3 (0.0012 g/cm3, Wang2024); 0 switches the air-buoyancy correction off.
 
     Returns
     -------
-    float
+    float [kg/m3]
         Density of the sample in kg/m3 (bulk density: closed pores count as solid volume if the liquid
         cannot enter them).
 
@@ -149,13 +152,13 @@ def theoretical_density(composition: Mapping[str, float], densities: Mapping[str
     composition : mapping of str to float
         Component -> mass fraction (dimensionless, 0 < w <= 1; the fractions must sum to 1 within 1e-3), e.g.
         ``{"LNI": 0.95, "CNT": 0.05}``. Names are materials-library names unless ``densities`` gives the density.
-    densities : mapping of str to quantity, optional
+    densities : mapping of str to float [kg/m3] or str, optional
         Component -> density (SI float in kg/m3, or a string/quantity such as ``"2.38 g/cm3"``); components not
         listed take the library density (``lisse materials NAME``).
 
     Returns
     -------
-    float
+    float [kg/m3]
         Theoretical density in kg/m3.
 
     Raises
@@ -190,20 +193,20 @@ _rule_of_mixtures = theoretical_density  # archimedes_porosity's keyword 'theore
 
 
 @quantity_args(density="g/cm3", theoretical_density="g/cm3")
-def porosity_from_density(density: float, theoretical_density: float) -> float:
+def porosity_from_density(density: QuantityLike, theoretical_density: QuantityLike) -> float:
     """Total porosity ``1 - rho / rho_th`` of a sample from its measured and theoretical densities.
 
     Parameters
     ----------
-    density : float
+    density : float [kg/m3] or str
         Measured (bulk) density in kg/m3 (> 0), e.g. from :func:`archimedes_density`.
-    theoretical_density : float
+    theoretical_density : float [kg/m3] or str
         Pore-free density of the same composition in kg/m3 (> 0), e.g. from :func:`theoretical_density`.
 
     Returns
     -------
     float
-        Porosity, a fraction in [0, 1).
+        Porosity, a dimensionless fraction in [0, 1).
 
     Raises
     ------
@@ -232,19 +235,19 @@ class ArchimedesResult:
 
     Parameters
     ----------
-    density : float
+    density : float [kg/m3]
         Measured bulk density, in kg/m3.
-    theoretical_density : float or None
+    theoretical_density : float [kg/m3] or None
         Pore-free density, in kg/m3 (None when not given).
     porosity : float or None
         Porosity fraction ``1 - density / theoretical_density`` (None without a theoretical density).
-    dry_mass : float
+    dry_mass : float [kg]
         Balance reading in air, in kg.
-    immersed_mass : float
+    immersed_mass : float [kg]
         Balance reading immersed in the liquid, in kg.
-    liquid_density : float
+    liquid_density : float [kg/m3]
         Immersion liquid density used in the buoyancy correction, in kg/m3.
-    air_density : float
+    air_density : float [kg/m3]
         Air density used in the buoyancy correction, in kg/m3.
     theoretical_density_source : str, default ""
         How the theoretical density was obtained (user value, or the composition and its densities).
@@ -287,27 +290,27 @@ class ArchimedesResult:
 
 
 @quantity_args(dry_mass="g", immersed_mass="g", liquid_density="g/cm3", air_density="g/cm3", theoretical_density="g/cm3")
-def archimedes_porosity(dry_mass: float, immersed_mass: float, *, theoretical_density: float | None = None,
+def archimedes_porosity(dry_mass: QuantityLike, immersed_mass: QuantityLike, *, theoretical_density: QuantityLike | None = None,
                         composition: Mapping[str, float] | None = None, densities: Mapping[str, Any] | None = None,
-                        liquid_density: float = 752.0, air_density: float = 1.2) -> ArchimedesResult:
+                        liquid_density: QuantityLike = 752.0, air_density: QuantityLike = 1.2) -> ArchimedesResult:
     """Density (Archimedes) and porosity of a sample against its theoretical density.
 
     Parameters
     ----------
-    dry_mass : float
+    dry_mass : float [kg] or str
         Balance reading in air, in kg (or ``"0.2513 g"``).
-    immersed_mass : float
+    immersed_mass : float [kg] or str
         Balance reading immersed in the liquid, in kg.
-    theoretical_density : float, optional
+    theoretical_density : float [kg/m3] or str, optional
         Pore-free density in kg/m3; give this or ``composition`` (or neither: no porosity).
     composition : mapping of str to float, optional
         Component -> mass fraction (dimensionless) for :func:`theoretical_density` (e.g. ``{"LNI": 0.95, "CNT": 0.05}``).
-    densities : mapping of str to quantity, optional
+    densities : mapping of str to float [kg/m3] or str, optional
         Component densities in kg/m3 (or strings such as ``"1.6 g/cm3"``) overriding the library.
-    liquid_density : float, default 752 kg/m3
+    liquid_density : float [kg/m3] or str, default 752
         Immersion liquid density, kg/m3 (mineral spirits, Wang2024).
-    air_density : float, default 1.2 kg/m3
-        Air density, kg/m3.
+    air_density : float [kg/m3] or str, default 1.2
+        Air density, in kg/m3.
 
     Returns
     -------
@@ -328,10 +331,11 @@ def archimedes_porosity(dry_mass: float, immersed_mass: float, *, theoretical_de
     rho_th: float | None = None
     src = ""
     if theoretical_density is not None:
-        rho_th, src = float(theoretical_density), "user"
+        rho_th, src = float(theoretical_density), "user"  # an SI float after quantity_args
     elif composition is not None:
         rho_th = _rule_of_mixtures(composition, densities)
         parts = ", ".join(f"{k} {v:g}" for k, v in composition.items())
         src = f"rule of mixtures (mass fractions: {parts}; densities from " + ("the user and " if densities else "") + "the materials library)"
     eps = None if rho_th is None else porosity_from_density(rho, rho_th)
-    return ArchimedesResult(rho, rho_th, eps, float(dry_mass), float(immersed_mass), float(liquid_density), float(air_density), src)
+    return ArchimedesResult(rho, rho_th, eps, float(dry_mass), float(immersed_mass), float(liquid_density),
+                            float(air_density), src)  # SI floats after quantity_args
