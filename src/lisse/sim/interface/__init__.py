@@ -15,6 +15,7 @@ from lisse._lazy import attach
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from lisse.sim.interface.cases import EXTRA_CASES, VALIDATION_CASES, ValidationCase, validation_case
     from lisse.sim.interface.layer import LayerSolution, solve_layer
     from lisse.sim.interface.model import (
         InterfaceModel,
@@ -29,6 +30,10 @@ if TYPE_CHECKING:
     from lisse.sim.interface.transient import Simulation, simulate
 
 __all__ = [
+    "EXTRA_CASES",
+    "VALIDATION_CASES",
+    "ValidationCase",
+    "validation_case",
     "LayerSolution",
     "solve_layer",
     "InterfaceModel",
@@ -49,6 +54,10 @@ __all__ = [
 __getattr__, __dir__ = attach(
     __name__,
     {
+        "EXTRA_CASES": "cases",
+        "VALIDATION_CASES": "cases",
+        "ValidationCase": "cases",
+        "validation_case": "cases",
         "LayerSolution": "layer",
         "solve_layer": "layer",
         "InterfaceModel": "model",
@@ -65,5 +74,5 @@ __getattr__, __dir__ = attach(
         "Simulation": "transient",
         "simulate": "transient",
     },
-    submodules=("layer", "model", "predict", "protocol", "transient"),
+    submodules=("cases", "layer", "model", "predict", "protocol", "transient"),
 )

@@ -208,8 +208,9 @@ def simulate(model: InterfaceModel, protocol: Protocol, progress: Callable[[int,
     if model.has_interlayer:
         register("Wang2024")
         sigma_li = get_material("Li").si("electronic_conductivity")
-        se0, si0 = v["interlayer_sigma_e"], v["interlayer_sigma_ion"]
-        electron_ratio = min(1.0, se0 / sigma_li)
+        xc = (np.arange(n_cells) + 0.5) * v["interlayer_thickness"] / n_cells
+        si0, se0 = model.sigma_profile(xc)  # uniform, two-layer or graded sigma_ion(x), sigma_e(x)
+        electron_ratio = np.minimum(1.0, se0 / sigma_li)  # c_e/c_e,Li per cell (Drude, equal mobilities: assumed)
         theta_il = math.degrees(v["interlayer_contact_angle"])
         p_entry = -capillary_pressure(v["pore_radius"], theta_il, v["surface_energy"])  # > 0: pressure needed to enter
         a_li = 3.0 * eps / v["pore_radius"]  # Li | pore wall area per volume when Li is present (assumed spherical pores)
@@ -325,8 +326,7 @@ def simulate(model: InterfaceModel, protocol: Protocol, progress: Callable[[int,
                     # nucleation with the electron factor
                     empty = (e.s <= 0.0) & ~e.seed
                     if np.any(empty):
-                        rate_n = np.asarray(nucleation_rate(np.maximum(-sol.eta, 0.0), gamma, theta_nuc, j0n, T,
-                                                            electron_ratio=electron_ratio))
+                        rate_n = electron_ratio * np.asarray(nucleation_rate(np.maximum(-sol.eta, 0.0), gamma, theta_nuc, j0n, T))
                         e.nuclei = e.nuclei + np.where(empty, rate_n, 0.0) * dt
                         new = empty & (e.nuclei >= n_c)
                         if np.any(new):
