@@ -249,7 +249,8 @@ def simulate(model: InterfaceModel, protocol: Protocol, progress: Callable[[int,
         # the Li-filled share of a cell is metal: the front advances through the cell continuously (no sawtooth in V
         # each time the front crosses a cell boundary)
         sig_i = si0 / np.maximum(1.0 - e.s, 1e-3)
-        ai0 = np.where(((e.s > 0) | e.seed) & ~full, a_li * e.phi, 0.0) * i0
+        # Li in the pores reacts on the pore walls; full pores take no more Li while plating but strip while stripping
+        ai0 = np.where(((e.s > 0) | e.seed) & (~full | (jloc < 0)), a_li * e.phi, 0.0) * i0
         sol = solve_layer(e.h, sig_e, sig_i, ai0, jloc, i0 * f, alpha, f_rt, eta_guess=e.eta)
         e.eta = sol.eta
         e._sol = sol  # type: ignore[attr-defined]
@@ -334,7 +335,9 @@ def simulate(model: InterfaceModel, protocol: Protocol, progress: Callable[[int,
                             notes.append(f"Li nucleates in the interlayer at t = {t_now:.6g} s, depth "
                                          f"{float(np.argmax(new) + 0.5) * lt / n_cells * 1e6:.3g} um (electrode {idx})")
                     # Li at the electrolyte face: the flaw criterion of the dense electrolyte
-                    if (e.s[-1] > 0.0 or e.seed[-1]) and fail_t is None:
+                    # Li at the electrolyte face builds pressure only once it is confined there: the pores of the last
+                    # cell are full (a nucleus in an open pore grows into the pore, not into the electrolyte)
+                    if e.s[-1] >= 1.0 - 1e-9 and fail_t is None:
                         eta_l = abs(float(sol.eta[-1]))
                         if FARADAY * eta_l / vm >= p_flaw:
                             shorted = True
