@@ -317,7 +317,9 @@ def simulate(model: InterfaceModel, protocol: Protocol, progress: Callable[[int,
                         eta0 = abs(float(sol.eta[0]))
                         rate = jloc / f * vm / FARADAY / v["pore_radius"]
                         flow = MPA * (rate / creep_1mpa) ** (1.0 / n_exp)
-                        p_li = v["pressure"] / f + min(FARADAY * eta0 / vm, flow)
+                        # the overpressure plating builds in Li at a contact, F|eta|/V_m, capped by the creep flow stress at
+                        # the filling strain rate (the stack pressure itself is carried by the solid skeleton)
+                        p_li = min(FARADAY * eta0 / vm, flow)
                         if p_li > p_entry:
                             e.entered = True
                             e.phi = f if p_entry > 0 else 1.0
