@@ -152,3 +152,18 @@ def test_calibrated_parameter_is_flagged():
     assert "Su2024" in m.calibrated["flaw_size"]
     assert build_model(None, electrolyte="LPSC", flaw_size="1 um").calibrated_parameters == []
     assert build_model("LNI-5CNT").calibrated_parameters == []
+
+
+def test_two_layer_profile_and_missing_conductivity():
+    m = build_model(("LNI-7CNT", "LNI-2CNT"), interlayer_thickness="50 um", layer_fractions=(0.4, 0.6))
+    si, se = m.sigma_profile(np.array([1e-6, 19e-6, 21e-6, 49e-6]))
+    from lisse.materials import get_material
+
+    a, b = get_material("LNI-7CNT"), get_material("LNI-2CNT")
+    np.testing.assert_allclose(se, [a.si("electronic_conductivity")] * 2 + [b.si("electronic_conductivity")] * 2)
+    # series ionic resistance of the stack: l/sigma_eff = sum l_k/sigma_k (independent of the profile code)
+    assert m.interlayer_sigma_ion == pytest.approx(1 / (0.4 / a.si("ionic_conductivity") + 0.6 / b.si("ionic_conductivity")), rel=1e-12)
+    with pytest.raises(ParameterError, match="layer_fractions"):
+        build_model(("LNI-7CNT", "LNI-2CNT"), layer_fractions=(0.5, 0.6))
+    with pytest.raises(ParameterError, match="ionic_conductivity"):
+        build_model("LiCF3SO3", interlayer_thickness="0.3 um", electrolyte="LLZTO")

@@ -16,6 +16,7 @@ from lisse._lazy import attach
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from lisse.sim.interface.cases import EXTRA_CASES, VALIDATION_CASES, ValidationCase, validation_case
     from lisse.sim.interface.layer import LayerSolution, solve_layer
     from lisse.sim.interface.maps import (
         InterlayerDesign,
@@ -38,6 +39,10 @@ if TYPE_CHECKING:
     from lisse.sim.interface.transient import Simulation, simulate
 
 __all__ = [
+    "EXTRA_CASES",
+    "VALIDATION_CASES",
+    "ValidationCase",
+    "validation_case",
     "LayerSolution",
     "solve_layer",
     "InterlayerDesign",
@@ -64,6 +69,10 @@ __all__ = [
 __getattr__, __dir__ = attach(
     __name__,
     {
+        "EXTRA_CASES": "cases",
+        "VALIDATION_CASES": "cases",
+        "ValidationCase": "cases",
+        "validation_case": "cases",
         "InterlayerDesign": "maps",
         "design_interlayer": "maps",
         "map_conductivities": "maps",
@@ -86,5 +95,5 @@ __getattr__, __dir__ = attach(
         "Simulation": "transient",
         "simulate": "transient",
     },
-    submodules=("layer", "maps", "model", "predict", "protocol", "transient"),
+    submodules=("cases", "layer", "maps", "model", "predict", "protocol", "transient"),
 )

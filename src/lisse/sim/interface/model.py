@@ -54,6 +54,7 @@ Greenwood, Br. J. Appl. Phys. 17, 1621 (1966), doi:10.1088/0508-3443/17/12/310.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -179,13 +180,16 @@ class InterfaceModel:
     sources : dict of str to str
         Where each value comes from.
     interlayer : str or None
-        Library name of the interlayer (None: bare Li | electrolyte interface).
+        Library name of the interlayer (``"A/B"`` for a multi-layer, anode side first; None: bare interface).
     electrolyte : str
         Library name of the dense electrolyte.
     surface : str or None
         Library name of a surface treatment / surface layer that sets the Li contact properties.
     calibrated : dict of str to str
         Names of calibrated parameters -> the one observation each was fitted to.
+    layers : tuple of tuple
+        The interlayer profile from the Li anode to the electrolyte: ``(name, thickness fraction [-],
+        sigma_ion [S/m], sigma_e [S/m])`` per sub-layer (one entry for a uniform layer).
     """
 
     values: dict[str, float]
@@ -194,6 +198,7 @@ class InterfaceModel:
     electrolyte: str = "custom"
     surface: str | None = None
     calibrated: dict[str, str] = field(default_factory=dict)
+    layers: tuple[tuple[str, float, float, float], ...] = ()
 
     def __getattr__(self, name: str) -> float:
         values = self.__dict__.get("values", {})
@@ -248,7 +253,32 @@ class InterfaceModel:
         src = dict(self.sources)
         src.update({k: "user" for k in overrides})
         cal = {k: v for k, v in self.calibrated.items() if k not in overrides}
-        return replace(self, values=vals, sources=src, calibrated=cal)
+        layers = tuple((name, frac, vals["interlayer_sigma_ion"] if "interlayer_sigma_ion" in si else s_i,
+                        vals["interlayer_sigma_e"] if "interlayer_sigma_e" in si else s_e) for name, frac, s_i, s_e in self.layers)
+        return replace(self, values=vals, sources=src, calibrated=cal, layers=layers)
+
+    def sigma_profile(self, x: Any) -> tuple[Any, Any]:
+        """Ionic and electronic conductivity [S/m] of the interlayer at depths ``x`` [m] from the Li anode.
+
+        Parameters
+        ----------
+        x : numpy.ndarray
+            Depths [m], 0 = Li anode face, ``interlayer_thickness`` = electrolyte face.
+
+        Returns
+        -------
+        tuple of numpy.ndarray
+            (sigma_ion, sigma_e) [S/m] at each depth (piecewise constant over the sub-layers).
+        """
+        import numpy as np
+
+        x = np.asarray(x, dtype=float)
+        lt = self.values["interlayer_thickness"]
+        if not self.layers:
+            return np.full(x.shape, self.values["interlayer_sigma_ion"]), np.full(x.shape, self.values["interlayer_sigma_e"])
+        edges = np.cumsum([f for _, f, _, _ in self.layers]) * lt
+        k = np.minimum(np.searchsorted(edges, x, side="right"), len(self.layers) - 1)
+        return np.array([lay[2] for lay in self.layers])[k], np.array([lay[3] for lay in self.layers])[k]
 
 
 #: Calibrated parameters per material system: (key, value, observation). At most one per system; the observation
@@ -262,6 +292,7 @@ CALIBRATIONS: dict[str, tuple[str, Any, str]] = {
 
 
 def _system(electrolyte: str, interlayer: str | None) -> str | None:
+    """The material system a calibration belongs to (at most one calibrated parameter each)."""
     e = electrolyte.upper()
     if interlayer is not None and interlayer.upper().startswith("LNI") or e == "LNI":
         return "LNI-CNT/Wang2024"
@@ -282,9 +313,9 @@ def _take(materials: list[Any], prop: str) -> tuple[str, str] | None:
 
 
 @quantity_args(interlayer_thickness="m", pressure="Pa", temperature="K")
-def build_model(interlayer: str | None = None, interlayer_thickness: float | None = None, porosity: float | None = None,
+def build_model(interlayer: str | Sequence[str] | None = None, interlayer_thickness: float | None = None, porosity: float | None = None,
                 electrolyte: str = "LNI", pressure: float | None = None, temperature: float = ROOM_TEMPERATURE, *,
-                surface: str | None = None, **overrides: Any) -> InterfaceModel:
+                surface: str | None = None, layer_fractions: Sequence[float] | None = None, **overrides: Any) -> InterfaceModel:
     """Build an :class:`InterfaceModel` from the materials library plus overrides.
 
     Values are taken, in order, from ``overrides``, the ``surface`` material (interfacial resistance / exchange
@@ -294,10 +325,11 @@ def build_model(interlayer: str | None = None, interlayer_thickness: float | Non
 
     Parameters
     ----------
-    interlayer : str or None
-        Library interlayer (``"LNI-5CNT"``) or None / ``"none"`` for a bare Li | electrolyte interface.
+    interlayer : str, sequence of str or None
+        Library interlayer (``"LNI-5CNT"``), a two-layer / graded stack as a sequence (or ``"A/B"``) from the Li anode
+        to the electrolyte (``("LNI-7CNT", "LNI-2CNT")``), or None / ``"none"`` for a bare Li | electrolyte interface.
     interlayer_thickness : float [m] or str, optional
-        Interlayer thickness (default 90 um).
+        Total interlayer thickness (default 90 um).
     porosity : float, optional
         Interlayer pore fraction (None: default of :data:`SCHEMA`; pass the Archimedes value when measured).
     electrolyte : str
@@ -308,6 +340,9 @@ def build_model(interlayer: str | None = None, interlayer_thickness: float | Non
         Temperature.
     surface : str, optional
         Library surface material that sets the Li contact (``"LLZTO-air"``, ``"LLZTO-TfOH"``, ``"LACSS"``).
+    layer_fractions : sequence of float, optional
+        Thickness fraction [-] of each sub-layer of a multi-layer interlayer (default: equal, assumed when the paper
+        gives no split); they must sum to 1.
     **overrides
         Any key of :data:`SCHEMA` (SI numbers or strings with units).
 
@@ -328,14 +363,18 @@ def build_model(interlayer: str | None = None, interlayer_thickness: float | Non
     Krauskopf et al., ACS Appl. Mater. Interfaces 11, 14463 (2019), doi:10.1021/acsami.9b02537.
     Porz et al., Adv. Energy Mater. 7, 1701003 (2017), doi:10.1002/aenm.201701003.
     """
-    if isinstance(interlayer, str) and interlayer.strip().lower() in ("", "none"):
+    if isinstance(interlayer, str):
+        interlayer = None if interlayer.strip().lower() in ("", "none") else [p.strip() for p in interlayer.split("/")]
+    names: list[str] = [] if interlayer is None else list(interlayer)
+    if interlayer is not None and not names:
         interlayer = None
     overrides = {k: v for k, v in overrides.items() if v is not None}
     for k in overrides:
         if k not in SCHEMA:
             raise unknown_key_error(k, SCHEMA, "interface model parameter")
     e_mat = get_material(electrolyte)
-    l_mat = get_material(interlayer) if interlayer is not None else None
+    l_mats = [get_material(n) for n in names]
+    l_mat = l_mats[0] if l_mats else None  # the sub-layer the Li electrode touches
     s_mat = get_material(surface) if surface is not None else None
     values: dict[str, Any] = {}
     sources = dict(SOURCES)
@@ -351,8 +390,7 @@ def build_model(interlayer: str | None = None, interlayer_thickness: float | Non
         ("exchange_current", contact, "exchange_current_density"),
     ]
     if l_mat is not None:
-        lookups += [("interlayer_sigma_ion", [l_mat], "ionic_conductivity"), ("interlayer_sigma_e", [l_mat], "electronic_conductivity"),
-                    ("interlayer_contact_angle", [l_mat], "li_contact_angle")]
+        lookups += [("interlayer_contact_angle", [l_mat], "li_contact_angle")]
     for key, mats, prop in lookups:
         got = _take(mats, prop)
         if got is not None:
@@ -364,7 +402,13 @@ def build_model(interlayer: str | None = None, interlayer_thickness: float | Non
             t = float(temperature)
             values["exchange_current"] = GAS_CONSTANT * t / (FARADAY * r_int)
             sources["exchange_current"] = f"i0 = RT/(F R_int) from {got[1]}"
-    system = _system(electrolyte, interlayer)
+    if l_mat is not None and "contact_angle" not in values and "contact_angle" not in overrides:
+        # with an interlayer the Li electrode touches the interlayer: its wetting sets the void refill (p_eff)
+        values["contact_angle"] = overrides.get("interlayer_contact_angle", values.get("interlayer_contact_angle",
+                                                                                         SCHEMA["interlayer_contact_angle"].default))
+        sources["contact_angle"] = f"the interlayer's Li contact angle ({sources['interlayer_contact_angle']})"
+    layer_name = "/".join(m.name for m in l_mats) if l_mats else None
+    system = _system(electrolyte, layer_name)
     calibrated: dict[str, str] = {}
     if system in CALIBRATIONS:
         key, val, obs = CALIBRATIONS[system]
@@ -382,18 +426,45 @@ def build_model(interlayer: str | None = None, interlayer_thickness: float | Non
     for k, v in overrides.items():
         values[k], sources[k] = v, "user"
         calibrated.pop(k, None)
+    layers: list[tuple[str, float, float, float]] = []
+    if l_mats:
+        fr = [1.0 / len(l_mats)] * len(l_mats) if layer_fractions is None else [float(f) for f in layer_fractions]
+        if len(fr) != len(l_mats) or not all(f > 0 for f in fr) or abs(sum(fr) - 1.0) > 1e-6:
+            raise ParameterError(f"parameter 'layer_fractions' must give one positive thickness fraction per sub-layer "
+                                 f"({len(l_mats)}) summing to 1; got {layer_fractions!r}")
+        for m, f in zip(l_mats, fr):
+            sig = []
+            for key, prop in (("interlayer_sigma_ion", "ionic_conductivity"), ("interlayer_sigma_e", "electronic_conductivity")):
+                if key in overrides:
+                    sig.append(SCHEMA[key].convert(key, overrides[key]))
+                elif m.has(prop):
+                    sig.append(m.si(prop))
+                else:
+                    raise ParameterError(f"interlayer '{m.name}' has no {prop} in the materials library; pass "
+                                         f"{key}=... (S/cm) or choose a layer with measured conductivities")
+            layers.append((m.name, f, sig[0], sig[1]))
+        # effective (series / thickness-weighted) values, for display and the uniform-layer code paths
+        if "interlayer_sigma_ion" not in overrides:
+            values["interlayer_sigma_ion"] = 1.0 / sum(f / s_i for _, f, s_i, _ in layers)
+            sources["interlayer_sigma_ion"] = "; ".join(f"{m.name}: {m.param('ionic_conductivity').source}" for m in l_mats)
+        if "interlayer_sigma_e" not in overrides:
+            values["interlayer_sigma_e"] = 1.0 / sum(f / s_e for _, f, _, s_e in layers)
+            sources["interlayer_sigma_e"] = "; ".join(f"{m.name}: {m.param('electronic_conductivity').source}" for m in l_mats)
+        if layer_fractions is None and len(l_mats) > 1:
+            sources["layer_fractions"] = "assumed: equal thickness of each sub-layer"
     si = validate(SCHEMA, values, "interface model")
     register("LePage2019")
     register("Kasemchainan2019")
     register("Krauskopf2019")
     register("Porz2017")
-    return InterfaceModel(values=si, sources=sources, interlayer=l_mat.name if l_mat is not None else None, electrolyte=e_mat.name,
-                          surface=s_mat.name if s_mat is not None else None, calibrated=calibrated)
+    return InterfaceModel(values=si, sources=sources, interlayer=layer_name, electrolyte=e_mat.name,
+                          surface=s_mat.name if s_mat is not None else None, calibrated=calibrated, layers=tuple(layers))
 
 
 # ---------------------------------------------------------------------------------------------------
 # closed-form laws
 
+@quantity_args(stress="Pa")
 def creep_strain_rate(stress: float, model: InterfaceModel) -> float:
     """Power-law creep strain rate of Li, ``A (sigma/1 MPa)^n exp(-Q/RT)`` [1/s] (LePage2019).
 
@@ -493,6 +564,7 @@ def supply_velocity(contact_fraction: float, model: InterfaceModel) -> float:
     return lam * creep_strain_rate(sigma, model) + v["self_diffusivity"] * omega * sigma / (BOLTZMANN * v["temperature"] * lam)
 
 
+@quantity_args(time="s")
 def contact_closure(f0: float, time: float, model: InterfaceModel) -> float:
     """Contact fraction after ``time`` [s] at rest under pressure, from ``f0`` (analytic solution of the creep law).
 

@@ -11,7 +11,10 @@ from lisse.sim.interface.model import InterfaceModel
 from lisse.sim.interface.protocol import Protocol
 from lisse.sim.interface.transient import Simulation, simulate
 
-__all__ = ["CCDPrediction", "predict_ccd"]
+__all__ = ["CCDPrediction", "predict_ccd", "RECORD_NOISE_FLOOR_V"]
+
+#: Noise floor [V] the CCD detector assumes for a simulated (noise-free) record: a cycler's voltage noise (assumed 0.1 mV).
+RECORD_NOISE_FLOOR_V = 1e-4
 
 
 @dataclass
@@ -109,7 +112,11 @@ def predict_ccd(model: InterfaceModel, protocol: Protocol, progress: Callable[[i
     js = np.unique(np.abs(protocol.current_density))
     rel = float(np.min(np.diff(js) / js[1:])) if js.size > 1 else 1.0
     seg = SegmentOptions(level_tolerance=min(0.05, 0.3 * rel))
-    det = CCDDetector(v_cutoff=model.values["voltage_cutoff"] * (1 - 1e-9), segment=seg).fit(sim.record, cell_type="symmetric")
+    # the simulated record is noise-free: the detector's noise floor is a cycler's (assumed 0.1 mV, the order of a
+    # potentiostat's voltage noise at these currents), so that discretisation ripples of the simulation (< 0.1 mV per
+    # mesh cell crossed by the Li front) are not read as a soft short
+    det = CCDDetector(v_cutoff=model.values["voltage_cutoff"] * (1 - 1e-9), segment=seg, min_noise_V=RECORD_NOISE_FLOOR_V).fit(
+        sim.record, cell_type="symmetric")
     failing = det.failure_current_density_A_m2_
     return CCDPrediction(
         ccd_A_m2=det.ccd_A_m2_,

@@ -159,7 +159,7 @@ def _contact_step(e: _Electrode, strip_rate: float, dt: float, model: InterfaceM
 
 
 def simulate(model: InterfaceModel, protocol: Protocol, progress: Callable[[int, int], None] | None = None, *,
-             points_per_half_cycle: int = 30, n_cells: int = 30) -> Simulation:
+             points_per_half_cycle: int = 30, n_cells: int = 60) -> Simulation:
     """Simulate a symmetric cell under ``protocol``; return the cycler record and the internal state.
 
     Parameters
@@ -208,8 +208,9 @@ def simulate(model: InterfaceModel, protocol: Protocol, progress: Callable[[int,
     if model.has_interlayer:
         register("Wang2024")
         sigma_li = get_material("Li").si("electronic_conductivity")
-        se0, si0 = v["interlayer_sigma_e"], v["interlayer_sigma_ion"]
-        electron_ratio = min(1.0, se0 / sigma_li)
+        xc = (np.arange(n_cells) + 0.5) * v["interlayer_thickness"] / n_cells
+        si0, se0 = model.sigma_profile(xc)  # uniform, two-layer or graded sigma_ion(x), sigma_e(x)
+        electron_ratio = np.minimum(1.0, se0 / sigma_li)  # c_e/c_e,Li per cell (Drude, equal mobilities: assumed)
         theta_il = math.degrees(v["interlayer_contact_angle"])
         p_entry = -capillary_pressure(v["pore_radius"], theta_il, v["surface_energy"])  # > 0: pressure needed to enter
         a_li = 3.0 * eps / v["pore_radius"]  # Li | pore wall area per volume when Li is present (assumed spherical pores)
@@ -242,9 +243,14 @@ def simulate(model: InterfaceModel, protocol: Protocol, progress: Callable[[int,
             return eta + jloc * r_con, jloc
         # interlayer
         full = e.s >= 1.0 - 1e-12
-        sig_e = se0 + eps * e.phi * e.s * sigma_li
-        sig_i = np.full_like(e.s, si0)
-        ai0 = np.where(((e.s > 0) | e.seed) & ~full, a_li * e.phi, 0.0) * i0
+        # Li in pores conducts electrons in parallel with the layer; a cell where Li nucleated or the front entered is
+        # wired from the start (contiguous Li, counted as 1 % filled), else its Li could not take electrons
+        sig_e = se0 + eps * e.phi * np.where(e.seed, np.maximum(e.s, 1e-2), e.s) * sigma_li
+        # the Li-filled share of a cell is metal: the front advances through the cell continuously (no sawtooth in V
+        # each time the front crosses a cell boundary)
+        sig_i = si0 / np.maximum(1.0 - e.s, 1e-3)
+        # Li in the pores reacts on the pore walls; full pores take no more Li while plating but strip while stripping
+        ai0 = np.where(((e.s > 0) | e.seed) & (~full | (jloc < 0)), a_li * e.phi, 0.0) * i0
         sol = solve_layer(e.h, sig_e, sig_i, ai0, jloc, i0 * f, alpha, f_rt, eta_guess=e.eta)
         e.eta = sol.eta
         e._sol = sol  # type: ignore[attr-defined]
@@ -287,6 +293,10 @@ def simulate(model: InterfaceModel, protocol: Protocol, progress: Callable[[int,
                     excess = float(np.sum((snew - clipped) * cap)) * FARADAY / (vm * dt)
                     e.s = clipped
                     face_cur += excess
+                    # a filled cell is metal: the Li front moves on into the next cell (growth from the front)
+                    full = e.s >= 1.0 - 1e-12
+                    if np.any(full[:-1]):
+                        e.seed[1:] |= full[:-1]
                 e.li += face_cur * dt * vm / FARADAY
                 strip = max(-face_cur, 0.0) * vm / FARADAY
                 _contact_step(e, strip, dt, model)
@@ -307,7 +317,9 @@ def simulate(model: InterfaceModel, protocol: Protocol, progress: Callable[[int,
                         eta0 = abs(float(sol.eta[0]))
                         rate = jloc / f * vm / FARADAY / v["pore_radius"]
                         flow = MPA * (rate / creep_1mpa) ** (1.0 / n_exp)
-                        p_li = v["pressure"] / f + min(FARADAY * eta0 / vm, flow)
+                        # the overpressure plating builds in Li at a contact, F|eta|/V_m, capped by the creep flow stress at
+                        # the filling strain rate (the stack pressure itself is carried by the solid skeleton)
+                        p_li = min(FARADAY * eta0 / vm, flow)
                         if p_li > p_entry:
                             e.entered = True
                             e.phi = f if p_entry > 0 else 1.0
@@ -317,8 +329,7 @@ def simulate(model: InterfaceModel, protocol: Protocol, progress: Callable[[int,
                     # nucleation with the electron factor
                     empty = (e.s <= 0.0) & ~e.seed
                     if np.any(empty):
-                        rate_n = np.asarray(nucleation_rate(np.maximum(-sol.eta, 0.0), gamma, theta_nuc, j0n, T,
-                                                            electron_ratio=electron_ratio))
+                        rate_n = electron_ratio * np.asarray(nucleation_rate(np.maximum(-sol.eta, 0.0), gamma, theta_nuc, j0n, T))
                         e.nuclei = e.nuclei + np.where(empty, rate_n, 0.0) * dt
                         new = empty & (e.nuclei >= n_c)
                         if np.any(new):
@@ -326,12 +337,16 @@ def simulate(model: InterfaceModel, protocol: Protocol, progress: Callable[[int,
                             notes.append(f"Li nucleates in the interlayer at t = {t_now:.6g} s, depth "
                                          f"{float(np.argmax(new) + 0.5) * lt / n_cells * 1e6:.3g} um (electrode {idx})")
                     # Li at the electrolyte face: the flaw criterion of the dense electrolyte
-                    if (e.s[-1] > 0.0 or e.seed[-1]) and fail_t is None:
+                    # Li at the electrolyte face builds pressure only once it is confined there: the pores of the last
+                    # cell are full (a nucleus in an open pore grows into the pore, not into the electrolyte)
+                    if e.s[-1] >= 1.0 - 1e-9 and fail_t is None:
                         eta_l = abs(float(sol.eta[-1]))
-                        if FARADAY * eta_l / vm >= p_flaw or e.s[-1] >= 1.0 - 1e-12:
+                        if FARADAY * eta_l / vm >= p_flaw:
                             shorted = True
                             fail_t, fail_mode, fail_hc = t_now, "short", hc
-                            notes.append(f"short at t = {t_now:.6g} s: Li reached the electrolyte through the interlayer (electrode {idx})")
+                            notes.append(f"short at t = {t_now:.6g} s: Li at the electrolyte face of the interlayer (electrode {idx}) "
+                                         f"builds F|eta|/V_m = {FARADAY * eta_l / vm / MPA:.4g} MPa >= flaw opening pressure "
+                                         f"{p_flaw / MPA:.4g} MPa")
             if not shorted and abs(volt) >= v["voltage_cutoff"] and fail_t is None:
                 volt = math.copysign(v["voltage_cutoff"], volt)
                 fail_t, fail_mode, fail_hc = t_now, "cutoff", hc
