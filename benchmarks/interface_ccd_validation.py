@@ -141,7 +141,8 @@ def ordering(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The orderings each paper reports (pairs of its staircase CCDs / lower bounds) and whether the predictions keep them.
 
     A pair is right when the case with the lower published number is predicted lower; a prediction that reached the
-    search limit (``>= x``) counts as at least x. Sets each row's ``ordering_right`` (y: every pair with it right).
+    search limit (``>= x``) counts as at least x. A published lower bound orders only against smaller CCDs ("above 4"
+    says nothing against a CCD of 6). Sets each row's ``ordering_right`` (y: every pair with it right).
     """
     by_key = {r["case"]: r for r in rows}
     pairs = []
@@ -149,6 +150,8 @@ def ordering(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         if a["paper"] != b["paper"] or a["published_mA_cm2"] == b["published_mA_cm2"]:
             continue
         lo, hi = (a, b) if a["published_mA_cm2"] < b["published_mA_cm2"] else (b, a)
+        if lo["kind"] == "lower_bound":  # "above 4" says nothing about the order against a CCD of 6
+            continue
         p_lo, p_hi = lo["predicted_mA_cm2"], hi["predicted_mA_cm2"]
         if lo["predicted_text"] == "not simulated" or hi["predicted_text"] == "not simulated":
             right = None

@@ -97,7 +97,9 @@ def test_ordering_pairs_by_hand():
                 "predicted_text": text or f"{pred}", "ordering_right": "-"}
 
     rows = [row("a", "P", 0.2, 0.5), row("b", "P", 2.4, 1.0), row("c", "Q", 1.0, 2.0), row("d", "Q", 2.5, 1.0),
-            row("e", "R", 1.0, 3.0, ">= 3"), row("f", "R", 2.0, 3.0, ">= 3")]
+            row("e", "R", 1.0, 3.0, ">= 3"), row("f", "R", 2.0, 3.0, ">= 3"), {**row("g", "S", 4.0, 5.0), "kind": "lower_bound"},
+            row("h", "S", 6.0, 3.0)]
     pairs = b.ordering(rows)
+    # g (> 4) against h (6): no published order, no pair
     assert [(p["lower"], p["higher"], p["right"]) for p in pairs] == [("a", "b", True), ("c", "d", False), ("e", "f", True)]
-    assert [r["ordering_right"] for r in rows] == ["y", "y", "n", "n", "y", "y"]
+    assert [r["ordering_right"] for r in rows] == ["y", "y", "n", "n", "y", "y", "-", "-"]
