@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 #: Columns of the table, in order (the test checks them).
-COLUMNS = ("case", "paper", "kind", "protocol", "predicted_mA_cm2", "predicted_text", "published_mA_cm2", "ratio",
+COLUMNS = ("case", "paper", "kind", "protocol", "predicted_mA_cm2", "predicted_text", "published_mA_cm2", "published_text", "ratio",
            "within_factor_2", "ordering_right", "failure_mode", "calibrated", "calibrated_on", "calibrated_on_this_row",
            "note", "seconds")
 
@@ -84,8 +84,10 @@ def run_case(case: Any) -> dict[str, Any]:
     from lisse.sim.interface import build_model, predict_ccd
 
     pub = case.value / 10.0
+    published = {"lower_bound": f"> {pub:g}", "survival": f"holds {pub:g} for {(case.duration or 0) / 3600:g} h",
+                 "failure": f"fails at {pub:g} after {(case.duration or 0) / 3600:g} h", "onset": f"onset {pub:g}"}
     row: dict[str, Any] = {"case": case.key, "paper": case.paper, "kind": case.kind, "protocol": case.protocol,
-                           "published_mA_cm2": pub, "predicted_mA_cm2": None, "predicted_text": "not simulated",
+                           "published_mA_cm2": pub, "published_text": published.get(case.kind, f"{pub:g}"), "predicted_mA_cm2": None, "predicted_text": "not simulated",
                            "ratio": None, "within_factor_2": "n", "ordering_right": "-", "failure_mode": None,
                            "calibrated": "", "calibrated_on": "", "calibrated_on_this_row": "no", "note": ""}
     t0 = time.perf_counter()
@@ -201,7 +203,7 @@ def markdown(rows: list[dict[str, Any]], pairs: list[dict[str, Any]]) -> str:
         if r["calibrated_on_this_row"] == "yes":
             cal += " — **calibrated on this row**"
         pred = r["predicted_text"] + (f" — {r['note']}" if r["note"] and r["predicted_text"] == "not simulated" else "")
-        out.append("| " + " | ".join(_cell(x) for x in (r["case"], r["kind"], pred, r["published_mA_cm2"], r["ratio"],
+        out.append("| " + " | ".join(_cell(x) for x in (r["case"], r["kind"], pred, r["published_text"], r["ratio"],
                                                         r["within_factor_2"], r["ordering_right"], cal)) + " |")
     n_ok = sum(r["within_factor_2"] == "y" for r in rows)
     decided = [p for p in pairs if p["right"] is not None]
@@ -253,7 +255,12 @@ def main(argv: list[str] | None = None) -> None:
         out.mkdir(parents=True, exist_ok=True)
         atomic_write_text(out / "validation.csv", pd.DataFrame(rows).to_csv(index=False))
         atomic_write_text(out / "validation.json", json.dumps({"rows": rows, "orderings": pairs}, indent=2, default=str))
-        print(f"wrote {out / 'validation.csv'} and {out / 'validation.json'}")
+        from lisse.io.outputs import save_figure
+        from lisse.plot.interface import validation_figure
+
+        cal_rows = [{**r, "calibrated": r["calibrated_on_this_row"] == "yes"} for r in rows if r["kind"] in ("ccd", "lower_bound", "onset")]
+        fig = save_figure(validation_figure(cal_rows), out / "validation.png")
+        print(f"wrote {out / 'validation.csv'}, {out / 'validation.json'} and {fig}")
     if a.readme:
         write_readme(Path(a.readme), md)
         print(f"updated the validation table in {a.readme}")

@@ -55,10 +55,10 @@ def test_table_on_the_fake_simulator_has_every_case_and_judges_each_kind(monkeyp
     md = b.markdown(rows, pairs)
     assert md.startswith("| case") and md.count("\n| ") == len(rows) and "within a factor 2" in md
     readme = tmp_path / "R.md"
-    readme.write_text("a\n<!-- validation-table:start -->\nold\n<!-- validation-table:end -->\nb\n")
+    readme.write_text("a\n<!-- validation-table:start -->\nOLD-TABLE\n<!-- validation-table:end -->\nb\n")
     b.write_readme(readme, md)
     text = readme.read_text()
-    assert "old" not in text and md in text and text.startswith("a\n") and text.endswith("b\n")
+    assert "OLD-TABLE" not in text and md in text and text.startswith("a\n") and text.endswith("b\n")
 
 
 def test_lower_bound_and_calibrated_row_judgement(monkeypatch):
