@@ -76,7 +76,10 @@ class Simulation:
     protocol : Protocol
         The protocol run.
     notes : list of str
-        Events (pore entry, nucleation, Li at the electrolyte) with their times.
+        Events (pore entry, nucleation, Li at the electrolyte) with their times, as text.
+    events : list of tuple
+        The same events as ``(time [s], kind, electrode index, depth [m] or None)``; kinds ``"pore_entry"``,
+        ``"nucleation"``, ``"short"``, ``"cutoff"``.
     """
 
     record: CyclingRecord
@@ -87,6 +90,7 @@ class Simulation:
     model: InterfaceModel
     protocol: Protocol
     notes: list[str] = field(default_factory=list)
+    events: list[tuple[float, str, int, float | None]] = field(default_factory=list)
 
     def __repr__(self) -> str:
         return fields_repr(self, ["failure_time_s", "failure_mode", "failure_half_cycle"])
@@ -227,6 +231,7 @@ def simulate(model: InterfaceModel, protocol: Protocol, progress: Callable[[int,
     rows_t: list[np.ndarray] = []
     out: dict[str, list[float]] = {k: [] for k in ("t", "j", "V", "f0", "f1", "front0", "front1", "li0", "li1", "hc", "step")}
     notes: list[str] = []
+    events: list[tuple[float, str, int, float | None]] = []
     t_now = 0.0
     fail_t: float | None = None
     fail_mode: str | None = None
@@ -308,6 +313,7 @@ def simulate(model: InterfaceModel, protocol: Protocol, progress: Callable[[int,
                     if FARADAY * eta_c / vm >= p_flaw and fail_t is None:
                         shorted = True
                         fail_t, fail_mode, fail_hc = t_now, "short", hc
+                        events.append((t_now, "short", idx, None))
                         notes.append(f"short at t = {t_now:.6g} s: Li pressure F|eta|/V_m = {FARADAY * eta_c / vm / MPA:.4g} MPa on the "
                                      f"contact (f_c = {f:.3g}) >= flaw opening pressure {p_flaw / MPA:.4g} MPa")
                 if e.layer and jloc > 0:
@@ -322,6 +328,7 @@ def simulate(model: InterfaceModel, protocol: Protocol, progress: Callable[[int,
                         p_li = min(FARADAY * eta0 / vm, flow)
                         if p_li > p_entry:
                             e.entered = True
+                            events.append((t_now, "pore_entry", idx, 0.0))
                             e.phi = f if p_entry > 0 else 1.0
                             e.seed[0] = True
                             notes.append(f"Li enters the interlayer pores at t = {t_now:.6g} s (electrode {idx}, Li pressure "
@@ -334,6 +341,7 @@ def simulate(model: InterfaceModel, protocol: Protocol, progress: Callable[[int,
                         new = empty & (e.nuclei >= n_c)
                         if np.any(new):
                             e.seed[new] = True
+                            events.append((t_now, "nucleation", idx, float(np.argmax(new) + 0.5) * lt / n_cells))
                             notes.append(f"Li nucleates in the interlayer at t = {t_now:.6g} s, depth "
                                          f"{float(np.argmax(new) + 0.5) * lt / n_cells * 1e6:.3g} um (electrode {idx})")
                     # Li at the electrolyte face: the flaw criterion of the dense electrolyte
@@ -344,12 +352,14 @@ def simulate(model: InterfaceModel, protocol: Protocol, progress: Callable[[int,
                         if FARADAY * eta_l / vm >= p_flaw:
                             shorted = True
                             fail_t, fail_mode, fail_hc = t_now, "short", hc
+                            events.append((t_now, "short", idx, lt))
                             notes.append(f"short at t = {t_now:.6g} s: Li at the electrolyte face of the interlayer (electrode {idx}) "
                                          f"builds F|eta|/V_m = {FARADAY * eta_l / vm / MPA:.4g} MPa >= flaw opening pressure "
                                          f"{p_flaw / MPA:.4g} MPa")
             if not shorted and abs(volt) >= v["voltage_cutoff"] and fail_t is None:
                 volt = math.copysign(v["voltage_cutoff"], volt)
                 fail_t, fail_mode, fail_hc = t_now, "cutoff", hc
+                events.append((t_now, "cutoff", -1, None))
                 notes.append(f"voltage cut-off {v['voltage_cutoff']:g} V reached at t = {t_now:.6g} s")
             out["t"].append(t_now)
             out["j"].append(j)
@@ -395,4 +405,4 @@ def simulate(model: InterfaceModel, protocol: Protocol, progress: Callable[[int,
         "step": step_a, "half_cycle": hc_a,
     })
     return Simulation(record=rec, state=state, failure_time_s=fail_t, failure_mode=fail_mode, failure_half_cycle=fail_hc, model=model,
-                      protocol=protocol, notes=notes)
+                      protocol=protocol, notes=notes, events=events)
