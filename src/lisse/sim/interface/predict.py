@@ -9,8 +9,8 @@ from typing import Any
 from lisse.records.display import fields_repr
 from lisse.sim.interface.model import InterfaceModel
 from lisse.sim.interface.protocol import Protocol, cycling_protocol
-from lisse.units import quantity_args
 from lisse.sim.interface.transient import Simulation, simulate
+from lisse.units import quantity_args
 
 __all__ = ["CCDPrediction", "predict_ccd", "nucleation_onset", "RECORD_NOISE_FLOOR_V"]
 
