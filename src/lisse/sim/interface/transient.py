@@ -220,7 +220,7 @@ def simulate(model: InterfaceModel, protocol: Protocol, progress: Callable[[int,
         a_li = 3.0 * eps / v["pore_radius"]  # Li | pore wall area per volume when Li is present (assumed spherical pores)
         n_c = v["nucleation_density"]
         j0n = v["nucleation_prefactor"]
-        theta_nuc = theta_il
+        theta_nuc = math.degrees(v["nucleation_contact_angle"])
         gamma = v["surface_energy"]
         lt = v["interlayer_thickness"]
     creep_1mpa = creep_strain_rate(MPA, model)
