@@ -36,12 +36,12 @@ from typing import Any
 import numpy as np
 
 from lisse.citations import register
-from lisse.constants import FARADAY, GAS_CONSTANT
+from lisse.constants import AVOGADRO, BOLTZMANN, FARADAY, GAS_CONSTANT
 from lisse.materials import get_material
 from lisse.records.cycling import CyclingRecord, Provenance
 from lisse.records.display import fields_repr
 from lisse.sim.interface.layer import solve_layer
-from lisse.sim.interface.model import MPA, InterfaceModel, creep_strain_rate, flaw_critical_pressure, supply_velocity
+from lisse.sim.interface.model import MPA, InterfaceModel, creep_strain_rate, effective_pressure, flaw_critical_pressure
 from lisse.sim.interface.protocol import Protocol
 from lisse.sim.interlayer.model import bv_overpotential
 from lisse.thermo.nucleation import li_molar_volume, nucleation_rate
@@ -131,7 +131,24 @@ class _Electrode:
         return float(np.sum(self.s * self.h)) * eps * self.phi if self.layer else 0.0
 
 
-def _contact_step(e: _Electrode, strip_rate: float, dt: float, model: InterfaceModel) -> None:
+def _supply_function(model: InterfaceModel) -> Callable[[float], float]:
+    """:func:`~lisse.sim.interface.model.supply_velocity` with its constants evaluated once (the inner loop's hot spot)."""
+    v = model.values
+    lam = v["void_size"]
+    p_eff = effective_pressure(model)
+    k1 = creep_strain_rate(MPA, model)  # eps_dot at 1 MPa
+    n = v["creep_exponent"]
+    cd = v["self_diffusivity"] * (li_molar_volume() / AVOGADRO) / (BOLTZMANN * v["temperature"] * lam)
+    pm = p_eff / MPA
+
+    def supply(f: float) -> float:
+        return lam * k1 * (pm / f) ** n + cd * p_eff / f
+
+    return supply
+
+
+def _contact_step(e: _Electrode, strip_rate: float, dt: float, model: InterfaceModel,
+                  supply: Callable[[float], float] | None = None) -> None:
     """Backward-Euler step of the void volume: delta' = delta + dt (r - supply(f(delta'))), delta' in [0, lambda (1 - f_min)].
 
     The supply grows as the contact shrinks (sigma_c = p_eff/f_c), so the residual is monotone in delta' and
@@ -140,10 +157,11 @@ def _contact_step(e: _Electrode, strip_rate: float, dt: float, model: InterfaceM
     v = model.values
     lam = v["void_size"]
     fmin = v["min_contact"]
+    sup = supply if supply is not None else _supply_function(model)
 
     def g(delta: float) -> float:
         f = max(1.0 - delta / lam, fmin)
-        return delta - e.delta - dt * (strip_rate - supply_velocity(f, model))
+        return delta - e.delta - dt * (strip_rate - sup(f))
 
     if g(0.0) >= 0.0:
         e.delta = 0.0
@@ -224,6 +242,7 @@ def simulate(model: InterfaceModel, protocol: Protocol, progress: Callable[[int,
         gamma = v["surface_energy"]
         lt = v["interlayer_thickness"]
     creep_1mpa = creep_strain_rate(MPA, model)
+    supply_fn = _supply_function(model)
     n_exp = v["creep_exponent"]
 
     npts = points_per_half_cycle
@@ -304,7 +323,7 @@ def simulate(model: InterfaceModel, protocol: Protocol, progress: Callable[[int,
                         e.seed[1:] |= full[:-1]
                 e.li += face_cur * dt * vm / FARADAY
                 strip = max(-face_cur, 0.0) * vm / FARADAY
-                _contact_step(e, strip, dt, model)
+                _contact_step(e, strip, dt, model, supply_fn)
                 if shorted:
                     continue
                 f = e.contact(model)
