@@ -49,7 +49,7 @@ from lisse.errors import ParameterError
 from lisse.records.display import html_table, plot_with
 from lisse.sim.interlayer.model import InterlayerParameters, growth_length, li_thickness_per_charge
 from lisse.sim.interlayer.solver1d import Solution1D, solve_1d
-from lisse.units import as_si
+from lisse.units import as_si, quantity_args
 
 if TYPE_CHECKING:
     from lisse._typing import QuantityLike
@@ -184,6 +184,7 @@ class PoreFilling:
         return float(np.sum(self.li_fraction * part)) / li_thickness_per_charge()
 
 
+@quantity_args(capacity="C/m2")
 def pore_filling(sol: Solution1D, capacity: float) -> PoreFilling:
     """Fill the pores with one half-cycle's plated Li as the steady solution deposits it.
 
