@@ -7,8 +7,8 @@ import json
 
 import numpy as np
 import pytest
-from conftest import run_cli
 
+from conftest import run_cli
 from lisse.constants import FARADAY
 from lisse.sim.interlayer import sweeps
 from lisse.sim.interlayer.lengths import interlayer_lengths, pore_filling
