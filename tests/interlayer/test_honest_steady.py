@@ -180,3 +180,15 @@ def test_study_verdict_at_the_cells_capacity_agrees_with_lisse_interlayer(tmp_pa
     d1 = st.func(StageContext(study, opts, tmp_path, progress=False)).summary["interlayers"]["thin LNI5"]
     assert d1["capacity_mAh_cm2"] == 1.0 and d1["stable"] is True
     assert d1["operating_point"]["capacity_source"] == "[interlayer] capacity"
+
+
+def test_database_prediction_of_a_search_limit_has_no_value():
+    """A 'no failure up to the limit' prediction goes to the database without a number (never the limit as a CCD)."""
+    from lisse.pipeline.stages.interlayer import critical_current_prediction
+
+    p = make_parameters("lni-0.5cnt")
+    cc = sweeps.critical_current(p, MAH_CM2, i_min=1.0, i_max=50.0, n=6).as_dict()
+    row = critical_current_prediction(p, cc, MAH_CM2, 1.0, 50.0, source="test")
+    assert row["value"] is None and row["parameters_json"]["critical_current"]["search_limit_reached"] is True
+    assert row["parameters_json"]["calibrated"] == ["exchange_current", "contact_angle"]
+    assert set(row["parameters_json"]["calibrated_on"]) == {"exchange_current", "contact_angle"}
