@@ -56,7 +56,8 @@ def test_no_failure_up_to_the_search_limit_is_not_a_critical_current():
     assert cc.describe().startswith("no failure up to 5 mA/cm2")
     # a layer that fails inside the range reports a critical current and no search limit
     c50 = sweeps.critical_current(make_parameters("lni-50cnt"), MAH_CM2, i_min=1.0, i_max=50.0, n=8, rtol=1e-2)
-    assert not c50.search_limit_reached and c50.critical_current is not None and c50.critical_current < c50.failing_current
+    assert not c50.search_limit_reached and c50.critical_current is not None and c50.failing_current is not None
+    assert c50.critical_current < c50.failing_current
 
 
 def test_cli_critical_current_search_limit_in_json_and_text():
@@ -93,7 +94,8 @@ def test_critical_current_needs_exactly_one_step_convention():
         sweeps.critical_current(p)
     with pytest.raises(ParameterError, match="exactly one"):
         sweeps.critical_current(p, MAH_CM2, time=3600.0)
-    assert sweeps.critical_current(p, time="1 h", i_min="1 mA/cm2", i_max="2 mA/cm2", n=3).protocol == "fixed-time"
+    # unit strings at the public boundary (quantity_args), typed as SI floats
+    assert sweeps.critical_current(p, time="1 h", i_min="1 mA/cm2", i_max="2 mA/cm2", n=3).protocol == "fixed-time"  # type: ignore[arg-type]
 
 
 # -- growth length from the solver's own deposition --------------------------------------------------------
@@ -160,8 +162,9 @@ def test_study_verdict_at_the_cells_capacity_agrees_with_lisse_interlayer(tmp_pa
     from lisse.pipeline.registry import StageContext, all_stages
 
     st = {s.name: s for s in all_stages()}["interlayer"]
-    study = {"cells": [CELL], "interlayer": {"points": 4, "map": False, "sweep": False}}
-    res = st.func(StageContext(study, study["interlayer"], tmp_path, progress=False))
+    section: dict = {"points": 4, "map": False, "sweep": False}
+    study: dict = {"cells": [CELL], "interlayer": section}
+    res = st.func(StageContext(study, section, tmp_path, progress=False))
     d = res.summary["interlayers"]["thin LNI5"]
     # the cell's own point: 2 mAh/cm2 per half cycle at 1C = 2 mAh/cm2 / 1 h = 2 mA/cm2
     assert d["capacity_mAh_cm2"] == pytest.approx(2.0, rel=1e-12) and d["current_density_mA_cm2"] == pytest.approx(2.0, rel=1e-12)

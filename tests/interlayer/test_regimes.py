@@ -63,7 +63,7 @@ def test_calibration_reproduces_its_target_lni50cnt():
     assert set(p.calibrated_parameters) == {"exchange_current", "contact_angle"}
     assert all("0.62 mA/cm2" in obs for obs in p.calibrated.values())
     cc = sweeps.critical_current(p, 3.6e4, i_min=1.0, i_max=100.0, n=25, rtol=1e-2)
-    assert cc.failure_mode == "nucleation_at_electrolyte"
+    assert cc.failure_mode == "nucleation_at_electrolyte" and cc.critical_current is not None
     assert cc.critical_current / 10 == pytest.approx(0.62, rel=0.1)
 
 
@@ -73,9 +73,10 @@ def test_lni5cnt_above_published_lower_bound_with_parameters_calibrated_elsewher
     q = 3.6e4  # 1 mAh/cm2
     c5 = sweeps.critical_current(make_parameters("lni-5cnt"), q, i_min=1.0, i_max=100.0, n=25, rtol=1e-2)
     c50 = sweeps.critical_current(make_parameters("lni-50cnt"), q, i_min=1.0, i_max=100.0, n=25, rtol=1e-2)
+    assert c5.critical_current is not None and c50.critical_current is not None
     assert c5.critical_current > 4 * c50.critical_current
     c4 = sweeps.critical_current(make_parameters("lni-5cnt"), 4 * q, i_min=1.0, i_max=100.0, n=25, rtol=1e-2)
-    assert c4.critical_current / 10 > 4.0
+    assert c4.critical_current is not None and c4.critical_current / 10 > 4.0
 
 
 def test_current_capacity_map_consistent_with_pointwise_verdict():
