@@ -199,7 +199,10 @@ def pore_filling(sol: Solution1D, capacity: float) -> PoreFilling:
     exactly on the solver's control volumes (piecewise-constant ``v``), so that Li in the layer plus Li
     that does not fit equals Q V_m/F up to the solver's current balance. Limits: ``a = 0`` gives
     ``l_g = Q V_m/(F eps)`` (:func:`~lisse.sim.interlayer.model.growth_length`); uniform internal
-    deposition ``v = c`` gives ``l_g = (i_a Q/i)(V_m/F)/(eps - c)``.
+    deposition ``v = c`` gives ``l_g = (i_a Q/i)(V_m/F)/(eps - c)``. Assumed: the steady profile holds for the
+    whole half-cycle, and Li beyond a control volume's pore volume extends the front (it is wired to it). Should
+    internal stripping exceed the anode's supply (never with the cathodic overpotentials of plating), the front
+    stays at 0 and the balance misses that deficit.
 
     Parameters
     ----------
