@@ -128,7 +128,7 @@ SOURCES: dict[str, str] = {
 }
 
 #: The observation the two jointly calibrated defaults were fitted to (Wang2024: symmetric
-#: Li | LNI-50% CNT | LNI | LNI-50% CNT | Li cells, 90 um interlayers, room temperature; BRIEF section 3).
+#: Li | LNI-50% CNT | LNI | LNI-50% CNT | Li cells, 90 um interlayers, room temperature).
 CALIBRATION_LNI50CNT = ("Wang2024: critical current density 0.62 mA/cm2 of the 90 um LNI-50% CNT interlayer "
                         "(reproduced as the model's critical current at 1 mAh/cm2); not a prediction for that layer")
 
