@@ -167,3 +167,13 @@ def test_two_layer_profile_and_missing_conductivity():
         build_model(("LNI-7CNT", "LNI-2CNT"), layer_fractions=(0.5, 0.6))
     with pytest.raises(ParameterError, match="ionic_conductivity"):
         build_model("LiCF3SO3", interlayer_thickness="0.3 um", electrolyte="LLZTO")
+
+
+def test_fast_supply_matches_model_law():
+    from lisse.sim.interface.model import supply_velocity
+    from lisse.sim.interface.transient import _supply_function
+
+    m = _bare(contact_angle="60 deg", pressure="0.7 MPa")
+    fast = _supply_function(m)
+    for f in (1.0, 0.5, 0.05):
+        assert fast(f) == pytest.approx(supply_velocity(f, m), rel=1e-12)

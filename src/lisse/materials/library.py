@@ -246,7 +246,8 @@ def _param_from_entry(mat: str, prop: str, entry: dict, fname: str) -> tuple[Par
         raise ParameterError(f"{fname}: {mat}.{prop} has unknown field(s) {sorted(bad)}; allowed {sorted(allowed)}")
     unit = entry["unit"]
     want = PROPERTIES[prop][0]
-    to_si(f"{entry['value']} {unit}", want, f"{mat}.{prop}")  # dimension check
+    if unit.replace(" ", "") != want.replace(" ", ""):  # a value in the property's own unit needs no dimension check
+        to_si(f"{entry['value']} {unit}", want, f"{mat}.{prop}")  # (and K_IC's m**0.5 would import pint for every command)
     t_k = to_si(entry["T"], "K", f"{mat}.{prop}.T") if "T" in entry else None
     rng = (float(entry["low"]), float(entry["high"])) if "low" in entry else None
     return Param(float(entry["value"]), unit, entry["source"], t_k, entry.get("note", "")), rng

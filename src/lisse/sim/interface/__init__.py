@@ -34,7 +34,7 @@ if TYPE_CHECKING:
         critical_stripping_current,
         flaw_critical_pressure,
     )
-    from lisse.sim.interface.predict import CCDPrediction, predict_ccd
+    from lisse.sim.interface.predict import CCDPrediction, nucleation_onset, predict_ccd
     from lisse.sim.interface.protocol import Protocol, cycling_protocol, staircase
     from lisse.sim.interface.transient import Simulation, simulate
 
@@ -59,6 +59,7 @@ __all__ = [
     "flaw_critical_pressure",
     "CCDPrediction",
     "predict_ccd",
+    "nucleation_onset",
     "Protocol",
     "cycling_protocol",
     "staircase",
@@ -89,6 +90,7 @@ __getattr__, __dir__ = attach(
         "flaw_critical_pressure": "model",
         "CCDPrediction": "predict",
         "predict_ccd": "predict",
+        "nucleation_onset": "predict",
         "Protocol": "protocol",
         "cycling_protocol": "protocol",
         "staircase": "protocol",

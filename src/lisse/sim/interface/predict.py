@@ -8,10 +8,11 @@ from typing import Any
 
 from lisse.records.display import fields_repr
 from lisse.sim.interface.model import InterfaceModel
-from lisse.sim.interface.protocol import Protocol
+from lisse.sim.interface.protocol import Protocol, cycling_protocol
 from lisse.sim.interface.transient import Simulation, simulate
+from lisse.units import quantity_args
 
-__all__ = ["CCDPrediction", "predict_ccd", "RECORD_NOISE_FLOOR_V"]
+__all__ = ["CCDPrediction", "predict_ccd", "nucleation_onset", "RECORD_NOISE_FLOOR_V"]
 
 #: Noise floor [V] the CCD detector assumes for a simulated (noise-free) record: a cycler's voltage noise (assumed 0.1 mV).
 RECORD_NOISE_FLOOR_V = 1e-4
@@ -128,3 +129,53 @@ def predict_ccd(model: InterfaceModel, protocol: Protocol, progress: Callable[[i
         simulation=sim,
         detector=det,
     )
+
+
+@quantity_args(step_time="s", start="A/m2", increment="A/m2", max_current="A/m2")
+def nucleation_onset(model: InterfaceModel, step_time: float = 3600.0, start: float = 0.5, increment: float = 0.5,
+                     max_current: float = 100.0) -> float | None:
+    """Smallest current density [A/m2] at which Li nucleates inside the interlayer during one plating half cycle.
+
+    A fresh cell is plated once at ``start, start + increment, ...`` (each for ``step_time``); the first current
+    whose simulation records a ``"nucleation"`` event (classical nucleation rate with the electron factor,
+    :mod:`lisse.sim.interface.transient`) is returned. Compare with the onset of the nucleation spike in Wang2024 Fig. 4e.
+
+    Parameters
+    ----------
+    model : InterfaceModel
+        A model with an interlayer.
+    step_time : float [s] or str
+        Plating time per trial.
+    start, increment, max_current : float [A/m2] or str
+        The current grid searched.
+
+    Returns
+    -------
+    float or None
+        The onset current density [A/m2]; None if no nucleation up to ``max_current``.
+
+    Raises
+    ------
+    ParameterError
+        The model has no interlayer, or the grid is empty.
+
+    References
+    ----------
+    Wang et al., Nat. Energy 9 (2024), doi:10.1038/s41560-023-01426-1.
+    """
+    import numpy as np
+
+    from lisse.errors import ParameterError
+    from lisse.sim.interface.transient import simulate
+
+    if not model.has_interlayer:
+        raise ParameterError("nucleation_onset needs a model with an interlayer (build_model(interlayer=...))")
+    if not (start > 0 and increment > 0 and max_current >= start):
+        raise ParameterError(f"nucleation_onset: need 0 < start <= max_current and increment > 0; got {start}, {increment}, {max_current} A/m2")
+    for j in np.arange(start, max_current * (1 + 1e-12), increment):
+        proto = cycling_protocol(current=float(j), step_time=step_time, cycles=1)
+        proto = Protocol(proto.kind, proto.current_density[:1], proto.duration[:1], proto.step[:1])
+        sim = simulate(model, proto)
+        if any(kind == "nucleation" for _, kind, _, _ in sim.events):
+            return float(j)
+    return None

@@ -36,12 +36,12 @@ from typing import Any
 import numpy as np
 
 from lisse.citations import register
-from lisse.constants import FARADAY, GAS_CONSTANT
+from lisse.constants import AVOGADRO, BOLTZMANN, FARADAY, GAS_CONSTANT
 from lisse.materials import get_material
 from lisse.records.cycling import CyclingRecord, Provenance
 from lisse.records.display import fields_repr
 from lisse.sim.interface.layer import solve_layer
-from lisse.sim.interface.model import MPA, InterfaceModel, creep_strain_rate, flaw_critical_pressure, supply_velocity
+from lisse.sim.interface.model import MPA, InterfaceModel, creep_strain_rate, effective_pressure, flaw_critical_pressure
 from lisse.sim.interface.protocol import Protocol
 from lisse.sim.interlayer.model import bv_overpotential
 from lisse.thermo.nucleation import li_molar_volume, nucleation_rate
@@ -76,7 +76,10 @@ class Simulation:
     protocol : Protocol
         The protocol run.
     notes : list of str
-        Events (pore entry, nucleation, Li at the electrolyte) with their times.
+        Events (pore entry, nucleation, Li at the electrolyte) with their times, as text.
+    events : list of tuple
+        The same events as ``(time [s], kind, electrode index, depth [m] or None)``; kinds ``"pore_entry"``,
+        ``"nucleation"``, ``"short"``, ``"cutoff"``.
     """
 
     record: CyclingRecord
@@ -87,6 +90,7 @@ class Simulation:
     model: InterfaceModel
     protocol: Protocol
     notes: list[str] = field(default_factory=list)
+    events: list[tuple[float, str, int, float | None]] = field(default_factory=list)
 
     def __repr__(self) -> str:
         return fields_repr(self, ["failure_time_s", "failure_mode", "failure_half_cycle"])
@@ -127,7 +131,24 @@ class _Electrode:
         return float(np.sum(self.s * self.h)) * eps * self.phi if self.layer else 0.0
 
 
-def _contact_step(e: _Electrode, strip_rate: float, dt: float, model: InterfaceModel) -> None:
+def _supply_function(model: InterfaceModel) -> Callable[[float], float]:
+    """:func:`~lisse.sim.interface.model.supply_velocity` with its constants evaluated once (the inner loop's hot spot)."""
+    v = model.values
+    lam = v["void_size"]
+    p_eff = effective_pressure(model)
+    k1 = creep_strain_rate(MPA, model)  # eps_dot at 1 MPa
+    n = v["creep_exponent"]
+    cd = v["self_diffusivity"] * (li_molar_volume() / AVOGADRO) / (BOLTZMANN * v["temperature"] * lam)
+    pm = p_eff / MPA
+
+    def supply(f: float) -> float:
+        return lam * k1 * (pm / f) ** n + cd * p_eff / f
+
+    return supply
+
+
+def _contact_step(e: _Electrode, strip_rate: float, dt: float, model: InterfaceModel,
+                  supply: Callable[[float], float] | None = None) -> None:
     """Backward-Euler step of the void volume: delta' = delta + dt (r - supply(f(delta'))), delta' in [0, lambda (1 - f_min)].
 
     The supply grows as the contact shrinks (sigma_c = p_eff/f_c), so the residual is monotone in delta' and
@@ -136,10 +157,11 @@ def _contact_step(e: _Electrode, strip_rate: float, dt: float, model: InterfaceM
     v = model.values
     lam = v["void_size"]
     fmin = v["min_contact"]
+    sup = supply if supply is not None else _supply_function(model)
 
     def g(delta: float) -> float:
         f = max(1.0 - delta / lam, fmin)
-        return delta - e.delta - dt * (strip_rate - supply_velocity(f, model))
+        return delta - e.delta - dt * (strip_rate - sup(f))
 
     if g(0.0) >= 0.0:
         e.delta = 0.0
@@ -216,10 +238,11 @@ def simulate(model: InterfaceModel, protocol: Protocol, progress: Callable[[int,
         a_li = 3.0 * eps / v["pore_radius"]  # Li | pore wall area per volume when Li is present (assumed spherical pores)
         n_c = v["nucleation_density"]
         j0n = v["nucleation_prefactor"]
-        theta_nuc = theta_il
+        theta_nuc = math.degrees(v["nucleation_contact_angle"])
         gamma = v["surface_energy"]
         lt = v["interlayer_thickness"]
     creep_1mpa = creep_strain_rate(MPA, model)
+    supply_fn = _supply_function(model)
     n_exp = v["creep_exponent"]
 
     npts = points_per_half_cycle
@@ -227,6 +250,7 @@ def simulate(model: InterfaceModel, protocol: Protocol, progress: Callable[[int,
     rows_t: list[np.ndarray] = []
     out: dict[str, list[float]] = {k: [] for k in ("t", "j", "V", "f0", "f1", "front0", "front1", "li0", "li1", "hc", "step")}
     notes: list[str] = []
+    events: list[tuple[float, str, int, float | None]] = []
     t_now = 0.0
     fail_t: float | None = None
     fail_mode: str | None = None
@@ -299,7 +323,7 @@ def simulate(model: InterfaceModel, protocol: Protocol, progress: Callable[[int,
                         e.seed[1:] |= full[:-1]
                 e.li += face_cur * dt * vm / FARADAY
                 strip = max(-face_cur, 0.0) * vm / FARADAY
-                _contact_step(e, strip, dt, model)
+                _contact_step(e, strip, dt, model, supply_fn)
                 if shorted:
                     continue
                 f = e.contact(model)
@@ -308,6 +332,7 @@ def simulate(model: InterfaceModel, protocol: Protocol, progress: Callable[[int,
                     if FARADAY * eta_c / vm >= p_flaw and fail_t is None:
                         shorted = True
                         fail_t, fail_mode, fail_hc = t_now, "short", hc
+                        events.append((t_now, "short", idx, None))
                         notes.append(f"short at t = {t_now:.6g} s: Li pressure F|eta|/V_m = {FARADAY * eta_c / vm / MPA:.4g} MPa on the "
                                      f"contact (f_c = {f:.3g}) >= flaw opening pressure {p_flaw / MPA:.4g} MPa")
                 if e.layer and jloc > 0:
@@ -322,6 +347,7 @@ def simulate(model: InterfaceModel, protocol: Protocol, progress: Callable[[int,
                         p_li = min(FARADAY * eta0 / vm, flow)
                         if p_li > p_entry:
                             e.entered = True
+                            events.append((t_now, "pore_entry", idx, 0.0))
                             e.phi = f if p_entry > 0 else 1.0
                             e.seed[0] = True
                             notes.append(f"Li enters the interlayer pores at t = {t_now:.6g} s (electrode {idx}, Li pressure "
@@ -334,6 +360,7 @@ def simulate(model: InterfaceModel, protocol: Protocol, progress: Callable[[int,
                         new = empty & (e.nuclei >= n_c)
                         if np.any(new):
                             e.seed[new] = True
+                            events.append((t_now, "nucleation", idx, float(np.argmax(new) + 0.5) * lt / n_cells))
                             notes.append(f"Li nucleates in the interlayer at t = {t_now:.6g} s, depth "
                                          f"{float(np.argmax(new) + 0.5) * lt / n_cells * 1e6:.3g} um (electrode {idx})")
                     # Li at the electrolyte face: the flaw criterion of the dense electrolyte
@@ -344,12 +371,14 @@ def simulate(model: InterfaceModel, protocol: Protocol, progress: Callable[[int,
                         if FARADAY * eta_l / vm >= p_flaw:
                             shorted = True
                             fail_t, fail_mode, fail_hc = t_now, "short", hc
+                            events.append((t_now, "short", idx, lt))
                             notes.append(f"short at t = {t_now:.6g} s: Li at the electrolyte face of the interlayer (electrode {idx}) "
                                          f"builds F|eta|/V_m = {FARADAY * eta_l / vm / MPA:.4g} MPa >= flaw opening pressure "
                                          f"{p_flaw / MPA:.4g} MPa")
             if not shorted and abs(volt) >= v["voltage_cutoff"] and fail_t is None:
                 volt = math.copysign(v["voltage_cutoff"], volt)
                 fail_t, fail_mode, fail_hc = t_now, "cutoff", hc
+                events.append((t_now, "cutoff", -1, None))
                 notes.append(f"voltage cut-off {v['voltage_cutoff']:g} V reached at t = {t_now:.6g} s")
             out["t"].append(t_now)
             out["j"].append(j)
@@ -395,4 +424,4 @@ def simulate(model: InterfaceModel, protocol: Protocol, progress: Callable[[int,
         "step": step_a, "half_cycle": hc_a,
     })
     return Simulation(record=rec, state=state, failure_time_s=fail_t, failure_mode=fail_mode, failure_half_cycle=fail_hc, model=model,
-                      protocol=protocol, notes=notes)
+                      protocol=protocol, notes=notes, events=events)
