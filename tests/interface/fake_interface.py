@@ -28,7 +28,8 @@ def build_model(**kw):
         raise ParameterError("interlayer: expected a material of 'lisse materials'; found 'NOPE'")
     params = {"i0": (10.0, "A/m2", "assumed (calibrated): fitted to Wang2024 Fig. 3 CCD 0.62 mA/cm2", True),
               "interlayer_sigma_e": (kw.get("interlayer_sigma_e", 0.03), "S/m", "Wang2024 Table 1", False)}
-    return SimpleNamespace(kw=kw, parameters=params, calibrated_parameters=["i0"] if kw.get("interlayer") else [])
+    cal = ["i0"] if kw.get("interlayer") else []
+    return SimpleNamespace(kw=kw, parameters=params, calibrated_parameters=cal, calibrated={k: params[k][2] for k in cal})
 
 
 def staircase(kind, start=1.0, increment=1.0, step_time=None, step_capacity=None, max_current=100.0, half_cycles_per_step=2):
@@ -82,9 +83,19 @@ def predict_ccd(model, proto, progress=None):
                            failure_mode=mode, protocol=proto_name, calibrated_parameters=cal, simulation=sim, as_dict=as_dict)
 
 
+def nucleation_onset(model, step_time=3600.0, start=0.5, increment=0.5, max_current=100.0):
+    """Fake onset: half the failing threshold, on the grid (None above max_current)."""
+    j = start
+    while j <= max_current:
+        if j >= threshold(model.kw) / 2:
+            return j
+        j += increment
+    return None
+
+
 def install(monkeypatch) -> None:
     """Replace the simulator's entry points in :mod:`lisse.sim.interface` by the fake ones."""
     import lisse.sim.interface as iface
 
-    for name in ("build_model", "staircase", "cycling_protocol", "predict_ccd"):
+    for name in ("build_model", "staircase", "cycling_protocol", "predict_ccd", "nucleation_onset"):
         monkeypatch.setattr(iface, name, globals()[name], raising=False)
