@@ -194,11 +194,14 @@ def markdown(rows: list[dict[str, Any]], pairs: list[dict[str, Any]]) -> str:
     head = "| case | kind | predicted (mA/cm²) | published (mA/cm²) | ratio | within ×2 | ordering | calibrated (on) |"
     out = [head, "|" + "---|" * 8]
     for r in rows:
-        cal = r["calibrated"] if not r["calibrated_on"] else f"{r['calibrated']} ({r['calibrated_on']})"
+        cal = r["calibrated_on"] or r["calibrated"] or "–"
         if r["calibrated_on_this_row"] == "yes":
             cal += " — **calibrated on this row**"
-        pred = r["predicted_text"] + (f" — {r['note']}" if r["note"] and r["predicted_text"] == "not simulated" else "")
-        out.append("| " + " | ".join(_cell(x) for x in (r["case"], r["kind"], pred, r["published_text"], r["ratio"],
+        pred = r["note"] if r["predicted_text"] == "not simulated" and r["note"] else r["predicted_text"]
+        ratio = _cell(r["ratio"])
+        if r["ratio"] is not None and str(r["predicted_text"]).startswith(">="):
+            ratio = f"≥ {ratio}"  # the staircase reached its search limit: a lower bound
+        out.append("| " + " | ".join(_cell(x) for x in (r["case"], r["kind"], pred, r["published_text"], ratio,
                                                         r["within_factor_2"], r["ordering_right"], cal)) + " |")
     n_ok = sum(r["within_factor_2"] == "y" for r in rows)
     decided = [p for p in pairs if p["right"] is not None]
