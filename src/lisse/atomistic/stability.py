@@ -1,0 +1,411 @@
+"""Chemical stability of a Li | X interface: reaction energy of Li with X and the products, offline.
+
+The reaction of the metal with a coating or electrolyte X is found on the convex hull of the Li–X
+chemical system (pymatgen :class:`~pymatgen.analysis.phase_diagram.PhaseDiagram` and
+:class:`~pymatgen.analysis.interface_reactions.InterfacialReactivity`, the pseudo-binary method of
+Richards et al. 2016 and Zhu, He & Mo 2015): for every mixing ratio x of Li in ``x Li + (1-x) X`` the
+hull gives the equilibrium products; the most negative reaction energy over x (eV per atom of the
+reactant mixture) is reported with its balanced reaction.
+
+Energies, one source per compound, each reported in ``reference``:
+
+* **experimental** formation enthalpies (298 K, eV per formula unit) shipped with pymatgen in
+  ``pymatgen/analysis/compatibility/exp_compounds.json.gz`` (2135 compounds: LiF, Li2O, Li2CO3, LiCl,
+  Li2S, Li3N, La2O3, ZrO2, Li2ZrO3 ...; compiled from Kubaschewski and NIST-JANAF tables by Wang et
+  al. 2021), used for every compound they cover, with their stated uncertainty;
+* **ML** (CHGNet or SevenNet, cell-relaxed) for the lisse library compounds without experimental data
+  (LLZO, Li6PS5Cl, Li3P, Li9Al4 ...). Their formation enthalpy is taken against element references
+  *fitted* to experiment where the element is a gas or molecular solid (O from Li2O, F from LiF, Cl
+  from LiCl, S from Li2S, N from Li3N; the fitted elemental-phase reference idea of Stevanović et
+  al. 2012) and against the ML elemental solid otherwise (Li, P, C, Al, La, Zr). A reaction between
+  ML compounds and fitted-reference binaries therefore reduces to a pure ML reaction energy; the
+  fitted references are reported as ``calibrated_parameters`` (never validated against the enthalpy
+  they were fitted to). ML formation energies carry 0.03–0.1 eV/atom error (issue 17; the accuracy of
+  universal potentials on formation energies); 0.1 eV/atom is used as the bound.
+
+The verdict is ``"stable"`` (no reaction on the hull), ``"reacts: products ..."`` when the reaction
+energy exceeds the error bound, or ``"within the method's error"`` otherwise. The error bound is the
+linear (worst-case) sum over the reaction of |coefficient| x uncertainty of each compound's formation
+enthalpy, per atom of the reactant mixture.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from lisse.citations import Citation, add, register
+from lisse.errors import ParameterError, requires
+
+__all__ = ["ML_ERROR_EV_PER_ATOM", "FITTED_REFERENCES", "EnergyEntry", "StabilityResult", "experimental_enthalpies", "reaction_with_metal"]
+
+for _c in (
+    Citation("Richards2016", "Richards, Miara, Wang, Kim, Ceder", "Interface stability in solid-state batteries", "Chem. Mater. 28, 266", 2016, "10.1021/acs.chemmater.5b04082"),
+    Citation("Zhu2015", "Zhu, He, Mo", "Origin of outstanding stability in the lithium solid electrolyte materials: insights from thermodynamic analyses based on first-principles calculations",
+             "ACS Appl. Mater. Interfaces 7, 23685", 2015, "10.1021/acsami.5b07517"),
+    Citation("Wang2021", "Wang, Kingsbury, McDermott, Horton, Jain, Ong, Dwaraknath, Persson", "A framework for quantifying uncertainty in DFT energy corrections",
+             "Sci. Rep. 11, 15496", 2021, "10.1038/s41598-021-94550-5"),
+    Citation("Stevanovic2012", "Stevanović, Lany, Zhang, Zunger", "Correcting density functional theory for accurate predictions of compound enthalpies of formation: fitted elemental-phase reference energies",
+             "Phys. Rev. B 85, 115104", 2012, "10.1103/PhysRevB.85.115104"),
+    Citation("Ong2008", "Ong, Wang, Kang, Ceder", "Li-Fe-P-O2 phase diagram from first principles calculations", "Chem. Mater. 20, 1798", 2008, "10.1021/cm702327g"),
+):
+    add(_c)
+
+#: Error bound of ML (universal potential) formation energies [eV/atom]: the upper end of the 0.03–0.1 eV/atom measured in issue 17.
+ML_ERROR_EV_PER_ATOM = 0.1
+
+#: Uncertainty [eV per formula unit] assumed for an experimental enthalpy whose table entry has none (NaN):
+#: the largest stated uncertainty among the Li binaries of the table is ~0.07 eV/f.u. (Li2ZrO3); assumed, rounded up.
+EXP_UNCERTAINTY_DEFAULT_EV = 0.1
+
+#: Element -> Li binary with an experimental enthalpy from which the element's ML reference energy is fitted
+#: (gaseous or molecular standard states that universal potentials describe poorly).
+FITTED_REFERENCES: dict[str, str] = {"O": "Li2O", "F": "LiF", "Cl": "LiCl", "S": "Li2S", "N": "Li3N"}
+
+#: Common names of library materials -> formula.
+_ALIASES = {"LLZO": "Li7La3Zr2O12", "LPSC": "Li6PS5Cl"}
+
+_EXP_SOURCE = "experimental formation enthalpy at 298 K, pymatgen exp_compounds.json.gz [Wang2021]"
+
+
+@dataclass(frozen=True)
+class EnergyEntry:
+    """The formation enthalpy of one compound and where it comes from.
+
+    Parameters
+    ----------
+    formula : str
+        Reduced formula (pymatgen), e.g. ``"Li2CO3"``.
+    formation_enthalpy_eV_per_fu : float
+        Formation enthalpy from the elements in their standard states [eV per formula unit].
+    uncertainty_eV_per_fu : float
+        Its uncertainty [eV per formula unit].
+    source : str
+        ``"experimental"``, ``"element"`` or ``"ml"``.
+    detail : str
+        Human-readable origin (table, calculator, fitted references).
+    """
+
+    formula: str
+    formation_enthalpy_eV_per_fu: float
+    uncertainty_eV_per_fu: float
+    source: str
+    detail: str
+
+    def as_dict(self) -> dict:
+        """JSON form.
+
+        Returns
+        -------
+        dict
+            ``formula``, ``formation_enthalpy_eV_per_fu``, ``uncertainty_eV_per_fu``, ``source``, ``detail``.
+        """
+        return {"formula": self.formula, "formation_enthalpy_eV_per_fu": self.formation_enthalpy_eV_per_fu,
+                "uncertainty_eV_per_fu": self.uncertainty_eV_per_fu, "source": self.source, "detail": self.detail}
+
+
+@dataclass
+class StabilityResult:
+    """Reaction of a metal with a material X on the convex hull of their chemical system.
+
+    Parameters
+    ----------
+    metal : str
+        The metal (element symbol), e.g. ``"Li"``.
+    material : str
+        X as given.
+    formula : str
+        Reduced formula of X.
+    reaction_energy_eV_per_atom : float
+        Most negative reaction energy over the mixing ratio [eV per atom of the reactant mixture]; 0 when X is stable against the metal.
+    reaction : str
+        Balanced reaction at that ratio (``"no reaction"`` when stable).
+    products : list of str
+        Reduced formulas of the products (empty when stable).
+    metal_atom_fraction : float
+        Atom fraction of the metal in the reactant mixture at the minimum (dimensionless).
+    reaction_energy_eV_per_formula_unit : float
+        The same reaction energy per formula unit of X [eV].
+    uncertainty_eV_per_atom : float
+        Error bound of the reaction energy [eV/atom] (linear sum over the compounds of the reaction).
+    verdict : str
+        ``"stable"``, ``"reacts: products ..."`` or ``"within the method's error"``.
+    entries : list of EnergyEntry
+        Every energy used, with its source.
+    calibrated_parameters : list of dict
+        Element references fitted to experimental enthalpies (ML path only).
+    calculator : dict or None
+        The ML calculator used (None when every energy is experimental).
+    kinks : list of dict
+        Every kink of the reaction-energy curve: ``metal_atom_fraction``, ``reaction_energy_eV_per_atom``, ``reaction``.
+    """
+
+    metal: str
+    material: str
+    formula: str
+    reaction_energy_eV_per_atom: float
+    reaction: str
+    products: list[str]
+    metal_atom_fraction: float
+    reaction_energy_eV_per_formula_unit: float
+    uncertainty_eV_per_atom: float
+    verdict: str
+    entries: list[EnergyEntry]
+    calibrated_parameters: list[dict] = field(default_factory=list)
+    calculator: dict | None = None
+    kinks: list[dict] = field(default_factory=list)
+
+    @property
+    def stable(self) -> bool:
+        """True when no reaction with the metal lowers the energy.
+
+        Returns
+        -------
+        bool
+            ``reaction_energy_eV_per_atom == 0`` (to 1e-9 eV/atom).
+        """
+        return self.reaction_energy_eV_per_atom > -1e-9
+
+    def as_dict(self) -> dict:
+        """JSON form (the ``lisse stability --json`` document).
+
+        Returns
+        -------
+        dict
+            The fields, with ``reference`` holding the energies used and their sources.
+        """
+        src = sorted({e.source for e in self.entries})
+        return {
+            "metal": self.metal, "material": self.material, "formula": self.formula,
+            "reaction_energy_eV_per_atom": self.reaction_energy_eV_per_atom,
+            "reaction_energy_eV_per_formula_unit": self.reaction_energy_eV_per_formula_unit,
+            "reaction": self.reaction, "products": list(self.products), "metal_atom_fraction": self.metal_atom_fraction,
+            "uncertainty_eV_per_atom": self.uncertainty_eV_per_atom, "stable": self.stable, "verdict": self.verdict,
+            "reference": {"sources": src, "energies": [e.as_dict() for e in self.entries],
+                          "method": "convex hull of the formation enthalpies (pymatgen PhaseDiagram + InterfacialReactivity) [Ong2008, Richards2016]"},
+            "calibrated_parameters": list(self.calibrated_parameters),
+            "calculator": self.calculator,
+            "kinks": list(self.kinks),
+        }
+
+
+def _exp_file():
+    from importlib.resources import files
+
+    return files("pymatgen.analysis.compatibility").joinpath("exp_compounds.json.gz")
+
+
+@requires("pymatgen", feature="experimental formation enthalpies")
+def experimental_enthalpies() -> dict[str, tuple[float, float]]:
+    """The experimental formation enthalpies that pymatgen ships offline, by reduced formula.
+
+    Returns
+    -------
+    dict of str to (float, float)
+        Reduced formula -> (formation enthalpy [eV per reduced formula unit], uncertainty [eV per formula unit];
+        NaN in the table replaced by ``EXP_UNCERTAINTY_DEFAULT_EV``, assumed).
+
+    Raises
+    ------
+    MissingDependencyError
+        pymatgen is not installed.
+
+    References
+    ----------
+    Wang et al., Sci. Rep. 11, 15496 (2021), doi:10.1038/s41598-021-94550-5.
+    """
+    import gzip
+    import json
+
+    from pymatgen.core import Composition
+
+    with _exp_file().open("rb") as fh:
+        rows = json.load(gzip.open(fh))
+    out: dict[str, tuple[float, float]] = {}
+    for r in rows:
+        comp = Composition(r["formula"])
+        red, factor = comp.get_reduced_formula_and_factor()
+        h = float(r["exp energy"]) / factor
+        u = r.get("uncertainty")
+        u = EXP_UNCERTAINTY_DEFAULT_EV if u is None or not math.isfinite(float(u)) else float(u)
+        u /= factor
+        if red not in out or h < out[red][0]:  # one entry per formula: the most stable polymorph
+            out[red] = (h, u)
+    register("Wang2021")
+    return out
+
+
+def _composition(name: str, what: str):
+    from pymatgen.core import Composition
+
+    formula = _ALIASES.get(name, name)
+    try:
+        comp = Composition(formula)
+    except Exception as exc:  # pymatgen raises ValueError/KeyError/CompositionError for non-formulas
+        raise ParameterError(f"{what} '{name}': not a chemical formula or known material name ({', '.join(_ALIASES)}); {exc}") from None
+    if comp.num_atoms <= 0:
+        raise ParameterError(f"{what} '{name}': empty composition")
+    from pymatgen.core import Element
+
+    bad = [getattr(e, "symbol", str(e)) for e in comp.elements if not isinstance(e, Element)]
+    if bad:
+        raise ParameterError(f"{what} '{name}': unknown element(s) {', '.join(bad)}")
+    return comp
+
+
+def _ml_entries(calculator: Any, cache: Any, on_job: Any, chemsys: set[str], exp: dict, need: list[str]) -> tuple[list[EnergyEntry], list[dict], dict]:
+    """Formation enthalpies of library compounds without experimental data, from ML energies and fitted references."""
+    from pymatgen.core import Composition
+
+    from lisse.atomistic.structures import CRYSTALS
+    from lisse.atomistic.workflows import _ctx, relax_bulk
+
+    ctx = _ctx(calculator, cache)
+    if on_job is not None:
+        ctx.on_job = on_job
+    energy_per_fu: dict[str, float] = {}
+
+    def e_fu(material: str) -> float:
+        if material not in energy_per_fu:
+            energy_per_fu[material] = float(relax_bulk(ctx, material)["energy_per_fu_eV"])
+        return energy_per_fu[material]
+
+    mu: dict[str, float] = {}
+    calibrated: list[dict] = []
+    for el in sorted(chemsys, key=lambda s: (s in FITTED_REFERENCES, s)):  # elemental solids first (Li before the fitted ones)
+        if el in FITTED_REFERENCES:
+            continue
+        if el not in CRYSTALS:
+            raise ParameterError(f"element {el}: no elemental crystal in the lisse library for its ML reference energy "
+                                 f"(library: {', '.join(sorted(CRYSTALS))}); the ML path needs one")
+        mu[el] = e_fu(el)
+    for el in sorted(chemsys & set(FITTED_REFERENCES)):
+        ref = FITTED_REFERENCES[el]
+        comp = Composition(ref)
+        others = {str(k): v for k, v in comp.items() if str(k) != el}
+        if any(o not in mu for o in others):
+            raise ParameterError(f"element {el}: its fitted reference {ref} needs references for {sorted(others)}")
+        h_exp = exp[comp.reduced_formula][0]
+        mu[el] = (e_fu(ref) - sum(n * mu[o] for o, n in others.items()) - h_exp) / comp[el]
+        calibrated.append({"name": f"mu_{el}", "value_eV_per_atom": mu[el], "fitted_to": f"experimental formation enthalpy of {ref} ({h_exp:.4f} eV/f.u.) [Wang2021]",
+                           "method": "fitted elemental-phase reference [Stevanovic2012]"})
+    register("Stevanovic2012")
+    out = []
+    for material in need:
+        formula = CRYSTALS[material].formula
+        comp = Composition(formula)
+        n_atoms = comp.num_atoms
+        h = e_fu(material) - sum(v * mu[str(k)] for k, v in comp.items())
+        red, factor = comp.get_reduced_formula_and_factor()
+        out.append(EnergyEntry(red, h / factor, ML_ERROR_EV_PER_ATOM * n_atoms / factor, "ml",
+                               f"{ctx.calculator.label} cell-relaxed energy of the lisse '{material}' cell minus fitted/ML element references"))
+    return out, calibrated, ctx.calculator.info.as_dict()
+
+
+@requires("pymatgen", feature="interface stability")
+def reaction_with_metal(material: str, metal: str = "Li", calculator: Any = "chgnet", cache: Any = None, on_job: Any = None) -> StabilityResult:
+    """Reaction energy and products of ``metal`` with ``material`` on the convex hull, and a stability verdict.
+
+    Parameters
+    ----------
+    material : str
+        Chemical formula (``"Li2CO3"``, ``"Li6PS5Cl"``) or library name (``"LLZO"``, ``"LPSC"``).
+    metal : str, default "Li"
+        The metal electrode (one element).
+    calculator : str or AtomisticCalculator or None, default "chgnet"
+        ML calculator for compounds without experimental enthalpy; used only when one is needed.
+        None refuses such compounds instead.
+    cache : ResultCache, optional
+        Job cache for the ML relaxations (e.g. ``lisse.io.atomistic_cache.JobCache(folder)``).
+    on_job : callable, optional
+        ``on_job(JobResult)`` after every ML job (progress).
+
+    Returns
+    -------
+    StabilityResult
+        Reaction energy [eV/atom of reactant mixture], products, verdict and every energy with its source.
+
+    Raises
+    ------
+    ParameterError
+        ``metal`` is not one element, ``material`` is no formula or contains no element besides the metal,
+        or a compound needs an ML energy that cannot be computed (no calculator, no library structure).
+    MissingDependencyError
+        pymatgen (or, on the ML path, ase/the calculator's package) is not installed.
+
+    References
+    ----------
+    Richards, Miara, Wang, Kim, Ceder, Chem. Mater. 28, 266 (2016), doi:10.1021/acs.chemmater.5b04082.
+    Zhu, He, Mo, ACS Appl. Mater. Interfaces 7, 23685 (2015), doi:10.1021/acsami.5b07517.
+    Ong, Wang, Kang, Ceder, Chem. Mater. 20, 1798 (2008), doi:10.1021/cm702327g.
+    """
+    import warnings
+
+    from pymatgen.analysis.interface_reactions import InterfacialReactivity
+    from pymatgen.analysis.phase_diagram import PDEntry, PhaseDiagram
+    from pymatgen.core import Composition
+
+    from lisse.atomistic.structures import CRYSTALS
+
+    m = _composition(metal, "metal")
+    if len(m.elements) != 1:
+        raise ParameterError(f"metal '{metal}': expected one element (e.g. Li); got {m.reduced_formula}")
+    metal_el = str(m.elements[0])
+    x = _composition(material, "material")
+    chemsys = {str(e) for e in x.elements} | {metal_el}
+    if len(chemsys) < 2:
+        raise ParameterError(f"material '{material}': needs an element besides {metal_el}")
+    exp = experimental_enthalpies()
+    entries: list[EnergyEntry] = [EnergyEntry(el, 0.0, 0.0, "element", "element in its standard state (zero by definition)") for el in sorted(chemsys)]
+    for red, (h, u) in sorted(exp.items()):
+        els = {str(e) for e in Composition(red).elements}
+        if len(els) > 1 and els <= chemsys:
+            entries.append(EnergyEntry(red, h, u, "experimental", _EXP_SOURCE))
+    have = {e.formula for e in entries}
+    need: list[str] = []
+    x_red = x.reduced_formula
+    lib_by_formula = {Composition(d.formula).reduced_formula: k for k, d in CRYSTALS.items()}
+    if x_red not in have:
+        if x_red not in lib_by_formula:
+            raise ParameterError(f"material '{material}' ({x_red}): no experimental formation enthalpy in pymatgen's table and no ordered cell in the "
+                                 f"lisse library to compute one (library: {', '.join(sorted(CRYSTALS))})")
+        need.append(lib_by_formula[x_red])
+    calibrated: list[dict] = []
+    calc_info = None
+    if need:
+        if calculator is None:
+            raise ParameterError(f"material '{material}' ({x_red}): no experimental formation enthalpy in pymatgen's table; give an ML calculator "
+                                 "(e.g. 'chgnet', with its 0.03-0.1 eV/atom error) to compute it")
+        # other library compounds of the chemical system without experimental data compete too (e.g. Li3P for Li-P-S-Cl)
+        for red, k in sorted(lib_by_formula.items()):
+            els = {str(e) for e in Composition(red).elements}
+            if len(els) > 1 and els <= chemsys and red not in have and k not in need:
+                need.append(k)
+        ml, calibrated, calc_info = _ml_entries(calculator, cache, on_job, chemsys, exp, need)
+        entries += ml
+    pd_entries = [PDEntry(Composition(e.formula), e.formation_enthalpy_eV_per_fu, name=e.formula) for e in entries]
+    pd = PhaseDiagram(pd_entries)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ir = InterfacialReactivity(Composition(metal_el), Composition(x_red), pd, norm=True, use_hull_energy=False)
+        kinks = ir.get_kinks()
+    by_formula = {e.formula: e for e in entries}
+    kink_rows = [{"metal_atom_fraction": float(k[1]), "reaction_energy_eV_per_atom": float(k[2]), "reaction": str(k[3])} for k in kinks]
+    best = min(kinks, key=lambda k: k[2])
+    e_min = float(best[2])
+    register("Richards2016", "Zhu2015", "Ong2008")
+    if e_min > -1e-9:
+        return StabilityResult(metal_el, material, x_red, 0.0, "no reaction", [], 0.0, 0.0, 0.0, "stable", entries, calibrated, calc_info, kink_rows)
+    rxn = best[3]
+    n_x = abs(rxn.get_coeff(Composition(x_red)))
+    n_atoms = sum(abs(rxn.get_coeff(c)) * c.num_atoms for c in rxn.reactants)
+    e_fu = e_min * n_atoms / n_x
+    sigma = 0.0
+    for c in list(rxn.reactants) + list(rxn.products):
+        ent = by_formula[c.reduced_formula]
+        sigma += abs(rxn.get_coeff(c)) * ent.uncertainty_eV_per_fu * c.num_atoms / Composition(ent.formula).num_atoms
+    sigma /= n_atoms
+    products = [c.reduced_formula for c in rxn.products]
+    verdict = f"reacts: products {' + '.join(products)}" if -e_min > sigma else "within the method's error"
+    return StabilityResult(metal_el, material, x_red, e_min, str(rxn), products, float(best[1]), e_fu, sigma, verdict, entries, calibrated, calc_info, kink_rows)
