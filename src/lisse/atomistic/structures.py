@@ -3,14 +3,19 @@
 The lattice constants are experimental starting values; workflows relax them with the calculator
 in use (so that slabs are unstrained *for that calculator*) and report the relaxed value.
 
-Materials not yet covered (LLZO/LLZTO garnet with partial Li occupancy, Li6PS5Cl/LPSC argyrodite with
-S/Cl disorder, Li9Al4, LNI) raise :class:`~lisse.errors.NotImplementedFeatureError`: they need an
-ordered supercell model that is not written yet.
+The argyrodite Li6PS5Cl (alias ``LPSC``) is an ordered model: full S/Cl order (Cl on 4a, S2- on 4c) and
+Li on one site of each half-occupied 48h doublet, the translation-invariant choice of lowest Ewald energy
+(see :data:`CRYSTALS` and :func:`bulk`). Every entry carries the experimental density it is checked against
+(:func:`lisse.atomistic.sanity.check_bulk`).
+
+Materials not yet covered (LLZO/LLZTO garnet with partial Li occupancy, Li9Al4, LiCF3SO3, LNI) raise
+:class:`~lisse.errors.NotImplementedFeatureError`; give their structure as a file instead
+(:func:`load_structure`: CIF or any format ASE reads, an ``ase.Atoms`` or a pymatgen ``Structure``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from lisse.citations import Citation, add, register
 from lisse.errors import NotImplementedFeatureError, ParameterError, requires
@@ -24,6 +29,12 @@ __all__ = ["CrystalData", "CRYSTALS", "bulk", "available", "check_material"]
 for _c in (
     Citation("Wyckoff1963", "Wyckoff", "Crystal Structures, 2nd edition, vol. 1", "Interscience, New York", 1963, None),
     Citation("Idemoto1998", "Idemoto, Richardson, Koura, Kohara, Loong", "Crystal structure of (LixK1-x)2CO3 (x = 0, 0.43, 0.5, 0.62, 1) by neutron powder diffraction analysis", "J. Phys. Chem. Solids 59, 363", 1998, "10.1016/S0022-3697(97)00213-6"),
+    Citation("Deiseroth2008", "Deiseroth, Kong, Eckert, Vannahme, Reiner, Zaiss, Schlosser", "Li6PS5X: a class of crystalline Li-rich solids with an unusually high Li+ mobility",
+             "Angew. Chem. Int. Ed. 47, 755", 2008, "10.1002/anie.200703900"),
+    Citation("Kraft2017", "Kraft, Culver, Ohno, Hori, Zeier", "Influence of lattice polarizability on the ionic conductivity in the lithium superionic argyrodites Li6PS5X (X = Cl, Br, I)",
+             "J. Am. Chem. Soc. 139, 10909", 2017, "10.1021/jacs.7b06327"),
+    Citation("Brown1965", "Brown, Rundqvist", "Refinement of the crystal structure of black phosphorus", "Acta Cryst. 19, 684", 1965, "10.1107/S0365110X65004140"),
+    Citation("Dong2007", "Dong, DiSalvo", "Reinvestigation of trilithium phosphide, Li3P", "Acta Cryst. E 63, i97", 2007, "10.1107/S1600536807012172"),
     Citation("Rabenau1976", "Rabenau, Schulz", "Re-evaluation of the lithium nitride structure", "J. Less-Common Met. 50, 155", 1976, "10.1016/0022-5088(76)90263-7"),
 ):
     add(_c)
@@ -59,6 +70,13 @@ class CrystalData:
         Space-group setting index (ASE ``crystal``).
     extra : dict, optional
         Further keywords for ASE ``crystal``.
+    density_g_cm3 : float, default nan
+        Experimental density [g/cm^3] the built cell is checked against (NaN: none known).
+    density_source : str, default ""
+        Where that density comes from.
+    ordering : str, default ""
+        Ordering applied to a partially occupied site after the build (``"argyrodite_48h"``: keep one Li of each
+        48h doublet, translation-invariant choice of lowest Ewald energy).
 
     References
     ----------
@@ -79,6 +97,9 @@ class CrystalData:
     note: str = ""
     setting: int = 1
     extra: dict = field(default_factory=dict)
+    density_g_cm3: float = float("nan")
+    density_source: str = ""
+    ordering: str = ""
 
 
 CRYSTALS: dict[str, CrystalData] = {
@@ -112,12 +133,69 @@ CRYSTALS: dict[str, CrystalData] = {
     ),
 }
 
+#: Experimental room-temperature densities [g/cm^3] of the entries above [CRC2016] (Li3N 1.27-1.30; the low end).
+_DENSITY_CRC = {"Li": 0.534, "LiF": 2.64, "LiCl": 2.07, "Li2O": 2.013, "Li3N": 1.27, "Li2CO3": 2.11}
+for _k, _rho in _DENSITY_CRC.items():
+    CRYSTALS[_k] = replace(CRYSTALS[_k], density_g_cm3=_rho, density_source="CRC Handbook [CRC2016]")
+
+CRYSTALS.update({
+    "Li2S": CrystalData(
+        "Li2S", 225, ("S", "Li"), ((0.0, 0.0, 0.0), (0.25, 0.25, 0.25)), (5.708, 5.708, 5.708, 90, 90, 90), ("4a", "8c"),
+        "antifluorite Li2S (Fm-3m), a = 5.708 A [Wyckoff1963]", "Wyckoff1963", 3,
+        density_g_cm3=1.66, density_source="CRC Handbook [CRC2016]",
+    ),
+    "Li3P": CrystalData(
+        "Li3P", 194, ("P", "Li", "Li"), ((1 / 3, 2 / 3, 0.25), (0.0, 0.0, 0.25), (1 / 3, 2 / 3, 0.583)), (4.273, 4.273, 7.594, 90, 90, 120),
+        ("2c", "2b", "4f"), "hexagonal Li3P (P63/mmc, Na3As type), a = 4.273 A, c = 7.594 A, Li 4f z = 0.583 [Dong2007]", "Dong2007", 4,
+        note="z(Li 4f) is within 0.001 of the ideal Na3As-type value 7/12; the calculator relaxes it",
+        density_g_cm3=1.43, density_source="X-ray density of the cited cell (checks composition and Z, not the cell)",
+    ),
+    "P": CrystalData(
+        "P", 64, ("P",), ((0.0, 0.10168, 0.08056),), (3.3136, 10.478, 4.3763, 90, 90, 90), ("8f",),
+        "black phosphorus (Cmce), a = 3.3136, b = 10.478, c = 4.3763 A, P 8f (0, 0.10168, 0.08056) [Brown1965]", "Brown1965", 1,
+        density_g_cm3=2.69, density_source="CRC Handbook, black P [CRC2016]",
+    ),
+    "Al": CrystalData(
+        "Al", 225, ("Al",), ((0.0, 0.0, 0.0),), (4.0495, 4.0495, 4.0495, 90, 90, 90), ("4a",),
+        "fcc Al (Fm-3m), a = 4.0495 A [Wyckoff1963]", "Wyckoff1963", 1, density_g_cm3=2.70, density_source="CRC Handbook [CRC2016]",
+    ),
+    "C": CrystalData(
+        "C", 194, ("C", "C"), ((0.0, 0.0, 0.25), (1 / 3, 2 / 3, 0.25)), (2.464, 2.464, 6.711, 90, 90, 120), ("2b", "2c"),
+        "hexagonal graphite (P63/mmc), a = 2.464, c = 6.711 A [Wyckoff1963]", "Wyckoff1963", 1,
+        density_g_cm3=2.26, density_source="X-ray density of ideal graphite (CRC lists 2.2 for polycrystalline graphite) [CRC2016]",
+    ),
+    "Zr": CrystalData(
+        "Zr", 194, ("Zr",), ((1 / 3, 2 / 3, 0.25),), (3.232, 3.232, 5.147, 90, 90, 120), ("2c",),
+        "hcp alpha-Zr (P63/mmc), a = 3.232, c = 5.147 A [Wyckoff1963]", "Wyckoff1963", 1, density_g_cm3=6.52, density_source="CRC Handbook [CRC2016]",
+    ),
+    "La": CrystalData(
+        "La", 194, ("La", "La"), ((0.0, 0.0, 0.0), (1 / 3, 2 / 3, 0.25)), (3.770, 3.770, 12.159, 90, 90, 120), ("2a", "2c"),
+        "dhcp alpha-La (P63/mmc), a = 3.770, c = 12.159 A [Wyckoff1963]", "Wyckoff1963", 1, density_g_cm3=6.15, density_source="CRC Handbook [CRC2016]",
+    ),
+    "Li6PS5Cl": CrystalData(
+        "Li6PS5Cl", 216, ("P", "S", "S", "Cl", "Li"),
+        ((0.5, 0.5, 0.5), (0.62, 0.62, 0.62), (0.25, 0.25, 0.25), (0.0, 0.0, 0.0), (0.318, 0.318, 0.023)),
+        (9.85, 9.85, 9.85, 90, 90, 90), ("4b", "16e", "4c", "4a", "48h"),
+        "argyrodite Li6PS5Cl (F-43m), a = 9.85 A [Deiseroth2008]; ordered model: PS4 on 4b/16e, S2- on 4c, Cl on 4a (full S/Cl order, "
+        "the end member of the partial 4a/4c exchange), Li on one site of each half-occupied 48h doublet (24 of 48), the "
+        "translation-invariant choice of lowest Ewald energy; 16e x and 48h (x, x, z) close to the refinements of [Deiseroth2008, Kraft2017]",
+        "Deiseroth2008", 13,
+        note=("positions checked by bond lengths: P-S 2.05 A, Li-S 2.43/2.48 A, Li-Cl 2.55 A, Li-Li 48h doublet 1.89 A; "
+              "the real material has ~10-60 % S/Cl site exchange depending on synthesis: the full order is a model choice"),
+        density_g_cm3=1.86, density_source="X-ray density of the cited cell (checks composition and Z, not the cell)",
+        ordering="argyrodite_48h",
+    ),
+})
+
+#: Other names of library materials.
+ALIASES = {"LPSC": "Li6PS5Cl"}
+
 _NOT_YET = {
-    "LLZO": "garnet Li7La3Zr2O12 (Ia-3d/I41acd) needs an ordered model of the partially occupied Li 24d/96h sites",
+    "LLZO": "garnet Li7La3Zr2O12 (Ia-3d/I41acd) needs an ordered model of the partially occupied Li 24d/96h sites "
+            "(give an ordered cell as a file: CIF or any format ASE reads)",
     "LLZTO": "Ta-doped garnet needs an ordered Li/Ta supercell",
-    "LPSC": "argyrodite Li6PS5Cl (F-43m) has S/Cl site disorder; an ordered supercell is not written yet",
-    "Li6PS5Cl": "argyrodite Li6PS5Cl (F-43m) has S/Cl site disorder; an ordered supercell is not written yet",
     "Li9Al4": "monoclinic Li9Al4 (C2/m, 26 atoms) Wyckoff data not entered yet",
+    "LiCF3SO3": "lithium triflate (P21/c, 36 atoms) coordinates not entered yet",
     "LNI": "Li7N2I needs its cubic anti-fluorite-derived ordered model",
 }
 
@@ -137,6 +215,7 @@ def check_material(name: str) -> None:
     ParameterError
         Unknown name (with a close match).
     """
+    name = ALIASES.get(name, name)
     if name in _NOT_YET:
         raise NotImplementedFeatureError(f"bulk structure for '{name}' is not implemented yet: {_NOT_YET[name]}")
     if name not in CRYSTALS:
@@ -165,7 +244,7 @@ def bulk(name: str, primitive: bool = False) -> Atoms:
     Parameters
     ----------
     name : str
-        Material name (``"Li"``, ``"LiF"``, ``"LiCl"``, ``"Li2O"``, ``"Li3N"``, ``"Li2CO3"``).
+        Material name (:func:`available`; ``"LPSC"`` is ``"Li6PS5Cl"``).
     primitive : bool
         Return the primitive cell (via spglib through pymatgen) instead of the conventional one.
 
@@ -183,6 +262,7 @@ def bulk(name: str, primitive: bool = False) -> Atoms:
     MissingDependencyError
         ase or pymatgen is not installed.
     """
+    name = ALIASES.get(name, name)
     if name in _NOT_YET:
         raise NotImplementedFeatureError(f"bulk structure for '{name}' is not implemented yet: {_NOT_YET[name]}")
     if name not in CRYSTALS:
@@ -195,6 +275,8 @@ def bulk(name: str, primitive: bool = False) -> Atoms:
 
     d = CRYSTALS[name]
     atoms = crystal(list(d.symbols), basis=[list(b) for b in d.basis], spacegroup=d.spacegroup, cellpar=list(d.cellpar), setting=d.setting, primitive_cell=False)
+    if d.ordering == "argyrodite_48h":
+        atoms = _order_48h_doublets(atoms)
     if primitive:
         from pymatgen.io.ase import AseAtomsAdaptor
 
@@ -207,3 +289,76 @@ def bulk(name: str, primitive: bool = False) -> Atoms:
     atoms.info.update({"material": name, "source": d.source, "spacegroup": d.spacegroup, "formula_units": int(round(n_fu))})
     atoms.pbc = True
     return atoms
+
+
+#: The member kept in each of the six 48h-doublet classes of the argyrodite cell: the first lowest-Ewald-energy choice
+#: found by ``_order_48h_doublets(atoms, choice=None)`` (24 of the 64 choices tie, symmetry-equivalent; recomputed in the tests).
+ARGYRODITE_48H_CHOICE = (0, 0, 1, 1, 0, 0)
+
+
+def _order_48h_doublets(atoms: Atoms, choice: tuple[int, ...] | None = ARGYRODITE_48H_CHOICE) -> Atoms:
+    """Keep one Li of each 48h doublet (pairs < 2.2 A apart): the translation-invariant choice of lowest Ewald energy.
+
+    The doublets fall into classes related by the F lattice translations; the same member (same displacement from
+    the doublet centre) is kept in every doublet of a class, so the result is periodic in the primitive cell too.
+    Formal charges Li+1, P+5, S-2, Cl-1. Ties are broken by enumeration order (deterministic). ``choice`` given:
+    keep that member per class without the Ewald search (64 Ewald sums take seconds); the returned ``info`` holds
+    ``ordering_choice`` (and ``ewald_energy_eV`` after a search).
+    """
+    import itertools
+
+    import numpy as np
+    from pymatgen.analysis.ewald import EwaldSummation
+    from pymatgen.io.ase import AseAtomsAdaptor
+
+    sym = np.array(atoms.get_chemical_symbols())
+    li = np.nonzero(sym == "Li")[0]
+    d = atoms.get_all_distances(mic=True)
+    pairs = []
+    seen: set[int] = set()
+    for i in li:
+        if int(i) in seen:
+            continue
+        others = [j for j in li if j != i]
+        j = int(others[int(np.argmin(d[i, others]))])
+        if d[i, j] > 2.2 or j in seen:
+            raise ParameterError(f"argyrodite ordering: Li {i} has no 48h doublet partner within 2.2 A")
+        pairs.append((int(i), j))
+        seen |= {int(i), j}
+    frac = atoms.get_scaled_positions()
+    f_trans = np.array([[0, 0, 0], [0, 0.5, 0.5], [0.5, 0, 0.5], [0.5, 0.5, 0]])
+
+    def key(v):
+        return min(tuple(np.round(np.mod(v + t, 1.0), 3) % 1.0) for t in f_trans)
+
+    classes: dict[tuple, list[tuple[int, int]]] = {}
+    for i, j in pairs:
+        dv = frac[i] - frac[j]
+        dv -= np.round(dv)
+        mid = frac[j] + dv / 2
+        # orient every pair alike: the member whose displacement from the centre has the larger (x, y, z) tuple first
+        first, second = (i, j) if tuple(np.round(dv, 3)) > tuple(np.round(-dv, 3)) else (j, i)
+        classes.setdefault(key(mid), []).append((first, second))
+    groups = [classes[k] for k in sorted(classes)]
+    oxi = {"Li": 1, "P": 5, "S": -2, "Cl": -1}
+    best = None
+    options = [tuple(choice)] if choice is not None else list(itertools.product((0, 1), repeat=len(groups)))
+    for ch in options:
+        if len(ch) != len(groups):
+            raise ParameterError(f"argyrodite ordering: choice needs {len(groups)} entries (one per doublet class); got {ch}")
+        drop = {p[1 - c] for g, c in zip(groups, ch) for p in g}
+        trial = atoms[[k for k in range(len(atoms)) if k not in drop]]
+        e = float("nan")
+        if choice is None:
+            st = AseAtomsAdaptor.get_structure(trial)
+            st.add_oxidation_state_by_element({k: v for k, v in oxi.items() if k in set(trial.get_chemical_symbols())})
+            e = EwaldSummation(st).total_energy
+        if best is None or e < best[0] - 1e-6:
+            best = (e, trial, ch)
+    assert best is not None
+    out = best[1]
+    out.info.update(atoms.info)
+    out.info["ordering_choice"] = tuple(best[2])
+    if choice is None:
+        out.info["ewald_energy_eV"] = best[0]
+    return out
