@@ -254,63 +254,78 @@ def _composition(name: str, what: str):
     return comp
 
 
-def _ml_entries(calculator: Any, cache: Any, on_job: Any, chemsys: set[str], exp: dict, need: list[str]) -> tuple[list[EnergyEntry], list[dict], dict]:
-    """Formation enthalpies of library compounds without experimental data, from ML energies and fitted references."""
+def _ml_entries(calculator: Any, cache: Any, on_job: Any, chemsys: set[str], exp: dict, need: list[tuple[str, Any]]) -> tuple[list[EnergyEntry], list[dict], dict]:
+    """Formation enthalpies of compounds without experimental data, from ML energies and fitted references.
+
+    ``need`` holds (label, library name or ase.Atoms of a user structure).
+    """
     from pymatgen.core import Composition
 
+    from lisse.atomistic.engine import Job
     from lisse.atomistic.structures import CRYSTALS
     from lisse.atomistic.workflows import _ctx, relax_bulk
+    from lisse.errors import CalculationError
 
     ctx = _ctx(calculator, cache)
     if on_job is not None:
         ctx.on_job = on_job
     energy_per_fu: dict[str, float] = {}
 
-    def e_fu(material: str) -> float:
-        if material not in energy_per_fu:
-            energy_per_fu[material] = float(relax_bulk(ctx, material)["energy_per_fu_eV"])
-        return energy_per_fu[material]
+    def e_fu(material: Any, label: str) -> float:
+        if label not in energy_per_fu:
+            if isinstance(material, str):
+                energy_per_fu[label] = float(relax_bulk(ctx, material)["energy_per_fu_eV"])
+            else:
+                r = ctx.run(Job(f"bulk_user_{label}", material, "relax_cell", fmax=0.01, steps=300))
+                if not r.converged:
+                    raise CalculationError(f"bulk relaxation of the user structure {label} did not converge (fmax {r.fmax_final_eV_A:.3f} > 0.01 eV/A)")
+                energy_per_fu[label] = float(r.energy_eV) / Composition(material.get_chemical_formula()).get_reduced_formula_and_factor()[1]
+        return energy_per_fu[label]
 
     mu: dict[str, float] = {}
     calibrated: list[dict] = []
-    for el in sorted(chemsys, key=lambda s: (s in FITTED_REFERENCES, s)):  # elemental solids first (Li before the fitted ones)
+    for el in sorted(chemsys):  # elemental solids first (Li is needed by the fitted ones)
         if el in FITTED_REFERENCES:
             continue
         if el not in CRYSTALS:
             raise ParameterError(f"element {el}: no elemental crystal in the lisse library for its ML reference energy "
                                  f"(library: {', '.join(sorted(CRYSTALS))}); the ML path needs one")
-        mu[el] = e_fu(el)
+        mu[el] = e_fu(el, el)
     for el in sorted(chemsys & set(FITTED_REFERENCES)):
         ref = FITTED_REFERENCES[el]
         comp = Composition(ref)
         others = {str(k): v for k, v in comp.items() if str(k) != el}
-        if any(o not in mu for o in others):
-            raise ParameterError(f"element {el}: its fitted reference {ref} needs references for {sorted(others)}")
+        missing = [o for o in others if o not in mu]
+        for o in missing:  # e.g. Li for an O reference when Li is not in the system (never for Li|X, kept general)
+            mu[o] = e_fu(o, o)
         h_exp = exp[comp.reduced_formula][0]
-        mu[el] = (e_fu(ref) - sum(n * mu[o] for o, n in others.items()) - h_exp) / comp[el]
+        mu[el] = (e_fu(ref, ref) - sum(n * mu[o] for o, n in others.items()) - h_exp) / comp[el]
         calibrated.append({"name": f"mu_{el}", "value_eV_per_atom": mu[el], "fitted_to": f"experimental formation enthalpy of {ref} ({h_exp:.4f} eV/f.u.) [Wang2021]",
                            "method": "fitted elemental-phase reference [Stevanovic2012]"})
     register("Stevanovic2012")
     out = []
-    for material in need:
-        formula = CRYSTALS[material].formula
+    for label, material in need:
+        formula = CRYSTALS[material].formula if isinstance(material, str) else material.get_chemical_formula()
         comp = Composition(formula)
-        n_atoms = comp.num_atoms
-        h = e_fu(material) - sum(v * mu[str(k)] for k, v in comp.items())
         red, factor = comp.get_reduced_formula_and_factor()
-        out.append(EnergyEntry(red, h / factor, ML_ERROR_EV_PER_ATOM * n_atoms / factor, "ml",
-                               f"{ctx.calculator.label} cell-relaxed energy of the lisse '{material}' cell minus fitted/ML element references"))
+        h = e_fu(material, label) - sum(v / factor * mu[str(k)] for k, v in comp.items())
+        n_atoms = comp.num_atoms / factor
+        where = f"the lisse '{material}' cell" if isinstance(material, str) else f"the user structure {label}"
+        out.append(EnergyEntry(red, h, ML_ERROR_EV_PER_ATOM * n_atoms, "ml",
+                               f"{ctx.calculator.label} cell-relaxed energy of {where} minus fitted/ML element references"))
     return out, calibrated, ctx.calculator.info.as_dict()
 
 
 @requires("pymatgen", feature="interface stability")
-def reaction_with_metal(material: str, metal: str = "Li", calculator: Any = "chgnet", cache: Any = None, on_job: Any = None) -> StabilityResult:
+def reaction_with_metal(material: Any, metal: str = "Li", calculator: Any = "chgnet", cache: Any = None, on_job: Any = None) -> StabilityResult:
     """Reaction energy and products of ``metal`` with ``material`` on the convex hull, and a stability verdict.
 
     Parameters
     ----------
-    material : str
-        Chemical formula (``"Li2CO3"``, ``"Li6PS5Cl"``) or library name (``"LLZO"``, ``"LPSC"``).
+    material : str, path, ase.Atoms or pymatgen Structure
+        Chemical formula (``"Li2CO3"``, ``"Li6PS5Cl"``), library name (``"LPSC"``), or a user structure (CIF or any
+        file ASE reads, ``ase.Atoms``, pymatgen ``Structure``); a structure's own energy is computed with the ML
+        calculator when its formula has no experimental enthalpy.
     metal : str, default "Li"
         The metal electrode (one element).
     calculator : str or AtomisticCalculator or None, default "chgnet"
@@ -331,6 +346,10 @@ def reaction_with_metal(material: str, metal: str = "Li", calculator: Any = "chg
     ParameterError
         ``metal`` is not one element, ``material`` is no formula or contains no element besides the metal,
         or a compound needs an ML energy that cannot be computed (no calculator, no library structure).
+    ReaderError
+        A structure file cannot be read or has partially occupied sites.
+    CalculationError
+        An ML relaxation does not converge.
     MissingDependencyError
         pymatgen (or, on the ML path, ase/the calculator's package) is not installed.
 
@@ -346,13 +365,20 @@ def reaction_with_metal(material: str, metal: str = "Li", calculator: Any = "chg
     from pymatgen.analysis.phase_diagram import PDEntry, PhaseDiagram
     from pymatgen.core import Composition
 
-    from lisse.atomistic.structures import CRYSTALS
+    from lisse.atomistic.structures import CRYSTALS, is_structure_input, load_structure
 
     m = _composition(metal, "metal")
     if len(m.elements) != 1:
         raise ParameterError(f"metal '{metal}': expected one element (e.g. Li); got {m.reduced_formula}")
     metal_el = str(m.elements[0])
-    x = _composition(material, "material")
+    user_atoms = None
+    if is_structure_input(material):
+        user_atoms = load_structure(material)
+        x = Composition(user_atoms.get_chemical_formula())
+        material_label = str(user_atoms.info.get("material", x.reduced_formula))
+    else:
+        x = _composition(str(material), "material")
+        material_label = str(material)
     chemsys = {str(e) for e in x.elements} | {metal_el}
     if len(chemsys) < 2:
         raise ParameterError(f"material '{material}': needs an element besides {metal_el}")
@@ -363,14 +389,17 @@ def reaction_with_metal(material: str, metal: str = "Li", calculator: Any = "chg
         if len(els) > 1 and els <= chemsys:
             entries.append(EnergyEntry(red, h, u, "experimental", _EXP_SOURCE))
     have = {e.formula for e in entries}
-    need: list[str] = []
+    need: list[tuple[str, Any]] = []
     x_red = x.reduced_formula
     lib_by_formula = {Composition(d.formula).reduced_formula: k for k, d in CRYSTALS.items()}
     if x_red not in have:
-        if x_red not in lib_by_formula:
+        if user_atoms is not None:
+            need.append((material_label, user_atoms))
+        elif x_red in lib_by_formula:
+            need.append((lib_by_formula[x_red], lib_by_formula[x_red]))
+        else:
             raise ParameterError(f"material '{material}' ({x_red}): no experimental formation enthalpy in pymatgen's table and no ordered cell in the "
-                                 f"lisse library to compute one (library: {', '.join(sorted(CRYSTALS))})")
-        need.append(lib_by_formula[x_red])
+                                 f"lisse library to compute one (library: {', '.join(sorted(CRYSTALS))}); give its structure as a file (CIF or any format ASE reads)")
     calibrated: list[dict] = []
     calc_info = None
     if need:
@@ -380,8 +409,8 @@ def reaction_with_metal(material: str, metal: str = "Li", calculator: Any = "chg
         # other library compounds of the chemical system without experimental data compete too (e.g. Li3P for Li-P-S-Cl)
         for red, k in sorted(lib_by_formula.items()):
             els = {str(e) for e in Composition(red).elements}
-            if len(els) > 1 and els <= chemsys and red not in have and k not in need:
-                need.append(k)
+            if len(els) > 1 and els <= chemsys and red not in have and red != x_red:
+                need.append((k, k))
         ml, calibrated, calc_info = _ml_entries(calculator, cache, on_job, chemsys, exp, need)
         entries += ml
     pd_entries = [PDEntry(Composition(e.formula), e.formation_enthalpy_eV_per_fu, name=e.formula) for e in entries]
@@ -396,7 +425,7 @@ def reaction_with_metal(material: str, metal: str = "Li", calculator: Any = "chg
     e_min = float(best[2])
     register("Richards2016", "Zhu2015", "Ong2008")
     if e_min > -1e-9:
-        return StabilityResult(metal_el, material, x_red, 0.0, "no reaction", [], 0.0, 0.0, 0.0, "stable", entries, calibrated, calc_info, kink_rows)
+        return StabilityResult(metal_el, material_label, x_red, 0.0, "no reaction", [], 0.0, 0.0, 0.0, "stable", entries, calibrated, calc_info, kink_rows)
     rxn = best[3]
     n_x = abs(rxn.get_coeff(Composition(x_red)))
     n_atoms = sum(abs(rxn.get_coeff(c)) * c.num_atoms for c in rxn.reactants)
@@ -408,4 +437,4 @@ def reaction_with_metal(material: str, metal: str = "Li", calculator: Any = "chg
     sigma /= n_atoms
     products = [c.reduced_formula for c in rxn.products]
     verdict = f"reacts: products {' + '.join(products)}" if -e_min > sigma else "within the method's error"
-    return StabilityResult(metal_el, material, x_red, e_min, str(rxn), products, float(best[1]), e_fu, sigma, verdict, entries, calibrated, calc_info, kink_rows)
+    return StabilityResult(metal_el, material_label, x_red, e_min, str(rxn), products, float(best[1]), e_fu, sigma, verdict, entries, calibrated, calc_info, kink_rows)

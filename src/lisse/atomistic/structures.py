@@ -18,13 +18,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from lisse.citations import Citation, add, register
-from lisse.errors import NotImplementedFeatureError, ParameterError, requires
+from lisse.errors import NotImplementedFeatureError, ParameterError, ReaderError, requires
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from ase import Atoms  # ase is imported at run time only inside the functions that need it
 
-__all__ = ["CrystalData", "CRYSTALS", "bulk", "available", "check_material"]
+__all__ = ["CrystalData", "CRYSTALS", "ALIASES", "ARGYRODITE_48H_CHOICE", "bulk", "available", "check_material", "load_structure", "is_structure_input"]
 
 for _c in (
     Citation("Wyckoff1963", "Wyckoff", "Crystal Structures, 2nd edition, vol. 1", "Interscience, New York", 1963, None),
@@ -206,7 +206,7 @@ def check_material(name: str) -> None:
     Parameters
     ----------
     name : str
-        Material name.
+        Material name, or a structure file (only its existence is checked).
 
     Raises
     ------
@@ -215,6 +215,12 @@ def check_material(name: str) -> None:
     ParameterError
         Unknown name (with a close match).
     """
+    if is_structure_input(name):
+        import os
+
+        if isinstance(name, (str, os.PathLike)) and not os.path.isfile(name):
+            raise ParameterError(f"structure file '{os.fspath(name)}' does not exist")
+        return
     name = ALIASES.get(name, name)
     if name in _NOT_YET:
         raise NotImplementedFeatureError(f"bulk structure for '{name}' is not implemented yet: {_NOT_YET[name]}")
@@ -241,6 +247,9 @@ def available() -> list[str]:
 def bulk(name: str, primitive: bool = False) -> Atoms:
     """Build the conventional (or primitive) bulk cell of a library material as ASE ``Atoms``.
 
+    A user structure (file path, ``ase.Atoms`` or pymatgen ``Structure``) is accepted in place of a name and
+    read with :func:`load_structure`.
+
     Parameters
     ----------
     name : str
@@ -256,12 +265,25 @@ def bulk(name: str, primitive: bool = False) -> Atoms:
     Raises
     ------
     ParameterError
-        Unknown material (with a close match).
+        Unknown material (with a close match), or a structure file that does not exist.
+    ReaderError
+        A structure file that cannot be read or has partially occupied sites.
     NotImplementedFeatureError
         The material is known but its structure is not written yet.
     MissingDependencyError
         ase or pymatgen is not installed.
     """
+    if is_structure_input(name):
+        atoms = load_structure(name)
+        if primitive:
+            from pymatgen.io.ase import AseAtomsAdaptor
+
+            info = dict(atoms.info)
+            s = AseAtomsAdaptor.get_structure(atoms).get_primitive_structure()
+            atoms = AseAtomsAdaptor.get_atoms(s)
+            atoms.info.update(info)
+            atoms.info["formula_units"] = _formula_units(atoms)
+        return atoms
     name = ALIASES.get(name, name)
     if name in _NOT_YET:
         raise NotImplementedFeatureError(f"bulk structure for '{name}' is not implemented yet: {_NOT_YET[name]}")
@@ -362,3 +384,139 @@ def _order_48h_doublets(atoms: Atoms, choice: tuple[int, ...] | None = ARGYRODIT
     if choice is None:
         out.info["ewald_energy_eV"] = best[0]
     return out
+
+
+def is_structure_input(obj: object) -> bool:
+    """True when ``obj`` is a user structure rather than a library name: an ``ase.Atoms``, a pymatgen
+    ``Structure``, a path object, or a string naming an existing file or ending in a structure-file suffix.
+
+    Parameters
+    ----------
+    obj : object
+        A material argument.
+
+    Returns
+    -------
+    bool
+        Whether :func:`load_structure` should handle it.
+    """
+    import os
+
+    if hasattr(obj, "get_chemical_symbols") or hasattr(obj, "is_ordered") or hasattr(obj, "__fspath__"):
+        return True
+    if isinstance(obj, str):
+        low = obj.lower()
+        return os.path.isfile(obj) or low.endswith((".cif", ".vasp", ".xyz", ".extxyz", ".traj", ".json", ".xsf", ".pdb", ".cell", ".res", ".in")) \
+            or os.path.basename(low) in ("poscar", "contcar") or os.sep in obj
+    return False
+
+
+def _ordered_or_raise(structure, what: str) -> None:
+    """Raise ReaderError naming the first site with partial occupancy or mixed species."""
+    if structure.is_ordered:
+        return
+    for i, site in enumerate(structure):
+        if not site.is_ordered:
+            occ = ", ".join(f"{sp} {amt:.3g}" for sp, amt in site.species.items())
+            label = f"#{i}" + (f" ({site.label})" if getattr(site, "label", None) and ":" not in str(site.label) else "")
+            raise ReaderError(f"{what}: site {label} at fractional {tuple(round(float(x), 4) for x in site.frac_coords)} is disordered "
+                              f"(partial occupancy: {occ}); give an ordered cell (e.g. an ordered supercell from enumeration)")
+
+
+@requires("ase", "pymatgen", feature="reading user structures")
+def load_structure(source: object, name: str | None = None) -> Atoms:
+    """A user structure as periodic ``ase.Atoms``: a CIF or any file ASE reads, an ``ase.Atoms`` or a pymatgen ``Structure``.
+
+    CIF files are read with pymatgen, which keeps occupancies, so a disordered site is refused by name instead
+    of being silently rounded into overlapping atoms. The result passes the geometric checks of
+    :func:`lisse.atomistic.sanity.check_bulk` (no density reference).
+
+    Parameters
+    ----------
+    source : str, path, ase.Atoms or pymatgen.core.Structure
+        The structure or the file holding it (positions in Å).
+    name : str, optional
+        Label used in messages and ``info["material"]`` (default: the file stem or the reduced formula).
+
+    Returns
+    -------
+    ase.Atoms
+        A copy with ``info["material"]``, ``info["source"]``, ``info["formula_units"]`` (of the reduced formula).
+
+    Raises
+    ------
+    ParameterError
+        The file does not exist, or the object is not a structure.
+    ReaderError
+        The file cannot be read, holds no atoms, is not periodic in 3D, or has partially occupied sites (named).
+    CalculationError
+        Overlapping atoms or a composition without a charge-neutral assignment of oxidation states.
+    MissingDependencyError
+        ase or pymatgen is not installed.
+    """
+    import os
+    import warnings
+
+    from pymatgen.core import Composition, Structure
+    from pymatgen.io.ase import AseAtomsAdaptor
+
+    from lisse.atomistic.sanity import check_bulk
+
+    if hasattr(source, "get_chemical_symbols"):
+        atoms = source.copy()  # type: ignore[attr-defined]
+        label, where = name or None, "ase.Atoms given"
+    elif isinstance(source, Structure):
+        label, where = name or None, "pymatgen Structure given"
+        _ordered_or_raise(source, f"structure {label or source.composition.reduced_formula}")
+        atoms = AseAtomsAdaptor.get_atoms(source)
+    elif isinstance(source, (str, os.PathLike)):
+        path = os.fspath(source)
+        label, where = name or os.path.splitext(os.path.basename(path))[0], f"file {path}"
+        if not os.path.isfile(path):
+            raise ParameterError(f"structure file '{path}' does not exist (give a CIF or any file ASE reads, or a library name: {', '.join(available())})")
+        try:
+            if path.lower().endswith(".cif"):
+                from pymatgen.io.cif import CifParser
+
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    structures = CifParser(path, occupancy_tolerance=1.0).parse_structures(primitive=False)
+                if not structures:
+                    raise ValueError("no structure in the file")
+                _ordered_or_raise(structures[0], f"structure file '{path}'")
+                atoms = AseAtomsAdaptor.get_atoms(structures[0])
+            else:
+                from ase.io import read
+
+                atoms = read(path)
+        except ReaderError:
+            raise
+        except Exception as exc:  # any parser failure of ase/pymatgen: one line naming the file
+            raise ReaderError(f"structure file '{path}': cannot be read as a crystal structure ({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''})") from None
+        if isinstance(atoms, list):
+            atoms = atoms[-1]
+    else:
+        raise ParameterError(f"material must be a library name, a structure file, an ase.Atoms or a pymatgen Structure; got {type(source).__name__}")
+    what = f"structure {label or ''} ({where})".replace("  ", " ")
+    if len(atoms) == 0:
+        raise ReaderError(f"{what}: holds no atoms")
+    if not all(atoms.pbc) or atoms.cell.rank < 3:
+        raise ReaderError(f"{what}: needs a 3D periodic cell; got pbc={list(map(bool, atoms.pbc))}, cell rank {atoms.cell.rank}")
+    occ = atoms.info.get("occupancy")
+    if occ:
+        for tag, d in occ.items():
+            if any(v < 1 - 1e-6 for v in d.values()) or len(d) > 1:
+                raise ReaderError(f"{what}: site with tag {tag} is disordered (occupancy {d}); give an ordered cell")
+    check_bulk(atoms, None, what=what)
+    comp = Composition(atoms.get_chemical_formula())
+    red, factor = comp.get_reduced_formula_and_factor()
+    atoms.info.update({"material": label or red, "source": f"user structure ({where})", "formula_units": int(round(factor))})
+    atoms.pbc = True
+    return atoms
+
+
+def _formula_units(atoms: Atoms) -> int:
+    """Number of reduced formula units in the cell."""
+    from pymatgen.core import Composition
+
+    return int(round(Composition(atoms.get_chemical_formula()).get_reduced_formula_and_factor()[1]))
