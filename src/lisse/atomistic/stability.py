@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from lisse.citations import Citation, add, register
@@ -215,6 +216,13 @@ def experimental_enthalpies() -> dict[str, tuple[float, float]]:
     ----------
     Wang et al., Sci. Rep. 11, 15496 (2021), doi:10.1038/s41598-021-94550-5.
     """
+    out = dict(_experimental_enthalpies())
+    register("Wang2021")
+    return out
+
+
+@lru_cache(maxsize=1)
+def _experimental_enthalpies() -> dict[str, tuple[float, float]]:
     import gzip
     import json
 
@@ -232,7 +240,6 @@ def experimental_enthalpies() -> dict[str, tuple[float, float]]:
         u /= factor
         if red not in out or h < out[red][0]:  # one entry per formula: the most stable polymorph
             out[red] = (h, u)
-    register("Wang2021")
     return out
 
 
@@ -312,7 +319,7 @@ def _ml_entries(calculator: Any, cache: Any, on_job: Any, chemsys: set[str], exp
         n_atoms = comp.num_atoms / factor
         where = f"the lisse '{material}' cell" if isinstance(material, str) else f"the user structure {label}"
         out.append(EnergyEntry(red, h, ML_ERROR_EV_PER_ATOM * n_atoms, "ml",
-                               f"{ctx.calculator.label} cell-relaxed energy of {where} minus fitted/ML element references"))
+                               f"{ctx.calculator.label()} cell-relaxed energy of {where} minus fitted/ML element references"))
     return out, calibrated, ctx.calculator.info.as_dict()
 
 
