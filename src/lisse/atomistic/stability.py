@@ -318,7 +318,8 @@ def _ml_entries(calculator: Any, cache: Any, on_job: Any, chemsys: set[str], exp
         h = e_fu(material, label) - sum(v / factor * mu[str(k)] for k, v in comp.items())
         n_atoms = comp.num_atoms / factor
         where = f"the lisse '{material}' cell" if isinstance(material, str) else f"the user structure {label}"
-        out.append(EnergyEntry(red, h, ML_ERROR_EV_PER_ATOM * n_atoms, "ml",
+        kind = "ml" if ctx.calculator.info.kind == "ml" else "dft"
+        out.append(EnergyEntry(red, h, ML_ERROR_EV_PER_ATOM * n_atoms, kind,
                                f"{ctx.calculator.label()} cell-relaxed energy of {where} minus fitted/ML element references"))
     return out, calibrated, ctx.calculator.info.as_dict()
 

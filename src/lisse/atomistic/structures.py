@@ -375,7 +375,7 @@ def _order_48h_doublets(atoms: Atoms, choice: tuple[int, ...] | None = ARGYRODIT
             st = AseAtomsAdaptor.get_structure(trial)
             st.add_oxidation_state_by_element({k: v for k, v in oxi.items() if k in set(trial.get_chemical_symbols())})
             e = EwaldSummation(st).total_energy
-        if best is None or e < best[0] - 1e-6:
+        if best is None or e < best[0] - 1e-4:  # ties (symmetry-equivalent choices): the first one found
             best = (e, trial, ch)
     assert best is not None
     out = best[1]
@@ -387,8 +387,10 @@ def _order_48h_doublets(atoms: Atoms, choice: tuple[int, ...] | None = ARGYRODIT
 
 
 def is_structure_input(obj: object) -> bool:
-    """True when ``obj`` is a user structure rather than a library name: an ``ase.Atoms``, a pymatgen
-    ``Structure``, a path object, or a string naming an existing file or ending in a structure-file suffix.
+    """True when ``obj`` is a user structure rather than a library name.
+
+    A user structure is an ``ase.Atoms``, a pymatgen ``Structure``, a path object, or a string naming an
+    existing file, ending in a structure-file suffix or holding a path separator.
 
     Parameters
     ----------
