@@ -41,6 +41,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("--substrate-miller", nargs=3, type=int, default=[1, 0, 0], metavar=("H", "K", "L"))
     parser.add_argument("--film-miller", nargs=3, type=int, default=[1, 0, 0], metavar=("H", "K", "L"))
     add_quantity(parser, "--max-strain", "", 'largest strain on Li, e.g. "3 %%" or 0.03 (default "3 percent")', default="3 percent")
+    parser.add_argument("--termination", type=int, default=0, metavar="K",
+                        help="substrate termination index (default 0; list them with 'lisse atomistic terminations X --substrate-miller H K L')")
     parser.add_argument("--substrate-layers", type=int, default=3, help="atomic planes of X (default 3; use 6 for Li2CO3(001))")
     parser.add_argument("--film-layers", type=int, default=5, help="atomic planes of Li (default 5)")
     parser.add_argument("--starts", type=int, default=3, help="number of relaxation starts (lowest kept; default 3)")
@@ -86,7 +88,7 @@ def _cache(args):
 
 def _workflow_kw(args) -> dict:
     return dict(film="Li", substrate_miller=tuple(args.substrate_miller), film_miller=tuple(args.film_miller),
-                substrate_layers=args.substrate_layers, film_layers=args.film_layers, max_strain=args.max_strain,
+                substrate_layers=args.substrate_layers, film_layers=args.film_layers, max_strain=args.max_strain, substrate_termination=args.termination,
                 n_starts=args.starts, fmax=args.fmax)
 
 
