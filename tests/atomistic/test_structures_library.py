@@ -142,3 +142,18 @@ def test_check_bulk_refuses_wrong_density_and_unbalanced_charge():
     b.symbols[0] = "F"  # Li3F5: no neutral assignment (Li +1, F -1)
     with pytest.raises(CalculationError, match="charge-neutral"):
         check_bulk(b)
+
+
+def test_user_structure_drives_the_workflow_jobs(tmp_path, cli):
+    from ase.io import write
+
+    from lisse.atomistic.structures import material_label
+    from lisse.atomistic.workflows import adhesion_jobs
+
+    write(tmp_path / "my sulfide.cif", bulk("Li2S"))
+    path = str(tmp_path / "my sulfide.cif")
+    assert material_label(path) == "my_sulfide" and material_label("LPSC") == "Li6PS5Cl" and material_label(bulk("LiF")) == "LiF"
+    jobs = {j.name: j for j in adhesion_jobs(path, (1, 0, 0))}
+    assert jobs["bulk_my_sulfide"].atoms.get_chemical_formula() == "Li2S"  # primitive antifluorite cell of the file
+    r = cli("wetting", "Li", str(tmp_path / "missing.cif"), "--json")
+    assert r.returncode == 2 and "missing.cif" in r.stderr and "does not exist" in r.stderr and "Traceback" not in r.stderr

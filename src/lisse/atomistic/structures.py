@@ -24,7 +24,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from ase import Atoms  # ase is imported at run time only inside the functions that need it
 
-__all__ = ["CrystalData", "CRYSTALS", "ALIASES", "ARGYRODITE_48H_CHOICE", "bulk", "available", "check_material", "load_structure", "is_structure_input"]
+__all__ = ["CrystalData", "CRYSTALS", "ALIASES", "ARGYRODITE_48H_CHOICE", "bulk", "available", "check_material", "load_structure", "is_structure_input", "material_label"]
 
 for _c in (
     Citation("Wyckoff1963", "Wyckoff", "Crystal Structures, 2nd edition, vol. 1", "Interscience, New York", 1963, None),
@@ -522,3 +522,33 @@ def _formula_units(atoms: Atoms) -> int:
     from pymatgen.core import Composition
 
     return int(round(Composition(atoms.get_chemical_formula()).get_reduced_formula_and_factor()[1]))
+
+
+def material_label(material: object) -> str:
+    """Short name of a material argument for job names and messages.
+
+    Parameters
+    ----------
+    material : str, path, ase.Atoms or pymatgen Structure
+        A library name or a user structure.
+
+    Returns
+    -------
+    str
+        The library name; a file's stem (characters other than letters, digits, ``_``, ``-`` and ``.``
+        replaced by ``_``); an object's reduced formula.
+    """
+    import os
+    import re
+
+    if isinstance(material, str) and not is_structure_input(material):
+        return ALIASES.get(material, material)
+    if isinstance(material, (str, os.PathLike)):
+        return re.sub(r"[^A-Za-z0-9_.-]", "_", os.path.splitext(os.path.basename(os.fspath(material)))[0]) or "structure"
+    if hasattr(material, "get_chemical_formula"):
+        from pymatgen.core import Composition
+
+        return Composition(material.get_chemical_formula()).reduced_formula  # type: ignore[attr-defined]
+    if hasattr(material, "composition"):
+        return str(material.composition.reduced_formula)  # type: ignore[attr-defined]
+    return str(material)

@@ -22,13 +22,15 @@ EXAMPLES = """  lisse wetting --work-of-adhesion "0.09 J/m2" --json
   lisse wetting Li LiF --calculator sevennet --substrate-miller 1 0 0
   lisse wetting Li Li2CO3 --substrate-miller 0 0 1 --substrate-layers 6 --max-strain "3.5 percent"
   lisse wetting Li LiF Li2O Li3N --jobs 3 --json    # screening: one row per substrate, failures are rows
+  lisse wetting Li my_llzo.cif --substrate-miller 0 0 1 --termination 1   # your own ordered cell (CIF, POSCAR ...)
   lisse wetting Li LiF Li2O Li3N --scheduler tcp://HOST:8786
 """
 
 
 def add_arguments(parser) -> None:
     parser.add_argument("materials", nargs="*", help="'Li X' to run the atomistic workflow for Li on substrate X (e.g. Li LiF); "
-                        "'Li X Y ...' screens several substrates (one row each)")
+                        "'Li X Y ...' screens several substrates (one row each). X is a library name (lisse atomistic structures) "
+                        "or a structure file: CIF or any format ASE reads (ordered cells only)")
     from lisse.cli.common import add_executor_options, add_quantity
 
     add_executor_options(parser, "substrates of a screen (Li X Y ...)")
