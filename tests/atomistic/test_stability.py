@@ -11,7 +11,6 @@ import gzip
 import json
 from importlib.resources import files
 
-import numpy as np
 import pytest
 
 pytest.importorskip("pymatgen")

@@ -354,12 +354,12 @@ def _order_48h_doublets(atoms: Atoms, choice: tuple[int, ...] | None = ARGYRODIT
         return min(tuple(np.round(np.mod(v + t, 1.0), 3) % 1.0) for t in f_trans)
 
     classes: dict[tuple, list[tuple[int, int]]] = {}
-    for i, j in pairs:
-        dv = frac[i] - frac[j]
+    for p_a, p_b in pairs:
+        dv = frac[p_a] - frac[p_b]
         dv -= np.round(dv)
-        mid = frac[j] + dv / 2
+        mid = frac[p_b] + dv / 2
         # orient every pair alike: the member whose displacement from the centre has the larger (x, y, z) tuple first
-        first, second = (i, j) if tuple(np.round(dv, 3)) > tuple(np.round(-dv, 3)) else (j, i)
+        first, second = (p_a, p_b) if tuple(np.round(dv, 3)) > tuple(np.round(-dv, 3)) else (p_b, p_a)
         classes.setdefault(key(mid), []).append((first, second))
     groups = [classes[k] for k in sorted(classes)]
     oxi = {"Li": 1, "P": 5, "S": -2, "Cl": -1}
@@ -548,7 +548,7 @@ def material_label(material: object) -> str:
     if hasattr(material, "get_chemical_formula"):
         from pymatgen.core import Composition
 
-        return Composition(material.get_chemical_formula()).reduced_formula  # type: ignore[attr-defined]
+        return Composition(material.get_chemical_formula()).reduced_formula
     if hasattr(material, "composition"):
-        return str(material.composition.reduced_formula)  # type: ignore[attr-defined]
+        return str(material.composition.reduced_formula)
     return str(material)
