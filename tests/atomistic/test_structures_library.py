@@ -81,11 +81,30 @@ def test_black_phosphorus_bonds_and_li3p():
 
 
 def test_not_yet_materials_point_to_user_structures():
-    for name in ("LLZO", "Li9Al4", "LiCF3SO3"):
+    for name in ("LLZTO", "Li9Al4", "LiCF3SO3"):
         with pytest.raises(NotImplementedFeatureError):
             bulk(name)
     with pytest.raises(NotImplementedFeatureError, match="as a file"):
-        check_material("LLZO")
+        check_material("LLZTO")
+
+
+def test_tetragonal_llzo_framework_and_li_sites():
+    from ase.neighborlist import neighbor_list
+
+    a = bulk("LLZO")
+    assert a.get_chemical_formula() == "La24Li56O96Zr16" and a.info["formula_units"] == 8 and a.info["material"] == "Li7La3Zr2O12"
+    i, j, d = neighbor_list("ijd", a, 2.7)
+    s = np.array(a.get_chemical_symbols())
+
+    def shell(el, cut):
+        idx = np.nonzero(s == el)[0]
+        return [d[(i == k) & (s[j] == "O") & (d < cut)] for k in idx]
+
+    # garnet framework (Awaka 2009): ZrO6 octahedra ~2.10 A, LaO8 dodecahedra 2.5-2.65 A
+    assert all(x.size == 6 and np.all(np.abs(x - 2.11) < 0.05) for x in shell("Zr", 2.4))
+    assert all(x.size == 8 and x.min() > 2.45 and x.max() < 2.68 for x in shell("La", 2.8))
+    li = shell("Li", 2.5)
+    assert sorted(x.size for x in li).count(4) == 8 and sorted(x.size for x in li).count(6) == 48  # 8 tetrahedral + 48 octahedral Li
 
 
 def test_user_structures_file_atoms_and_pymatgen(tmp_path):

@@ -65,7 +65,7 @@ EXP_UNCERTAINTY_DEFAULT_EV = 0.1
 FITTED_REFERENCES: dict[str, str] = {"O": "Li2O", "F": "LiF", "Cl": "LiCl", "S": "Li2S", "N": "Li3N"}
 
 #: Common names of library materials -> formula.
-_ALIASES = {"LLZO": "Li7La3Zr2O12", "LPSC": "Li6PS5Cl"}
+_ALIASES = {"LLZO": "Li7La3Zr2O12", "LPSC": "Li6PS5Cl"}  # the same as lisse.atomistic.structures.ALIASES (kept light: no ase import)
 
 _EXP_SOURCE = "experimental formation enthalpy at 298 K, pymatgen exp_compounds.json.gz [Wang2021]"
 

@@ -3,12 +3,13 @@
 The lattice constants are experimental starting values; workflows relax them with the calculator
 in use (so that slabs are unstrained *for that calculator*) and report the relaxed value.
 
-The argyrodite Li6PS5Cl (alias ``LPSC``) is an ordered model: full S/Cl order (Cl on 4a, S2- on 4c) and
+The garnet is tetragonal Li7La3Zr2O12 (alias ``LLZO``; the ordered polymorph, Awaka et al. 2009). The
+argyrodite Li6PS5Cl (alias ``LPSC``) is an ordered model: full S/Cl order (Cl on 4a, S2- on 4c) and
 Li on one site of each half-occupied 48h doublet, the translation-invariant choice of lowest Ewald energy
 (see :data:`CRYSTALS` and :func:`bulk`). Every entry carries the experimental density it is checked against
 (:func:`lisse.atomistic.sanity.check_bulk`).
 
-Materials not yet covered (LLZO/LLZTO garnet with partial Li occupancy, Li9Al4, LiCF3SO3, LNI) raise
+Materials not yet covered (Ta-doped LLZTO, Li9Al4, LiCF3SO3, LNI) raise
 :class:`~lisse.errors.NotImplementedFeatureError`; give their structure as a file instead
 (:func:`load_structure`: CIF or any format ASE reads, an ``ase.Atoms`` or a pymatgen ``Structure``).
 """
@@ -33,6 +34,8 @@ for _c in (
              "Angew. Chem. Int. Ed. 47, 755", 2008, "10.1002/anie.200703900"),
     Citation("Kraft2017", "Kraft, Culver, Ohno, Hori, Zeier", "Influence of lattice polarizability on the ionic conductivity in the lithium superionic argyrodites Li6PS5X (X = Cl, Br, I)",
              "J. Am. Chem. Soc. 139, 10909", 2017, "10.1021/jacs.7b06327"),
+    Citation("Awaka2009", "Awaka, Kijima, Hayakawa, Akimoto", "Synthesis and structure analysis of tetragonal Li7La3Zr2O12 with the garnet-related type structure",
+             "J. Solid State Chem. 182, 2046", 2009, "10.1016/j.jssc.2009.05.020"),
     Citation("Brown1965", "Brown, Rundqvist", "Refinement of the crystal structure of black phosphorus", "Acta Cryst. 19, 684", 1965, "10.1107/S0365110X65004140"),
     Citation("Dong2007", "Dong, DiSalvo", "Reinvestigation of trilithium phosphide, Li3P", "Acta Cryst. E 63, i97", 2007, "10.1107/S1600536807012172"),
     Citation("Rabenau1976", "Rabenau, Schulz", "Re-evaluation of the lithium nitride structure", "J. Less-Common Met. 50, 155", 1976, "10.1016/0022-5088(76)90263-7"),
@@ -185,15 +188,27 @@ CRYSTALS.update({
         density_g_cm3=1.86, density_source="X-ray density of the cited cell (checks composition and Z, not the cell)",
         ordering="argyrodite_48h",
     ),
+    "Li7La3Zr2O12": CrystalData(
+        "Li7La3Zr2O12", 142, ("La", "La", "Zr", "O", "O", "O", "Li", "Li", "Li"),
+        ((0.0, 0.25, 0.125), (0.1253, 0.0, 0.25), (0.0, 0.0, 0.0),
+         (0.2816, 0.1003, 0.1950), (0.1970, 0.2817, 0.0979), (0.1011, 0.1971, 0.2834),
+         (0.0, 0.25, 0.375), (0.19, 0.44, 0.125), (0.447, 0.1264, 0.1986)),
+        (13.134, 13.134, 12.663, 90, 90, 90), ("8b", "16e", "16c", "32g", "32g", "32g", "8a", "16f", "32g"),
+        "tetragonal garnet Li7La3Zr2O12 (I41/acd, origin choice 2), a = 13.134, c = 12.663 A [Awaka2009]: the ordered LLZO polymorph "
+        "(Li fully ordered on tetrahedral 8a and octahedral 16f + 32g; the cubic Al/Ta/Ga-stabilised LLZO of the papers is Li-disordered)",
+        "Awaka2009", 24, setting=2,
+        note=("framework La 8b/16e, Zr 16c, O 3 x 32g: ZrO6 2.09-2.13 A, LaO8 2.50-2.64 A (checked in tests); Li 8a is the "
+              "tetrahedral site (Li-O 1.90 A), the Li 16f (x = 0.19) and 32g positions are the octahedral-void centres of this "
+              "framework (Li-O 2.1-2.4 A, Li-Li >= 2.0 A) found here, not Awaka's refined values: relax with the calculator"),
+        density_g_cm3=5.107, density_source="X-ray density of the cited cell (checks composition and Z, not the cell)",
+    ),
 })
 
 #: Other names of library materials.
-ALIASES = {"LPSC": "Li6PS5Cl"}
+ALIASES = {"LPSC": "Li6PS5Cl", "LLZO": "Li7La3Zr2O12"}
 
 _NOT_YET = {
-    "LLZO": "garnet Li7La3Zr2O12 (Ia-3d/I41acd) needs an ordered model of the partially occupied Li 24d/96h sites "
-            "(give an ordered cell as a file: CIF or any format ASE reads)",
-    "LLZTO": "Ta-doped garnet needs an ordered Li/Ta supercell",
+    "LLZTO": "Ta-doped garnet needs an ordered Li/Ta supercell (give an ordered cell as a file: CIF or any format ASE reads)",
     "Li9Al4": "monoclinic Li9Al4 (C2/m, 26 atoms) Wyckoff data not entered yet",
     "LiCF3SO3": "lithium triflate (P21/c, 36 atoms) coordinates not entered yet",
     "LNI": "Li7N2I needs its cubic anti-fluorite-derived ordered model",
