@@ -23,8 +23,9 @@ Energies, one source per compound, each reported in ``reference``:
   they were fitted to). ML formation energies carry 0.03–0.1 eV/atom error (issue 17; the accuracy of
   universal potentials on formation energies); 0.1 eV/atom is used as the bound.
 
-The verdict is ``"stable"`` (no reaction on the hull), ``"reacts: products ..."`` when the reaction
-energy exceeds the error bound, or ``"within the method's error"`` otherwise. The error bound is the
+The verdict is ``"stable"`` (no reaction on the hull, and the closest reaction - against the hull of the
+other phases - costs more than its error bound), ``"reacts: products ..."`` when the reaction energy exceeds
+the error bound, or ``"within the method's error"`` otherwise (LLZO's near-zero margin with ML energies). The error bound is the
 linear (worst-case) sum over the reaction of |coefficient| x uncertainty of each compound's formation
 enthalpy, per atom of the reactant mixture.
 """
@@ -140,6 +141,11 @@ class StabilityResult:
         The ML calculator used (None when every energy is experimental).
     kinks : list of dict
         Every kink of the reaction-energy curve: ``metal_atom_fraction``, ``reaction_energy_eV_per_atom``, ``reaction``.
+    stability_margin_eV_per_atom : float or None
+        For a stable X: the smallest energy [eV/atom of mixture] a reaction with the metal (or X's decomposition)
+        would cost against the hull of the other phases; compared with ``uncertainty_eV_per_atom`` for the verdict.
+    closest_reaction : str or None
+        That reaction (atom fractions).
     """
 
     metal: str
@@ -156,6 +162,8 @@ class StabilityResult:
     calibrated_parameters: list[dict] = field(default_factory=list)
     calculator: dict | None = None
     kinks: list[dict] = field(default_factory=list)
+    stability_margin_eV_per_atom: float | None = None
+    closest_reaction: str | None = None
 
     @property
     def stable(self) -> bool:
@@ -188,6 +196,8 @@ class StabilityResult:
             "calibrated_parameters": list(self.calibrated_parameters),
             "calculator": self.calculator,
             "kinks": list(self.kinks),
+            "stability_margin_eV_per_atom": self.stability_margin_eV_per_atom,
+            "closest_reaction": self.closest_reaction,
         }
 
 
@@ -324,6 +334,45 @@ def _ml_entries(calculator: Any, cache: Any, on_job: Any, chemsys: set[str], exp
     return out, calibrated, ctx.calculator.info.as_dict()
 
 
+def _closest_reaction(entries: list[EnergyEntry], metal: str, x_red: str) -> tuple[float, str, float]:
+    """How far a stable X is from reacting: the smallest energy a reaction x metal + (1-x) X -> products would cost.
+
+    The products come from the hull of every phase except X (so X's own tie lines are gone); the margin is
+    min over the critical mixing ratios 0 <= x < 1 of E_hull(mixture) - (1 - x) H_X, per atom of mixture (>= 0 for a
+    stable X; x = 0 is X's decomposition into the other phases). Returns (margin, reaction text, error bound of that reaction).
+    """
+    from pymatgen.analysis.phase_diagram import PDEntry, PhaseDiagram
+    from pymatgen.core import Composition
+
+    by_formula = {Composition(e.formula).reduced_formula: e for e in entries}  # elements: "F" is "F2" in pymatgen
+    by_formula.update({e.formula: e for e in entries})
+
+    def u_atom(formula: str) -> float:
+        e = by_formula[formula]
+        return e.uncertainty_eV_per_fu / Composition(e.formula).num_atoms
+
+    pd2 = PhaseDiagram([PDEntry(Composition(e.formula), e.formation_enthalpy_eV_per_fu, name=e.formula) for e in entries if e.formula != x_red])
+    c_m = Composition(metal).fractional_composition
+    c_x = Composition(x_red).fractional_composition
+    h_x = by_formula[x_red].formation_enthalpy_eV_per_fu / Composition(x_red).num_atoms
+    best: tuple[float, str, float] | None = None
+    for c in pd2.get_critical_compositions(c_x, c_m):
+        xm = (c[metal] - c_x[metal]) / (1.0 - c_x[metal]) if c_x[metal] < 1 else 0.0
+        if xm > 1 - 1e-9:
+            continue
+        xm = max(xm, 0.0)
+        margin = float(pd2.get_hull_energy_per_atom(c)) - (1.0 - xm) * h_x
+        decomp = pd2.get_decomposition(c)
+        prods = {ent.composition.reduced_formula: float(f) for ent, f in decomp.items() if f > 1e-9}
+        sig = (1.0 - xm) * u_atom(x_red) + sum(f * u_atom(p) for p, f in prods.items())
+        left = f"{1.0 - xm:.4g} {x_red}" + (f" + {xm:.4g} {metal}" if xm > 1e-9 else "")
+        text = left + " -> " + " + ".join(f"{f:.4g} {p}" for p, f in sorted(prods.items())) + " (atom fractions)"
+        if best is None or margin < best[0]:
+            best = (margin, text, sig)
+    assert best is not None  # x = 0 is always a critical composition
+    return best
+
+
 @requires("pymatgen", feature="interface stability")
 def reaction_with_metal(material: Any, metal: str = "Li", calculator: Any = "chgnet", cache: Any = None, on_job: Any = None) -> StabilityResult:
     """Reaction energy and products of ``metal`` with ``material`` on the convex hull, and a stability verdict.
@@ -433,7 +482,10 @@ def reaction_with_metal(material: Any, metal: str = "Li", calculator: Any = "chg
     e_min = float(best[2])
     register("Richards2016", "Zhu2015", "Ong2008")
     if e_min > -1e-9:
-        return StabilityResult(metal_el, material_label, x_red, 0.0, "no reaction", [], 0.0, 0.0, 0.0, "stable", entries, calibrated, calc_info, kink_rows)
+        margin, closest, sig = _closest_reaction(entries, metal_el, x_red)
+        verdict = "stable" if margin > sig else "within the method's error"
+        return StabilityResult(metal_el, material_label, x_red, 0.0, "no reaction", [], 0.0, 0.0, sig, verdict, entries, calibrated, calc_info, kink_rows,
+                               stability_margin_eV_per_atom=margin, closest_reaction=closest)
     rxn = best[3]
     n_x = abs(rxn.get_coeff(Composition(x_red)))
     n_atoms = sum(abs(rxn.get_coeff(c)) * c.num_atoms for c in rxn.reactants)
