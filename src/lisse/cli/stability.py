@@ -13,12 +13,14 @@ DESCRIPTION = (
     "are pymatgen's shipped experimental values (298 K) wherever they exist; compounds without one (LLZO, Li6PS5Cl, Li3P ...) "
     "are computed with the ML calculator (cell relaxation of the lisse library cell; element references for O, F, Cl, S, N "
     "fitted to Li2O, LiF, LiCl, Li2S, Li3N) and carry its 0.1 eV/atom error bound. 'reference' lists every energy with its "
-    "source. Verdict: stable, reacts (|energy| above the error bound), or within the method's error. No network access."
+    "source. Verdict: stable (the closest reaction costs more than its error bound), reacts (|energy| above the error "
+    "bound), or within the method's error. X may be a structure file (CIF or any format ASE reads). No network access."
 )
 EXAMPLES = """  lisse stability Li Li2CO3 --json          # experimental enthalpies: 4 Li + Li2CO3 -> 3 Li2O + C
   lisse stability Li LiF                    # stable
   lisse stability Li Li6PS5Cl --json        # ML (CHGNet) energies for Li6PS5Cl and Li3P (minutes, cached)
-  lisse stability Li LLZO --calculator sevennet
+  lisse stability Li LLZO --calculator sevennet   # tetragonal LLZO cell: within the ML error (near-zero margin)
+  lisse stability Li my_cell.cif            # your own ordered structure (ML energy when no experimental enthalpy)
 """
 
 
@@ -58,6 +60,9 @@ def render(res: dict) -> str:
         lines.append(f"  reaction: {res['reaction']}")
         lines.append(f"  reaction energy {fmt(res['reaction_energy_eV_per_atom'], 4)} eV/atom of reactants "
                      f"({fmt(res['reaction_energy_eV_per_formula_unit'], 4)} eV per {res['formula']}), error bound {fmt(res['uncertainty_eV_per_atom'], 3)} eV/atom")
+    if res.get("stability_margin_eV_per_atom") is not None:
+        lines.append(f"  closest reaction costs {fmt(res['stability_margin_eV_per_atom'], 3)} eV/atom (error bound {fmt(res['uncertainty_eV_per_atom'], 3)} eV/atom): "
+                     f"{res['closest_reaction']}")
     lines.append("  energies used:")
     for e in res["reference"]["energies"]:
         if e["source"] != "element":
