@@ -46,10 +46,13 @@ def run(args):
         rk = [r for r in rankings() if args.calculator is None or r["calculator"] == args.calculator]
         return {"rows": rows(args.calculator), "rankings": rk, "literature": t.get("literature", []), "meta": t.get("meta", {})}
     if args.action == "structures":
-        from lisse.atomistic.structures import _NOT_YET, CRYSTALS
+        from lisse.atomistic.structures import _NOT_YET, ALIASES, CRYSTALS
 
-        return {"available": [{"material": k, "spacegroup": v.spacegroup, "wyckoff": list(v.wyckoff), "source": v.source} for k, v in CRYSTALS.items()],
-                "not_yet": [{"material": k, "reason": r} for k, r in _NOT_YET.items()]}
+        alias = {v: k for k, v in ALIASES.items()}
+        return {"available": [{"material": k, "alias": alias.get(k), "spacegroup": v.spacegroup, "wyckoff": list(v.wyckoff), "source": v.source,
+                               "density_g_cm3": v.density_g_cm3, "density_source": v.density_source} for k, v in CRYSTALS.items()],
+                "not_yet": [{"material": k, "reason": r} for k, r in _NOT_YET.items()],
+                "user_structures": "any other material: give a structure file (CIF or any format ASE reads) where a name is accepted"}
     if args.action == "terminations":
         from lisse.atomistic.slabs import terminations
         from lisse.atomistic.structures import bulk
