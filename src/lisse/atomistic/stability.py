@@ -65,8 +65,6 @@ EXP_UNCERTAINTY_DEFAULT_EV = 0.1
 #: (gaseous or molecular standard states that universal potentials describe poorly).
 FITTED_REFERENCES: dict[str, str] = {"O": "Li2O", "F": "LiF", "Cl": "LiCl", "S": "Li2S", "N": "Li3N"}
 
-#: Common names of library materials -> formula.
-_ALIASES = {"LLZO": "Li7La3Zr2O12", "LPSC": "Li6PS5Cl"}  # the same as lisse.atomistic.structures.ALIASES (kept light: no ase import)
 
 _EXP_SOURCE = "experimental formation enthalpy at 298 K, pymatgen exp_compounds.json.gz [Wang2021]"
 
@@ -256,11 +254,13 @@ def _experimental_enthalpies() -> dict[str, tuple[float, float]]:
 def _composition(name: str, what: str):
     from pymatgen.core import Composition
 
-    formula = _ALIASES.get(name, name)
+    from lisse.atomistic.structures import ALIASES
+
+    formula = ALIASES.get(name, name)
     try:
         comp = Composition(formula)
     except Exception as exc:  # pymatgen raises ValueError/KeyError/CompositionError for non-formulas
-        raise ParameterError(f"{what} '{name}': not a chemical formula or known material name ({', '.join(_ALIASES)}); {exc}") from None
+        raise ParameterError(f"{what} '{name}': not a chemical formula or known material name ({', '.join(ALIASES)}); {exc}") from None
     if comp.num_atoms <= 0:
         raise ParameterError(f"{what} '{name}': empty composition")
     from pymatgen.core import Element
