@@ -18,6 +18,7 @@ import statistics
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -37,7 +38,7 @@ def main(argv: list[str] | None = None) -> None:
     from lisse.sim.interface import build_model, predict_ccd, staircase
     from lisse.sim.interface.maps import map_conductivities, map_table
 
-    base = {"interlayer": "LNI-5CNT", "interlayer_thickness": 90e-6}
+    base: dict[str, Any] = {"interlayer": "LNI-5CNT", "interlayer_thickness": 90e-6}
     proto = staircase("fixed-capacity", start=5.0, increment=5.0, step_capacity=0.2 * 3.6e4, max_current=100.0)
     se = np.geomspace(1e-8, 1e-1, a.points) * 100.0  # S/cm -> S/m
     si = np.geomspace(1e-8, 1e-2, a.points) * 100.0

@@ -50,7 +50,7 @@ def test_thickness_porosity_and_pressure_maps(maps):
     assert m["x"][0] == pytest.approx(20e-6, rel=1e-12)
     # threshold = 10 A/m2 x t / 50 um: 4, 10, 20 A/m2 (up to rounding of t / 50 um), the CCD the last step at or below
     want = [fake.expected_ccd({"interlayer": "LNI-5CNT", "interlayer_thickness": t, "porosity": 0.2}, proto)[0] for t in m["x"]]
-    assert list(m["ccd"][0]) == want and np.allclose(want, [4.0, 10.0, 20.0], atol=1.0)
+    assert list(m["ccd"][0]) == want and np.allclose(np.array(want, dtype=float), [4.0, 10.0, 20.0], atol=1.0)
     p = maps.map_pressure({"interlayer": None}, ["0.25 MPa", "1 MPa", "4 MPa"], proto)
     # bare: threshold = 2 A/m2 x sqrt(p / 1 MPa)
     assert list(p["ccd"]) == [1.0, 2.0, 4.0]

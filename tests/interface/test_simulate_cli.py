@@ -23,7 +23,8 @@ CONTRACT = {"ccd_mA_cm2", "failing_current_density_mA_cm2", "search_limit_reache
 def run(monkeypatch, capsys):
     fake.install(monkeypatch)
 
-    def go(*argv: str) -> tuple[int, str, str]:
+    def go(*argv: str) -> tuple[object, str, str]:
+        code: object
         try:
             code = main(list(argv))
         except SystemExit as exc:  # argparse usage errors

@@ -20,6 +20,7 @@ BENCH = Path(__file__).resolve().parents[2] / "benchmarks" / "interface_ccd_vali
 
 def _bench():
     spec = importlib.util.spec_from_file_location("interface_ccd_validation", BENCH)
+    assert spec is not None and spec.loader is not None
     mod = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = mod
     spec.loader.exec_module(mod)

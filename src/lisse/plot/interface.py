@@ -7,7 +7,7 @@ matplotlib state (see :mod:`lisse.plot.style`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -158,12 +158,12 @@ def ccd_map_figure(m: Mapping[str, Any], title: str = "", *, ax: Any = None) -> 
 
 
 @styled
-def validation_figure(rows: list[Mapping[str, Any]], *, ax: Any = None) -> Any:
+def validation_figure(rows: Sequence[Mapping[str, Any]], *, ax: Any = None) -> Any:
     """Predicted against published critical currents (parity plot with the factor-2 band).
 
     Parameters
     ----------
-    rows : list of mapping
+    rows : sequence of mapping
         One per case: ``case`` (label), ``predicted_mA_cm2`` and ``published_mA_cm2`` (None/NaN: not drawn),
         optionally ``calibrated`` (bool: drawn hollow).
     ax : matplotlib.axes.Axes, optional
