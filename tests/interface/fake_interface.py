@@ -56,6 +56,10 @@ def expected_ccd(kw: dict, proto) -> tuple[float | None, float | None]:
 
 def predict_ccd(model, proto, progress=None):
     kw = model.kw
+    if kw.get("interlayer_sigma_ion", 1.0) < 1e-3:  # stands for a record the detectors cannot judge
+        from lisse.errors import CalculationError
+
+        raise CalculationError("CCD detection: the record has no constant-current half cycles")
     t = np.linspace(0.0, 3600.0, 50)
     record = SimpleNamespace(time_s=t, voltage_V=0.01 + 0 * t, current_A=1e-4 + 0 * t, area_m2=1e-4,
                              current_density_A_m2=lambda: 1.0 + 0 * t)

@@ -44,6 +44,16 @@ def test_conductivity_map_points_carry_the_staircase_answer(maps):
     assert t["ccd_mA_cm2"][0] == pytest.approx(m["ccd"][0, 0] / 10, rel=1e-12)
 
 
+def test_a_point_the_detectors_cannot_judge_is_marked_and_the_rest_stands(maps):
+    proto = fake.staircase("fixed-capacity", start=1.0, increment=1.0, step_capacity=7200.0, max_current=30.0)
+    m = maps.map_conductivities({"interlayer": "LNI-5CNT", "interlayer_thickness": 90e-6}, [1e-2], [1e-4, 1.0], proto)
+    assert str(m["failure_mode"][0, 0]).startswith("not judged: CCD detection")
+    assert np.isnan(m["ccd"][0, 0]) and not m["search_limit_reached"][0, 0]
+    assert m["ccd"][1, 0] == fake.expected_ccd({"interlayer": "LNI-5CNT", "interlayer_thickness": 90e-6}, proto)[0]
+    with pytest.raises(ParameterError, match="NOPE"):  # bad input still stops the map
+        maps.map_conductivities({"interlayer": "NOPE"}, [1e-2], [1.0], proto)
+
+
 def test_thickness_porosity_and_pressure_maps(maps):
     proto = fake.staircase("fixed-time", start=1.0, increment=1.0, step_time=3600.0, max_current=40.0)
     m = maps.map_thickness_porosity({"interlayer": "LNI-5CNT"}, ["20 um", "50 um", "100 um"], [0.2, 0.4], proto)

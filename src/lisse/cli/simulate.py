@@ -424,6 +424,7 @@ def _run_map(args: Any) -> dict[str, Any]:
         "ccd_max_mA_cm2": float(np.nanmax(ccd)) / 10 if np.isfinite(ccd).any() else None,
         "points_at_search_limit": int(np.sum(m["search_limit_reached"])),
         "points_without_stable_step": int(np.sum(~np.isfinite(ccd))),
+        "points_not_judged": sum(str(v).startswith("not judged") for v in np.asarray(m["failure_mode"], dtype=object).ravel()),
         "calibrated_parameters": list(m["calibrated_parameters"]),
         "table": table,
     }
@@ -482,6 +483,9 @@ def render(result: dict[str, Any]) -> str:
         lines.append(f"  CCD range          {fmt(result['ccd_min_mA_cm2'], 3)} to {fmt(result['ccd_max_mA_cm2'], 3)} mA/cm2")
         lines.append(f"  at search limit    {result['points_at_search_limit']} points (CCD there is a lower bound)")
         lines.append(f"  no stable step     {result['points_without_stable_step']} points")
+        if result.get("points_not_judged"):
+            lines.append(f"  not judged         {result['points_not_judged']} points (the detectors could not judge the simulated "
+                         "record; see failure_mode in the table)")
     elif "thickness_um" in result:  # design
         target = f"{fmt(result['target_current_density_mA_cm2'])} mA/cm2 at {fmt(result['target_capacity_mAh_cm2'])} mAh/cm2"
         if result["holds"]:
