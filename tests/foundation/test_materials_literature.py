@@ -40,6 +40,15 @@ def test_lepage_creep_law_flows_at_masias_yield_stress():
     assert li.si("yield_strength") == pytest.approx(0.8e6, rel=1e-12)
 
 
+def test_li_elastic_constants_are_those_of_an_isotropic_solid():
+    # Isotropic elasticity: nu = E/(2G) - 1 must lie in (0, 0.5) for a polycrystalline metal (independent bound; the
+    # earlier pair E = 4.9, G = 4.2 GPa gave nu = -0.42). Masias2019's acoustic set is E 7.82, G 2.83 GPa, nu 0.381.
+    li = get_material("Li")
+    nu = li.si("youngs_modulus") / (2.0 * li.si("shear_modulus")) - 1.0
+    assert 0.30 < nu < 0.45
+    assert li.si("youngs_modulus") == pytest.approx(7.82e9, rel=1e-12)  # Masias2019, transcribed
+
+
 def test_li_self_diffusivity_in_the_literature_range():
     li = get_material("Li")
     d = li.si("self_diffusivity")  # m2/s
