@@ -196,10 +196,10 @@ _WANG_STAIR_COARSE = ("Wang2024: fixed time per half cycle, 1 h (as stated for t
                       "are not available to lisse: assumed 0.5 mA/cm2 steps from 0.5 mA/cm2 (any grid through 4 and 6 mA/cm2)")
 _WANG_FIG = "CCD staircase of the symmetric cells (figure number not verified)"
 
-_JI_STAIR = ("Ji2025: fixed capacity 0.2 mAh/cm2 per half cycle, start 0.1 mA/cm2, +0.1 mA/cm2 per step, 25 degC (as stated; "
-             "checked against BRIEF.md section 4). Stack pressure not stated (coin cell): assumed 0.1 MPa (library LLZTO-air / "
+_JI_STAIR = ("Ji2025: fixed capacity 0.2 mAh/cm2 per half cycle, start 0.1 mA/cm2, +0.1 mA/cm2 per step, 25 degC (as stated). "
+             "Stack pressure not stated (coin cell): assumed 0.1 MPa (library LLZTO-air / "
              "LLZTO-TfOH stack_pressure)")
-_SU_STAIR = ("Su2024: staircase details not available to lisse (not found in the lit-check review either): assumed fixed "
+_SU_STAIR = ("Su2024: staircase details not available to lisse (not found in a literature search either): assumed fixed "
              "capacity 0.5 mAh/cm2 (the capacity of its cycling tests), start 0.1 mA/cm2, +0.1 mA/cm2 per step, 25 degC; "
              "pressure 6 MPa as in its full cells (assumed equal; the full cells ran at 30 degC)")
 
@@ -325,8 +325,8 @@ EXTRA_CASES: dict[str, ValidationCase] = {c.key: c for c in (
         increment=0.1 * _MA_CM2, step_time=1 * _H, pressure=3 * _MPA, protocol_source=_KAS_STAIR, notes=_KAS_NOTE),
     ValidationCase(
         key="kasemchainan2019-li6ps5cl-7mpa", paper="Kasemchainan2019",
-        figure="critical stripping current vs stack pressure (figure number not verified; VALUE NOT VERIFIED in the "
-               "lit-check review: 1.0 mA/cm2 at 7 MPa is the companion value as commonly quoted, not found in reachable text)",
+        figure="critical stripping current vs stack pressure (figure number not verified; VALUE NOT VERIFIED: "
+               "1.0 mA/cm2 at 7 MPa is the companion value as commonly quoted, not found in reachable text)",
         description="bare Li | Li6PS5Cl at 7 MPa: critical stripping current 1.0 mA/cm2 (unverified)",
         kind="ccd", value=1.0 * _MA_CM2, electrolyte="Li6PS5Cl", protocol="fixed-time", start=0.1 * _MA_CM2,
         increment=0.1 * _MA_CM2, step_time=1 * _H, pressure=7 * _MPA, protocol_source=_KAS_STAIR,
