@@ -102,6 +102,9 @@ CHEAP: dict[str, Callable[[Path, int], list[str]]] = {
     # issue 15 (team decision 1); used once those commands exist
     "batch": lambda t, i: ["cycling", _shared("biologic_gcpl_5cycles_2-3.8V_C24.mpr"), "--db", str(t / f"b{i}.sqlite"), "--out", str(t / f"out{i}")],
     "db": lambda t, i: ["query", _results_db(t), "SELECT 1 AS one"],
+    # issue 11: a short staircase of the transient simulator (bare interface, three steps at most)
+    "simulate": lambda t, i: ["ccd", "--interlayer", "none", "--start", "1 mA/cm2", "--increment", "1 mA/cm2", "--max-current", "3 mA/cm2",
+                              "--step-capacity", "0.1 mAh/cm2"],
 }
 
 

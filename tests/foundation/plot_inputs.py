@@ -200,6 +200,23 @@ def _cases() -> dict:
     def il_fit():
         return (_interlayer()[6],), {}, 1
 
+    def if_simulation():
+        rec, _ = _staircase()
+        t = np.asarray(rec.time_s)
+        state = {"t_s": t, "contact_fraction_we": 1.0 - 0.5 * t / t[-1], "contact_fraction_ce": 1.0 - 0.2 * t / t[-1], "li_front_we_m": 1e-6 * np.sqrt(t / t[-1])}
+        return (rec, state, float(t[-1]) * 0.8), {"title": "simulated"}, 3
+
+    def if_map():
+        ccd = np.array([[1.0, 2.0, np.nan], [3.0, 5.0, 8.0]])
+        return ({"x_name": "sigma_e", "y_name": "sigma_ion", "x": np.array([1e-4, 1e-3, 1e-2]), "y": np.array([1e-3, 1e-2]),
+                 "ccd": ccd, "search_limit_reached": np.array([[False, False, False], [False, False, True]])},), {"title": "map"}, 1
+
+    def if_validation():
+        rows = [{"case": "a", "predicted_mA_cm2": 0.2, "published_mA_cm2": 0.16},
+                {"case": "b", "predicted_mA_cm2": 0.5, "published_mA_cm2": 0.62, "calibrated": True},
+                {"case": "c", "predicted_mA_cm2": None, "published_mA_cm2": 4.0}]
+        return (rows,), {}, 1
+
     def literature():
         from lisse.analysis.literature import published_strategies
 
@@ -245,6 +262,8 @@ def _cases() -> dict:
         "interlayer.profile_figure": profile, "interlayer.sweep_figure": il_sweep,
         "interlayer.current_capacity_map_figure": cc_map, "interlayer.conductivity_map_figure": sigma_map,
         "interlayer.field_figure": field, "interlayer.fit_figure": il_fit,
+        "interface.simulation_figure": if_simulation, "interface.ccd_map_figure": if_map,
+        "interface.validation_figure": if_validation,
         "literature.literature_comparison": literature,
         "lab.lab_comparison": lambda: (({"Chu2024": [0.5, 1.2, 2.4], "Ji2025": [2.4]}, {"LLZO": [0.3, 0.7], "unknown": [0.5]}, 0.6), {}, 1),
         "phasefield.snapshot_figure": snapshot, "phasefield.series_figure": series, "phasefield.history_figure": history,

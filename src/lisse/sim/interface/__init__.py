@@ -2,7 +2,8 @@
 
 Modules: :mod:`.model` (parameters and closed-form laws: creep, critical stripping current, flaw criterion),
 :mod:`.protocol` (staircases, cycling), :mod:`.layer` (quasi-steady interlayer potentials), :mod:`.transient`
-(the transient simulation and its cycler record), :mod:`.predict` (CCD from the simulated record by the same
+(the transient simulation and its cycler record), :mod:`.maps` (CCD maps and the interlayer design search),
+:mod:`.predict` (CCD from the simulated record by the same
 :class:`~lisse.analysis.ccd.CCDDetector` used on measured files). Loaded on first use:
 
 >>> from lisse.sim.interface import build_model, staircase, predict_ccd
@@ -17,6 +18,14 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from lisse.sim.interface.cases import EXTRA_CASES, VALIDATION_CASES, ValidationCase, validation_case
     from lisse.sim.interface.layer import LayerSolution, solve_layer
+    from lisse.sim.interface.maps import (
+        InterlayerDesign,
+        design_interlayer,
+        map_conductivities,
+        map_pressure,
+        map_table,
+        map_thickness_porosity,
+    )
     from lisse.sim.interface.model import (
         InterfaceModel,
         build_model,
@@ -36,6 +45,12 @@ __all__ = [
     "validation_case",
     "LayerSolution",
     "solve_layer",
+    "InterlayerDesign",
+    "design_interlayer",
+    "map_conductivities",
+    "map_pressure",
+    "map_table",
+    "map_thickness_porosity",
     "InterfaceModel",
     "build_model",
     "contact_closure",
@@ -59,6 +74,12 @@ __getattr__, __dir__ = attach(
         "VALIDATION_CASES": "cases",
         "ValidationCase": "cases",
         "validation_case": "cases",
+        "InterlayerDesign": "maps",
+        "design_interlayer": "maps",
+        "map_conductivities": "maps",
+        "map_pressure": "maps",
+        "map_table": "maps",
+        "map_thickness_porosity": "maps",
         "LayerSolution": "layer",
         "solve_layer": "layer",
         "InterfaceModel": "model",
@@ -76,5 +97,5 @@ __getattr__, __dir__ = attach(
         "Simulation": "transient",
         "simulate": "transient",
     },
-    submodules=("cases", "layer", "model", "predict", "protocol", "transient"),
+    submodules=("cases", "layer", "maps", "model", "predict", "protocol", "transient"),
 )

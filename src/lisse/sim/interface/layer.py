@@ -54,7 +54,7 @@ class LayerSolution:
     iterations: int
 
 
-@quantity_args(current="A/m2", anode_i0="A/m2")
+@quantity_args(current="A/m2", anode_i0="A/m2", sigma_e="S/m[]", sigma_ion="S/m[]")
 def solve_layer(h: np.ndarray, sigma_e: np.ndarray, sigma_ion: np.ndarray, ai0: np.ndarray, current: float, anode_i0: float,
                 alpha: float, f_rt: float, eta_guess: np.ndarray | None = None, tol: float = 1e-10,
                 max_iter: int = 60) -> LayerSolution:

@@ -1,0 +1,268 @@
+"""Validation table: every published case of :data:`lisse.sim.interface.cases.VALIDATION_CASES` through the simulator.
+
+Run: ``OMP_NUM_THREADS=1 PYTHONPATH=src python benchmarks/interface_ccd_validation.py [--out DIR] [--readme README.md]``.
+
+Each case's cell and protocol (as published; what the paper does not state is an assumption listed in the case's
+``protocol_source``) goes through :func:`lisse.sim.interface.predict_ccd`: the simulated cycler record is judged by
+the same CCD/short detectors as measured files. Nothing is tuned to a row. Printed per case: the case, the
+predicted and published numbers (mA/cm2), their ratio, whether the prediction is within a factor 2, whether the
+orderings the paper reports hold (pairs of the same paper: the published lower value must be predicted lower), and
+which parameters are calibrated and on what observation (a row whose own number was a calibration target is
+marked: it checks the calibration, not the model). How each kind of number is compared:
+
+* ``ccd`` — predicted last stable step vs the published CCD; ratio predicted / published;
+* ``lower_bound`` — the paper saw no failure up to the value: the prediction agrees when it is at least that
+  (a prediction that reached the staircase's search limit is a lower bound itself, shown as ``>= x``);
+* ``survival`` — constant-current cycling at the value for the stated time: agrees when no failure is detected;
+* ``onset`` — :func:`lisse.sim.interface.nucleation_onset`: the first current of the case's grid at which one plating
+  half cycle of a fresh cell nucleates Li inside the interlayer.
+
+The staircase's search limit is 5 x the published value (at most 10 mA/cm2 above it is not a factor-2 question).
+Writes ``validation.csv`` and ``validation.json`` to ``--out`` and, with ``--readme``, replaces the table between
+``<!-- validation-table:start -->`` and ``<!-- validation-table:end -->`` in that file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import time
+from collections.abc import Callable, Iterable
+from itertools import combinations
+from pathlib import Path
+from typing import Any
+
+#: Columns of the table, in order (the test checks them).
+COLUMNS = ("case", "paper", "kind", "protocol", "predicted_mA_cm2", "predicted_text", "published_mA_cm2", "published_text", "ratio",
+           "within_factor_2", "ordering_right", "failure_mode", "calibrated", "calibrated_on", "calibrated_on_this_row",
+           "note", "seconds")
+
+
+def _model_kwargs(case: Any) -> dict[str, Any]:
+    kw: dict[str, Any] = {"electrolyte": case.electrolyte, "pressure": case.pressure, "temperature": case.temperature}
+    if case.interlayer:
+        kw["interlayer"] = case.interlayer[0] if len(case.interlayer) == 1 else tuple(case.interlayer)
+        kw["interlayer_thickness"] = case.interlayer_thickness
+    if case.surface:
+        kw["surface"] = case.surface
+    return kw
+
+
+def _protocol(case: Any) -> Any:
+    from lisse.sim.interface import cycling_protocol, staircase
+
+    kw = case.protocol_kwargs()
+    if case.is_staircase:
+        kind = kw.pop("kind")
+        limit = max(kw["start"], min(5.0 * case.value, case.value + 100.0))
+        return staircase(kind, max_current=limit, **kw)
+    return cycling_protocol(**kw)
+
+
+def run_case(case: Any) -> dict[str, Any]:
+    """One row of the table: the case through the simulator, compared with its published number."""
+    from lisse.errors import LisseError
+    from lisse.sim.interface import build_model, predict_ccd
+
+    pub = case.value / 10.0
+    published = {"lower_bound": f"> {pub:g}", "survival": f"holds {pub:g} for {(case.duration or 0) / 3600:g} h",
+                 "failure": f"fails at {pub:g} after {(case.duration or 0) / 3600:g} h", "onset": f"onset {pub:g}"}
+    row: dict[str, Any] = {"case": case.key, "paper": case.paper, "kind": case.kind, "protocol": case.protocol,
+                           "published_mA_cm2": pub, "published_text": published.get(case.kind, f"{pub:g}"), "predicted_mA_cm2": None, "predicted_text": "not simulated",
+                           "ratio": None, "within_factor_2": "n", "ordering_right": "-", "failure_mode": None,
+                           "calibrated": "", "calibrated_on": "", "calibrated_on_this_row": "no", "note": ""}
+    t0 = time.perf_counter()
+    try:
+        model = build_model(**_model_kwargs(case))
+        if case.kind == "onset":  # not a CCD: the first current at which Li nucleates inside the interlayer
+            return _onset_row(row, case, model, t0)
+        pred = predict_ccd(model, _protocol(case))
+    except LisseError as exc:  # the case needs something the simulator does not model (reported, not hidden)
+        row["note"] = f"not simulated: {exc}"
+        row["seconds"] = time.perf_counter() - t0
+        return row
+    row["seconds"] = time.perf_counter() - t0
+    d = pred.as_dict()
+    cal_on = dict(d.get("calibrated_on") or {})
+    row["failure_mode"] = d.get("failure_mode")
+    row["calibrated"] = ", ".join(pred.calibrated_parameters) or "none"
+    row["calibrated_on"] = "; ".join(f"{k}: {v}" for k, v in cal_on.items())
+    value_text = f"{pub:g}"
+    if any(case.paper in str(v) and value_text in str(v) for v in cal_on.values()):
+        row["calibrated_on_this_row"] = "yes"
+        row["note"] = "a parameter was calibrated on this row's number: it checks the calibration, not the model"
+    ccd, failing = d.get("ccd_mA_cm2"), d.get("failing_current_density_mA_cm2")
+    if case.kind in ("ccd", "lower_bound"):
+        if failing is None:
+            row["predicted_text"] = f">= {ccd:.3g}" if ccd is not None else "-"
+        elif ccd is None:
+            row["predicted_text"] = f"< {failing:.3g}"
+            row["note"] = (row["note"] + "; " if row["note"] else "") + "the first step failed"
+        else:
+            row["predicted_text"] = f"{ccd:.3g}"
+        row["predicted_mA_cm2"] = ccd
+        if ccd is not None:
+            row["ratio"] = ccd / pub
+            ok = 0.5 <= ccd / pub <= 2.0 if case.kind == "ccd" else ccd >= pub / 2.0
+            row["within_factor_2"] = "y" if ok else "n"
+    elif case.kind == "survival":
+        held = failing is None and d.get("failure_mode") is None
+        row["predicted_text"] = "holds" if held else f"fails ({d.get('failure_mode') or d.get('simulated_failure_mode')})"
+        row["within_factor_2"] = "y" if held else "n"
+        row["predicted_mA_cm2"] = pub if held else None
+    return row
+
+
+def _onset_row(row: dict[str, Any], case: Any, model: Any, t0: float) -> dict[str, Any]:
+    """An ``onset`` case: :func:`lisse.sim.interface.nucleation_onset` on the case's current grid (to 5 x the value)."""
+    from lisse.sim.interface import nucleation_onset
+
+    pub = case.value / 10.0
+    j = nucleation_onset(model, step_time=case.step_time or 3600.0, start=case.start, increment=case.increment,
+                         max_current=max(case.start, 5.0 * case.value))
+    row["seconds"] = time.perf_counter() - t0
+    row["calibrated"] = ", ".join(model.calibrated_parameters) or "none"
+    row["calibrated_on"] = "; ".join(f"{k}: {v}" for k, v in model.calibrated.items())
+    if j is None:
+        row["predicted_text"] = f"no nucleation up to {5 * pub:g}"
+        return row
+    row["predicted_mA_cm2"] = j / 10.0
+    row["predicted_text"] = f"{j / 10.0:.3g}"
+    row["ratio"] = j / 10.0 / pub
+    row["within_factor_2"] = "y" if 0.5 <= j / 10.0 / pub <= 2.0 else "n"
+    return row
+
+
+def ordering(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The orderings each paper reports (pairs of its staircase CCDs / lower bounds) and whether the predictions keep them.
+
+    A pair is right when the case with the lower published number is predicted lower; a prediction that reached the
+    search limit (``>= x``) counts as at least x. A published lower bound orders only against smaller CCDs ("above 4"
+    says nothing against a CCD of 6). Sets each row's ``ordering_right`` (y: every pair with it right).
+    """
+    by_key = {r["case"]: r for r in rows}
+    pairs = []
+    for a, b in combinations([r for r in rows if r["kind"] in ("ccd", "lower_bound")], 2):
+        if a["paper"] != b["paper"] or a["published_mA_cm2"] == b["published_mA_cm2"]:
+            continue
+        lo, hi = (a, b) if a["published_mA_cm2"] < b["published_mA_cm2"] else (b, a)
+        if lo["kind"] == "lower_bound":  # "above 4" says nothing about the order against a CCD of 6
+            continue
+        p_lo, p_hi = lo["predicted_mA_cm2"], hi["predicted_mA_cm2"]
+        if lo["predicted_text"] == "not simulated" or hi["predicted_text"] == "not simulated":
+            right = None
+        elif p_lo is None:  # the lower one failed at its first step: right unless the higher one did too
+            right = p_hi is not None
+        elif p_hi is None:
+            right = False
+        else:
+            right = p_lo < p_hi or (p_lo == p_hi and hi["predicted_text"].startswith(">="))
+        pairs.append({"lower": lo["case"], "higher": hi["case"], "right": right})
+    for r in rows:
+        mine = [p["right"] for p in pairs if r["case"] in (p["lower"], p["higher"]) and p["right"] is not None]
+        if mine:
+            by_key[r["case"]]["ordering_right"] = "y" if all(mine) else "n"
+    return pairs
+
+
+def validation_rows(cases: Iterable[Any] | None = None,
+                    progress: Callable[[int, int], None] | None = None) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Every case's row (columns :data:`COLUMNS`) and the ordering pairs."""
+    from lisse.sim.interface.cases import VALIDATION_CASES
+
+    todo = list(VALIDATION_CASES.values() if cases is None else cases)
+    rows = []
+    for k, case in enumerate(todo):
+        rows.append(run_case(case))
+        if progress is not None:
+            progress(k + 1, len(todo))
+    pairs = ordering(rows)
+    return [{c: r.get(c) for c in COLUMNS} for r in rows], pairs
+
+
+def _cell(v: Any) -> str:
+    if v is None:
+        return "–"
+    if isinstance(v, float):
+        return "–" if not math.isfinite(v) else f"{v:.3g}"
+    return str(v).replace("|", "/")
+
+
+def markdown(rows: list[dict[str, Any]], pairs: list[dict[str, Any]]) -> str:
+    """The table as Markdown (the README's form)."""
+    head = "| case | kind | predicted (mA/cm²) | published (mA/cm²) | ratio | within ×2 | ordering | calibrated (on) |"
+    out = [head, "|" + "---|" * 8]
+    for r in rows:
+        cal = r["calibrated_on"] or r["calibrated"] or "–"
+        if r["calibrated_on_this_row"] == "yes":
+            cal += " — **calibrated on this row**"
+        pred = r["note"] if r["predicted_text"] == "not simulated" and r["note"] else r["predicted_text"]
+        ratio = _cell(r["ratio"])
+        if r["ratio"] is not None and str(r["predicted_text"]).startswith(">="):
+            ratio = f"≥ {ratio}"  # the staircase reached its search limit: a lower bound
+        out.append("| " + " | ".join(_cell(x) for x in (r["case"], r["kind"], pred, r["published_text"], ratio,
+                                                        r["within_factor_2"], r["ordering_right"], cal)) + " |")
+    n_ok = sum(r["within_factor_2"] == "y" for r in rows)
+    decided = [p for p in pairs if p["right"] is not None]
+    n_pairs = sum(bool(p["right"]) for p in decided)
+    out.append("")
+    out.append(f"{n_ok} of {len(rows)} rows within a factor 2; {n_pairs} of {len(decided)} published orderings right "
+               f"({len(pairs) - len(decided)} undecided: a case not simulated). Pairs (same paper, published lower first): "
+               + ", ".join(f"{p['lower']} < {p['higher']} ({'-' if p['right'] is None else 'y' if p['right'] else 'n'})" for p in pairs) + ".")
+    return "\n".join(out)
+
+
+def write_readme(path: Path, text: str) -> None:
+    """Replace the block between the validation-table markers of ``path`` with ``text``."""
+    src = path.read_text(encoding="utf-8")
+    start, end = "<!-- validation-table:start -->", "<!-- validation-table:end -->"
+    if start not in src or end not in src:
+        raise SystemExit(f"{path}: no '{start}' ... '{end}' block to replace")
+    head, rest = src.split(start, 1)
+    _, tail = rest.split(end, 1)
+    path.write_text(f"{head}{start}\n{text}\n{end}{tail}", encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--out", default=None, help="write validation.csv and validation.json into this folder")
+    ap.add_argument("--readme", default=None, help="replace the validation table block of this Markdown file")
+    a = ap.parse_args(argv)
+    import pandas as pd
+
+    t0 = time.perf_counter()
+    rows, pairs = validation_rows(progress=lambda k, n: print(f"  case {k}/{n}", flush=True))
+    total = time.perf_counter() - t0
+    with pd.option_context("display.width", 250, "display.max_columns", 30, "display.max_colwidth", 60):
+        print(pd.DataFrame(rows)[["case", "kind", "predicted_text", "published_mA_cm2", "ratio", "within_factor_2",
+                                  "ordering_right", "failure_mode", "calibrated", "seconds"]].to_string(index=False))
+    print()
+    md = markdown(rows, pairs)
+    print(md.splitlines()[-1])
+    for r in rows:
+        if r["calibrated_on"]:
+            print(f"  {r['case']}: calibrated {r['calibrated_on']}")
+        if r["note"]:
+            print(f"  {r['case']}: {r['note']}")
+    print(f"total {total:.1f} s for {len(rows)} cases (wall time on this machine; a shared machine inflates it)")
+    if a.out:
+        from lisse.io.outputs import atomic_write_text
+
+        out = Path(a.out)
+        out.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(out / "validation.csv", pd.DataFrame(rows).to_csv(index=False))
+        atomic_write_text(out / "validation.json", json.dumps({"rows": rows, "orderings": pairs}, indent=2, default=str))
+        from lisse.io.outputs import save_figure
+        from lisse.plot.interface import validation_figure
+
+        cal_rows = [{**r, "calibrated": r["calibrated_on_this_row"] == "yes"} for r in rows if r["kind"] in ("ccd", "lower_bound", "onset")]
+        fig = save_figure(validation_figure(cal_rows), out / "validation.png")
+        print(f"wrote {out / 'validation.csv'}, {out / 'validation.json'} and {fig}")
+    if a.readme:
+        write_readme(Path(a.readme), md)
+        print(f"updated the validation table in {a.readme}")
+
+
+if __name__ == "__main__":
+    main()

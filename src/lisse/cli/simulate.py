@@ -1,0 +1,534 @@
+"""``lisse simulate``: predict the critical current of a Li | interlayer | electrolyte interface (transient simulator).
+
+Three actions: ``ccd`` (one CCD staircase through the simulator, judged by the same CCD/short detectors
+as measured files), ``map`` (the predicted CCD over two parameters or against stack pressure) and
+``design`` (the thinnest interlayer that holds a target current and capacity). The physics is in
+:mod:`lisse.sim.interface`; this module parses, calls and renders.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+NAME = "simulate"
+HELP = "transient plate/strip simulator: predicted CCD, CCD maps, interlayer design"
+DESCRIPTION = (
+    "Simulates the negative side of a symmetric cell (Li | optional interlayer | solid electrolyte) through a galvanostatic "
+    "protocol and reports what the cycler would show: the simulated record is judged by the same CCD and short detectors "
+    "that analyse measured files, so the predicted CCD follows the measured convention (the last stable step; the first "
+    "failing step; 'no failure up to the search limit' is not a CCD). Parameters come from the materials library; a "
+    "parameter fitted to an observation is listed as calibrated, with that observation. 'ccd' runs one staircase, 'map' "
+    "the CCD over (sigma_e, sigma_ion), (thickness, porosity) or stack pressure, 'design' searches the thinnest interlayer "
+    "that holds a target current and capacity."
+)
+EXAMPLES = """\
+  lisse simulate ccd --interlayer LNI-5CNT --interlayer-thickness "90 um" --protocol fixed-time --step-time "1 h" --json
+  lisse simulate ccd --interlayer LNI-0.5CNT --interlayer-thickness "90 um" --electrolyte LNI --pressure "1 MPa" --out run/
+  lisse simulate ccd --interlayer none --electrolyte LLZTO --step-capacity "0.2 mAh/cm2" --start 0.1 --increment 0.1
+  lisse simulate map --kind conductivity --interlayer LNI-5CNT --interlayer-thickness "90 um" --points 20 --jobs 2 --out maps/
+  lisse simulate map --kind pressure --interlayer none --electrolyte LPSC --pressure-range "0.1 MPa" "10 MPa" --json
+  lisse simulate design --interlayer LNI-5CNT --target-current "4 mA/cm2" --target-capacity "4 mAh/cm2" --json
+"""
+
+_ACTIONS = {
+    "ccd": ("predict the CCD of one interface with a current staircase",
+            "  lisse simulate ccd --interlayer LNI-5CNT --interlayer-thickness \"90 um\" --protocol fixed-time --step-time \"1 h\" --json\n"
+            "  lisse simulate ccd --interlayer none --electrolyte LLZTO --step-capacity \"0.2 mAh/cm2\" --out run/\n"),
+    "map": ("predicted CCD over (sigma_e, sigma_ion), (thickness, porosity) or against stack pressure",
+            "  lisse simulate map --kind conductivity --interlayer LNI-5CNT --interlayer-thickness \"90 um\" --points 20 --out maps/\n"
+            "  lisse simulate map --kind thickness-porosity --interlayer LNI-5CNT --thickness-range \"10 um\" \"200 um\" --json\n"
+            "  lisse simulate map --kind pressure --interlayer none --electrolyte LPSC --json\n"),
+    "design": ("the thinnest interlayer that holds a target current and capacity",
+               "  lisse simulate design --interlayer LNI-5CNT --target-current \"4 mA/cm2\" --target-capacity \"4 mAh/cm2\" --json\n"),
+}
+
+#: Map kinds -> (axes, default ranges in SI, log spacing per axis).
+MAP_KINDS = {
+    "conductivity": (("sigma_e", "sigma_ion"), ((1e-6, 10.0), (1e-6, 1.0)), (True, True)),
+    "thickness-porosity": (("thickness", "porosity"), ((5e-6, 200e-6), (0.1, 0.7)), (True, False)),
+    "pressure": (("pressure",), ((0.1e6, 10e6),), (True,)),
+}
+
+#: Default points per map axis (a 10 x 10 map is 100 staircase simulations).
+DEFAULT_MAP_POINTS = 10
+#: Default start and step of a map's staircases [mA/cm2]: coarser than one CCD's 0.1 mA/cm2 because every map point
+#: is a whole staircase (20 steps to 10 mA/cm2 instead of 100: about five times cheaper).
+MAP_STEP = "0.5"
+
+
+def _model_arguments(p: Any, *, design: bool = False) -> None:
+    from lisse.cli.common import add_quantity
+
+    g = p.add_argument_group("interface (names as 'lisse materials'; quantities take units)")
+    g.add_argument("--interlayer", required=True, metavar="MATERIAL",
+                   help="interlayer material (e.g. LNI-5CNT, LNI-0.5CNT, LNI-50CNT)" + ("" if design else "; 'none': the bare interface"))
+    if not design:
+        add_quantity(g, "--interlayer-thickness", "um", "interlayer thickness (required unless --interlayer none)")
+    g.add_argument("--porosity", type=_fraction, default=None, metavar="X",
+                   help="interlayer porosity, 0 < X < 1 (default: from the library, Archimedes density)")
+    g.add_argument("--electrolyte", default=None, metavar="NAME", help="solid electrolyte (default: the model's, LNI)")
+    g.add_argument("--surface", default=None, metavar="NAME",
+                   help="surface treatment / layer of the electrolyte that sets the Li contact (e.g. a TfOH-treated or "
+                        "air-exposed garnet surface; names as 'lisse materials')")
+    add_quantity(g, "--pressure", "MPa", "stack pressure (default: the model's, 1 MPa)")
+    add_quantity(g, "--temperature", "K", "temperature (default: the model's, 298.15 K)")
+
+
+def _protocol_arguments(p: Any, first: str = "0.1") -> None:
+    from lisse.cli.common import add_quantity
+
+    g = p.add_argument_group("CCD staircase (plate then strip at each step)")
+    g.add_argument("--protocol", choices=("fixed-time", "fixed-capacity"), default=None,
+                   help="fixed time or fixed capacity per half cycle (default: from the step option given, else fixed-capacity)")
+    step = g.add_mutually_exclusive_group()
+    add_quantity(step, "--step-time", "h", "time per half cycle (fixed-time; default 1 h)")
+    add_quantity(step, "--step-capacity", "mAh/cm2", "capacity per half cycle (fixed-capacity; default 0.2 mAh/cm2)")
+    add_quantity(g, "--start", "mA/cm2", f"first current density (default {first} mA/cm2)", default=f"{first} mA/cm2")
+    add_quantity(g, "--increment", "mA/cm2", f"current density step (default {first} mA/cm2)", default=f"{first} mA/cm2")
+    add_quantity(g, "--max-current", "mA/cm2", "search limit: the highest step (default 10 mA/cm2)", default="10 mA/cm2")
+
+
+def _out_arguments(p: Any, what: str) -> None:
+    p.add_argument("--out", default=None, metavar="DIR", help=f"write {what} to DIR (atomically); DIR must be new, empty or made by lisse")
+    p.add_argument("--overwrite", action="store_true", help="also write into an --out folder holding other files")
+
+
+def _fraction(text: str) -> float:
+    from lisse.cli.common import OptionValueError
+
+    try:
+        x = float(text)
+    except ValueError:
+        raise OptionValueError(f"--porosity: expected a number between 0 and 1 (e.g. 0.3); got '{text}'") from None
+    if not 0.0 < x < 1.0:
+        raise OptionValueError(f"--porosity: expected a number between 0 and 1 (exclusive); got {text}")
+    return x
+
+
+def _points(text: str) -> int:
+    from lisse.cli.common import OptionValueError
+
+    try:
+        return int(text)
+    except ValueError:
+        raise OptionValueError(f"--points: expected a whole number of points per axis; got '{text}'") from None
+
+
+def add_arguments(parser) -> None:
+    from lisse.cli.common import add_executor_options, add_quantity
+
+    sub = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    for name, (help_, ex) in _ACTIONS.items():
+        p = sub.add_parser(name, help=help_, description=f"lisse simulate {name}: {help_}. " + DESCRIPTION,
+                           epilog="examples:\n" + ex.rstrip(), formatter_class=argparse.RawDescriptionHelpFormatter)
+        p.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="print the result as JSON (keys carry their unit)")
+        p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="show the full traceback on error")
+        _model_arguments(p, design=name == "design")
+        if name in ("ccd", "map"):
+            _protocol_arguments(p, "0.1" if name == "ccd" else MAP_STEP)
+        if name == "ccd":
+            _out_arguments(p, "the simulated record and state (CSV) and the figure (PNG)")
+        if name == "map":
+            g = p.add_argument_group("map")
+            g.add_argument("--kind", required=True, choices=tuple(MAP_KINDS), help="which parameters the map spans")
+            g.add_argument("--points", type=_points, default=DEFAULT_MAP_POINTS, metavar="N",
+                           help=f"points per axis (default {DEFAULT_MAP_POINTS}; each point is one staircase simulation)")
+            add_quantity(g, "--sigma-e-range", "S/cm", "conductivity map: electronic conductivity range MIN MAX (default 1e-8 to 0.1)", nargs=2)
+            add_quantity(g, "--sigma-ion-range", "S/cm", "conductivity map: ionic conductivity range MIN MAX (default 1e-8 to 0.01)", nargs=2)
+            add_quantity(g, "--thickness-range", "um", "thickness-porosity map: thickness range MIN MAX (default 5 to 200)", nargs=2)
+            g.add_argument("--porosity-range", type=_fraction, nargs=2, default=None, metavar="X",
+                           help="thickness-porosity map: porosity range MIN MAX (default 0.1 to 0.7)")
+            add_quantity(g, "--pressure-range", "MPa", "pressure map: stack pressure range MIN MAX (default 0.1 to 10)", nargs=2)
+            add_executor_options(g, "map points")
+            _out_arguments(p, "the map table (CSV) and figure (PNG)")
+        if name == "design":
+            g = p.add_argument_group("target")
+            add_quantity(g, "--target-current", "mA/cm2", "current density the interlayer must hold", required=True)
+            add_quantity(g, "--target-capacity", "mAh/cm2", "areal capacity per half cycle it must hold", required=True)
+            g.add_argument("--cycles", type=int, default=5, metavar="N", help="plate/strip cycles each candidate must survive (default 5)")
+            add_quantity(g, "--thickness-min", "um", "thinnest candidate (default 1 um)", default="1 um")
+            add_quantity(g, "--thickness-max", "um", "thickest candidate: the search bound (default 200 um)", default="200 um")
+        p.set_defaults(_parser=p)
+
+
+# ---------------------------------------------------------------------------------------------------
+# building the model and protocol from the options
+
+
+def _is_none(name: str | None) -> bool:
+    return name is not None and name.strip().lower() in ("none", "bare", "")
+
+
+def model_kwargs(args: Any) -> dict[str, Any]:
+    """The :func:`lisse.sim.interface.build_model` keyword arguments of the interface options (SI floats).
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        Parsed options of ``lisse simulate ccd|map|design``.
+
+    Returns
+    -------
+    dict
+        ``interlayer`` (None for a bare interface), and ``interlayer_thickness``, ``porosity``, ``electrolyte``,
+        ``pressure``, ``temperature`` where given.
+
+    Raises
+    ------
+    ParameterError
+        A thickness or porosity given with ``--interlayer none``, or an interlayer without a thickness.
+    """
+    from lisse.errors import ParameterError
+
+    bare = _is_none(args.interlayer)
+    thickness = getattr(args, "interlayer_thickness", None)
+    if bare:
+        for flag, v in (("--interlayer-thickness", thickness), ("--porosity", args.porosity)):
+            if v is not None:
+                raise ParameterError(f"{flag}: expected no value with --interlayer none (the bare interface has no interlayer); "
+                                     f"got one")
+    elif thickness is None and args.action == "ccd":
+        raise ParameterError(f"--interlayer-thickness: required with --interlayer {args.interlayer} (e.g. '90 um'); not given")
+    kw: dict[str, Any] = {"interlayer": None if bare else args.interlayer}
+    for key, v in (("interlayer_thickness", thickness), ("porosity", args.porosity), ("electrolyte", args.electrolyte),
+                   ("surface", args.surface), ("pressure", args.pressure), ("temperature", args.temperature)):
+        if v is not None:
+            kw[key] = v
+    if thickness is not None and thickness <= 0:
+        raise ParameterError(f"--interlayer-thickness: expected a positive thickness; got {thickness * 1e6:g} um")
+    return kw
+
+
+def protocol_kwargs(args: Any) -> dict[str, Any]:
+    """The :func:`lisse.sim.interface.staircase` arguments of the protocol options (SI floats).
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        Parsed options of ``lisse simulate ccd|map``.
+
+    Returns
+    -------
+    dict
+        ``kind`` ("fixed-time" | "fixed-capacity"), ``start``, ``increment``, ``max_current`` [A/m2] and
+        ``step_time`` [s] or ``step_capacity`` [C/m2].
+
+    Raises
+    ------
+    ParameterError
+        A step option that does not belong to ``--protocol``, or a non-positive start, increment or limit.
+    """
+    from lisse.errors import ParameterError
+
+    kind = args.protocol
+    if kind is None:
+        kind = "fixed-time" if args.step_time is not None else "fixed-capacity"
+    if kind == "fixed-time" and args.step_capacity is not None:
+        raise ParameterError("--step-capacity: does not apply to --protocol fixed-time (give --step-time, e.g. '1 h')")
+    if kind == "fixed-capacity" and args.step_time is not None:
+        raise ParameterError("--step-time: does not apply to --protocol fixed-capacity (give --step-capacity, e.g. '0.2 mAh/cm2')")
+    for flag, v in (("--start", args.start), ("--increment", args.increment), ("--max-current", args.max_current)):
+        if not v > 0:
+            raise ParameterError(f"{flag}: expected a positive current density; got {v / 10:g} mA/cm2")
+    if args.max_current < args.start:
+        raise ParameterError(f"--max-current: expected at least --start ({args.start / 10:g} mA/cm2); got {args.max_current / 10:g} mA/cm2")
+    kw: dict[str, Any] = {"kind": kind, "start": args.start, "increment": args.increment, "max_current": args.max_current}
+    if kind == "fixed-time":
+        kw["step_time"] = 3600.0 if args.step_time is None else args.step_time
+    else:
+        kw["step_capacity"] = 0.2 * 3.6e4 if args.step_capacity is None else args.step_capacity
+    for key in ("step_time", "step_capacity"):
+        if key in kw and not kw[key] > 0:
+            raise ParameterError(f"--{key.replace('_', '-')}: expected a positive value; got {kw[key]!r} (SI)")
+    return kw
+
+
+def _staircase(kw: dict[str, Any]) -> Any:
+    from lisse.sim.interface import staircase
+
+    kw = dict(kw)
+    return staircase(kw.pop("kind"), **kw)
+
+
+# ---------------------------------------------------------------------------------------------------
+# actions
+
+
+def run(args):
+    if args.action == "ccd":
+        return _run_ccd(args)
+    if args.action == "map":
+        return _run_map(args)
+    return _run_design(args)
+
+
+def _progress(args: Any, total: int | None, what: str):
+    from lisse.cli.common import progress_bar_for
+
+    return progress_bar_for(args, total, f"lisse simulate: {what}", unit="sim")
+
+
+def _describe(kw: dict[str, Any]) -> dict[str, Any]:
+    """The interface options as JSON-ready display values."""
+    out: dict[str, Any] = {"interlayer": kw.get("interlayer") or "none"}
+    if "interlayer_thickness" in kw:
+        out["interlayer_thickness_um"] = round(kw["interlayer_thickness"] * 1e6, 9)
+    if "porosity" in kw:
+        out["porosity"] = kw["porosity"]
+    for key in ("electrolyte", "surface"):
+        if key in kw:
+            out[key] = kw[key]
+    if "pressure" in kw:
+        out["pressure_MPa"] = round(kw["pressure"] / 1e6, 12)
+    if "temperature" in kw:
+        out["temperature_K"] = kw["temperature"]
+    return out
+
+
+def _protocol_dict(kw: dict[str, Any]) -> dict[str, Any]:
+    d = {"start_mA_cm2": kw["start"] / 10, "increment_mA_cm2": kw["increment"] / 10, "search_limit_mA_cm2": kw["max_current"] / 10}
+    if "step_time" in kw:
+        d["step_time_h"] = kw["step_time"] / 3600
+    else:
+        d["step_capacity_mAh_cm2"] = kw["step_capacity"] / 3.6e4
+    return d
+
+
+def _run_ccd(args: Any) -> dict[str, Any]:
+    from lisse.sim.interface import build_model, predict_ccd
+
+    mkw = model_kwargs(args)
+    pkw = protocol_kwargs(args)
+    out = None
+    if args.out is not None:  # claim the folder before the work: a refused folder costs nothing
+        from lisse.io.outputs import claim_output_folder
+
+        out = claim_output_folder(args.out, overwrite=args.overwrite)
+    model = build_model(**mkw)
+    proto = _staircase(pkw)
+    with _progress(args, None, "CCD staircase") as bar:
+        from lisse.io.progress import progress_callback
+
+        pred = predict_ccd(model, proto, progress=progress_callback(bar))
+    result = dict(pred.as_dict())
+    result["calibrated_parameters"] = list(pred.calibrated_parameters)
+    result.setdefault("calibrated_on", {})  # name -> the observation each calibrated parameter was fitted to
+    result["interface"] = _describe(mkw)
+    result["staircase"] = _protocol_dict(pkw)
+    if out is not None:
+        result["files"] = _write_ccd(out, pred)
+    return result
+
+
+def _write_ccd(out: Any, pred: Any) -> list[str]:
+    import io
+
+    import pandas as pd
+
+    from lisse.io.outputs import atomic_write_text, mark_output_files, save_figure
+    from lisse.plot.interface import simulation_figure
+
+    sim = pred.simulation
+    files = []
+    rec = sim.record
+    buf = io.StringIO()
+    pd.DataFrame({"time_s": rec.time_s, "voltage_V": rec.voltage_V, "current_A": rec.current_A}).to_csv(buf, index=False)
+    files.append(str(atomic_write_text(out / "simulated_record.csv", buf.getvalue())))
+    buf = io.StringIO()
+    pd.DataFrame(sim.state).to_csv(buf, index=False)
+    files.append(str(atomic_write_text(out / "simulated_state.csv", buf.getvalue())))
+    t_fail = _failure_time(pred)
+    d = pred.as_dict()
+    ccd, failing = d.get("ccd_mA_cm2"), d.get("failing_current_density_mA_cm2")
+    short = (f">= {ccd:.3g} mA/cm2 (search limit)" if failing is None and ccd is not None else
+             f"< {failing:.3g} mA/cm2" if ccd is None and failing is not None else
+             f"{ccd:.3g} mA/cm2, fails at {failing:.3g}" if ccd is not None else "-")
+    fig = simulation_figure(rec, sim.state, t_fail, title=f"predicted CCD {short}")
+    files.append(str(save_figure(fig, out / "simulated_ccd.png")))
+    mark_output_files(out, files)
+    return files
+
+
+def _failure_time(pred: Any) -> float | None:
+    """Time of the detected failure [s]: the detector's when the prediction carries one, else the simulator's."""
+    t = getattr(pred, "failure_time_s", None)
+    if t is None:
+        t = getattr(pred.simulation, "failure_time_s", None)
+    return None if t is None else float(t)
+
+
+def _ranges(args: Any, kind: str) -> list[Any]:
+    import numpy as np
+
+    from lisse.errors import ParameterError
+    from lisse.params import check_count
+    from lisse.sim.interface.maps import MAX_AXIS_POINTS
+
+    names, defaults, logs = MAP_KINDS[kind]
+    n = check_count(args.points, "--points", 2, MAX_AXIS_POINTS, "each point is one staircase simulation")
+    flags = {"sigma_e": "sigma_e_range", "sigma_ion": "sigma_ion_range", "thickness": "thickness_range",
+             "porosity": "porosity_range", "pressure": "pressure_range"}
+    for other, dest in flags.items():  # a range for an axis this kind does not have would be silently ignored
+        if other not in names and getattr(args, dest) is not None:
+            raise ParameterError(f"--{dest.replace('_', '-')}: does not apply to --kind {kind} (axes: {', '.join(names)})")
+    axes = []
+    for name, default, log in zip(names, defaults, logs):
+        lo, hi = getattr(args, flags[name]) or default
+        if not (0 < lo < hi):
+            raise ParameterError(f"--{flags[name].replace('_', '-')}: expected 0 < MIN < MAX; got {lo!r} and {hi!r} (SI)")
+        axes.append(np.geomspace(lo, hi, n) if log else np.linspace(lo, hi, n))
+    return axes
+
+
+def _run_map(args: Any) -> dict[str, Any]:
+    import io
+
+    import numpy as np
+    import pandas as pd
+
+    from lisse.cli.common import executor_kwargs
+    from lisse.errors import ParameterError
+    from lisse.io.progress import progress_callback
+    from lisse.sim.interface import maps
+
+    mkw = model_kwargs(args)
+    pkw = protocol_kwargs(args)
+    kind = args.kind
+    axes = _ranges(args, kind)
+    spanned = {"conductivity": (), "thickness-porosity": ("interlayer_thickness", "porosity"), "pressure": ("pressure",)}[kind]
+    for key in spanned:  # the map spans it: a single value would be silently replaced
+        if key in mkw:
+            flag = {"interlayer_thickness": "--interlayer-thickness", "porosity": "--porosity", "pressure": "--pressure"}[key]
+            raise ParameterError(f"{flag}: not with --kind {kind}, whose map spans it (give its range instead)")
+    out = None
+    if args.out is not None:
+        from lisse.io.outputs import claim_output_folder
+
+        out = claim_output_folder(args.out, overwrite=args.overwrite)
+    proto = _staircase(pkw)
+    total = int(np.prod([a.size for a in axes]))
+    with _progress(args, total, f"{kind} map") as bar:
+        run_kw = {"progress": progress_callback(bar), **executor_kwargs(args)}
+        if kind == "conductivity":
+            m = maps.map_conductivities(mkw, axes[0], axes[1], proto, **run_kw)
+        elif kind == "thickness-porosity":
+            m = maps.map_thickness_porosity(mkw, axes[0], axes[1], proto, **run_kw)
+        else:
+            m = maps.map_pressure(mkw, axes[0], proto, **run_kw)
+    table = maps.map_table(m)
+    ccd = np.asarray(m["ccd"], dtype=float)
+    result: dict[str, Any] = {
+        "kind": kind, "points": total, "protocol": m["protocol"], "interface": _describe(mkw), "staircase": _protocol_dict(pkw),
+        "ccd_min_mA_cm2": float(np.nanmin(ccd)) / 10 if np.isfinite(ccd).any() else None,
+        "ccd_max_mA_cm2": float(np.nanmax(ccd)) / 10 if np.isfinite(ccd).any() else None,
+        "points_at_search_limit": int(np.sum(m["search_limit_reached"])),
+        "points_without_stable_step": int(np.sum(~np.isfinite(ccd))),
+        "points_not_judged": sum(str(v).startswith("not judged") for v in np.asarray(m["failure_mode"], dtype=object).ravel()),
+        "calibrated_parameters": list(m["calibrated_parameters"]),
+        "table": table,
+    }
+    if out is not None:
+        from lisse.io.outputs import atomic_write_text, mark_output_files, save_figure
+        from lisse.plot.interface import ccd_map_figure
+
+        name = f"ccd_map_{kind.replace('-', '_')}"
+        buf = io.StringIO()
+        pd.DataFrame(table).to_csv(buf, index=False)
+        files = [str(atomic_write_text(out / f"{name}.csv", buf.getvalue()))]
+        files.append(str(save_figure(ccd_map_figure(m, f"predicted CCD ({m['protocol']})"), out / f"{name}.png")))
+        mark_output_files(out, files)
+        result["files"] = files
+    return result
+
+
+def _run_design(args: Any) -> dict[str, Any]:
+    from lisse.errors import ParameterError
+    from lisse.io.progress import progress_callback
+    from lisse.sim.interface.maps import design_interlayer
+
+    if _is_none(args.interlayer):
+        raise ParameterError("--interlayer: expected an interlayer material to size (e.g. LNI-5CNT); got none")
+    with _progress(args, None, "design search") as bar:
+        d = design_interlayer(args.interlayer, args.target_current, args.target_capacity, electrolyte=args.electrolyte,
+                              porosity=args.porosity, pressure=args.pressure, temperature=args.temperature,
+                              thickness_min=args.thickness_min, thickness_max=args.thickness_max, cycles=args.cycles,
+                              progress=progress_callback(bar))
+    return d.as_dict()
+
+
+# ---------------------------------------------------------------------------------------------------
+# human output
+
+
+def _ccd_text(r: dict[str, Any]) -> str:
+    from lisse.cli.common import fmt
+
+    ccd, fail = r.get("ccd_mA_cm2"), r.get("failing_current_density_mA_cm2")
+    if fail is None:
+        return f">= {fmt(ccd, 3)} mA/cm2 (no failure up to the search limit: not a CCD)" if ccd is not None else "no step simulated"
+    if ccd is None:
+        return f"< {fmt(fail, 3)} mA/cm2 (the first step failed)"
+    return f"{fmt(ccd, 3)} mA/cm2"
+
+
+def render(result: dict[str, Any]) -> str:
+    from lisse.cli.common import fmt, table
+
+    lines: list[str] = []
+    iface = result.get("interface", {})
+    if "kind" in result and "table" in result:  # map
+        lines.append(f"predicted CCD map ({result['kind']}, {result['points']} points, {result['protocol']} staircase)")
+        lines.append(f"  interface          {_iface_text(iface)}")
+        lines.append(f"  CCD range          {fmt(result['ccd_min_mA_cm2'], 3)} to {fmt(result['ccd_max_mA_cm2'], 3)} mA/cm2")
+        lines.append(f"  at search limit    {result['points_at_search_limit']} points (CCD there is a lower bound)")
+        lines.append(f"  no stable step     {result['points_without_stable_step']} points")
+        if result.get("points_not_judged"):
+            lines.append(f"  not judged         {result['points_not_judged']} points (the detectors could not judge the simulated "
+                         "record; see failure_mode in the table)")
+    elif "thickness_um" in result:  # design
+        target = f"{fmt(result['target_current_density_mA_cm2'])} mA/cm2 at {fmt(result['target_capacity_mAh_cm2'])} mAh/cm2"
+        if result["holds"]:
+            lines.append(f"thinnest {result['material']} interlayer holding {target} for {result['cycles']} cycles: "
+                         f"{fmt(result['thickness_um'], 3)} um")
+        else:
+            lines.append(f"no {result['material']} interlayer up to {fmt(result['thickness_max_um'])} um holds {target}")
+        lines.append(f"  {result['note']}")
+        rows = [[e["thickness_um"], e["holds"], e["failure_mode"] or "-"] for e in result["evaluated"]]
+        lines.append(table(rows, ["thickness_um", "holds", "failure_mode"]))
+    else:  # ccd
+        st = result.get("staircase", {})
+        step = (f"{fmt(st['step_time_h'])} h per half cycle" if "step_time_h" in st
+                else f"{fmt(st.get('step_capacity_mAh_cm2'))} mAh/cm2 per half cycle")
+        lines.append(f"predicted CCD (last stable step, {result.get('protocol')} staircase, {step}): {_ccd_text(result)}")
+        lines.append(f"  interface          {_iface_text(iface)}")
+        fail = result.get("failing_current_density_mA_cm2")
+        lines.append(f"  failing step       {fmt(fail, 3) + ' mA/cm2' if fail is not None else 'none up to ' + fmt(st.get('search_limit_mA_cm2')) + ' mA/cm2'}")
+        lines.append(f"  failure mode       {result.get('failure_mode') or '-'}")
+    cal = result.get("calibrated_on") or {}
+    names = result.get("calibrated_parameters") or []
+    if names:
+        lines.append("  calibrated parameters (fitted to an observation; not independent predictions):")
+        for n in names:
+            lines.append(f"    {n}: calibrated on {cal.get(n, 'an observation not named')}")
+    elif "calibrated_parameters" in result:
+        lines.append("  calibrated parameters: none (every parameter from an independent measurement or the literature)")
+    for f in result.get("files", []):
+        lines.append(f"  wrote {f}")
+    return "\n".join(lines)
+
+
+def _iface_text(iface: dict[str, Any]) -> str:
+    from lisse.cli.common import fmt
+
+    il = iface.get("interlayer", "none")
+    parts = ["Li"]
+    if il != "none":
+        extra = f" {fmt(iface['interlayer_thickness_um'])} um" if "interlayer_thickness_um" in iface else ""
+        extra += f" (porosity {fmt(iface['porosity'])})" if "porosity" in iface else ""
+        parts.append(f"{il}{extra}")
+    parts.append(iface.get("electrolyte", "default electrolyte") + (f" ({iface['surface']} surface)" if "surface" in iface else ""))
+    text = " | ".join(parts)
+    if "pressure_MPa" in iface:
+        text += f", {fmt(iface['pressure_MPa'])} MPa"
+    return text

@@ -1,0 +1,290 @@
+"""``lisse evaluate`` stage: the predicted critical current of each cell's Li | interlayer | electrolyte interface.
+
+Runs when a cell of the study has an interlayer, or when the study has a ``[simulate]`` table (then every
+cell is simulated, a cell without an interlayer as the bare interface). Each cell gets one CCD staircase
+through the transient simulator (:func:`lisse.sim.interface.predict_ccd`) at **the cell's own capacity and
+current**: the capacity per half cycle is the cell's positive areal capacity (what one charge plates), the
+operating current is ``current_density`` or ``c_rate`` x that capacity; a ``fixed-capacity`` staircase
+steps the current at that capacity per half cycle, a ``fixed-time`` one at capacity / current per half cycle
+(Wang2024's convention: 1 h at 1 mA/cm2 is 1 mAh/cm2). The report shows the predicted CCD beside the
+measured one of the same cell when the ``[cycling]`` stage analysed a file of it (a database file whose
+cell is the cell's name, a file whose name is the cell's name, or one named in ``measured``), says whether
+the cell's operating current is below the predicted CCD, and names every calibrated parameter with the
+observation it was fitted to. Section (all keys optional)::
+
+    [simulate]
+    protocol = "fixed-capacity"      # or "fixed-time"
+    c_rate = 0.5                     # operating current = c_rate x the cell's positive capacity ...
+    current_density = "1 mA/cm2"     # ... or this current density
+    capacity = "1 mAh/cm2"           # per half cycle instead of the cell's positive capacity
+    start = "0.5 mA/cm2"             # first step of the staircase (default 0.5)
+    increment = "0.5 mA/cm2"         # step (default 0.5 mA/cm2: 20 steps to 10 mA/cm2; 0.1 for the usual resolution)
+    max_current = "10 mA/cm2"        # search limit
+    pressure = "1 MPa"               # stack pressure (default: the model's)
+    temperature = "298.15 K"
+    surfaces = { "Ji2025 cell" = "LLZTO-TfOH" }  # cell name -> surface: simulated as that treated bare interface
+    measured = { "Wang2024 cell" = "sym_ccd" }   # cell name -> [cycling] file (stem) with its measured CCD
+
+A cell whose interlayer is a coating without ionic and electronic conductivity in the library (LiCF3SO3, LiF) is
+not simulated as a layer: it is listed as skipped with the reason unless ``surfaces`` names the surface it stands for.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from lisse.params import OptionBounds, OptionSpec
+from lisse.pipeline.registry import StageContext, StageResult, stage
+from lisse.report.html import Markup
+
+_J: OptionBounds = {"low": 0.0, "low_inclusive": False, "high": 1e4}
+
+#: Options of the ``[simulate]`` table.
+SCHEMA = {
+    "protocol": OptionSpec.text("CCD staircase: fixed capacity or fixed time per half cycle", "fixed-capacity",
+                                ("fixed-capacity", "fixed-time")),
+    "c_rate": OptionSpec.number("operating current as a C-rate of the cell's positive capacity (1/h); current_density wins", 0.5, low=0.0,
+                                low_inclusive=False, high=100.0),
+    "current_density": OptionSpec.quantity("mA/cm2", "operating current density (instead of c_rate)", **_J),
+    "capacity": OptionSpec.quantity("mAh/cm2", "capacity per half cycle (default: the cell's positive areal capacity)", low=0.0,
+                                    low_inclusive=False, high=3.6e6),
+    "start": OptionSpec.quantity("mA/cm2", "first current density of the staircase", "0.5 mA/cm2", **_J),
+    "increment": OptionSpec.quantity("mA/cm2", "current density step of the staircase (default 0.5: 20 steps to 10 mA/cm2 keep "
+                                     "lisse evaluate quick; 0.1 for the usual CCD resolution)", "0.5 mA/cm2", **_J),
+    "max_current": OptionSpec.quantity("mA/cm2", "search limit: highest step of the staircase", "10 mA/cm2", **_J),
+    "pressure": OptionSpec.quantity("MPa", "stack pressure (default: the simulator's)", low=0.0, low_inclusive=False, high=1e9),
+    "temperature": OptionSpec.quantity("K", "temperature (default: the simulator's)", low=0.0, low_inclusive=False, high=2000.0),
+    "surfaces": OptionSpec.table("cell name -> library surface (e.g. LLZTO-TfOH, LLZTO-air, LACSS): simulate that cell as the bare "
+                                 "interface with this surface treatment (what a thin coating such as LiCF3SO3 stands for)",
+                                 values=OptionSpec.text("surface material (lisse materials)"), max_items=1000),
+    "measured": OptionSpec.table("cell name -> the [cycling] file (name without suffix) holding its measured CCD",
+                                 values=OptionSpec.text("cycling file name"), max_items=1000),
+}
+
+
+def _check(o: dict) -> None:
+    from lisse.errors import ParameterError
+
+    if not o["start"] <= o["max_current"]:
+        raise ParameterError(f"[simulate] max_current: expected at least start ({o['start'] / 10:g} mA/cm2); found "
+                             f"{o['max_current'] / 10:g} mA/cm2")
+
+
+def _applies(study) -> str | None:
+    cells = study.get("cells", []) if isinstance(study, dict) else []
+    if "simulate" in study or any(isinstance(c, dict) and c.get("interlayer") for c in cells):
+        return None
+    return "no cell has an interlayer and the study has no [simulate] table"
+
+
+def cell_interface(cell: dict, design: Any, surface: str | None = None) -> dict[str, Any]:
+    """The :func:`lisse.sim.interface.build_model` arguments of one study cell (SI floats).
+
+    Parameters
+    ----------
+    cell : dict
+        The ``[[cells]]`` table as written (to tell a given porosity from the schema's default 0).
+    design : lisse.cell.CellDesign
+        The cell's design (its interlayer and electrolyte layers, SI).
+    surface : str, optional
+        Library surface material: the cell is simulated as the bare interface with this surface (its
+        interlayer, a thin coating, stands for the treatment).
+
+    Returns
+    -------
+    dict
+        ``interlayer`` (material name or None), ``interlayer_thickness`` [m] and ``porosity`` where the cell
+        gives them, ``surface`` when given, ``electrolyte`` (material name).
+
+    Raises
+    ------
+    ParameterError
+        The cell's interlayer has no ionic or electronic conductivity in the library (a coating the simulator
+        cannot model as a layer) and no ``surface`` is given for it.
+    """
+    from lisse.errors import ParameterError
+    from lisse.materials import get_material
+
+    kw: dict[str, Any] = {"interlayer": None}
+    il = None if surface is not None else design.interlayer
+    if surface is not None:
+        kw["surface"] = surface
+    if il is not None:
+        m = get_material(il.material)
+        missing = [q for q in ("ionic_conductivity", "electronic_conductivity") if not m.has(q)]
+        if missing:
+            raise ParameterError(f"interlayer {m.name}: expected a layer with ionic and electronic conductivity in the library; "
+                                 f"it has no {' or '.join(missing)} (a coating: give [simulate] surfaces = {{ \"CELL\" = "
+                                 "\"SURFACE\" }, e.g. LLZTO-TfOH, to simulate the treated bare interface)")
+        kw["interlayer"] = il.material
+        kw["interlayer_thickness"] = il.thickness
+        raw = cell.get("interlayer")
+        if (isinstance(raw, dict) and "porosity" in raw) or "interlayer_porosity" in cell:
+            kw["porosity"] = il.porosity  # given in the study; otherwise the library's (Archimedes) value
+    el = design.electrolyte.material if design.electrolyte is not None else cell.get("electrolyte")
+    if el:
+        kw["electrolyte"] = el
+    return kw
+
+
+def _measured(results: dict, name: str, opts: dict) -> dict | None:
+    """The ``[cycling]`` stage's CCD of cell ``name`` (None when it analysed no file of that cell)."""
+    files = ((results or {}).get("cycling") or {}).get("files") or []
+    wanted = (opts.get("measured") or {}).get(name)
+    for e in files:
+        if "ccd" not in e:
+            continue
+        if (wanted is not None and e.get("name") == wanted) or (wanted is None and name in (e.get("cell"), e.get("name"))):
+            c = e["ccd"]
+            return {"file": e.get("name"), "ccd_mA_cm2": c.get("ccd_mA_cm2"),
+                    "failing_current_density_mA_cm2": c.get("failure_current_density_mA_cm2"), "protocol": c.get("protocol")}
+    return None
+
+
+@stage("simulate", title="Predicted critical current (transient interface simulator)", section="simulate", order=70,
+       needs=(), optional_deps=(), applies=_applies, schema=SCHEMA, check=_check)
+def simulate_stage(ctx: StageContext) -> StageResult:
+    """Predict each cell's CCD at its own capacity and current; show it beside the measured CCD of the cell.
+
+    Parameters
+    ----------
+    ctx : StageContext
+        The study, this stage's typed ``[simulate]`` options (SI floats for quantities), the output folder
+        and the summaries of the stages that ran before (``cycling`` for the measured CCDs).
+
+    Returns
+    -------
+    StageResult
+        Summary per cell (JSON keys with unit suffix; ``calibrated_parameters`` named with their observation),
+        the table of all cells, one simulation figure per cell, report HTML and citation keys.
+    """
+    import pandas as pd
+
+    from lisse.errors import LisseError
+    from lisse.pipeline.study import cell_designs
+    from lisse.plot.interface import simulation_figure
+    from lisse.sim.interface import build_model, predict_ccd, staircase
+
+    opts = ctx.options
+    cells = {str(c.get("name")): c for c in ctx.study.get("cells", []) or [] if isinstance(c, dict)}
+    every = "simulate" in ctx.study
+    summary: dict[str, Any] = {}
+    skipped: dict[str, str] = {}
+    rows: list[dict[str, Any]] = []
+    figures: dict[str, Any] = {}
+    captions: dict[str, str] = {}
+    items: list[Markup] = []
+    predictions: list[dict[str, Any]] = []
+    for name, d in cell_designs(ctx.study):
+        surface = (opts.get("surfaces") or {}).get(name)
+        if d.interlayer is None and surface is None and not every:
+            continue
+        try:
+            kw = cell_interface(cells.get(name, {}), d, surface)
+        except LisseError as exc:
+            skipped[name] = str(exc)
+            continue
+        for key in ("pressure", "temperature"):
+            if key in opts:
+                kw[key] = opts[key]
+        q = opts.get("capacity", d.cathode_capacity)  # C/m2 per half cycle
+        i_op = opts["current_density"] if "current_density" in opts else d.current_density(opts["c_rate"])
+        step = {"step_capacity": q} if opts["protocol"] == "fixed-capacity" else {"step_time": q / i_op}
+        try:
+            model = build_model(**kw)
+            pred = predict_ccd(model, staircase(opts["protocol"], start=opts["start"], increment=opts["increment"],
+                                                max_current=opts["max_current"], **step))
+        except LisseError as exc:  # this cell's interface cannot be simulated (e.g. a material without the properties)
+            skipped[name] = str(exc)
+            continue
+        p = dict(pred.as_dict())
+        ccd = p.get("ccd_mA_cm2")
+        entry = {**p, "interlayer": kw["interlayer"] or "none", "electrolyte": kw.get("electrolyte"),
+                 "interlayer_thickness_um": round(kw["interlayer_thickness"] * 1e6, 9) if "interlayer_thickness" in kw else None,
+                 "surface": kw.get("surface"),
+                 "capacity_per_half_cycle_mAh_cm2": q / 3.6e4, "operating_current_density_mA_cm2": i_op / 10,
+                 "step_time_h": step["step_time"] / 3600 if "step_time" in step else None,
+                 "holds_operating_current": _holds(ccd, p.get("failing_current_density_mA_cm2"), i_op / 10),
+                 "calibrated_parameters": list(pred.calibrated_parameters), "calibrated_on": dict(p.get("calibrated_on") or {}),
+                 "measured": _measured(ctx.results, name, opts)}
+        summary[name] = entry
+        predictions.append(_prediction(ctx.study, name, model, entry))
+        rows.append({"cell": name, **{k: v for k, v in entry.items() if not isinstance(v, (dict, list))},
+                     "calibrated_parameters": ", ".join(entry["calibrated_parameters"]),
+                     "measured_ccd_mA_cm2": (entry["measured"] or {}).get("ccd_mA_cm2")})
+        key = _key(name, figures)
+        sim = pred.simulation
+        figures[key] = simulation_figure(sim.record, sim.state, getattr(sim, "failure_time_s", None), title=name)
+        captions[key] = (f"{name}: simulated {opts['protocol']} staircase at {q / 3.6e4:.3g} mAh/cm² per half cycle: voltage and "
+                         "current, contact fraction and Li front; dashed: the detected failure.")
+        items.append(_item(name, entry))
+    html = Markup("<p>Predicted by the transient plate/strip simulator; the simulated record is judged by the same CCD and "
+                  "short detectors as measured files (CCD = the last stable step). A calibrated parameter was fitted to the "
+                  "observation named and is not an independent prediction.</p><ul>{}</ul>").format(Markup("").join(items))
+    if skipped:
+        html += Markup("<p>Not simulated: {}.</p>").format("; ".join(f"{k} ({v})" for k, v in skipped.items()))
+    return StageResult(summary={"cells": summary, "skipped": skipped, "protocol": opts["protocol"]},
+                       tables={"predicted_ccd": pd.DataFrame(rows)} if rows else {}, figures=figures, html=html,
+                       citations={"Kasemchainan2019"}, figure_captions=captions, predictions=predictions)
+
+
+def _prediction(study: dict, name: str, model: Any, entry: dict) -> dict[str, Any]:
+    """The results-database ``predictions`` row of one cell's predicted CCD (every model parameter with its source)."""
+    params = {k: {"value_SI": v[0], "unit": v[1], "source": v[2], "calibrated": v[3]}
+              for k, v in (getattr(model, "parameters", {}) or {}).items()}
+    info = {"model": "lisse.sim.interface (transient plate/strip simulator)", "parameters": params,
+            "calibrated": list(entry["calibrated_parameters"]), "calibrated_on": dict(entry["calibrated_on"]),
+            "study": (study.get("study") or {}).get("name") if isinstance(study, dict) else None,
+            **{k: entry.get(k) for k in ("protocol", "failing_current_density_mA_cm2", "search_limit_reached", "failure_mode",
+                                         "capacity_per_half_cycle_mAh_cm2", "step_time_h", "interlayer", "surface", "electrolyte")}}
+    return {"source": "lisse evaluate: simulate stage", "quantity": "critical_current", "value": entry.get("ccd_mA_cm2"),
+            "unit": "mA/cm2", "kind": "predicted", "parameters_json": info, "cell": name}
+
+
+def _holds(ccd: float | None, failing: float | None, i_op: float) -> bool | None:
+    """Whether the operating current [mA/cm2] is at or below the last stable step (None: between steps or beyond the scan)."""
+    if ccd is not None and i_op <= ccd:
+        return True
+    if failing is not None and i_op >= failing:
+        return False
+    return None
+
+
+def _key(name: str, taken: dict) -> str:
+    import re
+
+    base = re.sub("_+", "_", "".join(ch if ch.isalnum() else "_" for ch in name)).strip("_").lower()[:40].rstrip("_") or "cell"
+    key, n = f"simulated_{base}", 2
+    while key in taken:
+        key, n = f"simulated_{base}_{n}", n + 1
+    return key
+
+
+def _num(x: Any) -> str:
+    return "–" if x is None or (isinstance(x, float) and not math.isfinite(x)) else f"{x:.3g}"
+
+
+def _item(name: str, e: dict) -> Markup:
+    if e.get("failing_current_density_mA_cm2") is None:
+        pred = Markup("≥ {} mA/cm² (no failure up to the search limit: not a CCD)").format(_num(e.get("ccd_mA_cm2")))
+    elif e.get("ccd_mA_cm2") is None:
+        pred = Markup("&lt; {} mA/cm² (the first step failed)").format(_num(e.get("failing_current_density_mA_cm2")))
+    else:
+        pred = Markup("{} mA/cm² (first failure at {} mA/cm², {})").format(
+            _num(e["ccd_mA_cm2"]), _num(e["failing_current_density_mA_cm2"]), e.get("failure_mode") or "failure")
+    m = e.get("measured")
+    meas = (Markup("; measured CCD {} mA/cm² ({})").format(_num(m.get("ccd_mA_cm2")), m.get("file")) if m
+            else Markup("; no measured CCD of this cell in the study"))
+    holds = e.get("holds_operating_current")
+    op = Markup("; operating current {} mA/cm² {}").format(
+        _num(e["operating_current_density_mA_cm2"]),
+        "is below the predicted CCD" if holds else ("exceeds the predicted CCD" if holds is False else "(no verdict)"))
+    cal = e.get("calibrated_on") or {}
+    names = e.get("calibrated_parameters") or []
+    cal_html = (Markup("; <i>calibrated</i>: {}").format("; ".join(f"{n} (fitted to {cal.get(n, 'an observation not named')})" for n in names))
+                if names else Markup("; no calibrated parameter"))
+    iface = f"Li | {e['interlayer']}" + (f" {e['interlayer_thickness_um']:.3g} µm" if e.get("interlayer_thickness_um") else "") + \
+        f" | {e.get('electrolyte') or 'electrolyte'}" + (f" ({e['surface']} surface)" if e.get("surface") else "")
+    return Markup("<li><b>{}</b> ({}, {} staircase at {} mAh/cm² per half cycle): predicted CCD {}{}{}{}</li>").format(
+        name, iface, e["protocol"], _num(e["capacity_per_half_cycle_mAh_cm2"]), pred, meas, op, cal_html)

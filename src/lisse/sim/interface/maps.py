@@ -1,0 +1,522 @@
+"""Maps of the predicted critical current and a design search over interlayer thickness.
+
+Every point of a map is one :func:`lisse.sim.interface.predict_ccd` run: the transient simulator drives
+the interface through the given protocol (a CCD staircase) and the same CCD/short detectors that judge
+measured files report the last stable step. No physics lives here; this module only lays out the
+parameter grids, runs the points (here, in local processes or on Dask through :mod:`lisse.parallel`)
+and collects the answers.
+
+* :func:`map_conductivities`: CCD over (sigma_e, sigma_ion) of the interlayer.
+* :func:`map_thickness_porosity`: CCD over (interlayer thickness, porosity).
+* :func:`map_pressure`: CCD against stack pressure.
+* :func:`design_interlayer`: the thinnest interlayer that holds a target current and capacity.
+* :func:`map_table`: a map as long-format columns in display units (for CSV and reports).
+
+All inputs and outputs are SI (A/m2, C/m2, S/m, m, Pa). A point with no stable step has ``ccd`` NaN; a
+point that never failed up to the staircase's search limit has ``failing_current_density`` NaN and
+``search_limit_reached`` True (its ``ccd`` is then a lower bound, not a CCD). A point whose simulated record the
+detectors cannot judge (:class:`~lisse.errors.CalculationError`) has both NaN and ``failure_mode``
+``"not judged: <reason>"``; bad input (:class:`~lisse.errors.ParameterError`) stops the whole map.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from lisse.errors import ParameterError
+from lisse.params import check_count
+from lisse.units import quantity_args
+
+__all__ = [
+    "map_conductivities",
+    "map_thickness_porosity",
+    "map_pressure",
+    "map_table",
+    "design_interlayer",
+    "InterlayerDesign",
+    "MAX_AXIS_POINTS",
+    "MAX_MAP_POINTS",
+    "MAX_DESIGN_EVALUATIONS",
+]
+
+Progress = Callable[[int, int], None]
+
+#: Most values along one map axis (a figure does not resolve more).
+MAX_AXIS_POINTS = 200
+#: Most points of one map: each point is a whole staircase simulation (about 0.1-2 s), so 2500 points is
+#: already most of an hour on one core.
+MAX_MAP_POINTS = 2500
+#: Most simulations one design search may run (coarse scan + bisection).
+MAX_DESIGN_EVALUATIONS = 60
+
+#: build_model keyword of each map axis, with its SI unit (for messages and tables).
+AXES: dict[str, tuple[str, str, float]] = {
+    # axis name: (build_model keyword, display unit, SI value of one display unit)
+    "sigma_e": ("interlayer_sigma_e", "S/cm", 100.0),
+    "sigma_ion": ("interlayer_sigma_ion", "S/cm", 100.0),
+    "thickness": ("interlayer_thickness", "um", 1e-6),
+    "porosity": ("porosity", "", 1.0),
+    "pressure": ("pressure", "MPa", 1e6),
+}
+
+
+# ---------------------------------------------------------------------------------------------------
+# one point
+
+
+def _point(task: tuple[dict[str, Any], Any]) -> dict[str, Any]:
+    """Predict the CCD of one parameter set (a picklable task: build_model kwargs and the protocol)."""
+    from lisse.errors import CalculationError
+    from lisse.sim.interface import build_model, predict_ccd
+
+    kwargs, protocol = task
+    model = build_model(**kwargs)  # bad input fails the whole map at once
+    try:
+        pred = predict_ccd(model, protocol)
+    except CalculationError as exc:  # the detectors could not judge this point's record: say so, keep the others
+        return {"ccd": math.nan, "failing": math.nan, "limit": False, "mode": f"not judged: {exc}", "calibrated": []}
+    return _outcome(pred)
+
+
+def _outcome(pred: Any) -> dict[str, Any]:
+    """The numbers a map keeps from a :class:`~lisse.sim.interface.CCDPrediction`."""
+    ccd = pred.ccd_A_m2
+    failing = pred.failing_current_density_A_m2
+    return {"ccd": math.nan if ccd is None else float(ccd), "failing": math.nan if failing is None else float(failing),
+            "limit": bool(pred.search_limit_reached), "mode": pred.failure_mode,
+            "calibrated": list(pred.calibrated_parameters)}
+
+
+def _axis(name: str, values: ArrayLike, *, upper: float | None = None) -> np.ndarray:
+    a = np.atleast_1d(np.asarray(values, dtype=float))
+    unit, scale = AXES[name][1], AXES[name][2]
+    if a.ndim != 1 or a.size == 0:
+        raise ParameterError(f"map axis '{name}' must be a non-empty 1D list of values; got shape {a.shape}")
+    if a.size > MAX_AXIS_POINTS:
+        raise ParameterError(f"map axis '{name}' has {a.size} values; the limit is {MAX_AXIS_POINTS} per axis")
+    bad = ~np.isfinite(a) | (a <= 0) | (a >= upper if upper is not None else False)
+    if np.any(bad):
+        v = float(a[np.argmax(bad)])
+        allowed = f"between 0 and {upper:g}" if upper is not None else "positive"
+        raise ParameterError(f"map axis '{name}' must hold {allowed} values; found {v / scale:g} {unit}".rstrip())
+    return a
+
+
+def _run(base: Mapping[str, Any], protocol: Any, grid: list[dict[str, float]], *, jobs: int, scheduler: str | None,
+         client: Any, progress: Progress | None) -> list[dict[str, Any]]:
+    from lisse.parallel import results
+
+    if len(grid) > MAX_MAP_POINTS:
+        raise ParameterError(f"the map would have {len(grid)} points; the limit is {MAX_MAP_POINTS} "
+                             "(one staircase simulation per point)")
+    base = dict(base)
+    items = [({**base, **point}, protocol) for point in grid]
+    return results(_point, items, jobs=jobs, scheduler=scheduler, client=client, progress=progress)
+
+
+def _collect(rows: list[dict[str, Any]], shape: tuple[int, ...], protocol: Any) -> dict[str, Any]:
+    calibrated = sorted({c for r in rows for c in r["calibrated"]})
+    mode = np.empty(len(rows), dtype=object)
+    mode[:] = [r["mode"] for r in rows]
+    return {
+        "ccd": np.array([r["ccd"] for r in rows]).reshape(shape),
+        "failing_current_density": np.array([r["failing"] for r in rows]).reshape(shape),
+        "search_limit_reached": np.array([r["limit"] for r in rows], dtype=bool).reshape(shape),
+        "failure_mode": mode.reshape(shape),
+        "protocol": _protocol_name(protocol),
+        "calibrated_parameters": calibrated,
+    }
+
+
+def _protocol_name(protocol: Any) -> str:
+    return str(getattr(protocol, "kind", None) or getattr(protocol, "name", None) or type(protocol).__name__)
+
+
+def _default_protocol(protocol: Any) -> Any:
+    if protocol is not None:
+        return protocol
+    from lisse.sim.interface import staircase
+
+    # 0.2 mAh/cm2 per half cycle as in Ji2025's CCD protocol, but 0.5 mA/cm2 steps (Ji: 0.1) up to 10 mA/cm2: every map
+    # point is a whole staircase, and 20 steps cost about a fifth of 100
+    return staircase("fixed-capacity", start=5.0, increment=5.0, step_capacity=0.2 * 3.6e4, max_current=100.0)
+
+
+def _grid_2d(base: Mapping[str, Any], protocol: Any, x_name: str, xs: np.ndarray, y_name: str, ys: np.ndarray,
+             **run_kw: Any) -> dict[str, Any]:
+    kx, ky = AXES[x_name][0], AXES[y_name][0]
+    grid = [{kx: float(x), ky: float(y)} for y in ys for x in xs]  # rows along y, columns along x
+    out = _collect(_run(base, protocol, grid, **run_kw), (ys.size, xs.size), protocol)
+    return {"x_name": x_name, "y_name": y_name, "x": xs, "y": ys, **out}
+
+
+# ---------------------------------------------------------------------------------------------------
+# maps
+
+
+@quantity_args(sigma_e="S/m[]", sigma_ion="S/m[]")
+def map_conductivities(model: Mapping[str, Any], sigma_e: ArrayLike, sigma_ion: ArrayLike, protocol: Any = None, *,
+                       jobs: int = 1, scheduler: str | None = None, client: Any = None,
+                       progress: Progress | None = None) -> dict[str, Any]:
+    """Predicted CCD over the interlayer's electronic and ionic conductivities.
+
+    Parameters
+    ----------
+    model : mapping
+        Keyword arguments of :func:`lisse.sim.interface.build_model` for everything but the two
+        conductivities (``interlayer``, ``interlayer_thickness`` [m], ``porosity``, ``electrolyte``,
+        ``pressure`` [Pa], ...). The interlayer must not be None.
+    sigma_e : array_like
+        Electronic conductivities of the interlayer [S m-1] (the x axis).
+    sigma_ion : array_like
+        Ionic conductivities of the interlayer [S m-1] (the y axis).
+    protocol : lisse.sim.interface.Protocol, optional
+        The CCD staircase; default fixed capacity 0.2 mAh/cm2 per half cycle (as Ji2025), 0.5 mA/cm2 steps from
+        0.5 to 10 mA/cm2 (coarser than Ji2025's 0.1: every point is a whole staircase).
+    jobs : int, default 1
+        Number of local processes for the points (1 = here); see :func:`lisse.parallel.results`.
+    scheduler : str, optional
+        Dask scheduler address (or ``"current"``).
+    client : distributed.Client, optional
+        An existing Dask client (left open).
+    progress : callable, optional
+        ``progress(done, total)`` in points (for a progress bar; never prints).
+
+    Returns
+    -------
+    dict
+        ``x_name`` ("sigma_e"), ``y_name`` ("sigma_ion"), ``x``, ``y`` [S m-1]; ``ccd`` and
+        ``failing_current_density`` [A m-2] (NaN: none), ``search_limit_reached`` (bool) and ``failure_mode``
+        (str or None), each n_y x n_x; ``protocol``; ``calibrated_parameters`` (names, over all points).
+
+    Raises
+    ------
+    ParameterError
+        A non-positive conductivity, no interlayer, more than :data:`MAX_AXIS_POINTS` values on an axis or
+        more than :data:`MAX_MAP_POINTS` points, or bad executor arguments.
+    """
+    if model.get("interlayer") in (None, "none"):
+        raise ParameterError("map_conductivities: 'interlayer' must be an interlayer material; got none (a bare interface "
+                             "has no interlayer conductivities to map)")
+    return _grid_2d(model, _default_protocol(protocol), "sigma_e", _axis("sigma_e", sigma_e), "sigma_ion",
+                    _axis("sigma_ion", sigma_ion), jobs=jobs, scheduler=scheduler, client=client, progress=progress)
+
+
+@quantity_args(thickness="m[]")
+def map_thickness_porosity(model: Mapping[str, Any], thickness: ArrayLike, porosity: ArrayLike, protocol: Any = None, *,
+                           jobs: int = 1, scheduler: str | None = None, client: Any = None,
+                           progress: Progress | None = None) -> dict[str, Any]:
+    """Predicted CCD over the interlayer's thickness and porosity.
+
+    Parameters
+    ----------
+    model : mapping
+        Keyword arguments of :func:`lisse.sim.interface.build_model` except ``interlayer_thickness`` and
+        ``porosity``; the interlayer must not be None.
+    thickness : array_like
+        Interlayer thicknesses [m] (the x axis).
+    porosity : array_like
+        Interlayer porosities, a pore volume fraction in (0, 1) [-] (the y axis).
+    protocol : lisse.sim.interface.Protocol, optional
+        The CCD staircase (default as in :func:`map_conductivities`).
+    jobs : int, default 1
+        Number of local processes for the points (1 = here).
+    scheduler : str, optional
+        Dask scheduler address (or ``"current"``).
+    client : distributed.Client, optional
+        An existing Dask client (left open).
+    progress : callable, optional
+        ``progress(done, total)`` in points.
+
+    Returns
+    -------
+    dict
+        As :func:`map_conductivities`, with ``x_name`` "thickness" [m] and ``y_name`` "porosity".
+
+    Raises
+    ------
+    ParameterError
+        A non-positive thickness, a porosity outside (0, 1), no interlayer, or a map over the size limits.
+    """
+    if model.get("interlayer") in (None, "none"):
+        raise ParameterError("map_thickness_porosity: 'interlayer' must be an interlayer material; got none")
+    return _grid_2d(model, _default_protocol(protocol), "thickness", _axis("thickness", thickness), "porosity",
+                    _axis("porosity", porosity, upper=1.0), jobs=jobs, scheduler=scheduler, client=client, progress=progress)
+
+
+@quantity_args(pressure="Pa[]")
+def map_pressure(model: Mapping[str, Any], pressure: ArrayLike, protocol: Any = None, *, jobs: int = 1,
+                 scheduler: str | None = None, client: Any = None, progress: Progress | None = None) -> dict[str, Any]:
+    """Predicted CCD against stack pressure (with or without an interlayer).
+
+    Parameters
+    ----------
+    model : mapping
+        Keyword arguments of :func:`lisse.sim.interface.build_model` except ``pressure``.
+    pressure : array_like
+        Stack pressures [Pa] (the x axis).
+    protocol : lisse.sim.interface.Protocol, optional
+        The CCD staircase (default as in :func:`map_conductivities`).
+    jobs : int, default 1
+        Number of local processes for the points (1 = here).
+    scheduler : str, optional
+        Dask scheduler address (or ``"current"``).
+    client : distributed.Client, optional
+        An existing Dask client (left open).
+    progress : callable, optional
+        ``progress(done, total)`` in points.
+
+    Returns
+    -------
+    dict
+        ``x_name`` ("pressure"), ``x`` [Pa]; ``ccd``, ``failing_current_density`` [A m-2],
+        ``search_limit_reached``, ``failure_mode`` (each of length n); ``protocol``; ``calibrated_parameters``.
+
+    Raises
+    ------
+    ParameterError
+        A non-positive pressure or more than :data:`MAX_AXIS_POINTS` pressures.
+    """
+    xs = _axis("pressure", pressure)
+    proto = _default_protocol(protocol)
+    rows = _run(model, proto, [{"pressure": float(p)} for p in xs], jobs=jobs, scheduler=scheduler, client=client,
+                progress=progress)
+    return {"x_name": "pressure", "x": xs, **_collect(rows, (xs.size,), proto)}
+
+
+def map_table(m: Mapping[str, Any]) -> dict[str, list]:
+    """A map as long-format columns in display units (one row per point), for CSV files and reports.
+
+    Parameters
+    ----------
+    m : mapping
+        A result of :func:`map_conductivities`, :func:`map_thickness_porosity` or :func:`map_pressure`.
+
+    Returns
+    -------
+    dict
+        Column name (unit suffix: ``sigma_e_S_cm``, ``thickness_um``, ``pressure_MPa``, ``ccd_mA_cm2``,
+        ``failing_current_density_mA_cm2``) -> list of values; NaN stays NaN (no stable / no failing step).
+    """
+    def column(name: str) -> str:
+        unit = AXES[name][1].replace("/", "_")
+        return f"{name}_{unit}" if unit else name
+
+    cols: dict[str, list] = {}
+    if "y_name" in m:
+        xx, yy = np.meshgrid(np.asarray(m["x"]), np.asarray(m["y"]))
+        cols[column(m["x_name"])] = list(xx.ravel() / AXES[m["x_name"]][2])
+        cols[column(m["y_name"])] = list(yy.ravel() / AXES[m["y_name"]][2])
+    else:
+        cols[column(m["x_name"])] = list(np.asarray(m["x"]) / AXES[m["x_name"]][2])
+    cols["ccd_mA_cm2"] = list(np.asarray(m["ccd"], dtype=float).ravel() / 10.0)
+    cols["failing_current_density_mA_cm2"] = list(np.asarray(m["failing_current_density"], dtype=float).ravel() / 10.0)
+    cols["search_limit_reached"] = [bool(v) for v in np.asarray(m["search_limit_reached"]).ravel()]
+    cols["failure_mode"] = list(np.asarray(m["failure_mode"], dtype=object).ravel())
+    return cols
+
+
+# ---------------------------------------------------------------------------------------------------
+# design search
+
+
+@dataclass(frozen=True)
+class InterlayerDesign:
+    """Result of :func:`design_interlayer`: the thinnest interlayer found to hold the target, or None.
+
+    Parameters
+    ----------
+    material : str
+        Interlayer material (library name).
+    thickness : float or None
+        Thinnest thickness found to hold [m]; None when none up to ``thickness_max`` holds.
+    holds : bool
+        Whether an interlayer within the bounds holds the target.
+    target_current : float
+        Target current density [A m-2].
+    target_capacity : float
+        Target areal capacity per half cycle [C m-2].
+    cycles : int
+        Number of plate/strip cycles each candidate must survive.
+    thickness_min, thickness_max : float
+        Search bounds [m].
+    resolution : float
+        Relative width of the final bracket [-] (the answer is within this fraction of the true boundary).
+    evaluated : list of dict
+        Every candidate: ``thickness`` [m], ``holds`` and ``failure_mode``, in evaluation order.
+    calibrated_parameters : list of str
+        Names of calibrated model parameters used (union over the candidates).
+    note : str
+        How the answer was reached (or why there is none).
+    """
+
+    material: str
+    thickness: float | None
+    holds: bool
+    target_current: float
+    target_capacity: float
+    cycles: int
+    thickness_min: float
+    thickness_max: float
+    resolution: float
+    evaluated: list[dict[str, Any]] = field(default_factory=list)
+    calibrated_parameters: list[str] = field(default_factory=list)
+    note: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready dict with display units in the key suffixes.
+
+        Returns
+        -------
+        dict
+            ``material``, ``thickness_um`` (None when none holds), ``holds``, ``target_current_density_mA_cm2``,
+            ``target_capacity_mAh_cm2``, ``cycles``, ``thickness_min_um``, ``thickness_max_um``,
+            ``resolution``, ``evaluated`` (``thickness_um``, ``holds``, ``failure_mode``),
+            ``calibrated_parameters``, ``note``.
+        """
+        return {
+            "material": self.material,
+            "thickness_um": None if self.thickness is None else self.thickness * 1e6,
+            "holds": self.holds,
+            "target_current_density_mA_cm2": self.target_current / 10.0,
+            "target_capacity_mAh_cm2": self.target_capacity / 3.6e4,
+            "cycles": self.cycles,
+            "thickness_min_um": self.thickness_min * 1e6,
+            "thickness_max_um": self.thickness_max * 1e6,
+            "resolution": self.resolution,
+            "evaluated": [{"thickness_um": e["thickness"] * 1e6, "holds": e["holds"], "failure_mode": e["failure_mode"]}
+                          for e in self.evaluated],
+            "calibrated_parameters": list(self.calibrated_parameters),
+            "note": self.note,
+        }
+
+
+def _holds(kwargs: dict[str, Any], protocol: Any) -> tuple[bool, str | None, list[str]]:
+    from lisse.errors import CalculationError
+    from lisse.sim.interface import build_model, predict_ccd
+
+    model = build_model(**kwargs)
+    try:
+        pred = predict_ccd(model, protocol)
+    except CalculationError as exc:  # a record the detectors cannot judge does not show that the candidate holds
+        return False, f"not judged: {exc}", []
+    failed = pred.failing_current_density_A_m2 is not None or pred.failure_mode is not None
+    return (not failed), pred.failure_mode, list(pred.calibrated_parameters)
+
+
+@quantity_args(target_current="A/m2", target_capacity="C/m2", thickness_min="m", thickness_max="m", pressure="Pa",
+               temperature="K")
+def design_interlayer(material: str, target_current: float, target_capacity: float, *, electrolyte: str | None = None,
+                      porosity: float | None = None, pressure: float | None = None, temperature: float | None = None,
+                      thickness_min: float = 1e-6, thickness_max: float = 200e-6, cycles: int = 5, points: int = 8,
+                      rtol: float = 0.05, overrides: Mapping[str, Any] | None = None,
+                      progress: Progress | None = None) -> InterlayerDesign:
+    """The thinnest interlayer of ``material`` that holds a target current and capacity.
+
+    A candidate thickness *holds* when ``cycles`` constant-current plate/strip cycles at ``target_current``
+    with ``target_capacity`` per half cycle (:func:`lisse.sim.interface.cycling_protocol`) end without a
+    failure detected by the CCD/short detectors (:func:`lisse.sim.interface.predict_ccd`). The search scans
+    ``points`` log-spaced thicknesses from ``thickness_min`` to ``thickness_max``, takes the first that holds,
+    and bisects (in log thickness) between it and the failing one below until the bracket is narrower than
+    ``rtol``. It assumes that holding is monotonic in thickness between scan points; a thinner window that
+    holds between two failing scan points would be missed (every evaluated thickness is returned).
+
+    Parameters
+    ----------
+    material : str
+        Interlayer material (a :mod:`lisse.materials` name, e.g. ``"LNI-5CNT"``).
+    target_current : float
+        Current density to hold [A m-2].
+    target_capacity : float
+        Areal capacity per half cycle to hold [C m-2] (0.2 mAh/cm2 = 7200 C/m2).
+    electrolyte : str, optional
+        Solid electrolyte (library name); None: :func:`~lisse.sim.interface.build_model`'s default.
+    porosity : float, optional
+        Interlayer porosity, a pore volume fraction [-]; None: from the library.
+    pressure : float, optional
+        Stack pressure [Pa]; None: the model's default.
+    temperature : float, optional
+        Temperature [K]; None: the model's default.
+    thickness_min : float, default 1e-6
+        Thinnest candidate [m].
+    thickness_max : float, default 200e-6
+        Thickest candidate [m] (the search bound; no answer when even this fails).
+    cycles : int, default 5
+        Number of plate/strip cycles each candidate must survive (1-100).
+    points : int, default 8
+        Number of thicknesses in the coarse scan (2-30).
+    rtol : float, default 0.05
+        Relative width of the final bracket [-] (0.001-0.5).
+    overrides : mapping, optional
+        More :func:`~lisse.sim.interface.build_model` keyword arguments (model parameter overrides).
+    progress : callable, optional
+        ``progress(done, total)`` in simulations (total is an upper bound).
+
+    Returns
+    -------
+    InterlayerDesign
+        The thinnest holding thickness (or None with ``holds`` False), every evaluated candidate and the
+        calibrated parameters involved.
+
+    Raises
+    ------
+    ParameterError
+        Non-positive targets, ``thickness_min >= thickness_max``, or counts/tolerances out of range.
+    """
+    from lisse.sim.interface import cycling_protocol
+
+    for name, v in (("target_current", target_current), ("target_capacity", target_capacity),
+                    ("thickness_min", thickness_min), ("thickness_max", thickness_max)):
+        if not (math.isfinite(v) and v > 0):
+            raise ParameterError(f"design_interlayer: '{name}' must be positive and finite; got {v!r} (SI)")
+    if not thickness_min < thickness_max:
+        raise ParameterError(f"design_interlayer: expected thickness_min < thickness_max; got {thickness_min * 1e6:g} um and "
+                             f"{thickness_max * 1e6:g} um")
+    cycles = check_count(cycles, "cycles", 1, 100, "one simulation of all cycles per candidate")
+    points = check_count(points, "points", 2, 30, "one simulation per candidate")
+    if not (math.isfinite(rtol) and 1e-3 <= rtol <= 0.5):
+        raise ParameterError(f"design_interlayer: 'rtol' must be between 0.001 and 0.5; got {rtol!r}")
+    base: dict[str, Any] = {"interlayer": material, **dict(overrides or {})}
+    given: dict[str, Any] = {"electrolyte": electrolyte, "porosity": porosity, "pressure": pressure, "temperature": temperature}
+    base.update({k: v for k, v in given.items() if v is not None})
+    protocol = cycling_protocol(current=target_current, step_time=target_capacity / target_current, cycles=cycles)
+    n_bisect = max(1, math.ceil(math.log2(math.log(thickness_max / thickness_min) / (points - 1) / math.log1p(rtol))))
+    total = min(points + n_bisect, MAX_DESIGN_EVALUATIONS)
+    evaluated: list[dict[str, Any]] = []
+    calibrated: set[str] = set()
+
+    def check(th: float) -> bool:
+        ok, mode, cal = _holds({**base, "interlayer_thickness": th}, protocol)
+        evaluated.append({"thickness": th, "holds": ok, "failure_mode": mode})
+        calibrated.update(cal)
+        if progress is not None:
+            progress(len(evaluated), total)
+        return ok
+
+    def result(th: float | None, note: str, width: float) -> InterlayerDesign:
+        return InterlayerDesign(str(material), th, th is not None, float(target_current), float(target_capacity), cycles,
+                                float(thickness_min), float(thickness_max), width, evaluated, sorted(calibrated), note)
+
+    scan = np.geomspace(thickness_min, thickness_max, points)
+    first = next((k for k, th in enumerate(scan) if check(float(th))), None)
+    if first is None:
+        return result(None, f"no thickness up to the bound {thickness_max * 1e6:g} um holds {target_current / 10:g} mA/cm2 "
+                            f"at {target_capacity / 3.6e4:g} mAh/cm2 for {cycles} cycles", 0.0)
+    if first == 0:
+        return result(float(scan[0]), f"the thinnest candidate ({thickness_min * 1e6:g} um) already holds; thinner was not "
+                                      "searched", 0.0)
+    lo, hi = float(scan[first - 1]), float(scan[first])  # lo fails, hi holds
+    while hi / lo - 1.0 > rtol and len(evaluated) < MAX_DESIGN_EVALUATIONS:
+        mid = math.sqrt(lo * hi)
+        if check(mid):
+            hi = mid
+        else:
+            lo = mid
+    return result(hi, f"bisection between {lo * 1e6:.4g} um (fails) and {hi * 1e6:.4g} um (holds)", hi / lo - 1.0)
+

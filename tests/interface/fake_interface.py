@@ -1,0 +1,105 @@
+"""A stand-in for the simulator's entry points, for testing the plumbing around them (CLI, maps, design, stage).
+
+The fake interface fails at a known current density ``threshold(kwargs)``: a staircase's CCD is the last
+step at or below it, its failing step the first above it; a constant-current protocol holds when its current
+is at or below it. The plumbing must report exactly that: an answer derived by hand from the threshold is the
+independent reference of the tests. Installed with ``install(monkeypatch)``; never a fallback in ``src``.
+"""
+
+from __future__ import annotations
+
+import math
+from types import SimpleNamespace
+
+import numpy as np
+
+
+def threshold(kw: dict) -> float:
+    """Failing current density [A/m2]: grows with thickness, sigma_ion and pressure (a made-up law)."""
+    t = kw.get("interlayer_thickness", 50e-6) if kw.get("interlayer") else 10e-6
+    treated = 10.0 if "TfOH" in str(kw.get("surface")) else 1.0  # a treated surface holds ten times more
+    return treated * 10.0 * (t / 50e-6) * math.sqrt(kw.get("interlayer_sigma_ion", 1.0)) * (kw.get("pressure", 1e6) / 1e6) ** 0.5
+
+
+def build_model(**kw):
+    if kw.get("interlayer") == "NOPE":
+        from lisse.errors import ParameterError
+
+        raise ParameterError("interlayer: expected a material of 'lisse materials'; found 'NOPE'")
+    params = {"i0": (10.0, "A/m2", "assumed (calibrated): fitted to Wang2024 Fig. 3 CCD 0.62 mA/cm2", True),
+              "interlayer_sigma_e": (kw.get("interlayer_sigma_e", 0.03), "S/m", "Wang2024 Table 1", False)}
+    cal = ["i0"] if kw.get("interlayer") else []
+    return SimpleNamespace(kw=kw, parameters=params, calibrated_parameters=cal, calibrated={k: params[k][2] for k in cal})
+
+
+def staircase(kind, start=1.0, increment=1.0, step_time=None, step_capacity=None, max_current=100.0, half_cycles_per_step=2):
+    if not start > 0:
+        from lisse.errors import ParameterError
+
+        raise ParameterError(f"start: expected a positive current density; got {start}")
+    return SimpleNamespace(kind=kind, start=start, increment=increment, step_time=step_time, step_capacity=step_capacity,
+                           max_current=max_current)
+
+
+def cycling_protocol(current, step_time, cycles):
+    return SimpleNamespace(kind="cycling", current=current, step_time=step_time, cycles=cycles)
+
+
+def expected_ccd(kw: dict, proto) -> tuple[float | None, float | None]:
+    """(last stable step, first failing step) [A/m2] of the staircase for the fake threshold."""
+    steps = proto.start + proto.increment * np.arange(int(round((proto.max_current - proto.start) / proto.increment)) + 1)
+    thr = threshold(kw)
+    ok = steps[steps <= thr]
+    bad = steps[steps > thr]
+    return (float(ok[-1]) if ok.size else None), (float(bad[0]) if bad.size else None)
+
+
+def predict_ccd(model, proto, progress=None):
+    kw = model.kw
+    if kw.get("interlayer_sigma_ion", 1.0) < 1e-3:  # stands for a record the detectors cannot judge
+        from lisse.errors import CalculationError
+
+        raise CalculationError("CCD detection: the record has no constant-current half cycles")
+    t = np.linspace(0.0, 3600.0, 50)
+    record = SimpleNamespace(time_s=t, voltage_V=0.01 + 0 * t, current_A=1e-4 + 0 * t, area_m2=1e-4,
+                             current_density_A_m2=lambda: 1.0 + 0 * t)
+    sim = SimpleNamespace(record=record, state={"t_s": t, "contact_fraction": 1 - t / 7200, "li_front_m": 1e-7 * t},
+                          failure_time_s=None, failure_mode=None)
+    if proto.kind == "cycling":
+        fails = proto.current > threshold(kw)
+        ccd, failing = (None, proto.current) if fails else (proto.current, None)
+    else:
+        ccd, failing = expected_ccd(kw, proto)
+    mode = None if failing is None else "contact_loss"
+    if failing is not None:
+        sim.failure_time_s = 3000.0
+    if progress is not None:
+        progress(1, 1)
+    cal = list(model.calibrated_parameters)
+    proto_name = proto.kind
+
+    def as_dict():
+        return {"ccd_mA_cm2": None if ccd is None else ccd / 10, "failing_current_density_mA_cm2": None if failing is None else failing / 10,
+                "search_limit_reached": failing is None, "failure_mode": mode, "protocol": proto_name,
+                "calibrated_parameters": cal, "calibrated_on": {k: model.parameters[k][2] for k in cal}}
+
+    return SimpleNamespace(ccd_A_m2=ccd, failing_current_density_A_m2=failing, search_limit_reached=failing is None,
+                           failure_mode=mode, protocol=proto_name, calibrated_parameters=cal, simulation=sim, as_dict=as_dict)
+
+
+def nucleation_onset(model, step_time=3600.0, start=0.5, increment=0.5, max_current=100.0):
+    """Fake onset: half the failing threshold, on the grid (None above max_current)."""
+    j = start
+    while j <= max_current:
+        if j >= threshold(model.kw) / 2:
+            return j
+        j += increment
+    return None
+
+
+def install(monkeypatch) -> None:
+    """Replace the simulator's entry points in :mod:`lisse.sim.interface` by the fake ones."""
+    import lisse.sim.interface as iface
+
+    for name in ("build_model", "staircase", "cycling_protocol", "predict_ccd", "nucleation_onset"):
+        monkeypatch.setattr(iface, name, globals()[name], raising=False)

@@ -1,0 +1,121 @@
+"""Maps and the design search of :mod:`lisse.sim.interface.maps` (plumbing, on a fake simulator with a known answer).
+
+The fake interface (tests/interface/fake_interface.py) fails above a known current density; each map point
+must carry exactly the staircase answer worked out from it, and the design search must bracket the thickness
+where the target current starts to hold (threshold 10 A/m2 x thickness / 50 um: the answer is analytic).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from lisse.errors import ParameterError
+
+from . import fake_interface as fake
+
+
+@pytest.fixture
+def maps(monkeypatch):
+    fake.install(monkeypatch)
+    from lisse.sim.interface import maps as m
+
+    return m
+
+
+def test_conductivity_map_points_carry_the_staircase_answer(maps):
+    proto = fake.staircase("fixed-capacity", start=1.0, increment=1.0, step_capacity=7200.0, max_current=30.0)
+    base = {"interlayer": "LNI-5CNT", "interlayer_thickness": 90e-6}
+    se, si = [1e-3, 1e-2, 1e-1], [0.25, 1.0, 4.0, 100.0]
+    m = maps.map_conductivities(base, se, si, proto)
+    assert m["ccd"].shape == (4, 3) and m["x_name"] == "sigma_e" and m["y_name"] == "sigma_ion"
+    for a, s_i in enumerate(si):
+        for b, s_e in enumerate(se):
+            ccd, failing = fake.expected_ccd({**base, "interlayer_sigma_e": s_e, "interlayer_sigma_ion": s_i}, proto)
+            assert m["ccd"][a, b] == (ccd if ccd is not None else pytest.approx(math.nan, nan_ok=True))
+            assert (failing is None) == bool(m["search_limit_reached"][a, b])
+    # 90 um, sigma_ion 100: threshold 180 A/m2 > 30 A/m2 search limit -> no failure: a lower bound, not a CCD
+    assert m["search_limit_reached"][3].all() and np.isnan(m["failing_current_density"][3]).all()
+    assert m["calibrated_parameters"] == ["i0"]
+    t = maps.map_table(m)
+    assert len(t["sigma_e_S_cm"]) == 12 and t["sigma_e_S_cm"][1] == pytest.approx(1e-4, rel=1e-12)
+    assert t["ccd_mA_cm2"][0] == pytest.approx(m["ccd"][0, 0] / 10, rel=1e-12)
+
+
+def test_a_point_the_detectors_cannot_judge_is_marked_and_the_rest_stands(maps):
+    proto = fake.staircase("fixed-capacity", start=1.0, increment=1.0, step_capacity=7200.0, max_current=30.0)
+    m = maps.map_conductivities({"interlayer": "LNI-5CNT", "interlayer_thickness": 90e-6}, [1e-2], [1e-4, 1.0], proto)
+    assert str(m["failure_mode"][0, 0]).startswith("not judged: CCD detection")
+    assert np.isnan(m["ccd"][0, 0]) and not m["search_limit_reached"][0, 0]
+    assert m["ccd"][1, 0] == fake.expected_ccd({"interlayer": "LNI-5CNT", "interlayer_thickness": 90e-6}, proto)[0]
+    with pytest.raises(ParameterError, match="NOPE"):  # bad input still stops the map
+        maps.map_conductivities({"interlayer": "NOPE"}, [1e-2], [1.0], proto)
+
+
+def test_thickness_porosity_and_pressure_maps(maps):
+    proto = fake.staircase("fixed-time", start=1.0, increment=1.0, step_time=3600.0, max_current=40.0)
+    m = maps.map_thickness_porosity({"interlayer": "LNI-5CNT"}, ["20 um", "50 um", "100 um"], [0.2, 0.4], proto)
+    assert m["x"][0] == pytest.approx(20e-6, rel=1e-12)
+    # threshold = 10 A/m2 x t / 50 um: 4, 10, 20 A/m2 (up to rounding of t / 50 um), the CCD the last step at or below
+    want = [fake.expected_ccd({"interlayer": "LNI-5CNT", "interlayer_thickness": t, "porosity": 0.2}, proto)[0] for t in m["x"]]
+    assert list(m["ccd"][0]) == want and np.allclose(np.array(want, dtype=float), [4.0, 10.0, 20.0], atol=1.0)
+    p = maps.map_pressure({"interlayer": None}, ["0.25 MPa", "1 MPa", "4 MPa"], proto)
+    # bare: threshold = 2 A/m2 x sqrt(p / 1 MPa)
+    assert list(p["ccd"]) == [1.0, 2.0, 4.0]
+    assert p["failing_current_density"][1] == 3.0
+    assert "pressure_MPa" in maps.map_table(p)
+
+
+def test_map_size_limits_and_bad_axes(maps):
+    proto = fake.staircase("fixed-capacity", step_capacity=7200.0)
+    base = {"interlayer": "LNI-5CNT"}
+    with pytest.raises(ParameterError, match="limit is 200 per axis"):
+        maps.map_conductivities(base, np.geomspace(1e-3, 1, 201), [1.0], proto)
+    with pytest.raises(ParameterError, match="limit is 2500"):
+        maps.map_conductivities(base, np.geomspace(1e-3, 1, 60), np.geomspace(1e-3, 1, 60), proto)
+    with pytest.raises(ParameterError, match="porosity"):
+        maps.map_thickness_porosity(base, [1e-5], [0.5, 1.2], proto)
+    with pytest.raises(ParameterError, match="none"):
+        maps.map_conductivities({"interlayer": None}, [1.0], [1.0], proto)
+
+
+def test_design_brackets_the_analytic_thickness(maps):
+    # target 8 A/m2 holds when 10 A/m2 x t / 50 um >= 8, i.e. t >= 40 um (sigma_ion, pressure at 1)
+    d = maps.design_interlayer("LNI-5CNT", "0.8 mA/cm2", "0.8 mAh/cm2", thickness_min="1 um", thickness_max="200 um", rtol=0.01)
+    assert d.holds
+    assert 40e-6 <= d.thickness <= 40e-6 * 1.01
+    assert all(e["holds"] == (e["thickness"] >= 40e-6) for e in d.evaluated)
+    below = max(e["thickness"] for e in d.evaluated if not e["holds"])  # the bracket: a failing thickness within 1 %
+    assert d.thickness / below - 1 <= 0.01 and d.resolution <= 0.01
+    assert d.as_dict()["thickness_um"] == pytest.approx(d.thickness * 1e6, rel=1e-12)
+    assert d.calibrated_parameters == ["i0"]
+
+
+def test_design_says_when_no_thickness_holds(maps):
+    d = maps.design_interlayer("LNI-5CNT", "10 mA/cm2", "1 mAh/cm2", thickness_max="100 um")  # needs 500 um
+    assert not d.holds and d.thickness is None
+    assert "no thickness up to the bound 100 um" in d.note
+    assert d.as_dict()["thickness_um"] is None
+
+
+def test_design_refuses_bad_bounds(maps):
+    with pytest.raises(ParameterError, match="thickness_min < thickness_max"):
+        maps.design_interlayer("LNI-5CNT", 10.0, 7200.0, thickness_min="50 um", thickness_max="10 um")
+    with pytest.raises(ParameterError, match="cycles"):
+        maps.design_interlayer("LNI-5CNT", 10.0, 7200.0, cycles=0)
+
+
+@pytest.mark.slow  # about 1 s of CPU, over 2 s on a loaded machine
+def test_pressure_map_on_the_simulator_rises_with_stack_pressure():
+    """Kasemchainan et al., Nat. Mater. 18, 1105 (2019), Fig. 2: the critical stripping current rises with stack
+    pressure (creep refills the voids faster). The map of the real simulator must keep that order (the plumbing
+    must not scramble its points) and one decade of pressure must change the CCD."""
+    from lisse.sim.interface import maps, staircase
+
+    proto = staircase("fixed-capacity", start=1.0, increment=1.0, step_capacity=0.2 * 3.6e4, max_current=25.0)
+    m = maps.map_pressure({"interlayer": None, "electrolyte": "LLZTO", "surface": "LLZTO-air"}, ["0.1 MPa", "1 MPa", "5 MPa"], proto)
+    ccd = np.nan_to_num(m["ccd"], nan=0.0)
+    assert np.all(np.diff(ccd) >= 0) and ccd[-1] > ccd[0]
+    assert m["x"][1] == pytest.approx(1e6, rel=1e-12)

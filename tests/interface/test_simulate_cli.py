@@ -1,0 +1,129 @@
+"""``lisse simulate ccd|map|design``: the scripted-use contract and the one-line errors (on a fake simulator).
+
+The fake interface (tests/interface/fake_interface.py) fails above a known current density; the CLI must
+print the staircase answer worked out from it, in the contract's keys and units, and refuse bad input with
+one line (exit 2) naming the option.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from lisse.cli.main import main
+
+from . import fake_interface as fake
+
+CONTRACT = {"ccd_mA_cm2", "failing_current_density_mA_cm2", "search_limit_reached", "failure_mode", "protocol",
+            "calibrated_parameters"}
+
+
+@pytest.fixture
+def run(monkeypatch, capsys):
+    fake.install(monkeypatch)
+
+    def go(*argv: str) -> tuple[object, str, str]:
+        code: object
+        try:
+            code = main(list(argv))
+        except SystemExit as exc:  # argparse usage errors
+            code = exc.code
+        cap = capsys.readouterr()
+        return code, cap.out, cap.err
+
+    return go
+
+
+def test_ccd_json_contract(run):
+    code, out, err = run("simulate", "ccd", "--interlayer", "LNI-5CNT", "--interlayer-thickness", "90 um", "--protocol", "fixed-time",
+                         "--step-time", "1 h", "--start", "0.1", "--increment", "0.1", "--json")
+    assert code == 0, err
+    d = json.loads(out)
+    assert CONTRACT <= set(d)
+    # fake threshold 10 A/m2 x 90/50 = 18 A/m2 = 1.8 mA/cm2: last stable 1.8, first failing 1.9 mA/cm2
+    assert d["ccd_mA_cm2"] == pytest.approx(1.8, rel=1e-9)
+    assert d["failing_current_density_mA_cm2"] == pytest.approx(1.9, rel=1e-9)
+    assert d["search_limit_reached"] is False and d["protocol"] == "fixed-time"
+    assert d["calibrated_parameters"] == ["i0"] and "Wang2024" in d["calibrated_on"]["i0"]
+    assert d["interface"]["interlayer_thickness_um"] == pytest.approx(90.0, rel=1e-12)
+
+
+def test_ccd_no_failure_is_not_a_ccd(run):
+    code, out, _ = run("simulate", "ccd", "--interlayer", "none", "--max-current", "0.15 mA/cm2", "--start", "0.1 mA/cm2",
+                       "--increment", "0.01 mA/cm2", "--json")
+    d = json.loads(out)
+    assert code == 0 and d["failing_current_density_mA_cm2"] is None and d["search_limit_reached"] is True
+    code, out, _ = run("simulate", "ccd", "--interlayer", "none", "--max-current", "0.15 mA/cm2", "--start", "0.1 mA/cm2",
+                       "--increment", "0.01 mA/cm2")
+    assert code == 0 and "no failure up to the search limit" in out and "not a CCD" in out
+    assert d["protocol"] == "fixed-capacity"  # the default protocol
+
+
+def test_ccd_text_names_convention_failure_and_calibration(run):
+    code, out, _ = run("simulate", "ccd", "--interlayer", "LNI-5CNT", "--interlayer-thickness", "50 um")
+    assert code == 0
+    assert "last stable step" in out and "fixed-capacity" in out and "0.2 mAh/cm2 per half cycle" in out
+    assert "failing step" in out and "contact_loss" in out
+    assert "i0: calibrated on assumed (calibrated): fitted to Wang2024" in out
+
+
+def test_ccd_out_writes_record_state_and_figure(run, tmp_path):
+    code, out, err = run("simulate", "ccd", "--interlayer", "LNI-5CNT", "--interlayer-thickness", "50 um", "--out", str(tmp_path / "o"),
+                         "--json")
+    assert code == 0, err
+    files = json.loads(out)["files"]
+    assert sorted(p.rsplit("/", 1)[1] for p in files) == ["simulated_ccd.png", "simulated_record.csv", "simulated_state.csv"]
+    head = (tmp_path / "o" / "simulated_record.csv").read_text().splitlines()[0]
+    assert head == "time_s,voltage_V,current_A"
+
+
+@pytest.mark.parametrize("argv, needle", [
+    (["--interlayer", "NOPE", "--interlayer-thickness", "90 um"], "NOPE"),
+    (["--interlayer", "LNI-5CNT", "--interlayer-thickness", "90 mA/cm2"], "--interlayer-thickness"),
+    (["--interlayer", "LNI-5CNT", "--interlayer-thickness", "90 um", "--step-time", "1 h", "--step-capacity", "1 mAh/cm2"], "not allowed with"),
+    (["--interlayer", "LNI-5CNT", "--interlayer-thickness", "90 um", "--protocol", "fixed-capacity", "--step-time", "1 h"], "--step-time"),
+    (["--interlayer", "LNI-5CNT", "--interlayer-thickness", "90 um", "--protocol", "fixed-time", "--step-capacity", "1 mAh/cm2"], "--step-capacity"),
+    (["--interlayer", "LNI-5CNT", "--interlayer-thickness", "90 um", "--start", "0"], "--start"),
+    (["--interlayer", "LNI-5CNT", "--interlayer-thickness", "90 um", "--start", "-1"], "--start"),
+    (["--interlayer", "LNI-5CNT"], "--interlayer-thickness"),
+    (["--interlayer", "none", "--interlayer-thickness", "9 um"], "--interlayer-thickness"),
+    (["--interlayer", "LNI-5CNT", "--interlayer-thickness", "90 um", "--porosity", "1.5"], "--porosity"),
+])
+def test_ccd_bad_input_is_one_line_exit_2(run, argv, needle):
+    code, out, err = run("simulate", "ccd", *argv, "--json")
+    assert code == 2 and out == ""
+    assert len(err.strip().splitlines()) == 1 and needle in err and "Traceback" not in err
+
+
+def test_map_json_and_out(run, tmp_path):
+    code, out, err = run("simulate", "map", "--kind", "thickness-porosity", "--interlayer", "LNI-5CNT", "--points", "3",
+                         "--thickness-range", "20 um", "80 um", "--max-current", "3 mA/cm2", "--out", str(tmp_path / "m"), "--json")
+    assert code == 0, err
+    d = json.loads(out)
+    assert d["points"] == 9 and len(d["table"]["thickness_um"]) == 9
+    assert d["table"]["thickness_um"][0] == pytest.approx(20.0, rel=1e-9)
+    assert d["table"]["porosity"][:3] == [0.1, 0.1, 0.1]  # default porosity range 0.1-0.7, rows along porosity
+    assert (tmp_path / "m" / "ccd_map_thickness_porosity.csv").exists() and (tmp_path / "m" / "ccd_map_thickness_porosity.png").exists()
+
+
+@pytest.mark.parametrize("argv, needle", [
+    (["--kind", "pressure", "--interlayer", "none", "--pressure", "1 MPa"], "--pressure"),
+    (["--kind", "pressure", "--interlayer", "none", "--sigma-e-range", "1e-4", "1e-2"], "--sigma-e-range"),
+    (["--kind", "conductivity", "--interlayer", "LNI-5CNT", "--points", "500"], "--points"),
+    (["--kind", "conductivity", "--interlayer", "LNI-5CNT", "--sigma-e-range", "1e-2", "1e-4"], "--sigma-e-range"),
+])
+def test_map_bad_input(run, argv, needle):
+    code, out, err = run("simulate", "map", *argv)
+    assert code == 2 and needle in err and len(err.strip().splitlines()) == 1
+
+
+def test_design_json(run):
+    code, out, err = run("simulate", "design", "--interlayer", "LNI-5CNT", "--target-current", "0.8 mA/cm2", "--target-capacity",
+                         "0.8 mAh/cm2", "--json")
+    assert code == 0, err
+    d = json.loads(out)
+    assert d["holds"] is True and 40.0 <= d["thickness_um"] <= 42.0  # fake: holds from 40 um (rtol 5 %)
+    code, out, _ = run("simulate", "design", "--interlayer", "LNI-5CNT", "--target-current", "10 mA/cm2", "--target-capacity",
+                       "1 mAh/cm2", "--thickness-max", "100 um")
+    assert code == 0 and "no LNI-5CNT interlayer up to 100 um holds" in out

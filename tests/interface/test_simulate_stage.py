@@ -1,0 +1,135 @@
+"""The ``[simulate]`` stage of ``lisse evaluate`` (plumbing, on a fake simulator with a known answer).
+
+Each cell must be simulated at its own capacity per half cycle (the positive areal capacity, worked out by
+hand below) and current, shown beside the measured CCD of the same cell, with its calibrated parameters
+named with their observation.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from . import fake_interface as fake
+
+STUDY = """
+[[cells]]
+name = "A"
+li_thickness = "20 um"
+cathode_material = "NCM811"
+cathode_capacity = "2 mAh/cm2"
+electrolyte = "LPSC"
+electrolyte_thickness = "500 um"
+interlayer = {material = "LNI-5CNT", thickness = "90 um", porosity = 0.3}
+
+[[cells]]
+name = "B"
+li_thickness = "20 um"
+cathode_material = "NCM811"
+cathode_capacity = "1 mAh/cm2"
+electrolyte = "LLZTO"
+electrolyte_thickness = "600 um"
+"""
+
+
+@pytest.fixture
+def stage(monkeypatch):
+    fake.install(monkeypatch)
+    from lisse.pipeline.registry import all_stages
+
+    return {s.name: s for s in all_stages()}["simulate"]
+
+
+def _run(stage, text, tmp_path, results=None):
+    from lisse.pipeline.registry import StageContext
+    from lisse.pipeline.study import parse_study
+
+    study = parse_study(text)
+    opts = study["_options"].get("simulate", {})
+    return stage.func(StageContext(study=study, options=opts, out_dir=tmp_path, progress=False, results=results or {},
+                                   validated="simulate" in study))
+
+
+def test_cell_with_interlayer_runs_without_a_table_at_its_own_capacity(stage, tmp_path, monkeypatch):
+    seen = []
+    real = fake.staircase
+
+    def spy(kind, **kw):
+        seen.append((kind, kw))
+        return real(kind, **kw)
+
+    import lisse.sim.interface as iface
+
+    monkeypatch.setattr(iface, "staircase", spy)
+    r = _run(stage, STUDY, tmp_path)
+    assert list(r.summary["cells"]) == ["A"]  # no [simulate] table: only the cell with an interlayer
+    a = r.summary["cells"]["A"]
+    assert seen[0][0] == "fixed-capacity" and seen[0][1]["step_capacity"] == pytest.approx(2 * 3.6e4, rel=1e-12)
+    assert a["capacity_per_half_cycle_mAh_cm2"] == pytest.approx(2.0, rel=1e-12)
+    # fake threshold at 90 um: 18 A/m2 = 1.8 mA/cm2; the stage's default staircase: 0.5 mA/cm2 steps from 0.5 -> CCD 1.5
+    assert seen[0][1]["start"] == pytest.approx(5.0, rel=1e-12) and seen[0][1]["increment"] == pytest.approx(5.0, rel=1e-12)
+    assert a["ccd_mA_cm2"] == pytest.approx(1.5, rel=1e-9) and a["failing_current_density_mA_cm2"] == pytest.approx(2.0, rel=1e-9)
+    assert a["operating_current_density_mA_cm2"] == pytest.approx(1.0, rel=1e-9)  # C/2 of 2 mAh/cm2
+    assert a["holds_operating_current"] is True
+    assert "Wang2024" in a["calibrated_on"]["i0"]
+    assert a["measured"] is None and "no measured CCD of this cell" in str(r.html)
+    assert "calibrated" in str(r.html) and "i0" in str(r.html)
+    (row,) = r.predictions  # for the study's results database, flagged as predicted, calibrated parameters named
+    assert row["kind"] == "predicted" and row["cell"] == "A" and row["value"] == a["ccd_mA_cm2"]
+    assert row["parameters_json"]["calibrated"] == ["i0"] and "Wang2024" in row["parameters_json"]["calibrated_on"]["i0"]
+
+
+def test_table_simulates_every_cell_fixed_time_and_shows_the_measured_ccd(stage, tmp_path):
+    text = STUDY + '\n[simulate]\nprotocol = "fixed-time"\ncurrent_density = "0.5 mA/cm2"\nmeasured = { B = "sym_b" }\n'
+    cyc = {"cycling": {"files": [{"name": "sym_b", "ccd": {"ccd_mA_cm2": 0.2, "failure_current_density_mA_cm2": 0.3,
+                                                          "protocol": "fixed-capacity"}}]}}
+    r = _run(stage, text, tmp_path, cyc)
+    assert set(r.summary["cells"]) == {"A", "B"}
+    b = r.summary["cells"]["B"]
+    assert b["interlayer"] == "none" and b["electrolyte"] == "LLZTO"
+    assert b["step_time_h"] == pytest.approx(2.0, rel=1e-12)  # 1 mAh/cm2 at 0.5 mA/cm2
+    assert b["measured"]["ccd_mA_cm2"] == 0.2 and "measured CCD 0.2 mA/cm²" in str(r.html)
+    assert b["calibrated_parameters"] == []
+    assert len(r.tables["predicted_ccd"]) == 2 and len(r.figures) == 2
+
+
+def test_a_coating_is_skipped_unless_a_surface_stands_for_it(stage, tmp_path):
+    text = STUDY.replace('electrolyte = "LLZTO"', 'electrolyte = "LLZTO"\ninterlayer = "LiCF3SO3"\ninterlayer_thickness = "0.3 um"')
+    r = _run(stage, text, tmp_path)
+    assert set(r.summary["cells"]) == {"A"} and "LiCF3SO3" in r.summary["skipped"]["B"]
+    assert "ionic_conductivity" in r.summary["skipped"]["B"] and "surfaces" in r.summary["skipped"]["B"]
+    r = _run(stage, text + '\n[simulate]\nsurfaces = { B = "LLZTO-TfOH" }\n', tmp_path)
+    b = r.summary["cells"]["B"]
+    assert b["interlayer"] == "none" and b["surface"] == "LLZTO-TfOH" and "LLZTO-TfOH surface" in str(r.html)
+
+
+def test_a_cell_the_simulator_refuses_is_listed_as_skipped(stage, tmp_path, monkeypatch):
+    text = STUDY.replace('electrolyte = "LLZTO"', 'electrolyte = "LLZTO"\ninterlayer = "LiF"\ninterlayer_thickness = "1 um"')
+    import lisse.sim.interface as iface
+
+    def refuse(**kw):
+        if kw.get("interlayer") == "LiF":
+            from lisse.errors import ParameterError
+
+            raise ParameterError("interlayer 'LiF': no electronic conductivity in the library")
+        return fake.build_model(**kw)
+
+    monkeypatch.setattr(iface, "build_model", refuse)
+    r = _run(stage, text, tmp_path)
+    assert "B" in r.summary["skipped"] and "LiF" in r.summary["skipped"]["B"] and "Not simulated" in str(r.html)
+
+
+def test_unknown_option_is_refused():
+    from lisse.errors import ParameterError
+    from lisse.pipeline.study import parse_study
+
+    with pytest.raises(ParameterError, match=r"\[simulate\]"):
+        parse_study(STUDY + "\n[simulate]\nprotocl = 'fixed-time'\n")
+    with pytest.raises(ParameterError, match="max_current"):
+        parse_study(STUDY + "\n[simulate]\nstart = '2 mA/cm2'\nmax_current = '1 mA/cm2'\n")
+
+
+def test_holds_verdict_between_steps_is_unknown():
+    from lisse.pipeline.stages.simulate import _holds
+
+    assert _holds(1.0, 1.1, 1.05) is None and _holds(1.0, 1.1, 0.5) is True and _holds(1.0, 1.1, 2.0) is False
+    assert _holds(None, 0.1, 0.05) is None and _holds(5.0, None, 6.0) is None

@@ -1,0 +1,110 @@
+"""``benchmarks/interface_ccd_validation.py``: its table has every validation case and every column.
+
+The fast test runs the benchmark's comparison logic on the fake simulator (tests/interface/fake_interface.py),
+whose answers are known, and checks how each kind of published number is judged (a CCD by its ratio, a lower
+bound by "at least", the orderings pair by pair). The slow test runs the real simulator over every case.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+from . import fake_interface as fake
+
+BENCH = Path(__file__).resolve().parents[2] / "benchmarks" / "interface_ccd_validation.py"
+
+
+def _bench():
+    spec = importlib.util.spec_from_file_location("interface_ccd_validation", BENCH)
+    assert spec is not None and spec.loader is not None
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = mod
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_table_on_the_fake_simulator_has_every_case_and_judges_each_kind(monkeypatch, tmp_path):
+    from lisse.sim.interface.cases import VALIDATION_CASES
+
+    fake.install(monkeypatch)
+    b = _bench()
+    rows, pairs = b.validation_rows()
+    assert [r["case"] for r in rows] == list(VALIDATION_CASES)
+    assert all(tuple(r) == b.COLUMNS for r in rows)
+    by = {r["case"]: r for r in rows}
+    for key, r in by.items():
+        case = VALIDATION_CASES[key]
+        assert r["published_mA_cm2"] == pytest.approx(case.value / 10, rel=1e-12)
+        if case.kind == "ccd":
+            # the fake's CCD of this staircase, worked out from its threshold; the ratio and the factor-2 verdict follow
+            proto = b._protocol(case)
+            ccd, _ = fake.expected_ccd(b._model_kwargs(case), proto)
+            assert r["predicted_mA_cm2"] == (None if ccd is None else pytest.approx(ccd / 10, rel=1e-12))
+            if ccd is not None:
+                assert r["ratio"] == pytest.approx(ccd / 10 / r["published_mA_cm2"], rel=1e-12)
+                assert r["within_factor_2"] == ("y" if 0.5 <= r["ratio"] <= 2 else "n")
+    # fake: bare interfaces fail above 2 A/m2 x sqrt(p / 1 MPa), a TfOH surface at ten times that: Ji's order is kept;
+    # Su's bare and LACSS interfaces are predicted equal: its order is not
+    ji = next(p for p in pairs if p["lower"] == "ji2025-llzto-air")
+    assert ji["higher"] == "ji2025-llzto-tfoh" and ji["right"] is True and by["ji2025-llzto-air"]["ordering_right"] == "y"
+    su = next(p for p in pairs if p["lower"] == "su2024-bare-li-lpsc")
+    assert su["right"] is False and by["su2024-lacss-lpsc"]["ordering_right"] == "n"
+    md = b.markdown(rows, pairs)
+    assert md.startswith("| case") and md.count("\n| ") == len(rows) and "within a factor 2" in md
+    readme = tmp_path / "R.md"
+    readme.write_text("a\n<!-- validation-table:start -->\nOLD-TABLE\n<!-- validation-table:end -->\nb\n")
+    b.write_readme(readme, md)
+    text = readme.read_text()
+    assert "OLD-TABLE" not in text and md in text and text.startswith("a\n") and text.endswith("b\n")
+
+
+def test_lower_bound_and_calibrated_row_judgement(monkeypatch):
+    from dataclasses import replace
+
+    from lisse.sim.interface.cases import VALIDATION_CASES
+
+    fake.install(monkeypatch)
+    b = _bench()
+    lb = VALIDATION_CASES["wang2024-lni-5cnt-90um"]  # > 4 mA/cm2: fake threshold at 90 um is 1.8 mA/cm2
+    r = b.run_case(lb)
+    assert r["kind"] == "lower_bound" and r["within_factor_2"] == "n"  # 1.5 < 4/2
+    r = b.run_case(replace(lb, value=3.0))  # a lower bound of 0.3 mA/cm2: a prediction of 1.5 is consistent
+    assert r["within_factor_2"] == "y"
+    # the fake's i0 is 'calibrated' on Wang2024's 0.62 mA/cm2: that row checks the calibration
+    r = b.run_case(VALIDATION_CASES["wang2024-lni-50cnt-90um"])
+    assert r["calibrated_on_this_row"] == "yes" and "checks the calibration" in r["note"]
+    # an onset goes through nucleation_onset on the case's grid: fake onset = half the 18 A/m2 threshold -> 0.9 mA/cm2
+    r = b.run_case(VALIDATION_CASES["wang2024-lni-5cnt-nucleation-onset"])
+    assert r["predicted_mA_cm2"] == pytest.approx(0.9, rel=1e-9) and r["ratio"] == pytest.approx(0.9 / 0.4, rel=1e-9)
+    assert r["within_factor_2"] == "n" and r["published_text"] == "onset 0.4"
+
+
+@pytest.mark.slow
+def test_table_with_the_simulator_has_every_case_and_column():
+    from lisse.sim.interface.cases import VALIDATION_CASES
+
+    b = _bench()
+    rows, pairs = b.validation_rows()
+    assert [r["case"] for r in rows] == list(VALIDATION_CASES)
+    assert all(tuple(r) == b.COLUMNS for r in rows)
+    assert all(r["predicted_text"] for r in rows) and pairs
+
+
+def test_ordering_pairs_by_hand():
+    b = _bench()
+
+    def row(case, paper, pub, pred, text=None):
+        return {"case": case, "paper": paper, "kind": "ccd", "published_mA_cm2": pub, "predicted_mA_cm2": pred,
+                "predicted_text": text or f"{pred}", "ordering_right": "-"}
+
+    rows = [row("a", "P", 0.2, 0.5), row("b", "P", 2.4, 1.0), row("c", "Q", 1.0, 2.0), row("d", "Q", 2.5, 1.0),
+            row("e", "R", 1.0, 3.0, ">= 3"), row("f", "R", 2.0, 3.0, ">= 3"), {**row("g", "S", 4.0, 5.0), "kind": "lower_bound"},
+            row("h", "S", 6.0, 3.0)]
+    pairs = b.ordering(rows)
+    # g (> 4) against h (6): no published order, no pair
+    assert [(p["lower"], p["higher"], p["right"]) for p in pairs] == [("a", "b", True), ("c", "d", False), ("e", "f", True)]
+    assert [r["ordering_right"] for r in rows] == ["y", "y", "n", "n", "y", "y", "-", "-"]
