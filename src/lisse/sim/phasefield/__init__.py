@@ -7,6 +7,9 @@ Modules (import them directly; nothing heavy is imported here):
   density, overpotential or current) to the phase-field coefficients, and the wetting calibration.
 * :mod:`.geometry` — the static particle field φ_g (seeded particle layers, slit combs, images).
 * :mod:`.solver` — SBDF2 / DCT time stepping (Neumann boundaries) coupled to the potential equation.
+* :mod:`.microstructure` — three-phase microstructures (Li | interlayer solid with empty pores |
+  electrolyte, per-cell ionic/electronic conductivity): particle packings, fibre networks, graded layers.
+* :mod:`.metrics` — front roughness, fraction deposited at the electrolyte face, penetration, Li inventory error.
 * :mod:`.presets` — the lithiophilic / lithiophobic presets and the contact-angle sweep.
 
 Example
@@ -25,6 +28,7 @@ from lisse._lazy import attach
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing would triple the cost of importing this package
 if TYPE_CHECKING:
+    from lisse.sim.phasefield.microstructure import Microstructure, fibre_network, graded_layer, particle_packing
     from lisse.sim.phasefield.model import PhaseFieldCoefficients, coefficients_from_physical
     from lisse.sim.phasefield.presets import RunSetup, setup_preset, setup_run, transition_sweep
     from lisse.sim.phasefield.solver import PhaseFieldSolver
@@ -37,6 +41,10 @@ __all__ = [
     "setup_run",
     "transition_sweep",
     "PhaseFieldSolver",
+    "Microstructure",
+    "particle_packing",
+    "fibre_network",
+    "graded_layer",
 ]
 
 __getattr__, __dir__ = attach(
@@ -49,6 +57,10 @@ __getattr__, __dir__ = attach(
         "setup_run": "presets",
         "transition_sweep": "presets",
         "PhaseFieldSolver": "solver",
+        "Microstructure": "microstructure",
+        "particle_packing": "microstructure",
+        "fibre_network": "microstructure",
+        "graded_layer": "microstructure",
     },
-    submodules=("geometry", "model", "presets", "solver"),
+    submodules=("geometry", "microstructure", "model", "presets", "solver"),
 )
