@@ -28,6 +28,7 @@ from lisse._lazy import attach
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing would triple the cost of importing this package
 if TYPE_CHECKING:
+    from lisse.sim.phasefield.metrics import front_roughness, interface_metrics, li_inventory_error
     from lisse.sim.phasefield.microstructure import Microstructure, fibre_network, graded_layer, particle_packing
     from lisse.sim.phasefield.model import PhaseFieldCoefficients, coefficients_from_physical
     from lisse.sim.phasefield.presets import RunSetup, setup_preset, setup_run, transition_sweep
@@ -45,6 +46,9 @@ __all__ = [
     "particle_packing",
     "fibre_network",
     "graded_layer",
+    "front_roughness",
+    "interface_metrics",
+    "li_inventory_error",
 ]
 
 __getattr__, __dir__ = attach(
@@ -61,6 +65,9 @@ __getattr__, __dir__ = attach(
         "particle_packing": "microstructure",
         "fibre_network": "microstructure",
         "graded_layer": "microstructure",
+        "front_roughness": "metrics",
+        "interface_metrics": "metrics",
+        "li_inventory_error": "metrics",
     },
-    submodules=("geometry", "microstructure", "model", "presets", "solver"),
+    submodules=("geometry", "metrics", "microstructure", "model", "presets", "solver"),
 )
