@@ -539,7 +539,8 @@ class ElectrodepositionSolver:
         """Explicit part of b[∂_nn ζ − 2ζ(1−ζ)(1−2ζ)/δ²] − b∇²ζ (the b∇²ζ^{n+1} part is implicit) [1/s].
 
         Zero on the equilibrium profile ζ = ½[1 − tanh(n/(√2δ))] whatever the curvature (the counter-term of
-        [SunBeckermann2007]): it keeps the diffuse front's shape while the reaction moves it, without moving it.
+        [SunBeckermann2007]): it keeps the diffuse front's shape while the reaction moves it, without moving it;
+        its net integral is removed so that it neither creates nor destroys Li.
         """
         b = self.profile_mobility
         dx = self.dx
@@ -570,7 +571,15 @@ class ElectrodepositionSolver:
                 dnn = dnn + 2.0 * grads[a] * grads[c] * hxy
         dnn = dnn / reg
         d2 = self.c.delta**2
-        return b * (dnn - 2.0 * z * (1.0 - z) * (1.0 - 2.0 * z) / d2 - lap)
+        out = b * (dnn - 2.0 * z * (1.0 - z) * (1.0 - 2.0 * z) / d2)
+        # numerical shape fixer: made Li-neutral (its integral, including the implicit b∇² part whose integral is
+        # zero under Neumann boundaries, is removed with the weight ζ(1−ζ)), so it moves no Li to or from the reservoir
+        w = np.clip(z, 0.0, 1.0)
+        w = w * (1.0 - w)
+        sw = float(w.sum())
+        if sw > 0:
+            out -= (float((out - b * lap).sum()) / sw) * w
+        return out - b * lap
 
     def _ac_terms(self, z: np.ndarray) -> np.ndarray:
         c = self.c
