@@ -323,6 +323,17 @@ class ElectrodepositionSolver:
         self._sigma_el = float(np.max(self.sigma_ion_solid[el_mask])) if el_mask.any() else float(np.max(self.sigma_ion_solid))
         self._floor = 1e-8 * max(self._sigma_el, 1e-12)
         self._area_cells = int(np.prod(shape[1:]))
+        # static site fields. Li front cells within ~δ of an ion conductor (the Li|solid|pore contact line), on the
+        # free side (1 − φ_g): plated Li goes into free space, never into the solid. Free solid surface for
+        # nucleation: 2|∇s|(1 − s) (∫ dn = 1 across a wall), not on the electrolyte.
+        from scipy.ndimage import gaussian_filter
+
+        if self.electrolyte_blocks:
+            cond = np.clip(self.solid + self.electrolyte, 0.0, 1.0)
+            self._near_ion = np.clip(2.0 * gaussian_filter(cond, delta / self.dx, mode="nearest"), 0.0, 1.0) * (1.0 - self.phi_g)
+        else:
+            self._near_ion = 1.0 - self.phi_g
+        self._surface = 2.0 * _grad_norm(self.solid, self.dx) * (1.0 - self.solid) * (1.0 - self.electrolyte)
         self.phi_e = np.zeros(shape)
         self.phi_ion = np.zeros(shape)
         self.R = np.zeros(shape, dtype=self.dtype)
@@ -359,7 +370,11 @@ class ElectrodepositionSolver:
         z = self.zeta.astype(float)
         h = self._h(z)
         host_e = self.solid * self.sigma_e_solid + self._floor
-        sig_e = h * self.c.sigma_li + (1.0 - h) * host_e
+        # linear in h (a geometric mean would pin the reaction zone to grid cells and distort current focusing), but
+        # Li conducts only where ζ > 0.03: the exponential tail of the diffuse profile (ζ ~ 1e-3 a few δ away would
+        # still be 1e2 S/m) must not wire up an electron-blocking layer
+        he = h * np.clip((z - 0.01) / 0.02, 0.0, 1.0)
+        sig_e = he * self.c.sigma_li + (1.0 - he) * host_e
         el = self.electrolyte
         ion = self.solid * self.sigma_ion_solid + el * self.sigma_ion_solid * (1.0 - self.solid)
         if not self.electrolyte_blocks:
@@ -375,9 +390,8 @@ class ElectrodepositionSolver:
             a_Li (Li|ion-conductor contact) and a_nuc (free solid surface) [m-1].
         """
         z = np.clip(self.zeta.astype(float), 0.0, 1.0)
-        ion = np.minimum(1.0, self.solid + self.electrolyte) if self.electrolyte_blocks else np.ones_like(z)
-        a_li = (math.sqrt(2.0) / self.c.delta) * z * (1.0 - z) * ion  # |∇ζ| of the equilibrium profile: ∫ a_li dn = 1 across a front
-        a_nuc = _grad_norm(self.solid, self.dx) * (1.0 - z) * (1.0 - self.electrolyte)
+        a_li = (math.sqrt(2.0) / self.c.delta) * z * (1.0 - z) * self._near_ion  # |∇ζ| of the equilibrium profile: ∫ a_li dn = 1
+        a_nuc = self._surface * (1.0 - z)
         return a_li, a_nuc
 
     # ------------------------------------------------------------------ potentials
@@ -456,10 +470,18 @@ class ElectrodepositionSolver:
         upd = math.inf
         a_tot = a_li + a_nuc
         sites = a_tot > 1e-3 * float(a_tot.max()) if a_tot.size and float(a_tot.max()) > 0 else np.zeros(n, dtype=bool)
-        for it in range(30):
-            q, dq = self._reaction(pe - pi, a_li, a_nuc)
-            re = Ae @ pe + q
-            ri = Ai @ pi - q - b
+        diag_e, diag_i = Ae.diagonal(), Ai.diagonal()
+
+        def residual(pe_, pi_):
+            q_, dq_ = self._reaction(pe_ - pi_, a_li, a_nuc)
+            re_ = Ae @ pe_ + q_
+            ri_ = Ai @ pi_ - q_ - b
+            merit = float(np.sum(re_ * re_ / (diag_e + dq_)) + np.sum(ri_ * ri_ / (diag_i + dq_)))  # Jacobi-scaled
+            return re_, ri_, dq_, merit
+
+        re, ri, dq, merit = residual(pe, pi)
+        max_it = 60
+        for it in range(max_it):
             if upd <= self.newton_tol:
                 break
             D = sp.diags(dq)
@@ -467,11 +489,17 @@ class ElectrodepositionSolver:
             delta = self._linear_solve(J, -np.concatenate([re, ri]))
             de, di = delta[:n], delta[n:]
             step = min(1.0, 0.05 / max(1e-300, float(np.max(np.abs(de - di)))))  # limit the change of η to 50 mV per iteration
+            for _ in range(12):  # backtracking on the scaled residual (the nucleation switch makes q(η) stiff)
+                r_new = residual(pe + step * de, pi + step * di)
+                if r_new[3] <= merit or step < 1e-3:
+                    break
+                step *= 0.5
             pe += step * de
             pi += step * di
+            re, ri, dq, merit = r_new
             upd = step * float(np.max(np.abs(de - di)[sites])) if sites.any() else 0.0
         else:
-            raise ConvergenceError(f"electrodeposition potential solve: Newton did not converge in 30 iterations (last update {upd:.3g} V, "
+            raise ConvergenceError(f"electrodeposition potential solve: Newton did not converge in {max_it} iterations (last update {upd:.3g} V, "
                                    f"tolerance {self.newton_tol:.3g} V)")
         self.phi_e, self.phi_ion = pe.reshape(shape), pi.reshape(shape)
         eta = (pe - pi).reshape(shape)
@@ -571,11 +599,12 @@ class ElectrodepositionSolver:
                 dnn = dnn + 2.0 * grads[a] * grads[c] * hxy
         dnn = dnn / reg
         d2 = self.c.delta**2
-        out = b * (dnn - 2.0 * z * (1.0 - z) * (1.0 - 2.0 * z) / d2)
+        free = 1.0 - self.phi_g  # only in free space: at a wall the profile is the wetting (B, k_Li) one
+        out = b * free * (dnn - 2.0 * z * (1.0 - z) * (1.0 - 2.0 * z) / d2)
         # numerical shape fixer: made Li-neutral (its integral, including the implicit b∇² part whose integral is
         # zero under Neumann boundaries, is removed with the weight ζ(1−ζ)), so it moves no Li to or from the reservoir
         w = np.clip(z, 0.0, 1.0)
-        w = w * (1.0 - w)
+        w = w * (1.0 - w) * free
         sw = float(w.sum())
         if sw > 0:
             out -= (float((out - b * lap).sum()) / sw) * w
