@@ -256,9 +256,10 @@ def _assemble(kind: str, solid_mask: np.ndarray, dx: float, y0: float, y1: float
     elyte_rows = (y > y1) if electrolyte else np.zeros(ny, dtype=bool)
     elyte = np.broadcast_to(elyte_rows.reshape(bshape), shp).copy()
     top_li = y0 if li_top is None else float(li_top)
-    if not 0.0 < top_li <= y0 + 1e-12:
-        raise ParameterError(f"parameter 'li_top' must be in (0, layer bottom = {y0:g} m]; got {top_li:g} m")
-    li0 = np.broadcast_to(planar_profile(y - top_li, width).reshape(bshape), shp).copy()
+    if not 0.0 <= top_li <= y0 + 1e-12 * dx:
+        raise ParameterError(f"parameter 'li_top' must be in [0, layer bottom = {y0:g} m]; got {top_li:g} m")
+    li_rows = planar_profile(y - top_li, width) if top_li > 0 else np.zeros(ny)  # li_top = 0: no Li slab
+    li0 = np.broadcast_to(li_rows.reshape(bshape), shp).copy()
     li0 = np.minimum(li0, 1.0 - solid)  # Li does not overlap the solid
     sig_i = np.broadcast_to(np.asarray(sigma_ion_rows, float).reshape(bshape), shp).copy()
     sig_e = np.broadcast_to(np.asarray(sigma_e_rows, float).reshape(bshape), shp).copy()
@@ -520,7 +521,8 @@ def particle_packing(
     width : float, optional
         Diffuse width of the solid indicator [m]; default 1.5 dx.
     li_top : float, optional
-        Top of the initial Li slab [m]; default the layer bottom (Li in contact with the layer).
+        Top of the initial Li slab [m], in [0, layer bottom]; default the layer bottom (Li in contact
+        with the layer); 0: no Li.
     electrolyte : bool, default True
         Dense electrolyte above the layer (rows y > top).
     electrolyte_sigma_ion, electrolyte_sigma_e : float
