@@ -130,6 +130,8 @@ def test_spans_on_exact_shapes():
     assert spans(a, 0) and not spans(a, 1)
     a[10, 4] = False
     assert not spans(a, 0)
+    a[10, 5] = True  # corner contacts only: not a conducting path
+    assert not spans(a, 0)
     a[9:12, 5] = True  # detour through face neighbours reconnects
     assert spans(a, 0)
 
