@@ -219,7 +219,7 @@ def faraday_thickness(charge_density: float, molar_volume: float | None = None, 
     molar_volume : float, optional
         V_m [m3 mol-1]; default Li's from :mod:`lisse.materials` (≈ 1.30e-5).
     z : int, default 1
-        Charge number.
+        Charge number (dimensionless).
 
     Returns
     -------

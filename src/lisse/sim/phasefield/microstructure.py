@@ -111,7 +111,7 @@ class Microstructure:
     kind : str
         "particles", "fibres", "graded" or "two-layer".
     axis : int, default 0
-        The growth axis (always 0).
+        Index of the growth axis (always 0).
     electronic : numpy.ndarray of bool, optional
         Resolved electronic sub-phase (fibres) of the solid, or None.
     info : dict
@@ -155,7 +155,7 @@ class Microstructure:
         Returns
         -------
         numpy.ndarray
-            (j + ½)·dx for j = 0 … ny − 1.
+            (j + ½)·dx for j = 0 … ny − 1 [m].
         """
         return (np.arange(self.shape[0]) + 0.5) * self.dx
 
@@ -183,9 +183,9 @@ class Microstructure:
         matplotlib.figure.Figure
             The figure.
         """
-        from lisse.plot.phasefield import microstructure_figure
+        from lisse.records.display import plot_with
 
-        return microstructure_figure(self, ax=ax)
+        return plot_with("lisse.plot.phasefield:microstructure_figure", self, ax=ax)
 
 
 # ---------------------------------------------------------------------------------------------- helpers
@@ -383,7 +383,7 @@ def spans(mask: np.ndarray, axis: int = 0) -> bool:
     mask : numpy.ndarray of bool
         Phase mask, 2D or 3D.
     axis : int, default 0
-        The axis along which spanning is checked.
+        Index of the axis along which spanning is checked.
 
     Returns
     -------
@@ -504,7 +504,7 @@ def particle_packing(
     Parameters
     ----------
     shape : sequence of int
-        Grid (ny, nx) or (ny, nx, nz), axis 0 the growth axis (Li at small y).
+        Grid (ny, nx) or (ny, nx, nz), a count of cells per axis; axis 0 the growth axis (Li at small y).
     dx : float
         Grid spacing [m].
     porosity : float
@@ -530,7 +530,7 @@ def particle_packing(
     seed : int, default 0
         Random seed (same seed, same packing).
     max_tries : int, default 200000
-        RSA placement attempts before giving up.
+        Number of RSA placement attempts before giving up.
 
     Returns
     -------
@@ -635,7 +635,7 @@ def fibre_network(
     Parameters
     ----------
     shape : sequence of int
-        Grid (ny, nx) or (ny, nx, nz), axis 0 the growth axis.
+        Grid (ny, nx) or (ny, nx, nz), a count of cells per axis; axis 0 the growth axis.
     dx : float
         Grid spacing [m].
     volume_fraction : float
@@ -649,7 +649,7 @@ def fibre_network(
     curvature : float, default 0
         Direction diffusion of curved fibres [rad m^-1/2]; 0 = straight.
     matrix_porosity : float, default 0
-        Porosity of the matrix (0: dense; else an overlapping-particle packing, pores empty), in [0, 1).
+        Porosity of the matrix [-] (0: dense; else an overlapping-particle packing, pores empty), in [0, 1).
     particle_diameter : float, optional
         Matrix particle diameter [m]; required when ``matrix_porosity`` > 0.
     sigma_ion, sigma_e : float
@@ -772,7 +772,7 @@ def graded_layer(
     Parameters
     ----------
     shape : sequence of int
-        Grid (ny, nx) or (ny, nx, nz), axis 0 the growth axis.
+        Grid (ny, nx) or (ny, nx, nz), a count of cells per axis; axis 0 the growth axis.
     dx : float
         Grid spacing [m].
     porosity : (float, float)
