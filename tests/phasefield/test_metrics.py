@@ -97,3 +97,32 @@ def test_interface_metrics_bundle_and_errors():
         M.front_roughness(np.ones(5), DX)
     with pytest.raises(ParameterError, match="layer_top"):
         M.interface_metrics(z, z0, DX, layer_bottom=1e-6, layer_top=1e-7, charge_density=1.0)
+
+
+def test_deposit_centroid_of_two_sharp_slabs():
+    ny, nx = 200, 8
+    z0 = np.zeros((ny, nx))
+    z0[:20] = 1.0
+    z = z0.copy()
+    z[20:30] = 1.0  # 10 rows centred at 250 nm
+    z[180:190] = 1.0  # 10 rows centred at 1850 nm
+    out = M.interface_metrics(z, z0, DX, layer_bottom=200e-9, layer_top=1.9e-6, charge_density=1.0)
+    assert out["deposit_centroid_m"] == pytest.approx(0.5 * (250e-9 + 1850e-9), rel=1e-12)
+    assert out["fraction_deposited_at_electrolyte"] == pytest.approx(0.5, rel=1e-12)  # band 170 nm: rows 173-189
+
+
+def test_run_metrics_uses_the_solver_s_own_or_galvanostatic_charge():
+    class Plain:
+        zeta = np.pad(np.ones((30, 4)), ((0, 70), (0, 0)))
+        dx, t = DX, 100.0
+
+    class Own(Plain):
+        def metrics(self):
+            return {"li_inventory_error_rel": 0.25}
+
+    z0 = np.pad(np.ones((20, 4)), ((0, 80), (0, 0)))
+    i = 100e-9 * 96485.33212 / 1.2998e-5 / 100.0  # A/m2 that plates ~100 nm in 100 s
+    got = M.run_metrics(Plain(), z0, layer_bottom=200e-9, layer_top=900e-9, current_density=i)
+    ref = 100e-9 / M.faraday_thickness(i * 100.0) - 1.0
+    assert got["li_inventory_error_rel"] == pytest.approx(ref, rel=1e-9)
+    assert M.run_metrics(Own(), z0, layer_bottom=0.0, layer_top=1e-6, current_density=i) == {"li_inventory_error_rel": 0.25}

@@ -281,17 +281,9 @@ def _solver_from_state(state: dict):
 
 
 def _interface_metrics(solver, layer, settings: dict, zeta0) -> dict:
-    """Front roughness, fraction at the electrolyte face, inventory error (:func:`lisse.sim.phasefield.metrics.interface_metrics`).
+    from lisse.sim.phasefield.metrics import run_metrics
 
-    An electrodeposition solver computes them itself (with its charge passed and reservoir inflow); for
-    the Allen–Cahn presets the charge is the galvanostatic i·t and the electrolyte face is the layer top.
-    """
-    if callable(getattr(solver, "metrics", None)):
-        return solver.metrics()
-    from lisse.sim.phasefield.metrics import interface_metrics
-
-    return interface_metrics(solver.zeta, zeta0, layer.dx, layer_bottom=layer.y_bottom, layer_top=layer.y_top,
-                             charge_density=float(settings["current_density"]) * solver.t)
+    return run_metrics(solver, zeta0, layer_bottom=layer.y_bottom, layer_top=layer.y_top, current_density=settings["current_density"])
 
 
 def _write_figures(out, settings, layer, frames, times, history, animate: bool, micro=None) -> dict:
