@@ -119,6 +119,13 @@ def test_stage_runs_and_rejects_unknown_options(tmp_path):
     assert "lithiophobic_penetration_depth_um" in r.summary
     assert "phasefield_lithiophobic" in r.figures and "phasefield_presets" in r.tables
     assert r.summary["lithiophobic_contact_angle_deg"] == 140.0
+    # the side-by-side snapshots, the animation (GIF bytes) and the metric table
+    assert {"phasefield_compare_mid", "phasefield_compare_end"} <= set(r.figures)
+    assert r.animations["phasefield_animation"][:6] == b"GIF89a"
+    t = r.tables["phasefield_presets"]
+    for col in ("front_roughness_um", "fraction_deposited_at_electrolyte", "penetration_depth_um", "li_inventory_error_rel"):
+        assert col in t.columns and np.isfinite(t[col]).all(), col
+    assert "wang2024_ordering" not in r.summary  # only with the three LNI presets
     with pytest.raises(ParameterError, match="grdi|grid"):
         st.func(StageContext(study={}, options={"grdi": 3}, out_dir=tmp_path))
 
