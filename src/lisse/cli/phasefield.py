@@ -152,6 +152,8 @@ def run(args) -> dict:
     from lisse.sim.phasefield.presets import setup_run
     from lisse.sim.phasefield.solver import front_metrics
 
+    _RUN_KEYS = ("t_end_s", "layer_bottom_m", "layer_top_m", "layer_porosity", "layer_pore_size_m")
+
     if args.resume:
         given = [f"--{k.replace('_', '-')}" for k in ("contact_angle", "work_of_adhesion", "current", "exchange_current",
                                                        "plated", "grid", "frames", "seed") if getattr(args, k) is not None]
@@ -163,9 +165,20 @@ def run(args) -> dict:
         settings = data["settings"]
         if args.preset is not None and args.preset != settings.get("preset"):
             raise ParameterError(f"--preset {args.preset} does not match the checkpoint's preset {settings.get('preset')!r}")
-        solver = _solver_from_state(data["state"])
-        layer = Layer(solver.phi_g, solver.dx, settings["layer_bottom_m"], settings["layer_top_m"],
-                      settings["layer_porosity"], settings["layer_pore_size_m"], "particles")
+        micro = None
+        if data["state"].get("kind") == "electrodeposition":
+            # the microstructure is seeded: rebuilding it from the stored settings gives the same one
+            from lisse.sim.phasefield.electrodeposition import ElectrodepositionSolver
+
+            setup = setup_run({k: v for k, v in settings.items() if k not in _RUN_KEYS})
+            micro, layer = getattr(setup, "micro", None), setup.layer
+            solver = ElectrodepositionSolver.from_state(micro, data["state"])
+        else:
+            from lisse.sim.phasefield.solver import PhaseFieldSolver
+
+            solver = PhaseFieldSolver.from_state(data["state"])
+            layer = Layer(solver.phi_g, solver.dx, settings["layer_bottom_m"], settings["layer_top_m"],
+                          settings["layer_porosity"], settings["layer_pore_size_m"], "particles")
         t_end = float(settings["t_end_s"])
         history = list(data["history"])
         frames = list(np.asarray(data["frames"])) if data["frames"] is not None else []
@@ -180,7 +193,7 @@ def run(args) -> dict:
                          "layer_porosity": layer.porosity, "layer_pore_size_m": layer.pore_size,
                          "shape": list(settings["shape"])})
         history, frames, times = [], [], []
-    micro = None if args.resume else getattr(setup, "micro", None)
+        micro = getattr(setup, "micro", None)
     n_rec = int(settings["frames"])
     zeta0: list = [np.asarray(frames[0], dtype=float)] if frames else []
 
@@ -267,17 +280,6 @@ def run(args) -> dict:
         if k in im:
             result[k] = im[k]
     return result
-
-
-def _solver_from_state(state: dict):
-    """The solver a checkpoint's state belongs to (Allen–Cahn, or electrodeposition for the lni-* presets)."""
-    if state.get("kind") == "electrodeposition":
-        from lisse.sim.phasefield.electrodeposition import ElectrodepositionSolver
-
-        return ElectrodepositionSolver.from_state(state)
-    from lisse.sim.phasefield.solver import PhaseFieldSolver
-
-    return PhaseFieldSolver.from_state(state)
 
 
 def _interface_metrics(solver, layer, settings: dict, zeta0) -> dict:

@@ -24,7 +24,7 @@ __all__ = ["save_checkpoint", "load_checkpoint", "write_history_csv", "refuse_ex
 #: state, ``kind = "electrodeposition"``, needs :data:`REQUIRED_STATE_ELECTRODEPOSITION`).
 REQUIRED_STATE = ("zeta", "phi_g", "dx", "t", "step", "coefficients")
 #: Entries of an electrodeposition solver state (its own parameters are checked by its ``from_state``).
-REQUIRED_STATE_ELECTRODEPOSITION = ("zeta", "phi_g", "dx", "t", "step", "kind")
+REQUIRED_STATE_ELECTRODEPOSITION = ("zeta", "zeta0", "dx", "t", "step", "kind")
 #: Run settings a checkpoint must hold to be resumed (written by ``lisse phasefield``).
 REQUIRED_SETTINGS = ("t_end_s", "layer_bottom_m", "layer_top_m", "layer_porosity", "layer_pore_size_m", "frames")
 
@@ -166,9 +166,10 @@ def _check_content(path: Path, meta: dict, state: dict, required_settings: tuple
         unknown = sorted(set(state["coefficients"]) - {f.name for f in fields(PhaseFieldCoefficients)})
         if unknown:
             raise bad(f"unknown phase-field coefficients {unknown}")
-    zeta, phi = np.asarray(state["zeta"]), np.asarray(state["phi_g"])
+    zeta = np.asarray(state["zeta"])
+    phi = np.asarray(state.get("phi_g", state.get("zeta0")))
     if zeta.ndim not in (2, 3) or zeta.shape != phi.shape or not np.issubdtype(zeta.dtype, np.floating):
-        raise bad(f"expected 'zeta' and 'phi_g' as float grids of one 2D/3D shape; found {zeta.shape} and {phi.shape}")
+        raise bad(f"expected 'zeta' and 'phi_g' (or 'zeta0') as float grids of one 2D/3D shape; found {zeta.shape} and {phi.shape}")
     for k in required_settings + ("dx", "t", "step"):
         v = meta["settings"][k] if k in required_settings else state[k]
         if isinstance(v, bool) or not isinstance(v, (int, float, np.number, np.ndarray)) or not np.all(np.isfinite(v)):
