@@ -78,6 +78,14 @@ def test_cli_preset_writes_outputs_and_resume_matches(tmp_path):
     assert len(list((out / "snapshots").glob("*.png"))) >= 2
     rows = list(csv.DictReader(open(out / "front.csv")))
     assert len(rows) == 4 and float(rows[-1]["penetration_depth_um"]) == pytest.approx(res["penetration_depth_um"], rel=1e-6)
+    # issue-14 keys: Li gained = change of the planar-equivalent thickness of front_metrics (a second route);
+    # Faraday thickness from the brief's 4.85 um per mAh/cm2 (BRIEF section 4), independent of lisse's constants
+    assert res["li_plated_um"] == pytest.approx(res["li_thickness_um"] - float(rows[0]["li_thickness_um"]), rel=1e-6)
+    q_mAh_cm2 = res["current_density_mA_cm2"] * res["time_s"] / 3600.0
+    assert res["li_faraday_um"] == pytest.approx(q_mAh_cm2 / 0.2062, rel=0.005)
+    assert res["li_inventory_error_rel"] == pytest.approx(res["li_plated_um"] / res["li_faraday_um"] - 1.0, rel=1e-9)
+    assert res["front_roughness_um"] >= 0.0 and 0.0 <= res["fraction_deposited_at_electrolyte"] <= 1.0
+    assert float(rows[-1]["front_roughness_um"]) == pytest.approx(res["front_roughness_um"], rel=1e-6)
     assert float(rows[-1]["time_s"]) > float(rows[0]["time_s"]) == 0.0
     # interrupted run, then resumed: same end state as the uninterrupted one
     part = _cli("--preset", "lithiophobic", "--out", str(tmp_path / "part"), "--json", "--grid", "40", "--frames", "3",
@@ -90,6 +98,8 @@ def test_cli_preset_writes_outputs_and_resume_matches(tmp_path):
     assert r2["completed"] is True and r2["steps"] == res["steps"]
     assert r2["penetration_depth_um"] == pytest.approx(res["penetration_depth_um"], rel=1e-6, abs=1e-6)
     assert r2["li_thickness_um"] == pytest.approx(res["li_thickness_um"], rel=1e-6)
+    for k in ("front_roughness_um", "fraction_deposited_at_electrolyte", "li_inventory_error_rel"):
+        assert r2[k] == pytest.approx(res[k], rel=1e-5, abs=1e-6), k
 
 
 def test_cli_bad_input_exit_code(tmp_path):
@@ -109,6 +119,13 @@ def test_stage_runs_and_rejects_unknown_options(tmp_path):
     assert "lithiophobic_penetration_depth_um" in r.summary
     assert "phasefield_lithiophobic" in r.figures and "phasefield_presets" in r.tables
     assert r.summary["lithiophobic_contact_angle_deg"] == 140.0
+    # the side-by-side snapshots, the animation (GIF bytes) and the metric table
+    assert {"phasefield_compare_mid", "phasefield_compare_end"} <= set(r.figures)
+    assert r.animations["phasefield_animation"][:6] == b"GIF89a"
+    t = r.tables["phasefield_presets"]
+    for col in ("front_roughness_um", "fraction_deposited_at_electrolyte", "penetration_depth_um", "li_inventory_error_rel"):
+        assert col in t.columns and np.isfinite(t[col]).all(), col
+    assert "wang2024_ordering" not in r.summary  # only with the three LNI presets
     with pytest.raises(ParameterError, match="grdi|grid"):
         st.func(StageContext(study={}, options={"grdi": 3}, out_dir=tmp_path))
 

@@ -37,6 +37,7 @@ __all__ = [
     "li_inventory_error",
     "faraday_thickness",
     "interface_metrics",
+    "run_metrics",
 ]
 
 
@@ -219,7 +220,7 @@ def faraday_thickness(charge_density: float, molar_volume: float | None = None, 
     molar_volume : float, optional
         V_m [m3 mol-1]; default Li's from :mod:`lisse.materials` (≈ 1.30e-5).
     z : int, default 1
-        Charge number.
+        Charge number (dimensionless).
 
     Returns
     -------
@@ -300,7 +301,8 @@ def interface_metrics(zeta, zeta0, dx: float, *, layer_bottom: float, layer_top:
     dict
         ``front_mean_m``, ``front_roughness_m``, ``penetration_m``, ``penetration_any_m`` (not only the
         connected front), ``fraction_deposited_at_electrolyte``, ``electrolyte_band_m``,
-        ``li_gained_m``, ``li_faraday_m``, ``li_inventory_error_rel``.
+        ``li_gained_m``, ``li_faraday_m``, ``li_inventory_error_rel``, ``deposit_centroid_m`` (mean height
+        of the newly deposited Li, Σ y max(ζ − ζ₀, 0)/Σ max(ζ − ζ₀, 0); NaN when none).
 
     Raises
     ------
@@ -315,6 +317,9 @@ def interface_metrics(zeta, zeta0, dx: float, *, layer_bottom: float, layer_top:
     b = max(0.1 * thick, 2.0 * float(dx)) if band is None else float(band)
     h = front_heights(z, dx)
     lf = faraday_thickness(charge_density, molar_volume) + float(inflow)
+    new = np.maximum(z - z0, 0.0).reshape(z.shape[0], -1).sum(axis=1)
+    y = (np.arange(z.shape[0]) + 0.5) * float(dx)
+    centroid = float((new * y).sum() / new.sum()) if new.sum() > 0 else float("nan")
     return {
         "front_mean_m": float(h.mean()),
         "front_roughness_m": float(np.sqrt(np.mean((h - h.mean()) ** 2))),
@@ -325,4 +330,35 @@ def interface_metrics(zeta, zeta0, dx: float, *, layer_bottom: float, layer_top:
         "li_gained_m": float((z - z0).sum()) * float(dx) / int(np.prod(z.shape[1:])),
         "li_faraday_m": lf,
         "li_inventory_error_rel": li_inventory_error(z, z0, dx, charge_density, molar_volume=molar_volume, inflow=inflow),
+        "deposit_centroid_m": centroid,
     }
+
+
+def run_metrics(solver, zeta0, *, layer_bottom: float, layer_top: float, current_density: float) -> dict:
+    """:func:`interface_metrics` of a running solver: its own ``metrics()`` when it has one, else galvanostatic i·t.
+
+    An electrodeposition solver knows its charge passed and the Li exchanged with the anode reservoir and
+    returns these keys itself; for the Allen–Cahn solver the charge is ``current_density`` × t and the
+    electrolyte face is the layer top.
+
+    Parameters
+    ----------
+    solver : object
+        A phase-field solver (``zeta``, ``dx``, ``t``; optionally ``metrics()``).
+    zeta0 : numpy.ndarray
+        ζ at t = 0 [-] (dimensionless), for a solver without ``metrics()``.
+    layer_bottom, layer_top : float
+        Interlayer extent [m].
+    current_density : float
+        Galvanostatic plating current density [A m-2] (for a solver without ``metrics()``).
+
+    Returns
+    -------
+    dict
+        The keys of :func:`interface_metrics` (plus whatever the solver adds, e.g. ``calibrated_parameters``).
+    """
+    own = getattr(solver, "metrics", None)
+    if callable(own):
+        return dict(own())
+    return interface_metrics(solver.zeta, zeta0, solver.dx, layer_bottom=layer_bottom, layer_top=layer_top,
+                             charge_density=float(current_density) * float(solver.t))

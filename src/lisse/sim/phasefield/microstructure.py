@@ -56,7 +56,6 @@ __all__ = [
     "graded_layer",
     "pore_size_distribution",
     "spans",
-    "LNI_SIGMA_ION",
     "CNT_SIGMA_E",
 ]
 
@@ -66,8 +65,6 @@ MAX_CELLS = 2048 * 2048
 #: Most particles or fibre segments painted (each is a local loop over its bounding box).
 MAX_PARTICLES = 200_000
 
-#: Ionic conductivity of dense LNI (Li7N2I), 3.1e-4 S/cm at room temperature [S/m] [Wang2024].
-LNI_SIGMA_ION = 3.1e-2
 #: Electronic conductivity of a CNT bundle [S/m]: assumed 1e4 S/m (multi-wall CNT films and bundles are
 #: 1e3-1e5 S/m; only its being >> the matrix's matters for where electrons reach).
 CNT_SIGMA_E = 1.0e4
@@ -111,7 +108,7 @@ class Microstructure:
     kind : str
         "particles", "fibres", "graded" or "two-layer".
     axis : int, default 0
-        The growth axis (always 0).
+        Index of the growth axis (always 0).
     electronic : numpy.ndarray of bool, optional
         Resolved electronic sub-phase (fibres) of the solid, or None.
     info : dict
@@ -155,7 +152,7 @@ class Microstructure:
         Returns
         -------
         numpy.ndarray
-            (j + ½)·dx for j = 0 … ny − 1.
+            (j + ½)·dx for j = 0 … ny − 1 [m].
         """
         return (np.arange(self.shape[0]) + 0.5) * self.dx
 
@@ -183,12 +180,23 @@ class Microstructure:
         matplotlib.figure.Figure
             The figure.
         """
-        from lisse.plot.phasefield import microstructure_figure
+        from lisse.records.display import plot_with
 
-        return microstructure_figure(self, ax=ax)
+        return plot_with("lisse.plot.phasefield:microstructure_figure", self, ax=ax)
 
 
 # ---------------------------------------------------------------------------------------------- helpers
+
+
+def _lni_sigma_ion() -> float:
+    """Ionic conductivity of dense LNI (Li7N2I) [S/m] from the materials library (3.1e-4 S/cm, [Wang2024])."""
+    from lisse.materials import get_material
+
+    return float(get_material("LNI").si("ionic_conductivity"))
+
+
+def _or_lni(v: float | None, name: str) -> float:
+    return _lni_sigma_ion() if v is None else check_positive(v, name, "S/m", allow_zero=True)
 
 
 def _grid(shape: Sequence[int], dx: float) -> tuple[tuple[int, ...], float]:
@@ -237,7 +245,7 @@ def _ball_volume(d: float, ndim: int) -> float:
 
 def _assemble(kind: str, solid_mask: np.ndarray, dx: float, y0: float, y1: float, *, width: float,
               li_top: float | None, electrolyte: bool, sigma_ion_rows: np.ndarray, sigma_e_rows: np.ndarray,
-              electrolyte_sigma_ion: float, electrolyte_sigma_e: float, electronic: np.ndarray | None = None,
+              electrolyte_sigma_ion: float | None, electrolyte_sigma_e: float, electronic: np.ndarray | None = None,
               fibre_sigma_ion: float = 0.0, fibre_sigma_e: float = CNT_SIGMA_E, info: dict | None = None) -> Microstructure:
     from lisse.sim.phasefield.geometry import smooth_indicator
     from lisse.sim.phasefield.model import planar_profile
@@ -256,13 +264,14 @@ def _assemble(kind: str, solid_mask: np.ndarray, dx: float, y0: float, y1: float
     elyte_rows = (y > y1) if electrolyte else np.zeros(ny, dtype=bool)
     elyte = np.broadcast_to(elyte_rows.reshape(bshape), shp).copy()
     top_li = y0 if li_top is None else float(li_top)
-    if not 0.0 < top_li <= y0 + 1e-12:
-        raise ParameterError(f"parameter 'li_top' must be in (0, layer bottom = {y0:g} m]; got {top_li:g} m")
-    li0 = np.broadcast_to(planar_profile(y - top_li, width).reshape(bshape), shp).copy()
+    if not 0.0 <= top_li <= y0 + 1e-12 * dx:
+        raise ParameterError(f"parameter 'li_top' must be in [0, layer bottom = {y0:g} m]; got {top_li:g} m")
+    li_rows = planar_profile(y - top_li, width) if top_li > 0 else np.zeros(ny)  # li_top = 0: no Li slab
+    li0 = np.broadcast_to(li_rows.reshape(bshape), shp).copy()
     li0 = np.minimum(li0, 1.0 - solid)  # Li does not overlap the solid
     sig_i = np.broadcast_to(np.asarray(sigma_ion_rows, float).reshape(bshape), shp).copy()
     sig_e = np.broadcast_to(np.asarray(sigma_e_rows, float).reshape(bshape), shp).copy()
-    sig_i[elyte] = electrolyte_sigma_ion
+    sig_i[elyte] = _or_lni(electrolyte_sigma_ion, "electrolyte_sigma_ion")
     sig_e[elyte] = electrolyte_sigma_e
     if electronic is not None:
         sig_i[electronic] = fibre_sigma_ion
@@ -382,7 +391,7 @@ def spans(mask: np.ndarray, axis: int = 0) -> bool:
     mask : numpy.ndarray of bool
         Phase mask, 2D or 3D.
     axis : int, default 0
-        The axis along which spanning is checked.
+        Index of the axis along which spanning is checked.
 
     Returns
     -------
@@ -482,12 +491,12 @@ def particle_packing(
     *,
     layer: tuple[float, float],
     method: str = "overlapping",
-    sigma_ion: float = LNI_SIGMA_ION,
+    sigma_ion: float | None = None,
     sigma_e: float = _BLOCKING_SIGMA_E,
     width: float | None = None,
     li_top: float | None = None,
     electrolyte: bool = True,
-    electrolyte_sigma_ion: float = LNI_SIGMA_ION,
+    electrolyte_sigma_ion: float | None = None,
     electrolyte_sigma_e: float = _BLOCKING_SIGMA_E,
     seed: int = 0,
     max_tries: int = 200_000,
@@ -503,7 +512,7 @@ def particle_packing(
     Parameters
     ----------
     shape : sequence of int
-        Grid (ny, nx) or (ny, nx, nz), axis 0 the growth axis (Li at small y).
+        Grid (ny, nx) or (ny, nx, nz), a count of cells per axis; axis 0 the growth axis (Li at small y).
     dx : float
         Grid spacing [m].
     porosity : float
@@ -515,20 +524,21 @@ def particle_packing(
     method : {"overlapping", "rsa"}, default "overlapping"
         Boolean model or random sequential addition.
     sigma_ion, sigma_e : float
-        Ionic and electronic conductivity of the solid [S m-1] (default dense LNI [Wang2024] and an
-        assumed electron-blocking 1e-8 S/m).
+        Ionic and electronic conductivity of the solid [S m-1] (default: dense LNI's ionic conductivity
+        from the materials library, 3.1e-4 S/cm [Wang2024], and an assumed electron-blocking 1e-8 S/m).
     width : float, optional
         Diffuse width of the solid indicator [m]; default 1.5 dx.
     li_top : float, optional
-        Top of the initial Li slab [m]; default the layer bottom (Li in contact with the layer).
+        Top of the initial Li slab [m], in [0, layer bottom]; default the layer bottom (Li in contact
+        with the layer); 0: no Li.
     electrolyte : bool, default True
         Dense electrolyte above the layer (rows y > top).
     electrolyte_sigma_ion, electrolyte_sigma_e : float
-        Conductivities of the dense electrolyte [S m-1] (default LNI).
+        Conductivities of the dense electrolyte [S m-1] (default LNI from the materials library; blocking 1e-8, assumed).
     seed : int, default 0
         Random seed (same seed, same packing).
     max_tries : int, default 200000
-        RSA placement attempts before giving up.
+        Number of RSA placement attempts before giving up.
 
     Returns
     -------
@@ -573,7 +583,7 @@ def particle_packing(
         raise ParameterError(f"parameter 'method' must be 'overlapping' or 'rsa'; got {method!r}")
     w = 1.5 * dx if width is None else check_positive(width, "width", "m")
     return _assemble("particles", mask, dx, y0, y1, width=w, li_top=li_top, electrolyte=electrolyte,
-                     sigma_ion_rows=np.full(shp[0], check_positive(sigma_ion, "sigma_ion", "S/m", allow_zero=True)),
+                     sigma_ion_rows=np.full(shp[0], _or_lni(sigma_ion, "sigma_ion")),
                      sigma_e_rows=np.full(shp[0], check_positive(sigma_e, "sigma_e", "S/m", allow_zero=True)),
                      electrolyte_sigma_ion=electrolyte_sigma_ion, electrolyte_sigma_e=electrolyte_sigma_e, info=info)
 
@@ -611,13 +621,13 @@ def fibre_network(
     curvature: float = 0.0,
     matrix_porosity: float = 0.0,
     particle_diameter: float | None = None,
-    sigma_ion: float = LNI_SIGMA_ION,
+    sigma_ion: float | None = None,
     sigma_e: float = _BLOCKING_SIGMA_E,
     fibre_sigma_e: float = CNT_SIGMA_E,
     width: float | None = None,
     li_top: float | None = None,
     electrolyte: bool = True,
-    electrolyte_sigma_ion: float = LNI_SIGMA_ION,
+    electrolyte_sigma_ion: float | None = None,
     electrolyte_sigma_e: float = _BLOCKING_SIGMA_E,
     seed: int = 0,
 ) -> Microstructure:
@@ -633,7 +643,7 @@ def fibre_network(
     Parameters
     ----------
     shape : sequence of int
-        Grid (ny, nx) or (ny, nx, nz), axis 0 the growth axis.
+        Grid (ny, nx) or (ny, nx, nz), a count of cells per axis; axis 0 the growth axis.
     dx : float
         Grid spacing [m].
     volume_fraction : float
@@ -647,11 +657,11 @@ def fibre_network(
     curvature : float, default 0
         Direction diffusion of curved fibres [rad m^-1/2]; 0 = straight.
     matrix_porosity : float, default 0
-        Porosity of the matrix (0: dense; else an overlapping-particle packing, pores empty), in [0, 1).
+        Porosity of the matrix [-] (0: dense; else an overlapping-particle packing, pores empty), in [0, 1).
     particle_diameter : float, optional
         Matrix particle diameter [m]; required when ``matrix_porosity`` > 0.
     sigma_ion, sigma_e : float
-        Conductivities of the matrix [S m-1] (default dense LNI; electron blocking, assumed).
+        Conductivities of the matrix [S m-1] (default dense LNI from the materials library; electron blocking 1e-8, assumed).
     fibre_sigma_e : float
         Electronic conductivity of a fibre [S m-1] (default :data:`CNT_SIGMA_E`, assumed).
     width : float, optional
@@ -735,7 +745,7 @@ def fibre_network(
                 fibres_span_layer=spans(fib[band], 0))
     w = 1.5 * dx if width is None else check_positive(width, "width", "m")
     return _assemble("fibres", matrix, dx, y0, y1, width=w, li_top=li_top, electrolyte=electrolyte,
-                     sigma_ion_rows=np.full(shp[0], check_positive(sigma_ion, "sigma_ion", "S/m", allow_zero=True)),
+                     sigma_ion_rows=np.full(shp[0], _or_lni(sigma_ion, "sigma_ion")),
                      sigma_e_rows=np.full(shp[0], check_positive(sigma_e, "sigma_e", "S/m", allow_zero=True)),
                      electrolyte_sigma_ion=electrolyte_sigma_ion, electrolyte_sigma_e=electrolyte_sigma_e,
                      electronic=fib, fibre_sigma_e=check_positive(fibre_sigma_e, "fibre_sigma_e", "S/m"), info=info)
@@ -750,14 +760,14 @@ def graded_layer(
     particle_diameter: float,
     *,
     layer: tuple[float, float],
-    sigma_ion=LNI_SIGMA_ION,
+    sigma_ion=None,
     sigma_e=_BLOCKING_SIGMA_E,
     profile: str = "linear",
     split: float | None = None,
     width: float | None = None,
     li_top: float | None = None,
     electrolyte: bool = True,
-    electrolyte_sigma_ion: float = LNI_SIGMA_ION,
+    electrolyte_sigma_ion: float | None = None,
     electrolyte_sigma_e: float = _BLOCKING_SIGMA_E,
     seed: int = 0,
 ) -> Microstructure:
@@ -770,7 +780,7 @@ def graded_layer(
     Parameters
     ----------
     shape : sequence of int
-        Grid (ny, nx) or (ny, nx, nz), axis 0 the growth axis.
+        Grid (ny, nx) or (ny, nx, nz), a count of cells per axis; axis 0 the growth axis.
     dx : float
         Grid spacing [m].
     porosity : (float, float)
@@ -780,7 +790,8 @@ def graded_layer(
     layer : (float, float)
         Extent (bottom, top) of the layer along axis 0 [m].
     sigma_ion, sigma_e : float or (float, float)
-        Conductivities of the solid [S m-1]: one value, or (Li side, electrolyte side).
+        Conductivities of the solid [S m-1]: one value, or (Li side, electrolyte side) (default sigma_ion:
+        dense LNI from the materials library; sigma_e 1e-8, assumed electron blocking).
     profile : {"linear", "two-layer"}, default "linear"
         Linear in depth, or a step at ``split``.
     split : float, optional
@@ -855,10 +866,10 @@ def graded_layer(
     _paint_balls(mask, dx, c, r)
     y = (np.arange(shp[0]) + 0.5) * dx
     if profile == "two-layer":
-        si = np.where(y < ys, *_pair(sigma_ion, "sigma_ion"))
+        si = np.where(y < ys, *_pair(_lni_sigma_ion() if sigma_ion is None else sigma_ion, "sigma_ion"))
         se = np.where(y < ys, *_pair(sigma_e, "sigma_e"))
     else:
-        si = _rows_profile(sigma_ion, y, y0, y1, "sigma_ion", "S/m")
+        si = _rows_profile(_lni_sigma_ion() if sigma_ion is None else sigma_ion, y, y0, y1, "sigma_ion", "S/m")
         se = _rows_profile(sigma_e, y, y0, y1, "sigma_e", "S/m")
     lower = (y >= y0) & (y <= (ys if profile == "two-layer" else 0.5 * (y0 + y1)) - d)
     upper = (y >= (ys if profile == "two-layer" else 0.5 * (y0 + y1)) + d) & (y <= y1)
