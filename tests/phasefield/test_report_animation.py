@@ -35,3 +35,25 @@ def test_evaluate_writes_the_phasefield_animation(tmp_path):
     assert "figures/phasefield_phasefield_animation.gif" in st["files"]
     assert "data:image/gif;base64," in (tmp_path / "out" / "report.html").read_text()
     assert st["summary"]["lithiophobic_front_roughness_um"] >= 0.0
+
+
+@pytest.mark.slow
+def test_stage_shows_the_three_lni_cases_side_by_side(tmp_path):
+    """Default [phasefield]: the three LNI presets, one GIF with a frame per record, the claim-by-claim ordering."""
+    import io
+
+    from PIL import Image
+
+    from lisse.pipeline.registry import StageContext, all_stages
+
+    st = {s.name: s for s in all_stages()}["phasefield"]
+    opts = {"presets": ["lni-0.5cnt", "lni-5cnt", "lni-50cnt"], "grid": 32, "sweep": False}
+    r = st.func(StageContext(study={"phasefield": opts}, options=opts, out_dir=tmp_path, progress=False))
+    assert len(r.tables["phasefield_presets"]) == 3
+    gif = Image.open(io.BytesIO(r.animations["phasefield_animation"]))
+    assert gif.n_frames == 9  # the initial state and 8 records
+    assert set(r.summary["wang2024_ordering"]) == {"ionic_roughest", "electronic_most_at_electrolyte", "mixed_flattest",
+                                                   "mixed_nearest_anode"}
+    assert r.summary["wang2024_ordering_holds"] == all(r.summary["wang2024_ordering"].values())
+    for p in ("lni-0.5cnt", "lni-5cnt", "lni-50cnt"):  # conserved Li: Faraday to round-off in the electrodeposition model
+        assert abs(r.summary[f"{p}_li_inventory_error_rel"]) < 1e-6
