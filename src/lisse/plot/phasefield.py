@@ -261,7 +261,7 @@ def _phase_rgb(zeta: Any, solid: Any, electrolyte: Any = None, electronic: Any =
         img[_section(electronic).astype(bool)] = PHASE_COLOURS["electronic"]
     if electrolyte is not None:
         img[_section(electrolyte).astype(bool)] = PHASE_COLOURS["electrolyte"]
-    return img * (1.0 - z[..., None]) + np.asarray(PHASE_COLOURS["li"]) * z[..., None]
+    return np.clip(img * (1.0 - z[..., None]) + np.asarray(PHASE_COLOURS["li"]) * z[..., None], 0.0, 1.0)
 
 
 def _draw_phases(ax: Any, panel: dict, title: str) -> None:
