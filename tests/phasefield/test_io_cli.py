@@ -148,3 +148,27 @@ def test_work_of_adhesion_maps_through_young_dupre():
     assert c.contact_angle_deg == pytest.approx(np.degrees(np.arccos(0.53 / g - 1)), rel=1e-9)
     with pytest.raises(ParameterError):
         coefficients_from_physical(90.0, work_of_adhesion=0.5)
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=False, reason="ElectrodepositionSolver.from_state does not restore dt yet: a resumed run differs at 1e-4 "
+                                        "(reported to i14-solver; remove this mark when it does)")
+def test_cli_lni_preset_keys_and_resume(tmp_path):
+    """An electrodeposition preset: the issue-14 keys, three-phase figures, and an interrupted run resumed to the same end."""
+    args = ("--preset", "lni-5cnt", "--grid", "32", "--frames", "3", "--json")
+    full = _cli(*args, "--out", str(tmp_path / "full"))
+    assert full.returncode == 0, full.stderr
+    a = json.loads(full.stdout)
+    assert a["completed"] is True and a["time_s"] == pytest.approx(a["end_time_s"], rel=1e-9)
+    assert abs(a["li_inventory_error_rel"]) < 1e-6  # Faraday (the solver's conserved Li)
+    assert 0.0 <= a["fraction_deposited_at_electrolyte"] <= 1.0 and a["front_roughness_um"] > 0.0
+    assert (tmp_path / "full" / "animation.gif").read_bytes()[:6] == b"GIF89a"
+    part = _cli(*args, "--out", str(tmp_path / "part"), "--max-steps", "5", "--no-animation")
+    assert part.returncode == 0, part.stderr
+    assert json.loads(part.stdout)["completed"] is False
+    resumed = _cli("--out", str(tmp_path / "part"), "--resume", "--json", "--no-animation")
+    assert resumed.returncode == 0, resumed.stderr
+    b = json.loads(resumed.stdout)
+    assert b["completed"] is True and b["time_s"] == pytest.approx(a["time_s"], rel=1e-9)
+    for k in ("li_thickness_um", "front_roughness_um", "fraction_deposited_at_electrolyte", "penetration_depth_um"):
+        assert b[k] == pytest.approx(a[k], rel=1e-6, abs=1e-9), k
