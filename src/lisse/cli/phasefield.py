@@ -128,6 +128,7 @@ def _run_sweep(args) -> dict:
 def run(args) -> dict:
     import time
     from pathlib import Path
+    from typing import Any
 
     import numpy as np
 
@@ -166,6 +167,7 @@ def run(args) -> dict:
         if args.preset is not None and args.preset != settings.get("preset"):
             raise ParameterError(f"--preset {args.preset} does not match the checkpoint's preset {settings.get('preset')!r}")
         micro = None
+        solver: Any
         if data["state"].get("kind") == "electrodeposition":
             # the microstructure is seeded: rebuilding it from the stored settings gives the same one
             from lisse.sim.phasefield.electrodeposition import ElectrodepositionSolver
@@ -276,9 +278,9 @@ def run(args) -> dict:
         "wall_time_s": time.perf_counter() - t_wall,
         "files": files,
     }
-    for k in ("focusing_factor", "calibrated_parameters"):  # electrodeposition runs: state them (no circular validation)
-        if k in im:
-            result[k] = im[k]
+    for key in ("focusing_factor", "calibrated_parameters"):  # electrodeposition runs: state them (no circular validation)
+        if key in im:
+            result[key] = im[key]
     return result
 
 
