@@ -25,6 +25,16 @@ PHASE_COLOURS = {"pore": (1.0, 1.0, 1.0), "solid": (0.62, 0.62, 0.62), "electron
                  "electrolyte": (0.93, 0.80, 0.55), "li": (0.0, 0.447, 0.698)}
 
 
+def _row_title(fig: Any, axs: Any, title: str) -> None:
+    """The title of a row of panels: the figure's own when lisse made it, else prefixed to the first panel's."""
+    if not title:
+        return
+    if owns(fig):
+        fig.suptitle(title, fontsize=10)
+    else:
+        axs[0].set_title(f"{title}\n{axs[0].get_title()}", fontsize=9)
+
+
 def _draw(ax: Any, zeta: Any, phi_g: Any, dx: float, title: str, y_bottom: float | None = None) -> Any:
     ny, nx = zeta.shape
     ext = (0, nx * dx * 1e6, 0, ny * dx * 1e6)
@@ -107,11 +117,7 @@ def series_figure(frames: Any, times: Any, phi_g: Any, dx: float, *, n: int = 4,
     fig, axs = new_axes_row(axes, len(idx), (2.7 * len(idx), 3.0))
     for ax, i in zip(axs, idx):
         _draw(ax, frames[i], phi_g, dx, f"t = {times[i]:.3g} s", y_bottom)
-    if title:
-        if owns(fig):
-            fig.suptitle(title, fontsize=10)
-        else:
-            axs[0].set_title(f"{title}\n{axs[0].get_title()}", fontsize=9)
+    _row_title(fig, axs, title)
     return fig
 
 
@@ -349,11 +355,7 @@ def comparison_figure(panels: Any, *, title: str = "", axes: Any = None) -> Any:
         _draw_phases(ax, p, f"{head}\n{p['note']}" if p.get("note") else head)
     _phase_legend(fig, axs[-1], any(p.get("electronic") is not None and np.any(p["electronic"]) for p in panels),
                   any(p.get("electrolyte") is not None and np.any(p["electrolyte"]) for p in panels))
-    if title:
-        if owns(fig):
-            fig.suptitle(title, fontsize=10)
-        else:
-            axs[0].set_title(f"{title}\n{axs[0].get_title()}", fontsize=9)
+    _row_title(fig, axs, title)
     return fig
 
 
