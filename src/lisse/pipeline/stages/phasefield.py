@@ -34,8 +34,8 @@ SCHEMA = {
     "grid": OptionSpec.integer("grid cells per side (small: fast)", 64, 32, 1024, limit_note="size limit"),
     "contact_angle_deg": OptionSpec.number("contact angle of Li on the particles [deg], for every preset (optional)", low=0.0, high=180.0),
     "current_density": OptionSpec.quantity("mA/cm2", "plating current density (optional override)", low=0.0, low_inclusive=False, high=1e4),
-    "plated": OptionSpec.quantity("um", "plated planar-equivalent Li thickness (optional override)", low=0.0, low_inclusive=False, high=1e-6,
-                                  limit_note="the simulated domain is 1.28 um tall"),
+    "plated": OptionSpec.quantity("um", "plated planar-equivalent Li thickness (optional override)", low=0.0, low_inclusive=False, high=50e-6,
+                                  limit_note="the lni presets' domain is ~19 um tall, the lithiophilic/lithiophobic one 1.28 um"),
     "sweep": OptionSpec.boolean("also run the contact-angle sweep (about 10 s)", False),
     "seed": OptionSpec.integer("random seed of the particle layer", None, 0, 2**32 - 1),
 }
@@ -88,6 +88,12 @@ def phasefield_stage(ctx: StageContext) -> StageResult:
     for name in presets:
         s = run_settings(name, grid, frames=n, contact_angle_deg=opts.get("contact_angle_deg"),
                          current_density=opts.get("current_density"), plated_thickness=opts.get("plated"), seed=opts.get("seed"))
+        room = s["shape"][0] * s["dx"] - s["layer_bottom"]  # domain above the initial electrode
+        if s["plated_thickness"] >= 0.8 * room:
+            from lisse.errors import ParameterError
+
+            raise ParameterError(f"[phasefield] plated = {s['plated_thickness'] * 1e6:g} um does not fit the {name} domain: expected "
+                                 f"less than {0.8 * room * 1e6:.3g} um (80 % of the {room * 1e6:.3g} um above the electrode)")
         run = setup_run(s)
         micro = getattr(run, "micro", None)
         zeta0 = np.array(run.solver.zeta, dtype=float)
