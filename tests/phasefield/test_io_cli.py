@@ -126,7 +126,7 @@ def test_stage_runs_and_rejects_unknown_options(tmp_path):
     for col in ("front_roughness_um", "fraction_deposited_at_electrolyte", "penetration_depth_um", "li_inventory_error_rel"):
         assert col in t.columns and np.isfinite(t[col]).all(), col
     assert "wang2024_ordering" not in r.summary  # only with the three LNI presets
-    bad = {"presets": ["lithiophobic"], "grid": 32, "plated": 2e-6, "sweep": False}  # the Allen–Cahn domain is 1.28 um tall
+    bad = {"presets": ["lithiophobic"], "grid": 32, "plated": "2 um"}  # the Allen–Cahn domain is 1.28 um tall
     with pytest.raises(ParameterError, match=r"\[phasefield\] plated"):
         st.func(StageContext(study={"phasefield": bad}, options=bad, out_dir=tmp_path, progress=False))
     with pytest.raises(ParameterError, match="grdi|grid"):
