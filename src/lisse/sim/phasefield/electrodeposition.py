@@ -317,7 +317,7 @@ class ElectrodepositionSolver:
         self._dt_max = None if dt_max is None else _pos("dt_max", dt_max, "s")
         c = self.c
         self._k2 = _dct_symbol(shape, self.dx)
-        self._den = None
+        self._den: np.ndarray | None = None
         self.profile_mobility = 0.0
         self._ac_rate = c.L_sigma * (2.0 * c.A + c.B * float((self.phi_g**2).max()))
         self._cfl = _pos("cfl", cfl, "")
@@ -346,7 +346,7 @@ class ElectrodepositionSolver:
         self.charge_balance_error = 0.0
         self.potential_info: dict = {}
         self._islands = np.zeros(shape, dtype=bool)
-        self._ml = None
+        self._ml: Any = None
         if self.current_density > 0:
             self.update_potential()
         self._update_islands()
@@ -490,7 +490,8 @@ class ElectrodepositionSolver:
 
         re, ri, dq, merit = residual(pe, pi)
         max_it = 60
-        for it in range(max_it):
+        iterations = 0
+        for iterations in range(max_it):  # noqa: B007 (the count is reported)
             if upd <= self.newton_tol:
                 break
             D = sp.diags(dq)
@@ -520,7 +521,7 @@ class ElectrodepositionSolver:
         self._ibv = ibv.astype(self.dtype)
         self._ibv_nuc = (ibv * nuc).astype(self.dtype)
         self._refresh_source()
-        self.potential_info.update({"newton_iterations": it, "last_update_V": upd, "charge_balance_error": self.charge_balance_error})
+        self.potential_info.update({"newton_iterations": iterations, "last_update_V": upd, "charge_balance_error": self.charge_balance_error})
 
     def _kinetics(self, eta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         p = self.p
