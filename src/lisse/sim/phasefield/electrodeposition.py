@@ -9,11 +9,15 @@ Charge (electroneutral, quasi-static; [Newman2004] ch. 22 porous-electrode form,
     −∇·(σ_e ∇φ_e)   = −q(η),      −∇·(σ_ion ∇φ_ion) = +q(η),      η = φ_e − φ_ion,
     q(η) = i_BV(η) · [a_Li + a_nuc · n(η)]                                     [A m-3, anodic > 0]
 
-with i_BV the Butler–Volmer law of :func:`lisse.electrochem.butler_volmer` (i0, α), σ_e = Li metal
-(ζ) + the solid's electronic conductivity, σ_ion = the solid's and the electrolyte's ionic conductivity
-(per cell, weighted by their indicators; pores conduct neither, only a floor 1e-8·σ_el keeps the matrix
-regular). Reaction sites (diffuse-interface area densities [1/m]): a_Li = |∇ζ|·min(1, s + e) where Li
-touches an ion conductor, and a_nuc = |∇s|·(1 − ζ)·(1 − e) on free solid surfaces, gated by a smooth
+with i_BV the Butler–Volmer law of :func:`lisse.electrochem.butler_volmer` (i0, α). Conductivities: σ_e =
+h_e(ζ) σ_Li + (1 − h_e) s σ_e,solid with h_e = h(ζ)·clip((ζ − 0.01)/0.02) (h = ζ³(10 − 15ζ + 6ζ²); linear, not
+geometric, so the reaction zone is not pinned to grid cells; the exponential tail ζ < 0.03 of the diffuse
+profile does not conduct, or it would wire an electron-blocking layer), σ_ion = s σ_ion,solid + e σ_el
+(per cell; pores conduct neither, a floor 1e-8·σ_el keeps the matrix regular). Reaction sites
+(diffuse-interface area densities [1/m]): a_Li = √2 ζ(1 − ζ)/δ · c_near · (1 − φ_g) — the equilibrium
+|∇ζ| (∫ dn = 1 across a front) where the Li front lies within ~δ of an ion conductor (c_near = min(1,
+2 G_δ*(s + e)), G_δ a Gaussian of width δ) on the free side (1 − φ_g): plated Li goes into free space,
+never into the solid; and a_nuc = 2|∇s|(1 − s)(1 − ζ)(1 − e) on free solid surfaces, gated by a smooth
 nucleation step n(η) = ½[1 + tanh((−η − η_n)/w_n)] (Li nucleates on a surface only beyond the
 nucleation overpotential η_n and only where the solid delivers electrons: that is what σ_e decides).
 Boundaries: φ_e = 0 on the collector face (y = 0), the applied current i enters the electrolyte face
@@ -29,10 +33,14 @@ Li (ζ), per step, split into three parts:
    coupling B, cross-gradient k_Li from the contact angle), semi-implicit in DCT space, plus the stack
    pressure p as a chemical-potential term ``+L_σ p h'(ζ)`` (Li under the stack load is at p V_m above Li
    at a free surface, so it creeps into pores when p exceeds the capillary entry pressure 2γ|cos θ|/w,
-   :func:`penetration_regime`).
+   :func:`penetration_regime`). A numerical profile term b[∂ₙₙζ − 2ζ(1 − ζ)(1 − 2ζ)/δ²] in free space (the
+   counter-term form of [SunBeckermann2007]: zero on the equilibrium profile whatever its curvature, made
+   Li-neutral) keeps the diffuse front's shape while the reaction moves it; b is set from the fastest
+   reaction (the physical L_σ tied to i0 relaxes a µm-wide profile ~1e3 times slower than the front moves).
 2. Reaction: ``ζ += Δt · R``, ``R = −q V_m/(zF)`` from the last potential solve, rescaled so that
    ``∫R dV = i A V_m/(zF)`` exactly (galvanostatic; the rescaling only removes the solver tolerance, reported
-   as ``charge_balance_error``). Li is created only where charge is transferred, in the amount Faraday's law
+   as ``charge_balance_error``). Between potential solves the local current per site area, i_BV(η), is kept
+   and re-applied to the moving sites a(ζ) every step. Li is created only where charge is transferred, in the amount Faraday's law
    gives.
 3. Conservation of the capillary part: the Li body connected to the collector is open to the anode bulk
    below the domain (a reservoir at the stack pressure: Li creeps in, or Li plated at a buried contact
@@ -54,7 +62,8 @@ References
 J. Newman, K. E. Thomas-Alyea, Electrochemical Systems, 3rd ed., Wiley (2004) [Newman2004].
 J. Rubinstein, P. Sternberg, IMA J. Appl. Math. 48 (1992) 249, doi:10.1093/imamat/48.3.249 [RubinsteinSternberg1992].
 M. Brassel, E. Bretin, Math. Methods Appl. Sci. 34 (2011) 1157, doi:10.1002/mma.1426 [BrasselBretin2011].
-L.-G. Sundström, F. H. Bark, Electrochim. Acta 40 (1995) 599, doi:10.1016/0013-4686(94)00374-8 [Sundstrom1995].
+L.-G. Sundström, F. H. Bark, Electrochim. Acta 40 (1995) 599 [Sundstrom1995].
+Y. Sun, C. Beckermann, J. Comput. Phys. 220 (2007) 626, doi:10.1016/j.jcp.2006.05.025 [SunBeckermann2007].
 Wang et al., Nature Energy 9 (2024), doi:10.1038/s41560-023-01426-1 [Wang2024].
 """
 
@@ -89,7 +98,7 @@ add(Citation("RubinsteinSternberg1992", "J. Rubinstein, P. Sternberg", "Nonlocal
 add(Citation("BrasselBretin2011", "M. Brassel, E. Bretin", "A modified phase field approximation for mean curvature flow with conservation of the volume",
              "Math. Methods Appl. Sci. 34, 1157-1180", 2011, "10.1002/mma.1426"))
 add(Citation("Sundstrom1995", "L.-G. Sundström, F. H. Bark", "On morphological instability during electrodeposition with a stagnant binary electrolyte",
-             "Electrochim. Acta 40, 599-614", 1995, "10.1016/0013-4686(94)00374-8"))
+             "Electrochim. Acta 40, 599-614", 1995, ""))
 add(Citation("SunBeckermann2007", "Y. Sun, C. Beckermann", "Sharp interface tracking using the phase-field equation",
              "J. Comput. Phys. 220, 626-653", 2007, "10.1016/j.jcp.2006.05.025"))
 add(Citation("Newman2004", "J. Newman, K. E. Thomas-Alyea", "Electrochemical Systems, 3rd ed.", "Wiley, Hoboken", 2004, ""))
@@ -244,6 +253,7 @@ class ElectrodepositionSolver:
     Wang et al., Lithium anode interlayer design for all-solid-state lithium-metal batteries, Nat. Energy 9 (2024), doi:10.1038/s41560-023-01426-1.
     J. Rubinstein, P. Sternberg, Nonlocal reaction-diffusion equations and nucleation, IMA J. Appl. Math. 48, 249-264 (1992), doi:10.1093/imamat/48.3.249.
     M. Brassel, E. Bretin, A modified phase field approximation for mean curvature flow with conservation of the volume, Math. Methods Appl. Sci. 34, 1157-1180 (2011), doi:10.1002/mma.1426.
+    Y. Sun, C. Beckermann, Sharp interface tracking using the phase-field equation, J. Comput. Phys. 220, 626-653 (2007), doi:10.1016/j.jcp.2006.05.025.
     J. Newman, K. E. Thomas-Alyea, Electrochemical Systems, 3rd ed., Wiley (2004).
     """
 
@@ -254,7 +264,7 @@ class ElectrodepositionSolver:
                  dt_max: float | None = None, newton_tol: float = 1e-6, linear_solver: str = "auto", dtype: str = "float64") -> None:
         from lisse.sim.phasefield.model import coefficients_from_physical
 
-        register("Wang2024", "RubinsteinSternberg1992", "BrasselBretin2011", "Newman2004")
+        register("Wang2024", "RubinsteinSternberg1992", "BrasselBretin2011", "SunBeckermann2007", "Newman2004")
         if dtype not in ("float64", "float32"):
             raise ParameterError(f"parameter 'dtype' must be 'float64' or 'float32'; got {dtype!r}")
         if linear_solver not in ("auto", "direct", "amg"):
@@ -884,7 +894,7 @@ def dispersion_growth_rate(wavenumber: float, current_density: float, conductivi
 
     References
     ----------
-    L.-G. Sundström, F. H. Bark, On morphological instability during electrodeposition with a stagnant binary electrolyte, Electrochim. Acta 40, 599-614 (1995), doi:10.1016/0013-4686(94)00374-8.
+    L.-G. Sundström, F. H. Bark, On morphological instability during electrodeposition with a stagnant binary electrolyte, Electrochim. Acta 40, 599-614 (1995).
     """
     from lisse.thermo.nucleation import li_molar_volume
 
@@ -943,7 +953,7 @@ def current_focusing_factor(amplitude: float, wavelength: float, current_density
 
     References
     ----------
-    L.-G. Sundström, F. H. Bark, On morphological instability during electrodeposition with a stagnant binary electrolyte, Electrochim. Acta 40, 599-614 (1995), doi:10.1016/0013-4686(94)00374-8.
+    L.-G. Sundström, F. H. Bark, On morphological instability during electrodeposition with a stagnant binary electrolyte, Electrochim. Acta 40, 599-614 (1995).
     """
     from lisse.electrochem import butler_volmer_overpotential
     from lisse.thermo.nucleation import li_molar_volume
