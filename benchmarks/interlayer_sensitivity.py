@@ -7,7 +7,9 @@ and for one-at-a-time changes of each assumed/calibrated parameter, prints:
   plated on the Li anode ("no nucleation inside" holds when l_n stays within the ~1/kappa reaction layer);
 * mixed (5% CNT): whether l_n <= l_g < l_i holds over the paper's whole range 0.1-4 mA/cm2 at 1 h, the
   largest l_n there, and the critical current at 4 mAh/cm2 (Wang2024: > 4 mA/cm2);
-* electronic (50% CNT): the critical current at 1 mAh/cm2 (Wang2024: 0.62 mA/cm2) and its failure mode.
+* electronic (50% CNT): the critical current at 1 mAh/cm2 and its failure mode. The defaults of exchange_current and
+  contact_angle were CALIBRATED on this number (Wang2024: 0.62 mA/cm2): the "defaults" row reproduces a calibration
+  target, not a prediction; the other rows show how far the calibration moves it.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ VARIANTS = [
 
 def main() -> None:
     print(f"{'variant':<30}{'eta_c_mV':>9} | {'ionic ln_max_um':>15}{'anode_min':>10} | {'mixed ok':>9}{'ln_max_um':>10}{'ccd@4mAh':>9} | "
-          f"{'elec ccd@1mAh':>13}  mode")
+          f"{'elec ccd@1mAh':>13}  mode   (elec ccd@1mAh of the defaults = calibration target 0.62, Wang2024)")
     for label, over in VARIANTS:
         pi, pm, pe = (make_parameters(k, **over) for k in ("lni-0.5cnt", "lni-5cnt", "lni-50cnt"))
         si = sweeps.sweep_current(pi, CUR, time=3600.0)
@@ -45,9 +47,11 @@ def main() -> None:
         ce = sweeps.critical_current(pe, 3.6e4, n=30, rtol=1e-2)
 
         def fmt(c):
+            if c.search_limit_reached:  # no failure up to the search limit: a bound, not a critical current
+                return f">{c.search_limit / 10:.3g}"
             if c.critical_current is None:
                 return f"<{c.failing_current / 10:.3g}"
-            return (">" if c.failing_current is None else "") + f"{c.critical_current / 10:.3g}"
+            return f"{c.critical_current / 10:.3g}"
 
         print(f"{label:<30}{pm.critical_overpotential * 1e3:>9.0f} | {si['nucleation_length'].max() * 1e6:>15.2f}{si['anode_fraction'].min():>10.3f} | "
               f"{str(bool(sm['stable'].all())):>9}{sm['nucleation_length'].max() * 1e6:>10.1f}{fmt(cm):>9} | {fmt(ce):>13}  {ce.failure_mode}")

@@ -26,8 +26,10 @@ from lisse.sim.interlayer import make_parameters
 
 p50 = make_parameters("lni-50cnt")
 for key, source in p50.sources.items():
-    if "calibrated" in source or "assumed" in source:
+    if key not in p50.calibrated and "assumed" in source:
         print(f"{key:24s} {source.split(':')[0]}")
+for key, observation in p50.calibrated.items():  # fitted to an observation: never evidence for the model there
+    print(f"{key:24s} calibrated on {observation}")
 
 # %%
 # What was published
@@ -55,7 +57,7 @@ for preset, s in published.items():
     capacity = (s.ccd_step_capacity_mAh_cm2 or 0.2) * 3.6e4
     cc = critical_current(make_parameters(preset), capacity)
     predicted[preset] = cc
-    shown = "stable up to 20 mA/cm²" if cc.failure_mode == "none" else f"{cc.critical_current / 10:.2f} mA/cm² ({cc.failure_mode})"
+    shown = cc.describe()  # "no failure up to 20 mA/cm2 (search limit ...)" is a bound, not a CCD
     print(f"{LAYERS[preset]:13s} at {capacity / 3.6e4:g} mAh/cm²: predicted {shown}; published {s.ccd_mA_cm2} mA/cm²")
 
 # %%

@@ -89,6 +89,7 @@ CHEAP: dict[str, Callable[[Path, int], list[str]]] = {
     "interlayer": lambda t, i: ["--preset", "lni-5cnt", "--current-density", "1 mA/cm2", "--capacity", "1 mAh/cm2"],
     "ccd": lambda t, i: ["--synthetic", "--failure", "soft"],
     "materials": lambda t, i: ["--kind", "electrolyte"],
+    "density": lambda t, i: ["--dry-mass", "251.3 mg", "--immersed-mass", "170 mg", "--composition", "LNI=0.95,CNT=0.05"],
     "atomistic": lambda t, i: ["structures"],
     "phasefield": lambda t, i: ["--preset", "lithiophilic", "--grid", "32", "--max-steps", "2", "--no-animation", "--out", str(t / f"pf{i}")],
     "evaluate": lambda t, i: ["--list-stages"],

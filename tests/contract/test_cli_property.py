@@ -24,6 +24,13 @@ from hypothesis import strategies as st
 from conftest import SHARED
 from lisse.cli.main import build_parser, main
 
+
+@pytest.fixture(autouse=True)
+def _work_in_a_temporary_folder(tmp_path, monkeypatch):
+    """Random option values name files (``--db=abc``, ``--out=0.5 m``): let them land in a temporary folder, not the checkout."""
+    monkeypatch.chdir(tmp_path)
+
+
 CYCLERS = SHARED / "data" / "cyclers"
 LSV = CYCLERS / "biologic_lsv_ec1150.mpt"
 GITT = CYCLERS / "biologic_gitt_bcd_btlab179.mpt"

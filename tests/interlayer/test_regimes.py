@@ -55,14 +55,28 @@ def test_electronic_deposition_at_electrolyte_side():
     assert not r.stable and r.failure_mode == "nucleation_at_electrolyte"
 
 
-def test_critical_currents_order_and_electronic_value():
+def test_calibration_reproduces_its_target_lni50cnt():
+    """A CALIBRATION check, not a prediction: exchange_current and contact_angle were fitted so that the 90 um LNI-50% CNT
+    layer fails at Wang2024's 0.62 mA/cm2 (at 1 mAh/cm2). A calibration must reproduce its target; agreement here is
+    by construction and is no evidence for the model."""
+    p = make_parameters("lni-50cnt")
+    assert set(p.calibrated_parameters) == {"exchange_current", "contact_angle"}
+    assert all("0.62 mA/cm2" in obs for obs in p.calibrated.values())
+    cc = sweeps.critical_current(p, 3.6e4, i_min=1.0, i_max=100.0, n=25, rtol=1e-2)
+    assert cc.failure_mode == "nucleation_at_electrolyte" and cc.critical_current is not None
+    assert cc.critical_current / 10 == pytest.approx(0.62, rel=0.1)
+
+
+def test_lni5cnt_above_published_lower_bound_with_parameters_calibrated_elsewhere():
+    """Wang2024: > 4 mA/cm2 at 4 mAh/cm2 for 90 um LNI-5% CNT (a lower bound; not used in the calibration, which is on
+    LNI-50% CNT). Weak: only the bound and the ordering against the calibrated layer are checked."""
     q = 3.6e4  # 1 mAh/cm2
-    cc = {k: sweeps.critical_current(make_parameters(k), q, i_min=1.0, i_max=100.0, n=25, rtol=1e-2) for k in ("lni-5cnt", "lni-50cnt")}
-    # Wang2024: 0.62 mA/cm2 for 50% CNT, > 4 mA/cm2 (at 4 mAh/cm2) for 5% CNT; the defaults are calibrated to the former
-    assert 0.4 < cc["lni-50cnt"].critical_current / 10 < 1.0
-    assert cc["lni-5cnt"].critical_current > 4 * cc["lni-50cnt"].critical_current
+    c5 = sweeps.critical_current(make_parameters("lni-5cnt"), q, i_min=1.0, i_max=100.0, n=25, rtol=1e-2)
+    c50 = sweeps.critical_current(make_parameters("lni-50cnt"), q, i_min=1.0, i_max=100.0, n=25, rtol=1e-2)
+    assert c5.critical_current is not None and c50.critical_current is not None
+    assert c5.critical_current > 4 * c50.critical_current
     c4 = sweeps.critical_current(make_parameters("lni-5cnt"), 4 * q, i_min=1.0, i_max=100.0, n=25, rtol=1e-2)
-    assert c4.critical_current / 10 > 4.0
+    assert c4.critical_current is not None and c4.critical_current / 10 > 4.0
 
 
 def test_current_capacity_map_consistent_with_pointwise_verdict():

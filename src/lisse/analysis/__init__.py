@@ -7,6 +7,8 @@ Importable from here (loaded on first use, so ``import lisse.analysis`` stays ch
   runaway polarisation), :func:`classify_cell` (symmetric / full / rest / impedance), the full-cell tables
   (:func:`cycle_table`, :func:`rate_table`, :func:`voltage_capacity_curves`, :func:`dqdv_table`),
   :func:`half_cycles` and :func:`overpotential_summary` (symmetric cells);
+* density — :func:`archimedes_density`, :func:`theoretical_density` (rule of mixtures), :func:`porosity_from_density`,
+  :func:`archimedes_porosity` (all three at once);
 * kinetics — :func:`tafel_fit`, :func:`allen_hickling_fit`, :func:`charge_transfer_resistance`;
   :func:`gitt_diffusion` (Weppner–Huggins);
 * :func:`compare_cell` against :func:`published_strategies`;
@@ -26,6 +28,13 @@ if TYPE_CHECKING:
     from lisse.analysis.ccd import CCDDetector, detect_protocol
     from lisse.analysis.cell_type import CellClassification, classify_cell, classify_record, require_symmetric
     from lisse.analysis.cycling import CyclingAnalysis, analyse_record
+    from lisse.analysis.density import (
+        ArchimedesResult,
+        archimedes_density,
+        archimedes_porosity,
+        porosity_from_density,
+        theoretical_density,
+    )
     from lisse.analysis.fullcell import (
         cycle_table,
         derive_cycles,
@@ -51,6 +60,11 @@ __all__ = [
     "require_symmetric",
     "CyclingAnalysis",
     "analyse_record",
+    "ArchimedesResult",
+    "archimedes_density",
+    "archimedes_porosity",
+    "porosity_from_density",
+    "theoretical_density",
     "cycle_table",
     "derive_cycles",
     "dqdv",
@@ -85,6 +99,11 @@ __getattr__, __dir__ = attach(
         "require_symmetric": "cell_type",
         "CyclingAnalysis": "cycling",
         "analyse_record": "cycling",
+        "ArchimedesResult": "density",
+        "archimedes_density": "density",
+        "archimedes_porosity": "density",
+        "porosity_from_density": "density",
+        "theoretical_density": "density",
         "cycle_table": "fullcell",
         "derive_cycles": "fullcell",
         "dqdv": "fullcell",
@@ -106,5 +125,5 @@ __getattr__, __dir__ = attach(
         "half_cycles": "symmetric",
         "overpotential_summary": "symmetric",
     },
-    submodules=("ccd", "cell_type", "cycling", "eis", "fullcell", "gitt", "kinetics", "literature", "shorts", "symmetric"),
+    submodules=("ccd", "cell_type", "cycling", "density", "eis", "fullcell", "gitt", "kinetics", "literature", "shorts", "symmetric"),
 )

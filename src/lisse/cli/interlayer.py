@@ -9,8 +9,9 @@ HELP = "interlayer simulator: nucleation length, growth length, stability verdic
 DESCRIPTION = (
     "Steady electroneutral two-potential model of a porous mixed ionic-electronic interlayer between a Li anode and a "
     "solid electrolyte under galvanostatic plating. Reports the nucleation length l_n (deepest point where the local "
-    "overpotential exceeds the critical nucleation overpotential), the growth length l_g (plated capacity as dense Li "
-    "spread over the porosity), the verdict l_n <= l_g < l_i with the failure mode, and the regime from sigma_e/sigma_ion. "
+    "overpotential exceeds the critical nucleation overpotential), the growth length l_g (the pore-filled Li front grown "
+    "from the anode, with the solver's internal deposition in the pores), the verdict l_n <= l_g < l_i with the failure mode, and the regime from sigma_e/sigma_ion. "
+    "Parameters fitted to an observation are named as calibrated in every output (calibrated_parameters, calibrated_on). "
     "Every model parameter can be overridden (quantities take units). Optional: current sweep, stability maps, critical "
     "current, 2D protrusion fields with a convergence study, and the fit of C in l_n = C V_sp/i; --out DIR writes PNG + CSV."
 )
@@ -42,7 +43,11 @@ def add_arguments(parser) -> None:
     s = parser.add_argument_group("studies")
     s.add_argument("--sweep", action="store_true", help="l_n and l_g vs current density (at --time, or at --capacity)")
     s.add_argument("--map", action="store_true", help="stability maps over (current, capacity) and (sigma_e, sigma_ion)")
-    s.add_argument("--critical-current", action="store_true", help="predicted critical current at --capacity (or i*time)")
+    s.add_argument("--critical-current", action="store_true", help="predicted critical current of a step ramp up to --i-max: fixed-time "
+                   "steps of --time, or fixed-capacity steps of --capacity (see --protocol); 'no failure up to' the limit is not a CCD")
+    s.add_argument("--protocol", choices=("fixed-time", "fixed-capacity"), default=None,
+                   help="steps of --critical-current: fixed-time (each step lasts --time, or capacity/current) or fixed-capacity "
+                   "(each step plates --capacity, or current x time); default: fixed-time with --time, fixed-capacity with --capacity")
     s.add_argument("--two-d", action="store_true", help="2D Li protrusion: deposition and nucleation fields")
     s.add_argument("--convergence", action="store_true", help="with --two-d: grid convergence study (nx = 45, 90, 180)")
     s.add_argument("--nx", type=int, default=90, help="2D cells across the thickness (default 90)")
@@ -136,7 +141,8 @@ def run(args):
         sol = res.solution
         _df_write(out, "interlayer_profile", {"x_um": sol.x * 1e6, "eta_mV": sol.eta * 1e3, "phi_e_mV": sol.phi_e * 1e3,
                                               "phi_ion_mV": sol.phi_ion * 1e3, "i_ion_mA_cm2": sol.i_ion / 10, "i_e_mA_cm2": sol.i_e / 10,
-                                              "deposition_rate_A_m3": sol.deposition_rate, "nucleation_rate_per_m3_s": sol.nucleation_rate}, files)
+                                              "deposition_rate_A_m3": sol.deposition_rate, "nucleation_rate_per_m3_s": sol.nucleation_rate,
+                                              "li_volume_fraction": res.filling.li_fraction if res.filling is not None else np.nan}, files)
         _fig_write(out, "interlayer_profile", plot.profile_figure(sol, p.critical_overpotential), files)
     i_lo, i_hi = args.i_min, args.i_max
     cur = sweeps.current_grid(i_lo, i_hi, args.points)
@@ -164,9 +170,12 @@ def run(args):
             _fig_write(out, "interlayer_map_current_capacity", plot.current_capacity_map_figure(m1, p.name), files)
             _fig_write(out, "interlayer_map_conductivity", plot.conductivity_map_figure(m2, f"verdict at {i / 10:g} mA/cm², {q / 3.6e4:g} mAh/cm²"), files)
     if args.critical_current or args.db:
+        protocol = args.protocol or ("fixed-time" if t is not None else "fixed-capacity")
+        step = {"time": t if t is not None else q / i} if protocol == "fixed-time" else {"capacity": q}
         with bar(None, "critical current") as b:
-            cc = sweeps.critical_current(p, q, i_min=i_lo, i_max=i_hi, progress=progress_callback(b))
-        result["critical_current"] = cc.as_dict()
+            cc = sweeps.critical_current(p, i_min=i_lo, i_max=i_hi, progress=progress_callback(b), **step)
+        result["critical_current"] = {**cc.as_dict(), "calibrated_parameters": p.calibrated_parameters}
+        result["search_limit_reached"] = bool(cc.search_limit_reached)  # also at the top: no failure up to --i-max is not a CCD
     if args.db:
         from lisse.io.resultsdb import ResultsDB
         from lisse.pipeline.stages.interlayer import critical_current_prediction
@@ -232,6 +241,7 @@ def render(result) -> str:
         f"  growth length        {fmt(result['growth_length_um'], 3)} um",
         f"  interlayer thickness {fmt(result['interlayer_thickness_um'], 3)} um",
         f"  verdict              {'stable' if result['stable'] else 'UNSTABLE: ' + result['failure_mode']}",
+        *_calibration_lines(result),
         f"  overpotential        anode side {result['overpotential_anode_mV']:.1f} mV, electrolyte side {result['overpotential_electrolyte_mV']:.1f} mV",
         f"  plating on Li anode  {result['anode_plating_fraction']:.1%} of the current",
     ]
@@ -239,12 +249,11 @@ def render(result) -> str:
         lines.append("  note: ionic regime - Li grows from the anode surface and protrusion tips (see --two-d); the 1D verdict cannot see tips")
     if "critical_current" in result:
         c = result["critical_current"]
-        if c["failing_current_mA_cm2"] is None:
-            lines.append(f"  critical current     > {fmt(c['critical_current_mA_cm2'], 3)} mA/cm2 (stable over the whole ramp)")
-        elif c["critical_current_mA_cm2"] is None:
-            lines.append(f"  critical current     < {fmt(c['failing_current_mA_cm2'], 3)} mA/cm2 (fails by {c['failure_mode']} at the lowest current)")
-        else:
-            lines.append(f"  critical current     {fmt(c['critical_current_mA_cm2'], 3)} mA/cm2 (fails by {c['failure_mode']} at {fmt(c['failing_current_mA_cm2'], 3)})")
+        from lisse.sim.interlayer.sweeps import describe_critical_current
+
+        lines.append(f"  critical current     {describe_critical_current(c)}")
+        if c.get("calibrated_parameters"):
+            lines.append(f"                       (with calibrated {', '.join(c['calibrated_parameters'])}: see above)")
     if "two_d" in result:
         d = result["two_d"]
         lines.append(f"  2D                   tip/flat plating {fmt(d['tip_flux_ratio'], 3)}, internal {d['internal_plating_fraction']:.1%}, "
@@ -257,3 +266,14 @@ def render(result) -> str:
         w = result["prediction_written"]
         lines.append(f"  wrote the predicted critical current to {w['database']} (predictions table)")
     return "\n".join(lines)
+
+
+def _calibration_lines(result) -> list[str]:
+    """Text lines naming the calibrated parameters next to the verdict, grouped by the observation they were fitted to."""
+    on = result.get("calibrated_on") or {}
+    if not on:
+        return ["  calibrated           none (every parameter measured, assumed or set by the user)"]
+    groups: dict[str, list[str]] = {}
+    for name, obs in on.items():
+        groups.setdefault(obs, []).append(name)
+    return [f"  calibrated           {', '.join(names)}: fitted to {obs}" for obs, names in groups.items()]

@@ -14,7 +14,9 @@ EXAMPLES = """\
 
 def add_arguments(parser) -> None:
     parser.add_argument("name", nargs="?", help="material name or alias (e.g. LLZTO, Li7N2I, NMC811)")
-    parser.add_argument("--kind", choices=["metal", "electrolyte", "interlayer", "coating", "alloy", "positive", "collector"], help="only this kind")
+    from lisse.materials.library import KINDS
+
+    parser.add_argument("--kind", choices=list(KINDS), help="only this kind")
 
 
 def _entry(m) -> dict:

@@ -22,7 +22,7 @@ from lisse.materials.composition import molar_mass
 from lisse.params import Param, check_temperature, unknown_key_error
 from lisse.units import to_si
 
-__all__ = ["Material", "PROPERTIES", "get_material", "list_materials", "source_files"]
+__all__ = ["Material", "PROPERTIES", "KINDS", "get_material", "list_materials", "source_files"]
 
 #: Property name -> (display unit, meaning).
 PROPERTIES: dict[str, tuple[str, str]] = {
@@ -37,7 +37,22 @@ PROPERTIES: dict[str, tuple[str, str]] = {
     "average_voltage": ("V", "average discharge voltage vs Li/Li+"),
     "youngs_modulus": ("GPa", "Young's modulus"),
     "shear_modulus": ("GPa", "shear modulus"),
+    "yield_strength": ("MPa", "yield (flow) stress at room temperature and quasi-static strain rate"),
+    "creep_prefactor": ("1/s", "power-law creep prefactor A in strain_rate = A (stress / 1 MPa)^n exp(-Q/RT)"),
+    "creep_stress_exponent": ("", "power-law creep stress exponent n"),
+    "creep_activation_energy": ("kJ/mol", "power-law creep activation energy Q"),
+    "self_diffusivity": ("cm2/s", "tracer self-diffusion coefficient of Li in the material"),
+    "fracture_toughness": ("MPa*m**0.5", "mode-I fracture toughness K_IC"),
+    "li_contact_angle": ("deg", "contact angle of Li metal on the (surface of the) material"),
+    "interfacial_resistance": ("ohm*cm2", "area-specific Li | material interfacial resistance (one interface)"),
+    "exchange_current_density": ("mA/cm2", "Li/Li+ exchange current density of the Li | material interface (geometric area)"),
+    "stack_pressure": ("MPa", "stack pressure of the source's symmetric-cell (CCD) tests with this material"),
+    "separator_thickness": ("um", "thickness of the source's electrolyte pellet / separator"),
+    "separator_resistance": ("ohm", "ionic resistance of the source's electrolyte pellet / separator (EIS)"),
 }
+
+#: Material kinds (``lisse materials --kind``).
+KINDS: tuple[str, ...] = ("metal", "electrolyte", "interlayer", "coating", "alloy", "positive", "collector", "surface", "additive")
 
 # name: (formula, kind, description, aliases)
 _IDENTITIES: dict[str, tuple[str | None, str, str, tuple[str, ...]]] = {
@@ -50,6 +65,14 @@ _IDENTITIES: dict[str, tuple[str | None, str, str, tuple[str, ...]]] = {
     "LNI-0.5CNT": (None, "interlayer", "Li7N2I with 0.5 wt% carbon nanotubes (ionic interlayer)", ("LNI-0.5%CNT",)),
     "LNI-5CNT": (None, "interlayer", "Li7N2I with 5 wt% carbon nanotubes (mixed interlayer)", ("LNI-5%CNT",)),
     "LNI-50CNT": (None, "interlayer", "Li7N2I with 50 wt% carbon nanotubes (electronic interlayer)", ("LNI-50%CNT",)),
+    "LNI-2CNT": (None, "interlayer", "Li7N2I with 2 wt% carbon nanotubes (outer layer of Wang2024's dual layer)", ("LNI-2%CNT",)),
+    "LNI-7CNT": (None, "interlayer", "Li7N2I with 7 wt% carbon nanotubes (inner layer of Wang2024's dual layer)", ("LNI-7%CNT",)),
+    "LNI-25Mg": (None, "interlayer", "graded Li7N2I-Mg layer, 25 wt% Mg on average (Wang2024 gradient interlayer)", ("LNI-25%Mg",)),
+    "CNT": (None, "additive", "multi-walled carbon nanotubes (electronic additive of the LNI-CNT layers)", ("carbon nanotubes", "MWCNT")),
+    "Mg": ("Mg", "additive", "magnesium metal (additive of the graded LNI-Mg layer)", ("magnesium",)),
+    "LLZTO-air": (None, "surface", "air-exposed LLZTO surface covered by Li2CO3 (Ji2025's untreated reference)", ("LLZTO-air-exposed",)),
+    "LLZTO-TfOH": (None, "surface", "TfOH-treated LLZTO surface: LiCF3SO3 + LiF layer of ~0.3 um (Ji2025)", ("TfOH-LLZTO",)),
+    "LACSS": (None, "metal", "Li metal with the Li-Al-Cl stratified surface (Li9Al4 + LiCl, ~300 nm; Su2024)", ("Li-Al-Cl",)),
     "LiF": ("LiF", "coating", "lithium fluoride", ()),
     "Li2CO3": ("Li2CO3", "coating", "lithium carbonate (air-exposure product on garnet)", ()),
     "LiCF3SO3": ("LiCF3SO3", "coating", "lithium triflate (TfOH treatment product)", ("LiOTf",)),
@@ -76,7 +99,7 @@ class Material:
     formula : str or None
         Formula unit, None for composites.
     kind : str
-        metal, electrolyte, interlayer, coating, alloy, positive or collector.
+        One of :data:`KINDS` (metal, electrolyte, interlayer, coating, alloy, positive, collector, surface, additive).
     description : str
         One line: what the material is (composition, phase).
     aliases : tuple of str, default ()
@@ -223,7 +246,8 @@ def _param_from_entry(mat: str, prop: str, entry: dict, fname: str) -> tuple[Par
         raise ParameterError(f"{fname}: {mat}.{prop} has unknown field(s) {sorted(bad)}; allowed {sorted(allowed)}")
     unit = entry["unit"]
     want = PROPERTIES[prop][0]
-    to_si(f"{entry['value']} {unit}", want, f"{mat}.{prop}")  # dimension check
+    if unit.replace(" ", "") != want.replace(" ", ""):  # a value in the property's own unit needs no dimension check
+        to_si(f"{entry['value']} {unit}", want, f"{mat}.{prop}")  # (and K_IC's m**0.5 would import pint for every command)
     t_k = to_si(entry["T"], "K", f"{mat}.{prop}.T") if "T" in entry else None
     rng = (float(entry["low"]), float(entry["high"])) if "low" in entry else None
     return Param(float(entry["value"]), unit, entry["source"], t_k, entry.get("note", "")), rng
@@ -302,7 +326,7 @@ def list_materials(kind: str | None = None) -> list[Material]:
     Parameters
     ----------
     kind : str or None, optional
-        metal, electrolyte, interlayer, coating, alloy, positive or collector; None: all.
+        One of :data:`KINDS`; None: all.
 
     Returns
     -------

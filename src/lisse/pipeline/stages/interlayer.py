@@ -4,13 +4,19 @@ Runs when a cell of the study has an interlayer (a ``[cells.interlayer]`` table 
 ``thickness``, optionally ``porosity``; or ``interlayer = "LNI-5CNT"`` with ``interlayer_thickness`` /
 ``interlayer_porosity``) or when the study has an ``[interlayer]`` section. Interlayers whose material has
 no electronic conductivity in the library (thin coatings such as LiCF3SO3) are listed as skipped; when the
-section exists and no cell can be simulated, the section's preset/material is used. Section (all keys
-optional)::
+section exists and no cell can be simulated, the section's preset/material is used.
+
+Operating point: each cell is judged at its own areal capacity (the cathode capacity, plated in one
+half cycle) and current (its 1C = cathode capacity / 1 h), unless the section states ``current_density``
+and ``capacity`` (or ``time``); a cell without a cathode capacity, and the section's preset, use
+1 mA/cm2 and 1 mAh/cm2. The report states which, so that ``lisse interlayer`` with the same numbers
+gives the same verdict. The critical current is that of fixed-time steps when the section gives
+``time`` and of fixed-capacity steps otherwise. Section (all keys optional)::
 
     [interlayer]
     preset = "lni-5cnt"            # used when no cell has an interlayer (or: material = "LNI-5CNT")
-    current_density = "1 mA/cm2"   # operating point
-    capacity = "1 mAh/cm2"         # or: time = "1 h"
+    current_density = "1 mA/cm2"   # operating current (default: each cell's 1C, else 1 mA/cm2)
+    capacity = "1 mAh/cm2"         # or: time = "1 h" (default: each cell's cathode capacity, else 1 mAh/cm2)
     sweep = true                   # l_n, l_g vs current density (i_min, i_max, points)
     i_min = "0.1 mA/cm2"
     i_max = "10 mA/cm2"
@@ -37,9 +43,10 @@ _J: OptionBounds = {"low": 0.0, "low_inclusive": False, "high": 1e4}
 SCHEMA = {
     "preset": OptionSpec.text("interlayer preset used when no cell has an interlayer", "lni-5cnt", tuple(PRESETS)),
     "material": OptionSpec.text("library material used instead of the preset when no cell has an interlayer"),
-    "current_density": OptionSpec.quantity("mA/cm2", "operating current density", "1 mA/cm2", **_J),
-    "capacity": OptionSpec.quantity("mAh/cm2", "plated areal capacity per half cycle (or give 'time')", low=0.0,
-                                    low_inclusive=False, high=3.6e6),
+    "current_density": OptionSpec.quantity("mA/cm2", "operating current density (default: each cell's 1C, else 1 mA/cm2)",
+                                           **_J),
+    "capacity": OptionSpec.quantity("mAh/cm2", "plated areal capacity per half cycle, or give 'time' (default: each cell's "
+                                    "cathode capacity, else 1 mAh/cm2)", low=0.0, low_inclusive=False, high=3.6e6),
     "time": OptionSpec.quantity("h", "plating time per half cycle (instead of 'capacity')", low=0.0, low_inclusive=False, high=3.6e7),
     "sweep": OptionSpec.boolean("l_n, l_g against current density from i_min to i_max", True),
     "i_min": OptionSpec.quantity("mA/cm2", "lowest current density of the sweep", "0.1 mA/cm2", **_J),
@@ -70,8 +77,56 @@ def _applies(study) -> str | None:
     return "no cell has an interlayer table and the study has no [interlayer] section"
 
 
-def _targets(study: dict, opts: dict) -> tuple[list[tuple[str, dict]], dict[str, str]]:
-    """(label, make_parameters kwargs) for each interlayer to simulate, and {label: reason} for skipped cells.
+#: Operating point of a target without a cell capacity: 1 mA/cm2 [A/m2] and 1 mAh/cm2 [C/m2] (stated in the report).
+_DEFAULT_CURRENT, _DEFAULT_CAPACITY = 10.0, 3.6e4
+
+
+def operating_point(cell: dict | None, opts: dict) -> dict:
+    """The current and plated capacity at which an interlayer is judged, and where each comes from.
+
+    Parameters
+    ----------
+    cell : dict or None
+        The study's ``[[cells]]`` table (None: the section's preset/material).
+    opts : dict
+        The typed ``[interlayer]`` options (SI floats).
+
+    Returns
+    -------
+    dict
+        ``current`` [A m-2], ``capacity`` [C m-2], ``time`` [s] or None (fixed-time steps), and
+        ``current_source`` / ``capacity_source`` (text).
+
+    Raises
+    ------
+    ParameterError
+        The cell table is wrong (see :func:`lisse.pipeline.study.cell_design`).
+    """
+    from lisse.pipeline.study import cell_design
+
+    design = None
+    if isinstance(cell, dict) and ("cathode_capacity" in cell or "cathode_loading" in cell):
+        design = cell_design(cell)
+    if "current_density" in opts:
+        i, i_src = float(opts["current_density"]), "[interlayer] current_density"
+    elif design is not None:
+        i, i_src = design.current_density(1.0), "the cell's 1C (cathode capacity per hour)"
+    else:
+        i, i_src = _DEFAULT_CURRENT, "default 1 mA/cm2 (no cell capacity)"
+    t = opts.get("time")
+    if t is not None:
+        q, q_src = i * t, f"[interlayer] time ({t / 3600:g} h at the current)"
+    elif "capacity" in opts:
+        q, q_src = float(opts["capacity"]), "[interlayer] capacity"
+    elif design is not None:
+        q, q_src = design.cathode_capacity, "the cell's cathode capacity"
+    else:
+        q, q_src = _DEFAULT_CAPACITY, "default 1 mAh/cm2 (no cell capacity)"
+    return {"current": i, "capacity": q, "time": t, "current_source": i_src, "capacity_source": q_src}
+
+
+def _targets(study: dict, opts: dict) -> tuple[list[tuple[str, dict, dict | None]], dict[str, str]]:
+    """(label, make_parameters kwargs, cell table or None) per interlayer to simulate, and {label: reason} for skipped cells.
 
     A cell's interlayer is a table ``{material, thickness, porosity}`` or a material name with the cell keys
     ``interlayer_thickness`` / ``interlayer_porosity``. Only materials with both an ionic and an electronic
@@ -83,7 +138,7 @@ def _targets(study: dict, opts: dict) -> tuple[list[tuple[str, dict]], dict[str,
     from lisse.params import user_values
 
     over = dict(opts.get("parameters") or {})  # checked against MODEL_SCHEMA: SI floats
-    out: list[tuple[str, dict]] = []
+    out: list[tuple[str, dict, dict | None]] = []
     skipped: dict[str, str] = {}
     for k, cell in enumerate(study.get("cells", []) or []):
         il = cell.get("interlayer") if isinstance(cell, dict) else None
@@ -106,13 +161,13 @@ def _targets(study: dict, opts: dict) -> tuple[list[tuple[str, dict]], dict[str,
         for key in ("thickness", "porosity"):
             if key in il:
                 kw[key] = user_values({key: il[key]})[key]  # a bare study number means the display unit
-        out.append((label, kw))
+        out.append((label, kw, cell))
     if not out and ("interlayer" in study):
         if "material" in opts:
-            out.append((str(opts["material"]), {"material": opts["material"], **over}))
+            out.append((str(opts["material"]), {"material": opts["material"], **over}, None))
         else:
             preset = opts.get("preset", "lni-5cnt")
-            out.append((str(preset), {"preset": preset, **over}))
+            out.append((str(preset), {"preset": preset, **over}, None))
     return out, skipped
 
 
@@ -143,9 +198,7 @@ def interlayer_stage(ctx: StageContext) -> StageResult:
     from lisse.sim.interlayer.model import make_parameters
 
     opts = ctx.options
-    i = opts["current_density"]
     t = opts.get("time")
-    q = sweeps.plating_capacity(i, None if t is not None else opts.get("capacity", 3.6e4), t)  # default 1 mAh/cm2
     i_lo, i_hi = opts["i_min"], opts["i_max"]
     cur = sweeps.current_grid(i_lo, i_hi, opts["points"])
 
@@ -155,22 +208,30 @@ def interlayer_stage(ctx: StageContext) -> StageResult:
         reasons = "; ".join(f"{k}: {v}" for k, v in skipped.items())
         return StageResult(summary={"interlayers": {}, "skipped": skipped},
                            html=Markup("<p>No interlayer in this study can be simulated by the mixed-conductor model ({}).</p>").format(reasons))
-    for label, kw in targets:
+    points = []
+    for label, kw, cell in targets:
         p = make_parameters(**kw)
+        op = operating_point(cell, opts)
+        i = op["current"]
+        q = sweeps.plating_capacity(i, op["capacity"])
+        points.append((i, q))
         res = lengths.interlayer_lengths(p, i, capacity=q)
         d = res.as_dict()
-        cc = sweeps.critical_current(p, q, i_min=i_lo, i_max=i_hi)
+        cc = sweeps.critical_current(p, i_min=i_lo, i_max=i_hi, **({"time": t} if t is not None else {"capacity": q}))
         d["critical_current"] = cc.as_dict()
+        d["operating_point"] = {"current_density_source": op["current_source"], "capacity_source": op["capacity_source"]}
         d["label"] = label
         summary[label] = d
-        rows.append({"interlayer": label, **{k: v for k, v in d.items() if not isinstance(v, dict)},
-                     "critical_current_mA_cm2": d["critical_current"]["critical_current_mA_cm2"]})
+        rows.append({"interlayer": label, **{k: v for k, v in d.items() if not isinstance(v, (dict, list))},
+                     "calibrated_parameters": " ".join(d["calibrated_parameters"]),
+                     "critical_current_mA_cm2": d["critical_current"]["critical_current_mA_cm2"],
+                     "search_limit_reached": d["critical_current"]["search_limit_reached"]})
         predictions.append(_prediction(ctx.study, label, p, d["critical_current"], q, i_lo, i_hi))
         key = re.sub("_+", "_", "".join(ch if ch.isalnum() else "_" for ch in label)).strip("_").lower()[:40].rstrip("_") or "cell"
         base_key, n = key, 2
         while f"profile_{key}" in figures:  # 'Cell A' and 'cell-a' must not share (and overwrite) outputs
             key, n = f"{base_key}_{n}", n + 1
-        figures[f"profile_{key}"] = plot.profile_figure(res.solution, p.critical_overpotential)
+        figures[f"profile_{key}"] = plot.profile_figure(res.solution, p.critical_overpotential)  # at this target's own point
         captions[f"profile_{key}"] = f"{label}: local overpotential, currents and internal deposition at {i / 10:g} mA/cm²."
         if opts["sweep"]:
             sw = sweeps.sweep_current(p, cur, time=t) if t is not None else sweeps.sweep_current(p, cur, capacity=q)
@@ -194,19 +255,24 @@ def interlayer_stage(ctx: StageContext) -> StageResult:
             captions[f"fields_2d_{key}"] = f"{label}: deposition and nucleation fields around a Li protrusion."
     tables["results"] = pd.DataFrame(rows)
     items = Markup("").join(
-        Markup("<li><b>{}</b> ({}): l_n = {:.3g} µm, l_g = {:.3g} µm, l_i = {:.3g} µm → {}; predicted critical current {} at {:g} mAh/cm²</li>").format(
-            d["label"], d["regime"], d["nucleation_length_um"], d["growth_length_um"], d["interlayer_thickness_um"],
-            "stable" if d["stable"] else f"unstable ({d['failure_mode']})", _cc_text(d), q / 3.6e4)
+        Markup("<li><b>{}</b> ({}) at {:.4g} mA/cm² ({}) and {:.4g} mAh/cm² ({}): l_n = {:.3g} µm, l_g = {:.3g} µm, l_i = {:.3g} µm → {}{}; "
+               "predicted critical current {}</li>").format(
+            d["label"], d["regime"], d["current_density_mA_cm2"], d["operating_point"]["current_density_source"], d["capacity_mAh_cm2"],
+            d["operating_point"]["capacity_source"], d["nucleation_length_um"], d["growth_length_um"], d["interlayer_thickness_um"],
+            "stable" if d["stable"] else f"unstable ({d['failure_mode']})", _calibration_note(d), _cc_text(d))
         for d in summary.values()
     )
     html = Markup(
-        "<p>Steady electroneutral two-potential model of the interlayer at {:g} mA/cm² and {:g} mAh/cm² "
-        "(Wang2024 design criterion: stable when the nucleation length l_n ≤ the growth length l_g < the thickness l_i).</p>"
+        "<p>Steady electroneutral two-potential model of the interlayer at each cell's own operating point "
+        "(Wang2024 design criterion: stable when the nucleation length l_n ≤ the growth length l_g < the thickness l_i). "
+        "<code>lisse interlayer</code> with the same material, thickness, porosity, current and capacity gives the same verdict.</p>"
         "<ul>{}</ul>"
-    ).format(i / 10, q / 3.6e4, items)
+    ).format(items)
     if skipped:
         html += Markup("<p>Not simulated: {}.</p>").format("; ".join(f"{k} ({v})" for k, v in skipped.items()))
-    return StageResult(summary={"interlayers": summary, "skipped": skipped, "current_density_mA_cm2": i / 10, "capacity_mAh_cm2": q / 3.6e4},
+    same = len(set(points)) == 1  # one operating point for every interlayer: also stated at the top
+    return StageResult(summary={"interlayers": summary, "skipped": skipped, "current_density_mA_cm2": points[0][0] / 10 if same else None,
+                                "capacity_mAh_cm2": points[0][1] / 3.6e4 if same else None},
                        tables=tables, figures=figures, html=html, citations={"Wang2024", "Newman1962"}, figure_captions=captions,
                        predictions=predictions)
 
@@ -214,8 +280,8 @@ def interlayer_stage(ctx: StageContext) -> StageResult:
 def prediction_parameters(p) -> dict:
     """Every model parameter of ``p`` with its SI value, display value and source; the calibrated ones listed.
 
-    A parameter counts as calibrated when its source says so (``"assumed (calibrated): ..."`` in
-    :data:`lisse.sim.interlayer.model.SOURCES`).
+    The calibrated parameters are those of ``p.calibrated`` (defaults fitted to an observation, see
+    :data:`lisse.sim.interlayer.model.CALIBRATED`; a user-set value is not calibrated).
 
     Parameters
     ----------
@@ -226,13 +292,13 @@ def prediction_parameters(p) -> dict:
     -------
     dict
         ``model``, ``interlayer`` (preset/material name), ``parameters`` (name -> ``value_SI``, ``value``
-        in the display unit, ``source``) and ``calibrated`` (names).
+        in the display unit, ``source``), ``calibrated`` (names) and ``calibrated_on`` (name -> observation).
     """
     import dataclasses
 
     from lisse.units import from_si
 
-    params, calibrated = {}, []
+    params = {}
     for f in dataclasses.fields(p):
         if f.name not in MODEL_SCHEMA:
             continue
@@ -240,10 +306,9 @@ def prediction_parameters(p) -> dict:
         unit = MODEL_SCHEMA[f.name].unit
         src = str(p.sources.get(f.name, ""))
         params[f.name] = {"value_SI": v, "value": f"{from_si(v, unit):.6g} {unit}".strip() if unit else f"{v:.6g}", "source": src}
-        if "calibrated" in src.lower():
-            calibrated.append(f.name)
+    cal = p.calibration_summary()
     return {"model": "lisse.sim.interlayer (steady two-potential model, Wang2024)", "interlayer": p.name, "parameters": params,
-            "calibrated": calibrated}
+            "calibrated": cal["calibrated_parameters"], "calibrated_on": cal["calibrated_on"]}
 
 
 def critical_current_prediction(p, cc: dict, q: float, i_lo: float, i_hi: float, *, source: str, cell: str | None = None,
@@ -288,5 +353,17 @@ def _prediction(study: dict, label: str, p, cc: dict, q: float, i_lo: float, i_h
 
 
 def _cc_text(d: dict) -> str:
-    cc = (d.get("critical_current") or {}).get("critical_current_mA_cm2")
-    return "above the scanned range" if cc is None else f"{cc:.3g} mA/cm²"
+    from lisse.sim.interlayer.sweeps import describe_critical_current
+
+    return describe_critical_current(d.get("critical_current") or {})
+
+
+def _calibration_note(d: dict) -> str:
+    """`` (calibrated: a, b, fitted to ...)`` next to the verdict, or nothing when no parameter is calibrated."""
+    on = d.get("calibrated_on") or {}
+    if not on:
+        return ""
+    groups: dict[str, list[str]] = {}
+    for name, obs in on.items():
+        groups.setdefault(obs, []).append(name)
+    return " (calibrated: " + "; ".join(f"{', '.join(n)} fitted to {obs}" for obs, n in groups.items()) + ")"

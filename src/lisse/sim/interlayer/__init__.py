@@ -18,7 +18,7 @@ from lisse._lazy import attach
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing would triple the cost of importing this package
 if TYPE_CHECKING:
     from lisse.sim.interlayer.fit import SpikeFit, fit_spike_coefficient
-    from lisse.sim.interlayer.lengths import LengthsResult, interlayer_lengths
+    from lisse.sim.interlayer.lengths import LengthsResult, PoreFilling, interlayer_lengths, pore_filling
     from lisse.sim.interlayer.model import InterlayerParameters, make_parameters
     from lisse.sim.interlayer.solver1d import Solution1D, solve_1d
     from lisse.sim.interlayer.solver2d import Protrusion, Solution2D, solve_2d
@@ -35,6 +35,8 @@ __all__ = [
     "fit_spike_coefficient",
     "LengthsResult",
     "interlayer_lengths",
+    "PoreFilling",
+    "pore_filling",
     "InterlayerParameters",
     "make_parameters",
     "Solution1D",
@@ -56,6 +58,8 @@ __getattr__, __dir__ = attach(
         "fit_spike_coefficient": "fit",
         "LengthsResult": "lengths",
         "interlayer_lengths": "lengths",
+        "PoreFilling": "lengths",
+        "pore_filling": "lengths",
         "InterlayerParameters": "model",
         "make_parameters": "model",
         "Solution1D": "solver1d",

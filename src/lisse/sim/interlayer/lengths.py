@@ -7,8 +7,18 @@ Definitions
 * ``l_n`` (nucleation length): the deepest point, measured from the Li anode, where the local
   cathodic overpotential ``-eta(x)`` reaches ``eta_c`` (linear interpolation between nodes); 0 when
   it is nowhere reached; ``l_i`` when nucleation reaches the electrolyte face.
-* ``l_g`` (growth length): ``Q V_m / (F eps)``, the dense-Li thickness of the plated charge Q
-  spread over the pore fraction eps (4.85 um per mAh/cm2 of dense Li).
+* ``l_g`` (growth length): the depth of the pore-filled Li front grown from the anode, consistent
+  with the solver's own deposition profile (:func:`pore_filling`). Over one half-cycle of duration
+  ``t = Q/i`` the steady profile deposits, per volume, ``v(x) = a j(x) t V_m/F`` of Li on the internal
+  surface (Li volume per layer volume), while the charge plated on the anode face, ``i_a t``, grows
+  the anode into the layer and fills the pore space that the internal deposit left free::
+
+      int_0^l_g [eps - min(v, eps)] dx = (i_a Q/i) V_m/F + int_0^l_i (v - eps)_+ dx - int_0^l_i (-v)_+ dx
+
+  (Li deposited beyond the local pore volume joins the front; internal stripping, if any, is fed by it).
+  With no internal deposition (a = 0) this is ``l_g = Q V_m/(F eps)``, the dense-Li thickness of Q
+  spread over the pore fraction (4.85 um per mAh/cm2 of dense Li, :func:`~.model.growth_length`). The
+  front reaches ``l_i`` exactly when the plated Li exceeds the pore volume, as in that limit.
 * Verdict: stable when ``l_n <= l_g < l_i``. Failure modes, checked in this order:
   ``nucleation_at_electrolyte`` (nuclei on the electrolyte face reduce it and short the cell),
   ``growth_breach`` (the plated Li fills the interlayer, ``l_g >= l_i``), ``dead_li``
@@ -37,14 +47,15 @@ import numpy as np
 from lisse.citations import register
 from lisse.errors import ParameterError
 from lisse.records.display import html_table, plot_with
-from lisse.sim.interlayer.model import InterlayerParameters, growth_length
+from lisse.sim.interlayer.model import InterlayerParameters, growth_length, li_thickness_per_charge
 from lisse.sim.interlayer.solver1d import Solution1D, solve_1d
-from lisse.units import as_si
+from lisse.units import as_si, quantity_args
 
 if TYPE_CHECKING:
     from lisse._typing import QuantityLike
 
-__all__ = ["FAILURE_MODES", "LengthsResult", "nucleation_length", "nucleation_zones", "verdict", "interlayer_lengths"]
+__all__ = ["FAILURE_MODES", "LengthsResult", "PoreFilling", "nucleation_length", "nucleation_zones", "pore_filling", "verdict",
+           "interlayer_lengths"]
 
 FAILURE_MODES = ("none", "nucleation_at_electrolyte", "growth_breach", "dead_li")
 
@@ -125,6 +136,129 @@ def nucleation_zones(x: np.ndarray, eta: np.ndarray, eta_c: float) -> list[tuple
     return zones
 
 
+@dataclass
+class PoreFilling:
+    """Where the Li plated in one half-cycle sits, from the solver's deposition profile (SI units).
+
+    One value per control volume of the solver's mesh (node ``k`` owns ``[edges[k], edges[k+1]]``).
+
+    Parameters
+    ----------
+    edges : numpy.ndarray
+        Control-volume edges [m], from 0 (Li anode) to l_i (electrolyte); one more than the nodes.
+    li_fraction : numpy.ndarray
+        Li volume per layer volume in each control volume [-] (dimensionless, 0 to the porosity).
+    growth_length : float
+        l_g [m]: the depth of the pore-filled front grown from the anode.
+    capacity : float
+        Plated charge Q [C m-2].
+    anode_charge : float
+        Charge plated on the anode face, i_a Q / i [C m-2]; it grows the front.
+    internal_charge : float
+        Charge deposited on the internal surface, (i - i_a) Q / i [C m-2].
+    outside_charge : float
+        Plated charge that does not fit into the pores (the front has reached the electrolyte) [C m-2].
+    porosity : float
+        Pore fraction eps [-] (dimensionless).
+    """
+
+    edges: np.ndarray
+    li_fraction: np.ndarray
+    growth_length: float
+    capacity: float
+    anode_charge: float
+    internal_charge: float
+    outside_charge: float
+    porosity: float
+
+    @property
+    def layer_charge(self) -> float:
+        """Charge equivalent of the Li inside the layer [C m-2]: F/V_m times the integral of ``li_fraction``."""
+        return float(np.sum(self.li_fraction * np.diff(self.edges))) / li_thickness_per_charge()
+
+    @property
+    def ahead_of_front_charge(self) -> float:
+        """Charge equivalent of the Li deposited beyond the growth front [C m-2] (not joined to the anode by Li)."""
+        w = np.diff(self.edges)
+        part = np.clip(self.edges[1:] - self.growth_length, 0.0, w)  # length of each volume beyond the front
+        return float(np.sum(self.li_fraction * part)) / li_thickness_per_charge()
+
+
+@quantity_args(capacity="C/m2")
+def pore_filling(sol: Solution1D, capacity: float) -> PoreFilling:
+    """Fill the pores with one half-cycle's plated Li as the steady solution deposits it.
+
+    Over ``t = Q/i`` the solver deposits ``v(x) = a j(x) t V_m / F`` (Li volume per layer volume) on the
+    internal surface of each control volume, and ``i_a t`` on the anode face. The anode's Li grows into
+    the layer, filling the pore space left free (``eps - min(v, eps)``) from ``x = 0``; Li deposited
+    beyond a control volume's pore volume joins that front (and internal stripping, ``v < 0``, draws on
+    it). The growth length l_g solves::
+
+        int_0^l_g [eps - min(v, eps)] dx = (i_a Q/i) V_m/F + int (v - eps)_+ dx - int (-v)_+ dx
+
+    exactly on the solver's control volumes (piecewise-constant ``v``), so that Li in the layer plus Li
+    that does not fit equals Q V_m/F up to the solver's current balance. Limits: ``a = 0`` gives
+    ``l_g = Q V_m/(F eps)`` (:func:`~lisse.sim.interlayer.model.growth_length`); uniform internal
+    deposition ``v = c`` gives ``l_g = (i_a Q/i)(V_m/F)/(eps - c)``. Assumed: the steady profile holds for the
+    whole half-cycle, and Li beyond a control volume's pore volume extends the front (it is wired to it). Should
+    internal stripping exceed the anode's supply (never with the cathodic overpotentials of plating), the front
+    stays at 0 and the balance misses that deficit.
+
+    Parameters
+    ----------
+    sol : Solution1D
+        A solved steady profile (its ``deposition_rate`` [A m-3] and ``anode_current`` [A m-2]).
+    capacity : float
+        Plated charge per half-cycle Q [C m-2] (0 <= Q <= :data:`~lisse.sim.interlayer.model.MAX_CAPACITY`).
+
+    Returns
+    -------
+    PoreFilling
+        The Li fraction per control volume, l_g [m] and the charge balance [C m-2].
+
+    Raises
+    ------
+    ParameterError
+        ``capacity`` negative, non-finite or above the model's limit.
+
+    References
+    ----------
+    Wang et al., Lithium anode interlayer design for all-solid-state lithium-metal batteries, Nat. Energy 9 (2024), doi:10.1038/s41560-023-01426-1.
+    """
+    p = sol.params
+    eps = p.porosity
+    growth_length(capacity, eps)  # validates the capacity (and the porosity) with the model's messages
+    x = np.asarray(sol.x, dtype=float)
+    edges = np.concatenate([[x[0]], 0.5 * (x[:-1] + x[1:]), [x[-1]]])
+    w = np.diff(edges)
+    k_vol = li_thickness_per_charge()  # m3 of dense Li per C
+    t = capacity / sol.current  # plating time of the half-cycle [s]
+    v = np.asarray(sol.deposition_rate, dtype=float) * t * k_vol
+    f = np.clip(v, 0.0, eps)
+    overflow = float(np.sum(w * np.maximum(v - eps, 0.0)))
+    deficit = float(np.sum(w * np.maximum(-v, 0.0)))
+    anode_charge = sol.anode_current * t
+    budget = anode_charge * k_vol + overflow - deficit  # dense-Li volume per area that feeds the front [m]
+    free = w * (eps - f)
+    cum = np.concatenate([[0.0], np.cumsum(free)])
+    li = f.copy()
+    outside = 0.0
+    if budget <= 0.0:
+        front = 0.0
+    elif budget >= cum[-1]:
+        front = float(edges[-1])
+        li[:] = eps
+        outside = (budget - cum[-1]) / k_vol
+    else:
+        k = int(np.searchsorted(cum, budget, side="right")) - 1  # cum[k] <= budget < cum[k+1], so free[k] > 0
+        frac = (budget - cum[k]) / free[k]
+        li[:k] = eps
+        li[k] = f[k] + frac * (eps - f[k])
+        front = float(edges[k] + frac * w[k])
+    return PoreFilling(edges=edges, li_fraction=li, growth_length=front, capacity=float(capacity), anode_charge=float(anode_charge),
+                       internal_charge=float(sol.internal_current * t), outside_charge=float(outside), porosity=eps)
+
+
 def verdict(l_n: float, l_g: float, l_i: float) -> tuple[bool, str]:
     """``(stable, failure_mode)`` for the criterion ``l_n <= l_g < l_i`` (lengths in m).
 
@@ -176,7 +310,7 @@ class LengthsResult:
     nucleation_length : float
         l_n [m].
     growth_length : float
-        l_g [m].
+        l_g [m], the pore-filled front of :func:`pore_filling`.
     thickness : float
         Interlayer thickness l_i [m].
     stable : bool
@@ -197,6 +331,8 @@ class LengthsResult:
         True in the ionic regime (Li may grow from protrusion tips; see :mod:`.solver2d`).
     solution : Solution1D
         The solved 1D profiles.
+    filling : PoreFilling or None
+        Where the plated Li sits (:func:`pore_filling`).
     """
 
     current: float
@@ -213,6 +349,7 @@ class LengthsResult:
     anode_fraction: float
     tip_growth_risk: bool
     solution: Solution1D
+    filling: PoreFilling | None = None
 
     def __repr__(self) -> str:
         return (f"LengthsResult({self.solution.params.name!r}, i={self.current / 10:.3g} mA/cm², l_n={self.nucleation_length * 1e6:.3g} µm, "
@@ -266,6 +403,8 @@ class LengthsResult:
             "conductivity_ratio": self.solution.params.conductivity_ratio,
             "tip_growth_risk": bool(self.tip_growth_risk),
             "current_balance_error": self.solution.current_balance_error,
+            "li_ahead_of_growth_front_mAh_cm2": None if self.filling is None else _r(self.filling.ahead_of_front_charge / 3.6e4),
+            **self.solution.params.calibration_summary(),
         }
 
 
@@ -335,7 +474,12 @@ def result_from_solution(sol: Solution1D, capacity: float) -> LengthsResult:
     Returns
     -------
     LengthsResult
-        Lengths [m], verdict and regime.
+        Lengths [m] (l_g from :func:`pore_filling`), verdict and regime.
+
+    Raises
+    ------
+    ParameterError
+        ``capacity`` negative, non-finite or above the model's limit.
 
     References
     ----------
@@ -344,7 +488,8 @@ def result_from_solution(sol: Solution1D, capacity: float) -> LengthsResult:
     p = sol.params
     ec = p.critical_overpotential
     l_n = nucleation_length(sol.x, sol.eta, ec)
-    l_g = growth_length(capacity, p.porosity)
+    filling = pore_filling(sol, capacity)
+    l_g = filling.growth_length
     ok, mode = verdict(l_n, l_g, p.thickness)
     regime = p.regime()
     return LengthsResult(
@@ -362,4 +507,5 @@ def result_from_solution(sol: Solution1D, capacity: float) -> LengthsResult:
         anode_fraction=sol.anode_current / sol.current,
         tip_growth_risk=regime == "ionic",
         solution=sol,
+        filling=filling,
     )

@@ -71,6 +71,7 @@ __all__ = [
     "nucleation_rate_field",
     "growth_length",
     "MAX_CAPACITY",
+    "CALIBRATED",
 ]
 
 add(Citation("Newman1962", "Newman and Tobias", "Theoretical analysis of current distribution in porous electrodes", "J. Electrochem. Soc. 109, 1183", 1962, "10.1149/1.2425269"))
@@ -126,6 +127,19 @@ SOURCES: dict[str, str] = {
     "ratio_electronic": "Newman1962: the reaction zone moves to the electrolyte side when sigma_e > sigma_ion",
 }
 
+#: The observation the two jointly calibrated defaults were fitted to (Wang2024: symmetric
+#: Li | LNI-50% CNT | LNI | LNI-50% CNT | Li cells, 90 um interlayers, room temperature).
+CALIBRATION_LNI50CNT = ("Wang2024: critical current density 0.62 mA/cm2 of the 90 um LNI-50% CNT interlayer "
+                        "(reproduced as the model's critical current at 1 mAh/cm2); not a prediction for that layer")
+
+#: Parameters whose default value was *fitted* to an observation, not measured: name -> the observation.
+#: Every output that uses them names them (``calibrated_parameters``); a calibration reproduces its target and
+#: is never evidence that the model predicts it. A value the user sets is no longer calibrated (source "user").
+CALIBRATED: dict[str, str] = {
+    "exchange_current": CALIBRATION_LNI50CNT,
+    "contact_angle": CALIBRATION_LNI50CNT,
+}
+
 #: Presets: name -> (library material, overrides).
 PRESETS: dict[str, tuple[str, dict[str, Any]]] = {
     "lni-0.5cnt": ("LNI-0.5CNT", {}),
@@ -168,6 +182,9 @@ class InterlayerParameters:
         Preset or material name.
     sources : dict, optional
         Parameter -> source text.
+    calibrated : dict, optional
+        Parameter -> the observation its value was fitted to (see :data:`CALIBRATED`); only parameters that
+        still hold their calibrated default are listed (a user-set value is not calibrated).
     """
 
     thickness: float
@@ -187,10 +204,27 @@ class InterlayerParameters:
     ratio_electronic: float
     name: str = "custom"
     sources: dict = field(default_factory=dict, compare=False)
+    calibrated: dict = field(default_factory=dict, compare=False)
 
     def __repr__(self) -> str:
         return (f"InterlayerParameters({self.name!r}, l_i={self.thickness * 1e6:.4g} µm, σ_ion={self.sigma_ion:.3g} S/m, "
                 f"σ_e={self.sigma_e:.3g} S/m, porosity={self.porosity:.3g}, T={self.temperature:.5g} K)")
+
+    @property
+    def calibrated_parameters(self) -> list[str]:
+        """Names of the parameters whose value was fitted to an observation (in :data:`SCHEMA` order)."""
+        return [k for k in SCHEMA if k in self.calibrated]
+
+    def calibration_summary(self) -> dict[str, Any]:
+        """The calibrated parameters and what they were fitted to, for JSON outputs.
+
+        Returns
+        -------
+        dict
+            ``calibrated_parameters`` (list of names) and ``calibrated_on`` (name -> observation).
+        """
+        names = self.calibrated_parameters
+        return {"calibrated_parameters": names, "calibrated_on": {k: self.calibrated[k] for k in names}}
 
     # derived quantities -------------------------------------------------
     @property
@@ -251,7 +285,8 @@ class InterlayerParameters:
         Returns
         -------
         InterlayerParameters
-            A new, validated parameter set; the replaced keys' source is ``"user"``.
+            A new, validated parameter set; the replaced keys' source is ``"user"`` and they are no longer
+            listed as calibrated.
 
         Raises
         ------
@@ -264,7 +299,8 @@ class InterlayerParameters:
                 raise unknown_key_error(k, SCHEMA, "interlayer parameter")
         src = dict(self.sources)
         src.update({k: "user" for k in overrides})
-        return replace(self, sources=src, **si)  # type: ignore[arg-type]  # si holds only float fields (validated by SCHEMA)
+        cal = {k: v for k, v in self.calibrated.items() if k not in overrides}
+        return replace(self, sources=src, calibrated=cal, **si)  # type: ignore[arg-type]  # si holds only float fields (validated by SCHEMA)
 
     def as_dict(self) -> dict[str, float]:
         """Parameters in SI (contact angle in rad).
@@ -294,7 +330,8 @@ def make_parameters(preset: str | None = None, *, material: str | None = None, *
     Returns
     -------
     InterlayerParameters
-        Validated SI parameters with the source of each value.
+        Validated SI parameters with the source of each value; ``calibrated`` names the defaults that were
+        fitted to an observation (:data:`CALIBRATED`) and that the call did not override.
 
     Raises
     ------
@@ -335,7 +372,8 @@ def make_parameters(preset: str | None = None, *, material: str | None = None, *
     if si["ratio_ionic"] >= si["ratio_electronic"]:
         raise ParameterError(f"parameter 'ratio_ionic' ({si['ratio_ionic']:g}) must be below 'ratio_electronic' ({si['ratio_electronic']:g})")
     register("Wang2024")
-    return InterlayerParameters(**si, name=name, sources=sources)
+    calibrated = {k: obs for k, obs in CALIBRATED.items() if k not in values}
+    return InterlayerParameters(**si, name=name, sources=sources, calibrated=calibrated)
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -3,10 +3,13 @@
 * :func:`sweep_current`: l_n and l_g against current density at fixed plating time or capacity
   (warm-started Newton on one mesh: a 50-point sweep takes a few tens of ms).
 * :func:`map_current_capacity`: verdict over (current density, capacity). l_n depends only on the
-  current and l_g only on the capacity, so the map needs one 1D solve per current.
+  current, and l_g on the capacity and the current's deposition profile, so the map needs one 1D
+  solve per current.
 * :func:`map_conductivities`: verdict and regime over (sigma_e, sigma_ion) at one operating point.
 * :func:`critical_current`: the largest current of a ramp (low to high) that is still stable at a
-  given capacity, refined by bisection between the last stable and the first failing current.
+  given capacity per step (fixed-capacity) or step time (fixed-time), refined by bisection between the
+  last stable and the first failing current; "no failure up to the search limit" is reported as such,
+  never as a critical current.
 
 All inputs and outputs are SI (A/m2, C/m2, S/m, m). Failure codes in maps: 0 stable, 1
 nucleation_at_electrolyte, 2 growth_breach, 3 dead_li (:data:`~.lengths.FAILURE_MODES` order).
@@ -24,8 +27,8 @@ from numpy.typing import ArrayLike
 
 from lisse.errors import ConvergenceError, ParameterError
 from lisse.params import check_count
-from lisse.sim.interlayer.lengths import FAILURE_MODES, nucleation_length, result_from_solution, verdict
-from lisse.sim.interlayer.model import InterlayerParameters, growth_length
+from lisse.sim.interlayer.lengths import FAILURE_MODES, nucleation_length, pore_filling, result_from_solution, verdict
+from lisse.sim.interlayer.model import InterlayerParameters
 from lisse.sim.interlayer.solver1d import Solution1D, _Problem, solve_1d
 from lisse.units import quantity_args
 
@@ -35,6 +38,7 @@ __all__ = [
     "map_conductivities",
     "critical_current",
     "CriticalCurrent",
+    "describe_critical_current",
     "plating_capacity",
     "current_grid",
     "default_map_capacities",
@@ -314,8 +318,8 @@ def map_current_capacity(p: InterlayerParameters, currents: ArrayLike, capacitie
                          progress: Progress | None = None) -> dict[str, np.ndarray]:
     """Stability map over (current density [A/m2], capacity [C/m2]).
 
-    Returns ``current`` (n_i), ``capacity`` (n_q), ``nucleation_length`` (n_i), ``growth_length``
-    (n_q), ``stable`` and ``failure`` (n_q x n_i).
+    Returns ``current`` (n_i), ``capacity`` (n_q), ``nucleation_length`` (n_i), ``growth_length``,
+    ``stable`` and ``failure`` (n_q x n_i; l_g from each current's deposition profile, :func:`~.lengths.pore_filling`).
 
     Parameters
     ----------
@@ -349,12 +353,12 @@ def map_current_capacity(p: InterlayerParameters, currents: ArrayLike, capacitie
     _, sols = _sweep_eta(p, cur, progress)
     ec = p.critical_overpotential
     ln = np.array([nucleation_length(s.x, s.eta, ec) for s in sols])
-    lg = np.array([growth_length(q, p.porosity) for q in cap])
+    lg = np.array([[pore_filling(s, float(q)).growth_length for s in sols] for q in cap])
     stable = np.zeros((cap.size, cur.size), dtype=bool)
     code = np.zeros((cap.size, cur.size), dtype=int)
-    for a, g in enumerate(lg):
+    for a in range(cap.size):
         for b, n in enumerate(ln):
-            ok, mode = verdict(float(n), float(g), p.thickness)
+            ok, mode = verdict(float(n), float(lg[a, b]), p.thickness)
             stable[a, b] = ok
             code[a, b] = FAILURE_MODES.index(mode)
     return {"current": cur, "capacity": cap, "nucleation_length": ln, "growth_length": lg, "stable": stable, "failure": code}
@@ -367,10 +371,9 @@ def _conductivity_row(task: tuple[InterlayerParameters, np.ndarray, float, float
     """
     p, se, s_i, current, capacity, on_cell = task
     n = se.size
-    ln, anode = np.zeros(n), np.zeros(n)
+    ln, lg, anode = np.zeros(n), np.zeros(n), np.zeros(n)
     stable = np.zeros(n, dtype=bool)
     code, regime = np.zeros(n, dtype=int), np.zeros(n, dtype=int)
-    lg = growth_length(capacity, p.porosity)
     prev = None
     mesh = None
     for b, s_e in enumerate(se):
@@ -388,14 +391,14 @@ def _conductivity_row(task: tuple[InterlayerParameters, np.ndarray, float, float
         prev = sol.eta * q.f_rt
         r = result_from_solution(sol, capacity)
         ln[b] = r.nucleation_length
-        ok, mode = verdict(r.nucleation_length, lg, q.thickness)
-        stable[b] = ok
-        code[b] = FAILURE_MODES.index(mode)
+        lg[b] = r.growth_length
+        stable[b] = r.stable
+        code[b] = FAILURE_MODES.index(r.failure_mode)
         regime[b] = REGIMES.index(q.regime())
         anode[b] = r.anode_fraction
         if on_cell is not None:
             on_cell(b)
-    return {"nucleation_length": ln, "stable": stable, "failure": code, "regime": regime, "anode_fraction": anode}
+    return {"nucleation_length": ln, "growth_length": lg, "stable": stable, "failure": code, "regime": regime, "anode_fraction": anode}
 
 
 @quantity_args(sigma_e="S/m[]", sigma_ion="S/m[]", current="A/m2", capacity="C/m2")
@@ -466,9 +469,10 @@ def map_conductivities(p: InterlayerParameters, sigma_e: ArrayLike | None, sigma
     rows = results(_conductivity_row, [(p, se, float(s_i), current, capacity, on_cell(a)) for a, s_i in enumerate(si)],
                    jobs=jobs, scheduler=scheduler, client=client, progress=row_done)
     shape = (si.size, se.size)
-    out = {k: np.stack([r[k] for r in rows]) for k in ("nucleation_length", "stable", "failure", "regime", "anode_fraction")}
+    out = {k: np.stack([r[k] for r in rows]).reshape(shape) for k in ("nucleation_length", "growth_length", "stable", "failure", "regime",
+                                                                     "anode_fraction")}
     return {"sigma_e": se, "sigma_ion": si, "nucleation_length": out["nucleation_length"],
-            "growth_length": np.full(shape, growth_length(capacity, p.porosity)), "stable": out["stable"],
+            "growth_length": out["growth_length"], "stable": out["stable"],
             "failure": out["failure"], "regime": out["regime"], "anode_fraction": out["anode_fraction"]}
 
 
@@ -484,23 +488,37 @@ class CriticalCurrent:
 
     Parameters
     ----------
-    capacity : float
-        Plated charge per half-cycle [C m-2].
+    capacity : float or None
+        Plated charge per half-cycle [C m-2] (fixed-capacity steps); None for fixed-time steps.
     critical_current : float or None
-        Last stable current of the ramp, refined [A m-2]; None if the first fails.
+        Last stable current of the ramp, refined [A m-2]. None when the lowest current already fails, and
+        None when nothing failed up to the search limit (``search_limit_reached``): the limit is not a
+        critical current.
     failing_current : float or None
-        First failing current [A m-2]; None if all are stable.
+        First failing current [A m-2]; None if nothing failed up to the search limit.
     failure_mode : str
-        Failure mode at ``failing_current`` (``"none"`` if all stable).
+        Failure mode at ``failing_current`` (``"none"`` if nothing failed).
     stable_at_minimum : bool
         Whether the lowest current of the ramp is stable.
+    search_limit_reached : bool, default False
+        True when every current up to ``search_limit`` was stable (no critical current was found).
+    search_limit : float or None, default None
+        The highest current searched [A m-2].
+    protocol : str, default "fixed-capacity"
+        ``"fixed-capacity"`` (each step plates ``capacity``) or ``"fixed-time"`` (each step lasts ``step_time``).
+    step_time : float or None, default None
+        Duration of each half-cycle step [s] (fixed-time steps); None for fixed-capacity steps.
     """
 
-    capacity: float
-    critical_current: float | None  # last stable current of the ramp, refined (A/m2); None if the first fails
-    failing_current: float | None  # first failing current (A/m2); None if all stable
+    capacity: float | None
+    critical_current: float | None
+    failing_current: float | None
     failure_mode: str
     stable_at_minimum: bool
+    search_limit_reached: bool = False
+    search_limit: float | None = None
+    protocol: str = "fixed-capacity"
+    step_time: float | None = None
 
     def as_dict(self) -> dict:
         """JSON-able summary with unit-suffixed keys.
@@ -508,30 +526,77 @@ class CriticalCurrent:
         Returns
         -------
         dict
-            ``capacity_mAh_cm2``, ``critical_current_mA_cm2``, ``failing_current_mA_cm2``, ``failure_mode``, ``stable_at_minimum``.
+            ``capacity_mAh_cm2`` (None for fixed-time steps), ``critical_current_mA_cm2`` (None when the lowest
+            current fails or nothing failed up to the limit), ``failing_current_mA_cm2``, ``failure_mode``,
+            ``stable_at_minimum``, ``search_limit_reached``, ``search_limit_mA_cm2``, ``protocol``, ``step_time_h``.
         """
         return {
-            "capacity_mAh_cm2": self.capacity / 3.6e4,
+            "capacity_mAh_cm2": None if self.capacity is None else self.capacity / 3.6e4,
             "critical_current_mA_cm2": None if self.critical_current is None else self.critical_current / 10.0,
             "failing_current_mA_cm2": None if self.failing_current is None else self.failing_current / 10.0,
             "failure_mode": self.failure_mode,
             "stable_at_minimum": self.stable_at_minimum,
+            "search_limit_reached": bool(self.search_limit_reached),
+            "search_limit_mA_cm2": None if self.search_limit is None else self.search_limit / 10.0,
+            "protocol": self.protocol,
+            "step_time_h": None if self.step_time is None else self.step_time / 3600.0,
         }
 
+    def describe(self) -> str:
+        """One line: the critical current, or "no failure up to" the search limit, with the step protocol.
 
-@quantity_args(capacity="C/m2", i_min="A/m2", i_max="A/m2")
-def critical_current(p: InterlayerParameters, capacity: float, i_min: float = 1.0, i_max: float = 200.0, n: int = 60, rtol: float = 1e-3,
-                     progress: Progress | None = None) -> CriticalCurrent:
-    """Predicted critical current density at a fixed plated capacity (CCD convention: ramp up).
+        Returns
+        -------
+        str
+            :func:`describe_critical_current` of :meth:`as_dict`.
+        """
+        return describe_critical_current(self.as_dict())
+
+
+def describe_critical_current(d: dict) -> str:
+    """One line for a :meth:`CriticalCurrent.as_dict` result (display units).
+
+    Parameters
+    ----------
+    d : dict
+        ``CriticalCurrent.as_dict()`` (also as read back from JSON).
+
+    Returns
+    -------
+    str
+        E.g. ``"3.07 mA/cm2 (fails by dead_li at 3.09 mA/cm2; fixed-capacity steps of 1 mAh/cm2)"`` or
+        ``"no failure up to 10 mA/cm2 (search limit; fixed-time steps of 1 h)"``.
+    """
+    if d.get("protocol") == "fixed-time" and d.get("step_time_h") is not None:
+        step = f"fixed-time steps of {d['step_time_h']:.4g} h"
+    else:
+        step = f"fixed-capacity steps of {d.get('capacity_mAh_cm2') or 0.0:.4g} mAh/cm2"
+    if d.get("search_limit_reached"):
+        return f"no failure up to {d.get('search_limit_mA_cm2') or 0.0:.4g} mA/cm2 (search limit, not a critical current; {step})"
+    if d.get("critical_current_mA_cm2") is None:
+        return f"< {d.get('failing_current_mA_cm2') or 0.0:.4g} mA/cm2 (fails by {d['failure_mode']} at the lowest current; {step})"
+    return (f"{d['critical_current_mA_cm2']:.3g} mA/cm2 (fails by {d['failure_mode']} at {d.get('failing_current_mA_cm2') or 0.0:.3g} mA/cm2; "
+            f"{step})")
+
+
+@quantity_args(capacity="C/m2", i_min="A/m2", i_max="A/m2", time="s")
+def critical_current(p: InterlayerParameters, capacity: float | None = None, i_min: float = 1.0, i_max: float = 200.0, n: int = 60,
+                     rtol: float = 1e-3, progress: Progress | None = None, *, time: float | None = None) -> CriticalCurrent:
+    """Predicted critical current density of a step ramp (CCD convention: ramp up, last stable step).
+
+    Two step conventions: **fixed capacity** (each step plates ``capacity``, e.g. 0.2 mAh/cm2 [Ji]) and
+    **fixed time** (each step lasts ``time``, so the plated charge grows with the current, i t, as in the
+    staircases of [Wang2024]). When nothing fails up to ``i_max`` the result says so
+    (``search_limit_reached``) and has no critical current: the search limit is not a CCD.
 
     Parameters
     ----------
     p : InterlayerParameters
         Model parameters (SI).
-    capacity : float
-        Plated charge per half-cycle [C m-2].
+    capacity : float, optional
+        Plated charge per half-cycle step [C m-2] (fixed-capacity steps). Give this or ``time``.
     i_min, i_max : float
-        Ramp range [A m-2] (default 1-200 A m-2, i.e. 0.1-20 mA cm-2).
+        Ramp range [A m-2] (default 1-200 A m-2, i.e. 0.1-20 mA cm-2); ``i_max`` is the search limit.
     n : int, default 60
         Number of log-spaced points of the ramp.
     rtol : float, default 1e-3
@@ -539,16 +604,19 @@ def critical_current(p: InterlayerParameters, capacity: float, i_min: float = 1.
     progress : callable, optional
         ``progress(done, total)`` after each 1D solve of the ramp, then of the bisection (the total grows
         by the bisection's steps once the failing step is known).
+    time : float, optional
+        Duration of each half-cycle step [s] (fixed-time steps; the plated charge is current x time).
 
     Returns
     -------
     CriticalCurrent
-        The critical and first failing current densities [A m-2] and the failure mode.
+        The critical and first failing current densities [A m-2], the failure mode, whether the search
+        limit was reached, and the protocol.
 
     Raises
     ------
     ParameterError
-        ``0 < i_min < i_max`` violated or ``capacity`` not positive.
+        ``0 < i_min < i_max`` violated, not exactly one of ``capacity``/``time``, or either not positive.
 
     References
     ----------
@@ -556,17 +624,30 @@ def critical_current(p: InterlayerParameters, capacity: float, i_min: float = 1.
     """
     if not (0 < i_min < i_max):
         raise ParameterError(f"need 0 < i_min < i_max; got {i_min!r}, {i_max!r}")
-    if not (math.isfinite(capacity) and capacity > 0):
+    if (capacity is None) == (time is None):
+        raise ParameterError("give exactly one of 'capacity' (C/m2 per step, fixed-capacity) or 'time' (s per step, fixed-time)")
+    if capacity is not None and not (math.isfinite(capacity) and capacity > 0):
         raise ParameterError(f"parameter 'capacity' must be positive (C/m2); got {capacity!r}")
+    if time is not None and not (math.isfinite(time) and time > 0):
+        raise ParameterError(f"parameter 'time' must be a positive step duration (s); got {time!r}")
+    protocol = "fixed-capacity" if capacity is not None else "fixed-time"
+
+    def charge(i: float) -> float:
+        return float(capacity) if capacity is not None else i * float(time)  # type: ignore[arg-type]  # one of the two is set
+
+    def result(crit: float | None, fail: float | None, mode: str, at_min: bool, limit: bool = False) -> CriticalCurrent:
+        return CriticalCurrent(capacity, crit, fail, mode, at_min, search_limit_reached=limit, search_limit=float(i_max), protocol=protocol,
+                               step_time=time)
+
     cur = np.geomspace(i_min, i_max, n)
-    sw = sweep_current(p, cur, capacity=capacity, progress=progress)
+    sw = sweep_current(p, cur, progress=progress, **({"capacity": capacity} if capacity is not None else {"time": time}))
     bad = np.nonzero(~sw["stable"])[0]
     if bad.size == 0:
-        return CriticalCurrent(capacity, float(cur[-1]), None, "none", True)
+        return result(None, None, "none", True, limit=True)
     k = int(bad[0])
     mode = FAILURE_MODES[int(sw["failure"][k])]
     if k == 0:
-        return CriticalCurrent(capacity, None, float(cur[0]), mode, False)
+        return result(None, float(cur[0]), mode, False)
     lo, hi = float(cur[k - 1]), float(cur[k])
     steps = max(0, math.ceil(math.log2(math.log(hi / lo) / math.log1p(rtol)))) if hi / lo - 1 > rtol else 0
     done = n
@@ -576,7 +657,7 @@ def critical_current(p: InterlayerParameters, capacity: float, i_min: float = 1.
             s = solve_1d(p, i)
         except ConvergenceError:
             return False
-        return result_from_solution(s, capacity).stable
+        return result_from_solution(s, charge(i)).stable
 
     while hi / lo - 1 > rtol:
         mid = math.sqrt(lo * hi)
@@ -587,4 +668,4 @@ def critical_current(p: InterlayerParameters, capacity: float, i_min: float = 1.
         done += 1
         if progress is not None:
             progress(done, max(done, n + steps))
-    return CriticalCurrent(capacity, lo, hi, mode, True)
+    return result(lo, hi, mode, True)

@@ -1,0 +1,336 @@
+"""Published critical currents and survivals to validate the interface simulator against (data only).
+
+:data:`VALIDATION_CASES` holds one entry per published row of the validation table (issue 11, item 4):
+Wang2024's three 90 um LNI-CNT layers, the dual LNI-7CNT/LNI-2CNT layer, the graded LNI-25Mg layer and the
+5 % CNT nucleation onset; Ji2025's air-exposed vs TfOH-treated LLZTO; Su2024's bare Li vs LACSS on LPSC.
+:data:`EXTRA_CASES` lists further numbers the same papers give (long-cycling survivals and failures) that the
+acceptance checks may use: they are for checking, never for tuning.
+
+Every number is SI (A/m2, s, C/m2, m, Pa, K); :meth:`ValidationCase.as_dict` gives display units.
+Each case says what kind of number it is:
+
+* ``"ccd"`` — the last stable current density of a staircase (the paper's CCD);
+* ``"lower_bound"`` — the staircase did not fail up to ``value``: the CCD is above it (a prediction
+  >= value agrees);
+* ``"survival"`` — constant-current cycling at ``value`` held for at least ``duration`` without a short;
+* ``"failure"`` — constant-current cycling at ``value`` failed after ``duration``;
+* ``"onset"`` — the current density at which Li nucleation inside the interlayer starts (not a CCD).
+
+Protocol details that the paper states are marked as such in ``protocol_source``; the rest are assumptions
+(with the reason), so that a simulator can run the case; the published value itself is never assumed.
+Conversions: 1 mA/cm2 = 10 A/m2; 1 mAh/cm2 = 3.6e4 C/m2.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from typing import Any
+
+from lisse.errors import ParameterError
+
+__all__ = ["ValidationCase", "VALIDATION_CASES", "EXTRA_CASES", "validation_case", "CASE_KINDS"]
+
+#: The kinds of published number a case can hold (see the module notes).
+CASE_KINDS: tuple[str, ...] = ("ccd", "lower_bound", "survival", "failure", "onset")
+
+_MA_CM2 = 10.0  # A/m2 per mA/cm2
+_MAH_CM2 = 3.6e4  # C/m2 per mAh/cm2
+_UM = 1e-6
+_MPA = 1e6
+_H = 3600.0
+_ROOM = 298.15
+
+
+@dataclass(frozen=True)
+class ValidationCase:
+    """One published number with everything needed to simulate the experiment behind it.
+
+    Parameters
+    ----------
+    key : str
+        Short unique name (``"wang2024-lni-0.5cnt-90um"``).
+    paper : str
+        Citation key (:mod:`lisse.citations`).
+    figure : str
+        Where the number is in the paper (figure/table/text), or a note that the location was not verified.
+    description : str
+        One line: the cell and the result.
+    kind : str
+        One of :data:`CASE_KINDS`.
+    value : float [A/m2]
+        The published current density, in A/m2 (the CCD, lower bound, survival/failure current or onset).
+    electrolyte : str
+        Materials-library name of the solid electrolyte (``"LNI"``, ``"LLZTO"``, ``"LPSC"``).
+    interlayer : tuple of str, default ()
+        Library names of the interlayer(s), from the Li anode towards the electrolyte; empty for a bare interface.
+    interlayer_thickness : float [m] or None, optional
+        Total interlayer thickness in m (None without an interlayer).
+    surface : str or None, optional
+        Library material setting the Li contact of a bare interface (``"LLZTO-air"``, ``"LLZTO-TfOH"``, ``"LACSS"``).
+    protocol : str, default "fixed-time"
+        ``"fixed-time"`` or ``"fixed-capacity"`` staircase, or ``"constant-current"`` cycling.
+    start : float [A/m2] or None, optional
+        First current density of a staircase, in A/m2.
+    increment : float [A/m2] or None, optional
+        Current density step of a staircase, in A/m2.
+    step_time : float [s] or None, optional
+        Duration of each half cycle, in s (fixed-time staircases and constant-current cycling).
+    step_capacity : float [C/m2] or None, optional
+        Areal capacity of each half cycle, in C/m2 (fixed-capacity staircases and cycling at fixed capacity).
+    duration : float [s] or None, optional
+        Cycling time held (``survival``) or until failure (``failure``), in s.
+    pressure : float [Pa], default 1e6
+        Stack pressure in Pa.
+    temperature : float [K], default 298.15
+        Temperature in K.
+    protocol_source : str, default ""
+        What of the protocol the paper states and what is assumed (with the reason).
+    symmetric : bool, default True
+        Symmetric cell (the interlayer on both electrodes, as in Wang2024).
+    notes : str, default ""
+        Anything else a reader of the comparison must know.
+
+    Raises
+    ------
+    ParameterError
+        If ``kind`` or ``protocol`` is unknown, a staircase lacks its step time or capacity, or only one of
+        ``interlayer`` and ``interlayer_thickness`` is given.
+    """
+
+    key: str
+    paper: str
+    figure: str
+    description: str
+    kind: str
+    value: float
+    electrolyte: str
+    interlayer: tuple[str, ...] = ()
+    interlayer_thickness: float | None = None
+    surface: str | None = None
+    protocol: str = "fixed-time"
+    start: float | None = None
+    increment: float | None = None
+    step_time: float | None = None
+    step_capacity: float | None = None
+    duration: float | None = None
+    pressure: float = 1e6
+    temperature: float = _ROOM
+    protocol_source: str = ""
+    symmetric: bool = True
+    notes: str = field(default="")
+
+    def __post_init__(self) -> None:
+        if self.kind not in CASE_KINDS:
+            raise ParameterError(f"validation case '{self.key}': kind must be one of {list(CASE_KINDS)}; got '{self.kind}'")
+        if self.protocol not in ("fixed-time", "fixed-capacity", "constant-current"):
+            raise ParameterError(f"validation case '{self.key}': unknown protocol '{self.protocol}'")
+        if self.protocol == "fixed-time" and self.step_time is None:
+            raise ParameterError(f"validation case '{self.key}': a fixed-time staircase needs step_time")
+        if self.protocol == "fixed-capacity" and self.step_capacity is None:
+            raise ParameterError(f"validation case '{self.key}': a fixed-capacity staircase needs step_capacity")
+        if bool(self.interlayer) != (self.interlayer_thickness is not None):
+            raise ParameterError(f"validation case '{self.key}': give interlayer and interlayer_thickness together")
+
+    @property
+    def is_staircase(self) -> bool:
+        """Whether the case is a CCD staircase (fixed time or fixed capacity) rather than constant-current cycling."""
+        return self.protocol in ("fixed-time", "fixed-capacity")
+
+    def protocol_kwargs(self) -> dict[str, Any]:
+        """Keyword arguments that rebuild the case's protocol with the simulator's protocol constructors.
+
+        Returns
+        -------
+        dict
+            For a staircase: ``kind``, ``start``, ``increment`` (A/m2) and ``step_time`` (s) or ``step_capacity``
+            (C/m2), for ``lisse.sim.interface.staircase``. For constant-current cycling: ``current`` (A/m2),
+            ``step_time`` (s; from ``step_capacity / value`` when the paper gives a capacity) and ``cycles`` (count
+            covering ``duration``), for ``lisse.sim.interface.cycling_protocol``.
+        """
+        if self.is_staircase:
+            kw: dict[str, Any] = {"kind": self.protocol, "start": self.start, "increment": self.increment}
+            if self.protocol == "fixed-time":
+                kw["step_time"] = self.step_time
+            else:
+                kw["step_capacity"] = self.step_capacity
+            return kw
+        step = self.step_time if self.step_time is not None else (self.step_capacity or 0.0) / self.value
+        cycles = max(1, round((self.duration or 2.0 * step) / (2.0 * step)))
+        return {"current": self.value, "step_time": step, "cycles": int(cycles)}
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return a JSON-ready dict in display units (keys carry the unit as a suffix).
+
+        Returns
+        -------
+        dict
+            ``key``, ``paper``, ``figure``, ``description``, ``kind``, ``value_mA_cm2``, ``electrolyte``, ``interlayer``
+            (list), ``interlayer_thickness_um``, ``surface``, ``protocol``, ``start_mA_cm2``, ``increment_mA_cm2``,
+            ``step_time_h``, ``step_capacity_mAh_cm2``, ``duration_h``, ``pressure_MPa``, ``temperature_K``,
+            ``protocol_source``, ``symmetric``, ``notes`` (None where not applicable).
+        """
+        def d(x: float | None, per: float) -> float | None:
+            return None if x is None else float(f"{x / per:.12g}")
+
+        return {
+            "key": self.key, "paper": self.paper, "figure": self.figure, "description": self.description,
+            "kind": self.kind, "value_mA_cm2": d(self.value, _MA_CM2), "electrolyte": self.electrolyte,
+            "interlayer": list(self.interlayer), "interlayer_thickness_um": d(self.interlayer_thickness, _UM),
+            "surface": self.surface, "protocol": self.protocol, "start_mA_cm2": d(self.start, _MA_CM2),
+            "increment_mA_cm2": d(self.increment, _MA_CM2), "step_time_h": d(self.step_time, _H),
+            "step_capacity_mAh_cm2": d(self.step_capacity, _MAH_CM2), "duration_h": d(self.duration, _H),
+            "pressure_MPa": d(self.pressure, _MPA), "temperature_K": self.temperature,
+            "protocol_source": self.protocol_source, "symmetric": self.symmetric, "notes": self.notes,
+        }
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Wang2024: Li | LNI-x CNT | LNI (~400 um, ~100 ohm) | LNI-x CNT | Li, 25 degC, ~1 MPa, fixed time per half cycle
+# (so j mA/cm2 <-> j mAh/cm2 per half cycle: 1 h).
+_WANG_STAIR = ("Wang2024: fixed time per half cycle, 1 h (4 mA/cm2 <-> 4 mAh/cm2 as stated), 25 degC, ~1 MPa. "
+               "Start and increment are not available to lisse: assumed 0.02 mA/cm2 steps from 0.02 mA/cm2, the coarsest "
+               "grid on which both published CCDs (0.16 and 0.62 mA/cm2) are steps")
+_WANG_STAIR_COARSE = ("Wang2024: fixed time per half cycle, 1 h (as stated for this layer), 25 degC, ~1 MPa. Start and increment "
+                      "are not available to lisse: assumed 0.5 mA/cm2 steps from 0.5 mA/cm2 (any grid through 4 and 6 mA/cm2)")
+_WANG_FIG = "CCD staircase of the symmetric cells (figure number not verified)"
+
+_JI_STAIR = ("Ji2025: fixed capacity 0.2 mAh/cm2 per half cycle, start 0.1 mA/cm2, +0.1 mA/cm2 per step, 25 degC (as stated). "
+             "Stack pressure not stated (coin cell): assumed 0.1 MPa (library LLZTO-air / LLZTO-TfOH stack_pressure)")
+_SU_STAIR = ("Su2024: staircase details not available to lisse: assumed fixed capacity 0.5 mAh/cm2 (the capacity of its "
+             "cycling tests), start 0.1 mA/cm2, +0.1 mA/cm2 per step, 25 degC; pressure 6 MPa as in its full cells (assumed equal)")
+
+VALIDATION_CASES: dict[str, ValidationCase] = {c.key: c for c in (
+    ValidationCase(
+        key="wang2024-lni-0.5cnt-90um", paper="Wang2024", figure=_WANG_FIG,
+        description="ionic interlayer LNI-0.5% CNT, 90 um: shorts at low current (contact loss on stripping, then tip growth)",
+        kind="ccd", value=0.16 * _MA_CM2, electrolyte="LNI", interlayer=("LNI-0.5CNT",), interlayer_thickness=90 * _UM,
+        protocol="fixed-time", start=0.02 * _MA_CM2, increment=0.02 * _MA_CM2, step_time=1 * _H, pressure=1 * _MPA,
+        protocol_source=_WANG_STAIR, notes="after the drop the resistance collapses 2600 -> < 40 ohm cm2 (a short)"),
+    ValidationCase(
+        key="wang2024-lni-5cnt-90um", paper="Wang2024", figure=_WANG_FIG,
+        description="mixed interlayer LNI-5% CNT, 90 um: no failure up to 4.0 mA/cm2 at 4.0 mAh/cm2",
+        kind="lower_bound", value=4.0 * _MA_CM2, electrolyte="LNI", interlayer=("LNI-5CNT",), interlayer_thickness=90 * _UM,
+        protocol="fixed-time", start=0.5 * _MA_CM2, increment=0.5 * _MA_CM2, step_time=1 * _H, pressure=1 * _MPA,
+        protocol_source=_WANG_STAIR_COARSE, notes="a lower bound: a predicted CCD >= 4.0 mA/cm2 agrees"),
+    ValidationCase(
+        key="wang2024-lni-50cnt-90um", paper="Wang2024", figure=_WANG_FIG,
+        description="electronic interlayer LNI-50% CNT, 90 um: Li nucleates on the electrolyte side and shorts",
+        kind="ccd", value=0.62 * _MA_CM2, electrolyte="LNI", interlayer=("LNI-50CNT",), interlayer_thickness=90 * _UM,
+        protocol="fixed-time", start=0.02 * _MA_CM2, increment=0.02 * _MA_CM2, step_time=1 * _H, pressure=1 * _MPA,
+        protocol_source=_WANG_STAIR, notes="resistance 500 -> 16 ohm cm2 at the failing step (a short)"),
+    ValidationCase(
+        key="wang2024-dual-7cnt-2cnt-54.5um", paper="Wang2024", figure=_WANG_FIG,
+        description="dual layer LNI-7% CNT / LNI-2% CNT, 54.5 um in total: CCD 6.0 mA/cm2 at 6.0 mAh/cm2",
+        kind="ccd", value=6.0 * _MA_CM2, electrolyte="LNI", interlayer=("LNI-7CNT", "LNI-2CNT"),
+        interlayer_thickness=54.5 * _UM, protocol="fixed-time", start=0.5 * _MA_CM2, increment=0.5 * _MA_CM2,
+        step_time=1 * _H, pressure=1 * _MPA, protocol_source=_WANG_STAIR_COARSE,
+        notes="order as printed (7 % CNT taken on the Li side, 2 % on the electrolyte side); the split of the 54.5 um "
+              "between the two layers is not available to lisse (an equal split is the neutral assumption); the two "
+              "layers' conductivities are interpolated (materials library)"),
+    ValidationCase(
+        key="wang2024-graded-25mg-18.5um", paper="Wang2024", figure="long cycling of the graded LNI-Mg layer (figure number not verified)",
+        description="graded LNI-25% Mg layer, 18.5 um: cycles at 4.0 mA/cm2 for > 100 h without a short",
+        kind="survival", value=4.0 * _MA_CM2, electrolyte="LNI", interlayer=("LNI-25Mg",), interlayer_thickness=18.5 * _UM,
+        protocol="constant-current", step_time=1 * _H, duration=100 * _H, pressure=1 * _MPA,
+        protocol_source="Wang2024: 4.0 mA/cm2 for > 100 h (as stated); half-cycle time not available to lisse: assumed 1 h "
+                        "(4 mAh/cm2, Wang2024's fixed-time convention)",
+        notes="a survival, not a CCD: a prediction agrees when no failure occurs within 100 h at 4.0 mA/cm2. The library "
+              "has no conductivities for the graded LNI-Mg layer (none published)"),
+    ValidationCase(
+        key="wang2024-lni-5cnt-nucleation-onset", paper="Wang2024", figure="Fig. 4e",
+        description="LNI-5% CNT: current density above which Li nucleates inside the interlayer (~0.4 mA/cm2)",
+        kind="onset", value=0.4 * _MA_CM2, electrolyte="LNI", interlayer=("LNI-5CNT",), interlayer_thickness=90 * _UM,
+        protocol="fixed-time", start=0.1 * _MA_CM2, increment=0.1 * _MA_CM2, step_time=1 * _H, pressure=1 * _MPA,
+        protocol_source="Wang2024 Fig. 4e (read off the figure, ~0.4 mA/cm2); staircase assumed 0.1 mA/cm2 steps of 1 h",
+        notes="an onset of internal nucleation, not a failure; approximate (read from a figure)"),
+    ValidationCase(
+        key="ji2025-llzto-air", paper="Ji2025", figure="CCD of Li|LLZTO|Li (figure number not verified)",
+        description="air-exposed LLZTO (Li2CO3 surface, lithiophobic): CCD 0.2 mA/cm2 at 0.2 mAh/cm2",
+        kind="ccd", value=0.2 * _MA_CM2, electrolyte="LLZTO", surface="LLZTO-air", protocol="fixed-capacity",
+        start=0.1 * _MA_CM2, increment=0.1 * _MA_CM2, step_capacity=0.2 * _MAH_CM2, pressure=0.1 * _MPA,
+        protocol_source=_JI_STAIR),
+    ValidationCase(
+        key="ji2025-llzto-tfoh", paper="Ji2025", figure="CCD of Li|TfOH-LLZTO|Li (figure number not verified)",
+        description="TfOH-treated LLZTO (LiCF3SO3 + LiF, lithiophilic): CCD 2.4 mA/cm2 at 0.2 mAh/cm2",
+        kind="ccd", value=2.4 * _MA_CM2, electrolyte="LLZTO", surface="LLZTO-TfOH", protocol="fixed-capacity",
+        start=0.1 * _MA_CM2, increment=0.1 * _MA_CM2, step_capacity=0.2 * _MAH_CM2, pressure=0.1 * _MPA,
+        protocol_source=_JI_STAIR),
+    ValidationCase(
+        key="su2024-bare-li-lpsc", paper="Su2024", figure="CCD of Li|LPSC|Li (figure number not verified)",
+        description="bare Li on Li5.5PS4.5Cl1.5: CCD 1.0 mA/cm2",
+        kind="ccd", value=1.0 * _MA_CM2, electrolyte="LPSC", surface=None, protocol="fixed-capacity",
+        start=0.1 * _MA_CM2, increment=0.1 * _MA_CM2, step_capacity=0.5 * _MAH_CM2, pressure=6 * _MPA,
+        protocol_source=_SU_STAIR, notes="bare Li|LPSC exchange current 0.69 mA/cm2 after cycling (library LPSC)"),
+    ValidationCase(
+        key="su2024-lacss-lpsc", paper="Su2024", figure="CCD of LACSS|LPSC|LACSS (figure number not verified)",
+        description="Li-Al-Cl stratified Li (LACSS) on Li5.5PS4.5Cl1.5: CCD 2.5 mA/cm2",
+        kind="ccd", value=2.5 * _MA_CM2, electrolyte="LPSC", surface="LACSS", protocol="fixed-capacity",
+        start=0.1 * _MA_CM2, increment=0.1 * _MA_CM2, step_capacity=0.5 * _MAH_CM2, pressure=6 * _MPA,
+        protocol_source=_SU_STAIR, notes="LACSS|LPSC exchange current 1.11 mA/cm2 after cycling (library LACSS)"),
+)}
+
+_JI_CYC = ("Ji2025: constant current as stated, 25 degC; half-cycle capacity assumed 0.2 mAh/cm2 at 0.2 mA/cm2 (1 h) and "
+           "0.5 h half cycles at 1.0 mA/cm2 (not available to lisse); pressure assumed 0.1 MPa (coin cell)")
+_SU_CYC = "Su2024: 0.5 mAh/cm2 per half cycle as stated; 25 degC and 6 MPa assumed (full-cell pressure)"
+
+#: Further published numbers of the same papers, for checking only (never for tuning).
+EXTRA_CASES: dict[str, ValidationCase] = {c.key: c for c in (
+    ValidationCase(
+        key="ji2025-tfoh-0.2-2500h", paper="Ji2025", figure="long cycling of Li|TfOH-LLZTO|Li (figure number not verified)",
+        description="TfOH-LLZTO symmetric cell cycles 2500 h at 0.2 mA/cm2 (~10 mV)", kind="survival", value=0.2 * _MA_CM2,
+        electrolyte="LLZTO", surface="LLZTO-TfOH", protocol="constant-current", step_time=1 * _H, duration=2500 * _H,
+        pressure=0.1 * _MPA, protocol_source=_JI_CYC, notes="overpotential ~10 mV"),
+    ValidationCase(
+        key="ji2025-tfoh-1.0-800h", paper="Ji2025", figure="long cycling of Li|TfOH-LLZTO|Li (figure number not verified)",
+        description="TfOH-LLZTO symmetric cell cycles 800 h at 1.0 mA/cm2 (~40 mV)", kind="survival", value=1.0 * _MA_CM2,
+        electrolyte="LLZTO", surface="LLZTO-TfOH", protocol="constant-current", step_time=0.5 * _H, duration=800 * _H,
+        pressure=0.1 * _MPA, protocol_source=_JI_CYC, notes="overpotential ~40 mV"),
+    ValidationCase(
+        key="su2024-lacss-0.5-700h", paper="Su2024", figure="long cycling (figure number not verified)",
+        description="LACSS|LPSC|LACSS cycles > 700 h at 0.5 mA/cm2, 0.5 mAh/cm2", kind="survival", value=0.5 * _MA_CM2,
+        electrolyte="LPSC", surface="LACSS", protocol="constant-current", step_capacity=0.5 * _MAH_CM2, duration=700 * _H,
+        pressure=6 * _MPA, protocol_source=_SU_CYC),
+    ValidationCase(
+        key="su2024-bare-0.5-160h", paper="Su2024", figure="long cycling (figure number not verified)",
+        description="bare Li|LPSC|Li fails at 160 h at 0.5 mA/cm2, 0.5 mAh/cm2", kind="failure", value=0.5 * _MA_CM2,
+        electrolyte="LPSC", protocol="constant-current", step_capacity=0.5 * _MAH_CM2, duration=160 * _H,
+        pressure=6 * _MPA, protocol_source=_SU_CYC),
+    ValidationCase(
+        key="su2024-lacss-1.0-400h", paper="Su2024", figure="long cycling (figure number not verified)",
+        description="LACSS|LPSC|LACSS cycles > 400 h at 1.0 mA/cm2, 0.5 mAh/cm2", kind="survival", value=1.0 * _MA_CM2,
+        electrolyte="LPSC", surface="LACSS", protocol="constant-current", step_capacity=0.5 * _MAH_CM2, duration=400 * _H,
+        pressure=6 * _MPA, protocol_source=_SU_CYC),
+    ValidationCase(
+        key="su2024-bare-1.0-10h", paper="Su2024", figure="long cycling (figure number not verified)",
+        description="bare Li|LPSC|Li fails within 10 h at 1.0 mA/cm2, 0.5 mAh/cm2", kind="failure", value=1.0 * _MA_CM2,
+        electrolyte="LPSC", protocol="constant-current", step_capacity=0.5 * _MAH_CM2, duration=10 * _H,
+        pressure=6 * _MPA, protocol_source=_SU_CYC, notes="'< 10 h': the duration is an upper bound on the lifetime"),
+)}
+
+
+def validation_case(key: str) -> ValidationCase:
+    """Look up a case of :data:`VALIDATION_CASES` or :data:`EXTRA_CASES` by key.
+
+    Parameters
+    ----------
+    key : str
+        Case key (case-insensitive), e.g. ``"wang2024-lni-0.5cnt-90um"``.
+
+    Returns
+    -------
+    ValidationCase
+        The case.
+
+    Raises
+    ------
+    ParameterError
+        If no case has that key (the message lists close matches).
+    """
+    table = {**VALIDATION_CASES, **EXTRA_CASES}
+    k = str(key).strip().lower()
+    if k in table:
+        return table[k]
+    close = difflib.get_close_matches(k, table, n=3)
+    hint = f"; did you mean {', '.join(close)}?" if close else f"; known: {', '.join(sorted(table))}"
+    raise ParameterError(f"unknown validation case '{key}'{hint}")
