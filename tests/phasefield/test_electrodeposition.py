@@ -245,3 +245,24 @@ def test_bad_inputs_are_refused():
         ElectrodepositionSolver(_Micro(dx, 0.0, np.ones(shape, dtype=bool), z0, 0.01, 0.0), current_density=-1.0)
     with pytest.raises(ParameterError):
         ElectrodepositionSolver(_Micro(dx, 0.0, np.ones(shape, dtype=bool), z0, 0.01, 0.0), {"stack_pressure": -1.0}, current_density=1.0)
+
+
+@pytest.mark.slow
+def test_lni_presets_one_parameter_set_ionic_roughest_electronic_at_the_electrolyte():
+    from lisse.sim.phasefield.presets import PRESETS, setup_preset
+
+    # one parameter set: the presets differ only in the layer material
+    keys = {k for name in ("lni-0.5cnt", "lni-5cnt", "lni-50cnt") for k, v in PRESETS[name].items() if v != PRESETS["lni-5cnt"][k]}
+    assert keys == {"material"}
+    res = {}
+    for name in ("lni-0.5cnt", "lni-5cnt", "lni-50cnt"):
+        run = setup_preset(name, grid=64)
+        run.solver.run_until(run.t_end)
+        res[name] = run.solver.metrics()
+        assert abs(res[name]["li_inventory_error_rel"]) < 1e-6  # Faraday, independent accounting of the metrics module
+    r = {k: v["front_roughness_m"] for k, v in res.items()}
+    f = {k: v["fraction_deposited_at_electrolyte"] for k, v in res.items()}
+    # Wang2024: the ionic layer grows tips from the anode, the electronic one plates at the electrolyte face
+    assert r["lni-0.5cnt"] > 1.2 * max(r["lni-5cnt"], r["lni-50cnt"])
+    assert f["lni-50cnt"] > 2.0 * max(f["lni-5cnt"], f["lni-0.5cnt"])
+    assert f["lni-0.5cnt"] < 0.01  # no electrons, no Li away from the anode

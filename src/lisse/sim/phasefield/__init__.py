@@ -10,7 +10,10 @@ Modules (import them directly; nothing heavy is imported here):
 * :mod:`.microstructure` — three-phase microstructures (Li | interlayer solid with empty pores |
   electrolyte, per-cell ionic/electronic conductivity): particle packings, fibre networks, graded layers.
 * :mod:`.metrics` — front roughness, fraction deposited at the electrolyte face, penetration, Li inventory error.
-* :mod:`.presets` — the lithiophilic / lithiophobic presets and the contact-angle sweep.
+* :mod:`.electrodeposition` — electrodeposition into an interlayer with empty pores: ionic and
+  electronic potentials with a Butler–Volmer source (current focusing), Faraday-exact Li, stack pressure;
+  the dispersion relation, current-focusing factor and pore-penetration regime.
+* :mod:`.presets` — the lithiophilic / lithiophobic presets, the LNI–0.5/5/50 % CNT presets and the contact-angle sweep.
 
 Example
 -------
@@ -28,6 +31,12 @@ from lisse._lazy import attach
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing would triple the cost of importing this package
 if TYPE_CHECKING:
+    from lisse.sim.phasefield.electrodeposition import (
+        ElectrodepositionSolver,
+        current_focusing_factor,
+        dispersion_growth_rate,
+        penetration_regime,
+    )
     from lisse.sim.phasefield.metrics import front_roughness, interface_metrics, li_inventory_error
     from lisse.sim.phasefield.microstructure import Microstructure, fibre_network, graded_layer, particle_packing
     from lisse.sim.phasefield.model import PhaseFieldCoefficients, coefficients_from_physical
@@ -42,6 +51,10 @@ __all__ = [
     "setup_run",
     "transition_sweep",
     "PhaseFieldSolver",
+    "ElectrodepositionSolver",
+    "current_focusing_factor",
+    "dispersion_growth_rate",
+    "penetration_regime",
     "Microstructure",
     "particle_packing",
     "fibre_network",
@@ -61,6 +74,10 @@ __getattr__, __dir__ = attach(
         "setup_run": "presets",
         "transition_sweep": "presets",
         "PhaseFieldSolver": "solver",
+        "ElectrodepositionSolver": "electrodeposition",
+        "current_focusing_factor": "electrodeposition",
+        "dispersion_growth_rate": "electrodeposition",
+        "penetration_regime": "electrodeposition",
         "Microstructure": "microstructure",
         "particle_packing": "microstructure",
         "fibre_network": "microstructure",
@@ -69,5 +86,5 @@ __getattr__, __dir__ = attach(
         "interface_metrics": "metrics",
         "li_inventory_error": "metrics",
     },
-    submodules=("geometry", "metrics", "microstructure", "model", "presets", "solver"),
+    submodules=("electrodeposition", "geometry", "metrics", "microstructure", "model", "presets", "solver"),
 )
