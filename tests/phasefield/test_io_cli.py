@@ -166,6 +166,7 @@ def test_cli_lni_preset_keys_and_resume(tmp_path):
     assert abs(a["li_inventory_error_rel"]) < 1e-6  # Faraday (the solver's conserved Li)
     assert 0.0 <= a["fraction_deposited_at_electrolyte"] <= 1.0 and a["front_roughness_um"] > 0.0
     assert (tmp_path / "full" / "animation.gif").read_bytes()[:6] == b"GIF89a"
+    assert "overpotential_mV" not in a and a["calibrated_parameters"] == {}
     part = _cli(*args, "--out", str(tmp_path / "part"), "--max-steps", "5", "--no-animation")
     assert part.returncode == 0, part.stderr
     assert json.loads(part.stdout)["completed"] is False

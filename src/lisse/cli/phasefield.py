@@ -278,6 +278,9 @@ def run(args) -> dict:
         "wall_time_s": time.perf_counter() - t_wall,
         "files": files,
     }
+    if getattr(solver, "kind", None) == "electrodeposition":  # its overpotential varies in space: no single η / Δg
+        result.pop("overpotential_mV")
+        result.pop("driving_force_MPa")
     for key in ("focusing_factor", "calibrated_parameters"):  # electrodeposition runs: state them (no circular validation)
         if key in im:
             result[key] = im[key]
@@ -326,6 +329,7 @@ def render(result) -> str:
         return (f"Penetration into {result['pore_width_um'] * 1e3:.0f} nm slits at Δg = {result['driving_force_MPa']:.2f} MPa\n{rows}\n"
                 f"transition: simulation {result['theta_c_sim_deg']:.1f}°, Young–Laplace {result['theta_c_young_laplace_deg']:.1f}°")
     state = "finished" if result["completed"] else "stopped early (resume with --resume)"
+    eta = f"η = {result['overpotential_mV']:.3f} mV" if "overpotential_mV" in result else "η varies along the interface"
     return (f"{result['preset']} (θ = {fmt(result['contact_angle_deg'])}°), {state} at t = {fmt(result['time_s'], 4)} s, "
             f"{result['steps']} steps, {result['wall_time_s']:.1f} s wall\n"
             f"  penetration depth beyond the layer boundary: {result['penetration_depth_um']:.3f} µm\n"
@@ -333,4 +337,4 @@ def render(result) -> str:
             f"{fmt(result['electrolyte_band_um'], 3)} µm of the electrolyte face {fmt(result['fraction_deposited_at_electrolyte'], 3)}, "
             f"Li inventory error {fmt(result['li_inventory_error_rel'], 3)} (vs Faraday)\n"
             f"  mean front {result['front_mean_um']:.3f} µm, pore fill {result['pore_fill']:.2f}, "
-            f"η = {result['overpotential_mV']:.3f} mV\n  files: {result['files'].get('csv')}")
+            f"{eta}\n  files: {result['files'].get('csv')}")
