@@ -59,7 +59,12 @@ def phasefield_stage(ctx: StageContext) -> StageResult:
     Returns
     -------
     StageResult
-        Summary (JSON keys with unit suffix), tables, figures, report HTML and citation keys.
+        Summary (JSON keys with unit suffix), tables, figures, the GIF animation, report HTML and citation keys.
+
+    Raises
+    ------
+    ParameterError
+        ``plated`` does not fit a preset's domain (or a preset's own setting checks fail).
 
     References
     ----------
