@@ -113,6 +113,7 @@ def test_stage_runs_and_rejects_unknown_options(tmp_path):
     from lisse.pipeline.registry import StageContext, all_stages
 
     st = {s.name: s for s in all_stages()}["phasefield"]
+    assert st.applies is not None
     assert st.applies({}) is not None and st.applies({"phasefield": {}}) is None  # an empty table runs the defaults
     opts = {"presets": ["lithiophobic"], "grid": 48}
     r = st.func(StageContext(study={"phasefield": opts}, options=opts, out_dir=tmp_path, progress=False))

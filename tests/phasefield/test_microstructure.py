@@ -9,6 +9,7 @@ slits and round pores (exact).
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 import pytest
@@ -50,7 +51,7 @@ def test_boolean_model_mean_over_seeds_is_tight():
 
 
 def test_packing_phases_are_consistent_and_reproducible():
-    kw = dict(layer=(300e-9, 1000e-9), seed=7)
+    kw: dict[str, Any] = dict(layer=(300e-9, 1000e-9), seed=7)
     a = particle_packing((128, 96), DX, 0.4, 150e-9, **kw)
     b = particle_packing((128, 96), DX, 0.4, 150e-9, **kw)
     c = particle_packing((128, 96), DX, 0.4, 150e-9, layer=(300e-9, 1000e-9), seed=8)

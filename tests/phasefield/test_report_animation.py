@@ -51,7 +51,7 @@ def test_stage_shows_the_three_lni_cases_side_by_side(tmp_path):
     r = st.func(StageContext(study={"phasefield": opts}, options=opts, out_dir=tmp_path, progress=False))
     assert len(r.tables["phasefield_presets"]) == 3
     gif = Image.open(io.BytesIO(r.animations["phasefield_animation"]))
-    assert gif.n_frames == 9  # the initial state and 8 records
+    assert gif.n_frames == 9  # type: ignore[attr-defined]  # the initial state and 8 records (a GIF has n_frames)
     assert set(r.summary["wang2024_ordering"]) == {"ionic_roughest", "electronic_most_at_electrolyte", "mixed_flattest",
                                                    "mixed_nearest_anode"}
     assert r.summary["wang2024_ordering_holds"] == all(r.summary["wang2024_ordering"].values())

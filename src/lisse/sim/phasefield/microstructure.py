@@ -47,6 +47,10 @@ from lisse.params import check_count, check_positive
 from lisse.records.display import compact_repr
 from lisse.units import quantity_args
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from lisse._typing import QuantityLike
+
 __all__ = [
     "MAX_CELLS",
     "MAX_PARTICLES",
@@ -485,19 +489,19 @@ def _rsa(shp, dx, y0, y1, d, target_porosity, rng, max_tries: int):
                electrolyte_sigma_ion="S/m", electrolyte_sigma_e="S/m")
 def particle_packing(
     shape: Sequence[int],
-    dx: float,
+    dx: QuantityLike,
     porosity: float,
-    particle_diameter: float,
+    particle_diameter: QuantityLike,
     *,
     layer: tuple[float, float],
     method: str = "overlapping",
-    sigma_ion: float | None = None,
-    sigma_e: float = _BLOCKING_SIGMA_E,
-    width: float | None = None,
-    li_top: float | None = None,
+    sigma_ion: QuantityLike | None = None,
+    sigma_e: QuantityLike = _BLOCKING_SIGMA_E,
+    width: QuantityLike | None = None,
+    li_top: QuantityLike | None = None,
     electrolyte: bool = True,
-    electrolyte_sigma_ion: float | None = None,
-    electrolyte_sigma_e: float = _BLOCKING_SIGMA_E,
+    electrolyte_sigma_ion: QuantityLike | None = None,
+    electrolyte_sigma_e: QuantityLike = _BLOCKING_SIGMA_E,
     seed: int = 0,
     max_tries: int = 200_000,
 ) -> Microstructure:
@@ -559,6 +563,15 @@ def particle_packing(
     from lisse.citations import register
 
     register("Torquato2002")
+    # SI floats after quantity_args (narrowed for the type checker)
+    dx = float(dx)
+    particle_diameter = float(particle_diameter)
+    sigma_e = float(sigma_e)
+    electrolyte_sigma_e = float(electrolyte_sigma_e)
+    sigma_ion = None if sigma_ion is None else float(sigma_ion)
+    width = None if width is None else float(width)
+    li_top = None if li_top is None else float(li_top)
+    electrolyte_sigma_ion = None if electrolyte_sigma_ion is None else float(electrolyte_sigma_ion)
     shp, dx = _grid(shape, dx)
     if not 0.0 < float(porosity) < 1.0:
         raise ParameterError(f"parameter 'porosity' must be in (0, 1); got {porosity!r}")
@@ -612,23 +625,23 @@ def _fibre_path(rng, lo, hi, length, d, curvature, ndim):
                sigma_ion="S/m", sigma_e="S/m", fibre_sigma_e="S/m", electrolyte_sigma_ion="S/m", electrolyte_sigma_e="S/m")
 def fibre_network(
     shape: Sequence[int],
-    dx: float,
+    dx: QuantityLike,
     volume_fraction: float,
-    fibre_diameter: float,
-    fibre_length: float,
+    fibre_diameter: QuantityLike,
+    fibre_length: QuantityLike,
     *,
     layer: tuple[float, float],
     curvature: float = 0.0,
     matrix_porosity: float = 0.0,
-    particle_diameter: float | None = None,
-    sigma_ion: float | None = None,
-    sigma_e: float = _BLOCKING_SIGMA_E,
-    fibre_sigma_e: float = CNT_SIGMA_E,
-    width: float | None = None,
-    li_top: float | None = None,
+    particle_diameter: QuantityLike | None = None,
+    sigma_ion: QuantityLike | None = None,
+    sigma_e: QuantityLike = _BLOCKING_SIGMA_E,
+    fibre_sigma_e: QuantityLike = CNT_SIGMA_E,
+    width: QuantityLike | None = None,
+    li_top: QuantityLike | None = None,
     electrolyte: bool = True,
-    electrolyte_sigma_ion: float | None = None,
-    electrolyte_sigma_e: float = _BLOCKING_SIGMA_E,
+    electrolyte_sigma_ion: QuantityLike | None = None,
+    electrolyte_sigma_e: QuantityLike = _BLOCKING_SIGMA_E,
     seed: int = 0,
 ) -> Microstructure:
     """CNT-like network: random fibres (electronic) inside an ionic matrix (dense or a particle packing).
@@ -687,6 +700,18 @@ def fibre_network(
     ParameterError
         A grid beyond :data:`MAX_CELLS`, the layer outside the grid or a value out of range.
     """
+    # SI floats after quantity_args (narrowed for the type checker)
+    dx = float(dx)
+    fibre_diameter = float(fibre_diameter)
+    fibre_length = float(fibre_length)
+    sigma_e = float(sigma_e)
+    fibre_sigma_e = float(fibre_sigma_e)
+    electrolyte_sigma_e = float(electrolyte_sigma_e)
+    particle_diameter = None if particle_diameter is None else float(particle_diameter)
+    sigma_ion = None if sigma_ion is None else float(sigma_ion)
+    width = None if width is None else float(width)
+    li_top = None if li_top is None else float(li_top)
+    electrolyte_sigma_ion = None if electrolyte_sigma_ion is None else float(electrolyte_sigma_ion)
     shp, dx = _grid(shape, dx)
     ndim = len(shp)
     if not 0.0 < float(volume_fraction) < 1.0:
@@ -755,20 +780,20 @@ def fibre_network(
                electrolyte_sigma_e="S/m")
 def graded_layer(
     shape: Sequence[int],
-    dx: float,
+    dx: QuantityLike,
     porosity,
-    particle_diameter: float,
+    particle_diameter: QuantityLike,
     *,
     layer: tuple[float, float],
     sigma_ion=None,
     sigma_e=_BLOCKING_SIGMA_E,
     profile: str = "linear",
-    split: float | None = None,
-    width: float | None = None,
-    li_top: float | None = None,
+    split: QuantityLike | None = None,
+    width: QuantityLike | None = None,
+    li_top: QuantityLike | None = None,
     electrolyte: bool = True,
-    electrolyte_sigma_ion: float | None = None,
-    electrolyte_sigma_e: float = _BLOCKING_SIGMA_E,
+    electrolyte_sigma_ion: QuantityLike | None = None,
+    electrolyte_sigma_e: QuantityLike = _BLOCKING_SIGMA_E,
     seed: int = 0,
 ) -> Microstructure:
     """Interlayer whose porosity and conductivities vary with depth: a linear gradient or two layers.
@@ -826,6 +851,14 @@ def graded_layer(
     from lisse.citations import register
 
     register("Torquato2002")
+    # SI floats after quantity_args (narrowed for the type checker)
+    dx = float(dx)
+    particle_diameter = float(particle_diameter)
+    electrolyte_sigma_e = float(electrolyte_sigma_e)
+    width = None if width is None else float(width)
+    li_top = None if li_top is None else float(li_top)
+    split = None if split is None else float(split)
+    electrolyte_sigma_ion = None if electrolyte_sigma_ion is None else float(electrolyte_sigma_ion)
     shp, dx = _grid(shape, dx)
     ndim = len(shp)
     eps = [float(v) for v in (porosity if np.ndim(porosity) else (porosity, porosity))]
