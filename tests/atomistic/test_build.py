@@ -40,7 +40,7 @@ def test_bulk_structures_from_wyckoff():
     co = d[(s[i] == "C") & (s[j] == "O")]
     assert co.size == 12 and co.min() > 1.25 and co.max() < 1.30  # carbonate C-O ~1.28 A
     with pytest.raises(NotImplementedFeatureError, match="garnet"):
-        bulk("LLZO")
+        bulk("LLZTO")  # Ta-doped garnet: no ordered Li/Ta cell in the library (LLZO itself is the tetragonal cell)
     with pytest.raises(ParameterError, match="did you mean 'LiCl'"):
         bulk("LiCI")
 

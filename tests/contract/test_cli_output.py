@@ -86,6 +86,7 @@ CHEAP: dict[str, Callable[[Path, int], list[str]]] = {
     "nucleation": lambda t, i: ["--overpotential", "20 mV", "--contact-angle", "142 deg"],
     "segregation": lambda t, i: ["--surface-energy", "0.3 J/m2", "--interface-energy", "0.45 J/m2"],
     "wetting": lambda t, i: ["--work-of-adhesion", "0.09 J/m2"],
+    "stability": lambda t, i: ["Li", "Li2CO3", "--calculator", "none"],
     "interlayer": lambda t, i: ["--preset", "lni-5cnt", "--current-density", "1 mA/cm2", "--capacity", "1 mAh/cm2"],
     "ccd": lambda t, i: ["--synthetic", "--failure", "soft"],
     "materials": lambda t, i: ["--kind", "electrolyte"],

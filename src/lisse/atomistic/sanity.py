@@ -17,7 +17,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from ase import Atoms  # ase is imported at run time only inside the functions that need it
 
-__all__ = ["min_distance", "check_distances", "check_periodic", "vacuum_thickness", "check_vacuum", "check_energy_per_atom", "check_slab"]
+__all__ = ["min_distance", "check_distances", "check_periodic", "vacuum_thickness", "check_vacuum", "check_energy_per_atom", "check_slab",
+           "density_g_cm3", "check_bulk"]
 
 #: Fraction of the sum of covalent radii below which two atoms count as overlapping.
 OVERLAP_FRACTION = 0.6
@@ -220,3 +221,73 @@ def check_slab(atoms: Atoms, cutoff: float, what: str = "slab") -> dict:
     v = check_vacuum(atoms, cutoff, what)
     d = check_distances(atoms, what=what)
     return {"vacuum_A": v, "min_distance_A": d, "periodic": True}
+
+
+def density_g_cm3(atoms: Atoms) -> float:
+    """Mass density of a periodic cell [g/cm^3] (standard atomic masses of ASE).
+
+    Parameters
+    ----------
+    atoms : ase.Atoms
+        The periodic cell (Å).
+
+    Returns
+    -------
+    float
+        Density [g/cm^3].
+    """
+    from lisse.constants import AVOGADRO
+
+    mass_g = float(np.sum(atoms.get_masses())) / AVOGADRO
+    return mass_g / (atoms.get_volume() * 1e-24)
+
+
+def check_bulk(atoms: Atoms, density: float | None = None, tolerance: float = 0.05, what: str = "bulk") -> dict:
+    """Checks of a bulk cell: periodic, no overlapping atoms, a charge-neutral composition, density near ``density``.
+
+    Charge neutrality: pymatgen finds an assignment of common oxidation states that sums to zero
+    (elements and intermetallics pass with all states zero).
+
+    Parameters
+    ----------
+    atoms : ase.Atoms
+        The cell (Å).
+    density : float, optional
+        Experimental density [g/cm^3] to compare with (skipped when None or NaN).
+    tolerance : float, default 0.05
+        Largest relative deviation from ``density`` (dimensionless).
+    what : str, default "bulk"
+        Name of the structure in messages.
+
+    Returns
+    -------
+    dict
+        ``formula``, ``min_distance_A``, ``density_g_cm3``, ``density_deviation`` (relative, NaN without reference),
+        ``oxidation_states`` (one neutral assignment, element -> state).
+
+    Raises
+    ------
+    CalculationError
+        Not periodic, overlapping atoms, no charge-neutral assignment, or density off by more than ``tolerance``.
+    """
+    from pymatgen.core import Composition
+
+    if not all(atoms.pbc):
+        raise CalculationError(f"{what}: a bulk cell must be periodic in x, y and z; got pbc={list(map(bool, atoms.pbc))}")
+    dmin = check_distances(atoms, what=what)
+    comp = Composition(atoms.get_chemical_formula())
+    if len(comp.elements) == 1 or all(e.is_metal for e in comp.elements):
+        oxi: dict = {str(e): 0 for e in comp.elements}
+    else:
+        guesses = comp.oxi_state_guesses(max_sites=-1)
+        if not guesses:
+            raise CalculationError(f"{what}: composition {comp.reduced_formula} has no charge-neutral assignment of common oxidation states")
+        oxi = {k: float(v) for k, v in guesses[0].items()}
+    rho = density_g_cm3(atoms)
+    dev = float("nan")
+    if density is not None and np.isfinite(density):
+        dev = rho / density - 1.0
+        if abs(dev) > tolerance:
+            raise CalculationError(f"{what}: density {rho:.3f} g/cm3 deviates {dev * 100:+.1f} % from the experimental {density:.3f} g/cm3 "
+                                   f"(limit {tolerance * 100:.0f} %): wrong cell, composition or Z")
+    return {"formula": comp.reduced_formula, "min_distance_A": dmin, "density_g_cm3": rho, "density_deviation": dev, "oxidation_states": oxi}

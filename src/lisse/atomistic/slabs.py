@@ -70,7 +70,7 @@ def check_layers(layers: int, name: str = "layers", low: int = 2) -> int:
 
 
 #: Covalent bonds that a slab cut must never break (polyanions such as CO3^2-), with max length in A.
-_KEEP_BONDS = {("C", "O"): 1.5, ("N", "O"): 1.5, ("P", "O"): 1.8, ("S", "O"): 1.7, ("S", "C"): 1.9, ("C", "F"): 1.5}
+_KEEP_BONDS = {("C", "O"): 1.5, ("N", "O"): 1.5, ("P", "O"): 1.8, ("P", "S"): 2.3, ("S", "O"): 1.7, ("S", "C"): 1.9, ("C", "F"): 1.5}
 
 
 def _group_z(atoms) -> np.ndarray:
@@ -170,7 +170,12 @@ def _pmg_slabs(bulk_atoms, miller: Sequence[int], thickness: float):
 
 @requires("ase", "pymatgen", feature="building slabs")
 def terminations(bulk_atoms: Atoms, miller: Sequence[int]) -> list[dict]:
-    """List the distinct terminations of the ``miller`` surface: index, bottom-plane composition, shift.
+    """List the distinct terminations of the ``miller`` surface: index, bottom-plane composition, shift, symmetry, polarity.
+
+    The terminations are pymatgen's ``SlabGenerator.get_slabs`` (symmetry-equivalent shifts removed; bonds of
+    polyanions such as CO3 never broken); each is flagged symmetric (top and bottom equivalent) and polar (a
+    dipole across the slab), the filters to apply before computing a surface or interface energy. The index is
+    what ``make_slab(..., termination=K)`` and ``lisse wetting --termination K`` select.
 
     Parameters
     ----------
@@ -182,7 +187,8 @@ def terminations(bulk_atoms: Atoms, miller: Sequence[int]) -> list[dict]:
     Returns
     -------
     list of dict
-        ``termination`` (index), ``shift`` (pymatgen's fractional shift, dimensionless), ``bottom_plane`` (composition).
+        ``termination`` (index), ``shift`` (pymatgen's fractional shift, dimensionless), ``bottom_plane`` (composition),
+        ``symmetric`` and ``polar`` (bool).
 
     Raises
     ------
@@ -191,7 +197,8 @@ def terminations(bulk_atoms: Atoms, miller: Sequence[int]) -> list[dict]:
     """
     out = []
     for i, sl in enumerate(_pmg_slabs(bulk_atoms, miller, 10.0)):
-        out.append({"termination": i, "shift": float(sl.shift), "bottom_plane": _bottom_composition(sl)})
+        out.append({"termination": i, "shift": float(sl.shift), "bottom_plane": _bottom_composition(sl),
+                    "symmetric": bool(sl.is_symmetric()), "polar": bool(sl.is_polar())})
     return out
 
 

@@ -23,7 +23,7 @@ from lisse.atomistic.interfaces import build_interface, lattice_matches, registr
 from lisse.atomistic.sanity import check_distances, check_energy_per_atom, check_slab, vacuum_thickness
 from lisse.atomistic.slabs import check_layers, check_miller, layer_planes, make_slab, set_vacuum
 from lisse.atomistic.structures import bulk as build_bulk
-from lisse.atomistic.structures import check_material
+from lisse.atomistic.structures import check_material, material_label
 from lisse.constants import ELEMENTARY_CHARGE
 from lisse.errors import CalculationError, ParameterError, requires
 from lisse.params import check_count
@@ -158,7 +158,7 @@ def relax_bulk(ctx: WorkflowContext, material: str, fmax: float = 0.01, steps: i
     ctx : WorkflowContext
         Calculator, cache and job log.
     material : str
-        Library material (:func:`lisse.atomistic.structures.available`).
+        Library material (:func:`lisse.atomistic.structures.available`) or a structure file (CIF or any format ASE reads).
     fmax : float, default 0.01
         Force convergence [eV/Å].
     steps : int, default 200
@@ -176,7 +176,7 @@ def relax_bulk(ctx: WorkflowContext, material: str, fmax: float = 0.01, steps: i
         The relaxation does not converge.
     """
     b = build_bulk(material, primitive=True)
-    r = ctx.run(Job(f"bulk_{material}", b, "relax_cell", fmax=fmax, steps=steps))
+    r = ctx.run(Job(f"bulk_{material_label(material)}", b, "relax_cell", fmax=fmax, steps=steps))
     if not r.converged:
         raise CalculationError(f"bulk relaxation of {material} did not converge (fmax {r.fmax_final_eV_A:.3f} > {fmax} eV/A in {steps} steps)")
     n_fu = len(b) / (len(build_bulk(material)) / build_bulk(material).info["formula_units"])
@@ -278,7 +278,7 @@ def surface_energy_workflow(
         if not s.info["stoichiometric"]:
             raise CalculationError(f"{material}{tuple(miller)} slab with {n} layers is not stoichiometric; surface energy needs a stoichiometric slab")
         chk = check_slab(s, ctx.calculator.info.cutoff_A, f"{material}{tuple(miller)} slab")
-        r = ctx.run(Job(f"slab_{material}_{''.join(map(str, miller))}_t{termination}_n{n}", s, "relax", fmax, steps))
+        r = ctx.run(Job(f"slab_{material_label(material)}_{''.join(map(str, miller))}_t{termination}_n{n}", s, "relax", fmax, steps))
         check_distances(r.atoms, what=r.name)
         area = s.info["area_A2"]
         nfu = s.info["formula_units"]
@@ -390,7 +390,7 @@ def adhesion_workflow(
     calculator : str, AtomisticCalculator or WorkflowContext, default "chgnet"
         The calculator (spec or instance), or a context to run in (shares its job log).
     substrate : str, default "LiF"
-        Substrate material (:func:`lisse.atomistic.structures.available`).
+        Substrate material (:func:`lisse.atomistic.structures.available`) or a structure file (CIF or any format ASE reads).
     film : str, default "Li"
         The film; must be ``"Li"`` (Li takes the strain).
     substrate_miller : sequence of int, default (1, 0, 0)
@@ -626,7 +626,7 @@ def interface_energy_workflow(
     calculator : str, AtomisticCalculator or WorkflowContext, default "chgnet"
         The calculator (spec or instance), or a context to run in (shares its job log).
     substrate : str, default "LiF"
-        Substrate material (:func:`lisse.atomistic.structures.available`).
+        Substrate material (:func:`lisse.atomistic.structures.available`) or a structure file (CIF or any format ASE reads).
     substrate_miller : sequence of int, default (1, 0, 0)
         Miller indices of the substrate surface.
     film_miller : sequence of int, default (1, 0, 0)
@@ -712,7 +712,7 @@ def segregation_workflow(calculator: Any = "chgnet", phase: str = "LiF", miller=
     calculator : str, AtomisticCalculator or WorkflowContext, default "chgnet"
         The calculator (spec or instance), or a context to run in (shares its job log).
     phase : str, default "LiF"
-        The dispersed phase X.
+        The dispersed phase X (library name or structure file).
     miller : sequence of int, default (1, 0, 0)
         Miller indices of X's surface and of the X|Li interface.
     particle_radius : float, optional
@@ -821,7 +821,7 @@ def adsorption_workflow(calculator: Any = "chgnet", substrate: str = "LiF", mill
     s = make_slab(_conventional_relaxed(substrate, x_b), miller, layers, vacuum).repeat((supercell[0], supercell[1], 1))
     s = set_vacuum(s, vacuum)
     fixed = _fix_bottom(s, 1)
-    r_slab = ctx.run(Job(f"ads_slab_{substrate}", s, "relax", fmax, steps, fixed=fixed))
+    r_slab = ctx.run(Job(f"ads_slab_{material_label(substrate)}", s, "relax", fmax, steps, fixed=fixed))
     from ase import Atoms
 
     a = r_slab.atoms.copy()
@@ -831,7 +831,7 @@ def adsorption_workflow(calculator: Any = "chgnet", substrate: str = "LiF", mill
     a += Atoms("Li", positions=[[c[0], c[1], top + height]])
     a = set_vacuum(a, vacuum)
     check_distances(a, what="adatom start")
-    r = ctx.run(Job(f"ads_{substrate}_Li", a, "relax", fmax, steps, fixed=_fix_bottom(a, 1)))
+    r = ctx.run(Job(f"ads_{material_label(substrate)}_Li", a, "relax", fmax, steps, fixed=_fix_bottom(a, 1)))
     check_distances(r.atoms, what=r.name)
     e = adsorption_energy(r.energy_eV, r_slab.energy_eV, li_b["energy_per_atom_eV"])
     return {"substrate": substrate, "miller": list(miller), "adsorption_energy_eV": e, "reference": "bulk Li (per atom)",
@@ -864,7 +864,7 @@ def adhesion_jobs(
     Parameters
     ----------
     substrate : str, default "LiF"
-        Substrate material (:func:`lisse.atomistic.structures.available`).
+        Substrate material (:func:`lisse.atomistic.structures.available`) or a structure file (CIF or any format ASE reads).
     substrate_miller : sequence of int, default (1, 0, 0)
         Miller indices of the substrate surface.
     film_miller : sequence of int, default (1, 0, 0)
@@ -914,7 +914,7 @@ def adhesion_jobs(
         gap = float(ml_result.get("interface_gap_relaxed_A", gap))
     li = build_bulk("Li")
     x = build_bulk(substrate)
-    jobs = [Job("bulk_Li", build_bulk("Li", primitive=True), "relax_cell"), Job(f"bulk_{substrate}", build_bulk(substrate, primitive=True), "relax_cell")]
+    jobs = [Job("bulk_Li", build_bulk("Li", primitive=True), "relax_cell"), Job(f"bulk_{material_label(substrate)}", build_bulk(substrate, primitive=True), "relax_cell")]
     for n in li_slab_layers:
         jobs.append(Job(f"slab_Li_n{n}", make_slab(li, film_miller, n, vacuum), "relax"))
     fl = make_slab(li, film_miller, film_layers, vacuum)

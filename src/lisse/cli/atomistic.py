@@ -9,21 +9,24 @@ DESCRIPTION = (
     "uncertainty attached to every ML result. decks: write complete VASP (INCAR/POSCAR/KPOINTS + POTCAR.spec; POTCARs are "
     "licensed and not shipped) or Quantum ESPRESSO (pw.in) decks for every structure of the Li|X work-of-adhesion workflow. "
     "from-files: read the finished runs (vasprun.xml/OUTCAR or pw.x output, one folder per job) and compute W_ad, sigma_Li "
-    "and the contact angle from the same DFT. structures: list the bulk crystals lisse can build."
+    "and the contact angle from the same DFT. structures: list the bulk crystals lisse can build. terminations: every "
+    "distinct termination of X (--substrate-miller) with its bottom plane, symmetric and polar flags (select one with "
+    "lisse wetting --termination K)."
 )
 EXAMPLES = """  lisse atomistic accuracy --json
   lisse atomistic accuracy --calculator chgnet:0.3.0
   lisse atomistic decks Li LiF --code vasp --out dft_LiF
   lisse atomistic from-files dft_LiF --code vasp --json
   lisse atomistic structures
+  lisse atomistic terminations Li2CO3 --substrate-miller 0 0 1 --json
 """
 
 
 def add_arguments(parser) -> None:
     from lisse.cli.common import add_quantity
 
-    parser.add_argument("action", choices=["accuracy", "decks", "from-files", "structures"])
-    parser.add_argument("args", nargs="*", help="decks: 'Li X'; from-files: the deck folder")
+    parser.add_argument("action", choices=["accuracy", "decks", "from-files", "structures", "terminations"])
+    parser.add_argument("args", nargs="*", help="decks: 'Li X'; from-files: the deck folder; terminations: X (a library name or structure file)")
     parser.add_argument("--calculator", default=None, help="accuracy: only this calculator (e.g. chgnet:0.3.0)")
     parser.add_argument("--code", default="vasp", choices=["vasp", "qe", "both"])
     parser.add_argument("--out", default=None, help="decks: output folder (must not exist or be empty)")
@@ -43,10 +46,21 @@ def run(args):
         rk = [r for r in rankings() if args.calculator is None or r["calculator"] == args.calculator]
         return {"rows": rows(args.calculator), "rankings": rk, "literature": t.get("literature", []), "meta": t.get("meta", {})}
     if args.action == "structures":
-        from lisse.atomistic.structures import _NOT_YET, CRYSTALS
+        from lisse.atomistic.structures import _NOT_YET, ALIASES, CRYSTALS
 
-        return {"available": [{"material": k, "spacegroup": v.spacegroup, "wyckoff": list(v.wyckoff), "source": v.source} for k, v in CRYSTALS.items()],
-                "not_yet": [{"material": k, "reason": r} for k, r in _NOT_YET.items()]}
+        alias = {v: k for k, v in ALIASES.items()}
+        return {"available": [{"material": k, "alias": alias.get(k), "spacegroup": v.spacegroup, "wyckoff": list(v.wyckoff), "source": v.source,
+                               "density_g_cm3": v.density_g_cm3, "density_source": v.density_source} for k, v in CRYSTALS.items()],
+                "not_yet": [{"material": k, "reason": r} for k, r in _NOT_YET.items()],
+                "user_structures": "any other material: give a structure file (CIF or any format ASE reads) where a name is accepted"}
+    if args.action == "terminations":
+        from lisse.atomistic.slabs import terminations
+        from lisse.atomistic.structures import bulk
+
+        if len(args.args) != 1:
+            raise ParameterError(f"terminations needs one material X; got {' '.join(args.args)!r}")
+        miller = tuple(args.substrate_miller)
+        return {"material": args.args[0], "miller": list(miller), "terminations": terminations(bulk(args.args[0]), miller)}
     if args.action == "decks":
         from pathlib import Path
 

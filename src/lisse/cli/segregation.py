@@ -16,7 +16,8 @@ EXAMPLES = """  lisse segregation --surface-energy "0.30 J/m2" --interface-energ
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("phase", nargs="?", help="phase X to evaluate with the atomistic workflow (e.g. LiF)")
+    parser.add_argument("phase", nargs="?", help="phase X to evaluate with the atomistic workflow: a library name (e.g. LiF) or a structure file "
+                        "(CIF or any format ASE reads, ordered cells only)")
     from lisse.cli.common import add_quantity
 
     add_quantity(parser, "--surface-energy", "J/m2", "surface energy gamma_X of the phase, e.g. '0.5 J/m2'")

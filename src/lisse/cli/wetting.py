@@ -22,13 +22,15 @@ EXAMPLES = """  lisse wetting --work-of-adhesion "0.09 J/m2" --json
   lisse wetting Li LiF --calculator sevennet --substrate-miller 1 0 0
   lisse wetting Li Li2CO3 --substrate-miller 0 0 1 --substrate-layers 6 --max-strain "3.5 percent"
   lisse wetting Li LiF Li2O Li3N --jobs 3 --json    # screening: one row per substrate, failures are rows
+  lisse wetting Li my_llzo.cif --substrate-miller 0 0 1 --termination 1   # your own ordered cell (CIF, POSCAR ...)
   lisse wetting Li LiF Li2O Li3N --scheduler tcp://HOST:8786
 """
 
 
 def add_arguments(parser) -> None:
     parser.add_argument("materials", nargs="*", help="'Li X' to run the atomistic workflow for Li on substrate X (e.g. Li LiF); "
-                        "'Li X Y ...' screens several substrates (one row each)")
+                        "'Li X Y ...' screens several substrates (one row each). X is a library name (lisse atomistic structures) "
+                        "or a structure file: CIF or any format ASE reads (ordered cells only)")
     from lisse.cli.common import add_executor_options, add_quantity
 
     add_executor_options(parser, "substrates of a screen (Li X Y ...)")
@@ -41,6 +43,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("--substrate-miller", nargs=3, type=int, default=[1, 0, 0], metavar=("H", "K", "L"))
     parser.add_argument("--film-miller", nargs=3, type=int, default=[1, 0, 0], metavar=("H", "K", "L"))
     add_quantity(parser, "--max-strain", "", 'largest strain on Li, e.g. "3 %%" or 0.03 (default "3 percent")', default="3 percent")
+    parser.add_argument("--termination", type=int, default=0, metavar="K",
+                        help="substrate termination index (default 0; list them with 'lisse atomistic terminations X --substrate-miller H K L')")
     parser.add_argument("--substrate-layers", type=int, default=3, help="atomic planes of X (default 3; use 6 for Li2CO3(001))")
     parser.add_argument("--film-layers", type=int, default=5, help="atomic planes of Li (default 5)")
     parser.add_argument("--starts", type=int, default=3, help="number of relaxation starts (lowest kept; default 3)")
@@ -86,7 +90,7 @@ def _cache(args):
 
 def _workflow_kw(args) -> dict:
     return dict(film="Li", substrate_miller=tuple(args.substrate_miller), film_miller=tuple(args.film_miller),
-                substrate_layers=args.substrate_layers, film_layers=args.film_layers, max_strain=args.max_strain,
+                substrate_layers=args.substrate_layers, film_layers=args.film_layers, max_strain=args.max_strain, substrate_termination=args.termination,
                 n_starts=args.starts, fmax=args.fmax)
 
 
