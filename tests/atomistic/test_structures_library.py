@@ -18,13 +18,18 @@ from lisse.atomistic.structures import ARGYRODITE_48H_CHOICE, CRYSTALS, bulk, ch
 from lisse.errors import CalculationError, NotImplementedFeatureError, ParameterError, ReaderError  # noqa: E402
 
 
+#: Cells that are not room-temperature experimental cells, with the density tolerance they are held to and why.
+_DENSITY_TOLERANCE = {"Li9Al4": 0.05}  # 0 K DFT-relaxed source cell: ~3 % denser than the room-temperature experiment
+
+
 @pytest.mark.parametrize("name", sorted(CRYSTALS))
 def test_library_cell_passes_sanity_and_matches_experimental_density(name):
     d = CRYSTALS[name]
     a = bulk(name)
     assert np.isfinite(d.density_g_cm3) and d.density_source
-    r = check_bulk(a, d.density_g_cm3, tolerance=0.03, what=name)  # within 3 % of the published density
-    assert abs(r["density_deviation"]) < 0.03
+    tol = _DENSITY_TOLERANCE.get(name, 0.03)  # within 3 % of the published density (experimental cells)
+    r = check_bulk(a, d.density_g_cm3, tolerance=tol, what=name)
+    assert abs(r["density_deviation"]) < tol
     ox = r["oxidation_states"]
     counts = {s: a.get_chemical_symbols().count(s) for s in set(a.get_chemical_symbols())}
     assert sum(ox[s] * n for s, n in counts.items()) == pytest.approx(0.0, abs=1e-9)  # charge neutral
@@ -81,7 +86,7 @@ def test_black_phosphorus_bonds_and_li3p():
 
 
 def test_not_yet_materials_point_to_user_structures():
-    for name in ("LLZTO", "Li9Al4", "LiCF3SO3"):
+    for name in ("LLZTO", "LiCF3SO3"):
         with pytest.raises(NotImplementedFeatureError):
             bulk(name)
     with pytest.raises(NotImplementedFeatureError, match="as a file"):
@@ -176,3 +181,32 @@ def test_user_structure_drives_the_workflow_jobs(tmp_path, cli):
     assert jobs["bulk_my_sulfide"].atoms.get_chemical_formula() == "Li2S"  # primitive antifluorite cell of the file
     r = cli("wetting", "Li", str(tmp_path / "missing.cif"), "--json")
     assert r.returncode == 2 and "missing.cif" in r.stderr and "does not exist" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_li9al4_matches_the_source_primitive_cell():
+    """Second, independent transcription: the source's primitive cell (13 atoms, Cartesian lattice vectors) as written in
+    github.com/seshasaibehara/casm-alloy-manager tests/input_files/Li9Al4_primitive.vasp (commit b9d0625), compared with the
+    library's conventional C2/m cell built from Wyckoff sites."""
+    from ase import Atoms
+    from pymatgen.analysis.structure_matcher import StructureMatcher
+    from pymatgen.io.ase import AseAtomsAdaptor
+
+    cell = [[4.471006, 0.0, 0.0], [0.0, 1.411149, 5.179652], [-2.235503, -9.345034, 0.0]]
+    frac = [[0.232895, 0.842594, 0.465790], [0.307941, 0.472885, 0.615882], [0.692059, 0.527115, 0.384118],
+            [0.543552, 0.325860, 0.087104], [0.767105, 0.157406, 0.534210], [0.456448, 0.674140, 0.912896],
+            [0.0, 0.0, 0.0], [0.914098, 0.359347, 0.828196], [0.085902, 0.640653, 0.171804],
+            [0.614294, 0.934058, 0.228588], [0.385706, 0.065942, 0.771412], [0.150820, 0.216684, 0.301640],
+            [0.849180, 0.783316, 0.698360]]
+    src = Atoms("Li9Al4", scaled_positions=frac, cell=cell, pbc=True)
+    lib = bulk("Li9Al4")
+    assert lib.get_chemical_formula() == "Al8Li18" and lib.info["formula_units"] == 2 and lib.info["spacegroup"] == 12
+    assert lib.get_volume() == pytest.approx(2 * src.get_volume(), rel=1e-5)  # C-centred: conventional = 2 x primitive
+    # same crystal: lattice lengths within 0.5 %, sites within 0.005 (pymatgen RMS displacement / (V/n)^(1/3))
+    matcher = StructureMatcher(ltol=0.005, stol=0.005, angle_tol=0.5, primitive_cell=True, scale=False)
+    assert matcher.fit(AseAtomsAdaptor.get_structure(lib), AseAtomsAdaptor.get_structure(src))
+    from ase.neighborlist import neighbor_list
+
+    i, j, d = neighbor_list("ijd", lib, 2.75)
+    s = np.array(lib.get_chemical_symbols())
+    alal = d[(s[i] == "Al") & (s[j] == "Al")]
+    assert alal.size == 16 and np.allclose(alal, 2.69, atol=0.01)  # each Al has two Al neighbours: zigzag chains

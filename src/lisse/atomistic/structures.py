@@ -9,7 +9,7 @@ Li on one site of each half-occupied 48h doublet, the translation-invariant choi
 (see :data:`CRYSTALS` and :func:`bulk`). Every entry carries the experimental density it is checked against
 (:func:`lisse.atomistic.sanity.check_bulk`).
 
-Materials not yet covered (Ta-doped LLZTO, Li9Al4, LiCF3SO3, LNI) raise
+Materials not yet covered (Ta-doped LLZTO, LiCF3SO3, LNI) raise
 :class:`~lisse.errors.NotImplementedFeatureError`; give their structure as a file instead
 (:func:`load_structure`: CIF or any format ASE reads, an ``ase.Atoms`` or a pymatgen ``Structure``).
 """
@@ -39,6 +39,7 @@ for _c in (
     Citation("Brown1965", "Brown, Rundqvist", "Refinement of the crystal structure of black phosphorus", "Acta Cryst. 19, 684", 1965, "10.1107/S0365110X65004140"),
     Citation("Dong2007", "Dong, DiSalvo", "Reinvestigation of trilithium phosphide, Li3P", "Acta Cryst. E 63, i97", 2007, "10.1107/S1600536807012172"),
     Citation("Rabenau1976", "Rabenau, Schulz", "Re-evaluation of the lithium nitride structure", "J. Less-Common Met. 50, 155", 1976, "10.1016/0022-5088(76)90263-7"),
+    Citation("Hansen1968", "Hansen, Smith", "The crystal structure of Li9Al4", "Acta Cryst. B 24, 913", 1968, None),
 ):
     add(_c)
 
@@ -202,6 +203,21 @@ CRYSTALS.update({
               "framework (Li-O 2.1-2.4 A, Li-Li >= 2.0 A) found here, not Awaka's refined values: relax with the calculator"),
         density_g_cm3=5.107, density_source="X-ray density of the cited cell (checks composition and Z, not the cell)",
     ),
+    "Li9Al4": CrystalData(
+        "Li9Al4", 12, ("Li", "Li", "Li", "Li", "Li", "Al", "Al"),
+        ((0.232895, 0.0, 0.842594), (0.307941, 0.0, 0.472885), (0.043552, 0.5, 0.325860), (0.0, 0.0, 0.0),
+         (0.414098, 0.5, 0.359347), (0.114294, 0.5, 0.934058), (0.150820, 0.0, 0.216684)),
+        (18.690068, 4.471006, 5.368439, 90, 105.239845, 90), ("4i", "4i", "4i", "2a", "4i", "4i", "4i"),
+        "monoclinic Li9Al4 (C2/m, Z = 2, 26 atoms; structure type of [Hansen1968]); cell and positions from the primitive cell "
+        "github.com/seshasaibehara/casm-alloy-manager tests/input_files/Li9Al4_primitive.vasp (commit b9d0625), standardised "
+        "to the conventional C2/m cell (unique axis b) with spglib (symprec 1e-3)",
+        "Hansen1968", 13,
+        note=("the source cell is a 0 K DFT-relaxed cell (functional not stated in the file): a, beta and the volume (432.8 A^3) are "
+              "~3 % below the room-temperature experiment; Al-Al zigzag chains 2.69 A, shortest Li-Al 2.71 A, Li-Li 2.68 A"),
+        density_g_cm3=1.27,
+        density_source=("X-ray density of the experimental cell of [Hansen1968] (V ~ 446 A^3, Z = 2), recalled, not re-read from "
+                        "the paper; the stored DFT cell is 2.9 % denser"),
+    ),
 })
 
 #: Other names of library materials.
@@ -209,8 +225,7 @@ ALIASES = {"LPSC": "Li6PS5Cl", "LLZO": "Li7La3Zr2O12"}
 
 _NOT_YET = {
     "LLZTO": "Ta-doped garnet needs an ordered Li/Ta supercell (give an ordered cell as a file: CIF or any format ASE reads)",
-    "Li9Al4": "monoclinic Li9Al4 (C2/m, 26 atoms) Wyckoff data not entered yet",
-    "LiCF3SO3": "lithium triflate (P21/c, 36 atoms) coordinates not entered yet",
+    "LiCF3SO3": "lithium triflate (P21/c, 36 atoms): no public coordinate source found yet (give a CIF of it as a file)",
     "LNI": "Li7N2I needs its cubic anti-fluorite-derived ordered model",
 }
 
