@@ -98,7 +98,7 @@ def test_tetragonal_llzo_framework_and_li_sites():
 
     a = bulk("LLZO")
     assert a.get_chemical_formula() == "La24Li56O96Zr16" and a.info["formula_units"] == 8 and a.info["material"] == "Li7La3Zr2O12"
-    i, j, d = neighbor_list("ijd", a, 2.7)
+    i, j, d = neighbor_list("ijd", a, 3.0)
     s = np.array(a.get_chemical_symbols())
 
     def shell(el, cut):
@@ -108,8 +108,36 @@ def test_tetragonal_llzo_framework_and_li_sites():
     # garnet framework (Awaka 2009): ZrO6 octahedra ~2.10 A, LaO8 dodecahedra 2.5-2.65 A
     assert all(x.size == 6 and np.all(np.abs(x - 2.11) < 0.05) for x in shell("Zr", 2.4))
     assert all(x.size == 8 and x.min() > 2.45 and x.max() < 2.68 for x in shell("La", 2.8))
-    li = shell("Li", 2.5)
-    assert sorted(x.size for x in li).count(4) == 8 and sorted(x.size for x in li).count(6) == 48  # 8 tetrahedral + 48 octahedral Li
+    # Li: 8 tetrahedral (8a, four O at ~1.9 A), 16 octahedral (16f, six O within 2.5 A), 32 in strongly distorted
+    # octahedra (32g: four O within 2.25 A, two more within 2.9 A)
+    n_close = sorted(x.size for x in shell("Li", 2.25))
+    n_oct = sorted(x.size for x in shell("Li", 2.5))
+    n_far = sorted(x.size for x in shell("Li", 2.9))
+    assert n_close.count(4) == 40 and n_oct.count(6) == 16 and n_far.count(6) == 48
+    li = np.nonzero(s == "Li")[0]
+    lili = a.get_all_distances(mic=True)[np.ix_(li, li)][~np.eye(li.size, dtype=bool)]
+    assert lili.min() > 2.4  # fully ordered Li: no pair of neighbouring Li sites both occupied
+
+
+def test_tetragonal_llzo_matches_the_source_cell():
+    """Second, independent transcription of the coordinate source, in its own origin and setting (pymatgen's I4_1/acd):
+    github.com/bjmorgan/hofmann examples/Li7La3Zr2O12.cif (commit b28f60e), a DFT-relaxed ordered cell."""
+    from pymatgen.analysis.structure_matcher import StructureMatcher
+    from pymatgen.core import Lattice, Structure
+    from pymatgen.io.ase import AseAtomsAdaptor
+
+    species = ["Li", "Li", "Li", "La", "La", "Zr", "O", "O", "O"]
+    coords = [[0.0805155, 0.1624655, 0.9308565], [0.181211, 0.181211, 0.75], [0.0, 0.0, 0.0], [0.12737, 0.25, 0.375],
+              [0.0, 0.0, 0.25], [0.0, 0.25, 0.125], [0.034616, 0.694517, 0.471296], [0.054963, 0.102443, 0.090667],
+              [0.150823, 0.223227, 0.571236]]
+    src = Structure.from_spacegroup("I4_1/acd", Lattice.tetragonal(13.23607, 12.701706), species, coords)
+    lib = AseAtomsAdaptor.get_structure(bulk("LLZO"))
+    assert len(src) == len(lib) == 192
+    # the library keeps the experimental lattice (Awaka 2009): the DFT cell is 0.8 % (a) and 0.3 % (c) larger
+    assert lib.lattice.a / src.lattice.a == pytest.approx(13.134 / 13.23607, rel=1e-6)
+    # same fractional positions: sites within 0.005 (pymatgen RMS displacement / (V/n)^(1/3)) once the volumes are matched
+    matcher = StructureMatcher(ltol=0.01, stol=0.005, angle_tol=0.5, scale=True, primitive_cell=False)
+    assert matcher.fit(lib, src)
 
 
 def test_user_structures_file_atoms_and_pymatgen(tmp_path):

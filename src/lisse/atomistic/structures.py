@@ -191,16 +191,20 @@ CRYSTALS.update({
     ),
     "Li7La3Zr2O12": CrystalData(
         "Li7La3Zr2O12", 142, ("La", "La", "Zr", "O", "O", "O", "Li", "Li", "Li"),
-        ((0.0, 0.25, 0.125), (0.1253, 0.0, 0.25), (0.0, 0.0, 0.0),
-         (0.2816, 0.1003, 0.1950), (0.1970, 0.2817, 0.0979), (0.1011, 0.1971, 0.2834),
-         (0.0, 0.25, 0.375), (0.19, 0.44, 0.125), (0.447, 0.1264, 0.1986)),
+        ((0.0, 0.25, 0.125), (0.12737, 0.0, 0.25), (0.0, 0.0, 0.0),
+         (0.276770, 0.099183, 0.196236), (0.194517, 0.284616, 0.096296), (0.102443, 0.195037, 0.284333),
+         (0.0, 0.25, 0.375), (0.181211, 0.431211, 0.125), (0.419484, 0.087534, 0.194143)),
         (13.134, 13.134, 12.663, 90, 90, 90), ("8b", "16e", "16c", "32g", "32g", "32g", "8a", "16f", "32g"),
         "tetragonal garnet Li7La3Zr2O12 (I41/acd, origin choice 2), a = 13.134, c = 12.663 A [Awaka2009]: the ordered LLZO polymorph "
-        "(Li fully ordered on tetrahedral 8a and octahedral 16f + 32g; the cubic Al/Ta/Ga-stabilised LLZO of the papers is Li-disordered)",
+        "(Li fully ordered on tetrahedral 8a and octahedral 16f + 32g; the cubic Al/Ta/Ga-stabilised LLZO of the papers is Li-disordered); "
+        "fractional coordinates of all sites from the ordered cell github.com/bjmorgan/hofmann examples/Li7La3Zr2O12.cif (commit b28f60e; "
+        "identical in mcs-cice/IonExplorer2), shifted by (0, 1/4, 3/8) from its origin to origin choice 2",
         "Awaka2009", 24, setting=2,
-        note=("framework La 8b/16e, Zr 16c, O 3 x 32g: ZrO6 2.09-2.13 A, LaO8 2.50-2.64 A (checked in tests); Li 8a is the "
-              "tetrahedral site (Li-O 1.90 A), the Li 16f (x = 0.19) and 32g positions are the octahedral-void centres of this "
-              "framework (Li-O 2.1-2.4 A, Li-Li >= 2.0 A) found here, not Awaka's refined values: relax with the calculator"),
+        note=("the coordinate source is a pymatgen-written DFT-relaxed cell (a = 13.236, c = 12.702 A, likely a Materials Project "
+              "export of Awaka's structure), not Awaka's refined values: its framework agrees with the values previously recalled "
+              "from [Awaka2009] within 0.005, its Li 16f/32g differ from the octahedral-void centres used before by 0.009/0.039; "
+              "the lattice constants are the room-temperature values of [Awaka2009] as recalled (not re-read from the paper). "
+              "ZrO6 2.09-2.13 A, LaO8 2.47-2.65 A (checked in tests)"),
         density_g_cm3=5.107, density_source="X-ray density of the cited cell (checks composition and Z, not the cell)",
     ),
     "Li9Al4": CrystalData(
