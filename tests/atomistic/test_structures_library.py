@@ -238,3 +238,31 @@ def test_li9al4_matches_the_source_primitive_cell():
     s = np.array(lib.get_chemical_symbols())
     alal = d[(s[i] == "Al") & (s[j] == "Al")]
     assert alal.size == 16 and np.allclose(alal, 2.69, atol=0.01)  # each Al has two Al neighbours: zigzag chains
+
+
+def test_argyrodite_sites_agree_with_a_public_average_cell():
+    """Partial, independent check of the argyrodite sites against github.com/mcs-cice/IonExplorer2 examples/Li6PS5Cl.cif
+    (commit 1feb370; a FINDSYM cell with a = 10.28 A, not an experimental one): S 16e x = 0.61552, Cl 4a, S 4c, P 4b, and
+    Li on 24g (x, 1/4, 1/4) with x = 0.02311, the centre of each 48h doublet. The 48h split itself is not in that file."""
+    from ase.spacegroup import crystal
+
+    d = CRYSTALS["Li6PS5Cl"]
+    sites = dict(zip(d.wyckoff, d.basis))
+    assert sites["16e"][0] == pytest.approx(0.61552, abs=0.005)
+    assert sites["4a"] == (0.0, 0.0, 0.0) and sites["4c"] == (0.25, 0.25, 0.25) and sites["4b"] == (0.5, 0.5, 0.5)
+    full = crystal(list(d.symbols), basis=[list(b) for b in d.basis], spacegroup=d.spacegroup, cellpar=list(d.cellpar))
+    s = np.array(full.get_chemical_symbols())
+    frac = full.get_scaled_positions()[s == "Li"]
+    centres = []
+    for k, f in enumerate(frac):  # midpoint of each 48h doublet (its partner is the nearest Li)
+        dv = frac - f
+        dv -= np.round(dv)
+        dist = np.linalg.norm(dv * d.cellpar[0], axis=1)
+        dist[k] = np.inf
+        centres.append(np.mod(f + dv[np.argmin(dist)] / 2, 1.0))
+    # every midpoint is a 24g site: one coordinate x (or 1 - x, or 1/2 +- x), the other two at 1/4 or 3/4
+    for c in np.array(centres):
+        quarter = np.isclose(np.mod(c, 0.5), 0.25, atol=1e-6)
+        assert quarter.sum() == 2
+        x = float(c[~quarter][0])
+        assert min(abs(x - v) for v in (0.02311, 1 - 0.02311, 0.5 - 0.02311, 0.5 + 0.02311)) < 0.005

@@ -3,7 +3,8 @@
 The lattice constants are experimental starting values; workflows relax them with the calculator
 in use (so that slabs are unstrained *for that calculator*) and report the relaxed value.
 
-The garnet is tetragonal Li7La3Zr2O12 (alias ``LLZO``; the ordered polymorph, Awaka et al. 2009). The
+The garnet is tetragonal Li7La3Zr2O12 (alias ``LLZO``; the ordered polymorph, Awaka et al. 2009; coordinates from a
+public ordered cell, see its ``source``). Li9Al4 is the monoclinic intermetallic (C2/m) of the Li-Al-Cl surface layer. The
 argyrodite Li6PS5Cl (alias ``LPSC``) is an ordered model: full S/Cl order (Cl on 4a, S2- on 4c) and
 Li on one site of each half-occupied 48h doublet, the translation-invariant choice of lowest Ewald energy
 (see :data:`CRYSTALS` and :func:`bulk`). Every entry carries the experimental density it is checked against
@@ -184,7 +185,10 @@ CRYSTALS.update({
         "the end member of the partial 4a/4c exchange), Li on one site of each half-occupied 48h doublet (24 of 48), the "
         "translation-invariant choice of lowest Ewald energy; 16e x and 48h (x, x, z) close to the refinements of [Deiseroth2008, Kraft2017]",
         "Deiseroth2008", 13,
-        note=("positions checked by bond lengths: P-S 2.05 A, Li-S 2.43/2.48 A, Li-Cl 2.55 A, Li-Li 48h doublet 1.89 A; "
+        note=("positions checked by bond lengths: P-S 2.05 A, Li-S 2.43/2.48 A, Li-Cl 2.55 A, Li-Li 48h doublet 1.89 A, and against "
+              "the public average cell github.com/mcs-cice/IonExplorer2 examples/Li6PS5Cl.cif (commit 1feb370; FINDSYM, a = 10.28 A, "
+              "not experimental): S 16e x 0.6155 (here 0.62) and the 48h doublet centre 24g x 0.0231 (here 0.023) agree within 0.005; "
+              "the 48h split and a = 9.85 A are not verified against Deiseroth's or Kraft's refinement (no public copy found); "
               "the real material has ~10-60 % S/Cl site exchange depending on synthesis: the full order is a model choice"),
         density_g_cm3=1.86, density_source="X-ray density of the cited cell (checks composition and Z, not the cell)",
         ordering="argyrodite_48h",
