@@ -266,3 +266,18 @@ def test_argyrodite_sites_agree_with_a_public_average_cell():
         assert quarter.sum() == 2
         x = float(c[~quarter][0])
         assert min(abs(x - v) for v in (0.02311, 1 - 0.02311, 0.5 - 0.02311, 0.5 + 0.02311)) < 0.005
+
+
+def test_li2co3_agrees_with_a_second_refinement():
+    """Independent check: zabuyelite as in COD 9008283 (Effenberger & Zemann 1979, a second refinement, transcribed from a
+    public copy of the CIF), against the library's Idemoto 1998 values: lattice within 0.5 %, sites within 0.005."""
+    from pymatgen.analysis.structure_matcher import StructureMatcher
+    from pymatgen.core import Lattice, Structure
+    from pymatgen.io.ase import AseAtomsAdaptor
+
+    lat = Lattice.from_parameters(8.3593, 4.9725, 6.1975, 90, 114.83, 90)
+    cod = Structure.from_spacegroup("C2/c", lat, ["Li", "C", "O", "O"],
+                                    [[0.1965, 0.4484, 0.8344], [0.0, 0.0657, 0.25], [0.0, 0.3213, 0.25], [0.1459, -0.0635, 0.3127]])
+    lib = AseAtomsAdaptor.get_structure(bulk("Li2CO3"))
+    assert np.allclose(lib.lattice.abc, cod.lattice.abc, rtol=0.005) and lib.lattice.beta == pytest.approx(cod.lattice.beta, abs=0.5)
+    assert StructureMatcher(ltol=0.005, stol=0.005, angle_tol=0.5, scale=False, primitive_cell=False).fit(lib, cod)
