@@ -17,7 +17,6 @@ from lisse.atomistic.sanity import check_bulk, density_g_cm3  # noqa: E402
 from lisse.atomistic.structures import ARGYRODITE_48H_CHOICE, CRYSTALS, bulk, check_material, load_structure  # noqa: E402
 from lisse.errors import CalculationError, NotImplementedFeatureError, ParameterError, ReaderError  # noqa: E402
 
-
 #: Cells that are not room-temperature experimental cells, with the density tolerance they are held to and why.
 _DENSITY_TOLERANCE = {"Li9Al4": 0.05}  # 0 K DFT-relaxed source cell: ~3 % denser than the room-temperature experiment
 
