@@ -1,0 +1,80 @@
+"""Transient plate/strip simulator of the Li | (interlayer) | solid-electrolyte interface (issue 11).
+
+Modules: :mod:`.model` (parameters and closed-form laws: creep, critical stripping current, flaw criterion),
+:mod:`.protocol` (staircases, cycling), :mod:`.layer` (quasi-steady interlayer potentials), :mod:`.transient`
+(the transient simulation and its cycler record), :mod:`.predict` (CCD from the simulated record by the same
+:class:`~lisse.analysis.ccd.CCDDetector` used on measured files). Loaded on first use:
+
+>>> from lisse.sim.interface import build_model, staircase, predict_ccd
+>>> pred = predict_ccd(build_model("LNI-5CNT"), staircase("fixed-time", start=1.0, increment=1.0))  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from lisse._lazy import attach
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from lisse.sim.interface.cases import EXTRA_CASES, VALIDATION_CASES, ValidationCase, validation_case
+    from lisse.sim.interface.layer import LayerSolution, solve_layer
+    from lisse.sim.interface.model import (
+        InterfaceModel,
+        build_model,
+        contact_closure,
+        creep_strain_rate,
+        critical_stripping_current,
+        flaw_critical_pressure,
+    )
+    from lisse.sim.interface.predict import CCDPrediction, nucleation_onset, predict_ccd
+    from lisse.sim.interface.protocol import Protocol, cycling_protocol, staircase
+    from lisse.sim.interface.transient import Simulation, simulate
+
+__all__ = [
+    "EXTRA_CASES",
+    "VALIDATION_CASES",
+    "ValidationCase",
+    "validation_case",
+    "LayerSolution",
+    "solve_layer",
+    "InterfaceModel",
+    "build_model",
+    "contact_closure",
+    "creep_strain_rate",
+    "critical_stripping_current",
+    "flaw_critical_pressure",
+    "CCDPrediction",
+    "predict_ccd",
+    "nucleation_onset",
+    "Protocol",
+    "cycling_protocol",
+    "staircase",
+    "Simulation",
+    "simulate",
+]
+
+__getattr__, __dir__ = attach(
+    __name__,
+    {
+        "EXTRA_CASES": "cases",
+        "VALIDATION_CASES": "cases",
+        "ValidationCase": "cases",
+        "validation_case": "cases",
+        "LayerSolution": "layer",
+        "solve_layer": "layer",
+        "InterfaceModel": "model",
+        "build_model": "model",
+        "contact_closure": "model",
+        "creep_strain_rate": "model",
+        "critical_stripping_current": "model",
+        "flaw_critical_pressure": "model",
+        "CCDPrediction": "predict",
+        "predict_ccd": "predict",
+        "nucleation_onset": "predict",
+        "Protocol": "protocol",
+        "cycling_protocol": "protocol",
+        "staircase": "protocol",
+        "Simulation": "transient",
+        "simulate": "transient",
+    },
+    submodules=("cases", "layer", "model", "predict", "protocol", "transient"),
+)

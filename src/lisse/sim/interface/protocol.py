@@ -1,0 +1,155 @@
+"""Galvanostatic protocols of a symmetric cell: fixed-time and fixed-capacity staircases, constant-current cycling.
+
+A protocol is a list of constant-current half cycles. Sign convention (as :class:`~lisse.records.cycling.CyclingRecord`):
+current positive = Li stripping from the working electrode. Each step of a staircase *plates* the working
+electrode first (negative current), then strips it, ``half_cycles_per_step`` half cycles in all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from lisse.errors import ParameterError
+from lisse.params import check_count
+from lisse.units import quantity_args
+
+__all__ = ["Protocol", "staircase", "cycling_protocol", "MAX_HALF_CYCLES"]
+
+#: Largest number of half cycles a protocol may hold.
+MAX_HALF_CYCLES = 20_000
+
+
+@dataclass(frozen=True)
+class Protocol:
+    """A sequence of constant-current half cycles.
+
+    Parameters
+    ----------
+    kind : str
+        ``"fixed-time"``, ``"fixed-capacity"`` or ``"cycling"``.
+    current_density : numpy.ndarray
+        Signed current density of each half cycle [A/m2] (positive = stripping the working electrode).
+    duration : numpy.ndarray
+        Duration of each half cycle [s].
+    step : numpy.ndarray
+        Step index of each half cycle.
+    """
+
+    kind: str
+    current_density: np.ndarray
+    duration: np.ndarray
+    step: np.ndarray
+
+    def __repr__(self) -> str:
+        j = np.abs(self.current_density)
+        return (f"Protocol({self.kind!r}, {len(j)} half cycles, {int(self.step.max()) + 1 if len(j) else 0} steps, "
+                f"|j| {j.min() / 10:.3g}-{j.max() / 10:.3g} mA/cm2, {self.duration.sum() / 3600:.4g} h)")
+
+    @property
+    def n_half_cycles(self) -> int:
+        """Number of half cycles."""
+        return int(len(self.duration))
+
+    @property
+    def step_currents(self) -> np.ndarray:
+        """|j| of each step [A/m2]."""
+        n = int(self.step.max()) + 1
+        out = np.zeros(n)
+        out[self.step] = np.abs(self.current_density)
+        return out
+
+
+@quantity_args(start="A/m2", increment="A/m2", step_time="s", step_capacity="C/m2", max_current="A/m2")
+def staircase(kind: str = "fixed-time", start: float = 1.0, increment: float = 1.0, *, step_time: float | None = None,
+              step_capacity: float | None = None, max_current: float = 100.0, half_cycles_per_step: int = 2) -> Protocol:
+    """A CCD staircase: steps of increasing |j|, each plating then stripping the working electrode.
+
+    Parameters
+    ----------
+    kind : {"fixed-time", "fixed-capacity"}
+        Fixed duration per half cycle (``step_time``) or fixed areal capacity (``step_capacity``; duration Q/j).
+    start, increment : float [A/m2] or str
+        First current density and increment (1 A/m2 = 0.1 mA/cm2).
+    step_time : float [s] or str, optional
+        Half-cycle duration for ``fixed-time`` (default 3600 s).
+    step_capacity : float [C/m2] or str, optional
+        Half-cycle capacity for ``fixed-capacity`` (default 7200 C/m2 = 0.2 mAh/cm2).
+    max_current : float [A/m2] or str
+        Search limit: the last step is the largest ``start + k increment`` <= max_current.
+    half_cycles_per_step : int
+        Number of half cycles per step (2 = one plate + one strip).
+
+    Returns
+    -------
+    Protocol
+        The staircase.
+
+    Raises
+    ------
+    ParameterError
+        An unknown kind, non-positive values, the wrong one of step_time/step_capacity, or too many half cycles.
+    """
+    check_count(half_cycles_per_step, "half_cycles_per_step", 1, 1000)
+    if kind not in ("fixed-time", "fixed-capacity"):
+        raise ParameterError(f"parameter 'kind' must be 'fixed-time' or 'fixed-capacity'; got {kind!r}")
+    for name, val in (("start", start), ("increment", increment), ("max_current", max_current)):
+        if not (np.isfinite(val) and val > 0):
+            raise ParameterError(f"parameter '{name}' must be a positive current density; got {val!r} A/m2")
+    if max_current < start:
+        raise ParameterError(f"parameter 'max_current' ({max_current:g} A/m2) must be >= 'start' ({start:g} A/m2)")
+    n_steps = int(np.floor((max_current - start) / increment * (1 + 1e-12))) + 1
+    if n_steps * half_cycles_per_step > MAX_HALF_CYCLES:
+        raise ParameterError(f"the staircase would hold {n_steps * half_cycles_per_step} half cycles; the limit is {MAX_HALF_CYCLES}: "
+                             f"use a larger 'increment' or a smaller 'max_current'")
+    js = start + increment * np.arange(n_steps)
+    if kind == "fixed-time":
+        if step_capacity is not None:
+            raise ParameterError("a fixed-time staircase takes 'step_time', not 'step_capacity'")
+        t = 3600.0 if step_time is None else float(step_time)
+        if not (np.isfinite(t) and t > 0):
+            raise ParameterError(f"parameter 'step_time' must be positive; got {step_time!r} s")
+        dur = np.full(n_steps, t)
+    else:
+        if step_time is not None:
+            raise ParameterError("a fixed-capacity staircase takes 'step_capacity', not 'step_time'")
+        q = 7200.0 if step_capacity is None else float(step_capacity)
+        if not (np.isfinite(q) and q > 0):
+            raise ParameterError(f"parameter 'step_capacity' must be positive; got {step_capacity!r} C/m2")
+        dur = q / js
+    sign = np.where(np.arange(half_cycles_per_step) % 2 == 0, -1.0, 1.0)  # plate the working electrode first
+    j = (js[:, None] * sign[None, :]).ravel()
+    return Protocol(kind, j, np.repeat(dur, half_cycles_per_step), np.repeat(np.arange(n_steps), half_cycles_per_step))
+
+
+@quantity_args(current="A/m2", step_time="s")
+def cycling_protocol(current: float, step_time: float, cycles: int) -> Protocol:
+    """Constant-current plate/strip cycling: ``cycles`` x (plate, strip) at ``current`` for ``step_time`` each.
+
+    Parameters
+    ----------
+    current : float [A/m2] or str
+        Current density magnitude.
+    step_time : float [s] or str
+        Duration of each half cycle.
+    cycles : int
+        Number of full cycles.
+
+    Returns
+    -------
+    Protocol
+        The protocol (kind ``"cycling"``, one step).
+
+    Raises
+    ------
+    ParameterError
+        Non-positive values or too many half cycles.
+    """
+    check_count(cycles, "cycles", 1, MAX_HALF_CYCLES // 2)
+    if not (np.isfinite(current) and current > 0):
+        raise ParameterError(f"parameter 'current' must be a positive current density; got {current!r} A/m2")
+    if not (np.isfinite(step_time) and step_time > 0):
+        raise ParameterError(f"parameter 'step_time' must be positive; got {step_time!r} s")
+    j = np.tile([-current, current], cycles).astype(float)
+    return Protocol("cycling", j, np.full(2 * cycles, float(step_time)), np.zeros(2 * cycles, dtype=int))

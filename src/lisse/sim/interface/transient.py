@@ -1,0 +1,427 @@
+"""Transient plate/strip simulation of a symmetric Li | (interlayer) | SSE | (interlayer) | Li cell.
+
+State of each of the two electrodes (0 = working, 1 = counter), advanced in substeps of each half cycle:
+
+* ``delta`` — void volume per area at the Li | solid contact; contact fraction ``f_c = 1 - delta/lambda``
+  (floored at ``min_contact``), evolved implicitly by the stripping / creep / self-diffusion balance of
+  :mod:`lisse.sim.interface.model` (Kasemchainan2019, Krauskopf2019, LePage2019);
+* the Li metal inventory (thickness change) of the electrode, Faraday's law ``dL/dt = -j V_m / F`` split
+  between the anode face and the Li inside the interlayer;
+* with an interlayer: the Li fill fraction ``s(x)`` of its pores (mesh of ``n_cells`` cells), nuclei ``N(x)``
+  accumulated at the classical nucleation rate with the electron factor
+  ``c_e/c_e,Li = sigma_e/sigma_e,Li`` (Drude, n = sigma/(e mu), equal electron mobility assumed in the layer and
+  in Li metal), the fraction of the pore cross-section that the growing Li occupies (1 for Li grown from
+  nuclei spread over the layer; the contact fraction at entry for filaments pushed into the pores of a
+  lithiophobic layer).
+
+Potentials are quasi-steady at each substep (charge relaxes in nanoseconds, the state in minutes):
+:func:`lisse.sim.interface.layer.solve_layer` with Li-bearing cells reactive and Li-filled pores conducting
+electrons in parallel (``sigma_e + eps phi s sigma_Li``).
+
+Cell voltage (what the cycler records): ``V = sign(I) [ |j| L/sigma + U_plating + U_stripping ]`` with, per
+electrode, the charge-transfer overpotential at the local current ``j/f_c`` (Butler–Volmer,
+:mod:`lisse.electrochem`) plus the constriction resistance, or the interlayer potential drop. On a short
+(:func:`~lisse.sim.interface.model.flaw_critical_pressure` exceeded by the Li pressure ``F|eta|/V_m`` where Li
+touches the dense electrolyte) the voltage is ``I x shunt_resistance`` from then on; at ``|V| >= voltage_cutoff``
+the record ends, as a cycler stops.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from lisse.citations import register
+from lisse.constants import AVOGADRO, BOLTZMANN, FARADAY, GAS_CONSTANT
+from lisse.materials import get_material
+from lisse.records.cycling import CyclingRecord, Provenance
+from lisse.records.display import fields_repr
+from lisse.sim.interface.layer import solve_layer
+from lisse.sim.interface.model import MPA, InterfaceModel, creep_strain_rate, effective_pressure, flaw_critical_pressure
+from lisse.sim.interface.protocol import Protocol
+from lisse.sim.interlayer.model import bv_overpotential
+from lisse.thermo.nucleation import li_molar_volume, nucleation_rate
+from lisse.thermo.wetting import capillary_pressure
+
+__all__ = ["Simulation", "simulate", "RECORD_AREA_M2"]
+
+#: Electrode area written on the simulated record (1 cm2).
+RECORD_AREA_M2 = 1e-4
+
+
+@dataclass
+class Simulation:
+    """Result of :func:`simulate`.
+
+    Parameters
+    ----------
+    record : CyclingRecord
+        Simulated cycler record (time [s], voltage [V], current [A]; 1 cm2 area).
+    state : pandas.DataFrame
+        Internal state over time: ``t_s``, ``current_density_A_m2``, ``voltage_V``, ``contact_fraction_we``,
+        ``contact_fraction_ce``, ``li_front_we_m``, ``li_front_ce_m``, ``li_we_m``, ``li_ce_m`` (Li inventory change),
+        ``step``, ``half_cycle``.
+    failure_time_s : float or None
+        Time of the simulated failure (short or cut-off); None if none.
+    failure_mode : str or None
+        ``"short"``, ``"cutoff"`` (runaway polarisation) or None.
+    failure_half_cycle : int or None
+        Index of the half cycle of the failure.
+    model : InterfaceModel
+        The simulated model.
+    protocol : Protocol
+        The protocol run.
+    notes : list of str
+        Events (pore entry, nucleation, Li at the electrolyte) with their times, as text.
+    events : list of tuple
+        The same events as ``(time [s], kind, electrode index, depth [m] or None)``; kinds ``"pore_entry"``,
+        ``"nucleation"``, ``"short"``, ``"cutoff"``.
+    """
+
+    record: CyclingRecord
+    state: Any
+    failure_time_s: float | None
+    failure_mode: str | None
+    failure_half_cycle: int | None
+    model: InterfaceModel
+    protocol: Protocol
+    notes: list[str] = field(default_factory=list)
+    events: list[tuple[float, str, int, float | None]] = field(default_factory=list)
+
+    def __repr__(self) -> str:
+        return fields_repr(self, ["failure_time_s", "failure_mode", "failure_half_cycle"])
+
+    @property
+    def failure_current_density_A_m2(self) -> float | None:
+        """|j| of the half cycle that failed [A/m2] (None without failure)."""
+        if self.failure_half_cycle is None:
+            return None
+        return float(abs(self.protocol.current_density[self.failure_half_cycle]))
+
+
+class _Electrode:
+    """Mutable state of one electrode."""
+
+    def __init__(self, model: InterfaceModel, n_cells: int) -> None:
+        v = model.values
+        self.delta = 0.0
+        self.li = 0.0  # Li metal thickness change at the anode face [m]
+        self.layer = model.has_interlayer
+        self.entered = False
+        self.touching = not self.layer  # Li touches the dense electrolyte
+        if self.layer:
+            lt = v["interlayer_thickness"]
+            self.h = np.full(n_cells, lt / n_cells)
+            self.s = np.zeros(n_cells)  # fraction of pore volume filled with Li
+            self.nuclei = np.zeros(n_cells)
+            self.seed = np.zeros(n_cells, dtype=bool)  # Li nucleated / entered here (reactive even while s = 0)
+            self.phi = 1.0  # fraction of the pore cross-section the Li grows in
+            self.eta: np.ndarray | None = None
+
+    def contact(self, model: InterfaceModel) -> float:
+        v = model.values
+        return max(1.0 - self.delta / v["void_size"], v["min_contact"])
+
+    def pore_li(self, eps: float) -> float:
+        """Li volume per area inside the interlayer [m]."""
+        return float(np.sum(self.s * self.h)) * eps * self.phi if self.layer else 0.0
+
+
+def _supply_function(model: InterfaceModel) -> Callable[[float], float]:
+    """:func:`~lisse.sim.interface.model.supply_velocity` with its constants evaluated once (the inner loop's hot spot)."""
+    v = model.values
+    lam = v["void_size"]
+    p_eff = effective_pressure(model)
+    k1 = creep_strain_rate(MPA, model)  # eps_dot at 1 MPa
+    n = v["creep_exponent"]
+    cd = v["self_diffusivity"] * (li_molar_volume() / AVOGADRO) / (BOLTZMANN * v["temperature"] * lam)
+    pm = p_eff / MPA
+
+    def supply(f: float) -> float:
+        return lam * k1 * (pm / f) ** n + cd * p_eff / f
+
+    return supply
+
+
+def _contact_step(e: _Electrode, strip_rate: float, dt: float, model: InterfaceModel,
+                  supply: Callable[[float], float] | None = None) -> None:
+    """Backward-Euler step of the void volume: delta' = delta + dt (r - supply(f(delta'))), delta' in [0, lambda (1 - f_min)].
+
+    The supply grows as the contact shrinks (sigma_c = p_eff/f_c), so the residual is monotone in delta' and
+    bisection finds its unique root.
+    """
+    v = model.values
+    lam = v["void_size"]
+    fmin = v["min_contact"]
+    sup = supply if supply is not None else _supply_function(model)
+
+    def g(delta: float) -> float:
+        f = max(1.0 - delta / lam, fmin)
+        return delta - e.delta - dt * (strip_rate - sup(f))
+
+    if g(0.0) >= 0.0:
+        e.delta = 0.0
+        return
+    hi = lam * (1.0 - fmin)
+    if g(hi) <= 0.0:
+        e.delta = hi
+        return
+    lo = 0.0
+    for _ in range(50):
+        mid = 0.5 * (lo + hi)
+        if g(mid) > 0.0:
+            hi = mid
+        else:
+            lo = mid
+    e.delta = 0.5 * (lo + hi)
+
+
+def simulate(model: InterfaceModel, protocol: Protocol, progress: Callable[[int, int], None] | None = None, *,
+             points_per_half_cycle: int = 30, n_cells: int = 60) -> Simulation:
+    """Simulate a symmetric cell under ``protocol``; return the cycler record and the internal state.
+
+    Parameters
+    ----------
+    model : InterfaceModel
+        The interface model (:func:`~lisse.sim.interface.model.build_model`).
+    protocol : Protocol
+        Galvanostatic protocol (:func:`~lisse.sim.interface.protocol.staircase`, ``cycling_protocol``).
+    progress : callable, optional
+        Called as ``progress(done, total)`` after each half cycle.
+    points_per_half_cycle : int
+        Number of substeps (and record points) per half cycle.
+    n_cells : int
+        Number of interlayer mesh cells.
+
+    Returns
+    -------
+    Simulation
+        Record, state, failure time and mode.
+
+    References
+    ----------
+    Kasemchainan et al., Nat. Mater. 18, 1105 (2019), doi:10.1038/s41563-019-0438-9.
+    Porz et al., Adv. Energy Mater. 7, 1701003 (2017), doi:10.1002/aenm.201701003.
+    Wang et al., Nat. Energy 9 (2024), doi:10.1038/s41560-023-01426-1.
+    """
+    import pandas as pd
+
+    from lisse.params import check_count
+
+    check_count(points_per_half_cycle, "points_per_half_cycle", 5, 10_000)
+    check_count(n_cells, "n_cells", 3, 2000)
+    register("Kasemchainan2019")
+    v = model.values
+    T = v["temperature"]
+    f_rt = FARADAY / (GAS_CONSTANT * T)
+    vm = li_molar_volume()
+    alpha = v["alpha"]
+    i0 = v["exchange_current"]
+    r_bulk = v["electrolyte_thickness"] / v["electrolyte_conductivity"]
+    p_flaw = flaw_critical_pressure(model)
+    lam = v["void_size"]
+    a_spot = 0.5 * lam
+    electrodes = [_Electrode(model, n_cells), _Electrode(model, n_cells)]
+    eps = v["porosity"]
+    if model.has_interlayer:
+        register("Wang2024")
+        sigma_li = get_material("Li").si("electronic_conductivity")
+        xc = (np.arange(n_cells) + 0.5) * v["interlayer_thickness"] / n_cells
+        si0, se0 = model.sigma_profile(xc)  # uniform, two-layer or graded sigma_ion(x), sigma_e(x)
+        electron_ratio = np.minimum(1.0, se0 / sigma_li)  # c_e/c_e,Li per cell (Drude, equal mobilities: assumed)
+        theta_il = math.degrees(v["interlayer_contact_angle"])
+        p_entry = -capillary_pressure(v["pore_radius"], theta_il, v["surface_energy"])  # > 0: pressure needed to enter
+        a_li = 3.0 * eps / v["pore_radius"]  # Li | pore wall area per volume when Li is present (assumed spherical pores)
+        n_c = v["nucleation_density"]
+        j0n = v["nucleation_prefactor"]
+        theta_nuc = math.degrees(v["nucleation_contact_angle"])
+        gamma = v["surface_energy"]
+        lt = v["interlayer_thickness"]
+    creep_1mpa = creep_strain_rate(MPA, model)
+    supply_fn = _supply_function(model)
+    n_exp = v["creep_exponent"]
+
+    npts = points_per_half_cycle
+    n_hc = protocol.n_half_cycles
+    rows_t: list[np.ndarray] = []
+    out: dict[str, list[float]] = {k: [] for k in ("t", "j", "V", "f0", "f1", "front0", "front1", "li0", "li1", "hc", "step")}
+    notes: list[str] = []
+    events: list[tuple[float, str, int, float | None]] = []
+    t_now = 0.0
+    fail_t: float | None = None
+    fail_mode: str | None = None
+    fail_hc: int | None = None
+    shorted = False
+    stop_after: int | None = None
+
+    def electrode_polarisation(e: _Electrode, jloc: float, dt: float, t: float) -> tuple[float, float]:
+        """Signed polarisation [V] (positive while plating) and the current at the anode face [A/m2]; jloc > 0 plates."""
+        f = e.contact(model)
+        if not e.layer:
+            eta = -bv_overpotential(jloc / f, i0, alpha, f_rt)  # cathodic magnitude when plating
+            r_con = math.pi * a_spot * (1.0 - math.sqrt(f)) ** 1.5 / (2.0 * v["electrolyte_conductivity"] * f)
+            return eta + jloc * r_con, jloc
+        # interlayer
+        full = e.s >= 1.0 - 1e-12
+        # Li in pores conducts electrons in parallel with the layer; a cell where Li nucleated or the front entered is
+        # wired from the start (contiguous Li, counted as 1 % filled), else its Li could not take electrons
+        sig_e = se0 + eps * e.phi * np.where(e.seed, np.maximum(e.s, 1e-2), e.s) * sigma_li
+        # the Li-filled share of a cell is metal: the front advances through the cell continuously (no sawtooth in V
+        # each time the front crosses a cell boundary)
+        sig_i = si0 / np.maximum(1.0 - e.s, 1e-3)
+        # Li in the pores reacts on the pore walls; full pores take no more Li while plating but strip while stripping
+        ai0 = np.where(((e.s > 0) | e.seed) & (~full | (jloc < 0)), a_li * e.phi, 0.0) * i0
+        sol = solve_layer(e.h, sig_e, sig_i, ai0, jloc, i0 * f, alpha, f_rt, eta_guess=e.eta)
+        e.eta = sol.eta
+        e._sol = sol  # type: ignore[attr-defined]
+        return sol.voltage, sol.anode_current
+
+    for hc in range(n_hc):
+        j = float(protocol.current_density[hc])
+        dur = float(protocol.duration[hc])
+        dt = dur / npts
+        jabs = abs(j)
+        plate_idx = 0 if j < 0 else 1  # current < 0: the working electrode plates
+        for _kk in range(npts):
+            t_now += dt
+            if shorted:
+                volt = j * v["shunt_resistance"]
+                pol = [0.0, 0.0]
+            else:
+                pol = [0.0, 0.0]
+                face = [0.0, 0.0]
+                for idx, e in enumerate(electrodes):
+                    jloc = jabs if idx == plate_idx else -jabs
+                    pol[idx], face[idx] = electrode_polarisation(e, jloc, dt, t_now)
+                total = jabs * r_bulk + pol[plate_idx] - pol[1 - plate_idx]
+                volt = math.copysign(total, j)
+            # --- state updates (Faraday, contact, pores, nucleation) ---
+            for idx, e in enumerate(electrodes):
+                jloc = jabs if idx == plate_idx else -jabs
+                if shorted:
+                    face_cur, cell_cur = 0.0, None
+                elif e.layer:
+                    sol = e._sol  # type: ignore[attr-defined]
+                    face_cur, cell_cur = sol.anode_current, sol.cell_current
+                else:
+                    face_cur, cell_cur = jloc, None
+                if cell_cur is not None:
+                    cap = e.h * eps * e.phi
+                    ds = cell_cur * dt * vm / FARADAY / cap
+                    snew = e.s + ds
+                    clipped = np.clip(snew, 0.0, 1.0)
+                    excess = float(np.sum((snew - clipped) * cap)) * FARADAY / (vm * dt)
+                    e.s = clipped
+                    face_cur += excess
+                    # a filled cell is metal: the Li front moves on into the next cell (growth from the front)
+                    full = e.s >= 1.0 - 1e-12
+                    if np.any(full[:-1]):
+                        e.seed[1:] |= full[:-1]
+                e.li += face_cur * dt * vm / FARADAY
+                strip = max(-face_cur, 0.0) * vm / FARADAY
+                _contact_step(e, strip, dt, model, supply_fn)
+                if shorted:
+                    continue
+                f = e.contact(model)
+                if jloc > 0 and not e.layer:
+                    eta_c = -bv_overpotential(jloc / f, i0, alpha, f_rt)
+                    if FARADAY * eta_c / vm >= p_flaw and fail_t is None:
+                        shorted = True
+                        fail_t, fail_mode, fail_hc = t_now, "short", hc
+                        events.append((t_now, "short", idx, None))
+                        notes.append(f"short at t = {t_now:.6g} s: Li pressure F|eta|/V_m = {FARADAY * eta_c / vm / MPA:.4g} MPa on the "
+                                     f"contact (f_c = {f:.3g}) >= flaw opening pressure {p_flaw / MPA:.4g} MPa")
+                if e.layer and jloc > 0:
+                    sol = e._sol  # type: ignore[attr-defined]
+                    # pore entry at the anode face by Li pushed into the pores (lithiophobic layer)
+                    if not e.entered and not e.seed[0]:
+                        eta0 = abs(float(sol.eta[0]))
+                        rate = jloc / f * vm / FARADAY / v["pore_radius"]
+                        flow = MPA * (rate / creep_1mpa) ** (1.0 / n_exp)
+                        # the overpressure plating builds in Li at a contact, F|eta|/V_m, capped by the creep flow stress at
+                        # the filling strain rate (the stack pressure itself is carried by the solid skeleton)
+                        p_li = min(FARADAY * eta0 / vm, flow)
+                        if p_li > p_entry:
+                            e.entered = True
+                            events.append((t_now, "pore_entry", idx, 0.0))
+                            e.phi = f if p_entry > 0 else 1.0
+                            e.seed[0] = True
+                            notes.append(f"Li enters the interlayer pores at t = {t_now:.6g} s (electrode {idx}, Li pressure "
+                                         f"{p_li / MPA:.3g} MPa > entry {p_entry / MPA:.3g} MPa, filament fraction {e.phi:.3g})")
+                    # nucleation with the electron factor
+                    empty = (e.s <= 0.0) & ~e.seed
+                    if np.any(empty):
+                        rate_n = electron_ratio * np.asarray(nucleation_rate(np.maximum(-sol.eta, 0.0), gamma, theta_nuc, j0n, T))
+                        e.nuclei = e.nuclei + np.where(empty, rate_n, 0.0) * dt
+                        new = empty & (e.nuclei >= n_c)
+                        if np.any(new):
+                            e.seed[new] = True
+                            events.append((t_now, "nucleation", idx, float(np.argmax(new) + 0.5) * lt / n_cells))
+                            notes.append(f"Li nucleates in the interlayer at t = {t_now:.6g} s, depth "
+                                         f"{float(np.argmax(new) + 0.5) * lt / n_cells * 1e6:.3g} um (electrode {idx})")
+                    # Li at the electrolyte face: the flaw criterion of the dense electrolyte
+                    # Li at the electrolyte face builds pressure only once it is confined there: the pores of the last
+                    # cell are full (a nucleus in an open pore grows into the pore, not into the electrolyte)
+                    if e.s[-1] >= 1.0 - 1e-9 and fail_t is None:
+                        eta_l = abs(float(sol.eta[-1]))
+                        if FARADAY * eta_l / vm >= p_flaw:
+                            shorted = True
+                            fail_t, fail_mode, fail_hc = t_now, "short", hc
+                            events.append((t_now, "short", idx, lt))
+                            notes.append(f"short at t = {t_now:.6g} s: Li at the electrolyte face of the interlayer (electrode {idx}) "
+                                         f"builds F|eta|/V_m = {FARADAY * eta_l / vm / MPA:.4g} MPa >= flaw opening pressure "
+                                         f"{p_flaw / MPA:.4g} MPa")
+            if not shorted and abs(volt) >= v["voltage_cutoff"] and fail_t is None:
+                volt = math.copysign(v["voltage_cutoff"], volt)
+                fail_t, fail_mode, fail_hc = t_now, "cutoff", hc
+                events.append((t_now, "cutoff", -1, None))
+                notes.append(f"voltage cut-off {v['voltage_cutoff']:g} V reached at t = {t_now:.6g} s")
+            out["t"].append(t_now)
+            out["j"].append(j)
+            out["V"].append(volt)
+            out["f0"].append(electrodes[0].contact(model))
+            out["f1"].append(electrodes[1].contact(model))
+            for idx in (0, 1):
+                e = electrodes[idx]
+                out[f"front{idx}"].append(float(np.sum(e.h[e.s > 0])) if e.layer else 0.0)
+                out[f"li{idx}"].append(e.li + e.pore_li(eps) if e.layer else e.li)
+            out["hc"].append(hc)
+            out["step"].append(int(protocol.step[hc]))
+            if fail_mode == "cutoff":
+                break
+        if progress is not None:
+            progress(hc + 1, n_hc)
+        if fail_mode == "cutoff":
+            break
+        if fail_hc is not None and stop_after is None:
+            # a cycler runs on: keep the failing step and the next one in the record, then stop
+            s_fail = int(protocol.step[fail_hc])
+            later = np.flatnonzero(protocol.step > s_fail + 1)
+            stop_after = int(later[0]) - 1 if later.size else n_hc - 1
+        if stop_after is not None and hc >= stop_after:
+            break
+    del rows_t
+    t = np.concatenate([[0.0], np.asarray(out["t"])])
+    jj = np.asarray(out["j"])
+    jj = np.concatenate([[jj[0]], jj])
+    volt_a = np.asarray(out["V"])
+    volt_a = np.concatenate([[volt_a[0]], volt_a])
+    hc_a = np.asarray(out["hc"], dtype=np.int64)
+    hc_a = np.concatenate([[0], hc_a])
+    step_a = np.asarray(out["step"], dtype=np.int64)
+    step_a = np.concatenate([[0], step_a])
+    rec = CyclingRecord.from_arrays(t, volt_a, jj * RECORD_AREA_M2, step=step_a, cycle=hc_a // 2, half_cycle=hc_a, area=RECORD_AREA_M2,
+                                    provenance=Provenance(source="simulated", reader="lisse.sim.interface.transient", reader_version="1"))
+    state = pd.DataFrame({
+        "t_s": t, "current_density_A_m2": jj, "voltage_V": volt_a,
+        "contact_fraction_we": np.concatenate([[1.0], out["f0"]]), "contact_fraction_ce": np.concatenate([[1.0], out["f1"]]),
+        "li_front_we_m": np.concatenate([[0.0], out["front0"]]), "li_front_ce_m": np.concatenate([[0.0], out["front1"]]),
+        "li_we_m": np.concatenate([[0.0], out["li0"]]), "li_ce_m": np.concatenate([[0.0], out["li1"]]),
+        "step": step_a, "half_cycle": hc_a,
+    })
+    return Simulation(record=rec, state=state, failure_time_s=fail_t, failure_mode=fail_mode, failure_half_cycle=fail_hc, model=model,
+                      protocol=protocol, notes=notes, events=events)

@@ -1,0 +1,179 @@
+"""Transient interface simulator: each piece against an independent reference (closed forms, conservation, solve_1d)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from lisse.constants import AVOGADRO, BOLTZMANN, FARADAY, GAS_CONSTANT
+from lisse.errors import ParameterError
+from lisse.sim.interface import (
+    build_model,
+    contact_closure,
+    critical_stripping_current,
+    cycling_protocol,
+    predict_ccd,
+    simulate,
+    solve_layer,
+    staircase,
+)
+from lisse.sim.interface.transient import _contact_step, _Electrode
+from lisse.thermo.nucleation import li_molar_volume
+
+VM = li_molar_volume()
+
+
+def _bare(**kw):
+    base = dict(electrolyte="LPSC", pressure="1 MPa", flaw_size="100 um", fracture_toughness="100 MPa*m**0.5")
+    base.update(kw)
+    return build_model(None, **base)
+
+
+def test_critical_stripping_current_closed_form_by_hand():
+    # independent hand evaluation of j = F/V_m (lambda A p^n exp(-Q/RT) + D Omega p/(kT lambda)) at f_c = 1
+    m = _bare(contact_angle="90 deg", void_size="2 um", creep_prefactor="1e3 1/s", creep_exponent=5.0,
+              creep_activation_energy="30 kJ/mol", self_diffusivity="3e-11 cm2/s", pressure="2 MPa")
+    T = 298.15
+    creep = 2e-6 * 1e3 * 2.0**5 * math.exp(-30e3 / (GAS_CONSTANT * T))
+    diff = 3e-15 * (VM / AVOGADRO) * 2e6 / (BOLTZMANN * T * 2e-6)
+    assert critical_stripping_current(m) == pytest.approx(FARADAY / VM * (creep + diff), rel=1e-12)
+
+
+def test_contact_stays_below_csc_and_is_lost_above():
+    # the transient contact law has the closed form as its limit: no voids just below j_csc, voids just above
+    m = _bare(contact_angle="90 deg", pressure="0.3 MPa")
+    jc = critical_stripping_current(m)
+    for factor, lost in ((0.98, False), (1.02, True)):
+        e = _Electrode(m, 3)
+        for _ in range(200):
+            _contact_step(e, factor * jc * VM / FARADAY, 10.0, m)
+        assert (e.contact(m) < 1.0) is lost
+
+
+def test_creep_closure_matches_analytic_rate():
+    # backward-Euler integration of the void law at rest (creep only) vs f^(n+1) = f0^(n+1) + (n+1) k t
+    m = _bare(contact_angle="90 deg", self_diffusivity=0.0, pressure="0.5 MPa", void_size="1 um")
+    e = _Electrode(m, 3)
+    f0 = 0.3
+    e.delta = (1 - f0) * m.void_size
+    t_end = 200.0
+    k = m.creep_prefactor * 0.5**m.creep_exponent * math.exp(-m.creep_activation_energy / (GAS_CONSTANT * m.temperature))
+    exact = (f0 ** (m.creep_exponent + 1) + (m.creep_exponent + 1) * k * t_end) ** (1 / (m.creep_exponent + 1))
+    assert 0.35 < exact < 0.95  # the test covers real closure, not the cap
+    n = 4000
+    for _ in range(n):
+        _contact_step(e, 0.0, t_end / n, m)
+    assert e.contact(m) == pytest.approx(exact, rel=2e-3)
+    assert contact_closure(f0, t_end, m) == pytest.approx(exact, rel=1e-12)
+
+
+def test_faraday_mass_balance_bare_and_interlayer():
+    for m in (_bare(), build_model("LNI-5CNT", interlayer_thickness="30 um")):
+        proto = cycling_protocol(current="0.5 mA/cm2", step_time="0.5 h", cycles=2)
+        sim = simulate(m, proto, n_cells=12)
+        st = sim.state
+        moved = np.concatenate([[0.0], np.cumsum(np.diff(st["t_s"].to_numpy()) * st["current_density_A_m2"].to_numpy()[1:])]) * VM / FARADAY
+        # the working electrode gains -I dt V_m/F (current > 0 strips it); the two electrodes together conserve Li
+        we = st["li_we_m"].to_numpy()
+        ce = st["li_ce_m"].to_numpy()
+        scale = np.max(np.abs(moved))
+        assert np.max(np.abs(we + moved)) <= 1e-6 * scale
+        assert np.max(np.abs(we + ce)) <= 1e-6 * scale
+
+
+def test_layer_solver_matches_solve_1d():
+    # uniform layer with Li on every internal surface: the transient simulator's quasi-steady solver reduces to solve_1d
+    from lisse.sim.interlayer import make_parameters, solve_1d
+
+    p = make_parameters("lni-5cnt", thickness="20 um", exchange_current="1e-2 mA/cm2", specific_area="1e6 1/m",
+                        anode_exchange_current="0.5 mA/cm2")
+    i = 20.0
+    ref = solve_1d(p, i)
+    n = 150
+    h = np.full(n, p.thickness / n)
+    sol = solve_layer(h, np.full(n, p.sigma_e), np.full(n, p.sigma_ion), np.full(n, p.specific_area * p.exchange_current), i,
+                      p.anode_exchange_current, p.alpha, p.f_rt)
+    assert sol.anode_current == pytest.approx(ref.anode_current, rel=1e-2)
+    assert sol.voltage == pytest.approx(ref.interlayer_voltage, rel=1e-2)
+    # discrete charge conservation of the new solver
+    assert sol.anode_current + float(np.sum(sol.cell_current)) == pytest.approx(i, rel=1e-9)
+
+
+def test_protocols_fixed_time_vs_fixed_capacity():
+    ft = staircase("fixed-time", start="0.1 mA/cm2", increment="0.1 mA/cm2", step_time="1 h", max_current="0.5 mA/cm2")
+    fc = staircase("fixed-capacity", start="0.1 mA/cm2", increment="0.1 mA/cm2", step_capacity="0.2 mAh/cm2", max_current="0.5 mA/cm2")
+    assert ft.n_half_cycles == fc.n_half_cycles == 10
+    np.testing.assert_allclose(ft.duration, 3600.0)
+    np.testing.assert_allclose(np.abs(fc.current_density) * fc.duration, 7200.0)  # 0.2 mAh/cm2 = 0.72 C/cm2 = 7200 C/m2
+    np.testing.assert_allclose(ft.step_currents, [1, 2, 3, 4, 5])
+    assert ft.current_density[0] < 0 < ft.current_density[1]  # plate the working electrode first
+    with pytest.raises(ParameterError):
+        staircase("fixed-time", step_capacity=720.0)
+    with pytest.raises(ParameterError):
+        staircase("fixed-capacity", start=1.0, increment=1e-6, max_current=100.0)
+
+
+def test_predicted_ccd_is_the_simulators_own_failure():
+    # a bare interface whose flaw criterion opens at a known current: the detector on the simulated record must
+    # report the step the simulator failed in (hand calculation: eta = 2RT/F asinh(j/2i0) at full contact, 6 MPa)
+    T = 298.15
+    i0 = 10.0  # 1 mA/cm2
+    kic = 0.25e6
+    j_open = 25.0  # A/m2: the flaw opens between the 2.0 and 3.0 mA/cm2 steps
+    eta = 2 * GAS_CONSTANT * T / FARADAY * math.asinh(j_open / (2 * i0))
+    p = FARADAY * eta / VM
+    a = (kic / (1.12 * p)) ** 2 / math.pi
+    m = build_model(None, electrolyte="LPSC", pressure="6 MPa", exchange_current=i0, fracture_toughness=kic, flaw_size=a)
+    pred = predict_ccd(m, staircase("fixed-capacity", start="1 mA/cm2", increment="1 mA/cm2", step_capacity="0.2 mAh/cm2",
+                                     max_current="6 mA/cm2"))
+    assert pred.simulation.failure_mode == "short"
+    assert pred.simulation.failure_current_density_A_m2 == pytest.approx(30.0)
+    assert pred.failing_current_density_A_m2 == pytest.approx(30.0)
+    assert pred.ccd_A_m2 == pytest.approx(20.0)
+    assert pred.failure_mode == "voltage_collapse"
+    d = pred.as_dict()
+    assert d["ccd_mA_cm2"] == pytest.approx(2.0) and d["search_limit_reached"] is False
+    assert set(d) >= {"ccd_mA_cm2", "failing_current_density_mA_cm2", "search_limit_reached", "failure_mode", "protocol",
+                      "calibrated_parameters"}
+
+
+def test_no_failure_reports_search_limit():
+    m = _bare(pressure="6 MPa")
+    pred = predict_ccd(m, staircase("fixed-capacity", start=5.0, increment=5.0, step_capacity=7200.0, max_current=20.0))
+    assert pred.search_limit_reached and pred.failing_current_density_A_m2 is None
+    assert pred.ccd_A_m2 == pytest.approx(20.0)
+
+
+def test_calibrated_parameter_is_flagged():
+    m = build_model(None, electrolyte="LPSC")
+    assert m.calibrated_parameters == ["flaw_size"]
+    assert "Su2024" in m.calibrated["flaw_size"]
+    assert build_model(None, electrolyte="LPSC", flaw_size="1 um").calibrated_parameters == []
+    assert build_model("LNI-5CNT").calibrated_parameters == []
+
+
+def test_two_layer_profile_and_missing_conductivity():
+    m = build_model(("LNI-7CNT", "LNI-2CNT"), interlayer_thickness="50 um", layer_fractions=(0.4, 0.6))
+    si, se = m.sigma_profile(np.array([1e-6, 19e-6, 21e-6, 49e-6]))
+    from lisse.materials import get_material
+
+    a, b = get_material("LNI-7CNT"), get_material("LNI-2CNT")
+    np.testing.assert_allclose(se, [a.si("electronic_conductivity")] * 2 + [b.si("electronic_conductivity")] * 2)
+    # series ionic resistance of the stack: l/sigma_eff = sum l_k/sigma_k (independent of the profile code)
+    assert m.interlayer_sigma_ion == pytest.approx(1 / (0.4 / a.si("ionic_conductivity") + 0.6 / b.si("ionic_conductivity")), rel=1e-12)
+    with pytest.raises(ParameterError, match="layer_fractions"):
+        build_model(("LNI-7CNT", "LNI-2CNT"), layer_fractions=(0.5, 0.6))
+    with pytest.raises(ParameterError, match="ionic_conductivity"):
+        build_model("LiCF3SO3", interlayer_thickness="0.3 um", electrolyte="LLZTO")
+
+
+def test_fast_supply_matches_model_law():
+    from lisse.sim.interface.model import supply_velocity
+    from lisse.sim.interface.transient import _supply_function
+
+    m = _bare(contact_angle="60 deg", pressure="0.7 MPa")
+    fast = _supply_function(m)
+    for f in (1.0, 0.5, 0.05):
+        assert fast(f) == pytest.approx(supply_velocity(f, m), rel=1e-12)
