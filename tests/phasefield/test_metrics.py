@@ -88,7 +88,7 @@ def test_interface_metrics_bundle_and_errors():
     out = M.interface_metrics(z, z0, DX, layer_bottom=300e-9, layer_top=1100e-9,
                               charge_density=100e-9 * 96485.33212 / 1.3e-5, molar_volume=1.3e-5)
     assert out["front_roughness_m"] == pytest.approx(30e-9 / math.sqrt(2), rel=0.01)
-    assert out["electrolyte_band_m"] == pytest.approx(80e-9)
+    assert out["electrolyte_band_m"] == pytest.approx(80e-9, rel=1e-12, abs=0)
     assert out["li_inventory_error_rel"] == pytest.approx(0.0, abs=1e-3)
     assert out["fraction_deposited_at_electrolyte"] == pytest.approx(0.0, abs=1e-9)
     with pytest.raises(ParameterError, match="zeta0"):
