@@ -68,6 +68,16 @@ def test_faraday_thickness_matches_the_brief():
     assert M.faraday_thickness(3.6e4) == pytest.approx(1 / 0.2062 * 1e-6, rel=0.005, abs=0)
 
 
+@pytest.mark.parametrize(("kw", "name"), [({"charge_density": math.nan}, "charge_density"),
+                                          ({"charge_density": 1.0, "molar_volume": 0.0}, "molar_volume"),
+                                          ({"charge_density": 1.0, "molar_volume": -1.3e-5}, "molar_volume"),
+                                          ({"charge_density": 1.0, "z": 0}, "'z'")])
+def test_faraday_thickness_refuses_nan_and_non_physical_inputs(kw, name):
+    # a NaN charge or a zero/negative molar volume must not come back as a NaN/negative thickness or a ZeroDivisionError
+    with pytest.raises(ParameterError, match=name):
+        M.faraday_thickness(**kw)
+
+
 def test_li_inventory_error_of_a_known_mismatch():
     ny, nx = 100, 8
     z0 = np.zeros((ny, nx))
