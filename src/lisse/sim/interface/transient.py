@@ -226,7 +226,8 @@ def simulate(model: InterfaceModel, protocol: Protocol, progress: Callable[[int,
         60, 120 points, and the predicted CCDs of LNI-5CNT, LNI-50CNT and the dual layer are the same from 20 to
         120 points (at 15 the detector reads a coarse-sampling ripple of LNI-5CNT as erratic voltage).
     n_cells : int
-        Number of interlayer mesh cells.
+        Number of interlayer mesh cells. With the default 60 the failing half cycle of the LNI-5CNT staircase above is
+        the same as with 120 cells (short 1-3 % earlier); 30 cells fail one step early.
 
     Returns
     -------
