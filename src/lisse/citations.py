@@ -84,7 +84,7 @@ def add(c: Citation) -> Citation:
 
 
 for _c in (
-    Citation("Ji2025", "Ji et al.", "Interface engineering enabling thin lithium metal electrodes down to 0.78 um for garnet-type solid-state batteries", "Nature Communications", 2025, None),
+    Citation("Ji2025", "Ji et al.", "Interface engineering enabling thin lithium metal electrodes down to 0.78 um for garnet-type solid-state batteries", "Nature Communications 15, 9920", 2024, "10.1038/s41467-024-54234-w"),  # key kept as "Ji2025" (used throughout)
     Citation("Su2024", "Su et al.", "A scalable Li-Al-Cl stratified structure for stable all-solid-state lithium metal batteries", "Nature Communications 15", 2024, "10.1038/s41467-024-48585-7"),
     Citation("Chu2024", "Chu et al.", "Optimization strategies for key interfaces of LLZO-based solid-state lithium metal batteries", "Materials Chemistry Frontiers", 2024, "10.1039/d3qm01111a"),
     Citation("Wang2024", "Wang et al.", "Lithium anode interlayer design for all-solid-state lithium-metal batteries", "Nature Energy 9", 2024, "10.1038/s41560-023-01426-1"),

@@ -3,8 +3,9 @@
 :data:`VALIDATION_CASES` holds one entry per published row of the validation table (issue 11, item 4):
 Wang2024's three 90 um LNI-CNT layers, the dual LNI-7CNT/LNI-2CNT layer, the graded LNI-25Mg layer and the
 5 % CNT nucleation onset; Ji2025's air-exposed vs TfOH-treated LLZTO; Su2024's bare Li vs LACSS on LPSC.
-:data:`EXTRA_CASES` lists further numbers the same papers give (long-cycling survivals and failures) that the
-acceptance checks may use: they are for checking, never for tuning.
+:data:`EXTRA_CASES` lists further numbers the same papers give (long-cycling survivals and failures) and
+Kasemchainan2019's critical stripping currents of bare Li | Li6PS5Cl at two stack pressures (an independent check of
+the contact-loss physics); the acceptance checks may use them: they are for checking, never for tuning.
 
 Every number is SI (A/m2, s, C/m2, m, Pa, K); :meth:`ValidationCase.as_dict` gives display units.
 Each case says what kind of number it is:
@@ -196,9 +197,11 @@ _WANG_STAIR_COARSE = ("Wang2024: fixed time per half cycle, 1 h (as stated for t
 _WANG_FIG = "CCD staircase of the symmetric cells (figure number not verified)"
 
 _JI_STAIR = ("Ji2025: fixed capacity 0.2 mAh/cm2 per half cycle, start 0.1 mA/cm2, +0.1 mA/cm2 per step, 25 degC (as stated). "
-             "Stack pressure not stated (coin cell): assumed 0.1 MPa (library LLZTO-air / LLZTO-TfOH stack_pressure)")
-_SU_STAIR = ("Su2024: staircase details not available to lisse: assumed fixed capacity 0.5 mAh/cm2 (the capacity of its "
-             "cycling tests), start 0.1 mA/cm2, +0.1 mA/cm2 per step, 25 degC; pressure 6 MPa as in its full cells (assumed equal)")
+             "Stack pressure not stated (coin cell): assumed 0.1 MPa (library LLZTO-air / "
+             "LLZTO-TfOH stack_pressure)")
+_SU_STAIR = ("Su2024: staircase details not available to lisse (not found in a literature search either): assumed fixed "
+             "capacity 0.5 mAh/cm2 (the capacity of its cycling tests), start 0.1 mA/cm2, +0.1 mA/cm2 per step, 25 degC; "
+             "pressure 6 MPa as in its full cells (assumed equal; the full cells ran at 30 degC)")
 
 VALIDATION_CASES: dict[str, ValidationCase] = {c.key: c for c in (
     ValidationCase(
@@ -273,6 +276,12 @@ VALIDATION_CASES: dict[str, ValidationCase] = {c.key: c for c in (
 _JI_CYC = ("Ji2025: constant current as stated, 25 degC; half-cycle capacity assumed 0.2 mAh/cm2 at 0.2 mA/cm2 (1 h) and "
            "0.5 h half cycles at 1.0 mA/cm2 (not available to lisse); pressure assumed 0.1 MPa (coin cell)")
 _SU_CYC = "Su2024: 0.5 mAh/cm2 per half cycle as stated; 25 degC and 6 MPa assumed (full-cell pressure)"
+_KAS_STAIR = ("Kasemchainan2019: symmetric Li | Li6PS5Cl | Li at the stated stack pressure (3 or 7 MPa), room temperature. "
+              "The step protocol is not available to lisse: assumed fixed time 1 h per half cycle, start 0.1 mA/cm2, "
+              "+0.1 mA/cm2 per step (a grid through both published values), 25 degC")
+_KAS_NOTE = ("a critical STRIPPING current: above it voids accumulate at the stripping electrode over cycles and dendrites "
+             "then grow on plating (the paper's mechanism), so a simulator's predicted CCD for this cell should fail by "
+             "contact loss. Independent of the four papers; the pair tests the stack-pressure dependence of contact loss")
 
 #: Further published numbers of the same papers, for checking only (never for tuning).
 EXTRA_CASES: dict[str, ValidationCase] = {c.key: c for c in (
@@ -306,6 +315,22 @@ EXTRA_CASES: dict[str, ValidationCase] = {c.key: c for c in (
         description="bare Li|LPSC|Li fails within 10 h at 1.0 mA/cm2, 0.5 mAh/cm2", kind="failure", value=1.0 * _MA_CM2,
         electrolyte="LPSC", protocol="constant-current", step_capacity=0.5 * _MAH_CM2, duration=10 * _H,
         pressure=6 * _MPA, protocol_source=_SU_CYC, notes="'< 10 h': the duration is an upper bound on the lifetime"),
+    ValidationCase(
+        key="kasemchainan2019-li6ps5cl-3mpa", paper="Kasemchainan2019",
+        figure="critical stripping current vs stack pressure (figure number not verified; the 3 MPa value is confirmed as "
+               "quoted by Liang et al., Battery Energy 5, e70137 (2026), ref. 59; Roy, Fleck, Deshpande, Extreme Mech. Lett. "
+               "46, 101307 (2021), Fig. 1a, show the same cell voided at 1 mA/cm2 and 3 MPa)",
+        description="bare Li | Li6PS5Cl at 3 MPa: critical stripping current 0.2 mA/cm2",
+        kind="ccd", value=0.2 * _MA_CM2, electrolyte="Li6PS5Cl", protocol="fixed-time", start=0.1 * _MA_CM2,
+        increment=0.1 * _MA_CM2, step_time=1 * _H, pressure=3 * _MPA, protocol_source=_KAS_STAIR, notes=_KAS_NOTE),
+    ValidationCase(
+        key="kasemchainan2019-li6ps5cl-7mpa", paper="Kasemchainan2019",
+        figure="critical stripping current vs stack pressure (figure number not verified; VALUE NOT VERIFIED: "
+               "1.0 mA/cm2 at 7 MPa is the companion value as commonly quoted, not found in reachable text)",
+        description="bare Li | Li6PS5Cl at 7 MPa: critical stripping current 1.0 mA/cm2 (unverified)",
+        kind="ccd", value=1.0 * _MA_CM2, electrolyte="Li6PS5Cl", protocol="fixed-time", start=0.1 * _MA_CM2,
+        increment=0.1 * _MA_CM2, step_time=1 * _H, pressure=7 * _MPA, protocol_source=_KAS_STAIR,
+        notes=_KAS_NOTE + ". Unverified value: use for the ordering (higher pressure, higher current) before the number"),
 )}
 
 
