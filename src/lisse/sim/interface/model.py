@@ -134,8 +134,9 @@ SOURCES: dict[str, str] = {
     "alpha": "assumed: symmetric charge transfer",
     "contact_angle": "materials library (li_contact_angle); assumed 90 deg (neutral wetting) without one",
     "surface_energy": "lisse.thermo.wetting.DEFAULT_LI_SURFACE_ENERGY (from Ji2025's W_ad/theta pair)",
-    "creep_prefactor": "LePage2019 power-law fit (A = 4.25e4 1/s with stress in MPa, as recalled; gives 3e-3 1/s at 0.8 MPa, "
-    "inside their measured range) unless the materials library holds Li's creep_prefactor",
+    "creep_prefactor": "LePage2019 (A = 4.25e4 1/s with stress in MPa; see the materials library's LePage2019 entry note, "
+    "src/lisse/materials/sets/LePage2019.toml: digits recast from an Anand-type fit to its tests, not verified against the paper); "
+    "the materials library value (Li creep_prefactor) is used when present",
     "creep_exponent": "LePage2019 (n = 6.56)",
     "creep_activation_energy": "LePage2019 (Q = 37 kJ/mol)",
     "self_diffusivity": "Krauskopf2019 order of magnitude (1e-11 cm2/s at room temperature); the materials library value (Li self_diffusivity) is used when present",
@@ -566,11 +567,18 @@ def supply_velocity(contact_fraction: float, model: InterfaceModel) -> float:
     float
         Supply velocity [m/s] (volume per area per time).
 
+    Raises
+    ------
+    ParameterError
+        ``contact_fraction`` outside (0, 1] (the contact stress p_eff/f_c diverges at 0).
+
     References
     ----------
     LePage et al., J. Electrochem. Soc. 166, A89 (2019), doi:10.1149/2.0221902jes.
     Krauskopf et al., ACS Appl. Mater. Interfaces 11, 14463 (2019), doi:10.1021/acsami.9b02537.
     """
+    if not (isinstance(contact_fraction, (int, float)) and 0.0 < contact_fraction <= 1.0):
+        raise ParameterError(f"parameter 'contact_fraction' must be a contact fraction in (0, 1]; got {contact_fraction!r}")
     v = model.values
     lam = v["void_size"]
     sigma = effective_pressure(model) / contact_fraction

@@ -14,6 +14,9 @@ from lisse.units import quantity_args
 
 __all__ = ["CCDPrediction", "predict_ccd", "nucleation_onset", "RECORD_NOISE_FLOOR_V"]
 
+#: Largest current grid of :func:`nucleation_onset` (each point is one plating half cycle of a fresh cell).
+_MAX_ONSET_POINTS = 1000
+
 #: Noise floor [V] the CCD detector assumes for a simulated (noise-free) record: a cycler's voltage noise (assumed 0.1 mV).
 RECORD_NOISE_FLOOR_V = 1e-4
 
@@ -184,7 +187,8 @@ def nucleation_onset(model: InterfaceModel, step_time: float = 3600.0, start: fl
     Raises
     ------
     ParameterError
-        The model has no interlayer, or the grid is empty.
+        The model has no interlayer, a non-positive or non-finite grid value or step time, ``max_current`` below
+        ``start``, or a grid of more than 1000 points.
 
     References
     ----------
@@ -193,12 +197,21 @@ def nucleation_onset(model: InterfaceModel, step_time: float = 3600.0, start: fl
     import numpy as np
 
     from lisse.errors import ParameterError
-    from lisse.sim.interface.transient import simulate
+    from lisse.params import check_positive
 
     if not model.has_interlayer:
         raise ParameterError("nucleation_onset needs a model with an interlayer (build_model(interlayer=...))")
-    if not (start > 0 and increment > 0 and max_current >= start):
-        raise ParameterError(f"nucleation_onset: need 0 < start <= max_current and increment > 0; got {start}, {increment}, {max_current} A/m2")
+    check_positive(step_time, "step_time", "s")
+    for name, val in (("start", start), ("increment", increment), ("max_current", max_current)):
+        check_positive(val, name, "mA/cm2")
+    if max_current < start:
+        raise ParameterError(f"nucleation_onset: parameter 'max_current' must be >= 'start' ({start / 10:g} mA/cm2); "
+                             f"got {max_current / 10:g} mA/cm2")
+    n = int(np.floor((max_current - start) / increment * (1 + 1e-12))) + 1
+    if n > _MAX_ONSET_POINTS:
+        raise ParameterError(f"nucleation_onset: the current grid (start {start / 10:g}, increment {increment / 10:g}, "
+                             f"max_current {max_current / 10:g} mA/cm2) has {n} points; the limit is {_MAX_ONSET_POINTS}: "
+                             f"use a larger 'increment' or a smaller 'max_current'")
     for j in np.arange(start, max_current * (1 + 1e-12), increment):
         proto = cycling_protocol(current=float(j), step_time=step_time, cycles=1)
         proto = Protocol(proto.kind, proto.current_density[:1], proto.duration[:1], proto.step[:1])
