@@ -93,12 +93,6 @@ def phasefield_stage(ctx: StageContext) -> StageResult:
     for name in presets:
         s = run_settings(name, grid, frames=n, contact_angle_deg=opts.get("contact_angle_deg"),
                          current_density=opts.get("current_density"), plated_thickness=opts.get("plated"), seed=opts.get("seed"))
-        room = s["shape"][0] * s["dx"] - s["layer_bottom"]  # domain above the initial electrode
-        if s["plated_thickness"] >= 0.8 * room:
-            from lisse.errors import ParameterError
-
-            raise ParameterError(f"[phasefield] plated = {s['plated_thickness'] * 1e6:g} um does not fit the {name} domain: expected "
-                                 f"less than {0.8 * room * 1e6:.3g} um (80 % of the {room * 1e6:.3g} um above the electrode)")
         run = setup_run(s)
         micro = getattr(run, "micro", None)
         zeta0 = np.array(run.solver.zeta, dtype=float)
