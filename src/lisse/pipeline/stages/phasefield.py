@@ -77,6 +77,7 @@ def phasefield_stage(ctx: StageContext) -> StageResult:
     import numpy as np
     import pandas as pd
 
+    from lisse.errors import ParameterError
     from lisse.plot.phasefield import comparison_animation, comparison_figure, series_figure, sweep_figure
     from lisse.sim.phasefield.metrics import run_metrics
     from lisse.sim.phasefield.presets import run_settings, setup_run, transition_sweep
@@ -91,8 +92,11 @@ def phasefield_stage(ctx: StageContext) -> StageResult:
     runs = []
     n = 8
     for name in presets:
-        s = run_settings(name, grid, frames=n, contact_angle_deg=opts.get("contact_angle_deg"),
-                         current_density=opts.get("current_density"), plated_thickness=opts.get("plated"), seed=opts.get("seed"))
+        try:
+            s = run_settings(name, grid, frames=n, contact_angle_deg=opts.get("contact_angle_deg"),
+                             current_density=opts.get("current_density"), plated_thickness=opts.get("plated"), seed=opts.get("seed"))
+        except ParameterError as e:  # name the study table (the plated-thickness and other checks live in run_settings)
+            raise ParameterError(f"[phasefield] {name}: {e}") from None
         run = setup_run(s)
         micro = getattr(run, "micro", None)
         zeta0 = np.array(run.solver.zeta, dtype=float)
