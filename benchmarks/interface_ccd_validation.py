@@ -60,6 +60,13 @@ def _protocol(case: Any) -> Any:
     return cycling_protocol(**kw)
 
 
+def _names_case(text: str, key: str) -> bool:
+    """Whether ``text`` names the case ``key`` as a whole token (not inside a longer key)."""
+    import re
+
+    return re.search(rf"(?<![\w.-]){re.escape(key)}(?![\w.-])", text) is not None
+
+
 def run_case(case: Any) -> dict[str, Any]:
     """One row of the table: the case through the simulator, compared with its published number."""
     from lisse.errors import LisseError
@@ -88,8 +95,9 @@ def run_case(case: Any) -> dict[str, Any]:
     row["failure_mode"] = d.get("failure_mode")
     row["calibrated"] = ", ".join(pred.calibrated_parameters) or "none"
     row["calibrated_on"] = "; ".join(f"{k}: {v}" for k, v in cal_on.items())
-    value_text = f"{pub:g}"
-    if any(case.paper in str(v) and value_text in str(v) for v in cal_on.values()):
+    # the observation text of a calibration names its case key (lisse.sim.interface.model.CALIBRATIONS); matching the
+    # number as a substring would take "1" for "0.1 mA/cm2"
+    if any(_names_case(str(v), case.key) for v in cal_on.values()):
         row["calibrated_on_this_row"] = "yes"
         row["note"] = "a parameter was calibrated on this row's number: it checks the calibration, not the model"
     ccd, failing = d.get("ccd_mA_cm2"), d.get("failing_current_density_mA_cm2")

@@ -26,7 +26,7 @@ def build_model(**kw):
         from lisse.errors import ParameterError
 
         raise ParameterError("interlayer: expected a material of 'lisse materials'; found 'NOPE'")
-    params = {"i0": (10.0, "A/m2", "assumed (calibrated): fitted to Wang2024 Fig. 3 CCD 0.62 mA/cm2", True),
+    params = {"i0": (10.0, "A/m2", "assumed (calibrated): fitted to Wang2024 Fig. 3 CCD 0.62 mA/cm2 (case wang2024-lni-50cnt-90um)", True),
               "interlayer_sigma_e": (kw.get("interlayer_sigma_e", 0.03), "S/m", "Wang2024 Table 1", False)}
     cal = ["i0"] if kw.get("interlayer") else []
     return SimpleNamespace(kw=kw, parameters=params, calibrated_parameters=cal, calibrated={k: params[k][2] for k in cal})

@@ -77,6 +77,9 @@ def test_lower_bound_and_calibrated_row_judgement(monkeypatch):
     # the fake's i0 is 'calibrated' on Wang2024's 0.62 mA/cm2: that row checks the calibration
     r = b.run_case(VALIDATION_CASES["wang2024-lni-50cnt-90um"])
     assert r["calibrated_on_this_row"] == "yes" and "checks the calibration" in r["note"]
+    # matched on the case key, not the number: "6" (the dual layer's 6.0 mA/cm2) occurs in "0.62" but that row is not it
+    r = b.run_case(VALIDATION_CASES["wang2024-dual-7cnt-2cnt-54.5um"])
+    assert r["calibrated_on_this_row"] == "no"
     # an onset goes through nucleation_onset on the case's grid: fake onset = half the 18 A/m2 threshold -> 0.9 mA/cm2
     r = b.run_case(VALIDATION_CASES["wang2024-lni-5cnt-nucleation-onset"])
     assert r["predicted_mA_cm2"] == pytest.approx(0.9, rel=1e-9) and r["ratio"] == pytest.approx(0.9 / 0.4, rel=1e-9)

@@ -3,7 +3,7 @@
 Modules: :mod:`.model` (parameters and closed-form laws: creep, critical stripping current, flaw criterion),
 :mod:`.protocol` (staircases, cycling), :mod:`.layer` (quasi-steady interlayer potentials), :mod:`.transient`
 (the transient simulation and its cycler record), :mod:`.maps` (CCD maps and the interlayer design search),
-:mod:`.predict` (CCD from the simulated record by the same
+:mod:`.calibration` (the calibrated parameter, recomputed), :mod:`.predict` (CCD from the simulated record by the same
 :class:`~lisse.analysis.ccd.CCDDetector` used on measured files). Loaded on first use:
 
 >>> from lisse.sim.interface import build_model, staircase, predict_ccd
@@ -16,6 +16,7 @@ from lisse._lazy import attach
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from lisse.sim.interface.calibration import CalibrationResult, calibrate
     from lisse.sim.interface.cases import EXTRA_CASES, VALIDATION_CASES, ValidationCase, validation_case
     from lisse.sim.interface.layer import LayerSolution, solve_layer
     from lisse.sim.interface.maps import (
@@ -39,6 +40,8 @@ if TYPE_CHECKING:
     from lisse.sim.interface.transient import Simulation, simulate
 
 __all__ = [
+    "CalibrationResult",
+    "calibrate",
     "EXTRA_CASES",
     "VALIDATION_CASES",
     "ValidationCase",
@@ -70,6 +73,8 @@ __all__ = [
 __getattr__, __dir__ = attach(
     __name__,
     {
+        "CalibrationResult": "calibration",
+        "calibrate": "calibration",
         "EXTRA_CASES": "cases",
         "VALIDATION_CASES": "cases",
         "ValidationCase": "cases",
@@ -97,5 +102,5 @@ __getattr__, __dir__ = attach(
         "Simulation": "transient",
         "simulate": "transient",
     },
-    submodules=("cases", "layer", "maps", "model", "predict", "protocol", "transient"),
+    submodules=("calibration", "cases", "layer", "maps", "model", "predict", "protocol", "transient"),
 )

@@ -14,6 +14,9 @@ from lisse.units import quantity_args
 
 __all__ = ["CCDPrediction", "predict_ccd", "nucleation_onset", "RECORD_NOISE_FLOOR_V"]
 
+#: Largest current grid of :func:`nucleation_onset` (each point is one plating half cycle of a fresh cell).
+_MAX_ONSET_POINTS = 1000
+
 #: Noise floor [V] the CCD detector assumes for a simulated (noise-free) record: a cycler's voltage noise (assumed 0.1 mV).
 RECORD_NOISE_FLOOR_V = 1e-4
 
@@ -31,7 +34,9 @@ class CCDPrediction:
     search_limit_reached : bool
         True when no step failed (``ccd_A_m2`` is then a lower bound).
     failure_mode : str or None
-        The detector's criterion (``voltage_collapse``, ``erratic_voltage``, ``ohmic_scaling_lost``) or None.
+        The detector's criterion (``voltage_collapse``, ``erratic_voltage``, ``ohmic_scaling_lost``), or the
+        simulator's own failure marked ``"short (simulated)"`` / ``"cutoff (simulated)"`` when the detector saw no
+        failure (or a later one) than the simulation, or None.
     protocol : str
         ``"fixed-time"``, ``"fixed-capacity"`` or ``"cycling"``.
     calibrated_parameters : list of str
@@ -39,7 +44,8 @@ class CCDPrediction:
     simulation : Simulation
         The simulation behind the prediction.
     detector : Any
-        The fitted :class:`~lisse.analysis.ccd.CCDDetector`.
+        The fitted :class:`~lisse.analysis.ccd.CCDDetector` (None when the record could not be judged because the
+        simulation failed at once).
     """
 
     ccd_A_m2: float | None
@@ -96,7 +102,13 @@ def predict_ccd(model: InterfaceModel, protocol: Protocol, progress: Callable[[i
     Returns
     -------
     CCDPrediction
-        The prediction, judged by the measured-data rule (last stable step; the detector's criterion).
+        The prediction, judged by the measured-data rule (last stable step; the detector's criterion), with the
+        simulator's own failure taken as the failing step when the detector saw none or a later one.
+
+    Raises
+    ------
+    CalculationError
+        The detectors cannot judge the simulated record although the simulation did not fail.
 
     References
     ----------
@@ -106,6 +118,7 @@ def predict_ccd(model: InterfaceModel, protocol: Protocol, progress: Callable[[i
 
     from lisse.analysis.ccd import CCDDetector
     from lisse.analysis.symmetric import SegmentOptions
+    from lisse.errors import CalculationError
 
     sim = simulate(model, protocol, progress)
     # the measured-data rule, with one setting adapted to the data: consecutive steps of a fine staircase
@@ -116,14 +129,31 @@ def predict_ccd(model: InterfaceModel, protocol: Protocol, progress: Callable[[i
     # the simulated record is noise-free: the detector's noise floor is a cycler's (assumed 0.1 mV, the order of a
     # potentiostat's voltage noise at these currents), so that discretisation ripples of the simulation (< 0.1 mV per
     # mesh cell crossed by the Li front) are not read as a soft short
-    det = CCDDetector(v_cutoff=model.values["voltage_cutoff"] * (1 - 1e-9), segment=seg, min_noise_V=RECORD_NOISE_FLOOR_V).fit(
-        sim.record, cell_type="symmetric")
-    failing = det.failure_current_density_A_m2_
+    det: Any = CCDDetector(v_cutoff=model.values["voltage_cutoff"] * (1 - 1e-9), segment=seg, min_noise_V=RECORD_NOISE_FLOOR_V)
+    try:
+        det.fit(sim.record, cell_type="symmetric")
+        ccd, failing, mode = det.ccd_A_m2_, det.failure_current_density_A_m2_, det.criterion_
+    except CalculationError:
+        # a record the detector cannot judge (e.g. the cut-off is reached at once, no constant-current half cycle):
+        # only acceptable when the simulation itself failed, which then decides below
+        if sim.failure_half_cycle is None:
+            raise
+        det, ccd, failing, mode = None, None, None, None
+    hc = sim.failure_half_cycle
+    if hc is not None:
+        # the simulator's own failure (short / cut-off) is a failure at its step even where the detector cannot see it
+        # (the first step of a staircase, or a one-step cycling protocol, has no healthy reference to compare with)
+        j_sim = float(abs(protocol.current_density[hc]))
+        if failing is None or failing > j_sim * (1 + 1e-9):
+            k = int(protocol.step[hc])
+            failing = j_sim
+            ccd = None if k == 0 else float(protocol.step_currents[k - 1])
+            mode = f"{sim.failure_mode} (simulated)"
     return CCDPrediction(
-        ccd_A_m2=det.ccd_A_m2_,
+        ccd_A_m2=ccd,
         failing_current_density_A_m2=failing,
         search_limit_reached=failing is None,
-        failure_mode=None if failing is None else det.criterion_,
+        failure_mode=None if failing is None else mode,
         protocol=protocol.kind,
         calibrated_parameters=model.calibrated_parameters,
         simulation=sim,
@@ -157,7 +187,8 @@ def nucleation_onset(model: InterfaceModel, step_time: float = 3600.0, start: fl
     Raises
     ------
     ParameterError
-        The model has no interlayer, or the grid is empty.
+        The model has no interlayer, a non-positive or non-finite grid value or step time, ``max_current`` below
+        ``start``, or a grid of more than 1000 points.
 
     References
     ----------
@@ -166,12 +197,21 @@ def nucleation_onset(model: InterfaceModel, step_time: float = 3600.0, start: fl
     import numpy as np
 
     from lisse.errors import ParameterError
-    from lisse.sim.interface.transient import simulate
+    from lisse.params import check_positive
 
     if not model.has_interlayer:
         raise ParameterError("nucleation_onset needs a model with an interlayer (build_model(interlayer=...))")
-    if not (start > 0 and increment > 0 and max_current >= start):
-        raise ParameterError(f"nucleation_onset: need 0 < start <= max_current and increment > 0; got {start}, {increment}, {max_current} A/m2")
+    check_positive(step_time, "step_time", "s")
+    for name, val in (("start", start), ("increment", increment), ("max_current", max_current)):
+        check_positive(val, name, "mA/cm2")
+    if max_current < start:
+        raise ParameterError(f"nucleation_onset: parameter 'max_current' must be >= 'start' ({start / 10:g} mA/cm2); "
+                             f"got {max_current / 10:g} mA/cm2")
+    n = int(np.floor((max_current - start) / increment * (1 + 1e-12))) + 1
+    if n > _MAX_ONSET_POINTS:
+        raise ParameterError(f"nucleation_onset: the current grid (start {start / 10:g}, increment {increment / 10:g}, "
+                             f"max_current {max_current / 10:g} mA/cm2) has {n} points; the limit is {_MAX_ONSET_POINTS}: "
+                             f"use a larger 'increment' or a smaller 'max_current'")
     for j in np.arange(start, max_current * (1 + 1e-12), increment):
         proto = cycling_protocol(current=float(j), step_time=step_time, cycles=1)
         proto = Protocol(proto.kind, proto.current_density[:1], proto.duration[:1], proto.step[:1])

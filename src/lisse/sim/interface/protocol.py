@@ -35,12 +35,37 @@ class Protocol:
         Duration of each half cycle [s].
     step : numpy.ndarray
         Step index of each half cycle.
+
+    Raises
+    ------
+    ParameterError
+        Arrays of different lengths or none at all, a duration that is not a finite positive number of seconds, a
+        current density that is not finite, or a step index that is negative or decreases.
     """
 
     kind: str
     current_density: np.ndarray
     duration: np.ndarray
     step: np.ndarray
+
+    def __post_init__(self) -> None:
+        j = np.asarray(self.current_density, dtype=float)
+        d = np.asarray(self.duration, dtype=float)
+        k = np.asarray(self.step)
+        if j.ndim != 1 or j.size == 0 or d.shape != j.shape or k.shape != j.shape:
+            raise ParameterError(f"Protocol: 'current_density', 'duration' and 'step' must be 1-D arrays of one equal, non-zero "
+                                 f"length; got shapes {j.shape}, {d.shape}, {k.shape}")
+        bad = np.flatnonzero(~(np.isfinite(d) & (d > 0)))
+        if bad.size:
+            raise ParameterError(f"Protocol: parameter 'duration' must hold finite positive durations (s); got "
+                                 f"{d[bad[0]]!r} s at half cycle {int(bad[0])}")
+        bad = np.flatnonzero(~np.isfinite(j))
+        if bad.size:
+            raise ParameterError(f"Protocol: parameter 'current_density' must hold finite current densities (A/m2); got "
+                                 f"{j[bad[0]]!r} A/m2 at half cycle {int(bad[0])}")
+        if not np.issubdtype(k.dtype, np.integer) or k.min() < 0 or np.any(np.diff(k) < 0):
+            raise ParameterError(f"Protocol: parameter 'step' must hold non-negative, non-decreasing integer step indices; "
+                                 f"got {k[:5]!r}...")
 
     def __repr__(self) -> str:
         j = np.abs(self.current_density)

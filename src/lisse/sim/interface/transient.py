@@ -40,7 +40,7 @@ from lisse.constants import AVOGADRO, BOLTZMANN, FARADAY, GAS_CONSTANT
 from lisse.materials import get_material
 from lisse.records.cycling import CyclingRecord, Provenance
 from lisse.records.display import fields_repr
-from lisse.sim.interface.layer import solve_layer
+from lisse.sim.interface.layer import LayerSolution, solve_layer
 from lisse.sim.interface.model import MPA, InterfaceModel, creep_strain_rate, effective_pressure, flaw_critical_pressure
 from lisse.sim.interface.protocol import Protocol
 from lisse.sim.interlayer.model import bv_overpotential
@@ -121,6 +121,7 @@ class _Electrode:
             self.seed = np.zeros(n_cells, dtype=bool)  # Li nucleated / entered here (reactive even while s = 0)
             self.phi = 1.0  # fraction of the pore cross-section the Li grows in
             self.eta: np.ndarray | None = None
+        self.sol: LayerSolution | None = None  # the interlayer's solution of the current substep (interlayer only)
 
     def contact(self, model: InterfaceModel) -> float:
         v = model.values
@@ -279,7 +280,6 @@ def simulate(model: InterfaceModel, protocol: Protocol, progress: Callable[[int,
 
     npts = points_per_half_cycle
     n_hc = protocol.n_half_cycles
-    rows_t: list[np.ndarray] = []
     out: dict[str, list[float]] = {k: [] for k in ("t", "j", "V", "f0", "f1", "front0", "front1", "li0", "li1", "hc", "step")}
     notes: list[str] = []
     events: list[tuple[float, str, int, float | None]] = []
@@ -290,7 +290,7 @@ def simulate(model: InterfaceModel, protocol: Protocol, progress: Callable[[int,
     shorted = False
     stop_after: int | None = None
 
-    def electrode_polarisation(e: _Electrode, jloc: float, dt: float, t: float) -> tuple[float, float]:
+    def electrode_polarisation(e: _Electrode, jloc: float) -> tuple[float, float]:
         """Signed polarisation [V] (positive while plating) and the current at the anode face [A/m2]; jloc > 0 plates."""
         f = e.contact(model)
         if not e.layer:
@@ -309,7 +309,7 @@ def simulate(model: InterfaceModel, protocol: Protocol, progress: Callable[[int,
         ai0 = np.where(((e.s > 0) | e.seed) & (~full | (jloc < 0)), a_li * e.phi, 0.0) * i0
         sol = solve_layer(e.h, sig_e, sig_i, ai0, jloc, i0 * f, alpha, f_rt, eta_guess=e.eta)
         e.eta = sol.eta
-        e._sol = sol  # type: ignore[attr-defined]
+        e.sol = sol
         return sol.voltage, sol.anode_current
 
     for hc in range(n_hc):
@@ -328,7 +328,7 @@ def simulate(model: InterfaceModel, protocol: Protocol, progress: Callable[[int,
                 face = [0.0, 0.0]
                 for idx, e in enumerate(electrodes):
                     jloc = jabs if idx == plate_idx else -jabs
-                    pol[idx], face[idx] = electrode_polarisation(e, jloc, dt, t_now)
+                    pol[idx], face[idx] = electrode_polarisation(e, jloc)
                 total = jabs * r_bulk + pol[plate_idx] - pol[1 - plate_idx]
                 volt = math.copysign(total, j)
             # --- state updates (Faraday, contact, pores, nucleation) ---
@@ -337,7 +337,8 @@ def simulate(model: InterfaceModel, protocol: Protocol, progress: Callable[[int,
                 if shorted:
                     face_cur, cell_cur = 0.0, None
                 elif e.layer:
-                    sol = e._sol  # type: ignore[attr-defined]
+                    sol = e.sol
+                    assert sol is not None  # set by electrode_polarisation (this substep, or the last one before a short)
                     face_cur, cell_cur = sol.anode_current, sol.cell_current
                 else:
                     face_cur, cell_cur = jloc, None
@@ -373,7 +374,8 @@ def simulate(model: InterfaceModel, protocol: Protocol, progress: Callable[[int,
                         notes.append(f"short at t = {t_now:.6g} s: Li pressure F|eta|/V_m = {FARADAY * eta_c / vm / MPA:.4g} MPa on the "
                                      f"contact (f_c = {f:.3g}) >= flaw opening pressure {p_flaw / MPA:.4g} MPa")
                 if e.layer and jloc > 0:
-                    sol = e._sol  # type: ignore[attr-defined]
+                    sol = e.sol
+                    assert sol is not None  # set by electrode_polarisation (this substep, or the last one before a short)
                     # pore entry at the anode face by Li pushed into the pores (lithiophobic layer)
                     if not e.entered and not e.seed[0]:
                         eta0 = abs(float(sol.eta[0]))
@@ -441,7 +443,6 @@ def simulate(model: InterfaceModel, protocol: Protocol, progress: Callable[[int,
             stop_after = int(later[0]) - 1 if later.size else n_hc - 1
         if stop_after is not None and hc >= stop_after:
             break
-    del rows_t
     t = np.concatenate([[0.0], np.asarray(out["t"])])
     jj = np.asarray(out["j"])
     jj = np.concatenate([[jj[0]], jj])
