@@ -266,3 +266,32 @@ def test_lni_presets_one_parameter_set_ionic_roughest_electronic_at_the_electrol
     assert r["lni-0.5cnt"] > 1.2 * max(r["lni-5cnt"], r["lni-50cnt"])
     assert f["lni-50cnt"] > 2.0 * max(f["lni-5cnt"], f["lni-0.5cnt"])
     assert f["lni-0.5cnt"] < 0.01  # no electrons, no Li away from the anode
+
+
+def test_run_until_lands_on_t_end_and_resume_is_exact():
+    # t_end chosen so that the step after a potential solve (where Δt is re-chosen) would overshoot it
+    m = _porous_micro(shape=(40, 16))
+    ref = ElectrodepositionSolver(m, current_density=10.0, potential_every=3)
+    dt0 = ref.dt
+    t_end = 7.37 * dt0
+    ref.run_until(t_end)
+    assert ref.t == t_end  # exactly: no overshoot, no drift from summing Δt
+    assert ref.charge_passed == pytest.approx(10.0 * t_end, rel=1e-12, abs=0)
+    # an interrupted run (stopped mid-way between two potential solves) continued from its state
+    part = ElectrodepositionSolver(m, current_density=10.0, potential_every=3)
+    part.run_until(t_end, max_steps=4)
+    assert part.step_count == 4 and part.t < t_end
+    resumed = ElectrodepositionSolver.from_state(m, part.state())
+    resumed.run_until(t_end)
+    assert resumed.step_count == ref.step_count and resumed.t == t_end
+    assert np.max(np.abs(resumed.zeta - ref.zeta)) <= 1e-12
+    assert resumed.reservoir_inflow_m == pytest.approx(ref.reservoir_inflow_m, rel=1e-9, abs=1e-18)
+
+
+def test_metrics_before_any_charge_report_undefined_inventory_error():
+    s = ElectrodepositionSolver(_porous_micro(shape=(40, 16)), current_density=10.0)
+    m = s.metrics()
+    assert s.charge_passed == 0.0
+    assert math.isnan(m["li_inventory_error_rel"])  # no charge passed: undefined, not -1
+    assert math.isnan(s.li_inventory()["error_rel"])
+    assert m["li_gained_m"] == 0.0

@@ -640,13 +640,16 @@ class ElectrodepositionSolver:
             out += (30.0 * c.L_sigma * self.pressure) * q * q * (1.0 - self.phi_g)
         return out
 
-    def step(self, n: int = 1) -> None:
+    def step(self, n: int = 1, *, t_stop: float | None = None) -> None:
         """Advance n time steps (potentials re-solved every ``potential_every`` steps).
 
         Parameters
         ----------
         n : int, default 1
             Number of time steps.
+        t_stop : float, optional
+            Time not to step past [s]: a step that would cross it is shortened to land on it exactly (Δt itself is
+            kept for the following steps), and no step is taken once t has reached it.
 
         Raises
         ------
@@ -658,6 +661,8 @@ class ElectrodepositionSolver:
         cell = self.dx ** self.zeta.ndim
         per_area = cell / (self._area_cells * self.dx ** (self.zeta.ndim - 1))
         for _ in range(int(n)):
+            if t_stop is not None and self.t >= t_stop * (1 - 1e-12):
+                break
             if self.step_count > 0 and self.step_count % self.potential_every == 0:
                 if self.current_density > 0:
                     self.update_potential()
@@ -665,11 +670,16 @@ class ElectrodepositionSolver:
                 self._set_dt()
             z = self.zeta
             dt = self.dt
+            den = self._den
+            last = t_stop is not None and self.t + dt >= t_stop
+            if last:  # land on t_stop (after _set_dt, which may have lengthened the step)
+                dt = float(t_stop) - self.t
+                den = 1.0 + dt * (self.c.L_sigma * self.c.k_zeta + self.profile_mobility) * self._k2
             rhs = z + dt * self._ac_terms(z)
             if self.profile_mobility > 0:
                 rhs += dt * self._profile_term(z)
             zh = dctn(rhs, type=2, norm="ortho", overwrite_x=True)
-            zh /= self._den
+            zh /= den
             z_ac = idctn(zh, type=2, norm="ortho", overwrite_x=True).astype(self.dtype)
             change = z_ac - z
             if self._islands.any():
@@ -686,13 +696,13 @@ class ElectrodepositionSolver:
             if not np.all(np.isfinite(z_ac)):
                 raise ConvergenceError(f"electrodeposition step at t={self.t:.4g} s produced non-finite values")
             self.zeta = z_ac
-            self.t += dt
+            self.t = float(t_stop) if last else self.t + dt
             self.charge_passed += self.current_density * dt
             self.step_count += 1
 
     def run_until(self, t_end: float, callback: Callable[[ElectrodepositionSolver], None] | None = None, every: int | None = None,
-                  progress: Callable[[int, int], None] | None = None) -> None:
-        """Step until t ≥ t_end [s] (the last step shortened to land on t_end).
+                  progress: Callable[[int, int], None] | None = None, max_steps: int | None = None) -> None:
+        """Step until t = t_end [s] (the last step shortened to land on t_end exactly).
 
         Parameters
         ----------
@@ -704,6 +714,9 @@ class ElectrodepositionSolver:
             Number of steps between callbacks.
         progress : callable, optional
             ``progress(done, total)`` in milli-fractions of the time span (never prints).
+        max_steps : int, optional
+            Stop earlier once ``step_count`` reaches this (an interrupted run; continuing it with
+            :meth:`state`/:meth:`from_state` gives the uninterrupted result).
 
         Raises
         ------
@@ -712,17 +725,8 @@ class ElectrodepositionSolver:
         """
         t_start = self.t
         span = max(t_end - t_start, 1e-300)
-        while self.t < t_end * (1 - 1e-12):
-            remaining = t_end - self.t
-            if remaining < self.dt:
-                saved = self.dt
-                self.dt = remaining
-                self._build_den()
-                self.step(1)
-                self.dt = saved
-                self._build_den()
-            else:
-                self.step(1)
+        while self.t < t_end * (1 - 1e-12) and (max_steps is None or self.step_count < max_steps):
+            self.step(1, t_stop=t_end)
             if callback is not None and every and self.step_count % every == 0:
                 callback(self)
             if progress is not None:
@@ -783,7 +787,7 @@ class ElectrodepositionSolver:
         y0 = float(getattr(self.micro, "layer_bottom", 0.0))
         y1 = float(getattr(self.micro, "layer_top", self.zeta.shape[0] * self.dx))
         m = interface_metrics(self.zeta.astype(float), self.zeta0, self.dx, layer_bottom=y0, layer_top=y1,
-                              charge_density=max(self.charge_passed, 1e-300), molar_volume=self.molar_volume,
+                              charge_density=self.charge_passed, molar_volume=self.molar_volume,
                               inflow=self.reservoir_inflow_m)
         m["focusing_factor"] = self.focusing_factor()
         m["charge_balance_error"] = self.charge_balance_error
@@ -798,13 +802,20 @@ class ElectrodepositionSolver:
         -------
         dict
             ``kind``, ``zeta``, ``zeta0``, ``phi_e``/``phi_ion`` [V], ``t`` [s], ``step``, ``dt`` [s], ``dx`` [m],
-            ``charge_C_m2``, ``reservoir_inflow_m``, ``current_density`` [A m-2] and ``params`` (SI).
+            ``charge_C_m2``, ``reservoir_inflow_m``, ``current_density`` [A m-2], ``params`` (SI), and the fields the
+            steps between two potential solves use (``profile_mobility`` [m2 s-1], ``ibv``/``ibv_nuc`` [A m-2],
+            ``islands``, ``reaction_current`` [A m-3], ``charge_balance_error``).
         """
         return {"kind": self.kind, "zeta": self.zeta.copy(), "zeta0": self.zeta0.copy(), "phi_e": self.phi_e.copy(),
                 "phi_ion": self.phi_ion.copy(), "t": self.t, "step": self.step_count, "dt": self.dt, "dx": self.dx,
                 "charge_C_m2": self.charge_passed, "reservoir_inflow_m": self.reservoir_inflow_m,
                 "current_density": self.current_density, "params": dict(self.p), "interface_width": self.c.delta,
-                "electrolyte_blocks": self.electrolyte_blocks, "potential_every": self.potential_every}
+                "electrolyte_blocks": self.electrolyte_blocks, "potential_every": self.potential_every,
+                # what the steps between two potential solves use (kinetics of the last solve, Δt, profile mobility,
+                # island mask): restored as they were, so that a resumed run repeats the uninterrupted one exactly
+                "profile_mobility": self.profile_mobility, "ibv": np.asarray(self._ibv, dtype=float).copy(),
+                "ibv_nuc": np.asarray(self._ibv_nuc, dtype=float).copy(), "islands": self._islands.astype(np.uint8),
+                "reaction_current": self.reaction_current.copy(), "charge_balance_error": self.charge_balance_error}
 
     @classmethod
     def from_state(cls, micro: Any, state: dict, **kw: Any) -> ElectrodepositionSolver:
@@ -834,10 +845,21 @@ class ElectrodepositionSolver:
         s.step_count = int(state["step"])
         s.charge_passed = float(state["charge_C_m2"])
         s.reservoir_inflow_m = float(state["reservoir_inflow_m"])
-        if s.current_density > 0:
-            s.update_potential()
-        s._update_islands()
-        s._set_dt()
+        if all(k in state for k in ("dt", "profile_mobility", "ibv", "ibv_nuc", "islands", "reaction_current")):
+            s._ibv = np.array(state["ibv"], dtype=s.dtype)
+            s._ibv_nuc = np.array(state["ibv_nuc"], dtype=s.dtype)
+            s._islands = np.array(state["islands"]).astype(bool)
+            s.reaction_current = np.array(state["reaction_current"], dtype=float)
+            s.R = (-s.reaction_current * (s.molar_volume / FARADAY)).astype(s.dtype)
+            s.charge_balance_error = float(state.get("charge_balance_error", 0.0))
+            s.dt = float(state["dt"])
+            s.profile_mobility = float(state["profile_mobility"])
+            s._build_den()
+        else:  # an older state without the between-solve fields: continue from a fresh solve (not bit-exact)
+            if s.current_density > 0:
+                s.update_potential()
+            s._update_islands()
+            s._set_dt()
         return s
 
     def __repr__(self) -> str:
