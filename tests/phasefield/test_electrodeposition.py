@@ -295,3 +295,38 @@ def test_metrics_before_any_charge_report_undefined_inventory_error():
     assert math.isnan(m["li_inventory_error_rel"])  # no charge passed: undefined, not -1
     assert math.isnan(s.li_inventory()["error_rel"])
     assert m["li_gained_m"] == 0.0
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("eta_n", [0.01, 0.03])
+def test_mixed_layer_plates_within_the_newman_tobias_zone_of_the_steady_1d_model(eta_n):
+    # Independent reference: the steady two-potential porous-electrode model (lisse.sim.interlayer.solver1d, Newman &
+    # Tobias 1962) of the same LNI-5 % CNT layer (σ_e = 2.8e-3 < σ_ion = 2.9e-2 S/m: the reaction concentrates on the
+    # electron-source side, the anode), with Butler–Volmer on the WHOLE internal surface (no nucleation barrier). A
+    # nucleation barrier can only take sites away, so the phase field must put no more Li at the electrolyte face, and
+    # its deposit no further from the anode, than that threshold-free steady distribution.
+    from lisse.materials import get_material
+    from lisse.sim.interlayer.model import InterlayerParameters
+    from lisse.sim.interlayer.solver1d import solve_1d
+    from lisse.sim.phasefield.presets import preset_settings, setup_run
+
+    st = preset_settings("lni-5cnt", 64)
+    st["nucleation_overpotential"] = eta_n
+    run = setup_run(st)
+    run.solver.run_until(run.t_end)
+    m = run.solver.metrics()
+    mat, micro = get_material("LNI-5CNT"), run.micro
+    thick = micro.layer_top - micro.layer_bottom
+    p = InterlayerParameters(thickness=thick, sigma_ion=mat.si("ionic_conductivity"), sigma_e=mat.si("electronic_conductivity"),
+                             porosity=micro.porosity, specific_area=6.0 * (1.0 - micro.porosity) / st["particle_diameter"],
+                             exchange_current=st["exchange_current_density"], anode_exchange_current=st["exchange_current_density"],
+                             alpha=0.5, temperature=298.15, contact_angle=math.pi / 2, surface_energy=DEFAULT_LI_SURFACE_ENERGY,
+                             nucleation_prefactor=1.0, nucleation_threshold=eta_n, ratio_ionic=1.0, ratio_electronic=1.0)
+    ref = solve_1d(p, st["current_density"])
+    q, x = np.abs(ref.deposition_rate), ref.x
+    band = m["electrolyte_band_m"]
+    top_ref = float(np.trapezoid(np.where(x >= thick - band, q, 0.0), x)) / ref.current
+    centroid_ref = float(np.trapezoid(q * x, x)) / ref.current  # the anode share plates at x = 0
+    assert 0.02 < top_ref < 0.2 and 1e-6 < centroid_ref < 0.3 * thick  # the reference itself: Newman–Tobias confinement
+    assert m["fraction_deposited_at_electrolyte"] < top_ref
+    assert m["deposit_centroid_m"] - micro.layer_bottom < centroid_ref

@@ -12,7 +12,12 @@ Charge (electroneutral, quasi-static; [Newman2004] ch. 22 porous-electrode form,
 with i_BV the Butler–Volmer law of :func:`lisse.electrochem.butler_volmer` (i0, α). Conductivities: σ_e =
 h_e(ζ) σ_Li + (1 − h_e) s σ_e,solid with h_e = h(ζ)·clip((ζ − 0.01)/0.02) (h = ζ³(10 − 15ζ + 6ζ²); linear, not
 geometric, so the reaction zone is not pinned to grid cells; the exponential tail ζ < 0.03 of the diffuse
-profile does not conduct, or it would wire an electron-blocking layer), σ_ion = s σ_ion,solid + e σ_el
+profile does not conduct, or it would wire an electron-blocking layer), times a percolation factor
+clip((ζ_body − ζ_c)/(½ − ζ_c)) with ζ_body the largest ζ within 2δ and ζ_c = :data:`LI_PERCOLATION`: dispersed,
+sub-resolution nuclei (ζ < ζ_c all around) are isolated clusters and carry no electrons between them (otherwise
+a trace of Li spread over a poorly electronic layer would put all of it at the anode potential and nucleation
+would run away through it; with it, the reaction stays within the Newman–Tobias reaction length of the
+electron source, as the steady model :func:`lisse.sim.interlayer.solver1d.solve_1d` predicts), σ_ion = s σ_ion,solid + e σ_el
 (per cell; pores conduct neither, a floor 1e-8·σ_el keeps the matrix regular). Reaction sites
 (diffuse-interface area densities [1/m]): a_Li = √2 ζ(1 − ζ)/δ · c_near · (1 − φ_g) — the equilibrium
 |∇ζ| (∫ dn = 1 across a front) where the Li front lies within ~δ of an ion conductor (c_near = min(1,
@@ -87,6 +92,7 @@ __all__ = [
     "SCHEMA",
     "SOURCES",
     "MAX_CELLS",
+    "LI_PERCOLATION",
     "ElectrodepositionSolver",
     "dispersion_growth_rate",
     "current_focusing_factor",
@@ -105,6 +111,12 @@ add(Citation("Newman2004", "J. Newman, K. E. Thomas-Alyea", "Electrochemical Sys
 
 #: Largest grid a solver accepts (cells): 2048² or 160³ (the coupled potential system has 2 unknowns a cell).
 MAX_CELLS = 2048 * 2048
+
+#: Li volume fraction ζ_c [-] below which dispersed Li (sub-resolution nuclei) does not conduct electrons: the
+#: percolation threshold 1/d of a random conductor/insulator mixture in the symmetric effective-medium theory, 1/3 in
+#: 3D (D. A. G. Bruggeman, Ann. Phys. 24, 636 (1935); R. Landauer, J. Appl. Phys. 23, 779 (1952)); taken in 2D as well
+#: (assumed: the 2D value 1/2 is the diffuse front's own mid-point, where the metal starts anyway).
+LI_PERCOLATION = 1.0 / 3.0
 
 #: Model parameters (units, ranges); Python numbers are SI.
 SCHEMA: dict[str, ParamSpec] = {
@@ -380,6 +392,8 @@ class ElectrodepositionSolver:
         tuple of numpy.ndarray
             σ_e and σ_ion [S m-1] on the grid.
         """
+        from scipy.ndimage import grey_dilation
+
         z = self.zeta.astype(float)
         h = self._h(z)
         host_e = self.solid * self.sigma_e_solid + self._floor
@@ -387,6 +401,13 @@ class ElectrodepositionSolver:
         # Li conducts only where ζ > 0.03: the exponential tail of the diffuse profile (ζ ~ 1e-3 a few δ away would
         # still be 1e2 S/m) must not wire up an electron-blocking layer
         he = h * np.clip((z - 0.01) / 0.02, 0.0, 1.0)
+        # percolation: Li conducts as a metal only where it belongs to a resolved Li body (ζ ≥ ζ_c somewhere within
+        # 2δ: the front and its diffuse shell, a grown nucleus); sub-resolution nuclei (ζ < ζ_c all around) are
+        # dispersed clusters that do not carry electrons between them, or they would wire a poorly electronic
+        # layer to the anode potential and spread nucleation through all of it
+        r = max(1, int(math.ceil(2.0 * self.c.delta / self.dx)))
+        z_body = grey_dilation(z, size=(2 * r + 1,) * z.ndim, mode="nearest")
+        he = he * np.clip((z_body - LI_PERCOLATION) / (0.5 - LI_PERCOLATION), 0.0, 1.0)
         sig_e = he * self.c.sigma_li + (1.0 - he) * host_e
         el = self.electrolyte
         ion = self.solid * self.sigma_ion_solid + el * self.sigma_ion_solid * (1.0 - self.solid)
