@@ -13,7 +13,7 @@ with i_BV the Butler–Volmer law of :func:`lisse.electrochem.butler_volmer` (i0
 h_e(ζ) σ_Li + (1 − h_e) s σ_e,solid with h_e = h(ζ)·clip((ζ − 0.01)/0.02) (h = ζ³(10 − 15ζ + 6ζ²); linear, not
 geometric, so the reaction zone is not pinned to grid cells; the exponential tail ζ < 0.03 of the diffuse
 profile does not conduct, or it would wire an electron-blocking layer), times a percolation factor
-clip((ζ_body − ζ_c)/(½ − ζ_c)) with ζ_body the largest ζ within 2δ and ζ_c = :data:`LI_PERCOLATION`: dispersed,
+clip((ζ_body − ζ_c)/(½ − ζ_c)) with ζ_body the largest ζ within 3δ (the reach of the conducting tail of a front) and ζ_c = :data:`LI_PERCOLATION`: dispersed,
 sub-resolution nuclei (ζ < ζ_c all around) are isolated clusters and carry no electrons between them (otherwise
 a trace of Li spread over a poorly electronic layer would put all of it at the anode potential and nucleation
 would run away through it; with it, the reaction stays within the Newman–Tobias reaction length of the
@@ -402,10 +402,10 @@ class ElectrodepositionSolver:
         # still be 1e2 S/m) must not wire up an electron-blocking layer
         he = h * np.clip((z - 0.01) / 0.02, 0.0, 1.0)
         # percolation: Li conducts as a metal only where it belongs to a resolved Li body (ζ ≥ ζ_c somewhere within
-        # 2δ: the front and its diffuse shell, a grown nucleus); sub-resolution nuclei (ζ < ζ_c all around) are
+        # 3δ: the front and its diffuse shell, a grown nucleus); sub-resolution nuclei (ζ < ζ_c all around) are
         # dispersed clusters that do not carry electrons between them, or they would wire a poorly electronic
         # layer to the anode potential and spread nucleation through all of it
-        r = max(1, int(math.ceil(2.0 * self.c.delta / self.dx)))
+        r = max(1, int(math.ceil(3.0 * self.c.delta / self.dx)))
         z_body = grey_dilation(z, size=(2 * r + 1,) * z.ndim, mode="nearest")
         he = he * np.clip((z_body - LI_PERCOLATION) / (0.5 - LI_PERCOLATION), 0.0, 1.0)
         sig_e = he * self.c.sigma_li + (1.0 - he) * host_e
