@@ -681,8 +681,9 @@ class ElectrodepositionSolver:
 
         cell = self.dx ** self.zeta.ndim
         per_area = cell / (self._area_cells * self.dx ** (self.zeta.ndim - 1))
+        stop = math.inf if t_stop is None else float(t_stop)
         for _ in range(int(n)):
-            if t_stop is not None and self.t >= t_stop * (1 - 1e-12):
+            if self.t >= stop * (1 - 1e-12):
                 break
             if self.step_count > 0 and self.step_count % self.potential_every == 0:
                 if self.current_density > 0:
@@ -692,9 +693,9 @@ class ElectrodepositionSolver:
             z = self.zeta
             dt = self.dt
             den = self._den
-            last = t_stop is not None and self.t + dt >= t_stop
+            last = self.t + dt >= stop
             if last:  # land on t_stop (after _set_dt, which may have lengthened the step)
-                dt = float(t_stop) - self.t
+                dt = stop - self.t
                 den = 1.0 + dt * (self.c.L_sigma * self.c.k_zeta + self.profile_mobility) * self._k2
             rhs = z + dt * self._ac_terms(z)
             if self.profile_mobility > 0:
@@ -717,7 +718,7 @@ class ElectrodepositionSolver:
             if not np.all(np.isfinite(z_ac)):
                 raise ConvergenceError(f"electrodeposition step at t={self.t:.4g} s produced non-finite values")
             self.zeta = z_ac
-            self.t = float(t_stop) if last else self.t + dt
+            self.t = stop if last else self.t + dt
             self.charge_passed += self.current_density * dt
             self.step_count += 1
 
