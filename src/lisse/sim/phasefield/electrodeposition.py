@@ -737,7 +737,7 @@ class ElectrodepositionSolver:
         progress : callable, optional
             ``progress(done, total)`` in milli-fractions of the time span (never prints).
         max_steps : int, optional
-            Stop earlier once ``step_count`` reaches this (an interrupted run; continuing it with
+            Number of steps (``step_count``) at which to stop earlier (an interrupted run; continuing it with
             :meth:`state`/:meth:`from_state` gives the uninterrupted result).
 
         Raises
