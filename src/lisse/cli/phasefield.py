@@ -237,6 +237,8 @@ def run(args) -> dict:
     for k in range(len(history), n_rec + 1):
         t_k = t_end * k / n_rec
         if args.max_steps is not None:
+            if getattr(solver, "kind", None) == "electrodeposition":  # same steps as run_until: the resume is exact
+                solver.run_until(t_k, max_steps=args.max_steps)
             while solver.t < t_k * (1 - 1e-12) and solver.step_count < args.max_steps:
                 solver.step(1)
             if solver.t < t_k * (1 - 1e-12):

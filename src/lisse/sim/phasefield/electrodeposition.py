@@ -12,7 +12,12 @@ Charge (electroneutral, quasi-static; [Newman2004] ch. 22 porous-electrode form,
 with i_BV the Butler–Volmer law of :func:`lisse.electrochem.butler_volmer` (i0, α). Conductivities: σ_e =
 h_e(ζ) σ_Li + (1 − h_e) s σ_e,solid with h_e = h(ζ)·clip((ζ − 0.01)/0.02) (h = ζ³(10 − 15ζ + 6ζ²); linear, not
 geometric, so the reaction zone is not pinned to grid cells; the exponential tail ζ < 0.03 of the diffuse
-profile does not conduct, or it would wire an electron-blocking layer), σ_ion = s σ_ion,solid + e σ_el
+profile does not conduct, or it would wire an electron-blocking layer), times a percolation factor
+clip((ζ_body − ζ_c)/(½ − ζ_c)) with ζ_body the largest ζ within 3δ (the reach of the conducting tail of a front) and ζ_c = :data:`LI_PERCOLATION`: dispersed,
+sub-resolution nuclei (ζ < ζ_c all around) are isolated clusters and carry no electrons between them (otherwise
+a trace of Li spread over a poorly electronic layer would put all of it at the anode potential and nucleation
+would run away through it; with it, the reaction stays within the Newman–Tobias reaction length of the
+electron source, as the steady model :func:`lisse.sim.interlayer.solver1d.solve_1d` predicts), σ_ion = s σ_ion,solid + e σ_el
 (per cell; pores conduct neither, a floor 1e-8·σ_el keeps the matrix regular). Reaction sites
 (diffuse-interface area densities [1/m]): a_Li = √2 ζ(1 − ζ)/δ · c_near · (1 − φ_g) — the equilibrium
 |∇ζ| (∫ dn = 1 across a front) where the Li front lies within ~δ of an ion conductor (c_near = min(1,
@@ -87,6 +92,7 @@ __all__ = [
     "SCHEMA",
     "SOURCES",
     "MAX_CELLS",
+    "LI_PERCOLATION",
     "ElectrodepositionSolver",
     "dispersion_growth_rate",
     "current_focusing_factor",
@@ -105,6 +111,12 @@ add(Citation("Newman2004", "J. Newman, K. E. Thomas-Alyea", "Electrochemical Sys
 
 #: Largest grid a solver accepts (cells): 2048² or 160³ (the coupled potential system has 2 unknowns a cell).
 MAX_CELLS = 2048 * 2048
+
+#: Li volume fraction ζ_c [-] below which dispersed Li (sub-resolution nuclei) does not conduct electrons: the
+#: percolation threshold 1/d of a random conductor/insulator mixture in the symmetric effective-medium theory, 1/3 in
+#: 3D (D. A. G. Bruggeman, Ann. Phys. 24, 636 (1935); R. Landauer, J. Appl. Phys. 23, 779 (1952)); taken in 2D as well
+#: (assumed: the 2D value 1/2 is the diffuse front's own mid-point, where the metal starts anyway).
+LI_PERCOLATION = 1.0 / 3.0
 
 #: Model parameters (units, ranges); Python numbers are SI.
 SCHEMA: dict[str, ParamSpec] = {
@@ -380,6 +392,8 @@ class ElectrodepositionSolver:
         tuple of numpy.ndarray
             σ_e and σ_ion [S m-1] on the grid.
         """
+        from scipy.ndimage import grey_dilation
+
         z = self.zeta.astype(float)
         h = self._h(z)
         host_e = self.solid * self.sigma_e_solid + self._floor
@@ -387,6 +401,13 @@ class ElectrodepositionSolver:
         # Li conducts only where ζ > 0.03: the exponential tail of the diffuse profile (ζ ~ 1e-3 a few δ away would
         # still be 1e2 S/m) must not wire up an electron-blocking layer
         he = h * np.clip((z - 0.01) / 0.02, 0.0, 1.0)
+        # percolation: Li conducts as a metal only where it belongs to a resolved Li body (ζ ≥ ζ_c somewhere within
+        # 3δ: the front and its diffuse shell, a grown nucleus); sub-resolution nuclei (ζ < ζ_c all around) are
+        # dispersed clusters that do not carry electrons between them, or they would wire a poorly electronic
+        # layer to the anode potential and spread nucleation through all of it
+        r = max(1, int(math.ceil(3.0 * self.c.delta / self.dx)))
+        z_body = grey_dilation(z, size=(2 * r + 1,) * z.ndim, mode="nearest")
+        he = he * np.clip((z_body - LI_PERCOLATION) / (0.5 - LI_PERCOLATION), 0.0, 1.0)
         sig_e = he * self.c.sigma_li + (1.0 - he) * host_e
         el = self.electrolyte
         ion = self.solid * self.sigma_ion_solid + el * self.sigma_ion_solid * (1.0 - self.solid)
@@ -640,13 +661,16 @@ class ElectrodepositionSolver:
             out += (30.0 * c.L_sigma * self.pressure) * q * q * (1.0 - self.phi_g)
         return out
 
-    def step(self, n: int = 1) -> None:
+    def step(self, n: int = 1, *, t_stop: float | None = None) -> None:
         """Advance n time steps (potentials re-solved every ``potential_every`` steps).
 
         Parameters
         ----------
         n : int, default 1
             Number of time steps.
+        t_stop : float, optional
+            Time not to step past [s]: a step that would cross it is shortened to land on it exactly (Δt itself is
+            kept for the following steps), and no step is taken once t has reached it.
 
         Raises
         ------
@@ -657,7 +681,10 @@ class ElectrodepositionSolver:
 
         cell = self.dx ** self.zeta.ndim
         per_area = cell / (self._area_cells * self.dx ** (self.zeta.ndim - 1))
+        stop = math.inf if t_stop is None else float(t_stop)
         for _ in range(int(n)):
+            if self.t >= stop * (1 - 1e-12):
+                break
             if self.step_count > 0 and self.step_count % self.potential_every == 0:
                 if self.current_density > 0:
                     self.update_potential()
@@ -665,11 +692,16 @@ class ElectrodepositionSolver:
                 self._set_dt()
             z = self.zeta
             dt = self.dt
+            den = self._den
+            last = self.t + dt >= stop
+            if last:  # land on t_stop (after _set_dt, which may have lengthened the step)
+                dt = stop - self.t
+                den = 1.0 + dt * (self.c.L_sigma * self.c.k_zeta + self.profile_mobility) * self._k2
             rhs = z + dt * self._ac_terms(z)
             if self.profile_mobility > 0:
                 rhs += dt * self._profile_term(z)
             zh = dctn(rhs, type=2, norm="ortho", overwrite_x=True)
-            zh /= self._den
+            zh /= den
             z_ac = idctn(zh, type=2, norm="ortho", overwrite_x=True).astype(self.dtype)
             change = z_ac - z
             if self._islands.any():
@@ -686,13 +718,13 @@ class ElectrodepositionSolver:
             if not np.all(np.isfinite(z_ac)):
                 raise ConvergenceError(f"electrodeposition step at t={self.t:.4g} s produced non-finite values")
             self.zeta = z_ac
-            self.t += dt
+            self.t = stop if last else self.t + dt
             self.charge_passed += self.current_density * dt
             self.step_count += 1
 
     def run_until(self, t_end: float, callback: Callable[[ElectrodepositionSolver], None] | None = None, every: int | None = None,
-                  progress: Callable[[int, int], None] | None = None) -> None:
-        """Step until t ≥ t_end [s] (the last step shortened to land on t_end).
+                  progress: Callable[[int, int], None] | None = None, max_steps: int | None = None) -> None:
+        """Step until t = t_end [s] (the last step shortened to land on t_end exactly).
 
         Parameters
         ----------
@@ -704,6 +736,9 @@ class ElectrodepositionSolver:
             Number of steps between callbacks.
         progress : callable, optional
             ``progress(done, total)`` in milli-fractions of the time span (never prints).
+        max_steps : int, optional
+            Number of steps (``step_count``) at which to stop earlier (an interrupted run; continuing it with
+            :meth:`state`/:meth:`from_state` gives the uninterrupted result).
 
         Raises
         ------
@@ -712,17 +747,8 @@ class ElectrodepositionSolver:
         """
         t_start = self.t
         span = max(t_end - t_start, 1e-300)
-        while self.t < t_end * (1 - 1e-12):
-            remaining = t_end - self.t
-            if remaining < self.dt:
-                saved = self.dt
-                self.dt = remaining
-                self._build_den()
-                self.step(1)
-                self.dt = saved
-                self._build_den()
-            else:
-                self.step(1)
+        while self.t < t_end * (1 - 1e-12) and (max_steps is None or self.step_count < max_steps):
+            self.step(1, t_stop=t_end)
             if callback is not None and every and self.step_count % every == 0:
                 callback(self)
             if progress is not None:
@@ -783,7 +809,7 @@ class ElectrodepositionSolver:
         y0 = float(getattr(self.micro, "layer_bottom", 0.0))
         y1 = float(getattr(self.micro, "layer_top", self.zeta.shape[0] * self.dx))
         m = interface_metrics(self.zeta.astype(float), self.zeta0, self.dx, layer_bottom=y0, layer_top=y1,
-                              charge_density=max(self.charge_passed, 1e-300), molar_volume=self.molar_volume,
+                              charge_density=self.charge_passed, molar_volume=self.molar_volume,
                               inflow=self.reservoir_inflow_m)
         m["focusing_factor"] = self.focusing_factor()
         m["charge_balance_error"] = self.charge_balance_error
@@ -798,13 +824,20 @@ class ElectrodepositionSolver:
         -------
         dict
             ``kind``, ``zeta``, ``zeta0``, ``phi_e``/``phi_ion`` [V], ``t`` [s], ``step``, ``dt`` [s], ``dx`` [m],
-            ``charge_C_m2``, ``reservoir_inflow_m``, ``current_density`` [A m-2] and ``params`` (SI).
+            ``charge_C_m2``, ``reservoir_inflow_m``, ``current_density`` [A m-2], ``params`` (SI), and the fields the
+            steps between two potential solves use (``profile_mobility`` [m2 s-1], ``ibv``/``ibv_nuc`` [A m-2],
+            ``islands``, ``reaction_current`` [A m-3], ``charge_balance_error``).
         """
         return {"kind": self.kind, "zeta": self.zeta.copy(), "zeta0": self.zeta0.copy(), "phi_e": self.phi_e.copy(),
                 "phi_ion": self.phi_ion.copy(), "t": self.t, "step": self.step_count, "dt": self.dt, "dx": self.dx,
                 "charge_C_m2": self.charge_passed, "reservoir_inflow_m": self.reservoir_inflow_m,
                 "current_density": self.current_density, "params": dict(self.p), "interface_width": self.c.delta,
-                "electrolyte_blocks": self.electrolyte_blocks, "potential_every": self.potential_every}
+                "electrolyte_blocks": self.electrolyte_blocks, "potential_every": self.potential_every,
+                # what the steps between two potential solves use (kinetics of the last solve, Δt, profile mobility,
+                # island mask): restored as they were, so that a resumed run repeats the uninterrupted one exactly
+                "profile_mobility": self.profile_mobility, "ibv": np.asarray(self._ibv, dtype=float).copy(),
+                "ibv_nuc": np.asarray(self._ibv_nuc, dtype=float).copy(), "islands": self._islands.astype(np.uint8),
+                "reaction_current": self.reaction_current.copy(), "charge_balance_error": self.charge_balance_error}
 
     @classmethod
     def from_state(cls, micro: Any, state: dict, **kw: Any) -> ElectrodepositionSolver:
@@ -834,10 +867,21 @@ class ElectrodepositionSolver:
         s.step_count = int(state["step"])
         s.charge_passed = float(state["charge_C_m2"])
         s.reservoir_inflow_m = float(state["reservoir_inflow_m"])
-        if s.current_density > 0:
-            s.update_potential()
-        s._update_islands()
-        s._set_dt()
+        if all(k in state for k in ("dt", "profile_mobility", "ibv", "ibv_nuc", "islands", "reaction_current")):
+            s._ibv = np.array(state["ibv"], dtype=s.dtype)
+            s._ibv_nuc = np.array(state["ibv_nuc"], dtype=s.dtype)
+            s._islands = np.array(state["islands"]).astype(bool)
+            s.reaction_current = np.array(state["reaction_current"], dtype=float)
+            s.R = (-s.reaction_current * (s.molar_volume / FARADAY)).astype(s.dtype)
+            s.charge_balance_error = float(state.get("charge_balance_error", 0.0))
+            s.dt = float(state["dt"])
+            s.profile_mobility = float(state["profile_mobility"])
+            s._build_den()
+        else:  # an older state without the between-solve fields: continue from a fresh solve (not bit-exact)
+            if s.current_density > 0:
+                s.update_potential()
+            s._update_islands()
+            s._set_dt()
         return s
 
     def __repr__(self) -> str:
