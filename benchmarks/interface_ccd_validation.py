@@ -138,8 +138,10 @@ def ordering(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The orderings each paper reports (pairs of its staircase CCDs / lower bounds) and whether the predictions keep them.
 
     A pair is right when the case with the lower published number is predicted lower; a prediction that reached the
-    search limit (``>= x``) counts as at least x. A published lower bound orders only against smaller CCDs ("above 4"
-    says nothing against a CCD of 6). Sets each row's ``ordering_right`` (y: every pair with it right).
+    search limit (``>= x``) is only a lower bound: the pair is undecided (``right`` None) when that bound cannot settle
+    it (the lower case ``>= 0.8`` against 0.96, or both at their limits), wrong when the lower case's bound already
+    reaches the other's CCD. A published lower bound orders only against smaller CCDs ("above 4" says nothing against
+    a CCD of 6). Sets each row's ``ordering_right`` (y: every decided pair with it right).
     """
     by_key = {r["case"]: r for r in rows}
     pairs = []
@@ -156,8 +158,14 @@ def ordering(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             right = p_hi is not None
         elif p_hi is None:
             right = False
+        elif str(lo["predicted_text"]).startswith(">="):
+            # the lower case reached its search limit: its CCD is only known to be >= p_lo, so the pair is wrong when
+            # that bound already reaches a definite p_hi and undecided otherwise (a bound below p_hi proves nothing)
+            right = False if p_lo >= p_hi and not str(hi["predicted_text"]).startswith(">=") else None
+        elif str(hi["predicted_text"]).startswith(">="):
+            right = True if p_lo <= p_hi else None  # hi >= p_hi: right when p_lo is not above that bound
         else:
-            right = p_lo < p_hi or (p_lo == p_hi and hi["predicted_text"].startswith(">="))
+            right = p_lo < p_hi
         pairs.append({"lower": lo["case"], "higher": hi["case"], "right": right})
     for r in rows:
         mine = [p["right"] for p in pairs if r["case"] in (p["lower"], p["higher"]) and p["right"] is not None]
@@ -203,12 +211,16 @@ def markdown(rows: list[dict[str, Any]], pairs: list[dict[str, Any]]) -> str:
             ratio = f"≥ {ratio}"  # the staircase reached its search limit: a lower bound
         out.append("| " + " | ".join(_cell(x) for x in (r["case"], r["kind"], pred, r["published_text"], ratio,
                                                         r["within_factor_2"], r["ordering_right"], cal)) + " |")
-    n_ok = sum(r["within_factor_2"] == "y" for r in rows)
+    independent = [r for r in rows if r["calibrated_on_this_row"] != "yes"]  # a calibration row checks the fit only
+    n_ok = sum(r["within_factor_2"] == "y" for r in independent)
     decided = [p for p in pairs if p["right"] is not None]
     n_pairs = sum(bool(p["right"]) for p in decided)
     out.append("")
-    out.append(f"{n_ok} of {len(rows)} rows within a factor 2; {n_pairs} of {len(decided)} published orderings right "
-               f"({len(pairs) - len(decided)} undecided: a case not simulated). Pairs (same paper, published lower first): "
+    n_cal = len(rows) - len(independent)
+    cal_text = f" (not counting {n_cal} row{'s' if n_cal != 1 else ''} calibrated on its own number)" if n_cal else ""
+    out.append(f"{n_ok} of {len(independent)} rows within a factor 2{cal_text}; {n_pairs} of {len(decided)} published "
+               f"orderings right ({len(pairs) - len(decided)} undecided: a case not simulated, or a prediction at its "
+               "search limit that cannot settle the pair). Pairs (same paper, published lower first): "
                + ", ".join(f"{p['lower']} < {p['higher']} ({'-' if p['right'] is None else 'y' if p['right'] else 'n'})" for p in pairs) + ".")
     return "\n".join(out)
 
