@@ -54,6 +54,19 @@ def test_a_point_the_detectors_cannot_judge_is_marked_and_the_rest_stands(maps):
         maps.map_conductivities({"interlayer": "NOPE"}, [1e-2], [1.0], proto)
 
 
+def test_a_point_where_the_solver_does_not_converge_is_marked_and_the_rest_stands(maps):
+    # rev-11: the real simulator raises ConvergenceError at sigma_e 1e-8 S/cm, sigma_ion 2.5e-6 S/cm (LNI-5CNT, 90 um),
+    # a corner of the default conductivity map; it used to stop the whole map (and the map benchmark)
+    proto = fake.staircase("fixed-capacity", start=1.0, increment=1.0, step_capacity=7200.0, max_current=30.0)
+    base = {"interlayer": "LNI-5CNT", "interlayer_thickness": 90e-6}
+    m = maps.map_conductivities(base, [1e-6, 1e-2], [1.0], proto)
+    assert str(m["failure_mode"][0, 0]).startswith("not judged: interlayer solver")
+    assert np.isnan(m["ccd"][0, 0]) and not m["search_limit_reached"][0, 0]
+    assert m["ccd"][0, 1] == fake.expected_ccd({**base, "interlayer_sigma_e": 1e-2, "interlayer_sigma_ion": 1.0}, proto)[0]
+    held, mode, _ = maps._holds({**base, "interlayer_sigma_e": 1e-6, "interlayer_sigma_ion": 1.0}, proto)
+    assert not held and mode.startswith("not judged: interlayer solver")
+
+
 def test_thickness_porosity_and_pressure_maps(maps):
     proto = fake.staircase("fixed-time", start=1.0, increment=1.0, step_time=3600.0, max_current=40.0)
     m = maps.map_thickness_porosity({"interlayer": "LNI-5CNT"}, ["20 um", "50 um", "100 um"], [0.2, 0.4], proto)

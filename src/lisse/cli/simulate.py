@@ -485,7 +485,7 @@ def render(result: dict[str, Any]) -> str:
         lines.append(f"  no stable step     {result['points_without_stable_step']} points")
         if result.get("points_not_judged"):
             lines.append(f"  not judged         {result['points_not_judged']} points (the detectors could not judge the simulated "
-                         "record; see failure_mode in the table)")
+                         "record, or the simulator did not converge; see failure_mode in the table)")
     elif "thickness_um" in result:  # design
         target = f"{fmt(result['target_current_density_mA_cm2'])} mA/cm2 at {fmt(result['target_capacity_mAh_cm2'])} mAh/cm2"
         if result["holds"]:
