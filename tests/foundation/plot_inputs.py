@@ -126,6 +126,14 @@ def _frames():
     return np.array(frames), [0.0, 1.0, 2.0, 3.0, 4.0], phi_g
 
 
+@cache
+def _micro():
+    """A small seeded particle packing with a fibre network (the three phases and the electrolyte)."""
+    from lisse.sim.phasefield.microstructure import fibre_network
+
+    return fibre_network((48, 40), 2e-8, 0.1, 5e-8, 4e-7, layer=(2e-7, 7e-7), matrix_porosity=0.4, particle_diameter=1.2e-7, seed=1)
+
+
 def _thermo_table():
     return {"material": ["Au", "Cu", "Li2O"], "contact_angle_deg": [30.0, 95.0, 120.0], "origin": ["DFT", "exp", "model"]}
 
@@ -246,6 +254,25 @@ def _cases() -> dict:
     def wetting():
         return (_thermo_table(),), {}, 1
 
+    def micro_view():
+        return (_micro(),), {"title": "packing"}, 1
+
+    def _panels():
+        frames, times, phi = _frames()
+        elyte = np.zeros(phi.shape, dtype=bool)
+        elyte[20:] = True
+        fib = np.zeros(phi.shape, dtype=bool)
+        fib[13:15, 2:10] = True
+        return [{"label": lab, "zeta": frames[k], "frames": frames[: k + 1], "times": times[: k + 1], "solid": phi, "dx": 1e-7,
+                 "electrolyte": elyte, "electronic": fib if k == 4 else None, "layer_bottom": 1e-6, "layer_top": 2e-6,
+                 "note": "rough 0.1 µm"} for lab, k in (("ionic", 2), ("mixed", 3), ("electronic", 4))]
+
+    def comparison():
+        return ([{k: v for k, v in p.items() if k not in ("frames", "times")} for p in _panels()],), {"title": "three LNI"}, 3
+
+    def comparison_anim():
+        return ([{k: v for k, v in p.items() if k != "zeta"} for p in _panels()],), {"fps": 2}, 0  # path filled in by the caller
+
     def energy():
         c = _cell_curves()
         return (c, [10.0, 20.0]), {}, 2
@@ -268,6 +295,8 @@ def _cases() -> dict:
         "lab.lab_comparison": lambda: (({"Chu2024": [0.5, 1.2, 2.4], "Ji2025": [2.4]}, {"LLZO": [0.3, 0.7], "unknown": [0.5]}, 0.6), {}, 1),
         "phasefield.snapshot_figure": snapshot, "phasefield.series_figure": series, "phasefield.history_figure": history,
         "phasefield.sweep_figure": pf_sweep, "phasefield.save_animation": animation,
+        "phasefield.microstructure_figure": micro_view, "phasefield.comparison_figure": comparison,
+        "phasefield.comparison_animation": comparison_anim,
         "thermo.wetting_bar": wetting,
         "cell.energy_density_vs_li_thickness": energy, "cell.np_ratio_vs_li_thickness": np_ratio,
     }
@@ -290,5 +319,5 @@ def result_objects() -> dict[str, object]:
         "CyclingRecord": rec, "CCDDetector": det, "ShortDetector": ShortDetector().fit(long_rec), "TafelFit": _tafel(),
         "EISSpectrum": sp, "DRT": d, "KKResult": kk, "DRTMap": m,
         "Circuit": Circuit("R0-p(R1,CPE1)-p(R2,CPE2)").fit(sp), "SeriesFit": series_fit(),
-        "LengthsResult": res, "Solution1D": res.solution, "SpikeFit": fit,
+        "LengthsResult": res, "Solution1D": res.solution, "SpikeFit": fit, "Microstructure": _micro(),
     }

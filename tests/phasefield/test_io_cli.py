@@ -78,6 +78,14 @@ def test_cli_preset_writes_outputs_and_resume_matches(tmp_path):
     assert len(list((out / "snapshots").glob("*.png"))) >= 2
     rows = list(csv.DictReader(open(out / "front.csv")))
     assert len(rows) == 4 and float(rows[-1]["penetration_depth_um"]) == pytest.approx(res["penetration_depth_um"], rel=1e-6)
+    # issue-14 keys: Li gained = change of the planar-equivalent thickness of front_metrics (a second route);
+    # Faraday thickness from the brief's 4.85 um per mAh/cm2 (BRIEF section 4), independent of lisse's constants
+    assert res["li_plated_um"] == pytest.approx(res["li_thickness_um"] - float(rows[0]["li_thickness_um"]), rel=1e-6)
+    q_mAh_cm2 = res["current_density_mA_cm2"] * res["time_s"] / 3600.0
+    assert res["li_faraday_um"] == pytest.approx(q_mAh_cm2 / 0.2062, rel=0.005)
+    assert res["li_inventory_error_rel"] == pytest.approx(res["li_plated_um"] / res["li_faraday_um"] - 1.0, rel=1e-9)
+    assert res["front_roughness_um"] >= 0.0 and 0.0 <= res["fraction_deposited_at_electrolyte"] <= 1.0
+    assert float(rows[-1]["front_roughness_um"]) == pytest.approx(res["front_roughness_um"], rel=1e-6)
     assert float(rows[-1]["time_s"]) > float(rows[0]["time_s"]) == 0.0
     # interrupted run, then resumed: same end state as the uninterrupted one
     part = _cli("--preset", "lithiophobic", "--out", str(tmp_path / "part"), "--json", "--grid", "40", "--frames", "3",
@@ -90,6 +98,8 @@ def test_cli_preset_writes_outputs_and_resume_matches(tmp_path):
     assert r2["completed"] is True and r2["steps"] == res["steps"]
     assert r2["penetration_depth_um"] == pytest.approx(res["penetration_depth_um"], rel=1e-6, abs=1e-6)
     assert r2["li_thickness_um"] == pytest.approx(res["li_thickness_um"], rel=1e-6)
+    for k in ("front_roughness_um", "fraction_deposited_at_electrolyte", "li_inventory_error_rel"):
+        assert r2[k] == pytest.approx(res[k], rel=1e-5, abs=1e-6), k
 
 
 def test_cli_bad_input_exit_code(tmp_path):
@@ -103,12 +113,23 @@ def test_stage_runs_and_rejects_unknown_options(tmp_path):
     from lisse.pipeline.registry import StageContext, all_stages
 
     st = {s.name: s for s in all_stages()}["phasefield"]
-    assert st.needs == ("phasefield",)
+    assert st.applies is not None
+    assert st.applies({}) is not None and st.applies({"phasefield": {}}) is None  # an empty table runs the defaults
     opts = {"presets": ["lithiophobic"], "grid": 48}
     r = st.func(StageContext(study={"phasefield": opts}, options=opts, out_dir=tmp_path, progress=False))
     assert "lithiophobic_penetration_depth_um" in r.summary
     assert "phasefield_lithiophobic" in r.figures and "phasefield_presets" in r.tables
     assert r.summary["lithiophobic_contact_angle_deg"] == 140.0
+    # the side-by-side snapshots, the animation (GIF bytes) and the metric table
+    assert {"phasefield_compare_mid", "phasefield_compare_end"} <= set(r.figures)
+    assert r.animations["phasefield_animation"][:6] == b"GIF89a"
+    t = r.tables["phasefield_presets"]
+    for col in ("front_roughness_um", "fraction_deposited_at_electrolyte", "penetration_depth_um", "li_inventory_error_rel"):
+        assert col in t.columns and np.isfinite(t[col]).all(), col
+    assert "wang2024_ordering" not in r.summary  # only with the three LNI presets
+    bad = {"presets": ["lithiophobic"], "grid": 32, "plated": "2 um"}  # the Allen–Cahn domain is 1.28 um tall
+    with pytest.raises(ParameterError, match=r"\[phasefield\] plated"):
+        st.func(StageContext(study={"phasefield": bad}, options=bad, out_dir=tmp_path, progress=False))
     with pytest.raises(ParameterError, match="grdi|grid"):
         st.func(StageContext(study={}, options={"grdi": 3}, out_dir=tmp_path))
 
@@ -131,3 +152,28 @@ def test_work_of_adhesion_maps_through_young_dupre():
     assert c.contact_angle_deg == pytest.approx(np.degrees(np.arccos(0.53 / g - 1)), rel=1e-9)
     with pytest.raises(ParameterError):
         coefficients_from_physical(90.0, work_of_adhesion=0.5)
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=False, reason="ElectrodepositionSolver.from_state does not restore dt yet: a resumed run differs at 1e-4 "
+                                        "(reported to i14-solver; remove this mark when it does)")
+def test_cli_lni_preset_keys_and_resume(tmp_path):
+    """An electrodeposition preset: the issue-14 keys, three-phase figures, and an interrupted run resumed to the same end."""
+    args = ("--preset", "lni-5cnt", "--grid", "32", "--frames", "3", "--json")
+    full = _cli(*args, "--out", str(tmp_path / "full"))
+    assert full.returncode == 0, full.stderr
+    a = json.loads(full.stdout)
+    assert a["completed"] is True and a["time_s"] == pytest.approx(a["end_time_s"], rel=1e-9)
+    assert abs(a["li_inventory_error_rel"]) < 1e-6  # Faraday (the solver's conserved Li)
+    assert 0.0 <= a["fraction_deposited_at_electrolyte"] <= 1.0 and a["front_roughness_um"] > 0.0
+    assert (tmp_path / "full" / "animation.gif").read_bytes()[:6] == b"GIF89a"
+    assert "overpotential_mV" not in a and a["calibrated_parameters"] == {}
+    part = _cli(*args, "--out", str(tmp_path / "part"), "--max-steps", "5", "--no-animation")
+    assert part.returncode == 0, part.stderr
+    assert json.loads(part.stdout)["completed"] is False
+    resumed = _cli("--out", str(tmp_path / "part"), "--resume", "--json", "--no-animation")
+    assert resumed.returncode == 0, resumed.stderr
+    b = json.loads(resumed.stdout)
+    assert b["completed"] is True and b["time_s"] == pytest.approx(a["time_s"], rel=1e-9)
+    for k in ("li_thickness_um", "front_roughness_um", "fraction_deposited_at_electrolyte", "penetration_depth_um"):
+        assert b[k] == pytest.approx(a[k], rel=1e-6, abs=1e-9), k

@@ -18,14 +18,18 @@ from lisse.errors import ParameterError, ReaderError
 from lisse.io.outputs import atomic_write_bytes, atomic_write_text
 
 __all__ = ["save_checkpoint", "load_checkpoint", "write_history_csv", "refuse_existing_checkpoint", "HISTORY_COLUMNS",
-           "REQUIRED_STATE", "REQUIRED_SETTINGS"]
+           "REQUIRED_STATE", "REQUIRED_STATE_ELECTRODEPOSITION", "REQUIRED_SETTINGS"]
 
-#: Solver state entries a checkpoint must hold to be resumed.
+#: Solver state entries a checkpoint must hold to be resumed (Allen–Cahn solver; an electrodeposition
+#: state, ``kind = "electrodeposition"``, needs :data:`REQUIRED_STATE_ELECTRODEPOSITION`).
 REQUIRED_STATE = ("zeta", "phi_g", "dx", "t", "step", "coefficients")
+#: Entries of an electrodeposition solver state (its own parameters are checked by its ``from_state``).
+REQUIRED_STATE_ELECTRODEPOSITION = ("zeta", "zeta0", "dx", "t", "step", "kind")
 #: Run settings a checkpoint must hold to be resumed (written by ``lisse phasefield``).
 REQUIRED_SETTINGS = ("t_end_s", "layer_bottom_m", "layer_top_m", "layer_porosity", "layer_pore_size_m", "frames")
 
-HISTORY_COLUMNS = ("step", "time_s", "front_mean_um", "tip_um", "penetration_depth_um", "li_thickness_um", "pore_fill")
+HISTORY_COLUMNS = ("step", "time_s", "front_mean_um", "tip_um", "penetration_depth_um", "li_thickness_um", "pore_fill",
+                   "front_roughness_um", "fraction_deposited_at_electrolyte", "li_inventory_error_rel")
 _FORMAT = "lisse-phasefield-checkpoint-1"
 
 
@@ -137,7 +141,8 @@ def load_checkpoint(path: str | os.PathLike, required_settings: tuple[str, ...] 
                               f"{type(meta.get(key)).__name__} (damaged checkpoint: start a new run with --overwrite)")
     state = {k[6:]: v for k, v in data.items() if k.startswith("state_")}
     state.update({k[6:]: v for k, v in meta.items() if k.startswith("state_")})
-    missing = [k for k in REQUIRED_STATE if k not in state] + [f"settings.{k}" for k in required_settings if k not in meta["settings"]]
+    needed = REQUIRED_STATE_ELECTRODEPOSITION if state.get("kind") == "electrodeposition" else REQUIRED_STATE
+    missing = [k for k in needed if k not in state] + [f"settings.{k}" for k in required_settings if k not in meta["settings"]]
     if missing:
         raise ReaderError(f"checkpoint file {str(path)!r}: expected the entries {', '.join(missing)}; found them missing "
                           "(damaged or foreign checkpoint: start a new run with --overwrite)")
@@ -151,18 +156,20 @@ def _check_content(path: Path, meta: dict, state: dict, required_settings: tuple
     def bad(what: str) -> ReaderError:
         return ReaderError(f"checkpoint file {str(path)!r}: {what} (damaged or foreign checkpoint: start a new run with --overwrite)")
 
-    if not isinstance(state["coefficients"], dict):
-        raise bad("expected the solver state 'coefficients' as a table; found " + type(state["coefficients"]).__name__)
-    from dataclasses import fields
+    if state.get("kind") != "electrodeposition":
+        if not isinstance(state["coefficients"], dict):
+            raise bad("expected the solver state 'coefficients' as a table; found " + type(state["coefficients"]).__name__)
+        from dataclasses import fields
 
-    from lisse.sim.phasefield.model import PhaseFieldCoefficients
+        from lisse.sim.phasefield.model import PhaseFieldCoefficients
 
-    unknown = sorted(set(state["coefficients"]) - {f.name for f in fields(PhaseFieldCoefficients)})
-    if unknown:
-        raise bad(f"unknown phase-field coefficients {unknown}")
-    zeta, phi = np.asarray(state["zeta"]), np.asarray(state["phi_g"])
+        unknown = sorted(set(state["coefficients"]) - {f.name for f in fields(PhaseFieldCoefficients)})
+        if unknown:
+            raise bad(f"unknown phase-field coefficients {unknown}")
+    zeta = np.asarray(state["zeta"])
+    phi = np.asarray(state.get("phi_g", state.get("zeta0")))
     if zeta.ndim not in (2, 3) or zeta.shape != phi.shape or not np.issubdtype(zeta.dtype, np.floating):
-        raise bad(f"expected 'zeta' and 'phi_g' as float grids of one 2D/3D shape; found {zeta.shape} and {phi.shape}")
+        raise bad(f"expected 'zeta' and 'phi_g' (or 'zeta0') as float grids of one 2D/3D shape; found {zeta.shape} and {phi.shape}")
     for k in required_settings + ("dx", "t", "step"):
         v = meta["settings"][k] if k in required_settings else state[k]
         if isinstance(v, bool) or not isinstance(v, (int, float, np.number, np.ndarray)) or not np.all(np.isfinite(v)):
@@ -198,7 +205,8 @@ def write_history_csv(path: str | os.PathLike, rows: list[dict]) -> Path:
     path : str or os.PathLike
         The CSV file.
     rows : list of dict
-        History rows with the keys :data:`HISTORY_COLUMNS` (SI values; the column names carry the units).
+        History rows with the keys :data:`HISTORY_COLUMNS` (values in the unit each column name carries); a
+        key missing from a row (a checkpoint of an older version) or a NaN is written as an empty cell.
 
     Returns
     -------
@@ -212,5 +220,12 @@ def write_history_csv(path: str | os.PathLike, rows: list[dict]) -> Path:
     """
     lines = [",".join(HISTORY_COLUMNS)]
     for r in rows:
-        lines.append(",".join(f"{r[c]:.10g}" if isinstance(r[c], float) else str(r[c]) for c in HISTORY_COLUMNS))
+        cells = []
+        for c in HISTORY_COLUMNS:
+            v = r.get(c)
+            if v is None or (isinstance(v, float) and v != v):
+                cells.append("")
+            else:
+                cells.append(f"{v:.10g}" if isinstance(v, float) else str(v))
+        lines.append(",".join(cells))
     return atomic_write_text(path, "\n".join(lines) + "\n")

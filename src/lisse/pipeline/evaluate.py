@@ -6,7 +6,8 @@ Output folder layout::
     report.html           self-contained report (figures embedded)
     study.toml            the study that was run (copy of the input text, or the bundled default)
     tables/<stage>_<name>.csv
-    figures/<stage>_<name>.png (200 dpi) and, with ``svg`` (``[study] svg = true`` or ``--svg``), .svg
+    figures/<stage>_<name>.png (200 dpi) and, with ``svg`` (``[study] svg = true`` or ``--svg``), .svg;
+    figures/<stage>_<name>.gif for a stage's animations
 
     .lisse-output.json    marker: lisse made this folder (version, run id, every file it holds)
 
@@ -204,6 +205,13 @@ def _run(study: dict, out: Path, stages: list, study_text: str | None, progress:
                 atomic_write_bytes(out / rel, data)
                 files.append(rel)
             figs.append((name, rendered["png"], res.figure_captions.get(name, name.replace("_", " "))))
+        for name, gif in res.animations.items():
+            if bytes(gif[:6]) not in (b"GIF87a", b"GIF89a"):  # a stage bug, not a user problem
+                raise TypeError(f"stage {st.name!r}: animation {name!r} is not GIF data")
+            rel = f"figures/{st.name}_{name}.gif"
+            atomic_write_bytes(out / rel, bytes(gif))
+            files.append(rel)
+            figs.append((name, bytes(gif), res.figure_captions.get(name, name.replace("_", " "))))
         entry.update(status="ok", summary=res.summary, files=files, citations=sorted(keys))
         if res.predictions:
             pending.append((st.name, res.predictions))

@@ -22,7 +22,7 @@ declared with :func:`stage`::
 
 A stage returns a :class:`StageResult`: a JSON-able ``summary`` (goes into ``results.json``),
 ``tables`` (name -> pandas DataFrame, written as CSV), ``figures`` (name -> matplotlib Figure, written
-as PNG and SVG), an HTML ``section`` body, the citation keys it used and its simulator ``predictions``
+as PNG and SVG), ``animations`` (name -> GIF bytes, written as .gif and embedded), an HTML ``section`` body, the citation keys it used and its simulator ``predictions``
 (written to the study's ``[database]`` by the runner). Stages never write files
 themselves; the runner does, atomically.
 """
@@ -94,6 +94,9 @@ class StageResult:
         Simulator predictions for the study's results database (rows of its ``predictions`` table:
         ``source``, ``quantity``, ``value``, ``unit``, ``kind``, ``parameters_json``, and ``cell``, a cell
         name linked when the database knows it). The runner writes them; stages never write files.
+    animations : dict of str to bytes, optional
+        Animated GIFs (the bytes of the file), by name: written as ``figures/<stage>_<name>.gif`` and
+        embedded in the report after the figures, captioned from ``figure_captions``.
     """
 
     summary: dict = field(default_factory=dict)
@@ -103,6 +106,7 @@ class StageResult:
     citations: set[str] = field(default_factory=set)
     figure_captions: dict[str, str] = field(default_factory=dict)
     predictions: list[dict] = field(default_factory=list)
+    animations: dict[str, bytes] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

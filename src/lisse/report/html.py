@@ -47,7 +47,7 @@ class ReportSection:
     tables : dict of str to pandas.DataFrame, optional
         Tables shown inline (first 12 rows), by name.
     figures : list of (str, bytes, str), optional
-        ``(name, PNG bytes, caption)`` per figure, embedded as base64.
+        ``(name, PNG or GIF bytes, caption)`` per figure, embedded as base64 (GIF recognised by its header).
     files : list of str, optional
         Output files of the stage, listed under the section.
     """
@@ -113,7 +113,8 @@ def render_report(title: str, intro: str, sections: list[ReportSection], citatio
         parts.append(str(escape(s.html)))
         for name, png, caption in s.figures:
             b64 = base64.b64encode(png).decode("ascii")
-            parts.append(f"<figure><img alt='{html.escape(name)}' src='data:image/png;base64,{b64}'><figcaption>{html.escape(caption)}</figcaption></figure>")
+            mime = "image/gif" if png[:6] in (b"GIF87a", b"GIF89a") else "image/png"
+            parts.append(f"<figure><img alt='{html.escape(name)}' src='data:{mime};base64,{b64}'><figcaption>{html.escape(caption)}</figcaption></figure>")
         for name, df in s.tables.items():
             parts.append(f"<h3>Table: {html.escape(name)}</h3><div style='overflow-x:auto'>{_table_html(df)}</div>")
         if s.files:

@@ -1,9 +1,16 @@
-"""Evaluate stage ``phasefield``: Li growth into lithiophilic vs lithiophobic porous layers (snapshot series).
+"""Evaluate stage ``phasefield``: Li growth into the three LNI–CNT interlayers (or the lithiophilic/lithiophobic pair).
+
+The report shows the runs side by side (snapshots at mid-run and at the end, and an animated GIF), a
+snapshot series per run, and the metric table: front roughness, fraction of the new Li at the
+electrolyte face, penetration depth, deposit centroid and Li inventory error
+(:mod:`lisse.sim.phasefield.metrics`). With the three LNI presets it states, claim by claim, whether the
+runs show the ordering of [Wang2024] (ionic layer roughest; electronic layer deposits most at the
+electrolyte face; mixed layer flattest and nearest the anode).
 
 Study options (table ``[phasefield]``; the stage runs only when the table is present)::
 
     [phasefield]
-    presets = ["lithiophilic", "lithiophobic"]   # which presets to run
+    presets = ["lni-0.5cnt", "lni-5cnt", "lni-50cnt"]   # which presets to run (default; or lithiophilic/lithiophobic)
     grid = 64                                      # cells per side (small: fast)
     contact_angle_deg = 110                        # optional override for every preset
     current_density = "0.02 mA/cm2"                # optional override
@@ -17,26 +24,32 @@ from lisse.params import OptionSpec
 from lisse.pipeline.registry import StageContext, StageResult, stage
 from lisse.report.html import Markup
 
-_PRESETS = ("lithiophilic", "lithiophobic")
+_PRESETS = ("lni-0.5cnt", "lni-5cnt", "lni-50cnt", "lithiophilic", "lithiophobic")
+_LNI = ("lni-0.5cnt", "lni-5cnt", "lni-50cnt")  # ionic, mixed, electronic [Wang2024]
 
 #: Options of the ``[phasefield]`` table.
 SCHEMA = {
-    "presets": OptionSpec.list_of(OptionSpec.text("preset", choices=_PRESETS), "which presets to run",
-                                  list(_PRESETS), min_items=1, max_items=2, scalar_ok=True),
+    "presets": OptionSpec.list_of(OptionSpec.text("preset", choices=_PRESETS), "which presets to run (shown side by side)",
+                                  list(_LNI), min_items=1, max_items=len(_PRESETS), scalar_ok=True),
     "grid": OptionSpec.integer("grid cells per side (small: fast)", 64, 32, 1024, limit_note="size limit"),
     "contact_angle_deg": OptionSpec.number("contact angle of Li on the particles [deg], for every preset (optional)", low=0.0, high=180.0),
     "current_density": OptionSpec.quantity("mA/cm2", "plating current density (optional override)", low=0.0, low_inclusive=False, high=1e4),
-    "plated": OptionSpec.quantity("um", "plated planar-equivalent Li thickness (optional override)", low=0.0, low_inclusive=False, high=1e-6,
-                                  limit_note="the simulated domain is 1.28 um tall"),
+    "plated": OptionSpec.quantity("um", "plated planar-equivalent Li thickness (optional override)", low=0.0, low_inclusive=False, high=50e-6,
+                                  limit_note="the lni presets' domain is ~19 um tall, the lithiophilic/lithiophobic one 1.28 um"),
     "sweep": OptionSpec.boolean("also run the contact-angle sweep (about 10 s)", False),
     "seed": OptionSpec.integer("random seed of the particle layer", None, 0, 2**32 - 1),
 }
 
 
+def _applies(study: dict) -> str | None:
+    """Run whenever the study has a ``[phasefield]`` table, an empty one included (all defaults)."""
+    return None if "phasefield" in study else "skipped: the study has no [phasefield] table"
+
+
 @stage("phasefield", title="Phase-field Li growth into porous layers", section="phasefield", order=60,
-       needs=("phasefield",), optional_deps=("matplotlib",), schema=SCHEMA)
+       needs=(), optional_deps=("matplotlib",), applies=_applies, schema=SCHEMA)
 def phasefield_stage(ctx: StageContext) -> StageResult:
-    """Phase-field Li growth into lithiophilic and lithiophobic porous layers (snapshot series).
+    """Phase-field Li growth into the LNI–CNT interlayers or lithiophilic/lithiophobic layers, side by side.
 
     Parameters
     ----------
@@ -46,7 +59,12 @@ def phasefield_stage(ctx: StageContext) -> StageResult:
     Returns
     -------
     StageResult
-        Summary (JSON keys with unit suffix), tables, figures, report HTML and citation keys.
+        Summary (JSON keys with unit suffix), tables, figures, the GIF animation, report HTML and citation keys.
+
+    Raises
+    ------
+    ParameterError
+        ``plated`` does not fit a preset's domain (or a preset's own setting checks fail).
 
     References
     ----------
@@ -59,43 +77,101 @@ def phasefield_stage(ctx: StageContext) -> StageResult:
     import numpy as np
     import pandas as pd
 
-    from lisse.plot.phasefield import series_figure, sweep_figure
+    from lisse.plot.phasefield import comparison_animation, comparison_figure, series_figure, sweep_figure
+    from lisse.sim.phasefield.metrics import run_metrics
     from lisse.sim.phasefield.presets import run_settings, setup_run, transition_sweep
 
     opts = ctx.options
-    presets = opts["presets"]
+    presets = list(dict.fromkeys(opts["presets"]))
     grid = opts["grid"]
     summary: dict = {}
     figures: dict = {}
     captions: dict = {}
     rows = []
+    runs = []
+    n = 8
     for name in presets:
-        s = run_settings(name, grid, frames=8, contact_angle_deg=opts.get("contact_angle_deg"),
+        s = run_settings(name, grid, frames=n, contact_angle_deg=opts.get("contact_angle_deg"),
                          current_density=opts.get("current_density"), plated_thickness=opts.get("plated"), seed=opts.get("seed"))
+        room = s["shape"][0] * s["dx"] - s["layer_bottom"]  # domain above the initial electrode
+        if s["plated_thickness"] >= 0.8 * room:
+            from lisse.errors import ParameterError
+
+            raise ParameterError(f"[phasefield] plated = {s['plated_thickness'] * 1e6:g} um does not fit the {name} domain: expected "
+                                 f"less than {0.8 * room * 1e6:.3g} um (80 % of the {room * 1e6:.3g} um above the electrode)")
         run = setup_run(s)
+        micro = getattr(run, "micro", None)
+        zeta0 = np.array(run.solver.zeta, dtype=float)
         frames, times = [run.solver.zeta.copy()], [0.0]
-        n = int(s["frames"])
         for k in range(1, n + 1):
             run.solver.run_until(run.t_end * k / n)
             frames.append(run.solver.zeta.copy())
             times.append(run.solver.t)
         m = run.metrics()
-        summary[f"{name}_penetration_depth_um"] = m["penetration_m"] * 1e6
-        summary[f"{name}_pore_fill"] = m["pore_fill"]
-        summary[f"{name}_contact_angle_deg"] = s["contact_angle_deg"]
-        rows.append({"preset": name, "contact_angle_deg": s["contact_angle_deg"], "penetration_depth_um": m["penetration_m"] * 1e6,
-                     "front_mean_um": m["front_mean_m"] * 1e6, "pore_fill": m["pore_fill"], "time_s": run.solver.t,
-                     "overpotential_mV": run.solver.c.eta * 1e3})
+        im = run_metrics(run.solver, zeta0, layer_bottom=run.layer.y_bottom, layer_top=run.layer.y_top,
+                         current_density=s["current_density"])
+        angle = s.get("contact_angle_deg")
+        row = {"preset": name, "front_roughness_um": im["front_roughness_m"] * 1e6,
+               "fraction_deposited_at_electrolyte": im["fraction_deposited_at_electrolyte"],
+               "penetration_depth_um": m["penetration_m"] * 1e6, "deepest_li_um": im["penetration_any_m"] * 1e6,
+               "deposit_centroid_um": im["deposit_centroid_m"] * 1e6,
+               "li_inventory_error_rel": im["li_inventory_error_rel"], "front_mean_um": m["front_mean_m"] * 1e6,
+               "pore_fill": m["pore_fill"], "contact_angle_deg": angle, "time_s": run.solver.t}
+        rows.append(row)
+        for key in ("penetration_depth_um", "front_roughness_um", "fraction_deposited_at_electrolyte", "li_inventory_error_rel",
+                    "deepest_li_um", "deposit_centroid_um", "pore_fill", "contact_angle_deg"):
+            v = row[key]
+            summary[f"{name}_{key}"] = None if isinstance(v, float) and not math.isfinite(v) else v
+        if im.get("calibrated_parameters"):
+            summary[f"{name}_calibrated_parameters"] = im["calibrated_parameters"]
+        title = f"{name}: θ = {angle:g}°" if isinstance(angle, (int, float)) else name
         figures[f"phasefield_{name}"] = series_figure(np.asarray(frames), times, run.layer.phi_g, run.layer.dx,
-                                                      title=f"{name}: θ = {s['contact_angle_deg']:g}°", y_bottom=run.layer.y_bottom)
-        captions[f"phasefield_{name}"] = (f"Li (blue) growing from the electrode into the porous layer (grey particles), "
-                                          f"θ = {s['contact_angle_deg']:g}°, {s['current_density'] * 0.1:g} mA/cm²; dashed: layer boundary.")
-    tables = {"phasefield_presets": pd.DataFrame(rows)}
-    html = ("<p>Allen–Cahn phase-field model ([Wang2024]; Butler–Volmer driving force after [Chen2015]) "
-            "of Li plating into a porous layer of particles. Both runs use the same layer, current and plated capacity; "
-            "only the contact angle of Li on the particles differs. Lithiophilic particles draw Li into the pores by "
-            "capillarity; on lithiophobic ones the front stays at the layer boundary until the driving force exceeds "
-            f"the Young–Laplace entry pressure. Grid {grid}×{grid}.</p>")
+                                                      title=title, y_bottom=run.layer.y_bottom)
+        captions[f"phasefield_{name}"] = (f"{name}: Li (blue) growing from the electrode into the layer (grey: solid), "
+                                          f"{s['current_density'] * 0.1:g} mA/cm²; dashed: layer boundary.")
+        panel = {"label": name, "dx": run.layer.dx, "solid": micro.solid if micro is not None else run.layer.phi_g,
+                 "electrolyte": getattr(micro, "electrolyte", None), "electronic": getattr(micro, "electronic", None),
+                 "layer_bottom": run.layer.y_bottom, "layer_top": run.layer.y_top, "frames": frames, "times": times,
+                 "note": f"rough {row['front_roughness_um'] * 1e3:.0f} nm, at face {row['fraction_deposited_at_electrolyte']:.2f}"}
+        runs.append(panel)
+    for tag, k in (("mid", n // 2), ("end", n)):
+        panels = [{**{q: v for q, v in r.items() if q not in ("frames", "times")}, "zeta": r["frames"][k]} for r in runs]
+        if tag == "mid":
+            panels = [{**p, "note": f"t = {r['times'][k]:.3g} s"} for p, r in zip(panels, runs)]
+        figures[f"phasefield_compare_{tag}"] = comparison_figure(panels, title=f"{'half' if tag == 'mid' else 'all'} of the charge passed")
+        captions[f"phasefield_compare_{tag}"] = (f"The runs side by side after {'half' if tag == 'mid' else 'all'} of the charge: "
+                                                 "Li blue, interlayer solid grey, electronic fibres black, empty pores white, "
+                                                 "electrolyte tan; dashed: layer bottom and top.")
+    animations = {"phasefield_animation": comparison_animation(runs, fps=3)}
+    captions["phasefield_animation"] = "Animation of the runs side by side (same current, capacity and time per frame)."
+    table = pd.DataFrame(rows)
+    tables = {"phasefield_presets": table}
+    html = ("<p>Phase-field model of Li plating into an interlayer ([Wang2024]; Allen–Cahn with a Butler–Volmer driving "
+            "force after [Chen2015] for the lithiophilic/lithiophobic pair). All runs use the same current and plated "
+            "capacity. Metrics: front roughness = RMS of the height of the anode-connected Li front over the width; "
+            "fraction at face = share of the newly deposited Li within 10 % of the layer thickness below the electrolyte "
+            "face; deepest Li = height above the layer bottom of the farthest cell with ζ > ½ (nucleated or connected); "
+            "deposit centroid = mean height of the new Li; inventory error = (Li gained − Faraday's Q V_m/F)/(Q V_m/F). "
+            f"Grid {grid} cells per side.</p>")
+    if all(p in presets for p in _LNI):
+        by = {r["preset"]: r for r in rows}
+        ion, mix, ele = (by[p] for p in _LNI)
+        claims = {
+            "ionic_roughest": ion["front_roughness_um"] > max(mix["front_roughness_um"], ele["front_roughness_um"]),
+            "electronic_most_at_electrolyte": ele["fraction_deposited_at_electrolyte"] > max(
+                ion["fraction_deposited_at_electrolyte"], mix["fraction_deposited_at_electrolyte"]),
+            "mixed_flattest": mix["front_roughness_um"] < min(ion["front_roughness_um"], ele["front_roughness_um"]),
+            # "nearest the anode": its deepest Li (any ζ > ½, nucleated or connected) lies closest to the anode
+            "mixed_nearest_anode": mix["deepest_li_um"] < min(ion["deepest_li_um"], ele["deepest_li_um"]),
+        }
+        claims = {k: bool(v) for k, v in claims.items()}  # NaN comparisons are False: an unmet claim
+        summary["wang2024_ordering"] = claims
+        summary["wang2024_ordering_holds"] = all(claims.values())
+        tables["phasefield_ordering"] = pd.DataFrame({"claim [Wang2024]": list(claims), "holds": list(claims.values())})
+        html += ("<p>Ordering of [Wang2024] (ionic LNI–0.5 % CNT roughest; electronic LNI–50 % CNT deposits the most at the "
+                 "electrolyte face; mixed LNI–5 % CNT flattest, and its deepest Li nearest the anode): "
+                 f"{'reproduced' if summary['wang2024_ordering_holds'] else 'NOT fully reproduced'} in this run "
+                 f"({sum(claims.values())} of {len(claims)} claims hold; see the ordering table).</p>")
     if opts["sweep"]:
         sw = transition_sweep([60, 90, 110, 115, 120, 125, 130, 160])
         figures["phasefield_sweep"] = sweep_figure(sw)
@@ -105,4 +181,4 @@ def phasefield_stage(ctx: StageContext) -> StageResult:
         summary["sweep_theta_c_sim_deg"] = sw["theta_c_sim_deg"] if math.isfinite(sw["theta_c_sim_deg"]) else None
         summary["sweep_theta_c_young_laplace_deg"] = sw["theta_c_young_laplace_deg"]
     return StageResult(summary=summary, tables=tables, figures=figures, html=Markup(html),  # static text and numbers only
-                       citations={"Wang2024", "Chen2015", "ChenShen1998"}, figure_captions=captions)
+                       citations={"Wang2024", "Chen2015", "ChenShen1998"}, figure_captions=captions, animations=animations)

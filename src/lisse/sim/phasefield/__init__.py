@@ -7,7 +7,13 @@ Modules (import them directly; nothing heavy is imported here):
   density, overpotential or current) to the phase-field coefficients, and the wetting calibration.
 * :mod:`.geometry` — the static particle field φ_g (seeded particle layers, slit combs, images).
 * :mod:`.solver` — SBDF2 / DCT time stepping (Neumann boundaries) coupled to the potential equation.
-* :mod:`.presets` — the lithiophilic / lithiophobic presets and the contact-angle sweep.
+* :mod:`.microstructure` — three-phase microstructures (Li | interlayer solid with empty pores |
+  electrolyte, per-cell ionic/electronic conductivity): particle packings, fibre networks, graded layers.
+* :mod:`.metrics` — front roughness, fraction deposited at the electrolyte face, penetration, Li inventory error.
+* :mod:`.electrodeposition` — electrodeposition into an interlayer with empty pores: ionic and
+  electronic potentials with a Butler–Volmer source (current focusing), Faraday-exact Li, stack pressure;
+  the dispersion relation, current-focusing factor and pore-penetration regime.
+* :mod:`.presets` — the lithiophilic / lithiophobic presets, the LNI–0.5/5/50 % CNT presets and the contact-angle sweep.
 
 Example
 -------
@@ -25,6 +31,14 @@ from lisse._lazy import attach
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing would triple the cost of importing this package
 if TYPE_CHECKING:
+    from lisse.sim.phasefield.electrodeposition import (
+        ElectrodepositionSolver,
+        current_focusing_factor,
+        dispersion_growth_rate,
+        penetration_regime,
+    )
+    from lisse.sim.phasefield.metrics import front_roughness, interface_metrics, li_inventory_error
+    from lisse.sim.phasefield.microstructure import Microstructure, fibre_network, graded_layer, particle_packing
     from lisse.sim.phasefield.model import PhaseFieldCoefficients, coefficients_from_physical
     from lisse.sim.phasefield.presets import RunSetup, setup_preset, setup_run, transition_sweep
     from lisse.sim.phasefield.solver import PhaseFieldSolver
@@ -37,6 +51,17 @@ __all__ = [
     "setup_run",
     "transition_sweep",
     "PhaseFieldSolver",
+    "ElectrodepositionSolver",
+    "current_focusing_factor",
+    "dispersion_growth_rate",
+    "penetration_regime",
+    "Microstructure",
+    "particle_packing",
+    "fibre_network",
+    "graded_layer",
+    "front_roughness",
+    "interface_metrics",
+    "li_inventory_error",
 ]
 
 __getattr__, __dir__ = attach(
@@ -49,6 +74,17 @@ __getattr__, __dir__ = attach(
         "setup_run": "presets",
         "transition_sweep": "presets",
         "PhaseFieldSolver": "solver",
+        "ElectrodepositionSolver": "electrodeposition",
+        "current_focusing_factor": "electrodeposition",
+        "dispersion_growth_rate": "electrodeposition",
+        "penetration_regime": "electrodeposition",
+        "Microstructure": "microstructure",
+        "particle_packing": "microstructure",
+        "fibre_network": "microstructure",
+        "graded_layer": "microstructure",
+        "front_roughness": "metrics",
+        "interface_metrics": "metrics",
+        "li_inventory_error": "metrics",
     },
-    submodules=("geometry", "model", "presets", "solver"),
+    submodules=("electrodeposition", "geometry", "metrics", "microstructure", "model", "presets", "solver"),
 )

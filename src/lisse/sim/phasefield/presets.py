@@ -60,9 +60,35 @@ MAX_STEPS = 2_000_000
 MAX_FRAMES = 500
 MAX_SWEEP_ANGLES = 100
 
+#: The three LNI–CNT interlayers of [Wang2024]: ONE parameter set; only the layer material (its measured
+#: ionic/electronic conductivities, from the materials library) differs. Electrodeposition model
+#: (:mod:`lisse.sim.phasefield.electrodeposition`): empty pores, two potentials, Faraday-exact Li.
+_LNI = {
+    "model": "electrodeposition",
+    "shape": (128, 64),
+    "dx": 150e-9,
+    "particle_diameter": 1.5e-6,  # assumed: ~1-2 um pressed LNI particles (Wang2024 give no size)
+    "porosity": 0.4,  # assumed: cold-pressed composite layer (Wang2024 give no number)
+    "layer_bottom": 1.5e-6,
+    "layer_top": 16.5e-6,  # 15 um layer: Wang2024's thinner test layer (14.8 um)
+    "seed": 1,
+    "current_density": 10.0,  # A/m2 = 1 mA/cm2 (Wang2024 step currents 0.1-4 mA/cm2)
+    "exchange_current_density": 10.0,  # A/m2 = 1 mA/cm2, assumed (see electrodeposition.SOURCES)
+    "plated_thickness": 0.5 * 4.85e-6,  # 0.5 mAh/cm2 of dense Li
+    "contact_angle_deg": 90.0,  # assumed neutral wetting of Li on LNI-CNT (no measured angle)
+    "stack_pressure": 1e6,  # Pa, Wang2024 (~1 MPa)
+    "nucleation_overpotential": 0.03,  # V, assumed (electrodeposition.SOURCES)
+    "b_ratio": 5.0,
+    "potential_every": 4,
+    "frames": 24,
+}
+
 PRESETS: dict[str, dict] = {
     "lithiophilic": {**_BASE, "contact_angle_deg": 30.0},
     "lithiophobic": {**_BASE, "contact_angle_deg": 140.0},
+    "lni-0.5cnt": {**_LNI, "material": "LNI-0.5CNT"},
+    "lni-5cnt": {**_LNI, "material": "LNI-5CNT"},
+    "lni-50cnt": {**_LNI, "material": "LNI-50CNT"},
 }
 
 
@@ -73,7 +99,7 @@ class RunSetup:
 
     Parameters
     ----------
-    solver : PhaseFieldSolver
+    solver : PhaseFieldSolver or ElectrodepositionSolver
         The configured solver (initial state: a flat Li front below the layer).
     layer : Layer
         The porous layer (φ_g, dx [m], extent [m]).
@@ -83,13 +109,16 @@ class RunSetup:
         Number of solver steps between recorded frames.
     settings : dict, optional
         The settings the run was built from (SI).
+    micro : Microstructure, optional
+        The three-phase microstructure of an electrodeposition run (None for the Allen–Cahn presets).
     """
 
-    solver: PhaseFieldSolver
+    solver: Any
     layer: Layer
     t_end: float
     record_every: int
     settings: dict = field(default_factory=dict)
+    micro: Any = None
 
     def metrics(self) -> dict:
         """Front observables of the current state (see :func:`front_metrics`).
@@ -171,6 +200,8 @@ def setup_run(settings: dict, *, solve_potential: bool = True, dtype: str = "flo
     Wang et al., Lithium anode interlayer design for all-solid-state lithium-metal batteries, Nat. Energy 9 (2024), doi:10.1038/s41560-023-01426-1.
     """
     s = dict(settings)
+    if s.get("model") == "electrodeposition":
+        return _setup_electrodeposition(s)
     ny, nx = (int(v) for v in s["shape"])
     if ny < 16 or nx < 8:
         raise ParameterError(f"grid {ny}×{nx} is too small (at least 16×8)")
@@ -205,6 +236,42 @@ def setup_run(settings: dict, *, solve_potential: bool = True, dtype: str = "flo
     return RunSetup(solver, layer, t_end, record_every, s)
 
 
+def _setup_electrodeposition(s: dict) -> RunSetup:
+    """RunSetup of an LNI–CNT electrodeposition preset (see :data:`PRESETS`)."""
+    from lisse.materials import get_material
+    from lisse.sim.phasefield.electrodeposition import ElectrodepositionSolver
+    from lisse.sim.phasefield.metrics import faraday_thickness
+    from lisse.sim.phasefield.microstructure import particle_packing
+
+    ny, nx = (int(v) for v in s["shape"])
+    if ny < 16 or nx < 8:
+        raise ParameterError(f"grid {ny}×{nx} is too small (at least 16×8)")
+    if ny * nx > MAX_CELLS:
+        raise ParameterError(f"grid {ny}×{nx} has {ny * nx} cells; the limit is {MAX_CELLS}")
+    check_count(s["frames"], "frames", 2, MAX_FRAMES, "records are stored in the checkpoint and the animation")
+    for k, unit in (("current_density", "mA/cm2"), ("exchange_current_density", "mA/cm2"), ("plated_thickness", "um"), ("dx", "nm")):
+        check_positive(s[k], k, unit)
+    dx = float(s["dx"])
+    mat = get_material(str(s["material"]))
+    lni = get_material("LNI")
+    micro = particle_packing((ny, nx), dx, float(s["porosity"]), float(s["particle_diameter"]),
+                             layer=(float(s["layer_bottom"]), float(s["layer_top"])), sigma_ion=mat.si("ionic_conductivity"),
+                             sigma_e=mat.si("electronic_conductivity"), electrolyte=True,
+                             electrolyte_sigma_ion=lni.si("ionic_conductivity"), seed=int(s["seed"]))
+    params = {"exchange_current_density": float(s["exchange_current_density"]), "contact_angle": f"{float(s['contact_angle_deg'])} deg",
+              "stack_pressure": float(s["stack_pressure"]), "nucleation_overpotential": float(s["nucleation_overpotential"]),
+              "b_ratio": float(s["b_ratio"])}
+    solver = ElectrodepositionSolver(micro, params, current_density=float(s["current_density"]), potential_every=int(s["potential_every"]))
+    # galvanostatic: the time that passes the charge of the requested dense-Li thickness (Faraday)
+    t_end = float(s["plated_thickness"]) / faraday_thickness(float(s["current_density"]), solver.molar_volume)
+    n_steps = t_end / solver.dt
+    if not n_steps <= MAX_STEPS:
+        raise ParameterError(f"plating {s['plated_thickness'] * 1e6:g} um needs ~{n_steps:.3g} time steps; the limit is {MAX_STEPS:.0e}")
+    record_every = max(1, int(round(n_steps / max(1, int(s["frames"])))))
+    layer = Layer(micro.solid, dx, micro.layer_bottom, micro.layer_top, micro.porosity, micro.pore_size, "particles")
+    return RunSetup(solver, layer, t_end, record_every, s, micro)
+
+
 def preset_settings(name: str, grid: int | None = None) -> dict:
     """Settings of a named preset; ``grid`` (cells per side) rescales dx and the interface width together.
 
@@ -214,7 +281,7 @@ def preset_settings(name: str, grid: int | None = None) -> dict:
     Parameters
     ----------
     name : str
-        ``"lithiophilic"`` or ``"lithiophobic"``.
+        A key of :data:`PRESETS`: ``"lithiophilic"``, ``"lithiophobic"``, ``"lni-0.5cnt"``, ``"lni-5cnt"`` or ``"lni-50cnt"``.
     grid : int, optional
         Number of cells per side, 32 to 1024 (default the preset's 128).
 
@@ -233,10 +300,11 @@ def preset_settings(name: str, grid: int | None = None) -> dict:
     s = dict(PRESETS[name])
     s["preset"] = name
     if grid is not None:
-        check_count(grid, "grid", 32, 1024, "cells per side; the preset's layer is 1.28 um wide")
+        check_count(grid, "grid", 32, 1024, "cells along the growth axis")
         scale = int(grid) / s["shape"][0]
         s["dx"] = s["dx"] / scale
-        s["interface_width"] = s["interface_width"] / scale
+        if "interface_width" in s:
+            s["interface_width"] = s["interface_width"] / scale
         s["shape"] = (int(grid), int(round(s["shape"][1] * scale)))
     return s
 

@@ -1,0 +1,1036 @@
+"""Electrodeposition phase field: two potentials, Butler–Volmer source, Faraday-exact Li, empty pores, stack pressure.
+
+Fields on a regular 2D/3D grid, axis 0 the growth axis (the Li current collector at y = 0, the dense
+electrolyte at the top): ζ (Li metal, evolving), the static interlayer solid ``s`` and electrolyte ``e``
+(:class:`lisse.sim.phasefield.microstructure.Microstructure`); the rest is **empty pore** (no conduction).
+
+Charge (electroneutral, quasi-static; [Newman2004] ch. 22 porous-electrode form, resolved on the grid)::
+
+    −∇·(σ_e ∇φ_e)   = −q(η),      −∇·(σ_ion ∇φ_ion) = +q(η),      η = φ_e − φ_ion,
+    q(η) = i_BV(η) · [a_Li + a_nuc · n(η)]                                     [A m-3, anodic > 0]
+
+with i_BV the Butler–Volmer law of :func:`lisse.electrochem.butler_volmer` (i0, α). Conductivities: σ_e =
+h_e(ζ) σ_Li + (1 − h_e) s σ_e,solid with h_e = h(ζ)·clip((ζ − 0.01)/0.02) (h = ζ³(10 − 15ζ + 6ζ²); linear, not
+geometric, so the reaction zone is not pinned to grid cells; the exponential tail ζ < 0.03 of the diffuse
+profile does not conduct, or it would wire an electron-blocking layer), σ_ion = s σ_ion,solid + e σ_el
+(per cell; pores conduct neither, a floor 1e-8·σ_el keeps the matrix regular). Reaction sites
+(diffuse-interface area densities [1/m]): a_Li = √2 ζ(1 − ζ)/δ · c_near · (1 − φ_g) — the equilibrium
+|∇ζ| (∫ dn = 1 across a front) where the Li front lies within ~δ of an ion conductor (c_near = min(1,
+2 G_δ*(s + e)), G_δ a Gaussian of width δ) on the free side (1 − φ_g): plated Li goes into free space,
+never into the solid; and a_nuc = 2|∇s|(1 − s)(1 − ζ)(1 − e) on free solid surfaces, gated by a smooth
+nucleation step n(η) = ½[1 + tanh((−η − η_n)/w_n)] (Li nucleates on a surface only beyond the
+nucleation overpotential η_n and only where the solid delivers electrons: that is what σ_e decides).
+Boundaries: φ_e = 0 on the collector face (y = 0), the applied current i enters the electrolyte face
+(−σ_ion ∂φ_ion/∂n = i); zero flux elsewhere. The nonlinear system is solved by Newton's method; its
+Jacobian [[A_e + D, −D], [−D, A_ion + D]] (D = diag ∂q/∂η ≥ 0) is symmetric positive definite, solved
+sparse-direct on small grids and by CG with a block-Jacobi smoothed-aggregation AMG preconditioner (pyamg; one hierarchy per potential) on large ones. Tips nearer the
+electrolyte see a smaller ionic resistance and so draw more current (current focusing); surfaces that
+electrons reach through the solid plate Li without touching the anode.
+
+Li (ζ), per step, split into three parts:
+
+1. Capillarity and wetting: the Allen–Cahn terms of :mod:`lisse.sim.phasefield.model` (double well, solid
+   coupling B, cross-gradient k_Li from the contact angle), semi-implicit in DCT space, plus the stack
+   pressure p as a chemical-potential term ``+L_σ p h'(ζ)`` (Li under the stack load is at p V_m above Li
+   at a free surface, so it creeps into pores when p exceeds the capillary entry pressure 2γ|cos θ|/w,
+   :func:`penetration_regime`). A numerical profile term b[∂ₙₙζ − 2ζ(1 − ζ)(1 − 2ζ)/δ²] in free space (the
+   counter-term form of [SunBeckermann2007]: zero on the equilibrium profile whatever its curvature, made
+   Li-neutral) keeps the diffuse front's shape while the reaction moves it; b is set from the fastest
+   reaction (the physical L_σ tied to i0 relaxes a µm-wide profile ~1e3 times slower than the front moves).
+2. Reaction: ``ζ += Δt · R``, ``R = −q V_m/(zF)`` from the last potential solve, rescaled so that
+   ``∫R dV = i A V_m/(zF)`` exactly (galvanostatic; the rescaling only removes the solver tolerance, reported
+   as ``charge_balance_error``). Between potential solves the local current per site area, i_BV(η), is kept
+   and re-applied to the moving sites a(ζ) every step. Li is created only where charge is transferred, in the amount Faraday's law
+   gives.
+3. Conservation of the capillary part: the Li body connected to the collector is open to the anode bulk
+   below the domain (a reservoir at the stack pressure: Li creeps in, or Li plated at a buried contact
+   pushes back into the anode); its exchange is counted exactly in :attr:`reservoir_inflow_m`. Li islands not
+   connected to the anode (nuclei) are closed: a Lagrange multiplier λ·ζ(1 − ζ) (the volume-conserving
+   Allen–Cahn of [RubinsteinSternberg1992] with the weight of [BrasselBretin2011]) removes their net change.
+
+Hence ``∫ζ dV/A = ∫ζ₀ dV/A + Q V_m/(zF) + reservoir_inflow`` to round-off (:meth:`li_inventory`).
+
+Linear stability (validated in the tests): a flat Li front advancing at i into an ohmic ion conductor
+σ with linearised kinetics R_ct = 1/(∂i/∂η) is unstable to a mode cos(kx) at the rate
+``ω = (V_m/zF) · i · K/(1 + σ K R_ct) − L_σ k_ζ k²`` with K = k tanh(k L) (L: front to the current-feeding
+face); the first term is the reaction-limited (ohmic) electrodeposition dispersion relation (derived in the
+docstring of :func:`dispersion_growth_rate`; cf. [Sundstrom1995]), the second the model's capillary
+relaxation.
+
+References
+----------
+J. Newman, K. E. Thomas-Alyea, Electrochemical Systems, 3rd ed., Wiley (2004) [Newman2004].
+J. Rubinstein, P. Sternberg, IMA J. Appl. Math. 48 (1992) 249, doi:10.1093/imamat/48.3.249 [RubinsteinSternberg1992].
+M. Brassel, E. Bretin, Math. Methods Appl. Sci. 34 (2011) 1157, doi:10.1002/mma.1426 [BrasselBretin2011].
+L.-G. Sundström, F. H. Bark, Electrochim. Acta 40 (1995) 599 [Sundstrom1995].
+Y. Sun, C. Beckermann, J. Comput. Phys. 220 (2007) 626, doi:10.1016/j.jcp.2006.05.025 [SunBeckermann2007].
+Wang et al., Nature Energy 9 (2024), doi:10.1038/s41560-023-01426-1 [Wang2024].
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from lisse.citations import Citation, add, register
+from lisse.constants import FARADAY
+from lisse.electrochem import butler_volmer, butler_volmer_slope
+from lisse.errors import ConvergenceError, ParameterError
+from lisse.params import ParamSpec, validate
+from lisse.thermo.wetting import DEFAULT_LI_SURFACE_ENERGY, capillary_pressure
+from lisse.units import quantity_args
+
+__all__ = [
+    "SCHEMA",
+    "SOURCES",
+    "MAX_CELLS",
+    "ElectrodepositionSolver",
+    "dispersion_growth_rate",
+    "current_focusing_factor",
+    "penetration_regime",
+]
+
+add(Citation("RubinsteinSternberg1992", "J. Rubinstein, P. Sternberg", "Nonlocal reaction-diffusion equations and nucleation",
+             "IMA J. Appl. Math. 48, 249-264", 1992, "10.1093/imamat/48.3.249"))
+add(Citation("BrasselBretin2011", "M. Brassel, E. Bretin", "A modified phase field approximation for mean curvature flow with conservation of the volume",
+             "Math. Methods Appl. Sci. 34, 1157-1180", 2011, "10.1002/mma.1426"))
+add(Citation("Sundstrom1995", "L.-G. Sundström, F. H. Bark", "On morphological instability during electrodeposition with a stagnant binary electrolyte",
+             "Electrochim. Acta 40, 599-614", 1995, ""))
+add(Citation("SunBeckermann2007", "Y. Sun, C. Beckermann", "Sharp interface tracking using the phase-field equation",
+             "J. Comput. Phys. 220, 626-653", 2007, "10.1016/j.jcp.2006.05.025"))
+add(Citation("Newman2004", "J. Newman, K. E. Thomas-Alyea", "Electrochemical Systems, 3rd ed.", "Wiley, Hoboken", 2004, ""))
+
+#: Largest grid a solver accepts (cells): 2048² or 160³ (the coupled potential system has 2 unknowns a cell).
+MAX_CELLS = 2048 * 2048
+
+#: Model parameters (units, ranges); Python numbers are SI.
+SCHEMA: dict[str, ParamSpec] = {
+    "exchange_current_density": ParamSpec("mA/cm2", "exchange current density i0 of Li|ion conductor contacts and nucleation sites", "1 mA/cm2",
+                                          low=0.0, low_inclusive=False),
+    "transfer_coefficient": ParamSpec("", "cathodic transfer coefficient alpha", 0.5, low=0.0, high=1.0, low_inclusive=False, high_inclusive=False),
+    "temperature": ParamSpec("K", "temperature", 298.15, low=1.0, high=2000.0),
+    "li_surface_energy": ParamSpec("J/m2", "Li surface energy gamma", DEFAULT_LI_SURFACE_ENERGY, low=0.0, high=10.0, low_inclusive=False),
+    "contact_angle": ParamSpec("deg", "Young contact angle of Li on the solid", "90 deg", low=0.0, high=math.pi),
+    "b_ratio": ParamSpec("", "B/A: solid exclusion strength", 5.0, low=1.0),
+    "nucleation_overpotential": ParamSpec("mV", "cathodic overpotential eta_n beyond which Li nucleates on a bare solid surface", "30 mV", low=0.0),
+    "nucleation_width": ParamSpec("mV", "width w_n of the smooth nucleation step", "5 mV", low=0.0, low_inclusive=False),
+    "stack_pressure": ParamSpec("MPa", "stack pressure p on the Li anode", "0 MPa", low=0.0, high=1e9),
+    "li_conductivity": ParamSpec("S/m", "electronic conductivity of Li metal", "1.1e7 S/m", low=0.0, low_inclusive=False),
+}
+
+#: Where each default comes from.
+SOURCES: dict[str, str] = {
+    "exchange_current_density": "assumed: 1 mA/cm2, mid of the Li|solid-electrolyte range 0.1-10 mA/cm2 (Chu2024 review; Su2024 measure 0.69-1.11)",
+    "transfer_coefficient": "assumed: symmetric charge transfer",
+    "temperature": "Wang2024 (25 degC tests)",
+    "li_surface_energy": "lisse.thermo.wetting.DEFAULT_LI_SURFACE_ENERGY (Ji2025 W_ad/theta pair)",
+    "contact_angle": "assumed: 90 deg (neutral); the lithiophilic/lithiophobic presets set 30/140 deg after Ji2025",
+    "b_ratio": "assumed: any B >> driving force keeps Li out of the solid (as the Allen-Cahn presets)",
+    "nucleation_overpotential": "assumed: 30 mV, the order of Li nucleation overpotentials on Cu (Yan et al., Nat. Energy 1, 16010 (2016); "
+                                "Pei et al., Nano Lett. 17, 1132 (2017): tens of mV)",
+    "nucleation_width": "assumed: numerical smoothing of the nucleation step (a sixth of eta_n)",
+    "stack_pressure": "Wang2024 cells run at about 1 MPa (presets); 0 here",
+    "li_conductivity": "CRC Handbook (Li metal, 1.1e7 S/m at 298 K)",
+}
+
+_H2_MAX = 30.0 * 2.0 * ((3 - math.sqrt(3)) / 6) * ((3 + math.sqrt(3)) / 6) * (math.sqrt(3) / 3)  # max|h''|, h' = 30ζ²(1−ζ)²
+
+
+def _pos(name: str, x: float, unit: str) -> float:
+    if not (isinstance(x, (int, float, np.floating)) and math.isfinite(float(x)) and float(x) > 0):
+        raise ParameterError(f"parameter '{name}' must be a positive finite number in {unit}; got {x!r}")
+    return float(x)
+
+
+def _grad_norm(a: np.ndarray, dx: float) -> np.ndarray:
+    """|∇a| by central differences (one-sided at the faces) [unit of a per m]."""
+    g2 = np.zeros_like(a)
+    for ax in range(a.ndim):
+        g = np.gradient(a, dx, axis=ax)
+        g2 += g * g
+    return np.sqrt(g2)
+
+
+def _laplacian(a: np.ndarray, dx: float) -> np.ndarray:
+    p = np.pad(a, 1, mode="edge")
+    out = -2.0 * a.ndim * a
+    for ax in range(a.ndim):
+        lo = [slice(1, -1)] * a.ndim
+        hi = [slice(1, -1)] * a.ndim
+        lo[ax] = slice(None, -2)
+        hi[ax] = slice(2, None)
+        out = out + p[tuple(lo)] + p[tuple(hi)]
+    return out / dx**2
+
+
+def _dct_symbol(shape: tuple[int, ...], dx: float) -> np.ndarray:
+    k2 = np.zeros(shape)
+    for ax, n in enumerate(shape):
+        lam = (2.0 - 2.0 * np.cos(np.pi * np.arange(n) / n)) / dx**2
+        sh = [1] * len(shape)
+        sh[ax] = n
+        k2 = k2 + lam.reshape(sh)
+    return k2
+
+
+def _stiffness(sigma: np.ndarray, dx: float, dirichlet_bottom: bool):
+    """Finite-volume −∇·σ∇ [S m-3] (harmonic face means), zero flux except φ = 0 on the bottom face if asked."""
+    import scipy.sparse as sp
+
+    n = sigma.size
+    idx = np.arange(n).reshape(sigma.shape)
+    rows, cols, vals = [], [], []
+    diag = np.zeros(n)
+    for ax in range(sigma.ndim):
+        a = [slice(None)] * sigma.ndim
+        b = [slice(None)] * sigma.ndim
+        a[ax] = slice(None, -1)
+        b[ax] = slice(1, None)
+        sa, sb = sigma[tuple(a)], sigma[tuple(b)]
+        c = (2.0 * sa * sb / (sa + sb)).ravel() / dx**2
+        ia, ib = idx[tuple(a)].ravel(), idx[tuple(b)].ravel()
+        rows += [ia, ib]
+        cols += [ib, ia]
+        vals += [-c, -c]
+        np.add.at(diag, ia, c)
+        np.add.at(diag, ib, c)
+    if dirichlet_bottom:
+        np.add.at(diag, idx[0].ravel(), 2.0 * sigma[0].ravel() / dx**2)
+    rows.append(np.arange(n))
+    cols.append(np.arange(n))
+    vals.append(diag)
+    return sp.csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(n, n))
+
+
+class ElectrodepositionSolver:
+    """Li electrodeposition into an interlayer with empty pores: ζ coupled to ionic and electronic potentials.
+
+    See the module notes for the equations. Galvanostatic: the applied current density is delivered
+    exactly (Faraday), its distribution follows the two potentials.
+
+    Parameters
+    ----------
+    micro : Microstructure
+        :class:`lisse.sim.phasefield.microstructure.Microstructure` (or any object with ``dx`` [m], ``solid``,
+        ``electrolyte``, ``li0``, ``sigma_ion`` and ``sigma_e`` [S m-1] arrays or scalars, ``axis`` = 0; optional
+        ``layer_bottom``/``layer_top`` [m]).
+    params : dict, optional
+        Model parameters (keys of :data:`SCHEMA`; numbers SI, or strings/quantities with units).
+    current_density : float
+        Applied plating current density [A m-2] (>= 0; 0 runs capillarity and pressure only).
+    interface_width : float, optional
+        Diffuse interface width δ [m]; default 1.5 dx.
+    electrolyte_blocks : bool, default True
+        Li cannot grow into the dense electrolyte (a solid); False makes it a liquid-like ion conductor that
+        Li displaces (linear-stability test geometry).
+    potential_every : int, default 4
+        Number of steps between potential solves.
+    max_dzeta : float, default 0.05
+        Largest change of ζ by the reaction in one step [-] (dimensionless): bounds Δt.
+    cfl : float, default 0.5
+        Δt as a fraction of the explicit limit of the capillary terms [-] (dimensionless).
+    dt_max : float, optional
+        Upper bound of Δt [s].
+    newton_tol : float, default 1e-6
+        Newton stops when the largest update of η = φ_e − φ_ion at reaction sites is below this [V].
+    linear_solver : {"auto", "direct", "amg"}, default "auto"
+        Linear solver of each Newton step ("auto": sparse direct up to 300 000 unknowns (150 000 cells), beyond that CG
+        preconditioned by one smoothed-aggregation AMG hierarchy per potential (block Jacobi) when pyamg is installed,
+        falling back to the direct solve when CG stalls (strong reaction coupling once Li has nucleated)).
+    dtype : {"float64", "float32"}, default "float64"
+        Precision of the ζ update.
+
+    Raises
+    ------
+    ParameterError
+        Inconsistent arrays, a grid beyond :data:`MAX_CELLS`, an axis other than 0, or a parameter out of range.
+
+    References
+    ----------
+    Wang et al., Lithium anode interlayer design for all-solid-state lithium-metal batteries, Nat. Energy 9 (2024), doi:10.1038/s41560-023-01426-1.
+    J. Rubinstein, P. Sternberg, Nonlocal reaction-diffusion equations and nucleation, IMA J. Appl. Math. 48, 249-264 (1992), doi:10.1093/imamat/48.3.249.
+    M. Brassel, E. Bretin, A modified phase field approximation for mean curvature flow with conservation of the volume, Math. Methods Appl. Sci. 34, 1157-1180 (2011), doi:10.1002/mma.1426.
+    Y. Sun, C. Beckermann, Sharp interface tracking using the phase-field equation, J. Comput. Phys. 220, 626-653 (2007), doi:10.1016/j.jcp.2006.05.025.
+    J. Newman, K. E. Thomas-Alyea, Electrochemical Systems, 3rd ed., Wiley (2004).
+    """
+
+    kind = "electrodeposition"
+
+    def __init__(self, micro: Any, params: dict | None = None, *, current_density: float, interface_width: float | None = None,
+                 electrolyte_blocks: bool = True, potential_every: int = 4, max_dzeta: float = 0.05, cfl: float = 0.5,
+                 dt_max: float | None = None, newton_tol: float = 1e-6, linear_solver: str = "auto", dtype: str = "float64") -> None:
+        from lisse.sim.phasefield.model import coefficients_from_physical
+
+        register("Wang2024", "RubinsteinSternberg1992", "BrasselBretin2011", "SunBeckermann2007", "Newman2004")
+        if dtype not in ("float64", "float32"):
+            raise ParameterError(f"parameter 'dtype' must be 'float64' or 'float32'; got {dtype!r}")
+        if linear_solver not in ("auto", "direct", "amg"):
+            raise ParameterError(f"parameter 'linear_solver' must be auto, direct or amg; got {linear_solver!r}")
+        if int(getattr(micro, "axis", 0)) != 0:
+            raise ParameterError(f"the growth axis must be 0; got axis={micro.axis!r}")
+        self.micro = micro
+        self.dx = _pos("dx", micro.dx, "m")
+        z0 = np.array(micro.li0, dtype=float)
+        if z0.ndim not in (2, 3):
+            raise ParameterError(f"the microstructure must be 2D or 3D; got {z0.ndim}D")
+        if z0.size > MAX_CELLS:
+            raise ParameterError(f"grid {z0.shape} has {z0.size} cells; the limit is {MAX_CELLS} (2048² or 160³: memory of the coupled potential solve)")
+        shape = z0.shape
+
+        def field_of(name: str, value) -> np.ndarray:
+            a = np.broadcast_to(np.asarray(value, dtype=float), shape).copy() if np.ndim(value) == 0 or np.shape(value) == shape else None
+            if a is None:
+                raise ParameterError(f"microstructure field '{name}' has shape {np.shape(value)}; expected {shape}")
+            if not np.all(np.isfinite(a)):
+                raise ParameterError(f"microstructure field '{name}' must be finite")
+            return a
+
+        self.solid = np.clip(field_of("solid", micro.solid), 0.0, 1.0)
+        el_mask = field_of("electrolyte", micro.electrolyte) > 0.5
+        self.sigma_ion_solid = field_of("sigma_ion", micro.sigma_ion)
+        self.sigma_e_solid = field_of("sigma_e", micro.sigma_e)
+        if np.any(self.sigma_ion_solid < 0) or np.any(self.sigma_e_solid < 0):
+            raise ParameterError("microstructure conductivities 'sigma_ion'/'sigma_e' must be >= 0 S/m")
+        i_app = float(current_density)
+        if not (math.isfinite(i_app) and i_app >= 0):
+            raise ParameterError(f"parameter 'current_density' must be a plating current >= 0 A/m2; got {current_density!r}")
+        self.current_density = i_app
+        self.p = validate(SCHEMA, params or {}, "the electrodeposition model")
+        delta = 1.5 * self.dx if interface_width is None else _pos("interface_width", interface_width, "m")
+        from lisse.sim.phasefield.geometry import smooth_indicator
+
+        self.electrolyte = smooth_indicator(el_mask, self.dx, delta) if el_mask.any() else np.zeros(shape)
+        self.electrolyte_blocks = bool(electrolyte_blocks)
+        self.phi_g = np.clip(self.solid + (self.electrolyte if self.electrolyte_blocks else 0.0), 0.0, 1.0)
+        self.c = coefficients_from_physical(
+            math.degrees(self.p["contact_angle"]), li_surface_energy=self.p["li_surface_energy"], interface_width=delta,
+            exchange_current_density=self.p["exchange_current_density"], particle_width=delta, b_ratio=self.p["b_ratio"],
+            transfer_coefficient=self.p["transfer_coefficient"], temperature=self.p["temperature"], sigma_li=self.p["li_conductivity"],
+            calibration_h=self.dx)
+        self.molar_volume = self.c.molar_volume
+        self.dtype = np.dtype(dtype)
+        self.zeta = z0.astype(self.dtype)
+        self.zeta0 = z0.copy()
+        self.t = 0.0
+        self.step_count = 0
+        self.charge_passed = 0.0
+        self.reservoir_inflow_m = 0.0
+        self.potential_every = int(potential_every)
+        if self.potential_every < 1:
+            raise ParameterError(f"parameter 'potential_every' must be >= 1; got {potential_every!r}")
+        self.max_dzeta = _pos("max_dzeta", max_dzeta, "")
+        self.newton_tol = _pos("newton_tol", newton_tol, "V")
+        self.linear_solver = linear_solver
+        self._dt_max = None if dt_max is None else _pos("dt_max", dt_max, "s")
+        c = self.c
+        self._k2 = _dct_symbol(shape, self.dx)
+        self._den: np.ndarray | None = None
+        self.profile_mobility = 0.0
+        self._ac_rate = c.L_sigma * (2.0 * c.A + c.B * float((self.phi_g**2).max()))
+        self._cfl = _pos("cfl", cfl, "")
+        self._wet = (-c.L_sigma * c.k_li * _laplacian(self.phi_g, self.dx)).astype(self.dtype)
+        self._LsB = (c.L_sigma * c.B * self.phi_g**2).astype(self.dtype)
+        self._sigma_el = float(np.max(self.sigma_ion_solid[el_mask])) if el_mask.any() else float(np.max(self.sigma_ion_solid))
+        self._floor = 1e-8 * max(self._sigma_el, 1e-12)
+        self._area_cells = int(np.prod(shape[1:]))
+        # static site fields. Li front cells within ~δ of an ion conductor (the Li|solid|pore contact line), on the
+        # free side (1 − φ_g): plated Li goes into free space, never into the solid. Free solid surface for
+        # nucleation: 2|∇s|(1 − s) (∫ dn = 1 across a wall), not on the electrolyte.
+        from scipy.ndimage import gaussian_filter
+
+        if self.electrolyte_blocks:
+            cond = np.clip(self.solid + self.electrolyte, 0.0, 1.0)
+            self._near_ion = np.clip(2.0 * gaussian_filter(cond, delta / self.dx, mode="nearest"), 0.0, 1.0) * (1.0 - self.phi_g)
+        else:
+            self._near_ion = 1.0 - self.phi_g
+        self._surface = 2.0 * _grad_norm(self.solid, self.dx) * (1.0 - self.solid) * (1.0 - self.electrolyte)
+        self.phi_e = np.zeros(shape)
+        self.phi_ion = np.zeros(shape)
+        self.R = np.zeros(shape, dtype=self.dtype)
+        self._ibv = np.zeros(shape, dtype=self.dtype)
+        self._ibv_nuc = np.zeros(shape, dtype=self.dtype)
+        self.reaction_current = np.zeros(shape)  # q [A m-3], anodic > 0
+        self.charge_balance_error = 0.0
+        self.potential_info: dict = {}
+        self._islands = np.zeros(shape, dtype=bool)
+        self._ml: Any = None
+        if self.current_density > 0:
+            self.update_potential()
+        self._update_islands()
+        self._set_dt()
+
+    # ------------------------------------------------------------------ parameters / fields
+    @property
+    def pressure(self) -> float:
+        """Stack pressure p [Pa]."""
+        return self.p["stack_pressure"]
+
+    def _h(self, z: np.ndarray) -> np.ndarray:
+        zc = np.clip(z, 0.0, 1.0)
+        return zc**3 * (10.0 - 15.0 * zc + 6.0 * zc * zc)
+
+    def conductivities(self) -> tuple[np.ndarray, np.ndarray]:
+        """Electronic and ionic conductivity fields (σ_e, σ_ion) [S/m] of the current state (module notes).
+
+        Returns
+        -------
+        tuple of numpy.ndarray
+            σ_e and σ_ion [S m-1] on the grid.
+        """
+        z = self.zeta.astype(float)
+        h = self._h(z)
+        host_e = self.solid * self.sigma_e_solid + self._floor
+        # linear in h (a geometric mean would pin the reaction zone to grid cells and distort current focusing), but
+        # Li conducts only where ζ > 0.03: the exponential tail of the diffuse profile (ζ ~ 1e-3 a few δ away would
+        # still be 1e2 S/m) must not wire up an electron-blocking layer
+        he = h * np.clip((z - 0.01) / 0.02, 0.0, 1.0)
+        sig_e = he * self.c.sigma_li + (1.0 - he) * host_e
+        el = self.electrolyte
+        ion = self.solid * self.sigma_ion_solid + el * self.sigma_ion_solid * (1.0 - self.solid)
+        if not self.electrolyte_blocks:
+            ion = ion * (1.0 - h)
+        return sig_e, ion + self._floor
+
+    def site_densities(self) -> tuple[np.ndarray, np.ndarray]:
+        """Reaction-site area densities (a_Li, a_nuc) [1/m] of the current state (module notes).
+
+        Returns
+        -------
+        tuple of numpy.ndarray
+            a_Li (Li|ion-conductor contact) and a_nuc (free solid surface) [m-1].
+        """
+        z = np.clip(self.zeta.astype(float), 0.0, 1.0)
+        a_li = (math.sqrt(2.0) / self.c.delta) * z * (1.0 - z) * self._near_ion  # |∇ζ| of the equilibrium profile: ∫ a_li dn = 1
+        a_nuc = self._surface * (1.0 - z)
+        return a_li, a_nuc
+
+    # ------------------------------------------------------------------ potentials
+    def _reaction(self, eta: np.ndarray, a_li: np.ndarray, a_nuc: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        p = self.p
+        ibv, n = self._kinetics(eta)
+        dibv = butler_volmer_slope(eta, p["exchange_current_density"], 1.0 - p["transfer_coefficient"], p["transfer_coefficient"],
+                                   p["temperature"], max_exponent=60.0)
+        wn = p["nucleation_width"]
+        arg = np.clip((-eta - p["nucleation_overpotential"]) / wn, -40.0, 40.0)
+        dn = -0.5 / np.cosh(arg) ** 2 / wn
+        q = ibv * (a_li + a_nuc * n)
+        dq = np.maximum(dibv * (a_li + a_nuc * n) + ibv * a_nuc * dn, 0.0)
+        return q, dq
+
+    def _linear_solve(self, J, r: np.ndarray) -> np.ndarray:
+        import scipy.sparse as sp
+        import scipy.sparse.linalg as spla
+
+        d = J.diagonal()
+        s = 1.0 / np.sqrt(d)
+        S = sp.diags(s)
+        Js = (S @ J @ S).tocsc()
+        b = r * s
+        method = self.linear_solver
+        if method == "auto":
+            method = "direct"
+            if J.shape[0] > 300_000:
+                try:
+                    import pyamg  # noqa: F401
+
+                    method = "amg"
+                except ImportError:
+                    method = "direct"
+        if method == "amg":
+            import pyamg
+
+            n = Js.shape[0] // 2
+            if self._ml is None:  # block-Jacobi: one smoothed-aggregation hierarchy per potential (the coupled
+                # system converges ~8x slower under one hierarchy); rebuilt at each potential update
+                Jr = Js.tocsr()
+                self._ml = [pyamg.smoothed_aggregation_solver(Jr[:n, :n].tocsr(), symmetry="hermitian", max_coarse=300),
+                            pyamg.smoothed_aggregation_solver(Jr[n:, n:].tocsr(), symmetry="hermitian", max_coarse=300)]
+            pe_, pi_ = self._ml[0].aspreconditioner(), self._ml[1].aspreconditioner()
+            M = spla.LinearOperator(Js.shape, lambda v: np.concatenate([pe_ @ v[:n], pi_ @ v[n:]]))
+            x, info = spla.cg(Js, b, rtol=1e-10, maxiter=200, M=M)
+            if info != 0:
+                self._ml = None
+                x = spla.spsolve(Js, b)
+                method = "direct"
+        else:
+            x = spla.spsolve(Js, b)
+        self.potential_info["linear_solver"] = method
+        return x * s
+
+    def update_potential(self) -> None:
+        """Solve the two potentials (Newton) and refresh the reaction source R [1/s].
+
+        Raises
+        ------
+        ConvergenceError
+            Newton does not converge in 30 iterations, or the reaction cannot carry the applied current.
+        """
+        import scipy.sparse as sp
+
+        if self.current_density <= 0:
+            self.R[...] = 0.0
+            return
+        shape = self.zeta.shape
+        n = self.zeta.size
+        dx = self.dx
+        sig_e, sig_i = self.conductivities()
+        Ae = _stiffness(sig_e, dx, True)
+        Ai = _stiffness(sig_i, dx, False)
+        a_li, a_nuc = self.site_densities()
+        a_li, a_nuc = a_li.ravel(), a_nuc.ravel()
+        b = np.zeros(n)
+        top = np.arange(n).reshape(shape)[-1].ravel()
+        b[top] = self.current_density / dx
+        pe, pi = self.phi_e.ravel().copy(), self.phi_ion.ravel().copy()
+        self._ml = None
+        upd = math.inf
+        a_tot = a_li + a_nuc
+        sites = a_tot > 1e-3 * float(a_tot.max()) if a_tot.size and float(a_tot.max()) > 0 else np.zeros(n, dtype=bool)
+        diag_e, diag_i = Ae.diagonal(), Ai.diagonal()
+
+        def residual(pe_, pi_):
+            q_, dq_ = self._reaction(pe_ - pi_, a_li, a_nuc)
+            re_ = Ae @ pe_ + q_
+            ri_ = Ai @ pi_ - q_ - b
+            merit = float(np.sum(re_ * re_ / (diag_e + dq_)) + np.sum(ri_ * ri_ / (diag_i + dq_)))  # Jacobi-scaled
+            return re_, ri_, dq_, merit
+
+        re, ri, dq, merit = residual(pe, pi)
+        max_it = 60
+        iterations = 0
+        for iterations in range(max_it):  # noqa: B007 (the count is reported)
+            if upd <= self.newton_tol:
+                break
+            D = sp.diags(dq)
+            J = sp.bmat([[Ae + D, -D], [-D, Ai + D]], format="csr")
+            delta = self._linear_solve(J, -np.concatenate([re, ri]))
+            de, di = delta[:n], delta[n:]
+            step = min(1.0, 0.05 / max(1e-300, float(np.max(np.abs(de - di)))))  # limit the change of η to 50 mV per iteration
+            for _ in range(12):  # backtracking on the scaled residual (the nucleation switch makes q(η) stiff)
+                r_new = residual(pe + step * de, pi + step * di)
+                if r_new[3] <= merit or step < 1e-3:
+                    break
+                step *= 0.5
+            pe += step * de
+            pi += step * di
+            re, ri, dq, merit = r_new
+            upd = step * float(np.max(np.abs(de - di)[sites])) if sites.any() else 0.0
+        else:
+            raise ConvergenceError(f"electrodeposition potential solve: Newton did not converge in {max_it} iterations (last update {upd:.3g} V, "
+                                   f"tolerance {self.newton_tol:.3g} V)")
+        self.phi_e, self.phi_ion = pe.reshape(shape), pi.reshape(shape)
+        eta = (pe - pi).reshape(shape)
+        q, _ = self._reaction(eta.ravel(), a_li, a_nuc)
+        total = -float(q.sum()) * dx ** len(shape)
+        self.charge_balance_error = total / (self.current_density * self._area_cells * dx ** (len(shape) - 1)) - 1.0
+        # the local current per reaction area, kept between solves: the sites move with ζ, each step (_refresh_source)
+        ibv, nuc = self._kinetics(eta)
+        self._ibv = ibv.astype(self.dtype)
+        self._ibv_nuc = (ibv * nuc).astype(self.dtype)
+        self._refresh_source()
+        self.potential_info.update({"newton_iterations": iterations, "last_update_V": upd, "charge_balance_error": self.charge_balance_error})
+
+    def _kinetics(self, eta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        p = self.p
+        ibv = butler_volmer(eta, p["exchange_current_density"], 1.0 - p["transfer_coefficient"], p["transfer_coefficient"], p["temperature"],
+                            max_exponent=60.0)
+        arg = np.clip((-eta - p["nucleation_overpotential"]) / p["nucleation_width"], -40.0, 40.0)
+        return ibv, 0.5 * (1.0 + np.tanh(arg))
+
+    def _refresh_source(self) -> None:
+        """R = −q V_m/F on the current ζ with the last solve's kinetics, scaled to Faraday's total exactly."""
+        a_li, a_nuc = self.site_densities()
+        q = self._ibv * a_li + self._ibv_nuc * a_nuc
+        dv = self.dx ** q.ndim
+        total = -float(q.sum(dtype=float)) * dv
+        target = self.current_density * self._area_cells * self.dx ** (q.ndim - 1)
+        if not total > 0:
+            raise ConvergenceError("electrodeposition: no reaction site carries the applied current")
+        self.reaction_current = q * (target / total)
+        self.R = (-self.reaction_current * (self.molar_volume / FARADAY)).astype(self.dtype)
+
+    # ------------------------------------------------------------------ ζ update
+    def _update_islands(self) -> None:
+        from scipy.ndimage import binary_dilation, label
+
+        lab, nlab = label(self.zeta > 0.5)
+        if nlab <= 1 and (nlab == 0 or np.any(lab[0] > 0)):
+            self._islands = np.zeros(self.zeta.shape, dtype=bool)
+            return
+        conn_ids = np.unique(lab[0][lab[0] > 0])
+        conn = np.isin(lab, conn_ids)
+        it = max(2, int(math.ceil(3.0 * self.c.delta / self.dx)))
+        near_conn = binary_dilation(conn, iterations=it)
+        islands = (lab > 0) & ~conn
+        self._islands = binary_dilation(islands, iterations=it) & ~near_conn
+
+    def _set_dt(self) -> None:
+        dt = self._cfl / self._ac_rate
+        rmax = float(np.max(np.abs(self.R)))
+        if rmax > 0:
+            dt = min(dt, self.max_dzeta / rmax)
+        if self._dt_max is not None:
+            dt = min(dt, self._dt_max)
+        self.dt = dt
+        # profile-restoring (counter-term) mobility b [m2/s]: relaxes the front profile ~5x faster than the
+        # fastest reaction moves it by one width (v_max = 2√2 δ R_max); zero without current.
+        self.profile_mobility = 5.0 * math.sqrt(2.0) * self.c.delta**2 * rmax
+        self._build_den()
+
+    def _build_den(self) -> None:
+        self._den = (1.0 + self.dt * (self.c.L_sigma * self.c.k_zeta + self.profile_mobility) * self._k2).astype(self.dtype)
+
+    def _profile_term(self, z: np.ndarray) -> np.ndarray:
+        """Explicit part of b[∂_nn ζ − 2ζ(1−ζ)(1−2ζ)/δ²] − b∇²ζ (the b∇²ζ^{n+1} part is implicit) [1/s].
+
+        Zero on the equilibrium profile ζ = ½[1 − tanh(n/(√2δ))] whatever the curvature (the counter-term of
+        [SunBeckermann2007]): it keeps the diffuse front's shape while the reaction moves it, without moving it;
+        its net integral is removed so that it neither creates nor destroys Li.
+        """
+        b = self.profile_mobility
+        dx = self.dx
+        nd = z.ndim
+        p = np.pad(z, 1, mode="edge")
+        core = tuple([slice(1, -1)] * nd)
+        grads, second = [], []
+        for ax in range(nd):
+            hi = list(core)
+            lo = list(core)
+            hi[ax] = slice(2, None)
+            lo[ax] = slice(None, -2)
+            grads.append((p[tuple(hi)] - p[tuple(lo)]) / (2 * dx))
+            second.append((p[tuple(hi)] - 2 * z + p[tuple(lo)]) / dx**2)
+        g2 = sum(g * g for g in grads)
+        lap = sum(second)
+        reg = g2 + (1e-6 / dx) ** 2
+        dnn = sum(grads[a] ** 2 * second[a] for a in range(nd))
+        for a in range(nd):
+            for c in range(a + 1, nd):
+                sl = [slice(1, -1)] * nd
+                def sh(da, dc, sl=sl, a=a, c=c):
+                    s2 = list(sl)
+                    s2[a] = slice(1 + da, p.shape[a] - 1 + da)
+                    s2[c] = slice(1 + dc, p.shape[c] - 1 + dc)
+                    return p[tuple(s2)]
+                hxy = (sh(1, 1) - sh(1, -1) - sh(-1, 1) + sh(-1, -1)) / (4 * dx * dx)
+                dnn = dnn + 2.0 * grads[a] * grads[c] * hxy
+        dnn = dnn / reg
+        d2 = self.c.delta**2
+        free = 1.0 - self.phi_g  # only in free space: at a wall the profile is the wetting (B, k_Li) one
+        out = b * free * (dnn - 2.0 * z * (1.0 - z) * (1.0 - 2.0 * z) / d2)
+        # numerical shape fixer: made Li-neutral (its integral, including the implicit b∇² part whose integral is
+        # zero under Neumann boundaries, is removed with the weight ζ(1−ζ)), so it moves no Li to or from the reservoir
+        w = np.clip(z, 0.0, 1.0)
+        w = w * (1.0 - w) * free
+        sw = float(w.sum())
+        if sw > 0:
+            out -= (float((out - b * lap).sum()) / sw) * w
+        return out - b * lap
+
+    def _ac_terms(self, z: np.ndarray) -> np.ndarray:
+        c = self.c
+        q = z * (1.0 - z)
+        out = (-2.0 * c.A * c.L_sigma) * q * (1.0 - 2.0 * z)
+        out -= self._LsB * z
+        out += self._wet
+        if self.pressure > 0:
+            out += (30.0 * c.L_sigma * self.pressure) * q * q * (1.0 - self.phi_g)
+        return out
+
+    def step(self, n: int = 1) -> None:
+        """Advance n time steps (potentials re-solved every ``potential_every`` steps).
+
+        Parameters
+        ----------
+        n : int, default 1
+            Number of time steps.
+
+        Raises
+        ------
+        ConvergenceError
+            A potential solve fails or ζ stops being finite.
+        """
+        from scipy.fft import dctn, idctn
+
+        cell = self.dx ** self.zeta.ndim
+        per_area = cell / (self._area_cells * self.dx ** (self.zeta.ndim - 1))
+        for _ in range(int(n)):
+            if self.step_count > 0 and self.step_count % self.potential_every == 0:
+                if self.current_density > 0:
+                    self.update_potential()
+                self._update_islands()
+                self._set_dt()
+            z = self.zeta
+            dt = self.dt
+            rhs = z + dt * self._ac_terms(z)
+            if self.profile_mobility > 0:
+                rhs += dt * self._profile_term(z)
+            zh = dctn(rhs, type=2, norm="ortho", overwrite_x=True)
+            zh /= self._den
+            z_ac = idctn(zh, type=2, norm="ortho", overwrite_x=True).astype(self.dtype)
+            change = z_ac - z
+            if self._islands.any():
+                w = z_ac * (1.0 - z_ac) * self._islands
+                sw = float(w.sum())
+                if sw > 0:
+                    z_ac -= (float(change[self._islands].sum()) / sw) * w
+                    change = z_ac - z
+            self.reservoir_inflow_m += float(change.sum(dtype=float)) * per_area
+            if self.current_density > 0:
+                if self.step_count % self.potential_every != 0:
+                    self._refresh_source()
+                z_ac += dt * self.R
+            if not np.all(np.isfinite(z_ac)):
+                raise ConvergenceError(f"electrodeposition step at t={self.t:.4g} s produced non-finite values")
+            self.zeta = z_ac
+            self.t += dt
+            self.charge_passed += self.current_density * dt
+            self.step_count += 1
+
+    def run_until(self, t_end: float, callback: Callable[[ElectrodepositionSolver], None] | None = None, every: int | None = None,
+                  progress: Callable[[int, int], None] | None = None) -> None:
+        """Step until t ≥ t_end [s] (the last step shortened to land on t_end).
+
+        Parameters
+        ----------
+        t_end : float
+            End time [s].
+        callback : callable, optional
+            ``callback(solver)`` every ``every`` steps.
+        every : int, optional
+            Number of steps between callbacks.
+        progress : callable, optional
+            ``progress(done, total)`` in milli-fractions of the time span (never prints).
+
+        Raises
+        ------
+        ConvergenceError
+            A step fails (see :meth:`step`).
+        """
+        t_start = self.t
+        span = max(t_end - t_start, 1e-300)
+        while self.t < t_end * (1 - 1e-12):
+            remaining = t_end - self.t
+            if remaining < self.dt:
+                saved = self.dt
+                self.dt = remaining
+                self._build_den()
+                self.step(1)
+                self.dt = saved
+                self._build_den()
+            else:
+                self.step(1)
+            if callback is not None and every and self.step_count % every == 0:
+                callback(self)
+            if progress is not None:
+                progress(int(1000 * min(1.0, (self.t - t_start) / span)), 1000)
+
+    # ------------------------------------------------------------------ diagnostics
+    def li_inventory(self) -> dict:
+        """Li accounting: Li in the domain vs initial + Faraday + reservoir exchange (planar-equivalent thicknesses).
+
+        Returns
+        -------
+        dict
+            ``li_m`` (∫ζ dV / A), ``li_initial_m``, ``plated_faraday_m`` (Q V_m/F), ``reservoir_inflow_m``,
+            ``expected_m`` and ``error_rel`` ((li − expected)/plated_faraday; NaN before any charge) [m, -].
+        """
+        area = self._area_cells
+        li = float(self.zeta.sum(dtype=float)) * self.dx / area
+        li0 = float(self.zeta0.sum()) * self.dx / area
+        lf = self.charge_passed * self.molar_volume / FARADAY
+        exp = li0 + lf + self.reservoir_inflow_m
+        return {"li_m": li, "li_initial_m": li0, "plated_faraday_m": lf, "reservoir_inflow_m": self.reservoir_inflow_m,
+                "expected_m": exp, "error_rel": (li - exp) / lf if lf > 0 else float("nan")}
+
+    def focusing_factor(self) -> float:
+        """Current-focusing factor: the largest local plating current per reactive area over the mean [-].
+
+        Taken over cells carrying 1 % or more of the peak reaction density (the diffuse interface core).
+
+        Returns
+        -------
+        float
+            max/mean of −q/a over active sites (dimensionless); NaN without current.
+        """
+        if self.current_density <= 0:
+            return float("nan")
+        a_li, a_nuc = self.site_densities()
+        a = a_li + a_nuc
+        q = -self.reaction_current
+        act = (q > 0.01 * float(q.max())) & (a > 0)
+        if not act.any():
+            return float("nan")
+        loc = q[act] / a[act]
+        w = q[act]
+        return float(loc.max() / (np.sum(loc * w) / np.sum(w)))
+
+    def metrics(self) -> dict:
+        """Morphology and inventory observables (:func:`lisse.sim.phasefield.metrics.interface_metrics`) plus solver diagnostics.
+
+        Returns
+        -------
+        dict
+            The keys of ``interface_metrics`` (SI suffixed) plus ``focusing_factor``, ``charge_balance_error``,
+            ``reservoir_inflow_m``, ``li_inventory_error_rel`` (this solver's own accounting, with the reservoir
+            exchange) and ``calibrated_parameters`` (empty: nothing is fitted).
+        """
+        from lisse.sim.phasefield.metrics import interface_metrics
+
+        y0 = float(getattr(self.micro, "layer_bottom", 0.0))
+        y1 = float(getattr(self.micro, "layer_top", self.zeta.shape[0] * self.dx))
+        m = interface_metrics(self.zeta.astype(float), self.zeta0, self.dx, layer_bottom=y0, layer_top=y1,
+                              charge_density=max(self.charge_passed, 1e-300), molar_volume=self.molar_volume,
+                              inflow=self.reservoir_inflow_m)
+        m["focusing_factor"] = self.focusing_factor()
+        m["charge_balance_error"] = self.charge_balance_error
+        m["reservoir_inflow_m"] = self.reservoir_inflow_m
+        m["calibrated_parameters"] = {}
+        return m
+
+    def state(self) -> dict:
+        """Everything needed to continue the run (arrays and scalars, SI; no file I/O).
+
+        Returns
+        -------
+        dict
+            ``kind``, ``zeta``, ``zeta0``, ``phi_e``/``phi_ion`` [V], ``t`` [s], ``step``, ``dt`` [s], ``dx`` [m],
+            ``charge_C_m2``, ``reservoir_inflow_m``, ``current_density`` [A m-2] and ``params`` (SI).
+        """
+        return {"kind": self.kind, "zeta": self.zeta.copy(), "zeta0": self.zeta0.copy(), "phi_e": self.phi_e.copy(),
+                "phi_ion": self.phi_ion.copy(), "t": self.t, "step": self.step_count, "dt": self.dt, "dx": self.dx,
+                "charge_C_m2": self.charge_passed, "reservoir_inflow_m": self.reservoir_inflow_m,
+                "current_density": self.current_density, "params": dict(self.p), "interface_width": self.c.delta,
+                "electrolyte_blocks": self.electrolyte_blocks, "potential_every": self.potential_every}
+
+    @classmethod
+    def from_state(cls, micro: Any, state: dict, **kw: Any) -> ElectrodepositionSolver:
+        """Rebuild a solver on ``micro`` from :meth:`state` and continue where it stopped.
+
+        Parameters
+        ----------
+        micro : Microstructure
+            The microstructure of the run.
+        state : dict
+            A :meth:`state` dict.
+        **kw
+            Further constructor options.
+
+        Returns
+        -------
+        ElectrodepositionSolver
+            The restored solver.
+        """
+        s = cls(micro, state["params"], current_density=float(state["current_density"]), interface_width=float(state["interface_width"]),
+                electrolyte_blocks=bool(state.get("electrolyte_blocks", True)), potential_every=int(state.get("potential_every", 4)), **kw)
+        s.zeta = np.array(state["zeta"], dtype=s.dtype)
+        s.zeta0 = np.array(state["zeta0"], dtype=float)
+        s.phi_e = np.array(state["phi_e"], dtype=float)
+        s.phi_ion = np.array(state["phi_ion"], dtype=float)
+        s.t = float(state["t"])
+        s.step_count = int(state["step"])
+        s.charge_passed = float(state["charge_C_m2"])
+        s.reservoir_inflow_m = float(state["reservoir_inflow_m"])
+        if s.current_density > 0:
+            s.update_potential()
+        s._update_islands()
+        s._set_dt()
+        return s
+
+    def __repr__(self) -> str:
+        shape = "×".join(str(n) for n in self.zeta.shape)
+        return (f"ElectrodepositionSolver({shape} grid, dx={self.dx * 1e9:.3g} nm, i={self.current_density * 0.1:.3g} mA/cm2, "
+                f"t={self.t:.4g} s, steps={self.step_count})")
+
+
+# ---------------------------------------------------------------------------------------------- analytic relations
+
+@quantity_args(wavenumber="1/m", current_density="A/m2", conductivity="S/m", charge_transfer_resistance="ohm*m2", distance="m",
+               molar_volume="m3/mol", capillary_mobility="m2/s")
+def dispersion_growth_rate(wavenumber: float, current_density: float, conductivity: float, charge_transfer_resistance: float,
+                           distance: float = math.inf, *, molar_volume: float | None = None, capillary_mobility: float = 0.0) -> float:
+    """Growth rate ω [1/s] of a cos(kx) perturbation of a flat Li front plating into an ohmic ion conductor.
+
+    Reaction-limited interface (linearised kinetics, area resistance R_ct), ohmic electrolyte of
+    conductivity σ, current fed at a parallel face a distance L ahead of the front, metal equipotential.
+    With the potential ψ = B cos(kx) cosh(k(L − y)) of the perturbation, the flux condition at the front and
+    δi = (δφ_ion)/R_ct give δi/ε = i K/(1 + σ K R_ct), K = k tanh(kL), hence::
+
+        ω = (V_m/F) · i · K/(1 + σ K R_ct) − M k²
+
+    (M = ``capillary_mobility``: a capillary relaxation v = −M κ, e.g. L_σ k_ζ of the phase field). For
+    σKR_ct ≫ 1 the rate saturates at V_m i/(F σ R_ct); for kL → ∞ K = k ([Sundstrom1995], ohmic,
+    reaction-limited limit without concentration polarisation).
+
+    Parameters
+    ----------
+    wavenumber : float
+        k [m-1] (> 0).
+    current_density : float
+        Plating current density i [A m-2].
+    conductivity : float
+        Ionic conductivity σ ahead of the front [S m-1].
+    charge_transfer_resistance : float
+        Area-specific R_ct = (∂i/∂η)⁻¹ at the operating point [Ω m2].
+    distance : float, default inf
+        L, front to the current-feeding face [m].
+    molar_volume : float, optional
+        V_m [m3 mol-1]; default Li's.
+    capillary_mobility : float, default 0
+        M [m2 s-1].
+
+    Returns
+    -------
+    float
+        ω [s-1] (> 0 grows).
+
+    Raises
+    ------
+    ParameterError
+        A non-positive k, σ or R_ct.
+
+    References
+    ----------
+    L.-G. Sundström, F. H. Bark, On morphological instability during electrodeposition with a stagnant binary electrolyte, Electrochim. Acta 40, 599-614 (1995).
+    """
+    from lisse.thermo.nucleation import li_molar_volume
+
+    register("Sundstrom1995")
+    k = _pos("wavenumber", wavenumber, "1/m")
+    s = _pos("conductivity", conductivity, "S/m")
+    r = _pos("charge_transfer_resistance", charge_transfer_resistance, "ohm m2")
+    vm = li_molar_volume() if molar_volume is None else _pos("molar_volume", molar_volume, "m3/mol")
+    K = k * math.tanh(k * distance) if math.isfinite(distance) else k
+    return vm / FARADAY * float(current_density) * K / (1.0 + s * K * r) - float(capillary_mobility) * k * k
+
+
+@quantity_args(amplitude="m", wavelength="m", current_density="A/m2", conductivity="S/m", exchange_current_density="A/m2",
+               temperature="K", surface_energy="J/m2", molar_volume="m3/mol")
+def current_focusing_factor(amplitude: float, wavelength: float, current_density: float, conductivity: float,
+                            exchange_current_density: float, *, temperature: float = 298.15, transfer_coefficient: float = 0.5,
+                            surface_energy: float = DEFAULT_LI_SURFACE_ENERGY, molar_volume: float | None = None) -> float:
+    """Tip current over mean current of a shallow sinusoidal Li protrusion (linear theory) [-].
+
+    For a front y = a cos(2πx/λ) plating at mean current i into an ohmic ion conductor σ with Butler–Volmer
+    kinetics (R_ct = 1/(∂i/∂η) at the flat-front overpotential) and Gibbs–Thomson capillarity
+    (Γ = γ V_m/F), the tip current is ``i_tip/i = 1 + a k (1 − σ Γ k²/i)/(1 + σ k R_ct)`` (k = 2π/λ, first order
+    in a k; see :func:`dispersion_growth_rate` for the derivation). Meant for 1D interface simulators
+    (issue 11) as the local current amplification at a protrusion of known size; > 1 focuses, < 1 smooths.
+
+    Parameters
+    ----------
+    amplitude : float
+        Protrusion amplitude a [m] (valid for a k ≲ 0.3).
+    wavelength : float
+        Lateral size λ [m].
+    current_density : float
+        Mean plating current density i [A m-2] (> 0).
+    conductivity : float
+        Ionic conductivity σ [S m-1].
+    exchange_current_density : float
+        i0 [A m-2].
+    temperature : float, default 298.15
+        T [K].
+    transfer_coefficient : float, default 0.5
+        Cathodic α [-] (dimensionless).
+    surface_energy : float, default DEFAULT_LI_SURFACE_ENERGY
+        γ [J m-2].
+    molar_volume : float, optional
+        V_m [m3 mol-1]; default Li's.
+
+    Returns
+    -------
+    float
+        i_tip / i [-] (dimensionless).
+
+    Raises
+    ------
+    ParameterError
+        A non-positive length, current, conductivity or exchange current.
+
+    References
+    ----------
+    L.-G. Sundström, F. H. Bark, On morphological instability during electrodeposition with a stagnant binary electrolyte, Electrochim. Acta 40, 599-614 (1995).
+    """
+    from lisse.electrochem import butler_volmer_overpotential
+    from lisse.thermo.nucleation import li_molar_volume
+
+    register("Sundstrom1995")
+    a = float(amplitude)
+    if not (math.isfinite(a) and a >= 0):
+        raise ParameterError(f"parameter 'amplitude' must be >= 0 m; got {amplitude!r}")
+    lam = _pos("wavelength", wavelength, "m")
+    i = _pos("current_density", current_density, "A/m2")
+    s = _pos("conductivity", conductivity, "S/m")
+    i0 = _pos("exchange_current_density", exchange_current_density, "A/m2")
+    vm = li_molar_volume() if molar_volume is None else _pos("molar_volume", molar_volume, "m3/mol")
+    al = float(transfer_coefficient)
+    eta = float(butler_volmer_overpotential(-i, i0, 1.0 - al, al, temperature))
+    rct = 1.0 / float(butler_volmer_slope(eta, i0, 1.0 - al, al, temperature))
+    k = 2.0 * math.pi / lam
+    gam = float(surface_energy) * vm / FARADAY
+    return 1.0 + a * k * (1.0 - s * gam * k * k / i) / (1.0 + s * k * rct)
+
+
+@quantity_args(pore_width="m", pressure="Pa", overpotential="V", surface_energy="J/m2", molar_volume="m3/mol")
+def penetration_regime(pore_width: float, contact_angle_deg: float, *, pressure: float = 0.0, overpotential: float = 0.0,
+                       surface_energy: float = DEFAULT_LI_SURFACE_ENERGY, molar_volume: float | None = None, slit: bool = True) -> dict:
+    """Whether Li enters a pore: driving pressure (stack + electrochemical) vs the capillary entry pressure.
+
+    Entry pressure p_c = max(0, −2γ cos θ / r) with r = w for a 2D slit of width w (one principal curvature)
+    or r = w/2 for a cylindrical pore of diameter w (:func:`lisse.thermo.wetting.capillary_pressure`, Young–Laplace).
+    Driving pressure p_d = p + zF|η|/V_m when Li plates at the meniscus at overpotential η (0 when the pore
+    holds no reaction site: empty pores in an electron-blocking layer). Li penetrates when p_d > p_c; the
+    regime boundary is the critical width w_c = 2γ|cos θ|/p_d (slit; pores narrower than w_c block).
+
+    Parameters
+    ----------
+    pore_width : float
+        Slit width or pore diameter w [m].
+    contact_angle_deg : float
+        Contact angle of Li on the pore wall [deg], in [0, 180].
+    pressure : float, default 0
+        Stack pressure p acting on the Li [Pa].
+    overpotential : float, default 0
+        Local plating overpotential at the meniscus [V] (sign ignored).
+    surface_energy : float, default DEFAULT_LI_SURFACE_ENERGY
+        γ [J m-2].
+    molar_volume : float, optional
+        V_m [m3 mol-1]; default Li's.
+    slit : bool, default True
+        2D slit (True) or cylindrical pore (False).
+
+    Returns
+    -------
+    dict
+        ``entry_pressure_Pa``, ``driving_pressure_Pa``, ``penetrates`` (bool), ``critical_width_m`` (inf when
+        θ ≤ 90° or no driving pressure blocks nothing / everything: see notes), ``regime`` ("wicking",
+        "pressure-driven" or "blocked").
+
+    Raises
+    ------
+    ParameterError
+        A non-positive width or surface energy, a negative pressure, or an angle outside [0, 180].
+    """
+    from lisse.thermo.nucleation import li_molar_volume
+
+    w = _pos("pore_width", pore_width, "m")
+    g = _pos("surface_energy", surface_energy, "J/m2")
+    p = float(pressure)
+    if not (math.isfinite(p) and p >= 0):
+        raise ParameterError(f"parameter 'pressure' must be >= 0 Pa; got {pressure!r}")
+    vm = li_molar_volume() if molar_volume is None else _pos("molar_volume", molar_volume, "m3/mol")
+    r = w if slit else 0.5 * w
+    pc = -capillary_pressure(r, contact_angle_deg, g)
+    pd = p + FARADAY * abs(float(overpotential)) / vm
+    cos = math.cos(math.radians(contact_angle_deg))
+    if cos >= 0:
+        regime, wc = "wicking", math.inf
+    else:
+        wc = (2.0 * g * abs(cos) / pd) * (1.0 if slit else 2.0) if pd > 0 else math.inf
+        regime = "pressure-driven" if pd > pc else "blocked"
+    return {"entry_pressure_Pa": max(0.0, pc), "driving_pressure_Pa": pd, "penetrates": bool(pd > pc or cos >= 0),
+            "critical_width_m": wc, "regime": regime}
