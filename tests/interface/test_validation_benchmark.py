@@ -41,7 +41,7 @@ def test_table_on_the_fake_simulator_has_every_case_and_judges_each_kind(monkeyp
         assert r["published_mA_cm2"] == pytest.approx(case.value / 10, rel=1e-12)
         if case.kind == "ccd":
             # the fake's CCD of this staircase, worked out from its threshold; the ratio and the factor-2 verdict follow
-            proto = b._protocol(case)
+            proto = b._protocol(case, b._reach(case, VALIDATION_CASES.values()))
             ccd, _ = fake.expected_ccd(b._model_kwargs(case), proto)
             assert r["predicted_mA_cm2"] == (None if ccd is None else pytest.approx(ccd / 10, rel=1e-12))
             if ccd is not None:
