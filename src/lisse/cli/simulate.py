@@ -240,7 +240,8 @@ def protocol_kwargs(args: Any) -> dict[str, Any]:
         kw["step_capacity"] = 0.2 * 3.6e4 if args.step_capacity is None else args.step_capacity
     for key in ("step_time", "step_capacity"):
         if key in kw and not kw[key] > 0:
-            raise ParameterError(f"--{key.replace('_', '-')}: expected a positive value; got {kw[key]!r} (SI)")
+            shown = f"{kw[key] / 3600.0:g} h" if key == "step_time" else f"{kw[key] / 3.6e4:g} mAh/cm2"
+            raise ParameterError(f"--{key.replace('_', '-')}: expected a positive value; got {shown}")
     return kw
 
 
@@ -376,7 +377,11 @@ def _ranges(args: Any, kind: str) -> list[Any]:
     for name, default, log in zip(names, defaults, logs):
         lo, hi = getattr(args, flags[name]) or default
         if not (0 < lo < hi):
-            raise ParameterError(f"--{flags[name].replace('_', '-')}: expected 0 < MIN < MAX; got {lo!r} and {hi!r} (SI)")
+            from lisse.sim.interface.maps import AXES
+
+            unit, scale = AXES[name][1], AXES[name][2]
+            raise ParameterError(f"--{flags[name].replace('_', '-')}: expected 0 < MIN < MAX; got {lo / scale:g} and "
+                                 f"{hi / scale:g} {unit}".rstrip())
         axes.append(np.geomspace(lo, hi, n) if log else np.linspace(lo, hi, n))
     return axes
 

@@ -482,7 +482,8 @@ def design_interlayer(material: str, target_current: float, target_capacity: flo
     for name, v in (("target_current", target_current), ("target_capacity", target_capacity),
                     ("thickness_min", thickness_min), ("thickness_max", thickness_max)):
         if not (math.isfinite(v) and v > 0):
-            raise ParameterError(f"design_interlayer: '{name}' must be positive and finite; got {v!r} (SI)")
+            shown = {"target_current": f"{v / 10:g} mA/cm2", "target_capacity": f"{v / 3.6e4:g} mAh/cm2"}.get(name, f"{v * 1e6:g} um")
+            raise ParameterError(f"design_interlayer: '{name}' must be positive and finite; got {shown}")
     if not thickness_min < thickness_max:
         raise ParameterError(f"design_interlayer: expected thickness_min < thickness_max; got {thickness_min * 1e6:g} um and "
                              f"{thickness_max * 1e6:g} um")
