@@ -73,7 +73,12 @@ def test_ccd_out_writes_record_state_and_figure(run, tmp_path):
                          "--json")
     assert code == 0, err
     files = json.loads(out)["files"]
-    assert sorted(p.rsplit("/", 1)[1] for p in files) == ["simulated_ccd.png", "simulated_record.csv", "simulated_state.csv"]
+    assert sorted(p.rsplit("/", 1)[1] for p in files) == ["prediction.json", "simulated_ccd.png", "simulated_record.csv",
+                                                          "simulated_state.csv"]
+    kept = json.loads((tmp_path / "o" / "prediction.json").read_text())  # the folder alone names what was calibrated
+    assert kept["ccd_mA_cm2"] == json.loads(out)["ccd_mA_cm2"] and "calibrated_parameters" in kept
+    assert kept["calibrated_parameters"] == ["i0"] and kept["model_parameters"]["i0"]["calibrated"] is True  # fake's i0
+    assert "Wang2024" in kept["model_parameters"]["i0"]["source"]
     head = (tmp_path / "o" / "simulated_record.csv").read_text().splitlines()[0]
     assert head == "time_s,voltage_V,current_A"
 

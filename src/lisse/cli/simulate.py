@@ -128,7 +128,8 @@ def add_arguments(parser) -> None:
         if name in ("ccd", "map"):
             _protocol_arguments(p, "0.1" if name == "ccd" else MAP_STEP)
         if name == "ccd":
-            _out_arguments(p, "the simulated record and state (CSV) and the figure (PNG)")
+            _out_arguments(p, "the prediction (JSON, with every model parameter and its source), the simulated record and "
+                              "state (CSV) and the figure (PNG)")
         if name == "map":
             g = p.add_argument_group("map")
             g.add_argument("--kind", required=True, choices=tuple(MAP_KINDS), help="which parameters the map spans")
@@ -318,12 +319,13 @@ def _run_ccd(args: Any) -> dict[str, Any]:
     result["interface"] = _describe(mkw)
     result["staircase"] = _protocol_dict(pkw)
     if out is not None:
-        result["files"] = _write_ccd(out, pred)
+        result["files"] = _write_ccd(out, pred, result, model)
     return result
 
 
-def _write_ccd(out: Any, pred: Any) -> list[str]:
+def _write_ccd(out: Any, pred: Any, result: dict[str, Any], model: Any) -> list[str]:
     import io
+    import json
 
     import pandas as pd
 
@@ -332,6 +334,12 @@ def _write_ccd(out: Any, pred: Any) -> list[str]:
 
     sim = pred.simulation
     files = []
+    # the prediction itself travels with the record: the --json object, plus every model parameter (SI value, source,
+    # calibrated), so a folder kept without the terminal output still names what was calibrated and on what
+    params = {k: {"value_si": v, "source": src, "calibrated": cal}
+              for k, (v, _unit, src, cal) in model.parameters.items()}
+    files.append(str(atomic_write_text(out / "prediction.json",
+                                       json.dumps({**result, "model_parameters": params}, indent=2, default=str) + "\n")))
     rec = sim.record
     buf = io.StringIO()
     pd.DataFrame({"time_s": rec.time_s, "voltage_V": rec.voltage_V, "current_A": rec.current_A}).to_csv(buf, index=False)
