@@ -8,6 +8,7 @@ where the target current starts to hold (threshold 10 A/m2 x thickness / 50 um: 
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 import pytest
@@ -144,7 +145,7 @@ def test_design_candidate_that_shorts_in_cycling_does_not_hold():
     from lisse.sim.interface import build_model, cycling_protocol, maps
     from lisse.thermo.nucleation import li_molar_volume
 
-    kw = {"interlayer": None, "electrolyte": "LPSC", "pressure": 6e6}
+    kw: dict[str, Any] = {"interlayer": None, "electrolyte": "LPSC", "pressure": 6e6}
     v = build_model(**kw).values
     p_flaw = v["fracture_toughness"] / (1.12 * math.sqrt(math.pi * v["flaw_size"]))
     for j, shorts in ((5.0, False), (20.0, True)):  # A/m2: 0.5 and 2 mA/cm2

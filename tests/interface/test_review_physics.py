@@ -6,6 +6,7 @@ Each test was seen to fail with a hand mutation of the code it guards (named in 
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 import pytest
@@ -18,8 +19,8 @@ from lisse.thermo.nucleation import li_molar_volume
 VM = li_molar_volume()
 
 
-def _bare(**kw):
-    base = dict(electrolyte="LPSC", pressure="1 MPa", flaw_size="100 um", fracture_toughness="100 MPa*m**0.5")
+def _bare(**kw: Any):
+    base: dict[str, Any] = dict(electrolyte="LPSC", pressure="1 MPa", flaw_size="100 um", fracture_toughness="100 MPa*m**0.5")
     base.update(kw)
     return build_model(None, **base)
 
