@@ -128,7 +128,7 @@ def test_stage_runs_and_rejects_unknown_options(tmp_path):
         assert col in t.columns and np.isfinite(t[col]).all(), col
     assert "wang2024_ordering" not in r.summary  # only with the three LNI presets
     bad = {"presets": ["lithiophobic"], "grid": 32, "plated": "2 um"}  # the Allen–Cahn domain is 1.28 um tall
-    with pytest.raises(ParameterError, match=r"\[phasefield\] plated"):
+    with pytest.raises(ParameterError, match=r"\[phasefield\].*plated"):
         st.func(StageContext(study={"phasefield": bad}, options=bad, out_dir=tmp_path, progress=False))
     with pytest.raises(ParameterError, match="grdi|grid"):
         st.func(StageContext(study={}, options={"grdi": 3}, out_dir=tmp_path))
@@ -177,3 +177,30 @@ def test_cli_lni_preset_keys_and_resume(tmp_path):
     assert b["completed"] is True and b["time_s"] == pytest.approx(a["time_s"], rel=1e-9)
     for k in ("li_thickness_um", "front_roughness_um", "fraction_deposited_at_electrolyte", "penetration_depth_um"):
         assert b[k] == pytest.approx(a[k], rel=1e-6, abs=1e-9), k
+
+
+def test_cli_lni_json_faraday_key_is_faraday_and_reservoir_exchange_is_stated(tmp_path):
+    # review-14: li_faraday_um must be Q V_m/F of the charge passed (BRIEF section 4: 4.85 um per mAh/cm2, i.e.
+    # 0.2062 mAh/cm2 per um), not Faraday + the anode-reservoir exchange; the exchange is its own key and closes the balance
+    r = _cli("--preset", "lni-5cnt", "--out", str(tmp_path / "a"), "--json", "--grid", "32", "--frames", "2", "--no-animation",
+             "--plated", "0.3 um")
+    assert r.returncode == 0, r.stderr
+    res = json.loads(r.stdout)
+    q_mAh_cm2 = res["current_density_mA_cm2"] * res["time_s"] / 3600.0
+    assert res["li_faraday_um"] == pytest.approx(q_mAh_cm2 / 0.2062, rel=0.005)
+    assert isinstance(res["reservoir_inflow_um"], float)
+    balance = res["li_faraday_um"] + res["reservoir_inflow_um"]
+    assert res["li_plated_um"] == pytest.approx(balance, rel=1e-6)
+    assert res["li_inventory_error_rel"] == pytest.approx(res["li_plated_um"] / balance - 1.0, abs=1e-9)
+
+
+@pytest.mark.parametrize("extra", [["--preset", "lni-5cnt"], ["--contact-angle", "30"], ["--angles", " "], ["--resume"]])
+def test_cli_sweep_refuses_options_it_would_ignore(tmp_path, extra):
+    r = _cli("--sweep", "--out", str(tmp_path / "s"), *extra)
+    assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1, r.stderr
+    assert not (tmp_path / "s" / "sweep.csv").exists()
+
+
+def test_cli_refuses_a_capacity_that_does_not_fit_the_domain(tmp_path):
+    r = _cli("--preset", "lni-5cnt", "--out", str(tmp_path / "p"), "--plated", "1 mm")
+    assert r.returncode == 2 and "plated" in r.stderr and len(r.stderr.strip().splitlines()) == 1, r.stderr

@@ -145,7 +145,16 @@ def run(args) -> dict:
     if args.max_steps is not None and args.max_steps < 0:
         raise ParameterError(f"--max-steps must be >= 0; got {args.max_steps}")
     if args.sweep:
+        ignored = [f"--{k.replace('_', '-')}" for k in ("preset", "contact_angle", "work_of_adhesion", "current", "exchange_current",
+                                                       "plated", "grid", "frames", "seed", "max_steps")
+                   if getattr(args, k, None) is not None] + (["--resume"] if args.resume else [])
+        if ignored:
+            raise ParameterError(f"--sweep runs its own slit geometry and takes only --angles; drop {', '.join(ignored)}")
+        if args.angles is not None and not str(args.angles).replace(",", "").strip():
+            raise ParameterError(f"--angles expects comma-separated contact angles, e.g. '60,120,160'; got {args.angles!r}")
         return _run_sweep(args)
+    if args.angles is not None:
+        raise ParameterError("--angles belongs to --sweep; add --sweep or drop --angles")
     t_wall = time.perf_counter()
     out = Path(args.out)
     ckpt = out / "checkpoint.npz"
@@ -259,6 +268,9 @@ def run(args) -> dict:
         "penetration_any_um": im["penetration_any_m"] * 1e6,
         "li_plated_um": im["li_gained_m"] * 1e6,
         "li_faraday_um": im["li_faraday_m"] * 1e6,
+        # Li exchanged with the anode bulk below the domain (creep in / push back; electrodeposition runs), so that
+        # li_plated_um = li_faraday_um + reservoir_inflow_um up to li_inventory_error_rel
+        "reservoir_inflow_um": float(im.get("li_inflow_m", 0.0)) * 1e6,
         "front_mean_um": last["front_mean_um"],
         "tip_um": last["tip_um"],
         "li_thickness_um": last["li_thickness_um"],

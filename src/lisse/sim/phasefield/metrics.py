@@ -311,7 +311,8 @@ def interface_metrics(zeta, zeta0, dx: float, *, layer_bottom: float, layer_top:
     dict
         ``front_mean_m``, ``front_roughness_m``, ``penetration_m``, ``penetration_any_m`` (not only the
         connected front), ``fraction_deposited_at_electrolyte``, ``electrolyte_band_m``,
-        ``li_gained_m``, ``li_faraday_m``, ``li_inventory_error_rel``, ``deposit_centroid_m`` (mean height
+        ``li_gained_m``, ``li_faraday_m`` (Q V_m/(zF) alone), ``li_inflow_m`` (the stated ``inflow``),
+        ``li_inventory_error_rel`` ((gained − Faraday − inflow)/(Faraday + inflow)), ``deposit_centroid_m`` (mean height
         of the newly deposited Li, Σ y max(ζ − ζ₀, 0)/Σ max(ζ − ζ₀, 0); NaN when none).
 
     Raises
@@ -338,7 +339,8 @@ def interface_metrics(zeta, zeta0, dx: float, *, layer_bottom: float, layer_top:
         "fraction_deposited_at_electrolyte": fraction_deposited_at_electrolyte(z, z0, dx, layer_top, b),
         "electrolyte_band_m": b,
         "li_gained_m": float((z - z0).sum()) * float(dx) / int(np.prod(z.shape[1:])),
-        "li_faraday_m": lf,
+        "li_faraday_m": lf - float(inflow),
+        "li_inflow_m": float(inflow),
         "li_inventory_error_rel": li_inventory_error(z, z0, dx, charge_density, molar_volume=molar_volume, inflow=inflow),
         "deposit_centroid_m": centroid,
     }

@@ -352,7 +352,8 @@ def run_settings(
     Raises
     ------
     ParameterError
-        Both angle and W_ad given, or a value out of range.
+        Both angle and W_ad given, a value out of range, or a plated thickness that does not fit the domain
+        (80 % of the height above the initial electrode).
 
     References
     ----------
@@ -381,6 +382,10 @@ def run_settings(
             from lisse.units import format_quantity
 
             raise ParameterError(f"parameter '{key}' must be positive; got {format_quantity(s[key], unit)}")
+    room = float(s["shape"][0]) * float(s["dx"]) - float(s["layer_bottom"])  # domain above the initial electrode
+    if s["plated_thickness"] >= 0.8 * room:
+        raise ParameterError(f"parameter 'plated_thickness' = {s['plated_thickness'] * 1e6:g} um does not fit the {name} domain: expected "
+                             f"less than {0.8 * room * 1e6:.3g} um (80 % of the {room * 1e6:.3g} um above the electrode)")
     if frames is not None:
         if isinstance(frames, bool) or not isinstance(frames, int) or not 2 <= frames <= 500:
             raise ParameterError(f"parameter 'frames' must be a whole number between 2 and 500; got {frames!r}")
