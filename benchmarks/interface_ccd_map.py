@@ -69,6 +69,7 @@ def main(argv: list[str] | None = None) -> None:
     n = a.points * a.points
     ratio = [mp / an for mp, an in zip(maps_s, anchors)]
     ccd = np.asarray(m["ccd"], dtype=float)
+    n_nj = sum(str(v).startswith("not judged") for v in np.asarray(m["failure_mode"], dtype=object).ravel())
     print(f"CCD map over (sigma_e, sigma_ion): {a.points} x {a.points} = {n} staircases, jobs={a.jobs}, {a.repeats} repeats")
     print(f"  map time      {dist(maps_s)}   (target < 60 s)")
     print(f"  anchor        {dist(anchors)}   (one staircase of the base interface)")
@@ -76,7 +77,8 @@ def main(argv: list[str] | None = None) -> None:
     print(f"  per point     median {statistics.median(maps_s) / n * 1e3:.1f} ms")
     print(f"  CCD range     {np.nanmin(ccd) / 10 if np.isfinite(ccd).any() else float('nan'):.3g} to "
           f"{np.nanmax(ccd) / 10 if np.isfinite(ccd).any() else float('nan'):.3g} mA/cm2; "
-          f"{int(np.sum(m['search_limit_reached']))} points at the search limit, {int(np.sum(~np.isfinite(ccd)))} without a stable step")
+          f"{int(np.sum(m['search_limit_reached']))} points at the search limit, {int(np.sum(~np.isfinite(ccd)) - n_nj)} without a "
+          f"stable step, {n_nj} not judged (failure_mode 'not judged: ...' in the table)")
     print(f"  figure        {fig}")
     print(f"  table         {table}")
 

@@ -60,6 +60,10 @@ def predict_ccd(model, proto, progress=None):
         from lisse.errors import CalculationError
 
         raise CalculationError("CCD detection: the record has no constant-current half cycles")
+    if kw.get("interlayer_sigma_e", 1.0) < 1e-5:  # stands for a point where the interlayer solver does not converge
+        from lisse.errors import ConvergenceError
+
+        raise ConvergenceError("interlayer solver: Newton did not converge in 60 iterations (residual 4.1e+15)")
     t = np.linspace(0.0, 3600.0, 50)
     record = SimpleNamespace(time_s=t, voltage_V=0.01 + 0 * t, current_A=1e-4 + 0 * t, area_m2=1e-4,
                              current_density_A_m2=lambda: 1.0 + 0 * t)

@@ -8,6 +8,7 @@ where the target current starts to hold (threshold 10 A/m2 x thickness / 50 um: 
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 import pytest
@@ -52,6 +53,19 @@ def test_a_point_the_detectors_cannot_judge_is_marked_and_the_rest_stands(maps):
     assert m["ccd"][1, 0] == fake.expected_ccd({"interlayer": "LNI-5CNT", "interlayer_thickness": 90e-6}, proto)[0]
     with pytest.raises(ParameterError, match="NOPE"):  # bad input still stops the map
         maps.map_conductivities({"interlayer": "NOPE"}, [1e-2], [1.0], proto)
+
+
+def test_a_point_where_the_solver_does_not_converge_is_marked_and_the_rest_stands(maps):
+    # rev-11: the real simulator raises ConvergenceError at sigma_e 1e-8 S/cm, sigma_ion 2.5e-6 S/cm (LNI-5CNT, 90 um),
+    # a corner of the default conductivity map; it used to stop the whole map (and the map benchmark)
+    proto = fake.staircase("fixed-capacity", start=1.0, increment=1.0, step_capacity=7200.0, max_current=30.0)
+    base = {"interlayer": "LNI-5CNT", "interlayer_thickness": 90e-6}
+    m = maps.map_conductivities(base, [1e-6, 1e-2], [1.0], proto)
+    assert str(m["failure_mode"][0, 0]).startswith("not judged: interlayer solver")
+    assert np.isnan(m["ccd"][0, 0]) and not m["search_limit_reached"][0, 0]
+    assert m["ccd"][0, 1] == fake.expected_ccd({**base, "interlayer_sigma_e": 1e-2, "interlayer_sigma_ion": 1.0}, proto)[0]
+    held, mode, _ = maps._holds({**base, "interlayer_sigma_e": 1e-6, "interlayer_sigma_ion": 1.0}, proto)
+    assert not held and mode.startswith("not judged: interlayer solver")
 
 
 def test_thickness_porosity_and_pressure_maps(maps):
@@ -131,7 +145,7 @@ def test_design_candidate_that_shorts_in_cycling_does_not_hold():
     from lisse.sim.interface import build_model, cycling_protocol, maps
     from lisse.thermo.nucleation import li_molar_volume
 
-    kw = {"interlayer": None, "electrolyte": "LPSC", "pressure": 6e6}
+    kw: dict[str, Any] = {"interlayer": None, "electrolyte": "LPSC", "pressure": 6e6}
     v = build_model(**kw).values
     p_flaw = v["fracture_toughness"] / (1.12 * math.sqrt(math.pi * v["flaw_size"]))
     for j, shorts in ((5.0, False), (20.0, True)):  # A/m2: 0.5 and 2 mA/cm2

@@ -73,7 +73,12 @@ def test_ccd_out_writes_record_state_and_figure(run, tmp_path):
                          "--json")
     assert code == 0, err
     files = json.loads(out)["files"]
-    assert sorted(p.rsplit("/", 1)[1] for p in files) == ["simulated_ccd.png", "simulated_record.csv", "simulated_state.csv"]
+    assert sorted(p.rsplit("/", 1)[1] for p in files) == ["prediction.json", "simulated_ccd.png", "simulated_record.csv",
+                                                          "simulated_state.csv"]
+    kept = json.loads((tmp_path / "o" / "prediction.json").read_text())  # the folder alone names what was calibrated
+    assert kept["ccd_mA_cm2"] == json.loads(out)["ccd_mA_cm2"] and "calibrated_parameters" in kept
+    assert kept["calibrated_parameters"] == ["i0"] and kept["model_parameters"]["i0"]["calibrated"] is True  # fake's i0
+    assert "Wang2024" in kept["model_parameters"]["i0"]["source"]
     head = (tmp_path / "o" / "simulated_record.csv").read_text().splitlines()[0]
     assert head == "time_s,voltage_V,current_A"
 
@@ -89,6 +94,8 @@ def test_ccd_out_writes_record_state_and_figure(run, tmp_path):
     (["--interlayer", "LNI-5CNT"], "--interlayer-thickness"),
     (["--interlayer", "none", "--interlayer-thickness", "9 um"], "--interlayer-thickness"),
     (["--interlayer", "LNI-5CNT", "--interlayer-thickness", "90 um", "--porosity", "1.5"], "--porosity"),
+    (["--interlayer", "none", "--step-capacity", "0"], "got 0 mAh/cm2"),
+    (["--interlayer", "none", "--step-time", "0 min"], "got 0 h"),
 ])
 def test_ccd_bad_input_is_one_line_exit_2(run, argv, needle):
     code, out, err = run("simulate", "ccd", *argv, "--json")
@@ -112,6 +119,9 @@ def test_map_json_and_out(run, tmp_path):
     (["--kind", "pressure", "--interlayer", "none", "--sigma-e-range", "1e-4", "1e-2"], "--sigma-e-range"),
     (["--kind", "conductivity", "--interlayer", "LNI-5CNT", "--points", "500"], "--points"),
     (["--kind", "conductivity", "--interlayer", "LNI-5CNT", "--sigma-e-range", "1e-2", "1e-4"], "--sigma-e-range"),
+    # the message shows the numbers as the user typed them, in the option's unit (was "got 10000000.0 and 100000.0 (SI)")
+    (["--kind", "pressure", "--interlayer", "none", "--pressure-range", "10", "0.1"], "got 10 and 0.1 MPa"),
+    (["--kind", "conductivity", "--interlayer", "LNI-5CNT", "--sigma-e-range", "1e-2", "1e-4"], "got 0.01 and 0.0001 S/cm"),
 ])
 def test_map_bad_input(run, argv, needle):
     code, out, err = run("simulate", "map", *argv)

@@ -41,7 +41,7 @@ def test_table_on_the_fake_simulator_has_every_case_and_judges_each_kind(monkeyp
         assert r["published_mA_cm2"] == pytest.approx(case.value / 10, rel=1e-12)
         if case.kind == "ccd":
             # the fake's CCD of this staircase, worked out from its threshold; the ratio and the factor-2 verdict follow
-            proto = b._protocol(case)
+            proto = b._protocol(case, b._reach(case, VALIDATION_CASES.values()))
             ccd, _ = fake.expected_ccd(b._model_kwargs(case), proto)
             assert r["predicted_mA_cm2"] == (None if ccd is None else pytest.approx(ccd / 10, rel=1e-12))
             if ccd is not None:
@@ -106,11 +106,16 @@ def test_ordering_pairs_by_hand():
 
     rows = [row("a", "P", 0.2, 0.5), row("b", "P", 2.4, 1.0), row("c", "Q", 1.0, 2.0), row("d", "Q", 2.5, 1.0),
             row("e", "R", 1.0, 3.0, ">= 3"), row("f", "R", 2.0, 3.0, ">= 3"), {**row("g", "S", 4.0, 5.0), "kind": "lower_bound"},
-            row("h", "S", 6.0, 3.0)]
+            row("h", "S", 6.0, 3.0), row("i", "T", 0.16, 0.8, ">= 0.8"), row("j", "T", 0.62, 0.96),
+            row("k", "U", 0.2, 3.0, ">= 3"), row("l", "U", 2.0, 2.5), row("m", "V", 1.0, 1.0), row("n", "V", 2.0, 1.5, ">= 1.5")]
     pairs = b.ordering(rows)
-    # g (> 4) against h (6): no published order, no pair
-    assert [(p["lower"], p["higher"], p["right"]) for p in pairs] == [("a", "b", True), ("c", "d", False), ("e", "f", True)]
-    assert [r["ordering_right"] for r in rows] == ["y", "y", "n", "n", "y", "y", "-", "-"]
+    # g (> 4) against h (6): no published order, no pair. Both at their limits (e, f) and a lower case whose search
+    # limit stopped below the other's CCD (i >= 0.8 vs j 0.96: its CCD may be 10) are undecided, not right;
+    # a lower case whose bound already passes the other's CCD (k >= 3 vs l 2.5) is wrong; a definite lower CCD under
+    # the other's bound (m 1.0 vs n >= 1.5) is right.
+    assert [(p["lower"], p["higher"], p["right"]) for p in pairs] == [
+        ("a", "b", True), ("c", "d", False), ("e", "f", None), ("i", "j", None), ("k", "l", False), ("m", "n", True)]
+    assert [r["ordering_right"] for r in rows] == ["y", "y", "n", "n", "-", "-", "-", "-", "-", "-", "n", "n", "y", "y"]
 
 
 def test_survival_row_counts_a_simulated_short_the_detector_cannot_see():

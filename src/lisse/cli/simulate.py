@@ -128,7 +128,8 @@ def add_arguments(parser) -> None:
         if name in ("ccd", "map"):
             _protocol_arguments(p, "0.1" if name == "ccd" else MAP_STEP)
         if name == "ccd":
-            _out_arguments(p, "the simulated record and state (CSV) and the figure (PNG)")
+            _out_arguments(p, "the prediction (JSON, with every model parameter and its source), the simulated record and "
+                              "state (CSV) and the figure (PNG)")
         if name == "map":
             g = p.add_argument_group("map")
             g.add_argument("--kind", required=True, choices=tuple(MAP_KINDS), help="which parameters the map spans")
@@ -240,7 +241,8 @@ def protocol_kwargs(args: Any) -> dict[str, Any]:
         kw["step_capacity"] = 0.2 * 3.6e4 if args.step_capacity is None else args.step_capacity
     for key in ("step_time", "step_capacity"):
         if key in kw and not kw[key] > 0:
-            raise ParameterError(f"--{key.replace('_', '-')}: expected a positive value; got {kw[key]!r} (SI)")
+            shown = f"{kw[key] / 3600.0:g} h" if key == "step_time" else f"{kw[key] / 3.6e4:g} mAh/cm2"
+            raise ParameterError(f"--{key.replace('_', '-')}: expected a positive value; got {shown}")
     return kw
 
 
@@ -317,12 +319,13 @@ def _run_ccd(args: Any) -> dict[str, Any]:
     result["interface"] = _describe(mkw)
     result["staircase"] = _protocol_dict(pkw)
     if out is not None:
-        result["files"] = _write_ccd(out, pred)
+        result["files"] = _write_ccd(out, pred, result, model)
     return result
 
 
-def _write_ccd(out: Any, pred: Any) -> list[str]:
+def _write_ccd(out: Any, pred: Any, result: dict[str, Any], model: Any) -> list[str]:
     import io
+    import json
 
     import pandas as pd
 
@@ -331,6 +334,12 @@ def _write_ccd(out: Any, pred: Any) -> list[str]:
 
     sim = pred.simulation
     files = []
+    # the prediction itself travels with the record: the --json object, plus every model parameter (SI value, source,
+    # calibrated), so a folder kept without the terminal output still names what was calibrated and on what
+    params = {k: {"value_si": v, "source": src, "calibrated": cal}
+              for k, (v, _unit, src, cal) in model.parameters.items()}
+    files.append(str(atomic_write_text(out / "prediction.json",
+                                       json.dumps({**result, "model_parameters": params}, indent=2, default=str) + "\n")))
     rec = sim.record
     buf = io.StringIO()
     pd.DataFrame({"time_s": rec.time_s, "voltage_V": rec.voltage_V, "current_A": rec.current_A}).to_csv(buf, index=False)
@@ -376,7 +385,11 @@ def _ranges(args: Any, kind: str) -> list[Any]:
     for name, default, log in zip(names, defaults, logs):
         lo, hi = getattr(args, flags[name]) or default
         if not (0 < lo < hi):
-            raise ParameterError(f"--{flags[name].replace('_', '-')}: expected 0 < MIN < MAX; got {lo!r} and {hi!r} (SI)")
+            from lisse.sim.interface.maps import AXES
+
+            unit, scale = AXES[name][1], AXES[name][2]
+            raise ParameterError(f"--{flags[name].replace('_', '-')}: expected 0 < MIN < MAX; got {lo / scale:g} and "
+                                 f"{hi / scale:g} {unit}".rstrip())
         axes.append(np.geomspace(lo, hi, n) if log else np.linspace(lo, hi, n))
     return axes
 
@@ -485,7 +498,7 @@ def render(result: dict[str, Any]) -> str:
         lines.append(f"  no stable step     {result['points_without_stable_step']} points")
         if result.get("points_not_judged"):
             lines.append(f"  not judged         {result['points_not_judged']} points (the detectors could not judge the simulated "
-                         "record; see failure_mode in the table)")
+                         "record, or the simulator did not converge; see failure_mode in the table)")
     elif "thickness_um" in result:  # design
         target = f"{fmt(result['target_current_density_mA_cm2'])} mA/cm2 at {fmt(result['target_capacity_mAh_cm2'])} mAh/cm2"
         if result["holds"]:

@@ -15,8 +15,8 @@ and collects the answers.
 All inputs and outputs are SI (A/m2, C/m2, S/m, m, Pa). A point with no stable step has ``ccd`` NaN; a
 point that never failed up to the staircase's search limit has ``failing_current_density`` NaN and
 ``search_limit_reached`` True (its ``ccd`` is then a lower bound, not a CCD). A point whose simulated record the
-detectors cannot judge (:class:`~lisse.errors.CalculationError`) has both NaN and ``failure_mode``
-``"not judged: <reason>"``; bad input (:class:`~lisse.errors.ParameterError`) stops the whole map.
+detectors cannot judge (:class:`~lisse.errors.CalculationError`), or where the interlayer solver does not converge
+(:class:`~lisse.errors.ConvergenceError`), has both NaN and ``failure_mode`` ``"not judged: <reason>"``; bad input (:class:`~lisse.errors.ParameterError`) stops the whole map.
 """
 
 from __future__ import annotations
@@ -72,14 +72,16 @@ AXES: dict[str, tuple[str, str, float]] = {
 
 def _point(task: tuple[dict[str, Any], Any]) -> dict[str, Any]:
     """Predict the CCD of one parameter set (a picklable task: build_model kwargs and the protocol)."""
-    from lisse.errors import CalculationError
+    from lisse.errors import CalculationError, ConvergenceError
     from lisse.sim.interface import build_model, predict_ccd
 
     kwargs, protocol = task
     model = build_model(**kwargs)  # bad input fails the whole map at once
     try:
         pred = predict_ccd(model, protocol)
-    except CalculationError as exc:  # the detectors could not judge this point's record: say so, keep the others
+    except (CalculationError, ConvergenceError) as exc:  # the detectors could not judge this point's record, or the
+        # interlayer solver did not converge at these parameters: say so, keep the others (one corner of a 400-point
+        # map must not lose the other 399)
         return {"ccd": math.nan, "failing": math.nan, "limit": False, "mode": f"not judged: {exc}", "calibrated": []}
     return _outcome(pred)
 
@@ -398,13 +400,14 @@ class InterlayerDesign:
 
 
 def _holds(kwargs: dict[str, Any], protocol: Any) -> tuple[bool, str | None, list[str]]:
-    from lisse.errors import CalculationError
+    from lisse.errors import CalculationError, ConvergenceError
     from lisse.sim.interface import build_model, predict_ccd
 
     model = build_model(**kwargs)
     try:
         pred = predict_ccd(model, protocol)
-    except CalculationError as exc:  # a record the detectors cannot judge does not show that the candidate holds
+    except (CalculationError, ConvergenceError) as exc:  # a record the detectors cannot judge (or a simulation that
+        # did not converge) does not show that the candidate holds
         return False, f"not judged: {exc}", []
     if pred.failing_current_density_A_m2 is not None or pred.failure_mode is not None:
         return False, pred.failure_mode, list(pred.calibrated_parameters)
@@ -479,7 +482,8 @@ def design_interlayer(material: str, target_current: float, target_capacity: flo
     for name, v in (("target_current", target_current), ("target_capacity", target_capacity),
                     ("thickness_min", thickness_min), ("thickness_max", thickness_max)):
         if not (math.isfinite(v) and v > 0):
-            raise ParameterError(f"design_interlayer: '{name}' must be positive and finite; got {v!r} (SI)")
+            shown = {"target_current": f"{v / 10:g} mA/cm2", "target_capacity": f"{v / 3.6e4:g} mAh/cm2"}.get(name, f"{v * 1e6:g} um")
+            raise ParameterError(f"design_interlayer: '{name}' must be positive and finite; got {shown}")
     if not thickness_min < thickness_max:
         raise ParameterError(f"design_interlayer: expected thickness_min < thickness_max; got {thickness_min * 1e6:g} um and "
                              f"{thickness_max * 1e6:g} um")
