@@ -82,10 +82,8 @@ def test_ccd_does_not_fall_with_stack_pressure():
     assert ccd == sorted(ccd)
 
 
-@pytest.mark.xfail(strict=False, reason="rev-11 open problem: a short in the first half cycle leaves a shunted, "
-                   "'stable' record; predict_ccd asks only the CCDDetector and reports 'no failure up to the search limit'")
 def test_short_in_the_first_half_cycle_is_not_reported_as_no_failure():
-    """Bare Li | LNI at 1 mA/cm2, 4 mAh/cm2: the simulator shorts 0.5 s into the first half cycle."""
+    """Bare Li | LNI at 1 mA/cm2, 4 mAh/cm2: the simulator shorts 0.5 s into the first half cycle (fixed in predict_ccd)."""
     from lisse.sim.interface import predict_ccd, staircase
 
     proto = staircase("fixed-capacity", start=10.0, increment=10.0, step_capacity=4 * 36.0, max_current=100.0)
