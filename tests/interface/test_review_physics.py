@@ -83,7 +83,7 @@ def test_ccd_does_not_fall_with_stack_pressure():
 
 
 def test_short_in_the_first_half_cycle_is_not_reported_as_no_failure():
-    """Bare Li | LNI at 1 mA/cm2, 4 mAh/cm2: the simulator shorts 0.5 s into the first half cycle (fixed in predict_ccd)."""
+    """Bare Li | LNI at 1 mA/cm2, steps of 144 C/m2 (0.004 mAh/cm2): the simulator shorts 0.5 s into the first half cycle (fixed in predict_ccd)."""
     from lisse.sim.interface import predict_ccd, staircase
 
     proto = staircase("fixed-capacity", start=10.0, increment=10.0, step_capacity=4 * 36.0, max_current=100.0)
