@@ -119,3 +119,25 @@ def test_pressure_map_on_the_simulator_rises_with_stack_pressure():
     ccd = np.nan_to_num(m["ccd"], nan=0.0)
     assert np.all(np.diff(ccd) >= 0) and ccd[-1] > ccd[0]
     assert m["x"][1] == pytest.approx(1e6, rel=1e-12)
+
+
+def test_design_candidate_that_shorts_in_cycling_does_not_hold():
+    """Constant-current cycling is one step: the CCD detector has no earlier step to compare with, so a short in the
+    first half cycle must still make the candidate fail. Independent reference: Porz et al., Adv. Energy Mater. 7,
+    1701003 (2017): a flaw opens when the Li pressure F|eta|/V_m (Butler-Volmer, lisse.electrochem, at the bare-Li
+    exchange current) reaches K_Ic/(1.12 sqrt(pi a)); worked out here by hand on either side of the threshold."""
+    from lisse.constants import FARADAY
+    from lisse.electrochem import butler_volmer_overpotential
+    from lisse.sim.interface import build_model, cycling_protocol, maps
+    from lisse.thermo.nucleation import li_molar_volume
+
+    kw = {"interlayer": None, "electrolyte": "LPSC", "pressure": 6e6}
+    v = build_model(**kw).values
+    p_flaw = v["fracture_toughness"] / (1.12 * math.sqrt(math.pi * v["flaw_size"]))
+    for j, shorts in ((5.0, False), (20.0, True)):  # A/m2: 0.5 and 2 mA/cm2
+        eta = abs(float(butler_volmer_overpotential(-j, v["exchange_current"], 1 - v["alpha"], v["alpha"], v["temperature"])))
+        assert (FARADAY * eta / li_molar_volume() >= p_flaw) is shorts  # the hand criterion brackets the threshold
+        ok, mode, _ = maps._holds(kw, cycling_protocol(current=j, step_time=1800.0, cycles=2))
+        assert ok is (not shorts), (j, mode)
+        if shorts:
+            assert mode is not None and "short" in mode

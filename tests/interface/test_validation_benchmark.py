@@ -108,3 +108,16 @@ def test_ordering_pairs_by_hand():
     # g (> 4) against h (6): no published order, no pair
     assert [(p["lower"], p["higher"], p["right"]) for p in pairs] == [("a", "b", True), ("c", "d", False), ("e", "f", True)]
     assert [r["ordering_right"] for r in rows] == ["y", "y", "n", "n", "y", "y", "-", "-"]
+
+
+def test_survival_row_counts_a_simulated_short_the_detector_cannot_see():
+    """Constant-current cycling is one step, so the CCD detector has no earlier step to judge a short against; a
+    survival row must not read "holds" when the simulation itself shorted (bare Li | LPSC at 2 mA/cm2 exceeds the
+    Porz flaw criterion on the first plating: see test_maps_design's hand check)."""
+    from lisse.sim.interface.cases import ValidationCase
+
+    case = ValidationCase(key="bare-lpsc-2ma-survival", paper="Su2024", figure="-", description="-", kind="survival",
+                          value=20.0, electrolyte="LPSC", protocol="constant-current", step_time=1800.0, duration=3600.0,
+                          pressure=6e6)
+    r = _bench().run_case(case)
+    assert r["within_factor_2"] == "n" and "short" in r["predicted_text"], r

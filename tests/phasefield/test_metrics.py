@@ -68,6 +68,16 @@ def test_faraday_thickness_matches_the_brief():
     assert M.faraday_thickness(3.6e4) == pytest.approx(1 / 0.2062 * 1e-6, rel=0.005, abs=0)
 
 
+@pytest.mark.parametrize(("kw", "name"), [({"charge_density": math.nan}, "charge_density"),
+                                          ({"charge_density": 1.0, "molar_volume": 0.0}, "molar_volume"),
+                                          ({"charge_density": 1.0, "molar_volume": -1.3e-5}, "molar_volume"),
+                                          ({"charge_density": 1.0, "z": 0}, "'z'")])
+def test_faraday_thickness_refuses_nan_and_non_physical_inputs(kw, name):
+    # a NaN charge or a zero/negative molar volume must not come back as a NaN/negative thickness or a ZeroDivisionError
+    with pytest.raises(ParameterError, match=name):
+        M.faraday_thickness(**kw)
+
+
 def test_li_inventory_error_of_a_known_mismatch():
     ny, nx = 100, 8
     z0 = np.zeros((ny, nx))
@@ -88,7 +98,7 @@ def test_interface_metrics_bundle_and_errors():
     out = M.interface_metrics(z, z0, DX, layer_bottom=300e-9, layer_top=1100e-9,
                               charge_density=100e-9 * 96485.33212 / 1.3e-5, molar_volume=1.3e-5)
     assert out["front_roughness_m"] == pytest.approx(30e-9 / math.sqrt(2), rel=0.01)
-    assert out["electrolyte_band_m"] == pytest.approx(80e-9)
+    assert out["electrolyte_band_m"] == pytest.approx(80e-9, rel=1e-12, abs=0)
     assert out["li_inventory_error_rel"] == pytest.approx(0.0, abs=1e-3)
     assert out["fraction_deposited_at_electrolyte"] == pytest.approx(0.0, abs=1e-9)
     with pytest.raises(ParameterError, match="zeta0"):

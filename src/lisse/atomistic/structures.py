@@ -3,13 +3,14 @@
 The lattice constants are experimental starting values; workflows relax them with the calculator
 in use (so that slabs are unstrained *for that calculator*) and report the relaxed value.
 
-The garnet is tetragonal Li7La3Zr2O12 (alias ``LLZO``; the ordered polymorph, Awaka et al. 2009). The
+The garnet is tetragonal Li7La3Zr2O12 (alias ``LLZO``; the ordered polymorph, Awaka et al. 2009; coordinates from a
+public ordered cell, see its ``source``). Li9Al4 is the monoclinic intermetallic (C2/m) of the Li-Al-Cl surface layer. The
 argyrodite Li6PS5Cl (alias ``LPSC``) is an ordered model: full S/Cl order (Cl on 4a, S2- on 4c) and
 Li on one site of each half-occupied 48h doublet, the translation-invariant choice of lowest Ewald energy
 (see :data:`CRYSTALS` and :func:`bulk`). Every entry carries the experimental density it is checked against
 (:func:`lisse.atomistic.sanity.check_bulk`).
 
-Materials not yet covered (Ta-doped LLZTO, Li9Al4, LiCF3SO3, LNI) raise
+Materials not yet covered (Ta-doped LLZTO, LiCF3SO3, LNI) raise
 :class:`~lisse.errors.NotImplementedFeatureError`; give their structure as a file instead
 (:func:`load_structure`: CIF or any format ASE reads, an ``ase.Atoms`` or a pymatgen ``Structure``).
 """
@@ -39,6 +40,7 @@ for _c in (
     Citation("Brown1965", "Brown, Rundqvist", "Refinement of the crystal structure of black phosphorus", "Acta Cryst. 19, 684", 1965, "10.1107/S0365110X65004140"),
     Citation("Dong2007", "Dong, DiSalvo", "Reinvestigation of trilithium phosphide, Li3P", "Acta Cryst. E 63, i97", 2007, "10.1107/S1600536807012172"),
     Citation("Rabenau1976", "Rabenau, Schulz", "Re-evaluation of the lithium nitride structure", "J. Less-Common Met. 50, 155", 1976, "10.1016/0022-5088(76)90263-7"),
+    Citation("Hansen1968", "Hansen, Smith", "The crystal structure of Li9Al4", "Acta Cryst. B 24, 913", 1968, None),
 ):
     add(_c)
 
@@ -132,7 +134,8 @@ CRYSTALS: dict[str, CrystalData] = {
         (8.3593, 4.9725, 6.1946, 90, 114.83, 90), ("8f", "4e", "4e", "8f"),
         "zabuyelite Li2CO3 (C2/c), a = 8.359, b = 4.973, c = 6.195 A, beta = 114.83 deg, neutron powder data [Idemoto1998]",
         "Idemoto1998", 6,
-        note="positions as tabulated for x = 1 in [Idemoto1998]; built cell gives C-O 1.271 and 1.286 A, Li-O 1.89-2.03 A (checked in tests)",
+        note=("positions as tabulated for x = 1 in [Idemoto1998]; built cell gives C-O 1.271 and 1.286 A, Li-O 1.89-2.03 A (checked in tests); "
+              "agrees with the second refinement COD 9008283 (Effenberger & Zemann 1979: c 6.1975 A, Li z 0.8344) within 0.05 % and 0.001"),
     ),
 }
 
@@ -183,24 +186,46 @@ CRYSTALS.update({
         "the end member of the partial 4a/4c exchange), Li on one site of each half-occupied 48h doublet (24 of 48), the "
         "translation-invariant choice of lowest Ewald energy; 16e x and 48h (x, x, z) close to the refinements of [Deiseroth2008, Kraft2017]",
         "Deiseroth2008", 13,
-        note=("positions checked by bond lengths: P-S 2.05 A, Li-S 2.43/2.48 A, Li-Cl 2.55 A, Li-Li 48h doublet 1.89 A; "
+        note=("positions checked by bond lengths: P-S 2.05 A, Li-S 2.43/2.48 A, Li-Cl 2.55 A, Li-Li 48h doublet 1.89 A, and against "
+              "the public average cell github.com/mcs-cice/IonExplorer2 examples/Li6PS5Cl.cif (commit 1feb370; FINDSYM, a = 10.28 A, "
+              "not experimental): S 16e x 0.6155 (here 0.62) and the 48h doublet centre 24g x 0.0231 (here 0.023) agree within 0.005; "
+              "the 48h split and a = 9.85 A are not verified against Deiseroth's or Kraft's refinement (no public copy found); "
               "the real material has ~10-60 % S/Cl site exchange depending on synthesis: the full order is a model choice"),
         density_g_cm3=1.86, density_source="X-ray density of the cited cell (checks composition and Z, not the cell)",
         ordering="argyrodite_48h",
     ),
     "Li7La3Zr2O12": CrystalData(
         "Li7La3Zr2O12", 142, ("La", "La", "Zr", "O", "O", "O", "Li", "Li", "Li"),
-        ((0.0, 0.25, 0.125), (0.1253, 0.0, 0.25), (0.0, 0.0, 0.0),
-         (0.2816, 0.1003, 0.1950), (0.1970, 0.2817, 0.0979), (0.1011, 0.1971, 0.2834),
-         (0.0, 0.25, 0.375), (0.19, 0.44, 0.125), (0.447, 0.1264, 0.1986)),
+        ((0.0, 0.25, 0.125), (0.12737, 0.0, 0.25), (0.0, 0.0, 0.0),
+         (0.276770, 0.099183, 0.196236), (0.194517, 0.284616, 0.096296), (0.102443, 0.195037, 0.284333),
+         (0.0, 0.25, 0.375), (0.181211, 0.431211, 0.125), (0.419484, 0.087534, 0.194143)),
         (13.134, 13.134, 12.663, 90, 90, 90), ("8b", "16e", "16c", "32g", "32g", "32g", "8a", "16f", "32g"),
         "tetragonal garnet Li7La3Zr2O12 (I41/acd, origin choice 2), a = 13.134, c = 12.663 A [Awaka2009]: the ordered LLZO polymorph "
-        "(Li fully ordered on tetrahedral 8a and octahedral 16f + 32g; the cubic Al/Ta/Ga-stabilised LLZO of the papers is Li-disordered)",
+        "(Li fully ordered on tetrahedral 8a and octahedral 16f + 32g; the cubic Al/Ta/Ga-stabilised LLZO of the papers is Li-disordered); "
+        "fractional coordinates of all sites from the ordered cell github.com/bjmorgan/hofmann examples/Li7La3Zr2O12.cif (commit b28f60e; "
+        "identical in mcs-cice/IonExplorer2), shifted by (0, 1/4, 3/8) from its origin to origin choice 2",
         "Awaka2009", 24, setting=2,
-        note=("framework La 8b/16e, Zr 16c, O 3 x 32g: ZrO6 2.09-2.13 A, LaO8 2.50-2.64 A (checked in tests); Li 8a is the "
-              "tetrahedral site (Li-O 1.90 A), the Li 16f (x = 0.19) and 32g positions are the octahedral-void centres of this "
-              "framework (Li-O 2.1-2.4 A, Li-Li >= 2.0 A) found here, not Awaka's refined values: relax with the calculator"),
+        note=("the coordinate source is a pymatgen-written DFT-relaxed cell (a = 13.236, c = 12.702 A, likely a Materials Project "
+              "export of Awaka's structure), not Awaka's refined values: its framework agrees with the values previously recalled "
+              "from [Awaka2009] within 0.005, its Li 16f/32g differ from the octahedral-void centres used before by 0.009/0.039; "
+              "the lattice constants are the room-temperature values of [Awaka2009] as recalled (not re-read from the paper). "
+              "ZrO6 2.09-2.13 A, LaO8 2.47-2.65 A (checked in tests)"),
         density_g_cm3=5.107, density_source="X-ray density of the cited cell (checks composition and Z, not the cell)",
+    ),
+    "Li9Al4": CrystalData(
+        "Li9Al4", 12, ("Li", "Li", "Li", "Li", "Li", "Al", "Al"),
+        ((0.232895, 0.0, 0.842594), (0.307941, 0.0, 0.472885), (0.043552, 0.5, 0.325860), (0.0, 0.0, 0.0),
+         (0.414098, 0.5, 0.359347), (0.114294, 0.5, 0.934058), (0.150820, 0.0, 0.216684)),
+        (18.690068, 4.471006, 5.368439, 90, 105.239845, 90), ("4i", "4i", "4i", "2a", "4i", "4i", "4i"),
+        "monoclinic Li9Al4 (C2/m, Z = 2, 26 atoms; structure type of [Hansen1968]); cell and positions from the primitive cell "
+        "github.com/seshasaibehara/casm-alloy-manager tests/input_files/Li9Al4_primitive.vasp (commit b9d0625), standardised "
+        "to the conventional C2/m cell (unique axis b) with spglib (symprec 1e-3)",
+        "Hansen1968", 13,
+        note=("the source cell is a 0 K DFT-relaxed cell (functional not stated in the file): a, beta and the volume (432.8 A^3) are "
+              "~3 % below the room-temperature experiment; Al-Al zigzag chains 2.69 A, shortest Li-Al 2.71 A, Li-Li 2.68 A"),
+        density_g_cm3=1.27,
+        density_source=("X-ray density of the experimental cell of [Hansen1968] (V ~ 446 A^3, Z = 2), recalled, not re-read from "
+                        "the paper; the stored DFT cell is 2.9 % denser"),
     ),
 })
 
@@ -209,8 +234,7 @@ ALIASES = {"LPSC": "Li6PS5Cl", "LLZO": "Li7La3Zr2O12"}
 
 _NOT_YET = {
     "LLZTO": "Ta-doped garnet needs an ordered Li/Ta supercell (give an ordered cell as a file: CIF or any format ASE reads)",
-    "Li9Al4": "monoclinic Li9Al4 (C2/m, 26 atoms) Wyckoff data not entered yet",
-    "LiCF3SO3": "lithium triflate (P21/c, 36 atoms) coordinates not entered yet",
+    "LiCF3SO3": "lithium triflate (P21/c, 36 atoms): no public coordinate source found yet (give a CIF of it as a file)",
     "LNI": "Li7N2I needs its cubic anti-fluorite-derived ordered model",
 }
 

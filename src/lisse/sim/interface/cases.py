@@ -28,6 +28,7 @@ import difflib
 from dataclasses import dataclass, field
 from typing import Any
 
+from lisse.constants import ROOM_TEMPERATURE
 from lisse.errors import ParameterError
 
 __all__ = ["ValidationCase", "VALIDATION_CASES", "EXTRA_CASES", "validation_case", "CASE_KINDS"]
@@ -40,7 +41,6 @@ _MAH_CM2 = 3.6e4  # C/m2 per mAh/cm2
 _UM = 1e-6
 _MPA = 1e6
 _H = 3600.0
-_ROOM = 298.15
 
 
 @dataclass(frozen=True)
@@ -116,7 +116,7 @@ class ValidationCase:
     step_capacity: float | None = None
     duration: float | None = None
     pressure: float = 1e6
-    temperature: float = _ROOM
+    temperature: float = ROOM_TEMPERATURE
     protocol_source: str = ""
     symmetric: bool = True
     notes: str = field(default="")

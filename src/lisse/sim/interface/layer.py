@@ -43,7 +43,7 @@ class LayerSolution:
     voltage : float
         phi_ion at the electrolyte face vs the Li anode [V] (positive while plating).
     iterations : int
-        Number of Newton iterations.
+        Number of Newton iterations (0: closed form, no Li inside the layer).
     """
 
     eta: np.ndarray
@@ -100,6 +100,16 @@ def solve_layer(h: np.ndarray, sigma_e: np.ndarray, sigma_ion: np.ndarray, ai0: 
     si_f = 2.0 / (1.0 / sigma_ion[1:] + 1.0 / sigma_ion[:-1])
     i = float(current)
     scale = max(abs(i), 1e-12)
+    if anode_i0 > 0 and not np.any(ai0 > 0):
+        # no Li inside the layer: the whole current reaches the anode face and the ionic current is uniform, so the
+        # equations above integrate in closed form (eta_0 from Butler-Volmer, then the ohmic ionic drop): the same
+        # solution Newton converges to, without iterating (most substeps before Li enters or nucleates)
+        eta0 = bv_overpotential(i, anode_i0, alpha, f_rt)
+        drop = d * i / si_f
+        eta = eta0 - np.concatenate([[0.0], np.cumsum(drop)])
+        v = -eta0 + float(np.sum(drop)) + 0.5 * h[0] * i / sigma_ion[0] + 0.5 * h[-1] * i / sigma_ion[-1]
+        return LayerSolution(eta=eta, ionic_current=np.full(n, i), cell_current=np.zeros(n), anode_current=i, voltage=v,
+                             iterations=0)
     if eta_guess is None:
         eta0 = bv_overpotential(i, anode_i0, alpha, f_rt) if anode_i0 > 0 else 0.0
         eta = eta0 - np.concatenate([[0.0], np.cumsum(d * i / si_f)])

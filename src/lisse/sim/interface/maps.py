@@ -406,8 +406,13 @@ def _holds(kwargs: dict[str, Any], protocol: Any) -> tuple[bool, str | None, lis
         pred = predict_ccd(model, protocol)
     except CalculationError as exc:  # a record the detectors cannot judge does not show that the candidate holds
         return False, f"not judged: {exc}", []
-    failed = pred.failing_current_density_A_m2 is not None or pred.failure_mode is not None
-    return (not failed), pred.failure_mode, list(pred.calibrated_parameters)
+    if pred.failing_current_density_A_m2 is not None or pred.failure_mode is not None:
+        return False, pred.failure_mode, list(pred.calibrated_parameters)
+    # the CCD detector judges steps against earlier steps: constant-current cycling is one step, and a short in the
+    # first half cycles leaves no healthy reference, so a simulated short or cut-off must count on its own
+    if pred.simulation.failure_mode is not None:
+        return False, f"simulated {pred.simulation.failure_mode}", list(pred.calibrated_parameters)
+    return True, None, list(pred.calibrated_parameters)
 
 
 @quantity_args(target_current="A/m2", target_capacity="C/m2", thickness_min="m", thickness_max="m", pressure="Pa",

@@ -226,11 +226,21 @@ def faraday_thickness(charge_density: float, molar_volume: float | None = None, 
     -------
     float
         L_F [m] (1 mAh/cm² = 3.6e4 C/m² gives ≈ 4.85 µm).
+
+    Raises
+    ------
+    ParameterError
+        A non-finite charge density, a non-positive molar volume or a charge number that is not a positive integer.
     """
     from lisse.thermo.nucleation import li_molar_volume
 
-    vm = li_molar_volume() if molar_volume is None else float(molar_volume)
-    return float(charge_density) * vm / (z * FARADAY)
+    q = float(charge_density)
+    if not math.isfinite(q):
+        raise ParameterError(f"parameter 'charge_density' must be finite (C/m2); got {charge_density!r}")
+    if isinstance(z, bool) or not isinstance(z, (int, np.integer)) or z < 1:
+        raise ParameterError(f"parameter 'z' must be a positive integer charge number; got {z!r}")
+    vm = li_molar_volume() if molar_volume is None else check_positive(float(molar_volume), "molar_volume", "m3/mol")
+    return q * vm / (z * FARADAY)
 
 
 def li_inventory_error(zeta, zeta0, dx: float, charge_density: float, *, molar_volume: float | None = None,
