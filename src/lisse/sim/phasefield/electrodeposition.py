@@ -267,7 +267,8 @@ class ElectrodepositionSolver:
     newton_tol : float, default 1e-6
         Newton stops when the largest update of η = φ_e − φ_ion at reaction sites is below this [V].
     linear_solver : {"auto", "direct", "amg"}, default "auto"
-        Linear solver of each Newton step ("auto": sparse direct up to 300 000 unknowns (150 000 cells), beyond that CG
+        Linear solver of each Newton step ("auto": sparse direct up to 300 000 unknowns (150 000 cells): a nested-dissection
+        SuperLU factor, reused as CG preconditioner over later Newton steps and updates until it goes stale; beyond that CG
         preconditioned by one smoothed-aggregation AMG hierarchy per potential (block Jacobi) when pyamg is installed,
         falling back to the direct solve when CG stalls (strong reaction coupling once Li has nucleated)).
     dtype : {"float64", "float32"}, default "float64"
