@@ -85,6 +85,7 @@ from lisse.constants import FARADAY
 from lisse.electrochem import butler_volmer, butler_volmer_slope
 from lisse.errors import ConvergenceError, ParameterError
 from lisse.params import ParamSpec, validate
+from lisse.sim.phasefield.solver import _dct_symbol, laplacian  # one Laplacian / DCT symbol for both phase-field solvers
 from lisse.thermo.wetting import DEFAULT_LI_SURFACE_ENERGY, capillary_pressure
 from lisse.units import quantity_args
 
@@ -170,28 +171,6 @@ def _grad_norm(a: np.ndarray, dx: float) -> np.ndarray:
         g = np.gradient(a, dx, axis=ax)
         g2 += g * g
     return np.sqrt(g2)
-
-
-def _laplacian(a: np.ndarray, dx: float) -> np.ndarray:
-    p = np.pad(a, 1, mode="edge")
-    out = -2.0 * a.ndim * a
-    for ax in range(a.ndim):
-        lo = [slice(1, -1)] * a.ndim
-        hi = [slice(1, -1)] * a.ndim
-        lo[ax] = slice(None, -2)
-        hi[ax] = slice(2, None)
-        out = out + p[tuple(lo)] + p[tuple(hi)]
-    return out / dx**2
-
-
-def _dct_symbol(shape: tuple[int, ...], dx: float) -> np.ndarray:
-    k2 = np.zeros(shape)
-    for ax, n in enumerate(shape):
-        lam = (2.0 - 2.0 * np.cos(np.pi * np.arange(n) / n)) / dx**2
-        sh = [1] * len(shape)
-        sh[ax] = n
-        k2 = k2 + lam.reshape(sh)
-    return k2
 
 
 def _stiffness(sigma: np.ndarray, dx: float, dirichlet_bottom: bool):
@@ -374,7 +353,7 @@ class ElectrodepositionSolver:
         self.profile_mobility = 0.0
         self._ac_rate = c.L_sigma * (2.0 * c.A + c.B * float((self.phi_g**2).max()))
         self._cfl = _pos("cfl", cfl, "")
-        self._wet = (-c.L_sigma * c.k_li * _laplacian(self.phi_g, self.dx)).astype(self.dtype)
+        self._wet = (-c.L_sigma * c.k_li * laplacian(self.phi_g, self.dx)).astype(self.dtype)
         self._LsB = (c.L_sigma * c.B * self.phi_g**2).astype(self.dtype)
         self._sigma_el = float(np.max(self.sigma_ion_solid[el_mask])) if el_mask.any() else float(np.max(self.sigma_ion_solid))
         self._floor = 1e-8 * max(self._sigma_el, 1e-12)
