@@ -1,7 +1,7 @@
 """Parameters and closed-form laws of the transient Li | (interlayer) | solid-electrolyte interface model.
 
 Equations (each with its source; SI units, current densities per geometric area)
-------------------------------------------------------------------------------
+--------------------------------------------------------------------------------
 Li creep, power law (LePage et al. 2019)::
 
     eps_dot(sigma) = A (sigma / 1 MPa)^n exp(-Q / RT)                          [1/s]
