@@ -85,7 +85,7 @@ from lisse.constants import FARADAY
 from lisse.electrochem import butler_volmer, butler_volmer_slope
 from lisse.errors import ConvergenceError, ParameterError
 from lisse.params import ParamSpec, validate
-from lisse.sim.phasefield.solver import _dct_symbol, laplacian  # one Laplacian / DCT symbol for both phase-field solvers
+from lisse.sim.phasefield.solver import _dct_symbol, _face_stiffness, laplacian  # one home for both phase-field solvers
 from lisse.thermo.wetting import DEFAULT_LI_SURFACE_ENERGY, capillary_pressure
 from lisse.units import quantity_args
 
@@ -175,31 +175,8 @@ def _grad_norm(a: np.ndarray, dx: float) -> np.ndarray:
 
 def _stiffness(sigma: np.ndarray, dx: float, dirichlet_bottom: bool):
     """Finite-volume −∇·σ∇ [S m-3] (harmonic face means), zero flux except φ = 0 on the bottom face if asked."""
-    import scipy.sparse as sp
-
-    n = sigma.size
-    idx = np.arange(n).reshape(sigma.shape)
-    rows, cols, vals = [], [], []
-    diag = np.zeros(n)
-    for ax in range(sigma.ndim):
-        a = [slice(None)] * sigma.ndim
-        b = [slice(None)] * sigma.ndim
-        a[ax] = slice(None, -1)
-        b[ax] = slice(1, None)
-        sa, sb = sigma[tuple(a)], sigma[tuple(b)]
-        c = (2.0 * sa * sb / (sa + sb)).ravel() / dx**2
-        ia, ib = idx[tuple(a)].ravel(), idx[tuple(b)].ravel()
-        rows += [ia, ib]
-        cols += [ib, ia]
-        vals += [-c, -c]
-        np.add.at(diag, ia, c)
-        np.add.at(diag, ib, c)
-    if dirichlet_bottom:
-        np.add.at(diag, idx[0].ravel(), 2.0 * sigma[0].ravel() / dx**2)
-    rows.append(np.arange(n))
-    cols.append(np.arange(n))
-    vals.append(diag)
-    return sp.csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(n, n))
+    matrix, _ = _face_stiffness(sigma, dirichlet=("bottom",) if dirichlet_bottom else ())
+    return matrix / dx**2
 
 
 def _nested_dissection(shape: tuple[int, ...]) -> np.ndarray:

@@ -109,6 +109,53 @@ def _dct_symbol(shape: tuple[int, ...], dx: float) -> np.ndarray:
     return k2
 
 
+def _face_stiffness(sigma: np.ndarray, dirichlet: tuple[str, ...] = ()):
+    """Finite-volume matrix of −∇·σ∇ on a unit-spacing grid (harmonic face means; divide by dx² for SI).
+
+    Faces of the box are zero-flux, except those named in ``dirichlet`` (``"bottom"``: first index of axis 0,
+    ``"top"``: last), where φ = 0 half a cell outside adds 2σ to the diagonal. One assembly for both phase-field
+    solvers (the Allen–Cahn potential and the two potentials of :mod:`.electrodeposition`).
+
+    Parameters
+    ----------
+    sigma : numpy.ndarray
+        Cell conductivities [S/m], 2D or 3D.
+    dirichlet : tuple of str
+        Faces held at φ = 0: any of ``"bottom"``, ``"top"``.
+
+    Returns
+    -------
+    tuple
+        The CSR matrix [S/m] and its diagonal (numpy array) [S/m].
+    """
+    import scipy.sparse as sp
+
+    n = sigma.size
+    idx = np.arange(n).reshape(sigma.shape)
+    rows, cols, vals = [], [], []
+    diag = np.zeros(n)
+    for ax in range(sigma.ndim):
+        a = [slice(None)] * sigma.ndim
+        b = [slice(None)] * sigma.ndim
+        a[ax] = slice(None, -1)
+        b[ax] = slice(1, None)
+        sa, sb = sigma[tuple(a)], sigma[tuple(b)]
+        cface = (2.0 * sa * sb / (sa + sb)).ravel()
+        ia, ib = idx[tuple(a)].ravel(), idx[tuple(b)].ravel()
+        rows += [ia, ib]
+        cols += [ib, ia]
+        vals += [-cface, -cface]
+        np.add.at(diag, ia, cface)
+        np.add.at(diag, ib, cface)
+    for face in dirichlet:
+        k = {"bottom": 0, "top": -1}[face]
+        np.add.at(diag, idx[k].ravel(), 2.0 * sigma[k].ravel())
+    rows.append(np.arange(n))
+    cols.append(np.arange(n))
+    vals.append(diag)
+    return sp.csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(n, n)), diag
+
+
 def front_metrics(zeta: np.ndarray, phi_g: np.ndarray, dx: float, y_bottom: float, y_top: float | None = None) -> dict:
     """Li front observables (2D/3D, axis 0 = y, Li at the bottom).
 
@@ -467,38 +514,11 @@ class PhaseFieldSolver:
         return np.exp(h * math.log(c.sigma_li) + (1.0 - h) * log_host)
 
     def _assemble(self, sigma: np.ndarray):
-        import scipy.sparse as sp
-
+        M, diag = _face_stiffness(sigma, dirichlet=("bottom", "top"))
         shape = sigma.shape
-        n = sigma.size
-        idx = np.arange(n).reshape(shape)
-        rows, cols, vals = [], [], []
-        diag = np.zeros(n)
-        for ax in range(sigma.ndim):
-            a = [slice(None)] * sigma.ndim
-            b = [slice(None)] * sigma.ndim
-            a[ax] = slice(None, -1)
-            b[ax] = slice(1, None)
-            sa, sb = sigma[tuple(a)], sigma[tuple(b)]
-            cface = (2.0 * sa * sb / (sa + sb)).ravel()
-            ia, ib = idx[tuple(a)].ravel(), idx[tuple(b)].ravel()
-            rows += [ia, ib]
-            cols += [ib, ia]
-            vals += [-cface, -cface]
-            np.add.at(diag, ia, cface)
-            np.add.at(diag, ib, cface)
-        rhs = np.zeros(n)
-        bot = idx[0].ravel()
-        top = idx[-1].ravel()
-        cb = 2.0 * sigma[0].ravel()
-        ct = 2.0 * sigma[-1].ravel()
-        np.add.at(diag, bot, cb)
-        np.add.at(diag, top, ct)
-        rhs[bot] += cb * self.c.eta
-        rows.append(np.arange(n))
-        cols.append(np.arange(n))
-        vals.append(diag)
-        M = sp.csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(n, n))
+        idx = np.arange(sigma.size).reshape(shape)
+        rhs = np.zeros(sigma.size)
+        rhs[idx[0].ravel()] += 2.0 * sigma[0].ravel() * self.c.eta
         return M, rhs, diag
 
     def update_potential(self) -> None:
