@@ -141,7 +141,7 @@ def render(res) -> str:
         return "\n".join(lines)
     if "substrate" in res:
         u = res.get("uncertainty", {})
-        c = res["convergence"]
+        c = res["checks"]
         lines = [
             f"Li{tuple(res['film_miller'])} | {res['substrate']}{tuple(res['substrate_miller'])}  ({res['provenance']['calculator']['name']}:{res['provenance']['calculator']['model']})",
             f"  W_ad = {res['work_of_adhesion_J_m2']:.3f} J/m2   theta = {res['contact_angle_deg']:.1f} deg ({res['regime']})  with sigma_Li = {res['li_surface_energy_J_m2']:.3f} J/m2 (same calculator)",
