@@ -361,17 +361,21 @@ class PrecomputedCalculator(AtomisticCalculator):
         raise CalculationError(f"calculator '{self.info.name}' cannot read job '{name}'")
 
 
-#: Settings of each GPAW level. ``relax``: LCAO (dzp basis, real-space grid spacing ``h_A``) for position relaxations
-#: and the rigid scans; ``energy`` and ``relax_cell``: plane waves (cut-off ``ecut_eV``; a cell relaxation needs
-#: the stress, which GPAW's LCAO mode does not compute). k-points: Gamma-centred mesh from ``kspacing_inv_A``
-#: (:func:`lisse.atomistic.dft.kpoint_mesh`, 2 pi included, one k-point along a slab normal); Fermi-Dirac smearing
-#: ``smearing_eV`` (energies extrapolated to zero width). "test" is for CI only (a pipeline check, not converged).
-#: "screening" follows the cut-off and k-density of Ji2025's PBE-D3 set-up loosely (450 eV there);
-#: "publication" tightens every setting; the convergence rows in each workflow output say whether they suffice.
+#: Settings of each GPAW level. Modes: ``relax_mode`` for position relaxations and rigid scans, ``energy_mode`` for the
+#: energies that enter formulas; a cell relaxation always uses plane waves (GPAW's LCAO mode has no stress). Plane
+#: waves (cut-off ``ecut_eV``) are the default for both, measured (2 shared cores, loaded): a 5-atom Li(100) slab, k 8x8x1,
+#: took 56 s (energy) + 58 s (forces) with LCAO dzp (h = 0.2 A) against 12.7 s + 0.2 s with plane waves at 400 eV, and
+#: LCAO energy differences carry a basis-set error. ``relax_mode="lcao"`` (basis ``basis``, grid ``h_A``) stays available
+#: for large cells, where an LCAO single point is cheaper (issue 17: 68-atom Li|LiF, ~5 vs ~12 CPU-min for three single
+#: points); the relaxed geometry then gets a plane-wave single point. k-points: Gamma-centred mesh from
+#: ``kspacing_inv_A`` (:func:`lisse.atomistic.dft.kpoint_mesh`, 2 pi included; one k-point along a slab normal);
+#: Fermi-Dirac smearing ``smearing_eV`` (energies extrapolated to zero width). "test" is for CI only (a pipeline
+#: check, not converged); "screening" is near Ji2025's PBE-D3 set-up (450 eV there); "publication" tightens every
+#: setting. The convergence rows of each workflow output say whether a level suffices for the quantity.
 GPAW_LEVELS: dict[str, dict[str, Any]] = {
-    "test": {"relax_mode": "lcao", "energy_mode": "pw", "basis": "dzp", "h_A": 0.25, "ecut_eV": 300.0, "kspacing_inv_A": 0.4, "smearing_eV": 0.1},
-    "screening": {"relax_mode": "lcao", "energy_mode": "pw", "basis": "dzp", "h_A": 0.2, "ecut_eV": 400.0, "kspacing_inv_A": 0.25, "smearing_eV": 0.1},
-    "publication": {"relax_mode": "lcao", "energy_mode": "pw", "basis": "dzp", "h_A": 0.16, "ecut_eV": 500.0, "kspacing_inv_A": 0.15, "smearing_eV": 0.05},
+    "test": {"relax_mode": "pw", "energy_mode": "pw", "basis": "dzp", "h_A": 0.25, "ecut_eV": 300.0, "kspacing_inv_A": 0.4, "smearing_eV": 0.1},
+    "screening": {"relax_mode": "pw", "energy_mode": "pw", "basis": "dzp", "h_A": 0.2, "ecut_eV": 400.0, "kspacing_inv_A": 0.25, "smearing_eV": 0.1},
+    "publication": {"relax_mode": "pw", "energy_mode": "pw", "basis": "dzp", "h_A": 0.16, "ecut_eV": 500.0, "kspacing_inv_A": 0.15, "smearing_eV": 0.05},
 }
 _MAGNETIC = {"V": 3.0, "Cr": 3.0, "Mn": 4.0, "Fe": 3.0, "Co": 2.0, "Ni": 1.0}  # starting moments [mu_B] (assumed, Hund-like guesses)
 _NONMETALS = {"H", "B", "C", "N", "O", "F", "Si", "P", "S", "Cl", "As", "Se", "Br", "Te", "I"}
@@ -388,7 +392,7 @@ def _gpaw():
 class GPAWCalculator(AtomisticCalculator):
     """PBE + PAW density-functional theory with GPAW [Mortensen2024] (optional extra ``dft``; GPL-3).
 
-    LCAO (dzp) relaxations and plane-wave final energies at a chosen level (:data:`GPAW_LEVELS`), Gamma-centred
+    Plane-wave (or, on request, LCAO dzp) relaxations and plane-wave energies at a chosen level (:data:`GPAW_LEVELS`), Gamma-centred
     k-mesh from a k-spacing with one k-point along a vacuum direction, a dipole layer for slabs and interfaces,
     Fermi-Dirac smearing, optional Grimme D3 dispersion [Grimme2010] from the ``dftd3`` package, spin
     polarisation where needed. PAW setups and basis sets come from the ``gpaw-data`` package (no download).
@@ -643,7 +647,7 @@ class GPAWCalculator(AtomisticCalculator):
 CALCULATORS = {"chgnet": CHGNetCalculator, "sevennet": SevenNetCalculator, "gpaw": GPAWCalculator}
 
 
-def get_calculator(spec: str | AtomisticCalculator = "chgnet") -> AtomisticCalculator:
+def get_calculator(spec: str | AtomisticCalculator = "chgnet", level: str | None = None, dispersion: str | None = None) -> AtomisticCalculator:
     """Resolve ``"chgnet"``, ``"chgnet:r2scan"``, ``"sevennet"``, ``"sevennet:7net-0"``, ``"gpaw"``, ``"gpaw:publication"`` or pass an instance through.
 
     For ``"gpaw"`` the part after the colon is the level (:data:`GPAW_LEVELS`); build a
@@ -652,7 +656,11 @@ def get_calculator(spec: str | AtomisticCalculator = "chgnet") -> AtomisticCalcu
     Parameters
     ----------
     spec : str or AtomisticCalculator, default "chgnet"
-        ``"name"`` or ``"name:model"``, or an instance.
+        ``"name"`` or ``"name:model"`` (``"gpaw:<level>"``), or an instance.
+    level : {None, "screening", "publication", "test"}, optional
+        DFT level (GPAW only; default "screening"); must agree with a level given in ``spec``.
+    dispersion : {None, "d3"}, optional
+        Dispersion correction (GPAW only).
 
     Returns
     -------
@@ -662,13 +670,22 @@ def get_calculator(spec: str | AtomisticCalculator = "chgnet") -> AtomisticCalcu
     Raises
     ------
     ParameterError
-        Unknown name or model.
+        Unknown name, model or level, or ``level``/``dispersion`` given for an ML calculator or an instance.
     """
     if isinstance(spec, AtomisticCalculator):
+        if level is not None or dispersion is not None:
+            raise ParameterError("give level/dispersion with a calculator name, not with a calculator instance (build it with them)")
         return spec
     name, _, model = str(spec).partition(":")
     if name not in CALCULATORS:
         raise ParameterError(f"unknown calculator '{spec}'; expected one of {sorted(CALCULATORS)} (optionally 'name:model')")
+    if name == "gpaw":
+        if level is not None and model and level != model:
+            raise ParameterError(f"calculator '{spec}' names level {model!r} but level {level!r} was given")
+        return GPAWCalculator(level or model or "screening", dispersion=dispersion)
+    if level is not None or dispersion is not None:
+        raise ParameterError(f"level and dispersion apply to the DFT calculator 'gpaw' only; got calculator '{spec}' with level={level!r}, "
+                             f"dispersion={dispersion!r}")
     return CALCULATORS[name](model) if model else CALCULATORS[name]()
 
 
