@@ -212,7 +212,7 @@ def fiorentini_methfessel(n_units: Sequence[float], energies: Sequence[float], a
         raise ParameterError(f"parameter 'area_A2' must be a finite area > 0 A^2; got {area_A2!r}")
     from lisse.thermo.surfaces import surface_energy_fit
 
-    fit = surface_energy_fit(n, e * ELEMENTARY_CHARGE, area_A2 * 1e-20)
+    fit = surface_energy_fit(n.tolist(), (e * ELEMENTARY_CHARGE).tolist(), area_A2 * 1e-20)
     return float(fit.gamma_J_m2), float(fit.bulk_energy_per_unit_J / ELEMENTARY_CHARGE)
 
 
@@ -363,13 +363,13 @@ def surface_energy_convergence(energy: EnergyFunction, bulk: Atoms, miller: Sequ
 
     def gamma(n1: int, n2: int, s: Mapping[str, Any]) -> float:
         vac = float(s.get("vacuum_A", 10.0))
-        es, nu, area = [], [], None
+        es, nu, area = [], [], 0.0
         for n in (n1, n2):
             slab = slab_of(n, vac)
             es.append(memo(slab, {**_electronic(s), "layers": n}))
             nu.append(slab.info["formula_units"])
-            area = slab.info["area_A2"]
-        return fiorentini_methfessel(nu, es, float(area))[0]
+            area = float(slab.info["area_A2"])
+        return fiorentini_methfessel(nu, es, area)[0]
 
     def thinner(n: int) -> int:
         return layers[layers.index(n) - 1]

@@ -156,6 +156,22 @@ def set_vacuum(atoms: Atoms, vacuum: float) -> Atoms:
     return a
 
 
+def _gauss_reduce(v: np.ndarray) -> np.ndarray:
+    """Lagrange-Gauss reduced, right-handed basis of the 2-D lattice spanned by the rows of ``v`` (same orientation)."""
+    b = np.array(v, dtype=float)
+    sign = np.sign(b[0, 0] * b[1, 1] - b[0, 1] * b[1, 0])
+    for _ in range(200):
+        if b[0] @ b[0] > b[1] @ b[1] + 1e-9:
+            b = b[::-1].copy()
+        mu = round(float(b[0] @ b[1] / (b[0] @ b[0])))
+        if mu == 0:
+            break
+        b[1] -= mu * b[0]
+    if np.sign(b[0, 0] * b[1, 1] - b[0, 1] * b[1, 0]) != sign:
+        b[1] *= -1
+    return b
+
+
 def _plane_vectors(bulk_atoms: Atoms, miller: Sequence[int]) -> np.ndarray:
     """The two shortest independent lattice vectors of the bulk cell lying in the (hkl) plane, Gauss-reduced (rows, Å)."""
     h, k, ll = miller
@@ -341,7 +357,9 @@ def make_slab(bulk_atoms: Atoms, miller: Sequence[int], layers: int, vacuum: flo
     # make the in-plane cell lie in xy (reorient_lattice does this; enforce exactly)
     cell = a.cell.array.copy()
     cell[0, 2] = cell[1, 2] = 0.0
+    cell[:2] = _gauss_reduce(cell[:2])  # the same lattice, angle within 60-120 deg (DFT grids/LCAO need it)
     a.set_cell(cell, scale_atoms=False)
+    a.wrap(pbc=[True, True, False])
     a = set_vacuum(a, vacuum)
     sym = np.array(a.get_chemical_symbols())
     pl = layer_planes(a)
