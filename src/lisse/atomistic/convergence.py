@@ -306,7 +306,7 @@ def surface_energy_convergence(energy: EnergyFunction, bulk: Atoms, miller: Sequ
     bulk : ase.Atoms
         Bulk cell the slabs are cut from (relaxed with the same method; Å).
     miller : sequence of int
-        (h, k, l) of the surface, with respect to ``bulk``'s cell.
+        (h, k, l) Miller indices of the surface (dimensionless), with respect to ``bulk``'s cell.
     level : str or ConvergenceLevel, default "screening"
         Tolerances and scans (:data:`LEVELS`).
     base : dict, optional

@@ -246,9 +246,9 @@ def forced_match(film: Atoms, substrate: Atoms, film_supercell: object = (4, 4),
     substrate : ase.Atoms
         The substrate slab from :func:`lisse.atomistic.slabs.make_slab` (Å).
     film_supercell : (int, int) or 2x2 int matrix, default (4, 4)
-        Film supercell: ``(n, m)`` multiples of the two surface-cell vectors, or an integer matrix (rows).
+        Film supercell: ``(n, m)`` multiples (count) of the two surface-cell vectors, or an integer matrix (rows; dimensionless).
     substrate_supercell : (int, int) or 2x2 int matrix, default (3, 3)
-        Substrate supercell, likewise.
+        Substrate supercell: ``(n, m)`` multiples (count), or an integer matrix (dimensionless).
     cell : {"conventional", "slab"}, default "conventional"
         Which surface cell the supercells count.
 

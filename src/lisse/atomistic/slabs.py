@@ -212,7 +212,7 @@ def conventional_surface_matrix(bulk_atoms: Atoms, miller: Sequence[int], slab: 
     Returns
     -------
     tuple of tuple of int
-        M (rows), det M = (bulk surface-cell area) / (slab surface-cell area), a whole number >= 1.
+        M (rows; dimensionless integers), det M = (bulk surface-cell area) / (slab surface-cell area), a whole number >= 1.
 
     Raises
     ------
