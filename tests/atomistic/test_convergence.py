@@ -130,3 +130,33 @@ def test_adhesion_rows_and_base_value():
 def test_bad_inputs_are_refused(kw, msg):
     with pytest.raises(ParameterError, match=msg):
         surface_energy_convergence(fake_slab_energy, bulk("Li"), (1, 0, 0), **kw)
+
+
+def test_calculator_energy_wraps_a_lisse_calculator():
+    from ase.calculators.lj import LennardJones
+
+    from lisse.atomistic.convergence import calculator_energy
+
+    seen = []
+
+    class Calc:
+        def __init__(self, s):
+            self.sigma = s["sigma"]
+
+        def prepare(self, atoms):
+            seen.append("prepare")
+            return "token"
+
+        def restore(self, atoms, token):
+            seen.append(token)
+
+        def ase_calculator(self, atoms=None, purpose="energy"):
+            assert purpose == "energy"
+            return LennardJones(sigma=self.sigma, epsilon=1.0, rc=10.0)
+
+    li = bulk("Li")
+    e = calculator_energy(Calc)(li, {"sigma": 2.5})
+    ref = li.copy()
+    ref.calc = LennardJones(sigma=2.5, epsilon=1.0, rc=10.0)
+    assert e == pytest.approx(ref.get_potential_energy(), rel=1e-12) and seen == ["prepare", "token"]
+    assert li.calc is None  # the caller's structure is untouched

@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     from ase import Atoms  # ase is imported at run time only by the functions that need it
 
 __all__ = ["EnergyFunction", "ConvergenceLevel", "ConvergenceResult", "LEVELS", "get_level", "fiorentini_methfessel",
-           "surface_energy_convergence", "adhesion_convergence"]
+           "calculator_energy", "surface_energy_convergence", "adhesion_convergence"]
 
 #: ``energy(atoms, settings) -> total energy [eV]``.
 EnergyFunction = Callable[["Atoms", Mapping[str, Any]], float]
@@ -214,6 +214,42 @@ def fiorentini_methfessel(n_units: Sequence[float], energies: Sequence[float], a
 
     fit = surface_energy_fit(n.tolist(), (e * ELEMENTARY_CHARGE).tolist(), area_A2 * 1e-20)
     return float(fit.gamma_J_m2), float(fit.bulk_energy_per_unit_J / ELEMENTARY_CHARGE)
+
+
+def calculator_energy(make: Callable[[Mapping[str, Any]], Any]) -> EnergyFunction:
+    """An :data:`EnergyFunction` from a factory of lisse calculators, one per settings.
+
+    ``make(settings)`` returns an :class:`lisse.atomistic.calculators.AtomisticCalculator` for those settings, e.g.
+    ``lambda s: GPAWCalculator("screening", kspacing=s["kspacing_inv_A"], ecut=s["cutoff_eV"])``. The energy is a
+    single point of ``calc.ase_calculator(atoms, purpose="energy")`` on a copy of the structure, with the
+    calculator's ``prepare``/``restore`` (dipole layer, spin) around it when it has them.
+
+    Parameters
+    ----------
+    make : callable
+        ``make(settings) -> calculator``.
+
+    Returns
+    -------
+    callable
+        ``energy(atoms, settings) -> total energy [eV]``.
+    """
+
+    def energy(atoms: Atoms, settings: Mapping[str, Any]) -> float:
+        calc = make(settings)
+        a = atoms.copy()
+        token = calc.prepare(a) if hasattr(calc, "prepare") else None
+        try:
+            try:
+                a.calc = calc.ase_calculator(a, purpose="energy")
+            except TypeError:  # a calculator of the older contract: ase_calculator() without arguments
+                a.calc = calc.ase_calculator()
+            return float(a.get_potential_energy())
+        finally:
+            if token is not None and hasattr(calc, "restore"):
+                calc.restore(a, token)
+
+    return energy
 
 
 class _Memo:
