@@ -100,8 +100,12 @@ def run(args) -> dict:
             if time.perf_counter() - t_start > args.budget_s:
                 row["skipped"] = "budget"
                 continue
+            print(f"[{row['system']} {construction}] {len(it0)} atoms ({len(fil)} Li + {len(sub)} substrate), strain {m.strain_percent:.1f} %, "
+                  f"k {row['kmesh']}", flush=True)
             e_f, t_f, _ = single_point(fil, args.mode)
+            print(f"   film single point {t_f:.0f} s (load {os.getloadavg()[0]:.1f})", flush=True)
             e_s, t_s, _ = single_point(sub, args.mode)
+            print(f"   substrate single point {t_s:.0f} s (load {os.getloadavg()[0]:.1f})", flush=True)
             row.update(e_film_eV=e_f, e_substrate_eV=e_s, t_film_s=t_f, t_substrate_s=t_s, load=os.getloadavg()[0])
             for g in args.gaps:
                 if time.perf_counter() - t_start > args.budget_s:
@@ -110,6 +114,7 @@ def run(args) -> dict:
                 e_i, t_i, _ = single_point(it, args.mode)
                 row["points"].append({"gap_A": g, "w_ad_rigid_J_m2": (e_f + e_s - e_i) / m.area_A2 * J, "t_interface_s": t_i,
                                       "load": os.getloadavg()[0]})
+                print(f"   interface gap {g} A: W_rigid {row['points'][-1]['w_ad_rigid_J_m2']:.3f} J/m2, {t_i:.0f} s (load {os.getloadavg()[0]:.1f})", flush=True)
             if row["points"]:
                 t_sp = float(np.median([p["t_interface_s"] for p in row["points"]]))
                 row["w_ad_rigid_best_J_m2"] = max(p["w_ad_rigid_J_m2"] for p in row["points"])

@@ -40,10 +40,10 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from ase import Atoms  # ase is imported at run time only by the functions that need it
 
-__all__ = ["EnergyFunction", "ConvergenceLevel", "ConvergenceResult", "LEVELS", "get_level", "fiorentini_methfessel",
+__all__ = ["ConvergenceLevel", "ConvergenceResult", "LEVELS", "get_level", "fiorentini_methfessel",
            "calculator_energy", "surface_energy_convergence", "adhesion_convergence"]
 
-#: ``energy(atoms, settings) -> total energy [eV]``.
+#: ``energy(atoms, settings) -> total energy [eV]`` (a type alias; not in ``__all__``, autodoc cannot document it).
 EnergyFunction = Callable[["Atoms", Mapping[str, Any]], float]
 
 _EV_PER_A2_TO_J_PER_M2 = ELEMENTARY_CHARGE / 1e-20
