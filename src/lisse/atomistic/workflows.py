@@ -465,6 +465,7 @@ def adhesion_workflow(
     on_job=None,
     film_supercell=None,
     substrate_supercell=None,
+    supercell_cell: str = "conventional",
     prerelax=None,
 ) -> dict:
     """Work of adhesion W_ad(film|substrate) and Young–Dupré contact angle, end to end.
@@ -526,6 +527,9 @@ def adhesion_workflow(
         In-plane supercells (n1, n2) of the Li and substrate surface cells, e.g. (4, 4) and (3, 3) as Ji2025 built
         Li(001)|LiF(001), instead of the coherent search (give both or neither); the strain this forces on Li is
         reported, whatever ``max_strain`` says.
+    supercell_cell : {"conventional", "slab"}, default "conventional"
+        What the supercells count: cells of each bulk's conventional surface cell or of the slab's own surface cell
+        (:func:`lisse.atomistic.interfaces.forced_match`).
     prerelax : str or AtomisticCalculator, optional
         ML calculator that relaxes each structure before the DFT calculator does (DFT calculators only); the DFT
         ionic steps after it are reported under ``prerelax``.
@@ -558,6 +562,9 @@ def adhesion_workflow(
         raise ParameterError(f"the film must be 'Li' (Li takes the strain); got {film!r}")
     _check_interface_inputs(substrate, substrate_miller, film_miller, substrate_layers, film_layers, max_strain, max_area)
     check_count(n_starts, "n_starts", 1, 50, "relaxations from different registry starts")
+    check_count(n_shift, "n_shift", 1, 10, "registry shifts per in-plane direction")
+    if not gaps or not all(0.5 <= float(g) <= 6.0 for g in gaps):
+        raise ParameterError(f"parameter 'gaps' must be interface gaps from 0.5 to 6 A; got {list(gaps)!r}")
     check_count(steps, "steps", 0, 100_000)
     if not 0.0 < fmax < math.inf:
         raise ParameterError(f"parameter 'fmax' must be a finite force > 0 eV/A; got {fmax!r}")
@@ -589,7 +596,12 @@ def adhesion_workflow(
     # 2. slabs and lattice match
     fl = make_slab(_conventional_relaxed("Li", li_b), film_miller, film_layers, vacuum)
     sb = make_slab(_conventional_relaxed(substrate, x_b), substrate_miller, substrate_layers, vacuum, substrate_termination)
-    m = _forced_match(fl, sb, forced) if forced is not None else lattice_matches(fl, sb, max_strain=max_strain, max_area=max_area)[0]
+    if forced is not None:
+        from lisse.atomistic.interfaces import forced_match
+
+        m = forced_match(fl, sb, forced[0], forced[1], cell=supercell_cell)
+    else:
+        m = lattice_matches(fl, sb, max_strain=max_strain, max_area=max_area)[0]
     # 3. isolated slabs in the interface cell
     iface0, fil, sub = build_interface(fl, sb, m, gap=gaps[0], vacuum=vacuum)
     area = iface0.info["area_A2"]
@@ -687,7 +699,7 @@ def adhesion_workflow(
         },
         "li_surface_energy": {k: v for k, v in sig.items() if k not in ("provenance", "convergence")},
         "structure": atoms_to_dict(rb.atoms),
-        "supercells": None if forced is None else {"film": list(forced[0]), "substrate": list(forced[1])},
+        "supercells": None if forced is None else {"film": list(forced[0]), "substrate": list(forced[1]), "cell": supercell_cell},
     }
     out.update(method_keys(ctx, rows, "sigma_Li vs Li slab thickness and W_ad vs vacuum, computed here; k-points, cut-off/basis and slab "
                                       "thickness of W_ad: lisse.atomistic.convergence"))
@@ -719,15 +731,6 @@ def _check_supercells(film_supercell, substrate_supercell) -> tuple[tuple[int, i
         out.append((int(pair[0]), int(pair[1])))
     return out[0], out[1]
 
-
-def _forced_match(film_slab, substrate_slab, forced):
-    """The lattice match of fixed supercells (:func:`lisse.atomistic.interfaces.forced_match`)."""
-    from lisse.atomistic import interfaces
-
-    fm = getattr(interfaces, "forced_match", None)
-    if fm is None:  # pragma: no cover - until lisse.atomistic.interfaces.forced_match exists (i17-conv)
-        raise ParameterError("fixed supercells need lisse.atomistic.interfaces.forced_match, which this lisse does not have yet")
-    return fm(film_slab, substrate_slab, film_supercell=forced[0], substrate_supercell=forced[1])
 
 
 @requires("ase", "pymatgen", feature="the interface-energy workflow")

@@ -59,6 +59,12 @@ def add_arguments(parser) -> None:
     parser.add_argument("--starts", type=int, default=3, help="number of relaxation starts (lowest kept; default 3)")
     parser.add_argument("--fmax", type=float, default=0.05, help="force convergence in eV/A (default 0.05)")
     parser.add_argument("--steps", type=int, default=150, help="largest number of optimiser steps per relaxation (default 150)")
+    parser.add_argument("--gaps", type=float, nargs="+", default=[1.8, 2.2, 2.6, 3.0], metavar="A",
+                        help="interface gaps of the rigid scan in A (default 1.8 2.2 2.6 3.0)")
+    parser.add_argument("--shifts", type=int, default=2, metavar="N", help="registry shifts per in-plane direction in the rigid scan (default 2)")
+    parser.add_argument("--supercell-cell", choices=("conventional", "slab"), default="conventional",
+                        help="what --supercells counts: cells of the conventional surface cell (default; 'LiF(001) 3x3' = the 4.03 A "
+                             "square) or of the slab's primitive surface cell")
     parser.add_argument("--cache-dir", default=None, help="job cache folder (default $LISSE_CACHE or ~/.cache/lisse); 'none' disables")
     parser.add_argument("--full", action="store_true", help="include the rigid scan and final structure in the JSON")
 
@@ -134,10 +140,10 @@ def _cache(args):
 def _workflow_kw(args) -> dict:
     kw = dict(film="Li", substrate_miller=tuple(args.substrate_miller), film_miller=tuple(args.film_miller),
               substrate_layers=args.substrate_layers, film_layers=args.film_layers, max_strain=args.max_strain, substrate_termination=args.termination,
-              n_starts=args.starts, fmax=args.fmax, steps=args.steps)
+              n_starts=args.starts, fmax=args.fmax, steps=args.steps, gaps=tuple(args.gaps), n_shift=args.shifts)
     sc = parse_supercells(args.supercells)
     if sc is not None:
-        kw.update(film_supercell=sc[0], substrate_supercell=sc[1])
+        kw.update(film_supercell=sc[0], substrate_supercell=sc[1], supercell_cell=args.supercell_cell)
     if args.prerelax is not None:
         kw["prerelax"] = args.prerelax
     return kw
