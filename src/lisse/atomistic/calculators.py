@@ -624,6 +624,9 @@ class GPAWCalculator(AtomisticCalculator):
         ----------
         Mortensen, Larsen, Kuisma, et al., GPAW: An open Python package for electronic structure calculations, J. Chem. Phys. 160,
         092503 (2024), doi:10.1063/5.0182685.
+        Perdew, Burke, Ernzerhof, Generalized gradient approximation made simple, Phys. Rev. Lett. 77, 3865 (1996), doi:10.1103/PhysRevLett.77.3865.
+        Grimme, Antony, Ehrlich, Krieg, A consistent and accurate ab initio parametrization of density functional dispersion correction
+        (DFT-D) for the 94 elements H-Pu, J. Chem. Phys. 132, 154104 (2010), doi:10.1063/1.3382344.
         """
         if atoms is None:
             raise ParameterError("the GPAW calculator is built per structure: give atoms (k-mesh and dipole layer depend on the cell)")

@@ -524,7 +524,7 @@ def adhesion_workflow(
     on_job : callable, optional
         ``on_job(result)`` after every job (progress).
     film_supercell, substrate_supercell : tuple of int, optional
-        In-plane supercells (n1, n2) of the Li and substrate surface cells, e.g. (4, 4) and (3, 3) as Ji2025 built
+        Number of repetitions (n1, n2) of the Li and substrate surface cells, e.g. (4, 4) and (3, 3) as Ji2025 built
         Li(001)|LiF(001), instead of the coherent search (give both or neither); the strain this forces on Li is
         reported, whatever ``max_strain`` says.
     supercell_cell : {"conventional", "slab"}, default "conventional"
