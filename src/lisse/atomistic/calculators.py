@@ -32,7 +32,7 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 from lisse.citations import Citation, add, register
 from lisse.errors import CalculationError, MissingDependencyError, ParameterError
@@ -449,11 +449,11 @@ class GPAWCalculator(AtomisticCalculator):
                 if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0.0 < v < float("inf"):
                     raise ParameterError(f"parameter '{name}' must be a finite number > 0 {unit}; got {v!r}")
                 s[key] = float(v)
-        for key, v in (("relax_mode", relax_mode), ("energy_mode", energy_mode)):
-            if v is not None:
-                if v not in ("lcao", "pw"):
-                    raise ParameterError(f"parameter '{key}' must be 'lcao' or 'pw'; got {v!r}")
-                s[key] = v
+        for key, mode in (("relax_mode", relax_mode), ("energy_mode", energy_mode)):
+            if mode is not None:
+                if mode not in ("lcao", "pw"):
+                    raise ParameterError(f"parameter '{key}' must be 'lcao' or 'pw'; got {mode!r}")
+                s[key] = mode
         s.update({"level": level, "xc": "PBE", "setups": "paw", "dispersion": dispersion, "d3_damping": "d3zero" if dispersion else None,
                   "spin": spin, "dipole_correction": "slabs and interfaces (dipole layer along z)", "gpaw_data": _version("gpaw-data"),
                   "dftd3": _version("dftd3") if dispersion else None})
@@ -558,7 +558,7 @@ class GPAWCalculator(AtomisticCalculator):
         token : object
             What :meth:`prepare` returned.
         """
-        pbc, dz, mag = token  # type: ignore[misc]
+        pbc, dz, mag = cast("tuple[Any, float, Any]", token)
         atoms.positions[:, 2] -= dz
         atoms.pbc = pbc
         atoms.set_initial_magnetic_moments(mag)

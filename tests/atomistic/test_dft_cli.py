@@ -1,0 +1,31 @@
+"""CLI options of the DFT path that fail before any calculation: one line, exit 2 (no GPAW needed)."""
+
+from __future__ import annotations
+
+import pytest
+
+from lisse.cli.main import main
+from lisse.cli.wetting import parse_supercells
+from lisse.errors import ParameterError
+
+
+def test_supercells_parse_and_refuse_bad_text():
+    assert parse_supercells("4x4,3x3") == ((4, 4), (3, 3))
+    assert parse_supercells(" 3X3 , 2x2 ") == ((3, 3), (2, 2))
+    assert parse_supercells(None) is None
+    for bad in ("4x4", "4x4;3x3", "4x4,3x", "0x4,3x3", "4x4,3x3,2x2", "axb,cxd", "13x1,1x1"):
+        with pytest.raises(ParameterError, match="--supercells"):
+            parse_supercells(bad)
+
+
+@pytest.mark.parametrize("argv, expect", [
+    (["wetting", "Li", "LiF", "--supercells", "4x4"], "--supercells"),
+    (["wetting", "Li", "LiF", "--calculator", "chgnet", "--level", "screening"], "level"),
+    (["segregation", "LiF", "--calculator", "sevennet", "--dispersion", "d3"], "dispersion"),
+    (["wetting", "Li", "LiF", "--calculator", "gpaw", "--prerelax", "gpaw"], "prerelax"),
+    (["wetting", "Li", "LiF", "--calculator", "gpaw:test", "--level", "publication"], "level"),
+])
+def test_bad_dft_options_exit_2_with_one_line(argv, expect, capsys, tmp_path):
+    rc = main([*argv, "--cache-dir", str(tmp_path)])
+    err = capsys.readouterr().err.strip()
+    assert rc == 2 and expect in err and len(err.splitlines()) == 1
