@@ -29,3 +29,14 @@ def test_bad_dft_options_exit_2_with_one_line(argv, expect, capsys, tmp_path):
     rc = main([*argv, "--cache-dir", str(tmp_path)])
     err = capsys.readouterr().err.strip()
     assert rc == 2 and expect in err and len(err.splitlines()) == 1
+
+
+def test_full_convergence_check_needs_a_dft_calculator():
+    pytest.importorskip("ase")
+    pytest.importorskip("pymatgen")
+    from lisse.atomistic.workflows import adhesion_workflow, surface_energy_workflow
+
+    with pytest.raises(ParameterError, match="check_convergence"):
+        surface_energy_workflow("chgnet", "Li", check_convergence=True)  # refused before any calculation
+    with pytest.raises(ParameterError, match="check_convergence"):
+        adhesion_workflow("chgnet", "LiF", check_convergence=True)

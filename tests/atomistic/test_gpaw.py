@@ -167,3 +167,17 @@ def test_wetting_cli_with_gpaw_end_to_end(tmp_path):
     assert p2.returncode == 0, p2.stderr[-2000:]
     r2 = json.loads(p2.stdout)
     assert r2["provenance"]["n_cached"] == r2["provenance"]["n_jobs"] and r2["work_of_adhesion_J_m2"] == r["work_of_adhesion_J_m2"]
+
+
+@pytest.mark.slow
+def test_surface_energy_workflow_adds_the_convergence_scans():
+    pytest.importorskip("gpaw")
+    from lisse.atomistic.workflows import surface_energy_workflow
+
+    r = surface_energy_workflow("gpaw:test", "Li", (1, 0, 0), (3, 4, 5), vacuum=8.0, check_convergence=True)
+    params = {x["parameter"] for x in r["convergence"]}
+    assert {"layers", "kspacing_inv_A", "cutoff_eV", "vacuum_A"} <= params
+    assert all(math.isfinite(x["result"]) and 0.2 < x["result"] < 0.8 for x in r["convergence"])  # Li(100): ~0.46 J/m2 (Tran 2016)
+    # a finer cut-off barely moves a Li surface energy (soft PAW setup): the scan must say converged
+    cut = [x for x in r["convergence"] if x["parameter"] == "cutoff_eV" and x["change"] is not None]
+    assert cut and all(x["converged"] for x in cut)

@@ -61,6 +61,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("--steps", type=int, default=150, help="largest number of optimiser steps per relaxation (default 150)")
     parser.add_argument("--gaps", type=float, nargs="+", default=[1.8, 2.2, 2.6, 3.0], metavar="A",
                         help="interface gaps of the rigid scan in A (default 1.8 2.2 2.6 3.0)")
+    parser.add_argument("--check-convergence", action="store_true",
+                        help="DFT: also scan k-spacing, cut-off, film thickness and vacuum of W_ad at the level (many more single points)")
     parser.add_argument("--shifts", type=int, default=2, metavar="N", help="registry shifts per in-plane direction in the rigid scan (default 2)")
     parser.add_argument("--supercell-cell", choices=("conventional", "slab"), default="conventional",
                         help="what --supercells counts: cells of the conventional surface cell (default; 'LiF(001) 3x3' = the 4.03 A "
@@ -146,6 +148,8 @@ def _workflow_kw(args) -> dict:
         kw.update(film_supercell=sc[0], substrate_supercell=sc[1], supercell_cell=args.supercell_cell)
     if args.prerelax is not None:
         kw["prerelax"] = args.prerelax
+    if args.check_convergence:
+        kw["check_convergence"] = True
     return kw
 
 
