@@ -40,3 +40,25 @@ def test_full_convergence_check_needs_a_dft_calculator():
         surface_energy_workflow("chgnet", "Li", check_convergence=True)  # refused before any calculation
     with pytest.raises(ParameterError, match="check_convergence"):
         adhesion_workflow("chgnet", "LiF", check_convergence=True)
+
+
+def test_refine_picks_the_highest_ml_work_of_adhesion_and_skips_failures():
+    from lisse.cli.wetting import refine_candidates
+
+    rows = [{"substrate": "A", "status": "ok", "result": {"work_of_adhesion_J_m2": 0.1}},
+            {"substrate": "B", "status": "error", "result": None},
+            {"substrate": "C", "status": "ok", "result": {"work_of_adhesion_J_m2": 0.5}},
+            {"substrate": "D", "status": "ok", "result": {"work_of_adhesion_J_m2": 0.3}}]
+    assert refine_candidates(rows, 2) == ["C", "D"]
+    assert refine_candidates(rows, 5) == ["C", "D", "A"]
+
+
+@pytest.mark.parametrize("argv, expect", [
+    (["wetting", "Li", "LiF", "--refine-top", "1"], "--refine-top"),
+    (["wetting", "Li", "LiF", "Li2O", "--refine-top", "3"], "--refine-top"),
+    (["wetting", "Li", "LiF", "Li2O", "--refine-top", "1", "--refine-calculator", "sevennet"], "--refine-calculator"),
+])
+def test_refine_options_refused(argv, expect, capsys, tmp_path):
+    rc = main([*argv, "--cache-dir", str(tmp_path)])
+    err = capsys.readouterr().err.strip()
+    assert rc == 2 and expect in err and len(err.splitlines()) == 1
