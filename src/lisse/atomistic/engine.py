@@ -28,7 +28,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from ase import Atoms  # ase is imported at run time only by the functions that need it
 
-__all__ = ["Job", "JobResult", "run_job", "atoms_to_dict", "atoms_from_dict"]
+__all__ = ["Job", "JobResult", "run_job", "atoms_to_dict", "atoms_from_dict", "TASKS", "TASK_PURPOSE"]
 
 TASKS = ("single", "relax", "relax_cell", "relax_z")
 #: The calculator purpose of each task (``Job.purpose`` overrides it).

@@ -39,6 +39,9 @@ __all__ = [
     "adsorption_workflow",
     "adhesion_jobs",
     "provenance",
+    "level_of",
+    "method_keys",
+    "ROW_TOLERANCES_J_M2",
 ]
 
 #: 1 eV/A^2 in J/m^2.
