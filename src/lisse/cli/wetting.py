@@ -5,7 +5,7 @@ from __future__ import annotations
 from lisse.cli.common import fmt
 
 NAME = "wetting"
-HELP = "Li wetting of a substrate: Young-Dupre contact angle <-> work of adhesion, or W_ad from an ML workflow"
+HELP = "Li wetting of a substrate: Young-Dupre contact angle <-> work of adhesion, or W_ad from an ML or DFT (GPAW) workflow"
 DESCRIPTION = (
     "Young-Dupre wetting of Li metal on a substrate X: cos(theta) = W_ad / sigma_Li - 1 (clipped; W_ad >= 2 sigma_Li is "
     "complete wetting, theta = 0). Give --work-of-adhesion for the angle or --contact-angle for W_ad. sigma_Li defaults to "
@@ -13,7 +13,11 @@ DESCRIPTION = (
     "--li-surface-energy. With two material names (lisse wetting Li LiF) it runs the atomistic workflow: bulk and slab "
     "relaxations, a coherent Li|X supercell search (strain on Li), a registry x gap scan, relaxations from several starts "
     "(lowest kept), sanity and convergence checks, and reports W_ad, theta (with the calculator's own sigma_Li), the strain "
-    "and the calculator's stated error from the accuracy table. ML numbers are screening grade; use DFT for quantitative work."
+    "and the calculator's stated error from the accuracy table. ML numbers are screening grade; use DFT for quantitative work: "
+    "--calculator gpaw runs the same workflow with PBE PAW DFT (GPAW, optional extra 'dft'; --level screening|publication, "
+    "--dispersion d3), every single point and relaxation cached so an interrupted run resumes; --prerelax chgnet relaxes each "
+    "structure with the ML potential first. --supercells 4x4,3x3 fixes the Li and X surface supercells (Ji et al.'s "
+    "constructions) instead of the coherent search. The JSON carries calculator, level, strain_percent and the convergence rows."
 )
 EXAMPLES = """  lisse wetting --work-of-adhesion "0.09 J/m2" --json
   lisse wetting --contact-angle "142 deg" --json
@@ -24,6 +28,8 @@ EXAMPLES = """  lisse wetting --work-of-adhesion "0.09 J/m2" --json
   lisse wetting Li LiF Li2O Li3N --jobs 3 --json    # screening: one row per substrate, failures are rows
   lisse wetting Li my_llzo.cif --substrate-miller 0 0 1 --termination 1   # your own ordered cell (CIF, POSCAR ...)
   lisse wetting Li LiF Li2O Li3N --scheduler tcp://HOST:8786
+  lisse wetting Li LiF --calculator gpaw --level screening --supercells 4x4,3x3 --dispersion d3 --json   # DFT (hours, resumable)
+  lisse wetting Li LiF --calculator gpaw --prerelax chgnet --json      # CHGNet pre-relaxation, then DFT relaxations
 """
 
 
@@ -39,7 +45,10 @@ def add_arguments(parser) -> None:
     add_quantity(g, "--work-of-adhesion", "J/m2", 'W_ad with unit, e.g. "0.09 J/m2"')
     add_quantity(g, "--contact-angle", "deg", 'contact angle with unit, e.g. "142 deg"')
     add_quantity(parser, "--li-surface-energy", "J/m2", "sigma_Li (default 0.4245 J/m2, from Ji2025 pair)")
-    parser.add_argument("--calculator", default="chgnet", help="ML calculator for the workflow: chgnet (default), chgnet:r2scan, sevennet")
+    parser.add_argument("--calculator", default="chgnet", help="calculator of the workflow: chgnet (default), chgnet:r2scan, sevennet (ML), or gpaw (DFT)")
+    add_dft_arguments(parser)
+    parser.add_argument("--supercells", default=None, metavar="NxN,MxM",
+                        help="fix the in-plane supercells of Li and X, e.g. 4x4,3x3 (Li first), instead of the coherent search")
     parser.add_argument("--substrate-miller", nargs=3, type=int, default=[1, 0, 0], metavar=("H", "K", "L"))
     parser.add_argument("--film-miller", nargs=3, type=int, default=[1, 0, 0], metavar=("H", "K", "L"))
     add_quantity(parser, "--max-strain", "", 'largest strain on Li, e.g. "3 %%" or 0.03 (default "3 percent")', default="3 percent")
@@ -49,6 +58,7 @@ def add_arguments(parser) -> None:
     parser.add_argument("--film-layers", type=int, default=5, help="atomic planes of Li (default 5)")
     parser.add_argument("--starts", type=int, default=3, help="number of relaxation starts (lowest kept; default 3)")
     parser.add_argument("--fmax", type=float, default=0.05, help="force convergence in eV/A (default 0.05)")
+    parser.add_argument("--steps", type=int, default=150, help="largest number of optimiser steps per relaxation (default 150)")
     parser.add_argument("--cache-dir", default=None, help="job cache folder (default $LISSE_CACHE or ~/.cache/lisse); 'none' disables")
     parser.add_argument("--full", action="store_true", help="include the rigid scan and final structure in the JSON")
 
@@ -82,6 +92,39 @@ def run(args):
     raise ParameterError("nothing to do: give --work-of-adhesion, --contact-angle, or two materials 'Li X'")
 
 
+def add_dft_arguments(parser) -> None:
+    """The DFT options shared by wetting, segregation and stability: --level, --dispersion, --prerelax."""
+    parser.add_argument("--level", choices=("screening", "publication", "test"), default=None,
+                        help="DFT level with --calculator gpaw (default screening; 'test' is a quick pipeline check, not converged)")
+    parser.add_argument("--dispersion", choices=("d3",), default=None, help="add Grimme D3 dispersion (with --calculator gpaw)")
+    parser.add_argument("--prerelax", default=None, metavar="ML",
+                        help="relax every structure with this ML calculator (e.g. chgnet) before the DFT relaxation (with --calculator gpaw)")
+
+
+def make_calculator(args):
+    """The calculator of ``--calculator`` with ``--level`` and ``--dispersion`` (a LisseError when they do not apply)."""
+    from lisse.atomistic.calculators import get_calculator
+
+    return get_calculator(args.calculator, level=getattr(args, "level", None), dispersion=getattr(args, "dispersion", None))
+
+
+def parse_supercells(text: str | None):
+    """``"4x4,3x3"`` -> ((4, 4), (3, 3)); None -> None; a ParameterError naming --supercells otherwise."""
+    import re
+
+    from lisse.errors import ParameterError
+
+    if text is None:
+        return None
+    m = re.fullmatch(r"\s*(\d+)\s*[xX]\s*(\d+)\s*,\s*(\d+)\s*[xX]\s*(\d+)\s*", text)
+    if m is None:
+        raise ParameterError(f"--supercells must be two in-plane supercells 'NxN,MxM' (Li first, then X), e.g. 4x4,3x3; got {text!r}")
+    n = [int(g) for g in m.groups()]
+    if not all(1 <= k <= 12 for k in n):
+        raise ParameterError(f"--supercells: each repetition must be a whole number from 1 to 12; got {text!r}")
+    return (n[0], n[1]), (n[2], n[3])
+
+
 def _cache(args):
     from lisse.io.atomistic_cache import JobCache, default_cache_dir
 
@@ -89,16 +132,24 @@ def _cache(args):
 
 
 def _workflow_kw(args) -> dict:
-    return dict(film="Li", substrate_miller=tuple(args.substrate_miller), film_miller=tuple(args.film_miller),
-                substrate_layers=args.substrate_layers, film_layers=args.film_layers, max_strain=args.max_strain, substrate_termination=args.termination,
-                n_starts=args.starts, fmax=args.fmax)
+    kw = dict(film="Li", substrate_miller=tuple(args.substrate_miller), film_miller=tuple(args.film_miller),
+              substrate_layers=args.substrate_layers, film_layers=args.film_layers, max_strain=args.max_strain, substrate_termination=args.termination,
+              n_starts=args.starts, fmax=args.fmax, steps=args.steps)
+    sc = parse_supercells(args.supercells)
+    if sc is not None:
+        kw.update(film_supercell=sc[0], substrate_supercell=sc[1])
+    if args.prerelax is not None:
+        kw["prerelax"] = args.prerelax
+    return kw
 
 
 def _screen(args) -> dict:
     from lisse.atomistic.executors import adhesion_screen
     from lisse.cli.common import executor_kwargs
 
-    rows = adhesion_screen(args.materials[1:], args.calculator, _cache(args), **executor_kwargs(args), **_workflow_kw(args))
+    calc = make_calculator(args)  # validates --level/--dispersion; ML calculators travel by name (each worker loads its own)
+    rows = adhesion_screen(args.materials[1:], calc if calc.info.kind == "dft" else args.calculator, _cache(args), **executor_kwargs(args),
+                           **_workflow_kw(args))
     if not args.full:
         for r in rows:
             if r["result"] is not None:
@@ -113,6 +164,8 @@ def _workflow(args) -> dict:
     from lisse.cli.common import progress_bar_for
 
     cache = _cache(args)
+    kw = _workflow_kw(args)
+    calc = make_calculator(args)
 
     bar = progress_bar_for(args, None, "lisse wetting", unit="job", leave=True)
 
@@ -121,7 +174,7 @@ def _workflow(args) -> dict:
         bar.update(1)
 
     with bar:
-        res = adhesion_workflow(args.calculator, args.materials[1], cache=cache, on_job=progress, **_workflow_kw(args))
+        res = adhesion_workflow(calc, args.materials[1], cache=cache, on_job=progress, **kw)
     if not args.full:
         res.pop("structure", None)
         res.pop("rigid_scan", None)
@@ -141,8 +194,9 @@ def render(res) -> str:
         return "\n".join(lines)
     if "substrate" in res:
         u = res.get("uncertainty", {})
-        c = res["convergence"]
-        lines = [
+        c = res["checks"]
+        lines = [f"calculator {res.get('calculator')}" + (f", level {res['level']}" if res.get("level") else "")]
+        lines += [
             f"Li{tuple(res['film_miller'])} | {res['substrate']}{tuple(res['substrate_miller'])}  ({res['provenance']['calculator']['name']}:{res['provenance']['calculator']['model']})",
             f"  W_ad = {res['work_of_adhesion_J_m2']:.3f} J/m2   theta = {res['contact_angle_deg']:.1f} deg ({res['regime']})  with sigma_Li = {res['li_surface_energy_J_m2']:.3f} J/m2 (same calculator)",
             f"  theta with lisse default sigma_Li {res['default_li_surface_energy_J_m2']:.4f} J/m2: {res['contact_angle_deg_default_sigma']:.1f} deg",
@@ -153,6 +207,9 @@ def render(res) -> str:
                 "n/a" if c["vacuum_change_J_m2"] is None else f"{c['vacuum_change_J_m2']:.4f}",
                 c["vacuum_vs_cutoff_A"][0], c["vacuum_vs_cutoff_A"][1], c["fmax_target_eV_A"], c["all_relaxations_converged"]),
             f"  stated uncertainty: {u.get('statement', 'n/a')}",
+            *[f"  convergence: {r['quantity']} at {r['parameter']} = {r['value']}: {r['result']:.4f}"
+              + ("" if r["change"] is None else f" (change {r['change']:+.4f}, tolerance {r['tolerance']}: {'ok' if r['converged'] else 'NOT converged'})")
+              for r in res.get("convergence", [])],
             f"  wall time {res['provenance']['wall_s']:.0f} s, {res['provenance']['n_cached']}/{res['provenance']['n_jobs']} jobs from cache",
         ]
         return "\n".join(lines)
