@@ -15,27 +15,21 @@ import time
 import numpy as np
 
 from lisse.atomistic.convergence import LEVELS, ConvergenceLevel, surface_energy_convergence
-from lisse.atomistic.dft import kpoint_mesh
+from lisse.atomistic.convergence import gpaw_energy as gpaw_energy_function
 from lisse.atomistic.structures import bulk
 
 #: A cheap level for this 2-core machine: two values per electronic parameter, 3 thicknesses (3/5/7 planes).
 QUICK = ConvergenceLevel("quick", 0.02, 0.02, scans={"kspacing_inv_A": (0.2, 0.15), "cutoff_eV": (300.0, 400.0), "layers": (3, 5, 7),
                                                       "vacuum_A": (8.0, 10.0)},
-                         base={"kspacing_inv_A": 0.2, "cutoff_eV": 300.0, "layers": 5, "vacuum_A": 8.0})
+                         base={"kspacing_inv_A": 0.15, "cutoff_eV": 300.0, "layers": 5, "vacuum_A": 10.0})
 
 
-def gpaw_energy(atoms, settings):
-    """PBE plane-wave single point with GPAW (Fermi-Dirac 0.1 eV, Gamma-centred mesh; 1 k-point along a vacuum)."""
-    from gpaw import GPAW, PW
-
-    a = atoms.copy()
-    k = kpoint_mesh(a, float(settings.get("kspacing_inv_A", 0.2)))
-    a.calc = GPAW(mode=PW(float(settings.get("cutoff_eV", 350.0))), xc="PBE", kpts={"size": k, "gamma": True},
-                  occupations={"name": "fermi-dirac", "width": 0.1}, convergence={"energy": 1e-6}, txt=None)
-    return float(a.get_potential_energy())
+#: lisse's GPAW adapter (PBE, PAW, plane waves, Fermi-Dirac 0.1 eV, Gamma-centred mesh, dipole layer for slabs);
+#: the settings' k-spacing and cut-off override the level's.
+gpaw_energy = gpaw_energy_function("screening")
 
 
-def pbe_lattice(cutoff_eV=400.0, kspacing=0.12):
+def pbe_lattice(cutoff_eV=350.0, kspacing=0.15):
     """bcc Li lattice constant from a parabola through five PW energies (+-2 % around 3.44 A)."""
     li = bulk("Li")
     a0 = li.cell.lengths()[0]

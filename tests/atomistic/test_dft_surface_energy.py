@@ -13,7 +13,7 @@ pytest.importorskip("ase")
 pytest.importorskip("pymatgen")
 pytest.importorskip("gpaw")
 
-from lisse.atomistic.convergence import ConvergenceLevel, surface_energy_convergence  # noqa: E402
+from lisse.atomistic.convergence import ConvergenceLevel, gpaw_energy, surface_energy_convergence  # noqa: E402
 from lisse.atomistic.dft import kpoint_mesh  # noqa: E402
 from lisse.atomistic.structures import bulk  # noqa: E402
 
@@ -25,10 +25,12 @@ REFERENCES = {(1, 0, 0): 0.46, (1, 1, 0): 0.50}
 
 TINY = ConvergenceLevel("test", 0.02, 0.02, scans={"kspacing_inv_A": (0.2, 0.15), "cutoff_eV": (300.0, 350.0), "layers": (3, 5, 7),
                                                     "vacuum_A": (8.0, 10.0)},
-                        base={"kspacing_inv_A": 0.2, "cutoff_eV": 300.0, "layers": 5, "vacuum_A": 8.0})
+                        base={"kspacing_inv_A": 0.15, "cutoff_eV": 300.0, "layers": 5, "vacuum_A": 10.0})
+# base = the finer k-mesh and vacuum: measured (benchmarks/dft_surface_energy.py) 8 -> 10 A vacuum moves gamma by
+# 5 %, k-spacing 0.2 -> 0.15 by 3 %; the cut-off (300 -> 400 eV) by < 0.1 % (it shifts every atom alike: the slope).
 
 
-def gpaw_pw_energy(atoms, settings):
+def gpaw_pw_energy(atoms, settings):  # plain GPAW for the lattice constant (bulk)
     from gpaw import GPAW, PW
 
     a = atoms.copy()
@@ -46,7 +48,7 @@ def li_pbe():
     for x in a:
         b = li.copy()
         b.set_cell(li.cell.array * x / a0, scale_atoms=True)
-        e.append(gpaw_pw_energy(b, {"cutoff_eV": 350.0, "kspacing_inv_A": 0.12}))
+        e.append(gpaw_pw_energy(b, {"cutoff_eV": 350.0, "kspacing_inv_A": 0.15}))
     c = np.polyfit(a, e, 2)
     a_eq = -c[1] / (2 * c[0])
     assert 3.40 < a_eq < 3.48  # PBE bcc Li 3.43-3.44 A (a sanity window, not the tested number)
@@ -57,7 +59,7 @@ def li_pbe():
 @pytest.mark.slow
 @pytest.mark.parametrize("miller", [(1, 0, 0), (1, 1, 0)])
 def test_li_surface_energy_vs_published_pbe(li_pbe, miller):
-    res = surface_energy_convergence(gpaw_pw_energy, li_pbe, miller, TINY)
+    res = surface_energy_convergence(gpaw_energy("screening"), li_pbe, miller, TINY)  # lisse's GPAW adapter
     assert res.value == pytest.approx(REFERENCES[miller], rel=0.10)
     lay = [r for r in res.rows if r["parameter"] == "layers"]
     assert len(lay) == 2 and abs(lay[1]["change"]) < 0.05 * res.value  # the two-slab estimates settle with thickness

@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     from ase import Atoms  # ase is imported at run time only by the functions that need it
 
 __all__ = ["ConvergenceLevel", "ConvergenceResult", "LEVELS", "get_level", "fiorentini_methfessel",
-           "calculator_energy", "surface_energy_convergence", "adhesion_convergence"]
+           "calculator_energy", "gpaw_energy", "surface_energy_convergence", "adhesion_convergence"]
 
 #: ``energy(atoms, settings) -> total energy [eV]`` (a type alias; not in ``__all__``, autodoc cannot document it).
 EnergyFunction = Callable[["Atoms", Mapping[str, Any]], float]
@@ -250,6 +250,32 @@ def calculator_energy(make: Callable[[Mapping[str, Any]], Any]) -> EnergyFunctio
                 calc.restore(a, token)
 
     return energy
+
+
+def gpaw_energy(level: str = "screening", dispersion: str | None = None) -> EnergyFunction:
+    """GPAW plane-wave single points (:class:`lisse.atomistic.calculators.GPAWCalculator`) as an energy function.
+
+    ``settings["kspacing_inv_A"]`` and ``settings["cutoff_eV"]`` override the level's k-point spacing and cut-off;
+    everything else (PBE, PAW, smearing, dipole layer for slabs, spin, D3) is the calculator's.
+
+    Parameters
+    ----------
+    level : str, default "screening"
+        GPAW level (:data:`lisse.atomistic.calculators.GPAW_LEVELS`).
+    dispersion : {None, "d3"}, default None
+        Add Grimme's D3.
+
+    Returns
+    -------
+    callable
+        ``energy(atoms, settings) -> total energy [eV]``.
+    """
+    from lisse.atomistic.calculators import GPAWCalculator
+
+    def make(s: Mapping[str, Any]) -> GPAWCalculator:
+        return GPAWCalculator(level, dispersion, kspacing=s.get("kspacing_inv_A"), ecut=s.get("cutoff_eV"), energy_mode="pw")
+
+    return calculator_energy(make)
 
 
 class _Memo:
