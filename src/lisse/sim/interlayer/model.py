@@ -49,7 +49,7 @@ from typing import TYPE_CHECKING, Any
 
 from lisse.citations import Citation, add, register
 from lisse.constants import FARADAY, GAS_CONSTANT, ROOM_TEMPERATURE
-from lisse.electrochem import reduced_butler_volmer, reduced_butler_volmer_slope, reduced_overpotential
+from lisse.electrochem import reduced_butler_volmer, reduced_butler_volmer_slope, reduced_butler_volmer_with_slope, reduced_overpotential
 from lisse.errors import ParameterError
 from lisse.materials import get_material
 from lisse.params import ParamSpec, unknown_key_error, validate
@@ -67,6 +67,7 @@ __all__ = [
     "make_parameters",
     "bv_current",
     "bv_derivative",
+    "bv_current_and_derivative",
     "bv_overpotential",
     "nucleation_rate_field",
     "growth_length",
@@ -445,6 +446,31 @@ def bv_derivative(eta: np.ndarray | float, i0: float, alpha: float, f_rt: float)
     import numpy as np
 
     return -i0 * f_rt * reduced_butler_volmer_slope(np.asarray(eta, dtype=float) * f_rt, 1.0 - alpha, alpha, max_exponent=_EXP_CAP)
+
+
+def bv_current_and_derivative(eta: np.ndarray | float, i0: float, alpha: float, f_rt: float) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`bv_current` and :func:`bv_derivative` in one pass (Newton loops) [A/m2], [A/(m2 V)].
+
+    Parameters
+    ----------
+    eta : float or numpy.ndarray
+        Overpotential eta = phi_e - phi_ion - U [V]; negative = cathodic (plating).
+    i0 : float
+        Exchange current density [A m-2].
+    alpha : float
+        Cathodic transfer coefficient [-] (dimensionless, 0 < alpha < 1; anodic 1 - alpha).
+    f_rt : float
+        F/(RT) [V-1].
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        (j [A m-2], dj/deta [A m-2 V-1]), cathodic positive.
+    """
+    import numpy as np
+
+    y, dy = reduced_butler_volmer_with_slope(np.asarray(eta, dtype=float) * f_rt, 1.0 - alpha, alpha, max_exponent=_EXP_CAP)
+    return -i0 * y, -i0 * f_rt * dy
 
 
 def bv_overpotential(j: float, i0: float, alpha: float, f_rt: float) -> float:
