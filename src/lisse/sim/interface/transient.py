@@ -44,7 +44,7 @@ from lisse.sim.interface.layer import LayerSolution, _solve_batch
 from lisse.sim.interface.model import MPA, InterfaceModel, creep_strain_rate, effective_pressure, flaw_critical_pressure
 from lisse.sim.interface.protocol import Protocol
 from lisse.sim.interlayer.model import bv_overpotential
-from lisse.thermo.nucleation import li_molar_volume, nucleation_rate
+from lisse.thermo.nucleation import critical_overpotential, li_molar_volume, nucleation_rate
 from lisse.thermo.wetting import capillary_pressure
 
 __all__ = ["Simulation", "simulate", "RECORD_AREA_M2"]
@@ -274,6 +274,7 @@ def simulate(model: InterfaceModel, protocol: Protocol, progress: Callable[[int,
         gamma = v["surface_energy"]
         lt = v["interlayer_thickness"]
         h2 = np.stack([electrodes[0].h, electrodes[1].h])
+        eta_skip = critical_overpotential(gamma, theta_nuc, j0n, 1e-30 * n_c / float(np.sum(protocol.duration)), T)
     creep_1mpa = creep_strain_rate(MPA, model)
     supply_fn = _supply_function(model)
     n_exp = v["creep_exponent"]
@@ -362,19 +363,19 @@ def simulate(model: InterfaceModel, protocol: Protocol, progress: Callable[[int,
                 else:
                     face_cur, cell_cur = jloc, None
                 if cell_cur is not None:
-                    cap = e.h * eps * e.phi
-                    ds = cell_cur * dt * vm / FARADAY / cap
-                    snew = e.s + ds
-                    if jloc > 0 and np.any(snew[:-1] > 1.0):
+                    cap = e.h * (eps * e.phi)
+                    snew = e.s + cell_cur * (dt * vm / FARADAY) / cap
+                    if jloc > 0 and (snew[:-1] > 1.0).any():
                         snew = _carry_overflow(snew, cap)
-                    clipped = np.clip(snew, 0.0, 1.0)
-                    excess = float(np.sum((snew - clipped) * cap)) * FARADAY / (vm * dt)
-                    e.s = clipped
-                    face_cur += excess
+                    if snew.min() < 0.0 or snew.max() > 1.0:
+                        clipped = np.minimum(np.maximum(snew, 0.0), 1.0)
+                        face_cur += float(np.sum((snew - clipped) * cap)) * FARADAY / (vm * dt)
+                        snew = clipped
+                    e.s = snew
                     # a filled cell is metal: the Li front moves on into the next cell (growth from the front)
-                    full = e.s >= 1.0 - 1e-12
-                    if np.any(full[:-1]):
-                        e.seed[1:] |= full[:-1]
+                    full = snew[:-1] >= 1.0 - 1e-12
+                    if full.any():
+                        e.seed[1:] |= full
                 e.li += face_cur * dt * vm / FARADAY
                 strip = max(-face_cur, 0.0) * vm / FARADAY
                 # the criteria below are judged with the contact the polarisation was computed with (the start of the
@@ -412,7 +413,9 @@ def simulate(model: InterfaceModel, protocol: Protocol, progress: Callable[[int,
                                          f"{p_li / MPA:.3g} MPa > entry {p_entry / MPA:.3g} MPa, filament fraction {e.phi:.3g})")
                     # nucleation with the electron factor
                     empty = (e.s <= 0.0) & ~e.seed
-                    if np.any(empty):
+                    # below eta_skip the rate cannot add 1e-30 of a nucleus density over the whole protocol: skipping the
+                    # evaluation there leaves every nucleation event where it was
+                    if empty.any() and float(np.max(-sol.eta[empty])) > eta_skip:
                         rate_n = electron_ratio * np.asarray(nucleation_rate(np.maximum(-sol.eta, 0.0), gamma, theta_nuc, j0n, T))
                         e.nuclei = e.nuclei + np.where(empty, rate_n, 0.0) * dt
                         new = empty & (e.nuclei >= n_c)
