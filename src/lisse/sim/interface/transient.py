@@ -330,27 +330,57 @@ def simulate(model: InterfaceModel, protocol: Protocol, progress: Callable[[int,
             e.sol = sol
         return [sol.voltage for sol in sols], [sol.anode_current for sol in sols]
 
+    def cell_voltage(j: float) -> float:
+        """Cycler voltage [V] of the present state at current density j (sets each interlayer electrode's solution)."""
+        if shorted:
+            return j * v["shunt_resistance"]
+        jabs = abs(j)
+        plate_idx = 0 if j < 0 else 1
+        if model.has_interlayer:
+            pol, _face = layer_polarisation((jabs, -jabs) if plate_idx == 0 else (-jabs, jabs))
+        else:
+            pol = [0.0, 0.0]
+            for idx, e in enumerate(electrodes):
+                pol[idx], _ = electrode_polarisation(e, jabs if idx == plate_idx else -jabs)
+        return math.copysign(jabs * r_bulk + pol[plate_idx] - pol[1 - plate_idx], j)
+
+    def sample(t: float, j: float, volt: float, hc: int) -> float:
+        """Write one record/state sample (the state at time t); returns the voltage written (clipped at a cut-off)."""
+        nonlocal fail_t, fail_mode, fail_hc
+        if not shorted and abs(volt) >= v["voltage_cutoff"] and fail_t is None:
+            volt = math.copysign(v["voltage_cutoff"], volt)
+            fail_t, fail_mode, fail_hc = t, "cutoff", hc
+            events.append((t, "cutoff", -1, None))
+            notes.append(f"voltage cut-off {v['voltage_cutoff']:g} V reached at t = {t:.6g} s")
+        out["t"].append(t)
+        out["j"].append(j)
+        out["V"].append(volt)
+        out["f0"].append(electrodes[0].contact(model))
+        out["f1"].append(electrodes[1].contact(model))
+        for idx in (0, 1):
+            e = electrodes[idx]
+            out[f"front{idx}"].append(float(np.sum(e.h[e.s > 0])) if e.layer else 0.0)
+            out[f"li{idx}"].append(e.li + e.pore_li(eps) if e.layer else e.li)
+        out["hc"].append(hc)
+        out["step"].append(int(protocol.step[hc]))
+        return volt
+
+    # the record a cycler writes: a sample at the start of every half cycle (at the current switch, with the new
+    # current and the state reached), one per substep, and one at its end (the old current, the final state), so a
+    # switch has two samples at one time and the record integrates to the protocol's charge exactly
+    t_starts = np.concatenate([[0.0], np.cumsum(protocol.duration)])
     for hc in range(n_hc):
         j = float(protocol.current_density[hc])
         dur = float(protocol.duration[hc])
         dt = dur / npts
         jabs = abs(j)
         plate_idx = 0 if j < 0 else 1  # current < 0: the working electrode plates
-        for _kk in range(npts):
-            t_now += dt
-            if shorted:
-                volt = j * v["shunt_resistance"]
-                pol = [0.0, 0.0]
-            else:
-                if model.has_interlayer:
-                    pol, _face = layer_polarisation((jabs, -jabs) if plate_idx == 0 else (-jabs, jabs))
-                else:
-                    pol = [0.0, 0.0]
-                    for idx, e in enumerate(electrodes):
-                        jloc = jabs if idx == plate_idx else -jabs
-                        pol[idx], _ = electrode_polarisation(e, jloc)
-                total = jabs * r_bulk + pol[plate_idx] - pol[1 - plate_idx]
-                volt = math.copysign(total, j)
+        t0_hc = float(t_starts[hc])
+        for kk in range(npts):
+            sample(t0_hc + kk * dt, j, cell_voltage(j), hc)
+            if fail_mode == "cutoff":
+                break
+            t_now = t0_hc + (kk + 1) * dt
             # --- state updates (Faraday, contact, pores, nucleation) ---
             for idx, e in enumerate(electrodes):
                 jloc = jabs if idx == plate_idx else -jabs
@@ -436,24 +466,8 @@ def simulate(model: InterfaceModel, protocol: Protocol, progress: Callable[[int,
                             notes.append(f"short at t = {t_now:.6g} s: Li at the electrolyte face of the interlayer (electrode {idx}) "
                                          f"builds F|eta|/V_m = {FARADAY * eta_l / vm / MPA:.4g} MPa >= flaw opening pressure "
                                          f"{p_flaw / MPA:.4g} MPa")
-            if not shorted and abs(volt) >= v["voltage_cutoff"] and fail_t is None:
-                volt = math.copysign(v["voltage_cutoff"], volt)
-                fail_t, fail_mode, fail_hc = t_now, "cutoff", hc
-                events.append((t_now, "cutoff", -1, None))
-                notes.append(f"voltage cut-off {v['voltage_cutoff']:g} V reached at t = {t_now:.6g} s")
-            out["t"].append(t_now)
-            out["j"].append(j)
-            out["V"].append(volt)
-            out["f0"].append(electrodes[0].contact(model))
-            out["f1"].append(electrodes[1].contact(model))
-            for idx in (0, 1):
-                e = electrodes[idx]
-                out[f"front{idx}"].append(float(np.sum(e.h[e.s > 0])) if e.layer else 0.0)
-                out[f"li{idx}"].append(e.li + e.pore_li(eps) if e.layer else e.li)
-            out["hc"].append(hc)
-            out["step"].append(int(protocol.step[hc]))
-            if fail_mode == "cutoff":
-                break
+        if fail_mode != "cutoff":
+            sample(float(t_starts[hc + 1]), j, cell_voltage(j), hc)
         if progress is not None:
             progress(hc + 1, n_hc)
         if fail_mode == "cutoff":
@@ -465,22 +479,18 @@ def simulate(model: InterfaceModel, protocol: Protocol, progress: Callable[[int,
             stop_after = int(later[0]) - 1 if later.size else n_hc - 1
         if stop_after is not None and hc >= stop_after:
             break
-    t = np.concatenate([[0.0], np.asarray(out["t"])])
+    t = np.asarray(out["t"])
     jj = np.asarray(out["j"])
-    jj = np.concatenate([[jj[0]], jj])
     volt_a = np.asarray(out["V"])
-    volt_a = np.concatenate([[volt_a[0]], volt_a])
     hc_a = np.asarray(out["hc"], dtype=np.int64)
-    hc_a = np.concatenate([[0], hc_a])
     step_a = np.asarray(out["step"], dtype=np.int64)
-    step_a = np.concatenate([[0], step_a])
     rec = CyclingRecord.from_arrays(t, volt_a, jj * RECORD_AREA_M2, step=step_a, cycle=hc_a // 2, half_cycle=hc_a, area=RECORD_AREA_M2,
                                     provenance=Provenance(source="simulated", reader="lisse.sim.interface.transient", reader_version="1"))
     state = pd.DataFrame({
         "t_s": t, "current_density_A_m2": jj, "voltage_V": volt_a,
-        "contact_fraction_we": np.concatenate([[1.0], out["f0"]]), "contact_fraction_ce": np.concatenate([[1.0], out["f1"]]),
-        "li_front_we_m": np.concatenate([[0.0], out["front0"]]), "li_front_ce_m": np.concatenate([[0.0], out["front1"]]),
-        "li_we_m": np.concatenate([[0.0], out["li0"]]), "li_ce_m": np.concatenate([[0.0], out["li1"]]),
+        "contact_fraction_we": np.asarray(out["f0"]), "contact_fraction_ce": np.asarray(out["f1"]),
+        "li_front_we_m": np.asarray(out["front0"]), "li_front_ce_m": np.asarray(out["front1"]),
+        "li_we_m": np.asarray(out["li0"]), "li_ce_m": np.asarray(out["li1"]),
         "step": step_a, "half_cycle": hc_a,
     })
     return Simulation(record=rec, state=state, failure_time_s=fail_t, failure_mode=fail_mode, failure_half_cycle=fail_hc, model=model,
