@@ -108,6 +108,8 @@ SCHEMA: dict[str, ParamSpec] = {
                            low_inclusive=False),
     "shunt_resistance": ParamSpec("ohm*cm2", "area-specific resistance of a Li filament short", "1 ohm*cm2", low=0.0, low_inclusive=False),
     "voltage_cutoff": ParamSpec("V", "cycler voltage limit |V|", "5 V", low=0.0, low_inclusive=False),
+    "li_thickness": ParamSpec("um", "initial thickness of each Li metal electrode (foil); stripping it all is a failure",
+                              "50 um", low=0.0, high=0.1, low_inclusive=False),
     # interlayer (ignored without one)
     "interlayer_thickness": ParamSpec("um", "interlayer thickness l_i", "90 um", low=0.0, high=1e-2, low_inclusive=False),
     "interlayer_sigma_ion": ParamSpec("S/cm", "interlayer ionic conductivity", "3e-4 S/cm", low=0.0, low_inclusive=False),
@@ -146,6 +148,9 @@ SOURCES: dict[str, str] = {
     "flaw_size": "assumed: 1 um surface flaws (Porz2017 discuss 1-10 um defects)",
     "shunt_resistance": "assumed: a metallic Li filament, ~1 ohm cm2 (Wang2024 report < 40 ohm cm2 after the short)",
     "voltage_cutoff": "assumed: a typical cycler safety limit of 5 V",
+    "li_thickness": "assumed: 50 um Li foil per electrode of a symmetric cell (the papers' full cells use 20 um (Wang2024) and "
+    "0.78-87.48 um (Ji2025) Li; their symmetric-cell foil thickness is not stated in lisse's sources); pass the cell's own "
+    "(1 mAh/cm2 = 4.85 um of Li)",
     "interlayer_thickness": "Wang2024 (90 um LNI-CNT layers)",
     "interlayer_sigma_ion": "Wang2024 via the materials library (ionic_conductivity of the interlayer)",
     "interlayer_sigma_e": "Wang2024 via the materials library (electronic_conductivity of the interlayer)",

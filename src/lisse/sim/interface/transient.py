@@ -52,6 +52,9 @@ __all__ = ["Simulation", "simulate", "RECORD_AREA_M2"]
 #: Electrode area written on the simulated record (1 cm2).
 RECORD_AREA_M2 = 1e-4
 
+#: Simulated failures after which the record ends (the cycler stops at its voltage limit).
+_STOPS = ("cutoff", "li_depleted")
+
 
 @dataclass
 class Simulation:
@@ -68,7 +71,8 @@ class Simulation:
     failure_time_s : float or None
         Time of the simulated failure (short or cut-off); None if none.
     failure_mode : str or None
-        ``"short"``, ``"cutoff"`` (runaway polarisation) or None.
+        ``"short"``, ``"cutoff"`` (runaway polarisation), ``"li_depleted"`` (an electrode stripped its whole Li foil,
+        ``li_thickness``; the record ends at the voltage limit) or None.
     failure_half_cycle : int or None
         Index of the half cycle of the failure.
     model : InterfaceModel
@@ -79,7 +83,7 @@ class Simulation:
         Events (pore entry, nucleation, Li at the electrolyte) with their times, as text.
     events : list of tuple
         The same events as ``(time [s], kind, electrode index, depth [m] or None)``; kinds ``"pore_entry"``,
-        ``"nucleation"``, ``"short"``, ``"cutoff"``.
+        ``"nucleation"``, ``"short"``, ``"cutoff"``, ``"li_depleted"``.
     """
 
     record: CyclingRecord
@@ -257,6 +261,7 @@ def simulate(model: InterfaceModel, protocol: Protocol, progress: Callable[[int,
     p_flaw = flaw_critical_pressure(model)
     lam = v["void_size"]
     a_spot = 0.5 * lam
+    li_foil = v["li_thickness"]
     electrodes = [_Electrode(model, n_cells), _Electrode(model, n_cells)]
     eps = v["porosity"]
     if model.has_interlayer:
@@ -378,7 +383,7 @@ def simulate(model: InterfaceModel, protocol: Protocol, progress: Callable[[int,
         t0_hc = float(t_starts[hc])
         for kk in range(npts):
             sample(t0_hc + kk * dt, j, cell_voltage(j), hc)
-            if fail_mode == "cutoff":
+            if fail_mode in _STOPS:
                 break
             t_now = t0_hc + (kk + 1) * dt
             # --- state updates (Faraday, contact, pores, nucleation) ---
@@ -407,6 +412,16 @@ def simulate(model: InterfaceModel, protocol: Protocol, progress: Callable[[int,
                     if full.any():
                         e.seed[1:] |= full
                 e.li += face_cur * dt * vm / FARADAY
+                if e.li <= -li_foil and fail_t is None:
+                    # the foil is stripped away (Faraday: dL/dt = -j V_m/F): the electrode has no Li left to give, the
+                    # cycler's voltage runs to its limit; the time is where the inventory reached zero within the substep
+                    t_dep = t_now - dt + (li_foil + e.li - face_cur * dt * vm / FARADAY) / (-face_cur * vm / FARADAY)
+                    e.li = -li_foil
+                    fail_t, fail_mode, fail_hc = t_dep, "li_depleted", hc
+                    events.append((t_dep, "li_depleted", idx, None))
+                    notes.append(f"Li depleted at t = {t_dep:.6g} s: electrode {idx} has stripped its {li_foil * 1e6:.4g} um Li foil")
+                    sample(t_dep, j, math.copysign(v["voltage_cutoff"], j), hc)
+                    break
                 strip = max(-face_cur, 0.0) * vm / FARADAY
                 # the criteria below are judged with the contact the polarisation was computed with (the start of the
                 # substep): on plating the contact recovers within the substep, so the focused current j/f_c is largest at
@@ -466,11 +481,13 @@ def simulate(model: InterfaceModel, protocol: Protocol, progress: Callable[[int,
                             notes.append(f"short at t = {t_now:.6g} s: Li at the electrolyte face of the interlayer (electrode {idx}) "
                                          f"builds F|eta|/V_m = {FARADAY * eta_l / vm / MPA:.4g} MPa >= flaw opening pressure "
                                          f"{p_flaw / MPA:.4g} MPa")
-        if fail_mode != "cutoff":
+            if fail_mode in _STOPS:
+                break
+        if fail_mode not in _STOPS:
             sample(float(t_starts[hc + 1]), j, cell_voltage(j), hc)
         if progress is not None:
             progress(hc + 1, n_hc)
-        if fail_mode == "cutoff":
+        if fail_mode in _STOPS:
             break
         if fail_hc is not None and stop_after is None:
             # a cycler runs on: keep the failing step and the next one in the record, then stop
