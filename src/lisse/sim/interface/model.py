@@ -331,6 +331,15 @@ CALIBRATIONS: dict[str, _Calibration] = {
 }
 
 
+#: The surface a bare interface on these electrolytes gets when none is named: the paper's untreated condition (a
+#: garnet's Li contact is set by its surface layer, and the pellet material alone has no measured contact angle or i0;
+#: without this the bare pellet took the assumed 90 deg / 1 mA/cm2 and came out above the treated surface).
+DEFAULT_SURFACES: dict[str, tuple[str, str]] = {
+    "LLZTO": ("LLZTO-air", "default for bare LLZTO: Ji2025's untreated (air-exposed, Li2CO3-covered) garnet surface of "
+                           "the bare cells; name surface='LLZTO-TfOH' (or another) for a treated one"),
+}
+
+
 def _system(electrolyte: str, interlayer: str | None) -> str | None:
     """The material system a calibration belongs to (at most one calibrated parameter each)."""
     e = electrolyte.upper()
@@ -379,7 +388,9 @@ def build_model(interlayer: str | Sequence[str] | None = None, interlayer_thickn
     temperature : float [K] or str
         Temperature.
     surface : str, optional
-        Library surface material that sets the Li contact (``"LLZTO-air"``, ``"LLZTO-TfOH"``, ``"LACSS"``).
+        Library surface material that sets the Li contact (``"LLZTO-air"``, ``"LLZTO-TfOH"``, ``"LACSS"``). None: none,
+        except for a bare interface on an electrolyte listed in ``DEFAULT_SURFACES`` (bare LLZTO: ``"LLZTO-air"``, the
+        papers' untreated surface); ``sources["surface"]`` says which.
     layer_fractions : sequence of float, optional
         Thickness fraction [-] of each sub-layer of a multi-layer interlayer (default: equal, assumed when the paper
         gives no split); they must sum to 1.
@@ -415,6 +426,9 @@ def build_model(interlayer: str | Sequence[str] | None = None, interlayer_thickn
     e_mat = get_material(electrolyte)
     l_mats = [get_material(n) for n in names]
     l_mat = l_mats[0] if l_mats else None  # the sub-layer the Li electrode touches
+    surface_note = "user" if surface is not None else None
+    if surface is None and not names and e_mat.name in DEFAULT_SURFACES:
+        surface, surface_note = DEFAULT_SURFACES[e_mat.name]
     s_mat = get_material(surface) if surface is not None else None
     values: dict[str, Any] = {}
     sources = dict(SOURCES)
@@ -492,6 +506,10 @@ def build_model(interlayer: str | Sequence[str] | None = None, interlayer_thickn
             sources["interlayer_sigma_e"] = "; ".join(f"{m.name}: {m.param('electronic_conductivity').source}" for m in l_mats)
         if layer_fractions is None and len(l_mats) > 1:
             sources["layer_fractions"] = "assumed: equal thickness of each sub-layer"
+    if surface_note is not None:
+        sources["surface"] = surface_note
+    sources["pressure"] = sources.get("pressure", SOURCES["pressure"]) if "pressure" in values else \
+        "default 1 MPa (assumed: no stack pressure in the library for these materials)"
     si = validate(SCHEMA, values, "interface model")
     register("LePage2019")
     register("Kasemchainan2019")
