@@ -98,6 +98,10 @@ def test_diffusion_closure_and_runaway_match_explicit_integration():
     e = _Electrode(m, 3)
     _contact_step(e, r, t_loss, m)
     assert e.contact(m) == pytest.approx(0.1, rel=1e-6)
+    from lisse.sim.interface import advance_void_volume
+
+    assert advance_void_volume(0.0, j, t_loss, m) == pytest.approx(0.9 * lam, rel=1e-6)
+    assert advance_void_volume("0 um", f"{j / 10} mA/cm2", f"{t_loss} s", m) == pytest.approx(0.9 * lam, rel=1e-6)
 
 
 def test_zero_pressure_limit_is_vacancy_diffusion_by_wetting_only():

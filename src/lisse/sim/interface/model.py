@@ -709,8 +709,8 @@ def _advance_linear(delta: float, removal: float, dt: float, v_lim: float, lam: 
     return min(max(new, 0.0), delta_max)
 
 
-@quantity_args(delta="m", removal="m/s", dt="s")
-def advance_void_volume(delta: float, removal: float, dt: float, model: InterfaceModel) -> float:
+@quantity_args(delta="m", stripping_current="A/m2", dt="s")
+def advance_void_volume(delta: float, stripping_current: float, dt: float, model: InterfaceModel) -> float:
     """Void volume per area after ``dt`` under the contact law ``d delta/dt = r - f_c v_diff - f_c v_creep(p_eff/f_c)``.
 
     With ``f_c = 1 - delta/lambda`` the first part is linear, ``delta(t) = (delta0 + a/b) exp(b t) - a/b``,
@@ -722,8 +722,9 @@ def advance_void_volume(delta: float, removal: float, dt: float, model: Interfac
     ----------
     delta : float
         Void volume per area at the start [m], >= 0.
-    removal : float
-        Stripping removal velocity r = max(j_strip, 0) V_m/F [m/s], >= 0 (0 at rest or while plating).
+    stripping_current : float
+        Stripping current density j_strip [A/m2] at this electrode, >= 0 (0 at rest or while plating); the removal
+        velocity is r = j_strip V_m/F.
     dt : float
         Time step [s], >= 0.
     model : InterfaceModel
@@ -737,17 +738,18 @@ def advance_void_volume(delta: float, removal: float, dt: float, model: Interfac
     Raises
     ------
     ParameterError
-        A negative ``delta``, ``removal`` or ``dt``.
+        A negative ``delta``, ``stripping_current`` or ``dt``.
     """
-    for name, val in (("delta", delta), ("removal", removal), ("dt", dt)):
+    for name, val in (("delta", delta), ("stripping_current", stripping_current), ("dt", dt)):
         if not val >= 0:
             raise ParameterError(f"parameter '{name}' must be >= 0; got {val!r}")
     lam = model.values["void_size"]
     diff, creep_rate, n = _supply_terms(model)
+    removal = stripping_current * li_molar_volume() / FARADAY
     return _advance_void(delta, removal, dt, diff, lam, lam * (1.0 - model.values["min_contact"]), creep_rate, n)
 
 
-@quantity_args(current_density="A/m**2")
+@quantity_args(current_density="A/m2")
 def contact_loss_time(current_density: float, model: InterfaceModel, contact: float = 0.1) -> float:
     """Time [s] for a fully contacting interface stripped at ``current_density`` to fall to the contact fraction ``contact``.
 
