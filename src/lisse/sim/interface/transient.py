@@ -36,12 +36,20 @@ from typing import Any
 import numpy as np
 
 from lisse.citations import register
-from lisse.constants import AVOGADRO, BOLTZMANN, FARADAY, GAS_CONSTANT
+from lisse.constants import FARADAY, GAS_CONSTANT
 from lisse.materials import get_material
 from lisse.records.cycling import CyclingRecord, Provenance
 from lisse.records.display import fields_repr
 from lisse.sim.interface.layer import LayerSolution, _solve_batch
-from lisse.sim.interface.model import MPA, InterfaceModel, creep_strain_rate, effective_pressure, flaw_critical_pressure
+from lisse.sim.interface.model import (
+    MPA,
+    InterfaceModel,
+    _advance_void,
+    _supply_terms,
+    contact_supply_limit,
+    creep_strain_rate,
+    flaw_critical_pressure,
+)
 from lisse.sim.interface.protocol import Protocol
 from lisse.sim.interlayer.model import bv_overpotential
 from lisse.thermo.nucleation import critical_overpotential, li_molar_volume, nucleation_rate
@@ -139,49 +147,25 @@ class _Electrode:
 
 
 def _supply_function(model: InterfaceModel) -> Callable[[float], float]:
-    """:func:`~lisse.sim.interface.model.supply_velocity` with its constants evaluated once (the inner loop's hot spot)."""
-    v = model.values
-    lam = v["void_size"]
-    p_eff = effective_pressure(model)
-    k1 = creep_strain_rate(MPA, model)  # eps_dot at 1 MPa
-    n = v["creep_exponent"]
-    cd = v["self_diffusivity"] * (li_molar_volume() / AVOGADRO) / (BOLTZMANN * v["temperature"] * lam)
-    pm = p_eff / MPA
+    """:func:`~lisse.sim.interface.model.supply_velocity` (``f_c v_lim``) with v_lim evaluated once."""
+    v_lim = contact_supply_limit(model)
 
     def supply(f: float) -> float:
-        return lam * k1 * (pm / f) ** n + cd * p_eff / f
+        return f * v_lim
 
     return supply
 
 
 def _contact_step(e: _Electrode, strip_rate: float, dt: float, model: InterfaceModel,
-                  supply: Callable[[float], float] | None = None) -> None:
-    """Backward-Euler step of the void volume: delta' = delta + dt (r - supply(f(delta'))), delta' in [0, lambda (1 - f_min)].
+                  terms: tuple[float, float, float] | None = None) -> None:
+    """Step of the void volume under the contact law (:func:`~lisse.sim.interface.model.advance_void_volume`).
 
-    The supply grows as the contact shrinks (sigma_c = p_eff/f_c), so the residual is monotone in delta' and has one
-    root in the bracket; Brent's method finds it to ~1e-15 lambda (as the earlier 50 bisections, in ~10 evaluations).
+    ``terms`` are the model's (v_diff, void-scale creep rate, n), evaluated once per simulation by the caller.
     """
-    from scipy.optimize import brentq
-
     v = model.values
     lam = v["void_size"]
-    fmin = v["min_contact"]
-    sup = supply if supply is not None else _supply_function(model)
-    d0 = e.delta
-    rdt = dt * strip_rate
-
-    def g(delta: float) -> float:
-        f = max(1.0 - delta / lam, fmin)
-        return delta - d0 - rdt + dt * sup(f)
-
-    if g(0.0) >= 0.0:
-        e.delta = 0.0
-        return
-    hi = lam * (1.0 - fmin)
-    if g(hi) <= 0.0:
-        e.delta = hi
-        return
-    e.delta = float(brentq(g, 0.0, hi, xtol=1e-15 * lam, rtol=4.5e-15))
+    diff, creep_rate, n = terms if terms is not None else _supply_terms(model)
+    e.delta = _advance_void(e.delta, strip_rate, dt, diff, lam, lam * (1.0 - v["min_contact"]), creep_rate, n)
 
 
 def _carry_overflow(s: np.ndarray, cap: np.ndarray) -> np.ndarray:
@@ -281,7 +265,7 @@ def simulate(model: InterfaceModel, protocol: Protocol, progress: Callable[[int,
         h2 = np.stack([electrodes[0].h, electrodes[1].h])
         eta_skip = critical_overpotential(gamma, theta_nuc, j0n, 1e-30 * n_c / float(np.sum(protocol.duration)), T)
     creep_1mpa = creep_strain_rate(MPA, model)
-    supply_fn = _supply_function(model)
+    supply_terms = _supply_terms(model)
     n_exp = v["creep_exponent"]
 
     npts = points_per_half_cycle
@@ -427,7 +411,7 @@ def simulate(model: InterfaceModel, protocol: Protocol, progress: Callable[[int,
                 # substep): on plating the contact recovers within the substep, so the focused current j/f_c is largest at
                 # its start, and judging it after the update would let a coarse step miss an event that a fine one finds
                 f = e.contact(model)
-                _contact_step(e, strip, dt, model, supply_fn)
+                _contact_step(e, strip, dt, model, supply_terms)
                 if shorted:
                     continue
                 if jloc > 0 and not e.layer:

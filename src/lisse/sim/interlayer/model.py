@@ -49,7 +49,12 @@ from typing import TYPE_CHECKING, Any
 
 from lisse.citations import Citation, add, register
 from lisse.constants import FARADAY, GAS_CONSTANT, ROOM_TEMPERATURE
-from lisse.electrochem import reduced_butler_volmer, reduced_butler_volmer_slope, reduced_butler_volmer_with_slope, reduced_overpotential
+from lisse.electrochem import (
+    reduced_butler_volmer,
+    reduced_butler_volmer_slope,
+    reduced_butler_volmer_with_slope,
+    reduced_overpotential,
+)
 from lisse.errors import ParameterError
 from lisse.materials import get_material
 from lisse.params import ParamSpec, unknown_key_error, validate
