@@ -131,33 +131,35 @@ def _solve_batch(h: np.ndarray, sigma_e: np.ndarray, sigma_ion: np.ndarray, ai0:
     from scipy.linalg.lapack import dgtsv
 
     nb, n = h.shape
-    d = 0.5 * (h[:, 1:] + h[:, :-1])  # distance between cell centres
+    hd = 0.25 * (h[:, 1:] + h[:, :-1])  # half the distance between cell centres
     rse, rsi = 1.0 / sigma_e, 1.0 / sigma_ion
-    d_se = d * 0.5 * (rse[:, 1:] + rse[:, :-1])  # d / harmonic-mean face conductivity
-    d_si = d * 0.5 * (rsi[:, 1:] + rsi[:, :-1])
+    d_se = hd * (rse[:, 1:] + rse[:, :-1])  # distance / harmonic-mean face conductivity
+    d_si = hd * (rsi[:, 1:] + rsi[:, :-1])
     i = np.asarray(current, dtype=float)
     a0 = np.asarray(anode_i0, dtype=float)
     scale = np.maximum(np.abs(i), 1e-12)
-    reactive = (ai0 > 0).any(axis=1)
     # no Li inside a layer: the whole current reaches the anode face and the ionic current is uniform, so the equations
     # above integrate in closed form (eta_0 from Butler-Volmer, then the ohmic ionic drop): the solution Newton converges to
-    closed = ~reactive & (a0 > 0)
-    need = closed if eta_guess is not None else np.ones(nb, dtype=bool)
-    eta0 = np.array([bv_overpotential(float(i[b]), float(a0[b]), alpha, f_rt) if need[b] and a0[b] > 0 else 0.0
-                     for b in range(nb)])
-    eta_cf = eta0[:, None] - np.concatenate([np.zeros((nb, 1)), np.cumsum(d_si * i[:, None], axis=1)], axis=1)
-    if closed.all():
-        sols = []
-        for b in range(nb):
-            v = -eta0[b] + float(np.sum(d_si[b])) * i[b] + 0.5 * (h[b, 0] * rsi[b, 0] + h[b, -1] * rsi[b, -1]) * i[b]
-            sols.append(LayerSolution(eta=eta_cf[b], ionic_current=np.full(n, i[b]), cell_current=np.zeros(n),
-                                      anode_current=float(i[b]), voltage=float(v), iterations=0))
-        return sols
-    if eta_guess is None:
-        eta = eta_cf
+    closed = ~(ai0 > 0).any(axis=1) & (a0 > 0)
+    if eta_guess is None or closed.any():
+        need = closed if eta_guess is not None else np.ones(nb, dtype=bool)
+        eta0 = np.array([bv_overpotential(float(i[b]), float(a0[b]), alpha, f_rt) if need[b] and a0[b] > 0 else 0.0
+                         for b in range(nb)])
+        eta_cf = eta0[:, None] - np.concatenate([np.zeros((nb, 1)), np.cumsum(d_si * i[:, None], axis=1)], axis=1)
+        if closed.all():
+            sols = []
+            for b in range(nb):
+                v = -eta0[b] + float(np.sum(d_si[b])) * i[b] + 0.5 * (h[b, 0] * rsi[b, 0] + h[b, -1] * rsi[b, -1]) * i[b]
+                sols.append(LayerSolution(eta=eta_cf[b], ionic_current=np.full(n, i[b]), cell_current=np.zeros(n),
+                                          anode_current=float(i[b]), voltage=float(v), iterations=0))
+            return sols
+        if eta_guess is None:
+            eta = eta_cf
+        else:
+            eta = np.array(eta_guess, dtype=float)
+            eta[closed] = eta_cf[closed]
     else:
         eta = np.array(eta_guess, dtype=float)
-        eta[closed] = eta_cf[closed]
     w = h * ai0
     g, dg = bv_current_and_derivative(eta, 1.0, alpha, f_rt)
     # initial face currents I_0..I_n-1 consistent with eta
