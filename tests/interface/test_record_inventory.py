@@ -107,3 +107,22 @@ def test_bare_llzto_defaults_to_the_untreated_surface():
     tfoh = build_model(None, electrolyte="LLZTO", surface="LLZTO-TfOH")
     # the treated surface wets (smaller contact angle) than the default untreated one
     assert tfoh.values["contact_angle"] < default.values["contact_angle"]
+
+
+def test_map_equals_point_by_point_predictions():
+    """Each map point is the single predict_ccd of its parameters (same CCD, failing step and failure mode)."""
+    import math
+
+    from lisse.sim.interface.maps import map_thickness_porosity
+
+    proto = staircase("fixed-capacity", start="0.5 mA/cm2", increment="1.5 mA/cm2", step_capacity="0.2 mAh/cm2",
+                      max_current="3.5 mA/cm2")
+    th, por = np.array([10e-6, 60e-6]), np.array([0.2, 0.5])
+    m = map_thickness_porosity({"interlayer": "LNI-5CNT"}, th, por, proto)
+    for iy, p in enumerate(por):
+        for ix, t in enumerate(th):
+            one = predict_ccd(build_model("LNI-5CNT", float(t), porosity=float(p)), proto)
+            want = math.nan if one.ccd_A_m2 is None else one.ccd_A_m2
+            got = float(m["ccd"][iy, ix])
+            assert (math.isnan(want) and math.isnan(got)) or got == want
+            assert m["failure_mode"][iy, ix] == one.failure_mode
