@@ -141,25 +141,20 @@ def _solve_batch(h: np.ndarray, sigma_e: np.ndarray, sigma_ion: np.ndarray, ai0:
     # no Li inside a layer: the whole current reaches the anode face and the ionic current is uniform, so the equations
     # above integrate in closed form (eta_0 from Butler-Volmer, then the ohmic ionic drop): the solution Newton converges to
     closed = ~(ai0 > 0).any(axis=1) & (a0 > 0)
-    if eta_guess is None or closed.any():
-        need = closed if eta_guess is not None else np.ones(nb, dtype=bool)
+    guess = None if eta_guess is None else np.array(eta_guess, dtype=float)
+    need = closed | (np.ones(nb, dtype=bool) if guess is None else np.isnan(guess[:, 0]))  # a NaN row: no guess
+    eta_cf = None
+    if need.any():
         eta0 = np.array([bv_overpotential(float(i[b]), float(a0[b]), alpha, f_rt) if need[b] and a0[b] > 0 else 0.0
                          for b in range(nb)])
         eta_cf = eta0[:, None] - np.concatenate([np.zeros((nb, 1)), np.cumsum(d_si * i[:, None], axis=1)], axis=1)
+        v_cf = -eta0 + np.sum(d_si, axis=1) * i + 0.5 * (h[:, 0] * rsi[:, 0] + h[:, -1] * rsi[:, -1]) * i
         if closed.all():
-            sols = []
-            for b in range(nb):
-                v = -eta0[b] + float(np.sum(d_si[b])) * i[b] + 0.5 * (h[b, 0] * rsi[b, 0] + h[b, -1] * rsi[b, -1]) * i[b]
-                sols.append(LayerSolution(eta=eta_cf[b], ionic_current=np.full(n, i[b]), cell_current=np.zeros(n),
-                                          anode_current=float(i[b]), voltage=float(v), iterations=0))
-            return sols
-        if eta_guess is None:
-            eta = eta_cf
-        else:
-            eta = np.array(eta_guess, dtype=float)
-            eta[closed] = eta_cf[closed]
+            return [LayerSolution(eta=eta_cf[b], ionic_current=np.full(n, i[b]), cell_current=np.zeros(n),
+                                  anode_current=float(i[b]), voltage=float(v_cf[b]), iterations=0) for b in range(nb)]
+        eta = eta_cf if guess is None else np.where(need[:, None], eta_cf, guess)
     else:
-        eta = np.array(eta_guess, dtype=float)
+        eta = guess
     w = h * ai0
     g, dg = bv_current_and_derivative(eta, 1.0, alpha, f_rt)
     # initial face currents I_0..I_n-1 consistent with eta
@@ -181,6 +176,10 @@ def _solve_batch(h: np.ndarray, sigma_e: np.ndarray, sigma_ion: np.ndarray, ai0:
     dsei = d_se + d_si
     lim = 4.0 / f_rt  # at most ~0.1 V per iteration
     err = np.inf
+    # each block stops where it converges (frozen: later iterations leave it unchanged), so its iterates, and the
+    # solution, are those of solving it alone whatever else is in the batch; closed-form blocks are never iterated
+    active = ~closed
+    iters = np.zeros(nb, dtype=int)
     for it in range(1, max_iter + 1):
         if it > 1:
             g, dg = bv_current_and_derivative(eta, 1.0, alpha, f_rt)
@@ -190,9 +189,15 @@ def _solve_batch(h: np.ndarray, sigma_e: np.ndarray, sigma_ion: np.ndarray, ai0:
         res[:, m2 - 1] = i - cur[:, -1] - wg[:, -1]
         res[:, 2::2] = eta[:, 1:] - eta[:, :-1] - c1 + dsei * cur[:, 1:]
         errs = np.maximum(np.abs(res[:, 0]), np.abs(res[:, 1::2]).max(axis=1)) / scale
-        err = float(errs.max())
-        if it > 1 and err < tol and (n == 1 or float(np.abs(res[:, 2::2]).max()) < 1e-12):
-            break
+        if it > 1:
+            done = active & (errs < tol)
+            if n > 1:
+                done &= np.abs(res[:, 2::2]).max(axis=1) < 1e-12
+            iters[done] = it
+            active &= ~done
+            if not active.any():
+                break
+        err = float(errs[active].max())
         diag = diag0.copy()
         diag[:, 1::2] = -w * dg          # J[2k+1, 2k+1] = dR_cell_k/deta_k
         sup = sup_f.copy()
@@ -200,7 +205,7 @@ def _solve_batch(h: np.ndarray, sigma_e: np.ndarray, sigma_ion: np.ndarray, ai0:
         step = dgtsv(sub_f.copy(), diag.ravel(), sup, -res.ravel(), overwrite_dl=1, overwrite_d=1, overwrite_du=1,
                      overwrite_b=1)[3].reshape(nb, m2)
         de = step[:, 1::2]
-        fac = np.minimum(1.0, lim / np.maximum(np.abs(de).max(axis=1), 1e-300))[:, None]
+        fac = np.where(active, np.minimum(1.0, lim / np.maximum(np.abs(de).max(axis=1), 1e-300)), 0.0)[:, None]
         eta = eta + fac * de
         cur = cur + fac * step[:, 0::2]
     else:
@@ -209,5 +214,13 @@ def _solve_batch(h: np.ndarray, sigma_e: np.ndarray, sigma_ion: np.ndarray, ai0:
     # phi_ion at the electrolyte face: -eta_0 at the first centre, then the ohmic rise of the ionic phase
     volt = (-eta[:, 0] + np.sum(d_si * cur[:, 1:], axis=1) + 0.5 * h[:, 0] * cur[:, 0] * rsi[:, 0]
             + 0.5 * h[:, -1] * i * rsi[:, -1])
-    return [LayerSolution(eta=eta[b], ionic_current=cur[b], cell_current=cell[b], anode_current=float(cur[b, 0]),
-                          voltage=float(volt[b]), iterations=it) for b in range(nb)]
+    out = []
+    for b in range(nb):
+        if closed[b]:
+            assert eta_cf is not None
+            out.append(LayerSolution(eta=eta_cf[b], ionic_current=np.full(n, i[b]), cell_current=np.zeros(n),
+                                     anode_current=float(i[b]), voltage=float(v_cf[b]), iterations=0))
+        else:
+            out.append(LayerSolution(eta=eta[b], ionic_current=cur[b], cell_current=cell[b], anode_current=float(cur[b, 0]),
+                                     voltage=float(volt[b]), iterations=int(iters[b])))
+    return out
