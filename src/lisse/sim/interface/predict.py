@@ -118,6 +118,31 @@ def predict_ccd(model: InterfaceModel, protocol: Protocol, progress: Callable[[i
     ----------
     Kasemchainan et al., Nat. Mater. 18, 1105 (2019), doi:10.1038/s41563-019-0438-9.
     """
+    return _judge(model, protocol, simulate(model, protocol, progress))
+
+
+def _predict_batch(models: list[InterfaceModel], protocol: Protocol) -> list[CCDPrediction | BaseException]:
+    """:func:`predict_ccd` of many models under one protocol, their simulations run in lockstep with the interlayer solves
+    batched (:func:`lisse.sim.interface.transient._drive`); each result equals the single ``predict_ccd`` of its model.
+    A run stopped by an error (a solve that does not converge, a record the detectors cannot judge) gives that error."""
+    from lisse.errors import LisseError
+    from lisse.sim.interface.transient import _drive, _simulation
+
+    sims = _drive([_simulation(m, protocol, None, 20, 60) for m in models])
+    out: list[CCDPrediction | BaseException] = []
+    for m, sim in zip(models, sims):
+        if isinstance(sim, BaseException):
+            out.append(sim)
+            continue
+        try:
+            out.append(_judge(m, protocol, sim))
+        except LisseError as exc:
+            out.append(exc)
+    return out
+
+
+def _judge(model: InterfaceModel, protocol: Protocol, sim: Simulation) -> CCDPrediction:
+    """The CCD and short detectors' verdict on a simulated record, with the simulator's own failure as the fallback."""
     import numpy as np
 
     from lisse.analysis.ccd import CCDDetector
@@ -125,7 +150,6 @@ def predict_ccd(model: InterfaceModel, protocol: Protocol, progress: Callable[[i
     from lisse.analysis.symmetric import SegmentOptions
     from lisse.errors import CalculationError
 
-    sim = simulate(model, protocol, progress)
     # the measured-data rule, with one setting adapted to the data: consecutive steps of a fine staircase
     # (e.g. 23 -> 24 A/m2, 4 %) must not be merged into one step by the 5 % level tolerance meant for noisy cyclers
     js = np.unique(np.abs(protocol.current_density))

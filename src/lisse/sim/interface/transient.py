@@ -29,9 +29,9 @@ the record ends, as a cycler stops.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -228,12 +228,91 @@ def simulate(model: InterfaceModel, protocol: Protocol, progress: Callable[[int,
     Porz et al., Adv. Energy Mater. 7, 1701003 (2017), doi:10.1002/aenm.201701003.
     Wang et al., Nat. Energy 9 (2024), doi:10.1038/s41560-023-01426-1.
     """
-    import pandas as pd
-
     from lisse.params import check_count
 
     check_count(points_per_half_cycle, "points_per_half_cycle", 5, 10_000)
     check_count(n_cells, "n_cells", 3, 2000)
+    out = _drive([_simulation(model, protocol, progress, points_per_half_cycle, n_cells)])[0]
+    if isinstance(out, BaseException):
+        raise out
+    return out
+
+
+class _Request(NamedTuple):
+    """One interlayer solve a running simulation asks for (both electrodes: 2 rows; see ``layer._solve_batch``)."""
+
+    h: np.ndarray
+    sigma_e: np.ndarray
+    sigma_ion: np.ndarray
+    ai0: np.ndarray
+    current: np.ndarray
+    anode_i0: np.ndarray
+    alpha: float
+    f_rt: float
+    guess: np.ndarray
+
+
+def _drive(gens: list[Generator[_Request, list[LayerSolution], Simulation]]) -> list[Simulation | BaseException]:
+    """Run simulations in lockstep: each round, every running one asks for one interlayer solve; the requests of equal
+    shape and kinetics are solved in one stacked call (``layer._solve_batch``; a block's solution does not depend on the
+    others in the batch, so a simulation run here equals the same one run alone). Returns each Simulation, or the
+    exception that stopped it (a solve that does not converge is retried alone, and its error goes to its own run).
+    """
+    from lisse.errors import ConvergenceError
+
+    results: list[Simulation | BaseException | None] = [None] * len(gens)
+    pending: dict[int, _Request] = {}
+
+    def advance(k: int, send: Any = None, error: BaseException | None = None) -> None:
+        try:
+            if error is not None:
+                pending[k] = gens[k].throw(error)
+            else:
+                pending[k] = gens[k].send(send) if send is not None else next(gens[k])
+        except StopIteration as stop:
+            pending.pop(k, None)
+            results[k] = stop.value
+        except Exception as exc:  # noqa: BLE001 - handed to the caller with the run it stopped
+            pending.pop(k, None)
+            results[k] = exc
+
+    for k in range(len(gens)):
+        advance(k)
+    while pending:
+        groups: dict[tuple[Any, ...], list[int]] = {}
+        for k, r in pending.items():
+            groups.setdefault((r.h.shape, r.alpha, r.f_rt), []).append(k)
+        for keys in groups.values():
+            reqs = [pending[k] for k in keys]
+            try:
+                sols = _solve_batch(np.concatenate([r.h for r in reqs]), np.concatenate([r.sigma_e for r in reqs]),
+                                    np.concatenate([r.sigma_ion for r in reqs]), np.concatenate([r.ai0 for r in reqs]),
+                                    np.concatenate([r.current for r in reqs]), np.concatenate([r.anode_i0 for r in reqs]),
+                                    reqs[0].alpha, reqs[0].f_rt, np.concatenate([r.guess for r in reqs]))
+            except ConvergenceError as exc:
+                if len(keys) == 1:
+                    advance(keys[0], error=exc)
+                    continue
+                for k in keys:  # find the run(s) that do not converge: solve each alone
+                    r = pending[k]
+                    try:
+                        one = _solve_batch(r.h, r.sigma_e, r.sigma_ion, r.ai0, r.current, r.anode_i0, r.alpha, r.f_rt, r.guess)
+                    except ConvergenceError as exc_k:
+                        advance(k, error=exc_k)
+                    else:
+                        advance(k, one)
+                continue
+            for n, k in enumerate(keys):
+                advance(k, sols[2 * n:2 * n + 2])
+    return [r if r is not None else RuntimeError("simulation did not finish") for r in results]
+
+
+def _simulation(model: InterfaceModel, protocol: Protocol, progress: Callable[[int, int], None] | None, points_per_half_cycle: int,
+                n_cells: int) -> Generator[_Request, list[LayerSolution], Simulation]:
+    """The body of :func:`simulate` as a generator: it yields each interlayer solve it needs and receives the solutions
+    (so that :func:`_drive` can batch the solves of many simulations); it returns the :class:`Simulation`."""
+    import pandas as pd
+
     register("Kasemchainan2019")
     v = model.values
     T = v["temperature"]
@@ -289,8 +368,8 @@ def simulate(model: InterfaceModel, protocol: Protocol, progress: Callable[[int,
             return eta + jloc * r_con, jloc
         raise AssertionError("interlayer electrodes are solved together by layer_polarisation")  # pragma: no cover
 
-    def layer_polarisation(jlocs: tuple[float, float]) -> tuple[list[float], list[float]]:
-        """:func:`electrode_polarisation` of both interlayer electrodes, solved in one batched call."""
+    def layer_polarisation(jlocs: tuple[float, float]) -> Generator[_Request, list[LayerSolution], list[float]]:
+        """:func:`electrode_polarisation` of both interlayer electrodes: yields their solve request (one batched call)."""
         s2 = np.stack([electrodes[0].s, electrodes[1].s])
         seed2 = np.stack([electrodes[0].seed, electrodes[1].seed])
         phi2 = np.array([[electrodes[0].phi], [electrodes[1].phi]])
@@ -305,28 +384,26 @@ def simulate(model: InterfaceModel, protocol: Protocol, progress: Callable[[int,
         sig_i = si0 / np.maximum(1.0 - s2, 1e-3)
         # Li in the pores reacts on the pore walls; full pores take no more Li while plating but strip while stripping
         ai0 = np.where(((s2 > 0) | seed2) & (~full | (jl < 0)[:, None]), a_li * phi2, 0.0) * i0
-        guesses = []
-        for e, jloc in zip(electrodes, jlocs):
-            guess = e.eta
-            if guess is not None and e.eta_prev is not None and e.eta_j == jloc:
-                guess = 2.0 * guess - e.eta_prev  # linear predictor within a half cycle (fewer Newton iterations, same solution)
-            guesses.append(guess)
-        eta_guess = None if any(gs is None for gs in guesses) else np.stack(guesses)
-        sols = _solve_batch(h2, sig_e, sig_i, ai0, jl, i0 * fc, alpha, f_rt, eta_guess)
+        guess = np.full((2, n_cells), np.nan)  # NaN: no guess (the solver starts from the closed form)
+        for k, (e, jloc) in enumerate(zip(electrodes, jlocs)):
+            if e.eta is not None:
+                # linear predictor within a half cycle (fewer Newton iterations, same solution)
+                guess[k] = 2.0 * e.eta - e.eta_prev if e.eta_prev is not None and e.eta_j == jloc else e.eta
+        sols = yield _Request(h2, sig_e, sig_i, ai0, jl, i0 * fc, alpha, f_rt, guess)
         for e, jloc, sol in zip(electrodes, jlocs, sols):
             e.eta_prev = e.eta if e.eta_j == jloc else None
             e.eta, e.eta_j = sol.eta, jloc
             e.sol = sol
-        return [sol.voltage for sol in sols], [sol.anode_current for sol in sols]
+        return [sol.voltage for sol in sols]
 
-    def cell_voltage(j: float) -> float:
+    def cell_voltage(j: float) -> Generator[_Request, list[LayerSolution], float]:
         """Cycler voltage [V] of the present state at current density j (sets each interlayer electrode's solution)."""
         if shorted:
             return j * v["shunt_resistance"]
         jabs = abs(j)
         plate_idx = 0 if j < 0 else 1
         if model.has_interlayer:
-            pol, _face = layer_polarisation((jabs, -jabs) if plate_idx == 0 else (-jabs, jabs))
+            pol = yield from layer_polarisation((jabs, -jabs) if plate_idx == 0 else (-jabs, jabs))
         else:
             pol = [0.0, 0.0]
             for idx, e in enumerate(electrodes):
@@ -366,7 +443,7 @@ def simulate(model: InterfaceModel, protocol: Protocol, progress: Callable[[int,
         plate_idx = 0 if j < 0 else 1  # current < 0: the working electrode plates
         t0_hc = float(t_starts[hc])
         for kk in range(npts):
-            sample(t0_hc + kk * dt, j, cell_voltage(j), hc)
+            sample(t0_hc + kk * dt, j, (yield from cell_voltage(j)), hc)
             if fail_mode in _STOPS:
                 break
             t_now = t0_hc + (kk + 1) * dt
@@ -468,7 +545,7 @@ def simulate(model: InterfaceModel, protocol: Protocol, progress: Callable[[int,
             if fail_mode in _STOPS:
                 break
         if fail_mode not in _STOPS:
-            sample(float(t_starts[hc + 1]), j, cell_voltage(j), hc)
+            sample(float(t_starts[hc + 1]), j, (yield from cell_voltage(j)), hc)
         if progress is not None:
             progress(hc + 1, n_hc)
         if fail_mode in _STOPS:
