@@ -143,7 +143,7 @@ class _Electrode:
 
     def pore_li(self, eps: float) -> float:
         """Li volume per area inside the interlayer [m]."""
-        return float(np.sum(self.s * self.h)) * eps * self.phi if self.layer else 0.0
+        return float(self.s @ self.h) * eps * self.phi if self.layer else 0.0
 
 
 def _supply_function(model: InterfaceModel) -> Callable[[float], float]:
@@ -425,7 +425,7 @@ def _simulation(model: InterfaceModel, protocol: Protocol, progress: Callable[[i
         out["f1"].append(electrodes[1].contact(model))
         for idx in (0, 1):
             e = electrodes[idx]
-            out[f"front{idx}"].append(float(np.sum(e.h[e.s > 0])) if e.layer else 0.0)
+            out[f"front{idx}"].append(float(e.h @ (e.s > 0)) if e.layer else 0.0)
             out[f"li{idx}"].append(e.li + e.pore_li(eps) if e.layer else e.li)
         out["hc"].append(hc)
         out["step"].append(int(protocol.step[hc]))
