@@ -241,17 +241,54 @@ def simulate(model: InterfaceModel, protocol: Protocol, progress: Callable[[int,
 
 
 class _Request(NamedTuple):
-    """One interlayer solve a running simulation asks for (both electrodes: 2 rows; see ``layer._solve_batch``)."""
+    """One interlayer solve a running simulation asks for: the state of both electrodes (2 rows) and its constants;
+    :func:`_solve_requests` turns a stack of them into conductivities and reaction terms and solves them together."""
 
-    h: np.ndarray
-    sigma_e: np.ndarray
-    sigma_ion: np.ndarray
-    ai0: np.ndarray
-    current: np.ndarray
-    anode_i0: np.ndarray
+    h: np.ndarray          # cell widths [m], 2 x N
+    s: np.ndarray          # pore fill fraction, 2 x N
+    seed: np.ndarray       # Li nucleated / entered (bool), 2 x N
+    phi: np.ndarray        # fraction of the pore cross-section the Li grows in, 2 x 1
+    current: np.ndarray    # local current density [A/m2] (> 0 plates), 2
+    anode_i0: np.ndarray   # exchange current of the anode face x contact fraction [A/m2], 2
+    se0: np.ndarray        # layer electronic conductivity [S/m], 2 x N
+    si0: np.ndarray        # layer ionic conductivity [S/m], 2 x N
+    eps: np.ndarray        # porosity, 2 x 1
+    a_li: np.ndarray       # Li | pore wall area per volume [1/m], 2 x 1
+    i0: np.ndarray         # exchange current density [A/m2], 2 x 1
+    sigma_li: float        # electronic conductivity of Li [S/m]
     alpha: float
     f_rt: float
-    guess: np.ndarray
+    guess: np.ndarray      # starting overpotentials [V] (NaN rows: none), 2 x N
+
+
+def _layer_terms(s: np.ndarray, seed: np.ndarray, phi: np.ndarray, jl: np.ndarray, se0: np.ndarray, si0: np.ndarray,
+                 eps: np.ndarray, a_li: np.ndarray, i0: np.ndarray, sigma_li: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Conductivities and reaction term of interlayer cells from their Li content (rows: electrodes of one or many runs)."""
+    full = s >= 1.0 - 1e-12
+    # Li in pores conducts electrons in parallel with the layer; a cell where Li nucleated or the front entered is
+    # wired from the start (contiguous Li, counted as 1 % filled), else its Li could not take electrons
+    sig_e = se0 + eps * phi * np.where(seed, np.maximum(s, 1e-2), s) * sigma_li
+    # the Li-filled share of a cell is metal: the front advances through the cell continuously (no sawtooth in V
+    # each time the front crosses a cell boundary)
+    sig_i = si0 / np.maximum(1.0 - s, 1e-3)
+    # Li in the pores reacts on the pore walls; full pores take no more Li while plating but strip while stripping
+    ai0 = np.where(((s > 0) | seed) & (~full | (jl < 0)[:, None]), a_li * phi, 0.0) * i0
+    return sig_e, sig_i, ai0
+
+
+def _solve_requests(reqs: list[_Request]) -> list[LayerSolution]:
+    """Solve the layers of several requests (of one shape and kinetics) in one stacked call."""
+    if len(reqs) == 1:
+        r = reqs[0]
+        sig_e, sig_i, ai0 = _layer_terms(r.s, r.seed, r.phi, r.current, r.se0, r.si0, r.eps, r.a_li, r.i0, r.sigma_li)
+        return _solve_batch(r.h, sig_e, sig_i, ai0, r.current, r.anode_i0, r.alpha, r.f_rt, r.guess)
+
+    def cat(k: int) -> np.ndarray:
+        return np.concatenate([r[k] for r in reqs])
+
+    jl = cat(4)
+    sig_e, sig_i, ai0 = _layer_terms(cat(1), cat(2), cat(3), jl, cat(6), cat(7), cat(8), cat(9), cat(10), reqs[0].sigma_li)
+    return _solve_batch(cat(0), sig_e, sig_i, ai0, jl, cat(5), reqs[0].alpha, reqs[0].f_rt, cat(14))
 
 
 def _drive(gens: list[Generator[_Request, list[LayerSolution], Simulation]]) -> list[Simulation | BaseException]:
@@ -283,14 +320,11 @@ def _drive(gens: list[Generator[_Request, list[LayerSolution], Simulation]]) -> 
     while pending:
         groups: dict[tuple[Any, ...], list[int]] = {}
         for k, r in pending.items():
-            groups.setdefault((r.h.shape, r.alpha, r.f_rt), []).append(k)
+            groups.setdefault((r.h.shape, r.alpha, r.f_rt, r.sigma_li), []).append(k)
         for keys in groups.values():
             reqs = [pending[k] for k in keys]
             try:
-                sols = _solve_batch(np.concatenate([r.h for r in reqs]), np.concatenate([r.sigma_e for r in reqs]),
-                                    np.concatenate([r.sigma_ion for r in reqs]), np.concatenate([r.ai0 for r in reqs]),
-                                    np.concatenate([r.current for r in reqs]), np.concatenate([r.anode_i0 for r in reqs]),
-                                    reqs[0].alpha, reqs[0].f_rt, np.concatenate([r.guess for r in reqs]))
+                sols = _solve_requests(reqs)
             except ConvergenceError as exc:
                 if len(keys) == 1:
                     advance(keys[0], error=exc)
@@ -298,7 +332,7 @@ def _drive(gens: list[Generator[_Request, list[LayerSolution], Simulation]]) -> 
                 for k in keys:  # find the run(s) that do not converge: solve each alone
                     r = pending[k]
                     try:
-                        one = _solve_batch(r.h, r.sigma_e, r.sigma_ion, r.ai0, r.current, r.anode_i0, r.alpha, r.f_rt, r.guess)
+                        one = _solve_requests([r])
                     except ConvergenceError as exc_k:
                         advance(k, error=exc_k)
                     else:
@@ -344,6 +378,8 @@ def _simulation(model: InterfaceModel, protocol: Protocol, progress: Callable[[i
         gamma = v["surface_energy"]
         lt = v["interlayer_thickness"]
         h2 = np.stack([electrodes[0].h, electrodes[1].h])
+        se02, si02 = np.stack([se0, se0]), np.stack([si0, si0])  # per-run constants of a request (see _Request)
+        eps2, a_li2, i02 = np.full((2, 1), eps), np.full((2, 1), a_li), np.full((2, 1), i0)
         eta_skip = critical_overpotential(gamma, theta_nuc, j0n, 1e-30 * n_c / float(np.sum(protocol.duration)), T)
     creep_1mpa = creep_strain_rate(MPA, model)
     supply_terms = _supply_terms(model)
@@ -377,21 +413,12 @@ def _simulation(model: InterfaceModel, protocol: Protocol, progress: Callable[[i
         phi2 = np.array([[electrodes[0].phi], [electrodes[1].phi]])
         jl = np.array(jlocs)
         fc = np.array([electrodes[0].contact(model), electrodes[1].contact(model)])
-        full = s2 >= 1.0 - 1e-12
-        # Li in pores conducts electrons in parallel with the layer; a cell where Li nucleated or the front entered is
-        # wired from the start (contiguous Li, counted as 1 % filled), else its Li could not take electrons
-        sig_e = se0 + eps * phi2 * np.where(seed2, np.maximum(s2, 1e-2), s2) * sigma_li
-        # the Li-filled share of a cell is metal: the front advances through the cell continuously (no sawtooth in V
-        # each time the front crosses a cell boundary)
-        sig_i = si0 / np.maximum(1.0 - s2, 1e-3)
-        # Li in the pores reacts on the pore walls; full pores take no more Li while plating but strip while stripping
-        ai0 = np.where(((s2 > 0) | seed2) & (~full | (jl < 0)[:, None]), a_li * phi2, 0.0) * i0
         guess = np.full((2, n_cells), np.nan)  # NaN: no guess (the solver starts from the closed form)
         for k, (e, jloc) in enumerate(zip(electrodes, jlocs)):
             if e.eta is not None:
                 # linear predictor within a half cycle (fewer Newton iterations, same solution)
                 guess[k] = 2.0 * e.eta - e.eta_prev if e.eta_prev is not None and e.eta_j == jloc else e.eta
-        sols = yield _Request(h2, sig_e, sig_i, ai0, jl, i0 * fc, alpha, f_rt, guess)
+        sols = yield _Request(h2, s2, seed2, phi2, jl, i0 * fc, se02, si02, eps2, a_li2, i02, sigma_li, alpha, f_rt, guess)
         for e, jloc, sol in zip(electrodes, jlocs, sols):
             e.eta_prev = e.eta if e.eta_j == jloc else None
             e.eta, e.eta_j = sol.eta, jloc
