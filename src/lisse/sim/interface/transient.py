@@ -378,6 +378,11 @@ def _simulation(model: InterfaceModel, protocol: Protocol, progress: Callable[[i
         gamma = v["surface_energy"]
         lt = v["interlayer_thickness"]
         h2 = np.stack([electrodes[0].h, electrodes[1].h])
+        # both electrodes' fill fractions and seeds live in one 2 x N array each (e.s, e.seed are its rows, updated in
+        # place), so a solve request needs no stacking
+        s2, seed2 = np.zeros((2, n_cells)), np.zeros((2, n_cells), dtype=bool)
+        for k, e in enumerate(electrodes):
+            e.s, e.seed = s2[k], seed2[k]
         se02, si02 = np.stack([se0, se0]), np.stack([si0, si0])  # per-run constants of a request (see _Request)
         eps2, a_li2, i02 = np.full((2, 1), eps), np.full((2, 1), a_li), np.full((2, 1), i0)
         eta_skip = critical_overpotential(gamma, theta_nuc, j0n, 1e-30 * n_c / float(np.sum(protocol.duration)), T)
@@ -408,8 +413,6 @@ def _simulation(model: InterfaceModel, protocol: Protocol, progress: Callable[[i
 
     def layer_polarisation(jlocs: tuple[float, float]) -> Generator[_Request, list[LayerSolution], list[float]]:
         """:func:`electrode_polarisation` of both interlayer electrodes: yields their solve request (one batched call)."""
-        s2 = np.stack([electrodes[0].s, electrodes[1].s])
-        seed2 = np.stack([electrodes[0].seed, electrodes[1].seed])
         phi2 = np.array([[electrodes[0].phi], [electrodes[1].phi]])
         jl = np.array(jlocs)
         fc = np.array([electrodes[0].contact(model), electrodes[1].contact(model)])
@@ -496,7 +499,7 @@ def _simulation(model: InterfaceModel, protocol: Protocol, progress: Callable[[i
                         clipped = np.minimum(np.maximum(snew, 0.0), 1.0)
                         face_cur += float(np.sum((snew - clipped) * cap)) * FARADAY / (vm * dt)
                         snew = clipped
-                    e.s = snew
+                    e.s[:] = snew  # in place: e.s is a row of s2 (see below)
                     # a filled cell is metal: the Li front moves on into the next cell (growth from the front)
                     full = snew[:-1] >= 1.0 - 1e-12
                     if full.any():
