@@ -141,6 +141,16 @@ def _predict_batch(models: list[InterfaceModel], protocol: Protocol) -> list[CCD
     return out
 
 
+def _earlier(protocol: Protocol, hc: int, label: str, ccd: float | None, failing: float | None,
+             mode: str | None) -> tuple[float | None, float | None, str | None]:
+    """(ccd, failing, mode) with a failure in half cycle ``hc`` taken when its step is below the failing one so far."""
+    j = float(abs(protocol.current_density[hc]))
+    if failing is None or failing > j * (1 + 1e-9):
+        k = int(protocol.step[hc])
+        return (None if k == 0 else float(protocol.step_currents[k - 1])), j, label
+    return ccd, failing, mode
+
+
 def _judge(model: InterfaceModel, protocol: Protocol, sim: Simulation) -> CCDPrediction:
     """The CCD and short detectors' verdict on a simulated record, with the simulator's own failure as the fallback."""
     import numpy as np
@@ -184,23 +194,12 @@ def _judge(model: InterfaceModel, protocol: Protocol, sim: Simulation) -> CCDPre
             short = None
         if short is not None and short.failure_half_cycle_ is not None and (
                 short.short_detected_ or protocol.kind == "cycling"):
-            hc_s = int(short.failure_half_cycle_)
-            j_s = float(abs(protocol.current_density[hc_s]))
-            if failing is None or failing > j_s * (1 + 1e-9):
-                k = int(protocol.step[hc_s])
-                failing = j_s
-                ccd = None if k == 0 else float(protocol.step_currents[k - 1])
-                mode = f"{short.criterion_} (short detector)"
-    hc = sim.failure_half_cycle
-    if hc is not None:
+            ccd, failing, mode = _earlier(protocol, int(short.failure_half_cycle_), f"{short.criterion_} (short detector)",
+                                          ccd, failing, mode)
+    if sim.failure_half_cycle is not None:
         # the simulator's own failure (short / cut-off) is a failure at its step even where the detectors cannot see it
         # (the first step of a staircase, or a one-step cycling protocol, has no healthy reference to compare with)
-        j_sim = float(abs(protocol.current_density[hc]))
-        if failing is None or failing > j_sim * (1 + 1e-9):
-            k = int(protocol.step[hc])
-            failing = j_sim
-            ccd = None if k == 0 else float(protocol.step_currents[k - 1])
-            mode = f"{sim.failure_mode} (simulated)"
+        ccd, failing, mode = _earlier(protocol, sim.failure_half_cycle, f"{sim.failure_mode} (simulated)", ccd, failing, mode)
     return CCDPrediction(
         ccd_A_m2=ccd,
         failing_current_density_A_m2=failing,
