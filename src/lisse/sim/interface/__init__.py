@@ -30,7 +30,6 @@ if TYPE_CHECKING:
     from lisse.sim.interface.model import (
         InterfaceModel,
         advance_void_volume,
-        void_face_wiring_current,
         build_model,
         contact_closure,
         contact_loss_time,
@@ -38,6 +37,7 @@ if TYPE_CHECKING:
         creep_strain_rate,
         critical_stripping_current,
         flaw_critical_pressure,
+        void_face_wiring_current,
     )
     from lisse.sim.interface.predict import CCDPrediction, nucleation_onset, predict_ccd
     from lisse.sim.interface.protocol import Protocol, cycling_protocol, staircase

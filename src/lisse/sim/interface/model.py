@@ -56,6 +56,24 @@ stripping current is 0. Closed forms::
     df/dt = f v_diff / lambda + eps_dot_s(p_eff) f^(1-n)  at rest; each part alone integrates to
     f = f0 exp(v_diff t / lambda)  and  f^n = f0^n + n eps_dot_s(p_eff) t          (:func:`contact_closure`)
 
+Plating refills the voids only where their floor can take Li (Kasemchainan 2019: on a bare interface voids made on
+stripping are not filled by plating and accumulate; plated Li at the contacts pushes the Li metal back instead). At
+an interlayer whose electron conductor is wired to the Li at the contacts, the layer's face inside a void is an
+electrode too: carbon lithiates above the Li plating potential, so the face takes Li without a separate nucleation
+barrier, and plated Li covers the void floors in proportion to their area share ``1 - f_c`` (Wang2024: Li plated into
+the pores of the mixed layer stays wired and the contact recovers, 800 -> 150 ohm)::
+
+    d delta/dt = ... - (1 - f_c) r_p,   r_p = j_face V_m / F   (while plating, face wired)
+
+so at zero supply ``delta = delta0 exp(-r_p t/lambda)``: one void depth of plated Li closes 63 % of the voids. The face
+is wired while Li fills its first pores (not as a filament) or while the layer's electrons reach the middle of a void
+of width lambda through a face sheet of thickness lambda (assumed), i.e. the ohmic penetration depth
+``sqrt(sigma_e lambda b/j)`` of a sheet electrode with Tafel slope ``b = RT/(alpha F)`` (Newman and Tobias 1962) is at
+least ``lambda/2``: ``j <= j_wire = 4 sigma_e b/lambda`` (:func:`void_face_wiring_current`; 0.14 mA/cm2 for the ionic
+LNI-0.5CNT, 58 mA/cm2 for LNI-5CNT). On a wired face plated Li spreads and is not pushed into the pores as a filament.
+A bare interface (no interlayer) is never wired here: an electron-conducting surface stratum (e.g. Su2024's Li9Al4 in
+LACSS) would be, but the materials library holds no electronic conductivity for one.
+
 Current focusing: the remaining contact carries ``j / f_c``; its charge-transfer overpotential follows the one
 Butler–Volmer law (:mod:`lisse.electrochem`) with the geometric exchange current ``i0``; the constriction
 (spreading) resistance of contact spots of radius ``lambda/2`` adds ``pi (lambda/2) (1 - sqrt f_c)^1.5 / (2 sigma f_c)``
@@ -78,6 +96,8 @@ Krauskopf et al., ACS Appl. Mater. Interfaces 11, 14463 (2019), doi:10.1021/acsa
 Porz et al., Adv. Energy Mater. 7, 1701003 (2017), doi:10.1002/aenm.201701003.
 Monroe and Newman, J. Electrochem. Soc. 152, A396 (2005), doi:10.1149/1.1850854.
 Greenwood, Br. J. Appl. Phys. 17, 1621 (1966), doi:10.1088/0508-3443/17/12/310.
+Newman and Tobias, J. Electrochem. Soc. 109, 1183 (1962), doi:10.1149/1.2425269 (penetration depth of a porous / sheet electrode).
+Wang et al., Nat. Energy 9 (2024), doi:10.1038/s41560-023-01426-1.
 Herring, J. Appl. Phys. 21, 301 (1950); Mullins, J. Appl. Phys. 30, 77 (1959) (flattening by volume diffusion).
 Xu et al., Proc. Natl. Acad. Sci. USA 114, 57 (2017) (size-dependent strength of Li; digits not verified here).
 Herbert et al., J. Mater. Res. 33, 1347 (2018) (nanoindentation of Li films; digits not verified here).
