@@ -59,8 +59,9 @@ stripping current is 0. Closed forms::
 Plating refills the voids only where their floor can take Li (Kasemchainan 2019: on a bare interface voids made on
 stripping are not filled by plating and accumulate; plated Li at the contacts pushes the Li metal back instead). At
 an interlayer whose electron conductor is wired to the Li at the contacts, the layer's face inside a void is an
-electrode too: carbon lithiates above the Li plating potential, so the face takes Li without a separate nucleation
-barrier, and plated Li covers the void floors in proportion to their area share ``1 - f_c`` (Wang2024: Li plated into
+electrode too: carbon lithiates above the Li plating potential and lithiated carbon is wetted by Li (Duan et al.
+2020: graphite is lithiophobic or superlithiophilic depending on the local redox potential, C6 -> LiC6), so the face
+takes Li without a separate nucleation barrier, and plated Li covers the void floors in proportion to their area share ``1 - f_c`` (Wang2024: Li plated into
 the pores of the mixed layer stays wired and the contact recovers, 800 -> 150 ohm)::
 
     d delta/dt = ... - (1 - f_c) r_p,   r_p = j_face V_m / F   (while plating, face wired)
@@ -98,6 +99,7 @@ Monroe and Newman, J. Electrochem. Soc. 152, A396 (2005), doi:10.1149/1.1850854.
 Greenwood, Br. J. Appl. Phys. 17, 1621 (1966), doi:10.1088/0508-3443/17/12/310.
 Newman and Tobias, J. Electrochem. Soc. 109, 1183 (1962), doi:10.1149/1.2425269 (penetration depth of a porous / sheet electrode).
 Wang et al., Nat. Energy 9 (2024), doi:10.1038/s41560-023-01426-1.
+Duan et al., Natl. Sci. Rev. 7, 1208 (2020), doi:10.1093/nsr/nwz222 (lithiated graphite is lithiophilic).
 Herring, J. Appl. Phys. 21, 301 (1950); Mullins, J. Appl. Phys. 30, 77 (1959) (flattening by volume diffusion).
 Xu et al., Proc. Natl. Acad. Sci. USA 114, 57 (2017) (size-dependent strength of Li; digits not verified here).
 Herbert et al., J. Mater. Res. 33, 1347 (2018) (nanoindentation of Li films; digits not verified here).
@@ -870,8 +872,9 @@ def void_face_wiring_current(model: InterfaceModel) -> float:
 
         j <= j_wire = 4 sigma_e b / lambda
 
-    Below it the plated Li covers the void faces (carbon lithiates above the Li plating potential, so a wired CNT face
-    takes Li without a separate nucleation barrier) and plating refills the voids; above it the void faces stay bare.
+    Below it the plated Li covers the void faces (carbon lithiates above the Li plating potential and lithiated carbon
+    is lithiophilic, Duan et al. 2020, so a wired CNT face takes Li without a separate nucleation barrier) and plating
+    refills the voids; above it the void faces stay bare.
     LNI-0.5CNT (6.7e-8 S/cm) gives 0.14 mA/cm2, LNI-5CNT (2.8e-5 S/cm) 58 mA/cm2 at lambda = 1 um.
 
     Parameters
@@ -887,6 +890,7 @@ def void_face_wiring_current(model: InterfaceModel) -> float:
     References
     ----------
     Newman and Tobias, J. Electrochem. Soc. 109, 1183 (1962), doi:10.1149/1.2425269.
+    Duan et al., Natl. Sci. Rev. 7, 1208 (2020), doi:10.1093/nsr/nwz222.
     Wang et al., Nat. Energy 9 (2024), doi:10.1038/s41560-023-01426-1.
     """
     if not model.has_interlayer:
