@@ -56,6 +56,25 @@ stripping current is 0. Closed forms::
     df/dt = f v_diff / lambda + eps_dot_s(p_eff) f^(1-n)  at rest; each part alone integrates to
     f = f0 exp(v_diff t / lambda)  and  f^n = f0^n + n eps_dot_s(p_eff) t          (:func:`contact_closure`)
 
+Plating refills the voids only where their floor can take Li (Kasemchainan 2019: on a bare interface voids made on
+stripping are not filled by plating and accumulate; plated Li at the contacts pushes the Li metal back instead). At
+an interlayer whose electron conductor is wired to the Li at the contacts, the layer's face inside a void is an
+electrode too: carbon lithiates above the Li plating potential and lithiated carbon is wetted by Li (Duan et al.
+2020: graphite is lithiophobic or superlithiophilic depending on the local redox potential, C6 -> LiC6), so the face
+takes Li without a separate nucleation barrier, and plated Li covers the void floors in proportion to their area share ``1 - f_c`` (Wang2024: Li plated into
+the pores of the mixed layer stays wired and the contact recovers, 800 -> 150 ohm)::
+
+    d delta/dt = ... - (1 - f_c) r_p,   r_p = j_face V_m / F   (while plating, face wired)
+
+so at zero supply ``delta = delta0 exp(-r_p t/lambda)``: one void depth of plated Li closes 63 % of the voids. The face
+is wired while Li fills its first pores (not as a filament) or while the layer's electrons reach the middle of a void
+of width lambda through a face sheet of thickness lambda (assumed), i.e. the ohmic penetration depth
+``sqrt(sigma_e lambda b/j)`` of a sheet electrode with Tafel slope ``b = RT/(alpha F)`` (Newman and Tobias 1962) is at
+least ``lambda/2``: ``j <= j_wire = 4 sigma_e b/lambda`` (:func:`void_face_wiring_current`; 0.14 mA/cm2 for the ionic
+LNI-0.5CNT, 58 mA/cm2 for LNI-5CNT). On a wired face plated Li spreads and is not pushed into the pores as a filament.
+A bare interface (no interlayer) is never wired here: an electron-conducting surface stratum (e.g. Su2024's Li9Al4 in
+LACSS) would be, but the materials library holds no electronic conductivity for one.
+
 Current focusing: the remaining contact carries ``j / f_c``; its charge-transfer overpotential follows the one
 Butler–Volmer law (:mod:`lisse.electrochem`) with the geometric exchange current ``i0``; the constriction
 (spreading) resistance of contact spots of radius ``lambda/2`` adds ``pi (lambda/2) (1 - sqrt f_c)^1.5 / (2 sigma f_c)``
@@ -78,6 +97,9 @@ Krauskopf et al., ACS Appl. Mater. Interfaces 11, 14463 (2019), doi:10.1021/acsa
 Porz et al., Adv. Energy Mater. 7, 1701003 (2017), doi:10.1002/aenm.201701003.
 Monroe and Newman, J. Electrochem. Soc. 152, A396 (2005), doi:10.1149/1.1850854.
 Greenwood, Br. J. Appl. Phys. 17, 1621 (1966), doi:10.1088/0508-3443/17/12/310.
+Newman and Tobias, J. Electrochem. Soc. 109, 1183 (1962), doi:10.1149/1.2425269 (penetration depth of a porous / sheet electrode).
+Wang et al., Nat. Energy 9 (2024), doi:10.1038/s41560-023-01426-1.
+Duan et al., Natl. Sci. Rev. 7, 1208 (2020), doi:10.1093/nsr/nwz222 (lithiated graphite is lithiophilic).
 Herring, J. Appl. Phys. 21, 301 (1950); Mullins, J. Appl. Phys. 30, 77 (1959) (flattening by volume diffusion).
 Xu et al., Proc. Natl. Acad. Sci. USA 114, 57 (2017) (size-dependent strength of Li; digits not verified here).
 Herbert et al., J. Mater. Res. 33, 1347 (2018) (nanoindentation of Li films; digits not verified here).
@@ -112,6 +134,7 @@ __all__ = [
     "contact_closure",
     "contact_loss_time",
     "advance_void_volume",
+    "void_face_wiring_current",
     "flaw_critical_pressure",
 ]
 
@@ -705,13 +728,15 @@ def supply_velocity(contact_fraction: float, model: InterfaceModel) -> float:
 
 
 def _advance_void(delta: float, removal: float, dt: float, v_lim: float, lam: float, delta_max: float,
-                  creep_rate: float = 0.0, n: float = 1.0) -> float:
-    """Step of ``d delta/dt = removal - f v_lim - lam creep_rate f^(1-n)`` (f = 1 - delta/lam), clipped to [0, delta_max].
+                  creep_rate: float = 0.0, n: float = 1.0, refill: float = 0.0) -> float:
+    """Step of ``d delta/dt = removal - f v_lim - (1 - f) refill - lam creep_rate f^(1-n)`` (f = 1 - delta/lam), clipped.
 
-    Lie splitting of two exact solutions: the linear part (monotone trajectories, so the clip is exact), then the
-    void-scale creep at the contact stress, ``f^n -> f^n + n creep_rate dt``.
+    ``refill`` [m/s] is the plating velocity at a Li-covered (wired) interlayer face: Li plates on the void faces in
+    proportion to their area share ``1 - f`` (0 on a bare interface and while stripping). Lie splitting of two exact
+    solutions: the affine part (monotone trajectories, so the clip to [0, delta_max] is exact), then the void-scale creep
+    at the contact stress, ``f^n -> f^n + n creep_rate dt``.
     """
-    delta = _advance_linear(delta, removal, dt, v_lim, lam, delta_max)
+    delta = _advance_affine(delta, removal - v_lim, (v_lim - refill) / lam, dt, delta_max)
     if creep_rate > 0.0 and delta > 0.0:
         f = 1.0 - delta / lam
         f = (f**n + n * creep_rate * dt) ** (1.0 / n)
@@ -719,12 +744,10 @@ def _advance_void(delta: float, removal: float, dt: float, v_lim: float, lam: fl
     return delta
 
 
-def _advance_linear(delta: float, removal: float, dt: float, v_lim: float, lam: float, delta_max: float) -> float:
-    """Exact step of ``d delta/dt = removal - (1 - delta/lam) v_lim`` clipped to [0, delta_max] (monotone trajectories)."""
-    a = removal - v_lim
-    b = v_lim / lam
+def _advance_affine(delta: float, a: float, b: float, dt: float, delta_max: float) -> float:
+    """Exact step of ``d delta/dt = a + b delta`` clipped to [0, delta_max] (monotone trajectories, so the clip is exact)."""
     x = b * dt
-    if x < 1e-12:
+    if abs(x) < 1e-12:
         new = delta + (a + b * delta) * dt
     else:
         c = delta + a / b
@@ -732,14 +755,17 @@ def _advance_linear(delta: float, removal: float, dt: float, v_lim: float, lam: 
     return min(max(new, 0.0), delta_max)
 
 
-@quantity_args(delta="m", stripping_current="A/m2", dt="s")
-def advance_void_volume(delta: float, stripping_current: float, dt: float, model: InterfaceModel) -> float:
-    """Void volume per area after ``dt`` under the contact law ``d delta/dt = r - f_c v_diff - f_c v_creep(p_eff/f_c)``.
+@quantity_args(delta="m", stripping_current="A/m2", dt="s", refill_current="A/m2")
+def advance_void_volume(delta: float, stripping_current: float, dt: float, model: InterfaceModel,
+                        refill_current: float = 0.0) -> float:
+    """Void volume per area after ``dt`` under the contact law ``d delta/dt = r - f_c v_diff - (1 - f_c) r_p - f_c v_creep(p_eff/f_c)``.
 
-    With ``f_c = 1 - delta/lambda`` the first part is linear, ``delta(t) = (delta0 + a/b) exp(b t) - a/b``,
-    ``a = r - v_diff``, ``b = v_diff/lambda``, clipped to ``[0, lambda (1 - min_contact)]`` (monotone trajectories, so
-    the clip is exact); then the creep part by its exact solution ``f^n -> f^n + n eps_dot_s(p_eff) dt`` (Lie splitting,
-    first order in dt; exact when either part vanishes).
+    With ``f_c = 1 - delta/lambda`` the first three terms are affine in delta, ``delta(t) = (delta0 + a/b) exp(b t) - a/b``,
+    ``a = r - v_diff``, ``b = (v_diff - r_p)/lambda``, clipped to ``[0, lambda (1 - min_contact)]`` (monotone trajectories,
+    so the clip is exact); then the creep part by its exact solution ``f^n -> f^n + n eps_dot_s(p_eff) dt`` (Lie
+    splitting, first order in dt; exact when either part vanishes). ``r_p = j_p V_m/F`` is the plating velocity at a
+    wired interlayer face (see the module notes): the void faces take their area share ``1 - f_c`` of it, so at rest
+    pressure apart voids close as ``delta(t) = delta0 exp(-r_p t/lambda)``.
 
     Parameters
     ----------
@@ -752,6 +778,9 @@ def advance_void_volume(delta: float, stripping_current: float, dt: float, model
         Time step [s], >= 0.
     model : InterfaceModel
         The interface model.
+    refill_current : float
+        Plating current density j_p [A/m2] at a Li-covered, electron-conducting interlayer face, >= 0 (0: a bare
+        interface, an interlayer face without Li, or stripping).
 
     Returns
     -------
@@ -761,15 +790,16 @@ def advance_void_volume(delta: float, stripping_current: float, dt: float, model
     Raises
     ------
     ParameterError
-        A negative ``delta``, ``stripping_current`` or ``dt``.
+        A negative ``delta``, ``stripping_current``, ``dt`` or ``refill_current``.
     """
-    for name, val in (("delta", delta), ("stripping_current", stripping_current), ("dt", dt)):
+    for name, val in (("delta", delta), ("stripping_current", stripping_current), ("dt", dt), ("refill_current", refill_current)):
         if not val >= 0:
             raise ParameterError(f"parameter '{name}' must be >= 0; got {val!r}")
     lam = model.values["void_size"]
     diff, creep_rate, n = _supply_terms(model)
-    removal = stripping_current * li_molar_volume() / FARADAY
-    return _advance_void(delta, removal, dt, diff, lam, lam * (1.0 - model.values["min_contact"]), creep_rate, n)
+    vm_f = li_molar_volume() / FARADAY
+    return _advance_void(delta, stripping_current * vm_f, dt, diff, lam, lam * (1.0 - model.values["min_contact"]), creep_rate, n,
+                         refill_current * vm_f)
 
 
 @quantity_args(current_density="A/m2")
@@ -852,6 +882,46 @@ def contact_closure(f0: float, time: float, model: InterfaceModel) -> float:
     diff, creep_rate, n = _supply_terms(model)
     f = min(1.0, f0 * math.exp(min(diff / model.values["void_size"] * time, 700.0)))
     return min(1.0, (f**n + n * creep_rate * time) ** (1.0 / n))
+
+
+def void_face_wiring_current(model: InterfaceModel) -> float:
+    """Plating current density [A/m2] up to which an interlayer's electrons reach the middle of a void at its face.
+
+    A void of width ``lambda`` between two contacts exposes the interlayer's face; the layer's electron conductor
+    (``sigma_e`` of the sub-layer that touches the Li), wired to the Li at the contacts, carries electrons laterally
+    through a face sheet of thickness ``lambda`` (assumed: the void scale) to the void face, where Li plates with Tafel
+    kinetics of slope ``b = RT/(alpha F)``. The ohmic penetration depth of such a sheet electrode,
+    ``l = sqrt(sigma_e lambda b / j)`` (Newman and Tobias 1962), reaches the void middle (``l >= lambda/2``) for::
+
+        j <= j_wire = 4 sigma_e b / lambda
+
+    Below it the plated Li covers the void faces (carbon lithiates above the Li plating potential and lithiated carbon
+    is lithiophilic, Duan et al. 2020, so a wired CNT face takes Li without a separate nucleation barrier) and plating
+    refills the voids; above it the void faces stay bare.
+    LNI-0.5CNT (6.7e-8 S/cm) gives 0.14 mA/cm2, LNI-5CNT (2.8e-5 S/cm) 58 mA/cm2 at lambda = 1 um.
+
+    Parameters
+    ----------
+    model : InterfaceModel
+        A model with an interlayer: supplies sigma_e [S/m] of its anode-side sub-layer, lambda [m], T [K] and alpha [-].
+
+    Returns
+    -------
+    float
+        j_wire [A/m2]; 0 without an interlayer.
+
+    References
+    ----------
+    Newman and Tobias, J. Electrochem. Soc. 109, 1183 (1962), doi:10.1149/1.2425269.
+    Duan et al., Natl. Sci. Rev. 7, 1208 (2020), doi:10.1093/nsr/nwz222.
+    Wang et al., Nat. Energy 9 (2024), doi:10.1038/s41560-023-01426-1.
+    """
+    if not model.has_interlayer:
+        return 0.0
+    v = model.values
+    sig_e = model.layers[0][3] if model.layers else v["interlayer_sigma_e"]
+    b = GAS_CONSTANT * v["temperature"] / (v["alpha"] * FARADAY)
+    return 4.0 * sig_e * b / v["void_size"]
 
 
 def flaw_critical_pressure(model: InterfaceModel) -> float:

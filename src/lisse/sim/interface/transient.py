@@ -49,6 +49,7 @@ from lisse.sim.interface.model import (
     contact_supply_limit,
     creep_strain_rate,
     flaw_critical_pressure,
+    void_face_wiring_current,
 )
 from lisse.sim.interface.protocol import Protocol
 from lisse.sim.interlayer.model import bv_overpotential
@@ -141,6 +142,14 @@ class _Electrode:
         v = model.values
         return max(1.0 - self.delta / v["void_size"], v["min_contact"])
 
+    def face_wired(self, j_plate: float, j_wire: float) -> bool:
+        """Whether the interlayer's faces inside the voids take plated Li at the plating current density ``j_plate`` [A/m2].
+
+        True when Li is spread over the face cell's pores (not a filament) or the layer's electrons reach the middle
+        of a void at this current (``j_plate <= j_wire``, :func:`lisse.sim.interface.model.void_face_wiring_current`).
+        """
+        return self.layer and self.phi >= 1.0 and (bool(self.s[0] > 0.0) or j_plate <= j_wire)
+
     def pore_li(self, eps: float) -> float:
         """Li volume per area inside the interlayer [m]."""
         return float(self.s @ self.h) * eps * self.phi if self.layer else 0.0
@@ -157,15 +166,16 @@ def _supply_function(model: InterfaceModel) -> Callable[[float], float]:
 
 
 def _contact_step(e: _Electrode, strip_rate: float, dt: float, model: InterfaceModel,
-                  terms: tuple[float, float, float] | None = None) -> None:
+                  terms: tuple[float, float, float] | None = None, refill: float = 0.0) -> None:
     """Step of the void volume under the contact law (:func:`~lisse.sim.interface.model.advance_void_volume`).
 
-    ``terms`` are the model's (v_diff, void-scale creep rate, n), evaluated once per simulation by the caller.
+    ``terms`` are the model's (v_diff, void-scale creep rate, n), evaluated once per simulation by the caller;
+    ``refill`` [m/s] is the plating velocity at a wired interlayer face (:meth:`_Electrode.face_wired`), else 0.
     """
     v = model.values
     lam = v["void_size"]
     diff, creep_rate, n = terms if terms is not None else _supply_terms(model)
-    e.delta = _advance_void(e.delta, strip_rate, dt, diff, lam, lam * (1.0 - v["min_contact"]), creep_rate, n)
+    e.delta = _advance_void(e.delta, strip_rate, dt, diff, lam, lam * (1.0 - v["min_contact"]), creep_rate, n, refill)
 
 
 def _carry_overflow(s: np.ndarray, cap: np.ndarray) -> np.ndarray:
@@ -388,6 +398,7 @@ def _simulation(model: InterfaceModel, protocol: Protocol, progress: Callable[[i
         eta_skip = critical_overpotential(gamma, theta_nuc, j0n, 1e-30 * n_c / float(np.sum(protocol.duration)), T)
     creep_1mpa = creep_strain_rate(MPA, model)
     supply_terms = _supply_terms(model)
+    j_wire = void_face_wiring_current(model) if model.has_interlayer else 0.0
     n_exp = v["creep_exponent"]
 
     npts = points_per_half_cycle
@@ -520,7 +531,9 @@ def _simulation(model: InterfaceModel, protocol: Protocol, progress: Callable[[i
                 # substep): on plating the contact recovers within the substep, so the focused current j/f_c is largest at
                 # its start, and judging it after the update would let a coarse step miss an event that a fine one finds
                 f = e.contact(model)
-                _contact_step(e, strip, dt, model, supply_terms)
+                # plating refills the voids where the layer's face inside them is wired (its area share 1 - f_c of the face current)
+                refill = face_cur * vm / FARADAY if face_cur > 0.0 and e.face_wired(jloc, j_wire) else 0.0
+                _contact_step(e, strip, dt, model, supply_terms, refill)
                 if shorted:
                     continue
                 if jloc > 0 and not e.layer:
@@ -535,7 +548,8 @@ def _simulation(model: InterfaceModel, protocol: Protocol, progress: Callable[[i
                     sol = e.sol
                     assert sol is not None  # set by electrode_polarisation (this substep, or the last one before a short)
                     # pore entry at the anode face by Li pushed into the pores (lithiophobic layer)
-                    if not e.entered and not e.seed[0]:
+                    # (not where the face is wired: plated Li spreads over the face instead of being pushed in as a filament)
+                    if not e.entered and not e.seed[0] and not e.face_wired(jloc, j_wire):
                         eta0 = abs(float(sol.eta[0]))
                         rate = jloc / f * vm / FARADAY / v["pore_radius"]
                         flow = MPA * (rate / creep_1mpa) ** (1.0 / n_exp)
