@@ -145,8 +145,10 @@ def _solve_batch(h: np.ndarray, sigma_e: np.ndarray, sigma_ion: np.ndarray, ai0:
     need = closed | (np.ones(nb, dtype=bool) if guess is None else np.isnan(guess[:, 0]))  # a NaN row: no guess
     eta_cf = None
     if need.any():
-        eta0 = np.array([bv_overpotential(float(i[b]), float(a0[b]), alpha, f_rt) if need[b] and a0[b] > 0 else 0.0
-                         for b in range(nb)])
+        eta0 = np.zeros(nb)
+        inv = need & (a0 > 0)
+        if inv.any():
+            eta0[inv] = bv_overpotential(i[inv], a0[inv], alpha, f_rt)
         eta_cf = eta0[:, None] - np.concatenate([np.zeros((nb, 1)), np.cumsum(d_si * i[:, None], axis=1)], axis=1)
         v_cf = -eta0 + np.sum(d_si, axis=1) * i + 0.5 * (h[:, 0] * rsi[:, 0] + h[:, -1] * rsi[:, -1]) * i
         if closed.all():

@@ -45,7 +45,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 from lisse.citations import Citation, add, register
 from lisse.constants import FARADAY, GAS_CONSTANT, ROOM_TEMPERATURE
@@ -478,14 +478,22 @@ def bv_current_and_derivative(eta: np.ndarray | float, i0: float, alpha: float, 
     return -i0 * y, -i0 * f_rt * dy
 
 
-def bv_overpotential(j: float, i0: float, alpha: float, f_rt: float) -> float:
+@overload
+def bv_overpotential(j: float, i0: float, alpha: float, f_rt: float) -> float: ...
+
+
+@overload
+def bv_overpotential(j: np.ndarray, i0: np.ndarray | float, alpha: float, f_rt: float) -> np.ndarray: ...
+
+
+def bv_overpotential(j: Any, i0: Any, alpha: float, f_rt: float) -> Any:
     """Invert Butler–Volmer: the eta [V] that carries ``j`` [A/m2] (cathodic positive); see :func:`lisse.electrochem.reduced_overpotential`.
 
     Parameters
     ----------
-    j : float
-        Deposition current density [A m-2], cathodic positive.
-    i0 : float
+    j : float or numpy.ndarray
+        Deposition current density [A m-2], cathodic positive (an array gives an array).
+    i0 : float or numpy.ndarray
         Exchange current density [A m-2], > 0.
     alpha : float
         Cathodic transfer coefficient [-] (dimensionless).
@@ -494,7 +502,7 @@ def bv_overpotential(j: float, i0: float, alpha: float, f_rt: float) -> float:
 
     Returns
     -------
-    float
+    float or numpy.ndarray
         eta [V] (negative for plating).
 
     Raises
@@ -506,9 +514,13 @@ def bv_overpotential(j: float, i0: float, alpha: float, f_rt: float) -> float:
     ----------
     Bard and Faulkner, Electrochemical Methods, 2nd ed. (Wiley, 2001), ch. 3 (Butler-Volmer, Tafel).
     """
-    if not i0 > 0:
+    import numpy as np
+
+    i0a = np.asarray(i0, dtype=float)
+    if not np.all(i0a > 0):
         raise ParameterError(f"parameter 'i0' must be positive to invert Butler-Volmer; got {i0!r}")
-    return float(reduced_overpotential(-j / i0, 1.0 - alpha, alpha)) / f_rt
+    eta = np.asarray(reduced_overpotential(-np.asarray(j, dtype=float) / i0a, 1.0 - alpha, alpha)) / f_rt
+    return float(eta) if eta.ndim == 0 else eta
 
 
 # ---------------------------------------------------------------------------------------------------
