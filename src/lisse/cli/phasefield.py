@@ -266,6 +266,7 @@ def run(args) -> dict:
         "front_roughness_um": im["front_roughness_m"] * 1e6,
         "fraction_deposited_at_electrolyte": im["fraction_deposited_at_electrolyte"],
         "li_inventory_error_rel": im["li_inventory_error_rel"],
+        "deposit_roughness_um": im.get("deposit_roughness_m", float("nan")) * 1e6,
         "electrolyte_band_um": im["electrolyte_band_m"] * 1e6,
         "penetration_any_um": im["penetration_any_m"] * 1e6,
         "li_plated_um": im["li_gained_m"] * 1e6,

@@ -7,7 +7,15 @@ index; ζ = 1 is Li metal. Definitions (all lengths in m):
   (face connectivity, ``scipy.ndimage.label``) to the anode's bottom face, linearly interpolated between
   cell centres. Li nucleated inside the layer but not yet connected does not move the front.
 * **Front position**: the mean of h over the columns.
-* **Front roughness**: the RMS of h − mean(h) over the columns (a sinusoid of amplitude a gives a/√2).
+* **Front roughness**: the RMS of h − mean(h) over the columns (a sinusoid of amplitude a gives a/√2): the
+  roughness of the anode's own front, where tips grow ([Wang2024]'s ionic layer).
+* **Deposit height** H(x) and **deposit roughness**: H(x) is the top face of the highest cell with ζ > ½ in
+  column x, whether or not that Li is connected to the anode; the deposit roughness is the RMS of H − mean(H).
+  This is the plating front of ALL the Li: [Wang2024] call plating "flat" when Li fills the layer from the
+  anode as one even front (their mixed LNI–5 % CNT layer, nucleation confined near the anode); in their
+  electronic layer Li is deposited at the electrolyte face, a second front, and a column holding Li at the
+  face has its plating front there. The anode-connected front roughness alone calls that layer flat because
+  little Li reaches its anode side, which is not what "flat plating" means; the deposit roughness counts it.
 * **Maximum penetration**: max(0, max_x h(x) − y_ref), with y_ref the layer's bottom (the initial
   anode surface); with ``connected=False`` the deepest cell with ζ > ½ anywhere (e.g. Li nucleated at
   the electrolyte face).
@@ -32,6 +40,8 @@ __all__ = [
     "front_heights",
     "front_position",
     "front_roughness",
+    "deposit_heights",
+    "deposit_roughness",
     "max_penetration",
     "fraction_deposited_at_electrolyte",
     "li_inventory_error",
@@ -135,6 +145,63 @@ def front_roughness(zeta, dx: float) -> float:
         Roughness [m] (a sinusoidal front of amplitude a: a/√2).
     """
     h = front_heights(zeta, dx)
+    return float(np.sqrt(np.mean((h - h.mean()) ** 2)))
+
+
+def deposit_heights(zeta, dx: float) -> np.ndarray:
+    """Height H [m] of the top of all Li (ζ > ½, connected to the anode or not) in every lateral column.
+
+    See the module notes: the plating front of all the Li, a second front at the electrolyte face included.
+
+    Parameters
+    ----------
+    zeta : numpy.ndarray
+        Li phase field ζ [-] (dimensionless), shape (ny, nx) or (ny, nx, nz), axis 0 = growth.
+    dx : float
+        Grid spacing [m].
+
+    Returns
+    -------
+    numpy.ndarray
+        H per column [m] (the top face of the highest cell with ζ > ½; 0 where a column holds no Li), shape
+        (nx,) or (nx, nz).
+
+    Raises
+    ------
+    ParameterError
+        ``zeta`` not a finite 2D/3D array or ``dx`` not positive.
+    """
+    z = _field(zeta)
+    check_positive(dx, "dx", "m")
+    ny = z.shape[0]
+    li = (z > 0.5).reshape(ny, -1)
+    top = np.where(li.any(axis=0), ny - np.argmax(li[::-1], axis=0), 0)
+    return (top * float(dx)).reshape(z.shape[1:])
+
+
+def deposit_roughness(zeta, dx: float) -> float:
+    """RMS roughness of the plating front of all Li, sqrt(mean_x (H − mean H)²) [m] (:func:`deposit_heights`).
+
+    Parameters
+    ----------
+    zeta : numpy.ndarray
+        Li phase field ζ [-] (dimensionless), axis 0 = growth.
+    dx : float
+        Grid spacing [m].
+
+    Returns
+    -------
+    float
+        Roughness [m]; equal to :func:`front_roughness` (to a cell) when all Li is connected to the anode.
+
+    References
+    ----------
+    Wang et al., Lithium anode interlayer design for all-solid-state lithium-metal batteries, Nat. Energy 9 (2024), doi:10.1038/s41560-023-01426-1.
+    """
+    from lisse.citations import register
+
+    register("Wang2024")
+    h = deposit_heights(zeta, dx)
     return float(np.sqrt(np.mean((h - h.mean()) ** 2)))
 
 
@@ -309,7 +376,8 @@ def interface_metrics(zeta, zeta0, dx: float, *, layer_bottom: float, layer_top:
     Returns
     -------
     dict
-        ``front_mean_m``, ``front_roughness_m``, ``penetration_m``, ``penetration_any_m`` (not only the
+        ``front_mean_m``, ``front_roughness_m`` (anode-connected front), ``deposit_roughness_m`` (plating front of all
+        Li, :func:`deposit_roughness`), ``penetration_m``, ``penetration_any_m`` (not only the
         connected front), ``fraction_deposited_at_electrolyte``, ``electrolyte_band_m``,
         ``li_gained_m``, ``li_faraday_m`` (Q V_m/(zF) alone), ``li_inflow_m`` (the stated ``inflow``),
         ``li_inventory_error_rel`` ((gained − Faraday − inflow)/(Faraday + inflow)), ``deposit_centroid_m`` (mean height
@@ -334,6 +402,7 @@ def interface_metrics(zeta, zeta0, dx: float, *, layer_bottom: float, layer_top:
     return {
         "front_mean_m": float(h.mean()),
         "front_roughness_m": float(np.sqrt(np.mean((h - h.mean()) ** 2))),
+        "deposit_roughness_m": deposit_roughness(z, dx),
         "penetration_m": max(0.0, float(h.max()) - float(layer_bottom)),
         "penetration_any_m": max_penetration(z, dx, layer_bottom, connected=False),
         "fraction_deposited_at_electrolyte": fraction_deposited_at_electrolyte(z, z0, dx, layer_top, b),

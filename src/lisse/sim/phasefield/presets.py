@@ -78,6 +78,7 @@ _LNI = {
     "contact_angle_deg": 90.0,  # assumed neutral wetting of Li on LNI-CNT (no measured angle)
     "stack_pressure": 1e6,  # Pa, Wang2024 (~1 MPa)
     "nucleation_overpotential": 0.03,  # V, assumed (electrodeposition.SOURCES)
+    "nucleation_width": 0.005,  # V
     "b_ratio": 5.0,
     "potential_every": 4,
     "frames": 24,
@@ -260,6 +261,7 @@ def _setup_electrodeposition(s: dict) -> RunSetup:
                              electrolyte_sigma_ion=lni.si("ionic_conductivity"), seed=int(s["seed"]))
     params = {"exchange_current_density": float(s["exchange_current_density"]), "contact_angle": f"{float(s['contact_angle_deg'])} deg",
               "stack_pressure": float(s["stack_pressure"]), "nucleation_overpotential": float(s["nucleation_overpotential"]),
+              "nucleation_width": float(s.get("nucleation_width", 0.005)),
               "b_ratio": float(s["b_ratio"])}
     solver = ElectrodepositionSolver(micro, params, current_density=float(s["current_density"]), potential_every=int(s["potential_every"]))
     # galvanostatic: the time that passes the charge of the requested dense-Li thickness (Faraday)
