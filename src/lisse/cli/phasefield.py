@@ -126,6 +126,7 @@ def _run_sweep(args) -> dict:
 
 
 def run(args) -> dict:
+    import math
     import time
     from pathlib import Path
     from typing import Any
@@ -299,6 +300,13 @@ def run(args) -> dict:
     for key in ("focusing_factor", "calibrated_parameters"):  # electrodeposition runs: state them (no circular validation)
         if key in im:
             result[key] = im[key]
+    if "penetration_regime" in im:  # pore entry: driving pressure vs capillary entry pressure, and the regime boundary
+        result["penetration_regime"] = im["penetration_regime"]
+        result["stack_pressure_MPa"] = float(getattr(solver, "pressure", 0.0)) * 1e-6
+        for key in ("entry_pressure", "driving_pressure", "critical_stack_pressure"):
+            v = float(im[f"{key}_Pa"])
+            result[f"{key}_MPa"] = v * 1e-6 if math.isfinite(v) else None
+        result["entry_width_um"] = float(im["entry_width_m"]) * 1e6
     return result
 
 
@@ -352,4 +360,14 @@ def render(result) -> str:
             f"{fmt(result['electrolyte_band_um'], 3)} µm of the electrolyte face {fmt(result['fraction_deposited_at_electrolyte'], 3)}, "
             f"Li inventory error {fmt(result['li_inventory_error_rel'], 3)} (vs Faraday)\n"
             f"  mean front {result['front_mean_um']:.3f} µm, pore fill {result['pore_fill']:.2f}, "
-            f"{eta}\n  files: {result['files'].get('csv')}")
+            f"{eta}\n{_regime_line(result)}  files: {result['files'].get('csv')}")
+
+
+def _regime_line(result) -> str:
+    if "penetration_regime" not in result:
+        return ""
+    crit = result.get("critical_stack_pressure_MPa")
+    return (f"  pore entry: {result['penetration_regime']} (driving {fmt(result['driving_pressure_MPa'], 3)} MPa = stack "
+            f"{fmt(result['stack_pressure_MPa'], 3)} MPa + plating; entry pressure {fmt(result['entry_pressure_MPa'], 3)} MPa at the "
+            f"{fmt(result['entry_width_um'] * 1e3, 3)} nm throat; Li enters above a stack pressure of "
+            f"{fmt(crit, 3) if crit is not None else 'none'} MPa)\n")

@@ -363,6 +363,7 @@ class ElectrodepositionSolver:
         self._lu_s = np.ones(0)
         self._lu_iters = 0
         self._perm: np.ndarray | None = None
+        self._entry_width: float | None = None  # breakthrough pore width of the layer (pore_entry), computed once
         if self.current_density > 0:
             self.update_potential()
         self._update_islands()
@@ -864,8 +865,48 @@ class ElectrodepositionSolver:
         m["focusing_factor"] = self.focusing_factor()
         m["charge_balance_error"] = self.charge_balance_error
         m["reservoir_inflow_m"] = self.reservoir_inflow_m
+        m.update(self.pore_entry())
         m["calibrated_parameters"] = {}
         return m
+
+    def pore_entry(self) -> dict:
+        """Whether Li can enter the layer's pores: :func:`penetration_regime` at the layer's breakthrough width.
+
+        The width is the widest path across the layer (:func:`lisse.sim.phasefield.metrics.entry_width` of the free
+        space 1 − φ_g); the driving pressure is the stack pressure plus zF|η|/V_m with η the Butler–Volmer plating
+        overpotential of a flat front at the applied current (the meniscus is a reaction site: Li plates there).
+
+        Returns
+        -------
+        dict
+            ``penetration_regime`` ("wicking", "pressure-driven" or "blocked"), ``entry_width_m``, ``entry_pressure_Pa``,
+            ``driving_pressure_Pa``, ``plating_overpotential_V`` and ``critical_stack_pressure_Pa`` (the regime
+            boundary: the stack pressure above which Li enters, max(0, p_c − zF|η|/V_m); 0 when θ ≤ 90°).
+        """
+        from lisse.electrochem import butler_volmer_overpotential
+        from lisse.sim.phasefield.metrics import entry_width
+
+        if self._entry_width is None:
+            y0 = float(getattr(self.micro, "layer_bottom", 0.0))
+            y1 = float(getattr(self.micro, "layer_top", self.zeta.shape[0] * self.dx))
+            self._entry_width = entry_width(1.0 - self.solid, self.dx, layer_bottom=y0, layer_top=y1)
+        w = float(self._entry_width)
+        p = self.p
+        al = p["transfer_coefficient"]
+        eta = (float(butler_volmer_overpotential(-self.current_density, p["exchange_current_density"], 1.0 - al, al, p["temperature"]))
+               if self.current_density > 0 else 0.0)
+        theta = math.degrees(p["contact_angle"])
+        electro = FARADAY * abs(eta) / self.molar_volume
+        if w <= 0:  # no path of free cells crosses the layer at this resolution
+            wick = math.cos(p["contact_angle"]) >= 0
+            return {"penetration_regime": "wicking" if wick else "blocked", "entry_width_m": 0.0,
+                    "entry_pressure_Pa": 0.0 if wick else math.inf, "driving_pressure_Pa": self.pressure + electro,
+                    "plating_overpotential_V": eta, "critical_stack_pressure_Pa": 0.0 if wick else math.inf}
+        r = penetration_regime(w, theta, pressure=self.pressure, overpotential=eta, surface_energy=p["li_surface_energy"],
+                               molar_volume=self.molar_volume)
+        return {"penetration_regime": r["regime"], "entry_width_m": w, "entry_pressure_Pa": r["entry_pressure_Pa"],
+                "driving_pressure_Pa": r["driving_pressure_Pa"], "plating_overpotential_V": eta,
+                "critical_stack_pressure_Pa": max(0.0, r["entry_pressure_Pa"] - electro)}
 
     def state(self) -> dict:
         """Everything needed to continue the run (arrays and scalars, SI; no file I/O).
