@@ -15,7 +15,6 @@ import pytest
 from lisse.errors import ParameterError, ReaderError
 from lisse.io.phasefield import load_checkpoint, save_checkpoint
 from lisse.sim.phasefield.presets import setup_preset
-from lisse.sim.phasefield.solver import PhaseFieldSolver
 
 REPO = Path(__file__).resolve().parents[2]
 
