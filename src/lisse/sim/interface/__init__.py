@@ -18,8 +18,8 @@ from lisse._lazy import attach
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from lisse.sim.interface.calibration import CalibrationResult, calibrate
-    from lisse.sim.interface.coupling import focused_current_density, protrusion_focusing
     from lisse.sim.interface.cases import EXTRA_CASES, VALIDATION_CASES, ValidationCase, validation_case
+    from lisse.sim.interface.coupling import focused_current_density, protrusion_focusing
     from lisse.sim.interface.layer import LayerSolution, solve_layer
     from lisse.sim.interface.maps import (
         InterlayerDesign,
