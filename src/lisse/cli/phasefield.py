@@ -1,4 +1,4 @@
-"""``lisse phasefield``: Allen–Cahn simulation of Li growing into a lithiophilic or lithiophobic porous layer."""
+"""``lisse phasefield``: phase-field simulation of Li plating into a porous layer (wetting pair, LNI–CNT interlayers)."""
 
 from __future__ import annotations
 
@@ -9,10 +9,13 @@ NAME = "phasefield"
 PRESET_NAMES = ("lithiophilic", "lithiophobic", "lni-0.5cnt", "lni-5cnt", "lni-50cnt")
 HELP = "phase-field simulation of Li plating into a porous (interlayer) layer"
 DESCRIPTION = (
-    "Simulates Li electrodeposition from a flat Li electrode into a porous layer of particles with the "
-    "Allen–Cahn model of Wang et al., Nat. Energy 2024 [Wang2024] (double well, particle coupling, cross-gradient lithiophilicity, "
-    "Butler–Volmer driving force), coupled to the electric potential. The lithiophilic/lithiophobic presets share the layer, the "
-    "current and the plated capacity; only the contact angle of Li on the particles differs (30° vs 140°). The lni-* presets "
+    "Simulates Li electrodeposition from a flat Li electrode into a porous layer of particles with the phase field of "
+    "Wang et al., Nat. Energy 2024 [Wang2024] (double well, particle coupling, cross-gradient lithiophilicity) plated by "
+    "Butler–Volmer reactions coupled to an ionic and an electronic potential, Li tied to the charge passed (Faraday) and a "
+    "stack pressure. The lithiophilic/lithiophobic presets share the layer, the current, the plated capacity and the stack "
+    "pressure (1 MPa); only the contact angle of Li on the particles differs (30° vs 140°); the JSON states the pore-entry "
+    "regime (stack + plating pressure vs the Young–Laplace entry pressure of the layer's throat) and the stack pressure above "
+    "which Li enters. The lni-* presets "
     "plate Li into the three LNI–CNT interlayers of [Wang2024] (Li, interlayer solid with ionic and electronic conductivity, "
     "empty pores, dense electrolyte) at one current, capacity and pressure. "
     "Writes PNG snapshots, front.csv (front position and penetration depth vs time), an animated GIF and a "
@@ -38,8 +41,8 @@ def add_arguments(parser) -> None:
     from lisse.cli.common import add_quantity
 
     parser.add_argument("--preset", choices=list(PRESET_NAMES),
-                        help="ready-made run (required unless --sweep or --resume): the lithiophilic/lithiophobic pair (Allen–Cahn, "
-                             "one porous layer, contact angle differs) or the LNI–0.5/5/50 %% CNT interlayers of [Wang2024] (ionic, mixed, electronic)")
+                        help="ready-made run (required unless --sweep or --resume): the lithiophilic/lithiophobic pair (conserving "
+                             "electrodeposition, one porous layer, contact angle differs) or the LNI–0.5/5/50 %% CNT interlayers of [Wang2024] (ionic, mixed, electronic)")
     parser.add_argument("--out", required=True, help="output folder (created)")
     parser.add_argument("--resume", action="store_true", help="continue from OUT/checkpoint.npz")
     parser.add_argument("--overwrite", action="store_true",

@@ -116,11 +116,15 @@ def phasefield_stage(ctx: StageContext) -> StageResult:
                "deposit_centroid_um": im["deposit_centroid_m"] * 1e6,
                "li_inventory_error_rel": im["li_inventory_error_rel"], "reservoir_inflow_um": float(im.get("li_inflow_m", 0.0)) * 1e6,
                "front_mean_um": m["front_mean_m"] * 1e6,
-               "pore_fill": m["pore_fill"], "contact_angle_deg": angle, "time_s": run.solver.t}
+               "pore_fill": m["pore_fill"], "contact_angle_deg": angle, "time_s": run.solver.t,
+               # pore entry: stack + plating pressure vs the Young–Laplace entry pressure of the layer's throat
+               "penetration_regime": im.get("penetration_regime"),
+               "critical_stack_pressure_MPa": float(im.get("critical_stack_pressure_Pa", float("nan"))) * 1e-6}
         rows.append(row)
         for key in ("penetration_depth_um", "front_roughness_um", "deposit_roughness_um", "fraction_deposited_at_electrolyte",
                     "li_inventory_error_rel",
-                    "deepest_li_um", "deposit_centroid_um", "pore_fill", "contact_angle_deg"):
+                    "deepest_li_um", "deposit_centroid_um", "pore_fill", "contact_angle_deg", "penetration_regime",
+                    "critical_stack_pressure_MPa"):
             v = row[key]
             summary[f"{name}_{key}"] = None if isinstance(v, float) and not math.isfinite(v) else v
         if im.get("calibrated_parameters"):
@@ -147,17 +151,17 @@ def phasefield_stage(ctx: StageContext) -> StageResult:
     captions["phasefield_animation"] = "Animation of the runs side by side (same current, capacity and time per frame)."
     table = pd.DataFrame(rows)
     tables = {"phasefield_presets": table}
-    html = ("<p>Phase-field model of Li plating into an interlayer ([Wang2024]; Allen–Cahn with a Butler–Volmer driving "
-            "force after [Chen2015] for the lithiophilic/lithiophobic pair). All runs use the same current and plated "
+    html = ("<p>Phase-field model of Li plating into an interlayer ([Wang2024]; conserving electrodeposition model: ionic and "
+            "electronic potentials with Butler–Volmer sources, empty pores, stack pressure, Li tied to the charge passed). All "
+            "runs use the same current, stack pressure and plated "
             "capacity. Metrics: front roughness = RMS of the height of the anode-connected Li front over the width (where "
             "tips grow); deposit roughness = RMS of the height of the top of ALL Li in each column, connected or not (the "
             "plating front, a second front at the electrolyte face included: what 'flat plating' means in [Wang2024]); "
             "fraction at face = share of the newly deposited Li within 10 % of the layer thickness below the electrolyte "
             "face; deepest Li = height above the layer bottom of the farthest cell with ζ > ½ (nucleated or connected); "
             "deposit centroid = mean height of the new Li; reservoir exchange = Li that creeps in from (or is pushed back "
-            "into) the anode bulk below the domain (LNI runs; 0 for the Allen–Cahn pair); inventory error = (Li gained − "
-            "Faraday's Q V_m/F − reservoir exchange)/(Q V_m/F + reservoir exchange). The Allen–Cahn pair does not conserve Li: "
-            "its inventory error is the Li its non-conserved ζ failed to deposit. "
+            "into) the anode bulk below the domain; inventory error = (Li gained − "
+            "Faraday's Q V_m/F − reservoir exchange)/(Q V_m/F + reservoir exchange). "
             f"Grid {grid} cells per side.</p>")
     if all(p in presets for p in _LNI):
         by = {r["preset"]: r for r in rows}
