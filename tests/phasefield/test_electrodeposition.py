@@ -273,12 +273,18 @@ def test_lni_presets_one_parameter_set_electronic_at_the_electrolyte_mixed_near_
     assert f["lni-50cnt"] > 2.0 * max(f["lni-5cnt"], f["lni-0.5cnt"])
     assert f["lni-0.5cnt"] < 0.01  # no electrons, no Li away from the anode
     assert c["lni-5cnt"] < 0.5 * c["lni-50cnt"]
+    # the electronic layer's plating front of ALL Li is two-level (anode side + electrolyte face): far from flat, whereas
+    # its anode-connected front alone looks flattest because little Li reaches it (metrics module notes)
+    d = {k: v["deposit_roughness_m"] for k, v in res.items()}
+    assert d["lni-50cnt"] > 3.0 * max(d["lni-5cnt"], d["lni-0.5cnt"])
+    assert res["lni-50cnt"]["front_roughness_m"] < d["lni-50cnt"] / 3.0
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=False, reason="since dispersed nuclei no longer conduct (LI_PERCOLATION) the mixed layer keeps its Li at "
-                   "the anode and its front is nearly as rough as the ionic one (0.61 vs 0.71 um at grid 64); the former "
-                   "1.2x margin came from Li spread through the mixed layer. Wang2024's 'mixed flattest' is not reproduced yet")
+@pytest.mark.xfail(strict=False, reason="ionic vs mixed differ by less than their numerical and sampling error: grid 64 seed 1 "
+                   "front roughness 0.815 vs 0.796 um (0.738 vs 0.786 with potentials every step and max_dzeta 0.01); over seeds "
+                   "1-5 ionic is rougher in 4 of 5, by 1-20 %. At 1 mA/cm2 and i0 = 1 mA/cm2 over 1.5-15 um the Wagner number "
+                   "sigma_ion R_ct / L is 3-30: plating is kinetics-limited and tips are barely fed (see the report)")
 def test_lni_presets_ionic_front_roughest_by_a_margin(lni_metrics):
     r = {k: v["front_roughness_m"] for k, v in lni_metrics.items()}
     # Wang2024: the ionic layer grows tips from the anode
