@@ -32,9 +32,13 @@ import math
 
 import numpy as np
 
+from lisse.citations import Citation, add, register
 from lisse.constants import FARADAY
 from lisse.errors import ParameterError
 from lisse.params import check_positive
+
+add(Citation("Katz1986", "A. J. Katz, A. H. Thompson", "Quantitative prediction of permeability in porous rock",
+             "Phys. Rev. B 34, 8179-8181", 1986, "10.1103/PhysRevB.34.8179"))
 
 __all__ = [
     "front_heights",
@@ -199,8 +203,6 @@ def deposit_roughness(zeta, dx: float) -> float:
     ----------
     Wang et al., Lithium anode interlayer design for all-solid-state lithium-metal batteries, Nat. Energy 9 (2024), doi:10.1038/s41560-023-01426-1.
     """
-    from lisse.citations import register
-
     register("Wang2024")
     h = deposit_heights(zeta, dx)
     return float(np.sqrt(np.mean((h - h.mean()) ** 2)))
@@ -481,10 +483,6 @@ def entry_width(free, dx: float, *, layer_bottom: float, layer_top: float) -> fl
     """
     from scipy.ndimage import binary_dilation, distance_transform_edt, label
 
-    from lisse.citations import Citation, add, register
-
-    add(Citation("Katz1986", "A. J. Katz, A. H. Thompson", "Quantitative prediction of permeability in porous rock",
-                 "Phys. Rev. B 34, 8179-8181", 1986, "10.1103/PhysRevB.34.8179"))
     register("Katz1986")
     f = _field(free, "free") > 0.5
     check_positive(dx, "dx", "m")

@@ -267,10 +267,13 @@ def _setup_electrodeposition(s: dict) -> RunSetup:
     dx = float(s["dx"])
     mat = get_material(str(s["material"]))
     elyte = get_material(str(s.get("electrolyte_material", "LNI")))
-    extra = {"sigma_e": mat.si("electronic_conductivity")} if "electronic_conductivity" in mat.properties else {}  # else blocking
+    from lisse.sim.phasefield.microstructure import _BLOCKING_SIGMA_E
+
+    # the material's measured electronic conductivity, else electron-blocking (an ion conductor such as LLZTO)
+    sig_e = mat.si("electronic_conductivity") if "electronic_conductivity" in mat.properties else _BLOCKING_SIGMA_E
     micro = particle_packing((ny, nx), dx, float(s["porosity"]), float(s["particle_diameter"]),
                              layer=(float(s["layer_bottom"]), float(s["layer_top"])), sigma_ion=mat.si("ionic_conductivity"),
-                             electrolyte=True, electrolyte_sigma_ion=elyte.si("ionic_conductivity"), seed=int(s["seed"]), **extra)
+                             sigma_e=sig_e, electrolyte=True, electrolyte_sigma_ion=elyte.si("ionic_conductivity"), seed=int(s["seed"]))
     params = {"exchange_current_density": float(s["exchange_current_density"]), "contact_angle": f"{float(s['contact_angle_deg'])} deg",
               "stack_pressure": float(s["stack_pressure"]), "nucleation_overpotential": float(s["nucleation_overpotential"]),
               "nucleation_width": float(s.get("nucleation_width", 0.005)),
