@@ -26,6 +26,9 @@ from lisse.report.html import Markup
 
 _PRESETS = ("lni-0.5cnt", "lni-5cnt", "lni-50cnt", "lithiophilic", "lithiophobic")
 _LNI = ("lni-0.5cnt", "lni-5cnt", "lni-50cnt")  # ionic, mixed, electronic [Wang2024]
+#: Relative margin below which an ordering claim is within the model's resolution (measured: the potential/time schedule
+#: moves the LNI roughness by 5-10 % at grid 64, another particle packing (seed) by up to 20 %).
+_RESOLUTION = 0.10
 
 #: Options of the ``[phasefield]`` table.
 SCHEMA = {
@@ -173,25 +176,35 @@ def phasefield_stage(ctx: StageContext) -> StageResult:
             # "nearest the anode": its deepest Li (any ζ > ½, nucleated or connected) lies closest to the anode
             "mixed_nearest_anode": ("deepest_li_um", "lni-5cnt", "min"),
         }
-        claims, crow = {}, []
+        claims, crow, undecided = {}, [], []
         for claim, (col, who, sense) in spec.items():
             vals = {p: float(by[p][col]) for p in _LNI}
             others = [vals[p] for p in _LNI if p != who]
             ok = vals[who] > max(others) if sense == "max" else vals[who] < min(others)  # NaN: False (an unmet claim)
+            # margin: relative distance to the nearest competitor, positive when the claim holds
+            near = max(others) if sense == "max" else min(others)
+            margin = (vals[who] - near) / abs(near) * (1.0 if sense == "max" else -1.0) if near else float("nan")
+            decided = bool(abs(margin) >= _RESOLUTION) if math.isfinite(margin) else False
             claims[claim] = bool(ok)
+            if not decided:
+                undecided.append(claim)
             crow.append({"claim [Wang2024]": claim, "metric": col, "ionic LNI-0.5CNT": vals["lni-0.5cnt"],
-                         "mixed LNI-5CNT": vals["lni-5cnt"], "electronic LNI-50CNT": vals["lni-50cnt"], "holds": bool(ok)})
+                         "mixed LNI-5CNT": vals["lni-5cnt"], "electronic LNI-50CNT": vals["lni-50cnt"], "margin": margin,
+                         "holds": bool(ok), "beyond resolution": decided})
         summary["wang2024_ordering"] = claims
         summary["wang2024_ordering_holds"] = all(claims.values())
+        summary["wang2024_ordering_within_resolution"] = undecided
         tables["phasefield_ordering"] = pd.DataFrame(crow)
         html += ("<p>Ordering of [Wang2024] (ionic LNI–0.5 % CNT: roughest anode front; electronic LNI–50 % CNT: the most Li "
                  "at the electrolyte face; mixed LNI–5 % CNT: the flattest plating front of all Li, and its deepest Li nearest "
                  "the anode): "
                  f"{'reproduced' if summary['wang2024_ordering_holds'] else 'NOT fully reproduced'} in this run "
                  f"({sum(claims.values())} of {len(claims)} claims hold; the ordering table gives each claim's numbers). "
-                 "One microstructure (one seed): the ionic and mixed layers differ by less than the scatter between seeds "
-                 "(at 1 mA/cm² both plate kinetics-limited, Wagner number σ_ion R_ct/L ≈ 3–5 over the 15 µm layer), so those "
-                 "two layers' relative claims are not robust either way.</p>")
+                 f"A claim whose margin (relative distance to the nearest other layer) is below {_RESOLUTION:.0%} is within "
+                 "the model's resolution (the time schedule alone moves the roughness by 5–10 %, another particle packing by "
+                 f"up to 20 %): {', '.join(undecided) if undecided else 'none'}. The ionic and mixed layers plate alike here: at "
+                 "1 mA/cm² with i0 = 1 mA/cm² both are kinetics-limited (Wagner number σ_ion R_ct/L ≈ 3–5 over the 15 µm "
+                 "layer, ≈ 30 over a particle), so tips are barely fed.</p>")
     if opts["sweep"]:
         sw = transition_sweep([60, 90, 110, 115, 120, 125, 130, 160])
         figures["phasefield_sweep"] = sweep_figure(sw)
