@@ -136,7 +136,7 @@ def run(args) -> dict:
 
     import numpy as np
 
-    from lisse.errors import ParameterError
+    from lisse.errors import ParameterError, ReaderError
     from lisse.io.outputs import claim_output_folder, mark_output_files
     from lisse.io.phasefield import (
         REQUIRED_SETTINGS,
@@ -185,9 +185,12 @@ def run(args) -> dict:
             # the microstructure is seeded: rebuilding it from the stored settings gives the same one
             from lisse.sim.phasefield.electrodeposition import ElectrodepositionSolver
 
-            setup = setup_run({k: v for k, v in settings.items() if k not in _RUN_KEYS})
-            micro, layer = getattr(setup, "micro", None), setup.layer
-            solver = ElectrodepositionSolver.from_state(micro, data["state"])
+            try:  # a hand-edited checkpoint is the file's problem: name it
+                setup = setup_run({k: v for k, v in settings.items() if k not in _RUN_KEYS})
+                micro, layer = getattr(setup, "micro", None), setup.layer
+                solver = ElectrodepositionSolver.from_state(micro, data["state"])
+            except ParameterError as e:
+                raise ReaderError(f"{ckpt}: {e}") from None
         else:
             from lisse.sim.phasefield.solver import PhaseFieldSolver
 
