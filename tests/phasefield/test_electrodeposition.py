@@ -401,3 +401,19 @@ def test_nested_dissection_is_a_permutation_with_the_first_separator_last(shape)
     ax = int(np.argmax(shape))
     sep = np.take(np.arange(n).reshape(shape), [shape[ax] // 2], axis=ax).ravel()
     assert set(order[n - sep.size:]) == set(sep)  # the top-level separator is eliminated last
+
+
+def test_reaction_sites_close_when_a_cell_s_free_volume_is_full():
+    # volume constraint: Li fills at most the free (pore) volume 1 − φ_g of a cell, so a cell holding ζ = 1 − φ_g offers
+    # no site (exactly), while in free space a_Li keeps the equilibrium-profile density √2 ζ(1 − ζ)/δ · c_near
+    m = _porous_micro(shape=(40, 24))
+    s = ElectrodepositionSolver(m, current_density=10.0)
+    free = 1.0 - s.phi_g
+    wall = (s.solid > 0.2) & (s.solid < 0.8) & (s.electrolyte < 1e-6)
+    assert wall.sum() > 20
+    s.zeta = np.where(wall, free, s.zeta).astype(s.dtype)
+    a_li, a_nuc = s.site_densities()
+    assert np.all(a_li[wall] == 0.0) and np.all(a_nuc[wall] == 0.0)
+    z = np.clip(s.zeta.astype(float), 0.0, 1.0)
+    open_ = (s.phi_g == 0.0)
+    np.testing.assert_allclose(a_li[open_], (math.sqrt(2.0) / s.c.delta * z * (1.0 - z) * s._near_ion)[open_], rtol=1e-12, atol=0)
