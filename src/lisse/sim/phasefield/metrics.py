@@ -21,6 +21,8 @@ index; ζ = 1 is Li metal. Definitions (all lengths in m):
   the electrolyte face).
 * **Fraction deposited at the electrolyte face**: the newly deposited Li, max(ζ − ζ₀, 0), within the band
   y ≥ y_face − band below the electrolyte face y_face, over the newly deposited Li in the whole domain.
+* **Entry (breakthrough) width**: the widest disk/sphere that crosses the layer through its pores
+  (:func:`entry_width`); the capillary entry pressure of the layer is Young–Laplace at this throat.
 * **Li inventory error** (relative): (L − L_F)/L_F, with L = ∫(ζ − ζ₀) dV/A the planar-equivalent
   thickness of Li gained and L_F = Q V_m/(z F) the thickness Faraday's law gives for the charge Q passed
   per area (plus any stated inflow, e.g. creep through the boundary).
