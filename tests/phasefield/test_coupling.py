@@ -46,7 +46,7 @@ def test_1d_focused_tip_current_from_the_measured_roughness_matches_the_phase_fi
     f = protrusion_focusing(w, 2 * nx * dx, 10.0, 0.03, 10.0)
     assert f - 1.0 == pytest.approx(tip_over_mean - 1.0, rel=0.06)
     assert focused_current_density(10.0, 1.0, f) == pytest.approx(10.0 * tip_over_mean, rel=0.01)
-    assert focused_current_density("1 mA/cm2", 0.5, f) == pytest.approx(20.0 * f, rel=1e-12)  # j/f_c on half the contact
+    assert focused_current_density("1 mA/cm2", 0.5, f) == pytest.approx(20.0 * f, rel=1e-12)  # type: ignore[arg-type]  # units string
 
 
 def test_coupling_refuses_unphysical_inputs():
