@@ -68,7 +68,7 @@ def test_tiny_adhesion_workflow_end_to_end(tmp_path):
     from lisse.thermo import contact_angle
 
     assert r["contact_angle_deg"] == pytest.approx(contact_angle(w, r["li_surface_energy_J_m2"]).contact_angle_deg)
-    assert r["convergence"]["vacuum_vs_cutoff_A"][0] > r["convergence"]["vacuum_vs_cutoff_A"][1]
+    assert r["checks"]["vacuum_vs_cutoff_A"][0] > r["checks"]["vacuum_vs_cutoff_A"][1]
     assert "statement" in r["uncertainty"] and r["provenance"]["calculator"]["name"] == "chgnet"
     assert len(r["starts"]) == 2
 

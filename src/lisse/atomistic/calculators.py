@@ -1,4 +1,4 @@
-"""A small calculator contract and its adapters: CHGNet (default), SevenNet (optional), DFT from files.
+"""A small calculator contract and its adapters: CHGNet (default), SevenNet (optional), GPAW DFT (optional), DFT from files.
 
 Contract
 --------
@@ -7,7 +7,17 @@ Every backend is an :class:`AtomisticCalculator` with
 * ``info``: :class:`CalculatorInfo` (name, model, version, kind ``"ml"`` or ``"dft"``, cutoff in A,
   settings) — stored with every result as provenance, and used to refuse mixing energies from
   different calculators in one formula (:func:`check_same_calculator`);
-* ``ase_calculator()``: an ASE calculator (ML backends) used by :mod:`lisse.atomistic.relax`;
+* ``ase_calculator(atoms=None, purpose="energy")``: an ASE calculator used by :func:`lisse.atomistic.engine.run_job`.
+  ML backends ignore both arguments (one calculator for everything). A DFT backend builds one per structure
+  (k-point mesh and dipole layer depend on the cell) and per purpose: ``"relax"`` (position relaxation),
+  ``"relax_cell"`` (needs the stress), ``"scan"`` (cheap single points that only rank structures) and
+  ``"energy"`` (the energies that enter reported formulas);
+* ``prepare(atoms)`` / ``restore(atoms, token)``: adapt a structure to the backend before a calculation and undo it
+  after (GPAW: a slab becomes non-periodic along z, as its dipole layer requires); no-ops for ML backends;
+* ``final_single_point(purpose)``: whether the energy of a relaxation must be recomputed with the ``"energy"``
+  settings at the relaxed geometry (GPAW: LCAO relaxation, plane-wave energy);
+* ``checkpoint_every``: store the geometry of a running relaxation in the cache every this many steps (0: never),
+  so an interrupted relaxation resumes from its last geometry;
 * ``identity()``: a string that enters the content hash of every cached job.
 
 :class:`lisse.io.dft_decks.DFTFromFiles` has no ASE calculator: it returns, for a named job, the energy and final
@@ -22,7 +32,7 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 from lisse.citations import Citation, add, register
 from lisse.errors import CalculationError, MissingDependencyError, ParameterError
@@ -32,6 +42,9 @@ __all__ = [
     "AtomisticCalculator",
     "CHGNetCalculator",
     "SevenNetCalculator",
+    "GPAWCalculator",
+    "GPAW_LEVELS",
+    "PURPOSES",
     "PrecomputedCalculator",
     "get_calculator",
     "check_same_calculator",
@@ -40,6 +53,11 @@ __all__ = [
 
 for _c in (
     Citation("Deng2023", "Deng, Zhong, Jun, Riebesell, Han, Bartel, Ceder", "CHGNet as a pretrained universal neural network potential for charge-informed atomistic modelling", "Nat. Mach. Intell. 5, 1031", 2023, "10.1038/s42256-023-00716-3"),
+    Citation("Mortensen2024", "Mortensen, Larsen, Kuisma, et al.", "GPAW: An open Python package for electronic structure calculations", "J. Chem. Phys. 160, 092503", 2024,
+             "10.1063/5.0182685"),
+    Citation("Grimme2010", "Grimme, Antony, Ehrlich, Krieg", "A consistent and accurate ab initio parametrization of density functional dispersion correction (DFT-D) for the 94 elements H-Pu",
+             "J. Chem. Phys. 132, 154104", 2010, "10.1063/1.3382344"),
+    Citation("Perdew1996", "Perdew, Burke, Ernzerhof", "Generalized gradient approximation made simple", "Phys. Rev. Lett. 77, 3865", 1996, "10.1103/PhysRevLett.77.3865"),
     Citation("Park2024", "Park, Kim, Hwang, Han", "Scalable parallel algorithm for graph neural network interatomic potentials in molecular dynamics simulations", "J. Chem. Theory Comput. 20, 4857", 2024, "10.1021/acs.jctc.4c00190"),
 ):
     add(_c)
@@ -83,13 +101,26 @@ class CalculatorInfo:
         return asdict(self)
 
 
+#: What a calculation is for (see the module docstring).
+PURPOSES = ("relax", "relax_cell", "scan", "energy")
+
+
 class AtomisticCalculator:
     """Base class of the calculator contract (see module docstring)."""
 
     info: CalculatorInfo
+    #: Store a running relaxation's geometry every this many steps (0: never; see the module docstring).
+    checkpoint_every: int = 0
 
-    def ase_calculator(self):  # pragma: no cover - overridden
-        """The ASE calculator of an ML backend.
+    def ase_calculator(self, atoms=None, purpose: str = "energy"):  # pragma: no cover - overridden
+        """The ASE calculator for ``atoms`` and ``purpose``.
+
+        Parameters
+        ----------
+        atoms : ase.Atoms, optional
+            The structure (Å); DFT backends need it, ML backends ignore it.
+        purpose : {"relax", "relax_cell", "scan", "energy"}, default "energy"
+            What the calculation is for (DFT backends choose their settings by it).
 
         Returns
         -------
@@ -102,6 +133,47 @@ class AtomisticCalculator:
             The backend has no ASE calculator (results come from files).
         """
         raise CalculationError(f"calculator '{self.info.name}' has no ASE calculator (it reads results from files)")
+
+    def prepare(self, atoms) -> object:
+        """Adapt ``atoms`` in place to this backend before a calculation (default: nothing).
+
+        Parameters
+        ----------
+        atoms : ase.Atoms
+            The structure, changed in place.
+
+        Returns
+        -------
+        object
+            A token for :meth:`restore` (None here).
+        """
+        return None
+
+    def restore(self, atoms, token: object) -> None:
+        """Undo :meth:`prepare` on ``atoms`` in place (default: nothing).
+
+        Parameters
+        ----------
+        atoms : ase.Atoms
+            The structure, changed in place.
+        token : object
+            What :meth:`prepare` returned.
+        """
+
+    def final_single_point(self, purpose: str) -> bool:
+        """Whether a relaxation's energy must be recomputed with the ``"energy"`` settings (default: False).
+
+        Parameters
+        ----------
+        purpose : str
+            The purpose the relaxation ran with (:data:`PURPOSES`).
+
+        Returns
+        -------
+        bool
+            True when the ``"energy"`` settings differ from those of ``purpose``.
+        """
+        return False
 
     def identity(self) -> str:
         """Stable string identifying calculator + model + version + settings (for hashing).
@@ -171,8 +243,15 @@ class CHGNetCalculator(AtomisticCalculator):
         # CHGNet: atom graph cutoff 6 A (bond graph 3 A), Deng2023 Methods
         self.info = CalculatorInfo("chgnet", model, _version("chgnet"), "ml", 6.0, {"device": "cpu"})
 
-    def ase_calculator(self):
-        """The CHGNet ASE calculator (loaded once, on the CPU).
+    def ase_calculator(self, atoms=None, purpose: str = "energy"):
+        """The CHGNet ASE calculator (loaded once, on the CPU; one for every structure and purpose).
+
+        Parameters
+        ----------
+        atoms : ase.Atoms, optional
+            Ignored (an ML potential needs no per-structure settings).
+        purpose : str, default "energy"
+            Ignored.
 
         Returns
         -------
@@ -219,8 +298,15 @@ class SevenNetCalculator(AtomisticCalculator):
         self.model = model
         self.info = CalculatorInfo("sevennet", model, _version("sevenn"), "ml", 5.0, {"device": "cpu"})
 
-    def ase_calculator(self):
-        """The SevenNet ASE calculator (loaded once, on the CPU).
+    def ase_calculator(self, atoms=None, purpose: str = "energy"):
+        """The SevenNet ASE calculator (loaded once, on the CPU; one for every structure and purpose).
+
+        Parameters
+        ----------
+        atoms : ase.Atoms, optional
+            Ignored (an ML potential needs no per-structure settings).
+        purpose : str, default "energy"
+            Ignored.
 
         Returns
         -------
@@ -275,16 +361,333 @@ class PrecomputedCalculator(AtomisticCalculator):
         raise CalculationError(f"calculator '{self.info.name}' cannot read job '{name}'")
 
 
-CALCULATORS = {"chgnet": CHGNetCalculator, "sevennet": SevenNetCalculator}
+#: Settings of each GPAW level. Modes: ``relax_mode`` for position relaxations and rigid scans, ``energy_mode`` for the
+#: energies that enter formulas; a cell relaxation always uses plane waves (GPAW's LCAO mode has no stress). Plane
+#: waves (cut-off ``ecut_eV``) are the default for both, measured (2 shared cores, loaded): a 5-atom Li(100) slab, k 8x8x1,
+#: took 56 s (energy) + 58 s (forces) with LCAO dzp (h = 0.2 A) against 12.7 s + 0.2 s with plane waves at 400 eV, and
+#: LCAO energy differences carry a basis-set error. ``relax_mode="lcao"`` (basis ``basis``, grid ``h_A``) stays available
+#: for large cells, where an LCAO single point is cheaper (issue 17: 68-atom Li|LiF, ~5 vs ~12 CPU-min for three single
+#: points); the relaxed geometry then gets a plane-wave single point. k-points: Gamma-centred mesh from
+#: ``kspacing_inv_A`` (:func:`lisse.atomistic.dft.kpoint_mesh`, 2 pi included; one k-point along a slab normal);
+#: Fermi-Dirac smearing ``smearing_eV`` (energies extrapolated to zero width). "test" is for CI only (a pipeline
+#: check, not converged); "screening" is near Ji2025's PBE-D3 set-up (450 eV there); "publication" tightens every
+#: setting. The convergence rows of each workflow output say whether a level suffices for the quantity.
+GPAW_LEVELS: dict[str, dict[str, Any]] = {
+    "test": {"relax_mode": "pw", "energy_mode": "pw", "basis": "dzp", "h_A": 0.25, "ecut_eV": 300.0, "kspacing_inv_A": 0.4, "smearing_eV": 0.1},
+    "screening": {"relax_mode": "pw", "energy_mode": "pw", "basis": "dzp", "h_A": 0.2, "ecut_eV": 400.0, "kspacing_inv_A": 0.25, "smearing_eV": 0.1},
+    "publication": {"relax_mode": "pw", "energy_mode": "pw", "basis": "dzp", "h_A": 0.16, "ecut_eV": 500.0, "kspacing_inv_A": 0.18, "smearing_eV": 0.05},
+}
+_MAGNETIC = {"V": 3.0, "Cr": 3.0, "Mn": 4.0, "Fe": 3.0, "Co": 2.0, "Ni": 1.0}  # starting moments [mu_B] (assumed, Hund-like guesses)
+_NONMETALS = {"H", "B", "C", "N", "O", "F", "Si", "P", "S", "Cl", "As", "Se", "Br", "Te", "I"}
 
 
-def get_calculator(spec: str | AtomisticCalculator = "chgnet") -> AtomisticCalculator:
-    """Resolve ``"chgnet"``, ``"chgnet:r2scan"``, ``"sevennet"``, ``"sevennet:7net-0"`` or pass an instance through.
+def _gpaw():
+    try:
+        import gpaw
+    except ImportError as exc:  # pragma: no cover - depends on environment
+        raise MissingDependencyError("gpaw", "the GPAW DFT calculator", "dft") from exc
+    return gpaw
+
+
+class GPAWCalculator(AtomisticCalculator):
+    """PBE + PAW density-functional theory with GPAW [Mortensen2024] (optional extra ``dft``; GPL-3).
+
+    Plane-wave (or, on request, LCAO dzp) relaxations and plane-wave energies at a chosen level (:data:`GPAW_LEVELS`), Gamma-centred
+    k-mesh from a k-spacing with one k-point along a vacuum direction, a dipole layer for slabs and interfaces,
+    Fermi-Dirac smearing, optional Grimme D3 dispersion [Grimme2010] from the ``dftd3`` package, spin
+    polarisation where needed. PAW setups and basis sets come from the ``gpaw-data`` package (no download).
+    GPAW writes its log to ``txt`` (None: nowhere), never to stdout.
+
+    Parameters
+    ----------
+    level : {"screening", "publication", "test"}, default "screening"
+        The settings (:data:`GPAW_LEVELS`); "test" is a CI pipeline check, not converged.
+    dispersion : {None, "d3"}, default None
+        Add Grimme's D3 (zero damping, PBE parameters, as VASP's IVDW = 11 that Ji2025 used).
+    spin : bool or None, default None
+        Spin polarisation; None: on when a magnetic species (V, Cr, Mn, Fe, Co, Ni) is present, or when the
+        electron count is odd in a cell that contains a non-metal (an unpaired electron; pure metals are not
+        polarised: their odd count is a band effect).
+    kspacing : float, optional
+        k-point spacing [Å-1] (2 pi included), overriding the level's.
+    ecut : float, optional
+        Plane-wave cut-off [eV], overriding the level's.
+    relax_mode : {"lcao", "pw"}, optional
+        Mode of position relaxations and scans, overriding the level's.
+    energy_mode : {"pw", "lcao"}, optional
+        Mode of the energies that enter formulas (and of cell relaxations when "pw"), overriding the level's.
+    txt : str or None, default None
+        GPAW log file (None: no log).
+
+    Raises
+    ------
+    ParameterError
+        Unknown level, dispersion or mode, or a k-spacing/cut-off that is not a finite number > 0.
+
+    References
+    ----------
+    Mortensen, Larsen, Kuisma, et al., GPAW: An open Python package for electronic structure calculations, J. Chem. Phys. 160,
+    092503 (2024), doi:10.1063/5.0182685.
+    Perdew, Burke, Ernzerhof, Generalized gradient approximation made simple, Phys. Rev. Lett. 77, 3865 (1996), doi:10.1103/PhysRevLett.77.3865.
+    Grimme, Antony, Ehrlich, Krieg, A consistent and accurate ab initio parametrization of density functional dispersion correction
+    (DFT-D) for the 94 elements H-Pu, J. Chem. Phys. 132, 154104 (2010), doi:10.1063/1.3382344.
+    """
+
+    checkpoint_every = 1  # a DFT ionic step costs seconds to minutes: store every geometry
+
+    def __init__(self, level: str = "screening", dispersion: str | None = None, spin: bool | None = None, kspacing: float | None = None,
+                 ecut: float | None = None, relax_mode: str | None = None, energy_mode: str | None = None, txt: str | None = None) -> None:
+        if level not in GPAW_LEVELS:
+            raise ParameterError(f"GPAW level must be one of {sorted(GPAW_LEVELS)}; got {level!r}")
+        if dispersion not in (None, "d3"):
+            raise ParameterError(f"parameter 'dispersion' must be None or 'd3'; got {dispersion!r}")
+        if spin not in (None, True, False):
+            raise ParameterError(f"parameter 'spin' must be None (automatic), True or False; got {spin!r}")
+        s = dict(GPAW_LEVELS[level])
+        for key, name, unit, v in (("kspacing_inv_A", "kspacing", "1/A", kspacing), ("ecut_eV", "ecut", "eV", ecut)):
+            if v is not None:
+                if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0.0 < v < float("inf"):
+                    raise ParameterError(f"parameter '{name}' must be a finite number > 0 {unit}; got {v!r}")
+                s[key] = float(v)
+        for key, mode in (("relax_mode", relax_mode), ("energy_mode", energy_mode)):
+            if mode is not None:
+                if mode not in ("lcao", "pw"):
+                    raise ParameterError(f"parameter '{key}' must be 'lcao' or 'pw'; got {mode!r}")
+                s[key] = mode
+        s.update({"level": level, "xc": "PBE", "setups": "paw", "dispersion": dispersion, "d3_damping": "d3zero" if dispersion else None,
+                  "spin": spin, "dipole_correction": "slabs and interfaces (dipole layer along z)", "gpaw_data": _version("gpaw-data"),
+                  "dftd3": _version("dftd3") if dispersion else None})
+        self.level = level
+        self.dispersion = dispersion
+        self.spin = spin
+        self.txt = txt
+        self.settings = s
+        model = f"PBE{'-D3' if dispersion else ''}/{level}"
+        self.info = CalculatorInfo("gpaw", model, _version("gpaw"), "dft", 0.0, s)
+
+    def variant(self, kspacing: float | None = None, ecut: float | None = None) -> GPAWCalculator:
+        """The same calculator with another k-spacing and/or cut-off (for convergence scans; its own cache identity).
+
+        Parameters
+        ----------
+        kspacing : float, optional
+            k-point spacing [Å-1] (2 pi included); None keeps this one's.
+        ecut : float, optional
+            Plane-wave cut-off [eV]; None keeps this one's.
+
+        Returns
+        -------
+        GPAWCalculator
+            A new calculator.
+
+        Raises
+        ------
+        ParameterError
+            A k-spacing or cut-off that is not a finite number > 0.
+        """
+        s = self.settings
+        return GPAWCalculator(self.level, self.dispersion, self.spin, s["kspacing_inv_A"] if kspacing is None else kspacing,
+                              s["ecut_eV"] if ecut is None else ecut, s["relax_mode"], s["energy_mode"], self.txt)
+
+    def label(self) -> str:
+        """Short label ``"gpaw:<level>"`` (``"gpaw:<level>-d3"`` with D3).
+
+        Returns
+        -------
+        str
+            E.g. ``"gpaw:screening"``.
+        """
+        return f"gpaw:{self.level}{'-d3' if self.dispersion else ''}"
+
+    def _mode(self, purpose: str) -> str:
+        if purpose not in PURPOSES:
+            raise ParameterError(f"parameter 'purpose' must be one of {PURPOSES}; got {purpose!r}")
+        if purpose == "relax_cell":  # the stress exists in plane-wave mode only
+            return "pw"
+        return self.settings["relax_mode"] if purpose in ("relax", "scan") else self.settings["energy_mode"]
+
+    def final_single_point(self, purpose: str) -> bool:
+        """True when relaxations with ``purpose`` run in a different mode than the energies.
+
+        Parameters
+        ----------
+        purpose : str
+            The purpose the relaxation ran with (:data:`PURPOSES`).
+
+        Returns
+        -------
+        bool
+            Whether the relaxed geometry needs a final ``"energy"`` single point.
+        """
+        return self._mode(purpose) != self._mode("energy") or (purpose == "relax_cell" and self._mode("energy") != "pw")
+
+    def spin_polarised(self, atoms) -> bool:
+        """Whether ``atoms`` is computed spin-polarised (see ``spin``).
+
+        Parameters
+        ----------
+        atoms : ase.Atoms
+            The structure.
+
+        Returns
+        -------
+        bool
+            True for spin-polarised calculations.
+        """
+        if self.spin is not None:
+            return bool(self.spin)
+        symbols = set(atoms.get_chemical_symbols())
+        if symbols & set(_MAGNETIC):
+            return True
+        # core shells hold even electron counts, so the parity of sum(Z) is that of the valence electrons
+        return bool(int(sum(atoms.numbers)) % 2 == 1 and symbols & _NONMETALS)
+
+    def prepare(self, atoms) -> object:
+        """Slab or interface with vacuum: non-periodic along z (the dipole layer needs it), centred in z; starting moments.
+
+        Parameters
+        ----------
+        atoms : ase.Atoms
+            The structure, changed in place.
+
+        Returns
+        -------
+        object
+            What :meth:`restore` needs to undo it.
+        """
+        from lisse.atomistic.dft import _is_slab
+
+        pbc = atoms.pbc.copy()
+        mag = atoms.get_initial_magnetic_moments().copy()
+        dz = 0.0
+        if _is_slab(atoms):
+            z = atoms.positions[:, 2]
+            dz = 0.5 * float(atoms.cell.array[2, 2]) - 0.5 * float(z.max() + z.min())
+            atoms.positions[:, 2] += dz
+            atoms.pbc = [bool(pbc[0]), bool(pbc[1]), False]
+        if self.spin_polarised(atoms) and not mag.any():
+            m = [_MAGNETIC.get(s, 0.0) for s in atoms.get_chemical_symbols()]
+            if not any(m):
+                m[0] = 1.0
+            atoms.set_initial_magnetic_moments(m)
+        return (pbc, dz, mag)
+
+    def restore(self, atoms, token: object) -> None:
+        """Undo :meth:`prepare`.
+
+        Parameters
+        ----------
+        atoms : ase.Atoms
+            The structure, changed in place.
+        token : object
+            What :meth:`prepare` returned.
+        """
+        pbc, dz, mag = cast("tuple[Any, float, Any]", token)
+        atoms.positions[:, 2] -= dz
+        atoms.pbc = pbc
+        atoms.set_initial_magnetic_moments(mag)
+
+    def gpaw_parameters(self, atoms, purpose: str = "energy") -> dict:
+        """The keyword arguments of ``gpaw.GPAW`` for ``atoms`` and ``purpose`` (no GPAW import).
+
+        Parameters
+        ----------
+        atoms : ase.Atoms
+            The structure (Å), as :meth:`prepare` left it.
+        purpose : {"relax", "relax_cell", "scan", "energy"}, default "energy"
+            What the calculation is for.
+
+        Returns
+        -------
+        dict
+            ``mode``, ``xc``, ``kpts``, ``occupations``, ``spinpol``, ``txt`` and, for LCAO, ``basis`` and ``h``;
+            for a slab, ``poissonsolver`` with the dipole layer.
+
+        Raises
+        ------
+        ParameterError
+            Unknown ``purpose``.
+        """
+        from lisse.atomistic.dft import _is_slab, kpoint_mesh
+
+        s = self.settings
+        mode = self._mode(purpose)
+        p: dict[str, Any] = {"xc": "PBE", "txt": self.txt, "occupations": {"name": "fermi-dirac", "width": s["smearing_eV"]},
+                             "kpts": {"size": kpoint_mesh(atoms, s["kspacing_inv_A"]), "gamma": True}, "spinpol": self.spin_polarised(atoms)}
+        if mode == "pw":
+            p["mode"] = {"name": "pw", "ecut": s["ecut_eV"]}
+        else:
+            p.update({"mode": "lcao", "basis": s["basis"], "h": s["h_A"]})
+        if _is_slab(atoms):
+            p["poissonsolver"] = {"dipolelayer": "xy"}
+        return p
+
+    def ase_calculator(self, atoms=None, purpose: str = "energy"):
+        """A GPAW calculator (plus D3 when asked) built for ``atoms`` and ``purpose``.
+
+        Parameters
+        ----------
+        atoms : ase.Atoms
+            The structure (Å), as :meth:`prepare` left it; required (the k-mesh and the dipole layer depend on it).
+        purpose : {"relax", "relax_cell", "scan", "energy"}, default "energy"
+            What the calculation is for.
+
+        Returns
+        -------
+        ase.calculators.calculator.Calculator
+            Energies in eV, forces in eV/Å, stress in eV/Å3 (plane-wave mode).
+
+        Raises
+        ------
+        ParameterError
+            No structure given, or an unknown ``purpose``.
+        MissingDependencyError
+            gpaw (or, with D3, dftd3) is not installed.
+
+        References
+        ----------
+        Mortensen, Larsen, Kuisma, et al., GPAW: An open Python package for electronic structure calculations, J. Chem. Phys. 160,
+        092503 (2024), doi:10.1063/5.0182685.
+        Perdew, Burke, Ernzerhof, Generalized gradient approximation made simple, Phys. Rev. Lett. 77, 3865 (1996), doi:10.1103/PhysRevLett.77.3865.
+        Grimme, Antony, Ehrlich, Krieg, A consistent and accurate ab initio parametrization of density functional dispersion correction
+        (DFT-D) for the 94 elements H-Pu, J. Chem. Phys. 132, 154104 (2010), doi:10.1063/1.3382344.
+        """
+        if atoms is None:
+            raise ParameterError("the GPAW calculator is built per structure: give atoms (k-mesh and dipole layer depend on the cell)")
+        p = self.gpaw_parameters(atoms, purpose)
+        gpaw = _gpaw()
+        register("Mortensen2024")
+        register("Perdew1996")
+        calc = gpaw.GPAW(**p)
+        if self.dispersion == "d3":
+            try:
+                from dftd3.ase import DFTD3
+            except ImportError as exc:  # pragma: no cover - depends on environment
+                raise MissingDependencyError("dftd3", "D3 dispersion with GPAW", "dft") from exc
+            from ase.calculators.mixing import SumCalculator
+
+            register("Grimme2010")
+            return SumCalculator([calc, DFTD3(method="PBE", damping=self.settings["d3_damping"])])
+        return calc
+
+
+CALCULATORS = {"chgnet": CHGNetCalculator, "sevennet": SevenNetCalculator, "gpaw": GPAWCalculator}
+
+
+def get_calculator(spec: str | AtomisticCalculator = "chgnet", level: str | None = None, dispersion: str | None = None) -> AtomisticCalculator:
+    """Resolve ``"chgnet"``, ``"chgnet:r2scan"``, ``"sevennet"``, ``"sevennet:7net-0"``, ``"gpaw"``, ``"gpaw:publication"`` or pass an instance through.
+
+    For ``"gpaw"`` the part after the colon is the level (:data:`GPAW_LEVELS`); build a
+    :class:`GPAWCalculator` yourself for D3 or other settings.
 
     Parameters
     ----------
     spec : str or AtomisticCalculator, default "chgnet"
-        ``"name"`` or ``"name:model"``, or an instance.
+        ``"name"`` or ``"name:model"`` (``"gpaw:<level>"``), or an instance.
+    level : {None, "screening", "publication", "test"}, optional
+        DFT level (GPAW only; default "screening"); must agree with a level given in ``spec``.
+    dispersion : {None, "d3"}, optional
+        Dispersion correction (GPAW only).
 
     Returns
     -------
@@ -294,13 +697,22 @@ def get_calculator(spec: str | AtomisticCalculator = "chgnet") -> AtomisticCalcu
     Raises
     ------
     ParameterError
-        Unknown name or model.
+        Unknown name, model or level, or ``level``/``dispersion`` given for an ML calculator or an instance.
     """
     if isinstance(spec, AtomisticCalculator):
+        if level is not None or dispersion is not None:
+            raise ParameterError("give level/dispersion with a calculator name, not with a calculator instance (build it with them)")
         return spec
     name, _, model = str(spec).partition(":")
     if name not in CALCULATORS:
         raise ParameterError(f"unknown calculator '{spec}'; expected one of {sorted(CALCULATORS)} (optionally 'name:model')")
+    if name == "gpaw":
+        if level is not None and model and level != model:
+            raise ParameterError(f"calculator '{spec}' names level {model!r} but level {level!r} was given")
+        return GPAWCalculator(level or model or "screening", dispersion=dispersion)
+    if level is not None or dispersion is not None:
+        raise ParameterError(f"level and dispersion apply to the DFT calculator 'gpaw' only; got calculator '{spec}' with level={level!r}, "
+                             f"dispersion={dispersion!r}")
     return CALCULATORS[name](model) if model else CALCULATORS[name]()
 
 

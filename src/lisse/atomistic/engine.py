@@ -1,9 +1,16 @@
 """Jobs (single point / relaxation) run by a calculator, cached by content, with convergence recorded.
 
-A :class:`Job` is a named structure plus a task. :func:`run_job` runs it with an ML calculator
-(ASE optimiser; BFGS for positions, FrechetCellFilter for cells) or, for :class:`PrecomputedCalculator`,
-reads the matching output files. The result always records whether the relaxation converged (final
-max force vs ``fmax``) — convergence is reported, never assumed.
+A :class:`Job` is a named structure plus a task. :func:`run_job` runs it with a calculator that has an
+ASE calculator (ML or GPAW; BFGS for positions, FrechetCellFilter for cells) or, for
+:class:`PrecomputedCalculator`, reads the matching output files. The result always records whether the
+relaxation converged (final max force vs ``fmax``) — convergence is reported, never assumed.
+
+DFT specifics (see :mod:`lisse.atomistic.calculators`): the ASE calculator is built per structure and
+purpose; a relaxation whose settings differ from the energy settings (GPAW: LCAO relaxation) is followed
+by a single point with the energy settings at the relaxed geometry, cached as a job of its own; and a
+calculator with ``checkpoint_every > 0`` stores the geometry of a running relaxation in the cache, so a
+relaxation interrupted (killed, out of time) resumes from its last geometry on the next run with the
+same inputs (the optimiser's Hessian restarts from its initial guess; the step count carries over).
 """
 
 from __future__ import annotations
@@ -21,9 +28,11 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from ase import Atoms  # ase is imported at run time only by the functions that need it
 
-__all__ = ["Job", "JobResult", "run_job", "atoms_to_dict", "atoms_from_dict"]
+__all__ = ["Job", "JobResult", "run_job", "atoms_to_dict", "atoms_from_dict", "TASKS", "TASK_PURPOSE"]
 
 TASKS = ("single", "relax", "relax_cell", "relax_z")
+#: The calculator purpose of each task (``Job.purpose`` overrides it).
+TASK_PURPOSE = {"single": "energy", "relax": "relax", "relax_cell": "relax_cell", "relax_z": "relax_cell"}
 
 
 @dataclass
@@ -44,11 +53,14 @@ class Job:
         Maximum number of optimiser steps.
     fixed : tuple of int, default ()
         Index of each atom held fixed.
+    purpose : {None, "relax", "relax_cell", "scan", "energy"}, default None
+        The calculator purpose (:data:`lisse.atomistic.calculators.PURPOSES`); None: the task's
+        (:data:`TASK_PURPOSE`). ``"scan"``: a cheap single point that only ranks structures.
 
     Raises
     ------
     ParameterError
-        Unknown ``task``, ``fmax`` <= 0 or ``steps`` < 0.
+        Unknown ``task`` or ``purpose``, ``fmax`` <= 0 or ``steps`` < 0.
     """
 
     name: str
@@ -57,10 +69,15 @@ class Job:
     fmax: float = 0.05
     steps: int = 200
     fixed: tuple[int, ...] = ()
+    purpose: str | None = None
 
     def __post_init__(self) -> None:
+        from lisse.atomistic.calculators import PURPOSES
+
         if self.task not in TASKS:
             raise ParameterError(f"job '{self.name}': task must be one of {TASKS}; got {self.task!r}")
+        if self.purpose is not None and self.purpose not in PURPOSES:
+            raise ParameterError(f"job '{self.name}': purpose must be None or one of {PURPOSES}; got {self.purpose!r}")
         if not (self.fmax > 0 and self.steps >= 0):
             raise ParameterError(f"job '{self.name}': fmax must be > 0 eV/A and steps >= 0; got {self.fmax}, {self.steps}")
 
@@ -70,9 +87,22 @@ class Job:
         Returns
         -------
         dict
-            ``task``, ``fmax`` [eV/Å], ``steps``, ``fixed``.
+            ``task``, ``fmax`` [eV/Å], ``steps``, ``fixed`` (and ``purpose`` when set).
         """
-        return {"task": self.task, "fmax": self.fmax, "steps": self.steps, "fixed": list(self.fixed)}
+        d: dict = {"task": self.task, "fmax": self.fmax, "steps": self.steps, "fixed": list(self.fixed)}
+        if self.purpose is not None:  # only when set: the keys of jobs without a purpose stay as they were
+            d["purpose"] = self.purpose
+        return d
+
+    def resolved_purpose(self) -> str:
+        """The calculator purpose of this job.
+
+        Returns
+        -------
+        str
+            ``purpose`` if set, else the task's (:data:`TASK_PURPOSE`).
+        """
+        return self.purpose or TASK_PURPOSE[self.task]
 
 
 @dataclass
@@ -101,6 +131,13 @@ class JobResult:
         :class:`~lisse.atomistic.calculators.CalculatorInfo` as a dict.
     settings : dict, optional
         The job's settings (:meth:`Job.settings`).
+    relax_energy_eV : float or None, optional
+        Energy [eV] with the relaxation's own settings, when the reported ``energy_eV`` was recomputed with
+        the energy settings (GPAW: LCAO relaxation energy beside the plane-wave energy); None otherwise.
+    resumed_from_step : int, optional
+        Number of steps already done by an interrupted run this one continued (0: a fresh start).
+    prerelax : dict or None, optional
+        The ML pre-relaxation this job started from (``calculator``, ``n_steps``, ``converged``, ``wall_s``), or None.
     """
     name: str
     energy_eV: float
@@ -112,6 +149,20 @@ class JobResult:
     cached: bool
     calculator: dict
     settings: dict = field(default_factory=dict)
+    relax_energy_eV: float | None = None
+    resumed_from_step: int = 0
+    prerelax: dict | None = None
+
+    @property
+    def ranking_energy_eV(self) -> float:
+        """The energy with the relaxation's own settings (for comparisons with ``"scan"`` single points) [eV].
+
+        Returns
+        -------
+        float
+            ``relax_energy_eV`` when set, else ``energy_eV``.
+        """
+        return self.energy_eV if self.relax_energy_eV is None else self.relax_energy_eV
 
     def summary(self) -> dict:
         """JSON-able summary (unit-suffixed keys, no structure).
@@ -119,9 +170,10 @@ class JobResult:
         Returns
         -------
         dict
-            ``name``, ``energy_eV``, ``n_atoms``, ``converged``, ``fmax_final_eV_A``, ``n_steps``, ``wall_s``, ``cached``.
+            ``name``, ``energy_eV``, ``n_atoms``, ``converged``, ``fmax_final_eV_A``, ``n_steps``, ``wall_s``, ``cached``;
+            plus ``relax_energy_eV``, ``resumed_from_step`` and ``prerelax`` when they apply.
         """
-        return {
+        d = {
             "name": self.name,
             "energy_eV": self.energy_eV,
             "n_atoms": len(self.atoms),
@@ -131,6 +183,13 @@ class JobResult:
             "wall_s": self.wall_s,
             "cached": self.cached,
         }
+        if self.relax_energy_eV is not None:
+            d["relax_energy_eV"] = self.relax_energy_eV
+        if self.resumed_from_step:
+            d["resumed_from_step"] = self.resumed_from_step
+        if self.prerelax is not None:
+            d["prerelax"] = self.prerelax
+        return d
 
 
 def atoms_to_dict(a: Atoms) -> dict:
@@ -218,38 +277,78 @@ def run_job(calc: AtomisticCalculator, job: Job, cache: ResultCache | None = Non
     atoms = job.atoms.copy()
     if job.fixed:
         atoms.set_constraint(FixAtoms(indices=list(job.fixed)))
-    key = job_key(calc.identity(), job.settings(), atoms)
+    task_settings = job.settings()
+    if calc.info.kind != "dft":
+        task_settings.pop("purpose", None)  # ML backends ignore the purpose: their keys stay as before it existed
+    key = job_key(calc.identity(), task_settings, atoms)
     if cache is not None:
         hit = cache.get(key)
         if hit is not None:
             where = getattr(cache, "directory", None)  # the file-backed cache names the file; any other, the key
             check_job_entry(where / f"{key}.json" if where is not None else key, hit)
             return JobResult(job.name, hit["energy_eV"], atoms_from_dict(hit["atoms"], atoms), hit["converged"], hit["fmax_final_eV_A"], hit["n_steps"],
-                             hit["wall_s"], True, calc.info.as_dict(), job.settings())
+                             hit["wall_s"], True, calc.info.as_dict(), job.settings(), hit.get("relax_energy_eV"), int(hit.get("resumed_from_step", 0)))
     t0 = time.perf_counter()
-    atoms.calc = calc.ase_calculator()
-    n_steps = 0
-    if job.task == "relax":
+    purpose = job.resolved_purpose()
+    done = 0
+    every = int(getattr(calc, "checkpoint_every", 0) or 0) if job.task != "single" else 0
+    part_key = f"{key}-partial"
+    if cache is not None and every > 0:
+        done = _resume(cache.get(part_key), atoms, job)
+    token = calc.prepare(atoms)
+    atoms.calc = calc.ase_calculator(atoms=atoms, purpose=purpose)
+    n_steps = done
+    if job.task != "single":
         from ase.optimize import BFGS
 
-        opt = BFGS(atoms, logfile=None)
-        opt.run(fmax=job.fmax, steps=job.steps)
-        n_steps = int(opt.nsteps)
-    elif job.task in ("relax_cell", "relax_z"):
-        from ase.filters import FrechetCellFilter
-        from ase.optimize import BFGS
+        if job.task == "relax":
+            opt = BFGS(atoms, logfile=None)
+        else:
+            from ase.filters import FrechetCellFilter
 
-        mask = [0, 0, 1, 0, 0, 0] if job.task == "relax_z" else None  # relax_z: only the cell height (periodic interfaces)
-        opt = BFGS(FrechetCellFilter(atoms, mask=mask), logfile=None)  # type: ignore[arg-type]  # ase's hint says Atoms; a Filter is the documented use
-        opt.run(fmax=job.fmax, steps=job.steps)
-        n_steps = int(opt.nsteps)
+            mask = [0, 0, 1, 0, 0, 0] if job.task == "relax_z" else None  # relax_z: only the cell height (periodic interfaces)
+            opt = BFGS(FrechetCellFilter(atoms, mask=mask), logfile=None)  # type: ignore[arg-type]  # ase's hint says Atoms; a Filter is the documented use
+        if cache is not None and every > 0:
+            def checkpoint() -> None:  # the geometry of the running relaxation, in the job's own frame
+                a = atoms.copy()
+                calc.restore(a, token)
+                cache.put(part_key, {"atoms": atoms_to_dict(a), "n_steps": done + int(opt.nsteps), "job": job.name, "partial": True})
+
+            opt.attach(checkpoint, interval=every)
+        opt.run(fmax=job.fmax, steps=max(0, job.steps - done))
+        n_steps = done + int(opt.nsteps)
     energy = float(atoms.get_potential_energy())
     fm = _max_force(atoms) if job.task != "single" else float("nan")
     conv = True if job.task == "single" else bool(fm <= job.fmax * 1.0001)
-    wall = time.perf_counter() - t0
     atoms.calc = None
-    res = JobResult(job.name, energy, atoms, conv, fm, n_steps, wall, False, calc.info.as_dict(), job.settings())
+    calc.restore(atoms, token)
+    relax_energy = None
+    if job.task != "single" and calc.final_single_point(purpose):
+        sp = run_job(calc, Job(f"{job.name}_energy", atoms, "single", purpose="energy"), cache)
+        relax_energy, energy = energy, sp.energy_eV
+    wall = time.perf_counter() - t0
+    res = JobResult(job.name, energy, atoms, conv, fm, n_steps, wall, False, calc.info.as_dict(), job.settings(), relax_energy, done)
     if cache is not None:
-        cache.put(key, {"energy_eV": energy, "atoms": atoms_to_dict(atoms), "converged": conv, "fmax_final_eV_A": fm, "n_steps": n_steps, "wall_s": wall,
-                        "calculator": calc.info.as_dict(), "job": job.name})
+        entry = {"energy_eV": energy, "atoms": atoms_to_dict(atoms), "converged": conv, "fmax_final_eV_A": fm, "n_steps": n_steps, "wall_s": wall,
+                 "calculator": calc.info.as_dict(), "job": job.name}
+        if relax_energy is not None:
+            entry["relax_energy_eV"] = relax_energy
+        if done:
+            entry["resumed_from_step"] = done
+        cache.put(key, entry)
     return res
+
+
+def _resume(part: dict | None, atoms, job: Job) -> int:
+    """Put a stored partial relaxation's geometry into ``atoms``; return its step count (0: none usable)."""
+    if not isinstance(part, dict) or not isinstance(part.get("atoms"), dict) or not isinstance(part.get("n_steps"), int):
+        return 0
+    try:
+        a = atoms_from_dict(part["atoms"])
+    except (KeyError, TypeError, ValueError):
+        return 0
+    if a.numbers.tolist() != atoms.numbers.tolist() or len(a) != len(atoms):
+        return 0
+    atoms.set_cell(a.cell, scale_atoms=False)
+    atoms.positions = a.positions
+    return max(0, min(int(part["n_steps"]), job.steps))

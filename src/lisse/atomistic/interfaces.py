@@ -26,7 +26,11 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from ase import Atoms  # ase is imported at run time only inside the functions that need it
 
-__all__ = ["LatticeMatch", "lattice_matches", "build_interface", "registry_shifts"]
+__all__ = ["LatticeMatch", "lattice_matches", "forced_match", "build_interface", "registry_shifts", "MAX_FORCED_CELLS"]
+
+#: Largest number of primitive surface cells in one forced supercell (a 20x20 supercell of a 2.8 A cell is
+#: already thousands of atoms per slab).
+MAX_FORCED_CELLS = 400
 
 add(Citation("Zur1984", "Zur, McGill", "Lattice match: an application to heteroepitaxy", "J. Appl. Phys. 55, 378", 1984, "10.1063/1.333084"))
 
@@ -54,6 +58,10 @@ class LatticeMatch:
         Interface (substrate supercell) area [Å2].
     n_atoms_per_layer_estimate : float
         Estimated number of atoms of film and substrate per unit of slab thickness (sorting key).
+    strain_along : tuple of float
+        Film strain along its first and second supercell vector (length change) [-] (dimensionless fractions).
+    angle_change_deg : float
+        Change of the angle between the film's two supercell vectors [deg] (shear).
 
     References
     ----------
@@ -66,6 +74,30 @@ class LatticeMatch:
     principal_strains: tuple[float, float]
     area_A2: float  # substrate supercell area
     n_atoms_per_layer_estimate: float
+    strain_along: tuple[float, float] = (float("nan"), float("nan"))
+    angle_change_deg: float = float("nan")
+
+    @property
+    def strain_percent(self) -> float:
+        """Largest |principal strain| on the film [%]."""
+        return 100.0 * self.strain
+
+
+def _deformation(baa: np.ndarray, bb: np.ndarray) -> tuple[float, tuple[float, float], tuple[float, float], float] | None:
+    """Strain taking the film supercell basis ``baa`` onto the substrate's ``bb`` (rows, A); None if it inverts.
+
+    Returns (largest |principal strain|, principal strains, strain along each vector, angle change in deg).
+    """
+    F = np.linalg.solve(baa, bb)  # rows: baa @ F = bb  (row-vector convention)
+    if np.linalg.det(F) <= 0:
+        return None
+    ev = np.sqrt(np.clip(np.linalg.eigvalsh(F @ F.T), 0, None)) - 1.0
+    along = np.linalg.norm(bb, axis=1) / np.linalg.norm(baa, axis=1) - 1.0
+    ang = lambda b: math.degrees(math.acos(float(np.clip(b[0] @ b[1] / (np.linalg.norm(b[0]) * np.linalg.norm(b[1])), -1, 1))))  # noqa: E731
+    return float(np.max(np.abs(ev))), (float(ev[0]), float(ev[1])), (float(along[0]), float(along[1])), ang(bb) - ang(baa)
+
+
+_ROTATIONS = (((1, 0), (0, 1)), ((0, 1), (-1, 0)), ((-1, 0), (0, -1)), ((0, -1), (1, 0)))  # equivalent film bases (90 deg steps)
 
 
 def _hnf(det: int):
@@ -150,27 +182,111 @@ def lattice_matches(film: Atoms, substrate: Atoms, max_strain: float = 0.05, max
                 for pa in _hnf(na):
                     ba, ta = _reduce(pa @ A0, pa)
                     # try the equivalent film bases (rotations by 90/180/270 deg of the reduced basis)
-                    for rot in ([[1, 0], [0, 1]], [[0, 1], [-1, 0]], [[-1, 0], [0, -1]], [[0, -1], [1, 0]]):
+                    for rot in _ROTATIONS:
                         r = np.array(rot)
                         baa, taa = r @ ba, r @ ta
-                        F = np.linalg.solve(baa, bb)  # rows: baa @ F = bb  (row-vector convention)
-                        if np.linalg.det(F) <= 0:
+                        d = _deformation(baa, bb)
+                        if d is None or d[0] > max_strain:
                             continue
-                        C = F @ F.T
-                        ev = np.sqrt(np.clip(np.linalg.eigvalsh(C), 0, None)) - 1.0
-                        s = float(np.max(np.abs(ev)))
-                        if s > max_strain:
-                            continue
+                        s = d[0]
                         area = nb * area_b
                         key = (round(area, 3), round(s, 4))
-                        m = LatticeMatch(_int_matrix(taa), _int_matrix(tb), s,
-                                         (float(ev[0]), float(ev[1])), float(area), float(area * (per_area_film + per_area_sub)))
+                        m = LatticeMatch(_int_matrix(taa), _int_matrix(tb), s, d[1], float(area), float(area * (per_area_film + per_area_sub)), d[2], d[3])
                         if key not in out or out[key].strain > s:
                             out[key] = m
     res = sorted(out.values(), key=lambda m: (m.n_atoms_per_layer_estimate, m.strain))
     if not res:
         raise CalculationError(f"no coherent match with strain <= {max_strain:.1%} and area <= {max_area} A^2; raise max_strain or max_area")
     return res[:limit]
+
+
+def _supercell_matrix(spec: object, slab: Atoms, cell: str, name: str) -> np.ndarray:
+    """Integer 2x2 supercell matrix (rows) on the slab's own in-plane cell from ``(n, m)`` or a 2x2 matrix on ``cell``."""
+    try:
+        a = np.array(spec, dtype=float)
+    except (TypeError, ValueError):
+        a = np.array([])
+    if a.shape == (2,):
+        a = np.diag(a)
+    if a.shape != (2, 2) or not np.all(np.isfinite(a)) or np.any(a != np.round(a)):
+        raise ParameterError(f"parameter '{name}' must be two whole numbers (n, m) for an n x m supercell, or a 2x2 integer matrix; got {spec!r}")
+    m = a.astype(int)
+    if round(np.linalg.det(m)) < 1:
+        raise ParameterError(f"parameter '{name}' must be a right-handed supercell (determinant >= 1); got {spec!r}")
+    if cell == "conventional":
+        base = slab.info.get("conventional_surface_matrix")
+        if base is None:
+            raise ParameterError(f"cell='conventional' needs a slab from lisse.atomistic.slabs.make_slab (info['conventional_surface_matrix']) for '{name}'; "
+                                 "pass cell='slab' to count supercells of the slab's own surface cell")
+        m = m @ np.array(base, dtype=int)
+    n_cells = round(abs(np.linalg.det(m)))
+    if n_cells > MAX_FORCED_CELLS:
+        raise ParameterError(f"parameter '{name}' {spec!r} makes {n_cells} surface cells; at most {MAX_FORCED_CELLS} are allowed")
+    return m
+
+
+def forced_match(film: Atoms, substrate: Atoms, film_supercell: object = (4, 4), substrate_supercell: object = (3, 3), *,
+                 cell: str = "conventional") -> LatticeMatch:
+    """The supercell pair the user fixed (e.g. Li(001) 4x4 on LiF(001) 3x3), with the strain it puts on the film.
+
+    Instead of searching (:func:`lattice_matches`), the in-plane supercells are given: the film supercell is strained
+    onto the substrate supercell (Li takes the strain, as in :func:`build_interface`); of the four equivalent film bases
+    (90 degree steps) the one with the least strain is used. Large strains are allowed but stated: ``strain`` (largest
+    principal strain), ``principal_strains``, ``strain_along`` each supercell vector and ``angle_change_deg``.
+
+    With ``cell="conventional"`` (default) ``n x m`` counts cells of each bulk's conventional surface cell (the two
+    shortest lattice vectors of the bulk cell lying in the plane; :func:`lisse.atomistic.slabs.conventional_surface_matrix`),
+    which is what papers mean by "LiF(001) 3x3" (the 4.03 A square, not the 2.85 A primitive one). With ``cell="slab"``
+    it counts cells of the slab's own (primitive) surface cell, like :func:`lattice_matches`.
+
+    Parameters
+    ----------
+    film : ase.Atoms
+        The film (Li) slab from :func:`lisse.atomistic.slabs.make_slab` (Å).
+    substrate : ase.Atoms
+        The substrate slab from :func:`lisse.atomistic.slabs.make_slab` (Å).
+    film_supercell : (int, int) or 2x2 int matrix, default (4, 4)
+        Film supercell: ``(n, m)`` multiples (count) of the two surface-cell vectors, or an integer matrix (rows; dimensionless).
+    substrate_supercell : (int, int) or 2x2 int matrix, default (3, 3)
+        Substrate supercell: ``(n, m)`` multiples (count), or an integer matrix (dimensionless).
+    cell : {"conventional", "slab"}, default "conventional"
+        Which surface cell the supercells count.
+
+    Returns
+    -------
+    LatticeMatch
+        Matrices on the slabs' own cells (ready for :func:`build_interface`), strains [-], interface area [Å2].
+
+    Raises
+    ------
+    ParameterError
+        A supercell that is not two whole numbers or a right-handed integer matrix, more than :data:`MAX_FORCED_CELLS`
+        surface cells, an unknown ``cell``, a slab without the conventional-cell record, or a film that would be
+        inverted or strained beyond 50 %.
+
+    References
+    ----------
+    Ji et al., Interface engineering enabling thin lithium metal electrodes down to 0.78 um for garnet-type solid-state batteries, Nat. Commun. 15, 9920 (2024), doi:10.1038/s41467-024-54234-w.
+    """
+    if cell not in ("conventional", "slab"):
+        raise ParameterError(f"parameter 'cell' must be 'conventional' or 'slab'; got {cell!r}")
+    register("Ji2025")
+    pf = _supercell_matrix(film_supercell, film, cell, "film_supercell")
+    ps = _supercell_matrix(substrate_supercell, substrate, cell, "substrate_supercell")
+    bb = ps @ substrate.cell.array[:2, :2]
+    best = None
+    for rot in _ROTATIONS:
+        tf = np.array(rot) @ pf
+        d = _deformation(tf @ film.cell.array[:2, :2], bb)
+        if d is not None and (best is None or d[0] < best[1][0]):
+            best = (tf, d)
+    if best is None or best[1][0] > 0.5:
+        found = "inverts the film" if best is None else f"strains the film {best[1][0]:.0%}"
+        raise ParameterError(f"supercells film {film_supercell!r} on substrate {substrate_supercell!r} ({cell} cells) {found}; at most 50 % is allowed")
+    tf, (s, principal, along, dang) = best
+    area = float(abs(np.linalg.det(bb)))
+    n_est = len(film) * abs(np.linalg.det(tf)) + len(substrate) * abs(np.linalg.det(ps))
+    return LatticeMatch(_int_matrix(tf), _int_matrix(ps), s, principal, area, float(n_est), along, float(dang))
 
 
 def _supercell(slab, m2):

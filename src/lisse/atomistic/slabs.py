@@ -20,7 +20,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from ase import Atoms  # ase is imported at run time only inside the functions that need it
 
-__all__ = ["layer_planes", "terminations", "make_slab", "set_vacuum", "check_miller", "MAX_MILLER_INDEX", "MAX_LAYERS"]
+__all__ = ["layer_planes", "terminations", "make_slab", "set_vacuum", "check_miller", "conventional_surface_matrix", "MAX_MILLER_INDEX",
+           "MAX_LAYERS"]
 
 #: Largest Miller index and slab thickness (atomic planes) accepted. Surfaces studied for Li interfaces are
 #: low-index ((100), (110), (111), (001)); a (7 0 0) or a 40-plane slab is a typo that builds thousands of atoms.
@@ -155,6 +156,88 @@ def set_vacuum(atoms: Atoms, vacuum: float) -> Atoms:
     return a
 
 
+def _gauss_reduce(v: np.ndarray) -> np.ndarray:
+    """Lagrange-Gauss reduced, right-handed basis of the 2-D lattice spanned by the rows of ``v`` (same orientation)."""
+    b = np.array(v, dtype=float)
+    sign = np.sign(b[0, 0] * b[1, 1] - b[0, 1] * b[1, 0])
+    for _ in range(200):
+        if b[0] @ b[0] > b[1] @ b[1] + 1e-9:
+            b = b[::-1].copy()
+        mu = round(float(b[0] @ b[1] / (b[0] @ b[0])))
+        if mu == 0:
+            break
+        b[1] -= mu * b[0]
+    if np.sign(b[0, 0] * b[1, 1] - b[0, 1] * b[1, 0]) != sign:
+        b[1] *= -1
+    return b
+
+
+def _plane_vectors(bulk_atoms: Atoms, miller: Sequence[int]) -> np.ndarray:
+    """The two shortest independent lattice vectors of the bulk cell lying in the (hkl) plane, Gauss-reduced (rows, Å)."""
+    h, k, ll = miller
+    cell = bulk_atoms.cell.array
+    rng = range(-6, 7)
+    vecs = [np.array([u, v, w]) @ cell for u in rng for v in rng for w in rng if (u, v, w) != (0, 0, 0) and h * u + k * v + ll * w == 0]
+    vecs.sort(key=lambda r: float(r @ r))
+    r1 = vecs[0]
+    r2 = next(r for r in vecs if np.linalg.norm(np.cross(r1, r)) > 1e-6 * float(r1 @ r1))
+    for _ in range(100):  # Lagrange-Gauss reduction
+        if r1 @ r1 > r2 @ r2 + 1e-9:
+            r1, r2 = r2, r1
+        mu = round(float(r1 @ r2 / (r1 @ r1)))
+        if mu == 0:
+            break
+        r2 = r2 - mu * r1
+    return np.array([r1, r2])
+
+
+def conventional_surface_matrix(bulk_atoms: Atoms, miller: Sequence[int], slab: Atoms) -> tuple[tuple[int, int], tuple[int, int]]:
+    """Integer 2x2 matrix M whose rows, applied to the slab's in-plane cell, give the bulk cell's own surface cell.
+
+    The bulk cell's surface cell is spanned by the two shortest (Gauss-reduced) lattice vectors of the *given* bulk
+    cell lying in the (hkl) plane: for a conventional cubic cell and (001) the a x a square, which is what papers mean
+    by "LiF(001) 3x3"; the slab's cell (pymatgen, ``primitive=True``) may be smaller (LiF(001): the a/sqrt(2) square).
+    M is found by matching lengths and angle (the metric) among integer combinations of the slab's in-plane vectors,
+    right-handed; a metrically equivalent choice gives the same strains.
+
+    Parameters
+    ----------
+    bulk_atoms : ase.Atoms
+        The bulk cell the slab was cut from (Å); its cell defines the Miller indices and the surface cell.
+    miller : sequence of int
+        (h, k, l) Miller indices with respect to ``bulk_atoms``' cell.
+    slab : ase.Atoms
+        The slab (in-plane vectors in xy, Å).
+
+    Returns
+    -------
+    tuple of tuple of int
+        M (rows; dimensionless integers), det M = (bulk surface-cell area) / (slab surface-cell area), a whole number >= 1.
+
+    Raises
+    ------
+    ParameterError
+        No integer combination of the slab's in-plane vectors reproduces the bulk cell's surface cell (the slab was
+        not cut from this bulk cell along ``miller``).
+    """
+    miller = check_miller(miller)
+    conv = _plane_vectors(bulk_atoms, miller)
+    g11, g22, g12 = float(conv[0] @ conv[0]), float(conv[1] @ conv[1]), float(conv[0] @ conv[1])
+    S = slab.cell.array[:2, :2]
+    tol = 1e-3 * g11
+    rng = range(-8, 9)
+    pairs = sorted(((i, j) for i in rng for j in rng if (i, j) != (0, 0)), key=lambda p: (abs(p[0]) + abs(p[1]), -p[0], -p[1]))
+    cands = [(np.array(p), np.array(p) @ S) for p in pairs]  # simplest (and positive) combinations first
+    first = [(t, v) for t, v in cands if abs(float(v @ v) - g11) < tol]
+    second = [(t, v) for t, v in cands if abs(float(v @ v) - g22) < tol]
+    for t1, v1 in first:
+        for t2, v2 in second:
+            if abs(float(v1 @ v2) - g12) < tol and v1[0] * v2[1] - v1[1] * v2[0] > 1e-9:
+                return ((int(t1[0]), int(t1[1])), (int(t2[0]), int(t2[1])))
+    raise ParameterError(f"the {tuple(miller)} surface cell of the bulk cell ({np.sqrt(g11):.3f} x {np.sqrt(g22):.3f} A) is not a supercell of "
+                         "this slab's in-plane cell: was the slab cut from this bulk along these Miller indices?")
+
+
 def _pmg_slabs(bulk_atoms, miller: Sequence[int], thickness: float):
     from pymatgen.core.surface import SlabGenerator
     from pymatgen.io.ase import AseAtomsAdaptor
@@ -274,7 +357,9 @@ def make_slab(bulk_atoms: Atoms, miller: Sequence[int], layers: int, vacuum: flo
     # make the in-plane cell lie in xy (reorient_lattice does this; enforce exactly)
     cell = a.cell.array.copy()
     cell[0, 2] = cell[1, 2] = 0.0
+    cell[:2] = _gauss_reduce(cell[:2])  # the same lattice, angle within 60-120 deg (DFT grids/LCAO need it)
     a.set_cell(cell, scale_atoms=False)
+    a.wrap(pbc=[True, True, False])
     a = set_vacuum(a, vacuum)
     sym = np.array(a.get_chemical_symbols())
     pl = layer_planes(a)
@@ -295,6 +380,7 @@ def make_slab(bulk_atoms: Atoms, miller: Sequence[int], layers: int, vacuum: flo
             "formula_units": float(n_units),
             "material": bulk_atoms.info.get("material", a.get_chemical_formula()),
             "vacuum_A": float(vacuum),
+            "conventional_surface_matrix": [list(r) for r in conventional_surface_matrix(bulk_atoms, miller, a)],
         }
     )
     return a

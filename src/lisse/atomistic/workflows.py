@@ -39,6 +39,9 @@ __all__ = [
     "adsorption_workflow",
     "adhesion_jobs",
     "provenance",
+    "level_of",
+    "method_keys",
+    "ROW_TOLERANCES_J_M2",
 ]
 
 #: 1 eV/A^2 in J/m^2.
@@ -61,6 +64,12 @@ class WorkflowContext:
         Start time [s] (``time.perf_counter``), for the wall time in provenance.
     on_job : callable, optional
         ``on_job(result)`` after every job (progress reporting); never prints itself.
+    prerelax : AtomisticCalculator, optional
+        An ML calculator that relaxes every relaxation job first; the main (DFT) calculator then relaxes from
+        the ML geometry ("ML as the accelerator"). Its jobs are logged in ``prerelax_jobs``, never mixed with
+        the main calculator's energies.
+    prerelax_jobs : list of JobResult, optional
+        Log of the pre-relaxations.
     """
 
     calculator: AtomisticCalculator
@@ -68,9 +77,11 @@ class WorkflowContext:
     jobs: list[JobResult] = field(default_factory=list)
     t0: float = field(default_factory=time.perf_counter)
     on_job: Any = None  # optional callback(JobResult) for progress reporting (CLI); never prints itself
+    prerelax: AtomisticCalculator | None = None
+    prerelax_jobs: list[JobResult] = field(default_factory=list)
 
     def run(self, job: Job) -> JobResult:
-        """Run ``job`` with the context's calculator and cache, and log it.
+        """Run ``job`` with the context's calculator and cache (after an ML pre-relaxation when set), and log it.
 
         Parameters
         ----------
@@ -80,22 +91,111 @@ class WorkflowContext:
         Returns
         -------
         JobResult
-            Energy [eV], final structure and convergence.
+            Energy [eV], final structure and convergence (``prerelax`` says what the ML step did).
         """
+        pre = None
+        if self.prerelax is not None and job.task != "single":
+            from dataclasses import replace
+
+            p = run_job(self.prerelax, replace(job, name=f"{job.name}_prerelax", purpose=None), self.cache)
+            self.prerelax_jobs.append(p)
+            start = p.atoms.copy()
+            start.set_constraint()
+            start.info = dict(job.atoms.info)
+            job = replace(job, atoms=start)
+            pre = {"calculator": self.prerelax.label(), "n_steps": p.n_steps, "converged": p.converged, "wall_s": p.wall_s, "cached": p.cached}
         r = run_job(self.calculator, job, self.cache)
+        r.prerelax = pre
         self.jobs.append(r)
         if self.on_job is not None:
             self.on_job(r)
         return r
 
 
-def _ctx(calculator, cache) -> WorkflowContext:
+def _ctx(calculator, cache, prerelax=None) -> WorkflowContext:
     if isinstance(calculator, WorkflowContext):
         return calculator
     c = get_calculator(calculator)
     if cache is not None and not isinstance(cache, ResultCache):
         raise ParameterError(f"cache must be None or a result cache with get/put (e.g. lisse.io.atomistic_cache.JobCache(folder)); got {cache!r}")
-    return WorkflowContext(c, cache)
+    pre = None
+    if prerelax is not None:
+        pre = get_calculator(prerelax)
+        if pre.info.kind != "ml" or c.info.kind != "dft":
+            raise ParameterError(f"parameter 'prerelax' must name an ML calculator that pre-relaxes for a DFT one; got prerelax={prerelax!r} "
+                                 f"for calculator {c.label()!r}")
+    return WorkflowContext(c, cache, prerelax=pre)
+
+
+def level_of(ctx: WorkflowContext) -> str | None:
+    """The DFT level of the context's calculator (None for ML calculators).
+
+    Parameters
+    ----------
+    ctx : WorkflowContext
+        The context.
+
+    Returns
+    -------
+    str or None
+        E.g. ``"screening"``.
+    """
+    return ctx.calculator.info.settings.get("level") if ctx.calculator.info.kind == "dft" else None
+
+
+def method_keys(ctx: WorkflowContext, rows: list[dict] | None = None, note: str | None = None) -> dict:
+    """The keys every workflow output carries: ``calculator``, ``level``, ``convergence`` (rows) and a note.
+
+    Parameters
+    ----------
+    ctx : WorkflowContext
+        The context the workflow ran in.
+    rows : list of dict, optional
+        Convergence rows ``{quantity, parameter, value, result, change, tolerance, converged}``.
+    note : str, optional
+        What the rows cover (and what they do not).
+
+    Returns
+    -------
+    dict
+        ``calculator`` (label), ``level`` (None for ML), ``convergence``, ``convergence_note``, ``prerelax``.
+    """
+    pre = None
+    if ctx.prerelax is not None:
+        dft_steps = sum(j.n_steps for j in ctx.jobs if j.prerelax is not None)
+        pre = {"calculator": ctx.prerelax.label(), "ml_steps": sum(j.n_steps for j in ctx.prerelax_jobs), "dft_steps_after_prerelax": dft_steps,
+               "n_relaxations": sum(1 for j in ctx.jobs if j.prerelax is not None)}
+    return {"calculator": ctx.calculator.label(), "level": level_of(ctx), "convergence": list(rows or []),
+            "convergence_note": note or "", "prerelax": pre}
+
+
+def _row(quantity: str, parameter: str, value: Any, result: float, change: float | None, tolerance: float | None) -> dict:
+    """One convergence row (the format of :mod:`lisse.atomistic.convergence`)."""
+    conv = None if change is None or tolerance is None else bool(abs(change) <= tolerance)
+    return {"quantity": quantity, "parameter": parameter, "value": value, "result": result, "change": change, "tolerance": tolerance, "converged": conv}
+
+
+#: Tolerances of the convergence rows the workflows compute themselves, per level (J/m2); ML: the screening ones.
+ROW_TOLERANCES_J_M2 = {"test": 0.05, "screening": 0.02, "publication": 0.005}
+
+
+def _convergence_setup(ctx: WorkflowContext):
+    """The energy function and level of :mod:`lisse.atomistic.convergence` for the context's DFT calculator."""
+    from lisse.atomistic.convergence import ConvergenceLevel, calculator_energy
+
+    calc = ctx.calculator
+    variant = getattr(calc, "variant", None)
+    if calc.info.kind != "dft" or variant is None:
+        raise ParameterError(f"check_convergence needs a DFT calculator with adjustable k-spacing and cut-off (gpaw); got {calc.label()!r}")
+    level = level_of(ctx) or "screening"
+    st = calc.info.settings
+    energy = calculator_energy(lambda s: variant(kspacing=s.get("kspacing_inv_A"), ecut=s.get("cutoff_eV")))
+    if level == "test":  # the CI level: a small scan around its own coarse settings (a pipeline check)
+        k, e = st["kspacing_inv_A"], st["ecut_eV"]
+        return energy, ConvergenceLevel("test", ROW_TOLERANCES_J_M2["test"], 0.05,
+                                        scans={"kspacing_inv_A": (k, round(0.75 * k, 4)), "cutoff_eV": (e, e + 100.0), "layers": (2, 3, 4), "vacuum_A": (8.0, 10.0)},
+                                        base={"kspacing_inv_A": k, "cutoff_eV": e, "layers": 3, "vacuum_A": 8.0})
+    return energy, level
 
 
 def provenance(ctx: WorkflowContext, settings: dict) -> dict:
@@ -111,7 +211,8 @@ def provenance(ctx: WorkflowContext, settings: dict) -> dict:
     Returns
     -------
     dict
-        ``calculator``, ``versions``, ``settings``, ``jobs``, ``n_jobs``, ``n_cached`` (counts) and ``wall_s``.
+        ``calculator``, ``versions``, ``settings``, ``jobs``, ``n_jobs``, ``n_cached`` (counts), ``prerelax_jobs``
+        (the ML pre-relaxations, if any) and ``wall_s``.
 
     Raises
     ------
@@ -121,7 +222,7 @@ def provenance(ctx: WorkflowContext, settings: dict) -> dict:
     from importlib.metadata import PackageNotFoundError, version
 
     vers = {}
-    for p in ("lisse", "ase", "pymatgen", "chgnet", "sevenn", "torch"):
+    for p in ("lisse", "ase", "pymatgen", "chgnet", "sevenn", "torch", "gpaw", "gpaw-data", "dftd3"):
         try:
             vers[p] = version(p)
         except PackageNotFoundError:
@@ -135,6 +236,7 @@ def provenance(ctx: WorkflowContext, settings: dict) -> dict:
         "jobs": [j.summary() for j in ctx.jobs],
         "n_jobs": len(ctx.jobs),
         "n_cached": sum(1 for j in ctx.jobs if j.cached),
+        "prerelax_jobs": [j.summary() for j in ctx.prerelax_jobs],
         "wall_s": time.perf_counter() - ctx.t0,
     }
 
@@ -144,6 +246,8 @@ def _uncertainty(ctx: WorkflowContext, quantity: str, system: str) -> dict:
     """Stated uncertainty from the shipped accuracy table (ML) or a note that DFT numbers carry none."""
     if isinstance(ctx.calculator, PrecomputedCalculator):
         return {"known": False, "statement": "DFT from files: uncertainty set by the user's DFT settings"}
+    if ctx.calculator.info.kind == "dft":
+        return {"known": False, "statement": f"DFT ({ctx.calculator.label()}): numerical uncertainty in the convergence rows; the functional's error is not stated"}
     from lisse.atomistic.accuracy import stated_uncertainty
 
     return stated_uncertainty(ctx.calculator, quantity, system)
@@ -218,6 +322,8 @@ def surface_energy_workflow(
     steps: int = 200,
     termination: int = 0,
     cache=None,
+    prerelax=None,
+    check_convergence: bool = False,
 ) -> dict:
     """Surface energy of ``material`` (``miller``) from relaxed slabs of several thicknesses.
 
@@ -244,12 +350,18 @@ def surface_energy_workflow(
         Index of the termination (:func:`lisse.atomistic.slabs.terminations`).
     cache : ResultCache, optional
         Job result cache (e.g. :class:`lisse.io.atomistic_cache.JobCache`).
+    prerelax : str or AtomisticCalculator, optional
+        ML calculator that relaxes each structure before the DFT calculator does (DFT calculators only).
+    check_convergence : bool, default False
+        DFT only: also scan k-spacing, cut-off, thickness and vacuum at the calculator's level
+        (:func:`lisse.atomistic.convergence.surface_energy_convergence`, unrelaxed slabs) and add those rows.
 
     Returns
     -------
     dict
         ``surface_energy_J_m2`` (thickest slab), ``surface_energy_fit_J_m2`` and its stderr,
-        ``thickness_convergence_J_m2``, per-slab rows, bulk energy [eV], uncertainty and provenance.
+        ``thickness_convergence_J_m2``, per-slab rows, bulk energy [eV], ``calculator``, ``level``,
+        ``convergence`` (rows: the single-slab value per thickness), uncertainty and provenance.
 
     Raises
     ------
@@ -268,7 +380,9 @@ def surface_energy_workflow(
     """
     from lisse.thermo.surfaces import surface_energy, surface_energy_fit
 
-    ctx = _ctx(calculator, cache)
+    ctx = _ctx(calculator, cache, prerelax)
+    if check_convergence:
+        _convergence_setup(ctx)  # refuse an ML calculator before any calculation
     br = relax_bulk(ctx, material)
     conv = _conventional_relaxed(material, br)
     n_units, energies, singles, rows = [], [], [], []
@@ -301,6 +415,20 @@ def surface_energy_workflow(
         "lattice_scale_vs_experiment": br["lattice_scale_vs_experiment"],
         "all_relaxations_converged": all(r["converged"] for r in rows),
     }
+    tol = ROW_TOLERANCES_J_M2.get(level_of(ctx) or "screening")
+    conv_rows = [_row("surface_energy_J_m2", "layers", n, g, None if k == 0 else g - singles[k - 1], tol) for k, (n, g) in enumerate(zip(layers, singles, strict=True))]
+    note = "single-slab surface energy vs slab thickness (change to the next thinner slab)"
+    if check_convergence:
+        from lisse.atomistic.convergence import surface_energy_convergence
+
+        energy, lv = _convergence_setup(ctx)
+        cr = surface_energy_convergence(energy, conv, miller, lv, termination=termination)
+        conv_rows += cr.rows
+        note += (f"; then k-spacing, cut-off, thickness (Fiorentini-Methfessel pairs) and vacuum scans of unrelaxed slabs at level "
+                 f"{cr.level}: converged {cr.converged}" + (f" (not: {', '.join(cr.not_converged)})" if cr.not_converged else ""))
+    else:
+        note += "; k-points, cut-off and vacuum scans: check_convergence=True (lisse.atomistic.convergence)"
+    out.update(method_keys(ctx, conv_rows, note))
     out["uncertainty"] = _uncertainty(ctx, "surface_energy", f"{material}({''.join(str(int(m)) for m in miller)})")
     out["provenance"] = provenance(ctx, {"layers": list(layers), "vacuum_A": vacuum, "fmax_eV_A": fmax, "steps": steps})
     return out
@@ -373,6 +501,11 @@ def adhesion_workflow(
     check_vacuum_extra: float = 5.0,
     cache=None,
     on_job=None,
+    film_supercell=None,
+    substrate_supercell=None,
+    supercell_cell: str = "conventional",
+    prerelax=None,
+    check_convergence: bool = False,
 ) -> dict:
     """Work of adhesion W_ad(film|substrate) and Young–Dupré contact angle, end to end.
 
@@ -429,12 +562,27 @@ def adhesion_workflow(
         Job result cache (e.g. :class:`lisse.io.atomistic_cache.JobCache`).
     on_job : callable, optional
         ``on_job(result)`` after every job (progress).
+    film_supercell, substrate_supercell : tuple of int, optional
+        Number of repetitions (n1, n2) of the Li and substrate surface cells, e.g. (4, 4) and (3, 3) as Ji2025 built
+        Li(001)|LiF(001), instead of the coherent search (give both or neither); the strain this forces on Li is
+        reported, whatever ``max_strain`` says.
+    supercell_cell : {"conventional", "slab"}, default "conventional"
+        What the supercells count: cells of each bulk's conventional surface cell or of the slab's own surface cell
+        (:func:`lisse.atomistic.interfaces.forced_match`).
+    prerelax : str or AtomisticCalculator, optional
+        ML calculator that relaxes each structure before the DFT calculator does (DFT calculators only); the DFT
+        ionic steps after it are reported under ``prerelax``.
+    check_convergence : bool, default False
+        DFT only: also scan k-spacing, cut-off, film thickness and vacuum at the calculator's level on the best
+        registry and relaxed gap (:func:`lisse.atomistic.convergence.adhesion_convergence`, unrelaxed cells) and add
+        those rows.
 
     Returns
     -------
     dict
         ``work_of_adhesion_J_m2``, ``contact_angle_deg`` (with the calculator's own sigma_Li [J m-2]),
-        ``contact_angle_deg_default_sigma``, regime, checks, uncertainty and provenance (JSON-able).
+        ``contact_angle_deg_default_sigma``, regime, ``strain_percent``, ``calculator``, ``level``, ``convergence``
+        (rows: sigma_Li vs thickness, W_ad vs vacuum), ``checks``, uncertainty and provenance (JSON-able).
 
     Raises
     ------
@@ -457,16 +605,22 @@ def adhesion_workflow(
         raise ParameterError(f"the film must be 'Li' (Li takes the strain); got {film!r}")
     _check_interface_inputs(substrate, substrate_miller, film_miller, substrate_layers, film_layers, max_strain, max_area)
     check_count(n_starts, "n_starts", 1, 50, "relaxations from different registry starts")
+    check_count(n_shift, "n_shift", 1, 10, "registry shifts per in-plane direction")
+    if not gaps or not all(0.5 <= float(g) <= 6.0 for g in gaps):
+        raise ParameterError(f"parameter 'gaps' must be interface gaps from 0.5 to 6 A; got {list(gaps)!r}")
     check_count(steps, "steps", 0, 100_000)
     if not 0.0 < fmax < math.inf:
         raise ParameterError(f"parameter 'fmax' must be a finite force > 0 eV/A; got {fmax!r}")
-    ctx = _ctx(calculator, cache)
+    forced = _check_supercells(film_supercell, substrate_supercell)
+    ctx = _ctx(calculator, cache, prerelax)
     if isinstance(ctx.calculator, PrecomputedCalculator):
         raise ParameterError(
-            "the scan-and-relax adhesion workflow needs an ML calculator; for DFT write the decks with adhesion_jobs() + "
+            "the scan-and-relax adhesion workflow needs a calculator with an ASE calculator (ML or GPAW); for DFT write the decks with adhesion_jobs() + "
             "lisse.io.dft_decks.write_decks() (or `lisse atomistic decks Li X`), run them, then use adhesion_from_files()"
         )
     ctx.on_job = on_job
+    if check_convergence:
+        _convergence_setup(ctx)  # refuse an ML calculator before any calculation
     cut = ctx.calculator.info.cutoff_A
     if vacuum <= cut:
         raise ParameterError(f"vacuum {vacuum} A must exceed the calculator cutoff {cut} A")
@@ -487,8 +641,12 @@ def adhesion_workflow(
     # 2. slabs and lattice match
     fl = make_slab(_conventional_relaxed("Li", li_b), film_miller, film_layers, vacuum)
     sb = make_slab(_conventional_relaxed(substrate, x_b), substrate_miller, substrate_layers, vacuum, substrate_termination)
-    matches = lattice_matches(fl, sb, max_strain=max_strain, max_area=max_area)
-    m = matches[0]
+    if forced is not None:
+        from lisse.atomistic.interfaces import forced_match
+
+        m = forced_match(fl, sb, forced[0], forced[1], cell=supercell_cell)
+    else:
+        m = lattice_matches(fl, sb, max_strain=max_strain, max_area=max_area)[0]
     # 3. isolated slabs in the interface cell
     iface0, fil, sub = build_interface(fl, sb, m, gap=gaps[0], vacuum=vacuum)
     area = iface0.info["area_A2"]
@@ -509,9 +667,9 @@ def adhesion_workflow(
                 row["ok"] = False
                 scan.append(row)
                 continue
-            r = ctx.run(Job(f"scan_s{si}_g{g:.2f}", it, "single"))
+            r = ctx.run(Job(f"scan_s{si}_g{g:.2f}", it, "single", purpose="scan"))  # DFT: relaxation settings (only ranks the starts)
             row["energy_eV"] = r.energy_eV
-            row["adhesion_rigid_J_m2"] = (r_fil.energy_eV + r_sub.energy_eV - r.energy_eV) / area * EV_PER_A2_TO_J_PER_M2
+            row["adhesion_rigid_J_m2"] = (r_fil.ranking_energy_eV + r_sub.ranking_energy_eV - r.energy_eV) / area * EV_PER_A2_TO_J_PER_M2
             scan.append(row)
     # 5. relax from several starts, keep the lowest
     starts = _select_starts(scan, n_starts)
@@ -537,11 +695,15 @@ def adhesion_workflow(
     rb: JobResult = best["_r"]
     # 6. vacuum convergence: single points with more vacuum for the three cells
     dv = None
+    w_ad = work_of_adhesion(r_fil.energy_eV, r_sub.energy_eV, rb.energy_eV, area) * EV_PER_A2_TO_J_PER_M2
+    tol = ROW_TOLERANCES_J_M2.get(level_of(ctx) or "screening")
+    rows = [dict(r, quantity="li_surface_energy_J_m2") for r in sig["convergence"]]
+    rows.append(_row("work_of_adhesion_J_m2", "vacuum_A", vacuum, w_ad, None, tol))
     if check_vacuum_extra > 0:
         e_more = [ctx.run(Job(f"vac_{n}", set_vacuum(a.atoms, vacuum + check_vacuum_extra), "single")).energy_eV for n, a in (("film", r_fil), ("sub", r_sub), ("iface", rb))]
         w_more = (e_more[0] + e_more[1] - e_more[2]) / area * EV_PER_A2_TO_J_PER_M2
-        dv = abs(w_more - (r_fil.energy_eV + r_sub.energy_eV - rb.energy_eV) / area * EV_PER_A2_TO_J_PER_M2)
-    w_ad = work_of_adhesion(r_fil.energy_eV, r_sub.energy_eV, rb.energy_eV, area) * EV_PER_A2_TO_J_PER_M2
+        dv = abs(w_more - w_ad)
+        rows.append(_row("work_of_adhesion_J_m2", "vacuum_A", vacuum + check_vacuum_extra, w_more, w_more - w_ad, tol))
     wet = contact_angle(w_ad, sigma_li, allow_negative=True)  # computed: W_ad < 0 is a result
     wet_def = contact_angle(w_ad, DEFAULT_LI_SURFACE_ENERGY, allow_negative=True)
     # interface gap after relaxation
@@ -570,7 +732,7 @@ def adhesion_workflow(
         "start_to_start_spread_J_m2": spread,
         "starts": [{k: v for k, v in x.items() if k != "_r"} for x in relaxed],
         "rigid_scan": scan,
-        "convergence": {
+        "checks": {
             "li_surface_energy_thickness_change_J_m2": sig["thickness_convergence_J_m2"],
             "vacuum_change_J_m2": dv,
             "vacuum_A": vacuum,
@@ -580,20 +742,57 @@ def adhesion_workflow(
             "film_layers": film_layers,
             "substrate_layers": substrate_layers,
         },
-        "li_surface_energy": {k: v for k, v in sig.items() if k != "provenance"},
+        "li_surface_energy": {k: v for k, v in sig.items() if k not in ("provenance", "convergence")},
         "structure": atoms_to_dict(rb.atoms),
+        "supercells": None if forced is None else {"film": list(forced[0]), "substrate": list(forced[1]), "cell": supercell_cell},
     }
-    if not isinstance(ctx.calculator, PrecomputedCalculator):
-        from lisse.atomistic.accuracy import stated_uncertainty
+    note = "sigma_Li vs Li slab thickness and W_ad vs vacuum (relaxed cells)"
+    if check_convergence:
+        from lisse.atomistic.convergence import adhesion_convergence
 
-        hkl = lambda m: "".join(str(int(x)) for x in m)  # noqa: E731
-        out["uncertainty"] = stated_uncertainty(ctx.calculator, "work_of_adhesion", f"Li({hkl(film_miller)})|{substrate}({hkl(substrate_miller)})")
+        energy, lv = _convergence_setup(ctx)
+        li_conv, x_conv = _conventional_relaxed("Li", li_b), _conventional_relaxed(substrate, x_b)
+
+        def build(s):  # the best registry and relaxed gap, unrelaxed slabs of the scanned film thickness and vacuum
+            f = make_slab(li_conv, film_miller, int(s["layers"]), float(s["vacuum_A"]))
+            b = make_slab(x_conv, substrate_miller, substrate_layers, float(s["vacuum_A"]), substrate_termination)
+            return build_interface(f, b, m, gap=max(gap_final, 1.0), shift=best["shift_A"], vacuum=float(s["vacuum_A"]))
+
+        cr = adhesion_convergence(energy, build, lv)
+        rows += cr.rows
+        note += (f"; then k-spacing, cut-off, film thickness and vacuum scans of unrelaxed cells (best registry, relaxed gap) at level "
+                 f"{cr.level}: converged {cr.converged}" + (f" (not: {', '.join(cr.not_converged)})" if cr.not_converged else ""))
+    else:
+        note += "; k-points, cut-off and thickness scans of W_ad: check_convergence=True (lisse.atomistic.convergence)"
+    out.update(method_keys(ctx, rows, note))
+    hkl = lambda m: "".join(str(int(x)) for x in m)  # noqa: E731
+    out["uncertainty"] = _uncertainty(ctx, "work_of_adhesion", f"Li({hkl(film_miller)})|{substrate}({hkl(substrate_miller)})")
     out["provenance"] = provenance(
         ctx,
         {"max_strain": max_strain, "max_area_A2": max_area, "gaps_A": list(gaps), "n_shift": n_shift, "n_starts": n_starts, "fmax_eV_A": fmax, "steps": steps,
-         "fix_substrate_planes": fix_substrate_planes, "substrate_termination": substrate_termination},
+         "fix_substrate_planes": fix_substrate_planes, "substrate_termination": substrate_termination,
+         "film_supercell": None if forced is None else list(forced[0]), "substrate_supercell": None if forced is None else list(forced[1])},
     )
     return out
+
+
+def _check_supercells(film_supercell, substrate_supercell) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """Both supercells as pairs of whole numbers >= 1, or None when neither is given."""
+    if film_supercell is None and substrate_supercell is None:
+        return None
+    if film_supercell is None or substrate_supercell is None:
+        raise ParameterError(f"give both film_supercell and substrate_supercell, or neither; got {film_supercell!r}, {substrate_supercell!r}")
+    out = []
+    for name, v in (("film_supercell", film_supercell), ("substrate_supercell", substrate_supercell)):
+        try:
+            pair = tuple(v)
+        except TypeError:
+            pair = ()
+        if len(pair) != 2 or any(isinstance(n, bool) or not isinstance(n, (int, np.integer)) or not 1 <= n <= 12 for n in pair):
+            raise ParameterError(f"parameter '{name}' must be two whole numbers from 1 to 12 (n1, n2); got {v!r}")
+        out.append((int(pair[0]), int(pair[1])))
+    return out[0], out[1]
+
 
 
 @requires("ase", "pymatgen", feature="the interface-energy workflow")
@@ -698,13 +897,16 @@ def interface_energy_workflow(
         "note": "intercept of gamma(n_Li) = gamma_true + n_Li sigma is the interface energy [Su2024]; stderr from the fit residuals",
         "uncertainty": _uncertainty(ctx, "interface_energy", f"Li|{substrate}"),
     }
+    tol = ROW_TOLERANCES_J_M2.get(level_of(ctx) or "screening")
+    out.update(method_keys(ctx, [_row("interface_energy_J_m2", "film_layers", r["film_layers"], r["gamma_J_m2"], None, tol) for r in rows],
+                           "gamma(n_Li) points of the strain fit (the intercept is the result; no change is judged)"))
     out["provenance"] = provenance(ctx, {"film_layers": list(film_layers), "gap_A": gap, "shift_A": list(shift), "fmax_eV_A": fmax, "steps": steps})
     return out
 
 
 @requires("ase", "pymatgen", feature="the segregation workflow")
 def segregation_workflow(calculator: Any = "chgnet", phase: str = "LiF", miller=(1, 0, 0), particle_radius: float | None = None, cache=None,
-                         on_job=None, **kw) -> dict:
+                         on_job=None, prerelax=None, **kw) -> dict:
     """Segregation of phase X in a Li matrix: gamma_X (surface fit) vs gamma_X/Li (strain fit).
 
     Parameters
@@ -721,6 +923,8 @@ def segregation_workflow(calculator: Any = "chgnet", phase: str = "LiF", miller=
         Job result cache (e.g. :class:`lisse.io.atomistic_cache.JobCache`).
     on_job : callable, optional
         Called with each finished job's result (for progress reporting; never prints).
+    prerelax : str or AtomisticCalculator, optional
+        ML calculator that relaxes each structure before the DFT calculator does (DFT calculators only).
     **kw
         Further keywords of :func:`interface_energy_workflow`.
 
@@ -728,8 +932,8 @@ def segregation_workflow(calculator: Any = "chgnet", phase: str = "LiF", miller=
     -------
     dict
         ``surface_energy_J_m2``, ``interface_energy_J_m2`` (with stderr), ``delta_gamma_J_m2``,
-        ``driving_force_J_m2``, ``driving_force_per_volume_J_m3``, ``segregates``, ``verdict``,
-        uncertainty and provenance.
+        ``driving_force_J_m2`` (gamma_X - gamma_X/Li), ``driving_force_per_volume_J_m3``, ``segregates``, ``verdict``,
+        ``calculator``, ``level``, ``convergence`` (rows), uncertainty and provenance.
 
     Raises
     ------
@@ -751,17 +955,22 @@ def segregation_workflow(calculator: Any = "chgnet", phase: str = "LiF", miller=
     check_miller(miller)
     if particle_radius is not None and not 0.0 < particle_radius < math.inf:
         raise ParameterError(f"parameter 'particle_radius' must be a finite length > 0 m; got {particle_radius!r}")
-    ctx = _ctx(calculator, cache)
+    ctx = _ctx(calculator, cache, prerelax)
     if on_job is not None:
         ctx.on_job = on_job
     s = surface_energy_workflow(ctx, phase, miller, (3, 5, 7))
     i = interface_energy_workflow(ctx, phase, miller, **kw)
     r = segregation(s["surface_energy_fit_J_m2"], i["interface_energy_J_m2"], particle_radius)
-    return {"phase": phase, "matrix": "Li", "surface_energy_J_m2": r.surface_energy_J_m2, "interface_energy_J_m2": r.interface_energy_J_m2,
-            "interface_energy_stderr_J_m2": i["interface_energy_stderr_J_m2"], "delta_gamma_J_m2": r.delta_gamma_J_m2,
-            "driving_force_J_m2": r.driving_force_J_m2, "driving_force_per_volume_J_m3": r.driving_force_per_volume_J_m3,
-            "segregates": r.segregates, "verdict": r.verdict, "uncertainty": _uncertainty(ctx, "segregation", f"{phase} in Li"),
-            "provenance": provenance(ctx, {"miller": list(miller)})}
+    rows = [dict(x, quantity=f"surface_energy_{phase}_J_m2") for x in s["convergence"]] + [dict(x, quantity=f"interface_energy_{phase}_Li_J_m2") for x in i["convergence"]]
+    out = {"phase": phase, "matrix": "Li", "surface_energy_J_m2": r.surface_energy_J_m2, "interface_energy_J_m2": r.interface_energy_J_m2,
+           "interface_energy_stderr_J_m2": i["interface_energy_stderr_J_m2"], "delta_gamma_J_m2": r.delta_gamma_J_m2,
+           "driving_force_J_m2": r.driving_force_J_m2, "driving_force_per_volume_J_m3": r.driving_force_per_volume_J_m3,
+           "segregates": r.segregates, "verdict": r.verdict}
+    out.update(method_keys(ctx, rows, "gamma_X vs slab thickness and gamma_X/Li vs Li thickness (strain-fit points), computed here; k-points "
+                                      "and cut-off: lisse.atomistic.convergence"))
+    out["uncertainty"] = _uncertainty(ctx, "segregation", f"{phase} in Li")
+    out["provenance"] = provenance(ctx, {"miller": list(miller)})
+    return out
 
 
 @requires("ase", "pymatgen", feature="the adsorption workflow")

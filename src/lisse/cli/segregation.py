@@ -12,6 +12,7 @@ DESCRIPTION = (
 )
 EXAMPLES = """  lisse segregation --surface-energy "0.30 J/m2" --interface-energy "0.45 J/m2" --particle-radius "50 nm" --json
   lisse segregation LiF --calculator chgnet --json        # ML workflow (slow: several relaxations)
+  lisse segregation LiF --calculator gpaw --level screening --json   # DFT (GPAW; hours; cached, resumes)
 """
 
 
@@ -23,8 +24,11 @@ def add_arguments(parser) -> None:
     add_quantity(parser, "--surface-energy", "J/m2", "surface energy gamma_X of the phase, e.g. '0.5 J/m2'")
     add_quantity(parser, "--interface-energy", "J/m2", "interface energy gamma_X/M against Li, e.g. '0.3 J/m2'")
     add_quantity(parser, "--particle-radius", "nm", 'particle radius, e.g. "50 nm"')
-    parser.add_argument("--calculator", default="chgnet")
-    parser.add_argument("--cache-dir", default=None)
+    parser.add_argument("--calculator", default="chgnet", help="calculator of the workflow: chgnet (default), chgnet:r2scan, sevennet (ML), or gpaw (DFT)")
+    from lisse.cli.wetting import add_dft_arguments
+
+    add_dft_arguments(parser)
+    parser.add_argument("--cache-dir", default=None, help="job cache folder (default $LISSE_CACHE or ~/.cache/lisse); every job is cached, so a rerun resumes")
 
 
 def run(args) -> dict:
@@ -42,8 +46,10 @@ def run(args) -> dict:
                 bar.set_postfix_str(f"{job.name}{' [cached]' if job.cached else ''}", refresh=False)
                 bar.update(1)
 
-            return segregation_workflow(args.calculator, args.phase, particle_radius=r, cache=JobCache(args.cache_dir or default_cache_dir()),
-                                        on_job=on_job)
+            from lisse.cli.wetting import make_calculator
+
+            return segregation_workflow(make_calculator(args), args.phase, particle_radius=r, cache=JobCache(args.cache_dir or default_cache_dir()),
+                                        on_job=on_job, prerelax=args.prerelax)
     if args.surface_energy is None or args.interface_energy is None:
         raise ParameterError("give --surface-energy and --interface-energy, or a phase name for the atomistic workflow")
     res = segregation(args.surface_energy, args.interface_energy, r)

@@ -28,15 +28,22 @@ def add_arguments(parser) -> None:
     parser.add_argument("metal", help="the metal electrode, e.g. Li")
     parser.add_argument("material", help="coating or electrolyte X: a formula (Li2CO3, Li6PS5Cl) or library name (LLZO, LPSC)")
     parser.add_argument("--calculator", default="chgnet",
-                        help="ML calculator for compounds without experimental enthalpy: chgnet (default), chgnet:r2scan, sevennet; "
-                             "'none' refuses them. Used only when needed.")
+                        help="calculator for compounds without experimental enthalpy: chgnet (default), chgnet:r2scan, sevennet, "
+                             "gpaw (DFT); 'none' refuses them. Used only when needed.")
+    parser.add_argument("--level", choices=("screening", "publication", "test"), default=None,
+                        help="DFT level with --calculator gpaw (default screening)")
+    parser.add_argument("--dispersion", choices=("d3",), default=None, help="add Grimme D3 dispersion (with --calculator gpaw)")
     parser.add_argument("--cache-dir", default=None, help="folder of the ML job cache (default ~/.cache/lisse)")
 
 
 def run(args) -> dict:
     from lisse.atomistic.stability import reaction_with_metal
 
-    calc = None if str(args.calculator).lower() == "none" else args.calculator
+    calc = None
+    if str(args.calculator).lower() != "none":
+        from lisse.cli.wetting import make_calculator
+
+        calc = make_calculator(args)
     cache = None
     on_job = None
     if calc is not None:
@@ -51,7 +58,9 @@ def run(args) -> dict:
             bar.update(1)
 
         res = reaction_with_metal(args.material, metal=args.metal, calculator=calc, cache=cache, on_job=on_job)
-    return res.as_dict()
+    out = res.as_dict()
+    out["level"] = calc.info.settings.get("level") if calc is not None and calc.info.kind == "dft" and res.calculator else None
+    return out
 
 
 def render(res: dict) -> str:

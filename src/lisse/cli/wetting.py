@@ -5,7 +5,7 @@ from __future__ import annotations
 from lisse.cli.common import fmt
 
 NAME = "wetting"
-HELP = "Li wetting of a substrate: Young-Dupre contact angle <-> work of adhesion, or W_ad from an ML workflow"
+HELP = "Li wetting of a substrate: Young-Dupre contact angle <-> work of adhesion, or W_ad from an ML or DFT (GPAW) workflow"
 DESCRIPTION = (
     "Young-Dupre wetting of Li metal on a substrate X: cos(theta) = W_ad / sigma_Li - 1 (clipped; W_ad >= 2 sigma_Li is "
     "complete wetting, theta = 0). Give --work-of-adhesion for the angle or --contact-angle for W_ad. sigma_Li defaults to "
@@ -13,7 +13,11 @@ DESCRIPTION = (
     "--li-surface-energy. With two material names (lisse wetting Li LiF) it runs the atomistic workflow: bulk and slab "
     "relaxations, a coherent Li|X supercell search (strain on Li), a registry x gap scan, relaxations from several starts "
     "(lowest kept), sanity and convergence checks, and reports W_ad, theta (with the calculator's own sigma_Li), the strain "
-    "and the calculator's stated error from the accuracy table. ML numbers are screening grade; use DFT for quantitative work."
+    "and the calculator's stated error from the accuracy table. ML numbers are screening grade; use DFT for quantitative work: "
+    "--calculator gpaw runs the same workflow with PBE PAW DFT (GPAW, optional extra 'dft'; --level screening|publication, "
+    "--dispersion d3), every single point and relaxation cached so an interrupted run resumes; --prerelax chgnet relaxes each "
+    "structure with the ML potential first. --supercells 4x4,3x3 fixes the Li and X surface supercells (Ji et al.'s "
+    "constructions) instead of the coherent search. The JSON carries calculator, level, strain_percent and the convergence rows."
 )
 EXAMPLES = """  lisse wetting --work-of-adhesion "0.09 J/m2" --json
   lisse wetting --contact-angle "142 deg" --json
@@ -24,6 +28,9 @@ EXAMPLES = """  lisse wetting --work-of-adhesion "0.09 J/m2" --json
   lisse wetting Li LiF Li2O Li3N --jobs 3 --json    # screening: one row per substrate, failures are rows
   lisse wetting Li my_llzo.cif --substrate-miller 0 0 1 --termination 1   # your own ordered cell (CIF, POSCAR ...)
   lisse wetting Li LiF Li2O Li3N --scheduler tcp://HOST:8786
+  lisse wetting Li LiF --calculator gpaw --level screening --supercells 4x4,3x3 --dispersion d3 --json   # DFT (hours, resumable)
+  lisse wetting Li LiF --calculator gpaw --prerelax chgnet --json      # CHGNet pre-relaxation, then DFT relaxations
+  lisse wetting Li LiF Li2O Li3N LiCl --refine-top 2 --refine-calculator gpaw --json   # ML screen, DFT on the best 2
 """
 
 
@@ -39,7 +46,10 @@ def add_arguments(parser) -> None:
     add_quantity(g, "--work-of-adhesion", "J/m2", 'W_ad with unit, e.g. "0.09 J/m2"')
     add_quantity(g, "--contact-angle", "deg", 'contact angle with unit, e.g. "142 deg"')
     add_quantity(parser, "--li-surface-energy", "J/m2", "sigma_Li (default 0.4245 J/m2, from Ji2025 pair)")
-    parser.add_argument("--calculator", default="chgnet", help="ML calculator for the workflow: chgnet (default), chgnet:r2scan, sevennet")
+    parser.add_argument("--calculator", default="chgnet", help="calculator of the workflow: chgnet (default), chgnet:r2scan, sevennet (ML), or gpaw (DFT)")
+    add_dft_arguments(parser)
+    parser.add_argument("--supercells", default=None, metavar="NxN,MxM",
+                        help="fix the in-plane supercells of Li and X, e.g. 4x4,3x3 (Li first), instead of the coherent search")
     parser.add_argument("--substrate-miller", nargs=3, type=int, default=[1, 0, 0], metavar=("H", "K", "L"))
     parser.add_argument("--film-miller", nargs=3, type=int, default=[1, 0, 0], metavar=("H", "K", "L"))
     add_quantity(parser, "--max-strain", "", 'largest strain on Li, e.g. "3 %%" or 0.03 (default "3 percent")', default="3 percent")
@@ -49,6 +59,18 @@ def add_arguments(parser) -> None:
     parser.add_argument("--film-layers", type=int, default=5, help="atomic planes of Li (default 5)")
     parser.add_argument("--starts", type=int, default=3, help="number of relaxation starts (lowest kept; default 3)")
     parser.add_argument("--fmax", type=float, default=0.05, help="force convergence in eV/A (default 0.05)")
+    parser.add_argument("--steps", type=int, default=150, help="largest number of optimiser steps per relaxation (default 150)")
+    parser.add_argument("--gaps", type=float, nargs="+", default=[1.8, 2.2, 2.6, 3.0], metavar="A",
+                        help="interface gaps of the rigid scan in A (default 1.8 2.2 2.6 3.0)")
+    parser.add_argument("--refine-top", type=int, default=None, metavar="K",
+                        help="screen (Li X Y ...): after the ML screen, rerun the K substrates with the highest ML W_ad with --refine-calculator")
+    parser.add_argument("--refine-calculator", default="gpaw", help="DFT calculator of --refine-top (default gpaw; --level/--dispersion apply to it)")
+    parser.add_argument("--check-convergence", action="store_true",
+                        help="DFT: also scan k-spacing, cut-off, film thickness and vacuum of W_ad at the level (many more single points)")
+    parser.add_argument("--shifts", type=int, default=2, metavar="N", help="registry shifts per in-plane direction in the rigid scan (default 2)")
+    parser.add_argument("--supercell-cell", choices=("conventional", "slab"), default="conventional",
+                        help="what --supercells counts: cells of the conventional surface cell (default; 'LiF(001) 3x3' = the 4.03 A "
+                             "square) or of the slab's primitive surface cell")
     parser.add_argument("--cache-dir", default=None, help="job cache folder (default $LISSE_CACHE or ~/.cache/lisse); 'none' disables")
     parser.add_argument("--full", action="store_true", help="include the rigid scan and final structure in the JSON")
 
@@ -68,6 +90,8 @@ def run(args):
             raise ParameterError(f"materials must be 'Li X' (film Li on substrate X) or 'Li X Y ...'; got {' '.join(args.materials)!r}")
         if len(args.materials) > 2:
             return _screen(args)
+        if args.refine_top is not None:
+            raise ParameterError("--refine-top needs a screen of several substrates: 'Li X Y ...'")
         return _workflow(args)
     if args.work_of_adhesion is not None:
         w = args.work_of_adhesion
@@ -82,6 +106,39 @@ def run(args):
     raise ParameterError("nothing to do: give --work-of-adhesion, --contact-angle, or two materials 'Li X'")
 
 
+def add_dft_arguments(parser) -> None:
+    """The DFT options shared by wetting, segregation and stability: --level, --dispersion, --prerelax."""
+    parser.add_argument("--level", choices=("screening", "publication", "test"), default=None,
+                        help="DFT level with --calculator gpaw (default screening; 'test' is a quick pipeline check, not converged)")
+    parser.add_argument("--dispersion", choices=("d3",), default=None, help="add Grimme D3 dispersion (with --calculator gpaw)")
+    parser.add_argument("--prerelax", default=None, metavar="ML",
+                        help="relax every structure with this ML calculator (e.g. chgnet) before the DFT relaxation (with --calculator gpaw)")
+
+
+def make_calculator(args):
+    """The calculator of ``--calculator`` with ``--level`` and ``--dispersion`` (a LisseError when they do not apply)."""
+    from lisse.atomistic.calculators import get_calculator
+
+    return get_calculator(args.calculator, level=getattr(args, "level", None), dispersion=getattr(args, "dispersion", None))
+
+
+def parse_supercells(text: str | None):
+    """``"4x4,3x3"`` -> ((4, 4), (3, 3)); None -> None; a ParameterError naming --supercells otherwise."""
+    import re
+
+    from lisse.errors import ParameterError
+
+    if text is None:
+        return None
+    m = re.fullmatch(r"\s*(\d+)\s*[xX]\s*(\d+)\s*,\s*(\d+)\s*[xX]\s*(\d+)\s*", text)
+    if m is None:
+        raise ParameterError(f"--supercells must be two in-plane supercells 'NxN,MxM' (Li first, then X), e.g. 4x4,3x3; got {text!r}")
+    n = [int(g) for g in m.groups()]
+    if not all(1 <= k <= 12 for k in n):
+        raise ParameterError(f"--supercells: each repetition must be a whole number from 1 to 12; got {text!r}")
+    return (n[0], n[1]), (n[2], n[3])
+
+
 def _cache(args):
     from lisse.io.atomistic_cache import JobCache, default_cache_dir
 
@@ -89,23 +146,65 @@ def _cache(args):
 
 
 def _workflow_kw(args) -> dict:
-    return dict(film="Li", substrate_miller=tuple(args.substrate_miller), film_miller=tuple(args.film_miller),
-                substrate_layers=args.substrate_layers, film_layers=args.film_layers, max_strain=args.max_strain, substrate_termination=args.termination,
-                n_starts=args.starts, fmax=args.fmax)
+    kw = dict(film="Li", substrate_miller=tuple(args.substrate_miller), film_miller=tuple(args.film_miller),
+              substrate_layers=args.substrate_layers, film_layers=args.film_layers, max_strain=args.max_strain, substrate_termination=args.termination,
+              n_starts=args.starts, fmax=args.fmax, steps=args.steps, gaps=tuple(args.gaps), n_shift=args.shifts)
+    sc = parse_supercells(args.supercells)
+    if sc is not None:
+        kw.update(film_supercell=sc[0], substrate_supercell=sc[1], supercell_cell=args.supercell_cell)
+    if args.prerelax is not None:
+        kw["prerelax"] = args.prerelax
+    if args.check_convergence:
+        kw["check_convergence"] = True
+    return kw
+
+
+def refine_candidates(rows: list[dict], k: int) -> list[str]:
+    """The ``k`` substrates of a screen with the highest W_ad (best wetting first); failed rows never qualify."""
+    ok = [r for r in rows if r["status"] == "ok" and r["result"] is not None]
+    ok.sort(key=lambda r: -r["result"]["work_of_adhesion_J_m2"])
+    return [r["substrate"] for r in ok[:k]]
 
 
 def _screen(args) -> dict:
+    from lisse.atomistic.calculators import get_calculator
     from lisse.atomistic.executors import adhesion_screen
     from lisse.cli.common import executor_kwargs
+    from lisse.errors import ParameterError
 
-    rows = adhesion_screen(args.materials[1:], args.calculator, _cache(args), **executor_kwargs(args), **_workflow_kw(args))
+    refine = args.refine_top is not None
+    kw = _workflow_kw(args)
+    if refine:  # --level/--dispersion/--prerelax belong to the refining DFT calculator; the screen runs the ML one
+        if not 1 <= args.refine_top <= len(args.materials) - 1:
+            raise ParameterError(f"--refine-top must be a whole number from 1 to the number of substrates ({len(args.materials) - 1}); got {args.refine_top}")
+        rcalc = get_calculator(args.refine_calculator, level=args.level, dispersion=args.dispersion)
+        calc = get_calculator(args.calculator)
+        if calc.info.kind != "ml" or rcalc.info.kind != "dft":
+            raise ParameterError(f"--refine-top screens with an ML --calculator and refines with a DFT --refine-calculator; got {args.calculator!r} "
+                                 f"and {args.refine_calculator!r}")
+        screen_kw = {k: v for k, v in kw.items() if k not in ("prerelax", "check_convergence")}
+    else:
+        calc = make_calculator(args)  # validates --level/--dispersion
+        screen_kw = kw
+    # ML calculators travel by name (each worker loads its own)
+    rows = adhesion_screen(args.materials[1:], calc if calc.info.kind == "dft" else args.calculator, _cache(args), **executor_kwargs(args), **screen_kw)
+    out: dict = {"screen": rows, "substrates_total": len(rows), "substrates_ok": sum(r["status"] == "ok" for r in rows),
+                 "substrates_failed": sum(r["status"] == "error" for r in rows)}
+    if refine:
+        best = refine_candidates(rows, args.refine_top)
+        ml_w = {r["substrate"]: r["result"]["work_of_adhesion_J_m2"] for r in rows if r["substrate"] in best}
+        ref = adhesion_screen(best, rcalc, _cache(args), **executor_kwargs(args), **kw)
+        for r in ref:
+            r["ml_work_of_adhesion_J_m2"] = ml_w[r["substrate"]]
+        out["refined"] = ref
+        out["refine_note"] = (f"ML ({calc.label()}) over all substrates, then DFT ({rcalc.label()}) on the {len(best)} with the highest ML W_ad; "
+                              "rank by the DFT numbers (ML W_ad is screening grade)")
     if not args.full:
-        for r in rows:
+        for r in rows + out.get("refined", []):
             if r["result"] is not None:
                 r["result"].pop("structure", None)
                 r["result"].pop("rigid_scan", None)
-    return {"screen": rows, "substrates_total": len(rows), "substrates_ok": sum(r["status"] == "ok" for r in rows),
-            "substrates_failed": sum(r["status"] == "error" for r in rows)}
+    return out
 
 
 def _workflow(args) -> dict:
@@ -113,6 +212,8 @@ def _workflow(args) -> dict:
     from lisse.cli.common import progress_bar_for
 
     cache = _cache(args)
+    kw = _workflow_kw(args)
+    calc = make_calculator(args)
 
     bar = progress_bar_for(args, None, "lisse wetting", unit="job", leave=True)
 
@@ -121,7 +222,7 @@ def _workflow(args) -> dict:
         bar.update(1)
 
     with bar:
-        res = adhesion_workflow(args.calculator, args.materials[1], cache=cache, on_job=progress, **_workflow_kw(args))
+        res = adhesion_workflow(calc, args.materials[1], cache=cache, on_job=progress, **kw)
     if not args.full:
         res.pop("structure", None)
         res.pop("rigid_scan", None)
@@ -138,11 +239,18 @@ def render(res) -> str:
             else:
                 lines.append(f"{r['substrate']:10s} {'-':>10s} {'-':>10s}  ERROR {r['error_type']}: {r['error']}")
         lines.append(f"{res['substrates_ok']} of {res['substrates_total']} substrates done, {res['substrates_failed']} failed")
+        if "refined" in res:
+            lines.append(f"refined: {res['refine_note']}")
+            for r in res["refined"]:
+                x = r["result"]
+                dft = f"{x['work_of_adhesion_J_m2']:10.3f} {x['contact_angle_deg']:10.1f}" if r["status"] == "ok" else f"ERROR {r['error_type']}: {r['error']}"
+                lines.append(f"{r['substrate']:10s} ML {r['ml_work_of_adhesion_J_m2']:8.3f} -> DFT {dft}")
         return "\n".join(lines)
     if "substrate" in res:
         u = res.get("uncertainty", {})
-        c = res["convergence"]
-        lines = [
+        c = res["checks"]
+        lines = [f"calculator {res.get('calculator')}" + (f", level {res['level']}" if res.get("level") else "")]
+        lines += [
             f"Li{tuple(res['film_miller'])} | {res['substrate']}{tuple(res['substrate_miller'])}  ({res['provenance']['calculator']['name']}:{res['provenance']['calculator']['model']})",
             f"  W_ad = {res['work_of_adhesion_J_m2']:.3f} J/m2   theta = {res['contact_angle_deg']:.1f} deg ({res['regime']})  with sigma_Li = {res['li_surface_energy_J_m2']:.3f} J/m2 (same calculator)",
             f"  theta with lisse default sigma_Li {res['default_li_surface_energy_J_m2']:.4f} J/m2: {res['contact_angle_deg_default_sigma']:.1f} deg",
@@ -153,6 +261,9 @@ def render(res) -> str:
                 "n/a" if c["vacuum_change_J_m2"] is None else f"{c['vacuum_change_J_m2']:.4f}",
                 c["vacuum_vs_cutoff_A"][0], c["vacuum_vs_cutoff_A"][1], c["fmax_target_eV_A"], c["all_relaxations_converged"]),
             f"  stated uncertainty: {u.get('statement', 'n/a')}",
+            *[f"  convergence: {r['quantity']} at {r['parameter']} = {r['value']}: {r['result']:.4f}"
+              + ("" if r["change"] is None else f" (change {r['change']:+.4f}, tolerance {r['tolerance']}: {'ok' if r['converged'] else 'NOT converged'})")
+              for r in res.get("convergence", [])],
             f"  wall time {res['provenance']['wall_s']:.0f} s, {res['provenance']['n_cached']}/{res['provenance']['n_jobs']} jobs from cache",
         ]
         return "\n".join(lines)

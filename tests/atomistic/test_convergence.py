@@ -1,0 +1,162 @@
+"""Convergence checks (lisse.atomistic.convergence) against analytic fake energy functions with known limits."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+pytest.importorskip("ase")
+pytest.importorskip("pymatgen")
+
+from lisse.atomistic.convergence import LEVELS, adhesion_convergence, fiorentini_methfessel, surface_energy_convergence  # noqa: E402
+from lisse.atomistic.structures import bulk  # noqa: E402
+from lisse.constants import ELEMENTARY_CHARGE  # noqa: E402
+from lisse.errors import ParameterError  # noqa: E402
+
+J = ELEMENTARY_CHARGE / 1e-20  # eV/A^2 -> J/m^2
+E_B = -1.9  # eV per Li atom
+G0 = 0.45  # J/m^2, the converged surface energy of the fake
+A_K, C_CUT, B_VAC, D_N = 0.2, 0.05, 0.5, 0.05
+
+
+def gamma_settings(s):
+    """The fake's surface energy at given electronic/vacuum settings (J/m^2), before finite-thickness terms."""
+    return G0 + A_K * s["kspacing_inv_A"] ** 2 + C_CUT * (300.0 / s["cutoff_eV"]) ** 2 + B_VAC * math.exp(-s["vacuum_A"] / 2.0)
+
+
+def fake_slab_energy(atoms, s):
+    """E = N e_b + 2A [gamma(settings) + D exp(-N)]: a bulk-like slope plus a surface term decaying with thickness."""
+    n = len(atoms)  # Li(100) 1x1: one atom per plane
+    area = abs(np.linalg.det(atoms.cell.array[:2, :2]))
+    assert s["layers"] == n
+    return n * E_B + 2 * area * (gamma_settings(s) + D_N * math.exp(-n)) / J
+
+
+def fm_exact(n1, n2, s):
+    """Fiorentini-Methfessel two-slab value of the fake, derived by hand from its formula."""
+    return gamma_settings(s) + D_N * (math.exp(-n2) - n2 * (math.exp(-n2) - math.exp(-n1)) / (n2 - n1))
+
+
+def test_fiorentini_methfessel_is_immune_to_an_inconsistent_bulk_reference():
+    area = 12.0
+    n = np.array([3, 5, 7, 9])
+    e = n * E_B + 2 * area * G0 / J
+    g, eb = fiorentini_methfessel(n, e, area)
+    assert g == pytest.approx(G0, rel=1e-12) and eb == pytest.approx(E_B, rel=1e-12)
+    # a bulk energy off by 5 meV/atom makes the single-slab value drift linearly with thickness; FM does not
+    naive = (e - n * (E_B - 0.005)) / (2 * area) * J
+    assert naive[-1] - naive[0] > 0.015 and g == pytest.approx(G0, rel=1e-12)
+    with pytest.raises(ParameterError, match="2 slabs"):
+        fiorentini_methfessel([3, 3], [1.0, 2.0], area)
+
+
+def test_surface_energy_rows_follow_the_analytic_fake():
+    li = bulk("Li")
+    res = surface_energy_convergence(fake_slab_energy, li, (1, 0, 0), "screening")
+    lv = LEVELS["screening"]
+    base = lv.base
+    by = {}
+    for r in res.rows:
+        by.setdefault(r["parameter"], []).append(r)
+    # every row is the hand-derived two-slab value at that setting
+    for v, r in zip(lv.scans["kspacing_inv_A"], by["kspacing_inv_A"]):
+        assert r["result"] == pytest.approx(fm_exact(3, 5, {**base, "kspacing_inv_A": v}), rel=1e-9)
+    for (n1, n2), r in zip([(3, 5), (5, 7)], by["layers"]):
+        assert r["value"] == n2 and r["result"] == pytest.approx(fm_exact(n1, n2, base), rel=1e-9)
+    # k: 0.35 -> 0.25 changes gamma by A (0.25^2 - 0.35^2) = -0.012 J/m2 (> 2 %), 0.25 -> 0.18 by -0.0060 (< 2 %)
+    k = by["kspacing_inv_A"]
+    assert k[1]["change"] == pytest.approx(A_K * (0.25**2 - 0.35**2), rel=1e-6) and k[1]["converged"] is False
+    assert k[2]["change"] == pytest.approx(A_K * (0.18**2 - 0.25**2), rel=1e-6) and k[2]["converged"] is True
+    # cut-off: 400 -> 500 still changes gamma by 0.0101 J/m2 > 2 % of 0.47: not converged at the base 400 eV
+    assert res.not_converged == ["cutoff_eV"] and res.converged is False
+    assert by["cutoff_eV"][2]["change"] == pytest.approx(C_CUT * ((300 / 500) ** 2 - (300 / 400) ** 2), rel=1e-6)
+    assert res.value == pytest.approx(fm_exact(3, 5, base), rel=1e-9)
+    assert set(by) == {"kspacing_inv_A", "cutoff_eV", "layers", "vacuum_A"}
+    assert all(set(r) >= {"quantity", "parameter", "value", "result", "change", "tolerance", "converged"} for r in res.rows)
+    # the tolerance is 2 % of the row's own value
+    assert k[1]["tolerance"] == pytest.approx(0.02 * k[1]["result"], rel=1e-12)
+    # the base point is computed once, shared by the scans (3 + 2 + 2 + 2 new slab pairs - overlaps)
+    assert res.n_evaluations < sum(2 * len(v) for v in lv.scans.values())
+
+
+def test_thickness_converges_to_the_known_limit_at_publication_level():
+    res = surface_energy_convergence(fake_slab_energy, bulk("Li"), (1, 0, 0), "publication",
+                                     scans={"cutoff_eV": (500.0, 2000.0, 4000.0)}, base={"cutoff_eV": 2000.0})
+    lay = [r for r in res.rows if r["parameter"] == "layers"]
+    limit = gamma_settings(res.settings)
+    err = [abs(r["result"] - limit) for r in lay]
+    assert err == sorted(err, reverse=True) and err[-1] < 1e-4  # decays towards the analytic limit
+    assert "layers" not in res.not_converged
+
+
+def test_adhesion_rows_and_base_value():
+    from ase import Atoms
+
+    W0 = 0.53
+
+    def w_of(s):
+        return W0 + 0.3 * s["kspacing_inv_A"] ** 2 + 0.2 * math.exp(-s["layers"]) + 0.1 * math.exp(-s["vacuum_A"])
+
+    def build(s):
+        cell = [[3.0, 0, 0], [0, 4.0, 0], [0, 0, 20.0 + s["vacuum_A"]]]
+        n = int(s["layers"])
+        film = Atoms("Li" * n, positions=[[0, 0, 10 + 1.7 * i] for i in range(n)], cell=cell, pbc=True)
+        sub = Atoms("LiF", positions=[[0, 0, 5.0], [1.5, 2.0, 5.0]], cell=cell, pbc=True)
+        it = sub + film
+        it.info["area_A2"] = 12.0
+        return it, film, sub
+
+    def energy(atoms, s):
+        n_li = atoms.get_chemical_symbols().count("Li")
+        has_f = "F" in atoms.get_chemical_symbols()
+        e = -1.9 * n_li - 5.0 * has_f
+        if has_f and n_li > 1:  # the interface: bound by W_ad
+            e -= w_of(s) * 12.0 / J
+        return e
+
+    res = adhesion_convergence(energy, build, "screening", scans={"cutoff_eV": (400.0, 500.0)})
+    assert res.value == pytest.approx(w_of(res.settings), rel=1e-12)
+    k = [r for r in res.rows if r["parameter"] == "kspacing_inv_A"]
+    assert [r["result"] for r in k] == pytest.approx([w_of({**res.settings, "kspacing_inv_A": v}) for v in (0.35, 0.25, 0.18)], rel=1e-12)
+    assert k[2]["tolerance"] == 0.02 and k[2]["converged"] is True  # 0.3 (0.18^2 - 0.25^2) = -0.009
+    assert res.converged is True
+
+
+@pytest.mark.parametrize(("kw", "msg"), [({"level": "draft"}, "level"), ({"base": {"kspacing_inv_A": 0.3}}, "not one of"),
+                                        ({"scans": {"layers": (3, 5)}}, "at least 3"), ({"scans": {"smearing": (0.1, 0.05)}}, "unknown"),
+                                        ({"base": {"layers": 3}}, "thinnest")])
+def test_bad_inputs_are_refused(kw, msg):
+    with pytest.raises(ParameterError, match=msg):
+        surface_energy_convergence(fake_slab_energy, bulk("Li"), (1, 0, 0), **kw)
+
+
+def test_calculator_energy_wraps_a_lisse_calculator():
+    from ase.calculators.lj import LennardJones
+
+    from lisse.atomistic.convergence import calculator_energy
+
+    seen = []
+
+    class Calc:
+        def __init__(self, s):
+            self.sigma = s["sigma"]
+
+        def prepare(self, atoms):
+            seen.append("prepare")
+            return "token"
+
+        def restore(self, atoms, token):
+            seen.append(token)
+
+        def ase_calculator(self, atoms=None, purpose="energy"):
+            assert purpose == "energy"
+            return LennardJones(sigma=self.sigma, epsilon=1.0, rc=10.0)
+
+    li = bulk("Li")
+    e = calculator_energy(Calc)(li, {"sigma": 2.5})
+    ref = li.copy()
+    ref.calc = LennardJones(sigma=2.5, epsilon=1.0, rc=10.0)
+    assert e == pytest.approx(ref.get_potential_energy(), rel=1e-12) and seen == ["prepare", "token"]
+    assert li.calc is None  # the caller's structure is untouched

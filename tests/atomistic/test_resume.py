@@ -1,0 +1,137 @@
+"""Cache and resume per calculation (issue 17 item 2): an interrupted relaxation continues from its last geometry.
+
+A fake "DFT" backend (ASE's EMT potential behind the calculator contract, kind "dft", checkpointing every step) is
+killed after k force calls; the rerun must start from the checkpointed geometry, not from the start, take the
+remaining steps only, and end at the same minimum as an uninterrupted run (the independent reference).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+pytest.importorskip("ase")
+pytest.importorskip("pymatgen")
+
+from ase.build import fcc111  # noqa: E402
+from ase.calculators.emt import EMT  # noqa: E402
+
+from lisse.atomistic.calculators import AtomisticCalculator, CalculatorInfo  # noqa: E402
+from lisse.atomistic.engine import Job, run_job  # noqa: E402
+from lisse.io.atomistic_cache import JobCache  # noqa: E402
+
+
+class Killed(RuntimeError):
+    pass
+
+
+class FlakyEMT(AtomisticCalculator):
+    """EMT as a checkpointing 'DFT' backend that dies after ``fail_after`` energy/force evaluations."""
+
+    checkpoint_every = 1
+
+    def __init__(self, fail_after: int | None = None) -> None:
+        self.info = CalculatorInfo("fake-dft", "emt", "0", "dft", 0.0, {"level": "test"})
+        self.fail_after = fail_after
+        self.calls = 0
+        self.first_positions = None
+        self.purposes: list[str] = []
+
+    def ase_calculator(self, atoms=None, purpose: str = "energy"):
+        outer = self
+        self.purposes.append(purpose)
+
+        class _EMT(EMT):
+            def calculate(self, atoms=None, properties=("energy",), system_changes=()):
+                outer.calls += 1
+                if outer.first_positions is None:
+                    outer.first_positions = atoms.positions.copy()
+                if outer.fail_after is not None and outer.calls > outer.fail_after:
+                    raise Killed("killed (simulated)")
+                super().calculate(atoms, properties, system_changes)
+
+        return _EMT()
+
+
+def _slab():
+    a = fcc111("Cu", (2, 2, 3), vacuum=6.0)
+    a.pbc = True
+    a.rattle(0.08, seed=3)
+    return a
+
+
+def test_interrupted_relaxation_resumes_from_its_last_geometry(tmp_path):
+    job = Job("cu_slab", _slab(), "relax", fmax=0.02, steps=200, fixed=(0, 1, 2, 3))
+    ref = run_job(FlakyEMT(), job, JobCache(tmp_path / "ref"))  # uninterrupted, its own cache
+    assert ref.converged and ref.n_steps > 8
+
+    cache = JobCache(tmp_path / "run")
+    k = 6
+    with pytest.raises(Killed):
+        run_job(FlakyEMT(fail_after=k), job, cache)
+    assert [p.name.endswith("-partial.json") for p in (tmp_path / "run").iterdir()] == [True]  # only the checkpoint exists
+    again = FlakyEMT()
+    r = run_job(again, job, cache)
+    assert not r.cached
+    assert r.resumed_from_step == k - 1  # the step that was computing when killed is redone
+    # it started at the checkpointed geometry, not at the job's start
+    assert np.abs(again.first_positions - job.atoms.positions).max() > 1e-3
+    assert again.calls < ref.n_steps + 1  # fewer evaluations than a fresh start
+    assert r.n_steps >= r.resumed_from_step
+    assert r.converged
+    # the same minimum as the uninterrupted run (independent reference): energy and geometry
+    assert r.energy_eV == pytest.approx(ref.energy_eV, abs=2e-3)
+    assert np.abs(r.atoms.positions - ref.atoms.positions).max() < 0.05
+    # and the finished job is now a plain cache hit
+    r3 = run_job(FlakyEMT(fail_after=0), job, cache)
+    assert r3.cached and r3.energy_eV == r.energy_eV
+
+
+def test_checkpoint_is_ignored_when_it_does_not_match(tmp_path):
+    job = Job("cu_slab", _slab(), "relax", fmax=0.02, steps=200)
+    cache = JobCache(tmp_path)
+    with pytest.raises(Killed):
+        run_job(FlakyEMT(fail_after=3), job, cache)
+    part = next(p for p in tmp_path.iterdir() if p.name.endswith("-partial.json"))
+    part.write_text('{"atoms": {"numbers": [1], "positions": [[0, 0, 0]], "cell": [[1, 0, 0], [0, 1, 0], [0, 0, 1]], "pbc": [1, 1, 1]}, "n_steps": 2}')
+    again = FlakyEMT()
+    r = run_job(again, job, cache)
+    assert r.resumed_from_step == 0 and np.allclose(again.first_positions, job.atoms.positions)
+
+
+def test_purposes_follow_the_task():
+    calc = FlakyEMT()
+    a = _slab()
+    run_job(calc, Job("sp", a, "single"))
+    run_job(calc, Job("scan", a, "single", purpose="scan"))
+    run_job(calc, Job("rx", a, "relax", steps=1))
+    assert calc.purposes == ["energy", "scan", "relax"]
+
+
+class MLEMT(FlakyEMT):
+    """The same EMT potential labelled as an ML backend (the pre-relaxer)."""
+
+    checkpoint_every = 0
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.info = CalculatorInfo("fake-ml", "emt", "0", "ml", 6.0, {})
+
+
+def test_ml_prerelaxation_then_dft_relaxation_from_the_ml_geometry(tmp_path):
+    from lisse.atomistic.workflows import WorkflowContext, method_keys
+
+    job = Job("cu_slab", _slab(), "relax", fmax=0.02, steps=200, fixed=(0, 1, 2, 3))
+    alone = run_job(FlakyEMT(), job)  # DFT from the start: the steps a pre-relaxation can save
+    dft = FlakyEMT()
+    ctx = WorkflowContext(dft, JobCache(tmp_path), prerelax=MLEMT())
+    r = ctx.run(job)
+    # the pre-relaxer found the minimum of the same potential: the DFT relaxation starts there and has next to nothing left
+    assert r.prerelax is not None and r.prerelax["n_steps"] >= alone.n_steps - 1 and r.prerelax["converged"]
+    assert r.n_steps <= 1 < alone.n_steps
+    assert np.abs(dft.first_positions - job.atoms.positions).max() > 1e-3  # DFT started from the ML geometry
+    assert r.energy_eV == pytest.approx(alone.energy_eV, abs=2e-3)
+    keys = method_keys(ctx)
+    assert keys["prerelax"]["dft_steps_after_prerelax"] == r.n_steps and keys["prerelax"]["ml_steps"] == r.prerelax["n_steps"]
+    assert [j.calculator["name"] for j in ctx.jobs] == ["fake-dft"]  # ML energies never enter the DFT job log
+    assert [j.calculator["name"] for j in ctx.prerelax_jobs] == ["fake-ml"]
