@@ -380,3 +380,37 @@ def test_nested_dissection_is_a_permutation_with_the_first_separator_last(shape)
     ax = int(np.argmax(shape))
     sep = np.take(np.arange(n).reshape(shape), [shape[ax] // 2], axis=ax).ravel()
     assert set(order[n - sep.size:]) == set(sep)  # the top-level separator is eliminated last
+
+
+def test_adaptive_potential_schedule_reproduces_the_every_step_solution_within_its_tolerance():
+    # Reference: the same run with the potentials re-solved (Newton to 1e-6 V) before every step. The adaptive schedule
+    # bounds the fraction of the applied current put on the wrong sites over each interval by ~tol, so the Li it
+    # misplaces is at most ~tol of the Li plated, and the L1 distance of the two ζ fields at most 2 tol of the L1 change
+    # of ζ (each misplaced volume counts twice: missing in one place, extra in another).
+    m = _porous_micro(shape=(40, 16))
+    tol = 0.01
+    every = ElectrodepositionSolver(m, current_density=1.0, potential_every=1)
+    adaptive = ElectrodepositionSolver(m, current_density=1.0, potential_tol=tol)
+    t_end = 40 * every.dt
+    every.run_until(t_end)
+    adaptive.run_until(t_end)
+    change = float(np.abs(every.zeta - every.zeta0).sum())
+    assert every.li_inventory()["plated_faraday_m"] > 0.3 * m.dx  # it really plated
+    assert float(np.abs(adaptive.zeta - every.zeta).sum()) <= 2.0 * tol * change
+    assert adaptive.potential_solves < 0.5 * every.potential_solves  # and it is cheaper
+    assert 0.0 <= adaptive.potential_info["misplaced_current"] < 5 * tol
+    assert abs(adaptive.li_inventory()["error_rel"]) < 1e-6  # Faraday holds whatever the schedule
+
+
+def test_adaptive_schedule_resumes_exactly():
+    m = _porous_micro(shape=(40, 16))
+    ref = ElectrodepositionSolver(m, current_density=10.0, potential_tol=0.02)
+    t_end = 30 * ref.dt
+    ref.run_until(t_end)
+    part = ElectrodepositionSolver(m, current_density=10.0, potential_tol=0.02)
+    part.run_until(t_end, max_steps=13)
+    resumed = ElectrodepositionSolver.from_state(m, part.state())
+    assert resumed.potential_tol == 0.02
+    resumed.run_until(t_end)
+    assert resumed.step_count == ref.step_count and resumed.potential_solves == ref.potential_solves
+    assert np.max(np.abs(resumed.zeta - ref.zeta)) <= 1e-9
