@@ -805,7 +805,7 @@ class ElectrodepositionSolver:
         return out
 
     def step(self, n: int = 1, *, t_stop: float | None = None) -> None:
-        """Advance n time steps (potentials re-solved every ``potential_every`` steps).
+        """Advance n time steps (potentials re-solved every ``potential_every`` steps, or when stale under ``potential_tol``).
 
         Parameters
         ----------
