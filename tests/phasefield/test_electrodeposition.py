@@ -439,3 +439,10 @@ def test_3d_16_cubed_plates_the_faraday_amount_to_1e6_with_the_adaptive_schedule
     assert abs(inv["error_rel"]) < 1e-6
     # the metrics module's own accounting (Faraday thickness from the charge passed + the stated reservoir exchange)
     assert abs(li_inventory_error(s.zeta, s.zeta0, dx, s.charge_passed, molar_volume=s.molar_volume, inflow=s.reservoir_inflow_m)) < 1e-6
+
+
+def test_3d_grid_beyond_the_direct_solver_is_refused_with_the_limit():
+    shape = (41, 40, 40)
+    m = _Micro(1e-6, 0.0, np.zeros(shape, dtype=bool), np.zeros(shape), 0.01, 0.0)
+    with pytest.raises(ParameterError, match="limit is 64000"):
+        ElectrodepositionSolver(m, current_density=1.0)
