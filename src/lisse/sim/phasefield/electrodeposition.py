@@ -296,9 +296,9 @@ class ElectrodepositionSolver:
     kind = "electrodeposition"
 
     def __init__(self, micro: Any, params: dict | None = None, *, current_density: float, interface_width: float | None = None,
-                 electrolyte_blocks: bool = True, potential_every: int = 4, max_dzeta: float = 0.05, cfl: float = 0.5,
-                 dt_max: float | None = None, newton_tol: float = 1e-6, linear_solver: str = "auto", dtype: str = "float64",
-                 potential_tol: float | None = None) -> None:
+                 electrolyte_blocks: bool = True, potential_every: int = 4, potential_tol: float | None = None, max_dzeta: float = 0.05,
+                 cfl: float = 0.5, dt_max: float | None = None, newton_tol: float = 1e-6, linear_solver: str = "auto",
+                 dtype: str = "float64") -> None:
         from lisse.sim.phasefield.model import coefficients_from_physical
 
         register("Wang2024", "RubinsteinSternberg1992", "BrasselBretin2011", "SunBeckermann2007", "Newman2004")
