@@ -106,6 +106,33 @@ def test_spin_where_needed():
     assert not GPAWCalculator("test", spin=False).spin_polarised(Atoms("Fe", cell=[3, 3, 3], pbc=True))
 
 
+def test_spin_is_decided_once_per_formula():
+    """Ji's Li(001)3x3 | Li2CO3(001)2x2 cell: the interface has an odd electron count (27 Li film atoms) and a
+    non-metal, its isolated slabs do not; the three W_ad energies must still share one spin setting (rev-17)."""
+    from ase import Atoms
+
+    from lisse.atomistic.interfaces import build_interface, forced_match
+    from lisse.atomistic.slabs import make_slab
+    from lisse.atomistic.structures import bulk
+    from lisse.atomistic.workflows import _ctx, method_keys
+
+    fl, sb = make_slab(bulk("Li"), (0, 0, 1), 3, 10.0), make_slab(bulk("Li2CO3"), (0, 0, 1), 6, 10.0)
+    it, fi, su = build_interface(fl, sb, forced_match(fl, sb, (3, 3), (2, 2), cell="slab"), gap=2.0, vacuum=10.0)
+    assert int(sum(it.numbers)) % 2 == 1  # the case the per-structure rule gets wrong
+    ctx = _ctx(GPAWCalculator("test"), None, phases=("Li", "Li2CO3"))
+    spins = {ctx.calculator.gpaw_parameters(a, "energy")["spinpol"] for a in (it, fi, su)}
+    assert spins == {False}  # a metal on a closed-shell insulator: the odd count is a band effect of the metal
+    assert ctx.calculator.info.settings["spin"] is False and method_keys(ctx)["spin_polarised"] is False
+    # a phase with an unpaired electron (LiO2: 3 + 2 x 8 = 19 electrons per formula unit) turns spin on for ALL structures
+    lio2 = Atoms("LiO2", positions=[[0, 0, 0], [1.6, 0, 0], [2.9, 0, 0]], cell=[8, 8, 8], pbc=True)
+    on = GPAWCalculator("test").for_formula([bulk("Li"), lio2])
+    assert {on.gpaw_parameters(a, "energy")["spinpol"] for a in (it, fi, su)} == {True}
+    # the choice enters the cache identity; a fixed choice is kept by an inner workflow sharing the context
+    assert on.identity() != ctx.calculator.identity() != GPAWCalculator("test").identity()
+    fixed = GPAWCalculator("test", spin=False)
+    assert fixed.for_formula([lio2]) is fixed  # an explicit choice is kept
+
+
 @pytest.mark.slow
 def test_li_pbe_lattice_constant_matches_haas2009():
     pytest.importorskip("gpaw")

@@ -112,10 +112,20 @@ class WorkflowContext:
         return r
 
 
-def _ctx(calculator, cache, prerelax=None) -> WorkflowContext:
+def _for_formula(calc: AtomisticCalculator, phases) -> AtomisticCalculator:
+    """``calc`` with its per-structure choices (GPAW: spin) fixed once from the bulk phases of the formula."""
+    if not phases:
+        return calc
+    return calc.for_formula([build_bulk(p, primitive=True) if isinstance(p, str) else p for p in phases])
+
+
+def _ctx(calculator, cache, prerelax=None, phases=()) -> WorkflowContext:
+    """The workflow context; ``phases`` (library names, files or ase.Atoms) fix the calculator's per-formula settings."""
     if isinstance(calculator, WorkflowContext):
+        if not calculator.jobs:  # an outer workflow already decided (its calculator is fixed): no change then
+            calculator.calculator = _for_formula(calculator.calculator, phases)
         return calculator
-    c = get_calculator(calculator)
+    c = _for_formula(get_calculator(calculator), phases)
     if cache is not None and not isinstance(cache, ResultCache):
         raise ParameterError(f"cache must be None or a result cache with get/put (e.g. lisse.io.atomistic_cache.JobCache(folder)); got {cache!r}")
     pre = None
@@ -158,15 +168,17 @@ def method_keys(ctx: WorkflowContext, rows: list[dict] | None = None, note: str 
     Returns
     -------
     dict
-        ``calculator`` (label), ``level`` (None for ML), ``convergence``, ``convergence_note``, ``prerelax``.
+        ``calculator`` (label), ``level`` (None for ML), ``convergence``, ``convergence_note``, ``prerelax``,
+        ``spin_polarised`` (DFT: the one spin choice of every structure of the formula; None for ML).
     """
     pre = None
     if ctx.prerelax is not None:
         dft_steps = sum(j.n_steps for j in ctx.jobs if j.prerelax is not None)
         pre = {"calculator": ctx.prerelax.label(), "ml_steps": sum(j.n_steps for j in ctx.prerelax_jobs), "dft_steps_after_prerelax": dft_steps,
                "n_relaxations": sum(1 for j in ctx.jobs if j.prerelax is not None)}
+    spin = ctx.calculator.info.settings.get("spin") if ctx.calculator.info.kind == "dft" else None
     return {"calculator": ctx.calculator.label(), "level": level_of(ctx), "convergence": list(rows or []),
-            "convergence_note": note or "", "prerelax": pre}
+            "convergence_note": note or "", "prerelax": pre, "spin_polarised": spin}
 
 
 def _row(quantity: str, parameter: str, value: Any, result: float, change: float | None, tolerance: float | None) -> dict:
@@ -380,7 +392,7 @@ def surface_energy_workflow(
     """
     from lisse.thermo.surfaces import surface_energy, surface_energy_fit
 
-    ctx = _ctx(calculator, cache, prerelax)
+    ctx = _ctx(calculator, cache, prerelax, phases=(material,))
     if check_convergence:
         _convergence_setup(ctx)  # refuse an ML calculator before any calculation
     br = relax_bulk(ctx, material)
@@ -612,7 +624,7 @@ def adhesion_workflow(
     if not 0.0 < fmax < math.inf:
         raise ParameterError(f"parameter 'fmax' must be a finite force > 0 eV/A; got {fmax!r}")
     forced = _check_supercells(film_supercell, substrate_supercell)
-    ctx = _ctx(calculator, cache, prerelax)
+    ctx = _ctx(calculator, cache, prerelax, phases=(film, substrate))
     if isinstance(ctx.calculator, PrecomputedCalculator):
         raise ParameterError(
             "the scan-and-relax adhesion workflow needs a calculator with an ASE calculator (ML or GPAW); for DFT write the decks with adhesion_jobs() + "
@@ -871,7 +883,7 @@ def interface_energy_workflow(
     """
     from lisse.thermo.surfaces import interface_energy, interface_energy_strain_fit
 
-    ctx = _ctx(calculator, cache)
+    ctx = _ctx(calculator, cache, phases=("Li", substrate))
     li_b = relax_bulk(ctx, "Li")
     x_b = relax_bulk(ctx, substrate)
     sb = make_slab(_conventional_relaxed(substrate, x_b), substrate_miller, substrate_layers, 12.0)
@@ -955,7 +967,7 @@ def segregation_workflow(calculator: Any = "chgnet", phase: str = "LiF", miller=
     check_miller(miller)
     if particle_radius is not None and not 0.0 < particle_radius < math.inf:
         raise ParameterError(f"parameter 'particle_radius' must be a finite length > 0 m; got {particle_radius!r}")
-    ctx = _ctx(calculator, cache, prerelax)
+    ctx = _ctx(calculator, cache, prerelax, phases=("Li", phase))
     if on_job is not None:
         ctx.on_job = on_job
     s = surface_energy_workflow(ctx, phase, miller, (3, 5, 7))
@@ -1024,7 +1036,7 @@ def adsorption_workflow(calculator: Any = "chgnet", substrate: str = "LiF", mill
     """
     from lisse.thermo.adsorption import adsorption_energy
 
-    ctx = _ctx(calculator, cache)
+    ctx = _ctx(calculator, cache, phases=("Li", substrate))
     li_b = relax_bulk(ctx, "Li")
     x_b = relax_bulk(ctx, substrate)
     s = make_slab(_conventional_relaxed(substrate, x_b), miller, layers, vacuum).repeat((supercell[0], supercell[1], 1))
