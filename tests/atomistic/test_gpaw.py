@@ -133,6 +133,30 @@ def test_spin_is_decided_once_per_formula():
     assert fixed.for_formula([lio2]) is fixed  # an explicit choice is kept
 
 
+def test_d3_is_added_with_pbe_zero_damping():
+    """dispersion="d3" adds Grimme's D3 (PBE, zero damping = VASP IVDW=11, as Ji2025) to GPAW: no SCF needed.
+
+    Reference: the dftd3 package's own DFTD3(method="PBE", damping="d3zero") on the same cell (-0.0991 eV for
+    one bcc Li atom at a = 3.44 A); Becke-Johnson damping gives -0.168 eV, so a wrong damping fails too.
+    """
+    pytest.importorskip("gpaw")
+    pytest.importorskip("dftd3")
+    from ase.calculators.mixing import SumCalculator
+    from dftd3.ase import DFTD3
+
+    a = _li_bulk()
+    calc = GPAWCalculator("test", dispersion="d3").ase_calculator(a, "energy")
+    assert isinstance(calc, SumCalculator)
+    members, weights = calc.mixer.calcs, calc.mixer.weights
+    assert len(members) == 2 and type(members[0]).__module__.startswith("gpaw") and list(weights) == [1, 1]
+    ref, got = a.copy(), a.copy()
+    ref.calc, got.calc = DFTD3(method="PBE", damping="d3zero"), members[1]
+    e_ref = ref.get_potential_energy()
+    assert e_ref == pytest.approx(-0.0991, abs=2e-3)  # sanity of the reference itself (measured with dftd3 1.x)
+    assert got.get_potential_energy() == pytest.approx(e_ref, abs=1e-9, rel=0)
+    assert not isinstance(GPAWCalculator("test").ase_calculator(a, "energy"), SumCalculator)  # no dispersion: GPAW alone
+
+
 @pytest.mark.slow
 def test_li_pbe_lattice_constant_matches_haas2009():
     pytest.importorskip("gpaw")
