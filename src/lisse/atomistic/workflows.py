@@ -114,7 +114,7 @@ class WorkflowContext:
 
 def _for_formula(calc: AtomisticCalculator, phases) -> AtomisticCalculator:
     """``calc`` with its per-structure choices (GPAW: spin) fixed once from the bulk phases of the formula."""
-    if not phases:
+    if not phases or calc.info.kind != "dft":  # ML backends have no per-structure settings: no bulk to build
         return calc
     return calc.for_formula([build_bulk(p, primitive=True) if isinstance(p, str) else p for p in phases])
 
