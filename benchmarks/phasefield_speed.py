@@ -20,6 +20,7 @@ def make(dtype: str, solve_potential: bool = False, n: int = 256):
     from lisse.sim.phasefield.presets import PRESETS, setup_run
 
     s = dict(PRESETS["lithiophilic"])
+    s.pop("model", None)  # the Allen–Cahn solver on the same layer (the preset itself runs the electrodeposition model)
     s["shape"] = (n, n)
     s["dx"] = s["dx"] * 128 / n
     s["interface_width"] = s["interface_width"] * 128 / n

@@ -184,7 +184,7 @@ def _rewrite(src, dst, edit_meta=None, drop=()):
     ("no_zeta", "expected the entries zeta"),
     ("no_t_end", "settings.t_end_s"),
     ("nan_t_end", "'t_end_s' should be a finite number"),
-    ("coefficient", r"unknown phase-field coefficients \['bogus'\]"),
+    ("coefficient", r"unknown parameter of the electrodeposition model .bogus."),
     ("history", "expected 'history' as a list"),
     ("meta_bytes", "corrupt"),
 ])
@@ -199,7 +199,7 @@ def test_hand_edited_checkpoint_is_refused_on_resume(checkpoint, tmp_path, case,
     elif case == "nan_t_end":
         _rewrite(checkpoint, dst, lambda m: m["settings"].update(t_end_s=None))
     elif case == "coefficient":
-        _rewrite(checkpoint, dst, lambda m: m["state_coefficients"].update(bogus=1.0))
+        _rewrite(checkpoint, dst, lambda m: m["state_params"].update(bogus=1.0))
     elif case == "history":
         _rewrite(checkpoint, dst, lambda m: m.update(history={"a": 1}))
     else:

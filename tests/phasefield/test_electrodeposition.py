@@ -273,12 +273,18 @@ def test_lni_presets_one_parameter_set_electronic_at_the_electrolyte_mixed_near_
     assert f["lni-50cnt"] > 2.0 * max(f["lni-5cnt"], f["lni-0.5cnt"])
     assert f["lni-0.5cnt"] < 0.01  # no electrons, no Li away from the anode
     assert c["lni-5cnt"] < 0.5 * c["lni-50cnt"]
+    # the electronic layer's plating front of ALL Li is two-level (anode side + electrolyte face): far from flat, whereas
+    # its anode-connected front alone looks flattest because little Li reaches it (metrics module notes)
+    d = {k: v["deposit_roughness_m"] for k, v in res.items()}
+    assert d["lni-50cnt"] > 3.0 * max(d["lni-5cnt"], d["lni-0.5cnt"])
+    assert res["lni-50cnt"]["front_roughness_m"] < d["lni-50cnt"] / 3.0
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=False, reason="since dispersed nuclei no longer conduct (LI_PERCOLATION) the mixed layer keeps its Li at "
-                   "the anode and its front is nearly as rough as the ionic one (0.61 vs 0.71 um at grid 64); the former "
-                   "1.2x margin came from Li spread through the mixed layer. Wang2024's 'mixed flattest' is not reproduced yet")
+@pytest.mark.xfail(strict=False, reason="ionic vs mixed differ by less than their numerical and sampling error: grid 64 seed 1 "
+                   "front roughness 0.815 vs 0.796 um (0.738 vs 0.786 with potentials every step and max_dzeta 0.01); over seeds "
+                   "1-5 ionic is rougher in 4 of 5, by 1-20 %. At 1 mA/cm2 and i0 = 1 mA/cm2 over 1.5-15 um the Wagner number "
+                   "sigma_ion R_ct / L is 3-30: plating is kinetics-limited and tips are barely fed (see the report)")
 def test_lni_presets_ionic_front_roughest_by_a_margin(lni_metrics):
     r = {k: v["front_roughness_m"] for k, v in lni_metrics.items()}
     # Wang2024: the ionic layer grows tips from the anode
@@ -345,8 +351,23 @@ def test_mixed_layer_plates_within_the_newman_tobias_zone_of_the_steady_1d_model
     top_ref = float(np.trapezoid(np.where(x >= thick - band, q, 0.0), x)) / ref.current
     centroid_ref = float(np.trapezoid(q * x, x)) / ref.current  # the anode share plates at x = 0
     assert 0.02 < top_ref < 0.2 and 1e-6 < centroid_ref < 0.3 * thick  # the reference itself: Newman–Tobias confinement
+    # plated Li takes room (the phase field fills only the free volume of a cell): accumulate the reference's
+    # distribution over the run (L_F of dense Li, the anode share at x = 0), each depth holding at most its pore volume
+    # ε dx, the overflow carried on toward the electrolyte; the deposit of the phase field, whose nucleation barrier can
+    # only take sites away, must lie no further from the anode than that
+    a = 1.0 - float(np.trapezoid(q, x)) / ref.current
+    xc, dxs = 0.5 * (x[1:] + x[:-1]), np.diff(x)
+    d = 0.5 * (q[1:] + q[:-1]) * dxs / ref.current * m["li_faraday_m"]
+    d[0] += a * m["li_faraday_m"]
+    placed, carry = np.zeros_like(d), 0.0
+    for k in range(d.size):
+        placed[k] = min(d[k] + carry, micro.porosity * dxs[k])
+        carry += d[k] - placed[k]
+    assert carry < 1e-3 * m["li_faraday_m"]  # it fits in the layer
+    filled_ref = float((placed * xc).sum() / placed.sum())
+    assert centroid_ref < filled_ref < 0.5 * thick
     assert m["fraction_deposited_at_electrolyte"] < top_ref
-    assert m["deposit_centroid_m"] - micro.layer_bottom < centroid_ref
+    assert m["deposit_centroid_m"] - micro.layer_bottom < filled_ref
 
 
 def test_reused_factorisation_matches_a_fresh_direct_solve_each_time():
@@ -380,3 +401,19 @@ def test_nested_dissection_is_a_permutation_with_the_first_separator_last(shape)
     ax = int(np.argmax(shape))
     sep = np.take(np.arange(n).reshape(shape), [shape[ax] // 2], axis=ax).ravel()
     assert set(order[n - sep.size:]) == set(sep)  # the top-level separator is eliminated last
+
+
+def test_reaction_sites_close_when_a_cell_s_free_volume_is_full():
+    # volume constraint: Li fills at most the free (pore) volume 1 − φ_g of a cell, so a cell holding ζ = 1 − φ_g offers
+    # no site (exactly), while in free space a_Li keeps the equilibrium-profile density √2 ζ(1 − ζ)/δ · c_near
+    m = _porous_micro(shape=(40, 24))
+    s = ElectrodepositionSolver(m, current_density=10.0)
+    free = 1.0 - s.phi_g
+    wall = (s.solid > 0.2) & (s.solid < 0.8) & (s.electrolyte < 1e-6)
+    assert wall.sum() > 20
+    s.zeta = np.where(wall, free, s.zeta).astype(s.dtype)
+    a_li, a_nuc = s.site_densities()
+    assert np.all(a_li[wall] == 0.0) and np.all(a_nuc[wall] == 0.0)
+    z = np.clip(s.zeta.astype(float), 0.0, 1.0)
+    open_ = (s.phi_g == 0.0)
+    np.testing.assert_allclose(a_li[open_], (math.sqrt(2.0) / s.c.delta * z * (1.0 - z) * s._near_ion)[open_], rtol=1e-12, atol=0)

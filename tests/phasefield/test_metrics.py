@@ -136,3 +136,22 @@ def test_run_metrics_uses_the_solver_s_own_or_galvanostatic_charge():
     ref = 100e-9 / M.faraday_thickness(i * 100.0) - 1.0
     assert got["li_inventory_error_rel"] == pytest.approx(ref, rel=1e-9)
     assert M.run_metrics(Own(), z0, layer_bottom=0.0, layer_top=1e-6, current_density=i) == {"li_inventory_error_rel": 0.25}
+
+
+def test_deposit_roughness_counts_a_second_front_at_the_electrolyte_face():
+    # a flat anode front at 200 nm plus Li films at the face (y 800-900 nm) over a quarter of the columns: the
+    # anode-connected front is flat, the plating front of all Li is two-level. Analytic RMS of a two-level profile
+    # (fraction f at height H1, the rest at H0): sqrt(f (1 - f)) |H1 - H0|.
+    ny, nx = 100, 64
+    y = (np.arange(ny) + 0.5) * DX
+    z = np.repeat((y < 200e-9)[:, None], nx, axis=1).astype(float)
+    z[80:90, :16] = 1.0
+    assert M.front_roughness(z, DX) == pytest.approx(0.0, abs=1e-15)
+    h = M.deposit_heights(z, DX)
+    assert h[0] == pytest.approx(900e-9, rel=1e-12) and h[-1] == pytest.approx(200e-9, rel=1e-12)
+    assert M.deposit_roughness(z, DX) == pytest.approx(math.sqrt(0.25 * 0.75) * 700e-9, rel=1e-12)
+    # all Li connected to the anode: the two roughness measures agree to a cell
+    zs = _sinusoid(120, 96, 400e-9, 60e-9, periods=2)
+    assert M.deposit_roughness(zs, DX) == pytest.approx(M.front_roughness(zs, DX), rel=0, abs=DX)
+    assert M.interface_metrics(z, np.zeros_like(z), DX, layer_bottom=100e-9, layer_top=900e-9,
+                               charge_density=1.0)["deposit_roughness_m"] == M.deposit_roughness(z, DX)

@@ -55,5 +55,16 @@ def test_stage_shows_the_three_lni_cases_side_by_side(tmp_path):
     assert set(r.summary["wang2024_ordering"]) == {"ionic_roughest", "electronic_most_at_electrolyte", "mixed_flattest",
                                                    "mixed_nearest_anode"}
     assert r.summary["wang2024_ordering_holds"] == all(r.summary["wang2024_ordering"].values())
+    # the ordering table states each claim's numbers: a claim holds exactly when its margin over the nearest other
+    # layer is positive, recomputed here from the three numbers of the row
+    tab = r.tables["phasefield_ordering"]
+    for _, row in tab.iterrows():
+        v = [row["ionic LNI-0.5CNT"], row["mixed LNI-5CNT"], row["electronic LNI-50CNT"]]
+        who = {"ionic_roughest": 0, "electronic_most_at_electrolyte": 2, "mixed_flattest": 1, "mixed_nearest_anode": 1}[row["claim [Wang2024]"]]
+        others = [x for i, x in enumerate(v) if i != who]
+        wins = v[who] > max(others) if row["claim [Wang2024]"] in ("ionic_roughest", "electronic_most_at_electrolyte") else v[who] < min(others)
+        assert bool(row["holds"]) == bool(wins) == (row["margin"] > 0)
+        assert bool(row["beyond resolution"]) == (abs(row["margin"]) >= 0.10)
+    assert set(r.summary["wang2024_ordering_within_resolution"]) <= set(r.summary["wang2024_ordering"])
     for p in ("lni-0.5cnt", "lni-5cnt", "lni-50cnt"):  # conserved Li: Faraday to round-off in the electrodeposition model
         assert abs(r.summary[f"{p}_li_inventory_error_rel"]) < 1e-6

@@ -1,4 +1,4 @@
-"""``lisse phasefield``: Allen–Cahn simulation of Li growing into a lithiophilic or lithiophobic porous layer."""
+"""``lisse phasefield``: phase-field simulation of Li plating into a porous layer (wetting pair, LNI–CNT interlayers)."""
 
 from __future__ import annotations
 
@@ -9,10 +9,13 @@ NAME = "phasefield"
 PRESET_NAMES = ("lithiophilic", "lithiophobic", "lni-0.5cnt", "lni-5cnt", "lni-50cnt")
 HELP = "phase-field simulation of Li plating into a porous (interlayer) layer"
 DESCRIPTION = (
-    "Simulates Li electrodeposition from a flat Li electrode into a porous layer of particles with the "
-    "Allen–Cahn model of Wang et al., Nat. Energy 2024 [Wang2024] (double well, particle coupling, cross-gradient lithiophilicity, "
-    "Butler–Volmer driving force), coupled to the electric potential. The lithiophilic/lithiophobic presets share the layer, the "
-    "current and the plated capacity; only the contact angle of Li on the particles differs (30° vs 140°). The lni-* presets "
+    "Simulates Li electrodeposition from a flat Li electrode into a porous layer of particles with the phase field of "
+    "Wang et al., Nat. Energy 2024 [Wang2024] (double well, particle coupling, cross-gradient lithiophilicity) plated by "
+    "Butler–Volmer reactions coupled to an ionic and an electronic potential, Li tied to the charge passed (Faraday) and a "
+    "stack pressure. The lithiophilic/lithiophobic presets share the layer, the current, the plated capacity and the stack "
+    "pressure (1 MPa); only the contact angle of Li on the particles differs (30° vs 140°); the JSON states the pore-entry "
+    "regime (stack + plating pressure vs the Young–Laplace entry pressure of the layer's throat) and the stack pressure above "
+    "which Li enters. The lni-* presets "
     "plate Li into the three LNI–CNT interlayers of [Wang2024] (Li, interlayer solid with ionic and electronic conductivity, "
     "empty pores, dense electrolyte) at one current, capacity and pressure. "
     "Writes PNG snapshots, front.csv (front position and penetration depth vs time), an animated GIF and a "
@@ -38,8 +41,8 @@ def add_arguments(parser) -> None:
     from lisse.cli.common import add_quantity
 
     parser.add_argument("--preset", choices=list(PRESET_NAMES),
-                        help="ready-made run (required unless --sweep or --resume): the lithiophilic/lithiophobic pair (Allen–Cahn, "
-                             "one porous layer, contact angle differs) or the LNI–0.5/5/50 %% CNT interlayers of [Wang2024] (ionic, mixed, electronic)")
+                        help="ready-made run (required unless --sweep or --resume): the lithiophilic/lithiophobic pair (conserving "
+                             "electrodeposition, one porous layer, contact angle differs) or the LNI–0.5/5/50 %% CNT interlayers of [Wang2024] (ionic, mixed, electronic)")
     parser.add_argument("--out", required=True, help="output folder (created)")
     parser.add_argument("--resume", action="store_true", help="continue from OUT/checkpoint.npz")
     parser.add_argument("--overwrite", action="store_true",
@@ -126,13 +129,14 @@ def _run_sweep(args) -> dict:
 
 
 def run(args) -> dict:
+    import math
     import time
     from pathlib import Path
     from typing import Any
 
     import numpy as np
 
-    from lisse.errors import ParameterError
+    from lisse.errors import ParameterError, ReaderError
     from lisse.io.outputs import claim_output_folder, mark_output_files
     from lisse.io.phasefield import (
         REQUIRED_SETTINGS,
@@ -181,9 +185,12 @@ def run(args) -> dict:
             # the microstructure is seeded: rebuilding it from the stored settings gives the same one
             from lisse.sim.phasefield.electrodeposition import ElectrodepositionSolver
 
-            setup = setup_run({k: v for k, v in settings.items() if k not in _RUN_KEYS})
-            micro, layer = getattr(setup, "micro", None), setup.layer
-            solver = ElectrodepositionSolver.from_state(micro, data["state"])
+            try:  # a hand-edited checkpoint is the file's problem: name it
+                setup = setup_run({k: v for k, v in settings.items() if k not in _RUN_KEYS})
+                micro, layer = getattr(setup, "micro", None), setup.layer
+                solver = ElectrodepositionSolver.from_state(micro, data["state"])
+            except ParameterError as e:
+                raise ReaderError(f"{ckpt}: {e}") from None
         else:
             from lisse.sim.phasefield.solver import PhaseFieldSolver
 
@@ -266,6 +273,7 @@ def run(args) -> dict:
         "front_roughness_um": im["front_roughness_m"] * 1e6,
         "fraction_deposited_at_electrolyte": im["fraction_deposited_at_electrolyte"],
         "li_inventory_error_rel": im["li_inventory_error_rel"],
+        "deposit_roughness_um": im.get("deposit_roughness_m", float("nan")) * 1e6,
         "electrolyte_band_um": im["electrolyte_band_m"] * 1e6,
         "penetration_any_um": im["penetration_any_m"] * 1e6,
         "li_plated_um": im["li_gained_m"] * 1e6,
@@ -298,6 +306,13 @@ def run(args) -> dict:
     for key in ("focusing_factor", "calibrated_parameters"):  # electrodeposition runs: state them (no circular validation)
         if key in im:
             result[key] = im[key]
+    if "penetration_regime" in im:  # pore entry: driving pressure vs capillary entry pressure, and the regime boundary
+        result["penetration_regime"] = im["penetration_regime"]
+        result["stack_pressure_MPa"] = float(getattr(solver, "pressure", 0.0)) * 1e-6
+        for key in ("entry_pressure", "driving_pressure", "critical_stack_pressure"):
+            v = float(im[f"{key}_Pa"])
+            result[f"{key}_MPa"] = v * 1e-6 if math.isfinite(v) else None
+        result["entry_width_um"] = float(im["entry_width_m"]) * 1e6
     return result
 
 
@@ -351,4 +366,14 @@ def render(result) -> str:
             f"{fmt(result['electrolyte_band_um'], 3)} µm of the electrolyte face {fmt(result['fraction_deposited_at_electrolyte'], 3)}, "
             f"Li inventory error {fmt(result['li_inventory_error_rel'], 3)} (vs Faraday)\n"
             f"  mean front {result['front_mean_um']:.3f} µm, pore fill {result['pore_fill']:.2f}, "
-            f"{eta}\n  files: {result['files'].get('csv')}")
+            f"{eta}\n{_regime_line(result)}  files: {result['files'].get('csv')}")
+
+
+def _regime_line(result) -> str:
+    if "penetration_regime" not in result:
+        return ""
+    crit = result.get("critical_stack_pressure_MPa")
+    return (f"  pore entry: {result['penetration_regime']} (driving {fmt(result['driving_pressure_MPa'], 3)} MPa = stack "
+            f"{fmt(result['stack_pressure_MPa'], 3)} MPa + plating; entry pressure {fmt(result['entry_pressure_MPa'], 3)} MPa at the "
+            f"{fmt(result['entry_width_um'] * 1e3, 3)} nm throat; Li enters above a stack pressure of "
+            f"{fmt(crit, 3) if crit is not None else 'none'} MPa)\n")

@@ -26,6 +26,9 @@ from lisse.report.html import Markup
 
 _PRESETS = ("lni-0.5cnt", "lni-5cnt", "lni-50cnt", "lithiophilic", "lithiophobic")
 _LNI = ("lni-0.5cnt", "lni-5cnt", "lni-50cnt")  # ionic, mixed, electronic [Wang2024]
+#: Relative margin below which an ordering claim is within the model's resolution (measured: the potential/time schedule
+#: moves the LNI roughness by 5-10 % at grid 64, another particle packing (seed) by up to 20 %).
+_RESOLUTION = 0.10
 
 #: Options of the ``[phasefield]`` table.
 SCHEMA = {
@@ -110,15 +113,21 @@ def phasefield_stage(ctx: StageContext) -> StageResult:
                          current_density=s["current_density"])
         angle = s.get("contact_angle_deg")
         row = {"preset": name, "front_roughness_um": im["front_roughness_m"] * 1e6,
+               "deposit_roughness_um": im.get("deposit_roughness_m", float("nan")) * 1e6,
                "fraction_deposited_at_electrolyte": im["fraction_deposited_at_electrolyte"],
                "penetration_depth_um": m["penetration_m"] * 1e6, "deepest_li_um": im["penetration_any_m"] * 1e6,
                "deposit_centroid_um": im["deposit_centroid_m"] * 1e6,
                "li_inventory_error_rel": im["li_inventory_error_rel"], "reservoir_inflow_um": float(im.get("li_inflow_m", 0.0)) * 1e6,
                "front_mean_um": m["front_mean_m"] * 1e6,
-               "pore_fill": m["pore_fill"], "contact_angle_deg": angle, "time_s": run.solver.t}
+               "pore_fill": m["pore_fill"], "contact_angle_deg": angle, "time_s": run.solver.t,
+               # pore entry: stack + plating pressure vs the Young–Laplace entry pressure of the layer's throat
+               "penetration_regime": im.get("penetration_regime"),
+               "critical_stack_pressure_MPa": float(im.get("critical_stack_pressure_Pa", float("nan"))) * 1e-6}
         rows.append(row)
-        for key in ("penetration_depth_um", "front_roughness_um", "fraction_deposited_at_electrolyte", "li_inventory_error_rel",
-                    "deepest_li_um", "deposit_centroid_um", "pore_fill", "contact_angle_deg"):
+        for key in ("penetration_depth_um", "front_roughness_um", "deposit_roughness_um", "fraction_deposited_at_electrolyte",
+                    "li_inventory_error_rel",
+                    "deepest_li_um", "deposit_centroid_um", "pore_fill", "contact_angle_deg", "penetration_regime",
+                    "critical_stack_pressure_MPa"):
             v = row[key]
             summary[f"{name}_{key}"] = None if isinstance(v, float) and not math.isfinite(v) else v
         if im.get("calibrated_parameters"):
@@ -145,35 +154,57 @@ def phasefield_stage(ctx: StageContext) -> StageResult:
     captions["phasefield_animation"] = "Animation of the runs side by side (same current, capacity and time per frame)."
     table = pd.DataFrame(rows)
     tables = {"phasefield_presets": table}
-    html = ("<p>Phase-field model of Li plating into an interlayer ([Wang2024]; Allen–Cahn with a Butler–Volmer driving "
-            "force after [Chen2015] for the lithiophilic/lithiophobic pair). All runs use the same current and plated "
-            "capacity. Metrics: front roughness = RMS of the height of the anode-connected Li front over the width; "
+    html = ("<p>Phase-field model of Li plating into an interlayer ([Wang2024]; conserving electrodeposition model: ionic and "
+            "electronic potentials with Butler–Volmer sources, empty pores, stack pressure, Li tied to the charge passed). All "
+            "runs use the same current, stack pressure and plated "
+            "capacity. Metrics: front roughness = RMS of the height of the anode-connected Li front over the width (where "
+            "tips grow); deposit roughness = RMS of the height of the top of ALL Li in each column, connected or not (the "
+            "plating front, a second front at the electrolyte face included: what 'flat plating' means in [Wang2024]); "
             "fraction at face = share of the newly deposited Li within 10 % of the layer thickness below the electrolyte "
             "face; deepest Li = height above the layer bottom of the farthest cell with ζ > ½ (nucleated or connected); "
             "deposit centroid = mean height of the new Li; reservoir exchange = Li that creeps in from (or is pushed back "
-            "into) the anode bulk below the domain (LNI runs; 0 for the Allen–Cahn pair); inventory error = (Li gained − "
-            "Faraday's Q V_m/F − reservoir exchange)/(Q V_m/F + reservoir exchange). The Allen–Cahn pair does not conserve Li: "
-            "its inventory error is the Li its non-conserved ζ failed to deposit. "
+            "into) the anode bulk below the domain; inventory error = (Li gained − "
+            "Faraday's Q V_m/F − reservoir exchange)/(Q V_m/F + reservoir exchange). "
             f"Grid {grid} cells per side.</p>")
     if all(p in presets for p in _LNI):
         by = {r["preset"]: r for r in rows}
-        ion, mix, ele = (by[p] for p in _LNI)
-        claims = {
-            "ionic_roughest": ion["front_roughness_um"] > max(mix["front_roughness_um"], ele["front_roughness_um"]),
-            "electronic_most_at_electrolyte": ele["fraction_deposited_at_electrolyte"] > max(
-                ion["fraction_deposited_at_electrolyte"], mix["fraction_deposited_at_electrolyte"]),
-            "mixed_flattest": mix["front_roughness_um"] < min(ion["front_roughness_um"], ele["front_roughness_um"]),
+        # claim -> (metric column, the preset that must be extreme, "max"/"min"), judged against BOTH other layers
+        spec = {
+            "ionic_roughest": ("front_roughness_um", "lni-0.5cnt", "max"),  # tips on the anode's own front
+            "electronic_most_at_electrolyte": ("fraction_deposited_at_electrolyte", "lni-50cnt", "max"),
+            "mixed_flattest": ("deposit_roughness_um", "lni-5cnt", "min"),  # the plating front of all Li
             # "nearest the anode": its deepest Li (any ζ > ½, nucleated or connected) lies closest to the anode
-            "mixed_nearest_anode": mix["deepest_li_um"] < min(ion["deepest_li_um"], ele["deepest_li_um"]),
+            "mixed_nearest_anode": ("deepest_li_um", "lni-5cnt", "min"),
         }
-        claims = {k: bool(v) for k, v in claims.items()}  # NaN comparisons are False: an unmet claim
+        claims, crow, undecided = {}, [], []
+        for claim, (col, who, sense) in spec.items():
+            vals = {p: float(by[p][col]) for p in _LNI}
+            others = [vals[p] for p in _LNI if p != who]
+            ok = vals[who] > max(others) if sense == "max" else vals[who] < min(others)  # NaN: False (an unmet claim)
+            # margin: relative distance to the nearest competitor, positive when the claim holds
+            near = max(others) if sense == "max" else min(others)
+            margin = (vals[who] - near) / abs(near) * (1.0 if sense == "max" else -1.0) if near else float("nan")
+            decided = bool(abs(margin) >= _RESOLUTION) if math.isfinite(margin) else False
+            claims[claim] = bool(ok)
+            if not decided:
+                undecided.append(claim)
+            crow.append({"claim [Wang2024]": claim, "metric": col, "ionic LNI-0.5CNT": vals["lni-0.5cnt"],
+                         "mixed LNI-5CNT": vals["lni-5cnt"], "electronic LNI-50CNT": vals["lni-50cnt"], "margin": margin,
+                         "holds": bool(ok), "beyond resolution": decided})
         summary["wang2024_ordering"] = claims
         summary["wang2024_ordering_holds"] = all(claims.values())
-        tables["phasefield_ordering"] = pd.DataFrame({"claim [Wang2024]": list(claims), "holds": list(claims.values())})
-        html += ("<p>Ordering of [Wang2024] (ionic LNI–0.5 % CNT roughest; electronic LNI–50 % CNT deposits the most at the "
-                 "electrolyte face; mixed LNI–5 % CNT flattest, and its deepest Li nearest the anode): "
+        summary["wang2024_ordering_within_resolution"] = undecided
+        tables["phasefield_ordering"] = pd.DataFrame(crow)
+        html += ("<p>Ordering of [Wang2024] (ionic LNI–0.5 % CNT: roughest anode front; electronic LNI–50 % CNT: the most Li "
+                 "at the electrolyte face; mixed LNI–5 % CNT: the flattest plating front of all Li, and its deepest Li nearest "
+                 "the anode): "
                  f"{'reproduced' if summary['wang2024_ordering_holds'] else 'NOT fully reproduced'} in this run "
-                 f"({sum(claims.values())} of {len(claims)} claims hold; see the ordering table).</p>")
+                 f"({sum(claims.values())} of {len(claims)} claims hold; the ordering table gives each claim's numbers). "
+                 f"A claim whose margin (relative distance to the nearest other layer) is below {_RESOLUTION:.0%} is within "
+                 "the model's resolution (the time schedule alone moves the roughness by 5–10 %, another particle packing by "
+                 f"up to 20 %): {', '.join(undecided) if undecided else 'none'}. The ionic and mixed layers plate alike here: at "
+                 "1 mA/cm² with i0 = 1 mA/cm² both are kinetics-limited (Wagner number σ_ion R_ct/L ≈ 3–5 over the 15 µm "
+                 "layer, ≈ 30 over a particle), so tips are barely fed.</p>")
     if opts["sweep"]:
         sw = transition_sweep([60, 90, 110, 115, 120, 125, 130, 160])
         figures["phasefield_sweep"] = sweep_figure(sw)

@@ -3,7 +3,8 @@
 Modules: :mod:`.model` (parameters and closed-form laws: creep, critical stripping current, flaw criterion),
 :mod:`.protocol` (staircases, cycling), :mod:`.layer` (quasi-steady interlayer potentials), :mod:`.transient`
 (the transient simulation and its cycler record), :mod:`.maps` (CCD maps and the interlayer design search),
-:mod:`.calibration` (the calibrated parameter, recomputed), :mod:`.predict` (CCD from the simulated record by the same
+:mod:`.calibration` (the calibrated parameter, recomputed), :mod:`.coupling` (current focusing at a rough front, from the
+phase field), :mod:`.predict` (CCD from the simulated record by the same
 :class:`~lisse.analysis.ccd.CCDDetector` used on measured files). Loaded on first use:
 
 >>> from lisse.sim.interface import build_model, staircase, predict_ccd
@@ -18,6 +19,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from lisse.sim.interface.calibration import CalibrationResult, calibrate
     from lisse.sim.interface.cases import EXTRA_CASES, VALIDATION_CASES, ValidationCase, validation_case
+    from lisse.sim.interface.coupling import focused_current_density, protrusion_focusing
     from lisse.sim.interface.layer import LayerSolution, solve_layer
     from lisse.sim.interface.maps import (
         InterlayerDesign,
@@ -42,6 +44,8 @@ if TYPE_CHECKING:
 __all__ = [
     "CalibrationResult",
     "calibrate",
+    "protrusion_focusing",
+    "focused_current_density",
     "EXTRA_CASES",
     "VALIDATION_CASES",
     "ValidationCase",
@@ -75,6 +79,8 @@ __getattr__, __dir__ = attach(
     {
         "CalibrationResult": "calibration",
         "calibrate": "calibration",
+        "protrusion_focusing": "coupling",
+        "focused_current_density": "coupling",
         "EXTRA_CASES": "cases",
         "VALIDATION_CASES": "cases",
         "ValidationCase": "cases",
@@ -102,5 +108,5 @@ __getattr__, __dir__ = attach(
         "Simulation": "transient",
         "simulate": "transient",
     },
-    submodules=("calibration", "cases", "layer", "maps", "model", "predict", "protocol", "transient"),
+    submodules=("calibration", "cases", "coupling", "layer", "maps", "model", "predict", "protocol", "transient"),
 )

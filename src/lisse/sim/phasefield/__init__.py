@@ -37,7 +37,7 @@ if TYPE_CHECKING:
         dispersion_growth_rate,
         penetration_regime,
     )
-    from lisse.sim.phasefield.metrics import front_roughness, interface_metrics, li_inventory_error
+    from lisse.sim.phasefield.metrics import deposit_roughness, front_roughness, interface_metrics, li_inventory_error
     from lisse.sim.phasefield.microstructure import Microstructure, fibre_network, graded_layer, particle_packing
     from lisse.sim.phasefield.model import PhaseFieldCoefficients, coefficients_from_physical
     from lisse.sim.phasefield.presets import RunSetup, setup_preset, setup_run, transition_sweep
@@ -61,6 +61,7 @@ __all__ = [
     "graded_layer",
     "front_roughness",
     "interface_metrics",
+    "deposit_roughness",
     "li_inventory_error",
 ]
 
@@ -83,6 +84,7 @@ __getattr__, __dir__ = attach(
         "fibre_network": "microstructure",
         "graded_layer": "microstructure",
         "front_roughness": "metrics",
+        "deposit_roughness": "metrics",
         "interface_metrics": "metrics",
         "li_inventory_error": "metrics",
     },

@@ -19,10 +19,12 @@ a trace of Li spread over a poorly electronic layer would put all of it at the a
 would run away through it; with it, the reaction stays within the Newman–Tobias reaction length of the
 electron source, as the steady model :func:`lisse.sim.interlayer.solver1d.solve_1d` predicts), σ_ion = s σ_ion,solid + e σ_el
 (per cell; pores conduct neither, a floor 1e-8·σ_el keeps the matrix regular). Reaction sites
-(diffuse-interface area densities [1/m]): a_Li = √2 ζ(1 − ζ)/δ · c_near · (1 − φ_g) — the equilibrium
-|∇ζ| (∫ dn = 1 across a front) where the Li front lies within ~δ of an ion conductor (c_near = min(1,
-2 G_δ*(s + e)), G_δ a Gaussian of width δ) on the free side (1 − φ_g): plated Li goes into free space,
-never into the solid; and a_nuc = 2|∇s|(1 − s)(1 − ζ)(1 − e) on free solid surfaces, gated by a smooth
+(diffuse-interface area densities [1/m]): a_Li = √2 ζ r/δ · c_near with r = max(1 − φ_g − ζ, 0) the volume
+a cell has left for Li (r = 1 − ζ in free space, so a_Li is the equilibrium |∇ζ|, ∫ dn = 1 across a front)
+where the Li front lies within ~δ of an ion conductor (c_near = min(1, 2 G_δ*(s + e)), G_δ a Gaussian of
+width δ): plated Li fills the free (pore) volume of a cell and no more, never the solid (without r, ~30 % of
+the deposit ended inside the particles, since the B exclusion relaxes far slower than plating); and
+a_nuc = 2|∇s| r (1 − e) on free solid surfaces, gated by a smooth
 nucleation step n(η) = ½[1 + tanh((−η − η_n)/w_n)] (Li nucleates on a surface only beyond the
 nucleation overpotential η_n and only where the solid delivers electrons: that is what σ_e decides).
 Boundaries: φ_e = 0 on the collector face (y = 0), the applied current i enters the electrolyte face
@@ -342,10 +344,11 @@ class ElectrodepositionSolver:
 
         if self.electrolyte_blocks:
             cond = np.clip(self.solid + self.electrolyte, 0.0, 1.0)
-            self._near_ion = np.clip(2.0 * gaussian_filter(cond, delta / self.dx, mode="nearest"), 0.0, 1.0) * (1.0 - self.phi_g)
+            self._near_ion = np.clip(2.0 * gaussian_filter(cond, delta / self.dx, mode="nearest"), 0.0, 1.0)
         else:
-            self._near_ion = 1.0 - self.phi_g
-        self._surface = 2.0 * _grad_norm(self.solid, self.dx) * (1.0 - self.solid) * (1.0 - self.electrolyte)
+            self._near_ion = np.ones(shape)
+        self._free = 1.0 - self.phi_g  # volume a cell offers to Li (pore + Li); the solid and a blocking electrolyte take none
+        self._surface = 2.0 * _grad_norm(self.solid, self.dx) * (1.0 - self.electrolyte)
         self.phi_e = np.zeros(shape)
         self.phi_ion = np.zeros(shape)
         self.R = np.zeros(shape, dtype=self.dtype)
@@ -360,6 +363,7 @@ class ElectrodepositionSolver:
         self._lu_s = np.ones(0)
         self._lu_iters = 0
         self._perm: np.ndarray | None = None
+        self._entry_width: float | None = None  # breakthrough pore width of the layer (pore_entry), computed once
         if self.current_density > 0:
             self.update_potential()
         self._update_islands()
@@ -415,8 +419,12 @@ class ElectrodepositionSolver:
             a_Li (Li|ion-conductor contact) and a_nuc (free solid surface) [m-1].
         """
         z = np.clip(self.zeta.astype(float), 0.0, 1.0)
-        a_li = (math.sqrt(2.0) / self.c.delta) * z * (1.0 - z) * self._near_ion  # |∇ζ| of the equilibrium profile: ∫ a_li dn = 1
-        a_nuc = self._surface * (1.0 - z)
+        # the room a cell has left for new Li, r = max(1 − φ_g − ζ, 0): plated Li fills the free (pore) volume of a
+        # cell and no more (in free space r = 1 − ζ). Without it a wall cell kept plating after its pore volume was
+        # full, and ~30 % of the deposit ended up inside the solid (the B exclusion relaxes far slower than plating)
+        room = np.clip(self._free - z, 0.0, 1.0)
+        a_li = (math.sqrt(2.0) / self.c.delta) * z * room * self._near_ion  # |∇ζ| of the equilibrium profile: ∫ a_li dn = 1
+        a_nuc = self._surface * room
         return a_li, a_nuc
 
     # ------------------------------------------------------------------ potentials
@@ -857,8 +865,48 @@ class ElectrodepositionSolver:
         m["focusing_factor"] = self.focusing_factor()
         m["charge_balance_error"] = self.charge_balance_error
         m["reservoir_inflow_m"] = self.reservoir_inflow_m
+        m.update(self.pore_entry())
         m["calibrated_parameters"] = {}
         return m
+
+    def pore_entry(self) -> dict:
+        """Whether Li can enter the layer's pores: :func:`penetration_regime` at the layer's breakthrough width.
+
+        The width is the widest path across the layer (:func:`lisse.sim.phasefield.metrics.entry_width` of the free
+        space 1 − φ_g); the driving pressure is the stack pressure plus zF|η|/V_m with η the Butler–Volmer plating
+        overpotential of a flat front at the applied current (the meniscus is a reaction site: Li plates there).
+
+        Returns
+        -------
+        dict
+            ``penetration_regime`` ("wicking", "pressure-driven" or "blocked"), ``entry_width_m``, ``entry_pressure_Pa``,
+            ``driving_pressure_Pa``, ``plating_overpotential_V`` and ``critical_stack_pressure_Pa`` (the regime
+            boundary: the stack pressure above which Li enters, max(0, p_c − zF|η|/V_m); 0 when θ ≤ 90°).
+        """
+        from lisse.electrochem import butler_volmer_overpotential
+        from lisse.sim.phasefield.metrics import entry_width
+
+        if self._entry_width is None:
+            y0 = float(getattr(self.micro, "layer_bottom", 0.0))
+            y1 = float(getattr(self.micro, "layer_top", self.zeta.shape[0] * self.dx))
+            self._entry_width = entry_width(1.0 - self.solid, self.dx, layer_bottom=y0, layer_top=y1)
+        w = float(self._entry_width)
+        p = self.p
+        al = p["transfer_coefficient"]
+        eta = (float(butler_volmer_overpotential(-self.current_density, p["exchange_current_density"], 1.0 - al, al, p["temperature"]))
+               if self.current_density > 0 else 0.0)
+        theta = math.degrees(p["contact_angle"])
+        electro = FARADAY * abs(eta) / self.molar_volume
+        if w <= 0:  # no path of free cells crosses the layer at this resolution
+            wick = math.cos(p["contact_angle"]) >= 0
+            return {"penetration_regime": "wicking" if wick else "blocked", "entry_width_m": 0.0,
+                    "entry_pressure_Pa": 0.0 if wick else math.inf, "driving_pressure_Pa": self.pressure + electro,
+                    "plating_overpotential_V": eta, "critical_stack_pressure_Pa": 0.0 if wick else math.inf}
+        r = penetration_regime(w, theta, pressure=self.pressure, overpotential=eta, surface_energy=p["li_surface_energy"],
+                               molar_volume=self.molar_volume)
+        return {"penetration_regime": r["regime"], "entry_width_m": w, "entry_pressure_Pa": r["entry_pressure_Pa"],
+                "driving_pressure_Pa": r["driving_pressure_Pa"], "plating_overpotential_V": eta,
+                "critical_stack_pressure_Pa": max(0.0, r["entry_pressure_Pa"] - electro)}
 
     def state(self) -> dict:
         """Everything needed to continue the run (arrays and scalars, SI; no file I/O).

@@ -7,12 +7,22 @@ index; ζ = 1 is Li metal. Definitions (all lengths in m):
   (face connectivity, ``scipy.ndimage.label``) to the anode's bottom face, linearly interpolated between
   cell centres. Li nucleated inside the layer but not yet connected does not move the front.
 * **Front position**: the mean of h over the columns.
-* **Front roughness**: the RMS of h − mean(h) over the columns (a sinusoid of amplitude a gives a/√2).
+* **Front roughness**: the RMS of h − mean(h) over the columns (a sinusoid of amplitude a gives a/√2): the
+  roughness of the anode's own front, where tips grow ([Wang2024]'s ionic layer).
+* **Deposit height** H(x) and **deposit roughness**: H(x) is the top face of the highest cell with ζ > ½ in
+  column x, whether or not that Li is connected to the anode; the deposit roughness is the RMS of H − mean(H).
+  This is the plating front of ALL the Li: [Wang2024] call plating "flat" when Li fills the layer from the
+  anode as one even front (their mixed LNI–5 % CNT layer, nucleation confined near the anode); in their
+  electronic layer Li is deposited at the electrolyte face, a second front, and a column holding Li at the
+  face has its plating front there. The anode-connected front roughness alone calls that layer flat because
+  little Li reaches its anode side, which is not what "flat plating" means; the deposit roughness counts it.
 * **Maximum penetration**: max(0, max_x h(x) − y_ref), with y_ref the layer's bottom (the initial
   anode surface); with ``connected=False`` the deepest cell with ζ > ½ anywhere (e.g. Li nucleated at
   the electrolyte face).
 * **Fraction deposited at the electrolyte face**: the newly deposited Li, max(ζ − ζ₀, 0), within the band
   y ≥ y_face − band below the electrolyte face y_face, over the newly deposited Li in the whole domain.
+* **Entry (breakthrough) width**: the widest disk/sphere that crosses the layer through its pores
+  (:func:`entry_width`); the capillary entry pressure of the layer is Young–Laplace at this throat.
 * **Li inventory error** (relative): (L − L_F)/L_F, with L = ∫(ζ − ζ₀) dV/A the planar-equivalent
   thickness of Li gained and L_F = Q V_m/(z F) the thickness Faraday's law gives for the charge Q passed
   per area (plus any stated inflow, e.g. creep through the boundary).
@@ -24,20 +34,27 @@ import math
 
 import numpy as np
 
+from lisse.citations import Citation, add, register
 from lisse.constants import FARADAY
 from lisse.errors import ParameterError
 from lisse.params import check_positive
+
+add(Citation("Katz1986", "A. J. Katz, A. H. Thompson", "Quantitative prediction of permeability in porous rock",
+             "Phys. Rev. B 34, 8179-8181", 1986, "10.1103/PhysRevB.34.8179"))
 
 __all__ = [
     "front_heights",
     "front_position",
     "front_roughness",
+    "deposit_heights",
+    "deposit_roughness",
     "max_penetration",
     "fraction_deposited_at_electrolyte",
     "li_inventory_error",
     "faraday_thickness",
     "interface_metrics",
     "run_metrics",
+    "entry_width",
 ]
 
 
@@ -135,6 +152,61 @@ def front_roughness(zeta, dx: float) -> float:
         Roughness [m] (a sinusoidal front of amplitude a: a/√2).
     """
     h = front_heights(zeta, dx)
+    return float(np.sqrt(np.mean((h - h.mean()) ** 2)))
+
+
+def deposit_heights(zeta, dx: float) -> np.ndarray:
+    """Height H [m] of the top of all Li (ζ > ½, connected to the anode or not) in every lateral column.
+
+    See the module notes: the plating front of all the Li, a second front at the electrolyte face included.
+
+    Parameters
+    ----------
+    zeta : numpy.ndarray
+        Li phase field ζ [-] (dimensionless), shape (ny, nx) or (ny, nx, nz), axis 0 = growth.
+    dx : float
+        Grid spacing [m].
+
+    Returns
+    -------
+    numpy.ndarray
+        H per column [m] (the top face of the highest cell with ζ > ½; 0 where a column holds no Li), shape
+        (nx,) or (nx, nz).
+
+    Raises
+    ------
+    ParameterError
+        ``zeta`` not a finite 2D/3D array or ``dx`` not positive.
+    """
+    z = _field(zeta)
+    check_positive(dx, "dx", "m")
+    ny = z.shape[0]
+    li = (z > 0.5).reshape(ny, -1)
+    top = np.where(li.any(axis=0), ny - np.argmax(li[::-1], axis=0), 0)
+    return (top * float(dx)).reshape(z.shape[1:])
+
+
+def deposit_roughness(zeta, dx: float) -> float:
+    """RMS roughness of the plating front of all Li, sqrt(mean_x (H − mean H)²) [m] (:func:`deposit_heights`).
+
+    Parameters
+    ----------
+    zeta : numpy.ndarray
+        Li phase field ζ [-] (dimensionless), axis 0 = growth.
+    dx : float
+        Grid spacing [m].
+
+    Returns
+    -------
+    float
+        Roughness [m]; equal to :func:`front_roughness` (to a cell) when all Li is connected to the anode.
+
+    References
+    ----------
+    Wang et al., Lithium anode interlayer design for all-solid-state lithium-metal batteries, Nat. Energy 9 (2024), doi:10.1038/s41560-023-01426-1.
+    """
+    register("Wang2024")
+    h = deposit_heights(zeta, dx)
     return float(np.sqrt(np.mean((h - h.mean()) ** 2)))
 
 
@@ -309,7 +381,8 @@ def interface_metrics(zeta, zeta0, dx: float, *, layer_bottom: float, layer_top:
     Returns
     -------
     dict
-        ``front_mean_m``, ``front_roughness_m``, ``penetration_m``, ``penetration_any_m`` (not only the
+        ``front_mean_m``, ``front_roughness_m`` (anode-connected front), ``deposit_roughness_m`` (plating front of all
+        Li, :func:`deposit_roughness`), ``penetration_m``, ``penetration_any_m`` (not only the
         connected front), ``fraction_deposited_at_electrolyte``, ``electrolyte_band_m``,
         ``li_gained_m``, ``li_faraday_m`` (Q V_m/(zF) alone), ``li_inflow_m`` (the stated ``inflow``),
         ``li_inventory_error_rel`` ((gained − Faraday − inflow)/(Faraday + inflow)), ``deposit_centroid_m`` (mean height
@@ -334,6 +407,7 @@ def interface_metrics(zeta, zeta0, dx: float, *, layer_bottom: float, layer_top:
     return {
         "front_mean_m": float(h.mean()),
         "front_roughness_m": float(np.sqrt(np.mean((h - h.mean()) ** 2))),
+        "deposit_roughness_m": deposit_roughness(z, dx),
         "penetration_m": max(0.0, float(h.max()) - float(layer_bottom)),
         "penetration_any_m": max_penetration(z, dx, layer_bottom, connected=False),
         "fraction_deposited_at_electrolyte": fraction_deposited_at_electrolyte(z, z0, dx, layer_top, b),
@@ -374,3 +448,71 @@ def run_metrics(solver, zeta0, *, layer_bottom: float, layer_top: float, current
         return dict(own())
     return interface_metrics(solver.zeta, zeta0, solver.dx, layer_bottom=layer_bottom, layer_top=layer_top,
                              charge_density=float(current_density) * float(solver.t))
+
+
+def entry_width(free, dx: float, *, layer_bottom: float, layer_top: float) -> float:
+    """Breakthrough pore width w [m]: the widest disk (sphere in 3D) that passes from the layer bottom to its top through the pores.
+
+    The capillary entry pressure of a porous layer is set by the narrowest constriction on the best path,
+    not by the mean pore size: Li (a non-wetting fluid when θ > 90°) invades the layer once its pressure
+    exceeds 2γ|cos θ|/w at that throat — the percolation (breakthrough) criterion of mercury intrusion
+    porosimetry [Katz1986]. Computed by a morphological opening: the pore cells whose distance to the solid
+    is at least r, dilated by r, must connect the layer's bottom row to its top row; w = 2r for the largest
+    such r.
+
+    Parameters
+    ----------
+    free : numpy.ndarray
+        Free-space indicator [-] (dimensionless; > ½ is pore or Li, e.g. 1 − φ_g), axis 0 = growth.
+    dx : float
+        Grid spacing [m].
+    layer_bottom, layer_top : float
+        Interlayer extent along axis 0 [m].
+
+    Returns
+    -------
+    float
+        w [m] (0 when no path of free cells crosses the layer).
+
+    Raises
+    ------
+    ParameterError
+        ``free`` not a finite 2D/3D array, ``dx`` not positive or an empty layer.
+
+    References
+    ----------
+    A. J. Katz, A. H. Thompson, Quantitative prediction of permeability in porous rock, Phys. Rev. B 34, 8179 (1986), doi:10.1103/PhysRevB.34.8179.
+    """
+    from scipy.ndimage import binary_dilation, distance_transform_edt, label
+
+    register("Katz1986")
+    f = _field(free, "free") > 0.5
+    check_positive(dx, "dx", "m")
+    j0 = max(0, int(math.floor(float(layer_bottom) / dx)))
+    j1 = min(f.shape[0], int(math.ceil(float(layer_top) / dx)))
+    if j1 - j0 < 2:
+        raise ParameterError(f"the layer {layer_bottom:g}-{layer_top:g} m spans fewer than 2 cells of {dx:g} m")
+    band = f[j0:j1]
+    dist = distance_transform_edt(band)  # cells to the nearest solid cell
+
+    def crosses(r: float) -> bool:
+        core = dist >= r
+        if not core.any():
+            return False
+        k = max(0, int(math.ceil(r)) - 1)
+        reach = binary_dilation(core, iterations=k) & band if k > 0 else core
+        lab, _ = label(reach)
+        ids = np.intersect1d(np.unique(lab[0][lab[0] > 0]), np.unique(lab[-1][lab[-1] > 0]))
+        return ids.size > 0
+
+    radii = np.unique(dist[dist > 0])
+    lo, hi = 0, radii.size - 1
+    if radii.size == 0 or not crosses(float(radii[0])):
+        return 0.0
+    while lo < hi:  # largest radius that still crosses (crossing is monotone in r)
+        mid = (lo + hi + 1) // 2
+        if crosses(float(radii[mid])):
+            lo = mid
+        else:
+            hi = mid - 1
+    return float(2.0 * radii[lo] * dx) if radii[lo] > 0.5 else float(dx)

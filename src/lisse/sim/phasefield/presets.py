@@ -1,11 +1,18 @@
-"""Ready-made runs: the lithiophilic / lithiophobic porous-layer presets and the contact-angle sweep.
+"""Ready-made runs: the lithiophilic / lithiophobic porous-layer presets, the LNI–CNT presets and the contact-angle sweep.
 
-The two presets share the layer, the current and the plated capacity; only the contact angle of Li on
-the particles differs (30° lithiophilic, e.g. Li on LLZO ~25° [Ji2025]; 140° lithiophobic, e.g. Li on
-Li2CO3 142° [Ji2025]). With the default current (0.02 mA/cm2 against i0 = 1 mA/cm2) the bulk driving
-force Δg = −L_η F_BV/L_σ ≈ 4 MPa is below the Young–Laplace entry pressure 2γ|cos θ|/w ≈ 11 MPa of the
-~60 nm throats at 140°, so the lithiophobic front stays at the layer boundary while the lithiophilic
-one is drawn into the pores (capillarity), as [Wang2024] describe.
+All presets run the conserving electrodeposition model (:mod:`lisse.sim.phasefield.electrodeposition`: two
+potentials, Butler–Volmer at the Li front and on nucleation sites, empty pores, Faraday-exact Li, stack
+pressure). The two wetting presets share the layer (200 nm ion-conducting, electron-blocking particles, 45 %
+porosity), the current (0.02 mA/cm²), the plated capacity (0.4 µm) and the stack pressure (1 MPa); only the
+contact angle of Li on the particles differs (30° lithiophilic, e.g. Li on LLZO ~25° [Ji2025]; 140°
+lithiophobic, e.g. Li on Li2CO3 142° [Ji2025]). Whether Li enters the pores follows the balance of
+:func:`lisse.sim.phasefield.electrodeposition.penetration_regime`: the driving pressure p + zF|η|/V_m (stack
+pressure plus the plating overpotential at the meniscus, ≈ 3.8 MPa at 0.02 mA/cm² with i0 = 1 mA/cm²) against
+the capillary entry pressure 2γ|cos θ|/w of the layer's breakthrough throat (w ≈ 80 nm: ≈ 8 MPa at 140°).
+Below it the lithiophobic front stays at the layer and the plated Li pushes back into the anode (counted as
+``reservoir_inflow_m``); above it (e.g. 30 MPa) Li fills the layer; the lithiophilic layer wicks Li in at any
+pressure. The solver reports the regime and its boundary (``penetration_regime``,
+``critical_stack_pressure_Pa``).
 """
 
 from __future__ import annotations
@@ -35,6 +42,11 @@ __all__ = ["MAX_CELLS", "MAX_STEPS", "MAX_FRAMES", "MAX_SWEEP_ANGLES", "PRESETS"
 
 #: Preset settings (SI). Only ``contact_angle_deg`` differs between the two.
 _BASE = {
+    "model": "electrodeposition",
+    "material": "LLZTO",  # ion-conducting, electron-blocking particles (sigma_ion from the library, Ji2025)
+    "electrolyte_material": "LLZTO",  # the dense electrolyte above the layer
+    "stack_pressure": 1e6,  # Pa, as the LNI presets (Wang2024 ~1 MPa)
+    "nucleation_overpotential": 0.03,  # V, assumed (electrodeposition.SOURCES)
     "shape": (128, 128),
     "dx": 10e-9,
     "interface_width": 15e-9,
@@ -47,7 +59,7 @@ _BASE = {
     "exchange_current_density": 10.0,  # A/m2 = 1 mA/cm2
     "plated_thickness": 400e-9,  # planar-equivalent Li thickness [m]: 0.4 µm = 0.082 mAh/cm2
     "b_ratio": 5.0,
-    "potential_every": 20,
+    "potential_every": 4,
     "frames": 24,
 }
 #: Size limits of a run (a real study stays far below them; each bounds memory or run time).
@@ -78,6 +90,7 @@ _LNI = {
     "contact_angle_deg": 90.0,  # assumed neutral wetting of Li on LNI-CNT (no measured angle)
     "stack_pressure": 1e6,  # Pa, Wang2024 (~1 MPa)
     "nucleation_overpotential": 0.03,  # V, assumed (electrodeposition.SOURCES)
+    "nucleation_width": 0.005,  # V
     "b_ratio": 5.0,
     "potential_every": 4,
     "frames": 24,
@@ -86,9 +99,9 @@ _LNI = {
 PRESETS: dict[str, dict] = {
     "lithiophilic": {**_BASE, "contact_angle_deg": 30.0},
     "lithiophobic": {**_BASE, "contact_angle_deg": 140.0},
-    "lni-0.5cnt": {**_LNI, "material": "LNI-0.5CNT"},
-    "lni-5cnt": {**_LNI, "material": "LNI-5CNT"},
-    "lni-50cnt": {**_LNI, "material": "LNI-50CNT"},
+    "lni-0.5cnt": {**_LNI, "material": "LNI-0.5CNT", "electrolyte_material": "LNI"},
+    "lni-5cnt": {**_LNI, "material": "LNI-5CNT", "electrolyte_material": "LNI"},
+    "lni-50cnt": {**_LNI, "material": "LNI-50CNT", "electrolyte_material": "LNI"},
 }
 
 
@@ -253,13 +266,17 @@ def _setup_electrodeposition(s: dict) -> RunSetup:
         check_positive(s[k], k, unit)
     dx = float(s["dx"])
     mat = get_material(str(s["material"]))
-    lni = get_material("LNI")
+    elyte = get_material(str(s.get("electrolyte_material", "LNI")))
+    from lisse.sim.phasefield.microstructure import _BLOCKING_SIGMA_E
+
+    # the material's measured electronic conductivity, else electron-blocking (an ion conductor such as LLZTO)
+    sig_e = mat.si("electronic_conductivity") if "electronic_conductivity" in mat.properties else _BLOCKING_SIGMA_E
     micro = particle_packing((ny, nx), dx, float(s["porosity"]), float(s["particle_diameter"]),
                              layer=(float(s["layer_bottom"]), float(s["layer_top"])), sigma_ion=mat.si("ionic_conductivity"),
-                             sigma_e=mat.si("electronic_conductivity"), electrolyte=True,
-                             electrolyte_sigma_ion=lni.si("ionic_conductivity"), seed=int(s["seed"]))
+                             sigma_e=sig_e, electrolyte=True, electrolyte_sigma_ion=elyte.si("ionic_conductivity"), seed=int(s["seed"]))
     params = {"exchange_current_density": float(s["exchange_current_density"]), "contact_angle": f"{float(s['contact_angle_deg'])} deg",
               "stack_pressure": float(s["stack_pressure"]), "nucleation_overpotential": float(s["nucleation_overpotential"]),
+              "nucleation_width": float(s.get("nucleation_width", 0.005)),
               "b_ratio": float(s["b_ratio"])}
     solver = ElectrodepositionSolver(micro, params, current_density=float(s["current_density"]), potential_every=int(s["potential_every"]))
     # galvanostatic: the time that passes the charge of the requested dense-Li thickness (Faraday)
