@@ -46,6 +46,7 @@ __all__ = [
     "faraday_over_rt",
     "reduced_butler_volmer",
     "reduced_butler_volmer_slope",
+    "reduced_butler_volmer_with_slope",
     "reduced_overpotential",
     "butler_volmer",
     "butler_volmer_slope",
@@ -153,6 +154,41 @@ def reduced_butler_volmer_slope(x: ArrayLike, alpha_a: float, alpha_c: float | N
     aa, ac = _alphas(alpha_a, alpha_c)
     x = np.asarray(x, dtype=float)
     return aa * _exp(aa * x, max_exponent) + ac * _exp(-ac * x, max_exponent)
+
+
+def reduced_butler_volmer_with_slope(x: ArrayLike, alpha_a: float, alpha_c: float | None = None, *,
+                                     max_exponent: float | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Evaluate :func:`reduced_butler_volmer` and :func:`reduced_butler_volmer_slope` together (one pass, for Newton loops).
+
+    Parameters
+    ----------
+    x : float or array_like
+        Reduced overpotential ``n F eta / (R T)`` (dimensionless).
+    alpha_a, alpha_c : float
+        Anodic and cathodic transfer coefficients in (0, 1), dimensionless; ``alpha_c`` defaults to ``1 - alpha_a``.
+    max_exponent : float, optional
+        Clip each (dimensionless) exponent to ``±max_exponent``; None: no clipping.
+
+    Returns
+    -------
+    tuple of ndarray
+        ``(y, dy/dx)``, both dimensionless, equal to the two functions' results.
+
+    Raises
+    ------
+    ParameterError
+        If a transfer coefficient is outside (0, 1).
+    """
+    import numpy as np
+
+    aa, ac = _alphas(alpha_a, alpha_c)
+    x = np.asarray(x, dtype=float)
+    xa, xc = aa * x, -ac * x
+    if max_exponent is not None and x.size and float(np.abs(x).max()) * max(aa, ac) > max_exponent:
+        xa = np.clip(xa, -max_exponent, max_exponent)
+        xc = np.clip(xc, -max_exponent, max_exponent)
+    ema, emc = np.expm1(xa), np.expm1(xc)
+    return ema - emc, aa * (ema + 1.0) + ac * (emc + 1.0)
 
 
 def _positive_root(y, aa: float, ac: float, tol: float, max_iter: int):

@@ -131,27 +131,53 @@ def test_li_pbe_lattice_constant_matches_haas2009():
 
 @pytest.mark.slow
 def test_wetting_cli_with_gpaw_end_to_end(tmp_path):
+    """`lisse wetting Li Li --calculator gpaw --level test`: keys, units, the cleavage identity, and a rerun from the cache.
+
+    Li on Li(100) with zero strain is the one interface with an exact answer: separating a crystal along a plane costs
+    twice its surface energy, W_ad = 2 sigma_Li, and the Young-Dupre angle is 0 (complete wetting). sigma_Li comes from
+    another part of the workflow (the 5/7/9-plane slab fit) than W_ad (two 3-plane slabs and their interface), so the
+    identity checks the energies, areas and the eV/A2 -> J/m2 conversion together. ~50 s CPU.
+    """
     pytest.importorskip("gpaw")
-    cmd = [sys.executable, "-m", "lisse", "wetting", "Li", "LiF", "--calculator", "gpaw", "--level", "test", "--starts", "1", "--fmax", "0.1",
-           "--steps", "8", "--film-layers", "2", "--substrate-layers", "2", "--max-strain", "8 percent", "--cache-dir", str(tmp_path), "--json"]
-    env = {"OMP_NUM_THREADS": "1"}
     import os
 
-    env = {**os.environ, **env}
-    p = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=1200)
+    cmd = [sys.executable, "-m", "lisse", "wetting", "Li", "Li", "--calculator", "gpaw", "--level", "test", "--starts", "1", "--fmax", "0.1",
+           "--steps", "10", "--film-layers", "3", "--substrate-layers", "3", "--gaps", "1.7", "--shifts", "2", "--cache-dir", str(tmp_path), "--json"]
+    env = {**os.environ, "OMP_NUM_THREADS": "1"}
+    p = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=1800)
     assert p.returncode == 0, p.stderr[-2000:]
     r = json.loads(p.stdout)
     for k in ("work_of_adhesion_J_m2", "contact_angle_deg", "calculator", "level", "convergence", "strain_percent"):
         assert k in r
-    assert r["calculator"] == "gpaw:test" and r["level"] == "test"
-    assert math.isfinite(r["work_of_adhesion_J_m2"]) and 0.0 <= r["contact_angle_deg"] <= 180.0
-    # W_ad in J/m2 is O(0.01-1) for Li on an ionic solid; an eV/A2 slip would be 16x smaller, a meV one 1000x larger
-    assert -0.5 < r["work_of_adhesion_J_m2"] < 2.0
-    assert 0.2 < r["li_surface_energy_J_m2"] < 0.8  # PBE Li(100) ~0.45-0.5 J/m2 (Tran 2016 Sci. Data 3, 160080)
+    assert r["calculator"] == "gpaw:test" and r["level"] == "test" and r["strain_percent"] == pytest.approx(0.0, abs=1e-6)
+    assert math.isfinite(r["work_of_adhesion_J_m2"])
+    # PBE Li(100) surface energy ~0.46 J/m2 (Tran et al., Sci. Data 3, 160080 (2016)); the CI level is coarse: a wide window
+    sigma = r["li_surface_energy_J_m2"]
+    assert 0.3 < sigma < 0.7
+    # the cleavage identity W_ad(Li|Li) = 2 sigma_Li (thin 3|3 slabs vs the thickness fit: 10 %)
+    assert r["work_of_adhesion_J_m2"] == pytest.approx(2 * sigma, rel=0.10)
+    assert r["contact_angle_deg"] < 20.0
     assert isinstance(r["convergence"], list) and r["convergence"]
     assert {"quantity", "parameter", "value", "result", "change", "tolerance", "converged"} <= set(r["convergence"][0])
-    assert r["provenance"]["calculator"]["kind"] == "dft" and r["provenance"]["n_cached"] == 0
+    vac = [x for x in r["convergence"] if x["parameter"] == "vacuum_A" and x["change"] is not None]
+    assert vac and abs(vac[0]["change"]) < 0.01  # 5 A more vacuum changes W_ad by < 0.01 J/m2 (dipole layer, no slab interaction)
+    assert r["provenance"]["calculator"]["kind"] == "dft" and r["provenance"]["n_cached"] < r["provenance"]["n_jobs"]
     # rerun: every job comes from the cache, same numbers
     p2 = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=600)
+    assert p2.returncode == 0, p2.stderr[-2000:]
     r2 = json.loads(p2.stdout)
     assert r2["provenance"]["n_cached"] == r2["provenance"]["n_jobs"] and r2["work_of_adhesion_J_m2"] == r["work_of_adhesion_J_m2"]
+
+
+@pytest.mark.slow
+def test_surface_energy_workflow_adds_the_convergence_scans():
+    pytest.importorskip("gpaw")
+    from lisse.atomistic.workflows import surface_energy_workflow
+
+    r = surface_energy_workflow("gpaw:test", "Li", (1, 0, 0), (3, 4, 5), vacuum=8.0, check_convergence=True)
+    params = {x["parameter"] for x in r["convergence"]}
+    assert {"layers", "kspacing_inv_A", "cutoff_eV", "vacuum_A"} <= params
+    assert all(math.isfinite(x["result"]) and 0.2 < x["result"] < 0.8 for x in r["convergence"])  # Li(100): ~0.46 J/m2 (Tran 2016)
+    # a finer cut-off barely moves a Li surface energy (soft PAW setup): the scan must say converged
+    cut = [x for x in r["convergence"] if x["parameter"] == "cutoff_eV" and x["change"] is not None]
+    assert cut and all(x["converged"] for x in cut)

@@ -106,3 +106,32 @@ def test_purposes_follow_the_task():
     run_job(calc, Job("scan", a, "single", purpose="scan"))
     run_job(calc, Job("rx", a, "relax", steps=1))
     assert calc.purposes == ["energy", "scan", "relax"]
+
+
+class MLEMT(FlakyEMT):
+    """The same EMT potential labelled as an ML backend (the pre-relaxer)."""
+
+    checkpoint_every = 0
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.info = CalculatorInfo("fake-ml", "emt", "0", "ml", 6.0, {})
+
+
+def test_ml_prerelaxation_then_dft_relaxation_from_the_ml_geometry(tmp_path):
+    from lisse.atomistic.workflows import WorkflowContext, method_keys
+
+    job = Job("cu_slab", _slab(), "relax", fmax=0.02, steps=200, fixed=(0, 1, 2, 3))
+    alone = run_job(FlakyEMT(), job)  # DFT from the start: the steps a pre-relaxation can save
+    dft = FlakyEMT()
+    ctx = WorkflowContext(dft, JobCache(tmp_path), prerelax=MLEMT())
+    r = ctx.run(job)
+    # the pre-relaxer found the minimum of the same potential: the DFT relaxation starts there and has next to nothing left
+    assert r.prerelax is not None and r.prerelax["n_steps"] >= alone.n_steps - 1 and r.prerelax["converged"]
+    assert r.n_steps <= 1 < alone.n_steps
+    assert np.abs(dft.first_positions - job.atoms.positions).max() > 1e-3  # DFT started from the ML geometry
+    assert r.energy_eV == pytest.approx(alone.energy_eV, abs=2e-3)
+    keys = method_keys(ctx)
+    assert keys["prerelax"]["dft_steps_after_prerelax"] == r.n_steps and keys["prerelax"]["ml_steps"] == r.prerelax["n_steps"]
+    assert [j.calculator["name"] for j in ctx.jobs] == ["fake-dft"]  # ML energies never enter the DFT job log
+    assert [j.calculator["name"] for j in ctx.prerelax_jobs] == ["fake-ml"]

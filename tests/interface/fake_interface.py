@@ -29,7 +29,10 @@ def build_model(**kw):
     params = {"i0": (10.0, "A/m2", "assumed (calibrated): fitted to Wang2024 Fig. 3 CCD 0.62 mA/cm2 (case wang2024-lni-50cnt-90um)", True),
               "interlayer_sigma_e": (kw.get("interlayer_sigma_e", 0.03), "S/m", "Wang2024 Table 1", False)}
     cal = ["i0"] if kw.get("interlayer") else []
-    return SimpleNamespace(kw=kw, parameters=params, calibrated_parameters=cal, calibrated={k: params[k][2] for k in cal})
+    values = {"pressure": kw.get("pressure", 1e6), "li_thickness": kw.get("li_thickness", 50e-6)}
+    sources = {"pressure": "user" if "pressure" in kw else "default", "li_thickness": "user" if "li_thickness" in kw else "assumed"}
+    return SimpleNamespace(kw=kw, parameters=params, calibrated_parameters=cal, calibrated={k: params[k][2] for k in cal},
+                           values=values, sources=sources, surface=kw.get("surface"))
 
 
 def staircase(kind, start=1.0, increment=1.0, step_time=None, step_capacity=None, max_current=100.0, half_cycles_per_step=2):

@@ -8,7 +8,8 @@ from __future__ import annotations
 def test_staircase_that_shorts_on_its_first_step_has_no_ccd():
     from lisse.sim.interface import build_model, predict_ccd, staircase
 
-    m = build_model(None, electrolyte="LPSC", pressure="6 MPa")  # shorts at >= 1.1 mA/cm2 (calibrated flaw size)
+    # a 1 um flaw opens at ~0.46 mA/cm2 at full contact (see the next test); fast self-diffusion keeps the contact full
+    m = build_model(None, electrolyte="LPSC", pressure="6 MPa", flaw_size="1 um", self_diffusivity="1e-7 cm2/s")
     pred = predict_ccd(m, staircase("fixed-capacity", start=20.0, increment=1.0, step_capacity=7200.0, max_current=23.0))
     assert pred.simulation.failure_mode == "short" and pred.simulation.failure_half_cycle == 0
     assert pred.ccd_A_m2 is None and pred.failing_current_density_A_m2 == 20.0 and not pred.search_limit_reached

@@ -32,7 +32,7 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 from lisse.citations import Citation, add, register
 from lisse.errors import CalculationError, MissingDependencyError, ParameterError
@@ -375,7 +375,7 @@ class PrecomputedCalculator(AtomisticCalculator):
 GPAW_LEVELS: dict[str, dict[str, Any]] = {
     "test": {"relax_mode": "pw", "energy_mode": "pw", "basis": "dzp", "h_A": 0.25, "ecut_eV": 300.0, "kspacing_inv_A": 0.4, "smearing_eV": 0.1},
     "screening": {"relax_mode": "pw", "energy_mode": "pw", "basis": "dzp", "h_A": 0.2, "ecut_eV": 400.0, "kspacing_inv_A": 0.25, "smearing_eV": 0.1},
-    "publication": {"relax_mode": "pw", "energy_mode": "pw", "basis": "dzp", "h_A": 0.16, "ecut_eV": 500.0, "kspacing_inv_A": 0.15, "smearing_eV": 0.05},
+    "publication": {"relax_mode": "pw", "energy_mode": "pw", "basis": "dzp", "h_A": 0.16, "ecut_eV": 500.0, "kspacing_inv_A": 0.18, "smearing_eV": 0.05},
 }
 _MAGNETIC = {"V": 3.0, "Cr": 3.0, "Mn": 4.0, "Fe": 3.0, "Co": 2.0, "Ni": 1.0}  # starting moments [mu_B] (assumed, Hund-like guesses)
 _NONMETALS = {"H", "B", "C", "N", "O", "F", "Si", "P", "S", "Cl", "As", "Se", "Br", "Te", "I"}
@@ -449,11 +449,11 @@ class GPAWCalculator(AtomisticCalculator):
                 if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0.0 < v < float("inf"):
                     raise ParameterError(f"parameter '{name}' must be a finite number > 0 {unit}; got {v!r}")
                 s[key] = float(v)
-        for key, v in (("relax_mode", relax_mode), ("energy_mode", energy_mode)):
-            if v is not None:
-                if v not in ("lcao", "pw"):
-                    raise ParameterError(f"parameter '{key}' must be 'lcao' or 'pw'; got {v!r}")
-                s[key] = v
+        for key, mode in (("relax_mode", relax_mode), ("energy_mode", energy_mode)):
+            if mode is not None:
+                if mode not in ("lcao", "pw"):
+                    raise ParameterError(f"parameter '{key}' must be 'lcao' or 'pw'; got {mode!r}")
+                s[key] = mode
         s.update({"level": level, "xc": "PBE", "setups": "paw", "dispersion": dispersion, "d3_damping": "d3zero" if dispersion else None,
                   "spin": spin, "dipole_correction": "slabs and interfaces (dipole layer along z)", "gpaw_data": _version("gpaw-data"),
                   "dftd3": _version("dftd3") if dispersion else None})
@@ -464,6 +464,30 @@ class GPAWCalculator(AtomisticCalculator):
         self.settings = s
         model = f"PBE{'-D3' if dispersion else ''}/{level}"
         self.info = CalculatorInfo("gpaw", model, _version("gpaw"), "dft", 0.0, s)
+
+    def variant(self, kspacing: float | None = None, ecut: float | None = None) -> GPAWCalculator:
+        """The same calculator with another k-spacing and/or cut-off (for convergence scans; its own cache identity).
+
+        Parameters
+        ----------
+        kspacing : float, optional
+            k-point spacing [Å-1] (2 pi included); None keeps this one's.
+        ecut : float, optional
+            Plane-wave cut-off [eV]; None keeps this one's.
+
+        Returns
+        -------
+        GPAWCalculator
+            A new calculator.
+
+        Raises
+        ------
+        ParameterError
+            A k-spacing or cut-off that is not a finite number > 0.
+        """
+        s = self.settings
+        return GPAWCalculator(self.level, self.dispersion, self.spin, s["kspacing_inv_A"] if kspacing is None else kspacing,
+                              s["ecut_eV"] if ecut is None else ecut, s["relax_mode"], s["energy_mode"], self.txt)
 
     def label(self) -> str:
         """Short label ``"gpaw:<level>"`` (``"gpaw:<level>-d3"`` with D3).
@@ -558,7 +582,7 @@ class GPAWCalculator(AtomisticCalculator):
         token : object
             What :meth:`prepare` returned.
         """
-        pbc, dz, mag = token  # type: ignore[misc]
+        pbc, dz, mag = cast("tuple[Any, float, Any]", token)
         atoms.positions[:, 2] -= dz
         atoms.pbc = pbc
         atoms.set_initial_magnetic_moments(mag)
@@ -624,6 +648,9 @@ class GPAWCalculator(AtomisticCalculator):
         ----------
         Mortensen, Larsen, Kuisma, et al., GPAW: An open Python package for electronic structure calculations, J. Chem. Phys. 160,
         092503 (2024), doi:10.1063/5.0182685.
+        Perdew, Burke, Ernzerhof, Generalized gradient approximation made simple, Phys. Rev. Lett. 77, 3865 (1996), doi:10.1103/PhysRevLett.77.3865.
+        Grimme, Antony, Ehrlich, Krieg, A consistent and accurate ab initio parametrization of density functional dispersion correction
+        (DFT-D) for the 94 elements H-Pu, J. Chem. Phys. 132, 154104 (2010), doi:10.1063/1.3382344.
         """
         if atoms is None:
             raise ParameterError("the GPAW calculator is built per structure: give atoms (k-mesh and dipole layer depend on the cell)")

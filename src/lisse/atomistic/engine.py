@@ -28,7 +28,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from ase import Atoms  # ase is imported at run time only by the functions that need it
 
-__all__ = ["Job", "JobResult", "run_job", "atoms_to_dict", "atoms_from_dict"]
+__all__ = ["Job", "JobResult", "run_job", "atoms_to_dict", "atoms_from_dict", "TASKS", "TASK_PURPOSE"]
 
 TASKS = ("single", "relax", "relax_cell", "relax_z")
 #: The calculator purpose of each task (``Job.purpose`` overrides it).
@@ -135,7 +135,7 @@ class JobResult:
         Energy [eV] with the relaxation's own settings, when the reported ``energy_eV`` was recomputed with
         the energy settings (GPAW: LCAO relaxation energy beside the plane-wave energy); None otherwise.
     resumed_from_step : int, optional
-        Steps already done by an interrupted run this one continued (0: a fresh start).
+        Number of steps already done by an interrupted run this one continued (0: a fresh start).
     prerelax : dict or None, optional
         The ML pre-relaxation this job started from (``calculator``, ``n_steps``, ``converged``, ``wall_s``), or None.
     """

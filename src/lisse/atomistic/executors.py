@@ -281,7 +281,7 @@ def _adhesion_task(substrate: str, **kw: Any) -> dict:
     return adhesion_workflow(substrate=substrate, **kw)
 
 
-def adhesion_screen(substrates: Sequence[str], calculator: str = "chgnet", cache: Any = None, *, jobs: int = 1,
+def adhesion_screen(substrates: Sequence[str], calculator: Any = "chgnet", cache: Any = None, *, jobs: int = 1,
                     scheduler: str | None = None, client: Any = None, **kw: Any) -> list[dict]:
     """Screen Li on many substrates: one row per substrate, a failing substrate is that row's error.
 
@@ -289,8 +289,9 @@ def adhesion_screen(substrates: Sequence[str], calculator: str = "chgnet", cache
     ----------
     substrates : sequence of str
         Substrate names (see :data:`lisse.atomistic.structures.CRYSTALS`).
-    calculator : str
-        ML calculator by name (each worker loads its own).
+    calculator : str or AtomisticCalculator
+        ML calculator by name (each worker loads its own), or a calculator instance (e.g. a
+        :class:`~lisse.atomistic.calculators.GPAWCalculator`, pickled to the workers).
     cache : JobCache, optional
         Content-hash job cache (on a shared folder, an interrupted screen resumes where it stopped).
     jobs : int, default 1

@@ -39,6 +39,9 @@ __all__ = [
     "adsorption_workflow",
     "adhesion_jobs",
     "provenance",
+    "level_of",
+    "method_keys",
+    "ROW_TOLERANCES_J_M2",
 ]
 
 #: 1 eV/A^2 in J/m^2.
@@ -176,6 +179,25 @@ def _row(quantity: str, parameter: str, value: Any, result: float, change: float
 ROW_TOLERANCES_J_M2 = {"test": 0.05, "screening": 0.02, "publication": 0.005}
 
 
+def _convergence_setup(ctx: WorkflowContext):
+    """The energy function and level of :mod:`lisse.atomistic.convergence` for the context's DFT calculator."""
+    from lisse.atomistic.convergence import ConvergenceLevel, calculator_energy
+
+    calc = ctx.calculator
+    variant = getattr(calc, "variant", None)
+    if calc.info.kind != "dft" or variant is None:
+        raise ParameterError(f"check_convergence needs a DFT calculator with adjustable k-spacing and cut-off (gpaw); got {calc.label()!r}")
+    level = level_of(ctx) or "screening"
+    st = calc.info.settings
+    energy = calculator_energy(lambda s: variant(kspacing=s.get("kspacing_inv_A"), ecut=s.get("cutoff_eV")))
+    if level == "test":  # the CI level: a small scan around its own coarse settings (a pipeline check)
+        k, e = st["kspacing_inv_A"], st["ecut_eV"]
+        return energy, ConvergenceLevel("test", ROW_TOLERANCES_J_M2["test"], 0.05,
+                                        scans={"kspacing_inv_A": (k, round(0.75 * k, 4)), "cutoff_eV": (e, e + 100.0), "layers": (2, 3, 4), "vacuum_A": (8.0, 10.0)},
+                                        base={"kspacing_inv_A": k, "cutoff_eV": e, "layers": 3, "vacuum_A": 8.0})
+    return energy, level
+
+
 def provenance(ctx: WorkflowContext, settings: dict) -> dict:
     """Calculator, package versions, settings and the job log of a workflow result.
 
@@ -301,6 +323,7 @@ def surface_energy_workflow(
     termination: int = 0,
     cache=None,
     prerelax=None,
+    check_convergence: bool = False,
 ) -> dict:
     """Surface energy of ``material`` (``miller``) from relaxed slabs of several thicknesses.
 
@@ -329,6 +352,9 @@ def surface_energy_workflow(
         Job result cache (e.g. :class:`lisse.io.atomistic_cache.JobCache`).
     prerelax : str or AtomisticCalculator, optional
         ML calculator that relaxes each structure before the DFT calculator does (DFT calculators only).
+    check_convergence : bool, default False
+        DFT only: also scan k-spacing, cut-off, thickness and vacuum at the calculator's level
+        (:func:`lisse.atomistic.convergence.surface_energy_convergence`, unrelaxed slabs) and add those rows.
 
     Returns
     -------
@@ -355,6 +381,8 @@ def surface_energy_workflow(
     from lisse.thermo.surfaces import surface_energy, surface_energy_fit
 
     ctx = _ctx(calculator, cache, prerelax)
+    if check_convergence:
+        _convergence_setup(ctx)  # refuse an ML calculator before any calculation
     br = relax_bulk(ctx, material)
     conv = _conventional_relaxed(material, br)
     n_units, energies, singles, rows = [], [], [], []
@@ -389,8 +417,18 @@ def surface_energy_workflow(
     }
     tol = ROW_TOLERANCES_J_M2.get(level_of(ctx) or "screening")
     conv_rows = [_row("surface_energy_J_m2", "layers", n, g, None if k == 0 else g - singles[k - 1], tol) for k, (n, g) in enumerate(zip(layers, singles, strict=True))]
-    out.update(method_keys(ctx, conv_rows, "single-slab surface energy vs slab thickness (change to the next thinner slab); k-points, cut-off "
-                                            "and vacuum: lisse.atomistic.convergence"))
+    note = "single-slab surface energy vs slab thickness (change to the next thinner slab)"
+    if check_convergence:
+        from lisse.atomistic.convergence import surface_energy_convergence
+
+        energy, lv = _convergence_setup(ctx)
+        cr = surface_energy_convergence(energy, conv, miller, lv, termination=termination)
+        conv_rows += cr.rows
+        note += (f"; then k-spacing, cut-off, thickness (Fiorentini-Methfessel pairs) and vacuum scans of unrelaxed slabs at level "
+                 f"{cr.level}: converged {cr.converged}" + (f" (not: {', '.join(cr.not_converged)})" if cr.not_converged else ""))
+    else:
+        note += "; k-points, cut-off and vacuum scans: check_convergence=True (lisse.atomistic.convergence)"
+    out.update(method_keys(ctx, conv_rows, note))
     out["uncertainty"] = _uncertainty(ctx, "surface_energy", f"{material}({''.join(str(int(m)) for m in miller)})")
     out["provenance"] = provenance(ctx, {"layers": list(layers), "vacuum_A": vacuum, "fmax_eV_A": fmax, "steps": steps})
     return out
@@ -465,7 +503,9 @@ def adhesion_workflow(
     on_job=None,
     film_supercell=None,
     substrate_supercell=None,
+    supercell_cell: str = "conventional",
     prerelax=None,
+    check_convergence: bool = False,
 ) -> dict:
     """Work of adhesion W_ad(film|substrate) and Young–Dupré contact angle, end to end.
 
@@ -523,12 +563,19 @@ def adhesion_workflow(
     on_job : callable, optional
         ``on_job(result)`` after every job (progress).
     film_supercell, substrate_supercell : tuple of int, optional
-        In-plane supercells (n1, n2) of the Li and substrate surface cells, e.g. (4, 4) and (3, 3) as Ji2025 built
+        Number of repetitions (n1, n2) of the Li and substrate surface cells, e.g. (4, 4) and (3, 3) as Ji2025 built
         Li(001)|LiF(001), instead of the coherent search (give both or neither); the strain this forces on Li is
         reported, whatever ``max_strain`` says.
+    supercell_cell : {"conventional", "slab"}, default "conventional"
+        What the supercells count: cells of each bulk's conventional surface cell or of the slab's own surface cell
+        (:func:`lisse.atomistic.interfaces.forced_match`).
     prerelax : str or AtomisticCalculator, optional
         ML calculator that relaxes each structure before the DFT calculator does (DFT calculators only); the DFT
         ionic steps after it are reported under ``prerelax``.
+    check_convergence : bool, default False
+        DFT only: also scan k-spacing, cut-off, film thickness and vacuum at the calculator's level on the best
+        registry and relaxed gap (:func:`lisse.atomistic.convergence.adhesion_convergence`, unrelaxed cells) and add
+        those rows.
 
     Returns
     -------
@@ -558,6 +605,9 @@ def adhesion_workflow(
         raise ParameterError(f"the film must be 'Li' (Li takes the strain); got {film!r}")
     _check_interface_inputs(substrate, substrate_miller, film_miller, substrate_layers, film_layers, max_strain, max_area)
     check_count(n_starts, "n_starts", 1, 50, "relaxations from different registry starts")
+    check_count(n_shift, "n_shift", 1, 10, "registry shifts per in-plane direction")
+    if not gaps or not all(0.5 <= float(g) <= 6.0 for g in gaps):
+        raise ParameterError(f"parameter 'gaps' must be interface gaps from 0.5 to 6 A; got {list(gaps)!r}")
     check_count(steps, "steps", 0, 100_000)
     if not 0.0 < fmax < math.inf:
         raise ParameterError(f"parameter 'fmax' must be a finite force > 0 eV/A; got {fmax!r}")
@@ -569,6 +619,8 @@ def adhesion_workflow(
             "lisse.io.dft_decks.write_decks() (or `lisse atomistic decks Li X`), run them, then use adhesion_from_files()"
         )
     ctx.on_job = on_job
+    if check_convergence:
+        _convergence_setup(ctx)  # refuse an ML calculator before any calculation
     cut = ctx.calculator.info.cutoff_A
     if vacuum <= cut:
         raise ParameterError(f"vacuum {vacuum} A must exceed the calculator cutoff {cut} A")
@@ -589,7 +641,12 @@ def adhesion_workflow(
     # 2. slabs and lattice match
     fl = make_slab(_conventional_relaxed("Li", li_b), film_miller, film_layers, vacuum)
     sb = make_slab(_conventional_relaxed(substrate, x_b), substrate_miller, substrate_layers, vacuum, substrate_termination)
-    m = _forced_match(fl, sb, forced) if forced is not None else lattice_matches(fl, sb, max_strain=max_strain, max_area=max_area)[0]
+    if forced is not None:
+        from lisse.atomistic.interfaces import forced_match
+
+        m = forced_match(fl, sb, forced[0], forced[1], cell=supercell_cell)
+    else:
+        m = lattice_matches(fl, sb, max_strain=max_strain, max_area=max_area)[0]
     # 3. isolated slabs in the interface cell
     iface0, fil, sub = build_interface(fl, sb, m, gap=gaps[0], vacuum=vacuum)
     area = iface0.info["area_A2"]
@@ -687,10 +744,27 @@ def adhesion_workflow(
         },
         "li_surface_energy": {k: v for k, v in sig.items() if k not in ("provenance", "convergence")},
         "structure": atoms_to_dict(rb.atoms),
-        "supercells": None if forced is None else {"film": list(forced[0]), "substrate": list(forced[1])},
+        "supercells": None if forced is None else {"film": list(forced[0]), "substrate": list(forced[1]), "cell": supercell_cell},
     }
-    out.update(method_keys(ctx, rows, "sigma_Li vs Li slab thickness and W_ad vs vacuum, computed here; k-points, cut-off/basis and slab "
-                                      "thickness of W_ad: lisse.atomistic.convergence"))
+    note = "sigma_Li vs Li slab thickness and W_ad vs vacuum (relaxed cells)"
+    if check_convergence:
+        from lisse.atomistic.convergence import adhesion_convergence
+
+        energy, lv = _convergence_setup(ctx)
+        li_conv, x_conv = _conventional_relaxed("Li", li_b), _conventional_relaxed(substrate, x_b)
+
+        def build(s):  # the best registry and relaxed gap, unrelaxed slabs of the scanned film thickness and vacuum
+            f = make_slab(li_conv, film_miller, int(s["layers"]), float(s["vacuum_A"]))
+            b = make_slab(x_conv, substrate_miller, substrate_layers, float(s["vacuum_A"]), substrate_termination)
+            return build_interface(f, b, m, gap=max(gap_final, 1.0), shift=best["shift_A"], vacuum=float(s["vacuum_A"]))
+
+        cr = adhesion_convergence(energy, build, lv)
+        rows += cr.rows
+        note += (f"; then k-spacing, cut-off, film thickness and vacuum scans of unrelaxed cells (best registry, relaxed gap) at level "
+                 f"{cr.level}: converged {cr.converged}" + (f" (not: {', '.join(cr.not_converged)})" if cr.not_converged else ""))
+    else:
+        note += "; k-points, cut-off and thickness scans of W_ad: check_convergence=True (lisse.atomistic.convergence)"
+    out.update(method_keys(ctx, rows, note))
     hkl = lambda m: "".join(str(int(x)) for x in m)  # noqa: E731
     out["uncertainty"] = _uncertainty(ctx, "work_of_adhesion", f"Li({hkl(film_miller)})|{substrate}({hkl(substrate_miller)})")
     out["provenance"] = provenance(
@@ -719,15 +793,6 @@ def _check_supercells(film_supercell, substrate_supercell) -> tuple[tuple[int, i
         out.append((int(pair[0]), int(pair[1])))
     return out[0], out[1]
 
-
-def _forced_match(film_slab, substrate_slab, forced):
-    """The lattice match of fixed supercells (:func:`lisse.atomistic.interfaces.forced_match`)."""
-    from lisse.atomistic import interfaces
-
-    fm = getattr(interfaces, "forced_match", None)
-    if fm is None:  # pragma: no cover - until lisse.atomistic.interfaces.forced_match exists (i17-conv)
-        raise ParameterError("fixed supercells need lisse.atomistic.interfaces.forced_match, which this lisse does not have yet")
-    return fm(film_slab, substrate_slab, film_supercell=forced[0], substrate_supercell=forced[1])
 
 
 @requires("ase", "pymatgen", feature="the interface-energy workflow")

@@ -25,7 +25,7 @@ DESCRIPTION = (
 EXAMPLES = """\
   lisse simulate ccd --interlayer LNI-5CNT --interlayer-thickness "90 um" --protocol fixed-time --step-time "1 h" --json
   lisse simulate ccd --interlayer LNI-0.5CNT --interlayer-thickness "90 um" --electrolyte LNI --pressure "1 MPa" --out run/
-  lisse simulate ccd --interlayer none --electrolyte LLZTO --step-capacity "0.2 mAh/cm2" --start 0.1 --increment 0.1
+  lisse simulate ccd --interlayer none --electrolyte LLZTO --surface LLZTO-TfOH --step-capacity "0.2 mAh/cm2" --start 0.1 --increment 0.1
   lisse simulate map --kind conductivity --interlayer LNI-5CNT --interlayer-thickness "90 um" --points 20 --jobs 2 --out maps/
   lisse simulate map --kind pressure --interlayer none --electrolyte LPSC --pressure-range "0.1 MPa" "10 MPa" --json
   lisse simulate design --interlayer LNI-5CNT --target-current "4 mA/cm2" --target-capacity "4 mAh/cm2" --json
@@ -69,10 +69,16 @@ def _model_arguments(p: Any, *, design: bool = False) -> None:
                    help="interlayer porosity, 0 < X < 1 (default: from the library, Archimedes density)")
     g.add_argument("--electrolyte", default=None, metavar="NAME", help="solid electrolyte (default: the model's, LNI)")
     g.add_argument("--surface", default=None, metavar="NAME",
-                   help="surface treatment / layer of the electrolyte that sets the Li contact (e.g. a TfOH-treated or "
-                        "air-exposed garnet surface; names as 'lisse materials')")
-    add_quantity(g, "--pressure", "MPa", "stack pressure (default: the model's, 1 MPa)")
+                   help="surface treatment / layer of the electrolyte that sets the Li contact (e.g. LLZTO-TfOH, LLZTO-air, "
+                        "LACSS; names as 'lisse materials'). Default: none, except a bare LLZTO gets LLZTO-air, the "
+                        "untreated (air-exposed) surface of Ji2025's bare cells; the JSON 'interface' says which")
+    add_quantity(g, "--pressure", "MPa", "stack pressure (default: the papers' condition from the materials library: "
+                                         "LNI 1 MPa (Wang2024), LPSC 6 MPa (Su2024's cells), LLZTO surfaces 0.1 MPa "
+                                         "(assumed, coin cell); else 1 MPa; the JSON 'interface' gives the value used "
+                                         "and its source)")
     add_quantity(g, "--temperature", "K", "temperature (default: the model's, 298.15 K)")
+    add_quantity(g, "--li-thickness", "um", "Li foil thickness of each electrode; stripping it all is a failure ('li_depleted') "
+                                          "(default 50 um, assumed; 1 mAh/cm2 = 4.85 um)")
 
 
 def _protocol_arguments(p: Any, first: str = "0.1") -> None:
@@ -193,7 +199,8 @@ def model_kwargs(args: Any) -> dict[str, Any]:
         raise ParameterError(f"--interlayer-thickness: required with --interlayer {args.interlayer} (e.g. '90 um'); not given")
     kw: dict[str, Any] = {"interlayer": None if bare else args.interlayer}
     for key, v in (("interlayer_thickness", thickness), ("porosity", args.porosity), ("electrolyte", args.electrolyte),
-                   ("surface", args.surface), ("pressure", args.pressure), ("temperature", args.temperature)):
+                   ("surface", args.surface), ("pressure", args.pressure), ("temperature", args.temperature),
+                   ("li_thickness", getattr(args, "li_thickness", None))):
         if v is not None:
             kw[key] = v
     if thickness is not None and thickness <= 0:
@@ -288,6 +295,14 @@ def _describe(kw: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _model_conditions(model: Any) -> dict[str, Any]:
+    """The conditions the model actually uses, with their sources (defaults the user did not give are stated)."""
+    v, src = model.values, model.sources
+    return {"surface": model.surface or "none", "surface_source": src.get("surface", "none given"),
+            "pressure_MPa": round(v["pressure"] / 1e6, 12), "pressure_source": src.get("pressure", ""),
+            "li_thickness_um": round(v["li_thickness"] * 1e6, 9), "li_thickness_source": src.get("li_thickness", "")}
+
+
 def _protocol_dict(kw: dict[str, Any]) -> dict[str, Any]:
     d = {"start_mA_cm2": kw["start"] / 10, "increment_mA_cm2": kw["increment"] / 10, "search_limit_mA_cm2": kw["max_current"] / 10}
     if "step_time" in kw:
@@ -316,7 +331,7 @@ def _run_ccd(args: Any) -> dict[str, Any]:
     result = dict(pred.as_dict())
     result["calibrated_parameters"] = list(pred.calibrated_parameters)
     result.setdefault("calibrated_on", {})  # name -> the observation each calibrated parameter was fitted to
-    result["interface"] = _describe(mkw)
+    result["interface"] = {**_describe(mkw), **_model_conditions(model)}
     result["staircase"] = _protocol_dict(pkw)
     if out is not None:
         result["files"] = _write_ccd(out, pred, result, model)
@@ -430,9 +445,15 @@ def _run_map(args: Any) -> dict[str, Any]:
         else:
             m = maps.map_pressure(mkw, axes[0], proto, **run_kw)
     table = maps.map_table(m)
+    from lisse.sim.interface import build_model
+
+    conditions = _model_conditions(build_model(**mkw))
+    if kind == "pressure":  # the map spans it
+        conditions = {k: c for k, c in conditions.items() if not k.startswith("pressure")}
     ccd = np.asarray(m["ccd"], dtype=float)
     result: dict[str, Any] = {
-        "kind": kind, "points": total, "protocol": m["protocol"], "interface": _describe(mkw), "staircase": _protocol_dict(pkw),
+        "kind": kind, "points": total, "protocol": m["protocol"], "interface": {**_describe(mkw), **conditions},
+        "staircase": _protocol_dict(pkw),
         "ccd_min_mA_cm2": float(np.nanmin(ccd)) / 10 if np.isfinite(ccd).any() else None,
         "ccd_max_mA_cm2": float(np.nanmax(ccd)) / 10 if np.isfinite(ccd).any() else None,
         "points_at_search_limit": int(np.sum(m["search_limit_reached"])),
@@ -466,6 +487,8 @@ def _run_design(args: Any) -> dict[str, Any]:
         d = design_interlayer(args.interlayer, args.target_current, args.target_capacity, electrolyte=args.electrolyte,
                               porosity=args.porosity, pressure=args.pressure, temperature=args.temperature,
                               thickness_min=args.thickness_min, thickness_max=args.thickness_max, cycles=args.cycles,
+                              overrides={k: val for k, val in (("surface", args.surface), ("li_thickness", args.li_thickness))
+                                         if val is not None},
                               progress=progress_callback(bar))
     return d.as_dict()
 

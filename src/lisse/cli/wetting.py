@@ -30,6 +30,7 @@ EXAMPLES = """  lisse wetting --work-of-adhesion "0.09 J/m2" --json
   lisse wetting Li LiF Li2O Li3N --scheduler tcp://HOST:8786
   lisse wetting Li LiF --calculator gpaw --level screening --supercells 4x4,3x3 --dispersion d3 --json   # DFT (hours, resumable)
   lisse wetting Li LiF --calculator gpaw --prerelax chgnet --json      # CHGNet pre-relaxation, then DFT relaxations
+  lisse wetting Li LiF Li2O Li3N LiCl --refine-top 2 --refine-calculator gpaw --json   # ML screen, DFT on the best 2
 """
 
 
@@ -59,6 +60,17 @@ def add_arguments(parser) -> None:
     parser.add_argument("--starts", type=int, default=3, help="number of relaxation starts (lowest kept; default 3)")
     parser.add_argument("--fmax", type=float, default=0.05, help="force convergence in eV/A (default 0.05)")
     parser.add_argument("--steps", type=int, default=150, help="largest number of optimiser steps per relaxation (default 150)")
+    parser.add_argument("--gaps", type=float, nargs="+", default=[1.8, 2.2, 2.6, 3.0], metavar="A",
+                        help="interface gaps of the rigid scan in A (default 1.8 2.2 2.6 3.0)")
+    parser.add_argument("--refine-top", type=int, default=None, metavar="K",
+                        help="screen (Li X Y ...): after the ML screen, rerun the K substrates with the highest ML W_ad with --refine-calculator")
+    parser.add_argument("--refine-calculator", default="gpaw", help="DFT calculator of --refine-top (default gpaw; --level/--dispersion apply to it)")
+    parser.add_argument("--check-convergence", action="store_true",
+                        help="DFT: also scan k-spacing, cut-off, film thickness and vacuum of W_ad at the level (many more single points)")
+    parser.add_argument("--shifts", type=int, default=2, metavar="N", help="registry shifts per in-plane direction in the rigid scan (default 2)")
+    parser.add_argument("--supercell-cell", choices=("conventional", "slab"), default="conventional",
+                        help="what --supercells counts: cells of the conventional surface cell (default; 'LiF(001) 3x3' = the 4.03 A "
+                             "square) or of the slab's primitive surface cell")
     parser.add_argument("--cache-dir", default=None, help="job cache folder (default $LISSE_CACHE or ~/.cache/lisse); 'none' disables")
     parser.add_argument("--full", action="store_true", help="include the rigid scan and final structure in the JSON")
 
@@ -78,6 +90,8 @@ def run(args):
             raise ParameterError(f"materials must be 'Li X' (film Li on substrate X) or 'Li X Y ...'; got {' '.join(args.materials)!r}")
         if len(args.materials) > 2:
             return _screen(args)
+        if args.refine_top is not None:
+            raise ParameterError("--refine-top needs a screen of several substrates: 'Li X Y ...'")
         return _workflow(args)
     if args.work_of_adhesion is not None:
         w = args.work_of_adhesion
@@ -134,29 +148,63 @@ def _cache(args):
 def _workflow_kw(args) -> dict:
     kw = dict(film="Li", substrate_miller=tuple(args.substrate_miller), film_miller=tuple(args.film_miller),
               substrate_layers=args.substrate_layers, film_layers=args.film_layers, max_strain=args.max_strain, substrate_termination=args.termination,
-              n_starts=args.starts, fmax=args.fmax, steps=args.steps)
+              n_starts=args.starts, fmax=args.fmax, steps=args.steps, gaps=tuple(args.gaps), n_shift=args.shifts)
     sc = parse_supercells(args.supercells)
     if sc is not None:
-        kw.update(film_supercell=sc[0], substrate_supercell=sc[1])
+        kw.update(film_supercell=sc[0], substrate_supercell=sc[1], supercell_cell=args.supercell_cell)
     if args.prerelax is not None:
         kw["prerelax"] = args.prerelax
+    if args.check_convergence:
+        kw["check_convergence"] = True
     return kw
 
 
+def refine_candidates(rows: list[dict], k: int) -> list[str]:
+    """The ``k`` substrates of a screen with the highest W_ad (best wetting first); failed rows never qualify."""
+    ok = [r for r in rows if r["status"] == "ok" and r["result"] is not None]
+    ok.sort(key=lambda r: -r["result"]["work_of_adhesion_J_m2"])
+    return [r["substrate"] for r in ok[:k]]
+
+
 def _screen(args) -> dict:
+    from lisse.atomistic.calculators import get_calculator
     from lisse.atomistic.executors import adhesion_screen
     from lisse.cli.common import executor_kwargs
+    from lisse.errors import ParameterError
 
-    calc = make_calculator(args)  # validates --level/--dispersion; ML calculators travel by name (each worker loads its own)
-    rows = adhesion_screen(args.materials[1:], calc if calc.info.kind == "dft" else args.calculator, _cache(args), **executor_kwargs(args),
-                           **_workflow_kw(args))
+    refine = args.refine_top is not None
+    kw = _workflow_kw(args)
+    if refine:  # --level/--dispersion/--prerelax belong to the refining DFT calculator; the screen runs the ML one
+        if not 1 <= args.refine_top <= len(args.materials) - 1:
+            raise ParameterError(f"--refine-top must be a whole number from 1 to the number of substrates ({len(args.materials) - 1}); got {args.refine_top}")
+        rcalc = get_calculator(args.refine_calculator, level=args.level, dispersion=args.dispersion)
+        calc = get_calculator(args.calculator)
+        if calc.info.kind != "ml" or rcalc.info.kind != "dft":
+            raise ParameterError(f"--refine-top screens with an ML --calculator and refines with a DFT --refine-calculator; got {args.calculator!r} "
+                                 f"and {args.refine_calculator!r}")
+        screen_kw = {k: v for k, v in kw.items() if k not in ("prerelax", "check_convergence")}
+    else:
+        calc = make_calculator(args)  # validates --level/--dispersion
+        screen_kw = kw
+    # ML calculators travel by name (each worker loads its own)
+    rows = adhesion_screen(args.materials[1:], calc if calc.info.kind == "dft" else args.calculator, _cache(args), **executor_kwargs(args), **screen_kw)
+    out: dict = {"screen": rows, "substrates_total": len(rows), "substrates_ok": sum(r["status"] == "ok" for r in rows),
+                 "substrates_failed": sum(r["status"] == "error" for r in rows)}
+    if refine:
+        best = refine_candidates(rows, args.refine_top)
+        ml_w = {r["substrate"]: r["result"]["work_of_adhesion_J_m2"] for r in rows if r["substrate"] in best}
+        ref = adhesion_screen(best, rcalc, _cache(args), **executor_kwargs(args), **kw)
+        for r in ref:
+            r["ml_work_of_adhesion_J_m2"] = ml_w[r["substrate"]]
+        out["refined"] = ref
+        out["refine_note"] = (f"ML ({calc.label()}) over all substrates, then DFT ({rcalc.label()}) on the {len(best)} with the highest ML W_ad; "
+                              "rank by the DFT numbers (ML W_ad is screening grade)")
     if not args.full:
-        for r in rows:
+        for r in rows + out.get("refined", []):
             if r["result"] is not None:
                 r["result"].pop("structure", None)
                 r["result"].pop("rigid_scan", None)
-    return {"screen": rows, "substrates_total": len(rows), "substrates_ok": sum(r["status"] == "ok" for r in rows),
-            "substrates_failed": sum(r["status"] == "error" for r in rows)}
+    return out
 
 
 def _workflow(args) -> dict:
@@ -191,6 +239,12 @@ def render(res) -> str:
             else:
                 lines.append(f"{r['substrate']:10s} {'-':>10s} {'-':>10s}  ERROR {r['error_type']}: {r['error']}")
         lines.append(f"{res['substrates_ok']} of {res['substrates_total']} substrates done, {res['substrates_failed']} failed")
+        if "refined" in res:
+            lines.append(f"refined: {res['refine_note']}")
+            for r in res["refined"]:
+                x = r["result"]
+                dft = f"{x['work_of_adhesion_J_m2']:10.3f} {x['contact_angle_deg']:10.1f}" if r["status"] == "ok" else f"ERROR {r['error_type']}: {r['error']}"
+                lines.append(f"{r['substrate']:10s} ML {r['ml_work_of_adhesion_J_m2']:8.3f} -> DFT {dft}")
         return "\n".join(lines)
     if "substrate" in res:
         u = res.get("uncertainty", {})

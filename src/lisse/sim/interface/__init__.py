@@ -31,11 +31,15 @@ if TYPE_CHECKING:
     )
     from lisse.sim.interface.model import (
         InterfaceModel,
+        advance_void_volume,
         build_model,
         contact_closure,
+        contact_loss_time,
+        contact_supply_limit,
         creep_strain_rate,
         critical_stripping_current,
         flaw_critical_pressure,
+        void_face_wiring_current,
     )
     from lisse.sim.interface.predict import CCDPrediction, nucleation_onset, predict_ccd
     from lisse.sim.interface.protocol import Protocol, cycling_protocol, staircase
@@ -61,6 +65,10 @@ __all__ = [
     "InterfaceModel",
     "build_model",
     "contact_closure",
+    "contact_loss_time",
+    "contact_supply_limit",
+    "advance_void_volume",
+    "void_face_wiring_current",
     "creep_strain_rate",
     "critical_stripping_current",
     "flaw_critical_pressure",
@@ -96,6 +104,10 @@ __getattr__, __dir__ = attach(
         "InterfaceModel": "model",
         "build_model": "model",
         "contact_closure": "model",
+        "contact_loss_time": "model",
+        "contact_supply_limit": "model",
+        "advance_void_volume": "model",
+        "void_face_wiring_current": "model",
         "creep_strain_rate": "model",
         "critical_stripping_current": "model",
         "flaw_critical_pressure": "model",

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from lisse.errors import ConvergenceError
-from lisse.sim.interlayer.model import bv_current, bv_derivative, bv_overpotential
+from lisse.sim.interlayer.model import bv_current_and_derivative, bv_overpotential
 from lisse.units import quantity_args
 
 __all__ = ["LayerSolution", "solve_layer"]
@@ -93,76 +93,136 @@ def solve_layer(h: np.ndarray, sigma_e: np.ndarray, sigma_ion: np.ndarray, ai0: 
     ConvergenceError
         Newton did not converge.
     """
-    n = h.size
-    xc = np.cumsum(h) - 0.5 * h
-    d = np.diff(xc)
-    se_f = 2.0 / (1.0 / sigma_e[1:] + 1.0 / sigma_e[:-1])
-    si_f = 2.0 / (1.0 / sigma_ion[1:] + 1.0 / sigma_ion[:-1])
-    i = float(current)
-    scale = max(abs(i), 1e-12)
-    if anode_i0 > 0 and not np.any(ai0 > 0):
-        # no Li inside the layer: the whole current reaches the anode face and the ionic current is uniform, so the
-        # equations above integrate in closed form (eta_0 from Butler-Volmer, then the ohmic ionic drop): the same
-        # solution Newton converges to, without iterating (most substeps before Li enters or nucleates)
-        eta0 = bv_overpotential(i, anode_i0, alpha, f_rt)
-        drop = d * i / si_f
-        eta = eta0 - np.concatenate([[0.0], np.cumsum(drop)])
-        v = -eta0 + float(np.sum(drop)) + 0.5 * h[0] * i / sigma_ion[0] + 0.5 * h[-1] * i / sigma_ion[-1]
-        return LayerSolution(eta=eta, ionic_current=np.full(n, i), cell_current=np.zeros(n), anode_current=i, voltage=v,
-                             iterations=0)
-    if eta_guess is None:
-        eta0 = bv_overpotential(i, anode_i0, alpha, f_rt) if anode_i0 > 0 else 0.0
-        eta = eta0 - np.concatenate([[0.0], np.cumsum(d * i / si_f)])
-    else:
-        eta = np.array(eta_guess, dtype=float)
-    # initial face currents I_0..I_n-1 consistent with eta
-    w = h * ai0
-    dep = w * bv_current(eta, 1.0, alpha, f_rt)
-    cur = i - np.concatenate([np.cumsum(dep[::-1])[::-1]])
-    # unknowns interleaved, z = [I_0, eta_0, I_1, eta_1, ...]; equations ordered so that the Jacobian is tridiagonal:
-    # row 0 anode face (I_0, eta_0); row 2k+1 cell balance k (I_k, eta_k, I_k+1); row 2k potential step k (eta_k-1, I_k, eta_k)
-    from scipy.linalg import solve_banded
+    return _solve(np.asarray(h, dtype=float), np.asarray(sigma_e, dtype=float), np.asarray(sigma_ion, dtype=float),
+                  np.asarray(ai0, dtype=float), float(current), float(anode_i0), float(alpha), float(f_rt), eta_guess, tol,
+                  max_iter)
 
+
+def _solve(h: np.ndarray, sigma_e: np.ndarray, sigma_ion: np.ndarray, ai0: np.ndarray, current: float, anode_i0: float,
+           alpha: float, f_rt: float, eta_guess: np.ndarray | None = None, tol: float = 1e-10, max_iter: int = 60) -> LayerSolution:
+    """:func:`solve_layer` on SI arrays, without the unit conversion (one layer; see :func:`_solve_batch`)."""
+    return _solve_batch(h[None, :], sigma_e[None, :], sigma_ion[None, :], ai0[None, :], np.array([current], dtype=float),
+                        np.array([anode_i0], dtype=float), alpha, f_rt, None if eta_guess is None else np.asarray(eta_guess)[None, :],
+                        tol, max_iter)[0]
+
+
+def _solve_batch(h: np.ndarray, sigma_e: np.ndarray, sigma_ion: np.ndarray, ai0: np.ndarray, current: np.ndarray,
+                 anode_i0: np.ndarray, alpha: float, f_rt: float, eta_guess: np.ndarray | None = None, tol: float = 1e-10,
+                 max_iter: int = 60) -> list[LayerSolution]:
+    """Solve B independent layers at once (the transient simulator's inner loop: both electrodes of a cell per call).
+
+    Every argument of :func:`solve_layer` with a leading axis of length B (``h``, ``sigma_e``, ``sigma_ion``, ``ai0``,
+    ``eta_guess``: B x N; ``current``, ``anode_i0``: B). The B tridiagonal Newton systems are stacked into one
+    tridiagonal system with no coupling between the blocks (LAPACK ``gtsv``), and the Butler–Volmer value and slope
+    are evaluated in one call over all cells: the same equations, damping (per block) and convergence test (every block)
+    as a single solve, at about the Python overhead of one. A layer with no Li inside (ai0 = 0 everywhere) has the
+    closed-form solution below; it starts Newton there and is converged at once.
+
+    Returns
+    -------
+    list of LayerSolution
+        One per block.
+
+    Raises
+    ------
+    ConvergenceError
+        Newton did not converge in ``max_iter`` iterations.
+    """
+    from scipy.linalg.lapack import dgtsv
+
+    nb, n = h.shape
+    hd = 0.25 * (h[:, 1:] + h[:, :-1])  # half the distance between cell centres
+    rse, rsi = 1.0 / sigma_e, 1.0 / sigma_ion
+    d_se = hd * (rse[:, 1:] + rse[:, :-1])  # distance / harmonic-mean face conductivity
+    d_si = hd * (rsi[:, 1:] + rsi[:, :-1])
+    i = np.asarray(current, dtype=float)
+    a0 = np.asarray(anode_i0, dtype=float)
+    scale = np.maximum(np.abs(i), 1e-12)
+    # no Li inside a layer: the whole current reaches the anode face and the ionic current is uniform, so the equations
+    # above integrate in closed form (eta_0 from Butler-Volmer, then the ohmic ionic drop): the solution Newton converges to
+    closed = ~(ai0 > 0).any(axis=1) & (a0 > 0)
+    guess = None if eta_guess is None else np.array(eta_guess, dtype=float)
+    need = closed | (np.ones(nb, dtype=bool) if guess is None else np.isnan(guess[:, 0]))  # a NaN row: no guess
+    eta_cf = None
+    if need.any():
+        eta0 = np.zeros(nb)
+        inv = need & (a0 > 0)
+        if inv.any():
+            eta0[inv] = bv_overpotential(i[inv], a0[inv], alpha, f_rt)
+        eta_cf = eta0[:, None] - np.concatenate([np.zeros((nb, 1)), np.cumsum(d_si * i[:, None], axis=1)], axis=1)
+        v_cf = -eta0 + np.sum(d_si, axis=1) * i + 0.5 * (h[:, 0] * rsi[:, 0] + h[:, -1] * rsi[:, -1]) * i
+        if closed.all():
+            return [LayerSolution(eta=eta_cf[b], ionic_current=np.full(n, i[b]), cell_current=np.zeros(n),
+                                  anode_current=float(i[b]), voltage=float(v_cf[b]), iterations=0) for b in range(nb)]
+        eta = eta_cf if guess is None else np.where(need[:, None], eta_cf, guess)
+    else:
+        eta = guess
+    w = h * ai0
+    g, dg = bv_current_and_derivative(eta, 1.0, alpha, f_rt)
+    # initial face currents I_0..I_n-1 consistent with eta
+    cur = i[:, None] - np.cumsum((w * g)[:, ::-1], axis=1)[:, ::-1]
+    # unknowns interleaved per block, z = [I_0, eta_0, I_1, eta_1, ...]; equations ordered so that the Jacobian is
+    # tridiagonal: row 0 anode face (I_0, eta_0); row 2k+1 cell balance k (I_k, eta_k, I_k+1); row 2k potential step k
+    # (eta_k-1, I_k, eta_k); the blocks follow each other with zero coupling
     m2 = 2 * n
-    ab = np.zeros((3, m2))
-    res = np.zeros(m2)
-    k = np.arange(n)
-    km = np.arange(1, n)
-    err = float("inf")
+    sub0 = np.full((nb, m2), -1.0)       # J[r+1, r]: dR_cell_k/dI_k (r = 2k), dR_pot_k+1/deta_k (r = 2k+1)
+    sub0[:, -1] = 0.0                    # no coupling to the next block
+    diag0 = np.zeros((nb, m2))
+    diag0[:, 0] = 1.0                    # row 0, col 0 (I_0)
+    diag0[:, 2::2] = d_se + d_si         # J[2k, 2k] = dR_pot_k/dI_k
+    sup0 = np.ones((nb, m2))             # J[r, r+1]: dR_cell_k/dI_k+1 (r = 2k+1), dR_pot_k/deta_k (r = 2k >= 2)
+    sup0[:, -1] = 0.0
+    sub_f, sup_f = sub0.ravel()[:-1], sup0.ravel()[:-1]
+    res = np.zeros((nb, m2))
+    c1 = d_se * i[:, None]
+    dsei = d_se + d_si
+    lim = 4.0 / f_rt  # at most ~0.1 V per iteration
+    err = np.inf
+    # each block stops where it converges (frozen: later iterations leave it unchanged), so its iterates, and the
+    # solution, are those of solving it alone whatever else is in the batch; closed-form blocks are never iterated
+    active = ~closed
+    iters = np.zeros(nb, dtype=int)
     for it in range(1, max_iter + 1):
-        g = bv_current(eta, 1.0, alpha, f_rt)
-        dg = bv_derivative(eta, 1.0, alpha, f_rt)
-        nxt = np.append(cur[1:], i)
-        res[0] = cur[0] - anode_i0 * g[0]
-        res[2 * k + 1] = nxt - cur - w * g
-        res[2 * km] = eta[1:] - eta[:-1] - d * ((i - cur[1:]) / se_f - cur[1:] / si_f)
-        err = float(np.max(np.abs(res[0::2][:1]))) / scale
-        err = max(err, float(np.max(np.abs(res[1::2]))) / scale)
-        if it > 1 and err < tol and (n == 1 or float(np.max(np.abs(res[2::2]))) < 1e-12):
-            break
-        ab[:] = 0.0
-        # ab[1 + r - c, c] = J[r, c]
-        ab[1, 0] = 1.0                      # row 0, col 0 (I_0)
-        ab[0, 1] = -anode_i0 * dg[0]        # row 0, col 1 (eta_0)
-        r = 2 * k + 1                       # cell rows
-        ab[2, 2 * k] = -1.0                 # J[r, r-1] = dR/dI_k
-        ab[1, 2 * k + 1] = -w * dg          # J[r, r] = dR/deta_k
-        ab[0, 2 * k[:-1] + 2] = 1.0         # J[r, r+1] = dR/dI_k+1
-        rr = 2 * km                         # potential rows
-        ab[2, rr - 1] = -1.0                # J[rr, rr-1] = dR/deta_k-1
-        ab[1, rr] = d * (1.0 / se_f + 1.0 / si_f)  # J[rr, rr] = dR/dI_k
-        ab[0, rr + 1] = 1.0                 # J[rr, rr+1] = dR/deta_k
-        del r
-        step = solve_banded((1, 1), ab, -res, check_finite=False)
-        de = step[1::2]
-        lim = 4.0 / f_rt  # at most ~0.1 V per iteration
-        fac = min(1.0, lim / max(float(np.max(np.abs(de))), 1e-300))
+        if it > 1:
+            g, dg = bv_current_and_derivative(eta, 1.0, alpha, f_rt)
+        wg = w * g
+        res[:, 0] = cur[:, 0] - a0 * g[:, 0]
+        res[:, 1:m2 - 1:2] = cur[:, 1:] - cur[:, :-1] - wg[:, :-1]
+        res[:, m2 - 1] = i - cur[:, -1] - wg[:, -1]
+        res[:, 2::2] = eta[:, 1:] - eta[:, :-1] - c1 + dsei * cur[:, 1:]
+        errs = np.maximum(np.abs(res[:, 0]), np.abs(res[:, 1::2]).max(axis=1)) / scale
+        if it > 1:
+            done = active & (errs < tol)
+            if n > 1:
+                done &= np.abs(res[:, 2::2]).max(axis=1) < 1e-12
+            iters[done] = it
+            active &= ~done
+            if not active.any():
+                break
+        err = float(errs[active].max())
+        diag = diag0.copy()
+        diag[:, 1::2] = -w * dg          # J[2k+1, 2k+1] = dR_cell_k/deta_k
+        sup = sup_f.copy()
+        sup[0::m2] = -a0 * dg[:, 0]      # row 0 of each block, col 1 (eta_0)
+        step = dgtsv(sub_f.copy(), diag.ravel(), sup, -res.ravel(), overwrite_dl=1, overwrite_d=1, overwrite_du=1,
+                     overwrite_b=1)[3].reshape(nb, m2)
+        de = step[:, 1::2]
+        fac = np.where(active, np.minimum(1.0, lim / np.maximum(np.abs(de).max(axis=1), 1e-300)), 0.0)[:, None]
         eta = eta + fac * de
-        cur = cur + fac * step[0::2]
+        cur = cur + fac * step[:, 0::2]
     else:
         raise ConvergenceError(f"interlayer solver: Newton did not converge in {max_iter} iterations (residual {err:.3g})")
-    g = bv_current(eta, 1.0, alpha, f_rt)
     cell = w * g
     # phi_ion at the electrolyte face: -eta_0 at the first centre, then the ohmic rise of the ionic phase
-    v = -eta[0] + float(np.sum(d * cur[1:] / si_f)) + 0.5 * h[0] * cur[0] / sigma_ion[0] + 0.5 * h[-1] * i / sigma_ion[-1]
-    return LayerSolution(eta=eta, ionic_current=cur, cell_current=cell, anode_current=float(cur[0]), voltage=v, iterations=it)
+    volt = (-eta[:, 0] + np.sum(d_si * cur[:, 1:], axis=1) + 0.5 * h[:, 0] * cur[:, 0] * rsi[:, 0]
+            + 0.5 * h[:, -1] * i * rsi[:, -1])
+    out = []
+    for b in range(nb):
+        if closed[b]:
+            assert eta_cf is not None
+            out.append(LayerSolution(eta=eta_cf[b], ionic_current=np.full(n, i[b]), cell_current=np.zeros(n),
+                                     anode_current=float(i[b]), voltage=float(v_cf[b]), iterations=0))
+        else:
+            out.append(LayerSolution(eta=eta[b], ionic_current=cur[b], cell_current=cell[b], anode_current=float(cur[b, 0]),
+                                     voltage=float(volt[b]), iterations=int(iters[b])))
+    return out

@@ -52,6 +52,8 @@ MAX_AXIS_POINTS = 200
 #: Most points of one map: each point is a whole staircase simulation (about 0.1-2 s), so 2500 points is
 #: already most of an hour on one core.
 MAX_MAP_POINTS = 2500
+#: Map points simulated together in one lockstep batch (a chunk; see ``_points``).
+_CHUNK = 50
 #: Most simulations one design search may run (coarse scan + bisection).
 MAX_DESIGN_EVALUATIONS = 60
 
@@ -82,8 +84,34 @@ def _point(task: tuple[dict[str, Any], Any]) -> dict[str, Any]:
     except (CalculationError, ConvergenceError) as exc:  # the detectors could not judge this point's record, or the
         # interlayer solver did not converge at these parameters: say so, keep the others (one corner of a 400-point
         # map must not lose the other 399)
-        return {"ccd": math.nan, "failing": math.nan, "limit": False, "mode": f"not judged: {exc}", "calibrated": []}
+        return _not_judged(exc)
     return _outcome(pred)
+
+
+def _not_judged(exc: BaseException) -> dict[str, Any]:
+    return {"ccd": math.nan, "failing": math.nan, "limit": False, "mode": f"not judged: {exc}", "calibrated": []}
+
+
+def _points(task: tuple[list[dict[str, Any]], Any]) -> list[dict[str, Any]]:
+    """Predict the CCDs of several parameter sets under one protocol (a picklable task), their simulations run in lockstep
+    with the interlayer solves batched (``predict._predict_batch``): each point equals its single ``predict_ccd``."""
+    import lisse.sim.interface as iface
+    from lisse.errors import CalculationError, ConvergenceError
+    from lisse.sim.interface.predict import _predict_batch, predict_ccd
+
+    kwargs_list, protocol = task
+    if iface.predict_ccd is not predict_ccd:  # a replaced predict_ccd (a test's fake simulator) runs point by point
+        return [_point((kw, protocol)) for kw in kwargs_list]
+    models = [iface.build_model(**kw) for kw in kwargs_list]  # bad input fails the whole map at once
+    rows = []
+    for res in _predict_batch(models, protocol):
+        if isinstance(res, (CalculationError, ConvergenceError)):
+            rows.append(_not_judged(res))
+        elif isinstance(res, BaseException):
+            raise res
+        else:
+            rows.append(_outcome(res))
+    return rows
 
 
 def _outcome(pred: Any) -> dict[str, Any]:
@@ -118,8 +146,20 @@ def _run(base: Mapping[str, Any], protocol: Any, grid: list[dict[str, float]], *
         raise ParameterError(f"the map would have {len(grid)} points; the limit is {MAX_MAP_POINTS} "
                              "(one staircase simulation per point)")
     base = dict(base)
-    items = [({**base, **point}, protocol) for point in grid]
-    return results(_point, items, jobs=jobs, scheduler=scheduler, client=client, progress=progress)
+    kws = [{**base, **point} for point in grid]
+    # points go in chunks, each simulated in lockstep with its interlayer solves batched (one core does a chunk at about
+    # the cost of its Python logic, not of len(chunk) separate solver calls); several chunks per process with --jobs
+    size = max(1, min(_CHUNK, math.ceil(len(kws) / max(1, 2 * jobs)) if jobs > 1 or scheduler or client else _CHUNK))
+    chunks = [(kws[k:k + size], protocol) for k in range(0, len(kws), size)]
+    n = len(kws)
+
+    def chunk_progress(done: int, total: int) -> None:
+        if progress is not None:
+            progress(min(n, done * size), n)
+
+    rows = results(_points, chunks, jobs=jobs, scheduler=scheduler, client=client,
+                   progress=chunk_progress if progress is not None else None)
+    return [r for chunk in rows for r in chunk]
 
 
 def _collect(rows: list[dict[str, Any]], shape: tuple[int, ...], protocol: Any) -> dict[str, Any]:

@@ -34,9 +34,10 @@ class CCDPrediction:
     search_limit_reached : bool
         True when no step failed (``ccd_A_m2`` is then a lower bound).
     failure_mode : str or None
-        The detector's criterion (``voltage_collapse``, ``erratic_voltage``, ``ohmic_scaling_lost``), or the
-        simulator's own failure marked ``"short (simulated)"`` / ``"cutoff (simulated)"`` when the detector saw no
-        failure (or a later one) than the simulation, or None.
+        The CCD detector's criterion (``voltage_collapse``, ``erratic_voltage``, ``ohmic_scaling_lost``); the short
+        detector's (:class:`~lisse.analysis.shorts.ShortDetector`) marked ``"... (short detector)"`` when it finds a
+        short earlier; or, as the fallback, the simulator's own failure marked ``"short (simulated)"`` /
+        ``"cutoff (simulated)"`` when the detectors saw no failure (or a later one) than the simulation; None.
     protocol : str
         ``"fixed-time"``, ``"fixed-capacity"`` or ``"cycling"``.
     calibrated_parameters : list of str
@@ -46,6 +47,8 @@ class CCDPrediction:
     detector : Any
         The fitted :class:`~lisse.analysis.ccd.CCDDetector` (None when the record could not be judged because the
         simulation failed at once).
+    short_detector : Any
+        The fitted :class:`~lisse.analysis.shorts.ShortDetector` run on the same record (None when it could not judge it).
     """
 
     ccd_A_m2: float | None
@@ -56,6 +59,7 @@ class CCDPrediction:
     calibrated_parameters: list[str]
     simulation: Simulation
     detector: Any = field(repr=False, default=None)
+    short_detector: Any = field(repr=False, default=None)
 
     def __repr__(self) -> str:
         return fields_repr(self, ["ccd_A_m2", "failing_current_density_A_m2", "search_limit_reached", "failure_mode", "protocol"])
@@ -114,13 +118,48 @@ def predict_ccd(model: InterfaceModel, protocol: Protocol, progress: Callable[[i
     ----------
     Kasemchainan et al., Nat. Mater. 18, 1105 (2019), doi:10.1038/s41563-019-0438-9.
     """
+    return _judge(model, protocol, simulate(model, protocol, progress))
+
+
+def _predict_batch(models: list[InterfaceModel], protocol: Protocol) -> list[CCDPrediction | BaseException]:
+    """:func:`predict_ccd` of many models under one protocol, their simulations run in lockstep with the interlayer solves
+    batched (:func:`lisse.sim.interface.transient._drive`); each result equals the single ``predict_ccd`` of its model.
+    A run stopped by an error (a solve that does not converge, a record the detectors cannot judge) gives that error."""
+    from lisse.errors import LisseError
+    from lisse.sim.interface.transient import _drive, _simulation
+
+    sims = _drive([_simulation(m, protocol, None, 20, 60) for m in models])
+    out: list[CCDPrediction | BaseException] = []
+    for m, sim in zip(models, sims):
+        if isinstance(sim, BaseException):
+            out.append(sim)
+            continue
+        try:
+            out.append(_judge(m, protocol, sim))
+        except LisseError as exc:
+            out.append(exc)
+    return out
+
+
+def _earlier(protocol: Protocol, hc: int, label: str, ccd: float | None, failing: float | None,
+             mode: str | None) -> tuple[float | None, float | None, str | None]:
+    """(ccd, failing, mode) with a failure in half cycle ``hc`` taken when its step is below the failing one so far."""
+    j = float(abs(protocol.current_density[hc]))
+    if failing is None or failing > j * (1 + 1e-9):
+        k = int(protocol.step[hc])
+        return (None if k == 0 else float(protocol.step_currents[k - 1])), j, label
+    return ccd, failing, mode
+
+
+def _judge(model: InterfaceModel, protocol: Protocol, sim: Simulation) -> CCDPrediction:
+    """The CCD and short detectors' verdict on a simulated record, with the simulator's own failure as the fallback."""
     import numpy as np
 
     from lisse.analysis.ccd import CCDDetector
+    from lisse.analysis.shorts import ShortDetector
     from lisse.analysis.symmetric import SegmentOptions
     from lisse.errors import CalculationError
 
-    sim = simulate(model, protocol, progress)
     # the measured-data rule, with one setting adapted to the data: consecutive steps of a fine staircase
     # (e.g. 23 -> 24 A/m2, 4 %) must not be merged into one step by the 5 % level tolerance meant for noisy cyclers
     js = np.unique(np.abs(protocol.current_density))
@@ -130,25 +169,37 @@ def predict_ccd(model: InterfaceModel, protocol: Protocol, progress: Callable[[i
     # potentiostat's voltage noise at these currents), so that discretisation ripples of the simulation (< 0.1 mV per
     # mesh cell crossed by the Li front) are not read as a soft short
     det: Any = CCDDetector(v_cutoff=model.values["voltage_cutoff"] * (1 - 1e-9), segment=seg, min_noise_V=RECORD_NOISE_FLOOR_V)
-    try:
-        det.fit(sim.record, cell_type="symmetric")
-        ccd, failing, mode = det.ccd_A_m2_, det.failure_current_density_A_m2_, det.criterion_
-    except CalculationError:
-        # a record the detector cannot judge (e.g. the cut-off is reached at once, no constant-current half cycle):
-        # only acceptable when the simulation itself failed, which then decides below
-        if sim.failure_half_cycle is None:
-            raise
-        det, ccd, failing, mode = None, None, None, None
-    hc = sim.failure_half_cycle
-    if hc is not None:
-        # the simulator's own failure (short / cut-off) is a failure at its step even where the detector cannot see it
+    short: Any = ShortDetector(segment=seg, min_noise_V=RECORD_NOISE_FLOOR_V)
+    ccd, failing, mode = None, None, None
+    if sim.record.time_s.size < 2:  # the cut-off at the first sample: nothing for a detector to judge
+        if sim.failure_half_cycle is None:  # pragma: no cover - a one-sample record only comes from a failure
+            raise CalculationError("predict_ccd: the simulated record has fewer than 2 samples")
+        det = short = None
+    else:
+        try:
+            det.fit(sim.record, cell_type="symmetric")
+            ccd, failing, mode = det.ccd_A_m2_, det.failure_current_density_A_m2_, det.criterion_
+        except CalculationError:
+            # a record the detector cannot judge (e.g. the cut-off is reached at once, no constant-current half cycle):
+            # only acceptable when the simulation itself failed, which then decides below
+            if sim.failure_half_cycle is None:
+                raise
+            det = None
+        # the short rule of measured files (lisse.analysis.shorts): a hard or soft short it finds earlier than the CCD
+        # detector's failing step is the failure; on constant-current cycling (one step, which the CCD detector has no
+        # earlier step to compare with) its runaway polarisation counts too, as for a measured cycling record
+        try:
+            short.fit(sim.record, cell_type="symmetric")
+        except CalculationError:
+            short = None
+        if short is not None and short.failure_half_cycle_ is not None and (
+                short.short_detected_ or protocol.kind == "cycling"):
+            ccd, failing, mode = _earlier(protocol, int(short.failure_half_cycle_), f"{short.criterion_} (short detector)",
+                                          ccd, failing, mode)
+    if sim.failure_half_cycle is not None:
+        # the simulator's own failure (short / cut-off) is a failure at its step even where the detectors cannot see it
         # (the first step of a staircase, or a one-step cycling protocol, has no healthy reference to compare with)
-        j_sim = float(abs(protocol.current_density[hc]))
-        if failing is None or failing > j_sim * (1 + 1e-9):
-            k = int(protocol.step[hc])
-            failing = j_sim
-            ccd = None if k == 0 else float(protocol.step_currents[k - 1])
-            mode = f"{sim.failure_mode} (simulated)"
+        ccd, failing, mode = _earlier(protocol, sim.failure_half_cycle, f"{sim.failure_mode} (simulated)", ccd, failing, mode)
     return CCDPrediction(
         ccd_A_m2=ccd,
         failing_current_density_A_m2=failing,
@@ -158,6 +209,7 @@ def predict_ccd(model: InterfaceModel, protocol: Protocol, progress: Callable[[i
         calibrated_parameters=model.calibrated_parameters,
         simulation=sim,
         detector=det,
+        short_detector=short,
     )
 
 

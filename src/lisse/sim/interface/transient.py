@@ -29,28 +29,40 @@ the record ends, as a cycler stops.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
 from lisse.citations import register
-from lisse.constants import AVOGADRO, BOLTZMANN, FARADAY, GAS_CONSTANT
+from lisse.constants import FARADAY, GAS_CONSTANT
 from lisse.materials import get_material
 from lisse.records.cycling import CyclingRecord, Provenance
 from lisse.records.display import fields_repr
-from lisse.sim.interface.layer import LayerSolution, solve_layer
-from lisse.sim.interface.model import MPA, InterfaceModel, creep_strain_rate, effective_pressure, flaw_critical_pressure
+from lisse.sim.interface.layer import LayerSolution, _solve_batch
+from lisse.sim.interface.model import (
+    MPA,
+    InterfaceModel,
+    _advance_void,
+    _supply_terms,
+    contact_supply_limit,
+    creep_strain_rate,
+    flaw_critical_pressure,
+    void_face_wiring_current,
+)
 from lisse.sim.interface.protocol import Protocol
 from lisse.sim.interlayer.model import bv_overpotential
-from lisse.thermo.nucleation import li_molar_volume, nucleation_rate
+from lisse.thermo.nucleation import critical_overpotential, li_molar_volume, nucleation_rate
 from lisse.thermo.wetting import capillary_pressure
 
 __all__ = ["Simulation", "simulate", "RECORD_AREA_M2"]
 
 #: Electrode area written on the simulated record (1 cm2).
 RECORD_AREA_M2 = 1e-4
+
+#: Simulated failures after which the record ends (the cycler stops at its voltage limit).
+_STOPS = ("cutoff", "li_depleted")
 
 
 @dataclass
@@ -68,7 +80,8 @@ class Simulation:
     failure_time_s : float or None
         Time of the simulated failure (short or cut-off); None if none.
     failure_mode : str or None
-        ``"short"``, ``"cutoff"`` (runaway polarisation) or None.
+        ``"short"``, ``"cutoff"`` (runaway polarisation), ``"li_depleted"`` (an electrode stripped its whole Li foil,
+        ``li_thickness``; the record ends at the voltage limit) or None.
     failure_half_cycle : int or None
         Index of the half cycle of the failure.
     model : InterfaceModel
@@ -79,7 +92,7 @@ class Simulation:
         Events (pore entry, nucleation, Li at the electrolyte) with their times, as text.
     events : list of tuple
         The same events as ``(time [s], kind, electrode index, depth [m] or None)``; kinds ``"pore_entry"``,
-        ``"nucleation"``, ``"short"``, ``"cutoff"``.
+        ``"nucleation"``, ``"short"``, ``"cutoff"``, ``"li_depleted"``.
     """
 
     record: CyclingRecord
@@ -121,64 +134,48 @@ class _Electrode:
             self.seed = np.zeros(n_cells, dtype=bool)  # Li nucleated / entered here (reactive even while s = 0)
             self.phi = 1.0  # fraction of the pore cross-section the Li grows in
             self.eta: np.ndarray | None = None
+            self.eta_prev: np.ndarray | None = None  # the solution one substep earlier in the same half cycle
+            self.eta_j = 0.0  # the current density eta was solved for
         self.sol: LayerSolution | None = None  # the interlayer's solution of the current substep (interlayer only)
 
     def contact(self, model: InterfaceModel) -> float:
         v = model.values
         return max(1.0 - self.delta / v["void_size"], v["min_contact"])
 
+    def face_wired(self, j_plate: float, j_wire: float) -> bool:
+        """Whether the interlayer's faces inside the voids take plated Li at the plating current density ``j_plate`` [A/m2].
+
+        True when Li is spread over the face cell's pores (not a filament) or the layer's electrons reach the middle
+        of a void at this current (``j_plate <= j_wire``, :func:`lisse.sim.interface.model.void_face_wiring_current`).
+        """
+        return self.layer and self.phi >= 1.0 and (bool(self.s[0] > 0.0) or j_plate <= j_wire)
+
     def pore_li(self, eps: float) -> float:
         """Li volume per area inside the interlayer [m]."""
-        return float(np.sum(self.s * self.h)) * eps * self.phi if self.layer else 0.0
+        return float(self.s @ self.h) * eps * self.phi if self.layer else 0.0
 
 
 def _supply_function(model: InterfaceModel) -> Callable[[float], float]:
-    """:func:`~lisse.sim.interface.model.supply_velocity` with its constants evaluated once (the inner loop's hot spot)."""
-    v = model.values
-    lam = v["void_size"]
-    p_eff = effective_pressure(model)
-    k1 = creep_strain_rate(MPA, model)  # eps_dot at 1 MPa
-    n = v["creep_exponent"]
-    cd = v["self_diffusivity"] * (li_molar_volume() / AVOGADRO) / (BOLTZMANN * v["temperature"] * lam)
-    pm = p_eff / MPA
+    """:func:`~lisse.sim.interface.model.supply_velocity` (``f_c v_lim``) with v_lim evaluated once."""
+    v_lim = contact_supply_limit(model)
 
     def supply(f: float) -> float:
-        return lam * k1 * (pm / f) ** n + cd * p_eff / f
+        return f * v_lim
 
     return supply
 
 
 def _contact_step(e: _Electrode, strip_rate: float, dt: float, model: InterfaceModel,
-                  supply: Callable[[float], float] | None = None) -> None:
-    """Backward-Euler step of the void volume: delta' = delta + dt (r - supply(f(delta'))), delta' in [0, lambda (1 - f_min)].
+                  terms: tuple[float, float, float] | None = None, refill: float = 0.0) -> None:
+    """Step of the void volume under the contact law (:func:`~lisse.sim.interface.model.advance_void_volume`).
 
-    The supply grows as the contact shrinks (sigma_c = p_eff/f_c), so the residual is monotone in delta' and
-    bisection finds its unique root.
+    ``terms`` are the model's (v_diff, void-scale creep rate, n), evaluated once per simulation by the caller;
+    ``refill`` [m/s] is the plating velocity at a wired interlayer face (:meth:`_Electrode.face_wired`), else 0.
     """
     v = model.values
     lam = v["void_size"]
-    fmin = v["min_contact"]
-    sup = supply if supply is not None else _supply_function(model)
-
-    def g(delta: float) -> float:
-        f = max(1.0 - delta / lam, fmin)
-        return delta - e.delta - dt * (strip_rate - sup(f))
-
-    if g(0.0) >= 0.0:
-        e.delta = 0.0
-        return
-    hi = lam * (1.0 - fmin)
-    if g(hi) <= 0.0:
-        e.delta = hi
-        return
-    lo = 0.0
-    for _ in range(50):
-        mid = 0.5 * (lo + hi)
-        if g(mid) > 0.0:
-            hi = mid
-        else:
-            lo = mid
-    e.delta = 0.5 * (lo + hi)
+    diff, creep_rate, n = terms if terms is not None else _supply_terms(model)
+    e.delta = _advance_void(e.delta, strip_rate, dt, diff, lam, lam * (1.0 - v["min_contact"]), creep_rate, n, refill)
 
 
 def _carry_overflow(s: np.ndarray, cap: np.ndarray) -> np.ndarray:
@@ -222,13 +219,15 @@ def simulate(model: InterfaceModel, protocol: Protocol, progress: Callable[[int,
     progress : callable, optional
         Called as ``progress(done, total)`` after each half cycle.
     points_per_half_cycle : int
-        Number of substeps (and record points) per half cycle. The default 20 is converged: the time of the
+        Number of substeps per half cycle; the record has a sample at the start of each (the first at the current
+        switch) and one at the half cycle's end. Cost grows linearly with it. The default 20 was converged: the time of the
         short of a 90 um LNI-5CNT staircase (0.5 mA/cm2 steps of 1 h) is 60720, 60480, 60360, 60330 s at 15, 30,
         60, 120 points, and the predicted CCDs of LNI-5CNT, LNI-50CNT and the dual layer are the same from 20 to
         120 points (at 15 the detector reads a coarse-sampling ripple of LNI-5CNT as erratic voltage).
     n_cells : int
         Number of interlayer mesh cells. With the default 60 the failing half cycle of the LNI-5CNT staircase above is
-        the same as with 120 cells (short 1-3 % earlier); 30 cells fail one step early.
+        the same as with 120 cells (short 1-3 % earlier); 30 cells fail one step early. The cost hardly depends on it
+        (15 to 240 cells within x1.2: the solver's cost is per call, not per cell), so no coarser mesh is used.
 
     Returns
     -------
@@ -241,12 +240,125 @@ def simulate(model: InterfaceModel, protocol: Protocol, progress: Callable[[int,
     Porz et al., Adv. Energy Mater. 7, 1701003 (2017), doi:10.1002/aenm.201701003.
     Wang et al., Nat. Energy 9 (2024), doi:10.1038/s41560-023-01426-1.
     """
-    import pandas as pd
-
     from lisse.params import check_count
 
     check_count(points_per_half_cycle, "points_per_half_cycle", 5, 10_000)
     check_count(n_cells, "n_cells", 3, 2000)
+    out = _drive([_simulation(model, protocol, progress, points_per_half_cycle, n_cells)])[0]
+    if isinstance(out, BaseException):
+        raise out
+    return out
+
+
+class _Request(NamedTuple):
+    """One interlayer solve a running simulation asks for: the state of both electrodes (2 rows) and its constants;
+    :func:`_solve_requests` turns a stack of them into conductivities and reaction terms and solves them together."""
+
+    h: np.ndarray          # cell widths [m], 2 x N
+    s: np.ndarray          # pore fill fraction, 2 x N
+    seed: np.ndarray       # Li nucleated / entered (bool), 2 x N
+    phi: np.ndarray        # fraction of the pore cross-section the Li grows in, 2 x 1
+    current: np.ndarray    # local current density [A/m2] (> 0 plates), 2
+    anode_i0: np.ndarray   # exchange current of the anode face x contact fraction [A/m2], 2
+    se0: np.ndarray        # layer electronic conductivity [S/m], 2 x N
+    si0: np.ndarray        # layer ionic conductivity [S/m], 2 x N
+    eps: np.ndarray        # porosity, 2 x 1
+    a_li: np.ndarray       # Li | pore wall area per volume [1/m], 2 x 1
+    i0: np.ndarray         # exchange current density [A/m2], 2 x 1
+    sigma_li: float        # electronic conductivity of Li [S/m]
+    alpha: float
+    f_rt: float
+    guess: np.ndarray      # starting overpotentials [V] (NaN rows: none), 2 x N
+
+
+def _layer_terms(s: np.ndarray, seed: np.ndarray, phi: np.ndarray, jl: np.ndarray, se0: np.ndarray, si0: np.ndarray,
+                 eps: np.ndarray, a_li: np.ndarray, i0: np.ndarray, sigma_li: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Conductivities and reaction term of interlayer cells from their Li content (rows: electrodes of one or many runs)."""
+    full = s >= 1.0 - 1e-12
+    # Li in pores conducts electrons in parallel with the layer; a cell where Li nucleated or the front entered is
+    # wired from the start (contiguous Li, counted as 1 % filled), else its Li could not take electrons
+    sig_e = se0 + eps * phi * np.where(seed, np.maximum(s, 1e-2), s) * sigma_li
+    # the Li-filled share of a cell is metal: the front advances through the cell continuously (no sawtooth in V
+    # each time the front crosses a cell boundary)
+    sig_i = si0 / np.maximum(1.0 - s, 1e-3)
+    # Li in the pores reacts on the pore walls; full pores take no more Li while plating but strip while stripping
+    ai0 = np.where(((s > 0) | seed) & (~full | (jl < 0)[:, None]), a_li * phi, 0.0) * i0
+    return sig_e, sig_i, ai0
+
+
+def _solve_requests(reqs: list[_Request]) -> list[LayerSolution]:
+    """Solve the layers of several requests (of one shape and kinetics) in one stacked call."""
+    if len(reqs) == 1:
+        r = reqs[0]
+        sig_e, sig_i, ai0 = _layer_terms(r.s, r.seed, r.phi, r.current, r.se0, r.si0, r.eps, r.a_li, r.i0, r.sigma_li)
+        return _solve_batch(r.h, sig_e, sig_i, ai0, r.current, r.anode_i0, r.alpha, r.f_rt, r.guess)
+
+    def cat(k: int) -> np.ndarray:
+        return np.concatenate([r[k] for r in reqs])
+
+    jl = cat(4)
+    sig_e, sig_i, ai0 = _layer_terms(cat(1), cat(2), cat(3), jl, cat(6), cat(7), cat(8), cat(9), cat(10), reqs[0].sigma_li)
+    return _solve_batch(cat(0), sig_e, sig_i, ai0, jl, cat(5), reqs[0].alpha, reqs[0].f_rt, cat(14))
+
+
+def _drive(gens: list[Generator[_Request, list[LayerSolution], Simulation]]) -> list[Simulation | BaseException]:
+    """Run simulations in lockstep: each round, every running one asks for one interlayer solve; the requests of equal
+    shape and kinetics are solved in one stacked call (``layer._solve_batch``; a block's solution does not depend on the
+    others in the batch, so a simulation run here equals the same one run alone). Returns each Simulation, or the
+    exception that stopped it (a solve that does not converge is retried alone, and its error goes to its own run).
+    """
+    from lisse.errors import ConvergenceError
+
+    results: list[Simulation | BaseException | None] = [None] * len(gens)
+    pending: dict[int, _Request] = {}
+
+    def advance(k: int, send: Any = None, error: BaseException | None = None) -> None:
+        try:
+            if error is not None:
+                pending[k] = gens[k].throw(error)
+            else:
+                pending[k] = gens[k].send(send) if send is not None else next(gens[k])
+        except StopIteration as stop:
+            pending.pop(k, None)
+            results[k] = stop.value
+        except Exception as exc:  # noqa: BLE001 - handed to the caller with the run it stopped
+            pending.pop(k, None)
+            results[k] = exc
+
+    for k in range(len(gens)):
+        advance(k)
+    while pending:
+        groups: dict[tuple[Any, ...], list[int]] = {}
+        for k, r in pending.items():
+            groups.setdefault((r.h.shape, r.alpha, r.f_rt, r.sigma_li), []).append(k)
+        for keys in groups.values():
+            reqs = [pending[k] for k in keys]
+            try:
+                sols = _solve_requests(reqs)
+            except ConvergenceError as exc:
+                if len(keys) == 1:
+                    advance(keys[0], error=exc)
+                    continue
+                for k in keys:  # find the run(s) that do not converge: solve each alone
+                    r = pending[k]
+                    try:
+                        one = _solve_requests([r])
+                    except ConvergenceError as exc_k:
+                        advance(k, error=exc_k)
+                    else:
+                        advance(k, one)
+                continue
+            for n, k in enumerate(keys):
+                advance(k, sols[2 * n:2 * n + 2])
+    return [r if r is not None else RuntimeError("simulation did not finish") for r in results]
+
+
+def _simulation(model: InterfaceModel, protocol: Protocol, progress: Callable[[int, int], None] | None, points_per_half_cycle: int,
+                n_cells: int) -> Generator[_Request, list[LayerSolution], Simulation]:
+    """The body of :func:`simulate` as a generator: it yields each interlayer solve it needs and receives the solutions
+    (so that :func:`_drive` can batch the solves of many simulations); it returns the :class:`Simulation`."""
+    import pandas as pd
+
     register("Kasemchainan2019")
     v = model.values
     T = v["temperature"]
@@ -258,6 +370,7 @@ def simulate(model: InterfaceModel, protocol: Protocol, progress: Callable[[int,
     p_flaw = flaw_critical_pressure(model)
     lam = v["void_size"]
     a_spot = 0.5 * lam
+    li_foil = v["li_thickness"]
     electrodes = [_Electrode(model, n_cells), _Electrode(model, n_cells)]
     eps = v["porosity"]
     if model.has_interlayer:
@@ -274,8 +387,18 @@ def simulate(model: InterfaceModel, protocol: Protocol, progress: Callable[[int,
         theta_nuc = math.degrees(v["nucleation_contact_angle"])
         gamma = v["surface_energy"]
         lt = v["interlayer_thickness"]
+        h2 = np.stack([electrodes[0].h, electrodes[1].h])
+        # both electrodes' fill fractions and seeds live in one 2 x N array each (e.s, e.seed are its rows, updated in
+        # place), so a solve request needs no stacking
+        s2, seed2 = np.zeros((2, n_cells)), np.zeros((2, n_cells), dtype=bool)
+        for k, e in enumerate(electrodes):
+            e.s, e.seed = s2[k], seed2[k]
+        se02, si02 = np.stack([se0, se0]), np.stack([si0, si0])  # per-run constants of a request (see _Request)
+        eps2, a_li2, i02 = np.full((2, 1), eps), np.full((2, 1), a_li), np.full((2, 1), i0)
+        eta_skip = critical_overpotential(gamma, theta_nuc, j0n, 1e-30 * n_c / float(np.sum(protocol.duration)), T)
     creep_1mpa = creep_strain_rate(MPA, model)
-    supply_fn = _supply_function(model)
+    supply_terms = _supply_terms(model)
+    j_wire = void_face_wiring_current(model) if model.has_interlayer else 0.0
     n_exp = v["creep_exponent"]
 
     npts = points_per_half_cycle
@@ -297,40 +420,76 @@ def simulate(model: InterfaceModel, protocol: Protocol, progress: Callable[[int,
             eta = -bv_overpotential(jloc / f, i0, alpha, f_rt)  # cathodic magnitude when plating
             r_con = math.pi * a_spot * (1.0 - math.sqrt(f)) ** 1.5 / (2.0 * v["electrolyte_conductivity"] * f)
             return eta + jloc * r_con, jloc
-        # interlayer
-        full = e.s >= 1.0 - 1e-12
-        # Li in pores conducts electrons in parallel with the layer; a cell where Li nucleated or the front entered is
-        # wired from the start (contiguous Li, counted as 1 % filled), else its Li could not take electrons
-        sig_e = se0 + eps * e.phi * np.where(e.seed, np.maximum(e.s, 1e-2), e.s) * sigma_li
-        # the Li-filled share of a cell is metal: the front advances through the cell continuously (no sawtooth in V
-        # each time the front crosses a cell boundary)
-        sig_i = si0 / np.maximum(1.0 - e.s, 1e-3)
-        # Li in the pores reacts on the pore walls; full pores take no more Li while plating but strip while stripping
-        ai0 = np.where(((e.s > 0) | e.seed) & (~full | (jloc < 0)), a_li * e.phi, 0.0) * i0
-        sol = solve_layer(e.h, sig_e, sig_i, ai0, jloc, i0 * f, alpha, f_rt, eta_guess=e.eta)
-        e.eta = sol.eta
-        e.sol = sol
-        return sol.voltage, sol.anode_current
+        raise AssertionError("interlayer electrodes are solved together by layer_polarisation")  # pragma: no cover
 
+    def layer_polarisation(jlocs: tuple[float, float]) -> Generator[_Request, list[LayerSolution], list[float]]:
+        """:func:`electrode_polarisation` of both interlayer electrodes: yields their solve request (one batched call)."""
+        phi2 = np.array([[electrodes[0].phi], [electrodes[1].phi]])
+        jl = np.array(jlocs)
+        fc = np.array([electrodes[0].contact(model), electrodes[1].contact(model)])
+        guess = np.full((2, n_cells), np.nan)  # NaN: no guess (the solver starts from the closed form)
+        for k, (e, jloc) in enumerate(zip(electrodes, jlocs)):
+            if e.eta is not None:
+                # linear predictor within a half cycle (fewer Newton iterations, same solution)
+                guess[k] = 2.0 * e.eta - e.eta_prev if e.eta_prev is not None and e.eta_j == jloc else e.eta
+        sols = yield _Request(h2, s2, seed2, phi2, jl, i0 * fc, se02, si02, eps2, a_li2, i02, sigma_li, alpha, f_rt, guess)
+        for e, jloc, sol in zip(electrodes, jlocs, sols):
+            e.eta_prev = e.eta if e.eta_j == jloc else None
+            e.eta, e.eta_j = sol.eta, jloc
+            e.sol = sol
+        return [sol.voltage for sol in sols]
+
+    def cell_voltage(j: float) -> Generator[_Request, list[LayerSolution], float]:
+        """Cycler voltage [V] of the present state at current density j (sets each interlayer electrode's solution)."""
+        if shorted:
+            return j * v["shunt_resistance"]
+        jabs = abs(j)
+        plate_idx = 0 if j < 0 else 1
+        if model.has_interlayer:
+            pol = yield from layer_polarisation((jabs, -jabs) if plate_idx == 0 else (-jabs, jabs))
+        else:
+            pol = [0.0, 0.0]
+            for idx, e in enumerate(electrodes):
+                pol[idx], _ = electrode_polarisation(e, jabs if idx == plate_idx else -jabs)
+        return math.copysign(jabs * r_bulk + pol[plate_idx] - pol[1 - plate_idx], j)
+
+    def sample(t: float, j: float, volt: float, hc: int) -> float:
+        """Write one record/state sample (the state at time t); returns the voltage written (clipped at a cut-off)."""
+        nonlocal fail_t, fail_mode, fail_hc
+        if not shorted and abs(volt) >= v["voltage_cutoff"] and fail_t is None:
+            volt = math.copysign(v["voltage_cutoff"], volt)
+            fail_t, fail_mode, fail_hc = t, "cutoff", hc
+            events.append((t, "cutoff", -1, None))
+            notes.append(f"voltage cut-off {v['voltage_cutoff']:g} V reached at t = {t:.6g} s")
+        out["t"].append(t)
+        out["j"].append(j)
+        out["V"].append(volt)
+        out["f0"].append(electrodes[0].contact(model))
+        out["f1"].append(electrodes[1].contact(model))
+        for idx in (0, 1):
+            e = electrodes[idx]
+            out[f"front{idx}"].append(float(e.h @ (e.s > 0)) if e.layer else 0.0)
+            out[f"li{idx}"].append(e.li + e.pore_li(eps) if e.layer else e.li)
+        out["hc"].append(hc)
+        out["step"].append(int(protocol.step[hc]))
+        return volt
+
+    # the record a cycler writes: a sample at the start of every half cycle (at the current switch, with the new
+    # current and the state reached), one per substep, and one at its end (the old current, the final state), so a
+    # switch has two samples at one time and the record integrates to the protocol's charge exactly
+    t_starts = np.concatenate([[0.0], np.cumsum(protocol.duration)])
     for hc in range(n_hc):
         j = float(protocol.current_density[hc])
         dur = float(protocol.duration[hc])
         dt = dur / npts
         jabs = abs(j)
         plate_idx = 0 if j < 0 else 1  # current < 0: the working electrode plates
-        for _kk in range(npts):
-            t_now += dt
-            if shorted:
-                volt = j * v["shunt_resistance"]
-                pol = [0.0, 0.0]
-            else:
-                pol = [0.0, 0.0]
-                face = [0.0, 0.0]
-                for idx, e in enumerate(electrodes):
-                    jloc = jabs if idx == plate_idx else -jabs
-                    pol[idx], face[idx] = electrode_polarisation(e, jloc)
-                total = jabs * r_bulk + pol[plate_idx] - pol[1 - plate_idx]
-                volt = math.copysign(total, j)
+        t0_hc = float(t_starts[hc])
+        for kk in range(npts):
+            sample(t0_hc + kk * dt, j, (yield from cell_voltage(j)), hc)
+            if fail_mode in _STOPS:
+                break
+            t_now = t0_hc + (kk + 1) * dt
             # --- state updates (Faraday, contact, pores, nucleation) ---
             for idx, e in enumerate(electrodes):
                 jloc = jabs if idx == plate_idx else -jabs
@@ -343,26 +502,38 @@ def simulate(model: InterfaceModel, protocol: Protocol, progress: Callable[[int,
                 else:
                     face_cur, cell_cur = jloc, None
                 if cell_cur is not None:
-                    cap = e.h * eps * e.phi
-                    ds = cell_cur * dt * vm / FARADAY / cap
-                    snew = e.s + ds
-                    if jloc > 0 and np.any(snew[:-1] > 1.0):
+                    cap = e.h * (eps * e.phi)
+                    snew = e.s + cell_cur * (dt * vm / FARADAY) / cap
+                    if jloc > 0 and (snew[:-1] > 1.0).any():
                         snew = _carry_overflow(snew, cap)
-                    clipped = np.clip(snew, 0.0, 1.0)
-                    excess = float(np.sum((snew - clipped) * cap)) * FARADAY / (vm * dt)
-                    e.s = clipped
-                    face_cur += excess
+                    if snew.min() < 0.0 or snew.max() > 1.0:
+                        clipped = np.minimum(np.maximum(snew, 0.0), 1.0)
+                        face_cur += float(np.sum((snew - clipped) * cap)) * FARADAY / (vm * dt)
+                        snew = clipped
+                    e.s[:] = snew  # in place: e.s is a row of s2 (see below)
                     # a filled cell is metal: the Li front moves on into the next cell (growth from the front)
-                    full = e.s >= 1.0 - 1e-12
-                    if np.any(full[:-1]):
-                        e.seed[1:] |= full[:-1]
+                    full = snew[:-1] >= 1.0 - 1e-12
+                    if full.any():
+                        e.seed[1:] |= full
                 e.li += face_cur * dt * vm / FARADAY
+                if e.li <= -li_foil and fail_t is None:
+                    # the foil is stripped away (Faraday: dL/dt = -j V_m/F): the electrode has no Li left to give, the
+                    # cycler's voltage runs to its limit; the time is where the inventory reached zero within the substep
+                    t_dep = t_now - dt + (li_foil + e.li - face_cur * dt * vm / FARADAY) / (-face_cur * vm / FARADAY)
+                    e.li = -li_foil
+                    fail_t, fail_mode, fail_hc = t_dep, "li_depleted", hc
+                    events.append((t_dep, "li_depleted", idx, None))
+                    notes.append(f"Li depleted at t = {t_dep:.6g} s: electrode {idx} has stripped its {li_foil * 1e6:.4g} um Li foil")
+                    sample(t_dep, j, math.copysign(v["voltage_cutoff"], j), hc)
+                    break
                 strip = max(-face_cur, 0.0) * vm / FARADAY
                 # the criteria below are judged with the contact the polarisation was computed with (the start of the
                 # substep): on plating the contact recovers within the substep, so the focused current j/f_c is largest at
                 # its start, and judging it after the update would let a coarse step miss an event that a fine one finds
                 f = e.contact(model)
-                _contact_step(e, strip, dt, model, supply_fn)
+                # plating refills the voids where the layer's face inside them is wired (its area share 1 - f_c of the face current)
+                refill = face_cur * vm / FARADAY if face_cur > 0.0 and e.face_wired(jloc, j_wire) else 0.0
+                _contact_step(e, strip, dt, model, supply_terms, refill)
                 if shorted:
                     continue
                 if jloc > 0 and not e.layer:
@@ -377,7 +548,8 @@ def simulate(model: InterfaceModel, protocol: Protocol, progress: Callable[[int,
                     sol = e.sol
                     assert sol is not None  # set by electrode_polarisation (this substep, or the last one before a short)
                     # pore entry at the anode face by Li pushed into the pores (lithiophobic layer)
-                    if not e.entered and not e.seed[0]:
+                    # (not where the face is wired: plated Li spreads over the face instead of being pushed in as a filament)
+                    if not e.entered and not e.seed[0] and not e.face_wired(jloc, j_wire):
                         eta0 = abs(float(sol.eta[0]))
                         rate = jloc / f * vm / FARADAY / v["pore_radius"]
                         flow = MPA * (rate / creep_1mpa) ** (1.0 / n_exp)
@@ -393,7 +565,9 @@ def simulate(model: InterfaceModel, protocol: Protocol, progress: Callable[[int,
                                          f"{p_li / MPA:.3g} MPa > entry {p_entry / MPA:.3g} MPa, filament fraction {e.phi:.3g})")
                     # nucleation with the electron factor
                     empty = (e.s <= 0.0) & ~e.seed
-                    if np.any(empty):
+                    # below eta_skip the rate cannot add 1e-30 of a nucleus density over the whole protocol: skipping the
+                    # evaluation there leaves every nucleation event where it was
+                    if empty.any() and float(np.max(-sol.eta[empty])) > eta_skip:
                         rate_n = electron_ratio * np.asarray(nucleation_rate(np.maximum(-sol.eta, 0.0), gamma, theta_nuc, j0n, T))
                         e.nuclei = e.nuclei + np.where(empty, rate_n, 0.0) * dt
                         new = empty & (e.nuclei >= n_c)
@@ -414,27 +588,13 @@ def simulate(model: InterfaceModel, protocol: Protocol, progress: Callable[[int,
                             notes.append(f"short at t = {t_now:.6g} s: Li at the electrolyte face of the interlayer (electrode {idx}) "
                                          f"builds F|eta|/V_m = {FARADAY * eta_l / vm / MPA:.4g} MPa >= flaw opening pressure "
                                          f"{p_flaw / MPA:.4g} MPa")
-            if not shorted and abs(volt) >= v["voltage_cutoff"] and fail_t is None:
-                volt = math.copysign(v["voltage_cutoff"], volt)
-                fail_t, fail_mode, fail_hc = t_now, "cutoff", hc
-                events.append((t_now, "cutoff", -1, None))
-                notes.append(f"voltage cut-off {v['voltage_cutoff']:g} V reached at t = {t_now:.6g} s")
-            out["t"].append(t_now)
-            out["j"].append(j)
-            out["V"].append(volt)
-            out["f0"].append(electrodes[0].contact(model))
-            out["f1"].append(electrodes[1].contact(model))
-            for idx in (0, 1):
-                e = electrodes[idx]
-                out[f"front{idx}"].append(float(np.sum(e.h[e.s > 0])) if e.layer else 0.0)
-                out[f"li{idx}"].append(e.li + e.pore_li(eps) if e.layer else e.li)
-            out["hc"].append(hc)
-            out["step"].append(int(protocol.step[hc]))
-            if fail_mode == "cutoff":
+            if fail_mode in _STOPS:
                 break
+        if fail_mode not in _STOPS:
+            sample(float(t_starts[hc + 1]), j, (yield from cell_voltage(j)), hc)
         if progress is not None:
             progress(hc + 1, n_hc)
-        if fail_mode == "cutoff":
+        if fail_mode in _STOPS:
             break
         if fail_hc is not None and stop_after is None:
             # a cycler runs on: keep the failing step and the next one in the record, then stop
@@ -443,22 +603,18 @@ def simulate(model: InterfaceModel, protocol: Protocol, progress: Callable[[int,
             stop_after = int(later[0]) - 1 if later.size else n_hc - 1
         if stop_after is not None and hc >= stop_after:
             break
-    t = np.concatenate([[0.0], np.asarray(out["t"])])
+    t = np.asarray(out["t"])
     jj = np.asarray(out["j"])
-    jj = np.concatenate([[jj[0]], jj])
     volt_a = np.asarray(out["V"])
-    volt_a = np.concatenate([[volt_a[0]], volt_a])
     hc_a = np.asarray(out["hc"], dtype=np.int64)
-    hc_a = np.concatenate([[0], hc_a])
     step_a = np.asarray(out["step"], dtype=np.int64)
-    step_a = np.concatenate([[0], step_a])
     rec = CyclingRecord.from_arrays(t, volt_a, jj * RECORD_AREA_M2, step=step_a, cycle=hc_a // 2, half_cycle=hc_a, area=RECORD_AREA_M2,
                                     provenance=Provenance(source="simulated", reader="lisse.sim.interface.transient", reader_version="1"))
     state = pd.DataFrame({
         "t_s": t, "current_density_A_m2": jj, "voltage_V": volt_a,
-        "contact_fraction_we": np.concatenate([[1.0], out["f0"]]), "contact_fraction_ce": np.concatenate([[1.0], out["f1"]]),
-        "li_front_we_m": np.concatenate([[0.0], out["front0"]]), "li_front_ce_m": np.concatenate([[0.0], out["front1"]]),
-        "li_we_m": np.concatenate([[0.0], out["li0"]]), "li_ce_m": np.concatenate([[0.0], out["li1"]]),
+        "contact_fraction_we": np.asarray(out["f0"]), "contact_fraction_ce": np.asarray(out["f1"]),
+        "li_front_we_m": np.asarray(out["front0"]), "li_front_ce_m": np.asarray(out["front1"]),
+        "li_we_m": np.asarray(out["li0"]), "li_ce_m": np.asarray(out["li1"]),
         "step": step_a, "half_cycle": hc_a,
     })
     return Simulation(record=rec, state=state, failure_time_s=fail_t, failure_mode=fail_mode, failure_half_cycle=fail_hc, model=model,

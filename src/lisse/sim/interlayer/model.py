@@ -45,11 +45,16 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 from lisse.citations import Citation, add, register
 from lisse.constants import FARADAY, GAS_CONSTANT, ROOM_TEMPERATURE
-from lisse.electrochem import reduced_butler_volmer, reduced_butler_volmer_slope, reduced_overpotential
+from lisse.electrochem import (
+    reduced_butler_volmer,
+    reduced_butler_volmer_slope,
+    reduced_butler_volmer_with_slope,
+    reduced_overpotential,
+)
 from lisse.errors import ParameterError
 from lisse.materials import get_material
 from lisse.params import ParamSpec, unknown_key_error, validate
@@ -67,6 +72,7 @@ __all__ = [
     "make_parameters",
     "bv_current",
     "bv_derivative",
+    "bv_current_and_derivative",
     "bv_overpotential",
     "nucleation_rate_field",
     "growth_length",
@@ -447,14 +453,47 @@ def bv_derivative(eta: np.ndarray | float, i0: float, alpha: float, f_rt: float)
     return -i0 * f_rt * reduced_butler_volmer_slope(np.asarray(eta, dtype=float) * f_rt, 1.0 - alpha, alpha, max_exponent=_EXP_CAP)
 
 
-def bv_overpotential(j: float, i0: float, alpha: float, f_rt: float) -> float:
+def bv_current_and_derivative(eta: np.ndarray | float, i0: float, alpha: float, f_rt: float) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`bv_current` and :func:`bv_derivative` in one pass (Newton loops) [A/m2], [A/(m2 V)].
+
+    Parameters
+    ----------
+    eta : float or numpy.ndarray
+        Overpotential eta = phi_e - phi_ion - U [V]; negative = cathodic (plating).
+    i0 : float
+        Exchange current density [A m-2].
+    alpha : float
+        Cathodic transfer coefficient [-] (dimensionless, 0 < alpha < 1; anodic 1 - alpha).
+    f_rt : float
+        F/(RT) [V-1].
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        (j [A m-2], dj/deta [A m-2 V-1]), cathodic positive.
+    """
+    import numpy as np
+
+    y, dy = reduced_butler_volmer_with_slope(np.asarray(eta, dtype=float) * f_rt, 1.0 - alpha, alpha, max_exponent=_EXP_CAP)
+    return -i0 * y, -i0 * f_rt * dy
+
+
+@overload
+def bv_overpotential(j: float, i0: float, alpha: float, f_rt: float) -> float: ...
+
+
+@overload
+def bv_overpotential(j: np.ndarray, i0: np.ndarray | float, alpha: float, f_rt: float) -> np.ndarray: ...
+
+
+def bv_overpotential(j: Any, i0: Any, alpha: float, f_rt: float) -> Any:
     """Invert Butler–Volmer: the eta [V] that carries ``j`` [A/m2] (cathodic positive); see :func:`lisse.electrochem.reduced_overpotential`.
 
     Parameters
     ----------
-    j : float
-        Deposition current density [A m-2], cathodic positive.
-    i0 : float
+    j : float or numpy.ndarray
+        Deposition current density [A m-2], cathodic positive (an array gives an array).
+    i0 : float or numpy.ndarray
         Exchange current density [A m-2], > 0.
     alpha : float
         Cathodic transfer coefficient [-] (dimensionless).
@@ -463,7 +502,7 @@ def bv_overpotential(j: float, i0: float, alpha: float, f_rt: float) -> float:
 
     Returns
     -------
-    float
+    float or numpy.ndarray
         eta [V] (negative for plating).
 
     Raises
@@ -475,9 +514,13 @@ def bv_overpotential(j: float, i0: float, alpha: float, f_rt: float) -> float:
     ----------
     Bard and Faulkner, Electrochemical Methods, 2nd ed. (Wiley, 2001), ch. 3 (Butler-Volmer, Tafel).
     """
-    if not i0 > 0:
+    import numpy as np
+
+    i0a = np.asarray(i0, dtype=float)
+    if not np.all(i0a > 0):
         raise ParameterError(f"parameter 'i0' must be positive to invert Butler-Volmer; got {i0!r}")
-    return float(reduced_overpotential(-j / i0, 1.0 - alpha, alpha)) / f_rt
+    eta = np.asarray(reduced_overpotential(-np.asarray(j, dtype=float) / i0a, 1.0 - alpha, alpha)) / f_rt
+    return float(eta) if eta.ndim == 0 else eta
 
 
 # ---------------------------------------------------------------------------------------------------

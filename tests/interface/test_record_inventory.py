@@ -1,0 +1,157 @@
+"""The simulated record a cycler would write (samples at every current switch), the finite Li inventory, the batched
+interlayer solve and the bare-LLZTO default surface (issue 11: performance items 2-5)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from lisse.constants import FARADAY
+from lisse.records.cycling import integrate_charge
+from lisse.sim.interface import build_model, predict_ccd, simulate, staircase
+from lisse.sim.interface.protocol import Protocol
+from lisse.sim.interface.transient import RECORD_AREA_M2
+from lisse.thermo.nucleation import li_molar_volume
+
+
+def _bare():
+    # fast vacancy resupply (premise: the contact stays whole): the record bookkeeping, not the contact law, is tested
+    return build_model(None, electrolyte="LLZTO", surface="LLZTO-TfOH", self_diffusivity="1e-7 cm2/s")
+
+
+def test_record_charge_equals_protocol_charge():
+    """Integrated charge of the record = the protocol's charge, half cycle by half cycle, to 1e-9 (Faraday bookkeeping)."""
+    proto = staircase("fixed-capacity", start="0.1 mA/cm2", increment="0.1 mA/cm2", step_capacity="0.2 mAh/cm2",
+                      max_current="0.5 mA/cm2")
+    sim = simulate(_bare(), proto)
+    assert sim.failure_mode is None
+    rec = sim.record
+    t, i, hc = rec.time_s, rec.current_A, sim.state["half_cycle"].to_numpy()
+    want = proto.current_density * proto.duration * RECORD_AREA_M2  # C per half cycle, signed
+    for k in range(proto.n_half_cycles):
+        m = hc == k
+        got = float(integrate_charge(t[m], i[m])[-1])
+        assert got == pytest.approx(want[k], rel=1e-9, abs=0)
+    # the whole record: total throughput |Q|
+    assert float(integrate_charge(t, np.abs(i))[-1]) == pytest.approx(float(np.sum(np.abs(want))), rel=1e-9, abs=0)
+
+
+def test_record_has_a_sample_at_every_switch():
+    """At each switch time the record holds the old current's last sample and the new current's first (as a cycler)."""
+    proto = staircase("fixed-time", start="0.1 mA/cm2", increment="0.1 mA/cm2", step_time="0.5 h", max_current="0.3 mA/cm2")
+    sim = simulate(_bare(), proto)
+    t, i = sim.record.time_s, sim.record.current_A
+    switches = np.cumsum(proto.duration)[:-1]
+    for k, ts in enumerate(switches):
+        at = np.flatnonzero(t == ts)
+        assert at.size == 2, f"switch {k} at {ts} s has {at.size} samples"
+        assert i[at[0]] == pytest.approx(proto.current_density[k] * RECORD_AREA_M2, rel=1e-12, abs=0)
+        assert i[at[1]] == pytest.approx(proto.current_density[k + 1] * RECORD_AREA_M2, rel=1e-12, abs=0)
+    assert t[0] == 0.0 and t[-1] == pytest.approx(float(np.sum(proto.duration)), rel=1e-12, abs=0)
+
+
+@pytest.mark.parametrize("interlayer", [None, "LNI-5CNT"])
+def test_li_depletion_time_is_faraday(interlayer):
+    """Stripping a foil of thickness L at j fails at t = L F / (V_m j) (Faraday's law), to 1e-9."""
+    li = 20e-6
+    j = 10.0  # A/m2 = 1 mA/cm2, stripping the working electrode for longer than its foil lasts
+    model = (build_model(None, electrolyte="LLZTO", surface="LLZTO-TfOH", li_thickness=li) if interlayer is None
+             else build_model(interlayer, "90 um", li_thickness=li))
+    sim = simulate(model, Protocol("cycling", np.array([j]), np.array([3e4]), np.array([0])))
+    v_m = 6.941e-3 / 534.0  # m3/mol: M_Li / rho_Li (CRC), the independent molar volume
+    assert li_molar_volume() == pytest.approx(v_m, rel=2e-3)
+    assert sim.failure_mode == "li_depleted"
+    assert sim.failure_time_s == pytest.approx(li * FARADAY / (li_molar_volume() * j), rel=1e-9, abs=0)
+    assert sim.record.time_s[-1] == pytest.approx(sim.failure_time_s, rel=1e-12, abs=0)  # the record ends there
+
+
+def test_a_huge_fixed_capacity_step_no_longer_holds():
+    """A step of 20 mAh/cm2 strips more than a 50 um foil holds (10.3 mAh/cm2): a failure, not 'stable'."""
+    model = _bare()
+    assert model.values["li_thickness"] == pytest.approx(50e-6, rel=1e-12, abs=0)
+    proto = staircase("fixed-capacity", start="0.1 mA/cm2", increment="0.1 mA/cm2", step_capacity="20 mAh/cm2",
+                      max_current="0.2 mA/cm2")
+    pred = predict_ccd(model, proto)
+    assert pred.simulation.failure_mode == "li_depleted"
+    assert not pred.search_limit_reached and pred.failing_current_density_A_m2 == pytest.approx(1.0, rel=1e-9, abs=0)
+    assert pred.short_detector is not None or pred.detector is not None
+
+
+def test_batched_layer_solve_equals_separate_solves():
+    """Two layers solved in one stacked system = each solved alone (no coupling between the blocks)."""
+    from lisse.sim.interface.layer import _solve, _solve_batch
+
+    rng = np.random.default_rng(3)
+    n = 40
+    h = np.full((2, n), 90e-6 / n)
+    se = 10 ** rng.uniform(-6, -2, (2, n))
+    si = 10 ** rng.uniform(-3, -1, (2, n))
+    ai0 = np.where(rng.random((2, n)) < 0.5, 1e4, 0.0)
+    cur, a0 = np.array([20.0, -20.0]), np.array([5.0, 3.0])
+    f_rt = FARADAY / (8.314462618 * 298.15)
+    both = _solve_batch(h, se, si, ai0, cur, a0, 0.5, f_rt)
+    for b in range(2):
+        one = _solve(h[b], se[b], si[b], ai0[b], float(cur[b]), float(a0[b]), 0.5, f_rt)
+        np.testing.assert_allclose(both[b].eta, one.eta, rtol=0, atol=1e-9)
+        assert both[b].voltage == pytest.approx(one.voltage, rel=1e-8, abs=1e-12)
+        # current conservation: the applied current = anode face + everything deposited in the cells
+        assert one.anode_current + float(np.sum(one.cell_current)) == pytest.approx(float(cur[b]), rel=1e-9, abs=0)
+
+
+def test_bare_llzto_defaults_to_the_untreated_surface():
+    """Without a surface a bare LLZTO gets the papers' untreated (air-exposed) surface, and says so."""
+    default = build_model(None, electrolyte="LLZTO")
+    air = build_model(None, electrolyte="LLZTO", surface="LLZTO-air")
+    assert default.surface == "LLZTO-air" and "default" in default.sources["surface"]
+    assert default.values == air.values
+    tfoh = build_model(None, electrolyte="LLZTO", surface="LLZTO-TfOH")
+    # the treated surface wets (smaller contact angle) than the default untreated one
+    assert tfoh.values["contact_angle"] < default.values["contact_angle"]
+
+
+def test_map_equals_point_by_point_predictions():
+    """Each map point is the single predict_ccd of its parameters (same CCD, failing step and failure mode)."""
+    import math
+
+    from lisse.sim.interface.maps import map_thickness_porosity
+
+    proto = staircase("fixed-capacity", start="0.5 mA/cm2", increment="1.5 mA/cm2", step_capacity="0.2 mAh/cm2",
+                      max_current="3.5 mA/cm2")
+    th, por = np.array([10e-6, 60e-6]), np.array([0.2, 0.5])
+    m = map_thickness_porosity({"interlayer": "LNI-5CNT"}, th, por, proto)
+    for iy, p in enumerate(por):
+        for ix, t in enumerate(th):
+            one = predict_ccd(build_model("LNI-5CNT", float(t), porosity=float(p)), proto)
+            want = math.nan if one.ccd_A_m2 is None else one.ccd_A_m2
+            got = float(m["ccd"][iy, ix])
+            assert (math.isnan(want) and math.isnan(got)) or got == want
+            assert m["failure_mode"][iy, ix] == one.failure_mode
+
+
+def test_lockstep_batch_isolates_a_run_whose_solver_fails(monkeypatch):
+    """A run whose interlayer solve does not converge gets its ConvergenceError; the others equal their single runs."""
+    import lisse.sim.interface.transient as tr
+    from lisse.errors import ConvergenceError
+    from lisse.sim.interface.predict import _predict_batch
+
+    real = tr._solve_batch
+    bad_sigma = 2.345e-2  # S/m: marks the run to fail
+
+    def flaky(h, sigma_e, sigma_ion, *args, **kw):
+        if np.any(np.isclose(sigma_ion[:, -1], bad_sigma, rtol=1e-12, atol=0)):
+            raise ConvergenceError("interlayer solver: Newton did not converge (test)")
+        return real(h, sigma_e, sigma_ion, *args, **kw)
+
+    proto = staircase("fixed-capacity", start="0.5 mA/cm2", increment="1.5 mA/cm2", step_capacity="0.2 mAh/cm2",
+                      max_current="2.0 mA/cm2")
+    models = [build_model("LNI-5CNT", "30 um"), build_model("LNI-5CNT", "30 um", interlayer_sigma_ion=bad_sigma),
+              build_model("LNI-50CNT", "30 um")]
+    singles = [predict_ccd(models[0], proto), predict_ccd(models[2], proto)]
+    monkeypatch.setattr(tr, "_solve_batch", flaky)
+    out = _predict_batch(models, proto)
+    assert isinstance(out[1], ConvergenceError)
+    for got, want in zip((out[0], out[2]), singles):
+        assert not isinstance(got, BaseException)
+        assert (got.ccd_A_m2, got.failing_current_density_A_m2, got.failure_mode) == (
+            want.ccd_A_m2, want.failing_current_density_A_m2, want.failure_mode)
+        np.testing.assert_array_equal(got.simulation.record.voltage_V, want.simulation.record.voltage_V)
