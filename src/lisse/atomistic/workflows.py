@@ -349,8 +349,10 @@ def surface_energy_workflow(
 ) -> dict:
     """Surface energy of ``material`` (``miller``) from relaxed slabs of several thicknesses.
 
-    Reports the single-slab values (each vs the relaxed bulk), the linear-fit value with its standard
-    error, and the thickness convergence (change between the two thickest slabs).
+    Reports the single-slab values (each vs the relaxed bulk), the Fiorentini-Methfessel value of each pair of
+    successive thicknesses, the least-squares fit over all thicknesses (the value to use) with its standard error,
+    and the thickness convergence (change between the two thickest pairs); the convergence rows judge the pair values
+    and the fit, never the single-slab values (which drift when the bulk reference and the slabs disagree).
 
     Parameters
     ----------
