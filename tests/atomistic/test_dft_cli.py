@@ -24,6 +24,8 @@ def test_supercells_parse_and_refuse_bad_text():
     (["segregation", "LiF", "--calculator", "sevennet", "--dispersion", "d3"], "dispersion"),
     (["wetting", "Li", "LiF", "--calculator", "gpaw", "--prerelax", "gpaw"], "prerelax"),
     (["wetting", "Li", "LiF", "--calculator", "gpaw:test", "--level", "publication"], "level"),
+    (["wetting", "Li", "LiF", "--calculator", "chgnet", "--cutoff", "450"], "--cutoff"),
+    (["wetting", "Li", "LiF", "--calculator", "gpaw", "--cutoff", "-450 eV"], "ecut"),
 ])
 def test_bad_dft_options_exit_2_with_one_line(argv, expect, capsys, tmp_path):
     rc = main([*argv, "--cache-dir", str(tmp_path)])
@@ -62,3 +64,19 @@ def test_refine_options_refused(argv, expect, capsys, tmp_path):
     rc = main([*argv, "--cache-dir", str(tmp_path)])
     err = capsys.readouterr().err.strip()
     assert rc == 2 and expect in err and len(err.splitlines()) == 1
+
+
+def test_cutoff_sets_the_plane_wave_cutoff_in_ev():
+    """--cutoff 450 (bare number: eV, Ji2025's cut-off) and "0.45 keV" both give ecut_eV = 450 in the calculator's settings."""
+    import argparse
+
+    from lisse.cli.wetting import add_dft_arguments, make_calculator
+
+    p = argparse.ArgumentParser()
+    p.add_argument("--calculator", default="gpaw")
+    add_dft_arguments(p)
+    for text in ("450", "0.45 keV"):
+        c = make_calculator(p.parse_args(["--cutoff", text, "--level", "screening"]))
+        assert c.info.settings["ecut_eV"] == pytest.approx(450.0, abs=1e-9) and c.info.settings["level"] == "screening"
+    assert make_calculator(p.parse_args([])).info.settings["ecut_eV"] != 450.0  # the level's own without --cutoff
+

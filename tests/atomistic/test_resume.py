@@ -79,6 +79,9 @@ def test_interrupted_relaxation_resumes_from_its_last_geometry(tmp_path):
     assert again.calls < ref.n_steps + 1  # fewer evaluations than a fresh start
     assert r.n_steps >= r.resumed_from_step
     assert r.converged
+    # the checkpoint is removed once the final result is stored (no stale files grow the cache)
+    assert [p.name.endswith("-partial.json") for p in (tmp_path / "run").iterdir()] == [False]
+    assert not [p for p in (tmp_path / "ref").iterdir() if p.name.endswith("-partial.json")]
     # the same minimum as the uninterrupted run (independent reference): energy and geometry
     assert r.energy_eV == pytest.approx(ref.energy_eV, abs=2e-3)
     assert np.abs(r.atoms.positions - ref.atoms.positions).max() < 0.05

@@ -175,6 +175,25 @@ class AtomisticCalculator:
         """
         return False
 
+    def for_formula(self, phases) -> AtomisticCalculator:
+        """The calculator to use for every structure of one formula (default: this one, unchanged).
+
+        A DFT backend fixes here the settings that it would otherwise choose per structure (GPAW: spin), so that
+        all energies of one formula (the three of a W_ad, the slabs and bulk of a surface energy, the compounds
+        of a reaction) share every setting.
+
+        Parameters
+        ----------
+        phases : sequence of ase.Atoms
+            The bulk phases of the formula (Å).
+
+        Returns
+        -------
+        AtomisticCalculator
+            The calculator for the whole formula.
+        """
+        return self
+
     def identity(self) -> str:
         """Stable string identifying calculator + model + version + settings (for hashing).
 
@@ -405,9 +424,13 @@ class GPAWCalculator(AtomisticCalculator):
     dispersion : {None, "d3"}, default None
         Add Grimme's D3 (zero damping, PBE parameters, as VASP's IVDW = 11 that Ji2025 used).
     spin : bool or None, default None
-        Spin polarisation; None: on when a magnetic species (V, Cr, Mn, Fe, Co, Ni) is present, or when the
-        electron count is odd in a cell that contains a non-metal (an unpaired electron; pure metals are not
-        polarised: their odd count is a band effect).
+        Spin polarisation; None: decided by :meth:`for_formula` once per formula from its bulk phases (the
+        workflows do this, and record the choice as ``settings["spin"]``); on for all structures of the formula
+        when any phase has a magnetic species (V, Cr, Mn, Fe, Co, Ni) or an odd electron count in a cell
+        with a non-metal (an unpaired electron, e.g. a superoxide). Metals (Li, Li9Al4) and closed-shell
+        compounds (LiF, Li2CO3) are not polarised, nor are their slabs and interfaces: an odd electron count of
+        a metal film, alone or on a closed-shell substrate, is a band effect of the metal, not a moment.
+        A calculator whose spin is still None applies the per-structure rule of :meth:`spin_polarised`.
     kspacing : float, optional
         k-point spacing [Å-1] (2 pi included), overriding the level's.
     ecut : float, optional
@@ -521,8 +544,27 @@ class GPAWCalculator(AtomisticCalculator):
         """
         return self._mode(purpose) != self._mode("energy") or (purpose == "relax_cell" and self._mode("energy") != "pw")
 
+    def for_formula(self, phases) -> GPAWCalculator:
+        """This calculator with spin fixed for one formula: on for all when any bulk phase needs it (see ``spin``).
+
+        Parameters
+        ----------
+        phases : sequence of ase.Atoms
+            The bulk phases of the formula (Å), e.g. Li and LiF for W_ad(Li|LiF).
+
+        Returns
+        -------
+        GPAWCalculator
+            Itself when ``spin`` is already True/False, else a copy with ``spin`` fixed (its own cache identity).
+        """
+        if self.spin is not None:
+            return self
+        s = self.settings
+        return GPAWCalculator(self.level, self.dispersion, any(self.spin_polarised(a) for a in phases), s["kspacing_inv_A"], s["ecut_eV"],
+                              s["relax_mode"], s["energy_mode"], self.txt)
+
     def spin_polarised(self, atoms) -> bool:
-        """Whether ``atoms`` is computed spin-polarised (see ``spin``).
+        """Whether ``atoms`` is computed spin-polarised (see ``spin``; per structure only while ``spin`` is None).
 
         Parameters
         ----------

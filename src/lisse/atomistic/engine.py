@@ -336,6 +336,9 @@ def run_job(calc: AtomisticCalculator, job: Job, cache: ResultCache | None = Non
         if done:
             entry["resumed_from_step"] = done
         cache.put(key, entry)
+        discard = getattr(cache, "discard", None)  # optional in the ResultCache protocol (get/put)
+        if every > 0 and discard is not None:
+            discard(part_key)  # the checkpoint is stale once the final result is stored
     return res
 
 

@@ -283,7 +283,7 @@ def _ml_entries(calculator: Any, cache: Any, on_job: Any, chemsys: set[str], exp
     from lisse.atomistic.workflows import _ctx, relax_bulk
     from lisse.errors import CalculationError
 
-    ctx = _ctx(calculator, cache)
+    ctx = _ctx(calculator, cache, phases=[m for _, m in need])
     if on_job is not None:
         ctx.on_job = on_job
     energy_per_fu: dict[str, float] = {}

@@ -112,10 +112,20 @@ class WorkflowContext:
         return r
 
 
-def _ctx(calculator, cache, prerelax=None) -> WorkflowContext:
+def _for_formula(calc: AtomisticCalculator, phases) -> AtomisticCalculator:
+    """``calc`` with its per-structure choices (GPAW: spin) fixed once from the bulk phases of the formula."""
+    if not phases or calc.info.kind != "dft":  # ML backends have no per-structure settings: no bulk to build
+        return calc
+    return calc.for_formula([build_bulk(p, primitive=True) if isinstance(p, str) else p for p in phases])
+
+
+def _ctx(calculator, cache, prerelax=None, phases=()) -> WorkflowContext:
+    """The workflow context; ``phases`` (library names, files or ase.Atoms) fix the calculator's per-formula settings."""
     if isinstance(calculator, WorkflowContext):
+        if not calculator.jobs:  # an outer workflow already decided (its calculator is fixed): no change then
+            calculator.calculator = _for_formula(calculator.calculator, phases)
         return calculator
-    c = get_calculator(calculator)
+    c = _for_formula(get_calculator(calculator), phases)
     if cache is not None and not isinstance(cache, ResultCache):
         raise ParameterError(f"cache must be None or a result cache with get/put (e.g. lisse.io.atomistic_cache.JobCache(folder)); got {cache!r}")
     pre = None
@@ -158,15 +168,17 @@ def method_keys(ctx: WorkflowContext, rows: list[dict] | None = None, note: str 
     Returns
     -------
     dict
-        ``calculator`` (label), ``level`` (None for ML), ``convergence``, ``convergence_note``, ``prerelax``.
+        ``calculator`` (label), ``level`` (None for ML), ``convergence``, ``convergence_note``, ``prerelax``,
+        ``spin_polarised`` (DFT: the one spin choice of every structure of the formula; None for ML).
     """
     pre = None
     if ctx.prerelax is not None:
         dft_steps = sum(j.n_steps for j in ctx.jobs if j.prerelax is not None)
         pre = {"calculator": ctx.prerelax.label(), "ml_steps": sum(j.n_steps for j in ctx.prerelax_jobs), "dft_steps_after_prerelax": dft_steps,
                "n_relaxations": sum(1 for j in ctx.jobs if j.prerelax is not None)}
+    spin = ctx.calculator.info.settings.get("spin") if ctx.calculator.info.kind == "dft" else None
     return {"calculator": ctx.calculator.label(), "level": level_of(ctx), "convergence": list(rows or []),
-            "convergence_note": note or "", "prerelax": pre}
+            "convergence_note": note or "", "prerelax": pre, "spin_polarised": spin}
 
 
 def _row(quantity: str, parameter: str, value: Any, result: float, change: float | None, tolerance: float | None) -> dict:
@@ -312,6 +324,16 @@ def _fix_bottom(atoms, n_planes: int) -> tuple[int, ...]:
 
 
 @requires("ase", "pymatgen", feature="the surface-energy workflow")
+def _fm_pairs(layers, n_units, energies, area) -> list[tuple[tuple[int, int], float]]:
+    """Fiorentini-Methfessel surface energy [J m-2] of each pair of successive slab thicknesses (one home: convergence)."""
+    from lisse.atomistic.convergence import fiorentini_methfessel
+
+    if area is None:
+        return []
+    return [((int(layers[k - 1]), int(layers[k])), fiorentini_methfessel(n_units[k - 1:k + 1], energies[k - 1:k + 1], area)[0])
+            for k in range(1, len(layers))]
+
+
 def surface_energy_workflow(
     calculator: Any = "chgnet",
     material: str = "Li",
@@ -327,8 +349,10 @@ def surface_energy_workflow(
 ) -> dict:
     """Surface energy of ``material`` (``miller``) from relaxed slabs of several thicknesses.
 
-    Reports the single-slab values (each vs the relaxed bulk), the linear-fit value with its standard
-    error, and the thickness convergence (change between the two thickest slabs).
+    Reports the single-slab values (each vs the relaxed bulk), the Fiorentini-Methfessel value of each pair of
+    successive thicknesses, the least-squares fit over all thicknesses (the value to use) with its standard error,
+    and the thickness convergence (change between the two thickest pairs); the convergence rows judge the pair values
+    and the fit, never the single-slab values (which drift when the bulk reference and the slabs disagree).
 
     Parameters
     ----------
@@ -359,9 +383,11 @@ def surface_energy_workflow(
     Returns
     -------
     dict
-        ``surface_energy_J_m2`` (thickest slab), ``surface_energy_fit_J_m2`` and its stderr,
-        ``thickness_convergence_J_m2``, per-slab rows, bulk energy [eV], ``calculator``, ``level``,
-        ``convergence`` (rows: the single-slab value per thickness), uncertainty and provenance.
+        ``surface_energy_J_m2`` (thickest slab alone, with the relaxed-bulk reference), ``surface_energy_fit_J_m2``
+        (the value to use: least-squares Fiorentini-Methfessel fit over all thicknesses, i.e. extrapolated to infinite
+        thickness) and its stderr, ``surface_energy_pairs_J_m2`` (FM value of each pair of successive thicknesses),
+        ``thickness_convergence_J_m2`` (change between the two thickest pairs), per-slab rows, bulk energy [eV],
+        ``calculator``, ``level``, ``convergence`` (rows: the FM pair values, then the fit), uncertainty and provenance.
 
     Raises
     ------
@@ -380,7 +406,7 @@ def surface_energy_workflow(
     """
     from lisse.thermo.surfaces import surface_energy, surface_energy_fit
 
-    ctx = _ctx(calculator, cache, prerelax)
+    ctx = _ctx(calculator, cache, prerelax, phases=(material,))
     if check_convergence:
         _convergence_setup(ctx)  # refuse an ML calculator before any calculation
     br = relax_bulk(ctx, material)
@@ -402,6 +428,7 @@ def surface_energy_workflow(
         singles.append(g)
         rows.append({"layers": n, "n_atoms": len(s), "gamma_J_m2": g, "converged": r.converged, "fmax_final_eV_A": r.fmax_final_eV_A, **chk})
     fit = surface_energy_fit(n_units, energies, area) if len(layers) >= 2 and area is not None else None
+    pairs = _fm_pairs(layers, n_units, energies, area)
     out = {
         "material": material,
         "miller": list(miller),
@@ -409,15 +436,24 @@ def surface_energy_workflow(
         "surface_energy_J_m2": singles[-1],
         "surface_energy_fit_J_m2": fit.gamma_J_m2 * EV_PER_A2_TO_J_PER_M2 if fit else None,
         "surface_energy_fit_stderr_J_m2": fit.gamma_stderr_J_m2 * EV_PER_A2_TO_J_PER_M2 if fit else None,
-        "thickness_convergence_J_m2": abs(singles[-1] - singles[-2]) if len(singles) >= 2 else None,
+        "thickness_convergence_J_m2": abs(pairs[-1][1] - pairs[-2][1]) if len(pairs) >= 2 else None,
+        "surface_energy_pairs_J_m2": [{"layers": list(lp), "gamma_J_m2": g} for lp, g in pairs],
         "slabs": rows,
         "bulk_energy_per_fu_eV": br["energy_per_fu_eV"],
         "lattice_scale_vs_experiment": br["lattice_scale_vs_experiment"],
         "all_relaxations_converged": all(r["converged"] for r in rows),
     }
     tol = ROW_TOLERANCES_J_M2.get(level_of(ctx) or "screening")
-    conv_rows = [_row("surface_energy_J_m2", "layers", n, g, None if k == 0 else g - singles[k - 1], tol) for k, (n, g) in enumerate(zip(layers, singles, strict=True))]
-    note = "single-slab surface energy vs slab thickness (change to the next thinner slab)"
+    # rows judge the reported quantity: Fiorentini-Methfessel values of successive thickness pairs (each with the bulk energy per
+    # unit that its two slabs imply, so a bulk reference inconsistent with the slabs cannot drift the rows), then the
+    # reported least-squares FM fit over all thicknesses (the infinite-thickness extrapolation of E_slab = 2 A gamma + n e_b)
+    conv_rows = [_row("surface_energy_J_m2", "layers", lp[1], g, None if k == 0 else g - pairs[k - 1][1], tol) for k, (lp, g) in enumerate(pairs)]
+    if fit is not None and len(layers) >= 3:
+        g_fit = fit.gamma_J_m2 * EV_PER_A2_TO_J_PER_M2
+        conv_rows.append(_row("surface_energy_J_m2", "layers_fit", list(layers), g_fit, g_fit - pairs[-1][1], tol))
+    note = ("surface energy vs slab thickness: Fiorentini-Methfessel two-slab values of successive thickness pairs (value: the thicker "
+            "slab of the pair; change to the previous pair), then the reported value, the least-squares FM fit over all thicknesses (E_slab = 2 A gamma + n e_b, "
+            "extrapolated to infinite thickness; change to the thickest pair)")
     if check_convergence:
         from lisse.atomistic.convergence import surface_energy_convergence
 
@@ -612,7 +648,7 @@ def adhesion_workflow(
     if not 0.0 < fmax < math.inf:
         raise ParameterError(f"parameter 'fmax' must be a finite force > 0 eV/A; got {fmax!r}")
     forced = _check_supercells(film_supercell, substrate_supercell)
-    ctx = _ctx(calculator, cache, prerelax)
+    ctx = _ctx(calculator, cache, prerelax, phases=(film, substrate))
     if isinstance(ctx.calculator, PrecomputedCalculator):
         raise ParameterError(
             "the scan-and-relax adhesion workflow needs a calculator with an ASE calculator (ML or GPAW); for DFT write the decks with adhesion_jobs() + "
@@ -871,7 +907,7 @@ def interface_energy_workflow(
     """
     from lisse.thermo.surfaces import interface_energy, interface_energy_strain_fit
 
-    ctx = _ctx(calculator, cache)
+    ctx = _ctx(calculator, cache, phases=("Li", substrate))
     li_b = relax_bulk(ctx, "Li")
     x_b = relax_bulk(ctx, substrate)
     sb = make_slab(_conventional_relaxed(substrate, x_b), substrate_miller, substrate_layers, 12.0)
@@ -955,7 +991,7 @@ def segregation_workflow(calculator: Any = "chgnet", phase: str = "LiF", miller=
     check_miller(miller)
     if particle_radius is not None and not 0.0 < particle_radius < math.inf:
         raise ParameterError(f"parameter 'particle_radius' must be a finite length > 0 m; got {particle_radius!r}")
-    ctx = _ctx(calculator, cache, prerelax)
+    ctx = _ctx(calculator, cache, prerelax, phases=("Li", phase))
     if on_job is not None:
         ctx.on_job = on_job
     s = surface_energy_workflow(ctx, phase, miller, (3, 5, 7))
@@ -1024,7 +1060,7 @@ def adsorption_workflow(calculator: Any = "chgnet", substrate: str = "LiF", mill
     """
     from lisse.thermo.adsorption import adsorption_energy
 
-    ctx = _ctx(calculator, cache)
+    ctx = _ctx(calculator, cache, phases=("Li", substrate))
     li_b = relax_bulk(ctx, "Li")
     x_b = relax_bulk(ctx, substrate)
     s = make_slab(_conventional_relaxed(substrate, x_b), miller, layers, vacuum).repeat((supercell[0], supercell[1], 1))

@@ -33,6 +33,9 @@ def add_arguments(parser) -> None:
     parser.add_argument("--level", choices=("screening", "publication", "test"), default=None,
                         help="DFT level with --calculator gpaw (default screening)")
     parser.add_argument("--dispersion", choices=("d3",), default=None, help="add Grimme D3 dispersion (with --calculator gpaw)")
+    from lisse.cli.common import add_quantity
+
+    add_quantity(parser, "--cutoff", "eV", 'plane-wave cut-off, overriding the level\'s (e.g. "450 eV"; with --calculator gpaw)')
     parser.add_argument("--cache-dir", default=None, help="folder of the ML job cache (default ~/.cache/lisse)")
 
 

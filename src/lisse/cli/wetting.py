@@ -107,19 +107,32 @@ def run(args):
 
 
 def add_dft_arguments(parser) -> None:
-    """The DFT options shared by wetting, segregation and stability: --level, --dispersion, --prerelax."""
+    """The DFT options shared by wetting, segregation and stability: --level, --dispersion, --cutoff, --prerelax."""
     parser.add_argument("--level", choices=("screening", "publication", "test"), default=None,
                         help="DFT level with --calculator gpaw (default screening; 'test' is a quick pipeline check, not converged)")
     parser.add_argument("--dispersion", choices=("d3",), default=None, help="add Grimme D3 dispersion (with --calculator gpaw)")
+    from lisse.cli.common import add_quantity
+
+    add_quantity(parser, "--cutoff", "eV", 'plane-wave cut-off of the DFT energies, overriding the level\'s (e.g. "450 eV" as Ji2025; with --calculator gpaw)')
     parser.add_argument("--prerelax", default=None, metavar="ML",
                         help="relax every structure with this ML calculator (e.g. chgnet) before the DFT relaxation (with --calculator gpaw)")
 
 
-def make_calculator(args):
-    """The calculator of ``--calculator`` with ``--level`` and ``--dispersion`` (a LisseError when they do not apply)."""
+def make_calculator(args, spec: str | None = None):
+    """The calculator of ``--calculator`` (or ``spec``) with ``--level``, ``--dispersion`` and ``--cutoff`` (a LisseError when they do not apply)."""
     from lisse.atomistic.calculators import get_calculator
+    from lisse.constants import ELEMENTARY_CHARGE
+    from lisse.errors import ParameterError
 
-    return get_calculator(args.calculator, level=getattr(args, "level", None), dispersion=getattr(args, "dispersion", None))
+    name = args.calculator if spec is None else spec
+    calc = get_calculator(name, level=getattr(args, "level", None), dispersion=getattr(args, "dispersion", None))
+    cutoff = getattr(args, "cutoff", None)
+    if cutoff is None:
+        return calc
+    variant = getattr(calc, "variant", None)
+    if variant is None:
+        raise ParameterError(f"--cutoff applies to the plane-wave DFT calculator 'gpaw' only; got calculator {name!r}")
+    return variant(ecut=cutoff / ELEMENTARY_CHARGE)  # SI (J) -> eV; a value <= 0 is refused by the calculator
 
 
 def parse_supercells(text: str | None):
@@ -177,7 +190,7 @@ def _screen(args) -> dict:
     if refine:  # --level/--dispersion/--prerelax belong to the refining DFT calculator; the screen runs the ML one
         if not 1 <= args.refine_top <= len(args.materials) - 1:
             raise ParameterError(f"--refine-top must be a whole number from 1 to the number of substrates ({len(args.materials) - 1}); got {args.refine_top}")
-        rcalc = get_calculator(args.refine_calculator, level=args.level, dispersion=args.dispersion)
+        rcalc = make_calculator(args, args.refine_calculator)
         calc = get_calculator(args.calculator)
         if calc.info.kind != "ml" or rcalc.info.kind != "dft":
             raise ParameterError(f"--refine-top screens with an ML --calculator and refines with a DFT --refine-calculator; got {args.calculator!r} "

@@ -92,3 +92,15 @@ class JobCache:
         if self.directory is None:
             return
         atomic_write_text(self.directory / f"{key}.json", json.dumps(value))
+
+    def discard(self, key: str) -> None:
+        """Remove the entry ``key`` if it exists (e.g. a relaxation's checkpoint once its result is stored).
+
+        Parameters
+        ----------
+        key : str
+            The entry's key.
+        """
+        if self.directory is None:
+            return
+        (self.directory / f"{key}.json").unlink(missing_ok=True)
