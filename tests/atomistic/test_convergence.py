@@ -160,3 +160,37 @@ def test_calculator_energy_wraps_a_lisse_calculator():
     ref.calc = LennardJones(sigma=2.5, epsilon=1.0, rc=10.0)
     assert e == pytest.approx(ref.get_potential_energy(), rel=1e-12) and seen == ["prepare", "token"]
     assert li.calc is None  # the caller's structure is untouched
+
+
+def test_first_row_of_each_scan_has_no_change_and_rows_carry_their_unit():
+    res = surface_energy_convergence(fake_slab_energy, bulk("Li"), (1, 0, 0), "screening")
+    first = {}
+    for r in res.rows:
+        first.setdefault(r["parameter"], r)
+    # nothing precedes the first value of a scan: no change and no verdict (not a change to the last row of the scan)
+    assert all(r["change"] is None and r["converged"] is None for r in first.values())
+    assert {r["unit"] for r in res.rows} == {"J/m2"}
+
+
+def test_a_base_at_the_finest_scanned_value_is_not_called_converged():
+    # the fake's k change 0.25 -> 0.18 is inside 2 %, but with the base at 0.18 nothing finer was computed to judge it
+    res = surface_energy_convergence(fake_slab_energy, bulk("Li"), (1, 0, 0), "screening", base={"kspacing_inv_A": 0.18})
+    assert "kspacing_inv_A" in res.not_converged
+
+
+@pytest.mark.parametrize(("n", "e", "area", "msg"), [
+    ([3, 5], [1.0], 12.0, "2 slabs"),                          # one energy short
+    ([3, 5], [1.0, float("nan")], 12.0, "finite"),             # a failed calculation
+    ([3, 5], [1.0, 2.0], 0.0, "area_A2"),                      # no face
+    ([3, 5], [1.0, 2.0], float("inf"), "area_A2"),
+])
+def test_fiorentini_methfessel_refuses_bad_input(n, e, area, msg):
+    with pytest.raises(ParameterError, match=msg):
+        fiorentini_methfessel(n, e, area)
+
+
+def test_fiorentini_methfessel_accepts_a_small_face():
+    # a 0.5 A^2 face is unphysical but a valid number: the formula holds for any positive area
+    n = np.array([3.0, 5.0])
+    g, _ = fiorentini_methfessel(n, n * E_B + 2 * 0.5 * G0 / J, 0.5)
+    assert g == pytest.approx(G0, rel=1e-12)
