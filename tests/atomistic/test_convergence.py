@@ -194,3 +194,21 @@ def test_fiorentini_methfessel_accepts_a_small_face():
     n = np.array([3.0, 5.0])
     g, _ = fiorentini_methfessel(n, n * E_B + 2 * 0.5 * G0 / J, 0.5)
     assert g == pytest.approx(G0, rel=1e-12)
+
+
+def test_scans_build_the_vacuum_they_claim_and_report_progress():
+    seen = {}
+
+    def energy(atoms, s):
+        # the slab geometry, not only the settings dict, must carry the scanned vacuum: c = thickness + vacuum
+        z = atoms.positions[:, 2]
+        seen.setdefault((len(atoms), s["vacuum_A"]), atoms.cell.array[2, 2] - (z.max() - z.min()))
+        return fake_slab_energy(atoms, s)
+
+    calls = []
+    res = surface_energy_convergence(energy, bulk("Li"), (1, 0, 0), "screening", progress=lambda d, t: calls.append((d, t)))
+    assert seen and all(v == pytest.approx(vac, abs=1e-6) for (_, vac), v in seen.items())
+    assert calls and calls[-1][0] == calls[-1][1] > 0 and all(d <= t for d, t in calls)
+    assert res.quantity.startswith("surface_energy Li") and res.quantity.endswith("(100)") and res.level == "screening"
+    for r in res.rows:  # every row's tolerance is the level's 2 % of that row's own value, layer rows included
+        assert r["tolerance"] == pytest.approx(0.02 * abs(r["result"]), rel=1e-12)
