@@ -144,6 +144,9 @@ _MAX_CELLS_3D = 40**3
 _PCG_RTOL = 1e-10
 _PCG_MAX = 15
 _PCG_REFACTOR = 8
+# metal equipotential (ElectrodepositionSolver.metal_equipotential): cells whose electronic conductivity is at least this
+# fraction of σ_Li and that belong to the metal body touching the collector are held at φ_e = 0 (module notes: error bound)
+_METAL_FRACTION = 1e-2
 # adaptive potential schedule (``potential_tol``): the most steps between two solves, and the largest change of ζ in any
 # cell since the last solve before a solve is forced (a cell that crosses the conduction/percolation switch of
 # :meth:`ElectrodepositionSolver.conductivities` changes the potentials where the lagged kinetics cannot see it)
@@ -234,6 +237,31 @@ def _nested_dissection(shape: tuple[int, ...]) -> np.ndarray:
     return np.concatenate(out)
 
 
+def _collector_metal(sig_e: np.ndarray, threshold: float) -> np.ndarray:
+    """Cells of the metal body wired to the collector: connected cells with σ_e ≥ threshold touching the face y = 0.
+
+    Face-connected components (the 5-/7-point stencil of the stiffness matrix) of ``sig_e >= threshold`` [S/m]
+    that contain a cell of the first row of axis 0, as a boolean mask of the grid.
+    """
+    from scipy.ndimage import label
+
+    metal = sig_e >= threshold
+    if not metal[0].any():
+        return np.zeros(sig_e.shape, dtype=bool)
+    lab, _ = label(metal)
+    ids = np.unique(lab[0][lab[0] > 0])
+    return np.isin(lab, ids)
+
+
+def _cholmod() -> Any:
+    """scikit-sparse's CHOLMOD ``analyze`` (supernodal Cholesky), or None when the optional extra is not installed."""
+    try:
+        from sksparse.cholmod import analyze
+    except ImportError:  # optional extra 'fast' (scikit-sparse, LGPL CHOLMOD): SuperLU fallback
+        return None
+    return analyze
+
+
 class ElectrodepositionSolver:
     """Li electrodeposition into an interlayer with empty pores: ζ coupled to ionic and electronic potentials.
 
@@ -301,14 +329,14 @@ class ElectrodepositionSolver:
     def __init__(self, micro: Any, params: dict | None = None, *, current_density: float, interface_width: float | None = None,
                  electrolyte_blocks: bool = True, potential_every: int = 4, potential_tol: float | None = None, max_dzeta: float = 0.05,
                  cfl: float = 0.5, dt_max: float | None = None, newton_tol: float = 1e-6, linear_solver: str = "auto",
-                 dtype: str = "float64") -> None:
+                 dtype: str = "float64", metal_equipotential: bool = True) -> None:
         from lisse.sim.phasefield.model import coefficients_from_physical
 
         register("Wang2024", "RubinsteinSternberg1992", "BrasselBretin2011", "SunBeckermann2007", "Newman2004")
         if dtype not in ("float64", "float32"):
             raise ParameterError(f"parameter 'dtype' must be 'float64' or 'float32'; got {dtype!r}")
-        if linear_solver not in ("auto", "direct", "amg"):
-            raise ParameterError(f"parameter 'linear_solver' must be auto, direct or amg; got {linear_solver!r}")
+        if linear_solver not in ("auto", "direct", "superlu", "amg"):
+            raise ParameterError(f"parameter 'linear_solver' must be auto, direct, superlu or amg; got {linear_solver!r}")
         if int(getattr(micro, "axis", 0)) != 0:
             raise ParameterError(f"the growth axis must be 0; got axis={micro.axis!r}")
         self.micro = micro
@@ -377,6 +405,7 @@ class ElectrodepositionSolver:
         self._lag_scale = 1.0
         self.potential_solves = 0
         self.linear_solver = linear_solver
+        self.metal_equipotential = bool(metal_equipotential)
         self._dt_max = None if dt_max is None else _pos("dt_max", dt_max, "s")
         c = self.c
         self._k2 = _dct_symbol(shape, self.dx)
@@ -416,6 +445,7 @@ class ElectrodepositionSolver:
         self._lu_iters = 0
         self._lu_update = -1
         self._perm: np.ndarray | None = None
+        self._symbolic: Any = None  # CHOLMOD symbolic factor of the fixed Jacobian pattern (analysed once per solver)
         self._entry_width: float | None = None  # breakthrough pore width of the layer (pore_entry), computed once
         if self.current_density > 0:
             self.update_potential()
@@ -569,6 +599,40 @@ class ElectrodepositionSolver:
             if ok == 0:
                 return y
         n = Js.shape[0] // 2
+        analyze = _cholmod() if self.linear_solver in ("auto", "direct") else None
+        if analyze is not None:
+            from sksparse.cholmod import CholmodError
+
+            if self._symbolic is None:
+                # one symbolic analysis per solver: every Jacobian's pattern lies inside that of the full 5-/7-point
+                # stencils of both potentials plus the full coupling diagonals (CHOLMOD factorises a matrix whose
+                # pattern is a subset of the analysed one), so each solve pays only the numeric factorisation
+                import scipy.sparse as sp
+
+                a = _stiffness(np.ones(self.zeta.shape), 1.0, True)
+                eye = sp.identity(n, format="csr")
+                template = sp.bmat([[a + eye, -eye], [-eye, a + eye]], format="csc")
+                try:
+                    self._symbolic = analyze(template, mode="supernodal", ordering_method="metis")
+                except CholmodError:  # a CHOLMOD built without METIS
+                    self._symbolic = analyze(template, mode="supernodal", ordering_method="amd")
+            factor = self._symbolic
+            try:
+                factor.cholesky_inplace(Js.tocsc())
+            except CholmodError:  # not numerically positive definite: the pivoting LU below
+                self._symbolic = None
+            else:
+                class _Cholesky:
+                    def solve(self, v: np.ndarray) -> np.ndarray:
+                        return factor(v)
+
+                self._lu = _Cholesky()
+                self._lu_s = s.copy()
+                self._lu_iters = 0
+                self._lu_update = self.potential_solves
+                info["factorisations"] = info.get("factorisations", 0) + 1
+                info["factorisation"] = "cholmod"
+                return self._lu.solve(b)
         if self._perm is None or self._perm.size != 2 * n:  # both potentials of a cell side by side, cells nested-dissected
             order = _nested_dissection(self.zeta.shape)
             self._perm = np.empty(2 * n, dtype=np.intp)
@@ -589,6 +653,7 @@ class ElectrodepositionSolver:
         self._lu_iters = 0
         self._lu_update = self.potential_solves
         info["factorisations"] = info.get("factorisations", 0) + 1
+        info["factorisation"] = "superlu"
         return self._lu.solve(b)
 
     def update_potential(self) -> None:
@@ -618,6 +683,14 @@ class ElectrodepositionSolver:
         top = np.arange(n).reshape(shape)[-1].ravel()
         b[top] = self.current_density / dx
         pe, pi = self.phi_e.ravel().copy(), self.phi_ion.ravel().copy()
+        # metal equipotential: the Li body wired to the collector is held at φ_e = 0 (its φ_e unknowns and equations
+        # leave the system; the current reaching it flows to the collector), see the module notes for the error bound
+        if self.metal_equipotential:
+            fixed = _collector_metal(sig_e, _METAL_FRACTION * self.c.sigma_li).ravel()
+        else:
+            fixed = np.zeros(n, dtype=bool)
+        pe[fixed] = 0.0
+        keep = np.concatenate([(~fixed).astype(float), np.ones(n)])
         self._ml = None
         upd = math.inf
         a_tot = a_li + a_nuc
@@ -627,6 +700,7 @@ class ElectrodepositionSolver:
         def residual(pe_, pi_):
             q_, dq_ = self._reaction(pe_ - pi_, a_li, a_nuc)
             re_ = Ae @ pe_ + q_
+            re_[fixed] = 0.0
             ri_ = Ai @ pi_ - q_ - b
             merit = float(np.sum(re_ * re_ / (diag_e + dq_)) + np.sum(ri_ * ri_ / (diag_i + dq_)))  # Jacobi-scaled
             return re_, ri_, dq_, merit
@@ -648,6 +722,9 @@ class ElectrodepositionSolver:
                     break
             D = sp.diags(dq)
             J = sp.bmat([[Ae + D, -D], [-D, Ai + D]], format="csr")
+            if fixed.any():  # Dirichlet rows and columns (identity) for the held metal: the pattern stays the same
+                K = sp.diags(keep)
+                J = (K @ J @ K + sp.diags(1.0 - keep)).tocsr()
             delta = self._linear_solve(J, -np.concatenate([re, ri]))
             de, di = delta[:n], delta[n:]
             step = min(1.0, 0.05 / max(1e-300, float(np.max(np.abs(de - di)))))  # limit the change of η to 50 mV per iteration
@@ -675,7 +752,7 @@ class ElectrodepositionSolver:
         self._refresh_source()
         self.potential_solves += 1
         info = {"newton_iterations": iterations, "last_update_V": upd, "charge_balance_error": self.charge_balance_error,
-                "solves": self.potential_solves}
+                "solves": self.potential_solves, "equipotential_metal_cells": int(fixed.sum())}
         if q_lag is not None:
             # the fraction of the applied current the lagged kinetics had put on the wrong sites (L1 distance of the
             # reaction-current fields): the error of the schedule over the interval just ended
