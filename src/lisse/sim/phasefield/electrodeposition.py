@@ -152,6 +152,9 @@ _METAL_FRACTION = 1e-2
 # :meth:`ElectrodepositionSolver.conductivities` changes the potentials where the lagged kinetics cannot see it)
 _MAX_INTERVAL = 2000
 _ZETA_GUARD = 0.5
+# ... and the bounds of the drift guard g (a solve is forced when the lagged kinetics carry a total current more than g off
+# the applied one), in units of potential_tol: g adapts from the misplaced current measured at each solve, as the interval
+_LAG_GUARD = (1.0, 4.0)
 
 #: Li volume fraction ζ_c [-] below which dispersed Li (sub-resolution nuclei) does not conduct electrons: the
 #: percolation threshold 1/d of a random conductor/insulator mixture in the symmetric effective-medium theory, 1/3 in
@@ -403,6 +406,7 @@ class ElectrodepositionSolver:
         self._interval = self.potential_every
         self._zeta_solved = np.array(z0, dtype=self.dtype)
         self._lag_scale = 1.0
+        self._lag_guard = _LAG_GUARD[0]
         self.potential_solves = 0
         self.linear_solver = linear_solver
         self.metal_equipotential = bool(metal_equipotential)
@@ -762,6 +766,10 @@ class ElectrodepositionSolver:
                 n_last = max(1, self.step_count - self._solve_step)
                 fac = 2.0 if misplaced <= 0.35 * self.potential_tol else max(0.2, 0.7 * self.potential_tol / misplaced)
                 self._interval = int(min(_MAX_INTERVAL, max(1, math.floor(n_last * fac))))
+                # the drift guard adapts by the same factor: a drift of the total current that the rescaling to
+                # Faraday's total removes misplaces little (measured ~0.1 of the drift on the LNI layers), so it may
+                # grow while the measured misplaced current stays below the tolerance, and shrinks when it does not
+                self._lag_guard = float(min(_LAG_GUARD[1], max(_LAG_GUARD[0], self._lag_guard * fac)))
         if self.potential_tol is not None and math.isfinite(charge_residual):
             info["charge_residual"] = charge_residual
         self.potential_info.update(info)
@@ -804,7 +812,7 @@ class ElectrodepositionSolver:
             return True
         # the lagged kinetics carry a total current off the applied one by more than the tolerance (sites appeared or
         # vanished), or a cell changed enough to switch its conduction: the potentials are stale
-        if abs(self._lag_scale - 1.0) > self.potential_tol:
+        if abs(self._lag_scale - 1.0) > self._lag_guard * self.potential_tol:
             return True
         return float(np.max(np.abs(self.zeta - self._zeta_solved))) > _ZETA_GUARD
 
@@ -1103,7 +1111,7 @@ class ElectrodepositionSolver:
             ``charge_C_m2``, ``reservoir_inflow_m``, ``current_density`` [A m-2], ``params`` (SI), and the fields the
             steps between two potential solves use (``profile_mobility`` [m2 s-1], ``ibv``/``ibv_nuc`` [A m-2],
             ``islands``, ``reaction_current`` [A m-3], ``charge_balance_error``) and the adaptive schedule's
-            (``potential_tol``, ``solve_step``, ``potential_interval``, ``zeta_solved``, ``lag_scale``, ``potential_solves``).
+            (``potential_tol``, ``solve_step``, ``potential_interval``, ``zeta_solved``, ``lag_scale``, ``potential_solves``, ``lag_guard``).
         """
         return {"kind": self.kind, "zeta": self.zeta.copy(), "zeta0": self.zeta0.copy(), "phi_e": self.phi_e.copy(),
                 "phi_ion": self.phi_ion.copy(), "t": self.t, "step": self.step_count, "dt": self.dt, "dx": self.dx,
@@ -1117,7 +1125,8 @@ class ElectrodepositionSolver:
                 "reaction_current": self.reaction_current.copy(), "charge_balance_error": self.charge_balance_error,
                 # the adaptive schedule (potential_tol): last solve, next interval, ζ then, and the last rescaling
                 "potential_tol": self.potential_tol, "solve_step": self._solve_step, "potential_interval": self._interval,
-                "zeta_solved": self._zeta_solved.copy(), "lag_scale": self._lag_scale, "potential_solves": self.potential_solves}
+                "zeta_solved": self._zeta_solved.copy(), "lag_scale": self._lag_scale, "potential_solves": self.potential_solves,
+                "lag_guard": self._lag_guard}
 
     @classmethod
     def from_state(cls, micro: Any, state: dict, **kw: Any) -> ElectrodepositionSolver:
@@ -1164,6 +1173,7 @@ class ElectrodepositionSolver:
                 s._interval = int(state["potential_interval"])
                 s._zeta_solved = np.array(state["zeta_solved"], dtype=s.dtype)
                 s._lag_scale = float(state["lag_scale"])
+                s._lag_guard = float(state.get("lag_guard", _LAG_GUARD[0]))
                 s.potential_solves = int(state["potential_solves"])
         else:  # an older state without the between-solve fields: continue from a fresh solve (not bit-exact)
             if s.current_density > 0:
