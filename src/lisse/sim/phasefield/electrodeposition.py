@@ -30,7 +30,9 @@ nucleation overpotential η_n and only where the solid delivers electrons: that 
 Boundaries: φ_e = 0 on the collector face (y = 0), the applied current i enters the electrolyte face
 (−σ_ion ∂φ_ion/∂n = i); zero flux elsewhere. The nonlinear system is solved by Newton's method; its
 Jacobian [[A_e + D, −D], [−D, A_ion + D]] (D = diag ∂q/∂η ≥ 0) is symmetric positive definite, solved
-sparse-direct on small grids and by CG with a block-Jacobi smoothed-aggregation AMG preconditioner (pyamg; one hierarchy per potential) on large ones. Tips nearer the
+sparse-direct (Cholesky) on 2D and small 3D grids and by CG with a block-Jacobi smoothed-aggregation AMG preconditioner
+(pyamg; one hierarchy per potential) on large ones, with the metal wired to the collector held as one equipotential
+(see "Potential solve" below). Tips nearer the
 electrolyte see a smaller ionic resistance and so draw more current (current focusing); surfaces that
 electrons reach through the solid plate Li without touching the anode.
 
@@ -63,8 +65,12 @@ front moves nm per step), so they are re-solved only when they have gone stale: 
 put on the moved sites is compared with the fresh one; their L1 distance over the applied current, the *misplaced
 current* m (``potential_info["misplaced_current"]``), is the schedule's error over the interval just ended, and the
 next interval is the last one times min(2, 0.7 ε/m) (doubling while m ≤ 0.35 ε; at most 2000 steps). A solve is also
-forced when the lagged kinetics carry a total current more than ε off the applied one (sites appeared or vanished) or
-ζ changed by more than 0.5 in a cell (its conduction switched). Newton then stops once the charge residual (current
+forced when the lagged kinetics carry a total current more than g·ε off the applied one (sites appeared or vanished) or
+ζ changed by more than 0.5 in a cell (its conduction switched); the drift guard g starts at 1 and adapts by the same
+factor as the interval within [1, 4] (a drift of the total that the rescaling to Faraday's total removes misplaces
+little: on the lni-5cnt layer at 1 µA/cm² the guard at g = 1 forced ~70 % of the solves while the measured m stayed
+below 0.1 ε; with the adaptive guard half as many solves, m still ≤ 0.8 ε after the start-up transient, which misplaces
+3–11 % even when solving every step). Newton then stops once the charge residual (current
 created or lost per cell, summed over the grid) is below ε/10 of the applied current: usually after one step, i.e.
 Butler–Volmer linearised about the last solution. The misplaced current grows from 0 to at most ~ε over an
 interval, so ~ε/2 of the plated Li is misplaced and ζ stays within an L1 distance ε·∫|ζ − ζ₀| of the every-step
@@ -72,11 +78,25 @@ solution (tested with ε = 0.01: measured 0.004; the fixed 4-step schedule: 0.01
 grid 64 against re-solving every step (before the free-volume reaction sites): ``potential_every=4`` 1.0–2.8 % (L1 of
 ζ relative to its change), ``potential_tol=0.01`` 0.1–0.6 %.
 
-Each solve costs one sparse factorisation of the coupled Jacobian (nested dissection, SuperLU: 1.2 s at 256²
-on an idle core, O(N^1.5)); an earlier update's factor is a poor CG preconditioner (cells whose ζ crosses the
-conduction switch change their conductivity by ~1e9, one slow CG mode each), and smoothed-aggregation AMG does not
-converge on the electronic block (Li 1.1e7 S/m beside a 3e-3 S/m host and empty pores; 300 CG iterations at 128²
-without reaching 1e-8), so large 3D grids stay out of reach of this solver.
+Potential solve. The Li body wired to the collector (face-connected cells with σ_e ≥ σ_c = 10⁻² σ_Li that touch the
+face y = 0) is one equipotential at the collector's φ_e = 0 (``metal_equipotential``, default on): its φ_e unknowns and
+equations leave the Jacobian (identity rows; the current the reaction delivers to it flows to the collector). This
+drops the metal's own ohmic potential, at most j_max ℓ/σ_c along a path ℓ inside it (j_max the largest current
+density in the metal), i.e. a relative error of η of at most f ℓ/(σ_c R) with f the current focusing and R = |η|/i
+≥ ~R_ct the interface's area resistance: 10 · 20 µm/(1.1e5 S/m · 2.4e-3 Ω m²) ≈ 8e-7 for the LNI presets
+(i0 = 1 mA/cm²), at any current in the linear kinetic regime. Tested against the resolved-metal solve (σ_Li on the
+grid, SuperLU): η, the reaction current and ζ agree to 1e-6 (measured 3e-9). Metal islands not wired to the
+collector stay resolved. Holding the metal also removes the 1e9 conductivity contrast from the system: with it,
+block-Jacobi smoothed-aggregation AMG converges (66 CG iterations to 1e-8 at 128²; without it, no convergence in 300).
+
+Each solve then costs one sparse factorisation of the coupled Jacobian. With the optional extra ``fast``
+(scikit-sparse: CHOLMOD, LGPL) it is a supernodal Cholesky whose symbolic analysis (METIS ordering) is done once per
+solver, on the fixed pattern of both potentials' 5-/7-point stencils plus the coupling diagonals, so each solve pays
+only the numeric factorisation (256²: 0.33 s CPU against 1.2 s for SuperLU, on a loaded machine); without it,
+SuperLU with a geometric nested-dissection order. An earlier update's factor is a poor CG preconditioner even with
+the metal held (at 128², CG preconditioned by the factor of a solve 70 steps earlier stalls beyond 300 iterations):
+cells whose reaction coupling appears or vanishes in empty pores, where φ_ion is held only by the 10⁻⁸ conductivity
+floor, change their row by orders of magnitude. 3D grids beyond 40³ use the AMG path, up to 64³.
 
 Linear stability (validated in the tests): a flat Li front advancing at i into an ohmic ion conductor
 σ with linearised kinetics R_ct = 1/(∂i/∂η) is unstable to a mode cos(kx) at the rate
@@ -135,9 +155,11 @@ add(Citation("Newman2004", "J. Newman, K. E. Thomas-Alyea", "Electrochemical Sys
 
 #: Largest grid a solver accepts (cells): 2048² or 160³ (the coupled potential system has 2 unknowns a cell).
 MAX_CELLS = 2048 * 2048
-# 3D: every potential solve factorises the coupled system, whose fill grows as n^4.3 and time as n^5.5 on an n³ grid
-# (measured under load: 16³ 1.6 s / 3.1e6 nonzeros, 24³ 17 s / 1.9e7, 32³ 80 s / 6.5e7); 40³ is ~2 GB and minutes per solve
-_MAX_CELLS_3D = 40**3
+# 3D: a sparse factorisation of the coupled system fills as n^4.3 and takes time as n^5.5 on an n³ grid (SuperLU,
+# measured under load: 16³ 1.6 s / 3.1e6 nonzeros, 24³ 17 s / 1.9e7, 32³ 80 s / 6.5e7); 40³ is ~2 GB and minutes per
+# solve, so beyond 40³ the potentials are solved by AMG-preconditioned CG (memory linear in the cells), up to 64³
+_MAX_DIRECT_3D = 40**3
+_MAX_CELLS_3D = 64**3
 # reused-factorisation solve of the potentials (ElectrodepositionSolver._direct_reuse): CG preconditioned by an
 # earlier LU factor; relative residual tolerance (of the Jacobi-scaled system), iteration cap, and the iteration
 # count of the last solve above which the factor is refreshed before the next one
@@ -305,18 +327,23 @@ class ElectrodepositionSolver:
         Upper bound of Δt [s].
     newton_tol : float, default 1e-6
         Newton stops when the largest update of η = φ_e − φ_ion at reaction sites is below this [V].
-    linear_solver : {"auto", "direct", "amg"}, default "auto"
-        Linear solver of each Newton step ("auto": sparse direct up to 300 000 unknowns (150 000 cells): a nested-dissection
-        SuperLU factor, reused as CG preconditioner over later Newton steps and updates until it goes stale; beyond that CG
-        preconditioned by one smoothed-aggregation AMG hierarchy per potential (block Jacobi) when pyamg is installed,
-        falling back to the direct solve when CG stalls (strong reaction coupling once Li has nucleated)).
+    linear_solver : {"auto", "direct", "superlu", "amg"}, default "auto"
+        Linear solver of each Newton step ("auto": sparse direct up to 300 000 unknowns (150 000 cells) in 2D and 40³ in
+        3D: "direct", a CHOLMOD supernodal Cholesky factor with one symbolic analysis per solver when scikit-sparse is
+        installed (optional extra ``fast``), else "superlu", a nested-dissection SuperLU factor; either is reused as CG
+        preconditioner over the Newton steps of one update. Beyond that CG preconditioned by one smoothed-aggregation AMG
+        hierarchy per potential (block Jacobi; "amg"), falling back to SuperLU when CG stalls, except in 3D beyond 40³).
     dtype : {"float64", "float32"}, default "float64"
         Precision of the ζ update.
+    metal_equipotential : bool, default True
+        Hold the Li metal wired to the collector (σ_e ≥ 10⁻² σ_Li) at φ_e = 0 instead of resolving its ohmic drop (module
+        notes: relative error of η below ~1e-6; False is the previous, resolved and ill-conditioned, solve).
 
     Raises
     ------
     ParameterError
-        Inconsistent arrays, a grid beyond :data:`MAX_CELLS` (40³ in 3D), an axis other than 0, or a parameter out of range.
+        Inconsistent arrays, a grid beyond :data:`MAX_CELLS` (64³ in 3D; 40³ for the direct solvers), an axis other than 0, or a
+        parameter out of range.
 
     References
     ----------
@@ -350,8 +377,11 @@ class ElectrodepositionSolver:
         if z0.size > MAX_CELLS:
             raise ParameterError(f"grid {z0.shape} has {z0.size} cells; the limit is {MAX_CELLS} (2048² or 160³: memory of the coupled potential solve)")
         if z0.ndim == 3 and z0.size > _MAX_CELLS_3D:
-            raise ParameterError(f"3D grid {z0.shape} has {z0.size} cells; the limit is {_MAX_CELLS_3D} (40³): each potential solve factorises "
-                                 "the coupled system (~2 GB and minutes at 40³, hours at 64³)")
+            raise ParameterError(f"3D grid {z0.shape} has {z0.size} cells; the limit is {_MAX_CELLS_3D} (64³): each potential solve runs "
+                                 "AMG-preconditioned CG on 2 unknowns a cell (~1 min per solve at 64³ on one core)")
+        if z0.ndim == 3 and z0.size > _MAX_DIRECT_3D and linear_solver in ("direct", "superlu"):
+            raise ParameterError(f"3D grid {z0.shape} has {z0.size} cells; the limit of linear_solver={linear_solver!r} is {_MAX_DIRECT_3D} "
+                                 "(40³: the sparse factor of the coupled system needs ~2 GB and minutes there); use 'auto' or 'amg'")
         shape = z0.shape
 
         def field_of(name: str, value) -> np.ndarray:
@@ -539,7 +569,7 @@ class ElectrodepositionSolver:
         method = self.linear_solver
         if method == "auto":
             method = "direct"
-            if J.shape[0] > 300_000:
+            if J.shape[0] > 300_000 or (self.zeta.ndim == 3 and self.zeta.size > _MAX_DIRECT_3D):
                 try:
                     import pyamg  # noqa: F401
 
@@ -560,6 +590,9 @@ class ElectrodepositionSolver:
             x, info = spla.cg(Js, b, rtol=1e-10, maxiter=200, M=M)
             if info != 0:
                 self._ml = None
+                if self.zeta.ndim == 3 and self.zeta.size > _MAX_DIRECT_3D:
+                    raise ConvergenceError(f"electrodeposition potential solve: AMG-preconditioned CG did not reach 1e-10 in 200 iterations "
+                                           f"on the {self.zeta.shape} grid, beyond the {_MAX_DIRECT_3D}-cell limit of the direct fallback")
                 x = spla.spsolve(Js, b)
                 method = "direct"
         else:
