@@ -437,6 +437,7 @@ class ElectrodepositionSolver:
         self._zeta_solved = np.array(z0, dtype=self.dtype)
         self._lag_scale = 1.0
         self._lag_guard = _LAG_GUARD[0]
+        self._lag_guard_bounds = _LAG_GUARD
         self.potential_solves = 0
         self.linear_solver = linear_solver
         self.metal_equipotential = bool(metal_equipotential)
@@ -802,7 +803,8 @@ class ElectrodepositionSolver:
                 # the drift guard adapts by the same factor: a drift of the total current that the rescaling to
                 # Faraday's total removes misplaces little (measured ~0.1 of the drift on the LNI layers), so it may
                 # grow while the measured misplaced current stays below the tolerance, and shrinks when it does not
-                self._lag_guard = float(min(_LAG_GUARD[1], max(_LAG_GUARD[0], self._lag_guard * fac)))
+                lo, hi = self._lag_guard_bounds
+                self._lag_guard = float(min(hi, max(lo, self._lag_guard * fac)))
         if self.potential_tol is not None and math.isfinite(charge_residual):
             info["charge_residual"] = charge_residual
         self.potential_info.update(info)
