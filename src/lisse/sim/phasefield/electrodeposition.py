@@ -92,8 +92,9 @@ block-Jacobi smoothed-aggregation AMG converges (66 CG iterations to 1e-8 at 128
 Each solve then costs one sparse factorisation of the coupled Jacobian. With the optional extra ``fast``
 (scikit-sparse: CHOLMOD, LGPL) it is a supernodal Cholesky whose symbolic analysis (METIS ordering) is done once per
 solver, on the fixed pattern of both potentials' 5-/7-point stencils plus the coupling diagonals, so each solve pays
-only the numeric factorisation (256²: 0.33 s CPU against 1.2 s for SuperLU, on a loaded machine); without it,
-SuperLU with a geometric nested-dissection order. An earlier update's factor is a poor CG preconditioner even with
+only the numeric factorisation (256²: the whole update 0.42 s CPU against 1.0 s with SuperLU and the resolved metal,
+measured side by side on a loaded machine; the numeric Cholesky alone 0.33 s); without it, SuperLU with a geometric
+nested-dissection order. An earlier update's factor is a poor CG preconditioner even with
 the metal held (at 128², CG preconditioned by the factor of a solve 70 steps earlier stalls beyond 300 iterations):
 cells whose reaction coupling appears or vanishes in empty pores, where φ_ion is held only by the 10⁻⁸ conductivity
 floor, change their row by orders of magnitude. 3D grids beyond 40³ use the AMG path, up to 64³.
