@@ -583,9 +583,12 @@ def _simulation(model: InterfaceModel, protocol: Protocol, progress: Callable[[i
                 if e.layer and jloc > 0:
                     sol = e.sol
                     assert sol is not None  # set by electrode_polarisation (this substep, or the last one before a short)
-                    # pore entry at the anode face by Li pushed into the pores (lithiophobic layer)
-                    # (not where the face is wired: plated Li spreads over the face instead of being pushed in as a filament)
-                    if not e.entered and not e.seed[0] and not e.face_wired(jloc, j_wire):
+                    # pore entry at the anode face by Li pushed into the pores (lithiophobic layer; not where the face is
+                    # wired: plated Li spreads over the face instead of being pushed in as a filament), or drawn into them
+                    # by capillarity where the pores wet (p_entry <= 0: a composite face with theta < 90 deg, e.g. LNI-50CNT,
+                    # whether wired or not). The Li that entered is spread (phi = 1) and wired through the CNTs: it strips
+                    # from the pores on the next stripping, not only from the planar contact
+                    if not e.entered and not e.seed[0] and (p_entry <= 0.0 or not e.face_wired(jloc, j_wire)):
                         eta0 = abs(float(sol.eta[0]))
                         rate = jloc / f * vm / FARADAY / v["pore_radius"]
                         flow = MPA * (rate / creep_1mpa) ** (1.0 / n_exp)
