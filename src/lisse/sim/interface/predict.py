@@ -20,16 +20,6 @@ _MAX_ONSET_POINTS = 1000
 #: Noise floor [V] the CCD detector assumes for a simulated (noise-free) record: a cycler's voltage noise (assumed 0.1 mV).
 RECORD_NOISE_FLOOR_V = 1e-4
 
-#: Samples per simulated sampling interval in the record the detectors read (:func:`_cycler_view`): the simulated voltage
-#: is linearly interpolated between the simulator's own samples, as a cycler would record the same curve at a finer,
-#: fixed interval. The detectors' noise statistic (MAD of second differences) assumes a sampling on which the signal is
-#: locally linear, as it is for a cycler's 1-10 s sampling; at the simulator's 20 samples per half cycle the curvature of
-#: a smooth voltage excursion (stripping contact loss) reached 4 x the noise floor and was read as a soft short
-#: ('erratic_voltage'), at one substep count and not at another (LNI-50CNT: 0.24 at 20 points, 0.66 at 40-80; LNI-5CNT
-#: with a 113 deg layer: the first step at 20 points, 3.5 at 80). Interpolation adds no information: kinks between
-#: intervals stay kinks (isolated second differences, which the MAD ignores; the drop and collapse tests see them).
-RECORD_RESAMPLING = 4
-
 
 @dataclass
 class CCDPrediction:
@@ -161,35 +151,6 @@ def _earlier(protocol: Protocol, hc: int, label: str, ccd: float | None, failing
     return ccd, failing, mode
 
 
-def _cycler_view(record: Any, per_interval: int) -> Any:
-    """The simulated record resampled as a cycler would record the same curve (see :data:`RECORD_RESAMPLING`).
-
-    ``per_interval - 1`` evenly spaced samples are added inside each interval between consecutive samples of one half
-    cycle, the voltage linearly interpolated (the simulator's own resolution), the current, step, cycle and half cycle
-    those of the interval; the original samples (two at each current switch) are kept, so the charge per half cycle is
-    unchanged.
-    """
-    import numpy as np
-
-    from lisse.records.cycling import CyclingRecord
-
-    t, v, i = record.time_s, record.voltage_V, record.current_A
-    st, hc = record["step"], record["half_cycle"]
-    same = (hc[1:] == hc[:-1]) & (t[1:] > t[:-1])
-    frac = np.arange(1, per_interval) / per_interval
-    k = np.flatnonzero(same)
-    ti = (t[k, None] + (t[k + 1] - t[k])[:, None] * frac).ravel()
-    vi = (v[k, None] + (v[k + 1] - v[k])[:, None] * frac).ravel()
-    src = np.repeat(k, per_interval - 1)
-    order = np.argsort(np.concatenate([np.arange(t.size) * per_interval,
-                                       (k[:, None] * per_interval + np.arange(1, per_interval)).ravel()]), kind="stable")
-    tt = np.concatenate([t, ti])[order]
-    vv = np.concatenate([v, vi])[order]
-    idx = np.concatenate([np.arange(t.size), src])[order]
-    return CyclingRecord.from_arrays(tt, vv, i[idx], step=st[idx], cycle=record["cycle"][idx], half_cycle=hc[idx],
-                                     area=record.area_m2, provenance=record.provenance)
-
-
 def _judge(model: InterfaceModel, protocol: Protocol, sim: Simulation) -> CCDPrediction:
     """The CCD and short detectors' verdict on a simulated record, with the simulator's own failure as the fallback."""
     import numpy as np
@@ -206,8 +167,7 @@ def _judge(model: InterfaceModel, protocol: Protocol, sim: Simulation) -> CCDPre
     seg = SegmentOptions(level_tolerance=min(0.05, 0.3 * rel))
     # the simulated record is noise-free: the detector's noise floor is a cycler's (assumed 0.1 mV, the order of a
     # potentiostat's voltage noise at these currents), so that discretisation ripples of the simulation (< 0.1 mV per
-    # mesh cell crossed by the Li front) are not read as a soft short; and the detectors read the record resampled at a
-    # cycler's finer interval (_cycler_view), so that the curvature of a smooth excursion is not read as noise
+    # mesh cell crossed by the Li front) are not read as a soft short
     det: Any = CCDDetector(v_cutoff=model.values["voltage_cutoff"] * (1 - 1e-9), segment=seg, min_noise_V=RECORD_NOISE_FLOOR_V)
     short: Any = ShortDetector(segment=seg, min_noise_V=RECORD_NOISE_FLOOR_V)
     ccd, failing, mode = None, None, None
@@ -216,9 +176,8 @@ def _judge(model: InterfaceModel, protocol: Protocol, sim: Simulation) -> CCDPre
             raise CalculationError("predict_ccd: the simulated record has fewer than 2 samples")
         det = short = None
     else:
-        rec = _cycler_view(sim.record, RECORD_RESAMPLING)
         try:
-            det.fit(rec, cell_type="symmetric")
+            det.fit(sim.record, cell_type="symmetric")
             ccd, failing, mode = det.ccd_A_m2_, det.failure_current_density_A_m2_, det.criterion_
         except CalculationError:
             # a record the detector cannot judge (e.g. the cut-off is reached at once, no constant-current half cycle):
@@ -230,7 +189,7 @@ def _judge(model: InterfaceModel, protocol: Protocol, sim: Simulation) -> CCDPre
         # detector's failing step is the failure; on constant-current cycling (one step, which the CCD detector has no
         # earlier step to compare with) its runaway polarisation counts too, as for a measured cycling record
         try:
-            short.fit(rec, cell_type="symmetric")
+            short.fit(sim.record, cell_type="symmetric")
         except CalculationError:
             short = None
         if short is not None and short.failure_half_cycle_ is not None and (
