@@ -504,6 +504,7 @@ def _simulation(model: InterfaceModel, protocol: Protocol, progress: Callable[[i
             # before they nucleate too. Without this, the cells that crossed within one substep were all seeded at once
             # and the seeded band (and the short that follows) depended on the step size.
             rates: list[np.ndarray | None] = [None, None]
+            cut = False  # whether a nucleation crossing ends this substep before the nominal boundary
             if model.has_interlayer and not shorted:
                 for idx, e in enumerate(electrodes):
                     sol = e.sol
@@ -521,10 +522,11 @@ def _simulation(model: InterfaceModel, protocol: Protocol, progress: Callable[[i
                             with np.errstate(over="ignore"):  # a rate of ~1e-300 crosses at t = inf: no crossing
                                 t_cross = float(np.min((n_c - e.nuclei[pos]) / rate_n[pos]))
                             if t_cross < dt:
-                                dt = max(t_cross, 1e-9 * dt_nom)
-            t_now = t_sub + dt if dt < t_nom - t_sub else t_nom
-            if t_now == t_nom:
-                kk += 1
+                                dt, cut = max(t_cross, 1e-9 * dt_nom), True
+            if cut and t_sub + dt < t_nom:
+                t_now = t_sub + dt
+            else:  # the nominal boundary, exactly (no floating-point sliver of a substep)
+                t_now, kk = t_nom, kk + 1
             t_sub = t_now
             # --- state updates (Faraday, contact, pores, nucleation) ---
             for idx, e in enumerate(electrodes):
