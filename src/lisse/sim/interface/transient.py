@@ -12,7 +12,11 @@ State of each of the two electrodes (0 = working, 1 = counter), advanced in subs
   ``c_e/c_e,Li = sigma_e/sigma_e,Li`` (Drude, n = sigma/(e mu), equal electron mobility assumed in the layer and
   in Li metal), the fraction of the pore cross-section that the growing Li occupies (1 for Li grown from
   nuclei spread over the layer; the contact fraction at entry for filaments pushed into the pores of a
-  lithiophobic layer).
+  lithiophobic layer). Nucleation is a first passage: a substep ends where the first empty cell reaches the nucleus
+  density (the rate frozen over the substep), so that the cell of the largest rate nucleates first and the Li seeded
+  there relieves the others, independently of the substep length. Li enters the pores at the anode face when pushed
+  in (pressure above the capillary entry pressure) or drawn in (pores it wets, contact angle < 90 deg, e.g. the
+  Cassie angle of the LNI-50CNT composite in the materials library).
 
 Potentials are quasi-steady at each substep (charge relaxes in nanoseconds, the state in minutes):
 :func:`lisse.sim.interface.layer.solve_layer` with Li-bearing cells reactive and Li-filled pores conducting
