@@ -610,10 +610,10 @@ def _simulation(model: InterfaceModel, protocol: Protocol, progress: Callable[[i
                                          f"{p_li / MPA:.3g} MPa > entry {p_entry / MPA:.3g} MPa, filament fraction {e.phi:.3g})")
                     # nucleation with the electron factor (rates of empty cells, evaluated above with the substep's start
                     # solution; the substep ends at the first crossing)
-                    rate_n = rates[idx]
-                    if rate_n is not None:
+                    rate_k = rates[idx]
+                    if rate_k is not None:
                         empty = (e.s <= 0.0) & ~e.seed
-                        e.nuclei = e.nuclei + np.where(empty, rate_n, 0.0) * dt
+                        e.nuclei = e.nuclei + np.where(empty, rate_k, 0.0) * dt
                         new = empty & (e.nuclei >= n_c * (1.0 - 1e-9))
                         if np.any(new):
                             e.seed[new] = True
