@@ -56,6 +56,7 @@ def test_short_time_is_step_size_independent():
     assert coarse.failure_mode == fine.failure_mode == "short"
     assert coarse.failure_half_cycle == fine.failure_half_cycle
     # within one coarse substep (180 s of a 3600 s half cycle) of the fine answer
+    assert coarse.failure_time_s is not None and fine.failure_time_s is not None
     assert abs(coarse.failure_time_s - fine.failure_time_s) <= 3600.0 / 20
     nuc_c = [d for _, k, i, d in coarse.events if k == "nucleation"]
     nuc_f = [d for _, k, i, d in fine.events if k == "nucleation"]
@@ -67,7 +68,7 @@ def test_nucleation_ends_the_substep_at_the_first_crossing():
     # t = n_c / rate; the event must lie inside the first substep of the plating half cycle, and only the cell(s) of the
     # largest rate are seeded at it (the rest nucleate later, if at all), whatever the substep length
     m = build_model("LNI-5CNT")
-    p = staircase("fixed-time", start="3.5 mA/cm2", increment="0.5 mA/cm2", step_time="1 h", max_current="3.5 mA/cm2")
+    p = staircase("fixed-time", start=35.0, increment=5.0, step_time=3600.0, max_current=35.0)  # 3.5 mA/cm2, 1 h
     times = []
     for n in (10, 40):
         sim = simulate(m, p, points_per_half_cycle=n)

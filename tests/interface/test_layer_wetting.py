@@ -32,7 +32,7 @@ def test_composite_contact_angle_is_cassies_average(name):
     p = get_material(name).param("li_contact_angle")
     assert p.unit == "deg" and p.value == pytest.approx(want, abs=0.051)  # stored to 0.1 deg
     assert "Cassie" in p.source and "assumed" in p.source
-    m = build_model(name, "90 um")
+    m = build_model(name, 90e-6)
     # the layer face sets both the capillarity of the Li | layer voids and of the layer's pores
     assert math.degrees(m.values["interlayer_contact_angle"]) == pytest.approx(p.value, rel=1e-12)
     assert math.degrees(m.values["contact_angle"]) == pytest.approx(p.value, rel=1e-12)
@@ -44,8 +44,8 @@ def test_li_is_drawn_into_wetting_pores_of_a_wired_face(theta, enters):
     # Young-Laplace: the entry pressure -2 gamma cos(theta)/r is negative for theta < 90 deg, so plated Li at a wired
     # face (LNI-50CNT: electrons reach every void) enters the pores at once, spread (phi = 1); at 95 deg it would need
     # ~0.1 MPa more than plating at 0.05 mA/cm2 builds on a full contact, and a wired face spreads it instead
-    m = build_model("LNI-50CNT", "90 um", interlayer_contact_angle=f"{theta} deg", contact_angle=f"{theta} deg")
-    sim = simulate(m, cycling_protocol(current="0.05 mA/cm2", step_time="1 h", cycles=1), points_per_half_cycle=10)
+    m = build_model("LNI-50CNT", 90e-6, interlayer_contact_angle=f"{theta} deg", contact_angle=f"{theta} deg")
+    sim = simulate(m, cycling_protocol(current=0.5, step_time=3600.0, cycles=1), points_per_half_cycle=10)
     entries = [(t, i) for t, k, i, _ in sim.events if k == "pore_entry"]
     if enters:
         assert entries and entries[0][0] <= 360.0 + 1e-9  # the first substep of the first plating half cycle
@@ -58,7 +58,7 @@ def _bench():
     root = Path(__file__).resolve().parents[2] / "benchmarks"
     sys.path.insert(0, str(root))
     try:
-        import interface_ccd_validation as b
+        import interface_ccd_validation as b  # type: ignore[import-not-found]
     finally:
         sys.path.remove(str(root))
     return b
