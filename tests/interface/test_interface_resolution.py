@@ -48,7 +48,7 @@ def test_short_time_is_step_size_independent():
     # nucleus density within one substep was seeded at once: the seeded band (75.8 um deep at 20 points, 86.2 um at 640)
     # and the short that follows depended on the step size (20 points failed a staircase step later than 40-240). Now
     # the first nucleus forms at the electrolyte face at every resolution and the short comes within the 3.5 mA/cm2
-    # plating half cycle (half cycle 12): 43740 s at 20 points, 43650 s at 40-320.
+    # plating half cycle (half cycle 12): 43740 s at 20 and 40 points, 43695 s at 80, 43673 s at 160.
     m = build_model("LNI-5CNT")
     p = staircase("fixed-time", start="0.5 mA/cm2", increment="0.5 mA/cm2", step_time="1 h", max_current="6 mA/cm2")
     coarse = simulate(m, p, points_per_half_cycle=20)

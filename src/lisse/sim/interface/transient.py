@@ -229,7 +229,7 @@ def simulate(model: InterfaceModel, protocol: Protocol, progress: Callable[[int,
         the substep, so the crossing time is exact for it), and the record gets a sample there; the Li seeded at that
         cell then relieves the overpotential of the others. With it the simulated failure of a 90 um LNI-5CNT
         staircase (0.5 mA/cm2 steps of 1 h) is the same at 10-320 points (first nucleus at the electrolyte face in the
-        3.5 mA/cm2 plating half cycle, short 43740 s at 20 points, 43650 s at 40-320); before, the cells crossing
+        3.5 mA/cm2 plating half cycle, short at 43740 s with 20 and 40 points, 43673 s with 160); before, the cells crossing
         within one substep were all seeded at once and the default 20 points failed a staircase step later than
         40-240. The simulated LNI-50CNT short (0.66 mA/cm2) is converged too; what the CCD detector reads from the
         record's sampling of the stripping contact-loss spike is not (see ``predict_ccd``).
