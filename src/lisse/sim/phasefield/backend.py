@@ -296,3 +296,11 @@ def masked_sum(bk: ArrayBackend, a: Any, mask: Any) -> Any:
     if bk.mutable:
         return a[mask].sum()
     return bk.xp.where(mask, a, 0.0).sum()
+
+
+def imul(bk: ArrayBackend, a: Any, b: Any) -> Any:
+    """``a *= b`` (in place when the backend allows it)."""
+    if bk.mutable:
+        a *= b
+        return a
+    return (a * b).astype(a.dtype)
