@@ -59,6 +59,10 @@ class ArrayBackend:
         Whether arrays can be updated in place (False for JAX).
     jit : callable
         ``jit(f)``: a compiled version of a pure function of arrays (identity for NumPy and CuPy).
+    scope_factory : callable, default contextlib.nullcontext
+        Returns the context manager of :meth:`scope`.
+    host_copy : callable, default numpy.asarray
+        Converts one of the backend's arrays to a NumPy array.
     """
 
     name: str
@@ -67,8 +71,8 @@ class ArrayBackend:
     idctn: Callable[[Any], Any]
     mutable: bool
     jit: Callable[[Callable], Callable]
-    _scope: Callable[[], Any] = contextlib.nullcontext
-    _to_host: Callable[[Any], np.ndarray] = np.asarray
+    scope_factory: Callable[[], Any] = contextlib.nullcontext
+    host_copy: Callable[[Any], np.ndarray] = np.asarray
 
     @property
     def is_numpy(self) -> bool:
@@ -83,7 +87,7 @@ class ArrayBackend:
         contextlib.AbstractContextManager
             Enter it around any computation on this backend's arrays.
         """
-        return self._scope()
+        return self.scope_factory()
 
     def asarray(self, a: Any, dtype: Any = None) -> Any:
         """``a`` as an array of this backend (a NumPy array is returned as it is by the NumPy backend).
@@ -91,14 +95,14 @@ class ArrayBackend:
         Parameters
         ----------
         a : array_like
-            Host data.
+            Host data [any unit].
         dtype : numpy.dtype, optional
             Element type; default ``a``'s.
 
         Returns
         -------
         array
-            The backend's array.
+            The backend's array [unit of a].
         """
         if self.is_numpy:
             return np.asarray(a, dtype=dtype)
@@ -111,16 +115,16 @@ class ArrayBackend:
         Parameters
         ----------
         a : array
-            The backend's array.
+            The backend's array [any unit].
 
         Returns
         -------
         numpy.ndarray
-            The values on the host.
+            The values on the host [unit of a].
         """
         if self.is_numpy:
             return np.asarray(a)
-        out = np.array(self._to_host(a))
+        out = np.array(self.host_copy(a))
         out.flags.writeable = False  # a host mirror: edit by assigning a new array, never in place
         return out
 
@@ -131,9 +135,9 @@ def _jax_scope() -> Any:
     ctx = getattr(jax, "enable_x64", None)
     if ctx is not None and callable(ctx):
         return ctx(True)
-    from jax.experimental import enable_x64  # JAX < 0.5
+    import importlib
 
-    return enable_x64()
+    return importlib.import_module("jax.experimental").enable_x64()  # JAX < 0.5
 
 
 def get_backend(name: str = "numpy") -> ArrayBackend:

@@ -309,6 +309,9 @@ class ElectrodepositionSolver:
     zeta = HostMirror()
     R = HostMirror()
     reaction_current = HostMirror()
+    _dev_zeta: Any  # their device arrays (set by HostMirror / set_device)
+    _dev_R: Any
+    _dev_reaction_current: Any
 
     def __init__(self, micro: Any, params: dict | None = None, *, current_density: float, interface_width: float | None = None,
                  electrolyte_blocks: bool = True, potential_every: int = 4, potential_tol: float | None = None, max_dzeta: float = 0.05,

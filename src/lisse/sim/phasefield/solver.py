@@ -293,6 +293,7 @@ class PhaseFieldSolver:
     """
 
     zeta = HostMirror()  # on the backend's arrays, read on the host as NumPy
+    _dev_zeta: Any  # its device array (set by HostMirror / set_device)
 
     def __init__(self, coeffs: PhaseFieldCoefficients, zeta: np.ndarray, phi_g: np.ndarray, dx: float, *,
                  dt: float | None = None, cfl: float = 0.5, stabilization: float | None = None,
