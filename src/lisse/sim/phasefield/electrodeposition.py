@@ -329,7 +329,8 @@ class ElectrodepositionSolver:
         self._bk = get_backend(backend)
         self.backend = backend
         self._dc = DeviceCache(self._bk)
-        self._update_fn: Callable[..., Any] | None = None
+        self._update_fn: Callable[..., Any] | None = None  # _spectral_update and _source, compiled on JAX
+        self._source_fn: Callable[..., Any] | None = None
         self.micro = micro
         self.dx = _pos("dx", micro.dx, "m")
         z0 = np.array(micro.li0, dtype=float)
@@ -733,18 +734,26 @@ class ElectrodepositionSolver:
         """R = −q V_m/F on the current ζ with the last solve's kinetics, scaled to Faraday's total exactly (on the backend)."""
         bk, dc = self._bk, self._dc
         with bk.scope():
-            a_li, a_nuc = self._sites(bk.xp, self._dev_zeta, dc.get("free", self._free), dc.get("near_ion", self._near_ion),
-                                      dc.get("surface", self._surface))
-            q = dc.get("ibv", self._ibv) * a_li + dc.get("ibv_nuc", self._ibv_nuc) * a_nuc
-            dv = self.dx ** q.ndim
-            total = -float(q.sum(dtype=float)) * dv
-            target = self.current_density * self._area_cells * self.dx ** (q.ndim - 1)
+            if self._source_fn is None:
+                self._source_fn = bk.jit(self._source)
+            rc, r, total = self._source_fn(self._dev_zeta, dc.get("ibv", self._ibv), dc.get("ibv_nuc", self._ibv_nuc),
+                                           dc.get("free", self._free), dc.get("near_ion", self._near_ion), dc.get("surface", self._surface))
+            total = float(total)
             if not total > 0:
                 raise ConvergenceError("electrodeposition: no reaction site carries the applied current")
-            self._lag_scale = target / total
-            rc = q * self._lag_scale
+            self._lag_scale = self.current_density * self._area_cells * self.dx ** (self.zeta0.ndim - 1) / total
             set_device(self, "reaction_current", rc)
-            set_device(self, "R", (-rc * (self.molar_volume / FARADAY)).astype(self.dtype))
+            set_device(self, "R", r)
+
+    def _source(self, z: Any, ibv: Any, ibv_nuc: Any, free: Any, near_ion: Any, surface: Any) -> tuple[Any, Any, Any]:
+        """Pure part of :meth:`_refresh_source` (compiled on JAX): (q scaled to the applied current [A m-3], R [1/s], total [A])."""
+        a_li, a_nuc = self._sites(self._bk.xp, z, free, near_ion, surface)
+        q = ibv * a_li + ibv_nuc * a_nuc
+        dv = self.dx ** q.ndim
+        total = -(q.sum(dtype=float)) * dv
+        target = self.current_density * self._area_cells * self.dx ** (q.ndim - 1)
+        rc = q * (target / total)
+        return rc, (-rc * (self.molar_volume / FARADAY)).astype(self.dtype), total
 
     def _potential_due(self) -> bool:
         """Whether the potentials are re-solved before this step (fixed or error-controlled schedule)."""
@@ -851,7 +860,8 @@ class ElectrodepositionSolver:
 
         A pure function of the backend's arrays (compiled once with ``jax.jit`` on JAX: Δt, b and the denominator are
         arguments, so a new Δt does not recompile). ``dt`` [s], ``b`` the profile mobility [m2/s], ``den`` the DCT
-        denominator 1 + Δt (L_σ k_ζ + b) K².
+        denominator 1 + Δt (L_σ k_ζ + b) K². Returns ζ after the update and its change summed over the grid (the
+        reservoir exchange before the island correction).
         """
         bk = self._bk
         rhs = z + dt * self._ac_terms(z)
@@ -859,7 +869,8 @@ class ElectrodepositionSolver:
             rhs = iadd(bk, rhs, dt * self._profile_term(z, b))
         zh = bk.dctn(rhs)
         zh = idiv(bk, zh, den)
-        return bk.idctn(zh).astype(self.dtype)
+        z_ac = bk.idctn(zh).astype(self.dtype)
+        return z_ac, (z_ac - z).sum(dtype=float)
 
     def _ac_terms(self, z: Any) -> Any:
         """Double well, solid exclusion, wetting source and stack pressure [1/s] on the backend's arrays (inside its scope)."""
@@ -897,8 +908,9 @@ class ElectrodepositionSolver:
     def _step(self, n: int, stop: float) -> None:
         bk = self._bk
         xp = bk.xp
-        cell = self.dx ** self.zeta.ndim
-        per_area = cell / (self._area_cells * self.dx ** (self.zeta.ndim - 1))
+        nd = self.zeta0.ndim  # (not self.zeta: on a device backend reading it copies ζ to the host)
+        cell = self.dx**nd
+        per_area = cell / (self._area_cells * self.dx ** (nd - 1))
         if self._update_fn is None:
             self._update_fn = bk.jit(self._spectral_update)
         update = self._update_fn
@@ -918,16 +930,17 @@ class ElectrodepositionSolver:
             if last:  # land on t_stop (after _set_dt, which may have lengthened the step)
                 dt = stop - self.t
                 den = 1.0 + dt * (self.c.L_sigma * self.c.k_zeta + self.profile_mobility) * self._dc.get("k2", self._k2)
-            z_ac = update(z, dt, self.profile_mobility, den)
-            change = z_ac - z
+            z_ac, dsum = update(z, dt, self.profile_mobility, den)
             if self._islands.any():
+                change = z_ac - z
                 isl = self._dc.get("islands", self._islands)
                 w = z_ac * (1.0 - z_ac) * isl
                 sw = float(w.sum())
                 if sw > 0:
                     z_ac = isub(bk, z_ac, (float(masked_sum(bk, change, isl)) / sw) * w)
                     change = z_ac - z
-            self.reservoir_inflow_m += float(change.sum(dtype=float)) * per_area
+                    dsum = change.sum(dtype=float)
+            self.reservoir_inflow_m += float(dsum) * per_area
             if self.current_density > 0:
                 if not solved:
                     self._refresh_source()
