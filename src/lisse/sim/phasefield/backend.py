@@ -5,10 +5,13 @@ One code path: the ζ update of :class:`lisse.sim.phasefield.electrodeposition.E
 ``jax.numpy`` or ``cupy``) and a type-II orthonormal DCT pair; :func:`get_backend` returns both. What runs on the
 backend's arrays: the semi-implicit spectral (DCT) step, the Allen–Cahn, pressure and profile terms, the reaction-site
 densities and the Faraday-scaled reaction source. What stays on the host (NumPy/SciPy): the sparse potential solve
-(Newton + SuperLU/AMG), the island labelling (``scipy.ndimage``) and the diagnostics. ζ is copied to the host once per
-potential solve (and when read); the kinetics of a solve (two fields) are copied to the device once per solve. At
-256² in float64 that is 0.5 MB each way per solve; against a solve of ~1 s and a device step of ~0.1-1 ms the transfer
-(~50 µs each way over PCIe at ~10 GB/s; a no-op for JAX on the CPU) is negligible.
+(Newton + SuperLU/AMG), the island labelling (``scipy.ndimage``) and the diagnostics. Why: the solve is a sparse
+direct factorisation (the coupled Jacobian's conductivity contrast, ~1e16, defeats the iterative solvers a GPU would
+run well), and it runs once per tens of steps. ζ is copied to the host once per potential solve (and when read); the
+kinetics of a solve (two fields) are copied to the device once per solve: at 256² in float64 0.5 MB down and 1 MB up.
+Measured with JAX on one CPU core (``benchmarks/phasefield_backend.py``, load ~8 on 2 cores): 0.03 ms down, 0.26 ms up
+per solve, against ~1 s for the solve itself and ~10-20 ms for one ζ step. Over PCIe (~10 GB/s) the same traffic is
+~0.15 ms (estimated; not measured on a GPU here): negligible either way.
 
 DCT conventions (checked in ``tests/phasefield/test_backend.py`` against :func:`scipy.fft.dctn`):
 ``scipy.fft.dctn(x, type=2, norm="ortho")`` and its inverse ``idctn(type=2)`` (= DCT-III, orthonormal); JAX's

@@ -78,6 +78,11 @@ conduction switch change their conductivity by ~1e9, one slow CG mode each), and
 converge on the electronic block (Li 1.1e7 S/m beside a 3e-3 S/m host and empty pores; 300 CG iterations at 128²
 without reaching 1e-8), so large 3D grids stay out of reach of this solver.
 
+Array backends. ``backend="jax"|"cupy"`` runs the ζ update of this section (the DCT step, the Allen–Cahn, pressure and
+profile terms, the site densities and the Faraday-scaled source) on JAX (compiled with ``jax.jit``) or CuPy arrays; the
+potential solve above stays on the host (SciPy sparse) and ζ crosses to it once per solve
+(:mod:`lisse.sim.phasefield.backend`: the design and the measured transfer cost). NumPy (default) runs the same code.
+
 Linear stability (validated in the tests): a flat Li front advancing at i into an ohmic ion conductor
 σ with linearised kinetics R_ct = 1/(∂i/∂η) is unstable to a mode cos(kx) at the rate
 ``ω = (V_m/zF) · i · K/(1 + σ K R_ct) − L_σ k_ζ k²`` with K = k tanh(k L) (L: front to the current-feeding
