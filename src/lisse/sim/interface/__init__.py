@@ -39,6 +39,7 @@ if TYPE_CHECKING:
         creep_strain_rate,
         critical_stripping_current,
         flaw_critical_pressure,
+        void_depth,
         void_face_wiring_current,
     )
     from lisse.sim.interface.predict import CCDPrediction, nucleation_onset, predict_ccd
@@ -68,6 +69,7 @@ __all__ = [
     "contact_loss_time",
     "contact_supply_limit",
     "advance_void_volume",
+    "void_depth",
     "void_face_wiring_current",
     "creep_strain_rate",
     "critical_stripping_current",
@@ -107,6 +109,7 @@ __getattr__, __dir__ = attach(
         "contact_loss_time": "model",
         "contact_supply_limit": "model",
         "advance_void_volume": "model",
+        "void_depth": "model",
         "void_face_wiring_current": "model",
         "creep_strain_rate": "model",
         "critical_stripping_current": "model",
