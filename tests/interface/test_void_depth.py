@@ -98,3 +98,36 @@ def test_creep_closure_with_depth_against_explicit_integration():
     for _ in range(40):
         _contact_step(e, 0.0, t_end / 40, m)
     assert e.contact(m) == pytest.approx(f, rel=1e-3)
+
+
+def _cap_volume_by_discs(a: float, psi: float, n: int = 20_000) -> float:
+    """Volume of a spherical cap of footprint radius a meeting the plane at the inner angle psi, by disc integration."""
+    import numpy as np
+
+    R = a / math.sin(psi)
+    z0 = R * math.cos(psi)  # the plane's height above the sphere centre (psi = 90 deg: through it)
+    z = np.linspace(z0, R, n + 1)
+    mid = 0.5 * (z[1:] + z[:-1])
+    return float(np.sum(math.pi * (R**2 - mid**2)) * (z[1] - z[0]))
+
+
+@pytest.mark.parametrize("theta", [30.0, 75.6, 90.0, 120.0, 139.0])
+def test_merge_depth_ratio_against_disc_integration(theta):
+    from lisse.sim.interface import void_merge_depth_ratio
+
+    L = 1.0
+    ref = _cap_volume_by_discs(L / 2, math.pi - math.radians(theta)) / L**2
+    assert void_merge_depth_ratio(theta) == pytest.approx(ref, rel=1e-6)
+
+
+def test_merge_depth_ratio_limits_and_order():
+    from lisse.errors import ParameterError
+    from lisse.sim.interface import void_merge_depth_ratio
+
+    assert void_merge_depth_ratio(90.0) == pytest.approx(math.pi / 12, rel=1e-12)  # hemispheres (written out above)
+    assert void_merge_depth_ratio(0.0) == math.inf and void_merge_depth_ratio(180.0) == 0.0
+    vals = [void_merge_depth_ratio(t) for t in (25.0, 75.6, 90.0, 139.0)]
+    assert vals == sorted(vals, reverse=True)  # a lithiophobic solid loses the contact at less stripped Li
+    for bad in (-1.0, 181.0, float("nan"), "90"):
+        with pytest.raises(ParameterError, match="theta_deg"):
+            void_merge_depth_ratio(bad)

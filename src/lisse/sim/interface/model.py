@@ -140,6 +140,7 @@ __all__ = [
     "contact_loss_time",
     "advance_void_volume",
     "void_depth",
+    "void_merge_depth_ratio",
     "void_face_wiring_current",
     "flaw_critical_pressure",
 ]
@@ -755,6 +756,55 @@ def _advance_void(delta: float, removal: float, dt: float, v_lim: float, lam: fl
         f = (f**n + n * (lam / h) * creep_rate * dt) ** (1.0 / n)
         delta = max(h * (1.0 - min(f, 1.0)), 0.0)
     return delta
+
+
+def void_merge_depth_ratio(theta_deg: float) -> float:
+    """Void volume per area at which spherical-cap voids on a square array of sites merge, per site period L [-].
+
+    A void in Li at the solid's surface is bounded by the Li surface (a spherical cap, surface energy dominated at the
+    micrometre scale; Lu et al. 2022 treat interfacial voids like bubbles nucleating and growing at a wall) and meets the
+    solid at the angle ``psi = pi - theta`` measured inside the void, ``theta`` being Li's Young contact angle on the solid.
+    Voids on sites of period L merge, and the contact between them is gone, when their footprint radius reaches L/2::
+
+        delta_merge / L = (pi/24) (2 + cos psi) (1 - cos psi)^2 / sin^3 psi
+
+    (cap of footprint radius a and sphere radius R = a / sin psi, volume (pi R^3/3)(2 + cos psi)(1 - cos psi)^2, per
+    site area L^2). Hemispheres (theta = 90 deg) give pi/12 = 0.262; a lithiophobic solid (theta = 139 deg, Ji2025's
+    air-exposed LLZTO) gives flat lens voids, 0.077, that take the contact at a quarter of that volume; a lithiophilic one
+    (75.6 deg, Ji2025's TfOH-LLZTO) 0.39 and nearly spherical voids (25 deg, clean LLZO) 6.9. This is the geometry of
+    equilibrium-shaped voids only; the site period L is not in lisse's sources, so the model's default void depth
+    (``void_depth_ratio`` = 1 at L = lambda) does not use it: pass ``void_depth_ratio=void_merge_depth_ratio(theta) x L/lambda``
+    to apply it.
+
+    Parameters
+    ----------
+    theta_deg : float
+        Young contact angle of Li on the solid [deg], in [0, 180].
+
+    Returns
+    -------
+    float
+        delta_merge / L [-]; ``math.inf`` at 0 deg (a sphere touching at a point never takes the contact), 0 at 180 deg.
+
+    Raises
+    ------
+    ParameterError
+        ``theta_deg`` outside [0, 180] or not a number.
+
+    References
+    ----------
+    Lu et al., Sci. Adv. 8, eadd0510 (2022), doi:10.1126/sciadv.add0510 (void nucleation and growth, bubble analogy).
+    Ji et al., Nat. Commun. 15, 9920 (2024), doi:10.1038/s41467-024-54234-w (contact angles).
+    """
+    if not (isinstance(theta_deg, (int, float)) and 0.0 <= theta_deg <= 180.0):
+        raise ParameterError(f"parameter 'theta_deg' must be a contact angle in [0, 180] deg; got {theta_deg!r}")
+    if theta_deg == 0.0:
+        return math.inf
+    if theta_deg == 180.0:
+        return 0.0
+    psi = math.pi - math.radians(theta_deg)
+    c = math.cos(psi)
+    return math.pi / 24.0 * (2.0 + c) * (1.0 - c) ** 2 / math.sin(psi) ** 3
 
 
 def void_depth(model: InterfaceModel) -> float:
