@@ -131,3 +131,25 @@ def test_merge_depth_ratio_limits_and_order():
     for bad in (-1.0, 181.0, float("nan"), "90"):
         with pytest.raises(ParameterError, match="theta_deg"):
             void_merge_depth_ratio(bad)
+
+
+@pytest.mark.parametrize("ratio", [1.0, 3.0])
+def test_bare_strip_then_plate_closes_only_by_resupply(ratio):
+    # symmetric cell, bare interface, creep negligible (s = 1e4): the counter electrode strips above j_csc for t, then
+    # plates for t. Closed forms written here: stripping d delta/dt = r - v + (v/h) delta from 0 gives
+    # delta1 = (r - v)(h/v)(exp(v t/h) - 1); plating on a bare interface adds no refill (nothing wires the void floor),
+    # so the voids close only by the resupply, f2 = f1 exp(v t/h), as at rest
+    m = _bare(void_creep_strengthening=1e4, void_depth_ratio=ratio)
+    h = ratio * m.void_size
+    v = 2 * math.pi / m.void_size * m.self_diffusivity * (VM / AVOGADRO) * 2e6 / (BOLTZMANN * m.temperature)
+    j = 1.5 * critical_stripping_current(m)
+    r = j * VM / FARADAY
+    t = 0.4 * h / (r - v)  # well before the contact would be gone
+    from lisse.sim.interface import cycling_protocol, simulate
+
+    sim = simulate(m, cycling_protocol(current=j, step_time=t, cycles=1))
+    st = sim.state
+    f1 = 1 - (r - v) * (h / v) * math.expm1(v * t / h) / h
+    assert 0.3 < f1 < 0.9
+    assert st.loc[st["half_cycle"] == 0, "contact_fraction_ce"].iloc[-1] == pytest.approx(f1, rel=1e-9)
+    assert st.loc[st["half_cycle"] == 1, "contact_fraction_ce"].iloc[-1] == pytest.approx(f1 * math.exp(v * t / h), rel=1e-9)
