@@ -135,8 +135,21 @@ def run_case(case: Any, reach: float = 0.0) -> dict[str, Any]:
         row["calibrated_on_this_row"] = "yes"
         row["note"] = "a parameter was calibrated on this row's number: it checks the calibration, not the model"
     ccd, failing = d.get("ccd_mA_cm2"), d.get("failing_current_density_mA_cm2")
+    if case.kind in ("ccd", "lower_bound") and failing is not None and ccd is not None and _foil_limited(pred, failing):
+        # the first failure is the Li foil running out (one half cycle strips more than the foil holds; the detectors
+        # see the voltage limit): the test cell's limit, not the interface's - the CCD is a lower bound, like a search limit
+        foil_um = pred.simulation.model.values["li_thickness"] * 1e6
+        foil_src = "assumed" if str(pred.simulation.model.sources.get("li_thickness", "")).startswith("assumed") else "given"
+        row["predicted_text"] = f">= {ccd:.3g} (Li foil exhausted at {failing:.3g})"
+        row["failure_mode"] = "li_depleted (no interface failure before the Li foil ran out)"
+        row["note"] = (row["note"] + "; " if row["note"] else "") + (
+            f"a lower bound: the {foil_um:.3g} um Li foil ({foil_src}) is "
+            f"stripped away in the {failing:.3g} mA/cm2 half cycle before the interface fails")
+        failing = None
     if case.kind in ("ccd", "lower_bound"):
-        if failing is None:
+        if failing is None and str(row["predicted_text"]).startswith(">="):
+            pass
+        elif failing is None:
             row["predicted_text"] = f">= {ccd:.3g}" if ccd is not None else "-"
         elif ccd is None:
             row["predicted_text"] = f"< {failing:.3g}"
@@ -170,6 +183,15 @@ def run_case(case: Any, reach: float = 0.0) -> dict[str, Any]:
         row["within_factor_2"] = "y" if ok else "n"
         row["predicted_mA_cm2"] = pub if ok else None
     return row
+
+
+def _foil_limited(pred: Any, failing_mA_cm2: float) -> bool:
+    """Whether the prediction's failing step is the simulated Li depletion (the foil, not the interface, failed)."""
+    sim = pred.simulation
+    if getattr(sim, "failure_mode", None) != "li_depleted":
+        return False
+    j = sim.failure_current_density_A_m2
+    return j is not None and abs(j / 10.0 - failing_mA_cm2) <= 1e-9 * failing_mA_cm2
 
 
 def _onset_row(row: dict[str, Any], case: Any, model: Any, t0: float) -> dict[str, Any]:

@@ -233,7 +233,9 @@ SOURCES: dict[str, str] = {
     "porosity": "assumed: 0.3 for a cold-pressed composite; pass the Archimedes porosity (lisse.analysis.density) when measured",
     "pore_radius": "assumed: 0.5 um, a fraction of the ~2 um LNI particle size",
     "interlayer_contact_angle": "assumed: 120 deg; Wang2024 call LNI lithiophobic but give no angle",
-    "nucleation_contact_angle": "assumed: equal to the interlayer's Li contact angle (120 deg) unless calibrated",
+    "nucleation_contact_angle": "assumed: 120 deg, the assumed angle of Li on LNI (Wang2024: lithiophobic; no angle given), for a new "
+    "nucleus inside the layer; the Cassie angle of an LNI-CNT face (materials library) sets its spreading and capillarity, not "
+    "nucleation (a nucleus on lithiated CNT would have no barrier, against Wang2024 Fig. 4e's finite onset: open)",
     "nucleation_prefactor": "assumed: site density (~1e22 1/m3) x attempt frequency (~1e13 1/s), as lisse.sim.interlayer",
     "nucleation_density": "assumed: one nucleus per um3 (nuclei a few um apart), as lisse.sim.interlayer's threshold over 1000 s",
 }
