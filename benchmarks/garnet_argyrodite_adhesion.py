@@ -118,7 +118,8 @@ def main() -> None:
               f"(own sigma_Li {row['li_surface_energy_J_m2']:.3f} J/m2), level {row['level']} ({row['calculator']}); "
               f"{n} atoms, area {row['interface_area_A2']:.1f} A2, strain {row['strain_percent']:.2f} % "
               f"(principal {', '.join(f'{x:.2f}' for x in row['principal_strains_percent'])} %), termination {term}, "
-              f"{layers} substrate planes, top plane {top_plane_of(out)}; wall {wall:.0f} s, CPU {cpu:.0f} s "
+              f"{layers} substrate planes, top plane {top_plane_of(out)}; relaxed gap {row['interface_gap_relaxed_A']:.2f} A "
+              f"(negative: Li went into the substrate), all relaxations converged: {row['all_relaxations_converged']}; wall {wall:.0f} s, CPU {cpu:.0f} s "
               f"(load {row['load_average'][0]:.1f}); ML error: {row['uncertainty'].get('statement')}", flush=True)
         print(f"[{key}] DFT (GPAW LCAO) estimate: {est_sp / 3600:.1f} h per single point, ~{row['dft_estimate']['screening_w_ad_h']:.0f} h "
               f"for a screening W_ad on this 2-core machine (extrapolated, not run)", flush=True)
