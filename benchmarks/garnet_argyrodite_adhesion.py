@@ -74,6 +74,7 @@ def main() -> None:
     ap.add_argument("--systems", default="LLZO,LPSC")
     ap.add_argument("--cache-dir", default=os.environ.get("LISSE_CACHE", os.path.expanduser("~/.cache/lisse")))
     ap.add_argument("--steps", type=int, default=150)
+    ap.add_argument("--termination", type=int, default=None, help="substrate termination index for every system (default: SYSTEMS)")
     ap.add_argument("--out", default=None)
     args = ap.parse_args()
 
@@ -85,6 +86,7 @@ def main() -> None:
     results = {}
     for key in args.systems.split(","):
         name, miller, layers, term, film_layers, gaps = SYSTEMS[key]
+        term = term if args.termination is None else args.termination
         s = sanity(name)
         print(f"[{key}] cell {s['formula']} ({s['n_atoms']} atoms, Z = {s['formula_units']}): density {s['density_g_cm3']:.3f} g/cm3 vs "
               f"{s['density_reference_g_cm3']:.3f} ({s['density_source']}); charge-neutral {s['oxidation_states']}; "

@@ -42,6 +42,7 @@ __all__ = [
     "level_of",
     "method_keys",
     "ROW_TOLERANCES_J_M2",
+    "ML_LEVEL",
 ]
 
 #: 1 eV/A^2 in J/m^2.
