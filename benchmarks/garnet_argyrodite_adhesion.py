@@ -29,8 +29,8 @@ Measured (2026-11-29, CHGNet 0.3.0, 2 cores shared with ~8 other jobs, load 7-12
   1.88 A (Li-O). Li6PS5Cl cell: passes the same checks (tests/atomistic/test_structures_library.py).
 * Li(100) 4x4 | LLZO(001) 1x1, 12 planes (stoichiometric, 4 f.u.), termination 2: O4 bottom, Li4O8 plane facing Li;
   176 atoms, 174.6 A2, Li strain -3.02 % (biaxial): W_ad = 0.345 J/m2, theta = 86 deg with CHGNet's own
-  sigma_Li = 0.325 J/m2; all relaxations converged (fmax 0.05 eV/A); 1172 s wall / ~370 s CPU from scratch
-  (459 s wall with the bulk cached). Level "ml-screening"; CHGNet's stated error: no DFT comparison for this interface,
+  sigma_Li = 0.325 J/m2; all relaxations converged (fmax 0.05 eV/A); 459 s wall / 157 s CPU with the bulk and Li
+  slabs cached (the whole workflow from scratch, termination 0 below: 1172 s wall / 210 s CPU). Level "ml-screening"; CHGNet's stated error: no DFT comparison for this interface,
   its largest known W_ad error is +0.49 J/m2 (Li|Li2CO3). Ji2025's computed ~25 deg means ~0.81 J/m2: CHGNet is
   0.47 J/m2 lower here (consistent with CHGNet's 0.13-0.27 J/m2 too-low Li surface energies; the terminations and cells
   of Ji2025 are not known to be the same).
