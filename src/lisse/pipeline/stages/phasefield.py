@@ -16,6 +16,7 @@ Study options (table ``[phasefield]``; the stage runs only when the table is pre
     current_density = "0.02 mA/cm2"                # optional override
     plated = "0.4 um"                              # optional override
     sweep = false                                  # also run the contact-angle sweep (about 10 s)
+    backend = "numpy"                              # array backend of the ζ update: numpy, jax or cupy (extra 'gpu')
 """
 
 from __future__ import annotations
@@ -41,6 +42,8 @@ SCHEMA = {
                                   limit_note="the lni presets' domain is ~19 um tall, the lithiophilic/lithiophobic one 1.28 um"),
     "sweep": OptionSpec.boolean("also run the contact-angle sweep (about 10 s)", False),
     "seed": OptionSpec.integer("random seed of the particle layer", None, 0, 2**32 - 1),
+    "backend": OptionSpec.text("array backend of the phase-field update (jax/cupy: optional extra 'gpu')", "numpy",
+                               choices=("numpy", "jax", "cupy")),
 }
 
 
@@ -97,7 +100,8 @@ def phasefield_stage(ctx: StageContext) -> StageResult:
     for name in presets:
         try:
             s = run_settings(name, grid, frames=n, contact_angle_deg=opts.get("contact_angle_deg"),
-                             current_density=opts.get("current_density"), plated_thickness=opts.get("plated"), seed=opts.get("seed"))
+                             current_density=opts.get("current_density"), plated_thickness=opts.get("plated"), seed=opts.get("seed"),
+                             backend=opts.get("backend"))
         except ParameterError as e:  # name the study table (the plated-thickness and other checks live in run_settings)
             raise ParameterError(f"[phasefield] {name}: {e}") from None
         run = setup_run(s)

@@ -2,7 +2,8 @@
 
 State of each of the two electrodes (0 = working, 1 = counter), advanced in substeps of each half cycle:
 
-* ``delta`` — void volume per area at the Li | solid contact; contact fraction ``f_c = 1 - delta/lambda``
+* ``delta`` — void volume per area at the Li | solid contact; contact fraction ``f_c = 1 - delta/h_v`` (void depth
+  ``h_v = void_depth_ratio x lambda``)
   (floored at ``min_contact``), evolved implicitly by the stripping / creep / self-diffusion balance of
   :mod:`lisse.sim.interface.model` (Kasemchainan2019, Krauskopf2019, LePage2019);
 * the Li metal inventory (thickness change) of the electrode, Faraday's law ``dL/dt = -j V_m / F`` split
@@ -140,7 +141,7 @@ class _Electrode:
 
     def contact(self, model: InterfaceModel) -> float:
         v = model.values
-        return max(1.0 - self.delta / v["void_size"], v["min_contact"])
+        return max(1.0 - self.delta / (v["void_depth_ratio"] * v["void_size"]), v["min_contact"])
 
     def face_wired(self, j_plate: float, j_wire: float) -> bool:
         """Whether the interlayer's faces inside the voids take plated Li at the plating current density ``j_plate`` [A/m2].
@@ -174,8 +175,9 @@ def _contact_step(e: _Electrode, strip_rate: float, dt: float, model: InterfaceM
     """
     v = model.values
     lam = v["void_size"]
+    h = v["void_depth_ratio"] * lam  # the void depth h_v (:func:`~lisse.sim.interface.model.void_depth`)
     diff, creep_rate, n = terms if terms is not None else _supply_terms(model)
-    e.delta = _advance_void(e.delta, strip_rate, dt, diff, lam, lam * (1.0 - v["min_contact"]), creep_rate, n, refill)
+    e.delta = _advance_void(e.delta, strip_rate, dt, diff, lam, h * (1.0 - v["min_contact"]), creep_rate, n, refill, h)
 
 
 def _carry_overflow(s: np.ndarray, cap: np.ndarray) -> np.ndarray:

@@ -78,6 +78,11 @@ conduction switch change their conductivity by ~1e9, one slow CG mode each), and
 converge on the electronic block (Li 1.1e7 S/m beside a 3e-3 S/m host and empty pores; 300 CG iterations at 128²
 without reaching 1e-8), so large 3D grids stay out of reach of this solver.
 
+Array backends. ``backend="jax"|"cupy"`` runs the ζ update of this section (the DCT step, the Allen–Cahn, pressure and
+profile terms, the site densities and the Faraday-scaled source) on JAX (compiled with ``jax.jit``) or CuPy arrays; the
+potential solve above stays on the host (SciPy sparse) and ζ crosses to it once per solve
+(:mod:`lisse.sim.phasefield.backend`: the design and the measured transfer cost). NumPy (default) runs the same code.
+
 Linear stability (validated in the tests): a flat Li front advancing at i into an ohmic ion conductor
 σ with linearised kinetics R_ct = 1/(∂i/∂η) is unstable to a mode cos(kx) at the rate
 ``ω = (V_m/zF) · i · K/(1 + σ K R_ct) − L_σ k_ζ k²`` with K = k tanh(k L) (L: front to the current-feeding
@@ -108,6 +113,7 @@ from lisse.constants import FARADAY
 from lisse.electrochem import butler_volmer, butler_volmer_slope
 from lisse.errors import ConvergenceError, ParameterError
 from lisse.params import ParamSpec, validate
+from lisse.sim.phasefield.backend import DeviceCache, HostMirror, get_backend, iadd, idiv, isub, masked_sum, set_device
 from lisse.sim.phasefield.solver import _dct_symbol, _face_stiffness, laplacian  # one home for both phase-field solvers
 from lisse.thermo.wetting import DEFAULT_LI_SURFACE_ENERGY, capillary_pressure
 from lisse.units import quantity_args
@@ -281,11 +287,18 @@ class ElectrodepositionSolver:
         falling back to the direct solve when CG stalls (strong reaction coupling once Li has nucleated)).
     dtype : {"float64", "float32"}, default "float64"
         Precision of the ζ update.
+    backend : {"numpy", "jax", "cupy"}, default "numpy"
+        Array backend of the ζ update, site densities and reaction source (:mod:`lisse.sim.phasefield.backend`; the
+        potential solve stays on the host). ``zeta``, ``R`` and ``reaction_current`` then read as read-only NumPy
+        copies; assign a new array to change them.
 
     Raises
     ------
     ParameterError
-        Inconsistent arrays, a grid beyond :data:`MAX_CELLS` (40³ in 3D), an axis other than 0, or a parameter out of range.
+        Inconsistent arrays, a grid beyond :data:`MAX_CELLS` (40³ in 3D), an axis other than 0, a parameter out of range,
+        or an unknown backend.
+    MissingDependencyError
+        ``backend`` is "jax" or "cupy" and that package is not installed (extra ``gpu``).
 
     References
     ----------
@@ -297,11 +310,18 @@ class ElectrodepositionSolver:
     """
 
     kind = "electrodeposition"
+    # fields on the backend's arrays, read on the host as NumPy (lisse.sim.phasefield.backend.HostMirror)
+    zeta = HostMirror()
+    R = HostMirror()
+    reaction_current = HostMirror()
+    _dev_zeta: Any  # their device arrays (set by HostMirror / set_device)
+    _dev_R: Any
+    _dev_reaction_current: Any
 
     def __init__(self, micro: Any, params: dict | None = None, *, current_density: float, interface_width: float | None = None,
                  electrolyte_blocks: bool = True, potential_every: int = 4, potential_tol: float | None = None, max_dzeta: float = 0.05,
                  cfl: float = 0.5, dt_max: float | None = None, newton_tol: float = 1e-6, linear_solver: str = "auto",
-                 dtype: str = "float64") -> None:
+                 dtype: str = "float64", backend: str = "numpy") -> None:
         from lisse.sim.phasefield.model import coefficients_from_physical
 
         register("Wang2024", "RubinsteinSternberg1992", "BrasselBretin2011", "SunBeckermann2007", "Newman2004")
@@ -311,6 +331,11 @@ class ElectrodepositionSolver:
             raise ParameterError(f"parameter 'linear_solver' must be auto, direct or amg; got {linear_solver!r}")
         if int(getattr(micro, "axis", 0)) != 0:
             raise ParameterError(f"the growth axis must be 0; got axis={micro.axis!r}")
+        self._bk = get_backend(backend)
+        self.backend = backend
+        self._dc = DeviceCache(self._bk)
+        self._update_fn: Callable[..., Any] | None = None  # _spectral_update and _source, compiled on JAX
+        self._source_fn: Callable[..., Any] | None = None
         self.micro = micro
         self.dx = _pos("dx", micro.dx, "m")
         z0 = np.array(micro.li0, dtype=float)
@@ -471,13 +496,17 @@ class ElectrodepositionSolver:
         tuple of numpy.ndarray
             a_Li (Li|ion-conductor contact) and a_nuc (free solid surface) [m-1].
         """
-        z = np.clip(self.zeta.astype(float), 0.0, 1.0)
+        return self._sites(np, self.zeta, self._free, self._near_ion, self._surface)
+
+    def _sites(self, xp: Any, zeta: Any, free: Any, near_ion: Any, surface: Any) -> tuple[Any, Any]:
+        """(a_Li, a_nuc) [1/m] on the arrays of namespace ``xp`` (NumPy on the host, or the ζ-update backend)."""
+        z = xp.clip(zeta.astype(float), 0.0, 1.0)
         # the room a cell has left for new Li, r = max(1 − φ_g − ζ, 0): plated Li fills the free (pore) volume of a
         # cell and no more (in free space r = 1 − ζ). Without it a wall cell kept plating after its pore volume was
         # full, and ~30 % of the deposit ended up inside the solid (the B exclusion relaxes far slower than plating)
-        room = np.clip(self._free - z, 0.0, 1.0)
-        a_li = (math.sqrt(2.0) / self.c.delta) * z * room * self._near_ion  # |∇ζ| of the equilibrium profile: ∫ a_li dn = 1
-        a_nuc = self._surface * room
+        room = xp.clip(free - z, 0.0, 1.0)
+        a_li = (math.sqrt(2.0) / self.c.delta) * z * room * near_ion  # |∇ζ| of the equilibrium profile: ∫ a_li dn = 1
+        a_nuc = surface * room
         return a_li, a_nuc
 
     # ------------------------------------------------------------------ potentials
@@ -602,7 +631,7 @@ class ElectrodepositionSolver:
         import scipy.sparse as sp
 
         if self.current_density <= 0:
-            self.R[...] = 0.0
+            self.R = np.zeros(self.zeta.shape, dtype=self.dtype)  # assigned, not in place: R may live on an array backend
             self._solve_step = self.step_count
             return
         q_lag = self._lagged_current() if self.potential_solves > 0 else None
@@ -707,17 +736,29 @@ class ElectrodepositionSolver:
         return q * (target / total) if total > 0 else q
 
     def _refresh_source(self) -> None:
-        """R = −q V_m/F on the current ζ with the last solve's kinetics, scaled to Faraday's total exactly."""
-        a_li, a_nuc = self.site_densities()
-        q = self._ibv * a_li + self._ibv_nuc * a_nuc
+        """R = −q V_m/F on the current ζ with the last solve's kinetics, scaled to Faraday's total exactly (on the backend)."""
+        bk, dc = self._bk, self._dc
+        with bk.scope():
+            if self._source_fn is None:
+                self._source_fn = bk.jit(self._source)
+            rc, r, total = self._source_fn(self._dev_zeta, dc.get("ibv", self._ibv), dc.get("ibv_nuc", self._ibv_nuc),
+                                           dc.get("free", self._free), dc.get("near_ion", self._near_ion), dc.get("surface", self._surface))
+            total = float(total)
+            if not total > 0:
+                raise ConvergenceError("electrodeposition: no reaction site carries the applied current")
+            self._lag_scale = self.current_density * self._area_cells * self.dx ** (self.zeta0.ndim - 1) / total
+            set_device(self, "reaction_current", rc)
+            set_device(self, "R", r)
+
+    def _source(self, z: Any, ibv: Any, ibv_nuc: Any, free: Any, near_ion: Any, surface: Any) -> tuple[Any, Any, Any]:
+        """Pure part of :meth:`_refresh_source` (compiled on JAX): (q scaled to the applied current [A m-3], R [1/s], total [A])."""
+        a_li, a_nuc = self._sites(self._bk.xp, z, free, near_ion, surface)
+        q = ibv * a_li + ibv_nuc * a_nuc
         dv = self.dx ** q.ndim
-        total = -float(q.sum(dtype=float)) * dv
+        total = -(q.sum(dtype=float)) * dv
         target = self.current_density * self._area_cells * self.dx ** (q.ndim - 1)
-        if not total > 0:
-            raise ConvergenceError("electrodeposition: no reaction site carries the applied current")
-        self._lag_scale = target / total
-        self.reaction_current = q * self._lag_scale
-        self.R = (-self.reaction_current * (self.molar_volume / FARADAY)).astype(self.dtype)
+        rc = q * (target / total)
+        return rc, (-rc * (self.molar_volume / FARADAY)).astype(self.dtype), total
 
     def _potential_due(self) -> bool:
         """Whether the potentials are re-solved before this step (fixed or error-controlled schedule)."""
@@ -747,8 +788,10 @@ class ElectrodepositionSolver:
         self._islands = binary_dilation(islands, iterations=it) & ~near_conn
 
     def _set_dt(self) -> None:
+        bk = self._bk
         dt = self._cfl / self._ac_rate
-        rmax = float(np.max(np.abs(self.R)))
+        with bk.scope():
+            rmax = float(bk.xp.max(bk.xp.abs(self._dev_R)))
         if rmax > 0:
             dt = min(dt, self.max_dzeta / rmax)
         if self._dt_max is not None:
@@ -760,19 +803,23 @@ class ElectrodepositionSolver:
         self._build_den()
 
     def _build_den(self) -> None:
-        self._den = (1.0 + self.dt * (self.c.L_sigma * self.c.k_zeta + self.profile_mobility) * self._k2).astype(self.dtype)
+        bk = self._bk
+        with bk.scope():
+            self._den = (1.0 + self.dt * (self.c.L_sigma * self.c.k_zeta + self.profile_mobility) * self._dc.get("k2", self._k2)).astype(self.dtype)
 
-    def _profile_term(self, z: np.ndarray) -> np.ndarray:
+    def _profile_term(self, z: Any, b: Any) -> Any:
         """Explicit part of b[∂_nn ζ − 2ζ(1−ζ)(1−2ζ)/δ²] − b∇²ζ (the b∇²ζ^{n+1} part is implicit) [1/s].
 
         Zero on the equilibrium profile ζ = ½[1 − tanh(n/(√2δ))] whatever the curvature (the counter-term of
         [SunBeckermann2007]): it keeps the diffuse front's shape while the reaction moves it, without moving it;
-        its net integral is removed so that it neither creates nor destroys Li.
+        its net integral is removed so that it neither creates nor destroys Li. ``z`` and the result are arrays of
+        the solver's backend (call inside its scope); ``b`` is the profile mobility [m2/s].
         """
-        b = self.profile_mobility
+        bk = self._bk
+        xp = bk.xp
         dx = self.dx
         nd = z.ndim
-        p = np.pad(z, 1, mode="edge")
+        p = xp.pad(z, 1, mode="edge")
         core = tuple([slice(1, -1)] * nd)
         grads, second = [], []
         for ax in range(nd):
@@ -798,25 +845,49 @@ class ElectrodepositionSolver:
                 dnn = dnn + 2.0 * grads[a] * grads[c] * hxy
         dnn = dnn / reg
         d2 = self.c.delta**2
-        free = 1.0 - self.phi_g  # only in free space: at a wall the profile is the wetting (B, k_Li) one
+        free = self._dc.get("free", self._free)  # only in free space: at a wall the profile is the wetting (B, k_Li) one
         out = b * free * (dnn - 2.0 * z * (1.0 - z) * (1.0 - 2.0 * z) / d2)
         # numerical shape fixer: made Li-neutral (its integral, including the implicit b∇² part whose integral is
         # zero under Neumann boundaries, is removed with the weight ζ(1−ζ)), so it moves no Li to or from the reservoir
-        w = np.clip(z, 0.0, 1.0)
+        w = xp.clip(z, 0.0, 1.0)
         w = w * (1.0 - w) * free
-        sw = float(w.sum())
-        if sw > 0:
-            out -= (float((out - b * lap).sum()) / sw) * w
+        if bk.mutable:
+            sw = float(w.sum())
+            if sw > 0:
+                out = isub(bk, out, (float((out - b * lap).sum()) / sw) * w)
+        else:  # traceable (jit): no host round trip
+            sw = w.sum()
+            out = out - xp.where(sw > 0, (out - b * lap).sum() / xp.where(sw > 0, sw, 1.0), 0.0) * w
         return out - b * lap
 
-    def _ac_terms(self, z: np.ndarray) -> np.ndarray:
+    def _spectral_update(self, z: Any, dt: Any, b: Any, den: Any) -> Any:
+        """The capillary/pressure/profile part of one step, solved in DCT space: ζ after the Allen–Cahn update.
+
+        A pure function of the backend's arrays (compiled once with ``jax.jit`` on JAX: Δt, b and the denominator are
+        arguments, so a new Δt does not recompile). ``dt`` [s], ``b`` the profile mobility [m2/s], ``den`` the DCT
+        denominator 1 + Δt (L_σ k_ζ + b) K². Returns ζ after the update and its change summed over the grid (the
+        reservoir exchange before the island correction).
+        """
+        bk = self._bk
+        rhs = z + dt * self._ac_terms(z)
+        if not bk.mutable or b > 0:  # traced b (jit): always computed (b = 0 adds exactly 0)
+            rhs = iadd(bk, rhs, dt * self._profile_term(z, b))
+        zh = bk.dctn(rhs)
+        zh = idiv(bk, zh, den)
+        z_ac = bk.idctn(zh).astype(self.dtype)
+        return z_ac, (z_ac - z).sum(dtype=float)
+
+    def _ac_terms(self, z: Any) -> Any:
+        """Double well, solid exclusion, wetting source and stack pressure [1/s] on the backend's arrays (inside its scope)."""
+        bk = self._bk
+        dc = self._dc
         c = self.c
         q = z * (1.0 - z)
         out = (-2.0 * c.A * c.L_sigma) * q * (1.0 - 2.0 * z)
-        out -= self._LsB * z
-        out += self._wet
+        out = isub(bk, out, dc.get("LsB", self._LsB) * z)
+        out = iadd(bk, out, dc.get("wet", self._wet))
         if self.pressure > 0:
-            out += (30.0 * c.L_sigma * self.pressure) * q * q * (1.0 - self.phi_g)
+            out = iadd(bk, out, (30.0 * c.L_sigma * self.pressure) * q * q * dc.get("free", self._free))
         return out
 
     def step(self, n: int = 1, *, t_stop: float | None = None) -> None:
@@ -835,12 +906,20 @@ class ElectrodepositionSolver:
         ConvergenceError
             A potential solve fails or ζ stops being finite.
         """
-        from scipy.fft import dctn, idctn
+        bk = self._bk
+        with bk.scope():
+            self._step(int(n), math.inf if t_stop is None else float(t_stop))
 
-        cell = self.dx ** self.zeta.ndim
-        per_area = cell / (self._area_cells * self.dx ** (self.zeta.ndim - 1))
-        stop = math.inf if t_stop is None else float(t_stop)
-        for _ in range(int(n)):
+    def _step(self, n: int, stop: float) -> None:
+        bk = self._bk
+        xp = bk.xp
+        nd = self.zeta0.ndim  # (not self.zeta: on a device backend reading it copies ζ to the host)
+        cell = self.dx**nd
+        per_area = cell / (self._area_cells * self.dx ** (nd - 1))
+        if self._update_fn is None:
+            self._update_fn = bk.jit(self._spectral_update)
+        update = self._update_fn
+        for _ in range(n):
             if self.t >= stop * (1 - 1e-12):
                 break
             solved = self.step_count > 0 and self._potential_due()
@@ -849,34 +928,31 @@ class ElectrodepositionSolver:
                     self.update_potential()
                 self._update_islands()
                 self._set_dt()
-            z = self.zeta
+            z = self._dev_zeta
             dt = self.dt
             den = self._den
             last = self.t + dt >= stop
             if last:  # land on t_stop (after _set_dt, which may have lengthened the step)
                 dt = stop - self.t
-                den = 1.0 + dt * (self.c.L_sigma * self.c.k_zeta + self.profile_mobility) * self._k2
-            rhs = z + dt * self._ac_terms(z)
-            if self.profile_mobility > 0:
-                rhs += dt * self._profile_term(z)
-            zh = dctn(rhs, type=2, norm="ortho", overwrite_x=True)
-            zh /= den
-            z_ac = idctn(zh, type=2, norm="ortho", overwrite_x=True).astype(self.dtype)
-            change = z_ac - z
+                den = 1.0 + dt * (self.c.L_sigma * self.c.k_zeta + self.profile_mobility) * self._dc.get("k2", self._k2)
+            z_ac, dsum = update(z, dt, self.profile_mobility, den)
             if self._islands.any():
-                w = z_ac * (1.0 - z_ac) * self._islands
+                change = z_ac - z
+                isl = self._dc.get("islands", self._islands)
+                w = z_ac * (1.0 - z_ac) * isl
                 sw = float(w.sum())
                 if sw > 0:
-                    z_ac -= (float(change[self._islands].sum()) / sw) * w
+                    z_ac = isub(bk, z_ac, (float(masked_sum(bk, change, isl)) / sw) * w)
                     change = z_ac - z
-            self.reservoir_inflow_m += float(change.sum(dtype=float)) * per_area
+                    dsum = change.sum(dtype=float)
+            self.reservoir_inflow_m += float(dsum) * per_area
             if self.current_density > 0:
                 if not solved:
                     self._refresh_source()
-                z_ac += dt * self.R
-            if not np.all(np.isfinite(z_ac)):
+                z_ac = iadd(bk, z_ac, dt * self._dev_R)
+            if not bool(xp.all(xp.isfinite(z_ac))):
                 raise ConvergenceError(f"electrodeposition step at t={self.t:.4g} s produced non-finite values")
-            self.zeta = z_ac
+            set_device(self, "zeta", z_ac)
             self.t = stop if last else self.t + dt
             self.charge_passed += self.current_density * dt
             self.step_count += 1
