@@ -42,6 +42,7 @@ __all__ = [
     "level_of",
     "method_keys",
     "ROW_TOLERANCES_J_M2",
+    "ML_LEVEL",
 ]
 
 #: 1 eV/A^2 in J/m^2.
@@ -168,7 +169,8 @@ def method_keys(ctx: WorkflowContext, rows: list[dict] | None = None, note: str 
     Returns
     -------
     dict
-        ``calculator`` (label), ``level`` (None for ML), ``convergence``, ``convergence_note``, ``prerelax``,
+        ``calculator`` (label), ``level`` (the DFT level; ``"ml-screening"`` for an ML calculator, whose stated error
+        against DFT is the output's ``uncertainty``), ``convergence``, ``convergence_note``, ``prerelax``,
         ``spin_polarised`` (DFT: the one spin choice of every structure of the formula; None for ML).
     """
     pre = None
@@ -177,7 +179,8 @@ def method_keys(ctx: WorkflowContext, rows: list[dict] | None = None, note: str 
         pre = {"calculator": ctx.prerelax.label(), "ml_steps": sum(j.n_steps for j in ctx.prerelax_jobs), "dft_steps_after_prerelax": dft_steps,
                "n_relaxations": sum(1 for j in ctx.jobs if j.prerelax is not None)}
     spin = ctx.calculator.info.settings.get("spin") if ctx.calculator.info.kind == "dft" else None
-    return {"calculator": ctx.calculator.label(), "level": level_of(ctx), "convergence": list(rows or []),
+    level = level_of(ctx) if ctx.calculator.info.kind == "dft" else ML_LEVEL
+    return {"calculator": ctx.calculator.label(), "level": level, "convergence": list(rows or []),
             "convergence_note": note or "", "prerelax": pre, "spin_polarised": spin}
 
 
@@ -186,6 +189,9 @@ def _row(quantity: str, parameter: str, value: Any, result: float, change: float
     conv = None if change is None or tolerance is None else bool(abs(change) <= tolerance)
     return {"quantity": quantity, "parameter": parameter, "value": value, "result": result, "change": change, "tolerance": tolerance, "converged": conv}
 
+
+#: The ``level`` of a result from an ML calculator: screening grade, with the stated error of the accuracy table.
+ML_LEVEL = "ml-screening"
 
 #: Tolerances of the convergence rows the workflows compute themselves, per level (J/m2); ML: the screening ones.
 ROW_TOLERANCES_J_M2 = {"test": 0.05, "screening": 0.02, "publication": 0.005}
