@@ -34,6 +34,7 @@ __all__ = [
     "relax_bulk",
     "surface_energy_workflow",
     "adhesion_workflow",
+    "adhesion_problems",
     "interface_energy_workflow",
     "segregation_workflow",
     "adsorption_workflow",
@@ -752,6 +753,8 @@ def adhesion_workflow(
     z = rb.atoms.positions[:, 2]
     gap_final = float(z[n_sub:].min() - z[:n_sub].max())
     spread = float(np.ptp([x["adhesion_J_m2"] for x in good])) if len(good) > 1 else 0.0
+    all_converged = bool(r_fil.converged and r_sub.converged and rb.converged)
+    problems = adhesion_problems(gap_final, all_converged)
     out: dict[str, Any] = {
         "film": "Li",
         "substrate": substrate,
@@ -771,6 +774,8 @@ def adhesion_workflow(
         "film_matrix": [list(r) for r in m.film_matrix],
         "substrate_matrix": [list(r) for r in m.substrate_matrix],
         "interface_gap_relaxed_A": gap_final,
+        "work_of_adhesion_valid": not problems,
+        "warnings": problems,
         "start_to_start_spread_J_m2": spread,
         "starts": [{k: v for k, v in x.items() if k != "_r"} for x in relaxed],
         "rigid_scan": scan,
@@ -780,7 +785,7 @@ def adhesion_workflow(
             "vacuum_A": vacuum,
             "vacuum_vs_cutoff_A": [vacuum_thickness(rb.atoms), cut],
             "fmax_target_eV_A": fmax,
-            "all_relaxations_converged": bool(r_fil.converged and r_sub.converged and rb.converged),
+            "all_relaxations_converged": all_converged,
             "film_layers": film_layers,
             "substrate_layers": substrate_layers,
         },
@@ -816,6 +821,36 @@ def adhesion_workflow(
          "film_supercell": None if forced is None else list(forced[0]), "substrate_supercell": None if forced is None else list(forced[1])},
     )
     return out
+
+
+def adhesion_problems(gap_relaxed_A: float, relaxations_converged: bool) -> list[str]:
+    """Why a computed W_ad is not a work of adhesion (empty when it is).
+
+    ``W_ad = (E_Li + E_X - E_Li|X)/A`` is the reversible work to separate two intact slabs. It is something else
+    when (a) the Li film has moved into the substrate during the relaxation (the lowest Li atom below the substrate's
+    outermost atom: a negative relaxed gap) — then the energy gained is a reaction/intermixing energy per area, e.g. Li
+    reducing Li6PS5Cl — or (b) a relaxation stopped before its force target, so the energies are not of minima (an
+    unconverged slab can even give W_ad < 0).
+
+    Parameters
+    ----------
+    gap_relaxed_A : float
+        Lowest film atom minus highest substrate atom after relaxation [Å].
+    relaxations_converged : bool
+        Whether the film, substrate and interface relaxations all reached their force target.
+
+    Returns
+    -------
+    list of str
+        One sentence per problem; empty when the number is a work of adhesion.
+    """
+    problems = []
+    if gap_relaxed_A < 0.0:
+        problems.append(f"Li moved into the substrate (relaxed gap {gap_relaxed_A:.2f} A < 0): the energy is an intermixing/reaction "
+                        "energy per area, not a work of adhesion (check 'lisse stability Li X')")
+    if not relaxations_converged:
+        problems.append("a relaxation did not reach its force target (raise --steps): the energies are not of minima")
+    return problems
 
 
 def _check_supercells(film_supercell, substrate_supercell) -> tuple[tuple[int, int], tuple[int, int]] | None:
