@@ -371,7 +371,9 @@ def test_mixed_layer_plates_within_the_newman_tobias_zone_of_the_steady_1d_model
     band = m["electrolyte_band_m"]
     top_ref = float(np.trapezoid(np.where(x >= thick - band, q, 0.0), x)) / ref.current
     centroid_ref = float(np.trapezoid(q * x, x)) / ref.current  # the anode share plates at x = 0
-    assert 0.02 < top_ref < 0.2 and 1e-6 < centroid_ref < 0.3 * thick  # the reference itself: Newman–Tobias confinement
+    # the reference itself: Newman–Tobias confinement to the anode side (its centroid 0.32 of the layer at the preset's
+    # i0 = 0.1 mA/cm2; the zone length scales as 1/sqrt(i0): 0.3 bounded it at the earlier 1 mA/cm2)
+    assert 0.02 < top_ref < 0.2 and 1e-6 < centroid_ref < 0.4 * thick
     # plated Li takes room (the phase field fills only the free volume of a cell): accumulate the reference's
     # distribution over the run (L_F of dense Li, the anode share at x = 0), each depth holding at most its pore volume
     # ε dx, the overflow carried on toward the electrolyte; the deposit of the phase field, whose nucleation barrier can
