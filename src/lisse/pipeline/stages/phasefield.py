@@ -25,6 +25,8 @@ Study options (table ``[phasefield]``; the stage runs only when the table is pre
 
 from __future__ import annotations
 
+from typing import Any
+
 from lisse.params import OptionSpec
 from lisse.pipeline.registry import StageContext, StageResult, stage
 from lisse.report.html import Markup
@@ -81,7 +83,10 @@ def _ordering(per_seed: dict) -> tuple[dict, list, list, list]:
 
     import numpy as np
 
-    claims, crow, srow, undecided = {}, [], [], []
+    claims: dict[str, bool] = {}
+    crow: list[dict[str, Any]] = []
+    srow: list[dict[str, Any]] = []
+    undecided: list[str] = []
     seeds = sorted(per_seed)
     for claim, (col, who, sense) in _CLAIMS.items():
         per = []
@@ -101,7 +106,7 @@ def _ordering(per_seed: dict) -> tuple[dict, list, list, list]:
         claims[claim] = holds
         if not decided:
             undecided.append(claim)
-        row = {"claim [Wang2024]": claim, "metric": col}
+        row: dict[str, Any] = {"claim [Wang2024]": claim, "metric": col}
         for p, label in zip(_LNI, ("ionic LNI-0.5CNT", "mixed LNI-5CNT", "electronic LNI-50CNT")):
             v = np.array([float(per_seed[sd][p][col]) for sd in seeds])
             row[label] = float(v.mean())
