@@ -133,3 +133,23 @@ def test_holds_verdict_between_steps_is_unknown():
 
     assert _holds(1.0, 1.1, 1.05) is None and _holds(1.0, 1.1, 0.5) is True and _holds(1.0, 1.1, 2.0) is False
     assert _holds(None, 0.1, 0.05) is None and _holds(5.0, None, 6.0) is None
+
+
+def test_each_cell_is_simulated_with_its_own_li_foil_and_an_anode_free_cell_says_it_is_not(stage, tmp_path, monkeypatch):
+    import lisse.sim.interface as iface
+
+    seen = []
+    real = iface.build_model
+
+    def spy(**kw):
+        seen.append(kw)
+        return real(**kw)
+
+    monkeypatch.setattr(iface, "build_model", spy)
+    text = STUDY.replace('li_thickness = "20 um"', 'li_thickness = "35 um"', 1).replace('li_thickness = "20 um"', 'li_thickness = "0 um"', 1)
+    r = _run(stage, text + "\n[simulate]\n", tmp_path)
+    assert seen[0]["li_thickness"] == pytest.approx(35e-6, rel=1e-12, abs=0)  # cell A's foil, SI
+    assert "li_thickness" not in seen[1]  # cell B is anode-free: no foil to strip, the simulator's default stays
+    a, b = r.summary["cells"]["A"], r.summary["cells"]["B"]
+    assert a["li_thickness_um"] == pytest.approx(35.0, rel=1e-12) and a["li_thickness_source"] == "cell"
+    assert b["li_thickness_um"] == pytest.approx(50.0, rel=1e-12) and "default" in b["li_thickness_source"]

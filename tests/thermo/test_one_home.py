@@ -119,3 +119,17 @@ def test_phasefield_run_settings_validates_in_the_library():
                     ({"contact_angle_deg": 90.0, "work_of_adhesion": 0.1}, "not both")]:
         with pytest.raises(ParameterError, match=msg):
             run_settings("lithiophilic", None, **kw)
+
+
+def test_li_thickness_per_charge_has_one_home_used_by_cell_design_interlayer_and_interface():
+    # independent number: V_m/F with IUPAC 2021 M(Li) = 6.94 g/mol and CRC2016 rho = 0.534 g/cm3
+    from lisse.cell.design import li_areal_capacity, li_thickness_for_capacity
+    from lisse.sim.interlayer.model import growth_length
+    from lisse.thermo import li_thickness_per_charge
+
+    want = 6.94e-3 / 534.0 / FARADAY  # m per C/m2
+    assert li_thickness_per_charge() == pytest.approx(want, rel=1e-13, abs=0)
+    # 1 mAh/cm2 = 3.6e4 C/m2 -> 4.853 um of dense Li, in the cell design both ways
+    assert li_thickness_for_capacity(3.6e4) == pytest.approx(3.6e4 * want, rel=1e-13, abs=0)
+    assert li_areal_capacity(3.6e4 * want) == pytest.approx(3.6e4, rel=1e-13, abs=0)
+    assert growth_length(3.6e4, 0.5) == pytest.approx(3.6e4 * want / 0.5, rel=1e-13, abs=0)

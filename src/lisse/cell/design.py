@@ -38,6 +38,7 @@ from lisse.citations import register
 from lisse.errors import LisseError, ParameterError
 from lisse.materials import Material, get_material
 from lisse.params import ParamSpec, validate
+from lisse.thermo.nucleation import li_thickness_per_charge
 from lisse.units import from_si, quantity_args
 
 __all__ = [
@@ -90,8 +91,7 @@ def li_areal_capacity(thickness: float) -> float:
     .. [2] Su et al., "A scalable Li-Al-Cl stratified structure for stable all-solid-state lithium metal batteries",
        Nature Communications 15 (2024), doi:10.1038/s41467-024-48585-7 (``Su2024``).
     """
-    li = _li()
-    return li.si("density") * li.si("specific_capacity") * thickness
+    return thickness / li_thickness_per_charge()
 
 
 @quantity_args(areal_capacity="mAh/cm2")
@@ -115,8 +115,7 @@ def li_thickness_for_capacity(areal_capacity: float) -> float:
     .. [2] Su et al., "A scalable Li-Al-Cl stratified structure for stable all-solid-state lithium metal batteries",
        Nature Communications 15 (2024), doi:10.1038/s41467-024-48585-7 (``Su2024``).
     """
-    li = _li()
-    return areal_capacity / (li.si("density") * li.si("specific_capacity"))
+    return areal_capacity * li_thickness_per_charge()
 
 
 @dataclass(frozen=True)

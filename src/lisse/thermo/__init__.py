@@ -9,6 +9,7 @@ from lisse.thermo.nucleation import (
     heterogeneous_factor,
     homogeneous_barrier,
     li_molar_volume,
+    li_thickness_per_charge,
     nucleation_barrier,
     nucleation_rate,
 )
@@ -44,6 +45,7 @@ __all__ = [
     "surface_energy_fit",
     "DEFAULT_LI_SURFACE_ENERGY",
     "li_molar_volume",
+    "li_thickness_per_charge",
     "barrier_coefficient",
     "WettingResult",
     "capillary_pressure",

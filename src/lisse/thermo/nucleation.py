@@ -47,6 +47,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "li_molar_volume",
+    "li_thickness_per_charge",
     "heterogeneous_factor",
     "critical_radius",
     "homogeneous_barrier",
@@ -71,6 +72,20 @@ def li_molar_volume() -> float:
     from lisse.materials import get_material
 
     return get_material("Li").si("molar_volume")
+
+
+def li_thickness_per_charge() -> float:
+    """Dense-Li thickness per areal charge [m per C/m2]: ``V_m / F`` (1 mAh/cm2 = 3.6e4 C/m2 -> 4.85 um).
+
+    The one home of the conversion between plated/stripped charge and Li thickness (Faraday's law with the molar
+    volume of :func:`li_molar_volume`); the cell design, the interlayer model and the interface simulator all use it.
+
+    Returns
+    -------
+    float
+        V_m/F [m3 C-1, i.e. m per C m-2].
+    """
+    return li_molar_volume() / FARADAY
 
 
 def __getattr__(name: str) -> float:

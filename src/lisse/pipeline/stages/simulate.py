@@ -3,7 +3,8 @@
 Runs when a cell of the study has an interlayer, or when the study has a ``[simulate]`` table (then every
 cell is simulated, a cell without an interlayer as the bare interface). Each cell gets one CCD staircase
 through the transient simulator (:func:`lisse.sim.interface.predict_ccd`) at **the cell's own capacity and
-current**: the capacity per half cycle is the cell's positive areal capacity (what one charge plates), the
+current**, with the cell's own Li foil thickness (an anode-free cell keeps the simulator's default foil, said in the
+output): the capacity per half cycle is the cell's positive areal capacity (what one charge plates), the
 operating current is ``current_density`` or ``c_rate`` x that capacity; a ``fixed-capacity`` staircase
 steps the current at that capacity per half cycle, a ``fixed-time`` one at capacity / current per half cycle
 (Wang2024's convention: 1 h at 1 mA/cm2 is 1 mAh/cm2). The report shows the predicted CCD beside the
@@ -188,6 +189,8 @@ def simulate_stage(ctx: StageContext) -> StageResult:
         for key in ("pressure", "temperature"):
             if key in opts:
                 kw[key] = opts[key]
+        if d.li_thickness > 0:  # the cell's own Li foil (stripping it all is a failure); anode-free: the simulator's default
+            kw["li_thickness"] = d.li_thickness
         q = opts.get("capacity", d.cathode_capacity)  # C/m2 per half cycle
         i_op = opts["current_density"] if "current_density" in opts else d.current_density(opts["c_rate"])
         step = {"step_capacity": q} if opts["protocol"] == "fixed-capacity" else {"step_time": q / i_op}
@@ -203,6 +206,8 @@ def simulate_stage(ctx: StageContext) -> StageResult:
         entry = {**p, "interlayer": kw["interlayer"] or "none", "electrolyte": kw.get("electrolyte"),
                  "interlayer_thickness_um": round(kw["interlayer_thickness"] * 1e6, 9) if "interlayer_thickness" in kw else None,
                  "surface": kw.get("surface"),
+                 "li_thickness_um": round((kw.get("li_thickness") or model.values["li_thickness"]) * 1e6, 9),
+                 "li_thickness_source": "cell" if "li_thickness" in kw else "simulator default (anode-free cell: no foil to simulate)",
                  "capacity_per_half_cycle_mAh_cm2": q / 3.6e4, "operating_current_density_mA_cm2": i_op / 10,
                  "step_time_h": step["step_time"] / 3600 if "step_time" in step else None,
                  "holds_operating_current": _holds(ccd, p.get("failing_current_density_mA_cm2"), i_op / 10),

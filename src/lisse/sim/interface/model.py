@@ -117,7 +117,7 @@ from lisse.constants import AVOGADRO, BOLTZMANN, FARADAY, GAS_CONSTANT, ROOM_TEM
 from lisse.errors import ParameterError
 from lisse.materials import get_material
 from lisse.params import ParamSpec, unknown_key_error, validate
-from lisse.thermo.nucleation import li_molar_volume
+from lisse.thermo.nucleation import li_molar_volume, li_thickness_per_charge
 from lisse.thermo.wetting import DEFAULT_LI_SURFACE_ENERGY
 from lisse.units import quantity_args
 
@@ -695,7 +695,7 @@ def critical_stripping_current(model: InterfaceModel) -> float:
     Krauskopf et al., ACS Appl. Mater. Interfaces 11, 14463 (2019), doi:10.1021/acsami.9b02537.
     """
     register("Kasemchainan2019")
-    return FARADAY * contact_supply_limit(model) / li_molar_volume()
+    return contact_supply_limit(model) / li_thickness_per_charge()
 
 
 def supply_velocity(contact_fraction: float, model: InterfaceModel) -> float:
@@ -797,7 +797,7 @@ def advance_void_volume(delta: float, stripping_current: float, dt: float, model
             raise ParameterError(f"parameter '{name}' must be >= 0; got {val!r}")
     lam = model.values["void_size"]
     diff, creep_rate, n = _supply_terms(model)
-    vm_f = li_molar_volume() / FARADAY
+    vm_f = li_thickness_per_charge()
     return _advance_void(delta, stripping_current * vm_f, dt, diff, lam, lam * (1.0 - model.values["min_contact"]), creep_rate, n,
                          refill_current * vm_f)
 
@@ -834,7 +834,7 @@ def contact_loss_time(current_density: float, model: InterfaceModel, contact: fl
     if not 0.0 < contact < 1.0:
         raise ParameterError(f"parameter 'contact' must be a contact fraction in (0, 1); got {contact!r}")
     lam = model.values["void_size"]
-    r = current_density * li_molar_volume() / FARADAY
+    r = current_density * li_thickness_per_charge()
     v_lim = contact_supply_limit(model)
     if r <= v_lim:
         return math.inf

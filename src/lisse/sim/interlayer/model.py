@@ -58,7 +58,12 @@ from lisse.electrochem import (
 from lisse.errors import ParameterError
 from lisse.materials import get_material
 from lisse.params import ParamSpec, unknown_key_error, validate
-from lisse.thermo.nucleation import critical_overpotential, heterogeneous_factor, li_molar_volume, nucleation_rate
+from lisse.thermo.nucleation import (
+    critical_overpotential,
+    heterogeneous_factor,
+    li_thickness_per_charge,
+    nucleation_rate,
+)
 from lisse.thermo.wetting import DEFAULT_LI_SURFACE_ENERGY
 
 if TYPE_CHECKING:  # numpy is imported inside the functions: the CLI imports this module to build its parser
@@ -82,10 +87,6 @@ __all__ = [
 
 add(Citation("Newman1962", "Newman and Tobias", "Theoretical analysis of current distribution in porous electrodes", "J. Electrochem. Soc. 109, 1183", 1962, "10.1149/1.2425269"))
 
-
-def li_thickness_per_charge() -> float:
-    """Dense-Li thickness per areal capacity [m per C/m2]: V_m / F (1 mAh/cm2 = 3.6e4 C/m2 -> 4.85 um)."""
-    return li_molar_volume() / FARADAY
 
 #: Parameter schema: name -> (display unit, meaning, range). Python numbers are SI; text without a unit
 #: (CLI, study files) is in the display unit.
