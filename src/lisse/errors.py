@@ -199,6 +199,8 @@ OPTIONAL_PACKAGES: dict[str, str] = {
     "dask": "distributed",
     "distributed": "distributed",
     "openpyxl": "test",
+    "jax": "gpu",
+    "cupy": "gpu",
 }
 
 

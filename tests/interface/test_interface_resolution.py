@@ -44,17 +44,39 @@ def test_overflow_carry_conserves_li_and_fills_in_order():
 def test_short_time_is_step_size_independent():
     # second method as reference: the same staircase at finer time steps. Before events were judged at the substep's
     # start contact and pore overflow was carried on, 30 vs 120 points gave shorts in different half cycles 7260 s
-    # (12 %) apart. Since plating refills the voids at the wired LNI-5CNT face (i11-contact2), this cell fails by Li
-    # nucleated ~10-15 um below the electrolyte face growing to it within the 3.5 mA/cm2 plating half cycle (half cycle
-    # 12): 46530, 46140, 45750, 45045 s at 40, 60, 120, 240 points. The short comes 2/3 into that half cycle, so the
-    # default 20 points (nucleation one 180 s substep later) tips it into the next step (half cycle 14, 53640 s): the
-    # default is within one staircase step of the converged answer, and 60 points match 120 to 1 %.
+    # (12 %) apart. Until nucleation ended a substep at its first crossing (i11-layer), every cell that crossed the
+    # nucleus density within one substep was seeded at once: the seeded band (75.8 um deep at 20 points, 86.2 um at 640)
+    # and the short that follows depended on the step size (20 points failed a staircase step later than 40-240). Now
+    # the first nucleus forms at the electrolyte face at every resolution and the short comes within the 3.5 mA/cm2
+    # plating half cycle (half cycle 12): 43740 s at 20 and 40 points, 43695 s at 80, 43673 s at 160.
     m = build_model("LNI-5CNT")
     p = staircase("fixed-time", start="0.5 mA/cm2", increment="0.5 mA/cm2", step_time="1 h", max_current="6 mA/cm2")
     coarse = simulate(m, p, points_per_half_cycle=20)
-    mid = simulate(m, p, points_per_half_cycle=60)
     fine = simulate(m, p, points_per_half_cycle=120)
-    assert coarse.failure_mode == mid.failure_mode == fine.failure_mode == "short"
-    assert mid.failure_half_cycle == fine.failure_half_cycle
-    assert mid.failure_time_s == pytest.approx(fine.failure_time_s, rel=0.02)
-    assert 0 <= coarse.failure_half_cycle - fine.failure_half_cycle <= 2  # one staircase step = two half cycles
+    assert coarse.failure_mode == fine.failure_mode == "short"
+    assert coarse.failure_half_cycle == fine.failure_half_cycle
+    # within one coarse substep (180 s of a 3600 s half cycle) of the fine answer
+    assert coarse.failure_time_s is not None and fine.failure_time_s is not None
+    assert abs(coarse.failure_time_s - fine.failure_time_s) <= 3600.0 / 20
+    nuc_c = [d for _, k, i, d in coarse.events if k == "nucleation"]
+    nuc_f = [d for _, k, i, d in fine.events if k == "nucleation"]
+    assert nuc_c and nuc_f and nuc_c[0] == pytest.approx(nuc_f[0], rel=1e-12, abs=0)  # the same (first) cell nucleates
+
+
+def test_nucleation_ends_the_substep_at_the_first_crossing():
+    # first passage: with the rate frozen over a substep the first empty cell reaches the nucleus density at
+    # t = n_c / rate; the event must lie inside the first substep of the plating half cycle, and only the cell(s) of the
+    # largest rate are seeded at it (the rest nucleate later, if at all), whatever the substep length
+    m = build_model("LNI-5CNT")
+    p = staircase("fixed-time", start=35.0, increment=5.0, step_time=3600.0, max_current=35.0)  # 3.5 mA/cm2, 1 h
+    times = []
+    for n in (10, 40):
+        sim = simulate(m, p, points_per_half_cycle=n)
+        nuc = [(t, d) for t, k, i, d in sim.events if k == "nucleation"]
+        assert nuc, "no nucleation at 3.5 mA/cm2"
+        t0, d0 = nuc[0]
+        into = t0 - 3600.0 * np.floor(t0 / 3600.0)  # time into its (1 h) plating half cycle
+        assert 0.0 < into < 3600.0 / n  # inside the first substep: the substep was cut at the crossing
+        assert np.any(np.abs(sim.record.time_s - t0) <= 1e-9 * t0)
+        times.append((t0, d0))
+    assert times[0][1] == times[1][1]  # the same cell at both resolutions

@@ -57,6 +57,9 @@ def add_arguments(parser) -> None:
     parser.add_argument("--grid", type=int, help="grid cells per side (default 128; dx = 1.28 um / grid, interface width 1.5 dx)")
     parser.add_argument("--frames", type=int, help="records (CSV rows, animation frames); default 24")
     parser.add_argument("--seed", type=int, help="random seed of the particle layer (default 1)")
+    parser.add_argument("--backend", choices=("numpy", "jax", "cupy"),
+                        help="array backend of the phase-field update (default numpy; jax/cupy need the optional extra 'gpu'; "
+                             "the potential solve stays on the CPU; results agree to round-off)")
     parser.add_argument("--max-steps", type=int, help="stop after this many time steps (leaves a checkpoint to --resume)")
     parser.add_argument("--no-animation", action="store_true", help="skip the GIF")
     parser.add_argument("--sweep", action="store_true", help="penetration depth vs contact angle in slits, with the Young–Laplace transition")
@@ -90,7 +93,7 @@ def _settings(args) -> dict:
                         contact_angle_deg=None if args.contact_angle is None else _angle(args.contact_angle),
                         work_of_adhesion=args.work_of_adhesion, current_density=args.current,
                         exchange_current_density=args.exchange_current, plated_thickness=args.plated,
-                        frames=args.frames, seed=args.seed)
+                        frames=args.frames, seed=args.seed, backend=args.backend)
 
 
 def _run_sweep(args) -> dict:
@@ -188,13 +191,13 @@ def run(args) -> dict:
             try:  # a hand-edited checkpoint is the file's problem: name it
                 setup = setup_run({k: v for k, v in settings.items() if k not in _RUN_KEYS})
                 micro, layer = getattr(setup, "micro", None), setup.layer
-                solver = ElectrodepositionSolver.from_state(micro, data["state"])
+                solver = ElectrodepositionSolver.from_state(micro, data["state"], backend=args.backend or settings.get("backend", "numpy"))
             except ParameterError as e:
                 raise ReaderError(f"{ckpt}: {e}") from None
         else:
             from lisse.sim.phasefield.solver import PhaseFieldSolver
 
-            solver = PhaseFieldSolver.from_state(data["state"])
+            solver = PhaseFieldSolver.from_state(data["state"], backend=args.backend or settings.get("backend", "numpy"))
             layer = Layer(solver.phi_g, solver.dx, settings["layer_bottom_m"], settings["layer_top_m"],
                           settings["layer_porosity"], settings["layer_pore_size_m"], "particles")
         t_end = float(settings["t_end_s"])

@@ -21,6 +21,7 @@ Study options (table ``[phasefield]``; the stage runs only when the table is pre
     sweep = false                                  # also run the contact-angle sweep (about 10 s)
     seed = 1                                       # first particle-packing seed (figures show this one)
     seeds = 3                                      # packings the ordering is averaged over: seed, seed + 1, ...
+    backend = "numpy"                              # array backend of the ζ update: numpy, jax or cupy (extra 'gpu')
 """
 
 from __future__ import annotations
@@ -50,6 +51,8 @@ SCHEMA = {
     "seed": OptionSpec.integer("random seed of the particle layer", None, 0, 2**32 - 1),
     "seeds": OptionSpec.integer("number of particle packings (seed, seed + 1, ...) the runs and the ordering are repeated over", 3, 1, 10,
                                 limit_note="each packing repeats every run"),
+    "backend": OptionSpec.text("array backend of the phase-field update (jax/cupy: optional extra 'gpu')", "numpy",
+                               choices=("numpy", "jax", "cupy")),
 }
 
 
@@ -178,7 +181,8 @@ def phasefield_stage(ctx: StageContext) -> StageResult:
         for name in presets:
             try:
                 s = run_settings(name, grid, frames=n, contact_angle_deg=opts.get("contact_angle_deg"),
-                                 current_density=opts.get("current_density"), plated_thickness=opts.get("plated"), seed=seed)
+                                 current_density=opts.get("current_density"), plated_thickness=opts.get("plated"), seed=seed,
+                                 backend=opts.get("backend"))
             except ParameterError as e:  # name the study table (the plated-thickness and other checks live in run_settings)
                 raise ParameterError(f"[phasefield] {name}: {e}") from None
             run = setup_run(s)

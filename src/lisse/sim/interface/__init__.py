@@ -39,7 +39,9 @@ if TYPE_CHECKING:
         creep_strain_rate,
         critical_stripping_current,
         flaw_critical_pressure,
+        void_depth,
         void_face_wiring_current,
+        void_merge_depth_ratio,
     )
     from lisse.sim.interface.predict import CCDPrediction, nucleation_onset, predict_ccd
     from lisse.sim.interface.protocol import Protocol, cycling_protocol, staircase
@@ -68,7 +70,9 @@ __all__ = [
     "contact_loss_time",
     "contact_supply_limit",
     "advance_void_volume",
+    "void_depth",
     "void_face_wiring_current",
+    "void_merge_depth_ratio",
     "creep_strain_rate",
     "critical_stripping_current",
     "flaw_critical_pressure",
@@ -107,6 +111,8 @@ __getattr__, __dir__ = attach(
         "contact_loss_time": "model",
         "contact_supply_limit": "model",
         "advance_void_volume": "model",
+        "void_depth": "model",
+        "void_merge_depth_ratio": "model",
         "void_face_wiring_current": "model",
         "creep_strain_rate": "model",
         "critical_stripping_current": "model",

@@ -238,8 +238,11 @@ VALIDATION_CASES: dict[str, ValidationCase] = {c.key: c for c in (
         protocol="constant-current", step_time=1 * _H, duration=100 * _H, pressure=1 * _MPA,
         protocol_source="Wang2024: 4.0 mA/cm2 for > 100 h (as stated); half-cycle time not available to lisse: assumed 1 h "
                         "(4 mAh/cm2, Wang2024's fixed-time convention)",
-        notes="a survival, not a CCD: a prediction agrees when no failure occurs within 100 h at 4.0 mA/cm2. The library "
-              "has no conductivities for the graded LNI-Mg layer (none published)"),
+        notes="a survival, not a CCD: a prediction agrees when no failure occurs within 100 h at 4.0 mA/cm2. Not simulated: "
+              "the graded layer's sigma_ion(x), sigma_e(x) and porosity(x) (or its Mg fraction profile and the conductivities "
+              "of LNI-Mg mixtures) are not in the text of Wang2024 available to lisse nor found in a literature search (2026); "
+              "the simulator takes a graded profile as sub-layers (build_model(interlayer=(...), layer_fractions=...)) once "
+              "they are measured. Li-Mg alloying (Mg dissolves Li) is not modelled either"),
     ValidationCase(
         key="wang2024-lni-5cnt-nucleation-onset", paper="Wang2024", figure="Fig. 4e",
         description="LNI-5% CNT: current density above which Li nucleates inside the interlayer (~0.4 mA/cm2)",

@@ -8,15 +8,20 @@ Li creep, power law (LePage et al. 2019)::
 
 Contact loss on stripping (Kasemchainan et al. 2019; Krauskopf et al. 2019). Geometry: the Li | solid contact is a
 periodic array of contact patches and voids of period ``lambda`` (``void_size``); the void volume per area ``delta`` [m]
-sets the contact fraction ``f_c = 1 - delta/lambda`` (floored at ``min_contact``). Stripping removes Li only where Li
+sets the contact fraction ``f_c = 1 - delta/h_v`` (floored at ``min_contact``), where the void depth
+``h_v = void_depth_ratio x lambda`` (:func:`void_depth`) is the Li volume per area whose unreplenished removal takes the
+contact to zero. The two scales are separate parameters: ``lambda`` sets the resupply (and so the critical stripping
+current), ``h_v`` how much Li a half cycle above it may strip before the contact is gone. The default ratio 1 (voids as
+deep as their period) is assumed; hemispherical voids on sites of period L merge at ``delta = pi L/12`` (ratio 0.26),
+so a sourced site spacing and void shape would shorten, not lengthen, the contact-loss time at L = lambda. Stripping removes Li only where Li
 touches the solid, so the remaining contact carries the focused current ``j/f_c`` and injects vacancies at
 ``(j/f_c) V_m/F`` per unit CONTACT area. The Li behind the contact can resupply (annihilate the vacancies) at most at
 the velocity ``v_lim`` per unit contact area; what exceeds it condenses into voids (Krauskopf 2019's vacancy-diffusion
 limit, Kasemchainan 2019's critical stripping current)::
 
-    d delta/dt = r - f_c v_lim - f_c v_creep(p_eff / f_c),   r = max(j_strip, 0) V_m / F,   f_c = 1 - delta/lambda
+    d delta/dt = r - f_c v_lim - f_c v_creep(p_eff / f_c),   r = max(j_strip, 0) V_m / F,   f_c = 1 - delta/h_v
 
-(``0 <= delta <= lambda (1 - f_min)``). The first two terms are linear in ``delta`` and integrated exactly, the creep term
+(``0 <= delta <= h_v (1 - f_min)``). The first two terms are linear in ``delta`` and integrated exactly, the creep term
 by its own exact solution (Lie splitting; :func:`advance_void_volume`). The fixed point of the linear part,
 ``f_c = r/v_lim``, is UNSTABLE: a contact smaller than that loses Li faster than it is resupplied (current focusing
 ``j/f_c`` grows as it shrinks), so above the critical stripping current the contact runs away (:func:`contact_loss_time`)
@@ -51,10 +56,10 @@ At ``p_eff -> 0`` only the capillary (wetting) part drives the vacancy diffusion
 stripping current is 0. Closed forms::
 
     j_csc = (F / V_m) v_lim                                                   (:func:`critical_stripping_current`)
-    t_loss = (lambda / v_lim) ln(1 + v_lim (1 - f_1) / (r - v_lim))  to reach f_1, r > v_lim, creep neglected
+    t_loss = (h_v / v_lim) ln(1 + v_lim (1 - f_1) / (r - v_lim))  to reach f_1, r > v_lim, creep neglected
                                                                               (:func:`contact_loss_time`)
-    df/dt = f v_diff / lambda + eps_dot_s(p_eff) f^(1-n)  at rest; each part alone integrates to
-    f = f0 exp(v_diff t / lambda)  and  f^n = f0^n + n eps_dot_s(p_eff) t          (:func:`contact_closure`)
+    df/dt = f v_diff / h_v + (lambda/h_v) eps_dot_s(p_eff) f^(1-n)  at rest; each part alone integrates to
+    f = f0 exp(v_diff t / h_v)  and  f^n = f0^n + n (lambda/h_v) eps_dot_s(p_eff) t   (:func:`contact_closure`)
 
 Plating refills the voids only where their floor can take Li (Kasemchainan 2019: on a bare interface voids made on
 stripping are not filled by plating and accumulate; plated Li at the contacts pushes the Li metal back instead). At
@@ -66,7 +71,7 @@ the pores of the mixed layer stays wired and the contact recovers, 800 -> 150 oh
 
     d delta/dt = ... - (1 - f_c) r_p,   r_p = j_face V_m / F   (while plating, face wired)
 
-so at zero supply ``delta = delta0 exp(-r_p t/lambda)``: one void depth of plated Li closes 63 % of the voids. The face
+so at zero supply ``delta = delta0 exp(-r_p t/h_v)``: one void depth of plated Li closes 63 % of the voids. The face
 is wired while Li fills its first pores (not as a filament) or while the layer's electrons reach the middle of a void
 of width lambda through a face sheet of thickness lambda (assumed), i.e. the ohmic penetration depth
 ``sqrt(sigma_e lambda b/j)`` of a sheet electrode with Tafel slope ``b = RT/(alpha F)`` (Newman and Tobias 1962) is at
@@ -134,6 +139,8 @@ __all__ = [
     "contact_closure",
     "contact_loss_time",
     "advance_void_volume",
+    "void_depth",
+    "void_merge_depth_ratio",
     "void_face_wiring_current",
     "flaw_critical_pressure",
 ]
@@ -158,6 +165,8 @@ SCHEMA: dict[str, ParamSpec] = {
     "self_diffusivity": ParamSpec("cm2/s", "Li self-diffusion coefficient in Li metal", "1e-11 cm2/s", low=0.0),
     "void_size": ParamSpec("um", "asperity / void length scale lambda of the Li | solid contact", "1 um", low=0.0, high=1e-3,
                            low_inclusive=False),
+    "void_depth_ratio": ParamSpec("", "removed Li volume per area at which unreplenished stripping takes the contact to zero, per void "
+                                  "period lambda (h_v = ratio x lambda)", 1.0, low=0.0, high=1e3, low_inclusive=False),
     "void_creep_strengthening": ParamSpec("", "factor s by which the creep flow stress of Li at the void scale exceeds bulk Li's", 30.0,
                                           low=1.0, high=1e4),
     "min_contact": ParamSpec("", "smallest contact fraction (the contact never vanishes entirely)", 1e-3, low=0.0, high=1.0,
@@ -203,6 +212,9 @@ SOURCES: dict[str, str] = {
     "creep_activation_energy": "LePage2019 (Q = 37 kJ/mol)",
     "self_diffusivity": "Krauskopf2019 order of magnitude (1e-11 cm2/s at room temperature); the materials library value (Li self_diffusivity) is used when present",
     "void_size": "assumed: 1 um, the size of the voids imaged at stripped Li | SSE interfaces (Kasemchainan2019, Krauskopf2019)",
+    "void_depth_ratio": "assumed: 1 (voids as deep as their period lambda; f_c = 1 - delta/lambda). No imaged void depth or "
+    "nucleation-site spacing at a stripped Li | SSE interface was found (literature search 2026); hemispherical voids on sites of "
+    "period lambda would merge at delta = pi lambda/12 (ratio 0.26), flatter (lens) voids earlier still",
     "void_creep_strengthening": "assumed: 30, inside the 10-100x strength of micrometre-scale Li over bulk Li (Xu et al., PNAS 114, 57 "
     "(2017), Li pillars; Herbert et al., J. Mater. Res. 33, 1347 (2018), nanoindentation); exact digits not verified. The bulk law "
     "(s = 1) would resupply ~1e4 mA/cm2 at 3 MPa, against Kasemchainan2019's measured 0.2 mA/cm2; with s >= 15 the creep term "
@@ -221,7 +233,9 @@ SOURCES: dict[str, str] = {
     "porosity": "assumed: 0.3 for a cold-pressed composite; pass the Archimedes porosity (lisse.analysis.density) when measured",
     "pore_radius": "assumed: 0.5 um, a fraction of the ~2 um LNI particle size",
     "interlayer_contact_angle": "assumed: 120 deg; Wang2024 call LNI lithiophobic but give no angle",
-    "nucleation_contact_angle": "assumed: equal to the interlayer's Li contact angle (120 deg) unless calibrated",
+    "nucleation_contact_angle": "assumed: 120 deg, the assumed angle of Li on LNI (Wang2024: lithiophobic; no angle given), for a new "
+    "nucleus inside the layer; the Cassie angle of an LNI-CNT face (materials library) sets its spreading and capillarity, not "
+    "nucleation (a nucleus on lithiated CNT would have no barrier, against Wang2024 Fig. 4e's finite onset: open)",
     "nucleation_prefactor": "assumed: site density (~1e22 1/m3) x attempt frequency (~1e13 1/s), as lisse.sim.interlayer",
     "nucleation_density": "assumed: one nucleus per um3 (nuclei a few um apart), as lisse.sim.interlayer's threshold over 1000 s",
 }
@@ -728,20 +742,95 @@ def supply_velocity(contact_fraction: float, model: InterfaceModel) -> float:
 
 
 def _advance_void(delta: float, removal: float, dt: float, v_lim: float, lam: float, delta_max: float,
-                  creep_rate: float = 0.0, n: float = 1.0, refill: float = 0.0) -> float:
-    """Step of ``d delta/dt = removal - f v_lim - (1 - f) refill - lam creep_rate f^(1-n)`` (f = 1 - delta/lam), clipped.
+                  creep_rate: float = 0.0, n: float = 1.0, refill: float = 0.0, depth: float | None = None) -> float:
+    """Step of ``d delta/dt = removal - f v_lim - (1 - f) refill - lam creep_rate f^(1-n)`` (f = 1 - delta/h_v), clipped.
 
-    ``refill`` [m/s] is the plating velocity at a Li-covered (wired) interlayer face: Li plates on the void faces in
-    proportion to their area share ``1 - f`` (0 on a bare interface and while stripping). Lie splitting of two exact
-    solutions: the affine part (monotone trajectories, so the clip to [0, delta_max] is exact), then the void-scale creep
-    at the contact stress, ``f^n -> f^n + n creep_rate dt``.
+    ``lam`` is the void period (the creep flow length), ``depth`` the void depth h_v at which the contact is gone
+    (:func:`void_depth`; None: ``lam``). ``refill`` [m/s] is the plating velocity at a Li-covered (wired) interlayer
+    face: Li plates on the void faces in proportion to their area share ``1 - f`` (0 on a bare interface and while
+    stripping). Lie splitting of two exact solutions: the affine part (monotone trajectories, so the clip to
+    [0, delta_max] is exact), then the void-scale creep at the contact stress, ``f^n -> f^n + n (lam/h_v) creep_rate dt``.
     """
-    delta = _advance_affine(delta, removal - v_lim, (v_lim - refill) / lam, dt, delta_max)
+    h = lam if depth is None else depth
+    delta = _advance_affine(delta, removal - v_lim, (v_lim - refill) / h, dt, delta_max)
     if creep_rate > 0.0 and delta > 0.0:
-        f = 1.0 - delta / lam
-        f = (f**n + n * creep_rate * dt) ** (1.0 / n)
-        delta = max(lam * (1.0 - min(f, 1.0)), 0.0)
+        f = 1.0 - delta / h
+        f = (f**n + n * (lam / h) * creep_rate * dt) ** (1.0 / n)
+        delta = max(h * (1.0 - min(f, 1.0)), 0.0)
     return delta
+
+
+def void_merge_depth_ratio(theta_deg: float) -> float:
+    """Void volume per area at which spherical-cap voids on a square array of sites merge, per site period L [-].
+
+    A void in Li at the solid's surface is bounded by the Li surface (a spherical cap, surface energy dominated at the
+    micrometre scale; Lu et al. 2022 treat interfacial voids like bubbles nucleating and growing at a wall) and meets the
+    solid at the angle ``psi = pi - theta`` measured inside the void, ``theta`` being Li's Young contact angle on the solid.
+    Voids on sites of period L merge, and the contact between them is gone, when their footprint radius reaches L/2::
+
+        delta_merge / L = (pi/24) (2 + cos psi) (1 - cos psi)^2 / sin^3 psi
+
+    (cap of footprint radius a and sphere radius R = a / sin psi, volume (pi R^3/3)(2 + cos psi)(1 - cos psi)^2, per
+    site area L^2). Hemispheres (theta = 90 deg) give pi/12 = 0.262; a lithiophobic solid (theta = 139 deg, Ji2025's
+    air-exposed LLZTO) gives flat lens voids, 0.077, that take the contact at a quarter of that volume; a lithiophilic one
+    (75.6 deg, Ji2025's TfOH-LLZTO) 0.39 and nearly spherical voids (25 deg, clean LLZO) 6.9. This is the geometry of
+    equilibrium-shaped voids only; the site period L is not in lisse's sources, so the model's default void depth
+    (``void_depth_ratio`` = 1 at L = lambda) does not use it: pass ``void_depth_ratio=void_merge_depth_ratio(theta) x L/lambda``
+    to apply it.
+
+    Parameters
+    ----------
+    theta_deg : float
+        Young contact angle of Li on the solid [deg], in [0, 180].
+
+    Returns
+    -------
+    float
+        delta_merge / L [-]; ``math.inf`` at 0 deg (a sphere touching at a point never takes the contact), 0 at 180 deg.
+
+    Raises
+    ------
+    ParameterError
+        ``theta_deg`` outside [0, 180] or not a number.
+
+    References
+    ----------
+    Lu et al., Sci. Adv. 8, eadd0510 (2022), doi:10.1126/sciadv.add0510 (void nucleation and growth, bubble analogy).
+    Ji et al., Nat. Commun. 15, 9920 (2024), doi:10.1038/s41467-024-54234-w (contact angles).
+    """
+    if not (isinstance(theta_deg, (int, float)) and 0.0 <= theta_deg <= 180.0):
+        raise ParameterError(f"parameter 'theta_deg' must be a contact angle in [0, 180] deg; got {theta_deg!r}")
+    if theta_deg == 0.0:
+        return math.inf
+    if theta_deg == 180.0:
+        return 0.0
+    psi = math.pi - math.radians(theta_deg)
+    c = math.cos(psi)
+    return math.pi / 24.0 * (2.0 + c) * (1.0 - c) ** 2 / math.sin(psi) ** 3
+
+
+def void_depth(model: InterfaceModel) -> float:
+    """Void depth h_v [m]: the Li volume per area whose unreplenished removal takes the contact to zero.
+
+    ``h_v = void_depth_ratio x lambda``; the contact fraction is ``f_c = 1 - delta/h_v``. The lateral scale ``lambda``
+    (``void_size``) sets the resupply (diffusion wavelength, creep flow length, capillary radius, contact-spot size) and
+    with it the critical stripping current; ``h_v`` sets how much Li a stripping half cycle above it may remove before
+    the contact is gone (:func:`contact_loss_time` scales with it, :func:`critical_stripping_current` does not). For voids
+    nucleated on sites of period L that grow as hemispheres, the voids merge (contact lost) at ``delta = pi L/12``
+    (void volume ``(2/3) pi (L/2)^3`` per site area ``L^2``).
+
+    Parameters
+    ----------
+    model : InterfaceModel
+        Supplies lambda [m] and the ratio [-].
+
+    Returns
+    -------
+    float
+        h_v [m].
+    """
+    v = model.values
+    return v["void_depth_ratio"] * v["void_size"]
 
 
 def _advance_affine(delta: float, a: float, b: float, dt: float, delta_max: float) -> float:
@@ -760,12 +849,13 @@ def advance_void_volume(delta: float, stripping_current: float, dt: float, model
                         refill_current: float = 0.0) -> float:
     """Void volume per area after ``dt`` under the contact law ``d delta/dt = r - f_c v_diff - (1 - f_c) r_p - f_c v_creep(p_eff/f_c)``.
 
-    With ``f_c = 1 - delta/lambda`` the first three terms are affine in delta, ``delta(t) = (delta0 + a/b) exp(b t) - a/b``,
-    ``a = r - v_diff``, ``b = (v_diff - r_p)/lambda``, clipped to ``[0, lambda (1 - min_contact)]`` (monotone trajectories,
+    With ``f_c = 1 - delta/h_v`` (void depth :func:`void_depth`) the first three terms are affine in delta,
+    ``delta(t) = (delta0 + a/b) exp(b t) - a/b``, ``a = r - v_diff``, ``b = (v_diff - r_p)/h_v``, clipped to
+    ``[0, h_v (1 - min_contact)]`` (monotone trajectories,
     so the clip is exact); then the creep part by its exact solution ``f^n -> f^n + n eps_dot_s(p_eff) dt`` (Lie
     splitting, first order in dt; exact when either part vanishes). ``r_p = j_p V_m/F`` is the plating velocity at a
     wired interlayer face (see the module notes): the void faces take their area share ``1 - f_c`` of it, so at rest
-    pressure apart voids close as ``delta(t) = delta0 exp(-r_p t/lambda)``.
+    pressure apart voids close as ``delta(t) = delta0 exp(-r_p t/h_v)``.
 
     Parameters
     ----------
@@ -796,18 +886,19 @@ def advance_void_volume(delta: float, stripping_current: float, dt: float, model
         if not val >= 0:
             raise ParameterError(f"parameter '{name}' must be >= 0; got {val!r}")
     lam = model.values["void_size"]
+    h = void_depth(model)
     diff, creep_rate, n = _supply_terms(model)
     vm_f = li_thickness_per_charge()
-    return _advance_void(delta, stripping_current * vm_f, dt, diff, lam, lam * (1.0 - model.values["min_contact"]), creep_rate, n,
-                         refill_current * vm_f)
+    return _advance_void(delta, stripping_current * vm_f, dt, diff, lam, h * (1.0 - model.values["min_contact"]), creep_rate, n,
+                         refill_current * vm_f, h)
 
 
 @quantity_args(current_density="A/m2")
 def contact_loss_time(current_density: float, model: InterfaceModel, contact: float = 0.1) -> float:
     """Time [s] for a fully contacting interface stripped at ``current_density`` to fall to the contact fraction ``contact``.
 
-    ``t = (lambda/v_lim) ln(1 + v_lim (1 - f_1)/(r - v_lim))`` for ``r = j V_m/F > v_lim`` (``lambda (1 - f_1)/r`` when
-    v_lim = 0), infinite at or below the critical stripping current. The void-scale creep term is taken at f_c = 1
+    ``t = (h_v/v_lim) ln(1 + v_lim (1 - f_1)/(r - v_lim))`` for ``r = j V_m/F > v_lim`` (``h_v (1 - f_1)/r`` when
+    v_lim = 0; h_v the void depth, :func:`void_depth`), infinite at or below the critical stripping current. The void-scale creep term is taken at f_c = 1
     (inside v_lim): valid while ``contact`` is well above the creep floor ``(lambda eps_dot_s(p_eff)/r)^(1/(n-1))``.
 
     Parameters
@@ -833,22 +924,22 @@ def contact_loss_time(current_density: float, model: InterfaceModel, contact: fl
         raise ParameterError(f"parameter 'current_density' must be >= 0 A/m2; got {current_density!r}")
     if not 0.0 < contact < 1.0:
         raise ParameterError(f"parameter 'contact' must be a contact fraction in (0, 1); got {contact!r}")
-    lam = model.values["void_size"]
+    h = void_depth(model)
     r = current_density * li_thickness_per_charge()
     v_lim = contact_supply_limit(model)
     if r <= v_lim:
         return math.inf
     if v_lim == 0.0:
-        return lam * (1.0 - contact) / r
-    return lam / v_lim * math.log1p(v_lim * (1.0 - contact) / (r - v_lim))
+        return h * (1.0 - contact) / r
+    return h / v_lim * math.log1p(v_lim * (1.0 - contact) / (r - v_lim))
 
 
 @quantity_args(time="s")
 def contact_closure(f0: float, time: float, model: InterfaceModel) -> float:
-    """Contact fraction after ``time`` [s] at rest under pressure, from ``f0``: ``df/dt = f v_diff/lambda + eps_dot_s(p_eff) f^(1-n)``.
+    """Contact fraction after ``time`` [s] at rest under pressure, from ``f0``: ``df/dt = f v_diff/h_v + (lambda/h_v) eps_dot_s(p_eff) f^(1-n)``.
 
-    The rest limit (r = 0) of the contact law. Each part has its closed form, ``f = f0 exp(v_diff t/lambda)`` (vacancy
-    diffusion) and ``f^n = f0^n + n eps_dot_s(p_eff) t`` (void-scale creep at the contact stress p_eff/f); they are applied
+    The rest limit (r = 0) of the contact law. Each part has its closed form, ``f = f0 exp(v_diff t/h_v)`` (vacancy
+    diffusion) and ``f^n = f0^n + n (lambda/h_v) eps_dot_s(p_eff) t`` (void-scale creep at the contact stress p_eff/f); they are applied
     one after the other (exact when either vanishes), capped at 1.
 
     Parameters
@@ -880,8 +971,9 @@ def contact_closure(f0: float, time: float, model: InterfaceModel) -> float:
     if not time >= 0:
         raise ParameterError(f"parameter 'time' must be >= 0 s; got {time!r}")
     diff, creep_rate, n = _supply_terms(model)
-    f = min(1.0, f0 * math.exp(min(diff / model.values["void_size"] * time, 700.0)))
-    return min(1.0, (f**n + n * creep_rate * time) ** (1.0 / n))
+    h = void_depth(model)
+    f = min(1.0, f0 * math.exp(min(diff / h * time, 700.0)))
+    return min(1.0, (f**n + n * (model.values["void_size"] / h) * creep_rate * time) ** (1.0 / n))
 
 
 def void_face_wiring_current(model: InterfaceModel) -> float:

@@ -2,7 +2,8 @@
 
 State of each of the two electrodes (0 = working, 1 = counter), advanced in substeps of each half cycle:
 
-* ``delta`` — void volume per area at the Li | solid contact; contact fraction ``f_c = 1 - delta/lambda``
+* ``delta`` — void volume per area at the Li | solid contact; contact fraction ``f_c = 1 - delta/h_v`` (void depth
+  ``h_v = void_depth_ratio x lambda``)
   (floored at ``min_contact``), evolved implicitly by the stripping / creep / self-diffusion balance of
   :mod:`lisse.sim.interface.model` (Kasemchainan2019, Krauskopf2019, LePage2019);
 * the Li metal inventory (thickness change) of the electrode, Faraday's law ``dL/dt = -j V_m / F`` split
@@ -12,7 +13,11 @@ State of each of the two electrodes (0 = working, 1 = counter), advanced in subs
   ``c_e/c_e,Li = sigma_e/sigma_e,Li`` (Drude, n = sigma/(e mu), equal electron mobility assumed in the layer and
   in Li metal), the fraction of the pore cross-section that the growing Li occupies (1 for Li grown from
   nuclei spread over the layer; the contact fraction at entry for filaments pushed into the pores of a
-  lithiophobic layer).
+  lithiophobic layer). Nucleation is a first passage: a substep ends where the first empty cell reaches the nucleus
+  density (the rate frozen over the substep), so that the cell of the largest rate nucleates first and the Li seeded
+  there relieves the others, independently of the substep length. Li enters the pores at the anode face when pushed
+  in (pressure above the capillary entry pressure) or drawn in (pores it wets, contact angle < 90 deg, e.g. the
+  Cassie angle of the LNI-50CNT composite in the materials library).
 
 Potentials are quasi-steady at each substep (charge relaxes in nanoseconds, the state in minutes):
 :func:`lisse.sim.interface.layer.solve_layer` with Li-bearing cells reactive and Li-filled pores conducting
@@ -140,7 +145,7 @@ class _Electrode:
 
     def contact(self, model: InterfaceModel) -> float:
         v = model.values
-        return max(1.0 - self.delta / v["void_size"], v["min_contact"])
+        return max(1.0 - self.delta / (v["void_depth_ratio"] * v["void_size"]), v["min_contact"])
 
     def face_wired(self, j_plate: float, j_wire: float) -> bool:
         """Whether the interlayer's faces inside the voids take plated Li at the plating current density ``j_plate`` [A/m2].
@@ -174,8 +179,9 @@ def _contact_step(e: _Electrode, strip_rate: float, dt: float, model: InterfaceM
     """
     v = model.values
     lam = v["void_size"]
+    h = v["void_depth_ratio"] * lam  # the void depth h_v (:func:`~lisse.sim.interface.model.void_depth`)
     diff, creep_rate, n = terms if terms is not None else _supply_terms(model)
-    e.delta = _advance_void(e.delta, strip_rate, dt, diff, lam, lam * (1.0 - v["min_contact"]), creep_rate, n, refill)
+    e.delta = _advance_void(e.delta, strip_rate, dt, diff, lam, h * (1.0 - v["min_contact"]), creep_rate, n, refill, h)
 
 
 def _carry_overflow(s: np.ndarray, cap: np.ndarray) -> np.ndarray:
@@ -219,11 +225,18 @@ def simulate(model: InterfaceModel, protocol: Protocol, progress: Callable[[int,
     progress : callable, optional
         Called as ``progress(done, total)`` after each half cycle.
     points_per_half_cycle : int
-        Number of substeps per half cycle; the record has a sample at the start of each (the first at the current
-        switch) and one at the half cycle's end. Cost grows linearly with it. The default 20 was converged: the time of the
-        short of a 90 um LNI-5CNT staircase (0.5 mA/cm2 steps of 1 h) is 60720, 60480, 60360, 60330 s at 15, 30,
-        60, 120 points, and the predicted CCDs of LNI-5CNT, LNI-50CNT and the dual layer are the same from 20 to
-        120 points (at 15 the detector reads a coarse-sampling ripple of LNI-5CNT as erratic voltage).
+        Number of nominal substeps per half cycle; the record has a sample at the start of each (the first at the
+        current switch) and one at the half cycle's end. Cost grows linearly with it. A substep ends early where the
+        first empty interlayer cell reaches the nucleus density (nucleation is a first passage: its rate is frozen over
+        the substep, so the crossing time is exact for it), and the record gets a sample there; the Li seeded at that
+        cell then relieves the overpotential of the others. With it the simulated failure of a 90 um LNI-5CNT
+        staircase (0.5 mA/cm2 steps of 1 h) is the same at 10-320 points (first nucleus at the electrolyte face in the
+        3.5 mA/cm2 plating half cycle, short at 43740 s with 20 and 40 points, 43673 s with 160); before, the cells crossing
+        within one substep were all seeded at once and the default 20 points failed a staircase step later than
+        40-240. The LNI-50CNT staircase (0.02 mA/cm2 steps of 1 h) reads a CCD of 0.8 mA/cm2 at 20-80 points and 0.78 at
+        160 (10 points are too coarse: 0.64). A fast excursion within a substep (the stripping contact running away
+        to its creep hold-up) is sampled only at the substep ends: the detectors' reading of it can change with this
+        knob (bare Li | LPSC at 6 MPa reads 1.0 at 20 points, 0.8 at 40-160).
     n_cells : int
         Number of interlayer mesh cells. With the default 60 the failing half cycle of the LNI-5CNT staircase above is
         the same as with 120 cells (short 1-3 % earlier); 30 cells fail one step early. The cost hardly depends on it
@@ -485,11 +498,44 @@ def _simulation(model: InterfaceModel, protocol: Protocol, progress: Callable[[i
         jabs = abs(j)
         plate_idx = 0 if j < 0 else 1  # current < 0: the working electrode plates
         t0_hc = float(t_starts[hc])
-        for kk in range(npts):
-            sample(t0_hc + kk * dt, j, (yield from cell_voltage(j)), hc)
+        dt_nom = dt
+        kk = 0  # index of the nominal substep boundary the present substep ends on
+        t_sub = t0_hc  # start of the present substep (off the nominal grid after a nucleation event)
+        while kk < npts:
+            sample(t_sub, j, (yield from cell_voltage(j)), hc)
             if fail_mode in _STOPS:
                 break
-            t_now = t0_hc + (kk + 1) * dt
+            t_nom = t0_hc + (kk + 1) * dt_nom
+            dt = dt_nom if t_sub == t0_hc + kk * dt_nom else t_nom - t_sub
+            # nucleation is a first passage: the substep ends where the first empty cell reaches the nucleus density
+            # (its rate frozen over the substep), so that the Li seeded there relieves the overpotential of the others
+            # before they nucleate too. Without this, the cells that crossed within one substep were all seeded at once
+            # and the seeded band (and the short that follows) depended on the step size.
+            rates: list[np.ndarray | None] = [None, None]
+            cut = False  # whether a nucleation crossing ends this substep before the nominal boundary
+            if model.has_interlayer and not shorted:
+                for idx, e in enumerate(electrodes):
+                    sol = e.sol
+                    if idx != plate_idx or sol is None:
+                        continue
+                    empty = (e.s <= 0.0) & ~e.seed
+                    # below eta_skip the rate cannot add 1e-30 of a nucleus density over the whole protocol: skipping
+                    # the evaluation there leaves every nucleation event where it was
+                    if empty.any() and float(np.max(-sol.eta[empty])) > eta_skip:
+                        rate_n = np.where(empty, electron_ratio * np.asarray(
+                            nucleation_rate(np.maximum(-sol.eta, 0.0), gamma, theta_nuc, j0n, T)), 0.0)
+                        rates[idx] = rate_n
+                        pos = rate_n > 0.0
+                        if pos.any():
+                            with np.errstate(over="ignore"):  # a rate of ~1e-300 crosses at t = inf: no crossing
+                                t_cross = float(np.min((n_c - e.nuclei[pos]) / rate_n[pos]))
+                            if t_cross < dt:
+                                dt, cut = max(t_cross, 1e-9 * dt_nom), True
+            if cut and t_sub + dt < t_nom:
+                t_now = t_sub + dt
+            else:  # the nominal boundary, exactly (no floating-point sliver of a substep)
+                t_now, kk = t_nom, kk + 1
+            t_sub = t_now
             # --- state updates (Faraday, contact, pores, nucleation) ---
             for idx, e in enumerate(electrodes):
                 jloc = jabs if idx == plate_idx else -jabs
@@ -547,9 +593,12 @@ def _simulation(model: InterfaceModel, protocol: Protocol, progress: Callable[[i
                 if e.layer and jloc > 0:
                     sol = e.sol
                     assert sol is not None  # set by electrode_polarisation (this substep, or the last one before a short)
-                    # pore entry at the anode face by Li pushed into the pores (lithiophobic layer)
-                    # (not where the face is wired: plated Li spreads over the face instead of being pushed in as a filament)
-                    if not e.entered and not e.seed[0] and not e.face_wired(jloc, j_wire):
+                    # pore entry at the anode face by Li pushed into the pores (lithiophobic layer; not where the face is
+                    # wired: plated Li spreads over the face instead of being pushed in as a filament), or drawn into them
+                    # by capillarity where the pores wet (p_entry <= 0: a composite face with theta < 90 deg, e.g. LNI-50CNT,
+                    # whether wired or not). The Li that entered is spread (phi = 1) and wired through the CNTs: it strips
+                    # from the pores on the next stripping, not only from the planar contact
+                    if not e.entered and not e.seed[0] and (p_entry <= 0.0 or not e.face_wired(jloc, j_wire)):
                         eta0 = abs(float(sol.eta[0]))
                         rate = jloc / f * vm / FARADAY / v["pore_radius"]
                         flow = MPA * (rate / creep_1mpa) ** (1.0 / n_exp)
@@ -563,14 +612,13 @@ def _simulation(model: InterfaceModel, protocol: Protocol, progress: Callable[[i
                             e.seed[0] = True
                             notes.append(f"Li enters the interlayer pores at t = {t_now:.6g} s (electrode {idx}, Li pressure "
                                          f"{p_li / MPA:.3g} MPa > entry {p_entry / MPA:.3g} MPa, filament fraction {e.phi:.3g})")
-                    # nucleation with the electron factor
-                    empty = (e.s <= 0.0) & ~e.seed
-                    # below eta_skip the rate cannot add 1e-30 of a nucleus density over the whole protocol: skipping the
-                    # evaluation there leaves every nucleation event where it was
-                    if empty.any() and float(np.max(-sol.eta[empty])) > eta_skip:
-                        rate_n = electron_ratio * np.asarray(nucleation_rate(np.maximum(-sol.eta, 0.0), gamma, theta_nuc, j0n, T))
-                        e.nuclei = e.nuclei + np.where(empty, rate_n, 0.0) * dt
-                        new = empty & (e.nuclei >= n_c)
+                    # nucleation with the electron factor (rates of empty cells, evaluated above with the substep's start
+                    # solution; the substep ends at the first crossing)
+                    rate_k = rates[idx]
+                    if rate_k is not None:
+                        empty = (e.s <= 0.0) & ~e.seed
+                        e.nuclei = e.nuclei + np.where(empty, rate_k, 0.0) * dt
+                        new = empty & (e.nuclei >= n_c * (1.0 - 1e-9))
                         if np.any(new):
                             e.seed[new] = True
                             events.append((t_now, "nucleation", idx, float(np.argmax(new) + 0.5) * lt / n_cells))

@@ -13,6 +13,7 @@ Modules (import them directly; nothing heavy is imported here):
 * :mod:`.electrodeposition` — electrodeposition into an interlayer with empty pores: ionic and
   electronic potentials with a Butler–Volmer source (current focusing), Faraday-exact Li, stack pressure;
   the dispersion relation, current-focusing factor and pore-penetration regime.
+* :mod:`.backend` — the array backend of the ζ update (NumPy, JAX or CuPy), chosen at run time.
 * :mod:`.presets` — the lithiophilic / lithiophobic presets, the LNI–0.5/5/50 % CNT presets and the contact-angle sweep.
 
 Example
@@ -88,5 +89,5 @@ __getattr__, __dir__ = attach(
         "interface_metrics": "metrics",
         "li_inventory_error": "metrics",
     },
-    submodules=("electrodeposition", "geometry", "metrics", "microstructure", "model", "presets", "solver"),
+    submodules=("backend", "electrodeposition", "geometry", "metrics", "microstructure", "model", "presets", "solver"),
 )

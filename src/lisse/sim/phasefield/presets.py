@@ -209,7 +209,8 @@ def setup_run(settings: dict, *, solve_potential: bool = True, dtype: str = "flo
         Run settings in SI (keys of a :data:`PRESETS` entry: ``shape`` (cells), ``dx`` [m],
         ``interface_width`` [m], ``particle_diameter`` [m], ``porosity`` [-], ``layer_bottom``/``layer_top`` [m],
         ``contact_angle_deg`` [deg], ``current_density`` and ``exchange_current_density`` [A m-2],
-        ``plated_thickness`` [m], ``b_ratio`` [-], ``frames``, ``seed``, ``potential_every``).
+        ``plated_thickness`` [m], ``b_ratio`` [-], ``frames``, ``seed``, ``potential_every``; optional ``backend``:
+        the array backend of the ζ update, "numpy" (default), "jax" or "cupy").
     solve_potential : bool, default True
         Solve the potential equation (False: uniform overpotential).
     dtype : str, default "float64"
@@ -225,6 +226,8 @@ def setup_run(settings: dict, *, solve_potential: bool = True, dtype: str = "flo
     ParameterError
         An unknown preset or setting, a grid too small or too large, a value out of range, or a run
         needing more than :data:`MAX_STEPS` time steps.
+    MissingDependencyError
+        ``backend`` "jax" or "cupy" without that package (extra ``gpu``).
 
     References
     ----------
@@ -254,7 +257,7 @@ def setup_run(settings: dict, *, solve_potential: bool = True, dtype: str = "flo
     yy = (np.arange(ny) + 0.5) * dx
     z0 = np.tile(planar_profile(yy - (layer.y_bottom - 2 * dx), delta)[:, None], (1, nx))
     solver = PhaseFieldSolver(coeffs, z0, layer.phi_g, dx, solve_potential=solve_potential,
-                              potential_every=int(s["potential_every"]), dtype=dtype)
+                              potential_every=int(s["potential_every"]), dtype=dtype, backend=str(s.get("backend", "numpy")))
     v = coeffs.planar_velocity()
     if v <= 0:
         raise ParameterError("the applied current/overpotential does not plate Li (planar velocity <= 0)")
@@ -300,7 +303,7 @@ def _setup_electrodeposition(s: dict) -> RunSetup:
     own = PRESETS.get(str(s.get("preset", "")), {})
     calibrated = {k: v for k, v in dict(s.get("calibrated_parameters") or {}).items() if k in own and s.get(k) == own[k]}
     solver = ElectrodepositionSolver(micro, params, current_density=float(s["current_density"]), potential_every=int(s["potential_every"]),
-                                     calibrated_parameters=calibrated)
+                                     backend=str(s.get("backend", "numpy")), calibrated_parameters=calibrated)
     # galvanostatic: the time that passes the charge of the requested dense-Li thickness (Faraday)
     t_end = float(s["plated_thickness"]) / faraday_thickness(float(s["current_density"]), solver.molar_volume)
     n_steps = t_end / solver.dt
@@ -359,6 +362,7 @@ def run_settings(
     plated_thickness: float | None = None,
     frames: int | None = None,
     seed: int | None = None,
+    backend: str | None = None,
 ) -> dict:
     """Settings of preset ``name`` with validated overrides (SI): the one place the CLI and the study stage build a run.
 
@@ -382,6 +386,9 @@ def run_settings(
         Number of recorded frames, 2 to 500.
     seed : int, optional
         Particle-placement seed.
+    backend : {"numpy", "jax", "cupy"}, optional
+        Array backend of the ζ update (:mod:`lisse.sim.phasefield.backend`); default NumPy. Not a physical setting:
+        the results agree to round-off.
 
     Returns
     -------
@@ -431,6 +438,12 @@ def run_settings(
         s["frames"] = frames
     if seed is not None:
         s["seed"] = int(seed)
+    if backend is not None:
+        from lisse.sim.phasefield.backend import BACKENDS
+
+        if backend not in BACKENDS:
+            raise ParameterError(f"parameter 'backend' must be one of {', '.join(BACKENDS)}; got {backend!r}")
+        s["backend"] = str(backend)
     return s
 
 
@@ -456,6 +469,8 @@ def setup_preset(name: str, grid: int | None = None, **overrides: Any) -> RunSet
     ParameterError
         An unknown preset or setting, a grid too small or too large, a value out of range, or a run
         needing more than :data:`MAX_STEPS` time steps.
+    MissingDependencyError
+        ``backend`` "jax" or "cupy" without that package (extra ``gpu``).
     """
     s = preset_settings(name, grid)
     for k, v in overrides.items():

@@ -60,6 +60,7 @@ from lisse.citations import Citation, add, register
 from lisse.electrochem import butler_volmer
 from lisse.errors import ConvergenceError, ParameterError
 from lisse.records.display import plot_with
+from lisse.sim.phasefield.backend import DeviceCache, HostMirror, get_backend, iadd, idiv, imul, isub, set_device
 from lisse.sim.phasefield.model import PhaseFieldCoefficients
 
 __all__ = ["PhaseFieldSolver", "front_metrics", "laplacian", "H2_MAX"]
@@ -272,11 +273,16 @@ class PhaseFieldSolver:
         Initial step count (restarts).
     dtype : {"float64", "float32"}, default "float64"
         Field precision; float32 halves the cost of the transforms (about 1e-6 relative round-off).
+    backend : {"numpy", "jax", "cupy"}, default "numpy"
+        Array backend of the ζ update (:mod:`lisse.sim.phasefield.backend`; the potential solve stays on the host);
+        ``zeta`` then reads as a read-only NumPy copy (assign a new array to change it).
 
     Raises
     ------
     ParameterError
-        Shapes differ or fields are not finite, ``dx`` not positive, or an unknown option.
+        Shapes differ or fields are not finite, ``dx`` not positive, or an unknown option or backend.
+    MissingDependencyError
+        ``backend`` is "jax" or "cupy" and that package is not installed (extra ``gpu``).
 
     References
     ----------
@@ -286,12 +292,18 @@ class PhaseFieldSolver:
     J. Shen, X. Yang, Numerical approximations of Allen-Cahn and Cahn-Hilliard equations, Discrete Contin. Dyn. Syst. A 28, 1669-1691 (2010), doi:10.3934/dcds.2010.28.1669.
     """
 
+    zeta = HostMirror()  # on the backend's arrays, read on the host as NumPy
+    _dev_zeta: Any  # its device array (set by HostMirror / set_device)
+
     def __init__(self, coeffs: PhaseFieldCoefficients, zeta: np.ndarray, phi_g: np.ndarray, dx: float, *,
                  dt: float | None = None, cfl: float = 0.5, stabilization: float | None = None,
                  solve_potential: bool = False, potential_every: int = 10, potential_method: str = "auto",
                  potential_tol: float = 1e-10, max_dzeta: float = 0.2, t0: float = 0.0, step0: int = 0,
-                 dtype: str = "float64") -> None:
+                 dtype: str = "float64", backend: str = "numpy") -> None:
         register("Wang2024", "Chen2015", "ChenShen1998")
+        self._bk = get_backend(backend)
+        self.backend = backend
+        self._dc = DeviceCache(self._bk)
         if dtype not in ("float64", "float32"):
             raise ParameterError(f"parameter 'dtype' must be 'float64' or 'float32'; got {dtype!r}")
         self.dtype = np.dtype(dtype)
@@ -361,10 +373,11 @@ class PhaseFieldSolver:
         self._build_denominator()
 
     def _build_denominator(self) -> None:
-        lin = self.c.L_sigma * self.c.k_zeta * self._k2 + self.S
-        self._den1 = (1.0 + self.dt * lin).astype(self.dtype)
-        self._den2 = (1.0 + (2.0 * self.dt / 3.0) * lin).astype(self.dtype)
-        self._prev: tuple[np.ndarray, np.ndarray] | None = None  # step size changed: restart the BDF2 history with one Euler step
+        with self._bk.scope():
+            lin = self.c.L_sigma * self.c.k_zeta * self._dc.get("k2", self._k2) + self.S
+            self._den1 = (1.0 + self.dt * lin).astype(self.dtype)
+            self._den2 = (1.0 + (2.0 * self.dt / 3.0) * lin).astype(self.dtype)
+        self._prev: tuple[Any, Any] | None = None  # step size changed: restart the BDF2 history with one Euler step
 
     @property
     def explicit_dt_limit(self) -> float:
@@ -377,53 +390,54 @@ class PhaseFieldSolver:
         Parameters
         ----------
         z : numpy.ndarray
-            Phase field ζ [-] (dimensionless).
+            Phase field ζ [-] (dimensionless), an array of the solver's backend.
 
         Returns
         -------
         numpy.ndarray
-            N(ζ) [s-1].
+            N(ζ) [s-1] (an array of the solver's backend).
         """
+        bk, dc = self._bk, self._dc
         c = self.c
-        q = 1.0 - z
-        q *= z  # ζ(1−ζ)
-        out = 1.0 - 2.0 * z
-        out *= q
-        out *= -2.0 * c.A * c.L_sigma
-        if self._has_particles:
-            out -= self._LsB_phi2 * z
-        q *= q
-        q *= self._F
-        q *= 30.0 * c.L_eta
-        out -= q
-        if self._has_src:
-            out += self._src
-        return out
+        with bk.scope():
+            q = 1.0 - z
+            q = imul(bk, q, z)  # ζ(1−ζ)
+            out = 1.0 - 2.0 * z
+            out = imul(bk, out, q)
+            out = imul(bk, out, -2.0 * c.A * c.L_sigma)
+            if self._has_particles:
+                out = isub(bk, out, dc.get("LsB_phi2", self._LsB_phi2) * z)
+            q = imul(bk, q, q)
+            q = imul(bk, q, dc.get("F", self._F))
+            q = imul(bk, q, 30.0 * c.L_eta)
+            out = isub(bk, out, q)
+            if self._has_src:
+                out = iadd(bk, out, dc.get("src", self._src))
+            return out
 
-    def _advance(self, z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """One step; returns (ζ^{n+1}, N(ζ^n)). SBDF2 when the previous step is known, else IMEX Euler."""
-        from scipy.fft import dctn, idctn
-
+    def _advance(self, z: Any) -> tuple[Any, Any]:
+        """One step on the backend's arrays; returns (ζ^{n+1}, N(ζ^n)). SBDF2 when the previous step is known, else IMEX Euler."""
+        bk = self._bk
         dt = self.dt
         n_now = self.rate(z)
         if self._prev is None:
             rhs = n_now + self.S * z if self.S else n_now.copy()
-            rhs *= dt
-            rhs += z
+            rhs = imul(bk, rhs, dt)
+            rhs = iadd(bk, rhs, z)
             den = self._den1
         else:
             z_old, n_old = self._prev
             rhs = 2.0 * n_now
-            rhs -= n_old
+            rhs = isub(bk, rhs, n_old)
             if self.S:
-                rhs += self.S * (2.0 * z - z_old)
-            rhs *= 2.0 * dt / 3.0
-            rhs += (4.0 / 3.0) * z
-            rhs -= z_old / 3.0
+                rhs = iadd(bk, rhs, self.S * (2.0 * z - z_old))
+            rhs = imul(bk, rhs, 2.0 * dt / 3.0)
+            rhs = iadd(bk, rhs, (4.0 / 3.0) * z)
+            rhs = isub(bk, rhs, z_old / 3.0)
             den = self._den2
-        zh = dctn(rhs, type=2, norm="ortho", overwrite_x=True)
-        zh /= den
-        return idctn(zh, type=2, norm="ortho", overwrite_x=True), n_now
+        zh = bk.dctn(rhs)
+        zh = idiv(bk, zh, den)
+        return bk.idctn(zh), n_now
 
     def step(self, n: int = 1) -> None:
         """Advance n time steps.
@@ -438,23 +452,29 @@ class PhaseFieldSolver:
         ConvergenceError
             A step still exceeds ``max_dzeta`` after halving Δt 20 times, or the potential solve fails.
         """
-        for _ in range(int(n)):
+        with self._bk.scope():
+            self._step(int(n))
+
+    def _step(self, n: int) -> None:
+        xp = self._bk.xp
+        for _ in range(n):
             if self.solve_potential and self.step_count % self.potential_every == 0 and self.step_count > 0:
                 self.update_potential()
                 self._set_dt_keep()
                 self._build_denominator()
-            new, n_now = self._advance(self.zeta)
+            z = self._dev_zeta
+            new, n_now = self._advance(z)
             tries = 0
-            while not np.all(np.isfinite(new)) or float(np.max(np.abs(new - self.zeta))) > self.max_dzeta:
+            while not bool(xp.all(xp.isfinite(new))) or float(xp.max(xp.abs(new - z))) > self.max_dzeta:
                 tries += 1
                 if tries > 20:
                     raise ConvergenceError(f"phase-field step at t={self.t:.4g} s did not meet max_dzeta={self.max_dzeta} "
                                            "even with the step halved 20 times")
                 self.dt *= 0.5
                 self._build_denominator()
-                new, n_now = self._advance(self.zeta)
-            self._prev = (self.zeta, n_now)
-            self.zeta = new
+                new, n_now = self._advance(z)
+            self._prev = (z, n_now)
+            set_device(self, "zeta", new)
             self.t += self.dt
             self.step_count += 1
 
@@ -649,7 +669,7 @@ class PhaseFieldSolver:
             "zeta": self.zeta.copy(), "phi_g": self.phi_g.copy(), "potential": self.potential.copy(),
             "t": self.t, "step": self.step_count, "dt": self.dt, "dx": self.dx, "S": self.S,
             "solve_potential": self.solve_potential, "potential_every": self.potential_every,
-            "dtype": str(self.dtype), "zeta_prev": None if self._prev is None else self._prev[0].copy(),
+            "dtype": str(self.dtype), "zeta_prev": None if self._prev is None else np.array(self._bk.to_numpy(self._prev[0])),
             "coefficients": self.c.to_dict(),
         }
 
@@ -689,6 +709,6 @@ class PhaseFieldSolver:
             s._build_denominator()
         zp = state.get("zeta_prev")
         if zp is not None and np.ndim(zp) == s.zeta.ndim:
-            zp = np.array(zp, dtype=s.dtype)
+            zp = s._bk.asarray(np.array(zp, dtype=s.dtype))
             s._prev = (zp, s.rate(zp))
         return s
