@@ -262,6 +262,9 @@ def lni_metrics():
     return res
 
 
+PRESETS_LAYER_BOTTOM = 1.5e-6  # m, the LNI presets' layer bottom
+
+
 @pytest.mark.slow
 def test_lni_presets_one_parameter_set_electronic_at_the_electrolyte_mixed_near_the_anode(lni_metrics):
     res = lni_metrics
@@ -272,7 +275,9 @@ def test_lni_presets_one_parameter_set_electronic_at_the_electrolyte_mixed_near_
     # Wang2024: the electronic layer plates at the electrolyte face; ionic and mixed plate at the anode
     assert f["lni-50cnt"] > 2.0 * max(f["lni-5cnt"], f["lni-0.5cnt"])
     assert f["lni-0.5cnt"] < 0.01  # no electrons, no Li away from the anode
-    assert c["lni-5cnt"] < 0.5 * c["lni-50cnt"]
+    # heights above the layer bottom (the initial anode surface), not above the domain floor 1.5 um below it
+    y0 = PRESETS_LAYER_BOTTOM
+    assert c["lni-5cnt"] - y0 < 0.5 * (c["lni-50cnt"] - y0)
     # the electronic layer's plating front of ALL Li is two-level (anode side + electrolyte face): far from flat, whereas
     # its anode-connected front alone looks flattest because little Li reaches it (metrics module notes)
     d = {k: v["deposit_roughness_m"] for k, v in res.items()}
@@ -281,14 +286,29 @@ def test_lni_presets_one_parameter_set_electronic_at_the_electrolyte_mixed_near_
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=False, reason="ionic vs mixed differ by less than their numerical and sampling error: grid 64 seed 1 "
-                   "front roughness 0.815 vs 0.796 um (0.738 vs 0.786 with potentials every step and max_dzeta 0.01); over seeds "
-                   "1-5 ionic is rougher in 4 of 5, by 1-20 %. At 1 mA/cm2 and i0 = 1 mA/cm2 over 1.5-15 um the Wagner number "
-                   "sigma_ion R_ct / L is 3-30: plating is kinetics-limited and tips are barely fed (see the report)")
-def test_lni_presets_ionic_front_roughest_by_a_margin(lni_metrics):
-    r = {k: v["front_roughness_m"] for k, v in lni_metrics.items()}
-    # Wang2024: the ionic layer grows tips from the anode
-    assert r["lni-0.5cnt"] > 1.2 * max(r["lni-5cnt"], r["lni-50cnt"])
+def test_lni_presets_show_wang2024_ordering_in_every_packing():
+    # Wang2024's ordering, judged per particle packing (the three layers of a seed share it): the ionic layer's anode front
+    # is the roughest, the electronic layer puts the most new Li at the electrolyte face, the mixed layer's plating front
+    # of all Li is the flattest and its deepest Li the nearest to the anode. Measured (grid 64, seeds 1-5): paired
+    # margins +0.20 ± 0.10, +13 ± 1.4 (x), +0.13 ± 0.06, +0.19 ± 0.07; every claim held in all five seeds.
+    from lisse.sim.phasefield.presets import setup_preset
+
+    spec = {"front_roughness_m": ("lni-0.5cnt", 1.0), "fraction_deposited_at_electrolyte": ("lni-50cnt", 1.0),
+            "deposit_roughness_m": ("lni-5cnt", -1.0), "penetration_any_m": ("lni-5cnt", -1.0)}
+    margins: dict[str, list[float]] = {k: [] for k in spec}
+    for seed in (1, 2, 3):
+        res = {}
+        for name in ("lni-0.5cnt", "lni-5cnt", "lni-50cnt"):
+            run = setup_preset(name, grid=64, seed=seed)
+            run.solver.run_until(run.t_end)
+            res[name] = run.solver.metrics()
+        for key, (who, sense) in spec.items():
+            v = {k: sense * m[key] for k, m in res.items()}
+            near = max(x for k, x in v.items() if k != who)
+            margins[key].append((v[who] - near) / abs(near))
+    for key, ms in margins.items():
+        assert min(ms) > 0.0, (key, ms)  # holds in every packing
+        assert np.mean(ms) > max(np.std(ms, ddof=1), 0.05), (key, ms)  # and outside the seed-to-seed spread
 
 
 def test_run_until_lands_on_t_end_and_resume_is_exact():
@@ -335,6 +355,7 @@ def test_mixed_layer_plates_within_the_newman_tobias_zone_of_the_steady_1d_model
 
     st = preset_settings("lni-5cnt", 64)
     st["nucleation_overpotential"] = eta_n
+    st["nucleation_width"] = 0.005  # V: a step sharper than the barrier itself (the preset's is a sixth of its 0.12 V)
     run = setup_run(st)
     run.solver.run_until(run.t_end)
     m = run.solver.metrics()
@@ -350,7 +371,9 @@ def test_mixed_layer_plates_within_the_newman_tobias_zone_of_the_steady_1d_model
     band = m["electrolyte_band_m"]
     top_ref = float(np.trapezoid(np.where(x >= thick - band, q, 0.0), x)) / ref.current
     centroid_ref = float(np.trapezoid(q * x, x)) / ref.current  # the anode share plates at x = 0
-    assert 0.02 < top_ref < 0.2 and 1e-6 < centroid_ref < 0.3 * thick  # the reference itself: Newman–Tobias confinement
+    # the reference itself: Newman–Tobias confinement to the anode side (its centroid 0.32 of the layer at the preset's
+    # i0 = 0.1 mA/cm2; the zone length scales as 1/sqrt(i0): 0.3 bounded it at the earlier 1 mA/cm2)
+    assert 0.02 < top_ref < 0.2 and 1e-6 < centroid_ref < 0.4 * thick
     # plated Li takes room (the phase field fills only the free volume of a cell): accumulate the reference's
     # distribution over the run (L_F of dense Li, the anode share at x = 0), each depth holding at most its pore volume
     # ε dx, the overflow carried on toward the electrolyte; the deposit of the phase field, whose nucleation barrier can
@@ -488,3 +511,33 @@ def test_reaction_sites_close_when_a_cell_s_free_volume_is_full():
     z = np.clip(s.zeta.astype(float), 0.0, 1.0)
     open_ = (s.phi_g == 0.0)
     np.testing.assert_allclose(a_li[open_], (math.sqrt(2.0) / s.c.delta * z * (1.0 - z) * s._near_ion)[open_], rtol=1e-12, atol=0)
+
+
+def test_lni_kinetics_are_the_interlayer_models_and_the_nucleation_law():
+    # one parameter set for Wang2024's layers across lisse: the phase field's Li|LNI i0 is the 1D/2D interlayer model's
+    # anode exchange current, its nucleation overpotential the critical overpotential of the classical nucleation law
+    # (lisse.thermo.nucleation, evaluated here independently with the interlayer model's inputs)
+    from lisse.sim.interlayer import make_parameters
+    from lisse.sim.phasefield.presets import PRESETS
+    from lisse.thermo.nucleation import critical_overpotential
+
+    p = make_parameters("lni-5cnt")
+    eta_c = critical_overpotential(p.surface_energy, p.contact_angle_deg, p.nucleation_prefactor, p.nucleation_threshold, p.temperature)
+    for name in ("lni-0.5cnt", "lni-5cnt", "lni-50cnt"):
+        st = PRESETS[name]
+        assert st["exchange_current_density"] == pytest.approx(p.anode_exchange_current, rel=1e-12)
+        assert st["nucleation_overpotential"] == pytest.approx(eta_c, rel=1e-3)
+        assert st["nucleation_width"] == pytest.approx(eta_c / 6.0, rel=1e-3)
+
+
+def test_calibrated_nucleation_overpotential_is_labelled_and_survives_resume():
+    from lisse.sim.phasefield.presets import setup_preset
+
+    run = setup_preset("lni-5cnt", grid=32)
+    cal = run.solver.metrics()["calibrated_parameters"]
+    assert set(cal) == {"nucleation_overpotential"} and "0.62 mA/cm2" in cal["nucleation_overpotential"]
+    again = ElectrodepositionSolver.from_state(run.micro, run.solver.state())
+    assert again.metrics()["calibrated_parameters"] == cal
+    # a user's own value is not calibrated
+    assert setup_preset("lni-5cnt", grid=32, nucleation_overpotential=0.05).solver.metrics()["calibrated_parameters"] == {}
+    assert setup_preset("lithiophilic", grid=32).solver.metrics()["calibrated_parameters"] == {}

@@ -170,7 +170,9 @@ def test_cli_lni_preset_keys_and_resume(tmp_path):
     assert abs(a["li_inventory_error_rel"]) < 1e-6  # Faraday (the solver's conserved Li)
     assert 0.0 <= a["fraction_deposited_at_electrolyte"] <= 1.0 and a["front_roughness_um"] > 0.0
     assert (tmp_path / "full" / "animation.gif").read_bytes()[:6] == b"GIF89a"
-    assert "overpotential_mV" not in a and a["calibrated_parameters"] == {}
+    assert "overpotential_mV" not in a
+    # the LNI presets' nucleation overpotential comes from the interlayer model's calibrated nucleation angle: stated
+    assert set(a["calibrated_parameters"]) == {"nucleation_overpotential"}
     part = _cli(*args, "--out", str(tmp_path / "part"), "--max-steps", "5", "--no-animation")
     assert part.returncode == 0, part.stderr
     assert json.loads(part.stdout)["completed"] is False
@@ -178,6 +180,7 @@ def test_cli_lni_preset_keys_and_resume(tmp_path):
     assert resumed.returncode == 0, resumed.stderr
     b = json.loads(resumed.stdout)
     assert b["completed"] is True and b["time_s"] == pytest.approx(a["time_s"], rel=1e-9)
+    assert b["calibrated_parameters"] == a["calibrated_parameters"]  # the label survives the checkpoint
     for k in ("li_thickness_um", "front_roughness_um", "fraction_deposited_at_electrolyte", "penetration_depth_um"):
         assert b[k] == pytest.approx(a[k], rel=1e-12, abs=1e-15), k
 

@@ -351,6 +351,9 @@ class ElectrodepositionSolver:
     metal_equipotential : bool, default True
         Hold the Li metal wired to the collector (σ_e ≥ 10⁻² σ_Li) at φ_e = 0 instead of resolving its ohmic drop (module
         notes: relative error of η below ~1e-6; False is the previous, resolved and ill-conditioned, solve).
+    calibrated_parameters : dict, optional
+        Parameters in ``params`` whose value was fitted to an observation: name -> that observation. Reported
+        by :meth:`metrics` (and kept by :meth:`state`) so that no output uses them as evidence for what they were fitted to.
 
     Raises
     ------
@@ -381,7 +384,8 @@ class ElectrodepositionSolver:
     def __init__(self, micro: Any, params: dict | None = None, *, current_density: float, interface_width: float | None = None,
                  electrolyte_blocks: bool = True, potential_every: int = 4, potential_tol: float | None = None, max_dzeta: float = 0.05,
                  cfl: float = 0.5, dt_max: float | None = None, newton_tol: float = 1e-6, linear_solver: str = "auto",
-                 dtype: str = "float64", backend: str = "numpy", metal_equipotential: bool = True) -> None:
+                 dtype: str = "float64", backend: str = "numpy", metal_equipotential: bool = True,
+                 calibrated_parameters: dict[str, str] | None = None) -> None:
         from lisse.sim.phasefield.model import coefficients_from_physical
 
         register("Wang2024", "RubinsteinSternberg1992", "BrasselBretin2011", "SunBeckermann2007", "Newman2004")
@@ -430,6 +434,7 @@ class ElectrodepositionSolver:
             raise ParameterError(f"parameter 'current_density' must be a plating current >= 0 A/m2; got {current_density!r}")
         self.current_density = i_app
         self.p = validate(SCHEMA, params or {}, "the electrodeposition model")
+        self.calibrated_parameters = {str(k): str(v) for k, v in (calibrated_parameters or {}).items()}
         delta = 1.5 * self.dx if interface_width is None else _pos("interface_width", interface_width, "m")
         from lisse.sim.phasefield.geometry import smooth_indicator
 
@@ -1159,7 +1164,7 @@ class ElectrodepositionSolver:
         dict
             The keys of ``interface_metrics`` (SI suffixed) plus ``focusing_factor``, ``charge_balance_error``,
             ``reservoir_inflow_m``, ``li_inventory_error_rel`` (this solver's own accounting, with the reservoir
-            exchange) and ``calibrated_parameters`` (empty: nothing is fitted).
+            exchange) and ``calibrated_parameters`` (the constructor's: name -> the observation it was fitted to).
         """
         from lisse.sim.phasefield.metrics import interface_metrics
 
@@ -1172,7 +1177,7 @@ class ElectrodepositionSolver:
         m["charge_balance_error"] = self.charge_balance_error
         m["reservoir_inflow_m"] = self.reservoir_inflow_m
         m.update(self.pore_entry())
-        m["calibrated_parameters"] = {}
+        m["calibrated_parameters"] = dict(self.calibrated_parameters)
         return m
 
     def pore_entry(self) -> dict:
@@ -1224,7 +1229,8 @@ class ElectrodepositionSolver:
             ``charge_C_m2``, ``reservoir_inflow_m``, ``current_density`` [A m-2], ``params`` (SI), and the fields the
             steps between two potential solves use (``profile_mobility`` [m2 s-1], ``ibv``/``ibv_nuc`` [A m-2],
             ``islands``, ``reaction_current`` [A m-3], ``charge_balance_error``) and the adaptive schedule's
-            (``potential_tol``, ``solve_step``, ``potential_interval``, ``zeta_solved``, ``lag_scale``, ``potential_solves``, ``lag_guard``).
+            (``potential_tol``, ``solve_step``, ``potential_interval``, ``zeta_solved``, ``lag_scale``, ``potential_solves``, ``lag_guard``),
+            and ``calibrated_parameters``.
         """
         return {"kind": self.kind, "zeta": self.zeta.copy(), "zeta0": self.zeta0.copy(), "phi_e": self.phi_e.copy(),
                 "phi_ion": self.phi_ion.copy(), "t": self.t, "step": self.step_count, "dt": self.dt, "dx": self.dx,
@@ -1239,7 +1245,7 @@ class ElectrodepositionSolver:
                 # the adaptive schedule (potential_tol): last solve, next interval, ζ then, and the last rescaling
                 "potential_tol": self.potential_tol, "solve_step": self._solve_step, "potential_interval": self._interval,
                 "zeta_solved": self._zeta_solved.copy(), "lag_scale": self._lag_scale, "potential_solves": self.potential_solves,
-                "lag_guard": self._lag_guard}
+                "lag_guard": self._lag_guard, "calibrated_parameters": dict(self.calibrated_parameters)}
 
     @classmethod
     def from_state(cls, micro: Any, state: dict, **kw: Any) -> ElectrodepositionSolver:
@@ -1261,6 +1267,8 @@ class ElectrodepositionSolver:
         """
         if state.get("potential_tol") is not None and "potential_tol" not in kw:
             kw["potential_tol"] = float(state["potential_tol"])
+        if state.get("calibrated_parameters") and "calibrated_parameters" not in kw:
+            kw["calibrated_parameters"] = dict(state["calibrated_parameters"])
         s = cls(micro, state["params"], current_density=float(state["current_density"]), interface_width=float(state["interface_width"]),
                 electrolyte_blocks=bool(state.get("electrolyte_blocks", True)), potential_every=int(state.get("potential_every", 4)), **kw)
         s.zeta = np.array(state["zeta"], dtype=s.dtype)
