@@ -57,11 +57,13 @@ def test_one_version_source():
 
 def test_all_is_every_user_feature_and_no_dev_tool():
     # dft (GPAW, GPL-3) is a user feature deliberately left out of 'all' (README: licences)
-    # gpu (CUDA-specific CuPy/JAX wheels) likewise stays out of 'all'
-    user_extras = set(EXTRAS) - {"all", "test", "docs", "bench", "dft", "gpu"}
+    # gpu (CUDA-specific CuPy/JAX wheels) likewise stays out of 'all'; fast (scikit-sparse) builds from source against
+    # the system's SuiteSparse (apt libsuitesparse-dev), so 'pip install .[all]' on a bare machine must not need it
+    user_extras = set(EXTRAS) - {"all", "test", "docs", "bench", "dft", "gpu", "fast"}
     assert _expand("all") == set().union(*(_expand(e) for e in user_extras))
     assert {"gpaw", "gpaw-data"} <= _expand("dft") and not {"gpaw", "gpaw-data"} & _expand("all")
     assert {"cupy-cuda12x", "jax"} <= _expand("gpu") and not {"cupy-cuda12x", "jax"} & _expand("all")
+    assert "scikit-sparse" in _expand("fast") and "scikit-sparse" not in _expand("all")
     assert not _expand("all") & DEV_TOOLS
     assert {"pytest", "ruff", "import-linter"} <= _expand("test")
     assert {"sphinx", "numpydoc", "sphinx-gallery"} <= _expand("docs")
