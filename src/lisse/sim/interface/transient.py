@@ -271,18 +271,18 @@ def simulate(model: InterfaceModel, protocol: Protocol, progress: Callable[[int,
         current switch) and one at the half cycle's end. Cost grows linearly with it. A substep ends early where the
         first empty interlayer cell reaches the nucleus density (nucleation is a first passage: its rate is frozen over
         the substep, so the crossing time is exact for it), and the record gets a sample there; the Li seeded at that
-        cell then relieves the overpotential of the others. With it the simulated failure of a 90 um LNI-5CNT
-        staircase (0.5 mA/cm2 steps of 1 h) is the same at 10-320 points (first nucleus at the electrolyte face in the
-        3.5 mA/cm2 plating half cycle, short at 43740 s with 20 and 40 points, 43673 s with 160); before, the cells crossing
-        within one substep were all seeded at once and the default 20 points failed a staircase step later than
-        40-240. The LNI-50CNT staircase (0.02 mA/cm2 steps of 1 h) reads a CCD of 0.8 mA/cm2 at 20-80 points and 0.78 at
+        cell then relieves the overpotential of the others (before, the cells crossing within one substep were all
+        seeded at once and the default 20 points failed a staircase step later than 40-240). The LNI-50CNT staircase (0.02 mA/cm2 steps of 1 h) reads a CCD of 0.8 mA/cm2 at 20-80 points and 0.78 at
         160 (10 points are too coarse: 0.64). A substep also ends early where the stripping electrode's contact fraction
         would fall by more than 0.02 over it (0.05 behind an interlayer; rate of the contact law at its start; shortest
         substep 1e-4 of the nominal), with a record sample there, and the contact after a stripping substep is kept
         between its start and the hold-up (where void-scale creep balances the removal): the stripping contact running away to its creep hold-up above the critical
         stripping current is resolved whatever this knob. Without it bare Li | LPSC at 6 MPa (flaw 0.03 um) read a CCD
         of 0.9, 1.0, 0.8, 0.8 mA/cm2 at 10, 20, 40, 160 points; with it 0.8 at all four, short at 103726 s (10, 20
-        points) vs 103654 s (160).
+        points) vs 103654 s (160). The 90 um LNI-5CNT staircase (0.5 mA/cm2 steps of 1 h) shorts by a nucleus at the
+        electrolyte face in the 4.0 mA/cm2 plating half cycle at 10-320 points (51120, 50940, 50828 s at 10, 20, 160);
+        without the cut and the hold-up clamp it shorted at 3.5 at every resolution (the stripped contact left above
+        its hold-up).
     n_cells : int
         Number of interlayer mesh cells. With the default 60 the failing half cycle of the LNI-5CNT staircase above is
         the same as with 120 cells (short 1-3 % earlier); 30 cells fail one step early. The cost hardly depends on it
