@@ -6,21 +6,26 @@ the layer (~4 µm of Li, 35 days of cell time at Δt ≈ 300 s, the capillary li
 reaction limits Δt so that each step plates ~4 nm and 10⁴ steps overfill the 19 µm domain (the former benchmark
 current, 0.5 A/m², stopped with "no reaction site" after ~1500 steps).
 
-Per grid it times, in one process:
+Per grid it times, in one process (wall time and CPU time, ``time.process_time``: other processes share the cores):
 
-* the **error-controlled** potential schedule (``potential_tol``, default 0.01: re-solve when the lagged kinetics
-  would misplace 1 % of the current): ``repeats`` runs of ``steps`` steps after ``warmup`` untimed steps (the first
-  ~100 steps hold a start-up transient with short intervals), min / median / max, its number of potential solves and
-  their share of the time, scaled to 10⁴ steps;
-* anchor 1, the **previous schedule** (``potential_every=4``, Newton to 1e-6 V) over ``min(steps, 100)`` steps, and
-  the ratio of the cost per step;
+* the **current path** (``potential_tol``, default 0.01: re-solve when the lagged kinetics would misplace 1 % of the
+  current; the metal wired to the collector held as one equipotential; CHOLMOD's Cholesky with one symbolic analysis
+  per solver when scikit-sparse is installed, else SuperLU): ``repeats`` runs of ``steps`` steps after ``warmup``
+  untimed steps (the first ~100 steps hold a start-up transient with short intervals), min / median / max, its number
+  of potential solves and their share of the time, scaled to 10⁴ steps;
+* anchor 1, the **previous path** in the same process (the same schedule with its former drift guard fixed at 1 ×
+  tolerance, the metal resolved at σ_Li, SuperLU factorisation) over the same steps after the same warm-up, and the
+  ratio of the cost per step (wall and CPU);
 * anchor 2, the legacy Allen–Cahn :class:`PhaseFieldSolver` (one DCT pair per step, no potentials), same grid and
   steps, and the ratio;
-* with ``--full``, one full 10⁴-step run with the adaptive schedule (wall time, solves, Li plated, Faraday error).
+* with ``--full``, one full 10⁴-step run of the current path (wall and CPU time, solves, Li plated, Faraday error).
 
 Run:  OMP_NUM_THREADS=1 PYTHONPATH=src python benchmarks/phasefield_electrodeposition.py [--grid 64 128 256] [--steps 500]
       [--repeats 3] [--warmup 100] [--tol 0.01] [--current 0.01] [--full]
       (issue case: --grid 256 --full). State the machine load (uptime) with the numbers: other processes distort them.
+      3D: ``--cube 64 --cube-steps 25`` runs an lni-5cnt particle layer on a 64³ grid at the preset current (1 mA/cm²,
+      AMG-preconditioned CG beyond 40³) and prints wall and CPU time, solves, Li plated and the peak memory
+      (or run it under ``/usr/bin/time -v``).
 """
 
 from __future__ import annotations
@@ -31,28 +36,34 @@ import statistics
 import time
 
 
-def _edep(n: int, current: float, *, every: int = 4, tol: float | None = None):
+def _edep(n: int, current: float, *, every: int = 4, tol: float | None = None, previous: bool = False):
+    from lisse.sim.phasefield.electrodeposition import ElectrodepositionSolver
     from lisse.sim.phasefield.presets import preset_settings, setup_run
 
     s = preset_settings("lni-5cnt", grid=n)
     s["shape"] = (n, n)
     s["current_density"] = current  # A/m2
     s["potential_every"] = every
-    solver = setup_run(s).solver
-    solver.potential_tol = tol  # None: the fixed schedule
-    return solver
+    solver = setup_run(s, solve_potential=False).solver
+    kw = {"linear_solver": "superlu", "metal_equipotential": False} if previous else {}
+    out = ElectrodepositionSolver(solver.micro, solver.p, current_density=current, interface_width=solver.c.delta,
+                                  potential_every=every, potential_tol=tol, **kw)
+    if previous:
+        out._lag_guard_bounds = (1.0, 1.0)  # the former fixed drift guard
+    return out
 
 
 def _anchor(n: int):
     from lisse.sim.phasefield.presets import preset_settings, setup_run
 
     s = preset_settings("lithiophilic", grid=n)
+    s.pop("model", None)  # the pair now runs the electrodeposition model; the anchor is the Allen–Cahn solver
     s["shape"] = (n, n)
     return setup_run(s, solve_potential=False).solver
 
 
-def _timed_run(solver, n_steps: int) -> tuple[float, float]:
-    """Wall time of ``n_steps`` steps and the part spent in potential solves [s]."""
+def _timed_run(solver, n_steps: int) -> tuple[float, float, float]:
+    """Wall time, CPU time of ``n_steps`` steps and the wall time spent in potential solves [s]."""
     spent = [0.0]
     orig = solver.update_potential
 
@@ -62,9 +73,32 @@ def _timed_run(solver, n_steps: int) -> tuple[float, float]:
         spent[0] += time.perf_counter() - t
 
     solver.update_potential = timed
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     solver.step(n_steps)
-    return time.perf_counter() - t0, spent[0]
+    return time.perf_counter() - t0, time.process_time() - c0, spent[0]
+
+
+def _cube(n: int, steps: int) -> None:
+    """One 3D run: the lni-5cnt layer (particles, 1.5 um) on an n³ grid of the 2D presets' 19.5 um height, 1 mA/cm²."""
+    import resource
+
+    from lisse.materials import get_material
+    from lisse.sim.phasefield.electrodeposition import ElectrodepositionSolver
+    from lisse.sim.phasefield.microstructure import particle_packing
+
+    dx = 19.5e-6 / n
+    mat, el = get_material("LNI-5CNT"), get_material("LNI")
+    t0, c0 = time.perf_counter(), time.process_time()
+    micro = particle_packing((n, n, n), dx, 0.4, 1.5e-6, layer=(1.5e-6, 16.5e-6), sigma_ion=mat.si("ionic_conductivity"),
+                             sigma_e=mat.si("electronic_conductivity"), electrolyte=True, electrolyte_sigma_ion=el.si("ionic_conductivity"), seed=1)
+    params = {"exchange_current_density": 10.0, "stack_pressure": 1e6, "nucleation_overpotential": 0.03, "nucleation_width": 0.005}
+    s = ElectrodepositionSolver(micro, params, current_density=10.0, potential_tol=0.01)
+    s.step(steps)
+    inv = s.li_inventory()
+    print(f"[{n}^3] {steps} steps to t = {s.t:.4g} s: {time.perf_counter() - t0:.1f} s wall, {time.process_time() - c0:.1f} s CPU "
+          f"(setup included), {s.potential_solves} potential solves ({s.potential_info.get('linear_solver')}), Li plated "
+          f"{inv['plated_faraday_m'] * 1e6:.2f} um, inventory error {inv['error_rel']:.1e}, peak memory "
+          f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6:.2f} GB")
 
 
 def main() -> None:
@@ -76,45 +110,48 @@ def main() -> None:
     ap.add_argument("--tol", type=float, default=0.01)
     ap.add_argument("--current", type=float, default=0.01, help="A/m2")
     ap.add_argument("--full", action="store_true", help="also one full 1e4-step run per grid")
+    ap.add_argument("--cube", type=int, default=0, help="also one 3D run on a CUBE^3 grid (e.g. 64)")
+    ap.add_argument("--cube-steps", type=int, default=25)
     a = ap.parse_args()
     print(f"load average at start {os.getloadavg()}; OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS')}")
     for n in a.grid:
-        walls, solves_t, counts = [], [], []
+        walls, cpus, solves_t, counts = [], [], [], []
         for _ in range(a.repeats):
             s = _edep(n, a.current, tol=a.tol)
             s.step(a.warmup)
             before = s.potential_solves
-            w, sp = _timed_run(s, a.steps)
+            w, c, sp = _timed_run(s, a.steps)
             walls.append(w)
+            cpus.append(c)
             solves_t.append(sp)
             counts.append(s.potential_solves - before)
-        med = statistics.median(walls)
-        print(f"[{n}x{n}] i={a.current:g} A/m2, dt={s.dt:.3g} s, Li plated in {a.steps} steps "
-              f"{s.li_inventory()['plated_faraday_m'] * 1e6:.3f} um")
-        print(f"  adaptive (potential_tol={a.tol:g}) {a.steps} steps after {a.warmup}: min {min(walls):.2f} / median {med:.2f} / max {max(walls):.2f} s "
-              f"over {a.repeats} repeats; potential solves per run {counts}, {statistics.median(solves_t):.2f} s of it; "
-              f"scaled to 1e4 steps {med / a.steps * 1e4:.0f} s")
-        n_old = min(a.steps, 100)
-        old = _edep(n, a.current, every=4)
-        w_old, sp_old = _timed_run(old, n_old)
-        ratio = (w_old / n_old) / (med / a.steps)
-        print(f"  anchor: previous schedule (every 4 steps, Newton to 1e-6 V) {n_old} steps {w_old:.2f} s "
-              f"({sp_old:.2f} s in potentials), per step {w_old / n_old * 1e3:.1f} ms vs adaptive {med / a.steps * 1e3:.1f} ms: "
-              f"ratio {ratio:.1f}x; scaled to 1e4 steps {w_old / n_old * 1e4:.0f} s")
+        med, med_c = statistics.median(walls), statistics.median(cpus)
+        print(f"[{n}x{n}] i={a.current:g} A/m2, dt={s.dt:.3g} s, Li plated in {a.warmup + a.steps} steps "
+              f"{s.li_inventory()['plated_faraday_m'] * 1e6:.3f} um; factorisation {s.potential_info.get('factorisation')}")
+        print(f"  current path (potential_tol={a.tol:g}) {a.steps} steps after {a.warmup}: wall min {min(walls):.2f} / median {med:.2f} / "
+              f"max {max(walls):.2f} s, CPU median {med_c:.2f} s over {a.repeats} repeats; potential solves per run {counts}, "
+              f"{statistics.median(solves_t):.2f} s wall of it; scaled to 1e4 steps {med / a.steps * 1e4:.0f} s wall, {med_c / a.steps * 1e4:.0f} s CPU")
+        old = _edep(n, a.current, tol=a.tol, previous=True)
+        old.step(a.warmup)
+        before = old.potential_solves
+        w_old, c_old, sp_old = _timed_run(old, a.steps)
+        print(f"  anchor: previous path (SuperLU, resolved metal, fixed drift guard) {a.steps} steps {w_old:.2f} s wall / {c_old:.2f} s CPU, "
+              f"{old.potential_solves - before} solves ({sp_old:.2f} s wall); per step {w_old / a.steps * 1e3:.1f} ms vs {med / a.steps * 1e3:.1f} ms: "
+              f"ratio {w_old / med:.1f}x wall, {c_old / med_c:.1f}x CPU")
         ac = _anchor(n)
         ac.step(2)
         t0 = time.perf_counter()
         ac.step(a.steps)
         w_ac = time.perf_counter() - t0
-        print(f"  anchor: Allen-Cahn PhaseFieldSolver {a.steps} steps {w_ac:.2f} s; adaptive electrodeposition / Allen-Cahn "
-              f"{med / w_ac:.1f}x")
+        print(f"  anchor: Allen-Cahn PhaseFieldSolver {a.steps} steps {w_ac:.2f} s; electrodeposition / Allen-Cahn {med / w_ac:.1f}x")
         if a.full:
             s = _edep(n, a.current, tol=a.tol)
-            w, sp = _timed_run(s, 10_000)
+            w, c, sp = _timed_run(s, 10_000)
             inv = s.li_inventory()
-            print(f"  FULL 1e4 steps (adaptive): {w:.1f} s ({sp:.1f} s in {s.potential_solves} potential solves); "
-                  f"Li plated {inv['plated_faraday_m'] * 1e6:.2f} um, inventory error {inv['error_rel']:.1e} "
-                  f"(target < 60 s at 256x256)")
+            print(f"  FULL 1e4 steps (current path): {w:.1f} s wall, {c:.1f} s CPU ({sp:.1f} s wall in {s.potential_solves} potential solves); "
+                  f"Li plated {inv['plated_faraday_m'] * 1e6:.2f} um, inventory error {inv['error_rel']:.1e} (target < 60 s at 256x256)")
+    if a.cube:
+        _cube(a.cube, a.cube_steps)
     print(f"load average at end {os.getloadavg()}")
 
 

@@ -77,3 +77,60 @@ def test_wetting_stage_from_study_and_table():
     assert res.summary["no_value"] == ["LPSC"]
     assert res.summary["pore_radius_um"] == pytest.approx(1.0, rel=1e-12)  # key carries its display unit
     assert "wetting" in res.figures and "wetting" in res.tables
+
+
+def _wetting_json(tmp_path, rows, name="li_llzo.json", substrate="Li7La3Zr2O12", w=0.8):
+    p = tmp_path / name
+    p.write_text(json.dumps({"substrate": substrate, "work_of_adhesion_J_m2": w, "calculator": "chgnet", "level": None, "convergence": rows}))
+    return p
+
+
+def test_wetting_stage_renders_every_convergence_row_in_the_report(tmp_path):
+    """A study's `lisse wetting --json` result carries convergence rows: the HTML report shows all of them (not the
+    first 12), column by column, with a non-converged row marked; the W_ad is used with its calculator as origin."""
+    pytest.importorskip("pandas")
+    import re
+
+    from lisse.pipeline.registry import StageContext
+    from lisse.pipeline.stages.wetting import wetting_stage
+    from lisse.report.html import CONVERGENCE_COLUMNS, ReportSection, render_report
+
+    # 14 hand-written rows (more than a stage table shows): a k-spacing row not converged, a thickness-fit row whose value is a list
+    rows = [{"quantity": "work_of_adhesion_J_m2", "parameter": "vacuum_A", "value": 10.0 + k, "result": 0.5 + 0.001 * k,
+             "change": None if k == 0 else 0.001, "tolerance": 0.02, "converged": True, "unit": "J/m2"} for k in range(12)]
+    rows.append({"quantity": "work_of_adhesion_J_m2", "parameter": "kspacing_inv_A", "value": 0.25, "result": 0.61, "change": 0.09,
+                 "tolerance": 0.02, "converged": False, "unit": "J/m2"})
+    rows.append({"quantity": "li_surface_energy_J_m2", "parameter": "layers_fit", "value": [5, 7, 9], "result": 0.4587, "change": None,
+                 "tolerance": 0.02, "converged": True, "unit": "J/m2"})
+    _wetting_json(tmp_path, rows)
+    res = wetting_stage(StageContext(study={"_base_dir": str(tmp_path)}, options={"results": ["li_llzo.json"], "use_ml": False}, out_dir=None))
+    m = res.summary["materials"]["Li7La3Zr2O12"]
+    assert m["work_of_adhesion_J_m2"] == 0.8 and m["origin"] == "computed (chgnet)" and "li_llzo.json" in m["source"]
+    assert res.summary["convergence"]["Li7La3Zr2O12"] == rows
+    page = render_report("t", "i", [ReportSection("wetting", "Wetting", "ok", html=res.html)], [], {})
+    table = page[page.index("<table class='convergence'>"):]
+    table = table[:table.index("</table>")]
+    assert re.findall(r"<th>(\w+)</th>", table) == list(CONVERGENCE_COLUMNS)
+    body = re.findall(r"<tr( class='error')?>(.*?)</tr>", table)[1:]  # skip the header row
+    assert len(body) == len(rows) == 14
+    for (cls, tr), r in zip(body, rows):
+        cells = re.findall(r"<td>(.*?)</td>", tr)
+        assert cells[0] == r["quantity"] and cells[1] == r["parameter"] and cells[7] == "J/m2"
+        assert float(cells[3]) == pytest.approx(r["result"], rel=1e-3)
+        assert cells[4] == ("—" if r["change"] is None else f"{r['change']:.4g}")
+        assert cells[6] == ("yes" if r["converged"] else "no") and (cls != "") is (not r["converged"])
+    assert re.findall(r"<td>(.*?)</td>", body[-1][1])[2] == "5, 7, 9"
+    assert "1 not converged" in page
+
+
+def test_wetting_stage_refuses_a_result_file_that_is_not_a_wetting_output(tmp_path):
+    from lisse.errors import ReaderError
+    from lisse.pipeline.registry import StageContext
+    from lisse.pipeline.stages.wetting import wetting_stage
+
+    (tmp_path / "bad.json").write_text("[1, 2]")
+    (tmp_path / "nokey.json").write_text(json.dumps({"substrate": "LiF"}))
+    for name, what in (("bad.json", "one JSON object"), ("nokey.json", "work_of_adhesion_J_m2"), ("missing.json", "not a readable JSON")):
+        with pytest.raises(ReaderError, match=what) as e:
+            wetting_stage(StageContext(study={"_base_dir": str(tmp_path)}, options={"results": [name], "use_ml": False}, out_dir=None))
+        assert name in str(e.value)

@@ -80,3 +80,31 @@ def test_cutoff_sets_the_plane_wave_cutoff_in_ev():
         assert c.info.settings["ecut_eV"] == pytest.approx(450.0, abs=1e-9) and c.info.settings["level"] == "screening"
     assert make_calculator(p.parse_args([])).info.settings["ecut_eV"] != 450.0  # the level's own without --cutoff
 
+
+
+def test_adhesion_problems_flag_intermixing_and_unconverged_relaxations():
+    from lisse.atomistic.workflows import adhesion_problems
+
+    assert adhesion_problems(1.9, True) == []  # an intact Li|X contact at a bonding distance
+    assert adhesion_problems(0.0, True) == []  # touching is not intermixing
+    (mixed,) = adhesion_problems(-3.2, True)  # Li|Li6PS5Cl under CHGNet: Li 3.2 A inside the sulfide
+    assert "-3.20 A" in mixed and "not a work of adhesion" in mixed and "stability" in mixed
+    (unconv,) = adhesion_problems(2.0, False)
+    assert "force target" in unconv
+    assert len(adhesion_problems(-0.1, False)) == 2
+
+
+def test_wetting_text_prints_each_warning_of_the_result():
+    from lisse.cli.wetting import render
+
+    res = {"substrate": "LPSC", "checks": {"li_surface_energy_thickness_change_J_m2": 0.01, "vacuum_change_J_m2": None,
+                                           "vacuum_vs_cutoff_A": [15.0, 6.0], "fmax_target_eV_A": 0.05, "all_relaxations_converged": False},
+           "calculator": "chgnet", "level": "ml-screening", "film_miller": [1, 0, 0], "substrate_miller": [0, 0, 1],
+           "provenance": {"calculator": {"name": "chgnet", "model": "0.3.0"}, "wall_s": 1.0, "n_cached": 0, "n_jobs": 1},
+           "work_of_adhesion_J_m2": 2.71, "contact_angle_deg": 0.0, "regime": "complete wetting", "li_surface_energy_J_m2": 0.325,
+           "default_li_surface_energy_J_m2": 0.4245, "contact_angle_deg_default_sigma": 0.0, "strain_percent": 3.96,
+           "interface_area_A2": 100.0, "n_atoms_interface": 46, "start_to_start_spread_J_m2": 0.0, "uncertainty": {},
+           "warnings": ["Li moved into the substrate", "a relaxation did not reach its force target"]}
+    text = render(res)
+    assert "WARNING: Li moved into the substrate" in text and "WARNING: a relaxation did not reach" in text
+    assert "WARNING" not in render({**res, "warnings": []})

@@ -138,3 +138,12 @@ def test_ml_prerelaxation_then_dft_relaxation_from_the_ml_geometry(tmp_path):
     assert keys["prerelax"]["dft_steps_after_prerelax"] == r.n_steps and keys["prerelax"]["ml_steps"] == r.prerelax["n_steps"]
     assert [j.calculator["name"] for j in ctx.jobs] == ["fake-dft"]  # ML energies never enter the DFT job log
     assert [j.calculator["name"] for j in ctx.prerelax_jobs] == ["fake-ml"]
+
+
+def test_level_key_names_the_dft_level_or_the_ml_screening_grade(tmp_path):
+    """Every workflow output's ``level``: the DFT calculator's own level, and "ml-screening" for an ML calculator (whose
+    stated error is the output's ``uncertainty``) — never None, so a script can tell the grade of a W_ad."""
+    from lisse.atomistic.workflows import ML_LEVEL, WorkflowContext, method_keys
+
+    assert method_keys(WorkflowContext(FlakyEMT(), JobCache(tmp_path)))["level"] == "test"
+    assert ML_LEVEL == "ml-screening" and method_keys(WorkflowContext(MLEMT(), JobCache(tmp_path)))["level"] == "ml-screening"

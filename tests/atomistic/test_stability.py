@@ -104,7 +104,7 @@ DELTA = {"S": -0.37, "Cl": 0.21}  # an error per S / Cl atom shared by every com
 TRUE_H = {"Li3P": -2.30, "Li6PS5Cl": -19.60}  # "true" formation enthalpies of the ML compounds [eV/f.u.]
 
 
-def _fake_calculator():
+def _fake_calculator(kind: str = "ml"):
     """Energies by formula from EPS, DELTA and the enthalpies; the structure of job ``bulk_<material>`` is the library cell."""
     from pymatgen.core import Composition
 
@@ -115,7 +115,7 @@ def _fake_calculator():
 
     class FakeML(PrecomputedCalculator):
         def __init__(self) -> None:
-            self.info = CalculatorInfo("fake", "test", "0", "ml", 5.0)
+            self.info = CalculatorInfo("fake", "test", "0", kind, 5.0)
 
         def read(self, name):
             atoms = bulk(name.removeprefix("bulk_"), primitive=True)
@@ -146,6 +146,23 @@ def test_ml_path_recovers_formation_enthalpies_and_lpsc_reduction():
     # error bound: linear sum of 0.1 eV/atom for the two ML compounds (13 + 4 atoms) and the tabulated uncertainties
     assert r.uncertainty_eV_per_atom > 0.1 * 17 / 21
     assert r.verdict.startswith("reacts") and r.calculator["name"] == "fake"
+
+
+def test_dft_energies_use_the_dft_error_bound_with_its_source():
+    """A DFT calculator's compounds carry the PBE formation-energy error of Kirklin et al. 2015 (MAE 0.096 eV/atom vs 1,670
+    experiments), not the ML bound; the bound is recomputed by hand from the raw table's uncertainties."""
+    with files("pymatgen.analysis.compatibility").joinpath("exp_compounds.json.gz").open("rb") as fh:
+        unc = {r["formula"]: float(r["uncertainty"]) for r in json.load(gzip.open(fh))}
+    r_dft = reaction_with_metal("LPSC", calculator=_fake_calculator("dft"))
+    # Li6PS5Cl + 8 Li -> 5 Li2S + Li3P + LiCl, 21 reactant atoms; Li6PS5Cl (13 atoms) and Li3P (4 atoms) computed
+    hand = (0.096 * 13 + 5 * unc["Li2S"] + 0.096 * 4 + unc["LiCl"]) / 21
+    assert r_dft.uncertainty_eV_per_atom == pytest.approx(hand, rel=1e-9)
+    eb = r_dft.as_dict()["error_bound"]
+    assert eb["kind"] == "dft" and eb["per_compound_eV_per_atom"] == 0.096 and "Kirklin2015" in eb["source"]
+    r_ml = reaction_with_metal("LPSC", calculator=_fake_calculator("ml"))
+    assert r_ml.uncertainty_eV_per_atom == pytest.approx((0.1 * 17 + 5 * unc["Li2S"] + unc["LiCl"]) / 21, rel=1e-9)
+    assert r_ml.error_bound["kind"] == "ml" and "issue 17" in r_ml.error_bound["source"]
+    assert reaction_with_metal("Li2CO3", calculator=None).error_bound["kind"] == "experimental"
 
 
 @pytest.mark.slow

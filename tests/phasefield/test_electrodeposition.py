@@ -466,7 +466,11 @@ def test_3d_16_cubed_plates_the_faraday_amount_to_1e6_with_the_adaptive_schedule
 def test_3d_grid_beyond_the_direct_solver_is_refused_with_the_limit():
     shape = (41, 40, 40)
     m = _Micro(1e-6, 0.0, np.zeros(shape, dtype=bool), np.zeros(shape), 0.01, 0.0)
-    with pytest.raises(ParameterError, match="limit is 64000"):
+    with pytest.raises(ParameterError, match="limit of linear_solver='direct' is 64000"):
+        ElectrodepositionSolver(m, current_density=1.0, linear_solver="direct")
+    shape = (65, 64, 64)  # beyond the AMG path's bound too
+    m = _Micro(1e-6, 0.0, np.zeros(shape, dtype=bool), np.zeros(shape), 0.01, 0.0)
+    with pytest.raises(ParameterError, match="limit is 262144"):
         ElectrodepositionSolver(m, current_density=1.0)
 
 

@@ -34,6 +34,7 @@ __all__ = [
     "relax_bulk",
     "surface_energy_workflow",
     "adhesion_workflow",
+    "adhesion_problems",
     "interface_energy_workflow",
     "segregation_workflow",
     "adsorption_workflow",
@@ -42,6 +43,7 @@ __all__ = [
     "level_of",
     "method_keys",
     "ROW_TOLERANCES_J_M2",
+    "ML_LEVEL",
 ]
 
 #: 1 eV/A^2 in J/m^2.
@@ -168,7 +170,8 @@ def method_keys(ctx: WorkflowContext, rows: list[dict] | None = None, note: str 
     Returns
     -------
     dict
-        ``calculator`` (label), ``level`` (None for ML), ``convergence``, ``convergence_note``, ``prerelax``,
+        ``calculator`` (label), ``level`` (the DFT level; ``"ml-screening"`` for an ML calculator, whose stated error
+        against DFT is the output's ``uncertainty``), ``convergence``, ``convergence_note``, ``prerelax``,
         ``spin_polarised`` (DFT: the one spin choice of every structure of the formula; None for ML).
     """
     pre = None
@@ -177,7 +180,8 @@ def method_keys(ctx: WorkflowContext, rows: list[dict] | None = None, note: str 
         pre = {"calculator": ctx.prerelax.label(), "ml_steps": sum(j.n_steps for j in ctx.prerelax_jobs), "dft_steps_after_prerelax": dft_steps,
                "n_relaxations": sum(1 for j in ctx.jobs if j.prerelax is not None)}
     spin = ctx.calculator.info.settings.get("spin") if ctx.calculator.info.kind == "dft" else None
-    return {"calculator": ctx.calculator.label(), "level": level_of(ctx), "convergence": list(rows or []),
+    level = level_of(ctx) if ctx.calculator.info.kind == "dft" else ML_LEVEL
+    return {"calculator": ctx.calculator.label(), "level": level, "convergence": list(rows or []),
             "convergence_note": note or "", "prerelax": pre, "spin_polarised": spin}
 
 
@@ -186,6 +190,9 @@ def _row(quantity: str, parameter: str, value: Any, result: float, change: float
     conv = None if change is None or tolerance is None else bool(abs(change) <= tolerance)
     return {"quantity": quantity, "parameter": parameter, "value": value, "result": result, "change": change, "tolerance": tolerance, "converged": conv}
 
+
+#: The ``level`` of a result from an ML calculator: screening grade, with the stated error of the accuracy table.
+ML_LEVEL = "ml-screening"
 
 #: Tolerances of the convergence rows the workflows compute themselves, per level (J/m2); ML: the screening ones.
 ROW_TOLERANCES_J_M2 = {"test": 0.05, "screening": 0.02, "publication": 0.005}
@@ -746,6 +753,8 @@ def adhesion_workflow(
     z = rb.atoms.positions[:, 2]
     gap_final = float(z[n_sub:].min() - z[:n_sub].max())
     spread = float(np.ptp([x["adhesion_J_m2"] for x in good])) if len(good) > 1 else 0.0
+    all_converged = bool(r_fil.converged and r_sub.converged and rb.converged)
+    problems = adhesion_problems(gap_final, all_converged)
     out: dict[str, Any] = {
         "film": "Li",
         "substrate": substrate,
@@ -765,6 +774,8 @@ def adhesion_workflow(
         "film_matrix": [list(r) for r in m.film_matrix],
         "substrate_matrix": [list(r) for r in m.substrate_matrix],
         "interface_gap_relaxed_A": gap_final,
+        "work_of_adhesion_valid": not problems,
+        "warnings": problems,
         "start_to_start_spread_J_m2": spread,
         "starts": [{k: v for k, v in x.items() if k != "_r"} for x in relaxed],
         "rigid_scan": scan,
@@ -774,7 +785,7 @@ def adhesion_workflow(
             "vacuum_A": vacuum,
             "vacuum_vs_cutoff_A": [vacuum_thickness(rb.atoms), cut],
             "fmax_target_eV_A": fmax,
-            "all_relaxations_converged": bool(r_fil.converged and r_sub.converged and rb.converged),
+            "all_relaxations_converged": all_converged,
             "film_layers": film_layers,
             "substrate_layers": substrate_layers,
         },
@@ -810,6 +821,36 @@ def adhesion_workflow(
          "film_supercell": None if forced is None else list(forced[0]), "substrate_supercell": None if forced is None else list(forced[1])},
     )
     return out
+
+
+def adhesion_problems(gap_relaxed_A: float, relaxations_converged: bool) -> list[str]:
+    """Why a computed W_ad is not a work of adhesion (empty when it is).
+
+    ``W_ad = (E_Li + E_X - E_Li|X)/A`` is the reversible work to separate two intact slabs. It is something else
+    when (a) the Li film has moved into the substrate during the relaxation (the lowest Li atom below the substrate's
+    outermost atom: a negative relaxed gap) — then the energy gained is a reaction/intermixing energy per area, e.g. Li
+    reducing Li6PS5Cl — or (b) a relaxation stopped before its force target, so the energies are not of minima (an
+    unconverged slab can even give W_ad < 0).
+
+    Parameters
+    ----------
+    gap_relaxed_A : float
+        Lowest film atom minus highest substrate atom after relaxation [Å].
+    relaxations_converged : bool
+        Whether the film, substrate and interface relaxations all reached their force target.
+
+    Returns
+    -------
+    list of str
+        One sentence per problem; empty when the number is a work of adhesion.
+    """
+    problems = []
+    if gap_relaxed_A < 0.0:
+        problems.append(f"Li moved into the substrate (relaxed gap {gap_relaxed_A:.2f} A < 0): the energy is an intermixing/reaction "
+                        "energy per area, not a work of adhesion (check 'lisse stability Li X')")
+    if not relaxations_converged:
+        problems.append("a relaxation did not reach its force target (raise --steps): the energies are not of minima")
+    return problems
 
 
 def _check_supercells(film_supercell, substrate_supercell) -> tuple[tuple[int, int], tuple[int, int]] | None:

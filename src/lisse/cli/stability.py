@@ -81,6 +81,10 @@ def render(res: dict) -> str:
             lines.append(f"    {e['formula']:14s} {fmt(e['formation_enthalpy_eV_per_fu'], 5):>10s} eV/f.u.  +- {fmt(e['uncertainty_eV_per_fu'], 2)}  {e['source']}")
     for c in res["calibrated_parameters"]:
         lines.append(f"  calibrated: {c['name']} = {fmt(c['value_eV_per_atom'], 5)} eV/atom, fitted to the {c['fitted_to']}")
+    eb = res.get("error_bound") or {}
+    if eb:
+        lines.append(f"  error bound from: {eb['source']}")
     if res["calculator"]:
-        lines.append(f"  ML calculator: {res['calculator'].get('name')}:{res['calculator'].get('model')}")
+        kind = "DFT" if eb.get("kind") == "dft" else "ML"
+        lines.append(f"  {kind} calculator: {res['calculator'].get('name')}:{res['calculator'].get('model')}" + (f", level {res['level']}" if res.get("level") else ""))
     return "\n".join(lines)

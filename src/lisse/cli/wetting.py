@@ -248,7 +248,8 @@ def render(res) -> str:
         for r in res["screen"]:
             if r["status"] == "ok":
                 x = r["result"]
-                lines.append(f"{r['substrate']:10s} {x['work_of_adhesion_J_m2']:10.3f} {x['contact_angle_deg']:10.1f}  {x['regime']}")
+                flag = "  (not a work of adhesion: " + "; ".join(x["warnings"]) + ")" if x.get("warnings") else ""
+                lines.append(f"{r['substrate']:10s} {x['work_of_adhesion_J_m2']:10.3f} {x['contact_angle_deg']:10.1f}  {x['regime']}{flag}")
             else:
                 lines.append(f"{r['substrate']:10s} {'-':>10s} {'-':>10s}  ERROR {r['error_type']}: {r['error']}")
         lines.append(f"{res['substrates_ok']} of {res['substrates_total']} substrates done, {res['substrates_failed']} failed")
@@ -278,6 +279,7 @@ def render(res) -> str:
               + ("" if r["change"] is None else f" (change {r['change']:+.4f}, tolerance {r['tolerance']}: {'ok' if r['converged'] else 'NOT converged'})")
               for r in res.get("convergence", [])],
             f"  wall time {res['provenance']['wall_s']:.0f} s, {res['provenance']['n_cached']}/{res['provenance']['n_jobs']} jobs from cache",
+            *[f"  WARNING: {w}" for w in res.get("warnings", [])],
         ]
         return "\n".join(lines)
     if "contact_angle_deg" in res and "regime" in res:

@@ -15,7 +15,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-__all__ = ["Markup", "ReportSection", "render_report"]
+__all__ = ["Markup", "ReportSection", "render_report", "CONVERGENCE_COLUMNS", "convergence_table_html"]
 
 _CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}
@@ -76,6 +76,51 @@ def _table_html(df, max_rows: int = 12) -> str:
         rows.append("<tr>" + "".join(cells) + "</tr>")
     more = f"<p class='muted'>{len(df) - max_rows} more rows in the CSV.</p>" if len(df) > max_rows else ""
     return f"<table><tr>{head}</tr>{''.join(rows)}</table>{more}"
+
+
+#: Columns of a convergence table, in order (the keys of :mod:`lisse.atomistic.convergence` rows).
+CONVERGENCE_COLUMNS = ("quantity", "parameter", "value", "result", "change", "tolerance", "converged", "unit")
+
+
+def _cell(v: Any) -> str:
+    """One convergence-table cell as escaped text: numbers to 4 significant digits, None as a dash, lists joined."""
+    if v is None:
+        return "—"
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    if isinstance(v, float):
+        return f"{v:.4g}"
+    if isinstance(v, (list, tuple)):
+        return ", ".join(_cell(x) for x in v)
+    return html.escape(str(v))
+
+
+def convergence_table_html(rows: list[dict], caption: str = "") -> Markup:
+    """Every row of a convergence table (quantity, parameter, value, result, change, tolerance, converged, unit) as HTML.
+
+    Unlike the stage tables (first 12 rows), all rows are shown: a convergence table is read whole. A row that is not
+    converged is marked in the ``converged`` column ("no"); a missing change or tolerance is a dash.
+
+    Parameters
+    ----------
+    rows : list of dict
+        Rows as :class:`lisse.atomistic.convergence.ConvergenceResult` and the wetting workflows write them (JSON
+        ``convergence``); missing keys show as a dash, other keys are ignored.
+    caption : str, default ""
+        Caption above the table (escaped).
+
+    Returns
+    -------
+    Markup
+        The table (every string escaped).
+    """
+    head = "".join(f"<th>{c}</th>" for c in CONVERGENCE_COLUMNS)
+    body = []
+    for r in rows:
+        cls = " class='error'" if r.get("converged") is False else ""
+        body.append(f"<tr{cls}>" + "".join(f"<td>{_cell(r.get(c))}</td>" for c in CONVERGENCE_COLUMNS) + "</tr>")
+    cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
+    return Markup(f"<table class='convergence'>{cap}<tr>{head}</tr>{''.join(body)}</table>")
 
 
 def render_report(title: str, intro: str, sections: list[ReportSection], citations: list[str], provenance: dict) -> str:

@@ -30,7 +30,9 @@ nucleation overpotential η_n and only where the solid delivers electrons: that 
 Boundaries: φ_e = 0 on the collector face (y = 0), the applied current i enters the electrolyte face
 (−σ_ion ∂φ_ion/∂n = i); zero flux elsewhere. The nonlinear system is solved by Newton's method; its
 Jacobian [[A_e + D, −D], [−D, A_ion + D]] (D = diag ∂q/∂η ≥ 0) is symmetric positive definite, solved
-sparse-direct on small grids and by CG with a block-Jacobi smoothed-aggregation AMG preconditioner (pyamg; one hierarchy per potential) on large ones. Tips nearer the
+sparse-direct (Cholesky) on 2D and small 3D grids and by CG with a block-Jacobi smoothed-aggregation AMG preconditioner
+(pyamg; one hierarchy per potential) on large ones, with the metal wired to the collector held as one equipotential
+(see "Potential solve" below). Tips nearer the
 electrolyte see a smaller ionic resistance and so draw more current (current focusing); surfaces that
 electrons reach through the solid plate Li without touching the anode.
 
@@ -63,8 +65,12 @@ front moves nm per step), so they are re-solved only when they have gone stale: 
 put on the moved sites is compared with the fresh one; their L1 distance over the applied current, the *misplaced
 current* m (``potential_info["misplaced_current"]``), is the schedule's error over the interval just ended, and the
 next interval is the last one times min(2, 0.7 ε/m) (doubling while m ≤ 0.35 ε; at most 2000 steps). A solve is also
-forced when the lagged kinetics carry a total current more than ε off the applied one (sites appeared or vanished) or
-ζ changed by more than 0.5 in a cell (its conduction switched). Newton then stops once the charge residual (current
+forced when the lagged kinetics carry a total current more than g·ε off the applied one (sites appeared or vanished) or
+ζ changed by more than 0.5 in a cell (its conduction switched); the drift guard g starts at 1 and adapts by the same
+factor as the interval within [1, 4] (a drift of the total that the rescaling to Faraday's total removes misplaces
+little: on the lni-5cnt layer at 1 µA/cm² the guard at g = 1 forced ~70 % of the solves while the measured m stayed
+below 0.1 ε; with the adaptive guard half as many solves, m still ≤ 0.8 ε after the start-up transient, which misplaces
+3–11 % even when solving every step). Newton then stops once the charge residual (current
 created or lost per cell, summed over the grid) is below ε/10 of the applied current: usually after one step, i.e.
 Butler–Volmer linearised about the last solution. The misplaced current grows from 0 to at most ~ε over an
 interval, so ~ε/2 of the plated Li is misplaced and ζ stays within an L1 distance ε·∫|ζ − ζ₀| of the every-step
@@ -72,11 +78,28 @@ solution (tested with ε = 0.01: measured 0.004; the fixed 4-step schedule: 0.01
 grid 64 against re-solving every step (before the free-volume reaction sites): ``potential_every=4`` 1.0–2.8 % (L1 of
 ζ relative to its change), ``potential_tol=0.01`` 0.1–0.6 %.
 
-Each solve costs one sparse factorisation of the coupled Jacobian (nested dissection, SuperLU: 1.2 s at 256²
-on an idle core, O(N^1.5)); an earlier update's factor is a poor CG preconditioner (cells whose ζ crosses the
-conduction switch change their conductivity by ~1e9, one slow CG mode each), and smoothed-aggregation AMG does not
-converge on the electronic block (Li 1.1e7 S/m beside a 3e-3 S/m host and empty pores; 300 CG iterations at 128²
-without reaching 1e-8), so large 3D grids stay out of reach of this solver.
+Potential solve. The Li body wired to the collector (face-connected cells with σ_e ≥ σ_c = 10⁻² σ_Li that touch the
+face y = 0) is one equipotential at the collector's φ_e = 0 (``metal_equipotential``, default on): its φ_e unknowns and
+equations leave the Jacobian (identity rows; the current the reaction delivers to it flows to the collector). This
+drops the metal's own ohmic potential, at most j_max ℓ/σ_c along a path ℓ inside it (j_max the largest current
+density in the metal), i.e. a relative error of η of at most f ℓ/(σ_c R) with f the current focusing and R = |η|/i
+≥ ~R_ct the interface's area resistance: 10 · 20 µm/(1.1e5 S/m · 2.4e-3 Ω m²) ≈ 8e-7 for the LNI presets
+(i0 = 1 mA/cm²), at any current in the linear kinetic regime. Tested against the resolved-metal solve (σ_Li on the
+grid, SuperLU): η, the reaction current and ζ agree to 1e-6 (measured 3e-9). Metal islands not wired to the
+collector stay resolved. Holding the metal also removes the 1e9 conductivity contrast from the system: with it,
+block-Jacobi smoothed-aggregation AMG converges (66 CG iterations to 1e-8 at 128²; without it, no convergence in 300).
+
+Each solve then costs one sparse factorisation of the coupled Jacobian. With the optional extra ``fast``
+(scikit-sparse: CHOLMOD, LGPL) it is a supernodal Cholesky whose symbolic analysis (METIS ordering) is done once per
+solver, on the fixed pattern of both potentials' 5-/7-point stencils plus the coupling diagonals, so each solve pays
+only the numeric factorisation (256²: the whole update 0.42 s CPU against 1.0 s with SuperLU and the resolved metal,
+measured side by side on a loaded machine; the numeric Cholesky alone 0.33 s); without it, SuperLU with a geometric
+nested-dissection order. An earlier update's factor is a poor CG preconditioner even with
+the metal held (at 128², CG preconditioned by the factor of a solve 70 steps earlier stalls beyond 300 iterations):
+cells whose reaction coupling appears or vanishes in empty pores, where φ_ion is held only by the 10⁻⁸ conductivity
+floor, change their row by orders of magnitude. 3D grids beyond 40³ use the AMG path, up to 64³ (measured: an lni-5cnt
+particle layer at 64³, 1 mA/cm², 25 steps to t = 1412 s, 1.9 µm plated, 25 solves: 167 s CPU, 0.69 GB peak memory,
+Faraday error 7e-16; one core shared at load ~10).
 
 Array backends. ``backend="jax"|"cupy"`` runs the ζ update of this section (the DCT step, the Allen–Cahn, pressure and
 profile terms, the site densities and the Faraday-scaled source) on JAX (compiled with ``jax.jit``) or CuPy arrays; the
@@ -141,20 +164,28 @@ add(Citation("Newman2004", "J. Newman, K. E. Thomas-Alyea", "Electrochemical Sys
 
 #: Largest grid a solver accepts (cells): 2048² or 160³ (the coupled potential system has 2 unknowns a cell).
 MAX_CELLS = 2048 * 2048
-# 3D: every potential solve factorises the coupled system, whose fill grows as n^4.3 and time as n^5.5 on an n³ grid
-# (measured under load: 16³ 1.6 s / 3.1e6 nonzeros, 24³ 17 s / 1.9e7, 32³ 80 s / 6.5e7); 40³ is ~2 GB and minutes per solve
-_MAX_CELLS_3D = 40**3
+# 3D: a sparse factorisation of the coupled system fills as n^4.3 and takes time as n^5.5 on an n³ grid (SuperLU,
+# measured under load: 16³ 1.6 s / 3.1e6 nonzeros, 24³ 17 s / 1.9e7, 32³ 80 s / 6.5e7); 40³ is ~2 GB and minutes per
+# solve, so beyond 40³ the potentials are solved by AMG-preconditioned CG (memory linear in the cells), up to 64³
+_MAX_DIRECT_3D = 40**3
+_MAX_CELLS_3D = 64**3
 # reused-factorisation solve of the potentials (ElectrodepositionSolver._direct_reuse): CG preconditioned by an
 # earlier LU factor; relative residual tolerance (of the Jacobi-scaled system), iteration cap, and the iteration
 # count of the last solve above which the factor is refreshed before the next one
 _PCG_RTOL = 1e-10
 _PCG_MAX = 15
 _PCG_REFACTOR = 8
+# metal equipotential (ElectrodepositionSolver.metal_equipotential): cells whose electronic conductivity is at least this
+# fraction of σ_Li and that belong to the metal body touching the collector are held at φ_e = 0 (module notes: error bound)
+_METAL_FRACTION = 1e-2
 # adaptive potential schedule (``potential_tol``): the most steps between two solves, and the largest change of ζ in any
 # cell since the last solve before a solve is forced (a cell that crosses the conduction/percolation switch of
 # :meth:`ElectrodepositionSolver.conductivities` changes the potentials where the lagged kinetics cannot see it)
 _MAX_INTERVAL = 2000
 _ZETA_GUARD = 0.5
+# ... and the bounds of the drift guard g (a solve is forced when the lagged kinetics carry a total current more than g off
+# the applied one), in units of potential_tol: g adapts from the misplaced current measured at each solve, as the interval
+_LAG_GUARD = (1.0, 4.0)
 
 #: Li volume fraction ζ_c [-] below which dispersed Li (sub-resolution nuclei) does not conduct electrons: the
 #: percolation threshold 1/d of a random conductor/insulator mixture in the symmetric effective-medium theory, 1/3 in
@@ -240,6 +271,31 @@ def _nested_dissection(shape: tuple[int, ...]) -> np.ndarray:
     return np.concatenate(out)
 
 
+def _collector_metal(sig_e: np.ndarray, threshold: float) -> np.ndarray:
+    """Cells of the metal body wired to the collector: connected cells with σ_e ≥ threshold touching the face y = 0.
+
+    Face-connected components (the 5-/7-point stencil of the stiffness matrix) of ``sig_e >= threshold`` [S/m]
+    that contain a cell of the first row of axis 0, as a boolean mask of the grid.
+    """
+    from scipy.ndimage import label
+
+    metal = sig_e >= threshold
+    if not metal[0].any():
+        return np.zeros(sig_e.shape, dtype=bool)
+    lab, _ = label(metal)
+    ids = np.unique(lab[0][lab[0] > 0])
+    return np.isin(lab, ids)
+
+
+def _cholmod() -> Any:
+    """scikit-sparse's CHOLMOD ``analyze`` (supernodal Cholesky), or None when the optional extra is not installed."""
+    try:
+        from sksparse.cholmod import analyze
+    except ImportError:  # optional extra 'fast' (scikit-sparse, LGPL CHOLMOD): SuperLU fallback
+        return None
+    return analyze
+
+
 class ElectrodepositionSolver:
     """Li electrodeposition into an interlayer with empty pores: ζ coupled to ionic and electronic potentials.
 
@@ -280,23 +336,27 @@ class ElectrodepositionSolver:
         Upper bound of Δt [s].
     newton_tol : float, default 1e-6
         Newton stops when the largest update of η = φ_e − φ_ion at reaction sites is below this [V].
-    linear_solver : {"auto", "direct", "amg"}, default "auto"
-        Linear solver of each Newton step ("auto": sparse direct up to 300 000 unknowns (150 000 cells): a nested-dissection
-        SuperLU factor, reused as CG preconditioner over later Newton steps and updates until it goes stale; beyond that CG
-        preconditioned by one smoothed-aggregation AMG hierarchy per potential (block Jacobi) when pyamg is installed,
-        falling back to the direct solve when CG stalls (strong reaction coupling once Li has nucleated)).
+    linear_solver : {"auto", "direct", "superlu", "amg"}, default "auto"
+        Linear solver of each Newton step ("auto": sparse direct up to 300 000 unknowns (150 000 cells) in 2D and 40³ in
+        3D: "direct", a CHOLMOD supernodal Cholesky factor with one symbolic analysis per solver when scikit-sparse is
+        installed (optional extra ``fast``), else "superlu", a nested-dissection SuperLU factor; either is reused as CG
+        preconditioner over the Newton steps of one update. Beyond that CG preconditioned by one smoothed-aggregation AMG
+        hierarchy per potential (block Jacobi; "amg"), falling back to SuperLU when CG stalls, except in 3D beyond 40³).
     dtype : {"float64", "float32"}, default "float64"
         Precision of the ζ update.
     backend : {"numpy", "jax", "cupy"}, default "numpy"
         Array backend of the ζ update, site densities and reaction source (:mod:`lisse.sim.phasefield.backend`; the
         potential solve stays on the host). ``zeta``, ``R`` and ``reaction_current`` then read as read-only NumPy
         copies; assign a new array to change them.
+    metal_equipotential : bool, default True
+        Hold the Li metal wired to the collector (σ_e ≥ 10⁻² σ_Li) at φ_e = 0 instead of resolving its ohmic drop (module
+        notes: relative error of η below ~1e-6; False is the previous, resolved and ill-conditioned, solve).
 
     Raises
     ------
     ParameterError
-        Inconsistent arrays, a grid beyond :data:`MAX_CELLS` (40³ in 3D), an axis other than 0, a parameter out of range,
-        or an unknown backend.
+        Inconsistent arrays, a grid beyond :data:`MAX_CELLS` (64³ in 3D; 40³ for the direct solvers), an axis other than 0,
+        a parameter out of range, or an unknown backend.
     MissingDependencyError
         ``backend`` is "jax" or "cupy" and that package is not installed (extra ``gpu``).
 
@@ -321,14 +381,14 @@ class ElectrodepositionSolver:
     def __init__(self, micro: Any, params: dict | None = None, *, current_density: float, interface_width: float | None = None,
                  electrolyte_blocks: bool = True, potential_every: int = 4, potential_tol: float | None = None, max_dzeta: float = 0.05,
                  cfl: float = 0.5, dt_max: float | None = None, newton_tol: float = 1e-6, linear_solver: str = "auto",
-                 dtype: str = "float64", backend: str = "numpy") -> None:
+                 dtype: str = "float64", backend: str = "numpy", metal_equipotential: bool = True) -> None:
         from lisse.sim.phasefield.model import coefficients_from_physical
 
         register("Wang2024", "RubinsteinSternberg1992", "BrasselBretin2011", "SunBeckermann2007", "Newman2004")
         if dtype not in ("float64", "float32"):
             raise ParameterError(f"parameter 'dtype' must be 'float64' or 'float32'; got {dtype!r}")
-        if linear_solver not in ("auto", "direct", "amg"):
-            raise ParameterError(f"parameter 'linear_solver' must be auto, direct or amg; got {linear_solver!r}")
+        if linear_solver not in ("auto", "direct", "superlu", "amg"):
+            raise ParameterError(f"parameter 'linear_solver' must be auto, direct, superlu or amg; got {linear_solver!r}")
         if int(getattr(micro, "axis", 0)) != 0:
             raise ParameterError(f"the growth axis must be 0; got axis={micro.axis!r}")
         self._bk = get_backend(backend)
@@ -344,8 +404,11 @@ class ElectrodepositionSolver:
         if z0.size > MAX_CELLS:
             raise ParameterError(f"grid {z0.shape} has {z0.size} cells; the limit is {MAX_CELLS} (2048² or 160³: memory of the coupled potential solve)")
         if z0.ndim == 3 and z0.size > _MAX_CELLS_3D:
-            raise ParameterError(f"3D grid {z0.shape} has {z0.size} cells; the limit is {_MAX_CELLS_3D} (40³): each potential solve factorises "
-                                 "the coupled system (~2 GB and minutes at 40³, hours at 64³)")
+            raise ParameterError(f"3D grid {z0.shape} has {z0.size} cells; the limit is {_MAX_CELLS_3D} (64³): each potential solve runs "
+                                 "AMG-preconditioned CG on 2 unknowns a cell (~1 min per solve at 64³ on one core)")
+        if z0.ndim == 3 and z0.size > _MAX_DIRECT_3D and linear_solver in ("direct", "superlu"):
+            raise ParameterError(f"3D grid {z0.shape} has {z0.size} cells; the limit of linear_solver={linear_solver!r} is {_MAX_DIRECT_3D} "
+                                 "(40³: the sparse factor of the coupled system needs ~2 GB and minutes there); use 'auto' or 'amg'")
         shape = z0.shape
 
         def field_of(name: str, value) -> np.ndarray:
@@ -400,8 +463,11 @@ class ElectrodepositionSolver:
         self._interval = self.potential_every
         self._zeta_solved = np.array(z0, dtype=self.dtype)
         self._lag_scale = 1.0
+        self._lag_guard = _LAG_GUARD[0]
+        self._lag_guard_bounds = _LAG_GUARD
         self.potential_solves = 0
         self.linear_solver = linear_solver
+        self.metal_equipotential = bool(metal_equipotential)
         self._dt_max = None if dt_max is None else _pos("dt_max", dt_max, "s")
         c = self.c
         self._k2 = _dct_symbol(shape, self.dx)
@@ -441,6 +507,7 @@ class ElectrodepositionSolver:
         self._lu_iters = 0
         self._lu_update = -1
         self._perm: np.ndarray | None = None
+        self._symbolic: Any = None  # CHOLMOD symbolic factor of the fixed Jacobian pattern (analysed once per solver)
         self._entry_width: float | None = None  # breakthrough pore width of the layer (pore_entry), computed once
         if self.current_density > 0:
             self.update_potential()
@@ -534,7 +601,7 @@ class ElectrodepositionSolver:
         method = self.linear_solver
         if method == "auto":
             method = "direct"
-            if J.shape[0] > 300_000:
+            if J.shape[0] > 300_000 or (self.zeta.ndim == 3 and self.zeta.size > _MAX_DIRECT_3D):
                 try:
                     import pyamg  # noqa: F401
 
@@ -555,6 +622,9 @@ class ElectrodepositionSolver:
             x, info = spla.cg(Js, b, rtol=1e-10, maxiter=200, M=M)
             if info != 0:
                 self._ml = None
+                if self.zeta.ndim == 3 and self.zeta.size > _MAX_DIRECT_3D:
+                    raise ConvergenceError(f"electrodeposition potential solve: AMG-preconditioned CG did not reach 1e-10 in 200 iterations "
+                                           f"on the {self.zeta.shape} grid, beyond the {_MAX_DIRECT_3D}-cell limit of the direct fallback")
                 x = spla.spsolve(Js, b)
                 method = "direct"
         else:
@@ -598,6 +668,40 @@ class ElectrodepositionSolver:
             if ok == 0:
                 return y
         n = Js.shape[0] // 2
+        analyze = _cholmod() if self.linear_solver in ("auto", "direct") else None
+        if analyze is not None:
+            from sksparse.cholmod import CholmodError
+
+            if self._symbolic is None:
+                # one symbolic analysis per solver: every Jacobian's pattern lies inside that of the full 5-/7-point
+                # stencils of both potentials plus the full coupling diagonals (CHOLMOD factorises a matrix whose
+                # pattern is a subset of the analysed one), so each solve pays only the numeric factorisation
+                import scipy.sparse as sp
+
+                a = _stiffness(np.ones(self.zeta.shape), 1.0, True)
+                eye = sp.identity(n, format="csr")
+                template = sp.bmat([[a + eye, -eye], [-eye, a + eye]], format="csc")
+                try:
+                    self._symbolic = analyze(template, mode="supernodal", ordering_method="metis")
+                except CholmodError:  # a CHOLMOD built without METIS
+                    self._symbolic = analyze(template, mode="supernodal", ordering_method="amd")
+            factor = self._symbolic
+            try:
+                factor.cholesky_inplace(Js.tocsc())
+            except CholmodError:  # not numerically positive definite: the pivoting LU below
+                self._symbolic = None
+            else:
+                class _Cholesky:
+                    def solve(self, v: np.ndarray) -> np.ndarray:
+                        return factor(v)
+
+                self._lu = _Cholesky()
+                self._lu_s = s.copy()
+                self._lu_iters = 0
+                self._lu_update = self.potential_solves
+                info["factorisations"] = info.get("factorisations", 0) + 1
+                info["factorisation"] = "cholmod"
+                return self._lu.solve(b)
         if self._perm is None or self._perm.size != 2 * n:  # both potentials of a cell side by side, cells nested-dissected
             order = _nested_dissection(self.zeta.shape)
             self._perm = np.empty(2 * n, dtype=np.intp)
@@ -618,6 +722,7 @@ class ElectrodepositionSolver:
         self._lu_iters = 0
         self._lu_update = self.potential_solves
         info["factorisations"] = info.get("factorisations", 0) + 1
+        info["factorisation"] = "superlu"
         return self._lu.solve(b)
 
     def update_potential(self) -> None:
@@ -647,6 +752,14 @@ class ElectrodepositionSolver:
         top = np.arange(n).reshape(shape)[-1].ravel()
         b[top] = self.current_density / dx
         pe, pi = self.phi_e.ravel().copy(), self.phi_ion.ravel().copy()
+        # metal equipotential: the Li body wired to the collector is held at φ_e = 0 (its φ_e unknowns and equations
+        # leave the system; the current reaching it flows to the collector), see the module notes for the error bound
+        if self.metal_equipotential:
+            fixed = _collector_metal(sig_e, _METAL_FRACTION * self.c.sigma_li).ravel()
+        else:
+            fixed = np.zeros(n, dtype=bool)
+        pe[fixed] = 0.0
+        keep = np.concatenate([(~fixed).astype(float), np.ones(n)])
         self._ml = None
         upd = math.inf
         a_tot = a_li + a_nuc
@@ -656,6 +769,7 @@ class ElectrodepositionSolver:
         def residual(pe_, pi_):
             q_, dq_ = self._reaction(pe_ - pi_, a_li, a_nuc)
             re_ = Ae @ pe_ + q_
+            re_[fixed] = 0.0
             ri_ = Ai @ pi_ - q_ - b
             merit = float(np.sum(re_ * re_ / (diag_e + dq_)) + np.sum(ri_ * ri_ / (diag_i + dq_)))  # Jacobi-scaled
             return re_, ri_, dq_, merit
@@ -677,6 +791,9 @@ class ElectrodepositionSolver:
                     break
             D = sp.diags(dq)
             J = sp.bmat([[Ae + D, -D], [-D, Ai + D]], format="csr")
+            if fixed.any():  # Dirichlet rows and columns (identity) for the held metal: the pattern stays the same
+                K = sp.diags(keep)
+                J = (K @ J @ K + sp.diags(1.0 - keep)).tocsr()
             delta = self._linear_solve(J, -np.concatenate([re, ri]))
             de, di = delta[:n], delta[n:]
             step = min(1.0, 0.05 / max(1e-300, float(np.max(np.abs(de - di)))))  # limit the change of η to 50 mV per iteration
@@ -704,7 +821,7 @@ class ElectrodepositionSolver:
         self._refresh_source()
         self.potential_solves += 1
         info = {"newton_iterations": iterations, "last_update_V": upd, "charge_balance_error": self.charge_balance_error,
-                "solves": self.potential_solves}
+                "solves": self.potential_solves, "equipotential_metal_cells": int(fixed.sum())}
         if q_lag is not None:
             # the fraction of the applied current the lagged kinetics had put on the wrong sites (L1 distance of the
             # reaction-current fields): the error of the schedule over the interval just ended
@@ -714,6 +831,11 @@ class ElectrodepositionSolver:
                 n_last = max(1, self.step_count - self._solve_step)
                 fac = 2.0 if misplaced <= 0.35 * self.potential_tol else max(0.2, 0.7 * self.potential_tol / misplaced)
                 self._interval = int(min(_MAX_INTERVAL, max(1, math.floor(n_last * fac))))
+                # the drift guard adapts by the same factor: a drift of the total current that the rescaling to
+                # Faraday's total removes misplaces little (measured ~0.1 of the drift on the LNI layers), so it may
+                # grow while the measured misplaced current stays below the tolerance, and shrinks when it does not
+                lo, hi = self._lag_guard_bounds
+                self._lag_guard = float(min(hi, max(lo, self._lag_guard * fac)))
         if self.potential_tol is not None and math.isfinite(charge_residual):
             info["charge_residual"] = charge_residual
         self.potential_info.update(info)
@@ -768,7 +890,7 @@ class ElectrodepositionSolver:
             return True
         # the lagged kinetics carry a total current off the applied one by more than the tolerance (sites appeared or
         # vanished), or a cell changed enough to switch its conduction: the potentials are stale
-        if abs(self._lag_scale - 1.0) > self.potential_tol:
+        if abs(self._lag_scale - 1.0) > self._lag_guard * self.potential_tol:
             return True
         return float(np.max(np.abs(self.zeta - self._zeta_solved))) > _ZETA_GUARD
 
@@ -1102,7 +1224,7 @@ class ElectrodepositionSolver:
             ``charge_C_m2``, ``reservoir_inflow_m``, ``current_density`` [A m-2], ``params`` (SI), and the fields the
             steps between two potential solves use (``profile_mobility`` [m2 s-1], ``ibv``/``ibv_nuc`` [A m-2],
             ``islands``, ``reaction_current`` [A m-3], ``charge_balance_error``) and the adaptive schedule's
-            (``potential_tol``, ``solve_step``, ``potential_interval``, ``zeta_solved``, ``lag_scale``, ``potential_solves``).
+            (``potential_tol``, ``solve_step``, ``potential_interval``, ``zeta_solved``, ``lag_scale``, ``potential_solves``, ``lag_guard``).
         """
         return {"kind": self.kind, "zeta": self.zeta.copy(), "zeta0": self.zeta0.copy(), "phi_e": self.phi_e.copy(),
                 "phi_ion": self.phi_ion.copy(), "t": self.t, "step": self.step_count, "dt": self.dt, "dx": self.dx,
@@ -1116,7 +1238,8 @@ class ElectrodepositionSolver:
                 "reaction_current": self.reaction_current.copy(), "charge_balance_error": self.charge_balance_error,
                 # the adaptive schedule (potential_tol): last solve, next interval, ζ then, and the last rescaling
                 "potential_tol": self.potential_tol, "solve_step": self._solve_step, "potential_interval": self._interval,
-                "zeta_solved": self._zeta_solved.copy(), "lag_scale": self._lag_scale, "potential_solves": self.potential_solves}
+                "zeta_solved": self._zeta_solved.copy(), "lag_scale": self._lag_scale, "potential_solves": self.potential_solves,
+                "lag_guard": self._lag_guard}
 
     @classmethod
     def from_state(cls, micro: Any, state: dict, **kw: Any) -> ElectrodepositionSolver:
@@ -1163,6 +1286,7 @@ class ElectrodepositionSolver:
                 s._interval = int(state["potential_interval"])
                 s._zeta_solved = np.array(state["zeta_solved"], dtype=s.dtype)
                 s._lag_scale = float(state["lag_scale"])
+                s._lag_guard = float(state.get("lag_guard", _LAG_GUARD[0]))
                 s.potential_solves = int(state["potential_solves"])
         else:  # an older state without the between-solve fields: continue from a fresh solve (not bit-exact)
             if s.current_density > 0:
