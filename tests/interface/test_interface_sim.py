@@ -206,11 +206,19 @@ def test_no_failure_reports_search_limit():
     assert pred.ccd_A_m2 == pytest.approx(20.0)
 
 
-def test_calibrated_parameter_is_flagged():
+def test_calibrated_parameter_is_flagged(monkeypatch):
+    # no system is calibrated at present; an entry (synthetic here) is applied to its system only, labelled with its
+    # observation, and dropped when the user sets the parameter
+    from lisse.sim.interface import model as mod
+
+    assert build_model(None, electrolyte="LPSC").calibrated_parameters == []
+    monkeypatch.setitem(mod.CALIBRATIONS, "LPSC/Su2024", mod._Calibration(
+        "flaw_size", "0.5 um", "su2024-bare-li-lpsc", "synthetic observation", (0.1e-6, 3e-6)))
     m = build_model(None, electrolyte="LPSC")
-    assert m.calibrated_parameters == ["flaw_size"]
-    assert "Su2024" in m.calibrated["flaw_size"]
+    assert m.calibrated_parameters == ["flaw_size"] and m.calibrated["flaw_size"] == "synthetic observation"
+    assert m.values["flaw_size"] == pytest.approx(0.5e-6, rel=1e-12, abs=0)
     assert build_model(None, electrolyte="LPSC", flaw_size="1 um").calibrated_parameters == []
+    assert build_model(None, electrolyte="Li6PS5Cl").calibrated_parameters == []  # another lab's pellet
     assert build_model("LNI-5CNT").calibrated_parameters == []
 
 

@@ -66,7 +66,7 @@ def calibrate(system: str, rtol: float = 0.01, progress: Callable[[int, int], No
     Parameters
     ----------
     system : str
-        A key of :data:`lisse.sim.interface.model.CALIBRATIONS` (``"LPSC/Su2024"``).
+        A key of :data:`lisse.sim.interface.model.CALIBRATIONS` (empty at present: no material system is calibrated).
     rtol : float
         Relative width [-] at which each bisection stops (0 < rtol < 1).
     progress : callable, optional
