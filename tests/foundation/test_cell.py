@@ -79,3 +79,14 @@ def test_energy_density_hand_calculation():
 def test_invalid_inputs(kwargs, exc, pattern):
     with pytest.raises(exc, match=pattern):
         CellDesign.from_inputs(**kwargs)
+
+
+@pytest.mark.parametrize("kw", [{"active_fraction": 1e-320, "specific_capacity": 1e-320},  # product underflows to 0
+                                {"active_fraction": 1e-320}])  # loading = Q/(w q) overflows to inf
+def test_a_capacity_per_mass_that_underflows_is_refused_not_divided_by(kw):
+    # found by the CLI property test: each factor is > 0, their product is 0 in floating point (ZeroDivisionError before)
+    from lisse.cell.design import CellDesign
+    from lisse.errors import ParameterError
+
+    with pytest.raises(ParameterError, match="active_fraction|cathode_loading"):
+        CellDesign.from_inputs(li_thickness="20 um", cathode_capacity="2 mAh/cm2", **kw)

@@ -312,6 +312,9 @@ class CellDesign:
         q_spec = opt["specific_capacity"] if opt["specific_capacity"] is not None else cat.si("specific_capacity")
         cap_src = "given" if opt["specific_capacity"] is not None else cat.param("specific_capacity").source
         w = p["active_fraction"]
+        if not (w * q_spec > 0.0 and math.isfinite(w * q_spec)):  # each factor is > 0, but their product can underflow to 0
+            raise ParameterError(f"parameters 'active_fraction' x 'specific_capacity': expected a positive capacity per composite mass; "
+                                 f"got {w:g} x {from_si(q_spec, 'mAh/g'):g} mAh/g = {from_si(w * q_spec, 'mAh/g'):g} mAh/g")
         if opt["cathode_capacity"] is not None and opt["cathode_loading"] is not None:
             implied = opt["cathode_loading"] * w * q_spec
             if abs(implied - opt["cathode_capacity"]) > 0.01 * opt["cathode_capacity"]:
@@ -327,6 +330,9 @@ class CellDesign:
             q_area = loading * w * q_spec
         else:
             raise ParameterError("parameter 'cathode_capacity' (mAh/cm2) or 'cathode_loading' (mg/cm2) is required; neither was given")
+        if not (q_area > 0.0 and math.isfinite(q_area) and loading > 0.0 and math.isfinite(loading)):
+            raise ParameterError(f"parameters 'cathode_capacity'/'cathode_loading': expected a positive, finite capacity and loading; got "
+                                 f"{from_si(q_area, 'mAh/cm2'):g} mAh/cm2 and {from_si(loading, 'mg/cm2'):g} mg/cm2")
         por = p["cathode_porosity"]
         if opt["cathode_thickness"] is not None:
             t_pos = opt["cathode_thickness"]
