@@ -100,7 +100,10 @@ def _pair(name: str, steps: int):
     return a, b
 
 
-def _assert_same(a, b, tol: float = 1e-6) -> None:
+def _assert_same(a, b, tol: float = 1e-6, floor: dict | None = None) -> None:
+    """ζ and the Li inventory agree to ``tol``; each float metric to ``tol`` relative, or — for a metric of the reaction
+    current, which the coupled potential solve amplifies from round-off — to 10x its own round-off floor ``floor[k]``
+    (the change of that metric when the NumPy run's ζ is perturbed by 1e-15 relative, measured in the same test)."""
     assert a.potential_solves == b.potential_solves and a.step_count == b.step_count
     assert float(np.max(np.abs(a.zeta - b.zeta))) <= tol
     ia, ib = a.li_inventory(), b.li_inventory()
@@ -111,7 +114,8 @@ def _assert_same(a, b, tol: float = 1e-6) -> None:
     for k, va in ma.items():
         vb = mb[k]
         if isinstance(va, float) and math.isfinite(va):
-            assert vb == pytest.approx(va, rel=tol, abs=tol * 1e-6 if k.endswith("_m") else 1e-12), k
+            slack = 10.0 * (floor or {}).get(k, 0.0)
+            assert vb == pytest.approx(va, rel=tol, abs=max(tol * 1e-6 if k.endswith("_m") else 1e-12, slack)), k
             checked += 1
         elif isinstance(va, str):
             assert va == vb, k
@@ -122,9 +126,20 @@ def _assert_same(a, b, tol: float = 1e-6) -> None:
 @pytest.mark.parametrize("name", ["lni-5cnt", "lithiophilic"])
 def test_jax_backend_equals_numpy(name):
     pytest.importorskip("jax")
+    from lisse.sim.phasefield.presets import run_settings, setup_run
+
     a, b = _pair(name, 50)
     assert b.zeta.flags.writeable is False  # a host mirror: changed by assignment only
-    _assert_same(a, b)
+    # the round-off floor of the model itself, on NumPy alone: the lithiophilic run's sigma_e spans ~1e16 (Li beside empty
+    # pores at the conductivity floor), and a 1e-15 change of ζ moves its reaction current by ~1e-6 relative
+    run = setup_run(run_settings(name, 32))
+    c = run.solver
+    c.zeta = c.zeta * (1.0 + 1e-15)
+    c.step(50)
+    mc = c.metrics()
+    floor = {k: abs(v - mc[k]) for k, v in a.metrics().items() if isinstance(v, float) and math.isfinite(v)}
+    assert float(np.max(np.abs(c.zeta - a.zeta))) <= 1e-6  # ζ itself is not ill-conditioned at this level
+    _assert_same(a, b, floor=floor)
 
 
 def test_jax_backend_equals_numpy_short():
