@@ -23,6 +23,8 @@ Per grid it times, in one process (wall time and CPU time, ``time.process_time``
 Run:  OMP_NUM_THREADS=1 PYTHONPATH=src python benchmarks/phasefield_electrodeposition.py [--grid 64 128 256] [--steps 500]
       [--repeats 3] [--warmup 100] [--tol 0.01] [--current 0.01] [--full]
       (issue case: --grid 256 --full). State the machine load (uptime) with the numbers: other processes distort them.
+      ζ update alone: ``--zeta --grid 64 128 256 --warmup 300 --steps 200 --repeats 5`` times the steps between potential
+      solves (potentials held) with the fused NumPy kernel and with the previous, backend-generic path as the anchor.
       3D: ``--cube 64 --cube-steps 25`` runs an lni-5cnt particle layer on a 64³ grid at the preset current (1 mA/cm²,
       AMG-preconditioned CG beyond 40³) and prints wall and CPU time, solves, Li plated and the peak memory
       (or run it under ``/usr/bin/time -v``).
@@ -78,6 +80,43 @@ def _timed_run(solver, n_steps: int) -> tuple[float, float, float]:
     return time.perf_counter() - t0, time.process_time() - c0, spent[0]
 
 
+def _zeta_update(grids: list[int], current: float, tol: float, warmup: int, steps: int, repeats: int) -> None:
+    """Per-step CPU time of the ζ update alone (the steps between potential solves), fused NumPy kernel vs the previous,
+    backend-generic path (``solver._fused = None``: the same code JAX/CuPy run), in the same process.
+
+    Per grid: one run of ``warmup`` steps (adaptive schedule) gives the state; each repeat restores it twice (fused,
+    previous; interleaved so that the machine load hits both alike), holds the potentials (no solve) and times ``steps``
+    steps with ``time.process_time``. Prints min / median / max ms per step of each and the ratio of the medians, and
+    the largest |Δζ| between the two after the timed steps (round-off: the kernel regroups the same expressions).
+    """
+    import numpy as np
+
+    from lisse.sim.phasefield.electrodeposition import ElectrodepositionSolver
+
+    for n in grids:
+        base = _edep(n, current, tol=tol)
+        base.step(warmup)
+        st = base.state()
+        times: dict[str, list[float]] = {"fused": [], "previous": []}
+        last: dict[str, np.ndarray] = {}
+        for _ in range(repeats):
+            for mode in ("fused", "previous"):
+                s = ElectrodepositionSolver.from_state(base.micro, st)
+                if mode == "previous":
+                    s._fused = None
+                s._potential_due = lambda: False  # potentials held: the ζ update alone
+                c0 = time.process_time()
+                s.step(steps)
+                times[mode].append((time.process_time() - c0) / steps * 1e3)
+                last[mode] = s.zeta
+        f, p = times["fused"], times["previous"]
+        dz = float(np.max(np.abs(last["fused"] - last["previous"])))
+        print(f"[{n}x{n}] zeta update, {steps} steps after {warmup} (no solve), {repeats} repeats, CPU ms/step: fused min "
+              f"{min(f):.2f} / median {statistics.median(f):.2f} / max {max(f):.2f}; previous (generic path) min {min(p):.2f} / "
+              f"median {statistics.median(p):.2f} / max {max(p):.2f}; ratio previous/fused {statistics.median(p) / statistics.median(f):.2f}x; "
+              f"max|dzeta| fused vs previous {dz:.1e}; 1e4 steps of zeta update {statistics.median(f) * 10:.0f} s CPU")
+
+
 def _cube(n: int, steps: int) -> None:
     """One 3D run: the lni-5cnt layer (particles, 1.5 um) on an n³ grid of the 2D presets' 19.5 um height, 1 mA/cm²."""
     import resource
@@ -112,8 +151,13 @@ def main() -> None:
     ap.add_argument("--full", action="store_true", help="also one full 1e4-step run per grid")
     ap.add_argument("--cube", type=int, default=0, help="also one 3D run on a CUBE^3 grid (e.g. 64)")
     ap.add_argument("--cube-steps", type=int, default=25)
+    ap.add_argument("--zeta", action="store_true", help="only the per-step CPU time of the zeta update (fused vs previous) per grid")
     a = ap.parse_args()
     print(f"load average at start {os.getloadavg()}; OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS')}")
+    if a.zeta:
+        _zeta_update(a.grid, a.current, a.tol, a.warmup, a.steps, a.repeats)
+        print(f"load average at end {os.getloadavg()}")
+        return
     for n in a.grid:
         walls, cpus, solves_t, counts = [], [], [], []
         for _ in range(a.repeats):

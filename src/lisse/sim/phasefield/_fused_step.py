@@ -19,7 +19,10 @@ the reservoir exchange and the schedule to the reference path within 1e-12 relat
   where the flat pass wraps, are overwritten with the one-sided values;
 * the reaction source i_BV a_Li + i_nuc a_nuc = room·(ζ_c K₁ + K₂) with K₁ = (√2/δ) c_near i_BV and
   K₂ = |∇s|-surface · i_nuc fixed between solves;
-* the Li-neutral profile correction uses Σ(out − b∇²ζ) = Σ out − bΣ∇²ζ (two sums instead of a temporary).
+* the Li-neutral profile correction uses Σ(out − b∇²ζ) = Σ out (the edge-clamped Laplacian telescopes to a zero sum;
+  the reference sums its round-off);
+* Δt is folded into the coefficient arrays (rebuilt when Δt, b or p change, i.e. at a potential solve), and the DCT
+  denominator is applied as a product with its inverse.
 
 Float32 runs and the JAX/CuPy backends keep the reference path.
 """
@@ -71,6 +74,7 @@ class FusedStep:
         self.d = np.empty(self.size)
         self.zc, self.room, self.qs = e(), e(), e()
         self._b: float | None = None  # profile constants cached for this b
+        self._den: tuple[Any, np.ndarray] | None = None  # DCT denominator object and its inverse
         self._kin: tuple[Any, Any] | None = None  # (ibv, ibv_nuc) objects the source constants were built from
         self._isl: tuple[Any, np.ndarray] | None = None  # island mask object and its flat cell indices
         self.dv = self.dx**self.nd
@@ -89,7 +93,9 @@ class FusedStep:
         np.subtract(z[lo1], z[lo], out=G[lo])  # one-sided at the faces (the flat pass wrapped there)
         S[lo] = G[lo]
         np.subtract(z[hi], z[hi1], out=G[hi])
-        np.negative(G[hi], out=S[hi])
+        # (not np.negative(G[hi], out=S[hi]): NumPy 2.4.6 writes a strided 2D ``out`` view of a 3D array as if it
+        # were contiguous for that ufunc, measured here; subtract handles it)
+        np.subtract(z[hi1], z[hi], out=S[hi])
 
     def _central(self, g: np.ndarray, a: int, out: np.ndarray) -> None:
         """out = g_{i+1} − g_{i−1} along axis a, edge-clamped."""
@@ -182,12 +188,19 @@ class FusedStep:
         sw = float(w.sum())
         if sw > 0:
             # Li-neutral: Σ of the whole profile term, Δt·b·[free·(∂ₙₙζ − 2ζ(1−ζ)(1−2ζ)/δ²) − ∇²ζ], is removed
-            total = float(out.sum()) - self.dt_c2 * float(np.dot(self.P.reshape(-1), self.free.reshape(-1))) - self.dt_c1 * float(L.sum())
+            # (Σ∇²ζ of the Neumann stencil telescopes to 0: the reference's round-off-sized b·Σ∇²ζ is left out)
+            total = float(out.sum()) - self.dt_c2 * float(np.dot(self.P.reshape(-1), self.free.reshape(-1)))
             w *= total / sw
             out -= w
         L *= self.dt_c1
         out -= L
         return out
+
+    def inverse(self, den: np.ndarray) -> np.ndarray:
+        """1/den, cached on the denominator object (it changes with Δt only)."""
+        if self._den is None or self._den[0] is not den:
+            self._den = (den, 1.0 / den)
+        return self._den[1]
 
     # ------------------------------------------------------------------ islands
     def islands(self, z_ac: np.ndarray, z: np.ndarray, islands: np.ndarray) -> None:
@@ -224,5 +237,5 @@ class FusedStep:
         q += self.K2
         q *= room
         total = -float(q.sum()) * self.dv
-        rc = np.multiply(q, target / total)
+        rc = np.multiply(q, target / total if total > 0 else math.nan)  # the caller raises when total ≤ 0
         return rc, np.multiply(rc, self.r_per_q), total

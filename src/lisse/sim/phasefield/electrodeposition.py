@@ -1103,7 +1103,7 @@ class ElectrodepositionSolver:
     def _fused_update(self, fused: FusedStep, z: np.ndarray, dt: float, den: np.ndarray) -> tuple[np.ndarray, float]:
         """NumPy float64: :meth:`_spectral_update` plus the island correction of :meth:`_step` (the fused kernel)."""
         zh = self._bk.dctn(fused.rhs(z, dt, self.profile_mobility, self.pressure))
-        zh /= den
+        zh *= fused.inverse(den)
         z_ac = self._bk.idctn(zh)
         if not z_ac.flags.c_contiguous:
             z_ac = np.ascontiguousarray(z_ac)
