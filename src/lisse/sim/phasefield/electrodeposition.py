@@ -1100,7 +1100,7 @@ class ElectrodepositionSolver:
             self.charge_passed += self.current_density * dt
             self.step_count += 1
 
-    def _fused_update(self, fused: FusedStep, z: np.ndarray, dt: float, den: np.ndarray) -> tuple[np.ndarray, float]:
+    def _fused_update(self, fused: FusedStep, z: np.ndarray, dt: float, den: Any) -> tuple[np.ndarray, float]:
         """NumPy float64: :meth:`_spectral_update` plus the island correction of :meth:`_step` (the fused kernel)."""
         zh = self._bk.dctn(fused.rhs(z, dt, self.profile_mobility, self.pressure))
         zh *= fused.inverse(den)
