@@ -907,6 +907,9 @@ class ElectrodepositionSolver:
         # vanished), or a cell changed enough to switch its conduction: the potentials are stale
         if abs(self._lag_scale - 1.0) > self._lag_guard * self.potential_tol:
             return True
+        if self._fused is not None:  # one pass into a work array, then its extremes (no temporaries)
+            d = np.subtract(self._dev_zeta, self._zeta_solved, out=self._fused.t)
+            return max(float(d.max()), -float(d.min())) > _ZETA_GUARD
         return float(np.max(np.abs(self.zeta - self._zeta_solved))) > _ZETA_GUARD
 
     # ------------------------------------------------------------------ ζ update
