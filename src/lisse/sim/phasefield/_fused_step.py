@@ -21,8 +21,8 @@ the reservoir exchange and the schedule to the reference path within 1e-12 relat
   K₂ = |∇s|-surface · i_nuc fixed between solves;
 * the Li-neutral profile correction uses Σ(out − b∇²ζ) = Σ out (the edge-clamped Laplacian telescopes to a zero sum;
   the reference sums its round-off);
-* Δt is folded into the coefficient arrays (rebuilt when Δt, b or p change, i.e. at a potential solve), and the DCT
-  denominator is applied as a product with its inverse.
+* Δt is folded into the coefficient arrays (rebuilt when Δt, b or p change, i.e. at a potential solve), the DCT
+  denominator is applied as a product with its inverse, and y += a·x runs as one BLAS daxpy pass (:func:`axpy`).
 
 Float32 runs and the JAX/CuPy backends keep the reference path.
 """
@@ -33,10 +33,21 @@ import math
 from typing import Any
 
 import numpy as np
+from scipy.linalg.blas import daxpy
 
 from lisse.constants import FARADAY
 
 _EPS_G2 = 4e-12  # (1e-6/Δx)² · 4Δx²: the reference's regularisation of |∇ζ|² in undivided units
+
+
+def axpy(a: float, x: np.ndarray, y: np.ndarray) -> None:
+    """y += a·x in place, one pass (BLAS daxpy; x and y C-contiguous float64 of one size).
+
+    NumPy needs two passes and a temporary (a·x, then the sum): at 256² 50 µs against 22 µs (measured, one core).
+    """
+    r = daxpy(x.reshape(-1), y.reshape(-1), a=a)
+    if not np.shares_memory(r, y):  # pragma: no cover (f2py copies only a non-contiguous or mistyped y)
+        y[...] = r.reshape(y.shape)
 
 
 class FusedStep:
@@ -174,8 +185,7 @@ class FusedStep:
                 self._central(G[c], a, H)  # 4Δx² ∂_a∂_c ζ
                 np.multiply(G[a], G[c], out=t)
                 t *= H
-                t *= 0.5
-                num += t
+                axpy(0.5, t, num)
         num /= Q  # Δx² ∂ₙₙζ
         out = np.multiply(num, self.f_nn)  # Δt·b·free·∂ₙₙζ
         L = self.L
@@ -190,10 +200,8 @@ class FusedStep:
             # Li-neutral: Σ of the whole profile term, Δt·b·[free·(∂ₙₙζ − 2ζ(1−ζ)(1−2ζ)/δ²) − ∇²ζ], is removed
             # (Σ∇²ζ of the Neumann stencil telescopes to 0: the reference's round-off-sized b·Σ∇²ζ is left out)
             total = float(out.sum()) - self.dt_c2 * float(np.dot(self.P.reshape(-1), self.free.reshape(-1)))
-            w *= total / sw
-            out -= w
-        L *= self.dt_c1
-        out -= L
+            axpy(-total / sw, w, out)
+        axpy(-self.dt_c1, L, out)
         return out
 
     def inverse(self, den: np.ndarray) -> np.ndarray:
