@@ -50,7 +50,7 @@ def test_gem_below_threshold_with_a_perfect_filler(phi):
 def test_gem_onset_is_at_the_threshold():
     """With 14 decades of contrast the conductivity rises by > 6 decades across phi_c +- 0.02 and < 1 decade elsewhere."""
     for phi_c in (0.10, 0.16, 0.25):
-        def s(p):
+        def s(p, phi_c=phi_c):
             return gem_conductivity(p, 1e-7, 2.28e7, phi_c)
         assert math.log10(s(phi_c + 0.02) / s(phi_c - 0.02)) > 6.0
         assert math.log10(s(phi_c + 0.22) / s(phi_c + 0.18)) < 1.0
@@ -127,3 +127,20 @@ def test_cli_simulates_the_graded_layer(capsys):
     d = json.loads(out)
     assert d["interface"]["interlayer"] == "LNI-25Mg" and d["calibrated_parameters"] == []
     assert d["ccd_mA_cm2"] is not None or d["failing_current_density_mA_cm2"] is not None
+
+
+def test_study_stage_accepts_the_graded_layer():
+    """The [simulate] stage's cell -> model mapping takes LNI-25Mg (its conductivities come from the stack) and still
+    refuses a coating without conductivities."""
+    from types import SimpleNamespace
+
+    from lisse.pipeline.stages.simulate import cell_interface
+
+    def design(material):
+        return SimpleNamespace(interlayer=SimpleNamespace(material=material, thickness=18.5e-6, porosity=0.3),
+                               electrolyte=SimpleNamespace(material="LNI"))
+
+    kw = cell_interface({}, design("LNI-25Mg"))
+    assert kw["interlayer"] == "LNI-25Mg" and kw["interlayer_thickness"] == 18.5e-6
+    with pytest.raises(ParameterError, match="ionic"):
+        cell_interface({}, design("LiCF3SO3"))

@@ -271,7 +271,7 @@ class GradedComposite:
     profile : str, default "linear"
         One of :data:`PROFILES` (Li anode side first).
     n_layers : int, default 10
-        Number N of uniform sub-layers.
+        Number N of uniform sub-layers (a count), 1 to 500.
     percolation_threshold : float, default 0.16
         phi_c of the GEM law [-].
     percolation_exponent : float, default 2.0
@@ -284,6 +284,11 @@ class GradedComposite:
         Young contact angle of Li on the matrix [deg].
     sources : dict of str to str
         Where each assumption comes from.
+
+    Raises
+    ------
+    ParameterError
+        An unknown profile, ``n_layers`` outside [1, 500] or a mass fraction outside (0, 1).
     """
 
     name: str
