@@ -252,7 +252,9 @@ VALIDATION_CASES: dict[str, ValidationCase] = {c.key: c for c in (
               "nucleation angle 120 deg and i0 = 1 mA/cm2: the model defaults the LNI-CNT layers take too (no measurement for "
               "this layer); Li contact angle of the Li-side face 63.9 deg, the Cassie average of Li on Mg (0 deg, assumed: "
               "Li-Mg solid solutions, lithiophilic; no sessile-drop angle found) and on LNI (120 deg, assumed, as for LNI-CNT). "
-              "Li-Mg alloying (Mg dissolves Li) and a layer that Li pushes away rather than fills are not modelled"),
+              "Li-Mg alloying (Mg dissolves Li) and a layer that Li pushes away rather than fills are not modelled. Numerics: "
+              "the simulated lifetime is not converged in the interlayer mesh (short at 0.85 h with the default 60 cells, "
+              "8.35 h with 960: the Li front in the pores advances by whole cells; benchmark --extra)"),
     ValidationCase(
         key="wang2024-lni-5cnt-nucleation-onset", paper="Wang2024", figure="Fig. 4e",
         description="LNI-5% CNT: current density above which Li nucleates inside the interlayer (~0.4 mA/cm2)",
