@@ -948,6 +948,8 @@ class ElectrodepositionSolver:
             info["pcg_iterations"] = info.get("pcg_iterations", 0) + its
             if ok:
                 info["factorisation"], info["linear_solver"] = "cholmod-block", "direct"
+                if not fresh_i:
+                    info["ionic_factor_kept"] = info.get("ionic_factor_kept", 0) + 1
                 return y * s
             if fresh_e and fresh_i:
                 break
