@@ -30,7 +30,8 @@ nucleation overpotential η_n and only where the solid delivers electrons: that 
 Boundaries: φ_e = 0 on the collector face (y = 0), the applied current i enters the electrolyte face
 (−σ_ion ∂φ_ion/∂n = i); zero flux elsewhere. The nonlinear system is solved by Newton's method; its
 Jacobian [[A_e + D, −D], [−D, A_ion + D]] (D = diag ∂q/∂η ≥ 0) is symmetric positive definite, solved
-sparse-direct (Cholesky) on 2D and small 3D grids and by CG with a block-Jacobi smoothed-aggregation AMG preconditioner
+on 2D and small 3D grids by CG with exact (Cholesky) factors of its two diagonal blocks, or sparse-direct, and by CG with
+a block-Jacobi smoothed-aggregation AMG preconditioner
 (pyamg; one hierarchy per potential) on large ones, with the metal wired to the collector held as one equipotential
 (see "Potential solve" below). Tips nearer the
 electrolyte see a smaller ionic resistance and so draw more current (current focusing); surfaces that
@@ -89,15 +90,21 @@ grid, SuperLU): η, the reaction current and ζ agree to 1e-6 (measured 3e-9). M
 collector stay resolved. Holding the metal also removes the 1e9 conductivity contrast from the system: with it,
 block-Jacobi smoothed-aggregation AMG converges (66 CG iterations to 1e-8 at 128²; without it, no convergence in 300).
 
-Each solve then costs one sparse factorisation of the coupled Jacobian. With the optional extra ``fast``
-(scikit-sparse: CHOLMOD, LGPL) it is a supernodal Cholesky whose symbolic analysis (METIS ordering) is done once per
-solver, on the fixed pattern of both potentials' 5-/7-point stencils plus the coupling diagonals, so each solve pays
-only the numeric factorisation (256²: the whole update 0.42 s CPU against 1.0 s with SuperLU and the resolved metal,
-measured side by side on a loaded machine; the numeric Cholesky alone 0.33 s); without it, SuperLU with a geometric
-nested-dissection order. An earlier update's factor is a poor CG preconditioner even with
-the metal held (at 128², CG preconditioned by the factor of a solve 70 steps earlier stalls beyond 300 iterations):
-cells whose reaction coupling appears or vanishes in empty pores, where φ_ion is held only by the 10⁻⁸ conductivity
-floor, change their row by orders of magnitude. 3D grids beyond 40³ use the AMG path, up to 64³ (measured: an lni-5cnt
+With the optional extra ``fast`` (scikit-sparse: CHOLMOD, LGPL) each Newton step is CG on the Jacobi-scaled coupled
+system preconditioned by exact supernodal Cholesky factors of its two diagonal blocks, A_e + D (held metal: identity
+rows) and A_ion + D (block Jacobi; ``linear_solver="direct"``, the default): after scaling, the coupling D is small
+where the conductors carry the current (≤ 3e-3 on the LNI layers), so CG needs 3-5 iterations. Each block has one
+symbolic analysis (METIS) per solver on its full stencil pattern. The electronic block is factorised at every update:
+where Li fills a pore its σ_e changes by 1e9 and an earlier factor is useless (> 300 iterations). The ionic block is
+static but where Li fills an ion conductor's pore, so its factor is kept across updates (3-5 iterations with a factor
+800 steps old at 256²) and refreshed only when CG slows down. CG stops at a charge residual of 10 % of Newton's
+threshold (an inexact Newton step: Newton still tests the true residual; module constants ``_BLOCK_*``). At 256² an
+update costs ~0.18 s CPU against ~0.39 s for one CHOLMOD factorisation of the whole coupled Jacobian
+(``linear_solver="coupled"``, the previous default, itself 0.42 s against 1.0 s with SuperLU and the resolved metal),
+measured side by side on a loaded machine (``benchmarks/phasefield_electrodeposition.py``). Without scikit-sparse,
+SuperLU factorises the coupled Jacobian with a geometric nested-dissection order. An earlier update's coupled factor
+is a poor CG preconditioner even with the metal held (at 128², CG preconditioned by the factor of a solve 70 steps
+earlier stalls beyond 300 iterations): the electronic rows of cells that Li fills change by orders of magnitude. 3D grids beyond 40³ use the AMG path, up to 64³ (measured: an lni-5cnt
 particle layer at 64³, 1 mA/cm², 25 steps to t = 1412 s, 1.9 µm plated, 25 solves: 167 s CPU, 0.69 GB peak memory,
 Faraday error 7e-16; one core shared at load ~10).
 
