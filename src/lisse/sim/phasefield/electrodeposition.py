@@ -459,11 +459,11 @@ class ElectrodepositionSolver:
         Newton stops when the largest update of η = φ_e − φ_ion at reaction sites is below this [V].
     linear_solver : {"auto", "direct", "coupled", "superlu", "amg"}, default "auto"
         Linear solver of each Newton step ("auto": sparse direct up to 300 000 unknowns (150 000 cells) in 2D and 40³ in
-        3D: "direct", which with scikit-sparse installed (optional extra ``fast``) is CG on the coupled system
-        preconditioned by CHOLMOD Cholesky factors of its two diagonal blocks (the ionic one kept across updates; the
-        coupled factorisation when CG stalls), else "superlu"; "coupled" is one CHOLMOD supernodal Cholesky factor of the
-        coupled system (the previous default; one symbolic analysis per solver), "superlu" a nested-dissection SuperLU
-        factor of it; each reused as CG preconditioner over the Newton steps of one update. Beyond that CG preconditioned by
+        3D: "direct", CG on the coupled system preconditioned by exact factors of its two diagonal blocks (CHOLMOD Cholesky
+        with scikit-sparse installed, optional extra ``fast``, else SuperLU; the ionic one kept across updates; the coupled
+        factorisation when CG stalls); "coupled" factorises the whole coupled system (CHOLMOD supernodal Cholesky with one
+        symbolic analysis per solver, the previous default, else SuperLU), "superlu" always with SuperLU in nested-dissection
+        order; either reused as CG preconditioner over the Newton steps of one update. Beyond that CG preconditioned by
         one smoothed-aggregation AMG hierarchy per potential (block Jacobi; "amg"), falling back to SuperLU when CG stalls,
         except in 3D beyond 40³).
     dtype : {"float64", "float32"}, default "float64"
@@ -641,10 +641,12 @@ class ElectrodepositionSolver:
         # block solve (_block_solve): CHOLMOD factors of the electronic and ionic blocks (one symbolic analysis each, on the
         # full stencil pattern), the scaling each was factorised with, the update of the electronic one, the iterations
         # of the last CG, and the number of updates to leave to the coupled factorisation after a block failure
-        self._fe: Any = None
-        self._fi: Any = None
+        self._chol: dict[str, Any] = {}  # CHOLMOD factors of the blocks "e" and "i" (analysed once, factorised in place)
+        self._nd_order: np.ndarray | None = None  # nested-dissection order of the cells (SuperLU blocks)
+        self._fe: Callable[[np.ndarray], np.ndarray] | None = None  # solves with the current block factors
+        self._fi: Callable[[np.ndarray], np.ndarray] | None = None
         self._fe_s = np.ones(0)
-        self._fi_s: np.ndarray | None = None
+        self._fi_s = np.ones(0)
         self._fe_update = -1
         self._blk_iters = 0
         self._blk_base = 0
@@ -879,26 +881,67 @@ class ElectrodepositionSolver:
                 except ImportError:
                     method = "direct"
         if method == "direct":
-            method = "block" if _cholmod() is not None and self._blk_skip == 0 else "coupled"
+            method = "block" if self._blk_skip == 0 else "coupled"
         return method
+
+    def _block_factor(self, which: str, data: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
+        """Factorise one diagonal block (CSR ``data`` on :attr:`_stencil`'s pattern, SPD); returns its solve.
+
+        CHOLMOD (scikit-sparse): one supernodal symbolic analysis (METIS) per block and solver on the full stencil
+        pattern, numeric factorisation in place. Without it: SuperLU in symmetric mode on the cells in geometric
+        nested-dissection order. Raises ``ArithmeticError`` when the block is not numerically positive definite.
+        """
+        st = self._stencil
+        assert st is not None
+        analyze = _cholmod()
+        if analyze is not None:
+            from sksparse.cholmod import CholmodError
+
+            if which not in self._chol:
+                template = st.csc(st.data(np.ones(st.shape), 1.0, True))  # every entry of the stencil, positive definite
+                try:
+                    self._chol[which] = analyze(template, mode="supernodal", ordering_method="metis")
+                except CholmodError:  # a CHOLMOD built without METIS
+                    self._chol[which] = analyze(template, mode="supernodal", ordering_method="amd")
+            factor = self._chol[which]
+            try:
+                factor.cholesky_inplace(st.csc(data))
+            except CholmodError as exc:
+                raise ArithmeticError(str(exc)) from exc
+            return factor
+        import scipy.sparse.linalg as spla
+
+        if self._nd_order is None:
+            self._nd_order = _nested_dissection(st.shape)
+        perm = self._nd_order
+        pinv = np.empty_like(perm)
+        pinv[perm] = np.arange(perm.size)
+        try:
+            lu = spla.splu(st.csr(data)[perm][:, perm].tocsc(), permc_spec="NATURAL", diag_pivot_thresh=0.0,
+                           options={"SymmetricMode": True})
+        except RuntimeError as exc:  # exactly singular
+            raise ArithmeticError(str(exc)) from exc
+
+        def solve(v: np.ndarray) -> np.ndarray:
+            return lu.solve(v[perm])[pinv]
+
+        return solve
 
     def _block_solve(self, eh: np.ndarray, ai: np.ndarray, dq: np.ndarray, keep_e: np.ndarray, rhs: np.ndarray,
                      atol1: float | None) -> np.ndarray | None:
-        """One Newton step's linear solve by CG with exact block-Jacobi CHOLMOD factors (the default with scikit-sparse).
+        """One Newton step's linear solve by CG with exact block-Jacobi factors (the default, ``linear_solver="direct"``).
 
         The Jacobian [[A_e + D, −D], [−D, A_ion + D]] (held metal: identity rows/columns in the electronic block; ``eh``
         and ``ai`` the CSR data of A_e with those rows and of A_ion on :attr:`_stencil`'s pattern) is Jacobi-scaled to
         unit diagonal; its coupling is then D/√((A_e + D)_kk (A_ion + D)_kk), small where the conductors carry the
-        current (≤ 3e-3 on the LNI layers), so CG preconditioned by the two diagonal blocks' Cholesky factors converges in
-        a few iterations. Each block is factorised on the pattern of the full stencil (one METIS symbolic analysis per
-        solver) and costs ~0.4 of the coupled factorisation's time (256²: 0.09 s each vs 0.47 s). The electronic factor is
-        fresh at each update; the ionic one is kept across updates (σ_ion is static but where Li fills an ion
-        conductor's pore, which the kept factor preconditions well: module constants ``_BLOCK_*``). Returns the Newton
-        update, or None when CG fails with fresh factors or a block is not numerically positive definite (the caller
-        then factorises the coupled system).
+        current (≤ 3e-3 on the LNI layers), so CG preconditioned by the two diagonal blocks' factors
+        (:meth:`_block_factor`: CHOLMOD, else SuperLU) converges in a few iterations; each block factorises in ~0.25 of
+        the coupled system's time (256², CHOLMOD: 0.09 s vs 0.39 s). The electronic factor is fresh at each update; the
+        ionic one is kept across updates (σ_ion is static but where Li fills an ion conductor's pore, which the kept
+        factor preconditions well: module constants ``_BLOCK_*``). Returns the Newton update, or None when CG fails
+        with fresh factors or a block is not numerically positive definite (the caller then factorises the coupled
+        system).
         """
-        from sksparse.cholmod import CholmodError
-
         st = self._stencil
         assert st is not None
         n, dp, info = st.n, st.diag_pos, self.potential_info
@@ -913,33 +956,23 @@ class ElectrodepositionSolver:
         cs = -keep_e * dq * se * si
         s = np.concatenate([se, si])
         b = rhs * s
-        if self._fe is None:
-            analyze = _cholmod()
-            template = st.csc(st.data(np.ones(st.shape), 1.0, True))  # every entry of the stencil, positive definite
-            try:
-                self._fe = analyze(template, mode="supernodal", ordering_method="metis")
-            except CholmodError:  # a CHOLMOD built without METIS
-                self._fe = analyze(template, mode="supernodal", ordering_method="amd")
-            self._fi = self._fe.copy()
-            self._fi_s = None
         stale = self._blk_iters > self._blk_base + _BLOCK_REFACTOR
-        fresh_e = self._fe_update != self.potential_solves or stale
-        fresh_i = self._fi_s is None or stale
+        fresh_e = self._fe is None or self._fe_update != self.potential_solves or stale
+        fresh_i = self._fi is None or stale
+        kind = "cholmod-block" if _cholmod() is not None else "superlu-block"
         for _ in range(2):
             try:
                 if fresh_e:
-                    self._fe.cholesky_inplace(st.csc(e))
-                    self._fe_s, self._fe_update = se.copy(), self.potential_solves
+                    self._fe, self._fe_s, self._fe_update = self._block_factor("e", e), se.copy(), self.potential_solves
                     info["factorisations"] = info.get("factorisations", 0) + 1
                 if fresh_i:
-                    self._fi.cholesky_inplace(st.csc(i))
-                    self._fi_s = si.copy()
+                    self._fi, self._fi_s = self._block_factor("i", i), si.copy()
                     info["factorisations"] = info.get("factorisations", 0) + 1
-            except CholmodError:  # not numerically positive definite: the coupled path (its own fallback: pivoting LU)
-                self._fe_update, self._fi_s = -1, None
+            except ArithmeticError:  # not numerically positive definite: the coupled path (its own fallback: pivoting LU)
+                self._fe = self._fi = None
                 break
-            assert self._fi_s is not None
             fe, fi = self._fe, self._fi
+            assert fe is not None and fi is not None
             we, wi = self._fe_s / se, self._fi_s / si  # a factor of S_old A_old S_old preconditions S A S
 
             def prec(v: np.ndarray, fe: Any = fe, fi: Any = fi, we: np.ndarray = we, wi: np.ndarray = wi) -> np.ndarray:
@@ -954,7 +987,7 @@ class ElectrodepositionSolver:
                 self._blk_base = its
             info["pcg_iterations"] = info.get("pcg_iterations", 0) + its
             if ok:
-                info["factorisation"], info["linear_solver"] = "cholmod-block", "direct"
+                info["factorisation"], info["linear_solver"] = kind, "direct"
                 if not fresh_i:
                     info["ionic_factor_kept"] = info.get("ionic_factor_kept", 0) + 1
                 return y * s
@@ -962,7 +995,7 @@ class ElectrodepositionSolver:
                 break
             fresh_e = fresh_i = True
         self._blk_skip = _BLOCK_SKIP
-        self._fi_s = None
+        self._fi = None
         return None
 
     def update_potential(self) -> None:
