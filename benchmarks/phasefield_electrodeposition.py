@@ -1,10 +1,11 @@
 """Benchmark: the electrodeposition phase field (ζ + ionic and electronic potentials) on an N×N LNI–5 % CNT layer.
 
 Issue 14's target is a 256² run of 10⁴ steps with both potentials under 60 s on one core. The case is the
-``lni-5cnt`` preset's layer on an N×N grid at 1 µA/cm² (0.01 A/m²): slow enough that 10⁴ steps at 256² stay inside
-the layer (~4 µm of Li, 35 days of cell time at Δt ≈ 300 s, the capillary limit of the step); at higher currents the
-reaction limits Δt so that each step plates ~4 nm and 10⁴ steps overfill the 19 µm domain (the former benchmark
-current, 0.5 A/m², stopped with "no reaction site" after ~1500 steps).
+``lni-5cnt`` preset's layer on an N×N grid at the current that makes 10⁴ steps plate ``--plate-um`` (default 4 µm,
+~20 % of the 19.2 µm domain) by Faraday's law: i = h F/(V_m · 10⁴ · Δt), with Δt the capillary limit of the step
+(independent of the current at these currents; measured on a probe solver). With the presets' kinetics of session 23
+(i0 = 0.1 mA/cm²) Δt is ~3000 s at 256², so this is ~0.1 µA/cm²; the earlier fixed 1 µA/cm² plated ~40 µm in 10⁴ steps
+and overfilled the domain. ``--current`` (A/m²) overrides the choice. The plated thickness is printed.
 
 Per grid it times, in one process (wall time and CPU time, ``time.process_time``: other processes share the cores):
 
@@ -23,7 +24,7 @@ Per grid it times, in one process (wall time and CPU time, ``time.process_time``
 * with ``--full``, one full 10⁴-step run of the current path (wall and CPU time, solves, Li plated, Faraday error).
 
 Run:  OMP_NUM_THREADS=1 PYTHONPATH=src python benchmarks/phasefield_electrodeposition.py [--grid 64 128 256] [--steps 500]
-      [--repeats 3] [--warmup 100] [--tol 0.01] [--current 0.01] [--full] [--legacy]
+      [--repeats 3] [--warmup 100] [--tol 0.01] [--plate-um 4 | --current A_M2] [--full] [--legacy]
       (issue case: --grid 256 --full). State the machine load (uptime) with the numbers: other processes distort them.
       3D: ``--cube 64 --cube-steps 25`` runs an lni-5cnt particle layer on a 64³ grid at the preset current (1 mA/cm²,
       AMG-preconditioned CG beyond 40³) and prints wall and CPU time, solves, Li plated and the peak memory
@@ -112,7 +113,8 @@ def main() -> None:
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--warmup", type=int, default=100, help="untimed steps before each timed adaptive run")
     ap.add_argument("--tol", type=float, default=0.01)
-    ap.add_argument("--current", type=float, default=0.01, help="A/m2")
+    ap.add_argument("--current", type=float, default=None, help="A/m2 (default: from --plate-um)")
+    ap.add_argument("--plate-um", type=float, default=4.0, help="Li thickness 1e4 steps plate (Faraday) when --current is not given")
     ap.add_argument("--full", action="store_true", help="also one full 1e4-step run per grid")
     ap.add_argument("--legacy", action="store_true", help="also time the path before the equipotential metal (SuperLU, resolved metal)")
     ap.add_argument("--cube", type=int, default=0, help="also one 3D run on a CUBE^3 grid (e.g. 64)")
@@ -120,9 +122,17 @@ def main() -> None:
     a = ap.parse_args()
     print(f"load average at start {os.getloadavg()}; OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS')}")
     for n in a.grid:
+        cur = a.current
+        if cur is None:  # Faraday: 1e4 steps of the capillary-limited Δt plate plate_um of Li
+            from lisse.constants import FARADAY
+
+            probe = _edep(n, 1e-4, tol=a.tol)
+            cur = a.plate_um * 1e-6 * FARADAY / (probe.molar_volume * 1e4 * probe.dt)
+            print(f"[{n}x{n}] case: i = {cur:.3g} A/m2 ({cur * 100:.3g} uA/cm2) so that 1e4 steps of dt = {probe.dt:.3g} s plate "
+                  f"{a.plate_um:g} um ({a.plate_um * 1e-6 / (n * probe.dx):.0%} of the domain height)")
         walls, cpus, solves_t, counts, upd = [], [], [], [], []
         for _ in range(a.repeats):
-            s = _edep(n, a.current, tol=a.tol)
+            s = _edep(n, cur, tol=a.tol)
             s.step(a.warmup)
             before = s.potential_solves
             w, c, sp = _timed_run(s, a.steps, upd)
@@ -131,7 +141,7 @@ def main() -> None:
             solves_t.append(sp)
             counts.append(s.potential_solves - before)
         med, med_c = statistics.median(walls), statistics.median(cpus)
-        print(f"[{n}x{n}] i={a.current:g} A/m2, dt={s.dt:.3g} s, Li plated in {a.warmup + a.steps} steps "
+        print(f"[{n}x{n}] i={cur:.3g} A/m2, dt={s.dt:.3g} s, Li plated in {a.warmup + a.steps} steps "
               f"{s.li_inventory()['plated_faraday_m'] * 1e6:.3f} um; factorisation {s.potential_info.get('factorisation')}")
         print(f"  current path (potential_tol={a.tol:g}) {a.steps} steps after {a.warmup}: wall min {min(walls):.2f} / median {med:.2f} / "
               f"max {max(walls):.2f} s, CPU median {med_c:.2f} s over {a.repeats} repeats; potential solves per run {counts}, "
@@ -139,7 +149,7 @@ def main() -> None:
         u_new = statistics.median(upd)
         print(f"  current path: CPU per potential update median {u_new:.3f} s (min {min(upd):.3f}, max {max(upd):.3f}, {len(upd)} updates); "
               f"factorisation {s.potential_info.get('factorisation')}, Newton iterations of the last {s.potential_info.get('newton_iterations')}")
-        prev = _edep(n, a.current, tol=a.tol, linear_solver="coupled")
+        prev = _edep(n, cur, tol=a.tol, linear_solver="coupled")
         prev.step(a.warmup)
         before, upd_prev = prev.potential_solves, []
         w_p, c_p, sp_p = _timed_run(prev, a.steps, upd_prev)
@@ -150,7 +160,7 @@ def main() -> None:
               f"solves scaled to 1e4 steps {sum(upd_prev) / a.steps * 1e4:.0f} s vs {sum(upd) / (a.repeats * a.steps) * 1e4:.0f} s CPU; "
               f"per step {c_p / a.steps * 1e3:.1f} ms vs {med_c / a.steps * 1e3:.1f} ms CPU: ratio {c_p / med_c:.2f}x")
         if a.legacy:
-            old = _edep(n, a.current, tol=a.tol, previous=True)
+            old = _edep(n, cur, tol=a.tol, previous=True)
             old.step(a.warmup)
             before = old.potential_solves
             w_old, c_old, sp_old = _timed_run(old, a.steps)
@@ -164,7 +174,7 @@ def main() -> None:
         w_ac = time.perf_counter() - t0
         print(f"  anchor: Allen-Cahn PhaseFieldSolver {a.steps} steps {w_ac:.2f} s; electrodeposition / Allen-Cahn {med / w_ac:.1f}x")
         if a.full:
-            s = _edep(n, a.current, tol=a.tol)
+            s = _edep(n, cur, tol=a.tol)
             upd_full: list[float] = []
             w, c, sp = _timed_run(s, 10_000, upd_full)
             inv = s.li_inventory()
