@@ -98,10 +98,12 @@ symbolic analysis (METIS) per solver on its full stencil pattern. The electronic
 where Li fills a pore its σ_e changes by 1e9 and an earlier factor is useless (> 300 iterations). The ionic block is
 static but where Li fills an ion conductor's pore, so its factor is kept across updates (3-5 iterations with a factor
 800 steps old at 256²) and refreshed only when CG slows down. CG stops at a charge residual of 10 % of Newton's
-threshold (an inexact Newton step: Newton still tests the true residual; module constants ``_BLOCK_*``). At 256² an
-update costs ~0.18 s CPU against ~0.39 s for one CHOLMOD factorisation of the whole coupled Jacobian
-(``linear_solver="coupled"``, the previous default, itself 0.42 s against 1.0 s with SuperLU and the resolved metal),
-measured side by side on a loaded machine (``benchmarks/phasefield_electrodeposition.py``). Without scikit-sparse,
+threshold (an inexact Newton step: Newton still tests the true residual; module constants ``_BLOCK_*``). Once the held
+metal is a quarter of the electronic block, its identity rows are left out of that factor (same elimination order,
+restricted). At 256² (lni-5cnt, 10⁴ steps plating 4 µm) an update costs 0.19-0.24 s CPU against 0.40-0.44 s for one
+CHOLMOD factorisation of the whole coupled Jacobian (``linear_solver="coupled"``, the previous default, itself 0.42 s
+against 1.0 s with SuperLU and the resolved metal), measured side by side at load ~4-5
+(``benchmarks/phasefield_electrodeposition.py``); with SuperLU factors 0.32 s against 0.92 s. Without scikit-sparse,
 SuperLU factorises the coupled Jacobian with a geometric nested-dissection order. An earlier update's coupled factor
 is a poor CG preconditioner even with the metal held (at 128², CG preconditioned by the factor of a solve 70 steps
 earlier stalls beyond 300 iterations): the electronic rows of cells that Li fills change by orders of magnitude. 3D grids beyond 40³ use the AMG path, up to 64³ (measured: an lni-5cnt
