@@ -98,10 +98,11 @@ def _names_case(text: str, key: str) -> bool:
     return re.search(rf"(?<![\w.-]){re.escape(key)}(?![\w.-])", text) is not None
 
 
-def run_case(case: Any, reach: float = 0.0) -> dict[str, Any]:
+def run_case(case: Any, reach: float = 0.0, interlayer: Any = None, **overrides: Any) -> dict[str, Any]:
     """One row of the table: the case through the simulator, compared with its published number.
 
-    ``reach`` [A/m2]: the staircase searches at least this high (see :func:`_reach`).
+    ``reach`` [A/m2]: the staircase searches at least this high (see :func:`_reach`). ``interlayer`` (a graded-layer
+    spec) and ``overrides`` (model parameters) are for sensitivity runs only, never for the table.
     """
     from lisse.errors import LisseError
     from lisse.sim.interface import build_model, predict_ccd
@@ -115,7 +116,10 @@ def run_case(case: Any, reach: float = 0.0) -> dict[str, Any]:
                            "calibrated": "", "calibrated_on": "", "calibrated_on_this_row": "no", "note": ""}
     t0 = time.perf_counter()
     try:
-        model = build_model(**_model_kwargs(case))
+        kw = _model_kwargs(case)
+        if interlayer is not None:
+            kw["interlayer"] = interlayer
+        model = build_model(**kw, **overrides)
         if case.kind == "onset":  # not a CCD: the first current at which Li nucleates inside the interlayer
             return _onset_row(row, case, model, t0)
         pred = predict_ccd(model, _protocol(case, reach))
@@ -165,7 +169,11 @@ def run_case(case: Any, reach: float = 0.0) -> dict[str, Any]:
         # constant-current cycling is one step: the CCD detector cannot see a short that comes before any healthy
         # reference, so the simulated failure counts too
         held = failing is None and d.get("failure_mode") is None and d.get("simulated_failure_mode") is None
-        row["predicted_text"] = "holds" if held else f"fails ({d.get('failure_mode') or d.get('simulated_failure_mode')})"
+        # the simulator's own failure time when it has one (the short detector can only name the half cycle's start)
+        t_sim = pred.simulation.failure_time_s
+        t_f = None if held else (t_sim / 3600.0 if t_sim is not None else _failure_time_h(pred))
+        at = "" if t_f is None else f" at {t_f:.3g} h"
+        row["predicted_text"] = "holds" if held else f"fails{at} ({d.get('failure_mode') or d.get('simulated_failure_mode')})"
         row["within_factor_2"] = "y" if held else "n"
         row["predicted_mA_cm2"] = pub if held else None
     elif case.kind == "failure":
@@ -183,6 +191,52 @@ def run_case(case: Any, reach: float = 0.0) -> dict[str, Any]:
         row["within_factor_2"] = "y" if ok else "n"
         row["predicted_mA_cm2"] = pub if ok else None
     return row
+
+
+#: The graded layer's sensitivity runs (``--extra``): (label, GradedComposite changes, model overrides). Reported
+#: beside the table, never used to choose the assumptions (fixed before the first run; issue 11).
+GRADED_SENSITIVITY: tuple[tuple[str, dict[str, Any], dict[str, Any]], ...] = (
+    ("as assumed (linear, N = 10, phi_c = 0.16)", {}, {}),
+    ("N = 20 sub-layers", {"n_layers": 20}, {}),
+    ("reversed grading (Mg-rich at the electrolyte)", {"profile": "reversed"}, {}),
+    ("uniform 25 wt% Mg", {"profile": "uniform"}, {}),
+    ("phi_c = 0.10", {"percolation_threshold": 0.10}, {}),
+    ("phi_c = 0.25", {"percolation_threshold": 0.25}, {}),
+    ("i0 from LNI-5CNT's 300 ohm cm2 (RT/F R = 0.086 mA/cm2)", {}, {"exchange_current": "0.0857 mA/cm2"}),
+)
+
+
+#: Interlayer meshes (cells) the graded row is also run on: the Li front in the pores advances by about one cell per
+#: filled cell, so its speed (and the short) depends on the cell size; see :func:`graded_sensitivity`.
+GRADED_MESHES: tuple[int, ...] = (120, 240, 480, 960)
+
+
+def graded_sensitivity(key: str = "wang2024-graded-25mg-18.5um") -> list[dict[str, Any]]:
+    """The graded LNI-25Mg survival row under each variant of :data:`GRADED_SENSITIVITY` (report, do not tune), and the
+    assumed layer on the finer interlayer meshes of :data:`GRADED_MESHES` (the simulator's own failure time; the default
+    mesh is 60 cells)."""
+    from lisse.materials.graded import GRADED_COMPOSITES
+    from lisse.sim.interface.cases import validation_case
+
+    case = validation_case(key)
+    spec = GRADED_COMPOSITES[case.interlayer[0]]
+    out = []
+    for label, changes, overrides in GRADED_SENSITIVITY:
+        row = run_case(case, 0.0, spec.with_(**changes) if changes else spec, **overrides)
+        out.append({"variant": label, "predicted_text": row["predicted_text"], "failure_mode": row["failure_mode"],
+                    "agrees": row["within_factor_2"], "seconds": row.get("seconds")})
+    from lisse.sim.interface import build_model, simulate
+
+    model = build_model(**_model_kwargs(case))
+    for cells in GRADED_MESHES:
+        t0 = time.perf_counter()
+        sim = simulate(model, _protocol(case), n_cells=cells)
+        t_f = sim.failure_time_s
+        out.append({"variant": f"as assumed, {cells} interlayer cells (default 60)",
+                    "predicted_text": "holds" if sim.failure_mode is None else f"fails at {t_f / 3600.0:.3g} h ({sim.failure_mode})"
+                    if t_f is not None else f"fails ({sim.failure_mode})", "failure_mode": sim.failure_mode,
+                    "agrees": "y" if sim.failure_mode is None else "n", "seconds": time.perf_counter() - t0})
+    return out
 
 
 def _foil_limited(pred: Any, failing_mA_cm2: float) -> bool:
@@ -349,6 +403,10 @@ def main(argv: list[str] | None = None) -> None:
         with pd.option_context("display.width", 250, "display.max_columns", 30, "display.max_colwidth", 60):
             print(pd.DataFrame(extra)[["case", "kind", "predicted_text", "published_text", "within_factor_2", "failure_mode",
                                        "seconds"]].to_string(index=False))
+        sens = graded_sensitivity()
+        print("\ngraded LNI-25Mg survival row (4.0 mA/cm2, 1 h half cycles, 100 h, 1 MPa) under other assumptions (report only):")
+        with pd.option_context("display.width", 250, "display.max_colwidth", 70):
+            print(pd.DataFrame(sens).to_string(index=False))
     if a.out:
         from lisse.io.outputs import atomic_write_text
 
@@ -358,6 +416,7 @@ def main(argv: list[str] | None = None) -> None:
         body: dict[str, Any] = {"rows": rows, "orderings": pairs}
         if a.extra:
             body["extra_rows"] = [{c: r.get(c) for c in COLUMNS} for r in extra]
+            body["graded_sensitivity"] = sens
         atomic_write_text(out / "validation.json", json.dumps(body, indent=2, default=str))
         from lisse.io.outputs import save_figure
         from lisse.plot.interface import validation_figure

@@ -62,7 +62,7 @@ def _model_arguments(p: Any, *, design: bool = False) -> None:
 
     g = p.add_argument_group("interface (names as 'lisse materials'; quantities take units)")
     g.add_argument("--interlayer", required=True, metavar="MATERIAL",
-                   help="interlayer material (e.g. LNI-5CNT, LNI-0.5CNT, LNI-50CNT)" + ("" if design else "; 'none': the bare interface"))
+                   help="interlayer material (e.g. LNI-5CNT, LNI-0.5CNT, LNI-50CNT; LNI-25Mg: graded, built as sub-layers)" + ("" if design else "; 'none': the bare interface"))
     if not design:
         add_quantity(g, "--interlayer-thickness", "um", "interlayer thickness (required unless --interlayer none)")
     g.add_argument("--porosity", type=_fraction, default=None, metavar="X",

@@ -113,7 +113,11 @@ def cell_interface(cell: dict, design: Any, surface: str | None = None) -> dict[
         kw["surface"] = surface
     if il is not None:
         m = get_material(il.material)
-        missing = [q for q in ("ionic_conductivity", "electronic_conductivity") if not m.has(q)]
+        from lisse.materials.graded import graded_composite
+
+        # a graded layer (LNI-25Mg) gets its conductivities from its sub-layer stack (lisse.materials.graded)
+        missing = [] if graded_composite(m.name) is not None else [
+            q for q in ("ionic_conductivity", "electronic_conductivity") if not m.has(q)]
         if missing:
             raise ParameterError(f"interlayer {m.name}: expected a layer with ionic and electronic conductivity in the library; "
                                  f"it has no {' or '.join(missing)} (a coating: give [simulate] surfaces = {{ \"CELL\" = "

@@ -121,6 +121,7 @@ from lisse.citations import register
 from lisse.constants import AVOGADRO, BOLTZMANN, FARADAY, GAS_CONSTANT, ROOM_TEMPERATURE
 from lisse.errors import ParameterError
 from lisse.materials import get_material
+from lisse.materials.graded import GradedComposite, graded_composite, graded_stack
 from lisse.params import ParamSpec, unknown_key_error, validate
 from lisse.thermo.nucleation import li_molar_volume, li_thickness_per_charge
 from lisse.thermo.wetting import DEFAULT_LI_SURFACE_ENERGY
@@ -436,7 +437,7 @@ def _take(materials: list[Any], prop: str) -> tuple[str, str] | None:
 
 
 @quantity_args(interlayer_thickness="m", pressure="Pa", temperature="K")
-def build_model(interlayer: str | Sequence[str] | None = None, interlayer_thickness: float | None = None, porosity: float | None = None,
+def build_model(interlayer: str | GradedComposite | Sequence[str | GradedComposite] | None = None, interlayer_thickness: float | None = None, porosity: float | None = None,
                 electrolyte: str = "LNI", pressure: float | None = None, temperature: float = ROOM_TEMPERATURE, *,
                 surface: str | None = None, layer_fractions: Sequence[float] | None = None, **overrides: Any) -> InterfaceModel:
     """Build an :class:`InterfaceModel` from the materials library plus overrides.
@@ -448,9 +449,14 @@ def build_model(interlayer: str | Sequence[str] | None = None, interlayer_thickn
 
     Parameters
     ----------
-    interlayer : str, sequence of str or None
-        Library interlayer (``"LNI-5CNT"``), a two-layer / graded stack as a sequence (or ``"A/B"``) from the Li anode
+    interlayer : str, GradedComposite, sequence of them, or None
+        Library interlayer (``"LNI-5CNT"``), a two-layer stack as a sequence (or ``"A/B"``) from the Li anode
         to the electrolyte (``("LNI-7CNT", "LNI-2CNT")``), or None / ``"none"`` for a bare Li | electrolyte interface.
+        A graded layer (a library name in :data:`lisse.materials.graded.GRADED_COMPOSITES` such as ``"LNI-25Mg"``, or a
+        :class:`~lisse.materials.graded.GradedComposite` for a variant: another profile, N or phi_c) becomes its N
+        uniform sub-layers (:func:`lisse.materials.graded.graded_stack`: GEM sigma_e, Bruggeman sigma_ion); the Li
+        electrode's contact angle is then the Cassie angle of its Li-side face, and ``sources["interlayer_grading"]``
+        lists every assumption.
     interlayer_thickness : float [m] or str, optional
         Total interlayer thickness (default 90 um).
     porosity : float, optional
@@ -488,9 +494,14 @@ def build_model(interlayer: str | Sequence[str] | None = None, interlayer_thickn
     Krauskopf et al., ACS Appl. Mater. Interfaces 11, 14463 (2019), doi:10.1021/acsami.9b02537.
     Porz et al., Adv. Energy Mater. 7, 1701003 (2017), doi:10.1002/aenm.201701003.
     """
-    if isinstance(interlayer, str):
-        interlayer = None if interlayer.strip().lower() in ("", "none") else [p.strip() for p in interlayer.split("/")]
-    names: list[str] = [] if interlayer is None else list(interlayer)
+    if isinstance(interlayer, (str, GradedComposite)):
+        interlayer = None if isinstance(interlayer, str) and interlayer.strip().lower() in ("", "none") else (
+            [p.strip() for p in interlayer.split("/")] if isinstance(interlayer, str) else [interlayer])
+    entries: list[str | GradedComposite] = [] if interlayer is None else list(interlayer)
+    # a graded layer (library name in GRADED_COMPOSITES, or a spec) is built as N uniform sub-layers (lisse.materials.graded)
+    specs = [e if isinstance(e, GradedComposite) else graded_composite(e) for e in entries]
+    names: list[str] = [e.name if isinstance(e, GradedComposite) else e for e in entries]
+    stacks = [graded_stack(sp) if sp is not None else None for sp in specs]
     if interlayer is not None and not names:
         interlayer = None
     overrides = {k: v for k, v in overrides.items() if v is not None}
@@ -523,6 +534,13 @@ def build_model(interlayer: str | Sequence[str] | None = None, interlayer_thickn
         got = _take(mats, prop)
         if got is not None:
             values[key], sources[key] = got
+    if stacks and stacks[0] is not None:  # the Li electrode touches the graded layer's first face: its Cassie angle
+        st0 = stacks[0]
+        values["interlayer_contact_angle"] = f"{st0.face_contact_angle!r} deg"
+        sources["interlayer_contact_angle"] = (
+            f"Cassie angle of the Li-side face of graded {st0.composite.name} (filler volume fraction "
+            f"{st0.face_filler_volume_fraction:.3f}; Li on {st0.composite.filler}: {st0.sources['filler_contact_angle']}; "
+            f"on {st0.composite.matrix}: {st0.composite.sources.get('matrix_contact_angle', 'assumed')})")
     if "exchange_current" not in values:
         got = _take(contact, "interfacial_resistance")
         if got is not None:  # R_ct = RT/(F i0) of one interface (Bard and Faulkner 2001, ch. 3)
@@ -560,7 +578,20 @@ def build_model(interlayer: str | Sequence[str] | None = None, interlayer_thickn
         if len(fr) != len(l_mats) or not all(f > 0 for f in fr) or abs(sum(fr) - 1.0) > 1e-6:
             raise ParameterError(f"parameter 'layer_fractions' must give one positive thickness fraction per sub-layer "
                                  f"({len(l_mats)}) summing to 1; got {layer_fractions!r}")
-        for m, f in zip(l_mats, fr):
+        sig_src: list[tuple[str, str]] = []
+        for m, f, st in zip(l_mats, fr, stacks):
+            if st is not None:  # graded: its sub-layers, conductivities from the mixing laws (overrides replace all)
+                for sub in st.sublayers:
+                    layers.append((sub.name, f * sub.thickness_fraction,
+                                   SCHEMA["interlayer_sigma_ion"].convert("interlayer_sigma_ion", overrides["interlayer_sigma_ion"])
+                                   if "interlayer_sigma_ion" in overrides else sub.sigma_ion,
+                                   SCHEMA["interlayer_sigma_e"].convert("interlayer_sigma_e", overrides["interlayer_sigma_e"])
+                                   if "interlayer_sigma_e" in overrides else sub.sigma_e))
+                sig_src.append((f"{m.name}: {st.describe()}", f"{m.name}: {st.describe()}"))
+                sources["interlayer_grading"] = "; ".join(f"{k}: {v}" for k, v in st.sources.items())
+                continue
+            sig_src.append((f"{m.name}: {m.param('ionic_conductivity').source}" if m.has("ionic_conductivity") else "",
+                            f"{m.name}: {m.param('electronic_conductivity').source}" if m.has("electronic_conductivity") else ""))
             sig = []
             for key, prop in (("interlayer_sigma_ion", "ionic_conductivity"), ("interlayer_sigma_e", "electronic_conductivity")):
                 if key in overrides:
@@ -574,10 +605,10 @@ def build_model(interlayer: str | Sequence[str] | None = None, interlayer_thickn
         # effective (series / thickness-weighted) values, for display and the uniform-layer code paths
         if "interlayer_sigma_ion" not in overrides:
             values["interlayer_sigma_ion"] = 1.0 / sum(f / s_i for _, f, s_i, _ in layers)
-            sources["interlayer_sigma_ion"] = "; ".join(f"{m.name}: {m.param('ionic_conductivity').source}" for m in l_mats)
+            sources["interlayer_sigma_ion"] = "; ".join(a for a, _ in sig_src)
         if "interlayer_sigma_e" not in overrides:
             values["interlayer_sigma_e"] = 1.0 / sum(f / s_e for _, f, _, s_e in layers)
-            sources["interlayer_sigma_e"] = "; ".join(f"{m.name}: {m.param('electronic_conductivity').source}" for m in l_mats)
+            sources["interlayer_sigma_e"] = "; ".join(b for _, b in sig_src)
         if layer_fractions is None and len(l_mats) > 1:
             sources["layer_fractions"] = "assumed: equal thickness of each sub-layer"
     if surface_note is not None:
