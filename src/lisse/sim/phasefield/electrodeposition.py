@@ -1087,7 +1087,7 @@ class ElectrodepositionSolver:
         i_total = self.current_density * self._area_cells * dx ** (len(shape) - 1)
         dv = dx ** len(shape)
         charge_residual = math.inf
-        # the block CG's charge stop (module constants _BLOCK_*): a 1e-3 fraction of Newton's charge-residual threshold
+        # the block CG's charge stop (module constants _BLOCK_*): a fraction _BLOCK_CHARGE of Newton's charge-residual threshold
         atol1 = None if self.potential_tol is None else _BLOCK_CHARGE * 0.1 * self.potential_tol * i_total / dv
         for iterations in range(max_it):  # noqa: B007 (the count is reported)
             if upd <= self.newton_tol:
@@ -1099,7 +1099,7 @@ class ElectrodepositionSolver:
                 if charge_residual <= 0.1 * self.potential_tol:
                     break
             rhs = -np.concatenate([re, ri])
-            delta = self._block_solve(eh, ai, dq, keep_e, rhs, atol1) if method == "block" else None
+            delta = self._block_solve(eh, ai, dq, keep_e, rhs, atol1) if method == "block" and self._blk_skip == 0 else None
             if delta is None:  # the coupled Jacobian (held metal: identity rows and columns)
                 dk = sp.diags(keep_e * dq)
                 J = sp.bmat([[st.csr(eh) + dk, -dk], [-dk, Ai + sp.diags(dq)]], format="csr")
