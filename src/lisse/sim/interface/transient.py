@@ -333,15 +333,18 @@ class _Request(NamedTuple):
 def _layer_terms(s: np.ndarray, seed: np.ndarray, phi: np.ndarray, jl: np.ndarray, se0: np.ndarray, si0: np.ndarray,
                  eps: np.ndarray, a_li: np.ndarray, i0: np.ndarray, sigma_li: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Conductivities and reaction term of interlayer cells from their Li content (rows: electrodes of one or many runs)."""
-    full = s >= 1.0 - 1e-12
     # Li in pores conducts electrons in parallel with the layer; a cell where Li nucleated or the front entered is
     # wired from the start (contiguous Li, counted as 1 % filled), else its Li could not take electrons
-    sig_e = se0 + eps * phi * np.where(seed, np.maximum(s, 1e-2), s) * sigma_li
-    # the Li-filled share of a cell is metal: the front advances through the cell continuously (no sawtooth in V
-    # each time the front crosses a cell boundary)
-    sig_i = si0 / np.maximum(1.0 - s, 1e-3)
-    # Li in the pores reacts on the pore walls; full pores take no more Li while plating but strip while stripping
-    ai0 = np.where(((s > 0) | seed) & (~full | (jl < 0)[:, None]), a_li * phi, 0.0) * i0
+    fill = np.where(seed, np.maximum(s, 1e-2), s)
+    sig_e = se0 + eps * phi * fill * sigma_li
+    # Li+ moves through the layer's skeleton only: Li metal in the pores carries no ions, so the ionic conductivity of a
+    # cell does not change as its pores fill (no shortcut through the filled region)
+    sig_i = si0
+    # Li in the pores reacts where it wets the pore walls (Li | skeleton contact): the filled share of a cell, area
+    # a_li phi s per volume (the front crosses a cell continuously: no step in V as it enters the next one). Full pores
+    # react too: Li plated there is extruded by creep to the open pore volume at the front (_carry_overflow), so the
+    # front is fed by the whole wetted wall area behind it, a_li phi x_front, which does not depend on the mesh
+    ai0 = a_li * phi * fill * i0
     return sig_e, sig_i, ai0
 
 
