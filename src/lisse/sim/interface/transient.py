@@ -226,6 +226,34 @@ def _hold_up(f: float, removal: float, terms: tuple[float, float, float], lam: f
     return hi
 
 
+#: Length of the Li plug that enters a pore from the anode face, in pore diameters [-]. Assumed: a Li body in a pore
+#: that is continuous with the foil and spans the pore's cross-section (a meniscus) cannot be shorter than the pore is
+#: wide. It sets the wetted wall area that feeds the front when it starts (a_li phi x_front grows from a_li phi
+#: x_plug): without a physical length there the start was one cell's area, and the front's start depended on the mesh.
+_PLUG_PORE_DIAMETERS = 1.0
+
+
+def _enter_plug(e: _Electrode, plug: float, eps: float) -> None:
+    """Fill the pores of ``e`` from the anode face to the depth ``plug`` [m] with Li taken from its foil (Li entering
+    the pores, :data:`_PLUG_PORE_DIAMETERS`); Li volume is conserved (the foil loses what the pores gain)."""
+    x_hi = np.cumsum(e.h)
+    share = np.clip((plug - (x_hi - e.h)) / e.h, 0.0, 1.0)  # share of each cell inside the plug
+    s_new = np.maximum(e.s, share)
+    e.li -= float((s_new - e.s) @ e.h) * eps * e.phi
+    e.s[:] = s_new
+    e.seed |= share > 0.0
+
+
+def _front(e: _Electrode) -> float:
+    """Depth of the deepest Li in the pores of ``e`` [m]: the cells before the last Li-bearing one plus its filled share
+    (the sharp front's position for Li grown from the face; 0 without Li in the pores)."""
+    li = np.flatnonzero(e.s > 0.0)
+    if li.size == 0:
+        return 0.0
+    k = int(li[-1])
+    return float(np.sum(e.h[:k]) + min(e.s[k], 1.0) * e.h[k])
+
+
 def _carry_overflow(s: np.ndarray, cap: np.ndarray) -> np.ndarray:
     """Move the Li that overfills a pore cell on into the next cells (the front grows on within the substep).
 
@@ -531,7 +559,7 @@ def _simulation(model: InterfaceModel, protocol: Protocol, progress: Callable[[i
         out["f1"].append(electrodes[1].contact(model))
         for idx in (0, 1):
             e = electrodes[idx]
-            out[f"front{idx}"].append(float(e.h @ (e.s > 0)) if e.layer else 0.0)
+            out[f"front{idx}"].append(_front(e) if e.layer else 0.0)
             out[f"li{idx}"].append(e.li + e.pore_li(eps) if e.layer else e.li)
         out["hc"].append(hc)
         out["step"].append(int(protocol.step[hc]))
@@ -690,6 +718,7 @@ def _simulation(model: InterfaceModel, protocol: Protocol, progress: Callable[[i
                             events.append((t_now, "pore_entry", idx, 0.0))
                             e.phi = f if p_entry > 0 else 1.0
                             e.seed[0] = True
+                            _enter_plug(e, min(_PLUG_PORE_DIAMETERS * 2.0 * v["pore_radius"], lt), eps)
                             notes.append(f"Li enters the interlayer pores at t = {t_now:.6g} s (electrode {idx}, Li pressure "
                                          f"{p_li / MPA:.3g} MPa > entry {p_entry / MPA:.3g} MPa, filament fraction {e.phi:.3g})")
                     # nucleation with the electron factor (rates of empty cells, evaluated above with the substep's start
