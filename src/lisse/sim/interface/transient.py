@@ -66,6 +66,9 @@ __all__ = ["Simulation", "simulate", "RECORD_AREA_M2"]
 #: Electrode area written on the simulated record (1 cm2).
 RECORD_AREA_M2 = 1e-4
 
+#: Default number of interlayer mesh cells of :func:`simulate` and :func:`~lisse.sim.interface.predict.predict_ccd`.
+N_CELLS = 120
+
 #: Simulated failures after which the record ends (the cycler stops at its voltage limit).
 _STOPS = ("cutoff", "li_depleted")
 
@@ -283,7 +286,7 @@ def _carry_overflow(s: np.ndarray, cap: np.ndarray) -> np.ndarray:
 
 
 def simulate(model: InterfaceModel, protocol: Protocol, progress: Callable[[int, int], None] | None = None, *,
-             points_per_half_cycle: int = 20, n_cells: int = 60) -> Simulation:
+             points_per_half_cycle: int = 20, n_cells: int | None = None) -> Simulation:
     """Simulate a symmetric cell under ``protocol``; return the cycler record and the internal state.
 
     Parameters
@@ -330,6 +333,7 @@ def simulate(model: InterfaceModel, protocol: Protocol, progress: Callable[[int,
     from lisse.params import check_count
 
     check_count(points_per_half_cycle, "points_per_half_cycle", 5, 10_000)
+    n_cells = N_CELLS if n_cells is None else n_cells
     check_count(n_cells, "n_cells", 3, 2000)
     out = _drive([_simulation(model, protocol, progress, points_per_half_cycle, n_cells)])[0]
     if isinstance(out, BaseException):
