@@ -67,7 +67,7 @@ __all__ = ["Simulation", "simulate", "RECORD_AREA_M2"]
 RECORD_AREA_M2 = 1e-4
 
 #: Default number of interlayer mesh cells of :func:`simulate` and :func:`~lisse.sim.interface.predict.predict_ccd`.
-N_CELLS = 120
+N_CELLS = 240
 
 #: Simulated failures after which the record ends (the cycler stops at its voltage limit).
 _STOPS = ("cutoff", "li_depleted")
@@ -375,8 +375,9 @@ def _layer_terms(s: np.ndarray, seed: np.ndarray, phi: np.ndarray, jl: np.ndarra
     # Li in the pores reacts where it wets the pore walls (Li | skeleton contact): the filled share of a cell, area
     # a_li phi s per volume (the front crosses a cell continuously: no step in V as it enters the next one). Full pores
     # react too: Li plated there is extruded by creep to the open pore volume at the front (_carry_overflow), so the
-    # front is fed by the whole wetted wall area behind it, a_li phi x_front, which does not depend on the mesh
-    ai0 = a_li * phi * fill * i0
+    # front is fed by the whole wetted wall area behind it, a_li phi x_front, which does not depend on the mesh. A seeded
+    # cell (nucleus, entry) takes plated Li from its 1 % share on; it strips only the Li it holds (no Li, no stripping)
+    ai0 = a_li * phi * np.where((jl > 0)[:, None], fill, s) * i0
     return sig_e, sig_i, ai0
 
 
