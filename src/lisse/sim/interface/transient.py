@@ -69,6 +69,11 @@ RECORD_AREA_M2 = 1e-4
 #: Default number of interlayer mesh cells of :func:`simulate` and :func:`~lisse.sim.interface.predict.predict_ccd`.
 N_CELLS = 240
 
+#: Kinds of Li seed in a pore cell (bit flags of ``_Electrode.seed``): the front entered it (Li that grows as a plug from
+#: the Li behind it), or Li nucleated in it (nuclei spread over the cell's pore walls).
+_SEED_FRONT = 1
+_SEED_NUCLEI = 2
+
 #: Simulated failures after which the record ends (the cycler stops at its voltage limit).
 _STOPS = ("cutoff", "li_depleted")
 
@@ -156,7 +161,8 @@ class _Electrode:
             self.h = np.full(n_cells, lt / n_cells)
             self.s = np.zeros(n_cells)  # fraction of pore volume filled with Li
             self.nuclei = np.zeros(n_cells)
-            self.seed = np.zeros(n_cells, dtype=bool)  # Li nucleated / entered here (reactive even while s = 0)
+            # Li entered here (_SEED_FRONT) or nucleated here (_SEED_NUCLEI): reactive even while s = 0
+            self.seed = np.zeros(n_cells, dtype=np.int8)
             self.phi = 1.0  # fraction of the pore cross-section the Li grows in
             self.eta: np.ndarray | None = None
             self.eta_prev: np.ndarray | None = None  # the solution one substep earlier in the same half cycle
@@ -244,7 +250,7 @@ def _enter_plug(e: _Electrode, plug: float, eps: float) -> None:
     s_new = np.maximum(e.s, share)
     e.li -= float((s_new - e.s) @ e.h) * eps * e.phi
     e.s[:] = s_new
-    e.seed |= share > 0.0
+    e.seed |= np.where(share > 0.0, _SEED_FRONT, 0).astype(np.int8)
 
 
 def _front(e: _Electrode) -> float:
@@ -347,7 +353,7 @@ class _Request(NamedTuple):
 
     h: np.ndarray          # cell widths [m], 2 x N
     s: np.ndarray          # pore fill fraction, 2 x N
-    seed: np.ndarray       # Li nucleated / entered (bool), 2 x N
+    seed: np.ndarray       # Li entered / nucleated (int8 flags _SEED_FRONT, _SEED_NUCLEI), 2 x N
     phi: np.ndarray        # fraction of the pore cross-section the Li grows in, 2 x 1
     current: np.ndarray    # local current density [A/m2] (> 0 plates), 2
     anode_i0: np.ndarray   # exchange current of the anode face x contact fraction [A/m2], 2
@@ -367,7 +373,7 @@ def _layer_terms(s: np.ndarray, seed: np.ndarray, phi: np.ndarray, jl: np.ndarra
     """Conductivities and reaction term of interlayer cells from their Li content (rows: electrodes of one or many runs)."""
     # Li in pores conducts electrons in parallel with the layer; a cell where Li nucleated or the front entered is
     # wired from the start (contiguous Li, counted as 1 % filled), else its Li could not take electrons
-    fill = np.where(seed, np.maximum(s, 1e-2), s)
+    fill = np.where(seed > 0, np.maximum(s, 1e-2), s)
     sig_e = se0 + eps * phi * fill * sigma_li
     # Li+ moves through the layer's skeleton only: Li metal in the pores carries no ions, so the ionic conductivity of a
     # cell does not change as its pores fill (no shortcut through the filled region)
@@ -375,9 +381,12 @@ def _layer_terms(s: np.ndarray, seed: np.ndarray, phi: np.ndarray, jl: np.ndarra
     # Li in the pores reacts where it wets the pore walls (Li | skeleton contact): the filled share of a cell, area
     # a_li phi s per volume (the front crosses a cell continuously: no step in V as it enters the next one). Full pores
     # react too: Li plated there is extruded by creep to the open pore volume at the front (_carry_overflow), so the
-    # front is fed by the whole wetted wall area behind it, a_li phi x_front, which does not depend on the mesh. A seeded
-    # cell (nucleus, entry) takes plated Li from its 1 % share on; it strips only the Li it holds (no Li, no stripping)
-    ai0 = a_li * phi * np.where((jl > 0)[:, None], fill, s) * i0
+    # front is fed by the whole wetted wall area behind it, a_li phi x_front, which does not depend on the mesh. Li grown
+    # from nuclei (nucleus density n_c ~ 1 per um3, a few per pore length) sits on the walls all over its cell and plates
+    # on all of them (a_li phi, as the fill fraction of nuclei-grown Li is spread, not a plug); a cell the front
+    # entered takes plated Li from its 1 % share on. A cell strips only the Li it holds, on its wetted share
+    plate_area = np.where((seed & _SEED_NUCLEI) > 0, 1.0, fill)
+    ai0 = a_li * phi * np.where((jl > 0)[:, None], plate_area, s) * i0
     return sig_e, sig_i, ai0
 
 
@@ -485,7 +494,7 @@ def _simulation(model: InterfaceModel, protocol: Protocol, progress: Callable[[i
         h2 = np.stack([electrodes[0].h, electrodes[1].h])
         # both electrodes' fill fractions and seeds live in one 2 x N array each (e.s, e.seed are its rows, updated in
         # place), so a solve request needs no stacking
-        s2, seed2 = np.zeros((2, n_cells)), np.zeros((2, n_cells), dtype=bool)
+        s2, seed2 = np.zeros((2, n_cells)), np.zeros((2, n_cells), dtype=np.int8)
         for k, e in enumerate(electrodes):
             e.s, e.seed = s2[k], seed2[k]
         se02, si02 = np.stack([se0, se0]), np.stack([si0, si0])  # per-run constants of a request (see _Request)
@@ -601,7 +610,7 @@ def _simulation(model: InterfaceModel, protocol: Protocol, progress: Callable[[i
                     sol = e.sol
                     if idx != plate_idx or sol is None:
                         continue
-                    empty = (e.s <= 0.0) & ~e.seed
+                    empty = (e.s <= 0.0) & (e.seed == 0)
                     # below eta_skip the rate cannot add 1e-30 of a nucleus density over the whole protocol: skipping
                     # the evaluation there leaves every nucleation event where it was
                     if empty.any() and float(np.max(-sol.eta[empty])) > eta_skip:
@@ -653,7 +662,18 @@ def _simulation(model: InterfaceModel, protocol: Protocol, progress: Callable[[i
                     face_cur, cell_cur = jloc, None
                 if cell_cur is not None:
                     cap = e.h * (eps * e.phi)
-                    snew = e.s + cell_cur * (dt * vm / FARADAY) / cap
+                    dsdt = cell_cur * (vm / FARADAY) / cap
+                    if jloc < 0:
+                        # stripping: a cell strips on its wetted share (area a_li phi s), ds/dt = -k s with the wall current
+                        # density (its overpotential) frozen over the substep: integrated exactly, s e^(-k dt) (explicit
+                        # Euler overshot to s < 0 in long substeps, the excess taken from the anode face, and the Li left
+                        # in the pores, which ratchets up over the cycles, depended on the step). The charge the exact
+                        # decay does not strip comes from the anode face (the applied current is fixed)
+                        k = np.where(e.s > 0.0, -dsdt / np.maximum(e.s, 1e-300), 0.0)
+                        snew = e.s * np.exp(-k * dt)
+                        face_cur += float(np.sum((e.s + dsdt * dt - snew) * cap)) * FARADAY / (vm * dt)
+                    else:
+                        snew = e.s + dsdt * dt
                     if jloc > 0 and (snew[:-1] > 1.0).any():
                         snew = _carry_overflow(snew, cap)
                     if snew.min() < 0.0 or snew.max() > 1.0:
@@ -664,7 +684,7 @@ def _simulation(model: InterfaceModel, protocol: Protocol, progress: Callable[[i
                     # a filled cell is metal: the Li front moves on into the next cell (growth from the front)
                     full = snew[:-1] >= 1.0 - 1e-12
                     if full.any():
-                        e.seed[1:] |= full
+                        e.seed[1:] |= np.where(full, _SEED_FRONT, 0).astype(np.int8)
                 e.li += face_cur * dt * vm / FARADAY
                 if e.li <= -li_foil and fail_t is None:
                     # the foil is stripped away (Faraday: dL/dt = -j V_m/F): the electrode has no Li left to give, the
@@ -722,7 +742,7 @@ def _simulation(model: InterfaceModel, protocol: Protocol, progress: Callable[[i
                             e.entered = True
                             events.append((t_now, "pore_entry", idx, 0.0))
                             e.phi = f if p_entry > 0 else 1.0
-                            e.seed[0] = True
+                            e.seed[0] |= _SEED_FRONT
                             _enter_plug(e, min(_PLUG_PORE_DIAMETERS * 2.0 * v["pore_radius"], lt), eps)
                             notes.append(f"Li enters the interlayer pores at t = {t_now:.6g} s (electrode {idx}, Li pressure "
                                          f"{p_li / MPA:.3g} MPa > entry {p_entry / MPA:.3g} MPa, filament fraction {e.phi:.3g})")
@@ -730,11 +750,11 @@ def _simulation(model: InterfaceModel, protocol: Protocol, progress: Callable[[i
                     # solution; the substep ends at the first crossing)
                     rate_k = rates[idx]
                     if rate_k is not None:
-                        empty = (e.s <= 0.0) & ~e.seed
+                        empty = (e.s <= 0.0) & (e.seed == 0)
                         e.nuclei = e.nuclei + np.where(empty, rate_k, 0.0) * dt
                         new = empty & (e.nuclei >= n_c * (1.0 - 1e-9))
                         if np.any(new):
-                            e.seed[new] = True
+                            e.seed[new] |= _SEED_NUCLEI
                             events.append((t_now, "nucleation", idx, float(np.argmax(new) + 0.5) * lt / n_cells))
                             notes.append(f"Li nucleates in the interlayer at t = {t_now:.6g} s, depth "
                                          f"{float(np.argmax(new) + 0.5) * lt / n_cells * 1e6:.3g} um (electrode {idx})")
