@@ -67,7 +67,7 @@ __all__ = ["Simulation", "simulate", "RECORD_AREA_M2"]
 RECORD_AREA_M2 = 1e-4
 
 #: Default number of interlayer mesh cells of :func:`simulate` and :func:`~lisse.sim.interface.predict.predict_ccd`.
-N_CELLS = 240
+N_CELLS = 120
 
 #: Kinds of Li seed in a pore cell (bit flags of ``_Electrode.seed``): the front entered it (Li that grows as a plug from
 #: the Li behind it), or Li nucleated in it (nuclei spread over the cell's pore walls).
