@@ -399,8 +399,8 @@ def test_reused_factorisation_matches_a_fresh_direct_solve_each_time():
     import scipy.sparse.linalg as spla
 
     m = _porous_micro()
-    fast = ElectrodepositionSolver(m, current_density=10.0, potential_every=3)
-    ref = ElectrodepositionSolver(m, current_density=10.0, potential_every=3)
+    fast = ElectrodepositionSolver(m, current_density=10.0, potential_every=3, linear_solver="superlu")
+    ref = ElectrodepositionSolver(m, current_density=10.0, potential_every=3, linear_solver="superlu")
 
     def plain(Js, b, s):
         return spla.spsolve(sp.csc_matrix(Js), b)
