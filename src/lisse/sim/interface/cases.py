@@ -253,8 +253,8 @@ VALIDATION_CASES: dict[str, ValidationCase] = {c.key: c for c in (
               "this layer); Li contact angle of the Li-side face 63.9 deg, the Cassie average of Li on Mg (0 deg, assumed: "
               "Li-Mg solid solutions, lithiophilic; no sessile-drop angle found) and on LNI (120 deg, assumed, as for LNI-CNT). "
               "Li-Mg alloying (Mg dissolves Li) and a layer that Li pushes away rather than fills are not modelled. Numerics: "
-              "the simulated lifetime is not converged in the interlayer mesh (short at 0.85 h with the default 60 cells, "
-              "8.35 h with 960: the Li front in the pores advances by whole cells; benchmark --extra)"),
+              "the pore front is mesh-converged (fed by the wetted wall area behind it; same front at 30-960 cells; before, "
+              "a full cell took no Li and the layer shorted at 0.85 h with 60 cells, 8.35 h with 960; benchmark --extra)"),
     ValidationCase(
         key="wang2024-lni-5cnt-nucleation-onset", paper="Wang2024", figure="Fig. 4e",
         description="LNI-5% CNT: current density above which Li nucleates inside the interlayer (~0.4 mA/cm2)",

@@ -126,9 +126,9 @@ def _predict_batch(models: list[InterfaceModel], protocol: Protocol) -> list[CCD
     batched (:func:`lisse.sim.interface.transient._drive`); each result equals the single ``predict_ccd`` of its model.
     A run stopped by an error (a solve that does not converge, a record the detectors cannot judge) gives that error."""
     from lisse.errors import LisseError
-    from lisse.sim.interface.transient import _drive, _simulation
+    from lisse.sim.interface import transient
 
-    sims = _drive([_simulation(m, protocol, None, 20, 60) for m in models])
+    sims = transient._drive([transient._simulation(m, protocol, None, 20, transient.N_CELLS) for m in models])
     out: list[CCDPrediction | BaseException] = []
     for m, sim in zip(models, sims):
         if isinstance(sim, BaseException):

@@ -8,7 +8,7 @@ State of each of the two electrodes (0 = working, 1 = counter), advanced in subs
   :mod:`lisse.sim.interface.model` (Kasemchainan2019, Krauskopf2019, LePage2019);
 * the Li metal inventory (thickness change) of the electrode, Faraday's law ``dL/dt = -j V_m / F`` split
   between the anode face and the Li inside the interlayer;
-* with an interlayer: the Li fill fraction ``s(x)`` of its pores (mesh of ``n_cells`` cells), nuclei ``N(x)``
+* with an interlayer: the Li fill fraction ``s(x)`` of its pores (mesh of ``n_cells`` cells, default :data:`N_CELLS`), nuclei ``N(x)``
   accumulated at the classical nucleation rate with the electron factor
   ``c_e/c_e,Li = sigma_e/sigma_e,Li`` (Drude, n = sigma/(e mu), equal electron mobility assumed in the layer and
   in Li metal), the fraction of the pore cross-section that the growing Li occupies (1 for Li grown from
@@ -18,6 +18,19 @@ State of each of the two electrodes (0 = working, 1 = counter), advanced in subs
   there relieves the others, independently of the substep length. Li enters the pores at the anode face when pushed
   in (pressure above the capillary entry pressure) or drawn in (pores it wets, contact angle < 90 deg, e.g. the
   Cassie angle of the LNI-50CNT composite in the materials library).
+
+The pore front (assumed physics, stated because no source models a Li-filled interlayer this way): Li in a pore
+reacts where it wets the pore wall (Li | skeleton contact, area ``a_li = 3 eps / r_p`` per volume for spherical pores,
+times the filled share ``s`` of the cell); Li plated on the walls of a full pore has nowhere to go but the open pore
+volume ahead and is extruded there by creep (:func:`_carry_overflow`; the back-pressure of that flow,
+``sigma_flow V_m / F`` ~ 1 mV at 10 MPa, is neglected). So the front at ``x_f`` is fed by the wall area ``a_li x_f``
+behind it, which the mesh only samples: the front speed converges as the cells shrink. Before, a full cell took no Li
+and the front was fed by the front cell alone (area ``a_li h``), so it slowed as the mesh was refined (the graded LNI-25Mg
+layer shorted at 0.85 h with 60 cells, 8.35 h with 960). Li metal carries no Li+: a cell's ionic conductivity is the
+skeleton's whether its pores are filled or not. Li entering from the anode face fills one pore diameter of the pores at
+once (:data:`_PLUG_PORE_DIAMETERS`: a Li body spanning a pore is at least as long as the pore is wide), taken from the
+foil. Li nucleated in a cell sits on the walls all over it and plates on its whole wall area; a cell strips only the Li
+it holds, on its wetted share (exact exponential decay over a substep).
 
 Potentials are quasi-steady at each substep (charge relaxes in nanoseconds, the state in minutes):
 :func:`lisse.sim.interface.layer.solve_layer` with Li-bearing cells reactive and Li-filled pores conducting
@@ -65,6 +78,15 @@ __all__ = ["Simulation", "simulate", "RECORD_AREA_M2"]
 
 #: Electrode area written on the simulated record (1 cm2).
 RECORD_AREA_M2 = 1e-4
+
+#: Default number of interlayer mesh cells of :func:`simulate` and :func:`~lisse.sim.interface.predict.predict_ccd`.
+#: Every validation row is the same at 120, 240 and 480 cells; LNI-50CNT reads 0.64 mA/cm2 at 60-90 cells, 0.78 from 120.
+N_CELLS = 120
+
+#: Kinds of Li seed in a pore cell (bit flags of ``_Electrode.seed``): the front entered it (Li that grows as a plug from
+#: the Li behind it), or Li nucleated in it (nuclei spread over the cell's pore walls).
+_SEED_FRONT = 1
+_SEED_NUCLEI = 2
 
 #: Simulated failures after which the record ends (the cycler stops at its voltage limit).
 _STOPS = ("cutoff", "li_depleted")
@@ -153,7 +175,8 @@ class _Electrode:
             self.h = np.full(n_cells, lt / n_cells)
             self.s = np.zeros(n_cells)  # fraction of pore volume filled with Li
             self.nuclei = np.zeros(n_cells)
-            self.seed = np.zeros(n_cells, dtype=bool)  # Li nucleated / entered here (reactive even while s = 0)
+            # Li entered here (_SEED_FRONT) or nucleated here (_SEED_NUCLEI): reactive even while s = 0
+            self.seed = np.zeros(n_cells, dtype=np.int8)
             self.phi = 1.0  # fraction of the pore cross-section the Li grows in
             self.eta: np.ndarray | None = None
             self.eta_prev: np.ndarray | None = None  # the solution one substep earlier in the same half cycle
@@ -226,6 +249,34 @@ def _hold_up(f: float, removal: float, terms: tuple[float, float, float], lam: f
     return hi
 
 
+#: Length of the Li plug that enters a pore from the anode face, in pore diameters [-]. Assumed: a Li body in a pore
+#: that is continuous with the foil and spans the pore's cross-section (a meniscus) cannot be shorter than the pore is
+#: wide. It sets the wetted wall area that feeds the front when it starts (a_li phi x_front grows from a_li phi
+#: x_plug): without a physical length there the start was one cell's area, and the front's start depended on the mesh.
+_PLUG_PORE_DIAMETERS = 1.0
+
+
+def _enter_plug(e: _Electrode, plug: float, eps: float) -> None:
+    """Fill the pores of ``e`` from the anode face to the depth ``plug`` [m] with Li taken from its foil (Li entering
+    the pores, :data:`_PLUG_PORE_DIAMETERS`); Li volume is conserved (the foil loses what the pores gain)."""
+    x_hi = np.cumsum(e.h)
+    share = np.clip((plug - (x_hi - e.h)) / e.h, 0.0, 1.0)  # share of each cell inside the plug
+    s_new = np.maximum(e.s, share)
+    e.li -= float((s_new - e.s) @ e.h) * eps * e.phi
+    e.s[:] = s_new
+    e.seed |= np.where(share > 0.0, _SEED_FRONT, 0).astype(np.int8)
+
+
+def _front(e: _Electrode) -> float:
+    """Depth of the deepest Li in the pores of ``e`` [m]: the cells before the last Li-bearing one plus its filled share
+    (the sharp front's position for Li grown from the face; 0 without Li in the pores)."""
+    li = np.flatnonzero(e.s > 0.0)
+    if li.size == 0:
+        return 0.0
+    k = int(li[-1])
+    return float(np.sum(e.h[:k]) + min(e.s[k], 1.0) * e.h[k])
+
+
 def _carry_overflow(s: np.ndarray, cap: np.ndarray) -> np.ndarray:
     """Move the Li that overfills a pore cell on into the next cells (the front grows on within the substep).
 
@@ -255,7 +306,7 @@ def _carry_overflow(s: np.ndarray, cap: np.ndarray) -> np.ndarray:
 
 
 def simulate(model: InterfaceModel, protocol: Protocol, progress: Callable[[int, int], None] | None = None, *,
-             points_per_half_cycle: int = 20, n_cells: int = 60) -> Simulation:
+             points_per_half_cycle: int = 20, n_cells: int | None = None) -> Simulation:
     """Simulate a symmetric cell under ``protocol``; return the cycler record and the internal state.
 
     Parameters
@@ -272,21 +323,24 @@ def simulate(model: InterfaceModel, protocol: Protocol, progress: Callable[[int,
         first empty interlayer cell reaches the nucleus density (nucleation is a first passage: its rate is frozen over
         the substep, so the crossing time is exact for it), and the record gets a sample there; the Li seeded at that
         cell then relieves the overpotential of the others (before, the cells crossing within one substep were all
-        seeded at once and the default 20 points failed a staircase step later than 40-240). The LNI-50CNT staircase (0.02 mA/cm2 steps of 1 h) reads a CCD of 0.8 mA/cm2 at 20-80 points and 0.78 at
-        160 (10 points are too coarse: 0.64). A substep also ends early where the stripping electrode's contact fraction
+        seeded at once and the default 20 points failed a staircase step later than 40-240). The LNI-50CNT staircase (0.02 mA/cm2 steps of 1 h, 120 cells) reads a CCD of 0.48, 0.78, 0.70, 0.72 mA/cm2
+        at 10, 20, 40, 80 points (not converged to better than ~10 %: the detector reads the voltage rise as the
+        stripping electrode's pore Li runs out, which a coarse substep samples differently). A substep also ends early where the stripping electrode's contact fraction
         would fall by more than 0.02 over it (0.05 behind an interlayer; rate of the contact law at its start; shortest
         substep 1e-4 of the nominal), with a record sample there, and the contact after a stripping substep is kept
         between its start and the hold-up (where void-scale creep balances the removal): the stripping contact running away to its creep hold-up above the critical
         stripping current is resolved whatever this knob. Without it bare Li | LPSC at 6 MPa (flaw 0.03 um) read a CCD
         of 0.9, 1.0, 0.8, 0.8 mA/cm2 at 10, 20, 40, 160 points; with it 0.8 at all four, short at 103726 s (10, 20
         points) vs 103654 s (160). The 90 um LNI-5CNT staircase (0.5 mA/cm2 steps of 1 h) shorts by a nucleus at the
-        electrolyte face in the 4.0 mA/cm2 plating half cycle at 10-320 points (51120, 50940, 50828 s at 10, 20, 160);
-        without the cut and the hold-up clamp it shorted at 3.5 at every resolution (the stripped contact left above
-        its hold-up).
+        electrolyte face in the 4.0 mA/cm2 plating half cycle at 10-160 points with 60 cells (50940, 50828 s at 20,
+        160); without the cut and the hold-up clamp it shorted at 3.5 at every resolution (the stripped contact left
+        above its hold-up). With 120 or 240 cells it shorts at 4.0 with 20-80 points but at 3.5 with 160-320 (open).
     n_cells : int
-        Number of interlayer mesh cells. With the default 60 the failing half cycle of the LNI-5CNT staircase above is
-        the same as with 120 cells (short 1-3 % earlier); 30 cells fail one step early. The cost hardly depends on it
-        (15 to 240 cells within x1.2: the solver's cost is per call, not per cell), so no coarser mesh is used.
+        Number of interlayer mesh cells; None: :data:`N_CELLS` (120). The pore front is mesh-independent (it is fed by
+        the wetted wall area behind it): the graded LNI-25Mg front at 300-900 s is the same at 30-960 cells, the
+        LNI-50CNT CCD 0.78 mA/cm2 at 120, 240, 480 cells (0.64-0.66 at 60-90: the pore-wall reaction zone, ~2 um at
+        the LNI-50CNT ionic conductivity, wants cells below ~1 um). The cost of one run hardly depends on it (15 to
+        240 cells within x1.3: the solver's cost is per call, not per cell).
 
     Returns
     -------
@@ -302,6 +356,7 @@ def simulate(model: InterfaceModel, protocol: Protocol, progress: Callable[[int,
     from lisse.params import check_count
 
     check_count(points_per_half_cycle, "points_per_half_cycle", 5, 10_000)
+    n_cells = N_CELLS if n_cells is None else n_cells
     check_count(n_cells, "n_cells", 3, 2000)
     out = _drive([_simulation(model, protocol, progress, points_per_half_cycle, n_cells)])[0]
     if isinstance(out, BaseException):
@@ -315,7 +370,7 @@ class _Request(NamedTuple):
 
     h: np.ndarray          # cell widths [m], 2 x N
     s: np.ndarray          # pore fill fraction, 2 x N
-    seed: np.ndarray       # Li nucleated / entered (bool), 2 x N
+    seed: np.ndarray       # Li entered / nucleated (int8 flags _SEED_FRONT, _SEED_NUCLEI), 2 x N
     phi: np.ndarray        # fraction of the pore cross-section the Li grows in, 2 x 1
     current: np.ndarray    # local current density [A/m2] (> 0 plates), 2
     anode_i0: np.ndarray   # exchange current of the anode face x contact fraction [A/m2], 2
@@ -333,15 +388,22 @@ class _Request(NamedTuple):
 def _layer_terms(s: np.ndarray, seed: np.ndarray, phi: np.ndarray, jl: np.ndarray, se0: np.ndarray, si0: np.ndarray,
                  eps: np.ndarray, a_li: np.ndarray, i0: np.ndarray, sigma_li: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Conductivities and reaction term of interlayer cells from their Li content (rows: electrodes of one or many runs)."""
-    full = s >= 1.0 - 1e-12
     # Li in pores conducts electrons in parallel with the layer; a cell where Li nucleated or the front entered is
     # wired from the start (contiguous Li, counted as 1 % filled), else its Li could not take electrons
-    sig_e = se0 + eps * phi * np.where(seed, np.maximum(s, 1e-2), s) * sigma_li
-    # the Li-filled share of a cell is metal: the front advances through the cell continuously (no sawtooth in V
-    # each time the front crosses a cell boundary)
-    sig_i = si0 / np.maximum(1.0 - s, 1e-3)
-    # Li in the pores reacts on the pore walls; full pores take no more Li while plating but strip while stripping
-    ai0 = np.where(((s > 0) | seed) & (~full | (jl < 0)[:, None]), a_li * phi, 0.0) * i0
+    fill = np.where(seed > 0, np.maximum(s, 1e-2), s)
+    sig_e = se0 + eps * phi * fill * sigma_li
+    # Li+ moves through the layer's skeleton only: Li metal in the pores carries no ions, so the ionic conductivity of a
+    # cell does not change as its pores fill (no shortcut through the filled region)
+    sig_i = si0
+    # Li in the pores reacts where it wets the pore walls (Li | skeleton contact): the filled share of a cell, area
+    # a_li phi s per volume (the front crosses a cell continuously: no step in V as it enters the next one). Full pores
+    # react too: Li plated there is extruded by creep to the open pore volume at the front (_carry_overflow), so the
+    # front is fed by the whole wetted wall area behind it, a_li phi x_front, which does not depend on the mesh. Li grown
+    # from nuclei (nucleus density n_c ~ 1 per um3, a few per pore length) sits on the walls all over its cell and plates
+    # on all of them (a_li phi, as the fill fraction of nuclei-grown Li is spread, not a plug); a cell the front
+    # entered takes plated Li from its 1 % share on. A cell strips only the Li it holds, on its wetted share
+    plate_area = np.where((seed & _SEED_NUCLEI) > 0, 1.0, fill)
+    ai0 = a_li * phi * np.where((jl > 0)[:, None], plate_area, s) * i0
     return sig_e, sig_i, ai0
 
 
@@ -449,7 +511,7 @@ def _simulation(model: InterfaceModel, protocol: Protocol, progress: Callable[[i
         h2 = np.stack([electrodes[0].h, electrodes[1].h])
         # both electrodes' fill fractions and seeds live in one 2 x N array each (e.s, e.seed are its rows, updated in
         # place), so a solve request needs no stacking
-        s2, seed2 = np.zeros((2, n_cells)), np.zeros((2, n_cells), dtype=bool)
+        s2, seed2 = np.zeros((2, n_cells)), np.zeros((2, n_cells), dtype=np.int8)
         for k, e in enumerate(electrodes):
             e.s, e.seed = s2[k], seed2[k]
         se02, si02 = np.stack([se0, se0]), np.stack([si0, si0])  # per-run constants of a request (see _Request)
@@ -528,7 +590,7 @@ def _simulation(model: InterfaceModel, protocol: Protocol, progress: Callable[[i
         out["f1"].append(electrodes[1].contact(model))
         for idx in (0, 1):
             e = electrodes[idx]
-            out[f"front{idx}"].append(float(e.h @ (e.s > 0)) if e.layer else 0.0)
+            out[f"front{idx}"].append(_front(e) if e.layer else 0.0)
             out[f"li{idx}"].append(e.li + e.pore_li(eps) if e.layer else e.li)
         out["hc"].append(hc)
         out["step"].append(int(protocol.step[hc]))
@@ -565,7 +627,7 @@ def _simulation(model: InterfaceModel, protocol: Protocol, progress: Callable[[i
                     sol = e.sol
                     if idx != plate_idx or sol is None:
                         continue
-                    empty = (e.s <= 0.0) & ~e.seed
+                    empty = (e.s <= 0.0) & (e.seed == 0)
                     # below eta_skip the rate cannot add 1e-30 of a nucleus density over the whole protocol: skipping
                     # the evaluation there leaves every nucleation event where it was
                     if empty.any() and float(np.max(-sol.eta[empty])) > eta_skip:
@@ -617,7 +679,17 @@ def _simulation(model: InterfaceModel, protocol: Protocol, progress: Callable[[i
                     face_cur, cell_cur = jloc, None
                 if cell_cur is not None:
                     cap = e.h * (eps * e.phi)
-                    snew = e.s + cell_cur * (dt * vm / FARADAY) / cap
+                    dsdt = cell_cur * (vm / FARADAY) / cap
+                    if jloc < 0:
+                        # stripping: a cell strips on its wetted share (area a_li phi s), ds/dt = -k s with the wall current
+                        # density (its overpotential) frozen over the substep: integrated exactly, s e^(-k dt) (explicit
+                        # Euler overshoots to s < 0 where k dt > 1). The charge the exact decay does not strip comes
+                        # from the anode face (the applied current is fixed)
+                        k_strip = np.where((e.s > 0.0) & (dsdt < 0.0), -dsdt / np.maximum(e.s, 1e-300), 0.0)
+                        snew = np.where(k_strip > 0.0, e.s * np.exp(-k_strip * dt), e.s + dsdt * dt)
+                        face_cur += float(np.sum((e.s + dsdt * dt - snew) * cap)) * FARADAY / (vm * dt)
+                    else:
+                        snew = e.s + dsdt * dt
                     if jloc > 0 and (snew[:-1] > 1.0).any():
                         snew = _carry_overflow(snew, cap)
                     if snew.min() < 0.0 or snew.max() > 1.0:
@@ -628,7 +700,7 @@ def _simulation(model: InterfaceModel, protocol: Protocol, progress: Callable[[i
                     # a filled cell is metal: the Li front moves on into the next cell (growth from the front)
                     full = snew[:-1] >= 1.0 - 1e-12
                     if full.any():
-                        e.seed[1:] |= full
+                        e.seed[1:] |= np.where(full, _SEED_FRONT, 0).astype(np.int8)
                 e.li += face_cur * dt * vm / FARADAY
                 if e.li <= -li_foil and fail_t is None:
                     # the foil is stripped away (Faraday: dL/dt = -j V_m/F): the electrode has no Li left to give, the
@@ -686,18 +758,19 @@ def _simulation(model: InterfaceModel, protocol: Protocol, progress: Callable[[i
                             e.entered = True
                             events.append((t_now, "pore_entry", idx, 0.0))
                             e.phi = f if p_entry > 0 else 1.0
-                            e.seed[0] = True
+                            e.seed[0] |= _SEED_FRONT
+                            _enter_plug(e, min(_PLUG_PORE_DIAMETERS * 2.0 * v["pore_radius"], lt), eps)
                             notes.append(f"Li enters the interlayer pores at t = {t_now:.6g} s (electrode {idx}, Li pressure "
                                          f"{p_li / MPA:.3g} MPa > entry {p_entry / MPA:.3g} MPa, filament fraction {e.phi:.3g})")
                     # nucleation with the electron factor (rates of empty cells, evaluated above with the substep's start
                     # solution; the substep ends at the first crossing)
                     rate_k = rates[idx]
                     if rate_k is not None:
-                        empty = (e.s <= 0.0) & ~e.seed
+                        empty = (e.s <= 0.0) & (e.seed == 0)
                         e.nuclei = e.nuclei + np.where(empty, rate_k, 0.0) * dt
                         new = empty & (e.nuclei >= n_c * (1.0 - 1e-9))
                         if np.any(new):
-                            e.seed[new] = True
+                            e.seed[new] |= _SEED_NUCLEI
                             events.append((t_now, "nucleation", idx, float(np.argmax(new) + 0.5) * lt / n_cells))
                             notes.append(f"Li nucleates in the interlayer at t = {t_now:.6g} s, depth "
                                          f"{float(np.argmax(new) + 0.5) * lt / n_cells * 1e6:.3g} um (electrode {idx})")
