@@ -26,6 +26,8 @@ Per grid it times, in one process (wall time and CPU time, ``time.process_time``
 Run:  OMP_NUM_THREADS=1 PYTHONPATH=src python benchmarks/phasefield_electrodeposition.py [--grid 64 128 256] [--steps 500]
       [--repeats 3] [--warmup 100] [--tol 0.01] [--plate-um 4 | --current A_M2] [--full] [--legacy]
       (issue case: --grid 256 --full). State the machine load (uptime) with the numbers: other processes distort them.
+      ζ update alone: ``--zeta --grid 64 128 256 --warmup 300 --steps 200 --repeats 5`` times the steps between potential
+      solves (potentials held) with the fused NumPy kernel and with the previous, backend-generic path as the anchor.
       3D: ``--cube 64 --cube-steps 25`` runs an lni-5cnt particle layer on a 64³ grid at the preset current (1 mA/cm²,
       AMG-preconditioned CG beyond 40³) and prints wall and CPU time, solves, Li plated and the peak memory
       (or run it under ``/usr/bin/time -v``).
@@ -83,6 +85,64 @@ def _timed_run(solver, n_steps: int, per_update: list[float] | None = None) -> t
     return time.perf_counter() - t0, time.process_time() - c0, spent[0]
 
 
+def _case_current(n: int, current: float | None, plate_um: float, tol: float) -> float:
+    """The applied current [A/m2]: ``current``, or the one with which 1e4 steps of the capillary-limited Δt plate ``plate_um``."""
+    if current is not None:
+        return current
+    from lisse.constants import FARADAY
+
+    probe = _edep(n, 1e-4, tol=tol)
+    cur = plate_um * 1e-6 * FARADAY / (probe.molar_volume * 1e4 * probe.dt)
+    print(f"[{n}x{n}] case: i = {cur:.3g} A/m2 ({cur * 100:.3g} uA/cm2) so that 1e4 steps of dt = {probe.dt:.3g} s plate "
+          f"{plate_um:g} um ({plate_um * 1e-6 / (n * probe.dx):.0%} of the domain height)")
+    return cur
+
+
+def _zeta_update(grids: list[int], current: float | None, plate_um: float, tol: float, warmup: int, steps: int, repeats: int) -> None:
+    """Per-step CPU time of the ζ update alone (the steps between potential solves), fused NumPy kernel vs the previous,
+    backend-generic path (``solver._fused = None``: the same code JAX/CuPy run), in the same process.
+
+    Per grid: one run of ``warmup`` steps (adaptive schedule) gives the state; each repeat restores it twice (fused,
+    previous; interleaved so that the machine load hits both alike), holds the potentials (no solve) and times ``steps``
+    steps with ``time.process_time``. Prints min / median / max ms per step of each and the ratio of the medians, and
+    the largest |Δζ| between the two after the timed steps (round-off: the kernel regroups the same expressions) next to
+    the model's own round-off floor (the previous path from ζ·(1 + 1e-15) over the same steps: the fronts amplify it).
+    """
+    import numpy as np
+
+    from lisse.sim.phasefield.electrodeposition import ElectrodepositionSolver
+
+    for n in grids:
+        base = _edep(n, _case_current(n, current, plate_um, tol), tol=tol)
+        base.step(warmup)
+        st = base.state()
+        times: dict[str, list[float]] = {"fused": [], "previous": []}
+        last: dict[str, np.ndarray] = {}
+        for _ in range(repeats):
+            for mode in ("fused", "previous"):
+                s = ElectrodepositionSolver.from_state(base.micro, st)
+                if mode == "previous":
+                    s._fused = None
+                s._potential_due = lambda: False  # potentials held: the ζ update alone
+                c0 = time.process_time()
+                s.step(steps)
+                times[mode].append((time.process_time() - c0) / steps * 1e3)
+                last[mode] = s.zeta
+        # the model's own round-off floor over the same steps: the previous path from ζ perturbed by 1e-15 relative
+        c = ElectrodepositionSolver.from_state(base.micro, st)
+        c._fused = None
+        c._potential_due = lambda: False
+        c.zeta = c.zeta * (1.0 + 1e-15)
+        c.step(steps)
+        floor = float(np.max(np.abs(c.zeta - last["previous"])))
+        f, p = times["fused"], times["previous"]
+        dz = float(np.max(np.abs(last["fused"] - last["previous"])))
+        print(f"[{n}x{n}] zeta update, {steps} steps after {warmup} (no solve), {repeats} repeats, CPU ms/step: fused min "
+              f"{min(f):.2f} / median {statistics.median(f):.2f} / max {max(f):.2f}; previous (generic path) min {min(p):.2f} / "
+              f"median {statistics.median(p):.2f} / max {max(p):.2f}; ratio previous/fused {statistics.median(p) / statistics.median(f):.2f}x; "
+              f"max|dzeta| fused vs previous {dz:.1e} (previous vs itself from zeta*(1+1e-15): {floor:.1e}); 1e4 steps of zeta update {statistics.median(f) * 10:.0f} s CPU")
+
+
 def _cube(n: int, steps: int) -> None:
     """One 3D run: the lni-5cnt layer (particles, 1.5 um) on an n³ grid of the 2D presets' 19.5 um height, 1 mA/cm²."""
     import resource
@@ -119,17 +179,15 @@ def main() -> None:
     ap.add_argument("--legacy", action="store_true", help="also time the path before the equipotential metal (SuperLU, resolved metal)")
     ap.add_argument("--cube", type=int, default=0, help="also one 3D run on a CUBE^3 grid (e.g. 64)")
     ap.add_argument("--cube-steps", type=int, default=25)
+    ap.add_argument("--zeta", action="store_true", help="only the per-step CPU time of the zeta update (fused vs previous) per grid")
     a = ap.parse_args()
     print(f"load average at start {os.getloadavg()}; OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS')}")
+    if a.zeta:
+        _zeta_update(a.grid, a.current, a.plate_um, a.tol, a.warmup, a.steps, a.repeats)
+        print(f"load average at end {os.getloadavg()}")
+        return
     for n in a.grid:
-        cur = a.current
-        if cur is None:  # Faraday: 1e4 steps of the capillary-limited Δt plate plate_um of Li
-            from lisse.constants import FARADAY
-
-            probe = _edep(n, 1e-4, tol=a.tol)
-            cur = a.plate_um * 1e-6 * FARADAY / (probe.molar_volume * 1e4 * probe.dt)
-            print(f"[{n}x{n}] case: i = {cur:.3g} A/m2 ({cur * 100:.3g} uA/cm2) so that 1e4 steps of dt = {probe.dt:.3g} s plate "
-                  f"{a.plate_um:g} um ({a.plate_um * 1e-6 / (n * probe.dx):.0%} of the domain height)")
+        cur = _case_current(n, a.current, a.plate_um, a.tol)
         walls, cpus, solves_t, counts, upd = [], [], [], [], []
         for _ in range(a.repeats):
             s = _edep(n, cur, tol=a.tol)
