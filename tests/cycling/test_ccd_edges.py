@@ -190,3 +190,14 @@ def test_messages_start_with_the_class():
     t = np.arange(0.0, 600.0, 10.0)
     with pytest.raises(CalculationError, match=r"^CCD detection: the record has no constant-current half cycles$"):
         CCDDetector().fit(CyclingRecord.from_arrays(t, np.full(t.size, 1e-3), np.zeros(t.size), area="1 cm2"), cell_type="symmetric")
+
+
+@pytest.mark.parametrize("ratio", [1e-320, 1e-300, 1e-200])
+def test_a_tiny_collapse_ratio_finds_no_collapse_instead_of_overflowing(ratio):
+    """A collapse level that underflows (or a median window that overflows) cannot be resolved in the record: the
+    collapse test is skipped, the other criteria still judge it (was OverflowError, found by the CLI property test)."""
+    rec, truth = ccd_staircase(failure="hard", j_critical="0.35 mA/cm2", n_steps=5, **KW)
+    d = CCDDetector(collapse_ratio=ratio).fit(rec)
+    s = d.summary()
+    assert s["criterion"] != "voltage_collapse"
+    assert s["thresholds"]["collapse_ratio"] == ratio

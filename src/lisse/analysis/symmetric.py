@@ -21,6 +21,8 @@ The detectors in :mod:`lisse.analysis.ccd` and :mod:`lisse.analysis.shorts` buil
 
 from __future__ import annotations
 
+import math
+
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -352,9 +354,16 @@ def scan_segment(
     if collapse_sigma is None:
         wc, medc = w, med
     elif ref_V > 0 and np.isfinite(ref_V):
-        need = (1.2533 * collapse_sigma * noise_ref_V / (collapse_ratio * ref_V)) ** 2
-        wc = max(w, int(np.ceil(need)) | 1)
-        medc = _rolling_median(av, wc) if wc <= n else None
+        level = collapse_ratio * ref_V
+        # the window whose median resolves the collapse level at this noise; none fits the record when it would be longer
+        # than the record (including a level that underflows to 0 or a window that overflows: a tiny collapse_ratio)
+        r = 1.2533 * collapse_sigma * noise_ref_V / level if level > 0 else math.inf
+        need = r * r  # (not r ** 2: a float power raises OverflowError where a product gives inf)
+        if math.isfinite(need) and need <= n:
+            wc = max(w, int(math.ceil(need)) | 1)
+            medc = _rolling_median(av, wc) if wc <= n else None
+        else:
+            wc, medc = w, None
     else:
         wc, medc = w, None
     metrics: dict = {"collapse_window": wc if medc is not None else None}
