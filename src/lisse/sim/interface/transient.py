@@ -71,7 +71,7 @@ from lisse.sim.interface.model import (
 )
 from lisse.sim.interface.protocol import Protocol
 from lisse.sim.interlayer.model import bv_overpotential
-from lisse.thermo.nucleation import critical_overpotential, li_molar_volume, nucleation_rate
+from lisse.thermo.nucleation import _rate_from_barrier, barrier_coefficient, critical_overpotential, li_molar_volume
 from lisse.thermo.wetting import capillary_pressure
 
 __all__ = ["Simulation", "simulate", "RECORD_AREA_M2"]
@@ -166,6 +166,9 @@ class _Electrode:
     def __init__(self, model: InterfaceModel, n_cells: int) -> None:
         v = model.values
         self.delta = 0.0
+        # the contact law's constants (contact() is called several times per substep)
+        self.h_void = v["void_depth_ratio"] * v["void_size"]
+        self.min_contact = v["min_contact"]
         self.li = 0.0  # Li metal thickness change at the anode face [m]
         self.layer = model.has_interlayer
         self.entered = False
@@ -184,8 +187,8 @@ class _Electrode:
         self.sol: LayerSolution | None = None  # the interlayer's solution of the current substep (interlayer only)
 
     def contact(self, model: InterfaceModel) -> float:
-        v = model.values
-        return max(1.0 - self.delta / (v["void_depth_ratio"] * v["void_size"]), v["min_contact"])
+        """Contact fraction f_c = max(1 - delta/h_v, f_min) [-] (``model`` is the one the electrode was built for)."""
+        return max(1.0 - self.delta / self.h_void, self.min_contact)
 
     def face_wired(self, j_plate: float, j_wire: float) -> bool:
         """Whether the interlayer's faces inside the voids take plated Li at the plating current density ``j_plate`` [A/m2].
@@ -270,11 +273,11 @@ def _enter_plug(e: _Electrode, plug: float, eps: float) -> None:
 def _front(e: _Electrode) -> float:
     """Depth of the deepest Li in the pores of ``e`` [m]: the cells before the last Li-bearing one plus its filled share
     (the sharp front's position for Li grown from the face; 0 without Li in the pores)."""
-    li = np.flatnonzero(e.s > 0.0)
-    if li.size == 0:
+    li = e.s > 0.0
+    if not li.any():
         return 0.0
-    k = int(li[-1])
-    return float(np.sum(e.h[:k]) + min(e.s[k], 1.0) * e.h[k])
+    k = li.size - 1 - int(li[::-1].argmax())  # the last Li-bearing cell
+    return float(e.h[:k].sum() + min(e.s[k], 1.0) * e.h[k])
 
 
 def _carry_overflow(s: np.ndarray, cap: np.ndarray) -> np.ndarray:
@@ -517,11 +520,13 @@ def _simulation(model: InterfaceModel, protocol: Protocol, progress: Callable[[i
         se02, si02 = np.stack([se0, se0]), np.stack([si0, si0])  # per-run constants of a request (see _Request)
         eps2, a_li2, i02 = np.full((2, 1), eps), np.full((2, 1), a_li), np.full((2, 1), i0)
         eta_skip = critical_overpotential(gamma, theta_nuc, j0n, 1e-30 * n_c / float(np.sum(protocol.duration)), T)
+        b_nuc = barrier_coefficient(gamma, theta_nuc, T)  # B [V^2] of the nucleation rate law, once
     creep_1mpa = creep_strain_rate(MPA, model)
     supply_terms = _supply_terms(model)
     j_wire = void_face_wiring_current(model) if model.has_interlayer else 0.0
     n_exp = v["creep_exponent"]
     h_v = v["void_depth_ratio"] * lam  # void depth: f_c = 1 - delta/h_v
+    hold_up_full: dict[float, float] = {}  # _hold_up(1, removal) by removal rate [m/s]
 
     npts = points_per_half_cycle
     n_hc = protocol.n_half_cycles
@@ -590,8 +595,12 @@ def _simulation(model: InterfaceModel, protocol: Protocol, progress: Callable[[i
         out["f1"].append(electrodes[1].contact(model))
         for idx in (0, 1):
             e = electrodes[idx]
-            out[f"front{idx}"].append(_front(e) if e.layer else 0.0)
-            out[f"li{idx}"].append(e.li + e.pore_li(eps) if e.layer else e.li)
+            if e.layer and e.s.any():
+                out[f"front{idx}"].append(_front(e))
+                out[f"li{idx}"].append(e.li + e.pore_li(eps))
+            else:  # no Li in the pores (or no layer): front 0, pore Li 0 (what _front and pore_li return, without the work)
+                out[f"front{idx}"].append(0.0)
+                out[f"li{idx}"].append(e.li + 0.0 if e.layer else e.li)
         out["hc"].append(hc)
         out["step"].append(int(protocol.step[hc]))
         return volt
@@ -631,8 +640,9 @@ def _simulation(model: InterfaceModel, protocol: Protocol, progress: Callable[[i
                     # below eta_skip the rate cannot add 1e-30 of a nucleus density over the whole protocol: skipping
                     # the evaluation there leaves every nucleation event where it was
                     if empty.any() and float(np.max(-sol.eta[empty])) > eta_skip:
-                        rate_n = np.where(empty, electron_ratio * np.asarray(
-                            nucleation_rate(np.maximum(-sol.eta, 0.0), gamma, theta_nuc, j0n, T)), 0.0)
+                        # nucleation_rate(max(-eta, 0), gamma, theta_nuc, j0n, T) with its checks and barrier done once
+                        # above (eta of a converged solve is finite)
+                        rate_n = np.where(empty, electron_ratio * _rate_from_barrier(np.maximum(-sol.eta, 0.0), b_nuc, j0n), 0.0)
                         rates[idx] = rate_n
                         pos = rate_n > 0.0
                         if pos.any():
@@ -675,6 +685,10 @@ def _simulation(model: InterfaceModel, protocol: Protocol, progress: Callable[[i
                     sol = e.sol
                     assert sol is not None  # set by electrode_polarisation (this substep, or the last one before a short)
                     face_cur, cell_cur = sol.anode_current, sol.cell_current
+                    if sol.iterations == 0 and not e.s.any():
+                        # the closed-form solution (no Li reacts in the layer: cell currents 0) of a layer without Li in
+                        # its pores: the update below would leave every fill fraction and seed as it is
+                        cell_cur = None
                 else:
                     face_cur, cell_cur = jloc, None
                 if cell_cur is not None:
@@ -725,7 +739,9 @@ def _simulation(model: InterfaceModel, protocol: Protocol, progress: Callable[[i
                     # frozen over the substep) falls monotonically towards the hold-up and never crosses it; the Lie
                     # split of _advance_void does not know that (over a long substep its creep part, integrated at the
                     # full rate from the clipped contact, overshoots above the hold-up): clamp it into [hold-up, start]
-                    f_star = _hold_up(1.0, strip, supply_terms, lam, v["min_contact"])
+                    f_star = hold_up_full.get(strip)
+                    if f_star is None:  # a pure function of the removal rate: the same one recurs over a half cycle
+                        f_star = hold_up_full[strip] = _hold_up(1.0, strip, supply_terms, lam, v["min_contact"])
                     lo_f, hi_f = (f_star, f) if f >= f_star else (f, f_star)
                     f_new = min(max(e.contact(model), lo_f), hi_f)
                     e.delta = h_v * (1.0 - f_new) if f_new > v["min_contact"] else e.delta
