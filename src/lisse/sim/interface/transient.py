@@ -176,6 +176,9 @@ class _Electrode:
         if self.layer:
             lt = v["interlayer_thickness"]
             self.h = np.full(n_cells, lt / n_cells)
+            # depth of each cell's start and its width, as floats, for _front (x_lo[k] is sum(h[:k]) exactly as summed there)
+            self.x_lo = [float(self.h[:k].sum()) for k in range(n_cells)]
+            self.h_list = [float(x) for x in self.h]
             self.s = np.zeros(n_cells)  # fraction of pore volume filled with Li
             self.nuclei = np.zeros(n_cells)
             # Li entered here (_SEED_FRONT) or nucleated here (_SEED_NUCLEI): reactive even while s = 0
@@ -242,10 +245,15 @@ def _hold_up(f: float, removal: float, terms: tuple[float, float, float], lam: f
     bisection; ``f_min`` where the rate is still positive there (nothing holds the contact up)."""
     if _void_rate(f_min, removal, terms, lam) >= 0.0:
         return f_min
+    diff, creep_rate, n = terms
+    c_creep, m = lam * creep_rate, 1.0 - n  # _void_rate inlined (the same operations in the same order)
     lo, hi = f_min, f
     while hi - lo > 1e-5:  # well below any contact step of the cut
         mid = 0.5 * (lo + hi)
-        if _void_rate(mid, removal, terms, lam) > 0.0:
+        rate = removal - mid * diff
+        if creep_rate > 0.0:
+            rate -= c_creep * mid ** m
+        if rate > 0.0:
             hi = mid
         else:
             lo = mid
@@ -277,7 +285,7 @@ def _front(e: _Electrode) -> float:
     if not li.any():
         return 0.0
     k = li.size - 1 - int(li[::-1].argmax())  # the last Li-bearing cell
-    return float(e.h[:k].sum() + min(e.s[k], 1.0) * e.h[k])
+    return e.x_lo[k] + min(float(e.s[k]), 1.0) * e.h_list[k]
 
 
 def _carry_overflow(s: np.ndarray, cap: np.ndarray) -> np.ndarray:
