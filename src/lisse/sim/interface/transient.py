@@ -167,7 +167,8 @@ class _Electrode:
         v = model.values
         self.delta = 0.0
         # the contact law's constants (contact() is called several times per substep)
-        self.h_void = v["void_depth_ratio"] * v["void_size"]
+        self.lam = v["void_size"]
+        self.h_void = v["void_depth_ratio"] * self.lam
         self.min_contact = v["min_contact"]
         self.li = 0.0  # Li metal thickness change at the anode face [m]
         self.layer = model.has_interlayer
@@ -223,11 +224,9 @@ def _contact_step(e: _Electrode, strip_rate: float, dt: float, model: InterfaceM
     ``terms`` are the model's (v_diff, void-scale creep rate, n), evaluated once per simulation by the caller;
     ``refill`` [m/s] is the plating velocity at a wired interlayer face (:meth:`_Electrode.face_wired`), else 0.
     """
-    v = model.values
-    lam = v["void_size"]
-    h = v["void_depth_ratio"] * lam  # the void depth h_v (:func:`~lisse.sim.interface.model.void_depth`)
+    h = e.h_void  # the void depth h_v (:func:`~lisse.sim.interface.model.void_depth`)
     diff, creep_rate, n = terms if terms is not None else _supply_terms(model)
-    e.delta = _advance_void(e.delta, strip_rate, dt, diff, lam, h * (1.0 - v["min_contact"]), creep_rate, n, refill, h)
+    e.delta = _advance_void(e.delta, strip_rate, dt, diff, e.lam, h * (1.0 - e.min_contact), creep_rate, n, refill, h)
 
 
 def _void_rate(f: float, removal: float, terms: tuple[float, float, float], lam: float) -> float:
@@ -647,7 +646,7 @@ def _simulation(model: InterfaceModel, protocol: Protocol, progress: Callable[[i
                     empty = (e.s <= 0.0) & (e.seed == 0)
                     # below eta_skip the rate cannot add 1e-30 of a nucleus density over the whole protocol: skipping
                     # the evaluation there leaves every nucleation event where it was
-                    if empty.any() and float(np.max(-sol.eta[empty])) > eta_skip:
+                    if empty.any() and -float(sol.eta[empty].min()) > eta_skip:  # max(-eta) over the empty cells
                         # nucleation_rate(max(-eta, 0), gamma, theta_nuc, j0n, T) with its checks and barrier done once
                         # above (eta of a converged solve is finite)
                         rate_n = np.where(empty, electron_ratio * _rate_from_barrier(np.maximum(-sol.eta, 0.0), b_nuc, j0n), 0.0)
@@ -655,7 +654,7 @@ def _simulation(model: InterfaceModel, protocol: Protocol, progress: Callable[[i
                         pos = rate_n > 0.0
                         if pos.any():
                             with np.errstate(over="ignore"):  # a rate of ~1e-300 crosses at t = inf: no crossing
-                                t_cross = float(np.min((n_c - e.nuclei[pos]) / rate_n[pos]))
+                                t_cross = float(((n_c - e.nuclei[pos]) / rate_n[pos]).min())
                             if t_cross < dt:
                                 dt, cut = max(t_cross, 1e-9 * dt_nom), True
             # contact runaway: the substep also ends where the stripping electrode's contact fraction would fall by more
@@ -709,7 +708,7 @@ def _simulation(model: InterfaceModel, protocol: Protocol, progress: Callable[[i
                         # from the anode face (the applied current is fixed)
                         k_strip = np.where((e.s > 0.0) & (dsdt < 0.0), -dsdt / np.maximum(e.s, 1e-300), 0.0)
                         snew = np.where(k_strip > 0.0, e.s * np.exp(-k_strip * dt), e.s + dsdt * dt)
-                        face_cur += float(np.sum((e.s + dsdt * dt - snew) * cap)) * FARADAY / (vm * dt)
+                        face_cur += float(((e.s + dsdt * dt - snew) * cap).sum()) * FARADAY / (vm * dt)
                     else:
                         snew = e.s + dsdt * dt
                     if jloc > 0 and (snew[:-1] > 1.0).any():
@@ -793,7 +792,7 @@ def _simulation(model: InterfaceModel, protocol: Protocol, progress: Callable[[i
                         empty = (e.s <= 0.0) & (e.seed == 0)
                         e.nuclei = e.nuclei + np.where(empty, rate_k, 0.0) * dt
                         new = empty & (e.nuclei >= n_c * (1.0 - 1e-9))
-                        if np.any(new):
+                        if new.any():
                             e.seed[new] |= _SEED_NUCLEI
                             events.append((t_now, "nucleation", idx, float(np.argmax(new) + 0.5) * lt / n_cells))
                             notes.append(f"Li nucleates in the interlayer at t = {t_now:.6g} s, depth "
