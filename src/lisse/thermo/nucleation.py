@@ -354,12 +354,21 @@ def nucleation_rate(
     eta = np.asarray(overpotential, dtype=float)
     if not np.all(np.isfinite(eta)):
         raise ParameterError(f"parameter 'overpotential' must be finite; got {overpotential!r}")
-    scale = prefactor * concentration_ratio * electron_ratio
+    out = _rate_from_barrier(eta, b, prefactor * concentration_ratio * electron_ratio)
+    return float(out) if out.ndim == 0 else out
+
+
+def _rate_from_barrier(eta: np.ndarray, b: float, scale: float) -> np.ndarray:
+    """The rate law of :func:`nucleation_rate` with its checks and constants done by the caller (a simulator's inner
+    loop evaluates it every substep): ``scale exp(-b/eta^2)`` where eta > 0, else 0, for a finite float array ``eta``
+    [V], ``b`` [V^2] of :func:`barrier_coefficient` and ``scale`` = J0 (c_Li+/c0) (c_e/c_e,Li) [unit of J0]."""
+    import numpy as np
+
     out = np.zeros_like(eta)
     m = eta > 0
     with np.errstate(over="ignore", divide="ignore", under="ignore"):
         out[m] = scale * np.exp(-b / eta[m] ** 2) if b > 0 else scale
-    return float(out) if out.ndim == 0 else out
+    return out
 
 
 def critical_overpotential(

@@ -71,7 +71,7 @@ from lisse.sim.interface.model import (
 )
 from lisse.sim.interface.protocol import Protocol
 from lisse.sim.interlayer.model import bv_overpotential
-from lisse.thermo.nucleation import critical_overpotential, li_molar_volume, nucleation_rate
+from lisse.thermo.nucleation import _rate_from_barrier, barrier_coefficient, critical_overpotential, li_molar_volume
 from lisse.thermo.wetting import capillary_pressure
 
 __all__ = ["Simulation", "simulate", "RECORD_AREA_M2"]
@@ -166,6 +166,10 @@ class _Electrode:
     def __init__(self, model: InterfaceModel, n_cells: int) -> None:
         v = model.values
         self.delta = 0.0
+        # the contact law's constants (contact() is called several times per substep)
+        self.lam = v["void_size"]
+        self.h_void = v["void_depth_ratio"] * self.lam
+        self.min_contact = v["min_contact"]
         self.li = 0.0  # Li metal thickness change at the anode face [m]
         self.layer = model.has_interlayer
         self.entered = False
@@ -173,6 +177,9 @@ class _Electrode:
         if self.layer:
             lt = v["interlayer_thickness"]
             self.h = np.full(n_cells, lt / n_cells)
+            # depth of each cell's start and its width, as floats, for _front (x_lo[k] is sum(h[:k]) exactly as summed there)
+            self.x_lo = [float(self.h[:k].sum()) for k in range(n_cells)]
+            self.h_list = [float(x) for x in self.h]
             self.s = np.zeros(n_cells)  # fraction of pore volume filled with Li
             self.nuclei = np.zeros(n_cells)
             # Li entered here (_SEED_FRONT) or nucleated here (_SEED_NUCLEI): reactive even while s = 0
@@ -184,8 +191,8 @@ class _Electrode:
         self.sol: LayerSolution | None = None  # the interlayer's solution of the current substep (interlayer only)
 
     def contact(self, model: InterfaceModel) -> float:
-        v = model.values
-        return max(1.0 - self.delta / (v["void_depth_ratio"] * v["void_size"]), v["min_contact"])
+        """Contact fraction f_c = max(1 - delta/h_v, f_min) [-] (``model`` is the one the electrode was built for)."""
+        return max(1.0 - self.delta / self.h_void, self.min_contact)
 
     def face_wired(self, j_plate: float, j_wire: float) -> bool:
         """Whether the interlayer's faces inside the voids take plated Li at the plating current density ``j_plate`` [A/m2].
@@ -217,11 +224,9 @@ def _contact_step(e: _Electrode, strip_rate: float, dt: float, model: InterfaceM
     ``terms`` are the model's (v_diff, void-scale creep rate, n), evaluated once per simulation by the caller;
     ``refill`` [m/s] is the plating velocity at a wired interlayer face (:meth:`_Electrode.face_wired`), else 0.
     """
-    v = model.values
-    lam = v["void_size"]
-    h = v["void_depth_ratio"] * lam  # the void depth h_v (:func:`~lisse.sim.interface.model.void_depth`)
+    h = e.h_void  # the void depth h_v (:func:`~lisse.sim.interface.model.void_depth`)
     diff, creep_rate, n = terms if terms is not None else _supply_terms(model)
-    e.delta = _advance_void(e.delta, strip_rate, dt, diff, lam, h * (1.0 - v["min_contact"]), creep_rate, n, refill, h)
+    e.delta = _advance_void(e.delta, strip_rate, dt, diff, e.lam, h * (1.0 - e.min_contact), creep_rate, n, refill, h)
 
 
 def _void_rate(f: float, removal: float, terms: tuple[float, float, float], lam: float) -> float:
@@ -239,10 +244,15 @@ def _hold_up(f: float, removal: float, terms: tuple[float, float, float], lam: f
     bisection; ``f_min`` where the rate is still positive there (nothing holds the contact up)."""
     if _void_rate(f_min, removal, terms, lam) >= 0.0:
         return f_min
+    diff, creep_rate, n = terms
+    c_creep, m = lam * creep_rate, 1.0 - n  # _void_rate inlined (the same operations in the same order)
     lo, hi = f_min, f
     while hi - lo > 1e-5:  # well below any contact step of the cut
         mid = 0.5 * (lo + hi)
-        if _void_rate(mid, removal, terms, lam) > 0.0:
+        rate = removal - mid * diff
+        if creep_rate > 0.0:
+            rate -= c_creep * mid ** m
+        if rate > 0.0:
             hi = mid
         else:
             lo = mid
@@ -270,11 +280,11 @@ def _enter_plug(e: _Electrode, plug: float, eps: float) -> None:
 def _front(e: _Electrode) -> float:
     """Depth of the deepest Li in the pores of ``e`` [m]: the cells before the last Li-bearing one plus its filled share
     (the sharp front's position for Li grown from the face; 0 without Li in the pores)."""
-    li = np.flatnonzero(e.s > 0.0)
-    if li.size == 0:
+    li = e.s > 0.0
+    if not li.any():
         return 0.0
-    k = int(li[-1])
-    return float(np.sum(e.h[:k]) + min(e.s[k], 1.0) * e.h[k])
+    k = li.size - 1 - int(li[::-1].argmax())  # the last Li-bearing cell
+    return e.x_lo[k] + min(float(e.s[k]), 1.0) * e.h_list[k]
 
 
 def _carry_overflow(s: np.ndarray, cap: np.ndarray) -> np.ndarray:
@@ -517,11 +527,13 @@ def _simulation(model: InterfaceModel, protocol: Protocol, progress: Callable[[i
         se02, si02 = np.stack([se0, se0]), np.stack([si0, si0])  # per-run constants of a request (see _Request)
         eps2, a_li2, i02 = np.full((2, 1), eps), np.full((2, 1), a_li), np.full((2, 1), i0)
         eta_skip = critical_overpotential(gamma, theta_nuc, j0n, 1e-30 * n_c / float(np.sum(protocol.duration)), T)
+        b_nuc = barrier_coefficient(gamma, theta_nuc, T)  # B [V^2] of the nucleation rate law, once
     creep_1mpa = creep_strain_rate(MPA, model)
     supply_terms = _supply_terms(model)
     j_wire = void_face_wiring_current(model) if model.has_interlayer else 0.0
     n_exp = v["creep_exponent"]
     h_v = v["void_depth_ratio"] * lam  # void depth: f_c = 1 - delta/h_v
+    hold_up_full: dict[float, float] = {}  # _hold_up(1, removal) by removal rate [m/s]
 
     npts = points_per_half_cycle
     n_hc = protocol.n_half_cycles
@@ -590,8 +602,12 @@ def _simulation(model: InterfaceModel, protocol: Protocol, progress: Callable[[i
         out["f1"].append(electrodes[1].contact(model))
         for idx in (0, 1):
             e = electrodes[idx]
-            out[f"front{idx}"].append(_front(e) if e.layer else 0.0)
-            out[f"li{idx}"].append(e.li + e.pore_li(eps) if e.layer else e.li)
+            if e.layer and e.s.any():
+                out[f"front{idx}"].append(_front(e))
+                out[f"li{idx}"].append(e.li + e.pore_li(eps))
+            else:  # no Li in the pores (or no layer): front 0, pore Li 0 (what _front and pore_li return, without the work)
+                out[f"front{idx}"].append(0.0)
+                out[f"li{idx}"].append(e.li + 0.0 if e.layer else e.li)
         out["hc"].append(hc)
         out["step"].append(int(protocol.step[hc]))
         return volt
@@ -630,14 +646,15 @@ def _simulation(model: InterfaceModel, protocol: Protocol, progress: Callable[[i
                     empty = (e.s <= 0.0) & (e.seed == 0)
                     # below eta_skip the rate cannot add 1e-30 of a nucleus density over the whole protocol: skipping
                     # the evaluation there leaves every nucleation event where it was
-                    if empty.any() and float(np.max(-sol.eta[empty])) > eta_skip:
-                        rate_n = np.where(empty, electron_ratio * np.asarray(
-                            nucleation_rate(np.maximum(-sol.eta, 0.0), gamma, theta_nuc, j0n, T)), 0.0)
+                    if empty.any() and -float(sol.eta[empty].min()) > eta_skip:  # max(-eta) over the empty cells
+                        # nucleation_rate(max(-eta, 0), gamma, theta_nuc, j0n, T) with its checks and barrier done once
+                        # above (eta of a converged solve is finite)
+                        rate_n = np.where(empty, electron_ratio * _rate_from_barrier(np.maximum(-sol.eta, 0.0), b_nuc, j0n), 0.0)
                         rates[idx] = rate_n
                         pos = rate_n > 0.0
                         if pos.any():
                             with np.errstate(over="ignore"):  # a rate of ~1e-300 crosses at t = inf: no crossing
-                                t_cross = float(np.min((n_c - e.nuclei[pos]) / rate_n[pos]))
+                                t_cross = float(((n_c - e.nuclei[pos]) / rate_n[pos]).min())
                             if t_cross < dt:
                                 dt, cut = max(t_cross, 1e-9 * dt_nom), True
             # contact runaway: the substep also ends where the stripping electrode's contact fraction would fall by more
@@ -675,6 +692,10 @@ def _simulation(model: InterfaceModel, protocol: Protocol, progress: Callable[[i
                     sol = e.sol
                     assert sol is not None  # set by electrode_polarisation (this substep, or the last one before a short)
                     face_cur, cell_cur = sol.anode_current, sol.cell_current
+                    if sol.iterations == 0 and not e.s.any():
+                        # the closed-form solution (no Li reacts in the layer: cell currents 0) of a layer without Li in
+                        # its pores: the update below would leave every fill fraction and seed as it is
+                        cell_cur = None
                 else:
                     face_cur, cell_cur = jloc, None
                 if cell_cur is not None:
@@ -687,7 +708,7 @@ def _simulation(model: InterfaceModel, protocol: Protocol, progress: Callable[[i
                         # from the anode face (the applied current is fixed)
                         k_strip = np.where((e.s > 0.0) & (dsdt < 0.0), -dsdt / np.maximum(e.s, 1e-300), 0.0)
                         snew = np.where(k_strip > 0.0, e.s * np.exp(-k_strip * dt), e.s + dsdt * dt)
-                        face_cur += float(np.sum((e.s + dsdt * dt - snew) * cap)) * FARADAY / (vm * dt)
+                        face_cur += float(((e.s + dsdt * dt - snew) * cap).sum()) * FARADAY / (vm * dt)
                     else:
                         snew = e.s + dsdt * dt
                     if jloc > 0 and (snew[:-1] > 1.0).any():
@@ -725,7 +746,9 @@ def _simulation(model: InterfaceModel, protocol: Protocol, progress: Callable[[i
                     # frozen over the substep) falls monotonically towards the hold-up and never crosses it; the Lie
                     # split of _advance_void does not know that (over a long substep its creep part, integrated at the
                     # full rate from the clipped contact, overshoots above the hold-up): clamp it into [hold-up, start]
-                    f_star = _hold_up(1.0, strip, supply_terms, lam, v["min_contact"])
+                    f_star = hold_up_full.get(strip)
+                    if f_star is None:  # a pure function of the removal rate: the same one recurs over a half cycle
+                        f_star = hold_up_full[strip] = _hold_up(1.0, strip, supply_terms, lam, v["min_contact"])
                     lo_f, hi_f = (f_star, f) if f >= f_star else (f, f_star)
                     f_new = min(max(e.contact(model), lo_f), hi_f)
                     e.delta = h_v * (1.0 - f_new) if f_new > v["min_contact"] else e.delta
@@ -769,7 +792,7 @@ def _simulation(model: InterfaceModel, protocol: Protocol, progress: Callable[[i
                         empty = (e.s <= 0.0) & (e.seed == 0)
                         e.nuclei = e.nuclei + np.where(empty, rate_k, 0.0) * dt
                         new = empty & (e.nuclei >= n_c * (1.0 - 1e-9))
-                        if np.any(new):
+                        if new.any():
                             e.seed[new] |= _SEED_NUCLEI
                             events.append((t_now, "nucleation", idx, float(np.argmax(new) + 0.5) * lt / n_cells))
                             notes.append(f"Li nucleates in the interlayer at t = {t_now:.6g} s, depth "
