@@ -22,7 +22,6 @@ The detectors in :mod:`lisse.analysis.ccd` and :mod:`lisse.analysis.shorts` buil
 from __future__ import annotations
 
 import math
-
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
