@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from typing import Any, cast
@@ -57,6 +58,8 @@ for _c in (
              "10.1063/5.0182685"),
     Citation("Grimme2010", "Grimme, Antony, Ehrlich, Krieg", "A consistent and accurate ab initio parametrization of density functional dispersion correction (DFT-D) for the 94 elements H-Pu",
              "J. Chem. Phys. 132, 154104", 2010, "10.1063/1.3382344"),
+    Citation("Francis1990", "Francis, Payne", "Finite basis set corrections to total energy pseudopotential calculations", "J. Phys.: Condens. Matter 2, 4395", 1990,
+             "10.1088/0953-8984/2/19/007"),
     Citation("Perdew1996", "Perdew, Burke, Ernzerhof", "Generalized gradient approximation made simple", "Phys. Rev. Lett. 77, 3865", 1996, "10.1103/PhysRevLett.77.3865"),
     Citation("Park2024", "Park, Kim, Hwang, Han", "Scalable parallel algorithm for graph neural network interatomic potentials in molecular dynamics simulations", "J. Chem. Theory Comput. 20, 4857", 2024, "10.1021/acs.jctc.4c00190"),
 ):
@@ -478,7 +481,8 @@ class GPAWCalculator(AtomisticCalculator):
                     raise ParameterError(f"parameter '{key}' must be 'lcao' or 'pw'; got {mode!r}")
                 s[key] = mode
         s.update({"level": level, "xc": "PBE", "setups": "paw", "dispersion": dispersion, "d3_damping": "d3zero" if dispersion else None,
-                  "spin": spin, "dipole_correction": "slabs and interfaces (dipole layer along z)", "gpaw_data": _version("gpaw-data"),
+                  "spin": spin, "dipole_correction": "slabs and interfaces (dipole layer along z)",
+                  "cell_stress": "analytic minus the measured Pulay stress [Francis1990]", "gpaw_data": _version("gpaw-data"),
                   "dftd3": _version("dftd3") if dispersion else None})
         self.level = level
         self.dispersion = dispersion
@@ -700,17 +704,104 @@ class GPAWCalculator(AtomisticCalculator):
         gpaw = _gpaw()
         register("Mortensen2024")
         register("Perdew1996")
-        calc = gpaw.GPAW(**p)
+        d3 = None
         if self.dispersion == "d3":
             try:
                 from dftd3.ase import DFTD3
             except ImportError as exc:  # pragma: no cover - depends on environment
                 raise MissingDependencyError("dftd3", "D3 dispersion with GPAW", "dft") from exc
+            register("Grimme2010")
+            d3 = DFTD3
+
+        def build():
+            calc = gpaw.GPAW(**p)
+            if d3 is None:
+                return calc
             from ase.calculators.mixing import SumCalculator
 
-            register("Grimme2010")
-            return SumCalculator([calc, DFTD3(method="PBE", damping=self.settings["d3_damping"])])
-        return calc
+            return SumCalculator([calc, d3(method="PBE", damping=self.settings["d3_damping"])])
+
+        if purpose == "relax_cell":
+            register("Francis1990")
+            return pulay_corrected(build(), build)
+        return build()
+
+
+#: Isotropic strain [-] of the finite-difference stress that measures the Pulay stress (:func:`pulay_corrected`).
+PULAY_STRAIN = 0.005
+#: Relative volume change [-] after which :func:`pulay_corrected` measures the Pulay stress again.
+PULAY_REMEASURE_VOLUME = 0.05
+
+
+def pulay_corrected(calc, build: Callable[[], Any]):
+    """An ASE calculator whose stress is ``calc``'s minus the Pulay stress, measured by finite differences of the energy.
+
+    A plane-wave basis with a fixed cut-off changes with the cell, so the analytic stress (the derivative at a fixed
+    set of plane waves) differs from the derivative of the fixed-cut-off energy by the Pulay stress, which is
+    isotropic [Francis1990]: ``sigma_P = sigma_analytic - (dE/d eps)/(3V)`` with ``eps`` an isotropic strain. GPAW 26
+    ignores its own ``dedecut`` correction, and with the hard F, O and C PAW setups the error is large: LiF at
+    450 eV, a = 4.03 Å, has an analytic mean stress of +0.129 eV/Å3 against -0.031 eV/Å3 from the energy, and an
+    uncorrected cell relaxation ends at a = 3.72 Å (PBE: 4.06 Å). This wrapper measures ``sigma_P`` at the first
+    geometry from two single points at isotropic strains of ``±PULAY_STRAIN`` (central difference), measures it
+    again after the volume has changed by more than ``PULAY_REMEASURE_VOLUME``, and subtracts it from the diagonal
+    of the stress. Energies and forces are ``calc``'s.
+
+    Parameters
+    ----------
+    calc : ase.calculators.calculator.Calculator
+        The plane-wave calculator (with any dispersion term) used for the relaxation.
+    build : callable
+        Returns a fresh calculator with the same settings (for the strained single points).
+
+    Returns
+    -------
+    ase.calculators.calculator.Calculator
+        Energy [eV], forces [eV/Å] and the corrected stress [eV/Å3]; ``pulay_stress_eV_A3`` holds the last measured
+        Pulay stress.
+
+    References
+    ----------
+    Francis, Payne, Finite basis set corrections to total energy pseudopotential calculations, J. Phys.: Condens.
+    Matter 2, 4395 (1990), doi:10.1088/0953-8984/2/19/007.
+    """
+    import numpy as np
+    from ase.calculators.calculator import Calculator, all_changes
+
+    class PulayCorrected(Calculator):
+        implemented_properties = ["energy", "free_energy", "forces", "stress"]
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.inner = calc
+            self.pulay_stress_eV_A3: float | None = None
+            self._volume: float | None = None
+
+        def _measure(self, atoms, mean_stress: float) -> float:
+            e = []
+            for sign in (1.0, -1.0):
+                a = atoms.copy()
+                a.set_cell(a.cell.array * (1.0 + sign * PULAY_STRAIN), scale_atoms=True)
+                a.calc = build()
+                e.append(float(a.get_potential_energy()))
+            return mean_stress - (e[0] - e[1]) / (2.0 * PULAY_STRAIN * 3.0 * atoms.get_volume())
+
+        def calculate(self, atoms=None, properties=("energy",), system_changes=all_changes) -> None:
+            super().calculate(atoms, properties, system_changes)
+            assert self.atoms is not None  # set by Calculator.calculate
+            a = self.atoms.copy()
+            a.calc = self.inner
+            energy = float(a.get_potential_energy())
+            stress = np.array(a.get_stress(voigt=True), dtype=float)
+            v = a.get_volume()
+            pulay = self.pulay_stress_eV_A3
+            if pulay is None or self._volume is None or abs(v / self._volume - 1.0) > PULAY_REMEASURE_VOLUME:
+                pulay = self.pulay_stress_eV_A3 = self._measure(a, float(stress[:3].mean()))
+                self._volume = v
+            stress[:3] -= pulay
+            self.results = {"energy": energy, "free_energy": float(self.inner.results.get("free_energy", energy)), "forces": a.get_forces(),
+                            "stress": stress}
+
+    return PulayCorrected()
 
 
 CALCULATORS = {"chgnet": CHGNetCalculator, "sevennet": SevenNetCalculator, "gpaw": GPAWCalculator}
