@@ -713,18 +713,76 @@ class GPAWCalculator(AtomisticCalculator):
             register("Grimme2010")
             d3 = DFTD3
 
-        def build():
-            calc = gpaw.GPAW(**p)
+        def build(symmetry_off: bool = False):
+            calc = gpaw.GPAW(**(dict(p, symmetry="off") if symmetry_off else p))
             if d3 is None:
                 return calc
             from ase.calculators.mixing import SumCalculator
 
             return SumCalculator([calc, d3(method="PBE", damping=self.settings["d3_damping"])])
 
+        def guarded():
+            return symmetry_guarded(build, lambda: build(symmetry_off=True))
+
         if purpose == "relax_cell":
             register("Francis1990")
-            return pulay_corrected(build(), build)
-        return build()
+            return pulay_corrected(guarded(), guarded)
+        return guarded()
+
+
+def symmetry_guarded(build: Callable[[], Any], build_without_symmetry: Callable[[], Any]):
+    """An ASE calculator that runs ``build()``'s calculator and, if GPAW's symmetry analysis fails, runs without symmetry.
+
+    GPAW 26 finds the symmetry operations of a cell to a tolerance of 1e-5 Å and then checks that they form a group;
+    positions that are symmetric only to about that tolerance (e.g. a slab relaxed by an ML potential) can give a set
+    that is not a group, and GPAW stops with ``SymmetryAnalysisBug`` before any SCF. This wrapper then repeats the
+    calculation with ``build_without_symmetry()`` (``symmetry="off"``: the full k-point mesh, the same energy to
+    within the SCF tolerance, more k-points to compute) and keeps that calculator.
+
+    Parameters
+    ----------
+    build, build_without_symmetry : callable
+        Return the calculator with GPAW's symmetry analysis, and the same calculator without it.
+
+    Returns
+    -------
+    ase.calculators.calculator.Calculator
+        Energy [eV], forces [eV/Å] and stress [eV/Å3] of the inner calculator (``inner``); ``symmetry_off`` says
+        whether the fallback was taken.
+    """
+    from ase.calculators.calculator import Calculator, all_changes
+
+    class SymmetryGuarded(Calculator):
+        implemented_properties = ["energy", "free_energy", "forces", "stress"]
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.inner = build()
+            self.symmetry_off = False
+
+        def calculate(self, atoms=None, properties=("energy",), system_changes=all_changes) -> None:
+            results = dict(self.results) if not system_changes else {}
+            super().calculate(atoms, properties, system_changes)
+            assert self.atoms is not None  # set by Calculator.calculate
+            while True:
+                a = self.atoms.copy()
+                a.calc = self.inner
+                try:
+                    results["energy"] = float(a.get_potential_energy())
+                    results["free_energy"] = float(self.inner.results.get("free_energy", results["energy"]))
+                    if "forces" in properties:
+                        results["forces"] = a.get_forces()
+                    if "stress" in properties:
+                        results["stress"] = a.get_stress(voigt=True)
+                    break
+                except Exception as exc:
+                    if type(exc).__name__ != "SymmetryAnalysisBug" or self.symmetry_off:
+                        raise
+                    self.inner = build_without_symmetry()
+                    self.symmetry_off = True
+            self.results = results
+
+    return SymmetryGuarded()
 
 
 #: Isotropic strain [-] of the finite-difference stress that measures the Pulay stress (:func:`pulay_corrected`).
