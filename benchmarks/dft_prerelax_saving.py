@@ -1,0 +1,94 @@
+"""DFT ionic steps that an ML pre-relaxation saves, and the time per DFT work of adhesion (issue 17, Performance).
+
+Run (hours at the screening level on 2 cores; every job is cached, so a rerun with the same cache directories
+prints at once and an interrupted run resumes)::
+
+    OMP_NUM_THREADS=1 PYTHONPATH=src python benchmarks/dft_prerelax_saving.py --substrate LiF \
+        --cache-ml CACHE_A --cache-dft CACHE_B [--level screening] [--dispersion d3] [--cutoff-eV 450] \
+        [--supercells 4x4,3x3 --supercell-cell conventional] [--film-layers 5] [--substrate-layers 3] \
+        [--shifts 1] [--gaps 2.0 2.4] [--starts 1] [--steps 60] [--out FILE]
+
+It runs lisse's GPAW adhesion workflow twice on the same construction: once with ``prerelax="chgnet"`` (every
+relaxation starts from the CHGNet-relaxed geometry) and once without (DFT from the built structure). For every
+relaxation it prints the DFT ionic steps of both runs, the steps saved and the DFT wall time of each; then both
+W_ad values (they must agree to the level's tolerance: both are DFT-relaxed) and the total DFT wall time per W_ad.
+Wall times are those stored with each job (measured when it ran, under whatever load the machine had then; a
+relaxation resumed in a later process counts only its last part, flagged ``resumed``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+
+from lisse.atomistic.calculators import GPAWCalculator
+from lisse.atomistic.workflows import adhesion_workflow
+from lisse.io.atomistic_cache import JobCache
+
+
+def run(args, prerelax: str | None, cache_dir: str) -> dict:
+    calc = GPAWCalculator(args.level, args.dispersion, ecut=args.cutoff_eV)
+    kw = dict(substrate_miller=tuple(args.substrate_miller), film_miller=(1, 0, 0), substrate_layers=args.substrate_layers,
+              film_layers=args.film_layers, n_starts=args.starts, steps=args.steps, gaps=tuple(args.gaps), n_shift=args.shifts)
+    if args.supercells:
+        f, s = (tuple(int(x) for x in p.split("x")) for p in args.supercells.split(","))
+        kw.update(film_supercell=f, substrate_supercell=s, supercell_cell=args.supercell_cell)
+    return adhesion_workflow(calc, args.substrate, cache=JobCache(cache_dir), prerelax=prerelax, **kw)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--substrate", default="LiF")
+    ap.add_argument("--cache-ml", required=True, help="cache directory of the run with the CHGNet pre-relaxation")
+    ap.add_argument("--cache-dft", required=True, help="cache directory of the DFT-only run")
+    ap.add_argument("--level", default="screening")
+    ap.add_argument("--dispersion", default=None, choices=(None, "d3"))
+    ap.add_argument("--cutoff-eV", type=float, default=None)
+    ap.add_argument("--supercells", default=None, help="e.g. 4x4,3x3 (Ji2025's cells); default: the coherent search")
+    ap.add_argument("--supercell-cell", default="conventional")
+    ap.add_argument("--substrate-miller", type=int, nargs=3, default=(1, 0, 0))
+    ap.add_argument("--film-layers", type=int, default=5)
+    ap.add_argument("--substrate-layers", type=int, default=3)
+    ap.add_argument("--shifts", type=int, default=1)
+    ap.add_argument("--gaps", type=float, nargs="+", default=(2.0, 2.4))
+    ap.add_argument("--starts", type=int, default=1)
+    ap.add_argument("--steps", type=int, default=60)
+    ap.add_argument("--out", default=None)
+    args = ap.parse_args()
+
+    res = {"ml": run(args, "chgnet", args.cache_ml), "dft": run(args, None, args.cache_dft)}
+    jobs = {k: {j["name"]: j for j in r["jobs"]} for k, r in res.items()}
+    rows = []
+    print(f"{'relaxation':28s} {'atoms':>5s} {'DFT steps':>9s} {'after ML':>8s} {'ML steps':>8s} {'saved':>6s} {'DFT s':>8s} {'after ML s':>10s}")
+    for name, d in jobs["dft"].items():
+        m = jobs["ml"].get(name)
+        if m is None or d["n_steps"] == 0 and m.get("prerelax") is None:
+            continue  # single points (no relaxation to save)
+        ml_steps = (m.get("prerelax") or {}).get("n_steps")
+        row = {"job": name, "n_atoms": d["n_atoms"], "dft_steps": d["n_steps"], "dft_steps_after_ml": m["n_steps"], "ml_steps": ml_steps,
+               "steps_saved": d["n_steps"] - m["n_steps"], "dft_wall_s": d["wall_s"], "dft_wall_after_ml_s": m["wall_s"],
+               "resumed": bool(d.get("resumed_from_step") or m.get("resumed_from_step")), "converged": [d["converged"], m["converged"]]}
+        rows.append(row)
+        print(f"{name:28s} {d['n_atoms']:5d} {d['n_steps']:9d} {m['n_steps']:8d} {ml_steps if ml_steps is not None else '-':>8} {row['steps_saved']:6d} "
+              f"{d['wall_s']:8.0f} {m['wall_s']:10.0f}{'  resumed' if row['resumed'] else ''}{'' if all(row['converged']) else '  NOT CONVERGED'}")
+    tot = {k: sum(j["wall_s"] for j in v.values()) for k, v in jobs.items()}
+    steps = {k: sum(r[c] for r in rows) for k, c in (("dft", "dft_steps"), ("ml", "dft_steps_after_ml"))}
+    w = {k: r["work_of_adhesion_J_m2"] for k, r in res.items()}
+    print(f"DFT ionic steps, all relaxations: {steps['dft']} from the built structures, {steps['ml']} after CHGNet "
+          f"({steps['dft'] - steps['ml']} saved, {100 * (1 - steps['ml'] / max(steps['dft'], 1)):.0f} %)")
+    print(f"W_ad: {w['dft']:.3f} J/m2 (DFT only), {w['ml']:.3f} J/m2 (after CHGNet), difference {w['ml'] - w['dft']:+.3f} J/m2")
+    print(f"DFT wall time per W_ad (sum over jobs, as measured): {tot['dft'] / 3600:.2f} h DFT only, {tot['ml'] / 3600:.2f} h with CHGNet "
+          f"(ratio {tot['ml'] / max(tot['dft'], 1e-9):.2f}); load average now {os.getloadavg()[0]:.1f}")
+    out = {"substrate": args.substrate, "level": args.level, "dispersion": args.dispersion, "supercells": args.supercells, "rows": rows,
+           "dft_steps_total": steps["dft"], "dft_steps_after_ml_total": steps["ml"], "work_of_adhesion_J_m2": w,
+           "dft_wall_per_w_ad_s": tot, "strain_percent": res["dft"].get("strain_percent")}
+    if args.out:
+        tmp = f"{args.out}.tmp"
+        with open(tmp, "w") as f:
+            json.dump(out, f, indent=1)
+        os.replace(tmp, args.out)
+
+
+if __name__ == "__main__":
+    main()
