@@ -23,8 +23,11 @@ preceding stable steps, :math:`\\eta_k = j_k\\,\\hat R` with
 :math:`\\hat R = \\sum_s n_s\\eta_s j_s / \\sum_s n_s j_s^2` (least squares through the origin, n_s
 plateau points per step). Plateaus are medians of the *polarisation* V·sign(I), not of |V|, so they
 are unbiased for a low-resistance cell whose overpotential is within a few noise widths of 0 V.
-The noise reference is the robust noise (1.4826 × MAD of the second differences / √6) pooled over the
-half cycles of the first ``n_baseline`` steps (:func:`~lisse.analysis.symmetric.pooled_noise`).
+The noise reference is the robust noise (1.4826 × MAD of the residuals from the line through each point's two
+neighbours, in time: at equal spacing the second differences / √6; :func:`~lisse.analysis.symmetric.noise_residuals`)
+pooled over the half cycles of the first ``n_baseline`` steps (:func:`~lisse.analysis.symmetric.pooled_noise`).
+Unevenly logged records (a cycler that logs on a voltage change, a simulated record) are measured on their time
+axis, so a smooth curve between close points is not taken for noise.
 
 A voltage collapse is judged against the expected overpotential **and** the noise: the rolling
 median is widened until a collapse to 0 V and the healthy level are both ``collapse_sigma`` standard
@@ -242,7 +245,7 @@ class CCDDetector:
         noise = hc["noise_V"].to_numpy()
         base_steps = step_of < self.n_baseline
         # robust pooled noise of the baseline steps (MAD of second differences: a short's jump does not raise it)
-        pooled = pooled_noise(v, hc["start"].to_numpy()[base_steps], hc["stop"].to_numpy()[base_steps], hc["n_plateau"].to_numpy()[base_steps])
+        pooled = pooled_noise(v, hc["start"].to_numpy()[base_steps], hc["stop"].to_numpy()[base_steps], hc["n_plateau"].to_numpy()[base_steps], t)
         noise_ref = max(pooled if np.isfinite(pooled) else 0.0, self.min_noise_V)
         rows = []
         fail: tuple[int, int, int, str] | None = None  # (step, half cycle, index, criterion)

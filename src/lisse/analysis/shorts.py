@@ -18,8 +18,9 @@ complete cycles (two half cycles) before the failing half cycle.
 
 Windows adapt to the sampling interval (a test sampled 5 times per half cycle is judged like one
 sampled 200 times): the rolling median spans at most a quarter of the median half cycle
-(``window`` points at most); the healthy noise level is pooled (1.4826 × MAD of the second
-differences / √6) over the first ``n_baseline`` half cycles, or over as many as give
+(``window`` points at most); the healthy noise level is pooled (1.4826 × MAD of the residuals from the line
+through each point's neighbours in time, :func:`~lisse.analysis.symmetric.noise_residuals`; at equal spacing the
+second differences / √6) over the first ``n_baseline`` half cycles, or over as many as give
 ``noise_pool_points`` second differences; the noise test of a half cycle needs ``noise_min_points``
 points after settling; a collapse must stand ``collapse_sigma`` standard errors of the rolling median
 below the reference (:func:`~lisse.analysis.symmetric.scan_segment`). Plateaus and the collapse test use
@@ -183,7 +184,7 @@ class ShortDetector:
         # healthy noise: second differences pooled over enough half cycles (robust: MAD, isolated jumps do not count)
         nb = int(np.searchsorted(np.cumsum(np.maximum(pts - 2, 0)), self.noise_pool_points)) + 1
         nb = min(max(self.n_baseline, nb), len(hc))
-        noise_pool = pooled_noise(v, starts[:nb], stops[:nb], pts[:nb])
+        noise_pool = pooled_noise(v, starts[:nb], stops[:nb], pts[:nb], t)
         noise_ref = max(noise_pool if np.isfinite(noise_pool) else 0.0, self.min_noise_V)
         self.window_ = window
         r0 = float(np.median(r_app[: max(1, min(self.n_reference, len(hc)))]))

@@ -126,24 +126,62 @@ def _median(a: np.ndarray) -> float:
     return 0.5 * float(p[k - 1] + p[k])
 
 
-def _rms_noise(v: np.ndarray) -> float:
-    """Noise σ from the rms second difference (/√6): insensitive to smooth trends, = σ for white noise."""
+def noise_residuals(v: np.ndarray, t: np.ndarray | None = None) -> np.ndarray:
+    """Residuals of each interior point from the straight line through its two neighbours, in units of the noise σ.
+
+    ``r_i = (v_i - (w_-·v_(i-1) + w_+·v_(i+1))) / sqrt(1 + w_-² + w_+²)`` with the linear-interpolation weights
+    ``w_+ = (t_i - t_(i-1))/(t_(i+1) - t_(i-1))``, ``w_- = 1 - w_+``. For white noise of σ every residual has the standard
+    deviation σ, whatever the spacing; a linear trend gives zero and a smooth curve ``v''·Δt_-·Δt_+/2``, which is
+    small where points are close. With equal spacing (or ``t`` None) ``r_i`` is the second difference / √6, the
+    estimator used before: a record logged at uneven times (a cycler that logs on a voltage change, a simulated
+    record whose substeps end at events) no longer turns a smooth curve into "noise".
+
+    Parameters
+    ----------
+    v : ndarray
+        Voltage [V].
+    t : ndarray, optional
+        Time [s] of the same points (None: equal spacing). Where the two neighbours share a time, equal weights.
+
+    Returns
+    -------
+    ndarray
+        ``v.size - 2`` residuals [V].
+    """
+    v = np.asarray(v, dtype=float)
+    if v.size < 3:
+        return np.zeros(0)
+    if t is None:
+        return -np.diff(v, 2) / np.sqrt(6.0)
+    t = np.asarray(t, dtype=float)
+    span = t[2:] - t[:-2]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        wp = np.where(span > 0, (t[1:-1] - t[:-2]) / span, 0.5)
+    wp = np.clip(np.nan_to_num(wp, nan=0.5), 0.0, 1.0)
+    wm = 1.0 - wp
+    return (v[1:-1] - (wm * v[:-2] + wp * v[2:])) / np.sqrt(1.0 + wm * wm + wp * wp)
+
+
+def _rms_noise(v: np.ndarray, t: np.ndarray | None = None) -> float:
+    """Noise σ from the rms of :func:`noise_residuals`: insensitive to smooth trends, = σ for white noise."""
     if v.size < 4:
         return float("nan")
-    d2 = np.diff(v, 2)
-    return float(np.sqrt(np.dot(d2, d2) / d2.size / 6.0))
+    r = noise_residuals(v, t)
+    return float(np.sqrt(np.dot(r, r) / r.size))
 
 
-def _block_noise(v: np.ndarray) -> float:
-    """Robust noise σ: 1.4826 × MAD of the second difference / √6 (isolated jumps do not count)."""
+def _block_noise(v: np.ndarray, t: np.ndarray | None = None) -> float:
+    """Robust noise σ: 1.4826 × MAD of :func:`noise_residuals` (isolated jumps do not count)."""
     if v.size < 4:
         return float("nan")
-    d2 = np.diff(v, 2)
-    return float(1.4826 * _median(np.abs(d2 - _median(d2))) / np.sqrt(6.0))
+    r = noise_residuals(v, t)
+    return float(1.4826 * _median(np.abs(r - _median(r))))
 
 
-def pooled_noise(v: np.ndarray, starts: np.ndarray, stops: np.ndarray, n_plateau: np.ndarray) -> float:
-    """Estimate the robust noise σ pooled over segments: 1.4826 × MAD of the second differences of V / √6.
+def pooled_noise(v: np.ndarray, starts: np.ndarray, stops: np.ndarray, n_plateau: np.ndarray, t: np.ndarray | None = None) -> float:
+    """Estimate the robust noise σ pooled over segments: 1.4826 × MAD of :func:`noise_residuals`.
+
+    At equal spacing the residuals are the second differences of V / √6.
 
     Only the last ``n_plateau`` points of each segment (after settling) are used; second differences
     remove a linear trend within a segment (a drifting plateau), the MAD ignores isolated jumps, and
@@ -157,18 +195,21 @@ def pooled_noise(v: np.ndarray, starts: np.ndarray, stops: np.ndarray, n_plateau
         Row indices (stop exclusive) of the segments, as from :func:`segment_bounds`.
     n_plateau : ndarray of int
         Number of points after settling in each segment.
+    t : ndarray, optional
+        Time [s] of the whole record (None: equal spacing).
 
     Returns
     -------
     float
-        Noise σ in V; NaN when fewer than 3 second differences exist.
+        Noise σ in V; NaN when fewer than 3 residuals exist.
     """
-    parts = [np.diff(v[int(b) - int(p) : int(b)], 2) for a, b, p in zip(starts, stops, n_plateau) if int(p) >= 3 and int(b) - int(a) >= int(p)]
-    d2 = np.concatenate(parts) if parts else np.zeros(0)
-    d2 = d2[np.isfinite(d2)]
-    if d2.size < 3:
+    parts = [noise_residuals(v[int(b) - int(p) : int(b)], None if t is None else t[int(b) - int(p) : int(b)])
+             for a, b, p in zip(starts, stops, n_plateau) if int(p) >= 3 and int(b) - int(a) >= int(p)]
+    r = np.concatenate(parts) if parts else np.zeros(0)
+    r = r[np.isfinite(r)]
+    if r.size < 3:
         return float("nan")
-    return float(1.4826 * _median(np.abs(d2 - _median(d2))) / np.sqrt(6.0))
+    return float(1.4826 * _median(np.abs(r - _median(r))))
 
 
 def half_cycles(record: CyclingRecord, opts: SegmentOptions | None = None) -> pd.DataFrame:
@@ -235,8 +276,9 @@ def half_cycles(record: CyclingRecord, opts: SegmentOptions | None = None) -> pd
         after = vs[(rel >= opts.spike_fraction * dur) & (rel <= 0.5 * dur)]
         ref = _median(after) if after.size else plateau
         out["v_sp_V"][k] = float(np.max(early)) - ref if early.size else np.nan
-        vpost = v[a:b][rel >= opts.settle_fraction * dur]
-        out["noise_V"][k] = _rms_noise(vpost)
+        keep = rel >= opts.settle_fraction * dur
+        vpost = v[a:b][keep]
+        out["noise_V"][k] = _rms_noise(vpost, t[a:b][keep])
         pol = sgn[k] * (vpost if vpost.size >= 2 else v[a:b])
         out["polarisation_V"][k] = _median(pol)
         n_plateau[k] = pol.size
@@ -378,13 +420,13 @@ def scan_segment(
         thr = max(drop_fraction * ref_V, drop_sigma * noise_ref_V)
         drops = np.flatnonzero(d > thr)
         metrics["n_drops"] = int(drops.size)
-        noise = _block_noise(vp)
+        noise = _block_noise(vp, t[idx_post])
         metrics["noise_ratio"] = noise / noise_ref_V if noise_ref_V > 0 else float("nan")
         if drops.size >= min_drops:
             hits.append((int(idx_post[drops[0]]), "erratic_voltage"))
         elif noise_ref_V > 0 and idx_post.size >= noise_min_points and noise > noise_factor * noise_ref_V:
             # locate the onset: first point where a local rms exceeds the threshold
-            loc = np.sqrt(np.convolve(np.diff(vp, 2) ** 2, np.ones(4 * w) / (4 * w), mode="same") / 6.0)
+            loc = np.sqrt(np.convolve(noise_residuals(vp, t[idx_post]) ** 2, np.ones(4 * w) / (4 * w), mode="same"))
             on = np.flatnonzero(loc > noise_factor * noise_ref_V)
             hits.append((int(idx_post[on[0]]) if on.size else int(idx_post[0]), "erratic_voltage"))
         if rise_ratio is not None:

@@ -697,6 +697,8 @@ class GPAWCalculator(AtomisticCalculator):
         Perdew, Burke, Ernzerhof, Generalized gradient approximation made simple, Phys. Rev. Lett. 77, 3865 (1996), doi:10.1103/PhysRevLett.77.3865.
         Grimme, Antony, Ehrlich, Krieg, A consistent and accurate ab initio parametrization of density functional dispersion correction
         (DFT-D) for the 94 elements H-Pu, J. Chem. Phys. 132, 154104 (2010), doi:10.1063/1.3382344.
+        Francis, Payne, Finite basis set corrections to total energy pseudopotential calculations, J. Phys.: Condens. Matter 2, 4395
+        (1990), doi:10.1088/0953-8984/2/19/007 (the Pulay stress removed in cell relaxations, :func:`pulay_corrected`).
         """
         if atoms is None:
             raise ParameterError("the GPAW calculator is built per structure: give atoms (k-mesh and dipole layer depend on the cell)")
