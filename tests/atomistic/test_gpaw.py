@@ -213,7 +213,7 @@ def test_lif_cell_relaxation_removes_the_pulay_stress():
 
     from lisse.atomistic.workflows import WorkflowContext, relax_bulk
 
-    c = GPAWCalculator("test")
+    c = GPAWCalculator("test", ecut=450.0)  # the test level's k-mesh; its 300 eV leave E(V) too jagged to have a minimum
     vols, ens = [], []
     for a in np.linspace(3.90, 4.20, 7):
         at = bulk("LiF", "rocksalt", a=a)
@@ -222,12 +222,12 @@ def test_lif_cell_relaxation_removes_the_pulay_stress():
         ens.append(at.get_potential_energy())
     v0, _, _ = EquationOfState(vols, ens, eos="birchmurnaghan").fit()
     a_eos = (4 * v0) ** (1 / 3)  # the primitive rocksalt cell holds a quarter of the cubic cell
-    assert 3.95 < a_eos < 4.15  # PBE at a fixed, unconverged cut-off: near the converged PBE 4.06 A
+    assert 3.98 < a_eos < 4.15  # PBE at a fixed cut-off: near the converged PBE 4.06 A
     at = bulk("LiF", "rocksalt", a=4.03)
     calc = c.ase_calculator(at, "relax_cell")
     at.calc = calc
     at.get_stress()
-    assert calc.pulay_stress_eV_A3 > 0.05  # the error being removed is large (+0.13 eV/A3 at 450 eV; more at 300 eV)
+    assert calc.pulay_stress_eV_A3 > 0.05  # the error being removed is large (about +0.15 eV/A3 at 450 eV)
     r = relax_bulk(WorkflowContext(c), "LiF")
     a_rel = (4 * r["atoms"].get_volume()) ** (1 / 3)
     assert a_rel == pytest.approx(a_eos, rel=0.005)
