@@ -244,7 +244,7 @@ class CCDDetector:
         v = rec.voltage_V
         noise = hc["noise_V"].to_numpy()
         base_steps = step_of < self.n_baseline
-        # robust pooled noise of the baseline steps (MAD of second differences: a short's jump does not raise it)
+        # robust pooled noise of the baseline steps (MAD of the residuals from the neighbours' line: a short's jump does not raise it)
         pooled = pooled_noise(v, hc["start"].to_numpy()[base_steps], hc["stop"].to_numpy()[base_steps], hc["n_plateau"].to_numpy()[base_steps], t)
         noise_ref = max(pooled if np.isfinite(pooled) else 0.0, self.min_noise_V)
         rows = []

@@ -21,7 +21,7 @@ sampled 200 times): the rolling median spans at most a quarter of the median hal
 (``window`` points at most); the healthy noise level is pooled (1.4826 × MAD of the residuals from the line
 through each point's neighbours in time, :func:`~lisse.analysis.symmetric.noise_residuals`; at equal spacing the
 second differences / √6) over the first ``n_baseline`` half cycles, or over as many as give
-``noise_pool_points`` second differences; the noise test of a half cycle needs ``noise_min_points``
+``noise_pool_points`` residuals; the noise test of a half cycle needs ``noise_min_points``
 points after settling; a collapse must stand ``collapse_sigma`` standard errors of the rolling median
 below the reference (:func:`~lisse.analysis.symmetric.scan_segment`). Plateaus and the collapse test use
 the polarisation V·sign(I).
@@ -181,7 +181,7 @@ class ShortDetector:
         pts = np.maximum(hc["n_plateau"].to_numpy(), 1)
         # rolling-median window: at most a quarter of the typical half cycle (5 points per half cycle -> 1)
         window = max(1, min(self.window, int(np.median(stops - starts)) // 4))
-        # healthy noise: second differences pooled over enough half cycles (robust: MAD, isolated jumps do not count)
+        # healthy noise: residuals from the neighbours' line pooled over enough half cycles (robust: MAD, isolated jumps do not count)
         nb = int(np.searchsorted(np.cumsum(np.maximum(pts - 2, 0)), self.noise_pool_points)) + 1
         nb = min(max(self.n_baseline, nb), len(hc))
         noise_pool = pooled_noise(v, starts[:nb], stops[:nb], pts[:nb], t)

@@ -9,8 +9,9 @@ are separate segments and are not analysed), and measures per half cycle:
 * the **nucleation spike height** :math:`V_\\mathrm{sp}` = max |V| in the first ``spike_fraction`` of the
   half cycle minus the plateau right after it (the quantity the interlayer model needs:
   :math:`l_n = C\\,V_\\mathrm{sp}/i` [Wang2024]);
-* the **noise** (rms of the second difference of V divided by √6, after settling: equals σ for
-  white noise and ignores smooth drifts) and the charge passed, the areal capacity and the **cumulative plated capacity**.
+* the **noise** (rms of :func:`noise_residuals`, after settling: the residual of each point from the line
+  through its neighbours in time, = the second difference of V / √6 at equal spacing; equals σ for white noise and
+  ignores smooth drifts) and the charge passed, the areal capacity and the **cumulative plated capacity**.
 
 Sign convention: positive current strips Li from the working electrode (anodic), negative plates
 on it. Every half cycle plates on one electrode and strips from the other.
@@ -149,6 +150,8 @@ def noise_residuals(v: np.ndarray, t: np.ndarray | None = None) -> np.ndarray:
         ``v.size - 2`` residuals [V].
     """
     v = np.asarray(v, dtype=float)
+    if t is not None and np.shape(t) != v.shape:
+        raise ParameterError(f"noise_residuals: time has shape {np.shape(t)}, voltage {v.shape}; expected the same")
     if v.size < 3:
         return np.zeros(0)
     if t is None:
@@ -183,7 +186,7 @@ def pooled_noise(v: np.ndarray, starts: np.ndarray, stops: np.ndarray, n_plateau
 
     At equal spacing the residuals are the second differences of V / √6.
 
-    Only the last ``n_plateau`` points of each segment (after settling) are used; second differences
+    Only the last ``n_plateau`` points of each segment (after settling) are used; the residuals
     remove a linear trend within a segment (a drifting plateau), the MAD ignores isolated jumps, and
     1.4826·MAD/√6 equals σ for white Gaussian noise.
 
@@ -326,7 +329,7 @@ def scan_segment(
     * ``"erratic_voltage"``: after settling, at least ``min_drops`` sudden *drops* of |V| larger than
       max(``drop_fraction`` × ``ref_V``, ``drop_sigma`` × ``noise_ref_V``), or a noise above
       ``noise_factor`` × ``noise_ref_V`` (soft short; the noise is 1.4826 × the median absolute
-      deviation of the second difference / √6, so isolated jumps do not raise it). When a collapse and erratic drops are
+      deviation of :func:`noise_residuals`, so isolated jumps do not raise it). When a collapse and erratic drops are
       both present in the segment, the segment is a soft short (a hard short drops once and stays low);
     * ``"ohmic_scaling_lost"``: after settling, the rolling median of |V| exceeds ``rise_ratio`` ×
       ``ref_V`` + 3 ``noise_ref_V`` (with ``collapse_sigma``: + max(3, z·1.2533/√w) ``noise_ref_V``, w the
