@@ -53,3 +53,10 @@ def test_coincident_times_fall_back_to_equal_weights():
     r = noise_residuals(v, t)
     assert np.all(np.isfinite(r))
     assert r[0] == pytest.approx(1.0 / np.sqrt(1.5), rel=1e-12)  # neighbours at the same time: weights 1/2, 1/2
+
+
+def test_a_time_axis_of_another_length_is_refused():
+    from lisse.errors import ParameterError
+
+    with pytest.raises(ParameterError, match="time has shape"):
+        noise_residuals(np.zeros(10), np.zeros(3))
