@@ -203,6 +203,41 @@ def test_a_cell_that_breaks_gpaw_symmetry_analysis_runs_without_symmetry():
     assert energies[0] == pytest.approx(energies[1], abs=2e-3, rel=0)
 
 
+@pytest.mark.parametrize("error", ["SymmetryAnalysisBug", "SymmetryBrokenError", "RuntimeError"])
+def test_symmetry_errors_fall_back_and_others_propagate(error):
+    """The guard repeats a calculation without symmetry after GPAW's two symmetry errors (matched by name) and only
+    after those: a stand-in calculator raises the named error while its symmetry is on."""
+    from ase.build import bulk
+    from ase.calculators.calculator import Calculator
+
+    from lisse.atomistic.calculators import symmetry_guarded
+
+    exc_type = type(error, (Exception,), {})
+
+    class Stub(Calculator):
+        implemented_properties = ["energy", "forces"]
+
+        def __init__(self, symmetric):
+            super().__init__()
+            self.symmetric = symmetric
+
+        def calculate(self, atoms=None, properties=("energy",), system_changes=()):
+            super().calculate(atoms, properties, system_changes)
+            if self.symmetric:
+                raise exc_type("symmetry")
+            self.results = {"energy": -1.5, "forces": np.zeros((len(self.atoms), 3))}
+
+    a = bulk("Li", "bcc", a=3.44)
+    a.calc = symmetry_guarded(lambda: Stub(True), lambda: Stub(False))
+    if error == "RuntimeError":
+        with pytest.raises(exc_type):
+            a.get_potential_energy()
+        return
+    assert a.get_potential_energy() == -1.5
+    assert a.calc.symmetry_off is True
+    np.testing.assert_array_equal(a.get_forces(), np.zeros((1, 3)))
+
+
 @pytest.mark.slow
 def test_lif_cell_relaxation_removes_the_pulay_stress():
     """LiF's hard F setup gives GPAW a large Pulay stress (its own ``dedecut`` correction is ignored in GPAW 26): the

@@ -736,14 +736,21 @@ class GPAWCalculator(AtomisticCalculator):
         return guarded()
 
 
+#: GPAW exceptions after which :func:`symmetry_guarded` repeats a calculation without symmetry (matched by name: they
+#: live in GPAW's internal modules).
+_SYMMETRY_ERRORS = ("SymmetryAnalysisBug", "SymmetryBrokenError")
+
+
 def symmetry_guarded(build: Callable[[], Any], build_without_symmetry: Callable[[], Any]):
-    """An ASE calculator that runs ``build()``'s calculator and, if GPAW's symmetry analysis fails, runs without symmetry.
+    """An ASE calculator that runs ``build()``'s calculator and, if GPAW's symmetry handling fails, runs without symmetry.
 
     GPAW 26 finds the symmetry operations of a cell to a tolerance of 1e-5 Å and then checks that they form a group;
     positions that are symmetric only to about that tolerance (e.g. a slab relaxed by an ML potential) can give a set
-    that is not a group, and GPAW stops with ``SymmetryAnalysisBug`` before any SCF. This wrapper then repeats the
-    calculation with ``build_without_symmetry()`` (``symmetry="off"``: the full k-point mesh, the same energy to
-    within the SCF tolerance, more k-points to compute) and keeps that calculator.
+    that is not a group, and GPAW stops with ``SymmetryAnalysisBug`` before any SCF. During a relaxation GPAW keeps the
+    symmetry of the first geometry and stops with ``SymmetryBrokenError`` when a step breaks it (seen: a LiF(100) slab
+    with its bottom plane fixed). This wrapper then repeats the calculation with ``build_without_symmetry()``
+    (``symmetry="off"``: the full k-point mesh, the same energy to within the SCF tolerance, more k-points to compute)
+    and keeps that calculator.
 
     Parameters
     ----------
@@ -782,7 +789,7 @@ def symmetry_guarded(build: Callable[[], Any], build_without_symmetry: Callable[
                         results["stress"] = a.get_stress(voigt=True)
                     break
                 except Exception as exc:
-                    if type(exc).__name__ != "SymmetryAnalysisBug" or self.symmetry_off:
+                    if type(exc).__name__ not in _SYMMETRY_ERRORS or self.symmetry_off:
                         raise
                     self.inner = build_without_symmetry()
                     self.symmetry_off = True

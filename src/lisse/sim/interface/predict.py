@@ -105,7 +105,7 @@ def predict_ccd(model: InterfaceModel, protocol: Protocol, progress: Callable[[i
         ``progress(done, total)`` per simulated half cycle.
     points_per_half_cycle : int, default 20
         Time resolution of the simulation [points per half cycle] (:func:`~lisse.sim.interface.transient.simulate`); the validation cases give
-        the same CCD at 20, 40 and 80 except LNI-50CNT (0.78, 0.74, 0.72 mA/cm2), and LNI-5CNT drops from 3.5 to 3.0 at 160.
+        the same CCD at 20, 40, 80 and 160.
 
     Returns
     -------
