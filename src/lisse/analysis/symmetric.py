@@ -173,12 +173,16 @@ def _rms_noise(v: np.ndarray, t: np.ndarray | None = None) -> float:
     return float(np.sqrt(np.dot(r, r) / r.size))
 
 
+def _mad_sigma(r: np.ndarray) -> float:
+    """1.4826 × the median absolute deviation of ``r``: σ for Gaussian residuals, blind to isolated jumps."""
+    return float(1.4826 * _median(np.abs(r - _median(r))))
+
+
 def _block_noise(v: np.ndarray, t: np.ndarray | None = None) -> float:
     """Robust noise σ: 1.4826 × MAD of :func:`noise_residuals` (isolated jumps do not count)."""
     if v.size < 4:
         return float("nan")
-    r = noise_residuals(v, t)
-    return float(1.4826 * _median(np.abs(r - _median(r))))
+    return _mad_sigma(noise_residuals(v, t))
 
 
 def pooled_noise(v: np.ndarray, starts: np.ndarray, stops: np.ndarray, n_plateau: np.ndarray, t: np.ndarray | None = None) -> float:
@@ -212,7 +216,7 @@ def pooled_noise(v: np.ndarray, starts: np.ndarray, stops: np.ndarray, n_plateau
     r = r[np.isfinite(r)]
     if r.size < 3:
         return float("nan")
-    return float(1.4826 * _median(np.abs(r - _median(r))))
+    return _mad_sigma(r)
 
 
 def half_cycles(record: CyclingRecord, opts: SegmentOptions | None = None) -> pd.DataFrame:
