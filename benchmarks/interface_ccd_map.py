@@ -1,6 +1,7 @@
 """Benchmark: 20 x 20 maps of the predicted CCD (issue 11 target: under 60 s on one core) and their equality with single runs.
 
-Run: ``PYTHONPATH=src python benchmarks/interface_ccd_map.py [--points 20] [--repeats 1] [--kinds conductivity thickness-porosity]``
+Run: ``PYTHONPATH=src python benchmarks/interface_ccd_map.py [--points 20] [--repeats 1] [--kinds conductivity thickness-porosity]
+[--jobs N]``
 (the script sets ``OMP_NUM_THREADS=1`` itself: one core).
 
 Each map point is one :func:`lisse.sim.interface.predict_ccd` run (a whole staircase through the transient simulator,
@@ -15,6 +16,8 @@ fixed capacity 0.2 mAh/cm2 per half cycle, 0.5 mA/cm2 steps to 10 mA/cm2). Print
   the other) on ``--anchor-points`` of the map's points, scaled to the whole map; the ratio anchor / map is the speed-up
   of the lockstep map, which carries over between machines better than the wall times (those depend on the load of a
   shared machine: say so when quoting them);
+* with ``--jobs N``, the same map's wall time on N worker processes (``lisse simulate map --jobs N``) and the ratio to
+  one core, with a check that both give the same CCDs;
 * a check that the map equals point-by-point ``predict_ccd`` on the anchor's points (CCD and failure mode);
 * the figure and CSV written to ``--out`` (default: a new temporary folder).
 """
@@ -48,6 +51,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--kinds", nargs="+", default=["conductivity", "thickness-porosity"],
                     choices=["conductivity", "thickness-porosity"], help="which maps (default both)")
     ap.add_argument("--anchor-points", type=int, default=40, help="map points the per-point anchor runs (default 40)")
+    ap.add_argument("--jobs", type=int, default=1, help="also time the map with N worker processes (wall time; default 1: "
+                                                      "one core only)")
     ap.add_argument("--out", default=None, help="folder for the figures and tables (default: a new temporary folder)")
     a = ap.parse_args(argv)
 
@@ -94,6 +99,13 @@ def main(argv: list[str] | None = None) -> None:
             ts = np.array([t0] + [t for _, t in stamps])
             per_point += [float(dt / dn) for dt, dn in zip(np.diff(ts), np.diff(done)) if dn > 0]
         assert m is not None
+        walls_jobs: list[float] = []
+        if a.jobs > 1:  # the same map on N processes (lisse simulate map --jobs N), checked equal to the one-core map
+            for _ in range(a.repeats):
+                t0 = time.perf_counter()
+                mj = run(base, axes[0], axes[1], proto, jobs=a.jobs)
+                walls_jobs.append(time.perf_counter() - t0)
+            same = np.array_equal(np.asarray(mj["ccd"], dtype=float), np.asarray(m["ccd"], dtype=float), equal_nan=True)
         # the map equals point-by-point predict_ccd on the anchor's points
         mismatches = 0
         for (iy, ix), p in singles.items():
@@ -112,6 +124,9 @@ def main(argv: list[str] | None = None) -> None:
         print(f"CCD map, {kind} ({names[0]} x {names[1]}): {a.points} x {a.points} = {n} staircases, one core, {a.repeats} repeat(s)")
         print(f"  map wall time   {_dist(walls)}   (target < 60 s)")
         print(f"  map CPU time    {_dist(cpus)}   (this process; under load the wall time is longer)")
+        if walls_jobs:
+            print(f"  map wall, {a.jobs} processes {_dist(walls_jobs)}   (ratio one core / {a.jobs} processes "
+                  f"{statistics.median(walls) / statistics.median(walls_jobs):.2f}; same CCDs as one core: {'yes' if same else 'NO'})")
         print(f"  per point       median {np.median(pp) * 1e3:.1f} ms, 90 % {np.percentile(pp, 90) * 1e3:.1f} ms, "
               f"max {pp.max() * 1e3:.1f} ms (wall, averaged over each chunk of points simulated together)")
         print(f"  anchor          {_dist(anchors)}   (the per-point path, predict_ccd one point after the other, timed on "
