@@ -45,6 +45,9 @@ __all__ = [
     "SevenNetCalculator",
     "GPAWCalculator",
     "GPAW_LEVELS",
+    "needs_spin",
+    "starting_moments",
+    "with_d3",
     "PURPOSES",
     "PrecomputedCalculator",
     "get_calculator",
@@ -403,6 +406,81 @@ _MAGNETIC = {"V": 3.0, "Cr": 3.0, "Mn": 4.0, "Fe": 3.0, "Co": 2.0, "Ni": 1.0}  #
 _NONMETALS = {"H", "B", "C", "N", "O", "F", "Si", "P", "S", "Cl", "As", "Se", "Br", "Te", "I"}
 
 
+def needs_spin(atoms) -> bool:
+    """The per-structure spin rule of the DFT calculators: a magnetic species, or an odd electron count with a non-metal.
+
+    Parameters
+    ----------
+    atoms : ase.Atoms
+        The structure.
+
+    Returns
+    -------
+    bool
+        True when any of V, Cr, Mn, Fe, Co, Ni is present, or when the electron count is odd and a non-metal is
+        present (an unpaired electron, e.g. a superoxide); a metal's odd count is a band effect, not a moment.
+    """
+    symbols = set(atoms.get_chemical_symbols())
+    if symbols & set(_MAGNETIC):
+        return True
+    # core shells hold even electron counts, so the parity of sum(Z) is that of the valence electrons
+    return bool(int(sum(atoms.numbers)) % 2 == 1 and symbols & _NONMETALS)
+
+
+def starting_moments(atoms) -> list[float]:
+    """Starting magnetic moments [mu_B] of a spin-polarised calculation (Hund-like guesses; one moment if none applies).
+
+    Parameters
+    ----------
+    atoms : ase.Atoms
+        The structure (positions in Å; only its species are read).
+
+    Returns
+    -------
+    list of float
+        One moment per atom [mu_B].
+    """
+    m = [_MAGNETIC.get(s, 0.0) for s in atoms.get_chemical_symbols()]
+    if not any(m):
+        m[0] = 1.0
+    return m
+
+
+def with_d3(calc, damping: str = "d3zero"):
+    """``calc`` plus Grimme's D3 (PBE parameters) from the ``dftd3`` package, as one ASE calculator [Grimme2010].
+
+    Parameters
+    ----------
+    calc : ase.calculators.calculator.Calculator
+        The DFT calculator (eV, eV/Å).
+    damping : str, default "d3zero"
+        The D3 damping (zero damping, as VASP's IVDW = 11).
+
+    Returns
+    -------
+    ase.calculators.mixing.SumCalculator
+        DFT + D3 energies, forces and stress.
+
+    Raises
+    ------
+    MissingDependencyError
+        ``dftd3`` is not installed.
+
+    References
+    ----------
+    Grimme, Antony, Ehrlich, Krieg, A consistent and accurate ab initio parametrization of density functional dispersion correction
+    (DFT-D) for the 94 elements H-Pu, J. Chem. Phys. 132, 154104 (2010), doi:10.1063/1.3382344.
+    """
+    try:
+        from dftd3.ase import DFTD3
+    except ImportError as exc:  # pragma: no cover - depends on environment
+        raise MissingDependencyError("dftd3", "D3 dispersion with a DFT calculator", "dft") from exc
+    from ase.calculators.mixing import SumCalculator
+
+    register("Grimme2010")
+    return SumCalculator([calc, DFTD3(method="PBE", damping=damping)])
+
+
 def _gpaw():
     try:
         import gpaw
@@ -581,13 +659,7 @@ class GPAWCalculator(AtomisticCalculator):
         bool
             True for spin-polarised calculations.
         """
-        if self.spin is not None:
-            return bool(self.spin)
-        symbols = set(atoms.get_chemical_symbols())
-        if symbols & set(_MAGNETIC):
-            return True
-        # core shells hold even electron counts, so the parity of sum(Z) is that of the valence electrons
-        return bool(int(sum(atoms.numbers)) % 2 == 1 and symbols & _NONMETALS)
+        return bool(self.spin) if self.spin is not None else needs_spin(atoms)
 
     def prepare(self, atoms) -> object:
         """Slab or interface with vacuum: non-periodic along z (the dipole layer needs it), centred in z; starting moments.
@@ -613,10 +685,7 @@ class GPAWCalculator(AtomisticCalculator):
             atoms.positions[:, 2] += dz
             atoms.pbc = [bool(pbc[0]), bool(pbc[1]), False]
         if self.spin_polarised(atoms) and not mag.any():
-            m = [_MAGNETIC.get(s, 0.0) for s in atoms.get_chemical_symbols()]
-            if not any(m):
-                m[0] = 1.0
-            atoms.set_initial_magnetic_moments(m)
+            atoms.set_initial_magnetic_moments(starting_moments(atoms))
         return (pbc, dz, mag)
 
     def restore(self, atoms, token: object) -> None:
@@ -707,25 +776,13 @@ class GPAWCalculator(AtomisticCalculator):
         gpaw = _gpaw()
         register("Mortensen2024")
         register("Perdew1996")
-        d3 = None
-        if self.dispersion == "d3":
-            try:
-                from dftd3.ase import DFTD3
-            except ImportError as exc:  # pragma: no cover - depends on environment
-                raise MissingDependencyError("dftd3", "D3 dispersion with GPAW", "dft") from exc
-            register("Grimme2010")
-            d3 = DFTD3
 
         def build(symmetry_off: bool = False, log: bool = True):
             q = dict(p, symmetry="off") if symmetry_off else dict(p)
             if not log:
                 q["txt"] = None  # a second GPAW on the same log file would truncate it
             calc = gpaw.GPAW(**q)
-            if d3 is None:
-                return calc
-            from ase.calculators.mixing import SumCalculator
-
-            return SumCalculator([calc, d3(method="PBE", damping=self.settings["d3_damping"])])
+            return with_d3(calc, self.settings["d3_damping"]) if self.dispersion == "d3" else calc
 
         def guarded(log: bool = True):
             return symmetry_guarded(lambda: build(log=log), lambda: build(symmetry_off=True, log=log))
@@ -931,6 +988,9 @@ def get_calculator(spec: str | AtomisticCalculator = "chgnet", level: str | None
             raise ParameterError("give level/dispersion with a calculator name, not with a calculator instance (build it with them)")
         return spec
     name, _, model = str(spec).partition(":")
+    if name == "cp2k":
+        raise ParameterError("CP2K runs as an external program through lisse.io.cp2k.CP2KCalculator: build it and pass the instance "
+                             "(the command line's --calculator cp2k does this)")
     if name not in CALCULATORS:
         raise ParameterError(f"unknown calculator '{spec}'; expected one of {sorted(CALCULATORS)} (optionally 'name:model')")
     if name == "gpaw":

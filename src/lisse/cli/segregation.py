@@ -24,7 +24,7 @@ def add_arguments(parser) -> None:
     add_quantity(parser, "--surface-energy", "J/m2", "surface energy gamma_X of the phase, e.g. '0.5 J/m2'")
     add_quantity(parser, "--interface-energy", "J/m2", "interface energy gamma_X/M against Li, e.g. '0.3 J/m2'")
     add_quantity(parser, "--particle-radius", "nm", 'particle radius, e.g. "50 nm"')
-    parser.add_argument("--calculator", default="chgnet", help="calculator of the workflow: chgnet (default), chgnet:r2scan, sevennet (ML), or gpaw (DFT)")
+    parser.add_argument("--calculator", default="chgnet", help="calculator of the workflow: chgnet (default), chgnet:r2scan, sevennet (ML), gpaw (DFT, plane waves) or cp2k (DFT, Gaussian basis; Debian cp2k)")
     from lisse.cli.wetting import add_dft_arguments
 
     add_dft_arguments(parser)

@@ -1,0 +1,208 @@
+"""The CP2K DFT engine (issue 17 item 1, second engine): its input, its error handling, and a tiny real PBE check.
+
+The cheap tests build inputs and parse outputs (no CP2K run). The slow tests run CP2K (Debian ``cp2k``) on bcc Li:
+the PBE lattice constant from an equation of state against the published all-electron PBE value, and the force
+against a central finite difference of the energy (a second method). Skipped when ``cp2k_shell`` is not installed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import shutil
+
+import numpy as np
+import pytest
+
+pytest.importorskip("ase")
+pytestmark = pytest.mark.atomistic
+
+from lisse.errors import CalculationError, MissingDependencyError, ParameterError  # noqa: E402
+from lisse.io.cp2k import CP2K_LEVELS, MIN_VACUUM_A, CP2KCalculator, abort_message, cp2k_input, scf_failures  # noqa: E402
+
+#: PBE lattice constant of bcc Li [A], all-electron (WIEN2k): Haas, Tran, Blaha, Phys. Rev. B 79, 085104 (2009).
+LI_A_PBE_HAAS2009 = 3.429
+needs_cp2k = pytest.mark.skipif(shutil.which("cp2k_shell") is None, reason="CP2K (cp2k_shell) not installed")
+
+#: An [ABORT] box as CP2K 2023.1 prints it (copied from a run that had too little vacuum for the dipole correction).
+ABORT_BOX = """     4 Broy./Diag. 0.20E+00    0.7     0.00712131       -29.8398826381 -3.78E-02
+
+ *******************************************************************************
+ *   ___                                                                       *
+ *  /   \\                                                                      *
+ * [ABORT]                                                                     *
+ *  \\___/       Dipole correction needs more vacuum space above the surface    *
+ *    |                                                                        *
+ *  O/|                                                                        *
+ * /| |                                                                        *
+ * / \\                                                    surface_dipole.F:198 *
+ *******************************************************************************
+"""
+
+
+def _li_bulk(a=3.44):
+    from ase.build import bulk
+
+    return bulk("Li", "bcc", a=a, cubic=True)
+
+
+def _li_slab(vacuum=3.0):
+    from ase.build import bcc100
+
+    return bcc100("Li", (1, 1, 4), a=3.44, vacuum=vacuum)
+
+
+def test_input_has_the_level_settings_smearing_kpoints_and_dipole_correction():
+    s = CP2K_LEVELS["screening"]
+    bulk = cp2k_input(_li_bulk(), s, spin=False)
+    # Fermi-Dirac 0.1 eV as an electronic temperature: 0.1 eV / k_B = 1160.45 K
+    t = float(bulk.split("ELECTRONIC_TEMPERATURE [K]")[1].split()[0])
+    assert t == pytest.approx(1160.45, abs=0.01)
+    assert "SURFACE_DIPOLE_CORRECTION" not in bulk and "UKS" not in bulk
+    # k-mesh from the k-spacing: |b| = 2 pi / 3.44 A = 1.827 1/A, / 0.25 -> 8 per direction
+    assert "SCHEME MONKHORST-PACK 8 8 8" in bulk
+    assert "REL_CUTOFF [Ry] 50" in bulk and "BASIS_SET_FILE_NAME BASIS_MOLOPT_UCL" in bulk
+    slab = cp2k_input(_li_slab(), s, spin=True)
+    assert "SURFACE_DIPOLE_CORRECTION T" in slab and "SURF_DIP_DIR Z" in slab and "UKS T" in slab
+    assert "SCHEME MONKHORST-PACK 8 8 1" in slab  # one k-point along the slab normal
+    # a cell so large that the mesh is Gamma only: no k-point section (CP2K's Gamma-only code path)
+    from ase.build import bulk as ase_bulk
+
+    big = ase_bulk("Li", "bcc", a=3.44, cubic=True).repeat((8, 8, 8))
+    assert "&KPOINTS" not in cp2k_input(big, s, spin=False)
+
+
+def test_extra_orbitals_for_the_smearing_follow_the_valence_electrons():
+    s = CP2K_LEVELS["test"]
+    big = _li_bulk().repeat((5, 5, 5))  # 250 Li, 3 valence electrons each (GTH-PBE-q3): 375 occupied, 30 % -> 113
+    assert "ADDED_MOS 113" in cp2k_input(big, s, spin=False)
+    assert "ADDED_MOS 10" in cp2k_input(_li_bulk(), s, spin=False)  # the floor
+
+
+def test_scf_failures_and_abort_message_are_read_from_the_output():
+    assert scf_failures("x\n *** WARNING in qs_scf.F:601 :: SCF run NOT converged ***\ny\n") == 1
+    assert scf_failures("SCF run converged in 12 steps") == 0
+    assert abort_message(ABORT_BOX) == "Dipole correction needs more vacuum space above the surface"
+    assert abort_message("no box here") == ""
+
+
+def test_prepare_pads_a_slab_to_the_minimum_vacuum_and_restore_undoes_it_exactly():
+    c = CP2KCalculator("test")
+    a = _li_slab(vacuum=3.0)
+    pos0, cell0 = a.positions.copy(), a.cell.array.copy()
+    tok = c.prepare(a)
+    z = a.positions[:, 2]
+    assert z.min() == pytest.approx(MIN_VACUUM_A, abs=1e-9)  # centred, MIN_VACUUM_A below ...
+    assert a.cell.array[2, 2] - z.max() == pytest.approx(MIN_VACUUM_A, abs=1e-9)  # ... and above
+    c.restore(a, tok)
+    assert np.array_equal(a.cell.array, cell0) and np.allclose(a.positions, pos0, atol=1e-12, rtol=0)
+    b = _li_slab(vacuum=12.0)  # enough vacuum already: the cell is kept
+    c_old = b.cell.array.copy()
+    c.prepare(b)
+    assert np.array_equal(b.cell.array, c_old)
+
+
+def test_bad_settings_and_missing_program_are_clear_errors():
+    with pytest.raises(ParameterError, match="level"):
+        CP2KCalculator("ultra")
+    with pytest.raises(ParameterError, match="dispersion"):
+        CP2KCalculator(dispersion="d4")
+    with pytest.raises(ParameterError, match="give atoms"):
+        CP2KCalculator("test").ase_calculator(None)
+    with pytest.raises(MissingDependencyError, match="apt install cp2k"):
+        CP2KCalculator("test", command="no-such-cp2k-shell").ase_calculator(_li_bulk())
+    from lisse.atomistic.calculators import get_calculator
+
+    with pytest.raises(ParameterError, match="lisse.io.cp2k"):
+        get_calculator("cp2k")
+
+
+def test_the_command_line_builds_cp2k_and_refuses_a_plane_wave_cutoff():
+    from lisse.cli.wetting import make_calculator
+
+    ns = argparse.Namespace(calculator="cp2k", level="test", dispersion="d3", cutoff=None)
+    c = make_calculator(ns)
+    assert isinstance(c, CP2KCalculator) and c.label() == "cp2k:test-d3" and c.info.kind == "dft"
+    with pytest.raises(ParameterError, match="cut-off"):
+        make_calculator(argparse.Namespace(calculator="cp2k", level=None, dispersion=None, cutoff=450 * 1.602176634e-19))
+    with pytest.raises(ParameterError, match="names level"):
+        make_calculator(argparse.Namespace(calculator="cp2k:publication", level="test", dispersion=None, cutoff=None))
+
+
+def test_identity_changes_with_the_settings():
+    assert CP2KCalculator("test").identity() != CP2KCalculator("screening").identity()
+    assert CP2KCalculator("test").identity() != CP2KCalculator("test", dispersion="d3").identity()
+    assert CP2KCalculator("test").identity() == CP2KCalculator("test").identity()
+
+
+@needs_cp2k
+@pytest.mark.slow
+def test_cp2k_li_lattice_constant_matches_all_electron_pbe():
+    """bcc Li, test level: a Birch-Murnaghan fit over five volumes gives a within 1.5 % of the all-electron PBE
+    3.429 A (Haas 2009); GTH pseudopotential + DZVP basis at 300 Ry is not converged, hence the wider tolerance
+    than GPAW's 1 %."""
+    from ase.eos import EquationOfState
+
+    c = CP2KCalculator("test")
+    vols, ens = [], []
+    for a0 in np.linspace(3.30, 3.56, 5):
+        at = _li_bulk(a0)
+        tok = c.prepare(at)
+        at.calc = c.ase_calculator(at, "energy")
+        ens.append(at.get_potential_energy())
+        vols.append(at.get_volume())
+        c.restore(at, tok)
+    v0, _, _ = EquationOfState(vols, ens, eos="birchmurnaghan").fit()
+    assert v0 ** (1 / 3) == pytest.approx(LI_A_PBE_HAAS2009, rel=0.015)
+
+
+@needs_cp2k
+@pytest.mark.slow
+def test_cp2k_force_equals_the_finite_difference_of_its_energy():
+    """Second method: the analytic force on a displaced Li atom against -dE/dx from energies at +-0.01 A."""
+    c = CP2KCalculator("test")
+    base = _li_bulk()
+    base.positions[1, 0] += 0.08
+
+    def energy_and_force(atoms):
+        atoms.calc = c.ase_calculator(atoms, "energy")
+        return atoms.get_potential_energy(), atoms.get_forces()[1, 0]
+
+    _, f = energy_and_force(base.copy())
+    h = 0.01
+    plus, minus = base.copy(), base.copy()
+    plus.positions[1, 0] += h
+    minus.positions[1, 0] -= h
+    ep, _ = energy_and_force(plus)
+    em, _ = energy_and_force(minus)
+    f_fd = -(ep - em) / (2 * h)
+    assert abs(f) > 0.05  # the displacement gives a real restoring force (eV/A)
+    assert f == pytest.approx(f_fd, rel=0.03, abs=0)
+    assert math.copysign(1.0, f) == -1.0  # pushed back towards the lattice site
+
+
+def test_a_non_converged_scf_is_an_error_not_a_number(tmp_path, monkeypatch):
+    """CP2K only warns about a non-converged SCF; the adapter must raise (checked with a stand-in shell run)."""
+    import lisse.io.cp2k as mod
+
+    class FakeBase:
+        def __init__(self, **kw):
+            self.label = kw["label"]
+            self.parameters = argparse.Namespace(max_scf=kw["max_scf"])
+
+        def calculate(self, *args, **kwargs):
+            with open(f"{self.label}.out", "a") as fh:
+                fh.write(" *** WARNING in qs_scf.F:601 :: SCF run NOT converged ***\n")
+
+    calc = mod._checked_cp2k(FakeBase)(label=str(tmp_path / "run0001"), max_scf=200)
+    with pytest.raises(CalculationError, match="did not converge in 200"):
+        calc.calculate()
+
+    class AbortingBase(FakeBase):
+        def calculate(self, *args, **kwargs):
+            with open(f"{self.label}.out", "w") as fh:
+                fh.write(ABORT_BOX)
+            raise AssertionError
+
+    with pytest.raises(CalculationError, match="needs more vacuum"):
+        mod._checked_cp2k(AbortingBase)(label=str(tmp_path / "run0002"), max_scf=200).calculate()
