@@ -36,7 +36,7 @@ def test_overflow_carry_conserves_li_and_fills_in_order():
     out = _carry_overflow(s, cap)
     assert float(np.sum(out * cap)) == pytest.approx(float(np.sum(s * cap)), rel=1e-14)  # Li volume conserved
     np.testing.assert_allclose(out, [1.0, 1.0, 1.0, 1.0, 0.2 + 0.35 / 1.0], rtol=1e-14)
-    # what overfills the last cell stays there (the caller sends it to the electrolyte face)
+    # what overfills the last cell stays there (the caller carries it back or sends it to the foil)
     out2 = _carry_overflow(np.array([3.0, 0.0, 0.0]), np.ones(3))
     np.testing.assert_allclose(out2, [1.0, 1.0, 1.0])
 

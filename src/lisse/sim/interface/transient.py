@@ -42,6 +42,15 @@ electrode, the charge-transfer overpotential at the local current ``j/f_c`` (But
 (:func:`~lisse.sim.interface.model.flaw_critical_pressure` exceeded by the Li pressure ``F|eta|/V_m`` where Li
 touches the dense electrolyte) the voltage is ``I x shunt_resistance`` from then on; at ``|V| >= voltage_cutoff``
 the record ends, as a cycler stops.
+
+Li at the electrolyte face of an interlayer builds that pressure only where it is confined (assumed physics, as the
+pore front above): a nucleus in an open pore grows into the pore, not into the electrolyte. A front grown from the
+anode face is confined once it fills the last cell. Li nucleated at the face is confined once its volume per area,
+piled against the face, fills the pores that touch the electrolyte, ``eps phi d`` with
+``d = min(2 r_p x`` :data:`_FACE_PORE_DIAMETERS` ``, L)`` (:func:`_face_li`); Li plated in a full face pore is
+extruded into the open pores behind it (:func:`_carry_back`). Before, the face Li had to fill the last mesh cell,
+``eps L / n_cells``: with 0.2 mAh/cm2 half cycles, whose ~0.25 um of face Li the reverse half cycle strips back, that
+put a cliff in the LNI-5CNT thickness x porosity CCD map at ``eps L / 120 ~ 0.25 um`` that moved with the mesh.
 """
 
 from __future__ import annotations
@@ -292,7 +301,8 @@ def _carry_overflow(s: np.ndarray, cap: np.ndarray) -> np.ndarray:
 
     Without this the front could cross at most one cell per substep (a cell became reactive only at the next
     substep), a first-order lag in the front position that made the short time depend on the step size. Li volume
-    is conserved; what overfills the last cell is left there as s > 1 (the caller sends it to the electrolyte face).
+    is conserved; what overfills the last cell is left there as s > 1 (the caller carries Li nucleated at the face
+    back into the open pores behind it, :func:`_carry_back`, and sends what no pore takes to the foil).
     """
     s = s.copy()
     over = 0.0
@@ -313,6 +323,58 @@ def _carry_overflow(s: np.ndarray, cap: np.ndarray) -> np.ndarray:
     if k == n - 1:
         s[k] += over / cap[k]
     return s
+
+
+#: Depth of the pores that touch the dense electrolyte, in pore diameters [-]: Li nucleated at the electrolyte face is
+#: confined there (builds the plating pressure ``F|eta|/V_m`` against the electrolyte) once it fills this depth of pores
+#: (:func:`_face_li`). Assumed, as :data:`_PLUG_PORE_DIAMETERS`: the pores of the face are as deep as they are wide.
+_FACE_PORE_DIAMETERS = 1.0
+
+
+def _carry_back(s: np.ndarray, cap: np.ndarray) -> np.ndarray:
+    """Move the Li that overfills the last pore cell (at the electrolyte face) back into the open pores behind it.
+
+    Li plated in a full pore at the electrolyte face has nowhere to go but the open pore volume behind it (the
+    electrolyte side is closed) and is extruded there by creep: the rule :func:`_carry_overflow` applies ahead of the
+    front, applied behind the face. So the Li piled against the face grows back from it by its volume, whatever the
+    mesh (before, a full last cell sent its excess to the foil, and whether the face Li was confined depended on the
+    width of that cell). Li volume is conserved; what no open cell takes is left in the last cell as ``s > 1``.
+    """
+    s = s.copy()
+    over = (s[-1] - 1.0) * cap[-1]
+    if over <= 0.0:
+        return s
+    s[-1] = 1.0
+    for k in range(s.size - 2, -1, -1):
+        room = (1.0 - s[k]) * cap[k]
+        if room <= 0.0:
+            continue
+        take = min(room, over)
+        s[k] = 1.0 if take == room else s[k] + take / cap[k]
+        over -= take
+        if over <= 0.0:
+            break
+    if over > 0.0:
+        s[-1] += over / cap[-1]
+    return s
+
+
+def _face_li(e: _Electrode) -> float:
+    """Depth [m] of the pores at the electrolyte face of ``e`` that Li nucleated there fills: its volume per pore area,
+    piled against the face (the full cells from the face back plus the share of the first cell that is not full).
+
+    Li nucleated at the face is in contact with the electrolyte and grows into the open pores behind it
+    (:func:`_carry_back`); the model spreads it over the cells it sits in, but its volume is what fills the face pores.
+    Judging its volume rather than one cell's fill fraction makes the confinement of the face Li
+    (:data:`_FACE_PORE_DIAMETERS`) independent of the cell width.
+    """
+    s = e.s
+    not_full = np.flatnonzero(s < 1.0 - 1e-12)
+    k = int(not_full[-1]) if not_full.size else -1  # the first cell from the face that is not full
+    depth = float(np.sum(e.h[k + 1:]))
+    if k >= 0:
+        depth += float(s[k]) * e.h_list[k]
+    return depth
 
 
 def simulate(model: InterfaceModel, protocol: Protocol, progress: Callable[[int, int], None] | None = None, *,
@@ -518,6 +580,7 @@ def _simulation(model: InterfaceModel, protocol: Protocol, progress: Callable[[i
         theta_nuc = math.degrees(v["nucleation_contact_angle"])
         gamma = v["surface_energy"]
         lt = v["interlayer_thickness"]
+        face_depth = min(_FACE_PORE_DIAMETERS * 2.0 * v["pore_radius"], lt)  # the face pores Li nucleated there fills
         h2 = np.stack([electrodes[0].h, electrodes[1].h])
         # both electrodes' fill fractions and seeds live in one 2 x N array each (e.s, e.seed are its rows, updated in
         # place), so a solve request needs no stacking
@@ -713,6 +776,9 @@ def _simulation(model: InterfaceModel, protocol: Protocol, progress: Callable[[i
                         snew = e.s + dsdt * dt
                     if jloc > 0 and (snew[:-1] > 1.0).any():
                         snew = _carry_overflow(snew, cap)
+                    if jloc > 0 and snew[-1] > 1.0 and e.seed[-1] & _SEED_NUCLEI:
+                        # Li nucleated at the electrolyte face that overfills its cell is extruded back into the open pores
+                        snew = _carry_back(snew, cap)
                     if snew.min() < 0.0 or snew.max() > 1.0:
                         clipped = np.minimum(np.maximum(snew, 0.0), 1.0)
                         face_cur += float(np.sum((snew - clipped) * cap)) * FARADAY / (vm * dt)
@@ -808,9 +874,16 @@ def _simulation(model: InterfaceModel, protocol: Protocol, progress: Callable[[i
                             notes.append(f"Li nucleates in the interlayer at t = {t_now:.6g} s, depth "
                                          f"{float(np.argmax(new) + 0.5) * lt / n_cells * 1e6:.3g} um (electrode {idx})")
                     # Li at the electrolyte face: the flaw criterion of the dense electrolyte
-                    # Li at the electrolyte face builds pressure only once it is confined there: the pores of the last
-                    # cell are full (a nucleus in an open pore grows into the pore, not into the electrolyte)
-                    if e.s[-1] >= 1.0 - 1e-9 and fail_t is None:
+                    # Li at the electrolyte face builds pressure only once it is confined there (a nucleus in an open pore
+                    # grows into the pore, not into the electrolyte): a front grown from the anode face has filled the
+                    # last cell; Li nucleated at the face fills the pores that touch it, _FACE_PORE_DIAMETERS pore
+                    # diameters deep (its volume piled against the face, _face_li: a physical depth, not the last cell's
+                    # width, which had made the short depend on the mesh)
+                    if e.seed[-1] & _SEED_NUCLEI:
+                        confined = _face_li(e) >= face_depth * (1.0 - 1e-9)
+                    else:
+                        confined = e.s[-1] >= 1.0 - 1e-9
+                    if confined and fail_t is None:
                         eta_l = abs(float(sol.eta[-1]))
                         if FARADAY * eta_l / vm >= p_flaw:
                             shorted = True
