@@ -14,7 +14,8 @@ relaxation it prints the DFT ionic steps of both runs, the steps saved and the D
 W_ad values (they must agree to the level's tolerance: both are DFT-relaxed) and the total DFT wall time per W_ad.
 Wall times are those stored with each job (measured when it ran, under whatever load the machine had then; a
 relaxation resumed in a later process counts only its last part, flagged ``resumed``). ``--cached-only`` prints from
-the caches and stops at the first job that is not there (no DFT is started).
+the caches and stops at the first job that is not there (no DFT is started). ``--so-far`` prints, for two runs still in
+progress, the relaxations both caches hold finished (matched by job name; no workflow is run and no DFT started).
 """
 
 from __future__ import annotations
@@ -37,6 +38,31 @@ class CachedOnly(JobCache):
         if hit is None and not key.endswith("-partial"):
             raise CalculationError(f"job {key} is not in the cache {self.directory} (--cached-only)")
         return hit
+
+
+def so_far(ml_dir: str, dft_dir: str) -> list[dict]:
+    """The finished relaxations (by job name) of two runs in progress, read from their cache folders' entries."""
+    from pathlib import Path
+
+    def finished(d: str) -> dict[str, dict]:
+        out = {}
+        for f in sorted(Path(d).glob("*.json")):
+            e = json.loads(f.read_text())
+            if not e.get("partial") and e.get("job") and not e["job"].endswith("_prerelax"):
+                out[e["job"]] = e
+        return out
+
+    ml, dft = finished(ml_dir), finished(dft_dir)
+    pre = {e["job"][: -len("_prerelax")]: e for f in sorted(Path(ml_dir).glob("*.json"))
+           if (e := json.loads(f.read_text())).get("job", "").endswith("_prerelax")}
+    rows = []
+    for name, d in dft.items():
+        if name in ml and d.get("n_steps", 0) > 0:
+            m = ml[name]
+            rows.append({"job": name, "dft_steps": d["n_steps"], "dft_steps_after_ml": m["n_steps"],
+                         "ml_steps": pre.get(name, {}).get("n_steps"), "steps_saved": d["n_steps"] - m["n_steps"],
+                         "dft_wall_s": d.get("wall_s"), "dft_wall_after_ml_s": m.get("wall_s")})
+    return rows
 
 
 def run(args, prerelax: str | None, cache_dir: str) -> dict:
@@ -69,7 +95,17 @@ def main() -> None:
     ap.add_argument("--steps", type=int, default=60)
     ap.add_argument("--out", default=None)
     ap.add_argument("--cached-only", action="store_true", help="print from the caches; never start a calculation")
+    ap.add_argument("--so-far", action="store_true", help="two runs in progress: the relaxations both have finished (from the cache files)")
     args = ap.parse_args()
+    if args.so_far:
+        rows = so_far(args.cache_ml, args.cache_dft)
+        print(f"{'relaxation':28s} {'DFT steps':>9s} {'after ML':>8s} {'ML steps':>8s} {'saved':>6s} {'DFT s':>8s} {'after ML s':>10s}")
+        for r in rows:
+            print(f"{r['job']:28s} {r['dft_steps']:9d} {r['dft_steps_after_ml']:8d} {r['ml_steps'] if r['ml_steps'] is not None else '-':>8} "
+                  f"{r['steps_saved']:6d} {r['dft_wall_s'] or 0:8.0f} {r['dft_wall_after_ml_s'] or 0:10.0f}")
+        n_d, n_m = sum(r["dft_steps"] for r in rows), sum(r["dft_steps_after_ml"] for r in rows)
+        print(f"so far, {len(rows)} relaxations finished in both runs: {n_d} DFT ionic steps from the built structures, {n_m} after CHGNet")
+        return
 
     try:
         res = {"ml": run(args, "chgnet", args.cache_ml), "dft": run(args, None, args.cache_dft)}

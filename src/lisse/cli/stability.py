@@ -29,9 +29,9 @@ def add_arguments(parser) -> None:
     parser.add_argument("material", help="coating or electrolyte X: a formula (Li2CO3, Li6PS5Cl) or library name (LLZO, LPSC)")
     parser.add_argument("--calculator", default="chgnet",
                         help="calculator for compounds without experimental enthalpy: chgnet (default), chgnet:r2scan, sevennet, "
-                             "gpaw (DFT); 'none' refuses them. Used only when needed.")
+                             "gpaw or cp2k (DFT); 'none' refuses them. Used only when needed.")
     parser.add_argument("--level", choices=("screening", "publication", "test"), default=None,
-                        help="DFT level with --calculator gpaw (default screening)")
+                        help="DFT level with --calculator gpaw or cp2k (default screening)")
     parser.add_argument("--dispersion", choices=("d3",), default=None, help="add Grimme D3 dispersion (with --calculator gpaw)")
     from lisse.cli.common import add_quantity
 
