@@ -29,8 +29,13 @@ and the front was fed by the front cell alone (area ``a_li h``), so it slowed as
 layer shorted at 0.85 h with 60 cells, 8.35 h with 960). Li metal carries no Li+: a cell's ionic conductivity is the
 skeleton's whether its pores are filled or not. Li entering from the anode face fills one pore diameter of the pores at
 once (:data:`_PLUG_PORE_DIAMETERS`: a Li body spanning a pore is at least as long as the pore is wide), taken from the
-foil. Li nucleated in a cell sits on the walls all over it and plates on its whole wall area; a cell strips only the Li
-it holds, on its wetted share (exact exponential decay over a substep).
+foil. Li nucleated in a cell sits on the walls of the pores it nucleated in, one pore diameter deep whatever the cell
+width (:data:`_NUCLEUS_PORE_DIAMETERS`, assumed: a nucleus forms in a pore and the Li grown from it covers that pore's
+walls; :func:`_seed_nuclei`), and plates on all of them; a cell strips only the Li it holds, on its wetted share (exact
+exponential decay over a substep). Before, a nucleated cell plated on its whole wall area ``a_li h``: the seed was as
+large as the cell, and the Li that reached the electrolyte face converged only slowly with the cell width (LNI-5CNT,
+51.4 um, porosity 0.4: deepest face fill 0.73, 0.60, 0.54, 0.51 um at 60, 120, 240, 480 cells; now 0.785, 0.780, 0.778,
+0.778 um).
 
 Potentials are quasi-steady at each substep (charge relaxes in nanoseconds, the state in minutes):
 :func:`lisse.sim.interface.layer.solve_layer` with Li-bearing cells reactive and Li-filled pores conducting
@@ -47,7 +52,8 @@ Li at the electrolyte face of an interlayer builds that pressure only where it i
 pore front above): a nucleus in an open pore grows into the pore, not into the electrolyte. A front grown from the
 anode face is confined once it fills the last cell. Li nucleated at the face is confined once its volume per area,
 piled against the face, fills the pores that touch the electrolyte, ``eps phi d`` with
-``d = min(2 r_p x`` :data:`_FACE_PORE_DIAMETERS` ``, L)`` (:func:`_face_li`); Li plated in a full face pore is
+``d = min(2 r_p x`` :data:`_FACE_PORE_DIAMETERS` ``, L)`` (:func:`_face_li`: the Li of the cells from the face back
+to the first cell without Li, which the nucleus zone may spread over several cells); Li plated in a full face pore is
 extruded into the open pores behind it (:func:`_carry_back`). Before, the face Li had to fill the last mesh cell,
 ``eps L / n_cells``: with 0.2 mAh/cm2 half cycles, whose ~0.25 um of face Li the reverse half cycle strips back, that
 put a cliff in the LNI-5CNT thickness x porosity CCD map at ``eps L / 120 ~ 0.25 um`` that moved with the mesh.
@@ -89,7 +95,7 @@ __all__ = ["Simulation", "simulate", "RECORD_AREA_M2"]
 RECORD_AREA_M2 = 1e-4
 
 #: Default number of interlayer mesh cells of :func:`simulate` and :func:`~lisse.sim.interface.predict.predict_ccd`.
-#: Every validation row is the same at 120, 240 and 480 cells; LNI-50CNT reads 0.64 mA/cm2 at 60-90 cells, 0.78 from 120.
+#: Every validation row is the same at 120, 240 and 480 cells; LNI-50CNT reads 0.62 mA/cm2 at 60 cells, 0.78 from 120.
 N_CELLS = 120
 
 #: Kinds of Li seed in a pore cell (bit flags of ``_Electrode.seed``): the front entered it (Li that grows as a plug from
@@ -193,6 +199,8 @@ class _Electrode:
             self.nuclei = np.zeros(n_cells)
             # Li entered here (_SEED_FRONT) or nucleated here (_SEED_NUCLEI): reactive even while s = 0
             self.seed = np.zeros(n_cells, dtype=np.int8)
+            # share of each cell's pore walls that Li nucleated there covers (_seed_nuclei): 0 where none nucleated
+            self.wall = np.zeros(n_cells)
             self.phi = 1.0  # fraction of the pore cross-section the Li grows in
             self.eta: np.ndarray | None = None
             self.eta_prev: np.ndarray | None = None  # the solution one substep earlier in the same half cycle
@@ -361,20 +369,55 @@ def _carry_back(s: np.ndarray, cap: np.ndarray) -> np.ndarray:
 
 def _face_li(e: _Electrode) -> float:
     """Depth [m] of the pores at the electrolyte face of ``e`` that Li nucleated there fills: its volume per pore area,
-    piled against the face (the full cells from the face back plus the share of the first cell that is not full).
+    piled against the face (the Li of the cells from the face back to the first cell without Li).
 
     Li nucleated at the face is in contact with the electrolyte and grows into the open pores behind it
-    (:func:`_carry_back`); the model spreads it over the cells it sits in, but its volume is what fills the face pores.
-    Judging its volume rather than one cell's fill fraction makes the confinement of the face Li
-    (:data:`_FACE_PORE_DIAMETERS`) independent of the cell width.
+    (:func:`_carry_back`); the model spreads it over the walls of the pores it sits in (:func:`_seed_nuclei`, one pore
+    diameter, which may span several cells), but its volume is what fills the face pores. Judging its volume rather
+    than one cell's fill fraction makes the confinement of the face Li (:data:`_FACE_PORE_DIAMETERS`) independent of the
+    cell width. Where every cell holds Li (the face Li joined by Li grown from the anode face, or a layer thinner than a
+    pore diameter) only the full cells from the face back plus the share of the first cell that is not full count: the
+    Li behind is not piled against the face.
     """
     s = e.s
+    empty = np.flatnonzero(s <= 0.0)
+    if empty.size:
+        k = int(empty[-1])  # the first cell from the face without Li
+        return float(s[k + 1:] @ e.h[k + 1:])
     not_full = np.flatnonzero(s < 1.0 - 1e-12)
     k = int(not_full[-1]) if not_full.size else -1  # the first cell from the face that is not full
     depth = float(np.sum(e.h[k + 1:]))
     if k >= 0:
         depth += float(s[k]) * e.h_list[k]
     return depth
+
+
+#: Depth of the pores that Li nucleated in a cell seeds, in pore diameters [-]. Assumed, as :data:`_PLUG_PORE_DIAMETERS`:
+#: a nucleus forms in a pore (nucleus density ~ 1 per um3, about one per pore) and the Li grown from it covers the walls
+#: of that pore, as deep as it is wide, whatever the cell width (:func:`_seed_nuclei`).
+_NUCLEUS_PORE_DIAMETERS = 1.0
+
+
+def _seed_nuclei(e: _Electrode, new: np.ndarray, depth: float, lt: float) -> None:
+    """Seed the pores around each cell of ``e`` flagged in ``new`` (it reached the nucleus density) with nucleated Li.
+
+    The Li grown from a nucleus sits on the walls of the pore it formed in (:data:`_NUCLEUS_PORE_DIAMETERS`): a zone
+    ``depth`` deep centred on the cell, shifted to lie inside the layer ``[0, lt]`` (at the electrolyte face: the face
+    pores). Each cell the zone overlaps is flagged nucleated (:data:`_SEED_NUCLEI`: reactive at once, no more nucleation
+    there) and gets the share of its walls the zone covers (``e.wall``), on which it plates (:func:`_layer_terms`).
+    Before, a nucleated cell plated on all its walls, area ``a_li h``: the Li plated next to the electrolyte face, and
+    the face short, depended on the cell width ``h`` (LNI-5CNT, 200 um, porosity 0.2: a short at 2.5 mA/cm2 with 120
+    cells, none to 10 mA/cm2 with 240). Moves no Li.
+    """
+    x_lo = np.asarray(e.x_lo)
+    x_hi = x_lo + e.h
+    for k in np.flatnonzero(new):
+        lo = x_lo[k] + 0.5 * e.h_list[k] - 0.5 * depth
+        lo = min(max(lo, 0.0), lt - depth)
+        share = np.clip(np.minimum(x_hi, lo + depth) - np.maximum(x_lo, lo), 0.0, None) / e.h
+        hit = share > 1e-9  # a sliver of rounding is no overlap
+        e.wall[hit] = np.maximum(e.wall[hit], np.minimum(share[hit], 1.0))
+        e.seed[hit] |= _SEED_NUCLEI
 
 
 def simulate(model: InterfaceModel, protocol: Protocol, progress: Callable[[int, int], None] | None = None, *,
@@ -410,8 +453,11 @@ def simulate(model: InterfaceModel, protocol: Protocol, progress: Callable[[int,
     n_cells : int
         Number of interlayer mesh cells; None: :data:`N_CELLS` (120). The pore front is mesh-independent (it is fed by
         the wetted wall area behind it): the graded LNI-25Mg front at 300-900 s is the same at 30-960 cells, the
-        LNI-50CNT CCD 0.78 mA/cm2 at 120, 240, 480 cells (0.64-0.66 at 60-90: the pore-wall reaction zone, ~2 um at
-        the LNI-50CNT ionic conductivity, wants cells below ~1 um). The cost of one run hardly depends on it (15 to
+        LNI-50CNT CCD 0.78 mA/cm2 at 120, 240, 480 cells (0.62 at 60: the pore-wall reaction zone, ~2 um at
+        the LNI-50CNT ionic conductivity, wants cells below ~1 um). So is the Li nucleated at the electrolyte face (a
+        nucleation event seeds one pore diameter of pores, :func:`_seed_nuclei`): the LNI-5CNT 0.2 mAh/cm2 staircase at
+        200 um / porosity 0.2 (cells 3.3-0.42 um, wider and narrower than the 1 um pore) holds to 10 mA/cm2 at 60-480
+        cells, 120 um / 0.2 shorts in half cycle 11 at 120 and 240. The cost of one run hardly depends on it (15 to
         240 cells within x1.3: the solver's cost is per call, not per cell).
 
     Returns
@@ -455,10 +501,12 @@ class _Request(NamedTuple):
     alpha: float
     f_rt: float
     guess: np.ndarray      # starting overpotentials [V] (NaN rows: none), 2 x N
+    wall: np.ndarray       # share of each cell's pore walls covered by Li nucleated there (_seed_nuclei), 2 x N
 
 
 def _layer_terms(s: np.ndarray, seed: np.ndarray, phi: np.ndarray, jl: np.ndarray, se0: np.ndarray, si0: np.ndarray,
-                 eps: np.ndarray, a_li: np.ndarray, i0: np.ndarray, sigma_li: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                 eps: np.ndarray, a_li: np.ndarray, i0: np.ndarray, sigma_li: float,
+                 wall: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Conductivities and reaction term of interlayer cells from their Li content (rows: electrodes of one or many runs)."""
     # Li in pores conducts electrons in parallel with the layer; a cell where Li nucleated or the front entered is
     # wired from the start (contiguous Li, counted as 1 % filled), else its Li could not take electrons
@@ -471,10 +519,11 @@ def _layer_terms(s: np.ndarray, seed: np.ndarray, phi: np.ndarray, jl: np.ndarra
     # a_li phi s per volume (the front crosses a cell continuously: no step in V as it enters the next one). Full pores
     # react too: Li plated there is extruded by creep to the open pore volume at the front (_carry_overflow), so the
     # front is fed by the whole wetted wall area behind it, a_li phi x_front, which does not depend on the mesh. Li grown
-    # from nuclei (nucleus density n_c ~ 1 per um3, a few per pore length) sits on the walls all over its cell and plates
-    # on all of them (a_li phi, as the fill fraction of nuclei-grown Li is spread, not a plug); a cell the front
-    # entered takes plated Li from its 1 % share on. A cell strips only the Li it holds, on its wetted share
-    plate_area = np.where((seed & _SEED_NUCLEI) > 0, 1.0, fill)
+    # from nuclei sits on the walls of the pores it nucleated in, one pore diameter deep (_seed_nuclei: the share
+    # ``wall`` of each cell those pores take), and plates on all of them (a_li phi wall, as nuclei-grown Li is spread over
+    # those walls, not a plug), or on its filled share once that is larger; a cell the front entered takes plated Li from
+    # its 1 % share on. A cell strips only the Li it holds, on its wetted share
+    plate_area = np.maximum(fill, wall)
     ai0 = a_li * phi * np.where((jl > 0)[:, None], plate_area, s) * i0
     return sig_e, sig_i, ai0
 
@@ -483,14 +532,14 @@ def _solve_requests(reqs: list[_Request]) -> list[LayerSolution]:
     """Solve the layers of several requests (of one shape and kinetics) in one stacked call."""
     if len(reqs) == 1:
         r = reqs[0]
-        sig_e, sig_i, ai0 = _layer_terms(r.s, r.seed, r.phi, r.current, r.se0, r.si0, r.eps, r.a_li, r.i0, r.sigma_li)
+        sig_e, sig_i, ai0 = _layer_terms(r.s, r.seed, r.phi, r.current, r.se0, r.si0, r.eps, r.a_li, r.i0, r.sigma_li, r.wall)
         return _solve_batch(r.h, sig_e, sig_i, ai0, r.current, r.anode_i0, r.alpha, r.f_rt, r.guess)
 
     def cat(k: int) -> np.ndarray:
         return np.concatenate([r[k] for r in reqs])
 
     jl = cat(4)
-    sig_e, sig_i, ai0 = _layer_terms(cat(1), cat(2), cat(3), jl, cat(6), cat(7), cat(8), cat(9), cat(10), reqs[0].sigma_li)
+    sig_e, sig_i, ai0 = _layer_terms(cat(1), cat(2), cat(3), jl, cat(6), cat(7), cat(8), cat(9), cat(10), reqs[0].sigma_li, cat(15))
     return _solve_batch(cat(0), sig_e, sig_i, ai0, jl, cat(5), reqs[0].alpha, reqs[0].f_rt, cat(14))
 
 
@@ -584,9 +633,10 @@ def _simulation(model: InterfaceModel, protocol: Protocol, progress: Callable[[i
         h2 = np.stack([electrodes[0].h, electrodes[1].h])
         # both electrodes' fill fractions and seeds live in one 2 x N array each (e.s, e.seed are its rows, updated in
         # place), so a solve request needs no stacking
-        s2, seed2 = np.zeros((2, n_cells)), np.zeros((2, n_cells), dtype=np.int8)
+        s2, seed2, wall2 = np.zeros((2, n_cells)), np.zeros((2, n_cells), dtype=np.int8), np.zeros((2, n_cells))
         for k, e in enumerate(electrodes):
-            e.s, e.seed = s2[k], seed2[k]
+            e.s, e.seed, e.wall = s2[k], seed2[k], wall2[k]
+        nucleus_depth = min(_NUCLEUS_PORE_DIAMETERS * 2.0 * v["pore_radius"], lt)  # the pores a nucleation event seeds
         se02, si02 = np.stack([se0, se0]), np.stack([si0, si0])  # per-run constants of a request (see _Request)
         eps2, a_li2, i02 = np.full((2, 1), eps), np.full((2, 1), a_li), np.full((2, 1), i0)
         eta_skip = critical_overpotential(gamma, theta_nuc, j0n, 1e-30 * n_c / float(np.sum(protocol.duration)), T)
@@ -629,7 +679,7 @@ def _simulation(model: InterfaceModel, protocol: Protocol, progress: Callable[[i
             if e.eta is not None:
                 # linear predictor within a half cycle (fewer Newton iterations, same solution)
                 guess[k] = 2.0 * e.eta - e.eta_prev if e.eta_prev is not None and e.eta_j == jloc else e.eta
-        sols = yield _Request(h2, s2, seed2, phi2, jl, i0 * fc, se02, si02, eps2, a_li2, i02, sigma_li, alpha, f_rt, guess)
+        sols = yield _Request(h2, s2, seed2, phi2, jl, i0 * fc, se02, si02, eps2, a_li2, i02, sigma_li, alpha, f_rt, guess, wall2)
         for e, jloc, sol in zip(electrodes, jlocs, sols):
             e.eta_prev = e.eta if e.eta_j == jloc else None
             e.eta, e.eta_j = sol.eta, jloc
@@ -869,7 +919,7 @@ def _simulation(model: InterfaceModel, protocol: Protocol, progress: Callable[[i
                         e.nuclei = e.nuclei + np.where(empty, rate_k, 0.0) * dt
                         new = empty & (e.nuclei >= n_c * (1.0 - 1e-9))
                         if new.any():
-                            e.seed[new] |= _SEED_NUCLEI
+                            _seed_nuclei(e, new, nucleus_depth, lt)
                             events.append((t_now, "nucleation", idx, float(np.argmax(new) + 0.5) * lt / n_cells))
                             notes.append(f"Li nucleates in the interlayer at t = {t_now:.6g} s, depth "
                                          f"{float(np.argmax(new) + 0.5) * lt / n_cells * 1e6:.3g} um (electrode {idx})")
