@@ -206,3 +206,125 @@ def test_a_non_converged_scf_is_an_error_not_a_number(tmp_path, monkeypatch):
 
     with pytest.raises(CalculationError, match="needs more vacuum"):
         mod._checked_cp2k(AbortingBase)(label=str(tmp_path / "run0002"), max_scf=200).calculate()
+
+
+def test_a_converged_run_after_a_failed_one_is_not_an_error(tmp_path):
+    """Only a warning written by THIS calculation counts (the output file accumulates every run of the shell)."""
+    import lisse.io.cp2k as mod
+
+    class Base:
+        def __init__(self, **kw):
+            self.label = kw["label"]
+            self.parameters = argparse.Namespace(max_scf=kw["max_scf"])
+            self.calls = []
+
+        def calculate(self, *args, **kwargs):
+            self.calls.append((args, kwargs))
+            with open(f"{self.label}.out", "a") as fh:
+                fh.write(" SCF run converged in 12 steps\n")
+
+    (tmp_path / "run0001.out").write_text(" *** WARNING in qs_scf.F:601 :: SCF run NOT converged ***\n")
+    calc = mod._checked_cp2k(Base)(label=str(tmp_path / "run0001"), max_scf=50)
+    calc.calculate("atoms", properties=["energy"])  # no new warning: no error
+    assert calc.calls == [(("atoms",), {"properties": ["energy"]})]  # arguments handed through unchanged
+
+
+def test_the_last_abort_box_is_the_one_reported_and_a_long_message_keeps_its_words():
+    two = ABORT_BOX.replace("Dipole correction needs more vacuum space above the surface", "first problem") + ABORT_BOX.replace(
+        "Dipole correction needs more vacuum space above the surface    *", "SCF run NOT converged: stopping the      *\n"
+        " *             calculation after 50 iterations                                 *")
+    assert abort_message(two) == "SCF run NOT converged: stopping the calculation after 50 iterations"
+    assert abort_message("[ABORT]\n *  \\___/       at the start of the text\n") == "at the start of the text"
+
+
+def test_the_input_parses_as_cp2k_sections_with_every_setting_in_its_place():
+    """ASE's own CP2K input parser (a second reader) finds each keyword in its section."""
+    from ase.calculators.cp2k import parse_input
+
+    root = parse_input(cp2k_input(_li_slab(), CP2K_LEVELS["publication"], spin=True))
+    dft = root.get_subsection("FORCE_EVAL/DFT")
+    kw = [k.split()[0] for k in dft.keywords]
+    assert kw.count("BASIS_SET_FILE_NAME") == 2 and "POTENTIAL_FILE_NAME" in kw and "UKS" in kw
+    assert root.get_subsection("FORCE_EVAL/DFT/MGRID").keywords == ["REL_CUTOFF [Ry] 60"]
+    assert root.get_subsection("FORCE_EVAL/DFT/KPOINTS").keywords == ["SCHEME MONKHORST-PACK 11 11 1"]
+    scf = root.get_subsection("FORCE_EVAL/DFT/SCF")
+    assert "EPS_SCF 1.0E-07" in scf.keywords
+    smear = root.get_subsection("FORCE_EVAL/DFT/SCF/SMEAR")
+    assert smear.params == "ON" and "METHOD FERMI_DIRAC" in smear.keywords
+    # 0.05 eV / k_B = 580.23 K at the publication level
+    assert float(next(k for k in smear.keywords if k.startswith("ELECTRONIC_TEMPERATURE")).split()[-1]) == pytest.approx(580.23, abs=0.01)
+    assert root.get_subsection("FORCE_EVAL/DFT/SCF/MIXING").keywords == ["METHOD BROYDEN_MIXING", "ALPHA 0.2", "NBROYDEN 8"]
+    assert root.get_subsection("FORCE_EVAL/DFT/SCF/DIAGONALIZATION").keywords == ["ALGORITHM STANDARD"]
+
+
+def test_the_ase_calculator_carries_the_level_and_is_wrapped_with_d3(tmp_path, monkeypatch):
+    """Built, not run: the ASE CP2K calculator's parameters (cut-off in eV, basis, pseudopotentials, stress only for a
+    cell relaxation, lisse's input) and the D3 wrapper."""
+    import ase.calculators.cp2k as ase_cp2k
+
+    import lisse.io.cp2k as mod
+
+    class NoShell:  # ASE starts cp2k_shell when the calculator is built: a stand-in, so nothing runs here
+        version = 8.0
+
+        def __init__(self, command, debug):
+            self.command = command
+
+        def close(self):
+            pass
+
+    monkeypatch.setattr(ase_cp2k, "Cp2kShell", NoShell)
+    monkeypatch.setattr(mod.shutil, "which", lambda cmd: "/usr/bin/" + cmd)
+    c = CP2KCalculator("screening", directory=tmp_path / "w", command="my_cp2k_shell")
+    a = _li_bulk()
+    calc = c.ase_calculator(a, "energy")
+    p = calc.parameters
+    assert calc.command == "my_cp2k_shell"
+    assert p["cutoff"] == pytest.approx(400 * 13.605693122994, rel=1e-12) and p["xc"] == "PBE"
+    assert p["basis_set"] == "DZVP-MOLOPT-SR-GTH" and p["pseudo_potential"] == "GTH-PBE"
+    assert p["basis_set_file"] is None and p["potential_file"] is None and p["max_scf"] == 200
+    assert p["stress_tensor"] is False and c.ase_calculator(a, "relax_cell").parameters["stress_tensor"] is True
+    assert p["inp"] == cp2k_input(a, c.settings, spin=False)
+    assert calc.label == str(tmp_path / "w" / "run0001") and (tmp_path / "w").is_dir()  # each calculation its own files
+    with pytest.raises(ParameterError, match="purpose"):
+        c.ase_calculator(a, "md")
+    pytest.importorskip("dftd3")
+    from ase.calculators.mixing import SumCalculator
+
+    d3 = CP2KCalculator("test", dispersion="d3", directory=tmp_path / "w").ase_calculator(a)
+    assert isinstance(d3, SumCalculator)
+    assert CP2KCalculator("test", dispersion="d3").settings["d3_damping"] == "d3zero"
+    assert CP2KCalculator("test").settings["d3_damping"] is None
+    assert CP2KCalculator("test", dispersion="d3").info.model == "PBE-D3/test" and CP2KCalculator("test").info.model == "PBE/test"
+
+
+def test_spin_and_bulk_prepare():
+    from ase.build import bulk as ase_bulk
+
+    c = CP2KCalculator("test")
+    a = _li_bulk()
+    pos0, cell0 = a.positions.copy(), a.cell.array.copy()
+    tok = c.prepare(a)  # a bulk crystal is left as it is
+    assert np.array_equal(a.positions, pos0) and np.array_equal(a.cell.array, cell0)
+    c.restore(a, tok)
+    assert np.array_equal(a.positions, pos0)
+    nio = ase_bulk("NiO", "rocksalt", a=4.17)  # magnetic species: spin-polarised with starting moments
+    tok = c.prepare(nio)
+    assert c.spin_polarised(nio) and nio.get_initial_magnetic_moments().tolist() == [1.0, 0.0]
+    c.restore(nio, tok)
+    assert not nio.get_initial_magnetic_moments().any()
+    assert not CP2KCalculator("test", spin=False).spin_polarised(nio) and CP2KCalculator("test", spin=True).spin_polarised(a)
+    assert c.for_formula([nio]).spin is True and c.for_formula([a]).spin is False
+
+
+def test_version_is_the_debian_package_version():
+    """Second source: dpkg's record of the installed package."""
+    import subprocess
+
+    from lisse.io.cp2k import _cp2k_version
+
+    if shutil.which("dpkg-query") is None:
+        pytest.skip("no dpkg")
+    r = subprocess.run(["dpkg-query", "-W", "-f=${Version}", "cp2k-data"], capture_output=True, text=True)
+    expected = r.stdout.strip() if r.returncode == 0 and r.stdout.strip() else "unknown"
+    assert _cp2k_version() == expected
