@@ -245,6 +245,7 @@ def test_the_input_parses_as_cp2k_sections_with_every_setting_in_its_place():
     dft = root.get_subsection("FORCE_EVAL/DFT")
     kw = [k.split()[0] for k in dft.keywords]
     assert kw.count("BASIS_SET_FILE_NAME") == 2 and "POTENTIAL_FILE_NAME" in kw and "UKS" in kw
+    assert "SURFACE_DIPOLE_CORRECTION T" in dft.keywords and "SURF_DIP_DIR Z" in dft.keywords
     assert root.get_subsection("FORCE_EVAL/DFT/MGRID").keywords == ["REL_CUTOFF [Ry] 60"]
     assert root.get_subsection("FORCE_EVAL/DFT/KPOINTS").keywords == ["SCHEME MONKHORST-PACK 11 11 1"]
     scf = root.get_subsection("FORCE_EVAL/DFT/SCF")
@@ -306,6 +307,7 @@ def test_spin_and_bulk_prepare():
     pos0, cell0 = a.positions.copy(), a.cell.array.copy()
     tok = c.prepare(a)  # a bulk crystal is left as it is
     assert np.array_equal(a.positions, pos0) and np.array_equal(a.cell.array, cell0)
+    assert not a.get_initial_magnetic_moments().any()  # closed shell, no moments
     c.restore(a, tok)
     assert np.array_equal(a.positions, pos0)
     nio = ase_bulk("NiO", "rocksalt", a=4.17)  # magnetic species: spin-polarised with starting moments
