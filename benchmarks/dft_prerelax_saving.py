@@ -46,7 +46,7 @@ def so_far(ml_dir: str, dft_dir: str) -> list[dict]:
 
     def finished(d: str) -> dict[str, dict]:
         out = {}
-        for f in sorted(Path(d).glob("*.json")):
+        for f in sorted(Path(d).glob("*.json"), key=lambda p: p.stat().st_mtime):  # the newest entry of a name wins
             e = json.loads(f.read_text())
             if not e.get("partial") and e.get("job") and not e["job"].endswith("_prerelax"):
                 out[e["job"]] = e

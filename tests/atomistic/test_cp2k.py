@@ -286,7 +286,8 @@ def test_the_ase_calculator_carries_the_level_and_is_wrapped_with_d3(tmp_path, m
     assert p["basis_set_file"] is None and p["potential_file"] is None and p["max_scf"] == 200
     assert p["stress_tensor"] is False and c.ase_calculator(a, "relax_cell").parameters["stress_tensor"] is True
     assert p["inp"] == cp2k_input(a, c.settings, spin=False)
-    assert calc.label == str(tmp_path / "w" / "run0001") and (tmp_path / "w").is_dir()  # each calculation its own files
+    assert calc.label.startswith(str(tmp_path / "w" / "run-")) and (tmp_path / "w").is_dir()
+    assert c.ase_calculator(a).label != calc.label  # each calculation its own files (copies in workers share the folder)
     with pytest.raises(ParameterError, match="purpose"):
         c.ase_calculator(a, "md")
     pytest.importorskip("dftd3")
@@ -313,6 +314,13 @@ def test_spin_and_bulk_prepare():
     nio = ase_bulk("NiO", "rocksalt", a=4.17)  # magnetic species: spin-polarised with starting moments
     tok = c.prepare(nio)
     assert c.spin_polarised(nio) and nio.get_initial_magnetic_moments().tolist() == [1.0, 0.0]
+    # ... which reach CP2K as the species' &KIND MAGNETIZATION (ASE's driver ignores the atoms' moments)
+    from ase.calculators.cp2k import parse_input
+
+    kinds = {k.params: k.keywords for k in parse_input(cp2k_input(nio, CP2K_LEVELS["test"], spin=True)).get_subsection(
+        "FORCE_EVAL/SUBSYS").subsections if k.name == "KIND"}
+    assert kinds == {"Ni": ["MAGNETIZATION 1"]}
+    assert "&SUBSYS" not in cp2k_input(nio, CP2K_LEVELS["test"], spin=False)
     c.restore(nio, tok)
     assert not nio.get_initial_magnetic_moments().any()
     assert not CP2KCalculator("test", spin=False).spin_polarised(nio) and CP2KCalculator("test", spin=True).spin_polarised(a)
@@ -330,3 +338,59 @@ def test_version_is_the_debian_package_version():
     r = subprocess.run(["dpkg-query", "-W", "-f=${Version}", "cp2k-data"], capture_output=True, text=True)
     expected = r.stdout.strip() if r.returncode == 0 and r.stdout.strip() else "unknown"
     assert _cp2k_version() == expected
+
+
+def test_a_relaxed_cell_survives_restore_and_only_the_padding_is_undone():
+    """run_job relaxes the cell through prepare/calculate/restore: the relaxed cell must be what is stored (a stand-in
+    EMT calculator in place of CP2K: bulk Cu from a = 3.9 A relaxes to EMT's 3.59 A)."""
+    from ase.build import bulk as ase_bulk
+    from ase.calculators.emt import EMT
+
+    from lisse.atomistic.engine import Job, run_job
+
+    class EMTViaCP2K(CP2KCalculator):
+        def ase_calculator(self, atoms=None, purpose="energy"):
+            return EMT()
+
+    c = EMTViaCP2K("test")
+    a = ase_bulk("Cu", "fcc", a=3.9, cubic=True)
+    res = run_job(c, Job("bulk_Cu", a, task="relax_cell", fmax=0.01, steps=200))
+    a_relaxed = res.atoms.cell.lengths()[0]
+    assert a_relaxed == pytest.approx(3.59, abs=0.02)  # EMT's Cu lattice constant, not the 3.9 A it started from
+    # the stored structure's energy is the reported one (the cell and the positions belong together)
+    check = res.atoms.copy()
+    check.calc = EMT()
+    assert check.get_potential_energy() == pytest.approx(res.energy_eV, abs=1e-6)
+    # a padded slab gets its own c vector back after the calculation, its positions as calculated
+    s = _li_slab(vacuum=3.0)
+    c0, z0 = s.cell.array.copy(), s.positions[:, 2].copy()
+    tok = c.prepare(s)
+    s.positions[:, 0] += 0.1  # "relaxed" in-plane
+    c.restore(s, tok)
+    assert np.array_equal(s.cell.array, c0) and np.allclose(s.positions[:, 2], z0, atol=1e-12, rtol=0)
+
+
+def test_a_pickled_calculator_makes_its_own_temporary_folder():
+    import pickle
+
+    c = CP2KCalculator("test")
+    d = c._workdir()
+    clone = pickle.loads(pickle.dumps(c))
+    assert clone._tmp is None and d.is_dir()
+    assert clone._workdir() != d and clone.identity() == c.identity()
+
+
+
+def test_a_spin_polarised_structure_is_refused_not_computed_non_magnetic(monkeypatch):
+    """Measured (CP2K 2023.1, test level): bcc Fe with UKS, smearing and MAGNETIZATION 1 in its &KIND converged to an
+    integrated absolute spin density of 7e-6 (PBE: ~2.2 mu_B per atom). Until a moment survives, CP2K refuses
+    spin-polarised structures instead of returning a non-magnetic energy."""
+    from ase.build import bulk as ase_bulk
+
+    import lisse.io.cp2k as mod
+
+    monkeypatch.setattr(mod.shutil, "which", lambda cmd: "/usr/bin/" + cmd)
+    with pytest.raises(ParameterError, match="spin-polarised"):
+        CP2KCalculator("test").ase_calculator(ase_bulk("Fe", "bcc", a=2.83))
+    with pytest.raises(ParameterError, match="spin-polarised"):
+        CP2KCalculator("test", spin=True).ase_calculator(_li_bulk())

@@ -14,12 +14,18 @@ calculation runs in a working folder lisse owns (a new temporary folder unless `
 user's current folder.
 
 Settings (:data:`CP2K_LEVELS`): PBE, DZVP-MOLOPT-SR-GTH basis (La from CP2K's UCL file, the others from
-BASIS_MOLOPT), GTH-PBE pseudopotentials, density cut-off in Ry with REL_CUTOFF, Monkhorst-Pack k-mesh from the
-level's k-spacing (Gamma only when the mesh is 1 x 1 x 1), Fermi-Dirac smearing at the level's width, Broyden
-mixing, diagonalisation; slabs and interfaces get CP2K's surface dipole correction along z [Bengtsson1999], which
-needs vacuum on both sides: a slab with less than :data:`MIN_VACUUM_A` per side is padded (the extra vacuum is
-recorded in the settings and removed again after the calculation). A self-consistent field that does not converge is
-an error (CP2K itself only warns and carries on).
+BASIS_MOLOPT), GTH-PBE pseudopotentials, density cut-off in Ry with REL_CUTOFF, Monkhorst-Pack k-mesh with the
+numbers of points GPAW takes from the level's k-spacing (CP2K's mesh is shifted off Gamma for an even number, GPAW's
+is Gamma-centred: the same density of points, not the same points; Gamma only when the mesh is 1 x 1 x 1),
+Fermi-Dirac smearing at the level's width, Broyden mixing, diagonalisation. Spin-polarised structures (the rule of
+:func:`lisse.atomistic.calculators.needs_spin`) are refused: the input for them (unrestricted, each species' starting
+moment as its &KIND MAGNETIZATION) let bcc Fe converge non-magnetic (measured, test level), so it is not used until
+a moment survives; the papers' materials (Li, LiF, Li2CO3, LLZO, Li6PS5Cl) are closed-shell. The energy is CP2K's, the Mermin free energy E - TS (GPAW's is extrapolated to zero width: compare the
+engines' total energies with that in mind; in a W_ad the TS terms of the three structures largely cancel). Slabs and
+interfaces get CP2K's surface dipole correction along z [Bengtsson1999], which needs vacuum on both sides: a slab with
+less than :data:`MIN_VACUUM_A` per side is padded for the calculation (the c vector alone: positions and the in-plane
+cell are returned as calculated). A self-consistent field that does not converge, or a CP2K abort, is an error (CP2K
+itself only warns about the first and carries on).
 
 References
 ----------
@@ -42,6 +48,7 @@ import os
 import re
 import shutil
 import tempfile
+import uuid
 import weakref
 from pathlib import Path
 from typing import Any, cast
@@ -85,10 +92,10 @@ BASIS_FILES = ("BASIS_MOLOPT", "BASIS_MOLOPT_UCL")
 POTENTIAL_FILE = "GTH_POTENTIALS"
 BASIS = "DZVP-MOLOPT-SR-GTH"
 #: Valence electrons of the GTH-PBE pseudopotentials CP2K picks by the "GTH-PBE" alias (cp2k-data 2023.1), for the
-#: number of extra orbitals a smeared calculation needs; an element not listed counts 13 (the most here).
+#: number of extra orbitals a smeared calculation needs; an element not listed counts 18 (the most here).
 GTH_VALENCE = {"H": 1, "Li": 3, "B": 3, "C": 4, "N": 5, "O": 6, "F": 7, "Na": 9, "Mg": 10, "Al": 3, "Si": 4, "P": 5, "S": 6,
-               "Cl": 7, "Ga": 13, "Ge": 4, "Zr": 12, "Ag": 11, "In": 13, "Sn": 4, "I": 7, "La": 11, "Ta": 13, "Au": 11, "Cu": 11,
-               "Zn": 12}
+               "Cl": 7, "Ti": 12, "V": 13, "Cr": 14, "Mn": 15, "Fe": 16, "Co": 17, "Ni": 18, "Cu": 11, "Zn": 12, "Ga": 13, "Ge": 4,
+               "Zr": 12, "Ag": 11, "In": 13, "Sn": 4, "I": 7, "La": 11, "Ta": 13, "Au": 11}
 _NOT_CONVERGED = "SCF run NOT converged"
 _ABORT_FIGURE = r"^\s*(\\___/|O/\||/\| \||/ \\|\|)?"
 _RY_EV = 13.605693122994  # 1 Ry in eV (CODATA 2018)
@@ -162,7 +169,7 @@ def cp2k_input(atoms, settings: dict[str, Any], spin: bool) -> str:
     """
     from lisse.atomistic.dft import kpoint_mesh
 
-    n_el = sum(GTH_VALENCE.get(s, 13) for s in atoms.get_chemical_symbols())
+    n_el = sum(GTH_VALENCE.get(s, 18) for s in atoms.get_chemical_symbols())
     added = max(10, math.ceil(0.3 * n_el / 2))  # empty orbitals for the smearing: 30 % of the occupied, at least 10
     t_el = settings["smearing_eV"] * ELEMENTARY_CHARGE / BOLTZMANN  # Fermi-Dirac width as an electronic temperature [K]
     mesh = kpoint_mesh(atoms, settings["kspacing_inv_A"])
@@ -179,7 +186,17 @@ def cp2k_input(atoms, settings: dict[str, Any], spin: bool) -> str:
               "      &SMEAR ON", "        METHOD FERMI_DIRAC", f"        ELECTRONIC_TEMPERATURE [K] {t_el:.2f}", "      &END SMEAR",
               "      &DIAGONALIZATION", "        ALGORITHM STANDARD", "      &END DIAGONALIZATION",
               "      &MIXING", "        METHOD BROYDEN_MIXING", "        ALPHA 0.2", "        NBROYDEN 8", "      &END MIXING",
-              "    &END SCF", "  &END DFT", "&END FORCE_EVAL"]
+              "    &END SCF", "  &END DFT"]
+    if spin:
+        # ASE's CP2K driver ignores the atoms' initial moments: the starting moment of each species goes into its &KIND
+        # (MAGNETIZATION, the initial guess; ASE adds the basis and potential to the same section), else a smeared UKS
+        # run starts, and stays, non-magnetic
+        moments: dict[str, float] = {}
+        for sym, m in zip(atoms.get_chemical_symbols(), starting_moments(atoms)):
+            if m and sym not in moments:
+                moments[sym] = float(m)
+        lines += ["  &SUBSYS"] + [f"    &KIND {sym}\n      MAGNETIZATION {m:g}\n    &END KIND" for sym, m in moments.items()] + ["  &END SUBSYS"]
+    lines.append("&END FORCE_EVAL")
     return "\n".join(lines) + "\n"
 
 
@@ -234,7 +251,10 @@ class CP2KCalculator(AtomisticCalculator):
         s.update({"level": level, "xc": "PBE", "basis": BASIS, "pseudopotentials": "GTH-PBE", "dispersion": dispersion,
                   "d3_damping": "d3zero" if dispersion else None, "spin": spin,
                   "dipole_correction": f"slabs and interfaces (surface dipole correction along z; >= {MIN_VACUUM_A:g} A vacuum per side, padded)",
-                  "counterpoise": "none (a Gaussian basis: BSSE not corrected)"})
+                  "counterpoise": "none (a Gaussian basis: BSSE not corrected)",
+                  "spin_guess": "MAGNETIZATION per &KIND from the starting moments",
+                  "kpoints": "Monkhorst-Pack (shifted for even n; GPAW's mesh is Gamma-centred)",
+                  "energy": "Mermin free energy E - TS (GPAW reports E extrapolated to zero width)"})
         self.level = level
         self.dispersion = dispersion
         self.spin = spin
@@ -242,7 +262,6 @@ class CP2KCalculator(AtomisticCalculator):
         self.settings = s
         self._directory = Path(directory) if directory is not None else None
         self._tmp: str | None = None
-        self._runs = 0
         self.info = CalculatorInfo("cp2k", f"PBE{'-D3' if dispersion else ''}/{level}", _cp2k_version(), "dft", 0.0, s)
 
     def label(self) -> str:
@@ -300,10 +319,12 @@ class CP2KCalculator(AtomisticCalculator):
         object
             What :meth:`restore` needs to undo it.
         """
-        cell = atoms.cell.array.copy()
+        c_vec = atoms.cell.array[2].copy()
         mag = atoms.get_initial_magnetic_moments().copy()
         dz = 0.0
+        padded = False
         if _is_slab(atoms):
+            cell = atoms.cell.array
             z = atoms.positions[:, 2]
             height = float(z.max() - z.min())
             c = max(float(cell[2, 2]), height + 2.0 * MIN_VACUUM_A)
@@ -311,14 +332,15 @@ class CP2KCalculator(AtomisticCalculator):
                 new = cell.copy()
                 new[2] = cell[2] * (c / cell[2, 2])
                 atoms.set_cell(new, scale_atoms=False)
+                padded = True
             dz = 0.5 * c - 0.5 * float(z.max() + z.min())
             atoms.positions[:, 2] += dz
         if self.spin_polarised(atoms) and not mag.any():
             atoms.set_initial_magnetic_moments(starting_moments(atoms))
-        return (cell, dz, mag)
+        return (padded, c_vec, dz, mag)
 
     def restore(self, atoms, token: object) -> None:
-        """Undo :meth:`prepare`.
+        """Undo :meth:`prepare`: the shift in z, the vacuum padding (only that: a relaxed in-plane cell is kept), the moments.
 
         Parameters
         ----------
@@ -327,10 +349,20 @@ class CP2KCalculator(AtomisticCalculator):
         token : object
             What :meth:`prepare` returned.
         """
-        cell, dz, mag = cast("tuple[Any, float, Any]", token)
+        padded, c_vec, dz, mag = cast("tuple[bool, Any, float, Any]", token)
         atoms.positions[:, 2] -= dz
-        atoms.set_cell(cell, scale_atoms=False)
+        if padded:  # the padded c vector back to its own length (a cell relaxation changes a and b, not the vacuum)
+            cell = atoms.cell.array.copy()
+            cell[2] = c_vec
+            atoms.set_cell(cell, scale_atoms=False)
         atoms.set_initial_magnetic_moments(mag)
+
+    def __getstate__(self) -> dict:
+        """Pickled for a worker process: without the temporary folder (the worker makes its own; the finaliser that
+        removes this one stays with this process)."""
+        state = dict(self.__dict__)
+        state["_tmp"] = None
+        return state
 
     def _workdir(self) -> Path:
         if self._directory is not None:
@@ -382,6 +414,9 @@ class CP2KCalculator(AtomisticCalculator):
             raise ParameterError("the CP2K calculator is built per structure: give atoms (k-mesh and dipole correction depend on the cell)")
         if purpose not in PURPOSES:
             raise ParameterError(f"parameter 'purpose' must be one of {PURPOSES}; got {purpose!r}")
+        if self.spin_polarised(atoms):
+            raise ParameterError(f"CP2K: spin-polarised structures ({atoms.get_chemical_formula()}) are not supported yet: bcc Fe with UKS and "
+                                 "its &KIND MAGNETIZATION converged non-magnetic (measured); use --calculator gpaw")
         if shutil.which(self.command) is None:
             raise MissingDependencyError("cp2k", f"the CP2K DFT calculator (program {self.command!r} not found; Debian: apt install cp2k)", "dft")
         from ase.calculators.cp2k import CP2K
@@ -393,8 +428,9 @@ class CP2KCalculator(AtomisticCalculator):
         register("Perdew1996")
         if _is_slab(atoms):
             register("Bengtsson1999")
-        self._runs += 1
-        label = str(self._workdir() / f"run{self._runs:04d}")
+        # a label of its own per calculation (process id + random): copies of this calculator in worker processes
+        # share the folder, and each calculation reads its own output for the SCF warnings
+        label = str(self._workdir() / f"run-{os.getpid()}-{uuid.uuid4().hex[:12]}")
         s = self.settings
         checked = _checked_cp2k(CP2K)
         calc = checked(command=self.command, label=label, xc="PBE", cutoff=s["cutoff_Ry"] * _RY_EV, basis_set=BASIS,
@@ -412,7 +448,8 @@ def _checked_cp2k(base: Any) -> Any:
             before = scf_failures(out.read_text(errors="replace")) if out.exists() else 0
             try:
                 super().calculate(*args, **kwargs)
-            except AssertionError as exc:  # ASE's shell driver asserts when CP2K stops (an [ABORT] in its output)
+            except (AssertionError, ValueError, OSError) as exc:  # ASE's shell driver asserts when CP2K stops (an
+                # [ABORT] in its output); a shell that dies mid-answer gives ValueError (an empty number) or a broken pipe
                 reason = abort_message(out.read_text(errors="replace")) if out.exists() else ""
                 raise CalculationError(f"CP2K stopped{': ' + reason if reason else ''} (see {out})") from exc
             after = scf_failures(out.read_text(errors="replace")) if out.exists() else 0
