@@ -2,9 +2,11 @@
 
 CP2K [Kuehne2020] expands the Kohn-Sham orbitals in atom-centred Gaussians (MOLOPT DZVP basis sets
 [VandeVondele2007]) and the density on a plane-wave grid (GPW), with Goedecker-Teter-Hutter pseudopotentials
-fitted to PBE [Goedecker1996, Krack2005]. Its cost grows more slowly with the number of atoms than GPAW's plane waves,
-which makes it the engine for the 100-400-atom garnet and argyrodite interfaces; GPAW stays the default for small
-cells and for the cell relaxations (its plane-wave stress with the Pulay correction). Both are PBE; their W_ad on the
+fitted to PBE [Goedecker1996, Krack2005]. A Gaussian basis makes vacuum cheap and scales to large Gamma-point cells, the
+route to 200-400-atom garnet and argyrodite interfaces (not measured here yet); with k-points it is slow: on a
+27-atom Li(100) film with a 3 x 3 mesh, ~21 s per SCF iteration against GPAW's 6.2 s at the screening levels (both on
+one loaded core; ``benchmarks/dft_engines.py``). GPAW stays the default, and the engine of cell relaxations (its
+plane-wave stress with the Pulay correction). Both are PBE; their W_ad on the
 same interface differ by the basis (the basis-set superposition error of a Gaussian basis raises a binding energy:
 not counterpoise-corrected here, so a CP2K W_ad is an upper estimate at the DZVP level).
 
