@@ -3,10 +3,11 @@
 CP2K [Kuehne2020] expands the Kohn-Sham orbitals in atom-centred Gaussians (MOLOPT DZVP basis sets
 [VandeVondele2007]) and the density on a plane-wave grid (GPW), with Goedecker-Teter-Hutter pseudopotentials
 fitted to PBE [Goedecker1996, Krack2005]. A Gaussian basis makes vacuum cheap and scales to large Gamma-point cells, the
-route to 200-400-atom garnet and argyrodite interfaces (not measured here yet); with k-points it is slow: on a
-27-atom Li(100) film with a 3 x 3 mesh, ~21 s per SCF iteration against GPAW's 6.2 s at the screening levels (both on
-one loaded core; ``benchmarks/dft_engines.py``). GPAW stays the default, and the engine of cell relaxations (its
-plane-wave stress with the Pulay correction). Both are PBE; their W_ad on the
+route to 200-400-atom garnet and argyrodite interfaces (not measured here yet). Experimental: on a 27-atom Li(100)
+film with a 3 x 3 mesh at the screening levels it took 18.5 s per SCF iteration and had not converged after 79
+(density residual 7e-4), where GPAW converged in 11 iterations of 6.2 s (both on one loaded core;
+``benchmarks/dft_engines.py``): the mixing below does not yet suit a metal slab. GPAW stays the default, and the engine
+of cell relaxations (its plane-wave stress with the Pulay correction). Both are PBE; their W_ad on the
 same interface differ by the basis (the basis-set superposition error of a Gaussian basis raises a binding energy:
 not counterpoise-corrected here, so a CP2K W_ad is an upper estimate at the DZVP level).
 
