@@ -394,7 +394,7 @@ class CP2KCalculator(AtomisticCalculator):
         Raises
         ------
         ParameterError
-            No structure given, or an unknown ``purpose``.
+            No structure given, an unknown ``purpose``, or a spin-polarised structure (not supported yet).
         MissingDependencyError
             CP2K (``cp2k_shell``) is not installed, or D3 without ``dftd3``.
 
