@@ -241,6 +241,48 @@ def graded_sensitivity(key: str = "wang2024-graded-25mg-18.5um") -> list[dict[st
     return out
 
 
+#: Void nucleation-site periods L [m] of the bare-interface void-depth sensitivity (:func:`void_depth_sensitivity`).
+VOID_SITE_PERIODS: tuple[float, ...] = (1e-6, 10e-6, 30e-6, 100e-6)
+
+#: The bare-interface staircases that the void depth can move (report only; the table keeps the library's h_v).
+VOID_DEPTH_CASES: tuple[str, ...] = ("ji2025-llzto-air", "ji2025-llzto-tfoh", "su2024-bare-li-lpsc", "su2024-lacss-lpsc",
+                                     "kasemchainan2019-li6ps5cl-3mpa", "kasemchainan2019-li6ps5cl-7mpa")
+
+
+def void_depth_sensitivity(periods: Iterable[float] = VOID_SITE_PERIODS,
+                           keys: Iterable[str] = VOID_DEPTH_CASES) -> list[dict[str, Any]]:
+    """The bare-interface rows with the void depth of merging spherical-cap voids on sites of period L (report only).
+
+    The library's void depth is ``h_v = lambda`` (``void_depth_ratio`` = 1, assumed). Voids that nucleate on sites of
+    period L and grow as caps meeting the solid at Li's contact angle theta merge, and take the contact, at
+    ``h_v = L x void_merge_depth_ratio(theta)`` (:func:`lisse.sim.interface.model.void_merge_depth_ratio`). L is not in
+    lisse's sources (no published void spacing or Li-foil grain size was found; Yoon, Sulaimon and Siegel, J. Mater.
+    Chem. A 2023, call micrometre grains "two orders of magnitude smaller than those in common use"), so this shows
+    what the staircases would read for each L; it is never used to choose the table's parameters.
+    """
+    from lisse.sim.interface import build_model
+    from lisse.sim.interface.cases import EXTRA_CASES, VALIDATION_CASES
+    from lisse.sim.interface.model import void_merge_depth_ratio
+
+    every = {**VALIDATION_CASES, **EXTRA_CASES}
+    out = []
+    for key in keys:
+        case = every[key]
+        model = build_model(**_model_kwargs(case))
+        theta = math.degrees(model.values["contact_angle"])
+        lam = model.values["void_size"]
+        same = VALIDATION_CASES.values() if key in VALIDATION_CASES else EXTRA_CASES.values()
+        base = run_case(case, _reach(case, same))
+        row: dict[str, Any] = {"case": key, "published": base["published_text"], "contact_angle_deg": round(theta, 1),
+                               "library (h_v = lambda)": f"{base['predicted_text']} (h_v {model.values['void_depth_ratio'] * lam * 1e6:.3g} um)"}
+        for period in periods:
+            ratio = void_merge_depth_ratio(theta) * period / lam
+            r = run_case(case, _reach(case, same), void_depth_ratio=ratio)
+            row[f"L = {period * 1e6:g} um"] = f"{r['predicted_text']} (h_v {ratio * lam * 1e6:.3g} um)"
+        out.append(row)
+    return out
+
+
 def _foil_limited(pred: Any, failing_mA_cm2: float) -> bool:
     """Whether the prediction's failing step is the simulated Li depletion (the foil, not the interface, failed)."""
     sim = pred.simulation
@@ -409,6 +451,11 @@ def main(argv: list[str] | None = None) -> None:
         print("\ngraded LNI-25Mg survival row (4.0 mA/cm2, 1 h half cycles, 100 h, 1 MPa) under other assumptions (report only):")
         with pd.option_context("display.width", 250, "display.max_colwidth", 70):
             print(pd.DataFrame(sens).to_string(index=False))
+        voids = void_depth_sensitivity()
+        print("\nbare interfaces with the void depth of merging cap voids on sites of period L (report only; the table "
+              "uses h_v = lambda; L is not in lisse's sources):")
+        with pd.option_context("display.width", 300, "display.max_columns", 30, "display.max_colwidth", 40):
+            print(pd.DataFrame(voids).to_string(index=False))
     if a.out:
         from lisse.io.outputs import atomic_write_text
 
@@ -419,6 +466,7 @@ def main(argv: list[str] | None = None) -> None:
         if a.extra:
             body["extra_rows"] = [{c: r.get(c) for c in COLUMNS} for r in extra]
             body["graded_sensitivity"] = sens
+            body["void_depth_sensitivity"] = voids
         atomic_write_text(out / "validation.json", json.dumps(body, indent=2, default=str))
         from lisse.io.outputs import save_figure
         from lisse.plot.interface import validation_figure

@@ -151,3 +151,28 @@ def test_failure_row_judges_the_lifetime_within_a_factor_2():
     assert r["within_factor_2"] == "n" and r["predicted_text"].startswith("fails"), r
     r = bench.run_case(replace(base, value=1.0, duration=2 * 3600.0))  # 0.1 mA/cm2: cycled to 4 h, no failure
     assert r["within_factor_2"] == "n" and r["predicted_text"] == "holds 4 h", r
+
+
+def test_void_depth_sensitivity_reduces_to_the_library_row_at_h_v_equal_lambda():
+    """A site period L with L x void_merge_depth_ratio(theta) = lambda gives the library's own void depth: the
+    sensitivity row must read the same staircase as the table (real simulator, Ji's air-exposed LLZTO, ~2 s); a longer
+    period gives a deeper void and, at this low pressure where voids limit the cell, a higher CCD (0.6 against 0.1
+    mA/cm2 at L = 100 um when written)."""
+    import math
+
+    from lisse.sim.interface import build_model
+    from lisse.sim.interface.cases import VALIDATION_CASES
+    from lisse.sim.interface.model import void_merge_depth_ratio
+
+    b = _bench()
+    key = "ji2025-llzto-air"
+    model = build_model(**b._model_kwargs(VALIDATION_CASES[key]))
+    lam = model.values["void_size"]
+    same = lam / void_merge_depth_ratio(math.degrees(model.values["contact_angle"]))
+    (row,) = b.void_depth_sensitivity(periods=(same, 100e-6), keys=(key,))
+    lib = row["library (h_v = lambda)"]
+    at_same = row[f"L = {same * 1e6:g} um"]
+    assert lib.split(" (h_v")[0] == at_same.split(" (h_v")[0]
+    assert at_same.endswith(f"(h_v {lam * 1e6:.3g} um)")
+    deep = row["L = 100 um"].split(" (h_v")[0]
+    assert float(deep.lstrip("<>= ")) > float(lib.split(" (h_v")[0].lstrip("<>= "))
