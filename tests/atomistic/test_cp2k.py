@@ -254,7 +254,7 @@ def test_the_input_parses_as_cp2k_sections_with_every_setting_in_its_place():
     assert smear.params == "ON" and "METHOD FERMI_DIRAC" in smear.keywords
     # 0.05 eV / k_B = 580.23 K at the publication level
     assert float(next(k for k in smear.keywords if k.startswith("ELECTRONIC_TEMPERATURE")).split()[-1]) == pytest.approx(580.23, abs=0.01)
-    assert root.get_subsection("FORCE_EVAL/DFT/SCF/MIXING").keywords == ["METHOD BROYDEN_MIXING", "ALPHA 0.2", "NBROYDEN 8"]
+    assert root.get_subsection("FORCE_EVAL/DFT/SCF/MIXING").keywords == ["METHOD PULAY_MIXING", "ALPHA 0.1", "BETA 1.5", "NPULAY 8"]
     assert root.get_subsection("FORCE_EVAL/DFT/SCF/DIAGONALIZATION").keywords == ["ALGORITHM STANDARD"]
 
 

@@ -20,7 +20,7 @@ Settings (:data:`CP2K_LEVELS`): PBE, DZVP-MOLOPT-SR-GTH basis (La from CP2K's UC
 BASIS_MOLOPT), GTH-PBE pseudopotentials, density cut-off in Ry with REL_CUTOFF, Monkhorst-Pack k-mesh with the
 numbers of points GPAW takes from the level's k-spacing (CP2K's mesh is shifted off Gamma for an even number, GPAW's
 is Gamma-centred: the same density of points, not the same points; Gamma only when the mesh is 1 x 1 x 1),
-Fermi-Dirac smearing at the level's width, Broyden mixing, diagonalisation. Spin-polarised structures (the rule of
+Fermi-Dirac smearing at the level's width, Kerker-damped Pulay mixing (:data:`MIXING`), diagonalisation. Spin-polarised structures (the rule of
 :func:`lisse.atomistic.calculators.needs_spin`) are refused: the input for them (unrestricted, each species' starting
 moment as its &KIND MAGNETIZATION) let bcc Fe converge non-magnetic (measured, test level), so it is not used until
 a moment survives; the papers' materials (Li, LiF, Li2CO3, LLZO, Li6PS5Cl) are closed-shell. The energy is CP2K's, the Mermin free energy E - TS (GPAW's is extrapolated to zero width: compare the
@@ -42,6 +42,10 @@ Krack, Pseudopotentials for H to Kr optimized for gradient-corrected exchange-co
 Acc. 114, 145 (2005), doi:10.1007/s00214-005-0655-y.
 Bengtsson, Dipole correction for surface supercell calculations, Phys. Rev. B 59, 12301 (1999),
 doi:10.1103/PhysRevB.59.12301.
+Pulay, Convergence acceleration of iterative sequences. The case of SCF iteration, Chem. Phys. Lett. 73, 393 (1980),
+doi:10.1016/0009-2614(80)80396-4.
+Kerker, Efficient iteration scheme for self-consistent pseudopotential calculations, Phys. Rev. B 23, 3082 (1981),
+doi:10.1103/PhysRevB.23.3082.
 """
 
 from __future__ import annotations
@@ -85,6 +89,16 @@ CP2K_LEVELS: dict[str, dict[str, Any]] = {
     "screening": {"cutoff_Ry": 400.0, "rel_cutoff_Ry": 50.0, "kspacing_inv_A": 0.25, "smearing_eV": 0.1, "eps_scf_Ha": 1e-6},
     "publication": {"cutoff_Ry": 600.0, "rel_cutoff_Ry": 60.0, "kspacing_inv_A": 0.18, "smearing_eV": 0.05, "eps_scf_Ha": 1e-7},
 }
+#: Density mixing of the self-consistent field (CP2K &SCF/&MIXING keywords): Pulay (DIIS) mixing of the density with
+#: Kerker damping of its long-wavelength components (BETA [1/bohr]: a component of wave vector q is mixed with
+#: ALPHA q^2/(q^2 + BETA^2)), the standard cure for charge sloshing in metal slabs [Pulay1980, Kerker1981]. Measured on the 27-atom
+#: Li(100) film of the coherent Li|LiF cell (test level, 2 x 2 x 1 k-mesh, one loaded core): Pulay ALPHA 0.1, BETA 1.5,
+#: NPULAY 8 converged in 28 iterations; Broyden with the same ALPHA, BETA and history still oscillated after 37 (density
+#: residual 2e-5 to 3e-4, energy jumping by up to 4e-4 Ha), with or without the dipole correction, with 41 instead of 13
+#: added orbitals, and with EPS_DEFAULT 1e-12 (the trajectories were identical to 8 digits: not a precision problem);
+#: Broyden ALPHA 0.2 without Kerker damping had not converged after 79 iterations at the screening level.
+MIXING: tuple[str, ...] = ("METHOD PULAY_MIXING", "ALPHA 0.1", "BETA 1.5", "NPULAY 8")
+
 #: Vacuum [A] a slab gets on each side for CP2K's surface dipole correction (measured on a 4-plane Li(100) slab, test
 #: level: CP2K 2023.1 aborts with "Dipole correction needs more vacuum space above the surface" at 5 and 8 A per side,
 #: in the fourth SCF iteration, as the density reaches the correction plane; it converges at 10, 12 and 15 A, total
@@ -188,7 +202,7 @@ def cp2k_input(atoms, settings: dict[str, Any], spin: bool) -> str:
     lines += ["    &SCF", f"      EPS_SCF {settings['eps_scf_Ha']:.1E}", f"      ADDED_MOS {added}",
               "      &SMEAR ON", "        METHOD FERMI_DIRAC", f"        ELECTRONIC_TEMPERATURE [K] {t_el:.2f}", "      &END SMEAR",
               "      &DIAGONALIZATION", "        ALGORITHM STANDARD", "      &END DIAGONALIZATION",
-              "      &MIXING", "        METHOD BROYDEN_MIXING", "        ALPHA 0.2", "        NBROYDEN 8", "      &END MIXING",
+              "      &MIXING"] + [f"        {k}" for k in MIXING] + ["      &END MIXING",
               "    &END SCF", "  &END DFT"]
     if spin:
         # ASE's CP2K driver ignores the atoms' initial moments: the starting moment of each species goes into its &KIND
