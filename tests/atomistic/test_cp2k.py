@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import math
 import shutil
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -158,9 +159,14 @@ def test_cp2k_li_lattice_constant_matches_all_electron_pbe():
 
 @needs_cp2k
 @pytest.mark.slow
-def test_cp2k_force_equals_the_finite_difference_of_its_energy():
-    """Second method: the analytic force on a displaced Li atom against -dE/dx from energies at +-0.01 A."""
-    c = CP2KCalculator("test")
+def test_cp2k_force_equals_the_finite_difference_of_its_energy(tmp_path, monkeypatch):
+    """Second method: the analytic force on a displaced Li atom against -dE/dx from energies at +-0.01 A. Run in a
+    folder whose path is longer than CP2K's 80-character PROJECT limit (it aborted there before), from a current folder
+    that must stay empty (CP2K's own files belong in the working folder)."""
+    here = tmp_path / "cwd"
+    here.mkdir()
+    monkeypatch.chdir(here)
+    c = CP2KCalculator("test", directory=tmp_path / ("a-long-folder-name-" * 5))
     base = _li_bulk()
     base.positions[1, 0] += 0.08
 
@@ -179,6 +185,7 @@ def test_cp2k_force_equals_the_finite_difference_of_its_energy():
     assert abs(f) > 0.05  # the displacement gives a real restoring force (eV/A)
     assert f == pytest.approx(f_fd, rel=0.03, abs=0)
     assert math.copysign(1.0, f) == -1.0  # pushed back towards the lattice site
+    assert list(here.iterdir()) == []
 
 
 def test_a_non_converged_scf_is_an_error_not_a_number(tmp_path, monkeypatch):
@@ -280,7 +287,8 @@ def test_the_ase_calculator_carries_the_level_and_is_wrapped_with_d3(tmp_path, m
     a = _li_bulk()
     calc = c.ase_calculator(a, "energy")
     p = calc.parameters
-    assert calc.command == "my_cp2k_shell"
+    # the shell runs in the working folder (CP2K's own files land there, not in the user's current folder)
+    assert calc.command == f"cd {tmp_path / 'w'} && exec my_cp2k_shell"
     assert p["cutoff"] == pytest.approx(400 * 13.605693122994, rel=1e-12) and p["xc"] == "PBE"
     assert p["basis_set"] == "DZVP-MOLOPT-SR-GTH" and p["pseudo_potential"] == "GTH-PBE"
     assert p["basis_set_file"] is None and p["potential_file"] is None and p["max_scf"] == 200
@@ -288,6 +296,11 @@ def test_the_ase_calculator_carries_the_level_and_is_wrapped_with_d3(tmp_path, m
     assert p["inp"] == cp2k_input(a, c.settings, spin=False)
     assert calc.label.startswith(str(tmp_path / "w" / "run-")) and (tmp_path / "w").is_dir()
     assert c.ase_calculator(a).label != calc.label  # each calculation its own files (copies in workers share the folder)
+    # CP2K aborts on a PROJECT over 80 characters: a deep folder keeps the file name only
+    deep = CP2KCalculator("test", directory=tmp_path / ("a-long-folder-name-" * 6), command="my_cp2k_shell").ase_calculator(a)
+    deep.atoms = a.copy()
+    projects = [ln.split()[1] for ln in deep._generate_input().splitlines() if ln.strip().startswith("PROJECT ")]
+    assert projects == [Path(deep.label).name] and len(deep.label) > 80 and len(projects[0]) <= 80
     with pytest.raises(ParameterError, match="purpose"):
         c.ase_calculator(a, "md")
     pytest.importorskip("dftd3")

@@ -53,6 +53,7 @@ from __future__ import annotations
 import math
 import os
 import re
+import shlex
 import shutil
 import tempfile
 import uuid
@@ -450,16 +451,29 @@ class CP2KCalculator(AtomisticCalculator):
         label = str(self._workdir() / f"run-{os.getpid()}-{uuid.uuid4().hex[:12]}")
         s = self.settings
         checked = _checked_cp2k(CP2K)
-        calc = checked(command=self.command, label=label, xc="PBE", cutoff=s["cutoff_Ry"] * _RY_EV, basis_set=BASIS,
+        # the shell runs in the working folder: CP2K writes its own files (restart, wave functions) named after the
+        # input's PROJECT relative to its current folder, and PROJECT takes at most 80 characters (CP2K 2023.1 aborts
+        # on a longer one, measured with a folder path of 60 characters), so PROJECT is the file name only
+        # (_checked_cp2k) and nothing lands in the user's current folder
+        command = f"cd {shlex.quote(str(self._workdir()))} && exec {self.command}"
+        calc = checked(command=command, label=label, xc="PBE", cutoff=s["cutoff_Ry"] * _RY_EV, basis_set=BASIS,
                        basis_set_file=None, potential_file=None, pseudo_potential="GTH-PBE", max_scf=200,
                        stress_tensor=purpose == "relax_cell", inp=cp2k_input(atoms, s, self.spin_polarised(atoms)))
         return with_d3(calc, s["d3_damping"]) if self.dispersion == "d3" else calc
 
 
 def _checked_cp2k(base: Any) -> Any:
-    """ASE's CP2K calculator, raising CalculationError when CP2K reports a self-consistent field run as not converged."""
+    """ASE's CP2K calculator, raising CalculationError when CP2K reports a self-consistent field run as not converged, with
+    the input's PROJECT reduced to the label's file name (CP2K takes at most 80 characters; the shell runs in the
+    label's folder)."""
 
     class CheckedCP2K(base):
+        def _generate_input(self):
+            # ASE names the PROJECT after the label with its folder; the shell runs in that folder (ase_calculator), and
+            # CP2K refuses a PROJECT over 80 characters: the file name alone
+            return re.sub(r"^(\s*PROJECT )(.+)$", lambda m: m.group(1) + os.path.basename(m.group(2)), super()._generate_input(),
+                          flags=re.M)
+
         def calculate(self, *args, **kwargs):
             out = Path(f"{self.label}.out")
             before = scf_failures(out.read_text(errors="replace")) if out.exists() else 0
