@@ -93,5 +93,28 @@ def test_face_li_counts_the_li_piled_against_the_face():
     h = 51.4e-6 / 4
     e.s[:] = [0.2, 0.0, 0.5, 0.1]  # Li spread over the two cells at the face (not full), cell 1 empty
     assert transient._face_li(e) == pytest.approx((0.5 + 0.1) * h)  # the Li of cells 2-3; cell 0 is behind an empty one
-    e.s[:] = [0.4, 1.0, 0.5, 1.0]  # Li in every cell (joined with the anode's): only the full cells from the face + share
+    e.s[:] = [0.4, 1.0, 0.5, 1.0]  # Li in every cell: cell 0 is the anode's front (the first cell from the anode not full)
+    assert transient._face_li(e) == pytest.approx(2.5 * h)
+    e.s[:] = [1.0, 0.4, 0.5, 1.0]  # the anode's front has filled cell 0 and is in cell 1
     assert transient._face_li(e) == pytest.approx(1.5 * h)
+    e.s[:] = 1.0  # every cell full: the whole layer
+    assert transient._face_li(e) == pytest.approx(4 * h)
+
+
+def test_face_li_does_not_fall_when_li_reaches_the_last_empty_cell():
+    """The review's case: nucleated Li spread over the three face cells (0.9 cell widths); the first Li in the last empty
+    cell (the anode's) used to switch the count to "full cells from the face plus one partial" and drop it to 0.3."""
+    m = _model(51.4, 0.4)
+    e = transient._Electrode(m, 4)
+    h = 51.4e-6 / 4
+    e.s[:] = [0.0, 0.3, 0.3, 0.3]
+    before = transient._face_li(e)
+    assert before == pytest.approx(0.9 * h, rel=1e-12)
+    for fill in (1e-6, 0.5, 0.999):
+        e.s[0] = fill
+        assert transient._face_li(e) == pytest.approx(before, rel=1e-12)
+    e.s[:] = [0.0, 0.3, 0.3, 0.3]
+    for k in (1, 2, 3):  # Li added to a cell of the face's run raises the count by its volume
+        e.s[k] += 0.2
+        assert transient._face_li(e) == pytest.approx(before + 0.2 * h, rel=1e-12)
+        before = transient._face_li(e)

@@ -369,27 +369,26 @@ def _carry_back(s: np.ndarray, cap: np.ndarray) -> np.ndarray:
 
 def _face_li(e: _Electrode) -> float:
     """Depth [m] of the pores at the electrolyte face of ``e`` that Li nucleated there fills: its volume per pore area,
-    piled against the face (the Li of the cells from the face back to the first cell without Li).
+    piled against the face (the Li of the cells from the face back to the first cell that is empty or that the anode's
+    Li front is filling).
 
     Li nucleated at the face is in contact with the electrolyte and grows into the open pores behind it
     (:func:`_carry_back`); the model spreads it over the walls of the pores it sits in (:func:`_seed_nuclei`, one pore
     diameter, which may span several cells), but its volume is what fills the face pores. Judging its volume rather
     than one cell's fill fraction makes the confinement of the face Li (:data:`_FACE_PORE_DIAMETERS`) independent of the
-    cell width. Where every cell holds Li (the face Li joined by Li grown from the anode face, or a layer thinner than a
-    pore diameter) only the full cells from the face back plus the share of the first cell that is not full count: the
-    Li behind is not piled against the face.
+    cell width. The Li grown from the anode face fills the cells in order (a front): the cells up to and including the
+    first one from the anode that is not full hold the anode's Li, not the face's, so the count stops there as it stops
+    at an empty cell. One rule for both bounds: before, a layer with Li in every cell counted only the full cells from
+    the face plus one partial cell, and the first Li reaching the last empty cell could lower the measure (0.9 to 0.3
+    cell widths for fills 0, 0.3, 0.3, 0.3 -> 1e-6, 0.3, 0.3, 0.3). Every cell full: the whole layer.
     """
     s = e.s
-    empty = np.flatnonzero(s <= 0.0)
-    if empty.size:
-        k = int(empty[-1])  # the first cell from the face without Li
-        return float(s[k + 1:] @ e.h[k + 1:])
     not_full = np.flatnonzero(s < 1.0 - 1e-12)
-    k = int(not_full[-1]) if not_full.size else -1  # the first cell from the face that is not full
-    depth = float(np.sum(e.h[k + 1:]))
-    if k >= 0:
-        depth += float(s[k]) * e.h_list[k]
-    return depth
+    if not not_full.size:
+        return float(np.sum(e.h))
+    empty = np.flatnonzero(s <= 0.0)
+    k = max(int(not_full[0]), int(empty[-1]) if empty.size else -1)  # the last cell that is not the face's
+    return float(s[k + 1:] @ e.h[k + 1:])
 
 
 #: Depth of the pores that Li nucleated in a cell seeds, in pore diameters [-]. Assumed, as :data:`_PLUG_PORE_DIAMETERS`:
