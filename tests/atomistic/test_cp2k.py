@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import shlex
 import shutil
 from pathlib import Path
 
@@ -161,12 +162,12 @@ def test_cp2k_li_lattice_constant_matches_all_electron_pbe():
 @pytest.mark.slow
 def test_cp2k_force_equals_the_finite_difference_of_its_energy(tmp_path, monkeypatch):
     """Second method: the analytic force on a displaced Li atom against -dE/dx from energies at +-0.01 A. Run in a
-    folder whose path is longer than CP2K's 80-character PROJECT limit (it aborted there before), from a current folder
-    that must stay empty (CP2K's own files belong in the working folder)."""
+    folder given relative to the current one, whose absolute path is longer than CP2K's 80-character PROJECT limit (both
+    aborted before), from a current folder that must stay empty (CP2K's own files belong in the working folder)."""
     here = tmp_path / "cwd"
     here.mkdir()
     monkeypatch.chdir(here)
-    c = CP2KCalculator("test", directory=tmp_path / ("a-long-folder-name-" * 5))
+    c = CP2KCalculator("test", directory=Path("..") / ("a-long-folder-name-" * 5))  # relative, and long once absolute
     base = _li_bulk()
     base.positions[1, 0] += 0.08
 
@@ -288,7 +289,12 @@ def test_the_ase_calculator_carries_the_level_and_is_wrapped_with_d3(tmp_path, m
     calc = c.ase_calculator(a, "energy")
     p = calc.parameters
     # the shell runs in the working folder (CP2K's own files land there, not in the user's current folder)
-    assert calc.command == f"cd {tmp_path / 'w'} && exec my_cp2k_shell"
+    assert calc.command == f"cd {shlex.quote(str(tmp_path / 'w'))} && exec /usr/bin/my_cp2k_shell"
+    # a relative folder is made absolute (the shell runs inside it and gets the files' paths), quoted for the shell
+    monkeypatch.chdir(tmp_path)
+    rel = CP2KCalculator("test", directory="rel dir", command="my_cp2k_shell").ase_calculator(a)
+    assert Path(rel.label).parent == tmp_path / "rel dir"
+    assert rel.command == f"cd '{tmp_path / 'rel dir'}' && exec /usr/bin/my_cp2k_shell"
     assert p["cutoff"] == pytest.approx(400 * 13.605693122994, rel=1e-12) and p["xc"] == "PBE"
     assert p["basis_set"] == "DZVP-MOLOPT-SR-GTH" and p["pseudo_potential"] == "GTH-PBE"
     assert p["basis_set_file"] is None and p["potential_file"] is None and p["max_scf"] == 200

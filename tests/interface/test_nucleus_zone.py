@@ -48,8 +48,8 @@ def test_face_fill_converges_with_the_mesh(monkeypatch):
     depths: list[float] = []
     face_li = transient._face_li
 
-    def spy(e):
-        d = face_li(e)
+    def spy(e, depth):
+        d = face_li(e, depth)
         depths.append(d)
         return d
 
@@ -87,34 +87,45 @@ def test_nucleus_zone_is_one_pore_diameter_whatever_the_mesh(n_cells, where):
         assert seeded[-1] and float(e.wall[-1]) == pytest.approx(min(1.0, depth / (lt / n_cells)))
 
 
-def test_face_li_counts_the_li_piled_against_the_face():
+def test_face_li_counts_the_li_volume_in_the_face_pores():
     m = _model(51.4, 0.4)
     e = transient._Electrode(m, 4)
     h = 51.4e-6 / 4
-    e.s[:] = [0.2, 0.0, 0.5, 0.1]  # Li spread over the two cells at the face (not full), cell 1 empty
-    assert transient._face_li(e) == pytest.approx((0.5 + 0.1) * h)  # the Li of cells 2-3; cell 0 is behind an empty one
-    e.s[:] = [0.4, 1.0, 0.5, 1.0]  # Li in every cell: cell 0 is the anode's front (the first cell from the anode not full)
-    assert transient._face_li(e) == pytest.approx(2.5 * h)
-    e.s[:] = [1.0, 0.4, 0.5, 1.0]  # the anode's front has filled cell 0 and is in cell 1
-    assert transient._face_li(e) == pytest.approx(1.5 * h)
-    e.s[:] = 1.0  # every cell full: the whole layer
-    assert transient._face_li(e) == pytest.approx(4 * h)
+    e.s[:] = [0.2, 0.0, 0.5, 0.1]
+    # a zone of 1.5 cells: all of cell 3 and half of cell 2 (whose Li, 0.5 h, fits its 0.5 h inside the zone)
+    assert transient._face_li(e, 1.5 * h) == pytest.approx((0.1 + 0.5) * h, rel=1e-12)
+    assert transient._face_li(e, 1.0 * h) == pytest.approx(0.1 * h, rel=1e-12)  # cell 3 only
+    # a zone inside one cell: that cell's Li up to the zone's depth (a coarse mesh judges the volume, not the fill)
+    assert transient._face_li(e, 0.05 * h) == pytest.approx(0.05 * h, rel=1e-12)
+    assert transient._face_li(e, 0.2 * h) == pytest.approx(0.1 * h, rel=1e-12)
+    e.s[:] = 1.0  # every cell full: the zone is full whatever its depth
+    for d in (0.3 * h, 2.5 * h, 4 * h):
+        assert transient._face_li(e, d) == pytest.approx(d, rel=1e-12)
 
 
-def test_face_li_does_not_fall_when_li_reaches_the_last_empty_cell():
-    """The review's case: nucleated Li spread over the three face cells (0.9 cell widths); the first Li in the last empty
-    cell (the anode's) used to switch the count to "full cells from the face plus one partial" and drop it to 0.3."""
+def test_face_li_grows_with_every_li_volume_added_to_the_zone():
+    """The review's cases: Li reaching the last empty cell (fills 0, .3, .3, .3 -> 1e-6, ...) lowered the old count
+    from 0.9 to 0.3 cell widths, and the anode front filling the cells behind the face Li (1, 1, 1, .6) lowered the
+    first rewrite's to 0. The measure may only grow as Li is added anywhere, and not at all outside the zone."""
     m = _model(51.4, 0.4)
     e = transient._Electrode(m, 4)
     h = 51.4e-6 / 4
+    d = 2.5 * h
     e.s[:] = [0.0, 0.3, 0.3, 0.3]
-    before = transient._face_li(e)
-    assert before == pytest.approx(0.9 * h, rel=1e-12)
-    for fill in (1e-6, 0.5, 0.999):
+    before = transient._face_li(e, d)
+    assert before == pytest.approx(0.9 * h, rel=1e-12)  # cell 1: its 0.3 h of Li fits the 0.5 h inside the zone
+    for fill in (1e-6, 0.5, 1.0):  # cell 0 is outside the zone
         e.s[0] = fill
-        assert transient._face_li(e) == pytest.approx(before, rel=1e-12)
+        assert transient._face_li(e, d) == pytest.approx(before, rel=1e-12)
+    for s in ([1.0, 1.0, 0.3, 0.3], [1.0, 1.0, 1.0, 0.6], [1.0, 1.0, 1.0, 1.0]):
+        e.s[:] = s
+        now = transient._face_li(e, d)
+        assert now >= before - 1e-18
+        before = now
+    assert before == pytest.approx(d, rel=1e-12)
     e.s[:] = [0.0, 0.3, 0.3, 0.3]
-    for k in (1, 2, 3):  # Li added to a cell of the face's run raises the count by its volume
-        e.s[k] += 0.2
-        assert transient._face_li(e) == pytest.approx(before + 0.2 * h, rel=1e-12)
-        before = transient._face_li(e)
+    before = transient._face_li(e, d)
+    for k, add in ((2, 0.2), (3, 0.2)):  # Li added inside the zone raises the count by its volume
+        e.s[k] += add
+        assert transient._face_li(e, d) == pytest.approx(before + add * h, rel=1e-12)
+        before = transient._face_li(e, d)

@@ -52,8 +52,8 @@ Li at the electrolyte face of an interlayer builds that pressure only where it i
 pore front above): a nucleus in an open pore grows into the pore, not into the electrolyte. A front grown from the
 anode face is confined once it fills the last cell. Li nucleated at the face is confined once its volume per area,
 piled against the face, fills the pores that touch the electrolyte, ``eps phi d`` with
-``d = min(2 r_p x`` :data:`_FACE_PORE_DIAMETERS` ``, L)`` (:func:`_face_li`: the Li of the cells from the face back
-to the first cell without Li, which the nucleus zone may spread over several cells); Li plated in a full face pore is
+``d = min(2 r_p x`` :data:`_FACE_PORE_DIAMETERS` ``, L)`` (:func:`_face_li`: the Li volume inside the last ``d`` of
+the layer, which the nucleus zone may spread over several cells or which may lie inside one); Li plated in a full face pore is
 extruded into the open pores behind it (:func:`_carry_back`). Before, the face Li had to fill the last mesh cell,
 ``eps L / n_cells``: with 0.2 mAh/cm2 half cycles, whose ~0.25 um of face Li the reverse half cycle strips back, that
 put a cliff in the LNI-5CNT thickness x porosity CCD map at ``eps L / 120 ~ 0.25 um`` that moved with the mesh.
@@ -367,28 +367,37 @@ def _carry_back(s: np.ndarray, cap: np.ndarray) -> np.ndarray:
     return s
 
 
-def _face_li(e: _Electrode) -> float:
-    """Depth [m] of the pores at the electrolyte face of ``e`` that Li nucleated there fills: its volume per pore area,
-    piled against the face (the Li of the cells from the face back to the first cell that is empty or that the anode's
-    Li front is filling).
+def _face_li(e: _Electrode, depth: float) -> float:
+    """Li volume per pore area [m] in the face pores of ``e``: the ``depth`` of the layer next to the electrolyte.
 
-    Li nucleated at the face is in contact with the electrolyte and grows into the open pores behind it
-    (:func:`_carry_back`); the model spreads it over the walls of the pores it sits in (:func:`_seed_nuclei`, one pore
-    diameter, which may span several cells), but its volume is what fills the face pores. Judging its volume rather
-    than one cell's fill fraction makes the confinement of the face Li (:data:`_FACE_PORE_DIAMETERS`) independent of the
-    cell width. The Li grown from the anode face fills the cells in order (a front): the cells up to and including the
-    first one from the anode that is not full hold the anode's Li, not the face's, so the count stops there as it stops
-    at an empty cell. One rule for both bounds: before, a layer with Li in every cell counted only the full cells from
-    the face plus one partial cell, and the first Li reaching the last empty cell could lower the measure (0.9 to 0.3
-    cell widths for fills 0, 0.3, 0.3, 0.3 -> 1e-6, 0.3, 0.3, 0.3). Every cell full: the whole layer.
+    Li nucleated at the electrolyte face is confined there (it can build the plating pressure against the electrolyte)
+    once it fills the pores that touch the electrolyte, ``depth`` deep (:data:`_FACE_PORE_DIAMETERS`), which the
+    caller checks as ``_face_li(e, depth) >= depth``. The model spreads that Li over the walls of the pores it sits in
+    (:func:`_seed_nuclei`, a zone as deep as ``depth`` that may span several cells, or lie inside one) and extrudes what
+    overfills the last cell into the open pores behind it (:func:`_carry_back`), so the measure is the Li volume inside
+    the zone: each cell counts its Li volume ``s h`` up to the part of its width inside the zone (a cell's Li plates on
+    the walls the zone covers first). It grows with every Li volume added to the zone and does not depend on the cell
+    width (a cell wider than the zone counts its Li up to ``depth``). Where the Li came from does not matter: Li of the
+    anode's front that fills the face pores is confined too. Before, the count ran from the face back to the first
+    empty cell, or, with Li in every cell, over the full cells from the face plus one partial cell, and adding Li could
+    lower it (0.9 to 0.3 cell widths for fills 0, 0.3, 0.3, 0.3 -> 1e-6, 0.3, 0.3, 0.3).
+
+    Parameters
+    ----------
+    e : _Electrode
+        An electrode with an interlayer (fills ``s`` [-], cell widths ``h`` [m]).
+    depth : float
+        Depth of the face pores [m], > 0 and at most the layer thickness.
+
+    Returns
+    -------
+    float
+        Li volume per pore area in the zone [m], between 0 and ``depth``.
     """
-    s = e.s
-    not_full = np.flatnonzero(s < 1.0 - 1e-12)
-    if not not_full.size:
-        return float(np.sum(e.h))
-    empty = np.flatnonzero(s <= 0.0)
-    k = max(int(not_full[0]), int(empty[-1]) if empty.size else -1)  # the last cell that is not the face's
-    return float(s[k + 1:] @ e.h[k + 1:])
+    x_hi = np.cumsum(e.h)
+    lt = float(x_hi[-1])
+    inside = np.clip(x_hi - np.maximum(x_hi - e.h, lt - depth), 0.0, None)  # the width of each cell inside the zone
+    return float(np.sum(np.minimum(np.clip(e.s, 0.0, None) * e.h, inside)))
 
 
 #: Depth of the pores that Li nucleated in a cell seeds, in pore diameters [-]. Assumed, as :data:`_PLUG_PORE_DIAMETERS`:
@@ -929,7 +938,7 @@ def _simulation(model: InterfaceModel, protocol: Protocol, progress: Callable[[i
                     # diameters deep (its volume piled against the face, _face_li: a physical depth, not the last cell's
                     # width, which had made the short depend on the mesh)
                     if e.seed[-1] & _SEED_NUCLEI:
-                        confined = _face_li(e) >= face_depth * (1.0 - 1e-9)
+                        confined = _face_li(e, face_depth) >= face_depth * (1.0 - 1e-9)
                     else:
                         confined = e.s[-1] >= 1.0 - 1e-9
                     if confined and fail_t is None:
