@@ -271,13 +271,13 @@ def void_depth_sensitivity(periods: Iterable[float] = VOID_SITE_PERIODS,
         model = build_model(**_model_kwargs(case))
         theta = math.degrees(model.values["contact_angle"])
         lam = model.values["void_size"]
-        same = VALIDATION_CASES.values() if key in VALIDATION_CASES else EXTRA_CASES.values()
-        base = run_case(case, _reach(case, same))
+        reach = _reach(case, VALIDATION_CASES.values() if key in VALIDATION_CASES else EXTRA_CASES.values())
+        base = run_case(case, reach)
         row: dict[str, Any] = {"case": key, "published": base["published_text"], "contact_angle_deg": round(theta, 1),
                                "library (h_v = lambda)": f"{base['predicted_text']} (h_v {model.values['void_depth_ratio'] * lam * 1e6:.3g} um)"}
         for period in periods:
             ratio = void_merge_depth_ratio(theta) * period / lam
-            r = run_case(case, _reach(case, same), void_depth_ratio=ratio)
+            r = run_case(case, reach, void_depth_ratio=ratio)
             row[f"L = {period * 1e6:g} um"] = f"{r['predicted_text']} (h_v {ratio * lam * 1e6:.3g} um)"
         out.append(row)
     return out

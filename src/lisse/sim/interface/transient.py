@@ -935,7 +935,7 @@ def _simulation(model: InterfaceModel, protocol: Protocol, progress: Callable[[i
                     # Li at the electrolyte face builds pressure only once it is confined there (a nucleus in an open pore
                     # grows into the pore, not into the electrolyte): a front grown from the anode face has filled the
                     # last cell; Li nucleated at the face fills the pores that touch it, _FACE_PORE_DIAMETERS pore
-                    # diameters deep (its volume piled against the face, _face_li: a physical depth, not the last cell's
+                    # diameters deep (the Li volume inside those pores, _face_li: a physical depth, not the last cell's
                     # width, which had made the short depend on the mesh)
                     if e.seed[-1] & _SEED_NUCLEI:
                         confined = _face_li(e, face_depth) >= face_depth * (1.0 - 1e-9)
