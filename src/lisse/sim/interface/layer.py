@@ -158,61 +158,74 @@ def _solve_batch(h: np.ndarray, sigma_e: np.ndarray, sigma_ion: np.ndarray, ai0:
     else:
         eta = guess
     w = h * ai0
-    g, dg = bv_current_and_derivative(eta, 1.0, alpha, f_rt)
-    # initial face currents I_0..I_n-1 consistent with eta
-    cur = i[:, None] - np.cumsum((w * g)[:, ::-1], axis=1)[:, ::-1]
-    # unknowns interleaved per block, z = [I_0, eta_0, I_1, eta_1, ...]; equations ordered so that the Jacobian is
-    # tridiagonal: row 0 anode face (I_0, eta_0); row 2k+1 cell balance k (I_k, eta_k, I_k+1); row 2k potential step k
-    # (eta_k-1, I_k, eta_k); the blocks follow each other with zero coupling
-    m2 = 2 * n
-    sub0 = np.full((nb, m2), -1.0)       # J[r+1, r]: dR_cell_k/dI_k (r = 2k), dR_pot_k+1/deta_k (r = 2k+1)
-    sub0[:, -1] = 0.0                    # no coupling to the next block
-    diag0 = np.zeros((nb, m2))
-    diag0[:, 0] = 1.0                    # row 0, col 0 (I_0)
-    diag0[:, 2::2] = d_se + d_si         # J[2k, 2k] = dR_pot_k/dI_k
-    sup0 = np.ones((nb, m2))             # J[r, r+1]: dR_cell_k/dI_k+1 (r = 2k+1), dR_pot_k/deta_k (r = 2k >= 2)
-    sup0[:, -1] = 0.0
-    sub_f, sup_f = sub0.ravel()[:-1], sup0.ravel()[:-1]
-    res = np.zeros((nb, m2))
     c1 = d_se * i[:, None]
     dsei = d_se + d_si
     lim = 4.0 / f_rt  # at most ~0.1 V per iteration
-    err = np.inf
-    # each block stops where it converges (frozen: later iterations leave it unchanged), so its iterates, and the
-    # solution, are those of solving it alone whatever else is in the batch; closed-form blocks are never iterated
-    active = ~closed
+    m2 = 2 * n
+    # Newton runs on the blocks still iterating only (rows ``ix`` of the batch; the per-block arrays below are those rows):
+    # a block stops where it converges, so its iterates, and the solution, are those of solving it alone whatever else is
+    # in the batch (the stacked system has no coupling between blocks); closed-form blocks are never iterated. The
+    # converged blocks' values go to the full arrays (eta_all, cur_all, g_all) as they stop.
+    ix = np.flatnonzero(~closed)
+    eta_all = eta.copy()
+    cur_all = np.zeros((nb, n))
+    g_all = np.zeros((nb, n))
     iters = np.zeros(nb, dtype=int)
+    eta = eta[ix]
+    w_a, a0_a, i_a, c1_a, dsei_a, scale_a = w[ix], a0[ix], i[ix], c1[ix], dsei[ix], scale[ix]
+    g, dg = bv_current_and_derivative(eta, 1.0, alpha, f_rt)
+    # initial face currents I_0..I_n-1 consistent with eta
+    cur = i_a[:, None] - np.cumsum((w_a * g)[:, ::-1], axis=1)[:, ::-1]
+    # unknowns interleaved per block, z = [I_0, eta_0, I_1, eta_1, ...]; equations ordered so that the Jacobian is
+    # tridiagonal: row 0 anode face (I_0, eta_0); row 2k+1 cell balance k (I_k, eta_k, I_k+1); row 2k potential step k
+    # (eta_k-1, I_k, eta_k); the blocks follow each other with zero coupling
+    err = np.inf
     for it in range(1, max_iter + 1):
         if it > 1:
             g, dg = bv_current_and_derivative(eta, 1.0, alpha, f_rt)
-        wg = w * g
-        res[:, 0] = cur[:, 0] - a0 * g[:, 0]
+        na = ix.size
+        wg = w_a * g
+        res = np.empty((na, m2))
+        res[:, 0] = cur[:, 0] - a0_a * g[:, 0]
         res[:, 1:m2 - 1:2] = cur[:, 1:] - cur[:, :-1] - wg[:, :-1]
-        res[:, m2 - 1] = i - cur[:, -1] - wg[:, -1]
-        res[:, 2::2] = eta[:, 1:] - eta[:, :-1] - c1 + dsei * cur[:, 1:]
-        errs = np.maximum(np.abs(res[:, 0]), np.abs(res[:, 1::2]).max(axis=1)) / scale
+        res[:, m2 - 1] = i_a - cur[:, -1] - wg[:, -1]
+        res[:, 2::2] = eta[:, 1:] - eta[:, :-1] - c1_a + dsei_a * cur[:, 1:]
+        errs = np.maximum(np.abs(res[:, 0]), np.abs(res[:, 1::2]).max(axis=1)) / scale_a
         if it > 1:
-            done = active & (errs < tol)
+            done = errs < tol
             if n > 1:
                 done &= np.abs(res[:, 2::2]).max(axis=1) < 1e-12
-            iters[done] = it
-            active &= ~done
-            if not active.any():
-                break
-        err = float(errs[active].max())
-        diag = diag0.copy()
-        diag[:, 1::2] = -w * dg          # J[2k+1, 2k+1] = dR_cell_k/deta_k
-        sup = sup_f.copy()
-        sup[0::m2] = -a0 * dg[:, 0]      # row 0 of each block, col 1 (eta_0)
-        step = dgtsv(sub_f.copy(), diag.ravel(), sup, -res.ravel(), overwrite_dl=1, overwrite_d=1, overwrite_du=1,
-                     overwrite_b=1)[3].reshape(nb, m2)
+            if done.any():
+                rows = ix[done]
+                eta_all[rows], cur_all[rows], g_all[rows], iters[rows] = eta[done], cur[done], g[done], it
+                if done.all():
+                    break
+                keep = ~done
+                ix, eta, cur, g, dg, res, errs = ix[keep], eta[keep], cur[keep], g[keep], dg[keep], res[keep], errs[keep]
+                w_a, a0_a, i_a, c1_a, dsei_a, scale_a = w_a[keep], a0_a[keep], i_a[keep], c1_a[keep], dsei_a[keep], scale_a[keep]
+                na = ix.size
+        err = float(errs.max())
+        # J[r+1, r]: dR_cell_k/dI_k (r = 2k), dR_pot_k+1/deta_k (r = 2k+1); J[r, r+1]: dR_cell_k/dI_k+1 (r = 2k+1),
+        # dR_pot_k/deta_k (r = 2k >= 2); the last of each block 0 (no coupling to the next block)
+        sub = np.full((na, m2), -1.0)
+        sub[:, -1] = 0.0
+        sup = np.ones((na, m2))
+        sup[:, -1] = 0.0
+        sup[:, 0] = -a0_a * dg[:, 0]     # row 0 of each block, col 1 (eta_0)
+        diag = np.empty((na, m2))
+        diag[:, 0] = 1.0                 # row 0, col 0 (I_0)
+        diag[:, 2::2] = dsei_a           # J[2k, 2k] = dR_pot_k/dI_k
+        diag[:, 1::2] = -w_a * dg        # J[2k+1, 2k+1] = dR_cell_k/deta_k
+        step = dgtsv(sub.ravel()[:-1], diag.ravel(), sup.ravel()[:-1], -res.ravel(), overwrite_dl=1, overwrite_d=1,
+                     overwrite_du=1, overwrite_b=1)[3].reshape(na, m2)
         de = step[:, 1::2]
-        fac = np.where(active, np.minimum(1.0, lim / np.maximum(np.abs(de).max(axis=1), 1e-300)), 0.0)[:, None]
+        fac = np.minimum(1.0, lim / np.maximum(np.abs(de).max(axis=1), 1e-300))[:, None]
         eta = eta + fac * de
         cur = cur + fac * step[:, 0::2]
     else:
         raise ConvergenceError(f"interlayer solver: Newton did not converge in {max_iter} iterations (residual {err:.3g})")
-    cell = w * g
+    eta, cur = eta_all, cur_all
+    cell = w * g_all
     # phi_ion at the electrolyte face: -eta_0 at the first centre, then the ohmic rise of the ionic phase
     volt = (-eta[:, 0] + np.sum(d_si * cur[:, 1:], axis=1) + 0.5 * h[:, 0] * cur[:, 0] * rsi[:, 0]
             + 0.5 * h[:, -1] * i * rsi[:, -1])

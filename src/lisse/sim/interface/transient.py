@@ -201,6 +201,7 @@ class _Electrode:
             self.seed = np.zeros(n_cells, dtype=np.int8)
             # share of each cell's pore walls that Li nucleated there covers (_seed_nuclei): 0 where none nucleated
             self.wall = np.zeros(n_cells)
+            self.face_zone: dict[float, np.ndarray] = {}  # _face_li's cell widths inside a face zone, by its depth
             self.phi = 1.0  # fraction of the pore cross-section the Li grows in
             self.eta: np.ndarray | None = None
             self.eta_prev: np.ndarray | None = None  # the solution one substep earlier in the same half cycle
@@ -394,9 +395,11 @@ def _face_li(e: _Electrode, depth: float) -> float:
     float
         Li volume per pore area in the zone [m], between 0 and ``depth``.
     """
-    x_hi = np.cumsum(e.h)
-    lt = float(x_hi[-1])
-    inside = np.clip(x_hi - np.maximum(x_hi - e.h, lt - depth), 0.0, None)  # the width of each cell inside the zone
+    inside = e.face_zone.get(depth)
+    if inside is None:  # the width of each cell inside the zone (fixed per electrode and depth: computed once)
+        x_hi = np.cumsum(e.h)
+        lt = float(x_hi[-1])
+        inside = e.face_zone[depth] = np.clip(x_hi - np.maximum(x_hi - e.h, lt - depth), 0.0, None)
     return float(np.sum(np.minimum(np.clip(e.s, 0.0, None) * e.h, inside)))
 
 
@@ -770,7 +773,11 @@ def _simulation(model: InterfaceModel, protocol: Protocol, progress: Callable[[i
                     if empty.any() and -float(sol.eta[empty].min()) > eta_skip:  # max(-eta) over the empty cells
                         # nucleation_rate(max(-eta, 0), gamma, theta_nuc, j0n, T) with its checks and barrier done once
                         # above (eta of a converged solve is finite)
-                        rate_n = np.where(empty, electron_ratio * _rate_from_barrier(np.maximum(-sol.eta, 0.0), b_nuc, j0n), 0.0)
+                        # (evaluated on the empty cells under a cathodic overpotential only: the rate is 0 elsewhere)
+                        neg = -sol.eta
+                        live = empty & (neg > 0.0)
+                        rate_n = np.zeros(n_cells)
+                        rate_n[live] = electron_ratio[live] * _rate_from_barrier(neg[live], b_nuc, j0n)
                         rates[idx] = rate_n
                         pos = rate_n > 0.0
                         if pos.any():
