@@ -143,7 +143,7 @@ def _solve_batch(h: np.ndarray, sigma_e: np.ndarray, sigma_ion: np.ndarray, ai0:
     closed = ~(ai0 > 0).any(axis=1) & (a0 > 0)
     guess = None if eta_guess is None else np.array(eta_guess, dtype=float)
     need = closed | (np.ones(nb, dtype=bool) if guess is None else np.isnan(guess[:, 0]))  # a NaN row: no guess
-    eta_cf = None
+    eta_cf = ion_cf = cell_cf = None
     if need.any():
         eta0 = np.zeros(nb)
         inv = need & (a0 > 0)
@@ -151,9 +151,10 @@ def _solve_batch(h: np.ndarray, sigma_e: np.ndarray, sigma_ion: np.ndarray, ai0:
             eta0[inv] = bv_overpotential(i[inv], a0[inv], alpha, f_rt)
         eta_cf = eta0[:, None] - np.concatenate([np.zeros((nb, 1)), np.cumsum(d_si * i[:, None], axis=1)], axis=1)
         v_cf = -eta0 + np.sum(d_si, axis=1) * i + 0.5 * (h[:, 0] * rsi[:, 0] + h[:, -1] * rsi[:, -1]) * i
+        ion_cf, cell_cf = np.repeat(i[:, None], n, axis=1), np.zeros((nb, n))  # closed form: uniform ionic current, no cell current
         if closed.all():
-            return [LayerSolution(eta=eta_cf[b], ionic_current=np.full(n, i[b]), cell_current=np.zeros(n),
-                                  anode_current=float(i[b]), voltage=float(v_cf[b]), iterations=0) for b in range(nb)]
+            return [LayerSolution(eta=eta_cf[b], ionic_current=ion_cf[b], cell_current=cell_cf[b], anode_current=float(i[b]),
+                                  voltage=float(v_cf[b]), iterations=0) for b in range(nb)]
         eta = eta_cf if guess is None else np.where(need[:, None], eta_cf, guess)
     else:
         eta = guess
@@ -232,9 +233,9 @@ def _solve_batch(h: np.ndarray, sigma_e: np.ndarray, sigma_ion: np.ndarray, ai0:
     out = []
     for b in range(nb):
         if closed[b]:
-            assert eta_cf is not None
-            out.append(LayerSolution(eta=eta_cf[b], ionic_current=np.full(n, i[b]), cell_current=np.zeros(n),
-                                     anode_current=float(i[b]), voltage=float(v_cf[b]), iterations=0))
+            assert eta_cf is not None and ion_cf is not None and cell_cf is not None
+            out.append(LayerSolution(eta=eta_cf[b], ionic_current=ion_cf[b], cell_current=cell_cf[b], anode_current=float(i[b]),
+                                     voltage=float(v_cf[b]), iterations=0))
         else:
             out.append(LayerSolution(eta=eta[b], ionic_current=cur[b], cell_current=cell[b], anode_current=float(cur[b, 0]),
                                      voltage=float(volt[b]), iterations=int(iters[b])))

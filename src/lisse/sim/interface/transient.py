@@ -760,7 +760,7 @@ def _simulation(model: InterfaceModel, protocol: Protocol, progress: Callable[[i
             # (its rate frozen over the substep), so that the Li seeded there relieves the overpotential of the others
             # before they nucleate too. Without this, the cells that crossed within one substep were all seeded at once
             # and the seeded band (and the short that follows) depended on the step size.
-            rates: list[np.ndarray | None] = [None, None]
+            rates: list[tuple[np.ndarray, np.ndarray] | None] = [None, None]  # (cells, nucleation rate [1/(m3 s)])
             cut = False  # whether a nucleation crossing or the contact runaway ends this substep before the nominal boundary
             if model.has_interlayer and not shorted:
                 for idx, e in enumerate(electrodes):
@@ -773,16 +773,15 @@ def _simulation(model: InterfaceModel, protocol: Protocol, progress: Callable[[i
                     if empty.any() and -float(sol.eta[empty].min()) > eta_skip:  # max(-eta) over the empty cells
                         # nucleation_rate(max(-eta, 0), gamma, theta_nuc, j0n, T) with its checks and barrier done once
                         # above (eta of a converged solve is finite)
-                        # (evaluated on the empty cells under a cathodic overpotential only: the rate is 0 elsewhere)
-                        neg = -sol.eta
-                        live = empty & (neg > 0.0)
-                        rate_n = np.zeros(n_cells)
-                        rate_n[live] = electron_ratio[live] * _rate_from_barrier(neg[live], b_nuc, j0n)
-                        rates[idx] = rate_n
-                        pos = rate_n > 0.0
+                        # (evaluated on the empty cells under a cathodic overpotential only: the rate is 0 elsewhere;
+                        # kept as the cells with a positive rate and their rates)
+                        live = np.flatnonzero(empty & (sol.eta < 0.0))
+                        rate_live = electron_ratio[live] * _rate_from_barrier(-sol.eta[live], b_nuc, j0n)
+                        pos = rate_live > 0.0
+                        rates[idx] = (live[pos], rate_live[pos])
                         if pos.any():
                             with np.errstate(over="ignore"):  # a rate of ~1e-300 crosses at t = inf: no crossing
-                                t_cross = float(((n_c - e.nuclei[pos]) / rate_n[pos]).min())
+                                t_cross = float(((n_c - e.nuclei[live[pos]]) / rate_live[pos]).min())
                             if t_cross < dt:
                                 dt, cut = max(t_cross, 1e-9 * dt_nom), True
             # contact runaway: the substep also ends where the stripping electrode's contact fraction would fall by more
@@ -931,7 +930,9 @@ def _simulation(model: InterfaceModel, protocol: Protocol, progress: Callable[[i
                     rate_k = rates[idx]
                     if rate_k is not None:
                         empty = (e.s <= 0.0) & (e.seed == 0)
-                        e.nuclei = e.nuclei + np.where(empty, rate_k, 0.0) * dt
+                        cells, rate_c = rate_k
+                        grow = empty[cells]  # still empty after this substep's update
+                        e.nuclei[cells[grow]] += rate_c[grow] * dt
                         new = empty & (e.nuclei >= n_c * (1.0 - 1e-9))
                         if new.any():
                             _seed_nuclei(e, new, nucleus_depth, lt)
