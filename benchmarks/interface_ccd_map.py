@@ -47,7 +47,7 @@ def _dist(xs: list[float], unit: str = "s") -> str:
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--points", type=int, default=20, help="points per axis (default 20)")
-    ap.add_argument("--repeats", type=int, default=1, help="map repeats per kind (default 1; each 20 x 20 map is ~1 min)")
+    ap.add_argument("--repeats", type=int, default=1, help="map repeats per kind (default 1; each 20 x 20 map takes 0.5-2.5 min on one core)")
     ap.add_argument("--kinds", nargs="+", default=["conductivity", "thickness-porosity"],
                     choices=["conductivity", "thickness-porosity"], help="which maps (default both)")
     ap.add_argument("--anchor-points", type=int, default=40, help="map points the per-point anchor runs (default 40)")

@@ -98,6 +98,38 @@ def test_batched_layer_solve_equals_separate_solves():
         assert one.anode_current + float(np.sum(one.cell_current)) == pytest.approx(float(cur[b]), rel=1e-9, abs=0)
 
 
+def test_batched_layer_solve_with_mixed_blocks_is_each_block_alone():
+    """A batch mixing closed-form blocks (no Li inside) with blocks that converge after different numbers of Newton
+    iterations: every block's solution is bit for bit the one it has solved alone (the solver drops converged blocks
+    from the stacked system as it goes), and each conserves the applied current."""
+    from lisse.sim.interface.layer import _solve, _solve_batch
+
+    rng = np.random.default_rng(11)
+    n, nb = 30, 6
+    h = np.full((nb, n), 60e-6 / n)
+    se = 10 ** rng.uniform(-4, 0, (nb, n))
+    si = 10 ** rng.uniform(-3, -1, (nb, n))
+    ai0 = np.zeros((nb, n))
+    ai0[1] = 1e2
+    ai0[2, n // 2:] = 1e5
+    ai0[4] = np.where(rng.random(n) < 0.3, 1e6, 0.0)
+    ai0[5, :3] = 1e7
+    cur = np.array([10.0, -30.0, 50.0, -5.0, 20.0, -40.0])
+    a0 = np.array([5.0, 0.5, 3.0, 8.0, 1.0, 2.0])
+    f_rt = FARADAY / (8.314462618 * 298.15)
+    batch = _solve_batch(h, se, si, ai0, cur, a0, 0.5, f_rt)
+    iterations = {sol.iterations for sol in batch}
+    assert 0 in iterations and len(iterations - {0}) >= 2, iterations  # closed-form blocks and several iteration counts
+    for b in range(nb):
+        one = _solve(h[b], se[b], si[b], ai0[b], float(cur[b]), float(a0[b]), 0.5, f_rt)
+        np.testing.assert_array_equal(batch[b].eta, one.eta)
+        np.testing.assert_array_equal(batch[b].ionic_current, one.ionic_current)
+        np.testing.assert_array_equal(batch[b].cell_current, one.cell_current)
+        assert (batch[b].voltage, batch[b].anode_current, batch[b].iterations) == (one.voltage, one.anode_current, one.iterations)
+        total = batch[b].anode_current + float(np.sum(batch[b].cell_current))
+        assert abs(total - cur[b]) <= 1e-9 * abs(cur[b])
+
+
 def test_bare_llzto_defaults_to_the_untreated_surface():
     """Without a surface a bare LLZTO gets the papers' untreated (air-exposed) surface, and says so."""
     default = build_model(None, electrolyte="LLZTO")
