@@ -1,7 +1,7 @@
 """Li|LLZO and Li|Li6PS5Cl work of adhesion with the ML calculator (CHGNet), the cells' sanity checks, and the DFT cost.
 
 Run: ``OMP_NUM_THREADS=1 PYTHONPATH=src nice -n 10 python benchmarks/garnet_argyrodite_adhesion.py [--systems LLZO,LPSC]
-[--cache-dir DIR] [--out FILE]``. Every relaxation and single point is cached in ``--cache-dir`` (default
+[--cache-dir DIR] [--out FILE] [--dft-engine cp2k|gpaw [--dft-level screening] [--dft-dir DIR] [--dft-parts ...]]]``. Every relaxation and single point is cached in ``--cache-dir`` (default
 ``$LISSE_CACHE`` or ``~/.cache/lisse``): an interrupted run continues where it stopped.
 
 What it does, per substrate:
@@ -17,7 +17,10 @@ What it does, per substrate:
    (``uncertainty``) and the reference;
 4. estimates the DFT (GPAW, LCAO dzp) cost of the same interface from the measured Li|LiF timings (closing note of
    session 22: 2543 s for one single point of a 120-atom Li|LiF interface, k 2x2x1, loaded machine) with cubic scaling
-   in the number of atoms — an estimate, printed as such.
+   in the number of atoms — an estimate, printed as such;
+5. with ``--dft-engine``, DFT single points (CP2K or GPAW, ``--dft-level``) of the ML-relaxed film, substrate and
+   interface, and the W_ad of those DFT energies on the ML geometries beside the ML W_ad of the same geometries (a
+   measured cost per SCF iteration, and a DFT number labelled as what it is: not a DFT-relaxed W_ad).
 
 Reference: Ji et al. (2025) computed a Li|LLZO contact angle of about 25 deg (lisse materials library, Ji2025.toml),
 i.e. W_ad = sigma_Li (1 + cos 25 deg) = 0.81 J/m2 with their sigma_Li = 0.4245 J/m2 (Young-Dupre, derived here, not a
@@ -174,11 +177,13 @@ def main() -> None:
 def dft_on_ml_geometries(args, key: str, name: str, jobs: dict, out: dict, row: dict) -> dict:
     """DFT single points of the ML-relaxed strained film, substrate slab and best interface; W_ad from their energies.
 
-    The geometries are CHGNet's (the workflow's jobs ``film_strained``, ``substrate``, ``interface_start0``), so this is
-    DFT energies on ML geometries, not a DFT-relaxed W_ad (on the coherent Li|LiF cell, an ML geometry with a DFT single
-    point gave -0.07 J/m2 against 0.04-0.12 DFT-relaxed: issue 17): it is printed and stored with that label. Each single
-    point is stored in ``--dft-dir`` as JSON when it finishes; a rerun with the same folder reuses it (the geometry's
-    hash is part of the file name, so a changed ML geometry is computed anew).
+    The geometries are CHGNet's (the workflow's jobs ``film_strained``, ``substrate`` and the lowest sane
+    ``interface_start<k>``), so this is DFT energies on ML geometries, not a DFT-relaxed W_ad (on the coherent Li|LiF
+    cell, an ML geometry with a DFT single point gave -0.07 J/m2 against 0.04-0.12 DFT-relaxed: issue 17): it is
+    printed and stored with that label. Each single point is stored in ``--dft-dir`` as JSON (written atomically) when
+    it finishes; a rerun with the same folder reuses it. The file name carries a hash of the geometry and of the engine's
+    level settings, so a changed ML geometry or level definition is computed anew. Runs splitting the parts
+    (``--dft-parts``) each print W_ad once all three are stored, whichever finishes last.
     """
     import hashlib
     import sys
@@ -190,36 +195,59 @@ def dft_on_ml_geometries(args, key: str, name: str, jobs: dict, out: dict, row: 
 
     from lisse.atomistic.structures import bulk
 
+    if args.dft_engine == "cp2k":
+        from lisse.io.cp2k import CP2K_LEVELS as levels
+    else:
+        from lisse.atomistic.calculators import GPAW_LEVELS as levels
+    parts = {"film": "film_strained", "substrate": "substrate"}
+    best = min((s for s in out["starts"] if s.get("sane", True)), key=lambda s: s["energy_eV"])
+    parts["interface"] = f"interface_start{best['start']}"
+    wanted = args.dft_parts.split(",")
+    unknown = sorted(set(wanted) - set(parts))
+    if unknown:
+        raise SystemExit(f"--dft-parts: expected film, substrate and/or interface; got {', '.join(unknown)}")
     work = Path(args.dft_dir) if args.dft_dir else Path(tempfile.mkdtemp(prefix="lisse-garnet-dft-"))
     work.mkdir(parents=True, exist_ok=True)
     phases = [bulk("Li"), bulk(name)]
-    res: dict = {"engine": args.dft_engine, "level": args.dft_level, "geometry": f"{row['calculator']} relaxed (ML)", "folder": str(work)}
-    for part, job in (("film", "film_strained"), ("substrate", "substrate"), ("interface", "interface_start0")):
-        atoms = jobs[job].atoms
-        digest = hashlib.sha256(atoms.positions.tobytes() + atoms.cell.array.tobytes() + atoms.numbers.tobytes()).hexdigest()[:12]
-        stored = work / f"{key}-{part}-{args.dft_engine}-{args.dft_level}-{digest}.json"
-        if stored.exists():
-            p = json.loads(stored.read_text())
-            print(f"   {args.dft_engine} {part}: stored ({stored.name})", flush=True)
-        elif part not in args.dft_parts.split(","):
-            print(f"   {args.dft_engine} {part}: not computed by this run (--dft-parts)", flush=True)
+    settings = json.dumps(levels[args.dft_level], sort_keys=True).encode()
+
+    def stored(part: str) -> Path:
+        atoms = jobs[parts[part]].atoms
+        digest = hashlib.sha256(atoms.positions.tobytes() + atoms.cell.array.tobytes() + atoms.numbers.tobytes()
+                                + settings).hexdigest()[:12]
+        return work / f"{key}-{part}-{args.dft_engine}-{args.dft_level}-{digest}.json"
+
+    res: dict = {"engine": args.dft_engine, "level": args.dft_level, "geometry": f"{row['calculator']} relaxed (ML)",
+                 "interface_job": parts["interface"], "folder": str(work)}
+    for part, job in parts.items():
+        f = stored(part)
+        if f.exists():
+            p = json.loads(f.read_text())
+            print(f"   {args.dft_engine} {part}: stored ({f.name})", flush=True)
+        elif part not in wanted:
+            print(f"   {args.dft_engine} {part}: left to another run (--dft-parts)", flush=True)
             continue
         else:
-            p = single_point(args.dft_engine, args.dft_level, atoms, work, f"{key}-{part}-{digest}", phases)
-            stored.write_text(json.dumps(p))
+            p = single_point(args.dft_engine, args.dft_level, jobs[job].atoms, work, f"{key}-{part}-{f.stem[-12:]}", phases)
+            tmp = f.with_suffix(".tmp")
+            tmp.write_text(json.dumps(p))
+            tmp.replace(f)  # atomic: a run stopped while writing leaves no truncated result
         p["ml_energy_eV"] = float(jobs[job].energy_eV)
         res[part] = p
         print(f"   {args.dft_engine} {part:<10} {p['n_atoms']:>4} atoms {p['wall_s']:>7.0f} s, {p['scf_iterations']:>3} SCF iterations, "
               f"{p['s_per_iteration'] or float('nan'):>6.1f} s/iteration (load {p['load']:.1f})", flush=True)
-    if not all(k in res for k in ("film", "substrate", "interface")):
+    for part, job in parts.items():  # parts another run finished meanwhile
+        if part not in res and stored(part).exists():
+            res[part] = json.loads(stored(part).read_text()) | {"ml_energy_eV": float(jobs[job].energy_eV)}
+    if not all(k in res for k in parts):
         return res
     area = out["interface_area_A2"]
     w = (res["film"]["energy_eV"] + res["substrate"]["energy_eV"] - res["interface"]["energy_eV"]) / area * 16.02176634
     w_ml = (res["film"]["ml_energy_eV"] + res["substrate"]["ml_energy_eV"] - res["interface"]["ml_energy_eV"]) / area * 16.02176634
-    res.update(work_of_adhesion_J_m2=w, ml_work_of_adhesion_same_geometries_J_m2=w_ml,
-               wall_s=sum(res[k]["wall_s"] for k in ("film", "substrate", "interface")))
+    res.update(work_of_adhesion_dft_on_ml_geometries_J_m2=w, ml_work_of_adhesion_same_geometries_J_m2=w_ml,
+               wall_s=sum(res[k]["wall_s"] for k in parts))
     print(f"[{key}] W_ad = {w:.3f} J/m2 from {args.dft_engine} ({args.dft_level}) single points on the ML geometries "
-          f"(ML on the same geometries {w_ml:.3f}); three single points {res['wall_s']:.0f} s", flush=True)
+          f"(not a DFT-relaxed W_ad; ML on the same geometries {w_ml:.3f}); three single points {res['wall_s']:.0f} s", flush=True)
     return res
 
 

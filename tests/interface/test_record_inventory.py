@@ -102,6 +102,7 @@ def test_batched_layer_solve_with_mixed_blocks_is_each_block_alone():
     """A batch mixing closed-form blocks (no Li inside) with blocks that converge after different numbers of Newton
     iterations: every block's solution is bit for bit the one it has solved alone (the solver drops converged blocks
     from the stacked system as it goes), and each conserves the applied current."""
+    from lisse.errors import ConvergenceError
     from lisse.sim.interface.layer import _solve, _solve_batch
 
     rng = np.random.default_rng(11)
@@ -128,6 +129,18 @@ def test_batched_layer_solve_with_mixed_blocks_is_each_block_alone():
         assert (batch[b].voltage, batch[b].anode_current, batch[b].iterations) == (one.voltage, one.anode_current, one.iterations)
         total = batch[b].anode_current + float(np.sum(batch[b].cell_current))
         assert abs(total - cur[b]) <= 1e-9 * abs(cur[b])
+    # the simulator's path: starting guesses for some blocks (a NaN row: none); each block still equals itself alone
+    guess = np.array([sol.eta for sol in batch]) * 1.05
+    guess[[0, 3]] = np.nan
+    guessed = _solve_batch(h, se, si, ai0, cur, a0, 0.5, f_rt, guess)
+    for b in range(nb):
+        one = _solve(h[b], se[b], si[b], ai0[b], float(cur[b]), float(a0[b]), 0.5, f_rt, None if b in (0, 3) else guess[b])
+        np.testing.assert_array_equal(guessed[b].eta, one.eta)
+        assert (guessed[b].voltage, guessed[b].iterations) == (one.voltage, one.iterations)
+        np.testing.assert_allclose(guessed[b].eta, batch[b].eta, rtol=0, atol=1e-9)  # the same solution from another start
+    # too few iterations for the slowest block: the whole batch says so
+    with pytest.raises(ConvergenceError, match="did not converge in 3 iterations"):
+        _solve_batch(h, se, si, ai0, cur, a0, 0.5, f_rt, max_iter=3)
 
 
 def test_bare_llzto_defaults_to_the_untreated_surface():
