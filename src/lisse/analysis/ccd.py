@@ -251,6 +251,9 @@ class CCDDetector:
         fail: tuple[int, int, int, str] | None = None  # (step, half cycle, index, criterion)
         pol = hc["polarisation_V"].to_numpy()
         npl = hc["n_plateau"].to_numpy()
+        # the columns the step loop reads, as arrays once (a DataFrame column lookup per half cycle cost more than the scan)
+        starts, stops = hc["start"].to_numpy(), hc["stop"].to_numpy()
+        eta_plateau, durations = hc["eta_plateau_V"].to_numpy(), hc["duration_s"].to_numpy()
         # a record whose voltage has the opposite sign of the current (another sign convention, stated symmetric by
         # the caller) is judged on -V·sign(I)
         self.orientation_ = -1.0 if np.nanmedian(pol) < 0 else 1.0
@@ -269,7 +272,7 @@ class CCDDetector:
             if prev_plateau is not None:
                 ref_step = prev_plateau * js / prev_j if prev_resolved else js * trend_num / trend_den
             for k in members:
-                a, b = int(hc["start"].iat[k]), int(hc["stop"].iat[k])
+                a, b = int(starts[k]), int(stops[k])
                 # first step: its own plateau (a plateau within the noise of 0 V is not testable for a collapse)
                 ref = ref_step if prev_plateau is not None else float(pol[k])
                 crit, idx, m = scan_segment(
@@ -282,7 +285,7 @@ class CCDDetector:
                 ratios.append(m.get("ratio", np.nan))
                 if crit == "voltage_collapse" and k + 1 < len(hc):
                     # a soft short that starts late in a half cycle shows its erratic drops in the next one
-                    a2, b2 = int(hc["start"].iat[k + 1]), int(hc["stop"].iat[k + 1])
+                    a2, b2 = int(starts[k + 1]), int(stops[k + 1])
                     j2 = jabs[k + 1]
                     _, _, m2 = scan_segment(t[a2:b2], v[a2:b2], ref * j2 / js, noise_ref,
                                             settle_fraction=self.segment.settle_fraction, collapse_ratio=self.collapse_ratio,
@@ -295,14 +298,14 @@ class CCDDetector:
                     fail = (s, int(k), a + int(idx), crit)
                     status = crit
                     break
-            plate = float(np.median(hc["eta_plateau_V"].to_numpy()[members]))
+            plate = float(np.median(eta_plateau[members]))
             signed = float(np.median(pol[members]))
             n_pts = int(npl[members].sum())
             rows.append({"step": s, "j_A_m2": js, "j_mA_cm2": js / 10.0, "n_half_cycles": int(members.size),
                          "eta_plateau_V": plate, "polarisation_V": signed,
                          "expected_eta_V": ref_step if prev_plateau is not None else np.nan,
                          "ratio_to_expected": float(np.nanmax(ratios)) if ratios else np.nan,
-                         "noise_V": float(np.nanmedian(noise[members])), "duration_s": float(np.median(hc["duration_s"].to_numpy()[members])),
+                         "noise_V": float(np.nanmedian(noise[members])), "duration_s": float(np.median(durations[members])),
                          "status": status})
             if fail is not None:
                 break
