@@ -57,7 +57,10 @@ def single_point(engine: str, level: str, atoms, workdir: Path, tag: str, phases
     tok = calc.prepare(a)
     a.calc = calc.ase_calculator(a, "energy")
     t0 = time.perf_counter()
-    e = float(a.get_potential_energy())
+    try:
+        e = float(a.get_potential_energy())
+    finally:
+        calc.release(a.calc)  # stop CP2K's shell now (ASE leaves it to the garbage collector: GBs held meanwhile)
     wall = time.perf_counter() - t0
     calc.restore(a, tok)
     n = _iterations_gpaw(log) if engine == "gpaw" else _iterations_cp2k(next((workdir / f"cp2k-{tag}").glob("run-*.out")))

@@ -413,3 +413,67 @@ def test_a_spin_polarised_structure_is_refused_not_computed_non_magnetic(monkeyp
         CP2KCalculator("test").ase_calculator(ase_bulk("Fe", "bcc", a=2.83))
     with pytest.raises(ParameterError, match="spin-polarised"):
         CP2KCalculator("test", spin=True).ase_calculator(_li_bulk())
+
+
+@needs_cp2k
+def test_release_stops_the_cp2k_shell_that_dropping_the_calculator_leaves_running(tmp_path):
+    """ASE's CP2K calculator sits in a reference cycle: dropped after a calculation, its cp2k_shell process (with the
+    memory of the last SCF, GBs for a 100-atom cell) ran on until a cyclic garbage collection. ``release`` stops it, and
+    run_job releases every calculation's calculator."""
+    import gc
+    import os
+    import subprocess
+
+    from lisse.atomistic.engine import Job, run_job
+
+    def children() -> int:
+        return len(subprocess.run(["pgrep", "-P", str(os.getpid())], capture_output=True, text=True).stdout.split())
+
+    gc.collect()
+    assert children() == 0
+    gc.disable()  # no collection may stop the shell behind the test's back
+    try:
+        c = CP2KCalculator("test", directory=tmp_path)
+        at = _li_bulk()
+        at.calc = c.ase_calculator(at, "energy")
+        at.get_potential_energy()
+        assert children() == 1
+        ase_calc, at.calc = at.calc, None
+        assert children() == 1  # dropped, still running (the leak this guards against)
+        c.release(ase_calc)
+        assert children() == 0
+        c.release(ase_calc)  # twice is harmless
+        del ase_calc
+        r = run_job(c, Job("sp", _li_bulk(), "single"))
+        assert np.isfinite(r.energy_eV) and children() == 0
+    finally:
+        gc.enable()
+
+
+def test_release_ends_a_shell_that_cp2k_aborted():
+    """A shell whose CP2K stopped on an error cannot take ASE's EXIT (its close asserts on the exit code): release ends
+    the process instead of raising over the error that stopped it."""
+
+    class Child:
+        killed = waited = False
+
+        def kill(self):
+            self.killed = True
+
+        def wait(self):
+            self.waited = True
+
+    class Shell:
+        _child = Child()
+
+    class Aborted:
+        _shell = Shell()
+
+        def close(self):
+            raise AssertionError("cp2k_shell exited with 1")
+
+    a = Aborted()
+    child = a._shell._child
+    CP2KCalculator("test").release(a)
+    assert child.killed and child.waited and a._shell is None
+    CP2KCalculator("test").release(None)  # nothing to stop

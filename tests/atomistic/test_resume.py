@@ -147,3 +147,33 @@ def test_level_key_names_the_dft_level_or_the_ml_screening_grade(tmp_path):
 
     assert method_keys(WorkflowContext(FlakyEMT(), JobCache(tmp_path)))["level"] == "test"
     assert ML_LEVEL == "ml-screening" and method_keys(WorkflowContext(MLEMT(), JobCache(tmp_path)))["level"] == "ml-screening"
+
+
+class ReleasingEMT(FlakyEMT):
+    """FlakyEMT that records which ASE calculators run_job hands back to ``release``."""
+
+    def __init__(self, fail_after: int | None = None) -> None:
+        super().__init__(fail_after)
+        self.made: list = []
+        self.released: list = []
+
+    def ase_calculator(self, atoms=None, purpose: str = "energy"):
+        c = super().ase_calculator(atoms, purpose)
+        self.made.append(c)
+        return c
+
+    def release(self, ase_calc) -> None:
+        self.released.append(ase_calc)
+
+
+def test_run_job_releases_each_ase_calculator_after_success_and_failure():
+    """A DFT code's process (CP2K's shell) is stopped with its calculation, not left to the garbage collector: run_job
+    hands every ASE calculator it built back to ``release`` once, also when the calculation fails."""
+    calc = ReleasingEMT()
+    run_job(calc, Job("sp", _slab(), "single"))
+    run_job(calc, Job("rx", _slab(), "relax", steps=2))
+    assert len(calc.made) == 2 and [id(c) for c in calc.released] == [id(c) for c in calc.made]
+    failing = ReleasingEMT(fail_after=1)
+    with pytest.raises(Killed):
+        run_job(failing, Job("rx", _slab(), "relax", steps=5))
+    assert len(failing.made) == 1 and [id(c) for c in failing.released] == [id(failing.made[0])]

@@ -166,6 +166,15 @@ class AtomisticCalculator:
             What :meth:`prepare` returned.
         """
 
+    def release(self, ase_calc) -> None:
+        """Free what an ASE calculator of :meth:`ase_calculator` holds once its calculations are done (default: nothing).
+
+        Parameters
+        ----------
+        ase_calc : ase.calculators.calculator.Calculator or None
+            The calculator :meth:`ase_calculator` returned (None: nothing to free).
+        """
+
     def final_single_point(self, purpose: str) -> bool:
         """Whether a relaxation's energy must be recomputed with the ``"energy"`` settings (default: False).
 

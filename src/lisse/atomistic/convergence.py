@@ -246,6 +246,8 @@ def calculator_energy(make: Callable[[Mapping[str, Any]], Any]) -> EnergyFunctio
                 a.calc = calc.ase_calculator()
             return float(a.get_potential_energy())
         finally:
+            if hasattr(calc, "release"):  # a DFT code's process and memory go with the calculation
+                calc.release(a.calc)
             if token is not None and hasattr(calc, "restore"):
                 calc.restore(a, token)
 

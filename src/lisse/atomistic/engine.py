@@ -297,28 +297,33 @@ def run_job(calc: AtomisticCalculator, job: Job, cache: ResultCache | None = Non
         done = _resume(cache.get(part_key), atoms, job)
     token = calc.prepare(atoms)
     atoms.calc = calc.ase_calculator(atoms=atoms, purpose=purpose)
-    n_steps = done
-    if job.task != "single":
-        from ase.optimize import BFGS
+    try:
+        n_steps = done
+        if job.task != "single":
+            from ase.optimize import BFGS
 
-        if job.task == "relax":
-            opt = BFGS(atoms, logfile=None)
-        else:
-            from ase.filters import FrechetCellFilter
+            if job.task == "relax":
+                opt = BFGS(atoms, logfile=None)
+            else:
+                from ase.filters import FrechetCellFilter
 
-            mask = [0, 0, 1, 0, 0, 0] if job.task == "relax_z" else None  # relax_z: only the cell height (periodic interfaces)
-            opt = BFGS(FrechetCellFilter(atoms, mask=mask), logfile=None)  # type: ignore[arg-type]  # ase's hint says Atoms; a Filter is the documented use
-        if cache is not None and every > 0:
-            def checkpoint() -> None:  # the geometry of the running relaxation, in the job's own frame
-                a = atoms.copy()
-                calc.restore(a, token)
-                cache.put(part_key, {"atoms": atoms_to_dict(a), "n_steps": done + int(opt.nsteps), "job": job.name, "partial": True})
+                mask = [0, 0, 1, 0, 0, 0] if job.task == "relax_z" else None  # relax_z: only the cell height (periodic interfaces)
+                opt = BFGS(FrechetCellFilter(atoms, mask=mask), logfile=None)  # type: ignore[arg-type]  # ase's hint says Atoms; a Filter is the documented use
+            if cache is not None and every > 0:
+                def checkpoint() -> None:  # the geometry of the running relaxation, in the job's own frame
+                    a = atoms.copy()
+                    calc.restore(a, token)
+                    cache.put(part_key, {"atoms": atoms_to_dict(a), "n_steps": done + int(opt.nsteps), "job": job.name, "partial": True})
 
-            opt.attach(checkpoint, interval=every)
-        opt.run(fmax=job.fmax, steps=max(0, job.steps - done))
-        n_steps = done + int(opt.nsteps)
-    energy = float(atoms.get_potential_energy())
-    fm = _max_force(atoms) if job.task != "single" else float("nan")
+                opt.attach(checkpoint, interval=every)
+            opt.run(fmax=job.fmax, steps=max(0, job.steps - done))
+            n_steps = done + int(opt.nsteps)
+        energy = float(atoms.get_potential_energy())
+        fm = _max_force(atoms) if job.task != "single" else float("nan")
+    finally:  # a DFT code's process and memory go with the calculation, also when it fails (AtomisticCalculator.release)
+        release = getattr(calc, "release", None)  # calculators written to the older contract have none
+        if release is not None:
+            release(atoms.calc)
     conv = True if job.task == "single" else bool(fm <= job.fmax * 1.0001)
     atoms.calc = None
     calc.restore(atoms, token)
