@@ -105,8 +105,9 @@ def main() -> None:
                     help="also compute single points of the ML-relaxed film, substrate and interface with this DFT engine "
                          "(W_ad from DFT energies on the ML geometries; hours per system)")
     ap.add_argument("--dft-level", default="screening", choices=("test", "screening", "publication"))
-    ap.add_argument("--dft-dir", default=None, help="folder for the DFT runs and their results (a rerun reuses the "
-                                                    "single points stored there; default: a new temporary folder)")
+    ap.add_argument("--dft-dir", default=None, help="folder for the DFT results, one small JSON file per single point (a "
+                                                    "rerun reuses them; default: a new temporary folder; the engine's own "
+                                                    "files go to a temporary folder)")
     ap.add_argument("--dft-parts", default="film,substrate,interface",
                     help="which single points this run computes (comma-separated; default all three): two runs with the "
                          "same --dft-dir can share the work on two cores, W_ad is printed once all three are stored")
@@ -208,6 +209,8 @@ def dft_on_ml_geometries(args, key: str, name: str, jobs: dict, out: dict, row: 
         raise SystemExit(f"--dft-parts: expected film, substrate and/or interface; got {', '.join(unknown)}")
     work = Path(args.dft_dir) if args.dft_dir else Path(tempfile.mkdtemp(prefix="lisse-garnet-dft-"))
     work.mkdir(parents=True, exist_ok=True)
+    runs = Path(tempfile.mkdtemp(prefix="lisse-garnet-dft-runs-"))  # the engine's own files (large); results go to work
+    print(f"   DFT results in {work}, the engine's files in {runs}", flush=True)
     phases = [bulk("Li"), bulk(name)]
     settings = json.dumps(levels[args.dft_level], sort_keys=True).encode()
 
@@ -218,7 +221,7 @@ def dft_on_ml_geometries(args, key: str, name: str, jobs: dict, out: dict, row: 
         return work / f"{key}-{part}-{args.dft_engine}-{args.dft_level}-{digest}.json"
 
     res: dict = {"engine": args.dft_engine, "level": args.dft_level, "geometry": f"{row['calculator']} relaxed (ML)",
-                 "interface_job": parts["interface"], "folder": str(work)}
+                 "interface_job": parts["interface"], "folder": str(work), "engine_files": str(runs)}
     for part, job in parts.items():
         f = stored(part)
         if f.exists():
@@ -228,7 +231,7 @@ def dft_on_ml_geometries(args, key: str, name: str, jobs: dict, out: dict, row: 
             print(f"   {args.dft_engine} {part}: left to another run (--dft-parts)", flush=True)
             continue
         else:
-            p = single_point(args.dft_engine, args.dft_level, jobs[job].atoms, work, f"{key}-{part}-{f.stem[-12:]}", phases)
+            p = single_point(args.dft_engine, args.dft_level, jobs[job].atoms, runs, f"{key}-{part}-{f.stem[-12:]}", phases)
             tmp = f.with_suffix(".tmp")
             tmp.write_text(json.dumps(p))
             tmp.replace(f)  # atomic: a run stopped while writing leaves no truncated result
