@@ -14,6 +14,8 @@ Every backend is an :class:`AtomisticCalculator` with
   ``"energy"`` (the energies that enter reported formulas);
 * ``prepare(atoms)`` / ``restore(atoms, token)``: adapt a structure to the backend before a calculation and undo it
   after (GPAW: a slab becomes non-periodic along z, as its dipole layer requires); no-ops for ML backends;
+* ``release(ase_calc)``: free what an ASE calculator holds once its calculations are done, also after a failure
+  (CP2K: stop its ``cp2k_shell`` process, which ASE leaves to the garbage collector); a no-op by default;
 * ``final_single_point(purpose)``: whether the energy of a relaxation must be recomputed with the ``"energy"``
   settings at the relaxed geometry (GPAW: LCAO relaxation, plane-wave energy);
 * ``checkpoint_every``: store the geometry of a running relaxation in the cache every this many steps (0: never),
