@@ -195,6 +195,8 @@ def dft_on_ml_geometries(args, key: str, name: str, jobs: dict, out: dict, row: 
     from dft_engines import single_point
 
     from lisse.atomistic.structures import bulk
+    from lisse.atomistic.workflows import EV_PER_A2_TO_J_PER_M2
+    from lisse.thermo.wetting import work_of_adhesion
 
     if args.dft_engine == "cp2k":
         from lisse.io.cp2k import CP2K_LEVELS as levels
@@ -245,8 +247,8 @@ def dft_on_ml_geometries(args, key: str, name: str, jobs: dict, out: dict, row: 
     if not all(k in res for k in parts):
         return res
     area = out["interface_area_A2"]
-    w = (res["film"]["energy_eV"] + res["substrate"]["energy_eV"] - res["interface"]["energy_eV"]) / area * 16.02176634
-    w_ml = (res["film"]["ml_energy_eV"] + res["substrate"]["ml_energy_eV"] - res["interface"]["ml_energy_eV"]) / area * 16.02176634
+    w, w_ml = ((work_of_adhesion(res["film"][e], res["substrate"][e], res["interface"][e], area) * EV_PER_A2_TO_J_PER_M2)
+               for e in ("energy_eV", "ml_energy_eV"))  # the workflow's own formula and unit factor
     res.update(work_of_adhesion_dft_on_ml_geometries_J_m2=w, ml_work_of_adhesion_same_geometries_J_m2=w_ml,
                wall_s=sum(res[k]["wall_s"] for k in parts))
     print(f"[{key}] W_ad = {w:.3f} J/m2 from {args.dft_engine} ({args.dft_level}) single points on the ML geometries "
