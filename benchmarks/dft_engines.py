@@ -53,7 +53,13 @@ def single_point(engine: str, level: str, atoms, workdir: Path, tag: str, phases
     else:
         from lisse.io.cp2k import CP2KCalculator
 
-        calc = CP2KCalculator(level, directory=workdir / f"cp2k-{tag}").for_formula(phases)
+        folder = workdir / f"cp2k-{tag}"
+        # an earlier, interrupted run of this very single point (the same folder: geometry and level in the tag) left
+        # its wave functions: the SCF resumes from the newest instead of CP2K's atomic guess (same converged energy)
+        earlier = sorted(folder.glob("run-*-RESTART.kp")) + sorted(folder.glob("run-*-RESTART.wfn"))
+        guess = max(earlier, key=lambda f: f.stat().st_mtime) if earlier else None
+        calc = CP2KCalculator(level, directory=folder, wavefunction_guess=guess).for_formula(phases)
+        started = time.time()
     tok = calc.prepare(a)
     a.calc = calc.ase_calculator(a, "energy")
     t0 = time.perf_counter()
@@ -63,9 +69,16 @@ def single_point(engine: str, level: str, atoms, workdir: Path, tag: str, phases
         calc.release(a.calc)  # stop CP2K's shell now (ASE leaves it to the garbage collector: GBs held meanwhile)
     wall = time.perf_counter() - t0
     calc.restore(a, tok)
-    n = _iterations_gpaw(log) if engine == "gpaw" else _iterations_cp2k(next((workdir / f"cp2k-{tag}").glob("run-*.out")))
+    if engine == "gpaw":
+        n, resumed = _iterations_gpaw(log), None
+    else:  # this run's output (a resumed folder also holds the interrupted runs')
+        n = _iterations_cp2k(max((f for f in folder.glob("run-*.out") if f.stat().st_mtime >= started - 1),
+                                 key=lambda f: f.stat().st_mtime))
+        resumed = guess.name if guess is not None else None
     return {"energy_eV": e, "wall_s": wall, "scf_iterations": n, "s_per_iteration": wall / n if n > 0 else None,
-            "load": os.getloadavg()[0], "n_atoms": len(a)}
+            "load": os.getloadavg()[0], "n_atoms": len(a),
+            # wall time and iterations count from the guess: a resumed SCF's are those of its last leg only
+            "scf_started_from": resumed or "atomic guess"}
 
 
 def main() -> None:

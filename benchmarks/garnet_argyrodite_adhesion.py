@@ -1,7 +1,7 @@
 """Li|LLZO and Li|Li6PS5Cl work of adhesion with the ML calculator (CHGNet), the cells' sanity checks, and the DFT cost.
 
 Run: ``OMP_NUM_THREADS=1 PYTHONPATH=src nice -n 10 python benchmarks/garnet_argyrodite_adhesion.py [--systems LLZO,LPSC]
-[--cache-dir DIR] [--out FILE] [--dft-engine cp2k|gpaw [--dft-level screening] [--dft-dir DIR] [--dft-parts ...]]]``. Every relaxation and single point is cached in ``--cache-dir`` (default
+[--cache-dir DIR] [--out FILE] [--dft-engine cp2k|gpaw [--dft-level screening] [--dft-dir DIR] [--dft-runs-dir DIR] [--dft-parts ...]]]``. Every relaxation and single point is cached in ``--cache-dir`` (default
 ``$LISSE_CACHE`` or ``~/.cache/lisse``): an interrupted run continues where it stopped.
 
 What it does, per substrate:
@@ -107,7 +107,10 @@ def main() -> None:
     ap.add_argument("--dft-level", default="screening", choices=("test", "screening", "publication"))
     ap.add_argument("--dft-dir", default=None, help="folder for the DFT results, one small JSON file per single point (a "
                                                     "rerun reuses them; default: a new temporary folder; the engine's own "
-                                                    "files go to a temporary folder)")
+                                                    "files go to --dft-runs-dir)")
+    ap.add_argument("--dft-runs-dir", default=None,
+                    help="folder for the DFT engine's own files (GBs; default: a new temporary folder). Kept, it lets a "
+                         "rerun resume an interrupted CP2K single point from its last wave functions")
     ap.add_argument("--dft-parts", default="film,substrate,interface",
                     help="which single points this run computes (comma-separated; default all three): two runs with the "
                          "same --dft-dir can share the work on two cores, W_ad is printed once all three are stored")
@@ -211,7 +214,10 @@ def dft_on_ml_geometries(args, key: str, name: str, jobs: dict, out: dict, row: 
         raise SystemExit(f"--dft-parts: expected film, substrate and/or interface; got {', '.join(unknown)}")
     work = Path(args.dft_dir) if args.dft_dir else Path(tempfile.mkdtemp(prefix="lisse-garnet-dft-"))
     work.mkdir(parents=True, exist_ok=True)
-    runs = Path(tempfile.mkdtemp(prefix="lisse-garnet-dft-runs-"))  # the engine's own files (large); results go to work
+    # the engine's own files (large: CP2K's wave functions of the 176-atom interface take 1.6 GB); results go to work.
+    # A kept folder (--dft-runs-dir) lets an interrupted CP2K single point resume its SCF from its last wave functions
+    runs = Path(args.dft_runs_dir) if args.dft_runs_dir else Path(tempfile.mkdtemp(prefix="lisse-garnet-dft-runs-"))
+    runs.mkdir(parents=True, exist_ok=True)
     print(f"   DFT results in {work}, the engine's files in {runs}", flush=True)
     phases = [bulk("Li"), bulk(name)]
     settings = json.dumps(levels[args.dft_level], sort_keys=True).encode()

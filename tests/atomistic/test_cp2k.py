@@ -477,3 +477,47 @@ def test_release_ends_a_shell_that_cp2k_aborted():
     CP2KCalculator("test").release(a)
     assert child.killed and child.waited and a._shell is None
     CP2KCalculator("test").release(None)  # nothing to stop
+
+
+def test_a_wavefunction_guess_goes_into_the_input_and_a_missing_file_is_refused(tmp_path):
+    from ase.calculators.cp2k import parse_input
+
+    wfn = tmp_path / "run-RESTART.kp"
+    wfn.write_bytes(b"")
+    root = parse_input(cp2k_input(_li_slab(), CP2K_LEVELS["test"], spin=False, guess=wfn))
+    assert f"WFN_RESTART_FILE_NAME {wfn}" in root.get_subsection("FORCE_EVAL/DFT").keywords
+    assert "SCF_GUESS RESTART" in root.get_subsection("FORCE_EVAL/DFT/SCF").keywords
+    plain = parse_input(cp2k_input(_li_slab(), CP2K_LEVELS["test"], spin=False))
+    assert not any(k.startswith(("WFN_RESTART", "SCF_GUESS")) for s in ("FORCE_EVAL/DFT", "FORCE_EVAL/DFT/SCF")
+                   for k in plain.get_subsection(s).keywords)
+    with pytest.raises(ParameterError, match="wavefunction_guess.*no-such"):
+        CP2KCalculator("test", wavefunction_guess=tmp_path / "no-such-RESTART.kp")
+    # the guess does not change what is computed: same identity (cache key), kept through for_formula
+    c = CP2KCalculator("test", wavefunction_guess=wfn)
+    assert c.info == CP2KCalculator("test").info
+    assert c.for_formula([_li_bulk()]).wavefunction_guess == wfn
+
+
+@needs_cp2k
+def test_an_scf_started_from_an_earlier_runs_wavefunction_converges_to_the_same_energy_in_fewer_iterations(tmp_path):
+    """Resuming a long SCF: a Li slab (k-points, so CP2K's .kp restart file) computed from the atomic guess, then again
+    from the first run's wave functions: the same energy to 1e-5 eV (the SCF's own tolerance), in fewer iterations."""
+    import re
+
+    def run(c, folder):
+        at = _li_slab()
+        tok = c.prepare(at)
+        at.calc = c.ase_calculator(at, "energy")
+        try:
+            e = at.get_potential_energy()
+        finally:
+            c.release(at.calc)
+        c.restore(at, tok)
+        out = next(folder.glob("run-*.out")).read_text()
+        return e, int(re.findall(r"SCF run converged in\s+(\d+) steps", out)[-1])
+
+    e0, n0 = run(CP2KCalculator("test", directory=tmp_path / "a"), tmp_path / "a")
+    (wfn,) = (tmp_path / "a").glob("run-*-RESTART.kp")
+    e1, n1 = run(CP2KCalculator("test", directory=tmp_path / "b", wavefunction_guess=wfn), tmp_path / "b")
+    assert abs(e1 - e0) < 1e-5
+    assert n0 >= 5 and n1 <= n0 // 2, (n0, n1)

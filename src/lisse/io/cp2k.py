@@ -169,7 +169,7 @@ def abort_message(output: str) -> str:
     return " ".join(words)
 
 
-def cp2k_input(atoms, settings: dict[str, Any], spin: bool) -> str:
+def cp2k_input(atoms, settings: dict[str, Any], spin: bool, guess: Path | None = None) -> str:
     """The CP2K input sections lisse adds to ASE's (``&FORCE_EVAL/&DFT``: files, grid, k-points, SCF, smearing, dipole).
 
     Parameters
@@ -180,6 +180,9 @@ def cp2k_input(atoms, settings: dict[str, Any], spin: bool) -> str:
         A level of :data:`CP2K_LEVELS` (``rel_cutoff_Ry``, ``kspacing_inv_A``, ``smearing_eV``, ``eps_scf_Ha``).
     spin : bool
         Spin-polarised (unrestricted Kohn-Sham).
+    guess : pathlib.Path, optional
+        A wave-function file of an earlier run of the same structure and settings (CP2K's ``<project>-RESTART.wfn``, or
+        ``.kp`` with k-points), read as the SCF's starting guess (``SCF_GUESS RESTART``); None: CP2K's atomic guess.
 
     Returns
     -------
@@ -194,6 +197,8 @@ def cp2k_input(atoms, settings: dict[str, Any], spin: bool) -> str:
     mesh = kpoint_mesh(atoms, settings["kspacing_inv_A"])
     lines = ["&FORCE_EVAL", "  &DFT"]
     lines += [f"    BASIS_SET_FILE_NAME {f}" for f in BASIS_FILES] + [f"    POTENTIAL_FILE_NAME {POTENTIAL_FILE}"]
+    if guess is not None:
+        lines.append(f"    WFN_RESTART_FILE_NAME {guess}")
     if spin:
         lines.append("    UKS T")
     if _is_slab(atoms):
@@ -201,7 +206,10 @@ def cp2k_input(atoms, settings: dict[str, Any], spin: bool) -> str:
     lines += ["    &MGRID", f"      REL_CUTOFF [Ry] {settings['rel_cutoff_Ry']:g}", "    &END MGRID"]
     if mesh != (1, 1, 1):
         lines += ["    &KPOINTS", "      SCHEME MONKHORST-PACK {} {} {}".format(*mesh), "    &END KPOINTS"]
-    lines += ["    &SCF", f"      EPS_SCF {settings['eps_scf_Ha']:.1E}", f"      ADDED_MOS {added}",
+    lines += ["    &SCF", f"      EPS_SCF {settings['eps_scf_Ha']:.1E}", f"      ADDED_MOS {added}"]
+    if guess is not None:
+        lines.append("      SCF_GUESS RESTART")
+    lines += [
               "      &SMEAR ON", "        METHOD FERMI_DIRAC", f"        ELECTRONIC_TEMPERATURE [K] {t_el:.2f}", "      &END SMEAR",
               "      &DIAGONALIZATION", "        ALGORITHM STANDARD", "      &END DIAGONALIZATION",
               "      &MIXING"] + [f"        {k}" for k in MIXING] + ["      &END MIXING",
@@ -238,6 +246,12 @@ class CP2KCalculator(AtomisticCalculator):
         calculator is garbage-collected.
     command : str, default "cp2k_shell"
         The CP2K shell program.
+    wavefunction_guess : str or os.PathLike, optional
+        A wave-function file (``<project>-RESTART.wfn``, or ``.kp`` with k-points) that an earlier, interrupted run of
+        the *same* structure and settings wrote, used as the starting guess of every SCF (``SCF_GUESS RESTART``). It
+        resumes a long SCF (the 176-atom Li|LLZO interface: ~95 s per iteration) where it stopped; the converged
+        energy does not depend on the guess (only the iteration count does), so the calculator's identity and cache
+        key leave it out. A file of another structure or basis makes CP2K stop with an error.
 
     Raises
     ------
@@ -259,7 +273,8 @@ class CP2KCalculator(AtomisticCalculator):
     checkpoint_every = 1  # a DFT ionic step costs seconds to minutes: store every geometry
 
     def __init__(self, level: str = "screening", dispersion: str | None = None, spin: bool | None = None,
-                 directory: str | os.PathLike | None = None, command: str = "cp2k_shell") -> None:
+                 directory: str | os.PathLike | None = None, command: str = "cp2k_shell",
+                 wavefunction_guess: str | os.PathLike | None = None) -> None:
         if level not in CP2K_LEVELS:
             raise ParameterError(f"CP2K level must be one of {sorted(CP2K_LEVELS)}; got {level!r}")
         if dispersion not in (None, "d3"):
@@ -282,6 +297,9 @@ class CP2KCalculator(AtomisticCalculator):
         # absolute: the shell runs inside it and is handed the files' paths (a relative one would resolve twice)
         self._directory = Path(directory).absolute() if directory is not None else None
         self._tmp: str | None = None
+        self.wavefunction_guess = Path(wavefunction_guess).absolute() if wavefunction_guess is not None else None
+        if self.wavefunction_guess is not None and not self.wavefunction_guess.is_file():
+            raise ParameterError(f"parameter 'wavefunction_guess' must be an existing CP2K wave-function file; got {str(wavefunction_guess)!r}")
         self.info = CalculatorInfo("cp2k", f"PBE{'-D3' if dispersion else ''}/{level}", _cp2k_version(), "dft", 0.0, s)
 
     def label(self) -> str:
@@ -309,7 +327,8 @@ class CP2KCalculator(AtomisticCalculator):
         """
         if self.spin is not None:
             return self
-        return CP2KCalculator(self.level, self.dispersion, any(needs_spin(a) for a in phases), self._directory, self.command)
+        return CP2KCalculator(self.level, self.dispersion, any(needs_spin(a) for a in phases), self._directory, self.command,
+                              self.wavefunction_guess)
 
     def spin_polarised(self, atoms) -> bool:
         """Whether ``atoms`` is computed spin-polarised (``spin``, or the per-structure rule while it is None).
@@ -489,7 +508,7 @@ class CP2KCalculator(AtomisticCalculator):
         command = f"cd {shlex.quote(str(self._workdir()))} && exec {shlex.quote(program)}"
         calc = checked(command=command, label=label, xc="PBE", cutoff=s["cutoff_Ry"] * _RY_EV, basis_set=BASIS,
                        basis_set_file=None, potential_file=None, pseudo_potential="GTH-PBE", max_scf=200,
-                       stress_tensor=purpose == "relax_cell", inp=cp2k_input(atoms, s, self.spin_polarised(atoms)))
+                       stress_tensor=purpose == "relax_cell", inp=cp2k_input(atoms, s, self.spin_polarised(atoms), self.wavefunction_guess))
         return with_d3(calc, s["d3_damping"]) if self.dispersion == "d3" else calc
 
 
