@@ -157,3 +157,22 @@ def test_ccd_with_rests_and_several_cycles_per_step(cycles_per_step, rest):
         hits += det.failure_step_ == truth.failure_step and det.criterion_ == EXPECTED_CRITERION[failure]
         assert int(det.steps_["n_half_cycles"].iloc[0]) == 2 * cycles_per_step  # rests are not half cycles
     assert hits == 6
+
+
+def test_a_shared_half_cycles_table_gives_each_detector_the_same_verdict_and_is_not_modified():
+    """Two detectors judging one record may share its segmentation (the simulator's judge does): the same CCD and
+    short verdicts as each segmenting it itself, and the caller's table untouched (each detector adds columns)."""
+    import pandas as pd
+
+    rec, truth = ccd_staircase(failure="hard", noise="0.5 mV", seed=2, j_critical="0.55 mA/cm2", step_time="0.5 h", dt=5)
+    hc = half_cycles(rec)
+    before = hc.copy()
+    own, shared = CCDDetector().fit(rec), CCDDetector().fit(rec, half_cycles_table=hc)
+    assert shared.failure_step_ == own.failure_step_ == truth.failure_step
+    assert (shared.ccd_A_m2_, shared.criterion_, shared.failure_time_s_) == (own.ccd_A_m2_, own.criterion_, own.failure_time_s_)
+    s_own, s_shared = ShortDetector().fit(rec), ShortDetector().fit(rec, half_cycles_table=hc)
+    assert (s_shared.short_detected_, s_shared.criterion_, s_shared.failure_half_cycle_) == (
+        s_own.short_detected_, s_own.criterion_, s_own.failure_half_cycle_)
+    pd.testing.assert_frame_equal(shared.half_cycles_, own.half_cycles_)
+    pd.testing.assert_frame_equal(s_shared.half_cycles_, s_own.half_cycles_)
+    pd.testing.assert_frame_equal(hc, before)

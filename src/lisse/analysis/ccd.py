@@ -43,7 +43,7 @@ unless ``fit(record, cell_type="symmetric")`` states otherwise.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -54,6 +54,9 @@ from lisse.citations import register
 from lisse.errors import CalculationError, ParameterError
 from lisse.records.cycling import CyclingRecord
 from lisse.records.display import estimator_params, estimator_repr, html_table, plot_with
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["CCDDetector", "detect_protocol"]
 
@@ -192,7 +195,7 @@ class CCDDetector:
             raise ParameterError(f"CCDDetector.v_cutoff must be a finite voltage magnitude > 0 V (the cycler's |V| limit); "
                                  f"got {self.v_cutoff} V")
 
-    def fit(self, record: CyclingRecord, *, cell_type: str = "auto") -> CCDDetector:
+    def fit(self, record: CyclingRecord, *, cell_type: str = "auto", half_cycles_table: pd.DataFrame | None = None) -> CCDDetector:
         """Analyse ``record`` (needs ``area_m2``); returns self with the ``*_`` attributes set.
 
         Parameters
@@ -202,6 +205,9 @@ class CCDDetector:
         cell_type : {"auto", "symmetric"}
             ``"auto"``: refuse a record the classifier does not call a symmetric cell
             (:class:`~lisse.errors.CellTypeError`); ``"symmetric"``: the caller states it is one.
+        half_cycles_table : pandas.DataFrame, optional
+            ``half_cycles(record, self.segment)`` computed by the caller (shared by detectors judging one record with
+            the same segment options; copied, not modified); None: computed here.
 
         Returns
         -------
@@ -231,7 +237,7 @@ class CCDDetector:
         rec = _as_record(record)
         self.record_ = rec
         area = _need_area(rec, "CCD detection")
-        hc = half_cycles(rec, self.segment)
+        hc = half_cycles(rec, self.segment) if half_cycles_table is None else half_cycles_table.copy()
         if len(hc) == 0:
             raise CalculationError("CCD detection: the record has no constant-current half cycles")
         jabs = np.abs(hc["current_A"].to_numpy()) / area

@@ -30,7 +30,7 @@ the polarisation V·sign(I).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -48,6 +48,9 @@ from lisse.analysis.symmetric import (
 from lisse.errors import CalculationError, ParameterError
 from lisse.records.cycling import CyclingRecord
 from lisse.records.display import estimator_params, estimator_repr, html_table, plot_with
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["ShortDetector"]
 
@@ -134,7 +137,7 @@ class ShortDetector:
     def __post_init__(self) -> None:
         check_dataclass_settings(self, "record")
 
-    def fit(self, record: CyclingRecord, *, cell_type: str = "auto") -> ShortDetector:
+    def fit(self, record: CyclingRecord, *, cell_type: str = "auto", half_cycles_table: pd.DataFrame | None = None) -> ShortDetector:
         """Analyse ``record``; returns self with the ``*_`` attributes set.
 
         Parameters
@@ -144,6 +147,9 @@ class ShortDetector:
         cell_type : {"auto", "symmetric"}
             ``"auto"``: refuse a record the classifier does not call a symmetric cell
             (:class:`~lisse.errors.CellTypeError`); ``"symmetric"``: the caller states it is one.
+        half_cycles_table : pandas.DataFrame, optional
+            ``half_cycles(record, self.segment)`` computed by the caller (shared by detectors judging one record with
+            the same segment options; copied, not modified); None: computed here.
 
         Returns
         -------
@@ -165,7 +171,7 @@ class ShortDetector:
             self.cell_type_ = require_symmetric(record, "short detection", cell_type=cell_type)
         rec = _as_record(record)
         self.record_ = rec
-        hc = half_cycles(rec, self.segment)
+        hc = half_cycles(rec, self.segment) if half_cycles_table is None else half_cycles_table.copy()
         if len(hc) == 0:
             raise CalculationError("short detection: the record has no constant-current half cycles")
         t, v = rec.time_s, rec.voltage_V

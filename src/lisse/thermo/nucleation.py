@@ -364,9 +364,11 @@ def _rate_from_barrier(eta: np.ndarray, b: float, scale: float) -> np.ndarray:
     [V], ``b`` [V^2] of :func:`barrier_coefficient` and ``scale`` = J0 (c_Li+/c0) (c_e/c_e,Li) [unit of J0]."""
     import numpy as np
 
-    out = np.zeros_like(eta)
     m = eta > 0
     with np.errstate(over="ignore", divide="ignore", under="ignore"):
+        if b > 0 and np.count_nonzero(m) == m.size:  # all cathodic (what a simulator asks for): no masking
+            return scale * np.exp(-b / eta**2)
+        out = np.zeros_like(eta)
         out[m] = scale * np.exp(-b / eta[m] ** 2) if b > 0 else scale
     return out
 

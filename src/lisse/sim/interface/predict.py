@@ -161,7 +161,7 @@ def _judge(model: InterfaceModel, protocol: Protocol, sim: Simulation) -> CCDPre
 
     from lisse.analysis.ccd import CCDDetector
     from lisse.analysis.shorts import ShortDetector
-    from lisse.analysis.symmetric import SegmentOptions
+    from lisse.analysis.symmetric import SegmentOptions, half_cycles
     from lisse.errors import CalculationError
 
     # the measured-data rule, with one setting adapted to the data: consecutive steps of a fine staircase
@@ -180,8 +180,12 @@ def _judge(model: InterfaceModel, protocol: Protocol, sim: Simulation) -> CCDPre
             raise CalculationError("predict_ccd: the simulated record has fewer than 2 samples")
         det = short = None
     else:
+        try:  # one segmentation of the record, shared by both detectors (the same segment options)
+            hc = half_cycles(sim.record, seg)
+        except CalculationError:
+            hc = None  # each detector meets the error itself
         try:
-            det.fit(sim.record, cell_type="symmetric")
+            det.fit(sim.record, cell_type="symmetric", half_cycles_table=hc)
             ccd, failing, mode = det.ccd_A_m2_, det.failure_current_density_A_m2_, det.criterion_
         except CalculationError:
             # a record the detector cannot judge (e.g. the cut-off is reached at once, no constant-current half cycle):
@@ -193,7 +197,7 @@ def _judge(model: InterfaceModel, protocol: Protocol, sim: Simulation) -> CCDPre
         # detector's failing step is the failure; on constant-current cycling (one step, which the CCD detector has no
         # earlier step to compare with) its runaway polarisation counts too, as for a measured cycling record
         try:
-            short.fit(sim.record, cell_type="symmetric")
+            short.fit(sim.record, cell_type="symmetric", half_cycles_table=hc)
         except CalculationError:
             short = None
         if short is not None and short.failure_half_cycle_ is not None and (

@@ -299,7 +299,7 @@ def _front(e: _Electrode) -> float:
     """Depth of the deepest Li in the pores of ``e`` [m]: the cells before the last Li-bearing one plus its filled share
     (the sharp front's position for Li grown from the face; 0 without Li in the pores)."""
     li = e.s > 0.0
-    if not li.any():
+    if not np.count_nonzero(li):
         return 0.0
     k = li.size - 1 - int(li[::-1].argmax())  # the last Li-bearing cell
     return e.x_lo[k] + min(float(e.s[k]), 1.0) * e.h_list[k]
@@ -400,7 +400,7 @@ def _face_li(e: _Electrode, depth: float) -> float:
         x_hi = np.cumsum(e.h)
         lt = float(x_hi[-1])
         inside = e.face_zone[depth] = np.clip(x_hi - np.maximum(x_hi - e.h, lt - depth), 0.0, None)
-    return float(np.sum(np.minimum(np.clip(e.s, 0.0, None) * e.h, inside)))
+    return float(np.add.reduce(np.minimum(np.maximum(e.s, 0.0) * e.h, inside)))  # np.sum, np.clip(s, 0, None) without their wrappers
 
 
 #: Depth of the pores that Li nucleated in a cell seeds, in pore diameters [-]. Assumed, as :data:`_PLUG_PORE_DIAMETERS`:
@@ -726,7 +726,9 @@ def _simulation(model: InterfaceModel, protocol: Protocol, progress: Callable[[i
         out["f1"].append(electrodes[1].contact(model))
         for idx in (0, 1):
             e = electrodes[idx]
-            if e.layer and e.s.any():
+            # (np.count_nonzero for ndarray.any() in the per-substep code: the same truth value, a third of the cost on
+            # these short arrays)
+            if e.layer and np.count_nonzero(e.s):
                 out[f"front{idx}"].append(_front(e))
                 out[f"li{idx}"].append(e.li + e.pore_li(eps))
             else:  # no Li in the pores (or no layer): front 0, pore Li 0 (what _front and pore_li return, without the work)
@@ -768,20 +770,24 @@ def _simulation(model: InterfaceModel, protocol: Protocol, progress: Callable[[i
                     if idx != plate_idx or sol is None:
                         continue
                     empty = (e.s <= 0.0) & (e.seed == 0)
+                    eta_empty = sol.eta[empty]
                     # below eta_skip the rate cannot add 1e-30 of a nucleus density over the whole protocol: skipping
                     # the evaluation there leaves every nucleation event where it was
-                    if empty.any() and -float(sol.eta[empty].min()) > eta_skip:  # max(-eta) over the empty cells
+                    if eta_empty.size and -float(eta_empty.min()) > eta_skip:  # max(-eta) over the empty cells
                         # nucleation_rate(max(-eta, 0), gamma, theta_nuc, j0n, T) with its checks and barrier done once
                         # above (eta of a converged solve is finite)
                         # (evaluated on the empty cells under a cathodic overpotential only: the rate is 0 elsewhere;
                         # kept as the cells with a positive rate and their rates)
-                        live = np.flatnonzero(empty & (sol.eta < 0.0))
+                        live = (empty & (sol.eta < 0.0)).nonzero()[0]
                         rate_live = electron_ratio[live] * _rate_from_barrier(-sol.eta[live], b_nuc, j0n)
                         pos = rate_live > 0.0
                         rates[idx] = (live[pos], rate_live[pos])
-                        if pos.any():
+                        # a crossing within the substep needs n_c - nuclei < rate dt somewhere (checked without the
+                        # division, with a margin for its rounding); only then is the crossing time computed
+                        gap = n_c - e.nuclei[live[pos]]
+                        if np.count_nonzero(pos) and np.count_nonzero(gap <= rate_live[pos] * (dt * (1.0 + 1e-9))):
                             with np.errstate(over="ignore"):  # a rate of ~1e-300 crosses at t = inf: no crossing
-                                t_cross = float(((n_c - e.nuclei[live[pos]]) / rate_live[pos]).min())
+                                t_cross = float((gap / rate_live[pos]).min())
                             if t_cross < dt:
                                 dt, cut = max(t_cross, 1e-9 * dt_nom), True
             # contact runaway: the substep also ends where the stripping electrode's contact fraction would fall by more
@@ -819,7 +825,7 @@ def _simulation(model: InterfaceModel, protocol: Protocol, progress: Callable[[i
                     sol = e.sol
                     assert sol is not None  # set by electrode_polarisation (this substep, or the last one before a short)
                     face_cur, cell_cur = sol.anode_current, sol.cell_current
-                    if sol.iterations == 0 and not e.s.any():
+                    if sol.iterations == 0 and not np.count_nonzero(e.s):
                         # the closed-form solution (no Li reacts in the layer: cell currents 0) of a layer without Li in
                         # its pores: the update below would leave every fill fraction and seed as it is
                         cell_cur = None
@@ -838,7 +844,7 @@ def _simulation(model: InterfaceModel, protocol: Protocol, progress: Callable[[i
                         face_cur += float(((e.s + dsdt * dt - snew) * cap).sum()) * FARADAY / (vm * dt)
                     else:
                         snew = e.s + dsdt * dt
-                    if jloc > 0 and (snew[:-1] > 1.0).any():
+                    if jloc > 0 and np.count_nonzero(snew[:-1] > 1.0):
                         snew = _carry_overflow(snew, cap)
                     if jloc > 0 and snew[-1] > 1.0 and e.seed[-1] & _SEED_NUCLEI:
                         # Li nucleated at the electrolyte face that overfills its cell is extruded back into the open pores
@@ -850,7 +856,7 @@ def _simulation(model: InterfaceModel, protocol: Protocol, progress: Callable[[i
                     e.s[:] = snew  # in place: e.s is a row of s2 (see below)
                     # a filled cell is metal: the Li front moves on into the next cell (growth from the front)
                     full = snew[:-1] >= 1.0 - 1e-12
-                    if full.any():
+                    if np.count_nonzero(full):
                         e.seed[1:] |= np.where(full, _SEED_FRONT, 0).astype(np.int8)
                 e.li += face_cur * dt * vm / FARADAY
                 if e.li <= -li_foil and fail_t is None:
@@ -934,7 +940,7 @@ def _simulation(model: InterfaceModel, protocol: Protocol, progress: Callable[[i
                         grow = empty[cells]  # still empty after this substep's update
                         e.nuclei[cells[grow]] += rate_c[grow] * dt
                         new = empty & (e.nuclei >= n_c * (1.0 - 1e-9))
-                        if new.any():
+                        if np.count_nonzero(new):
                             _seed_nuclei(e, new, nucleus_depth, lt)
                             events.append((t_now, "nucleation", idx, float(np.argmax(new) + 0.5) * lt / n_cells))
                             notes.append(f"Li nucleates in the interlayer at t = {t_now:.6g} s, depth "
