@@ -38,11 +38,15 @@ def _iterations_cp2k(out: Path) -> int:
     return int(found[-1]) if found else -1
 
 
-def single_point(engine: str, level: str, atoms, workdir: Path, tag: str, phases) -> dict:
+def single_point(engine: str, level: str, atoms, workdir: Path, tag: str, phases, resume: bool = False) -> dict:
     """One single point of ``atoms`` with lisse's calculator of ``engine``; energy [eV], wall time [s], SCF iterations.
 
     The calculator's spin is fixed for the whole formula from its bulk ``phases`` (``for_formula``), as the workflows
-    do: Li and LiF are not polarised, so neither is their interface, whatever its electron count.
+    do: Li and LiF are not polarised, so neither is their interface, whatever its electron count. ``resume`` (CP2K):
+    start the SCF from the newest wave functions an earlier, interrupted run of this single point left in its folder.
+    That pays only where they were near self-consistency: restarted from iteration ~21 of the Li|LLZO interface
+    (residual ~0.1), CP2K's first, unmixed step went to a residual of 13 and the energy swung by 370 Ha (measured
+    2026-11-30), no better than the atomic guess.
     """
     a = atoms.copy()
     if engine == "gpaw":
@@ -54,9 +58,10 @@ def single_point(engine: str, level: str, atoms, workdir: Path, tag: str, phases
         from lisse.io.cp2k import CP2KCalculator
 
         folder = workdir / f"cp2k-{tag}"
-        # an earlier, interrupted run of this very single point (the same folder: geometry and level in the tag) left
-        # its wave functions: the SCF resumes from the newest instead of CP2K's atomic guess (same converged energy)
-        earlier = sorted(folder.glob("run-*-RESTART.kp")) + sorted(folder.glob("run-*-RESTART.wfn"))
+        # with resume, an earlier, interrupted run of this very single point (the same folder: geometry and level in the
+        # tag) left its wave functions: the SCF starts from the newest instead of CP2K's atomic guess (same converged
+        # energy)
+        earlier = (sorted(folder.glob("run-*-RESTART.kp")) + sorted(folder.glob("run-*-RESTART.wfn"))) if resume else []
         guess = max(earlier, key=lambda f: f.stat().st_mtime) if earlier else None
         calc = CP2KCalculator(level, directory=folder, wavefunction_guess=guess).for_formula(phases)
         started = time.time()

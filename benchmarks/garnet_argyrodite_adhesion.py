@@ -1,7 +1,7 @@
 """Li|LLZO and Li|Li6PS5Cl work of adhesion with the ML calculator (CHGNet), the cells' sanity checks, and the DFT cost.
 
 Run: ``OMP_NUM_THREADS=1 PYTHONPATH=src nice -n 10 python benchmarks/garnet_argyrodite_adhesion.py [--systems LLZO,LPSC]
-[--cache-dir DIR] [--out FILE] [--dft-engine cp2k|gpaw [--dft-level screening] [--dft-dir DIR] [--dft-runs-dir DIR] [--dft-parts ...]]]``. Every relaxation and single point is cached in ``--cache-dir`` (default
+[--cache-dir DIR] [--out FILE] [--dft-engine cp2k|gpaw [--dft-level screening] [--dft-dir DIR] [--dft-runs-dir DIR [--dft-resume]] [--dft-parts ...]]]``. Every relaxation and single point is cached in ``--cache-dir`` (default
 ``$LISSE_CACHE`` or ``~/.cache/lisse``): an interrupted run continues where it stopped.
 
 What it does, per substrate:
@@ -109,8 +109,12 @@ def main() -> None:
                                                     "rerun reuses them; default: a new temporary folder; the engine's own "
                                                     "files go to --dft-runs-dir)")
     ap.add_argument("--dft-runs-dir", default=None,
-                    help="folder for the DFT engine's own files (GBs; default: a new temporary folder). Kept, it lets a "
-                         "rerun resume an interrupted CP2K single point from its last wave functions")
+                    help="folder for the DFT engine's own files (GBs; default: a new temporary folder); keep it for "
+                         "--dft-resume")
+    ap.add_argument("--dft-resume", action="store_true",
+                    help="CP2K: start an interrupted single point's SCF from the wave functions its earlier run left in "
+                         "--dft-runs-dir (pays only near self-consistency: an early restart of the Li|LLZO interface "
+                         "was no better than the atomic guess, measured)")
     ap.add_argument("--dft-parts", default="film,substrate,interface",
                     help="which single points this run computes (comma-separated; default all three): two runs with the "
                          "same --dft-dir can share the work on two cores, W_ad is printed once all three are stored")
@@ -215,7 +219,7 @@ def dft_on_ml_geometries(args, key: str, name: str, jobs: dict, out: dict, row: 
     work = Path(args.dft_dir) if args.dft_dir else Path(tempfile.mkdtemp(prefix="lisse-garnet-dft-"))
     work.mkdir(parents=True, exist_ok=True)
     # the engine's own files (large: CP2K's wave functions of the 176-atom interface take 1.6 GB); results go to work.
-    # A kept folder (--dft-runs-dir) lets an interrupted CP2K single point resume its SCF from its last wave functions
+    # A kept folder (--dft-runs-dir) lets --dft-resume start an interrupted CP2K single point from its last wave functions
     runs = Path(args.dft_runs_dir) if args.dft_runs_dir else Path(tempfile.mkdtemp(prefix="lisse-garnet-dft-runs-"))
     runs.mkdir(parents=True, exist_ok=True)
     print(f"   DFT results in {work}, the engine's files in {runs}", flush=True)
@@ -239,7 +243,8 @@ def dft_on_ml_geometries(args, key: str, name: str, jobs: dict, out: dict, row: 
             print(f"   {args.dft_engine} {part}: left to another run (--dft-parts)", flush=True)
             continue
         else:
-            p = single_point(args.dft_engine, args.dft_level, jobs[job].atoms, runs, f"{key}-{part}-{f.stem[-12:]}", phases)
+            p = single_point(args.dft_engine, args.dft_level, jobs[job].atoms, runs, f"{key}-{part}-{f.stem[-12:]}", phases,
+                             resume=args.dft_resume)
             tmp = f.with_suffix(".tmp")
             tmp.write_text(json.dumps(p))
             tmp.replace(f)  # atomic: a run stopped while writing leaves no truncated result

@@ -248,10 +248,13 @@ class CP2KCalculator(AtomisticCalculator):
         The CP2K shell program.
     wavefunction_guess : str or os.PathLike, optional
         A wave-function file (``<project>-RESTART.wfn``, or ``.kp`` with k-points) that an earlier, interrupted run of
-        the *same* structure and settings wrote, used as the starting guess of every SCF (``SCF_GUESS RESTART``). It
-        resumes a long SCF (the 176-atom Li|LLZO interface: ~95 s per iteration) where it stopped; the converged
-        energy does not depend on the guess (only the iteration count does), so the calculator's identity and cache
-        key leave it out. A file of another structure or basis makes CP2K stop with an error.
+        the *same* structure and settings wrote, used as the starting guess of every SCF (``SCF_GUESS RESTART``). The
+        converged energy does not depend on the guess (only the iteration count does), so the calculator's identity
+        and cache key leave it out. It pays where the stored wave functions were near self-consistency (a Li slab
+        restarted from its converged run: half the iterations or fewer, tested); CP2K's first SCF step after a restart
+        is unmixed, so an SCF interrupted early in a charge-sloshing system restarts no better than from atoms
+        (measured: the 176-atom Li|LLZO interface restarted from iteration ~21, residual ~0.1, jumped to a residual of
+        13). A file of another structure or basis makes CP2K stop with an error.
 
     Raises
     ------
