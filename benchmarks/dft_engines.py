@@ -44,9 +44,8 @@ def single_point(engine: str, level: str, atoms, workdir: Path, tag: str, phases
     The calculator's spin is fixed for the whole formula from its bulk ``phases`` (``for_formula``), as the workflows
     do: Li and LiF are not polarised, so neither is their interface, whatever its electron count. ``resume`` (CP2K):
     start the SCF from the newest wave functions an earlier, interrupted run of this single point left in its folder.
-    That pays only where they were near self-consistency: restarted from iteration ~21 of the Li|LLZO interface
-    (residual ~0.1), CP2K's first, unmixed step went to a residual of 13 and the energy swung by 370 Ha (measured
-    2026-11-30), no better than the atomic guess.
+    That pays only where they were near self-consistency: the Li|LLZO interface restarted from its interrupted run
+    went back to large residuals (CP2K's first step after a restart is unmixed; benchmarks/records/README.md).
     """
     a = atoms.copy()
     if engine == "gpaw":
@@ -61,10 +60,12 @@ def single_point(engine: str, level: str, atoms, workdir: Path, tag: str, phases
         # with resume, an earlier, interrupted run of this very single point (the same folder: geometry and level in the
         # tag) left its wave functions: the SCF starts from the newest instead of CP2K's atomic guess (same converged
         # energy)
-        earlier = (sorted(folder.glob("run-*-RESTART.kp")) + sorted(folder.glob("run-*-RESTART.wfn"))) if resume else []
+        # (CP2K keeps the previous restart file as .bak-1 while writing the next: a run killed mid-write can leave a
+        # truncated newest file, which CP2K then refuses: delete it and resume from the .bak-1 renamed)
+        earlier = [*folder.glob("run-*-RESTART.kp"), *folder.glob("run-*-RESTART.wfn")] if resume else []
         guess = max(earlier, key=lambda f: f.stat().st_mtime) if earlier else None
         calc = CP2KCalculator(level, directory=folder, wavefunction_guess=guess).for_formula(phases)
-        started = time.time()
+        outputs_before = set(folder.glob("run-*.out"))
     tok = calc.prepare(a)
     a.calc = calc.ase_calculator(a, "energy")
     t0 = time.perf_counter()
@@ -77,8 +78,8 @@ def single_point(engine: str, level: str, atoms, workdir: Path, tag: str, phases
     if engine == "gpaw":
         n, resumed = _iterations_gpaw(log), None
     else:  # this run's output (a resumed folder also holds the interrupted runs')
-        n = _iterations_cp2k(max((f for f in folder.glob("run-*.out") if f.stat().st_mtime >= started - 1),
-                                 key=lambda f: f.stat().st_mtime))
+        (out,) = set(folder.glob("run-*.out")) - outputs_before  # each calculation writes an output of its own
+        n = _iterations_cp2k(out)
         resumed = guess.name if guess is not None else None
     return {"energy_eV": e, "wall_s": wall, "scf_iterations": n, "s_per_iteration": wall / n if n > 0 else None,
             "load": os.getloadavg()[0], "n_atoms": len(a),

@@ -119,6 +119,8 @@ def main() -> None:
                     help="which single points this run computes (comma-separated; default all three): two runs with the "
                          "same --dft-dir can share the work on two cores, W_ad is printed once all three are stored")
     args = ap.parse_args()
+    if args.dft_resume and (args.dft_engine != "cp2k" or not args.dft_runs_dir):
+        raise SystemExit("--dft-resume: needs --dft-engine cp2k and the --dft-runs-dir of the interrupted run")
 
     from lisse.atomistic.workflows import adhesion_workflow
     from lisse.io.atomistic_cache import JobCache

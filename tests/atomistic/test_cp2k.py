@@ -492,6 +492,10 @@ def test_a_wavefunction_guess_goes_into_the_input_and_a_missing_file_is_refused(
                    for k in plain.get_subsection(s).keywords)
     with pytest.raises(ParameterError, match="wavefunction_guess.*no-such"):
         CP2KCalculator("test", wavefunction_guess=tmp_path / "no-such-RESTART.kp")
+    odd = tmp_path / "a!b-RESTART.kp"  # CP2K's input would read '!b-RESTART.kp' as a comment
+    odd.write_bytes(b"")
+    with pytest.raises(ParameterError, match="without '!'"):
+        CP2KCalculator("test", wavefunction_guess=odd)
     # the guess does not change what is computed: same identity (cache key), kept through for_formula
     c = CP2KCalculator("test", wavefunction_guess=wfn)
     assert c.info == CP2KCalculator("test").info

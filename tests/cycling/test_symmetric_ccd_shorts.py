@@ -176,3 +176,10 @@ def test_a_shared_half_cycles_table_gives_each_detector_the_same_verdict_and_is_
     pd.testing.assert_frame_equal(shared.half_cycles_, own.half_cycles_)
     pd.testing.assert_frame_equal(s_shared.half_cycles_, s_own.half_cycles_)
     pd.testing.assert_frame_equal(hc, before)
+    # a table that cannot be this record's segmentation is refused, not judged
+    short_rec, _ = ccd_staircase(failure=None, j_critical=None, noise="0.5 mV", seed=3, n_steps=3, dt=5)
+    for det in (CCDDetector(), ShortDetector()):
+        with pytest.raises(ParameterError, match="half_cycles_table must be half_cycles.*record of"):
+            det.fit(short_rec, half_cycles_table=hc)
+        with pytest.raises(ParameterError, match="half_cycles_table must be half_cycles.*DataFrame"):
+            det.fit(rec, half_cycles_table=hc[["start", "stop"]])

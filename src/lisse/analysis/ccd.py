@@ -49,7 +49,7 @@ import numpy as np
 
 from lisse.analysis._estimator import check_dataclass_settings
 from lisse.analysis.cell_type import require_symmetric
-from lisse.analysis.symmetric import SegmentOptions, _as_record, _need_area, half_cycles, pooled_noise, scan_segment
+from lisse.analysis.symmetric import SegmentOptions, _as_record, _half_cycles_of, _need_area, pooled_noise, scan_segment
 from lisse.citations import register
 from lisse.errors import CalculationError, ParameterError
 from lisse.records.cycling import CyclingRecord
@@ -207,7 +207,7 @@ class CCDDetector:
             (:class:`~lisse.errors.CellTypeError`); ``"symmetric"``: the caller states it is one.
         half_cycles_table : pandas.DataFrame, optional
             ``half_cycles(record, self.segment)`` computed by the caller (shared by detectors judging one record with
-            the same segment options; copied, not modified); None: computed here.
+            the same segment options; copied, not modified; refused when it cannot be this record's); None: computed here.
 
         Returns
         -------
@@ -237,7 +237,7 @@ class CCDDetector:
         rec = _as_record(record)
         self.record_ = rec
         area = _need_area(rec, "CCD detection")
-        hc = half_cycles(rec, self.segment) if half_cycles_table is None else half_cycles_table.copy()
+        hc = _half_cycles_of(rec, self.segment, half_cycles_table, "CCD detection")
         if len(hc) == 0:
             raise CalculationError("CCD detection: the record has no constant-current half cycles")
         jabs = np.abs(hc["current_A"].to_numpy()) / area

@@ -39,8 +39,8 @@ from lisse.analysis.cell_type import require_symmetric
 from lisse.analysis.symmetric import (
     SegmentOptions,
     _as_record,
+    _half_cycles_of,
     _median,
-    half_cycles,
     overpotential_summary,
     pooled_noise,
     scan_segment,
@@ -149,7 +149,7 @@ class ShortDetector:
             (:class:`~lisse.errors.CellTypeError`); ``"symmetric"``: the caller states it is one.
         half_cycles_table : pandas.DataFrame, optional
             ``half_cycles(record, self.segment)`` computed by the caller (shared by detectors judging one record with
-            the same segment options; copied, not modified); None: computed here.
+            the same segment options; copied, not modified; refused when it cannot be this record's); None: computed here.
 
         Returns
         -------
@@ -171,7 +171,7 @@ class ShortDetector:
             self.cell_type_ = require_symmetric(record, "short detection", cell_type=cell_type)
         rec = _as_record(record)
         self.record_ = rec
-        hc = half_cycles(rec, self.segment) if half_cycles_table is None else half_cycles_table.copy()
+        hc = _half_cycles_of(rec, self.segment, half_cycles_table, "short detection")
         if len(hc) == 0:
             raise CalculationError("short detection: the record has no constant-current half cycles")
         t, v = rec.time_s, rec.voltage_V

@@ -542,6 +542,25 @@ def _need_area(record: CyclingRecord, what: str) -> float:
     return record.area_m2
 
 
+def _half_cycles_of(record: CyclingRecord, opts: SegmentOptions, table: Any, where: str) -> pd.DataFrame:
+    """``half_cycles(record, opts)``, or a copy of the caller's table of it (a detector sharing another's segmentation),
+    refused when it cannot be one: not a table with :func:`half_cycles`'s columns, or segments past the record's end."""
+    if table is None:
+        return half_cycles(record, opts)
+    need = ("start", "stop", "current_A", "duration_s", "noise_V", "polarisation_V", "eta_plateau_V", "n_plateau")
+    import pandas as pd
+
+    if not isinstance(table, pd.DataFrame):
+        got = type(table).__name__
+    elif any(c not in table.columns for c in need):
+        got = f"a DataFrame without the columns {', '.join(c for c in need if c not in table.columns)}"
+    elif len(table) and int(table["stop"].max()) > len(record):
+        got = f"a table of {len(table)} segments ending at row {int(table['stop'].max())} for a record of {len(record)} rows"
+    else:
+        return table.copy()
+    raise ParameterError(f"{where}: half_cycles_table must be half_cycles(record, segment) of this record; got {got}")
+
+
 def _as_record(obj: Any) -> CyclingRecord:
     if not isinstance(obj, CyclingRecord):
         raise ParameterError(f"expected a CyclingRecord; got {type(obj).__name__}{read_hint(obj, 'lisse.io.read_cycling')}")

@@ -248,18 +248,21 @@ class CP2KCalculator(AtomisticCalculator):
         The CP2K shell program.
     wavefunction_guess : str or os.PathLike, optional
         A wave-function file (``<project>-RESTART.wfn``, or ``.kp`` with k-points) that an earlier, interrupted run of
-        the *same* structure and settings wrote, used as the starting guess of every SCF (``SCF_GUESS RESTART``). The
-        converged energy does not depend on the guess (only the iteration count does), so the calculator's identity
-        and cache key leave it out. It pays where the stored wave functions were near self-consistency (a Li slab
-        restarted from its converged run: half the iterations or fewer, tested); CP2K's first SCF step after a restart
-        is unmixed, so an SCF interrupted early in a charge-sloshing system restarts no better than from atoms
-        (measured: the 176-atom Li|LLZO interface restarted from iteration ~21, residual ~0.1, jumped to a residual of
-        13). A file of another structure or basis makes CP2K stop with an error.
+        the *same* structure and settings wrote, read as the starting guess of the first SCF of each CP2K run
+        (``SCF_GUESS RESTART``; later SCFs of a relaxation continue from the previous step as usual). The converged
+        energy does not depend on the guess (only the iteration count does; spin-polarised structures, where a guess
+        could pick the magnetic state, are refused by this calculator), so its identity and cache key leave it out. It
+        pays where the stored wave functions were near self-consistency (a Li slab restarted from its converged run:
+        half the iterations or fewer, tested); CP2K's first step after a restart is unmixed, so an SCF interrupted
+        early in a charge-sloshing system may restart no better than from atoms (measured on the Li|LLZO interface:
+        ``benchmarks/records/README.md``). CP2K accepts a file of another geometry with the same atoms and basis (only
+        a worse guess) and stops with an error on a different atom count or basis.
 
     Raises
     ------
     ParameterError
-        Unknown level or dispersion.
+        Unknown level or dispersion, a ``spin`` other than None/True/False, or a ``wavefunction_guess`` that is not an
+        existing file or whose path holds a character CP2K's input reads specially (``!``, ``#``, ``$``, whitespace).
 
     References
     ----------
@@ -302,7 +305,12 @@ class CP2KCalculator(AtomisticCalculator):
         self._tmp: str | None = None
         self.wavefunction_guess = Path(wavefunction_guess).absolute() if wavefunction_guess is not None else None
         if self.wavefunction_guess is not None and not self.wavefunction_guess.is_file():
-            raise ParameterError(f"parameter 'wavefunction_guess' must be an existing CP2K wave-function file; got {str(wavefunction_guess)!r}")
+            raise ParameterError(f"parameter 'wavefunction_guess' must be an existing CP2K wave-function file; got {str(wavefunction_guess)!r} "
+                                 f"({self.wavefunction_guess})")
+        if self.wavefunction_guess is not None and re.search(r"[!#$\s]", str(self.wavefunction_guess)):
+            # CP2K's input parser starts a comment at ! or #, substitutes $VARIABLES and splits at whitespace
+            raise ParameterError(f"parameter 'wavefunction_guess' must be a path without '!', '#', '$' or whitespace (CP2K's input reads "
+                                 f"them specially); got {str(self.wavefunction_guess)!r}")
         self.info = CalculatorInfo("cp2k", f"PBE{'-D3' if dispersion else ''}/{level}", _cp2k_version(), "dft", 0.0, s)
 
     def label(self) -> str:

@@ -180,10 +180,7 @@ def _judge(model: InterfaceModel, protocol: Protocol, sim: Simulation) -> CCDPre
             raise CalculationError("predict_ccd: the simulated record has fewer than 2 samples")
         det = short = None
     else:
-        try:  # one segmentation of the record, shared by both detectors (the same segment options)
-            hc = half_cycles(sim.record, seg)
-        except CalculationError:
-            hc = None  # each detector meets the error itself
+        hc = half_cycles(sim.record, seg)  # one segmentation of the record, shared by both detectors (same options)
         try:
             det.fit(sim.record, cell_type="symmetric", half_cycles_table=hc)
             ccd, failing, mode = det.ccd_A_m2_, det.failure_current_density_A_m2_, det.criterion_

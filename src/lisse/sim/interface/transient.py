@@ -782,8 +782,9 @@ def _simulation(model: InterfaceModel, protocol: Protocol, progress: Callable[[i
                         rate_live = electron_ratio[live] * _rate_from_barrier(-sol.eta[live], b_nuc, j0n)
                         pos = rate_live > 0.0
                         rates[idx] = (live[pos], rate_live[pos])
-                        # a crossing within the substep needs n_c - nuclei < rate dt somewhere (checked without the
-                        # division, with a margin for its rounding); only then is the crossing time computed
+                        # a crossing within the substep needs n_c - nuclei < rate dt somewhere, checked without the
+                        # division (IEEE rounding is monotone: fl(gap/rate) < dt implies gap <= fl(rate dt); the 1e-9
+                        # margin is belt and braces); only then is the crossing time computed
                         gap = n_c - e.nuclei[live[pos]]
                         if np.count_nonzero(pos) and np.count_nonzero(gap <= rate_live[pos] * (dt * (1.0 + 1e-9))):
                             with np.errstate(over="ignore"):  # a rate of ~1e-300 crosses at t = inf: no crossing
