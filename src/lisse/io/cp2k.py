@@ -209,8 +209,7 @@ def cp2k_input(atoms, settings: dict[str, Any], spin: bool, guess: Path | None =
     lines += ["    &SCF", f"      EPS_SCF {settings['eps_scf_Ha']:.1E}", f"      ADDED_MOS {added}"]
     if guess is not None:
         lines.append("      SCF_GUESS RESTART")
-    lines += [
-              "      &SMEAR ON", "        METHOD FERMI_DIRAC", f"        ELECTRONIC_TEMPERATURE [K] {t_el:.2f}", "      &END SMEAR",
+    lines += ["      &SMEAR ON", "        METHOD FERMI_DIRAC", f"        ELECTRONIC_TEMPERATURE [K] {t_el:.2f}", "      &END SMEAR",
               "      &DIAGONALIZATION", "        ALGORITHM STANDARD", "      &END DIAGONALIZATION",
               "      &MIXING"] + [f"        {k}" for k in MIXING] + ["      &END MIXING",
               "    &END SCF", "  &END DFT"]
