@@ -209,6 +209,30 @@ def _check_metadata(kwargs: dict) -> None:
                 raise ParameterError(f"cell metadata '{k}' must be positive; got {kwargs[k]!r} (= {format_quantity(x, unit)})")
 
 
+#: C0 control bytes that text exports do not hold (all but tab, LF, VT, FF, CR and SUB, the DOS end-of-file mark).
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 11, 12, 13, 26)) + b"\x7f"
+
+
+def looks_binary(head: bytes) -> bool:
+    """Whether the first bytes of a file are binary data rather than text: a NUL byte, or more than 1 % (and at least
+    three) C0 control bytes that no text export holds (random bytes have ~11 %). UTF-16 text has NULs: callers that
+    accept it test for its byte-order mark first.
+
+    Parameters
+    ----------
+    head : bytes
+        The start of the file (a few kB).
+
+    Returns
+    -------
+    bool
+    """
+    if b"\x00" in head:
+        return True
+    n = len(head) - len(head.translate(None, _CONTROL_BYTES))
+    return n >= 3 and n > 0.01 * len(head)
+
+
 def decode(data: bytes) -> tuple[str, str]:
     """Decode bytes as UTF-8 (with or without BOM), falling back to cp1252 then latin-1."""
     if data.startswith(b"\xef\xbb\xbf"):

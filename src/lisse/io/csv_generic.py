@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from lisse.errors import ParameterError, ReaderError, UnitError
-from lisse.io._readutil import build_record, guarded
+from lisse.io._readutil import build_record, guarded, looks_binary
 from lisse.units import to_si
 
 if TYPE_CHECKING:
@@ -367,8 +367,8 @@ def read_csv_generic(path: str | Path, mapping: dict[str, Any] | None = None, cu
         raise ParameterError(f"current_sign must be 1 or -1; got {current_sign!r}")
     fmt = "delimited text"
     with TextStream(path, fmt) as ts:
-        if b"\x00" in ts.head_bytes(4096):
-            raise ReaderError(f"'{path}' looks binary (NUL bytes), not a delimited text file")
+        if looks_binary(ts.head_bytes(4096)):
+            raise ReaderError(f"'{path}' looks binary (NUL or control bytes), not a delimited text file")
         lines = ts.head()
         sep = _sniff(lines)
         hdr_k = _header_index(lines, sep, mapping)

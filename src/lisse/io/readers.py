@@ -134,7 +134,7 @@ def detect_format(path: str | Path) -> str:
     ReaderError
         Missing or empty file, or a binary file of no known kind.
     """
-    from lisse.io._readutil import check_path, reading
+    from lisse.io._readutil import check_path, looks_binary, reading
 
     check_path(path, "cycler")
     p = Path(path)
@@ -176,7 +176,7 @@ def detect_format(path: str | Path) -> str:
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise ReaderError(f"'{path}' is UTF-16 text (e.g. Excel's 'Unicode Text'); lisse reads UTF-8, cp1252 or latin-1 "
                           "text: save it as CSV (UTF-8)")
-    if b"\x00" in head[:2048]:
+    if looks_binary(head[:2048]):
         raise ReaderError(f"'{path}' is a binary file of no known cycler format (first bytes {head[:16]!r})")
     text = head.decode("latin-1")
     first = text.removeprefix("\u00ef\u00bb\u00bf").splitlines()[0] if text.strip() else ""  # UTF-8 BOM as latin-1
