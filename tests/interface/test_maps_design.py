@@ -82,6 +82,21 @@ def test_thickness_porosity_and_pressure_maps(maps):
     assert "pressure_MPa" in maps.map_table(p)
 
 
+@pytest.mark.parametrize("chunk", [50, 7, 1])
+def test_points_of_a_map_in_many_chunks_land_in_their_own_cells(maps, monkeypatch, chunk):
+    """Chunks take every n-th point (cost balance between processes): each answer must return to its own cell."""
+    monkeypatch.setattr(maps, "_CHUNK", chunk)
+    proto = fake.staircase("fixed-time", start=1.0, increment=1.0, step_time=3600.0, max_current=40.0)
+    ts = np.linspace(10e-6, 150e-6, 11)  # 11 x 6 = 66 points: uneven chunks at every size above
+    ps = np.linspace(0.2, 0.7, 6)
+    m = maps.map_thickness_porosity({"interlayer": "LNI-5CNT"}, ts, ps, proto)
+    for a, p in enumerate(ps):
+        for b, t in enumerate(ts):
+            want = fake.expected_ccd({"interlayer": "LNI-5CNT", "interlayer_thickness": t, "porosity": p}, proto)[0]
+            assert m["ccd"][a, b] == want, (a, b)
+    assert len(set(m["ccd"][0])) > 5  # the answer varies along the row (a misplaced point would show)
+
+
 def test_map_size_limits_and_bad_axes(maps):
     proto = fake.staircase("fixed-capacity", step_capacity=7200.0)
     base = {"interlayer": "LNI-5CNT"}
