@@ -539,8 +539,19 @@ def _layer_terms(s: np.ndarray, seed: np.ndarray, phi: np.ndarray, jl: np.ndarra
     return sig_e, sig_i, ai0
 
 
-def _solve_requests(reqs: list[_Request]) -> list[LayerSolution]:
-    """Solve the layers of several requests (of one shape and kinetics) in one stacked call."""
+#: Fields of a :class:`_Request` that stay the same over a simulation (cell widths, the layer's conductivities, porosity,
+#: wall area, exchange current): :func:`_drive` stacks them once per set of batched runs.
+_CONSTANT_FIELDS = (0, 6, 7, 8, 9, 10)
+
+
+def _stack_constants(reqs: list[_Request]) -> tuple[np.ndarray, ...]:
+    """The :data:`_CONSTANT_FIELDS` of several requests, each stacked along the rows."""
+    return tuple(np.concatenate([r[k] for r in reqs]) for k in _CONSTANT_FIELDS)
+
+
+def _solve_requests(reqs: list[_Request], constants: tuple[np.ndarray, ...] | None = None) -> list[LayerSolution]:
+    """Solve the layers of several requests (of one shape and kinetics) in one stacked call; ``constants`` are their
+    :func:`_stack_constants` when the caller has them already."""
     if len(reqs) == 1:
         r = reqs[0]
         sig_e, sig_i, ai0 = _layer_terms(r.s, r.seed, r.phi, r.current, r.se0, r.si0, r.eps, r.a_li, r.i0, r.sigma_li, r.wall)
@@ -549,9 +560,10 @@ def _solve_requests(reqs: list[_Request]) -> list[LayerSolution]:
     def cat(k: int) -> np.ndarray:
         return np.concatenate([r[k] for r in reqs])
 
+    h, se0, si0, eps, a_li, i0 = constants if constants is not None else _stack_constants(reqs)
     jl = cat(4)
-    sig_e, sig_i, ai0 = _layer_terms(cat(1), cat(2), cat(3), jl, cat(6), cat(7), cat(8), cat(9), cat(10), reqs[0].sigma_li, cat(15))
-    return _solve_batch(cat(0), sig_e, sig_i, ai0, jl, cat(5), reqs[0].alpha, reqs[0].f_rt, cat(14))
+    sig_e, sig_i, ai0 = _layer_terms(cat(1), cat(2), cat(3), jl, se0, si0, eps, a_li, i0, reqs[0].sigma_li, cat(15))
+    return _solve_batch(h, sig_e, sig_i, ai0, jl, cat(5), reqs[0].alpha, reqs[0].f_rt, cat(14))
 
 
 def _drive(gens: list[Generator[_Request, list[LayerSolution], Simulation]]) -> list[Simulation | BaseException]:
@@ -580,14 +592,21 @@ def _drive(gens: list[Generator[_Request, list[LayerSolution], Simulation]]) -> 
 
     for k in range(len(gens)):
         advance(k)
+    # the stacked constant fields of each group's runs (by group and its member runs: a run's constants never change, and
+    # the members change only as runs end)
+    constants: dict[tuple[Any, ...], tuple[tuple[int, ...], tuple[np.ndarray, ...]]] = {}
     while pending:
         groups: dict[tuple[Any, ...], list[int]] = {}
         for k, r in pending.items():
             groups.setdefault((r.h.shape, r.alpha, r.f_rt, r.sigma_li), []).append(k)
-        for keys in groups.values():
+        for group, keys in groups.items():
             reqs = [pending[k] for k in keys]
+            members = tuple(keys)
+            cached = constants.get(group)
+            if len(reqs) > 1 and (cached is None or cached[0] != members):
+                cached = constants[group] = (members, _stack_constants(reqs))
             try:
-                sols = _solve_requests(reqs)
+                sols = _solve_requests(reqs, cached[1] if cached is not None and len(reqs) > 1 else None)
             except ConvergenceError as exc:
                 if len(keys) == 1:
                     advance(keys[0], error=exc)
@@ -661,7 +680,10 @@ def _simulation(model: InterfaceModel, protocol: Protocol, progress: Callable[[i
 
     npts = points_per_half_cycle
     n_hc = protocol.n_half_cycles
-    out: dict[str, list[float]] = {k: [] for k in ("t", "j", "V", "f0", "f1", "front0", "front1", "li0", "li1", "hc", "step")}
+    # one row per record sample: t, j, V, f0, f1, front0, li0, front1, li1, half cycle, step (a tuple per sample costs a
+    # fraction of eleven list appends; the columns are taken apart at the end)
+    rows: list[tuple[float, ...]] = []
+    step_of = [int(x) for x in protocol.step]
     notes: list[str] = []
     events: list[tuple[float, str, int, float | None]] = []
     t_now = 0.0
@@ -682,15 +704,23 @@ def _simulation(model: InterfaceModel, protocol: Protocol, progress: Callable[[i
 
     def layer_polarisation(jlocs: tuple[float, float]) -> Generator[_Request, list[LayerSolution], list[float]]:
         """:func:`electrode_polarisation` of both interlayer electrodes: yields their solve request (one batched call)."""
-        phi2 = np.array([[electrodes[0].phi], [electrodes[1].phi]])
+        e0, e1 = electrodes
+        phi2 = np.array([[e0.phi], [e1.phi]])
         jl = np.array(jlocs)
-        fc = np.array([electrodes[0].contact(model), electrodes[1].contact(model)])
-        guess = np.full((2, n_cells), np.nan)  # NaN: no guess (the solver starts from the closed form)
+        # i0 x the contact fraction of each anode face (_Electrode.contact), as floats: the products of i0 * fc
+        anode_i0 = np.array([i0 * max(1.0 - e0.delta / e0.h_void, e0.min_contact), i0 * max(1.0 - e1.delta / e1.h_void, e1.min_contact)])
+        guess = np.empty((2, n_cells))
         for k, (e, jloc) in enumerate(zip(electrodes, jlocs)):
-            if e.eta is not None:
-                # linear predictor within a half cycle (fewer Newton iterations, same solution)
-                guess[k] = 2.0 * e.eta - e.eta_prev if e.eta_prev is not None and e.eta_j == jloc else e.eta
-        sols = yield _Request(h2, s2, seed2, phi2, jl, i0 * fc, se02, si02, eps2, a_li2, i02, sigma_li, alpha, f_rt, guess, wall2)
+            row = guess[k]
+            if e.eta is None:
+                row.fill(np.nan)  # NaN: no guess (the solver starts from the closed form)
+            elif e.eta_prev is not None and e.eta_j == jloc:
+                # linear predictor within a half cycle (fewer Newton iterations, same solution): 2 eta - eta_prev
+                np.multiply(e.eta, 2.0, out=row)
+                np.subtract(row, e.eta_prev, out=row)
+            else:
+                row[:] = e.eta
+        sols = yield _Request(h2, s2, seed2, phi2, jl, anode_i0, se02, si02, eps2, a_li2, i02, sigma_li, alpha, f_rt, guess, wall2)
         for e, jloc, sol in zip(electrodes, jlocs, sols):
             e.eta_prev = e.eta if e.eta_j == jloc else None
             e.eta, e.eta_j = sol.eta, jloc
@@ -719,23 +749,21 @@ def _simulation(model: InterfaceModel, protocol: Protocol, progress: Callable[[i
             fail_t, fail_mode, fail_hc = t, "cutoff", hc
             events.append((t, "cutoff", -1, None))
             notes.append(f"voltage cut-off {v['voltage_cutoff']:g} V reached at t = {t:.6g} s")
-        out["t"].append(t)
-        out["j"].append(j)
-        out["V"].append(volt)
-        out["f0"].append(electrodes[0].contact(model))
-        out["f1"].append(electrodes[1].contact(model))
-        for idx in (0, 1):
-            e = electrodes[idx]
-            # (np.count_nonzero for ndarray.any() in the per-substep code: the same truth value, a third of the cost on
-            # these short arrays)
-            if e.layer and np.count_nonzero(e.s):
-                out[f"front{idx}"].append(_front(e))
-                out[f"li{idx}"].append(e.li + e.pore_li(eps))
-            else:  # no Li in the pores (or no layer): front 0, pore Li 0 (what _front and pore_li return, without the work)
-                out[f"front{idx}"].append(0.0)
-                out[f"li{idx}"].append(e.li + 0.0 if e.layer else e.li)
-        out["hc"].append(hc)
-        out["step"].append(int(protocol.step[hc]))
+        e0, e1 = electrodes
+        # (np.count_nonzero for ndarray.any() in the per-substep code: the same truth value, a third of the cost on these
+        # short arrays); no Li in the pores (or no layer): front 0, pore Li 0 (what _front and pore_li return, without
+        # the work)
+        if e0.layer and np.count_nonzero(e0.s):
+            front0, li0 = _front(e0), e0.li + e0.pore_li(eps)
+        else:
+            front0, li0 = 0.0, (e0.li + 0.0 if e0.layer else e0.li)
+        if e1.layer and np.count_nonzero(e1.s):
+            front1, li1 = _front(e1), e1.li + e1.pore_li(eps)
+        else:
+            front1, li1 = 0.0, (e1.li + 0.0 if e1.layer else e1.li)
+        # the contact fractions as _Electrode.contact computes them
+        rows.append((t, j, volt, max(1.0 - e0.delta / e0.h_void, e0.min_contact), max(1.0 - e1.delta / e1.h_void, e1.min_contact),
+                     front0, li0, front1, li1, hc, step_of[hc]))
         return volt
 
     # the record a cycler writes: a sample at the start of every half cycle (at the current switch, with the new
@@ -980,18 +1008,17 @@ def _simulation(model: InterfaceModel, protocol: Protocol, progress: Callable[[i
             stop_after = int(later[0]) - 1 if later.size else n_hc - 1
         if stop_after is not None and hc >= stop_after:
             break
-    t = np.asarray(out["t"])
-    jj = np.asarray(out["j"])
-    volt_a = np.asarray(out["V"])
-    hc_a = np.asarray(out["hc"], dtype=np.int64)
-    step_a = np.asarray(out["step"], dtype=np.int64)
+    cols = np.array(rows, dtype=float).reshape(-1, 11).T.copy()  # (a sample's floats unchanged; hc, step exact integers)
+    t, jj, volt_a = cols[0], cols[1], cols[2]
+    hc_a = cols[9].astype(np.int64)
+    step_a = cols[10].astype(np.int64)
     rec = CyclingRecord.from_arrays(t, volt_a, jj * RECORD_AREA_M2, step=step_a, cycle=hc_a // 2, half_cycle=hc_a, area=RECORD_AREA_M2,
                                     provenance=Provenance(source="simulated", reader="lisse.sim.interface.transient", reader_version="1"))
     state = pd.DataFrame({
         "t_s": t, "current_density_A_m2": jj, "voltage_V": volt_a,
-        "contact_fraction_we": np.asarray(out["f0"]), "contact_fraction_ce": np.asarray(out["f1"]),
-        "li_front_we_m": np.asarray(out["front0"]), "li_front_ce_m": np.asarray(out["front1"]),
-        "li_we_m": np.asarray(out["li0"]), "li_ce_m": np.asarray(out["li1"]),
+        "contact_fraction_we": cols[3], "contact_fraction_ce": cols[4],
+        "li_front_we_m": cols[5], "li_front_ce_m": cols[7],
+        "li_we_m": cols[6], "li_ce_m": cols[8],
         "step": step_a, "half_cycle": hc_a,
     })
     return Simulation(record=rec, state=state, failure_time_s=fail_t, failure_mode=fail_mode, failure_half_cycle=fail_hc, model=model,
