@@ -62,6 +62,7 @@ def test_latin1_text_with_form_feed_and_eof_mark_still_reads(tmp_path):
     (b"a,b\n1,2\n" * 100, False),
     (b"a,b\n1,2\n" * 100 + b"\x00", True),           # one NUL
     (b"x" * 997 + b"\x01\x02", False),              # two control bytes: not enough to call it binary
+    (b"x" * 98 + b"\x01\x02", False),               # two of 100 (2 %): still under the floor of three
     (b"x" * 290 + b"\x01\x02\x03", True),            # three, over 1 % of 293
     (b"x" * 396 + b"\x01\x02\x03\x04", False),      # four of 400: exactly 1 %, not more
     (b"x" * 395 + b"\x01\x02\x03\x04", True),       # four of 399

@@ -97,6 +97,31 @@ def test_points_of_a_map_in_many_chunks_land_in_their_own_cells(maps, monkeypatc
     assert len(set(m["ccd"][0])) > 5  # the answer varies along the row (a misplaced point would show)
 
 
+def test_map_progress_never_runs_ahead_of_the_points_done(maps, monkeypatch):
+    """Progress counts points: with interleaved chunks of 7 and 6 points it must not report more than are done."""
+    monkeypatch.setattr(maps, "_CHUNK", 7)
+    done = [0]
+    real = maps._points
+
+    def counting(task):
+        rows = real(task)
+        done[0] += len(rows)
+        return rows
+
+    monkeypatch.setattr(maps, "_points", counting)
+    seen = []
+
+    def progress(k, total):
+        seen.append((k, total, done[0]))
+
+    proto = fake.staircase("fixed-time", start=1.0, increment=1.0, step_time=3600.0, max_current=40.0)
+    maps.map_thickness_porosity({"interlayer": "LNI-5CNT"}, np.linspace(10e-6, 150e-6, 11), [0.2, 0.3, 0.4, 0.5, 0.6, 0.7],
+                                proto, progress=progress)
+    assert seen[-1][:2] == (66, 66) and all(total == 66 for _, total, _ in seen)
+    assert all(k <= actual for k, _, actual in seen), seen  # 66 points in 10 chunks: 6 of 7 points, 4 of 6
+    assert [k for k, _, _ in seen] == sorted(k for k, _, _ in seen) and len(seen) == 10
+
+
 def test_map_size_limits_and_bad_axes(maps):
     proto = fake.staircase("fixed-capacity", step_capacity=7200.0)
     base = {"interlayer": "LNI-5CNT"}

@@ -154,14 +154,16 @@ def _run(base: Mapping[str, Any], protocol: Any, grid: list[dict[str, float]], *
     n_chunks = math.ceil(n / size)
     # every n_chunks-th point to a chunk, not runs of neighbours: the cost of a point follows its place on the map (a
     # thick, dense layer runs the whole staircase, a thin porous one fails in a few steps), so chunks of neighbours
-    # differ in cost by 2x and one process waits for the other at the end (20 x 20 thickness x porosity, 4 chunks of
-    # 100: 15.6, 28.4, 27.6, 32.7 s of one core as runs, 26.8-28.0 s interleaved). Each point's result is its own
-    # (predict._predict_batch equals predict_ccd point by point), whatever chunk it runs in
+    # differ in cost by 2x and one process waits for the other at the end (20 x 20 thickness x porosity cut in 4 parts
+    # of 100: 15.6, 28.4, 27.6, 32.7 s of one core as runs of neighbours, 26.8-28.0 s interleaved; the map runs 8
+    # chunks of 50). Each point's result is its own (predict._predict_batch equals predict_ccd point by point),
+    # whatever chunk it runs in
     chunks = [(kws[c::n_chunks], protocol) for c in range(n_chunks)]
 
     def chunk_progress(done: int, total: int) -> None:
         if progress is not None:
-            progress(min(n, done * size), n)
+            # a chunk holds at least n // n_chunks points (their sizes differ by at most one): never ahead of the work
+            progress(n if done >= total else done * (n // n_chunks), n)
 
     rows = results(_points, chunks, jobs=jobs, scheduler=scheduler, client=client,
                    progress=chunk_progress if progress is not None else None)
