@@ -175,3 +175,19 @@ def test_damaged_files_raise_reader_error_only(rel, tmp_path):
         except ReaderError:
             continue
         assert all(len(s) >= 1 for s in out)
+
+
+@pytest.mark.parametrize("name", ["junk.csv", "junk.txt", "junk"])
+def test_binary_file_is_named_binary(tmp_path, name):
+    """A binary file of no impedance format (no NUL bytes: a damaged export) is named binary, not read as a table."""
+    import random
+
+    rng = random.Random(3)
+    data = bytes(rng.randrange(1, 256) for _ in range(3000))
+    f = tmp_path / name
+    f.write_bytes(data)
+    with pytest.raises(ReaderError, match=r"^'.*junk(\.csv|\.txt)?' is a binary file of no known impedance format"):
+        read_spectra(f)
+    with pytest.raises(ReaderError, match="binary file"):
+        read_spectra(f, format="csv")
+    assert f.read_bytes() == data

@@ -1274,7 +1274,7 @@ def read_spectra(
     ParameterError
         Unknown format name, malformed ``units`` or ``columns``.
     """
-    from lisse.io._readutil import check_path, reading
+    from lisse.io._readutil import check_path, looks_binary, reading
     from lisse.io.column_units import EIS_ROLES, check_declared_against_file, parse_units
     from lisse.units import as_si
 
@@ -1294,6 +1294,8 @@ def read_spectra(
         raise ReaderError(f"{src}: the file is empty (only white space)")
     sha = hashlib.sha256(data).hexdigest()
     fmt = format or detect_format(path, data)
+    if fmt == "csv" and looks_binary(data[:4096]):  # a text table was expected (or nothing else matched): not text
+        raise ReaderError(f"'{src}' is a binary file of no known impedance format (first bytes {data[:16]!r})")
     stripped = data.rstrip(b"\x00 \t")
     ctx = _Ctx(src=src, newline_end=stripped.endswith((b"\n", b"\r")), declared_units=declared, columns=cols_arg)
     if cols_arg and fmt in ("biologic-mpr", "biologic-mpt", "ivium-idf", "ivium-ids", "gamry-dta", "zplot-z"):
