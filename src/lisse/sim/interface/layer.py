@@ -109,6 +109,16 @@ def _solve(h: np.ndarray, sigma_e: np.ndarray, sigma_ion: np.ndarray, ai0: np.nd
 def _solve_batch(h: np.ndarray, sigma_e: np.ndarray, sigma_ion: np.ndarray, ai0: np.ndarray, current: np.ndarray,
                  anode_i0: np.ndarray, alpha: float, f_rt: float, eta_guess: np.ndarray | None = None, tol: float = 1e-10,
                  max_iter: int = 60) -> list[LayerSolution]:
+    """:func:`_solve_batch_arrays` as one :class:`LayerSolution` per block."""
+    eta, ion, cell, anode, volt, iters = _solve_batch_arrays(h, sigma_e, sigma_ion, ai0, current, anode_i0, alpha, f_rt,
+                                                             eta_guess, tol, max_iter)
+    return [LayerSolution(eta=eta[b], ionic_current=ion[b], cell_current=cell[b], anode_current=float(anode[b]),
+                          voltage=float(volt[b]), iterations=int(iters[b])) for b in range(eta.shape[0])]
+
+
+def _solve_batch_arrays(h: np.ndarray, sigma_e: np.ndarray, sigma_ion: np.ndarray, ai0: np.ndarray, current: np.ndarray,
+                        anode_i0: np.ndarray, alpha: float, f_rt: float, eta_guess: np.ndarray | None = None,
+                        tol: float = 1e-10, max_iter: int = 60) -> tuple[np.ndarray, ...]:
     """Solve B independent layers at once (the transient simulator's inner loop: both electrodes of a cell per call).
 
     Every argument of :func:`solve_layer` with a leading axis of length B (``h``, ``sigma_e``, ``sigma_ion``, ``ai0``,
@@ -120,8 +130,9 @@ def _solve_batch(h: np.ndarray, sigma_e: np.ndarray, sigma_ion: np.ndarray, ai0:
 
     Returns
     -------
-    list of LayerSolution
-        One per block.
+    tuple of ndarray
+        ``eta``, ``ionic_current``, ``cell_current`` (B x N), ``anode_current``, ``voltage``, ``iterations`` (B): the
+        fields of :class:`LayerSolution` by block.
 
     Raises
     ------
@@ -153,8 +164,7 @@ def _solve_batch(h: np.ndarray, sigma_e: np.ndarray, sigma_ion: np.ndarray, ai0:
         v_cf = -eta0 + np.sum(d_si, axis=1) * i + 0.5 * (h[:, 0] * rsi[:, 0] + h[:, -1] * rsi[:, -1]) * i
         ion_cf, cell_cf = np.repeat(i[:, None], n, axis=1), np.zeros((nb, n))  # closed form: uniform ionic current, no cell current
         if closed.all():
-            return [LayerSolution(eta=eta_cf[b], ionic_current=ion_cf[b], cell_current=cell_cf[b], anode_current=float(i[b]),
-                                  voltage=float(v_cf[b]), iterations=0) for b in range(nb)]
+            return eta_cf, ion_cf, cell_cf, i.copy(), v_cf, np.zeros(nb, dtype=int)
         eta = eta_cf if guess is None else np.where(need[:, None], eta_cf, guess)
     else:
         eta = guess
@@ -230,13 +240,10 @@ def _solve_batch(h: np.ndarray, sigma_e: np.ndarray, sigma_ion: np.ndarray, ai0:
     # phi_ion at the electrolyte face: -eta_0 at the first centre, then the ohmic rise of the ionic phase
     volt = (-eta[:, 0] + np.sum(d_si * cur[:, 1:], axis=1) + 0.5 * h[:, 0] * cur[:, 0] * rsi[:, 0]
             + 0.5 * h[:, -1] * i * rsi[:, -1])
-    out = []
-    for b in range(nb):
-        if closed[b]:
-            assert eta_cf is not None and ion_cf is not None and cell_cf is not None
-            out.append(LayerSolution(eta=eta_cf[b], ionic_current=ion_cf[b], cell_current=cell_cf[b], anode_current=float(i[b]),
-                                     voltage=float(v_cf[b]), iterations=0))
-        else:
-            out.append(LayerSolution(eta=eta[b], ionic_current=cur[b], cell_current=cell[b], anode_current=float(cur[b, 0]),
-                                     voltage=float(volt[b]), iterations=int(iters[b])))
-    return out
+    anode = cur[:, 0].copy()
+    if closed.any():  # closed-form blocks: their closed form (never iterated)
+        assert eta_cf is not None and ion_cf is not None and cell_cf is not None
+        c = closed[:, None]
+        eta, cur, cell = np.where(c, eta_cf, eta), np.where(c, ion_cf, cur), np.where(c, cell_cf, cell)
+        anode, volt = np.where(closed, i, anode), np.where(closed, v_cf, volt)
+    return eta, cur, cell, anode, volt, iters
