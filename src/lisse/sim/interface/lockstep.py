@@ -54,6 +54,26 @@ _CUTOFF, _SHORT, _DEPLETED = 1, 2, 3
 _MODE_NAMES = {0: None, _CUTOFF: "cutoff", _SHORT: "short", _DEPLETED: "li_depleted"}
 
 
+def _hold_up_v(f: np.ndarray, removal: np.ndarray, diff: np.ndarray, creep: np.ndarray, n: np.ndarray, lam: np.ndarray,
+               f_min: np.ndarray) -> np.ndarray:
+    """transient._hold_up element by element (the same bisection steps for each element)."""
+    r0 = removal - f_min * diff
+    r0 = np.where(creep > 0.0, r0 - lam * creep * f_min ** (1.0 - n), r0)
+    done0 = r0 >= 0.0
+    c_creep, m = lam * creep, 1.0 - n
+    lo, hi = f_min.copy(), np.array(f, dtype=float)
+    act = ~done0 & (hi - lo > 1e-5)
+    while act.any():
+        mid = 0.5 * (lo + hi)
+        rate = removal - mid * diff
+        rate = np.where(creep > 0.0, rate - c_creep * mid ** m, rate)
+        up = rate > 0.0
+        hi = np.where(act & up, mid, hi)
+        lo = np.where(act & ~up, mid, lo)
+        act &= hi - lo > 1e-5
+    return np.where(done0, f_min, hi)
+
+
 class _Point:
     """Constants and event lists of one cell (scalars used by the per-cell rare-event code)."""
 
@@ -145,6 +165,11 @@ class _Lockstep:
         theta_nuc = [math.degrees(v["nucleation_contact_angle"]) for v in vals]
         self.lt = col("interlayer_thickness")
         self.face_depth = np.array([min(_FACE_PORE_DIAMETERS * 2.0 * v["pore_radius"], v["interlayer_thickness"]) for v in vals])
+        zones = []
+        for pt, d in zip(self.pts, self.face_depth):  # transient._face_li's cell widths inside the face zone
+            x_hi = np.cumsum(pt.h)
+            zones.append(np.clip(x_hi - np.maximum(x_hi - pt.h, float(x_hi[-1]) - float(d)), 0.0, None))
+        self.face_zone = np.stack(zones)
         self.nucleus_depth = [min(_NUCLEUS_PORE_DIAMETERS * 2.0 * v["pore_radius"], v["interlayer_thickness"]) for v in vals]
         total = float(np.sum(protocol.duration))
         self.eta_skip = np.array([critical_overpotential(v["surface_energy"], th, v["nucleation_prefactor"],
@@ -294,12 +319,15 @@ class _Lockstep:
             has = np.count_nonzero(s, axis=1) > 0
             front = np.zeros(q.size)
             li_out = li + 0.0
-            for k in np.flatnonzero(has):
-                p = int(q[k])
-                sk = self.s[p, e]
-                last = sk.size - 1 - int((sk > 0.0)[::-1].argmax())
-                front[k] = float(self.x_lo[p, last]) + min(float(sk[last]), 1.0) * self.pts[p].h_list[last]
-                li_out[k] = float(self.li[p, e]) + float(sk @ self.h[p]) * float(self.eps[p]) * float(self.phi[p, e])
+            if has.any():
+                k = np.flatnonzero(has)
+                qk = q[k]
+                sk = s[k]
+                last = sk.shape[1] - 1 - (sk > 0.0)[:, ::-1].argmax(axis=1)
+                front[k] = self.x_lo[qk, last] + np.minimum(sk[np.arange(k.size), last], 1.0) * self.h[qk, last]
+                eps, phi = self.eps[qk], self.phi[qk, e]
+                for i, p in enumerate(qk):  # s @ h as transient's pore_li computes it (a BLAS dot per cell)
+                    li_out[k[i]] = li[k[i]] + float(sk[i] @ self.h[p]) * eps[i] * phi[i]
             cols += [front, li_out]
         cols += [hc.astype(float), self.step_of[hc].astype(float), np.full(q.size, float(self.seq))]
         self.seq += 1
@@ -331,7 +359,11 @@ class _Lockstep:
                 self.end_of_half_cycle(q[end], volt[end])
             if (~end).any():
                 self.substep(q[~end], volt[~end])
-        return [self.result(p) for p in range(self.P)]
+        allrows = np.concatenate([np.stack(r, axis=1) for r in self.rows]) if self.rows else np.zeros((0, 13))
+        order = np.lexsort((allrows[:, 12], allrows[:, 0]))  # by cell, then in the order written
+        allrows = allrows[order]
+        bounds = np.searchsorted(allrows[:, 0], np.arange(self.P + 1) - 0.5)
+        return [self.result(p, allrows[bounds[p]:bounds[p + 1]]) for p in range(self.P)]
 
     def end_of_half_cycle(self, q: np.ndarray, volt: np.ndarray) -> None:
         hc = self.hc[q]
@@ -417,22 +449,25 @@ class _Lockstep:
         face = np.where(self.has_sol[q, strip_e], -self.sol_anode[q, strip_e], 0.0)
         chk = live_sh & (face > 0.0)
         if chk.any():
-            for k in np.flatnonzero(chk):
-                p = int(q[k])
-                e = int(strip_e[k])
-                f = max(1.0 - float(self.delta[p, e]) / float(self.h_v[p]), float(self.min_contact[p]))
-                removal = float(face[k]) * self.vm / FARADAY
-                terms = self.terms[p]
-                lam = float(self.lam[p])
-                diff, creep_rate, n = terms
-                rate_v = removal - f * diff
-                if creep_rate > 0.0:
-                    rate_v -= lam * creep_rate * f ** (1.0 - n)
-                dtk = float(dt[k])
-                h_v = float(self.h_v[p])
-                if rate_v * dtk > _DF_MAX_LAYER * h_v and f - _hold_up(f, removal, terms, lam, float(self.min_contact[p])) > _DF_MAX_LAYER:
-                    dt[k] = min(dtk, max(_DF_MAX_LAYER * h_v / rate_v, _DT_FLOOR * float(dt_nom[k])))
-                    cut[k] = True
+            k = np.flatnonzero(chk)
+            qk, ek = q[k], strip_e[k]
+            f = self.contact(qk, ek)
+            removal = face[k] * self.vm / FARADAY
+            lam, diff, creep, n = self.lam[qk], self.diff[qk], self.creep[qk], self.n_exp_void[qk]
+            rate_v = removal - f * diff
+            rate_v = np.where(creep > 0.0, rate_v - lam * creep * f ** (1.0 - n), rate_v)
+            h_v = self.h_v[qk]
+            fast = rate_v * dt[k] > _DF_MAX_LAYER * h_v
+            if fast.any():
+                kf = k[fast]
+                qf = q[kf]
+                held = _hold_up_v(f[fast], removal[fast], diff[fast], creep[fast], n[fast], lam[fast], self.min_contact[qf])
+                go_cut = f[fast] - held > _DF_MAX_LAYER
+                if go_cut.any():
+                    kc = kf[go_cut]
+                    rv = rate_v[fast][go_cut]
+                    dt[kc] = np.minimum(dt[kc], np.maximum(_DF_MAX_LAYER * self.h_v[q[kc]] / rv, _DT_FLOOR * dt_nom[kc]))
+                    cut[kc] = True
         early = cut & (t_sub + dt < t_nom)
         t_now = np.where(early, t_sub + dt, t_nom)
         self.kk[q] = np.where(early, kk, kk + 1)
@@ -523,35 +558,37 @@ class _Lockstep:
         refill = np.where((face_cur > 0.0) & wired, face_cur * vm / FARADAY, 0.0)
         self.advance_void(qa, e, strip_v, dt_a, refill)
         # the hold-up clamp of a stripping contact above the critical stripping current
-        for i in np.flatnonzero(strip_v > 0.0):
-            p = int(qa[i])
-            sv = float(strip_v[i])
-            diff_, creep_, n_ = self.terms[p]
-            lam = float(self.lam[p])
-            rate1 = sv - 1.0 * diff_
-            if creep_ > 0.0:
-                rate1 -= lam * creep_ * 1.0 ** (1.0 - n_)
-            if not rate1 > 0.0:
-                continue
-            memo = self.hold_up_memo[p]
-            f_star = memo.get(sv)
-            if f_star is None:
-                f_star = memo[sv] = _hold_up(1.0, sv, self.terms[p], lam, float(self.min_contact[p]))
-            fi = float(f[i])
-            lo_f, hi_f = (f_star, fi) if fi >= f_star else (fi, f_star)
-            h_v = float(self.h_v[p])
-            f_now = max(1.0 - float(self.delta[p, e]) / h_v, float(self.min_contact[p]))
-            f_new = min(max(f_now, lo_f), hi_f)
-            slope = -diff_ + lam * creep_ * (n_ - 1.0) * f_star ** (-n_)
-            if slope > 0.0 and abs(fi - f_star) <= _DF_MAX_LAYER:
-                f_new = f_star + (fi - f_star) * math.exp(-float(dt_a[i]) * slope / h_v)
-            if f_new > float(self.min_contact[p]):
-                self.delta[p, e] = h_v * (1.0 - f_new)
+        st = strip_v > 0.0
+        if st.any():
+            k = np.flatnonzero(st)
+            qk = qa[k]
+            sv = strip_v[k]
+            lam, diff, creep, n = self.lam[qk], self.diff[qk], self.creep[qk], self.n_exp_void[qk]
+            rate1 = sv - 1.0 * diff
+            rate1 = np.where(creep > 0.0, rate1 - lam * creep * 1.0 ** (1.0 - n), rate1)
+            above = rate1 > 0.0
+            if above.any():
+                k, qk, sv = k[above], qk[above], sv[above]
+                lam, diff, creep, n = lam[above], diff[above], creep[above], n[above]
+                f_min = self.min_contact[qk]
+                f_star = _hold_up_v(np.ones(k.size), sv, diff, creep, n, lam, f_min)
+                fi = f[k]
+                lo_f = np.where(fi >= f_star, f_star, fi)
+                hi_f = np.where(fi >= f_star, fi, f_star)
+                h_v = self.h_v[qk]
+                f_now = np.maximum(1.0 - self.delta[qk, e] / h_v, f_min)
+                f_new = np.minimum(np.maximum(f_now, lo_f), hi_f)
+                slope = -diff + lam * creep * (n - 1.0) * f_star ** (-n)
+                near = (slope > 0.0) & (np.abs(fi - f_star) <= _DF_MAX_LAYER)
+                with np.errstate(over="ignore", invalid="ignore"):
+                    relax = f_star + (fi - f_star) * np.exp(-dt_a[k] * slope / h_v)
+                f_new = np.where(near, relax, f_new)
+                self.delta[qk, e] = np.where(f_new > f_min, h_v * (1.0 - f_new), self.delta[qk, e])
         # plating electrode, not shorted: pore entry, nucleation, the electrolyte face
         pl = (jloc > 0) & ~self.shorted[qa]
-        for i in np.flatnonzero(pl):
-            self.plating_events(int(qa[i]), e, float(jloc[i]), float(f[i]), float(dt_a[i]), float(t_now[ka[i]]), int(hc[ka[i]]),
-                                int(ka[i]))
+        if pl.any():
+            k = np.flatnonzero(pl)
+            self.plating_events(qa[k], ka[k], e, jloc[k], f[k], dt_a[k], t_now, hc)
 
     def advance_void(self, qa: np.ndarray, e: int, removal: np.ndarray, dt: np.ndarray, refill: np.ndarray) -> None:
         """``model._advance_void`` for cells ``qa`` (the same operations, element by element)."""
@@ -579,55 +616,83 @@ class _Lockstep:
             delta[k] = np.maximum(hk * (1.0 - np.minimum(fk, 1.0)), 0.0)
         self.delta[qa, e] = delta
 
-    def plating_events(self, p: int, e: int, jloc: float, f: float, dt: float, t_now: float, hc: int, k_round: int) -> None:
-        """Pore entry, nucleation and the electrolyte-face short of cell ``p``'s plating electrode ``e`` (transient's code)."""
-        pt = self.pts[p]
-        v = pt.v
+    def plating_events(self, qk: np.ndarray, kr: np.ndarray, e: int, jloc: np.ndarray, f: np.ndarray, dt: np.ndarray,
+                       t_now_r: np.ndarray, hc_r: np.ndarray) -> None:
+        """Pore entry, nucleation and the electrolyte-face short of the plating electrode ``e`` of cells ``qk`` (transient's
+        code, the tests as array operations and each event per cell); ``kr`` are the cells' places in the round."""
         vm = self.vm
-        s, seed = self.s[p, e], self.seed[p, e]
-        eta = self.sol_eta[p, e]
-        p_entry = float(self.p_entry[p])
-        wired = bool(self.phi[p, e] >= 1.0) and (bool(s[0] > 0.0) or jloc <= float(self.j_wire[p]))
-        if not self.entered[p, e] and not seed[0] and (p_entry <= 0.0 or not wired):
-            eta0 = abs(float(eta[0]))
-            rate = jloc / f * vm / FARADAY / v["pore_radius"]
-            flow = MPA * (rate / float(self.creep_1mpa[p])) ** (1.0 / v["creep_exponent"])
-            p_li = min(FARADAY * eta0 / vm, flow)
-            if p_li > p_entry:
+        # pore entry at the anode face
+        p_entry = self.p_entry[qk]
+        wired = (self.phi[qk, e] >= 1.0) & ((self.s[qk, e, 0] > 0.0) | (jloc <= self.j_wire[qk]))
+        cand = ~self.entered[qk, e] & (self.seed[qk, e, 0] == 0) & ((p_entry <= 0.0) | ~wired)
+        if cand.any():
+            i = np.flatnonzero(cand)
+            qi = qk[i]
+            eta0 = np.abs(self.sol_eta[qi, e, 0])
+            rate = jloc[i] / f[i] * vm / FARADAY / self.pore_radius[qi]
+            flow = MPA * (rate / self.creep_1mpa[qi]) ** (1.0 / self.n_exp[qi])
+            p_li = np.minimum(FARADAY * eta0 / vm, flow)
+            for m in np.flatnonzero(p_li > p_entry[i]):
+                p = int(qi[m])
+                pt = self.pts[p]
+                t_now = float(t_now_r[kr[i[m]]])
+                pe = float(p_entry[i[m]])
                 self.entered[p, e] = True
                 pt.events.append((t_now, "pore_entry", e, 0.0))
-                self.phi[p, e] = f if p_entry > 0 else 1.0
-                seed[0] |= _SEED_FRONT
-                self.enter_plug(p, e, min(_PLUG_PORE_DIAMETERS * 2.0 * v["pore_radius"], pt.lt), float(self.eps[p]))
+                self.phi[p, e] = float(f[i[m]]) if pe > 0 else 1.0
+                self.seed[p, e, 0] |= _SEED_FRONT
+                self.enter_plug(p, e, min(_PLUG_PORE_DIAMETERS * 2.0 * pt.v["pore_radius"], pt.lt), float(self.eps[p]))
                 pt.notes.append(f"Li enters the interlayer pores at t = {t_now:.6g} s (electrode {e}, Li pressure "
-                                f"{p_li / MPA:.3g} MPa > entry {p_entry / MPA:.3g} MPa, filament fraction {self.phi[p, e]:.3g})")
-        if self.rates_on[k_round]:
-            n_c = float(self.n_c[p])
+                                f"{float(p_li[m]) / MPA:.3g} MPa > entry {pe / MPA:.3g} MPa, filament fraction {self.phi[p, e]:.3g})")
+        # nucleation (rates of the substep's start, the cells still empty after its update)
+        on = self.rates_on[kr]
+        if on.any():
+            i = np.flatnonzero(on)
+            qi = qk[i]
+            s, seed = self.s[qi, e], self.seed[qi, e]
             empty = (s <= 0.0) & (seed == 0)
-            rate = self.rate_plate[k_round]
-            cells = np.flatnonzero(rate > 0.0)
-            grow = empty[cells]
-            self.nuclei[p, e, cells[grow]] += rate[cells[grow]] * dt
-            new = empty & (self.nuclei[p, e] >= n_c * (1.0 - 1e-9))
-            if np.count_nonzero(new):
-                self.seed_nuclei(p, e, new)
+            rate = self.rate_plate[kr[i]]
+            grow = empty & (rate > 0.0)
+            nuc = self.nuclei[qi, e]
+            nuc = np.where(grow, nuc + rate * dt[i][:, None], nuc)
+            self.nuclei[qi, e] = nuc
+            new = empty & (nuc >= (self.n_c[qi] * (1.0 - 1e-9))[:, None])
+            for m in np.flatnonzero(new.any(axis=1)):
+                p = int(qi[m])
+                pt = self.pts[p]
+                t_now = float(t_now_r[kr[i[m]]])
+                self.seed_nuclei(p, e, new[m])
                 n_cells = self.N
-                pt.events.append((t_now, "nucleation", e, float(np.argmax(new) + 0.5) * pt.lt / n_cells))
+                depth = float(np.argmax(new[m]) + 0.5) * pt.lt / n_cells
+                pt.events.append((t_now, "nucleation", e, depth))
                 pt.notes.append(f"Li nucleates in the interlayer at t = {t_now:.6g} s, depth "
-                                f"{float(np.argmax(new) + 0.5) * pt.lt / n_cells * 1e6:.3g} um (electrode {e})")
-        if seed[-1] & _SEED_NUCLEI:
-            confined = self.face_li(p, e, float(self.face_depth[p])) >= float(self.face_depth[p]) * (1.0 - 1e-9)
-        else:
-            confined = s[-1] >= 1.0 - 1e-9
-        if confined and math.isnan(self.fail_t[p]):
-            eta_l = abs(float(eta[-1]))
-            p_flaw = float(self.p_flaw[p])
-            if FARADAY * eta_l / vm >= p_flaw:
+                                f"{float(np.argmax(new[m]) + 0.5) * pt.lt / n_cells * 1e6:.3g} um (electrode {e})")
+        # Li at the electrolyte face: confined, and pressed at the flaw pressure
+        s = self.s[qk, e]
+        nuc_face = (self.seed[qk, e, -1] & _SEED_NUCLEI) > 0
+        depth = self.face_depth[qk]
+        confined = s[:, -1] >= 1.0 - 1e-9
+        if nuc_face.any():
+            i = np.flatnonzero(nuc_face)
+            zone = self.face_zone[qk[i]]
+            face_li = np.add.reduce(np.minimum(np.maximum(s[i], 0.0) * self.h[qk[i]], zone), axis=1)
+            confined[i] = face_li >= depth[i] * (1.0 - 1e-9)
+        confined &= np.isnan(self.fail_t[qk])
+        if confined.any():
+            i = np.flatnonzero(confined)
+            qi = qk[i]
+            eta_l = np.abs(self.sol_eta[qi, e, -1])
+            press = FARADAY * eta_l / vm
+            for m in np.flatnonzero(press >= self.p_flaw[qi]):
+                p = int(qi[m])
+                pt = self.pts[p]
+                t_now = float(t_now_r[kr[i[m]]])
+                p_flaw = float(self.p_flaw[p])
                 self.shorted[p] = True
-                self.fail_t[p], self.fail_mode[p], self.fail_hc[p] = t_now, _SHORT, hc
+                self.fail_t[p], self.fail_mode[p], self.fail_hc[p] = t_now, _SHORT, int(hc_r[kr[i[m]]])
                 pt.events.append((t_now, "short", e, pt.lt))
                 pt.notes.append(f"short at t = {t_now:.6g} s: Li at the electrolyte face of the interlayer (electrode {e}) "
-                                f"builds F|eta|/V_m = {FARADAY * eta_l / vm / MPA:.4g} MPa >= flaw opening pressure "
+                                f"builds F|eta|/V_m = {float(press[m]) / MPA:.4g} MPa >= flaw opening pressure "
                                 f"{p_flaw / MPA:.4g} MPa")
 
     def enter_plug(self, p: int, e: int, plug: float, eps: float) -> None:
@@ -657,25 +722,13 @@ class _Lockstep:
             wall[hit] = np.maximum(wall[hit], np.minimum(share[hit], 1.0))
             seed[hit] |= _SEED_NUCLEI
 
-    def face_li(self, p: int, e: int, depth: float) -> float:
-        """transient._face_li on cell ``p``'s electrode ``e``."""
-        pt = self.pts[p]
-        if pt.face_zone is None:
-            x_hi = np.cumsum(pt.h)
-            lt = float(x_hi[-1])
-            pt.face_zone = np.clip(x_hi - np.maximum(x_hi - pt.h, lt - depth), 0.0, None)
-        return float(np.add.reduce(np.minimum(np.maximum(self.s[p, e], 0.0) * pt.h, pt.face_zone)))
-
     # ------------------------------------------------------------------ results
 
-    def result(self, p: int) -> Simulation | BaseException:
+    def result(self, p: int, mine: np.ndarray) -> Simulation | BaseException:
         import pandas as pd
 
         if self.error[p] is not None:
             return self.error[p]  # type: ignore[return-value]
-        allrows = np.concatenate([np.stack(r, axis=1) for r in self.rows]) if self.rows else np.zeros((0, 13))
-        mine = allrows[allrows[:, 0] == p]
-        mine = mine[np.argsort(mine[:, 12], kind="stable")]
         cols = mine.T.copy()
         t, jj, volt_a = cols[1], cols[2], cols[3]
         hc_a = cols[10].astype(np.int64)
