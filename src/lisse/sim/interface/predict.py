@@ -130,9 +130,9 @@ def _predict_batch(models: list[InterfaceModel], protocol: Protocol) -> list[CCD
     batched (:func:`lisse.sim.interface.transient._drive`); each result equals the single ``predict_ccd`` of its model.
     A run stopped by an error (a solve that does not converge, a record the detectors cannot judge) gives that error."""
     from lisse.errors import LisseError
-    from lisse.sim.interface import transient
+    from lisse.sim.interface import lockstep, transient
 
-    sims = transient._drive([transient._simulation(m, protocol, None, 20, transient.N_CELLS) for m in models])
+    sims = lockstep.simulate_many(models, protocol, 20, transient.N_CELLS)
     out: list[CCDPrediction | BaseException] = []
     for m, sim in zip(models, sims):
         if isinstance(sim, BaseException):
