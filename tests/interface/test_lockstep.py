@@ -10,7 +10,6 @@ staircases, constant-current cycling, and a bare interface (handed to the per-ce
 from __future__ import annotations
 
 import numpy as np
-import pytest
 
 from lisse.sim.interface import build_model, cycling_protocol, lockstep, staircase, transient
 

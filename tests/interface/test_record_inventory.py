@@ -175,24 +175,27 @@ def test_map_equals_point_by_point_predictions():
 
 def test_lockstep_batch_isolates_a_run_whose_solver_fails(monkeypatch):
     """A run whose interlayer solve does not converge gets its ConvergenceError; the others equal their single runs."""
+    import lisse.sim.interface.lockstep as ls
     import lisse.sim.interface.transient as tr
     from lisse.errors import ConvergenceError
     from lisse.sim.interface.predict import _predict_batch
 
-    real = tr._solve_batch
     bad_sigma = 2.345e-2  # S/m: marks the run to fail
 
-    def flaky(h, sigma_e, sigma_ion, *args, **kw):
-        if np.any(np.isclose(sigma_ion[:, -1], bad_sigma, rtol=1e-12, atol=0)):
-            raise ConvergenceError("interlayer solver: Newton did not converge (test)")
-        return real(h, sigma_e, sigma_ion, *args, **kw)
+    def failing(real):
+        def flaky(h, sigma_e, sigma_ion, *args, **kw):
+            if np.any(np.isclose(sigma_ion[:, -1], bad_sigma, rtol=1e-12, atol=0)):
+                raise ConvergenceError("interlayer solver: Newton did not converge (test)")
+            return real(h, sigma_e, sigma_ion, *args, **kw)
+        return flaky
 
     proto = staircase("fixed-capacity", start="0.5 mA/cm2", increment="1.5 mA/cm2", step_capacity="0.2 mAh/cm2",
                       max_current="2.0 mA/cm2")
     models = [build_model("LNI-5CNT", "30 um"), build_model("LNI-5CNT", "30 um", interlayer_sigma_ion=bad_sigma),
               build_model("LNI-50CNT", "30 um")]
     singles = [predict_ccd(models[0], proto), predict_ccd(models[2], proto)]
-    monkeypatch.setattr(tr, "_solve_batch", flaky)
+    monkeypatch.setattr(tr, "_solve_batch", failing(tr._solve_batch))  # the per-cell path
+    monkeypatch.setattr(ls, "_solve_batch_arrays", failing(ls._solve_batch_arrays))  # the lockstep path (maps)
     out = _predict_batch(models, proto)
     assert isinstance(out[1], ConvergenceError)
     for got, want in zip((out[0], out[2]), singles):

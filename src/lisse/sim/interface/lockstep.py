@@ -16,6 +16,7 @@ hands any other cell to ``transient._drive``.
 from __future__ import annotations
 
 import math
+
 import numpy as np
 
 from lisse.citations import register
@@ -44,7 +45,6 @@ from lisse.sim.interface.transient import (
     Simulation,
     _carry_back,
     _carry_overflow,
-    _hold_up,
     _layer_terms,
 )
 from lisse.thermo.nucleation import barrier_coefficient, critical_overpotential, li_molar_volume
@@ -54,11 +54,25 @@ _CUTOFF, _SHORT, _DEPLETED = 1, 2, 3
 _MODE_NAMES = {0: None, _CUTOFF: "cutoff", _SHORT: "short", _DEPLETED: "li_depleted"}
 
 
+def _pow(base: np.ndarray, exponent: np.ndarray | float) -> np.ndarray:
+    """``base ** exponent`` element by element with Python floats (the C library's pow, as the per-cell simulator's
+    scalar code computes it: numpy's vector power may differ from it in the last bit on some processors)."""
+    b = np.asarray(base, dtype=float)
+    e = np.broadcast_to(np.asarray(exponent, dtype=float), b.shape)
+    return np.array([x ** y for x, y in zip(b.ravel().tolist(), e.ravel().tolist())], dtype=float).reshape(b.shape)
+
+
+def _exp(x: np.ndarray) -> np.ndarray:
+    """``math.exp`` element by element (as :func:`_pow`: the per-cell simulator's scalar exponentials)."""
+    a = np.asarray(x, dtype=float)
+    return np.array([math.exp(v) for v in a.ravel().tolist()], dtype=float).reshape(a.shape)
+
+
 def _hold_up_v(f: np.ndarray, removal: np.ndarray, diff: np.ndarray, creep: np.ndarray, n: np.ndarray, lam: np.ndarray,
                f_min: np.ndarray) -> np.ndarray:
     """transient._hold_up element by element (the same bisection steps for each element)."""
     r0 = removal - f_min * diff
-    r0 = np.where(creep > 0.0, r0 - lam * creep * f_min ** (1.0 - n), r0)
+    r0 = np.where(creep > 0.0, r0 - lam * creep * _pow(f_min, 1.0 - n), r0)
     done0 = r0 >= 0.0
     c_creep, m = lam * creep, 1.0 - n
     lo, hi = f_min.copy(), np.array(f, dtype=float)
@@ -66,7 +80,7 @@ def _hold_up_v(f: np.ndarray, removal: np.ndarray, diff: np.ndarray, creep: np.n
     while act.any():
         mid = 0.5 * (lo + hi)
         rate = removal - mid * diff
-        rate = np.where(creep > 0.0, rate - c_creep * mid ** m, rate)
+        rate = np.where(creep > 0.0, rate - c_creep * _pow(mid, m), rate)
         up = rate > 0.0
         hi = np.where(act & up, mid, hi)
         lo = np.where(act & ~up, mid, lo)
@@ -97,17 +111,38 @@ def _eligible(model: InterfaceModel) -> bool:
 
 def simulate_many(models: list[InterfaceModel], protocol: Protocol, points_per_half_cycle: int = 20,
                   n_cells: int = 120) -> list[Simulation | BaseException]:
-    """Simulate each model under ``protocol`` (as :func:`lisse.sim.interface.transient.simulate` with no progress
-    callback); each result equals its own ``simulate``. Returns each Simulation, or the exception that stopped it."""
+    """Simulate each model under ``protocol``, the cells with an interlayer advanced together (:class:`_Lockstep`).
+
+    Each result equals :func:`lisse.sim.interface.transient.simulate` of its model (no progress callback) bit for bit
+    on the development machine (``tests/interface/test_lockstep.py``); cells without an interlayer go to the per-cell
+    simulator (``transient._drive``).
+
+    Parameters
+    ----------
+    models : list of InterfaceModel
+        The cells.
+    protocol : Protocol
+        One galvanostatic protocol for all.
+    points_per_half_cycle : int
+        Nominal substeps per half cycle (as :func:`~lisse.sim.interface.transient.simulate`).
+    n_cells : int
+        Interlayer mesh cells.
+
+    Returns
+    -------
+    list
+        Per model, its :class:`~lisse.sim.interface.transient.Simulation`, or the exception that stopped it (an
+        interlayer solve that did not converge).
+    """
     from lisse.sim.interface.transient import _drive, _simulation
 
     out: list[Simulation | BaseException | None] = [None] * len(models)
-    groups: dict[tuple[float, float, float], list[int]] = {}
+    groups: dict[tuple[float, float], list[int]] = {}
     rest = []
     for k, m in enumerate(models):
         if _eligible(m):
             v = m.values
-            groups.setdefault((v["alpha"], FARADAY / (GAS_CONSTANT * v["temperature"]), 0.0), []).append(k)
+            groups.setdefault((v["alpha"], FARADAY / (GAS_CONSTANT * v["temperature"])), []).append(k)
         else:
             rest.append(k)
     if rest:
@@ -320,14 +355,14 @@ class _Lockstep:
             front = np.zeros(q.size)
             li_out = li + 0.0
             if has.any():
-                k = np.flatnonzero(has)
-                qk = q[k]
-                sk = s[k]
+                kh = np.flatnonzero(has)
+                qk = q[kh]
+                sk = s[kh]
                 last = sk.shape[1] - 1 - (sk > 0.0)[:, ::-1].argmax(axis=1)
-                front[k] = self.x_lo[qk, last] + np.minimum(sk[np.arange(k.size), last], 1.0) * self.h[qk, last]
+                front[kh] = self.x_lo[qk, last] + np.minimum(sk[np.arange(kh.size), last], 1.0) * self.h[qk, last]
                 eps, phi = self.eps[qk], self.phi[qk, e]
                 for i, p in enumerate(qk):  # s @ h as transient's pore_li computes it (a BLAS dot per cell)
-                    li_out[k[i]] = li[k[i]] + float(sk[i] @ self.h[p]) * eps[i] * phi[i]
+                    li_out[kh[i]] = li[kh[i]] + float(sk[i] @ self.h[p]) * eps[i] * phi[i]
             cols += [front, li_out]
         cols += [hc.astype(float), self.step_of[hc].astype(float), np.full(q.size, float(self.seq))]
         self.seq += 1
@@ -455,7 +490,7 @@ class _Lockstep:
             removal = face[k] * self.vm / FARADAY
             lam, diff, creep, n = self.lam[qk], self.diff[qk], self.creep[qk], self.n_exp_void[qk]
             rate_v = removal - f * diff
-            rate_v = np.where(creep > 0.0, rate_v - lam * creep * f ** (1.0 - n), rate_v)
+            rate_v = np.where(creep > 0.0, rate_v - lam * creep * _pow(f, 1.0 - n), rate_v)
             h_v = self.h_v[qk]
             fast = rate_v * dt[k] > _DF_MAX_LAYER * h_v
             if fast.any():
@@ -565,7 +600,7 @@ class _Lockstep:
             sv = strip_v[k]
             lam, diff, creep, n = self.lam[qk], self.diff[qk], self.creep[qk], self.n_exp_void[qk]
             rate1 = sv - 1.0 * diff
-            rate1 = np.where(creep > 0.0, rate1 - lam * creep * 1.0 ** (1.0 - n), rate1)
+            rate1 = np.where(creep > 0.0, rate1 - lam * creep * _pow(np.ones(n.size), 1.0 - n), rate1)
             above = rate1 > 0.0
             if above.any():
                 k, qk, sv = k[above], qk[above], sv[above]
@@ -578,10 +613,10 @@ class _Lockstep:
                 h_v = self.h_v[qk]
                 f_now = np.maximum(1.0 - self.delta[qk, e] / h_v, f_min)
                 f_new = np.minimum(np.maximum(f_now, lo_f), hi_f)
-                slope = -diff + lam * creep * (n - 1.0) * f_star ** (-n)
+                slope = -diff + lam * creep * (n - 1.0) * _pow(f_star, -n)
                 near = (slope > 0.0) & (np.abs(fi - f_star) <= _DF_MAX_LAYER)
                 with np.errstate(over="ignore", invalid="ignore"):
-                    relax = f_star + (fi - f_star) * np.exp(-dt_a[k] * slope / h_v)
+                    relax = f_star + (fi - f_star) * _exp(-dt_a[k] * slope / h_v)
                 f_new = np.where(near, relax, f_new)
                 self.delta[qk, e] = np.where(f_new > f_min, h_v * (1.0 - f_new), self.delta[qk, e])
         # plating electrode, not shorted: pore entry, nucleation, the electrolyte face
@@ -603,7 +638,7 @@ class _Lockstep:
         small = np.abs(x) < 1e-12
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             c = delta + a / b
-            big = c * np.exp(np.minimum(x, 700.0)) - a / b
+            big = c * _exp(np.minimum(x, 700.0)) - a / b
         new = np.where(small, delta + (a + b * delta) * dt, big)
         delta = np.minimum(np.maximum(new, 0.0), delta_max)
         creep_rate, n = self.creep[qa], self.n_exp_void[qa]
@@ -612,7 +647,7 @@ class _Lockstep:
             k = np.flatnonzero(cr)
             hk = h[k]
             fk = 1.0 - delta[k] / hk
-            fk = (fk ** n[k] + n[k] * (lam[k] / hk) * creep_rate[k] * dt[k]) ** (1.0 / n[k])
+            fk = _pow(_pow(fk, n[k]) + n[k] * (lam[k] / hk) * creep_rate[k] * dt[k], 1.0 / n[k])
             delta[k] = np.maximum(hk * (1.0 - np.minimum(fk, 1.0)), 0.0)
         self.delta[qa, e] = delta
 
@@ -630,7 +665,7 @@ class _Lockstep:
             qi = qk[i]
             eta0 = np.abs(self.sol_eta[qi, e, 0])
             rate = jloc[i] / f[i] * vm / FARADAY / self.pore_radius[qi]
-            flow = MPA * (rate / self.creep_1mpa[qi]) ** (1.0 / self.n_exp[qi])
+            flow = MPA * _pow(rate / self.creep_1mpa[qi], 1.0 / self.n_exp[qi])
             p_li = np.minimum(FARADAY * eta0 / vm, flow)
             for m in np.flatnonzero(p_li > p_entry[i]):
                 p = int(qi[m])
