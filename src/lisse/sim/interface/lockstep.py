@@ -22,7 +22,6 @@ import numpy as np
 from lisse.citations import register
 from lisse.constants import FARADAY, GAS_CONSTANT
 from lisse.materials import get_material
-from lisse.records.cycling import CyclingRecord, Provenance
 from lisse.sim.interface.layer import _solve_batch_arrays
 from lisse.sim.interface.model import (
     MPA,
@@ -41,11 +40,11 @@ from lisse.sim.interface.transient import (
     _PLUG_PORE_DIAMETERS,
     _SEED_FRONT,
     _SEED_NUCLEI,
-    RECORD_AREA_M2,
     Simulation,
     _carry_back,
     _carry_overflow,
     _layer_terms,
+    _record_and_state,
 )
 from lisse.thermo.nucleation import barrier_coefficient, critical_overpotential, li_molar_volume
 from lisse.thermo.wetting import capillary_pressure
@@ -760,23 +759,9 @@ class _Lockstep:
     # ------------------------------------------------------------------ results
 
     def result(self, p: int, mine: np.ndarray) -> Simulation | BaseException:
-        import pandas as pd
-
         if self.error[p] is not None:
             return self.error[p]  # type: ignore[return-value]
-        cols = mine.T.copy()
-        t, jj, volt_a = cols[1], cols[2], cols[3]
-        hc_a = cols[10].astype(np.int64)
-        step_a = cols[11].astype(np.int64)
-        rec = CyclingRecord.from_arrays(t, volt_a, jj * RECORD_AREA_M2, step=step_a, cycle=hc_a // 2, half_cycle=hc_a, area=RECORD_AREA_M2,
-                                        provenance=Provenance(source="simulated", reader="lisse.sim.interface.transient", reader_version="1"))
-        state = pd.DataFrame({
-            "t_s": t, "current_density_A_m2": jj, "voltage_V": volt_a,
-            "contact_fraction_we": cols[4], "contact_fraction_ce": cols[5],
-            "li_front_we_m": cols[6], "li_front_ce_m": cols[8],
-            "li_we_m": cols[7], "li_ce_m": cols[9],
-            "step": step_a, "half_cycle": hc_a,
-        })
+        rec, state = _record_and_state(mine[:, 1:12])  # the columns after the cell index, before the sequence number
         mode = _MODE_NAMES[int(self.fail_mode[p])]
         ft = None if math.isnan(self.fail_t[p]) else float(self.fail_t[p])
         fh = None if self.fail_hc[p] < 0 else int(self.fail_hc[p])

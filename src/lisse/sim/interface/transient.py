@@ -625,11 +625,32 @@ def _drive(gens: list[Generator[_Request, list[LayerSolution], Simulation]]) -> 
     return [r if r is not None else RuntimeError("simulation did not finish") for r in results]
 
 
+def _record_and_state(samples: np.ndarray) -> tuple[CyclingRecord, Any]:
+    """The simulated cycler record and the state table from the record samples, one row per sample: t [s], j [A/m2],
+    V [V], contact fractions (working, counter), Li front and Li inventory change of the working electrode, the same of
+    the counter electrode [m], half cycle, step (the last two exact integers as floats)."""
+    import pandas as pd
+
+    cols = samples.T.copy()  # (a sample's floats unchanged)
+    t, jj, volt_a = cols[0], cols[1], cols[2]
+    hc_a = cols[9].astype(np.int64)
+    step_a = cols[10].astype(np.int64)
+    rec = CyclingRecord.from_arrays(t, volt_a, jj * RECORD_AREA_M2, step=step_a, cycle=hc_a // 2, half_cycle=hc_a, area=RECORD_AREA_M2,
+                                    provenance=Provenance(source="simulated", reader="lisse.sim.interface.transient", reader_version="1"))
+    state = pd.DataFrame({
+        "t_s": t, "current_density_A_m2": jj, "voltage_V": volt_a,
+        "contact_fraction_we": cols[3], "contact_fraction_ce": cols[4],
+        "li_front_we_m": cols[5], "li_front_ce_m": cols[7],
+        "li_we_m": cols[6], "li_ce_m": cols[8],
+        "step": step_a, "half_cycle": hc_a,
+    })
+    return rec, state
+
+
 def _simulation(model: InterfaceModel, protocol: Protocol, progress: Callable[[int, int], None] | None, points_per_half_cycle: int,
                 n_cells: int) -> Generator[_Request, list[LayerSolution], Simulation]:
     """The body of :func:`simulate` as a generator: it yields each interlayer solve it needs and receives the solutions
     (so that :func:`_drive` can batch the solves of many simulations); it returns the :class:`Simulation`."""
-    import pandas as pd
 
     register("Kasemchainan2019")
     v = model.values
@@ -1008,18 +1029,6 @@ def _simulation(model: InterfaceModel, protocol: Protocol, progress: Callable[[i
             stop_after = int(later[0]) - 1 if later.size else n_hc - 1
         if stop_after is not None and hc >= stop_after:
             break
-    cols = np.array(rows, dtype=float).reshape(-1, 11).T.copy()  # (a sample's floats unchanged; hc, step exact integers)
-    t, jj, volt_a = cols[0], cols[1], cols[2]
-    hc_a = cols[9].astype(np.int64)
-    step_a = cols[10].astype(np.int64)
-    rec = CyclingRecord.from_arrays(t, volt_a, jj * RECORD_AREA_M2, step=step_a, cycle=hc_a // 2, half_cycle=hc_a, area=RECORD_AREA_M2,
-                                    provenance=Provenance(source="simulated", reader="lisse.sim.interface.transient", reader_version="1"))
-    state = pd.DataFrame({
-        "t_s": t, "current_density_A_m2": jj, "voltage_V": volt_a,
-        "contact_fraction_we": cols[3], "contact_fraction_ce": cols[4],
-        "li_front_we_m": cols[5], "li_front_ce_m": cols[7],
-        "li_we_m": cols[6], "li_ce_m": cols[8],
-        "step": step_a, "half_cycle": hc_a,
-    })
+    rec, state = _record_and_state(np.array(rows, dtype=float).reshape(-1, 11))
     return Simulation(record=rec, state=state, failure_time_s=fail_t, failure_mode=fail_mode, failure_half_cycle=fail_hc, model=model,
                       protocol=protocol, notes=notes, events=events)
