@@ -56,3 +56,16 @@ def test_lockstep_equals_each_cell_alone():
         modes |= {s.failure_mode for s in alone if not isinstance(s, BaseException)}
     # the cases reach the paths they are here for
     assert {"nucleation", "short", "pore_entry"} <= kinds and {"short", "li_depleted", "cutoff", None} <= modes, (kinds, modes)
+
+
+def test_an_error_in_one_cell_stays_with_that_cell():
+    """A cell whose contact law overflows (contact floor 1e-60: f_min^(1-n) is out of range) gets its error, as from the
+    per-cell simulator; the others their own results (found in review: the error took the whole batch down)."""
+    proto = staircase("fixed-capacity", start=5.0, increment=5.0, step_capacity=0.2 * 3.6e4, max_current=30.0)
+    good = build_model(interlayer="LNI-5CNT", interlayer_thickness=30e-6, porosity=0.4)
+    bad = build_model(interlayer="LNI-5CNT", interlayer_thickness=30e-6, porosity=0.4, min_contact=1e-60)
+    alone = transient._drive([transient._simulation(m, proto, None, 20, transient.N_CELLS) for m in (good, bad, good)])
+    together = lockstep.simulate_many([good, bad, good], proto, 20, transient.N_CELLS)
+    assert isinstance(alone[1], OverflowError)
+    for a, b in zip(alone, together):
+        _same(a, b)
