@@ -9,7 +9,7 @@ events — pore entry, a nucleation event, Li pushed back from the electrolyte f
 by the same helper functions). Cells move on their own time grids (a substep cut by a nucleation crossing or the
 contact runaway ends early for that cell only) and in their own half cycles.
 
-Only cells with an interlayer and the same solver constants (alpha, F/RT, sigma_Li) go together; :func:`simulate_many`
+Only cells with an interlayer and the same solver constants (alpha, F/RT) go together; :func:`simulate_many`
 hands any other cell to ``transient._drive``.
 """
 
@@ -90,7 +90,7 @@ def _hold_up_v(f: np.ndarray, removal: np.ndarray, diff: np.ndarray, creep: np.n
 class _Point:
     """Constants and event lists of one cell (scalars used by the per-cell rare-event code)."""
 
-    def __init__(self, model: InterfaceModel, protocol: Protocol, n_cells: int) -> None:
+    def __init__(self, model: InterfaceModel, n_cells: int) -> None:
         v = model.values
         self.model = model
         self.v = v
@@ -101,7 +101,6 @@ class _Point:
         self.h = h
         self.x_lo = np.array([float(h[:k].sum()) for k in range(n_cells)])
         self.h_list = [float(x) for x in h]
-        self.face_zone: np.ndarray | None = None
 
 
 def _eligible(model: InterfaceModel) -> bool:
@@ -168,7 +167,7 @@ class _Lockstep:
         self.npts = npts
         self.N = N = n_cells
         P = self.P = len(models)
-        self.pts = [_Point(m, protocol, n_cells) for m in models]
+        self.pts = [_Point(m, n_cells) for m in models]
         vals = [m.values for m in models]
 
         def col(key: str) -> np.ndarray:
