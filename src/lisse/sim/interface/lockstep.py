@@ -122,9 +122,9 @@ def simulate_many(models: list[InterfaceModel], protocol: Protocol, points_per_h
     protocol : Protocol
         One galvanostatic protocol for all.
     points_per_half_cycle : int
-        Nominal substeps per half cycle (as :func:`~lisse.sim.interface.transient.simulate`).
+        Number of nominal substeps per half cycle (as :func:`~lisse.sim.interface.transient.simulate`).
     n_cells : int
-        Interlayer mesh cells.
+        Number of interlayer mesh cells.
 
     Returns
     -------
