@@ -201,7 +201,6 @@ class _Lockstep:
         self.n_c = col("nucleation_density")
         self.j0n = col("nucleation_prefactor")
         theta_nuc = [math.degrees(v["nucleation_contact_angle"]) for v in vals]
-        self.lt = col("interlayer_thickness")
         self.face_depth = np.array([min(_FACE_PORE_DIAMETERS * 2.0 * v["pore_radius"], v["interlayer_thickness"]) for v in vals])
         zones = []
         for pt, d in zip(self.pts, self.face_depth):  # transient._face_li's cell widths inside the face zone
@@ -216,7 +215,6 @@ class _Lockstep:
         self.b_nuc = np.array([barrier_coefficient(v["surface_energy"], th, v["temperature"]) for v, th in zip(vals, theta_nuc)])
         self.creep_1mpa = np.array([creep_strain_rate(MPA, m) for m in models])
         terms = [_supply_terms(m) for m in models]
-        self.terms = terms
         self.diff = np.array([t[0] for t in terms])
         self.creep = np.array([t[1] for t in terms])
         self.n_exp_void = np.array([t[2] for t in terms])
@@ -226,7 +224,6 @@ class _Lockstep:
         self.min_contact = col("min_contact")
         self.cutoff = col("voltage_cutoff")
         self.shunt = col("shunt_resistance")
-        self.hold_up_memo: list[dict[float, float]] = [{} for _ in range(P)]
         # state
         self.delta = np.zeros((P, 2))
         self.li = np.zeros((P, 2))
