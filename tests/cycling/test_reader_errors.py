@@ -178,3 +178,28 @@ def test_format_specific_reader_refuses_units_keyword():
 
     with pytest.raises(ParameterError, match="fixes its units"):
         read_biologic(cycler_file("biologic_peis_ec1133.mpr"), units="current=mA")
+
+
+def test_forced_biologic_format_names_the_kind_it_expected(tmp_path):
+    """A forced ``biologic-mpr`` on a text file (or ``-mpt`` on a binary one) names the kind asked for, not the other."""
+    from lisse.io.biologic import read_biologic
+    from lisse.io.readers import read_cycling
+
+    text = tmp_path / "export.mpr"  # a CSV under the binary extension
+    text.write_text("time/s,Ewe/V,I/mA\n0,3.1,0.1\n1,3.2,0.1\n")
+    with pytest.raises(ReaderError, match=r"is not a BioLogic \.mpr file: it does not start with 'BIO-LOGIC MODULAR FILE'"):
+        read_cycling(text, format="biologic-mpr")
+    r = run_cli("ccd", str(text), "--format", "biologic-mpr", "--area", "1 cm2")
+    assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1
+    assert "not a BioLogic .mpr file" in r.stderr and str(text) in r.stderr and ".mpt" not in r.stderr
+    mpr = cycler_file("biologic_peis_ec1133.mpr")
+    with pytest.raises(ReaderError, match=r"is not a BioLogic \.mpt file: it is a binary \.mpr file"):
+        read_cycling(mpr, format="biologic-mpt")
+    mpt = cycler_file("biologic_peis_ec1133.mpt")
+    with pytest.raises(ReaderError, match=r"is not a BioLogic \.mpr file"):
+        read_cycling(mpt, format="biologic-mpr")
+    # forced and detected agree on the right kind; detection is unchanged
+    for f, fmt in ((mpr, "biologic-mpr"), (mpt, "biologic-mpt")):
+        assert read_cycling(f, format=fmt)["voltage_V"].tolist() == read_cycling(f)["voltage_V"].tolist()
+    with pytest.raises(ParameterError, match="parameter 'kind'"):
+        read_biologic(mpr, kind="mpx")

@@ -178,7 +178,7 @@ def guarded(fmt: str) -> Callable[[F], F]:
             _check_metadata(kwargs)  # a bad argument is the caller's error (UnitError), checked first
             if "units" in kwargs and not takes_units:
                 raise ParameterError(
-                    f"{func.__name__}: the {fmt} format fixes its units, so it takes no 'units'; "
+                    f"{func.__name__.lstrip('_')}: the {fmt} format fixes its units, so it takes no 'units'; "
                     "read_cycling(path, units=...) checks declared units against the file's"
                 )
             if kwargs.get("units") is not None:

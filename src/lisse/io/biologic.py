@@ -65,7 +65,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from lisse.errors import ReaderError
+from lisse.errors import ParameterError, ReaderError
 from lisse.io._readutil import (
     check_last_row,
     decode,
@@ -1130,14 +1130,16 @@ def _header_mass_mg(header: dict) -> float | None:
     return x if x > 0.0011 else None  # EC-Lab writes 0.001 as "not set"
 
 
-@guarded("BioLogic .mpr/.mpt")
-def read_biologic(path: str | Path, **metadata: Any) -> CyclingRecord:
+def read_biologic(path: str | Path, *, kind: str | None = None, **metadata: Any) -> CyclingRecord:
     """Read a BioLogic ``.mpr`` or ``.mpt`` file into a :class:`~lisse.records.cycling.CyclingRecord`.
 
     Parameters
     ----------
     path : str or Path
         The instrument file (read only, never modified).
+    kind : {None, "mpr", "mpt"}
+        None (default): binary ``.mpr`` when the file starts with the EC-Lab signature, else text ``.mpt``. ``"mpr"`` or
+        ``"mpt"``: the file must be of that kind (a forced ``--format``), else the ReaderError names the kind expected.
     **metadata
         ``area`` [m²], ``active_mass`` [kg], ``loading`` [kg/m²]: SI numbers, or strings with a unit
         (``"0.785 cm2"``, ``"12.5 mg"``). The active mass in the file header is used when none is given.
@@ -1163,9 +1165,20 @@ def read_biologic(path: str | Path, **metadata: Any) -> CyclingRecord:
     -----
     The file is read once; its sha256 (provenance) is of the same bytes.
     """
+    if kind not in (None, "mpr", "mpt"):  # the caller's error, checked outside the reader's guard
+        raise ParameterError(f"parameter 'kind' must be None, 'mpr' or 'mpt'; got {kind!r}")
+    return _read_biologic(path, kind=kind, **metadata)
+
+
+@guarded("BioLogic .mpr/.mpt")
+def _read_biologic(path: str | Path, *, kind: str | None, **metadata: Any) -> CyclingRecord:
     p = Path(path)
     buf, sha = read_buffer_hashed(p)  # one read; the provenance hash is of exactly these bytes
-    if bytes(buf[: len(MAGIC)]) == MAGIC:
+    binary = bytes(buf[: len(MAGIC)]) == MAGIC
+    if kind == "mpt" and binary:
+        raise ReaderError(f"'{path}' is not a BioLogic .mpt file: it is a binary .mpr file (format 'biologic-mpr', or let "
+                          "lisse detect the format)")
+    if kind == "mpr" or (kind is None and binary):
         cols, header = parse_mpr(buf, p, partial=True)
         return _to_record(cols, header, p, "lisse.io.biologic.mpr", metadata, sha)
     df, header = parse_mpt(bytes(buf), p, partial=True)

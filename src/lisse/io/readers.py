@@ -41,10 +41,16 @@ if TYPE_CHECKING:
 __all__ = ["read_cycling", "detect_format", "READERS"]
 
 
-def _biologic(p, **kw):
+def _biologic_mpr(p, **kw):
     from lisse.io.biologic import read_biologic
 
-    return read_biologic(p, **kw)
+    return read_biologic(p, kind="mpr", **kw)
+
+
+def _biologic_mpt(p, **kw):
+    from lisse.io.biologic import read_biologic
+
+    return read_biologic(p, kind="mpt", **kw)
 
 
 def _nda(p, **kw):
@@ -102,8 +108,8 @@ def _generic(p, **kw):
 
 
 READERS: dict[str, Callable[..., Any]] = {
-    "biologic-mpr": _biologic,
-    "biologic-mpt": _biologic,
+    "biologic-mpr": _biologic_mpr,
+    "biologic-mpt": _biologic_mpt,
     "neware-nda": _nda,
     "neware-csv": _neware_csv,
     "neware-xlsx": _neware_xlsx,
