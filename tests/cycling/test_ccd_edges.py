@@ -131,7 +131,8 @@ def test_fields_and_summary_of_a_hard_short(records):
     assert set(d.half_cycles_["step"]) >= set(range(truth.failure_step + 1))
     s = d.summary()
     assert s["ccd_mA_cm2"] == 0.4 and s["failure_current_density_mA_cm2"] == 0.5  # rounded to 10 digits
-    assert s["failure_time_h"] == pytest.approx(d.failure_time_s_ / 3600.0, rel=1e-12)
+    assert s["failure_time_h"] == pytest.approx(d.failure_time_s_ / 3600.0, rel=1e-12)  # the record starts at t = 0
+    assert s["failure_clock_h"] == s["failure_time_h"]
     assert s["noise_reference_mV"] == pytest.approx(d.noise_ref_V_ * 1e3, rel=1e-12)
     assert s["ccd_convention"] == "last stable step (failure_current_density_mA_cm2 is the first failing step)"
     assert s["ccd_is_lower_bound"] is False and s["criterion"] == "voltage_collapse" and s["protocol"] == "fixed-capacity"
@@ -201,3 +202,24 @@ def test_a_tiny_collapse_ratio_finds_no_collapse_instead_of_overflowing(ratio):
     s = d.summary()
     assert s["criterion"] != "voltage_collapse"
     assert s["thresholds"]["collapse_ratio"] == ratio
+
+
+def test_failure_time_counts_from_the_first_sample_not_the_instruments_clock(records):
+    """EC-Lab's time/s of a file in a sequence starts at the sequence's start (88246 s in a shared file): the failure
+    time reported is since the record's first sample, on the scale of its duration; the instrument clock is kept as
+    failure_clock_h."""
+    from lisse.analysis.cycling import analyse_record
+    from lisse.analysis.shorts import ShortDetector
+
+    rec, _ = records["hard"]
+    offset = 88_000.0
+    late = CyclingRecord.from_arrays(rec.time_s + offset, rec.voltage_V, rec.current_A, area=rec.area_m2)
+    for det in (CCDDetector, lambda: ShortDetector()):
+        own, moved = det().fit(rec), det().fit(late)
+        a, b = own.summary(), moved.summary()
+        assert b["failure_time_h"] == pytest.approx(a["failure_time_h"], rel=1e-12)
+        assert b["failure_clock_h"] == pytest.approx(a["failure_time_h"] + offset / 3600.0, rel=1e-12)
+        assert moved.failure_elapsed_s_ == pytest.approx(own.failure_time_s_, rel=1e-12)
+        assert 0 < b["failure_time_h"] <= late.summary()["duration_h"]
+    res = analyse_record(late)
+    assert res.failure_time_h == pytest.approx(ShortDetector().fit(rec).failure_time_s_ / 3600.0, rel=1e-12)

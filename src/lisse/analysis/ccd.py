@@ -142,6 +142,11 @@ class CCDDetector:
         |j| of the first failing step (None: no failure found; then ``ccd_A_m2_`` is a lower bound).
     criterion_ : str
     failure_time_s_ : float or None
+        Failure time on the record's own clock (``time_s``, which an instrument may start at the experiment's start,
+        not the file's: EC-Lab's sequences do) [s].
+    failure_elapsed_s_ : float or None
+        Failure time since the record's first sample [s] (the summary's ``failure_time_h``, on the scale of its
+        ``duration_h``).
     failure_step_ : int or None
     failure_half_cycle_ : int or None
     protocol_ : str
@@ -329,19 +334,21 @@ class CCDDetector:
         self.ccd_A_m2_: float | None
         self.failure_current_density_A_m2_: float | None
         self.failure_time_s_: float | None
+        self.failure_elapsed_s_: float | None
         self.failure_step_: int | None
         self.failure_half_cycle_: int | None
         if fail is None:
             self.ccd_A_m2_ = float(steps["j_A_m2"].iloc[-1])
             self.failure_current_density_A_m2_ = None
             self.criterion_ = "none"
-            self.failure_time_s_ = self.failure_step_ = self.failure_half_cycle_ = None
+            self.failure_time_s_ = self.failure_elapsed_s_ = self.failure_step_ = self.failure_half_cycle_ = None
         else:
             f_step, f_half_cycle, f_index, f_criterion = fail
             self.ccd_A_m2_ = float(steps["j_A_m2"].iloc[f_step - 1]) if f_step > 0 else None
             self.failure_current_density_A_m2_ = float(steps["j_A_m2"].iloc[f_step])
             self.criterion_ = f_criterion
             self.failure_time_s_ = float(t[f_index])
+            self.failure_elapsed_s_ = float(t[f_index] - t[0])
             self.failure_step_ = f_step
             self.failure_half_cycle_ = f_half_cycle
         self.noise_ref_V_ = noise_ref
@@ -415,7 +422,8 @@ class CCDDetector:
             "protocol": proto,
             "ccd_convention": "last stable step (failure_current_density_mA_cm2 is the first failing step)",
             "ccd_is_lower_bound": self.failure_current_density_A_m2_ is None,
-            "failure_time_h": None if self.failure_time_s_ is None else self.failure_time_s_ / 3600.0,
+            "failure_time_h": None if self.failure_elapsed_s_ is None else self.failure_elapsed_s_ / 3600.0,
+            "failure_clock_h": None if self.failure_time_s_ is None else self.failure_time_s_ / 3600.0,
             "failure_step": self.failure_step_,
             "failure_half_cycle": self.failure_half_cycle_,
             "n_steps_analysed": int(len(self.steps_)),

@@ -40,7 +40,7 @@ class CyclingAnalysis:
     short_detection : dict or None
         :meth:`ShortDetector.summary` (symmetric cells).
     failure_time_h : float or None
-        Time of the detected short [h], symmetric cells.
+        Time of the detected short since the record's first sample [h], symmetric cells.
     half_cycles : pandas.DataFrame or None
         One row per half cycle (symmetric cells).
     fullcell : dict or None
@@ -127,8 +127,8 @@ def analyse_record(record: CyclingRecord, *, kind: str = "auto", ce_convention: 
         det = ShortDetector().fit(record, cell_type="symmetric")
         out.detector = det
         out.short_detection = det.summary()
-        if det.failure_time_s_ is not None:
-            out.failure_time_h = det.failure_time_s_ / 3600.0
+        if det.failure_elapsed_s_ is not None:
+            out.failure_time_h = det.failure_elapsed_s_ / 3600.0
         out.half_cycles = det.half_cycles_
         if ccd and found.kind == "ccd":
             if record.area_m2 is None:

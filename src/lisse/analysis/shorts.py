@@ -104,8 +104,11 @@ class ShortDetector:
     kind_ : str or None
         ``"hard"``, ``"soft"``, ``"polarization"`` or None.
     failure_time_s_, failure_half_cycle_, failure_cycle_ : float or int or None
-        Time (s), half cycle and cycle (0-based, as in the record) of the failure; :meth:`summary` gives the
-        cycle from 1.
+        Time on the record's own clock (``time_s``) [s], half cycle and cycle (0-based, as in the record) of the
+        failure; :meth:`summary` gives the cycle from 1.
+    failure_elapsed_s_ : float or None
+        Failure time since the record's first sample [s] (the summary's ``failure_time_h``; an instrument's clock may
+        start at the experiment's start, not the file's: EC-Lab's sequences do).
     cycle_life_ : int
         Complete cycles before failure (all complete cycles when nothing failed).
     half_cycles_ : pandas.DataFrame
@@ -243,7 +246,7 @@ class ShortDetector:
             self.short_detected_ = False
             self.criterion_ = "none"
             self.kind_ = None
-            self.failure_time_s_ = self.failure_half_cycle_ = self.failure_cycle_ = None
+            self.failure_time_s_ = self.failure_elapsed_s_ = self.failure_half_cycle_ = self.failure_cycle_ = None
             self.cycle_life_ = n_complete
         else:
             k, idx, crit = fail
@@ -251,6 +254,7 @@ class ShortDetector:
             self.kind_ = {"voltage_collapse": "hard", "erratic_voltage": "soft", "polarization_runaway": "polarization"}[crit]
             self.short_detected_ = self.kind_ in ("hard", "soft")
             self.failure_time_s_ = float(t[idx])
+            self.failure_elapsed_s_ = float(t[idx] - t[0])
             self.failure_half_cycle_ = int(k)
             self.failure_cycle_ = int(k // 2)
             self.cycle_life_ = int(k // 2)
@@ -320,7 +324,8 @@ class ShortDetector:
             "short_detected": self.short_detected_,
             "failure_kind": self.kind_,
             "criterion": self.criterion_,
-            "failure_time_h": None if self.failure_time_s_ is None else self.failure_time_s_ / 3600.0,
+            "failure_time_h": None if self.failure_elapsed_s_ is None else self.failure_elapsed_s_ / 3600.0,
+            "failure_clock_h": None if self.failure_time_s_ is None else self.failure_time_s_ / 3600.0,
             "failure_cycle": None if self.failure_cycle_ is None else self.failure_cycle_ + 1,  # user-facing: from 1 (cellpy)
             "failure_half_cycle": self.failure_half_cycle_,
             "cycle_life": self.cycle_life_,
