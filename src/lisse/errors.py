@@ -79,6 +79,8 @@ class CellTypeError(ValueError, LisseError):
         How to state the cell type when the classifier is wrong (e.g. ``"--cell-type symmetric"``).
     source : str or None, optional
         The file the record came from (named first in the message).
+    needs : str, default "a symmetric-cell record"
+        What the analysis needs (e.g. ``"a potential sweep (LSV or CV)"``).
     """
 
     #: Human names of the cell types, for messages ("detected a full cell").
@@ -86,15 +88,16 @@ class CellTypeError(ValueError, LisseError):
                "symmetric": "a symmetric cell", "ccd": "a symmetric-cell CCD staircase", "fullcell": "a full cell"}
 
     def __init__(self, kind: str, reason: str, analysis: str, override: str = "cell_type='symmetric'",
-                 source: str | None = None) -> None:
+                 source: str | None = None, needs: str = "a symmetric-cell record") -> None:
         self.kind, self.reason, self.analysis, self.override, self.source = kind, reason, analysis, override, source
+        self.needs = needs
         label = self.LABELS.get(kind, kind)
         where = f"{source}: " if source else ""
-        super().__init__(f"{where}detected {label} ({reason}) \u2014 {analysis} needs a symmetric-cell record "
+        super().__init__(f"{where}detected {label} ({reason}) \u2014 {analysis} needs {needs} "
                          f"(if it is one, say so with {override})")
 
     def __reduce__(self):
-        return (type(self), (self.kind, self.reason, self.analysis, self.override, self.source))
+        return (type(self), (self.kind, self.reason, self.analysis, self.override, self.source, self.needs))
 
 
 class OutputError(OSError, LisseError):

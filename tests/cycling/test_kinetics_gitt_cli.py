@@ -55,10 +55,19 @@ def test_tafel_summary_reports_display_units():
 
 
 def _write_lsv(path, i0_A_m2, alpha_a, area_cm2, e_eq=0.1, asr_ohm_m2=0.0):
-    eta = np.linspace(-0.3, 0.3, 601)
+    """An LSV as a potentiostat records it: E swept at 1 mV/s over what takes eta from -0.3 to 0.3 V, eta solving E = e_eq + eta + j(eta) ASR
+    (bisection: the right side rises monotonically with eta)."""
+    ends = np.array([-0.3, 0.3])
+    e = np.linspace(*(e_eq + ends + _bv(ends, i0_A_m2, alpha_a) * asr_ohm_m2), 4001)  # eta from -0.3 to 0.3 V
+    lo, hi = np.full(e.size, -0.31), np.full(e.size, 0.31)
+    for _ in range(80):
+        mid = 0.5 * (lo + hi)
+        above = e_eq + mid + _bv(mid, i0_A_m2, alpha_a) * asr_ohm_m2 > e
+        hi, lo = np.where(above, mid, hi), np.where(above, lo, mid)
+    eta = 0.5 * (lo + hi)
     j = _bv(eta, i0_A_m2, alpha_a)
     v = e_eq + eta + j * asr_ohm_m2
-    t = np.arange(eta.size) * 1.0  # 1 mV/s
+    t = (e - e[0]) / 1e-3  # 1 mV/s
     cur_mA = j * area_cm2 * 1e-4 * 1e3
     np.savetxt(path, np.column_stack([t, v, cur_mA]), delimiter=",", header="time/s,Ewe/V,I/mA", comments="", fmt="%.12g")
 

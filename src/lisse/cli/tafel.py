@@ -29,18 +29,23 @@ def add_arguments(parser) -> None:
     add_quantity(parser, "--ah-window", "mV", "|eta| window for Allen-Hickling (default 5 mV 250 mV)", nargs=2, metavar=("LOW", "HIGH"))
     add_quantity(parser, "--temperature", "K", "temperature (default 298.15 K)", default="298.15 K")
     parser.add_argument("--plot", metavar="PNG", help="write the Tafel plot")
+    parser.add_argument("--cell-type", choices=("auto", "sweep"), default="auto",
+                        help="auto (default): refuse a record that is not a potential sweep (a galvanostatic, rest or "
+                             "impedance file: its 'i0' would be the applied current); sweep: state that it is one")
 
 
 def run(args) -> dict:
+    from lisse.analysis.cell_type import require_sweep
     from lisse.analysis.kinetics import allen_hickling_fit, lsv_overpotential, tafel_fit
     from lisse.errors import CalculationError
     from lisse.io.readers import read_cycling
 
     rec = read_cycling(args.file, format=args.format, units=declared_units(args.units, "cycling"), area=args.area)
+    sweep = require_sweep(rec, "Tafel analysis", cell_type=args.cell_type, override="--cell-type sweep", source=args.file)
     temp = args.temperature
     eta, i, eeq = lsv_overpotential(rec.voltage_V, rec.current_A, args.area, e_eq_V=args.e_eq,  # --area is required (SI)
                                     asr_ohm_m2=0.0 if args.asr is None else args.asr)
-    out = {"file": args.file, "e_eq_V": eeq, "area_cm2": args.area * 1e4}
+    out = {"file": args.file, "e_eq_V": eeq, "area_cm2": args.area * 1e4, "sweep": sweep}
     tw = (0.100, 0.250) if args.tafel_window is None else tuple(args.tafel_window)  # V
     aw = (0.005, 0.250) if args.ah_window is None else tuple(args.ah_window)
     fits = {}

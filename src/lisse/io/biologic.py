@@ -1158,8 +1158,10 @@ def read_biologic(path: str | Path, *, kind: str | None = None, **metadata: Any)
     Raises
     ------
     ReaderError
-        Not a BioLogic file, corrupt, no time/voltage column, or no current, charge or rest
-        information (an unknown layout).
+        Not a BioLogic file (not of the ``kind`` asked for), corrupt, no time/voltage column, or no current, charge or
+        rest information (an unknown layout).
+    ParameterError
+        A ``kind`` other than None, ``"mpr"`` or ``"mpt"``.
 
     Notes
     -----
