@@ -80,6 +80,7 @@ def run(args) -> dict:
     out["cell_type"] = {"kind": det.cell_type_.kind, "reason": det.cell_type_.reason}
     out.update(det.summary())
     out["area_cm2"] = None if rec.area_m2 is None else rec.area_m2 * 1e4  # fit() refused a record without one
+    out["reader_notes"] = list(rec.provenance.notes) if truth is None else []  # truncation, derived current, ...
     if args.units is not None:
         out["declared_units"] = args.units  # the column units the user declared (also in the record's provenance notes)
     out["steps"] = [
@@ -116,4 +117,5 @@ def render(result: dict) -> str:
                      f"({result['criterion']}, t = {f(result['failure_time_h'])} h)")
     for s in result["steps"]:
         lines.append(f"  {fmt(s['j_mA_cm2'], 3)} mA/cm2  eta {fmt(s['eta_plateau_mV'], 3)} mV  x{s['ratio_to_expected']:.2f}  {s['status']}")
+    lines += [f"  reader note: {n}" for n in result.get("reader_notes", [])]
     return "\n".join(lines)

@@ -139,6 +139,7 @@ def render(result) -> str:
     for r in items:
         s = r["record"]
         lines.append(f"{r['file']}: {s['rows']} rows, {fmt(s['duration_h'], 4)} h, {s['n_cycles']} cycles, reader {s['provenance']['reader']} -> {r['kind']}")
+        lines += [f"  reader note: {n}" for n in s["provenance"].get("notes", [])]  # truncation, derived current, ...
         a = r["analyses"]
         if "short_detection" in a:
             d = a["short_detection"]
