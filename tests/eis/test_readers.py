@@ -191,3 +191,28 @@ def test_binary_file_is_named_binary(tmp_path, name):
     with pytest.raises(ReaderError, match="binary file"):
         read_spectra(f, format="csv")
     assert f.read_bytes() == data
+
+
+def test_modulo_bat_file_impedance_from_modulus_and_phase():
+    """An EC-Lab Modulo Bat sequence (galvanostatic and impedance steps in one .mpr) logs freq/Hz, |Z|/Ohm and
+    Phase(Z)/deg, not Re/Im, and its DC rows with freq = 0: lisse reads the 16 sweeps of 13 points, Z = |Z| exp(i phase),
+    checked against galvani's independent parse of the same file. Before, it said the file held no impedance columns."""
+    from .eis_testdata import SHARED
+
+    p = SHARED / "data" / "cyclers" / "biologic_mb_issue149.mpr"
+    if not p.is_file():
+        pytest.skip(f"shared data file {p} not available")
+    galvani = pytest.importorskip("galvani.BioLogic")
+    d = galvani.MPRfile(str(p)).data
+    keep = d["freq/Hz"] > 0
+    f_ref = np.asarray(d["freq/Hz"][keep], float)
+    z_ref = np.asarray(d["|Z|/Ohm"][keep], float) * np.exp(1j * np.deg2rad(np.asarray(d["Phase(Z)/deg"][keep], float)))
+    spectra = read_spectra(p)
+    assert [len(s) for s in spectra] == [13] * 16 and sum(len(s) for s in spectra) == keep.sum() == 208
+    f = np.concatenate([s.frequency for s in spectra])
+    z = np.concatenate([s.impedance for s in spectra])
+    np.testing.assert_array_equal(f, f_ref)
+    np.testing.assert_allclose(z, z_ref, rtol=1e-6, atol=0)
+    assert (z.imag < 0).all()  # capacitive: the phase of Z is negative, -Im(Z) > 0
+    notes = spectra[0].metadata["notes"]
+    assert any("Phase(Z)/deg" in n for n in notes) and any("kept the 208 of 564 rows" in n for n in notes)

@@ -1156,12 +1156,30 @@ def _read_biologic(path: Path, data: bytes, ctx: _Ctx, binary: bool):
     f = col("freq/Hz")
     re_ = col("Re(Z)/Ohm")
     im_ = col("-Im(Z)/Ohm")
-    if f is None or re_ is None or im_ is None:
-        raise ReaderError(f"{src}: EC-Lab file holds no impedance columns (freq/Hz, Re(Z)/Ohm, -Im(Z)/Ohm); found {list(cols)[:12]}")
+    mod, phase = col("|Z|/Ohm"), col("Phase(Z)/deg")
+    if f is not None and (re_ is None or im_ is None) and mod is not None and phase is not None:
+        # EC-Lab's Modulo Bat (MB) files log |Z| and the phase of Z, not its parts: Z = |Z| exp(i phase)
+        z = mod * np.exp(1j * np.deg2rad(phase))
+        ctx.notes.append("impedance from |Z|/Ohm and Phase(Z)/deg (the file has no Re(Z)/Ohm, -Im(Z)/Ohm): Z = |Z| exp(i phase)")
+    elif f is None or re_ is None or im_ is None:
+        raise ReaderError(f"{src}: EC-Lab file holds no impedance columns (freq/Hz with Re(Z)/Ohm and -Im(Z)/Ohm, or with "
+                          f"|Z|/Ohm and Phase(Z)/deg); found {sorted(cols)}")
+    else:
+        z = _cplx(re_, -im_)
     cyc = col("cycle number")
     t_c = col("Temperature/\u00b0C")
     t_k = None if t_c is None else t_c + 273.15
-    return [_Block(f, _cplx(re_, -im_), None, cyc, temperature=t_k)], {}
+    rows = np.flatnonzero(np.isfinite(f) & (f > 0))
+    if rows.size < f.size:
+        # a file of several techniques (an MB sequence of galvanostatic and impedance steps) logs the DC rows with a zero
+        # frequency: only the rows with a frequency are impedance data, and each run of them is a sweep of its own
+        ctx.notes.append(f"kept the {rows.size} of {f.size} rows with a frequency (the others are rows of the file's "
+                         "non-impedance techniques, logged with freq/Hz = 0)")
+        run = np.concatenate([[0], np.cumsum(np.diff(rows) > 1)]).astype(float)
+        cyc = run if cyc is None else cyc[rows] * (run.max() + 1) + run
+        f, z = f[rows], z[rows]
+        t_k = None if t_k is None else t_k[rows]
+    return [_Block(f, z, None, cyc, temperature=t_k)], {}
 
 
 _TEXT_READERS: dict[str, Callable[[str, _Ctx], tuple[list[_Block], dict]]] = {
