@@ -203,3 +203,23 @@ def test_forced_biologic_format_names_the_kind_it_expected(tmp_path):
         assert read_cycling(f, format=fmt)["voltage_V"].tolist() == read_cycling(f)["voltage_V"].tolist()
     with pytest.raises(ParameterError, match="parameter 'kind'"):
         read_biologic(mpr, kind="mpx")
+
+
+def test_impedance_text_given_to_a_cycler_command_says_so(tmp_path):
+    """A Gamry .DTA, a CHI .txt or a CSV with a frequency and no time column, read as a cycler file, is named as
+    impedance data with the command that reads it (before: 'cannot recognise the time column ... pass mapping=')."""
+    from lisse.io.readers import read_cycling
+
+    z = tmp_path / "z.csv"
+    z.write_text("Freq/Hz,Zre/Ohm,Zim/Ohm\n1000,10,-1\n100,12,-3\n")
+    with pytest.raises(ReaderError, match=r"is impedance data \(a frequency column, no time column\), not a cycler record: read it with `lisse eis`"):
+        read_cycling(z)
+    plain = tmp_path / "ab.csv"
+    plain.write_text("a,b\n1,2\n3,4\n")
+    with pytest.raises(ReaderError, match=r"name them with their units in the header \(e.g. 'time/s'"):
+        read_cycling(plain)
+    r = run_cli("ccd", str(z), "--area", "1 cm2")
+    assert r.returncode == 2 and "lisse eis" in r.stderr and len(r.stderr.strip().splitlines()) == 1
+    for name, kind in (("gamry_eis_impedancepy.DTA", "gamry-dta"), ("chi_eis_impedancepy.txt", "chi-txt")):
+        with pytest.raises(ReaderError, match=f"is a {kind} impedance export, not a cycler record"):
+            read_cycling(cycler_file(name))

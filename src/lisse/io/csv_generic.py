@@ -314,7 +314,8 @@ def _no_current_is_open_circuit(path: Any, names: list[str], roles: dict[str, tu
     if suspects:
         raise ReaderError(
             f"'{path}': cannot recognise the current column in header {names} (maybe {', '.join(repr(c) for c in suspects)}); "
-            "pass mapping={'current': ('col', 'mA')}, or keep only time and voltage columns for an open-circuit record"
+            "name it with its unit in the header (e.g. 'I/mA'; in Python: mapping={'current': ('col', 'mA')}), or keep only "
+            "time and voltage columns for an open-circuit record"
         )
 
 
@@ -396,7 +397,8 @@ def read_csv_generic(path: str | Path, mapping: dict[str, Any] | None = None, cu
         missing = [r for r in ("time", "voltage") if r not in roles]
         if missing:
             raise ReaderError(
-                f"'{path}': cannot recognise the {missing} column(s) in header {names}; pass mapping={{'time': ('col', 's'), ...}}"
+                f"'{path}': cannot recognise the {missing} column(s) in header {names}; name them with their units in the "
+                f"header (e.g. 'time/s', 'Ewe/V', 'I/mA'), or in Python pass read_cycling(path, mapping={{'time': ('col', 's'), ...}})"
             )
         notes: list[str] = []
         if "current" not in roles:

@@ -246,7 +246,12 @@ def read_cycling(path: str | Path, format: str | None = None, *, units: Any = No
     if extra:
         raise ParameterError(f"read_cycling: option(s) {sorted(extra)} do not apply to the '{key}' reader of '{path}'; allowed: {sorted(allowed)}")
     if key in ("csv", "maccor-txt"):  # these readers use declared units themselves (a Maccor TestTime may have none)
-        return READERS[key](Path(path), units=declared, **metadata)
+        try:
+            return READERS[key](Path(path), units=declared, **metadata)
+        except ReaderError as exc:
+            if format is None and key == "csv":
+                _refuse_impedance_text(path, exc)
+            raise
     rec = READERS[key](Path(path), **metadata)
     if declared:
         file_units = rec.provenance.raw_header.get("units") or {}
@@ -257,3 +262,21 @@ def read_cycling(path: str | Path, format: str | None = None, *, units: Any = No
             + (f" ({', '.join(unused)} not in this file: ignored)" if unused else "")
         )
     return rec
+
+
+def _refuse_impedance_text(path: str | Path, exc: ReaderError) -> None:
+    """Raise a ReaderError naming impedance data when a text file the generic CSV reader refused is an impedance export.
+
+    A Gamry .DTA, a CH Instruments .txt or a CSV with a frequency column and no time column is impedance data; the
+    generic reader's complaint about its missing time column would send the user to the wrong fix.
+    """
+    from lisse.io import eis
+
+    with open(path, "rb") as fh:
+        head = fh.read(65536)
+    kind = eis.detect_format(path, data=head)
+    first = head.decode("latin-1", "replace").lstrip("\ufeff").splitlines()[0].lower() if head.strip() else ""
+    if kind not in ("csv", "biologic-mpt", "biologic-mpr") or ("freq" in first and "time" not in first):
+        what = f"a {kind} impedance export" if kind != "csv" else "impedance data (a frequency column, no time column)"
+        raise ReaderError(f"'{path}' is {what}, not a cycler record: read it with `lisse eis` (lisse.io.read_spectra)") from exc
+
