@@ -32,6 +32,7 @@ import numpy as np
 from lisse.analysis.symmetric import SegmentOptions, _as_record, segment_bounds
 from lisse.citations import CITATIONS, Citation, add, register
 from lisse.errors import CalculationError, ParameterError
+from lisse.params import check_positive
 from lisse.records.cycling import CyclingRecord
 from lisse.units import as_si
 
@@ -147,13 +148,17 @@ def gitt_diffusion(
     register("WeppnerHuggins1977")
     rec = _as_record(record)
     if length is not None:
-        L = as_si(length, "um", "length")
+        L = check_positive(as_si(length, "um", "length"), "length", "um")
     else:
         mB = as_si(active_mass, "mg", "active_mass") if active_mass is not None else rec.active_mass_kg
         S = as_si(area, "cm2", "area") if area is not None else rec.area_m2
         if mB is None or S is None or molar_volume is None or molar_mass is None:
-            raise ParameterError("GITT needs the diffusion length: give length='5 um', or active_mass, molar_volume, molar_mass and area")
-        L = mB * as_si(molar_volume, "cm3/mol", "molar_volume") / (as_si(molar_mass, "g/mol", "molar_mass") * S)
+            raise ParameterError("GITT needs the diffusion length: give the length (--length, or length= in Python; e.g. "
+                                 "'5 um'), or the active mass, molar volume, molar mass and area (--active-mass, "
+                                 "--molar-volume, --molar-mass, --area)")
+        L = check_positive(mB, "active_mass", "mg") * check_positive(as_si(molar_volume, "cm3/mol", "molar_volume"),
+                                                                       "molar_volume", "cm3/mol") / (
+            check_positive(as_si(molar_mass, "g/mol", "molar_mass"), "molar_mass", "g/mol") * check_positive(S, "area", "cm2"))
     if transient not in ("sqrt-fit", "endpoints"):
         raise ParameterError(f"transient must be 'sqrt-fit' or 'endpoints'; got {transient!r}")
     if not L > 0:

@@ -459,9 +459,9 @@ class DRT:
             lambda_ = 1e-3
         if isinstance(lambda_, str):
             if lambda_ not in ("gcv", "lcurve", "reim"):
-                raise ParameterError(f"DRT lambda_: expected a number > 0 or one of 'gcv', 'lcurve', 'reim', 'drttools'; found '{lambda_}'")
+                raise ParameterError(f"DRT regularisation lambda (--lambda; lambda_ in Python): expected a number > 0 or one of 'gcv', 'lcurve', 'reim', 'drttools'; found '{lambda_}'")
         elif not (np.isfinite(lambda_) and lambda_ > 0):
-            raise ParameterError(f"DRT lambda_: expected a number > 0; found {lambda_!r}")
+            raise ParameterError(f"DRT regularisation lambda (--lambda; lambda_ in Python): expected a number > 0; found {lambda_!r}")
         if basis not in ("gaussian", "pwl"):
             raise ParameterError(f"DRT basis: expected 'gaussian' or 'pwl'; found '{basis}'")
         if part not in ("combined", "real", "imag"):
