@@ -162,3 +162,27 @@ def test_gitt_errors():
         gitt_diffusion(rec)
     with pytest.raises(CalculationError, match="no pulse"):
         gitt_diffusion(rec, length="5 um")
+
+
+def test_cycle_capacities_book_the_counter_to_the_step_it_flowed_in():
+    """Rows logged every 60 s, a step's first row 60 s after the step began, no rest between steps, the instrument's
+    counter exact at every row: each half cycle of 1 mA for 1 h is 1 mAh exactly. The trapezoid of the logged current
+    would miss the first minute of each step (its interval averages the old and the new current: 0 here), and booking
+    an interval to its left row's cycle would give the first minute of a cycle's charge to the cycle before."""
+    rows_t, rows_i, rows_cyc = [], [], []
+    t_end = 0.0
+    for cyc in range(3):
+        for sign in (1.0, -1.0):  # charge, then discharge, no rest
+            t = t_end + np.arange(60.0, 3600.0 + 1e-9, 60.0)
+            rows_t.append(t), rows_i.append(np.full(t.size, sign * 1e-3)), rows_cyc.append(np.full(t.size, cyc))
+            t_end = t[-1]
+    t, i, cyc = np.concatenate(rows_t), np.concatenate(rows_i), np.concatenate(rows_cyc)
+    t, i, cyc = np.concatenate([[0.0], t]), np.concatenate([[0.0], i]), np.concatenate([[0], cyc])  # a first row at rest
+    q = np.concatenate([[0.0], np.cumsum(i[1:] * np.diff(t))])  # the counter: each interval at its right row's current
+    v = 3.5 + 0.2 * np.sign(i)
+    ct = cycle_table(CyclingRecord.from_arrays(t, v, i, charge_C=q, cycle=cyc), cycles="record")
+    assert ct["charge_capacity_mAh"].to_numpy() == pytest.approx([1.0, 1.0, 1.0], rel=1e-12)
+    assert ct["discharge_capacity_mAh"].to_numpy() == pytest.approx([1.0, 1.0, 1.0], rel=1e-12)
+    # without a counter the record's charge is the trapezoid: the step's first interval then averages 0 mA and +-1 mA
+    trap = cycle_table(CyclingRecord.from_arrays(t, v, i, cycle=cyc), cycles="record")
+    assert trap["discharge_capacity_mAh"].to_numpy() == pytest.approx([1 - 1 / 60] * 3, rel=1e-12)  # 59 of 60 minutes
