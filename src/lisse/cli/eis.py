@@ -182,4 +182,6 @@ def render(result) -> str:
                 lines.append(f"  flagged: {w}")
             if r["fit"].get("conductivity_S_cm") is not None:
                 lines.append(f"  conductivity from {r['fit']['bulk_element']}: {fmt(r['fit']['conductivity_S_cm'] * 1e3, 4)} ± {fmt(r['fit']['conductivity_std_S_cm'] * 1e3, 2)} mS/cm")
+        if r.get("conductivity_disagreement"):
+            lines.append(f"  note: {r['conductivity_disagreement']}")
     return "\n".join(lines)

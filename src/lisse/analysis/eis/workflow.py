@@ -143,7 +143,9 @@ def analyse(sp: EISSpectrum, *, drt: bool, kk: bool, fit: str | None, lam, induc
     Returns
     -------
     result : dict
-        JSON-able result with unit-suffixed keys (``kk``, ``drt``, ``fit``, conductivities, ``warnings``, ``notes``).
+        JSON-able result with unit-suffixed keys (``kk``, ``drt``, ``fit``, conductivities, ``warnings``, ``notes``;
+        ``conductivity_disagreement`` when the DRT's and the fit's bulk conductivities differ by more than
+        :data:`CONDUCTIVITY_DISAGREEMENT_RATIO`, saying which resistance each takes as the bulk).
     objects : dict
         The fitted objects: ``"kk"`` (:class:`~lisse.analysis.eis.kk.KKResult`), ``"drt"``
         (:class:`~lisse.analysis.eis.drt.DRT`) and ``"fit"`` (:class:`~lisse.analysis.eis.circuits.Circuit`) when computed.
@@ -239,7 +241,35 @@ def analyse(sp: EISSpectrum, *, drt: bool, kk: bool, fit: str | None, lam, induc
             out["fit"].update(conductivity_from_fit(c, sp.thickness, sp.area, bulk=bulk))
         elif bulk is not None:
             c.bulk_element(bulk)  # validate the name even without geometry
+    note = _conductivity_disagreement(out)
+    if note:
+        out["conductivity_disagreement"] = note
     return out, objs
+
+
+#: Ratio above which the DRT's bulk conductivity and the circuit fit's are reported as disagreeing.
+CONDUCTIVITY_DISAGREEMENT_RATIO = 1.2
+
+
+def _conductivity_disagreement(out: dict) -> str | None:
+    """A note when the DRT's and the circuit's bulk conductivities of one spectrum differ by more than 20 %.
+
+    The two take different resistances as the bulk: the DRT the high-frequency intercept R_inf plus its bulk-assigned
+    peaks (the bulk arc of a garnet at room temperature lies above the measured frequencies and shows only as R_inf),
+    the circuit its first arc's resistor (``fit.bulk_element``). On a spectrum whose bulk arc is measured, R_inf is the
+    leads' and contacts' series resistance, and the circuit's number is the bulk one.
+    """
+    s_drt = out.get("bulk_conductivity_S_cm")
+    fit = out.get("fit") or {}
+    s_fit = fit.get("conductivity_S_cm")
+    if not s_drt or not s_fit or max(s_drt, s_fit) / min(s_drt, s_fit) <= CONDUCTIVITY_DISAGREEMENT_RATIO:
+        return None
+    return (f"the two bulk conductivities differ by x{max(s_drt, s_fit) / min(s_drt, s_fit):.2f}: "
+            f"bulk_conductivity_S_cm {s_drt:.4g} takes R_inf + the DRT's bulk peaks ({out['bulk_resistance_ohm']:.4g} ohm) "
+            f"as the bulk, fit.conductivity_S_cm {s_fit:.4g} the circuit's {fit['bulk_element']} "
+            f"({fit['bulk_resistance_ohm']:.4g} ohm). Where the bulk arc is measured, R_inf is the series (leads, contacts) "
+            f"resistance and the circuit's value is the bulk one; where only its tail shows (a garnet at room "
+            f"temperature), R_inf is the bulk")
 
 
 def export_tables(objs: dict) -> dict:
