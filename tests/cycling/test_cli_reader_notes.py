@@ -24,3 +24,19 @@ def test_truncated_file_is_named_in_text_and_json(tmp_path):
     whole = json.loads(run_cli("ccd", str(src), "--area", "1 cm2", "--cell-type", "symmetric", "--json").stdout)
     assert not any(n.startswith("truncated") for n in whole["reader_notes"])
     assert "reader note: truncated" not in run_cli("cycling", str(src)).stdout
+
+
+def test_header_of_a_file_without_cycle_numbers_counts_half_cycles(tmp_path):
+    """A CSV without a cycle column is not '1 cycles' above a failure 'at cycle 5' (found by an independent audit)."""
+    import numpy as np
+
+    from lisse.sim.synthetic_cycling import ccd_staircase
+
+    rec, _ = ccd_staircase(failure="hard", j_critical="0.45 mA/cm2", step_capacity="0.2 mAh/cm2", dt="20 s", noise="0.2 mV",
+                           area="0.785 cm2", seed=1)
+    f = tmp_path / "sym.csv"
+    np.savetxt(f, np.column_stack([rec.time_s, rec.voltage_V, rec.current_A * 1e3]), delimiter=",", header="time/s,Ewe/V,I/mA",
+               comments="")
+    first = run_cli("cycling", str(f)).stdout.splitlines()[0]
+    n_half = int(rec.summary()["n_half_cycles"])
+    assert f"{n_half} half cycles (the file numbers no cycles)" in first and " 1 cycles" not in first

@@ -138,7 +138,9 @@ def render(result) -> str:
     lines = []
     for r in items:
         s = r["record"]
-        lines.append(f"{r['file']}: {s['rows']} rows, {fmt(s['duration_h'], 4)} h, {s['n_cycles']} cycles, reader {s['provenance']['reader']} -> {r['kind']}")
+        cycles = (f"{s['n_cycles']} cycles" if s["n_cycles"] > 1 or s["n_half_cycles"] <= 2
+                  else f"{s['n_half_cycles']} half cycles (the file numbers no cycles)")
+        lines.append(f"{r['file']}: {s['rows']} rows, {fmt(s['duration_h'], 4)} h, {cycles}, reader {s['provenance']['reader']} -> {r['kind']}")
         lines += [f"  reader note: {n}" for n in s["provenance"].get("notes", [])]  # truncation, derived current, ...
         a = r["analyses"]
         if "short_detection" in a:
