@@ -116,3 +116,48 @@ def test_tafel_cli_refuses_a_galvanostatic_file(tmp_path):
     lsv = cycler_file("biologic_lsv_ec1150.mpt")
     r = run_cli("tafel", str(lsv), "--area", "1 cm2", "--json")
     assert r.returncode == 0 and "in 100% of the record" in json.loads(r.stdout)["sweep"]
+
+
+def test_sweep_caveats_ohmic_and_one_branch():
+    from lisse.analysis.kinetics import sweep_caveats, tafel_fit
+
+    eta = np.linspace(-0.25, 0.25, 501)
+    assert sweep_caveats(eta, _bv(eta)) == ([], pytest.approx(1e4 / np.polyfit(eta, _bv(eta), 1)[0], rel=1e-9))
+    ohmic = eta / 0.5065  # a 5065 ohm cm2 resistor: i [A/m2] = eta / (0.5065 ohm m2)
+    caveats, r = sweep_caveats(eta, ohmic)
+    assert r == pytest.approx(5065.0, rel=1e-9) and len(caveats) == 1 and caveats[0].startswith("the current is a straight line")
+    up = eta[eta >= 0]
+    caveats, _ = sweep_caveats(up, _bv(up, alpha=0.3))
+    assert len(caveats) == 1 and "no cathodic branch" in caveats[0]
+    fit = tafel_fit(up, _bv(up, alpha=0.3), window_V=(0.12, 0.25), branches="available")
+    assert fit.alpha_a_ == pytest.approx(0.3, abs=0.01) and np.isnan(fit.alpha_c_) and fit.summary()["alpha_cathodic"] != 0.7
+    assert fit.i0_A_m2_ == pytest.approx(5.0, rel=0.05)
+    from lisse.errors import CalculationError
+
+    with pytest.raises(CalculationError, match="no branch can be fitted"):
+        tafel_fit(up[:2], _bv(up[:2]), branches="available")
+    with pytest.raises(CalculationError, match="cathodic branch"):
+        tafel_fit(up, _bv(up))  # both branches asked for: the missing one is an error, as before
+    with pytest.raises(ParameterError, match="'available'"):
+        tafel_fit(up, _bv(up), branches="both")
+
+
+def test_tafel_cli_on_the_shared_dummy_lsv_reports_its_resistance():
+    """EC-Lab's LSV of a dummy cell (its header: 'Electrode material : Dummy'): the straight line's resistance equals a
+    fit of E against I/area read with pandas (not lisse's reader), the ohmic caveat is given, and the anodic Tafel branch
+    is reported instead of an error for the missing cathodic one."""
+    import pandas as pd
+
+    f = cycler_file("biologic_lsv_ec1150.mpt")
+    text = f.read_text(encoding="latin-1").splitlines()
+    n_head = int(next(ln.split(":")[1] for ln in text[:5] if ln.startswith("Nb header lines")))
+    df = pd.read_csv(f, sep="\t", skiprows=n_head - 1, encoding="latin-1", decimal=".")
+    e, i_ma = df["Ewe/V"].to_numpy(float), df["<I>/mA"].to_numpy(float) if "<I>/mA" in df else df["I/mA"].to_numpy(float)
+    keep = np.abs(e - e[np.argmin(np.abs(i_ma))]) <= 0.25
+    r_ref = np.polyfit(i_ma[keep] * 1e-3 / 1e-4 * 1e-4, e[keep], 1)[0]  # V per (A/cm2) at 1 cm2 = ohm cm2
+    d = json.loads(run_cli("tafel", str(f), "--area", "1 cm2", "--json").stdout)
+    assert d["linear_resistance_ohm_cm2"] == pytest.approx(r_ref, rel=0.01)
+    assert 5000 < r_ref < 5100
+    assert any(w.startswith("the current is a straight line") for w in d["warnings"])
+    assert any("no cathodic branch" in w for w in d["warnings"])
+    assert "error" not in d["tafel"] and d["tafel"]["alpha_cathodic"] is None and d["tafel"]["n_points"]["anodic"] > 100

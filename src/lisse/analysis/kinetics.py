@@ -42,7 +42,11 @@ from lisse.errors import CalculationError, ParameterError
 from lisse.params import check_positive, check_temperature
 from lisse.records.display import compact_repr, html_table, plot_with
 
-__all__ = ["TafelFit", "tafel_fit", "allen_hickling_fit", "charge_transfer_resistance", "lsv_overpotential"]
+__all__ = ["TafelFit", "tafel_fit", "allen_hickling_fit", "charge_transfer_resistance", "lsv_overpotential", "sweep_caveats"]
+
+#: R^2 of a straight line i(eta) over the fit window above which a sweep is reported as ohmic (no Tafel region: Butler-
+#: Volmer's sinh over +-250 mV is far from straight, R^2 ~ 0.6-0.8 with alpha = 0.5).
+OHMIC_R2 = 0.999
 
 if "AllenHickling1957" not in CITATIONS:
     add(Citation("AllenHickling1957", "Allen, P. L.; Hickling, A.", "Electrode polarization in the region of low current density",
@@ -220,6 +224,52 @@ class TafelFit:
         return plot_with("lisse.plot.cycling:plot_tafel", self, ax=ax, **kwargs)
 
 
+def sweep_caveats(eta_V: Any, i_A_m2: Any, *, window_V: tuple[float, float] = (0.005, 0.25)) -> tuple[list[str], float | None]:
+    """What a Tafel or Allen-Hickling fit of this sweep cannot be trusted for: an ohmic (straight) response, one branch.
+
+    Parameters
+    ----------
+    eta_V : array_like
+        Overpotential eta [V].
+    i_A_m2 : array_like
+        Current density [A/m²].
+    window_V : (float, float)
+        The |eta| window [V] the fits use (default Allen-Hickling's).
+
+    Returns
+    -------
+    caveats : list of str
+        Empty for a two-branch, curved sweep. An ohmic response: the current is a straight line in eta over the
+        window (R^2 >= :data:`OHMIC_R2`), so the sweep has no Tafel region and its "i0" and alphas only restate a
+        resistance (a dummy resistor measured as a cell gives alpha 0.21/0.79 and R_ct 3323 instead of its 5065
+        ohm cm2). One branch: fewer than 3 points on one side of eta = 0 in the window, so the transfer coefficients
+        rest on the other branch alone.
+    linear_resistance_ohm_cm2 : float or None
+        The slope's resistance d eta / d i over the window [ohm cm²] (None with fewer than 3 points or a flat line).
+    """
+    e, j = _prep(eta_V, i_A_m2)
+    lo, hi = window_V
+    w = (np.abs(e) >= 0) & (np.abs(e) <= hi)
+    caveats: list[str] = []
+    r_lin = None
+    if w.sum() >= 3 and np.ptp(j[w]) > 0:
+        a, _b, r2 = _linfit(e[w], j[w])
+        if a > 0:
+            r_lin = 1.0 / a * 1e4  # ohm m2 -> ohm cm2
+        if r2 >= OHMIC_R2:
+            caveats.append(f"the current is a straight line in the overpotential over |eta| <= {hi * 1e3:.0f} mV (R^2 {r2:.5f}, "
+                           f"{'' if r_lin is None else f'{r_lin:.4g} ohm cm2'}): an ohmic response with no Tafel region, so "
+                           "i0 and the transfer coefficients below only restate a resistance (a resistor, or a cell whose "
+                           "ohmic drop was not removed: give --asr)")
+    band = (np.abs(e) >= lo) & (np.abs(e) <= hi)
+    n_an, n_cat = int(np.sum(band & (e > 0))), int(np.sum(band & (e < 0)))
+    if min(n_an, n_cat) < 3:
+        missing = "cathodic" if n_cat < 3 else "anodic"
+        caveats.append(f"the sweep covers only one branch in {lo * 1e3:.0f}-{hi * 1e3:.0f} mV ({n_an} anodic, {n_cat} cathodic points): "
+                       f"with no {missing} branch the transfer coefficients rest on one branch alone")
+    return caveats, r_lin
+
+
 def _linfit(x: np.ndarray, y: np.ndarray) -> tuple[float, float, float]:
     if x.size < 3:
         raise CalculationError(f"fit window holds {x.size} points; need at least 3 (widen the window)")
@@ -239,7 +289,7 @@ def _prep(eta, i):
 
 
 def tafel_fit(eta_V: Any, i_A_m2: Any, *, window_V: tuple[float, float] = (0.10, 0.25), temperature_K: float = 298.15,
-              branches: tuple[str, ...] = ("anodic", "cathodic")) -> TafelFit:
+              branches: tuple[str, ...] | str = ("anodic", "cathodic")) -> TafelFit:
     """Fit the Tafel law to each branch in the window ``window_V[0] <= |η| <= window_V[1]``.
 
     ``ln|i| = ln i0 + alpha_a f η`` (anodic) and ``ln|i| = ln i0 - alpha_c f η`` (cathodic), f = F/RT.
@@ -255,8 +305,9 @@ def tafel_fit(eta_V: Any, i_A_m2: Any, *, window_V: tuple[float, float] = (0.10,
         ``(low, high)`` bounds on |η| in V (0 <= low < high), clipped to the data.
     temperature_K : float, default 298.15
         Absolute temperature in K.
-    branches : tuple of str, default ("anodic", "cathodic")
-        Branches to fit.
+    branches : tuple of str or "available", default ("anodic", "cathodic")
+        Branches to fit; ``"available"``: each branch with at least 3 points in the window (an error only when neither
+        has them; the missing branch's transfer coefficient is NaN and i0 is the fitted branch's intercept).
 
     Returns
     -------
@@ -282,7 +333,11 @@ def tafel_fit(eta_V: Any, i_A_m2: Any, *, window_V: tuple[float, float] = (0.10,
     if not 0 <= lo < hi < np.inf:
         raise ParameterError(f"window_V must satisfy 0 <= low < high; got {window_V}")
     out: dict[str, tuple[float, float, float, int, tuple[float, float]]] = {}
-    for br in branches:
+    available = branches == "available"
+    if isinstance(branches, str) and not available:
+        raise ParameterError(f"branches must be a tuple of 'anodic'/'cathodic' or 'available'; got {branches!r}")
+    missing: list[str] = []
+    for br in ("anodic", "cathodic") if available else branches:
         sel = (e >= lo) & (e <= hi) & (j > 0) if br == "anodic" else (-e >= lo) & (-e <= hi) & (j < 0)
         if br not in ("anodic", "cathodic"):
             raise ParameterError(f"branch must be 'anodic' or 'cathodic'; got {br!r}")
@@ -290,9 +345,14 @@ def tafel_fit(eta_V: Any, i_A_m2: Any, *, window_V: tuple[float, float] = (0.10,
         try:
             slope, icpt, r2 = _linfit(x, y)
         except CalculationError as exc:
+            if available:
+                missing.append(f"{br} branch: {exc}")
+                continue
             raise CalculationError(f"Tafel {br} branch, |eta| in [{lo * 1e3:g}, {hi * 1e3:g}] mV: {exc}") from None
         used = (float(np.min(np.abs(x))), float(np.max(np.abs(x))))
         out[br] = (slope, icpt, r2, int(x.size), used)
+    if not out:
+        raise CalculationError(f"Tafel, |eta| in [{lo * 1e3:g}, {hi * 1e3:g}] mV: no branch can be fitted ({'; '.join(missing)})")
     lni0 = np.mean([v[1] for v in out.values()])
     i0 = float(np.exp(lni0))
     aa = out["anodic"][0] / f if "anodic" in out else np.nan

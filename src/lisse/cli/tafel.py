@@ -36,7 +36,7 @@ def add_arguments(parser) -> None:
 
 def run(args) -> dict:
     from lisse.analysis.cell_type import require_sweep
-    from lisse.analysis.kinetics import allen_hickling_fit, lsv_overpotential, tafel_fit
+    from lisse.analysis.kinetics import allen_hickling_fit, lsv_overpotential, sweep_caveats, tafel_fit
     from lisse.errors import CalculationError
     from lisse.io.readers import read_cycling
 
@@ -46,12 +46,15 @@ def run(args) -> dict:
     eta, i, eeq = lsv_overpotential(rec.voltage_V, rec.current_A, args.area, e_eq_V=args.e_eq,  # --area is required (SI)
                                     asr_ohm_m2=0.0 if args.asr is None else args.asr)
     out = {"file": args.file, "e_eq_V": eeq, "area_cm2": args.area * 1e4, "sweep": sweep}
+    caveats, r_lin = sweep_caveats(eta, i, window_V=(0.005, 0.250) if args.ah_window is None else tuple(args.ah_window))
+    out["linear_resistance_ohm_cm2"] = r_lin
+    out["warnings"] = caveats
     tw = (0.100, 0.250) if args.tafel_window is None else tuple(args.tafel_window)  # V
     aw = (0.005, 0.250) if args.ah_window is None else tuple(args.ah_window)
     fits = {}
-    for name, fn, w in (("tafel", tafel_fit, tw), ("allen_hickling", allen_hickling_fit, aw)):
+    for name, fn, w, kw in (("tafel", tafel_fit, tw, {"branches": "available"}), ("allen_hickling", allen_hickling_fit, aw, {})):
         try:
-            fits[name] = fn(eta, i, window_V=w, temperature_K=temp)
+            fits[name] = fn(eta, i, window_V=w, temperature_K=temp, **kw)
             out[name] = fits[name].summary()
         except CalculationError as exc:
             out[name] = {"error": str(exc)}
