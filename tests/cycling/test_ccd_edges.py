@@ -223,3 +223,21 @@ def test_failure_time_counts_from_the_first_sample_not_the_instruments_clock(rec
         assert 0 < b["failure_time_h"] <= late.summary()["duration_h"]
     res = analyse_record(late)
     assert res.failure_time_h == pytest.approx(ShortDetector().fit(rec).failure_time_s_ / 3600.0, rel=1e-12)
+
+
+def test_implausible_current_density_is_warned(records):
+    """A file in mA read as A gives a 'CCD' 1000x too high without a word (found by an independent audit: 600 mA/cm2);
+    the summary now warns outside 0.001-50 mA/cm2, and not inside."""
+    from lisse.analysis.ccd import PLAUSIBLE_CURRENT_DENSITY_A_M2, current_density_warnings
+
+    rec, _ = records["hard"]
+    assert CCDDetector().fit(rec).summary()["warnings"] == []
+    as_amps = CyclingRecord.from_arrays(rec.time_s, rec.voltage_V, rec.current_A * 1e3, area=rec.area_m2)  # mA read as A
+    w = CCDDetector().fit(as_amps).summary()["warnings"]
+    assert len(w) == 1 and w[0].startswith("step current density up to 500 mA/cm2") and "--units current=mA" in w[0]
+    as_milli = CyclingRecord.from_arrays(rec.time_s, rec.voltage_V, rec.current_A * 1e-3, area=rec.area_m2)  # A read as mA
+    w = CCDDetector().fit(as_milli).summary()["warnings"]
+    assert len(w) == 1 and "below 0.001 mA/cm2" in w[0]
+    lo, hi = PLAUSIBLE_CURRENT_DENSITY_A_M2
+    assert current_density_warnings([lo, hi]) == [] and len(current_density_warnings([lo * 0.99, hi * 1.01])) == 2
+    assert current_density_warnings([]) == [] and current_density_warnings([0.0, np.nan]) == []

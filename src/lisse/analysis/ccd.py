@@ -58,7 +58,7 @@ from lisse.records.display import estimator_params, estimator_repr, html_table, 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["CCDDetector", "detect_protocol"]
+__all__ = ["CCDDetector", "current_density_warnings", "detect_protocol"]
 
 #: Standard error of the median of n Gaussian samples is this factor x sigma / sqrt(n) (sqrt(pi/2)).
 _MEDIAN_SE = 1.2533
@@ -436,7 +436,45 @@ class CCDDetector:
             out["step_capacity_mAh_cm2"] = self.step_value_ / 3.6e4
         elif proto in ("fixed-time", "single-step"):
             out["step_time_h"] = self.step_value_ / 3600.0 if self.step_value_ else None
+        out["warnings"] = current_density_warnings(self.steps_["j_A_m2"].to_numpy())
         return out
+
+
+#: Current densities [A/m2] outside which a Li | solid electrolyte staircase is implausible and the current unit (or the
+#: area) is the likelier error: above 50 mA/cm2 (8x the largest CCD in lisse's literature table, 6.0 mA/cm2 for
+#: Wang2024's dual layer; a file in mA read as A is 1000x off) and below 1 uA/cm2 (100x under the lowest step of
+#: the papers' staircases, 0.1 mA/cm2; a file in A read as mA). Assumed bounds, for a warning only.
+PLAUSIBLE_CURRENT_DENSITY_A_M2 = (1e-2, 500.0)
+
+
+def current_density_warnings(j_A_m2: Any) -> list[str]:
+    """Warnings for step current densities outside :data:`PLAUSIBLE_CURRENT_DENSITY_A_M2` (a unit or area error).
+
+    Parameters
+    ----------
+    j_A_m2 : array_like
+        Step current densities |j| [A/m²].
+
+    Returns
+    -------
+    list of str
+        One warning per bound crossed (empty when the staircase is plausible).
+    """
+    j = np.abs(np.asarray(j_A_m2, dtype=float))
+    j = j[np.isfinite(j) & (j > 0)]
+    if j.size == 0:
+        return []
+    lo, hi = PLAUSIBLE_CURRENT_DENSITY_A_M2
+    out = []
+    if j.max() > hi:
+        out.append(f"step current density up to {j.max() / 10:.4g} mA/cm2, above {hi / 10:g} mA/cm2 (8x the largest CCD "
+                   "of a Li | solid electrolyte cell lisse knows): check the current's unit (a file in mA read as A is 1000x "
+                   "too high; declare it with --units current=mA) and the area")
+    if j.min() < lo:
+        out.append(f"step current density down to {j.min() / 10:.3g} mA/cm2, below {lo / 10:g} mA/cm2 (100x under the "
+                   "first step of the papers' staircases): check the current's unit (a file in A read as mA is 1000x too "
+                   "low) and the area")
+    return out
 
 
 def _r(x: float) -> float:

@@ -118,4 +118,5 @@ def render(result: dict) -> str:
     for s in result["steps"]:
         lines.append(f"  {fmt(s['j_mA_cm2'], 3)} mA/cm2  eta {fmt(s['eta_plateau_mV'], 3)} mV  x{s['ratio_to_expected']:.2f}  {s['status']}")
     lines += [f"  reader note: {n}" for n in result.get("reader_notes", [])]
+    lines += [f"  warning: {w}" for w in result.get("warnings", [])]
     return "\n".join(lines)
