@@ -228,3 +228,16 @@ def test_bulk_half_a_decade_beyond_fmax():
     for p, t, r in zip(d.peaks_[1:], taus[1:], TRUE_R[1:]):
         assert abs(math.log10(p.tau_s / t)) < 0.05
         assert p.resistance_ohm == pytest.approx(r, rel=0.05)
+
+
+def test_peak_outside_the_measured_range_is_warned():
+    """A peak half a decade or more beyond the measured tau = 1/(2 pi f) is not resolved by the data: warned (found by an
+    independent audit on a shared LPSCl spectrum, a 152 ohm 'bulk' peak at 2.3e-9 s with f_max 7 MHz, i.e. tau >= 2.3e-8 s);
+    peaks inside the range are not."""
+    f = freq_grid()
+    inside = DRT().fit(EISSpectrum(f, noisy(three_arc(f, taus=(1e-6, 1e-4, 1e-2)), 0.005, seed=3)))
+    assert not any("outside the measured range" in w for w in inside.warnings_)
+    with pytest.warns(DRTEdgeWarning, match="outside the measured range"):
+        beyond = DRT().fit(EISSpectrum(f, noisy(three_arc(f, taus=(2e-8, 1e-5, 1e-2)), 0.005, seed=1)))
+    w = [w for w in beyond.warnings_ if "outside the measured range" in w]
+    assert len(w) == 1 and "beyond its highest frequency" in w[0] and "assigned to bulk" in w[0]

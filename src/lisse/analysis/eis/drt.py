@@ -774,8 +774,25 @@ class DRT:
         self._edge_check()
         self.gamma_std_, self.gamma_lower_, self.gamma_upper_ = self._band(d, lam) if self.uncertainty else (None, None, None)
         self.peaks_ = self._peaks()
+        self._outside_check()
         self.spectrum_ = spectrum
         return self
+
+    def _outside_check(self) -> None:
+        """Warn for each peak more than a factor 3 (half a decade) outside the measured range tau = 1/(2 pi f) (the grid
+        extends beyond it by ``extend_decades``): the data do not resolve such a peak; it stands for the spectrum's tail
+        beyond the highest (short tau) or lowest (long tau) measured frequency, and its resistance is that tail's (a bulk
+        arc half a decade beyond f_max: R_inf + R_bulk is fixed to 5 %, the split between them is not)."""
+        f = self.frequency_
+        lo, hi = 1.0 / (2 * np.pi * float(f.max())), 1.0 / (2 * np.pi * float(f.min()))
+        for p in self.peaks_:
+            if p.tau_s < lo / 3 or p.tau_s > 3 * hi:
+                beyond = "highest" if p.tau_s < lo else "lowest"
+                msg = (f"DRT: the peak at tau = {p.tau_s:.3g} s (R = {p.resistance_ohm:.4g} ohm, assigned to {p.process}) lies "
+                       f"outside the measured range tau = {lo:.3g}-{hi:.3g} s (1/(2 pi f)): the data do not resolve it; it "
+                       f"stands for the spectrum's tail beyond its {beyond} frequency")
+                self.warnings_.append(msg)
+                warnings.warn(msg, DRTEdgeWarning, stacklevel=3)
 
     def _basis_area(self) -> float:
         if self.basis == "gaussian":
