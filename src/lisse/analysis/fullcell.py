@@ -241,7 +241,9 @@ def cycle_table(
     -------
     pandas.DataFrame
         ``cycle`` (from 1), ``charge_capacity_mAh``, ``discharge_capacity_mAh``, ``coulombic_efficiency_pct``,
-        ``charge_energy_mWh``, ``discharge_energy_mWh``, ``mean_charge_voltage_V``,
+        ``charge_energy_mWh``, ``discharge_energy_mWh`` (the integral of V dq over the half cycle, signed: where the
+        voltage crosses 0 V, as in an aqueous or three-electrode cell, its parts cancel, whereas EC-Lab's
+        ``|Energy|`` integrates ``|V I|``; the same for a cell that stays above 0 V), ``mean_charge_voltage_V``,
         ``mean_discharge_voltage_V``, ``discharge_current_mA`` (median), ``discharge_end_voltage_V`` (voltage at the end of the discharge),
         ``retention_pct``, ``retention_note``, ``complete``, ``excluded_reason``, and with metadata ``*_mAh_g`` / ``*_mAh_cm2`` columns.
 
