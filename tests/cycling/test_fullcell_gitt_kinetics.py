@@ -186,3 +186,20 @@ def test_cycle_capacities_book_the_counter_to_the_step_it_flowed_in():
     # without a counter the record's charge is the trapezoid: the step's first interval then averages 0 mA and +-1 mA
     trap = cycle_table(CyclingRecord.from_arrays(t, v, i, cycle=cyc), cycles="record")
     assert trap["discharge_capacity_mAh"].to_numpy() == pytest.approx([1 - 1 / 60] * 3, rel=1e-12)  # 59 of 60 minutes
+
+
+def test_symmetric_half_cycle_charge_books_the_counter_like_the_cycle_table():
+    """The symmetric-cell half-cycle table takes the same charge as the full-cell cycle table: the record's counter over
+    the intervals ending at the half cycle's rows. Half cycles of +-0.5 mA for 1 h, rows every 60 s, a step's first row 60 s
+    after it began, no rest: each half cycle is 0.5 mAh = 1.8 C exactly (the trapezoid of the logged current gave 59/60
+    of it, and booked the minute across a reversal to neither)."""
+    from lisse.analysis.symmetric import half_cycles
+
+    t = np.arange(60.0, 6 * 3600.0 + 1e-9, 60.0)
+    i = np.where(((t - 1e-6) // 3600) % 2 == 0, 5e-4, -5e-4)
+    t, i = np.concatenate([[0.0], t]), np.concatenate([[5e-4], i])
+    q = np.concatenate([[0.0], np.cumsum(i[1:] * np.diff(t))])
+    v = 0.02 * np.sign(i)
+    hc = half_cycles(CyclingRecord.from_arrays(t, v, i, charge_C=q, area="1 cm2"))
+    assert len(hc) == 6
+    assert hc["charge_C"].to_numpy() == pytest.approx(np.full(6, 1.8), rel=1e-12)

@@ -235,7 +235,8 @@ def half_cycles(record: CyclingRecord, opts: SegmentOptions | None = None) -> pd
         One row per non-rest segment of at least ``min_points`` points, columns: ``start``, ``stop``
         (row indices), ``t_start_s``, ``t_end_s``, ``duration_s``, ``current_A`` (median, signed),
         ``direction`` (``"strip"``: +I, Li leaves the working electrode; ``"plate"``: -I),
-        ``current_density_A_m2`` (NaN without area), ``charge_C`` (|∫I dt|), ``capacity_C_m2``,
+        ``current_density_A_m2`` (NaN without area), ``charge_C`` (|∫I dt|: the record's charge counter over the
+        intervals ending at the half cycle's rows), ``capacity_C_m2``,
         ``cumulative_plated_C_m2``, ``eta_plateau_V``, ``eta_peak_V``, ``eta_end_V``, ``v_sp_V``,
         ``noise_V``, ``polarisation_V`` (median of V × sign(I) after settling: the plateau with its sign,
         unbiased where it is within a few noise widths of 0 V, where the median |V| is not) and
@@ -256,9 +257,11 @@ def half_cycles(record: CyclingRecord, opts: SegmentOptions | None = None) -> pd
     out = {k: np.full(n, np.nan) for k in ("t_start_s", "t_end_s", "duration_s", "current_A", "charge_C",
                                           "eta_plateau_V", "eta_peak_V", "eta_end_V", "v_sp_V", "noise_V", "polarisation_V")}
     n_plateau = np.zeros(n, dtype=np.int64)
-    # charge by segment with the trapezoid rule (vectorised over the whole record)
-    inc = np.concatenate([[0.0], 0.5 * (i[1:] + i[:-1]) * np.diff(t)]) if t.size > 1 else np.zeros(t.size)
-    cq = np.cumsum(inc)
+    # charge by segment from the record's own charge (the instrument's coulomb counter where the reader found one, else
+    # the trapezoid of the current): the intervals ending at the segment's rows, as the full-cell cycle table books them
+    cq = np.asarray(record["charge_C"], dtype=float)
+    if not np.isfinite(cq).all():
+        cq = np.concatenate([[0.0], np.cumsum(0.5 * (i[1:] + i[:-1]) * np.diff(t))]) if t.size > 1 else np.zeros(t.size)
     av = np.abs(v)
     for k in range(n):
         a, b = int(starts[k]), int(stops[k])
@@ -270,7 +273,7 @@ def half_cycles(record: CyclingRecord, opts: SegmentOptions | None = None) -> pd
         dur = t_end - t0
         out["t_start_s"][k], out["t_end_s"][k], out["duration_s"][k] = t0, t_end, dur
         out["current_A"][k] = _median(i[a:b])
-        out["charge_C"][k] = abs(cq[min(b, t.size - 1)] - cq[a]) if b < t.size else abs(cq[b - 1] - cq[a])
+        out["charge_C"][k] = abs(cq[b - 1] - cq[max(a - 1, 0)])
         rel = ts - t0
         post = vs[rel >= opts.settle_fraction * dur]
         if post.size < 2:
