@@ -59,6 +59,9 @@ SECONDS_PER_HOUR = 3600.0
 INACTIVE_DENSITY = 1900.0
 #: Porosity of a calendered composite positive electrode; assumed (typical 0.25-0.35).
 DEFAULT_POSITIVE_POROSITY = 0.30
+#: How far [-] a given cathode thickness may imply a porosity below 0 (or away from a given porosity) before it is refused:
+#: 0.02 covers the assumed densities (the inactive 1.9 g/cm3, the library's X-ray density of the active material).
+POROSITY_TOLERANCE = 0.02
 #: Active-material mass fraction 80:10:10 active:carbon:PVDF [Ji2025].
 DEFAULT_ACTIVE_FRACTION = 0.80
 
@@ -193,8 +196,9 @@ class PositiveElectrode:
 _SCHEMA: dict[str, ParamSpec] = {
     "li_thickness": ParamSpec("um", "Li metal foil thickness", None, 0.0, 1e-2),
     "target_np": ParamSpec("", "target N/P ratio (to size the Li foil when li_thickness is not given)", None, 0.0, 1e3),
-    "cathode_capacity": ParamSpec("mAh/cm2", "positive-electrode areal capacity", None, 0.0, None, low_inclusive=False),
-    "cathode_loading": ParamSpec("mg/cm2", "positive composite coating mass per area", None, 0.0, None, low_inclusive=False),
+    # upper bounds: 10x the thickest electrodes reported (~10-20 mAh/cm2, ~100 mg/cm2); a larger number is a unit error
+    "cathode_capacity": ParamSpec("mAh/cm2", "positive-electrode areal capacity", None, 0.0, 100 * 3.6e4, low_inclusive=False),
+    "cathode_loading": ParamSpec("mg/cm2", "positive composite coating mass per area", None, 0.0, 1000 * 1e-2, low_inclusive=False),
     "active_fraction": ParamSpec("", "active-material mass fraction of the positive composite", DEFAULT_ACTIVE_FRACTION, 0.0, 1.0, low_inclusive=False),
     "specific_capacity": ParamSpec("mAh/g", "specific capacity of the positive active material (library value by default)", None, 0.0, None, low_inclusive=False),
     "cathode_thickness": ParamSpec("um", "positive composite thickness (estimated from loading and porosity if not given)", None, 0.0, 1e-2, low_inclusive=False),
@@ -334,12 +338,25 @@ class CellDesign:
             raise ParameterError(f"parameters 'cathode_capacity'/'cathode_loading': expected a positive, finite capacity and loading; got "
                                  f"{from_si(q_area, 'mAh/cm2'):g} mAh/cm2 and {from_si(loading, 'mg/cm2'):g} mg/cm2")
         por = p["cathode_porosity"]
+        v_solid = loading * (w / cat.si("density") + (1.0 - w) / INACTIVE_DENSITY) if cat.has("density") else None
         if opt["cathode_thickness"] is not None:
             t_pos = opt["cathode_thickness"]
+            if v_solid is not None:
+                # the coating cannot be thinner than its pore-free solids; a given thickness fixes the porosity
+                implied = 1.0 - v_solid / t_pos
+                if implied < -POROSITY_TOLERANCE:
+                    raise ParameterError(
+                        f"parameter 'cathode_thickness': {from_si(loading, 'mg/cm2'):.4g} mg/cm2 of composite (pore-free "
+                        f"density {from_si(loading / v_solid, 'g/cm3'):.4g} g/cm3) needs at least {from_si(v_solid, 'um'):.4g} um; "
+                        f"got {from_si(t_pos, 'um'):.4g} um (a density of {from_si(loading / t_pos, 'g/cm3'):.4g} g/cm3)")
+                if "cathode_porosity" in given and abs(implied - por) > POROSITY_TOLERANCE:
+                    raise ParameterError(
+                        f"parameters 'cathode_thickness' and 'cathode_porosity' disagree: {from_si(loading, 'mg/cm2'):.4g} mg/cm2 in "
+                        f"{from_si(t_pos, 'um'):.4g} um is a porosity of {implied:.3f}, but cathode_porosity = {por:.3f}; give one of them")
+                por = max(implied, 0.0)
         else:
-            if not cat.has("density"):
+            if v_solid is None:
                 raise ParameterError(f"material '{cat.name}' has no density in the library; give 'cathode_thickness'")
-            v_solid = loading * (w / cat.si("density") + (1.0 - w) / INACTIVE_DENSITY)
             t_pos = v_solid / (1.0 - por)
         v_avg = opt["average_voltage"] if opt["average_voltage"] is not None else _average_voltage(cat)
         positive = PositiveElectrode(cat.name, q_area, loading, w, q_spec, t_pos, por, v_avg, cap_src)

@@ -95,6 +95,7 @@ def summarize(design: CellDesign, c_rate: float | None = None, current_density: 
         "cathode_loading_mg_cm2": from_si(pos.loading, "mg/cm2"),
         "cathode_active_loading_mg_cm2": from_si(pos.loading * pos.active_fraction, "mg/cm2"),
         "cathode_thickness_um": from_si(pos.thickness, "um"),
+        "cathode_porosity": pos.porosity,
         "average_voltage_V": pos.average_voltage,
         "current_density_1C_mA_cm2": from_si(d.current_density(1.0), "mA/cm2"),
         "areal_energy_mWh_cm2": from_si(d.areal_energy, "mW*h/cm2"),
