@@ -7,10 +7,16 @@ density (mA/cm2) and symmetric-cell cycle life (h) at given current densities.
 Ranking rules (stated, simple, reproducible):
 
 * CCD and interfacial resistance: the fraction of published strategies the cell beats (higher CCD,
-  lower resistance), over strategies that report the quantity.
+  lower resistance), over the strategies that report the quantity and can be decided: a published CCD reported
+  as a lower bound ("> 4.0") is beaten by no value (the true CCD may be higher) and beats every lower one; a cell
+  above such a bound is "undecided" against it (``ccd_undecided``, left out of the percentile). The step capacity of
+  each published CCD is listed with it (``ccd_compared``): a CCD at 0.2 mAh/cm2 per step is not the same test as one
+  at 6 mAh/cm2.
 * Cycle life at current density i: compared with strategies tested at a current within a factor of
-  ``current_window`` (default 2) of i; a cell "beats" a strategy when it lasted longer at a current at
-  least as high. Published lives reported as lower bounds are treated as their stated value.
+  ``current_window`` (default 2) of i. A cell "beats" a strategy when it lasted at least as long at a higher
+  current, or longer at the same or a higher current; it is "outlasted" in the mirror case; anything else (equal
+  lives at equal currents, longer life at a lower current) is "undecided". A published life reported as a lower
+  bound ("> 700 h") is beaten by no life (only outlasting it is decided).
 """
 
 from __future__ import annotations
@@ -52,6 +58,10 @@ class Strategy:
         ``(current density in mA/cm², symmetric-cell life in hours)`` pairs.
     note : str, default ""
         Free-text caveats (e.g. "cycle lives are lower bounds").
+    ccd_lower_bound : bool, default False
+        The paper reports the CCD as a lower bound (no failure up to it).
+    cycle_life_lower_bound : bool, default False
+        The paper reports the cycle lives as lower bounds (still cycling when stopped).
     """
     name: str
     electrolyte: str
@@ -61,6 +71,8 @@ class Strategy:
     ccd_step_capacity_mAh_cm2: float | None = None
     cycle_life: tuple[tuple[float, float], ...] = field(default_factory=tuple)
     note: str = ""
+    ccd_lower_bound: bool = False
+    cycle_life_lower_bound: bool = False
 
 
 @lru_cache(maxsize=1)
@@ -134,17 +146,32 @@ def compare_cell(
         fam = electrolyte.upper().replace("LLZTO", "LLZO")
         pool = [s for s in pool if s.electrolyte.upper().replace("LLZTO", "LLZO") == fam]
         if not pool:
-            raise ParameterError(f"no published strategy on electrolyte '{electrolyte}'; known: LLZO/LLZTO, LPSC")
+            known = sorted({s.electrolyte.upper().replace("LLZTO", "LLZO") for s in published_strategies()})
+            raise ParameterError(f"no published strategy on electrolyte '{electrolyte}'; known: {', '.join(known)} (LLZO includes LLZTO)")
     register(*sorted({s.source for s in pool}))
     out: dict = {"n_strategies": len(pool)}
     if ccd_ma is not None:
-        ccds = [(s.name, s.ccd_mA_cm2) for s in pool if s.ccd_mA_cm2 is not None]
-        best = max(ccds, key=lambda nv: nv[1])
+        rows_ccd = [s for s in pool if s.ccd_mA_cm2 is not None]
+        if not rows_ccd:
+            raise ParameterError(f"no published CCD on electrolyte '{electrolyte}' to compare with")
+        best = max(rows_ccd, key=lambda s: s.ccd_mA_cm2 or 0.0)
+        beaten = [s for s in rows_ccd if not s.ccd_lower_bound and ccd_ma > (s.ccd_mA_cm2 or 0.0)]
+        undecided = [s for s in rows_ccd if s.ccd_lower_bound and ccd_ma > (s.ccd_mA_cm2 or 0.0)]
+        decided = len(rows_ccd) - len(undecided)
+
+        def label(s: Strategy) -> str:
+            step = "" if s.ccd_step_capacity_mAh_cm2 is None else f" at {s.ccd_step_capacity_mAh_cm2:g} mAh/cm2 per step"
+            return f"{s.name} ({'> ' if s.ccd_lower_bound else ''}{s.ccd_mA_cm2:g} mA/cm2{step})"
+
         out.update(
             ccd_mA_cm2=ccd_ma,
-            ccd_percentile=100.0 * sum(ccd_ma > v for _, v in ccds) / len(ccds),
-            ccd_best_published_mA_cm2=best[1],
-            ccd_best_published_strategy=best[0],
+            ccd_percentile=100.0 * len(beaten) / decided if decided else None,
+            ccd_best_published_mA_cm2=best.ccd_mA_cm2,
+            ccd_best_published_strategy=best.name,
+            ccd_best_published_is_lower_bound=best.ccd_lower_bound,
+            ccd_best_published_step_capacity_mAh_cm2=best.ccd_step_capacity_mAh_cm2,
+            ccd_compared=[label(s) for s in rows_ccd],
+            ccd_undecided=[label(s) for s in undecided],
         )
     if r_ohm_cm2 is not None:
         resistances = [s.interfacial_resistance_ohm_cm2 for s in pool if s.interfacial_resistance_ohm_cm2 is not None]
@@ -159,8 +186,16 @@ def compare_cell(
             i = _check("cycle_life current density", i_si, "A/m2", "mA/cm2") / 10.0
             h = _check("cycle_life duration", life_s, "s", "h") / 3600.0
             near = [(s, ii, hh) for s in pool for ii, hh in s.cycle_life if i / current_window <= ii <= i * current_window]
-            beats = [f"{s.name} ({hh:g} h at {ii:g} mA/cm2)" for s, ii, hh in near if h > hh and i >= ii]
-            loses = [f"{s.name} ({hh:g} h at {ii:g} mA/cm2)" for s, ii, hh in near if hh >= h and ii >= i]
-            rows.append({"current_density_mA_cm2": i, "cycle_life_h": h, "n_compared": len(near), "beats": beats, "outlasted_by": loses})
+            beats, loses, unsettled = [], [], []
+            for s, ii, hh in near:
+                text = f"{s.name} ({'> ' if s.cycle_life_lower_bound else ''}{hh:g} h at {ii:g} mA/cm2)"
+                if (ii > i and hh >= h) or (ii >= i and hh > h):
+                    loses.append(text)  # a lower bound only makes the published life longer
+                elif ((i > ii and h >= hh) or (i >= ii and h > hh)) and not s.cycle_life_lower_bound:
+                    beats.append(text)
+                else:
+                    unsettled.append(text)
+            rows.append({"current_density_mA_cm2": i, "cycle_life_h": h, "n_compared": len(near), "beats": beats,
+                         "outlasted_by": loses, "undecided": unsettled})
         out["cycle_life"] = rows
     return out

@@ -85,7 +85,11 @@ def render(r) -> str:
         return table(rows, ["strategy", "SSE", "source", "R_int (ohm cm2)", "CCD (mA/cm2)", "cycle life (mA/cm2: h)"])
     lines = [f"compared with {r['n_strategies']} published strategies"]
     if "ccd_mA_cm2" in r:
-        lines.append(f"CCD {fmt(r['ccd_mA_cm2'], 3)} mA/cm2 beats {r['ccd_percentile']:.0f} % (best: {fmt(r['ccd_best_published_mA_cm2'])}, {r['ccd_best_published_strategy']})")
+        pct = "-" if r["ccd_percentile"] is None else f"{r['ccd_percentile']:.0f} %"
+        lines.append(f"CCD {fmt(r['ccd_mA_cm2'], 3)} mA/cm2 beats {pct} of the published CCDs it can be decided against "
+                     f"(best: {'> ' if r.get('ccd_best_published_is_lower_bound') else ''}{fmt(r['ccd_best_published_mA_cm2'])}, "
+                     f"{r['ccd_best_published_strategy']}); CCDs depend on the step capacity: see ccd_compared")
+        lines += [f"   ? {u} (a lower bound below this CCD: undecided)" for u in r.get("ccd_undecided", [])]
     if "interfacial_resistance_ohm_cm2" in r:
         lines.append(f"R_int {fmt(r['interfacial_resistance_ohm_cm2'], 3)} ohm cm2 is lower than {r['interfacial_resistance_percentile']:.0f} % (best: {fmt(r['interfacial_resistance_best_published_ohm_cm2'])})")
     lab = r.get("lab")
@@ -96,6 +100,9 @@ def render(r) -> str:
         else:
             lines.append(f"lab: {lab['n_lab_cells']} other cells with a CCD in {lab['database']}")
     for row in r.get("cycle_life", []):
-        lines.append(f"{fmt(row['cycle_life_h'], 4)} h at {fmt(row['current_density_mA_cm2'], 3)} mA/cm2: beats {len(row['beats'])} of {row['n_compared']} comparable results")
-        lines += [f"   > {b}" for b in row["beats"]] + [f"   < {b}" for b in row["outlasted_by"]]
+        lines.append(f"{fmt(row['cycle_life_h'], 4)} h at {fmt(row['current_density_mA_cm2'], 3)} mA/cm2: beats {len(row['beats'])}, "
+                     f"outlasted by {len(row['outlasted_by'])}, undecided {len(row['undecided'])} of {row['n_compared']} results "
+                     "at a current within the window")
+        lines += ([f"   > {b}" for b in row["beats"]] + [f"   < {b}" for b in row["outlasted_by"]]
+                  + [f"   ? {b}" for b in row["undecided"]])
     return "\n".join(lines)
