@@ -28,6 +28,7 @@ Unit strings follow pint's grammar plus two conveniences that battery people typ
 
 from __future__ import annotations
 
+import functools
 import math
 import numbers
 import re
@@ -229,7 +230,7 @@ def _has_offset(unit: str) -> bool:
 
 
 def _normalise(unit: str) -> str:
-    u = unit.strip().replace("μ", "u").replace("µ", "u").replace("Ω", "ohm").replace("·", "*")
+    u = unit.strip().replace("μ", "u").replace("µ", "u").replace("Ω", "ohm").replace("·", "*").replace("Å", "angstrom")
     u = re.sub(r"Ohms?\b", "ohm", u)  # 'Ohm cm2', 'kOhm', 'MOhm' as instruments and papers write them
     u = re.sub(r"(?<![A-Za-z])%", "percent", u)
     u = re.sub(r"(?<=[A-Za-z])\.(?=[A-Za-z])", "*", u)  # mol.m-3 -> mol*m-3
@@ -364,7 +365,11 @@ def to_si(value: Any, unit: str, name: str = "value") -> float:
         want_text = _dimstr(_pint_unit_info(unit if unit not in _OFFSET_UNITS else "K")[1])
         if got_dims_text is None:
             got_dims_text = _dimstr(_pint_unit_info(ustr)[1])
-        raise UnitError(f"parameter '{name}' expects {_want(unit)} ({want_text}); got '{value}' ({got_dims_text})")
+        hint = ""
+        if isinstance(value, str) and re.search(r"(?<![A-Za-z])A(?![A-Za-z])", ustr or "") and "[current]" in got_dims_text \
+                and "[current]" not in want_text:
+            hint = "; 'A' is the ampere: write 'angstrom' or 'Å' for the ångström"
+        raise UnitError(f"parameter '{name}' expects {_want(unit)} ({want_text}); got '{value}' ({got_dims_text}){hint}")
     if not math.isfinite(x):
         raise UnitError(f"parameter '{name}' must be finite; got {value!r}")
     return x
@@ -470,9 +475,27 @@ def as_si(value: Any, unit: str, name: str = "value") -> float:
     return parse_quantity(value, unit, name)
 
 
+#: Names of the dimensions lisse's quantities have, for error messages (by a unit of each).
+_DIMENSION_NAMES = (("m", "a length"), ("m**2", "an area"), ("m**3", "a volume"), ("s", "a time"), ("1/s", "a rate"),
+                    ("kg", "a mass"), ("K", "a temperature"), ("A", "a current"), ("V", "a voltage"), ("C", "a charge"),
+                    ("J", "an energy"), ("W", "a power"), ("Pa", "a pressure"), ("ohm", "a resistance"), ("F", "a capacitance"),
+                    ("S/m", "a conductivity"), ("A/m**2", "a current density"), ("C/m**2", "a charge per area"),
+                    ("J/m**2", "an energy per area"), ("ohm*m**2", "an area-specific resistance"), ("kg/m**3", "a density"),
+                    ("kg/m**2", "a mass per area"), ("C/kg", "a charge per mass"), ("m**2/s", "a diffusivity"),
+                    ("mol", "an amount"), ("m**3/mol", "a molar volume"), ("kg/mol", "a molar mass"), ("J/mol", "a molar energy"))
+
+
+@functools.lru_cache(maxsize=1)
+def _dimension_names() -> dict[str, str]:
+    return {str(ureg().Unit(u).dimensionality): name for u, name in _DIMENSION_NAMES}
+
+
 def _dimstr(dims: Any) -> str:
     s = str(dims)
-    return "dimensionless" if s in ("", "dimensionless") else s
+    if s in ("", "dimensionless"):
+        return "dimensionless"
+    name = _dimension_names().get(s)
+    return f"{name}, {s}" if name else s
 
 
 def from_si(x: float, unit: str) -> float:

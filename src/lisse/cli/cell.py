@@ -68,8 +68,8 @@ def build(args):
 
 
 def _c_rate(text: str) -> float:
-    """Parse '0.5', '0.5C' or 'C/2' into a C-rate in 1/h."""
-    from lisse.errors import ParameterError
+    """Parse '0.5', '0.5C', 'C/2' or a quantity such as '0.5 1/h' into a C-rate in 1/h."""
+    from lisse.errors import LisseError, ParameterError
 
     t = str(text).strip().upper()
     try:
@@ -78,7 +78,12 @@ def _c_rate(text: str) -> float:
         else:
             value = float(t[:-1] if t.endswith("C") else t)
     except (ValueError, ZeroDivisionError):
-        raise ParameterError(f"parameter 'c_rate' expects a number of 1/h such as 0.5, 0.5C or C/2; got '{text}'") from None
+        from lisse.units import as_si
+
+        try:
+            value = as_si(str(text), "1/h", "c_rate") * 3600.0  # 1/s -> 1/h
+        except LisseError:
+            raise ParameterError(f"parameter 'c_rate' expects a rate in 1/h such as 0.5, 0.5C, C/2 or '0.5 1/h'; got '{text}'") from None
     if not value >= 0 or value == float("inf"):
         raise ParameterError(f"parameter 'c_rate' must be a finite number ≥ 0; got '{text}'")
     return value
