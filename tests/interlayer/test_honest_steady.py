@@ -195,3 +195,14 @@ def test_database_prediction_of_a_search_limit_has_no_value():
     assert row["value"] is None and row["parameters_json"]["critical_current"]["search_limit_reached"] is True
     assert row["parameters_json"]["calibrated"] == ["exchange_current", "contact_angle"]
     assert set(row["parameters_json"]["calibrated_on"]) == {"exchange_current", "contact_angle"}
+
+
+def test_an_ionic_layers_stable_verdict_says_what_it_cannot_see():
+    """The ionic LNI-0.5CNT layer is 'stable' by the 1D criterion (no electrons enter it), but Wang2024 measured a CCD of
+    0.16 mA/cm2: the verdict line says the criterion cannot see its failure (found by an independent audit); a mixed
+    layer's stays plain."""
+    ionic = run_cli("interlayer", "--preset", "lni-0.5cnt", "--current-density", "1", "--capacity", "1")
+    verdict = next(ln for ln in ionic.stdout.splitlines() if ln.strip().startswith("verdict"))
+    assert "stable by the 1D criterion l_n <= l_g < l_i only" in verdict and "lisse simulate ccd" in verdict
+    mixed = run_cli("interlayer", "--preset", "lni-5cnt", "--current-density", "1", "--capacity", "1")
+    assert next(ln for ln in mixed.stdout.splitlines() if ln.strip().startswith("verdict")).split() == ["verdict", "stable"]

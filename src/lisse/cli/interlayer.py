@@ -233,6 +233,16 @@ def run(args):
     return result
 
 
+def _verdict(result) -> str:
+    """The 1D verdict in words; an ionic layer's "stable" says what it cannot see (its failure is tip growth)."""
+    if not result["stable"]:
+        return "UNSTABLE: " + result["failure_mode"]
+    if result.get("tip_growth_risk"):
+        return ("stable by the 1D criterion l_n <= l_g < l_i only: an ionic layer fails by tip growth, which it cannot see "
+                "(Wang2024 measured a CCD of 0.16 mA/cm2 for LNI-0.5% CNT; predict it with 'lisse simulate ccd')")
+    return "stable"
+
+
 def render(result) -> str:
     lines = [
         f"interlayer {result['preset']} at {fmt(result['current_density_mA_cm2'])} mA/cm2, {fmt(result['capacity_mAh_cm2'])} mAh/cm2",
@@ -240,7 +250,7 @@ def render(result) -> str:
         f"  nucleation length    {fmt(result['nucleation_length_um'], 3)} um   (eta_c = {result['critical_overpotential_mV']:.0f} mV)",
         f"  growth length        {fmt(result['growth_length_um'], 3)} um",
         f"  interlayer thickness {fmt(result['interlayer_thickness_um'], 3)} um",
-        f"  verdict              {'stable' if result['stable'] else 'UNSTABLE: ' + result['failure_mode']}",
+        f"  verdict              {_verdict(result)}",
         *_calibration_lines(result),
         f"  overpotential        anode side {result['overpotential_anode_mV']:.1f} mV, electrolyte side {result['overpotential_electrolyte_mV']:.1f} mV",
         f"  plating on Li anode  {result['anode_plating_fraction']:.1%} of the current",
