@@ -367,7 +367,8 @@ def to_si(value: Any, unit: str, name: str = "value") -> float:
             got_dims_text = _dimstr(_pint_unit_info(ustr)[1])
         hint = ""
         if isinstance(value, str) and re.search(r"(?<![A-Za-z])A(?![A-Za-z])", ustr or "") and "[current]" in got_dims_text \
-                and "[current]" not in want_text:
+                and "[current]" not in want_text and re.search(r"(?<![A-Za-z])[munpc]?m(?![A-Za-z])", unit):
+            # an angstrom only where the expected unit holds a length (J/m2, um, mAh/cm2, ...)
             hint = "; 'A' is the ampere: write 'angstrom' or 'Å' for the ångström"
         raise UnitError(f"parameter '{name}' expects {_want(unit)} ({want_text}); got '{value}' ({got_dims_text}){hint}")
     if not math.isfinite(x):

@@ -203,3 +203,63 @@ def test_symmetric_half_cycle_charge_books_the_counter_like_the_cycle_table():
     hc = half_cycles(CyclingRecord.from_arrays(t, v, i, charge_C=q, area="1 cm2"))
     assert len(hc) == 6
     assert hc["charge_C"].to_numpy() == pytest.approx(np.full(6, 1.8), rel=1e-12)
+
+
+def _csv_cycles(path, capacity_header, unsigned, flip=False):
+    """Three cycles of 1 mA for 1 h charge, rest, 1 h discharge, rest, a row a minute, with a capacity column that is
+    either the instrument's signed running total or an unsigned per-step counter (reset at every step)."""
+    rows, t, q = [f"time/s,Ewe/V,I/mA,{capacity_header}"], 0.0, 0.0
+    for _ in range(3):
+        for sign, v0 in ((1, 3.5), (0, 3.4), (-1, 3.3), (0, 3.4)):
+            n = 60 if sign else 10
+            for k in range(n):
+                t += 60.0
+                q += sign / 60.0
+                cap = (k + 1) / 60.0 if (unsigned and sign) else (0.0 if unsigned else q)
+                s = -1 if flip else 1
+                rows.append(f"{t},{v0 + 0.1 * sign * k / n:.4f},{s * sign * 1.0},{s * cap:.6f}")
+    path.write_text("\n".join(rows) + "\n")
+    return path
+
+
+def test_a_capacity_column_that_is_not_a_signed_counter_is_not_used(tmp_path):
+    """A CSV whose capacity column restarts at every step and is never signed (a common export) is not the record's
+    counter: the capacities come from the current (found in review: 2.0/2.0 mAh per cycle instead of 1.0/1.0, and
+    symmetric half cycles of 0 C); a signed running total is used; a reader's current_sign flips the charge too."""
+    import warnings
+
+    from lisse.analysis.symmetric import half_cycles
+    from lisse.io.readers import read_cycling
+    from lisse.records.cycling import charge_increments
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        unsigned = read_cycling(_csv_cycles(tmp_path / "u.csv", "Capacity/mAh", unsigned=True))
+        signed = read_cycling(_csv_cycles(tmp_path / "s.csv", "(Q-Qo)/mA.h", unsigned=False))
+        flipped = read_cycling(_csv_cycles(tmp_path / "f.csv", "(Q-Qo)/mA.h", unsigned=False, flip=True), current_sign=-1)
+    assert charge_increments(unsigned)[2].startswith("charge from the current (trapezoid)")
+    assert charge_increments(signed)[2] is None
+    for rec in (unsigned, signed, flipped):
+        ct = cycle_table(rec)
+        assert ct["charge_capacity_mAh"].to_numpy() == pytest.approx([1.0] * 3, rel=0.02)
+        assert ct["discharge_capacity_mAh"].to_numpy() == pytest.approx([1.0] * 3, rel=0.02)
+        assert (ct["mean_charge_voltage_V"] > ct["mean_discharge_voltage_V"]).all()
+        hc = half_cycles(rec)
+        assert hc["charge_C"].to_numpy() == pytest.approx(np.full(len(hc), 3.6), rel=0.02)
+
+
+def test_voltage_capacity_curves_end_at_the_cycle_tables_capacity():
+    """The curves sum the same booked increments as the table: each ends at the table's capacity, also across a
+    reversal without rest where the logged current averages to 0 (found in review: 0.9833 against 1.0 mAh)."""
+    from lisse.analysis.fullcell import voltage_capacity_curves
+
+    t = np.concatenate([[0.0], np.arange(60.0, 6 * 3600.0 + 1e-9, 60.0)])
+    i = np.concatenate([[0.0], np.where(((t[1:] - 1e-6) // 3600) % 2 == 0, 1e-3, -1e-3)])
+    cyc = np.concatenate([[0], ((t[1:] - 1e-6) // 7200).astype(int)])
+    q = np.concatenate([[0.0], np.cumsum(i[1:] * np.diff(t))])
+    rec = CyclingRecord.from_arrays(t, 3.5 + 0.2 * np.sign(i), i, charge_C=q, cycle=cyc)
+    ct = cycle_table(rec, cycles="record").set_index("cycle")
+    curves = voltage_capacity_curves(rec, cycles="record")
+    for (c, d), g in curves.groupby(["cycle", "direction"]):
+        assert g["capacity_mAh"].iloc[-1] == pytest.approx(ct.loc[c, f"{d}_capacity_mAh"], rel=1e-12)
+        assert g["capacity_mAh"].iloc[0] == pytest.approx(1 / 60, rel=1e-9)  # the first minute, booked to the first row

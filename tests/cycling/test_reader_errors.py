@@ -223,3 +223,16 @@ def test_impedance_text_given_to_a_cycler_command_says_so(tmp_path):
     for name, kind in (("gamry_eis_impedancepy.DTA", "gamry-dta"), ("chi_eis_impedancepy.txt", "chi-txt")):
         with pytest.raises(ReaderError, match=f"is a {kind} impedance export, not a cycler record"):
             read_cycling(cycler_file(name))
+
+
+def test_a_gamry_file_without_impedance_is_not_called_impedance(tmp_path):
+    """Every Gamry .DTA starts with EXPLAIN: an LSV export (no ZCURVE table) is not named impedance data (found in
+    review)."""
+    from lisse.io.readers import read_cycling
+
+    f = tmp_path / "lsv.DTA"
+    f.write_text("EXPLAIN\nTAG\tLSV\nTITLE\tLABEL\tLinear Sweep\tTest &Identifier\nCURVE\tTABLE\n\tPt\tT\tVf\tIm\n\t#\ts\tV vs. Ref.\tA\n"
+                 "\t0\t0.1\t0.0\t1e-6\n\t1\t0.2\t0.001\t2e-6\n")
+    with pytest.raises(ReaderError) as ei:
+        read_cycling(f)
+    assert "impedance" not in str(ei.value)

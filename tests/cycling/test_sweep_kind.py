@@ -161,3 +161,23 @@ def test_tafel_cli_on_the_shared_dummy_lsv_reports_its_resistance():
     assert any(w.startswith("the current is a straight line") for w in d["warnings"])
     assert any("no cathodic branch" in w for w in d["warnings"])
     assert "error" not in d["tafel"] and d["tafel"]["alpha_cathodic"] is None and d["tafel"]["n_points"]["anodic"] > 100
+
+
+def test_review_cases_staircase_holds_quantised_and_a_drifting_galvanostatic_cell():
+    """Found in review: staircase voltammetry, a slow sweep quantised to 1 mV and a CV with vertex holds were refused;
+    a galvanostatic symmetric cell whose polarisation grows steadily passed. Windows of at least 10 rows and the
+    current-level veto settle all four."""
+    steps = np.repeat(np.arange(-0.3, 0.3001, 0.01), 10)
+    assert potential_sweep(CyclingRecord.from_arrays(np.arange(steps.size) * 0.1, steps, _bv(steps) * 1e-4))[0]
+    tt = np.arange(0, 6000.0, 1.0)
+    e = np.round((-0.3 + 1e-4 * tt) / 1e-3) * 1e-3
+    assert potential_sweep(CyclingRecord.from_arrays(tt, e, _bv(e) * 1e-4))[0]
+    up = np.linspace(-0.3, 0.3, 301)
+    e3 = np.concatenate([up, np.full(80, 0.3), up[::-1], np.full(80, -0.3)])
+    assert potential_sweep(CyclingRecord.from_arrays(np.arange(e3.size) * 1.0, e3, _bv(e3) * 1e-4))[0]
+    t = np.arange(0, 40 * 3600.0, 10.0)
+    sign = np.where((t // 3600) % 2 == 0, 1.0, -1.0)
+    grow = 0.020 + 0.010 * t / t[-1]  # 20 -> 30 mV over the record
+    v = sign * grow + np.random.default_rng(0).normal(0, 5e-5, t.size)
+    ok, why = potential_sweep(CyclingRecord.from_arrays(t, v, sign * 1e-3))
+    assert not ok and "the current takes 1 level(s)" in why

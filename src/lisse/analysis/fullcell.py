@@ -30,7 +30,7 @@ import numpy as np
 
 from lisse.analysis.symmetric import _as_record
 from lisse.errors import CalculationError, ParameterError
-from lisse.records.cycling import CyclingRecord
+from lisse.records.cycling import CyclingRecord, charge_increments
 from lisse.units import quantity_args
 
 if TYPE_CHECKING:
@@ -149,20 +149,16 @@ def _record_cycles(rec: CyclingRecord, cycles: str) -> np.ndarray:
 def _increments(rec: CyclingRecord, cyc: np.ndarray):
     """Per interval between rows k and k+1: cycle, mean current (A), mean voltage (V), charge (C) and energy (J).
 
-    The charge of an interval is the record's own ``charge_C`` increment: the instrument's coulomb counter where the
-    reader found one (Arbin, Neware, BioLogic, LAND, Maccor capacity columns), the trapezoid of the current otherwise
-    (then the two are the same number). The counter is exact where the trapezoid is not: an instrument that logs a
-    step's first row some time after the step began (Arbin: ~120 s into a step, its counter already at 2.9 uAh of a
-    0.475 mAh discharge) gives the trapezoid half the charge of that interval and books the other half to the interval
-    after the step's last row; summed over a cycle the two errors do not cancel. An interval belongs to the cycle of
-    its right row (the row whose counter it ends at: the charge flowed under that row's step).
+    The charge and the row (so the cycle) each interval is booked to come from
+    :func:`lisse.records.cycling.charge_increments`: the instrument's coulomb counter where the record's ``charge_C``
+    is one (exact where the trapezoid is not: Arbin logs a step's first row ~120 s into the step, its counter already at
+    2.9 uAh of a 0.475 mAh discharge), booked to the row that ends the interval when current flows there.
     """
-    t, v, i = rec.time_s, rec.voltage_V, rec.current_A
+    v, i = rec.voltage_V, rec.current_A
     im = 0.5 * (i[1:] + i[:-1])
     vm = 0.5 * (v[1:] + v[:-1])
-    q = np.asarray(rec["charge_C"], dtype=float)
-    dq = np.nan_to_num(np.diff(q)) if np.isfinite(q).all() else np.nan_to_num(im * np.diff(t))
-    return cyc[1:], im, vm, dq, np.nan_to_num(vm * dq)
+    dq, row, _note = charge_increments(rec)
+    return cyc[row], im, vm, dq, np.nan_to_num(vm * dq), row
 
 
 def _completeness(rec: CyclingRecord, c: np.ndarray, im: np.ndarray, qch: np.ndarray, qdis: np.ndarray, present: np.ndarray) -> list[str]:
@@ -260,7 +256,7 @@ def cycle_table(
     if ce_convention not in CE_CONVENTIONS:
         raise ParameterError(f"ce_convention must be 'auto', 'discharge/charge' or 'charge/discharge'; got {ce_convention!r}")
     cyc = _record_cycles(rec, cycles)
-    c, im, _vm, dq, de = _increments(rec, cyc)
+    c, im, _vm, dq, de, _row = _increments(rec, cyc)
     n = int(cyc.max()) + 1
     pos = dq > 0
     qch = np.bincount(c, weights=np.where(pos, dq, 0.0), minlength=n) / 3.6  # C -> mAh
@@ -403,10 +399,9 @@ def voltage_capacity_curves(record: CyclingRecord, *, cycles: str = "auto") -> p
     """Voltage–capacity curves per cycle and direction (the table cellpy users expect).
 
     The rows are those where current flows (|I| above 2 % of its maximum), grouped by cycle and the
-    sign of the current; the capacity at a row is the running integral of |I| dt (trapezoid rule: the
-    increments :func:`cycle_table` books to that cycle and direction) up to that row. A curve therefore
-    ends at the cycle table's capacity less what the table books after its last row (the half interval to
-    a following rest row). Rest rows are left out.
+    sign of the current; the capacity at a row is the sum of the charge increments :func:`cycle_table` books to that
+    cycle and direction (:func:`lisse.records.cycling.charge_increments`) up to and including that row, so a curve ends
+    at the cycle table's capacity. Rest rows are left out.
 
     Parameters
     ----------
@@ -426,18 +421,18 @@ def voltage_capacity_curves(record: CyclingRecord, *, cycles: str = "auto") -> p
 
     rec = _as_record(record)
     cyc = _record_cycles(rec, cycles)
-    c, im, _vm, dq, _de = _increments(rec, cyc)
+    c, _im, _vm, dq, _de, booked = _increments(rec, cyc)
     i = rec.current_A
     ct = cycle_table(rec, cycles=cycles)
     complete_of = np.zeros(int(cyc.max()) + 2 if cyc.size else 1, dtype=bool)  # by cycle number from 1
     complete_of[ct["cycle"].to_numpy()] = ct["complete"].to_numpy(dtype=bool)
     imax = float(np.nanmax(np.abs(i))) if i.size else 0.0
     rows = np.flatnonzero(np.abs(i) > 0.02 * imax) if imax > 0 else np.zeros(0, dtype=np.int64)
-    ks = np.flatnonzero(np.abs(im) > 0.02 * imax) if imax > 0 else np.zeros(0, dtype=np.int64)
-    # capacity at a row = the increments booked to its (cycle, direction) on the intervals before it
+    ks = np.flatnonzero(dq != 0)
+    # capacity at a row = the increments booked to its (cycle, direction) on that row or before it
     g_row = cyc[rows].astype(np.int64) * 2 + (i[rows] < 0)
     g_int = c[ks].astype(np.int64) * 2 + (dq[ks] < 0)
-    pos = np.concatenate([ks + 0.5, rows.astype(float)])
+    pos = np.concatenate([booked[ks] - 0.5, rows.astype(float)])
     grp = np.concatenate([g_int, g_row])
     val = np.concatenate([np.abs(dq[ks]) / 3.6, np.zeros(rows.size)])
     is_row = np.concatenate([np.zeros(ks.size, dtype=bool), np.ones(rows.size, dtype=bool)])

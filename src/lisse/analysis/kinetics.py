@@ -249,7 +249,7 @@ def sweep_caveats(eta_V: Any, i_A_m2: Any, *, window_V: tuple[float, float] = (0
     """
     e, j = _prep(eta_V, i_A_m2)
     lo, hi = window_V
-    w = (np.abs(e) >= 0) & (np.abs(e) <= hi)
+    w = np.abs(e) <= hi  # the straight-line test spans the whole window, through eta = 0
     caveats: list[str] = []
     r_lin = None
     if w.sum() >= 3 and np.ptp(j[w]) > 0:

@@ -9,7 +9,8 @@ Ranking rules (stated, simple, reproducible):
 * CCD and interfacial resistance: the fraction of published strategies the cell beats (higher CCD,
   lower resistance), over the strategies that report the quantity and can be decided: a published CCD reported
   as a lower bound ("> 4.0") is beaten by no value (the true CCD may be higher) and beats every lower one; a cell
-  above such a bound is "undecided" against it (``ccd_undecided``, left out of the percentile). The step capacity of
+  above such a bound, or equal to a published CCD, is "undecided" against it (``ccd_undecided``, left out of the
+  percentile). The step capacity of
   each published CCD is listed with it (``ccd_compared``): a CCD at 0.2 mAh/cm2 per step is not the same test as one
   at 6 mAh/cm2.
 * Cycle life at current density i: compared with strategies tested at a current within a factor of
@@ -156,7 +157,7 @@ def compare_cell(
             raise ParameterError(f"no published CCD on electrolyte '{electrolyte}' to compare with")
         best = max(rows_ccd, key=lambda s: s.ccd_mA_cm2 or 0.0)
         beaten = [s for s in rows_ccd if not s.ccd_lower_bound and ccd_ma > (s.ccd_mA_cm2 or 0.0)]
-        undecided = [s for s in rows_ccd if s.ccd_lower_bound and ccd_ma > (s.ccd_mA_cm2 or 0.0)]
+        undecided = [s for s in rows_ccd if (s.ccd_lower_bound and ccd_ma > (s.ccd_mA_cm2 or 0.0)) or ccd_ma == s.ccd_mA_cm2]
         decided = len(rows_ccd) - len(undecided)
 
         def label(s: Strategy) -> str:

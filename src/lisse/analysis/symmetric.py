@@ -257,11 +257,12 @@ def half_cycles(record: CyclingRecord, opts: SegmentOptions | None = None) -> pd
     out = {k: np.full(n, np.nan) for k in ("t_start_s", "t_end_s", "duration_s", "current_A", "charge_C",
                                           "eta_plateau_V", "eta_peak_V", "eta_end_V", "v_sp_V", "noise_V", "polarisation_V")}
     n_plateau = np.zeros(n, dtype=np.int64)
-    # charge by segment from the record's own charge (the instrument's coulomb counter where the reader found one, else
-    # the trapezoid of the current): the intervals ending at the segment's rows, as the full-cell cycle table books them
-    cq = np.asarray(record["charge_C"], dtype=float)
-    if not np.isfinite(cq).all():
-        cq = np.concatenate([[0.0], np.cumsum(0.5 * (i[1:] + i[:-1]) * np.diff(t))]) if t.size > 1 else np.zeros(t.size)
+    # charge by segment: the intervals booked to the segment's rows, as the full-cell cycle table books them (the
+    # instrument's coulomb counter where the record's charge_C is one, else the trapezoid of the current)
+    from lisse.records.cycling import charge_increments
+
+    dq_int, booked, _note = charge_increments(record)
+    cq = np.cumsum(np.bincount(booked, weights=dq_int, minlength=t.size)) if t.size > 1 else np.zeros(t.size)
     av = np.abs(v)
     for k in range(n):
         a, b = int(starts[k]), int(stops[k])
@@ -273,7 +274,7 @@ def half_cycles(record: CyclingRecord, opts: SegmentOptions | None = None) -> pd
         dur = t_end - t0
         out["t_start_s"][k], out["t_end_s"][k], out["duration_s"][k] = t0, t_end, dur
         out["current_A"][k] = _median(i[a:b])
-        out["charge_C"][k] = abs(cq[b - 1] - cq[max(a - 1, 0)])
+        out["charge_C"][k] = abs(cq[b - 1] - (cq[a - 1] if a > 0 else 0.0))
         rel = ts - t0
         post = vs[rel >= opts.settle_fraction * dur]
         if post.size < 2:

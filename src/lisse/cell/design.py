@@ -346,7 +346,8 @@ class CellDesign:
                 implied = 1.0 - v_solid / t_pos
                 if implied < -POROSITY_TOLERANCE:
                     raise ParameterError(
-                        f"parameter 'cathode_thickness': {from_si(loading, 'mg/cm2'):.4g} mg/cm2 of composite (pore-free "
+                        f"parameter 'cathode_thickness': {from_si(loading, 'mg/cm2'):.4g} mg/cm2 of composite"
+                        f"{'' if opt['cathode_loading'] is not None else ' (from the capacity and the active fraction)'} (pore-free "
                         f"density {from_si(loading / v_solid, 'g/cm3'):.4g} g/cm3) needs at least {from_si(v_solid, 'um'):.4g} um; "
                         f"got {from_si(t_pos, 'um'):.4g} um (a density of {from_si(loading / t_pos, 'g/cm3'):.4g} g/cm3)")
                 if "cathode_porosity" in given and abs(implied - por) > POROSITY_TOLERANCE:

@@ -490,7 +490,7 @@ def read_csv_generic(path: str | Path, mapping: dict[str, Any] | None = None, cu
     kw: dict[str, Any] = {}
     if "charge" in roles:
         kw["charge_C"] = acc.pop("charge")
-        kw["charge_C"] *= scale["charge"]
+        kw["charge_C"] *= scale["charge"] * current_sign  # the same sign convention as the current
     if "step" in roles:
         kw["step"] = acc.pop("step").astype(np.int64)
     if "cycle" in roles:

@@ -275,6 +275,8 @@ def _refuse_impedance_text(path: str | Path, exc: ReaderError) -> None:
     with open(path, "rb") as fh:
         head = fh.read(65536)
     kind = eis.detect_format(path, data=head)
+    if kind == "gamry-dta" and b"ZCURVE" not in head:
+        return  # every Gamry .DTA starts with EXPLAIN: only one with a ZCURVE table is impedance data (an LSV is not)
     first = head.decode("latin-1", "replace").lstrip("\ufeff").splitlines()[0].lower() if head.strip() else ""
     if kind not in ("csv", "biologic-mpt", "biologic-mpr") or ("freq" in first and "time" not in first):
         what = f"a {kind} impedance export" if kind != "csv" else "impedance data (a frequency column, no time column)"

@@ -53,7 +53,7 @@ from lisse.errors import ParameterError
 from lisse.records.display import html_table, plot_with, short
 from lisse.units import as_si
 
-__all__ = ["CyclingRecord", "Provenance", "CORE_COLUMNS", "NO_DATA_NOTE", "half_cycle_index", "integrate_charge"]
+__all__ = ["CyclingRecord", "Provenance", "CORE_COLUMNS", "NO_DATA_NOTE", "charge_increments", "half_cycle_index", "integrate_charge"]
 
 CORE_COLUMNS = ("time_s", "voltage_V", "current_A", "charge_C", "step", "cycle", "half_cycle")
 
@@ -188,6 +188,58 @@ def integrate_charge(time_s: np.ndarray, current_A: np.ndarray) -> np.ndarray:
     q[1:] *= np.diff(t)
     np.nan_to_num(q, copy=False)
     return np.cumsum(q, out=q)
+
+
+#: Largest relative disagreement sum|dq_counter - dq_trapezoid| / sum|dq_trapezoid| over a record for which its
+#: ``charge_C`` counts as the instrument's coulomb counter (the shared files: at most 0.052, a Neware SIM profile whose
+#: steps reverse every few seconds); above it (an unsigned or per-step-reset capacity column, a sign convention unlike
+#: the current's) the analyses integrate the current instead.
+COUNTER_MAX_DISAGREEMENT = 0.25
+
+
+def charge_increments(record: Any) -> tuple[np.ndarray, np.ndarray, str | None]:
+    """The charge of each interval between rows and the row it is booked to: the one home of capacity bookkeeping.
+
+    The charge of the interval between rows k and k+1 is the record's ``charge_C`` increment (the instrument's coulomb
+    counter where the reader found one; exact where the trapezoid of the logged current is not, e.g. an instrument
+    that logs a step's first row some time into the step) when that counter agrees with the current
+    (:data:`COUNTER_MAX_DISAGREEMENT`), else the trapezoid of the current. The interval is booked to row k+1 when
+    current flows there (the charge flowed under that row's step: the row whose counter the interval ends at), else to
+    row k (the tail of a step before a rest row).
+
+    Parameters
+    ----------
+    record : CyclingRecord
+        The record.
+
+    Returns
+    -------
+    dq : ndarray
+        Charge of each of the n-1 intervals [C], signed as the current.
+    row : ndarray of int
+        Index of the row each interval is booked to (dimensionless).
+    note : str or None
+        Why the counter was not used (None when it was, or when the record has no counter of its own).
+    """
+    t, i = record.time_s, record.current_A
+    n = t.size
+    trap = np.nan_to_num(0.5 * (i[1:] + i[:-1]) * np.diff(t)) if n > 1 else np.zeros(0)
+    q = np.asarray(record["charge_C"], dtype=float)
+    dq, note = trap, None
+    if n > 1 and np.isfinite(q).all():
+        counter = np.diff(q)
+        scale = float(np.sum(np.abs(trap)))
+        off = float(np.sum(np.abs(counter - trap)))
+        if scale == 0.0 or off <= COUNTER_MAX_DISAGREEMENT * scale:
+            dq = counter
+        else:
+            note = (f"charge from the current (trapezoid): the record's charge_C disagrees with the current's integral by "
+                    f"{off / scale:.0%} (an unsigned or per-step capacity column?)")
+    imax = float(np.nanmax(np.abs(i))) if n else 0.0
+    active = np.abs(np.nan_to_num(i)) > 0.02 * imax if imax > 0 else np.zeros(n, dtype=bool)
+    row = np.arange(1, n) if n > 1 else np.zeros(0, dtype=np.int64)
+    row = np.where(active[1:], row, row - 1) if n > 1 else row
+    return dq, row.astype(np.int64), note
 
 
 def _opt_si(value: Any, unit: str, name: str) -> float | None:
