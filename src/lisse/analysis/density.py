@@ -229,6 +229,13 @@ def porosity_from_density(density: QuantityLike, theoretical_density: QuantityLi
     return eps
 
 
+#: Relative excess of a measured density over the theoretical one [-] still read as a fully dense sample by
+#: :func:`archimedes_porosity`: assumed 1 %, the repeatability of an Archimedes measurement on a small pellet (~0.5-1 %)
+#: and below the spread that assumed component densities give (5 wt% CNT at 1.3-2.1 g/cm3 moves an LNI-CNT theoretical
+#: density by +-1.6 %). Above it the composition, a density or a weighing is wrong: an error.
+DENSITY_TOLERANCE = 0.01
+
+
 @dataclass(frozen=True)
 class ArchimedesResult:
     """Density and porosity of a sample from an Archimedes measurement.
@@ -251,6 +258,9 @@ class ArchimedesResult:
         Air density used in the buoyancy correction, in kg/m3.
     theoretical_density_source : str, default ""
         How the theoretical density was obtained (user value, or the composition and its densities).
+    note : str, default ""
+        A caveat on the porosity (a measured density up to :data:`DENSITY_TOLERANCE` above the theoretical one, reported
+        as porosity 0).
     """
 
     density: float
@@ -261,6 +271,7 @@ class ArchimedesResult:
     liquid_density: float
     air_density: float
     theoretical_density_source: str = ""
+    note: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         """Return a JSON-ready dict, keys with unit suffixes.
@@ -284,6 +295,7 @@ class ArchimedesResult:
             "liquid_density_g_cm3": r(self.liquid_density * g),
             "air_density_g_cm3": r(self.air_density * g),
             "theoretical_density_source": self.theoretical_density_source,
+            "note": self.note,
             "formula": "rho = m_air/(m_air - m_liquid)*(rho_liquid - rho_air) + rho_air (Archimedes, apparent masses; "
                        "Wang2024's printed '+' in the denominator corrected)",
         }
@@ -320,8 +332,10 @@ def archimedes_porosity(dry_mass: QuantityLike, immersed_mass: QuantityLike, *, 
     Raises
     ------
     ParameterError
-        If both ``theoretical_density`` and ``composition`` are given, ``densities`` without ``composition``, or any
-        check of :func:`archimedes_density`, :func:`theoretical_density` or :func:`porosity_from_density` fails.
+        If both ``theoretical_density`` and ``composition`` are given, ``densities`` without ``composition``, the
+        measured density exceeds the theoretical one by more than :data:`DENSITY_TOLERANCE` (up to it, the sample is
+        reported as fully dense with a ``note``), or any check of :func:`archimedes_density`, :func:`theoretical_density`
+        or :func:`porosity_from_density` fails.
     """
     if theoretical_density is not None and composition is not None:
         raise ParameterError("give either 'theoretical_density' or 'composition', not both")
@@ -336,6 +350,19 @@ def archimedes_porosity(dry_mass: QuantityLike, immersed_mass: QuantityLike, *, 
         rho_th = _rule_of_mixtures(composition, densities)
         parts = ", ".join(f"{k} {v:g}" for k, v in composition.items())
         src = f"rule of mixtures (mass fractions: {parts}; densities from " + ("the user and " if densities else "") + "the materials library)"
-    eps = None if rho_th is None else porosity_from_density(rho, rho_th)
+    note = ""
+    if rho_th is not None and rho_th > 0 and 1.0 < rho / rho_th <= 1.0 + DENSITY_TOLERANCE:
+        note = (f"measured density {100 * (rho / rho_th - 1):.2f} % above the theoretical one, within the "
+                f"{100 * DENSITY_TOLERANCE:g} % tolerance of the measurement and of the component densities: reported as "
+                "fully dense (porosity 0)")
+        eps: float | None = 0.0
+    elif rho_th is not None and rho_th > 0 and rho > rho_th:
+        raise ParameterError(
+            f"parameters 'dry_mass'/'immersed_mass' against the theoretical density: the measured density {rho / 1e3:.5g} "
+            f"g/cm3 exceeds the theoretical {rho_th / 1e3:.5g} g/cm3 ({src or 'given'}) by {100 * (rho / rho_th - 1):.2f} %, "
+            f"more than the {100 * DENSITY_TOLERANCE:g} % tolerance: check the composition, the component densities and "
+            "the masses")
+    else:
+        eps = None if rho_th is None else porosity_from_density(rho, rho_th)
     return ArchimedesResult(rho, rho_th, eps, float(dry_mass), float(immersed_mass), float(liquid_density),
-                            float(air_density), src)  # SI floats after quantity_args
+                            float(air_density), src, note)  # SI floats after quantity_args
