@@ -239,6 +239,10 @@ def test_a_capacity_column_that_is_not_a_signed_counter_is_not_used(tmp_path):
         flipped = read_cycling(_csv_cycles(tmp_path / "f.csv", "(Q-Qo)/mA.h", unsigned=False, flip=True), current_sign=-1)
     assert charge_increments(unsigned)[2].startswith("charge from the current (trapezoid)")
     assert charge_increments(signed)[2] is None
+    from lisse.analysis.fullcell import summarize_cycles
+
+    assert summarize_cycles(cycle_table(unsigned))["charge_note"].startswith("charge from the current")
+    assert summarize_cycles(cycle_table(signed))["charge_note"] is None
     for rec in (unsigned, signed, flipped):
         ct = cycle_table(rec)
         assert ct["charge_capacity_mAh"].to_numpy() == pytest.approx([1.0] * 3, rel=0.02)

@@ -257,6 +257,7 @@ def cycle_table(
         raise ParameterError(f"ce_convention must be 'auto', 'discharge/charge' or 'charge/discharge'; got {ce_convention!r}")
     cyc = _record_cycles(rec, cycles)
     c, im, _vm, dq, de, _row = _increments(rec, cyc)
+    charge_note = charge_increments(rec)[2]
     n = int(cyc.max()) + 1
     pos = dq > 0
     qch = np.bincount(c, weights=np.where(pos, dq, 0.0), minlength=n) / 3.6  # C -> mAh
@@ -334,6 +335,7 @@ def cycle_table(
     df["retention_pct"] = np.where(df["complete"].to_numpy() & (notes == ""), ret, np.nan)
     df["retention_note"] = notes
     df.attrs["ce_convention"] = conv
+    df.attrs["charge_note"] = charge_note
     df.attrs["ce_convention_requested"] = ce_convention
     if rec.active_mass_kg:
         g = rec.active_mass_kg * 1e3
@@ -664,6 +666,7 @@ def summarize_cycles(ct: pd.DataFrame) -> dict:
         "retention_note": (str(full["retention_note"].iloc[-1]) or None) if len(full) and "retention_note" in full else None,
         "retention_rule": RETENTION_RULE,
         "ce_convention": ct.attrs.get("ce_convention"),
+        "charge_note": ct.attrs.get("charge_note"),
         "excluded_cycles": [{"cycle": int(r.cycle), "reason": str(r.excluded_reason)}
                             for r in ct[~ct["complete"].astype(bool)].itertuples()],
         "complete_cycle_rule": COMPLETE_CYCLE_RULE,

@@ -235,8 +235,8 @@ def half_cycles(record: CyclingRecord, opts: SegmentOptions | None = None) -> pd
         One row per non-rest segment of at least ``min_points`` points, columns: ``start``, ``stop``
         (row indices), ``t_start_s``, ``t_end_s``, ``duration_s``, ``current_A`` (median, signed),
         ``direction`` (``"strip"``: +I, Li leaves the working electrode; ``"plate"``: -I),
-        ``current_density_A_m2`` (NaN without area), ``charge_C`` (|∫I dt|: the record's charge counter over the
-        intervals ending at the half cycle's rows), ``capacity_C_m2``,
+        ``current_density_A_m2`` (NaN without area), ``charge_C`` (|∫I dt|: the charge increments booked to the half
+        cycle's rows, :func:`lisse.records.cycling.charge_increments`), ``capacity_C_m2``,
         ``cumulative_plated_C_m2``, ``eta_plateau_V``, ``eta_peak_V``, ``eta_end_V``, ``v_sp_V``,
         ``noise_V``, ``polarisation_V`` (median of V × sign(I) after settling: the plateau with its sign,
         unbiased where it is within a few noise widths of 0 V, where the median |V| is not) and

@@ -162,6 +162,8 @@ def render(result) -> str:
                              f"retention {g(f['last_retention_pct'], '%')}")
                 if f.get("retention_note"):
                     lines.append(f"  retention: {f['retention_note']}")
+                if f.get("charge_note"):
+                    lines.append(f"  capacity: {f['charge_note']}")
             else:
                 lines.append(f"  no complete cycle among {f['n_cycles']}: no capacity, CE or retention summary")
             for e in f["excluded_cycles"][:10]:
