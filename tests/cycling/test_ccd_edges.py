@@ -241,3 +241,22 @@ def test_implausible_current_density_is_warned(records):
     lo, hi = PLAUSIBLE_CURRENT_DENSITY_A_M2
     assert current_density_warnings([lo, hi]) == [] and len(current_density_warnings([lo * 0.99, hi * 1.01])) == 2
     assert current_density_warnings([]) == [] and current_density_warnings([0.0, np.nan]) == []
+
+
+def test_the_failing_step_row_shows_the_failing_half_cycle(records):
+    """The failing step's row: a hard short at 0.5 mA/cm2 (j_critical 0.45) collapses the polarisation to ~0 V late in
+    the step's first half cycle. Its ratio_to_expected is the median |V| after the failure over the expected plateau (<
+    0.3, the collapse criterion), not the ratio of the whole half cycle's median (0.998: the collapse came after it) or
+    the max with a healthy half cycle (found by an independent audit); its plateau is NaN (no half cycle of the step
+    before the failing one), not a median with the shorted one. A polarisation rise: above 1.5 (the rise criterion)."""
+    rec, _ = records["hard"]
+    d = CCDDetector().fit(rec)
+    steps = d.steps_
+    fail = steps.iloc[-1]
+    assert fail["status"] == "voltage_collapse" and fail["j_mA_cm2"] == pytest.approx(0.5, rel=1e-9)
+    assert fail["ratio_to_expected"] < 0.3
+    assert steps.iloc[:-1]["ratio_to_expected"].between(0.99, 1.01).all()
+    assert d.failure_half_cycle_ == 2 * (len(steps) - 1)  # the step's first half cycle failed (two per step)
+    assert np.isnan(fail["eta_plateau_V"])
+    rise = CCDDetector().fit(records["polarization"][0]).steps_.iloc[-1]
+    assert rise["status"] == "ohmic_scaling_lost" and rise["ratio_to_expected"] > 1.5

@@ -71,7 +71,7 @@ def test_cell_with_interlayer_runs_without_a_table_at_its_own_capacity(stage, tm
     assert a["operating_current_density_mA_cm2"] == pytest.approx(1.0, rel=1e-9)  # C/2 of 2 mAh/cm2
     assert a["holds_operating_current"] is True
     assert "Wang2024" in a["calibrated_on"]["i0"]
-    assert a["measured"] is None and "no measured CCD of this cell" in str(r.html)
+    assert a["measured"] is None and "no measured or published CCD of this cell" in str(r.html)
     assert "calibrated" in str(r.html) and "i0" in str(r.html)
     (row,) = r.predictions  # for the study's results database, flagged as predicted, calibrated parameters named
     assert row["kind"] == "predicted" and row["cell"] == "A" and row["value"] == a["ccd_mA_cm2"]
@@ -153,3 +153,21 @@ def test_each_cell_is_simulated_with_its_own_li_foil_and_an_anode_free_cell_says
     a, b = r.summary["cells"]["A"], r.summary["cells"]["B"]
     assert a["li_thickness_um"] == pytest.approx(35.0, rel=1e-12) and a["li_thickness_source"] == "cell"
     assert b["li_thickness_um"] == pytest.approx(50.0, rel=1e-12) and "default" in b["li_thickness_source"]
+
+
+def test_a_published_ccd_is_shown_beside_the_prediction_with_their_ratio(stage, tmp_path):
+    """[simulate] published: cell A's fake prediction is 1.5 mA/cm2 (failing at 2.0). Published 1.0 -> ratio 1.5,
+    within x2; published 4.0 -> 0.375, more than x2 apart, with the capacity it was measured at named when it differs
+    from the simulated one (the audit found the report saying 'no measured CCD' while the study gave a published one)."""
+    base = STUDY + '\n[simulate]\npublished = { A = { ccd = "%s", capacity = "%s", source = "Paper X" } }\n'
+    r = _run(stage, base % ("1.0 mA/cm2", "2 mAh/cm2"), tmp_path)
+    p = r.summary["cells"]["A"]["published"]
+    assert p["ccd_mA_cm2"] == pytest.approx(1.0, rel=1e-12) and p["ratio_predicted_to_published"] == pytest.approx(1.5, rel=1e-12)
+    assert p["within_factor_2"] is True and p["capacity_per_half_cycle_mAh_cm2"] == pytest.approx(2.0, rel=1e-12)
+    html = str(r.html).split("<li><b>B</b>")[0]  # cell A's item (B has no published CCD)
+    assert "published CCD 1 mA/cm² (Paper X at 2 mAh/cm² per half cycle)" in html and "within a factor 2" in html
+    assert "no measured" not in html and r.summary["cells"]["B"]["published"] is None
+    r = _run(stage, base % ("4 mA/cm2", "0.2 mAh/cm2"), tmp_path)
+    p = r.summary["cells"]["A"]["published"]
+    assert p["ratio_predicted_to_published"] == pytest.approx(0.375, rel=1e-12) and p["within_factor_2"] is False
+    assert "not the 2 simulated" in str(r.html) and "more than a factor 2 apart" in str(r.html)

@@ -154,7 +154,11 @@ class CCDDetector:
         Step capacity (C/m², fixed-capacity) or step time (s, fixed-time), per half cycle.
     steps_ : pandas.DataFrame
         One row per step: ``j_A_m2``, ``n_half_cycles``, ``eta_plateau_V``, ``polarisation_V`` (median of
-        V·sign(I)), ``expected_eta_V`` (NaN for the first step), ``ratio_to_expected``, ``noise_V``, ``status``.
+        V·sign(I)), ``expected_eta_V`` (NaN for the first step), ``ratio_to_expected``, ``noise_V``, ``status``. On the
+        failing step the plateaus are those of its half cycles before the failing one (NaN when the step's first half
+        cycle failed) and ``ratio_to_expected`` is the median |V| of the failing half cycle from the failure on over the
+        expected plateau (dimensionless: ~0 for a short, > 1 for a rise); on a stable step, the largest of its half
+        cycles' plateau ratios.
     half_cycles_ : pandas.DataFrame
     cell_type_ : CellClassification
         The cell type the record was judged as, and why (:func:`~lisse.analysis.cell_type.require_symmetric`).
@@ -308,14 +312,26 @@ class CCDDetector:
                 if crit is not None and idx is not None and fail is None:  # scan_segment gives idx with every criterion
                     fail = (s, int(k), a + int(idx), crit)
                     status = crit
+                    # the failing half cycle's ratio: the median |V| from the failure on, against the expected plateau
+                    after = np.abs(v[a + int(idx):b])
+                    ratios[-1] = float(np.median(after)) / ref if after.size and ref > 0 and np.isfinite(ref) else np.nan
                     break
-            plate = float(np.median(eta_plateau[members]))
-            signed = float(np.median(pol[members]))
+            # a failing step: its plateau is that of the half cycles before the failing one (NaN if it failed first), its
+            # ratio the failing half cycle's (a median with a shorted half cycle, or the max with the healthy one, hid it)
+            healthy = members if status == "stable" else members[: len(ratios) - 1]
+            plate = float(np.median(eta_plateau[healthy])) if healthy.size else np.nan
+            signed = float(np.median(pol[healthy])) if healthy.size else np.nan
             n_pts = int(npl[members].sum())
+            if not ratios:
+                ratio = np.nan
+            elif status == "stable":
+                ratio = float(np.nanmax(ratios))
+            else:
+                ratio = float(ratios[-1])
             rows.append({"step": s, "j_A_m2": js, "j_mA_cm2": js / 10.0, "n_half_cycles": int(members.size),
                          "eta_plateau_V": plate, "polarisation_V": signed,
                          "expected_eta_V": ref_step if prev_plateau is not None else np.nan,
-                         "ratio_to_expected": float(np.nanmax(ratios)) if ratios else np.nan,
+                         "ratio_to_expected": ratio,
                          "noise_V": float(np.nanmedian(noise[members])), "duration_s": float(np.median(durations[members])),
                          "status": status})
             if fail is not None:

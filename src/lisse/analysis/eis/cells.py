@@ -30,9 +30,16 @@ depend on the sample geometry: :math:`\tau = \varepsilon_0 \varepsilon_r / \sigm
 :math:`\varepsilon_r \le 100` a bulk conductivity above 1e-5 S/cm gives τ < 1e-6 s (bulk window);
 grain boundaries in the brick-layer model relax with the specific grain-boundary conductivity, two
 to three decades below the bulk one [Haile1998], i.e. 1e-6 to 1e-3 s; the electrodes' blocking
-response lies beyond 1e-3 s. The capacitance C = τ/R of every peak is reported as well, so the
-assignment can be checked against Irvine's capacitance ranges (bulk ~1e-12 F, grain boundary
-1e-11–1e-8 F, electrode 1e-7–1e-5 F per cm of cell constant) [Irvine1990].
+response lies beyond 1e-3 s. These windows fail for the fast conductors this toolkit is for: a garnet or argyrodite
+with bulk σ ~ 1e-3 S/cm relaxes its bulk at τ ~ 1e-9 s and its grain boundaries two to three decades later, at
+1e-7 to 1e-6 s, inside the "bulk" window. So when the pellet's area A and thickness L are known, the peaks of a
+``blocking`` cell are told apart by their capacitance C = τ/R instead,
+normalised to a cell constant of 1 cm⁻¹, :math:`C^* = C \, (L/A)` (L/A in cm⁻¹; :func:`normalised_capacitance`), against
+Irvine's ranges [Irvine1990]: bulk :math:`C^* < 10^{-11}` F (ε_r below ~110), grain boundary
+:math:`10^{-11} \le C^* < 10^{-8}` F, and above that a surface layer or the electrodes (``electrode_blocking``)
+(:data:`CAPACITANCE_RANGES_F`, :func:`classify_capacitance`). Without the geometry, with user windows, and in the other
+cell types, the τ windows decide (a ``symmetric-li`` cell keeps [Ji2025]'s, whose bulk window ends at 1e-7 s; the
+``lisse eis-series`` arc fit classifies by capacitance, :mod:`lisse.analysis.eis.temperature`).
 
 References
 ----------
@@ -57,7 +64,8 @@ from dataclasses import dataclass, field
 from lisse.citations import Citation, add
 from lisse.errors import ParameterError
 
-__all__ = ["CELL_TYPES", "CellModel", "cell_model", "PROCESS_WINDOWS"]
+__all__ = ["CELL_TYPES", "CellModel", "cell_model", "PROCESS_WINDOWS", "CAPACITANCE_RANGES_F", "classify_capacitance",
+           "normalised_capacitance", "CAPACITANCE_CELLS"]
 
 add(Citation("Lu2022", "Lu, Zhao, Huang, Zhang", "The timescale identification decoupling complicated kinetic processes in lithium batteries", "Joule 6, 1172", 2022, "10.1016/j.joule.2022.05.005"))
 add(Citation("Irvine1990", "Irvine, Sinclair, West", "Electroceramics: characterization by impedance spectroscopy", "Advanced Materials 2, 132", 1990, "10.1002/adma.19900020304"))
@@ -95,6 +103,56 @@ PROCESS_WINDOWS: dict[str, dict[str, tuple[float, float]]] = {
     "full": dict(_LIION),
     "half": dict(_LIION),
 }
+
+
+#: Upper limits of the normalised capacitance C* = C·(L/A) [F, for L/A = 1 cm⁻¹] per process [Irvine1990] (Table 1:
+#: bulk ~1e-12 F, grain boundary 1e-11-1e-8 F, surface layer 1e-9-1e-7 F, sample-electrode interface 1e-7-1e-5 F).
+CAPACITANCE_RANGES_F = {"bulk": 1e-11, "grain_boundary": 1e-8}
+
+#: Cell types whose DRT peaks are assigned by :func:`classify_capacitance` when the geometry is known (module notes),
+#: with the name their cell model gives a peak above the grain-boundary range.
+CAPACITANCE_CELLS: dict[str, str] = {"blocking": "electrode_blocking"}
+
+
+def normalised_capacitance(capacitance: float, thickness: float, area: float) -> float:
+    """Capacitance normalised to a cell constant of 1 cm⁻¹, the scale of Irvine's ranges [Irvine1990].
+
+    Parameters
+    ----------
+    capacitance : float
+        Capacitance C of the process [F].
+    thickness : float
+        Pellet thickness L [m].
+    area : float
+        Electrode area A [m²].
+
+    Returns
+    -------
+    float
+        :math:`C^* = C (L/A)` with L/A in cm⁻¹ [F] (equal to ε0 ε_r × 1 cm for a parallel-plate bulk response).
+    """
+    return capacitance * (thickness * 100.0) / (area * 1e4)
+
+
+def classify_capacitance(c_norm: float) -> str:
+    """Name the process of a normalised capacitance by Irvine's ranges [Irvine1990].
+
+    Parameters
+    ----------
+    c_norm : float
+        Normalised capacitance C* [F] (:func:`normalised_capacitance`).
+
+    Returns
+    -------
+    str
+        ``"bulk"`` (C* < 1e-11 F), ``"grain_boundary"`` (< 1e-8 F) or ``"electrode"`` (a surface layer or the
+        electrode interface).
+    """
+    if c_norm < CAPACITANCE_RANGES_F["bulk"]:
+        return "bulk"
+    if c_norm < CAPACITANCE_RANGES_F["grain_boundary"]:
+        return "grain_boundary"
+    return "electrode"
 
 
 @dataclass(frozen=True)

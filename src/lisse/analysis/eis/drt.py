@@ -494,6 +494,7 @@ class DRT:
         self._cpe_n = 1.0 if self.cpe_n is None else self.cpe_n
         self._leak_tau = 1.0
         self.processes = dict(processes) if processes is not None else dict(model.windows)
+        self._user_windows = processes is not None
         self.peak_threshold = float(peak_threshold)
         self.peak_prominence = float(peak_prominence)
         self.min_peak_fraction = float(min_peak_fraction)
@@ -774,9 +775,37 @@ class DRT:
         self._edge_check()
         self.gamma_std_, self.gamma_lower_, self.gamma_upper_ = self._band(d, lam) if self.uncertainty else (None, None, None)
         self.peaks_ = self._peaks()
+        self.process_assignment_ = "tau windows"
+        self._assign_by_capacitance(spectrum)
         self._outside_check()
         self.spectrum_ = spectrum
         return self
+
+    def _assign_by_capacitance(self, spectrum: EISSpectrum) -> None:
+        """Relabel bulk and grain-boundary peaks by their normalised capacitance where the geometry is known.
+
+        For the cell types of :data:`lisse.analysis.eis.cells.CAPACITANCE_CELLS` (blocking) with the default windows and
+        the spectrum's area and thickness, every peak takes the process of its capacitance C* = (τ/R)(L/A) by Irvine's
+        ranges (:mod:`lisse.analysis.eis.cells`): the τ windows put the grain boundaries of a fast conductor
+        (τ ~ 1e-7-1e-6 s) into the bulk. Each relabelled peak is named in :attr:`warnings_`.
+        """
+        from lisse.analysis.eis.cells import CAPACITANCE_CELLS, classify_capacitance, normalised_capacitance
+
+        area, thickness = getattr(spectrum, "area", None), getattr(spectrum, "thickness", None)
+        if self._user_windows or self.cell not in CAPACITANCE_CELLS or not area or not thickness:
+            return
+        above = CAPACITANCE_CELLS[self.cell]
+        self.process_assignment_ = ("capacitance C* = (tau/R)(L/A) against Irvine1990's ranges (bulk < 1e-11 F, grain "
+                                    f"boundary < 1e-8 F, {above} above)")
+        for p in self.peaks_:
+            c_norm = normalised_capacitance(p.capacitance_F, thickness, area)
+            name = classify_capacitance(c_norm)
+            name = above if name == "electrode" else name
+            if name != p.process:
+                self.warnings_.append(f"DRT: the peak at tau = {p.tau_s:.3g} s (C = {p.capacitance_F:.3g} F, C* = {c_norm:.3g} F "
+                                      f"for L/A = 1 cm^-1) is assigned to {name} by its capacitance (Irvine1990), not to "
+                                      f"{p.process} by its tau window")
+                p.process = name
 
     def _outside_check(self) -> None:
         """Warn for each peak more than a factor 3 (half a decade) outside the measured range tau = 1/(2 pi f) (the grid
@@ -1181,6 +1210,7 @@ class DRT:
             "cpe_n": self.cpe_n_,
             "leak_resistance_ohm": self.leak_resistance_,
             "process_windows_s": {k: [lo, hi if math.isfinite(hi) else None] for k, (lo, hi) in self.processes.items()},
+            "process_assignment": self.process_assignment_,
             "polarization_resistance_ohm": self.polarization_resistance_,
             "lambda": self.lambda_value_,
             "lambda_method": self.lambda_info_["criterion"],

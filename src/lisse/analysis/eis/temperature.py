@@ -52,8 +52,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-import lisse.analysis.eis.cells  # noqa: F401  (registers the Irvine1990 citation: one home)
 from lisse.analysis._estimator import check_spectra, read_hint
+from lisse.analysis.eis.cells import CAPACITANCE_RANGES_F, classify_capacitance  # one home of Irvine's ranges (and its citation)
 from lisse.analysis.eis.derived import kelvin_numbers_guard
 from lisse.citations import Citation, add, register
 from lisse.errors import ParameterError
@@ -81,8 +81,6 @@ __all__ = [
 
 add(Citation("Haile1998", "Haile, West, Campbell", "The role of microstructure and processing on the proton conducting properties of gadolinium-doped barium cerate", "J. Mater. Res. 13, 1576", 1998, "10.1557/JMR.1998.0219"))
 
-#: Upper limits of the normalised capacitance C* = C·(L/A) [F, for L/A = 1 cm⁻¹] per process [Irvine1990].
-CAPACITANCE_RANGES_F = {"bulk": 1e-11, "grain_boundary": 1e-8}
 
 _ZERO_C = 273.15
 # a temperature token in a file name: optional sign (m / minus / '-' after a separator), a number and a unit
@@ -339,14 +337,6 @@ class PelletFit:
         }
 
 
-def _classify(c_norm: float) -> str:
-    if c_norm < CAPACITANCE_RANGES_F["bulk"]:
-        return "bulk"
-    if c_norm < CAPACITANCE_RANGES_F["grain_boundary"]:
-        return "grain_boundary"
-    return "electrode"
-
-
 def _is_blocking(sp: EISSpectrum) -> bool:
     """The blocking-tail rule of the DRT workflow (phase below -60° at the three lowest frequencies)."""
     from lisse.analysis.eis.workflow import blocking_choice
@@ -421,7 +411,7 @@ def fit_pellet(sp: EISSpectrum, *, cell: str | None = None, area: QuantityLike |
         Ceff = Q ** (1 / n) * R ** ((1 - n) / n)
         Cn = Ceff * (cell_const_cm if cell_const_cm is not None else 1.0)
         arcs.append({"name": f"R{k}", "resistance_ohm": R, "cpe_Q": Q, "cpe_n": n, "capacitance_F": Ceff, "capacitance_normalised_F": Cn if cell_const_cm is not None else None,
-                     "tau_s": R * Ceff, "process": _classify(Cn)})
+                     "tau_s": R * Ceff, "process": classify_capacitance(Cn)})
     idx = {n_: i for i, n_ in enumerate(names)}
 
     def summed(members):

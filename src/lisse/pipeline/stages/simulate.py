@@ -61,6 +61,13 @@ SCHEMA = {
                                  values=OptionSpec.text("surface material (lisse materials)"), max_items=1000),
     "measured": OptionSpec.table("cell name -> the [cycling] file (name without suffix) holding its measured CCD",
                                  values=OptionSpec.text("cycling file name"), max_items=1000),
+    "published": OptionSpec.table(
+        "cell name -> a published (or separately measured) CCD of that cell, shown beside the prediction with their ratio",
+        values=OptionSpec.table("the CCD, the capacity per half cycle it was measured at, and its source", keys={
+            "ccd": OptionSpec.quantity("mA/cm2", "published critical current density", **_J),
+            "capacity": OptionSpec.quantity("mAh/cm2", "capacity per half cycle of the published staircase", low=0.0,
+                                            low_inclusive=False, high=3.6e6),
+            "source": OptionSpec.text("where the number comes from (paper, figure)")}), max_items=1000),
 }
 
 
@@ -147,6 +154,41 @@ def _measured(results: dict, name: str, opts: dict) -> dict | None:
     return None
 
 
+def _published(opts: dict, name: str, entry: dict) -> dict | None:
+    """The study's published CCD of cell ``name`` with the prediction's ratio to it (None without one).
+
+    ``ratio_predicted_to_published`` is the CCD's ratio; where the first step failed it is the ratio of that failing step
+    (the prediction lies below it: ``ratio_is_upper_bound``), where no step failed, of the last step searched (a lower
+    bound). ``within_factor_2`` is None where a bound cannot decide it.
+    """
+    pub = (opts.get("published") or {}).get(name)
+    if not pub or pub.get("ccd") is None:
+        return None
+    p = pub["ccd"] / 10.0  # A/m2 -> mA/cm2
+    ccd, failing = entry.get("ccd_mA_cm2"), entry.get("failing_current_density_mA_cm2")
+    upper = lower = False
+    if ccd is not None and failing is not None:
+        ratio = ccd / p
+    elif ccd is None and failing is not None:
+        ratio, upper = failing / p, True
+    elif ccd is not None:
+        ratio, lower = ccd / p, True
+    else:
+        ratio = None
+    if ratio is None:
+        within = None
+    elif upper:
+        within = False if ratio < 0.5 else None
+    elif lower:
+        within = False if ratio > 2.0 else None
+    else:
+        within = 0.5 <= ratio <= 2.0
+    q = pub.get("capacity")
+    return {"ccd_mA_cm2": p, "capacity_per_half_cycle_mAh_cm2": None if q is None else q / 3.6e4, "source": pub.get("source"),
+            "ratio_predicted_to_published": ratio, "ratio_is_upper_bound": upper, "ratio_is_lower_bound": lower,
+            "within_factor_2": within}
+
+
 @stage("simulate", title="Predicted critical current (transient interface simulator)", section="simulate", order=70,
        needs=(), optional_deps=(), applies=_applies, schema=SCHEMA, check=_check)
 def simulate_stage(ctx: StageContext) -> StageResult:
@@ -217,6 +259,7 @@ def simulate_stage(ctx: StageContext) -> StageResult:
                  "holds_operating_current": _holds(ccd, p.get("failing_current_density_mA_cm2"), i_op / 10),
                  "calibrated_parameters": list(pred.calibrated_parameters), "calibrated_on": dict(p.get("calibrated_on") or {}),
                  "measured": _measured(ctx.results, name, opts)}
+        entry["published"] = _published(opts, name, entry)
         summary[name] = entry
         predictions.append(_prediction(ctx.study, name, model, entry))
         rows.append({"cell": name, **{k: v for k, v in entry.items() if not isinstance(v, (dict, list))},
@@ -284,7 +327,19 @@ def _item(name: str, e: dict) -> Markup:
             _num(e["ccd_mA_cm2"]), _num(e["failing_current_density_mA_cm2"]), e.get("failure_mode") or "failure")
     m = e.get("measured")
     meas = (Markup("; measured CCD {} mA/cm² ({})").format(_num(m.get("ccd_mA_cm2")), m.get("file")) if m
-            else Markup("; no measured CCD of this cell in the study"))
+            else Markup("") if e.get("published") else Markup("; no measured or published CCD of this cell in the study"))
+    pb = e.get("published")
+    if pb:
+        r = pb.get("ratio_predicted_to_published")
+        bound = "below " if pb.get("ratio_is_upper_bound") else ("at least " if pb.get("ratio_is_lower_bound") else "")
+        verdict = {True: Markup("within a factor 2"), False: Markup("<b>more than a factor 2 apart</b>"),
+                   None: Markup("a bound: no verdict")}[pb.get("within_factor_2")]
+        cap = pb.get("capacity_per_half_cycle_mAh_cm2")
+        cap_txt = (Markup(" at {} mAh/cm² per half cycle{}").format(
+            _num(cap), "" if cap is None or abs(cap - e["capacity_per_half_cycle_mAh_cm2"]) <= 1e-9 * max(cap, 1e-30)
+            else Markup(", not the {} simulated").format(_num(e["capacity_per_half_cycle_mAh_cm2"]))) if cap is not None else "")
+        meas += Markup("; published CCD {} mA/cm² ({}{}): predicted / published {}{} ({})").format(
+            _num(pb["ccd_mA_cm2"]), pb.get("source") or "study", cap_txt, bound, _num(r), verdict)
     holds = e.get("holds_operating_current")
     op = Markup("; operating current {} mA/cm² {}").format(
         _num(e["operating_current_density_mA_cm2"]),
