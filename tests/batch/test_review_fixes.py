@@ -57,6 +57,27 @@ def test_opening_another_programs_sqlite_file_changes_nothing(tmp_path: Path):
     ResultsDB(tmp_path / "empty.sqlite").close()  # so is an empty one
 
 
+@pytest.mark.parametrize("ddl", ["CREATE TABLE schema_version (version INTEGER, applied_at TEXT)",
+                                 "CREATE TABLE schema_version (v TEXT)",
+                                 "CREATE TABLE schema_version (version INTEGER, applied_at TEXT); CREATE TABLE files (name TEXT)"])
+def test_another_programs_schema_version_table_does_not_make_it_a_lisse_database(tmp_path: Path, ddl: str):
+    """A user's database that happens to have a 'schema_version' table (and even a 'files' table of its own) is refused
+    and left byte for byte as it was: no lisse tables, no row, no switch to the write-ahead log (an independent audit
+    found all three done to it)."""
+    p = tmp_path / "app.sqlite"
+    con = sqlite3.connect(p)
+    con.executescript(ddl)
+    con.commit()
+    con.close()
+    before = p.read_bytes()
+    with pytest.raises(ParameterError, match="not a lisse results database"):
+        ResultsDB(p)
+    assert p.read_bytes() == before
+    con = sqlite3.connect(p)
+    assert con.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+    con.close()
+
+
 def test_db_query_json_error_partway_prints_nothing_partial(tmp_path: Path):
     """A row that fails after the first was fetched: exit 2, one error line, and no half-written '[' on stdout."""
     from conftest import run_cli
@@ -131,8 +152,8 @@ def test_old_schema_database_gains_the_new_columns(tmp_path: Path):
     con.close()
 
 
-def test_ccd_lower_bounds_are_stored_and_left_out_of_the_lab_rank(tmp_path: Path):
-    """A cell that never failed has only a lower-bound CCD: stored, returned, and not ranked as a measured value."""
+def test_ccd_lower_bounds_are_stored_and_ranked_as_bounds(tmp_path: Path):
+    """A cell that never failed has only a lower-bound CCD: stored, returned, and ranked as a bound (lisse.analysis.ranking)."""
     from lisse.analysis.lab import compare_with_lab
     from lisse.batch import analyse_file
 
@@ -148,11 +169,19 @@ def test_ccd_lower_bounds_are_stored_and_left_out_of_the_lab_rank(tmp_path: Path
         rows = db.ccd_values()
     assert [(r["cell"], r["ccd_is_lower_bound"]) for r in rows] == [("a", False), ("b", False), ("c", True), ("d", False)]
     lab = compare_with_lab(rows, 0.6)
-    # measured others 0.3, 0.5, 0.7: 0.6 beats two of three (the 2.0 lower bound is not counted as beating it)
-    assert lab["n_lab_cells"] == 3 and lab["n_lower_bounds_excluded"] == 1
-    assert lab["rank"] == 2 and lab["percentile"] == pytest.approx(200.0 / 3, rel=1e-12)
+    # 0.6 beats 0.3 and 0.5; 0.7 beats it, and so does cell c, which held at least 2.0 (an independent audit found the
+    # lower bound dropped from the rank: rank 2 instead of 3); the bound stays out of the distribution
+    assert lab["n_lab_cells"] == 4 and lab["n_lower_bounds"] == 1
+    assert lab["rank"] == 3 and lab["percentile"] == pytest.approx(50.0, rel=1e-12) and lab["n_undecided"] == 0
     assert lab["distribution"]["max"] == 0.7
     assert [c["cell"] for c in lab["cells"] if c["lower_bound"]] == ["c"]
+    # a bound below the cell settles nothing; the cell's own stored bound (c: >= 2.0) beats every lower measured value
+    low = compare_with_lab(rows, 2.5)
+    assert (low["rank"], low["n_worse"], low["n_undecided"]) == (1, 3, 1)
+    mine = compare_with_lab(rows, this_cell="c")
+    assert mine["value_is_lower_bound"] is True and (mine["rank"], mine["percentile"]) == (1, 100.0)
+    bound = compare_with_lab(rows, 0.5, value_is_lower_bound=True)  # held at least 0.5: beats 0.3; 0.5, 0.7, >= 2.0 open
+    assert (bound["n_worse"], bound["n_better"], bound["n_undecided"], bound["rank"]) == (1, 0, 3, 1)
 
 
 def _open_new_database(path: str, barrier, errors) -> None:
@@ -189,3 +218,41 @@ def test_processes_opening_one_new_database_at_once_all_succeed(tmp_path):
     while not errors.empty():
         found.append(errors.get())
     assert found == []
+
+
+def test_lab_history_audit_fixes(tmp_path: Path):
+    """Found by an independent audit of the lab-history workflow, each checked against counts made here:
+    (1) two batches of different folders holding a 'cell01.csv' with different areas are two cells, not one merged cell
+    whose area the second batch overwrites: the second file is an error naming both areas; (2) a renamed file (same
+    sha256) counts once in the lab's CCDs; (3) a resumed batch names the unchanged files still in error."""
+    from ._synth import symmetric_csv
+
+    for year in ("b2025", "b2026"):
+        (tmp_path / year).mkdir()
+        symmetric_csv(tmp_path / year / "cell01.csv", seed=1 if year == "b2025" else 2)
+    db = tmp_path / "lab.sqlite"
+    run_batch([tmp_path / "b2025"], db=db, settings=BatchSettings(analysis="cycling", area=0.785e-4))
+    res = run_batch([tmp_path / "b2026"], db=db, settings=BatchSettings(analysis="cycling", area=1.0e-4))
+    assert res.files_failed == 1 and "0.785 cm2" in res.failed[0]["error"] and "found 1 cm2" in res.failed[0]["error"]
+    with ResultsDB(db, readonly=True) as store:
+        cells = store.query("SELECT name, area_cm2 FROM cells")
+        assert [(c["name"], round(c["area_cm2"], 9)) for c in cells] == [("cell01", 0.785)]
+        assert len(store.ccd_values()) == 1
+    # the same folder re-analysed with a corrected area: the cell takes it (no clash with its own files)
+    res = run_batch([tmp_path / "b2025"], db=db, settings=BatchSettings(analysis="cycling", area=0.8e-4))
+    assert res.files_failed == 0 and res.files_ok == 1
+    # (2) a rename: two ok rows with one sha256, one CCD
+    (tmp_path / "b2025" / "cell01.csv").rename(tmp_path / "b2025" / "cell01_2025.csv")
+    run_batch([tmp_path / "b2025"], db=db, settings=BatchSettings(analysis="cycling", area=0.8e-4))
+    with ResultsDB(db, readonly=True) as store:
+        n_ok = store.query("SELECT COUNT(*) AS n FROM files WHERE status = 'ok'")[0]["n"]
+        assert n_ok == 2 and [r["path"].endswith("cell01_2025.csv") for r in store.ccd_values()] == [True]
+        paths = {r["path"] for r in store.half_cycle_overpotentials()}
+        assert len(paths) == 1 and paths.pop().endswith("cell01_2025.csv")
+    # (3) an unreadable file stays in error on a resumed batch, and the summary says so
+    (tmp_path / "b2025" / "empty.csv").write_text("")
+    run_batch([tmp_path / "b2025"], db=db, settings=BatchSettings(analysis="cycling", area=0.8e-4))
+    res = run_batch([tmp_path / "b2025"], db=db, settings=BatchSettings(analysis="cycling", area=0.8e-4))
+    s = res.summary()
+    assert s["files_failed"] == 0 and s["files_skipped"] == 2 and s["files_skipped_in_error"] == 1
+    assert s["stored_errors"][0]["file"].endswith("empty.csv") and s["stored_errors"][0]["error"]

@@ -265,7 +265,10 @@ def test_lab_percentile_against_numpy_and_scipy():
         got = place_in_lab(x, cells, this_cell="c05")
         others = np.delete(values, 5)
         assert got["n_lab_cells"] == 39
-        assert got["percentile"] == pytest.approx(percentileofscore(others, x, kind="strict"), abs=1e-9)
+        # ties (the same staircase step) are undecided: the share of the other, unequal values that x beats
+        decided = others[others != x]
+        assert got["percentile"] == pytest.approx(percentileofscore(decided, x, kind="strict"), abs=1e-9)
+        assert got["n_tied"] == int(np.sum(others == x)) and got["n_undecided"] == got["n_tied"]
         assert got["rank"] == 1 + int(np.sum(others > x))
         d = got["distribution"]
         np.testing.assert_allclose([d["min"], d["p25"], d["median"], d["p75"], d["max"]], np.percentile(others, [0, 25, 50, 75, 100]),

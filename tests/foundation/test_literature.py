@@ -40,3 +40,17 @@ def test_bad_inputs():
         compare_cell(ccd=-1.0)
     with pytest.raises(ParameterError, match="electrolyte"):
         compare_cell(ccd=1.0, electrolyte="PEO")
+
+
+def test_a_cells_own_lower_bound_beats_only_lower_measured_ccds():
+    """A cell that never failed up to 1.0 mA/cm2 (a lower bound) beats the published measured CCDs below 1.0 and
+    decides nothing against those at or above it (an independent audit found it ranked as a measured 1.0), counted by
+    hand from the library's strategies."""
+    pool = [s for s in published_strategies() if s.ccd_mA_cm2 is not None]
+    below = sum(1 for s in pool if not s.ccd_lower_bound and s.ccd_mA_cm2 < 1.0)
+    r = compare_cell(ccd="1.0 mA/cm2", ccd_is_lower_bound=True)
+    assert r["ccd_is_lower_bound"] is True
+    assert len(r["ccd_undecided"]) == len(pool) - below
+    assert r["ccd_percentile"] == pytest.approx(100.0, abs=1e-12) if below else r["ccd_percentile"] is None
+    measured = compare_cell(ccd="1.0 mA/cm2")
+    assert len(measured["ccd_undecided"]) < len(r["ccd_undecided"]) and measured["ccd_percentile"] < 100.0

@@ -8,12 +8,14 @@ Rules (stated, simple, reproducible):
 * One value per cell: a cell measured in several files counts once, with its best value (the highest
   CCD), so a cell cycled five times does not weigh five times.
 * The cell itself (by name) is left out of the distribution it is placed in.
-* A cell whose best value is only a lower bound (a CCD cell that never failed: ``ccd_is_lower_bound``)
-  is left out of the rank, the percentile and the distribution (its true value is unknown); the count
-  left out is reported (``n_lower_bounds_excluded``) and the cell stays listed, marked ``lower_bound``.
-* ``percentile``: the share of the other lab cells the cell beats (strictly higher CCD), in percent, the
-  same rule as the literature comparison (``scipy.stats.percentileofscore(..., kind="strict")``).
-* ``rank``: 1 + the number of other lab cells strictly better (1 = best; ties share a rank).
+* Rank and percentile follow :mod:`lisse.analysis.ranking`, the rule of the literature comparison too: a cell whose
+  best value is only a lower bound (a CCD cell that never failed: ``ccd_is_lower_bound``) certainly beats the cell
+  when its bound lies above the cell's value and is undecided otherwise; equal measured values (the same step of a
+  staircase) are undecided; a cell's own value may be a lower bound (then only lower measured values are beaten).
+  Lower bounds are left out of the distribution (their true values are unknown), counted (``n_lower_bounds``) and
+  listed, marked ``lower_bound``.
+* ``percentile``: the share of the decided other lab cells the cell beats, in percent.
+* ``rank``: 1 + the number of other lab cells that certainly beat it (1 = best).
 * Overpotential at a current density j (:func:`overpotential_per_file`): per file, the median
   |η_plateau| of its half cycles at j (within ``rel_tol``) that come before its first half cycle with a
   non-``ok`` status (a shorted cell's later half cycles carry no interface overpotential); per cell the
@@ -30,6 +32,7 @@ import statistics
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from lisse.analysis.ranking import place
 from lisse.errors import ParameterError
 
 __all__ = ["best_per_cell", "select_cells", "distribution", "place_in_lab", "by_group", "overpotential_per_file",
@@ -139,7 +142,7 @@ def distribution(values: Sequence[float]) -> dict:
 
 
 def place_in_lab(value: float | None, cells: Sequence[LabCell], *, this_cell: str | None = None,
-                 higher_is_better: bool = True) -> dict:
+                 higher_is_better: bool = True, value_is_lower_bound: bool = False) -> dict:
     """Rank and percentile of ``value`` among the lab cells other than ``this_cell``.
 
     Parameters
@@ -152,14 +155,17 @@ def place_in_lab(value: float | None, cells: Sequence[LabCell], *, this_cell: st
         The cell's own name in the lab (left out of the comparison).
     higher_is_better : bool
         True for CCD (a higher value beats a lower one).
+    value_is_lower_bound : bool
+        ``value`` is only a lower bound (a CCD cell that never failed).
 
     Returns
     -------
     dict
-        ``n_lab_cells`` (compared), ``n_lower_bounds_excluded`` (cells whose value is only a lower bound,
-        left out), ``distribution`` (:func:`distribution`), and with ``value``:
-        ``value``, ``percentile`` (share of the compared cells beaten, %), ``rank`` (1 = best),
-        ``n_better``, ``n_tied``, ``n_worse``.
+        ``n_lab_cells`` (the other cells compared, lower bounds included), ``n_lower_bounds`` (of them, cells whose
+        value is only a lower bound: not in the distribution), ``distribution`` (:func:`distribution` of the measured
+        values), and with ``value``: ``value``, ``value_is_lower_bound``, ``percentile`` (share of the decided cells
+        beaten, %; None when none is decided), ``rank`` (1 = best), ``n_better``, ``n_worse`` (beaten), ``n_tied``,
+        ``n_undecided`` (ties and bounds that do not settle the pair; counts).
 
     Raises
     ------
@@ -168,17 +174,17 @@ def place_in_lab(value: float | None, cells: Sequence[LabCell], *, this_cell: st
     """
     others = [c for c in cells if c["cell"] != this_cell]
     vals = [c["value"] for c in others if not c.get("lower_bound")]
-    out: dict = {"n_lab_cells": len(vals), "n_lower_bounds_excluded": len(others) - len(vals), "this_cell": this_cell,
+    out: dict = {"n_lab_cells": len(others), "n_lower_bounds": len(others) - len(vals), "this_cell": this_cell,
                  "distribution": distribution(vals)}
     if value is None:
         return out
     if not isinstance(value, (int, float)) or not math.isfinite(value):
         raise ParameterError(f"lab comparison value: expected a finite number; found {value!r}")
-    sign = 1.0 if higher_is_better else -1.0
-    worse = sum(sign * (value - v) > 0 for v in vals)
-    better = sum(sign * (v - value) > 0 for v in vals)
-    out.update(value=float(value), n_better=int(better), n_tied=int(len(vals) - better - worse), n_worse=int(worse),
-               rank=int(better) + 1, percentile=(100.0 * worse / len(vals)) if vals else None)
+    p = place(float(value), ((c["value"], bool(c.get("lower_bound"))) for c in others), value_is_bound=value_is_lower_bound,
+              higher_is_better=higher_is_better)
+    out.update(value=float(value), value_is_lower_bound=bool(value_is_lower_bound), n_better=p["n_better"],
+               n_tied=p["n_tied"], n_worse=p["n_beaten"], n_undecided=p["n_undecided"], rank=p["rank"],
+               percentile=p["percentile"])
     return out
 
 
@@ -250,7 +256,7 @@ def overpotential_per_file(rows: Iterable[Mapping[str, Any]], current_density: f
 
 def compare_with_lab(rows: Iterable[Mapping[str, Any]], value: float | None = None, *, key: str = "ccd_mA_cm2",
                      this_cell: str | None = None, patterns: Sequence[str] | None = None, group: str | None = None,
-                     higher_is_better: bool = True) -> dict:
+                     higher_is_better: bool = True, value_is_lower_bound: bool = False) -> dict:
     """Place a value among the lab's cells: one value per cell, the selection, the rank and the distribution.
 
     Parameters
@@ -270,6 +276,8 @@ def compare_with_lab(rows: Iterable[Mapping[str, Any]], value: float | None = No
         Only lab cells of this material (case-insensitive).
     higher_is_better : bool
         True for CCD, False for an overpotential or a resistance.
+    value_is_lower_bound : bool
+        A given ``value`` is only a lower bound (a stored value of ``this_cell`` carries its own flag).
 
     Returns
     -------
@@ -285,7 +293,9 @@ def compare_with_lab(rows: Iterable[Mapping[str, Any]], value: float | None = No
         mine = [c for c in all_cells if c["cell"] == this_cell]
         if mine:
             value, origin = mine[0]["value"], f"lab cell {this_cell}"
-    out = place_in_lab(value, cells, this_cell=this_cell, higher_is_better=higher_is_better)
+            value_is_lower_bound = bool(mine[0].get("lower_bound"))
+    out = place_in_lab(value, cells, this_cell=this_cell, higher_is_better=higher_is_better,
+                       value_is_lower_bound=value_is_lower_bound)
     others = [c for c in cells if c["cell"] != this_cell and not c.get("lower_bound")]
     ordered = sorted(cells, key=lambda c: -c["value"] if higher_is_better else c["value"])
     out.update(quantity=key, value_origin=origin, by_material=by_group(others),

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
+from lisse.analysis.ranking import decide
 from lisse.citations import register
 from lisse.errors import ParameterError
 from lisse.units import quantity_args
@@ -105,6 +106,7 @@ def compare_cell(
     cycle_life: list[tuple[float, float]] | None = None,
     electrolyte: str | None = None,
     current_window: float = 2.0,
+    ccd_is_lower_bound: bool = False,
 ) -> dict:
     """Place a cell among published strategies.
 
@@ -120,6 +122,9 @@ def compare_cell(
         Restrict to strategies on this electrolyte family (LLZO includes LLZTO).
     current_window : float, default 2.0
         Cycle lives are compared within this factor of current density.
+    ccd_is_lower_bound : bool, default False
+        ``ccd`` is only a lower bound (the cell never failed up to it): it beats only lower measured CCDs; every
+        published CCD at or above it is undecided (:mod:`lisse.analysis.ranking`).
 
     Returns
     -------
@@ -156,8 +161,9 @@ def compare_cell(
         if not rows_ccd:
             raise ParameterError(f"no published CCD on electrolyte '{electrolyte}' to compare with")
         best = max(rows_ccd, key=lambda s: s.ccd_mA_cm2 or 0.0)
-        beaten = [s for s in rows_ccd if not s.ccd_lower_bound and ccd_ma > (s.ccd_mA_cm2 or 0.0)]
-        undecided = [s for s in rows_ccd if (s.ccd_lower_bound and ccd_ma > (s.ccd_mA_cm2 or 0.0)) or ccd_ma == s.ccd_mA_cm2]
+        verdict = [decide(ccd_ma, ccd_is_lower_bound, s.ccd_mA_cm2 or 0.0, s.ccd_lower_bound) for s in rows_ccd]
+        beaten = [s for s, d in zip(rows_ccd, verdict) if d > 0]
+        undecided = [s for s, d in zip(rows_ccd, verdict) if d == 0]
         decided = len(rows_ccd) - len(undecided)
 
         def label(s: Strategy) -> str:
@@ -166,6 +172,7 @@ def compare_cell(
 
         out.update(
             ccd_mA_cm2=ccd_ma,
+            ccd_is_lower_bound=bool(ccd_is_lower_bound),
             ccd_percentile=100.0 * len(beaten) / decided if decided else None,
             ccd_best_published_mA_cm2=best.ccd_mA_cm2,
             ccd_best_published_strategy=best.name,

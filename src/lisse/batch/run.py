@@ -132,6 +132,9 @@ class BatchResult:
         Files analysed (not skipped) per second of wall time.
     failed : list of dict
         ``file``, ``error_type``, ``error`` of each failed file.
+    stored_errors : list of dict
+        ``file``, ``error_type``, ``error`` of each skipped (unchanged) file whose stored result is still an error
+        (``--retry-errors`` analyses them again).
     files : list of dict
         One row per file of this batch: ``file``, ``sha256``, ``status``, ``error``, ``error_type``,
         ``file_id``, ``analysis``, ``cell_kind`` (``status`` "skipped" for resumed files).
@@ -148,6 +151,7 @@ class BatchResult:
     elapsed_s: float = 0.0
     files_per_s: float = 0.0
     failed: list = field(default_factory=list)
+    stored_errors: list = field(default_factory=list)
     files: list = field(default_factory=list, repr=False)
     outputs: list = field(default_factory=list)
 
@@ -158,11 +162,13 @@ class BatchResult:
         -------
         dict
             ``files_total``, ``files_ok``, ``files_failed``, ``files_skipped``, ``db``, ``out``,
-            ``elapsed_s`` [s], ``files_per_s`` [1/s], ``failed``, ``outputs``.
+            ``elapsed_s`` [s], ``files_per_s`` [1/s], ``failed``, ``files_skipped_in_error`` (of the skipped, those whose
+            stored result is an error; a count), ``stored_errors``, ``outputs``.
         """
         return {"files_total": self.files_total, "files_ok": self.files_ok, "files_failed": self.files_failed,
-                "files_skipped": self.files_skipped, "db": self.db, "out": self.out, "elapsed_s": self.elapsed_s,
-                "files_per_s": self.files_per_s, "failed": self.failed, "outputs": self.outputs}
+                "files_skipped": self.files_skipped, "files_skipped_in_error": len(self.stored_errors), "db": self.db,
+                "out": self.out, "elapsed_s": self.elapsed_s, "files_per_s": self.files_per_s, "failed": self.failed,
+                "stored_errors": self.stored_errors, "outputs": self.outputs}
 
 
 def run_batch(paths: Sequence[str | os.PathLike], *, db: str | os.PathLike | None = None, out: str | os.PathLike | None = None,
@@ -270,7 +276,9 @@ def run_batch(paths: Sequence[str | os.PathLike], *, db: str | os.PathLike | Non
             unchanged = prev is not None and all(prev[k] == meta[k] for k in ("sha256", "size_bytes", "mtime_ns")) \
                 and prev["settings_hash"] == digest
             if prev is not None and unchanged and not force and not (retry_errors and prev["status"] == "error"):
-                rows[key] = {"file": key, "sha256": sha, "status": "skipped", "error": None, "error_type": None,
+                stored_error = prev["status"] == "error"  # still in error: named in the summary, not hidden among the skipped
+                rows[key] = {"file": key, "sha256": sha, "status": "skipped", "error": prev.get("error") if stored_error else None,
+                             "error_type": prev.get("error_type") if stored_error else None,
                              "previous_status": prev["status"], "file_id": prev["file_id"], "resumed": True}
                 done += 1
                 if progress:
@@ -304,6 +312,10 @@ def run_batch(paths: Sequence[str | os.PathLike], *, db: str | os.PathLike | Non
                                       "file_id": None, "analysis": file_row.get("analysis"),
                                       "cell_kind": file_row.get("cell_kind"), "resumed": False, "kept_other_analysis": True}
             else:
+                clash = _cell_area_clash(store, cell, task["path"]) if file_row["status"] == "ok" else None
+                if clash is not None:  # two cells of one name: stored as this file's error, not merged into the other cell
+                    file_row = {**base, "status": "error", "error_type": "ParameterError", "error": clash, "traceback": None}
+                    tables, cell = {}, None
                 rows[task["path"]] = _store(store, file_row, tables, cell)
             analysed += 1
             done += 1
@@ -319,6 +331,8 @@ def run_batch(paths: Sequence[str | os.PathLike], *, db: str | os.PathLike | Non
                 result.failed.append({"file": r["file"], "error_type": r["error_type"], "error": r["error"]})
             else:
                 result.files_skipped += 1
+                if r.get("resumed") and r.get("previous_status") == "error":
+                    result.stored_errors.append({"file": r["file"], "error_type": r["error_type"], "error": r["error"]})
         if out_dir is not None:
             store.con.execute("BEGIN")  # one read snapshot: another batch may replace these files' rows meanwhile
             try:
@@ -351,6 +365,27 @@ def cell_names(files: Sequence[Path]) -> dict[str, str]:
         return {}
     root = Path(os.path.commonpath([str(Path(p).parent) for p in files]))
     return {str(p): Path(p).relative_to(root).with_suffix("").as_posix() for p in files}
+
+
+def _cell_area_clash(store: Any, cell: dict | None, path: str) -> str | None:
+    """The error when ``cell`` names a stored cell whose area differs from this file's (None when they agree).
+
+    Cells are named by the file's path relative to the batch's common folder, so two batches of different folders can
+    give two physical cells one name; their files would merge into one cell (its "best" CCD taken from the other cell,
+    its area overwritten). A stored cell of that name with another area and files in another folder is refused (files
+    of the same folder with a new area are a corrected re-analysis: the cell takes the new area, as before).
+    """
+    if not cell or cell.get("area_cm2") is None:
+        return None
+    folder = os.path.dirname(path)
+    rows = [r for r in store.query("SELECT c.area_cm2, f.path FROM cells c JOIN files f ON f.cell_id = c.cell_id WHERE c.name = ? "
+                                   "AND f.path != ? ORDER BY f.path", (cell["name"], path)) if os.path.dirname(r["path"]) != folder]
+    stored = next((r["area_cm2"] for r in rows if r["area_cm2"] is not None), None)
+    if stored is None or abs(stored - cell["area_cm2"]) <= 1e-6 * max(abs(stored), 1e-30):
+        return None
+    return (f"cell '{cell['name']}': expected the area of the cell of that name already in the database, {stored:g} cm2 "
+            f"(file {rows[0]['path']}); found {cell['area_cm2']:g} cm2 for this file: two cells of one name? Give their "
+            "files distinct folder names (cells are named by the path under the batch's folder), or the same --area")
 
 
 def _store(store: Any, file_row: dict, tables: dict, cell: dict | None = None) -> dict:

@@ -120,4 +120,8 @@ def render(result: dict) -> str:
              f"skipped ({result['elapsed_s']:.3g} s, {result['files_per_s']:.3g} files/s analysed) -> {result['db']}"]
     for f in result["failed"]:
         lines.append(f"  FAILED {f['file']}: {f['error_type']}: {f['error']}")
+    if result.get("stored_errors"):
+        lines.append(f"  {len(result['stored_errors'])} of the skipped files are unchanged and still in error (--retry-errors "
+                     "analyses them again):")
+        lines += [f"  STILL FAILED {f['file']}: {f['error_type']}: {f['error']}" for f in result["stored_errors"]]
     return "\n".join(lines)

@@ -44,6 +44,7 @@ def run(args):
 
     lab = None
     ccd = args.ccd
+    ccd_is_bound = False
     if args.db:
         from lisse.analysis.lab import compare_with_lab
         from lisse.io.resultsdb import ResultsDB
@@ -58,6 +59,7 @@ def run(args):
             raise ParameterError(f"--cell {args.cell!r}: expected a cell with a CCD in the database '{args.db}'; found none")
         if ccd is None and lab.get("value") is not None:
             ccd = lab["value"] * 10.0  # mA/cm2 -> A/m2
+            ccd_is_bound = bool(lab.get("value_is_lower_bound"))  # the stored CCD of a cell that never failed
     elif args.cell or args.lab_cells or args.lab_material:
         from lisse.errors import ParameterError
 
@@ -70,6 +72,7 @@ def run(args):
         interfacial_resistance=args.interfacial_resistance,
         cycle_life=[(current(i), duration(t)) for i, t in (args.cycle_life or [])],
         electrolyte=args.electrolyte,
+        ccd_is_lower_bound=ccd_is_bound,
     )
     if lab is not None:
         out["lab"] = {**lab, "database": str(args.db)}
@@ -86,17 +89,24 @@ def render(r) -> str:
     lines = [f"compared with {r['n_strategies']} published strategies"]
     if "ccd_mA_cm2" in r:
         pct = "-" if r["ccd_percentile"] is None else f"{r['ccd_percentile']:.0f} %"
-        lines.append(f"CCD {fmt(r['ccd_mA_cm2'], 3)} mA/cm2 beats {pct} of the published CCDs it can be decided against "
+        bound = ">= " if r.get("ccd_is_lower_bound") else ""
+        lines.append(f"CCD {bound}{fmt(r['ccd_mA_cm2'], 3)} mA/cm2 beats {pct} of the published CCDs it can be decided against "
                      f"(best: {'> ' if r.get('ccd_best_published_is_lower_bound') else ''}{fmt(r['ccd_best_published_mA_cm2'])}, "
                      f"{r['ccd_best_published_strategy']}); CCDs depend on the step capacity: see ccd_compared")
-        lines += [f"   ? {u} (a lower bound below this CCD: undecided)" for u in r.get("ccd_undecided", [])]
+        why = ("this CCD is a lower bound (the cell never failed)" if r.get("ccd_is_lower_bound")
+               else "a tie, or a lower bound below this CCD")
+        lines += [f"   ? {u} (undecided: {why})" for u in r.get("ccd_undecided", [])]
     if "interfacial_resistance_ohm_cm2" in r:
         lines.append(f"R_int {fmt(r['interfacial_resistance_ohm_cm2'], 3)} ohm cm2 is lower than {r['interfacial_resistance_percentile']:.0f} % (best: {fmt(r['interfacial_resistance_best_published_ohm_cm2'])})")
     lab = r.get("lab")
     if lab is not None:
         if lab.get("value") is not None and lab["n_lab_cells"]:
-            lines.append(f"among the lab's {lab['n_lab_cells']} other cells ({lab['database']}): rank {lab['rank']}, beats "
-                         f"{lab['percentile']:.0f} % (lab median {fmt(lab['distribution']['median'], 3)} mA/cm2)")
+            pct = "-" if lab["percentile"] is None else f"{lab['percentile']:.0f} %"
+            med = lab["distribution"].get("median")
+            lines.append(f"among the lab's {lab['n_lab_cells']} other cells ({lab['database']}): rank {lab['rank']}, beats {pct} "
+                         f"of those it can be decided against ({lab['n_undecided']} undecided: ties or lower bounds; "
+                         f"{lab['n_lower_bounds']} never failed; lab median of the measured CCDs {fmt(med, 3) if med is not None else '-'} mA/cm2)"
+                         + ("; this cell's CCD is a lower bound" if lab.get("value_is_lower_bound") else ""))
         else:
             lines.append(f"lab: {lab['n_lab_cells']} other cells with a CCD in {lab['database']}")
     for row in r.get("cycle_life", []):

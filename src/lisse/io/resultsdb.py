@@ -273,7 +273,17 @@ class ResultsDB:
 
     def _create(self) -> None:
         names = {r[0] for r in self.con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        if names and "schema_version" not in names:  # another program's database: touch nothing (no PRAGMA, no CREATE)
+        # another program's database: touch nothing (no PRAGMA, no CREATE). A lisse database has at least its
+        # schema_version and files tables, and every lisse table it has carries lisse's columns or ones a migration adds;
+        # checked read-only before the switch to the write-ahead log (which changes the file)
+        foreign = bool(names) and not {"schema_version", "files"} <= names
+        if not foreign:
+            for table in sorted(names & set(TABLES)):
+                have = {r[1] for r in self.con.execute(f'PRAGMA table_info("{table}")')}
+                if any(c not in have and not _addable(t) for c, t in TABLES[table]):
+                    foreign = True
+                    break
+        if foreign:
             raise ParameterError(f"database '{self.path}': expected a lisse results database (or a new/empty file); "
                                  f"found not a lisse results database, with tables {sorted(names)[:6]}")
         mode = self.con.execute("PRAGMA journal_mode = WAL").fetchone()[0]
@@ -651,14 +661,34 @@ class ResultsDB:
         list of dict
             ``cell`` (name; None for a file without cell), ``material``, ``stack``, ``cell_kind``, ``path``,
             ``sha256``, ``analysed_at``, ``ccd_mA_cm2`` [mA/cm²], ``ccd_is_lower_bound`` (True: the cell
-            never failed, the CCD is at least that value; None: not recorded), ordered by cell then path.
+            never failed, the CCD is at least that value; None: not recorded), ordered by cell then path. A file whose
+            content another ``ok`` file holds too (renamed, moved, copied) appears once: the latest analysed.
         """
         rows = self.query("SELECT c.name AS cell, c.material, c.stack, f.cell_kind, f.path, f.sha256, f.analysed_at, "
                           "f.ccd_mA_cm2, f.ccd_is_lower_bound FROM files f LEFT JOIN cells c ON c.cell_id = f.cell_id "
                           "WHERE f.status = 'ok' AND f.ccd_mA_cm2 IS NOT NULL ORDER BY c.name, f.path")
+        copies = self._copies()
+        rows = [r for r in rows if r["path"] not in copies]
         for r in rows:
             r["ccd_is_lower_bound"] = None if r["ccd_is_lower_bound"] is None else bool(r["ccd_is_lower_bound"])
         return rows
+
+    def _copies(self) -> set[str]:
+        """Paths of ``ok`` files whose content (sha256) another ``ok`` file holds too, all but the latest analysed of each.
+
+        A renamed, moved or copied file is one measurement: the lab comparisons count it once (the latest analysis, the
+        later path on a tie), not once per path it was analysed under.
+        """
+        rows = self.query("SELECT path, sha256, analysed_at FROM files WHERE status = 'ok' AND sha256 IS NOT NULL "
+                          "ORDER BY sha256, analysed_at, path")
+        latest: dict[str, str] = {}
+        out: set[str] = set()
+        for r in rows:
+            prev = latest.get(r["sha256"])
+            if prev is not None:
+                out.add(prev)
+            latest[r["sha256"]] = r["path"]
+        return out
 
     def half_cycle_overpotentials(self) -> list[dict]:
         """Every stored half cycle of the lab's symmetric cells, for the overpotential comparison.
@@ -667,11 +697,13 @@ class ResultsDB:
         -------
         list of dict
             ``cell``, ``material``, ``stack``, ``path``, ``half_cycle``, ``current_density_A_m2`` [A/m²],
-            ``eta_plateau_V`` [V], ``status``, ordered by path then half cycle.
+            ``eta_plateau_V`` [V], ``status``, ordered by path then half cycle; a renamed or copied file (same sha256) once.
         """
-        return self.query("SELECT c.name AS cell, c.material, c.stack, f.path, h.half_cycle, h.current_density_A_m2, "
-                          "h.eta_plateau_V, h.status FROM half_cycles h JOIN files f USING (file_id) "
-                          "LEFT JOIN cells c ON c.cell_id = f.cell_id WHERE f.status = 'ok' ORDER BY f.path, h.half_cycle")
+        copies = self._copies()  # a renamed or copied file counts once
+        return [r for r in self.query("SELECT c.name AS cell, c.material, c.stack, f.path, h.half_cycle, h.current_density_A_m2, "
+                                      "h.eta_plateau_V, h.status FROM half_cycles h JOIN files f USING (file_id) "
+                                      "LEFT JOIN cells c ON c.cell_id = f.cell_id WHERE f.status = 'ok' ORDER BY f.path, h.half_cycle")
+                if r["path"] not in copies]
 
     def export(self, table: str, path: str | os.PathLike, *, file_ids: Sequence[int] | None = None) -> Path:
         """Write a table to Parquet or CSV (by the suffix), streamed and atomically; see :func:`export_table`.

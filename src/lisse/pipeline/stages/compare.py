@@ -53,9 +53,10 @@ SCHEMA = {
 
 
 def _find(d, key):
+    """The first mapping (depth first) in which ``key`` holds a number, or None."""
     if isinstance(d, dict):
         if key in d and isinstance(d[key], (int, float)):
-            return d[key]
+            return d
         for v in d.values():
             r = _find(v, key)
             if r is not None:
@@ -99,10 +100,12 @@ def compare_stage(ctx: StageContext) -> StageResult:
     o = ctx.options
     ccd = o.get("ccd")
     origin = "study"
+    bound = False
     if ccd is None:
         found = _find(ctx.results.get("cycling", {}), "ccd_mA_cm2")
         if found is not None:
-            ccd, origin = float(found) * 10.0, "cycling stage"
+            ccd, origin = float(found["ccd_mA_cm2"]) * 10.0, "cycling stage"
+            bound = bool(found.get("ccd_is_lower_bound"))  # the cell never failed: the CCD is at least this
     rows = eta_rows = None
     this_cell = o.get("cell") or _cycling_cell(ctx.results.get("cycling", {}))
     db = ctx.study.get("_database") if isinstance(ctx.study, dict) else None
@@ -116,9 +119,11 @@ def compare_stage(ctx: StageContext) -> StageResult:
         mine = [c for c in best_per_cell(rows) if c["cell"] == this_cell]
         if mine and (o.get("ccd") is None) and (ccd is None or o.get("cell")):  # a named cell's stored CCD before the cycling stage's first
             ccd, origin = mine[0]["value"] * 10.0, f"database (cell {this_cell})"
+            bound = bool(mine[0].get("lower_bound"))
     r = o.get("interfacial_resistance")
     life = [(i, t) for i, t in o.get("cycle_life", [])]
-    res = compare_cell(ccd=ccd, interfacial_resistance=r, cycle_life=life or None, electrolyte=o.get("electrolyte"))
+    res = compare_cell(ccd=ccd, interfacial_resistance=r, cycle_life=life or None, electrolyte=o.get("electrolyte"),
+                       ccd_is_lower_bound=bound)
     res["ccd_origin"] = origin if ccd is not None else None
     strategies = published_strategies()
     table = pd.DataFrame([{**asdict(s), "cycle_life": "; ".join(f"{i:g} mA/cm2: {h:g} h" for i, h in s.cycle_life)} for s in strategies])
@@ -169,10 +174,17 @@ def _lab_overpotential(out: StageResult, res: dict, rows: list, o: dict, this_ce
                                                       quantity=f"plateau overpotential (mV) at {j / 10:g} mA/cm²")
     out.figure_captions["lab_overpotential"] = (f"The cell (red star) among the lab's cells (green diamonds, by recorded material): "
                                                 f"plateau overpotential at {j / 10:g} mA/cm² from the stored half cycles.")
+    no_j = sum(1 for r in rows if r.get("current_density_A_m2") is None)
+    if not lab["n_lab_cells"]:  # say why the comparison is empty
+        lab["note"] = (f"no other lab cell has a half cycle within 5 % of {j / 10:g} mA/cm2 before its first failure"
+                       + (f"; {no_j} stored half cycles have no current density (their files were analysed without an "
+                          "area: rerun lisse batch with --area)" if no_j else ""))
     if value is not None and lab["n_lab_cells"]:
         out.html = out.html + Markup("<p>Plateau overpotential at {:g} mA/cm²: {:.3g} mV, rank {} of {} (1 = lowest; lab median "
                                      "{:.3g} mV).</p>").format(j / 10, value, lab["rank"], lab["n_lab_cells"] + 1,
                                                                lab["distribution"]["median"])
+    elif lab.get("note"):
+        out.html = out.html + Markup("<p>Plateau overpotential at {:g} mA/cm²: {}.</p>").format(j / 10, lab["note"])
 
 
 def _cycling_cell(cycling: dict) -> str | None:
@@ -191,11 +203,14 @@ def _lab(out: StageResult, res: dict, rows: list, o: dict, this_cell: str | None
     from lisse.plot.lab import lab_comparison
 
     value = res.get("ccd_mA_cm2")
-    lab = compare_with_lab(rows, value, this_cell=this_cell, patterns=o.get("lab_cells"), group=o.get("lab_material"))
+    lab = compare_with_lab(rows, value, this_cell=this_cell, patterns=o.get("lab_cells"), group=o.get("lab_material"),
+                           value_is_lower_bound=bool(res.get("ccd_is_lower_bound")))
     cells = lab.pop("cells")
     value = lab.get("value")
-    lab.update(database=db_path, rule="one CCD per cell (its best file); percentile = share of the other lab cells with a lower "
-               "CCD; rank 1 = best; cells whose CCD is only a lower bound (never failed) are left out and counted")
+    lab.update(database=db_path, rule="one CCD per cell (its best file); rank 1 = best, 1 + the cells that certainly beat it; "
+               "percentile = share of the decided other cells with a lower CCD; ties (the same step) and lower bounds "
+               "(never failed) that do not settle a pair are undecided (lisse.analysis.ranking); the distribution holds "
+               "measured CCDs only")
     res["lab"] = lab
     out.tables["lab_cells"] = pd.DataFrame(
         [{"cell": c["cell"], "material": c.get("group"), "ccd_mA_cm2": c["value"], "n_files": c["n_files"],
@@ -217,9 +232,13 @@ def _lab(out: StageResult, res: dict, rows: list, o: dict, this_cell: str | None
     out.figure_captions["lab"] = ("The cell (red star) among published strategies (blue, by source) and the lab's own cells (green "
                                   "diamonds, one CCD per cell, by recorded material) from the results database.")
     if value is not None and lab["n_lab_cells"]:
-        text = Markup("<p>Among the lab's {} other cells in the results database, the cell's CCD of {:.3g} mA/cm² ranks {} "
-                      "(percentile {:.0f}: it beats {} of them; lab median {:.3g} mA/cm²).</p>").format(
-            lab["n_lab_cells"], value, lab["rank"], lab["percentile"], lab["n_worse"], lab["distribution"]["median"])
+        pct = "–" if lab["percentile"] is None else f"{lab['percentile']:.0f}"
+        med = lab["distribution"].get("median")
+        text = Markup("<p>Among the lab's {} other cells in the results database, the cell's CCD of {}{:.3g} mA/cm² ranks {} "
+                      "(percentile {}: it beats {} of them, {} undecided (ties or lower bounds); lab median of the measured "
+                      "CCDs {} mA/cm²).</p>").format(
+            lab["n_lab_cells"], "≥ " if lab.get("value_is_lower_bound") else "", value, lab["rank"], pct, lab["n_worse"],
+            lab["n_undecided"], "–" if med is None else f"{med:.3g}")
     else:
         text = Markup("<p>Lab comparison: {} other cells with a CCD in the results database{}.</p>").format(
             lab["n_lab_cells"], "" if value is not None else "; this cell has no CCD to place among them")
