@@ -176,3 +176,29 @@ def test_void_depth_sensitivity_reduces_to_the_library_row_at_h_v_equal_lambda()
     assert at_same.endswith(f"(h_v {lam * 1e6:.3g} um)")
     deep = row["L = 100 um"].split(" (h_v")[0]
     assert float(deep.lstrip("<>= ")) > float(lib.split(" (h_v")[0].lstrip("<>= "))
+
+
+def test_cases_on_an_assumed_grid_are_also_run_on_the_fine_grid(monkeypatch):
+    """A staircase whose steps the paper does not give (Wang2024's layers, Su2024) is also run on a 0.02 mA/cm2 grid
+    (an independent audit found the LNI-5CNT row within x2 only on its assumed 0.5 mA/cm2 grid); Ji2025 states its grid.
+    On the fake simulator (known thresholds), the fine-grid CCD is the last 0.02 step below the threshold."""
+    from lisse.sim.interface.cases import VALIDATION_CASES
+
+    fake.install(monkeypatch)
+    b = _bench()
+    assumed = {k for k, c in VALIDATION_CASES.items() if b._grid_assumed(c)}
+    assert {"wang2024-lni-5cnt-90um", "su2024-bare-li-lpsc", "su2024-lacss-lpsc"} <= assumed
+    assert not assumed & {"ji2025-llzto-air", "ji2025-llzto-tfoh", "wang2024-graded-25mg-18.5um"}
+    rows, pairs = b.validation_rows()
+    by = {r["case"]: r for r in rows}
+    for key in assumed:
+        case = VALIDATION_CASES[key]
+        r = by[key]
+        if abs(case.increment - b.FINE_GRID) < 1e-12:
+            assert r["fine_grid_predicted_text"] is None  # already on the fine grid
+            continue
+        proto = b._protocol(case, b._reach(case, VALIDATION_CASES.values()), b.FINE_GRID)
+        ccd, _ = fake.expected_ccd(b._model_kwargs(case), proto)
+        assert r["fine_grid_predicted_mA_cm2"] == (None if ccd is None else pytest.approx(ccd / 10, rel=1e-12))
+    assert all("right_on_fine_grid" in p for p in pairs)
+    assert "On a 0.02 mA/cm² grid" in b.markdown(rows, pairs) or "No factor-2 verdict changes" in b.markdown(rows, pairs)
