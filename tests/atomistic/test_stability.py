@@ -72,6 +72,10 @@ def test_stability_margin_and_near_zero_verdict_hand_arithmetic():
     assert la.stable and la.reaction == "no reaction"
     assert la.stability_margin_eV_per_atom == pytest.approx((3 * h["Li2O"] - h["La2O3"]) / 11, abs=1e-9)
     assert 0 < la.stability_margin_eV_per_atom < la.uncertainty_eV_per_atom and la.verdict == "within the method's error"
+    # the JSON's boolean is the verdict (an independent audit found "stable": true beside "within the method's error"):
+    # None when undecided; the computed energy's sign alone is stable_on_computed_hull
+    assert la.as_dict()["stable"] is None and la.as_dict()["stable_on_computed_hull"] is True
+    assert lif.as_dict()["stable"] is True and reaction_with_metal("Li2CO3", calculator=None).as_dict()["stable"] is False
     assert "La" in la.closest_reaction and "Li2O" in la.closest_reaction
 
 

@@ -311,7 +311,7 @@ def test_cell_capacity_disagreement_message_in_mAh_cm2():
     ("argv", "needle"),
     [
         (["cell", "--li-thickness", "2e5", "--cathode-capacity", "1"], "≤ 10000 um; got 200000 um"),
-        (["interlayer", "--current-density", "1", "--capacity", "1", "--thickness", "-5"], "> 0 um; got -5 um"),
+        (["interlayer", "--current-density", "1", "--capacity", "1", "--thickness", "-5"], "≥ 0.001 um; got -5 um"),
         (["interlayer", "--current-density", "1", "--capacity", "1", "--sweep", "--i-min", "5", "--i-max", "1"], "got 5 mA/cm2 and 1 mA/cm2"),
     ],
 )

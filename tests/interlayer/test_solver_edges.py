@@ -147,6 +147,7 @@ def test_nucleation_length_edges():
             nucleation_length(xx, ee, 0.2)
     with pytest.raises(ParameterError, match="1D arrays"):
         nucleation_length(np.zeros((2, 2)), np.zeros((2, 2)), 0.2)
-    for ec in (0.0, -0.1):
-        with pytest.raises(ParameterError, match=r"^parameter 'eta_c' must be positive"):
-            nucleation_length(x, np.array([-0.3, -0.1]), ec)
+    with pytest.raises(ParameterError, match=r"^parameter 'eta_c' \(critical nucleation overpotential\) must be >= 0 V"):
+        nucleation_length(x, np.array([-0.3, -0.1]), -0.1)
+    # eta_c = 0 (complete wetting, no barrier): Li nucleates wherever it plates, here the whole cathodic layer
+    assert nucleation_length(x, np.array([-0.3, -0.1]), 0.0) == pytest.approx(1e-5, rel=1e-12)

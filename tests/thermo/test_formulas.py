@@ -182,3 +182,28 @@ def test_adsorption_energy():
     assert adsorption_energy(-110.0, -100.0, -2.0, n_adsorbed=4) == pytest.approx(-0.5)
     with pytest.raises(ParameterError, match="n_adsorbed"):
         adsorption_energy(0, 0, 0, n_adsorbed=0)
+
+
+def test_heterogeneous_factor_near_complete_wetting_against_its_series():
+    """k_het = (2 - 3c + c^3)/4 lost every digit near 0 deg (5.6e-17 at 0.003 deg, negative below, which crashed the
+    critical overpotential's square root: independent audit). Against the series 3 theta^4/16 (theta in rad, relative
+    error ~theta^2) and the exact values 0, 1/2, 1; the CLI takes 0.001 deg and the interlayer model 0 deg."""
+    import math
+
+    from lisse.thermo.nucleation import heterogeneous_factor
+
+    for deg in (1e-6, 0.003, 0.1):
+        th = math.radians(deg)
+        assert heterogeneous_factor(deg) == pytest.approx(3 * th**4 / 16, rel=1e-5, abs=0)
+    assert heterogeneous_factor(0.0) == 0.0
+    assert heterogeneous_factor(90.0) == pytest.approx(0.5, rel=1e-14)
+    assert heterogeneous_factor(180.0) == pytest.approx(1.0, rel=1e-14)
+    for deg in (30.0, 120.0):
+        c = math.cos(math.radians(deg))
+        assert heterogeneous_factor(deg) == pytest.approx((2 - 3 * c + c**3) / 4, rel=1e-13)
+    from lisse.cli.main import main
+
+    assert main(["nucleation", "--overpotential", "20 mV", "--contact-angle", "0.001", "--prefactor", "1e35",
+                 "--threshold-rate", "1e15", "--json"]) == 0
+    assert main(["interlayer", "--preset", "lni-5cnt", "--current-density", "1", "--capacity", "1", "--contact-angle", "0",
+                 "--json"]) == 0

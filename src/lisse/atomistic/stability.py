@@ -219,7 +219,9 @@ class StabilityResult:
         Returns
         -------
         dict
-            The fields, with ``reference`` holding the energies used and their sources.
+            The fields, with ``reference`` holding the energies used and their sources; ``stable`` is the verdict (True
+            stable, False reacts, None within the method's error), ``stable_on_computed_hull`` the computed energy's sign
+            alone (:attr:`stable`).
         """
         src = sorted({e.source for e in self.entries})
         return {
@@ -227,7 +229,11 @@ class StabilityResult:
             "reaction_energy_eV_per_atom": self.reaction_energy_eV_per_atom,
             "reaction_energy_eV_per_formula_unit": self.reaction_energy_eV_per_formula_unit,
             "reaction": self.reaction, "products": list(self.products), "metal_atom_fraction": self.metal_atom_fraction,
-            "uncertainty_eV_per_atom": self.uncertainty_eV_per_atom, "error_bound": self.error_bound, "stable": self.stable, "verdict": self.verdict,
+            "uncertainty_eV_per_atom": self.uncertainty_eV_per_atom, "error_bound": self.error_bound,
+            # the verdict as a boolean: True "stable", False "reacts", None "within the method's error" (undecided); the
+            # sign of the computed energy alone is stable_on_computed_hull
+            "stable": True if self.verdict == "stable" else (False if self.verdict.startswith("reacts") else None),
+            "stable_on_computed_hull": self.stable, "verdict": self.verdict,
             "reference": {"sources": src, "energies": [e.as_dict() for e in self.entries],
                           "method": "convex hull of the formation enthalpies (pymatgen PhaseDiagram + InterfacialReactivity) [Ong2008, Richards2016]"},
             "calibrated_parameters": list(self.calibrated_parameters),

@@ -270,6 +270,8 @@ def render(result) -> str:
                      f"nucleating area {d['nucleating_area_fraction']:.1%}")
     if "spike_fit" in result:
         lines.append(f"  fit l_n = C V_sp/i   C = {fmt(result['spike_fit']['coefficient_S_cm'], 3)} S/cm (R2 = {result['spike_fit']['r_squared']:.3f})")
+    for w in result.get("warnings", []):
+        lines.append(f"  warning: {w}")
     for f in result.get("files", []):
         lines.append(f"  wrote {f}")
     if "prediction_written" in result:

@@ -548,7 +548,12 @@ def render(result: dict[str, Any]) -> str:
         for n in names:
             lines.append(f"    {n}: calibrated on {cal.get(n, 'an observation not named')}")
     elif "calibrated_parameters" in result:
-        lines.append("  calibrated parameters: none (every parameter from an independent measurement or the literature)")
+        assumed = result.get("assumed_parameters") or []
+        lines.append("  calibrated parameters: none (no parameter fitted to an observation)"
+                     + (f"; {len(assumed)} assumed, not measured: {', '.join(assumed)} (their sources: prediction.json with --out)"
+                        if assumed else ""))
+    for w in result.get("warnings", []):
+        lines.append(f"  warning: {w}")
     for f in result.get("files", []):
         lines.append(f"  wrote {f}")
     return "\n".join(lines)

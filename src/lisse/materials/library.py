@@ -22,7 +22,36 @@ from lisse.materials.composition import molar_mass
 from lisse.params import Param, check_temperature, unknown_key_error
 from lisse.units import to_si
 
-__all__ = ["Material", "PROPERTIES", "KINDS", "get_material", "list_materials", "source_files"]
+__all__ = ["Material", "PROPERTIES", "KINDS", "get_material", "list_materials", "source_files", "LIBRARY_TEMPERATURE",
+           "temperature_caveat"]
+
+#: Temperature [K] at which the library's transport and interface properties hold (conductivities, exchange currents and
+#: interfacial resistances, Li self-diffusivity): the cited papers' room-temperature tests, 25 degC.
+LIBRARY_TEMPERATURE = 298.15
+
+
+def temperature_caveat(temperature: float, *, tolerance: float = 5.0) -> str | None:
+    """A warning when a model runs at a temperature other than the one its library properties hold at.
+
+    Parameters
+    ----------
+    temperature : float
+        The model's temperature [K].
+    tolerance : float, default 5.0
+        Largest difference [K] from :data:`LIBRARY_TEMPERATURE` without a warning.
+
+    Returns
+    -------
+    str or None
+        The warning (None within ``tolerance``): only the explicit temperature terms of the equations (kT, RT/F,
+        Arrhenius creep) follow ``temperature``; the conductivities, exchange currents and Li self-diffusivity stay at
+        25 degC, so trends with temperature are not predicted (a warmer cell can even come out worse).
+    """
+    if abs(temperature - LIBRARY_TEMPERATURE) <= tolerance:
+        return None
+    return (f"temperature {temperature:.5g} K: the library's conductivities, exchange currents / interfacial resistances and "
+            "Li self-diffusivity hold at 25 degC and are not scaled to it (only kT, RT/F and the Arrhenius creep law are): "
+            "a trend with temperature is not predicted; give the properties at this temperature (overrides) for a number")
 
 #: Property name -> (display unit, meaning).
 PROPERTIES: dict[str, tuple[str, str]] = {

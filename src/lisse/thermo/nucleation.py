@@ -148,8 +148,12 @@ def heterogeneous_factor(theta_deg: float) -> float:
     """
     if not (math.isfinite(theta_deg) and 0.0 <= theta_deg <= 180.0):
         raise ParameterError(f"parameter 'contact_angle' must be between 0 and 180 deg; got {theta_deg!r}")
-    c = math.cos(math.radians(theta_deg))
-    return (2.0 - 3.0 * c + c**3) / 4.0
+    # the same polynomial factored, (1 - c)^2 (2 + c)/4 with 1 - c = 2 sin^2(theta/2): no cancellation near 0 deg, where
+    # 2 - 3c + c^3 lost every digit (k_het 5.6e-17 instead of 1.4e-18 at 0.003 deg, and < 0 below, which crashed the
+    # square root of the critical overpotential)
+    half = math.radians(theta_deg) / 2.0
+    one_minus_c = 2.0 * math.sin(half) ** 2
+    return one_minus_c**2 * (3.0 - one_minus_c) / 4.0
 
 
 def _vm(molar_volume: float | None) -> float:

@@ -181,7 +181,7 @@ SCHEMA: dict[str, ParamSpec] = {
     "li_thickness": ParamSpec("um", "initial thickness of each Li metal electrode (foil); stripping it all is a failure",
                               "50 um", low=0.0, high=0.1, low_inclusive=False),
     # interlayer (ignored without one)
-    "interlayer_thickness": ParamSpec("um", "interlayer thickness l_i", "90 um", low=0.0, high=1e-2, low_inclusive=False),
+    "interlayer_thickness": ParamSpec("um", "interlayer thickness l_i (at least 1 nm: a bare number is in um)", "90 um", low=1e-9, high=1e-2),
     "interlayer_sigma_ion": ParamSpec("S/cm", "interlayer ionic conductivity", "3e-4 S/cm", low=0.0, low_inclusive=False),
     "interlayer_sigma_e": ParamSpec("S/cm", "interlayer electronic conductivity", "1e-8 S/cm", low=0.0, low_inclusive=False),
     "porosity": ParamSpec("", "open pore fraction of the interlayer", 0.3, low=0.0, high=1.0, low_inclusive=False, high_inclusive=False),

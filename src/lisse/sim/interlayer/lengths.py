@@ -70,7 +70,7 @@ def nucleation_length(x: np.ndarray, eta: np.ndarray, eta_c: float) -> float:
     eta : ndarray
         Local overpotential [V] at ``x`` (negative = cathodic).
     eta_c : float
-        Critical nucleation overpotential [V] (> 0).
+        Critical nucleation overpotential [V] (>= 0; 0 for complete wetting).
 
     Returns
     -------
@@ -80,7 +80,7 @@ def nucleation_length(x: np.ndarray, eta: np.ndarray, eta_c: float) -> float:
     Raises
     ------
     ParameterError
-        Shapes differ or are too short, or ``eta_c`` <= 0.
+        Shapes differ or are too short, or ``eta_c`` < 0.
 
     References
     ----------
@@ -90,8 +90,8 @@ def nucleation_length(x: np.ndarray, eta: np.ndarray, eta_c: float) -> float:
     d = -np.asarray(eta, dtype=float) - eta_c
     if x.shape != d.shape or x.ndim != 1 or x.size < 2:
         raise ParameterError(f"x and eta must be 1D arrays of equal length >= 2; got shapes {x.shape} and {d.shape}")
-    if not eta_c > 0:
-        raise ParameterError(f"parameter 'eta_c' must be positive; got {eta_c!r}")
+    if not eta_c >= 0:  # 0: complete wetting (contact angle 0), no nucleation barrier: Li nucleates wherever it plates
+        raise ParameterError(f"parameter 'eta_c' (critical nucleation overpotential) must be >= 0 V; got {eta_c!r}")
     above = np.nonzero(d >= 0)[0]
     if above.size == 0:
         return 0.0
@@ -383,8 +383,11 @@ class LengthsResult:
         Returns
         -------
         dict
-            The CLI's JSON keys, each with its unit as suffix (``nucleation_length_um``, ...).
+            The CLI's JSON keys, each with its unit as suffix (``nucleation_length_um``, ...), and ``warnings``
+            (:func:`lisse.materials.temperature_caveat`).
         """
+        from lisse.materials import temperature_caveat
+
         return {
             "preset": self.solution.params.name,
             "current_density_mA_cm2": _r(self.current / 10.0),
@@ -405,6 +408,7 @@ class LengthsResult:
             "current_balance_error": self.solution.current_balance_error,
             "li_ahead_of_growth_front_mAh_cm2": None if self.filling is None else _r(self.filling.ahead_of_front_charge / 3.6e4),
             **self.solution.params.calibration_summary(),
+            "warnings": [w for w in (temperature_caveat(self.solution.params.temperature),) if w],
         }
 
 

@@ -91,10 +91,10 @@ add(Citation("Newman1962", "Newman and Tobias", "Theoretical analysis of current
 #: Parameter schema: name -> (display unit, meaning, range). Python numbers are SI; text without a unit
 #: (CLI, study files) is in the display unit.
 SCHEMA: dict[str, ParamSpec] = {
-    "thickness": ParamSpec("um", "interlayer thickness l_i", "90 um", low=0.0, high=1e-2, low_inclusive=False),
+    "thickness": ParamSpec("um", "interlayer thickness l_i (at least 1 nm: a bare number is in um)", "90 um", low=1e-9, high=1e-2),
     "sigma_ion": ParamSpec("S/cm", "effective ionic (Li+) conductivity of the interlayer", None, low=0.0, low_inclusive=False),
     "sigma_e": ParamSpec("S/cm", "effective electronic conductivity of the interlayer", None, low=0.0, low_inclusive=False),
-    "porosity": ParamSpec("", "open pore fraction available to plated Li", 0.3, low=0.0, high=1.0, low_inclusive=False),
+    "porosity": ParamSpec("", "open pore fraction available to plated Li", 0.3, low=0.0, high=1.0, low_inclusive=False, high_inclusive=False),
     "specific_area": ParamSpec("1/m", "internal interfacial area per volume a", "1e6 1/m", low=0.0),
     "exchange_current": ParamSpec("mA/cm2", "exchange current density i0 on the internal surface (per internal area)", "2e-3 mA/cm2", low=0.0),
     "anode_exchange_current": ParamSpec("mA/cm2", "exchange current density i0_a of the Li anode | interlayer contact (per geometric area)", "0.1 mA/cm2", low=0.0),
