@@ -171,7 +171,7 @@ def test_ccd_lower_bounds_are_stored_and_ranked_as_bounds(tmp_path: Path):
     lab = compare_with_lab(rows, 0.6)
     # 0.6 beats 0.3 and 0.5; 0.7 beats it, and so does cell c, which held at least 2.0 (an independent audit found the
     # lower bound dropped from the rank: rank 2 instead of 3); the bound stays out of the distribution
-    assert lab["n_lab_cells"] == 4 and lab["n_lower_bounds"] == 1
+    assert lab["n_lab_cells"] == 4 and lab["n_lower_bounds"] == 1 and lab["unit"] == "mA/cm2"
     assert lab["rank"] == 3 and lab["percentile"] == pytest.approx(50.0, rel=1e-12) and lab["n_undecided"] == 0
     assert lab["distribution"]["max"] == 0.7
     assert [c["cell"] for c in lab["cells"] if c["lower_bound"]] == ["c"]

@@ -282,7 +282,8 @@ def compare_with_lab(rows: Iterable[Mapping[str, Any]], value: float | None = No
     Returns
     -------
     dict
-        :func:`place_in_lab`'s keys, plus ``quantity`` (``key``), ``value_origin`` ("given", "lab cell NAME"
+        :func:`place_in_lab`'s keys, plus ``quantity`` (``key``), ``unit`` (of ``value``, the distribution and the
+        cells' values: read from ``key``'s suffix; None if not recognised), ``value_origin`` ("given", "lab cell NAME"
         or None), ``by_material`` (:func:`by_group` of the compared cells) and ``cells`` (the selected
         :class:`LabCell` rows, best first, ``this_cell`` included and marked).
     """
@@ -298,6 +299,7 @@ def compare_with_lab(rows: Iterable[Mapping[str, Any]], value: float | None = No
                        value_is_lower_bound=value_is_lower_bound)
     others = [c for c in cells if c["cell"] != this_cell and not c.get("lower_bound")]
     ordered = sorted(cells, key=lambda c: -c["value"] if higher_is_better else c["value"])
-    out.update(quantity=key, value_origin=origin, by_material=by_group(others),
+    unit = next((u for suffix, u in (("_mA_cm2", "mA/cm2"), ("_mV", "mV"), ("_ohm_cm2", "ohm*cm2")) if key.endswith(suffix)), None)
+    out.update(quantity=key, unit=unit, value_origin=origin, by_material=by_group(others),
                cells=[{**c, "this_cell": c["cell"] == this_cell} for c in ordered])
     return out
