@@ -424,7 +424,10 @@ def markdown(rows: list[dict[str, Any]], pairs: list[dict[str, Any]]) -> str:
     decided = [p for p in pairs if p["right"] is not None]
     n_pairs = sum(bool(p["right"]) for p in decided)
     flips = [r["case"] for r in independent if r.get("fine_grid_within_factor_2") and r["fine_grid_within_factor_2"] != r["within_factor_2"]]
-    n_fine = sum((r.get("fine_grid_within_factor_2") or r["within_factor_2"]) == "y" for r in independent)
+    # rows run on the fine grid count by their fine-grid verdict (a row whose fine run gave none counts as not within);
+    # rows already on it (or with a stated grid) by their own
+    n_fine = sum((r["fine_grid_within_factor_2"] if r.get("fine_grid_predicted_text") else r["within_factor_2"]) == "y"
+                 for r in independent)
     fine_decided = [p for p in pairs if p.get("right_on_fine_grid") is not None]
     fine_wrong = [p for p in fine_decided if p["right_on_fine_grid"] is False]
     out.append("")

@@ -256,3 +256,24 @@ def test_lab_history_audit_fixes(tmp_path: Path):
     s = res.summary()
     assert s["files_failed"] == 0 and s["files_skipped"] == 2 and s["files_skipped_in_error"] == 1
     assert s["stored_errors"][0]["file"].endswith("empty.csv") and s["stored_errors"][0]["error"]
+
+
+def test_a_copy_without_the_value_does_not_displace_the_one_with_it(tmp_path: Path):
+    """Review: a copy of a file analysed later without an area (no CCD, no current densities) removed the earlier copy's
+    CCD and half cycles from the lab comparison; copies are now de-duplicated among the rows that carry the value."""
+    import shutil
+
+    from ._synth import symmetric_csv
+
+    (tmp_path / "A").mkdir()
+    (tmp_path / "B").mkdir()
+    symmetric_csv(tmp_path / "A" / "sym07.csv")
+    db = tmp_path / "lab.sqlite"
+    run_batch([tmp_path / "A"], db=db, settings=BatchSettings(analysis="cycling", area=0.785e-4))
+    shutil.copy(tmp_path / "A" / "sym07.csv", tmp_path / "B" / "sym07.csv")
+    run_batch([tmp_path / "B"], db=db, settings=BatchSettings(analysis="cycling"))
+    with ResultsDB(db, readonly=True) as store:
+        assert [(r["cell"], r["ccd_mA_cm2"]) for r in store.ccd_values()] == [("sym07", pytest.approx(0.5, rel=1e-9))]
+        hc = store.half_cycle_overpotentials()
+        with_j = {r["path"] for r in hc if r["current_density_A_m2"] is not None}
+        assert len(with_j) == 1 and with_j.pop().endswith("A/sym07.csv".replace("/", __import__("os").sep))

@@ -260,3 +260,17 @@ def test_the_failing_step_row_shows_the_failing_half_cycle(records):
     assert np.isnan(fail["eta_plateau_V"])
     rise = CCDDetector().fit(records["polarization"][0]).steps_.iloc[-1]
     assert rise["status"] == "ohmic_scaling_lost" and rise["ratio_to_expected"] > 1.5
+
+
+def test_a_step_failing_in_its_second_half_cycle_keeps_the_first_as_its_plateau():
+    """Two cycles per step, the short in the step's second half cycle (review): the plateau is the first, healthy half
+    cycle's (ohmic: 0.5/0.4 x the previous step's within 5 %), the ratio the failing one's (< 0.3), not the max with the
+    healthy one (~1) nor a median with the shorted one (half the plateau)."""
+    rec, _ = ccd_staircase(failure="hard", j_critical="0.45 mA/cm2", cycles_per_step=2, **KW)
+    d = CCDDetector().fit(rec)
+    steps = d.steps_
+    fail = steps.iloc[-1]
+    assert fail["status"] == "voltage_collapse" and fail["n_half_cycles"] == 4
+    assert d.failure_half_cycle_ == 4 * (len(steps) - 1) + 1  # the step's second half cycle
+    assert fail["eta_plateau_V"] == pytest.approx(steps.iloc[-2]["eta_plateau_V"] * 0.5 / 0.4, rel=0.05)
+    assert fail["ratio_to_expected"] < 0.3

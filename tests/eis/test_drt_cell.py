@@ -351,6 +351,11 @@ def test_blocking_peaks_of_a_fast_conductor_are_told_apart_by_capacitance():
     assert [p.process for p in with_geometry.peaks_] == ["bulk", "grain_boundary"]
     assert with_geometry.process_assignment_.startswith("capacitance")
     assert any("assigned to grain_boundary by its capacitance" in m for m in with_geometry.warnings_)
+    # both peaks are more than a factor 2 from Irvine's boundaries (C* 4.4e-12 and 1e-10 F): no 'uncertain' warning;
+    # a pellet twice as thick puts the bulk peak at 8.8e-12 F, within a factor 2 of 1e-11 F: named as uncertain
+    assert not any("uncertain" in m for m in with_geometry.warnings_)
+    thick = _fit(EISSpectrum(f, z, area=1e-4, thickness=2e-3), cell="blocking")
+    assert any("within a factor 2 of Irvine1990's boundary at 1e-11 F" in m and "4.44e-08" in m for m in thick.warnings_)
     pr = with_geometry.process_resistances()
     rb = with_geometry.r_inf_ + pr["bulk"]
     assert 0.1 / rb == pytest.approx(0.1 / 1005, rel=0.03, abs=0)

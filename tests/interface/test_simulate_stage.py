@@ -171,3 +171,11 @@ def test_a_published_ccd_is_shown_beside_the_prediction_with_their_ratio(stage, 
     p = r.summary["cells"]["A"]["published"]
     assert p["ratio_predicted_to_published"] == pytest.approx(0.375, rel=1e-12) and p["within_factor_2"] is False
     assert "not the 2 simulated" in str(r.html) and "more than a factor 2 apart" in str(r.html)
+
+
+def test_a_misspelled_cell_name_in_a_simulate_table_is_refused(stage, tmp_path):
+    from lisse.errors import ParameterError
+
+    for key, val in (("published", '{ ccd = "1 mA/cm2" }'), ("surfaces", '"LLZTO-TfOH"'), ("measured", '"sym_b"')):
+        with pytest.raises(ParameterError, match=rf"\[simulate\] {key}: expected names of the study's \[\[cells\]\] \(A, B\); found 'Bb'"):
+            _run(stage, STUDY + f"\n[simulate]\n{key} = {{ Bb = {val} }}\n", tmp_path)

@@ -151,3 +151,4 @@ def test_nucleation_length_edges():
         nucleation_length(x, np.array([-0.3, -0.1]), -0.1)
     # eta_c = 0 (complete wetting, no barrier): Li nucleates wherever it plates, here the whole cathodic layer
     assert nucleation_length(x, np.array([-0.3, -0.1]), 0.0) == pytest.approx(1e-5, rel=1e-12)
+    assert nucleation_length(x, np.array([0.0, 0.0]), 0.0) == 0.0  # no overpotential, no nucleation even without a barrier

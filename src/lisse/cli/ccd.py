@@ -116,7 +116,9 @@ def render(result: dict) -> str:
         lines.append(f"CCD (last stable) = {f(result['ccd_mA_cm2'])} mA/cm2; fails at {f(result['failure_current_density_mA_cm2'])} mA/cm2 "
                      f"({result['criterion']}, t = {f(result['failure_time_h'])} h)")
     for s in result["steps"]:
-        lines.append(f"  {fmt(s['j_mA_cm2'], 3)} mA/cm2  eta {fmt(s['eta_plateau_mV'], 3)} mV  x{s['ratio_to_expected']:.2f}  {s['status']}")
+        eta = "-" if s["eta_plateau_mV"] is None or s["eta_plateau_mV"] != s["eta_plateau_mV"] else fmt(s["eta_plateau_mV"], 3)
+        ratio = "-" if s["ratio_to_expected"] is None or s["ratio_to_expected"] != s["ratio_to_expected"] else f"{s['ratio_to_expected']:.2f}"
+        lines.append(f"  {fmt(s['j_mA_cm2'], 3)} mA/cm2  eta {eta} mV  x{ratio}  {s['status']}")
     lines += [f"  reader note: {n}" for n in result.get("reader_notes", [])]
     lines += [f"  warning: {w}" for w in result.get("warnings", [])]
     return "\n".join(lines)

@@ -667,28 +667,10 @@ class ResultsDB:
         rows = self.query("SELECT c.name AS cell, c.material, c.stack, f.cell_kind, f.path, f.sha256, f.analysed_at, "
                           "f.ccd_mA_cm2, f.ccd_is_lower_bound FROM files f LEFT JOIN cells c ON c.cell_id = f.cell_id "
                           "WHERE f.status = 'ok' AND f.ccd_mA_cm2 IS NOT NULL ORDER BY c.name, f.path")
-        copies = self._copies()
-        rows = [r for r in rows if r["path"] not in copies]
+        rows = _one_per_content(rows)
         for r in rows:
             r["ccd_is_lower_bound"] = None if r["ccd_is_lower_bound"] is None else bool(r["ccd_is_lower_bound"])
         return rows
-
-    def _copies(self) -> set[str]:
-        """Paths of ``ok`` files whose content (sha256) another ``ok`` file holds too, all but the latest analysed of each.
-
-        A renamed, moved or copied file is one measurement: the lab comparisons count it once (the latest analysis, the
-        later path on a tie), not once per path it was analysed under.
-        """
-        rows = self.query("SELECT path, sha256, analysed_at FROM files WHERE status = 'ok' AND sha256 IS NOT NULL "
-                          "ORDER BY sha256, analysed_at, path")
-        latest: dict[str, str] = {}
-        out: set[str] = set()
-        for r in rows:
-            prev = latest.get(r["sha256"])
-            if prev is not None:
-                out.add(prev)
-            latest[r["sha256"]] = r["path"]
-        return out
 
     def half_cycle_overpotentials(self) -> list[dict]:
         """Every stored half cycle of the lab's symmetric cells, for the overpotential comparison.
@@ -699,11 +681,15 @@ class ResultsDB:
             ``cell``, ``material``, ``stack``, ``path``, ``half_cycle``, ``current_density_A_m2`` [A/m²],
             ``eta_plateau_V`` [V], ``status``, ordered by path then half cycle; a renamed or copied file (same sha256) once.
         """
-        copies = self._copies()  # a renamed or copied file counts once
-        return [r for r in self.query("SELECT c.name AS cell, c.material, c.stack, f.path, h.half_cycle, h.current_density_A_m2, "
-                                      "h.eta_plateau_V, h.status FROM half_cycles h JOIN files f USING (file_id) "
-                                      "LEFT JOIN cells c ON c.cell_id = f.cell_id WHERE f.status = 'ok' ORDER BY f.path, h.half_cycle")
-                if r["path"] not in copies]
+        rows = self.query("SELECT c.name AS cell, c.material, c.stack, f.path, f.sha256, f.analysed_at, h.half_cycle, "
+                          "h.current_density_A_m2, h.eta_plateau_V, h.status FROM half_cycles h JOIN files f USING (file_id) "
+                          "LEFT JOIN cells c ON c.cell_id = f.cell_id WHERE f.status = 'ok' ORDER BY f.path, h.half_cycle")
+        # a renamed or copied file counts once: among its copies whose half cycles carry a current density (the ones the
+        # comparison can use), the latest analysed
+        usable = {r["path"] for r in rows if r["current_density_A_m2"] is not None}
+        keep = {r["path"] for r in _one_per_content([r for r in rows if r["path"] in usable])}
+        return [{k: v for k, v in r.items() if k not in ("sha256", "analysed_at")} for r in rows
+                if r["path"] in keep or r["path"] not in usable]
 
     def export(self, table: str, path: str | os.PathLike, *, file_ids: Sequence[int] | None = None) -> Path:
         """Write a table to Parquet or CSV (by the suffix), streamed and atomically; see :func:`export_table`.
@@ -723,6 +709,32 @@ class ResultsDB:
             The file written.
         """
         return export_table(self.con, table, path, file_ids=file_ids)
+
+
+def _one_per_content(rows: list[dict]) -> list[dict]:
+    """The rows of one file per content: where several paths hold the same sha256 (a renamed, moved or copied file, one
+    measurement), only the rows of the latest analysed path (the later path on a tie); rows without a sha256 all stay.
+
+    Parameters
+    ----------
+    rows : list of dict
+        Rows with ``path``, ``sha256`` and ``analysed_at`` (one or more rows per path), already restricted to those the
+        caller can use (so that a copy without the value does not displace one with it).
+
+    Returns
+    -------
+    list of dict
+        The kept rows, in their order.
+    """
+    latest: dict[str, tuple[str, str]] = {}
+    for r in rows:
+        sha = r.get("sha256")
+        if sha is None:
+            continue
+        key = (str(r.get("analysed_at") or ""), str(r["path"]))
+        if sha not in latest or key > latest[sha]:
+            latest[sha] = key
+    return [r for r in rows if r.get("sha256") is None or latest[r["sha256"]][1] == r["path"]]
 
 
 def query(con: sqlite3.Connection, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> list[dict]:

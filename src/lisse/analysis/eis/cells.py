@@ -65,7 +65,7 @@ from lisse.citations import Citation, add
 from lisse.errors import ParameterError
 
 __all__ = ["CELL_TYPES", "CellModel", "cell_model", "PROCESS_WINDOWS", "CAPACITANCE_RANGES_F", "classify_capacitance",
-           "normalised_capacitance", "CAPACITANCE_CELLS"]
+           "normalised_capacitance", "CAPACITANCE_CELLS", "AMBIGUOUS_CAPACITANCE_FACTOR"]
 
 add(Citation("Lu2022", "Lu, Zhao, Huang, Zhang", "The timescale identification decoupling complicated kinetic processes in lithium batteries", "Joule 6, 1172", 2022, "10.1016/j.joule.2022.05.005"))
 add(Citation("Irvine1990", "Irvine, Sinclair, West", "Electroceramics: characterization by impedance spectroscopy", "Advanced Materials 2, 132", 1990, "10.1002/adma.19900020304"))
@@ -108,6 +108,11 @@ PROCESS_WINDOWS: dict[str, dict[str, tuple[float, float]]] = {
 #: Upper limits of the normalised capacitance C* = C·(L/A) [F, for L/A = 1 cm⁻¹] per process [Irvine1990] (Table 1:
 #: bulk ~1e-12 F, grain boundary 1e-11-1e-8 F, surface layer 1e-9-1e-7 F, sample-electrode interface 1e-7-1e-5 F).
 CAPACITANCE_RANGES_F = {"bulk": 1e-11, "grain_boundary": 1e-8}
+
+#: A peak whose normalised capacitance lies within this factor (dimensionless) of a boundary of
+#: :data:`CAPACITANCE_RANGES_F` is assigned but named as uncertain: Irvine's ranges are orders of magnitude, the pellet's
+#: L/A is often known to ~10 %, and a DRT may split one depressed arc into peaks of different capacitance.
+AMBIGUOUS_CAPACITANCE_FACTOR = 2.0
 
 #: Cell types whose DRT peaks are assigned by :func:`classify_capacitance` when the geometry is known (module notes),
 #: with the name their cell model gives a peak above the grain-boundary range.

@@ -787,9 +787,16 @@ class DRT:
         For the cell types of :data:`lisse.analysis.eis.cells.CAPACITANCE_CELLS` (blocking) with the default windows and
         the spectrum's area and thickness, every peak takes the process of its capacitance C* = (τ/R)(L/A) by Irvine's
         ranges (:mod:`lisse.analysis.eis.cells`): the τ windows put the grain boundaries of a fast conductor
-        (τ ~ 1e-7-1e-6 s) into the bulk. Each relabelled peak is named in :attr:`warnings_`.
+        (τ ~ 1e-7-1e-6 s) into the bulk. Each relabelled peak, and each peak within a factor
+        :data:`~lisse.analysis.eis.cells.AMBIGUOUS_CAPACITANCE_FACTOR` of a boundary, is named in :attr:`warnings_`.
         """
-        from lisse.analysis.eis.cells import CAPACITANCE_CELLS, classify_capacitance, normalised_capacitance
+        from lisse.analysis.eis.cells import (
+            AMBIGUOUS_CAPACITANCE_FACTOR,
+            CAPACITANCE_CELLS,
+            CAPACITANCE_RANGES_F,
+            classify_capacitance,
+            normalised_capacitance,
+        )
 
         area, thickness = getattr(spectrum, "area", None), getattr(spectrum, "thickness", None)
         if self._user_windows or self.cell not in CAPACITANCE_CELLS or not area or not thickness:
@@ -801,6 +808,11 @@ class DRT:
             c_norm = normalised_capacitance(p.capacitance_F, thickness, area)
             name = classify_capacitance(c_norm)
             name = above if name == "electrode" else name
+            edge = next((b for b in CAPACITANCE_RANGES_F.values() if b / AMBIGUOUS_CAPACITANCE_FACTOR < c_norm < b * AMBIGUOUS_CAPACITANCE_FACTOR), None)
+            if edge is not None:  # a factor 2 of capacitance (a geometry or a peak split) would move it across
+                self.warnings_.append(f"DRT: the peak at tau = {p.tau_s:.3g} s (R = {p.resistance_ohm:.4g} ohm, C* = {c_norm:.3g} F) "
+                                      f"lies within a factor {AMBIGUOUS_CAPACITANCE_FACTOR:g} of Irvine1990's boundary at "
+                                      f"{edge:g} F: its assignment to {name}, and the conductivities that count it, are uncertain")
             if name != p.process:
                 self.warnings_.append(f"DRT: the peak at tau = {p.tau_s:.3g} s (C = {p.capacitance_F:.3g} F, C* = {c_norm:.3g} F "
                                       f"for L/A = 1 cm^-1) is assigned to {name} by its capacitance (Irvine1990), not to "

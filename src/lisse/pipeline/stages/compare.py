@@ -160,8 +160,8 @@ def _lab_overpotential(out: StageResult, res: dict, rows: list, o: dict, this_ce
     value = lab.get("value")
     lab.update(current_density_mA_cm2=j / 10, database=db_path,
                rule="per file: median |plateau overpotential| of its half cycles at the current density (5 %) before its first "
-                    "failed half cycle; per cell its lowest file; percentile = share of the other lab cells with a higher "
-                    "overpotential; rank 1 = lowest")
+                    "failed half cycle; per cell its lowest file; percentile = share of the decided other lab cells with a "
+                    "higher overpotential (equal values undecided, lisse.analysis.ranking); rank 1 = lowest")
     res["lab_overpotential"] = lab
     out.tables["lab_overpotential"] = pd.DataFrame(
         [{"cell": c["cell"], "material": c.get("group"), "eta_plateau_mV": c["value"], "n_files": c["n_files"],

@@ -202,7 +202,10 @@ def eis_stage(ctx: StageContext) -> StageResult:
         "distribution of relaxation times is computed by regularised non-negative least squares on a τ "
         "grid that extends a decade beyond the measured range (Wan 2015)"
         + (", in series with a constant-phase element with a leakage resistance for the ion-blocking electrodes" if cell == "blocking" else "")
-        + f". Peaks are deconvolved into Gaussians and assigned by their relaxation time to the windows of the {cell} cell ({windows}). "
+        + f". Peaks are deconvolved into Gaussians and assigned by their relaxation time to the windows of the {cell} cell ({windows})"
+        + ("; with the area and thickness, by their normalised capacitance against Irvine's ranges instead (bulk &lt; 1e-11 F, "
+           "grain boundary &lt; 1e-8 F, electrodes above)" if cell == "blocking" and area is not None and thickness is not None else "")
+        + ". "
         "The fit quality is judged on the maximum relative misfit |Z_fit − Z|/|Z|: good below 1 %, acceptable below 3 %, poor otherwise. "
         + ("The first spectrum is the built-in synthetic three-arc case (10 Ω + 100/200/500 Ω arcs, τ = 1e-7/1e-5/1e-2 s, 0.5 % noise). " if opts.get("synthetic") else "")
         + ("Interfacial ASR is halved for a symmetric cell (two interfaces)." if symmetric and model.interfacial else "")

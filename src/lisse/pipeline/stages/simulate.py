@@ -215,6 +215,13 @@ def simulate_stage(ctx: StageContext) -> StageResult:
 
     opts = ctx.options
     cells = {str(c.get("name")): c for c in ctx.study.get("cells", []) or [] if isinstance(c, dict)}
+    for key in ("surfaces", "measured", "published"):  # a misspelled cell name would be ignored without a word
+        unknown = sorted(set(opts.get(key) or {}) - set(cells))
+        if unknown:
+            from lisse.errors import ParameterError
+
+            raise ParameterError(f"[simulate] {key}: expected names of the study's [[cells]] ({', '.join(sorted(cells)) or 'none'}); "
+                                 f"found {', '.join(repr(u) for u in unknown)}")
     every = "simulate" in ctx.study
     summary: dict[str, Any] = {}
     skipped: dict[str, str] = {}
@@ -333,7 +340,7 @@ def _item(name: str, e: dict) -> Markup:
         r = pb.get("ratio_predicted_to_published")
         bound = "below " if pb.get("ratio_is_upper_bound") else ("at least " if pb.get("ratio_is_lower_bound") else "")
         verdict = {True: Markup("within a factor 2"), False: Markup("<b>more than a factor 2 apart</b>"),
-                   None: Markup("a bound: no verdict")}[pb.get("within_factor_2")]
+                   None: Markup("a bound: no verdict" if r is not None else "no CCD predicted")}[pb.get("within_factor_2")]
         cap = pb.get("capacity_per_half_cycle_mAh_cm2")
         cap_txt = (Markup(" at {} mAh/cm² per half cycle{}").format(
             _num(cap), "" if cap is None or abs(cap - e["capacity_per_half_cycle_mAh_cm2"]) <= 1e-9 * max(cap, 1e-30)

@@ -144,6 +144,7 @@ __all__ = [
     "void_merge_depth_ratio",
     "void_face_wiring_current",
     "flaw_critical_pressure",
+    "assumed_parameters",
 ]
 
 MPA = 1e6
@@ -1039,6 +1040,35 @@ def void_face_wiring_current(model: InterfaceModel) -> float:
     sig_e = model.layers[0][3] if model.layers else v["interlayer_sigma_e"]
     b = GAS_CONSTANT * v["temperature"] / (v["alpha"] * FARADAY)
     return 4.0 * sig_e * b / v["void_size"]
+
+
+def assumed_parameters(model: InterfaceModel) -> list[str]:
+    """Names of the model's parameters whose value is an assumption, not a measurement or a calibration.
+
+    A parameter is assumed when its source says so (``"assumed: ..."``, from :data:`SOURCES` or the materials library),
+    or when its source is still the default text of :data:`SOURCES` and that text names an assumed fallback (e.g. the
+    exchange current's "materials library (...); assumed 1 mA/cm2 ... without one": the library had no value).
+
+    Parameters
+    ----------
+    model : InterfaceModel
+        A built model (:func:`build_model`).
+
+    Returns
+    -------
+    list of str
+        Sorted parameter names (without the interlayer's for a bare interface).
+    """
+    out = []
+    keys = list(SCHEMA)
+    layer_only = keys[keys.index("interlayer_thickness"):]  # the schema's interlayer block: not used without one
+    for k, src in model.sources.items():
+        if model.interlayer is None and k in layer_only:
+            continue
+        text = str(src)
+        if text.lower().startswith("assumed") or (k in SOURCES and text == SOURCES[k] and "assumed" in text.lower()):
+            out.append(k)
+    return sorted(out)
 
 
 def flaw_critical_pressure(model: InterfaceModel) -> float:

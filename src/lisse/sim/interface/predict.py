@@ -72,13 +72,14 @@ class CCDPrediction:
         dict
             ``ccd_mA_cm2``, ``failing_current_density_mA_cm2``, ``search_limit_reached``, ``failure_mode``, ``protocol``,
             ``calibrated_parameters``, ``calibrated_on`` (name -> observation), ``assumed_parameters`` (the parameters
-            whose source is an assumption, not a measurement: ``simulation.model.sources``), ``ccd_is_lower_bound``
+            whose value is an assumption, not a measurement: :func:`lisse.sim.interface.model.assumed_parameters`),
+            ``ccd_is_lower_bound``
             (True when no step failed up to the search limit: ``ccd_mA_cm2`` is then only a lower bound),
             ``simulated_failure_mode``, ``simulated_failure_time_h``, ``critical_stripping_current_mA_cm2``,
             ``warnings`` (:func:`lisse.materials.temperature_caveat`).
         """
         from lisse.materials import temperature_caveat
-        from lisse.sim.interface.model import critical_stripping_current
+        from lisse.sim.interface.model import assumed_parameters, critical_stripping_current
 
         m = self.simulation.model
         return {
@@ -90,7 +91,7 @@ class CCDPrediction:
             "protocol": self.protocol,
             "calibrated_parameters": list(self.calibrated_parameters),
             "calibrated_on": {k: m.calibrated[k] for k in self.calibrated_parameters},
-            "assumed_parameters": sorted(k for k, v in m.sources.items() if str(v).lower().startswith("assumed")),
+            "assumed_parameters": assumed_parameters(m),
             "simulated_failure_mode": self.simulation.failure_mode,
             "simulated_failure_time_h": None if self.simulation.failure_time_s is None else self.simulation.failure_time_s / 3600.0,
             "critical_stripping_current_mA_cm2": critical_stripping_current(m) / 10.0,

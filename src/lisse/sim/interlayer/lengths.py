@@ -92,7 +92,7 @@ def nucleation_length(x: np.ndarray, eta: np.ndarray, eta_c: float) -> float:
         raise ParameterError(f"x and eta must be 1D arrays of equal length >= 2; got shapes {x.shape} and {d.shape}")
     if not eta_c >= 0:  # 0: complete wetting (contact angle 0), no nucleation barrier: Li nucleates wherever it plates
         raise ParameterError(f"parameter 'eta_c' (critical nucleation overpotential) must be >= 0 V; got {eta_c!r}")
-    above = np.nonzero(d >= 0)[0]
+    above = np.nonzero(d > 0 if eta_c == 0 else d >= 0)[0]  # no barrier: nucleation needs some cathodic overpotential
     if above.size == 0:
         return 0.0
     k = int(above[-1])
