@@ -104,7 +104,8 @@ def _pair(name: str, steps: int):
 def _assert_same(a, b, tol: float = 1e-6, floor: dict | None = None) -> None:
     """ζ and the Li inventory agree to ``tol``; each float metric to ``tol`` relative, or — for a metric of the reaction
     current, which the coupled potential solve amplifies from round-off — to 10x its own round-off floor ``floor[k]``
-    (the change of that metric when the NumPy run's ζ is perturbed by 1e-15 relative, measured in the same test)."""
+    (the change of that metric when the NumPy run's ζ is perturbed by 1e-15 relative, measured in the same test); a
+    residual (``*_error``) is below 1e-9 on both."""
     assert a.potential_solves == b.potential_solves and a.step_count == b.step_count
     assert float(np.max(np.abs(a.zeta - b.zeta))) <= tol
     ia, ib = a.li_inventory(), b.li_inventory()
@@ -114,7 +115,12 @@ def _assert_same(a, b, tol: float = 1e-6, floor: dict | None = None) -> None:
     checked = 0
     for k, va in ma.items():
         vb = mb[k]
-        if isinstance(va, float) and math.isfinite(va):
+        if isinstance(va, float) and math.isfinite(va) and k.endswith("_error"):
+            # a residual (charge_balance_error ~1e-12): round-off on both backends, not a quantity to match between them
+            # (1.6e-12 against 3.2e-12 on a fresh CI machine); checked as a conservation law instead
+            assert abs(va) < 1e-9 and abs(vb) < 1e-9, k
+            checked += 1
+        elif isinstance(va, float) and math.isfinite(va):
             slack = 10.0 * (floor or {}).get(k, 0.0)
             assert vb == pytest.approx(va, rel=tol, abs=max(tol * 1e-6 if k.endswith("_m") else 1e-12, slack)), k
             checked += 1
