@@ -205,6 +205,11 @@ def simulate_stage(ctx: StageContext) -> StageResult:
     StageResult
         Summary per cell (JSON keys with unit suffix; ``calibrated_parameters`` named with their observation),
         the table of all cells, one simulation figure per cell, report HTML and citation keys.
+
+    Raises
+    ------
+    ParameterError
+        ``surfaces``, ``measured`` or ``published`` names a cell the study does not have.
     """
     import pandas as pd
 
