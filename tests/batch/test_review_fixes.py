@@ -37,19 +37,27 @@ def test_eis_batch_keeps_the_cycling_results_of_a_cycler_file(tmp_path: Path):
     assert pd.read_parquet(tmp_path / "o2" / "files.parquet")["status"].tolist() == ["skipped"]
 
 
-def test_opening_another_programs_sqlite_file_changes_nothing(tmp_path: Path):
-    """A SQLite file with tables but no lisse schema_version is refused before any PRAGMA or CREATE."""
-    p = tmp_path / "other.sqlite"
+def _refused_unchanged(p: Path, ddl: str, match: str) -> Path:
+    """Make another program's SQLite file with ``ddl``; ResultsDB refuses it (``match``) and leaves it byte for byte, its
+    journal mode untouched."""
     con = sqlite3.connect(p)
-    con.execute("CREATE TABLE things (a INTEGER)")
+    con.executescript(ddl)
     con.commit()
     con.close()
     before = p.read_bytes()
-    with pytest.raises(ParameterError, match="not a lisse results database.*things"):
+    with pytest.raises(ParameterError, match=match):
         ResultsDB(p)
     assert p.read_bytes() == before
     con = sqlite3.connect(p)
     assert con.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+    con.close()
+    return p
+
+
+def test_opening_another_programs_sqlite_file_changes_nothing(tmp_path: Path):
+    """A SQLite file with tables but no lisse schema_version is refused before any PRAGMA or CREATE."""
+    p = _refused_unchanged(tmp_path / "other.sqlite", "CREATE TABLE things (a INTEGER)", "not a lisse results database.*things")
+    con = sqlite3.connect(p)
     assert [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")] == ["things"]
     con.close()
     ResultsDB(tmp_path / "new.sqlite").close()  # a new file is initialised
@@ -64,18 +72,7 @@ def test_another_programs_schema_version_table_does_not_make_it_a_lisse_database
     """A user's database that happens to have a 'schema_version' table (and even a 'files' table of its own) is refused
     and left byte for byte as it was: no lisse tables, no row, no switch to the write-ahead log (an independent audit
     found all three done to it)."""
-    p = tmp_path / "app.sqlite"
-    con = sqlite3.connect(p)
-    con.executescript(ddl)
-    con.commit()
-    con.close()
-    before = p.read_bytes()
-    with pytest.raises(ParameterError, match="not a lisse results database"):
-        ResultsDB(p)
-    assert p.read_bytes() == before
-    con = sqlite3.connect(p)
-    assert con.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
-    con.close()
+    _refused_unchanged(tmp_path / "app.sqlite", ddl, "not a lisse results database")
 
 
 def test_db_query_json_error_partway_prints_nothing_partial(tmp_path: Path):
