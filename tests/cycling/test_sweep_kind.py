@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from lisse.analysis.cell_type import potential_sweep, require_sweep
-from lisse.errors import CellTypeError, ParameterError, ReaderError
+from lisse.errors import CellTypeError, MissingDependencyError, ParameterError, ReaderError
 from lisse.records.cycling import CyclingRecord
 from lisse.sim.synthetic_cycling import ccd_staircase
 
@@ -90,18 +90,21 @@ def test_only_the_shared_lsv_is_a_sweep():
     files = sorted(p for p in CYCLERS.glob("*") if p.is_file() and not p.name.endswith((".md", "_Metadata.csv")))
     if not files:
         pytest.skip(f"shared instrument files not available at {CYCLERS}")
-    sweeps, read = [], 0
+    sweeps, read, unreadable_here = [], 0, 0
     for p in files:
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 rec = read_cycling(p)
+        except MissingDependencyError:
+            unreadable_here += 1  # a format whose optional reader is not installed (the minimum-versions job: no extras)
+            continue
         except ReaderError:
             continue  # impedance-only text exports and the like: not cycler records
         read += 1
         if len(rec) and potential_sweep(rec)[0]:
             sweeps.append(p.name)
-    assert read >= 25
+    assert read + unreadable_here >= 25 and read >= 15
     assert sweeps == ["biologic_lsv_ec1150.mpt"]
     assert "Linear Sweep Voltammetry" in (CYCLERS / "biologic_lsv_ec1150.mpt").read_text(encoding="latin-1")[:2000]
 
