@@ -95,6 +95,15 @@ for _c in (
     Citation("Kasemchainan2019", "Kasemchainan, J.; Zekoll, S.; Spencer Jolly, D.; et al.",
              "Critical stripping current leads to dendrite formation on plating in lithium anode solid electrolyte cells",
              "Nat. Mater. 18, 1105-1111", 2019, "10.1038/s41563-019-0438-9"),
+    # independent checks of the interface contact law (lisse.sim.interface.cases.EXTRA_CASES)
+    Citation("WangChoudhury2019", "Wang, M. J.; Choudhury, R.; Sakamoto, J.",
+             "Characterizing the Li-solid-electrolyte interface dynamics as a function of stack pressure and current density",
+             "Joule 3, 2165-2178", 2019, "10.1016/j.joule.2019.06.017"),
+    Citation("Roy2021", "Roy, U.; Fleck, N. A.; Deshpande, V. S.", "An assessment of a mechanism for void growth in Li anodes",
+             "Extreme Mech. Lett. 46, 101307", 2021, "10.1016/j.eml.2021.101307"),
+    Citation("Singh2022", "Singh, D. K.; Henss, A.; Mogwitz, B.; et al.",
+             "Li6PS5Cl microstructure and influence on dendrite growth in solid-state batteries with lithium metal anode",
+             "Cell Rep. Phys. Sci. 3, 101043", 2022, "10.1016/j.xcrp.2022.101043"),
     # literature parameters of the materials library (Li mechanics and transport, flaw-based penetration)
     Citation("LePage2019", "LePage, W. S.; Chen, Y.; Kazyak, E.; et al.",
              "Lithium mechanics: roles of strain rate and temperature and implications for lithium metal batteries",

@@ -4,8 +4,12 @@ References: Kasemchainan et al., Nat. Mater. 18, 1105 (2019): critical stripping
 0.2 mA/cm2 (confirmed as quoted by Liang et al. 2026, see lisse.sim.interface.cases), at 7 MPa 1.0 mA/cm2 (as commonly
 quoted, NOT verified against the paper's text). Flatscher et al., J. Mater. Chem. A (2020), doi:10.1039/c9ta14177d [abstract]: the
 highest CCD of Li | LLZO single crystals without external pressure, 0.28 mA/cm2, "the room-temperature limit for LLZO
-when no external pressure is applied" (an upper bound of the zero-pressure critical stripping current). Tolerance:
-a factor 2 (issue 11), stated per check.
+when no external pressure is applied" (an upper bound of the zero-pressure critical stripping current). Wang, Choudhury,
+Sakamoto, Joule 3, 2165 (2019), as quoted by Roy, Fleck, Deshpande, Extreme Mech. Lett. 46, 101307 (2021), section 1:
+Li | LLZO critical stripping current 0.1 mA/cm2 without stack pressure, 0.4 mA/cm2 at 2 MPa. Singh et al., Cell Rep.
+Phys. Sci. 3, 101043 (2022), Fig. 5C and text: one-way 0.2 mA/cm2 through Li | Li6PS5Cl without stack pressure, "the
+potential rises suddenly after ~15.4 h" (~15 um of Li stripped; contact loss). Tolerance: a factor 2 (issue 11), stated
+per check.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import pytest
 
 from lisse.sim.interface import build_model, critical_stripping_current
 from lisse.sim.interface.cases import EXTRA_CASES
+from lisse.sim.interface.model import contact_loss_time
 
 MA_CM2 = 10.0  # A/m2
 
@@ -51,3 +56,37 @@ def test_llzo_zero_pressure_below_the_natural_ccd_limit():
     m = build_model(None, electrolyte="LLZO", pressure="0 MPa")
     j = critical_stripping_current(m)
     assert 0.0 < j <= 0.28 * MA_CM2
+
+
+def _case_model(key: str):
+    case = EXTRA_CASES[key]
+    m = build_model(None, electrolyte=case.electrolyte, pressure=case.pressure)
+    assert m.calibrated_parameters == []
+    return m, case
+
+
+def test_wang2019_llzo_pressure_series_within_factor_2_and_its_slope():
+    # uncalibrated: the supply law (lattice diffusion of Li driven by the stack pressure plus the capillary pressure of
+    # clean LLZO, theta = 25 deg computed by Ji2025) against both published points and their ratio (4.0)
+    m0, c0 = _case_model("wang2019-llzo-0mpa")
+    m2, c2 = _case_model("wang2019-llzo-2mpa")
+    j0, j2 = critical_stripping_current(m0), critical_stripping_current(m2)
+    assert 0.5 <= j0 / c0.value <= 2.0 and 0.5 <= j2 / c2.value <= 2.0, (j0 / 10, j2 / 10)
+    assert 0.5 <= (j2 / j0) / (c2.value / c0.value) <= 2.0
+
+
+@pytest.mark.xfail(strict=True, reason="contact lost after ~1 h against 15.4 h published: the void depth h_v = 1 um is "
+                   "assumed, Singh2022 strips ~15 um before the contact goes (see model.void_depth)")
+def test_singh2022_contact_loss_time_within_factor_2():
+    m, case = _case_model("singh2022-lpscl-0.2-contact-loss")
+    t = contact_loss_time(case.value, m, contact=0.1)  # zero supply at 0 MPa and 90 deg: t = 0.9 h_v / (j V_m / F)
+    assert 0.5 <= t / case.duration <= 2.0, t / 3600.0
+
+
+def test_singh2022_contact_loss_time_is_the_void_depth_over_the_strip_rate():
+    # the closed form in the zero-supply limit (p_eff = 0 at 0 MPa and neutral wetting): t = h_v (1 - f_1) F / (j V_m),
+    # by hand: V_m = 6.94 g/mol / 0.534 g/cm3 = 13.0 cm3/mol, F = 96485.33 C/mol, h_v = 1 um (the assumed default)
+    m, case = _case_model("singh2022-lpscl-0.2-contact-loss")
+    assert critical_stripping_current(m) < 1e-12 * case.value
+    expected = 1e-6 * 0.9 / (case.value * (6.94e-3 / 534.0) / 96485.33212)  # s: 0.93 h at 0.2 mA/cm2
+    assert contact_loss_time(case.value, m, contact=0.1) == pytest.approx(expected, rel=2e-3)

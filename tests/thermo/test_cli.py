@@ -66,6 +66,13 @@ def test_nucleation_cli_consistent_with_formulas():
 def test_segregation_cli():
     d = json.loads(lisse("segregation", "--surface-energy", "0.5 J/m2", "--interface-energy", "0.2 J/m2", "--json").stdout)
     assert d["segregates"] is False and d["delta_gamma_J_m2"] == pytest.approx(0.3)
+    # issue 17's scripted contract: driving_force_J_m2 = gamma_X - gamma_X/Li (a segregating phase has a negative one;
+    # it was reported with the opposite sign, found by an independent contract audit)
+    assert d["driving_force_J_m2"] == pytest.approx(0.5 - 0.2, rel=1e-12)
+    d = json.loads(lisse("segregation", "--surface-energy", "0.30 J/m2", "--interface-energy", "0.45 J/m2",
+                         "--particle-radius", "10 nm", "--json").stdout)
+    assert d["segregates"] is True and d["driving_force_J_m2"] == pytest.approx(0.30 - 0.45, rel=1e-12)
+    assert d["driving_force_per_volume_J_m3"] == pytest.approx(3 * (0.30 - 0.45) / 10e-9, rel=1e-12)
 
 
 def test_negative_work_of_adhesion_is_refused():

@@ -169,12 +169,12 @@ def test_interface_energy_strain_fit_intercept_is_true_energy():
 # --- segregation / adsorption --------------------------------------------------------------------
 def test_segregation_verdict_and_size_effect():
     r = segregation(0.30, 0.45)  # gamma_X < gamma_X/M -> segregates
-    assert r.segregates and r.driving_force_J_m2 == pytest.approx(0.15)
+    assert r.segregates and r.driving_force_J_m2 == pytest.approx(0.30 - 0.45, abs=1e-15)  # gamma_X - gamma_X/M (issue 17)
     r2 = segregation(0.50, 0.20)
     assert not r2.segregates and r2.delta_gamma_J_m2 == pytest.approx(0.30)
     small = segregation(0.30, 0.45, particle_radius=10e-9).driving_force_per_volume_J_m3
     big = segregation(0.30, 0.45, particle_radius=100e-9).driving_force_per_volume_J_m3
-    assert small == pytest.approx(3 * 0.15 / 10e-9) and small / big == pytest.approx(10.0)
+    assert small == pytest.approx(3 * (0.30 - 0.45) / 10e-9, rel=1e-12) and small / big == pytest.approx(10.0, rel=1e-12)
 
 
 def test_adsorption_energy():

@@ -226,7 +226,7 @@ def test_segregation_fields_border_and_citations():
     assert eq.segregates is False and eq.delta_gamma_J_m2 == 0.0
     s = segregation(0.3, 0.45, particle_radius=1e-8)
     assert s.segregates and s.verdict == "segregates to the surface (gamma_X - gamma_X/M < 0)"
-    assert s.driving_force_per_volume_J_m3 == pytest.approx(3 * 0.15 / 1e-8, rel=1e-12)
+    assert s.driving_force_per_volume_J_m3 == pytest.approx(3 * (0.3 - 0.45) / 1e-8, rel=1e-12)  # < 0: segregates
 
 
 def test_rate_scalar_in_scalar_out_array_in_array_out_and_legacy_constant():

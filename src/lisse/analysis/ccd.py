@@ -296,6 +296,7 @@ class CCDDetector:
                     noise_factor=self.noise_factor, drop_fraction=self.drop_fraction, drop_sigma=self.drop_sigma,
                     min_drops=self.min_drops, rise_ratio=self.rise_ratio if prev_plateau is not None else None,
                     v_cutoff=self.v_cutoff, polarity=polarity[k], collapse_sigma=self.collapse_sigma,
+                    own_reference=prev_plateau is None,
                 )
                 ratios.append(m.get("ratio", np.nan))
                 if crit == "voltage_collapse" and k + 1 < len(hc):

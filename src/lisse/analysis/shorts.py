@@ -212,7 +212,7 @@ class ShortDetector:
                 settle_fraction=self.segment.settle_fraction, collapse_ratio=self.collapse_ratio, window=window,
                 noise_factor=self.noise_factor, drop_fraction=self.drop_fraction, drop_sigma=self.drop_sigma,
                 min_drops=self.min_drops, rise_ratio=self.rise_ratio if healthy else None, polarity=polarity[k],
-                collapse_sigma=self.collapse_sigma, noise_min_points=self.noise_min_points,
+                collapse_sigma=self.collapse_sigma, noise_min_points=self.noise_min_points, own_reference=not healthy,
             )
             if crit == "ohmic_scaling_lost":
                 crit = "polarization_runaway"

@@ -322,6 +322,7 @@ def scan_segment(
     polarity: float | None = None,
     collapse_sigma: float | None = None,
     noise_min_points: int = 0,
+    own_reference: bool = False,
 ) -> tuple[str | None, int | None, dict]:
     r"""Look for failure signatures inside one constant-current segment.
 
@@ -378,6 +379,11 @@ def scan_segment(
     noise_min_points : int, default 0
         The noise test needs at least this many points after settling (a noise level estimated from a
         handful of points is itself noise: with 4 points its scatter is a factor of several).
+    own_reference : bool, default False
+        ``ref_V`` is this segment's own plateau (no earlier half cycle to expect it from). A collapse is then a *fall*:
+        only a rolling median below the threshold AFTER one at or above it counts. Without this, a segment whose
+        polarisation starts low and rises (contact lost on a one-way strip, Singh2022 Fig. 5C) had its own early samples
+        read as a hard short at its first sample.
 
     Returns
     -------
@@ -420,7 +426,11 @@ def scan_segment(
         wc, medc = w, None
     metrics: dict = {"collapse_window": wc if medc is not None else None}
     if medc is not None:
-        low = np.flatnonzero(medc < collapse_ratio * ref_V)
+        below = medc < collapse_ratio * ref_V
+        if own_reference:  # a fall from the segment's own level: samples before the first one at that level do not count
+            level_reached = np.flatnonzero(~below)
+            below[: int(level_reached[0]) if level_reached.size else below.size] = False
+        low = np.flatnonzero(below)
         if low.size:
             hits.append((max(int(low[0]) - wc // 2, 0), "voltage_collapse"))
     idx_post = np.flatnonzero(settle)

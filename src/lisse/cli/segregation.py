@@ -8,7 +8,7 @@ DESCRIPTION = (
     "Phase-separation criterion of Su et al. (2024): a phase X dispersed in a matrix M migrates to the free surface when "
     "gamma_X - gamma_X/M < 0. Give the two energies, or a phase name to compute them with the atomistic workflow "
     "(surface-energy thickness fit and the interface-energy strain fit, whose intercept is the true interface energy). "
-    "--particle-radius gives the driving force per volume 3 (gamma_X/M - gamma_X)/r."
+    "--particle-radius gives the driving force per volume 3 (gamma_X - gamma_X/M)/r (negative: segregates)."
 )
 EXAMPLES = """  lisse segregation --surface-energy "0.30 J/m2" --interface-energy "0.45 J/m2" --particle-radius "50 nm" --json
   lisse segregation LiF --calculator chgnet --json        # ML workflow (slow: several relaxations)

@@ -7,9 +7,12 @@ lowers the energy::
 
     dgamma = gamma_X - gamma_X/M < 0   ->   X segregates to the surface
 
-``driving_force = -dgamma`` [J/m2] (positive means segregation is favoured). For particles of radius r,
-the interface area per volume is 3/r (sphere), so the driving force per volume of X is
-``3 (gamma_X/M - gamma_X) / r`` [J/m3]: small particles (large specific area) raise it [Su2024].
+The segregation driving force is reported as ``driving_force = dgamma = gamma_X - gamma_X/M`` [J/m2], the quantity
+issue 17 fixes for scripts (``driving_force_J_m2`` of ``lisse segregation --json``): NEGATIVE means segregation is
+favoured, as in the criterion above (before 2026-12-01 it was reported with the opposite sign, gamma_X/M - gamma_X).
+For particles of radius r, the interface area per volume is 3/r (sphere), so the driving force per volume of X is
+``3 (gamma_X - gamma_X/M) / r`` [J/m3] (same sign): small particles (large specific area) make it larger in
+magnitude [Su2024].
 Li9Al4 (monoclinic, incoherent with bcc Li) and LiCl segregate; cubic Li-In, Li-Sn, Li-Mg do not
 [Su2024].
 
@@ -43,9 +46,10 @@ class SegregationResult:
     delta_gamma_J_m2 : float
         gamma_X - gamma_X/M [J m-2]; < 0 means X segregates.
     driving_force_J_m2 : float
-        gamma_X/M - gamma_X [J m-2]; > 0 favours segregation.
+        gamma_X - gamma_X/M [J m-2] (the same number as ``delta_gamma_J_m2``, under the name scripts use); < 0 favours
+        segregation.
     driving_force_per_volume_J_m3 : float or None
-        3 (gamma_X/M - gamma_X) / r [J m-3]; None without a particle radius.
+        3 (gamma_X - gamma_X/M) / r [J m-3]; < 0 favours segregation; None without a particle radius.
     segregates : bool
         The verdict of the criterion.
     verdict : str
@@ -55,8 +59,8 @@ class SegregationResult:
     surface_energy_J_m2: float
     interface_energy_J_m2: float
     delta_gamma_J_m2: float  # gamma_X - gamma_X/M
-    driving_force_J_m2: float  # gamma_X/M - gamma_X, > 0 favours segregation
-    driving_force_per_volume_J_m3: float | None  # 3 (gamma_X/M - gamma_X)/r, None without a radius
+    driving_force_J_m2: float  # gamma_X - gamma_X/M, < 0 favours segregation (issue 17's contract)
+    driving_force_per_volume_J_m3: float | None  # 3 (gamma_X - gamma_X/M)/r, None without a radius
     segregates: bool
     verdict: str
 
@@ -71,7 +75,7 @@ def segregation(surface_energy: float, interface_energy: float, particle_radius:
     interface_energy : float
         gamma_X/M, X|M interface energy [J/m2] (may be negative for a strongly bonded interface).
     particle_radius : float, optional
-        Radius of the dispersed particles [m]; gives the driving force per volume 3 dF / r.
+        Radius of the dispersed particles [m]; gives the driving force per volume 3 (gamma_X - gamma_X/M) / r [J/m3].
 
     Returns
     -------
@@ -99,9 +103,9 @@ def segregation(surface_energy: float, interface_energy: float, particle_radius:
     if particle_radius is not None:
         if not math.isfinite(particle_radius) or particle_radius <= 0:
             raise ParameterError(f"parameter 'particle_radius' must be a positive length in m; got {particle_radius!r}")
-        per_vol = 3.0 * (-d) / particle_radius
+        per_vol = 3.0 * d / particle_radius
     seg = d < 0
     verdict = (
         "segregates to the surface (gamma_X - gamma_X/M < 0)" if seg else "stays dispersed in the matrix (gamma_X - gamma_X/M >= 0)"
     )
-    return SegregationResult(float(surface_energy), float(interface_energy), d, -d, per_vol, seg, verdict)
+    return SegregationResult(float(surface_energy), float(interface_energy), d, d, per_vol, seg, verdict)

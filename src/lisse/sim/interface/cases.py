@@ -4,8 +4,10 @@
 Wang2024's three 90 um LNI-CNT layers, the dual LNI-7CNT/LNI-2CNT layer, the graded LNI-25Mg layer and the
 5 % CNT nucleation onset; Ji2025's air-exposed vs TfOH-treated LLZTO; Su2024's bare Li vs LACSS on LPSC.
 :data:`EXTRA_CASES` lists further numbers the same papers give (long-cycling survivals and failures) and
-Kasemchainan2019's critical stripping currents of bare Li | Li6PS5Cl at two stack pressures (an independent check of
-the contact-loss physics); the acceptance checks may use them: they are for checking, never for tuning.
+Kasemchainan2019's critical stripping currents of bare Li | Li6PS5Cl at two stack pressures, WangChoudhury2019's of
+clean Li | LLZO at 0 and 2 MPa, and Singh2022's one-way stripping of Li | Li6PS5Cl without stack pressure until the
+contact is lost (independent checks of the contact-loss physics: its supply and its void depth); the acceptance checks
+may use them: they are for checking, never for tuning.
 
 Every number is SI (A/m2, s, C/m2, m, Pa, K); :meth:`ValidationCase.as_dict` gives display units.
 Each case says what kind of number it is:
@@ -16,6 +18,8 @@ Each case says what kind of number it is:
 * ``"survival"`` — constant-current cycling at ``value`` held for at least ``duration`` without a short;
 * ``"failure"`` — constant-current cycling at ``value`` failed after ``duration``;
 * ``"onset"`` — the current density at which Li nucleation inside the interlayer starts (not a CCD).
+* ``"contact_loss"`` — one-way stripping at ``value`` (one long half cycle): the polarisation rises suddenly (the
+  stripping contact is lost) after ``duration``.
 
 Protocol details that the paper states are marked as such in ``protocol_source``; the rest are assumptions
 (with the reason), so that a simulator can run the case; the published value itself is never assumed.
@@ -34,7 +38,7 @@ from lisse.errors import ParameterError
 __all__ = ["ValidationCase", "VALIDATION_CASES", "EXTRA_CASES", "validation_case", "CASE_KINDS"]
 
 #: The kinds of published number a case can hold (see the module notes).
-CASE_KINDS: tuple[str, ...] = ("ccd", "lower_bound", "survival", "failure", "onset")
+CASE_KINDS: tuple[str, ...] = ("ccd", "lower_bound", "survival", "failure", "onset", "contact_loss")
 
 _MA_CM2 = 10.0  # A/m2 per mA/cm2
 _MAH_CM2 = 3.6e4  # C/m2 per mAh/cm2
@@ -80,7 +84,7 @@ class ValidationCase:
     step_capacity : float [C/m2] or None, optional
         Areal capacity of each half cycle, in C/m2 (fixed-capacity staircases and cycling at fixed capacity).
     duration : float [s] or None, optional
-        Cycling time held (``survival``) or until failure (``failure``), in s.
+        Cycling time held (``survival``), until failure (``failure``) or until the contact is lost (``contact_loss``), in s.
     pressure : float [Pa], default 1e6
         Stack pressure in Pa.
     temperature : float [K], default 298.15
@@ -298,6 +302,20 @@ _KAS_NOTE = ("a critical STRIPPING current: above it voids accumulate at the str
              "then grow on plating (the paper's mechanism), so a simulator's predicted CCD for this cell should fail by "
              "contact loss. Independent of the four papers; the pair tests the stack-pressure dependence of contact loss")
 
+_WANG19_STAIR = ("WangChoudhury2019: symmetric Li | LLZO | Li at the stated stack pressure, room temperature. The step protocol "
+                 "is not available to lisse: assumed fixed time 1 h per half cycle, start 0.05 mA/cm2, +0.05 mA/cm2 per step "
+                 "(a grid through both published values), 25 degC")
+_WANG19_NOTE = ("a critical STRIPPING current of a clean garnet surface (the library's LLZO: Li contact angle 25 deg computed by "
+                "Ji2025), at zero and 2 MPa: a check of the contact law's supply (lattice diffusion driven by the stack and "
+                "capillary pressure) that no parameter was fitted to")
+_SINGH_CC = ("Singh2022: unidirectional galvanostatic 0.2 mA/cm2 (GEIS) through a symmetric cell whose Li was pressed on at "
+             "265 MPa (isostatic) during fabrication; 'no stack pressure was applied in addition to the atmospheric pressure' "
+             "(stated for the cells of that paper's impedance section, not restated for this run); 25 degC (298 K). Run as "
+             "one 30.8 h stripping half cycle (twice the published time)")
+_SINGH_NOTE = ("a check of the void depth h_v: without stack pressure and at neutral wetting the model's resupply is ~0, so "
+               "the stripped Li volume per area at contact loss measures h_v directly (~15 um here; lisse assumes 1 um). One "
+               "electrolyte and one current only (Lee et al., Joule 2022: the strippable capacity falls with the current)")
+
 #: Further published numbers of the same papers, for checking only (never for tuning).
 EXTRA_CASES: dict[str, ValidationCase] = {c.key: c for c in (
     ValidationCase(
@@ -346,6 +364,28 @@ EXTRA_CASES: dict[str, ValidationCase] = {c.key: c for c in (
         kind="ccd", value=1.0 * _MA_CM2, electrolyte="Li6PS5Cl", protocol="fixed-time", start=0.1 * _MA_CM2,
         increment=0.1 * _MA_CM2, step_time=1 * _H, pressure=7 * _MPA, protocol_source=_KAS_STAIR,
         notes=_KAS_NOTE + ". Unverified value: use for the ordering (higher pressure, higher current) before the number"),
+    ValidationCase(
+        key="wang2019-llzo-0mpa", paper="WangChoudhury2019",
+        figure="critical stripping current vs stack pressure (figure number not verified; the value is read as quoted by Roy, "
+               "Fleck, Deshpande, Extreme Mech. Lett. 46, 101307 (2021), section 1, their ref. 12)",
+        description="Li | LLZO without stack pressure: critical stripping current 0.1 mA/cm2",
+        kind="ccd", value=0.1 * _MA_CM2, electrolyte="LLZO", protocol="fixed-time", start=0.05 * _MA_CM2,
+        increment=0.05 * _MA_CM2, step_time=1 * _H, pressure=0.0, protocol_source=_WANG19_STAIR, notes=_WANG19_NOTE),
+    ValidationCase(
+        key="wang2019-llzo-2mpa", paper="WangChoudhury2019",
+        figure="critical stripping current vs stack pressure (figure number not verified; the value is read as quoted by Roy, "
+               "Fleck, Deshpande, Extreme Mech. Lett. 46, 101307 (2021), section 1, their ref. 12)",
+        description="Li | LLZO at 2 MPa: critical stripping current 0.4 mA/cm2",
+        kind="ccd", value=0.4 * _MA_CM2, electrolyte="LLZO", protocol="fixed-time", start=0.05 * _MA_CM2,
+        increment=0.05 * _MA_CM2, step_time=1 * _H, pressure=2 * _MPA, protocol_source=_WANG19_STAIR, notes=_WANG19_NOTE),
+    ValidationCase(
+        key="singh2022-lpscl-0.2-contact-loss", paper="Singh2022",
+        figure="Fig. 5C (the small-grained Li6PS5Cl cell; text: 'the potential rises suddenly after ~15.4 h', ~15 um of Li "
+               "stripped, 'contact loss can be identified as the dominant process')",
+        description="Li | small-grained Li6PS5Cl | Li, one-way 0.2 mA/cm2 without stack pressure: the stripping contact is lost "
+                    "after 15.4 h (~15 um of Li)",
+        kind="contact_loss", value=0.2 * _MA_CM2, electrolyte="Li6PS5Cl", protocol="constant-current", step_time=30.8 * _H,
+        duration=15.4 * _H, pressure=0.0, protocol_source=_SINGH_CC, notes=_SINGH_NOTE),
 )}
 
 
