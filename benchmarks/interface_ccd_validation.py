@@ -279,6 +279,35 @@ def graded_sensitivity(key: str = "wang2024-graded-25mg-18.5um") -> list[dict[st
     return out
 
 
+#: The Li volume per area stripped before the contact was lost in Singh2022's one-way 0.2 mA/cm2 strip of Li | Li6PS5Cl
+#: without stack pressure (Fig. 5C: 15.4 h; case singh2022-lpscl-0.2-contact-loss), where the model's resupply is zero,
+#: so that it measures h_v: 15.4 h x 0.2 mA/cm2 x V_m/F = 14.9 um [m]. Report only (:func:`measured_void_depth_rows`).
+SINGH_VOID_DEPTH = 15.4 * 3600.0 * 2.0 * (6.94e-3 / 534.0) / 96485.33212
+
+
+def measured_void_depth_rows() -> list[dict[str, Any]]:
+    """Every row of the table with h_v = :data:`SINGH_VOID_DEPTH` instead of the assumed 1 um (report only).
+
+    Singh2022 measured one electrolyte (small-grained Li6PS5Cl pressed on at 265 MPa) at one current (0.2 mA/cm2); Lee et
+    al. (Joule 2022) find the strippable capacity falls with the current, so this depth is not the library's default.
+    The rows show what the table would read with it; never used to choose the table's parameters.
+    """
+    from lisse.sim.interface.cases import EXTRA_CASES, VALIDATION_CASES
+
+    lam = 1e-6  # the library's void period lambda [m] (void_size): h_v = void_depth_ratio x lambda
+    out = []
+    for case in VALIDATION_CASES.values():
+        row = run_case(case, _reach(case, VALIDATION_CASES.values()), void_depth_ratio=SINGH_VOID_DEPTH / lam)
+        out.append({"case": case.key, "published_text": row["published_text"], "predicted_text": row["predicted_text"],
+                    "within_factor_2": row["within_factor_2"], "failure_mode": row["failure_mode"]})
+    for key in ("ji2025-tfoh-0.2-2500h", "kasemchainan2019-li6ps5cl-3mpa"):  # not Singh2022's row: the depth is taken from it
+        case = EXTRA_CASES[key]
+        row = run_case(case, _reach(case, EXTRA_CASES.values()), void_depth_ratio=SINGH_VOID_DEPTH / lam)
+        out.append({"case": case.key, "published_text": row["published_text"], "predicted_text": row["predicted_text"],
+                    "within_factor_2": row["within_factor_2"], "failure_mode": row["failure_mode"]})
+    return out
+
+
 #: Void nucleation-site periods L [m] of the bare-interface void-depth sensitivity (:func:`void_depth_sensitivity`).
 VOID_SITE_PERIODS: tuple[float, ...] = (1e-6, 10e-6, 30e-6, 100e-6)
 
@@ -526,6 +555,11 @@ def main(argv: list[str] | None = None) -> None:
               "uses h_v = lambda; L is not in lisse's sources):")
         with pd.option_context("display.width", 300, "display.max_columns", 30, "display.max_colwidth", 40):
             print(pd.DataFrame(voids).to_string(index=False))
+        measured = measured_void_depth_rows()
+        print(f"\nevery row with the void depth Singh2022 measured, h_v = {SINGH_VOID_DEPTH * 1e6:.3g} um (report only; the "
+              "table uses the assumed 1 um):")
+        with pd.option_context("display.width", 300, "display.max_columns", 30, "display.max_colwidth", 60):
+            print(pd.DataFrame(measured).to_string(index=False))
     if a.out:
         from lisse.io.outputs import atomic_write_text
 
@@ -537,6 +571,7 @@ def main(argv: list[str] | None = None) -> None:
             body["extra_rows"] = [{c: r.get(c) for c in COLUMNS} for r in extra]
             body["graded_sensitivity"] = sens
             body["void_depth_sensitivity"] = voids
+            body["measured_void_depth_rows"] = measured
         atomic_write_text(out / "validation.json", json.dumps(body, indent=2, default=str))
         from lisse.io.outputs import save_figure
         from lisse.plot.interface import validation_figure

@@ -214,8 +214,10 @@ SOURCES: dict[str, str] = {
     "creep_activation_energy": "LePage2019 (Q = 37 kJ/mol)",
     "self_diffusivity": "Krauskopf2019 order of magnitude (1e-11 cm2/s at room temperature); the materials library value (Li self_diffusivity) is used when present",
     "void_size": "assumed: 1 um, the size of the voids imaged at stripped Li | SSE interfaces (Kasemchainan2019, Krauskopf2019)",
-    "void_depth_ratio": "assumed: 1 (voids as deep as their period lambda; f_c = 1 - delta/lambda). No imaged void depth or "
-    "nucleation-site spacing at a stripped Li | SSE interface was found (literature search 2026); hemispherical voids on sites of "
+    "void_depth_ratio": "assumed: 1 (voids as deep as their period lambda; f_c = 1 - delta/lambda). CONTRADICTED by the one "
+    "measurement found: Singh2022 (Fig. 5C) stripped ~15 um of Li from Li | Li6PS5Cl at 0.2 mA/cm2 without stack pressure "
+    "before the contact was lost (ratio ~15 at lambda = 1 um); kept until the current dependence of that depth is sourced "
+    "(one electrolyte, one current; README, 'The supply checks out, the depth does not'). Hemispherical voids on sites of "
     "period lambda would merge at delta = pi lambda/12 (ratio 0.26), flatter (lens) voids earlier still",
     "void_creep_strengthening": "assumed: 30, inside the 10-100x strength of micrometre-scale Li over bulk Li (Xu et al., PNAS 114, 57 "
     "(2017), Li pillars; Herbert et al., J. Mater. Res. 33, 1347 (2018), nanoindentation); exact digits not verified. The bulk law "
