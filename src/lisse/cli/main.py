@@ -28,6 +28,17 @@ from typing import Any, NoReturn
 
 _SKIP = {"main", "common"}
 
+#: Worked examples of ``lisse --help``: predict, measure, design, compare (each parses; those without a file run).
+EXAMPLES = """\
+  lisse simulate ccd --interlayer LNI-5CNT --interlayer-thickness "90 um" --json   # predict: CCD of Li | interlayer | SSE
+  lisse wetting --work-of-adhesion "0.53 J/m2" --json                              # predict: Li contact angle (Young-Dupre)
+  lisse interlayer --preset lni-5cnt --current-density "1 mA/cm2" --capacity "1 mAh/cm2" --json  # predict: where Li plates
+  lisse ccd staircase.mpr --area "0.785 cm2" --json                                # measure: CCD from a cycler file
+  lisse eis spectrum.mpr --drt --json                                              # measure: DRT peaks of an impedance file
+  lisse cell --li-thickness "20 um" --cathode-capacity "2.2 mAh/cm2" --json        # design: N/P, excess Li, energy density
+  lisse compare --ccd "1.2 mA/cm2" --electrolyte LLZO                              # compare: against the published strategies
+  lisse evaluate my_study.toml --out report/                                       # all of it for a study file, as a report"""
+
 
 def _commands() -> dict[str, ModuleType]:
     import lisse.cli as pkg
@@ -84,7 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="lisse",
         description="lisse: Li | solid-state electrolyte interface engineering — predict, measure, design, compare.",
-        epilog="Run 'lisse COMMAND --help' for a command's options and worked examples.",
+        epilog="examples:\n" + EXAMPLES + "\n\nRun 'lisse COMMAND --help' for a command's options and worked examples.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
         parents=[common],
     )
