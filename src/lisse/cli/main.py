@@ -4,6 +4,8 @@ A subcommand is a module in :mod:`lisse.cli` that defines
 
 ``NAME`` (str), ``HELP`` (one line), ``DESCRIPTION`` (paragraph), ``EXAMPLES`` (worked examples),
 ``add_arguments(parser)``, ``run(args) -> dict | list[dict]`` and optionally ``render(result) -> str``.
+A result dict may carry ``_exit_code`` (the exit status of a run that finished with errors) and ``_stderr``
+(lines reported on stderr as ``lisse: error: LINE``, one each); neither is printed with the result.
 
 Module top levels import nothing heavy; physics and I/O are imported inside ``run``. Every
 subcommand accepts ``--json`` (print the result as one JSON object or list) and ``--debug`` (full
@@ -145,9 +147,11 @@ def main(argv: list[str] | None = None) -> int:
         with _fewer_gc_passes():
             result = mod.run(args)
         code = 0
-        if isinstance(result, dict) and "_exit_code" in result:
+        errors: list[str] = []
+        if isinstance(result, dict) and ("_exit_code" in result or "_stderr" in result):
             result = dict(result)
-            code = int(result.pop("_exit_code"))
+            code = int(result.pop("_exit_code", 0))
+            errors = [str(e) for e in result.pop("_stderr", [])]
         if args.json and hasattr(result, "write_json"):  # a streamed result (lisse db query): bounded memory
             result.write_json(sys.stdout)
         elif args.json:
@@ -159,6 +163,8 @@ def main(argv: list[str] | None = None) -> int:
             text = render(result)
             if text:
                 sys.stdout.write(text.rstrip() + "\n")
+        for line in errors:  # a run that finished with errors (a failed evaluate stage): one line each on stderr
+            sys.stderr.write(f"lisse: error: {' '.join(line.split())}\n")
         return code
     except LisseError as exc:
         if debug:
