@@ -130,15 +130,71 @@ def _check_single_values(parser: argparse.ArgumentParser, args: argparse.Namespa
             raise ParameterError(f"option {max(a.option_strings, key=len)} expects one value; got '--' (an empty value)")
 
 
+def option_names(parser: argparse.ArgumentParser) -> dict[str, str]:
+    """The option that sets each parameter of a (sub)command: ``{name: longest flag}``.
+
+    A parameter is known by the option's ``dest`` (``"cathode_material"`` -> ``"--cathode"``) and by its flag written as
+    a Python name (``"thickness"`` -> ``"--thickness"`` where the dest is ``"par_thickness"``); a dest wins a clash.
+    Positional arguments and ``--help`` are left out.
+    """
+    actions = [a for a in parser._actions if a.option_strings and a.dest not in (argparse.SUPPRESS, "help")]
+    names: dict[str, str] = {}
+    for a in actions:
+        names.setdefault(a.dest, max(a.option_strings, key=len))
+    for a in actions:
+        for flag in a.option_strings:
+            if flag.startswith("--"):
+                names.setdefault(flag[2:].replace("-", "_"), flag)
+    return names
+
+
+def in_option_terms(message: str, parser: argparse.ArgumentParser) -> str:
+    """A library error message in the command line's terms: each parameter it names becomes the option that sets it.
+
+    Library errors name Python parameters (``parameter 'li_thickness' must be ≥ 0 um``, ``pass interlayer_sigma_ion=...``);
+    a command passes its options to the library under their ``dest`` names, so the parser maps each name back to its
+    flag: ``parameter '--li-thickness' must be ≥ 0 um`` (the form the unit parser already uses for options),
+    ``pass --interlayer-sigma-ion ...``. Names the command has no option for are left as they are.
+
+    Parameters
+    ----------
+    message : str
+        The error message (one line).
+    parser : argparse.ArgumentParser
+        The parser of the subcommand (or nested action) that ran.
+
+    Returns
+    -------
+    str
+        The message with the mapped names replaced.
+    """
+    import re
+
+    names = option_names(parser)
+
+    def flag(m: re.Match) -> str:
+        return m.group(0).replace(m.group(1), names[m.group(1)], 1) if m.group(1) in names else m.group(0)
+
+    if re.search(r"parameter '[A-Za-z_]\w*'", message):
+        # "parameter 'cathode_capacity' (mAh/cm2) or 'cathode_loading' (mg/cm2) is required": every quoted parameter name
+        # (snake_case, or one the parser knows after "parameter"), never a quoted value such as a path
+        message = re.sub(r"parameter '([A-Za-z_]\w*)'", flag, message)
+        message = re.sub(r"'([a-z][a-z0-9]*(?:_[a-z0-9]+)+)'", flag, message)
+    # a keyword suggestion of the Python API: "pass interlayer_sigma_ion=... (S/cm)" -> "pass --interlayer-sigma-ion ... (S/cm)"
+    return re.sub(r"\bpass ([a-z]\w*)=", lambda m: f"pass {names[m.group(1)]} " if m.group(1) in names else m.group(0), message)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``lisse`` script; returns the exit status."""
     from lisse.errors import LisseError
 
     argv = sys.argv[1:] if argv is None else argv
     debug = "--debug" in argv
+    sub_parser: argparse.ArgumentParser | None = None  # the subcommand's, once parsed: its options name the library's parameters
     try:
         parser = build_parser()
         args = parser.parse_args(argv)
+        sub_parser = getattr(args, "_parser", None)
         if not getattr(args, "command", None):
             parser.print_help()
             return 2
@@ -170,6 +226,8 @@ def main(argv: list[str] | None = None) -> int:
         if debug:
             raise
         msg = str(exc).replace("\n", " ")
+        if sub_parser is not None:
+            msg = in_option_terms(msg, sub_parser)
         sys.stderr.write(f"lisse: error: {msg}\n")
         return 2
     except KeyboardInterrupt:
