@@ -49,6 +49,8 @@ def test_library_parameter_names_become_the_options_that_set_them():
         "parameter 'cathode_material' expects a name; got 'NCM8111'": "parameter '--cathode' expects a name; got 'NCM8111'",
         "parameter 'c_rate' or 'cathode_material' is required": "parameter '--c-rate' or '--cathode' is required",
         "parameter 'thickness' must be ≥ 0.001 um": "parameter '--thickness' must be ≥ 0.001 um",
+        "c_rate: expected a number; got 'x'": "--c-rate: expected a number; got 'x'",
+        "design_interlayer: expected thickness_min < thickness_max": "design_interlayer: expected thickness_min < thickness_max",
         "layer 'X' has none; pass c_rate=... (1/h) or choose another": "layer 'X' has none; pass --c-rate ... (1/h) or choose another",
         # left alone: names without an option, positional arguments, quoted values and paths, Python calls
         "parameter 'porosity' must be < 1; got 'my_file.csv'": "parameter 'porosity' must be < 1; got 'my_file.csv'",

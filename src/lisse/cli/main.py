@@ -154,7 +154,8 @@ def in_option_terms(message: str, parser: argparse.ArgumentParser) -> str:
     Library errors name Python parameters (``parameter 'li_thickness' must be ≥ 0 um``, ``pass interlayer_sigma_ion=...``);
     a command passes its options to the library under their ``dest`` names, so the parser maps each name back to its
     flag: ``parameter '--li-thickness' must be ≥ 0 um`` (the form the unit parser already uses for options),
-    ``pass --interlayer-sigma-ion ...``. Names the command has no option for are left as they are.
+    ``--jobs: expected ...`` (a message led by the name), ``pass --interlayer-sigma-ion ...``. Names the command has no
+    option for are left as they are.
 
     Parameters
     ----------
@@ -180,6 +181,8 @@ def in_option_terms(message: str, parser: argparse.ArgumentParser) -> str:
         # (snake_case, or one the parser knows after "parameter"), never a quoted value such as a path
         message = re.sub(r"parameter '([A-Za-z_]\w*)'", flag, message)
         message = re.sub(r"'([a-z][a-z0-9]*(?:_[a-z0-9]+)+)'", flag, message)
+    # a message led by the parameter it is about: "jobs: expected a whole number ..." -> "--jobs: expected ..."
+    message = re.sub(r"^([a-z][a-z0-9_]*): ", lambda m: f"{names[m.group(1)]}: " if m.group(1) in names else m.group(0), message)
     # a keyword suggestion of the Python API: "pass interlayer_sigma_ion=... (S/cm)" -> "pass --interlayer-sigma-ion ... (S/cm)"
     return re.sub(r"\bpass ([a-z]\w*)=", lambda m: f"pass {names[m.group(1)]} " if m.group(1) in names else m.group(0), message)
 
