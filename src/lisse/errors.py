@@ -76,7 +76,9 @@ class CellTypeError(ValueError, LisseError):
     analysis : str
         The analysis that refused the record; stored as ``self.analysis``.
     override : str, default "cell_type='symmetric'"
-        How to state the cell type when the classifier is wrong (e.g. ``"--cell-type symmetric"``).
+        How to state the cell type when the classifier is wrong (e.g. ``"--cell-type symmetric"``). Not suggested for a
+        record no override can make analysable (:attr:`NOT_OVERRIDABLE`: no rows, no current, an impedance record);
+        the message says what to check instead.
     source : str or None, optional
         The file the record came from (named first in the message).
     needs : str, default "a symmetric-cell record"
@@ -87,14 +89,24 @@ class CellTypeError(ValueError, LisseError):
     LABELS = {"empty": "an empty record", "impedance": "an impedance record", "rest": "a rest-only record",
                "symmetric": "a symmetric cell", "ccd": "a symmetric-cell CCD staircase", "fullcell": "a full cell"}
 
+    #: Cell types no override can make analysable, with what to check instead: a classifier can be wrong about a full
+    #: or symmetric cell, but a record without rows or current, or an impedance record, has nothing a cycling analysis
+    #: could use (stating it is a symmetric cell only moves the refusal further in).
+    NOT_OVERRIDABLE = {
+        "empty": "no cell-type override applies to a record without rows: check the file",
+        "rest": "no cell-type override applies to a record with no current to analyse: check that it is the file you meant and "
+                "that its current column was read",
+        "impedance": "no cell-type override applies to impedance data: analyse it as a spectrum",
+    }
+
     def __init__(self, kind: str, reason: str, analysis: str, override: str = "cell_type='symmetric'",
                  source: str | None = None, needs: str = "a symmetric-cell record") -> None:
         self.kind, self.reason, self.analysis, self.override, self.source = kind, reason, analysis, override, source
         self.needs = needs
         label = self.LABELS.get(kind, kind)
         where = f"{source}: " if source else ""
-        super().__init__(f"{where}detected {label} ({reason}) \u2014 {analysis} needs {needs} "
-                         f"(if it is one, say so with {override})")
+        hint = self.NOT_OVERRIDABLE.get(kind, f"if it is one, say so with {override}")
+        super().__init__(f"{where}detected {label} ({reason}) \u2014 {analysis} needs {needs} ({hint})")
 
     def __reduce__(self):
         return (type(self), (self.kind, self.reason, self.analysis, self.override, self.source, self.needs))

@@ -56,6 +56,24 @@ def test_cli_accuracy_json(tmp_path):
     assert p.returncode == 0, p.stderr
     d = json.loads(p.stdout)
     assert {"rows", "literature"} <= set(d) and any(r["calculator"].startswith("chgnet") for r in d["rows"])
+    # keys carry their unit (the project's JSON rule), beside the old value + "unit" pairs scripts already read
+    suffix = {"J/m2": "J_m2", "deg": "deg"}  # every unit the shipped table uses
+    assert {r["unit"] for r in d["rows"]} | {x["unit"] for x in d["literature"]} <= set(suffix)
+    for r in d["rows"]:
+        for k in ("ml_value", "dft_value", "error"):
+            assert r[f"{k}_{suffix[r['unit']]}"] == r[k], (r["system"], k)
+        if r["dft_value"] is None:  # say why it is null (LiF(100), LiCl(100) surface energies): not an empty note
+            assert r["error"] is None and "no DFT reference" in r["note"] and r["system"] in r["note"]
+    assert any(r["dft_value"] is None for r in d["rows"])
+    for x in d["literature"]:
+        assert x[f"value_{suffix[x['unit']]}"] == x["value"]
+
+
+def test_unit_key_suffix():
+    from lisse.atomistic.accuracy import unit_key_suffix
+
+    assert [unit_key_suffix(u) for u in ("J/m2", "deg", "eV/atom", "mA/cm2", "ohm*cm2")] == [
+        "J_m2", "deg", "eV_per_atom", "mA_cm2", "ohm_cm2"]
 
 
 def test_wetting_stage_from_study_and_table():

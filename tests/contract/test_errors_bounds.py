@@ -230,7 +230,7 @@ def test_negative_work_of_adhesion_is_refused_where_it_is_an_input():
     for argv in (["nucleation", "--overpotential=20 mV", "--work-of-adhesion=-0.1 J/m2"],
                  ["wetting", "--work-of-adhesion=-0.01"]):
         code, _, err = run_in_process(argv)
-        assert code == 2 and "work_of_adhesion" in err, err
+        assert code == 2 and "'--work-of-adhesion'" in err, err
 
 
 def test_wetting_stage_refuses_a_negative_study_value(tmp_path):

@@ -558,3 +558,17 @@ def test_cycling_cli_says_which_ce_convention_and_why_no_retention():
     stated = json.loads(run_cli("cycling", f, "--json", "--ce-convention", "discharge/charge").stdout)
     assert stated["analyses"]["fullcell"]["ce_convention"] == "discharge/charge"
     assert stated["analyses"]["fullcell"]["mean_coulombic_efficiency_pct"] > 100.0  # the stated (wrong) convention, as asked
+
+
+@pytest.mark.parametrize(("name", "kind"), [("biologic_wait.mpt", "an empty record"), ("biologic_ocv.mpr", "a rest-only record"),
+                                            ("biologic_peis_ec1133.mpr", "an impedance record")])
+def test_ccd_does_not_offer_an_override_that_cannot_help(name, kind):
+    """No rows, no current or impedance data: `--cell-type symmetric` only moves the refusal further in, so it is not offered."""
+    f = str(cycler_file(name))
+    r = run_cli("ccd", f, "--area", "1 cm2", "--json")
+    line = r.stderr.strip()
+    assert r.returncode == 2 and len(line.splitlines()) == 1 and f"detected {kind}" in line
+    assert "--cell-type" not in line and "no cell-type override applies" in line, line
+    if kind != "an impedance record":  # (with the override, a PEIS file's DC current is read as one CCD step: not a CCD)
+        over = run_cli("ccd", f, "--area", "1 cm2", "--json", "--cell-type", "symmetric")
+        assert over.returncode == 2, over.stdout  # the override indeed does not make it analysable

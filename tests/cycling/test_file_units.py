@@ -171,6 +171,20 @@ def test_study_units_key_reaches_the_reader(tmp_path, staircase):
         stage.func(StageContext(study={"cycling": o, "_base_dir": str(tmp_path)}, options=o, out_dir=tmp_path))
 
 
+def test_evaluate_with_a_failed_stage_says_so_on_stderr(tmp_path, staircase):
+    """A study whose [cycling] file has no units: the stage fails, the run exits 2 and stderr names it in one line."""
+    rec, _ = staircase
+    _write(tmp_path / "sym.csv", rec, ("time", "voltage", "current"))
+    (tmp_path / "s.toml").write_text('[cycling]\nfiles = ["sym.csv"]\narea = "0.785 cm2"\nkind = "ccd"\n')
+    for json_flag in ((), ("--json",)):
+        r = run_cli("evaluate", str(tmp_path / "s.toml"), "--out", str(tmp_path / f"o{len(json_flag)}"), *json_flag)
+        assert r.returncode == 2, r.stdout + r.stderr
+        lines = r.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("lisse: error: stage cycling failed: ") and "Traceback" not in r.stderr
+        assert "sym.csv" in lines[0] and "carry no unit" in lines[0]
+    assert json.loads(r.stdout)["errors"]["cycling"] in lines[0]  # stdout keeps its JSON; stderr repeats the reason
+
+
 def test_total_time_wins_over_step_time(tmp_path):
     """Neware/Arbin exports carry a step 'Time' (restarting each step) before 'Total Time'."""
     from lisse.io.readers import read_cycling

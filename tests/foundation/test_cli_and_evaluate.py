@@ -1,6 +1,7 @@
 """The CLI as a user runs it (subprocess), and the evaluate pipeline."""
 
 import json
+import re
 
 import pytest
 
@@ -16,10 +17,11 @@ def test_cell_scripted_contract(cli):
 @pytest.mark.parametrize(
     ("args", "needle"),
     [
-        (["--li-thickness", "-5 um", "--cathode-capacity", "1.5 mAh/cm2"], "li_thickness"),
+        (["--li-thickness", "-5 um", "--cathode-capacity", "1.5 mAh/cm2"], "parameter '--li-thickness' must be ≥ 0 um; got -5 um"),
         (["--li-thickness", "5 um", "--cathode-capacity", "1.5 mAh/g"], "mAh/cm2"),
         (["--li-thickness", "5 um", "--cathode-capacity", "1.5 mAh/cm2", "--electrolyte", "LLZOO", "--electrolyte-thickness", "1 um"], "LLZOO"),
-        (["--li-thickness", "5 um", "--cathode-capacity", "1.5 mAh/cm2", "--interlayer", "LNI-5CNT", "--interlayer-thickness", "9 um", "--interlayer-porosity", "1.5"], "interlayer_porosity"),
+        (["--li-thickness", "5 um", "--cathode-capacity", "1.5 mAh/cm2", "--interlayer", "LNI-5CNT", "--interlayer-thickness", "9 um", "--interlayer-porosity", "1.5"], "'--interlayer-porosity'"),
+        (["--li-thickness", "5 um"], "parameter '--cathode-capacity' (mAh/cm2) or '--cathode-loading' (mg/cm2) is required"),
     ],
 )
 def test_cell_errors_are_one_line(cli, args, needle):
@@ -28,6 +30,36 @@ def test_cell_errors_are_one_line(cli, args, needle):
     lines = r.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("lisse: error:") and needle in lines[0]
     assert "Traceback" not in r.stderr
+    assert not re.search(r"'[a-z]+_[a-z_]+'", lines[0]), lines[0]  # a CLI user sees options, not Python parameter names
+
+
+def test_library_parameter_names_become_the_options_that_set_them():
+    import argparse
+
+    from lisse.cli.main import in_option_terms
+
+    p = argparse.ArgumentParser()
+    p.add_argument("file")
+    p.add_argument("--li-thickness")
+    p.add_argument("--cathode", dest="cathode_material")  # the option's name differs from the library's parameter
+    p.add_argument("--c-rate", "-c")
+    p.add_argument("--thickness", dest="par_thickness")  # the library knows it by the flag's name
+    cases = {
+        "parameter 'li_thickness' must be ≥ 0 um; got -7 um": "parameter '--li-thickness' must be ≥ 0 um; got -7 um",
+        "parameter 'cathode_material' expects a name; got 'NCM8111'": "parameter '--cathode' expects a name; got 'NCM8111'",
+        "parameter 'c_rate' or 'cathode_material' is required": "parameter '--c-rate' or '--cathode' is required",
+        "parameter 'thickness' must be ≥ 0.001 um": "parameter '--thickness' must be ≥ 0.001 um",
+        "c_rate: expected a number; got 'x'": "--c-rate: expected a number; got 'x'",
+        "design_interlayer: expected thickness_min < thickness_max": "design_interlayer: expected thickness_min < thickness_max",
+        "layer 'X' has none; pass c_rate=... (1/h) or choose another": "layer 'X' has none; pass --c-rate ... (1/h) or choose another",
+        # left alone: names without an option, positional arguments, quoted values and paths, Python calls
+        "parameter 'porosity' must be < 1; got 'my_file.csv'": "parameter 'porosity' must be < 1; got 'my_file.csv'",
+        "parameter 'file' is missing": "parameter 'file' is missing",
+        "'/tmp/li_thickness': empty; see read_cycling(path, units=...)": "'/tmp/li_thickness': empty; see read_cycling(path, units=...)",
+        "pass area='1 cm2' to the reader": "pass area='1 cm2' to the reader",
+    }
+    for text, expected in cases.items():
+        assert in_option_terms(text, p) == expected, text
 
 
 def test_materials_every_value_has_unit_and_source(cli):
@@ -47,6 +79,34 @@ def test_help_has_examples(cli):
     assert r.returncode == 0 and "cell" in r.stdout and "evaluate" in r.stdout
     r = cli("cell", "--help")
     assert "examples:" in r.stdout and "lisse cell" in r.stdout
+
+
+def test_top_level_help_examples_parse_and_run(cli):
+    """`lisse --help` ends with worked examples over predict, measure, design and compare; every one parses, and every
+    one that needs no input file runs (exit 0, one JSON object with --json)."""
+    import shlex
+
+    from lisse.cli.main import build_parser
+
+    r = cli("--help")
+    assert r.returncode == 0 and "examples:" in r.stdout
+    block = r.stdout.split("examples:", 1)[1]
+    lines = [ln.split("  # ")[0].strip() for ln in block.splitlines() if ln.strip().startswith("lisse ")]
+    assert 5 <= len(lines) <= 8
+    argvs = [shlex.split(ln)[1:] for ln in lines]
+    commands = {a[0] for a in argvs}
+    assert {"simulate", "ccd", "cell", "compare"} <= commands  # predict, measure, design, compare
+    parser = build_parser()
+    for argv in argvs:
+        parser.parse_args(argv)  # options exist (argparse exits 2 otherwise)
+    files = {"ccd", "eis", "evaluate", "cycling"}  # placeholders for the user's files: parsed only
+    for argv in argvs:
+        if argv[0] in files:
+            continue
+        run = cli(*argv)
+        assert run.returncode == 0, (argv, run.stderr)
+        if "--json" in argv:
+            assert isinstance(json.loads(run.stdout), dict)
 
 
 def test_evaluate_default_writes_report(cli, tmp_path):

@@ -22,7 +22,7 @@ def test_negative_current_density_is_refused(capsys):
     code = main(["cell", "--li-thickness", "20 um", "--cathode-capacity", "1.5 mAh/cm2", "--current-density=-7"])
     err = capsys.readouterr().err
     assert code == 2
-    assert "current_density" in err and "-7 mA/cm2" in err and err.count("\n") == 1
+    assert "'--current-density'" in err and "-7 mA/cm2" in err and err.count("\n") == 1
 
 
 @pytest.mark.parametrize("argv", [["interlayer", "--preset", "lni-5cnt", "--sweep", "--points", "1e9"], ["nosuch"], ["cell", "--bogus"]])

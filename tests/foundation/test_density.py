@@ -123,7 +123,7 @@ def test_cli_json_and_errors(capsys):
     assert out["porosity"] == pytest.approx(1 - 2.146342857 / 2.38, rel=1e-8)
     assert out["dry_mass_g"] == 2.0  # echoed without unit-conversion noise
     assert main(["density", "--dry-mass", "1 g", "--immersed-mass", "2 g"]) == 2
-    assert "immersed_mass" in capsys.readouterr().err
+    assert "'--immersed-mass' must be below '--dry-mass'" in capsys.readouterr().err
     assert main(["density", "--dry-mass", "2 g", "--immersed-mass", "1 g", "--composition", "LNI=0.95,CNT"]) == 2
     assert "--composition" in capsys.readouterr().err
 

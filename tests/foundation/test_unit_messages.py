@@ -40,7 +40,7 @@ def test_c_rate_forms(cli, rate, per_h):
 
 def test_c_rate_of_the_wrong_kind(cli):
     r = cli("cell", "--li-thickness", "5 um", "--cathode-capacity", "1.5 mAh/cm2", "--c-rate", "0.5 mA")
-    assert r.returncode == 2 and "'c_rate' expects a rate in 1/h" in r.stderr and len(r.stderr.strip().splitlines()) == 1
+    assert r.returncode == 2 and "'--c-rate' expects a rate in 1/h" in r.stderr and len(r.stderr.strip().splitlines()) == 1
 
 
 @pytest.mark.parametrize("value, unit", [("3 A", "1/h"), ("5 A", "K"), ("1 A h", "s")])

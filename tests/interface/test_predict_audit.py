@@ -37,9 +37,9 @@ def test_simulate_ccd_says_what_is_a_bound_what_is_assumed_and_when_the_temperat
 def test_a_bare_number_in_metres_is_refused_as_a_thickness_below_a_nanometre(capsys):
     """'--interlayer-thickness 90e-6' (metres meant, um read) was a 0.9 A layer with a CCD of 9.6 mA/cm2."""
     assert main(["simulate", "ccd", "--interlayer", "LNI-5CNT", "--interlayer-thickness", "90e-6", "--json"]) == 2
-    assert "interlayer_thickness" in capsys.readouterr().err
+    assert "'--interlayer-thickness'" in capsys.readouterr().err  # the option, not the library's parameter name
     assert main(["interlayer", "--preset", "lni-5cnt", "--current-density", "1", "--capacity", "1", "--thickness", "90e-6"]) == 2
-    assert "'thickness' must be" in capsys.readouterr().err
+    assert "'--thickness' must be" in capsys.readouterr().err
     # a porosity of 1 is a layer with no solid: refused as by simulate ccd
     assert main(["interlayer", "--preset", "lni-5cnt", "--current-density", "1", "--capacity", "1", "--porosity", "1"]) == 2
     assert "porosity" in capsys.readouterr().err

@@ -137,3 +137,33 @@ def test_design_json(run):
     code, out, _ = run("simulate", "design", "--interlayer", "LNI-5CNT", "--target-current", "10 mA/cm2", "--target-capacity",
                        "1 mAh/cm2", "--thickness-max", "100 um")
     assert code == 0 and "no LNI-5CNT interlayer up to 100 um holds" in out
+
+
+def test_interlayer_conductivity_options_reach_the_model(run):
+    """--interlayer-sigma-ion/-e set what the library's hint names (the CLI had no way to give a layer's conductivity)."""
+    args = ("simulate", "ccd", "--interlayer", "LNI-5CNT", "--interlayer-thickness", "50 um", "--start", "0.1", "--increment", "0.1",
+            "--json")
+    code, out, err = run(*args, "--interlayer-sigma-ion", "0.05 S/cm", "--interlayer-sigma-e", "1e-3")
+    assert code == 0, err
+    d = json.loads(out)
+    # fake threshold 10 A/m2 x (50/50) x sqrt(sigma_ion = 5 S/m) = 22.4 A/m2: last stable 2.2, first failing 2.3 mA/cm2
+    assert d["ccd_mA_cm2"] == pytest.approx(2.2, rel=1e-9) and d["failing_current_density_mA_cm2"] == pytest.approx(2.3, rel=1e-9)
+    assert d["interface"]["interlayer_sigma_ion_S_cm"] == pytest.approx(0.05, rel=1e-12)
+    assert d["interface"]["interlayer_sigma_e_S_cm"] == pytest.approx(1e-3, rel=1e-12)  # a bare number is in S/cm
+    # design: the fake holds 0.8 mA/cm2 from t = 40 um x (1 S/m / sigma_ion)^0.5, so 17.9 um at 5 S/m (rtol 5 %)
+    code, out, err = run("simulate", "design", "--interlayer", "LNI-5CNT", "--target-current", "0.8 mA/cm2", "--target-capacity",
+                         "0.8 mAh/cm2", "--interlayer-sigma-ion", "0.05 S/cm", "--json")
+    assert code == 0, err
+    assert 40.0 / 5 ** 0.5 <= json.loads(out)["thickness_um"] <= 1.05 * 40.0 / 5 ** 0.5
+    for argv, needle in ((["ccd", "--interlayer", "none", "--interlayer-sigma-ion", "1e-4"], "--interlayer-sigma-ion"),
+                         (["map", "--kind", "conductivity", "--interlayer", "LNI-5CNT", "--interlayer-sigma-e", "1"], "--interlayer-sigma-e")):
+        code, out, err = run("simulate", *argv)
+        assert code == 2 and needle in err and len(err.strip().splitlines()) == 1, err
+
+
+def test_missing_library_conductivity_names_the_cli_option(capsys):
+    """The library's hint names its keyword (interlayer_sigma_ion=...); the CLI names its own option instead."""
+    code = main(["simulate", "ccd", "--interlayer", "LiF", "--interlayer-thickness", "1 um"])
+    err = capsys.readouterr().err
+    assert code == 2 and len(err.strip().splitlines()) == 1
+    assert "pass --interlayer-sigma-ion ... (S/cm)" in err and "interlayer_sigma_ion" not in err, err

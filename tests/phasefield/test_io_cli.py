@@ -19,11 +19,12 @@ from lisse.sim.phasefield.presets import setup_preset
 REPO = Path(__file__).resolve().parents[2]
 
 
-def _cli(*args: str) -> subprocess.CompletedProcess:
+def _cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
     env = dict(os.environ)
     env["PYTHONPATH"] = str(REPO / "src") + os.pathsep + env.get("PYTHONPATH", "")
     env["OMP_NUM_THREADS"] = "1"
-    return subprocess.run([sys.executable, "-m", "lisse", "phasefield", *args], capture_output=True, text=True, env=env, timeout=300)
+    return subprocess.run([sys.executable, "-m", "lisse", "phasefield", *args], capture_output=True, text=True, env=env, timeout=300,
+                          cwd=cwd)
 
 
 def test_checkpoint_restart_reproduces_uninterrupted_run(tmp_path):
@@ -210,3 +211,45 @@ def test_cli_sweep_refuses_options_it_would_ignore(tmp_path, extra):
 def test_cli_refuses_a_capacity_that_does_not_fit_the_domain(tmp_path):
     r = _cli("--preset", "lni-5cnt", "--out", str(tmp_path / "p"), "--plated", "1 mm")
     assert r.returncode == 2 and "plated" in r.stderr and len(r.stderr.strip().splitlines()) == 1, r.stderr
+
+
+def test_cli_preset_without_out_computes_prints_and_writes_nothing(tmp_path):
+    """Issue 14's contract is literally `lisse phasefield --preset NAME --json` (no --out): it runs, writes no file and says so."""
+    args = ("--preset", "lni-5cnt", "--json", "--grid", "32", "--frames", "2", "--no-animation", "--plated", "0.3 um")
+    here = tmp_path / "cwd"
+    here.mkdir()
+    r = _cli(*args, cwd=here)
+    assert r.returncode == 0, r.stderr
+    res = json.loads(r.stdout)
+    assert not list(here.iterdir())  # nothing written, not even a default folder
+    assert res["files"] == {} and res["files_written"] == [] and "no --out" in res["note"]
+    with_out = _cli(*args, "--out", str(tmp_path / "o"))
+    assert with_out.returncode == 0, with_out.stderr
+    kept = json.loads(with_out.stdout)
+    assert set(kept["files_written"]) >= {kept["files"]["checkpoint"], kept["files"]["csv"]} and "note" not in kept
+    for k in ("penetration_depth_um", "front_roughness_um", "fraction_deposited_at_electrolyte", "li_inventory_error_rel", "steps"):
+        assert res[k] == kept[k], k  # the same run, only the files differ
+    # the potential solver that ran (the key was always null: the CLI read an attribute these solvers do not have)
+    assert res["potential_solver"] == kept["potential_solver"]
+    assert res["potential_solver"] == "amg" or res["potential_solver"].startswith("direct")
+    for flag in ("--resume", "--overwrite"):  # they act on OUT/checkpoint.npz: refused without a folder, in one line
+        bad = _cli("--preset", "lni-5cnt", flag, cwd=here)
+        assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1 and flag in bad.stderr and "--out" in bad.stderr
+
+
+def test_potential_solver_names_the_solve_that_ran():
+    from lisse.sim.phasefield.presets import preset_settings, setup_run
+
+    s = setup_run(preset_settings("lni-5cnt", 32)).solver
+    info = s.potential_info
+    assert info["linear_solver"] in ("direct", "amg")
+    assert s.potential_solver == (f"direct ({info['factorisation']})" if info["linear_solver"] == "direct" else "amg")
+    from lisse.sim.phasefield.model import coefficients_from_physical
+    from lisse.sim.phasefield.solver import PhaseFieldSolver
+
+    z = np.zeros((16, 8))
+    z[:4] = 1.0
+    c = coefficients_from_physical(90.0, interface_width=15e-9)
+    assert PhaseFieldSolver(c, z, np.zeros_like(z), 5e-9).potential_solver is None  # no potential coupling: none ran
+    coupled = PhaseFieldSolver(c, z, np.zeros_like(z), 5e-9, solve_potential=True, potential_method="direct")
+    assert coupled.potential_solver == "direct"

@@ -85,4 +85,4 @@ def test_negative_work_of_adhesion_is_refused():
     src = Path(__file__).resolve().parents[2] / "src"
     env = dict(os.environ, PYTHONPATH=str(src))
     r = subprocess.run([sys.executable, "-m", "lisse", "wetting", "--work-of-adhesion", "-1 J/m2"], capture_output=True, text=True, env=env)
-    assert r.returncode == 2 and "work_of_adhesion" in r.stderr and len(r.stderr.strip().splitlines()) == 1
+    assert r.returncode == 2 and "'--work-of-adhesion'" in r.stderr and len(r.stderr.strip().splitlines()) == 1

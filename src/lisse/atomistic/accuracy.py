@@ -14,7 +14,13 @@ from importlib import resources
 
 from lisse.errors import ParameterError
 
-__all__ = ["load_table", "rows", "rankings", "stated_uncertainty", "BundledWorkOfAdhesion", "bundled_work_of_adhesion"]
+__all__ = ["load_table", "rows", "rankings", "stated_uncertainty", "BundledWorkOfAdhesion", "bundled_work_of_adhesion",
+           "unit_key_suffix", "NO_DFT_NOTE"]
+
+#: The ``note`` of a row whose system has no DFT value in the table (``dft_value``, ``error`` and ``relative_error`` are null).
+NO_DFT_NOTE = ("no DFT reference for {system} in lisse's table (none computed with lisse's DFT workflow, none transcribed "
+               "from a publication): dft_value, error and relative_error are null; the ML values are for comparing "
+               "the calculators with each other only")
 
 
 @lru_cache(maxsize=1)
@@ -22,6 +28,25 @@ def load_table() -> dict:
     """Parse ``lisse/atomistic/accuracy.toml``."""
     text = resources.files("lisse.atomistic").joinpath("accuracy.toml").read_text(encoding="utf-8")
     return tomllib.loads(text)
+
+
+def unit_key_suffix(unit: str) -> str:
+    """The JSON key suffix of a unit: ``"J/m2"`` -> ``"J_m2"``, ``"deg"`` -> ``"deg"``, ``"eV/atom"`` -> ``"eV_per_atom"``.
+
+    Parameters
+    ----------
+    unit : str
+        A unit as the table writes it (``unit`` of an entry or a literature value).
+
+    Returns
+    -------
+    str
+        The suffix for keys such as ``ml_value_J_m2``: per-atom as ``_per_atom``, every other run of non-alphanumeric
+        characters as one underscore.
+    """
+    import re
+
+    return re.sub(r"[^0-9A-Za-z]+", "_", unit.replace("/atom", " per atom")).strip("_")
 
 
 def _regime(w: float, sigma: float) -> str:
@@ -54,7 +79,9 @@ def rows(calculator: str | None = None) -> list[dict]:
     -------
     list of dict
         ``quantity``, ``system``, ``unit`` (the row's unit, e.g. J/m2), ``calculator``, ``ml_value``,
-        ``dft_value``, ``error`` (ML - DFT, same unit), sources and, for W_ad, the wetting regimes.
+        ``dft_value``, ``error`` (ML - DFT, same unit), the same three with the unit in the key (``ml_value_J_m2``,
+        ``dft_value_J_m2``, ``error_J_m2``; suffix from :func:`unit_key_suffix`), sources, ``note`` (says why
+        ``dft_value`` is null where it is: :data:`NO_DFT_NOTE`) and, for W_ad, the wetting regimes.
 
     Raises
     ------
@@ -72,11 +99,16 @@ def rows(calculator: str | None = None) -> list[dict]:
                 continue
             val = v.get("value")
             err = (val - dft) if (val is not None and dft is not None) else None
+            sfx = unit_key_suffix(e["unit"])
+            note = v.get("note", e.get("note", ""))
+            if dft is None:
+                note = "; ".join(n for n in (NO_DFT_NOTE.format(system=e["system"]), note) if n)
             out.append({
                 "quantity": e["quantity"], "system": e["system"], "unit": e["unit"], "calculator": calc,
                 "ml_value": val, "dft_value": dft, "error": err,
+                f"ml_value_{sfx}": val, f"dft_value_{sfx}": dft, f"error_{sfx}": err,
                 "relative_error": (err / dft) if (err is not None and dft) else None,
-                "dft_source": e.get("dft_source", ""), "ml_measured": v.get("measured", ""), "note": v.get("note", e.get("note", "")),
+                "dft_source": e.get("dft_source", ""), "ml_measured": v.get("measured", ""), "note": note,
             })
             if e["quantity"] == "work_of_adhesion" and val is not None and dft is not None:
                 sig = _ml_sigma(t, calc)

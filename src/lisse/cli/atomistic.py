@@ -40,11 +40,14 @@ def run(args):
     from lisse.errors import ParameterError
 
     if args.action == "accuracy":
-        from lisse.atomistic.accuracy import load_table, rankings, rows
+        from lisse.atomistic.accuracy import load_table, rankings, rows, unit_key_suffix
 
         t = load_table()
         rk = [r for r in rankings() if args.calculator is None or r["calculator"] == args.calculator]
-        return {"rows": rows(args.calculator), "rankings": rk, "literature": t.get("literature", []), "meta": t.get("meta", {})}
+        # keys carry their unit (value_J_m2, value_deg) beside the old value + unit pair
+        lit = [{**x, f"value_{unit_key_suffix(x['unit'])}": x["value"]} if "value" in x and "unit" in x else x
+               for x in t.get("literature", [])]
+        return {"rows": rows(args.calculator), "rankings": rk, "literature": lit, "meta": t.get("meta", {})}
     if args.action == "structures":
         from lisse.atomistic.structures import _NOT_YET, ALIASES, CRYSTALS
 

@@ -101,6 +101,8 @@ def run(args):
         # a stage that failed still leaves a complete report, but the run exits non-zero:
         # 2 when every failure is a user or environment problem (a LisseError), 1 when lisse has a bug
         "_exit_code": 1 if internal else 2 if failed else 0,
+        # ... and each failed stage is one line on stderr too (the stdout summary or JSON alone left stderr empty)
+        "_stderr": [f"stage {k} failed: {v['reason']}" for k, v in doc["stages"].items() if v["status"] == "error"],
     }
 
 

@@ -4,6 +4,8 @@ A subcommand is a module in :mod:`lisse.cli` that defines
 
 ``NAME`` (str), ``HELP`` (one line), ``DESCRIPTION`` (paragraph), ``EXAMPLES`` (worked examples),
 ``add_arguments(parser)``, ``run(args) -> dict | list[dict]`` and optionally ``render(result) -> str``.
+A result dict may carry ``_exit_code`` (the exit status of a run that finished with errors) and ``_stderr``
+(lines reported on stderr as ``lisse: error: LINE``, one each); neither is printed with the result.
 
 Module top levels import nothing heavy; physics and I/O are imported inside ``run``. Every
 subcommand accepts ``--json`` (print the result as one JSON object or list) and ``--debug`` (full
@@ -27,6 +29,17 @@ from types import ModuleType
 from typing import Any, NoReturn
 
 _SKIP = {"main", "common"}
+
+#: Worked examples of ``lisse --help``: predict, measure, design, compare (each parses; those without a file run).
+EXAMPLES = """\
+  lisse simulate ccd --interlayer LNI-5CNT --interlayer-thickness "90 um" --json   # predict: CCD of Li | interlayer | SSE
+  lisse wetting --work-of-adhesion "0.53 J/m2" --json                              # predict: Li contact angle (Young-Dupre)
+  lisse interlayer --preset lni-5cnt --current-density "1 mA/cm2" --capacity "1 mAh/cm2" --json  # predict: where Li plates
+  lisse ccd staircase.mpr --area "0.785 cm2" --json                                # measure: CCD from a cycler file
+  lisse eis spectrum.mpr --drt --json                                              # measure: DRT peaks of an impedance file
+  lisse cell --li-thickness "20 um" --cathode-capacity "2.2 mAh/cm2" --json        # design: N/P, excess Li, energy density
+  lisse compare --ccd "1.2 mA/cm2" --electrolyte LLZO                              # compare: against the published strategies
+  lisse evaluate my_study.toml --out report/                                       # all of it for a study file, as a report"""
 
 
 def _commands() -> dict[str, ModuleType]:
@@ -84,7 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="lisse",
         description="lisse: Li | solid-state electrolyte interface engineering — predict, measure, design, compare.",
-        epilog="Run 'lisse COMMAND --help' for a command's options and worked examples.",
+        epilog="examples:\n" + EXAMPLES + "\n\nRun 'lisse COMMAND --help' for a command's options and worked examples.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
         parents=[common],
     )
@@ -117,15 +130,74 @@ def _check_single_values(parser: argparse.ArgumentParser, args: argparse.Namespa
             raise ParameterError(f"option {max(a.option_strings, key=len)} expects one value; got '--' (an empty value)")
 
 
+def option_names(parser: argparse.ArgumentParser) -> dict[str, str]:
+    """The option that sets each parameter of a (sub)command: ``{name: longest flag}``.
+
+    A parameter is known by the option's ``dest`` (``"cathode_material"`` -> ``"--cathode"``) and by its flag written as
+    a Python name (``"thickness"`` -> ``"--thickness"`` where the dest is ``"par_thickness"``); a dest wins a clash.
+    Positional arguments and ``--help`` are left out.
+    """
+    actions = [a for a in parser._actions if a.option_strings and a.dest not in (argparse.SUPPRESS, "help")]
+    names: dict[str, str] = {}
+    for a in actions:
+        names.setdefault(a.dest, max(a.option_strings, key=len))
+    for a in actions:
+        for flag in a.option_strings:
+            if flag.startswith("--"):
+                names.setdefault(flag[2:].replace("-", "_"), flag)
+    return names
+
+
+def in_option_terms(message: str, parser: argparse.ArgumentParser) -> str:
+    """A library error message in the command line's terms: each parameter it names becomes the option that sets it.
+
+    Library errors name Python parameters (``parameter 'li_thickness' must be ≥ 0 um``, ``pass interlayer_sigma_ion=...``);
+    a command passes its options to the library under their ``dest`` names, so the parser maps each name back to its
+    flag: ``parameter '--li-thickness' must be ≥ 0 um`` (the form the unit parser already uses for options),
+    ``--jobs: expected ...`` (a message led by the name), ``pass --interlayer-sigma-ion ...``. Names the command has no
+    option for are left as they are.
+
+    Parameters
+    ----------
+    message : str
+        The error message (one line).
+    parser : argparse.ArgumentParser
+        The parser of the subcommand (or nested action) that ran.
+
+    Returns
+    -------
+    str
+        The message with the mapped names replaced.
+    """
+    import re
+
+    names = option_names(parser)
+
+    def flag(m: re.Match) -> str:
+        return m.group(0).replace(m.group(1), names[m.group(1)], 1) if m.group(1) in names else m.group(0)
+
+    if re.search(r"parameter '[A-Za-z_]\w*'", message):
+        # "parameter 'cathode_capacity' (mAh/cm2) or 'cathode_loading' (mg/cm2) is required": every quoted parameter name
+        # (snake_case, or one the parser knows after "parameter"), never a quoted value such as a path
+        message = re.sub(r"parameter '([A-Za-z_]\w*)'", flag, message)
+        message = re.sub(r"'([a-z][a-z0-9]*(?:_[a-z0-9]+)+)'", flag, message)
+    # a message led by the parameter it is about: "jobs: expected a whole number ..." -> "--jobs: expected ..."
+    message = re.sub(r"^([a-z][a-z0-9_]*): ", lambda m: f"{names[m.group(1)]}: " if m.group(1) in names else m.group(0), message)
+    # a keyword suggestion of the Python API: "pass interlayer_sigma_ion=... (S/cm)" -> "pass --interlayer-sigma-ion ... (S/cm)"
+    return re.sub(r"\bpass ([a-z]\w*)=", lambda m: f"pass {names[m.group(1)]} " if m.group(1) in names else m.group(0), message)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``lisse`` script; returns the exit status."""
     from lisse.errors import LisseError
 
     argv = sys.argv[1:] if argv is None else argv
     debug = "--debug" in argv
+    sub_parser: argparse.ArgumentParser | None = None  # the subcommand's, once parsed: its options name the library's parameters
     try:
         parser = build_parser()
         args = parser.parse_args(argv)
+        sub_parser = getattr(args, "_parser", None)
         if not getattr(args, "command", None):
             parser.print_help()
             return 2
@@ -134,9 +206,11 @@ def main(argv: list[str] | None = None) -> int:
         with _fewer_gc_passes():
             result = mod.run(args)
         code = 0
-        if isinstance(result, dict) and "_exit_code" in result:
+        errors: list[str] = []
+        if isinstance(result, dict) and ("_exit_code" in result or "_stderr" in result):
             result = dict(result)
-            code = int(result.pop("_exit_code"))
+            code = int(result.pop("_exit_code", 0))
+            errors = [str(e) for e in result.pop("_stderr", [])]
         if args.json and hasattr(result, "write_json"):  # a streamed result (lisse db query): bounded memory
             result.write_json(sys.stdout)
         elif args.json:
@@ -148,11 +222,15 @@ def main(argv: list[str] | None = None) -> int:
             text = render(result)
             if text:
                 sys.stdout.write(text.rstrip() + "\n")
+        for line in errors:  # a run that finished with errors (a failed evaluate stage): one line each on stderr
+            sys.stderr.write(f"lisse: error: {' '.join(line.split())}\n")
         return code
     except LisseError as exc:
         if debug:
             raise
         msg = str(exc).replace("\n", " ")
+        if sub_parser is not None:
+            msg = in_option_terms(msg, sub_parser)
         sys.stderr.write(f"lisse: error: {msg}\n")
         return 2
     except KeyboardInterrupt:

@@ -18,14 +18,16 @@ DESCRIPTION = (
     "which Li enters. The lni-* presets "
     "plate Li into the three LNI–CNT interlayers of [Wang2024] (Li, interlayer solid with ionic and electronic conductivity, "
     "empty pores, dense electrolyte) at one current, capacity and pressure. "
-    "Writes PNG snapshots, front.csv (front position and penetration depth vs time), an animated GIF and a "
-    "restartable checkpoint.npz into --out; --resume continues an interrupted run. The JSON reports the penetration depth, "
+    "With --out it writes PNG snapshots, front.csv (front position and penetration depth vs time), an animated GIF and a "
+    "restartable checkpoint.npz into that folder (--resume continues an interrupted run); without --out it only computes and "
+    "prints the result (no files: the JSON's files_written is empty and its note says so). The JSON reports the penetration depth, "
     "the RMS roughness of the Li front, the fraction of the newly plated Li within a band next to the electrolyte face "
     "and the Li inventory error against Faraday's law (see lisse.sim.phasefield.metrics). --sweep instead runs the "
     "penetration-depth-vs-contact-angle sweep in straight slits and compares the transition with the "
     "Young–Laplace estimate."
 )
 EXAMPLES = """  lisse phasefield --preset lithiophilic --out runs/philic --json
+  lisse phasefield --preset lni-5cnt --json                                        # compute and print only (no files)
   lisse phasefield --preset lni-5cnt --out runs/mixed --json                       # mixed-conducting LNI–5 % CNT
   lisse phasefield --preset lithiophobic --out runs/phobic
   lisse phasefield --preset lithiophobic --out runs/phobic --current "0.1 mA/cm2"   # push Li in
@@ -43,8 +45,10 @@ def add_arguments(parser) -> None:
     parser.add_argument("--preset", choices=list(PRESET_NAMES),
                         help="ready-made run (required unless --sweep or --resume): the lithiophilic/lithiophobic pair (conserving "
                              "electrodeposition, one porous layer, contact angle differs) or the LNI–0.5/5/50 %% CNT interlayers of [Wang2024] (ionic, mixed, electronic)")
-    parser.add_argument("--out", required=True, help="output folder (created)")
-    parser.add_argument("--resume", action="store_true", help="continue from OUT/checkpoint.npz")
+    parser.add_argument("--out", default=None,
+                        help="output folder (created) for the checkpoint, front.csv, figures and animation; without it the run "
+                             "is computed and printed only (nothing written, nothing to --resume)")
+    parser.add_argument("--resume", action="store_true", help="continue from OUT/checkpoint.npz (needs --out)")
     parser.add_argument("--overwrite", action="store_true",
                         help="start a new run even though OUT/checkpoint.npz exists (its checkpoint, CSV and figures are replaced); "
                              "without it a new run refuses to replace a checkpoint")
@@ -102,7 +106,7 @@ def _run_sweep(args) -> dict:
     from lisse.plot.phasefield import sweep_figure
     from lisse.sim.phasefield.presets import transition_sweep
 
-    out = claim_output_folder(args.out, overwrite=args.overwrite)
+    out = None if args.out is None else claim_output_folder(args.out, overwrite=args.overwrite)
     angles = [60.0, 90.0, 100.0, 110.0, 115.0, 120.0, 125.0, 130.0, 140.0, 160.0]
     if args.angles:
         from lisse.cli.common import quantity
@@ -113,11 +117,14 @@ def _run_sweep(args) -> dict:
 
     with progress_bar_for(args, len(angles), "lisse phasefield: sweep", unit="run", leave=True) as bar:
         sw = transition_sweep(angles, progress=progress_callback(bar), **executor_kwargs(args))
-    lines = ["contact_angle_deg,penetration_depth_um"] + [f"{a:g},{p * 1e6:.6g}" for a, p in zip(sw["angles_deg"], sw["penetration_m"])]
-    atomic_write_text(out / "sweep.csv", "\n".join(lines) + "\n")
-    fig = sweep_figure(sw)
-    save_figure(fig, out / "sweep.png")
-    mark_output_files(out, [out / "sweep.csv", out / "sweep.png"])
+    files: dict = {}
+    if out is not None:
+        lines = ["contact_angle_deg,penetration_depth_um"] + [f"{a:g},{p * 1e6:.6g}" for a, p in zip(sw["angles_deg"], sw["penetration_m"])]
+        atomic_write_text(out / "sweep.csv", "\n".join(lines) + "\n")
+        fig = sweep_figure(sw)
+        save_figure(fig, out / "sweep.png")
+        mark_output_files(out, [out / "sweep.csv", out / "sweep.png"])
+        files = {"csv": str(out / "sweep.csv"), "plot": str(out / "sweep.png")}
     return {
         "mode": "sweep",
         "contact_angle_deg": sw["angles_deg"],
@@ -127,8 +134,23 @@ def _run_sweep(args) -> dict:
         "overpotential_mV": sw["overpotential_V"] * 1e3,
         "theta_c_sim_deg": sw["theta_c_sim_deg"],
         "theta_c_young_laplace_deg": sw["theta_c_young_laplace_deg"],
-        "files": {"csv": str(out / "sweep.csv"), "plot": str(out / "sweep.png")},
+        "files": files,
+        **_files_written(files),
     }
+
+
+def _files_written(files: dict) -> dict:
+    """``files_written`` (every path written, flat) and, when nothing was written (no --out), a ``note`` saying so."""
+    written = [f for v in files.values() for f in (v if isinstance(v, list) else [v])]
+    out: dict = {"files_written": written}
+    if not written:
+        out["note"] = NO_OUT_NOTE
+    return out
+
+
+#: The JSON note of a run without --out.
+NO_OUT_NOTE = ("no --out: nothing was written (the checkpoint, front.csv/sweep.csv, the figures and the animation need an "
+               "output folder; give --out DIR to keep them)")
 
 
 def run(args) -> dict:
@@ -151,6 +173,10 @@ def run(args) -> dict:
 
     if args.max_steps is not None and args.max_steps < 0:
         raise ParameterError(f"--max-steps must be >= 0; got {args.max_steps}")
+    if args.out is None:  # compute and print only: nothing to continue, nothing to replace
+        for flag, given in (("--resume", args.resume), ("--overwrite", args.overwrite)):
+            if given:
+                raise ParameterError(f"{flag}: expected an --out folder to act on (OUT/checkpoint.npz); got no --out")
     if args.sweep:
         ignored = [f"--{k.replace('_', '-')}" for k in ("preset", "contact_angle", "work_of_adhesion", "current", "exchange_current",
                                                        "plated", "grid", "frames", "seed", "max_steps")
@@ -163,8 +189,8 @@ def run(args) -> dict:
     if args.angles is not None:
         raise ParameterError("--angles belongs to --sweep; add --sweep or drop --angles")
     t_wall = time.perf_counter()
-    out = Path(args.out)
-    ckpt = out / "checkpoint.npz"
+    out = None if args.out is None else Path(args.out)
+    ckpt = None if out is None else out / "checkpoint.npz"
     from lisse.sim.phasefield.geometry import Layer
     from lisse.sim.phasefield.presets import setup_run
     from lisse.sim.phasefield.solver import front_metrics
@@ -178,7 +204,7 @@ def run(args) -> dict:
             raise ParameterError(f"--resume takes its settings from the checkpoint; drop {', '.join(given)}")
         if args.overwrite:
             raise ParameterError("give --resume (continue the checkpoint) or --overwrite (start over), not both")
-        data = load_checkpoint(ckpt, REQUIRED_SETTINGS)
+        data = load_checkpoint(Path(args.out) / "checkpoint.npz", REQUIRED_SETTINGS)
         settings = data["settings"]
         if args.preset is not None and args.preset != settings.get("preset"):
             raise ParameterError(f"--preset {args.preset} does not match the checkpoint's preset {settings.get('preset')!r}")
@@ -206,8 +232,9 @@ def run(args) -> dict:
         times = list(data["frame_times"])
     else:
         settings = _settings(args)
-        refuse_existing_checkpoint(ckpt, overwrite=args.overwrite)
-        claim_output_folder(out, overwrite=args.overwrite)
+        if out is not None:
+            refuse_existing_checkpoint(out / "checkpoint.npz", overwrite=args.overwrite)
+            claim_output_folder(out, overwrite=args.overwrite)
         setup = setup_run(settings)
         solver, layer, t_end = setup.solver, setup.layer, setup.t_end
         settings.update({"t_end_s": t_end, "layer_bottom_m": layer.y_bottom, "layer_top_m": layer.y_top,
@@ -234,6 +261,8 @@ def run(args) -> dict:
         return im
 
     def checkpoint() -> None:
+        if ckpt is None:  # no --out: nothing to resume from
+            return
         save_checkpoint(ckpt, solver.state(), settings=settings, history=history, frames=np.asarray(frames), frame_times=times)
 
     if not history:
@@ -261,11 +290,13 @@ def run(args) -> dict:
         checkpoint()
         bar.update(1)
     bar.close()
-    files = {"checkpoint": str(ckpt), "csv": str(out / "front.csv")}
-    write_history_csv(out / "front.csv", history)
-    if completed:
-        files.update(_write_figures(out, settings, layer, frames, times, history, animate=not args.no_animation, micro=micro))
-    mark_output_files(out, [f for v in files.values() for f in (v if isinstance(v, list) else [v])])
+    files: dict = {}
+    if out is not None:
+        files = {"checkpoint": str(ckpt), "csv": str(out / "front.csv")}
+        write_history_csv(out / "front.csv", history)
+        if completed:
+            files.update(_write_figures(out, settings, layer, frames, times, history, animate=not args.no_animation, micro=micro))
+        mark_output_files(out, [f for v in files.values() for f in (v if isinstance(v, list) else [v])])
     last = history[-1]
     im = _interface_metrics(solver, layer, settings, zeta0[0])
     c = getattr(solver, "c", None)
@@ -299,9 +330,10 @@ def run(args) -> dict:
         "end_time_s": t_end,
         "steps": solver.step_count,
         "dt_s": solver.dt,
-        "potential_solver": getattr(getattr(solver, "_pot", None), "info", {}).get("method"),
+        "potential_solver": solver.potential_solver,
         "wall_time_s": time.perf_counter() - t_wall,
         "files": files,
+        **_files_written(files),
     }
     if getattr(solver, "kind", None) == "electrodeposition":  # its overpotential varies in space: no single η / Δg
         result.pop("overpotential_mV")
@@ -359,8 +391,10 @@ def render(result) -> str:
     if result.get("mode") == "sweep":
         rows = "\n".join(f"  θ = {a:5.1f}°  penetration {p:.3f} µm" for a, p in zip(result["contact_angle_deg"], result["penetration_depth_um"]))
         return (f"Penetration into {result['pore_width_um'] * 1e3:.0f} nm slits at Δg = {result['driving_force_MPa']:.2f} MPa\n{rows}\n"
-                f"transition: simulation {result['theta_c_sim_deg']:.1f}°, Young–Laplace {result['theta_c_young_laplace_deg']:.1f}°")
-    state = "finished" if result["completed"] else "stopped early (resume with --resume)"
+                f"transition: simulation {result['theta_c_sim_deg']:.1f}°, Young–Laplace {result['theta_c_young_laplace_deg']:.1f}°"
+                + ("" if result["files"] else "\nfiles: none written (no --out)"))
+    resumable = bool(result["files"])
+    state = "finished" if result["completed"] else f"stopped early ({'resume with --resume' if resumable else 'no --out: nothing to resume'})"
     eta = f"η = {result['overpotential_mV']:.3f} mV" if "overpotential_mV" in result else "η varies along the interface"
     return (f"{result['preset']} (θ = {fmt(result['contact_angle_deg'])}°), {state} at t = {fmt(result['time_s'], 4)} s, "
             f"{result['steps']} steps, {result['wall_time_s']:.1f} s wall\n"
@@ -369,7 +403,7 @@ def render(result) -> str:
             f"{fmt(result['electrolyte_band_um'], 3)} µm of the electrolyte face {fmt(result['fraction_deposited_at_electrolyte'], 3)}, "
             f"Li inventory error {fmt(result['li_inventory_error_rel'], 3)} (vs Faraday)\n"
             f"  mean front {result['front_mean_um']:.3f} µm, pore fill {result['pore_fill']:.2f}, "
-            f"{eta}\n{_regime_line(result)}  files: {result['files'].get('csv')}")
+            f"{eta}\n{_regime_line(result)}  files: {result['files'].get('csv') if resumable else 'none written (no --out)'}")
 
 
 def _regime_line(result) -> str:

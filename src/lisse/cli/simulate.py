@@ -67,6 +67,10 @@ def _model_arguments(p: Any, *, design: bool = False) -> None:
         add_quantity(g, "--interlayer-thickness", "um", "interlayer thickness (required unless --interlayer none)")
     g.add_argument("--porosity", type=_fraction, default=None, metavar="X",
                    help="interlayer porosity, 0 < X < 1 (default: from the library, Archimedes density)")
+    add_quantity(g, "--interlayer-sigma-ion", "S/cm", "interlayer ionic conductivity (default: the library's; needed for a "
+                                                      "material the library has none for, e.g. '1e-9 S/cm')")
+    add_quantity(g, "--interlayer-sigma-e", "S/cm", "interlayer electronic conductivity (default: the library's; needed for a "
+                                                    "material the library has none for)")
     g.add_argument("--electrolyte", default=None, metavar="NAME", help="solid electrolyte (default: the model's, LNI)")
     g.add_argument("--surface", default=None, metavar="NAME",
                    help="surface treatment / layer of the electrolyte that sets the Li contact (e.g. LLZTO-TfOH, LLZTO-air, "
@@ -179,19 +183,23 @@ def model_kwargs(args: Any) -> dict[str, Any]:
     -------
     dict
         ``interlayer`` (None for a bare interface), and ``interlayer_thickness``, ``porosity``, ``electrolyte``,
-        ``pressure``, ``temperature`` where given.
+        ``pressure``, ``temperature``, ``interlayer_sigma_ion`` and ``interlayer_sigma_e`` [S/m] where given.
 
     Raises
     ------
     ParameterError
-        A thickness or porosity given with ``--interlayer none``, or an interlayer without a thickness.
+        A thickness, porosity or conductivity given with ``--interlayer none``, or an interlayer without a thickness.
     """
     from lisse.errors import ParameterError
 
     bare = _is_none(args.interlayer)
     thickness = getattr(args, "interlayer_thickness", None)
+    sigmas = {"interlayer_sigma_ion": getattr(args, "interlayer_sigma_ion", None),
+              "interlayer_sigma_e": getattr(args, "interlayer_sigma_e", None)}
     if bare:
-        for flag, v in (("--interlayer-thickness", thickness), ("--porosity", args.porosity)):
+        for flag, v in (("--interlayer-thickness", thickness), ("--porosity", args.porosity),
+                        ("--interlayer-sigma-ion", sigmas["interlayer_sigma_ion"]),
+                        ("--interlayer-sigma-e", sigmas["interlayer_sigma_e"])):
             if v is not None:
                 raise ParameterError(f"{flag}: expected no value with --interlayer none (the bare interface has no interlayer); "
                                      f"got one")
@@ -200,7 +208,7 @@ def model_kwargs(args: Any) -> dict[str, Any]:
     kw: dict[str, Any] = {"interlayer": None if bare else args.interlayer}
     for key, v in (("interlayer_thickness", thickness), ("porosity", args.porosity), ("electrolyte", args.electrolyte),
                    ("surface", args.surface), ("pressure", args.pressure), ("temperature", args.temperature),
-                   ("li_thickness", getattr(args, "li_thickness", None))):
+                   ("li_thickness", getattr(args, "li_thickness", None)), *sigmas.items()):
         if v is not None:
             kw[key] = v
     if thickness is not None and thickness <= 0:
@@ -283,6 +291,9 @@ def _describe(kw: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {"interlayer": kw.get("interlayer") or "none"}
     if "interlayer_thickness" in kw:
         out["interlayer_thickness_um"] = round(kw["interlayer_thickness"] * 1e6, 9)
+    for key in ("interlayer_sigma_ion", "interlayer_sigma_e"):  # given on the command line (S/m -> S/cm)
+        if key in kw:
+            out[f"{key}_S_cm"] = kw[key] / 100.0
     if "porosity" in kw:
         out["porosity"] = kw["porosity"]
     for key in ("electrolyte", "surface"):
@@ -424,10 +435,12 @@ def _run_map(args: Any) -> dict[str, Any]:
     pkw = protocol_kwargs(args)
     kind = args.kind
     axes = _ranges(args, kind)
-    spanned = {"conductivity": (), "thickness-porosity": ("interlayer_thickness", "porosity"), "pressure": ("pressure",)}[kind]
+    spanned = {"conductivity": ("interlayer_sigma_e", "interlayer_sigma_ion"), "thickness-porosity": ("interlayer_thickness", "porosity"),
+               "pressure": ("pressure",)}[kind]
     for key in spanned:  # the map spans it: a single value would be silently replaced
         if key in mkw:
-            flag = {"interlayer_thickness": "--interlayer-thickness", "porosity": "--porosity", "pressure": "--pressure"}[key]
+            flag = {"interlayer_thickness": "--interlayer-thickness", "porosity": "--porosity", "pressure": "--pressure",
+                    "interlayer_sigma_e": "--interlayer-sigma-e", "interlayer_sigma_ion": "--interlayer-sigma-ion"}[key]
             raise ParameterError(f"{flag}: not with --kind {kind}, whose map spans it (give its range instead)")
     out = None
     if args.out is not None:
@@ -487,7 +500,9 @@ def _run_design(args: Any) -> dict[str, Any]:
         d = design_interlayer(args.interlayer, args.target_current, args.target_capacity, electrolyte=args.electrolyte,
                               porosity=args.porosity, pressure=args.pressure, temperature=args.temperature,
                               thickness_min=args.thickness_min, thickness_max=args.thickness_max, cycles=args.cycles,
-                              overrides={k: val for k, val in (("surface", args.surface), ("li_thickness", args.li_thickness))
+                              overrides={k: val for k, val in (("surface", args.surface), ("li_thickness", args.li_thickness),
+                                                               ("interlayer_sigma_ion", args.interlayer_sigma_ion),
+                                                               ("interlayer_sigma_e", args.interlayer_sigma_e))
                                          if val is not None},
                               progress=progress_callback(bar))
     return d.as_dict()

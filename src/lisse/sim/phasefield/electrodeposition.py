@@ -678,6 +678,19 @@ class ElectrodepositionSolver:
         """Stack pressure p [Pa]."""
         return self.p["stack_pressure"]
 
+    @property
+    def potential_solver(self) -> str | None:
+        """The linear solver of the last potential solve, for reports; None before the first solve.
+
+        ``"amg"`` (AMG-preconditioned CG), or ``"direct"`` with the factorisation behind it, e.g.
+        ``"direct (cholmod-block)"`` (block-Jacobi CG on exact block factors) or ``"direct (superlu)"``.
+        """
+        method = self.potential_info.get("linear_solver")
+        kind = self.potential_info.get("factorisation")
+        if method == "direct" and kind:
+            return f"direct ({kind})"
+        return method
+
     def _h(self, z: np.ndarray) -> np.ndarray:
         zc = np.clip(z, 0.0, 1.0)
         return zc**3 * (10.0 - 15.0 * zc + 6.0 * zc * zc)

@@ -380,6 +380,14 @@ class PhaseFieldSolver:
         self._prev: tuple[Any, Any] | None = None  # step size changed: restart the BDF2 history with one Euler step
 
     @property
+    def potential_solver(self) -> str | None:
+        """The linear solver of the last potential solve (``"amg"``, ``"ilu"`` or ``"direct"``), for reports.
+
+        None when no potential solve ran (``solve_potential=False``: a uniform overpotential).
+        """
+        return self._pot.info.get("method")
+
+    @property
     def explicit_dt_limit(self) -> float:
         """1 / max|∂N/∂ζ| [s]: the largest stable SBDF2 step without stabilisation."""
         return 1.0 / self.max_rate_derivative()
