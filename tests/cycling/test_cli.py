@@ -34,6 +34,21 @@ def test_ccd_cli_contract_on_generic_csv(tmp_path):
     assert not list(png.parent.glob(".tmp_*"))  # atomic write left no temp file
 
 
+def test_ccd_cli_protocol_of_a_staircase_failing_at_its_first_step(tmp_path):
+    """The audit's ccd_firstfail.csv: 8 fixed-capacity steps, a hard short in the first; the protocol is the record's."""
+    rec, truth = ccd_staircase(j_start="0.1 mA/cm2", j_step="0.1 mA/cm2", n_steps=8, j_critical="0.05 mA/cm2",
+                               failure="hard", noise="0.2 mV", dt="10 s", area="0.785 cm2", seed=1)
+    f = tmp_path / "firstfail.csv"
+    _write_csv(f, rec)
+    r = run_cli("ccd", str(f), "--area", "0.785 cm2", "--json")
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert (out["protocol"], out["n_steps_record"], out["ccd_mA_cm2"]) == (truth.protocol, 8, None) == ("fixed-capacity", 8, None)
+    assert out["step_capacity_mAh_cm2"] == pytest.approx(0.2, rel=0.01)  # the generator's default step capacity
+    text = run_cli("ccd", str(f), "--area", "0.785 cm2")
+    assert "protocol fixed-capacity (classified from the record's 8 steps)" in text.stdout.splitlines()[0]
+
+
 def test_ccd_cli_errors_are_one_line(tmp_path):
     f = tmp_path / "x.csv"
     f.write_text("time/s,Ewe/V,I/mA\n0,0,1\n")

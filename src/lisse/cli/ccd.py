@@ -109,7 +109,8 @@ def render(result: dict) -> str:
     def f(x):
         return "-" if x is None else f"{fmt(x, 3)}"
 
-    lines = [f"{result['file']}: protocol {result['protocol']}"]
+    n_rec = result.get("n_steps_record")
+    lines = [f"{result['file']}: protocol {result['protocol']}" + (f" (classified from the record's {n_rec} steps)" if n_rec else "")]
     if result["criterion"] == "none":
         lines.append(f"no failure detected; CCD >= {f(result['ccd_mA_cm2'])} mA/cm2 (last step)")
     else:
