@@ -87,3 +87,50 @@ def test_ccd_cli_synthetic():
     out = json.loads(r.stdout)
     assert out["criterion"] == "erratic_voltage"
     assert out["ccd_mA_cm2"] == pytest.approx(out["synthetic_truth"]["ccd_mA_cm2"])
+
+
+def _fullcell_csv(path, n_cycles, *, half_s=60.0, dt=10.0, rest_s=30.0, charge_only=False):
+    """A generic-CSV full cell: +1 mA charge, rest, -1 mA discharge, rest (each half cycle 1 mA x half_s: 1/60 mAh)."""
+    rows, now = [], 0.0
+
+    def seg(duration, cur, v0, v1):
+        nonlocal now
+        n = int(round(duration / dt))
+        for k in range(n):
+            rows.append(f"{now:.1f},{v0 + (v1 - v0) * k / max(n - 1, 1):.6f},{cur:.6f}")
+            now += dt
+
+    seg(rest_s, 0.0, 3.0, 3.0)
+    for _ in range(n_cycles):
+        seg(half_s, 1.0, 3.2, 4.1)
+        seg(rest_s, 0.0, 4.05, 4.05)
+        if not charge_only:
+            seg(half_s, -1.0, 4.0, 3.1)
+            seg(rest_s, 0.0, 3.15, 3.15)
+    path.write_text("time/s,Ewe/V,I/mA\n" + "\n".join(rows) + "\n")
+    return path
+
+
+def test_cycling_cli_json_cycles_and_rate_table_are_always_lists(tmp_path):
+    """analyses.cycles and analyses.rate_table keep one type (a list) for a script; truncation and reasons in their own
+    keys (audit: a string "9086 cycles (use --table)" and "not available: ..." replaced the lists)."""
+    many = json.loads(run_cli("cycling", str(_fullcell_csv(tmp_path / "many.csv", 205)), "--json").stdout)["analyses"]
+    assert isinstance(many["cycles"], list) and [c["cycle"] for c in many["cycles"]] == list(range(1, 201))
+    # each listed cycle is the generator's: 1 mA for 60 s = 1/60 mAh discharged
+    assert [c["discharge_capacity_mAh"] for c in many["cycles"]] == pytest.approx([1.0 / 60.0] * 200, rel=1e-9)
+    assert many["cycles_truncated"] is True and many["fullcell"]["n_cycles"] == 205
+    assert many["cycles_note"].startswith("205 cycles: the first 200 are listed")
+    assert isinstance(many["rate_table"], list) and len(many["rate_table"]) == 1 and many["rate_table_note"] is None
+    few = json.loads(run_cli("cycling", str(_fullcell_csv(tmp_path / "few.csv", 3)), "--json").stdout)["analyses"]
+    assert [c["cycle"] for c in few["cycles"]] == [1, 2, 3]
+    assert few["cycles_truncated"] is False and few["cycles_note"] is None
+    # a charge with no discharge: no rate table, an empty list with the reason beside it
+    r = run_cli("cycling", str(_fullcell_csv(tmp_path / "charge.csv", 1, half_s=600.0, charge_only=True)), "--json")
+    out = json.loads(r.stdout)
+    assert out["kind"] == "fullcell"
+    a = out["analyses"]
+    assert a["rate_table"] == [] and a["rate_table_note"].startswith("not available: ")
+    assert "no complete cycle with a discharge half cycle" in a["rate_table_note"]
+    assert len(a["cycles"]) == 1 and a["cycles"][0]["complete"] is False
+    text = run_cli("cycling", str(tmp_path / "charge.csv")).stdout
+    assert "no complete cycle among 1" in text and "excluded cycle 1: no discharge half cycle" in text
