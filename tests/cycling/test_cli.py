@@ -134,3 +134,24 @@ def test_cycling_cli_json_cycles_and_rate_table_are_always_lists(tmp_path):
     assert len(a["cycles"]) == 1 and a["cycles"][0]["complete"] is False
     text = run_cli("cycling", str(tmp_path / "charge.csv")).stdout
     assert "no complete cycle among 1" in text and "excluded cycle 1: no discharge half cycle" in text
+
+
+def test_cycling_cli_counts_cycles_of_a_csv_without_a_cycle_column(tmp_path):
+    """The audit's sym_short_hard.csv: 50 cycles written as time/s,Ewe/V,I/mA (no cycle column) reported n_cycles 1."""
+    rec, truth = long_cycling(n_cycles=50, t_failure="61.5 h", failure="hard", seed=3)
+    f = tmp_path / "sym.csv"
+    _write_csv(f, rec)
+    out = json.loads(run_cli("cycling", str(f), "--area", "0.785 cm2", "--json").stdout)
+    r, sd = out["record"], out["analyses"]["short_detection"]
+    assert (r["n_cycles"], r["n_half_cycles"]) == (50, 100)  # the generator's 50 cycles
+    assert r["n_cycles_source"] == "half_cycles"
+    # the short detector pairs half cycles the same way: failure in half cycle 61 (61.5 h of 1-h half cycles) = cycle 31
+    assert sd["failure_cycle"] == truth.failure_half_cycle // 2 + 1 == 31 and sd["cycle_life"] == 30 <= r["n_cycles"]
+    text = run_cli("cycling", str(f), "--area", "0.785 cm2").stdout.splitlines()[0]
+    assert "50 cycles (counted from its 100 half cycles: the file numbers at most one cycle)" in text
+    # the same data with the generator's cycle column (from 1): the count is the column's
+    g = tmp_path / "sym_cycles.csv"
+    data = np.column_stack([rec.time_s, rec.voltage_V, rec.current_A * 1e3, rec["cycle"] + 1])
+    np.savetxt(g, data, delimiter=",", header="time/s,Ewe/V,I/mA,cycle", comments="", fmt="%.9g")
+    r2 = json.loads(run_cli("cycling", str(g), "--area", "0.785 cm2", "--json").stdout)["record"]
+    assert (r2["n_cycles"], r2["n_cycles_source"]) == (50, "cycle_column")

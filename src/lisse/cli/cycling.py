@@ -148,8 +148,9 @@ def render(result) -> str:
     lines = []
     for r in items:
         s = r["record"]
-        cycles = (f"{s['n_cycles']} cycles" if s["n_cycles"] > 1 or s["n_half_cycles"] <= 2
-                  else f"{s['n_half_cycles']} half cycles (the file numbers no cycles)")
+        cycles = f"{s['n_cycles']} cycles"
+        if s.get("n_cycles_source") == "half_cycles" and s["n_half_cycles"] > 2:
+            cycles += f" (counted from its {s['n_half_cycles']} half cycles: the file numbers at most one cycle)"
         lines.append(f"{r['file']}: {s['rows']} rows, {fmt(s['duration_h'], 4)} h, {cycles}, reader {s['provenance']['reader']} -> {r['kind']}")
         lines += [f"  reader note: {n}" for n in s["provenance"].get("notes", [])]  # truncation, derived current, ...
         a = r["analyses"]
