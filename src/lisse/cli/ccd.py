@@ -75,7 +75,10 @@ def run(args) -> dict:
     try:
         det.fit(rec, cell_type=args.cell_type)
     except CellTypeError as exc:  # name the file, the command and the CLI override
-        raise CellTypeError(exc.kind, exc.reason, "ccd", "--cell-type symmetric", source=str(source)) from None
+        reason = exc.reason
+        if exc.kind == "rest" and any(n.startswith("no current column") for n in rec.provenance.notes):
+            reason += "; the file has no current column, read as open circuit"  # not a measured 0 A
+        raise CellTypeError(exc.kind, reason, "ccd", "--cell-type symmetric", source=str(source)) from None
     out: dict[str, Any] = {"file": source}
     out["cell_type"] = {"kind": det.cell_type_.kind, "reason": det.cell_type_.reason}
     out.update(det.summary())
