@@ -261,7 +261,7 @@ def mixed_step_rows(record: Any) -> np.ndarray:
     Returns
     -------
     ndarray of bool
-        One flag per row.
+        One flag per row (dimensionless: True inside a drive or pulse step).
     """
     step = record["step"]
     n = len(record)
