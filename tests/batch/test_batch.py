@@ -235,3 +235,36 @@ def test_db_query_list_export(folder: Path, tmp_path: Path):
     assert len(pd.read_parquet(tmp_path / "c.parquet")) == tables["cycles"]
     again = run_cli("db", "export", str(db), "--table", "cycles", "--out", str(tmp_path / "c.parquet"))
     assert again.returncode == 2  # never overwrites
+
+
+def test_batch_summary_rate_table_is_always_a_list(tmp_path: Path):
+    """summary_json's rate_table keeps one type (a list; empty with rate_table_note when there is none), as lisse cycling."""
+    d = tmp_path / "in"
+    d.mkdir()
+    fullcell_csv(d / "fc.csv", n_cycles=3, current_mA=1.0, half_cycle_s=600.0)
+    lines = (d / "fc.csv").read_text().splitlines()
+    # the same file cut after its first charge (rest 300 s = 30 rows, charge 600 s = 60 rows, rest 30 rows)
+    (d / "charge_only.csv").write_text("\n".join(lines[: 1 + 30 + 60 + 30]) + "\n")
+    _batch("cycling", str(d), "--out", str(tmp_path / "out"))
+    con = _db(tmp_path / "out" / "lisse.sqlite")
+    got = {Path(p).name: json.loads(s) for p, s in _rows(con, "SELECT path, summary_json FROM files")}
+    assert got["charge_only.csv"]["kind"] == "fullcell"
+    assert got["charge_only.csv"]["rate_table"] == []
+    assert "no complete cycle with a discharge half cycle" in got["charge_only.csv"]["rate_table_note"]
+    assert got["fc.csv"]["rate_table"][0]["n_cycles"] == 3 and got["fc.csv"]["rate_table_note"] is None
+
+
+def test_batch_n_cycles_of_a_csv_without_a_cycle_column(tmp_path: Path):
+    """files.n_cycles (what `lisse db query "SELECT path, n_cycles FROM files"` reads) counts the half cycles of a file
+    without a cycle column: 50 for the generator's 50 cycles (it was 1)."""
+    from lisse.sim.synthetic_cycling import long_cycling
+
+    rec, _ = long_cycling(n_cycles=50, seed=3)
+    d = tmp_path / "in"
+    d.mkdir()
+    lines = ["time/s,Ewe/V,I/mA"] + [f"{a:.1f},{b:.7f},{c:.7f}" for a, b, c in zip(rec.time_s, rec.voltage_V, rec.current_A * 1e3)]
+    (d / "sym.csv").write_text("\n".join(lines) + "\n")
+    _batch("cycling", str(d), "--out", str(tmp_path / "out"), "--area", "0.785 cm2")
+    con = _db(tmp_path / "out" / "lisse.sqlite")
+    (n, summary), = _rows(con, "SELECT n_cycles, summary_json FROM files")
+    assert n == 50 and json.loads(summary)["record"]["n_cycles_source"] == "half_cycles"

@@ -49,6 +49,53 @@ def test_detect_protocol_tolerance_is_inclusive_and_time_wins_ties():
     assert detect_protocol(np.array([3420.0, 3780.0]), np.array([1.0, 1.0]), tol=0.01) == ("variable", None)
 
 
+# ------------------------------------------------------------------------------------- protocol of the whole record
+@pytest.mark.parametrize("protocol", ["capacity", "time"])
+@pytest.mark.parametrize("j_critical", ["0.05 mA/cm2", "0.15 mA/cm2"])  # fails at the first step / after one stable step
+def test_protocol_is_the_whole_records_when_it_fails_early(protocol, j_critical):
+    """An 8-step staircase that fails at its first (or second) step is still the generator's protocol, with its step
+    capacity or time, not "single-step" (the audit's ccd_firstfail.csv): every step of the record counts."""
+    rec, truth = ccd_staircase(failure="hard", j_critical=j_critical, n_steps=8, protocol=protocol,
+                               step_time="0.5 h", **KW)
+    d = CCDDetector().fit(rec)
+    assert d.failure_step_ == truth.failure_step <= 1  # the early failure is found ...
+    s = d.summary()
+    assert s["protocol"] == truth.protocol  # ... and the protocol is the generator's
+    assert (s["n_steps_record"], s["n_steps_analysed"]) == (8, truth.failure_step + 1)
+    if protocol == "capacity":
+        assert s["step_capacity_mAh_cm2"] == pytest.approx(0.2, rel=0.01)  # KW's step_capacity
+    else:
+        assert s["step_time_h"] == pytest.approx(0.5, rel=0.01)
+
+
+def test_protocol_leaves_out_half_cycles_cut_by_the_record_end_or_the_cutoff():
+    # a fixed-capacity staircase failing at its first step and stopped in the middle of its 4th step's second half cycle:
+    # durations 7200, 3600, 2400 s and a cut 2nd half of 1800 s (the median of a step with the cut one would be off)
+    rec, truth = ccd_staircase(failure="hard", j_critical="0.05 mA/cm2", n_steps=8, **KW)
+    t = rec.time_s
+    keep = t <= (7200 + 3600 + 2400) * 2 + 1800 + 900
+    cut = CyclingRecord.from_arrays(t[keep], rec.voltage_V[keep], rec.current_A[keep], area="0.785 cm2")
+    assert CCDDetector().fit(cut).protocol_ == truth.protocol == "fixed-capacity"
+    # a fixed-time staircase (1 h half cycles) whose cycler ends a half cycle early once |V| reaches its 1 V limit,
+    # from the third step on: with v_cutoff given those half cycles do not count
+    area, dt = 1e-4, 10.0
+    parts_t, parts_i = [], []
+    t0 = 0.0
+    for j, dur in [(1.0, 3600.0), (2.0, 3600.0), (3.0, 1000.0), (4.0, 700.0)]:
+        for sgn in (1, -1):
+            tt = t0 + np.arange(0.0, dur, dt)
+            parts_t.append(tt)
+            parts_i.append(np.full(tt.size, sgn * j * area))
+            t0 = tt[-1] + dt
+    tt, ii = np.concatenate(parts_t), np.concatenate(parts_i)
+    j = np.abs(ii) / area
+    v = np.sign(ii) * np.where(j < 2.5, 0.02 * j, 1.0)  # 20 mV per A/m2, then at the 1 V limit
+    v = v + np.random.default_rng(0).normal(0.0, 2e-4, v.size)
+    staircase = CyclingRecord.from_arrays(tt, v, ii, area=area)
+    d = CCDDetector(v_cutoff=0.99).fit(staircase, cell_type="symmetric")
+    assert d.failure_step_ == 2 and (d.protocol_, d.step_value_) == ("fixed-time", 3600.0)
+
+
 # ------------------------------------------------------------------------------------- option checks
 @pytest.mark.parametrize(("kwargs", "part"), [
     ({"collapse_ratio": 0.0}, "collapse_ratio must be in (0, 1)"),

@@ -38,5 +38,8 @@ def test_header_of_a_file_without_cycle_numbers_counts_half_cycles(tmp_path):
     np.savetxt(f, np.column_stack([rec.time_s, rec.voltage_V, rec.current_A * 1e3]), delimiter=",", header="time/s,Ewe/V,I/mA",
                comments="")
     first = run_cli("cycling", str(f)).stdout.splitlines()[0]
-    n_half = int(rec.summary()["n_half_cycles"])
-    assert f"{n_half} half cycles (the file numbers no cycles)" in first and " 1 cycles" not in first
+    truth = rec.summary()  # the generator's record numbers its cycles (its cycle column)
+    assert truth["n_cycles_source"] == "cycle_column"
+    n_cycles, n_half = int(truth["n_cycles"]), int(truth["n_half_cycles"])
+    assert f"{n_cycles} cycles (counted from its {n_half} half cycles: the file numbers at most one cycle)" in first
+    assert " 1 cycles" not in first

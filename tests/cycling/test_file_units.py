@@ -286,3 +286,70 @@ def test_unit_after_an_underscore_is_read(tmp_path):
     g.write_text("time_s,voltage_V,current_a\n0,3.1,0.5\n1,3.2,0.5\n")
     with pytest.raises(ReaderError, match=r"'current_a' \(current\)"):
         read_cycling(g)
+
+
+# ------------------------------------------------------------------------------------- current-density columns
+# headers that name a current density (a unit of A/m2), with the factor from A/m2 to the unit written
+DENSITY_HEADERS = [("j/mA cm-2", 0.1), ("j (mA/cm2)", 0.1), ("j [mA/cm^2]", 0.1), ("i/mA cm-2", 0.1), ("I/mA/cm2", 0.1),
+                   ("Current density (A/m2)", 1.0), ("j_mA_cm2", 0.1), ("j/\u00b5A cm-2", 100.0), ("j/mA cm\u22122", 0.1)]
+
+
+@pytest.mark.parametrize(("header", "per_A_m2"), DENSITY_HEADERS)
+def test_current_density_column_is_read_with_the_area_and_refused_without(tmp_path, staircase, header, per_A_m2):
+    """A current-density column was read as an open-circuit record ("no current column", current 0 A; independent
+    contract audit, header j/mA cm-2): it is the current x the area given, and refused, naming it, without an area."""
+    from lisse.io.readers import read_cycling
+
+    rec, _ = staircase
+    f = _write(tmp_path / "j.csv", rec, ("time/s", "Ewe/V", header), current_scale=per_A_m2 / 0.785e-4)  # j = I / 0.785 cm2
+    got = read_cycling(f, area="0.785 cm2")
+    np.testing.assert_allclose(got.current_A, rec.current_A, rtol=1e-9, atol=1e-15)  # the generator's current
+    assert any(n.startswith(f"current = current density column '{header}'") for n in got.provenance.notes)
+    with pytest.raises(ReaderError) as e:
+        read_cycling(f)
+    msg = str(e.value)
+    assert f"column '{header}' is a current density" in msg and "area" in msg and "j.csv" in msg
+
+
+def test_current_density_csv_cli_ccd_and_cycling(tmp_path, staircase):
+    rec, truth = staircase
+    f = _write(tmp_path / "j.csv", rec, ("time/s", "Ewe/V", "j/mA cm-2"), current_scale=1e3 / 0.785)  # the audit's file
+    r = run_cli("ccd", str(f), "--area", "0.785 cm2", "--json")
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert out["ccd_mA_cm2"] == pytest.approx(truth.ccd_A_m2 / 10) == pytest.approx(0.5)  # was "0 A in every row"
+    assert out["failure_current_density_mA_cm2"] == pytest.approx(0.6)
+    c = json.loads(run_cli("cycling", str(f), "--area", "0.785 cm2", "--json").stdout)
+    assert c["kind"] == "symmetric" and c["record"]["current_max_mA"] == pytest.approx(rec.current_A.max() * 1e3, rel=1e-6)
+    r = run_cli("cycling", str(f), "--json")  # no area: exit 2, one line, not an OCV record
+    assert r.returncode == 2 and r.stdout == ""
+    assert len(r.stderr.strip().splitlines()) == 1 and "'j/mA cm-2' is a current density" in r.stderr and "--area" in r.stderr
+    r = run_cli("cycling", str(f), "--area", "0.785 cm2", "--units", "current=mA")
+    assert r.returncode == 2 and "current=mA contradicts" in r.stderr and "'j/mA cm-2' is a current density" in r.stderr
+
+
+def test_current_density_name_with_an_unreadable_unit_is_not_an_ocv_record(tmp_path, staircase):
+    from lisse.io.readers import read_cycling
+
+    rec, _ = staircase
+    f = _write(tmp_path / "j.csv", rec, ("time/s", "Ewe/V", "J/mAcm-2"), current_scale=1e3 / 0.785)
+    with pytest.raises(ReaderError, match="cannot recognise the current column .*maybe 'J/mAcm-2'"):
+        read_cycling(f, area="0.785 cm2")
+
+
+def test_current_density_mapping_and_python_area_forms(tmp_path, staircase):
+    from lisse.io.readers import read_cycling
+
+    rec, _ = staircase
+    f = _write(tmp_path / "j.csv", rec, ("time/s", "Ewe/V", "jj"), current_scale=1e3 / 0.785)  # mA/cm2, name unknown
+    got = read_cycling(f, mapping={"current": ("jj", "mA/cm2")}, area=0.785e-4)  # area as an SI number [m2]
+    np.testing.assert_allclose(got.current_A, rec.current_A, rtol=1e-9, atol=1e-15)
+
+
+def test_ccd_on_a_file_without_a_current_column_says_so(tmp_path, staircase):
+    rec, _ = staircase
+    f = tmp_path / "ocv.csv"
+    np.savetxt(f, np.column_stack([rec.time_s, rec.voltage_V]), delimiter=",", header="time/s,Ewe/V", comments="", fmt="%.10g")
+    r = run_cli("ccd", str(f), "--area", "0.785 cm2")
+    assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1
+    assert "rest-only record" in r.stderr and "the file has no current column, read as open circuit" in r.stderr

@@ -136,3 +136,27 @@ def test_mpt_header_area_used_unless_given():
     assert read_cycling(p, area="2 cm2").area_m2 == pytest.approx(2e-4, rel=1e-12, abs=0)
     assert read_cycling(p, area=2e-4).area_m2 == pytest.approx(2e-4, rel=1e-12, abs=0)  # Python numbers are SI (m2)
     assert read_cycling(cycler_file("biologic_gcpl_ec1161_aqueous.mpt")).area_m2 is None  # 0.001 cm2 = unset
+
+
+def test_cycle_count_from_half_cycles_when_the_record_numbers_no_cycles():
+    """n_cycles comes from the cycle column when it numbers cycles, else from the half cycles (pairs 2k, 2k+1), and the
+    summary says which (audit: a 50-cycle CSV without a cycle column reported n_cycles = 1 beside 100 half cycles)."""
+    t = np.arange(0.0, 7 * 100.0, 1.0)
+    i = np.where((t // 100) % 2 == 0, 1e-3, -1e-3)  # 7 half cycles of 100 s: 3 cycles and a half (hand count: 4)
+    s = CyclingRecord.from_arrays(t, 0.01 * np.sign(i), i).summary()
+    assert (s["n_cycles"], s["n_half_cycles"]) == (4, 7)
+    assert s["n_cycles_source"] == "half_cycles"
+    numbered = CyclingRecord.from_arrays(t, 0.01 * np.sign(i), i, cycle=(t // 200).astype(int)).summary()
+    assert (numbered["n_cycles"], numbered["n_cycles_source"]) == (4, "cycle_column")
+    # the instrument's numbering wins where it numbers more than one cycle, even against the half cycles
+    two = CyclingRecord.from_arrays(t, 0.01 * np.sign(i), i, cycle=(t >= 600).astype(int)).summary()
+    assert (two["n_cycles"], two["n_cycles_source"]) == (2, "cycle_column")
+    # one instrument step whose current flips every 20 s (a drive/pulse profile) is not 35 half cycles of cycling
+    step = np.zeros(t.size, dtype=int)
+    step[t >= 300] = 1
+    pulses = np.where((t // 20) % 2 == 0, 1e-3, -1e-3)
+    drive = CyclingRecord.from_arrays(t, 0.01 * np.sign(pulses), np.where(t < 300, 1e-3, pulses), step=step).summary()
+    assert drive["n_half_cycles"] > 2 and (drive["n_cycles"], drive["n_cycles_source"]) == (1, "cycle_column")
+    e = np.empty(0)
+    assert {k: CyclingRecord.from_arrays(e, e, e).summary()[k] for k in ("n_cycles", "n_cycles_source")} == {
+        "n_cycles": 0, "n_cycles_source": "none"}

@@ -99,6 +99,53 @@ def detect_protocol(durations_s: np.ndarray, j_A_m2: np.ndarray, tol: float = 0.
     return "variable", None
 
 
+def _record_protocol(step_of: np.ndarray, jabs: np.ndarray, durations: np.ndarray, starts: np.ndarray, stops: np.ndarray,
+                     v: np.ndarray, v_cutoff: float | None) -> tuple[str, float | None]:
+    """The protocol of the whole record (:func:`detect_protocol` over all its steps, not only those before a failure).
+
+    The staircase after a failure ran under the same program, so every step counts: a step's duration is the median
+    of its half cycles' durations, leaving out the half cycles that may have been cut short, namely the record's last one
+    (the end of the record may cut it; kept when it is the only one) and, when ``v_cutoff`` is given, those whose |V|
+    reaches it (the cycler may end them early). A step left without half cycles is not counted.
+
+    Parameters
+    ----------
+    step_of : ndarray of int
+        Step of each half cycle (count, from 0).
+    jabs : ndarray
+        |j| of each half cycle [A/m²].
+    durations : ndarray
+        Duration of each half cycle [s].
+    starts, stops : ndarray of int
+        Row range of each half cycle in the record (count).
+    v : ndarray
+        The record's voltage [V].
+    v_cutoff : float or None
+        The cycler's |V| limit [V].
+
+    Returns
+    -------
+    protocol : str
+        As :func:`detect_protocol`.
+    value : float or None
+        The step time [s] or the step capacity [C/m²], as :func:`detect_protocol`.
+    """
+    keep = np.ones(step_of.size, dtype=bool)
+    if keep.size > 1:
+        keep[-1] = False
+    if v_cutoff is not None:
+        for k in np.flatnonzero(keep):
+            seg = v[int(starts[k]):int(stops[k])]
+            if seg.size and np.nanmax(np.abs(seg)) >= v_cutoff:
+                keep[k] = False
+    d, j = [], []
+    for s in np.unique(step_of[keep]):
+        m = keep & (step_of == s)
+        d.append(float(np.median(durations[m])))
+        j.append(float(np.median(jabs[m])))
+    return detect_protocol(np.asarray(d), np.asarray(j))
+
+
 @dataclass
 class CCDDetector:
     """Detect the critical current density in a symmetric-cell staircase (estimator style).
@@ -150,8 +197,13 @@ class CCDDetector:
     failure_step_ : int or None
     failure_half_cycle_ : int or None
     protocol_ : str
+        :func:`detect_protocol` over all the record's steps (those after a failure included: they ran under the same
+        program), each step's duration the median of its half cycles' leaving out the record's last half cycle and,
+        with ``v_cutoff``, those reaching it (either may be cut short).
     step_value_ : float or None
         Step capacity (C/m², fixed-capacity) or step time (s, fixed-time), per half cycle.
+    n_steps_record_ : int
+        Current steps in the whole record (count; ``steps_`` stops at the failing one).
     steps_ : pandas.DataFrame
         One row per step: ``j_A_m2``, ``n_half_cycles``, ``eta_plateau_V``, ``polarisation_V`` (median of
         V·sign(I)), ``expected_eta_V`` (NaN for the first step), ``ratio_to_expected``, ``noise_V``, ``status``. On the
@@ -345,9 +397,8 @@ class CCDDetector:
         steps = pd.DataFrame(rows)
         self.half_cycles_ = hc
         self.steps_ = steps
-        stable = steps[steps["status"] == "stable"]
-        proto_rows = stable if len(stable) >= 2 else steps
-        self.protocol_, self.step_value_ = detect_protocol(proto_rows["duration_s"].to_numpy(), proto_rows["j_A_m2"].to_numpy())
+        self.n_steps_record_ = n_steps
+        self.protocol_, self.step_value_ = _record_protocol(step_of, jabs, durations, starts, stops, v, self.v_cutoff)
         self.ccd_A_m2_: float | None
         self.failure_current_density_A_m2_: float | None
         self.failure_time_s_: float | None
@@ -444,6 +495,7 @@ class CCDDetector:
             "failure_step": self.failure_step_,
             "failure_half_cycle": self.failure_half_cycle_,
             "n_steps_analysed": int(len(self.steps_)),
+            "n_steps_record": int(self.n_steps_record_),  # the protocol is classified from all of them
             "noise_reference_mV": self.noise_ref_V_ * 1e3,
             "thresholds": {"collapse_ratio": self.collapse_ratio, "noise_factor": self.noise_factor, "drop_fraction": self.drop_fraction,
                            "min_drops": self.min_drops, "rise_ratio": self.rise_ratio, "v_cutoff_V": self.v_cutoff,

@@ -47,8 +47,11 @@ class CyclingAnalysis:
         :func:`~lisse.analysis.fullcell.summarize_cycles` of the cycle table (full cells).
     cycles : pandas.DataFrame or None
         :func:`~lisse.analysis.fullcell.cycle_table` (full cells).
-    rate_table : list of dict or str or None
-        :func:`~lisse.analysis.fullcell.rate_table` rows, or why it is not available (full cells).
+    rate_table : list of dict or None
+        :func:`~lisse.analysis.fullcell.rate_table` rows (full cells; an empty list when there is none, with the reason
+        in ``rate_table_note``); None for other cell types.
+    rate_table_note : str or None
+        Why a full cell has no rate table (None when it has one).
     ccd : dict or None
         :meth:`CCDDetector.summary` (CCD staircases with ``ccd=True`` and an area).
     ccd_steps : pandas.DataFrame or None
@@ -68,7 +71,8 @@ class CyclingAnalysis:
     half_cycles: Any = None
     fullcell: dict | None = None
     cycles: Any = None
-    rate_table: Any = None
+    rate_table: list | None = None
+    rate_table_note: str | None = None
     ccd: dict | None = None
     ccd_steps: Any = None
     note: str | None = None
@@ -150,7 +154,8 @@ def analyse_record(record: CyclingRecord, *, kind: str = "auto", ce_convention: 
         try:
             out.rate_table = rate_table(ct).to_dict(orient="records")
         except CalculationError as exc:  # a record without a complete discharge has no rate table
-            out.rate_table = f"not available: {exc}"
+            out.rate_table = []  # one type for scripts: always a list, the reason beside it
+            out.rate_table_note = f"not available: {exc}"
     elif chosen != "none":
         out.note = _NOTES.get(chosen, f"nothing to analyse: {found.reason}" if chosen == "rest" else "")
     return out

@@ -30,7 +30,13 @@ import numpy as np
 
 from lisse.analysis.symmetric import _as_record
 from lisse.errors import CalculationError, ParameterError
-from lisse.records.cycling import CyclingRecord, charge_increments
+from lisse.records.cycling import (
+    MIXED_STEP_FRACTION,
+    CyclingRecord,
+    charge_increments,
+    counts_cycles_from_current,
+    mixed_step_rows,
+)
 from lisse.units import quantity_args
 
 if TYPE_CHECKING:
@@ -83,9 +89,6 @@ START_CUT_FRACTION = 0.5
 #: A last half cycle that stops this close (fraction of the record's voltage window) to the voltage its
 #: direction reaches anywhere in the record has reached its cut-off.
 CUTOFF_TOLERANCE = 0.01
-#: A step in which the current's lesser direction carries more than this fraction of the step's charge
-#: throughput is a drive or pulse step (a SIM profile), not half of a charge/discharge cycle.
-MIXED_STEP_FRACTION = 0.1
 
 COMPLETE_CYCLE_RULE = (
     "a cycle is complete when it has a charge and a discharge half cycle (each at least "
@@ -112,33 +115,13 @@ RETENTION_RULE = (
 CE_CONVENTIONS = ("auto", "discharge/charge", "charge/discharge")
 
 
-def _mixed_step_rows(rec: CyclingRecord) -> np.ndarray:
-    """Per row: True inside a step whose current flows both ways (:data:`MIXED_STEP_FRACTION`).
-
-    Needs the instrument's steps (a ``step`` column with more than one value); False everywhere otherwise.
-    """
-    step = rec["step"]
-    n = len(rec)
-    if n < 2 or np.all(step == step[0]):
-        return np.zeros(n, dtype=bool)
-    label = np.concatenate([[0], np.cumsum(step[1:] != step[:-1])])
-    dq = np.nan_to_num(0.5 * (rec.current_A[1:] + rec.current_A[:-1]) * np.diff(rec.time_s))
-    lab = label[1:]  # an interval belongs to its right row's step; the interval across a step change is dropped
-    same = label[1:] == label[:-1]
-    m = int(label[-1]) + 1
-    pos = np.bincount(lab[same], weights=np.where(dq > 0, dq, 0.0)[same], minlength=m)
-    neg = np.bincount(lab[same], weights=np.where(dq < 0, -dq, 0.0)[same], minlength=m)
-    mixed = np.minimum(pos, neg) > MIXED_STEP_FRACTION * (pos + neg)
-    return mixed[label]
-
-
 def _record_cycles(rec: CyclingRecord, cycles: str) -> np.ndarray:
     """0-based cycle index per row: the record's ``cycle`` column or cycles derived from the current.
 
     ``"auto"`` derives cycles only when the record has one cycle and no drive or pulse step: inside such a
     step the current's direction changes every few seconds and says nothing about cycles.
     """
-    if cycles == "record" or (cycles == "auto" and (len(np.unique(rec["cycle"])) > 1 or _mixed_step_rows(rec).any())):
+    if cycles == "record" or (cycles == "auto" and not counts_cycles_from_current(rec)):
         cyc = rec["cycle"].astype(np.int64)
         return cyc - min(int(cyc.min()), 0)
     if cycles in ("derive", "auto"):
@@ -266,7 +249,7 @@ def cycle_table(
     edis = np.bincount(c, weights=np.where(~pos, -de, 0.0), minlength=n) / 3.6
     present = np.bincount(c, minlength=n) > 0
     reasons = np.array(_completeness(rec, c, im, qch, qdis, present), dtype=object)
-    mixed = np.bincount(cyc, weights=_mixed_step_rows(rec), minlength=n) > 0
+    mixed = np.bincount(cyc, weights=mixed_step_rows(rec), minlength=n) > 0
     for k in np.flatnonzero(mixed & present):
         reasons[k] = ("the current changes direction within its step(s) (a drive or pulse profile: the lesser "
                       f"direction carries more than {MIXED_STEP_FRACTION:.0%} of a step's charge), not a charge/discharge cycle")

@@ -290,6 +290,7 @@ def _cycling(path: str, s: BatchSettings) -> dict:
     if res.fullcell is not None:
         summary["fullcell"] = res.fullcell
         summary["rate_table"] = res.rate_table
+        summary["rate_table_note"] = res.rate_table_note
         tables["cycles"] = res.cycles
     if res.ccd is not None:
         summary["ccd"] = res.ccd

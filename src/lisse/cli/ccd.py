@@ -75,7 +75,10 @@ def run(args) -> dict:
     try:
         det.fit(rec, cell_type=args.cell_type)
     except CellTypeError as exc:  # name the file, the command and the CLI override
-        raise CellTypeError(exc.kind, exc.reason, "ccd", "--cell-type symmetric", source=str(source)) from None
+        reason = exc.reason
+        if exc.kind == "rest" and any(n.startswith("no current column") for n in rec.provenance.notes):
+            reason += "; the file has no current column, read as open circuit"  # not a measured 0 A
+        raise CellTypeError(exc.kind, reason, "ccd", "--cell-type symmetric", source=str(source)) from None
     out: dict[str, Any] = {"file": source}
     out["cell_type"] = {"kind": det.cell_type_.kind, "reason": det.cell_type_.reason}
     out.update(det.summary())
@@ -109,7 +112,8 @@ def render(result: dict) -> str:
     def f(x):
         return "-" if x is None else f"{fmt(x, 3)}"
 
-    lines = [f"{result['file']}: protocol {result['protocol']}"]
+    n_rec = result.get("n_steps_record")
+    lines = [f"{result['file']}: protocol {result['protocol']}" + (f" (classified from the record's {n_rec} steps)" if n_rec else "")]
     if result["criterion"] == "none":
         lines.append(f"no failure detected; CCD >= {f(result['ccd_mA_cm2'])} mA/cm2 (last step)")
     else:

@@ -8,6 +8,8 @@ from lisse.cli._cycling_common import declared_units, format_help, units_help
 from lisse.cli.common import fmt
 
 NAME = "cycling"
+#: cycles listed in ``analyses.cycles`` of the JSON result (more: the first ones, ``cycles_truncated`` true)
+MAX_JSON_CYCLES = 200
 HELP = "read cycler files (BioLogic, Neware, Arbin, LAND, Maccor, CSV) and analyse them"
 DESCRIPTION = (
     "Read one or more cycler files (format detected from content) into lisse's canonical record and run the "
@@ -16,7 +18,9 @@ DESCRIPTION = (
     "found); for a full or half cell the per-cycle capacity, coulombic efficiency, energy, retention and rate "
     "table over COMPLETE cycles only (a charge and a discharge half cycle, not cut by the start or end of the record; "
     "the excluded cycles are listed with the reason), cycles numbered from 1; --curves and --dqdv write the "
-    "voltage-capacity curves and dQ/dV per cycle. Impedance-only, rest-only and empty files are reported as such."
+    "voltage-capacity curves and dQ/dV per cycle. Impedance-only, rest-only and empty files are reported as such. "
+    f"In --json, analyses.cycles and analyses.rate_table are always lists: at most {MAX_JSON_CYCLES} cycles are listed (cycles_truncated, "
+    "cycles_note; --table writes all) and a missing rate table is [] with the reason in rate_table_note."
 )
 EXAMPLES = """  lisse cycling cell.mpr --json
   lisse cycling cell1.ndax cell2.res --active-mass "12.5 mg" --area "1.13 cm2"
@@ -84,8 +88,14 @@ def _analyse(path: str, args) -> dict:
 
         ct = res.cycles
         out["analyses"]["fullcell"] = res.fullcell
-        out["analyses"]["cycles"] = ct.to_dict(orient="records") if len(ct) <= 200 else f"{len(ct)} cycles (use --table)"
+        # one type per key for scripts: cycles and rate_table are always lists; truncation and reasons in their own keys
+        listed = ct if len(ct) <= MAX_JSON_CYCLES else ct.iloc[:MAX_JSON_CYCLES]
+        out["analyses"]["cycles"] = listed.to_dict(orient="records")
+        out["analyses"]["cycles_truncated"] = len(ct) > MAX_JSON_CYCLES
+        out["analyses"]["cycles_note"] = (f"{len(ct)} cycles: the first {MAX_JSON_CYCLES} are listed (analyses.fullcell.n_cycles "
+                                          "counts them all; --table CSV writes them all)" if len(ct) > MAX_JSON_CYCLES else None)
         out["analyses"]["rate_table"] = res.rate_table
+        out["analyses"]["rate_table_note"] = res.rate_table_note
         curves = voltage_capacity_curves(rec) if (new_files["curves"] or new_files["dqdv"] or args.plot) else None
         dq = None
         if new_files["dqdv"] or args.plot:
@@ -138,8 +148,9 @@ def render(result) -> str:
     lines = []
     for r in items:
         s = r["record"]
-        cycles = (f"{s['n_cycles']} cycles" if s["n_cycles"] > 1 or s["n_half_cycles"] <= 2
-                  else f"{s['n_half_cycles']} half cycles (the file numbers no cycles)")
+        cycles = f"{s['n_cycles']} cycles"
+        if s.get("n_cycles_source") == "half_cycles" and s["n_half_cycles"] > 2:
+            cycles += f" (counted from its {s['n_half_cycles']} half cycles: the file numbers at most one cycle)"
         lines.append(f"{r['file']}: {s['rows']} rows, {fmt(s['duration_h'], 4)} h, {cycles}, reader {s['provenance']['reader']} -> {r['kind']}")
         lines += [f"  reader note: {n}" for n in s["provenance"].get("notes", [])]  # truncation, derived current, ...
         a = r["analyses"]

@@ -69,7 +69,7 @@ def normalise_unit(unit: str) -> str:
 
     ``'Ohm'``, ``'ohms'``, ``'Ω'`` -> ``'ohm'``; ``'hz'`` -> ``'Hz'``; ``'mA.h'`` -> ``'mAh'``; ``'mAs'`` -> ``'mA*s'``;
     ``'sec'`` -> ``'s'``; ``'Min'`` -> ``'min'``; ``'Hr'`` -> ``'h'``; ``'Amps'`` -> ``'A'``; ``'Volts'`` -> ``'V'``;
-    the micro-sign variants -> ``'u'``.
+    the micro-sign variants -> ``'u'``; the minus sign U+2212 -> ``'-'``.
 
     Parameters
     ----------
@@ -82,6 +82,7 @@ def normalise_unit(unit: str) -> str:
         The unit in a spelling :mod:`lisse.units` parses.
     """
     u = unit.strip().replace("\u03bc", "u").replace("\u00b5", "u").replace("\ufffd", "u").replace("\u03a9", "ohm")
+    u = u.replace("\u2212", "-")  # the minus sign of 'mA cm\u22122' as typeset
     u = re.sub(r"(?i)ohms?\b", "ohm", u)
     u = re.sub(r"(?i)(?<![A-Za-z])([kMmu]?)hz\b", lambda m: m.group(1) + "Hz", u)
     u = u.replace("mA.h", "mAh").replace("A.h", "Ah")

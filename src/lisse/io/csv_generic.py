@@ -16,7 +16,9 @@ as written (positive = anodic at the working electrode); pass ``current_sign=-1`
 The file is streamed (:mod:`lisse.io._delimited`): read once in blocks and hashed while read, so
 that peak memory stays under twice the record's arrays (``benchmarks/reader_csv_memory.py``).
 Cycle numbers are 0-based in the record (a column without cycle 0 is taken as 1-based); a file with
-only time and voltage columns is an open-circuit record (current 0 A); a header without data lines
+only time and voltage columns is an open-circuit record (current 0 A); a current-density column (a unit of A/m²
+in its header, e.g. ``j/mA cm-2``, ``j (mA/cm2)``, ``I/mA/cm2``, ``Current density [A/m2]``, ``j_mA_cm2``) is read as
+current = j x the electrode area given (``area=``, ``--area``) and refused without one; a header without data lines
 is an empty record; malformed lines are skipped and counted with their line numbers; a last line
 cut short is dropped with a "truncated" note. Each of these is said in ``provenance.notes``.
 """
@@ -77,6 +79,48 @@ def _split_suffix(s: str) -> tuple[str, str] | None:
     except UnitError:
         return None
     return base, unit
+
+
+#: lower-case names of current-density columns (unit part removed): with an unreadable unit they are refused, not
+#: taken for an open-circuit record
+_DENSITY_NAMES = ("j", "current density", "current_density", "currentdensity", "current-density", "i density", "j_cell")
+_DENSITY_SUFFIX = re.compile(r"(.+?)_([munpk\u00b5\u03bc]?A)_([cmu]?m2)")
+
+
+def current_density_unit(unit: str | None) -> bool:
+    """Whether a unit is one of current density (A/m², mA/cm², mA cm-2, uA/cm^2 ...).
+
+    Parameters
+    ----------
+    unit : str or None
+        A unit as written in a header (None: no unit).
+
+    Returns
+    -------
+    bool
+        True when ``unit`` parses as a current per area.
+    """
+    from lisse.io.column_units import normalise_unit
+
+    if not unit:
+        return False
+    try:
+        to_si(f"1 {normalise_unit(unit)}", "A/m2", "column")
+    except UnitError:
+        return False
+    return True
+
+
+def _density_header(name: str) -> str | None:
+    """The current-density unit a header names, or None: ``'j/mA cm-2'``, ``'j (mA/cm2)'``, ``'I/mA/cm2'`` (a unit
+    with its own slash), ``'j_mA_cm2'`` (lisse's suffix convention: mA per cm2) -> the unit."""
+    s = name.strip().strip('"')
+    candidates = [_split(s)[1]]
+    candidates += [s[k + 1 :] for k, ch in enumerate(s) if ch == "/" and k > 0]  # 'I/mA/cm2': the unit after each slash
+    m = _DENSITY_SUFFIX.fullmatch(s)
+    if m:
+        candidates.append(f"{m.group(2)}/{m.group(3)}")
+    return next((u.strip() for u in candidates if u and current_density_unit(u.strip())), None)
 
 
 def _scale(path: Any, role: str, unit: str | None, column: str) -> float:
@@ -161,7 +205,8 @@ def _resolve_units(path: Any, time_self_describing: bool, roles: dict[str, tuple
     out = dict(roles)
     source: dict[str, str] = {}
     missing: dict[str, str] = {}
-    header_units = {r: u for r, (c, u) in roles.items() if r in _SI and u}
+    # a current-density column's unit is not a current's: _density_scale reads it (and refuses a declared current unit)
+    header_units = {r: u for r, (c, u) in roles.items() if r in _SI and u and not (r == "current" and current_density_unit(u))}
     check_declared_against_file(path, declared, header_units, CYCLING_ROLES)
     for role in _SI:
         if role not in roles:
@@ -243,7 +288,9 @@ def recognise_columns(names: list[str]) -> dict[str, tuple[str, str | None]]:
     Returns
     -------
     dict of str to (str, str or None)
-        Role -> (column name, unit from the header or None).
+        Role -> (column name, unit from the header or None). Without a current column, a column whose header unit
+        is a current density (``j/mA cm-2``) is the ``current`` role with that unit (the reader converts it with the
+        electrode area).
     """
     found: dict[str, tuple[str, str | None]] = {}
     for c in names:
@@ -258,6 +305,13 @@ def recognise_columns(names: list[str]) -> dict[str, tuple[str, str | None]]:
                 if role == "charge" and unit is not None and not re.search(r"(A\.?h|C)$", unit):
                     continue
                 found[role] = (c, unit)
+    if "current" not in found:  # no current column: a current-density column stands for it (read with the area)
+        used = {c for c, _ in found.values()}
+        for c in names:
+            unit = _density_header(c) if c not in used else None
+            if unit is not None:
+                found["current"] = (c, unit)
+                break
     return found
 
 
@@ -302,8 +356,8 @@ def _no_current_is_open_circuit(path: Any, names: list[str], roles: dict[str, tu
     for c in names:
         if c in used or not c:
             continue
-        unit = _split(c)[1]
-        if unit is None:
+        base, unit = _split(c)
+        if unit is None or base in _DENSITY_NAMES:
             suspects.append(c)
             continue
         try:
@@ -317,6 +371,29 @@ def _no_current_is_open_circuit(path: Any, names: list[str], roles: dict[str, tu
             "name it with its unit in the header (e.g. 'I/mA'; in Python: mapping={'current': ('col', 'mA')}), or keep only "
             "time and voltage columns for an open-circuit record"
         )
+
+
+def _density_scale(path: Any, column: str, unit: str, declared: dict[str, str], area: Any, notes: list[str]) -> float:
+    """SI factor from a current-density column's values to the current [A]: the unit's A/m² per unit x the area [m²].
+
+    Raises
+    ------
+    ReaderError
+        No electrode area given (naming the column and how to give it), or a declared current unit for the column.
+    """
+    from lisse.units import as_si
+
+    if "current" in declared:
+        raise ReaderError(f"'{path}': the declared unit current={declared['current']} contradicts the file, whose column "
+                          f"'{column}' is a current density ({unit}); drop current from the declared units")
+    if area is None:
+        raise ReaderError(f"'{path}': column '{column}' is a current density ({unit}), not a current; give the electrode "
+                          f"area (e.g. --area '0.785 cm2'; Python: area='0.785 cm2') to read it as current = j x area")
+    a = as_si(area, "cm2", "area")
+    if not 0 < a < np.inf:
+        raise ParameterError(f"cell metadata 'area' must be positive; got {area!r}")
+    notes.append(f"current = current density column '{column}' ({unit}) x the electrode area {a * 1e4:.6g} cm2")
+    return to_si(f"1 {unit}", "A/m2", f"column '{column}'") * a
 
 
 @guarded("delimited text (CSV/TSV)")
@@ -340,7 +417,8 @@ def read_csv_generic(path: str | Path, mapping: dict[str, Any] | None = None, cu
         Units of columns whose header has none, ``"time=s,voltage=V,current=mA"`` or a mapping
         (:func:`lisse.io.column_units.parse_units`); a unit in the header must agree with it.
     **metadata
-        ``area``, ``active_mass``, ``loading``.
+        ``area``, ``active_mass``, ``loading``; ``area`` [m², or a string with its unit] also converts a
+        current-density column to the current.
 
     Returns
     -------
@@ -358,7 +436,8 @@ def read_csv_generic(path: str | Path, mapping: dict[str, Any] | None = None, cu
         No header line, no time/voltage column, a current column that cannot be told from the others,
         unknown units, a time/voltage/current/charge column without a unit in its header or in
         ``units`` (a current column that is 0 everywhere needs none), a declared unit contradicting the
-        header, more than 1 % malformed lines.
+        header, more than 1 % malformed lines, a current-density column without ``area`` (or with a declared
+        current unit).
     ParameterError
         ``current_sign`` is not 1 or -1, or ``mapping`` names an unknown role.
     """
@@ -391,7 +470,7 @@ def read_csv_generic(path: str | Path, mapping: dict[str, Any] | None = None, cu
             if colname not in names:
                 raise ReaderError(f"'{path}': mapped column '{colname}' for {role} is not in the header {names}")
             if unit is None:
-                unit = _split(colname)[1]
+                unit = (_density_header(colname) if role == "current" else None) or _split(colname)[1]
             roles[role] = (colname, unit)
             from_mapping.add(role)
         missing = [r for r in ("time", "voltage") if r not in roles]
@@ -429,8 +508,14 @@ def read_csv_generic(path: str | Path, mapping: dict[str, Any] | None = None, cu
         roles, unit_source, unit_notes = _resolve_units(path, time_kind != "number", roles, dict(units or {}), from_mapping,
                                                         defer="current")
         notes += unit_notes
+        density = "current" in roles and current_density_unit(roles["current"][1])
         scale = {r: _scale(path, r, roles[r][1], roles[r][0]) for r in _SI if r in roles and roles[r][1]
-                 and not (r == "time" and time_kind != "number")}
+                 and not (r == "time" and time_kind != "number") and not (r == "current" and density)}
+        if density:
+            from lisse.io.column_units import normalise_unit
+
+            scale["current"] = _density_scale(path, roles["current"][0], normalise_unit(str(roles["current"][1])),
+                                              dict(units or {}), metadata.get("area"), notes)
         present = [r for r in ("time", "voltage", "current", "charge", "step", "cycle") if r in roles]
         acc = Columns()
         t0: list[Any] = []  # the first date-time of a date-time time column

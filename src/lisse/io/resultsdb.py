@@ -35,7 +35,9 @@ files            analysed input file (``path`` unique, absolute): content ``sha2
                  analysis settings), ``status`` (ok | error | skipped), ``error_type``, ``error`` (one
                  line), ``traceback`` (lisse bugs only), ``cell_kind`` and ``cell_kind_reason`` (the
                  classifier's answer), ``cell_id``, headline numbers ``n_rows``, ``duration_h``,
-                 ``n_cycles``, ``n_spectra``, ``failure_time_h``, ``ccd_mA_cm2``, ``ccd_is_lower_bound`` (1: the
+                 ``n_cycles`` (the record's :meth:`~lisse.records.cycling.CyclingRecord.cycle_count`: from the half
+                 cycles when the file numbers no cycles; ``summary_json`` ``$.record.n_cycles_source`` says which),
+                 ``n_spectra``, ``failure_time_h``, ``ccd_mA_cm2``, ``ccd_is_lower_bound`` (1: the
                  cell never failed, the CCD is a lower bound), ``summary_json``
                  (the full JSON summary; query it with ``json_extract``), ``analysis_s``,
                  ``analysed_at`` (UTC ISO 8601), ``lisse_version``

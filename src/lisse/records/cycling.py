@@ -53,7 +53,8 @@ from lisse.errors import ParameterError
 from lisse.records.display import html_table, plot_with, short
 from lisse.units import as_si
 
-__all__ = ["CyclingRecord", "Provenance", "CORE_COLUMNS", "NO_DATA_NOTE", "charge_increments", "half_cycle_index", "integrate_charge"]
+__all__ = ["CyclingRecord", "Provenance", "CORE_COLUMNS", "NO_DATA_NOTE", "MIXED_STEP_FRACTION", "charge_increments",
+           "counts_cycles_from_current", "half_cycle_index", "integrate_charge", "mixed_step_rows"]
 
 CORE_COLUMNS = ("time_s", "voltage_V", "current_A", "charge_C", "step", "cycle", "half_cycle")
 
@@ -240,6 +241,66 @@ def charge_increments(record: Any) -> tuple[np.ndarray, np.ndarray, str | None]:
     row = np.arange(1, n) if n > 1 else np.zeros(0, dtype=np.int64)
     row = np.where(active[1:], row, row - 1) if n > 1 else row
     return dq, row.astype(np.int64), note
+
+
+#: A step in which the current's lesser direction carries more than this fraction of the step's charge
+#: throughput is a drive or pulse step (a SIM profile), not half of a charge/discharge cycle.
+MIXED_STEP_FRACTION = 0.1
+
+
+def mixed_step_rows(record: Any) -> np.ndarray:
+    """Per row: True inside an instrument step whose current flows both ways (:data:`MIXED_STEP_FRACTION`).
+
+    Needs the instrument's steps (a ``step`` column with more than one value); False everywhere otherwise.
+
+    Parameters
+    ----------
+    record : CyclingRecord
+        The record.
+
+    Returns
+    -------
+    ndarray of bool
+        One flag per row (dimensionless: True inside a drive or pulse step).
+    """
+    step = record["step"]
+    n = len(record)
+    if n < 2 or np.all(step == step[0]):
+        return np.zeros(n, dtype=bool)
+    label = np.concatenate([[0], np.cumsum(step[1:] != step[:-1])])
+    dq = np.nan_to_num(0.5 * (record.current_A[1:] + record.current_A[:-1]) * np.diff(record.time_s))
+    lab = label[1:]  # an interval belongs to its right row's step; the interval across a step change is dropped
+    same = label[1:] == label[:-1]
+    m = int(label[-1]) + 1
+    pos = np.bincount(lab[same], weights=np.where(dq > 0, dq, 0.0)[same], minlength=m)
+    neg = np.bincount(lab[same], weights=np.where(dq < 0, -dq, 0.0)[same], minlength=m)
+    mixed = np.minimum(pos, neg) > MIXED_STEP_FRACTION * (pos + neg)
+    return mixed[label]
+
+
+def counts_cycles_from_current(record: Any) -> bool:
+    """Whether the record's cycles are counted from its current rather than from its ``cycle`` column.
+
+    The one rule, used by :meth:`CyclingRecord.summary` (``n_cycles``) and by the full-cell cycle table
+    (:func:`lisse.analysis.fullcell.cycle_table`, ``cycles="auto"``): the current counts the cycles when the ``cycle``
+    column holds a single value (the file has no cycle column, or numbers one cycle) and no instrument step is a drive
+    or pulse step (:func:`mixed_step_rows`: inside one the current changes direction every few seconds, which says
+    nothing about cycles).
+
+    Parameters
+    ----------
+    record : CyclingRecord
+        The record.
+
+    Returns
+    -------
+    bool
+        True: count the cycles from the current's direction (half cycles); False: from the ``cycle`` column.
+    """
+    if len(record) == 0:
+        return True  # no cycle column values to go by (and no current: no cycles either way)
+    cyc = record["cycle"]
+    return bool(cyc.min() == cyc.max()) and not bool(mixed_step_rows(record).any())
 
 
 def _opt_si(value: Any, unit: str, name: str) -> float | None:
@@ -532,6 +593,29 @@ class CyclingRecord:
         meta = {"lisse.cycling": json.dumps(self.summary(), default=str)}
         return table.replace_schema_metadata(meta)
 
+    def cycle_count(self) -> tuple[int, str]:
+        """Count the record's cycles, from its ``cycle`` column or, when that numbers none, from its half cycles.
+
+        A record whose ``cycle`` column holds a single value (a file without a cycle column, e.g. a generic CSV, or one
+        numbering a single cycle) and that has no drive or pulse step (:func:`counts_cycles_from_current`) has
+        ceil(half cycles / 2) cycles: half cycles 2k and 2k+1 form cycle k, as the short detector pairs them
+        (its ``cycle_life`` and ``failure_cycle``) and as the full-cell cycle table derives them.
+
+        Returns
+        -------
+        n_cycles : int
+            Number of cycles (count; 0 for an empty record).
+        source : str
+            Where the count comes from: ``"cycle_column"``, ``"half_cycles"`` or ``"none"`` (no rows).
+        """
+        n = len(self)
+        if n == 0:
+            return 0, "none"
+        if counts_cycles_from_current(self):
+            return (int(self["half_cycle"].max()) + 2) // 2, "half_cycles"
+        cyc = self["cycle"]
+        return int(cyc.max() - cyc.min() + 1), "cycle_column"
+
     def summary(self) -> dict:
         """Summarise the record as JSON-able data: rows, duration, voltage/current ranges, metadata and provenance.
 
@@ -539,9 +623,12 @@ class CyclingRecord:
         -------
         dict
             Keys carry their display units (``duration_h``, ``voltage_min_V``, ``current_max_mA``, ``area_cm2``,
-            ``loading_mg_cm2`` ...); values are None where unknown.
+            ``loading_mg_cm2`` ...); values are None where unknown. ``n_cycles`` is :meth:`cycle_count`'s and
+            ``n_cycles_source`` says where it comes from (``"cycle_column"``, ``"half_cycles"``: the record numbers no
+            cycles, ``"none"``: no rows).
         """
         n = len(self)
+        n_cycles, n_cycles_source = self.cycle_count()
         t = self.time_s
         v = self.voltage_V
         i = self.current_A
@@ -554,7 +641,8 @@ class CyclingRecord:
             "voltage_max_V": float(np.max(v[fin])) if fin.any() else None,
             "current_min_mA": float(np.nanmin(i)) * 1e3 if n else None,
             "current_max_mA": float(np.nanmax(i)) * 1e3 if n else None,
-            "n_cycles": int(self["cycle"].max() - self["cycle"].min() + 1) if n else 0,
+            "n_cycles": n_cycles,
+            "n_cycles_source": n_cycles_source,
             "n_half_cycles": int(self["half_cycle"].max() + 1) if n else 0,
             "start": self.start.isoformat() if self.start else None,
             "area_cm2": self.area_m2 * 1e4 if self.area_m2 else None,
