@@ -308,7 +308,7 @@ def test_a_malformed_scheduler_address_is_one_line_exit_2(tmp_path: Path, addres
     r = run_cli("batch", "cycling", str(data), "--out", str(tmp_path / "out"), "--scheduler", address, "--json", timeout=120)
     assert r.returncode == 2, r.stderr
     lines = r.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("lisse: error: scheduler") and "port" in lines[0], r.stderr
+    assert len(lines) == 1 and lines[0].startswith("lisse: error: --scheduler") and "port" in lines[0], r.stderr
     assert not (tmp_path / "out").exists()  # refused before the output folder is made
 
 

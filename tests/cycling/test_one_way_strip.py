@@ -1,9 +1,9 @@
 """A half cycle whose polarisation starts low and rises is not a short (found on Singh2022's one-way strip).
 
 Before, the short and CCD detectors judged a first half cycle (or the first step of a staircase) against its own
-median: a one-way strip whose polarisation rises from 15 to 290 mV when the stripping contact is lost (Singh et al.,
-Cell Rep. Phys. Sci. 3, 101043 (2022), Fig. 5C: the potential "rises suddenly" after 15.4 h at 0.2 mA/cm2) spent most
-of its time near 290 mV, so its own first hour, at 15 mV < 0.3 x 290 mV, read as a hard short at t = 0. The reference
+median: a one-way strip whose polarisation rises when the stripping contact is lost (Singh et al., Cell Rep. Phys.
+Sci. 3, 101043 (2022), Fig. 5C: the potential "rises suddenly" after 15.4 h at 0.2 mA/cm2; here from 15 to 290 mV, the
+levels lisse's simulator gives for that cell, not read off the figure) spent most of its time near 290 mV, so its own first hour, at 15 mV < 0.3 x 290 mV, read as a hard short at t = 0. The reference
 here is the generator: the polarisation is a smooth rise (no fall anywhere), so no collapse may be reported; a real
 collapse in the same first half cycle (a fall after the level was reached) must still be.
 """

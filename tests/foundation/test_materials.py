@@ -40,6 +40,10 @@ def test_brief_conductivities():
     assert s("LLZTO", "ionic_conductivity") == pytest.approx(7.0e-4)
     assert s("LPSC", "ionic_conductivity") == pytest.approx(7.9e-3)
     assert get_material("LNI").si("density") == pytest.approx(2380.0)
+    # Singh2022 (Cell Rep. Phys. Sci. 3, 101043), "Surface morphology": sigma_ion(SG) = 1.56 (+- 0.11) mS cm-1 at 298 K
+    li6 = get_material("Li6PS5Cl")
+    assert s("Li6PS5Cl", "ionic_conductivity") == pytest.approx(1.56e-3, rel=1e-12)
+    assert li6.param("ionic_conductivity").source.startswith("Singh2022")
 
 
 def test_formula_parser_and_molar_mass():

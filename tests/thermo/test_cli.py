@@ -86,3 +86,21 @@ def test_negative_work_of_adhesion_is_refused():
     env = dict(os.environ, PYTHONPATH=str(src))
     r = subprocess.run([sys.executable, "-m", "lisse", "wetting", "--work-of-adhesion", "-1 J/m2"], capture_output=True, text=True, env=env)
     assert r.returncode == 2 and "'--work-of-adhesion'" in r.stderr and len(r.stderr.strip().splitlines()) == 1
+
+
+def test_segregation_workflow_reports_the_contract_sign(monkeypatch):
+    # issue 17's scripted path (lisse segregation X --calculator ...): the workflow maps gamma_X and gamma_X/Li to
+    # driving_force_J_m2 = gamma_X - gamma_X/Li. The two energy workflows are stubbed (0.30 and 0.45 J/m2) so that no
+    # calculator runs; the reference is the contract's formula.
+    import lisse.atomistic.workflows as w
+
+    monkeypatch.setattr(w, "_ctx", lambda *a, **k: type("Ctx", (), {"on_job": None})())
+    monkeypatch.setattr(w, "surface_energy_workflow", lambda ctx, phase, miller, layers: {"surface_energy_fit_J_m2": 0.30, "convergence": []})
+    monkeypatch.setattr(w, "interface_energy_workflow", lambda ctx, phase, miller, **kw: {
+        "interface_energy_J_m2": 0.45, "interface_energy_stderr_J_m2": 0.0, "convergence": []})
+    monkeypatch.setattr(w, "method_keys", lambda ctx, rows, note=None: {})
+    monkeypatch.setattr(w, "_uncertainty", lambda *a, **k: None)
+    monkeypatch.setattr(w, "provenance", lambda *a, **k: {})
+    out = w.segregation_workflow("gpaw", "LiF", particle_radius=10e-9)
+    assert out["driving_force_J_m2"] == pytest.approx(0.30 - 0.45, rel=1e-12) and out["segregates"] is True
+    assert out["driving_force_per_volume_J_m3"] == pytest.approx(3 * (0.30 - 0.45) / 10e-9, rel=1e-12)

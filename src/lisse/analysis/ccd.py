@@ -49,7 +49,16 @@ import numpy as np
 
 from lisse.analysis._estimator import check_dataclass_settings
 from lisse.analysis.cell_type import require_symmetric
-from lisse.analysis.symmetric import SegmentOptions, _as_record, _half_cycles_of, _need_area, pooled_noise, scan_segment
+from lisse.analysis.symmetric import (
+    SegmentOptions,
+    _as_record,
+    _half_cycles_of,
+    _median,
+    _need_area,
+    initial_level,
+    pooled_noise,
+    scan_segment,
+)
 from lisse.citations import register
 from lisse.errors import CalculationError, ParameterError
 from lisse.records.cycling import CyclingRecord
@@ -338,17 +347,25 @@ class CCDDetector:
             ratios = []
             if prev_plateau is not None:
                 ref_step = prev_plateau * js / prev_j if prev_resolved else js * trend_num / trend_den
+            first_healthy: list[float] = []  # first step: the plateaus of its half cycles judged healthy so far
             for k in members:
                 a, b = int(starts[k]), int(stops[k])
-                # first step: its own plateau (a plateau within the noise of 0 V is not testable for a collapse)
-                ref = ref_step if prev_plateau is not None else float(pol[k])
+                # first step: the healthy half cycles of the step before this one (same current), or, for its first, the
+                # level it starts at (initial_level); its own median was no reference, a short in it set that median
+                # (a plateau within the noise of 0 V is not testable for a collapse)
+                if prev_plateau is not None:
+                    ref = ref_step
+                elif first_healthy:
+                    ref = _median(np.asarray(first_healthy))
+                else:
+                    ref = initial_level(t[a:b], v[a:b], polarity[k], self.segment.settle_fraction)
                 crit, idx, m = scan_segment(
                     t[a:b], v[a:b], ref, noise_ref,
                     settle_fraction=self.segment.settle_fraction, collapse_ratio=self.collapse_ratio, window=self.window,
                     noise_factor=self.noise_factor, drop_fraction=self.drop_fraction, drop_sigma=self.drop_sigma,
                     min_drops=self.min_drops, rise_ratio=self.rise_ratio if prev_plateau is not None else None,
                     v_cutoff=self.v_cutoff, polarity=polarity[k], collapse_sigma=self.collapse_sigma,
-                    own_reference=prev_plateau is None,
+                    own_reference=prev_plateau is None and not first_healthy,
                 )
                 ratios.append(m.get("ratio", np.nan))
                 if crit == "voltage_collapse" and k + 1 < len(hc):
@@ -362,6 +379,8 @@ class CCDDetector:
                                             polarity=polarity[k + 1], collapse_sigma=self.collapse_sigma)
                     if m2.get("n_drops", 0) >= self.min_drops:
                         crit = "erratic_voltage"
+                if crit is None and prev_plateau is None:
+                    first_healthy.append(float(pol[k]))
                 if crit is not None and idx is not None and fail is None:  # scan_segment gives idx with every criterion
                     fail = (s, int(k), a + int(idx), crit)
                     status = crit

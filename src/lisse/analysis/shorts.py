@@ -25,6 +25,13 @@ second differences / √6) over the first ``n_baseline`` half cycles, or over as
 points after settling; a collapse must stand ``collapse_sigma`` standard errors of the rolling median
 below the reference (:func:`~lisse.analysis.symmetric.scan_segment`). Plateaus and the collapse test use
 the polarisation V·sign(I).
+
+A half cycle with no healthy one before it (the first) is judged against the level it starts at, the median
+polarisation over 10-25 % of its duration (:func:`~lisse.analysis.symmetric.initial_level`), not against its own
+median, which a short later in it would set; a collapse there must be a fall from that level. The runaway test
+compares a plateau with the median of the first ``n_reference`` healthy half cycles before it. Blind spot: a cell
+shorted from its first sample, or within the first ~15 % of its first half cycle, shows no healthy level to fall from
+and is not reported as a collapse (a filament that burns open later reads as a healthy cell from then on).
 """
 
 from __future__ import annotations
@@ -41,6 +48,7 @@ from lisse.analysis.symmetric import (
     _as_record,
     _half_cycles_of,
     _median,
+    initial_level,
     overpotential_summary,
     pooled_noise,
     scan_segment,
@@ -196,7 +204,6 @@ class ShortDetector:
         noise_pool = pooled_noise(v, starts[:nb], stops[:nb], pts[:nb], t)
         noise_ref = max(noise_pool if np.isfinite(noise_pool) else 0.0, self.min_noise_V)
         self.window_ = window
-        r0 = float(np.median(r_app[: max(1, min(self.n_reference, len(hc)))]))
         status = np.array(["ok"] * len(hc), dtype=object)
         refs = np.full(len(hc), np.nan)
         healthy: list[float] = []
@@ -204,7 +211,10 @@ class ShortDetector:
         polarity = self.orientation_ * np.sign(hc["current_A"].to_numpy())
         for k in range(len(hc)):
             a, b = int(starts[k]), int(stops[k])
-            r_ref = _median(np.asarray(healthy[-self.n_reference :])) if healthy else r_app[k]
+            # no healthy half cycle yet: the level this one starts at (initial_level), not its own median, which a short
+            # or a contact loss later in it would set
+            r_ref = (_median(np.asarray(healthy[-self.n_reference :])) if healthy
+                     else initial_level(t[a:b], v[a:b], polarity[k], self.segment.settle_fraction) / iabs[k])
             ref = r_ref * iabs[k]
             refs[k] = ref
             crit, idx, m = scan_segment(
@@ -216,9 +226,12 @@ class ShortDetector:
             )
             if crit == "ohmic_scaling_lost":
                 crit = "polarization_runaway"
-            # runaway: the plateau above polarization_factor x the initial one, by more than collapse_sigma standard errors
-            # of its median (5 samples of a cell polarised 1 noise width above 0 V are no runaway)
-            excess = (r_app[k] - self.polarization_factor * r0) * iabs[k]
+            # runaway: the plateau above polarization_factor x the initial one (the median of the first n_reference healthy
+            # half cycles before this one; before, the first n_reference half cycles, so a short among them made the
+            # healthy ones before it read as a runaway at t = 0), by more than collapse_sigma standard errors of its
+            # median (5 samples of a cell polarised 1 noise width above 0 V are no runaway)
+            r0 = _median(np.asarray(healthy[: self.n_reference])) if healthy else float("nan")
+            excess = (r_app[k] - self.polarization_factor * r0) * iabs[k] if healthy else -np.inf
             if crit is None and excess > self.collapse_sigma * 1.2533 * noise_ref / np.sqrt(pts[k]):
                 crit, idx = "polarization_runaway", int(np.argmax(np.abs(v[a:b]) > self.polarization_factor * r0 * iabs[k]))
             if crit == "voltage_collapse" and k + 1 < len(hc):

@@ -115,6 +115,44 @@ def segment_bounds(current: np.ndarray, opts: SegmentOptions) -> tuple[np.ndarra
     return starts, stops, sgn[starts]
 
 
+#: Share of a half cycle's duration, after its settling part, whose median polarisation is the level a half cycle without
+#: an earlier healthy one is judged against (:func:`initial_level`): long enough to average the noise, short enough that a
+#: short or a contact loss later in the half cycle does not set it.
+INITIAL_SPAN = 0.15
+
+
+def initial_level(t: np.ndarray, v: np.ndarray, polarity: float, settle_fraction: float, span: float = INITIAL_SPAN) -> float:
+    """The polarisation a segment starts at: median of ``polarity x V`` over ``[settle, settle + span]`` of its duration [V].
+
+    The reference of a half cycle that has no earlier healthy one to be expected from (the first of a long test, those of
+    a staircase's first step before any healthy one). Its own median over the whole half cycle is no reference: a short
+    or a contact loss that takes most of the half cycle sets it (a hard short at 0.3 h of a 1 h half cycle, or a one-way
+    strip whose polarisation rises 20x after 1 of 31 h, Singh2022 Fig. 5C, both went unjudged or misjudged).
+
+    Parameters
+    ----------
+    t, v : ndarray
+        Time [s] and voltage [V] of the segment.
+    polarity : float
+        Sign of the current (+1 or -1, dimensionless).
+    settle_fraction : float
+        Share of the duration skipped first (dimensionless).
+    span : float, default INITIAL_SPAN
+        Share of the duration the median is taken over (dimensionless).
+
+    Returns
+    -------
+    float
+        The median polarisation [V]; the first sample's when the window holds none.
+    """
+    pv = np.sign(polarity) * np.asarray(v, dtype=float)
+    if pv.size == 0:
+        return float("nan")
+    rel = (t - t[0]) / (t[-1] - t[0]) if pv.size > 1 and t[-1] > t[0] else np.zeros(pv.size)
+    win = (rel >= settle_fraction) & (rel <= settle_fraction + span)
+    return _median(pv[win]) if win.any() else float(pv[0])
+
+
 def _median(a: np.ndarray) -> float:
     """Median of a 1-D finite array via np.partition (np.median's per-call overhead dominates on short segments)."""
     n = a.size

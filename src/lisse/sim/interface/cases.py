@@ -134,6 +134,9 @@ class ValidationCase:
             raise ParameterError(f"validation case '{self.key}': a fixed-time staircase needs step_time")
         if self.protocol == "fixed-capacity" and self.step_capacity is None:
             raise ParameterError(f"validation case '{self.key}': a fixed-capacity staircase needs step_capacity")
+        if self.kind == "contact_loss" and not (self.duration and self.step_time and self.step_time >= self.duration):
+            raise ParameterError(f"validation case '{self.key}': a contact_loss case needs its published duration and a "
+                                 "stripping half cycle (step_time) at least that long")
         if bool(self.interlayer) != (self.interlayer_thickness is not None):
             raise ParameterError(f"validation case '{self.key}': give interlayer and interlayer_thickness together")
 
