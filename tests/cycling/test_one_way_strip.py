@@ -48,3 +48,28 @@ def test_a_collapse_after_the_rise_is_still_a_hard_short_at_its_time():
     sd = ShortDetector().fit(rec, cell_type="symmetric")
     assert sd.criterion_ == "voltage_collapse" and sd.short_detected_
     assert abs(sd.failure_time_s_ / 3600.0 - 25.0) <= 0.25  # the generator's collapse at 25 h, within the median window
+
+
+def test_the_symmetric_override_does_not_make_impedance_data_a_cycling_test():
+    # an EC-Lab PEIS file forced through `lisse ccd --cell-type symmetric` gave a "CCD" of 0.29 mA/cm2 (found by an
+    # independent review): the override answers a classifier that takes a symmetric cell for a full cell, nothing else
+    from lisse.errors import CellTypeError
+
+    t = np.arange(200.0)
+    rec = CyclingRecord.from_arrays(t, 1e-3 * np.sin(t), 1e-4 * np.sin(t), extra={"freq/Hz": np.logspace(6, -1, t.size)},
+                                    area="1 cm2")
+    for det in (CCDDetector(), ShortDetector()):
+        with pytest.raises(CellTypeError, match="impedance"):
+            det.fit(rec, cell_type="symmetric")
+    empty = CyclingRecord.from_arrays(np.arange(0.0), np.arange(0.0), np.arange(0.0), area="1 cm2")
+    with pytest.raises(CellTypeError, match="empty record"):
+        CCDDetector().fit(empty, cell_type="symmetric")
+
+
+def test_lisse_ccd_refuses_a_forced_peis_file_in_one_line():
+    from ._shared import cycler_file, run_cli
+
+    f = cycler_file("biologic_peis_Zn_shorted_ec1161.mpr")
+    r = run_cli("ccd", str(f), "--area", "1 cm2", "--cell-type", "symmetric", "--json")
+    assert r.returncode == 2 and r.stdout == "" and len(r.stderr.strip().splitlines()) == 1, r.stderr
+    assert "impedance" in r.stderr and str(f) in r.stderr

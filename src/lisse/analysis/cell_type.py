@@ -237,7 +237,8 @@ def require_symmetric(record: Any, analysis: str, *, cell_type: str = "auto", ov
         What needs the symmetric cell, for the message (``"ccd"``, ``"short detection"``).
     cell_type : {"auto", "symmetric"}
         ``"auto"``: classify with :func:`classify_cell`; ``"symmetric"``: the caller states the record is a
-        symmetric cell (an override for misclassified records; the classifier is not consulted).
+        symmetric cell (an override for records the classifier takes for a full cell; a record that is empty, carries
+        no current or is impedance data is refused even so).
     override : str
         How the caller can override, named in the message (``"--cell-type symmetric"`` in the CLI).
 
@@ -249,15 +250,20 @@ def require_symmetric(record: Any, analysis: str, *, cell_type: str = "auto", ov
     Raises
     ------
     CellTypeError
-        The classifier detected another cell type; the message names it and the rule that decided.
+        The classifier detected another cell type (with ``"symmetric"``: an empty, current-free or impedance record);
+        the message names it and the rule that decided.
     ParameterError
         ``cell_type`` is not ``"auto"`` or ``"symmetric"``.
     """
-    if cell_type == "symmetric":
-        return CellClassification("symmetric", "stated by the caller (classifier not consulted)")
-    if cell_type != "auto":
+    if cell_type not in ("auto", "symmetric"):
         raise ParameterError(f"cell_type must be 'auto' or 'symmetric'; got {cell_type!r}")
     c = classify_cell(record)
+    if cell_type == "symmetric":
+        # the override answers a classifier that mistakes a symmetric cell for a full cell; it cannot make a record without
+        # rows or current, or an impedance record, a cycling test (an EC-Lab PEIS file forced through gave a "CCD")
+        if c.kind in CellTypeError.NOT_OVERRIDABLE:
+            raise CellTypeError(c.kind, c.reason, analysis, override)
+        return CellClassification("symmetric", "stated by the caller (classifier not consulted)")
     if c.kind not in ("symmetric", "ccd"):
         raise CellTypeError(c.kind, c.reason, analysis, override)
     return c
