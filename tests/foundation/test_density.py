@@ -143,3 +143,51 @@ def test_a_density_just_above_the_theoretical_one_reads_as_fully_dense():
         archimedes_porosity("0.2511 g", "0.1712 g", composition={"LNI": 0.95, "CNT": 0.05})
     below = archimedes_porosity("0.2511 g", "0.1650 g", composition={"LNI": 0.95, "CNT": 0.05})
     assert below.note == "" and below.porosity == pytest.approx(1 - below.density / below.theoretical_density, rel=1e-12)
+
+
+def _three_weighings(v_bulk_cm3, p_open, p_closed, rho_th, rho_l=0.752, rho_air=0.0012):
+    """The forward model of the balance (apparent masses, g): a sample of bulk volume V with open pores (filled by the
+    liquid when immersed or saturated) and closed ones (never filled), solid of density rho_th."""
+    v_open, v_closed = p_open * v_bulk_cm3, p_closed * v_bulk_cm3
+    m_solid = rho_th * (v_bulk_cm3 - v_open - v_closed)
+    dry = m_solid - rho_air * (v_bulk_cm3 - v_open)  # the air in the open pores weighs as the air it displaces
+    suspended = m_solid - rho_l * (v_bulk_cm3 - v_open)
+    saturated = m_solid + rho_l * v_open - rho_air * v_bulk_cm3
+    return dry, suspended, saturated
+
+
+@pytest.mark.parametrize("p_open,p_closed", [(0.30, 0.0), (0.12, 0.05), (0.0, 0.08), (0.25, 0.10)])
+def test_three_weighings_give_open_closed_and_total_porosity(p_open, p_closed):
+    # found by an independent audit: with two weighings a wetting liquid fills the open pores, so 1 - rho/rho_th is
+    # the closed porosity (a pellet with 30 % open pores read as fully dense); the saturated weighing gives the rest
+    rho_th = 2.3234
+    dry, sus, sat = _three_weighings(0.1, p_open, p_closed, rho_th)
+    two = archimedes_porosity(f"{dry} g", f"{sus} g", theoretical_density=f"{rho_th} g/cm3")
+    # two weighings: closed pores per skeletal volume (solid + closed)
+    assert two.porosity == pytest.approx(p_closed / (1 - p_open), rel=1e-9, abs=1e-12) and "closed" in two.porosity_kind
+    three = archimedes_porosity(f"{dry} g", f"{sus} g", saturated_mass=f"{sat} g", theoretical_density=f"{rho_th} g/cm3")
+    assert three.open_porosity == pytest.approx(p_open, rel=1e-9, abs=1e-12)
+    assert three.porosity == pytest.approx(p_open + p_closed, rel=1e-9, abs=1e-12) and "total" in three.porosity_kind
+    assert three.closed_porosity == pytest.approx(p_closed, rel=1e-9, abs=1e-12)
+    assert three.bulk_density / 1e3 == pytest.approx(rho_th * (1 - p_open - p_closed), rel=1e-9)
+    # ASTM C373 with water and no air buoyancy: P = (M - D)/(M - S), B = D/(M - S)
+    d, s, m = _three_weighings(0.1, p_open, p_closed, rho_th, rho_l=1.0, rho_air=0.0)
+    astm = archimedes_porosity(f"{d} g", f"{s} g", saturated_mass=f"{m} g", liquid_density="1 g/cm3", air_density=0.0)
+    assert astm.open_porosity == pytest.approx((m - d) / (m - s), rel=1e-12, abs=1e-15)
+    assert astm.bulk_density / 1e3 == pytest.approx(d / (m - s), rel=1e-12)
+
+
+def test_three_weighings_cli_and_bad_saturated_mass(capsys):
+    from lisse.cli.main import main
+
+    dry, sus, sat = _three_weighings(0.1, 0.30, 0.0, 2.3234)
+    rc = main(["density", "--dry-mass", f"{dry} g", "--immersed-mass", f"{sus} g", "--saturated-mass", f"{sat} g",
+               "--theoretical-density", "2.3234 g/cm3", "--json"])
+    d = json.loads(capsys.readouterr().out)
+    assert rc == 0 and d["porosity"] == pytest.approx(0.30, rel=1e-9) and d["open_porosity"] == pytest.approx(0.30, rel=1e-9)
+    assert d["bulk_density_g_cm3"] == pytest.approx(2.3234 * 0.7, rel=1e-9) and d["porosity_kind"].startswith("total")
+    assert main(["density", "--dry-mass", f"{dry} g", "--immersed-mass", f"{sus} g", "--saturated-mass", f"{dry * 0.99} g"]) == 2
+    err = capsys.readouterr().err
+    assert "--saturated-mass" in err and len(err.strip().splitlines()) == 1
+    with pytest.raises(ParameterError, match="saturated_mass"):
+        archimedes_porosity(f"{dry} g", f"{sus} g", saturated_mass=f"{dry * 0.99} g")  # lighter than dry: impossible

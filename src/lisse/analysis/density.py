@@ -23,7 +23,20 @@ m_liquid = 0. lisse implements the difference. With ``rho_air = 0`` the formula 
 **Theoretical density** of a composite from mass fractions ``w_i`` (rule of mixtures on volumes, no pores):
 ``1/rho_th = sum_i w_i / rho_i``.
 
-**Porosity** ``= 1 - rho / rho_th`` (total porosity: open and closed pores).
+**Porosity.** With two weighings, a liquid that wets the sample (mineral spirits does) fills its *open* pores when
+immersed: ``rho`` above is then the apparent (skeletal) density of the solid and its closed pores, and ``1 - rho/rho_th``
+is the **closed** porosity (per skeletal volume); it is the total porosity only for a sample without open pores or a
+sealed one (found by an independent audit: a pellet with 30 % open pores read as fully dense). A third weighing, the
+sample **saturated** with the liquid and weighed in air (``m_sat``), gives the exterior volume and with it the open and
+total porosity (ASTM C373 / ISO 18754 "boiling-water" method, here with the same air-buoyancy correction)::
+
+    V_bulk  = (m_sat - m_liquid) / (rho_liquid - rho_air)
+    P_open  = (m_sat - m_air) / (m_sat - m_liquid)
+    rho_bulk = m_air (rho_liquid - rho_air) / (m_sat - m_liquid) + rho_air (1 - P_open)
+    P_total = 1 - rho_bulk / rho_th,   P_closed = P_total - P_open     (fractions of the bulk volume)
+
+(apparent masses: dry in air ``m_air = M - rho_air (V_bulk - V_open)``, suspended ``m_liquid = M - rho_liquid (V_bulk -
+V_open)``, saturated in air ``m_sat = M + rho_liquid V_open - rho_air V_bulk``, M the mass of the solid.)
 
 References
 ----------
@@ -31,6 +44,9 @@ References
    Nat. Energy 9 (2024), doi:10.1038/s41560-023-01426-1 (Methods: density in mineral spirits).
 .. [Mettler] Mettler Toledo, density determination kit, operating instructions: rho = A/(A - B) (rho_0 - rho_L) + rho_L
    with A, B the readings in air and in the auxiliary liquid and rho_L = 0.0012 g/cm3 the density of air.
+.. [ASTM C373] ASTM C373, Standard test methods for determination of water absorption and associated properties by
+   vacuum method for pressed ceramic tiles and glass tiles (apparent porosity P = (M - D)/(M - S), bulk density
+   B = D/(M - S) with water: D dry, S suspended, M saturated masses); ISO 18754 (fine ceramics, the same quantities).
 """
 
 from __future__ import annotations
@@ -194,7 +210,10 @@ _rule_of_mixtures = theoretical_density  # archimedes_porosity's keyword 'theore
 
 @quantity_args(density="g/cm3", theoretical_density="g/cm3")
 def porosity_from_density(density: QuantityLike, theoretical_density: QuantityLike) -> float:
-    """Total porosity ``1 - rho / rho_th`` of a sample from its measured and theoretical densities.
+    """Porosity ``1 - rho / rho_th`` of a sample from its measured and theoretical densities.
+
+    The total porosity when ``rho`` is the bulk density (three weighings); with the two-weighing Archimedes density of a
+    sample whose open pores the liquid fills, the closed porosity per skeletal volume (module notes).
 
     Parameters
     ----------
@@ -261,6 +280,16 @@ class ArchimedesResult:
     note : str, default ""
         A caveat on the porosity (a measured density up to :data:`DENSITY_TOLERANCE` above the theoretical one, reported
         as porosity 0).
+    saturated_mass : float [kg] or None, default None
+        Balance reading in air of the sample saturated with the liquid, in kg (the third weighing; None: two weighings).
+    bulk_density : float [kg/m3] or None, default None
+        Bulk density (solid mass over exterior volume), in kg/m3 (three weighings only).
+    open_porosity : float or None, default None
+        Open porosity, a dimensionless fraction of the bulk volume (three weighings only).
+    closed_porosity : float or None, default None
+        Closed porosity, a dimensionless fraction of the bulk volume (three weighings and a theoretical density only).
+    porosity_kind : str, default ""
+        What ``porosity`` is: the total porosity (three weighings) or the closed porosity per skeletal volume (two).
     """
 
     density: float
@@ -272,6 +301,11 @@ class ArchimedesResult:
     air_density: float
     theoretical_density_source: str = ""
     note: str = ""
+    saturated_mass: float | None = None
+    bulk_density: float | None = None
+    open_porosity: float | None = None
+    closed_porosity: float | None = None
+    porosity_kind: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         """Return a JSON-ready dict, keys with unit suffixes.
@@ -279,8 +313,9 @@ class ArchimedesResult:
         Returns
         -------
         dict
-            ``density_g_cm3``, ``theoretical_density_g_cm3`` (or None), ``porosity`` (or None), the inputs in g and
-            g/cm3, ``theoretical_density_source`` and ``formula``.
+            ``density_g_cm3``, ``theoretical_density_g_cm3`` (or None), ``porosity`` (or None) with ``porosity_kind``,
+            the inputs in g and g/cm3, ``theoretical_density_source``, with a saturated weighing ``saturated_mass_g``,
+            ``bulk_density_g_cm3``, ``open_porosity`` and ``closed_porosity`` (else None), and ``formula``.
         """
         def r(x: float) -> float:  # 12 significant digits: no unit-conversion noise (0.2513 g, not 0.25129999999999997)
             return float(f"{x:.12g}")
@@ -295,16 +330,33 @@ class ArchimedesResult:
             "liquid_density_g_cm3": r(self.liquid_density * g),
             "air_density_g_cm3": r(self.air_density * g),
             "theoretical_density_source": self.theoretical_density_source,
+            "porosity_kind": self.porosity_kind,
+            "saturated_mass_g": None if self.saturated_mass is None else r(self.saturated_mass * 1e3),
+            "bulk_density_g_cm3": None if self.bulk_density is None else r(self.bulk_density * g),
+            "open_porosity": None if self.open_porosity is None else r(self.open_porosity),
+            "closed_porosity": None if self.closed_porosity is None else r(self.closed_porosity),
             "note": self.note,
             "formula": "rho = m_air/(m_air - m_liquid)*(rho_liquid - rho_air) + rho_air (Archimedes, apparent masses; "
-                       "Wang2024's printed '+' in the denominator corrected)",
+                       "Wang2024's printed '+' in the denominator corrected)" + ("" if self.saturated_mass is None else
+                       "; P_open = (m_sat - m_air)/(m_sat - m_liquid), rho_bulk = m_air (rho_liquid - rho_air)/(m_sat - "
+                       "m_liquid) + rho_air (1 - P_open), porosity = 1 - rho_bulk/rho_th (ASTM C373)"),
         }
 
 
-@quantity_args(dry_mass="g", immersed_mass="g", liquid_density="g/cm3", air_density="g/cm3", theoretical_density="g/cm3")
+#: What ``porosity`` is without and with the saturated weighing (:class:`ArchimedesResult`).
+POROSITY_KINDS = {
+    2: "closed porosity per skeletal volume (two weighings: a wetting liquid fills the open pores, so this is the total "
+       "porosity only for a sample without open pores or a sealed one; weigh the sample saturated too for the total)",
+    3: "total porosity (three weighings: dry, suspended and saturated; open + closed, fractions of the bulk volume)",
+}
+
+
+@quantity_args(dry_mass="g", immersed_mass="g", saturated_mass="g", liquid_density="g/cm3", air_density="g/cm3",
+               theoretical_density="g/cm3")
 def archimedes_porosity(dry_mass: QuantityLike, immersed_mass: QuantityLike, *, theoretical_density: QuantityLike | None = None,
                         composition: Mapping[str, float] | None = None, densities: Mapping[str, Any] | None = None,
-                        liquid_density: QuantityLike = 752.0, air_density: QuantityLike = 1.2) -> ArchimedesResult:
+                        liquid_density: QuantityLike = 752.0, air_density: QuantityLike = 1.2,
+                        saturated_mass: QuantityLike | None = None) -> ArchimedesResult:
     """Density (Archimedes) and porosity of a sample against its theoretical density.
 
     Parameters
@@ -323,19 +375,26 @@ def archimedes_porosity(dry_mass: QuantityLike, immersed_mass: QuantityLike, *, 
         Immersion liquid density, kg/m3 (mineral spirits, Wang2024).
     air_density : float [kg/m3] or str, default 1.2
         Air density, in kg/m3.
+    saturated_mass : float [kg] or str, optional
+        Balance reading in air of the sample saturated with the liquid (open pores filled, surface blotted), in kg;
+        ``m_air <= m_sat``. Given, ``porosity`` is the total porosity, with the open and closed parts (module notes).
 
     Returns
     -------
     ArchimedesResult
-        Density, theoretical density and porosity with the inputs.
+        Density, theoretical density and porosity with the inputs (``porosity_kind`` says which porosity).
 
     Raises
     ------
     ParameterError
         If both ``theoretical_density`` and ``composition`` are given, ``densities`` without ``composition``, the
         measured density exceeds the theoretical one by more than :data:`DENSITY_TOLERANCE` (up to it, the sample is
-        reported as fully dense with a ``note``), or any check of :func:`archimedes_density`, :func:`theoretical_density`
-        or :func:`porosity_from_density` fails.
+        reported as fully dense with a ``note``), ``saturated_mass`` below ``dry_mass`` or not above ``immersed_mass``, or
+        any check of :func:`archimedes_density`, :func:`theoretical_density` or :func:`porosity_from_density` fails.
+
+    References
+    ----------
+    ASTM C373 and ISO 18754 (open porosity and bulk density from the dry, suspended and saturated masses).
     """
     if theoretical_density is not None and composition is not None:
         raise ParameterError("give either 'theoretical_density' or 'composition', not both")
@@ -364,5 +423,23 @@ def archimedes_porosity(dry_mass: QuantityLike, immersed_mass: QuantityLike, *, 
             "the masses")
     else:
         eps = None if rho_th is None else porosity_from_density(rho, rho_th)
-    return ArchimedesResult(rho, rho_th, eps, float(dry_mass), float(immersed_mass), float(liquid_density),
-                            float(air_density), src, note)  # SI floats after quantity_args
+    if saturated_mass is None:
+        return ArchimedesResult(rho, rho_th, eps, float(dry_mass), float(immersed_mass), float(liquid_density),
+                                float(air_density), src, note, porosity_kind=POROSITY_KINDS[2])  # SI floats after quantity_args
+    m_a, m_l = float(dry_mass), float(immersed_mass)
+    m_s = _finite(saturated_mass, "saturated_mass", "kg")
+    if not (m_s >= m_a and m_s > m_l):
+        raise ParameterError(f"parameter 'saturated_mass' must be at least 'dry_mass' ({m_a * 1e3:g} g: the liquid in the "
+                             f"open pores adds mass) and above 'immersed_mass'; got {m_s * 1e3:g} g")
+    rho_l, rho_a = float(liquid_density), float(air_density)
+    if note:  # the tolerance note of the skeleton (dry and suspended weighings), said of what it means here
+        note = note.replace("reported as fully dense (porosity 0)", "no closed porosity")
+    p_open = (m_s - m_a) / (m_s - m_l)
+    rho_b = m_a * (rho_l - rho_a) / (m_s - m_l) + rho_a * (1.0 - p_open)
+    total = closed = None
+    if rho_th is not None:
+        total = porosity_from_density(rho_b, rho_th) if rho_b <= rho_th else 0.0  # the skeleton was checked above
+        closed = max(total - p_open, 0.0)
+        total = max(total, p_open)
+    return ArchimedesResult(rho, rho_th, total, m_a, m_l, rho_l, rho_a, src, note, saturated_mass=m_s, bulk_density=rho_b,
+                            open_porosity=p_open, closed_porosity=closed, porosity_kind=POROSITY_KINDS[3])
