@@ -203,6 +203,8 @@ def test_an_ionic_layers_stable_verdict_says_what_it_cannot_see():
     layer's stays plain."""
     ionic = run_cli("interlayer", "--preset", "lni-0.5cnt", "--current-density", "1", "--capacity", "1")
     verdict = next(ln for ln in ionic.stdout.splitlines() if ln.strip().startswith("verdict"))
-    assert "stable by the 1D criterion l_n <= l_g < l_i only" in verdict and "lisse simulate ccd" in verdict
+    assert "stable by the 1D criterion l_n <= l_g < l_i only" in verdict and "tip growth" in verdict
+    warning = next(ln for ln in ionic.stdout.splitlines() if ln.strip().startswith("warning: ionic regime"))
+    assert "lisse simulate ccd" in warning and "0.16 mA/cm2" in warning  # the same caveat as the JSON's warnings
     mixed = run_cli("interlayer", "--preset", "lni-5cnt", "--current-density", "1", "--capacity", "1")
     assert next(ln for ln in mixed.stdout.splitlines() if ln.strip().startswith("verdict")).split() == ["verdict", "stable"]

@@ -238,8 +238,7 @@ def _verdict(result) -> str:
     if not result["stable"]:
         return "UNSTABLE: " + result["failure_mode"]
     if result.get("tip_growth_risk"):
-        return ("stable by the 1D criterion l_n <= l_g < l_i only: an ionic layer fails by tip growth, which it cannot see "
-                "(Wang2024 measured a CCD of 0.16 mA/cm2 for LNI-0.5% CNT; predict it with 'lisse simulate ccd')")
+        return "stable by the 1D criterion l_n <= l_g < l_i only (see the warning: an ionic layer fails by tip growth)"
     return "stable"
 
 

@@ -337,10 +337,13 @@ def critical_current_prediction(p, cc: dict, q: float, i_lo: float, i_hi: float,
     -------
     dict
         ``source``, ``quantity`` ("critical_current"), ``value`` [mA/cm²], ``unit``, ``kind`` ("predicted"),
-        ``parameters_json``, ``cell``.
+        ``parameters_json`` (with ``regime`` and ``warnings``: an ionic layer's tip-growth caveat), ``cell``.
     """
+    from lisse.sim.interlayer.lengths import TIP_GROWTH_CAVEAT
+
     info = prediction_parameters(p)
-    info.update(capacity_mAh_cm2=q / 3.6e4, scan_mA_cm2=[i_lo / 10, i_hi / 10], critical_current=cc, **context)
+    info.update(capacity_mAh_cm2=q / 3.6e4, scan_mA_cm2=[i_lo / 10, i_hi / 10], critical_current=cc, regime=p.regime(),
+                warnings=[TIP_GROWTH_CAVEAT] if p.regime() == "ionic" else [], **context)
     return {"source": source, "quantity": "critical_current", "value": cc.get("critical_current_mA_cm2"),
             "unit": "mA/cm2", "kind": "predicted", "parameters_json": info, "cell": cell}
 

@@ -384,7 +384,7 @@ class LengthsResult:
         -------
         dict
             The CLI's JSON keys, each with its unit as suffix (``nucleation_length_um``, ...), and ``warnings``
-            (:func:`lisse.materials.temperature_caveat`).
+            (:func:`lisse.materials.temperature_caveat`; :data:`TIP_GROWTH_CAVEAT` for an ionic layer).
         """
         from lisse.materials import temperature_caveat
 
@@ -408,8 +408,17 @@ class LengthsResult:
             "current_balance_error": self.solution.current_balance_error,
             "li_ahead_of_growth_front_mAh_cm2": None if self.filling is None else _r(self.filling.ahead_of_front_charge / 3.6e4),
             **self.solution.params.calibration_summary(),
-            "warnings": [w for w in (temperature_caveat(self.solution.params.temperature),) if w],
+            "warnings": [w for w in (temperature_caveat(self.solution.params.temperature),
+                                     TIP_GROWTH_CAVEAT if self.tip_growth_risk else None) if w],
         }
+
+
+#: What the 1D verdict of an ionic layer (``regime == "ionic"``, ``tip_growth_risk``) cannot see, in its JSON ``warnings``
+#: and in the results database's predictions (before, only the text output said it: a critical current of 5.6 mA/cm2
+#: for LNI-0.5CNT reached scripts and ``lisse db`` with no caveat; found by an independent audit).
+TIP_GROWTH_CAVEAT = ("ionic regime: the 1D criterion l_n <= l_g < l_i cannot see tip growth, by which an ionic layer fails; "
+                     "its 'stable' and any critical current from it are upper bounds at best (Wang2024 measured a CCD of "
+                     "0.16 mA/cm2 for LNI-0.5% CNT); predict with 'lisse simulate ccd'")
 
 
 def _r(v: float) -> float:
