@@ -348,7 +348,36 @@ def run(args) -> dict:
             v = float(im[f"{key}_Pa"])
             result[f"{key}_MPa"] = v * 1e-6 if math.isfinite(v) else None
         result["entry_width_um"] = float(im["entry_width_m"]) * 1e6
+        result["penetration_regime_source"] = ("Young-Laplace criterion at the layer's breakthrough throat (driving vs entry "
+                                               "pressure): a prediction from the pressures, not read from the field")
+    result["warnings"] = field_regime_warnings(result)
     return result
+
+
+def field_regime_warnings(result: dict) -> list[str]:
+    """Where the field contradicts the pore-entry regime the run reports: Li deeper than one pore size into a layer the
+    Young-Laplace criterion calls "blocked" (an independent audit found the lithiophobic preset 0.43 um into its 0.9 um
+    layer at the default grid, 0.08 / 0.15 / 0.43 um at grids 32 / 64 / 128: the depth is not grid-converged there).
+
+    Parameters
+    ----------
+    result : dict
+        The run's JSON (``penetration_regime``, ``penetration_any_um``, ``pore_size_um``, ``pore_fill``).
+
+    Returns
+    -------
+    list of str
+        The warnings (empty when the field and the regime agree, or no regime was computed).
+    """
+    if result.get("penetration_regime") != "blocked":
+        return []
+    depth, pore = result.get("penetration_any_um"), result.get("pore_size_um")
+    if depth is None or pore is None or not depth > pore:
+        return []
+    return [f"the field has Li {depth:.3g} um into the layer (pore fill {result.get('pore_fill', float('nan')):.2g}) although "
+            f"the Young-Laplace criterion says 'blocked' at the {result.get('entry_width_um', float('nan')) * 1e3:.3g} nm throat: "
+            "Li reached the pores through the diffuse interface, and the depth changes with --grid (not converged); read "
+            "the regime, not the depth, for this layer"]
 
 
 def _interface_metrics(solver, layer, settings: dict, zeta0) -> dict:
@@ -403,7 +432,8 @@ def render(result) -> str:
             f"{fmt(result['electrolyte_band_um'], 3)} µm of the electrolyte face {fmt(result['fraction_deposited_at_electrolyte'], 3)}, "
             f"Li inventory error {fmt(result['li_inventory_error_rel'], 3)} (vs Faraday)\n"
             f"  mean front {result['front_mean_um']:.3f} µm, pore fill {result['pore_fill']:.2f}, "
-            f"{eta}\n{_regime_line(result)}  files: {result['files'].get('csv') if resumable else 'none written (no --out)'}")
+            f"{eta}\n{_regime_line(result)}" + "".join(f"  warning: {w}\n" for w in result.get("warnings", []))
+            + f"  files: {result['files'].get('csv') if resumable else 'none written (no --out)'}")
 
 
 def _regime_line(result) -> str:

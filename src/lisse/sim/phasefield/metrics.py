@@ -222,7 +222,8 @@ def max_penetration(zeta, dx: float, y_ref: float, *, connected: bool = True) ->
     y_ref : float
         Reference height [m], e.g. the layer bottom (the initial anode surface).
     connected : bool, default True
-        Only Li connected to the anode (the front); False: any cell with ζ > ½ (its top face).
+        Only Li connected to the anode (the front); False: any cell with ζ > ½ (its top face), and the connected
+        front (so the result is never below the connected depth).
 
     Returns
     -------
@@ -240,7 +241,9 @@ def max_penetration(zeta, dx: float, y_ref: float, *, connected: bool = True) ->
         z = _field(zeta)
         check_positive(dx, "dx", "m")
         rows = np.nonzero((z > 0.5).reshape(z.shape[0], -1).any(axis=1))[0]
-        top = float(rows[-1] + 1) * dx if rows.size else 0.0
+        # any Li includes the connected front, whose zeta = 1/2 crossing is interpolated and may lie up to dx/2 above
+        # its cell's top face: without it the "any Li" depth came out below the connected one (independent audit)
+        top = max(float(rows[-1] + 1) * dx if rows.size else 0.0, float(np.max(front_heights(zeta, dx))))
     return max(0.0, top - float(y_ref))
 
 
