@@ -384,7 +384,8 @@ class LengthsResult:
         -------
         dict
             The CLI's JSON keys, each with its unit as suffix (``nucleation_length_um``, ...), and ``warnings``
-            (:func:`lisse.materials.temperature_caveat`; :data:`TIP_GROWTH_CAVEAT` for an ionic layer).
+            (:func:`lisse.materials.temperature_caveat`; :data:`TIP_GROWTH_CAVEAT` for an ionic layer;
+            :func:`unnucleated_deposition_warning`).
         """
         from lisse.materials import temperature_caveat
 
@@ -409,7 +410,8 @@ class LengthsResult:
             "li_ahead_of_growth_front_mAh_cm2": None if self.filling is None else _r(self.filling.ahead_of_front_charge / 3.6e4),
             **self.solution.params.calibration_summary(),
             "warnings": [w for w in (temperature_caveat(self.solution.params.temperature),
-                                     TIP_GROWTH_CAVEAT if self.tip_growth_risk else None) if w],
+                                     TIP_GROWTH_CAVEAT if self.tip_growth_risk else None,
+                                     unnucleated_deposition_warning(self.nucleation_length, self.anode_fraction)) if w],
         }
 
 
@@ -419,6 +421,41 @@ class LengthsResult:
 TIP_GROWTH_CAVEAT = ("ionic regime: the 1D criterion l_n <= l_g < l_i cannot see tip growth, by which an ionic layer fails; "
                      "its 'stable' and any critical current from it are upper bounds at best (Wang2024 measured a CCD of "
                      "0.16 mA/cm2 for LNI-0.5% CNT); predict with 'lisse simulate ccd'")
+
+
+#: Share of the current [-] deposited inside the layer (not on the Li anode) above which a steady verdict with no
+#: nucleation anywhere (l_n = 0) is flagged (:func:`unnucleated_deposition_warning`); assumed: 10 %, a share the growth
+#: and dead-Li lengths would notice.
+UNNUCLEATED_DEPOSITION_LIMIT = 0.10
+
+
+def unnucleated_deposition_warning(nucleation_length: float, anode_fraction: float) -> str | None:
+    """The caveat of a steady solution that deposits inside the layer where nothing can nucleate.
+
+    The steady model's internal sink is Butler-Volmer on Li-free pore surfaces at any overpotential; the nucleation
+    criterion (-eta >= eta_c) is checked afterwards, as ``l_n``. When ``l_n = 0`` (no point reaches eta_c) but more than
+    :data:`UNNUCLEATED_DEPOSITION_LIMIT` of the current is deposited inside the layer, that Li could not form, and the
+    dead-Li check (l_n > l_g) cannot fire (found by an independent audit: LNI-50CNT at 0.5 mA/cm2 deposited 85 % inside
+    with l_n = 0 and read "stable"). The transient simulator deposits only on nucleated Li.
+
+    Parameters
+    ----------
+    nucleation_length : float
+        l_n [m].
+    anode_fraction : float
+        Share of the current plated on the Li anode (dimensionless).
+
+    Returns
+    -------
+    str or None
+        The warning, or None.
+    """
+    inside = 1.0 - anode_fraction
+    if nucleation_length > 0.0 or not inside > UNNUCLEATED_DEPOSITION_LIMIT:
+        return None
+    return (f"{100 * inside:.0f} % of the current is deposited inside the layer by Butler-Volmer on Li-free surfaces, where the "
+            "nucleation criterion (-eta >= eta_c) is met nowhere (l_n = 0): that Li could not form, and the verdict does not "
+            "see it; 'lisse simulate ccd' deposits only on nucleated Li")
 
 
 def _r(v: float) -> float:
