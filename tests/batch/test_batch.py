@@ -268,3 +268,27 @@ def test_batch_n_cycles_of_a_csv_without_a_cycle_column(tmp_path: Path):
     con = _db(tmp_path / "out" / "lisse.sqlite")
     (n, summary), = _rows(con, "SELECT n_cycles, summary_json FROM files")
     assert n == 50 and json.loads(summary)["record"]["n_cycles_source"] == "half_cycles"
+
+
+def test_a_new_analysis_revision_reanalyses_the_stored_files(folder: Path, tmp_path: Path, monkeypatch):
+    # independent review: after a release that changes an unchanged file's numbers (cycle counts, detectors) a resumed
+    # batch skipped the stored rows and mixed two meanings of n_cycles in one database; the analysis revision is part of
+    # the settings digest, so rows stored under an older revision are analysed again
+    import sqlite3
+
+    from lisse.batch import tasks
+
+    out = tmp_path / "out"
+    first, _ = _batch("cycling", str(folder), "--out", str(out))
+    current = {r[0] for r in sqlite3.connect(out / "lisse.sqlite").execute("SELECT settings_hash FROM files")}
+    assert len(current) == 1
+    monkeypatch.setattr(tasks, "ANALYSIS_REVISION", tasks.ANALYSIS_REVISION - 1)
+    old = tasks.BatchSettings(**json.loads(sqlite3.connect(out / "lisse.sqlite").execute(
+        "SELECT settings_json FROM files LIMIT 1").fetchone()[0])).digest()
+    assert old not in current
+    con = sqlite3.connect(out / "lisse.sqlite")
+    con.execute("UPDATE files SET settings_hash = ?", (old,))  # as a database written by the previous release
+    con.commit()
+    con.close()
+    second, _ = _batch("cycling", str(folder), "--out", str(out))
+    assert second["files_skipped"] == 0 and second["files_ok"] + second["files_failed"] == first["files_total"]

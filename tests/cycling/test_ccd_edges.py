@@ -94,6 +94,10 @@ def test_protocol_leaves_out_half_cycles_cut_by_the_record_end_or_the_cutoff():
     staircase = CyclingRecord.from_arrays(tt, v, ii, area=area)
     d = CCDDetector(v_cutoff=0.99).fit(staircase, cell_type="symmetric")
     assert d.failure_step_ == 2 and (d.protocol_, d.step_value_) == ("fixed-time", 3600.0)
+    # without v_cutoff the cut half cycles make the whole record "variable": the steps before the failure, which ran the
+    # program uncut, decide (independent review: the protocol flipped to "variable" and step_time_h left the JSON)
+    d = CCDDetector().fit(staircase, cell_type="symmetric")
+    assert d.failure_step_ == 2 and (d.protocol_, d.step_value_) == ("fixed-time", 3600.0)
 
 
 # ------------------------------------------------------------------------------------- option checks

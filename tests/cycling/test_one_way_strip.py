@@ -73,3 +73,20 @@ def test_lisse_ccd_refuses_a_forced_peis_file_in_one_line():
     r = run_cli("ccd", str(f), "--area", "1 cm2", "--cell-type", "symmetric", "--json")
     assert r.returncode == 2 and r.stdout == "" and len(r.stderr.strip().splitlines()) == 1, r.stderr
     assert "impedance" in r.stderr and str(f) in r.stderr
+
+
+def test_the_override_still_takes_cycling_interleaved_with_impedance_scans():
+    # independent review: EC-Lab's "EIS every N cycles" files carry a freq/Hz column that is empty on the cycling rows;
+    # the override must keep them analysable (the shared biologic_mb_issue149.mpr is such a file)
+    rng = np.random.default_rng(0)
+    t = np.arange(0.0, 20 * 3600.0, 60.0)
+    sgn = np.where((t // 3600.0).astype(int) % 2 == 0, 1.0, -1.0)
+    v = sgn * 0.02 + 2e-4 * rng.standard_normal(t.size)
+    i = sgn * 1e-4
+    freq = np.full(t.size, np.nan)
+    scan = (t >= 10 * 3600.0) & (t < 10 * 3600.0 + 20 * 60.0)  # a 20-point impedance scan between two half cycles
+    freq[scan] = np.logspace(6, -1, int(scan.sum()))
+    i = np.where(scan, 1e-6 * np.sin(t), i)
+    rec = CyclingRecord.from_arrays(t, v, i, extra={"freq/Hz": freq}, area="1 cm2")
+    d = ShortDetector().fit(rec, cell_type="symmetric")
+    assert d.criterion_ == "none" and not d.short_detected_

@@ -365,7 +365,7 @@ class CCDDetector:
                     noise_factor=self.noise_factor, drop_fraction=self.drop_fraction, drop_sigma=self.drop_sigma,
                     min_drops=self.min_drops, rise_ratio=self.rise_ratio if prev_plateau is not None else None,
                     v_cutoff=self.v_cutoff, polarity=polarity[k], collapse_sigma=self.collapse_sigma,
-                    own_reference=prev_plateau is None and not first_healthy,
+                    own_reference=prev_plateau is None and len(first_healthy) < 2,  # see ShortDetector
                 )
                 ratios.append(m.get("ratio", np.nan))
                 if crit == "voltage_collapse" and k + 1 < len(hc):
@@ -418,6 +418,13 @@ class CCDDetector:
         self.steps_ = steps
         self.n_steps_record_ = n_steps
         self.protocol_, self.step_value_ = _record_protocol(step_of, jabs, durations, starts, stops, v, self.v_cutoff)
+        if self.protocol_ == "variable" and fail is not None and fail[0] >= 2:
+            # without v_cutoff, half cycles a cycler cut at its voltage limit after the failure make the record look
+            # variable (independent review); the steps before the failure ran the program uncut
+            before = steps[steps["step"] < fail[0]]
+            proto, value = detect_protocol(before["duration_s"].to_numpy(), before["j_A_m2"].to_numpy())
+            if proto != "variable":
+                self.protocol_, self.step_value_ = proto, value
         self.ccd_A_m2_: float | None
         self.failure_current_density_A_m2_: float | None
         self.failure_time_s_: float | None

@@ -226,6 +226,20 @@ def classify_record(record: Any, *, staircase: bool = False) -> str:
     return classify_cell(record, staircase=staircase).kind
 
 
+def _cycling_rows(record: Any) -> int:
+    """Rows of an impedance-bearing record that are not impedance rows (no frequency, or 0 Hz) and carry current (a count).
+
+    EC-Lab files that interleave galvanostatic cycling with impedance scans ("EIS every N cycles") have a freq/Hz column
+    that is empty or 0 on the cycling rows; the symmetric override applies to those (found by an independent review).
+    """
+    f = np.asarray(record["freq/Hz"], dtype=float)
+    i = np.asarray(record.current_A, dtype=float)
+    dc = ~np.isfinite(f) | (f == 0.0)
+    ok = dc & np.isfinite(i)
+    imax = float(np.max(np.abs(i[ok]))) if ok.any() else 0.0
+    return int(np.count_nonzero(ok & (np.abs(i) > _ACTIVE_FRACTION * imax))) if imax > 0 else 0
+
+
 def require_symmetric(record: Any, analysis: str, *, cell_type: str = "auto", override: str = "cell_type='symmetric'") -> CellClassification:
     """Refuse a record that is not a symmetric cell for a symmetric-cell ``analysis``.
 
@@ -261,7 +275,7 @@ def require_symmetric(record: Any, analysis: str, *, cell_type: str = "auto", ov
     if cell_type == "symmetric":
         # the override answers a classifier that mistakes a symmetric cell for a full cell; it cannot make a record without
         # rows or current, or an impedance record, a cycling test (an EC-Lab PEIS file forced through gave a "CCD")
-        if c.kind in CellTypeError.NOT_OVERRIDABLE:
+        if c.kind in CellTypeError.NOT_OVERRIDABLE and not (c.kind == "impedance" and _cycling_rows(record) >= _MIN_ACTIVE_ROWS):
             raise CellTypeError(c.kind, c.reason, analysis, override)
         return CellClassification("symmetric", "stated by the caller (classifier not consulted)")
     if c.kind not in ("symmetric", "ccd"):

@@ -28,7 +28,9 @@ the polarisation V·sign(I).
 
 A half cycle with no healthy one before it (the first) is judged against the level it starts at, the median
 polarisation over 10-25 % of its duration (:func:`~lisse.analysis.symmetric.initial_level`), not against its own
-median, which a short later in it would set; a collapse there must be a fall from that level. The runaway test
+median, which a short later in it would set. Until two healthy half cycles set the reference, a collapse must be an
+abrupt fall within the half cycle (``scan_segment(own_reference=True)``): a first half cycle that settles, or one
+conditioned 3-10x above the next, is no short. The runaway test
 compares a plateau with the median of the first ``n_reference`` healthy half cycles before it. Blind spot: a cell
 shorted from its first sample, or within the first ~15 % of its first half cycle, shows no healthy level to fall from
 and is not reported as a collapse (a filament that burns open later reads as a healthy cell from then on).
@@ -222,7 +224,8 @@ class ShortDetector:
                 settle_fraction=self.segment.settle_fraction, collapse_ratio=self.collapse_ratio, window=window,
                 noise_factor=self.noise_factor, drop_fraction=self.drop_fraction, drop_sigma=self.drop_sigma,
                 min_drops=self.min_drops, rise_ratio=self.rise_ratio if healthy else None, polarity=polarity[k],
-                collapse_sigma=self.collapse_sigma, noise_min_points=self.noise_min_points, own_reference=not healthy,
+                collapse_sigma=self.collapse_sigma, noise_min_points=self.noise_min_points,
+                own_reference=len(healthy) < 2,  # a reference not yet set by two healthy half cycles: a collapse must be a fall
             )
             if crit == "ohmic_scaling_lost":
                 crit = "polarization_runaway"

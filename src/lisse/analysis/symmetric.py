@@ -115,6 +115,12 @@ def segment_bounds(current: np.ndarray, opts: SegmentOptions) -> tuple[np.ndarra
     return starts, stops, sgn[starts]
 
 
+#: Longest fall [share of the segment's duration, dimensionless] from the reference level to below the collapse threshold
+#: that counts as a hard short when the reference is the segment's own starting level (``scan_segment(own_reference=)``):
+#: assumed 5 %, 3 min of a 1 h half cycle; a short drops within seconds to minutes, a settling polarisation over most of
+#: the half cycle.
+ABRUPT_FRACTION = 0.05
+
 #: Share of a half cycle's duration, after its settling part, whose median polarisation is the level a half cycle without
 #: an earlier healthy one is judged against (:func:`initial_level`): long enough to average the noise, short enough that a
 #: short or a contact loss later in the half cycle does not set it.
@@ -150,7 +156,15 @@ def initial_level(t: np.ndarray, v: np.ndarray, polarity: float, settle_fraction
         return float("nan")
     rel = (t - t[0]) / (t[-1] - t[0]) if pv.size > 1 and t[-1] > t[0] else np.zeros(pv.size)
     win = (rel >= settle_fraction) & (rel <= settle_fraction + span)
-    return _median(pv[win]) if win.any() else float(pv[0])
+    if win.sum() >= 3:
+        return _median(pv[win])
+    # sparse or irregular logging: the first three samples after settling (never the first sample alone, which may be
+    # the nucleation spike of a first plating; found by an independent review: 6 samples an hour at random times read
+    # a 5x spike as the level and the plateau after it as a hard short)
+    after = np.flatnonzero(rel >= settle_fraction)[:3]
+    if after.size:
+        return _median(pv[after])
+    return _median(pv[1:]) if pv.size > 1 else float(pv[0])
 
 
 def _median(a: np.ndarray) -> float:
@@ -418,10 +432,15 @@ def scan_segment(
         The noise test needs at least this many points after settling (a noise level estimated from a
         handful of points is itself noise: with 4 points its scatter is a factor of several).
     own_reference : bool, default False
-        ``ref_V`` is this segment's own plateau (no earlier half cycle to expect it from). A collapse is then a *fall*:
-        only a rolling median below the threshold AFTER one at or above it counts. Without this, a segment whose
-        polarisation starts low and rises (contact lost on a one-way strip, Singh2022 Fig. 5C) had its own early samples
-        read as a hard short at its first sample.
+        ``ref_V`` is not set by two or more earlier healthy half cycles (it is the level this segment starts at, or one
+        earlier half cycle's plateau, which a first half cycle's conditioning may set 3-10x too high). A collapse is then a
+        *fall*: only a rolling median below the threshold AFTER one at or above the threshold counts, and the fall must be
+        abrupt, from the last sample clearly at the reference level ((1 + collapse_ratio)/2 of it) to the first below the
+        threshold within
+        :data:`ABRUPT_FRACTION` of the segment's duration (a short drops in seconds to minutes; a first half cycle whose
+        polarisation settles from 10x to 1x over an hour read as a hard short; found by an independent review). Without
+        the fall rule, a segment whose polarisation starts low and rises (contact lost on a one-way strip, Singh2022
+        Fig. 5C) had its own early samples read as a hard short at its first sample.
 
     Returns
     -------
@@ -468,6 +487,12 @@ def scan_segment(
         if own_reference:  # a fall from the segment's own level: samples before the first one at that level do not count
             level_reached = np.flatnonzero(~below)
             below[: int(level_reached[0]) if level_reached.size else below.size] = False
+            at_level = np.flatnonzero(medc >= 0.5 * (1.0 + collapse_ratio) * ref_V)  # clearly at the level (0.65 x)
+            for i in np.flatnonzero(below):  # ... and it must be abrupt: from the reference level within ABRUPT_FRACTION
+                last = at_level[at_level < i]
+                if last.size and t[i] - t[int(last[-1])] <= ABRUPT_FRACTION * dur:
+                    break
+                below[i] = False
         low = np.flatnonzero(below)
         if low.size:
             hits.append((max(int(low[0]) - wc // 2, 0), "voltage_collapse"))

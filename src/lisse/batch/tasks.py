@@ -24,6 +24,13 @@ ANALYSES = ("cycling", "eis", "auto")
 _EIS_ONLY = ("gamry-dta", "zplot-z", "ivium-idf", "ivium-ids", "relaxis-txt", "chi-txt", "versastudio-par")
 
 
+#: Revision of the analyses a batch stores (part of the settings digest): raised when a release changes the numbers an
+#: unchanged file gets, so that a resumed batch re-analyses the files stored before instead of mixing two meanings in
+#: one database (found by an independent review). 2 (2026-12-01): cycle counts from the half cycles of files that number
+#: no cycles, always-list cycle and rate tables, current-density columns, short/CCD detectors judging early half cycles.
+ANALYSIS_REVISION = 2
+
+
 @dataclass(frozen=True)
 class BatchSettings:
     """The analysis settings of a batch, applied to every file (all numbers SI).
@@ -123,13 +130,14 @@ class BatchSettings:
         Returns
         -------
         str
-            sha256 hex digest of the settings and the database schema version.
+            sha256 hex digest of the settings, the database schema version and :data:`ANALYSIS_REVISION`.
         """
         import hashlib
 
         from lisse.io.resultsdb import SCHEMA_VERSION
 
-        text = json.dumps({"settings": self.as_dict(), "schema": SCHEMA_VERSION}, sort_keys=True, default=str)
+        text = json.dumps({"settings": self.as_dict(), "schema": SCHEMA_VERSION, "analysis": ANALYSIS_REVISION}, sort_keys=True,
+                          default=str)
         return hashlib.sha256(text.encode()).hexdigest()
 
 
