@@ -135,12 +135,16 @@ def option_names(parser: argparse.ArgumentParser) -> dict[str, str]:
 
     A parameter is known by the option's ``dest`` (``"cathode_material"`` -> ``"--cathode"``) and by its flag written as
     a Python name (``"thickness"`` -> ``"--thickness"`` where the dest is ``"par_thickness"``); a dest wins a clash.
-    Positional arguments and ``--help`` are left out.
+    Positional arguments and ``--help`` are left out, and so is a negating flag for its own dest (``--no-ccd`` does not
+    stand for the parameter ``ccd``).
     """
     actions = [a for a in parser._actions if a.option_strings and a.dest not in (argparse.SUPPRESS, "help")]
     names: dict[str, str] = {}
     for a in actions:
-        names.setdefault(a.dest, max(a.option_strings, key=len))
+        flag = max(a.option_strings, key=len)
+        if flag.startswith("--no-") and a.dest == flag[5:].replace("-", "_"):
+            continue  # "ccd" is set by "--no-ccd": naming that flag for the parameter would say the opposite (review)
+        names.setdefault(a.dest, flag)
     for a in actions:
         for flag in a.option_strings:
             if flag.startswith("--"):
