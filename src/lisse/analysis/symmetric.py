@@ -149,7 +149,8 @@ def initial_level(t: np.ndarray, v: np.ndarray, polarity: float, settle_fraction
     Returns
     -------
     float
-        The median polarisation [V]; the first sample's when the window holds none.
+        The median polarisation [V]; with fewer than 3 samples in the window, the median of the first 3 samples after
+        settling (never the first sample alone: a first plating's nucleation spike), else of all but the first.
     """
     pv = np.sign(polarity) * np.asarray(v, dtype=float)
     if pv.size == 0:
@@ -487,12 +488,14 @@ def scan_segment(
         if own_reference:  # a fall from the segment's own level: samples before the first one at that level do not count
             level_reached = np.flatnonzero(~below)
             below[: int(level_reached[0]) if level_reached.size else below.size] = False
-            at_level = np.flatnonzero(medc >= 0.5 * (1.0 + collapse_ratio) * ref_V)  # clearly at the level (0.65 x)
-            for i in np.flatnonzero(below):  # ... and it must be abrupt: from the reference level within ABRUPT_FRACTION
-                last = at_level[at_level < i]
-                if last.size and t[i] - t[int(last[-1])] <= ABRUPT_FRACTION * dur:
-                    break
-                below[i] = False
+            # ... and it must be abrupt: the first sample below whose last sample clearly at the level (0.65 x) lies within
+            # ABRUPT_FRACTION of the duration before it (vectorised: a long settling segment has many samples below)
+            at_level = np.flatnonzero(medc >= 0.5 * (1.0 + collapse_ratio) * ref_V)
+            cand = np.flatnonzero(below)
+            pos = np.searchsorted(at_level, cand)
+            prev = at_level[np.maximum(pos - 1, 0)] if at_level.size else np.zeros(cand.size, dtype=int)
+            abrupt = (pos > 0) & (t[cand] - t[prev] <= ABRUPT_FRACTION * dur) if cand.size else np.zeros(0, dtype=bool)
+            below[: int(cand[abrupt][0]) if abrupt.any() else below.size] = False
         low = np.flatnonzero(below)
         if low.size:
             hits.append((max(int(low[0]) - wc // 2, 0), "voltage_collapse"))
