@@ -198,6 +198,11 @@ def integrate_charge(time_s: np.ndarray, current_A: np.ndarray) -> np.ndarray:
 COUNTER_MAX_DISAGREEMENT = 0.25
 
 
+def _trapezoid_charge(t: np.ndarray, i: np.ndarray) -> np.ndarray:
+    """Charge [C] of each interval between rows by the trapezoid of the current (NaN intervals count 0)."""
+    return np.nan_to_num(0.5 * (i[1:] + i[:-1]) * np.diff(t)) if t.size > 1 else np.zeros(0)
+
+
 def charge_increments(record: Any) -> tuple[np.ndarray, np.ndarray, str | None]:
     """The charge of each interval between rows and the row it is booked to: the one home of capacity bookkeeping.
 
@@ -224,7 +229,7 @@ def charge_increments(record: Any) -> tuple[np.ndarray, np.ndarray, str | None]:
     """
     t, i = record.time_s, record.current_A
     n = t.size
-    trap = np.nan_to_num(0.5 * (i[1:] + i[:-1]) * np.diff(t)) if n > 1 else np.zeros(0)
+    trap = _trapezoid_charge(t, i)
     q = np.asarray(record["charge_C"], dtype=float)
     dq, note = trap, None
     if n > 1 and np.isfinite(q).all():
@@ -268,7 +273,7 @@ def mixed_step_rows(record: Any) -> np.ndarray:
     if n < 2 or np.all(step == step[0]):
         return np.zeros(n, dtype=bool)
     label = np.concatenate([[0], np.cumsum(step[1:] != step[:-1])])
-    dq = np.nan_to_num(0.5 * (record.current_A[1:] + record.current_A[:-1]) * np.diff(record.time_s))
+    dq = _trapezoid_charge(record.time_s, record.current_A)
     lab = label[1:]  # an interval belongs to its right row's step; the interval across a step change is dropped
     same = label[1:] == label[:-1]
     m = int(label[-1]) + 1

@@ -319,6 +319,19 @@ _SINGH_NOTE = ("a check of the void depth h_v: without stack pressure and at neu
                "the stripped Li volume per area at contact loss measures h_v directly (~15 um here; lisse assumes 1 um). One "
                "electrolyte and one current only (Lee et al., Joule 2022: the strippable capacity falls with the current)")
 
+
+
+def _wang19_case(key: str, condition: str, ma_cm2: float, pressure: float) -> ValidationCase:
+    """One point of WangChoudhury2019's Li | LLZO critical stripping current vs stack pressure (assumed staircase)."""
+    return ValidationCase(
+        key=key, paper="WangChoudhury2019",
+        figure="critical stripping current vs stack pressure (figure number not verified; the value is read as quoted by Roy, "
+               "Fleck, Deshpande, Extreme Mech. Lett. 46, 101307 (2021), section 1, their ref. 12)",
+        description=f"Li | LLZO {condition}: critical stripping current {ma_cm2:g} mA/cm2",
+        kind="ccd", value=ma_cm2 * _MA_CM2, electrolyte="LLZO", protocol="fixed-time", start=0.05 * _MA_CM2,
+        increment=0.05 * _MA_CM2, step_time=1 * _H, pressure=pressure, protocol_source=_WANG19_STAIR, notes=_WANG19_NOTE)
+
+
 #: Further published numbers of the same papers, for checking only (never for tuning).
 EXTRA_CASES: dict[str, ValidationCase] = {c.key: c for c in (
     ValidationCase(
@@ -367,20 +380,8 @@ EXTRA_CASES: dict[str, ValidationCase] = {c.key: c for c in (
         kind="ccd", value=1.0 * _MA_CM2, electrolyte="Li6PS5Cl", protocol="fixed-time", start=0.1 * _MA_CM2,
         increment=0.1 * _MA_CM2, step_time=1 * _H, pressure=7 * _MPA, protocol_source=_KAS_STAIR,
         notes=_KAS_NOTE + ". Unverified value: use for the ordering (higher pressure, higher current) before the number"),
-    ValidationCase(
-        key="wang2019-llzo-0mpa", paper="WangChoudhury2019",
-        figure="critical stripping current vs stack pressure (figure number not verified; the value is read as quoted by Roy, "
-               "Fleck, Deshpande, Extreme Mech. Lett. 46, 101307 (2021), section 1, their ref. 12)",
-        description="Li | LLZO without stack pressure: critical stripping current 0.1 mA/cm2",
-        kind="ccd", value=0.1 * _MA_CM2, electrolyte="LLZO", protocol="fixed-time", start=0.05 * _MA_CM2,
-        increment=0.05 * _MA_CM2, step_time=1 * _H, pressure=0.0, protocol_source=_WANG19_STAIR, notes=_WANG19_NOTE),
-    ValidationCase(
-        key="wang2019-llzo-2mpa", paper="WangChoudhury2019",
-        figure="critical stripping current vs stack pressure (figure number not verified; the value is read as quoted by Roy, "
-               "Fleck, Deshpande, Extreme Mech. Lett. 46, 101307 (2021), section 1, their ref. 12)",
-        description="Li | LLZO at 2 MPa: critical stripping current 0.4 mA/cm2",
-        kind="ccd", value=0.4 * _MA_CM2, electrolyte="LLZO", protocol="fixed-time", start=0.05 * _MA_CM2,
-        increment=0.05 * _MA_CM2, step_time=1 * _H, pressure=2 * _MPA, protocol_source=_WANG19_STAIR, notes=_WANG19_NOTE),
+    _wang19_case("wang2019-llzo-0mpa", "without stack pressure", 0.1, 0.0),
+    _wang19_case("wang2019-llzo-2mpa", "at 2 MPa", 0.4, 2 * _MPA),
     ValidationCase(
         key="singh2022-lpscl-0.2-contact-loss", paper="Singh2022",
         figure="Fig. 5C (the small-grained Li6PS5Cl cell; text: 'the potential rises suddenly after ~15.4 h', ~15 um of Li "
