@@ -350,34 +350,11 @@ def run(args) -> dict:
         result["entry_width_um"] = float(im["entry_width_m"]) * 1e6
         result["penetration_regime_source"] = ("Young-Laplace criterion at the layer's breakthrough throat (driving vs entry "
                                                "pressure): a prediction from the pressures, not read from the field")
-    result["warnings"] = field_regime_warnings(result)
+    from lisse.sim.phasefield.metrics import regime_warnings
+
+    result["warnings"] = regime_warnings(result.get("penetration_regime"), im["penetration_any_m"], layer.pore_size,
+                                         pore_fill=last["pore_fill"], entry_width=im.get("entry_width_m"))
     return result
-
-
-def field_regime_warnings(result: dict) -> list[str]:
-    """Where the field contradicts the pore-entry regime the run reports: Li deeper than one pore size into a layer the
-    Young-Laplace criterion calls "blocked" (an independent audit found the lithiophobic preset 0.43 um into its 0.9 um
-    layer at the default grid, 0.08 / 0.15 / 0.43 um at grids 32 / 64 / 128: the depth is not grid-converged there).
-
-    Parameters
-    ----------
-    result : dict
-        The run's JSON (``penetration_regime``, ``penetration_any_um``, ``pore_size_um``, ``pore_fill``).
-
-    Returns
-    -------
-    list of str
-        The warnings (empty when the field and the regime agree, or no regime was computed).
-    """
-    if result.get("penetration_regime") != "blocked":
-        return []
-    depth, pore = result.get("penetration_any_um"), result.get("pore_size_um")
-    if depth is None or pore is None or not depth > pore:
-        return []
-    return [f"the field has Li {depth:.3g} um into the layer (pore fill {result.get('pore_fill', float('nan')):.2g}) although "
-            f"the Young-Laplace criterion says 'blocked' at the {result.get('entry_width_um', float('nan')) * 1e3:.3g} nm throat: "
-            "Li reached the pores through the diffuse interface, and the depth changes with --grid (not converged); read "
-            "the regime, not the depth, for this layer"]
 
 
 def _interface_metrics(solver, layer, settings: dict, zeta0) -> dict:

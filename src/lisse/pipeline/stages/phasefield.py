@@ -160,7 +160,7 @@ def phasefield_stage(ctx: StageContext) -> StageResult:
 
     from lisse.errors import ParameterError
     from lisse.plot.phasefield import comparison_animation, comparison_figure, series_figure, sweep_figure
-    from lisse.sim.phasefield.metrics import run_metrics
+    from lisse.sim.phasefield.metrics import regime_warnings, run_metrics
     from lisse.sim.phasefield.presets import PRESETS, run_settings, setup_run, transition_sweep
 
     opts = ctx.options
@@ -170,6 +170,7 @@ def phasefield_stage(ctx: StageContext) -> StageResult:
     figures: dict = {}
     captions: dict = {}
     rows = []  # one per preset, first seed (the runs the figures show)
+    warnings: list[str] = []  # where a run's field contradicts its pore-entry regime
     runs = []
     n = 8
     first = opts.get("seed")
@@ -212,6 +213,9 @@ def phasefield_stage(ctx: StageContext) -> StageResult:
             per_seed.setdefault(seed, {})[name] = row
             if not shown:
                 continue
+            for w in regime_warnings(row["penetration_regime"], im["penetration_any_m"], run.layer.pore_size,
+                                     pore_fill=m["pore_fill"], entry_width=im.get("entry_width_m")):
+                warnings.append(f"{name}: {w}")
             rows.append(row)
             for key in ("penetration_depth_um", "front_roughness_um", "deposit_roughness_um", "fraction_deposited_at_electrolyte",
                         "li_inventory_error_rel",
@@ -255,6 +259,11 @@ def phasefield_stage(ctx: StageContext) -> StageResult:
             "into) the anode bulk below the domain; inventory error = (Li gained − "
             "Faraday's Q V_m/F − reservoir exchange)/(Q V_m/F + reservoir exchange). "
             f"Grid {grid} cells per side.</p>")
+    summary["warnings"] = warnings
+    if warnings:
+        from html import escape
+
+        html += "<p>Warnings:</p><ul>" + "".join(f"<li>{escape(w)}</li>" for w in warnings) + "</ul>"
     if all(p in presets for p in _LNI):
         claims, crow, srow, undecided = _ordering(per_seed)
         summary["wang2024_ordering"] = claims

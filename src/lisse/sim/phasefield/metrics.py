@@ -55,6 +55,7 @@ __all__ = [
     "interface_metrics",
     "run_metrics",
     "entry_width",
+    "regime_warnings",
 ]
 
 
@@ -519,3 +520,38 @@ def entry_width(free, dx: float, *, layer_bottom: float, layer_top: float) -> fl
         else:
             hi = mid - 1
     return float(2.0 * radii[lo] * dx) if radii[lo] > 0.5 else float(dx)
+
+
+def regime_warnings(regime: str | None, depth: float, pore_size: float, *, pore_fill: float = float("nan"),
+                    entry_width: float | None = None) -> list[str]:
+    """Where the field contradicts the pore-entry regime of a run: Li deeper than one pore size into a layer the
+    Young-Laplace criterion calls "blocked".
+
+    An independent audit (2026-12-01) found the lithiophobic preset 0.43 um into its 0.9 um layer at the default grid
+    (0.08 / 0.15 / 0.43 um at grids 32 / 64 / 128: the depth is not grid-converged there) while the regime said
+    "blocked". The command line and the study's phase-field stage both report these warnings.
+
+    Parameters
+    ----------
+    regime : str or None
+        The run's ``penetration_regime`` (None: no regime computed, no warning).
+    depth : float
+        Deepest Li above the layer bottom, nucleated or connected (``penetration_any_m``) [m].
+    pore_size : float
+        Pore size of the layer [m].
+    pore_fill : float, optional
+        Fraction of the pore volume filled with Li [-] (dimensionless; shown in the text).
+    entry_width : float, optional
+        Width of the breakthrough throat [m] (shown in the text).
+
+    Returns
+    -------
+    list of str
+        The warnings (empty when the field and the regime agree, or no regime was computed).
+    """
+    if regime != "blocked" or depth is None or pore_size is None or not depth > pore_size:
+        return []
+    throat = f"{entry_width * 1e9:.3g} nm" if entry_width is not None and math.isfinite(entry_width) else "its"
+    return [f"the field has Li {depth * 1e6:.3g} um into the layer (pore fill {pore_fill:.2g}) although the Young-Laplace "
+            f"criterion says 'blocked' at the {throat} throat: Li reached the pores through the diffuse interface, and the "
+            "depth changes with the grid (not converged); read the regime, not the depth, for this layer"]
