@@ -90,3 +90,23 @@ def test_singh2022_contact_loss_time_is_the_void_depth_over_the_strip_rate():
     assert critical_stripping_current(m) < 1e-12 * case.value
     expected = 1e-6 * 0.9 / (case.value * (6.94e-3 / 534.0) / 96485.33212)  # s: 0.93 h at 0.2 mA/cm2
     assert contact_loss_time(case.value, m, contact=0.1) == pytest.approx(expected, rel=2e-3)
+
+
+def test_llzo_zero_pressure_ccd_falls_with_the_interfacial_resistance():
+    # Flatscher 2020 [abstract]: on LLZO single crystals without external pressure "CCD values exponentially decrease
+    # with increasing ASR", the highest 0.28 mA/cm2 at the lowest ASR. The simulated staircase (uncalibrated; only the
+    # exchange current varied, ASR = RT/(F i0)) must fall monotonically over 2.6 -> 2600 ohm cm2, by at least a factor
+    # 3 over those three decades, and its low-ASR CCD be within a factor 2 of 0.28 mA/cm2. Protocol assumed (fixed time
+    # 1 h per half cycle, 0.05 mA/cm2 steps), the abstract does not state it.
+    from lisse.sim.interface.predict import predict_ccd
+    from lisse.sim.interface.protocol import staircase
+
+    ccd = []
+    for i0 in (10.0, 1.0, 0.1, 0.01):  # mA/cm2: ASR 2.6, 26, 257, 2569 ohm cm2 at 298 K
+        m = build_model(None, electrolyte="LLZO", pressure="0 MPa", exchange_current=f"{i0} mA/cm2")
+        p = predict_ccd(m, staircase("fixed-time", "0.05 mA/cm2", "0.05 mA/cm2", step_time="1 h", max_current="5 mA/cm2"))
+        assert not p.search_limit_reached and p.ccd_A_m2 is not None
+        ccd.append(p.ccd_A_m2 / MA_CM2)
+    assert all(a >= b for a, b in zip(ccd, ccd[1:])), ccd
+    assert ccd[0] >= 3 * ccd[-1], ccd
+    assert 0.5 <= ccd[0] / 0.28 <= 2.0, ccd
