@@ -53,6 +53,7 @@ __all__ = [
     "butler_volmer_overpotential",
     "symmetric_overpotential",
     "charge_transfer_resistance",
+    "exchange_current_from_resistance",
     "tafel_slope",
 ]
 
@@ -465,6 +466,39 @@ def charge_transfer_resistance(i0: float, temperature: float = ROOM_TEMPERATURE,
     .. [1] A. J. Bard and L. R. Faulkner, *Electrochemical Methods*, 2nd ed. (Wiley, 2001), ch. 3.
     """
     return 1.0 / (faraday_over_rt(temperature, n) * check_positive(i0, "i0", "A/m2"))
+
+
+def exchange_current_from_resistance(r_ct: float, temperature: float = ROOM_TEMPERATURE, n: float = 1.0) -> float:
+    """Compute the exchange current density ``i0 = RT/(n F R_ct)`` of an interface from its charge-transfer resistance.
+
+    The inverse of :func:`charge_transfer_resistance`: the linearised Butler–Volmer law near equilibrium, whatever
+    ``alpha``. ``R_ct`` is the area-specific resistance of ONE interface (a symmetric Li | SE | Li cell's interfacial
+    impedance arc holds two: halve it first).
+
+    Parameters
+    ----------
+    r_ct : float
+        Area-specific charge-transfer resistance of one interface in Ω m² (> 0; 1 Ω cm² = 1e-4 Ω m²).
+    temperature : float, default 298.15
+        Absolute temperature in K (checked against :data:`lisse.params.TEMPERATURE_RANGE`).
+    n : float, default 1
+        Number of electrons transferred per reaction (dimensionless, > 0).
+
+    Returns
+    -------
+    float
+        ``i0`` in A/m² (1 mA/cm² = 10 A/m²).
+
+    Raises
+    ------
+    ParameterError
+        If ``r_ct`` is not positive or temperature/``n`` out of range.
+
+    References
+    ----------
+    .. [1] A. J. Bard and L. R. Faulkner, *Electrochemical Methods*, 2nd ed. (Wiley, 2001), ch. 3.
+    """
+    return 1.0 / (faraday_over_rt(temperature, n) * check_positive(r_ct, "r_ct", "ohm*m2"))
 
 
 def tafel_slope(alpha: float, temperature: float = ROOM_TEMPERATURE, n: float = 1.0) -> float:

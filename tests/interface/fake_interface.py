@@ -29,8 +29,13 @@ def build_model(**kw):
     params = {"i0": (10.0, "A/m2", "assumed (calibrated): fitted to Wang2024 Fig. 3 CCD 0.62 mA/cm2 (case wang2024-lni-50cnt-90um)", True),
               "interlayer_sigma_e": (kw.get("interlayer_sigma_e", 0.03), "S/m", "Wang2024 Table 1", False)}
     cal = ["i0"] if kw.get("interlayer") else []
-    values = {"pressure": kw.get("pressure", 1e6), "li_thickness": kw.get("li_thickness", 50e-6)}
-    sources = {"pressure": "user" if "pressure" in kw else "default", "li_thickness": "user" if "li_thickness" in kw else "assumed"}
+    i0, i0_src = kw.get("exchange_current", 10.0), "user" if "exchange_current" in kw else "assumed"
+    if "interfacial_resistance" in kw:  # RT/F = 25.69 mV at 298.15 K
+        i0, i0_src = 0.025693 / kw["interfacial_resistance"], "user: from R_int"
+    values = {"pressure": kw.get("pressure", 1e6), "li_thickness": kw.get("li_thickness", 50e-6), "exchange_current": i0,
+              "contact_angle": kw.get("contact_angle", math.pi / 2)}
+    sources = {"pressure": "user" if "pressure" in kw else "default", "li_thickness": "user" if "li_thickness" in kw else "assumed",
+               "exchange_current": i0_src, "contact_angle": "user" if "contact_angle" in kw else "assumed"}
     return SimpleNamespace(kw=kw, parameters=params, calibrated_parameters=cal, calibrated={k: params[k][2] for k in cal},
                            values=values, sources=sources, surface=kw.get("surface"))
 

@@ -179,3 +179,15 @@ def test_a_misspelled_cell_name_in_a_simulate_table_is_refused(stage, tmp_path):
     for key, val in (("published", '{ ccd = "1 mA/cm2" }'), ("surfaces", '"LLZTO-TfOH"'), ("measured", '"sym_b"')):
         with pytest.raises(ParameterError, match=rf"\[simulate\] {key}: expected names of the study's \[\[cells\]\] \(A, B\); found 'Bb'"):
             _run(stage, STUDY + f"\n[simulate]\n{key} = {{ Bb = {val} }}\n", tmp_path)
+
+
+def test_a_cells_measured_interfacial_resistance_sets_its_exchange_current(stage, tmp_path):
+    # i0 = RT/(F R_int): 25.693 ohm cm2 <-> 1.000 mA/cm2 at 298.15 K (the fake uses RT/F = 25.693 mV as the model does)
+    r = _run(stage, STUDY + '\n[simulate]\ninterfacial_resistance = { B = "25.693 ohm cm2" }\n', tmp_path)
+    b, a = r.summary["cells"]["B"], r.summary["cells"]["A"]
+    assert b["exchange_current_mA_cm2"] == pytest.approx(1.0, rel=1e-4) and b["exchange_current_source"].startswith("user")
+    assert not a["exchange_current_source"].startswith("user")  # only the named cell
+    from lisse.errors import ParameterError
+
+    with pytest.raises(ParameterError, match=r"\[simulate\] interfacial_resistance: expected names of the study's"):
+        _run(stage, STUDY + '\n[simulate]\ninterfacial_resistance = { Bb = "25 ohm cm2" }\n', tmp_path)

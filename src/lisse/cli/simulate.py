@@ -9,6 +9,7 @@ as measured files), ``map`` (the predicted CCD over two parameters or against st
 from __future__ import annotations
 
 import argparse
+import math
 from typing import Any
 
 NAME = "simulate"
@@ -81,6 +82,16 @@ def _model_arguments(p: Any, *, design: bool = False) -> None:
                                          "(assumed, coin cell); else 1 MPa; the JSON 'interface' gives the value used "
                                          "and its source)")
     add_quantity(g, "--temperature", "K", "temperature (default: the model's, 298.15 K)")
+    kin = g.add_mutually_exclusive_group()
+    add_quantity(kin, "--interfacial-resistance", "ohm*cm2",
+                 "measured charge-transfer resistance of ONE Li | solid interface (EIS: half the interfacial arc of a "
+                 "symmetric cell), used as i0 = RT/(F R_int) (default: the library's value for the surface or "
+                 "electrolyte, else an assumed 1 mA/cm2; the JSON 'interface' gives the i0 used and its source)")
+    add_quantity(kin, "--exchange-current", "mA/cm2", "measured exchange current density i0 of the Li | solid interface "
+                                                      "(Tafel or EIS), instead of --interfacial-resistance")
+    add_quantity(g, "--li-contact-angle", "deg", "measured contact angle of Li on the solid the Li electrode touches "
+                                                 "(sessile drop; the electrolyte surface, or the interlayer's face) "
+                                                 "(default: the library's, else an assumed 90 deg)")
     add_quantity(g, "--li-thickness", "um", "Li foil thickness of each electrode; stripping it all is a failure ('li_depleted') "
                                           "(default 50 um, assumed; 1 mAh/cm2 = 4.85 um)")
 
@@ -208,7 +219,10 @@ def model_kwargs(args: Any) -> dict[str, Any]:
     kw: dict[str, Any] = {"interlayer": None if bare else args.interlayer}
     for key, v in (("interlayer_thickness", thickness), ("porosity", args.porosity), ("electrolyte", args.electrolyte),
                    ("surface", args.surface), ("pressure", args.pressure), ("temperature", args.temperature),
-                   ("li_thickness", getattr(args, "li_thickness", None)), *sigmas.items()):
+                   ("li_thickness", getattr(args, "li_thickness", None)), *sigmas.items(),
+                   ("interfacial_resistance", getattr(args, "interfacial_resistance", None)),
+                   ("exchange_current", getattr(args, "exchange_current", None)),
+                   ("contact_angle", getattr(args, "li_contact_angle", None))):
         if v is not None:
             kw[key] = v
     if thickness is not None and thickness <= 0:
@@ -303,6 +317,12 @@ def _describe(kw: dict[str, Any]) -> dict[str, Any]:
         out["pressure_MPa"] = round(kw["pressure"] / 1e6, 12)
     if "temperature" in kw:
         out["temperature_K"] = kw["temperature"]
+    if "interfacial_resistance" in kw:
+        out["interfacial_resistance_ohm_cm2"] = kw["interfacial_resistance"] * 1e4
+    if "exchange_current" in kw:
+        out["exchange_current_mA_cm2"] = kw["exchange_current"] / 10.0
+    if "contact_angle" in kw:
+        out["li_contact_angle_deg"] = math.degrees(kw["contact_angle"])
     return out
 
 
@@ -311,7 +331,9 @@ def _model_conditions(model: Any) -> dict[str, Any]:
     v, src = model.values, model.sources
     return {"surface": model.surface or "none", "surface_source": src.get("surface", "none given"),
             "pressure_MPa": round(v["pressure"] / 1e6, 12), "pressure_source": src.get("pressure", ""),
-            "li_thickness_um": round(v["li_thickness"] * 1e6, 9), "li_thickness_source": src.get("li_thickness", "")}
+            "li_thickness_um": round(v["li_thickness"] * 1e6, 9), "li_thickness_source": src.get("li_thickness", ""),
+            "exchange_current_mA_cm2": v["exchange_current"] / 10.0, "exchange_current_source": src.get("exchange_current", ""),
+            "li_contact_angle_deg": math.degrees(v["contact_angle"]), "li_contact_angle_source": src.get("contact_angle", "")}
 
 
 def _protocol_dict(kw: dict[str, Any]) -> dict[str, Any]:

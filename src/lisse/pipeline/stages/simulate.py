@@ -24,6 +24,7 @@ observation it was fitted to. Section (all keys optional)::
     pressure = "1 MPa"               # stack pressure (default: the model's)
     temperature = "298.15 K"
     surfaces = { "Ji2025 cell" = "LLZTO-TfOH" }  # cell name -> surface: simulated as that treated bare interface
+    interfacial_resistance = { "my cell" = "40 ohm cm2" }  # cell name -> measured R_int of ONE interface (EIS): i0 = RT/(F R_int)
     measured = { "Wang2024 cell" = "sym_ccd" }   # cell name -> [cycling] file (stem) with its measured CCD
 
 A cell whose interlayer is a coating without ionic and electronic conductivity in the library (LiCF3SO3, LiF) is
@@ -59,6 +60,11 @@ SCHEMA = {
     "surfaces": OptionSpec.table("cell name -> library surface (e.g. LLZTO-TfOH, LLZTO-air, LACSS): simulate that cell as the bare "
                                  "interface with this surface treatment (what a thin coating such as LiCF3SO3 stands for)",
                                  values=OptionSpec.text("surface material (lisse materials)"), max_items=1000),
+    "interfacial_resistance": OptionSpec.table(
+        "cell name -> measured charge-transfer resistance of ONE Li | solid interface of that cell (EIS: half the "
+        "interfacial arc of a symmetric cell), simulated as i0 = RT/(F R_int) instead of the library's value",
+        values=OptionSpec.quantity("ohm*cm2", "interfacial resistance per interface", low=0.0, low_inclusive=False, high=1e9),
+        max_items=1000),
     "measured": OptionSpec.table("cell name -> the [cycling] file (name without suffix) holding its measured CCD",
                                  values=OptionSpec.text("cycling file name"), max_items=1000),
     "published": OptionSpec.table(
@@ -209,7 +215,7 @@ def simulate_stage(ctx: StageContext) -> StageResult:
     Raises
     ------
     ParameterError
-        ``surfaces``, ``measured`` or ``published`` names a cell the study does not have.
+        ``surfaces``, ``interfacial_resistance``, ``measured`` or ``published`` names a cell the study does not have.
     """
     import pandas as pd
 
@@ -220,7 +226,7 @@ def simulate_stage(ctx: StageContext) -> StageResult:
 
     opts = ctx.options
     cells = {str(c.get("name")): c for c in ctx.study.get("cells", []) or [] if isinstance(c, dict)}
-    for key in ("surfaces", "measured", "published"):  # a misspelled cell name would be ignored without a word
+    for key in ("surfaces", "interfacial_resistance", "measured", "published"):  # a misspelled cell name would be ignored
         unknown = sorted(set(opts.get(key) or {}) - set(cells))
         if unknown:
             from lisse.errors import ParameterError
@@ -247,6 +253,9 @@ def simulate_stage(ctx: StageContext) -> StageResult:
         for key in ("pressure", "temperature"):
             if key in opts:
                 kw[key] = opts[key]
+        r_int = (opts.get("interfacial_resistance") or {}).get(name)
+        if r_int is not None:  # the cell's measured R_int (EIS) sets its exchange current
+            kw["interfacial_resistance"] = r_int
         if d.li_thickness > 0:  # the cell's own Li foil (stripping it all is a failure); anode-free: the simulator's default
             kw["li_thickness"] = d.li_thickness
         q = opts.get("capacity", d.cathode_capacity)  # C/m2 per half cycle
@@ -266,6 +275,8 @@ def simulate_stage(ctx: StageContext) -> StageResult:
                  "surface": kw.get("surface"),
                  "li_thickness_um": round((kw.get("li_thickness") or model.values["li_thickness"]) * 1e6, 9),
                  "li_thickness_source": "cell" if "li_thickness" in kw else "simulator default (anode-free cell: no foil to simulate)",
+                 "exchange_current_mA_cm2": model.values["exchange_current"] / 10.0,
+                 "exchange_current_source": model.sources.get("exchange_current", ""),
                  "capacity_per_half_cycle_mAh_cm2": q / 3.6e4, "operating_current_density_mA_cm2": i_op / 10,
                  "step_time_h": step["step_time"] / 3600 if "step_time" in step else None,
                  "holds_operating_current": _holds(ccd, p.get("failing_current_density_mA_cm2"), i_op / 10),

@@ -119,10 +119,11 @@ from typing import Any, NamedTuple
 
 from lisse.citations import register
 from lisse.constants import AVOGADRO, BOLTZMANN, FARADAY, GAS_CONSTANT, ROOM_TEMPERATURE
+from lisse.electrochem import exchange_current_from_resistance
 from lisse.errors import ParameterError
 from lisse.materials import get_material
 from lisse.materials.graded import GradedComposite, graded_composite, graded_stack
-from lisse.params import ParamSpec, unknown_key_error, validate
+from lisse.params import ParamSpec, check_positive, unknown_key_error, validate
 from lisse.thermo.nucleation import li_molar_volume, li_thickness_per_charge
 from lisse.thermo.wetting import DEFAULT_LI_SURFACE_ENERGY
 from lisse.units import quantity_args
@@ -439,10 +440,11 @@ def _take(materials: list[Any], prop: str) -> tuple[str, str] | None:
     return None
 
 
-@quantity_args(interlayer_thickness="m", pressure="Pa", temperature="K")
+@quantity_args(interlayer_thickness="m", pressure="Pa", temperature="K", interfacial_resistance="ohm*m**2")
 def build_model(interlayer: str | GradedComposite | Sequence[str | GradedComposite] | None = None, interlayer_thickness: float | None = None, porosity: float | None = None,
                 electrolyte: str = "LNI", pressure: float | None = None, temperature: float = ROOM_TEMPERATURE, *,
-                surface: str | None = None, layer_fractions: Sequence[float] | None = None, **overrides: Any) -> InterfaceModel:
+                surface: str | None = None, layer_fractions: Sequence[float] | None = None,
+                interfacial_resistance: float | None = None, **overrides: Any) -> InterfaceModel:
     """Build an :class:`InterfaceModel` from the materials library plus overrides.
 
     Values are taken, in order, from ``overrides``, the ``surface`` material (interfacial resistance / exchange
@@ -477,6 +479,11 @@ def build_model(interlayer: str | GradedComposite | Sequence[str | GradedComposi
     layer_fractions : sequence of float, optional
         Thickness fraction [-] of each sub-layer of a multi-layer interlayer (default: equal, assumed when the paper
         gives no split); they must sum to 1.
+    interfacial_resistance : float [ohm m2] or str, optional
+        Measured charge-transfer resistance of ONE Li | solid interface (EIS: half the interfacial arc of a symmetric
+        cell), converted to the exchange current ``i0 = RT/(F R_int)``
+        (:func:`lisse.electrochem.exchange_current_from_resistance`) at ``temperature``; it replaces the library's value.
+        Give it or ``exchange_current``, not both.
     **overrides
         Any key of :data:`SCHEMA` (SI numbers or strings with units).
 
@@ -488,7 +495,8 @@ def build_model(interlayer: str | GradedComposite | Sequence[str | GradedComposi
     Raises
     ------
     ParameterError
-        An unknown material, key, unit or an out-of-range value.
+        An unknown material, key, unit or an out-of-range value; both ``interfacial_resistance`` and
+        ``exchange_current`` given.
 
     References
     ----------
@@ -497,6 +505,15 @@ def build_model(interlayer: str | GradedComposite | Sequence[str | GradedComposi
     Krauskopf et al., ACS Appl. Mater. Interfaces 11, 14463 (2019), doi:10.1021/acsami.9b02537.
     Porz et al., Adv. Energy Mater. 7, 1701003 (2017), doi:10.1002/aenm.201701003.
     """
+    if interfacial_resistance is not None:
+        if overrides.get("exchange_current") is not None:
+            raise ParameterError("parameter 'interfacial_resistance': expected it or 'exchange_current', not both (the one "
+                                 "fixes the other: i0 = RT/(F R_int)); got both")
+        r_int = check_positive(interfacial_resistance, "interfacial_resistance", "ohm*m2")
+        overrides["exchange_current"] = exchange_current_from_resistance(r_int, temperature)
+        i0_note = f"user: i0 = RT/(F R_int) from the given interfacial resistance {r_int * 1e4:.4g} ohm cm2 per interface"
+    else:
+        i0_note = None
     if isinstance(interlayer, (str, GradedComposite)):
         interlayer = None if isinstance(interlayer, str) and interlayer.strip().lower() in ("", "none") else (
             [p.strip() for p in interlayer.split("/")] if isinstance(interlayer, str) else [interlayer])
@@ -548,9 +565,12 @@ def build_model(interlayer: str | GradedComposite | Sequence[str | GradedComposi
         got = _take(contact, "interfacial_resistance")
         if got is not None:  # R_ct = RT/(F i0) of one interface (Bard and Faulkner 2001, ch. 3)
             r_int = validate({"r": ParamSpec("ohm*cm2", "")}, {"r": got[0]})["r"]
-            t = float(temperature)
-            values["exchange_current"] = GAS_CONSTANT * t / (FARADAY * r_int)
+            values["exchange_current"] = exchange_current_from_resistance(r_int, float(temperature))
             sources["exchange_current"] = f"i0 = RT/(F R_int) from {got[1]}"
+        else:  # nothing measured for this interface in the library: say that the default is an assumption
+            sources["exchange_current"] = ("assumed: 1 mA/cm2 (R_ct = 2.6 ohm cm2 per interface); the materials library holds no "
+                                           "exchange current or interfacial resistance for this interface (give the measured "
+                                           "one: interfacial_resistance / exchange_current)")
     if l_mat is not None and "contact_angle" not in values and "contact_angle" not in overrides:
         # with an interlayer the Li electrode touches the interlayer: its wetting sets the void refill (p_eff)
         values["contact_angle"] = overrides.get("interlayer_contact_angle", values.get("interlayer_contact_angle",
@@ -575,6 +595,8 @@ def build_model(interlayer: str | GradedComposite | Sequence[str | GradedComposi
     for k, v in overrides.items():
         values[k], sources[k] = v, "user"
         calibrated.pop(k, None)
+    if i0_note is not None:
+        sources["exchange_current"] = i0_note
     layers: list[tuple[str, float, float, float]] = []
     if l_mats:
         fr = [1.0 / len(l_mats)] * len(l_mats) if layer_fractions is None else [float(f) for f in layer_fractions]

@@ -1,0 +1,84 @@
+"""A researcher's own measured interface kinetics in the CCD prediction: ``--interfacial-resistance`` (EIS, one interface)
+or ``--exchange-current`` (Tafel), ``--li-contact-angle`` (sessile drop), and the study's ``interfacial_resistance``.
+
+References: i0 = RT/(F R_ct) (Bard and Faulkner 2001, ch. 3; by hand: RT/F = 8.314462618 x 298.15 / 96485.33212 =
+25.693 mV, so R_ct = 25.693 ohm cm2 <-> i0 = 1.000 mA/cm2); the two options fix the same model, so they must give the
+same record. Flatscher et al. 2020: the Li | LLZO CCD falls with the interfacial resistance (see
+tests/interface/test_contact_published.py) - a large measured R_int must lower the prediction.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from lisse.cli.main import main
+from lisse.electrochem import charge_transfer_resistance, exchange_current_from_resistance
+from lisse.sim.interface import build_model
+
+RT_F = 8.314462618 * 298.15 / 96485.33212  # V
+
+
+def test_exchange_current_from_resistance_by_hand_and_inverse():
+    assert exchange_current_from_resistance(RT_F * 0.1) == pytest.approx(10.0, rel=1e-9)  # 25.69 ohm cm2 -> 1 mA/cm2 = 10 A/m2
+    assert exchange_current_from_resistance(RT_F * 0.1, temperature=333.15) == pytest.approx(10.0 * 333.15 / 298.15, rel=1e-9)
+    for r in (1e-5, 3e-3, 0.2):
+        assert charge_transfer_resistance(exchange_current_from_resistance(r)) == pytest.approx(r, rel=1e-12)
+
+
+def test_build_model_takes_a_measured_interfacial_resistance():
+    m = build_model(None, electrolyte="LLZO", pressure="0 MPa", interfacial_resistance="100 ohm*cm2", temperature="323.15 K")
+    assert m.values["exchange_current"] == pytest.approx(RT_F * 323.15 / 298.15 / 100 * 1e4, rel=1e-9)  # A/m2
+    assert "100 ohm cm2" in m.sources["exchange_current"] and m.sources["exchange_current"].startswith("user")
+    from lisse.errors import ParameterError
+
+    with pytest.raises(ParameterError, match="interfacial_resistance"):
+        build_model(None, interfacial_resistance="-3 ohm*cm2")
+    with pytest.raises(ParameterError, match="not both"):
+        build_model(None, interfacial_resistance="3 ohm*cm2", exchange_current="1 mA/cm2")
+
+
+def _ccd(capsys, *extra):
+    argv = ["simulate", "ccd", "--interlayer", "none", "--electrolyte", "LLZO", "--pressure", "0", "--step-time", "1 h",
+            "--start", "0.05", "--increment", "0.05", "--max-current", "2", "--json", *extra]
+    code = main(argv)
+    out = capsys.readouterr().out
+    assert code == 0
+    return json.loads(out)
+
+
+def test_cli_resistance_and_exchange_current_agree_and_a_large_resistance_lowers_the_ccd(capsys):
+    by_r = _ccd(capsys, "--interfacial-resistance", "2569.3 ohm cm2")
+    by_i0 = _ccd(capsys, "--exchange-current", "0.01 mA/cm2")
+    default = _ccd(capsys)
+    assert by_r["interface"]["exchange_current_mA_cm2"] == pytest.approx(0.01, rel=1e-4)
+    assert by_r["interface"]["interfacial_resistance_ohm_cm2"] == pytest.approx(2569.3, rel=1e-12)
+    assert "2569 ohm cm2" in by_r["interface"]["exchange_current_source"]
+    assert by_i0["interface"]["exchange_current_source"] == "user"
+    assert by_r["ccd_mA_cm2"] == by_i0["ccd_mA_cm2"] and by_r["failure_mode"] == by_i0["failure_mode"]
+    # without a measured value the JSON states the i0 used and that it is assumed (no library value for LLZO)
+    assert default["interface"]["exchange_current_mA_cm2"] == pytest.approx(1.0, rel=1e-12)
+    assert "assumed" in default["interface"]["exchange_current_source"]
+    assert by_r["ccd_mA_cm2"] < default["ccd_mA_cm2"], (by_r["ccd_mA_cm2"], default["ccd_mA_cm2"])
+
+
+def test_cli_contact_angle_is_used_and_reported(capsys):
+    d = _ccd(capsys, "--li-contact-angle", "140 deg")
+    assert d["interface"]["li_contact_angle_deg"] == pytest.approx(140.0, rel=1e-12)
+    assert d["interface"]["li_contact_angle_source"] == "user"
+    wet = _ccd(capsys)
+    assert wet["interface"]["li_contact_angle_deg"] == pytest.approx(25.0, rel=1e-12)  # LLZO, Ji2025 (library)
+    # without stack pressure the supply is capillary only (p_eff = 2 gamma cos(theta)/lambda >= 0): a lithiophobic
+    # contact loses it, so its CCD cannot exceed the wetting one
+    assert d["ccd_mA_cm2"] is None or d["ccd_mA_cm2"] <= wet["ccd_mA_cm2"]
+
+
+def test_cli_refuses_both_kinetics_options_and_a_negative_resistance(capsys):
+    with pytest.raises(SystemExit) as e:
+        main(["simulate", "ccd", "--interlayer", "none", "--interfacial-resistance", "10", "--exchange-current", "1", "--json"])
+    assert e.value.code == 2
+    assert "not allowed with argument" in capsys.readouterr().err
+    code = main(["simulate", "ccd", "--interlayer", "none", "--interfacial-resistance", "-10 ohm cm2", "--json"])
+    err = capsys.readouterr().err
+    assert code == 2 and "--interfacial-resistance" in err and len(err.strip().splitlines()) == 1, err
