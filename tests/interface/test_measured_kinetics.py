@@ -82,3 +82,12 @@ def test_cli_refuses_both_kinetics_options_and_a_negative_resistance(capsys):
     code = main(["simulate", "ccd", "--interlayer", "none", "--interfacial-resistance", "-10 ohm cm2", "--json"])
     err = capsys.readouterr().err
     assert code == 2 and "--interfacial-resistance" in err and len(err.strip().splitlines()) == 1, err
+
+
+def test_text_output_says_whether_i0_was_given_taken_from_the_library_or_assumed(capsys):
+    base = ["simulate", "ccd", "--interlayer", "none", "--max-current", "0.3", "--electrolyte"]
+    for extra, how in ((["LLZO"], "(assumed)"), (["LLZO", "--exchange-current", "2"], "i0 2 mA/cm2 (given)"),
+                       (["LPSC"], "i0 0.69 mA/cm2 (library)")):
+        assert main(base + extra) == 0
+        line = next(x for x in capsys.readouterr().out.splitlines() if x.strip().startswith("interface"))
+        assert how in line and "none surface" not in line, line

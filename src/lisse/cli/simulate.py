@@ -605,8 +605,13 @@ def _iface_text(iface: dict[str, Any]) -> str:
         extra = f" {fmt(iface['interlayer_thickness_um'])} um" if "interlayer_thickness_um" in iface else ""
         extra += f" (porosity {fmt(iface['porosity'])})" if "porosity" in iface else ""
         parts.append(f"{il}{extra}")
-    parts.append(iface.get("electrolyte", "default electrolyte") + (f" ({iface['surface']} surface)" if "surface" in iface else ""))
+    surface = iface.get("surface")
+    parts.append(iface.get("electrolyte", "default electrolyte") + (f" ({surface} surface)" if surface not in (None, "none") else ""))
     text = " | ".join(parts)
     if "pressure_MPa" in iface:
         text += f", {fmt(iface['pressure_MPa'])} MPa"
+    if "exchange_current_mA_cm2" in iface:  # the kinetics used, and whether they were measured or assumed
+        src = str(iface.get("exchange_current_source", ""))
+        how = "assumed" if src.startswith("assumed") else "given" if src.startswith("user") else "library"
+        text += f", i0 {fmt(iface['exchange_current_mA_cm2'])} mA/cm2 ({how})"
     return text
