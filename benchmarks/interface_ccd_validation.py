@@ -292,18 +292,10 @@ def graded_sensitivity(key: str = "wang2024-graded-25mg-18.5um") -> list[dict[st
 
 
 def singh_void_depth() -> float:
-    """The Li volume per area [m] stripped before the contact was lost in Singh2022's one-way strip (Fig. 5C: 15.4 h at
-    0.2 mA/cm2, Li | Li6PS5Cl without stack pressure; case singh2022-lpscl-0.2-contact-loss): j t V_m / F = 14.9 um.
+    """Singh2022's stripped Li depth at contact loss, 14.9 um (:func:`lisse.sim.interface.cases.singh_void_depth`)."""
+    from lisse.sim.interface.cases import singh_void_depth as depth
 
-    Read as h_v through the model's contact law, whose resupply is zero there (0 MPa and the library's assumed 90 deg
-    Li | Li6PS5Cl angle, which has no source): a value CALIBRATED on that observation, not a measurement of h_v.
-    """
-    from lisse.constants import FARADAY
-    from lisse.sim.interface.cases import EXTRA_CASES
-    from lisse.thermo.nucleation import li_molar_volume
-
-    case = EXTRA_CASES["singh2022-lpscl-0.2-contact-loss"]
-    return (case.duration or 0.0) * case.value * li_molar_volume() / FARADAY
+    return depth()
 
 
 def measured_void_depth_rows() -> list[dict[str, Any]]:
@@ -378,6 +370,68 @@ def void_depth_sensitivity(periods: Iterable[float] = VOID_SITE_PERIODS,
             r = run_case(case, reach, void_depth_ratio=ratio)
             row[f"L = {period * 1e6:g} um"] = f"{r['predicted_text']} (h_v {ratio * lam * 1e6:.3g} um)"
         out.append(row)
+    return out
+
+
+#: Conditions assumed for Chu2024's Table 1 (the review gives neither pressure nor staircase): coin-cell pressure, as for
+#: Ji2025's cells, and a fixed-time staircase of 0.5 h half cycles in 0.1 mA/cm2 steps. ``chu2024_sensitivity`` gives
+#: the counts under three other staircases and at 1 MPa.
+CHU_CONDITIONS: dict[str, Any] = {"pressure": 0.1e6, "kind": "fixed-time", "step": {"step_time": 1800.0}}
+CHU_PROTOCOLS: dict[str, tuple[str, dict[str, float]]] = {
+    "fixed-time 0.5 h": ("fixed-time", {"step_time": 1800.0}), "fixed-time 1 h": ("fixed-time", {"step_time": 3600.0}),
+    "fixed-capacity 0.1 mAh/cm2": ("fixed-capacity", {"step_capacity": 360.0}),
+    "fixed-capacity 0.2 mAh/cm2": ("fixed-capacity", {"step_capacity": 720.0})}
+
+
+def chu2024_strategies() -> list[Any]:
+    """The LLZO strategies of Chu2024's Table 1 with both a measured interfacial resistance and a CCD
+    (:func:`lisse.analysis.literature.published_strategies`)."""
+    from lisse.analysis.literature import published_strategies
+
+    return [s for s in published_strategies() if s.source == "Chu2024" and s.interfacial_resistance_ohm_cm2 and s.ccd_mA_cm2]
+
+
+def _chu_ccd(s: Any, void_depth: float | None, pressure: float, kind: str, step: dict[str, float]) -> tuple[float | None, str | None]:
+    from lisse.sim.interface import build_model, predict_ccd, staircase
+
+    m = build_model(None, electrolyte="LLZO", pressure=pressure, interfacial_resistance=s.interfacial_resistance_ohm_cm2 * 1e-4,
+                    void_depth=void_depth)
+    p = predict_ccd(m, staircase(kind, 1.0, 1.0, max_current=80.0, **step))
+    return (None if p.ccd_A_m2 is None else p.ccd_A_m2 / 10.0), p.failure_mode
+
+
+def chu2024_rows() -> list[dict[str, Any]]:
+    """Chu2024 Table 1 (15 LLZO strategies): the CCD predicted from each one's measured interfacial resistance (one
+    interface, i0 = RT/(F R_int)) at the assumed void depth (1 um) and at Singh2022's (report only: an independent set,
+    nothing fitted to it; the conditions are assumed, :data:`CHU_CONDITIONS`)."""
+    rows = []
+    for s in chu2024_strategies():
+        row: dict[str, Any] = {"strategy": s.name, "R_int_ohm_cm2": s.interfacial_resistance_ohm_cm2, "published_mA_cm2": s.ccd_mA_cm2}
+        for tag, depth in (("assumed 1 um", None), ("Singh 14.9 um", singh_void_depth())):
+            ccd, mode = _chu_ccd(s, depth, CHU_CONDITIONS["pressure"], CHU_CONDITIONS["kind"], CHU_CONDITIONS["step"])
+            ratio = (ccd or 0.0) / s.ccd_mA_cm2
+            row[f"h_v {tag}"] = ccd
+            row[f"ratio ({tag})"] = round(ratio, 2)
+            row[f"x2 ({tag})"] = "y" if 0.5 <= ratio <= 2.0 else "n"
+            row[f"mode ({tag})"] = mode
+        rows.append(row)
+    return rows
+
+
+def chu2024_sensitivity() -> list[dict[str, Any]]:
+    """Rows of Chu2024 Table 1 within a factor 2, per assumed staircase and pressure, at both void depths (report only)."""
+    out = []
+    strategies = chu2024_strategies()
+    for name, (kind, step) in CHU_PROTOCOLS.items():
+        for pressure in (0.1e6, 1e6):
+            row: dict[str, Any] = {"staircase": name, "pressure_MPa": pressure / 1e6}
+            for tag, depth in (("assumed 1 um", None), ("Singh 14.9 um", singh_void_depth())):
+                n = 0
+                for s in strategies:
+                    ccd, _ = _chu_ccd(s, depth, pressure, kind, step)
+                    n += 0.5 <= (ccd or 0.0) / s.ccd_mA_cm2 <= 2.0
+                row[f"within x2 (h_v {tag})"] = f"{n}/{len(strategies)}"
+            out.append(row)
     return out
 
 
@@ -591,6 +645,17 @@ def main(argv: list[str] | None = None) -> None:
               "(report only; the table uses the assumed 1 um):")
         with pd.option_context("display.width", 300, "display.max_columns", 30, "display.max_colwidth", 60):
             print(pd.DataFrame(measured).to_string(index=False))
+        chu = chu2024_rows()
+        print(f"\nChu2024 Table 1: {len(chu)} LLZO strategies, the CCD predicted from each one's measured interfacial resistance "
+              "(one interface; assumed: 0.1 MPa, fixed-time 0.5 h half cycles, 0.1 mA/cm2 steps; report only, nothing fitted "
+              "to them):")
+        with pd.option_context("display.width", 300, "display.max_columns", 30, "display.max_colwidth", 40):
+            print(pd.DataFrame(chu).to_string(index=False))
+        for tag in ("assumed 1 um", "Singh 14.9 um"):
+            print(f"  h_v {tag}: {sum(r[f'x2 ({tag})'] == 'y' for r in chu)} of {len(chu)} within a factor 2")
+        chu_sens = chu2024_sensitivity()
+        print("the same under other assumed staircases and pressures:")
+        print(pd.DataFrame(chu_sens).to_string(index=False))
     if a.out:
         from lisse.io.outputs import atomic_write_text
 
@@ -603,6 +668,8 @@ def main(argv: list[str] | None = None) -> None:
             body["graded_sensitivity"] = sens
             body["void_depth_sensitivity"] = voids
             body["measured_void_depth_rows"] = measured
+            body["chu2024_rows"] = chu
+            body["chu2024_sensitivity"] = chu_sens
         atomic_write_text(out / "validation.json", json.dumps(body, indent=2, default=str))
         from lisse.io.outputs import save_figure
         from lisse.plot.interface import validation_figure

@@ -91,3 +91,25 @@ def test_text_output_says_whether_i0_was_given_taken_from_the_library_or_assumed
         assert main(base + extra) == 0
         line = next(x for x in capsys.readouterr().out.splitlines() if x.strip().startswith("interface"))
         assert how in line and "none surface" not in line, line
+
+
+def test_void_depth_option_and_the_check_beside_the_assumed_default(capsys):
+    from lisse.sim.interface import predict_ccd, staircase
+    from lisse.sim.interface.cases import singh_void_depth
+    from lisse.sim.interface.model import void_depth
+
+    # Singh2022: 15.4 h x 0.2 mA/cm2 x V_m / F, V_m = 6.94 g/mol / 0.534 g/cm3 (by hand: 14.93 um)
+    assert singh_void_depth() == pytest.approx(15.4 * 3600 * 2.0 * (6.94e-3 / 534.0) / 96485.33212, rel=2e-3)
+    d = _ccd(capsys, "--interfacial-resistance", "10 ohm cm2")
+    chk = d["void_depth_check"]
+    assert d["interface"]["void_depth_um"] == pytest.approx(1.0, rel=1e-12) and d["interface"]["void_depth_source"].startswith("assumed")
+    assert chk["void_depth_um"] == pytest.approx(singh_void_depth() * 1e6, rel=1e-12)
+    m = build_model(None, electrolyte="LLZO", pressure=0.0, interfacial_resistance=10e-4, void_depth=singh_void_depth())
+    assert void_depth(m) == pytest.approx(singh_void_depth(), rel=1e-12)
+    direct = predict_ccd(m, staircase("fixed-time", 0.5, 0.5, step_time=3600.0, max_current=20.0)).as_dict()
+    assert chk["ccd_mA_cm2"] == direct["ccd_mA_cm2"] and chk["failure_mode"] == direct["failure_mode"]
+    given = _ccd(capsys, "--interfacial-resistance", "10 ohm cm2", "--void-depth", f"{singh_void_depth() * 1e6!r} um")
+    assert given["void_depth_check"] is None and given["interface"]["void_depth_source"].startswith("user")
+    assert given["ccd_mA_cm2"] == chk["ccd_mA_cm2"]
+    # a deeper void lets a half cycle strip more before the contact goes: never a lower CCD here
+    assert chk["ccd_mA_cm2"] >= d["ccd_mA_cm2"]

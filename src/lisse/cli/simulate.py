@@ -89,6 +89,11 @@ def _model_arguments(p: Any, *, design: bool = False) -> None:
                  "electrolyte, else an assumed 1 mA/cm2; the JSON 'interface' gives the i0 used and its source)")
     add_quantity(kin, "--exchange-current", "mA/cm2", "measured exchange current density i0 of the Li | solid interface "
                                                       "(Tafel or EIS), instead of --interfacial-resistance")
+    add_quantity(g, "--void-depth", "um", "void depth h_v: the Li thickness a stripping half cycle may remove without "
+                                          "resupply before the contact is gone (measure it as the Li stripped before the "
+                                          "voltage rises in a one-way strip without stack pressure; default 1 um, assumed; "
+                                          "Singh2022 measured ~15 um, and without this option the JSON's "
+                                          "'void_depth_check' gives the CCD with that depth)")
     add_quantity(g, "--li-contact-angle", "deg", "measured contact angle of Li on the solid the Li electrode touches "
                                                  "(sessile drop; the electrolyte surface, or the interlayer's face) "
                                                  "(default: the library's, else an assumed 90 deg)")
@@ -222,7 +227,8 @@ def model_kwargs(args: Any) -> dict[str, Any]:
                    ("li_thickness", getattr(args, "li_thickness", None)), *sigmas.items(),
                    ("interfacial_resistance", getattr(args, "interfacial_resistance", None)),
                    ("exchange_current", getattr(args, "exchange_current", None)),
-                   ("contact_angle", getattr(args, "li_contact_angle", None))):
+                   ("contact_angle", getattr(args, "li_contact_angle", None)),
+                   ("void_depth", getattr(args, "void_depth", None))):
         if v is not None:
             kw[key] = v
     if thickness is not None and thickness <= 0:
@@ -323,6 +329,8 @@ def _describe(kw: dict[str, Any]) -> dict[str, Any]:
         out["exchange_current_mA_cm2"] = kw["exchange_current"] / 10.0
     if "contact_angle" in kw:
         out["li_contact_angle_deg"] = math.degrees(kw["contact_angle"])
+    if "void_depth" in kw:
+        out["void_depth_given_um"] = kw["void_depth"] * 1e6
     return out
 
 
@@ -333,7 +341,8 @@ def _model_conditions(model: Any) -> dict[str, Any]:
             "pressure_MPa": round(v["pressure"] / 1e6, 12), "pressure_source": src.get("pressure", ""),
             "li_thickness_um": round(v["li_thickness"] * 1e6, 9), "li_thickness_source": src.get("li_thickness", ""),
             "exchange_current_mA_cm2": v["exchange_current"] / 10.0, "exchange_current_source": src.get("exchange_current", ""),
-            "li_contact_angle_deg": math.degrees(v["contact_angle"]), "li_contact_angle_source": src.get("contact_angle", "")}
+            "li_contact_angle_deg": math.degrees(v["contact_angle"]), "li_contact_angle_source": src.get("contact_angle", ""),
+            "void_depth_um": v["void_depth_ratio"] * v["void_size"] * 1e6, "void_depth_source": src.get("void_depth_ratio", "")}
 
 
 def _protocol_dict(kw: dict[str, Any]) -> dict[str, Any]:
@@ -347,6 +356,7 @@ def _protocol_dict(kw: dict[str, Any]) -> dict[str, Any]:
 
 def _run_ccd(args: Any) -> dict[str, Any]:
     from lisse.sim.interface import build_model, predict_ccd
+    from lisse.sim.interface.predict import void_depth_check
 
     mkw = model_kwargs(args)
     pkw = protocol_kwargs(args)
@@ -366,6 +376,8 @@ def _run_ccd(args: Any) -> dict[str, Any]:
     result.setdefault("calibrated_on", {})  # name -> the observation each calibrated parameter was fitted to
     result["interface"] = {**_describe(mkw), **_model_conditions(model)}
     result["staircase"] = _protocol_dict(pkw)
+    # the CCD with the one measured strippable depth (Singh2022) beside the assumed default; null when --void-depth given
+    result["void_depth_check"] = void_depth_check(model, proto)
     if out is not None:
         result["files"] = _write_ccd(out, pred, result, model)
     return result
@@ -578,6 +590,10 @@ def render(result: dict[str, Any]) -> str:
         fail = result.get("failing_current_density_mA_cm2")
         lines.append(f"  failing step       {fmt(fail, 3) + ' mA/cm2' if fail is not None else 'none up to ' + fmt(st.get('search_limit_mA_cm2')) + ' mA/cm2'}")
         lines.append(f"  failure mode       {result.get('failure_mode') or '-'}")
+        chk = result.get("void_depth_check")
+        if chk:  # the assumed void depth decides many predictions: show the CCD with the measured one beside it
+            lines.append(f"  void depth         {fmt(iface.get('void_depth_um'), 3)} um (assumed); with Singh2022's "
+                         f"{fmt(chk['void_depth_um'], 3)} um: {_ccd_text(chk)} ({chk.get('failure_mode') or '-'})")
     cal = result.get("calibrated_on") or {}
     names = result.get("calibrated_parameters") or []
     if names:

@@ -35,7 +35,7 @@ from typing import Any
 from lisse.constants import ROOM_TEMPERATURE
 from lisse.errors import ParameterError
 
-__all__ = ["ValidationCase", "VALIDATION_CASES", "EXTRA_CASES", "validation_case", "CASE_KINDS"]
+__all__ = ["ValidationCase", "VALIDATION_CASES", "EXTRA_CASES", "validation_case", "CASE_KINDS", "singh_void_depth"]
 
 #: The kinds of published number a case can hold (see the module notes).
 CASE_KINDS: tuple[str, ...] = ("ccd", "lower_bound", "survival", "failure", "onset", "contact_loss")
@@ -418,3 +418,28 @@ def validation_case(key: str) -> ValidationCase:
     close = difflib.get_close_matches(k, table, n=3)
     hint = f"; did you mean {', '.join(close)}?" if close else f"; known: {', '.join(sorted(table))}"
     raise ParameterError(f"unknown validation case '{key}'{hint}")
+
+
+def singh_void_depth() -> float:
+    """The Li volume per area [m] stripped before the contact was lost in Singh2022's one-way strip: j t V_m / F = 14.9 um.
+
+    Fig. 5C of Singh et al. (2022): 15.4 h at 0.2 mA/cm2 through Li | Li6PS5Cl without stack pressure (case
+    ``singh2022-lpscl-0.2-contact-loss``). Read as the void depth h_v through the model's contact law, whose resupply
+    is zero there (0 MPa and the library's assumed 90 deg Li | Li6PS5Cl angle, which has no source): a value CALIBRATED
+    on that observation, not a measurement of h_v. The one measured strippable depth lisse has; ``lisse simulate ccd``
+    reports the CCD with it beside the assumed default (``void_depth_check``).
+
+    Returns
+    -------
+    float
+        h_v [m].
+
+    References
+    ----------
+    Singh et al., Cell Rep. Phys. Sci. 3, 101043 (2022), Fig. 5C and text ("the potential rises suddenly after ~15.4 h").
+    """
+    from lisse.constants import FARADAY
+    from lisse.thermo.nucleation import li_molar_volume
+
+    case = EXTRA_CASES["singh2022-lpscl-0.2-contact-loss"]
+    return (case.duration or 0.0) * case.value * li_molar_volume() / FARADAY
