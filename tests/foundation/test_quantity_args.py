@@ -27,11 +27,11 @@ PACKAGES = ["lisse.analysis", "lisse.analysis.eis", "lisse.sim", "lisse.sim.inte
 SI_FACTOR = {
     "cm2": 1e-4, "um": 1e-6, "K": 1.0, "S/m": 1.0, "A/m2": 1.0, "C/m2": 1.0, "s": 1.0, "V": 1.0, "A": 1.0,
     "mAh/cm2": 3.6 / 1e-4, "mA/cm2": 1e-3 / 1e-4, "ohm*cm2": 1e-4, "g": 1e-3, "g/cm3": 1e-3 / 1e-6,
-    "m": 1.0, "Pa": 1.0, "J/m2": 1.0,
+    "m": 1.0, "Pa": 1.0, "J/m2": 1.0, "ohm*m2": 1.0,
 }
 WRONG = {"cm2": "1 um", "um": "1 cm2", "K": "1 m", "S/m": "1 ohm", "A/m2": "1 A", "C/m2": "1 C", "s": "1 m",
          "V": "1 A", "A": "1 V", "mAh/cm2": "1 mA/cm2", "mA/cm2": "1 mAh/cm2", "ohm*cm2": "1 ohm",
-         "g": "1 cm3", "g/cm3": "1 g", "m": "1 s", "Pa": "1 m", "J/m2": "1 J"}
+         "g": "1 cm3", "g/cm3": "1 g", "m": "1 s", "Pa": "1 m", "J/m2": "1 J", "ohm*m2": "1 ohm"}
 
 # quantity-like parameter names: a public function taking one of these must declare it (or name its unit)
 QUANTITY_NAMES = {"area", "thickness", "current", "currents", "capacity", "capacities", "temperature", "temperatures",

@@ -113,3 +113,24 @@ def test_void_depth_option_and_the_check_beside_the_assumed_default(capsys):
     assert given["ccd_mA_cm2"] == chk["ccd_mA_cm2"]
     # a deeper void lets a half cycle strip more before the contact goes: never a lower CCD here
     assert chk["ccd_mA_cm2"] >= d["ccd_mA_cm2"]
+
+
+def test_study_stage_shows_the_ccd_with_the_measured_void_depth_beside_the_prediction(tmp_path):
+    # real simulator: a bare LLZTO cell with its measured R_int; the entry carries the check (Singh2022's depth) and the
+    # report names it; the check equals a direct prediction with that depth
+    from lisse.pipeline.registry import StageContext, all_stages
+    from lisse.pipeline.study import parse_study
+    from lisse.sim.interface import predict_ccd, staircase
+    from lisse.sim.interface.cases import singh_void_depth
+
+    text = ('[[cells]]\nname = "B"\nli_thickness = "20 um"\ncathode_material = "NCM811"\ncathode_capacity = "1 mAh/cm2"\n'
+            'electrolyte = "LLZTO"\nelectrolyte_thickness = "600 um"\n\n[simulate]\ninterfacial_resistance = { B = "20 ohm cm2" }\n')
+    study = parse_study(text)
+    st = {s.name: s for s in all_stages()}["simulate"]
+    r = st.func(StageContext(study=study, options=study["_options"]["simulate"], out_dir=tmp_path, progress=False, validated=True))
+    e = r.summary["cells"]["B"]
+    assert e["exchange_current_mA_cm2"] == pytest.approx(RT_F / 20e-4 / 10, rel=1e-6)
+    m = build_model(None, electrolyte="LLZTO", interfacial_resistance=20e-4, void_depth=singh_void_depth(), li_thickness=20e-6)
+    d = predict_ccd(m, staircase("fixed-capacity", 5.0, 5.0, step_capacity=3.6e4, max_current=100.0)).as_dict()
+    assert e["void_depth_check"]["ccd_mA_cm2"] == d["ccd_mA_cm2"]
+    assert "measured void depth" in str(r.html) and "Li | LLZTO" in str(r.html)

@@ -78,7 +78,9 @@ def rows(calculator: str | None = None) -> list[dict]:
     Returns
     -------
     list of dict
-        ``quantity``, ``system``, ``unit`` (the row's unit, e.g. J/m2), ``calculator``, ``ml_value``,
+        ``quantity``, ``system``, ``construction`` (how the structures were built, where the table says),
+        ``same_construction`` (True when the DFT value was computed here on the construction of the ML values),
+        ``unit`` (the row's unit, e.g. J/m2), ``calculator``, ``ml_value``,
         ``dft_value``, ``error`` (ML - DFT, same unit), the same three with the unit in the key (``ml_value_J_m2``,
         ``dft_value_J_m2``, ``error_J_m2``; suffix from :func:`unit_key_suffix`), sources, ``note`` (says why
         ``dft_value`` is null where it is: :data:`NO_DFT_NOTE`) and, for W_ad, the wetting regimes.
@@ -104,7 +106,8 @@ def rows(calculator: str | None = None) -> list[dict]:
             if dft is None:
                 note = "; ".join(n for n in (NO_DFT_NOTE.format(system=e["system"]), note) if n)
             out.append({
-                "quantity": e["quantity"], "system": e["system"], "unit": e["unit"], "calculator": calc,
+                "quantity": e["quantity"], "system": e["system"], "construction": e.get("construction", ""),
+                "same_construction": bool(e.get("same_construction", False)), "unit": e["unit"], "calculator": calc,
                 "ml_value": val, "dft_value": dft, "error": err,
                 f"ml_value_{sfx}": val, f"dft_value_{sfx}": dft, f"error_{sfx}": err,
                 "relative_error": (err / dft) if (err is not None and dft) else None,
@@ -125,7 +128,8 @@ def rows(calculator: str | None = None) -> list[dict]:
 def rankings(quantity: str = "work_of_adhesion") -> list[dict]:
     """Pairwise ranking check per calculator: does the ML order of two systems match the DFT order?
 
-    Returns one dict per calculator with the flipped pairs (ML says A > B where DFT says A < B).
+    Returns one dict per calculator with the flipped pairs (ML says A > B where DFT says A < B). Only rows of the same
+    ``construction`` are paired (a DFT value of one construction is not ranked against another's).
 
     Parameters
     ----------
@@ -135,7 +139,8 @@ def rankings(quantity: str = "work_of_adhesion") -> list[dict]:
     Returns
     -------
     list of dict
-        ``calculator``, ``quantity``, ``n_systems`` (a count), ``ranking_correct`` (None for one system)
+        ``calculator``, ``quantity``, ``n_systems`` (a count), ``n_pairs`` (pairs of one construction ranked),
+        ``ranking_correct`` (None when no pair could be ranked)
         and ``flipped_pairs``.
     """
     by: dict[str, list[dict]] = {}
@@ -145,13 +150,18 @@ def rankings(quantity: str = "work_of_adhesion") -> list[dict]:
     out = []
     for calc, rs in by.items():
         flips = []
+        pairs = 0
         for i in range(len(rs)):
             for j in range(i + 1, len(rs)):
                 a, b = rs[i], rs[j]
+                if a["construction"] != b["construction"]:
+                    continue
+                pairs += 1
                 if (a["ml_value"] - b["ml_value"]) * (a["dft_value"] - b["dft_value"]) < 0:
                     flips.append(f"{a['system']} vs {b['system']}: ML {a['ml_value']:.3g} vs {b['ml_value']:.3g}, DFT {a['dft_value']:.3g} vs {b['dft_value']:.3g}")
-        ok = None if len(rs) < 2 else not flips  # None: a single system cannot be ranked
-        out.append({"calculator": calc, "quantity": quantity, "n_systems": len(rs), "ranking_correct": ok, "flipped_pairs": flips})
+        ok = None if pairs == 0 else not flips  # None: no two systems of one construction to rank
+        out.append({"calculator": calc, "quantity": quantity, "n_systems": len(rs), "n_pairs": pairs, "ranking_correct": ok,
+                    "flipped_pairs": flips})
     return out
 
 
@@ -187,11 +197,14 @@ def stated_uncertainty(calculator, quantity: str, system: str) -> dict:
         return {"calculator": label, "quantity": quantity, "system": system, "known": False,
                 "statement": f"no accuracy data for {label} on {quantity}; treat as unvalidated screening"}
     exact = [r for r in rs if r["system"] == system]
-    if exact:
+    if exact:  # prefer a DFT reference computed on the ML value's own construction (like for like)
+        exact.sort(key=lambda r: (r["dft_value"] is None, not r["same_construction"]))
         r = exact[0]
         if r["dft_value"] is None:
             return {**r, "known": False, "statement": f"{label} {quantity} for {system}: no DFT reference stored; ML value {r['ml_value']:.3g} {r['unit']} is unvalidated"}
-        msg = f"{label} {quantity} for {system}: ML {r['ml_value']:.3g} vs DFT {r['dft_value']:.3g} {r['unit']} (error {r['error']:+.3g}; {r['dft_source']})"
+        built = f" on {r['construction']}" if r["construction"] else ""
+        msg = (f"{label} {quantity} for {system}{built}: ML {r['ml_value']:.3g} vs DFT {r['dft_value']:.3g} {r['unit']} "
+               f"(error {r['error']:+.3g}; {r['dft_source']})")
         if r.get("regime_agrees") is False:
             msg += f"; WARNING: this calculator calls the interface {r['ml_regime']} where DFT says {r['dft_regime']}"
         bad = [k for k in rankings(quantity) if k["calculator"] == label and k["ranking_correct"] is False]

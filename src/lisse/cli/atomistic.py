@@ -104,10 +104,12 @@ def render(res) -> str:
             flag = ""
             if r.get("regime_agrees") is False:
                 flag = f"  [WRONG REGIME: ML {r['ml_regime']}, DFT {r['dft_regime']}]"
+            if r.get("same_construction"):  # DFT computed here on the ML value's own construction
+                flag = "  [same construction: " + str(r.get("construction", ""))[:50] + "]" + flag
             lines.append(f"{r['calculator']:19s} {r['quantity']:18s} {r['system']:22s} {f(r['ml_value'])} {f(r['dft_value'])} {f(r['error'])}  {r['dft_source'][:60]}{flag}")
         for k in res.get("rankings", []):
-            verdict = {True: "correct", None: "n/a (one system)"}.get(k["ranking_correct"]) or "WRONG: " + "; ".join(k["flipped_pairs"])
-            lines.append(f"ranking of {k['quantity']} over {k['n_systems']} systems, {k['calculator']}: {verdict}")
+            verdict = {True: "correct", None: "n/a (no two systems of one construction)"}.get(k["ranking_correct"]) or "WRONG: " + "; ".join(k["flipped_pairs"])
+            lines.append(f"ranking of {k['quantity']} over {k.get('n_pairs', 0)} pair(s) of one construction, {k['calculator']}: {verdict}")
         return "\n".join(lines)
     from lisse.cli.common import render_auto
 

@@ -223,6 +223,7 @@ def simulate_stage(ctx: StageContext) -> StageResult:
     from lisse.pipeline.study import cell_designs
     from lisse.plot.interface import simulation_figure
     from lisse.sim.interface import build_model, predict_ccd, staircase
+    from lisse.sim.interface.predict import void_depth_check
 
     opts = ctx.options
     cells = {str(c.get("name")): c for c in ctx.study.get("cells", []) or [] if isinstance(c, dict)}
@@ -263,8 +264,10 @@ def simulate_stage(ctx: StageContext) -> StageResult:
         step = {"step_capacity": q} if opts["protocol"] == "fixed-capacity" else {"step_time": q / i_op}
         try:
             model = build_model(**kw)
-            pred = predict_ccd(model, staircase(opts["protocol"], start=opts["start"], increment=opts["increment"],
-                                                max_current=opts["max_current"], **step))
+            proto = staircase(opts["protocol"], start=opts["start"], increment=opts["increment"], max_current=opts["max_current"],
+                              **step)
+            pred = predict_ccd(model, proto)
+            check = void_depth_check(model, proto)  # the CCD with Singh2022's measured void depth (None: depth given)
         except LisseError as exc:  # this cell's interface cannot be simulated (e.g. a material without the properties)
             skipped[name] = str(exc)
             continue
@@ -281,13 +284,14 @@ def simulate_stage(ctx: StageContext) -> StageResult:
                  "step_time_h": step["step_time"] / 3600 if "step_time" in step else None,
                  "holds_operating_current": _holds(ccd, p.get("failing_current_density_mA_cm2"), i_op / 10),
                  "calibrated_parameters": list(pred.calibrated_parameters), "calibrated_on": dict(p.get("calibrated_on") or {}),
-                 "measured": _measured(ctx.results, name, opts)}
+                 "measured": _measured(ctx.results, name, opts), "void_depth_check": check}
         entry["published"] = _published(opts, name, entry)
         summary[name] = entry
         predictions.append(_prediction(ctx.study, name, model, entry))
         rows.append({"cell": name, **{k: v for k, v in entry.items() if not isinstance(v, (dict, list))},
                      "calibrated_parameters": ", ".join(entry["calibrated_parameters"]),
-                     "measured_ccd_mA_cm2": (entry["measured"] or {}).get("ccd_mA_cm2")})
+                     "measured_ccd_mA_cm2": (entry["measured"] or {}).get("ccd_mA_cm2"),
+                     "ccd_with_singh_void_depth_mA_cm2": (check or {}).get("ccd_mA_cm2")})
         key = _key(name, figures)
         sim = pred.simulation
         figures[key] = simulation_figure(sim.record, sim.state, getattr(sim, "failure_time_s", None), title=name)
@@ -371,7 +375,12 @@ def _item(name: str, e: dict) -> Markup:
     names = e.get("calibrated_parameters") or []
     cal_html = (Markup("; <i>calibrated</i>: {}").format("; ".join(f"{n} (fitted to {cal.get(n, 'an observation not named')})" for n in names))
                 if names else Markup("; no calibrated parameter"))
-    iface = f"Li | {e['interlayer']}" + (f" {e['interlayer_thickness_um']:.3g} µm" if e.get("interlayer_thickness_um") else "") + \
-        f" | {e.get('electrolyte') or 'electrolyte'}" + (f" ({e['surface']} surface)" if e.get("surface") else "")
+    chk = e.get("void_depth_check")
+    if chk:  # the assumed void depth decides many predictions: the CCD with the measured one beside it
+        cal_html += Markup("; with Singh2022's measured void depth ({} µm instead of the assumed 1 µm): CCD {} mA/cm² ({})").format(
+            _num(chk["void_depth_um"]), _num(chk.get("ccd_mA_cm2")), chk.get("failure_mode") or "no failure")
+    layer = "" if e["interlayer"] == "none" else f" | {e['interlayer']}" + (
+        f" {e['interlayer_thickness_um']:.3g} µm" if e.get("interlayer_thickness_um") else "")
+    iface = f"Li{layer} | {e.get('electrolyte') or 'electrolyte'}" + (f" ({e['surface']} surface)" if e.get("surface") else "")
     return Markup("<li><b>{}</b> ({}, {} staircase at {} mAh/cm² per half cycle): predicted CCD {}{}{}{}</li>").format(
         name, iface, e["protocol"], _num(e["capacity_per_half_cycle_mAh_cm2"]), pred, meas, op, cal_html)

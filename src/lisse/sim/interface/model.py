@@ -442,7 +442,7 @@ def _take(materials: list[Any], prop: str) -> tuple[str, str] | None:
     return None
 
 
-@quantity_args(interlayer_thickness="m", pressure="Pa", temperature="K", interfacial_resistance="ohm*m**2", void_depth="m")
+@quantity_args(interlayer_thickness="m", pressure="Pa", temperature="K", interfacial_resistance="ohm*m2", void_depth="m")
 def build_model(interlayer: str | GradedComposite | Sequence[str | GradedComposite] | None = None, interlayer_thickness: float | None = None, porosity: float | None = None,
                 electrolyte: str = "LNI", pressure: float | None = None, temperature: float = ROOM_TEMPERATURE, *,
                 surface: str | None = None, layer_fractions: Sequence[float] | None = None,

@@ -150,7 +150,7 @@ def void_depth_check(model: InterfaceModel, protocol: Protocol, points_per_half_
     protocol : Protocol
         Its staircase.
     points_per_half_cycle : int, default 20
-        Time resolution (:func:`predict_ccd`).
+        Time resolution [points per half cycle] (:func:`predict_ccd`).
 
     Returns
     -------

@@ -524,10 +524,9 @@ def entry_width(free, dx: float, *, layer_bottom: float, layer_top: float) -> fl
 
 def regime_warnings(regime: str | None, depth: float, pore_size: float, *, pore_fill: float = float("nan"),
                     entry_width: float | None = None) -> list[str]:
-    """Where the field contradicts the pore-entry regime of a run: Li deeper than one pore size into a layer the
-    Young-Laplace criterion calls "blocked".
+    """Warnings where the field contradicts the pore-entry regime of a run (Li deeper than a pore into a "blocked" layer).
 
-    An independent audit (2026-12-01) found the lithiophobic preset 0.43 um into its 0.9 um layer at the default grid
+    The Young-Laplace criterion may call a layer "blocked" while the field has Li deep inside it. An independent audit (2026-12-01) found the lithiophobic preset 0.43 um into its 0.9 um layer at the default grid
     (0.08 / 0.15 / 0.43 um at grids 32 / 64 / 128: the depth is not grid-converged there) while the regime said
     "blocked". The command line and the study's phase-field stage both report these warnings.
 
