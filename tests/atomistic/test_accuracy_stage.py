@@ -171,3 +171,26 @@ def test_a_row_without_dft_reference_says_why(monkeypatch):
     rows = [r for r in accuracy.rows() if r["system"] == "LiCl(100)"]
     assert rows and all(r["dft_value"] is None and r["error"] is None for r in rows)
     assert all("no DFT reference" in r["note"] and "LiCl(100)" in r["note"] for r in rows)
+
+
+def test_rankings_pair_only_one_construction_and_the_stated_error_prefers_it(monkeypatch):
+    # a hand-made table: two systems on Ji2025's cells (DFT 0.53 / 0.09) and the same two on lisse's coherent cells
+    # with DFT computed on them (0.10 / 0.30); the ML model ranks the coherent pair right, the Ji pair wrong
+    import lisse.atomistic.accuracy as acc
+
+    def entry(system, dft, ml, construction, same):
+        e = {"quantity": "work_of_adhesion", "system": system, "unit": "J/m2", "dft_value": dft, "dft_source": "test",
+             "ml": {"m:1": {"value": ml, "measured": "test"}}}
+        if construction:
+            e.update(construction=construction, same_construction=same)
+        return e
+
+    table = {"entry": [entry("Li(100)|A(100)", 0.53, 0.2, "", False), entry("Li(100)|B(001)", 0.09, 0.5, "", False),
+                       entry("Li(100)|A(100)", 0.10, 0.2, "coherent 3|2", True), entry("Li(100)|B(001)", 0.30, 0.5, "coherent 3|2", True)]}
+    monkeypatch.setattr(acc, "load_table", lambda: table)
+    (k,) = acc.rankings()
+    assert k["n_pairs"] == 2 and len(k["flipped_pairs"]) == 1 and k["ranking_correct"] is False
+    assert "0.53" in k["flipped_pairs"][0]  # the Ji pair, not a Ji-vs-coherent cross pair
+    u = acc.stated_uncertainty("m:1", "work_of_adhesion", "Li(100)|A(100)")
+    assert u["dft_value"] == 0.10 and u["same_construction"] and "coherent 3|2" in u["statement"]
+    assert u["error"] == pytest.approx(0.1, rel=1e-12)

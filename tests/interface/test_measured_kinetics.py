@@ -134,3 +134,56 @@ def test_study_stage_shows_the_ccd_with_the_measured_void_depth_beside_the_predi
     d = predict_ccd(m, staircase("fixed-capacity", 5.0, 5.0, step_capacity=3.6e4, max_current=100.0)).as_dict()
     assert e["void_depth_check"]["ccd_mA_cm2"] == d["ccd_mA_cm2"]
     assert "measured void depth" in str(r.html) and "Li | LLZTO" in str(r.html)
+
+
+def test_void_depth_is_converted_with_the_models_own_void_size_and_the_check_too():
+    from lisse.sim.interface.cases import singh_void_depth
+    from lisse.sim.interface.model import void_depth
+    from lisse.sim.interface.predict import void_depth_check
+    from lisse.sim.interface.protocol import staircase
+
+    m = build_model(None, electrolyte="LLZO", void_depth="6 um", void_size="2 um")
+    assert m.values["void_depth_ratio"] == pytest.approx(3.0, rel=1e-12) and void_depth(m) == pytest.approx(6e-6, rel=1e-12)
+    seen = []
+    import lisse.sim.interface.predict as pr
+
+    real = pr.predict_ccd
+
+    def spy(model, protocol, **kw):
+        seen.append(void_depth(model))
+        return real(model, protocol, **kw)
+
+    pr.predict_ccd = spy
+    try:
+        void_depth_check(build_model(None, electrolyte="LLZO", void_size="2 um"), staircase("fixed-time", 1.0, 1.0, max_current=3.0))
+    finally:
+        pr.predict_ccd = real
+    assert seen == [pytest.approx(singh_void_depth(), rel=1e-12)]  # h_v itself, whatever the void size
+
+
+def test_library_resistance_is_converted_at_the_models_temperature():
+    # LNI-5CNT's library R_int: i0 = RT/(F R) scales with T at fixed R
+    a = build_model("LNI-5CNT", 90e-6)
+    b = build_model("LNI-5CNT", 90e-6, temperature=333.15)
+    assert b.values["exchange_current"] / a.values["exchange_current"] == pytest.approx(333.15 / 298.15, rel=1e-9)
+
+
+def test_design_passes_the_measured_kinetics_on(capsys):
+    # a vanishing exchange current must change the design answer (the review found design ignoring the option)
+    base = ["simulate", "design", "--interlayer", "LNI-5CNT", "--target-current", "1 mA/cm2", "--target-capacity", "1 mAh/cm2",
+            "--cycles", "1", "--json"]
+    assert main(base) == 0
+    ok = json.loads(capsys.readouterr().out)
+    assert main(base + ["--exchange-current", "1e-6"]) == 0
+    bad = json.loads(capsys.readouterr().out)
+    assert (bad["holds"], bad["thickness_um"]) != (ok["holds"], ok["thickness_um"]), (ok, bad)
+
+
+def test_errors_name_the_option_and_the_unit_typed(capsys):
+    for argv, flag, unit in ((["--li-contact-angle", "200"], "--li-contact-angle", "deg"),
+                             (["--void-depth", "2 mm"], "--void-depth", "um"),
+                             (["--void-depth", "-3"], "--void-depth", "um"),
+                             (["--interfacial-resistance", "0"], "--interfacial-resistance", "ohm")):
+        code = main(["simulate", "ccd", "--interlayer", "none", "--json", *argv])
+        err = capsys.readouterr().err.strip()
+        assert code == 2 and len(err.splitlines()) == 1 and flag in err and unit in err, err

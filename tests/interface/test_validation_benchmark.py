@@ -269,5 +269,16 @@ def test_chu2024_the_measured_void_depth_predicts_most_of_the_table_the_assumed_
     assumed = sum(r["x2 (assumed 1 um)"] == "y" for r in rows)
     for r in rows:  # the ratio is the prediction over the published number
         for tag in ("assumed 1 um", "Singh 14.9 um"):
-            assert r[f"ratio ({tag})"] == pytest.approx((r[f"h_v {tag}"] or 0.0) / CHU2024[r["strategy"]][1], abs=0.006)
+            assert r[f"ratio ({tag})"] == pytest.approx((r[f"predicted_mA_cm2 (h_v {tag})"] or 0.0) / CHU2024[r["strategy"]][1], abs=0.006)
     assert singh >= 9 and singh >= assumed + 5, (singh, assumed)
+
+
+def test_chu2024_staircases_are_the_ones_their_names_say():
+    # 1 mAh/cm2 = 1e-3 A x 3600 s / 1e-4 m2 = 3.6e4 C/m2; 1 h = 3600 s (a review found the capacities 10x too small)
+    b = _bench()
+    for name, (kind, step) in b.CHU_PROTOCOLS.items():
+        value = float(name.split()[1])
+        if kind == "fixed-capacity":
+            assert name.endswith("mAh/cm2") and step == {"step_capacity": pytest.approx(value * 3.6e4, rel=1e-12)}
+        else:
+            assert name.endswith(" h") and step == {"step_time": pytest.approx(value * 3600.0, rel=1e-12)}

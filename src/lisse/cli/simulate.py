@@ -95,8 +95,11 @@ def _model_arguments(p: Any, *, design: bool = False) -> None:
                                           "Singh2022 measured ~15 um, and without this option the JSON's "
                                           "'void_depth_check' gives the CCD with that depth)")
     add_quantity(g, "--li-contact-angle", "deg", "measured contact angle of Li on the solid the Li electrode touches "
-                                                 "(sessile drop; the electrolyte surface, or the interlayer's face) "
-                                                 "(default: the library's, else an assumed 90 deg)")
+                                                 "(sessile drop): the bare electrolyte's surface, or with an interlayer its "
+                                                 "face, where it sets the capillary refill of voids (the pores keep the "
+                                                 "interlayer's angle) (default: the library's angle for that solid, else "
+                                                 "an assumed 90 deg; the JSON 'interface' gives the one used)",
+                 dest="contact_angle")
     add_quantity(g, "--li-thickness", "um", "Li foil thickness of each electrode; stripping it all is a failure ('li_depleted') "
                                           "(default 50 um, assumed; 1 mAh/cm2 = 4.85 um)")
 
@@ -227,7 +230,7 @@ def model_kwargs(args: Any) -> dict[str, Any]:
                    ("li_thickness", getattr(args, "li_thickness", None)), *sigmas.items(),
                    ("interfacial_resistance", getattr(args, "interfacial_resistance", None)),
                    ("exchange_current", getattr(args, "exchange_current", None)),
-                   ("contact_angle", getattr(args, "li_contact_angle", None)),
+                   ("contact_angle", getattr(args, "contact_angle", None)),
                    ("void_depth", getattr(args, "void_depth", None))):
         if v is not None:
             kw[key] = v
@@ -328,7 +331,7 @@ def _describe(kw: dict[str, Any]) -> dict[str, Any]:
     if "exchange_current" in kw:
         out["exchange_current_mA_cm2"] = kw["exchange_current"] / 10.0
     if "contact_angle" in kw:
-        out["li_contact_angle_deg"] = math.degrees(kw["contact_angle"])
+        out["li_contact_angle_deg"] = round(math.degrees(kw["contact_angle"]), 9)
     if "void_depth" in kw:
         out["void_depth_given_um"] = kw["void_depth"] * 1e6
     return out
@@ -341,7 +344,7 @@ def _model_conditions(model: Any) -> dict[str, Any]:
             "pressure_MPa": round(v["pressure"] / 1e6, 12), "pressure_source": src.get("pressure", ""),
             "li_thickness_um": round(v["li_thickness"] * 1e6, 9), "li_thickness_source": src.get("li_thickness", ""),
             "exchange_current_mA_cm2": v["exchange_current"] / 10.0, "exchange_current_source": src.get("exchange_current", ""),
-            "li_contact_angle_deg": math.degrees(v["contact_angle"]), "li_contact_angle_source": src.get("contact_angle", ""),
+            "li_contact_angle_deg": round(math.degrees(v["contact_angle"]), 9), "li_contact_angle_source": src.get("contact_angle", ""),
             "void_depth_um": v["void_depth_ratio"] * v["void_size"] * 1e6, "void_depth_source": src.get("void_depth_ratio", "")}
 
 
@@ -523,6 +526,11 @@ def _run_map(args: Any) -> dict[str, Any]:
     return result
 
 
+#: Interface options that ``design`` passes on to every candidate's model (the others are its own arguments).
+_DESIGN_OVERRIDES = ("surface", "li_thickness", "interlayer_sigma_ion", "interlayer_sigma_e", "interfacial_resistance",
+                     "exchange_current", "contact_angle", "void_depth")
+
+
 def _run_design(args: Any) -> dict[str, Any]:
     from lisse.errors import ParameterError
     from lisse.io.progress import progress_callback
@@ -534,10 +542,7 @@ def _run_design(args: Any) -> dict[str, Any]:
         d = design_interlayer(args.interlayer, args.target_current, args.target_capacity, electrolyte=args.electrolyte,
                               porosity=args.porosity, pressure=args.pressure, temperature=args.temperature,
                               thickness_min=args.thickness_min, thickness_max=args.thickness_max, cycles=args.cycles,
-                              overrides={k: val for k, val in (("surface", args.surface), ("li_thickness", args.li_thickness),
-                                                               ("interlayer_sigma_ion", args.interlayer_sigma_ion),
-                                                               ("interlayer_sigma_e", args.interlayer_sigma_e))
-                                         if val is not None},
+                              overrides={k: val for k, val in model_kwargs(args).items() if k in _DESIGN_OVERRIDES},
                               progress=progress_callback(bar))
     return d.as_dict()
 

@@ -123,7 +123,7 @@ from lisse.electrochem import exchange_current_from_resistance
 from lisse.errors import ParameterError
 from lisse.materials import get_material
 from lisse.materials.graded import GradedComposite, graded_composite, graded_stack
-from lisse.params import ParamSpec, check_positive, unknown_key_error, validate
+from lisse.params import ParamSpec, unknown_key_error, validate
 from lisse.thermo.nucleation import li_molar_volume, li_thickness_per_charge
 from lisse.thermo.wetting import DEFAULT_LI_SURFACE_ENERGY
 from lisse.units import quantity_args
@@ -204,7 +204,7 @@ SOURCES: dict[str, str] = {
     "electrolyte_conductivity": "materials library (ionic_conductivity of the electrolyte)",
     "electrolyte_thickness": "assumed: 500 um pellet; per-paper values come from the materials library (separator_thickness)",
     "exchange_current": "materials library (exchange_current_density, or RT/(F R_int) from interfacial_resistance); "
-    "assumed 1 mA/cm2 (R_ct = 2.6 ohm cm2) without one",
+    "assumed 1 mA/cm2 (R_ct = RT/(F i0) = 25.7 ohm cm2) without one",
     "alpha": "assumed: symmetric charge transfer",
     "contact_angle": "materials library (li_contact_angle); assumed 90 deg (neutral wetting) without one",
     "surface_energy": "lisse.thermo.wetting.DEFAULT_LI_SURFACE_ENERGY (from Ji2025's W_ad/theta pair)",
@@ -515,7 +515,8 @@ def build_model(interlayer: str | GradedComposite | Sequence[str | GradedComposi
         if overrides.get("exchange_current") is not None:
             raise ParameterError("parameter 'interfacial_resistance': expected it or 'exchange_current', not both (the one "
                                  "fixes the other: i0 = RT/(F R_int)); got both")
-        r_int = check_positive(interfacial_resistance, "interfacial_resistance", "ohm*m2")
+        r_int = ParamSpec("ohm*cm2", "interfacial resistance of one interface", low=0.0, low_inclusive=False).convert(
+            "interfacial_resistance", interfacial_resistance)
         overrides["exchange_current"] = exchange_current_from_resistance(r_int, temperature)
         i0_note = f"user: i0 = RT/(F R_int) from the given interfacial resistance {r_int * 1e4:.4g} ohm cm2 per interface"
     else:
@@ -524,9 +525,12 @@ def build_model(interlayer: str | GradedComposite | Sequence[str | GradedComposi
         if overrides.get("void_depth_ratio") is not None:
             raise ParameterError("parameter 'void_depth': expected it or 'void_depth_ratio', not both (h_v = ratio x void_size); "
                                  "got both")
-        h_v = check_positive(void_depth, "void_depth", "m")
-        lam = overrides.get("void_size", SCHEMA["void_size"].default)
-        lam = SCHEMA["void_size"].convert("void_size", lam)
+        h_v = ParamSpec("um", "void depth h_v", low=0.0, low_inclusive=False).convert("void_depth", void_depth)
+        lam = SCHEMA["void_size"].convert("void_size", overrides.get("void_size", SCHEMA["void_size"].default))
+        ratio_max = SCHEMA["void_depth_ratio"].high
+        if h_v / lam > ratio_max:
+            raise ParameterError(f"parameter 'void_depth': expected at most {ratio_max:g} x the void size ({lam * 1e6:g} um), i.e. "
+                                 f"{ratio_max * lam * 1e6:g} um; got {h_v * 1e6:g} um")
         overrides["void_depth_ratio"] = h_v / lam
     if isinstance(interlayer, (str, GradedComposite)):
         interlayer = None if isinstance(interlayer, str) and interlayer.strip().lower() in ("", "none") else (
@@ -582,7 +586,7 @@ def build_model(interlayer: str | GradedComposite | Sequence[str | GradedComposi
             values["exchange_current"] = exchange_current_from_resistance(r_int, float(temperature))
             sources["exchange_current"] = f"i0 = RT/(F R_int) from {got[1]}"
         else:  # nothing measured for this interface in the library: say that the default is an assumption
-            sources["exchange_current"] = ("assumed: 1 mA/cm2 (R_ct = 2.6 ohm cm2 per interface); the materials library holds no "
+            sources["exchange_current"] = ("assumed: 1 mA/cm2 (R_ct = 25.7 ohm cm2 per interface); the materials library holds no "
                                            "exchange current or interfacial resistance for this interface (give the measured "
                                            "one: interfacial_resistance / exchange_current)")
     if l_mat is not None and "contact_angle" not in values and "contact_angle" not in overrides:
