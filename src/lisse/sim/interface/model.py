@@ -527,7 +527,8 @@ def build_model(interlayer: str | GradedComposite | Sequence[str | GradedComposi
                                  "got both")
         h_v = ParamSpec("um", "void depth h_v", low=0.0, low_inclusive=False).convert("void_depth", void_depth)
         lam = SCHEMA["void_size"].convert("void_size", overrides.get("void_size", SCHEMA["void_size"].default))
-        ratio_max = SCHEMA["void_depth_ratio"].high
+        high = SCHEMA["void_depth_ratio"].high
+        ratio_max = math.inf if high is None else float(high)
         if h_v / lam > ratio_max:
             raise ParameterError(f"parameter 'void_depth': expected at most {ratio_max:g} x the void size ({lam * 1e6:g} um), i.e. "
                                  f"{ratio_max * lam * 1e6:g} um; got {h_v * 1e6:g} um")
