@@ -104,6 +104,7 @@ def test_void_depth_option_and_the_check_beside_the_assumed_default(capsys):
     chk = d["void_depth_check"]
     assert d["interface"]["void_depth_um"] == pytest.approx(1.0, rel=1e-12) and d["interface"]["void_depth_source"].startswith("assumed")
     assert chk["void_depth_um"] == pytest.approx(singh_void_depth() * 1e6, rel=1e-12)
+    assert chk["assumed_void_depth_um"] == pytest.approx(1.0, rel=1e-12) and "assumes 1 um" in chk["void_depth_source"]
     m = build_model(None, electrolyte="LLZO", pressure=0.0, interfacial_resistance=10e-4, void_depth=singh_void_depth())
     assert void_depth(m) == pytest.approx(singh_void_depth(), rel=1e-12)
     direct = predict_ccd(m, staircase("fixed-time", 0.5, 0.5, step_time=3600.0, max_current=20.0)).as_dict()
@@ -155,10 +156,11 @@ def test_void_depth_is_converted_with_the_models_own_void_size_and_the_check_too
 
     pr.predict_ccd = spy
     try:
-        void_depth_check(build_model(None, electrolyte="LLZO", void_size="2 um"), staircase("fixed-time", 1.0, 1.0, max_current=3.0))
+        chk = void_depth_check(build_model(None, electrolyte="LLZO", void_size="2 um"), staircase("fixed-time", 1.0, 1.0, max_current=3.0))
     finally:
         pr.predict_ccd = real
     assert seen == [pytest.approx(singh_void_depth(), rel=1e-12)]  # h_v itself, whatever the void size
+    assert chk is not None and chk["assumed_void_depth_um"] == pytest.approx(2.0, rel=1e-12)  # ratio 1 x 2 um
 
 
 def test_library_resistance_is_converted_at_the_models_temperature():

@@ -382,8 +382,9 @@ def _item(name: str, e: dict) -> Markup:
     if chk and "error" in chk:
         cal_html += Markup("; the check with Singh2022's measured void depth could not run: {}").format(chk["error"])
     elif chk:  # the assumed void depth decides many predictions: the CCD with the measured one beside it
-        cal_html += Markup("; with Singh2022's measured void depth ({} µm instead of the assumed 1 µm): CCD {} mA/cm² ({})").format(
-            _num(chk["void_depth_um"]), _num(chk.get("ccd_mA_cm2")), chk.get("failure_mode") or "no failure")
+        cal_html += Markup("; with Singh2022's measured void depth ({} µm instead of the assumed {} µm): CCD {} mA/cm² ({})").format(
+            _num(chk["void_depth_um"]), _num(chk.get("assumed_void_depth_um")), _num(chk.get("ccd_mA_cm2")),
+            chk.get("failure_mode") or "no failure")
     layer = "" if e["interlayer"] == "none" else f" | {e['interlayer']}" + (
         f" {e['interlayer_thickness_um']:.3g} µm" if e.get("interlayer_thickness_um") else "")
     iface = f"Li{layer} | {e.get('electrolyte') or 'electrolyte'}" + (f" ({e['surface']} surface)" if e.get("surface") else "")

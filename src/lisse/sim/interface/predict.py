@@ -155,7 +155,8 @@ def void_depth_check(model: InterfaceModel, protocol: Protocol, points_per_half_
     Returns
     -------
     dict or None
-        ``void_depth_um``, ``void_depth_source``, ``ccd_mA_cm2``, ``failing_current_density_mA_cm2``,
+        ``void_depth_um``, ``assumed_void_depth_um`` (the main prediction's), ``void_depth_source``, ``ccd_mA_cm2``,
+        ``failing_current_density_mA_cm2``,
         ``search_limit_reached``, ``failure_mode`` of the staircase with h_v = Singh2022's depth; None when the model's
         void depth was given (not the assumed default).
     """
@@ -164,13 +165,14 @@ def void_depth_check(model: InterfaceModel, protocol: Protocol, points_per_half_
     if not str(model.sources.get("void_depth_ratio", "")).startswith("assumed"):
         return None
     h_v = singh_void_depth()
+    assumed = model.values["void_depth_ratio"] * model.values["void_size"]
     alt = model.with_(void_depth_ratio=h_v / model.values["void_size"])
     p = predict_ccd(alt, protocol, points_per_half_cycle=points_per_half_cycle)
     d = p.as_dict()
-    return {"void_depth_um": h_v * 1e6,
+    return {"void_depth_um": h_v * 1e6, "assumed_void_depth_um": assumed * 1e6,
             "void_depth_source": ("calibrated on Singh2022 Fig. 5C (15.4 h at 0.2 mA/cm2 through Li | Li6PS5Cl without stack "
                                   "pressure before the contact was lost): the one measured strippable depth; the main "
-                                  "prediction assumes 1 um"),
+                                  f"prediction assumes {assumed * 1e6:.3g} um"),
             **{k: d[k] for k in ("ccd_mA_cm2", "failing_current_density_mA_cm2", "search_limit_reached", "failure_mode")}}
 
 
