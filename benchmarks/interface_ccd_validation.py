@@ -442,11 +442,7 @@ def chu2024_sensitivity() -> list[dict[str, Any]]:
 
 def _foil_limited(pred: Any, failing_mA_cm2: float) -> bool:
     """Whether the prediction's failing step is the simulated Li depletion (the foil, not the interface, failed)."""
-    sim = pred.simulation
-    if getattr(sim, "failure_mode", None) != "li_depleted":
-        return False
-    j = sim.failure_current_density_A_m2
-    return j is not None and abs(j / 10.0 - failing_mA_cm2) <= 1e-9 * failing_mA_cm2
+    return bool(pred.foil_limited)
 
 
 def _onset_row(row: dict[str, Any], case: Any, model: Any, t0: float) -> dict[str, Any]:

@@ -48,12 +48,14 @@ def staircase(kind, start=1.0, increment=1.0, step_time=None, step_capacity=None
         from lisse.errors import ParameterError
 
         raise ParameterError(f"start: expected a positive current density; got {start}")
+    first = (step_time or 3600.0) if step_capacity is None else step_capacity / start  # the first half cycle [s]
     return SimpleNamespace(kind=kind, start=start, increment=increment, step_time=step_time, step_capacity=step_capacity,
-                           max_current=max_current)
+                           max_current=max_current, current_density=np.array([start]), duration=np.array([first]))
 
 
 def cycling_protocol(current, step_time, cycles):
-    return SimpleNamespace(kind="cycling", current=current, step_time=step_time, cycles=cycles)
+    return SimpleNamespace(kind="cycling", current=current, step_time=step_time, cycles=cycles,
+                           current_density=np.array([current]), duration=np.array([step_time]))
 
 
 def expected_ccd(kw: dict, proto) -> tuple[float | None, float | None]:
@@ -99,7 +101,8 @@ def predict_ccd(model, proto, progress=None):
                 "calibrated_parameters": cal, "calibrated_on": {k: model.parameters[k][2] for k in cal}}
 
     return SimpleNamespace(ccd_A_m2=ccd, failing_current_density_A_m2=failing, search_limit_reached=failing is None,
-                           failure_mode=mode, protocol=proto_name, calibrated_parameters=cal, simulation=sim, as_dict=as_dict)
+                           failure_mode=mode, protocol=proto_name, calibrated_parameters=cal, simulation=sim, as_dict=as_dict,
+                           foil_limited=False)
 
 
 def nucleation_onset(model, step_time=3600.0, start=0.5, increment=0.5, max_current=100.0):

@@ -10,7 +10,7 @@ from lisse.constants import FARADAY
 from lisse.records.cycling import integrate_charge
 from lisse.sim.interface import build_model, predict_ccd, simulate, staircase
 from lisse.sim.interface.protocol import Protocol
-from lisse.sim.interface.transient import RECORD_AREA_M2
+from lisse.sim.interface.transient import RECORD_AREA_M2, check_foil
 from lisse.thermo.nucleation import li_molar_volume
 
 
@@ -65,16 +65,57 @@ def test_li_depletion_time_is_faraday(interlayer):
     assert sim.record.time_s[-1] == pytest.approx(sim.failure_time_s, rel=1e-12, abs=0)  # the record ends there
 
 
-def test_a_huge_fixed_capacity_step_no_longer_holds():
-    """A step of 20 mAh/cm2 strips more than a 50 um foil holds (10.3 mAh/cm2): a failure, not 'stable'."""
+def test_a_first_half_cycle_that_strips_the_whole_foil_is_refused_with_its_faraday_depth():
+    """A step of 20 mAh/cm2 strips more than a 50 um foil holds (10.3 mAh/cm2): nothing to judge, one clear error.
+
+    Before, the record ended at its first samples and the detectors named a criterion of their own ('the first step
+    failed'); the depth in the message is Faraday's, checked against the CRC molar volume.
+    """
+    from lisse.errors import ParameterError
+
     model = _bare()
     assert model.values["li_thickness"] == pytest.approx(50e-6, rel=1e-12, abs=0)
     proto = staircase("fixed-capacity", start="0.1 mA/cm2", increment="0.1 mA/cm2", step_capacity="20 mAh/cm2",
                       max_current="0.2 mA/cm2")
+    with pytest.raises(ParameterError, match=r"20 mAh/cm2 strips 96\.9\d um of Li .* 50 um Li foil .*li_thickness"):
+        predict_ccd(model, proto)
+    # the boundary is Faraday's: 1 mAh/cm2 = 3600 C/m2 x 10 -> 36000 C/m2 x V_m / F = 4.85 um
+    depth = 3.6e4 * (6.941e-3 / 534.0) / FARADAY
+    one = staircase("fixed-capacity", start="1 mA/cm2", increment="1 mA/cm2", step_capacity="1 mAh/cm2", max_current="1 mA/cm2")
+    with pytest.raises(ParameterError):
+        check_foil(_bare().with_(li_thickness=depth * 0.995), one)
+    check_foil(_bare().with_(li_thickness=depth * 1.005), one)  # a foil just thicker takes it
+
+
+def test_a_foil_stripped_away_at_a_later_step_gives_a_lower_bound_not_an_interface_ccd():
+    """Fixed-time 1 h steps on a 10 um foil (2.06 mAh/cm2): the 2.5 mA/cm2 step strips it all (Faraday).
+
+    The interface (fast resupply) never fails, so the prediction is the step below, flagged a lower bound, with the
+    failure named for what failed (li_depleted), not a detector criterion.
+    """
+    li = 10e-6
+    model = _bare().with_(li_thickness=li)
+    proto = staircase("fixed-time", start="0.5 mA/cm2", increment="0.5 mA/cm2", step_time="1 h", max_current="4 mA/cm2")
+    q_foil = li * FARADAY / (6.941e-3 / 534.0) / 3.6e4  # mAh/cm2 the foil holds (independent molar volume)
+    first_over = 0.5 * np.ceil(q_foil / 0.5 + 1e-9)  # mA/cm2 of the first 1 h step that strips more than that
+    assert first_over == pytest.approx(2.5, rel=1e-12, abs=0)
     pred = predict_ccd(model, proto)
+    d = pred.as_dict()
     assert pred.simulation.failure_mode == "li_depleted"
-    assert not pred.search_limit_reached and pred.failing_current_density_A_m2 == pytest.approx(1.0, rel=1e-9, abs=0)
-    assert pred.short_detector is not None or pred.detector is not None
+    assert d["failure_mode"] == "li_depleted" and d["foil_limited"] is True and d["ccd_is_lower_bound"] is True
+    assert d["failing_current_density_mA_cm2"] == pytest.approx(first_over, rel=1e-9, abs=0)
+    assert d["ccd_mA_cm2"] == pytest.approx(first_over - 0.5, rel=1e-9, abs=0)
+    assert d["search_limit_reached"] is False and d["highest_step_mA_cm2"] == pytest.approx(first_over, rel=1e-9, abs=0)
+
+
+def test_the_highest_step_is_the_last_one_run_when_the_increment_skips_the_limit():
+    """Steps 0.1, 0.5, 0.9 mA/cm2 below a 1.0 limit: the search went to 0.9, and says so."""
+    proto = staircase("fixed-capacity", start="0.1 mA/cm2", increment="0.4 mA/cm2", step_capacity="0.2 mAh/cm2",
+                      max_current="1 mA/cm2")
+    d = predict_ccd(_bare(), proto).as_dict()
+    assert d["search_limit_reached"] is True and d["foil_limited"] is False
+    assert d["highest_step_mA_cm2"] == pytest.approx(0.9, rel=1e-9, abs=0)
+    assert d["ccd_mA_cm2"] == pytest.approx(0.9, rel=1e-9, abs=0) and d["ccd_is_lower_bound"] is True
 
 
 def test_batched_layer_solve_equals_separate_solves():

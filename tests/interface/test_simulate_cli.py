@@ -167,3 +167,21 @@ def test_missing_library_conductivity_names_the_cli_option(capsys):
     err = capsys.readouterr().err
     assert code == 2 and len(err.strip().splitlines()) == 1
     assert "pass --interlayer-sigma-ion ... (S/cm)" in err and "interlayer_sigma_ion" not in err, err
+
+
+@pytest.mark.parametrize("argv, named", [
+    (("simulate", "ccd", "--interlayer", "none", "--step-capacity", "11 mAh/cm2"), "--step-capacity 11 mAh/cm2"),
+    (("simulate", "ccd", "--interlayer", "none", "--start", "0.1", "--step-time", "200 h"), "--start 0.1 mA/cm2 for --step-time 200 h"),
+    (("simulate", "map", "--kind", "pressure", "--interlayer", "none", "--step-capacity", "50 mAh/cm2"), "--step-capacity 50 mAh/cm2"),
+    (("simulate", "design", "--interlayer", "LNI-5CNT", "--target-current", "1", "--target-capacity", "12 mAh/cm2"),
+     "--target-capacity 12 mAh/cm2"),
+])
+def test_a_first_half_cycle_larger_than_the_foil_is_one_line_naming_both_options(run, argv, named):
+    """11 mAh/cm2 > the 50 um foil's 10.31 mAh/cm2 (Faraday): refused before any simulation, not a fake CCD."""
+    code, out, err = run(*argv, "--json")
+    assert code == 2 and out == ""
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and named in lines[0] and "--li-thickness" in lines[0] and "50 um Li foil" in lines[0]
+    # with a foil that holds it, the same command runs
+    code, out, err = run(*argv, "--li-thickness", "300 um", "--json")
+    assert code == 0, err

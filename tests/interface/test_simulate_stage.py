@@ -191,3 +191,19 @@ def test_a_cells_measured_interfacial_resistance_sets_its_exchange_current(stage
 
     with pytest.raises(ParameterError, match=r"\[simulate\] interfacial_resistance: expected names of the study's"):
         _run(stage, STUDY + '\n[simulate]\ninterfacial_resistance = { Bb = "25 ohm cm2" }\n', tmp_path)
+
+
+def test_a_foil_limited_prediction_is_a_lower_bound_in_the_verdicts():
+    """The Li foil ran out at 10.5 mA/cm2 (CCD 10 a lower bound): an operating current above it is not 'fails', and the
+    published comparison is a bound, not a ratio verdict."""
+    from lisse.pipeline.stages.simulate import _item, _published
+
+    entry = {"ccd_mA_cm2": 10.0, "failing_current_density_mA_cm2": 10.5, "failure_mode": "li_depleted", "foil_limited": True}
+    opts = {"published": {"c": {"ccd": 60.0, "capacity": None, "source": "Wang2024"}}}
+    p = _published(opts, "c", entry)
+    assert p["ratio_is_lower_bound"] is True and p["ratio_predicted_to_published"] == pytest.approx(10.0 / 6.0, rel=1e-12)
+    assert p["within_factor_2"] is None  # at least 1.67 x: inside the factor 2 or above it, not decided
+    text = str(_item("c", {**entry, "capacity_per_half_cycle_mAh_cm2": 1.0, "operating_current_density_mA_cm2": 11.0,
+                           "holds_operating_current": None, "published": None, "measured": None,
+                           "interlayer": "LNI-5CNT", "protocol": "fixed-time"}))
+    assert "lower bound" in text and "foil" in text

@@ -357,6 +357,17 @@ def _protocol_dict(kw: dict[str, Any]) -> dict[str, Any]:
     return d
 
 
+def _check_foil(model: Any, proto: Any, pkw: dict[str, Any]) -> None:
+    """Refuse a staircase whose first half cycle strips the whole foil, naming the options that set both."""
+    from lisse.sim.interface.transient import check_foil
+
+    if "step_capacity" in pkw:
+        what = f"--step-capacity {pkw['step_capacity'] / 3.6e4:g} mAh/cm2"
+    else:
+        what = f"--start {pkw['start'] / 10:g} mA/cm2 for --step-time {pkw['step_time'] / 3600:g} h"
+    check_foil(model, proto, what=what, foil="--li-thickness")
+
+
 def _run_ccd(args: Any) -> dict[str, Any]:
     from lisse.sim.interface import build_model, predict_ccd
     from lisse.sim.interface.predict import void_depth_check
@@ -370,6 +381,7 @@ def _run_ccd(args: Any) -> dict[str, Any]:
         out = claim_output_folder(args.out, overwrite=args.overwrite)
     model = build_model(**mkw)
     proto = _staircase(pkw)
+    _check_foil(model, proto, pkw)
     with _progress(args, None, "CCD staircase") as bar:
         from lisse.io.progress import progress_callback
 
@@ -485,6 +497,9 @@ def _run_map(args: Any) -> dict[str, Any]:
 
         out = claim_output_folder(args.out, overwrite=args.overwrite)
     proto = _staircase(pkw)
+    from lisse.sim.interface import build_model
+
+    _check_foil(build_model(**mkw), proto, pkw)  # every point has the same foil and the same first half cycle
     total = int(np.prod([a.size for a in axes]))
     with _progress(args, total, f"{kind} map") as bar:
         run_kw = {"progress": progress_callback(bar), **executor_kwargs(args)}
@@ -495,8 +510,6 @@ def _run_map(args: Any) -> dict[str, Any]:
         else:
             m = maps.map_pressure(mkw, axes[0], proto, **run_kw)
     table = maps.map_table(m)
-    from lisse.sim.interface import build_model
-
     conditions = _model_conditions(build_model(**mkw))
     if kind == "pressure":  # the map spans it
         conditions = {k: c for k, c in conditions.items() if not k.startswith("pressure")}
@@ -538,6 +551,14 @@ def _run_design(args: Any) -> dict[str, Any]:
 
     if _is_none(args.interlayer):
         raise ParameterError("--interlayer: expected an interlayer material to size (e.g. LNI-5CNT); got none")
+    from lisse.sim.interface import build_model, cycling_protocol
+    from lisse.sim.interface.transient import check_foil
+
+    foil = {"li_thickness": args.li_thickness} if getattr(args, "li_thickness", None) is not None else {}
+    if all(math.isfinite(x) and x > 0 for x in (args.target_current, args.target_capacity)):  # else design's own error
+        check_foil(build_model(interlayer=None, **foil), cycling_protocol(current=args.target_current,
+                                                               step_time=args.target_capacity / args.target_current, cycles=1),
+                   what=f"--target-capacity {args.target_capacity / 3.6e4:g} mAh/cm2", foil="--li-thickness")
     with _progress(args, None, "design search") as bar:
         d = design_interlayer(args.interlayer, args.target_current, args.target_capacity, electrolyte=args.electrolyte,
                               porosity=args.porosity, pressure=args.pressure, temperature=args.temperature,
@@ -555,8 +576,15 @@ def _ccd_text(r: dict[str, Any]) -> str:
     from lisse.cli.common import fmt
 
     ccd, fail = r.get("ccd_mA_cm2"), r.get("failing_current_density_mA_cm2")
+    if r.get("failure_mode") == "li_depleted":
+        return (f">= {fmt(ccd, 3)} mA/cm2 (a lower bound: the Li foil was stripped away at {fmt(fail, 3)} mA/cm2 before "
+                "the interface failed)" if ccd is not None else
+                f"none judged (the Li foil was stripped away in the first step, {fmt(fail, 3)} mA/cm2)")
     if fail is None:
-        return f">= {fmt(ccd, 3)} mA/cm2 (no failure up to the search limit: not a CCD)" if ccd is not None else "no step simulated"
+        top, limit = r.get("highest_step_mA_cm2"), (r.get("staircase") or {}).get("search_limit_mA_cm2")
+        short = top is not None and limit is not None and top < limit * (1 - 1e-9)
+        why = f"no failure up to {fmt(top, 3)} mA/cm2, the last step below the search limit" if short else "no failure up to the search limit"
+        return f">= {fmt(ccd, 3)} mA/cm2 ({why}: not a CCD)" if ccd is not None else "no step simulated"
     if ccd is None:
         return f"< {fmt(fail, 3)} mA/cm2 (the first step failed)"
     return f"{fmt(ccd, 3)} mA/cm2"
@@ -593,7 +621,11 @@ def render(result: dict[str, Any]) -> str:
         lines.append(f"predicted CCD (last stable step, {result.get('protocol')} staircase, {step}): {_ccd_text(result)}")
         lines.append(f"  interface          {_iface_text(iface)}")
         fail = result.get("failing_current_density_mA_cm2")
-        lines.append(f"  failing step       {fmt(fail, 3) + ' mA/cm2' if fail is not None else 'none up to ' + fmt(st.get('search_limit_mA_cm2')) + ' mA/cm2'}")
+        limit = st.get("search_limit_mA_cm2")
+        top = result.get("highest_step_mA_cm2", limit)
+        upto = fmt(top) + " mA/cm2" + ("" if top is None or limit is None or top >= limit * (1 - 1e-9)
+                                      else f" (the last step; the next would pass the {fmt(limit)} mA/cm2 limit)")
+        lines.append(f"  failing step       {fmt(fail, 3) + ' mA/cm2' if fail is not None else 'none up to ' + upto}")
         lines.append(f"  failure mode       {result.get('failure_mode') or '-'}")
         chk = result.get("void_depth_check")
         if chk:  # the assumed void depth decides many predictions: show the CCD with the measured one beside it

@@ -172,6 +172,8 @@ def _published(opts: dict, name: str, entry: dict) -> dict | None:
         return None
     p = pub["ccd"] / 10.0  # A/m2 -> mA/cm2
     ccd, failing = entry.get("ccd_mA_cm2"), entry.get("failing_current_density_mA_cm2")
+    if entry.get("foil_limited"):  # the Li foil ran out before the interface failed: the CCD is a lower bound
+        failing = None
     upper = lower = False
     if ccd is not None and failing is not None:
         ratio = ccd / p
@@ -285,7 +287,8 @@ def simulate_stage(ctx: StageContext) -> StageResult:
                  "exchange_current_source": model.sources.get("exchange_current", ""),
                  "capacity_per_half_cycle_mAh_cm2": q / 3.6e4, "operating_current_density_mA_cm2": i_op / 10,
                  "step_time_h": step["step_time"] / 3600 if "step_time" in step else None,
-                 "holds_operating_current": _holds(ccd, p.get("failing_current_density_mA_cm2"), i_op / 10),
+                 "holds_operating_current": _holds(ccd, None if p.get("foil_limited") else p.get("failing_current_density_mA_cm2"),
+                                                   i_op / 10),
                  "calibrated_parameters": list(pred.calibrated_parameters), "calibrated_on": dict(p.get("calibrated_on") or {}),
                  "measured": _measured(ctx.results, name, opts), "void_depth_check": check}
         entry["published"] = _published(opts, name, entry)
@@ -348,7 +351,10 @@ def _num(x: Any) -> str:
 
 
 def _item(name: str, e: dict) -> Markup:
-    if e.get("failing_current_density_mA_cm2") is None:
+    if e.get("foil_limited"):
+        pred = Markup("≥ {} mA/cm² (a lower bound: the Li foil was stripped away at {} mA/cm² before the interface "
+                      "failed)").format(_num(e.get("ccd_mA_cm2")), _num(e.get("failing_current_density_mA_cm2")))
+    elif e.get("failing_current_density_mA_cm2") is None:
         pred = Markup("≥ {} mA/cm² (no failure up to the search limit: not a CCD)").format(_num(e.get("ccd_mA_cm2")))
     elif e.get("ccd_mA_cm2") is None:
         pred = Markup("&lt; {} mA/cm² (the first step failed)").format(_num(e.get("failing_current_density_mA_cm2")))

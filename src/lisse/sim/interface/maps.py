@@ -526,7 +526,8 @@ def design_interlayer(material: str, target_current: float, target_capacity: flo
     Raises
     ------
     ParameterError
-        Non-positive targets, ``thickness_min >= thickness_max``, or counts/tolerances out of range.
+        Non-positive targets, ``thickness_min >= thickness_max``, counts/tolerances out of range, or a target capacity
+        whose half cycle strips more Li than the foil holds (:func:`~lisse.sim.interface.transient.check_foil`).
     """
     from lisse.sim.interface import cycling_protocol
 
@@ -546,6 +547,11 @@ def design_interlayer(material: str, target_current: float, target_capacity: flo
     given: dict[str, Any] = {"electrolyte": electrolyte, "porosity": porosity, "pressure": pressure, "temperature": temperature}
     base.update({k: v for k, v in given.items() if v is not None})
     protocol = cycling_protocol(current=target_current, step_time=target_capacity / target_current, cycles=cycles)
+    from lisse.sim.interface import build_model
+    from lisse.sim.interface.transient import check_foil
+
+    check_foil(build_model(**{**base, "interlayer_thickness": thickness_min}), protocol,
+               what=f"design_interlayer: 'target_capacity' {target_capacity / 3.6e4:g} mAh/cm2")
     n_bisect = max(1, math.ceil(math.log2(math.log(thickness_max / thickness_min) / (points - 1) / math.log1p(rtol))))
     total = min(points + n_bisect, MAX_DESIGN_EVALUATIONS)
     evaluated: list[dict[str, Any]] = []

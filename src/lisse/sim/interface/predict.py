@@ -9,7 +9,7 @@ from typing import Any
 from lisse.records.display import fields_repr
 from lisse.sim.interface.model import InterfaceModel
 from lisse.sim.interface.protocol import Protocol, cycling_protocol
-from lisse.sim.interface.transient import Simulation, simulate
+from lisse.sim.interface.transient import Simulation, check_foil, simulate
 from lisse.units import quantity_args
 
 __all__ = ["CCDPrediction", "predict_ccd", "void_depth_check", "nucleation_onset", "RECORD_NOISE_FLOOR_V"]
@@ -37,7 +37,9 @@ class CCDPrediction:
         The CCD detector's criterion (``voltage_collapse``, ``erratic_voltage``, ``ohmic_scaling_lost``); the short
         detector's (:class:`~lisse.analysis.shorts.ShortDetector`) marked ``"... (short detector)"`` when it finds a
         short earlier; or, as the fallback, the simulator's own failure marked ``"short (simulated)"`` /
-        ``"cutoff (simulated)"`` when the detectors saw no failure (or a later one) than the simulation; None.
+        ``"cutoff (simulated)"`` when the detectors saw no failure (or a later one) than the simulation;
+        ``"li_depleted"`` when the first failure is an electrode's Li foil stripped away (the test cell's limit, not
+        the interface's: ``ccd_A_m2`` is then a lower bound); None.
     protocol : str
         ``"fixed-time"``, ``"fixed-capacity"`` or ``"cycling"``.
     calibrated_parameters : list of str
@@ -64,6 +66,27 @@ class CCDPrediction:
     def __repr__(self) -> str:
         return fields_repr(self, ["ccd_A_m2", "failing_current_density_A_m2", "search_limit_reached", "failure_mode", "protocol"])
 
+    @property
+    def foil_limited(self) -> bool:
+        """Whether the first failure is the Li foil running out (``failure_mode == "li_depleted"``).
+
+        The CCD is then a lower bound of the interface's, set by the test cell's foil.
+        """
+        return self.failure_mode == "li_depleted"
+
+    @property
+    def highest_step_A_m2(self) -> float:
+        """The highest current density [A/m2] the simulation ran.
+
+        The failing step, else the staircase's last step (at or below its search limit: an increment that does not
+        land on the limit stops short of it).
+        """
+        import numpy as np
+
+        if self.failing_current_density_A_m2 is not None:
+            return float(self.failing_current_density_A_m2)
+        return float(np.max(np.abs(self.simulation.protocol.current_density)))
+
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready summary with unit-suffixed keys.
 
@@ -74,7 +97,10 @@ class CCDPrediction:
             ``calibrated_parameters``, ``calibrated_on`` (name -> observation), ``assumed_parameters`` (the parameters
             whose value is an assumption, not a measurement: :func:`lisse.sim.interface.model.assumed_parameters`),
             ``ccd_is_lower_bound``
-            (True when no step failed up to the search limit: ``ccd_mA_cm2`` is then only a lower bound),
+            (True when no step failed up to the search limit, or the Li foil ran out first: ``ccd_mA_cm2`` is then
+            only a lower bound),
+            ``foil_limited`` (the first failure is the Li foil running out: ``ccd_is_lower_bound`` then too),
+            ``highest_step_mA_cm2`` (the failing step, else the last step run: the search reached that, not beyond),
             ``simulated_failure_mode``, ``simulated_failure_time_h``, ``critical_stripping_current_mA_cm2``,
             ``warnings`` (:func:`lisse.materials.temperature_caveat`).
         """
@@ -86,7 +112,9 @@ class CCDPrediction:
             "ccd_mA_cm2": None if self.ccd_A_m2 is None else round(self.ccd_A_m2 / 10.0, 10),
             "failing_current_density_mA_cm2": None if self.failing_current_density_A_m2 is None else round(self.failing_current_density_A_m2 / 10.0, 10),
             "search_limit_reached": self.search_limit_reached,
-            "ccd_is_lower_bound": bool(self.search_limit_reached and self.ccd_A_m2 is not None),
+            "ccd_is_lower_bound": bool((self.search_limit_reached or self.foil_limited) and self.ccd_A_m2 is not None),
+            "foil_limited": self.foil_limited,
+            "highest_step_mA_cm2": self.highest_step_A_m2 / 10.0,
             "failure_mode": self.failure_mode,
             "protocol": self.protocol,
             "calibrated_parameters": list(self.calibrated_parameters),
@@ -123,6 +151,8 @@ def predict_ccd(model: InterfaceModel, protocol: Protocol, progress: Callable[[i
 
     Raises
     ------
+    ParameterError
+        The protocol's first half cycle strips more Li than the foil holds (:func:`~lisse.sim.interface.transient.check_foil`).
     CalculationError
         The detectors cannot judge the simulated record although the simulation did not fail.
 
@@ -130,6 +160,7 @@ def predict_ccd(model: InterfaceModel, protocol: Protocol, progress: Callable[[i
     ----------
     Kasemchainan et al., Nat. Mater. 18, 1105 (2019), doi:10.1038/s41563-019-0438-9.
     """
+    check_foil(model, protocol)
     return _judge(model, protocol, simulate(model, protocol, progress, points_per_half_cycle=points_per_half_cycle))
 
 
@@ -183,7 +214,15 @@ def _predict_batch(models: list[InterfaceModel], protocol: Protocol) -> list[CCD
     from lisse.errors import LisseError
     from lisse.sim.interface import lockstep, transient
 
-    sims = lockstep.simulate_many(models, protocol, 20, transient.N_CELLS)
+    refused: dict[int, BaseException] = {}
+    for k, m in enumerate(models):
+        try:
+            check_foil(m, protocol)
+        except LisseError as exc:  # this cell's foil cannot take the first half cycle: its result is the error
+            refused[k] = exc
+    run = [m for k, m in enumerate(models) if k not in refused]
+    done = iter(lockstep.simulate_many(run, protocol, 20, transient.N_CELLS) if run else [])
+    sims = [refused[k] if k in refused else next(done) for k in range(len(models))]
     out: list[CCDPrediction | BaseException] = []
     for m, sim in zip(models, sims):
         if isinstance(sim, BaseException):
@@ -256,6 +295,12 @@ def _judge(model: InterfaceModel, protocol: Protocol, sim: Simulation) -> CCDPre
         # the simulator's own failure (short / cut-off) is a failure at its step even where the detectors cannot see it
         # (the first step of a staircase, or a one-step cycling protocol, has no healthy reference to compare with)
         ccd, failing, mode = _earlier(protocol, sim.failure_half_cycle, f"{sim.failure_mode} (simulated)", ccd, failing, mode)
+        if sim.failure_mode == "li_depleted" and failing is not None and (
+                failing >= abs(float(protocol.current_density[sim.failure_half_cycle])) * (1 - 1e-9)):
+            # the first failure is the Li foil running out (a half cycle stripped all of it; the detectors see the
+            # voltage limit and name a criterion of their own): the test cell's limit, not the interface's. The step
+            # is the failing one, named for what failed; the CCD below it is a lower bound (as_dict: ccd_is_lower_bound)
+            ccd, failing, mode = _earlier(protocol, sim.failure_half_cycle, "li_depleted", None, None, None)
     return CCDPrediction(
         ccd_A_m2=ccd,
         failing_current_density_A_m2=failing,

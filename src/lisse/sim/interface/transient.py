@@ -89,7 +89,7 @@ from lisse.sim.interlayer.model import bv_overpotential
 from lisse.thermo.nucleation import _rate_from_barrier, barrier_coefficient, critical_overpotential, li_molar_volume
 from lisse.thermo.wetting import capillary_pressure
 
-__all__ = ["Simulation", "simulate", "RECORD_AREA_M2"]
+__all__ = ["Simulation", "simulate", "check_foil", "RECORD_AREA_M2"]
 
 #: Electrode area written on the simulated record (1 cm2).
 RECORD_AREA_M2 = 1e-4
@@ -429,6 +429,47 @@ def _seed_nuclei(e: _Electrode, new: np.ndarray, depth: float, lt: float) -> Non
         hit = share > 1e-9  # a sliver of rounding is no overlap
         e.wall[hit] = np.maximum(e.wall[hit], np.minimum(share[hit], 1.0))
         e.seed[hit] |= _SEED_NUCLEI
+
+
+def check_foil(model: InterfaceModel, protocol: Protocol, *, what: str | None = None, foil: str = "li_thickness") -> None:
+    """Refuse a protocol whose first half cycle strips more Li than an electrode's foil holds.
+
+    One half cycle of a symmetric cell strips ``|j| t V_m / F`` of Li from one electrode (Faraday's law; 4.85 um per
+    mAh/cm2). Where the very first half cycle already strips the whole foil, nothing about the interface can be
+    judged: the record ends at its first samples and a detector would misread it, so
+    :func:`~lisse.sim.interface.predict.predict_ccd` refuses it (:func:`simulate` itself runs it: the depletion is
+    its ``"li_depleted"`` failure). A later step that strips the foil is a result: ``predict_ccd`` reports the CCD
+    below it as a lower bound.
+
+    Parameters
+    ----------
+    model : InterfaceModel
+        Supplies the foil thickness ``li_thickness`` [m] of each electrode.
+    protocol : Protocol
+        The protocol about to be simulated.
+    what : str, optional
+        How the caller names the first half cycle in the error (e.g. the command-line options that set it).
+    foil : str, default "li_thickness"
+        How the caller names the foil thickness in the error.
+
+    Raises
+    ------
+    ParameterError
+        The first half cycle's capacity exceeds the foil's.
+    """
+    from lisse.errors import ParameterError
+
+    if protocol.current_density.size == 0:  # pragma: no cover - Protocol refuses empty arrays
+        return
+    q = abs(float(protocol.current_density[0])) * float(protocol.duration[0])  # [C/m2]
+    depth = q * li_molar_volume() / FARADAY  # [m]
+    foil_m = float(model.values["li_thickness"])
+    if depth > foil_m:
+        first = what or (f"the protocol's first half cycle ({abs(float(protocol.current_density[0])) / 10:g} mA/cm2 for "
+                         f"{float(protocol.duration[0]) / 3600:.4g} h)")
+        raise ParameterError(f"{first}: {q / 3.6e4:.4g} mAh/cm2 strips {depth * 1e6:.4g} um of Li in one half cycle, more "
+                             f"than the {foil_m * 1e6:.4g} um Li foil of each electrode ({foil}); give a thicker foil or a "
+                             "smaller capacity per half cycle")
 
 
 def simulate(model: InterfaceModel, protocol: Protocol, progress: Callable[[int, int], None] | None = None, *,
