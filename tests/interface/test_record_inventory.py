@@ -244,3 +244,20 @@ def test_lockstep_batch_isolates_a_run_whose_solver_fails(monkeypatch):
         assert (got.ccd_A_m2, got.failing_current_density_A_m2, got.failure_mode) == (
             want.ccd_A_m2, want.failing_current_density_A_m2, want.failure_mode)
         np.testing.assert_array_equal(got.simulation.record.voltage_V, want.simulation.record.voltage_V)
+
+
+def test_an_erratic_verdict_is_rejudged_finer_and_the_ccd_rises_with_the_pore_volume_to_fill():
+    """LNI-50CNT, 90 um, 0.1 mA/cm2 steps of 1 h: at 20 points per half cycle the detector read 'erratic voltage' (the
+    sampling of a smooth curve) and the CCD went 0.7 / 1.3 / 0.8 mA/cm2 at porosity 0.2 / 0.3 / 0.4, while the simulated
+    short came later with more pore volume to fill. Re-judged finer, the CCD follows the short (non-decreasing)."""
+    proto = staircase("fixed-time", start="0.1 mA/cm2", increment="0.1 mA/cm2", step_time="1 h", max_current="3 mA/cm2")
+    preds = [predict_ccd(build_model("LNI-50CNT", "90 um", porosity=por), proto) for por in (0.2, 0.3, 0.4)]
+    ccd = [p.ccd_A_m2 for p in preds]
+    t_short = [p.simulation.failure_time_s for p in preds]
+    assert all(c is not None for c in ccd) and all(t is not None for t in t_short)
+    assert t_short[0] < t_short[1] < t_short[2]
+    assert ccd[0] <= ccd[1] <= ccd[2] and ccd[2] > ccd[0]
+    assert all(not str(p.failure_mode).startswith("erratic") for p in preds)
+    refined = [p for p in preds if p.points_per_half_cycle > 20]
+    assert refined and all("erratic" in (p.resolution_note or "") for p in refined)
+    assert all(p.as_dict()["points_per_half_cycle"] == p.points_per_half_cycle for p in preds)

@@ -627,6 +627,8 @@ def render(result: dict[str, Any]) -> str:
                                       else f" (the last step; the next would pass the {fmt(limit)} mA/cm2 limit)")
         lines.append(f"  failing step       {fmt(fail, 3) + ' mA/cm2' if fail is not None else 'none up to ' + upto}")
         lines.append(f"  failure mode       {result.get('failure_mode') or '-'}")
+        if result.get("resolution_note"):
+            lines.append(f"  resolution         {result['resolution_note']}")
         chk = result.get("void_depth_check")
         if chk:  # the assumed void depth decides many predictions: show the CCD with the measured one beside it
             lines.append(f"  void depth         {fmt(iface.get('void_depth_um'), 3)} um (assumed); with Singh2022's "

@@ -490,9 +490,10 @@ def simulate(model: InterfaceModel, protocol: Protocol, progress: Callable[[int,
         first empty interlayer cell reaches the nucleus density (nucleation is a first passage: its rate is frozen over
         the substep, so the crossing time is exact for it), and the record gets a sample there; the Li seeded at that
         cell then relieves the overpotential of the others (before, the cells crossing within one substep were all
-        seeded at once and the default 20 points failed a staircase step later than 40-240). The LNI-50CNT staircase (0.02 mA/cm2 steps of 1 h, 120 cells) reads a CCD of 0.48, 0.78, 0.70, 0.72 mA/cm2
-        at 10, 20, 40, 80 points (not converged to better than ~10 %: the detector reads the voltage rise as the
-        stripping electrode's pore Li runs out, which a coarse substep samples differently). A substep also ends early where the stripping electrode's contact fraction
+        seeded at once and the default 20 points failed a staircase step later than 40-240). The LNI-50CNT staircase (0.02 mA/cm2 steps of 1 h, 120 cells) reads a CCD of 0.48, 0.78, 0.74, 0.72, 0.70,
+        0.66 mA/cm2 at 10, 20, 40, 80, 160, 320 points (not converged to better than ~10 %; at 20 points the detector
+        reads the coarsely sampled voltage rise as the stripping electrode's pore Li runs out as erratic, and
+        :func:`~lisse.sim.interface.predict.predict_ccd` re-judges that verdict at 40). A substep also ends early where the stripping electrode's contact fraction
         would fall by more than 0.02 over it (0.05 behind an interlayer; rate of the contact law at its start; shortest
         substep 1e-4 of the nominal), with a record sample there, and the contact after a stripping substep is kept
         between its start and the hold-up (where void-scale creep balances the removal): the stripping contact running away to its creep hold-up above the critical
