@@ -207,3 +207,22 @@ def test_a_foil_limited_prediction_is_a_lower_bound_in_the_verdicts():
                            "holds_operating_current": None, "published": None, "measured": None,
                            "interlayer": "LNI-5CNT", "protocol": "fixed-time"}))
     assert "lower bound" in text and "foil" in text
+
+
+@pytest.mark.parametrize("key", ["pressure", "temperature"])
+def test_the_study_checks_the_simulators_own_bounds(key):
+    """A study value the check lets through must not be refused by the run (1500 K passed --check and was then skipped)."""
+    from lisse.pipeline.stages.simulate import SCHEMA as STUDY
+    from lisse.sim.interface.model import SCHEMA as MODEL
+
+    a, b = STUDY[key], MODEL[key]
+    assert (a.low, a.high, a.low_inclusive, a.high_inclusive) == (b.low, b.high, b.low_inclusive, b.high_inclusive)
+
+
+def test_a_study_temperature_the_simulator_refuses_fails_the_check():
+    from lisse.errors import ParameterError
+    from lisse.pipeline.study import parse_study
+
+    with pytest.raises(ParameterError, match="temperature"):
+        parse_study(STUDY + "\n[simulate]\ntemperature = '1500 K'\n")
+    parse_study(STUDY + "\n[simulate]\npressure = '0 MPa'\n")  # no stack pressure: allowed, as on the command line

@@ -430,20 +430,25 @@ class InterlayerDesign:
         dict
             ``material``, ``thickness_um`` (None when none holds), ``holds``, ``target_current_density_mA_cm2``,
             ``target_capacity_mAh_cm2``, ``cycles``, ``thickness_min_um``, ``thickness_max_um``,
-            ``resolution``, ``evaluated`` (``thickness_um``, ``holds``, ``failure_mode``),
-            ``calibrated_parameters``, ``note``.
+            ``resolution`` and ``resolution_relative`` (the same: the bracket's relative width hi/lo - 1, dimensionless),
+            ``evaluated`` (``thickness_um``, ``holds``, ``failure_mode``), ``calibrated_parameters``, ``note``. Lengths
+            have 13 significant digits (200e-6 m * 1e6 is 199.99999999999997 in floating point).
         """
+        def um(x: float) -> float:
+            return float(f"{x * 1e6:.13g}")
+
         return {
             "material": self.material,
-            "thickness_um": None if self.thickness is None else self.thickness * 1e6,
+            "thickness_um": None if self.thickness is None else um(self.thickness),
             "holds": self.holds,
             "target_current_density_mA_cm2": self.target_current / 10.0,
             "target_capacity_mAh_cm2": self.target_capacity / 3.6e4,
             "cycles": self.cycles,
-            "thickness_min_um": self.thickness_min * 1e6,
-            "thickness_max_um": self.thickness_max * 1e6,
+            "thickness_min_um": um(self.thickness_min),
+            "thickness_max_um": um(self.thickness_max),
             "resolution": self.resolution,
-            "evaluated": [{"thickness_um": e["thickness"] * 1e6, "holds": e["holds"], "failure_mode": e["failure_mode"]}
+            "resolution_relative": self.resolution,
+            "evaluated": [{"thickness_um": um(e["thickness"]), "holds": e["holds"], "failure_mode": e["failure_mode"]}
                           for e in self.evaluated],
             "calibrated_parameters": list(self.calibrated_parameters),
             "note": self.note,

@@ -120,7 +120,7 @@ from typing import Any, NamedTuple
 from lisse.citations import register
 from lisse.constants import AVOGADRO, BOLTZMANN, FARADAY, GAS_CONSTANT, ROOM_TEMPERATURE
 from lisse.electrochem import exchange_current_from_resistance
-from lisse.errors import ParameterError
+from lisse.errors import LisseError, ParameterError
 from lisse.materials import get_material
 from lisse.materials.graded import GradedComposite, graded_composite, graded_stack
 from lisse.params import ParamSpec, unknown_key_error, validate
@@ -146,6 +146,7 @@ __all__ = [
     "void_face_wiring_current",
     "flaw_critical_pressure",
     "assumed_parameters",
+    "surface_caveat",
 ]
 
 MPA = 1e6
@@ -529,10 +530,10 @@ def build_model(interlayer: str | GradedComposite | Sequence[str | GradedComposi
         lam = SCHEMA["void_size"].convert("void_size", overrides.get("void_size", SCHEMA["void_size"].default))
         high = SCHEMA["void_depth_ratio"].high
         ratio_max = math.inf if high is None else float(high)
-        if h_v / lam > ratio_max:
+        if h_v / lam > ratio_max * (1 + 1e-12):  # (1000 um / 1 um is 1000.0000000000001 in floating point)
             raise ParameterError(f"parameter 'void_depth': expected at most {ratio_max:g} x the void size ({lam * 1e6:g} um), i.e. "
                                  f"{ratio_max * lam * 1e6:g} um; got {h_v * 1e6:g} um")
-        overrides["void_depth_ratio"] = h_v / lam
+        overrides["void_depth_ratio"] = min(h_v / lam, ratio_max)
     if isinstance(interlayer, (str, GradedComposite)):
         interlayer = None if isinstance(interlayer, str) and interlayer.strip().lower() in ("", "none") else (
             [p.strip() for p in interlayer.split("/")] if isinstance(interlayer, str) else [interlayer])
@@ -878,6 +879,43 @@ def void_merge_depth_ratio(theta_deg: float) -> float:
     psi = math.pi - math.radians(theta_deg)
     c = math.cos(psi)
     return math.pi / 24.0 * (2.0 + c) * (1.0 - c) ** 2 / math.sin(psi) ** 3
+
+
+#: Electrolyte families: a surface named after one member (``"LLZTO-TfOH"``) belongs on any member of its family.
+_FAMILIES: tuple[frozenset[str], ...] = (frozenset({"LLZO", "LLZTO"}),)
+
+
+def surface_caveat(model: InterfaceModel) -> str | None:
+    """A warning when the model's surface is named after another electrolyte than the one simulated.
+
+    A surface such as ``"LLZTO-TfOH"`` is a treated garnet surface: its Li contact angle, exchange current and (when
+    not given) stack pressure are that paper's garnet cell's. On LPSC they describe no measured cell.
+
+    Parameters
+    ----------
+    model : InterfaceModel
+        The model.
+
+    Returns
+    -------
+    str or None
+        The warning, or None when the surface has no electrolyte in its name or it matches the electrolyte.
+    """
+    if not model.surface or "-" not in model.surface:
+        return None
+    host = model.surface.split("-", 1)[0].upper()
+    electrolyte = str(model.electrolyte).upper()
+    if host == electrolyte or any(host in f and electrolyte in f for f in _FAMILIES):
+        return None
+    from lisse.materials import get_material
+
+    try:
+        get_material(host)
+    except LisseError:  # the prefix is not an electrolyte of the library (a surface named otherwise)
+        return None
+    return (f"surface '{model.surface}' is a treated {host} surface but the electrolyte is {model.electrolyte}: its Li contact "
+            f"angle, exchange current and default stack pressure ({model.values['pressure'] / MPA:g} MPa, "
+            f"{model.sources.get('pressure', '')[:60]}...) come from a {host} cell, not from a measured {model.electrolyte} one")
 
 
 def void_depth(model: InterfaceModel) -> float:

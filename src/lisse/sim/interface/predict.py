@@ -116,10 +116,10 @@ class CCDPrediction:
             ``foil_limited`` (the first failure is the Li foil running out: ``ccd_is_lower_bound`` then too),
             ``highest_step_mA_cm2`` (the failing step, else the last step run: the search reached that, not beyond),
             ``simulated_failure_mode``, ``simulated_failure_time_h``, ``critical_stripping_current_mA_cm2``,
-            ``warnings`` (:func:`lisse.materials.temperature_caveat`).
+            ``warnings`` (:func:`lisse.materials.temperature_caveat`, :func:`lisse.sim.interface.model.surface_caveat`).
         """
         from lisse.materials import temperature_caveat
-        from lisse.sim.interface.model import assumed_parameters, critical_stripping_current
+        from lisse.sim.interface.model import assumed_parameters, critical_stripping_current, surface_caveat
 
         m = self.simulation.model
         return {
@@ -137,7 +137,7 @@ class CCDPrediction:
             "simulated_failure_mode": self.simulation.failure_mode,
             "simulated_failure_time_h": None if self.simulation.failure_time_s is None else self.simulation.failure_time_s / 3600.0,
             "critical_stripping_current_mA_cm2": critical_stripping_current(m) / 10.0,
-            "warnings": [w for w in (temperature_caveat(m.values["temperature"]),) if w],
+            "warnings": [w for w in (temperature_caveat(m.values["temperature"]), surface_caveat(m)) if w],
             "points_per_half_cycle": self.points_per_half_cycle,
             "resolution_note": self.resolution_note,
         }
