@@ -195,3 +195,24 @@ def test_li_llzo_near_zero_margin_with_chgnet(tmp_path):
     r = reaction_with_metal("LLZO", calculator="chgnet", cache=JobCache(tmp_path))
     assert r.verdict == "within the method's error"
     assert abs(r.reaction_energy_eV_per_atom) < r.uncertainty_eV_per_atom
+
+
+def test_an_element_product_named_by_its_molecule_does_not_crash_lino3_hand_arithmetic():
+    """LiNO3 + 5 Li -> 3 Li2O + 1/2 N2 (pymatgen names the product N2, the element entry is N): was a KeyError."""
+    h = _exp_table()
+    r = reaction_with_metal("LiNO3", calculator=None)
+    assert sorted(r.products) == ["Li2O", "N2"]
+    assert r.reaction_energy_eV_per_atom == pytest.approx((3 * h["Li2O"] - h["LiNO3"]) / 10, rel=1e-9)
+    assert r.verdict.startswith("reacts")
+
+
+def test_a_phase_above_the_hull_by_itself_is_its_own_decomposition_not_a_reaction_with_li(monkeypatch):
+    """An ML Li9Al4 0.0066 eV/atom above pymatgen's experimental Li173Al77 (the same phase within 0.1 at.%): the hull puts
+    Li among the 'products'. That is Li9Al4's own decomposition, named so, and no verdict of reacting with Li."""
+    h = _exp_table()
+    monkeypatch.setitem(TRUE_H, "Li9Al4", 13 * (h["Li173Al77"] / 250 + 0.0066))
+    monkeypatch.setitem(EPS, "Al", -3.75)
+    r = reaction_with_metal("Li9Al4", calculator=_fake_calculator())
+    assert "Li" in r.products and "own decomposition" in r.verdict and "not a reaction with Li" in r.verdict
+    assert not r.verdict.startswith("reacts") and r.as_dict()["stable"] is None
+    assert r.reaction_energy_eV_per_atom == pytest.approx(-0.0066, abs=2e-4)

@@ -75,6 +75,13 @@ def test_segregation_cli():
     assert d["driving_force_per_volume_J_m3"] == pytest.approx(3 * (0.30 - 0.45) / 10e-9, rel=1e-12)
 
 
+def test_segregation_refuses_a_phase_with_given_energies():
+    """A phase starts the atomistic workflow: a given energy beside it was silently dropped (as lisse wetting refuses)."""
+    p = lisse("segregation", "LiF", "--surface-energy", "0.3 J/m2", "--json")
+    assert p.returncode == 2 and p.stdout == "" and len(p.stderr.strip().splitlines()) == 1
+    assert "--surface-energy" in p.stderr and "not both" in p.stderr
+
+
 def test_negative_work_of_adhesion_is_refused():
     """A given W_ad < 0 is impossible (W_ad = σ(1+cos θ) ≥ 0): one-line error, exit 2, not a clipped 180°."""
     import os

@@ -1003,7 +1003,8 @@ def get_calculator(spec: str | AtomisticCalculator = "chgnet", level: str | None
         raise ParameterError("CP2K runs as an external program through lisse.io.cp2k.CP2KCalculator: build it and pass the instance "
                              "(the command line's --calculator cp2k does this)")
     if name not in CALCULATORS:
-        raise ParameterError(f"unknown calculator '{spec}'; expected one of {sorted(CALCULATORS)} (optionally 'name:model')")
+        raise ParameterError(f"unknown calculator '{spec}'; expected one of {sorted(CALCULATORS)} (optionally 'name:model'), or cp2k "
+                             "(the command line's --calculator cp2k; from Python lisse.io.cp2k.CP2KCalculator)")
     if name == "gpaw":
         if level is not None and model and level != model:
             raise ParameterError(f"calculator '{spec}' names level {model!r} but level {level!r} was given")

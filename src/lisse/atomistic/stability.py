@@ -523,7 +523,8 @@ def reaction_with_metal(material: Any, metal: str = "Li", calculator: Any = "chg
         warnings.simplefilter("ignore")
         ir = InterfacialReactivity(Composition(metal_el), Composition(x_red), pd, norm=True, use_hull_energy=False)
         kinks = ir.get_kinks()
-    by_formula = {e.formula: e for e in entries}
+    # keyed by pymatgen's reduced formula, as the reaction names its compounds (an element entry "N" is "N2" there)
+    by_formula = {Composition(e.formula).reduced_formula: e for e in entries}
     kink_rows = [{"metal_atom_fraction": float(k[1]), "reaction_energy_eV_per_atom": float(k[2]), "reaction": str(k[3])} for k in kinks]
     best = min(kinks, key=lambda k: k[2])
     e_min = float(best[2])
@@ -545,5 +546,16 @@ def reaction_with_metal(material: Any, metal: str = "Li", calculator: Any = "chg
         sigma += abs(rxn.get_coeff(c)) * ent.uncertainty_eV_per_fu * c.num_atoms / Composition(ent.formula).num_atoms
     sigma /= n_atoms
     products = [c.reduced_formula for c in rxn.products]
+    metal_red = Composition(metal_el).reduced_formula
+    if metal_red in products:
+        # the metal comes OUT: not a reaction with the metal but the material's own decomposition on the hull (e.g. an
+        # ML-computed Li9Al4 against pymatgen's experimental Li173Al77, the same phase within 0.1 at.%: the "reaction
+        # energy" is then the calculator's error for that phase)
+        others = [c for c in products if c != metal_red]
+        what = (f"{x_red} is above the hull of {' + '.join(others)} + {metal_red} by {-e_min:.3g} eV/atom: its own "
+                f"decomposition, not a reaction with {metal_red}")
+        verdict = f"decomposes on its own ({what})" if -e_min > sigma else f"within the method's error ({what})"
+        return StabilityResult(metal_el, material_label, x_red, e_min, str(rxn), products, float(best[1]), e_fu, sigma, verdict,
+                               entries, calibrated, calc_info, kink_rows)
     verdict = f"reacts: products {' + '.join(products)}" if -e_min > sigma else "within the method's error"
     return StabilityResult(metal_el, material_label, x_red, e_min, str(rxn), products, float(best[1]), e_fu, sigma, verdict, entries, calibrated, calc_info, kink_rows)

@@ -36,6 +36,9 @@ def run(args) -> dict:
     from lisse.thermo.segregation import segregation
 
     r = args.particle_radius
+    if args.phase and (args.surface_energy is not None or args.interface_energy is not None):
+        # as lisse wetting: a given energy would otherwise be silently replaced by the workflow's
+        raise ParameterError("give either a phase (lisse segregation X) or --surface-energy/--interface-energy, not both")
     if args.phase:
         from lisse.atomistic.workflows import segregation_workflow
         from lisse.cli.common import progress_bar_for
