@@ -1,0 +1,83 @@
+"""A DFT work of adhesion takes its three energies in one cell (review s35: GPAW at 400 eV moved a fixed LiF slab's
+energy by up to 0.11 eV with the cell height, which does not cancel when film, substrate and interface have cells of
+different heights).
+
+A fake "DFT" backend counts bonds (no forces: the relaxations stop at once) and adds a synthetic grid error
+``amp * n_atoms * sin(2 pi L_z / 0.9 A)`` that depends on the cell height only. The independent reference is the same
+workflow with ``amp = 0``: the reported W_ad must equal it, while the own-cell value (shown as a convergence row) does not.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+pytest.importorskip("ase")
+pytest.importorskip("pymatgen")
+
+from ase.calculators.calculator import Calculator, all_changes  # noqa: E402
+
+from lisse.atomistic.calculators import AtomisticCalculator, CalculatorInfo  # noqa: E402
+
+
+class _Bonds(Calculator):
+    implemented_properties = ["energy", "free_energy", "forces", "stress"]
+
+    def __init__(self, amp: float) -> None:
+        super().__init__()
+        self.amp = amp
+
+    def calculate(self, atoms=None, properties=("energy",), system_changes=all_changes):
+        from ase.neighborlist import neighbor_list
+
+        super().calculate(atoms, properties, system_changes)
+        i, _ = neighbor_list("ij", self.atoms, 3.3)
+        n = len(self.atoms)
+        e = -0.1 * len(i) / 2 + self.amp * n * math.sin(2 * math.pi * float(self.atoms.cell[2, 2]) / 0.9)
+        self.results = {"energy": e, "free_energy": e, "forces": np.zeros((n, 3)), "stress": np.zeros(6)}
+
+
+class GridDFT(AtomisticCalculator):
+    def __init__(self, amp: float) -> None:
+        self.info = CalculatorInfo("fake-dft", "bonds-grid", "0", "dft", 0.0, {"level": "test", "amp": amp})
+        self.amp = amp
+
+    def ase_calculator(self, atoms=None, purpose: str = "energy"):
+        return _Bonds(self.amp)
+
+
+def test_the_grid_error_of_a_cell_height_cancels_in_the_common_cell():
+    from lisse.atomistic.workflows import adhesion_workflow
+
+    kw = dict(substrate_layers=2, film_layers=3, n_starts=1, gaps=(2.2,), n_shift=1, steps=5, max_strain=0.07, max_area=70.0,
+              vacuum=12.0)
+    exact = adhesion_workflow(GridDFT(0.0), "LiF", **kw)
+    noisy = adhesion_workflow(GridDFT(0.02), "LiF", **kw)
+    assert exact["work_of_adhesion_J_m2"] > 0.1  # bonds across the interface
+    assert noisy["work_of_adhesion_J_m2"] == pytest.approx(exact["work_of_adhesion_J_m2"], rel=1e-9, abs=0)
+    own = noisy["common_cell"]["work_of_adhesion_own_cells_J_m2"]
+    assert abs(own - exact["work_of_adhesion_J_m2"]) > 0.05  # the error the common cell removes
+    rows = [r for r in noisy["convergence"] if r["parameter"] == "slab_cells"]
+    assert [r["value"] for r in rows] == ["own heights", "interface cell"]
+    assert rows[1]["change"] == pytest.approx(noisy["work_of_adhesion_J_m2"] - own, rel=1e-9, abs=0)
+    assert rows[1]["converged"] is False  # 0.12 J/m2 apart: the row says the own-cell value was not converged
+    vac = [r for r in noisy["convergence"] if r["parameter"] == "vacuum_A"]
+    assert vac[-1]["change"] == pytest.approx(0.0, abs=1e-9)  # the taller common cell: the error cancels there too
+
+
+def test_a_slab_is_placed_where_it_sits_in_the_interface():
+    from ase.build import bulk
+
+    from lisse.atomistic.workflows import _placed_like
+
+    slab = bulk("Cu", "fcc", a=3.6, cubic=True).repeat((2, 2, 2))
+    slab.center(vacuum=5.0, axis=2)
+    where = slab.copy()
+    where.set_cell(slab.cell.array + np.diag([0, 0, 7.0]), scale_atoms=False)
+    where.positions += [0.9, -0.4, 3.1]
+    where.positions[3] += slab.cell[0]  # one atom seen through another in-plane image
+    got = _placed_like(slab, where, where.cell)
+    assert np.allclose(got.cell.array, where.cell.array)
+    assert np.allclose(got.positions, slab.positions + [0.9, -0.4, 3.1], atol=1e-9)
