@@ -207,6 +207,10 @@ def test_a_foil_limited_prediction_is_a_lower_bound_in_the_verdicts():
                            "holds_operating_current": None, "published": None, "measured": None,
                            "interlayer": "LNI-5CNT", "protocol": "fixed-time"}))
     assert "lower bound" in text and "foil" in text
+    text = str(_item("c", {**entry, "capacity_per_half_cycle_mAh_cm2": 1.0, "operating_current_density_mA_cm2": 11.0,
+                           "holds_operating_current": None, "published": None, "measured": None,
+                           "interlayer": "LNI-5CNT", "protocol": "fixed-time", "warnings": ["the Li contact was lost <b>"]}))
+    assert "warning</i>: the Li contact was lost &lt;b&gt;" in text  # shown, and escaped
 
 
 @pytest.mark.parametrize("key", ["pressure", "temperature"])

@@ -393,6 +393,8 @@ def _item(name: str, e: dict) -> Markup:
         cal_html += Markup("; with Singh2022's measured void depth ({} µm instead of the assumed {} µm): CCD {} mA/cm² ({})").format(
             _num(chk["void_depth_um"]), _num(chk.get("assumed_void_depth_um")), _num(chk.get("ccd_mA_cm2")),
             chk.get("failure_mode") or "no failure")
+    for w in e.get("warnings") or []:  # what the prediction says about itself (a contact already lost, a surface from another cell)
+        cal_html += Markup("; <i>warning</i>: {}").format(w)
     layer = "" if e["interlayer"] == "none" else f" | {e['interlayer']}" + (
         f" {e['interlayer_thickness_um']:.3g} µm" if e.get("interlayer_thickness_um") else "")
     iface = f"Li{layer} | {e.get('electrolyte') or 'electrolyte'}" + (f" ({e['surface']} surface)" if e.get("surface") else "")
