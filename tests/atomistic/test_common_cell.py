@@ -81,3 +81,25 @@ def test_a_slab_is_placed_where_it_sits_in_the_interface():
     got = _placed_like(slab, where, where.cell)
     assert np.allclose(got.cell.array, where.cell.array)
     assert np.allclose(got.positions, slab.positions + [0.9, -0.4, 3.1], atol=1e-9)
+
+
+def test_the_interface_energy_rows_carry_verdicts_from_the_fit():
+    """gamma(n_Li) points of the strain fit were listed without any verdict; now the intercept's standard error and its
+    change without the thinnest film are judged against the level's tolerance (checked against numpy's own fits)."""
+    from lisse.atomistic.workflows import ROW_TOLERANCES_J_M2, interface_energy_workflow
+
+    r = interface_energy_workflow(GridDFT(0.0), "LiF", film_layers=(3, 5, 7), max_strain=0.07, max_area=70.0)
+    pts = r["points"]
+    n = np.array([p["n_li"] for p in pts], dtype=float)
+    g = np.array([p["gamma_J_m2"] for p in pts])
+    full = np.polyfit(n, g, 1)
+    thick = np.polyfit(n[1:], g[1:], 1)
+    rows = {x["parameter"]: x for x in r["convergence"] if x["parameter"] != "film_layers"}
+    tol = ROW_TOLERANCES_J_M2["test"]
+    se = rows["strain_fit_stderr"]
+    assert se["result"] == pytest.approx(full[1], rel=1e-9, abs=1e-12) == pytest.approx(r["interface_energy_J_m2"], rel=1e-9, abs=1e-12)
+    assert se["change"] == pytest.approx(r["interface_energy_stderr_J_m2"], rel=1e-9, abs=1e-12)
+    assert se["converged"] == (abs(se["change"]) <= tol)
+    w = rows["strain_fit_without_thinnest"]
+    assert w["result"] == pytest.approx(thick[1], rel=1e-9, abs=1e-12)
+    assert w["change"] == pytest.approx(thick[1] - full[1], rel=1e-9, abs=1e-12) and w["converged"] == (abs(w["change"]) <= tol)

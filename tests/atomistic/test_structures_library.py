@@ -280,3 +280,23 @@ def test_li2co3_agrees_with_a_second_refinement():
     lib = AseAtomsAdaptor.get_structure(bulk("Li2CO3"))
     assert np.allclose(lib.lattice.abc, cod.lattice.abc, rtol=0.005) and lib.lattice.beta == pytest.approx(cod.lattice.beta, abs=0.5)
     assert StructureMatcher(ltol=0.005, stol=0.005, angle_tol=0.5, scale=False, primitive_cell=False).fit(lib, cod)
+
+
+def test_a_pymatgen_structure_json_file_is_read_like_the_structure(tmp_path):
+    """pymatgen's own JSON (Structure.to(filename='x.json')) was refused on the command line ("Does not resemble ASE JSON")."""
+    from pymatgen.core import Lattice, Structure
+
+    from lisse.atomistic.structures import load_structure
+    from lisse.errors import ReaderError
+
+    s = Structure.from_spacegroup("Fm-3m", Lattice.cubic(4.03), ["Li", "F"], [[0, 0, 0], [0.5, 0.5, 0.5]])
+    path = tmp_path / "LiF_pmg.json"
+    s.to(filename=str(path))
+    a = load_structure(path)
+    b = load_structure(s)
+    assert a.get_chemical_formula() == b.get_chemical_formula() == "F4Li4"
+    assert abs(a.get_volume() - 4.03**3) < 1e-6 and a.info["material"] == "LiF_pmg"
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"@class": "Structure", "lattice": 3}')
+    with pytest.raises(ReaderError, match="bad.json"):
+        load_structure(bad)

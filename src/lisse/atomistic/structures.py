@@ -466,7 +466,7 @@ def _ordered_or_raise(structure, what: str) -> None:
 
 @requires("ase", "pymatgen", feature="reading user structures")
 def load_structure(source: object, name: str | None = None) -> Atoms:
-    """A user structure as periodic ``ase.Atoms``: a CIF or any file ASE reads, an ``ase.Atoms`` or a pymatgen ``Structure``.
+    """A user structure as periodic ``ase.Atoms``: a CIF, pymatgen JSON or any file ASE reads, ``ase.Atoms`` or a ``Structure``.
 
     CIF files are read with pymatgen, which keeps occupancies, so a disordered site is refused by name instead
     of being silently rounded into overlapping atoms. The result passes the geometric checks of
@@ -526,6 +526,11 @@ def load_structure(source: object, name: str | None = None) -> Atoms:
                     raise ValueError("no structure in the file")
                 _ordered_or_raise(structures[0], f"structure file '{path}'")
                 atoms = AseAtomsAdaptor.get_atoms(structures[0])
+            elif path.lower().endswith(".json") and _is_pymatgen_json(path):
+                # pymatgen's own serialisation (Structure.as_dict() / to(filename="x.json")): ASE reads only its database JSON
+                st = Structure.from_file(path)
+                _ordered_or_raise(st, f"structure file '{path}'")
+                atoms = AseAtomsAdaptor.get_atoms(st)
             else:
                 from ase.io import read
 
@@ -554,6 +559,21 @@ def load_structure(source: object, name: str | None = None) -> Atoms:
     atoms.info.update({"material": label or red, "source": f"user structure ({where})", "formula_units": int(round(factor))})
     atoms.pbc = True
     return atoms
+
+
+def _is_pymatgen_json(path: str) -> bool:
+    """Whether a JSON file is a pymatgen ``Structure`` (its ``"@class"``); read at most 64 MiB."""
+    import json
+    import os
+
+    if os.path.getsize(path) > 64 * 2**20:
+        return False
+    try:
+        with open(path, encoding="utf-8") as fh:
+            d = json.load(fh)
+    except (OSError, ValueError):
+        return False
+    return isinstance(d, dict) and d.get("@class") == "Structure"
 
 
 def _formula_units(atoms: Atoms) -> int:

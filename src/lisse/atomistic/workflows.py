@@ -1031,8 +1031,18 @@ def interface_energy_workflow(
         "uncertainty": _uncertainty(ctx, "interface_energy", f"Li|{substrate}"),
     }
     tol = ROW_TOLERANCES_J_M2.get(level_of(ctx) or "screening")
-    out.update(method_keys(ctx, [_row("interface_energy_J_m2", "film_layers", r["film_layers"], r["gamma_J_m2"], None, tol) for r in rows],
-                           "gamma(n_Li) points of the strain fit (the intercept is the result; no change is judged)"))
+    conv = [_row("interface_energy_J_m2", "film_layers", r["film_layers"], r["gamma_J_m2"], None, tol) for r in rows]
+    # the verdicts: the fit's own standard error, and the intercept without the thinnest film (thickness convergence)
+    se = fit.intercept_stderr
+    conv.append(_row("interface_energy_J_m2", "strain_fit_stderr", "all points", fit.intercept,
+                     None if se is None or not math.isfinite(se) else se, tol))
+    if len(rows) >= 3:
+        thick = rows[1:]
+        fit2 = interface_energy_strain_fit([r["n_li"] for r in thick], [r["gamma_J_m2"] for r in thick])
+        conv.append(_row("interface_energy_J_m2", "strain_fit_without_thinnest", f"{thick[0]['film_layers']}+ layers",
+                         fit2.intercept, fit2.intercept - fit.intercept, tol))
+    out.update(method_keys(ctx, conv, "gamma(n_Li) points of the strain fit (the intercept is the result); judged: the intercept's "
+                                      "standard error and its change without the thinnest film, against the level's tolerance"))
     out["provenance"] = provenance(ctx, {"film_layers": list(film_layers), "gap_A": gap, "shift_A": list(shift), "fmax_eV_A": fmax, "steps": steps})
     return out
 
