@@ -40,6 +40,8 @@ def test_li_li2co3_reduced_to_li2o_and_carbon_hand_arithmetic():
     # NIST-JANAF (Chase 1998): dfH Li2O(cr) -597.94, Li2CO3(cr) -1216.04 kJ/mol -> -577.78 kJ/mol = -5.988 eV
     assert r.reaction_energy_eV_per_formula_unit == pytest.approx((3 * -597.94 + 1216.04) * EV_PER_KJ_MOL, abs=0.03)
     assert r.verdict == "reacts: products C + Li2O" and not r.stable
+    # with excess Li the carbon goes on to the carbide (pymatgen's LiC, Li2C2): the layer on Li metal is Li2O + LiC
+    assert sorted(r.products_with_excess_metal) == ["Li2O", "LiC"]
     assert r.uncertainty_eV_per_atom < 0.05  # experimental enthalpies: a few 10 meV per formula unit
     d = r.as_dict()
     assert {"reaction_energy_eV_per_atom", "products", "reference", "verdict", "calibrated_parameters"} <= set(d)

@@ -161,8 +161,14 @@ class StabilityResult:
     stability_margin_eV_per_atom : float or None
         For a stable X: the smallest energy [eV/atom of mixture] a reaction with the metal (or X's decomposition)
         would cost against the hull of the other phases; compared with ``uncertainty_eV_per_atom`` for the verdict.
+        An upper bound: a phase missing from the hull (e.g. a Zr suboxide for LLZO, whose closest reaction here
+        leaves Zr metal) can only lower it.
     closest_reaction : str or None
         That reaction (atom fractions).
+    products_with_excess_metal : list of str
+        The phases in equilibrium with the metal itself (the last kink before pure metal): what a layer in contact with
+        Li metal ends as when Li keeps coming (e.g. Li2O + LiC for Li2CO3, where the most negative reaction per atom
+        leaves C). Empty when the material is stable against the metal.
     """
 
     metal: str
@@ -181,6 +187,7 @@ class StabilityResult:
     kinks: list[dict] = field(default_factory=list)
     stability_margin_eV_per_atom: float | None = None
     closest_reaction: str | None = None
+    products_with_excess_metal: list[str] = field(default_factory=list)
 
     @property
     def error_bound(self) -> dict:
@@ -241,6 +248,7 @@ class StabilityResult:
             "kinks": list(self.kinks),
             "stability_margin_eV_per_atom": self.stability_margin_eV_per_atom,
             "closest_reaction": self.closest_reaction,
+            "products_with_excess_metal": list(self.products_with_excess_metal),
         }
 
 
@@ -547,6 +555,9 @@ def reaction_with_metal(material: Any, metal: str = "Li", calculator: Any = "chg
     sigma /= n_atoms
     products = [c.reduced_formula for c in rxn.products]
     metal_red = Composition(metal_el).reduced_formula
+    rich = [k for k in kinks if float(k[1]) < 1 - 1e-9 and float(k[2]) < -1e-9]
+    excess = [c.reduced_formula for c in max(rich, key=lambda k: float(k[1]))[3].products] if rich else []
+    excess = [c for c in excess if c != metal_red]
     if metal_red in products:
         # the metal comes OUT: not a reaction with the metal but the material's own decomposition on the hull (e.g. an
         # ML-computed Li9Al4 against pymatgen's experimental Li173Al77, the same phase within 0.1 at.%: the "reaction
@@ -558,4 +569,5 @@ def reaction_with_metal(material: Any, metal: str = "Li", calculator: Any = "chg
         return StabilityResult(metal_el, material_label, x_red, e_min, str(rxn), products, float(best[1]), e_fu, sigma, verdict,
                                entries, calibrated, calc_info, kink_rows)
     verdict = f"reacts: products {' + '.join(products)}" if -e_min > sigma else "within the method's error"
-    return StabilityResult(metal_el, material_label, x_red, e_min, str(rxn), products, float(best[1]), e_fu, sigma, verdict, entries, calibrated, calc_info, kink_rows)
+    return StabilityResult(metal_el, material_label, x_red, e_min, str(rxn), products, float(best[1]), e_fu, sigma, verdict, entries, calibrated, calc_info, kink_rows,
+                           products_with_excess_metal=excess)

@@ -72,9 +72,13 @@ def render(res: dict) -> str:
         lines.append(f"  reaction: {res['reaction']}")
         lines.append(f"  reaction energy {fmt(res['reaction_energy_eV_per_atom'], 4)} eV/atom of reactants "
                      f"({fmt(res['reaction_energy_eV_per_formula_unit'], 4)} eV per {res['formula']}), error bound {fmt(res['uncertainty_eV_per_atom'], 3)} eV/atom")
+        rich = res.get("products_with_excess_metal") or []
+        if rich and sorted(rich) != sorted(res["products"]):
+            lines.append(f"  with excess {res['metal']} (a layer on the metal): {' + '.join(rich)}")
     if res.get("stability_margin_eV_per_atom") is not None:
         lines.append(f"  closest reaction costs {fmt(res['stability_margin_eV_per_atom'], 3)} eV/atom (error bound {fmt(res['uncertainty_eV_per_atom'], 3)} eV/atom): "
                      f"{res['closest_reaction']}")
+        lines.append("  (an upper bound: a phase missing from the hull, e.g. a suboxide of a reduced metal, can only lower it)")
     lines.append("  energies used:")
     for e in res["reference"]["energies"]:
         if e["source"] != "element":
