@@ -103,3 +103,13 @@ def test_the_interface_energy_rows_carry_verdicts_from_the_fit():
     w = rows["strain_fit_without_thinnest"]
     assert w["result"] == pytest.approx(thick[1], rel=1e-9, abs=1e-12)
     assert w["change"] == pytest.approx(thick[1] - full[1], rel=1e-9, abs=1e-12) and w["converged"] == (abs(w["change"]) <= tol)
+
+
+def test_a_forced_construction_says_the_accuracy_table_is_for_other_cells():
+    from lisse.atomistic.workflows import adhesion_workflow
+
+    r = adhesion_workflow(GridDFT(0.0), "LiF", substrate_layers=2, film_layers=3, n_starts=1, gaps=(2.2,), n_shift=1, steps=5,
+                          vacuum=12.0, film_supercell=(1, 1), substrate_supercell=(1, 1), supercell_cell="conventional")
+    u = r["uncertainty"]
+    assert "forced supercells Li 1x1 | LiF 1x1" in u["this_run_construction"]
+    assert u["statement"].startswith("this run: forced supercells") and "not this one" in u["statement"]
