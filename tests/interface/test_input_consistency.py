@@ -37,3 +37,24 @@ def test_the_largest_void_depth_allowed_is_accepted_at_its_bound():
 
     with pytest.raises(ParameterError, match="void_depth"):
         build_model(None, electrolyte="LLZTO", void_depth=f"{high * lam * 1e6 * 1.001:g} um")
+
+
+def test_an_interfacial_resistance_beyond_any_measured_one_is_refused():
+    """A bare number is SI (ohm m2): build_model(interfacial_resistance=120) meant as ohm cm2 was 1.2e6 ohm cm2, silently."""
+    from lisse.errors import ParameterError
+
+    with pytest.raises(ParameterError, match="interfacial_resistance"):
+        build_model(None, electrolyte="LLZTO", interfacial_resistance=120)
+    m = build_model(None, electrolyte="LLZTO", interfacial_resistance="1e5 ohm cm2")  # the bound itself: RT/(F R) at 298.15 K
+    assert m.values["exchange_current"] == pytest.approx(8.314462618 * 298.15 / 96485.33212 / 10.0, rel=1e-6)
+
+
+def test_the_study_bound_on_interfacial_resistance_is_the_simulators():
+    from lisse.errors import ParameterError
+    from lisse.pipeline.study import parse_study
+
+    from .test_simulate_stage import STUDY
+
+    with pytest.raises(ParameterError, match=r"interfacial_resistance.*100000 ohm\*cm2"):
+        parse_study(STUDY + '\n[simulate]\ninterfacial_resistance = { "c" = "2e5 ohm cm2" }\n')
+    parse_study(STUDY + '\n[simulate]\ninterfacial_resistance = { "c" = "2e3 ohm cm2" }\n')  # an air-exposed garnet's

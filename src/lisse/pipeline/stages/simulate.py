@@ -65,7 +65,8 @@ SCHEMA = {
     "interfacial_resistance": OptionSpec.table(
         "cell name -> measured charge-transfer resistance of ONE Li | solid interface of that cell (EIS: half the "
         "interfacial arc of a symmetric cell), simulated as i0 = RT/(F R_int) instead of the library's value",
-        values=OptionSpec.quantity("ohm*cm2", "interfacial resistance per interface", low=0.0, low_inclusive=False, high=1e9),
+        values=OptionSpec.quantity("ohm*cm2", "interfacial resistance per interface (at most 1e5 ohm cm2, as the simulator)",
+                                   low=0.0, low_inclusive=False, high=10.0),
         max_items=1000),
     "measured": OptionSpec.table("cell name -> the [cycling] file (name without suffix) holding its measured CCD",
                                  values=OptionSpec.text("cycling file name"), max_items=1000),

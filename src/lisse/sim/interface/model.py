@@ -516,8 +516,10 @@ def build_model(interlayer: str | GradedComposite | Sequence[str | GradedComposi
         if overrides.get("exchange_current") is not None:
             raise ParameterError("parameter 'interfacial_resistance': expected it or 'exchange_current', not both (the one "
                                  "fixes the other: i0 = RT/(F R_int)); got both")
-        r_int = ParamSpec("ohm*cm2", "interfacial resistance of one interface", low=0.0, low_inclusive=False).convert(
-            "interfacial_resistance", interfacial_resistance)
+        # at most 1e5 ohm cm2 (10 ohm m2), ten times the largest Li | garnet values reported (air-exposed surfaces,
+        # ~1e3-1e4 ohm cm2): a bare number is SI (ohm m2), and "120" meant as ohm cm2 would otherwise pass as 1.2e6 ohm cm2
+        r_int = ParamSpec("ohm*cm2", "interfacial resistance of one interface (a bare number is in ohm m2)", low=0.0,
+                          low_inclusive=False, high=10.0).convert("interfacial_resistance", interfacial_resistance)
         overrides["exchange_current"] = exchange_current_from_resistance(r_int, temperature)
         i0_note = f"user: i0 = RT/(F R_int) from the given interfacial resistance {r_int * 1e4:.4g} ohm cm2 per interface"
     else:
