@@ -592,8 +592,8 @@ def markdown(rows: list[dict[str, Any]], pairs: list[dict[str, Any]]) -> str:
     n_cal = len(rows) - len(independent)
     cal_text = f" (not counting {n_cal} row{'s' if n_cal != 1 else ''} calibrated on its own number)" if n_cal else ""
     lost = [r["case"] for r in independent if r["within_factor_2"] == "y" and r["kind"] in ("ccd", "lower_bound")
-            and ((r.get("first_step_contact_fraction") or 1.0) < _contact_limits()[0]
-                 or (r.get("stable_steps_contact_fraction") or 1.0) < _contact_limits()[1])]
+            and any(r.get(k) is not None and r[k] < lim for k, lim in
+                    zip(("first_step_contact_fraction", "stable_steps_contact_fraction"), _contact_limits()))]
     lost_text = (f" ({len(lost)} of them, {', '.join(lost)}, read where the simulated Li contact was already lost: "
                  "see the notes)") if lost else ""
     out.append(f"{n_ok} of {len(independent)} rows within a factor 2{cal_text}{lost_text}; {n_pairs} of {len(decided)} published "

@@ -290,3 +290,91 @@ def test_a_contact_lost_in_steps_judged_stable_is_flagged():
     ok = predict_ccd(_bare(), staircase("fixed-capacity", start="0.1 mA/cm2", increment="0.1 mA/cm2",
                                         step_capacity="0.2 mAh/cm2", max_current="0.5 mA/cm2")).as_dict()
     assert ok["contact_fraction_min_stable_steps"] > 0.99 and not any("contact" in w for w in ok["warnings"])
+
+
+def test_an_interface_failure_before_the_foil_runs_out_stays_the_interfaces():
+    """LNI-50CNT 90 um, porosity 0.2, a 6 um foil, 0.1 mA/cm2 x 1 h steps: the detector sees the interface fail at 1.1;
+    the foil (1.24 mAh/cm2, Faraday) runs out later, at 1.3. The verdict stays the interface's, not li_depleted."""
+    proto = staircase("fixed-time", start="0.1 mA/cm2", increment="0.1 mA/cm2", step_time="1 h", max_current="3 mA/cm2")
+    p = predict_ccd(build_model("LNI-50CNT", "90 um", porosity=0.2, li_thickness="6 um"), proto)
+    assert p.simulation.failure_mode == "li_depleted"
+    assert p.simulation.failure_current_density_A_m2 > p.failing_current_density_A_m2 * (1 + 1e-9)
+    assert p.failure_mode != "li_depleted" and not p.foil_limited and not p.as_dict()["ccd_is_lower_bound"]
+    # the foil runs out at the first 1 h step that strips more than it holds (Faraday, CRC molar volume)
+    q_foil = 6e-6 * FARADAY / (6.941e-3 / 534.0) / 3.6e4
+    assert p.simulation.failure_current_density_A_m2 / 10 == pytest.approx(0.1 * np.ceil(q_foil / 0.1 + 1e-9), rel=1e-9)
+
+
+def test_maps_rejudge_like_single_predictions_and_refuse_a_foil_per_point():
+    """The batch path of maps (lockstep) re-judges an erratic verdict as predict_ccd does, and a point whose first half
+    cycle strips its whole foil is that point's error."""
+    from lisse.errors import ParameterError
+    from lisse.sim.interface.predict import _predict_batch
+
+    proto = staircase("fixed-time", start="0.1 mA/cm2", increment="0.1 mA/cm2", step_time="1 h", max_current="3 mA/cm2")
+    models = [build_model("LNI-50CNT", "90 um", porosity=0.2), build_model("LNI-50CNT", "90 um", porosity=0.2, li_thickness="0.3 um")]
+    batch = _predict_batch(models, proto)
+    single = predict_ccd(models[0], proto)
+    assert single.points_per_half_cycle > 20  # erratic at 20 points: re-judged
+    assert batch[0].points_per_half_cycle == single.points_per_half_cycle and batch[0].ccd_A_m2 == single.ccd_A_m2
+    assert isinstance(batch[1], ParameterError) and "Li foil" in str(batch[1])
+
+
+def test_the_stable_steps_contact_is_the_smallest_of_both_electrodes_over_the_stable_steps_only():
+    """Checked against the state by hand: the steps at or below the CCD, both electrodes; the step reported is the first
+    where the contact went below 0.1. LNI-5CNT on 0.1 mA/cm2 steps loses the contact only in its failing step (0.3):
+    the stable steps keep 0.34 or more, and nothing is flagged."""
+    from lisse.sim.interface.predict import STABLE_CONTACT_WARNING
+
+    proto = staircase("fixed-capacity", start="0.1 mA/cm2", increment="0.1 mA/cm2", step_capacity="0.2 mAh/cm2",
+                      max_current="3 mA/cm2")
+    p = predict_ccd(build_model(None, electrolyte="LLZO", pressure=0.0, interfacial_resistance="1 ohm cm2"), proto)
+    st = p.simulation.state
+    steps = p.simulation.protocol.step_currents
+    stable = np.isin(st["step"].to_numpy(), [k for k, j in enumerate(steps) if j <= p.ccd_A_m2 * (1 + 1e-9)])
+    both = np.minimum(st["contact_fraction_we"].to_numpy(), st["contact_fraction_ce"].to_numpy())
+    f_min, j_at = p.stable_steps_contact
+    assert f_min == pytest.approx(float(both[stable].min()), rel=1e-12, abs=0)
+    first = int(np.flatnonzero(stable & (both < STABLE_CONTACT_WARNING))[0])
+    assert j_at == pytest.approx(float(steps[int(st["step"].to_numpy()[first])]), rel=1e-12) and j_at == pytest.approx(3.0, rel=1e-9)
+    assert f_min < float(both[stable & (st["step"].to_numpy() == 1)].min())  # the later stable steps go lower than 0.2 mA/cm2's
+
+    q = predict_ccd(build_model("LNI-5CNT", "90 um"),
+                    staircase("fixed-time", start="0.1 mA/cm2", increment="0.1 mA/cm2", step_time="1 h", max_current="1 mA/cm2"))
+    d = q.as_dict()
+    assert d["failing_current_density_mA_cm2"] == pytest.approx(0.3, rel=1e-9)
+    assert 0.3 < d["contact_fraction_min_stable_steps"] < 0.4 and not any("contact" in w for w in d["warnings"])
+
+
+def _pred(failing, mode, ccd=None, state=None, steps=(1.0, 2.0, 3.0)):
+    from types import SimpleNamespace
+
+    from lisse.sim.interface.predict import CCDPrediction
+
+    sim = SimpleNamespace(state=state, protocol=SimpleNamespace(step_currents=np.array(steps)))
+    return CCDPrediction(ccd_A_m2=ccd, failing_current_density_A_m2=failing, search_limit_reached=failing is None,
+                         failure_mode=mode, protocol="fixed-time", calibrated_parameters=[], simulation=sim)
+
+
+@pytest.mark.parametrize("by_points, want_points, want_failing", [
+    ({20: 11.0, 40: 13.0, 80: 13.0}, 80, 13.0),   # the foil's step moved with the time step: refined until it settles
+    ({20: 11.0, 40: 11.0, 80: 13.0}, 40, 11.0),   # two resolutions agree: settled at 40
+])
+def test_a_foil_limited_verdict_is_rejudged_until_two_resolutions_agree(monkeypatch, by_points, want_points, want_failing):
+    import lisse.sim.interface.predict as pr
+
+    monkeypatch.setattr(pr, "simulate", lambda model, protocol, points_per_half_cycle=20: points_per_half_cycle)
+    monkeypatch.setattr(pr, "_judge", lambda model, protocol, n: _pred(by_points[n], "li_depleted", by_points[n] - 1.0))
+    got = pr._refined(None, None, _pred(by_points[20], "li_depleted", by_points[20] - 1.0), 20)
+    assert got.points_per_half_cycle == want_points and got.failing_current_density_A_m2 == want_failing
+    assert "li_depleted" in got.resolution_note
+
+
+def test_the_stable_steps_contact_takes_the_counter_electrode_too():
+    """A synthetic state where only the counter electrode loses its contact in a stable step."""
+    import pandas as pd
+
+    state = pd.DataFrame({"step": [0, 0, 1, 1, 2], "current_density_A_m2": [1.0, -1.0, 2.0, -2.0, 3.0],
+                          "contact_fraction_we": [1.0, 1.0, 0.9, 0.9, 0.01], "contact_fraction_ce": [1.0, 0.95, 0.05, 0.5, 0.5]})
+    p = _pred(3.0, "voltage_collapse", ccd=2.0, state=state)
+    assert p.stable_steps_contact == (0.05, 2.0)  # not the working electrode's 0.9, not the failing step's 0.01

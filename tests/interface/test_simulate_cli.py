@@ -185,3 +185,17 @@ def test_a_first_half_cycle_larger_than_the_foil_is_one_line_naming_both_options
     # with a foil that holds it, the same command runs
     code, out, err = run(*argv, "--li-thickness", "300 um", "--json")
     assert code == 0, err
+
+
+def test_the_text_says_how_far_a_search_went_when_it_stopped_short_of_the_limit_and_names_the_foil():
+    from lisse.cli.simulate import _ccd_text, render
+
+    short = {"ccd_mA_cm2": 0.1, "failing_current_density_mA_cm2": None, "highest_step_mA_cm2": 0.1,
+             "staircase": {"search_limit_mA_cm2": 10.0}}
+    assert "no failure up to 0.1 mA/cm2, the last step below the search limit" in _ccd_text(short)
+    assert "no failure up to the search limit" in _ccd_text({**short, "highest_step_mA_cm2": 10.0})
+    foil = {"ccd_mA_cm2": 10.0, "failing_current_density_mA_cm2": 10.5, "failure_mode": "li_depleted"}
+    assert "lower bound: the Li foil was stripped away at 10.5 mA/cm2" in _ccd_text(foil)
+    text = render({**short, "protocol": "fixed-capacity", "interface": {}, "staircase": {"search_limit_mA_cm2": 10.0,
+                   "step_capacity_mAh_cm2": 0.2}, "resolution_note": "re-judged at 40 points per half cycle"})
+    assert "resolution         re-judged at 40 points" in text and "(the last step; the next would pass the 10 mA/cm2 limit)" in text

@@ -230,3 +230,24 @@ def test_a_study_temperature_the_simulator_refuses_fails_the_check():
     with pytest.raises(ParameterError, match="temperature"):
         parse_study(STUDY + "\n[simulate]\ntemperature = '1500 K'\n")
     parse_study(STUDY + "\n[simulate]\npressure = '0 MPa'\n")  # no stack pressure: allowed, as on the command line
+
+
+def test_an_operating_current_above_a_foil_limited_step_gets_no_fails_verdict(stage, tmp_path, monkeypatch):
+    """The foil ran out at the failing step: the interface did not fail there, so an operating current above it is not
+    'exceeds the predicted CCD' (False) but undecided (None)."""
+    import lisse.sim.interface as iface
+
+    orig = iface.predict_ccd
+
+    def foil_limited(model, proto, progress=None):
+        p = orig(model, proto, progress)
+        d = p.as_dict()
+        p.as_dict = lambda: {**d, "failure_mode": "li_depleted", "foil_limited": True}
+        p.foil_limited = True
+        return p
+
+    monkeypatch.setattr(iface, "predict_ccd", foil_limited)
+    r = _run(stage, STUDY + '\n[simulate]\ncurrent_density = "50 mA/cm2"\n', tmp_path)
+    a = r.summary["cells"]["A"]
+    assert a["failing_current_density_mA_cm2"] is not None and a["operating_current_density_mA_cm2"] >= a["failing_current_density_mA_cm2"]
+    assert a["holds_operating_current"] is None

@@ -55,6 +55,9 @@ def test_table_on_the_fake_simulator_has_every_case_and_judges_each_kind(monkeyp
     assert su["right"] is False and by["su2024-lacss-lpsc"]["ordering_right"] == "n"
     md = b.markdown(rows, pairs)
     assert md.startswith("| case") and md.count("\n| ") == len(rows) and "within a factor 2" in md
+    # every row's note is printed under the table (the README carries them: e.g. a contact lost in the first step)
+    noted = [r for r in rows if r["note"]]
+    assert noted and "\nNotes:\n" in md and all(f"- {r['case']}: {r['note']}" in md for r in noted)
     readme = tmp_path / "R.md"
     readme.write_text("a\n<!-- validation-table:start -->\nOLD-TABLE\n<!-- validation-table:end -->\nb\n")
     b.write_readme(readme, md)

@@ -746,10 +746,12 @@ def adhesion_workflow(
     rows = [dict(r, quantity="li_surface_energy_J_m2") for r in sig["convergence"]]
     common = None
     if ctx.calculator.info.kind == "dft":
-        # DFT: the relaxed slabs again in the interface's own cell, each where it sits in the interface. A grid-based
-        # code's energy of a fixed slab moves with the cell height (measured with GPAW at 400 eV: an 8-atom LiF(100)
-        # slab by up to 0.11 eV, non-monotonic, over 12-22 A of vacuum; 7.5 meV at 500 eV): in one cell and one grid
-        # that error cancels in W_ad (the usual practice); the own-cell value and the change are a convergence row
+        # DFT: the relaxed slabs again in the interface's own cell (in-plane registry as in the interface; the DFT
+        # backends re-centre every slab along z before computing). A grid-based code's energy of a fixed slab moves with
+        # the cell height (measured with GPAW at 400 eV: an 8-atom LiF(100) slab by up to 0.11 eV, non-monotonic, over
+        # 12-22 A of vacuum; 7.5 meV at 500 eV): in one cell, with one grid and one k-mesh, that error cancels in W_ad
+        # (the usual practice; a grid-registry error along z does not cancel exactly); the own-cell value and the
+        # change are a convergence row
         e_cf = ctx.run(Job("common_cell_film", _placed_like(r_fil.atoms, rb.atoms[n_sub:], rb.atoms.cell), "single")).energy_eV
         e_cs = ctx.run(Job("common_cell_substrate", _placed_like(r_sub.atoms, rb.atoms[:n_sub], rb.atoms.cell), "single")).energy_eV
         w_common = work_of_adhesion(e_cf, e_cs, rb.energy_eV, area) * EV_PER_A2_TO_J_PER_M2
@@ -859,8 +861,9 @@ def _placed_like(atoms: Atoms, where: Atoms, cell: Any) -> Atoms:
     """``atoms`` in ``cell``, translated onto ``where`` (the same atoms in an interface: same order and count).
 
     The translation is the mean displacement from ``atoms`` to ``where``, taken in-plane by the minimum image; the
-    slab's own relaxed geometry is kept. Used to put a relaxed slab where it sits in the interface, in the interface's
-    cell, so that a grid-based DFT code sees the same grid at the same place in the three energies of W_ad.
+    slab's own relaxed geometry is kept. Used to put a relaxed slab in the interface's cell with its in-plane registry
+    as in the interface, so that a grid-based DFT code computes the three energies of W_ad on one grid (the DFT
+    backends re-centre a slab along z before computing, so the z placement does not survive there).
 
     Parameters
     ----------

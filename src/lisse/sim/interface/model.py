@@ -518,6 +518,10 @@ def build_model(interlayer: str | GradedComposite | Sequence[str | GradedComposi
                                  "fixes the other: i0 = RT/(F R_int)); got both")
         # at most 1e5 ohm cm2 (10 ohm m2), ten times the largest Li | garnet values reported (air-exposed surfaces,
         # ~1e3-1e4 ohm cm2): a bare number is SI (ohm m2), and "120" meant as ohm cm2 would otherwise pass as 1.2e6 ohm cm2
+        if isinstance(interfacial_resistance, (int, float)) and interfacial_resistance > 10.0:
+            raise ParameterError(f"parameter 'interfacial_resistance': expected at most 10 ohm m2 (1e5 ohm cm2); got the bare "
+                                 f"number {interfacial_resistance:g}, which is ohm m2 (SI): write '{interfacial_resistance:g} ohm cm2' "
+                                 "if that is what you meant")
         r_int = ParamSpec("ohm*cm2", "interfacial resistance of one interface (a bare number is in ohm m2)", low=0.0,
                           low_inclusive=False, high=10.0).convert("interfacial_resistance", interfacial_resistance)
         overrides["exchange_current"] = exchange_current_from_resistance(r_int, temperature)
@@ -890,8 +894,9 @@ _FAMILIES: tuple[frozenset[str], ...] = (frozenset({"LLZO", "LLZTO"}),)
 def surface_caveat(model: InterfaceModel) -> str | None:
     """A warning when the model's surface is named after another electrolyte than the one simulated.
 
-    A surface such as ``"LLZTO-TfOH"`` is a treated garnet surface: its Li contact angle, exchange current and (when
-    not given) stack pressure are that paper's garnet cell's. On LPSC they describe no measured cell.
+    A surface such as ``"LLZTO-TfOH"`` is a treated garnet surface: the values its library entry supplies (Li contact
+    angle, exchange current, stack pressure; those the user gave are not) are that paper's garnet cell's. On LPSC they
+    describe no measured cell.
 
     Parameters
     ----------
@@ -901,7 +906,8 @@ def surface_caveat(model: InterfaceModel) -> str | None:
     Returns
     -------
     str or None
-        The warning, or None when the surface has no electrolyte in its name or it matches the electrolyte.
+        The warning, or None when the surface has no electrolyte in its name, it matches the electrolyte, or it
+        supplied none of those values.
     """
     if not model.surface or "-" not in model.surface:
         return None
@@ -915,9 +921,16 @@ def surface_caveat(model: InterfaceModel) -> str | None:
         get_material(host)
     except LisseError:  # the prefix is not an electrolyte of the library (a surface named otherwise)
         return None
-    return (f"surface '{model.surface}' is a treated {host} surface but the electrolyte is {model.electrolyte}: its Li contact "
-            f"angle, exchange current and default stack pressure ({model.values['pressure'] / MPA:g} MPa, "
-            f"{model.sources.get('pressure', '')[:60]}...) come from a {host} cell, not from a measured {model.electrolyte} one")
+    # only what the surface's library entry brought (a value the user gave, or one of the electrolyte's, is not)
+    names = {"contact_angle": "Li contact angle", "exchange_current": "exchange current",
+             "pressure": f"stack pressure ({model.values['pressure'] / MPA:g} MPa)"}
+    tag = f"materials library: {model.surface}"
+    taken = [text for key, text in names.items() if tag in str(model.sources.get(key, ""))]
+    if not taken:
+        return None
+    return (f"surface '{model.surface}' is a treated {host} surface but the electrolyte is {model.electrolyte}: the "
+            f"{', '.join(taken)} used here {'come' if len(taken) > 1 else 'comes'} from a {host} cell, not from a measured "
+            f"{model.electrolyte} one")
 
 
 def void_depth(model: InterfaceModel) -> float:
