@@ -251,3 +251,13 @@ def test_an_operating_current_above_a_foil_limited_step_gets_no_fails_verdict(st
     a = r.summary["cells"]["A"]
     assert a["failing_current_density_mA_cm2"] is not None and a["operating_current_density_mA_cm2"] >= a["failing_current_density_mA_cm2"]
     assert a["holds_operating_current"] is None
+
+
+def test_a_cell_whose_capacity_strips_its_whole_foil_is_listed_as_not_simulated_in_the_studys_terms(stage, tmp_path):
+    """Cell A: 20 um of Li (4.12 mAh/cm2, Faraday) against 5 mAh/cm2 per half cycle: an anode-limited cell cannot be
+    simulated at its own capacity; the reason names the cell, the capacity and its li_thickness."""
+    text = STUDY.replace('cathode_capacity = "2 mAh/cm2"', 'cathode_capacity = "5 mAh/cm2"', 1)
+    r = _run(stage, text + "\n[simulate]\n", tmp_path)
+    why = r.summary["skipped"]["A"]
+    assert "cell 'A': 5 mAh/cm2 per half cycle" in why and "20 um Li foil" in why and "li_thickness" in why
+    assert "B" in r.summary["cells"]

@@ -229,6 +229,7 @@ def simulate_stage(ctx: StageContext) -> StageResult:
     from lisse.plot.interface import simulation_figure
     from lisse.sim.interface import build_model, predict_ccd, staircase
     from lisse.sim.interface.predict import void_depth_check
+    from lisse.sim.interface.transient import check_foil
 
     opts = ctx.options
     cells = {str(c.get("name")): c for c in ctx.study.get("cells", []) or [] if isinstance(c, dict)}
@@ -271,6 +272,10 @@ def simulate_stage(ctx: StageContext) -> StageResult:
             model = build_model(**kw)
             proto = staircase(opts["protocol"], start=opts["start"], increment=opts["increment"], max_current=opts["max_current"],
                               **step)
+            # an anode-limited cell (N/P < 1) strips its whole foil in one half cycle at its own capacity: say so in the
+            # study's terms (the cell is listed as not simulated)
+            check_foil(model, proto, what=f"cell '{name}': {q / 3.6e4:g} mAh/cm2 per half cycle ([simulate] capacity, else the "
+                                          "cell's positive areal capacity)", foil="the cell's li_thickness")
             pred = predict_ccd(model, proto)
         except LisseError as exc:  # this cell's interface cannot be simulated (e.g. a material without the properties)
             skipped[name] = str(exc)
