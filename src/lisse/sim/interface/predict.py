@@ -19,7 +19,7 @@ __all__ = ["CCDPrediction", "predict_ccd", "void_depth_check", "nucleation_onset
 _MAX_ONSET_POINTS = 1000
 
 #: Finest time resolution [points per half cycle] :func:`predict_ccd` escalates to when the verdict is
-#: ``erratic_voltage``: a criterion on voltage noise, which a deterministic simulation meets only through its sampling
+#: ``erratic_voltage`` (or a foil run out, until two resolutions agree on its step): a criterion on voltage noise, which a deterministic simulation meets only through its sampling
 #: (a voltage curving by tens of mV between 20 samples leaves residuals above the 0.1 mV noise floor). Measured: LNI-50CNT
 #: 90 um, 0.1 mA/cm2 steps of 1 h, porosity 0.2/0.3/0.4/0.5 read 0.7/1.3/0.8/0.8 mA/cm2 (all erratic_voltage) at 20 points
 #: but 1.0/1.2/1.4/1.6 (ohmic_scaling_lost, monotone with the pore volume to fill) at 80; the Wang2024 50CNT staircase
@@ -194,7 +194,8 @@ class CCDPrediction:
             ``contact_fraction_min_first_step`` (the smallest contact fraction of either electrode in the first step),
             ``contact_fraction_min_stable_steps`` (the same over the steps judged stable; None when none was),
             ``warnings`` (:func:`lisse.materials.temperature_caveat`, :func:`lisse.sim.interface.model.surface_caveat`,
-            a contact already lost in the first step: :data:`FIRST_STEP_CONTACT_WARNING`).
+            a contact already lost in the first step, :data:`FIRST_STEP_CONTACT_WARNING`, or in a step judged stable,
+            :data:`STABLE_CONTACT_WARNING`), ``points_per_half_cycle``, ``resolution_note``.
         """
         from lisse.materials import temperature_caveat
         from lisse.sim.interface.model import assumed_parameters, critical_stripping_current, surface_caveat
@@ -238,8 +239,9 @@ def predict_ccd(model: InterfaceModel, protocol: Protocol, progress: Callable[[i
     points_per_half_cycle : int, default 20
         Time resolution of the simulation [points per half cycle] (:func:`~lisse.sim.interface.transient.simulate`).
         A verdict of ``erratic_voltage`` (voltage noise, which a deterministic simulation shows only through its
-        sampling) is re-judged at twice and four times the points, up to :data:`MAX_REFINED_POINTS`; the prediction
-        says so (``points_per_half_cycle``, ``resolution_note``).
+        sampling), and a foil run out (until two resolutions agree on its step), are re-judged at twice and four times
+        the points, up to :data:`MAX_REFINED_POINTS`; the prediction says so (``points_per_half_cycle``,
+        ``resolution_note``).
 
     Returns
     -------
