@@ -1047,7 +1047,7 @@ def interface_energy_workflow(
     conv.append(_row("interface_energy_J_m2", "strain_fit_stderr", "all points", fit.intercept,
                      None if se is None or not math.isfinite(se) else se, tol))
     if len(rows) >= 3:
-        thick = rows[1:]
+        thick = sorted(rows, key=lambda r: r["n_li"])[1:]  # whatever order the film_layers were given in
         fit2 = interface_energy_strain_fit([r["n_li"] for r in thick], [r["gamma_J_m2"] for r in thick])
         conv.append(_row("interface_energy_J_m2", "strain_fit_without_thinnest", f"{thick[0]['film_layers']}+ layers",
                          fit2.intercept, fit2.intercept - fit.intercept, tol))
