@@ -42,7 +42,8 @@ from typing import Any
 #: Columns of the table, in order (the test checks them).
 COLUMNS = ("case", "paper", "kind", "protocol", "predicted_mA_cm2", "predicted_text", "published_mA_cm2", "published_text", "ratio",
            "within_factor_2", "ordering_right", "failure_mode", "calibrated", "calibrated_on", "calibrated_on_this_row",
-           "note", "first_step_contact_fraction", "stable_steps_contact_fraction", "fine_grid_predicted_text", "fine_grid_predicted_mA_cm2", "fine_grid_within_factor_2", "fine_grid_failure_mode",
+           "note", "first_step_contact_fraction", "stable_steps_contact_fraction", "contact_lost_at_mA_cm2", "contact_ccd_text",
+           "fine_grid_predicted_text", "fine_grid_predicted_mA_cm2", "fine_grid_within_factor_2", "fine_grid_failure_mode",
            "seconds")
 
 #: The finest staircase grid [A/m2] the table assumes for any case (Wang2024's 0.02 mA/cm2). A staircase whose start and
@@ -155,7 +156,8 @@ def run_case(case: Any, reach: float = 0.0, interlayer: Any = None, grid: float 
                            "published_mA_cm2": pub, "published_text": published.get(case.kind, f"{pub:g}"), "predicted_mA_cm2": None, "predicted_text": "not simulated",
                            "ratio": None, "within_factor_2": "n", "ordering_right": "-", "failure_mode": None,
                            "calibrated": "", "calibrated_on": "", "calibrated_on_this_row": "no", "note": "",
-                           "first_step_contact_fraction": None, "stable_steps_contact_fraction": None}
+                           "first_step_contact_fraction": None, "stable_steps_contact_fraction": None,
+                           "contact_lost_at_mA_cm2": None, "contact_ccd_text": None}
     t0 = time.perf_counter()
     try:
         kw = _model_kwargs(case)
@@ -183,6 +185,15 @@ def run_case(case: Any, reach: float = 0.0, interlayer: Any = None, grid: float 
     f_first = d.get("contact_fraction_min_first_step")
     f_stable = d.get("contact_fraction_min_stable_steps")
     row["first_step_contact_fraction"] = f_first
+    # the contact-based reading of the same simulation (report only): the last step before either contact fell below half
+    lost = row["contact_lost_at_mA_cm2"] = d.get("contact_lost_at_mA_cm2")
+    if case.kind in ("ccd", "lower_bound"):
+        steps = [float(j) / 10.0 for j in pred.simulation.protocol.step_currents]
+        if lost is None:
+            row["contact_ccd_text"] = f">= {steps[-1]:.3g} (contact kept)" if failing_or_none(d) is None else "kept to the failure"
+        else:
+            k = min(range(len(steps)), key=lambda i: abs(steps[i] - lost))
+            row["contact_ccd_text"] = f"{steps[k - 1]:.3g}" if k > 0 else f"< {steps[0]:.3g}"
     row["stable_steps_contact_fraction"] = f_stable
     if case.kind in ("ccd", "lower_bound") and f_first is not None and f_first < FIRST_STEP_CONTACT_WARNING:
         # the detectors judge a step against the earlier ones: a contact lost in the first step is invisible to them
@@ -455,6 +466,29 @@ def chu2024_sensitivity() -> list[dict[str, Any]]:
     return out
 
 
+def _contact_verdict(r: dict[str, Any]) -> str:
+    """'y' / 'n' / '-' for a row's contact-based reading against the published value (factor 2; a bound decides only
+    when it lies outside)."""
+    text, pub = str(r["contact_ccd_text"]), float(r["published_mA_cm2"])
+    try:
+        if text.startswith("< "):
+            return "n" if float(text[2:].split()[0]) < pub / 2 else "-"
+        if text.startswith(">= "):
+            x = float(text[3:].split()[0])
+            return "n" if x > 2 * pub and r["kind"] == "ccd" else ("y" if x >= pub / 2 else "-")
+        if text.startswith("kept"):
+            return r["within_factor_2"]  # the contact held until the voltage's failure: the same reading
+        x = float(text)
+    except ValueError:
+        return "-"
+    return "y" if (0.5 <= x / pub <= 2.0 if r["kind"] == "ccd" else x >= pub / 2) else "n"
+
+
+def failing_or_none(d: dict[str, Any]) -> float | None:
+    """The prediction's failing step [mA/cm2], None when none failed."""
+    return d.get("failing_current_density_mA_cm2")
+
+
 def _foil_limited(pred: Any, failing_mA_cm2: float) -> bool:
     """Whether the prediction's failing step is the simulated Li depletion (the foil, not the interface, failed)."""
     return bool(pred.foil_limited)
@@ -605,6 +639,12 @@ def markdown(rows: list[dict[str, Any]], pairs: list[dict[str, Any]]) -> str:
                   if flips else " No factor-2 verdict changes on a 0.02 mA/cm² grid")
                + f" and {sum(bool(p.get('right_on_fine_grid')) for p in fine_decided)} of {len(fine_decided)} orderings are "
                  f"right (wrong there: {', '.join(p['lower'] + ' < ' + p['higher'] for p in fine_wrong) or 'none'}).")
+    judged = [(r["case"], _contact_verdict(r)) for r in independent if r.get("contact_ccd_text") is not None]
+    if judged:
+        out.append("")
+        out.append(f"Read by the simulated contact instead of the voltage (report only: the last step before either electrode's "
+                   f"contact fell below half): {sum(v == 'y' for _, v in judged)} of {len(judged)} CCD rows within a factor 2 ("
+                   + ", ".join(f"{c} {next(r['contact_ccd_text'] for r in rows if r['case'] == c)}" for c, _ in judged) + ").")
     notes = [f"- {r['case']}: {r['note']}" for r in rows if r["note"]]
     if notes:
         out += ["", "Notes:", ""] + notes
@@ -652,6 +692,11 @@ def main(argv: list[str] | None = None) -> None:
         if r["note"]:
             print(f"  {r['case']}: {r['note']}")
     print(f"total {total:.1f} s for {len(rows)} cases (wall time on this machine; a shared machine inflates it)")
+    print("\nthe same simulations read by their contact (report only): the last step before either electrode's contact "
+          "fell below half, beside the voltage-based CCD")
+    for r in rows:
+        if r["contact_ccd_text"] is not None:
+            print(f"  {r['case']:<34} voltage {r['predicted_text']:<34} contact {r['contact_ccd_text']:<22} published {r['published_text']}")
     extra: list[dict[str, Any]] = []
     if a.extra:
         from lisse.sim.interface.cases import EXTRA_CASES

@@ -80,8 +80,10 @@ def predict_ccd(model, proto, progress=None):
     t = np.linspace(0.0, 3600.0, 50)
     record = SimpleNamespace(time_s=t, voltage_V=0.01 + 0 * t, current_A=1e-4 + 0 * t, area_m2=1e-4,
                              current_density_A_m2=lambda: 1.0 + 0 * t)
+    steps = (np.array([proto.current]) if proto.kind == "cycling" else
+             proto.start + proto.increment * np.arange(int(round((proto.max_current - proto.start) / proto.increment)) + 1))
     sim = SimpleNamespace(record=record, state={"t_s": t, "contact_fraction": 1 - t / 7200, "li_front_m": 1e-7 * t},
-                          failure_time_s=None, failure_mode=None)
+                          failure_time_s=None, failure_mode=None, protocol=SimpleNamespace(step_currents=steps))
     if proto.kind == "cycling":
         fails = proto.current > threshold(kw)
         ccd, failing = (None, proto.current) if fails else (proto.current, None)

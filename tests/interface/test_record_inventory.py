@@ -378,3 +378,13 @@ def test_the_stable_steps_contact_takes_the_counter_electrode_too():
                           "contact_fraction_we": [1.0, 1.0, 0.9, 0.9, 0.01], "contact_fraction_ce": [1.0, 0.95, 0.05, 0.5, 0.5]})
     p = _pred(3.0, "voltage_collapse", ccd=2.0, state=state)
     assert p.stable_steps_contact == (0.05, 2.0)  # not the working electrode's 0.9, not the failing step's 0.01
+
+
+def test_the_contact_lost_step_is_the_first_where_either_electrode_fell_below_half():
+    import pandas as pd
+
+    state = pd.DataFrame({"step": [0, 0, 1, 1, 2], "current_density_A_m2": [1.0, -1.0, 2.0, -2.0, 3.0],
+                          "contact_fraction_we": [1.0, 1.0, 0.9, 0.9, 0.01], "contact_fraction_ce": [1.0, 0.95, 0.6, 0.45, 0.5]})
+    assert _pred(3.0, "voltage_collapse", ccd=2.0, state=state).contact_lost_at_A_m2 == 2.0  # the counter electrode, step 1
+    kept = state.assign(contact_fraction_ce=1.0, contact_fraction_we=1.0)
+    assert _pred(3.0, "voltage_collapse", ccd=2.0, state=kept).contact_lost_at_A_m2 is None

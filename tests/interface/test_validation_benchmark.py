@@ -285,3 +285,13 @@ def test_chu2024_staircases_are_the_ones_their_names_say():
             assert name.endswith("mAh/cm2") and step == {"step_capacity": pytest.approx(value * 3.6e4, rel=1e-12)}
         else:
             assert name.endswith(" h") and step == {"step_time": pytest.approx(value * 3600.0, rel=1e-12)}
+
+
+@pytest.mark.parametrize("text, kind, pub, want", [
+    ("0.14", "ccd", 0.16, "y"), ("0.05", "ccd", 0.16, "n"), ("< 0.5", "lower_bound", 4.0, "n"), ("< 0.1", "ccd", 0.2, "-"),
+    (">= 10 (contact kept)", "ccd", 6.0, "y"), (">= 30 (contact kept)", "ccd", 6.0, "n"), ("kept to the failure", "ccd", 1.0, "n"),
+])
+def test_the_contact_reading_is_judged_like_the_table(text, kind, pub, want):
+    b = _bench()
+    assert b._contact_verdict({"contact_ccd_text": text, "kind": kind, "published_mA_cm2": pub, "within_factor_2": "n"}) == want
+

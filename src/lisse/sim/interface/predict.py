@@ -143,6 +143,25 @@ class CCDPrediction:
         k = int(below[0]) if below.size else int(np.argmin(fs))
         return float(np.min(fs)), float(steps[int(step[k])])
 
+    @property
+    def contact_lost_at_A_m2(self) -> float | None:
+        """The first step current density [A/m2] at which either electrode's contact fell below half (None: never).
+
+        A contact-based reading of the same simulation beside the voltage-based CCD (:data:`FIRST_STEP_CONTACT_WARNING`
+        as the threshold: the current density on what is left has doubled).
+        """
+        import numpy as np
+
+        st = self.simulation.state
+        try:
+            f = np.minimum(np.asarray(st["contact_fraction_we"], dtype=float), np.asarray(st["contact_fraction_ce"], dtype=float))
+            step = np.asarray(st["step"])
+            steps = self.simulation.protocol.step_currents
+        except (KeyError, TypeError, IndexError, AttributeError):
+            return None
+        below = np.flatnonzero(f < FIRST_STEP_CONTACT_WARNING)
+        return float(steps[int(step[below[0]])]) if below.size else None
+
     def _contact_caveat(self) -> str | None:
         """A warning when the contact was lost in the first step or in a step judged stable.
 
@@ -193,6 +212,7 @@ class CCDPrediction:
             ``simulated_failure_mode``, ``simulated_failure_time_h``, ``critical_stripping_current_mA_cm2``,
             ``contact_fraction_min_first_step`` (the smallest contact fraction of either electrode in the first step),
             ``contact_fraction_min_stable_steps`` (the same over the steps judged stable; None when none was),
+            ``contact_lost_at_mA_cm2`` (the first step where either contact fell below half; None: never),
             ``warnings`` (:func:`lisse.materials.temperature_caveat`, :func:`lisse.sim.interface.model.surface_caveat`,
             a contact already lost in the first step, :data:`FIRST_STEP_CONTACT_WARNING`, or in a step judged stable,
             :data:`STABLE_CONTACT_WARNING`), ``points_per_half_cycle``, ``resolution_note``.
@@ -217,6 +237,7 @@ class CCDPrediction:
             "simulated_failure_time_h": None if self.simulation.failure_time_s is None else self.simulation.failure_time_s / 3600.0,
             "critical_stripping_current_mA_cm2": critical_stripping_current(m) / 10.0,
             "contact_fraction_min_first_step": self.first_step_contact,
+            "contact_lost_at_mA_cm2": None if self.contact_lost_at_A_m2 is None else self.contact_lost_at_A_m2 / 10.0,
             "contact_fraction_min_stable_steps": None if self.stable_steps_contact is None else self.stable_steps_contact[0],
             "warnings": [w for w in (temperature_caveat(m.values["temperature"]), surface_caveat(m), self._contact_caveat()) if w],
             "points_per_half_cycle": self.points_per_half_cycle,
