@@ -336,6 +336,7 @@ def measured_void_depth_rows() -> list[dict[str, Any]]:
     -------
     list of dict
         Per case: ``case``, ``published_text``, ``predicted_text``, ``within_factor_2`` ("y"/"n"), ``failure_mode``,
+        ``contact_reading`` and ``contact_within_factor_2`` (the simulation read by its contact, main-table rows only),
         ``calibrated`` (the depth and its observation).
     """
     from lisse.sim.interface import build_model
@@ -348,7 +349,10 @@ def measured_void_depth_rows() -> list[dict[str, Any]]:
     for case in VALIDATION_CASES.values():
         row = run_case(case, _reach(case, VALIDATION_CASES.values()), void_depth_ratio=depth / lam)
         out.append({"case": case.key, "published_text": row["published_text"], "predicted_text": row["predicted_text"],
-                    "within_factor_2": row["within_factor_2"], "failure_mode": row["failure_mode"], "calibrated": cal})
+                    "within_factor_2": row["within_factor_2"], "failure_mode": row["failure_mode"],
+                    "contact_reading": row["contact_ccd_text"],
+                    "contact_within_factor_2": _contact_verdict(row) if row["contact_ccd_text"] is not None else None,
+                    "calibrated": cal})
     for key in ("ji2025-tfoh-0.2-2500h", "kasemchainan2019-li6ps5cl-3mpa"):  # not Singh2022's row: the depth is taken from it
         case = EXTRA_CASES[key]
         row = run_case(case, _reach(case, EXTRA_CASES.values()), void_depth_ratio=depth / lam)
