@@ -39,7 +39,7 @@ ADHESION_CONSTRUCTIONS: dict[str, dict] = {
 ADHESION_SETTINGS: dict = {"n_starts": 1, "gaps": (2.0, 2.4), "n_shift": 2}
 ML_MODELS = ("chgnet:0.3.0", "chgnet:r2scan", "sevennet:7net-0", "sevennet:7net-l3i5")
 _KEYS = ("work_of_adhesion_J_m2", "li_surface_energy_J_m2", "strain_percent", "n_atoms_interface", "interface_area_A2",
-         "interface_gap_relaxed_A", "start_to_start_spread_J_m2", "calculator", "level")
+         "interface_gap_relaxed_A", "start_to_start_spread_J_m2", "calculator", "level", "common_cell")
 
 
 def _adhesion(calc, name: str, cache: JobCache | None, prerelax: str | None) -> dict:
