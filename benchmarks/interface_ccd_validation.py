@@ -190,7 +190,7 @@ def run_case(case: Any, reach: float = 0.0, interlayer: Any = None, grid: float 
     if case.kind in ("ccd", "lower_bound"):
         steps = [float(j) / 10.0 for j in pred.simulation.protocol.step_currents]
         if lost is None:
-            row["contact_ccd_text"] = f">= {steps[-1]:.3g} (contact kept)" if failing_or_none(d) is None else "kept to the failure"
+            row["contact_ccd_text"] = f">= {steps[-1]:.3g} (contact kept)" if d.get("failing_current_density_mA_cm2") is None else "kept to the failure"
         else:
             k = min(range(len(steps)), key=lambda i: abs(steps[i] - lost))
             row["contact_ccd_text"] = f"{steps[k - 1]:.3g}" if k > 0 else f"< {steps[0]:.3g}"
@@ -205,7 +205,7 @@ def run_case(case: Any, reach: float = 0.0, interlayer: Any = None, grid: float 
             f"the simulated Li contact fell to {f_stable:.2g} in steps judged stable: the voltage, which the detector "
             "reads, barely shows it with this interface's kinetics")
     ccd, failing = d.get("ccd_mA_cm2"), d.get("failing_current_density_mA_cm2")
-    if case.kind in ("ccd", "lower_bound") and failing is not None and ccd is not None and _foil_limited(pred, failing):
+    if case.kind in ("ccd", "lower_bound") and failing is not None and ccd is not None and pred.foil_limited:
         # the first failure is the Li foil running out (one half cycle strips more than the foil holds; the detectors
         # see the voltage limit): the test cell's limit, not the interface's - the CCD is a lower bound, like a search limit
         foil_um = pred.simulation.model.values["li_thickness"] * 1e6
@@ -486,16 +486,6 @@ def _contact_verdict(r: dict[str, Any]) -> str:
     except ValueError:
         return "-"
     return "y" if (0.5 <= x / pub <= 2.0 if r["kind"] == "ccd" else x >= pub / 2) else "n"
-
-
-def failing_or_none(d: dict[str, Any]) -> float | None:
-    """The prediction's failing step [mA/cm2], None when none failed."""
-    return d.get("failing_current_density_mA_cm2")
-
-
-def _foil_limited(pred: Any, failing_mA_cm2: float) -> bool:
-    """Whether the prediction's failing step is the simulated Li depletion (the foil, not the interface, failed)."""
-    return bool(pred.foil_limited)
 
 
 def _onset_row(row: dict[str, Any], case: Any, model: Any, t0: float) -> dict[str, Any]:

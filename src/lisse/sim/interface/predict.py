@@ -100,17 +100,27 @@ class CCDPrediction:
         """
         return self.failure_mode == "li_depleted"
 
+    def _contact(self) -> tuple[Any, Any] | None:
+        """(smaller contact fraction of the two electrodes, step index) per state row; None without those columns."""
+        import numpy as np
+
+        st = self.simulation.state
+        try:
+            f = np.minimum(np.asarray(st["contact_fraction_we"], dtype=float), np.asarray(st["contact_fraction_ce"], dtype=float))
+            return f, np.asarray(st["step"])
+        except (KeyError, TypeError, IndexError):
+            return None
+
     @property
     def first_step_contact(self) -> float | None:
         """Smallest Li contact fraction of either electrode during the staircase's first step [-] (None: no state)."""
         import numpy as np
 
-        st = self.simulation.state
-        try:
-            first = np.asarray(st["step"]) == 0
-            f = np.minimum(np.asarray(st["contact_fraction_we"], dtype=float), np.asarray(st["contact_fraction_ce"], dtype=float))
-        except (KeyError, TypeError, IndexError):
+        c = self._contact()
+        if c is None:
             return None
+        f, step = c
+        first = step == 0
         return float(np.min(f[first])) if np.any(first) else None
 
     @property
@@ -124,13 +134,14 @@ class CCDPrediction:
 
         if self.ccd_A_m2 is None:
             return None
-        st = self.simulation.state
+        c = self._contact()
         try:
-            j = np.abs(np.asarray(st["current_density_A_m2"], dtype=float))
-            f = np.minimum(np.asarray(st["contact_fraction_we"], dtype=float), np.asarray(st["contact_fraction_ce"], dtype=float))
-            step = np.asarray(st["step"])
+            j = np.abs(np.asarray(self.simulation.state["current_density_A_m2"], dtype=float))
         except (KeyError, TypeError, IndexError):
             return None
+        if c is None:
+            return None
+        f, step = c
         steps = self.simulation.protocol.step_currents if hasattr(self.simulation.protocol, "step_currents") else None
         if steps is None:
             return None
@@ -152,13 +163,11 @@ class CCDPrediction:
         """
         import numpy as np
 
-        st = self.simulation.state
-        try:
-            f = np.minimum(np.asarray(st["contact_fraction_we"], dtype=float), np.asarray(st["contact_fraction_ce"], dtype=float))
-            step = np.asarray(st["step"])
-            steps = self.simulation.protocol.step_currents
-        except (KeyError, TypeError, IndexError, AttributeError):
+        c = self._contact()
+        steps = getattr(self.simulation.protocol, "step_currents", None)
+        if c is None or steps is None:
             return None
+        f, step = c
         below = np.flatnonzero(f < FIRST_STEP_CONTACT_WARNING)
         return float(steps[int(step[below[0]])]) if below.size else None
 
