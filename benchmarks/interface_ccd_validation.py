@@ -44,7 +44,12 @@ COLUMNS = ("case", "paper", "kind", "protocol", "predicted_mA_cm2", "predicted_t
            "within_factor_2", "ordering_right", "failure_mode", "calibrated", "calibrated_on", "calibrated_on_this_row",
            "note", "first_step_contact_fraction", "stable_steps_contact_fraction", "contact_lost_at_mA_cm2", "contact_ccd_text",
            "fine_grid_predicted_text", "fine_grid_predicted_mA_cm2", "fine_grid_within_factor_2", "fine_grid_failure_mode",
-           "seconds")
+           "audit_points_predicted_text", "audit_points_predicted_mA_cm2", "audit_points_within_factor_2", "seconds")
+
+#: Points per half cycle of the resolution audit [-]: every staircase row is also run at this time resolution (4 x the
+#: default 20), so that a row whose number moves with the time step is seen (LNI-0.5CNT: 0.9 at 20-40 points, 0.48 and
+#: 0.46 at 80 and 160, found 2026-12-01: its pore front advances faster at coarse steps).
+AUDIT_POINTS = 80
 
 #: The finest staircase grid [A/m2] the table assumes for any case (Wang2024's 0.02 mA/cm2). A staircase whose start and
 #: increment the paper does not state (its ``protocol_source`` says "assumed") is also run on it: a CCD judged step against
@@ -137,12 +142,14 @@ def _names_case(text: str, key: str) -> bool:
     return re.search(rf"(?<![\w.-]){re.escape(key)}(?![\w.-])", text) is not None
 
 
-def run_case(case: Any, reach: float = 0.0, interlayer: Any = None, grid: float | None = None, **overrides: Any) -> dict[str, Any]:
+def run_case(case: Any, reach: float = 0.0, interlayer: Any = None, grid: float | None = None, points: int | None = None,
+             **overrides: Any) -> dict[str, Any]:
     """One row of the table: the case through the simulator, compared with its published number.
 
     ``reach`` [A/m2]: the staircase searches at least this high (see :func:`_reach`). ``grid`` [A/m2]: a staircase's
     start and increment (the grid sensitivity run). ``interlayer`` (a graded-layer spec) and ``overrides`` (model
-    parameters) are for sensitivity runs only, never for the table.
+    parameters) are for sensitivity runs only, never for the table. ``points``: points per half cycle of the prediction
+    (None: :func:`lisse.sim.interface.predict_ccd`'s default; the resolution audit).
     """
     from lisse.errors import LisseError
     from lisse.sim.interface import build_model, predict_ccd
@@ -166,7 +173,8 @@ def run_case(case: Any, reach: float = 0.0, interlayer: Any = None, grid: float 
         model = build_model(**kw, **overrides)
         if case.kind == "onset":  # not a CCD: the first current at which Li nucleates inside the interlayer
             return _onset_row(row, case, model, t0)
-        pred = predict_ccd(model, _protocol(case, reach, grid))
+        proto = _protocol(case, reach, grid)
+        pred = predict_ccd(model, proto) if points is None else predict_ccd(model, proto, points_per_half_cycle=points)
     except LisseError as exc:  # the case needs something the simulator does not model (reported, not hidden)
         row["note"] = f"not simulated: {exc}"
         row["seconds"] = time.perf_counter() - t0
@@ -318,53 +326,55 @@ def graded_sensitivity(key: str = "wang2024-graded-25mg-18.5um") -> list[dict[st
 
 
 def singh_void_depth() -> float:
-    """Singh2022's stripped Li depth at contact loss, 14.9 um (:func:`lisse.sim.interface.cases.singh_void_depth`)."""
+    """Singh2022's stripped Li depth at contact loss, 14.9 um (:func:`lisse.sim.interface.cases.singh_void_depth`): the
+    model's default void depth, calibrated on that observation (:data:`lisse.sim.interface.model.VOID_DEPTH_CALIBRATION`)."""
     from lisse.sim.interface.cases import singh_void_depth as depth
 
     return depth()
 
 
-def measured_void_depth_rows() -> list[dict[str, Any]]:
-    """Every row of the table with h_v = :func:`singh_void_depth` instead of the assumed 1 um (report only).
+#: The geometric void depth of the comparison rows [m]: h_v = lambda = 1 um, voids as deep as their period (ratio 1),
+#: lisse's assumed default before the calibrated one.
+GEOMETRIC_VOID_DEPTH = 1e-6
 
-    Singh2022 measured one electrolyte (small-grained Li6PS5Cl pressed on at 265 MPa) at one current (0.2 mA/cm2); Lee et
-    al. (Joule 2022) find the strippable capacity falls with the current, so this depth is not the library's default.
-    The rows show what the table would read with it (the depth is calibrated on Singh2022's row, which is left out);
-    never used to choose the table's parameters.
+
+def geometric_void_depth_rows() -> list[dict[str, Any]]:
+    """Every row of the table with the geometric void depth h_v = lambda (1 um) instead of the calibrated 14.9 um (report only).
+
+    The table uses the depth calibrated on Singh2022's one-way strip (one electrolyte, one current; Lee et al., Joule
+    2022, find the strippable capacity falls with the current). These rows show what the table read with the geometric
+    depth, the default before; never used to choose the table's parameters.
 
     Returns
     -------
     list of dict
         Per case: ``case``, ``published_text``, ``predicted_text``, ``within_factor_2`` ("y"/"n"), ``failure_mode``,
         ``contact_reading`` and ``contact_within_factor_2`` (the simulation read by its contact, main-table rows only),
-        ``calibrated`` (the depth and its observation).
+        ``calibrated`` ("none": the depth is given).
     """
-    from lisse.sim.interface import build_model
     from lisse.sim.interface.cases import EXTRA_CASES, VALIDATION_CASES
 
-    lam = build_model(None).values["void_size"]  # the model's void period lambda [m]: h_v = void_depth_ratio x lambda
-    depth = singh_void_depth()
-    cal = f"void depth h_v = {depth * 1e6:.3g} um on Singh2022 Fig. 5C (through the zero-supply contact law)"
     out = []
     for case in VALIDATION_CASES.values():
-        row = run_case(case, _reach(case, VALIDATION_CASES.values()), void_depth_ratio=depth / lam)
+        row = run_case(case, _reach(case, VALIDATION_CASES.values()), void_depth=GEOMETRIC_VOID_DEPTH)
         out.append({"case": case.key, "published_text": row["published_text"], "predicted_text": row["predicted_text"],
                     "within_factor_2": row["within_factor_2"], "failure_mode": row["failure_mode"],
                     "contact_reading": row["contact_ccd_text"],
                     "contact_within_factor_2": _contact_verdict(row) if row["contact_ccd_text"] is not None else None,
-                    "calibrated": cal})
-    for key in ("ji2025-tfoh-0.2-2500h", "kasemchainan2019-li6ps5cl-3mpa"):  # not Singh2022's row: the depth is taken from it
+                    "calibrated": row["calibrated"]})
+    for key in ("ji2025-tfoh-0.2-2500h", "kasemchainan2019-li6ps5cl-3mpa", "singh2022-lpscl-0.2-contact-loss"):
         case = EXTRA_CASES[key]
-        row = run_case(case, _reach(case, EXTRA_CASES.values()), void_depth_ratio=depth / lam)
+        row = run_case(case, _reach(case, EXTRA_CASES.values()), void_depth=GEOMETRIC_VOID_DEPTH)
         out.append({"case": case.key, "published_text": row["published_text"], "predicted_text": row["predicted_text"],
-                    "within_factor_2": row["within_factor_2"], "failure_mode": row["failure_mode"], "calibrated": cal})
+                    "within_factor_2": row["within_factor_2"], "failure_mode": row["failure_mode"],
+                    "calibrated": row["calibrated"]})
     return out
 
 
 #: Void nucleation-site periods L [m] of the bare-interface void-depth sensitivity (:func:`void_depth_sensitivity`).
 VOID_SITE_PERIODS: tuple[float, ...] = (1e-6, 10e-6, 30e-6, 100e-6)
 
-#: The bare-interface staircases that the void depth can move (report only; the table keeps the library's h_v).
+#: The bare-interface staircases that the void depth can move (report only; the table keeps the library's calibrated h_v).
 VOID_DEPTH_CASES: tuple[str, ...] = ("ji2025-llzto-air", "ji2025-llzto-tfoh", "su2024-bare-li-lpsc", "su2024-lacss-lpsc",
                                      "kasemchainan2019-li6ps5cl-3mpa", "kasemchainan2019-li6ps5cl-7mpa")
 
@@ -373,7 +383,7 @@ def void_depth_sensitivity(periods: Iterable[float] = VOID_SITE_PERIODS,
                            keys: Iterable[str] = VOID_DEPTH_CASES) -> list[dict[str, Any]]:
     """The bare-interface rows with the void depth of merging spherical-cap voids on sites of period L (report only).
 
-    The library's void depth is ``h_v = lambda`` (``void_depth_ratio`` = 1, assumed). Voids that nucleate on sites of
+    The library's void depth is calibrated (14.9 um, Singh2022). Voids that nucleate on sites of
     period L and grow as caps meeting the solid at Li's contact angle theta merge, and take the contact, at
     ``h_v = L x void_merge_depth_ratio(theta)`` (:func:`lisse.sim.interface.model.void_merge_depth_ratio`). L is not in
     lisse's sources (no published void spacing or Li-foil grain size was found; Yoon, Sulaimon and Siegel, J. Mater.
@@ -394,7 +404,7 @@ def void_depth_sensitivity(periods: Iterable[float] = VOID_SITE_PERIODS,
         reach = _reach(case, VALIDATION_CASES.values() if key in VALIDATION_CASES else EXTRA_CASES.values())
         base = run_case(case, reach)
         row: dict[str, Any] = {"case": key, "published": base["published_text"], "contact_angle_deg": round(theta, 1),
-                               "library (h_v = lambda)": f"{base['predicted_text']} (h_v {model.values['void_depth_ratio'] * lam * 1e6:.3g} um)"}
+                               "library (calibrated)": f"{base['predicted_text']} (h_v {model.values['void_depth_ratio'] * lam * 1e6:.3g} um)"}
         for period in periods:
             ratio = void_merge_depth_ratio(theta) * period / lam
             r = run_case(case, reach, void_depth_ratio=ratio)
@@ -423,6 +433,10 @@ def chu2024_strategies() -> list[Any]:
     return [s for s in published_strategies() if s.source == "Chu2024" and s.interfacial_resistance_ohm_cm2 and s.ccd_mA_cm2]
 
 
+#: The two void depths of the Chu2024 comparison: (tag, given depth [m]; None = the library's calibrated default).
+CHU_DEPTHS: tuple[tuple[str, float | None], ...] = (("geometric 1 um", GEOMETRIC_VOID_DEPTH), ("calibrated 14.9 um", None))
+
+
 def _chu_ccd(s: Any, void_depth: float | None, pressure: float, kind: str, step: dict[str, float],
              per_cell: bool = False) -> tuple[float | None, str | None]:
     from lisse.sim.interface import build_model, predict_ccd, staircase
@@ -435,12 +449,12 @@ def _chu_ccd(s: Any, void_depth: float | None, pressure: float, kind: str, step:
 
 def chu2024_rows() -> list[dict[str, Any]]:
     """Chu2024 Table 1 (15 LLZO strategies): the CCD predicted from each one's measured interfacial resistance (one
-    interface, i0 = RT/(F R_int)) at the assumed void depth (1 um) and at Singh2022's (report only: an independent set,
-    nothing fitted to it; the conditions are assumed, :data:`CHU_CONDITIONS`)."""
+    interface, i0 = RT/(F R_int)) at the geometric void depth (1 um) and at the calibrated default (Singh2022's 14.9 um)
+    (report only: an independent set, nothing fitted to it; the conditions are assumed, :data:`CHU_CONDITIONS`)."""
     rows = []
     for s in chu2024_strategies():
         row: dict[str, Any] = {"strategy": s.name, "R_int_ohm_cm2": s.interfacial_resistance_ohm_cm2, "published_mA_cm2": s.ccd_mA_cm2}
-        for tag, depth in (("assumed 1 um", None), ("Singh 14.9 um", singh_void_depth())):
+        for tag, depth in CHU_DEPTHS:
             ccd, mode = _chu_ccd(s, depth, CHU_CONDITIONS["pressure"], CHU_CONDITIONS["kind"], CHU_CONDITIONS["step"])
             ratio = (ccd or 0.0) / s.ccd_mA_cm2
             row[f"predicted_mA_cm2 (h_v {tag})"] = ccd
@@ -460,7 +474,7 @@ def chu2024_sensitivity() -> list[dict[str, Any]]:
     runs.append(("fixed-time 0.5 h, R_int per cell (halved)", kind0, step0, CHU_CONDITIONS["pressure"], True))
     for name, kind, step, pressure, per_cell in runs:
         row: dict[str, Any] = {"staircase": name, "pressure_MPa": pressure / 1e6}
-        for tag, depth in (("assumed 1 um", None), ("Singh 14.9 um", singh_void_depth())):
+        for tag, depth in CHU_DEPTHS:
             n = 0
             for s in strategies:
                 ccd, _ = _chu_ccd(s, depth, pressure, kind, step, per_cell)
@@ -562,15 +576,24 @@ def validation_rows(cases: Iterable[Any] | None = None,
             row.update(fine_grid_predicted_text=fine["predicted_text"], fine_grid_within_factor_2=fine["within_factor_2"],
                        fine_grid_failure_mode=fine["failure_mode"], fine_grid_predicted_mA_cm2=fine["predicted_mA_cm2"])
             row["seconds"] += fine["seconds"]
+        if case.kind in ("ccd", "lower_bound"):  # the resolution audit: the same staircase at AUDIT_POINTS per half cycle
+            audit = run_case(case, _reach(case, todo), points=AUDIT_POINTS)
+            row.update(audit_points_predicted_text=audit["predicted_text"], audit_points_within_factor_2=audit["within_factor_2"],
+                       audit_points_predicted_mA_cm2=audit["predicted_mA_cm2"])
+            row["seconds"] += audit["seconds"]
         rows.append(row)
         if progress is not None:
             progress(k + 1, len(todo))
     fine_rows = [{**r, "predicted_text": r["fine_grid_predicted_text"], "predicted_mA_cm2": r["fine_grid_predicted_mA_cm2"]}
                  if r.get("fine_grid_predicted_text") else dict(r) for r in rows]
     fine_pairs = ordering(fine_rows)  # the orderings with every assumed grid at 0.02 mA/cm2 (sets fine_rows' ordering only)
+    audit_rows = [{**r, "predicted_text": r["audit_points_predicted_text"], "predicted_mA_cm2": r["audit_points_predicted_mA_cm2"]}
+                  if r.get("audit_points_predicted_text") else dict(r) for r in rows]
+    audit_pairs = ordering(audit_rows)
     pairs = ordering(rows)
-    for p, f in zip(pairs, fine_pairs):
+    for p, f, a in zip(pairs, fine_pairs, audit_pairs):
         p["right_on_fine_grid"] = f["right"]
+        p["right_at_audit_points"] = a["right"]
     return [{c: r.get(c) for c in COLUMNS} for r in rows], pairs
 
 
@@ -588,13 +611,29 @@ def _cell(v: Any) -> str:
     return str(v).replace("|", "/")
 
 
+def _calibrations(text: str) -> list[tuple[str, str]]:
+    """(parameter, observation) pairs of a row's ``calibrated_on`` text ("name: observation; name: observation")."""
+    import re
+
+    parts = re.split(r"; (?=[a-z_]+: )", text)
+    return [(p.split(": ", 1)[0], p.split(": ", 1)[1]) for p in parts if ": " in p]
+
+
 def markdown(rows: list[dict[str, Any]], pairs: list[dict[str, Any]]) -> str:
     """The table as Markdown (the README's form)."""
     head = ("| case | kind | predicted (mA/cm²) | published (mA/cm²) | ratio | within ×2 | ordering | on a 0.02 mA/cm² grid "
-            "(where the grid is assumed) | calibrated (on) |")
-    out = [head, "|" + "---|" * 9]
+            f"(where the grid is assumed) | at {AUDIT_POINTS} points per half cycle | calibrated (on) |")
+    out = [head, "|" + "---|" * 10]
+    full: dict[str, str] = {}  # "parameter (source)" -> the whole observation, printed once under the table
     for r in rows:
-        cal = r["calibrated_on"] or r["calibrated"] or "–"
+        cal = r["calibrated"] or "–"
+        if r["calibrated_on"]:
+            short = []
+            for name, obs in _calibrations(r["calibrated_on"]):
+                label = f"{name} ({obs.split(':')[0]})"
+                full[label] = obs
+                short.append(label)
+            cal = ", ".join(short)
         if r["calibrated_on_this_row"] == "yes":
             cal += " — **calibrated on this row**"
         pred = r["note"] if r["predicted_text"] == "not simulated" and r["note"] else r["predicted_text"]
@@ -603,8 +642,10 @@ def markdown(rows: list[dict[str, Any]], pairs: list[dict[str, Any]]) -> str:
             ratio = f"≥ {ratio}"  # the staircase reached its search limit: a lower bound
         fine = "–" if not r.get("fine_grid_predicted_text") else (
             f"{r['fine_grid_predicted_text']} ({r['fine_grid_failure_mode'] or 'no failure'}; within ×2: {r['fine_grid_within_factor_2']})")
+        audit = "–" if not r.get("audit_points_predicted_text") else (
+            f"{r['audit_points_predicted_text']} (within ×2: {r['audit_points_within_factor_2']})")
         out.append("| " + " | ".join(_cell(x) for x in (r["case"], r["kind"], pred, r["published_text"], ratio,
-                                                        r["within_factor_2"], r["ordering_right"], fine, cal)) + " |")
+                                                        r["within_factor_2"], r["ordering_right"], fine, audit, cal)) + " |")
     independent = [r for r in rows if r["calibrated_on_this_row"] != "yes"]  # a calibration row checks the fit only
     n_ok = sum(r["within_factor_2"] == "y" for r in independent)
     decided = [p for p in pairs if p["right"] is not None]
@@ -633,12 +674,26 @@ def markdown(rows: list[dict[str, Any]], pairs: list[dict[str, Any]]) -> str:
                   if flips else " No factor-2 verdict changes on a 0.02 mA/cm² grid")
                + f" and {sum(bool(p.get('right_on_fine_grid')) for p in fine_decided)} of {len(fine_decided)} orderings are "
                  f"right (wrong there: {', '.join(p['lower'] + ' < ' + p['higher'] for p in fine_wrong) or 'none'}).")
+    moved = [r for r in independent if r.get("audit_points_predicted_text")
+             and r["audit_points_predicted_text"] != r["predicted_text"]]
+    audit_decided = [p for p in pairs if p.get("right_at_audit_points") is not None]
+    audit_wrong = [p for p in audit_decided if p["right_at_audit_points"] is False]
+    out.append("")
+    out.append(f"At {AUDIT_POINTS} points per half cycle (4 x the default; the resolution audit): "
+               + (("the number moves for " + ", ".join(f"{r['case']} ({r['predicted_text']} -> {r['audit_points_predicted_text']}"
+                                                       f"{'; within x2: ' + r['audit_points_within_factor_2'] if r['audit_points_within_factor_2'] != r['within_factor_2'] else ''})"
+                                                       for r in moved))
+                  if moved else "no staircase row moves")
+               + f"; {sum(bool(p['right_at_audit_points']) for p in audit_decided)} of {len(audit_decided)} orderings right "
+                 f"(wrong there: {', '.join(p['lower'] + ' < ' + p['higher'] for p in audit_wrong) or 'none'}).")
     judged = [(r["case"], _contact_verdict(r)) for r in independent if r.get("contact_ccd_text") is not None]
     if judged:
         out.append("")
         out.append(f"Read by the simulated contact instead of the voltage (report only: the last step before either electrode's "
                    f"contact fell below half): {sum(v == 'y' for _, v in judged)} of {len(judged)} CCD rows within a factor 2 ("
                    + ", ".join(f"{c} {next(r['contact_ccd_text'] for r in rows if r['case'] == c)}" for c, _ in judged) + ").")
+    if full:
+        out += [""] + [f"Calibrated: {label}: {obs}." for label, obs in full.items()]
     notes = [f"- {r['case']}: {r['note']}" for r in rows if r["note"]]
     if notes:
         out += ["", "Notes:", ""] + notes
@@ -699,28 +754,35 @@ def main(argv: list[str] | None = None) -> None:
         print("\nfurther published numbers (EXTRA_CASES; for checking, not in the table):")
         with pd.option_context("display.width", 250, "display.max_columns", 30, "display.max_colwidth", 60):
             print(pd.DataFrame(extra)[["case", "kind", "predicted_text", "published_text", "within_factor_2", "failure_mode",
-                                       "seconds"]].to_string(index=False))
+                                       "calibrated_on_this_row", "seconds"]].to_string(index=False))
+        for r in extra:
+            if r["calibrated_on_this_row"] == "yes":
+                print(f"  {r['case']}: {r['note']}")
         sens = graded_sensitivity()
         print("\ngraded LNI-25Mg survival row (4.0 mA/cm2, 1 h half cycles, 100 h, 1 MPa) under other assumptions (report only):")
         with pd.option_context("display.width", 250, "display.max_colwidth", 70):
             print(pd.DataFrame(sens).to_string(index=False))
         voids = void_depth_sensitivity()
         print("\nbare interfaces with the void depth of merging cap voids on sites of period L (report only; the table "
-              "uses h_v = lambda; L is not in lisse's sources):")
+              "uses the calibrated h_v; L is not in lisse's sources):")
         with pd.option_context("display.width", 300, "display.max_columns", 30, "display.max_colwidth", 40):
             print(pd.DataFrame(voids).to_string(index=False))
-        measured = measured_void_depth_rows()
-        print(f"\nevery row with the void depth calibrated on Singh2022's one-way strip, h_v = {singh_void_depth() * 1e6:.3g} um "
-              "(report only; the table uses the assumed 1 um):")
+        geometric = geometric_void_depth_rows()
+        print(f"\nevery row with the geometric void depth h_v = lambda = {GEOMETRIC_VOID_DEPTH * 1e6:g} um (report only; the "
+              f"table uses the {singh_void_depth() * 1e6:.3g} um calibrated on Singh2022's one-way strip):")
         with pd.option_context("display.width", 300, "display.max_columns", 30, "display.max_colwidth", 60):
-            print(pd.DataFrame(measured).to_string(index=False))
+            print(pd.DataFrame(geometric).to_string(index=False))
+        main_rows = [r for r in geometric if "contact_reading" in r]
+        print(f"  {sum(r['within_factor_2'] == 'y' for r in main_rows)} of {len(main_rows)} table rows within a factor 2 by the "
+              f"voltage, {sum(r['contact_within_factor_2'] == 'y' for r in main_rows)} of "
+              f"{sum(r['contact_within_factor_2'] is not None for r in main_rows)} by the contact")
         chu = chu2024_rows()
         print(f"\nChu2024 Table 1: {len(chu)} LLZO strategies, the CCD predicted from each one's measured interfacial resistance "
               "(one interface; assumed: 0.1 MPa, fixed-time 0.5 h half cycles, 0.1 mA/cm2 steps; report only, nothing fitted "
               "to them):")
         with pd.option_context("display.width", 300, "display.max_columns", 30, "display.max_colwidth", 40):
             print(pd.DataFrame(chu).to_string(index=False))
-        for tag in ("assumed 1 um", "Singh 14.9 um"):
+        for tag, _ in CHU_DEPTHS:
             print(f"  h_v {tag}: {sum(r[f'x2 ({tag})'] == 'y' for r in chu)} of {len(chu)} within a factor 2")
         chu_sens = chu2024_sensitivity()
         print("the same under other assumed staircases and pressures:")
@@ -736,7 +798,7 @@ def main(argv: list[str] | None = None) -> None:
             body["extra_rows"] = [{c: r.get(c) for c in COLUMNS} for r in extra]
             body["graded_sensitivity"] = sens
             body["void_depth_sensitivity"] = voids
-            body["measured_void_depth_rows"] = measured
+            body["geometric_void_depth_rows"] = geometric
             body["chu2024_rows"] = chu
             body["chu2024_sensitivity"] = chu_sens
         atomic_write_text(out / "validation.json", json.dumps(body, indent=2, default=str))

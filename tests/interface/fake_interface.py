@@ -67,7 +67,7 @@ def expected_ccd(kw: dict, proto) -> tuple[float | None, float | None]:
     return (float(ok[-1]) if ok.size else None), (float(bad[0]) if bad.size else None)
 
 
-def predict_ccd(model, proto, progress=None):
+def predict_ccd(model, proto, progress=None, points_per_half_cycle=20):  # (no time step: the points change nothing)
     kw = model.kw
     if kw.get("interlayer_sigma_ion", 1.0) < 1e-3:  # stands for a record the detectors cannot judge
         from lisse.errors import CalculationError

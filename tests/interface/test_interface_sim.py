@@ -55,7 +55,9 @@ def test_contact_stays_below_csc_and_is_lost_above():
 def test_creep_closure_matches_analytic_rate():
     # the void-scale creep law at rest (no diffusion): df/dt = K f^(1-n), K = A (p/s)^n exp(-Q/RT), integrated by an
     # explicit Euler loop written here (independent of the code) vs the closed form f^n = f0^n + n K t and the simulator's step
-    m = _bare(contact_angle="90 deg", self_diffusivity=0.0, pressure="0.5 MPa", void_size="1 um", void_creep_strengthening=1.0)
+    # h_v = lambda (ratio 1): the closed forms below are written with the void period as the depth
+    m = _bare(contact_angle="90 deg", self_diffusivity=0.0, pressure="0.5 MPa", void_size="1 um", void_creep_strengthening=1.0,
+              void_depth_ratio=1.0)
     n = m.creep_exponent
     k = m.creep_prefactor * 0.5**n * math.exp(-m.creep_activation_energy / (GAS_CONSTANT * m.temperature))
     f0, t_end = 0.3, 200.0
@@ -79,7 +81,7 @@ def test_diffusion_closure_and_runaway_match_explicit_integration():
     # contact_loss_time (finite: the contact runs away), below it never
     from lisse.sim.interface.model import contact_loss_time
 
-    m = _bare(contact_angle="90 deg", pressure="2 MPa", void_creep_strengthening=1e4)
+    m = _bare(contact_angle="90 deg", pressure="2 MPa", void_creep_strengthening=1e4, void_depth_ratio=1.0)  # h_v = lambda
     lam = m.void_size
     v_lim = 2 * math.pi / lam * m.self_diffusivity * (VM / AVOGADRO) * 2e6 / (BOLTZMANN * m.temperature)
     assert critical_stripping_current(m) == pytest.approx(FARADAY / VM * v_lim, rel=1e-6)
@@ -207,19 +209,22 @@ def test_no_failure_reports_search_limit():
 
 
 def test_calibrated_parameter_is_flagged(monkeypatch):
-    # no system is calibrated at present; an entry (synthetic here) is applied to its system only, labelled with its
-    # observation, and dropped when the user sets the parameter
+    # no system has a calibration of its own at present (all share the calibrated void depth); an entry (synthetic here)
+    # is applied to its system only, labelled with its observation, and dropped when the user sets the parameter
     from lisse.sim.interface import model as mod
 
-    assert build_model(None, electrolyte="LPSC").calibrated_parameters == []
+    assert build_model(None, electrolyte="LPSC", void_depth="1 um").calibrated_parameters == []
     monkeypatch.setitem(mod.CALIBRATIONS, "LPSC/Su2024", mod._Calibration(
         "flaw_size", "0.5 um", "su2024-bare-li-lpsc", "synthetic observation", (0.1e-6, 3e-6)))
-    m = build_model(None, electrolyte="LPSC")
+    m = build_model(None, electrolyte="LPSC", void_depth="1 um")
     assert m.calibrated_parameters == ["flaw_size"] and m.calibrated["flaw_size"] == "synthetic observation"
     assert m.values["flaw_size"] == pytest.approx(0.5e-6, rel=1e-12, abs=0)
-    assert build_model(None, electrolyte="LPSC", flaw_size="1 um").calibrated_parameters == []
-    assert build_model(None, electrolyte="Li6PS5Cl").calibrated_parameters == []  # another lab's pellet
-    assert build_model("LNI-5CNT").calibrated_parameters == []
+    assert build_model(None, electrolyte="LPSC", flaw_size="1 um", void_depth="1 um").calibrated_parameters == []
+    assert build_model(None, electrolyte="Li6PS5Cl", void_depth="1 um").calibrated_parameters == []  # another lab's pellet
+    assert build_model("LNI-5CNT", void_depth="1 um").calibrated_parameters == []
+    # the default (calibrated) void depth is listed beside the system's own calibration, each with its observation
+    both = build_model(None, electrolyte="LPSC")
+    assert both.calibrated_parameters == ["flaw_size", "void_depth_ratio"] and "Singh2022" in both.calibrated["void_depth_ratio"]
 
 
 def test_two_layer_profile_and_missing_conductivity():

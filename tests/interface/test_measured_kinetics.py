@@ -15,6 +15,7 @@ import pytest
 
 from lisse.cli.main import main
 from lisse.electrochem import charge_transfer_resistance, exchange_current_from_resistance
+from lisse.errors import ParameterError
 from lisse.sim.interface import build_model
 
 RT_F = 8.314462618 * 298.15 / 96485.33212  # V
@@ -93,7 +94,7 @@ def test_text_output_says_whether_i0_was_given_taken_from_the_library_or_assumed
         assert how in line and "none surface" not in line, line
 
 
-def test_void_depth_option_and_the_check_beside_the_assumed_default(capsys):
+def test_void_depth_default_is_singhs_calibrated_depth_and_the_check_gives_the_geometric_one(capsys):
     from lisse.sim.interface import predict_ccd, staircase
     from lisse.sim.interface.cases import singh_void_depth
     from lisse.sim.interface.model import void_depth
@@ -102,27 +103,30 @@ def test_void_depth_option_and_the_check_beside_the_assumed_default(capsys):
     assert singh_void_depth() == pytest.approx(15.4 * 3600 * 2.0 * (6.94e-3 / 534.0) / 96485.33212, rel=2e-3)
     d = _ccd(capsys, "--interfacial-resistance", "10 ohm cm2")
     chk = d["void_depth_check"]
-    assert d["interface"]["void_depth_um"] == pytest.approx(1.0, rel=1e-12) and d["interface"]["void_depth_source"].startswith("assumed")
-    assert chk["void_depth_um"] == pytest.approx(singh_void_depth() * 1e6, rel=1e-12)
-    assert chk["assumed_void_depth_um"] == pytest.approx(1.0, rel=1e-12) and "assumes 1 um" in chk["void_depth_source"]
-    m = build_model(None, electrolyte="LLZO", pressure=0.0, interfacial_resistance=10e-4, void_depth=singh_void_depth())
-    assert void_depth(m) == pytest.approx(singh_void_depth(), rel=1e-12)
+    # the default depth is the calibrated one, and every output says so
+    assert d["interface"]["void_depth_um"] == pytest.approx(singh_void_depth() * 1e6, rel=1e-12)
+    assert d["interface"]["void_depth_source"].startswith("calibrated") and "Singh2022" in d["interface"]["void_depth_source"]
+    assert d["calibrated_parameters"] == ["void_depth_ratio"] and "Singh2022 Fig. 5C" in d["calibrated_on"]["void_depth_ratio"]
+    # the check: the geometric depth h_v = lambda = 1 um
+    assert chk["void_depth_um"] == pytest.approx(1.0, rel=1e-12) and chk["void_depth_source"].startswith("geometric")
+    assert chk["prediction_void_depth_um"] == pytest.approx(singh_void_depth() * 1e6, rel=1e-12)
+    m = build_model(None, electrolyte="LLZO", pressure=0.0, interfacial_resistance=10e-4, void_depth="1 um")
+    assert void_depth(m) == pytest.approx(1e-6, rel=1e-12) and m.calibrated_parameters == []
     direct = predict_ccd(m, staircase("fixed-time", 0.5, 0.5, step_time=3600.0, max_current=20.0)).as_dict()
     assert chk["ccd_mA_cm2"] == direct["ccd_mA_cm2"] and chk["failure_mode"] == direct["failure_mode"]
-    given = _ccd(capsys, "--interfacial-resistance", "10 ohm cm2", "--void-depth", f"{singh_void_depth() * 1e6!r} um")
+    given = _ccd(capsys, "--interfacial-resistance", "10 ohm cm2", "--void-depth", "1 um")
     assert given["void_depth_check"] is None and given["interface"]["void_depth_source"].startswith("user")
-    assert given["ccd_mA_cm2"] == chk["ccd_mA_cm2"]
+    assert given["ccd_mA_cm2"] == chk["ccd_mA_cm2"] and given["calibrated_parameters"] == []
     # a deeper void lets a half cycle strip more before the contact goes: never a lower CCD here
-    assert chk["ccd_mA_cm2"] >= d["ccd_mA_cm2"]
+    assert d["ccd_mA_cm2"] >= chk["ccd_mA_cm2"]
 
 
-def test_study_stage_shows_the_ccd_with_the_measured_void_depth_beside_the_prediction(tmp_path):
-    # real simulator: a bare LLZTO cell with its measured R_int; the entry carries the check (Singh2022's depth) and the
+def test_study_stage_shows_the_ccd_with_the_geometric_void_depth_beside_the_prediction(tmp_path):
+    # real simulator: a bare LLZTO cell with its measured R_int; the entry carries the check (h_v = lambda) and the
     # report names it; the check equals a direct prediction with that depth
     from lisse.pipeline.registry import StageContext, all_stages
     from lisse.pipeline.study import parse_study
     from lisse.sim.interface import predict_ccd, staircase
-    from lisse.sim.interface.cases import singh_void_depth
 
     text = ('[[cells]]\nname = "B"\nli_thickness = "20 um"\ncathode_material = "NCM811"\ncathode_capacity = "1 mAh/cm2"\n'
             'electrolyte = "LLZTO"\nelectrolyte_thickness = "600 um"\n\n[simulate]\ninterfacial_resistance = { B = "20 ohm cm2" }\n')
@@ -131,10 +135,12 @@ def test_study_stage_shows_the_ccd_with_the_measured_void_depth_beside_the_predi
     r = st.func(StageContext(study=study, options=study["_options"]["simulate"], out_dir=tmp_path, progress=False, validated=True))
     e = r.summary["cells"]["B"]
     assert e["exchange_current_mA_cm2"] == pytest.approx(RT_F / 20e-4 / 10, rel=1e-6)
-    m = build_model(None, electrolyte="LLZTO", interfacial_resistance=20e-4, void_depth=singh_void_depth(), li_thickness=20e-6)
+    assert e["calibrated_parameters"] == ["void_depth_ratio"]
+    m = build_model(None, electrolyte="LLZTO", interfacial_resistance=20e-4, void_depth="1 um", li_thickness=20e-6)
     d = predict_ccd(m, staircase("fixed-capacity", 5.0, 5.0, step_capacity=3.6e4, max_current=100.0)).as_dict()
     assert e["void_depth_check"]["ccd_mA_cm2"] == d["ccd_mA_cm2"]
-    assert "measured void depth" in str(r.html) and "Li | LLZTO" in str(r.html)
+    assert "geometric void depth" in str(r.html) and "Li | LLZTO" in str(r.html)
+    assert "void_depth_ratio (fitted to Singh2022 Fig. 5C" in str(r.html)
 
 
 def test_void_depth_is_converted_with_the_models_own_void_size_and_the_check_too():
@@ -145,6 +151,14 @@ def test_void_depth_is_converted_with_the_models_own_void_size_and_the_check_too
 
     m = build_model(None, electrolyte="LLZO", void_depth="6 um", void_size="2 um")
     assert m.values["void_depth_ratio"] == pytest.approx(3.0, rel=1e-12) and void_depth(m) == pytest.approx(6e-6, rel=1e-12)
+    # the calibrated default is a depth: the same h_v whatever the void size (given to build_model or changed after)
+    cal = build_model(None, electrolyte="LLZO", void_size="2 um")
+    assert void_depth(cal) == pytest.approx(singh_void_depth(), rel=1e-12)
+    assert void_depth(cal.with_(void_size="0.5 um")) == pytest.approx(singh_void_depth(), rel=1e-12)
+    assert void_depth(cal.with_(void_depth_ratio=2.0)) == pytest.approx(4e-6, rel=1e-12)
+    assert cal.with_(void_depth_ratio=2.0).calibrated_parameters == []
+    with pytest.raises(ParameterError, match="parameter 'void_size'.*calibrated void depth"):
+        build_model(None, electrolyte="LLZO", void_size="5 nm")
     seen = []
     import lisse.sim.interface.predict as pr
 
@@ -156,11 +170,12 @@ def test_void_depth_is_converted_with_the_models_own_void_size_and_the_check_too
 
     pr.predict_ccd = spy
     try:
-        chk = void_depth_check(build_model(None, electrolyte="LLZO", void_size="2 um"), staircase("fixed-time", 1.0, 1.0, max_current=3.0))
+        chk = void_depth_check(cal, staircase("fixed-time", 1.0, 1.0, max_current=3.0))
     finally:
         pr.predict_ccd = real
-    assert seen == [pytest.approx(singh_void_depth(), rel=1e-12)]  # h_v itself, whatever the void size
-    assert chk is not None and chk["assumed_void_depth_um"] == pytest.approx(2.0, rel=1e-12)  # ratio 1 x 2 um
+    assert seen == [pytest.approx(2e-6, rel=1e-12)]  # ratio 1 x 2 um: h_v = lambda
+    assert chk is not None and chk["prediction_void_depth_um"] == pytest.approx(singh_void_depth() * 1e6, rel=1e-12)
+    assert void_depth_check(m, staircase("fixed-time", 1.0, 1.0, max_current=3.0)) is None  # a given depth: no check
 
 
 def test_library_resistance_is_converted_at_the_models_temperature():

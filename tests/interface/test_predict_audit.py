@@ -21,12 +21,13 @@ def test_simulate_ccd_says_what_is_a_bound_what_is_assumed_and_when_the_temperat
     # no failure up to the search limit: ccd_mA_cm2 is the last step, flagged as a lower bound (as lisse ccd does)
     assert d["search_limit_reached"] is True and d["ccd_mA_cm2"] == pytest.approx(0.03, rel=1e-9)
     assert d["ccd_is_lower_bound"] is True and d["warnings"] == []
-    # "no calibrated parameter" is not "nothing assumed": the assumed ones are listed (the stack pressure of a coin cell,
-    # the void size, the flaw size, ...), each a SOURCES entry that starts with "assumed"
+    # the calibrated void depth is listed as calibrated (not as assumed), and the assumed ones are listed too (the stack
+    # pressure of a coin cell, the void size, the flaw size, ...), each a SOURCES entry that starts with "assumed"
     from lisse.sim.interface.model import SOURCES
 
-    assert d["calibrated_parameters"] == [] and {"void_size", "flaw_size", "void_depth_ratio"} <= set(d["assumed_parameters"])
-    assert all(SOURCES[k].startswith("assumed") for k in ("void_size", "flaw_size", "void_depth_ratio"))
+    assert d["calibrated_parameters"] == ["void_depth_ratio"] and "void_depth_ratio" not in d["assumed_parameters"]
+    assert {"void_size", "flaw_size"} <= set(d["assumed_parameters"])
+    assert all(SOURCES[k].startswith("assumed") for k in ("void_size", "flaw_size"))
     assert main(base) == 0
     assert "assumed, not measured: " in capsys.readouterr().out
     # 60 degC: the library's transport properties stay at 25 degC; said, not hidden

@@ -27,12 +27,12 @@ def _bare(**kw: Any):
 
 def test_void_growth_without_supply_is_faradaic():
     """With no resupply (p_eff = 0: no stack pressure, neutral wetting) the stripped electrode loses contact at exactly
-    the Faraday rate: f_c(t) = 1 - j V_m t / (F lambda) (Kasemchainan2019's void growth before creep acts).
+    the Faraday rate: f_c(t) = 1 - j V_m t / (F h_v), here h_v = lambda (Kasemchainan2019's void growth before creep acts).
 
     Mutation seen to fail: the stripping rate in ``simulate`` halved (``strip = 0.5 * ...``).
     """
     lam = 1e-6
-    m = _bare(pressure=0.0, contact_angle="90 deg", void_size=lam)
+    m = _bare(pressure=0.0, contact_angle="90 deg", void_size=lam, void_depth_ratio=1.0)  # h_v = lambda
     assert effective_pressure(m) < 1e-6  # Pa: cos(90 deg) rounds to 6e-17
     j, t = 1.0, 3600.0  # 0.1 mA/cm2 for 1 h: 0.1 mAh/cm2 = 0.485 um of Li stripped from the counter electrode
     sim = simulate(m, cycling_protocol(j, t, 1))

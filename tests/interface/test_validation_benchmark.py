@@ -156,29 +156,28 @@ def test_failure_row_judges_the_lifetime_within_a_factor_2():
     assert r["within_factor_2"] == "n" and r["predicted_text"] == "holds 4 h", r
 
 
-def test_void_depth_sensitivity_reduces_to_the_library_row_at_h_v_equal_lambda():
-    """A site period L with L x void_merge_depth_ratio(theta) = lambda gives the library's own void depth: the
-    sensitivity row must read the same staircase as the table (real simulator, Ji's air-exposed LLZTO, ~2 s); a longer
-    period gives a deeper void and, at this low pressure where voids limit the cell, a higher CCD (0.6 against 0.1
-    mA/cm2 at L = 100 um when written)."""
+def test_void_depth_sensitivity_reduces_to_the_library_row_at_the_library_depth():
+    """A site period L with L x void_merge_depth_ratio(theta) = the library's (calibrated) void depth gives the library
+    row: the sensitivity row must read the same staircase as the table (real simulator, Ji's air-exposed LLZTO, ~2 s); a
+    shorter period gives a shallower void and, at this low pressure where voids limit the cell, a CCD no higher."""
     import math
 
     from lisse.sim.interface import build_model
     from lisse.sim.interface.cases import VALIDATION_CASES
-    from lisse.sim.interface.model import void_merge_depth_ratio
+    from lisse.sim.interface.model import void_depth, void_merge_depth_ratio
 
     b = _bench()
     key = "ji2025-llzto-air"
     model = build_model(**b._model_kwargs(VALIDATION_CASES[key]))
-    lam = model.values["void_size"]
-    same = lam / void_merge_depth_ratio(math.degrees(model.values["contact_angle"]))
-    (row,) = b.void_depth_sensitivity(periods=(same, 100e-6), keys=(key,))
-    lib = row["library (h_v = lambda)"]
+    h_lib = void_depth(model)
+    same = h_lib / void_merge_depth_ratio(math.degrees(model.values["contact_angle"]))
+    (row,) = b.void_depth_sensitivity(periods=(same, 1e-6), keys=(key,))
+    lib = row["library (calibrated)"]
     at_same = row[f"L = {same * 1e6:g} um"]
     assert lib.split(" (h_v")[0] == at_same.split(" (h_v")[0]
-    assert at_same.endswith(f"(h_v {lam * 1e6:.3g} um)")
-    deep = row["L = 100 um"].split(" (h_v")[0]
-    assert float(deep.lstrip("<>= ")) > float(lib.split(" (h_v")[0].lstrip("<>= "))
+    assert at_same.endswith(f"(h_v {h_lib * 1e6:.3g} um)") and lib.endswith(f"(h_v {h_lib * 1e6:.3g} um)")
+    shallow = row["L = 1 um"].split(" (h_v")[0]
+    assert float(shallow.lstrip("<>= ")) < float(lib.split(" (h_v")[0].lstrip("<>= "))
 
 
 def test_cases_on_an_assumed_grid_are_also_run_on_the_fine_grid(monkeypatch):
@@ -262,18 +261,18 @@ def test_chu2024_strategies_are_the_reviews_fifteen_with_their_numbers():
     assert got == CHU2024
 
 
-def test_chu2024_the_measured_void_depth_predicts_most_of_the_table_the_assumed_one_almost_none():
+def test_chu2024_the_calibrated_void_depth_predicts_most_of_the_table_the_geometric_one_almost_none():
     # an independent set (nothing of lisse is fitted to it): the CCD predicted from each strategy's own measured R_int.
-    # Singh2022's strippable depth (calibrated on that other paper) must put at least 9 of the 15 within a factor 2,
-    # at least 5 more than the assumed 1 um does, at the benchmark's stated conditions (0.1 MPa, fixed-time 0.5 h)
+    # The default void depth (calibrated on another paper, Singh2022) must put at least 9 of the 15 within a factor 2,
+    # at least 5 more than the geometric 1 um does, at the benchmark's stated conditions (0.1 MPa, fixed-time 0.5 h)
     b = _bench()
     rows = b.chu2024_rows()
-    singh = sum(r["x2 (Singh 14.9 um)"] == "y" for r in rows)
-    assumed = sum(r["x2 (assumed 1 um)"] == "y" for r in rows)
+    calibrated = sum(r["x2 (calibrated 14.9 um)"] == "y" for r in rows)
+    geometric = sum(r["x2 (geometric 1 um)"] == "y" for r in rows)
     for r in rows:  # the ratio is the prediction over the published number
-        for tag in ("assumed 1 um", "Singh 14.9 um"):
+        for tag in ("geometric 1 um", "calibrated 14.9 um"):
             assert r[f"ratio ({tag})"] == pytest.approx((r[f"predicted_mA_cm2 (h_v {tag})"] or 0.0) / CHU2024[r["strategy"]][1], abs=0.006)
-    assert singh >= 9 and singh >= assumed + 5, (singh, assumed)
+    assert calibrated >= 9 and calibrated >= geometric + 5, (calibrated, geometric)
 
 
 def test_chu2024_staircases_are_the_ones_their_names_say():

@@ -29,7 +29,8 @@ LAM = 1e-6
 
 def _no_supply():
     # p = 0 and a neutral contact angle: p_eff = 0, so neither diffusion nor creep resupplies the contact
-    return build_model(None, electrolyte="LPSC", pressure=0.0, contact_angle="90 deg", void_size=LAM)
+    # (h_v = lambda, ratio 1: the closed forms of these tests are written with the void period as the depth)
+    return build_model(None, electrolyte="LPSC", pressure=0.0, contact_angle="90 deg", void_size=LAM, void_depth_ratio=1.0)
 
 
 def test_refill_alone_is_exponential_in_the_plated_thickness():
@@ -49,7 +50,8 @@ def test_refill_with_diffusion_against_an_ode_solver():
     # second method: scipy's RK45 on d delta/dt = -(1 - delta/lambda) v_diff - (delta/lambda) r_p (creep negligible at s = 1e4)
     from scipy.integrate import solve_ivp
 
-    m = build_model(None, electrolyte="LPSC", pressure="3 MPa", contact_angle="90 deg", void_size=LAM, void_creep_strengthening=1e4)
+    m = build_model(None, electrolyte="LPSC", pressure="3 MPa", contact_angle="90 deg", void_size=LAM, void_creep_strengthening=1e4,
+                    void_depth_ratio=1.0)  # h_v = lambda
     v = contact_supply_limit(m)
     assert v > 0
     j, t, d0 = 2.0, 600.0, 0.9e-6
@@ -81,7 +83,7 @@ def test_strip_then_plate_refills_the_ionic_layer_only_below_the_wiring_current(
     # no pressure: no resupply. One cycle at j: stripping leaves delta1 = X (X = j t V_m/F < lambda), plating at the
     # wired face leaves delta1 exp(-X/lambda) (closed form); above j_wire the void faces are bare, Li enters the pores as a
     # filament of the remaining contact and the voids stay
-    m = build_model("LNI-0.5CNT", pressure=0.0, void_size=LAM)
+    m = build_model("LNI-0.5CNT", pressure=0.0, void_size=LAM, void_depth_ratio=1.0)  # h_v = lambda
     j_wire = void_face_wiring_current(m)
     low = 0.1 * 10.0
     assert low < j_wire

@@ -91,9 +91,9 @@ def _model_arguments(p: Any, *, design: bool = False) -> None:
                                                       "(Tafel or EIS), instead of --interfacial-resistance")
     add_quantity(g, "--void-depth", "um", "void depth h_v: the Li thickness a stripping half cycle may remove without "
                                           "resupply before the contact is gone (measure it as the Li stripped before the "
-                                          "voltage rises in a one-way strip without stack pressure; default 1 um, assumed; "
-                                          "Singh2022 measured ~15 um, and without this option the JSON's "
-                                          "'void_depth_check' gives the CCD with that depth)")
+                                          "voltage rises in a one-way strip without stack pressure; default 14.9 um, "
+                                          "CALIBRATED on Singh2022's one-way strip of Li | Li6PS5Cl; without this option "
+                                          "the JSON's 'void_depth_check' gives the CCD with the geometric h_v = 1 um)")
     add_quantity(g, "--li-contact-angle", "deg", "measured contact angle of Li on the solid the Li electrode touches "
                                                  "(sessile drop): the bare electrolyte's surface, or with an interlayer its "
                                                  "face, where it sets the capillary refill of voids (the pores keep the "
@@ -391,7 +391,7 @@ def _run_ccd(args: Any) -> dict[str, Any]:
     result.setdefault("calibrated_on", {})  # name -> the observation each calibrated parameter was fitted to
     result["interface"] = {**_describe(mkw), **_model_conditions(model)}
     result["staircase"] = _protocol_dict(pkw)
-    # the CCD with the one measured strippable depth (Singh2022) beside the assumed default; null when --void-depth given
+    # the CCD with the geometric void depth (h_v = lambda) beside the calibrated default; null when --void-depth given
     result["void_depth_check"] = void_depth_check(model, proto)
     if out is not None:
         result["files"] = _write_ccd(out, pred, result, model)
@@ -630,20 +630,22 @@ def render(result: dict[str, Any]) -> str:
         if result.get("resolution_note"):
             lines.append(f"  resolution         {result['resolution_note']}")
         chk = result.get("void_depth_check")
-        if chk:  # the assumed void depth decides many predictions: show the CCD with the measured one beside it
-            lines.append(f"  void depth         {fmt(iface.get('void_depth_um'), 3)} um (assumed); with Singh2022's "
-                         f"{fmt(chk['void_depth_um'], 3)} um: {_ccd_text(chk)} ({chk.get('failure_mode') or '-'})")
+        if chk:  # the calibrated void depth decides many predictions: show the CCD with the geometric one beside it
+            lines.append(f"  void depth         {fmt(iface.get('void_depth_um'), 3)} um (calibrated, Singh2022); with the "
+                         f"geometric {fmt(chk['void_depth_um'], 3)} um: {_ccd_text(chk)} ({chk.get('failure_mode') or '-'})")
     cal = result.get("calibrated_on") or {}
     names = result.get("calibrated_parameters") or []
+    assumed = result.get("assumed_parameters") or []
+    assumed_text = (f"{len(assumed)} assumed, not measured: {', '.join(assumed)} (their sources: prediction.json with --out)"
+                    if assumed else "")
     if names:
         lines.append("  calibrated parameters (fitted to an observation; not independent predictions):")
         for n in names:
             lines.append(f"    {n}: calibrated on {cal.get(n, 'an observation not named')}")
+        if assumed_text:
+            lines.append(f"  {assumed_text}")
     elif "calibrated_parameters" in result:
-        assumed = result.get("assumed_parameters") or []
-        lines.append("  calibrated parameters: none (no parameter fitted to an observation)"
-                     + (f"; {len(assumed)} assumed, not measured: {', '.join(assumed)} (their sources: prediction.json with --out)"
-                        if assumed else ""))
+        lines.append("  calibrated parameters: none (no parameter fitted to an observation)" + (f"; {assumed_text}" if assumed_text else ""))
     for w in result.get("warnings", []):
         lines.append(f"  warning: {w}")
     for f in result.get("files", []):

@@ -280,7 +280,7 @@ def simulate_stage(ctx: StageContext) -> StageResult:
         except LisseError as exc:  # this cell's interface cannot be simulated (e.g. a material without the properties)
             skipped[name] = str(exc)
             continue
-        try:  # the CCD with Singh2022's measured void depth (None: depth given); its failure never drops the prediction
+        try:  # the CCD with the geometric void depth h_v = lambda (None: depth given); its failure never drops the prediction
             check = void_depth_check(model, proto)
         except LisseError as exc:
             check = {"error": str(exc)}
@@ -305,7 +305,7 @@ def simulate_stage(ctx: StageContext) -> StageResult:
         rows.append({"cell": name, **{k: v for k, v in entry.items() if not isinstance(v, (dict, list))},
                      "calibrated_parameters": ", ".join(entry["calibrated_parameters"]),
                      "measured_ccd_mA_cm2": (entry["measured"] or {}).get("ccd_mA_cm2"),
-                     "ccd_with_singh_void_depth_mA_cm2": (check or {}).get("ccd_mA_cm2")})
+                     "ccd_with_geometric_void_depth_mA_cm2": (check or {}).get("ccd_mA_cm2")})
         key = _key(name, figures)
         sim = pred.simulation
         figures[key] = simulation_figure(sim.record, sim.state, getattr(sim, "failure_time_s", None), title=name)
@@ -394,10 +394,11 @@ def _item(name: str, e: dict) -> Markup:
                 if names else Markup("; no calibrated parameter"))
     chk = e.get("void_depth_check")
     if chk and "error" in chk:
-        cal_html += Markup("; the check with Singh2022's measured void depth could not run: {}").format(chk["error"])
-    elif chk:  # the assumed void depth decides many predictions: the CCD with the measured one beside it
-        cal_html += Markup("; with Singh2022's measured void depth ({} µm instead of the assumed {} µm): CCD {} mA/cm² ({})").format(
-            _num(chk["void_depth_um"]), _num(chk.get("assumed_void_depth_um")), _num(chk.get("ccd_mA_cm2")),
+        cal_html += Markup("; the check with the geometric void depth could not run: {}").format(chk["error"])
+    elif chk:  # the calibrated void depth decides many predictions: the CCD with the geometric one beside it
+        cal_html += Markup("; with the geometric void depth ({} µm, voids as deep as their period, instead of the calibrated "
+                           "{} µm): CCD {} mA/cm² ({})").format(
+            _num(chk["void_depth_um"]), _num(chk.get("prediction_void_depth_um")), _num(chk.get("ccd_mA_cm2")),
             chk.get("failure_mode") or "no failure")
     for w in e.get("warnings") or []:  # what the prediction says about itself (a contact already lost, a surface from another cell)
         cal_html += Markup("; <i>warning</i>: {}").format(w)

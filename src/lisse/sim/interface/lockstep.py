@@ -34,6 +34,7 @@ from lisse.sim.interface.model import (
 from lisse.sim.interface.protocol import Protocol
 from lisse.sim.interface.transient import (
     _DF_MAX_LAYER,
+    _DF_REL_RECOVERY,
     _DT_FLOOR,
     _FACE_PORE_DIAMETERS,
     _NUCLEUS_PORE_DIAMETERS,
@@ -479,6 +480,27 @@ class _Lockstep:
                 hit = cand & (t_cross < dt)
                 dt = np.where(hit, np.maximum(t_cross, 1e-9 * dt_nom), dt)
                 cut |= hit
+        # contact recovery of the plating electrode while its nucleation rates are frozen (transient: the recovery cut)
+        if any_pos.any():
+            k = np.flatnonzero(any_pos)
+            qk, pk = q[k], plate[k]
+            f = self.contact(qk, pk)
+            room = 1.0 - f > _DF_MAX_LAYER
+            if room.any():
+                k, qk, pk, f = k[room], qk[room], pk[room], f[room]
+                face = np.where(self.has_sol[qk, pk], self.sol_anode[qk, pk], 0.0)
+                wired = (self.phi[qk, pk] >= 1.0) & ((self.s[qk, pk, 0] > 0.0) | (jabs[k] <= self.j_wire[qk]))
+                refill = np.where((face > 0.0) & wired, face * self.vm / FARADAY, 0.0)
+                creep = self.creep[qk]
+                rise = f * self.diff[qk] + (1.0 - f) * refill
+                rise = np.where(creep > 0.0, rise + self.lam[qk] * creep * _pow(f, 1.0 - self.n_exp_void[qk]), rise)
+                df_ok = np.minimum(_DF_MAX_LAYER, _DF_REL_RECOVERY * f)
+                h_v = self.h_v[qk]
+                hit = rise * dt[k] > df_ok * h_v
+                if hit.any():
+                    kh = k[hit]
+                    dt[kh] = np.minimum(dt[kh], np.maximum(df_ok[hit] * h_v[hit] / rise[hit], _DT_FLOOR * dt_nom[kh]))
+                    cut[kh] = True
         # contact runaway of the stripping electrode
         strip_e = 1 - plate
         face = np.where(self.has_sol[q, strip_e], -self.sol_anode[q, strip_e], 0.0)

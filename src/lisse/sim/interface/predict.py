@@ -326,14 +326,15 @@ def _refined(model: InterfaceModel, protocol: Protocol, pred: CCDPrediction, poi
 
 
 def void_depth_check(model: InterfaceModel, protocol: Protocol, points_per_half_cycle: int = 20) -> dict[str, Any] | None:
-    """The same staircase with the one measured strippable depth, when ``model`` runs at the ASSUMED void depth.
+    """The same staircase with the geometric void depth h_v = lambda, when ``model`` runs at the CALIBRATED default depth.
 
     The void depth h_v (:func:`lisse.sim.interface.model.void_depth`) sets how much Li a half cycle above the critical
-    stripping current may strip before the contact is gone; lisse's default (1 um) is an assumption, contradicted by the
-    one measurement it has: Singh2022 stripped ~15 um (:func:`lisse.sim.interface.cases.singh_void_depth`, calibrated on
-    that observation). A prediction that a contact-loss failure decides should be read with both numbers; against the
-    15 LLZO strategies of Chu2024's Table 1 (their measured interfacial resistances) the Singh depth puts far more
-    rows within a factor 2 (``benchmarks/interface_ccd_validation.py --extra``).
+    stripping current may strip before the contact is gone. lisse's default (14.9 um,
+    :data:`lisse.sim.interface.model.VOID_DEPTH_CALIBRATION`) is calibrated on one observation (Singh2022 Fig. 5C: one
+    electrolyte, one current, no stack pressure); the geometric alternative, voids as deep as their period lambda (1 um by
+    default), is what the model assumed before. A prediction that a contact-loss failure decides should be read with both
+    numbers (``benchmarks/interface_ccd_validation.py --extra`` prints the validation table and Chu2024's 15 LLZO
+    strategies with each).
 
     Parameters
     ----------
@@ -347,24 +348,22 @@ def void_depth_check(model: InterfaceModel, protocol: Protocol, points_per_half_
     Returns
     -------
     dict or None
-        ``void_depth_um``, ``assumed_void_depth_um`` (the main prediction's), ``void_depth_source``, ``ccd_mA_cm2``,
-        ``failing_current_density_mA_cm2``,
-        ``search_limit_reached``, ``failure_mode`` of the staircase with h_v = Singh2022's depth; None when the model's
-        void depth was given (not the assumed default).
+        ``void_depth_um`` (the check's depth, h_v = lambda), ``prediction_void_depth_um`` (the main prediction's, the
+        calibrated one), ``void_depth_source``, ``ccd_mA_cm2``, ``failing_current_density_mA_cm2``,
+        ``search_limit_reached``, ``failure_mode`` of the staircase with h_v = lambda; None when the model's void depth was
+        given (not the calibrated default).
     """
-    from lisse.sim.interface.cases import singh_void_depth
-
-    if not str(model.sources.get("void_depth_ratio", "")).startswith("assumed"):
+    if "void_depth_ratio" not in model.calibrated:
         return None
-    h_v = singh_void_depth()
-    assumed = model.values["void_depth_ratio"] * model.values["void_size"]
-    alt = model.with_(void_depth_ratio=h_v / model.values["void_size"])
+    lam = model.values["void_size"]
+    main = model.values["void_depth_ratio"] * lam
+    alt = model.with_(void_depth_ratio=1.0)
     p = predict_ccd(alt, protocol, points_per_half_cycle=points_per_half_cycle)
     d = p.as_dict()
-    return {"void_depth_um": h_v * 1e6, "assumed_void_depth_um": assumed * 1e6,
-            "void_depth_source": ("calibrated on Singh2022 Fig. 5C (15.4 h at 0.2 mA/cm2 through Li | Li6PS5Cl without stack "
-                                  "pressure before the contact was lost): the one measured strippable depth; the main "
-                                  f"prediction assumes {assumed * 1e6:.3g} um"),
+    return {"void_depth_um": lam * 1e6, "prediction_void_depth_um": main * 1e6,
+            "void_depth_source": (f"geometric: h_v = lambda = {lam * 1e6:.3g} um (voids as deep as their period; assumed, "
+                                  f"lisse's default before 2026-12); the main prediction uses the calibrated {main * 1e6:.3g} um "
+                                  "(Singh2022 Fig. 5C)"),
             **{k: d[k] for k in ("ccd_mA_cm2", "failing_current_density_mA_cm2", "search_limit_reached", "failure_mode")}}
 
 

@@ -120,6 +120,10 @@ _DF_MAX = 0.02
 #: substeps in its 0.2 mAh/cm2 half cycles); 0.1 and above leave the short step-dependent (3.5 at 160 points, 4.0 at 20).
 _DF_MAX_LAYER = 0.05
 
+#: Largest relative rise of the plating electrode's contact fraction over one substep while Li can nucleate in its
+#: interlayer [-] (the recovery cut of :func:`simulate`; also at most :data:`_DF_MAX_LAYER` in absolute terms).
+_DF_REL_RECOVERY = 0.25
+
 #: Shortest substep the contact-runaway cut may take, as a fraction of the nominal substep [-] (bounds its cost).
 _DT_FLOOR = 1e-4
 
@@ -254,6 +258,20 @@ def _void_rate(f: float, removal: float, terms: tuple[float, float, float], lam:
     rate = removal - f * diff
     if creep_rate > 0.0:
         rate -= lam * creep_rate * f ** (1.0 - n)
+    return rate
+
+
+def _recovery_rate(f: float, e: _Electrode, j_wire: float, j_plate: float, vm: float, terms: tuple[float, float, float],
+                   lam: float) -> float:
+    """``-d delta/dt`` [m/s] of the plating electrode's contact law at contact fraction ``f`` (the terms of
+    :func:`_contact_step` without removal): ``f v_diff + (1 - f) r_p + lam eps_dot f^(1-n)``, ``r_p`` the plating velocity
+    at the interlayer face inside the voids where it is wired (:meth:`_Electrode.face_wired`), else 0."""
+    diff, creep_rate, n = terms
+    face = e.sol.anode_current if (e.layer and e.sol is not None) else 0.0
+    refill = face * vm / FARADAY if face > 0.0 and e.face_wired(j_plate, j_wire) else 0.0
+    rate = f * diff + (1.0 - f) * refill
+    if creep_rate > 0.0:
+        rate += lam * creep_rate * f ** (1.0 - n)
     return rate
 
 
@@ -882,6 +900,21 @@ def _simulation(model: InterfaceModel, protocol: Protocol, progress: Callable[[i
                                 t_cross = float((gap / rate_live[pos]).min())
                             if t_cross < dt:
                                 dt, cut = max(t_cross, 1e-9 * dt_nom), True
+            # contact recovery under nucleation: the nucleation rates above are frozen at the plating electrode's contact at
+            # the substep start, and the focused current that drives them falls as that contact recovers (plating refill of
+            # the voids, diffusion and void-scale creep). Where the contact would rise by more than _DF_MAX_LAYER over the
+            # substep it ends there, so the nuclei accumulated do not depend on the step size (LNI-5CNT 90 um, 0.5 mA/cm2
+            # x 1 h steps, h_v = 14.9 um: nucleation and short in the 2.5 mA/cm2 plating half cycle at 10-20 points, in the
+            # 3.0 one at 40-320, before this cut)
+            live_rates = rates[plate_idx]
+            if live_rates is not None and live_rates[0].size and not shorted:
+                e = electrodes[plate_idx]
+                f = e.contact(model)
+                if 1.0 - f > _DF_MAX_LAYER:
+                    rise = _recovery_rate(f, e, j_wire, jabs, vm, supply_terms, lam)
+                    df_ok = min(_DF_MAX_LAYER, _DF_REL_RECOVERY * f)  # the focused current j/f_c moves with f_c's ratio
+                    if rise * dt > df_ok * h_v:
+                        dt, cut = min(dt, max(df_ok * h_v / rise, _DT_FLOOR * dt_nom)), True
             # contact runaway: the substep also ends where the stripping electrode's contact fraction would fall by more
             # than _DF_MAX, predicted from the contact law's rate at the substep start (the terms of _contact_step:
             # d delta/dt = r - f v_diff - lam eps_dot f^(1-n), df/dt = -(d delta/dt)/h_v). Above the critical stripping
