@@ -211,6 +211,15 @@ def test_a_foil_limited_prediction_is_a_lower_bound_in_the_verdicts():
                            "holds_operating_current": None, "published": None, "measured": None,
                            "interlayer": "LNI-5CNT", "protocol": "fixed-time", "warnings": ["the Li contact was lost <b>"]}))
     assert "warning</i>: the Li contact was lost &lt;b&gt;" in text  # shown, and escaped
+    # the check with the geometric void depth: a CCD, or the first failing step when no step held (not "CCD –")
+    base = {**entry, "capacity_per_half_cycle_mAh_cm2": 1.0, "operating_current_density_mA_cm2": 11.0,
+            "holds_operating_current": None, "published": None, "measured": None, "interlayer": "LNI-5CNT",
+            "protocol": "fixed-time"}
+    chk = {"void_depth_um": 1.0, "prediction_void_depth_um": 14.9, "failure_mode": "short (simulated)"}
+    text = str(_item("c", {**base, "void_depth_check": {**chk, "ccd_mA_cm2": None, "failing_current_density_mA_cm2": 0.5}}))
+    assert "geometric void depth (1 µm" in text and "calibrated 14.9 µm): no stable step (the first failed at 0.5 mA/cm²)" in text
+    text = str(_item("c", {**base, "void_depth_check": {**chk, "ccd_mA_cm2": 5.5, "failing_current_density_mA_cm2": 6.0}}))
+    assert "calibrated 14.9 µm): CCD 5.5 mA/cm² (short (simulated))" in text
 
 
 @pytest.mark.parametrize("key", ["pressure", "temperature"])

@@ -396,9 +396,11 @@ def _item(name: str, e: dict) -> Markup:
     if chk and "error" in chk:
         cal_html += Markup("; the check with the geometric void depth could not run: {}").format(chk["error"])
     elif chk:  # the calibrated void depth decides many predictions: the CCD with the geometric one beside it
+        alt = (Markup("CCD {} mA/cm²").format(_num(chk["ccd_mA_cm2"])) if chk.get("ccd_mA_cm2") is not None
+               else Markup("no stable step (the first failed at {} mA/cm²)").format(_num(chk.get("failing_current_density_mA_cm2"))))
         cal_html += Markup("; with the geometric void depth ({} µm, voids as deep as their period, instead of the calibrated "
-                           "{} µm): CCD {} mA/cm² ({})").format(
-            _num(chk["void_depth_um"]), _num(chk.get("prediction_void_depth_um")), _num(chk.get("ccd_mA_cm2")),
+                           "{} µm): {} ({})").format(
+            _num(chk["void_depth_um"]), _num(chk.get("prediction_void_depth_um")), alt,
             chk.get("failure_mode") or "no failure")
     for w in e.get("warnings") or []:  # what the prediction says about itself (a contact already lost, a surface from another cell)
         cal_html += Markup("; <i>warning</i>: {}").format(w)
