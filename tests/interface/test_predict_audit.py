@@ -46,3 +46,14 @@ def test_a_bare_number_in_metres_is_refused_as_a_thickness_below_a_nanometre(cap
     assert "porosity" in capsys.readouterr().err
     hot = _json(capsys, "interlayer", "--preset", "lni-5cnt", "--current-density", "1", "--capacity", "1", "--temperature", "333.15")
     assert hot["warnings"] and "not scaled" in hot["warnings"][0]
+
+
+@pytest.mark.parametrize(("option", "value"), [("--target-current", "-1 mA/cm2"), ("--target-current", "0 mA/cm2"),
+                                               ("--target-capacity", "-2 mAh/cm2")])
+def test_design_names_a_non_positive_target_as_typed(capsys, option, value):
+    """The library's error named its parameter ('target_current') for an option the user typed as --target-current."""
+    args = {"--target-current": "1 mA/cm2", "--target-capacity": "1 mAh/cm2", option: value}
+    argv = ["simulate", "design", "--interlayer", "LNI-5CNT", *[x for kv in args.items() for x in kv], "--json"]
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith(f"lisse: error: {option}: expected a positive") and value in err[0]

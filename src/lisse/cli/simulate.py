@@ -555,10 +555,13 @@ def _run_design(args: Any) -> dict[str, Any]:
     from lisse.sim.interface.transient import check_foil
 
     foil = {"li_thickness": args.li_thickness} if getattr(args, "li_thickness", None) is not None else {}
-    if all(math.isfinite(x) and x > 0 for x in (args.target_current, args.target_capacity)):  # else design's own error
-        check_foil(build_model(interlayer=None, **foil), cycling_protocol(current=args.target_current,
-                                                               step_time=args.target_capacity / args.target_current, cycles=1),
-                   what=f"--target-capacity {args.target_capacity / 3.6e4:g} mAh/cm2", foil="--li-thickness")
+    for opt, val, unit, scale in (("--target-current", args.target_current, "mA/cm2", 10.0),
+                                  ("--target-capacity", args.target_capacity, "mAh/cm2", 3.6e4)):
+        if not (math.isfinite(val) and val > 0):  # named as typed (the library names its own parameter)
+            raise ParameterError(f"{opt}: expected a positive, finite {unit} value; got {val / scale:g} {unit}")
+    check_foil(build_model(interlayer=None, **foil), cycling_protocol(current=args.target_current,
+                                                           step_time=args.target_capacity / args.target_current, cycles=1),
+               what=f"--target-capacity {args.target_capacity / 3.6e4:g} mAh/cm2", foil="--li-thickness")
     with _progress(args, None, "design search") as bar:
         d = design_interlayer(args.interlayer, args.target_current, args.target_capacity, electrolyte=args.electrolyte,
                               porosity=args.porosity, pressure=args.pressure, temperature=args.temperature,
