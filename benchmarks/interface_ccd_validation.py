@@ -465,6 +465,63 @@ def chu2024_rows() -> list[dict[str, Any]]:
     return rows
 
 
+#: Assumed half-cycle time of Chu2024's symmetric-cell cycle lives [s] (the review gives none): 0.5 h, as the CCD rows.
+CHU_LIFE_HALF_CYCLE = 1800.0
+
+
+def chu2024_life_cases() -> list[tuple[Any, Any, int, float]]:
+    """(strategy, survival case, cycles run, published life [h]) for every symmetric-cell cycle life of Chu2024's Table 1 whose strategy has a
+    measured interfacial resistance: constant-current cycling at the published current for the published hours, in
+    :data:`CHU_LIFE_HALF_CYCLE` half cycles at the assumed :data:`CHU_CONDITIONS` pressure, at most the protocol's
+    cycle limit (then the run is shorter than the published life, and says so)."""
+    from lisse.analysis.literature import published_strategies
+    from lisse.sim.interface.cases import ValidationCase
+    from lisse.sim.interface.protocol import MAX_HALF_CYCLES
+
+    out = []
+    for s in published_strategies():
+        if s.source != "Chu2024" or not s.interfacial_resistance_ohm_cm2:
+            continue
+        for i_ma, hours in s.cycle_life:
+            cycles = min(max(1, round(hours * 3600.0 / (2.0 * CHU_LIFE_HALF_CYCLE))), MAX_HALF_CYCLES // 2)
+            case = ValidationCase(key=f"chu2024-{s.name}-{i_ma:g}-{hours:g}h", paper="Chu2024", figure="Table 1 (cycle life)",
+                                  description=f"{s.name}: symmetric cell cycles {hours:g} h at {i_ma:g} mA/cm2", kind="survival",
+                                  value=i_ma * 10.0, electrolyte="LLZO", protocol="constant-current",
+                                  step_time=CHU_LIFE_HALF_CYCLE, duration=cycles * 2.0 * CHU_LIFE_HALF_CYCLE,
+                                  pressure=CHU_CONDITIONS["pressure"],
+                                  protocol_source="assumed: 0.5 h half cycles at 0.1 MPa (the review states neither)")
+            out.append((s, case, cycles, float(hours)))
+    return out
+
+
+def chu2024_life_rows() -> list[dict[str, Any]]:
+    """Chu2024 Table 1's symmetric-cell cycle lives, simulated from each strategy's measured interfacial resistance at
+    both void depths (report only: an independent set, nothing fitted to it).
+
+    A published life is read as "the cell cycled that long" (the review does not say whether it then failed): the
+    prediction agrees when the simulated cell holds for that time (the survival rule of the table).
+
+    Returns
+    -------
+    list of dict
+        Per (strategy, current): ``strategy``, ``R_int_ohm_cm2``, ``current_mA_cm2``, ``published_h``, ``simulated_h``
+        (shorter than the published life only where the protocol's cycle limit cut it), and per void depth tag
+        ``predicted (tag)`` and ``holds (tag)`` ("y"/"n").
+    """
+    rows = []
+    for s, case, cycles, hours in chu2024_life_cases():
+        row: dict[str, Any] = {"strategy": s.name, "R_int_ohm_cm2": s.interfacial_resistance_ohm_cm2,
+                               "current_mA_cm2": case.value / 10.0, "published_h": hours,
+                               "simulated_h": cycles * 2.0 * CHU_LIFE_HALF_CYCLE / 3600.0}
+        for tag, depth in CHU_DEPTHS:
+            r = run_case(case, interfacial_resistance=s.interfacial_resistance_ohm_cm2 * 1e-4,
+                         **({} if depth is None else {"void_depth": depth}))
+            row[f"predicted ({tag})"] = r["predicted_text"] if r["predicted_text"] != "not simulated" else r["note"]
+            row[f"holds ({tag})"] = r["within_factor_2"]
+        rows.append(row)
+    return rows
+
+
 def chu2024_sensitivity() -> list[dict[str, Any]]:
     """Rows of Chu2024 Table 1 within a factor 2, per assumed staircase and pressure, at both void depths (report only)."""
     out = []
@@ -787,6 +844,13 @@ def main(argv: list[str] | None = None) -> None:
         chu_sens = chu2024_sensitivity()
         print("the same under other assumed staircases and pressures:")
         print(pd.DataFrame(chu_sens).to_string(index=False))
+        chu_life = chu2024_life_rows()
+        print(f"\nChu2024 Table 1 cycle lives: {len(chu_life)} (strategy, current) pairs, simulated from each one's measured R_int "
+              f"(assumed: {CHU_LIFE_HALF_CYCLE / 3600:g} h half cycles, 0.1 MPa; report only, nothing fitted to them):")
+        with pd.option_context("display.width", 300, "display.max_columns", 30, "display.max_colwidth", 50):
+            print(pd.DataFrame(chu_life).to_string(index=False))
+        for tag, _ in CHU_DEPTHS:
+            print(f"  h_v {tag}: {sum(r[f'holds ({tag})'] == 'y' for r in chu_life)} of {len(chu_life)} hold for the published time")
     if a.out:
         from lisse.io.outputs import atomic_write_text
 
@@ -801,6 +865,7 @@ def main(argv: list[str] | None = None) -> None:
             body["geometric_void_depth_rows"] = geometric
             body["chu2024_rows"] = chu
             body["chu2024_sensitivity"] = chu_sens
+            body["chu2024_life_rows"] = chu_life
         atomic_write_text(out / "validation.json", json.dumps(body, indent=2, default=str))
         from lisse.io.outputs import save_figure
         from lisse.plot.interface import validation_figure

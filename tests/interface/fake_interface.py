@@ -83,7 +83,7 @@ def predict_ccd(model, proto, progress=None, points_per_half_cycle=20):  # (no t
     steps = (np.array([proto.current]) if proto.kind == "cycling" else
              proto.start + proto.increment * np.arange(int(round((proto.max_current - proto.start) / proto.increment)) + 1))
     sim = SimpleNamespace(record=record, state={"t_s": t, "contact_fraction": 1 - t / 7200, "li_front_m": 1e-7 * t},
-                          failure_time_s=None, failure_mode=None, protocol=SimpleNamespace(step_currents=steps))
+                          failure_time_s=None, failure_mode=None, protocol=SimpleNamespace(step_currents=steps), model=model)
     if proto.kind == "cycling":
         fails = proto.current > threshold(kw)
         ccd, failing = (None, proto.current) if fails else (proto.current, None)

@@ -50,6 +50,8 @@ def test_short_time_is_step_size_independent():
     # the first nucleus forms at the electrolyte face at every resolution and the short comes within the 3.5 mA/cm2
     # plating half cycle (half cycle 12): 43740 s at 20 and 40 points, 43695 s at 80, 43673 s at 160. With the
     # contact-runaway cut (i11-cut) the short moved to the 4.0 mA/cm2 half cycle (14) at every resolution (see below).
+    # With the calibrated void depth (14.9 um, 2026-12) it comes in the 3.0 mA/cm2 half cycle (10): at 10-20 points it
+    # came in the 2.5 one until a substep also ended where the plating contact recovers fast under nucleation.
     m = build_model("LNI-5CNT")
     p = staircase("fixed-time", start="0.5 mA/cm2", increment="0.5 mA/cm2", step_time="1 h", max_current="6 mA/cm2")
     coarse = simulate(m, p, points_per_half_cycle=20)

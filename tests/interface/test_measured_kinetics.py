@@ -157,6 +157,12 @@ def test_void_depth_is_converted_with_the_models_own_void_size_and_the_check_too
     assert void_depth(cal.with_(void_size="0.5 um")) == pytest.approx(singh_void_depth(), rel=1e-12)
     assert void_depth(cal.with_(void_depth_ratio=2.0)) == pytest.approx(4e-6, rel=1e-12)
     assert cal.with_(void_depth_ratio=2.0).calibrated_parameters == []
+    # a depth given as a depth stays that depth too (its source text keeps stating it), a given ratio stays a ratio
+    given = build_model(None, electrolyte="LLZO", void_depth="3 um").with_(void_size="2 um")
+    assert void_depth(given) == pytest.approx(3e-6, rel=1e-12) and "h_v = 3 um" in given.sources["void_depth_ratio"]
+    assert void_depth(build_model(None, electrolyte="LLZO", void_depth_ratio=3.0).with_(void_size="2 um")) == pytest.approx(6e-6, rel=1e-12)
+    with pytest.raises(ParameterError, match="parameter 'void_size'.*given void depth 3 um"):
+        build_model(None, electrolyte="LLZO", void_depth="3 um").with_(void_size="1 nm")
     with pytest.raises(ParameterError, match="parameter 'void_size'.*calibrated void depth"):
         build_model(None, electrolyte="LLZO", void_size="5 nm")
     seen = []
@@ -204,3 +210,25 @@ def test_errors_name_the_option_and_the_unit_typed(capsys):
         code = main(["simulate", "ccd", "--interlayer", "none", "--json", *argv])
         err = capsys.readouterr().err.strip()
         assert code == 2 and len(err.splitlines()) == 1 and flag in err and unit in err, err
+
+
+def test_map_and_design_name_the_calibrated_void_depth_and_its_observation(capsys):
+    """Map and design results said 'void_depth_ratio: calibrated on an observation not named' (no calibrated_on)."""
+    base_map = ["simulate", "map", "--kind", "pressure", "--interlayer", "none", "--electrolyte", "LLZO", "--pressure-range",
+                "0.1", "1", "--points", "2", "--protocol", "fixed-time", "--step-time", "1h", "--start", "0.5",
+                "--increment", "0.5", "--max-current", "1"]
+    base_design = ["simulate", "design", "--interlayer", "LNI-5CNT", "--target-current", "0.5 mA/cm2", "--target-capacity",
+                   "0.1 mAh/cm2", "--cycles", "1", "--thickness-max", "20 um"]
+    for base in (base_map, base_design):
+        d = _json_of(capsys, *base, "--json")
+        assert d["calibrated_parameters"] == ["void_depth_ratio"] and "Singh2022 Fig. 5C" in d["calibrated_on"]["void_depth_ratio"]
+        assert main(base) == 0
+        out = capsys.readouterr().out
+        assert "void_depth_ratio: calibrated on Singh2022 Fig. 5C" in out and "observation not named" not in out
+        given = _json_of(capsys, *base, "--void-depth", "1 um", "--json")
+        assert given["calibrated_parameters"] == [] and given["calibrated_on"] == {}
+
+
+def _json_of(capsys, *argv: str) -> dict:
+    assert main(list(argv)) == 0
+    return json.loads(capsys.readouterr().out)

@@ -294,3 +294,103 @@ def test_the_contact_reading_is_judged_like_the_table(text, kind, pub, want):
     b = _bench()
     assert b._contact_verdict({"contact_ccd_text": text, "kind": kind, "published_mA_cm2": pub, "within_factor_2": "n"}) == want
 
+
+
+def test_chu2024_cycle_lives_are_run_as_published_within_the_protocol_limit():
+    # Chu2024 Table 1 (BRIEF section 6): 26 (current, life) pairs of strategies with a measured R_int; each runs at its
+    # own current in 0.5 h half cycles for its published hours (1200 h at 0.1 mA/cm2 = 1200 cycles of 1 h), HF's
+    # 12000 h cut to the protocol's 10000 cycles; the pressure is the CCD rows' assumed 0.1 MPa
+    b = _bench()
+    cases = b.chu2024_life_cases()
+    assert len(cases) == 26
+    by = {c.key: (c, n, h) for _, c, n, h in cases}
+    c, n, h = by["chu2024-high-speed polishing-0.1-1200h"]
+    assert (c.value, c.step_time, c.pressure, n, h) == (pytest.approx(1.0, rel=1e-12), 1800.0, 1e5, 1200, 1200.0)
+    assert c.protocol_kwargs()["cycles"] == 1200
+    c, n, h = by["chu2024-HF-0.1-12000h"]
+    assert n == 10000 and h == 12000.0 and c.duration == pytest.approx(10000 * 3600.0, rel=1e-12)
+    c, n, h = by["chu2024-SnF2-1-300h"]
+    assert c.value == pytest.approx(10.0, rel=1e-12) and n == 300
+
+
+def test_chu2024_cycle_life_row_on_the_real_simulator(monkeypatch):
+    # one cheap row through the real simulator at both depths: PAA (254.5 ohm cm2) at 0.5 mA/cm2 for 400 h fails
+    # within the first hour at either depth (its kinetics: R_int = 254.5 ohm cm2 gives ~0.13 V per interface at 0.5
+    # mA/cm2 from the start), so "holds" is "n" and the text names a failure time
+    b = _bench()
+    keep = [t for t in b.chu2024_life_cases() if t[1].key == "chu2024-PAA-0.5-400h"]
+    monkeypatch.setattr(b, "chu2024_life_cases", lambda: keep)
+    (row,) = b.chu2024_life_rows()
+    assert row["strategy"] == "PAA" and row["published_h"] == 400.0 and row["current_mA_cm2"] == pytest.approx(0.5, rel=1e-12)
+    for tag in ("geometric 1 um", "calibrated 14.9 um"):
+        assert row[f"holds ({tag})"] == "n" and row[f"predicted ({tag})"].startswith("fails at 0.5")
+
+
+def test_the_resolution_audit_reruns_each_staircase_row_and_says_which_move(monkeypatch):
+    """Every ccd / lower-bound row is run again at AUDIT_POINTS per half cycle; rows whose number moves are named with
+    both numbers, and the orderings are counted again. Fake simulator whose thresholds halve at 80 points (known answer)."""
+    from lisse.sim.interface.cases import VALIDATION_CASES
+
+    fake.install(monkeypatch)
+    import lisse.sim.interface as iface
+
+    seen: list[int] = []
+
+    def predict(model, proto, progress=None, points_per_half_cycle=20):
+        seen.append(points_per_half_cycle)
+        if points_per_half_cycle == 80 and model.kw.get("surface") == "LLZTO-TfOH":  # only Ji's treated row moves
+            model.kw = {**model.kw, "surface": None}
+        return fake.predict_ccd(model, proto, progress)
+
+    monkeypatch.setattr(iface, "predict_ccd", predict)
+    b = _bench()
+    assert b.AUDIT_POINTS == 80
+    rows, pairs = b.validation_rows()
+    staircases = [r for r in rows if r["kind"] in ("ccd", "lower_bound")]
+    assert all(r["audit_points_predicted_text"] is not None for r in staircases)
+    assert all(r["audit_points_predicted_text"] is None for r in rows if r["kind"] not in ("ccd", "lower_bound"))
+    assert seen.count(80) == len(staircases)
+    by = {r["case"]: r for r in rows}
+    tfoh = by["ji2025-llzto-tfoh"]
+    assert tfoh["audit_points_predicted_text"] != tfoh["predicted_text"]
+    md = b.markdown(rows, pairs)
+    line = next(x for x in md.splitlines() if x.startswith("At 80 points per half cycle"))
+    assert f"ji2025-llzto-tfoh ({tfoh['predicted_text']} -> {tfoh['audit_points_predicted_text']}" in line
+    assert "ji2025-llzto-air (" not in line  # an unmoved row is not named
+    ji = next(p for p in pairs if p["lower"] == "ji2025-llzto-air")
+    assert ji["right"] is True and ji["right_at_audit_points"] is False  # equal at 80 points: the pair is no longer right
+    assert "ji2025-llzto-air < ji2025-llzto-tfoh" in line.split("wrong there:")[1]
+    assert VALIDATION_CASES["ji2025-llzto-tfoh"].kind == "ccd"
+
+
+def test_calibration_text_is_split_into_parameters_and_observations():
+    b = _bench()
+    text = ("void_depth_ratio: Singh2022 Fig. 5C: Li | Li6PS5Cl lost its contact (h_v = 14.9 um; case singh2022-x); "
+            "flaw_size: Su2024: CCD 1.0 mA/cm2")
+    assert b._calibrations(text) == [
+        ("void_depth_ratio", "Singh2022 Fig. 5C: Li | Li6PS5Cl lost its contact (h_v = 14.9 um; case singh2022-x)"),
+        ("flaw_size", "Su2024: CCD 1.0 mA/cm2")]
+    assert b._calibrations("") == []
+
+
+def test_geometric_rows_give_every_case_the_one_micrometre_depth(monkeypatch):
+    """The --extra rows at the geometric depth: each case's model is built with void_depth = 1 um (and only those rows)."""
+    from lisse.sim.interface.cases import VALIDATION_CASES
+
+    fake.install(monkeypatch)
+    import lisse.sim.interface as iface
+
+    depths: list[object] = []
+    real = fake.build_model
+
+    def build(**kw):
+        depths.append(kw.get("void_depth"))
+        return real(**kw)
+
+    monkeypatch.setattr(iface, "build_model", build)
+    b = _bench()
+    rows = b.geometric_void_depth_rows()
+    assert [r["case"] for r in rows][: len(VALIDATION_CASES)] == list(VALIDATION_CASES)
+    assert {r["case"] for r in rows[len(VALIDATION_CASES):]} == {"ji2025-tfoh-0.2-2500h", "kasemchainan2019-li6ps5cl-3mpa",
+                                                                 "singh2022-lpscl-0.2-contact-loss"}
+    assert depths and all(d == b.GEOMETRIC_VOID_DEPTH == 1e-6 for d in depths)

@@ -523,6 +523,7 @@ def _run_map(args: Any) -> dict[str, Any]:
         "points_without_stable_step": int(np.sum(~np.isfinite(ccd))),
         "points_not_judged": sum(str(v).startswith("not judged") for v in np.asarray(m["failure_mode"], dtype=object).ravel()),
         "calibrated_parameters": list(m["calibrated_parameters"]),
+        "calibrated_on": dict(m.get("calibrated_on") or {}),
         "table": table,
     }
     if out is not None:

@@ -426,8 +426,9 @@ def singh_void_depth() -> float:
     Fig. 5C of Singh et al. (2022): 15.4 h at 0.2 mA/cm2 through Li | Li6PS5Cl without stack pressure (case
     ``singh2022-lpscl-0.2-contact-loss``). Read as the void depth h_v through the model's contact law, whose resupply
     is zero there (0 MPa and the library's assumed 90 deg Li | Li6PS5Cl angle, which has no source): a value CALIBRATED
-    on that observation, not a measurement of h_v. The one measured strippable depth lisse has; ``lisse simulate ccd``
-    reports the CCD with it beside the assumed default (``void_depth_check``).
+    on that observation, not a measurement of h_v. The one measured strippable depth lisse has, and the model's default
+    void depth since 2026-12 (:data:`lisse.sim.interface.model.VOID_DEPTH_CALIBRATION`); ``lisse simulate ccd`` reports
+    the CCD with the geometric h_v = lambda beside it (``void_depth_check``).
 
     Returns
     -------

@@ -89,7 +89,7 @@ def _point(task: tuple[dict[str, Any], Any]) -> dict[str, Any]:
 
 
 def _not_judged(exc: BaseException) -> dict[str, Any]:
-    return {"ccd": math.nan, "failing": math.nan, "limit": False, "mode": f"not judged: {exc}", "calibrated": []}
+    return {"ccd": math.nan, "failing": math.nan, "limit": False, "mode": f"not judged: {exc}", "calibrated": {}}
 
 
 def _points(task: tuple[list[dict[str, Any]], Any]) -> list[dict[str, Any]]:
@@ -120,7 +120,7 @@ def _outcome(pred: Any) -> dict[str, Any]:
     failing = pred.failing_current_density_A_m2
     return {"ccd": math.nan if ccd is None else float(ccd), "failing": math.nan if failing is None else float(failing),
             "limit": bool(pred.search_limit_reached), "mode": pred.failure_mode,
-            "calibrated": list(pred.calibrated_parameters)}
+            "calibrated": {k: pred.simulation.model.calibrated[k] for k in pred.calibrated_parameters}}
 
 
 def _axis(name: str, values: ArrayLike, *, upper: float | None = None) -> np.ndarray:
@@ -174,7 +174,8 @@ def _run(base: Mapping[str, Any], protocol: Any, grid: list[dict[str, float]], *
 
 
 def _collect(rows: list[dict[str, Any]], shape: tuple[int, ...], protocol: Any) -> dict[str, Any]:
-    calibrated = sorted({c for r in rows for c in r["calibrated"]})
+    calibrated_on = {c: obs for r in rows for c, obs in r["calibrated"].items()}  # name -> the observation it was fitted to
+    calibrated = sorted(calibrated_on)
     mode = np.empty(len(rows), dtype=object)
     mode[:] = [r["mode"] for r in rows]
     return {
@@ -184,6 +185,7 @@ def _collect(rows: list[dict[str, Any]], shape: tuple[int, ...], protocol: Any) 
         "failure_mode": mode.reshape(shape),
         "protocol": _protocol_name(protocol),
         "calibrated_parameters": calibrated,
+        "calibrated_on": {c: calibrated_on[c] for c in calibrated},
     }
 
 
@@ -246,7 +248,8 @@ def map_conductivities(model: Mapping[str, Any], sigma_e: ArrayLike, sigma_ion: 
     dict
         ``x_name`` ("sigma_e"), ``y_name`` ("sigma_ion"), ``x``, ``y`` [S m-1]; ``ccd`` and
         ``failing_current_density`` [A m-2] (NaN: none), ``search_limit_reached`` (bool) and ``failure_mode``
-        (str or None), each n_y x n_x; ``protocol``; ``calibrated_parameters`` (names, over all points).
+        (str or None), each n_y x n_x; ``protocol``; ``calibrated_parameters`` (names, over all points) and ``calibrated_on``
+        (name -> the observation it was fitted to).
 
     Raises
     ------
@@ -329,7 +332,8 @@ def map_pressure(model: Mapping[str, Any], pressure: ArrayLike, protocol: Any = 
     -------
     dict
         ``x_name`` ("pressure"), ``x`` [Pa]; ``ccd``, ``failing_current_density`` [A m-2],
-        ``search_limit_reached``, ``failure_mode`` (each of length n); ``protocol``; ``calibrated_parameters``.
+        ``search_limit_reached``, ``failure_mode`` (each of length n); ``protocol``; ``calibrated_parameters``;
+        ``calibrated_on``.
 
     Raises
     ------
@@ -407,6 +411,8 @@ class InterlayerDesign:
         Names of calibrated model parameters used (union over the candidates).
     note : str
         How the answer was reached (or why there is none).
+    calibrated_on : dict of str to str
+        Name -> the observation each calibrated parameter was fitted to.
     """
 
     material: str
@@ -421,6 +427,7 @@ class InterlayerDesign:
     evaluated: list[dict[str, Any]] = field(default_factory=list)
     calibrated_parameters: list[str] = field(default_factory=list)
     note: str = ""
+    calibrated_on: dict[str, str] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready dict with display units in the key suffixes.
@@ -431,7 +438,7 @@ class InterlayerDesign:
             ``material``, ``thickness_um`` (None when none holds), ``holds``, ``target_current_density_mA_cm2``,
             ``target_capacity_mAh_cm2``, ``cycles``, ``thickness_min_um``, ``thickness_max_um``,
             ``resolution`` and ``resolution_relative`` (the same: the bracket's relative width hi/lo - 1, dimensionless),
-            ``evaluated`` (``thickness_um``, ``holds``, ``failure_mode``), ``calibrated_parameters``, ``note``. Lengths
+            ``evaluated`` (``thickness_um``, ``holds``, ``failure_mode``), ``calibrated_parameters``, ``calibrated_on``, ``note``. Lengths
             have 13 significant digits (200e-6 m * 1e6 is 199.99999999999997 in floating point).
         """
         def um(x: float) -> float:
@@ -451,11 +458,12 @@ class InterlayerDesign:
             "evaluated": [{"thickness_um": um(e["thickness"]), "holds": e["holds"], "failure_mode": e["failure_mode"]}
                           for e in self.evaluated],
             "calibrated_parameters": list(self.calibrated_parameters),
+            "calibrated_on": dict(self.calibrated_on),
             "note": self.note,
         }
 
 
-def _holds(kwargs: dict[str, Any], protocol: Any) -> tuple[bool, str | None, list[str]]:
+def _holds(kwargs: dict[str, Any], protocol: Any) -> tuple[bool, str | None, dict[str, str]]:
     from lisse.errors import CalculationError, ConvergenceError
     from lisse.sim.interface import build_model, predict_ccd
 
@@ -464,14 +472,19 @@ def _holds(kwargs: dict[str, Any], protocol: Any) -> tuple[bool, str | None, lis
         pred = predict_ccd(model, protocol)
     except (CalculationError, ConvergenceError) as exc:  # a record the detectors cannot judge (or a simulation that
         # did not converge) does not show that the candidate holds
-        return False, f"not judged: {exc}", []
+        return False, f"not judged: {exc}", {}
     if pred.failing_current_density_A_m2 is not None or pred.failure_mode is not None:
-        return False, pred.failure_mode, list(pred.calibrated_parameters)
+        return False, pred.failure_mode, _calibrated_on(pred)
     # the CCD detector judges steps against earlier steps: constant-current cycling is one step, and a short in the
     # first half cycles leaves no healthy reference, so a simulated short or cut-off must count on its own
     if pred.simulation.failure_mode is not None:
-        return False, f"simulated {pred.simulation.failure_mode}", list(pred.calibrated_parameters)
-    return True, None, list(pred.calibrated_parameters)
+        return False, f"simulated {pred.simulation.failure_mode}", _calibrated_on(pred)
+    return True, None, _calibrated_on(pred)
+
+
+def _calibrated_on(pred: Any) -> dict[str, str]:
+    """Name -> the observation each calibrated parameter of a prediction's model was fitted to."""
+    return {k: pred.simulation.model.calibrated[k] for k in pred.calibrated_parameters}
 
 
 @quantity_args(target_current="A/m2", target_capacity="C/m2", thickness_min="m", thickness_max="m", pressure="Pa",
@@ -560,7 +573,7 @@ def design_interlayer(material: str, target_current: float, target_capacity: flo
     n_bisect = max(1, math.ceil(math.log2(math.log(thickness_max / thickness_min) / (points - 1) / math.log1p(rtol))))
     total = min(points + n_bisect, MAX_DESIGN_EVALUATIONS)
     evaluated: list[dict[str, Any]] = []
-    calibrated: set[str] = set()
+    calibrated: dict[str, str] = {}  # name -> observation, over the candidates
 
     def check(th: float) -> bool:
         ok, mode, cal = _holds({**base, "interlayer_thickness": th}, protocol)
@@ -572,7 +585,8 @@ def design_interlayer(material: str, target_current: float, target_capacity: flo
 
     def result(th: float | None, note: str, width: float) -> InterlayerDesign:
         return InterlayerDesign(str(material), th, th is not None, float(target_current), float(target_capacity), cycles,
-                                float(thickness_min), float(thickness_max), width, evaluated, sorted(calibrated), note)
+                                float(thickness_min), float(thickness_max), width, evaluated, sorted(calibrated), note,
+                                {k: calibrated[k] for k in sorted(calibrated)})
 
     scan = np.geomspace(thickness_min, thickness_max, points)
     first = next((k for k, th in enumerate(scan) if check(float(th))), None)

@@ -329,7 +329,8 @@ class InterfaceModel:
         Returns
         -------
         InterfaceModel
-            The new model; replaced keys have source ``"user"`` and are no longer calibrated.
+            The new model; replaced keys have source ``"user"`` and are no longer calibrated. A new ``void_size`` keeps
+            the void depth h_v (not its ratio) when the depth is the calibrated default or was given as a depth.
 
         Raises
         ------
@@ -345,8 +346,12 @@ class InterfaceModel:
         src = dict(self.sources)
         src.update({k: "user" for k in overrides})
         cal = {k: v for k, v in self.calibrated.items() if k not in overrides}
-        if "void_depth_ratio" in cal and "void_size" in si:  # the calibrated quantity is the depth h_v: keep it
-            vals["void_depth_ratio"] = _calibrated_void_depth_ratio(si["void_size"])
+        if "void_size" in si and "void_depth_ratio" not in overrides:
+            if "void_depth_ratio" in cal:  # the calibrated quantity is the depth h_v: keep it
+                vals["void_depth_ratio"] = _calibrated_void_depth_ratio(si["void_size"])
+            elif str(self.sources.get("void_depth_ratio", "")).startswith("user: h_v"):  # a depth given as one stays one
+                h_v = self.values["void_depth_ratio"] * self.values["void_size"]
+                vals["void_depth_ratio"] = _depth_ratio(h_v, si["void_size"], "the given void depth")
         layers = tuple((name, frac, vals["interlayer_sigma_ion"] if "interlayer_sigma_ion" in si else s_i,
                         vals["interlayer_sigma_e"] if "interlayer_sigma_e" in si else s_e) for name, frac, s_i, s_e in self.layers)
         return replace(self, values=vals, sources=src, calibrated=cal, layers=layers)
@@ -423,7 +428,7 @@ VOID_DEPTH_OBSERVATION = ("Singh2022 Fig. 5C: Li | Li6PS5Cl lost its contact aft
 VOID_DEPTH_CALIBRATION = ("calibrated: h_v = 14.9 um (ratio = h_v / void_size) on " + VOID_DEPTH_OBSERVATION + "; one "
                           "electrolyte at one current (the strippable capacity falls with the current: Lee et al., Joule 2022, "
                           "not modelled). The geometric alternative h_v = lambda (ratio 1; voids as deep as their period) is "
-                          "reported beside every prediction (void_depth_check)")
+                          "reported beside every simulate-ccd prediction and study row (void_depth_check)")
 
 
 def _calibrated_void_depth_ratio(void_size: float) -> float:
@@ -436,14 +441,24 @@ def _calibrated_void_depth_ratio(void_size: float) -> float:
     """
     from lisse.sim.interface.cases import singh_void_depth
 
-    h_v = singh_void_depth()
+    return _depth_ratio(singh_void_depth(), void_size, "the calibrated void depth")
+
+
+def _depth_ratio(h_v: float, void_size: float, what: str) -> float:
+    """``void_depth_ratio`` [-] that keeps the depth ``h_v`` [m] at void size ``void_size`` [m].
+
+    Raises
+    ------
+    ParameterError
+        The ratio would exceed the schema's bound (a void size below h_v / 1000); ``what`` names the depth.
+    """
     ratio = h_v / void_size
     high = SCHEMA["void_depth_ratio"].high
-    if high is not None and ratio > float(high):
-        raise ParameterError(f"parameter 'void_size': expected at least {h_v / float(high) * 1e9:.3g} nm with the calibrated void "
-                             f"depth {h_v * 1e6:.3g} um (ratio at most {float(high):g}); got {void_size * 1e9:.3g} nm (give "
+    if high is not None and ratio > float(high) * (1 + 1e-12):
+        raise ParameterError(f"parameter 'void_size': expected at least {h_v / float(high) * 1e9:.3g} nm with {what} "
+                             f"{h_v * 1e6:.3g} um (ratio at most {float(high):g}); got {void_size * 1e9:.3g} nm (give "
                              "void_depth too)")
-    return ratio
+    return min(ratio, float(high)) if high is not None else ratio
 
 
 #: The surface a bare interface on these electrolytes gets when none is named: the paper's untreated condition (a
@@ -890,9 +905,9 @@ def void_merge_depth_ratio(theta_deg: float) -> float:
     site area L^2). Hemispheres (theta = 90 deg) give pi/12 = 0.262; a lithiophobic solid (theta = 139 deg, Ji2025's
     air-exposed LLZTO) gives flat lens voids, 0.077, that take the contact at a quarter of that volume; a lithiophilic one
     (75.6 deg, Ji2025's TfOH-LLZTO) 0.39 and nearly spherical voids (25 deg, clean LLZO) 6.9. This is the geometry of
-    equilibrium-shaped voids only; the site period L is not in lisse's sources, so the model's default void depth
-    (``void_depth_ratio`` = 1 at L = lambda) does not use it: pass ``void_depth_ratio=void_merge_depth_ratio(theta) x L/lambda``
-    to apply it.
+    equilibrium-shaped voids only; the site period L is not in lisse's sources, so the model's default void depth (the
+    calibrated one, :data:`VOID_DEPTH_CALIBRATION`) does not use it: pass
+    ``void_depth_ratio=void_merge_depth_ratio(theta) x L/lambda`` to apply it.
 
     Parameters
     ----------
