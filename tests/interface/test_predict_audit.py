@@ -57,3 +57,18 @@ def test_design_names_a_non_positive_target_as_typed(capsys, option, value):
     assert main(argv) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith(f"lisse: error: {option}: expected a positive") and value in err[0]
+
+
+def test_progress_follows_the_re_judging_runs_too():
+    """A verdict re-judged at finer time steps ran its second simulation without moving the progress bar. LNI-5CNT
+    90 um, 0.1 mA/cm2 x 1 h steps: 'erratic' at 20 points, re-judged at 40 (README's first simulate example)."""
+    from lisse.sim.interface import build_model, predict_ccd, staircase
+
+    calls: list[tuple[int, int]] = []
+    p = predict_ccd(build_model("LNI-5CNT", "90 um"),
+                    staircase("fixed-time", "0.1 mA/cm2", "0.1 mA/cm2", step_time="1 h", max_current="3 mA/cm2"),
+                    progress=lambda done, total: calls.append((done, total)))
+    assert p.points_per_half_cycle == 40 and p.resolution_note
+    restarts = [k for k in range(1, len(calls)) if calls[k][0] < calls[k - 1][0]]
+    assert len(restarts) == 1  # the re-run started the count again
+    assert calls[-1][0] == calls[-1][1] or p.simulation.failure_half_cycle is not None

@@ -292,16 +292,18 @@ def predict_ccd(model: InterfaceModel, protocol: Protocol, progress: Callable[[i
     """
     check_foil(model, protocol)
     pred = _judge(model, protocol, simulate(model, protocol, progress, points_per_half_cycle=points_per_half_cycle))
-    return _refined(model, protocol, pred, points_per_half_cycle)
+    return _refined(model, protocol, pred, points_per_half_cycle, progress)
 
 
-def _refined(model: InterfaceModel, protocol: Protocol, pred: CCDPrediction, points: int) -> CCDPrediction:
+def _refined(model: InterfaceModel, protocol: Protocol, pred: CCDPrediction, points: int,
+             progress: Callable[[int, int], None] | None = None) -> CCDPrediction:
     """``pred`` re-judged at 2x, 4x ... the points, up to :data:`MAX_REFINED_POINTS`, while its verdict depends on them.
 
     Re-judged: an ``erratic_voltage`` verdict (voltage noise: a deterministic simulation has none but its sampling's),
     and a foil run out (``li_depleted``: where the Li in an interlayer's pores is counted moves with the time step;
     measured: LNI-50CNT, 6 um foil, 0.1 mA/cm2 x 1 h steps runs out at 1.1 mA/cm2 with 20 points, at Faraday's 1.3
-    with 40 and 80) until two resolutions agree on the step.
+    with 40 and 80) until two resolutions agree on the step. ``progress(done, total)`` follows each re-run's half cycles
+    (a bar starts again for each).
     """
     pred.points_per_half_cycle = points
     coarse: list[str] = []
@@ -316,7 +318,7 @@ def _refined(model: InterfaceModel, protocol: Protocol, pred: CCDPrediction, poi
         coarse.append(f"{ccd} ({pred.failure_mode}) at {points}")
         points *= 2
         prev = pred
-        pred = _judge(model, protocol, simulate(model, protocol, points_per_half_cycle=points))
+        pred = _judge(model, protocol, simulate(model, protocol, progress, points_per_half_cycle=points))
         pred.points_per_half_cycle = points
     if coarse:
         pred.resolution_note = (f"re-judged at {points} points per half cycle (a verdict that moves with the time step: erratic "
