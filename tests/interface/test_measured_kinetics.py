@@ -161,8 +161,11 @@ def test_void_depth_is_converted_with_the_models_own_void_size_and_the_check_too
     given = build_model(None, electrolyte="LLZO", void_depth="3 um").with_(void_size="2 um")
     assert void_depth(given) == pytest.approx(3e-6, rel=1e-12) and "h_v = 3 um" in given.sources["void_depth_ratio"]
     assert void_depth(build_model(None, electrolyte="LLZO", void_depth_ratio=3.0).with_(void_size="2 um")) == pytest.approx(6e-6, rel=1e-12)
-    with pytest.raises(ParameterError, match="parameter 'void_size'.*given void depth 3 um"):
+    with pytest.raises(ParameterError, match="parameter 'void_size'.*given void depth 3 um.*give void_depth_ratio too"):
         build_model(None, electrolyte="LLZO", void_depth="3 um").with_(void_size="1 nm")
+    # with_ takes no void_depth: its refusal names what it takes; the bound is printed to the digits that decide it
+    with pytest.raises(ParameterError, match=r"at least 14\.93\d* nm .* got 14\.9 nm \(give void_depth_ratio too\)"):
+        cal.with_(void_size="14.9 nm")
     with pytest.raises(ParameterError, match="parameter 'void_size'.*calibrated void depth"):
         build_model(None, electrolyte="LLZO", void_size="5 nm")
     seen = []

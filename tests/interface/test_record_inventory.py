@@ -365,7 +365,7 @@ def _pred(failing, mode, ccd=None, state=None, steps=(1.0, 2.0, 3.0)):
 def test_a_foil_limited_verdict_is_rejudged_until_two_resolutions_agree(monkeypatch, by_points, want_points, want_failing):
     import lisse.sim.interface.predict as pr
 
-    monkeypatch.setattr(pr, "simulate", lambda model, protocol, points_per_half_cycle=20: points_per_half_cycle)
+    monkeypatch.setattr(pr, "simulate", lambda model, protocol, progress=None, points_per_half_cycle=20: points_per_half_cycle)
     monkeypatch.setattr(pr, "_judge", lambda model, protocol, n: _pred(by_points[n], "li_depleted", by_points[n] - 1.0))
     got = pr._refined(None, None, _pred(by_points[20], "li_depleted", by_points[20] - 1.0), 20)
     assert got.points_per_half_cycle == want_points and got.failing_current_density_A_m2 == want_failing

@@ -324,6 +324,23 @@ def test_chu2024_cycle_life_row_on_the_real_simulator(monkeypatch):
     assert row["strategy"] == "PAA" and row["published_h"] == 400.0 and row["current_mA_cm2"] == pytest.approx(0.5, rel=1e-12)
     for tag in ("geometric 1 um", "calibrated 14.9 um"):
         assert row[f"holds ({tag})"] == "n" and row[f"predicted ({tag})"].startswith("fails at 0.5")
+        assert row[f"holds with contact ({tag})"] == "n" and 0.0 < row[f"contact_min ({tag})"] <= 1.0
+
+
+def test_a_cycle_life_held_with_a_lost_contact_is_not_counted_as_held_with_contact(monkeypatch):
+    # SnS (5.1 ohm cm2) at 0.3 mA/cm2: the voltage never fails, but the calibrated-depth contact is used up (~0.03,
+    # found by an independent review): "holds" by the voltage, not with its contact. Shortened to 100 h (the contact
+    # is gone by ~40 h) to keep the test short
+    import dataclasses
+
+    b = _bench()
+    (s, case, _, hours) = next(t for t in b.chu2024_life_cases() if t[1].key == "chu2024-SnS-0.3-800h")
+    short = dataclasses.replace(case, duration=100 * 3600.0)
+    monkeypatch.setattr(b, "chu2024_life_cases", lambda: [(s, short, 100, hours)])
+    monkeypatch.setattr(b, "CHU_DEPTHS", (("calibrated 14.9 um", None),))
+    (row,) = b.chu2024_life_rows()
+    assert row["holds (calibrated 14.9 um)"] == "y" and row["contact_min (calibrated 14.9 um)"] < 0.1
+    assert row["holds with contact (calibrated 14.9 um)"] == "n"
 
 
 def test_the_resolution_audit_reruns_each_staircase_row_and_says_which_move(monkeypatch):

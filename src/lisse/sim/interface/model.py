@@ -348,10 +348,10 @@ class InterfaceModel:
         cal = {k: v for k, v in self.calibrated.items() if k not in overrides}
         if "void_size" in si and "void_depth_ratio" not in overrides:
             if "void_depth_ratio" in cal:  # the calibrated quantity is the depth h_v: keep it
-                vals["void_depth_ratio"] = _calibrated_void_depth_ratio(si["void_size"])
+                vals["void_depth_ratio"] = _calibrated_void_depth_ratio(si["void_size"], "give void_depth_ratio too")
             elif str(self.sources.get("void_depth_ratio", "")).startswith("user: h_v"):  # a depth given as one stays one
                 h_v = self.values["void_depth_ratio"] * self.values["void_size"]
-                vals["void_depth_ratio"] = _depth_ratio(h_v, si["void_size"], "the given void depth")
+                vals["void_depth_ratio"] = _depth_ratio(h_v, si["void_size"], "the given void depth", "give void_depth_ratio too")
         layers = tuple((name, frac, vals["interlayer_sigma_ion"] if "interlayer_sigma_ion" in si else s_i,
                         vals["interlayer_sigma_e"] if "interlayer_sigma_e" in si else s_e) for name, frac, s_i, s_e in self.layers)
         return replace(self, values=vals, sources=src, calibrated=cal, layers=layers)
@@ -431,7 +431,7 @@ VOID_DEPTH_CALIBRATION = ("calibrated: h_v = 14.9 um (ratio = h_v / void_size) o
                           "reported beside every simulate-ccd prediction and study row (void_depth_check)")
 
 
-def _calibrated_void_depth_ratio(void_size: float) -> float:
+def _calibrated_void_depth_ratio(void_size: float, hint: str = "give void_depth too") -> float:
     """``void_depth_ratio`` that gives the calibrated depth h_v (:data:`VOID_DEPTH_OBSERVATION`) at void size ``void_size`` [m].
 
     Raises
@@ -441,23 +441,23 @@ def _calibrated_void_depth_ratio(void_size: float) -> float:
     """
     from lisse.sim.interface.cases import singh_void_depth
 
-    return _depth_ratio(singh_void_depth(), void_size, "the calibrated void depth")
+    return _depth_ratio(singh_void_depth(), void_size, "the calibrated void depth", hint)
 
 
-def _depth_ratio(h_v: float, void_size: float, what: str) -> float:
+def _depth_ratio(h_v: float, void_size: float, what: str, hint: str = "give void_depth too") -> float:
     """``void_depth_ratio`` [-] that keeps the depth ``h_v`` [m] at void size ``void_size`` [m].
 
     Raises
     ------
     ParameterError
-        The ratio would exceed the schema's bound (a void size below h_v / 1000); ``what`` names the depth.
+        The ratio would exceed the schema's bound (a void size below h_v / 1000); ``what`` names the depth, ``hint`` what
+        to give instead.
     """
     ratio = h_v / void_size
     high = SCHEMA["void_depth_ratio"].high
     if high is not None and ratio > float(high) * (1 + 1e-12):
-        raise ParameterError(f"parameter 'void_size': expected at least {h_v / float(high) * 1e9:.3g} nm with {what} "
-                             f"{h_v * 1e6:.3g} um (ratio at most {float(high):g}); got {void_size * 1e9:.3g} nm (give "
-                             "void_depth too)")
+        raise ParameterError(f"parameter 'void_size': expected at least {h_v / float(high) * 1e9:.6g} nm with {what} "
+                             f"{h_v * 1e6:.6g} um (ratio at most {float(high):g}); got {void_size * 1e9:.6g} nm ({hint})")
     return min(ratio, float(high)) if high is not None else ratio
 
 
