@@ -120,7 +120,7 @@ def _outcome(pred: Any) -> dict[str, Any]:
     failing = pred.failing_current_density_A_m2
     return {"ccd": math.nan if ccd is None else float(ccd), "failing": math.nan if failing is None else float(failing),
             "limit": bool(pred.search_limit_reached), "mode": pred.failure_mode,
-            "calibrated": {k: pred.simulation.model.calibrated[k] for k in pred.calibrated_parameters}}
+            "calibrated": _calibrated_on(pred)}
 
 
 def _axis(name: str, values: ArrayLike, *, upper: float | None = None) -> np.ndarray:
