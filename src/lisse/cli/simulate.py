@@ -157,6 +157,9 @@ def add_arguments(parser) -> None:
         if name in ("ccd", "map"):
             _protocol_arguments(p, "0.1" if name == "ccd" else MAP_STEP)
         if name == "ccd":
+            p.add_argument("--points-per-half-cycle", type=_half_cycle_points, default=20, metavar="N",
+                           help="time resolution of the simulation (default 20; 5 to 10000). The prediction is checked "
+                                "at twice it ('resolution_check' in the JSON); where the two disagree, rerun with more")
             _out_arguments(p, "the prediction (JSON, with every model parameter and its source), the simulated record and "
                               "state (CSV) and the figure (PNG)")
         if name == "map":
@@ -337,6 +340,18 @@ def _describe(kw: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _half_cycle_points(text: str) -> int:
+    from lisse.cli.common import OptionValueError
+
+    try:
+        n = int(text)
+    except ValueError:
+        raise OptionValueError(f"--points-per-half-cycle: expected a whole number from 5 to 10000; got '{text}'") from None
+    if not 5 <= n <= 10_000:
+        raise OptionValueError(f"--points-per-half-cycle: expected a whole number from 5 to 10000; got {n}")
+    return n
+
+
 def _model_conditions(model: Any) -> dict[str, Any]:
     """The conditions the model actually uses, with their sources (defaults the user did not give are stated)."""
     v, src = model.values, model.sources
@@ -370,7 +385,7 @@ def _check_foil(model: Any, proto: Any, pkw: dict[str, Any]) -> None:
 
 def _run_ccd(args: Any) -> dict[str, Any]:
     from lisse.sim.interface import build_model, predict_ccd
-    from lisse.sim.interface.predict import void_depth_check
+    from lisse.sim.interface.predict import resolution_check, resolution_warning, void_depth_check
 
     mkw = model_kwargs(args)
     pkw = protocol_kwargs(args)
@@ -385,8 +400,13 @@ def _run_ccd(args: Any) -> dict[str, Any]:
     with _progress(args, None, "CCD staircase") as bar:
         from lisse.io.progress import progress_callback
 
-        pred = predict_ccd(model, proto, progress=progress_callback(bar))
+        pred = predict_ccd(model, proto, progress=progress_callback(bar), points_per_half_cycle=args.points_per_half_cycle)
     result = dict(pred.as_dict())
+    # the same staircase at twice the time resolution: a CCD that moves with the time step is not a number yet
+    check = result["resolution_check"] = resolution_check(model, proto, pred)
+    warning = resolution_warning(pred, check)
+    if warning:
+        result["warnings"] = [*result.get("warnings", []), warning]
     result["calibrated_parameters"] = list(pred.calibrated_parameters)
     result.setdefault("calibrated_on", {})  # name -> the observation each calibrated parameter was fitted to
     result["interface"] = {**_describe(mkw), **_model_conditions(model)}
@@ -633,6 +653,11 @@ def render(result: dict[str, Any]) -> str:
         lines.append(f"  failure mode       {result.get('failure_mode') or '-'}")
         if result.get("resolution_note"):
             lines.append(f"  resolution         {result['resolution_note']}")
+        res = result.get("resolution_check")
+        if res:  # the same staircase at twice the time resolution
+            lines.append(f"  time step check    {_ccd_text(res)} at {res['points_per_half_cycle']} points per half cycle "
+                         f"({'agrees' if res['agrees'] else 'DISAGREES: not converged, see the warning'}; the prediction used "
+                         f"{result.get('points_per_half_cycle')})")
         chk = result.get("void_depth_check")
         if chk:  # the calibrated void depth decides many predictions: show the CCD with the geometric one beside it
             lines.append(f"  void depth         {fmt(iface.get('void_depth_um'), 3)} um (calibrated, Singh2022); with the "

@@ -228,7 +228,7 @@ def simulate_stage(ctx: StageContext) -> StageResult:
     from lisse.pipeline.study import cell_designs
     from lisse.plot.interface import simulation_figure
     from lisse.sim.interface import build_model, predict_ccd, staircase
-    from lisse.sim.interface.predict import void_depth_check
+    from lisse.sim.interface.predict import resolution_check, resolution_warning, void_depth_check
     from lisse.sim.interface.transient import check_foil
 
     opts = ctx.options
@@ -285,6 +285,14 @@ def simulate_stage(ctx: StageContext) -> StageResult:
         except LisseError as exc:
             check = {"error": str(exc)}
         p = dict(pred.as_dict())
+        try:  # the same staircase at twice the time resolution: a CCD that moves with the time step is flagged
+            res = resolution_check(model, proto, pred)
+            warning = resolution_warning(pred, res)
+            if warning:
+                p["warnings"] = [*p.get("warnings", []), warning]
+        except LisseError as exc:
+            res = {"error": str(exc)}
+        p["resolution_check"] = res
         ccd = p.get("ccd_mA_cm2")
         entry = {**p, "interlayer": kw["interlayer"] or "none", "electrolyte": kw.get("electrolyte"),
                  "interlayer_thickness_um": round(kw["interlayer_thickness"] * 1e6, 9) if "interlayer_thickness" in kw else None,
@@ -305,7 +313,9 @@ def simulate_stage(ctx: StageContext) -> StageResult:
         rows.append({"cell": name, **{k: v for k, v in entry.items() if not isinstance(v, (dict, list))},
                      "calibrated_parameters": ", ".join(entry["calibrated_parameters"]),
                      "measured_ccd_mA_cm2": (entry["measured"] or {}).get("ccd_mA_cm2"),
-                     "ccd_with_geometric_void_depth_mA_cm2": (check or {}).get("ccd_mA_cm2")})
+                     "ccd_with_geometric_void_depth_mA_cm2": (check or {}).get("ccd_mA_cm2"),
+                     "ccd_at_twice_the_time_resolution_mA_cm2": res.get("ccd_mA_cm2"),
+                     "time_step_check_agrees": res.get("agrees")})
         key = _key(name, figures)
         sim = pred.simulation
         figures[key] = simulation_figure(sim.record, sim.state, getattr(sim, "failure_time_s", None), title=name)
@@ -330,7 +340,8 @@ def _prediction(study: dict, name: str, model: Any, entry: dict) -> dict[str, An
             "calibrated": list(entry["calibrated_parameters"]), "calibrated_on": dict(entry["calibrated_on"]),
             "study": (study.get("study") or {}).get("name") if isinstance(study, dict) else None,
             **{k: entry.get(k) for k in ("protocol", "failing_current_density_mA_cm2", "search_limit_reached", "failure_mode",
-                                         "capacity_per_half_cycle_mAh_cm2", "step_time_h", "interlayer", "surface", "electrolyte")}}
+                                         "capacity_per_half_cycle_mAh_cm2", "step_time_h", "interlayer", "surface", "electrolyte",
+                                         "points_per_half_cycle", "resolution_check")}}
     return {"source": "lisse evaluate: simulate stage", "quantity": "critical_current", "value": entry.get("ccd_mA_cm2"),
             "unit": "mA/cm2", "kind": "predicted", "parameters_json": info, "cell": name}
 

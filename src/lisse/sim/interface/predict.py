@@ -12,7 +12,7 @@ from lisse.sim.interface.protocol import Protocol, cycling_protocol
 from lisse.sim.interface.transient import Simulation, check_foil, simulate
 from lisse.units import quantity_args
 
-__all__ = ["CCDPrediction", "predict_ccd", "void_depth_check", "nucleation_onset", "RECORD_NOISE_FLOOR_V", "MAX_REFINED_POINTS",
+__all__ = ["CCDPrediction", "predict_ccd", "void_depth_check", "resolution_check", "resolution_warning", "nucleation_onset", "RECORD_NOISE_FLOOR_V", "MAX_REFINED_POINTS",
            "FIRST_STEP_CONTACT_WARNING", "STABLE_CONTACT_WARNING"]
 
 #: Largest current grid of :func:`nucleation_onset` (each point is one plating half cycle of a fresh cell).
@@ -367,6 +367,82 @@ def void_depth_check(model: InterfaceModel, protocol: Protocol, points_per_half_
                                   f"lisse's default before 2026-12); the main prediction uses the calibrated {main * 1e6:.3g} um "
                                   "(Singh2022 Fig. 5C)"),
             **{k: d[k] for k in ("ccd_mA_cm2", "failing_current_density_mA_cm2", "search_limit_reached", "failure_mode")}}
+
+
+def resolution_check(model: InterfaceModel, protocol: Protocol, prediction: CCDPrediction) -> dict[str, Any]:
+    """The same staircase at twice the time resolution of ``prediction``: does its verdict move with the time step?
+
+    A predicted CCD is a number only if a finer time step reads the same step. Most do (the validation table's audit
+    column); where a half cycle changes shape inside itself (Li pushed into an ionic interlayer's pores, a contact
+    running away) the detectors' reading of the sampled voltage can move by many steps. Measured (2026-12-01): Wang2024's
+    90 um LNI-0.5CNT staircase (0.02 mA/cm2 x 1 h steps) reads 0.42 (erratic voltage) at 20 points per half cycle,
+    re-judged 0.9 at 40, and 0.48, 0.46, 0.44 mA/cm2 (ohmic scaling lost) at 80, 160, 320: the default resolution's
+    number was not converged, and nothing said so.
+
+    Parameters
+    ----------
+    model : InterfaceModel
+        The model of the prediction.
+    protocol : Protocol
+        Its protocol.
+    prediction : CCDPrediction
+        The prediction to check (:func:`predict_ccd` of ``model`` and ``protocol``).
+
+    Returns
+    -------
+    dict
+        ``points_per_half_cycle`` (the check's resolution, after any re-judging :func:`predict_ccd` does there),
+        ``ccd_mA_cm2``, ``failing_current_density_mA_cm2``, ``search_limit_reached``, ``failure_mode`` at that
+        resolution, ``agrees`` (bool): the same failing step (or no failure up to the search limit at both), and
+        ``steps_apart`` (how many staircase steps lie between the two failing steps; None where either found none).
+    """
+    import numpy as np
+
+    points = 2 * prediction.points_per_half_cycle
+    fine = predict_ccd(model, protocol, points_per_half_cycle=points)
+    d = fine.as_dict()
+    steps = np.asarray(protocol.step_currents, dtype=float)
+
+    def step_of(j: float | None) -> int | None:
+        return None if j is None else int(np.argmin(np.abs(steps - j)))
+
+    a, b = step_of(prediction.failing_current_density_A_m2), step_of(fine.failing_current_density_A_m2)
+    apart = None if a is None or b is None else abs(a - b)
+    agrees = (a is None and b is None) or apart == 0
+    return {"points_per_half_cycle": fine.points_per_half_cycle, "agrees": agrees, "steps_apart": apart,
+            **{k: d[k] for k in ("ccd_mA_cm2", "failing_current_density_mA_cm2", "search_limit_reached", "failure_mode")}}
+
+
+def resolution_warning(prediction: CCDPrediction, check: dict[str, Any]) -> str | None:
+    """The warning a prediction carries when :func:`resolution_check` reads another step (None when it agrees).
+
+    Parameters
+    ----------
+    prediction : CCDPrediction
+        The prediction.
+    check : dict
+        Its :func:`resolution_check`.
+
+    Returns
+    -------
+    str or None
+        One sentence naming both readings and the resolution to try next.
+    """
+    if check["agrees"]:
+        return None
+
+    def reading(ccd: float | None, fail: float | None) -> str:
+        if fail is None:
+            return "no failure up to the search limit"
+        return f"{'no stable step' if ccd is None else f'{ccd:.4g} mA/cm2'} (failing {fail:.4g})"
+
+    d = prediction.as_dict()
+    apart = f" ({check['steps_apart']} staircase steps apart)" if check.get("steps_apart") else ""
+    coarse = reading(d["ccd_mA_cm2"], d["failing_current_density_mA_cm2"])
+    fine = reading(check["ccd_mA_cm2"], check["failing_current_density_mA_cm2"])
+    return (f"the predicted CCD moves with the time step: {coarse} at {prediction.points_per_half_cycle} points per half "
+            f"cycle, {fine} at {check['points_per_half_cycle']}{apart}; not converged: rerun at "
+            f"{2 * check['points_per_half_cycle']} or more points per half cycle until two resolutions agree")
 
 
 def _predict_batch(models: list[InterfaceModel], protocol: Protocol) -> list[CCDPrediction | BaseException]:

@@ -1,0 +1,127 @@
+"""Every single prediction is checked at twice its time resolution (``resolution_check``), and says when it moves.
+
+Reference: the second method is the simulator itself at the finer time step (``predict_ccd`` called directly); the
+case that moves is Wang2024's ionic LNI-0.5CNT layer, whose verdict was found to depend on the step (0.42 erratic at
+20 points, re-judged 0.9 at 40, 0.48 / 0.46 / 0.44 at 80 / 160 / 320; 2026-12-01).
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from lisse.sim.interface import build_model, predict_ccd, staircase
+from lisse.sim.interface.predict import resolution_check, resolution_warning
+
+
+@pytest.fixture(scope="module")
+def ionic():
+    # Wang2024's LNI-0.5CNT staircase (0.02 mA/cm2 x 1 h steps, LNI electrolyte, 1 MPa), searched to 1 mA/cm2
+    model = build_model(electrolyte="LNI", pressure="1 MPa", interlayer="LNI-0.5CNT", interlayer_thickness="90 um")
+    proto = staircase("fixed-time", start="0.02 mA/cm2", increment="0.02 mA/cm2", step_time="1 h", max_current="1 mA/cm2")
+    return model, proto, predict_ccd(model, proto)
+
+
+def test_the_check_is_the_same_prediction_at_twice_the_points_and_flags_a_moving_verdict(ionic):
+    model, proto, pred = ionic
+    assert pred.points_per_half_cycle == 40  # erratic at 20, re-judged at 40 (predict_ccd's own rule)
+    chk = resolution_check(model, proto, pred)
+    fine = predict_ccd(model, proto, points_per_half_cycle=80)  # second method: the simulator at the finer step
+    assert chk["points_per_half_cycle"] == 80
+    assert chk["failing_current_density_mA_cm2"] == fine.as_dict()["failing_current_density_mA_cm2"]
+    assert chk["ccd_mA_cm2"] == fine.as_dict()["ccd_mA_cm2"] and chk["failure_mode"] == fine.failure_mode
+    # the two readings: 0.9 (failing 0.92) at 40 points, 0.48 (failing 0.50) at 80; 21 steps of 0.02 mA/cm2 apart
+    assert pred.as_dict()["failing_current_density_mA_cm2"] == pytest.approx(0.92, rel=1e-9)
+    assert chk["failing_current_density_mA_cm2"] == pytest.approx(0.50, rel=1e-9)
+    assert chk["agrees"] is False and chk["steps_apart"] == round((0.92 - 0.50) / 0.02)
+    w = resolution_warning(pred, chk)
+    assert w is not None and "0.9 mA/cm2 (failing 0.92) at 40" in w and "0.48 mA/cm2 (failing 0.5) at 80" in w
+    assert "21 staircase steps apart" in w and "rerun at 160" in w
+
+
+def test_a_converged_prediction_agrees_and_carries_no_warning():
+    # bare Li | LLZTO (Ji2025's air-exposed surface), 0.2 mAh/cm2 steps: the same failing step at 20 and 40 points
+    model = build_model(electrolyte="LLZTO")
+    proto = staircase("fixed-capacity", start="0.1 mA/cm2", increment="0.1 mA/cm2", step_capacity="0.2 mAh/cm2",
+                      max_current="3 mA/cm2")
+    pred = predict_ccd(model, proto)
+    chk = resolution_check(model, proto, pred)
+    fine = predict_ccd(model, proto, points_per_half_cycle=2 * pred.points_per_half_cycle)
+    assert pred.failing_current_density_A_m2 is not None
+    assert fine.failing_current_density_A_m2 == pytest.approx(pred.failing_current_density_A_m2, rel=1e-12)
+    assert chk["agrees"] is True and chk["steps_apart"] == 0
+    assert resolution_warning(pred, chk) is None
+
+
+def test_no_failure_at_either_resolution_agrees_without_a_step_count():
+    model = build_model(electrolyte="LLZTO")
+    proto = staircase("fixed-capacity", start="0.1 mA/cm2", increment="0.1 mA/cm2", step_capacity="0.2 mAh/cm2",
+                      max_current="0.3 mA/cm2")
+    pred = predict_ccd(model, proto)
+    assert pred.search_limit_reached
+    chk = resolution_check(model, proto, pred)
+    assert chk["agrees"] is True and chk["steps_apart"] is None and chk["search_limit_reached"] is True
+
+
+def test_the_warning_says_when_only_one_resolution_found_a_failure(ionic):
+    _model, _proto, pred = ionic
+    chk = {"agrees": False, "steps_apart": None, "points_per_half_cycle": 80, "ccd_mA_cm2": 1.0,
+           "failing_current_density_mA_cm2": None}
+    w = resolution_warning(pred, chk)
+    assert "no failure up to the search limit at 80" in w and "steps apart" not in w
+
+
+def test_cli_runs_at_the_points_given_and_reports_the_check(capsys):
+    from lisse.cli.main import main
+
+    code = main(["simulate", "ccd", "--interlayer", "none", "--electrolyte", "LLZTO", "--max-current", "2 mA/cm2",
+                 "--points-per-half-cycle", "10", "--json"])
+    d = json.loads(capsys.readouterr().out)
+    assert code in (0, None)
+    assert d["points_per_half_cycle"] in (10, 20, 40)  # 10 unless predict_ccd re-judged an erratic verdict
+    assert d["resolution_check"]["points_per_half_cycle"] >= 2 * d["points_per_half_cycle"]
+    assert isinstance(d["resolution_check"]["agrees"], bool)
+    warned = any("moves with the time step" in w for w in d["warnings"])
+    assert warned is (not d["resolution_check"]["agrees"])
+
+
+@pytest.mark.parametrize("value", ["4", "10001", "x3", "2.5"])
+def test_cli_refuses_a_bad_resolution_in_one_line(capsys, value):
+    from lisse.cli.main import main
+
+    try:
+        code = main(["simulate", "ccd", "--interlayer", "none", "--points-per-half-cycle", value])
+    except SystemExit as exc:
+        code = exc.code
+    err = capsys.readouterr().err.strip()
+    assert code == 2 and len(err.splitlines()) == 1
+    assert "--points-per-half-cycle" in err and value in err and "5 to 10000" in err
+
+
+def test_the_study_stage_carries_the_check_and_its_warning(monkeypatch, tmp_path):
+    from . import fake_interface as fake
+    from .test_simulate_stage import STUDY, _run
+
+    fake.install(monkeypatch)
+    import lisse.sim.interface.predict as predict
+    from lisse.pipeline.registry import all_stages
+
+    stage = {s.name: s for s in all_stages()}["simulate"]
+    r = _run(stage, STUDY, tmp_path)
+    a = r.summary["cells"]["A"]
+    assert a["resolution_check"]["agrees"] is True and not any("time step" in w for w in a.get("warnings", []))
+    row = r.tables["predicted_ccd"].iloc[0]
+    assert bool(row["time_step_check_agrees"]) is True and row["ccd_at_twice_the_time_resolution_mA_cm2"] == a["ccd_mA_cm2"]
+
+    def moving(model, proto, pred):
+        return {**fake.resolution_check(model, proto, pred), "agrees": False, "steps_apart": 3, "ccd_mA_cm2": 0.5,
+                "failing_current_density_mA_cm2": 1.0}
+
+    monkeypatch.setattr(predict, "resolution_check", moving)
+    monkeypatch.setattr(predict, "resolution_warning", lambda pred, chk: "the predicted CCD moves with the time step: fake")
+    r = _run(stage, STUDY, tmp_path / "again")
+    a = r.summary["cells"]["A"]
+    assert a["resolution_check"]["agrees"] is False and "moves with the time step" in " ".join(a["warnings"])
+    assert "moves with the time step" in str(r.html)
+    assert r.predictions[0]["parameters_json"]["resolution_check"]["steps_apart"] == 3
