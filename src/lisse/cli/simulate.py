@@ -159,8 +159,8 @@ def add_arguments(parser) -> None:
             _protocol_arguments(p, "0.1" if name == "ccd" else MAP_STEP)
         if name == "ccd":
             p.add_argument("--points-per-half-cycle", type=_half_cycle_points, default=20, metavar="N",
-                           help="time resolution of the simulation (default 20; 5 to 10000). The prediction is checked "
-                                "at twice it ('resolution_check' in the JSON); where the two disagree, rerun with more")
+                           help=f"time resolution of the simulation (default 20; 5 to {MAX_CLI_POINTS}). The prediction is "
+                                "checked at twice it ('resolution_check' in the JSON); where the two disagree, rerun with more")
             _out_arguments(p, "the prediction (JSON, with every model parameter and its source), the simulated record and "
                               "state (CSV) and the figure (PNG)")
         if name == "map":
@@ -341,15 +341,20 @@ def _describe(kw: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+#: Finest ``--points-per-half-cycle``: the time-step check runs at twice it, and the simulator takes at most 10000.
+MAX_CLI_POINTS = 5000
+
+
 def _half_cycle_points(text: str) -> int:
     from lisse.cli.common import OptionValueError
 
+    expected = f"a whole number from 5 to {MAX_CLI_POINTS} (the check runs at twice it)"
     try:
         n = int(text)
     except ValueError:
-        raise OptionValueError(f"--points-per-half-cycle: expected a whole number from 5 to 10000; got '{text}'") from None
-    if not 5 <= n <= 10_000:
-        raise OptionValueError(f"--points-per-half-cycle: expected a whole number from 5 to 10000; got {n}")
+        raise OptionValueError(f"--points-per-half-cycle: expected {expected}; got '{text}'") from None
+    if not 5 <= n <= MAX_CLI_POINTS:
+        raise OptionValueError(f"--points-per-half-cycle: expected {expected}; got {n}")
     return n
 
 
@@ -404,8 +409,15 @@ def _run_ccd(args: Any) -> dict[str, Any]:
         pred = predict_ccd(model, proto, progress=progress_callback(bar), points_per_half_cycle=args.points_per_half_cycle)
     result = dict(pred.as_dict())
     # the same staircase at twice the time resolution: a CCD that moves with the time step is not a number yet
-    check = result["resolution_check"] = resolution_check(model, proto, pred)
-    warning = resolution_warning(pred, check)
+    from lisse.errors import LisseError
+
+    try:  # its failure never drops the prediction (nor its --out files)
+        check = resolution_check(model, proto, pred)
+        warning = resolution_warning(pred, check)
+    except LisseError as exc:
+        check = {"error": str(exc)}
+        warning = f"the time-step check (the same staircase at twice the points) could not run: {exc}"
+    result["resolution_check"] = check
     if warning:
         result["warnings"] = [*result.get("warnings", []), warning]
     result["calibrated_parameters"] = list(pred.calibrated_parameters)
@@ -413,7 +425,7 @@ def _run_ccd(args: Any) -> dict[str, Any]:
     result["interface"] = {**_describe(mkw), **_model_conditions(model)}
     result["staircase"] = _protocol_dict(pkw)
     # the CCD with the geometric void depth (h_v = lambda) beside the calibrated default; null when --void-depth given
-    result["void_depth_check"] = void_depth_check(model, proto)
+    result["void_depth_check"] = void_depth_check(model, proto, points_per_half_cycle=args.points_per_half_cycle)
     if out is not None:
         result["files"] = _write_ccd(out, pred, result, model)
     return result
@@ -655,7 +667,9 @@ def render(result: dict[str, Any]) -> str:
         if result.get("resolution_note"):
             lines.append(f"  resolution         {result['resolution_note']}")
         res = result.get("resolution_check")
-        if res:  # the same staircase at twice the time resolution
+        if res and "error" in res:
+            lines.append(f"  time step check    could not run: {res['error']}")
+        elif res:  # the same staircase at twice the time resolution
             lines.append(f"  time step check    {_ccd_text(res)} at {res['points_per_half_cycle']} points per half cycle "
                          f"({'agrees' if res['agrees'] else 'DISAGREES: not converged, see the warning'}; the prediction used "
                          f"{result.get('points_per_half_cycle')})")

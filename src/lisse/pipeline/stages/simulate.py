@@ -292,6 +292,7 @@ def simulate_stage(ctx: StageContext) -> StageResult:
                 p["warnings"] = [*p.get("warnings", []), warning]
         except LisseError as exc:
             res = {"error": str(exc)}
+            p["warnings"] = [*p.get("warnings", []), f"the time-step check (the same staircase at twice the points) could not run: {exc}"]
         p["resolution_check"] = res
         ccd = p.get("ccd_mA_cm2")
         entry = {**p, "interlayer": kw["interlayer"] or "none", "electrolyte": kw.get("electrolyte"),

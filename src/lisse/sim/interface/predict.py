@@ -395,10 +395,25 @@ def resolution_check(model: InterfaceModel, protocol: Protocol, prediction: CCDP
         ``ccd_mA_cm2``, ``failing_current_density_mA_cm2``, ``search_limit_reached``, ``failure_mode`` at that
         resolution, ``agrees`` (bool): the same failing step (or no failure up to the search limit at both), and
         ``steps_apart`` (how many staircase steps lie between the two failing steps; None where either found none).
+        A failing step read as the Li foil running out at one resolution and as an interface failure at the other
+        does not agree (one CCD is a lower bound, the other is not).
+
+    Raises
+    ------
+    ParameterError
+        ``protocol`` is not a staircase (constant-current cycling is one step: the failing step cannot tell two failure
+        times apart), or twice the prediction's points passes the simulator's 10000.
     """
     import numpy as np
 
+    from lisse.errors import ParameterError
+
+    if protocol.kind == "cycling":
+        raise ParameterError("resolution_check: expected a CCD staircase; got a constant-current cycling protocol (one step)")
     points = 2 * prediction.points_per_half_cycle
+    if points > 10_000:
+        raise ParameterError(f"resolution_check: the prediction ran at {prediction.points_per_half_cycle} points per half cycle; "
+                             "the check at twice that passes the simulator's 10000")
     fine = predict_ccd(model, protocol, points_per_half_cycle=points)
     d = fine.as_dict()
     steps = np.asarray(protocol.step_currents, dtype=float)
@@ -408,7 +423,7 @@ def resolution_check(model: InterfaceModel, protocol: Protocol, prediction: CCDP
 
     a, b = step_of(prediction.failing_current_density_A_m2), step_of(fine.failing_current_density_A_m2)
     apart = None if a is None or b is None else abs(a - b)
-    agrees = (a is None and b is None) or apart == 0
+    agrees = ((a is None and b is None) or apart == 0) and bool(prediction.foil_limited) == bool(fine.foil_limited)
     return {"points_per_half_cycle": fine.points_per_half_cycle, "agrees": agrees, "steps_apart": apart,
             **{k: d[k] for k in ("ccd_mA_cm2", "failing_current_density_mA_cm2", "search_limit_reached", "failure_mode")}}
 
@@ -437,12 +452,14 @@ def resolution_warning(prediction: CCDPrediction, check: dict[str, Any]) -> str 
         return f"{'no stable step' if ccd is None else f'{ccd:.4g} mA/cm2'} (failing {fail:.4g})"
 
     d = prediction.as_dict()
-    apart = f" ({check['steps_apart']} staircase steps apart)" if check.get("steps_apart") else ""
+    n = check.get("steps_apart")
+    apart = f" ({n} staircase step{'s' if n != 1 else ''} apart)" if n else ""
     coarse = reading(d["ccd_mA_cm2"], d["failing_current_density_mA_cm2"])
     fine = reading(check["ccd_mA_cm2"], check["failing_current_density_mA_cm2"])
     return (f"the predicted CCD moves with the time step: {coarse} at {prediction.points_per_half_cycle} points per half "
             f"cycle, {fine} at {check['points_per_half_cycle']}{apart}; not converged: rerun at "
-            f"{2 * check['points_per_half_cycle']} or more points per half cycle until two resolutions agree")
+            f"{2 * check['points_per_half_cycle']} or more points per half cycle (lisse simulate ccd "
+            "--points-per-half-cycle) until two resolutions agree")
 
 
 def _predict_batch(models: list[InterfaceModel], protocol: Protocol) -> list[CCDPrediction | BaseException]:
