@@ -250,6 +250,11 @@ def run_case(case: Any, reach: float = 0.0, interlayer: Any = None, grid: float 
         row["predicted_text"] = "holds" if held else f"fails{at} ({d.get('failure_mode') or d.get('simulated_failure_mode')})"
         row["within_factor_2"] = "y" if held else "n"
         row["predicted_mA_cm2"] = pub if held else None
+        # the contact reading of a survival row (report only): kept over the whole run, or below half from a time on
+        t_lost = d.get("contact_lost_at_h")
+        f_min = d.get("contact_fraction_min_first_step")  # one step: the whole run
+        row["contact_ccd_text"] = (f"kept (lowest {f_min:.2g})" if t_lost is None and f_min is not None
+                                   else f"lost at {t_lost:.3g} h" if t_lost is not None else None)
     elif case.kind == "contact_loss":
         # one-way stripping: agrees when the polarisation rises within a factor 2 of the published time
         dur = (case.duration or 0.0) / 3600.0
@@ -559,7 +564,9 @@ def _contact_verdict(r: dict[str, Any]) -> str:
             x = float(text[3:].split()[0])
             return "n" if x > 2 * pub and r["kind"] == "ccd" else ("y" if x >= pub / 2 else "-")
         if text.startswith("kept"):
-            return r["within_factor_2"]  # the contact held until the voltage's failure: the same reading
+            return r["within_factor_2"]  # the contact held until the voltage's failure (or over a survival run): the same reading
+        if text.startswith("lost at"):  # a survival row whose contact fell below half before the published time
+            return "n"
         x = float(text)
     except ValueError:
         return "-"
@@ -754,7 +761,8 @@ def markdown(rows: list[dict[str, Any]], pairs: list[dict[str, Any]]) -> str:
     if judged:
         out.append("")
         out.append(f"Read by the simulated contact instead of the voltage (report only: the last step before either electrode's "
-                   f"contact fell below half): {sum(v == 'y' for _, v in judged)} of {len(judged)} CCD rows within a factor 2 ("
+                   f"contact fell below half; a survival row, whether it kept its contact over the run): "
+                   f"{sum(v == 'y' for _, v in judged)} of {len(judged)} rows agree within a factor 2 ("
                    + ", ".join(f"{c} {next(r['contact_ccd_text'] for r in rows if r['case'] == c)}" for c, _ in judged) + ").")
     if full:
         out += [""] + [f"Calibrated: {label}: {obs}." for label, obs in full.items()]

@@ -171,6 +171,23 @@ class CCDPrediction:
         below = np.flatnonzero(f < FIRST_STEP_CONTACT_WARNING)
         return float(steps[int(step[below[0]])]) if below.size else None
 
+    @property
+    def contact_lost_at_s(self) -> float | None:
+        """Time [s] of the first record sample at which either electrode's contact had fallen below half (None: never).
+
+        The time-based reading of :attr:`contact_lost_at_A_m2` (same threshold), for constant-current cycling, whose one
+        step cannot place the loss.
+        """
+        import numpy as np
+
+        c = self._contact()
+        if c is None:
+            return None
+        below = np.flatnonzero(c[0] < FIRST_STEP_CONTACT_WARNING)
+        if not below.size:
+            return None
+        return float(np.asarray(self.simulation.state["t_s"], dtype=float)[below[0]])
+
     def _contact_caveat(self) -> str | None:
         """A warning when the contact was lost in the first step or in a step judged stable.
 
@@ -222,6 +239,7 @@ class CCDPrediction:
             ``contact_fraction_min_first_step`` (the smallest contact fraction of either electrode in the first step),
             ``contact_fraction_min_stable_steps`` (the same over the steps judged stable; None when none was),
             ``contact_lost_at_mA_cm2`` (the first step where either contact fell below half; None: never),
+            ``contact_lost_at_h`` (the time of the first record sample where it had; None: never),
             ``warnings`` (:func:`lisse.materials.temperature_caveat`, :func:`lisse.sim.interface.model.surface_caveat`,
             a contact already lost in the first step, :data:`FIRST_STEP_CONTACT_WARNING`, or in a step judged stable,
             :data:`STABLE_CONTACT_WARNING`), ``points_per_half_cycle``, ``resolution_note``.
@@ -247,6 +265,7 @@ class CCDPrediction:
             "critical_stripping_current_mA_cm2": critical_stripping_current(m) / 10.0,
             "contact_fraction_min_first_step": self.first_step_contact,
             "contact_lost_at_mA_cm2": None if self.contact_lost_at_A_m2 is None else self.contact_lost_at_A_m2 / 10.0,
+            "contact_lost_at_h": None if self.contact_lost_at_s is None else self.contact_lost_at_s / 3600.0,
             "contact_fraction_min_stable_steps": None if self.stable_steps_contact is None else self.stable_steps_contact[0],
             "warnings": [w for w in (temperature_caveat(m.values["temperature"]), surface_caveat(m), self._contact_caveat()) if w],
             "points_per_half_cycle": self.points_per_half_cycle,
