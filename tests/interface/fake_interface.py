@@ -49,8 +49,10 @@ def staircase(kind, start=1.0, increment=1.0, step_time=None, step_capacity=None
 
         raise ParameterError(f"start: expected a positive current density; got {start}")
     first = (step_time or 3600.0) if step_capacity is None else step_capacity / start  # the first half cycle [s]
+    steps = start + increment * np.arange(int(round((max_current - start) / increment)) + 1)
     return SimpleNamespace(kind=kind, start=start, increment=increment, step_time=step_time, step_capacity=step_capacity,
-                           max_current=max_current, current_density=np.array([start]), duration=np.array([first]))
+                           max_current=max_current, current_density=np.array([start]), duration=np.array([first]),
+                           step_currents=steps)
 
 
 def cycling_protocol(current, step_time, cycles):

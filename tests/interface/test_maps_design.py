@@ -196,3 +196,49 @@ def test_design_candidate_that_shorts_in_cycling_does_not_hold():
         assert ok is (not shorts), (j, mode)
         if shorts:
             assert mode is not None and "short" in mode
+
+
+def test_a_map_rechecks_points_spread_over_it_at_twice_the_time_resolution(maps, monkeypatch):
+    # the fake reads the same step at any resolution: every audited point agrees; not-judged points are never picked;
+    # the picks spread from the first judged point to the last
+    proto = fake.staircase("fixed-capacity", start=1.0, increment=1.0, step_capacity=7200.0, max_current=30.0)
+    base = {"interlayer": "LNI-5CNT", "interlayer_thickness": 90e-6}
+    seen = []
+    real = fake.predict_ccd
+
+    def spy(model, protocol, progress=None, points_per_half_cycle=20):
+        seen.append(points_per_half_cycle)
+        return real(model, protocol, progress, points_per_half_cycle)
+
+    import lisse.sim.interface as iface
+
+    m = maps.map_conductivities(base, [1e-3, 1e-2, 1e-1], [1e-4, 0.25, 1.0, 4.0, 100.0], proto)
+    monkeypatch.setattr(iface, "predict_ccd", spy)
+    audit = maps._resolution_audit(base, proto, [{"interlayer_sigma_e": x, "interlayer_sigma_ion": y}
+                                                 for y in (1e-4, 0.25, 1.0, 4.0, 100.0) for x in (1e-3, 1e-2, 1e-1)],
+                                   [{"ccd": c, "failing": f, "mode": str(md) if md is not None else None, "points": 20}
+                                    for c, f, md in zip(m["ccd"].ravel(), m["failing_current_density"].ravel(),
+                                                        m["failure_mode"].ravel())])
+    assert seen == [40] * maps.RESOLUTION_AUDIT_POINTS and audit["points"] == maps.RESOLUTION_AUDIT_POINTS
+    idx = [r["index"] for r in audit["rows"]]
+    assert idx[0] == 3 and idx[-1] == 14 and all(i >= 3 for i in idx)  # the first row (sigma_ion 1e-4) is not judged
+    assert m["resolution_audit"]["agree"] == m["resolution_audit"]["points"] == maps.RESOLUTION_AUDIT_POINTS
+    rows = maps.resolution_audit_rows(m)
+    assert rows[0]["sigma_e_S_cm"] == pytest.approx(1e-5, rel=1e-12) and rows[0]["sigma_ion_S_cm"] == pytest.approx(2.5e-3, rel=1e-12)
+    assert all(r["agrees"] and r["ccd_at_twice_the_points_mA_cm2"] == r["ccd_mA_cm2"] for r in rows)
+
+
+def test_a_map_point_whose_verdict_moves_with_the_time_step_is_flagged():
+    # the real simulator, second method: the single predict_ccd of the point at twice its points. Wang2024's LNI-0.5CNT
+    # layer (0.02 mA/cm2 x 1 h steps to 1 mA/cm2): at 1 MPa 0.9 mA/cm2 at 40 points, 0.48 at 80 (resolution_check)
+    from lisse.sim.interface import build_model, predict_ccd, staircase
+    from lisse.sim.interface import maps as real_maps
+
+    proto = staircase("fixed-time", start="0.02 mA/cm2", increment="0.02 mA/cm2", step_time="1 h", max_current="1 mA/cm2")
+    base = {"interlayer": "LNI-0.5CNT", "interlayer_thickness": 90e-6, "electrolyte": "LNI"}
+    m = real_maps.map_pressure(base, [1e6], proto)
+    (row,) = m["resolution_audit"]["rows"]
+    fine = predict_ccd(build_model(**base, pressure=1e6), proto, points_per_half_cycle=row["points_per_half_cycle"])
+    assert row["points_per_half_cycle"] == 80 and row["failing_current_density_fine"] == fine.failing_current_density_A_m2
+    assert row["failing_current_density"] == pytest.approx(9.2, rel=1e-9) and row["agrees"] is False
+    assert m["resolution_audit"]["agree"] == 0

@@ -203,3 +203,21 @@ def test_the_study_stage_carries_the_check_and_its_warning(monkeypatch, tmp_path
     a = r.summary["cells"]["A"]  # the prediction stays; the failed check is said
     assert a["ccd_mA_cm2"] is not None and a["resolution_check"] == {"error": "resolution_check: broken on purpose"}
     assert "could not run: resolution_check: broken on purpose" in str(r.html)
+
+
+def test_cli_map_reports_its_time_step_check_and_warns_where_it_moves(capsys):
+    from lisse.cli.main import main
+
+    code = main(["simulate", "map", "--kind", "pressure", "--interlayer", "LNI-0.5CNT", "--interlayer-thickness", "90 um",
+                 "--electrolyte", "LNI", "--step-time", "1 h", "--start", "0.02 mA/cm2", "--increment", "0.02 mA/cm2",
+                 "--max-current", "1 mA/cm2", "--pressure-range", "1 MPa", "2 MPa", "--points", "2", "--json"])
+    d = json.loads(capsys.readouterr().out)
+    assert code in (0, None)
+    assert d["resolution_audit_points"] == 2
+    row = d["resolution_audit"][0]
+    assert row["pressure_MPa"] == pytest.approx(1.0, rel=1e-12) and row["agrees"] is False
+    assert row["failing_current_density_mA_cm2"] == pytest.approx(0.92, rel=1e-9)
+    assert row["failing_current_density_at_twice_the_points_mA_cm2"] == pytest.approx(0.50, rel=1e-9)
+    moved = 2 - d["resolution_audit_agree"]
+    (w,) = d["warnings"]
+    assert w.startswith(f"{moved} of 2 map points re-run at twice the time resolution") and "(pressure_MPa 1)" in w

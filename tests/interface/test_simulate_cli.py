@@ -112,6 +112,12 @@ def test_map_json_and_out(run, tmp_path):
     assert d["table"]["thickness_um"][0] == pytest.approx(20.0, rel=1e-9)
     assert d["table"]["porosity"][:3] == [0.1, 0.1, 0.1]  # default porosity range 0.1-0.7, rows along porosity
     assert (tmp_path / "m" / "ccd_map_thickness_porosity.csv").exists() and (tmp_path / "m" / "ccd_map_thickness_porosity.png").exists()
+    # the map's time-step check (fake: the same step at any resolution), in the JSON and beside the figure
+    assert d["resolution_audit_points"] == 8 and d["resolution_audit_agree"] == 8 and "warnings" not in d
+    import pandas as pd
+
+    check = pd.read_csv(tmp_path / "m" / "ccd_map_thickness_porosity_time_step_check.csv")
+    assert len(check) == 8 and check["agrees"].all() and {"thickness_um", "porosity"} <= set(check.columns)
 
 
 @pytest.mark.parametrize("argv, needle", [

@@ -508,7 +508,7 @@ def _run_map(args: Any) -> dict[str, Any]:
     import numpy as np
     import pandas as pd
 
-    from lisse.cli.common import executor_kwargs
+    from lisse.cli.common import executor_kwargs, fmt
     from lisse.errors import ParameterError
     from lisse.io.progress import progress_callback
     from lisse.sim.interface import maps
@@ -559,6 +559,17 @@ def _run_map(args: Any) -> dict[str, Any]:
         "calibrated_on": dict(m.get("calibrated_on") or {}),
         "table": table,
     }
+    # the map's own time-step check: a few points re-run at twice their points per half cycle
+    audit = maps.resolution_audit_rows(m)
+    result["resolution_audit_points"] = len(audit)
+    result["resolution_audit_agree"] = sum(bool(r["agrees"]) for r in audit)
+    result["resolution_audit"] = audit
+    moved = [r for r in audit if not r["agrees"]]
+    if moved:
+        where = "; ".join(", ".join(f"{k} {fmt(v, 3)}" for k, v in r.items() if k not in _AUDIT_READINGS) for r in moved)
+        result["warnings"] = [f"{len(moved)} of {len(audit)} map points re-run at twice the time resolution read another "
+                              f"failing step ({where}): the map's verdicts move with the time step there; check single "
+                              "points with lisse simulate ccd --points-per-half-cycle"]
     if out is not None:
         from lisse.io.outputs import atomic_write_text, mark_output_files, save_figure
         from lisse.plot.interface import ccd_map_figure
@@ -568,9 +579,18 @@ def _run_map(args: Any) -> dict[str, Any]:
         pd.DataFrame(table).to_csv(buf, index=False)
         files = [str(atomic_write_text(out / f"{name}.csv", buf.getvalue()))]
         files.append(str(save_figure(ccd_map_figure(m, f"predicted CCD ({m['protocol']})"), out / f"{name}.png")))
+        if audit:  # the map's time-step check beside it
+            buf = io.StringIO()
+            pd.DataFrame(audit).to_csv(buf, index=False)
+            files.append(str(atomic_write_text(out / f"{name}_time_step_check.csv", buf.getvalue())))
         mark_output_files(out, files)
         result["files"] = files
     return result
+
+
+#: Keys of a map's resolution-audit row that are readings, not the point's coordinates.
+_AUDIT_READINGS = ("ccd_mA_cm2", "failing_current_density_mA_cm2", "ccd_at_twice_the_points_mA_cm2",
+                   "failing_current_density_at_twice_the_points_mA_cm2", "points_per_half_cycle", "agrees", "note")
 
 
 #: Interface options that ``design`` passes on to every candidate's model (the others are its own arguments).
@@ -638,6 +658,9 @@ def render(result: dict[str, Any]) -> str:
         lines.append(f"  CCD range          {fmt(result['ccd_min_mA_cm2'], 3)} to {fmt(result['ccd_max_mA_cm2'], 3)} mA/cm2")
         lines.append(f"  at search limit    {result['points_at_search_limit']} points (CCD there is a lower bound)")
         lines.append(f"  no stable step     {result['points_without_stable_step']} points")
+        if result.get("resolution_audit_points"):
+            lines.append(f"  time step check    {result['resolution_audit_agree']} of {result['resolution_audit_points']} points "
+                         "spread over the map read the same failing step at twice the points per half cycle")
         if result.get("points_not_judged"):
             lines.append(f"  not judged         {result['points_not_judged']} points (the detectors could not judge the simulated "
                          "record, or the simulator did not converge; see failure_mode in the table)")

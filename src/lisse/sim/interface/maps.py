@@ -38,6 +38,8 @@ __all__ = [
     "map_thickness_porosity",
     "map_pressure",
     "map_table",
+    "resolution_audit_rows",
+    "RESOLUTION_AUDIT_POINTS",
     "design_interlayer",
     "InterlayerDesign",
     "MAX_AXIS_POINTS",
@@ -56,6 +58,9 @@ MAX_MAP_POINTS = 2500
 _CHUNK = 50
 #: Most simulations one design search may run (coarse scan + bisection).
 MAX_DESIGN_EVALUATIONS = 60
+#: Map points re-run at twice their time resolution, spread evenly over the judged points (the map's own time-step
+#: check, :func:`_resolution_audit`; ~4 % of a 20 x 20 map's work).
+RESOLUTION_AUDIT_POINTS = 8
 
 #: build_model keyword of each map axis, with its SI unit (for messages and tables).
 AXES: dict[str, tuple[str, str, float]] = {
@@ -120,7 +125,41 @@ def _outcome(pred: Any) -> dict[str, Any]:
     failing = pred.failing_current_density_A_m2
     return {"ccd": math.nan if ccd is None else float(ccd), "failing": math.nan if failing is None else float(failing),
             "limit": bool(pred.search_limit_reached), "mode": pred.failure_mode,
-            "calibrated": _calibrated_on(pred)}
+            "calibrated": _calibrated_on(pred), "points": int(getattr(pred, "points_per_half_cycle", None) or 20)}
+
+
+def _resolution_audit(base: Mapping[str, Any], protocol: Any, grid: list[dict[str, float]],
+                      rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """The map's time-step check: up to :data:`RESOLUTION_AUDIT_POINTS` judged points, spread evenly over the map, re-run
+    at twice their points per half cycle (:func:`lisse.sim.interface.predict.same_failing_step`, the rule of
+    ``resolution_check``). A map runs every point at 20 points per half cycle; a single prediction may not be converged
+    there (Wang2024's LNI-0.5CNT staircase: 0.9 mA/cm2 at 40 points, 0.48 at 80), and the map should say so."""
+    import lisse.sim.interface as iface
+    from lisse.errors import CalculationError, ConvergenceError
+    from lisse.sim.interface.predict import same_failing_step
+
+    judged = [k for k, r in enumerate(rows) if not str(r["mode"] or "").startswith("not judged")]
+    pick = sorted({judged[int(i)] for i in np.linspace(0, len(judged) - 1, min(RESOLUTION_AUDIT_POINTS, len(judged))).round()}) if judged else []
+    checked: list[dict[str, Any]] = []
+    for k in pick:
+        r = rows[k]
+        points = 2 * r.get("points", 20)
+        entry: dict[str, Any] = {"index": k, **grid[k], "ccd": r["ccd"], "failing_current_density": r["failing"],
+                                 "points_per_half_cycle": points}
+        try:
+            fine = iface.predict_ccd(iface.build_model(**{**base, **grid[k]}), protocol, points_per_half_cycle=points)
+        except (CalculationError, ConvergenceError) as exc:
+            checked.append({**entry, "ccd_fine": math.nan, "failing_current_density_fine": math.nan, "agrees": False,
+                            "note": f"not judged at the finer step: {exc}"})
+            continue
+        agrees, _apart = same_failing_step(protocol, (r["failing"], r["mode"] == "li_depleted"),
+                                           (fine.failing_current_density_A_m2, fine.failure_mode == "li_depleted"))
+        checked.append({**entry, "points_per_half_cycle": int(getattr(fine, "points_per_half_cycle", None) or points),
+                        "ccd_fine": math.nan if fine.ccd_A_m2 is None else float(fine.ccd_A_m2),
+                        "failing_current_density_fine": (math.nan if fine.failing_current_density_A_m2 is None
+                                                         else float(fine.failing_current_density_A_m2)),
+                        "agrees": bool(agrees)})
+    return {"points": len(checked), "agree": sum(c["agrees"] for c in checked), "rows": checked}
 
 
 def _axis(name: str, values: ArrayLike, *, upper: float | None = None) -> np.ndarray:
@@ -207,8 +246,10 @@ def _grid_2d(base: Mapping[str, Any], protocol: Any, x_name: str, xs: np.ndarray
              **run_kw: Any) -> dict[str, Any]:
     kx, ky = AXES[x_name][0], AXES[y_name][0]
     grid = [{kx: float(x), ky: float(y)} for y in ys for x in xs]  # rows along y, columns along x
-    out = _collect(_run(base, protocol, grid, **run_kw), (ys.size, xs.size), protocol)
-    return {"x_name": x_name, "y_name": y_name, "x": xs, "y": ys, **out}
+    rows = _run(base, protocol, grid, **run_kw)
+    out = _collect(rows, (ys.size, xs.size), protocol)
+    return {"x_name": x_name, "y_name": y_name, "x": xs, "y": ys, **out,
+            "resolution_audit": _resolution_audit(base, protocol, grid, rows)}
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -249,7 +290,10 @@ def map_conductivities(model: Mapping[str, Any], sigma_e: ArrayLike, sigma_ion: 
         ``x_name`` ("sigma_e"), ``y_name`` ("sigma_ion"), ``x``, ``y`` [S m-1]; ``ccd`` and
         ``failing_current_density`` [A m-2] (NaN: none), ``search_limit_reached`` (bool) and ``failure_mode``
         (str or None), each n_y x n_x; ``protocol``; ``calibrated_parameters`` (names, over all points) and ``calibrated_on``
-        (name -> the observation it was fitted to).
+        (name -> the observation it was fitted to); ``resolution_audit``: ``points`` (up to
+        :data:`RESOLUTION_AUDIT_POINTS` judged points, spread over the map, re-run at twice their points per half cycle),
+        ``agree`` (how many read the same failing step there) and ``rows`` (each point's axis values, both readings
+        [A m-2] and ``agrees``).
 
     Raises
     ------
@@ -333,7 +377,7 @@ def map_pressure(model: Mapping[str, Any], pressure: ArrayLike, protocol: Any = 
     dict
         ``x_name`` ("pressure"), ``x`` [Pa]; ``ccd``, ``failing_current_density`` [A m-2],
         ``search_limit_reached``, ``failure_mode`` (each of length n); ``protocol``; ``calibrated_parameters``;
-        ``calibrated_on``.
+        ``calibrated_on``; ``resolution_audit`` (as :func:`map_conductivities`).
 
     Raises
     ------
@@ -342,9 +386,44 @@ def map_pressure(model: Mapping[str, Any], pressure: ArrayLike, protocol: Any = 
     """
     xs = _axis("pressure", pressure)
     proto = _default_protocol(protocol)
-    rows = _run(model, proto, [{"pressure": float(p)} for p in xs], jobs=jobs, scheduler=scheduler, client=client,
-                progress=progress)
-    return {"x_name": "pressure", "x": xs, **_collect(rows, (xs.size,), proto)}
+    grid = [{"pressure": float(p)} for p in xs]
+    rows = _run(model, proto, grid, jobs=jobs, scheduler=scheduler, client=client, progress=progress)
+    return {"x_name": "pressure", "x": xs, **_collect(rows, (xs.size,), proto),
+            "resolution_audit": _resolution_audit(model, proto, grid, rows)}
+
+
+def resolution_audit_rows(m: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """A map's time-step check (``resolution_audit``) in display units, one dict per re-run point.
+
+    Parameters
+    ----------
+    m : mapping
+        A result of :func:`map_conductivities`, :func:`map_thickness_porosity` or :func:`map_pressure`.
+
+    Returns
+    -------
+    list of dict
+        The point's axis values (names as :func:`map_table`), ``ccd_mA_cm2`` and ``failing_current_density_mA_cm2`` of the
+        map, the same at twice the points (``..._at_twice_the_points_mA_cm2``; None: no stable / no failing step),
+        ``points_per_half_cycle`` of the re-run, ``agrees`` and, where the re-run could not be judged, ``note``.
+    """
+    def mA(v: float) -> float | None:
+        return None if v is None or not np.isfinite(v) else round(float(v) / 10.0, 10)
+
+    out = []
+    for r in (m.get("resolution_audit") or {}).get("rows", []):
+        row: dict[str, Any] = {}
+        for name, (kw, unit, scale) in AXES.items():
+            if kw in r:
+                row[f"{name}_{unit.replace('/', '_')}" if unit else name] = r[kw] / scale
+        row.update({"ccd_mA_cm2": mA(r["ccd"]), "failing_current_density_mA_cm2": mA(r["failing_current_density"]),
+                    "ccd_at_twice_the_points_mA_cm2": mA(r["ccd_fine"]),
+                    "failing_current_density_at_twice_the_points_mA_cm2": mA(r["failing_current_density_fine"]),
+                    "points_per_half_cycle": r["points_per_half_cycle"], "agrees": r["agrees"]})
+        if "note" in r:
+            row["note"] = r["note"]
+        out.append(row)
+    return out
 
 
 def map_table(m: Mapping[str, Any]) -> dict[str, list]:

@@ -12,7 +12,7 @@ from lisse.sim.interface.protocol import Protocol, cycling_protocol
 from lisse.sim.interface.transient import Simulation, check_foil, simulate
 from lisse.units import quantity_args
 
-__all__ = ["CCDPrediction", "predict_ccd", "void_depth_check", "resolution_check", "resolution_warning", "nucleation_onset", "RECORD_NOISE_FLOOR_V", "MAX_REFINED_POINTS",
+__all__ = ["CCDPrediction", "predict_ccd", "void_depth_check", "resolution_check", "resolution_warning", "same_failing_step", "nucleation_onset", "RECORD_NOISE_FLOOR_V", "MAX_REFINED_POINTS",
            "FIRST_STEP_CONTACT_WARNING", "STABLE_CONTACT_WARNING"]
 
 #: Largest current grid of :func:`nucleation_onset` (each point is one plating half cycle of a fresh cell).
@@ -423,8 +423,6 @@ def resolution_check(model: InterfaceModel, protocol: Protocol, prediction: CCDP
         ``protocol`` is not a staircase (constant-current cycling is one step: the failing step cannot tell two failure
         times apart), or twice the prediction's points passes the simulator's 10000.
     """
-    import numpy as np
-
     from lisse.errors import ParameterError
 
     if protocol.kind == "cycling":
@@ -435,16 +433,39 @@ def resolution_check(model: InterfaceModel, protocol: Protocol, prediction: CCDP
                              "the check at twice that passes the simulator's 10000")
     fine = predict_ccd(model, protocol, points_per_half_cycle=points)
     d = fine.as_dict()
+    agrees, apart = same_failing_step(protocol, (prediction.failing_current_density_A_m2, prediction.foil_limited),
+                                      (fine.failing_current_density_A_m2, fine.foil_limited))
+    return {"points_per_half_cycle": fine.points_per_half_cycle, "agrees": agrees, "steps_apart": apart,
+            **{k: d[k] for k in ("ccd_mA_cm2", "failing_current_density_mA_cm2", "search_limit_reached", "failure_mode")}}
+
+
+def same_failing_step(protocol: Protocol, a: tuple[float | None, bool], b: tuple[float | None, bool]) -> tuple[bool, int | None]:
+    """Whether two readings of one staircase name the same failing step: the rule of :func:`resolution_check`.
+
+    Parameters
+    ----------
+    protocol : Protocol
+        The staircase both readings are of.
+    a, b : tuple
+        (failing current density [A/m2] or None/NaN for no failure up to the search limit, whether that failure is the
+        Li foil running out) of each reading.
+
+    Returns
+    -------
+    tuple
+        (agrees, steps_apart): the same failing step (or no failure at both) read the same way (foil run out or not);
+        how many staircase steps lie between the two failing steps (None where either has none).
+    """
+    import numpy as np
+
     steps = np.asarray(protocol.step_currents, dtype=float)
 
     def step_of(j: float | None) -> int | None:
-        return None if j is None else int(np.argmin(np.abs(steps - j)))
+        return None if j is None or not np.isfinite(j) else int(np.argmin(np.abs(steps - j)))
 
-    a, b = step_of(prediction.failing_current_density_A_m2), step_of(fine.failing_current_density_A_m2)
-    apart = None if a is None or b is None else abs(a - b)
-    agrees = ((a is None and b is None) or apart == 0) and bool(prediction.foil_limited) == bool(fine.foil_limited)
-    return {"points_per_half_cycle": fine.points_per_half_cycle, "agrees": agrees, "steps_apart": apart,
-            **{k: d[k] for k in ("ccd_mA_cm2", "failing_current_density_mA_cm2", "search_limit_reached", "failure_mode")}}
+    ka, kb = step_of(a[0]), step_of(b[0])
+    apart = None if ka is None or kb is None else abs(ka - kb)
+    return ((ka is None and kb is None) or apart == 0) and bool(a[1]) == bool(b[1]), apart
 
 
 def resolution_warning(prediction: CCDPrediction, check: dict[str, Any]) -> str | None:
