@@ -145,13 +145,48 @@ def test_design_brackets_the_analytic_thickness(maps):
     assert d.thickness / below - 1 <= 0.01 and d.resolution <= 0.01
     assert d.as_dict()["thickness_um"] == pytest.approx(d.thickness * 1e6, rel=1e-12)
     assert d.calibrated_parameters == ["i0"]
+    # the answer's bracket re-run at twice the points (the fake: the same verdicts at any resolution)
+    chk = d.as_dict()["time_step_check"]
+    assert chk["points_per_half_cycle"] == 40 and chk["holds"] is True and chk["fails_below"] is True and chk["agrees"] is True
+    assert chk["thickness_um"] == pytest.approx(d.thickness * 1e6, rel=1e-12)
+    assert chk["thickness_below_um"] == pytest.approx(below * 1e6, rel=1e-12)
+
+
+def test_design_says_when_its_answer_fails_at_the_finer_time_step(maps, monkeypatch, capsys):
+    # a resolution-dependent simulator: at 40 points per half cycle the threshold is 10 % higher, so the answer found at
+    # 20 points (the thinnest within 1 % of 40 um) fails there; and one where it is 10 % lower (the answer errs safe)
+    import lisse.sim.interface as iface
+
+    real = fake.predict_ccd
+    for factor, holds in ((1.1, False), (0.9, True)):
+        def moving(model, protocol, progress=None, points_per_half_cycle=20, factor=factor):
+            if points_per_half_cycle == 40:
+                model = fake.build_model(**{**model.kw, "interlayer_thickness": model.kw["interlayer_thickness"] / factor})
+            return real(model, protocol, progress, points_per_half_cycle)
+
+        monkeypatch.setattr(iface, "predict_ccd", moving)
+        d = maps.design_interlayer("LNI-5CNT", "0.8 mA/cm2", "0.8 mAh/cm2", thickness_min="1 um", thickness_max="200 um",
+                                   rtol=0.01)
+        chk = d.as_dict()["time_step_check"]
+        assert 40e-6 <= d.thickness <= 40.4e-6 and chk["holds"] is holds and chk["agrees"] is holds
+        assert chk["fails_below"] is (not holds)  # 10 % higher: the failing side fails too; 10 % lower: it holds too
+        # the CLI warns only where the answer itself fails at the finer step
+        import json
+
+        from lisse.cli.main import main
+
+        code = main(["simulate", "design", "--interlayer", "LNI-5CNT", "--target-current", "0.8 mA/cm2",
+                     "--target-capacity", "0.8 mAh/cm2", "--json"])
+        out = json.loads(capsys.readouterr().out)
+        assert code in (0, None) and out["time_step_check"]["agrees"] is holds
+        assert any("not a safe thickness" in w for w in out.get("warnings", [])) is (not holds)
 
 
 def test_design_says_when_no_thickness_holds(maps):
     d = maps.design_interlayer("LNI-5CNT", "10 mA/cm2", "1 mAh/cm2", thickness_max="100 um")  # needs 500 um
     assert not d.holds and d.thickness is None
     assert "no thickness up to the bound 100 um" in d.note
-    assert d.as_dict()["thickness_um"] is None
+    assert d.as_dict()["thickness_um"] is None and d.as_dict()["time_step_check"] is None
 
 
 def test_design_refuses_bad_bounds(maps):

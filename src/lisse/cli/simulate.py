@@ -599,6 +599,7 @@ _DESIGN_OVERRIDES = ("surface", "li_thickness", "interlayer_sigma_ion", "interla
 
 
 def _run_design(args: Any) -> dict[str, Any]:
+    from lisse.cli.common import fmt
     from lisse.errors import ParameterError
     from lisse.io.progress import progress_callback
     from lisse.sim.interface.maps import design_interlayer
@@ -622,7 +623,13 @@ def _run_design(args: Any) -> dict[str, Any]:
                               thickness_min=args.thickness_min, thickness_max=args.thickness_max, cycles=args.cycles,
                               overrides={k: val for k, val in model_kwargs(args).items() if k in _DESIGN_OVERRIDES},
                               progress=progress_callback(bar))
-    return d.as_dict()
+    result = d.as_dict()
+    chk = result["time_step_check"]
+    if chk is not None and not chk["agrees"]:
+        result["warnings"] = [f"the answer moves with the time step: at {chk['points_per_half_cycle']} points per half cycle "
+                              f"{fmt(chk['thickness_um'], 4)} um fails (the search, at 20, found it to hold): not a safe "
+                              "thickness until a finer search agrees"]
+    return result
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -674,6 +681,13 @@ def render(result: dict[str, Any]) -> str:
         lines.append(f"  {result['note']}")
         rows = [[e["thickness_um"], e["holds"], e["failure_mode"] or "-"] for e in result["evaluated"]]
         lines.append(table(rows, ["thickness_um", "holds", "failure_mode"]))
+        chk = result.get("time_step_check")
+        if chk:
+            below = ("" if chk["thickness_below_um"] is None else
+                     f"; {fmt(chk['thickness_below_um'], 4)} um {'fails' if chk['fails_below'] else 'holds'} there"
+                     + ("" if chk["fails_below"] else " too (the thinnest may be thinner: the answer errs safe)"))
+            lines.append(f"  time step check    at {chk['points_per_half_cycle']} points per half cycle {fmt(chk['thickness_um'], 4)} um "
+                         f"{'holds' if chk['holds'] else 'FAILS (see the warning)'}{below}")
     else:  # ccd
         st = result.get("staircase", {})
         step = (f"{fmt(st['step_time_h'])} h per half cycle" if "step_time_h" in st

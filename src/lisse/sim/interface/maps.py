@@ -492,6 +492,11 @@ class InterlayerDesign:
         How the answer was reached (or why there is none).
     calibrated_on : dict of str to str
         Name -> the observation each calibrated parameter was fitted to.
+    time_step_check : dict, optional
+        The answer's bracket re-run at twice the points per half cycle: ``points_per_half_cycle``, ``thickness`` [m] and
+        ``holds`` there, ``thickness_below`` [m] (the bracket's failing side; None when there is none) and
+        ``fails_below`` there, ``agrees`` (the answer still holds there; a failing side that holds too only says the
+        thinnest may be thinner: the answer errs safe). None when nothing was found to check.
     """
 
     material: str
@@ -507,6 +512,7 @@ class InterlayerDesign:
     calibrated_parameters: list[str] = field(default_factory=list)
     note: str = ""
     calibrated_on: dict[str, str] = field(default_factory=dict)
+    time_step_check: dict[str, Any] | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready dict with display units in the key suffixes.
@@ -517,8 +523,10 @@ class InterlayerDesign:
             ``material``, ``thickness_um`` (None when none holds), ``holds``, ``target_current_density_mA_cm2``,
             ``target_capacity_mAh_cm2``, ``cycles``, ``thickness_min_um``, ``thickness_max_um``,
             ``resolution`` and ``resolution_relative`` (the same: the bracket's relative width hi/lo - 1, dimensionless),
-            ``evaluated`` (``thickness_um``, ``holds``, ``failure_mode``), ``calibrated_parameters``, ``calibrated_on``, ``note``. Lengths
-            have 13 significant digits (200e-6 m * 1e6 is 199.99999999999997 in floating point).
+            ``evaluated`` (``thickness_um``, ``holds``, ``failure_mode``), ``calibrated_parameters``, ``calibrated_on``, ``note``,
+            ``time_step_check`` (``points_per_half_cycle``, ``thickness_um``, ``holds``, ``thickness_below_um``,
+            ``fails_below``, ``agrees``; None: nothing to check). Lengths have 13 significant digits (200e-6 m * 1e6 is
+            199.99999999999997 in floating point).
         """
         def um(x: float) -> float:
             return float(f"{x * 1e6:.13g}")
@@ -539,16 +547,22 @@ class InterlayerDesign:
             "calibrated_parameters": list(self.calibrated_parameters),
             "calibrated_on": dict(self.calibrated_on),
             "note": self.note,
+            "time_step_check": None if self.time_step_check is None else {
+                "points_per_half_cycle": self.time_step_check["points_per_half_cycle"],
+                "thickness_um": um(self.time_step_check["thickness"]), "holds": self.time_step_check["holds"],
+                "thickness_below_um": (None if self.time_step_check["thickness_below"] is None
+                                       else um(self.time_step_check["thickness_below"])),
+                "fails_below": self.time_step_check["fails_below"], "agrees": self.time_step_check["agrees"]},
         }
 
 
-def _holds(kwargs: dict[str, Any], protocol: Any) -> tuple[bool, str | None, dict[str, str]]:
+def _holds(kwargs: dict[str, Any], protocol: Any, points: int = 20) -> tuple[bool, str | None, dict[str, str]]:
     from lisse.errors import CalculationError, ConvergenceError
     from lisse.sim.interface import build_model, predict_ccd
 
     model = build_model(**kwargs)
     try:
-        pred = predict_ccd(model, protocol)
+        pred = predict_ccd(model, protocol, points_per_half_cycle=points)
     except (CalculationError, ConvergenceError) as exc:  # a record the detectors cannot judge (or a simulation that
         # did not converge) does not show that the candidate holds
         return False, f"not judged: {exc}", {}
@@ -662,10 +676,20 @@ def design_interlayer(material: str, target_current: float, target_capacity: flo
             progress(len(evaluated), total)
         return ok
 
-    def result(th: float | None, note: str, width: float) -> InterlayerDesign:
+    def result(th: float | None, note: str, width: float, below: float | None = None) -> InterlayerDesign:
+        # the answer's bracket re-run at twice the points per half cycle (the search runs at 20): a thickness whose
+        # verdict moves with the time step is not an answer yet
+        checked = None
+        if th is not None:
+            holds2 = _holds({**base, "interlayer_thickness": th}, protocol, 40)[0]
+            fails2 = None if below is None else not _holds({**base, "interlayer_thickness": below}, protocol, 40)[0]
+            # agrees: the answer still holds (a recommended thickness that fails at the finer step is unsafe); the
+            # bracket's failing side holding there only says the thinnest may be thinner (the answer errs safe)
+            checked = {"points_per_half_cycle": 40, "thickness": th, "holds": holds2, "thickness_below": below,
+                       "fails_below": fails2, "agrees": holds2}
         return InterlayerDesign(str(material), th, th is not None, float(target_current), float(target_capacity), cycles,
                                 float(thickness_min), float(thickness_max), width, evaluated, sorted(calibrated), note,
-                                {k: calibrated[k] for k in sorted(calibrated)})
+                                {k: calibrated[k] for k in sorted(calibrated)}, checked)
 
     scan = np.geomspace(thickness_min, thickness_max, points)
     first = next((k for k, th in enumerate(scan) if check(float(th))), None)
@@ -682,5 +706,5 @@ def design_interlayer(material: str, target_current: float, target_capacity: flo
             hi = mid
         else:
             lo = mid
-    return result(hi, f"bisection between {lo * 1e6:.4g} um (fails) and {hi * 1e6:.4g} um (holds)", hi / lo - 1.0)
+    return result(hi, f"bisection between {lo * 1e6:.4g} um (fails) and {hi * 1e6:.4g} um (holds)", hi / lo - 1.0, lo)
 
