@@ -248,8 +248,8 @@ def test_an_operating_current_above_a_foil_limited_step_gets_no_fails_verdict(st
 
     orig = iface.predict_ccd
 
-    def foil_limited(model, proto, progress=None):
-        p = orig(model, proto, progress)
+    def foil_limited(model, proto, progress=None, points_per_half_cycle=20):
+        p = orig(model, proto, progress, points_per_half_cycle)
         d = p.as_dict()
         p.as_dict = lambda: {**d, "failure_mode": "li_depleted", "foil_limited": True}
         p.foil_limited = True
@@ -270,3 +270,26 @@ def test_a_cell_whose_capacity_strips_its_whole_foil_is_listed_as_not_simulated_
     why = r.summary["skipped"]["A"]
     assert "cell 'A': 5 mAh/cm2 per half cycle" in why and "20 um Li foil" in why and "li_thickness" in why
     assert "B" in r.summary["cells"]
+
+
+def test_a_study_sets_the_time_resolution_and_the_check_runs_at_twice_it(stage, tmp_path, monkeypatch):
+    import lisse.sim.interface as iface
+
+    seen = []
+    real = fake.predict_ccd
+
+    def spy(model, proto, progress=None, points_per_half_cycle=20):
+        seen.append(points_per_half_cycle)
+        return real(model, proto, progress, points_per_half_cycle)
+
+    monkeypatch.setattr(iface, "predict_ccd", spy)
+    _run(stage, STUDY + "\n[simulate]\npoints_per_half_cycle = 80\n", tmp_path)
+    assert seen and set(seen) == {80}  # every cell's prediction (the fake's check does not simulate)
+
+
+@pytest.mark.parametrize("value", ["4", "5001", "2.5"])
+def test_a_bad_time_resolution_in_a_study_is_refused_by_name(stage, tmp_path, value):
+    from lisse.errors import LisseError
+
+    with pytest.raises(LisseError, match="points_per_half_cycle"):
+        _run(stage, STUDY + f"\n[simulate]\npoints_per_half_cycle = {value}\n", tmp_path)

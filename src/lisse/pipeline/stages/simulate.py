@@ -21,6 +21,7 @@ observation it was fitted to. Section (all keys optional)::
     start = "0.5 mA/cm2"             # first step of the staircase (default 0.5)
     increment = "0.5 mA/cm2"         # step (default 0.5 mA/cm2: 20 steps to 10 mA/cm2; 0.1 for the usual resolution)
     max_current = "10 mA/cm2"        # search limit
+    points_per_half_cycle = 20       # time resolution (each prediction is checked at twice it; 5-5000)
     pressure = "1 MPa"               # stack pressure (default: the model's)
     temperature = "298.15 K"
     surfaces = { "Ji2025 cell" = "LLZTO-TfOH" }  # cell name -> surface: simulated as that treated bare interface
@@ -55,6 +56,8 @@ SCHEMA = {
     "increment": OptionSpec.quantity("mA/cm2", "current density step of the staircase (default 0.5: 20 steps to 10 mA/cm2 keep "
                                      "lisse evaluate quick; 0.1 for the usual CCD resolution)", "0.5 mA/cm2", **_J),
     "max_current": OptionSpec.quantity("mA/cm2", "search limit: highest step of the staircase", "10 mA/cm2", **_J),
+    "points_per_half_cycle": OptionSpec.integer("time resolution of the simulation (each prediction is checked at twice it)",
+                                                20, low=5, high=5000),
     # the simulator's own bounds (lisse.sim.interface.model.SCHEMA; a test keeps them equal), so that --check refuses
     # what the run would (a study checked valid must not skip a cell for a value the check let through)
     "pressure": OptionSpec.quantity("MPa", "stack pressure (default: the simulator's; 0: no stack pressure)", low=0.0, high=1e9),
@@ -276,12 +279,12 @@ def simulate_stage(ctx: StageContext) -> StageResult:
             # study's terms (the cell is listed as not simulated)
             check_foil(model, proto, what=f"cell '{name}': {q / 3.6e4:g} mAh/cm2 per half cycle ([simulate] capacity, else the "
                                           "cell's positive areal capacity)", foil="the cell's li_thickness")
-            pred = predict_ccd(model, proto)
+            pred = predict_ccd(model, proto, points_per_half_cycle=opts["points_per_half_cycle"])
         except LisseError as exc:  # this cell's interface cannot be simulated (e.g. a material without the properties)
             skipped[name] = str(exc)
             continue
         try:  # the CCD with the geometric void depth h_v = lambda (None: depth given); its failure never drops the prediction
-            check = void_depth_check(model, proto)
+            check = void_depth_check(model, proto, points_per_half_cycle=opts["points_per_half_cycle"])
         except LisseError as exc:
             check = {"error": str(exc)}
         p = dict(pred.as_dict())

@@ -499,7 +499,7 @@ def resolution_warning(prediction: CCDPrediction, check: dict[str, Any]) -> str 
     return (f"the predicted CCD moves with the time step: {coarse} at {prediction.points_per_half_cycle} points per half "
             f"cycle, {fine} at {check['points_per_half_cycle']}{apart}; not converged: rerun at "
             f"{2 * check['points_per_half_cycle']} or more points per half cycle (lisse simulate ccd "
-            "--points-per-half-cycle) until two resolutions agree")
+            "--points-per-half-cycle; a study's [simulate] points_per_half_cycle) until two resolutions agree")
 
 
 def _predict_batch(models: list[InterfaceModel], protocol: Protocol) -> list[CCDPrediction | BaseException]:
