@@ -565,8 +565,8 @@ def _contact_verdict(r: dict[str, Any]) -> str:
             return "n" if x > 2 * pub and r["kind"] == "ccd" else ("y" if x >= pub / 2 else "-")
         if text.startswith("kept"):
             return r["within_factor_2"]  # the contact held until the voltage's failure (or over a survival run): the same reading
-        if text.startswith("lost at"):  # a survival row whose contact fell below half before the published time
-            return "n"
+        if text.startswith("lost at"):  # a survival row whose contact fell below half during the run: it did not survive by
+            return "n"                  # the contact (the run is the published duration)
         x = float(text)
     except ValueError:
         return "-"
@@ -762,7 +762,8 @@ def markdown(rows: list[dict[str, Any]], pairs: list[dict[str, Any]]) -> str:
         out.append("")
         out.append(f"Read by the simulated contact instead of the voltage (report only: the last step before either electrode's "
                    f"contact fell below half; a survival row, whether it kept its contact over the run): "
-                   f"{sum(v == 'y' for _, v in judged)} of {len(judged)} rows agree within a factor 2 ("
+                   f"{sum(v == 'y' for _, v in judged)} of {len(judged)} rows agree (a CCD within a factor 2, a survival row "
+                   "keeping its contact) ("
                    + ", ".join(f"{c} {next(r['contact_ccd_text'] for r in rows if r['case'] == c)}" for c, _ in judged) + ").")
     if full:
         out += [""] + [f"Calibrated: {label}: {obs}." for label, obs in full.items()]

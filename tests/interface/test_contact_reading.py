@@ -48,3 +48,16 @@ def test_the_graded_survival_row_holds_by_the_voltage_but_not_by_the_contact():
     assert row["contact_ccd_text"].startswith("lost at ") and float(row["contact_ccd_text"].split()[2]) < 1.0
     assert bench._contact_verdict(row) == "n"
     assert bench._contact_verdict({**row, "contact_ccd_text": "kept (lowest 0.9)"}) == "y"
+
+
+def test_a_survival_row_that_keeps_its_contact_says_so():
+    # bare Li | LLZTO cycled far below its critical stripping current: the contact stays above half for the whole run
+    from lisse.sim.interface.cases import ValidationCase
+
+    bench = _bench()
+    case = ValidationCase(key="test-survival", paper="Ji2025", figure="-", description="test", kind="survival",
+                          value=0.2, electrolyte="LLZTO", protocol="constant-current", step_time=3600.0, duration=4 * 3600.0)
+    row = bench.run_case(case)
+    assert row["predicted_text"] == "holds" and row["contact_ccd_text"].startswith("kept (lowest ")
+    assert 0.5 < float(row["contact_ccd_text"].split()[2].rstrip(")")) <= 1.0
+    assert bench._contact_verdict(row) == "y"

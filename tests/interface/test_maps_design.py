@@ -182,6 +182,30 @@ def test_design_says_when_its_answer_fails_at_the_finer_time_step(maps, monkeypa
         assert any("not a safe thickness" in w for w in out.get("warnings", [])) is (not holds)
 
 
+def test_the_design_check_never_costs_the_design_its_answer(maps, monkeypatch, capsys):
+    import json
+
+    import lisse.sim.interface as iface
+    from lisse.cli.main import main
+    from lisse.errors import ParameterError
+
+    real = fake.predict_ccd
+
+    def finer(model, protocol, progress=None, points_per_half_cycle=20):
+        if points_per_half_cycle == 40:
+            raise ParameterError("finer step refused on purpose")
+        return real(model, protocol, progress, points_per_half_cycle)
+
+    monkeypatch.setattr(iface, "predict_ccd", finer)
+    d = maps.design_interlayer("LNI-5CNT", "0.8 mA/cm2", "0.8 mAh/cm2", thickness_min="1 um", thickness_max="200 um", rtol=0.01)
+    assert d.holds and 40e-6 <= d.thickness <= 40.4e-6
+    assert d.as_dict()["time_step_check"] == {"error": "finer step refused on purpose"}
+    code = main(["simulate", "design", "--interlayer", "LNI-5CNT", "--target-current", "0.8 mA/cm2",
+                 "--target-capacity", "0.8 mAh/cm2", "--json"])
+    out = json.loads(capsys.readouterr().out)
+    assert code in (0, None) and out["holds"] and "could not run: finer step refused on purpose" in out["warnings"][0]
+
+
 def test_design_says_when_no_thickness_holds(maps):
     d = maps.design_interlayer("LNI-5CNT", "10 mA/cm2", "1 mAh/cm2", thickness_max="100 um")  # needs 500 um
     assert not d.holds and d.thickness is None
@@ -256,11 +280,52 @@ def test_a_map_rechecks_points_spread_over_it_at_twice_the_time_resolution(maps,
                                                         m["failure_mode"].ravel())])
     assert seen == [40] * maps.RESOLUTION_AUDIT_POINTS and audit["points"] == maps.RESOLUTION_AUDIT_POINTS
     idx = [r["index"] for r in audit["rows"]]
-    assert idx[0] == 3 and idx[-1] == 14 and all(i >= 3 for i in idx)  # the first row (sigma_ion 1e-4) is not judged
+    assert len(set(idx)) == len(idx) == 8 and all(i >= 3 for i in idx)  # the first row (sigma_ion 1e-4) is not judged
+    assert len({i % 3 for i in idx}) == 3  # every column of the map is drawn from
     assert m["resolution_audit"]["agree"] == m["resolution_audit"]["points"] == maps.RESOLUTION_AUDIT_POINTS
     rows = maps.resolution_audit_rows(m)
-    assert rows[0]["sigma_e_S_cm"] == pytest.approx(1e-5, rel=1e-12) and rows[0]["sigma_ion_S_cm"] == pytest.approx(2.5e-3, rel=1e-12)
+    table = maps.map_table(m)
+    for r in rows:  # each audit row names its point of the map's table, and carries that point's reading
+        k = r["index"]
+        assert r["sigma_e_S_cm"] == pytest.approx(table["sigma_e_S_cm"][k], rel=1e-12)
+        assert r["sigma_ion_S_cm"] == pytest.approx(table["sigma_ion_S_cm"][k], rel=1e-12)
+        assert r["ccd_mA_cm2"] == pytest.approx(table["ccd_mA_cm2"][k], rel=1e-9, nan_ok=True) or r["ccd_mA_cm2"] is None
     assert all(r["agrees"] and r["ccd_at_twice_the_points_mA_cm2"] == r["ccd_mA_cm2"] for r in rows)
+
+
+def test_the_map_check_never_costs_the_map_and_reads_a_foil_run_out_as_another_verdict(maps, monkeypatch, capsys):
+    import lisse.sim.interface as iface
+    from lisse.errors import ParameterError
+
+    proto = fake.staircase("fixed-capacity", start=1.0, increment=1.0, step_capacity=7200.0, max_current=30.0)
+    base = {"interlayer": "LNI-5CNT", "interlayer_thickness": 90e-6}
+    real = fake.predict_ccd
+    for how in ("raise", "foil"):
+        def finer(model, protocol, progress=None, points_per_half_cycle=20, how=how):
+            p = real(model, protocol, progress, points_per_half_cycle)
+            if points_per_half_cycle == 40 and how == "raise":
+                raise ParameterError("finer step refused on purpose")
+            if points_per_half_cycle == 40:  # the same failing step, read as the Li foil running out
+                p.failure_mode = "li_depleted"
+            return p
+
+        monkeypatch.setattr(iface, "predict_ccd", finer)
+        m = maps.map_conductivities(base, [1e-2, 1e-1], [0.25, 1.0], proto)
+        assert m["ccd"].shape == (2, 2) and np.isfinite(m["ccd"]).all()  # the map keeps its result
+        a = m["resolution_audit"]
+        assert a["points"] == 4 and a["agree"] == 0
+        if how == "raise":
+            assert all(r["agrees"] is None and "finer step refused on purpose" in r["note"] for r in a["rows"])
+        else:
+            assert all(r["agrees"] is False for r in a["rows"])
+        import json
+
+        from lisse.cli.main import main
+
+        main(["simulate", "map", "--kind", "conductivity", "--interlayer", "LNI-5CNT", "--points", "2", "--json"])
+        (w,) = json.loads(capsys.readouterr().out)["warnings"]
+        text = "could not be judged there" if how == "raise" else "read another failing step"
+        assert " map points re-run at twice the time resolution " + text in w
 
 
 def test_a_map_point_whose_verdict_moves_with_the_time_step_is_flagged():

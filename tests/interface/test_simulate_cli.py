@@ -117,7 +117,10 @@ def test_map_json_and_out(run, tmp_path):
     import pandas as pd
 
     check = pd.read_csv(tmp_path / "m" / "ccd_map_thickness_porosity_time_step_check.csv")
-    assert len(check) == 8 and check["agrees"].all() and {"thickness_um", "porosity"} <= set(check.columns)
+    assert len(check) == 8 and check["agrees"].all() and {"index", "thickness_um", "porosity"} <= set(check.columns)
+    code, out, err = run("simulate", "map", "--kind", "thickness-porosity", "--interlayer", "LNI-5CNT", "--points", "3",
+                         "--thickness-range", "20 um", "80 um", "--max-current", "3 mA/cm2")
+    assert code == 0 and "time step check    8 of 8 points" in out
 
 
 @pytest.mark.parametrize("argv, needle", [

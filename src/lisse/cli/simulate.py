@@ -562,14 +562,18 @@ def _run_map(args: Any) -> dict[str, Any]:
     # the map's own time-step check: a few points re-run at twice their points per half cycle
     audit = maps.resolution_audit_rows(m)
     result["resolution_audit_points"] = len(audit)
-    result["resolution_audit_agree"] = sum(bool(r["agrees"]) for r in audit)
+    result["resolution_audit_agree"] = sum(r["agrees"] is True for r in audit)
     result["resolution_audit"] = audit
-    moved = [r for r in audit if not r["agrees"]]
-    if moved:
-        where = "; ".join(", ".join(f"{k} {fmt(v, 3)}" for k, v in r.items() if k not in _AUDIT_READINGS) for r in moved)
-        result["warnings"] = [f"{len(moved)} of {len(audit)} map points re-run at twice the time resolution read another "
-                              f"failing step ({where}): the map's verdicts move with the time step there; check single "
-                              "points with lisse simulate ccd --points-per-half-cycle"]
+    warnings = []
+    for verdict, text in ((False, "read another failing step"), (None, "could not be judged there")):
+        hit = [r for r in audit if r["agrees"] is verdict]
+        if hit:
+            where = "; ".join(", ".join(f"{k} {fmt(v, 3)}" for k, v in r.items() if k not in _AUDIT_READINGS) for r in hit)
+            warnings.append(f"{len(hit)} of {len(audit)} map points re-run at twice the time resolution {text} ({where})"
+                            + ("" if verdict is None else ": the map's verdicts move with the time step there; check single "
+                               "points with lisse simulate ccd --points-per-half-cycle"))
+    if warnings:
+        result["warnings"] = warnings
     if out is not None:
         from lisse.io.outputs import atomic_write_text, mark_output_files, save_figure
         from lisse.plot.interface import ccd_map_figure
@@ -589,7 +593,7 @@ def _run_map(args: Any) -> dict[str, Any]:
 
 
 #: Keys of a map's resolution-audit row that are readings, not the point's coordinates.
-_AUDIT_READINGS = ("ccd_mA_cm2", "failing_current_density_mA_cm2", "ccd_at_twice_the_points_mA_cm2",
+_AUDIT_READINGS = ("index", "ccd_mA_cm2", "failing_current_density_mA_cm2", "ccd_at_twice_the_points_mA_cm2",
                    "failing_current_density_at_twice_the_points_mA_cm2", "points_per_half_cycle", "agrees", "note")
 
 
@@ -625,7 +629,9 @@ def _run_design(args: Any) -> dict[str, Any]:
                               progress=progress_callback(bar))
     result = d.as_dict()
     chk = result["time_step_check"]
-    if chk is not None and not chk["agrees"]:
+    if chk is not None and "error" in chk:
+        result["warnings"] = [f"the design's time-step check (its answer at twice the points) could not run: {chk['error']}"]
+    elif chk is not None and not chk["agrees"]:
         result["warnings"] = [f"the answer moves with the time step: at {chk['points_per_half_cycle']} points per half cycle "
                               f"{fmt(chk['thickness_um'], 4)} um fails (the search, at 20, found it to hold): not a safe "
                               "thickness until a finer search agrees"]
@@ -682,7 +688,9 @@ def render(result: dict[str, Any]) -> str:
         rows = [[e["thickness_um"], e["holds"], e["failure_mode"] or "-"] for e in result["evaluated"]]
         lines.append(table(rows, ["thickness_um", "holds", "failure_mode"]))
         chk = result.get("time_step_check")
-        if chk:
+        if chk and "error" in chk:
+            lines.append(f"  time step check    could not run: {chk['error']}")
+        elif chk:
             below = ("" if chk["thickness_below_um"] is None else
                      f"; {fmt(chk['thickness_below_um'], 4)} um {'fails' if chk['fails_below'] else 'holds'} there"
                      + ("" if chk["fails_below"] else " too (the thinnest may be thinner: the answer errs safe)"))

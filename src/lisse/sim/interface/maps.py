@@ -130,16 +130,21 @@ def _outcome(pred: Any) -> dict[str, Any]:
 
 def _resolution_audit(base: Mapping[str, Any], protocol: Any, grid: list[dict[str, float]],
                       rows: list[dict[str, Any]]) -> dict[str, Any]:
-    """The map's time-step check: up to :data:`RESOLUTION_AUDIT_POINTS` judged points, spread evenly over the map, re-run
-    at twice their points per half cycle (:func:`lisse.sim.interface.predict.same_failing_step`, the rule of
-    ``resolution_check``). A map runs every point at 20 points per half cycle; a single prediction may not be converged
-    there (Wang2024's LNI-0.5CNT staircase: 0.9 mA/cm2 at 40 points, 0.48 at 80), and the map should say so."""
+    """The map's time-step check: up to :data:`RESOLUTION_AUDIT_POINTS` judged points, drawn over the map (a fixed
+    pseudo-random draw), re-run at twice their own points per half cycle (:func:`lisse.sim.interface.predict.same_failing_step`,
+    the rule of ``resolution_check``). A map runs its points at 20 points per half cycle (40 or 80 where ``predict_ccd``
+    re-judges an erratic verdict); a prediction may not be converged there (Wang2024's LNI-0.5CNT staircase: 0.9 mA/cm2
+    at 40 points, 0.48 at 80), and the map should say so. A re-run that cannot be judged (a :class:`~lisse.errors.LisseError`)
+    leaves its point undecided (``agrees`` None, with a ``note``); the map keeps its result."""
     import lisse.sim.interface as iface
-    from lisse.errors import CalculationError, ConvergenceError
+    from lisse.errors import LisseError
     from lisse.sim.interface.predict import same_failing_step
 
     judged = [k for k, r in enumerate(rows) if not str(r["mode"] or "").startswith("not judged")]
-    pick = sorted({judged[int(i)] for i in np.linspace(0, len(judged) - 1, min(RESOLUTION_AUDIT_POINTS, len(judged))).round()}) if judged else []
+    # a fixed pseudo-random draw, not evenly spaced positions: on a flattened n x n map even spacing lands on one or two
+    # columns (7 x 7, 14 x 14: the first and last only)
+    n = min(RESOLUTION_AUDIT_POINTS, len(judged))
+    pick = sorted(int(k) for k in np.random.default_rng(0).choice(judged, size=n, replace=False)) if n else []
     checked: list[dict[str, Any]] = []
     for k in pick:
         r = rows[k]
@@ -148,8 +153,8 @@ def _resolution_audit(base: Mapping[str, Any], protocol: Any, grid: list[dict[st
                                  "points_per_half_cycle": points}
         try:
             fine = iface.predict_ccd(iface.build_model(**{**base, **grid[k]}), protocol, points_per_half_cycle=points)
-        except (CalculationError, ConvergenceError) as exc:
-            checked.append({**entry, "ccd_fine": math.nan, "failing_current_density_fine": math.nan, "agrees": False,
+        except LisseError as exc:  # the check never costs the map its result: the point is undecided, and says why
+            checked.append({**entry, "ccd_fine": math.nan, "failing_current_density_fine": math.nan, "agrees": None,
                             "note": f"not judged at the finer step: {exc}"})
             continue
         agrees, _apart = same_failing_step(protocol, (r["failing"], r["mode"] == "li_depleted"),
@@ -159,7 +164,7 @@ def _resolution_audit(base: Mapping[str, Any], protocol: Any, grid: list[dict[st
                         "failing_current_density_fine": (math.nan if fine.failing_current_density_A_m2 is None
                                                          else float(fine.failing_current_density_A_m2)),
                         "agrees": bool(agrees)})
-    return {"points": len(checked), "agree": sum(c["agrees"] for c in checked), "rows": checked}
+    return {"points": len(checked), "agree": sum(c["agrees"] is True for c in checked), "rows": checked}
 
 
 def _axis(name: str, values: ArrayLike, *, upper: float | None = None) -> np.ndarray:
@@ -293,7 +298,7 @@ def map_conductivities(model: Mapping[str, Any], sigma_e: ArrayLike, sigma_ion: 
         (name -> the observation it was fitted to); ``resolution_audit``: ``points`` (up to
         :data:`RESOLUTION_AUDIT_POINTS` judged points, spread over the map, re-run at twice their points per half cycle),
         ``agree`` (how many read the same failing step there) and ``rows`` (each point's axis values, both readings
-        [A m-2] and ``agrees``).
+        [A m-2] and ``agrees``: None where the re-run could not be judged).
 
     Raises
     ------
@@ -405,7 +410,8 @@ def resolution_audit_rows(m: Mapping[str, Any]) -> list[dict[str, Any]]:
     list of dict
         The point's axis values (names as :func:`map_table`), ``ccd_mA_cm2`` and ``failing_current_density_mA_cm2`` of the
         map, the same at twice the points (``..._at_twice_the_points_mA_cm2``; None: no stable / no failing step),
-        ``points_per_half_cycle`` of the re-run, ``agrees`` and, where the re-run could not be judged, ``note``.
+        ``points_per_half_cycle`` of the re-run, ``agrees`` (None where the re-run could not be judged; then ``note``
+        says why) and ``index`` (the point's row in :func:`map_table`).
     """
     def mA(v: float) -> float | None:
         return None if v is None or not np.isfinite(v) else round(float(v) / 10.0, 10)
@@ -416,7 +422,7 @@ def resolution_audit_rows(m: Mapping[str, Any]) -> list[dict[str, Any]]:
         for name, (kw, unit, scale) in AXES.items():
             if kw in r:
                 row[f"{name}_{unit.replace('/', '_')}" if unit else name] = r[kw] / scale
-        row.update({"ccd_mA_cm2": mA(r["ccd"]), "failing_current_density_mA_cm2": mA(r["failing_current_density"]),
+        row.update({"index": r["index"], "ccd_mA_cm2": mA(r["ccd"]), "failing_current_density_mA_cm2": mA(r["failing_current_density"]),
                     "ccd_at_twice_the_points_mA_cm2": mA(r["ccd_fine"]),
                     "failing_current_density_at_twice_the_points_mA_cm2": mA(r["failing_current_density_fine"]),
                     "points_per_half_cycle": r["points_per_half_cycle"], "agrees": r["agrees"]})
@@ -496,7 +502,8 @@ class InterlayerDesign:
         The answer's bracket re-run at twice the points per half cycle: ``points_per_half_cycle``, ``thickness`` [m] and
         ``holds`` there, ``thickness_below`` [m] (the bracket's failing side; None when there is none) and
         ``fails_below`` there, ``agrees`` (the answer still holds there; a failing side that holds too only says the
-        thinnest may be thinner: the answer errs safe). None when nothing was found to check.
+        thinnest may be thinner: the answer errs safe). None when nothing was found to check; ``{"error": ...}`` when
+        the re-run raised a :class:`~lisse.errors.LisseError`.
     """
 
     material: str
@@ -547,7 +554,7 @@ class InterlayerDesign:
             "calibrated_parameters": list(self.calibrated_parameters),
             "calibrated_on": dict(self.calibrated_on),
             "note": self.note,
-            "time_step_check": None if self.time_step_check is None else {
+            "time_step_check": None if self.time_step_check is None else dict(self.time_step_check) if "error" in self.time_step_check else {
                 "points_per_half_cycle": self.time_step_check["points_per_half_cycle"],
                 "thickness_um": um(self.time_step_check["thickness"]), "holds": self.time_step_check["holds"],
                 "thickness_below_um": (None if self.time_step_check["thickness_below"] is None
@@ -679,10 +686,17 @@ def design_interlayer(material: str, target_current: float, target_capacity: flo
     def result(th: float | None, note: str, width: float, below: float | None = None) -> InterlayerDesign:
         # the answer's bracket re-run at twice the points per half cycle (the search runs at 20): a thickness whose
         # verdict moves with the time step is not an answer yet
-        checked = None
+        from lisse.errors import LisseError
+
+        checked: dict[str, Any] | None = None
         if th is not None:
-            holds2 = _holds({**base, "interlayer_thickness": th}, protocol, 40)[0]
-            fails2 = None if below is None else not _holds({**base, "interlayer_thickness": below}, protocol, 40)[0]
+            try:
+                holds2 = _holds({**base, "interlayer_thickness": th}, protocol, 40)[0]
+                fails2 = None if below is None else not _holds({**base, "interlayer_thickness": below}, protocol, 40)[0]
+            except LisseError as exc:  # the check never costs the design its answer
+                return InterlayerDesign(str(material), th, True, float(target_current), float(target_capacity), cycles,
+                                        float(thickness_min), float(thickness_max), width, evaluated, sorted(calibrated), note,
+                                        {k: calibrated[k] for k in sorted(calibrated)}, {"error": str(exc)})
             # agrees: the answer still holds (a recommended thickness that fails at the finer step is unsafe); the
             # bracket's failing side holding there only says the thinnest may be thinner (the answer errs safe)
             checked = {"points_per_half_cycle": 40, "thickness": th, "holds": holds2, "thickness_below": below,
