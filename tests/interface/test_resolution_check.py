@@ -176,6 +176,7 @@ def test_the_study_stage_carries_the_check_and_its_warning(monkeypatch, tmp_path
     r = _run(stage, STUDY, tmp_path)
     a = r.summary["cells"]["A"]
     assert a["resolution_check"]["agrees"] is True and not any("time step" in w for w in a.get("warnings", []))
+    assert "the same failing step at twice the time resolution (40 points per half cycle)" in str(r.html)
     row = r.tables["predicted_ccd"].iloc[0]
     assert bool(row["time_step_check_agrees"]) is True and row["ccd_at_twice_the_time_resolution_mA_cm2"] == a["ccd_mA_cm2"]
 
@@ -188,7 +189,7 @@ def test_the_study_stage_carries_the_check_and_its_warning(monkeypatch, tmp_path
     r = _run(stage, STUDY, tmp_path / "again")
     a = r.summary["cells"]["A"]
     assert a["resolution_check"]["agrees"] is False and "moves with the time step" in " ".join(a["warnings"])
-    assert "moves with the time step" in str(r.html)
+    assert "moves with the time step" in str(r.html) and "the same failing step at twice" not in str(r.html)
     assert r.predictions[0]["parameters_json"]["resolution_check"]["steps_apart"] == 3
     row = r.tables["predicted_ccd"].iloc[0]  # the check's own reading, not the prediction's
     assert bool(row["time_step_check_agrees"]) is False and row["ccd_at_twice_the_time_resolution_mA_cm2"] == 0.5

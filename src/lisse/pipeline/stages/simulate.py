@@ -417,6 +417,10 @@ def _item(name: str, e: dict) -> Markup:
                            "{} µm): {} ({})").format(
             _num(chk["void_depth_um"]), _num(chk.get("prediction_void_depth_um")), alt,
             chk.get("failure_mode") or "no failure")
+    res = e.get("resolution_check") or {}
+    if res.get("agrees"):  # (a disagreement, or a check that could not run, is one of the warnings below)
+        cal_html += Markup("; the same failing step at twice the time resolution ({} points per half cycle)").format(
+            res.get("points_per_half_cycle"))
     for w in e.get("warnings") or []:  # what the prediction says about itself (a contact already lost, a surface from another cell)
         cal_html += Markup("; <i>warning</i>: {}").format(w)
     layer = "" if e["interlayer"] == "none" else f" | {e['interlayer']}" + (
