@@ -139,7 +139,8 @@ def rankings(quantity: str = "work_of_adhesion") -> list[dict]:
     Returns
     -------
     list of dict
-        ``calculator``, ``quantity``, ``n_systems`` (a count), ``n_pairs`` (pairs of one construction ranked),
+        ``calculator``, ``quantity``, ``n_systems`` (distinct systems), ``n_rows`` (rows with an ML and a DFT value: a
+        system computed on two constructions counts twice), ``n_pairs`` (pairs of one construction ranked),
         ``ranking_correct`` (None when no pair could be ranked)
         and ``flipped_pairs``.
     """
@@ -160,7 +161,8 @@ def rankings(quantity: str = "work_of_adhesion") -> list[dict]:
                 if (a["ml_value"] - b["ml_value"]) * (a["dft_value"] - b["dft_value"]) < 0:
                     flips.append(f"{a['system']} vs {b['system']}: ML {a['ml_value']:.3g} vs {b['ml_value']:.3g}, DFT {a['dft_value']:.3g} vs {b['dft_value']:.3g}")
         ok = None if pairs == 0 else not flips  # None: no two systems of one construction to rank
-        out.append({"calculator": calc, "quantity": quantity, "n_systems": len(rs), "n_pairs": pairs, "ranking_correct": ok,
+        out.append({"calculator": calc, "quantity": quantity, "n_systems": len({r["system"] for r in rs}), "n_rows": len(rs),
+                    "n_pairs": pairs, "ranking_correct": ok,
                     "flipped_pairs": flips})
     return out
 
