@@ -131,6 +131,15 @@ def test_the_same_step_read_as_the_foil_running_out_at_one_resolution_does_not_a
     monkeypatch.setattr(predict, "predict_ccd", lambda *a, **k: fine)
     chk = predict.resolution_check(model, proto, pred)
     assert chk["steps_apart"] == 0 and chk["agrees"] is False
+    w = predict.resolution_warning(pred, chk)
+    assert "; the Li foil ran out) at 40" in w and "steps apart" not in w
+
+
+def test_the_checks_are_part_of_the_package_api():
+    import lisse.sim.interface as iface
+
+    assert iface.resolution_check is resolution_check and "resolution_check" in iface.__all__
+    assert iface.void_depth_check.__name__ == "void_depth_check"
 
 
 def test_cli_keeps_the_prediction_when_the_check_fails(capsys, monkeypatch):

@@ -43,7 +43,7 @@ if TYPE_CHECKING:
         void_face_wiring_current,
         void_merge_depth_ratio,
     )
-    from lisse.sim.interface.predict import CCDPrediction, nucleation_onset, predict_ccd
+    from lisse.sim.interface.predict import CCDPrediction, nucleation_onset, predict_ccd, resolution_check, void_depth_check
     from lisse.sim.interface.protocol import Protocol, cycling_protocol, staircase
     from lisse.sim.interface.transient import Simulation, simulate
 
@@ -78,6 +78,8 @@ __all__ = [
     "flaw_critical_pressure",
     "CCDPrediction",
     "predict_ccd",
+    "resolution_check",
+    "void_depth_check",
     "nucleation_onset",
     "Protocol",
     "cycling_protocol",
@@ -119,6 +121,8 @@ __getattr__, __dir__ = attach(
         "flaw_critical_pressure": "model",
         "CCDPrediction": "predict",
         "predict_ccd": "predict",
+        "resolution_check": "predict",
+        "void_depth_check": "predict",
         "nucleation_onset": "predict",
         "Protocol": "protocol",
         "cycling_protocol": "protocol",

@@ -12,8 +12,8 @@ from lisse.sim.interface.protocol import Protocol, cycling_protocol
 from lisse.sim.interface.transient import Simulation, check_foil, simulate
 from lisse.units import quantity_args
 
-__all__ = ["CCDPrediction", "predict_ccd", "void_depth_check", "resolution_check", "resolution_warning", "same_failing_step", "nucleation_onset", "RECORD_NOISE_FLOOR_V", "MAX_REFINED_POINTS",
-           "FIRST_STEP_CONTACT_WARNING", "STABLE_CONTACT_WARNING"]
+__all__ = ["CCDPrediction", "predict_ccd", "void_depth_check", "resolution_check", "resolution_warning", "same_failing_step",
+           "nucleation_onset", "RECORD_NOISE_FLOOR_V", "MAX_REFINED_POINTS", "FIRST_STEP_CONTACT_WARNING", "STABLE_CONTACT_WARNING"]
 
 #: Largest current grid of :func:`nucleation_onset` (each point is one plating half cycle of a fresh cell).
 _MAX_ONSET_POINTS = 1000
@@ -486,16 +486,17 @@ def resolution_warning(prediction: CCDPrediction, check: dict[str, Any]) -> str 
     if check["agrees"]:
         return None
 
-    def reading(ccd: float | None, fail: float | None) -> str:
+    def reading(ccd: float | None, fail: float | None, mode: str | None) -> str:
         if fail is None:
             return "no failure up to the search limit"
-        return f"{'no stable step' if ccd is None else f'{ccd:.4g} mA/cm2'} (failing {fail:.4g})"
+        foil = "; the Li foil ran out" if mode == "li_depleted" else ""
+        return f"{'no stable step' if ccd is None else f'{ccd:.4g} mA/cm2'} (failing {fail:.4g}{foil})"
 
     d = prediction.as_dict()
     n = check.get("steps_apart")
     apart = f" ({n} staircase step{'s' if n != 1 else ''} apart)" if n else ""
-    coarse = reading(d["ccd_mA_cm2"], d["failing_current_density_mA_cm2"])
-    fine = reading(check["ccd_mA_cm2"], check["failing_current_density_mA_cm2"])
+    coarse = reading(d["ccd_mA_cm2"], d["failing_current_density_mA_cm2"], d.get("failure_mode"))
+    fine = reading(check["ccd_mA_cm2"], check["failing_current_density_mA_cm2"], check.get("failure_mode"))
     return (f"the predicted CCD moves with the time step: {coarse} at {prediction.points_per_half_cycle} points per half "
             f"cycle, {fine} at {check['points_per_half_cycle']}{apart}; not converged: rerun at "
             f"{2 * check['points_per_half_cycle']} or more points per half cycle (lisse simulate ccd "
