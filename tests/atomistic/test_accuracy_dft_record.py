@@ -21,11 +21,18 @@ EV_PER_A2 = 16.021766  # J/m2 per eV/A2
 
 
 def _jobs() -> dict[str, dict]:
-    out = {}
-    for f in CACHE.glob("*.json"):
-        d = json.loads(f.read_text())
-        if d.get("job") and d.get("energy_eV") is not None:
-            out[d["job"]] = d
+    """The Li|LiF jobs by name. The folder also caches the Li|Li2CO3 run, whose jobs carry the same names: an interface
+    or substrate job is LiF's when it holds F, a film job when its cell is that of LiF's interface of the same name."""
+    records = [json.loads(f.read_text()) for f in sorted(CACHE.glob("*.json"))]
+    records = [d for d in records if d.get("job") and d.get("energy_eV") is not None]
+
+    def has_f(d: dict) -> bool:
+        return 9 in d["atoms"]["numbers"]
+
+    out = {d["job"]: d for d in records if has_f(d)}  # interfaces and substrates
+    for film, iface in (("common_cell_film", "interface_start0_energy"), ("vac_common_film", "vac_iface")):
+        cell = np.asarray(out[iface]["atoms"]["cell"], dtype=float)
+        (out[film],) = [d for d in records if d["job"] == film and np.allclose(d["atoms"]["cell"], cell, atol=1e-6)]
     return out
 
 
