@@ -68,3 +68,18 @@ def test_every_ml_model_binds_li_to_lif_more_strongly_than_pbe_on_the_same_cell(
     errors = {k: v["value"] - e["dft_value"] for k, v in e["ml"].items()}
     assert all(0.01 < err < 0.2 for err in errors.values())
     assert min(errors, key=errors.get) == "sevennet:7net-0"
+
+
+def test_the_stated_uncertainty_on_the_same_cell_quotes_no_other_constructions_ranking():
+    # the ranking warning of a row comes from pairs of that row's construction only: Ji2025's LiF-vs-Li2CO3 pair (0.53 vs
+    # 0.09, another construction) must not be quoted beside the small-coherent 0.047
+    from lisse.atomistic.accuracy import rankings, stated_uncertainty
+
+    for calc in ("chgnet:0.3.0", "chgnet:r2scan", "sevennet:7net-l3i5"):
+        st = stated_uncertainty(calc, "work_of_adhesion", "Li(100)|LiF(100)")
+        assert st["same_construction"] and st["dft_value"] == pytest.approx(0.047, abs=1e-9)
+        assert "Li2CO3" not in st["statement"] and "wrong order" not in st["statement"]
+        ji = [k for k in rankings("work_of_adhesion", "") if k["calculator"] == calc]
+        assert ji and ji[0]["ranking_correct"] is False  # the Ji2025 pair is still flagged, within its own construction
+    small = rankings("work_of_adhesion", _entry()["construction"])
+    assert all(k["n_pairs"] == 0 and k["ranking_correct"] is None for k in small)  # one system on this cell so far

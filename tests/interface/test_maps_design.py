@@ -169,6 +169,7 @@ def test_design_says_when_its_answer_fails_at_the_finer_time_step(maps, monkeypa
                                    rtol=0.01)
         chk = d.as_dict()["time_step_check"]
         assert 40e-6 <= d.thickness <= 40.4e-6 and chk["holds"] is holds and chk["agrees"] is holds
+        assert (chk["failure_mode"] is None) is holds  # the finer run's failure mode where the answer fails there
         assert chk["fails_below"] is (not holds)  # 10 % higher: the failing side fails too; 10 % lower: it holds too
         # the CLI warns only where the answer itself fails at the finer step
         import json
@@ -180,6 +181,8 @@ def test_design_says_when_its_answer_fails_at_the_finer_time_step(maps, monkeypa
         out = json.loads(capsys.readouterr().out)
         assert code in (0, None) and out["time_step_check"]["agrees"] is holds
         assert any("not a safe thickness" in w for w in out.get("warnings", [])) is (not holds)
+        if not holds:
+            assert f"fails ({out['time_step_check']['failure_mode']}) where the search found it to hold" in out["warnings"][0]
 
 
 def test_the_design_check_never_costs_the_design_its_answer(maps, monkeypatch, capsys):

@@ -272,7 +272,7 @@ def test_a_cell_whose_capacity_strips_its_whole_foil_is_listed_as_not_simulated_
     assert "B" in r.summary["cells"]
 
 
-def test_a_study_sets_the_time_resolution_and_the_check_runs_at_twice_it(stage, tmp_path, monkeypatch):
+def test_a_study_sets_the_time_resolution_of_every_prediction(stage, tmp_path, monkeypatch):
     import lisse.sim.interface as iface
 
     seen = []

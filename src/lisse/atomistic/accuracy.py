@@ -125,7 +125,7 @@ def rows(calculator: str | None = None) -> list[dict]:
     return out
 
 
-def rankings(quantity: str = "work_of_adhesion") -> list[dict]:
+def rankings(quantity: str = "work_of_adhesion", construction: str | None = None) -> list[dict]:
     """Pairwise ranking check per calculator: does the ML order of two systems match the DFT order?
 
     Returns one dict per calculator with the flipped pairs (ML says A > B where DFT says A < B). Only rows of the same
@@ -135,6 +135,9 @@ def rankings(quantity: str = "work_of_adhesion") -> list[dict]:
     ----------
     quantity : str, default "work_of_adhesion"
         The quantity whose ranking is checked.
+    construction : str, optional
+        Only rows of this construction (``""``: the rows that name none); default every construction, each ranked
+        within itself.
 
     Returns
     -------
@@ -146,7 +149,8 @@ def rankings(quantity: str = "work_of_adhesion") -> list[dict]:
     """
     by: dict[str, list[dict]] = {}
     for r in rows():
-        if r["quantity"] == quantity and r["ml_value"] is not None and r["dft_value"] is not None:
+        if (r["quantity"] == quantity and r["ml_value"] is not None and r["dft_value"] is not None
+                and (construction is None or r["construction"] == construction)):
             by.setdefault(r["calculator"], []).append(r)
     out = []
     for calc, rs in by.items():
@@ -209,7 +213,8 @@ def stated_uncertainty(calculator, quantity: str, system: str) -> dict:
                f"(error {r['error']:+.3g}; {r['dft_source']})")
         if r.get("regime_agrees") is False:
             msg += f"; WARNING: this calculator calls the interface {r['ml_regime']} where DFT says {r['dft_regime']}"
-        bad = [k for k in rankings(quantity) if k["calculator"] == label and k["ranking_correct"] is False]
+        # only pairs of the returned row's own construction (another construction's DFT numbers would read as this row's)
+        bad = [k for k in rankings(quantity, r["construction"]) if k["calculator"] == label and k["ranking_correct"] is False]
         if bad:
             msg += f"; WARNING: it ranks {'; '.join(bad[0]['flipped_pairs'])} in the wrong order"
         return {**r, "known": True, "statement": msg}

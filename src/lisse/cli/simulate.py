@@ -632,9 +632,11 @@ def _run_design(args: Any) -> dict[str, Any]:
     if chk is not None and "error" in chk:
         result["warnings"] = [f"the design's time-step check (its answer at twice the points) could not run: {chk['error']}"]
     elif chk is not None and not chk["agrees"]:
+        judged = not str(chk.get("failure_mode") or "").startswith("not judged")
         result["warnings"] = [f"the answer moves with the time step: at {chk['points_per_half_cycle']} points per half cycle "
-                              f"{fmt(chk['thickness_um'], 4)} um fails (the search, at 20, found it to hold): not a safe "
-                              "thickness until a finer search agrees"]
+                              f"{fmt(chk['thickness_um'], 4)} um "
+                              + (f"fails ({chk.get('failure_mode')})" if judged else f"could not be judged ({chk.get('failure_mode')})")
+                              + " where the search found it to hold: not a safe thickness until a finer search agrees"]
     return result
 
 

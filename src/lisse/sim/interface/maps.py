@@ -499,8 +499,8 @@ class InterlayerDesign:
     calibrated_on : dict of str to str
         Name -> the observation each calibrated parameter was fitted to.
     time_step_check : dict, optional
-        The answer's bracket re-run at twice the points per half cycle: ``points_per_half_cycle``, ``thickness`` [m] and
-        ``holds`` there, ``thickness_below`` [m] (the bracket's failing side; None when there is none) and
+        The answer's bracket re-run at twice the points per half cycle: ``points_per_half_cycle``, ``thickness`` [m],
+        ``holds`` and ``failure_mode`` there, ``thickness_below`` [m] (the bracket's failing side; None when there is none) and
         ``fails_below`` there, ``agrees`` (the answer still holds there; a failing side that holds too only says the
         thinnest may be thinner: the answer errs safe). None when nothing was found to check; ``{"error": ...}`` when
         the re-run raised a :class:`~lisse.errors.LisseError`.
@@ -531,8 +531,9 @@ class InterlayerDesign:
             ``target_capacity_mAh_cm2``, ``cycles``, ``thickness_min_um``, ``thickness_max_um``,
             ``resolution`` and ``resolution_relative`` (the same: the bracket's relative width hi/lo - 1, dimensionless),
             ``evaluated`` (``thickness_um``, ``holds``, ``failure_mode``), ``calibrated_parameters``, ``calibrated_on``, ``note``,
-            ``time_step_check`` (``points_per_half_cycle``, ``thickness_um``, ``holds``, ``thickness_below_um``,
-            ``fails_below``, ``agrees``; None: nothing to check). Lengths have 13 significant digits (200e-6 m * 1e6 is
+            ``time_step_check`` (``points_per_half_cycle``, ``thickness_um``, ``holds``, ``failure_mode`` (None where it
+            holds; ``"not judged: ..."`` where the re-run could not be judged), ``thickness_below_um``, ``fails_below``,
+            ``agrees``; None: nothing to check; ``{"error": ...}``: the re-run raised). Lengths have 13 significant digits (200e-6 m * 1e6 is
             199.99999999999997 in floating point).
         """
         def um(x: float) -> float:
@@ -557,6 +558,7 @@ class InterlayerDesign:
             "time_step_check": None if self.time_step_check is None else dict(self.time_step_check) if "error" in self.time_step_check else {
                 "points_per_half_cycle": self.time_step_check["points_per_half_cycle"],
                 "thickness_um": um(self.time_step_check["thickness"]), "holds": self.time_step_check["holds"],
+                "failure_mode": self.time_step_check.get("failure_mode"),
                 "thickness_below_um": (None if self.time_step_check["thickness_below"] is None
                                        else um(self.time_step_check["thickness_below"])),
                 "fails_below": self.time_step_check["fails_below"], "agrees": self.time_step_check["agrees"]},
@@ -691,7 +693,7 @@ def design_interlayer(material: str, target_current: float, target_capacity: flo
         checked: dict[str, Any] | None = None
         if th is not None:
             try:
-                holds2 = _holds({**base, "interlayer_thickness": th}, protocol, 40)[0]
+                holds2, mode2, _cal = _holds({**base, "interlayer_thickness": th}, protocol, 40)
                 fails2 = None if below is None else not _holds({**base, "interlayer_thickness": below}, protocol, 40)[0]
             except LisseError as exc:  # the check never costs the design its answer
                 return InterlayerDesign(str(material), th, True, float(target_current), float(target_capacity), cycles,
@@ -699,8 +701,8 @@ def design_interlayer(material: str, target_current: float, target_capacity: flo
                                         {k: calibrated[k] for k in sorted(calibrated)}, {"error": str(exc)})
             # agrees: the answer still holds (a recommended thickness that fails at the finer step is unsafe); the
             # bracket's failing side holding there only says the thinnest may be thinner (the answer errs safe)
-            checked = {"points_per_half_cycle": 40, "thickness": th, "holds": holds2, "thickness_below": below,
-                       "fails_below": fails2, "agrees": holds2}
+            checked = {"points_per_half_cycle": 40, "thickness": th, "holds": holds2, "failure_mode": mode2,
+                       "thickness_below": below, "fails_below": fails2, "agrees": holds2}
         return InterlayerDesign(str(material), th, th is not None, float(target_current), float(target_capacity), cycles,
                                 float(thickness_min), float(thickness_max), width, evaluated, sorted(calibrated), note,
                                 {k: calibrated[k] for k in sorted(calibrated)}, checked)
