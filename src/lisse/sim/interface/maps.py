@@ -397,6 +397,12 @@ def map_pressure(model: Mapping[str, Any], pressure: ArrayLike, protocol: Any = 
             "resolution_audit": _resolution_audit(model, proto, grid, rows)}
 
 
+def _column(name: str) -> str:
+    """Display column name of a map axis: the axis name with its unit as a suffix (``sigma_e_S_cm``, ``porosity``)."""
+    unit = AXES[name][1].replace("/", "_")
+    return f"{name}_{unit}" if unit else name
+
+
 def resolution_audit_rows(m: Mapping[str, Any]) -> list[dict[str, Any]]:
     """A map's time-step check (``resolution_audit``) in display units, one dict per re-run point.
 
@@ -419,9 +425,9 @@ def resolution_audit_rows(m: Mapping[str, Any]) -> list[dict[str, Any]]:
     out = []
     for r in (m.get("resolution_audit") or {}).get("rows", []):
         row: dict[str, Any] = {}
-        for name, (kw, unit, scale) in AXES.items():
+        for name, (kw, _unit, scale) in AXES.items():
             if kw in r:
-                row[f"{name}_{unit.replace('/', '_')}" if unit else name] = r[kw] / scale
+                row[_column(name)] = r[kw] / scale
         row.update({"index": r["index"], "ccd_mA_cm2": mA(r["ccd"]), "failing_current_density_mA_cm2": mA(r["failing_current_density"]),
                     "ccd_at_twice_the_points_mA_cm2": mA(r["ccd_fine"]),
                     "failing_current_density_at_twice_the_points_mA_cm2": mA(r["failing_current_density_fine"]),
@@ -446,17 +452,13 @@ def map_table(m: Mapping[str, Any]) -> dict[str, list]:
         Column name (unit suffix: ``sigma_e_S_cm``, ``thickness_um``, ``pressure_MPa``, ``ccd_mA_cm2``,
         ``failing_current_density_mA_cm2``) -> list of values; NaN stays NaN (no stable / no failing step).
     """
-    def column(name: str) -> str:
-        unit = AXES[name][1].replace("/", "_")
-        return f"{name}_{unit}" if unit else name
-
     cols: dict[str, list] = {}
     if "y_name" in m:
         xx, yy = np.meshgrid(np.asarray(m["x"]), np.asarray(m["y"]))
-        cols[column(m["x_name"])] = list(xx.ravel() / AXES[m["x_name"]][2])
-        cols[column(m["y_name"])] = list(yy.ravel() / AXES[m["y_name"]][2])
+        cols[_column(m["x_name"])] = list(xx.ravel() / AXES[m["x_name"]][2])
+        cols[_column(m["y_name"])] = list(yy.ravel() / AXES[m["y_name"]][2])
     else:
-        cols[column(m["x_name"])] = list(np.asarray(m["x"]) / AXES[m["x_name"]][2])
+        cols[_column(m["x_name"])] = list(np.asarray(m["x"]) / AXES[m["x_name"]][2])
     cols["ccd_mA_cm2"] = list(np.asarray(m["ccd"], dtype=float).ravel() / 10.0)
     cols["failing_current_density_mA_cm2"] = list(np.asarray(m["failing_current_density"], dtype=float).ravel() / 10.0)
     cols["search_limit_reached"] = [bool(v) for v in np.asarray(m["search_limit_reached"]).ravel()]
@@ -695,14 +697,12 @@ def design_interlayer(material: str, target_current: float, target_capacity: flo
             try:
                 holds2, mode2, _cal = _holds({**base, "interlayer_thickness": th}, protocol, 40)
                 fails2 = None if below is None else not _holds({**base, "interlayer_thickness": below}, protocol, 40)[0]
+                # agrees: the answer still holds (a recommended thickness that fails at the finer step is unsafe); the
+                # bracket's failing side holding there only says the thinnest may be thinner (the answer errs safe)
+                checked = {"points_per_half_cycle": 40, "thickness": th, "holds": holds2, "failure_mode": mode2,
+                           "thickness_below": below, "fails_below": fails2, "agrees": holds2}
             except LisseError as exc:  # the check never costs the design its answer
-                return InterlayerDesign(str(material), th, True, float(target_current), float(target_capacity), cycles,
-                                        float(thickness_min), float(thickness_max), width, evaluated, sorted(calibrated), note,
-                                        {k: calibrated[k] for k in sorted(calibrated)}, {"error": str(exc)})
-            # agrees: the answer still holds (a recommended thickness that fails at the finer step is unsafe); the
-            # bracket's failing side holding there only says the thinnest may be thinner (the answer errs safe)
-            checked = {"points_per_half_cycle": 40, "thickness": th, "holds": holds2, "failure_mode": mode2,
-                       "thickness_below": below, "fails_below": fails2, "agrees": holds2}
+                checked = {"error": str(exc)}
         return InterlayerDesign(str(material), th, th is not None, float(target_current), float(target_capacity), cycles,
                                 float(thickness_min), float(thickness_max), width, evaluated, sorted(calibrated), note,
                                 {k: calibrated[k] for k in sorted(calibrated)}, checked)
