@@ -117,9 +117,36 @@ def test_map_progress_never_runs_ahead_of_the_points_done(maps, monkeypatch):
     proto = fake.staircase("fixed-time", start=1.0, increment=1.0, step_time=3600.0, max_current=40.0)
     maps.map_thickness_porosity({"interlayer": "LNI-5CNT"}, np.linspace(10e-6, 150e-6, 11), [0.2, 0.3, 0.4, 0.5, 0.6, 0.7],
                                 proto, progress=progress)
-    assert seen[-1][:2] == (66, 66) and all(total == 66 for _, total, _ in seen)
-    assert all(k <= actual for k, _, actual in seen), seen  # 66 points in 10 chunks: 6 of 7 points, 4 of 6
-    assert [k for k, _, _ in seen] == sorted(k for k, _, _ in seen) and len(seen) == 10
+    # 66 points, then the map's time-step check re-runs 8 of them: one count over both, so the bar does not sit at 100 %
+    # while the check runs
+    total = 66 + maps.RESOLUTION_AUDIT_POINTS
+    assert seen[-1][:2] == (total, total) and all(t == total for _, t, _ in seen)
+    points = [(k, actual) for k, _, actual in seen if k <= 66][:10]
+    assert all(k <= actual for k, actual in points), seen  # 66 points in 10 chunks: 6 of 7 points, 4 of 6
+    assert [k for k, _, _ in seen] == sorted(k for k, _, _ in seen)
+    assert [k for k, _, _ in seen][10:] == list(range(67, total + 1)) + [total]  # one step per re-run, then the end
+
+
+def test_the_map_check_runs_on_the_maps_executor_and_counts_in_its_progress(maps, monkeypatch):
+    # the check's re-runs go through lisse.parallel.results with the map's jobs (they used to run one by one in the main
+    # process after the map, whatever --jobs said); with fewer judged points than the check's share, the bar still ends
+    import lisse.parallel as par
+
+    calls = []
+    real = par.results
+
+    def spy(fn, items, **kw):
+        calls.append((fn.__name__, len(items), kw["jobs"]))
+        return real(fn, items, **{**kw, "jobs": 1})  # the fake simulator lives in this process
+
+    monkeypatch.setattr(par, "results", spy)
+    proto = fake.staircase("fixed-capacity", start=1.0, increment=1.0, step_capacity=7200.0, max_current=30.0)
+    seen = []
+    m = maps.map_conductivities({"interlayer": "LNI-5CNT", "interlayer_thickness": 90e-6}, [1e-2, 1e-1], [1e-4, 1.0],
+                                proto, jobs=3, progress=lambda k, t: seen.append((k, t)))
+    assert calls == [("_points", 4, 3), ("_audit_point", 2, 2)]  # 4 chunks of one point; 2 of the 4 judged: 2 re-runs
+    assert m["resolution_audit"]["points"] == m["resolution_audit"]["agree"] == 2
+    assert seen[-1] == (8, 8) and [k for k, _ in seen] == sorted(k for k, _ in seen)
 
 
 def test_map_size_limits_and_bad_axes(maps):

@@ -128,43 +128,85 @@ def _outcome(pred: Any) -> dict[str, Any]:
             "calibrated": _calibrated_on(pred), "points": int(getattr(pred, "points_per_half_cycle", None) or 20)}
 
 
-def _resolution_audit(base: Mapping[str, Any], protocol: Any, grid: list[dict[str, float]],
-                      rows: list[dict[str, Any]]) -> dict[str, Any]:
-    """The map's time-step check: up to :data:`RESOLUTION_AUDIT_POINTS` judged points, drawn over the map (a fixed
-    pseudo-random draw), re-run at twice their own points per half cycle (:func:`lisse.sim.interface.predict.same_failing_step`,
-    the rule of ``resolution_check``). A map runs its points at 20 points per half cycle (40 or 80 where ``predict_ccd``
-    re-judges an erratic verdict); a prediction may not be converged there (Wang2024's LNI-0.5CNT staircase: 0.9 mA/cm2
-    at 40 points, 0.48 at 80), and the map should say so. A re-run that cannot be judged (a :class:`~lisse.errors.LisseError`)
-    leaves its point undecided (``agrees`` None, with a ``note``); the map keeps its result."""
+def _audit_point(task: tuple[dict[str, Any], Any, int]) -> dict[str, Any]:
+    """One point of a map's time-step check, re-run at ``points`` per half cycle (a picklable task: build_model kwargs,
+    the protocol, the points). A re-run that cannot be judged (a :class:`~lisse.errors.LisseError`) returns its message,
+    never raises: the check never costs the map its result."""
     import lisse.sim.interface as iface
     from lisse.errors import LisseError
+
+    kwargs, protocol, points = task
+    try:
+        fine = iface.predict_ccd(iface.build_model(**kwargs), protocol, points_per_half_cycle=points)
+    except LisseError as exc:
+        return {"error": str(exc)}
+    return {"ccd": fine.ccd_A_m2, "failing": fine.failing_current_density_A_m2, "mode": fine.failure_mode,
+            "points": int(getattr(fine, "points_per_half_cycle", None) or points)}
+
+
+def _audit_picks(rows: list[dict[str, Any]]) -> list[int]:
+    """The indices of the map points its time-step check re-runs: up to :data:`RESOLUTION_AUDIT_POINTS` judged points,
+    a fixed pseudo-random draw (not evenly spaced positions: on a flattened n x n map even spacing lands on one or two
+    columns; 7 x 7, 14 x 14: the first and last only)."""
+    judged = [k for k, r in enumerate(rows) if not str(r["mode"] or "").startswith("not judged")]
+    n = min(RESOLUTION_AUDIT_POINTS, len(judged))
+    return sorted(int(k) for k in np.random.default_rng(0).choice(judged, size=n, replace=False)) if n else []
+
+
+def _resolution_audit(base: Mapping[str, Any], protocol: Any, grid: list[dict[str, float]],
+                      rows: list[dict[str, Any]], *, jobs: int = 1, scheduler: str | None = None, client: Any = None,
+                      progress: Progress | None = None) -> dict[str, Any]:
+    """The map's time-step check: up to :data:`RESOLUTION_AUDIT_POINTS` judged points, drawn over the map (a fixed
+    pseudo-random draw), re-run at twice their own points per half cycle (:func:`lisse.sim.interface.predict.same_failing_step`,
+    the rule of ``resolution_check``), on the map's own executor. A map runs its points at 20 points per half cycle (40 or
+    80 where ``predict_ccd`` re-judges an erratic verdict); a prediction may not be converged there (Wang2024's LNI-0.5CNT
+    staircase: 0.9 mA/cm2 at 40 points, 0.48 at 80), and the map should say so. A re-run that cannot be judged (a
+    :class:`~lisse.errors.LisseError`) leaves its point undecided (``agrees`` None, with a ``note``); the map keeps its
+    result. ``progress(done, total)`` counts the re-runs."""
+    from lisse.parallel import results
     from lisse.sim.interface.predict import same_failing_step
 
-    judged = [k for k, r in enumerate(rows) if not str(r["mode"] or "").startswith("not judged")]
-    # a fixed pseudo-random draw, not evenly spaced positions: on a flattened n x n map even spacing lands on one or two
-    # columns (7 x 7, 14 x 14: the first and last only)
-    n = min(RESOLUTION_AUDIT_POINTS, len(judged))
-    pick = sorted(int(k) for k in np.random.default_rng(0).choice(judged, size=n, replace=False)) if n else []
+    pick = _audit_picks(rows)
+    tasks = [({**base, **grid[k]}, protocol, 2 * rows[k].get("points", 20)) for k in pick]
+    fines = results(_audit_point, tasks, jobs=min(jobs, max(1, len(tasks))), scheduler=scheduler, client=client,
+                    progress=progress)
     checked: list[dict[str, Any]] = []
-    for k in pick:
+    for k, (_kw, _proto, points), fine in zip(pick, tasks, fines):
         r = rows[k]
-        points = 2 * r.get("points", 20)
         entry: dict[str, Any] = {"index": k, **grid[k], "ccd": r["ccd"], "failing_current_density": r["failing"],
                                  "points_per_half_cycle": points}
-        try:
-            fine = iface.predict_ccd(iface.build_model(**{**base, **grid[k]}), protocol, points_per_half_cycle=points)
-        except LisseError as exc:  # the check never costs the map its result: the point is undecided, and says why
+        if "error" in fine:  # the point is undecided, and says why
             checked.append({**entry, "ccd_fine": math.nan, "failing_current_density_fine": math.nan, "agrees": None,
-                            "note": f"not judged at the finer step: {exc}"})
+                            "note": f"not judged at the finer step: {fine['error']}"})
             continue
         agrees, _apart = same_failing_step(protocol, (r["failing"], r["mode"] == "li_depleted"),
-                                           (fine.failing_current_density_A_m2, fine.failure_mode == "li_depleted"))
-        checked.append({**entry, "points_per_half_cycle": int(getattr(fine, "points_per_half_cycle", None) or points),
-                        "ccd_fine": math.nan if fine.ccd_A_m2 is None else float(fine.ccd_A_m2),
-                        "failing_current_density_fine": (math.nan if fine.failing_current_density_A_m2 is None
-                                                         else float(fine.failing_current_density_A_m2)),
+                                           (fine["failing"], fine["mode"] == "li_depleted"))
+        checked.append({**entry, "points_per_half_cycle": fine["points"],
+                        "ccd_fine": math.nan if fine["ccd"] is None else float(fine["ccd"]),
+                        "failing_current_density_fine": math.nan if fine["failing"] is None else float(fine["failing"]),
                         "agrees": bool(agrees)})
     return {"points": len(checked), "agree": sum(c["agrees"] is True for c in checked), "rows": checked}
+
+
+def _run_and_audit(base: Mapping[str, Any], protocol: Any, grid: list[dict[str, float]], *, jobs: int,
+                   scheduler: str | None, client: Any, progress: Progress | None) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """A map's points (:func:`_run`) and then its time-step check (:func:`_resolution_audit`), both on the chosen
+    executor, with one progress count over both (the map's points, then up to :data:`RESOLUTION_AUDIT_POINTS` re-runs,
+    each about twice a point's work): the bar does not sit at 100 % while the check runs."""
+    n = len(grid)
+    total = n + min(RESOLUTION_AUDIT_POINTS, n)
+
+    def of_total(offset: int) -> Progress | None:
+        if progress is None:
+            return None
+        return lambda done, _part: progress(min(offset + done, total), total)
+
+    rows = _run(base, protocol, grid, jobs=jobs, scheduler=scheduler, client=client, progress=of_total(0))
+    audit = _resolution_audit(base, protocol, grid, rows, jobs=jobs, scheduler=scheduler, client=client,
+                              progress=of_total(n))
+    if progress is not None:
+        progress(total, total)  # fewer judged points than the check's share: the bar still ends at 100 %
+    return rows, audit
 
 
 def _axis(name: str, values: ArrayLike, *, upper: float | None = None) -> np.ndarray:
@@ -251,10 +293,9 @@ def _grid_2d(base: Mapping[str, Any], protocol: Any, x_name: str, xs: np.ndarray
              **run_kw: Any) -> dict[str, Any]:
     kx, ky = AXES[x_name][0], AXES[y_name][0]
     grid = [{kx: float(x), ky: float(y)} for y in ys for x in xs]  # rows along y, columns along x
-    rows = _run(base, protocol, grid, **run_kw)
+    rows, audit = _run_and_audit(base, protocol, grid, **run_kw)
     out = _collect(rows, (ys.size, xs.size), protocol)
-    return {"x_name": x_name, "y_name": y_name, "x": xs, "y": ys, **out,
-            "resolution_audit": _resolution_audit(base, protocol, grid, rows)}
+    return {"x_name": x_name, "y_name": y_name, "x": xs, "y": ys, **out, "resolution_audit": audit}
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -392,9 +433,8 @@ def map_pressure(model: Mapping[str, Any], pressure: ArrayLike, protocol: Any = 
     xs = _axis("pressure", pressure)
     proto = _default_protocol(protocol)
     grid = [{"pressure": float(p)} for p in xs]
-    rows = _run(model, proto, grid, jobs=jobs, scheduler=scheduler, client=client, progress=progress)
-    return {"x_name": "pressure", "x": xs, **_collect(rows, (xs.size,), proto),
-            "resolution_audit": _resolution_audit(model, proto, grid, rows)}
+    rows, audit = _run_and_audit(model, proto, grid, jobs=jobs, scheduler=scheduler, client=client, progress=progress)
+    return {"x_name": "pressure", "x": xs, **_collect(rows, (xs.size,), proto), "resolution_audit": audit}
 
 
 def _column(name: str) -> str:
