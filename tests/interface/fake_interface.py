@@ -134,3 +134,29 @@ def install(monkeypatch) -> None:
     for name in ("build_model", "staircase", "cycling_protocol", "predict_ccd", "nucleation_onset"):
         monkeypatch.setattr(iface, name, globals()[name], raising=False)
     monkeypatch.setattr(predict, "resolution_check", resolution_check)
+
+
+def erratic_first_judgement(monkeypatch) -> list[int]:
+    """Make the first verdict on each model read ``erratic_voltage`` (the real simulator and detectors otherwise), so that
+    ``predict_ccd``'s re-judging at finer time steps can be tested: on the simulated cycler's fixed logging grid no
+    validation case reads erratic any more (2026-12-02). Returns the points per half cycle of each simulation run."""
+    import lisse.sim.interface.predict as predict
+
+    real_judge, real_simulate = predict._judge, predict.simulate
+    judged: set[int] = set()
+    points: list[int] = []
+
+    def simulate(model, protocol, progress=None, *, points_per_half_cycle=20, **kw):
+        points.append(points_per_half_cycle)
+        return real_simulate(model, protocol, progress, points_per_half_cycle=points_per_half_cycle, **kw)
+
+    def judge(model, protocol, sim):
+        pred = real_judge(model, protocol, sim)
+        if id(model) not in judged:
+            judged.add(id(model))
+            pred.failure_mode = "erratic_voltage"
+        return pred
+
+    monkeypatch.setattr(predict, "_judge", judge)
+    monkeypatch.setattr(predict, "simulate", simulate)
+    return points

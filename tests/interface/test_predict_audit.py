@@ -59,10 +59,15 @@ def test_design_names_a_non_positive_target_as_typed(capsys, option, value):
     assert len(err) == 1 and err[0].startswith(f"lisse: error: {option}: expected a positive") and value in err[0]
 
 
-def test_progress_follows_the_re_judging_runs_too():
+def test_progress_follows_the_re_judging_runs_too(monkeypatch):
     """A verdict re-judged at finer time steps ran its second simulation without moving the progress bar. LNI-5CNT
-    90 um, 0.1 mA/cm2 x 1 h steps: 'erratic' at 20 points, re-judged at 40 (README's first simulate example)."""
+    90 um, 0.1 mA/cm2 x 1 h steps: 'erratic' at 20 points (once so; forced here since the simulated record is judged on
+    a fixed logging grid), re-judged at 40 (README's first simulate example)."""
     from lisse.sim.interface import build_model, predict_ccd, staircase
+
+    from . import fake_interface as fake
+
+    fake.erratic_first_judgement(monkeypatch)
 
     calls: list[tuple[int, int]] = []
     p = predict_ccd(build_model("LNI-5CNT", "90 um"),

@@ -246,10 +246,11 @@ def test_lockstep_batch_isolates_a_run_whose_solver_fails(monkeypatch):
         np.testing.assert_array_equal(got.simulation.record.voltage_V, want.simulation.record.voltage_V)
 
 
-def test_an_erratic_verdict_is_rejudged_finer_and_the_ccd_rises_with_the_pore_volume_to_fill():
-    """LNI-50CNT, 90 um, 0.1 mA/cm2 steps of 1 h: at 20 points per half cycle the detector read 'erratic voltage' (the
-    sampling of a smooth curve) and the CCD went 0.7 / 1.3 / 0.8 mA/cm2 at porosity 0.2 / 0.3 / 0.4, while the simulated
-    short came later with more pore volume to fill. Re-judged finer, the CCD follows the short (non-decreasing)."""
+def test_the_ccd_rises_with_the_pore_volume_to_fill_without_an_erratic_verdict():
+    """LNI-50CNT, 90 um, 0.1 mA/cm2 steps of 1 h: at 20 points per half cycle the detector once read 'erratic voltage'
+    (the sampling of a smooth curve) and the CCD went 0.7 / 1.3 / 0.8 mA/cm2 at porosity 0.2 / 0.3 / 0.4, while the
+    simulated short came later with more pore volume to fill. Judged on the simulated cycler's fixed logging grid, the CCD
+    follows the short (non-decreasing) at 20 points, with no verdict to re-judge."""
     proto = staircase("fixed-time", start="0.1 mA/cm2", increment="0.1 mA/cm2", step_time="1 h", max_current="3 mA/cm2")
     preds = [predict_ccd(build_model("LNI-50CNT", "90 um", porosity=por), proto) for por in (0.2, 0.3, 0.4)]
     ccd = [p.ccd_A_m2 for p in preds]
@@ -258,9 +259,25 @@ def test_an_erratic_verdict_is_rejudged_finer_and_the_ccd_rises_with_the_pore_vo
     assert t_short[0] < t_short[1] < t_short[2]
     assert ccd[0] <= ccd[1] <= ccd[2] and ccd[2] > ccd[0]
     assert all(not str(p.failure_mode).startswith("erratic") for p in preds)
-    refined = [p for p in preds if p.points_per_half_cycle > 20]
-    assert refined and all("erratic" in (p.resolution_note or "") for p in refined)
+    assert all(p.points_per_half_cycle == 20 and p.resolution_note is None for p in preds)
     assert all(p.as_dict()["points_per_half_cycle"] == p.points_per_half_cycle for p in preds)
+
+
+def test_an_erratic_verdict_is_rejudged_at_twice_the_points(monkeypatch):
+    """predict_ccd's own rule: an 'erratic voltage' verdict (forced on the first judgement here) is re-judged at 40
+    points per half cycle, and the prediction says what the coarser run read."""
+    from . import fake_interface as fake
+
+    points = fake.erratic_first_judgement(monkeypatch)
+    proto = staircase("fixed-time", start="0.1 mA/cm2", increment="0.1 mA/cm2", step_time="1 h", max_current="3 mA/cm2")
+    model = build_model("LNI-50CNT", "90 um", porosity=0.2)
+    p = predict_ccd(model, proto)
+    assert points == [20, 40] and p.points_per_half_cycle == 40
+    assert "erratic_voltage) at 20" in p.resolution_note and not str(p.failure_mode).startswith("erratic")
+    monkeypatch.undo()
+    direct = predict_ccd(model, proto, points_per_half_cycle=40)  # second method: the simulator at 40 points
+    assert (p.ccd_A_m2, p.failing_current_density_A_m2, p.failure_mode) == (
+        direct.ccd_A_m2, direct.failing_current_density_A_m2, direct.failure_mode)
 
 
 def test_a_contact_lost_in_the_first_step_is_flagged_and_a_finer_first_step_is_not():
@@ -306,17 +323,20 @@ def test_an_interface_failure_before_the_foil_runs_out_stays_the_interfaces():
     assert p.simulation.failure_current_density_A_m2 / 10 == pytest.approx(0.1 * np.ceil(q_foil / 0.1 + 1e-9), rel=1e-9)
 
 
-def test_maps_rejudge_like_single_predictions_and_refuse_a_foil_per_point():
+def test_maps_rejudge_like_single_predictions_and_refuse_a_foil_per_point(monkeypatch):
     """The batch path of maps (lockstep) re-judges an erratic verdict as predict_ccd does, and a point whose first half
     cycle strips its whole foil is that point's error."""
     from lisse.errors import ParameterError
     from lisse.sim.interface.predict import _predict_batch
 
+    from . import fake_interface as fake
+
+    fake.erratic_first_judgement(monkeypatch)  # the first verdict on each model reads erratic: re-judged at 40
     proto = staircase("fixed-time", start="0.1 mA/cm2", increment="0.1 mA/cm2", step_time="1 h", max_current="3 mA/cm2")
     models = [build_model("LNI-50CNT", "90 um", porosity=0.2), build_model("LNI-50CNT", "90 um", porosity=0.2, li_thickness="0.3 um")]
     batch = _predict_batch(models, proto)
-    single = predict_ccd(models[0], proto)
-    assert single.points_per_half_cycle > 20  # erratic at 20 points: re-judged
+    single = predict_ccd(build_model("LNI-50CNT", "90 um", porosity=0.2), proto)
+    assert single.points_per_half_cycle == 40  # erratic at 20 points: re-judged
     assert batch[0].points_per_half_cycle == single.points_per_half_cycle and batch[0].ccd_A_m2 == single.ccd_A_m2
     assert isinstance(batch[1], ParameterError) and "Li foil" in str(batch[1])
 

@@ -2,7 +2,8 @@
 
 Reference: the second method is the simulator itself at the finer time step (``predict_ccd`` called directly); the
 case that moves is Wang2024's ionic LNI-0.5CNT layer, whose verdict was found to depend on the step (0.42 erratic at
-20 points, re-judged 0.9 at 40, 0.48 / 0.46 / 0.44 at 80 / 160 / 320; 2026-12-01).
+20 points, re-judged 0.9 at 40, 0.48 / 0.46 / 0.44 at 80 / 160 / 320; 2026-12-01). Judged on the simulated cycler's
+fixed logging grid, with cell currents held over a substep, it reads 0.5 at 20 points and 0.44 from 40 (2026-12-02).
 """
 
 from __future__ import annotations
@@ -25,19 +26,19 @@ def ionic():
 
 def test_the_check_is_the_same_prediction_at_twice_the_points_and_flags_a_moving_verdict(ionic):
     model, proto, pred = ionic
-    assert pred.points_per_half_cycle == 40  # erratic at 20, re-judged at 40 (predict_ccd's own rule)
+    assert pred.points_per_half_cycle == 20  # no erratic verdict to re-judge
     chk = resolution_check(model, proto, pred)
-    fine = predict_ccd(model, proto, points_per_half_cycle=80)  # second method: the simulator at the finer step
-    assert chk["points_per_half_cycle"] == 80
+    fine = predict_ccd(model, proto, points_per_half_cycle=40)  # second method: the simulator at the finer step
+    assert chk["points_per_half_cycle"] == 40
     assert chk["failing_current_density_mA_cm2"] == fine.as_dict()["failing_current_density_mA_cm2"]
     assert chk["ccd_mA_cm2"] == fine.as_dict()["ccd_mA_cm2"] and chk["failure_mode"] == fine.failure_mode
-    # the two readings: 0.9 (failing 0.92) at 40 points, 0.48 (failing 0.50) at 80; 21 steps of 0.02 mA/cm2 apart
-    assert pred.as_dict()["failing_current_density_mA_cm2"] == pytest.approx(0.92, rel=1e-9)
-    assert chk["failing_current_density_mA_cm2"] == pytest.approx(0.50, rel=1e-9)
-    assert chk["agrees"] is False and chk["steps_apart"] == round((0.92 - 0.50) / 0.02)
+    # the two readings: 0.5 (failing 0.52) at 20 points, 0.44 (failing 0.46) at 40; 3 steps of 0.02 mA/cm2 apart
+    assert pred.as_dict()["failing_current_density_mA_cm2"] == pytest.approx(0.52, rel=1e-9)
+    assert chk["failing_current_density_mA_cm2"] == pytest.approx(0.46, rel=1e-9)
+    assert chk["agrees"] is False and chk["steps_apart"] == round((0.52 - 0.46) / 0.02)
     w = resolution_warning(pred, chk)
-    assert w is not None and "0.9 mA/cm2 (failing 0.92) at 40" in w and "0.48 mA/cm2 (failing 0.5) at 80" in w
-    assert "21 staircase steps apart" in w and "rerun at 160" in w
+    assert w is not None and "0.5 mA/cm2 (failing 0.52) at 20" in w and "0.44 mA/cm2 (failing 0.46) at 40" in w
+    assert "3 staircase steps apart" in w and "rerun at 80" in w
 
 
 def test_a_converged_prediction_agrees_and_carries_no_warning():
@@ -85,21 +86,21 @@ def test_cli_runs_at_the_points_given_and_reports_the_check(capsys):
 
 
 def test_cli_warns_when_only_the_finer_step_finds_a_failure(capsys):
-    # the LNI-0.5CNT staircase searched to 0.7 mA/cm2: no failure at 40 points, failing at 0.50 at 80 (second method:
-    # predict_ccd at 80 points, the fixture's test above)
+    # the LNI-0.5CNT staircase searched to 0.5 mA/cm2: no failure at 20 points, failing at 0.46 at 40 (second method:
+    # predict_ccd at 40 points, the fixture's test above)
     from lisse.cli.main import main
 
     code = main(["simulate", "ccd", "--interlayer", "LNI-0.5CNT", "--interlayer-thickness", "90 um", "--electrolyte", "LNI",
                  "--pressure", "1 MPa", "--step-time", "1 h", "--start", "0.02 mA/cm2", "--increment", "0.02 mA/cm2",
-                 "--max-current", "0.7 mA/cm2", "--json"])
+                 "--max-current", "0.5 mA/cm2", "--json"])
     d = json.loads(capsys.readouterr().out)
     assert code in (0, None)
-    assert d["search_limit_reached"] is True and d["points_per_half_cycle"] == 40
+    assert d["search_limit_reached"] is True and d["points_per_half_cycle"] == 20
     chk = d["resolution_check"]
     assert chk["agrees"] is False and chk["steps_apart"] is None
-    assert chk["failing_current_density_mA_cm2"] == pytest.approx(0.50, rel=1e-9)
+    assert chk["failing_current_density_mA_cm2"] == pytest.approx(0.46, rel=1e-9)
     (w,) = [w for w in d["warnings"] if "moves with the time step" in w]
-    assert "no failure up to the search limit at 40" in w and "(failing 0.5) at 80" in w and "--points-per-half-cycle" in w
+    assert "no failure up to the search limit at 20" in w and "(failing 0.46) at 40" in w and "--points-per-half-cycle" in w
 
 
 def test_the_check_refuses_a_cycling_protocol_and_a_resolution_past_the_simulator():
@@ -226,8 +227,8 @@ def test_cli_map_reports_its_time_step_check_and_warns_where_it_moves(capsys):
     assert d["resolution_audit_points"] == 2
     row = d["resolution_audit"][0]
     assert row["pressure_MPa"] == pytest.approx(1.0, rel=1e-12) and row["agrees"] is False
-    assert row["failing_current_density_mA_cm2"] == pytest.approx(0.92, rel=1e-9)
-    assert row["failing_current_density_at_twice_the_points_mA_cm2"] == pytest.approx(0.50, rel=1e-9)
+    assert row["failing_current_density_mA_cm2"] == pytest.approx(0.52, rel=1e-9)
+    assert row["failing_current_density_at_twice_the_points_mA_cm2"] == pytest.approx(0.46, rel=1e-9)
     moved = 2 - d["resolution_audit_agree"]
     (w,) = d["warnings"]
     assert w.startswith(f"{moved} of 2 map points re-run at twice the time resolution") and "(pressure_MPa 1)" in w

@@ -560,16 +560,7 @@ class _Lockstep:
             cap = self.h[qp] * (self.eps[qp] * self.phi[qp, e])[:, None]
             dsdt = self.sol_cell[qp, e] * (vm / FARADAY) / cap
             dtp = dt_a[kp][:, None]
-            strip = jloc[kp] < 0
-            snew = s_old + dsdt * dtp
-            if strip.any():
-                ks = np.flatnonzero(strip)
-                so, ds, dts = s_old[ks], dsdt[ks], dtp[ks]
-                k_strip = np.where((so > 0.0) & (ds < 0.0), -ds / np.maximum(so, 1e-300), 0.0)
-                sn = np.where(k_strip > 0.0, so * np.exp(-k_strip * dts), so + ds * dts)
-                extra = ((so + ds * dts - sn) * cap[ks]).sum(axis=1) * FARADAY / (vm * dt_a[kp][ks])
-                snew[ks] = sn
-                face_cur[kp[ks]] += extra
+            snew = s_old + dsdt * dtp  # cell currents held over the substep; a cell run dry is clipped below
             for i in np.flatnonzero(jloc[kp] > 0):
                 p = int(qp[i])
                 row = snew[i]

@@ -160,7 +160,7 @@ def _resolution_audit(base: Mapping[str, Any], protocol: Any, grid: list[dict[st
     pseudo-random draw), re-run at twice their own points per half cycle (:func:`lisse.sim.interface.predict.same_failing_step`,
     the rule of ``resolution_check``), on the map's own executor. A map runs its points at 20 points per half cycle (40 or
     80 where ``predict_ccd`` re-judges an erratic verdict); a prediction may not be converged there (Wang2024's LNI-0.5CNT
-    staircase: 0.9 mA/cm2 at 40 points, 0.48 at 80), and the map should say so. A re-run that cannot be judged (a
+    staircase: failing 0.52 mA/cm2 at 20 points, 0.46 at 40), and the map should say so. A re-run that cannot be judged (a
     :class:`~lisse.errors.LisseError`) leaves its point undecided (``agrees`` None, with a ``note``); the map keeps its
     result. ``progress(done, total)`` counts the re-runs."""
     from lisse.parallel import results

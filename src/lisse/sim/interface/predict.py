@@ -20,10 +20,11 @@ _MAX_ONSET_POINTS = 1000
 
 #: Finest time resolution [points per half cycle] :func:`predict_ccd` escalates to when the verdict is
 #: ``erratic_voltage`` (or a foil run out, until two resolutions agree on its step): a criterion on voltage noise, which a deterministic simulation meets only through its sampling
-#: (a voltage curving by tens of mV between 20 samples leaves residuals above the 0.1 mV noise floor). Measured: LNI-50CNT
-#: 90 um, 0.1 mA/cm2 steps of 1 h, porosity 0.2/0.3/0.4/0.5 read 0.7/1.3/0.8/0.8 mA/cm2 (all erratic_voltage) at 20 points
-#: but 1.0/1.2/1.4/1.6 (ohmic_scaling_lost, monotone with the pore volume to fill) at 80; the Wang2024 50CNT staircase
-#: (0.02 mA/cm2 steps) 0.78 (erratic), 0.74, 0.72, 0.70, 0.66 mA/cm2 at 20, 40, 80, 160, 320 points.
+#: (a voltage curving by tens of mV between 20 samples leaves residuals above the 0.1 mV noise floor). Measured when the
+#: detectors read the simulator's own substeps: LNI-50CNT 90 um, 0.1 mA/cm2 steps of 1 h, porosity 0.2/0.3/0.4/0.5 read
+#: 0.7/1.3/0.8/0.8 mA/cm2 (all erratic_voltage) at 20 points but 1.0/1.2/1.4/1.6 at 80. On the simulated cycler's fixed
+#: logging grid (:func:`~lisse.sim.interface.transient.logged_record`) no validation case reads erratic any more (the same
+#: layers read 1.1/1.3/1.4 at 20 points); the escalation stays for any record that still does.
 MAX_REFINED_POINTS = 80
 
 #: Contact fraction [-] below which :meth:`CCDPrediction.as_dict` warns that the first step already lost the contact
@@ -393,10 +394,13 @@ def resolution_check(model: InterfaceModel, protocol: Protocol, prediction: CCDP
 
     A predicted CCD is a number only if a finer time step reads the same step. Most do (the validation table's audit
     column); where a half cycle changes shape inside itself (Li pushed into an ionic interlayer's pores, a contact
-    running away) the detectors' reading of the sampled voltage can move by many steps. Measured (2026-12-01): Wang2024's
-    90 um LNI-0.5CNT staircase (0.02 mA/cm2 x 1 h steps) reads 0.42 (erratic voltage) at 20 points per half cycle,
-    re-judged 0.9 at 40, and 0.48, 0.46, 0.44 mA/cm2 (ohmic scaling lost) at 80, 160, 320: the default resolution's
-    number was not converged, and nothing said so.
+    running away) the reading can move by several steps. Measured (2026-12-01): Wang2024's 90 um LNI-0.5CNT staircase
+    (0.02 mA/cm2 x 1 h steps) read 0.42 (erratic voltage) at 20 points per half cycle, re-judged 0.9 at 40, and 0.48,
+    0.46, 0.44 mA/cm2 (ohmic scaling lost) at 80, 160, 320: the default resolution's number was not converged, and
+    nothing said so. Most of that was the detectors reading the simulator's own substeps (their windows count samples:
+    fixed since by judging the record on a cycler's fixed logging grid, :func:`~lisse.sim.interface.transient.logged_record`)
+    and a first-order error in how stripping pore cells were integrated; it now reads 0.5 at 20 points and 0.44 from 40
+    (2026-12-02), and this check still flags the 20-point number.
 
     Parameters
     ----------
@@ -549,6 +553,7 @@ def _judge(model: InterfaceModel, protocol: Protocol, sim: Simulation) -> CCDPre
     from lisse.analysis.shorts import ShortDetector
     from lisse.analysis.symmetric import SegmentOptions, half_cycles
     from lisse.errors import CalculationError
+    from lisse.sim.interface.transient import logged_record
 
     # the measured-data rule, with one setting adapted to the data: consecutive steps of a fine staircase
     # (e.g. 23 -> 24 A/m2, 4 %) must not be merged into one step by the 5 % level tolerance meant for noisy cyclers
@@ -567,9 +572,12 @@ def _judge(model: InterfaceModel, protocol: Protocol, sim: Simulation) -> CCDPre
             raise CalculationError("predict_ccd: the simulated record has fewer than 2 samples")
         det = short = None
     else:
-        hc = half_cycles(sim.record, seg)  # one segmentation of the record, shared by both detectors (same options)
+        # judged as a cycler logging every LOG_INTERVAL_S would have written it: the detectors' windows count samples, so
+        # the simulator's own substeps made the verdict sharper the finer the time step (transient.logged_record)
+        record = logged_record(sim)
+        hc = half_cycles(record, seg)  # one segmentation of the record, shared by both detectors (same options)
         try:
-            det.fit(sim.record, cell_type="symmetric", half_cycles_table=hc)
+            det.fit(record, cell_type="symmetric", half_cycles_table=hc)
             ccd, failing, mode = det.ccd_A_m2_, det.failure_current_density_A_m2_, det.criterion_
             if failing is not None and det.failure_half_cycle_ is not None:
                 seen.append(int(det.failure_half_cycle_))
@@ -583,7 +591,7 @@ def _judge(model: InterfaceModel, protocol: Protocol, sim: Simulation) -> CCDPre
         # detector's failing step is the failure; on constant-current cycling (one step, which the CCD detector has no
         # earlier step to compare with) its runaway polarisation counts too, as for a measured cycling record
         try:
-            short.fit(sim.record, cell_type="symmetric", half_cycles_table=hc)
+            short.fit(record, cell_type="symmetric", half_cycles_table=hc)
         except CalculationError:
             short = None
         if short is not None and short.failure_half_cycle_ is not None and (
