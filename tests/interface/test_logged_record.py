@@ -103,3 +103,16 @@ def test_a_short_half_cycle_is_logged_at_least_twenty_times():
         tk = rec.time_s[rec["half_cycle"] == k]
         assert tk.size == LOG_MIN_SAMPLES + 1
         np.testing.assert_allclose(np.diff(tk), 60.0 / LOG_MIN_SAMPLES, rtol=1e-9)
+
+
+def test_a_long_record_is_bounded_by_stretching_every_interval_alike(bare_sim):
+    full = logged_record(bare_sim)
+    capped = logged_record(bare_sim, max_samples=1000)
+    assert full.time_s.size > 1000 >= capped.time_s.size > 900  # the whole record fits the bound, not far under it
+    k = 0  # the first half cycle (2 h): its interval stretched by the same factor as all the others
+    stretch = np.diff(capped.time_s[capped["half_cycle"] == k])[0] / np.diff(full.time_s[full["half_cycle"] == k])[0]
+    k = 8  # 0.5 mA/cm2, 24 min
+    s8 = np.diff(capped.time_s[capped["half_cycle"] == k])[0] / np.diff(full.time_s[full["half_cycle"] == k])[0]
+    assert stretch > 1.5 and s8 == pytest.approx(stretch, rel=1e-9)
+    with pytest.raises(ParameterError, match="max_samples"):
+        logged_record(bare_sim, max_samples=10)

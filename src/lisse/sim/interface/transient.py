@@ -89,7 +89,8 @@ from lisse.sim.interlayer.model import bv_overpotential
 from lisse.thermo.nucleation import _rate_from_barrier, barrier_coefficient, critical_overpotential, li_molar_volume
 from lisse.thermo.wetting import capillary_pressure
 
-__all__ = ["Simulation", "simulate", "check_foil", "logged_record", "RECORD_AREA_M2", "LOG_INTERVAL_S", "LOG_MIN_SAMPLES"]
+__all__ = ["Simulation", "simulate", "check_foil", "logged_record", "RECORD_AREA_M2", "LOG_INTERVAL_S", "LOG_MIN_SAMPLES",
+           "LOG_MAX_SAMPLES"]
 
 #: Electrode area written on the simulated record (1 cm2).
 RECORD_AREA_M2 = 1e-4
@@ -105,6 +106,11 @@ LOG_INTERVAL_S = 10.0
 #: Fewest samples the simulated cycler logs per half cycle (:func:`logged_record`): a half cycle shorter than
 #: LOG_MIN_SAMPLES x LOG_INTERVAL_S is logged at duration / LOG_MIN_SAMPLES (cyclers also log on a voltage change).
 LOG_MIN_SAMPLES = 20
+
+#: Most samples the simulated cycler logs over a whole record (:func:`logged_record`; bounds memory and the detectors'
+#: work on long cycling, e.g. 10000 h of 0.5 h half cycles at 10 s would be 3.6 million): where the fixed grid would
+#: exceed it, every half cycle's interval is stretched by the same factor (the record still depends on the protocol only).
+LOG_MAX_SAMPLES = 1_000_000
 
 #: Default number of interlayer mesh cells of :func:`simulate` and :func:`~lisse.sim.interface.predict.predict_ccd`.
 #: Every validation row is the same at 120, 240 and 480 cells; LNI-50CNT reads 0.62 mA/cm2 at 60 cells, 0.78 from 120.
@@ -697,12 +703,14 @@ def _drive(gens: list[Generator[_Request, list[LayerSolution], Simulation]]) -> 
     return [r if r is not None else RuntimeError("simulation did not finish") for r in results]
 
 
-def logged_record(sim: Simulation, interval: float = LOG_INTERVAL_S, min_samples: int = LOG_MIN_SAMPLES) -> CyclingRecord:
+def logged_record(sim: Simulation, interval: float = LOG_INTERVAL_S, min_samples: int = LOG_MIN_SAMPLES,
+                  max_samples: int = LOG_MAX_SAMPLES) -> CyclingRecord:
     """The simulated record as a cycler logging at a fixed interval would have written it.
 
     Within each half cycle the voltage is interpolated linearly between the simulator's samples at
-    ``t0, t0 + dt_log, ...`` and at the half cycle's end, with ``dt_log = min(interval, duration / min_samples)``; the
-    current is the half cycle's. The simulator's samples sit at its substeps (nominal points per half cycle, plus cuts
+    ``t0, t0 + dt_log, ...`` and at the half cycle's end, with ``dt_log = min(interval, duration / min_samples)``
+    (stretched by one factor for every half cycle where the record would pass ``max_samples``); the current is the half
+    cycle's. The simulator's samples sit at its substeps (nominal points per half cycle, plus cuts
     at events), so judging them directly made a detector whose windows count samples sharper the finer the time step;
     on a fixed logging grid the verdict depends on the simulated trajectory only, and converges with it.
 
@@ -714,6 +722,8 @@ def logged_record(sim: Simulation, interval: float = LOG_INTERVAL_S, min_samples
         The logging interval (default :data:`LOG_INTERVAL_S`).
     min_samples : int
         Fewest number of samples per half cycle (default :data:`LOG_MIN_SAMPLES`).
+    max_samples : int
+        Largest number of samples of the whole record (default :data:`LOG_MAX_SAMPLES`).
 
     Returns
     -------
@@ -724,12 +734,13 @@ def logged_record(sim: Simulation, interval: float = LOG_INTERVAL_S, min_samples
     Raises
     ------
     ParameterError
-        A non-positive or non-finite interval, or ``min_samples`` below 2.
+        A non-positive or non-finite interval, ``min_samples`` below 2, or ``max_samples`` below 1000.
     """
     from lisse.params import check_count, check_positive
 
     check_positive(interval, "interval", "s")
     check_count(min_samples, "min_samples", 2, 10_000)
+    check_count(max_samples, "max_samples", 1000, 100_000_000)
     rec = sim.record
     t, volt, cur = rec.time_s, rec.voltage_V, rec.current_A
     hc = sim.state["half_cycle"].to_numpy()
@@ -739,12 +750,17 @@ def logged_record(sim: Simulation, interval: float = LOG_INTERVAL_S, min_samples
     parts: list[tuple[np.ndarray, ...]] = []
     starts = np.r_[0, np.flatnonzero(np.diff(hc)) + 1]
     ends = np.r_[starts[1:], t.size]
-    for a, b in zip(starts.tolist(), ends.tolist()):
+    span = t[ends - 1] - t[starts]  # each half cycle's logged duration (up to its last sample)
+    with np.errstate(divide="ignore"):
+        dt_logs = np.where(span > 0, np.minimum(interval, span / min_samples), np.inf)
+        intervals = float(np.sum(np.where(span > 0, span / dt_logs, 0.0)))
+    # each half cycle logs ceil(span / dt) + 1 <= span / dt + 2 samples; a record cannot have fewer than 2 per half cycle
+    stretch = max(1.0, intervals / max(max_samples - 2 * starts.size, 1))
+    for a, b, dt_log in zip(starts.tolist(), ends.tolist(), (dt_logs * stretch).tolist()):
         tt = t[a:b]
         if b - a < 2 or tt[-1] <= tt[0]:
             grid, vv = tt, volt[a:b]
         else:
-            dt_log = min(interval, (tt[-1] - tt[0]) / min_samples)
             n = int(np.ceil((tt[-1] - tt[0]) / dt_log * (1 - 1e-12)))  # grid points before the end
             grid = np.r_[tt[0] + dt_log * np.arange(n), tt[-1]]
             vv = np.interp(grid, tt, volt[a:b])
