@@ -116,3 +116,42 @@ def test_a_long_record_is_bounded_by_stretching_every_interval_alike(bare_sim):
     assert stretch > 1.5 and s8 == pytest.approx(stretch, rel=1e-9)
     with pytest.raises(ParameterError, match="max_samples"):
         logged_record(bare_sim, max_samples=10)
+
+
+def test_the_logging_constants_are_a_cyclers_10_s_and_20_samples():
+    # pinned by value: the unit tests above read them from the module
+    assert LOG_INTERVAL_S == 10.0 and LOG_MIN_SAMPLES == 20
+
+
+@pytest.mark.parametrize("points", [20, 80])
+def test_a_foil_run_out_is_a_jump_at_its_time_not_a_ramp_over_the_substep(points):
+    # bare LLZTO with a 1 um foil: the first 0.2 mAh/cm2 half cycle strips it away (Faraday: 1 um is 0.206 mAh/cm2 ...
+    # at 0.5 mA/cm2 the foil lasts 1 um / (j V_m / F) = 1484 s). Before, the logged voltage ramped from the last healthy
+    # sample to the cut-off over the whole substep (180 s at 20 points)
+    model = build_model(electrolyte="LLZTO", li_thickness="1 um")
+    proto = staircase("fixed-capacity", start="0.5 mA/cm2", increment="0.5 mA/cm2", step_capacity="0.5 mAh/cm2",
+                      max_current="1 mA/cm2")
+    sim = simulate(model, proto, points_per_half_cycle=points)
+    (t_dep,) = [te for te, kind, _i, _d in sim.events if kind == "li_depleted"]
+    rec = logged_record(sim)
+    before = rec.time_s < t_dep * (1 - 1e-9)
+    healthy = np.abs(sim.record.voltage_V[sim.record.time_s < t_dep * (1 - 1e-9)]).max()
+    assert np.abs(rec.voltage_V[before]).max() <= healthy * (1 + 1e-12)
+    assert abs(rec.voltage_V[-1]) == pytest.approx(model.values["voltage_cutoff"], rel=1e-12)
+
+
+def test_a_smooth_simulated_record_is_not_a_soft_short():
+    # a point of a 20 x 20 LNI-5CNT conductivity map (sigma_e 2.34e-6, sigma_ion 2.34e-5 S/cm): half cycles of
+    # 72-160 s at 4-4.6 V whose voltage curves by tens of mV; with the detectors' noise test on (RECORD_NOISE_FACTOR), its
+    # neighbour-line residuals (0.7 mV against the 0.1 mV floor) read "erratic voltage" at 20 points per half cycle and
+    # no failure at 40. Now the cut-off in the 6 mA/cm2 step at 20, 40 and 80 points (second method: the finer runs)
+    from lisse.sim.interface.maps import _default_protocol
+    from lisse.sim.interface.predict import RECORD_NOISE_FACTOR
+
+    assert RECORD_NOISE_FACTOR >= 1e6
+    model = build_model(interlayer="LNI-5CNT", interlayer_thickness="90 um", interlayer_sigma_e=np.geomspace(1e-6, 1e-1, 20)[9],
+                        interlayer_sigma_ion=np.geomspace(1e-6, 1e-2, 20)[16])  # S/m
+    preds = [predict_ccd(model, _default_protocol(None), points_per_half_cycle=n) for n in (20, 40)]
+    for p in preds:
+        assert p.failing_current_density_A_m2 == pytest.approx(60.0, rel=1e-9)
+        assert not str(p.failure_mode).startswith("erratic") and p.resolution_note is None

@@ -756,14 +756,26 @@ def logged_record(sim: Simulation, interval: float = LOG_INTERVAL_S, min_samples
         intervals = float(np.sum(np.where(span > 0, span / dt_logs, 0.0)))
     # each half cycle logs ceil(span / dt) + 1 <= span / dt + 2 samples; a record cannot have fewer than 2 per half cycle
     stretch = max(1.0, intervals / max(max_samples - 2 * starts.size, 1))
+    # a failure (a short, the foil run out, the cut-off) is a jump at its event time, written as the sample there: the
+    # voltage before it is held at the last sample's, not ramped over the substep that ended in it (whose width is the
+    # time step's)
+    jumps = np.array(sorted(te for te, kind, _idx, _depth in sim.events if kind in ("short", "li_depleted", "cutoff")))
     for a, b, dt_log in zip(starts.tolist(), ends.tolist(), (dt_logs * stretch).tolist()):
-        tt = t[a:b]
+        tt, vs = t[a:b], volt[a:b]
         if b - a < 2 or tt[-1] <= tt[0]:
-            grid, vv = tt, volt[a:b]
+            grid, vv = tt, vs
         else:
             n = int(np.ceil((tt[-1] - tt[0]) / dt_log * (1 - 1e-12)))  # grid points before the end
             grid = np.r_[tt[0] + dt_log * np.arange(n), tt[-1]]
-            vv = np.interp(grid, tt, volt[a:b])
+            inside = jumps[(jumps > tt[0]) & (jumps <= tt[-1])] if jumps.size else jumps
+            if inside.size:
+                at = np.searchsorted(tt, inside, side="left")  # the event's own sample (the first at or after it)
+                prev = np.maximum(at - 1, 0)
+                hold = inside - 1e-9 * (inside - tt[prev])  # just before the event, still at the previous level
+                ok = tt[prev] < hold
+                tt = np.insert(tt, at[ok], hold[ok])
+                vs = np.insert(vs, at[ok], vs[prev[ok]])
+            vv = np.interp(grid, tt, vs)
         ones = np.ones(grid.size)
         parts.append((grid, vv, cur[a] * ones, step[a] * ones, hc[a] * ones))
     tl, vl, il, sl, hl = (np.concatenate(c) for c in zip(*parts))
