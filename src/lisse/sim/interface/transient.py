@@ -113,7 +113,8 @@ LOG_MIN_SAMPLES = 20
 LOG_MAX_SAMPLES = 1_000_000
 
 #: Default number of interlayer mesh cells of :func:`simulate` and :func:`~lisse.sim.interface.predict.predict_ccd`.
-#: Every validation row is the same at 120, 240 and 480 cells; LNI-50CNT reads 0.62 mA/cm2 at 60 cells, 0.78 from 120.
+#: Every validation row but one is the same at 120, 240 and 480 cells; LNI-50CNT reads 0.68 mA/cm2 at 120 and 0.70 at 240
+#: and 480 (2026-12-02; 0.62 at 60 cells and 0.78 from 120 before the time-step fixes of :func:`logged_record`).
 N_CELLS = 120
 
 #: Kinds of Li seed in a pore cell (bit flags of ``_Electrode.seed``): the front entered it (Li that grows as a plug from
