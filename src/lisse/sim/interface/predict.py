@@ -43,7 +43,7 @@ RECORD_NOISE_FLOOR_V = 1e-4
 
 #: The detectors' noise factor for a simulated record [-]: so large that their noise test never fires. A deterministic
 #: simulation has no noise; the neighbour-line residuals the test measures are its discretisation of a smooth curve. With
-#: the test on, 16 points of a 20 x 20 LNI-5CNT conductivity map (sigma_e 1e-6-0.1, sigma_ion 1e-6-1e-2 S/m, the default
+#: the test on, 16 points of a 20 x 20 LNI-5CNT conductivity map (sigma_e 1e-8-1e-3, sigma_ion 1e-8-1e-4 S/cm; the default
 #: staircase; half cycles of 72-160 s at 4-4.6 V, curving by tens of mV) read "erratic voltage" at 20 points per half
 #: cycle and no failure at 40, and their re-runs cost 1.5x the map's time; every 20-point erratic verdict of the
 #: validation table was this test too (measured 2026-12-02).

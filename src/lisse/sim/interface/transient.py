@@ -530,7 +530,7 @@ def simulate(model: InterfaceModel, protocol: Protocol, progress: Callable[[int,
         seeded at once and the default 20 points failed a staircase step later than 40-240). The LNI-50CNT staircase (0.02 mA/cm2 steps of 1 h, 120 cells) reads a CCD of 0.68,
         0.66, 0.64, 0.64 mA/cm2 at 20, 40, 80, 160 points (judged on :func:`logged_record`; each pore cell's current held
         over a substep). Before both (the detectors reading the substeps, pore cells decaying exponentially at a current
-        frozen per wetted area) it read 0.78 (erratic), 0.74, 0.72, 0.70, 0.66, 0.64 at 20-640. A substep also ends early where the stripping electrode's contact fraction
+        frozen per wetted area) it read 0.76 (erratic), 0.74, 0.72, 0.70, 0.66, 0.64 at 20-640. A substep also ends early where the stripping electrode's contact fraction
         would fall by more than 0.02 over it (0.05 behind an interlayer; rate of the contact law at its start; shortest
         substep 1e-4 of the nominal), with a record sample there, and the contact after a stripping substep is kept
         between its start and the hold-up (where void-scale creep balances the removal): the stripping contact running away to its creep hold-up above the critical
