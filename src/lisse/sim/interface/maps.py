@@ -140,8 +140,7 @@ def _audit_point(task: tuple[dict[str, Any], Any, int]) -> dict[str, Any]:
         fine = iface.predict_ccd(iface.build_model(**kwargs), protocol, points_per_half_cycle=points)
     except LisseError as exc:
         return {"error": str(exc)}
-    return {"ccd": fine.ccd_A_m2, "failing": fine.failing_current_density_A_m2, "mode": fine.failure_mode,
-            "points": int(getattr(fine, "points_per_half_cycle", None) or points)}
+    return {**_outcome(fine), "points": int(getattr(fine, "points_per_half_cycle", None) or points)}
 
 
 def _audit_picks(rows: list[dict[str, Any]]) -> list[int]:
@@ -181,10 +180,8 @@ def _resolution_audit(base: Mapping[str, Any], protocol: Any, grid: list[dict[st
             continue
         agrees, _apart = same_failing_step(protocol, (r["failing"], r["mode"] == "li_depleted"),
                                            (fine["failing"], fine["mode"] == "li_depleted"))
-        checked.append({**entry, "points_per_half_cycle": fine["points"],
-                        "ccd_fine": math.nan if fine["ccd"] is None else float(fine["ccd"]),
-                        "failing_current_density_fine": math.nan if fine["failing"] is None else float(fine["failing"]),
-                        "agrees": bool(agrees)})
+        checked.append({**entry, "points_per_half_cycle": fine["points"], "ccd_fine": fine["ccd"],
+                        "failing_current_density_fine": fine["failing"], "agrees": bool(agrees)})
     return {"points": len(checked), "agree": sum(c["agrees"] is True for c in checked), "rows": checked}
 
 

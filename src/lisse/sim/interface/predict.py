@@ -9,7 +9,7 @@ from typing import Any
 from lisse.records.display import fields_repr
 from lisse.sim.interface.model import InterfaceModel
 from lisse.sim.interface.protocol import Protocol, cycling_protocol
-from lisse.sim.interface.transient import Simulation, check_foil, simulate
+from lisse.sim.interface.transient import Simulation, check_foil, logged_record, simulate
 from lisse.units import quantity_args
 
 __all__ = ["CCDPrediction", "predict_ccd", "void_depth_check", "resolution_check", "resolution_warning", "same_failing_step",
@@ -561,7 +561,6 @@ def _judge(model: InterfaceModel, protocol: Protocol, sim: Simulation) -> CCDPre
     from lisse.analysis.shorts import ShortDetector
     from lisse.analysis.symmetric import SegmentOptions, half_cycles
     from lisse.errors import CalculationError
-    from lisse.sim.interface.transient import logged_record
 
     # the measured-data rule, with one setting adapted to the data: consecutive steps of a fine staircase
     # (e.g. 23 -> 24 A/m2, 4 %) must not be merged into one step by the 5 % level tolerance meant for noisy cyclers
