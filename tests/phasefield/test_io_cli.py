@@ -253,3 +253,13 @@ def test_potential_solver_names_the_solve_that_ran():
     assert PhaseFieldSolver(c, z, np.zeros_like(z), 5e-9).potential_solver is None  # no potential coupling: none ran
     coupled = PhaseFieldSolver(c, z, np.zeros_like(z), 5e-9, solve_potential=True, potential_method="direct")
     assert coupled.potential_solver == "direct"
+
+
+def test_a_subnormal_current_is_refused_in_one_line(tmp_path, capsys):
+    # found by the CLI property test: --current=1e-320 underflowed the charge balance to 0 (ZeroDivisionError, exit 1)
+    from lisse.cli.main import main
+
+    code = main(["phasefield", "--preset=lithiophilic", "--grid=32", "--max-steps=0", "--no-animation",
+                 "--current=1e-320", f"--out={tmp_path / 'run'}"])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and len(err) == 1 and "current_density" in err[0] and "at least 1e-12 A/m2" in err[0]

@@ -428,6 +428,11 @@ def _cholmod() -> Any:
     return analyze
 
 
+#: Smallest non-zero plating current the solver takes [A m-2] (1e-13 mA/cm2, far below any cycler's resolution): below
+#: it the cell currents underflow (1e-320 A/m2 once divided the charge balance by 0, found by the CLI property test).
+MIN_CURRENT_DENSITY = 1e-12
+
+
 class ElectrodepositionSolver:
     """Li electrodeposition into an interlayer with empty pores: ζ coupled to ionic and electronic potentials.
 
@@ -567,6 +572,9 @@ class ElectrodepositionSolver:
         i_app = float(current_density)
         if not (math.isfinite(i_app) and i_app >= 0):
             raise ParameterError(f"parameter 'current_density' must be a plating current >= 0 A/m2; got {current_density!r}")
+        if 0 < i_app < MIN_CURRENT_DENSITY:  # a subnormal current underflowed the charge balance to 0 (ZeroDivisionError)
+            raise ParameterError(f"parameter 'current_density' must be 0 or at least {MIN_CURRENT_DENSITY:g} A/m2 "
+                                 f"({MIN_CURRENT_DENSITY / 10:g} mA/cm2); got {i_app!r} A/m2")
         self.current_density = i_app
         self.p = validate(SCHEMA, params or {}, "the electrodeposition model")
         self.calibrated_parameters = {str(k): str(v) for k, v in (calibrated_parameters or {}).items()}
