@@ -262,4 +262,20 @@ def test_a_subnormal_current_is_refused_in_one_line(tmp_path, capsys):
     code = main(["phasefield", "--preset=lithiophilic", "--grid=32", "--max-steps=0", "--no-animation",
                  "--current=1e-320", f"--out={tmp_path / 'run'}"])
     err = capsys.readouterr().err.strip().splitlines()
-    assert code == 2 and len(err) == 1 and "current_density" in err[0] and "at least 1e-12 A/m2" in err[0]
+    # named as typed (--current, in mA/cm2), and refused before the --out folder is made
+    assert code == 2 and len(err) == 1 and err[0].count("--current: expected 0 or at least 1e-13 mA/cm2; got 1e-320 mA/cm2") == 1
+    assert not (tmp_path / "run").exists()
+    # ten times the limit passes this check (and is refused by the next one, the number of time steps it would need)
+    main(["phasefield", "--preset=lithiophilic", "--grid=32", "--max-steps=0", "--no-animation", "--current=1e-12"])
+    err = capsys.readouterr().err
+    assert "--current" not in err and "time steps" in err
+
+
+def test_a_bad_setting_leaves_no_out_folder(tmp_path, capsys):
+    # a setting the model refuses (here a negative plated thickness) is raised before the --out folder is made
+    from lisse.cli.main import main
+
+    code = main(["phasefield", "--preset=lithiophilic", "--grid=32", "--max-steps=0", "--no-animation",
+                 "--plated=-1 um", f"--out={tmp_path / 'run'}"])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and len(err) == 1 and not (tmp_path / "run").exists()

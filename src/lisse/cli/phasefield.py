@@ -92,6 +92,11 @@ def _settings(args) -> dict:
         raise ParameterError(f"--preset {'|'.join(PRESET_NAMES)} is required (or use --sweep / --resume)")
     if args.contact_angle is not None and args.work_of_adhesion is not None:
         raise ParameterError("give --contact-angle or --work-of-adhesion, not both")
+    from lisse.sim.phasefield.electrodeposition import MIN_CURRENT_DENSITY
+
+    if args.current is not None and 0 < args.current < MIN_CURRENT_DENSITY:  # named as typed, before any folder is made
+        raise ParameterError(f"--current: expected 0 or at least {MIN_CURRENT_DENSITY / 10:g} mA/cm2; got "
+                             f"{args.current / 10:.3g} mA/cm2")
 
     return run_settings(args.preset, args.grid,
                         contact_angle_deg=None if args.contact_angle is None else _angle(args.contact_angle),
@@ -234,8 +239,9 @@ def run(args) -> dict:
         settings = _settings(args)
         if out is not None:
             refuse_existing_checkpoint(out / "checkpoint.npz", overwrite=args.overwrite)
+        setup = setup_run(settings)  # every setting checked before the --out folder is made
+        if out is not None:
             claim_output_folder(out, overwrite=args.overwrite)
-        setup = setup_run(settings)
         solver, layer, t_end = setup.solver, setup.layer, setup.t_end
         settings.update({"t_end_s": t_end, "layer_bottom_m": layer.y_bottom, "layer_top_m": layer.y_top,
                          "layer_porosity": layer.porosity, "layer_pore_size_m": layer.pore_size,
