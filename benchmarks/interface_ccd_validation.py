@@ -44,12 +44,7 @@ COLUMNS = ("case", "paper", "kind", "protocol", "predicted_mA_cm2", "predicted_t
            "within_factor_2", "ordering_right", "failure_mode", "calibrated", "calibrated_on", "calibrated_on_this_row",
            "note", "first_step_contact_fraction", "stable_steps_contact_fraction", "contact_lost_at_mA_cm2", "contact_ccd_text",
            "fine_grid_predicted_text", "fine_grid_predicted_mA_cm2", "fine_grid_within_factor_2", "fine_grid_failure_mode",
-           "audit_points_predicted_text", "audit_points_predicted_mA_cm2", "audit_points_within_factor_2", "seconds")
-
-#: Points per half cycle of the resolution audit [-]: every staircase row is also run at this time resolution (4 x the
-#: default 20), so that a row whose number moves with the time step is seen (LNI-0.5CNT: 0.9 at 20-40 points, 0.48 and
-#: 0.46 at 80 and 160, found 2026-12-01: its pore front advances faster at coarse steps).
-AUDIT_POINTS = 80
+           "points_per_half_cycle", "time_step_ladder", "time_step_converged", "seconds")
 
 #: The finest staircase grid [A/m2] the table assumes for any case (Wang2024's 0.02 mA/cm2). A staircase whose start and
 #: increment the paper does not state (its ``protocol_source`` says "assumed") is also run on it: a CCD judged step against
@@ -94,6 +89,14 @@ def _protocol(case: Any, reach: float = 0.0, grid: float | None = None) -> Any:
     if case.kind == "failure":  # a published lifetime: cycle to twice it, so that a later failure is seen as later
         kw["cycles"] = 2 * kw["cycles"]
     return cycling_protocol(**kw)
+
+
+def _reading_text(r: dict[str, Any]) -> str:
+    """One rung of the time-step ladder as the table writes a CCD (``>=`` at the search limit or a foil run out)."""
+    ccd, failing = r.get("ccd_mA_cm2"), r.get("failing_current_density_mA_cm2")
+    if failing is None or r.get("failure_mode") == "li_depleted":
+        return "-" if ccd is None else f">= {ccd:.3g}"
+    return f"< {failing:.3g}" if ccd is None else f"{ccd:.3g}"
 
 
 def _rise_time_h(pred: Any) -> float | None:
@@ -143,13 +146,15 @@ def _names_case(text: str, key: str) -> bool:
 
 
 def run_case(case: Any, reach: float = 0.0, interlayer: Any = None, grid: float | None = None, points: int | None = None,
-             **overrides: Any) -> dict[str, Any]:
+             converge: bool = False, **overrides: Any) -> dict[str, Any]:
     """One row of the table: the case through the simulator, compared with its published number.
 
     ``reach`` [A/m2]: the staircase searches at least this high (see :func:`_reach`). ``grid`` [A/m2]: a staircase's
     start and increment (the grid sensitivity run). ``interlayer`` (a graded-layer spec) and ``overrides`` (model
     parameters) are for sensitivity runs only, never for the table. ``points``: points per half cycle of the prediction
-    (None: :func:`lisse.sim.interface.predict_ccd`'s default; the resolution audit).
+    (None: :func:`lisse.sim.interface.predict_ccd`'s default). ``converge``: a staircase row's time step is halved until
+    two resolutions read the same failing step (:func:`lisse.sim.interface.converge_time_step`, as ``lisse simulate ccd``
+    and a study do; the table's rows), and the readings passed are recorded (``time_step_ladder``).
     """
     from lisse.errors import LisseError
     from lisse.sim.interface import build_model, predict_ccd
@@ -175,6 +180,13 @@ def run_case(case: Any, reach: float = 0.0, interlayer: Any = None, grid: float 
             return _onset_row(row, case, model, t0)
         proto = _protocol(case, reach, grid)
         pred = predict_ccd(model, proto) if points is None else predict_ccd(model, proto, points_per_half_cycle=points)
+        if converge and case.kind in ("ccd", "lower_bound"):
+            from lisse.sim.interface.predict import converge_time_step
+
+            pred, chk = converge_time_step(model, proto, pred)
+            row["time_step_ladder"] = " · ".join(f"{_reading_text(r)} ({r['points_per_half_cycle']})" for r in chk["ladder"])
+            row["time_step_converged"] = "y" if chk["converged"] else "n"
+        row["points_per_half_cycle"] = getattr(pred, "points_per_half_cycle", None)
     except LisseError as exc:  # the case needs something the simulator does not model (reported, not hidden)
         row["note"] = f"not simulated: {exc}"
         row["seconds"] = time.perf_counter() - t0
@@ -641,30 +653,21 @@ def validation_rows(cases: Iterable[Any] | None = None,
     todo = list(VALIDATION_CASES.values() if cases is None else cases)
     rows = []
     for k, case in enumerate(todo):
-        row = run_case(case, _reach(case, todo))
+        row = run_case(case, _reach(case, todo), converge=True)
         if _grid_assumed(case) and abs(case.increment - FINE_GRID) > 1e-9 * FINE_GRID:
-            fine = run_case(case, _reach(case, todo), grid=FINE_GRID)
+            fine = run_case(case, _reach(case, todo), grid=FINE_GRID, converge=True)
             row.update(fine_grid_predicted_text=fine["predicted_text"], fine_grid_within_factor_2=fine["within_factor_2"],
                        fine_grid_failure_mode=fine["failure_mode"], fine_grid_predicted_mA_cm2=fine["predicted_mA_cm2"])
             row["seconds"] += fine["seconds"]
-        if case.kind in ("ccd", "lower_bound"):  # the resolution audit: the same staircase at AUDIT_POINTS per half cycle
-            audit = run_case(case, _reach(case, todo), points=AUDIT_POINTS)
-            row.update(audit_points_predicted_text=audit["predicted_text"], audit_points_within_factor_2=audit["within_factor_2"],
-                       audit_points_predicted_mA_cm2=audit["predicted_mA_cm2"])
-            row["seconds"] += audit["seconds"]
         rows.append(row)
         if progress is not None:
             progress(k + 1, len(todo))
     fine_rows = [{**r, "predicted_text": r["fine_grid_predicted_text"], "predicted_mA_cm2": r["fine_grid_predicted_mA_cm2"]}
                  if r.get("fine_grid_predicted_text") else dict(r) for r in rows]
     fine_pairs = ordering(fine_rows)  # the orderings with every assumed grid at 0.02 mA/cm2 (sets fine_rows' ordering only)
-    audit_rows = [{**r, "predicted_text": r["audit_points_predicted_text"], "predicted_mA_cm2": r["audit_points_predicted_mA_cm2"]}
-                  if r.get("audit_points_predicted_text") else dict(r) for r in rows]
-    audit_pairs = ordering(audit_rows)
     pairs = ordering(rows)
-    for p, f, a in zip(pairs, fine_pairs, audit_pairs):
+    for p, f in zip(pairs, fine_pairs):
         p["right_on_fine_grid"] = f["right"]
-        p["right_at_audit_points"] = a["right"]
     return [{c: r.get(c) for c in COLUMNS} for r in rows], pairs
 
 
@@ -693,7 +696,7 @@ def _calibrations(text: str) -> list[tuple[str, str]]:
 def markdown(rows: list[dict[str, Any]], pairs: list[dict[str, Any]]) -> str:
     """The table as Markdown (the README's form)."""
     head = ("| case | kind | predicted (mA/cm²) | published (mA/cm²) | ratio | within ×2 | ordering | on a 0.02 mA/cm² grid "
-            f"(where the grid is assumed) | at {AUDIT_POINTS} points per half cycle | calibrated (on) |")
+            "(where the grid is assumed) | time step: reading (points per half cycle) | calibrated (on) |")
     out = [head, "|" + "---|" * 10]
     full: dict[str, str] = {}  # "parameter (source)" -> the whole observation, printed once under the table
     for r in rows:
@@ -713,8 +716,8 @@ def markdown(rows: list[dict[str, Any]], pairs: list[dict[str, Any]]) -> str:
             ratio = f"≥ {ratio}"  # the staircase reached its search limit: a lower bound
         fine = "–" if not r.get("fine_grid_predicted_text") else (
             f"{r['fine_grid_predicted_text']} ({r['fine_grid_failure_mode'] or 'no failure'}; within ×2: {r['fine_grid_within_factor_2']})")
-        audit = "–" if not r.get("audit_points_predicted_text") else (
-            f"{r['audit_points_predicted_text']} (within ×2: {r['audit_points_within_factor_2']})")
+        audit = "–" if not r.get("time_step_ladder") else (
+            r["time_step_ladder"] + ("" if r.get("time_step_converged") == "y" else " (not converged)"))
         out.append("| " + " | ".join(_cell(x) for x in (r["case"], r["kind"], pred, r["published_text"], ratio,
                                                         r["within_factor_2"], r["ordering_right"], fine, audit, cal)) + " |")
     independent = [r for r in rows if r["calibrated_on_this_row"] != "yes"]  # a calibration row checks the fit only
@@ -745,18 +748,17 @@ def markdown(rows: list[dict[str, Any]], pairs: list[dict[str, Any]]) -> str:
                   if flips else " No factor-2 verdict changes on a 0.02 mA/cm² grid")
                + f" and {sum(bool(p.get('right_on_fine_grid')) for p in fine_decided)} of {len(fine_decided)} orderings are "
                  f"right (wrong there: {', '.join(p['lower'] + ' < ' + p['higher'] for p in fine_wrong) or 'none'}).")
-    moved = [r for r in independent if r.get("audit_points_predicted_text")
-             and r["audit_points_predicted_text"] != r["predicted_text"]]
-    audit_decided = [p for p in pairs if p.get("right_at_audit_points") is not None]
-    audit_wrong = [p for p in audit_decided if p["right_at_audit_points"] is False]
+    laddered = [r for r in independent if r.get("time_step_ladder")]
+    moved = [r for r in laddered if r["time_step_ladder"].split(" (", 1)[0] != r["predicted_text"].split(" (", 1)[0]]
+    unconverged = [r["case"] for r in laddered if r.get("time_step_converged") != "y"]
     out.append("")
-    out.append(f"At {AUDIT_POINTS} points per half cycle (4 x the default; the resolution audit): "
-               + (("the number moves for " + ", ".join(f"{r['case']} ({r['predicted_text']} -> {r['audit_points_predicted_text']}"
-                                                       f"{'; within x2: ' + r['audit_points_within_factor_2'] if r['audit_points_within_factor_2'] != r['within_factor_2'] else ''})"
-                                                       for r in moved))
-                  if moved else "no staircase row moves")
-               + f"; {sum(bool(p['right_at_audit_points']) for p in audit_decided)} of {len(audit_decided)} orderings right "
-                 f"(wrong there: {', '.join(p['lower'] + ' < ' + p['higher'] for p in audit_wrong) or 'none'}).")
+    out.append(f"Time step: each staircase row is read where two successive resolutions (20, 40, … up to 320 points per half "
+               f"cycle) name the same failing step, as `lisse simulate ccd` and a study read it: {len(laddered) - len(unconverged)} "
+               f"of {len(laddered)} converged ({', '.join(unconverged) or 'none'} not)"
+               + ("; the 20-point reading differs for " + ", ".join(
+                   f"{r['case']} ({r['time_step_ladder'].split(' (', 1)[0]} at 20 -> {r['predicted_text']} at "
+                   f"{r['points_per_half_cycle']})" for r in moved) if moved else "; no row moves from its 20-point reading")
+               + ".")
     judged = [(r["case"], _contact_verdict(r)) for r in independent if r.get("contact_ccd_text") is not None]
     if judged:
         out.append("")

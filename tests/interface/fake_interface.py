@@ -106,7 +106,7 @@ def predict_ccd(model, proto, progress=None, points_per_half_cycle=20):  # (no t
 
     return SimpleNamespace(ccd_A_m2=ccd, failing_current_density_A_m2=failing, search_limit_reached=failing is None,
                            failure_mode=mode, protocol=proto_name, calibrated_parameters=cal, simulation=sim, as_dict=as_dict,
-                           foil_limited=False)
+                           foil_limited=False, points_per_half_cycle=points_per_half_cycle, resolution_note=None)
 
 
 def nucleation_onset(model, step_time=3600.0, start=0.5, increment=0.5, max_current=100.0):
@@ -126,6 +126,14 @@ def resolution_check(model, proto, pred):
             **{k: d[k] for k in ("ccd_mA_cm2", "failing_current_density_mA_cm2", "search_limit_reached", "failure_mode")}}
 
 
+def converge_time_step(model, proto, pred, max_points_per_half_cycle=320, progress=None):
+    """Fake time-step ladder: one check (``predict.resolution_check``, so that a test's replacement of it is seen)."""
+    import lisse.sim.interface.predict as predict
+
+    chk = predict.resolution_check(model, proto, pred)
+    return pred, {**chk, "ladder": [], "converged": bool(chk["agrees"])}
+
+
 def install(monkeypatch) -> None:
     """Replace the simulator's entry points in :mod:`lisse.sim.interface` by the fake ones."""
     import lisse.sim.interface as iface
@@ -134,6 +142,7 @@ def install(monkeypatch) -> None:
     for name in ("build_model", "staircase", "cycling_protocol", "predict_ccd", "nucleation_onset"):
         monkeypatch.setattr(iface, name, globals()[name], raising=False)
     monkeypatch.setattr(predict, "resolution_check", resolution_check)
+    monkeypatch.setattr(predict, "converge_time_step", converge_time_step)
 
 
 def erratic_first_judgement(monkeypatch) -> list[int]:

@@ -85,22 +85,135 @@ def test_cli_runs_at_the_points_given_and_reports_the_check(capsys):
     assert d["resolution_check"]["agrees"] is True and not any("time step" in w for w in d["warnings"])
 
 
+_IONIC_CLI = ["simulate", "ccd", "--interlayer", "LNI-0.5CNT", "--interlayer-thickness", "90 um", "--electrolyte", "LNI",
+              "--pressure", "1 MPa", "--step-time", "1 h", "--start", "0.02 mA/cm2", "--increment", "0.02 mA/cm2",
+              "--max-current", "0.5 mA/cm2", "--json"]
+
+
 def test_cli_warns_when_only_the_finer_step_finds_a_failure(capsys):
     # the LNI-0.5CNT staircase searched to 0.5 mA/cm2: no failure at 20 points, failing at 0.46 at 40 (second method:
-    # predict_ccd at 40 points, the fixture's test above)
+    # predict_ccd at 40 points, the fixture's test above); a ladder limited to one check warns
     from lisse.cli.main import main
 
-    code = main(["simulate", "ccd", "--interlayer", "LNI-0.5CNT", "--interlayer-thickness", "90 um", "--electrolyte", "LNI",
-                 "--pressure", "1 MPa", "--step-time", "1 h", "--start", "0.02 mA/cm2", "--increment", "0.02 mA/cm2",
-                 "--max-current", "0.5 mA/cm2", "--json"])
+    code = main([*_IONIC_CLI, "--max-points-per-half-cycle", "40"])
     d = json.loads(capsys.readouterr().out)
     assert code in (0, None)
     assert d["search_limit_reached"] is True and d["points_per_half_cycle"] == 20
     chk = d["resolution_check"]
-    assert chk["agrees"] is False and chk["steps_apart"] is None
+    assert chk["agrees"] is False and chk["steps_apart"] is None and chk["converged"] is False
     assert chk["failing_current_density_mA_cm2"] == pytest.approx(0.46, rel=1e-9)
+    assert [r["points_per_half_cycle"] for r in chk["ladder"]] == [20, 40]
     (w,) = [w for w in d["warnings"] if "moves with the time step" in w]
     assert "no failure up to the search limit at 20" in w and "(failing 0.46) at 40" in w and "--points-per-half-cycle" in w
+
+
+def test_cli_halves_the_time_step_until_two_resolutions_agree(capsys):
+    # the same staircase with the default ladder: 20 (no failure) and 40 (0.46) disagree; 40 and 80 agree (second method:
+    # predict_ccd at 40 and 80 points called directly)
+    from lisse.cli.main import main
+
+    code = main(_IONIC_CLI)
+    d = json.loads(capsys.readouterr().out)
+    assert code in (0, None)
+    model = build_model(electrolyte="LNI", pressure="1 MPa", interlayer="LNI-0.5CNT", interlayer_thickness="90 um")
+    proto = staircase("fixed-time", start="0.02 mA/cm2", increment="0.02 mA/cm2", step_time="1 h", max_current="0.5 mA/cm2")
+    at40, at80 = (predict_ccd(model, proto, points_per_half_cycle=n).as_dict() for n in (40, 80))
+    assert d["points_per_half_cycle"] == 40 and d["search_limit_reached"] is False
+    assert d["failing_current_density_mA_cm2"] == at40["failing_current_density_mA_cm2"] == pytest.approx(0.46, rel=1e-9)
+    chk = d["resolution_check"]
+    assert chk["agrees"] is True and chk["converged"] is True and chk["points_per_half_cycle"] == 80
+    assert chk["failing_current_density_mA_cm2"] == at80["failing_current_density_mA_cm2"]
+    assert [r["points_per_half_cycle"] for r in chk["ladder"]] == [20, 40, 80]
+    assert chk["ladder"][0]["failing_current_density_mA_cm2"] is None
+    assert "no failure up to the search limit at 20 points per half cycle" in d["resolution_note"]
+    assert not any("time step" in w for w in d.get("warnings", []))
+    # the void-depth check runs at the resolution the ladder settled on (its reading there)
+    alt = predict_ccd(model.with_(void_depth_ratio=1.0), proto, points_per_half_cycle=40).as_dict()
+    assert d["void_depth_check"]["failing_current_density_mA_cm2"] == alt["failing_current_density_mA_cm2"]
+
+
+def test_the_ladder_stops_at_the_first_agreeing_pair_and_matches_the_simulator(ionic):
+    from lisse.sim.interface.predict import converge_time_step
+
+    model, proto, pred = ionic
+    got, chk = converge_time_step(model, proto, predict_ccd(model, proto))
+    at40, at80 = (predict_ccd(model, proto, points_per_half_cycle=n) for n in (40, 80))
+    assert got.points_per_half_cycle == 40 and got.failing_current_density_A_m2 == at40.failing_current_density_A_m2
+    assert got.ccd_A_m2 == pytest.approx(4.4, rel=1e-9)  # 0.44 mA/cm2 (0.5 at 20: three steps higher)
+    assert chk["points_per_half_cycle"] == 80 and chk["failing_current_density_mA_cm2"] == at80.as_dict()["failing_current_density_mA_cm2"]
+    assert chk["agrees"] is True and chk["converged"] is True and chk["steps_apart"] == 0
+    assert [(r["points_per_half_cycle"], r["failing_current_density_mA_cm2"]) for r in chk["ladder"]] == [
+        (20, pytest.approx(0.52, rel=1e-9)), (40, pytest.approx(0.46, rel=1e-9)), (80, pytest.approx(0.46, rel=1e-9))]
+    assert "0.5 mA/cm2 (failing 0.52) at 20 points per half cycle" in got.resolution_note
+    assert resolution_warning(got, chk) is None
+
+
+class _Reading:
+    """A prediction whose failing step is given per resolution (the ladder's bookkeeping, without the simulator)."""
+
+    def __init__(self, points, failing):
+        self.points_per_half_cycle, self.failing_current_density_A_m2 = points, failing
+        self.ccd_A_m2, self.failure_mode, self.foil_limited, self.resolution_note = failing - 1.0, "voltage_collapse", False, None
+
+    def as_dict(self):
+        return {"ccd_mA_cm2": self.ccd_A_m2 / 10, "failing_current_density_mA_cm2": self.failing_current_density_A_m2 / 10,
+                "search_limit_reached": False, "failure_mode": self.failure_mode}
+
+
+@pytest.mark.parametrize(("limit", "rungs"), [(40, [20, 40]), (80, [20, 40, 80]), (160, [20, 40, 80, 160]),
+                                              (200, [20, 40, 80, 160]), (10, [20, 40])])
+def test_the_ladder_never_passes_its_limit_and_warns_when_it_ends_unconverged(monkeypatch, limit, rungs):
+    import lisse.sim.interface.predict as predict
+
+    proto = staircase("fixed-time", start="0.1 mA/cm2", increment="0.1 mA/cm2", step_time="1 h", max_current="5 mA/cm2")
+    failing = {20: 10.0, 40: 20.0, 80: 30.0, 160: 40.0, 320: 40.0}  # A/m2: a new step at every resolution up to 160
+    seen = []
+
+    def fake(model, protocol, progress=None, points_per_half_cycle=20):
+        seen.append(points_per_half_cycle)
+        return _Reading(points_per_half_cycle, failing[points_per_half_cycle])
+
+    monkeypatch.setattr(predict, "predict_ccd", fake)
+    got, chk = predict.converge_time_step(None, proto, _Reading(20, 10.0), max_points_per_half_cycle=limit)
+    assert seen == rungs[1:] and [r["points_per_half_cycle"] for r in chk["ladder"]] == rungs
+    assert chk["converged"] is False and got.points_per_half_cycle == rungs[-2]
+    w = predict.resolution_warning(got, chk)
+    if len(rungs) > 2:
+        assert "not converged after halving the time step to" in w and "--max-points-per-half-cycle" in w
+        assert "(failing 1) at 20" in w  # the earlier readings are named
+    else:
+        assert "rerun at 80" in w and "--points-per-half-cycle" in w
+
+
+def test_the_ladder_runs_on_when_a_limit_allows_and_stops_where_two_agree(monkeypatch):
+    import lisse.sim.interface.predict as predict
+
+    proto = staircase("fixed-time", start="0.1 mA/cm2", increment="0.1 mA/cm2", step_time="1 h", max_current="5 mA/cm2")
+    failing = {40: 20.0, 80: 30.0, 160: 40.0, 320: 40.0, 640: 50.0}
+    monkeypatch.setattr(predict, "predict_ccd", lambda m, p, progress=None, points_per_half_cycle=20:
+                        _Reading(points_per_half_cycle, failing[points_per_half_cycle]))
+    got, chk = predict.converge_time_step(None, proto, _Reading(20, 10.0), max_points_per_half_cycle=10_000)
+    assert got.points_per_half_cycle == 160 and chk["points_per_half_cycle"] == 320 and chk["converged"] is True
+    assert predict.resolution_warning(got, chk) is None
+
+
+@pytest.mark.parametrize("bad", [0, 4, 10_001, 2.5, True, "320"])
+def test_the_ladder_refuses_a_bad_limit(ionic, bad):
+    from lisse.errors import ParameterError
+    from lisse.sim.interface.predict import converge_time_step
+
+    model, proto, pred = ionic
+    with pytest.raises(ParameterError, match="max_points_per_half_cycle: expected an integer from 5 to 10000"):
+        converge_time_step(model, proto, pred, max_points_per_half_cycle=bad)
+
+
+def test_the_cli_restates_the_simulator_limits():
+    import lisse.cli.simulate as cli
+    from lisse.sim.interface import predict, transient
+
+    assert cli.MIN_SIMULATED_POINTS == transient.MIN_SIMULATED_POINTS == 5
+    assert cli.MAX_SIMULATED_POINTS == transient.MAX_SIMULATED_POINTS == 10_000
+    assert cli.MAX_LADDER_POINTS == predict.MAX_LADDER_POINTS == 320
 
 
 def test_the_check_refuses_a_cycling_protocol_and_a_resolution_past_the_simulator():
@@ -148,10 +261,10 @@ def test_cli_keeps_the_prediction_when_the_check_fails(capsys, monkeypatch):
     from lisse.cli.main import main
     from lisse.errors import ParameterError
 
-    def broken(model, proto, pred):
+    def broken(model, proto, pred, **kw):
         raise ParameterError("resolution_check: broken on purpose")
 
-    monkeypatch.setattr(predict, "resolution_check", broken)
+    monkeypatch.setattr(predict, "converge_time_step", broken)
     code = main(["simulate", "ccd", "--interlayer", "none", "--electrolyte", "LLZTO", "--max-current", "0.5 mA/cm2", "--json"])
     d = json.loads(capsys.readouterr().out)
     assert code in (0, None) and "ccd_mA_cm2" in d
@@ -161,7 +274,7 @@ def test_cli_keeps_the_prediction_when_the_check_fails(capsys, monkeypatch):
     assert "time step check    could not run: resolution_check: broken on purpose" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("value", ["4", "5001", "x3", "2.5"])
+@pytest.mark.parametrize("value", ["4", "5001", "x3", "2.5", "1e4", "nan", "inf"])
 def test_cli_refuses_a_bad_resolution_in_one_line(capsys, value):
     from lisse.cli.main import main
 
@@ -172,6 +285,29 @@ def test_cli_refuses_a_bad_resolution_in_one_line(capsys, value):
     err = capsys.readouterr().err.strip()
     assert code == 2 and len(err.splitlines()) == 1
     assert "--points-per-half-cycle" in err and value in err and "5 to 5000" in err
+
+
+@pytest.mark.parametrize("value", ["4", "10001", "x", "2.5", "1e5"])
+def test_cli_refuses_a_bad_ladder_limit_in_one_line(capsys, value):
+    from lisse.cli.main import main
+
+    try:
+        code = main(["simulate", "ccd", "--interlayer", "none", "--max-points-per-half-cycle", value])
+    except SystemExit as exc:
+        code = exc.code
+    err = capsys.readouterr().err.strip()
+    assert code == 2 and len(err.splitlines()) == 1
+    assert "--max-points-per-half-cycle" in err and value in err and "5 to 10000" in err
+
+
+def test_cli_reads_a_resolution_written_as_a_float_as_a_study_does(capsys):
+    # a study's TOML takes points_per_half_cycle = 1e1; the CLI now takes "1e1" and "10.0" too (both 10)
+    from lisse.cli.main import main
+
+    base = ["simulate", "ccd", "--interlayer", "none", "--electrolyte", "LLZTO", "--max-current", "0.3 mA/cm2", "--json"]
+    for text in ("1e1", "10.0"):
+        assert main([*base, "--points-per-half-cycle", text]) in (0, None)
+        assert json.loads(capsys.readouterr().out)["points_per_half_cycle"] == 10
 
 
 def test_the_study_stage_carries_the_check_and_its_warning(monkeypatch, tmp_path):
@@ -206,10 +342,10 @@ def test_the_study_stage_carries_the_check_and_its_warning(monkeypatch, tmp_path
 
     from lisse.errors import ParameterError
 
-    def broken(model, proto, pred):
+    def broken(model, proto, pred, **kw):
         raise ParameterError("resolution_check: broken on purpose")
 
-    monkeypatch.setattr(predict, "resolution_check", broken)
+    monkeypatch.setattr(predict, "converge_time_step", broken)
     r = _run(stage, STUDY, tmp_path / "broken")
     a = r.summary["cells"]["A"]  # the prediction stays; the failed check is said
     assert a["ccd_mA_cm2"] is not None and a["resolution_check"] == {"error": "resolution_check: broken on purpose"}

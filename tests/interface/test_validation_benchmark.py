@@ -343,40 +343,55 @@ def test_a_cycle_life_held_with_a_lost_contact_is_not_counted_as_held_with_conta
     assert row["holds with contact (calibrated 14.9 um)"] == "n"
 
 
-def test_the_resolution_audit_reruns_each_staircase_row_and_says_which_move(monkeypatch):
-    """Every ccd / lower-bound row is run again at AUDIT_POINTS per half cycle; rows whose number moves are named with
-    both numbers, and the orderings are counted again. Fake simulator whose thresholds halve at 80 points (known answer)."""
+def test_each_staircase_row_is_read_where_the_time_step_converged_and_moved_rows_are_named(monkeypatch):
+    """Every ccd / lower-bound row goes through the time-step ladder (converge_time_step, as the CLI and a study do); the
+    table reads the prediction the ladder returns, lists the readings it passed, and names rows whose 20-point reading
+    differs. Fake ladder (known answer): Ji's treated row reads the bare surface's CCD once converged; Su's LACSS row
+    never converges."""
     from lisse.sim.interface.cases import VALIDATION_CASES
 
     fake.install(monkeypatch)
-    import lisse.sim.interface as iface
+    import lisse.sim.interface.predict as predict
 
-    seen: list[int] = []
+    calls: list[str] = []
 
-    def predict(model, proto, progress=None, points_per_half_cycle=20):
-        seen.append(points_per_half_cycle)
-        if points_per_half_cycle == 80 and model.kw.get("surface") == "LLZTO-TfOH":  # only Ji's treated row moves
+    def ladder(model, proto, pred, max_points_per_half_cycle=320, progress=None):
+        calls.append(model.kw.get("surface"))
+        first = {"points_per_half_cycle": 20, **{k: pred.as_dict()[k] for k in ("ccd_mA_cm2", "failing_current_density_mA_cm2")},
+                 "failure_mode": pred.failure_mode}
+        if model.kw.get("surface") == "LLZTO-TfOH":  # converges on the bare surface's answer at 40 (checked at 80)
             model.kw = {**model.kw, "surface": None}
-        return fake.predict_ccd(model, proto, progress)
+            fine = fake.predict_ccd(model, proto, points_per_half_cycle=40)
+            r = {"points_per_half_cycle": 40, **{k: fine.as_dict()[k] for k in ("ccd_mA_cm2", "failing_current_density_mA_cm2")},
+                 "failure_mode": fine.failure_mode}
+            return fine, {"agrees": True, "converged": True, "ladder": [first, r, {**r, "points_per_half_cycle": 80}]}
+        converged = model.kw.get("surface") != "LACSS"
+        return pred, {"agrees": converged, "converged": converged, "ladder": [first, {**first, "points_per_half_cycle": 40}]}
 
-    monkeypatch.setattr(iface, "predict_ccd", predict)
+    monkeypatch.setattr(predict, "converge_time_step", ladder)
     b = _bench()
-    assert b.AUDIT_POINTS == 80
     rows, pairs = b.validation_rows()
     staircases = [r for r in rows if r["kind"] in ("ccd", "lower_bound")]
-    assert all(r["audit_points_predicted_text"] is not None for r in staircases)
-    assert all(r["audit_points_predicted_text"] is None for r in rows if r["kind"] not in ("ccd", "lower_bound"))
-    assert seen.count(80) == len(staircases)
+    fine_grid = [r for r in staircases if r.get("fine_grid_predicted_text")]
+    assert len(calls) == len(staircases) + len(fine_grid)  # the fine-grid runs go through the ladder too
+    assert all(r["time_step_ladder"] for r in staircases)
+    assert all(r["time_step_ladder"] is None for r in rows if r["kind"] not in ("ccd", "lower_bound"))
     by = {r["case"]: r for r in rows}
-    tfoh = by["ji2025-llzto-tfoh"]
-    assert tfoh["audit_points_predicted_text"] != tfoh["predicted_text"]
+    tfoh, air = by["ji2025-llzto-tfoh"], by["ji2025-llzto-air"]
+    assert tfoh["predicted_text"] == air["predicted_text"] and tfoh["points_per_half_cycle"] == 40
+    assert tfoh["time_step_ladder"].count(" · ") == 2 and tfoh["time_step_ladder"].endswith(f"{air['predicted_text']} (80)")
+    assert by["su2024-lacss-lpsc"]["time_step_converged"] == "n"
     md = b.markdown(rows, pairs)
-    line = next(x for x in md.splitlines() if x.startswith("At 80 points per half cycle"))
-    assert f"ji2025-llzto-tfoh ({tfoh['predicted_text']} -> {tfoh['audit_points_predicted_text']}" in line
+    line = next(x for x in md.splitlines() if x.startswith("Time step:"))
+    first = tfoh["time_step_ladder"].split(" (", 1)[0]
+    assert first != tfoh["predicted_text"]
+    assert f"ji2025-llzto-tfoh ({first} at 20 -> {tfoh['predicted_text']} at 40)" in line
     assert "ji2025-llzto-air (" not in line  # an unmoved row is not named
+    n = len([r for r in staircases if r["calibrated_on_this_row"] != "yes"])  # a calibration row checks its fit only
+    assert f"{n - 1} of {n} converged (su2024-lacss-lpsc not)" in line
+    assert "(not converged)" in next(x for x in md.splitlines() if x.startswith("| su2024-lacss-lpsc"))
     ji = next(p for p in pairs if p["lower"] == "ji2025-llzto-air")
-    assert ji["right"] is True and ji["right_at_audit_points"] is False  # equal at 80 points: the pair is no longer right
-    assert "ji2025-llzto-air < ji2025-llzto-tfoh" in line.split("wrong there:")[1]
+    assert ji["right"] is False  # the converged readings are equal: the pair is no longer right
     assert VALIDATION_CASES["ji2025-llzto-tfoh"].kind == "ccd"
 
 

@@ -159,8 +159,12 @@ def add_arguments(parser) -> None:
             _protocol_arguments(p, "0.1" if name == "ccd" else MAP_STEP)
         if name == "ccd":
             p.add_argument("--points-per-half-cycle", type=_half_cycle_points, default=20, metavar="N",
-                           help=f"time resolution of the simulation (default 20; 5 to {MAX_CLI_POINTS}). The prediction is "
-                                "checked at twice it ('resolution_check' in the JSON); where the two disagree, rerun with more")
+                           help=f"time resolution the simulation starts at (default 20; 5 to {MAX_CLI_POINTS}). The prediction "
+                                "is checked at twice it; where the two disagree, the time step is halved again until two "
+                                "resolutions read the same failing step ('resolution_check' and its 'ladder' in the JSON)")
+            p.add_argument("--max-points-per-half-cycle", type=_ladder_points, default=MAX_LADDER_POINTS, metavar="M",
+                           help=f"finest time resolution the time step is halved to (default {MAX_LADDER_POINTS}; 5 to "
+                                f"{MAX_SIMULATED_POINTS}; one check at twice --points-per-half-cycle always runs)")
             _out_arguments(p, "the prediction (JSON, with every model parameter and its source), the simulated record and "
                               "state (CSV) and the figure (PNG)")
         if name == "map":
@@ -341,21 +345,41 @@ def _describe(kw: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+#: The simulator's coarsest and finest time resolution [points per half cycle]
+#: (:data:`lisse.sim.interface.transient.MIN_SIMULATED_POINTS`, ``MAX_SIMULATED_POINTS``; restated so that ``--help`` does
+#: not import the simulator, and kept equal by ``tests/interface/test_resolution_check.py``).
+MIN_SIMULATED_POINTS = 5
+MAX_SIMULATED_POINTS = 10_000
+
 #: Finest ``--points-per-half-cycle``: the time-step check runs at twice it, and the simulator takes at most 10000.
-MAX_CLI_POINTS = 5000
+MAX_CLI_POINTS = MAX_SIMULATED_POINTS // 2
+
+#: Default ``--max-points-per-half-cycle`` (:data:`lisse.sim.interface.predict.MAX_LADDER_POINTS`, restated as above).
+MAX_LADDER_POINTS = 320
+
+
+def _whole_number(text: str, option: str, low: int, high: int, why: str) -> int:
+    """``text`` as a whole number in [low, high] ("1e3" is 1000, as a study's TOML number is); else a one-line error."""
+    from lisse.cli.common import OptionValueError
+
+    expected = f"a whole number from {low} to {high}{why}"
+    try:
+        x = float(text)
+    except ValueError:
+        raise OptionValueError(f"{option}: expected {expected}; got '{text}'") from None
+    if not math.isfinite(x) or x != math.floor(x):
+        raise OptionValueError(f"{option}: expected {expected}; got '{text}'")
+    if not low <= x <= high:
+        raise OptionValueError(f"{option}: expected {expected}; got {text}")
+    return int(x)
 
 
 def _half_cycle_points(text: str) -> int:
-    from lisse.cli.common import OptionValueError
+    return _whole_number(text, "--points-per-half-cycle", MIN_SIMULATED_POINTS, MAX_CLI_POINTS, " (the check runs at twice it)")
 
-    expected = f"a whole number from 5 to {MAX_CLI_POINTS} (the check runs at twice it)"
-    try:
-        n = int(text)
-    except ValueError:
-        raise OptionValueError(f"--points-per-half-cycle: expected {expected}; got '{text}'") from None
-    if not 5 <= n <= MAX_CLI_POINTS:
-        raise OptionValueError(f"--points-per-half-cycle: expected {expected}; got {n}")
-    return n
+
+def _ladder_points(text: str) -> int:
+    return _whole_number(text, "--max-points-per-half-cycle", MIN_SIMULATED_POINTS, MAX_SIMULATED_POINTS, "")
 
 
 def _model_conditions(model: Any) -> dict[str, Any]:
@@ -391,7 +415,7 @@ def _check_foil(model: Any, proto: Any, pkw: dict[str, Any]) -> None:
 
 def _run_ccd(args: Any) -> dict[str, Any]:
     from lisse.sim.interface import build_model, predict_ccd
-    from lisse.sim.interface.predict import resolution_check, resolution_warning, void_depth_check
+    from lisse.sim.interface.predict import converge_time_step, resolution_warning, void_depth_check
 
     mkw = model_kwargs(args)
     pkw = protocol_kwargs(args)
@@ -407,16 +431,18 @@ def _run_ccd(args: Any) -> dict[str, Any]:
         from lisse.io.progress import progress_callback
 
         pred = predict_ccd(model, proto, progress=progress_callback(bar), points_per_half_cycle=args.points_per_half_cycle)
-    result = dict(pred.as_dict())
-    # the same staircase at twice the time resolution: a CCD that moves with the time step is not a number yet
-    from lisse.errors import LisseError
+        # the same staircase at twice the time resolution, halved again until two resolutions read the same failing step:
+        # a CCD that moves with the time step is not a number yet
+        from lisse.errors import LisseError
 
-    try:  # its failure never drops the prediction (nor its --out files)
-        check = resolution_check(model, proto, pred)
-        warning = resolution_warning(pred, check)
-    except LisseError as exc:
-        check = {"error": str(exc)}
-        warning = f"the time-step check (the same staircase at twice the points) could not run: {exc}"
+        try:  # its failure never drops the prediction (nor its --out files)
+            pred, check = converge_time_step(model, proto, pred, max_points_per_half_cycle=args.max_points_per_half_cycle,
+                                             progress=progress_callback(bar))
+            warning = resolution_warning(pred, check)
+        except LisseError as exc:
+            check = {"error": str(exc)}
+            warning = f"the time-step check (the same staircase at twice the points) could not run: {exc}"
+    result = dict(pred.as_dict())
     result["resolution_check"] = check
     if warning:
         result["warnings"] = [*result.get("warnings", []), warning]
@@ -425,7 +451,7 @@ def _run_ccd(args: Any) -> dict[str, Any]:
     result["interface"] = {**_describe(mkw), **_model_conditions(model)}
     result["staircase"] = _protocol_dict(pkw)
     # the CCD with the geometric void depth (h_v = lambda) beside the calibrated default; null when --void-depth given
-    result["void_depth_check"] = void_depth_check(model, proto, points_per_half_cycle=args.points_per_half_cycle)
+    result["void_depth_check"] = void_depth_check(model, proto, points_per_half_cycle=pred.points_per_half_cycle)
     if out is not None:
         result["files"] = _write_ccd(out, pred, result, model)
     return result

@@ -21,7 +21,8 @@ observation it was fitted to. Section (all keys optional)::
     start = "0.5 mA/cm2"             # first step of the staircase (default 0.5)
     increment = "0.5 mA/cm2"         # step (default 0.5 mA/cm2: 20 steps to 10 mA/cm2; 0.1 for the usual resolution)
     max_current = "10 mA/cm2"        # search limit
-    points_per_half_cycle = 20       # time resolution (each prediction is checked at twice it; 5-5000)
+    points_per_half_cycle = 20       # time resolution to start at (checked at twice it, halved until two agree; 5-5000)
+    max_points_per_half_cycle = 320  # finest resolution the time step is halved to (5-10000)
     pressure = "1 MPa"               # stack pressure (default: the model's)
     temperature = "298.15 K"
     surfaces = { "Ji2025 cell" = "LLZTO-TfOH" }  # cell name -> surface: simulated as that treated bare interface
@@ -56,8 +57,10 @@ SCHEMA = {
     "increment": OptionSpec.quantity("mA/cm2", "current density step of the staircase (default 0.5: 20 steps to 10 mA/cm2 keep "
                                      "lisse evaluate quick; 0.1 for the usual CCD resolution)", "0.5 mA/cm2", **_J),
     "max_current": OptionSpec.quantity("mA/cm2", "search limit: highest step of the staircase", "10 mA/cm2", **_J),
-    "points_per_half_cycle": OptionSpec.integer("time resolution of the simulation (each prediction is checked at twice it)",
-                                                20, low=5, high=5000),
+    "points_per_half_cycle": OptionSpec.integer("time resolution the simulation starts at (each prediction is checked at twice "
+                                                "it, and the time step halved until two resolutions agree)", 20, low=5, high=5000),
+    "max_points_per_half_cycle": OptionSpec.integer("finest time resolution the time step is halved to (at least one check at "
+                                                    "twice points_per_half_cycle always runs)", 320, low=5, high=10_000),
     # the simulator's own bounds (lisse.sim.interface.model.SCHEMA; a test keeps them equal), so that --check refuses
     # what the run would (a study checked valid must not skip a cell for a value the check let through)
     "pressure": OptionSpec.quantity("MPa", "stack pressure (default: the simulator's; 0: no stack pressure)", low=0.0, high=1e9),
@@ -231,7 +234,7 @@ def simulate_stage(ctx: StageContext) -> StageResult:
     from lisse.pipeline.study import cell_designs
     from lisse.plot.interface import simulation_figure
     from lisse.sim.interface import build_model, predict_ccd, staircase
-    from lisse.sim.interface.predict import resolution_check, resolution_warning, void_depth_check
+    from lisse.sim.interface.predict import converge_time_step, resolution_warning, void_depth_check
     from lisse.sim.interface.transient import check_foil
 
     opts = ctx.options
@@ -283,19 +286,19 @@ def simulate_stage(ctx: StageContext) -> StageResult:
         except LisseError as exc:  # this cell's interface cannot be simulated (e.g. a material without the properties)
             skipped[name] = str(exc)
             continue
+        try:  # the time step halved until two resolutions read the same failing step (its failure never drops the prediction)
+            pred, res = converge_time_step(model, proto, pred, max_points_per_half_cycle=opts["max_points_per_half_cycle"])
+            warning = resolution_warning(pred, res)
+        except LisseError as exc:
+            res = {"error": str(exc)}
+            warning = f"the time-step check (the same staircase at twice the points) could not run: {exc}"
         try:  # the CCD with the geometric void depth h_v = lambda (None: depth given); its failure never drops the prediction
-            check = void_depth_check(model, proto, points_per_half_cycle=opts["points_per_half_cycle"])
+            check = void_depth_check(model, proto, points_per_half_cycle=pred.points_per_half_cycle)
         except LisseError as exc:
             check = {"error": str(exc)}
         p = dict(pred.as_dict())
-        try:  # the same staircase at twice the time resolution: a CCD that moves with the time step is flagged
-            res = resolution_check(model, proto, pred)
-            warning = resolution_warning(pred, res)
-            if warning:
-                p["warnings"] = [*p.get("warnings", []), warning]
-        except LisseError as exc:
-            res = {"error": str(exc)}
-            p["warnings"] = [*p.get("warnings", []), f"the time-step check (the same staircase at twice the points) could not run: {exc}"]
+        if warning:
+            p["warnings"] = [*p.get("warnings", []), warning]
         p["resolution_check"] = res
         ccd = p.get("ccd_mA_cm2")
         entry = {**p, "interlayer": kw["interlayer"] or "none", "electrolyte": kw.get("electrolyte"),
@@ -421,6 +424,8 @@ def _item(name: str, e: dict) -> Markup:
     if res.get("agrees"):  # (a disagreement, or a check that could not run, is one of the warnings below)
         cal_html += Markup("; the same failing step at twice the time resolution ({} points per half cycle)").format(
             res.get("points_per_half_cycle"))
+        if e.get("resolution_note"):  # the readings of the coarser resolutions the time-step ladder passed
+            cal_html += Markup(" ({})").format(e["resolution_note"])
     for w in e.get("warnings") or []:  # what the prediction says about itself (a contact already lost, a surface from another cell)
         cal_html += Markup("; <i>warning</i>: {}").format(w)
     layer = "" if e["interlayer"] == "none" else f" | {e['interlayer']}" + (

@@ -43,7 +43,14 @@ if TYPE_CHECKING:
         void_face_wiring_current,
         void_merge_depth_ratio,
     )
-    from lisse.sim.interface.predict import CCDPrediction, nucleation_onset, predict_ccd, resolution_check, void_depth_check
+    from lisse.sim.interface.predict import (
+        CCDPrediction,
+        converge_time_step,
+        nucleation_onset,
+        predict_ccd,
+        resolution_check,
+        void_depth_check,
+    )
     from lisse.sim.interface.protocol import Protocol, cycling_protocol, staircase
     from lisse.sim.interface.transient import Simulation, simulate
 
@@ -79,6 +86,7 @@ __all__ = [
     "CCDPrediction",
     "predict_ccd",
     "resolution_check",
+    "converge_time_step",
     "void_depth_check",
     "nucleation_onset",
     "Protocol",
@@ -122,6 +130,7 @@ __getattr__, __dir__ = attach(
         "CCDPrediction": "predict",
         "predict_ccd": "predict",
         "resolution_check": "predict",
+        "converge_time_step": "predict",
         "void_depth_check": "predict",
         "nucleation_onset": "predict",
         "Protocol": "protocol",
