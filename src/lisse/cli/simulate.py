@@ -36,7 +36,7 @@ _ACTIONS = {
     "ccd": ("predict the CCD of one interface with a current staircase",
             "  lisse simulate ccd --interlayer LNI-5CNT --interlayer-thickness \"90 um\" --protocol fixed-time --step-time \"1 h\" --json\n"
             "  lisse simulate ccd --interlayer none --electrolyte LLZTO --step-capacity \"0.2 mAh/cm2\" --out run/\n"
-            "  lisse simulate ccd --interlayer LNI-0.5CNT --interlayer-thickness \"90 um\" --step-time \"1 h\" --points-per-half-cycle 160\n"),
+            "  lisse simulate ccd --interlayer LNI-0.5CNT --interlayer-thickness \"90 um\" --step-time \"1 h\" --points-per-half-cycle 40 --max-points-per-half-cycle 640\n"),
     "map": ("predicted CCD over (sigma_e, sigma_ion), (thickness, porosity) or against stack pressure",
             "  lisse simulate map --kind conductivity --interlayer LNI-5CNT --interlayer-thickness \"90 um\" --points 20 --out maps/\n"
             "  lisse simulate map --kind thickness-porosity --interlayer LNI-5CNT --thickness-range \"10 um\" \"200 um\" --json\n"
