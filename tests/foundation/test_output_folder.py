@@ -417,3 +417,20 @@ def test_python_evaluate_overwrite_refuses_the_folder_holding_the_study(tmp_path
     with pytest.raises(ParameterError, match="study file"):
         evaluate(load_study(s), s.parent, study_text=STUDY, progress=False, only=["design"], overwrite=True)
     assert s.read_text() == STUDY
+
+
+def test_claim_without_create_checks_the_folder_and_makes_nothing(tmp_path):
+    from lisse.errors import ParameterError
+    from lisse.io.outputs import MARKER, claim_output_folder
+
+    new = tmp_path / "new" / "deeper"
+    assert claim_output_folder(new, create=False) == new.resolve() and not (tmp_path / "new").exists()
+    occupied = tmp_path / "occ"
+    occupied.mkdir()
+    (occupied / "mine.txt").write_text("x")
+    with pytest.raises(ParameterError, match="mine.txt"):
+        claim_output_folder(occupied, create=False)
+    assert claim_output_folder(occupied, overwrite=True, create=False) == occupied.resolve()
+    assert sorted(p.name for p in occupied.iterdir()) == ["mine.txt"]  # no marker written by a check
+    claim_output_folder(new)  # the same call with create=True makes and marks it
+    assert (new / MARKER).is_file()

@@ -263,12 +263,40 @@ def test_a_subnormal_current_is_refused_in_one_line(tmp_path, capsys):
                  "--current=1e-320", f"--out={tmp_path / 'run'}"])
     err = capsys.readouterr().err.strip().splitlines()
     # named as typed (--current, in mA/cm2), and refused before the --out folder is made
-    assert code == 2 and len(err) == 1 and err[0].count("--current: expected 0 or at least 1e-13 mA/cm2; got 1e-320 mA/cm2") == 1
+    assert code == 2 and len(err) == 1 and err[0].count("--current: expected a plating current of at least 1e-13 mA/cm2; got 1e-320 mA/cm2") == 1
     assert not (tmp_path / "run").exists()
     # ten times the limit passes this check (and is refused by the next one, the number of time steps it would need)
     main(["phasefield", "--preset=lithiophilic", "--grid=32", "--max-steps=0", "--no-animation", "--current=1e-12"])
     err = capsys.readouterr().err
     assert "--current" not in err and "time steps" in err
+
+
+def test_a_subnormal_current_in_si_is_named_without_underflow(tmp_path, capsys):
+    from lisse.cli.main import main
+
+    code = main(["phasefield", "--preset=lithiophilic", "--grid=32", "--max-steps=0", "--no-animation", "--current=5e-324 A/m2"])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and len(err) == 1 and err[0].endswith("got 4.94e-325 mA/cm2")
+
+
+def test_an_occupied_out_folder_is_refused_before_the_setup(tmp_path, capsys, monkeypatch):
+    # the folder check must not wait for the run's setup (a 512-point grid takes ~100 s to set up): the setup is made
+    # to fail loudly, and the occupied folder's refusal must come first
+    import lisse.sim.phasefield.presets as presets
+    from lisse.cli.main import main
+
+    occupied = tmp_path / "occ"
+    occupied.mkdir()
+    (occupied / "mine.txt").write_text("x")
+
+    def no_setup(settings):
+        raise AssertionError("setup_run called before the --out folder was checked")
+
+    monkeypatch.setattr(presets, "setup_run", no_setup)
+    code = main(["phasefield", "--preset=lithiophilic", "--grid=32", "--max-steps=0", "--no-animation", f"--out={occupied}"])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and len(err) == 1 and "mine.txt" in err[0] and "--overwrite" in err[0]
+    assert sorted(p.name for p in occupied.iterdir()) == ["mine.txt"]  # nothing written beside it
 
 
 def test_a_bad_setting_leaves_no_out_folder(tmp_path, capsys):

@@ -95,8 +95,12 @@ def _settings(args) -> dict:
     from lisse.sim.phasefield.electrodeposition import MIN_CURRENT_DENSITY
 
     if args.current is not None and 0 < args.current < MIN_CURRENT_DENSITY:  # named as typed, before any folder is made
-        raise ParameterError(f"--current: expected 0 or at least {MIN_CURRENT_DENSITY / 10:g} mA/cm2; got "
-                             f"{args.current / 10:.3g} mA/cm2")
+        from decimal import Decimal  # (a subnormal current divided by 10 would underflow to 0 in the message)
+
+        mantissa, _, exponent = f"{Decimal(args.current) / 10:.3g}".partition("e")
+        got = (mantissa.rstrip("0").rstrip(".") if "." in mantissa else mantissa) + (f"e{exponent}" if exponent else "")
+        raise ParameterError(f"--current: expected a plating current of at least {MIN_CURRENT_DENSITY / 10:g} mA/cm2; got "
+                             f"{got} mA/cm2")
 
     return run_settings(args.preset, args.grid,
                         contact_angle_deg=None if args.contact_angle is None else _angle(args.contact_angle),
@@ -237,8 +241,9 @@ def run(args) -> dict:
         times = list(data["frame_times"])
     else:
         settings = _settings(args)
-        if out is not None:
+        if out is not None:  # a refused folder costs nothing (checked before the setup, made after it)
             refuse_existing_checkpoint(out / "checkpoint.npz", overwrite=args.overwrite)
+            claim_output_folder(out, overwrite=args.overwrite, create=False)
         setup = setup_run(settings)  # every setting checked before the --out folder is made
         if out is not None:
             claim_output_folder(out, overwrite=args.overwrite)

@@ -343,7 +343,7 @@ def _foreign_entries(folder: Path) -> list[str]:
     return [f for f in found if f not in made]
 
 
-def claim_output_folder(path: str | os.PathLike, *, overwrite: bool = False, what: str = "--out") -> Path:
+def claim_output_folder(path: str | os.PathLike, *, overwrite: bool = False, what: str = "--out", create: bool = True) -> Path:
     """Check a folder that a command writes into in place (``interlayer --out``, ``phasefield --out``).
 
     The folder must be new, empty or made by lisse (its :data:`MARKER` lists every file in it); a
@@ -360,11 +360,14 @@ def claim_output_folder(path: str | os.PathLike, *, overwrite: bool = False, wha
         Accept a folder holding files lisse did not write.
     what : str, default "--out"
         How the user named the folder, for messages.
+    create : bool, default True
+        Create and mark the folder. False: only check it (a command that validates its other settings before it makes
+        anything calls it twice: first without creating, to refuse a folder at once, then with).
 
     Returns
     -------
     pathlib.Path
-        The resolved folder (created and marked).
+        The resolved folder (created and marked, unless ``create`` is False).
 
     Raises
     ------
@@ -378,6 +381,8 @@ def claim_output_folder(path: str | os.PathLike, *, overwrite: bool = False, wha
             shown = ", ".join(foreign[:3]) + (f" and {len(foreign) - 3} more" if len(foreign) > 3 else "")
             raise ParameterError(f"{what} {str(path)!r}: expected a new, empty or lisse-made folder; found files lisse did not "
                                  f"write ({shown}); choose another folder or pass --overwrite to write beside them")
+    if not create:
+        return target
     try:
         target.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
