@@ -91,6 +91,12 @@ def _protocol(case: Any, reach: float = 0.0, grid: float | None = None) -> Any:
     return cycling_protocol(**kw)
 
 
+def _first_rung(ladder: str) -> str:
+    """The first reading of a ``time_step_ladder`` text, with its resolution: ``"0.68 at 20"``."""
+    value, _, points = ladder.split(" · ", 1)[0].rpartition(" (")
+    return f"{value} at {points.rstrip(')')}"
+
+
 def _reading_text(r: dict[str, Any]) -> str:
     """One rung of the time-step ladder as the table writes a CCD (``>=`` at the search limit or a foil run out)."""
     ccd, failing = r.get("ccd_mA_cm2"), r.get("failing_current_density_mA_cm2")
@@ -659,6 +665,9 @@ def validation_rows(cases: Iterable[Any] | None = None,
             row.update(fine_grid_predicted_text=fine["predicted_text"], fine_grid_within_factor_2=fine["within_factor_2"],
                        fine_grid_failure_mode=fine["failure_mode"], fine_grid_predicted_mA_cm2=fine["predicted_mA_cm2"])
             row["seconds"] += fine["seconds"]
+            if fine.get("time_step_converged") == "n":  # (its readings are not a column of the table: say it here)
+                row["note"] = (row["note"] + "; " if row["note"] else "") + (
+                    f"the 0.02 mA/cm2 grid run did not converge in time step ({fine['time_step_ladder']})")
         rows.append(row)
         if progress is not None:
             progress(k + 1, len(todo))
@@ -755,9 +764,9 @@ def markdown(rows: list[dict[str, Any]], pairs: list[dict[str, Any]]) -> str:
     out.append(f"Time step: each staircase row is read where two successive resolutions (20, 40, … up to 320 points per half "
                f"cycle) name the same failing step, as `lisse simulate ccd` and a study read it: {len(laddered) - len(unconverged)} "
                f"of {len(laddered)} converged ({', '.join(unconverged) or 'none'} not)"
-               + ("; the 20-point reading differs for " + ", ".join(
-                   f"{r['case']} ({r['time_step_ladder'].split(' (', 1)[0]} at 20 -> {r['predicted_text']} at "
-                   f"{r['points_per_half_cycle']})" for r in moved) if moved else "; no row moves from its 20-point reading")
+               + ("; the first reading differs for " + ", ".join(
+                   f"{r['case']} ({_first_rung(r['time_step_ladder'])} -> {r['predicted_text']} at "
+                   f"{r['points_per_half_cycle']})" for r in moved) if moved else "; no row moves from its first reading")
                + ".")
     judged = [(r["case"], _contact_verdict(r)) for r in independent if r.get("contact_ccd_text") is not None]
     if judged:

@@ -368,3 +368,145 @@ def test_cli_map_reports_its_time_step_check_and_warns_where_it_moves(capsys):
     moved = 2 - d["resolution_audit_agree"]
     (w,) = d["warnings"]
     assert w.startswith(f"{moved} of 2 map points re-run at twice the time resolution") and "(pressure_MPa 1)" in w
+
+
+def test_the_study_stage_reports_the_ladders_prediction_and_passes_its_limit(monkeypatch, tmp_path):
+    # the ladder returns ANOTHER prediction (finer, another CCD): the stage's entry, table, void-depth check and database
+    # row must all be that one, and the study's max_points_per_half_cycle must reach the ladder
+    from types import SimpleNamespace
+
+    from . import fake_interface as fake
+    from .test_simulate_stage import STUDY, _run
+
+    fake.install(monkeypatch)
+    import lisse.sim.interface.predict as predict
+    from lisse.pipeline.registry import all_stages
+
+    calls: dict = {}
+
+    def ladder(model, proto, pred, max_points_per_half_cycle=320, progress=None):
+        calls["max"] = max_points_per_half_cycle
+        fine = fake.predict_ccd(model, proto, points_per_half_cycle=80)
+        d = fine.as_dict()
+        moved = SimpleNamespace(**{**vars(fine), "ccd_A_m2": 1.5, "points_per_half_cycle": 80,
+                                   "resolution_note": "time step halved (fake)",
+                                   "as_dict": lambda: {**d, "ccd_mA_cm2": 0.15, "points_per_half_cycle": 80,
+                                                       "resolution_note": "time step halved (fake)"}})
+        return moved, {**fake.resolution_check(model, proto, moved), "points_per_half_cycle": 160, "ladder": [], "converged": True}
+
+    def void_check(model, proto, points_per_half_cycle=20):
+        calls["void_points"] = points_per_half_cycle
+        return None
+
+    monkeypatch.setattr(predict, "converge_time_step", ladder)
+    monkeypatch.setattr(predict, "void_depth_check", void_check)
+    stage = {s.name: s for s in all_stages()}["simulate"]
+    r = _run(stage, STUDY + "\n[simulate]\nmax_points_per_half_cycle = 1e3\n", tmp_path)
+    a = r.summary["cells"]["A"]
+    assert calls["max"] == 1000 and calls["void_points"] == 80
+    assert a["ccd_mA_cm2"] == 0.15 and a["points_per_half_cycle"] == 80
+    assert r.tables["predicted_ccd"].set_index("cell").loc["A", "ccd_mA_cm2"] == 0.15
+    assert r.predictions[0]["value"] == 0.15 and r.predictions[0]["parameters_json"]["points_per_half_cycle"] == 80
+    assert "time step halved (fake)" in str(r.html)
+
+
+def test_cli_writes_and_checks_the_ladders_prediction(capsys, monkeypatch, tmp_path):
+    # LNI-50CNT on Wang's staircase: the ladder settles at 80 points (0.68/0.66/0.64/0.64 at 20-160); the --out record
+    # must be the 80-point simulation (second method: predict_ccd at 80 called directly) and the void-depth check must
+    # run at 80 too
+    import lisse.sim.interface.predict as predict
+    from lisse.cli.main import main
+
+    seen = []
+    real = predict.void_depth_check
+
+    def spy(model, proto, points_per_half_cycle=20):
+        seen.append(points_per_half_cycle)
+        return real(model, proto, points_per_half_cycle=points_per_half_cycle)
+
+    monkeypatch.setattr(predict, "void_depth_check", spy)
+    out = tmp_path / "run"
+    code = main(["simulate", "ccd", "--interlayer", "LNI-50CNT", "--interlayer-thickness", "90 um", "--electrolyte", "LNI",
+                 "--pressure", "1 MPa", "--step-time", "1 h", "--start", "0.02 mA/cm2", "--increment", "0.02 mA/cm2",
+                 "--max-current", "0.8 mA/cm2", "--json", "--out", str(out)])
+    d = json.loads(capsys.readouterr().out)
+    assert code in (0, None) and d["points_per_half_cycle"] == 80 and seen == [80]
+    model = build_model(electrolyte="LNI", pressure="1 MPa", interlayer="LNI-50CNT", interlayer_thickness="90 um")
+    proto = staircase("fixed-time", start="0.02 mA/cm2", increment="0.02 mA/cm2", step_time="1 h", max_current="0.8 mA/cm2")
+    at80 = predict_ccd(model, proto, points_per_half_cycle=80)
+    import pandas as pd
+
+    rec = pd.read_csv(out / "simulated_record.csv")
+    assert len(rec) == len(at80.simulation.record.time_s) and rec["voltage_V"].iloc[-1] == pytest.approx(
+        float(at80.simulation.record.voltage_V[-1]), rel=1e-12, abs=0.0)
+    saved = json.loads((out / "prediction.json").read_text())
+    assert saved["points_per_half_cycle"] == 80 and saved["ccd_mA_cm2"] == d["ccd_mA_cm2"] == pytest.approx(0.64, rel=1e-9)
+
+
+def test_the_ladder_refuses_a_cycling_protocol():
+    from types import SimpleNamespace
+
+    from lisse.errors import ParameterError
+    from lisse.sim.interface import cycling_protocol
+    from lisse.sim.interface.predict import converge_time_step
+
+    with pytest.raises(ParameterError, match="converge_time_step: expected a CCD staircase"):
+        converge_time_step(build_model(electrolyte="LLZTO"), cycling_protocol("0.1 mA/cm2", "1 h", 2),
+                           SimpleNamespace(points_per_half_cycle=20))
+
+
+def test_the_ladder_reports_its_progress_per_rung(ionic):
+    from lisse.sim.interface.predict import converge_time_step
+
+    model, proto, pred = ionic
+    calls = []
+    _got, chk = converge_time_step(model, proto, pred, progress=lambda done, total: calls.append((done, total)))
+    restarts = sum(1 for a, b in zip(calls, calls[1:]) if b[0] < a[0])  # a bar starts again for each re-run
+    assert len(chk["ladder"]) == 3 and calls and restarts == len(chk["ladder"]) - 2
+
+
+def test_a_later_rung_that_fails_keeps_the_rungs_read(monkeypatch):
+    import lisse.sim.interface.predict as predict
+    from lisse.errors import CalculationError
+
+    proto = staircase("fixed-time", start="0.1 mA/cm2", increment="0.1 mA/cm2", step_time="1 h", max_current="5 mA/cm2")
+    failing = {40: 20.0}
+
+    def fake(model, protocol, progress=None, points_per_half_cycle=20):
+        if points_per_half_cycle not in failing:
+            raise CalculationError("CCD detection: cannot judge (on purpose)")
+        return _Reading(points_per_half_cycle, failing[points_per_half_cycle])
+
+    monkeypatch.setattr(predict, "predict_ccd", fake)
+    got, chk = predict.converge_time_step(None, proto, _Reading(20, 10.0))
+    assert got.points_per_half_cycle == 20 and chk["points_per_half_cycle"] == 40 and chk["converged"] is False
+    assert [r["points_per_half_cycle"] for r in chk["ladder"]] == [20, 40]
+    assert "the check at 80 points per half cycle could not run (CCD detection: cannot judge (on purpose))" == chk["stopped"]
+    assert chk["stopped"] in got.resolution_note
+    with pytest.raises(CalculationError):  # the first check's failure is the caller's
+        predict.converge_time_step(None, proto, _Reading(40, 10.0))
+
+
+def test_the_unconverged_note_does_not_claim_agreement(monkeypatch):
+    import lisse.sim.interface.predict as predict
+
+    proto = staircase("fixed-time", start="0.1 mA/cm2", increment="0.1 mA/cm2", step_time="1 h", max_current="5 mA/cm2")
+    failing = {40: 20.0, 80: 30.0}
+    monkeypatch.setattr(predict, "predict_ccd", lambda m, p, progress=None, points_per_half_cycle=20:
+                        _Reading(points_per_half_cycle, failing[points_per_half_cycle]))
+    got, chk = predict.converge_time_step(None, proto, _Reading(20, 10.0), max_points_per_half_cycle=80)
+    assert chk["converged"] is False and got.points_per_half_cycle == 40
+    assert "without two successive resolutions agreeing" in got.resolution_note and "until two" not in got.resolution_note
+
+
+@pytest.mark.parametrize("value", ["40.5", "1e-3"])
+def test_cli_refuses_a_fractional_resolution(capsys, value):
+    from lisse.cli.main import main
+
+    for option in ("--points-per-half-cycle", "--max-points-per-half-cycle"):
+        try:
+            code = main(["simulate", "ccd", "--interlayer", "none", option, value])
+        except SystemExit as exc:
+            code = exc.code
+        err = capsys.readouterr().err.strip()
+        assert code == 2 and f"{option}: expected a whole number" in err and f"got '{value}'" in err

@@ -381,11 +381,14 @@ def test_each_staircase_row_is_read_where_the_time_step_converged_and_moved_rows
     assert tfoh["predicted_text"] == air["predicted_text"] and tfoh["points_per_half_cycle"] == 40
     assert tfoh["time_step_ladder"].count(" · ") == 2 and tfoh["time_step_ladder"].endswith(f"{air['predicted_text']} (80)")
     assert by["su2024-lacss-lpsc"]["time_step_converged"] == "n"
+    assert "the 0.02 mA/cm2 grid run did not converge in time step" in by["su2024-lacss-lpsc"]["note"]  # (its grid is assumed)
+    assert "did not converge" not in by["su2024-bare-li-lpsc"]["note"]
     md = b.markdown(rows, pairs)
     line = next(x for x in md.splitlines() if x.startswith("Time step:"))
     first = tfoh["time_step_ladder"].split(" (", 1)[0]
     assert first != tfoh["predicted_text"]
     assert f"ji2025-llzto-tfoh ({first} at 20 -> {tfoh['predicted_text']} at 40)" in line
+    assert b._first_rung(">= 10 (40) · >= 10 (80)") == ">= 10 at 40"  # a ladder that starts at 40 is named so
     assert "ji2025-llzto-air (" not in line  # an unmoved row is not named
     n = len([r for r in staircases if r["calibrated_on_this_row"] != "yes"])  # a calibration row checks its fit only
     assert f"{n - 1} of {n} converged (su2024-lacss-lpsc not)" in line

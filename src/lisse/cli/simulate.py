@@ -370,7 +370,7 @@ def _whole_number(text: str, option: str, low: int, high: int, why: str) -> int:
     if not math.isfinite(x) or x != math.floor(x):
         raise OptionValueError(f"{option}: expected {expected}; got '{text}'")
     if not low <= x <= high:
-        raise OptionValueError(f"{option}: expected {expected}; got {text}")
+        raise OptionValueError(f"{option}: expected {expected}; got '{text}'")
     return int(x)
 
 
