@@ -54,7 +54,7 @@ def main() -> None:
               f"CPU median {statistics.median(cpu):.3f} s); ratio to anchor {statistics.median(ts) / anchor:.1f}")
         rungs: list[int] = []
 
-        def laddered(m=model) -> None:
+        def laddered(m=model, rungs=rungs) -> None:
             _pred, chk = converge_time_step(m, proto, predict_ccd(m, proto))
             rungs.append(len(chk["ladder"]))
 
