@@ -510,3 +510,20 @@ def test_cli_refuses_a_fractional_resolution(capsys, value):
             code = exc.code
         err = capsys.readouterr().err.strip()
         assert code == 2 and f"{option}: expected a whole number" in err and f"got '{value}'" in err
+
+
+def test_cli_labels_each_rung_of_the_ladder_on_its_progress_bar():
+    from lisse.cli.simulate import _rung_progress
+    from lisse.io.progress import _SilentBar
+
+    labels = []
+
+    class Bar(_SilentBar):
+        def set_postfix_str(self, s="", refresh=True):
+            labels.append(s)
+
+    bar = Bar(10)
+    report = _rung_progress(bar)
+    for done in (1, 2, 3, 1, 2, 1):  # three re-runs, each counting its half cycles from the start
+        report(done, 3)
+    assert labels == [f"time-step check {k} (twice the points of the last)" for k in (1, 2, 3)] and bar.n == 1

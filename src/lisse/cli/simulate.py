@@ -317,6 +317,23 @@ def _progress(args: Any, total: int | None, what: str):
     return progress_bar_for(args, total, f"lisse simulate: {what}", unit="sim")
 
 
+def _rung_progress(bar: Any) -> Any:
+    """``progress(done, total)`` for the time-step ladder's re-runs: each starts the bar again, labelled by its rung."""
+    from lisse.io.progress import progress_callback
+
+    update = progress_callback(bar)
+    state = {"last": -1, "rung": 0}
+
+    def report(done: int, total: int) -> None:
+        if state["rung"] == 0 or done < state["last"]:  # a new re-run (the ladder's progress restarts at each)
+            state["rung"] += 1
+            bar.set_postfix_str(f"time-step check {state['rung']} (twice the points of the last)")
+        state["last"] = done
+        update(done, total)
+
+    return report
+
+
 def _describe(kw: dict[str, Any]) -> dict[str, Any]:
     """The interface options as JSON-ready display values."""
     out: dict[str, Any] = {"interlayer": kw.get("interlayer") or "none"}
@@ -437,7 +454,7 @@ def _run_ccd(args: Any) -> dict[str, Any]:
 
         try:  # its failure never drops the prediction (nor its --out files)
             pred, check = converge_time_step(model, proto, pred, max_points_per_half_cycle=args.max_points_per_half_cycle,
-                                             progress=progress_callback(bar))
+                                             progress=_rung_progress(bar))
             warning = resolution_warning(pred, check)
         except LisseError as exc:
             check = {"error": str(exc)}
