@@ -336,8 +336,16 @@ def test_interlayer_out_never_overwrites_a_users_file(tmp_path, monkeypatch, cap
     marker = json.loads((tmp_path / "new" / ".lisse-output.json").read_text())
     assert {"interlayer_profile.csv", "interlayer_sweep.csv"} <= set(marker["files"])
     capsys.readouterr()
+    # --overwrite writes beside the user's files and never replaces one (review s40 item 1: it used to replace it)
+    assert main([*argv, "--overwrite"]) == 2
+    err = capsys.readouterr().err
+    assert "interlayer_profile.csv" in err and "never replaces" in err and err.count("\n") == 1
+    assert (user / "interlayer_profile.csv").read_text() == "mine\n"
+    (user / "notes.txt").write_text("mine\n")
+    (user / "interlayer_profile.csv").rename(user / "my_profile.csv")
     assert main([*argv, "--overwrite"]) == 0
     assert (user / "interlayer_profile.csv").read_text().startswith("x_um,")
+    assert (user / "notes.txt").read_text() == (user / "my_profile.csv").read_text() == "mine\n"
 
 
 def test_phasefield_out_never_overwrites_a_users_file(tmp_path, monkeypatch, capsys):
@@ -352,6 +360,8 @@ def test_phasefield_out_never_overwrites_a_users_file(tmp_path, monkeypatch, cap
     (tmp_path / "sw").mkdir()
     (tmp_path / "sw" / "sweep.csv").write_text("mine\n")
     assert main(["phasefield", "--sweep", "--angles", "60", "--out", "sw"]) == 2
+    assert main(["phasefield", "--sweep", "--angles", "60", "--out", "sw", "--overwrite"]) == 2  # refused before it runs
+    assert "never replaces" in capsys.readouterr().err
     assert (tmp_path / "sw" / "sweep.csv").read_text() == "mine\n"
 
 
@@ -434,3 +444,42 @@ def test_claim_without_create_checks_the_folder_and_makes_nothing(tmp_path):
     assert sorted(p.name for p in occupied.iterdir()) == ["mine.txt"]  # no marker written by a check
     claim_output_folder(new)  # the same call with create=True makes and marks it
     assert (new / MARKER).is_file()
+
+
+def test_overwrite_writes_beside_a_users_files_and_never_replaces_one(tmp_path):
+    """review s40 item 1: --overwrite used to let lisse's file of the same name replace the user's."""
+    from lisse.errors import OutputError, ParameterError
+    from lisse.io.outputs import atomic_write_text, claim_output_folder, mark_output_files
+
+    folder = tmp_path / "o"
+    folder.mkdir()
+    (folder / "prediction.json").write_text("MY DATA")
+    # a command that names its outputs is refused at once, with the file named
+    with pytest.raises(ParameterError, match=r"prediction\.json.*never replaces"):
+        claim_output_folder(folder, overwrite=True, outputs=("prediction.json", "other.csv"))
+    # one that does not is refused at the write, and the user's file is kept
+    out = claim_output_folder(folder, overwrite=True)
+    with pytest.raises(OutputError, match=r"prediction\.json.*never replaces a user's file"):
+        atomic_write_text(out / "prediction.json", "lisse's")
+    assert (folder / "prediction.json").read_text() == "MY DATA"
+    # beside it, lisse writes, and its own files it may replace on the next run
+    atomic_write_text(out / "other.csv", "a\n")
+    mark_output_files(out, [out / "other.csv"])
+    out = claim_output_folder(folder, overwrite=True, outputs=("other.csv",))
+    atomic_write_text(out / "other.csv", "b\n")
+    assert (folder / "other.csv").read_text() == "b\n"
+    # the user's file gone, its name is free again
+    (folder / "prediction.json").unlink()
+    atomic_write_text(out / "prediction.json", "lisse's")
+
+
+def test_simulate_ccd_overwrite_keeps_a_users_file_of_an_output_name(tmp_path, capsys):
+    from lisse.cli.main import main
+
+    folder = tmp_path / "o3"
+    folder.mkdir()
+    (folder / "prediction.json").write_text("MY DATA")
+    assert main(["simulate", "ccd", "--interlayer", "none", "--electrolyte", "LPSC", "--out", str(folder), "--overwrite"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "prediction.json" in err and "never replaces" in err
+    assert (folder / "prediction.json").read_text() == "MY DATA"

@@ -242,6 +242,10 @@ def run_batch(paths: Sequence[str | os.PathLike], *, db: str | os.PathLike | Non
         _remove_stale_temporaries(Path(out))
         out_dir = claim_output_folder(out, overwrite=overwrite)
     db_path = _abs(db) if db is not None else (out_dir or Path.cwd()) / DEFAULT_DB_NAME  # (one of the two is given)
+    if out_dir is not None and db_path.parent == out_dir:  # a database of that name the user keeps there is not lisse's
+        from lisse.io.outputs import refuse_foreign_file
+
+        refuse_foreign_file(db_path)
     db_files = [db_path, db_path.with_name(db_path.name + "-wal"), db_path.with_name(db_path.name + "-shm"),
                 db_path.with_name(db_path.name + "-journal")]
     files = expand_paths(paths, exclude=[*db_files, *([out_dir] if out_dir is not None else [])])
@@ -476,7 +480,7 @@ def _export(store: Any, out_dir: Path, files: list[dict]) -> list[str]:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from lisse.io.outputs import mark_output_files
+    from lisse.io.outputs import mark_output_files, refuse_foreign_file
 
     written = []
     cols = ["file", "sha256", "status", "error", "error_type", "file_id", "analysis", "cell_kind", "resumed"]
@@ -489,6 +493,7 @@ def _export(store: Any, out_dir: Path, files: list[dict]) -> list[str]:
                         ("notes", pa.string())])
     table = pa.Table.from_pandas(df, schema=schema, preserve_index=False)
     target = out_dir / "files.parquet"
+    refuse_foreign_file(target)
     tmp = out_dir / f".files.parquet.tmp-{os.getpid()}"
     pq.write_table(table, tmp)
     os.replace(tmp, target)

@@ -54,7 +54,7 @@ def _common(p: argparse.ArgumentParser, analysis: str) -> None:
     ex.add_argument("--scheduler", metavar="ADDRESS", help="run on a Dask distributed cluster, e.g. tcp://10.0.0.5:8786")
     p.add_argument("--retry-errors", action="store_true", help="re-analyse unchanged files whose stored status is error")
     p.add_argument("--force", action="store_true", help="re-analyse every file, changed or not")
-    p.add_argument("--overwrite", action="store_true", help="accept an output folder holding files lisse did not write")
+    p.add_argument("--overwrite", action="store_true", help="accept an output folder holding files lisse did not write (written beside them: lisse never replaces one)")
     p.add_argument("--format", help=format_help("eis" if analysis == "eis" else "cycling"))
     p.add_argument("--units", help=units_help("eis" if analysis == "eis" else "cycling"))
     add_quantity(p, "--area", "cm2", "electrode area of every file, e.g. '0.785 cm2'")

@@ -64,8 +64,7 @@ def add_arguments(parser) -> None:
     add_executor_options(s, "rows of the conductivity map (--map)")
     s.add_argument("--out", default=None, metavar="DIR", help="write figures (PNG) and tables (CSV) to DIR (atomically); DIR must be new, "
                    "empty or made by lisse")
-    s.add_argument("--overwrite", action="store_true", help="also write into an --out folder holding other files (lisse's files of the "
-                   "same name replace them; the rest are left alone)")
+    s.add_argument("--overwrite", action="store_true", help="also write into an --out folder holding other files (written beside them: lisse never replaces a file it did not write)")
     s.add_argument("--db", default=None, metavar="FILE", help="write the predicted critical current (implies --critical-current) into "
                    "the predictions table of this lisse results database, flagged as predicted, with the model parameters")
     s.add_argument("--cell", default=None, metavar="NAME", help="with --db: the database cell the prediction is for")

@@ -115,7 +115,7 @@ def _run_sweep(args) -> dict:
     from lisse.plot.phasefield import sweep_figure
     from lisse.sim.phasefield.presets import transition_sweep
 
-    out = None if args.out is None else claim_output_folder(args.out, overwrite=args.overwrite)
+    out = None if args.out is None else claim_output_folder(args.out, overwrite=args.overwrite, outputs=("sweep.csv", "sweep.png"))
     angles = [60.0, 90.0, 100.0, 110.0, 115.0, 120.0, 125.0, 130.0, 140.0, 160.0]
     if args.angles:
         from lisse.cli.common import quantity

@@ -121,7 +121,7 @@ def _protocol_arguments(p: Any, first: str = "0.1") -> None:
 
 def _out_arguments(p: Any, what: str) -> None:
     p.add_argument("--out", default=None, metavar="DIR", help=f"write {what} to DIR (atomically); DIR must be new, empty or made by lisse")
-    p.add_argument("--overwrite", action="store_true", help="also write into an --out folder holding other files")
+    p.add_argument("--overwrite", action="store_true", help="also write into an --out folder holding other files (written beside them: lisse never replaces a file it did not write)")
 
 
 def _fraction(text: str) -> float:
@@ -440,7 +440,7 @@ def _run_ccd(args: Any) -> dict[str, Any]:
     if args.out is not None:  # claim the folder before the work: a refused folder costs nothing
         from lisse.io.outputs import claim_output_folder
 
-        out = claim_output_folder(args.out, overwrite=args.overwrite)
+        out = claim_output_folder(args.out, overwrite=args.overwrite, outputs=CCD_OUTPUTS)
     model = build_model(**mkw)
     proto = _staircase(pkw)
     _check_foil(model, proto, pkw)
@@ -474,6 +474,15 @@ def _run_ccd(args: Any) -> dict[str, Any]:
     return result
 
 
+#: The files ``simulate ccd --out`` writes (:func:`_write_ccd`).
+CCD_OUTPUTS = ("prediction.json", "simulated_record.csv", "simulated_state.csv", "simulated_ccd.png")
+
+
+def _map_name(kind: str) -> str:
+    """Stem of the files ``simulate map --kind KIND --out`` writes."""
+    return f"ccd_map_{kind.replace('-', '_')}"
+
+
 def _write_ccd(out: Any, pred: Any, result: dict[str, Any], model: Any) -> list[str]:
     import io
     import json
@@ -489,15 +498,15 @@ def _write_ccd(out: Any, pred: Any, result: dict[str, Any], model: Any) -> list[
     # calibrated), so a folder kept without the terminal output still names what was calibrated and on what
     params = {k: {"value_si": v, "source": src, "calibrated": cal}
               for k, (v, _unit, src, cal) in model.parameters.items()}
-    files.append(str(atomic_write_text(out / "prediction.json",
+    files.append(str(atomic_write_text(out / CCD_OUTPUTS[0],
                                        json.dumps({**result, "model_parameters": params}, indent=2, default=str) + "\n")))
     rec = sim.record
     buf = io.StringIO()
     pd.DataFrame({"time_s": rec.time_s, "voltage_V": rec.voltage_V, "current_A": rec.current_A}).to_csv(buf, index=False)
-    files.append(str(atomic_write_text(out / "simulated_record.csv", buf.getvalue())))
+    files.append(str(atomic_write_text(out / CCD_OUTPUTS[1], buf.getvalue())))
     buf = io.StringIO()
     pd.DataFrame(sim.state).to_csv(buf, index=False)
-    files.append(str(atomic_write_text(out / "simulated_state.csv", buf.getvalue())))
+    files.append(str(atomic_write_text(out / CCD_OUTPUTS[2], buf.getvalue())))
     t_fail = _failure_time(pred)
     d = pred.as_dict()
     ccd, failing = d.get("ccd_mA_cm2"), d.get("failing_current_density_mA_cm2")
@@ -505,7 +514,7 @@ def _write_ccd(out: Any, pred: Any, result: dict[str, Any], model: Any) -> list[
              f"< {failing:.3g} mA/cm2" if ccd is None and failing is not None else
              f"{ccd:.3g} mA/cm2, fails at {failing:.3g}" if ccd is not None else "-")
     fig = simulation_figure(rec, sim.state, t_fail, title=f"predicted CCD {short}")
-    files.append(str(save_figure(fig, out / "simulated_ccd.png")))
+    files.append(str(save_figure(fig, out / CCD_OUTPUTS[3])))
     mark_output_files(out, files)
     return files
 
@@ -571,7 +580,9 @@ def _run_map(args: Any) -> dict[str, Any]:
     if args.out is not None:
         from lisse.io.outputs import claim_output_folder
 
-        out = claim_output_folder(args.out, overwrite=args.overwrite)
+        name = _map_name(kind)
+        out = claim_output_folder(args.out, overwrite=args.overwrite,
+                                  outputs=(f"{name}.csv", f"{name}.png", f"{name}_time_step_check.csv"))
     proto = _staircase(pkw)
     from lisse.sim.interface import build_model
 
@@ -621,7 +632,7 @@ def _run_map(args: Any) -> dict[str, Any]:
         from lisse.io.outputs import atomic_write_text, mark_output_files, save_figure
         from lisse.plot.interface import ccd_map_figure
 
-        name = f"ccd_map_{kind.replace('-', '_')}"
+        name = _map_name(kind)
         buf = io.StringIO()
         pd.DataFrame(table).to_csv(buf, index=False)
         files = [str(atomic_write_text(out / f"{name}.csv", buf.getvalue()))]

@@ -7,6 +7,9 @@
   folder at the end, so the folder holds exactly one run's outputs. The folder must be new, empty or
   made by lisse (recognised by the marker file :data:`MARKER`); anything else is refused unless
   ``overwrite``. An exclusive lock on the folder refuses a second concurrent run.
+* :func:`claim_output_folder`: a folder a command writes into in place. With ``overwrite`` it may hold
+  the user's files, which lisse writes beside and never replaces: a write to one of them is refused
+  (:class:`~lisse.errors.OutputError`), and a command that names its outputs is refused before it runs.
 
 A write the system refuses (permission denied, read-only file system, disk full, a folder where the
 file should go) raises :class:`~lisse.errors.OutputError` naming the target path.
@@ -28,7 +31,7 @@ from pathlib import Path
 from lisse.errors import OutputError, ParameterError
 
 __all__ = ["atomic_write_bytes", "atomic_write_text", "save_figure", "render_figure", "atomic_save_figure", "FIGURE_DPI", "output_folder", "output_folder_state",
-           "claim_output_folder", "mark_output_files", "MARKER"]
+           "claim_output_folder", "mark_output_files", "refuse_foreign_file", "MARKER"]
 
 #: Resolution of every raster figure lisse writes [dots per inch].
 FIGURE_DPI = 200
@@ -36,6 +39,29 @@ FIGURE_DPI = 200
 #: Marker file lisse writes into every output folder it makes (JSON: lisse version, run id, files).
 MARKER = ".lisse-output.json"
 _LEGACY_ENTRIES = {"results.json", "report.html", "study.toml", "tables", "figures"}
+
+#: Files found in folders claimed with ``overwrite`` (:func:`claim_output_folder`) that lisse did not write: this process
+#: never replaces them (:func:`refuse_foreign_file`; every atomic write checks it).
+_FOREIGN_FILES: set[Path] = set()
+
+
+def refuse_foreign_file(path: str | os.PathLike) -> None:
+    """Refuse to replace a user's file found in a folder claimed with ``overwrite`` (:func:`claim_output_folder`).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        A file about to be written.
+
+    Raises
+    ------
+    OutputError
+        ``path`` is such a file and still exists.
+    """
+    target = Path(path).resolve()
+    if target in _FOREIGN_FILES and target.exists():
+        raise OutputError(f"cannot write '{path}': a file of that name in the output folder was not written by lisse, which "
+                          "never replaces a user's file; expected no such file (move it, or choose another folder)", Path(path))
 
 
 def _file_mode() -> int:
@@ -79,6 +105,7 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> Path:
     path = Path(path)
     if path.is_dir():
         raise OutputError(f"cannot write '{path}': it is a folder; expected a file path", path)
+    refuse_foreign_file(path)
     if path.exists() and not stat.S_ISREG(path.stat().st_mode):
         # os.replace would swap a device, pipe or socket (e.g. /dev/full as root) for a regular file
         raise OutputError(f"cannot write '{path}': it is a device, pipe or socket; expected a regular file path", path)
@@ -343,12 +370,14 @@ def _foreign_entries(folder: Path) -> list[str]:
     return [f for f in found if f not in made]
 
 
-def claim_output_folder(path: str | os.PathLike, *, overwrite: bool = False, what: str = "--out", create: bool = True) -> Path:
+def claim_output_folder(path: str | os.PathLike, *, overwrite: bool = False, what: str = "--out", create: bool = True,
+                        outputs: Iterable[str] = ()) -> Path:
     """Check a folder that a command writes into in place (``interlayer --out``, ``phasefield --out``).
 
     The folder must be new, empty or made by lisse (its :data:`MARKER` lists every file in it); a
-    folder holding files lisse did not write is refused unless ``overwrite`` (then lisse's files of the
-    same name replace the user's, and the others are left alone). The same folders as for
+    folder holding files lisse did not write is refused unless ``overwrite``. Then lisse writes beside
+    them and never replaces one: a name in ``outputs`` that is one of them refuses the folder at once,
+    and any later write to one of them is refused (:func:`refuse_foreign_file`). The same folders as for
     :func:`output_folder` are always refused (root, home, the current folder, a file). The folder is
     created and marked as lisse's; record each file written with :func:`mark_output_files`.
 
@@ -363,6 +392,8 @@ def claim_output_folder(path: str | os.PathLike, *, overwrite: bool = False, wha
     create : bool, default True
         Create and mark the folder. False: only check it (a command that validates its other settings before it makes
         anything calls it twice: first without creating, to refuse a folder at once, then with).
+    outputs : iterable of str, optional
+        Names (relative to the folder) of the files the command will write, where it knows them.
 
     Returns
     -------
@@ -375,14 +406,19 @@ def claim_output_folder(path: str | os.PathLike, *, overwrite: bool = False, wha
         The folder is refused.
     """
     target = _refuse_target(str(path), what)
-    if target.exists() and any(target.iterdir()) and not overwrite:
-        foreign = _foreign_entries(target)
-        if foreign:
-            shown = ", ".join(foreign[:3]) + (f" and {len(foreign) - 3} more" if len(foreign) > 3 else "")
-            raise ParameterError(f"{what} {str(path)!r}: expected a new, empty or lisse-made folder; found files lisse did not "
-                                 f"write ({shown}); choose another folder or pass --overwrite to write beside them")
+    foreign = _foreign_entries(target) if target.exists() and any(target.iterdir()) else []
+    if foreign and not overwrite:
+        shown = ", ".join(foreign[:3]) + (f" and {len(foreign) - 3} more" if len(foreign) > 3 else "")
+        raise ParameterError(f"{what} {str(path)!r}: expected a new, empty or lisse-made folder; found files lisse did not "
+                             f"write ({shown}); choose another folder or pass --overwrite to write beside them (lisse never "
+                             "replaces them)")
+    clash = sorted(set(foreign) & {str(Path(n)) for n in outputs})
+    if clash:
+        raise ParameterError(f"{what} {str(path)!r}: expected no file of the names this command writes; found "
+                             f"{', '.join(clash)}, which lisse did not write and never replaces (move it, or choose another folder)")
     if not create:
         return target
+    _FOREIGN_FILES.update(target / f for f in foreign)
     try:
         target.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

@@ -908,6 +908,9 @@ def export_table(con: sqlite3.Connection, table: str, path: str | os.PathLike, *
         queries = [(f"{select} WHERE file_id IN ({', '.join('?' * len(ids[i:i + 500]))})", ids[i:i + 500])
                    for i in range(0, len(ids), 500)]
     schema = pa.schema([(c, pa.type_for_alias(_ARROW.get(t, "string"))) for c, t in cols])
+    from lisse.io.outputs import refuse_foreign_file
+
+    refuse_foreign_file(target)
     tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
