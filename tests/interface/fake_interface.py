@@ -106,7 +106,8 @@ def predict_ccd(model, proto, progress=None, points_per_half_cycle=20):  # (no t
 
     return SimpleNamespace(ccd_A_m2=ccd, failing_current_density_A_m2=failing, search_limit_reached=failing is None,
                            failure_mode=mode, protocol=proto_name, calibrated_parameters=cal, simulation=sim, as_dict=as_dict,
-                           foil_limited=False, points_per_half_cycle=points_per_half_cycle, resolution_note=None)
+                           foil_limited=False, points_per_half_cycle=points_per_half_cycle, resolution_note=None,
+                           contact_fraction_min=float(np.min(1 - t / 7200)))
 
 
 def nucleation_onset(model, step_time=3600.0, start=0.5, increment=0.5, max_current=100.0):

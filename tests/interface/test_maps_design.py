@@ -64,7 +64,7 @@ def test_a_point_where_the_solver_does_not_converge_is_marked_and_the_rest_stand
     assert str(m["failure_mode"][0, 0]).startswith("not judged: interlayer solver")
     assert np.isnan(m["ccd"][0, 0]) and not m["search_limit_reached"][0, 0]
     assert m["ccd"][0, 1] == fake.expected_ccd({**base, "interlayer_sigma_e": 1e-2, "interlayer_sigma_ion": 1.0}, proto)[0]
-    held, mode, _ = maps._holds({**base, "interlayer_sigma_e": 1e-6, "interlayer_sigma_ion": 1.0}, proto)
+    held, mode, _, _contact = maps._holds({**base, "interlayer_sigma_e": 1e-6, "interlayer_sigma_ion": 1.0}, proto)
     assert not held and mode.startswith("not judged: interlayer solver")
 
 
@@ -281,7 +281,7 @@ def test_design_candidate_that_shorts_in_cycling_does_not_hold():
     for j, shorts in ((5.0, False), (20.0, True)):  # A/m2: 0.5 and 2 mA/cm2
         eta = abs(float(butler_volmer_overpotential(-j, v["exchange_current"], 1 - v["alpha"], v["alpha"], v["temperature"])))
         assert (FARADAY * eta / li_molar_volume() >= p_flaw) is shorts  # the hand criterion brackets the threshold
-        ok, mode, _ = maps._holds(kw, cycling_protocol(current=j, step_time=1800.0, cycles=2))
+        ok, mode, _, _contact = maps._holds(kw, cycling_protocol(current=j, step_time=1800.0, cycles=2))
         assert ok is (not shorts), (j, mode)
         if shorts:
             assert mode is not None and "short" in mode
@@ -373,3 +373,51 @@ def test_a_map_point_whose_verdict_moves_with_the_time_step_is_flagged():
     assert row["failing_current_density"] == pytest.approx(5.2, rel=1e-9) and row["agrees"] is False
     assert row["failing_current_density_fine"] == pytest.approx(4.6, rel=1e-9)
     assert m["resolution_audit"]["agree"] == 0
+
+
+def test_design_warns_when_its_answer_holds_by_the_voltage_after_losing_its_contact():
+    """review s40 item 2: the README's design example answered 1 um without a word, where simulate ccd of the same
+    interface warns that the contact fell to 0.013 (real simulator, about a second)."""
+    from lisse.sim.interface.maps import design_interlayer
+    from lisse.sim.interface.predict import STABLE_CONTACT_WARNING
+
+    d = design_interlayer("LNI-5CNT", "4 mA/cm2", "4 mAh/cm2", thickness_max="5 um", points=2)
+    out = d.as_dict()
+    answer = next(e for e in out["evaluated"] if e["thickness_um"] == out["thickness_um"])
+    assert out["holds"] and answer["contact_fraction_min"] < STABLE_CONTACT_WARNING
+    assert len(out["warnings"]) == 1 and f"fell to {answer['contact_fraction_min']:.2g}" in out["warnings"][0]
+    # a candidate whose contact holds gets no such warning (the same layer at a tenth of the current and capacity)
+    d = design_interlayer("LNI-5CNT", "0.4 mA/cm2", "0.4 mAh/cm2", thickness_max="5 um", points=2)
+    ok = next(e for e in d.as_dict()["evaluated"] if e["thickness_um"] == d.as_dict()["thickness_um"])
+    assert 0.5 < ok["contact_fraction_min"] < 0.8 and d.as_dict()["warnings"] == []  # 0.66 measured 2026-12-02
+
+
+def test_map_points_carry_the_contact_caveats_of_their_single_prediction(tmp_path, capsys):
+    """review s40 item 2: map points were never checked for a lost contact; each now carries the contact readings of
+    its own predict_ccd, and the CLI warns for the points read after the contact went (real simulator, ~2 s)."""
+    import json
+
+    import pandas as pd
+
+    from lisse.cli.main import main
+    from lisse.sim.interface import build_model, predict_ccd, staircase
+    from lisse.sim.interface.maps import map_pressure, map_table
+
+    base = {"interlayer": "LNI-5CNT", "interlayer_thickness": 90e-6}
+    proto = staircase("fixed-time", start=5.0, increment=5.0, step_time=3600.0, max_current=100.0)
+    m = map_pressure(base, [0.5e6, 2e6], proto)
+    table = map_table(m)
+    for k, p in enumerate((0.5e6, 2e6)):
+        single = predict_ccd(build_model(**base, pressure=p), proto)
+        assert table["contact_fraction_min_first_step"][k] == single.first_step_contact
+        assert table["contact_fraction_min_stable_steps"][k] == single.stable_steps_contact[0]
+    assert table["contact_fraction_min_stable_steps"][1] < 0.1 < table["contact_fraction_min_stable_steps"][0]
+    assert set(table["calibrated_parameters"]) == {"void_depth_ratio"}
+    code = main(["simulate", "map", "--kind", "pressure", "--interlayer", "LNI-5CNT", "--interlayer-thickness", "90 um",
+                 "--step-time", "1h", "--pressure-range", "0.5", "2", "--points", "2", "--json", "--out", str(tmp_path / "m")])
+    assert code in (0, None)
+    out = json.loads(capsys.readouterr().out)
+    assert out["points_contact_lost_before_verdict"] == 1 and any(w.startswith("1 of 2 map points") for w in out["warnings"])
+    written = pd.read_csv(tmp_path / "m" / "ccd_map_pressure.csv")
+    assert written["contact_fraction_min_stable_steps"].tolist() == pytest.approx(table["contact_fraction_min_stable_steps"], rel=1e-12)
+    assert written["calibrated_parameters"].tolist() == ["void_depth_ratio"] * 2

@@ -626,6 +626,17 @@ def _run_map(args: Any) -> dict[str, Any]:
             warnings.append(f"{len(hit)} of {len(audit)} map points re-run at twice the time resolution {text} ({where})"
                             + ("" if verdict is None else ": the map's verdicts move with the time step there; check single "
                                "points with lisse simulate ccd --points-per-half-cycle"))
+    from lisse.sim.interface.predict import FIRST_STEP_CONTACT_WARNING, STABLE_CONTACT_WARNING
+
+    first = np.asarray(m["contact_fraction_min_first_step"], dtype=float)
+    stable = np.asarray(m["contact_fraction_min_stable_steps"], dtype=float)
+    lost = (first < FIRST_STEP_CONTACT_WARNING) | (stable < STABLE_CONTACT_WARNING)  # NaN compares False
+    result["points_contact_lost_before_verdict"] = int(np.sum(lost))
+    if lost.any():
+        warnings.append(f"{int(np.sum(lost))} of {total} map points read their CCD after the simulated Li contact was lost "
+                        f"(below {FIRST_STEP_CONTACT_WARNING:g} in the first step, or below {STABLE_CONTACT_WARNING:g} in steps "
+                        "judged stable): there the CCD is the voltage's verdict, not the contact's (columns "
+                        "contact_fraction_min_first_step / contact_fraction_min_stable_steps of the table)")
     if warnings:
         result["warnings"] = warnings
     if out is not None:
@@ -684,13 +695,15 @@ def _run_design(args: Any) -> dict[str, Any]:
     result = d.as_dict()
     chk = result["time_step_check"]
     if chk is not None and "error" in chk:
-        result["warnings"] = [f"the design's time-step check (its answer at twice the points) could not run: {chk['error']}"]
+        result["warnings"].append(f"the design's time-step check (its answer at twice the points) could not run: {chk['error']}")
     elif chk is not None and not chk["agrees"]:
         judged = not str(chk.get("failure_mode") or "").startswith("not judged")
-        result["warnings"] = [f"the answer moves with the time step: at {chk['points_per_half_cycle']} points per half cycle "
-                              f"{fmt(chk['thickness_um'], 4)} um "
-                              + (f"fails ({chk.get('failure_mode')})" if judged else f"could not be judged ({chk.get('failure_mode')})")
-                              + " where the search found it to hold: not a safe thickness until a finer search agrees"]
+        result["warnings"].append(f"the answer moves with the time step: at {chk['points_per_half_cycle']} points per half cycle "
+                                  f"{fmt(chk['thickness_um'], 4)} um "
+                                  + (f"fails ({chk.get('failure_mode')})" if judged else f"could not be judged ({chk.get('failure_mode')})")
+                                  + " where the search found it to hold: not a safe thickness until a finer search agrees")
+    if not result["warnings"]:
+        del result["warnings"]
     return result
 
 
@@ -724,7 +737,8 @@ def render(result: dict[str, Any]) -> str:
     if "kind" in result and "table" in result:  # map
         lines.append(f"predicted CCD map ({result['kind']}, {result['points']} points, {result['protocol']} staircase)")
         lines.append(f"  interface          {_iface_text(iface)}")
-        lines.append(f"  CCD range          {fmt(result['ccd_min_mA_cm2'], 3)} to {fmt(result['ccd_max_mA_cm2'], 3)} mA/cm2")
+        lines.append(f"  CCD range          {fmt(result['ccd_min_mA_cm2'], 3)} to "
+                     f"{'>= ' if result['points_at_search_limit'] else ''}{fmt(result['ccd_max_mA_cm2'], 3)} mA/cm2")
         lines.append(f"  at search limit    {result['points_at_search_limit']} points (CCD there is a lower bound)")
         lines.append(f"  no stable step     {result['points_without_stable_step']} points")
         if result.get("resolution_audit_points"):
@@ -733,6 +747,9 @@ def render(result: dict[str, Any]) -> str:
         if result.get("points_not_judged"):
             lines.append(f"  not judged         {result['points_not_judged']} points (the detectors could not judge the simulated "
                          "record, or the simulator did not converge; see failure_mode in the table)")
+        if result.get("points_contact_lost_before_verdict"):
+            lines.append(f"  contact lost       {result['points_contact_lost_before_verdict']} points read after the simulated Li "
+                         "contact was lost (see the warning)")
     elif "thickness_um" in result:  # design
         target = f"{fmt(result['target_current_density_mA_cm2'])} mA/cm2 at {fmt(result['target_capacity_mAh_cm2'])} mAh/cm2"
         if result["holds"]:
@@ -741,8 +758,9 @@ def render(result: dict[str, Any]) -> str:
         else:
             lines.append(f"no {result['material']} interlayer up to {fmt(result['thickness_max_um'])} um holds {target}")
         lines.append(f"  {result['note']}")
-        rows = [[e["thickness_um"], e["holds"], e["failure_mode"] or "-"] for e in result["evaluated"]]
-        lines.append(table(rows, ["thickness_um", "holds", "failure_mode"]))
+        rows = [[e["thickness_um"], e["holds"], "-" if e.get("contact_fraction_min") is None else fmt(e["contact_fraction_min"], 2),
+                 e["failure_mode"] or "-"] for e in result["evaluated"]]
+        lines.append(table(rows, ["thickness_um", "holds", "contact_min", "failure_mode"]))
         chk = result.get("time_step_check")
         if chk and "error" in chk:
             lines.append(f"  time step check    could not run: {chk['error']}")

@@ -123,9 +123,13 @@ def _outcome(pred: Any) -> dict[str, Any]:
     """The numbers a map keeps from a :class:`~lisse.sim.interface.CCDPrediction`."""
     ccd = pred.ccd_A_m2
     failing = pred.failing_current_density_A_m2
+    first = getattr(pred, "first_step_contact", None)
+    stable = getattr(pred, "stable_steps_contact", None)
     return {"ccd": math.nan if ccd is None else float(ccd), "failing": math.nan if failing is None else float(failing),
             "limit": bool(pred.search_limit_reached), "mode": pred.failure_mode,
-            "calibrated": _calibrated_on(pred), "points": int(getattr(pred, "points_per_half_cycle", None) or 20)}
+            "calibrated": _calibrated_on(pred), "points": int(getattr(pred, "points_per_half_cycle", None) or 20),
+            "contact_first": math.nan if first is None else float(first),
+            "contact_stable": math.nan if stable is None else float(stable[0])}
 
 
 def _audit_point(task: tuple[dict[str, Any], Any, int]) -> dict[str, Any]:
@@ -266,6 +270,10 @@ def _collect(rows: list[dict[str, Any]], shape: tuple[int, ...], protocol: Any) 
         "failing_current_density": np.array([r["failing"] for r in rows]).reshape(shape),
         "search_limit_reached": np.array([r["limit"] for r in rows], dtype=bool).reshape(shape),
         "failure_mode": mode.reshape(shape),
+        # the caveats of a single prediction (CCDPrediction._contact_caveat): the Li contact lost in the first step, or
+        # fallen low in steps the voltage judged stable (NaN: not judged, or no contact in the state)
+        "contact_fraction_min_first_step": np.array([r.get("contact_first", math.nan) for r in rows]).reshape(shape),
+        "contact_fraction_min_stable_steps": np.array([r.get("contact_stable", math.nan) for r in rows]).reshape(shape),
         "protocol": _protocol_name(protocol),
         "calibrated_parameters": calibrated,
         "calibrated_on": {c: calibrated_on[c] for c in calibrated},
@@ -487,19 +495,29 @@ def map_table(m: Mapping[str, Any]) -> dict[str, list]:
     -------
     dict
         Column name (unit suffix: ``sigma_e_S_cm``, ``thickness_um``, ``pressure_MPa``, ``ccd_mA_cm2``,
-        ``failing_current_density_mA_cm2``) -> list of values; NaN stays NaN (no stable / no failing step).
+        ``failing_current_density_mA_cm2``, ``search_limit_reached``, ``failure_mode``,
+        ``contact_fraction_min_first_step``, ``contact_fraction_min_stable_steps``, ``calibrated_parameters``: the
+        calibrated parameters behind every point, ``;``-separated) -> list of values; NaN stays NaN (no stable / no failing
+        step, no contact reading). Axis values have 13 significant digits (5e-6 m / 1e-6 is 5.000000000000001).
     """
+    def axis(values: Any, name: str) -> list[float]:
+        return [float(f"{v:.13g}") for v in np.ravel(values) / AXES[name][2]]
+
     cols: dict[str, list] = {}
     if "y_name" in m:
         xx, yy = np.meshgrid(np.asarray(m["x"]), np.asarray(m["y"]))
-        cols[_column(m["x_name"])] = list(xx.ravel() / AXES[m["x_name"]][2])
-        cols[_column(m["y_name"])] = list(yy.ravel() / AXES[m["y_name"]][2])
+        cols[_column(m["x_name"])] = axis(xx, m["x_name"])
+        cols[_column(m["y_name"])] = axis(yy, m["y_name"])
     else:
-        cols[_column(m["x_name"])] = list(np.asarray(m["x"]) / AXES[m["x_name"]][2])
+        cols[_column(m["x_name"])] = axis(m["x"], m["x_name"])
     cols["ccd_mA_cm2"] = list(np.asarray(m["ccd"], dtype=float).ravel() / 10.0)
     cols["failing_current_density_mA_cm2"] = list(np.asarray(m["failing_current_density"], dtype=float).ravel() / 10.0)
     cols["search_limit_reached"] = [bool(v) for v in np.asarray(m["search_limit_reached"]).ravel()]
     cols["failure_mode"] = list(np.asarray(m["failure_mode"], dtype=object).ravel())
+    n = len(cols["ccd_mA_cm2"])
+    for key in ("contact_fraction_min_first_step", "contact_fraction_min_stable_steps"):
+        cols[key] = list(np.asarray(m.get(key, np.full(n, np.nan)), dtype=float).ravel())
+    cols["calibrated_parameters"] = [";".join(m.get("calibrated_parameters") or [])] * n
     return cols
 
 
@@ -543,6 +561,9 @@ class InterlayerDesign:
         ``fails_below`` there, ``agrees`` (the answer still holds there; a failing side that holds too only says the
         thinnest may be thinner: the answer errs safe). None when nothing was found to check; ``{"error": ...}`` when
         the re-run raised a :class:`~lisse.errors.LisseError`.
+    warnings : list of str
+        Caveats on the answer: its simulated Li contact fell below
+        :data:`~lisse.sim.interface.predict.STABLE_CONTACT_WARNING` while the voltage held.
     """
 
     material: str
@@ -559,6 +580,7 @@ class InterlayerDesign:
     note: str = ""
     calibrated_on: dict[str, str] = field(default_factory=dict)
     time_step_check: dict[str, Any] | None = None
+    warnings: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready dict with display units in the key suffixes.
@@ -569,7 +591,9 @@ class InterlayerDesign:
             ``material``, ``thickness_um`` (None when none holds), ``holds``, ``target_current_density_mA_cm2``,
             ``target_capacity_mAh_cm2``, ``cycles``, ``thickness_min_um``, ``thickness_max_um``,
             ``resolution`` and ``resolution_relative`` (the same: the bracket's relative width hi/lo - 1, dimensionless),
-            ``evaluated`` (``thickness_um``, ``holds``, ``failure_mode``), ``calibrated_parameters``, ``calibrated_on``, ``note``,
+            ``evaluated`` (``thickness_um``, ``holds``, ``failure_mode``, ``contact_fraction_min``: the smallest Li contact
+            fraction of either electrode over the run, None where not simulated to the end), ``calibrated_parameters``,
+            ``calibrated_on``, ``note``, ``warnings``,
             ``time_step_check`` (``points_per_half_cycle``, ``thickness_um``, ``holds``, ``failure_mode`` (None where it
             holds; ``"not judged: ..."`` where the re-run could not be judged), ``thickness_below_um``, ``fails_below``,
             ``agrees``; None: nothing to check; ``{"error": ...}``: the re-run raised). Lengths have 13 significant digits (200e-6 m * 1e6 is
@@ -589,8 +613,8 @@ class InterlayerDesign:
             "thickness_max_um": um(self.thickness_max),
             "resolution": self.resolution,
             "resolution_relative": self.resolution,
-            "evaluated": [{"thickness_um": um(e["thickness"]), "holds": e["holds"], "failure_mode": e["failure_mode"]}
-                          for e in self.evaluated],
+            "evaluated": [{"thickness_um": um(e["thickness"]), "holds": e["holds"], "failure_mode": e["failure_mode"],
+                           "contact_fraction_min": e.get("contact_fraction_min")} for e in self.evaluated],
             "calibrated_parameters": list(self.calibrated_parameters),
             "calibrated_on": dict(self.calibrated_on),
             "note": self.note,
@@ -601,10 +625,12 @@ class InterlayerDesign:
                 "thickness_below_um": (None if self.time_step_check["thickness_below"] is None
                                        else um(self.time_step_check["thickness_below"])),
                 "fails_below": self.time_step_check["fails_below"], "agrees": self.time_step_check["agrees"]},
+            "warnings": list(self.warnings),
         }
 
 
-def _holds(kwargs: dict[str, Any], protocol: Any, points: int = 20) -> tuple[bool, str | None, dict[str, str]]:
+def _holds(kwargs: dict[str, Any], protocol: Any, points: int = 20) -> tuple[bool, str | None, dict[str, str], float | None]:
+    """(holds, failure mode, calibrated name -> observation, smallest Li contact fraction of either electrode [-] or None)."""
     from lisse.errors import CalculationError, ConvergenceError
     from lisse.sim.interface import build_model, predict_ccd
 
@@ -613,14 +639,15 @@ def _holds(kwargs: dict[str, Any], protocol: Any, points: int = 20) -> tuple[boo
         pred = predict_ccd(model, protocol, points_per_half_cycle=points)
     except (CalculationError, ConvergenceError) as exc:  # a record the detectors cannot judge (or a simulation that
         # did not converge) does not show that the candidate holds
-        return False, f"not judged: {exc}", {}
+        return False, f"not judged: {exc}", {}, None
+    contact = pred.contact_fraction_min
     if pred.failing_current_density_A_m2 is not None or pred.failure_mode is not None:
-        return False, pred.failure_mode, _calibrated_on(pred)
+        return False, pred.failure_mode, _calibrated_on(pred), contact
     # the CCD detector judges steps against earlier steps: constant-current cycling is one step, and a short in the
     # first half cycles leaves no healthy reference, so a simulated short or cut-off must count on its own
     if pred.simulation.failure_mode is not None:
-        return False, f"simulated {pred.simulation.failure_mode}", _calibrated_on(pred)
-    return True, None, _calibrated_on(pred)
+        return False, f"simulated {pred.simulation.failure_mode}", _calibrated_on(pred), contact
+    return True, None, _calibrated_on(pred), contact
 
 
 def _calibrated_on(pred: Any) -> dict[str, str]:
@@ -717,8 +744,8 @@ def design_interlayer(material: str, target_current: float, target_capacity: flo
     calibrated: dict[str, str] = {}  # name -> observation, over the candidates
 
     def check(th: float) -> bool:
-        ok, mode, cal = _holds({**base, "interlayer_thickness": th}, protocol)
-        evaluated.append({"thickness": th, "holds": ok, "failure_mode": mode})
+        ok, mode, cal, contact = _holds({**base, "interlayer_thickness": th}, protocol)
+        evaluated.append({"thickness": th, "holds": ok, "failure_mode": mode, "contact_fraction_min": contact})
         calibrated.update(cal)
         if progress is not None:
             progress(len(evaluated), total)
@@ -732,7 +759,7 @@ def design_interlayer(material: str, target_current: float, target_capacity: flo
         checked: dict[str, Any] | None = None
         if th is not None:
             try:
-                holds2, mode2, _cal = _holds({**base, "interlayer_thickness": th}, protocol, 40)
+                holds2, mode2, _cal, _contact = _holds({**base, "interlayer_thickness": th}, protocol, 40)
                 fails2 = None if below is None else not _holds({**base, "interlayer_thickness": below}, protocol, 40)[0]
                 # agrees: the answer still holds (a recommended thickness that fails at the finer step is unsafe); the
                 # bracket's failing side holding there only says the thinnest may be thinner (the answer errs safe)
@@ -740,9 +767,19 @@ def design_interlayer(material: str, target_current: float, target_capacity: flo
                            "thickness_below": below, "fails_below": fails2, "agrees": holds2}
             except LisseError as exc:  # the check never costs the design its answer
                 checked = {"error": str(exc)}
+        from lisse.sim.interface.predict import STABLE_CONTACT_WARNING
+
+        warnings = []
+        answer = next((e for e in evaluated if e["thickness"] == th), None) if th is not None else None
+        if answer is not None and answer["contact_fraction_min"] is not None and answer["contact_fraction_min"] < STABLE_CONTACT_WARNING:
+            # held by the voltage, which the detectors read (as they read a cycler's), while the simulated contact went
+            warnings.append(f"{th * 1e6:.4g} um holds by the voltage, but its simulated Li contact fell to "
+                            f"{answer['contact_fraction_min']:.2g} (below {STABLE_CONTACT_WARNING:g}): with these kinetics the "
+                            "voltage barely shows a lost contact, so the answer is the voltage's verdict, not the contact's "
+                            "(contact_fraction_min of each candidate in evaluated)")
         return InterlayerDesign(str(material), th, th is not None, float(target_current), float(target_capacity), cycles,
                                 float(thickness_min), float(thickness_max), width, evaluated, sorted(calibrated), note,
-                                {k: calibrated[k] for k in sorted(calibrated)}, checked)
+                                {k: calibrated[k] for k in sorted(calibrated)}, checked, warnings)
 
     scan = np.geomspace(thickness_min, thickness_max, points)
     first = next((k for k, th in enumerate(scan) if check(float(th))), None)

@@ -136,6 +136,16 @@ class CCDPrediction:
             return None
 
     @property
+    def contact_fraction_min(self) -> float | None:
+        """Smallest Li contact fraction of either electrode over the whole simulation [-] (None: no contact columns)."""
+        import numpy as np
+
+        c = self._contact()
+        if c is None or not np.size(c[0]):
+            return None
+        return float(np.min(c[0]))
+
+    @property
     def first_step_contact(self) -> float | None:
         """Smallest Li contact fraction of either electrode during the staircase's first step [-] (None: no state)."""
         import numpy as np
