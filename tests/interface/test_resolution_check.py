@@ -214,6 +214,9 @@ def test_the_cli_restates_the_simulator_limits():
     assert cli.MIN_SIMULATED_POINTS == transient.MIN_SIMULATED_POINTS == 5
     assert cli.MAX_SIMULATED_POINTS == transient.MAX_SIMULATED_POINTS == 10_000
     assert cli.MAX_LADDER_POINTS == predict.MAX_LADDER_POINTS == 320
+    from lisse.sim.interface import protocol
+
+    assert cli.MAX_HALF_CYCLE_H * 3600.0 == protocol.MAX_HALF_CYCLE_S == 3.6e7
 
 
 def test_the_check_refuses_a_cycling_protocol_and_a_resolution_past_the_simulator():

@@ -208,3 +208,25 @@ def test_the_text_says_how_far_a_search_went_when_it_stopped_short_of_the_limit_
     text = render({**short, "protocol": "fixed-capacity", "interface": {}, "staircase": {"search_limit_mA_cm2": 10.0,
                    "step_capacity_mAh_cm2": 0.2}, "resolution_note": "re-judged at 40 points per half cycle"})
     assert "resolution         re-judged at 40 points" in text and "(the last step; the next would pass the 10 mA/cm2 limit)" in text
+
+
+@pytest.mark.parametrize("extra, option", [(("--start", "1e-30"), "--start"), (("--start", "1e-5"), "--start"),
+                                           (("--step-time", "10001 h"), "--step-time")])
+def test_a_half_cycle_too_long_to_simulate_is_refused_by_its_option(run, extra, option):
+    """review s40 item 5: --start 1e-30 (fixed capacity) made a 2e29 h half cycle, broke the record's time axis in
+    floating point (RuntimeWarnings on stderr) and moved the CCD from 0.4 to 0.3 without a word."""
+    code, out, err = run("simulate", "ccd", "--interlayer", "none", "--electrolyte", "LPSC", *extra, "--json")
+    assert code == 2 and out == "" and len(err.strip().splitlines()) == 1
+    assert err.startswith(f"lisse: error: {option}:") and "10000 h" in err
+
+
+def test_the_longest_half_cycle_is_accepted_and_the_library_refuses_longer():
+    from lisse.errors import ParameterError
+    from lisse.sim.interface import cycling_protocol, staircase
+
+    # 0.2 mAh/cm2 at 2e-5 mA/cm2 is exactly 10000 h: the bound itself is allowed (real library, no simulation)
+    assert staircase("fixed-capacity", start=2e-4, increment=1.0, step_capacity=0.2 * 3.6e4, max_current=1.0).duration[0] == 3.6e7
+    with pytest.raises(ParameterError, match="parameter 'start'.*10000 h"):
+        staircase("fixed-capacity", start=1.99e-4, increment=1.0, step_capacity=0.2 * 3.6e4, max_current=1.0)
+    with pytest.raises(ParameterError, match="at most 10000 h; got 10001 h"):
+        cycling_protocol(current=1.0, step_time=10001 * 3600.0, cycles=1)

@@ -289,6 +289,15 @@ def protocol_kwargs(args: Any) -> dict[str, Any]:
         if key in kw and not kw[key] > 0:
             shown = f"{kw[key] / 3600.0:g} h" if key == "step_time" else f"{kw[key] / 3.6e4:g} mAh/cm2"
             raise ParameterError(f"--{key.replace('_', '-')}: expected a positive value; got {shown}")
+    # the simulator's bound on one half cycle (MAX_HALF_CYCLE_S, restated so that --help does not import it; a test keeps
+    # them equal), named as typed
+    longest = kw.get("step_time", kw.get("step_capacity", 0.0) / kw["start"])
+    if longest > MAX_HALF_CYCLE_H * 3600.0:
+        if kind == "fixed-time":
+            raise ParameterError(f"--step-time: expected at most {MAX_HALF_CYCLE_H:g} h per half cycle; got {longest / 3600:g} h")
+        raise ParameterError(f"--start: expected a first step whose half cycle (--step-capacity / --start) lasts at most "
+                             f"{MAX_HALF_CYCLE_H:g} h; got {kw['step_capacity'] / 3.6e4:g} mAh/cm2 at {kw['start'] / 10:g} mA/cm2, "
+                             f"{longest / 3600:.4g} h")
     return kw
 
 
@@ -373,6 +382,9 @@ MAX_CLI_POINTS = MAX_SIMULATED_POINTS // 2
 
 #: Default ``--max-points-per-half-cycle`` (:data:`lisse.sim.interface.predict.MAX_LADDER_POINTS`, restated as above).
 MAX_LADDER_POINTS = 320
+
+#: Longest half cycle [h] (:data:`lisse.sim.interface.protocol.MAX_HALF_CYCLE_S` / 3600, restated as above).
+MAX_HALF_CYCLE_H = 10_000.0
 
 
 def _whole_number(text: str, option: str, low: int, high: int, why: str) -> int:

@@ -288,7 +288,7 @@ class CCDPrediction:
             "search_limit_reached": self.search_limit_reached,
             "ccd_is_lower_bound": bool((self.search_limit_reached or self.foil_limited) and self.ccd_A_m2 is not None),
             "foil_limited": self.foil_limited,
-            "highest_step_mA_cm2": self.highest_step_A_m2 / 10.0,
+            "highest_step_mA_cm2": round(self.highest_step_A_m2 / 10.0, 10),  # as the ccd (0.1 + 12 x 0.1 is 1.3000000000000003)
             "failure_mode": self.failure_mode,
             "protocol": self.protocol,
             "calibrated_parameters": list(self.calibrated_parameters),

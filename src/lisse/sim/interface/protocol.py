@@ -15,10 +15,13 @@ from lisse.errors import ParameterError
 from lisse.params import check_count
 from lisse.units import quantity_args
 
-__all__ = ["Protocol", "staircase", "cycling_protocol", "MAX_HALF_CYCLES"]
+__all__ = ["Protocol", "staircase", "cycling_protocol", "MAX_HALF_CYCLES", "MAX_HALF_CYCLE_S"]
 
 #: Largest number of half cycles a protocol may hold.
 MAX_HALF_CYCLES = 20_000
+#: Longest half cycle a protocol may hold [s]: 10,000 h (over a year). Beyond it a fixed-capacity step at a vanishing
+#: current (``--start 1e-30``: 2e29 h) breaks the record's time axis in floating point, and no cell is cycled so.
+MAX_HALF_CYCLE_S = 1e4 * 3600.0
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,10 @@ class Protocol:
         if bad.size:
             raise ParameterError(f"Protocol: parameter 'duration' must hold finite positive durations (s); got "
                                  f"{d[bad[0]]!r} s at half cycle {int(bad[0])}")
+        bad = np.flatnonzero(d > MAX_HALF_CYCLE_S)
+        if bad.size:
+            raise ParameterError(f"Protocol: parameter 'duration': expected half cycles of at most {MAX_HALF_CYCLE_S / 3600:g} h; "
+                                 f"got {d[bad[0]] / 3600:.6g} h at half cycle {int(bad[0])}")
         bad = np.flatnonzero(~np.isfinite(j))
         if bad.size:
             raise ParameterError(f"Protocol: parameter 'current_density' must hold finite current densities (A/m2); got "
@@ -143,6 +150,10 @@ def staircase(kind: str = "fixed-time", start: float = 1.0, increment: float = 1
         if not (np.isfinite(q) and q > 0):
             raise ParameterError(f"parameter 'step_capacity' must be positive; got {step_capacity!r} C/m2")
         dur = q / js
+        if dur[0] > MAX_HALF_CYCLE_S:  # named by the settings that make it (the Protocol would name only a duration)
+            raise ParameterError(f"parameter 'start': expected a first step whose half cycle (step_capacity / start) lasts at most "
+                                 f"{MAX_HALF_CYCLE_S / 3600:g} h; got {step_capacity if step_capacity is not None else q:g} C/m2 at "
+                                 f"{start:g} A/m2, {dur[0] / 3600:.4g} h")
     sign = np.where(np.arange(half_cycles_per_step) % 2 == 0, -1.0, 1.0)  # plate the working electrode first
     j = (js[:, None] * sign[None, :]).ravel()
     return Protocol(kind, j, np.repeat(dur, half_cycles_per_step), np.repeat(np.arange(n_steps), half_cycles_per_step))
