@@ -73,6 +73,9 @@ WRONG = [
     (f"[design]\npoints = {10**400}\n", "[design] points", "401 digits"),
     (f"[compare]\nccd = {10**400}\n", "[compare] ccd", "401 digits"),
     ("[compare]\nccd = nan\n", "[compare] ccd", "nan"),
+    # review s40 item 6: a [simulate] table naming no cell of the study passed --check and failed the run
+    ('[simulate]\ninterfacial_resistance = { nocell = "40 ohm cm2" }\n', "[simulate] interfacial_resistance", "'nocell'"),
+    ('[simulate]\npublished = { nocell = { ccd = "1 mA/cm2" } }\n', "[simulate] published", "'nocell'"),
     ("[design]\nc_rates = [inf]\n", "[design] c_rates[0]", "inf"),
     ("[desing]\npoints = 3\n", "table 'desing'", "did you mean 'design'"),
     ('[cycling]\nfiles = ["nope.mpr"]\n', "[cycling] files[0]", "no such file"),

@@ -167,10 +167,22 @@ def test_a_published_ccd_is_shown_beside_the_prediction_with_their_ratio(stage, 
     html = str(r.html).split("<li><b>B</b>")[0]  # cell A's item (B has no published CCD)
     assert "published CCD 1 mA/cm² (Paper X at 2 mAh/cm² per half cycle)" in html and "within a factor 2" in html
     assert "no measured" not in html and r.summary["cells"]["B"]["published"] is None
-    r = _run(stage, base % ("4 mA/cm2", "0.2 mAh/cm2"), tmp_path)
+    assert p["capacity_matches"] is True
+    r = _run(stage, base % ("4 mA/cm2", "2 mAh/cm2"), tmp_path)
     p = r.summary["cells"]["A"]["published"]
     assert p["ratio_predicted_to_published"] == pytest.approx(0.375, rel=1e-12) and p["within_factor_2"] is False
-    assert "not the 2 simulated" in str(r.html) and "more than a factor 2 apart" in str(r.html)
+    assert "more than a factor 2 apart" in str(r.html)
+    # review s40 item 3: a CCD published at another capacity per half cycle is another test: its ratio is shown, no verdict
+    r = _run(stage, base % ("4 mA/cm2", "0.2 mAh/cm2"), tmp_path)
+    p = r.summary["cells"]["A"]["published"]
+    assert p["ratio_predicted_to_published"] == pytest.approx(0.375, rel=1e-12) and p["within_factor_2"] is None
+    assert p["capacity_matches"] is False
+    assert "not the 2 simulated" in str(r.html) and "another capacity per half cycle: no verdict" in str(r.html)
+    assert "more than a factor 2 apart" not in str(r.html)
+    row = r.tables["predicted_ccd"].set_index("cell").loc["A"]  # the comparison reaches the table (its dict was dropped)
+    assert row["published_ccd_mA_cm2"] == 4.0 and row["published_capacity_per_half_cycle_mAh_cm2"] == pytest.approx(0.2, rel=1e-12)
+    assert row["ratio_predicted_to_published"] == pytest.approx(0.375, rel=1e-12) and row["published_within_factor_2"] is None
+    assert "published" not in r.tables["predicted_ccd"].columns and "measured" not in r.tables["predicted_ccd"].columns
 
 
 def test_a_misspelled_cell_name_in_a_simulate_table_is_refused(stage, tmp_path):

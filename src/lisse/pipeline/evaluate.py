@@ -185,8 +185,8 @@ def _run(study: dict, out: Path, stages: list, study_text: str | None, progress:
             with collecting() as keys:
                 res = st.func(ctx)
         except Exception as exc:  # noqa: BLE001 - one failing stage must not lose the others' results
-            kind = "" if isinstance(exc, LisseError) else "internal error: "
-            entry.update(status="error", reason=f"{kind}{type(exc).__name__}: {exc}")
+            # a LisseError says what was expected and found; an exception from elsewhere is named by its class
+            entry.update(status="error", reason=str(exc) if isinstance(exc, LisseError) else f"internal error: {type(exc).__name__}: {exc}")
             sections.append(ReportSection(st.name, st.title, "error", entry["reason"]))
             results[st.name] = entry
             continue

@@ -135,6 +135,9 @@ class Stage:
         ``{key: OptionSpec or ParamSpec}`` of the section's options (:mod:`lisse.params`).
     check : callable, optional
         Check across keys of the typed options; raises ParameterError.
+    cell_keyed : tuple of str
+        Options that are tables keyed by the names of the study's ``[[cells]]`` (checked when the study loads:
+        :func:`check_cell_names`).
     """
 
     name: str
@@ -148,6 +151,31 @@ class Stage:
     schema: Mapping[str, Any] = field(default_factory=dict)
     #: Optional check across keys of the typed options (e.g. "i_min < i_max"); raises ParameterError.
     check: Callable[[dict], None] | None = None
+    cell_keyed: tuple[str, ...] = ()
+
+    def check_cell_names(self, options: Mapping[str, Any], cells: Any) -> None:
+        """Refuse a :attr:`cell_keyed` table naming a cell the study does not have (a misspelled name is ignored otherwise).
+
+        Parameters
+        ----------
+        options : mapping
+            The section's options.
+        cells : list of dict
+            The study's ``[[cells]]`` tables.
+
+        Raises
+        ------
+        ParameterError
+            A key of such a table is not the name of one of ``cells``.
+        """
+        from lisse.errors import ParameterError
+
+        names = {str(c.get("name")) for c in cells or [] if isinstance(c, dict)}
+        for key in self.cell_keyed:
+            unknown = sorted(set(options.get(key) or {}) - names)
+            if unknown:
+                raise ParameterError(f"[{self.section}] {key}: expected names of the study's [[cells]] "
+                                     f"({', '.join(sorted(names)) or 'none'}); found {', '.join(repr(u) for u in unknown)}")
 
     def check_options(self, options: Mapping[str, Any] | None) -> dict:
         """The section's options checked against :attr:`schema` and typed.
@@ -186,6 +214,7 @@ def stage(
     applies: Callable[[Any], str | None] | None = None,
     schema: Mapping[str, Any] | None = None,
     check: Callable[[dict], None] | None = None,
+    cell_keyed: tuple[str, ...] = (),
 ) -> Callable[[Callable[[StageContext], StageResult]], Callable[[StageContext], StageResult]]:
     """Register a stage function (decorator).
 
@@ -209,6 +238,8 @@ def stage(
         ``{key: OptionSpec or ParamSpec}`` of the section's options.
     check : callable, optional
         Check across keys of the typed options; raises ParameterError.
+    cell_keyed : tuple of str, default ()
+        Options that are tables keyed by cell names (:meth:`Stage.check_cell_names`).
 
     Returns
     -------
@@ -224,9 +255,11 @@ def stage(
                 if check is not None:
                     check(opts)
                 ctx = dataclasses.replace(ctx, options=opts, validated=True)
+            _REGISTRY[name].check_cell_names(ctx.options, (ctx.study or {}).get("cells") if isinstance(ctx.study, dict) else None)
             return func(ctx)
 
-        _REGISTRY[name] = Stage(name, checked, title, section, order, tuple(needs), tuple(optional_deps), applies, dict(schema or {}), check)
+        _REGISTRY[name] = Stage(name, checked, title, section, order, tuple(needs), tuple(optional_deps), applies, dict(schema or {}), check,
+                                tuple(cell_keyed))
         return checked
 
     return deco

@@ -193,6 +193,7 @@ def parse_study(text: str, source: str = "<string>", base_dir: Path | None = Non
                 opts = options[st.section] = st.check_options(data[st.section])
                 if st.check is not None:
                     st.check(opts)
+                st.check_cell_names(opts, cells)
                 if opts.get("from_db") or opts.get("cells"):
                     if database is None:
                         key = "from_db" if opts.get("from_db") else "cells"

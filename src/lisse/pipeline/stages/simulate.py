@@ -86,6 +86,11 @@ SCHEMA = {
 }
 
 
+#: Options that are tables keyed by the study's cell names: a misspelled name would be ignored, so the study is refused
+#: when it loads (``lisse evaluate --check`` included) and again when the stage runs on raw options.
+CELL_KEYED = ("surfaces", "interfacial_resistance", "measured", "published")
+
+
 def _check(o: dict) -> None:
     from lisse.errors import ParameterError
 
@@ -174,7 +179,9 @@ def _published(opts: dict, name: str, entry: dict) -> dict | None:
 
     ``ratio_predicted_to_published`` is the CCD's ratio; where the first step failed it is the ratio of that failing step
     (the prediction lies below it: ``ratio_is_upper_bound``), where no step failed, of the last step searched (a lower
-    bound). ``within_factor_2`` is None where a bound cannot decide it.
+    bound). ``within_factor_2`` is None where a bound cannot decide it, and where the published staircase's capacity
+    per half cycle is not the one simulated (``capacity_matches`` False: a CCD depends on the capacity per step, so the
+    two are not the same test; the ratio is still given).
     """
     pub = (opts.get("published") or {}).get(name)
     if not pub or pub.get("ccd") is None:
@@ -201,13 +208,17 @@ def _published(opts: dict, name: str, entry: dict) -> dict | None:
     else:
         within = 0.5 <= ratio <= 2.0
     q = pub.get("capacity")
+    simulated = entry.get("capacity_per_half_cycle_mAh_cm2")
+    matches = None if q is None or simulated is None else abs(q / 3.6e4 - simulated) <= 1e-9 * max(abs(simulated), 1e-30)
+    if matches is False:
+        within = None
     return {"ccd_mA_cm2": p, "capacity_per_half_cycle_mAh_cm2": None if q is None else q / 3.6e4, "source": pub.get("source"),
-            "ratio_predicted_to_published": ratio, "ratio_is_upper_bound": upper, "ratio_is_lower_bound": lower,
-            "within_factor_2": within}
+            "capacity_matches": matches, "ratio_predicted_to_published": ratio, "ratio_is_upper_bound": upper,
+            "ratio_is_lower_bound": lower, "within_factor_2": within}
 
 
 @stage("simulate", title="Predicted critical current (transient interface simulator)", section="simulate", order=70,
-       needs=(), optional_deps=(), applies=_applies, schema=SCHEMA, check=_check)
+       needs=(), optional_deps=(), applies=_applies, schema=SCHEMA, check=_check, cell_keyed=CELL_KEYED)
 def simulate_stage(ctx: StageContext) -> StageResult:
     """Predict each cell's CCD at its own capacity and current; show it beside the measured CCD of the cell.
 
@@ -237,15 +248,8 @@ def simulate_stage(ctx: StageContext) -> StageResult:
     from lisse.sim.interface.predict import converge_time_step, resolution_warning, void_depth_check
     from lisse.sim.interface.transient import check_foil
 
-    opts = ctx.options
+    opts = ctx.options  # its cell-keyed tables name cells of the study (CELL_KEYED, checked by the registry)
     cells = {str(c.get("name")): c for c in ctx.study.get("cells", []) or [] if isinstance(c, dict)}
-    for key in ("surfaces", "interfacial_resistance", "measured", "published"):  # a misspelled cell name would be ignored
-        unknown = sorted(set(opts.get(key) or {}) - set(cells))
-        if unknown:
-            from lisse.errors import ParameterError
-
-            raise ParameterError(f"[simulate] {key}: expected names of the study's [[cells]] ({', '.join(sorted(cells)) or 'none'}); "
-                                 f"found {', '.join(repr(u) for u in unknown)}")
     every = "simulate" in ctx.study
     summary: dict[str, Any] = {}
     skipped: dict[str, str] = {}
@@ -317,9 +321,15 @@ def simulate_stage(ctx: StageContext) -> StageResult:
         entry["published"] = _published(opts, name, entry)
         summary[name] = entry
         predictions.append(_prediction(ctx.study, name, model, entry))
-        rows.append({"cell": name, **{k: v for k, v in entry.items() if not isinstance(v, (dict, list))},
+        pub = entry["published"] or {}
+        rows.append({"cell": name, **{k: v for k, v in entry.items()
+                                      if not isinstance(v, (dict, list)) and k not in ("measured", "published")},
                      "calibrated_parameters": ", ".join(entry["calibrated_parameters"]),
                      "measured_ccd_mA_cm2": (entry["measured"] or {}).get("ccd_mA_cm2"),
+                     "published_ccd_mA_cm2": pub.get("ccd_mA_cm2"),
+                     "published_capacity_per_half_cycle_mAh_cm2": pub.get("capacity_per_half_cycle_mAh_cm2"),
+                     "ratio_predicted_to_published": pub.get("ratio_predicted_to_published"),
+                     "published_within_factor_2": pub.get("within_factor_2"),
                      "ccd_with_geometric_void_depth_mA_cm2": (check or {}).get("ccd_mA_cm2"),
                      "ccd_at_twice_the_time_resolution_mA_cm2": res.get("ccd_mA_cm2"),
                      "time_step_check_agrees": res.get("agrees")})
@@ -395,7 +405,8 @@ def _item(name: str, e: dict) -> Markup:
         r = pb.get("ratio_predicted_to_published")
         bound = "below " if pb.get("ratio_is_upper_bound") else ("at least " if pb.get("ratio_is_lower_bound") else "")
         verdict = {True: Markup("within a factor 2"), False: Markup("<b>more than a factor 2 apart</b>"),
-                   None: Markup("a bound: no verdict" if r is not None else "no CCD predicted")}[pb.get("within_factor_2")]
+                   None: Markup("another capacity per half cycle: no verdict" if pb.get("capacity_matches") is False
+                                else "a bound: no verdict" if r is not None else "no CCD predicted")}[pb.get("within_factor_2")]
         cap = pb.get("capacity_per_half_cycle_mAh_cm2")
         cap_txt = (Markup(" at {} mAh/cm² per half cycle{}").format(
             _num(cap), "" if cap is None or abs(cap - e["capacity_per_half_cycle_mAh_cm2"]) <= 1e-9 * max(cap, 1e-30)
