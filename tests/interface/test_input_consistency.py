@@ -57,4 +57,4 @@ def test_the_study_bound_on_interfacial_resistance_is_the_simulators():
 
     with pytest.raises(ParameterError, match=r"interfacial_resistance.*100000 ohm\*cm2"):
         parse_study(STUDY + '\n[simulate]\ninterfacial_resistance = { "c" = "2e5 ohm cm2" }\n')
-    parse_study(STUDY + '\n[simulate]\ninterfacial_resistance = { "c" = "2e3 ohm cm2" }\n')  # an air-exposed garnet's
+    parse_study(STUDY + '\n[simulate]\ninterfacial_resistance = { "A" = "2e3 ohm cm2" }\n')  # an air-exposed garnet's

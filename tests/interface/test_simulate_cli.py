@@ -230,3 +230,48 @@ def test_the_longest_half_cycle_is_accepted_and_the_library_refuses_longer():
         staircase("fixed-capacity", start=1.99e-4, increment=1.0, step_capacity=0.2 * 3.6e4, max_current=1.0)
     with pytest.raises(ParameterError, match="at most 10000 h; got 10001 h"):
         cycling_protocol(current=1.0, step_time=10001 * 3600.0, cycles=1)
+
+
+@pytest.mark.parametrize("extra, start", [(("--surface", "FOO"), "--surface: unknown material 'FOO'"),
+                                          (("--surface", "Cu"), "--surface: expected a library material that sets the Li contact"),
+                                          (("--electrolyte", "FOO"), "--electrolyte: unknown material 'FOO'"),
+                                          (("--electrolyte", "Li"), "--electrolyte: expected a solid electrolyte"),
+                                          (("--interlayer", "LNI-5CNT/FOO", "--interlayer-thickness", "10 um"),
+                                           "--interlayer: unknown material 'FOO'")])
+def test_material_options_are_named_as_typed(run, extra, start):
+    """review s40 items 4, 8: an unknown material named no option, and --surface Cu (no Li-contact property) was taken
+    silently, dropping the bare garnet's default surface."""
+    argv = ["simulate", "ccd", "--electrolyte", "LLZTO", "--interlayer", "none", *extra, "--json"]
+    code, out, err = run(*argv)
+    assert code == 2 and out == "" and len(err.strip().splitlines()) == 1 and err.startswith(f"lisse: error: {start}")
+
+
+def test_surface_none_and_another_electrolytes_surface():
+    """--surface none: no surface layer, not even the bare LLZTO's default LLZTO-air; an electrolyte named as the surface
+    of another warns that its values come from another cell (real model building, no simulation)."""
+    from lisse.sim.interface import build_model
+    from lisse.sim.interface.model import surface_caveat
+
+    default, none = build_model(None, electrolyte="LLZTO"), build_model(None, electrolyte="LLZTO", surface="none")
+    assert default.surface == "LLZTO-air" and none.surface is None and none.sources["surface"].startswith("none (user)")
+    assert default.values["contact_angle"] != none.values["contact_angle"]
+    other = build_model(None, electrolyte="LLZTO", surface="LPSC")
+    assert "the electrolyte LPSC's own surface but the electrolyte is LLZTO" in surface_caveat(other)
+    for fine in ("LLZTO-TfOH", "LLZO"):  # its own electrolyte family: no warning
+        assert surface_caveat(build_model(None, electrolyte="LLZTO", surface=fine)) is None
+    assert surface_caveat(build_model(None, electrolyte="LPSC", surface="LACSS")) is None  # a coating, not an electrolyte
+    from lisse.errors import ParameterError
+
+    with pytest.raises(ParameterError, match="parameter 'surface'.*'Cu', which has none"):
+        build_model(None, electrolyte="LLZTO", surface="Cu")
+
+
+@pytest.mark.parametrize("extra, start", [
+    (("--kind", "pressure", "--interlayer", "none", "--electrolyte", "LPSC", "--pressure-range", "0.1", "2000"),
+     "--pressure-range: expected MAX at most 1000 MPa; got 2000 MPa"),
+    (("--kind", "thickness-porosity", "--interlayer", "LNI-50CNT", "--porosity-range", "0", "0.5"),
+     "--porosity-range: expected a number between 0 and 1")])
+def test_map_ranges_are_refused_by_their_own_option(run, extra, start):
+    """review s40 item 8: these were reported as '--pressure' and '--porosity'."""
+    code, out, err = run("simulate", "map", *extra, "--points", "2", "--json")
+    assert code == 2 and out == "" and err.startswith(f"lisse: error: {start}") and len(err.strip().splitlines()) == 1

@@ -77,7 +77,8 @@ def _model_arguments(p: Any, *, design: bool = False) -> None:
     g.add_argument("--surface", default=None, metavar="NAME",
                    help="surface treatment / layer of the electrolyte that sets the Li contact (e.g. LLZTO-TfOH, LLZTO-air, "
                         "LACSS; names as 'lisse materials'). Default: none, except a bare LLZTO gets LLZTO-air, the "
-                        "untreated (air-exposed) surface of Ji2025's bare cells; the JSON 'interface' says which")
+                        "untreated (air-exposed) surface of Ji2025's bare cells; 'none': no surface layer at all (the "
+                        "electrolyte's own values); the JSON 'interface' says which")
     add_quantity(g, "--pressure", "MPa", "stack pressure (default: the papers' condition from the materials library: "
                                          "LNI 1 MPa (Wang2024), LPSC 6 MPa (Su2024's cells), LLZTO surfaces 0.1 MPa "
                                          "(assumed, coin cell); else 1 MPa; the JSON 'interface' gives the value used "
@@ -124,16 +125,23 @@ def _out_arguments(p: Any, what: str) -> None:
     p.add_argument("--overwrite", action="store_true", help="also write into an --out folder holding other files (written beside them: lisse never replaces a file it did not write)")
 
 
-def _fraction(text: str) -> float:
-    from lisse.cli.common import OptionValueError
+def _fraction_for(flag: str) -> Any:
+    """An argparse type: a porosity in (0, 1), refused under the option's own name ``flag``."""
+    def convert(text: str) -> float:
+        from lisse.cli.common import OptionValueError
 
-    try:
-        x = float(text)
-    except ValueError:
-        raise OptionValueError(f"--porosity: expected a number between 0 and 1 (e.g. 0.3); got '{text}'") from None
-    if not 0.0 < x < 1.0:
-        raise OptionValueError(f"--porosity: expected a number between 0 and 1 (exclusive); got {text}")
-    return x
+        try:
+            x = float(text)
+        except ValueError:
+            raise OptionValueError(f"{flag}: expected a number between 0 and 1 (e.g. 0.3); got '{text}'") from None
+        if not 0.0 < x < 1.0:
+            raise OptionValueError(f"{flag}: expected a number between 0 and 1 (exclusive); got {text}")
+        return x
+
+    return convert
+
+
+_fraction = _fraction_for("--porosity")
 
 
 def _points(text: str) -> int:
@@ -175,7 +183,7 @@ def add_arguments(parser) -> None:
             add_quantity(g, "--sigma-e-range", "S/cm", "conductivity map: electronic conductivity range MIN MAX (default 1e-8 to 0.1)", nargs=2)
             add_quantity(g, "--sigma-ion-range", "S/cm", "conductivity map: ionic conductivity range MIN MAX (default 1e-8 to 0.01)", nargs=2)
             add_quantity(g, "--thickness-range", "um", "thickness-porosity map: thickness range MIN MAX (default 5 to 200)", nargs=2)
-            g.add_argument("--porosity-range", type=_fraction, nargs=2, default=None, metavar="X",
+            g.add_argument("--porosity-range", type=_fraction_for("--porosity-range"), nargs=2, default=None, metavar="X",
                            help="thickness-porosity map: porosity range MIN MAX (default 0.1 to 0.7)")
             add_quantity(g, "--pressure-range", "MPa", "pressure map: stack pressure range MIN MAX (default 0.1 to 10)", nargs=2)
             add_executor_options(g, "map points")
@@ -244,7 +252,37 @@ def model_kwargs(args: Any) -> dict[str, Any]:
             kw[key] = v
     if thickness is not None and thickness <= 0:
         raise ParameterError(f"--interlayer-thickness: expected a positive thickness; got {thickness * 1e6:g} um")
+    if "surface" in kw and _is_none(kw["surface"]):
+        kw["surface"] = "none"  # build_model's word for no surface layer at all (not even a bare LLZTO's default)
+    _check_names(args, bare)
     return kw
+
+
+def _check_names(args: Any, bare: bool) -> None:
+    """Material options named as typed: an unknown name, or a --surface that sets nothing on the Li contact."""
+    from lisse.errors import LisseError, ParameterError
+    from lisse.materials import get_material
+
+    given = [("--electrolyte", getattr(args, "electrolyte", None))]
+    if not bare:
+        given += [("--interlayer", part.strip()) for part in str(args.interlayer).split("/")]
+    surface = getattr(args, "surface", None)
+    for flag, name in given + ([("--surface", surface)] if surface is not None and not _is_none(surface) else []):
+        if name is None:
+            continue
+        try:
+            mat = get_material(name)
+        except LisseError as exc:
+            raise ParameterError(f"{flag}: {exc}") from None
+        if flag == "--electrolyte" and not mat.has("ionic_conductivity"):
+            raise ParameterError(f"--electrolyte: expected a solid electrolyte with an ionic conductivity in the library (e.g. "
+                                 f"LLZTO, LPSC, LNI); got '{name}', which has none")
+        if flag == "--surface":
+            from lisse.sim.interface.model import SURFACE_PROPERTIES
+
+            if not any(mat.has(prop) for prop in SURFACE_PROPERTIES):
+                raise ParameterError(f"--surface: expected a library material that sets the Li contact (one of "
+                                     f"{', '.join(SURFACE_PROPERTIES)}, e.g. LLZTO-TfOH, LACSS); got '{name}', which has none")
 
 
 def protocol_kwargs(args: Any) -> dict[str, Any]:
@@ -562,6 +600,14 @@ def _ranges(args: Any, kind: str) -> list[Any]:
             unit, scale = AXES[name][1], AXES[name][2]
             raise ParameterError(f"--{flags[name].replace('_', '-')}: expected 0 < MIN < MAX; got {lo / scale:g} and "
                                  f"{hi / scale:g} {unit}".rstrip())
+        from lisse.sim.interface.maps import AXES
+        from lisse.sim.interface.model import SCHEMA
+
+        spec = SCHEMA.get(AXES[name][0])
+        if spec is not None and spec.high is not None and hi > float(spec.high):  # the model's bound, named as typed
+            unit, scale = AXES[name][1], AXES[name][2]
+            raise ParameterError(f"--{flags[name].replace('_', '-')}: expected MAX at most {float(spec.high) / scale:g} {unit}; "
+                                 f"got {hi / scale:g} {unit}".replace("  ", " ").rstrip())
         axes.append(np.geomspace(lo, hi, n) if log else np.linspace(lo, hi, n))
     return axes
 

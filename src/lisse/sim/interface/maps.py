@@ -771,7 +771,8 @@ def design_interlayer(material: str, target_current: float, target_capacity: flo
 
         warnings = []
         answer = next((e for e in evaluated if e["thickness"] == th), None) if th is not None else None
-        if answer is not None and answer["contact_fraction_min"] is not None and answer["contact_fraction_min"] < STABLE_CONTACT_WARNING:
+        if (th is not None and answer is not None and answer["contact_fraction_min"] is not None
+                and answer["contact_fraction_min"] < STABLE_CONTACT_WARNING):
             # held by the voltage, which the detectors read (as they read a cycler's), while the simulated contact went
             warnings.append(f"{th * 1e6:.4g} um holds by the voltage, but its simulated Li contact fell to "
                             f"{answer['contact_fraction_min']:.2g} (below {STABLE_CONTACT_WARNING:g}): with these kinetics the "

@@ -461,6 +461,9 @@ def _depth_ratio(h_v: float, void_size: float, what: str, hint: str = "give void
     return min(ratio, float(high)) if high is not None else ratio
 
 
+#: Library properties a ``surface`` material must have at least one of: those it sets on the Li contact.
+SURFACE_PROPERTIES = ("li_contact_angle", "exchange_current_density", "interfacial_resistance", "stack_pressure")
+
 #: The surface a bare interface on these electrolytes gets when none is named: the paper's untreated condition (a
 #: garnet's Li contact is set by its surface layer, and the pellet material alone has no measured contact angle or i0;
 #: without this the bare pellet took the assumed 90 deg / 1 mA/cm2 and came out above the treated surface).
@@ -524,9 +527,10 @@ def build_model(interlayer: str | GradedComposite | Sequence[str | GradedComposi
     temperature : float [K] or str
         Temperature.
     surface : str, optional
-        Library surface material that sets the Li contact (``"LLZTO-air"``, ``"LLZTO-TfOH"``, ``"LACSS"``). None: none,
-        except for a bare interface on an electrolyte listed in ``DEFAULT_SURFACES`` (bare LLZTO: ``"LLZTO-air"``, the
-        papers' untreated surface); ``sources["surface"]`` says which.
+        Library surface material that sets the Li contact (``"LLZTO-air"``, ``"LLZTO-TfOH"``, ``"LACSS"``): it must have
+        one of :data:`SURFACE_PROPERTIES`. None: none, except for a bare interface on an electrolyte listed in
+        ``DEFAULT_SURFACES`` (bare LLZTO: ``"LLZTO-air"``, the papers' untreated surface); ``"none"``: none at all (the
+        electrolyte's own values); ``sources["surface"]`` says which.
     layer_fractions : sequence of float, optional
         Thickness fraction [-] of each sub-layer of a multi-layer interlayer (default: equal, assumed when the paper
         gives no split); they must sum to 1.
@@ -606,9 +610,15 @@ def build_model(interlayer: str | GradedComposite | Sequence[str | GradedComposi
     l_mats = [get_material(n) for n in names]
     l_mat = l_mats[0] if l_mats else None  # the sub-layer the Li electrode touches
     surface_note = "user" if surface is not None else None
-    if surface is None and not names and e_mat.name in DEFAULT_SURFACES:
+    if isinstance(surface, str) and surface.strip().lower() == "none":  # the pellet's own surface, no default layer
+        surface, surface_note = None, "none (user): the electrolyte's own surface, no surface layer"
+    if surface is None and surface_note is None and not names and e_mat.name in DEFAULT_SURFACES:
         surface, surface_note = DEFAULT_SURFACES[e_mat.name]
     s_mat = get_material(surface) if surface is not None else None
+    if s_mat is not None and not any(s_mat.has(prop) for prop in SURFACE_PROPERTIES):
+        raise ParameterError(f"parameter 'surface': expected a library material that sets the Li contact (one of "
+                             f"{', '.join(SURFACE_PROPERTIES)}); got '{surface}', which has none (it would silently change "
+                             "nothing but drop the electrolyte's default surface)")
     values: dict[str, Any] = {}
     sources = dict(SOURCES)
     for key, (val, src) in _li_creep_defaults().items():
@@ -949,7 +959,8 @@ def surface_caveat(model: InterfaceModel) -> str | None:
 
     A surface such as ``"LLZTO-TfOH"`` is a treated garnet surface: the values its library entry supplies (Li contact
     angle, exchange current, stack pressure; those the user gave are not) are that paper's garnet cell's. On LPSC they
-    describe no measured cell.
+    describe no measured cell. The same holds for another electrolyte named as the surface (``"LPSC"`` on LLZTO brings
+    Su2024's stack pressure and exchange current).
 
     Parameters
     ----------
@@ -962,17 +973,20 @@ def surface_caveat(model: InterfaceModel) -> str | None:
         The warning, or None when the surface has no electrolyte in its name, it matches the electrolyte, or it
         supplied none of those values.
     """
-    if not model.surface or "-" not in model.surface:
+    if not model.surface:
         return None
-    host = model.surface.split("-", 1)[0].upper()
+    # a treated surface is named after its electrolyte ("LLZTO-TfOH"); an electrolyte named as the surface is its own host
+    host = model.surface.split("-", 1)[0].upper() if "-" in model.surface else model.surface.upper()
     electrolyte = str(model.electrolyte).upper()
     if host == electrolyte or any(host in f and electrolyte in f for f in _FAMILIES):
         return None
     from lisse.materials import get_material
 
     try:
-        get_material(host)
+        host_mat = get_material(host)
     except LisseError:  # the prefix is not an electrolyte of the library (a surface named otherwise)
+        return None
+    if "-" not in model.surface and not host_mat.has("ionic_conductivity"):  # a coating or surface phase (LACSS, Li2CO3)
         return None
     # only what the surface's library entry brought (a value the user gave, or one of the electrolyte's, is not)
     names = {"contact_angle": "Li contact angle", "exchange_current": "exchange current",
@@ -981,7 +995,8 @@ def surface_caveat(model: InterfaceModel) -> str | None:
     taken = [text for key, text in names.items() if tag in str(model.sources.get(key, ""))]
     if not taken:
         return None
-    return (f"surface '{model.surface}' is a treated {host} surface but the electrolyte is {model.electrolyte}: the "
+    what = f"a treated {host} surface" if "-" in model.surface else f"the electrolyte {host}'s own surface"
+    return (f"surface '{model.surface}' is {what} but the electrolyte is {model.electrolyte}: the "
             f"{', '.join(taken)} used here {'come' if len(taken) > 1 else 'comes'} from a {host} cell, not from a measured "
             f"{model.electrolyte} one")
 
