@@ -275,3 +275,13 @@ def test_map_ranges_are_refused_by_their_own_option(run, extra, start):
     """review s40 item 8: these were reported as '--pressure' and '--porosity'."""
     code, out, err = run("simulate", "map", *extra, "--points", "2", "--json")
     assert code == 2 and out == "" and err.startswith(f"lisse: error: {start}") and len(err.strip().splitlines()) == 1
+
+
+def test_a_temperature_above_lis_melting_point_is_refused(capsys):
+    """review s40 item 14: 500 K (Li melts at 453.65 K) was simulated with solid-Li creep and diffusion (real simulator,
+    bare LPSC: a fraction of a second)."""
+    argv = ["simulate", "ccd", "--interlayer", "none", "--electrolyte", "LPSC", "--json", "--temperature"]
+    assert main([*argv, "181 degC"]) == 2
+    err = capsys.readouterr().err
+    assert "--temperature" in err and "453.65 K" in err and len(err.strip().splitlines()) == 1
+    assert main([*argv, "180 degC"]) in (0, None)

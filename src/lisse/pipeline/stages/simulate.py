@@ -64,7 +64,7 @@ SCHEMA = {
     # the simulator's own bounds (lisse.sim.interface.model.SCHEMA; a test keeps them equal), so that --check refuses
     # what the run would (a study checked valid must not skip a cell for a value the check let through)
     "pressure": OptionSpec.quantity("MPa", "stack pressure (default: the simulator's; 0: no stack pressure)", low=0.0, high=1e9),
-    "temperature": OptionSpec.quantity("K", "temperature (default: the simulator's, 298.15 K; 200-500 K)", low=200.0, high=500.0),
+    "temperature": OptionSpec.quantity("K", "temperature (default: the simulator's, 298.15 K; 200 K up to Li's melting point, 453.65 K)", low=200.0, high=453.65),
     "surfaces": OptionSpec.table("cell name -> library surface (e.g. LLZTO-TfOH, LLZTO-air, LACSS): simulate that cell as the bare "
                                  "interface with this surface treatment (what a thin coating such as LiCF3SO3 stands for)",
                                  values=OptionSpec.text("surface material (lisse materials)"), max_items=1000),
