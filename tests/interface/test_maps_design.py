@@ -421,3 +421,23 @@ def test_map_points_carry_the_contact_caveats_of_their_single_prediction(tmp_pat
     written = pd.read_csv(tmp_path / "m" / "ccd_map_pressure.csv")
     assert written["contact_fraction_min_stable_steps"].tolist() == pytest.approx(table["contact_fraction_min_stable_steps"], rel=1e-12)
     assert written["calibrated_parameters"].tolist() == ["void_depth_ratio"] * 2
+
+
+def test_map_and_simulation_figures_name_their_calibrated_parameters_and_first_step_failures():
+    """review s40 items 7, 12: the figures did not say what was calibrated, and a pressure map whose points all failed
+    at their first step was an empty plot."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from lisse.plot.interface import ccd_map_figure
+
+    m = {"x_name": "pressure", "x": np.array([1e5, 1e6, 1e7]), "ccd": np.array([np.nan, np.nan, 10.0]),
+         "failing_current_density": np.array([5.0, 5.0, 15.0]), "search_limit_reached": np.array([False, False, False]),
+         "calibrated_parameters": ["void_depth_ratio"]}
+    fig = ccd_map_figure(m)
+    assert [t.get_text() for t in fig.texts] == ["calibrated (fitted to one observation): void_depth_ratio"]
+    ax = fig.axes[0]
+    first = [ln for ln in ax.get_lines() if ln.get_label() == "< (the first step failed)"]
+    assert len(first) == 1 and list(first[0].get_xdata()) == pytest.approx([0.1, 1.0], rel=1e-12)
+    assert list(first[0].get_ydata()) == pytest.approx([0.5, 0.5], rel=1e-12)
+    assert not ccd_map_figure({**m, "calibrated_parameters": []}).texts  # nothing calibrated, nothing written

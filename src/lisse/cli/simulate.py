@@ -563,7 +563,7 @@ def _write_ccd(out: Any, pred: Any, result: dict[str, Any], model: Any) -> list[
     short = (f">= {ccd:.3g} mA/cm2 (search limit)" if failing is None and ccd is not None else
              f"< {failing:.3g} mA/cm2" if ccd is None and failing is not None else
              f"{ccd:.3g} mA/cm2, fails at {failing:.3g}" if ccd is not None else "-")
-    fig = simulation_figure(rec, sim.state, t_fail, title=f"predicted CCD {short}")
+    fig = simulation_figure(rec, sim.state, t_fail, title=f"predicted CCD {short}", calibrated=pred.calibrated_parameters)
     files.append(str(save_figure(fig, out / CCD_OUTPUTS[3])))
     mark_output_files(out, files)
     return files

@@ -335,7 +335,8 @@ def simulate_stage(ctx: StageContext) -> StageResult:
                      "time_step_check_agrees": res.get("agrees")})
         key = _key(name, figures)
         sim = pred.simulation
-        figures[key] = simulation_figure(sim.record, sim.state, getattr(sim, "failure_time_s", None), title=name)
+        figures[key] = simulation_figure(sim.record, sim.state, getattr(sim, "failure_time_s", None), title=name,
+                                         calibrated=pred.calibrated_parameters)
         captions[key] = (f"{name}: simulated {opts['protocol']} staircase at {q / 3.6e4:.3g} mAh/cm² per half cycle: voltage and "
                          "current, contact fraction and Li front; dashed: the detected failure.")
         items.append(_item(name, entry))
