@@ -88,3 +88,32 @@ def test_tiny_interface_energy_strain_fit(tmp_path):
     assert r["strain_term_J_m2_per_li"] == pytest.approx(slope, abs=1e-12)
     assert np.isfinite(r["interface_energy_stderr_J_m2"]) and r["interface_energy_stderr_J_m2"] >= 0
     assert 0 < r["interface_energy_J_m2"] < 2.0
+
+
+@pytest.mark.slow
+def test_li_in_li_has_no_interface_energy_once_the_registry_is_scanned(tmp_path):
+    """Analytic limit (review s40): a Li 'phase' in a Li matrix has no interface, gamma_Li/Li = 0. At the fixed cell-origin
+    registry the periodic Li(100)|Li(100) cells are a stacking fault (CHGNet 0.41 J/m2); the registry scan finds the bulk
+    continuation. The library refuses Li by name; a structure file of bcc Li is the same crystal under another name."""
+    from ase.io import write
+
+    from lisse.atomistic.structures import bulk
+    from lisse.atomistic.workflows import interface_energy_workflow
+
+    path = tmp_path / "li.cif"
+    write(path, bulk("Li"))
+    kw = dict(film_layers=(3, 5), substrate_layers=3, steps=40, cache=JobCache(tmp_path / "c"))
+    scanned = interface_energy_workflow("chgnet", str(path), **kw)
+    fixed = interface_energy_workflow("chgnet", str(path), shift=(0.0, 0.0), **kw)
+    assert abs(scanned["interface_energy_J_m2"]) < 0.02 < 0.2 < fixed["interface_energy_J_m2"]
+    assert scanned["shift_A"] != [0.0, 0.0] and len(scanned["registry_scan"]) == 4 and fixed["registry_scan"] == []
+
+
+def test_li_is_not_a_phase_in_a_li_matrix():
+    from lisse.atomistic.workflows import interface_energy_workflow, segregation_workflow
+    from lisse.errors import ParameterError
+
+    with pytest.raises(ParameterError, match="phase 'Li': expected a phase dispersed in the Li matrix"):
+        segregation_workflow("chgnet", "Li")
+    with pytest.raises(ParameterError, match="parameter 'substrate': expected a phase other than Li"):
+        interface_energy_workflow("chgnet", "Li")

@@ -16,7 +16,10 @@ pytest.importorskip("ase")
 
 def test_cli_screen_rows_in_order_with_isolated_errors(cli):
     r = cli("wetting", "Li", "LLZTO", "Foo", "--jobs", "2", "--json")
-    assert r.returncode == 0, r.stderr
+    # the screen is printed whole, and its exit status says rows failed (review s40: it was 0 with every row failed)
+    assert r.returncode == 2, r.stderr
+    assert r.stderr.splitlines() == [f"lisse: error: substrate {s!r} failed: " + e for s, e in
+                                     ((row["substrate"], row["error"]) for row in json.loads(r.stdout)["screen"])]
     res = json.loads(r.stdout)
     assert [row["substrate"] for row in res["screen"]] == ["LLZTO", "Foo"]
     assert (res["substrates_total"], res["substrates_ok"], res["substrates_failed"]) == (2, 0, 2)
@@ -40,3 +43,23 @@ def test_screen_in_processes_equals_serial_workflow(tmp_path):
     rows = adhesion_screen(["LLZTO", "LiF"], "chgnet", JobCache(tmp_path / "screen"), jobs=2, **tiny)
     assert [r["status"] for r in rows] == ["error", "ok"]
     assert rows[1]["result"]["work_of_adhesion_J_m2"] == pytest.approx(ref["work_of_adhesion_J_m2"], rel=1e-9, abs=0)
+
+
+def test_terminations_of_no_plane_is_a_one_line_error(cli):
+    """review s40: (0, 0, 0) was an internal ZeroDivisionError (exit 1) inside pymatgen."""
+    r = cli("atomistic", "terminations", "Li2CO3", "--substrate-miller", "0", "0", "0")
+    assert r.returncode == 2 and r.stderr.strip().splitlines() == [
+        "lisse: error: parameter '--substrate-miller' (0, 0, 0) names no plane; give e.g. (1, 0, 0)"]
+
+
+@pytest.mark.parametrize("argv, start", [
+    (("--work-of-adhesion", "0.09", "--calculator", "gpaw"), "--calculator: applies to the atomistic workflow"),
+    (("--contact-angle", "142", "--supercells", "4x4,3x3"), "--supercells: applies to the atomistic workflow"),
+    (("Li", "LiF", "--li-surface-energy", "0.46"), "--li-surface-energy: applies to --work-of-adhesion/--contact-angle"),
+    (("Li", "LiF", "--supercell-cell", "slab"), "--supercell-cell: says what --supercells counts"),
+    (("Li", "LiF", "LiCl", "--refine-calculator", "cp2k"), "--refine-calculator: applies with --refine-top K")])
+def test_wetting_refuses_options_its_path_would_ignore(cli, argv, start):
+    """review s40 item 4: each was dropped without a word (the analytic path ignored the calculator, the workflow the
+    user's sigma_Li)."""
+    r = cli("wetting", *argv)
+    assert r.returncode == 2 and r.stderr.startswith(f"lisse: error: {start}") and len(r.stderr.strip().splitlines()) == 1

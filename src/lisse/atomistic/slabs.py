@@ -275,9 +275,12 @@ def terminations(bulk_atoms: Atoms, miller: Sequence[int]) -> list[dict]:
 
     Raises
     ------
+    ParameterError
+        ``miller`` is not three whole indices, not all zero (:func:`check_miller`).
     MissingDependencyError
         ase or pymatgen is not installed.
     """
+    miller = check_miller(miller)  # (0, 0, 0) divided by zero inside pymatgen (review s40)
     out = []
     for i, sl in enumerate(_pmg_slabs(bulk_atoms, miller, 10.0)):
         out.append({"termination": i, "shift": float(sl.shift), "bottom_plane": _bottom_composition(sl),

@@ -62,7 +62,9 @@ def run(args):
 
         if len(args.args) != 1:
             raise ParameterError(f"terminations needs one material X; got {' '.join(args.args)!r}")
-        miller = tuple(args.substrate_miller)
+        from lisse.atomistic.slabs import check_miller
+
+        miller = check_miller(tuple(args.substrate_miller), "--substrate-miller")  # before the bulk is built
         return {"material": args.args[0], "miller": list(miller), "terminations": terminations(bulk(args.args[0]), miller)}
     if args.action == "decks":
         from pathlib import Path

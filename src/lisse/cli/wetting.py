@@ -75,6 +75,41 @@ def add_arguments(parser) -> None:
     parser.add_argument("--full", action="store_true", help="include the rigid scan and final structure in the JSON")
 
 
+def _given(args) -> list[str]:
+    """The options of this command given other than their defaults (dest names), in the order the parser defines them."""
+    import argparse
+
+    parser = argparse.ArgumentParser(add_help=False)
+    add_arguments(parser)
+    defaults = vars(parser.parse_args([]))
+    return [k for k in defaults if k != "materials" and getattr(args, k, defaults[k]) != defaults[k]]
+
+
+def _flag(dest: str) -> str:
+    return "--" + dest.replace("_", "-")
+
+
+def _refuse_unused(args) -> None:
+    """Options that the chosen path would silently ignore are refused, named as typed (review s40)."""
+    from lisse.errors import ParameterError
+
+    given = _given(args)
+    analytic = ("work_of_adhesion", "contact_angle", "li_surface_energy")
+    if not args.materials:  # Young-Dupre from a given W_ad or angle: no workflow runs
+        extra = [k for k in given if k not in analytic]
+        if extra:
+            raise ParameterError(f"{_flag(extra[0])}: applies to the atomistic workflow (lisse wetting Li X), not to "
+                                 "--work-of-adhesion/--contact-angle; got it with no materials")
+        return
+    if "li_surface_energy" in given:
+        raise ParameterError("--li-surface-energy: applies to --work-of-adhesion/--contact-angle; the workflow computes sigma_Li "
+                             "itself with its calculator (li_surface_energy_J_m2 in its output); got it with materials")
+    if "supercell_cell" in given and args.supercells is None:
+        raise ParameterError("--supercell-cell: says what --supercells counts; got it without --supercells")
+    if "refine_calculator" in given and args.refine_top is None:
+        raise ParameterError("--refine-calculator: applies with --refine-top K; got it without")
+
+
 def run(args):
     import math
 
@@ -83,6 +118,9 @@ def run(args):
 
     sigma = DEFAULT_LI_SURFACE_ENERGY if args.li_surface_energy is None else args.li_surface_energy
     sigma_src = "user (--li-surface-energy)" if args.li_surface_energy is not None else "lisse default: 0.09/(1+cos 142 deg) from Ji2025's W_ad(Li|Li2CO3)/theta pair"
+    if args.materials and (args.work_of_adhesion is not None or args.contact_angle is not None):
+        raise ParameterError("give either materials (Li X) or --work-of-adhesion/--contact-angle, not both")
+    _refuse_unused(args)
     if args.materials:
         if args.work_of_adhesion is not None or args.contact_angle is not None:
             raise ParameterError("give either materials (Li X) or --work-of-adhesion/--contact-angle, not both")
@@ -227,6 +265,10 @@ def _screen(args) -> dict:
             if r["result"] is not None:
                 r["result"].pop("structure", None)
                 r["result"].pop("rigid_scan", None)
+    failed = [r for r in rows + out.get("refined", []) if r["status"] == "error"]
+    if failed:  # the screen is printed, but its exit status says that rows failed (as lisse evaluate does for stages)
+        out["_exit_code"] = 2
+        out["_stderr"] = [f"substrate {r['substrate']!r} failed: {r['error']}" for r in failed]
     return out
 
 
