@@ -119,4 +119,17 @@ def test_a_forced_construction_says_the_accuracy_table_is_for_other_cells():
                           vacuum=12.0, film_supercell=(1, 1), substrate_supercell=(1, 1), supercell_cell="conventional")
     u = r["uncertainty"]
     assert "forced supercells Li 1x1 | LiF 1x1" in u["this_run_construction"]
-    assert u["statement"].startswith("this run: forced supercells") and "not this one" in u["statement"]
+    assert u["statement"].startswith("this run: forced supercells") and "may differ from this one" in u["statement"]
+    assert f"3 planes on LiF(100) 2 planes, {r['n_atoms_interface']} atoms" in u["this_run_construction"]
+
+
+def test_the_coherent_construction_says_what_it_built_beside_the_accuracy_table():
+    """review s40 item 5: the default (coherent) path quoted the table's 79-atom cell with same_construction true and never
+    said that this run built 123 atoms."""
+    from lisse.atomistic.workflows import adhesion_workflow
+
+    r = adhesion_workflow(GridDFT(0.0), "LiF", substrate_layers=2, film_layers=3, n_starts=1, gaps=(2.2,), n_shift=1, steps=5,
+                          vacuum=12.0)
+    u = r["uncertainty"]
+    assert u["this_run_construction"].startswith(f"coherent search: Li(100) 3 planes on LiF(100) 2 planes, {r['n_atoms_interface']} atoms")
+    assert u["statement"].startswith("this run: coherent search")

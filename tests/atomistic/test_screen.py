@@ -63,3 +63,18 @@ def test_wetting_refuses_options_its_path_would_ignore(cli, argv, start):
     user's sigma_Li)."""
     r = cli("wetting", *argv)
     assert r.returncode == 2 and r.stderr.startswith(f"lisse: error: {start}") and len(r.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("argv, line", [
+    (("wetting", "Li", "LiF", "--starts", "0"), "--starts: expected a whole number from 1 to 50; got 0"),
+    (("wetting", "Li", "LiF", "--shifts", "11"), "--shifts: expected a whole number from 1 to 10; got 11"),
+    (("wetting", "Li", "LiF", "--calculator", "gpaw", "--cutoff", "-5 eV"), "--cutoff: expected a positive plane-wave cut-off; got -5 eV"),
+    (("wetting", "Li", "LiF", "--cache-dir", "{file}"), "--cache-dir '{file}': expected a folder for the job cache (or 'none'); found a file"),
+    (("segregation", "LiF", "--cache-dir", "{file}"), "--cache-dir '{file}': expected a folder for the job cache (or 'none'); found a file")])
+def test_atomistic_options_are_named_as_typed(cli, tmp_path, argv, line):
+    """review s40 item 6: these named the workflows' own parameters (n_starts, n_shift, ecut), or failed only after the
+    first job had run (a file as --cache-dir)."""
+    f = tmp_path / "afile"
+    f.write_text("x")
+    r = cli(*[a.format(file=f) for a in argv])
+    assert r.returncode == 2 and r.stderr.strip().splitlines() == [f"lisse: error: {line.format(file=f)}"]

@@ -841,13 +841,17 @@ def adhesion_workflow(
     out.update(method_keys(ctx, rows, note))
     hkl = lambda m: "".join(str(int(x)) for x in m)  # noqa: E731
     out["uncertainty"] = _uncertainty(ctx, "work_of_adhesion", f"Li({hkl(film_miller)})|{substrate}({hkl(substrate_miller)})")
-    if forced is not None and out["uncertainty"].get("statement"):
-        # the table's ML values are for its own (coherent, low-strain) cells: say so beside this run's forced construction
-        out["uncertainty"]["this_run_construction"] = (f"forced supercells Li {forced[0][0]}x{forced[0][1]} | {substrate} "
-                                                       f"{forced[1][0]}x{forced[1][1]}, strain {100 * m.strain:.3g} %")
+    if out["uncertainty"].get("statement"):
+        # the table's numbers are for the constructions its rows name (same_construction: the table's ML and DFT share
+        # one, not this run): every run says what it built, so the two can be compared (review s40: only --supercells did)
+        built = (f"forced supercells Li {forced[0][0]}x{forced[0][1]} | {substrate} {forced[1][0]}x{forced[1][1]}"
+                 if forced is not None else "coherent search")
+        out["uncertainty"]["this_run_construction"] = (f"{built}: Li({hkl(film_miller)}) {film_layers} planes on {substrate}"
+                                                       f"({hkl(substrate_miller)}) {substrate_layers} planes, {len(rb.atoms)} atoms, "
+                                                       f"strain {100 * m.strain:.3g} %")
         out["uncertainty"]["statement"] = (f"this run: {out['uncertainty']['this_run_construction']}, W_ad {w_ad:.3g} J/m2; "
-                                           "the accuracy table's numbers below are for its own constructions, not this one: "
-                                           + out["uncertainty"]["statement"])
+                                           "the accuracy table's numbers below are for the constructions they name, which may "
+                                           "differ from this one: " + out["uncertainty"]["statement"])
     out["provenance"] = provenance(
         ctx,
         {"max_strain": max_strain, "max_area_A2": max_area, "gaps_A": list(gaps), "n_shift": n_shift, "n_starts": n_starts, "fmax_eV_A": fmax, "steps": steps,

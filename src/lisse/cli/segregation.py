@@ -42,7 +42,7 @@ def run(args) -> dict:
     if args.phase:
         from lisse.atomistic.workflows import segregation_workflow
         from lisse.cli.common import progress_bar_for
-        from lisse.io.atomistic_cache import JobCache, default_cache_dir
+        from lisse.cli.wetting import job_cache
 
         with progress_bar_for(args, None, "lisse segregation", unit="job", leave=True) as bar:
             def on_job(job):  # a job finished: advance the bar (a terminal only; nothing under --json)
@@ -51,7 +51,7 @@ def run(args) -> dict:
 
             from lisse.cli.wetting import make_calculator
 
-            return segregation_workflow(make_calculator(args), args.phase, particle_radius=r, cache=JobCache(args.cache_dir or default_cache_dir()),
+            return segregation_workflow(make_calculator(args), args.phase, particle_radius=r, cache=job_cache(args),
                                         on_job=on_job, prerelax=args.prerelax)
     if args.surface_energy is None or args.interface_energy is None:
         raise ParameterError("give --surface-energy and --interface-energy, or a phase name for the atomistic workflow")

@@ -50,9 +50,9 @@ def run(args) -> dict:
     cache = None
     on_job = None
     if calc is not None:
-        from lisse.io.atomistic_cache import JobCache, default_cache_dir
+        from lisse.cli.wetting import job_cache
 
-        cache = JobCache(args.cache_dir or default_cache_dir())
+        cache = job_cache(args)
     from lisse.cli.common import progress_bar_for
 
     with progress_bar_for(args, None, "lisse stability", unit="job", leave=False) as bar:

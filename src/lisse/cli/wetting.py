@@ -180,7 +180,9 @@ def make_calculator(args, spec: str | None = None):
     variant = getattr(calc, "variant", None)
     if variant is None:
         raise ParameterError(f"--cutoff applies to the plane-wave DFT calculator 'gpaw' only; got calculator {name!r}")
-    return variant(ecut=cutoff / ELEMENTARY_CHARGE)  # SI (J) -> eV; a value <= 0 is refused by the calculator
+    if not cutoff > 0:  # named as typed (the calculator would name its own 'ecut')
+        raise ParameterError(f"--cutoff: expected a positive plane-wave cut-off; got {cutoff / ELEMENTARY_CHARGE:g} eV")
+    return variant(ecut=cutoff / ELEMENTARY_CHARGE)  # SI (J) -> eV
 
 
 def parse_supercells(text: str | None):
@@ -200,13 +202,39 @@ def parse_supercells(text: str | None):
     return (n[0], n[1]), (n[2], n[3])
 
 
-def _cache(args):
+def job_cache(args):
+    """The job cache of ``--cache-dir`` (None for 'none'); a path that is a file is refused before any job runs."""
+    from pathlib import Path
+
+    from lisse.errors import ParameterError
     from lisse.io.atomistic_cache import JobCache, default_cache_dir
 
-    return None if (args.cache_dir or "").lower() == "none" else JobCache(args.cache_dir or default_cache_dir())
+    if (args.cache_dir or "").lower() == "none":
+        return None
+    folder = Path(args.cache_dir or default_cache_dir()).expanduser()
+    if folder.exists() and not folder.is_dir():
+        raise ParameterError(f"--cache-dir {str(folder)!r}: expected a folder for the job cache (or 'none'); found a file")
+    return JobCache(folder)
+
+
+_cache = job_cache
+
+
+def check_workflow_counts(args) -> None:
+    """--starts, --shifts, --steps and --fmax named as typed (the workflows name their own parameters)."""
+    from lisse.errors import ParameterError
+
+    for flag, val, low, high in (("--starts", getattr(args, "starts", None), 1, 50), ("--shifts", getattr(args, "shifts", None), 1, 10),
+                                 ("--steps", getattr(args, "steps", None), 0, 100_000)):
+        if val is not None and not low <= val <= high:
+            raise ParameterError(f"{flag}: expected a whole number from {low} to {high}; got {val}")
+    fmax = getattr(args, "fmax", None)
+    if fmax is not None and not (fmax > 0 and fmax < float("inf")):
+        raise ParameterError(f"--fmax: expected a positive force in eV/A; got {fmax:g}")
 
 
 def _workflow_kw(args) -> dict:
+    check_workflow_counts(args)
     kw = dict(film="Li", substrate_miller=tuple(args.substrate_miller), film_miller=tuple(args.film_miller),
               substrate_layers=args.substrate_layers, film_layers=args.film_layers, max_strain=args.max_strain, substrate_termination=args.termination,
               n_starts=args.starts, fmax=args.fmax, steps=args.steps, gaps=tuple(args.gaps), n_shift=args.shifts)
