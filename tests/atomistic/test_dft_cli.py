@@ -25,7 +25,7 @@ def test_supercells_parse_and_refuse_bad_text():
     (["wetting", "Li", "LiF", "--calculator", "gpaw", "--prerelax", "gpaw"], "prerelax"),
     (["wetting", "Li", "LiF", "--calculator", "gpaw:test", "--level", "publication"], "level"),
     (["wetting", "Li", "LiF", "--calculator", "chgnet", "--cutoff", "450"], "--cutoff"),
-    (["wetting", "Li", "LiF", "--calculator", "gpaw", "--cutoff", "-450 eV"], "ecut"),
+    (["wetting", "Li", "LiF", "--calculator", "gpaw", "--cutoff", "-450 eV"], "--cutoff"),
 ])
 def test_bad_dft_options_exit_2_with_one_line(argv, expect, capsys, tmp_path):
     rc = main([*argv, "--cache-dir", str(tmp_path)])

@@ -1000,7 +1000,7 @@ def interface_energy_workflow(
     cache : ResultCache, optional
         Job result cache (e.g. :class:`lisse.io.atomistic_cache.JobCache`).
     n_shift : int, default 2
-        Registry shifts per in-plane direction of the scan (1: the cell origin only); unused when ``shift`` is given.
+        Number of registry shifts per in-plane direction of the scan (1: the cell origin only); unused when ``shift`` is given.
 
     Returns
     -------
