@@ -292,3 +292,17 @@ def test_a_new_analysis_revision_reanalyses_the_stored_files(folder: Path, tmp_p
     con.close()
     second, _ = _batch("cycling", str(folder), "--out", str(out))
     assert second["files_skipped"] == 0 and second["files_ok"] + second["files_failed"] == first["files_total"]
+
+
+def test_batch_overwrite_refuses_a_users_file_of_an_export_name_before_any_analysis(tmp_path: Path):
+    """review s40 diff item 3: the clash was found only at files.parquet, after every file had been analysed and the
+    database written."""
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "empty.csv").write_text("")
+    out = tmp_path / "bo"
+    out.mkdir()
+    (out / "files.parquet").write_text("mine")
+    r = run_cli("batch", "cycling", str(data), "--out", str(out), "--overwrite")
+    assert r.returncode == 2 and r.stderr.count("\n") == 1 and "files.parquet" in r.stderr and "never replaces" in r.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["files.parquet"] and (out / "files.parquet").read_text() == "mine"

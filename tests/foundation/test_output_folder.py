@@ -483,3 +483,57 @@ def test_simulate_ccd_overwrite_keeps_a_users_file_of_an_output_name(tmp_path, c
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "prediction.json" in err and "never replaces" in err
     assert (folder / "prediction.json").read_text() == "MY DATA"
+
+
+def test_the_foreign_file_guard_follows_each_claim_and_catches_a_users_symlink(tmp_path):
+    """review s40 diff items 2, 11: the process-level set kept a file lisse had since written as 'foreign' for the rest of
+    the process, and a user's symlink named like an output was replaced (the guard compared resolved paths)."""
+    from lisse.errors import OutputError
+    from lisse.io.outputs import atomic_write_text, claim_output_folder, mark_output_files
+
+    folder = tmp_path / "u"
+    folder.mkdir()
+    (folder / "a.png").write_text("mine")
+    out = claim_output_folder(folder, overwrite=True)
+    with pytest.raises(OutputError, match="never replaces"):
+        atomic_write_text(out / "a.png", "lisse")
+    (folder / "a.png").rename(tmp_path / "a.png")  # the user moves it away
+    out = claim_output_folder(folder, overwrite=True)  # a new claim: the guard is this folder's state now
+    mark_output_files(out, [atomic_write_text(out / "a.png", "lisse 1")])
+    out = claim_output_folder(folder)  # lisse's own folder: its file is replaced on the next run of the same process
+    atomic_write_text(out / "a.png", "lisse 2")
+    assert (folder / "a.png").read_text() == "lisse 2"
+    # a user's symlink named like an output is the user's entry: refused, the link kept
+    target = tmp_path / "data.png"
+    target.write_text("data")
+    (folder / "b.png").symlink_to(target)
+    out = claim_output_folder(folder, overwrite=True)
+    with pytest.raises(OutputError, match="never replaces"):
+        atomic_write_text(out / "b.png", "lisse")
+    assert (folder / "b.png").is_symlink() and target.read_text() == "data"
+
+
+def test_an_interrupted_phasefield_run_is_restarted_with_overwrite(tmp_path, monkeypatch, capsys):
+    """review s40 diff item 1: a killed run left checkpoint.npz out of the marker, and --overwrite (which its own message
+    recommends) was then refused as replacing a user's file."""
+    from lisse.cli.main import main
+    from lisse.io.outputs import MARKER
+
+    monkeypatch.chdir(tmp_path)
+    argv = ["phasefield", "--preset", "lithiophobic", "--grid", "32", "--frames", "2", "--out", "pf", "--no-animation", "--json"]
+    assert main(argv) in (0, None)
+    marker = tmp_path / "pf" / MARKER
+    data = json.loads(marker.read_text())
+    assert "checkpoint.npz" in data["files"]
+    # the folder as a run killed before its end left it: its checkpoint only, unmarked (before the fix the checkpoint was
+    # marked only at the end, with the CSV and the figures)
+    import shutil
+
+    for entry in (tmp_path / "pf").iterdir():
+        if entry.name not in ("checkpoint.npz", MARKER):
+            shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
+    data["files"] = []
+    marker.write_text(json.dumps(data))
+    capsys.readouterr()
+    assert main(argv) == 2 and "--overwrite" in capsys.readouterr().err  # refused, and told how to start over
+    assert main([*argv, "--overwrite"]) in (0, None)

@@ -240,7 +240,10 @@ def run_batch(paths: Sequence[str | os.PathLike], *, db: str | os.PathLike | Non
         from lisse.io.outputs import claim_output_folder
 
         _remove_stale_temporaries(Path(out))
-        out_dir = claim_output_folder(out, overwrite=overwrite)
+        # the exports it writes, and the database when it goes there: a user's file of one of these names refuses the
+        # folder before any file is analysed
+        out_dir = claim_output_folder(out, overwrite=overwrite, outputs=("files.parquet", *(f"{n}.parquet" for n in EXPORTED),
+                                                                          *(() if db is not None else (DEFAULT_DB_NAME,))))
     db_path = _abs(db) if db is not None else (out_dir or Path.cwd()) / DEFAULT_DB_NAME  # (one of the two is given)
     if out_dir is not None and db_path.parent == out_dir:  # a database of that name the user keeps there is not lisse's
         from lisse.io.outputs import refuse_foreign_file

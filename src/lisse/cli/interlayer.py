@@ -102,6 +102,11 @@ def _df_write(out, name: str, data: dict, files: list) -> None:
     files.append(str(atomic_write_text(out / f"{name}.csv", buf.getvalue())))
 
 
+#: Stems of the files ``interlayer --out`` may write (each as .csv and .png).
+OUTPUT_STEMS = ("interlayer_profile", "interlayer_sweep", "interlayer_map_current_capacity", "interlayer_map_conductivity",
+                "interlayer_2d_fields", "interlayer_2d_convergence", "interlayer_spike_fit")
+
+
 def _fig_write(out, name: str, fig, files: list) -> None:
     from lisse.io.outputs import save_figure
 
@@ -133,7 +138,9 @@ def run(args):
     if args.out is not None:
         from lisse.io.outputs import claim_output_folder
 
-        out = claim_output_folder(args.out, overwrite=args.overwrite)
+        # every name this command can write (a user's file of one of them refuses the folder before the work)
+        out = claim_output_folder(args.out, overwrite=args.overwrite,
+                                  outputs=[f"{stem}.{ext}" for stem in OUTPUT_STEMS for ext in ("csv", "png")])
     if out is not None:  # every figure below is drawn only when there is a folder to write it to
         from lisse.plot import interlayer as plot
 

@@ -246,7 +246,9 @@ def run(args) -> dict:
             claim_output_folder(out, overwrite=args.overwrite, create=False)
         setup = setup_run(settings)  # every setting checked before the --out folder is made
         if out is not None:
-            claim_output_folder(out, overwrite=args.overwrite)
+            claim_output_folder(out, overwrite=args.overwrite, outputs=("front.csv",))
+            if ckpt is not None and ckpt.exists():  # --overwrite was given to start a new run over it: lisse may replace it
+                mark_output_files(out, [ckpt])
         solver, layer, t_end = setup.solver, setup.layer, setup.t_end
         settings.update({"t_end_s": t_end, "layer_bottom_m": layer.y_bottom, "layer_top_m": layer.y_top,
                          "layer_porosity": layer.porosity, "layer_pore_size_m": layer.pore_size,
@@ -271,10 +273,15 @@ def run(args) -> dict:
         times.append(solver.t)
         return im
 
+    marked: list = []
+
     def checkpoint() -> None:
         if ckpt is None:  # no --out: nothing to resume from
             return
         save_checkpoint(ckpt, solver.state(), settings=settings, history=history, frames=np.asarray(frames), frame_times=times)
+        if out is not None and not marked:  # marked at once: a run killed before its end leaves lisse's own checkpoint
+            mark_output_files(out, [ckpt])
+            marked.append(ckpt)
 
     if not history:
         record()

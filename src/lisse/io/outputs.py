@@ -41,8 +41,15 @@ MARKER = ".lisse-output.json"
 _LEGACY_ENTRIES = {"results.json", "report.html", "study.toml", "tables", "figures"}
 
 #: Files found in folders claimed with ``overwrite`` (:func:`claim_output_folder`) that lisse did not write: this process
-#: never replaces them (:func:`refuse_foreign_file`; every atomic write checks it).
+#: never replaces them (:func:`refuse_foreign_file`; every atomic write checks it). Each claim of a folder replaces its
+#: entries, and a file lisse marks as its own (:func:`mark_output_files`) leaves the set. Entries are the folder resolved
+#: and the name as it is, so a user's symlink named like an output is the user's entry, not its target's.
 _FOREIGN_FILES: set[Path] = set()
+
+
+def _entry(path: str | os.PathLike) -> Path:
+    p = Path(path)
+    return p.parent.resolve() / p.name
 
 
 def refuse_foreign_file(path: str | os.PathLike) -> None:
@@ -58,8 +65,8 @@ def refuse_foreign_file(path: str | os.PathLike) -> None:
     OutputError
         ``path`` is such a file and still exists.
     """
-    target = Path(path).resolve()
-    if target in _FOREIGN_FILES and target.exists():
+    target = _entry(path)
+    if target in _FOREIGN_FILES and (target.exists() or target.is_symlink()):
         raise OutputError(f"cannot write '{path}': a file of that name in the output folder was not written by lisse, which "
                           "never replaces a user's file; expected no such file (move it, or choose another folder)", Path(path))
 
@@ -418,7 +425,8 @@ def claim_output_folder(path: str | os.PathLike, *, overwrite: bool = False, wha
                              f"{', '.join(clash)}, which lisse did not write and never replaces (move it, or choose another folder)")
     if not create:
         return target
-    _FOREIGN_FILES.update(target / f for f in foreign)
+    _FOREIGN_FILES.difference_update({e for e in _FOREIGN_FILES if e == target or target in e.parents})
+    _FOREIGN_FILES.update(_entry(target / f) for f in foreign)
     try:
         target.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -435,7 +443,8 @@ def mark_output_files(folder: str | os.PathLike, files: Iterable[str | os.PathLi
     folder : str or os.PathLike
         A folder claimed with :func:`claim_output_folder`.
     files : iterable of str or os.PathLike
-        Files written inside ``folder``.
+        Files written inside ``folder`` (or files the user explicitly handed over to lisse, such as a checkpoint that
+        ``--overwrite`` was given to replace): lisse may replace them from now on.
 
     Raises
     ------
@@ -443,8 +452,10 @@ def mark_output_files(folder: str | os.PathLike, files: Iterable[str | os.PathLi
         The marker file cannot be written.
     """
     folder = Path(folder)
+    files = list(files)
     made = (_lisse_files(folder) or set()) - {MARKER}
     made |= {str(Path(f).resolve().relative_to(folder.resolve())) for f in files}
+    _FOREIGN_FILES.difference_update(_entry(f) for f in files)  # lisse's own now (or adopted: see the callers)
     marker = {"lisse_output": 1, "updated_utc": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"), "files": sorted(made)}
     atomic_write_text(folder / MARKER, json.dumps(marker, indent=2))
 
