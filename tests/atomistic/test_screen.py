@@ -70,7 +70,11 @@ def test_wetting_refuses_options_its_path_would_ignore(cli, argv, start):
     (("wetting", "Li", "LiF", "--shifts", "11"), "--shifts: expected a whole number from 1 to 10; got 11"),
     (("wetting", "Li", "LiF", "--calculator", "gpaw", "--cutoff", "-5 eV"), "--cutoff: expected a positive plane-wave cut-off; got -5 eV"),
     (("wetting", "Li", "LiF", "--cache-dir", "{file}"), "--cache-dir '{file}': expected a folder for the job cache (or 'none'); found a file"),
-    (("segregation", "LiF", "--cache-dir", "{file}"), "--cache-dir '{file}': expected a folder for the job cache (or 'none'); found a file")])
+    (("segregation", "LiF", "--cache-dir", "{file}"), "--cache-dir '{file}': expected a folder for the job cache (or 'none'); found a file"),
+    (("wetting", "Li", "LiF", "--cache-dir", "{file}/sub"),
+     "--cache-dir '{file}/sub': expected a folder for the job cache (or 'none'); found a file ('{file}' is a file)"),
+    (("segregation", "--surface-energy", "0.5", "--interface-energy", "0.3", "--calculator", "gpaw"),
+     "--calculator: applies to the atomistic workflow (lisse segregation X), not to --surface-energy/--interface-energy; got it with no phase")])
 def test_atomistic_options_are_named_as_typed(cli, tmp_path, argv, line):
     """review s40 item 6: these named the workflows' own parameters (n_starts, n_shift, ecut), or failed only after the
     first job had run (a file as --cache-dir)."""

@@ -76,6 +76,9 @@ WRONG = [
     # review s40 item 6: a [simulate] table naming no cell of the study passed --check and failed the run
     ('[simulate]\ninterfacial_resistance = { nocell = "40 ohm cm2" }\n', "[simulate] interfacial_resistance", "'nocell'"),
     ('[simulate]\npublished = { nocell = { ccd = "1 mA/cm2" } }\n', "[simulate] published", "'nocell'"),
+    # review s40 diff item 8: a surface the simulator refuses passed --check and the run skipped the cell
+    ('[simulate]\nsurfaces = { c = "Cu" }\n', "[simulate] surfaces.c", "'Cu', which has none"),
+    ('[simulate]\nsurfaces = { c = "FOO" }\n', "[simulate] surfaces.c", "unknown material 'FOO'"),
     ("[design]\nc_rates = [inf]\n", "[design] c_rates[0]", "inf"),
     ("[desing]\npoints = 3\n", "table 'desing'", "did you mean 'design'"),
     ('[cycling]\nfiles = ["nope.mpr"]\n', "[cycling] files[0]", "no such file"),
@@ -219,3 +222,15 @@ def test_two_cells_with_one_name_are_refused():
     cell = '[[cells]]\nname = "x"\nli_thickness = "20 um"\ncathode_capacity = "2 mAh/cm2"\n'
     with pytest.raises(ParameterError, match=r"\[\[cells\]\] name.*'x'.*cells 1 and 2"):
         parse_study(cell + cell)
+
+
+def test_a_cell_keyed_table_may_name_an_unnamed_cell_by_its_default_name(tmp_path):
+    """review s40 diff item 5: the load-time check ran before unnamed cells got their default names ('cell 1')."""
+    study = tmp_path / "s.toml"
+    study.write_text('[[cells]]\nli_thickness = "20 um"\ncathode_capacity = "2 mAh/cm2"\n'
+                     '[simulate]\nsurfaces = { "cell 1" = "LLZTO-TfOH" }\n')
+    code, _, err = run_main("evaluate", str(study), "--check")
+    assert code in (0, None), err
+    study.write_text(study.read_text().replace('"cell 1"', '"cell 2"'))
+    code, _, err = run_main("evaluate", str(study), "--check")
+    assert code == 2 and "expected names of the study's [[cells]] (cell 1); found 'cell 2'" in err

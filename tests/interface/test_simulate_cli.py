@@ -285,3 +285,18 @@ def test_a_temperature_above_lis_melting_point_is_refused(capsys):
     err = capsys.readouterr().err
     assert "--temperature" in err and "453.65 K" in err and len(err.strip().splitlines()) == 1
     assert main([*argv, "180 degC"]) in (0, None)
+
+
+def test_design_names_its_options_for_a_half_cycle_too_long(run):
+    code, out, err = run("simulate", "design", "--interlayer", "LNI-5CNT", "--target-current", "0.0001 mA/cm2",
+                         "--target-capacity", "4 mAh/cm2")
+    assert code == 2 and err.startswith("lisse: error: --target-capacity / --target-current: expected a half cycle of at most")
+
+
+def test_tiny_staircases_keep_their_digits(capsys):
+    """review s40 diff item 10: rounding to 10 decimals reported a 1e-12 mA/cm2 staircase's CCD as 0.0 (real simulator)."""
+    argv = ["simulate", "ccd", "--interlayer", "none", "--electrolyte", "LPSC", "--step-capacity", "1e-9 mAh/cm2", "--start",
+            "1e-12 mA/cm2", "--increment", "1e-12 mA/cm2", "--max-current", "3e-12 mA/cm2", "--json"]
+    assert main(argv) in (0, None)
+    d = json.loads(capsys.readouterr().out)
+    assert d["highest_step_mA_cm2"] == 3e-12 and d["ccd_mA_cm2"] in (1e-12, 2e-12, 3e-12)

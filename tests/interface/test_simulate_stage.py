@@ -183,6 +183,11 @@ def test_a_published_ccd_is_shown_beside_the_prediction_with_their_ratio(stage, 
     assert row["published_ccd_mA_cm2"] == 4.0 and row["published_capacity_per_half_cycle_mAh_cm2"] == pytest.approx(0.2, rel=1e-12)
     assert row["ratio_predicted_to_published"] == pytest.approx(0.375, rel=1e-12) and row["published_within_factor_2"] is None
     assert "published" not in r.tables["predicted_ccd"].columns and "measured" not in r.tables["predicted_ccd"].columns
+    assert not row["published_capacity_matches"]
+    # review s40 diff item 7: under fixed-time steps the capacity per step moves with the step: never a match, no verdict
+    r = _run(stage, base % ("4 mA/cm2", "2 mAh/cm2") + 'protocol = "fixed-time"\n', tmp_path)
+    p = r.summary["cells"]["A"]["published"]
+    assert p["capacity_matches"] is False and p["within_factor_2"] is None
 
 
 def test_a_misspelled_cell_name_in_a_simulate_table_is_refused(stage, tmp_path):

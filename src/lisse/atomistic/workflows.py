@@ -957,7 +957,9 @@ def interface_energy_workflow(
     fmax: float = 0.05,
     steps: int = 150,
     cache=None,
-    n_shift: int = 2,
+    n_shift: int = 3,
+    scan_gaps=(1.8, 2.4, 3.0),
+    n_starts: int = 2,
 ) -> dict:
     """Interface energy gamma(Li/X) from periodic two-interface cells and the strain fit [Su2024].
 
@@ -966,10 +968,12 @@ def interface_energy_workflow(
     ``gamma(n_Li) = gamma_true + n_Li sigma`` — the intercept (with its standard error) is gamma_true.
     Positions and the cell height are relaxed (in-plane cell fixed to X); the second interface's
     registry follows from the stacking and is the same for all n only when the Li layer parity is the
-    same (use odd counts). The film's in-plane registry is chosen first: single points of the thinnest cell at
-    ``n_shift`` x ``n_shift`` shifts over the substrate's surface cell (:func:`lisse.atomistic.interfaces.registry_shifts`),
-    the lowest energy kept for every thickness (a fixed registry can be a stacking fault: Li(100) on Li(100) on top
-    of itself gave gamma = 0.41 J/m2 with CHGNet, the bulk continuation 0.001).
+    same (use odd counts). The film's in-plane registry is chosen first, as the adhesion workflow chooses its starts, in
+    the thinnest cell: a rigid scan of ``n_shift`` x ``n_shift`` shifts over the substrate's surface cell
+    (:func:`lisse.atomistic.interfaces.registry_shifts`) at each of ``scan_gaps`` (registries have different equilibrium
+    gaps), then ``relax_z`` from the ``n_starts`` best points with distinct shifts (and the best at the closest gap), and
+    the lowest relaxed energy gives the registry and starting gap of every thickness. A fixed registry can be a stacking
+    fault: Li(100) on Li(100) at the cell origin gave gamma = 0.41 J/m2 with CHGNet, the bulk continuation 0.001.
 
     Parameters
     ----------
@@ -988,7 +992,8 @@ def interface_energy_workflow(
     gap : float, default 2.2
         Starting interface gap [Å].
     shift : tuple of float, optional
-        In-plane registry shift of the film [Å]; None (default): the lowest-energy shift of the registry scan.
+        In-plane registry shift of the film [Å]; None (default): the registry scan chooses it (and the starting gap;
+        ``gap`` is then unused).
     max_strain : float, default 0.03
         Largest principal strain on the Li film [-] (dimensionless fraction).
     max_area : float, default 130.0
@@ -999,15 +1004,19 @@ def interface_energy_workflow(
         Maximum number of optimiser steps per relaxation.
     cache : ResultCache, optional
         Job result cache (e.g. :class:`lisse.io.atomistic_cache.JobCache`).
-    n_shift : int, default 2
+    n_shift : int, default 3
         Number of registry shifts per in-plane direction of the scan (1: the cell origin only); unused when ``shift`` is given.
+    scan_gaps : sequence of float, default (1.8, 2.4, 3.0)
+        Interface gaps of the rigid registry scan [Å].
+    n_starts : int, default 2
+        Number of scan points relaxed (``relax_z``) in the thinnest cell to choose the registry.
 
     Returns
     -------
     dict
         ``interface_energy_J_m2`` (fit intercept) with its stderr, ``strain_term_J_m2_per_li``, per-cell
-        points, ``shift_A`` (the registry used) and ``registry_scan`` (shift, energy of the thinnest cell), uncertainty
-        and provenance.
+        points, ``shift_A`` and ``gap_A`` (the registry and starting gap used), ``registry_scan`` (rigid points: shift,
+        gap, energy of the thinnest cell) and ``registry_starts`` (the relaxed ones), uncertainty and provenance.
 
     Raises
     ------
@@ -1028,29 +1037,40 @@ def interface_energy_workflow(
     if isinstance(substrate, str) and substrate.strip() == "Li":
         raise ParameterError("parameter 'substrate': expected a phase other than Li (Li in a Li matrix has no interface); got 'Li'")
     check_count(n_shift, "n_shift", 1, 10, "registry shifts per in-plane direction")
+    check_count(n_starts, "n_starts", 1, 50, "relaxed registry starts")
+    scan_gaps = tuple(float(g) for g in scan_gaps)
+    if not scan_gaps or not all(0.5 <= g <= 10.0 for g in scan_gaps):
+        raise ParameterError(f"parameter 'scan_gaps' must hold gaps from 0.5 to 10 A; got {scan_gaps!r}")
     ctx = _ctx(calculator, cache, phases=("Li", substrate))
     li_b = relax_bulk(ctx, "Li")
     x_b = relax_bulk(ctx, substrate)
     sb = make_slab(_conventional_relaxed(substrate, x_b), substrate_miller, substrate_layers, 12.0)
     scan: list[dict] = []
-    if shift is None:  # the registry of the thinnest cell, rigid single points: the lowest is kept for every thickness
+    starts_out: list[dict] = []
+    if shift is None:  # the registry of the thinnest cell: rigid scan, then relax_z of the best starts, lowest kept
         n0 = min(film_layers)
         fl0 = make_slab(_conventional_relaxed("Li", li_b), film_miller, n0, 12.0)
         m0 = lattice_matches(fl0, sb, max_strain=max_strain, max_area=max_area)[0]
         for si, sh in enumerate(registry_shifts(sb, n_shift)):
-            it, _, _ = build_interface(fl0, sb, m0, gap=gap, shift=sh, vacuum=gap)
-            row = {"shift_A": [float(sh[0]), float(sh[1])], "film_layers": n0, "energy_eV": None}
-            try:
-                check_distances(it, what="registry scan point")
-            except CalculationError:
+            for g in scan_gaps:
+                it, _, _ = build_interface(fl0, sb, m0, gap=g, shift=sh, vacuum=g)
+                row = {"shift_index": si, "shift_A": [float(sh[0]), float(sh[1])], "gap_A": g, "film_layers": n0, "ok": True,
+                       "energy_eV": float("nan")}
+                try:
+                    check_distances(it, what="registry scan point")
+                except CalculationError:
+                    row["ok"] = False
+                    scan.append(row)
+                    continue
+                row["energy_eV"] = ctx.run(Job(f"iface_periodic_scan_s{si}_g{g:.2f}", it, "single", purpose="scan")).energy_eV
                 scan.append(row)
-                continue
-            row["energy_eV"] = ctx.run(Job(f"iface_periodic_scan_s{si}", it, "single", purpose="scan")).energy_eV
-            scan.append(row)
-        ok = [r for r in scan if r["energy_eV"] is not None]
-        if not ok:
-            raise CalculationError(f"interface Li|{substrate}: every registry of the scan puts atoms too close at the {gap:g} A gap")
-        shift = tuple(min(ok, key=lambda r: r["energy_eV"])["shift_A"])
+        for k, st in enumerate(_select_starts(scan, n_starts)):
+            it, _, _ = build_interface(fl0, sb, m0, gap=st["gap_A"], shift=st["shift_A"], vacuum=st["gap_A"])
+            r = ctx.run(Job(f"iface_periodic_start{k}_n{n0}", it, "relax_z", fmax, steps))
+            starts_out.append({"shift_A": st["shift_A"], "gap_start_A": st["gap_A"], "energy_eV": r.energy_eV,
+                               "converged": r.converged})
+        best = min(starts_out, key=lambda r: r["energy_eV"])
+        shift, gap = tuple(best["shift_A"]), float(best["gap_start_A"])
     rows = []
     for n in film_layers:
         fl = make_slab(_conventional_relaxed("Li", li_b), film_miller, n, 12.0)
@@ -1071,7 +1091,9 @@ def interface_energy_workflow(
         "strain_term_J_m2_per_li": fit.slope,
         "points": rows,
         "shift_A": [float(shift[0]), float(shift[1])],
-        "registry_scan": scan,
+        "gap_A": gap,
+        "registry_scan": [{k: (None if k == "energy_eV" and not math.isfinite(v) else v) for k, v in r.items()} for r in scan],
+        "registry_starts": starts_out,
         "note": "intercept of gamma(n_Li) = gamma_true + n_Li sigma is the interface energy [Su2024]; stderr from the fit residuals",
         "uncertainty": _uncertainty(ctx, "interface_energy", f"Li|{substrate}"),
     }
@@ -1089,7 +1111,8 @@ def interface_energy_workflow(
     out.update(method_keys(ctx, conv, "gamma(n_Li) points of the strain fit (the intercept is the result); judged: the intercept's "
                                       "standard error and its change without the thinnest film, against the level's tolerance"))
     out["provenance"] = provenance(ctx, {"film_layers": list(film_layers), "gap_A": gap, "shift_A": [float(shift[0]), float(shift[1])],
-                                         "n_shift": n_shift if scan else None, "fmax_eV_A": fmax, "steps": steps})
+                                         "n_shift": n_shift if scan else None, "scan_gaps_A": list(scan_gaps) if scan else None,
+                                         "n_starts": n_starts if scan else None, "fmax_eV_A": fmax, "steps": steps})
     return out
 
 

@@ -55,6 +55,15 @@ def run(args) -> dict:
                                         on_job=on_job, prerelax=args.prerelax)
     if args.surface_energy is None or args.interface_energy is None:
         raise ParameterError("give --surface-energy and --interface-energy, or a phase name for the atomistic workflow")
+    # the analytic path runs no calculator: its options would be dropped without a word (review s40)
+    for flag, val, default in (("--calculator", args.calculator, "chgnet"), ("--level", args.level, None),
+                               ("--dispersion", args.dispersion, None), ("--cutoff", args.cutoff, None),
+                               ("--prerelax", args.prerelax, None)):
+        if val != default:
+            raise ParameterError(f"{flag}: applies to the atomistic workflow (lisse segregation X), not to "
+                                 "--surface-energy/--interface-energy; got it with no phase")
+    if args.cache_dir is not None and str(args.cache_dir).lower() != "none":
+        raise ParameterError("--cache-dir: applies to the atomistic workflow (lisse segregation X); got it with no phase")
     res = segregation(args.surface_energy, args.interface_energy, r)
     return {"surface_energy_J_m2": res.surface_energy_J_m2, "interface_energy_J_m2": res.interface_energy_J_m2, "delta_gamma_J_m2": res.delta_gamma_J_m2,
             "driving_force_J_m2": res.driving_force_J_m2, "driving_force_per_volume_J_m3": res.driving_force_per_volume_J_m3,

@@ -282,7 +282,8 @@ def _check_names(args: Any, bare: bool) -> None:
 
             if not any(mat.has(prop) for prop in SURFACE_PROPERTIES):
                 raise ParameterError(f"--surface: expected a library material that sets the Li contact (one of "
-                                     f"{', '.join(SURFACE_PROPERTIES)}, e.g. LLZTO-TfOH, LACSS); got '{name}', which has none")
+                                     f"{', '.join(SURFACE_PROPERTIES)}, e.g. LLZTO-TfOH, LACSS; --surface none for the "
+                                     f"electrolyte's own surface); got '{name}', which has none")
 
 
 def protocol_kwargs(args: Any) -> dict[str, Any]:
@@ -688,7 +689,8 @@ def _run_map(args: Any) -> dict[str, Any]:
 
     first = np.asarray(m["contact_fraction_min_first_step"], dtype=float)
     stable = np.asarray(m["contact_fraction_min_stable_steps"], dtype=float)
-    lost = (first < FIRST_STEP_CONTACT_WARNING) | (stable < STABLE_CONTACT_WARNING)  # NaN compares False
+    # a point whose first step failed read no CCD: its first-step contact is no caveat on a verdict (NaN compares False)
+    lost = (np.isfinite(ccd) & (first < FIRST_STEP_CONTACT_WARNING)) | (stable < STABLE_CONTACT_WARNING)
     result["points_contact_lost_before_verdict"] = int(np.sum(lost))
     if lost.any():
         warnings.append(f"{int(np.sum(lost))} of {total} map points read their CCD after the simulated Li contact was lost "
@@ -741,6 +743,10 @@ def _run_design(args: Any) -> dict[str, Any]:
                                   ("--target-capacity", args.target_capacity, "mAh/cm2", 3.6e4)):
         if not (math.isfinite(val) and val > 0):  # named as typed (the library names its own parameter)
             raise ParameterError(f"{opt}: expected a positive, finite {unit} value; got {val / scale:g} {unit}")
+    half = args.target_capacity / args.target_current  # the candidates' half cycle, named by the options that make it
+    if half > MAX_HALF_CYCLE_H * 3600.0:
+        raise ParameterError(f"--target-capacity / --target-current: expected a half cycle of at most {MAX_HALF_CYCLE_H:g} h; got "
+                             f"{args.target_capacity / 3.6e4:g} mAh/cm2 at {args.target_current / 10:g} mA/cm2, {half / 3600:.4g} h")
     check_foil(build_model(interlayer=None, **foil), cycling_protocol(current=args.target_current,
                                                            step_time=args.target_capacity / args.target_current, cycles=1),
                what=f"--target-capacity {args.target_capacity / 3.6e4:g} mAh/cm2", foil="--li-thickness")

@@ -96,7 +96,7 @@ def _refuse_unused(args) -> None:
     given = _given(args)
     analytic = ("work_of_adhesion", "contact_angle", "li_surface_energy")
     if not args.materials:  # Young-Dupre from a given W_ad or angle: no workflow runs
-        extra = [k for k in given if k not in analytic]
+        extra = [k for k in given if k not in analytic and not (k == "cache_dir" and str(args.cache_dir).lower() == "none")]
         if extra:
             raise ParameterError(f"{_flag(extra[0])}: applies to the atomistic workflow (lisse wetting Li X), not to "
                                  "--work-of-adhesion/--contact-angle; got it with no materials")
@@ -212,8 +212,10 @@ def job_cache(args):
     if (args.cache_dir or "").lower() == "none":
         return None
     folder = Path(args.cache_dir or default_cache_dir()).expanduser()
-    if folder.exists() and not folder.is_dir():
-        raise ParameterError(f"--cache-dir {str(folder)!r}: expected a folder for the job cache (or 'none'); found a file")
+    blocker = next((a for a in (folder, *folder.parents) if a.exists() and not a.is_dir()), None)
+    if blocker is not None:
+        where = "" if blocker == folder else f" ('{blocker}' is a file)"
+        raise ParameterError(f"--cache-dir {str(folder)!r}: expected a folder for the job cache (or 'none'); found a file{where}")
     return JobCache(folder)
 
 
@@ -295,7 +297,7 @@ def _screen(args) -> dict:
                 r["result"].pop("rigid_scan", None)
     failed = [r for r in rows + out.get("refined", []) if r["status"] == "error"]
     if failed:  # the screen is printed, but its exit status says that rows failed (as lisse evaluate does for stages)
-        out["_exit_code"] = 2
+        out["_exit_code"] = 1 if any(not r.get("user_error") for r in failed) else 2  # 1: a lisse bug, as lisse evaluate
         out["_stderr"] = [f"substrate {r['substrate']!r} failed: {r['error']}" for r in failed]
     return out
 

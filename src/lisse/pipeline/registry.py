@@ -170,7 +170,8 @@ class Stage:
         """
         from lisse.errors import ParameterError
 
-        names = {str(c.get("name")) for c in cells or [] if isinstance(c, dict)}
+        # an unnamed cell is 'cell K' (its 1-based place), as the study loader names it
+        names = {str(c.get("name", f"cell {i + 1}")) for i, c in enumerate(cells or []) if isinstance(c, dict)}
         for key in self.cell_keyed:
             unknown = sorted(set(options.get(key) or {}) - names)
             if unknown:

@@ -92,7 +92,22 @@ CELL_KEYED = ("surfaces", "interfacial_resistance", "measured", "published")
 
 
 def _check(o: dict) -> None:
-    from lisse.errors import ParameterError
+    from lisse.errors import LisseError, ParameterError
+
+    # a surface the simulator would refuse is refused when the study loads (a study checked valid must not skip a cell)
+    for cell, name in (o.get("surfaces") or {}).items():
+        if str(name).strip().lower() == "none":
+            continue
+        from lisse.materials import get_material
+        from lisse.sim.interface.model import SURFACE_PROPERTIES
+
+        try:
+            mat = get_material(name)
+        except LisseError as exc:
+            raise ParameterError(f"[simulate] surfaces.{cell}: {exc}") from None
+        if not any(mat.has(prop) for prop in SURFACE_PROPERTIES):
+            raise ParameterError(f"[simulate] surfaces.{cell}: expected a library material that sets the Li contact (one of "
+                                 f"{', '.join(SURFACE_PROPERTIES)}); found '{name}', which has none")
 
     if not o["start"] <= o["max_current"]:
         raise ParameterError(f"[simulate] max_current: expected at least start ({o['start'] / 10:g} mA/cm2); found "
@@ -174,14 +189,15 @@ def _measured(results: dict, name: str, opts: dict) -> dict | None:
     return None
 
 
-def _published(opts: dict, name: str, entry: dict) -> dict | None:
+def _published(opts: dict, name: str, entry: dict, protocol: str = "fixed-capacity") -> dict | None:
     """The study's published CCD of cell ``name`` with the prediction's ratio to it (None without one).
 
     ``ratio_predicted_to_published`` is the CCD's ratio; where the first step failed it is the ratio of that failing step
     (the prediction lies below it: ``ratio_is_upper_bound``), where no step failed, of the last step searched (a lower
     bound). ``within_factor_2`` is None where a bound cannot decide it, and where the published staircase's capacity
     per half cycle is not the one simulated (``capacity_matches`` False: a CCD depends on the capacity per step, so the
-    two are not the same test; the ratio is still given).
+    two are not the same test; the ratio is still given). Under a ``protocol`` of fixed time the capacity per step
+    changes with the step, so a published capacity never matches it.
     """
     pub = (opts.get("published") or {}).get(name)
     if not pub or pub.get("ccd") is None:
@@ -209,7 +225,12 @@ def _published(opts: dict, name: str, entry: dict) -> dict | None:
         within = 0.5 <= ratio <= 2.0
     q = pub.get("capacity")
     simulated = entry.get("capacity_per_half_cycle_mAh_cm2")
-    matches = None if q is None or simulated is None else abs(q / 3.6e4 - simulated) <= 1e-9 * max(abs(simulated), 1e-30)
+    if q is None or simulated is None:
+        matches = None
+    elif protocol == "fixed-time":  # each step's capacity is its current x the step time: only one step holds `simulated`
+        matches = False
+    else:
+        matches = abs(q / 3.6e4 - simulated) <= 1e-9 * max(abs(simulated), 1e-30)
     if matches is False:
         within = None
     return {"ccd_mA_cm2": p, "capacity_per_half_cycle_mAh_cm2": None if q is None else q / 3.6e4, "source": pub.get("source"),
@@ -318,7 +339,7 @@ def simulate_stage(ctx: StageContext) -> StageResult:
                                                    i_op / 10),
                  "calibrated_parameters": list(pred.calibrated_parameters), "calibrated_on": dict(p.get("calibrated_on") or {}),
                  "measured": _measured(ctx.results, name, opts), "void_depth_check": check}
-        entry["published"] = _published(opts, name, entry)
+        entry["published"] = _published(opts, name, entry, opts["protocol"])
         summary[name] = entry
         predictions.append(_prediction(ctx.study, name, model, entry))
         pub = entry["published"] or {}
@@ -329,6 +350,7 @@ def simulate_stage(ctx: StageContext) -> StageResult:
                      "published_ccd_mA_cm2": pub.get("ccd_mA_cm2"),
                      "published_capacity_per_half_cycle_mAh_cm2": pub.get("capacity_per_half_cycle_mAh_cm2"),
                      "ratio_predicted_to_published": pub.get("ratio_predicted_to_published"),
+                     "published_capacity_matches": pub.get("capacity_matches"),
                      "published_within_factor_2": pub.get("within_factor_2"),
                      "ccd_with_geometric_void_depth_mA_cm2": (check or {}).get("ccd_mA_cm2"),
                      "ccd_at_twice_the_time_resolution_mA_cm2": res.get("ccd_mA_cm2"),

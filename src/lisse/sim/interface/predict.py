@@ -283,12 +283,12 @@ class CCDPrediction:
 
         m = self.simulation.model
         return {
-            "ccd_mA_cm2": None if self.ccd_A_m2 is None else round(self.ccd_A_m2 / 10.0, 10),
-            "failing_current_density_mA_cm2": None if self.failing_current_density_A_m2 is None else round(self.failing_current_density_A_m2 / 10.0, 10),
+            "ccd_mA_cm2": None if self.ccd_A_m2 is None else _sig(self.ccd_A_m2 / 10.0),
+            "failing_current_density_mA_cm2": None if self.failing_current_density_A_m2 is None else _sig(self.failing_current_density_A_m2 / 10.0),
             "search_limit_reached": self.search_limit_reached,
             "ccd_is_lower_bound": bool((self.search_limit_reached or self.foil_limited) and self.ccd_A_m2 is not None),
             "foil_limited": self.foil_limited,
-            "highest_step_mA_cm2": round(self.highest_step_A_m2 / 10.0, 10),  # as the ccd (0.1 + 12 x 0.1 is 1.3000000000000003)
+            "highest_step_mA_cm2": _sig(self.highest_step_A_m2 / 10.0),  # as the ccd (0.1 + 12 x 0.1 is 1.3000000000000003)
             "failure_mode": self.failure_mode,
             "protocol": self.protocol,
             "calibrated_parameters": list(self.calibrated_parameters),
@@ -305,6 +305,12 @@ class CCDPrediction:
             "points_per_half_cycle": self.points_per_half_cycle,
             "resolution_note": self.resolution_note,
         }
+
+
+def _sig(x: float) -> float:
+    """``x`` to 12 significant digits: a staircase's step sums (0.1 + 12 x 0.1 = 1.3000000000000003) print as typed, and a
+    tiny staircase keeps its digits (rounding to decimals made 1e-12 mA/cm2 a CCD of 0)."""
+    return float(f"{x:.12g}")
 
 
 def predict_ccd(model: InterfaceModel, protocol: Protocol, progress: Callable[[int, int], None] | None = None,
