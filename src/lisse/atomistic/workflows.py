@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -480,6 +481,35 @@ def surface_energy_workflow(
     return out
 
 
+def _rigid_registry_scan(ctx: Any, film: Any, substrate: Any, match: Any, n_shift: int, gaps: Any, vacuum: float | None,
+                         job_name: str, on_point: Callable[[dict, Any], None] | None = None) -> list[dict]:
+    """Rigid single points of an interface over ``n_shift`` x ``n_shift`` registry shifts and ``gaps`` (the starts of its
+    relaxations, :func:`_select_starts`).
+
+    ``vacuum`` [Å] above the film; None: the gap itself (a periodic two-interface cell). ``job_name`` is formatted with
+    the shift index ``si`` and the gap ``g``. A point that puts atoms too close is kept with ``ok`` False. ``on_point(row,
+    result)`` adds to each computed row. DFT calculators run the scan at their relaxation settings (it only ranks the
+    starts). Returns rows ``shift_index``, ``shift_A``, ``gap_A`` [Å], ``ok``, ``energy_eV`` (NaN where not computed).
+    """
+    scan = []
+    for si, sh in enumerate(registry_shifts(substrate, n_shift)):
+        for g in gaps:
+            it, _, _ = build_interface(film, substrate, match, gap=g, shift=sh, vacuum=g if vacuum is None else vacuum)
+            row = {"shift_index": si, "shift_A": [float(sh[0]), float(sh[1])], "gap_A": float(g), "ok": True, "energy_eV": float("nan")}
+            try:
+                check_distances(it, what="scan point")
+            except CalculationError:
+                row["ok"] = False
+                scan.append(row)
+                continue
+            r = ctx.run(Job(job_name.format(si=si, g=g), it, "single", purpose="scan"))
+            row["energy_eV"] = r.energy_eV
+            if on_point is not None:
+                on_point(row, r)
+            scan.append(row)
+    return scan
+
+
 def _select_starts(scan: list[dict], n_starts: int) -> list[dict]:
     """Lowest rigid-scan points with distinct shifts, plus the lowest point at the smallest gap.
 
@@ -701,22 +731,12 @@ def adhesion_workflow(
     r_fil = ctx.run(Job("film_strained", fil, "relax", fmax, steps))
     r_sub = ctx.run(Job("substrate", sub, "relax", fmax, steps, fixed=_fix_bottom(sub, fix_substrate_planes)))
     # 4. rigid scan
-    scan = []
     n_sub = len(sub)
-    for si, sh in enumerate(registry_shifts(sb, n_shift)):
-        for g in gaps:
-            it, _, _ = build_interface(fl, sb, m, gap=g, shift=sh, vacuum=vacuum)
-            row = {"shift_index": si, "shift_A": [float(sh[0]), float(sh[1])], "gap_A": float(g), "ok": True, "energy_eV": float("nan")}
-            try:
-                check_distances(it, what="scan point")
-            except CalculationError:
-                row["ok"] = False
-                scan.append(row)
-                continue
-            r = ctx.run(Job(f"scan_s{si}_g{g:.2f}", it, "single", purpose="scan"))  # DFT: relaxation settings (only ranks the starts)
-            row["energy_eV"] = r.energy_eV
-            row["adhesion_rigid_J_m2"] = (r_fil.ranking_energy_eV + r_sub.ranking_energy_eV - r.energy_eV) / area * EV_PER_A2_TO_J_PER_M2
-            scan.append(row)
+
+    def rigid_adhesion(row: dict, r: JobResult) -> None:
+        row["adhesion_rigid_J_m2"] = (r_fil.ranking_energy_eV + r_sub.ranking_energy_eV - r.energy_eV) / area * EV_PER_A2_TO_J_PER_M2
+
+    scan = _rigid_registry_scan(ctx, fl, sb, m, n_shift, gaps, vacuum, "scan_s{si}_g{g:.2f}", rigid_adhesion)
     # 5. relax from several starts, keep the lowest
     starts = _select_starts(scan, n_starts)
     relaxed = []
@@ -1051,19 +1071,7 @@ def interface_energy_workflow(
         n0 = min(film_layers)
         fl0 = make_slab(_conventional_relaxed("Li", li_b), film_miller, n0, 12.0)
         m0 = lattice_matches(fl0, sb, max_strain=max_strain, max_area=max_area)[0]
-        for si, sh in enumerate(registry_shifts(sb, n_shift)):
-            for g in scan_gaps:
-                it, _, _ = build_interface(fl0, sb, m0, gap=g, shift=sh, vacuum=g)
-                row = {"shift_index": si, "shift_A": [float(sh[0]), float(sh[1])], "gap_A": g, "film_layers": n0, "ok": True,
-                       "energy_eV": float("nan")}
-                try:
-                    check_distances(it, what="registry scan point")
-                except CalculationError:
-                    row["ok"] = False
-                    scan.append(row)
-                    continue
-                row["energy_eV"] = ctx.run(Job(f"iface_periodic_scan_s{si}_g{g:.2f}", it, "single", purpose="scan")).energy_eV
-                scan.append(row)
+        scan = _rigid_registry_scan(ctx, fl0, sb, m0, n_shift, scan_gaps, None, "iface_periodic_scan_s{si}_g{g:.2f}")
         for k, st in enumerate(_select_starts(scan, n_starts)):
             it, _, _ = build_interface(fl0, sb, m0, gap=st["gap_A"], shift=st["shift_A"], vacuum=st["gap_A"])
             r = ctx.run(Job(f"iface_periodic_start{k}_n{n0}", it, "relax_z", fmax, steps))
