@@ -278,12 +278,10 @@ def _check_names(args: Any, bare: bool) -> None:
             raise ParameterError(f"--electrolyte: expected a solid electrolyte with an ionic conductivity in the library (e.g. "
                                  f"LLZTO, LPSC, LNI); got '{name}', which has none")
         if flag == "--surface":
-            from lisse.sim.interface.model import SURFACE_PROPERTIES
+            from lisse.sim.interface.model import refuse_contactless_surface
 
-            if not any(mat.has(prop) for prop in SURFACE_PROPERTIES):
-                raise ParameterError(f"--surface: expected a library material that sets the Li contact (one of "
-                                     f"{', '.join(SURFACE_PROPERTIES)}, e.g. LLZTO-TfOH, LACSS; --surface none for the "
-                                     f"electrolyte's own surface); got '{name}', which has none")
+            refuse_contactless_surface(mat, name, "--surface", ", e.g. LLZTO-TfOH, LACSS; --surface none for the electrolyte's "
+                                                               "own surface")
 
 
 def protocol_kwargs(args: Any) -> dict[str, Any]:

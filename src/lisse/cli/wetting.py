@@ -219,8 +219,6 @@ def job_cache(args):
     return JobCache(folder)
 
 
-_cache = job_cache
-
 
 def check_workflow_counts(args) -> None:
     """--starts, --shifts, --steps and --fmax named as typed (the workflows name their own parameters)."""
@@ -278,13 +276,13 @@ def _screen(args) -> dict:
         calc = make_calculator(args)  # validates --level/--dispersion
         screen_kw = kw
     # ML calculators travel by name (each worker loads its own)
-    rows = adhesion_screen(args.materials[1:], calc if calc.info.kind == "dft" else args.calculator, _cache(args), **executor_kwargs(args), **screen_kw)
+    rows = adhesion_screen(args.materials[1:], calc if calc.info.kind == "dft" else args.calculator, job_cache(args), **executor_kwargs(args), **screen_kw)
     out: dict = {"screen": rows, "substrates_total": len(rows), "substrates_ok": sum(r["status"] == "ok" for r in rows),
                  "substrates_failed": sum(r["status"] == "error" for r in rows)}
     if refine:
         best = refine_candidates(rows, args.refine_top)
         ml_w = {r["substrate"]: r["result"]["work_of_adhesion_J_m2"] for r in rows if r["substrate"] in best}
-        ref = adhesion_screen(best, rcalc, _cache(args), **executor_kwargs(args), **kw)
+        ref = adhesion_screen(best, rcalc, job_cache(args), **executor_kwargs(args), **kw)
         for r in ref:
             r["ml_work_of_adhesion_J_m2"] = ml_w[r["substrate"]]
         out["refined"] = ref
@@ -306,7 +304,7 @@ def _workflow(args) -> dict:
     from lisse.atomistic.workflows import adhesion_workflow
     from lisse.cli.common import progress_bar_for
 
-    cache = _cache(args)
+    cache = job_cache(args)
     kw = _workflow_kw(args)
     calc = make_calculator(args)
 

@@ -99,15 +99,13 @@ def _check(o: dict) -> None:
         if str(name).strip().lower() == "none":
             continue
         from lisse.materials import get_material
-        from lisse.sim.interface.model import SURFACE_PROPERTIES
+        from lisse.sim.interface.model import refuse_contactless_surface
 
         try:
             mat = get_material(name)
         except LisseError as exc:
             raise ParameterError(f"[simulate] surfaces.{cell}: {exc}") from None
-        if not any(mat.has(prop) for prop in SURFACE_PROPERTIES):
-            raise ParameterError(f"[simulate] surfaces.{cell}: expected a library material that sets the Li contact (one of "
-                                 f"{', '.join(SURFACE_PROPERTIES)}); found '{name}', which has none")
+        refuse_contactless_surface(mat, str(name), f"[simulate] surfaces.{cell}")
 
     if not o["start"] <= o["max_current"]:
         raise ParameterError(f"[simulate] max_current: expected at least start ({o['start'] / 10:g} mA/cm2); found "

@@ -147,6 +147,8 @@ __all__ = [
     "flaw_critical_pressure",
     "assumed_parameters",
     "surface_caveat",
+    "refuse_contactless_surface",
+    "SURFACE_PROPERTIES",
 ]
 
 MPA = 1e6
@@ -464,6 +466,33 @@ def _depth_ratio(h_v: float, void_size: float, what: str, hint: str = "give void
 #: Library properties a ``surface`` material must have at least one of: those it sets on the Li contact.
 SURFACE_PROPERTIES = ("li_contact_angle", "exchange_current_density", "interfacial_resistance", "stack_pressure")
 
+
+def refuse_contactless_surface(material: Any, name: str, where: str, hint: str = "") -> None:
+    """Refuse a library material as a surface when it sets nothing on the Li contact (none of :data:`SURFACE_PROPERTIES`).
+
+    Such a surface would change nothing but drop the electrolyte's default surface. One check for the model, the
+    command line and the study.
+
+    Parameters
+    ----------
+    material : lisse.materials.Material
+        The library material named as the surface.
+    name : str
+        The name as given, for the message.
+    where : str
+        How the caller names the setting (``"parameter 'surface'"``, ``"--surface"``, ``"[simulate] surfaces.CELL"``).
+    hint : str
+        Text added inside the message's parentheses (e.g. examples of surfaces).
+
+    Raises
+    ------
+    ParameterError
+        ``material`` has none of :data:`SURFACE_PROPERTIES`.
+    """
+    if not any(material.has(prop) for prop in SURFACE_PROPERTIES):
+        raise ParameterError(f"{where}: expected a library material that sets the Li contact (one of "
+                             f"{', '.join(SURFACE_PROPERTIES)}{hint}); got '{name}', which has none")
+
 #: The surface a bare interface on these electrolytes gets when none is named: the paper's untreated condition (a
 #: garnet's Li contact is set by its surface layer, and the pellet material alone has no measured contact angle or i0;
 #: without this the bare pellet took the assumed 90 deg / 1 mA/cm2 and came out above the treated surface).
@@ -615,10 +644,8 @@ def build_model(interlayer: str | GradedComposite | Sequence[str | GradedComposi
     if surface is None and surface_note is None and not names and e_mat.name in DEFAULT_SURFACES:
         surface, surface_note = DEFAULT_SURFACES[e_mat.name]
     s_mat = get_material(surface) if surface is not None else None
-    if s_mat is not None and not any(s_mat.has(prop) for prop in SURFACE_PROPERTIES):
-        raise ParameterError(f"parameter 'surface': expected a library material that sets the Li contact (one of "
-                             f"{', '.join(SURFACE_PROPERTIES)}); got '{surface}', which has none (it would silently change "
-                             "nothing but drop the electrolyte's default surface)")
+    if s_mat is not None:
+        refuse_contactless_surface(s_mat, str(surface), "parameter 'surface'")
     values: dict[str, Any] = {}
     sources = dict(SOURCES)
     for key, (val, src) in _li_creep_defaults().items():
