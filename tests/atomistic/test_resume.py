@@ -177,3 +177,76 @@ def test_run_job_releases_each_ase_calculator_after_success_and_failure():
     with pytest.raises(Killed):
         run_job(failing, Job("rx", _slab(), "relax", steps=5))
     assert len(failing.made) == 1 and [id(c) for c in failing.released] == [id(failing.made[0])]
+
+
+def _moved(atoms, dx: float):
+    """``atoms`` with every coordinate shifted by ``dx`` Å (what a dependency update's float noise does to a built slab)."""
+    b = atoms.copy()
+    b.positions = b.positions + dx
+    return b
+
+
+def test_a_dft_job_moved_by_float_noise_is_served_from_the_cache_and_says_by_how_much(tmp_path):
+    """Seen 2026-12-02: after a fresh install the rebuilt LiF substrate of Ji2025's cell differed by ~1e-6 Å, its key
+    (rounded at 1e-6 Å) changed and a 4400 s DFT relaxation was about to run again. A DFT job whose input lies within
+    NEAR_MATCH_TOL_A of a stored one is served from it; one just beyond is recomputed; so is an ML job (cheap)."""
+    from lisse.atomistic.cache import NEAR_MATCH_TOL_A
+
+    cache = JobCache(tmp_path)
+    job = Job("cu_slab", _slab(), "relax", fmax=0.05, steps=200, fixed=(0, 1, 2, 3))
+    first = run_job(FlakyEMT(), job, cache)
+    assert not first.cached and first.cache_near_match_A is None
+
+    noisy = Job("cu_slab", _moved(job.atoms, 3e-6), "relax", fmax=0.05, steps=200, fixed=(0, 1, 2, 3))
+    served = run_job(FlakyEMT(fail_after=0), noisy, cache)  # any evaluation would raise
+    assert served.cached and served.energy_eV == first.energy_eV
+    assert served.cache_near_match_A == pytest.approx(3e-6, rel=1e-3)
+    assert served.summary()["cache_near_match_A"] == served.cache_near_match_A
+
+    far = Job("cu_slab", _moved(job.atoms, 2 * NEAR_MATCH_TOL_A), "relax", fmax=0.05, steps=200, fixed=(0, 1, 2, 3))
+    with pytest.raises(Killed):
+        run_job(FlakyEMT(fail_after=0), far, cache)
+    other_task = Job("cu_slab", noisy.atoms, "relax", fmax=0.02, steps=200, fixed=(0, 1, 2, 3))
+    with pytest.raises(Killed):
+        run_job(FlakyEMT(fail_after=0), other_task, cache)
+    other_fixed = Job("cu_slab", noisy.atoms, "relax", fmax=0.05, steps=200, fixed=(0, 1, 2))
+    with pytest.raises(Killed):
+        run_job(FlakyEMT(fail_after=0), other_fixed, cache)
+    other_calc = FlakyEMT(fail_after=0)
+    other_calc.info = CalculatorInfo("fake-dft", "emt", "1", "dft", 0.0, {"level": "test"})  # another version: another identity
+    with pytest.raises(Killed):
+        run_job(other_calc, noisy, cache)
+    ml = MLEMT()
+    ml.fail_after = 0
+    run_job(MLEMT(), job, cache)
+    with pytest.raises(Killed):
+        run_job(ml, noisy, cache)  # ML jobs stay exact-key: recomputing them costs seconds
+
+
+def test_an_interrupted_dft_relaxation_moved_by_float_noise_resumes_from_its_checkpoint(tmp_path):
+    cache = JobCache(tmp_path)
+    job = Job("cu_slab", _slab(), "relax", fmax=0.02, steps=200, fixed=(0, 1, 2, 3))
+    with pytest.raises(Killed):
+        run_job(FlakyEMT(fail_after=6), job, cache)
+    noisy = Job("cu_slab", _moved(job.atoms, -4e-6), "relax", fmax=0.02, steps=200, fixed=(0, 1, 2, 3))
+    again = FlakyEMT()
+    r = run_job(again, noisy, cache)
+    assert r.resumed_from_step == 5 and r.converged
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith("-partial.json")]  # the old checkpoint went too
+
+
+def test_input_distance_is_none_for_records_of_another_job():
+    from lisse.atomistic.cache import input_distance, job_input
+
+    a = _slab()
+    rec = job_input("id", {"task": "relax"}, a)
+    assert input_distance(rec, rec) == 0.0
+    assert input_distance(None, rec) is None and input_distance({"identity": "id"}, rec) is None
+    b = a.copy()
+    b.numbers[0] = 1
+    assert input_distance(job_input("id", {"task": "relax"}, b), rec) is None
+    assert input_distance(job_input("id2", {"task": "relax"}, a), rec) is None
+    assert input_distance(job_input("id", {"task": "relax"}, a[:-1]), rec) is None
+    c = a.copy()
+    c.cell[2, 2] += 0.5
+    assert input_distance(job_input("id", {"task": "relax"}, c), rec) == pytest.approx(0.5)

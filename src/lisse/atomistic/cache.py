@@ -4,6 +4,14 @@ The key covers the calculator identity (name, model, version, settings), the tas
 (relaxation kind, fmax, steps, constraints) and the structure (numbers, positions and cell rounded to
 1e-6 A). The workflows take any :class:`ResultCache` (``get(key)`` / ``put(key, value)``); the file-backed
 one is :class:`lisse.io.atomistic_cache.JobCache` (the physics layer never opens files).
+
+Every entry also records the inputs its key hashes (:func:`job_input`). A rounded hash is exact-match only:
+a new pymatgen or numpy release that moves a built slab by 1e-6 Å gives every job downstream of it a new key,
+and a resumed DFT workflow would redo hours it has already done (seen 2026-12-02: the 72-atom LiF substrate of
+Ji2025's cell, 4400 s, after a fresh install). A cache that offers ``near(...)`` is therefore asked, for DFT
+jobs whose key missed, for a stored job with the same calculator identity and task whose input structure lies
+within :data:`NEAR_MATCH_TOL_A` (:func:`input_distance`); the job result says how far it was
+(``cache_near_match_A``).
 """
 
 from __future__ import annotations
@@ -20,7 +28,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from ase import Atoms  # ase is imported at run time only inside the functions that need it
 
-__all__ = ["job_key", "ResultCache", "check_job_entry"]
+__all__ = ["job_key", "job_input", "input_distance", "NEAR_MATCH_TOL_A", "ResultCache", "check_job_entry"]
 
 
 @runtime_checkable
@@ -79,9 +87,84 @@ def job_key(calc_identity: str, task: dict, atoms: Atoms) -> str:
     h.update(np.round(np.asarray(atoms.positions, dtype=float), 6).tobytes())
     h.update(np.round(np.asarray(atoms.cell.array, dtype=float), 6).tobytes())
     h.update(np.asarray(atoms.pbc, dtype=bool).tobytes())
-    fixed = sorted(int(i) for c in atoms.constraints for i in getattr(c, "index", []))
-    h.update(json.dumps(fixed).encode())
+    h.update(json.dumps(_fixed_indices(atoms)).encode())
     return h.hexdigest()
+
+
+#: Largest difference [Å] of positions and cell at which a stored DFT job stands for one whose key missed.
+#: Ten times below the positions' noise that matters: at forces up to 1 eV/Å it moves a 120-atom cell's energy
+#: by at most ~0.01 eV (1 mJ/m² of W_ad on 150 Å²), and relaxations stop at 0.05 eV/Å. Assumed, not measured
+#: per system: a smaller value only costs recomputation.
+NEAR_MATCH_TOL_A = 1e-4
+
+
+def _fixed_indices(atoms: Atoms) -> list[int]:
+    """Sorted indices of the atoms ``atoms``' constraints fix."""
+    return sorted(int(i) for c in atoms.constraints for i in getattr(c, "index", []))
+
+
+def job_input(calc_identity: str, task: dict, atoms: Atoms) -> dict:
+    """The inputs :func:`job_key` hashes, as a JSON-able record stored beside the result.
+
+    Parameters
+    ----------
+    calc_identity : str
+        :meth:`AtomisticCalculator.identity` of the calculator.
+    task : dict
+        The task and its settings, JSON-able.
+    atoms : ase.Atoms
+        The structure (Å), with its constraints.
+
+    Returns
+    -------
+    dict
+        ``identity``, ``task`` (as JSON would store it), ``numbers``, ``positions`` [Å], ``cell`` [Å], ``pbc``,
+        ``fixed`` (sorted indices of fixed atoms).
+    """
+    return {
+        "identity": calc_identity,
+        "task": json.loads(json.dumps(task, sort_keys=True, default=str)),
+        "numbers": [int(z) for z in atoms.numbers],
+        "positions": np.asarray(atoms.positions, dtype=float).tolist(),
+        "cell": np.asarray(atoms.cell.array, dtype=float).tolist(),
+        "pbc": [bool(x) for x in atoms.pbc],
+        "fixed": _fixed_indices(atoms),
+    }
+
+
+def input_distance(stored: object, wanted: dict) -> float | None:
+    """Largest difference [Å] between two :func:`job_input` records of the same job, or None if not the same job.
+
+    Parameters
+    ----------
+    stored : object
+        The ``input`` record of a cache entry (anything else, e.g. an entry written before records existed,
+        gives None).
+    wanted : dict
+        The :func:`job_input` of the job being looked up.
+
+    Returns
+    -------
+    float or None
+        ``max |Δ|`` over Cartesian positions and cell vectors [Å] when identity, task, atomic numbers (in order),
+        periodicity and fixed atoms are all equal; None otherwise.
+    """
+    if not isinstance(stored, dict):
+        return None
+    for k in ("identity", "task", "numbers", "pbc", "fixed"):
+        if stored.get(k) != wanted[k]:
+            return None
+    try:
+        pos = np.asarray(stored["positions"], dtype=float)
+        cell = np.asarray(stored["cell"], dtype=float)
+    except (KeyError, TypeError, ValueError):
+        return None
+    want_pos = np.asarray(wanted["positions"], dtype=float)
+    want_cell = np.asarray(wanted["cell"], dtype=float)
+    if pos.shape != want_pos.shape or cell.shape != want_cell.shape:
+        return None
+    d = max(float(np.abs(pos - want_pos).max(initial=0.0)), float(np.abs(cell - want_cell).max()))
+    return d if np.isfinite(d) else None
 
 
 #: Keys of a cached job result and the JSON types they must have.

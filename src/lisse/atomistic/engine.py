@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from lisse.atomistic.cache import ResultCache, check_job_entry, job_key
+from lisse.atomistic.cache import NEAR_MATCH_TOL_A, ResultCache, check_job_entry, job_input, job_key
 from lisse.atomistic.calculators import AtomisticCalculator, PrecomputedCalculator
 from lisse.errors import CalculationError, ParameterError, requires
 
@@ -138,6 +138,9 @@ class JobResult:
         Number of steps already done by an interrupted run this one continued (0: a fresh start).
     prerelax : dict or None, optional
         The ML pre-relaxation this job started from (``calculator``, ``n_steps``, ``converged``, ``wall_s``), or None.
+    cache_near_match_A : float or None, optional
+        When the cache served a stored job whose input differed from this one's by float noise, the largest
+        difference [Å] (at most :data:`lisse.atomistic.cache.NEAR_MATCH_TOL_A`); None for an exact key or no cache.
     """
     name: str
     energy_eV: float
@@ -152,6 +155,7 @@ class JobResult:
     relax_energy_eV: float | None = None
     resumed_from_step: int = 0
     prerelax: dict | None = None
+    cache_near_match_A: float | None = None
 
     @property
     def ranking_energy_eV(self) -> float:
@@ -171,7 +175,7 @@ class JobResult:
         -------
         dict
             ``name``, ``energy_eV``, ``n_atoms``, ``converged``, ``fmax_final_eV_A``, ``n_steps``, ``wall_s``, ``cached``;
-            plus ``relax_energy_eV``, ``resumed_from_step`` and ``prerelax`` when they apply.
+            plus ``relax_energy_eV``, ``resumed_from_step``, ``prerelax`` and ``cache_near_match_A`` when they apply.
         """
         d = {
             "name": self.name,
@@ -189,6 +193,8 @@ class JobResult:
             d["resumed_from_step"] = self.resumed_from_step
         if self.prerelax is not None:
             d["prerelax"] = self.prerelax
+        if self.cache_near_match_A is not None:
+            d["cache_near_match_A"] = self.cache_near_match_A
         return d
 
 
@@ -281,20 +287,35 @@ def run_job(calc: AtomisticCalculator, job: Job, cache: ResultCache | None = Non
     if calc.info.kind != "dft":
         task_settings.pop("purpose", None)  # ML backends ignore the purpose: their keys stay as before it existed
     key = job_key(calc.identity(), task_settings, atoms)
+    inputs = job_input(calc.identity(), task_settings, atoms)
+    # DFT jobs whose key missed may stand for a stored one a dependency update moved by float noise (lisse.atomistic.cache)
+    near = getattr(cache, "near", None) if cache is not None and calc.info.kind == "dft" else None
     if cache is not None:
-        hit = cache.get(key)
+        hit, hit_key, near_A = cache.get(key), key, None
+        if hit is None and near is not None:
+            found = near(inputs, NEAR_MATCH_TOL_A)
+            if found is not None:
+                hit_key, hit, near_A = found
         if hit is not None:
             where = getattr(cache, "directory", None)  # the file-backed cache names the file; any other, the key
-            check_job_entry(where / f"{key}.json" if where is not None else key, hit)
+            check_job_entry(where / f"{hit_key}.json" if where is not None else hit_key, hit)
             return JobResult(job.name, hit["energy_eV"], atoms_from_dict(hit["atoms"], atoms), hit["converged"], hit["fmax_final_eV_A"], hit["n_steps"],
-                             hit["wall_s"], True, calc.info.as_dict(), job.settings(), hit.get("relax_energy_eV"), int(hit.get("resumed_from_step", 0)))
+                             hit["wall_s"], True, calc.info.as_dict(), job.settings(), hit.get("relax_energy_eV"), int(hit.get("resumed_from_step", 0)),
+                             cache_near_match_A=near_A)
     t0 = time.perf_counter()
     purpose = job.resolved_purpose()
     done = 0
     every = int(getattr(calc, "checkpoint_every", 0) or 0) if job.task != "single" else 0
     part_key = f"{key}-partial"
+    stale_part_keys = [part_key]
     if cache is not None and every > 0:
-        done = _resume(cache.get(part_key), atoms, job)
+        part = cache.get(part_key)
+        if part is None and near is not None:
+            found = near(inputs, NEAR_MATCH_TOL_A, partial=True)
+            if found is not None:
+                stale_part_keys.append(found[0])
+                part = found[1]
+        done = _resume(part, atoms, job)
     token = calc.prepare(atoms)
     atoms.calc = calc.ase_calculator(atoms=atoms, purpose=purpose)
     try:
@@ -313,7 +334,7 @@ def run_job(calc: AtomisticCalculator, job: Job, cache: ResultCache | None = Non
                 def checkpoint() -> None:  # the geometry of the running relaxation, in the job's own frame
                     a = atoms.copy()
                     calc.restore(a, token)
-                    cache.put(part_key, {"atoms": atoms_to_dict(a), "n_steps": done + int(opt.nsteps), "job": job.name, "partial": True})
+                    cache.put(part_key, {"atoms": atoms_to_dict(a), "n_steps": done + int(opt.nsteps), "job": job.name, "partial": True, "input": inputs})
 
                 opt.attach(checkpoint, interval=every)
             opt.run(fmax=job.fmax, steps=max(0, job.steps - done))
@@ -335,7 +356,7 @@ def run_job(calc: AtomisticCalculator, job: Job, cache: ResultCache | None = Non
     res = JobResult(job.name, energy, atoms, conv, fm, n_steps, wall, False, calc.info.as_dict(), job.settings(), relax_energy, done)
     if cache is not None:
         entry = {"energy_eV": energy, "atoms": atoms_to_dict(atoms), "converged": conv, "fmax_final_eV_A": fm, "n_steps": n_steps, "wall_s": wall,
-                 "calculator": calc.info.as_dict(), "job": job.name}
+                 "calculator": calc.info.as_dict(), "job": job.name, "input": inputs}
         if relax_energy is not None:
             entry["relax_energy_eV"] = relax_energy
         if done:
@@ -343,7 +364,8 @@ def run_job(calc: AtomisticCalculator, job: Job, cache: ResultCache | None = Non
         cache.put(key, entry)
         discard = getattr(cache, "discard", None)  # optional in the ResultCache protocol (get/put)
         if every > 0 and discard is not None:
-            discard(part_key)  # the checkpoint is stale once the final result is stored
+            for k in stale_part_keys:  # the checkpoint is stale once the final result is stored
+                discard(k)
     return res
 
 

@@ -93,6 +93,47 @@ class JobCache:
             return
         atomic_write_text(self.directory / f"{key}.json", json.dumps(value))
 
+    def near(self, wanted: dict, tol_A: float, partial: bool = False) -> tuple[str, dict, float] | None:
+        """The stored job whose recorded input is closest to ``wanted``, if within ``tol_A``.
+
+        For a job whose exact key missed (:mod:`lisse.atomistic.cache`: a structure moved by float noise after a
+        dependency update). Reads every entry of the folder once (entries over 16 MiB are skipped); the
+        workflows ask only for DFT jobs, whose caches hold tens of entries.
+
+        Parameters
+        ----------
+        wanted : dict
+            :func:`lisse.atomistic.cache.job_input` of the job.
+        tol_A : float
+            Largest accepted difference of positions and cell [Å].
+        partial : bool, optional
+            Look among running relaxations' checkpoints (``<key>-partial.json``) instead of finished results.
+
+        Returns
+        -------
+        tuple of (str, dict, float) or None
+            The entry's key, the entry, and its distance [Å]; None when no entry is within ``tol_A``.
+        """
+        from lisse.atomistic.cache import input_distance
+
+        if self.directory is None or not self.directory.is_dir():
+            return None
+        best = None
+        for p in sorted(self.directory.glob("*.json")):
+            key = p.name[: -len(".json")]
+            if key.endswith("-partial") != partial:
+                continue
+            try:
+                if p.stat().st_size > 16 * 2**20:
+                    continue
+                d = json.loads(p.read_text())
+            except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+                continue
+            dist = input_distance(d.get("input") if isinstance(d, dict) else None, wanted)
+            if dist is not None and dist <= tol_A and (best is None or dist < best[2]):
+                best = (key, d, dist)
+        return best
+
     def discard(self, key: str) -> None:
         """Remove the entry ``key`` if it exists (e.g. a relaxation's checkpoint once its result is stored).
 
