@@ -38,6 +38,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from lisse.constants import LI_MELTING_POINT, LOWEST_CELL_TEMPERATURE
 from lisse.params import OptionBounds, OptionSpec
 from lisse.pipeline.registry import StageContext, StageResult, stage
 from lisse.report.html import Markup
@@ -64,7 +65,8 @@ SCHEMA = {
     # the simulator's own bounds (lisse.sim.interface.model.SCHEMA; a test keeps them equal), so that --check refuses
     # what the run would (a study checked valid must not skip a cell for a value the check let through)
     "pressure": OptionSpec.quantity("MPa", "stack pressure (default: the simulator's; 0: no stack pressure)", low=0.0, high=1e9),
-    "temperature": OptionSpec.quantity("K", "temperature (default: the simulator's, 298.15 K; 200 K up to Li's melting point, 453.65 K)", low=200.0, high=453.65),
+    "temperature": OptionSpec.quantity("K", "temperature (default: the simulator's, 298.15 K; 200 K up to Li's melting point, 453.65 K)", low=LOWEST_CELL_TEMPERATURE,
+                                 high=LI_MELTING_POINT),
     "surfaces": OptionSpec.table("cell name -> library surface (e.g. LLZTO-TfOH, LLZTO-air, LACSS): simulate that cell as the bare "
                                  "interface with this surface treatment (what a thin coating such as LiCF3SO3 stands for)",
                                  values=OptionSpec.text("surface material (lisse materials)"), max_items=1000),

@@ -118,7 +118,15 @@ from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple
 
 from lisse.citations import register
-from lisse.constants import AVOGADRO, BOLTZMANN, FARADAY, GAS_CONSTANT, ROOM_TEMPERATURE
+from lisse.constants import (
+    AVOGADRO,
+    BOLTZMANN,
+    FARADAY,
+    GAS_CONSTANT,
+    LI_MELTING_POINT,
+    LOWEST_CELL_TEMPERATURE,
+    ROOM_TEMPERATURE,
+)
 from lisse.electrochem import exchange_current_from_resistance
 from lisse.errors import LisseError, ParameterError
 from lisse.materials import get_material
@@ -155,7 +163,8 @@ MPA = 1e6
 
 #: Parameter schema (display unit, meaning, default, range). Python numbers are SI.
 SCHEMA: dict[str, ParamSpec] = {
-    "temperature": ParamSpec("K", "temperature (solid Li: below its melting point, 453.65 K, CRC Handbook; the creep and diffusion laws are a solid's)", ROOM_TEMPERATURE, low=200.0, high=453.65),
+    "temperature": ParamSpec("K", "temperature (solid Li: below its melting point, 453.65 K, CRC Handbook; the creep and diffusion laws are a solid's)", ROOM_TEMPERATURE, low=LOWEST_CELL_TEMPERATURE,
+                             high=LI_MELTING_POINT),
     "pressure": ParamSpec("MPa", "stack pressure on the cell", "1 MPa", low=0.0, high=1e9),
     "electrolyte_conductivity": ParamSpec("S/cm", "ionic conductivity of the dense electrolyte", None, low=0.0, low_inclusive=False),
     "electrolyte_thickness": ParamSpec("um", "thickness of the dense electrolyte pellet", "500 um", low=0.0, high=0.1, low_inclusive=False),

@@ -48,7 +48,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, overload
 
 from lisse.citations import Citation, add, register
-from lisse.constants import FARADAY, GAS_CONSTANT, ROOM_TEMPERATURE
+from lisse.constants import FARADAY, GAS_CONSTANT, LI_MELTING_POINT, LOWEST_CELL_TEMPERATURE, ROOM_TEMPERATURE
 from lisse.electrochem import (
     reduced_butler_volmer,
     reduced_butler_volmer_slope,
@@ -99,7 +99,8 @@ SCHEMA: dict[str, ParamSpec] = {
     "exchange_current": ParamSpec("mA/cm2", "exchange current density i0 on the internal surface (per internal area)", "2e-3 mA/cm2", low=0.0),
     "anode_exchange_current": ParamSpec("mA/cm2", "exchange current density i0_a of the Li anode | interlayer contact (per geometric area)", "0.1 mA/cm2", low=0.0),
     "alpha": ParamSpec("", "cathodic transfer coefficient alpha (anodic 1 - alpha)", 0.5, low=0.0, high=1.0, low_inclusive=False, high_inclusive=False),
-    "temperature": ParamSpec("K", "temperature (1 K to 2000 K; Li boils at 1615 K)", ROOM_TEMPERATURE, low=1.0, high=2000.0),
+    "temperature": ParamSpec("K", "temperature (200 K up to Li's melting point, 453.65 K: nucleation and growth of solid Li)", ROOM_TEMPERATURE,
+                             low=LOWEST_CELL_TEMPERATURE, high=LI_MELTING_POINT),
     "contact_angle": ParamSpec("deg", "contact angle of Li on the interlayer surface (sets k_het)", "55 deg", low=0.0, high=math.pi),
     "surface_energy": ParamSpec("J/m2", "Li surface energy gamma used in the nucleation barrier", DEFAULT_LI_SURFACE_ENERGY, low=0.0, high=10.0,
                                 low_inclusive=False),

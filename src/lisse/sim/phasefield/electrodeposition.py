@@ -145,7 +145,7 @@ from typing import Any
 import numpy as np
 
 from lisse.citations import Citation, add, register
-from lisse.constants import FARADAY
+from lisse.constants import FARADAY, LI_MELTING_POINT, LOWEST_CELL_TEMPERATURE
 from lisse.electrochem import butler_volmer, butler_volmer_slope
 from lisse.errors import ConvergenceError, ParameterError
 from lisse.params import ParamSpec, validate
@@ -236,7 +236,8 @@ SCHEMA: dict[str, ParamSpec] = {
     "exchange_current_density": ParamSpec("mA/cm2", "exchange current density i0 of Li|ion conductor contacts and nucleation sites", "1 mA/cm2",
                                           low=0.0, low_inclusive=False),
     "transfer_coefficient": ParamSpec("", "cathodic transfer coefficient alpha", 0.5, low=0.0, high=1.0, low_inclusive=False, high_inclusive=False),
-    "temperature": ParamSpec("K", "temperature", 298.15, low=1.0, high=2000.0),
+    "temperature": ParamSpec("K", "temperature (200 K up to Li's melting point, 453.65 K: the deposit is solid Li)", 298.15,
+                             low=LOWEST_CELL_TEMPERATURE, high=LI_MELTING_POINT),
     "li_surface_energy": ParamSpec("J/m2", "Li surface energy gamma", DEFAULT_LI_SURFACE_ENERGY, low=0.0, high=10.0, low_inclusive=False),
     "contact_angle": ParamSpec("deg", "Young contact angle of Li on the solid", "90 deg", low=0.0, high=math.pi),
     "b_ratio": ParamSpec("", "B/A: solid exclusion strength", 5.0, low=1.0),
