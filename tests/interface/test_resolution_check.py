@@ -217,6 +217,7 @@ def test_the_cli_restates_the_simulator_limits():
     from lisse.sim.interface import protocol
 
     assert cli.MAX_HALF_CYCLE_H * 3600.0 == protocol.MAX_HALF_CYCLE_S == 3.6e7
+    assert cli.MAX_STAIRCASE_STEPS * 2 == protocol.MAX_HALF_CYCLES == 20_000
 
 
 def test_the_check_refuses_a_cycling_protocol_and_a_resolution_past_the_simulator():

@@ -287,6 +287,16 @@ def test_a_temperature_above_lis_melting_point_is_refused(capsys):
     assert main([*argv, "180 degC"]) in (0, None)
 
 
+def test_a_staircase_of_too_many_steps_names_the_options_as_typed(run):
+    """The simulator's bound (MAX_HALF_CYCLES) was reported as 'increment' / 'max_current'; 10,000 steps are still taken."""
+    code, out, err = run("simulate", "ccd", "--interlayer", "none", "--electrolyte", "LPSC", "--increment", "0.0009 mA/cm2", "--json")
+    assert code == 2 and out == "" and len(err.strip().splitlines()) == 1
+    assert err.startswith("lisse: error: --increment: expected at most 10000 steps from --start to --max-current; got 11001 ")
+    code, out, err = run("simulate", "ccd", "--interlayer", "none", "--electrolyte", "LPSC", "--increment", "0.1 mA/cm2",
+                         "--max-current", "1000.0 mA/cm2", "--json")
+    assert code == 0 and "--increment" not in err  # 0.1 to 1000 by 0.1: exactly 10,000 steps pass (bare LPSC fails within a few)
+
+
 def test_design_names_its_options_for_a_half_cycle_too_long(run):
     code, out, err = run("simulate", "design", "--interlayer", "LNI-5CNT", "--target-current", "0.0001 mA/cm2",
                          "--target-capacity", "4 mAh/cm2")

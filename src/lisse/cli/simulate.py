@@ -317,6 +317,11 @@ def protocol_kwargs(args: Any) -> dict[str, Any]:
             raise ParameterError(f"{flag}: expected a positive current density; got {v / 10:g} mA/cm2")
     if args.max_current < args.start:
         raise ParameterError(f"--max-current: expected at least --start ({args.start / 10:g} mA/cm2); got {args.max_current / 10:g} mA/cm2")
+    n_steps = int(math.floor((args.max_current - args.start) / args.increment * (1 + 1e-12))) + 1  # as the staircase counts them
+    if n_steps > MAX_STAIRCASE_STEPS:
+        raise ParameterError(f"--increment: expected at most {MAX_STAIRCASE_STEPS} steps from --start to --max-current; got {n_steps} "
+                             f"({args.start / 10:g} to {args.max_current / 10:g} mA/cm2 by {args.increment / 10:g}): use a larger "
+                             f"--increment or a smaller --max-current")
     kw: dict[str, Any] = {"kind": kind, "start": args.start, "increment": args.increment, "max_current": args.max_current}
     if kind == "fixed-time":
         kw["step_time"] = 3600.0 if args.step_time is None else args.step_time
@@ -422,6 +427,9 @@ MAX_LADDER_POINTS = 320
 
 #: Longest half cycle [h] (:data:`lisse.sim.interface.protocol.MAX_HALF_CYCLE_S` / 3600, restated as above).
 MAX_HALF_CYCLE_H = 10_000.0
+
+#: Most steps of one staircase (:data:`lisse.sim.interface.protocol.MAX_HALF_CYCLES` / 2 half cycles a step, restated as above).
+MAX_STAIRCASE_STEPS = 10_000
 
 
 def _whole_number(text: str, option: str, low: int, high: int, why: str) -> int:
