@@ -310,3 +310,15 @@ def test_a_bad_time_resolution_in_a_study_is_refused_by_name(stage, tmp_path, va
 
     with pytest.raises(LisseError, match="points_per_half_cycle"):
         _run(stage, STUDY + f"\n[simulate]\npoints_per_half_cycle = {value}\n", tmp_path)
+
+
+def test_a_stage_that_could_simulate_no_cell_fails_with_every_reason(stage, tmp_path):
+    """review s40 item 15: [simulate] capacity above both cells' foils listed both as skipped and reported the stage "ok"
+    (exit 0, no prediction). Now the stage fails, naming each cell and why."""
+    from lisse.errors import ParameterError
+
+    with pytest.raises(ParameterError) as e:
+        _run(stage, STUDY + '\n[simulate]\ncapacity = "50 mAh/cm2"\n', tmp_path)
+    msg = str(e.value)
+    assert msg.startswith("[simulate]: no cell could be simulated: cell 'A': 50 mAh/cm2") and "; cell 'B': 50 mAh/cm2" in msg
+    assert "\n" not in msg

@@ -258,11 +258,12 @@ def simulate_stage(ctx: StageContext) -> StageResult:
     Raises
     ------
     ParameterError
-        ``surfaces``, ``interfacial_resistance``, ``measured`` or ``published`` names a cell the study does not have.
+        ``surfaces``, ``interfacial_resistance``, ``measured`` or ``published`` names a cell the study does not have;
+        or cells were to be simulated and none could be (each named with its reason).
     """
     import pandas as pd
 
-    from lisse.errors import LisseError
+    from lisse.errors import LisseError, ParameterError
     from lisse.pipeline.study import cell_designs
     from lisse.plot.interface import simulation_figure
     from lisse.sim.interface import build_model, predict_ccd, staircase
@@ -362,6 +363,9 @@ def simulate_stage(ctx: StageContext) -> StageResult:
         captions[key] = (f"{name}: simulated {opts['protocol']} staircase at {q / 3.6e4:.3g} mAh/cm² per half cycle: voltage and "
                          "current, contact fraction and Li front; dashed: the detected failure.")
         items.append(_item(name, entry))
+    if skipped and not summary:  # asked for predictions and made none: the stage failed, it did not succeed empty (review s40 item 15)
+        raise ParameterError("[simulate]: no cell could be simulated: "
+                             + "; ".join(v if v.startswith(f"cell '{k}'") else f"cell '{k}': {v}" for k, v in skipped.items()))
     html = Markup("<p>Predicted by the transient plate/strip simulator; the simulated record is judged by the same CCD and "
                   "short detectors as measured files (CCD = the last stable step). A calibrated parameter was fitted to the "
                   "observation named and is not an independent prediction.</p><ul>{}</ul>").format(Markup("").join(items))
