@@ -133,3 +133,50 @@ def test_the_coherent_construction_says_what_it_built_beside_the_accuracy_table(
     u = r["uncertainty"]
     assert u["this_run_construction"].startswith(f"coherent search: Li(100) 3 planes on LiF(100) 2 planes, {r['n_atoms_interface']} atoms")
     assert u["statement"].startswith("this run: coherent search")
+
+
+class ScannableGridDFT(GridDFT):
+    """GridDFT with the k-spacing and cut-off a convergence check varies (bond energies do not depend on them)."""
+
+    def __init__(self, kspacing: float = 0.3, ecut: float = 450.0, level: str = "screening", thin: float = 0.0) -> None:
+        super().__init__(0.0, thin)
+        self.info = CalculatorInfo("fake-dft", "bonds-grid", "0", "dft", 0.0,
+                                   {"level": level, "kspacing_inv_A": kspacing, "ecut_eV": ecut, "thin": thin})
+
+    def variant(self, kspacing=None, ecut=None):
+        s = self.info.settings
+        return ScannableGridDFT(s["kspacing_inv_A"] if kspacing is None else kspacing, s["ecut_eV"] if ecut is None else ecut, s["level"],
+                                self.thin)
+
+
+def test_the_convergence_check_scans_around_this_runs_own_settings():
+    """review s41 F1/F2: the scans were centred on the level's presets (400 eV, 5 film planes, 10 A), whatever the run used,
+    and the substrate's thickness was never varied. Each production value must be a scanned value, with a finer one after it."""
+    from lisse.atomistic.workflows import adhesion_workflow
+
+    # thin: an interface energy that falls with the number of Li atoms in the cell, so a thicker substrate (LiF holds Li) moves W_ad
+    r = adhesion_workflow(ScannableGridDFT(0.3, 450.0, thin=1.0), "LiF", substrate_layers=2, film_layers=3, n_starts=1, gaps=(2.2,),
+                          n_shift=1, steps=5, vacuum=12.0, check_convergence=True)
+    sub_rows = [row for row in r["convergence"] if row["parameter"] == "substrate_layers"]
+    assert sub_rows[1]["change"] is not None and abs(sub_rows[1]["change"]) > 1e-3  # the scan built thicker substrates
+    scanned: dict = {}
+    for row in r["convergence"]:
+        if row["quantity"] == "work_of_adhesion" and row["parameter"] in ("kspacing_inv_A", "cutoff_eV", "layers", "substrate_layers", "vacuum_A"):
+            scanned.setdefault(row["parameter"], []).append(row["value"])
+    assert scanned == {"kspacing_inv_A": [0.42, 0.3, 0.216], "cutoff_eV": [350.0, 450.0, 550.0], "layers": [2, 3, 5],
+                       "substrate_layers": [2, 4], "vacuum_A": [10.0, 12.0, 15.0]}
+    tols = {row["tolerance"] for row in r["convergence"] if row["quantity"] == "work_of_adhesion"}
+    assert tols == {0.02}  # the screening level's W_ad tolerance
+    assert "{'kspacing_inv_A': 0.3, 'cutoff_eV': 450.0, 'layers': 3, 'vacuum_A': 12.0, 'substrate_layers': 2}" in r["convergence_note"]
+
+
+def test_surface_energy_rows_are_judged_relative_to_the_surface_energy():
+    """review s41 F6: surface-energy rows were judged against an absolute 0.02 J/m2 (15 % of LiCl(100)), while the levels
+    and the README say 2 %."""
+    from lisse.atomistic.workflows import surface_energy_workflow
+
+    r = surface_energy_workflow(ScannableGridDFT(level="publication"), "LiF", (1, 0, 0), (2, 3, 4), vacuum=10.0, steps=5)
+    rows = [x for x in r["convergence"] if x["quantity"] == "surface_energy_J_m2"]
+    assert len(rows) == 3
+    for x in rows:
+        assert x["tolerance"] == pytest.approx(0.005 * abs(x["result"]), rel=1e-12) and x["tolerance"] > 0

@@ -212,3 +212,46 @@ def test_scans_build_the_vacuum_they_claim_and_report_progress():
     assert res.quantity.startswith("surface_energy Li") and res.quantity.endswith("(100)") and res.level == "screening"
     for r in res.rows:  # every row's tolerance is the level's 2 % of that row's own value, layer rows included
         assert r["tolerance"] == pytest.approx(0.02 * abs(r["result"]), rel=1e-12)
+
+
+def test_level_around_centres_every_scan_on_the_production_settings():
+    from lisse.atomistic.convergence import level_around
+
+    lv = level_around("screening", 0.25, 450.0, 3, 12.0, substrate_layers=2)
+    assert (lv.name, lv.work_of_adhesion_tol_J_m2, lv.surface_energy_rel_tol) == ("screening", 0.02, 0.02)
+    assert lv.scans == {"kspacing_inv_A": (0.35, 0.25, 0.18), "cutoff_eV": (350.0, 450.0, 550.0), "layers": (2, 3, 5),
+                        "vacuum_A": (10.0, 12.0, 15.0), "substrate_layers": (2, 4)}
+    assert lv.base == {"kspacing_inv_A": 0.25, "cutoff_eV": 450.0, "layers": 3, "vacuum_A": 12.0, "substrate_layers": 2}
+    thin = level_around("publication", 0.18, 250.0, 2, 7.0)
+    assert thin.work_of_adhesion_tol_J_m2 == 0.005 and thin.scans["layers"] == (2, 4, 6) and thin.scans["cutoff_eV"] == (250.0, 350.0)
+    assert thin.scans["vacuum_A"] == (7.0, 10.0) and "substrate_layers" not in thin.scans
+    assert level_around("screening", 0.25, 400.0, 4, 10.0).scans["layers"] == (2, 4, 6)
+    assert level_around("test", 0.4, 300.0, 5, 8.0).work_of_adhesion_tol_J_m2 == 0.05
+    with pytest.raises(ParameterError, match="thinner"):
+        level_around("screening", 0.25, 400.0, 2, 10.0, thickest=True)
+    with pytest.raises(ParameterError, match="layers"):
+        level_around("screening", 0.25, 400.0, 0, 10.0)
+
+
+def test_a_substrate_thickness_scan_does_not_compute_the_unchanged_film_again():
+    from ase import Atoms
+
+    seen = []
+
+    def build(s):
+        cell = [[3.0, 0, 0], [0, 4.0, 0], [0, 0, 20.0 + s["vacuum_A"]]]
+        film = Atoms("Li" * int(s["layers"]), positions=[[0, 0, 10 + 1.7 * i] for i in range(int(s["layers"]))], cell=cell, pbc=True)
+        m = int(s["substrate_layers"])
+        sub = Atoms("LiF" * m, positions=[[0.1 * i, 0, 1.0 + 0.5 * i] for i in range(2 * m)], cell=cell, pbc=True)
+        return sub + film, film, sub
+
+    def energy(atoms, s):
+        seen.append(len(atoms))
+        return -1.0 * len(atoms)
+
+    res = adhesion_convergence(energy, build, "screening", scans={"kspacing_inv_A": (0.25, 0.18), "cutoff_eV": (400.0, 500.0),
+                                                                  "layers": (3, 5, 7), "vacuum_A": (10.0, 13.0), "substrate_layers": (2, 4)},
+                               base={"kspacing_inv_A": 0.25, "cutoff_eV": 400.0, "layers": 5, "vacuum_A": 10.0, "substrate_layers": 2})
+    # distinct (structure, electronic settings): base 3 + k 3 + cut 3 + layers 2x2 (films and interfaces; the substrate is the base one)
+    # + vacuum 3 + substrate 2 (its interface and substrate; the film is the base one)
+    assert res.n_evaluations == len(seen) == 3 + 3 + 3 + 4 + 3 + 2

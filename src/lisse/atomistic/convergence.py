@@ -16,7 +16,12 @@ Surface energies use the Fiorentini–Methfessel construction: gamma from two sl
 number of formula units — no separately computed bulk energy, so the value does not drift linearly with thickness
 when the bulk reference is not perfectly consistent with the slabs (Fiorentini & Methfessel 1996). The thickness
 rows are these two-slab estimates for successive pairs. The work of adhesion ``(E_film + E_substrate -
-E_interface)/A`` needs no bulk reference; its thickness rows vary the film (Li) thickness.
+E_interface)/A`` needs no bulk reference; its thickness rows vary the film (Li) thickness (``layers``) and the
+substrate's (``substrate_layers``).
+
+The workflows scan around their own production settings (:func:`level_around`: the calculator's k-spacing and
+cut-off, the run's slab thicknesses and vacuum), with the level's tolerances; :data:`LEVELS` holds the default
+scans for a check run on its own.
 
 Tolerances (stated, not tuned): work of adhesion 0.02 J/m2 ("screening") and 0.005 J/m2 ("publication"); surface
 energy 2 % and 0.5 % — the issue's accuracy targets: W_ad is compared with published values to 0.1 J/m2, so 0.02 is
@@ -41,7 +46,7 @@ if TYPE_CHECKING:
     from ase import Atoms  # ase is imported at run time only by the functions that need it
 
 __all__ = ["ConvergenceLevel", "ConvergenceResult", "LEVELS", "get_level", "fiorentini_methfessel",
-           "calculator_energy", "gpaw_energy", "surface_energy_convergence", "adhesion_convergence"]
+           "level_around", "calculator_energy", "gpaw_energy", "surface_energy_convergence", "adhesion_convergence"]
 
 #: ``energy(atoms, settings) -> total energy [eV]`` (a type alias; not in ``__all__``, autodoc cannot document it).
 EnergyFunction = Callable[["Atoms", Mapping[str, Any]], float]
@@ -49,7 +54,7 @@ EnergyFunction = Callable[["Atoms", Mapping[str, Any]], float]
 _EV_PER_A2_TO_J_PER_M2 = ELEMENTARY_CHARGE / 1e-20
 #: Electronic settings scanned (the structural ones, ``layers`` and ``vacuum_A``, are handled separately).
 _ELECTRONIC = ("kspacing_inv_A", "cutoff_eV", "basis")
-_STRUCTURAL = ("layers", "vacuum_A")
+_STRUCTURAL = ("layers", "substrate_layers", "vacuum_A")
 #: Most energy evaluations one convergence check may ask for (each is a DFT calculation).
 MAX_EVALUATIONS = 200
 
@@ -94,6 +99,78 @@ LEVELS: dict[str, ConvergenceLevel] = {
         base={"kspacing_inv_A": 0.18, "cutoff_eV": 500.0, "layers": 9, "vacuum_A": 12.0},
     ),
 }
+
+
+#: Tolerances of the CI's "test" level (a pipeline check on coarse settings, not a convergence statement).
+TEST_LEVEL = ConvergenceLevel("test", 0.05, 0.05)
+#: Ratios of the coarser and finer k-spacing to the production one (the screening scan 0.35 / 0.25 / 0.18).
+KSPACING_STEPS = (1.4, 0.72)
+#: Cut-off steps below and above the production one [eV] (the screening scan 300 / 400 / 500).
+CUTOFF_STEP_EV = 100.0
+#: Thinnest slab, vacuum and cut-off a scan goes down to (planes; Å; eV).
+MIN_SCAN_LAYERS, MIN_SCAN_VACUUM_A, MIN_SCAN_CUTOFF_EV = 2, 6.0, 200.0
+
+
+def level_around(level: str | ConvergenceLevel, kspacing_inv_A: float, cutoff_eV: float, layers: int, vacuum_A: float,
+                 substrate_layers: int | None = None, thickest: bool = False) -> ConvergenceLevel:
+    """The level's tolerances with scans centred on a run's own production settings.
+
+    Each scan holds one coarser value (where it stays physical), the production value (the base) and one finer
+    value: k-spacing x1.4 / x1 / x0.72, cut-off -100 / 0 / +100 eV, slab thickness -2 / 0 / +2 planes (-1 or none where
+    that would go below :data:`MIN_SCAN_LAYERS`; then +4 too, a thickness scan has three values), vacuum -2 / 0 / +3 Å.
+    Coarser values below :data:`MIN_SCAN_CUTOFF_EV` or :data:`MIN_SCAN_VACUUM_A` are left out. A parameter is converged when
+    the change from the production value to the finer one is within the tolerance, so the check says something
+    about the number the run reported, whatever settings the user chose.
+
+    Parameters
+    ----------
+    level : str or ConvergenceLevel
+        ``"test"``, ``"screening"``, ``"publication"`` or a level object (its tolerances are used).
+    kspacing_inv_A : float
+        Production k-point spacing [Å-1] (2 pi included).
+    cutoff_eV : float
+        Production plane-wave cut-off [eV].
+    layers : int
+        Production thickness of the scanned slab (planes): the Li film of a W_ad, the thickest slab of a surface
+        energy.
+    vacuum_A : float
+        Production vacuum [Å].
+    substrate_layers : int, optional
+        Production substrate thickness of a W_ad (planes): adds a ``substrate_layers`` scan (production, +2).
+    thickest : bool, default False
+        The scanned slab needs a thinner one below the production thickness (surface energies: the
+        Fiorentini–Methfessel pair of the electronic and vacuum rows ends at the production slab).
+
+    Returns
+    -------
+    ConvergenceLevel
+        ``base`` = the production settings, ``scans`` around them.
+
+    Raises
+    ------
+    ParameterError
+        An unknown level, a non-positive setting, or (``thickest``) no thinner slab than the production one.
+    """
+    lv = TEST_LEVEL if level == "test" else get_level(level)
+    for name, v in (("kspacing_inv_A", kspacing_inv_A), ("cutoff_eV", cutoff_eV), ("layers", layers), ("vacuum_A", vacuum_A)):
+        if not (isinstance(v, (int, float)) and math.isfinite(v) and v > 0):
+            raise ParameterError(f"convergence base setting {name} must be a positive number; got {v!r}")
+    k, e, n, vac = float(kspacing_inv_A), float(cutoff_eV), int(layers), float(vacuum_A)
+    thinner = n - 2 if n - 2 >= MIN_SCAN_LAYERS else (n - 1 if n - 1 >= MIN_SCAN_LAYERS else None)
+    scans: dict[str, tuple] = {
+        "kspacing_inv_A": (round(k * KSPACING_STEPS[0], 4), k, round(k * KSPACING_STEPS[1], 4)),
+        "cutoff_eV": ((e - CUTOFF_STEP_EV,) if e - CUTOFF_STEP_EV >= MIN_SCAN_CUTOFF_EV else ()) + (e, e + CUTOFF_STEP_EV),
+        "layers": (n, n + 2, n + 4) if thinner is None else (thinner, n, n + 2),
+        "vacuum_A": ((vac - 2.0,) if vac - 2.0 >= MIN_SCAN_VACUUM_A else ()) + (vac, vac + 3.0),
+    }
+    base: dict[str, Any] = {"kspacing_inv_A": k, "cutoff_eV": e, "layers": n, "vacuum_A": vac}
+    if substrate_layers is not None:
+        m = int(substrate_layers)
+        scans["substrate_layers"] = (m, m + 2)
+        base["substrate_layers"] = m
+    if thickest and scans["layers"].index(n) == 0:
+        raise ParameterError(f"a surface-energy scan needs a slab thinner than its production thickness {n}")
+    return ConvergenceLevel(lv.name, lv.work_of_adhesion_tol_J_m2, lv.surface_energy_rel_tol, scans=scans, base=base)
 
 
 def get_level(level: str | ConvergenceLevel) -> ConvergenceLevel:
@@ -281,7 +358,7 @@ def gpaw_energy(level: str = "screening", dispersion: str | None = None) -> Ener
 
 
 class _Memo:
-    """Energies by (structure, settings) content, so the base point is computed once across scans."""
+    """Energies by (structure, electronic settings) content, so the base point is computed once across scans."""
 
     def __init__(self, energy: EnergyFunction, limit: int) -> None:
         self.energy = energy
@@ -292,7 +369,9 @@ class _Memo:
         h = hashlib.sha256()
         for arr in (atoms.numbers, np.round(atoms.positions, 6), np.round(atoms.cell.array, 6)):
             h.update(np.ascontiguousarray(arr).tobytes())
-        h.update(repr(sorted((k, repr(v)) for k, v in settings.items())).encode())
+        # the structure carries the structural settings (layers, vacuum): keyed by the electronic ones only, a film the
+        # substrate scan did not change is not computed again
+        h.update(repr(sorted((k, repr(v)) for k, v in settings.items() if k not in _STRUCTURAL)).encode())
         key = h.hexdigest()
         if key not in self.store:
             if len(self.store) >= self.limit:
