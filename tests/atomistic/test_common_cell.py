@@ -180,3 +180,16 @@ def test_surface_energy_rows_are_judged_relative_to_the_surface_energy():
     assert len(rows) == 3
     for x in rows:
         assert x["tolerance"] == pytest.approx(0.005 * abs(x["result"]), rel=1e-12) and x["tolerance"] > 0
+
+
+def test_an_interface_energy_on_a_non_stoichiometric_substrate_is_refused():
+    """review s41 F5: Li2O(100) of 3 planes is Li4O, not Li2O; the reference n_fu E_fu(Li2O) is then another
+    composition's and gamma_X/Li is off by J/m2. The surface-energy workflow refused it; the interface-energy one did not."""
+    from lisse.atomistic.slabs import make_slab
+    from lisse.atomistic.structures import bulk
+    from lisse.atomistic.workflows import interface_energy_workflow
+    from lisse.errors import CalculationError
+
+    assert not make_slab(bulk("Li2O"), (1, 0, 0), 3, 12.0).info["stoichiometric"]  # the premise
+    with pytest.raises(CalculationError, match=r"Li2O\(1, 0, 0\) slab with 3 layers is .*not stoichiometric"):
+        interface_energy_workflow(GridDFT(0.0), "Li2O", substrate_layers=3, film_layers=(2, 3, 4), shift=(0.0, 0.0), steps=2)

@@ -1058,8 +1058,8 @@ def interface_energy_workflow(
     ParameterError
         A bad material, Miller index, layer count, strain, area, force or vacuum.
     CalculationError
-        A relaxation does not converge, a sanity check fails (overlap, absurd energy, vacuum), or energies
-        from different calculators would be mixed.
+        A relaxation does not converge, a sanity check fails (overlap, absurd energy, vacuum), energies
+        from different calculators would be mixed, or the substrate slab is not stoichiometric.
     MissingDependencyError
         ase or pymatgen (or the calculator's package) is not installed.
 
@@ -1080,6 +1080,10 @@ def interface_energy_workflow(
     li_b = relax_bulk(ctx, "Li")
     x_b = relax_bulk(ctx, substrate)
     sb = make_slab(_conventional_relaxed(substrate, x_b), substrate_miller, substrate_layers, 12.0)
+    if not sb.info["stoichiometric"]:  # the reference n_fu E_fu would be another composition's: off by J/m2 (review s41 F5)
+        raise CalculationError(f"{x_b['atoms'].get_chemical_formula(empirical=True)}{tuple(int(i) for i in substrate_miller)} slab with "
+                               f"{substrate_layers} layers is {sb.get_chemical_formula()}, not stoichiometric; the interface energy needs a "
+                               "stoichiometric substrate (another layer count or termination)")
     scan: list[dict] = []
     starts_out: list[dict] = []
     if shift is None:  # the registry of the thinnest cell: rigid scan, then relax_z of the best starts, lowest kept
