@@ -222,3 +222,17 @@ def test_workflows_take_a_cache_object_not_a_path(tmp_path):
 
     with pytest.raises(ParameterError, match="JobCache"):
         interface_energy_workflow("chgnet", "LiF", cache=str(tmp_path))
+
+
+def test_every_deck_of_one_work_of_adhesion_projects_alike():
+    """review s41 F3: the 73-atom interface got LREAL = Auto (real-space projectors) and its 25-atom film and 48-atom
+    substrate LREAL = False, so the projection error (~1 meV/atom) did not cancel in W_ad. One choice for every deck."""
+    from lisse.atomistic.dft import deck_files
+
+    jobs = adhesion_jobs("LiF")  # the default construction: a 73-atom interface
+    files = deck_files(jobs, "vasp", DFTSettings())
+    lreal = {name: [ln for ln in text.splitlines() if ln.startswith("LREAL")] for name, text in files.items() if name.endswith("INCAR")}
+    assert len(lreal) == len(jobs) and max(len(j.atoms) for j in jobs) > 60
+    assert {tuple(v) for v in lreal.values()} == {("LREAL = False",)}
+    extra = deck_files(jobs, "vasp", DFTSettings(extra_incar={"LREAL": "Auto"}))
+    assert {tuple(ln for ln in t.splitlines() if ln.startswith("LREAL")) for n, t in extra.items() if n.endswith("INCAR")} == {("LREAL = Auto",)}

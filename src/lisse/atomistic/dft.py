@@ -209,7 +209,11 @@ def vasp_deck(atoms: Atoms, task: str = "relax", settings: DFTSettings | None = 
     slab = _is_slab(a)
     incar = {
         "SYSTEM": a.info.get("name", a.get_chemical_formula()) if isinstance(a.info.get("name"), str) else a.get_chemical_formula(),
-        "PREC": "Accurate", "ENCUT": s.encut_eV, "EDIFF": s.ediff_eV, "GGA": "PE", "LREAL": "Auto" if len(a) > 60 else False,
+        "PREC": "Accurate", "ENCUT": s.encut_eV, "EDIFF": s.ediff_eV, "GGA": "PE",
+        # reciprocal-space projectors for every cell: "Auto" above 60 atoms gave the interface a real-space projection
+        # error (~1 meV/atom) that its smaller film and substrate did not have, in one W_ad (review s41); set LREAL in
+        # extra_incar for a whole deck set to trade it for speed
+        "LREAL": False,
         "ISMEAR": 1 if s.smearing == "mp" else 0, "SIGMA": s.sigma_eV, "ISPIN": 1, "LWAVE": False, "LCHARG": False,
         "NSW": 0 if task == "single" else s.max_ionic_steps, "IBRION": -1 if task == "single" else 2,
         "ISIF": {"relax_cell": 3, "relax_z": 3}.get(task, 2), "EDIFFG": -abs(s.fmax_eV_A),
