@@ -193,3 +193,27 @@ def test_an_interface_energy_on_a_non_stoichiometric_substrate_is_refused():
     assert not make_slab(bulk("Li2O"), (1, 0, 0), 3, 12.0).info["stoichiometric"]  # the premise
     with pytest.raises(CalculationError, match=r"Li2O\(1, 0, 0\) slab with 3 layers is .*not stoichiometric"):
         interface_energy_workflow(GridDFT(0.0), "Li2O", substrate_layers=3, film_layers=(2, 3, 4), shift=(0.0, 0.0), steps=2)
+
+
+class GridML(GridDFT):
+    """The same bond counting as a finite-range ML potential (3.3 A: the bond cutoff), under CHGNet's label so that the
+    workflow finds its accuracy-table rows."""
+
+    def __init__(self) -> None:
+        super().__init__(0.0)
+        self.info = CalculatorInfo("chgnet", "0.3.0", "0", "ml", 3.3, {})
+
+
+def test_the_vacuum_row_is_computed_for_dft_and_left_out_for_a_finite_range_potential():
+    """review s41 F10: with CHGNet the W_ad vs vacuum row changed by -1e-6 J/m2 and said "converged": a check that could
+    not fail. DFT keeps it; an ML potential says why it is not there."""
+    from lisse.atomistic.workflows import adhesion_workflow
+
+    kw = dict(substrate_layers=2, film_layers=3, n_starts=1, gaps=(2.2,), n_shift=1, steps=5, vacuum=12.0, sigma_li_layers=(3, 5))
+    ml = adhesion_workflow(GridML(), "LiF", **kw)
+    assert [r["value"] for r in ml["convergence"] if r["parameter"] == "vacuum_A"] == [12.0]
+    assert "W_ad vs vacuum not checked (an ML potential: no interaction across 12 A of vacuum, beyond its 3.3 A cutoff)" in ml["convergence_note"]
+    assert ml["checks"]["vacuum_change_J_m2"] is None
+    dft = adhesion_workflow(GridDFT(0.0), "LiF", **kw)
+    assert [r["value"] for r in dft["convergence"] if r["parameter"] == "vacuum_A"] == [12.0, 17.0]
+    assert "W_ad vs vacuum (relaxed cells)" in dft["convergence_note"] and dft["checks"]["vacuum_change_J_m2"] is not None
