@@ -217,3 +217,22 @@ def test_the_vacuum_row_is_computed_for_dft_and_left_out_for_a_finite_range_pote
     dft = adhesion_workflow(GridDFT(0.0), "LiF", **kw)
     assert [r["value"] for r in dft["convergence"] if r["parameter"] == "vacuum_A"] == [12.0, 17.0]
     assert "W_ad vs vacuum (relaxed cells)" in dft["convergence_note"] and dft["checks"]["vacuum_change_J_m2"] is not None
+
+
+def test_a_run_says_which_termination_it_used_among_how_many():
+    """review s41 F8: Li2CO3(001) has 2 terminations and a run computes one; the output said nothing of the other."""
+    from lisse.atomistic.slabs import make_slab, terminations
+    from lisse.atomistic.structures import bulk
+    from lisse.atomistic.workflows import _termination_record
+
+    b = bulk("Li2CO3")
+    n = len(terminations(b, (0, 0, 1)))
+    assert n == 2  # the premise (pymatgen's distinct terminations)
+    rec, text = _termination_record(make_slab(b, (0, 0, 1), 3, 10.0, 1), "Li2CO3", (0, 0, 1))
+    assert rec["index"] == 1 and rec["n_terminations"] == n
+    assert text == ", termination 1 of 2 (the others: `lisse atomistic terminations Li2CO3 --substrate-miller 0 0 1`, then --termination K)"
+    rec1, text1 = _termination_record(make_slab(bulk("LiF"), (1, 0, 0), 2, 10.0), "LiF", (1, 0, 0))
+    assert rec1 == {"index": 0, "n_terminations": 1, "symmetric_planes": True} and text1 == ""
+    r = __import__("lisse.atomistic.workflows", fromlist=["adhesion_workflow"]).adhesion_workflow(
+        GridDFT(0.0), "LiF", substrate_layers=2, film_layers=3, n_starts=1, gaps=(2.2,), n_shift=1, steps=5, vacuum=12.0)
+    assert r["substrate_termination"] == rec1

@@ -332,7 +332,8 @@ def make_slab(bulk_atoms: Atoms, miller: Sequence[int], layers: int, vacuum: flo
     Returns
     -------
     ase.Atoms
-        ``info`` holds miller, layers, termination, area_A2, stoichiometric, symmetric_planes.
+        ``info`` holds miller, layers, termination, n_terminations (how many distinct ones the plane has), area_A2,
+        stoichiometric, symmetric_planes.
 
     Raises
     ------
@@ -377,6 +378,7 @@ def make_slab(bulk_atoms: Atoms, miller: Sequence[int], layers: int, vacuum: flo
             "miller": [int(m) for m in miller],
             "layers": int(layers),
             "termination": int(termination),
+            "n_terminations": len(slabs),
             "area_A2": float(np.linalg.norm(np.cross(a.cell[0], a.cell[1]))),
             "stoichiometric": bool(stoich),
             "symmetric_planes": comp(pl[0]) == comp(pl[-1]),

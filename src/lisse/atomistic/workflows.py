@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -204,6 +204,22 @@ ROW_TOLERANCES_J_M2 = {"test": 0.05, "screening": 0.02, "publication": 0.005}
 #: Relative tolerances of surface-energy rows, per level (fraction of |gamma|; the levels' ``surface_energy_rel_tol``,
 #: :data:`lisse.atomistic.convergence.LEVELS`): an absolute 0.02 J/m2 was 15 % of LiCl(100)'s 0.13 J/m2 (review s41).
 SURFACE_ROW_REL_TOL = {"test": 0.05, "screening": 0.02, "publication": 0.005}
+
+
+def _termination_record(slab: Any, material: Any, miller: Sequence[int]) -> tuple[dict, str]:
+    """The substrate termination a run used, among how many, and a phrase for its construction text ("" when only one).
+
+    W_ad and gamma_X/Li can differ a lot between terminations (Li2CO3(001) has 2, Li9Al4(001) 7), and a run computes one:
+    the output says which, and that others exist (review s41).
+    """
+    n = int(slab.info.get("n_terminations", 1))
+    rec = {"index": int(slab.info["termination"]), "n_terminations": n, "symmetric_planes": bool(slab.info["symmetric_planes"])}
+    if n <= 1:
+        return rec, ""
+    name = material if isinstance(material, str) else slab.info.get("material", "X")
+    hkl = " ".join(str(int(i)) for i in miller)
+    return rec, (f", termination {rec['index']} of {n} (the others: `lisse atomistic terminations {name} --substrate-miller {hkl}`, "
+                 "then --termination K)")
 
 
 def _convergence_setup(ctx: WorkflowContext, layers: int | None = None, vacuum: float | None = None,
@@ -673,7 +689,8 @@ def adhesion_workflow(
     dict
         ``work_of_adhesion_J_m2``, ``contact_angle_deg`` (with the calculator's own sigma_Li [J m-2]),
         ``contact_angle_deg_default_sigma``, regime, ``strain_percent``, ``calculator``, ``level``, ``convergence``
-        (rows: sigma_Li vs thickness, W_ad vs vacuum), ``checks``, uncertainty and provenance (JSON-able).
+        (rows: sigma_Li vs thickness, W_ad vs vacuum), ``checks``, ``substrate_termination`` (``index``,
+        ``n_terminations``, ``symmetric_planes``), uncertainty and provenance (JSON-able).
 
     Raises
     ------
@@ -882,6 +899,7 @@ def adhesion_workflow(
         note += "; k-points, cut-off and thickness scans of W_ad: check_convergence=True (lisse.atomistic.convergence)"
     out.update(method_keys(ctx, rows, note))
     hkl = lambda m: "".join(str(int(x)) for x in m)  # noqa: E731
+    out["substrate_termination"], term_text = _termination_record(sb, substrate, substrate_miller)
     out["uncertainty"] = _uncertainty(ctx, "work_of_adhesion", f"Li({hkl(film_miller)})|{substrate}({hkl(substrate_miller)})")
     if out["uncertainty"].get("statement"):
         # the table's numbers are for the constructions its rows name (same_construction: the table's ML and DFT share
@@ -889,8 +907,8 @@ def adhesion_workflow(
         built = (f"forced supercells Li {forced[0][0]}x{forced[0][1]} | {substrate} {forced[1][0]}x{forced[1][1]}"
                  if forced is not None else "coherent search")
         out["uncertainty"]["this_run_construction"] = (f"{built}: Li({hkl(film_miller)}) {film_layers} planes on {substrate}"
-                                                       f"({hkl(substrate_miller)}) {substrate_layers} planes, {len(rb.atoms)} atoms, "
-                                                       f"strain {100 * m.strain:.3g} %")
+                                                       f"({hkl(substrate_miller)}) {substrate_layers} planes{term_text}, {len(rb.atoms)} "
+                                                       f"atoms, strain {100 * m.strain:.3g} %")
         out["uncertainty"]["statement"] = (f"this run: {out['uncertainty']['this_run_construction']}, W_ad {w_ad:.3g} J/m2; "
                                            "the accuracy table's numbers below are for the constructions they name, which may "
                                            "differ from this one: " + out["uncertainty"]["statement"])
@@ -1058,7 +1076,8 @@ def interface_energy_workflow(
     dict
         ``interface_energy_J_m2`` (fit intercept) with its stderr, ``strain_term_J_m2_per_li``, per-cell
         points, ``shift_A`` and ``gap_A`` (the registry and starting gap used), ``registry_scan`` (rigid points: shift,
-        gap, energy of the thinnest cell) and ``registry_starts`` (the relaxed ones), uncertainty and provenance.
+        gap, energy of the thinnest cell) and ``registry_starts`` (the relaxed ones), ``substrate_termination``
+        (``index``, ``n_terminations``, ``symmetric_planes``), uncertainty and provenance.
 
     Raises
     ------
@@ -1128,6 +1147,7 @@ def interface_energy_workflow(
         "gap_A": gap,
         "registry_scan": [{k: (None if k == "energy_eV" and not math.isfinite(v) else v) for k, v in r.items()} for r in scan],
         "registry_starts": starts_out,
+        "substrate_termination": _termination_record(sb, substrate, substrate_miller)[0],
         "note": "intercept of gamma(n_Li) = gamma_true + n_Li sigma is the interface energy [Su2024]; stderr from the fit residuals",
         "uncertainty": _uncertainty(ctx, "interface_energy", f"Li|{substrate}"),
     }
@@ -1213,7 +1233,7 @@ def segregation_workflow(calculator: Any = "chgnet", phase: str = "LiF", miller=
     out = {"phase": phase, "matrix": "Li", "surface_energy_J_m2": r.surface_energy_J_m2, "interface_energy_J_m2": r.interface_energy_J_m2,
            "interface_energy_stderr_J_m2": i["interface_energy_stderr_J_m2"], "delta_gamma_J_m2": r.delta_gamma_J_m2,
            "driving_force_J_m2": r.driving_force_J_m2, "driving_force_per_volume_J_m3": r.driving_force_per_volume_J_m3,
-           "segregates": r.segregates, "verdict": r.verdict}
+           "segregates": r.segregates, "verdict": r.verdict, "substrate_termination": i["substrate_termination"]}
     out.update(method_keys(ctx, rows, "gamma_X vs slab thickness and gamma_X/Li vs Li thickness (strain-fit points), computed here; k-points "
                                       "and cut-off: lisse.atomistic.convergence"))
     out["uncertainty"] = _uncertainty(ctx, "segregation", f"{phase} in Li")
