@@ -12,9 +12,10 @@ the PAW_PBE dataset per species (order = POSCAR species order; Materials Project
 concatenated by the user. QE decks name pslibrary-style PAW files that the user must place in
 ``pseudo_dir``.
 
-Energies read back are the sigma -> 0 extrapolated total energies: pymatgen ``Vasprun.final_energy``
-(``e_0_energy``), ASE's OUTCAR ``energy(sigma->0)``, QE's ``!    total energy`` (QE reports the
-smearing-corrected value) — all in eV.
+Energies read back: VASP's sigma -> 0 extrapolated total energies (pymatgen ``Vasprun.final_energy``,
+``e_0_energy``; ASE's OUTCAR ``energy(sigma->0)``) and QE's ``!    total energy``, which is the Mermin free
+energy F = E - TS, not extrapolated (its ``smearing contrib. (-TS)`` is small with the Methfessel–Paxton smearing
+of the decks; with Gaussian smearing, E - TS/2 is the sigma -> 0 estimate) — all in eV.
 """
 
 from __future__ import annotations

@@ -64,7 +64,8 @@ for _c in (
 #: Error bound of ML (universal potential) formation energies [eV/atom]: the upper end of the 0.03–0.1 eV/atom measured in issue 17.
 ML_ERROR_EV_PER_ATOM = 0.1
 
-#: Error bound of PBE (GGA) formation energies with fitted elemental references [eV/atom]: the mean absolute error against
+#: Error bound of PBE (GGA) formation energies with fitted elemental references [eV/atom] (a mean, used as a per-compound
+#: bound: one compound can be off by more): the mean absolute error against
 #: 1,670 experimental formation energies of Kirklin et al. 2015 (npj Comput. Mater. 1, 15010, abstract: "apparent mean absolute
 #: error ... 0.096 eV/atom"; the same paper finds 0.082 eV/atom between different experiments for the same compounds).
 DFT_ERROR_EV_PER_ATOM = 0.096
@@ -73,7 +74,8 @@ DFT_ERROR_EV_PER_ATOM = 0.096
 ERROR_BOUND_SOURCES = {
     "ml": "ML (universal potential) formation energies: 0.1 eV/atom, the upper end of the 0.03-0.1 eV/atom measured against experiment in lisse issue 17",
     "dft": ("PBE formation energies with fitted elemental references: 0.096 eV/atom, the mean absolute error against 1,670 experimental "
-            "formation energies [Kirklin2015] (0.082 eV/atom of it is the spread between experiments)"),
+            "formation energies [Kirklin2015] (0.082 eV/atom of it is the spread between experiments); a mean error used as a bound per "
+            "compound, so a single compound can be off by more"),
 }
 
 #: Uncertainty [eV per formula unit] assumed for an experimental enthalpy whose table entry has none (NaN):

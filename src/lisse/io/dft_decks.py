@@ -1,9 +1,10 @@
 """DFT decks on disk: write the VASP / Quantum ESPRESSO input decks built by :mod:`lisse.atomistic.dft`,
 and read the outputs back (VASP vasprun.xml or OUTCAR, QE pw.x output) through pymatgen / ASE.
 
-Energies read back are the sigma -> 0 extrapolated total energies: pymatgen ``Vasprun.final_energy``
-(``e_0_energy``), ASE's OUTCAR ``energy(sigma->0)``, QE's ``!    total energy`` (QE reports the
-smearing-corrected value) — all in eV. Every file is written atomically.
+Energies read back: VASP's sigma -> 0 extrapolated total energies (pymatgen ``Vasprun.final_energy``,
+``e_0_energy``; ASE's OUTCAR ``energy(sigma->0)``) and QE's ``!    total energy``, which is the Mermin free
+energy F = E - TS, not extrapolated (its ``smearing contrib. (-TS)`` is small with the Methfessel–Paxton smearing
+of the decks; with Gaussian smearing, E - TS/2 is the sigma -> 0 estimate) — all in eV. Every file is written atomically.
 """
 
 from __future__ import annotations
