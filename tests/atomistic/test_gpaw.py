@@ -60,6 +60,17 @@ def test_settings_are_built_per_structure():
     assert not GPAWCalculator("screening").final_single_point("relax")
 
 
+def test_the_publication_level_tightens_the_scf_criteria_and_screening_keeps_gpaws():
+    """review s41 F9: GPAW's default energy criterion is 0.5 meV per valence electron (0.12 eV for an 80-atom Li|LiF cell).
+    Publication sets energy and density ten times tighter; screening keeps the defaults, and with them the cache identity
+    of every recorded screening run (a new key in its settings would start those runs over)."""
+    assert GPAWCalculator("publication").gpaw_parameters(_li_slab(), "energy")["convergence"] == {"energy": 5e-5, "density": 1e-5}
+    for level in ("test", "screening"):
+        assert "convergence" not in GPAWCalculator(level).gpaw_parameters(_li_slab(), "energy")
+        assert not any(k.startswith("scf_") for k in GPAWCalculator(level).info.settings)
+    assert GPAWCalculator("publication").info.settings["scf_density"] == 1e-5  # part of the identity
+
+
 def test_prepare_makes_a_slab_non_periodic_along_z_and_restore_undoes_it():
     c = GPAWCalculator("test")
     s = _li_slab()
