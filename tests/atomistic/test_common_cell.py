@@ -236,3 +236,48 @@ def test_a_run_says_which_termination_it_used_among_how_many():
     r = __import__("lisse.atomistic.workflows", fromlist=["adhesion_workflow"]).adhesion_workflow(
         GridDFT(0.0), "LiF", substrate_layers=2, film_layers=3, n_starts=1, gaps=(2.2,), n_shift=1, steps=5, vacuum=12.0)
     assert r["substrate_termination"] == rec1
+
+
+class PaddingGridDFT(GridDFT):
+    """GridDFT that, like CP2K, pads a slab's cell to at least 20 A of vacuum before computing (and undoes it after)."""
+
+    MIN_TOTAL_VACUUM_A = 20.0
+
+    def prepare(self, atoms):
+        c_old = atoms.cell.array[2].copy()
+        z = atoms.positions[:, 2]
+        c = max(float(atoms.cell[2, 2]), float(z.max() - z.min()) + self.MIN_TOTAL_VACUUM_A)
+        if c > atoms.cell[2, 2]:
+            cell = atoms.cell.array.copy()
+            cell[2] = cell[2] * (c / cell[2, 2])
+            atoms.set_cell(cell, scale_atoms=False)
+        return c_old
+
+    def restore(self, atoms, token):
+        cell = atoms.cell.array.copy()
+        cell[2] = token
+        atoms.set_cell(cell, scale_atoms=False)
+
+    def computed_cell(self, atoms):
+        a = atoms.copy()
+        self.prepare(a)
+        return a.cell.array.copy()
+
+
+def test_a_backend_that_pads_the_vacuum_computes_the_three_energies_in_one_cell():
+    """review s41 F4: CP2K pads each slab to 20 A of vacuum on its own, so the 'common cell' film (27.0 A), substrate
+    (25.3) and interface (33.3) had three heights, and the vacuum row (12 -> 17 A) computed the interface at 33.3 both
+    times. With a synthetic cell-height error, the padded backend must give the error-free W_ad, and the rows must name
+    the vacuum computed."""
+    from lisse.atomistic.workflows import adhesion_workflow
+
+    kw = dict(substrate_layers=2, film_layers=3, n_starts=1, gaps=(2.2,), n_shift=1, steps=5, max_strain=0.07, max_area=70.0,
+              vacuum=12.0)
+    exact = adhesion_workflow(GridDFT(0.0), "LiF", **kw)
+    padded = adhesion_workflow(PaddingGridDFT(0.02), "LiF", **kw)
+    assert padded["work_of_adhesion_J_m2"] == pytest.approx(exact["work_of_adhesion_J_m2"], rel=1e-9, abs=0)
+    vac = [r for r in padded["convergence"] if r["parameter"] == "vacuum_A"]
+    assert [r["value"] for r in vac] == [20.0, 25.0]
+    assert vac[1]["change"] == pytest.approx(0.0, abs=1e-9)
+    plain = [r["value"] for r in exact["convergence"] if r["parameter"] == "vacuum_A"]
+    assert plain == [12.0, 17.0]  # no padding: the vacuum asked for

@@ -102,6 +102,13 @@ def test_prepare_pads_a_slab_to_the_minimum_vacuum_and_restore_undoes_it_exactly
     c_old = b.cell.array.copy()
     c.prepare(b)
     assert np.array_equal(b.cell.array, c_old)
+    # the cell it computes in, without touching the structure (the workflows put a W_ad's film and substrate in it)
+    d = _li_slab(vacuum=3.0)
+    pos_d, cell_d = d.positions.copy(), d.cell.array.copy()
+    cc = c.computed_cell(d)
+    assert cc[2, 2] == pytest.approx(float(np.ptp(d.positions[:, 2])) + 2 * MIN_VACUUM_A, abs=1e-9)
+    assert np.array_equal(cc[:2], cell_d[:2]) and np.array_equal(d.cell.array, cell_d) and np.array_equal(d.positions, pos_d)
+    assert np.array_equal(c.computed_cell(_li_slab(vacuum=25.0)), _li_slab(vacuum=25.0).cell.array)
 
 
 def test_bad_settings_and_missing_program_are_clear_errors():

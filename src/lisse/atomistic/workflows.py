@@ -804,30 +804,39 @@ def adhesion_workflow(
         # 12-22 A of vacuum; 7.5 meV at 500 eV): in one cell, with one grid and one k-mesh, that error cancels in W_ad
         # (the usual practice; a grid-registry error along z does not cancel exactly); the own-cell value and the
         # change are a convergence row
-        e_cf = ctx.run(Job("common_cell_film", _placed_like(r_fil.atoms, rb.atoms[n_sub:], rb.atoms.cell), "single")).energy_eV
-        e_cs = ctx.run(Job("common_cell_substrate", _placed_like(r_sub.atoms, rb.atoms[:n_sub], rb.atoms.cell), "single")).energy_eV
+        # the cell the backend computes the interface in (CP2K pads a slab's vacuum to its minimum: the film and
+        # substrate go into that padded cell, not each padded on its own; review s41)
+        icell = _computed_cell(ctx.calculator, rb.atoms)
+        e_cf = ctx.run(Job("common_cell_film", _placed_like(r_fil.atoms, rb.atoms[n_sub:], icell), "single")).energy_eV
+        e_cs = ctx.run(Job("common_cell_substrate", _placed_like(r_sub.atoms, rb.atoms[:n_sub], icell), "single")).energy_eV
         w_common = work_of_adhesion(e_cf, e_cs, rb.energy_eV, area) * EV_PER_A2_TO_J_PER_M2
         rows.append(_row("work_of_adhesion_J_m2", "slab_cells", "own heights", w_ad, None, tol))
         rows.append(_row("work_of_adhesion_J_m2", "slab_cells", "interface cell", w_common, w_common - w_ad, tol))
         common = {"work_of_adhesion_own_cells_J_m2": w_ad, "film_energy_eV": e_cf, "substrate_energy_eV": e_cs,
                   "change_J_m2": w_common - w_ad}
         w_ad = w_common
-    rows.append(_row("work_of_adhesion_J_m2", "vacuum_A", vacuum, w_ad, None, tol))
+    # the rows name the vacuum computed: the relaxed interface's (a relaxation moves it from the vacuum asked for), after
+    # any padding of the backend (review s41: labelled 12 A, computed 10.6 with CHGNet and 20 with CP2K)
+    z_span = float(np.ptp(rb.atoms.positions[:, 2]))
+    vac_computed = float(_computed_cell(ctx.calculator, rb.atoms)[2, 2]) - z_span
+    rows.append(_row("work_of_adhesion_J_m2", "vacuum_A", round(vac_computed, 2), w_ad, None, tol))
     # a finite-range ML potential with vacuum beyond its cutoff has no term across the vacuum: more vacuum changes nothing
     # (measured -1e-6 J/m2), a row that could not fail (review s41); DFT's density and grid reach across it
     vacuum_checked = check_vacuum_extra > 0 and ctx.calculator.info.kind == "dft"
     if vacuum_checked:
+        more = max(vacuum, vac_computed) + check_vacuum_extra  # more than was computed, whatever the backend padded
         if common is None:
-            e_more = [ctx.run(Job(f"vac_{n}", set_vacuum(a.atoms, vacuum + check_vacuum_extra), "single")).energy_eV
+            e_more = [ctx.run(Job(f"vac_{n}", set_vacuum(a.atoms, more), "single")).energy_eV
                       for n, a in (("film", r_fil), ("sub", r_sub), ("iface", rb))]
         else:  # the same comparison in one taller cell
-            taller = set_vacuum(rb.atoms, vacuum + check_vacuum_extra)
+            taller = set_vacuum(rb.atoms, more)
             e_more = [ctx.run(Job(f"vac_common_{n}", _placed_like(a, taller[sl], taller.cell), "single")).energy_eV
                       for n, a, sl in (("film", r_fil.atoms, slice(n_sub, None)), ("sub", r_sub.atoms, slice(None, n_sub)))]
             e_more.append(ctx.run(Job("vac_iface", taller, "single")).energy_eV)
         w_more = (e_more[0] + e_more[1] - e_more[2]) / area * EV_PER_A2_TO_J_PER_M2
         dv = abs(w_more - w_ad)
-        rows.append(_row("work_of_adhesion_J_m2", "vacuum_A", vacuum + check_vacuum_extra, w_more, w_more - w_ad, tol))
+        vac_more = float(_computed_cell(ctx.calculator, taller if common is not None else set_vacuum(rb.atoms, more))[2, 2]) - z_span
+        rows.append(_row("work_of_adhesion_J_m2", "vacuum_A", round(vac_more, 2), w_more, w_more - w_ad, tol))
     wet = contact_angle(w_ad, sigma_li, allow_negative=True)  # computed: W_ad < 0 is a result
     wet_def = contact_angle(w_ad, DEFAULT_LI_SURFACE_ENERGY, allow_negative=True)
     # interface gap after relaxation
@@ -919,6 +928,12 @@ def adhesion_workflow(
          "film_supercell": None if forced is None else list(forced[0]), "substrate_supercell": None if forced is None else list(forced[1])},
     )
     return out
+
+
+def _computed_cell(calc: Any, atoms: Atoms) -> Any:
+    """The cell ``calc`` computes ``atoms`` in [Å]: the backend's own (CP2K pads a slab's vacuum), else ``atoms``'."""
+    own = getattr(calc, "computed_cell", None)
+    return np.asarray(own(atoms) if own is not None else atoms.cell.array, dtype=float)
 
 
 def _placed_like(atoms: Atoms, where: Atoms, cell: Any) -> Atoms:

@@ -388,6 +388,26 @@ class CP2KCalculator(AtomisticCalculator):
             atoms.set_initial_magnetic_moments(starting_moments(atoms))
         return (padded, c_vec, dz, mag)
 
+    def computed_cell(self, atoms) -> Any:
+        """The cell CP2K computes ``atoms`` in: :meth:`prepare`'s padding of a slab's c vector, else its own cell.
+
+        The workflows put the film and substrate of a W_ad in this cell, so that all three energies share one cell
+        height (review s41: padded one by one, they were computed at 33.25, 27.02 and 25.25 Å).
+
+        Parameters
+        ----------
+        atoms : ase.Atoms
+            The structure (Å); not changed.
+
+        Returns
+        -------
+        numpy.ndarray
+            3x3 cell [Å].
+        """
+        a = atoms.copy()
+        self.prepare(a)
+        return a.cell.array.copy()
+
     def restore(self, atoms, token: object) -> None:
         """Undo :meth:`prepare`: the shift in z, the vacuum padding (only that: a relaxed in-plane cell is kept), the moments.
 
