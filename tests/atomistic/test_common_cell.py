@@ -281,3 +281,32 @@ def test_a_backend_that_pads_the_vacuum_computes_the_three_energies_in_one_cell(
     assert vac[1]["change"] == pytest.approx(0.0, abs=1e-9)
     plain = [r["value"] for r in exact["convergence"] if r["parameter"] == "vacuum_A"]
     assert plain == [12.0, 17.0]  # no padding: the vacuum asked for
+
+
+def test_a_non_cubic_substrate_is_referenced_to_a_bulk_of_its_slabs_shape(monkeypatch):
+    """review s41 F7: slabs are cut from the experimental cell scaled isotropically to the relaxed volume, while the bulk
+    reference of gamma_X/Li was the fully relaxed cell; for a substrate whose shape relaxes (Li9Al4: a +1.7 %, b -1.5 %)
+    the shape strain went into the intercept. When the shape is not kept, the X slabs are referenced to a bulk of their
+    own shape. Here the shape test is forced on LiF and GridDFT's cell-height term makes the two references differ: the
+    intercept must move by exactly -n_fu (e_shape - e_relaxed) / (2 A)."""
+    import lisse.atomistic.workflows as wf
+    from lisse.atomistic.structures import bulk
+    from lisse.constants import ELEMENTARY_CHARGE
+
+    kw = dict(substrate_layers=2, film_layers=(2, 3, 4), shift=(0.0, 0.0), steps=2)
+    assert wf._shape_kept("LiF", {"atoms": bulk("LiF", primitive=True), "lattice_scale_vs_experiment": 1.0})
+    stretched = bulk("LiF", primitive=True)
+    stretched.set_cell(stretched.cell.array * [[1.0], [1.0], [1.01]], scale_atoms=True)
+    assert not wf._shape_kept("LiF", {"atoms": stretched, "lattice_scale_vs_experiment": 1.01 ** (1 / 3)})
+
+    plain = wf.interface_energy_workflow(GridDFT(0.02), "LiF", **kw)
+    assert plain["substrate_shape_reference"] is None
+    monkeypatch.setattr(wf, "_shape_kept", lambda material, res: False)
+    shaped = wf.interface_energy_workflow(GridDFT(0.02), "LiF", **kw)
+    ref = shaped["substrate_shape_reference"]
+    delta = ref["shape_strain_energy_eV_per_fu"]
+    assert abs(delta) > 1e-4 and delta == pytest.approx(ref["energy_per_fu_eV"] - ref["relaxed_bulk_energy_per_fu_eV"], abs=1e-12)
+    p0 = plain["points"][0]
+    assert {p["substrate_formula_units"] for p in plain["points"]} == {p0["substrate_formula_units"]}  # one substrate for all
+    expected = -p0["substrate_formula_units"] * delta / (2 * p0["area_A2"]) * ELEMENTARY_CHARGE / 1e-20
+    assert shaped["interface_energy_J_m2"] - plain["interface_energy_J_m2"] == pytest.approx(expected, rel=1e-9)
