@@ -104,7 +104,8 @@ def test_segregation_workflow_reports_the_contract_sign(monkeypatch):
     monkeypatch.setattr(w, "_ctx", lambda *a, **k: type("Ctx", (), {"on_job": None})())
     monkeypatch.setattr(w, "surface_energy_workflow", lambda ctx, phase, miller, layers: {"surface_energy_fit_J_m2": 0.30, "convergence": []})
     monkeypatch.setattr(w, "interface_energy_workflow", lambda ctx, phase, miller, **kw: {
-        "interface_energy_J_m2": 0.45, "interface_energy_stderr_J_m2": 0.0, "convergence": []})
+        "interface_energy_J_m2": 0.45, "interface_energy_stderr_J_m2": 0.0, "convergence": [],
+        "substrate_termination": {"index": 0, "n_terminations": 1, "symmetric_planes": True}})
     monkeypatch.setattr(w, "method_keys", lambda ctx, rows, note=None: {})
     monkeypatch.setattr(w, "_uncertainty", lambda *a, **k: None)
     monkeypatch.setattr(w, "provenance", lambda *a, **k: {})

@@ -131,12 +131,12 @@ def level_around(level: str | ConvergenceLevel, kspacing_inv_A: float, cutoff_eV
     cutoff_eV : float
         Production plane-wave cut-off [eV].
     layers : int
-        Production thickness of the scanned slab (planes): the Li film of a W_ad, the thickest slab of a surface
-        energy.
+        Production thickness of the scanned slab [number of planes]: the Li film of a W_ad, the thickest slab of a
+        surface energy.
     vacuum_A : float
         Production vacuum [Å].
     substrate_layers : int, optional
-        Production substrate thickness of a W_ad (planes): adds a ``substrate_layers`` scan (production, +2).
+        Production substrate thickness of a W_ad [number of planes]: adds a ``substrate_layers`` scan (production, +2).
     thickest : bool, default False
         The scanned slab needs a thinner one below the production thickness (surface energies: the
         Fiorentini–Methfessel pair of the electronic and vacuum rows ends at the production slab).
