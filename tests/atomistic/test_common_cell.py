@@ -191,8 +191,15 @@ def test_an_interface_energy_on_a_non_stoichiometric_substrate_is_refused():
     from lisse.errors import CalculationError
 
     assert not make_slab(bulk("Li2O"), (1, 0, 0), 3, 12.0).info["stoichiometric"]  # the premise
-    with pytest.raises(CalculationError, match=r"Li2O\(1, 0, 0\) slab with 3 layers is .*not stoichiometric"):
-        interface_energy_workflow(GridDFT(0.0), "Li2O", substrate_layers=3, film_layers=(2, 3, 4), shift=(0.0, 0.0), steps=2)
+    ran = []
+    calc = GridDFT(0.0)
+    with pytest.raises(CalculationError, match=r"Li2O\(1, 0, 0\) slab with substrate_layers=3 is Li4O2?, not stoichiometric.*choose another substrate_layers"):
+        from lisse.atomistic.workflows import WorkflowContext
+
+        ctx = WorkflowContext(calc, None)
+        ctx.on_job = ran.append
+        interface_energy_workflow(ctx, "Li2O", substrate_layers=3, film_layers=(2, 3, 4), shift=(0.0, 0.0), steps=2)
+    assert [r.name for r in ran] == ["bulk_Li", "bulk_Li2O"]  # refused before any job of the substrate (diff review D5)
 
 
 class GridML(GridDFT):
@@ -241,12 +248,12 @@ def test_a_run_says_which_termination_it_used_among_how_many():
 class PaddingGridDFT(GridDFT):
     """GridDFT that, like CP2K, pads a slab's cell to at least 20 A of vacuum before computing (and undoes it after)."""
 
-    MIN_TOTAL_VACUUM_A = 20.0
+    min_slab_vacuum_A = 20.0
 
     def prepare(self, atoms):
         c_old = atoms.cell.array[2].copy()
         z = atoms.positions[:, 2]
-        c = max(float(atoms.cell[2, 2]), float(z.max() - z.min()) + self.MIN_TOTAL_VACUUM_A)
+        c = max(float(atoms.cell[2, 2]), float(z.max() - z.min()) + self.min_slab_vacuum_A)
         if c > atoms.cell[2, 2]:
             cell = atoms.cell.array.copy()
             cell[2] = cell[2] * (c / cell[2, 2])
@@ -265,22 +272,36 @@ class PaddingGridDFT(GridDFT):
 
 
 def test_a_backend_that_pads_the_vacuum_computes_the_three_energies_in_one_cell():
-    """review s41 F4: CP2K pads each slab to 20 A of vacuum on its own, so the 'common cell' film (27.0 A), substrate
-    (25.3) and interface (33.3) had three heights, and the vacuum row (12 -> 17 A) computed the interface at 33.3 both
-    times. With a synthetic cell-height error, the padded backend must give the error-free W_ad, and the rows must name
-    the vacuum computed."""
+    """review s41 F4 and its diff review D1: CP2K pads each slab to 20 A of vacuum on its own, so the 'common cell' film
+    (27.0 A), substrate (25.3) and interface (33.3) had three heights, and after a relaxation that moves the interface
+    the padded cells differ again. The workflow now builds every cell with the backend's 20 A + 2 A from the start, so
+    nothing is padded: with a synthetic cell-height error the padded backend gives the error-free W_ad at that vacuum,
+    and the rows name the vacuum computed."""
     from lisse.atomistic.workflows import adhesion_workflow
 
-    kw = dict(substrate_layers=2, film_layers=3, n_starts=1, gaps=(2.2,), n_shift=1, steps=5, max_strain=0.07, max_area=70.0,
-              vacuum=12.0)
-    exact = adhesion_workflow(GridDFT(0.0), "LiF", **kw)
-    padded = adhesion_workflow(PaddingGridDFT(0.02), "LiF", **kw)
+    kw = dict(substrate_layers=2, film_layers=3, n_starts=1, gaps=(2.2,), n_shift=1, steps=5, max_strain=0.07, max_area=70.0)
+    padded = adhesion_workflow(PaddingGridDFT(0.02), "LiF", vacuum=12.0, **kw)
+    assert (padded["vacuum_asked_A"], padded["vacuum_A"]) == (12.0, 22.0) and padded["work_of_adhesion_valid"]
+    exact = adhesion_workflow(GridDFT(0.0), "LiF", vacuum=22.0, **kw)
     assert padded["work_of_adhesion_J_m2"] == pytest.approx(exact["work_of_adhesion_J_m2"], rel=1e-9, abs=0)
     vac = [r for r in padded["convergence"] if r["parameter"] == "vacuum_A"]
-    assert [r["value"] for r in vac] == [20.0, 25.0]
+    assert [r["value"] for r in vac] == [22.0, 27.0]
     assert vac[1]["change"] == pytest.approx(0.0, abs=1e-9)
-    plain = [r["value"] for r in exact["convergence"] if r["parameter"] == "vacuum_A"]
-    assert plain == [12.0, 17.0]  # no padding: the vacuum asked for
+    plain = adhesion_workflow(GridDFT(0.0), "LiF", vacuum=12.0, **kw)
+    assert [r["value"] for r in plain["convergence"] if r["parameter"] == "vacuum_A"] == [12.0, 17.0]  # no padding backend
+    assert plain["vacuum_A"] == plain["vacuum_asked_A"] == 12.0
+
+
+def test_a_relaxed_interface_the_backend_would_pad_makes_the_work_of_adhesion_invalid(monkeypatch):
+    """If the relaxed interface were padded after all (it thickened past the margin), its energy and the common-cell ones
+    would sit in different cells: the result says so instead of reporting a number as if they did not."""
+    import lisse.atomistic.workflows as wf
+
+    monkeypatch.setattr(wf, "PAD_MARGIN_A", -5.0)  # build at 15 A: the backend pads every cell to 20 A
+    r = wf.adhesion_workflow(PaddingGridDFT(0.0), "LiF", substrate_layers=2, film_layers=3, n_starts=1, gaps=(2.2,), n_shift=1,
+                             steps=5, max_strain=0.07, max_area=70.0, vacuum=12.0)
+    assert not r["work_of_adhesion_valid"]
+    assert any(w.startswith("the backend padded the relaxed interface's vacuum (15 A < its 20 A)") for w in r["warnings"])
 
 
 def test_a_non_cubic_substrate_is_referenced_to_a_bulk_of_its_slabs_shape(monkeypatch):
@@ -294,10 +315,14 @@ def test_a_non_cubic_substrate_is_referenced_to_a_bulk_of_its_slabs_shape(monkey
     from lisse.constants import ELEMENTARY_CHARGE
 
     kw = dict(substrate_layers=2, film_layers=(2, 3, 4), shift=(0.0, 0.0), steps=2)
-    assert wf._shape_kept("LiF", {"atoms": bulk("LiF", primitive=True), "lattice_scale_vs_experiment": 1.0})
-    stretched = bulk("LiF", primitive=True)
-    stretched.set_cell(stretched.cell.array * [[1.0], [1.0], [1.01]], scale_atoms=True)
-    assert not wf._shape_kept("LiF", {"atoms": stretched, "lattice_scale_vs_experiment": 1.01 ** (1 / 3)})
+    def stretched(material, c_factor):
+        a = bulk(material, primitive=True)
+        a.set_cell(a.cell.array * [[1.0], [1.0], [c_factor]], scale_atoms=True)
+        return {"atoms": a, "lattice_scale_vs_experiment": c_factor ** (1 / 3)}
+
+    assert wf._shape_kept("Li3N", stretched("Li3N", 1.0)) and wf._shape_kept("Li3N", stretched("Li3N", 1.001))  # below SHAPE_TOL
+    assert not wf._shape_kept("Li3N", stretched("Li3N", 1.01))  # hexagonal: c/a relaxes
+    assert wf._shape_kept("LiF", stretched("LiF", 1.01))  # cubic: symmetry keeps the shape, a relaxation's noise does not count
 
     plain = wf.interface_energy_workflow(GridDFT(0.02), "LiF", **kw)
     assert plain["substrate_shape_reference"] is None
@@ -310,3 +335,27 @@ def test_a_non_cubic_substrate_is_referenced_to_a_bulk_of_its_slabs_shape(monkey
     assert {p["substrate_formula_units"] for p in plain["points"]} == {p0["substrate_formula_units"]}  # one substrate for all
     expected = -p0["substrate_formula_units"] * delta / (2 * p0["area_A2"]) * ELEMENTARY_CHARGE / 1e-20
     assert shaped["interface_energy_J_m2"] - plain["interface_energy_J_m2"] == pytest.approx(expected, rel=1e-9)
+
+
+def test_the_substrate_scan_adds_whole_stacking_periods_or_is_left_out():
+    """diff review D3: adding 2 planes puts another plane at the interface of Li2CO3(001) and Li2O(111) (and 1 LiF(100)
+    plane swaps Li and F under the film). The scan adds the fewest planes that keep the plane facing the film, in-plane
+    positions included, and the stoichiometry."""
+    from lisse.atomistic.slabs import make_slab
+    from lisse.atomistic.structures import bulk
+    from lisse.atomistic.workflows import STACKING_STEP_MAX, _stacking_step, _top_plane
+
+    assert _stacking_step(bulk("LiF"), (1, 0, 0), 2) == 2 and _stacking_step(bulk("LiF"), (1, 0, 0), 3) == 2
+    assert _top_plane(make_slab(bulk("LiF"), (1, 0, 0), 3, 10.0)) != _top_plane(make_slab(bulk("LiF"), (1, 0, 0), 4, 10.0))
+    assert _stacking_step(bulk("Li2O"), (1, 0, 0), 2) == 4
+    assert _stacking_step(bulk("Li2O"), (1, 1, 1), 3) > STACKING_STEP_MAX  # repeats only every 9 planes: no scan
+
+
+def test_no_substrate_scan_when_no_thicker_slab_keeps_the_interface(monkeypatch):
+    import lisse.atomistic.workflows as wf
+
+    monkeypatch.setattr(wf, "_stacking_step", lambda *a, **k: wf.STACKING_STEP_MAX + 1)
+    r = wf.adhesion_workflow(ScannableGridDFT(0.3, 450.0), "LiF", substrate_layers=2, film_layers=3, n_starts=1, gaps=(2.2,),
+                             n_shift=1, steps=5, vacuum=12.0, check_convergence=True)
+    assert not [row for row in r["convergence"] if row["parameter"] == "substrate_layers"]
+    assert "substrate thickness not scanned: no slab up to 6 planes thicker" in r["convergence_note"]

@@ -250,3 +250,6 @@ def test_input_distance_is_none_for_records_of_another_job():
     c = a.copy()
     c.cell[2, 2] += 0.5
     assert input_distance(job_input("id", {"task": "relax"}, c), rec) == pytest.approx(0.5)
+    bad = job_input("id", {"task": "relax"}, a)
+    bad["cell"][2][2] = float("nan")  # a NaN compares as "no difference": never a match (diff review D8)
+    assert input_distance(bad, rec) is None and input_distance(rec, bad) is None

@@ -295,6 +295,8 @@ def test_a_staircase_of_too_many_steps_names_the_options_as_typed(run):
     code, out, err = run("simulate", "ccd", "--interlayer", "none", "--electrolyte", "LPSC", "--increment", "0.1 mA/cm2",
                          "--max-current", "1000.0 mA/cm2", "--json")
     assert code == 0 and "--increment" not in err  # 0.1 to 1000 by 0.1: exactly 10,000 steps pass (bare LPSC fails within a few)
+    code, out, err = run("simulate", "ccd", "--interlayer", "none", "--electrolyte", "LPSC", "--increment", "1e-320 mA/cm2", "--json")
+    assert code == 2 and "got more than 1e15 " in err and len(err.strip().splitlines()) == 1  # was an OverflowError (diff review D7)
 
 
 def test_design_names_its_options_for_a_half_cycle_too_long(run):

@@ -322,3 +322,11 @@ def test_a_stage_that_could_simulate_no_cell_fails_with_every_reason(stage, tmp_
     msg = str(e.value)
     assert msg.startswith("[simulate]: no cell could be simulated: cell 'A': 50 mAh/cm2") and "; cell 'B': 50 mAh/cm2" in msg
     assert "\n" not in msg
+
+
+def test_without_a_simulate_table_an_interlayer_cell_that_cannot_be_simulated_is_only_listed(stage, tmp_path):
+    """The stage also runs by itself for a study with an interlayer cell; nobody asked for predictions there, so a cell it
+    cannot simulate (an anode-limited one) is listed as not simulated and the study still evaluates (diff review D6)."""
+    text = STUDY.replace('cathode_capacity = "2 mAh/cm2"', 'cathode_capacity = "5 mAh/cm2"', 1)
+    r = _run(stage, text, tmp_path)
+    assert r.summary["cells"] == {} and "A" in r.summary["skipped"]

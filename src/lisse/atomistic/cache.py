@@ -163,6 +163,8 @@ def input_distance(stored: object, wanted: dict) -> float | None:
     want_cell = np.asarray(wanted["cell"], dtype=float)
     if pos.shape != want_pos.shape or cell.shape != want_cell.shape:
         return None
+    if not all(np.all(np.isfinite(x)) for x in (pos, cell, want_pos, want_cell)):  # a NaN would compare as "no difference"
+        return None
     d = max(float(np.abs(pos - want_pos).max(initial=0.0)), float(np.abs(cell - want_cell).max()))
     return d if np.isfinite(d) else None
 

@@ -20,6 +20,8 @@ Every backend is an :class:`AtomisticCalculator` with
   settings at the relaxed geometry (GPAW: LCAO relaxation, plane-wave energy);
 * ``checkpoint_every``: store the geometry of a running relaxation in the cache every this many steps (0: never),
   so an interrupted relaxation resumes from its last geometry;
+* ``min_slab_vacuum_A``: the least vacuum [Å, total across the cell] a slab gets from ``prepare`` (CP2K pads to it;
+  0: none), which the W_ad workflow builds with from the start so that its three energies share one cell;
 * ``identity()``: a string that enters the content hash of every cached job.
 
 :class:`lisse.io.dft_decks.DFTFromFiles` has no ASE calculator: it returns, for a named job, the energy and final
@@ -119,6 +121,8 @@ class AtomisticCalculator:
     info: CalculatorInfo
     #: Store a running relaxation's geometry every this many steps (0: never; see the module docstring).
     checkpoint_every: int = 0
+    #: Least total vacuum [Å] ``prepare`` gives a slab (0: it never pads; see the module docstring).
+    min_slab_vacuum_A: float = 0.0
 
     def ase_calculator(self, atoms=None, purpose: str = "energy"):  # pragma: no cover - overridden
         """The ASE calculator for ``atoms`` and ``purpose``.

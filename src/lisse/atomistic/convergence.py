@@ -112,7 +112,7 @@ MIN_SCAN_LAYERS, MIN_SCAN_VACUUM_A, MIN_SCAN_CUTOFF_EV = 2, 6.0, 200.0
 
 
 def level_around(level: str | ConvergenceLevel, kspacing_inv_A: float, cutoff_eV: float, layers: int, vacuum_A: float,
-                 substrate_layers: int | None = None, thickest: bool = False) -> ConvergenceLevel:
+                 substrate_layers: int | None = None, thickest: bool = False, substrate_step: int = 2) -> ConvergenceLevel:
     """The level's tolerances with scans centred on a run's own production settings.
 
     Each scan holds one coarser value (where it stays physical), the production value (the base) and one finer
@@ -136,7 +136,11 @@ def level_around(level: str | ConvergenceLevel, kspacing_inv_A: float, cutoff_eV
     vacuum_A : float
         Production vacuum [Å].
     substrate_layers : int, optional
-        Production substrate thickness of a W_ad [number of planes]: adds a ``substrate_layers`` scan (production, +2).
+        Production substrate thickness of a W_ad [number of planes]: adds a ``substrate_layers`` scan (the production
+        value and ``substrate_step`` planes more; no thinner one, a substrate has its own production minimum).
+    substrate_step : int, default 2
+        Planes added by the substrate scan [number of planes]: the stacking period that keeps the plane facing the film
+        and the stoichiometry (the workflow finds it; 2 planes changes the interface of Li2CO3(001) and Li2O(111)).
     thickest : bool, default False
         The scanned slab needs a thinner one below the production thickness (surface energies: the
         Fiorentini–Methfessel pair of the electronic and vacuum rows ends at the production slab).
@@ -166,7 +170,7 @@ def level_around(level: str | ConvergenceLevel, kspacing_inv_A: float, cutoff_eV
     base: dict[str, Any] = {"kspacing_inv_A": k, "cutoff_eV": e, "layers": n, "vacuum_A": vac}
     if substrate_layers is not None:
         m = int(substrate_layers)
-        scans["substrate_layers"] = (m, m + 2)
+        scans["substrate_layers"] = (m, m + int(substrate_step))
         base["substrate_layers"] = m
     if thickest and scans["layers"].index(n) == 0:
         raise ParameterError(f"a surface-energy scan needs a slab thinner than its production thickness {n}")

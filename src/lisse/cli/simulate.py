@@ -317,9 +317,11 @@ def protocol_kwargs(args: Any) -> dict[str, Any]:
             raise ParameterError(f"{flag}: expected a positive current density; got {v / 10:g} mA/cm2")
     if args.max_current < args.start:
         raise ParameterError(f"--max-current: expected at least --start ({args.start / 10:g} mA/cm2); got {args.max_current / 10:g} mA/cm2")
-    n_steps = int(math.floor((args.max_current - args.start) / args.increment * (1 + 1e-12))) + 1  # as the staircase counts them
+    ratio = (args.max_current - args.start) / args.increment * (1 + 1e-12)  # as the staircase counts its steps
+    n_steps = int(math.floor(ratio)) + 1 if math.isfinite(ratio) and ratio < 1e15 else math.inf
     if n_steps > MAX_STAIRCASE_STEPS:
-        raise ParameterError(f"--increment: expected at most {MAX_STAIRCASE_STEPS} steps from --start to --max-current; got {n_steps} "
+        raise ParameterError(f"--increment: expected at most {MAX_STAIRCASE_STEPS} steps from --start to --max-current; got "
+                             f"{n_steps if math.isfinite(n_steps) else 'more than 1e15'} "
                              f"({args.start / 10:g} to {args.max_current / 10:g} mA/cm2 by {args.increment / 10:g}): use a larger "
                              f"--increment or a smaller --max-current")
     kw: dict[str, Any] = {"kind": kind, "start": args.start, "increment": args.increment, "max_current": args.max_current}

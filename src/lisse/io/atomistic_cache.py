@@ -97,8 +97,9 @@ class JobCache:
         """The stored job whose recorded input is closest to ``wanted``, if within ``tol_A``.
 
         For a job whose exact key missed (:mod:`lisse.atomistic.cache`: a structure moved by float noise after a
-        dependency update). Reads every entry of the folder once (entries over 16 MiB are skipped); the
-        workflows ask only for DFT jobs, whose caches hold tens of entries.
+        dependency update). Reads every entry of the folder (entries over 16 MiB are skipped), on every miss of a
+        DFT job or of its checkpoint: cheap next to a DFT calculation, but a folder shared with many ML jobs (the
+        default one) is read each time; a near hit is not stored again under the new key.
 
         Parameters
         ----------

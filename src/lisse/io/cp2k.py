@@ -276,6 +276,7 @@ class CP2KCalculator(AtomisticCalculator):
     """
 
     checkpoint_every = 1  # a DFT ionic step costs seconds to minutes: store every geometry
+    min_slab_vacuum_A = 2 * MIN_VACUUM_A  # prepare pads a slab to MIN_VACUUM_A per side
 
     def __init__(self, level: str = "screening", dispersion: str | None = None, spin: bool | None = None,
                  directory: str | os.PathLike | None = None, command: str = "cp2k_shell",

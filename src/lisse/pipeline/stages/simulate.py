@@ -259,7 +259,7 @@ def simulate_stage(ctx: StageContext) -> StageResult:
     ------
     ParameterError
         ``surfaces``, ``interfacial_resistance``, ``measured`` or ``published`` names a cell the study does not have;
-        or cells were to be simulated and none could be (each named with its reason).
+        or the study has a ``[simulate]`` table and none of its cells could be simulated (each named with its reason).
     """
     import pandas as pd
 
@@ -363,7 +363,7 @@ def simulate_stage(ctx: StageContext) -> StageResult:
         captions[key] = (f"{name}: simulated {opts['protocol']} staircase at {q / 3.6e4:.3g} mAh/cm² per half cycle: voltage and "
                          "current, contact fraction and Li front; dashed: the detected failure.")
         items.append(_item(name, entry))
-    if skipped and not summary:  # asked for predictions and made none: the stage failed, it did not succeed empty (review s40 item 15)
+    if every and skipped and not summary:  # asked ([simulate]) for predictions and made none: failed, not "ok" (review s40 item 15)
         raise ParameterError("[simulate]: no cell could be simulated: "
                              + "; ".join(v if v.startswith(f"cell '{k}'") else f"cell '{k}': {v}" for k, v in skipped.items()))
     html = Markup("<p>Predicted by the transient plate/strip simulator; the simulated record is judged by the same CCD and "
