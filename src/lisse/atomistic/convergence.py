@@ -138,12 +138,12 @@ def level_around(level: str | ConvergenceLevel, kspacing_inv_A: float, cutoff_eV
     substrate_layers : int, optional
         Production substrate thickness of a W_ad [number of planes]: adds a ``substrate_layers`` scan (the production
         value and ``substrate_step`` planes more; no thinner one, a substrate has its own production minimum).
-    substrate_step : int, default 2
-        Planes added by the substrate scan [number of planes]: the stacking period that keeps the plane facing the film
-        and the stoichiometry (the workflow finds it; 2 planes changes the interface of Li2CO3(001) and Li2O(111)).
     thickest : bool, default False
         The scanned slab needs a thinner one below the production thickness (surface energies: the
         Fiorentini–Methfessel pair of the electronic and vacuum rows ends at the production slab).
+    substrate_step : int, default 2
+        Planes added by the substrate scan [number of planes]: the stacking period that keeps the plane facing the film
+        and the stoichiometry (the workflow finds it; 2 planes changes the interface of Li2CO3(001) and Li2O(111)).
 
     Returns
     -------

@@ -206,6 +206,16 @@ def surface_row_rel_tol(level: str | None) -> float:
 
     One home with :data:`lisse.atomistic.convergence.LEVELS` (and ``TEST_LEVEL``); an unknown level or an ML calculator
     gets the screening one. An absolute 0.02 J/m2 was 15 % of LiCl(100)'s 0.13 J/m2 (review s41).
+
+    Parameters
+    ----------
+    level : str or None
+        The calculator's level (``"test"``, ``"screening"``, ``"publication"``; None for an ML calculator).
+
+    Returns
+    -------
+    float
+        The tolerance as a fraction of the row's surface energy (dimensionless).
     """
     from lisse.atomistic.convergence import LEVELS, TEST_LEVEL
 
