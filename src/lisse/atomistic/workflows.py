@@ -1005,7 +1005,7 @@ def _top_plane(slab: Atoms) -> tuple:
 STACKING_STEP_MAX = 6
 
 
-def _stacking_step(bulk_conv: Atoms, miller: Sequence[int], layers: int, termination: int = 0, most: int = 8) -> int:
+def _stacking_step(bulk_conv: Atoms, miller: Sequence[int], layers: int, termination: int = 0, most: int = STACKING_STEP_MAX) -> int:
     """Fewest planes to add to a ``layers``-plane slab for a thicker one with the same top plane and stoichiometry.
 
     A thickness scan that adds 2 planes to Li2CO3(001) or Li2O(111) puts another plane at the interface (review s41 D3):
