@@ -26,6 +26,10 @@ def test_supercells_parse_and_refuse_bad_text():
     (["wetting", "Li", "LiF", "--calculator", "gpaw:test", "--level", "publication"], "level"),
     (["wetting", "Li", "LiF", "--calculator", "chgnet", "--cutoff", "450"], "--cutoff"),
     (["wetting", "Li", "LiF", "--calculator", "gpaw", "--cutoff", "-450 eV"], "--cutoff"),
+    (["wetting", "Li", "LiF", "--calculator", "chgnet", "--relax-mode", "lcao"], "--relax-mode"),
+    (["wetting", "Li", "LiF", "--calculator", "cp2k", "--relax-mode", "lcao"], "--relax-mode"),
+    (["wetting", "--work-of-adhesion", "0.5", "--relax-mode", "lcao"], "--relax-mode"),
+    (["segregation", "--surface-energy", "0.5", "--interface-energy", "0.3", "--relax-mode", "lcao"], "--relax-mode"),
 ])
 def test_bad_dft_options_exit_2_with_one_line(argv, expect, capsys, tmp_path):
     rc = main([*argv, "--cache-dir", str(tmp_path)])
@@ -79,6 +83,33 @@ def test_cutoff_sets_the_plane_wave_cutoff_in_ev():
         c = make_calculator(p.parse_args(["--cutoff", text, "--level", "screening"]))
         assert c.info.settings["ecut_eV"] == pytest.approx(450.0, abs=1e-9) and c.info.settings["level"] == "screening"
     assert make_calculator(p.parse_args([])).info.settings["ecut_eV"] != 450.0  # the level's own without --cutoff
+
+
+def test_relax_mode_outside_its_choices_exits_2_naming_it(capsys):
+    with pytest.raises(SystemExit) as e:  # argparse's choices: usage error, exit 2
+        main(["wetting", "Li", "LiF", "--calculator", "gpaw", "--relax-mode", "fd"])
+    assert e.value.code == 2 and "--relax-mode" in capsys.readouterr().err
+
+
+def test_relax_mode_sets_the_relaxation_basis_and_keeps_the_plane_wave_energies():
+    """--relax-mode lcao: relaxations and scans in LCAO, the energies (and cell relaxations) still plane waves at the
+    cut-off given; its cache identity differs from the plane-wave relaxation's; without it the level's mode (pw)."""
+    import argparse
+
+    from lisse.atomistic.calculators import GPAW_LEVELS
+    from lisse.cli.wetting import add_dft_arguments, make_calculator
+
+    p = argparse.ArgumentParser()
+    p.add_argument("--calculator", default="gpaw")
+    add_dft_arguments(p)
+    lcao = make_calculator(p.parse_args(["--relax-mode", "lcao", "--cutoff", "450 eV", "--dispersion", "d3"]))
+    pw = make_calculator(p.parse_args(["--cutoff", "450 eV", "--dispersion", "d3"]))
+    assert lcao.info.settings["relax_mode"] == "lcao" and pw.info.settings["relax_mode"] == GPAW_LEVELS["screening"]["relax_mode"] == "pw"
+    assert lcao.info.settings["energy_mode"] == "pw" and lcao.info.settings["ecut_eV"] == 450.0 and lcao.dispersion == "d3"
+    assert [lcao._mode(q) for q in ("relax", "scan", "relax_cell", "energy")] == ["lcao", "lcao", "pw", "pw"]
+    assert lcao.final_single_point("relax") and not pw.final_single_point("relax")
+    assert lcao.identity() != pw.identity()
+    assert lcao.variant(kspacing=0.2).info.settings["relax_mode"] == "lcao"  # a convergence scan keeps the run's mode
 
 
 

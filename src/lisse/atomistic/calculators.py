@@ -591,8 +591,8 @@ class GPAWCalculator(AtomisticCalculator):
         model = f"PBE{'-D3' if dispersion else ''}/{level}"
         self.info = CalculatorInfo("gpaw", model, _version("gpaw"), "dft", 0.0, s)
 
-    def variant(self, kspacing: float | None = None, ecut: float | None = None) -> GPAWCalculator:
-        """The same calculator with another k-spacing and/or cut-off (for convergence scans; its own cache identity).
+    def variant(self, kspacing: float | None = None, ecut: float | None = None, relax_mode: str | None = None) -> GPAWCalculator:
+        """The same calculator with another k-spacing, cut-off and/or relaxation mode (for convergence scans; its own cache identity).
 
         Parameters
         ----------
@@ -600,6 +600,8 @@ class GPAWCalculator(AtomisticCalculator):
             k-point spacing [Å-1] (2 pi included); None keeps this one's.
         ecut : float, optional
             Plane-wave cut-off [eV]; None keeps this one's.
+        relax_mode : {"lcao", "pw"}, optional
+            Mode of position relaxations and scans; None keeps this one's.
 
         Returns
         -------
@@ -609,11 +611,12 @@ class GPAWCalculator(AtomisticCalculator):
         Raises
         ------
         ParameterError
-            A k-spacing or cut-off that is not a finite number > 0.
+            A k-spacing or cut-off that is not a finite number > 0, or a mode other than "lcao" and "pw".
         """
         s = self.settings
         return GPAWCalculator(self.level, self.dispersion, self.spin, s["kspacing_inv_A"] if kspacing is None else kspacing,
-                              s["ecut_eV"] if ecut is None else ecut, s["relax_mode"], s["energy_mode"], self.txt)
+                              s["ecut_eV"] if ecut is None else ecut, s["relax_mode"] if relax_mode is None else relax_mode,
+                              s["energy_mode"], self.txt)
 
     def label(self) -> str:
         """Short label ``"gpaw:<level>"`` (``"gpaw:<level>-d3"`` with D3).

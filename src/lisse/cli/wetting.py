@@ -145,25 +145,31 @@ def run(args):
 
 
 def add_dft_arguments(parser) -> None:
-    """The DFT options shared by wetting, segregation and stability: --level, --dispersion, --cutoff, --prerelax."""
+    """The DFT options shared by wetting and segregation: --level, --dispersion, --cutoff, --relax-mode, --prerelax."""
     parser.add_argument("--level", choices=("screening", "publication", "test"), default=None,
                         help="DFT level with --calculator gpaw or cp2k (default screening; 'test' is a quick pipeline check, not converged)")
     parser.add_argument("--dispersion", choices=("d3",), default=None, help="add Grimme D3 dispersion (with --calculator gpaw or cp2k)")
     from lisse.cli.common import add_quantity
 
     add_quantity(parser, "--cutoff", "eV", 'plane-wave cut-off of the DFT energies, overriding the level\'s (e.g. "450 eV" as Ji2025; with --calculator gpaw)')
+    parser.add_argument("--relax-mode", choices=("pw", "lcao"), default=None,
+                        help="basis of the DFT position relaxations and rigid scans with --calculator gpaw, overriding the level's "
+                             "(pw): 'lcao' (dzp) is several times cheaper per ionic step for cells of ~100 atoms; the energies "
+                             "that enter W_ad stay plane-wave single points on the relaxed geometries")
     parser.add_argument("--prerelax", default=None, metavar="ML",
                         help="relax every structure with this ML calculator (e.g. chgnet) before the DFT relaxation (with --calculator gpaw or cp2k)")
 
 
 def make_calculator(args, spec: str | None = None):
-    """The calculator of ``--calculator`` (or ``spec``) with ``--level``, ``--dispersion`` and ``--cutoff`` (a LisseError when they do not apply)."""
+    """The calculator of ``--calculator`` (or ``spec``) with ``--level``, ``--dispersion``, ``--cutoff`` and ``--relax-mode`` (a LisseError
+    when they do not apply)."""
     from lisse.atomistic.calculators import get_calculator
     from lisse.constants import ELEMENTARY_CHARGE
     from lisse.errors import ParameterError
 
     name = args.calculator if spec is None else spec
     cutoff = getattr(args, "cutoff", None)
+    relax_mode = getattr(args, "relax_mode", None)
     base, _, model = str(name).partition(":")
     if base == "cp2k":  # the second DFT engine runs an external program: its adapter lives in lisse.io
         from lisse.io.cp2k import CP2KCalculator
@@ -173,16 +179,20 @@ def make_calculator(args, spec: str | None = None):
             raise ParameterError(f"calculator '{name}' names level {model!r} but --level {level!r} was given")
         if cutoff is not None:
             raise ParameterError("--cutoff is the plane-wave cut-off of --calculator gpaw; CP2K's density grid is set by --level")
+        if relax_mode is not None:
+            raise ParameterError("--relax-mode chooses GPAW's basis (pw or lcao) for --calculator gpaw; CP2K always runs Gaussian "
+                                 "orbitals (GPW)")
         return CP2KCalculator(level or model or "screening", dispersion=getattr(args, "dispersion", None))
     calc = get_calculator(name, level=getattr(args, "level", None), dispersion=getattr(args, "dispersion", None))
-    if cutoff is None:
+    if cutoff is None and relax_mode is None:
         return calc
     variant = getattr(calc, "variant", None)
     if variant is None:
-        raise ParameterError(f"--cutoff applies to the plane-wave DFT calculator 'gpaw' only; got calculator {name!r}")
-    if not cutoff > 0:  # named as typed (the calculator would name its own 'ecut')
+        flag = "--cutoff" if cutoff is not None else "--relax-mode"
+        raise ParameterError(f"{flag} applies to the plane-wave DFT calculator 'gpaw' only; got calculator {name!r}")
+    if cutoff is not None and not cutoff > 0:  # named as typed (the calculator would name its own 'ecut')
         raise ParameterError(f"--cutoff: expected a positive plane-wave cut-off; got {cutoff / ELEMENTARY_CHARGE:g} eV")
-    return variant(ecut=cutoff / ELEMENTARY_CHARGE)  # SI (J) -> eV
+    return variant(ecut=None if cutoff is None else cutoff / ELEMENTARY_CHARGE, relax_mode=relax_mode)  # SI (J) -> eV
 
 
 def parse_supercells(text: str | None):
