@@ -165,7 +165,8 @@ def input_distance(stored: object, wanted: dict) -> float | None:
         return None
     if not all(np.all(np.isfinite(x)) for x in (pos, cell, want_pos, want_cell)):  # a NaN would compare as "no difference"
         return None
-    d = max(float(np.abs(pos - want_pos).max(initial=0.0)), float(np.abs(cell - want_cell).max()))
+    with np.errstate(over="ignore"):  # an overflowing difference (hand-edited 1e308) is no match, not a warning
+        d = max(float(np.abs(pos - want_pos).max(initial=0.0)), float(np.abs(cell - want_cell).max()))
     return d if np.isfinite(d) else None
 
 
