@@ -110,6 +110,24 @@ def test_relax_mode_sets_the_relaxation_basis_and_keeps_the_plane_wave_energies(
     assert lcao.final_single_point("relax") and not pw.final_single_point("relax")
     assert lcao.identity() != pw.identity()
     assert lcao.variant(kspacing=0.2).info.settings["relax_mode"] == "lcao"  # a convergence scan keeps the run's mode
+    alone = make_calculator(p.parse_args(["--relax-mode", "lcao"]))  # without --cutoff: the level's cut-off
+    assert alone.info.settings["relax_mode"] == "lcao" and alone.info.settings["ecut_eV"] == GPAW_LEVELS["screening"]["ecut_eV"]
+
+
+def test_make_calculator_takes_the_spec_it_is_given_and_refuses_a_zero_cutoff(capsys, tmp_path):
+    """The refine step builds its calculator from --refine-calculator, not --calculator; CP2K without a level is screening;
+    --cutoff 0 is refused naming --cutoff (not the calculator's own 'ecut')."""
+    import argparse
+
+    from lisse.cli.wetting import make_calculator
+
+    ns = argparse.Namespace(calculator="gpaw", level=None, dispersion=None, cutoff=None, relax_mode=None)
+    assert make_calculator(ns, "chgnet").info.name == "chgnet" and make_calculator(ns).info.name == "gpaw"
+    pytest.importorskip("lisse.io.cp2k")
+    assert make_calculator(argparse.Namespace(calculator="cp2k", level=None, dispersion=None, cutoff=None)).level == "screening"
+    rc = main(["wetting", "Li", "LiF", "--calculator", "gpaw", "--cutoff", "0 eV", "--cache-dir", str(tmp_path)])
+    err = capsys.readouterr().err.strip()
+    assert rc == 2 and err.startswith("lisse: error: --cutoff: expected a positive plane-wave cut-off; got 0 eV")
 
 
 
