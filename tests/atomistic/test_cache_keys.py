@@ -8,6 +8,7 @@ changed with the order of a task's settings would recompute hours of DFT for not
 from __future__ import annotations
 
 import json
+import warnings
 
 import numpy as np
 import pytest
@@ -36,9 +37,9 @@ def test_job_key_changes_with_every_input_that_changes_the_calculation():
     assert len(base) == 64 and int(base, 16) >= 0
     variants = {
         "identity": job_key("gpaw-id2", TASK, a),
-        "task": job_key("gpaw-id", {**TASK, "task": "energy"}, a),
+        "task": job_key("gpaw-id", {**TASK, "task": "single"}, a),
         "fmax": job_key("gpaw-id", {**TASK, "fmax_eV_A": 0.02}, a),
-        "numpy setting": job_key("gpaw-id", {**TASK, "steps": np.int64(60)}, a),  # not JSON by itself: hashed as its text
+        "other object": job_key("gpaw-id", {**TASK, "steps": object()}, a),  # not JSON: hashed as its text
     }
     b = a.copy()
     b.numbers[2] = 8  # F -> O
@@ -70,6 +71,10 @@ def test_job_key_ignores_what_does_not_change_the_calculation():
     a = _cell()
     base = job_key("gpaw-id", TASK, a)
     assert job_key("gpaw-id", dict(reversed(list(TASK.items()))), a) == base  # order of the task's settings
+    # a numpy scalar is the same setting as the Python number (np.float64 is a float; np.int64 and np.bool_ are not)
+    assert job_key("gpaw-id", {**TASK, "steps": np.int64(40), "fmax_eV_A": np.float32(0.5)}, a) == \
+        job_key("gpaw-id", {**TASK, "fmax_eV_A": 0.5}, a)
+    assert job_key("gpaw-id", {**TASK, "flag": np.bool_(True)}, a) == job_key("gpaw-id", {**TASK, "flag": True}, a)
     b = a.copy()
     b.positions += 1.5e-7  # float noise below the 1e-6 A rounding
     b.cell[2, 2] += 1.5e-7
@@ -90,14 +95,14 @@ def test_job_input_records_what_the_key_hashes_and_survives_json():
     rec = job_input("gpaw-id", {"task": "relax", "when": np.float64(0.5), "steps": np.int64(40)}, a)
     assert rec["identity"] == "gpaw-id" and rec["numbers"] == [3, 3, 9] and rec["pbc"] == [True, True, False]
     assert rec["fixed"] == [0, 2]
-    assert list(rec["task"]) == ["steps", "task", "when"] and rec["task"]["when"] == 0.5 and rec["task"]["steps"] == "40"
+    assert list(rec["task"]) == ["steps", "task", "when"] and rec["task"]["when"] == 0.5 and rec["task"]["steps"] == 40
     assert np.array_equal(rec["positions"], a.positions) and np.array_equal(rec["cell"], a.cell.array)
     back = json.loads(json.dumps(rec))  # what a cache file gives back
     assert back == rec and input_distance(back, rec) == 0.0
     assert isinstance(back["positions"][0][0], float) and isinstance(back["numbers"][0], int)
 
 
-@pytest.mark.parametrize("field, value", [("pbc", [True, True, True]), ("fixed", [0]), ("task", {"task": "energy"})])
+@pytest.mark.parametrize("field, value", [("pbc", [True, True, True]), ("fixed", [0]), ("task", {"task": "single"})])
 def test_input_distance_refuses_a_record_of_another_job(field, value):
     from lisse.atomistic.cache import input_distance, job_input
 
@@ -127,7 +132,9 @@ def test_input_distance_is_the_largest_move_of_positions_or_cell():
     stored = {**rec, "positions": [["0.1", "0.2", "x"]] * 3}  # text where numbers belong
     assert input_distance(stored, rec) is None
     far = {**rec, "positions": [[1e308, 0.0, 0.0]] * 3}
-    assert input_distance(far, {**rec, "positions": [[-1e308, 0.0, 0.0]] * 3}) is None  # an overflowing difference is no match
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # an overflowing difference is no match, and no RuntimeWarning on the way
+        assert input_distance(far, {**rec, "positions": [[-1e308, 0.0, 0.0]] * 3}) is None
 
 
 def test_input_distance_of_an_empty_cell_is_the_cell_change():

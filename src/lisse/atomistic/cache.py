@@ -82,7 +82,7 @@ def job_key(calc_identity: str, task: dict, atoms: Atoms) -> str:
     """
     h = hashlib.sha256()
     h.update(calc_identity.encode())
-    h.update(json.dumps(task, sort_keys=True, default=str).encode())
+    h.update(json.dumps(task, sort_keys=True, default=_json_default).encode())
     h.update(np.asarray(atoms.numbers, dtype=np.int64).tobytes())
     h.update(np.round(np.asarray(atoms.positions, dtype=float), 6).tobytes())
     h.update(np.round(np.asarray(atoms.cell.array, dtype=float), 6).tobytes())
@@ -96,6 +96,12 @@ def job_key(calc_identity: str, task: dict, atoms: Atoms) -> str:
 #: by at most ~0.01 eV (1 mJ/m² of W_ad on 150 Å²), and relaxations stop at 0.05 eV/Å. Assumed, not measured
 #: per system: a smaller value only costs recomputation.
 NEAR_MATCH_TOL_A = 1e-4
+
+
+def _json_default(o: object) -> object:
+    """A task setting JSON cannot write: a numpy scalar as its Python value (``np.int64(40)`` keys as ``40``, not as
+    the text ``"40"``: the same job, the same key), anything else as its text."""
+    return o.item() if isinstance(o, np.generic) else str(o)
 
 
 def _fixed_indices(atoms: Atoms) -> list[int]:
@@ -123,7 +129,7 @@ def job_input(calc_identity: str, task: dict, atoms: Atoms) -> dict:
     """
     return {
         "identity": calc_identity,
-        "task": json.loads(json.dumps(task, sort_keys=True, default=str)),
+        "task": json.loads(json.dumps(task, sort_keys=True, default=_json_default)),
         "numbers": [int(z) for z in atoms.numbers],
         "positions": np.asarray(atoms.positions, dtype=float).tolist(),
         "cell": np.asarray(atoms.cell.array, dtype=float).tolist(),
