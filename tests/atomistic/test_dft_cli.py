@@ -114,6 +114,41 @@ def test_relax_mode_sets_the_relaxation_basis_and_keeps_the_plane_wave_energies(
     assert alone.info.settings["relax_mode"] == "lcao" and alone.info.settings["ecut_eV"] == GPAW_LEVELS["screening"]["ecut_eV"]
 
 
+def test_screen_refine_and_segregation_hand_the_dft_options_to_the_dft_calculator(monkeypatch, capsys):
+    """--relax-mode and --cutoff reach the calculator that runs them: the refining DFT calculator of a screen
+    (--refine-calculator), and the segregation workflow's (review s42: both paths went untested)."""
+    import lisse.atomistic.executors as executors
+    import lisse.atomistic.workflows as workflows
+
+    seen = []
+
+    def fake_screen(substrates, calc, cache, **kw):
+        seen.append(calc)
+        return [{"substrate": s, "status": "ok", "result": {"work_of_adhesion_J_m2": 0.1 * (i + 1), "contact_angle_deg": 100.0,
+                                                             "regime": "x"}} for i, s in enumerate(substrates)]
+
+    def fake_segregation(calc, phase, **kw):
+        seen.append(calc)
+        return {"driving_force_J_m2": 0.0}
+
+    monkeypatch.setattr(executors, "adhesion_screen", fake_screen)
+    monkeypatch.setattr(workflows, "segregation_workflow", fake_segregation)
+    opts = ["--relax-mode", "lcao", "--cutoff", "450 eV", "--cache-dir", "none", "--json"]
+    assert main(["wetting", "Li", "LiF", "Li2O", "--refine-top", "1", *opts]) == 0
+    ml, dft = seen  # the ML screen by name, then the refining DFT calculator
+    assert ml == "chgnet" and dft.info.name == "gpaw"
+    assert dft.info.settings["relax_mode"] == "lcao" and dft.info.settings["ecut_eV"] == 450.0
+    seen.clear()
+    assert main(["segregation", "LiF", "--calculator", "gpaw", *opts]) == 0
+    (calc,) = seen
+    assert calc.info.settings["relax_mode"] == "lcao" and calc.info.settings["ecut_eV"] == 450.0
+    capsys.readouterr()
+    rc = main(["wetting", "Li", "LiF", "Li2O", "--refine-top", "1", "--refine-calculator", "cp2k", "--relax-mode", "lcao",
+               "--cache-dir", "none"])
+    err = capsys.readouterr().err.strip()
+    assert rc == 2 and "--relax-mode:" in err and "got --refine-calculator 'cp2k'" in err and len(err.splitlines()) == 1
+
+
 def test_make_calculator_takes_the_spec_it_is_given_and_refuses_a_zero_cutoff(capsys, tmp_path):
     """The refine step builds its calculator from --refine-calculator, not --calculator; CP2K without a level is screening;
     --cutoff 0 is refused naming --cutoff (not the calculator's own 'ecut')."""

@@ -134,6 +134,8 @@ def test_spin_is_decided_once_per_formula():
     spins = {ctx.calculator.gpaw_parameters(a, "energy")["spinpol"] for a in (it, fi, su)}
     assert spins == {False}  # a metal on a closed-shell insulator: the odd count is a band effect of the metal
     assert ctx.calculator.info.settings["spin"] is False and method_keys(ctx)["spin_polarised"] is False
+    assert method_keys(ctx)["relax_mode"] == "pw"  # the output says which forces judged the relaxations
+    assert method_keys(_ctx(GPAWCalculator("test", relax_mode="lcao"), None, phases=("Li",)))["relax_mode"] == "lcao"
     # a phase with an unpaired electron (LiO2: 3 + 2 x 8 = 19 electrons per formula unit) turns spin on for ALL structures
     lio2 = Atoms("LiO2", positions=[[0, 0, 0], [1.6, 0, 0], [2.9, 0, 0]], cell=[8, 8, 8], pbc=True)
     on = GPAWCalculator("test").for_formula([bulk("Li"), lio2])

@@ -177,7 +177,9 @@ def method_keys(ctx: WorkflowContext, rows: list[dict] | None = None, note: str 
     dict
         ``calculator`` (label), ``level`` (the DFT level; ``"ml-screening"`` for an ML calculator, whose stated error
         against DFT is the output's ``uncertainty``), ``convergence``, ``convergence_note``, ``prerelax``,
-        ``spin_polarised`` (DFT: the one spin choice of every structure of the formula; None for ML).
+        ``spin_polarised`` (DFT: the one spin choice of every structure of the formula; None for ML), ``relax_mode``
+        (GPAW: the basis of position relaxations and rigid scans, "pw" or "lcao", whose forces judge ``converged``;
+        the energies are plane-wave single points either way; None for ML and CP2K).
     """
     pre = None
     if ctx.prerelax is not None:
@@ -186,8 +188,9 @@ def method_keys(ctx: WorkflowContext, rows: list[dict] | None = None, note: str 
                "n_relaxations": sum(1 for j in ctx.jobs if j.prerelax is not None)}
     spin = ctx.calculator.info.settings.get("spin") if ctx.calculator.info.kind == "dft" else None
     level = level_of(ctx) if ctx.calculator.info.kind == "dft" else ML_LEVEL
+    relax_mode = ctx.calculator.info.settings.get("relax_mode") if ctx.calculator.info.kind == "dft" else None
     return {"calculator": ctx.calculator.label(), "level": level, "convergence": list(rows or []),
-            "convergence_note": note or "", "prerelax": pre, "spin_polarised": spin}
+            "convergence_note": note or "", "prerelax": pre, "spin_polarised": spin, "relax_mode": relax_mode}
 
 
 def _row(quantity: str, parameter: str, value: Any, result: float, change: float | None, tolerance: float | None) -> dict:

@@ -64,7 +64,7 @@ def add_arguments(parser) -> None:
                         help="interface gaps of the rigid scan in A (default 1.8 2.2 2.6 3.0)")
     parser.add_argument("--refine-top", type=int, default=None, metavar="K",
                         help="screen (Li X Y ...): after the ML screen, rerun the K substrates with the highest ML W_ad with --refine-calculator")
-    parser.add_argument("--refine-calculator", default="gpaw", help="DFT calculator of --refine-top (default gpaw; --level/--dispersion apply to it)")
+    parser.add_argument("--refine-calculator", default="gpaw", help="DFT calculator of --refine-top (default gpaw; --level, --dispersion, --cutoff and --relax-mode apply to it)")
     parser.add_argument("--check-convergence", action="store_true",
                         help="DFT: also scan k-spacing, cut-off, film thickness and vacuum of W_ad at the level (many more single points)")
     parser.add_argument("--shifts", type=int, default=2, metavar="N", help="registry shifts per in-plane direction in the rigid scan (default 2)")
@@ -153,9 +153,11 @@ def add_dft_arguments(parser) -> None:
 
     add_quantity(parser, "--cutoff", "eV", 'plane-wave cut-off of the DFT energies, overriding the level\'s (e.g. "450 eV" as Ji2025; with --calculator gpaw)')
     parser.add_argument("--relax-mode", choices=("pw", "lcao"), default=None,
-                        help="basis of the DFT position relaxations and rigid scans with --calculator gpaw, overriding the level's "
-                             "(pw): 'lcao' (dzp) is several times cheaper per ionic step for cells of ~100 atoms; the energies "
-                             "that enter W_ad stay plane-wave single points on the relaxed geometries")
+                        help="basis of the position relaxations and rigid scans with --calculator (or --refine-calculator) gpaw, "
+                             "overriding the level's (pw): 'lcao' (dzp) is cheaper per ionic step for large cells, not for small "
+                             "slabs with many k-points; every reported energy stays a plane-wave single point on the relaxed "
+                             "geometry, and fmax/converged judge the LCAO forces. Cell and cell-height relaxations (bulk cells, "
+                             "segregation's X|Li|X cells) stay plane waves: LCAO has no stress")
     parser.add_argument("--prerelax", default=None, metavar="ML",
                         help="relax every structure with this ML calculator (e.g. chgnet) before the DFT relaxation (with --calculator gpaw or cp2k)")
 
@@ -168,6 +170,7 @@ def make_calculator(args, spec: str | None = None):
     from lisse.errors import ParameterError
 
     name = args.calculator if spec is None else spec
+    opt = "--calculator" if spec is None else "--refine-calculator"  # the option that chose it, named in messages
     cutoff = getattr(args, "cutoff", None)
     relax_mode = getattr(args, "relax_mode", None)
     base, _, model = str(name).partition(":")
@@ -178,10 +181,10 @@ def make_calculator(args, spec: str | None = None):
         if level is not None and model and level != model:
             raise ParameterError(f"calculator '{name}' names level {model!r} but --level {level!r} was given")
         if cutoff is not None:
-            raise ParameterError("--cutoff is the plane-wave cut-off of --calculator gpaw; CP2K's density grid is set by --level")
+            raise ParameterError(f"--cutoff: the plane-wave cut-off of {opt} gpaw; got {opt} {name!r}, whose density grid is set by --level")
         if relax_mode is not None:
-            raise ParameterError("--relax-mode chooses GPAW's basis (pw or lcao) for --calculator gpaw; CP2K always runs Gaussian "
-                                 "orbitals (GPW)")
+            raise ParameterError(f"--relax-mode: GPAW's relaxation basis (pw or lcao), for {opt} gpaw; got {opt} {name!r}, which "
+                                 "always runs Gaussian orbitals (GPW)")
         return CP2KCalculator(level or model or "screening", dispersion=getattr(args, "dispersion", None))
     calc = get_calculator(name, level=getattr(args, "level", None), dispersion=getattr(args, "dispersion", None))
     if cutoff is None and relax_mode is None:
@@ -189,7 +192,7 @@ def make_calculator(args, spec: str | None = None):
     variant = getattr(calc, "variant", None)
     if variant is None:
         flag = "--cutoff" if cutoff is not None else "--relax-mode"
-        raise ParameterError(f"{flag} applies to the plane-wave DFT calculator 'gpaw' only; got calculator {name!r}")
+        raise ParameterError(f"{flag}: applies to the DFT calculator gpaw only ({opt} gpaw); got {opt} {name!r}")
     if cutoff is not None and not cutoff > 0:  # named as typed (the calculator would name its own 'ecut')
         raise ParameterError(f"--cutoff: expected a positive plane-wave cut-off; got {cutoff / ELEMENTARY_CHARGE:g} eV")
     return variant(ecut=None if cutoff is None else cutoff / ELEMENTARY_CHARGE, relax_mode=relax_mode)  # SI (J) -> eV
