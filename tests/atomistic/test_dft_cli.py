@@ -70,15 +70,23 @@ def test_refine_options_refused(argv, expect, capsys, tmp_path):
     assert rc == 2 and expect in err and len(err.splitlines()) == 1
 
 
-def test_cutoff_sets_the_plane_wave_cutoff_in_ev():
-    """--cutoff 450 (bare number: eV, Ji2025's cut-off) and "0.45 keV" both give ecut_eV = 450 in the calculator's settings."""
+def _dft_parser():
+    """A parser with --calculator (default gpaw) and the shared DFT options of wetting and segregation."""
     import argparse
 
-    from lisse.cli.wetting import add_dft_arguments, make_calculator
+    from lisse.cli.wetting import add_dft_arguments
 
     p = argparse.ArgumentParser()
     p.add_argument("--calculator", default="gpaw")
     add_dft_arguments(p)
+    return p
+
+
+def test_cutoff_sets_the_plane_wave_cutoff_in_ev():
+    """--cutoff 450 (bare number: eV, Ji2025's cut-off) and "0.45 keV" both give ecut_eV = 450 in the calculator's settings."""
+    from lisse.cli.wetting import make_calculator
+
+    p = _dft_parser()
     for text in ("450", "0.45 keV"):
         c = make_calculator(p.parse_args(["--cutoff", text, "--level", "screening"]))
         assert c.info.settings["ecut_eV"] == pytest.approx(450.0, abs=1e-9) and c.info.settings["level"] == "screening"
@@ -94,14 +102,10 @@ def test_relax_mode_outside_its_choices_exits_2_naming_it(capsys):
 def test_relax_mode_sets_the_relaxation_basis_and_keeps_the_plane_wave_energies():
     """--relax-mode lcao: relaxations and scans in LCAO, the energies (and cell relaxations) still plane waves at the
     cut-off given; its cache identity differs from the plane-wave relaxation's; without it the level's mode (pw)."""
-    import argparse
-
     from lisse.atomistic.calculators import GPAW_LEVELS
-    from lisse.cli.wetting import add_dft_arguments, make_calculator
+    from lisse.cli.wetting import make_calculator
 
-    p = argparse.ArgumentParser()
-    p.add_argument("--calculator", default="gpaw")
-    add_dft_arguments(p)
+    p = _dft_parser()
     lcao = make_calculator(p.parse_args(["--relax-mode", "lcao", "--cutoff", "450 eV", "--dispersion", "d3"]))
     pw = make_calculator(p.parse_args(["--cutoff", "450 eV", "--dispersion", "d3"]))
     assert lcao.info.settings["relax_mode"] == "lcao" and pw.info.settings["relax_mode"] == GPAW_LEVELS["screening"]["relax_mode"] == "pw"
@@ -163,7 +167,6 @@ def test_make_calculator_takes_the_spec_it_is_given_and_refuses_a_zero_cutoff(ca
     rc = main(["wetting", "Li", "LiF", "--calculator", "gpaw", "--cutoff", "0 eV", "--cache-dir", str(tmp_path)])
     err = capsys.readouterr().err.strip()
     assert rc == 2 and err.startswith("lisse: error: --cutoff: expected a positive plane-wave cut-off; got 0 eV")
-
 
 
 def test_adhesion_problems_flag_intermixing_and_unconverged_relaxations():

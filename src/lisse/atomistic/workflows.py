@@ -186,11 +186,11 @@ def method_keys(ctx: WorkflowContext, rows: list[dict] | None = None, note: str 
         dft_steps = sum(j.n_steps for j in ctx.jobs if j.prerelax is not None)
         pre = {"calculator": ctx.prerelax.label(), "ml_steps": sum(j.n_steps for j in ctx.prerelax_jobs), "dft_steps_after_prerelax": dft_steps,
                "n_relaxations": sum(1 for j in ctx.jobs if j.prerelax is not None)}
-    spin = ctx.calculator.info.settings.get("spin") if ctx.calculator.info.kind == "dft" else None
-    level = level_of(ctx) if ctx.calculator.info.kind == "dft" else ML_LEVEL
-    relax_mode = ctx.calculator.info.settings.get("relax_mode") if ctx.calculator.info.kind == "dft" else None
-    return {"calculator": ctx.calculator.label(), "level": level, "convergence": list(rows or []),
-            "convergence_note": note or "", "prerelax": pre, "spin_polarised": spin, "relax_mode": relax_mode}
+    info = ctx.calculator.info
+    dft = info.kind == "dft"
+    return {"calculator": ctx.calculator.label(), "level": level_of(ctx) if dft else ML_LEVEL, "convergence": list(rows or []),
+            "convergence_note": note or "", "prerelax": pre, "spin_polarised": info.settings.get("spin") if dft else None,
+            "relax_mode": info.settings.get("relax_mode") if dft else None}
 
 
 def _row(quantity: str, parameter: str, value: Any, result: float, change: float | None, tolerance: float | None) -> dict:
