@@ -21,7 +21,8 @@ from lisse.errors import ParameterError
 from lisse.units import as_si, from_si, parse_quantity, to_si
 
 __all__ = ["Param", "ParamSpec", "OptionSpec", "validate", "validate_options", "describe_spec", "unknown_key_error", "user_values",
-           "check_temperature", "check_positive", "check_open_fraction", "check_count"]
+           "check_temperature", "check_positive", "check_open_fraction", "check_count", "CALIBRATED_COLUMN", "calibrated_label",
+           "with_calibrated_column"]
 
 
 @dataclass(frozen=True)
@@ -978,3 +979,49 @@ def check_count(value: Any, name: str, low: int, high: int, why: str = "") -> in
         reason = f" ({why})" if why else ""
         raise ParameterError(f"parameter '{name}' must be between {low} and {high}{reason}; got {n}")
     return n
+
+
+#: Column of every table written for a prediction: the calibrated parameters the prediction rests on.
+CALIBRATED_COLUMN = "calibrated_parameters"
+
+
+def calibrated_label(names: Any) -> str:
+    """The calibrated parameter names as one table cell: ``;``-separated, empty when there are none.
+
+    Parameters
+    ----------
+    names : iterable of str or None
+        Names of parameters fitted to an observation (a list, a string array; a mapping contributes its keys, in order).
+
+    Returns
+    -------
+    str
+        E.g. ``"exchange_current;contact_angle"``.
+    """
+    return "" if names is None else ";".join(str(n) for n in names)  # a numpy array of names has no truth value
+
+
+def with_calibrated_column(columns: Mapping[str, Any], names: Any) -> dict[str, Any]:
+    """The columns of a predicted table with :data:`CALIBRATED_COLUMN` appended, the same on every row.
+
+    A parameter fitted to an observation makes every number computed with it not independent of that
+    observation, so a table written without the JSON beside it still names it (an empty cell: nothing is
+    calibrated). The figures say the same at their foot (:func:`lisse.plot.style.calibrated_note`).
+
+    Parameters
+    ----------
+    columns : mapping of str to sequence
+        Column name -> values (all of one length; a :class:`pandas.DataFrame` works too).
+    names : iterable of str or None
+        The calibrated parameters (:func:`calibrated_label`).
+
+    Returns
+    -------
+    dict
+        A new mapping: ``columns`` and :data:`CALIBRATED_COLUMN` (one :func:`calibrated_label` per row).
+    """
+    out = dict(columns)
+    rows = next((len(v) for v in out.values() if not isinstance(v, (str, bytes)) and hasattr(v, "__len__")),
+                1 if out else 0)  # scalar columns: one row
+    out[CALIBRATED_COLUMN] = [calibrated_label(names)] * rows
+    return out

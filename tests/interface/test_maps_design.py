@@ -421,6 +421,9 @@ def test_map_points_carry_the_contact_caveats_of_their_single_prediction(tmp_pat
     written = pd.read_csv(tmp_path / "m" / "ccd_map_pressure.csv")
     assert written["contact_fraction_min_stable_steps"].tolist() == pytest.approx(table["contact_fraction_min_stable_steps"], rel=1e-12)
     assert written["calibrated_parameters"].tolist() == ["void_depth_ratio"] * 2
+    audit = pd.read_csv(tmp_path / "m" / "ccd_map_pressure_time_step_check.csv")  # the check beside it says the same
+    assert len(audit) == out["resolution_audit_points"] >= 1
+    assert audit["calibrated_parameters"].tolist() == ["void_depth_ratio"] * len(audit)
 
 
 def test_map_and_simulation_figures_name_their_calibrated_parameters_and_first_step_failures():

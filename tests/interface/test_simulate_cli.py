@@ -79,8 +79,15 @@ def test_ccd_out_writes_record_state_and_figure(run, tmp_path):
     assert kept["ccd_mA_cm2"] == json.loads(out)["ccd_mA_cm2"] and "calibrated_parameters" in kept
     assert kept["calibrated_parameters"] == ["i0"] and kept["model_parameters"]["i0"]["calibrated"] is True  # fake's i0
     assert "Wang2024" in kept["model_parameters"]["i0"]["source"]
-    head = (tmp_path / "o" / "simulated_record.csv").read_text().splitlines()[0]
-    assert head == "time_s,voltage_V,current_A"
+    # the tables name it on every row too: a CSV copied out of the folder does not pass as an independent prediction
+    import pandas as pd
+
+    record = pd.read_csv(tmp_path / "o" / "simulated_record.csv")
+    assert list(record.columns) == ["time_s", "voltage_V", "current_A", "calibrated_parameters"]
+    assert len(record) > 10 and set(record["calibrated_parameters"]) == {"i0"}
+    state = pd.read_csv(tmp_path / "o" / "simulated_state.csv")
+    assert list(state.columns)[-1] == "calibrated_parameters" and set(state["calibrated_parameters"]) == {"i0"}
+    assert len(state.columns) > 2 and len(state) > 10
 
 
 @pytest.mark.parametrize("argv, needle", [

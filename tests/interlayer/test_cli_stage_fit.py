@@ -54,6 +54,18 @@ def test_cli_overrides_and_failure(tmp_path):
     for name in ("interlayer_sweep.csv", "interlayer_sweep.png", "interlayer_profile.csv", "interlayer_profile.png"):
         assert (tmp_path / name).stat().st_size > 0
     assert not list(tmp_path.glob(".*.tmp"))
+    import pandas as pd
+
+    # a table copied out of the folder still names the calibrated defaults it rests on, on every row
+    for name, rows in (("interlayer_sweep.csv", 8), ("interlayer_profile.csv", None)):
+        df = pd.read_csv(tmp_path / name)
+        assert set(df["calibrated_parameters"]) == {"exchange_current;contact_angle"} and len(df) == (rows or len(df)) > 1, name
+    # values the user sets are not calibrated: the column stays, empty
+    r = _cli("--preset", "lni-5cnt", "--current-density", "1 mA/cm2", "--capacity", "1 mAh/cm2", "--sweep", "--points", "4",
+             "--exchange-current", "2e-3 mA/cm2", "--contact-angle", "55 deg", "--out", str(tmp_path / "user"))
+    assert r.returncode == 0, r.stderr
+    df = pd.read_csv(tmp_path / "user" / "interlayer_sweep.csv", keep_default_na=False)
+    assert list(df["calibrated_parameters"]) == [""] * 4
 
 
 @pytest.mark.parametrize(
@@ -84,6 +96,12 @@ def test_stage_runs_for_cells_with_interlayer(tmp_path):
     assert CONTRACT <= set(d) and d["regime"] == "mixed" and d["stable"] is True
     assert list(res.tables["results"]["interlayer"]) == ["LNI5"]
     assert "sweep_lni5" in res.figures and "Wang2024" in res.citations
+    # the preset's two jointly calibrated defaults are named in every table and figure the stage writes
+    assert list(res.tables["results"]["calibrated_parameters"]) == ["exchange_current;contact_angle"]
+    assert set(res.tables["sweep_lni5"]["calibrated_parameters"]) == {"exchange_current;contact_angle"}
+    for name in ("sweep_lni5", "profile_lni5"):
+        assert [t.get_text() for t in res.figures[name].texts] == [
+            "calibrated (fitted to one observation): exchange_current, contact_angle"], name
     with pytest.raises(ParameterError, match="did you mean"):
         st.func(StageContext(study, {"curent_density": "1 mA/cm2"}, tmp_path))
 

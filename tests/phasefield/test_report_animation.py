@@ -51,6 +51,12 @@ def test_stage_shows_the_three_lni_cases_side_by_side(tmp_path):
     opts = {"presets": ["lni-0.5cnt", "lni-5cnt", "lni-50cnt"], "grid": 32, "sweep": False, "seeds": 2}
     r = st.func(StageContext(study={"phasefield": opts}, options=opts, out_dir=tmp_path, progress=False))
     assert len(r.tables["phasefield_presets"]) == 3
+    # their nucleation law comes from the interlayer model's calibrated contact angle: every table row and figure says so
+    assert r.tables["phasefield_presets"]["calibrated_parameters"].tolist() == ["nucleation_overpotential"] * 3
+    assert [t.get_text() for t in r.figures["phasefield_lni-5cnt"].texts][-1:] == [
+        "calibrated (fitted to one observation): nucleation_overpotential"]
+    assert [t.get_text() for t in r.figures["phasefield_compare_end"].texts][-1:] == [
+        "calibrated (fitted to one observation): nucleation_overpotential (lni-0.5cnt, lni-5cnt, lni-50cnt)"]
     gif = Image.open(io.BytesIO(r.animations["phasefield_animation"]))
     assert gif.n_frames == 9  # type: ignore[attr-defined]  # the initial state and 8 records (a GIF has n_frames)
     assert set(r.summary["wang2024_ordering"]) == {"ionic_roughest", "electronic_most_at_electrolyte", "mixed_flattest",

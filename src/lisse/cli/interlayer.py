@@ -90,15 +90,17 @@ def _params(args):
     return make_parameters(preset, material=args.material, **over)
 
 
-def _df_write(out, name: str, data: dict, files: list) -> None:
+def _df_write(out, name: str, data: dict, files: list, calibrated) -> None:
+    """Write ``data`` as ``out/name.csv``, with the model's calibrated parameters as a column (every table here is predicted)."""
     import io
 
     import pandas as pd
 
     from lisse.io.outputs import atomic_write_text
+    from lisse.params import with_calibrated_column
 
     buf = io.StringIO()
-    pd.DataFrame(data).to_csv(buf, index=False)
+    pd.DataFrame(with_calibrated_column(data, calibrated)).to_csv(buf, index=False)
     files.append(str(atomic_write_text(out / f"{name}.csv", buf.getvalue())))
 
 
@@ -148,7 +150,7 @@ def run(args):
         _df_write(out, "interlayer_profile", {"x_um": sol.x * 1e6, "eta_mV": sol.eta * 1e3, "phi_e_mV": sol.phi_e * 1e3,
                                               "phi_ion_mV": sol.phi_ion * 1e3, "i_ion_mA_cm2": sol.i_ion / 10, "i_e_mA_cm2": sol.i_e / 10,
                                               "deposition_rate_A_m3": sol.deposition_rate, "nucleation_rate_per_m3_s": sol.nucleation_rate,
-                                              "li_volume_fraction": res.filling.li_fraction if res.filling is not None else np.nan}, files)
+                                              "li_volume_fraction": res.filling.li_fraction if res.filling is not None else np.nan}, files, p.calibrated_parameters)
         _fig_write(out, "interlayer_profile", plot.profile_figure(sol, p.critical_overpotential), files)
     i_lo, i_hi = args.i_min, args.i_max
     cur = sweeps.current_grid(i_lo, i_hi, args.points)
@@ -159,7 +161,7 @@ def run(args):
         table = sweeps.sweep_table(sw)
         result["sweep"] = {"fixed": "time" if t is not None else "capacity", **{k: list(v) for k, v in table.items()}}
         if out is not None:
-            _df_write(out, "interlayer_sweep", table, files)
+            _df_write(out, "interlayer_sweep", table, files, p.calibrated_parameters)
             _fig_write(out, "interlayer_sweep", plot.sweep_figure(sw, p.thickness, f"{p.name}"), files)
     if args.map:
         from lisse.cli.common import executor_kwargs
@@ -171,8 +173,8 @@ def run(args):
         result["map_current_capacity_stable_fraction"] = float(np.mean(m1["stable"]))
         result["map_conductivity_stable_fraction"] = float(np.mean(m2["stable"]))
         if out is not None:
-            _df_write(out, "interlayer_map_current_capacity", sweeps.current_capacity_map_table(m1), files)
-            _df_write(out, "interlayer_map_conductivity", sweeps.conductivity_map_table(m2), files)
+            _df_write(out, "interlayer_map_current_capacity", sweeps.current_capacity_map_table(m1), files, p.calibrated_parameters)
+            _df_write(out, "interlayer_map_conductivity", sweeps.conductivity_map_table(m2), files, p.calibrated_parameters)
             _fig_write(out, "interlayer_map_current_capacity", plot.current_capacity_map_figure(m1, p.name), files)
             _fig_write(out, "interlayer_map_conductivity", plot.conductivity_map_figure(m2, f"verdict at {i / 10:g} mA/cm², {q / 3.6e4:g} mAh/cm²"), files)
     if args.critical_current or args.db:
@@ -214,12 +216,12 @@ def run(args):
             result["two_d"]["convergence"] = [{"nx": r["nx"], "ny": r["ny"], "tip_flux_ratio": r["tip_flux_ratio"], "surface_plating_fraction": r["surface_fraction"],
                                                "overpotential_electrolyte_mV": r["eta_electrolyte"] * 1e3, "relative_change": r["rel_change"]} for r in rows]
         if out is not None:
-            _fig_write(out, "interlayer_2d_fields", plot.field_figure(s2, p.critical_overpotential, p.name), files)
+            _fig_write(out, "interlayer_2d_fields", plot.field_figure(s2, p.critical_overpotential, p.name, calibrated=p.calibrated_parameters), files)
             X, Y = np.meshgrid(s2.x, s2.y, indexing="ij")
             _df_write(out, "interlayer_2d_fields", {"x_um": X.ravel() * 1e6, "y_um": Y.ravel() * 1e6, "li": s2.li.ravel(), "eta_mV": s2.eta.ravel() * 1e3,
-                                                    "deposition_rate_A_m3": s2.deposition_rate.ravel(), "nucleation_rate_per_m3_s": s2.nucleation_rate.ravel()}, files)
+                                                    "deposition_rate_A_m3": s2.deposition_rate.ravel(), "nucleation_rate_per_m3_s": s2.nucleation_rate.ravel()}, files, p.calibrated_parameters)
             if args.convergence:
-                _df_write(out, "interlayer_2d_convergence", {k: [r[k] for r in rows] for k in rows[0]}, files)
+                _df_write(out, "interlayer_2d_convergence", {k: [r[k] for r in rows] for k in rows[0]}, files, p.calibrated_parameters)
     if args.spike_currents or args.spike_heights:
         if not (args.spike_currents and args.spike_heights):
             raise ParameterError("give both '--spike-currents' (mA/cm2) and '--spike-heights' (mV)")
@@ -230,7 +232,7 @@ def run(args):
         fit = fit_spike_coefficient(p, ic, vs, capacity=q if args.capacity is not None else None, time=t if t is not None else 3600.0)
         result["spike_fit"] = fit.as_dict()
         if out is not None:
-            _fig_write(out, "interlayer_spike_fit", plot.fit_figure(fit), files)
+            _fig_write(out, "interlayer_spike_fit", plot.fit_figure(fit, calibrated=p.calibrated_parameters), files)
     if out is not None:
         from lisse.io.outputs import mark_output_files
 

@@ -311,9 +311,11 @@ def run(args) -> dict:
     files: dict = {}
     if out is not None:
         files = {"checkpoint": str(ckpt), "csv": str(out / "front.csv")}
-        write_history_csv(out / "front.csv", history)
+        calibrated = getattr(solver, "calibrated_parameters", None)  # electrodeposition presets: fitted to an observation
+        write_history_csv(out / "front.csv", history, calibrated)
         if completed:
-            files.update(_write_figures(out, settings, layer, frames, times, history, animate=not args.no_animation, micro=micro))
+            files.update(_write_figures(out, settings, layer, frames, times, history, animate=not args.no_animation, micro=micro,
+                                        calibrated=calibrated))
         mark_output_files(out, [f for v in files.values() for f in (v if isinstance(v, list) else [v])])
     last = history[-1]
     im = _interface_metrics(solver, layer, settings, zeta0[0])
@@ -381,9 +383,10 @@ def _interface_metrics(solver, layer, settings: dict, zeta0) -> dict:
     return run_metrics(solver, zeta0, layer_bottom=layer.y_bottom, layer_top=layer.y_top, current_density=settings["current_density"])
 
 
-def _write_figures(out, settings, layer, frames, times, history, animate: bool, micro=None) -> dict:
+def _write_figures(out, settings, layer, frames, times, history, animate: bool, micro=None, calibrated=None) -> dict:
     from lisse.io.outputs import save_figure
     from lisse.plot.phasefield import comparison_animation, history_figure, microstructure_figure, save_animation, snapshot_figure
+    from lisse.plot.style import calibrated_note
 
     files: dict = {"snapshots": []}
     angle = settings.get("contact_angle_deg")
@@ -395,10 +398,12 @@ def _write_figures(out, settings, layer, frames, times, history, animate: bool, 
             fig = microstructure_figure(micro, zeta=frames[i], title=f"{title} t = {times[i]:.4g} s")
         else:
             fig = snapshot_figure(frames[i], layer.phi_g, layer.dx, times[i], title=title, y_bottom=layer.y_bottom)
+        calibrated_note(fig, calibrated)
         p = out / "snapshots" / f"zeta_{i:04d}.png"
         save_figure(fig, p)
         files["snapshots"].append(str(p))
     fig = history_figure(history, title=title)
+    calibrated_note(fig, calibrated)
     save_figure(fig, out / "front.png")
     files["front_plot"] = str(out / "front.png")
     if animate and micro is not None:

@@ -549,6 +549,7 @@ def _write_ccd(out: Any, pred: Any, result: dict[str, Any], model: Any) -> list[
     import pandas as pd
 
     from lisse.io.outputs import atomic_write_text, mark_output_files, save_figure
+    from lisse.params import with_calibrated_column
     from lisse.plot.interface import simulation_figure
 
     sim = pred.simulation
@@ -560,11 +561,14 @@ def _write_ccd(out: Any, pred: Any, result: dict[str, Any], model: Any) -> list[
     files.append(str(atomic_write_text(out / CCD_OUTPUTS[0],
                                        json.dumps({**result, "model_parameters": params}, indent=2, default=str) + "\n")))
     rec = sim.record
+    # the tables name the calibrated parameters too: a CSV copied out of the folder must not pass as independent
+    cal = pred.calibrated_parameters
     buf = io.StringIO()
-    pd.DataFrame({"time_s": rec.time_s, "voltage_V": rec.voltage_V, "current_A": rec.current_A}).to_csv(buf, index=False)
+    pd.DataFrame(with_calibrated_column({"time_s": rec.time_s, "voltage_V": rec.voltage_V, "current_A": rec.current_A},
+                                        cal)).to_csv(buf, index=False)
     files.append(str(atomic_write_text(out / CCD_OUTPUTS[1], buf.getvalue())))
     buf = io.StringIO()
-    pd.DataFrame(sim.state).to_csv(buf, index=False)
+    pd.DataFrame(with_calibrated_column(pd.DataFrame(sim.state), cal)).to_csv(buf, index=False)
     files.append(str(atomic_write_text(out / CCD_OUTPUTS[2], buf.getvalue())))
     t_fail = _failure_time(pred)
     d = pred.as_dict()
@@ -709,6 +713,7 @@ def _run_map(args: Any) -> dict[str, Any]:
         result["warnings"] = warnings
     if out is not None:
         from lisse.io.outputs import atomic_write_text, mark_output_files, save_figure
+        from lisse.params import with_calibrated_column
         from lisse.plot.interface import ccd_map_figure
 
         name = _map_name(kind)
@@ -718,7 +723,7 @@ def _run_map(args: Any) -> dict[str, Any]:
         files.append(str(save_figure(ccd_map_figure(m, f"predicted CCD ({m['protocol']})"), out / f"{name}.png")))
         if audit:  # the map's time-step check beside it
             buf = io.StringIO()
-            pd.DataFrame(audit).to_csv(buf, index=False)
+            pd.DataFrame(with_calibrated_column(pd.DataFrame(audit), m["calibrated_parameters"])).to_csv(buf, index=False)
             files.append(str(atomic_write_text(out / f"{name}_time_step_check.csv", buf.getvalue())))
         mark_output_files(out, files)
         result["files"] = files

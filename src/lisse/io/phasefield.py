@@ -11,11 +11,13 @@ import io
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from lisse.errors import ParameterError, ReaderError
 from lisse.io.outputs import atomic_write_bytes, atomic_write_text
+from lisse.params import CALIBRATED_COLUMN, calibrated_label
 
 __all__ = ["save_checkpoint", "load_checkpoint", "write_history_csv", "refuse_existing_checkpoint", "HISTORY_COLUMNS",
            "REQUIRED_STATE", "REQUIRED_STATE_ELECTRODEPOSITION", "REQUIRED_SETTINGS"]
@@ -197,7 +199,7 @@ def refuse_existing_checkpoint(path: str | os.PathLike, *, overwrite: bool = Fal
                              "(continue that run with --resume, or pass --overwrite to start a new one over it)")
 
 
-def write_history_csv(path: str | os.PathLike, rows: list[dict]) -> Path:
+def write_history_csv(path: str | os.PathLike, rows: list[dict], calibrated: Any = None) -> Path:
     """Write the front history (one row per record, columns :data:`HISTORY_COLUMNS`) atomically.
 
     Parameters
@@ -207,6 +209,9 @@ def write_history_csv(path: str | os.PathLike, rows: list[dict]) -> Path:
     rows : list of dict
         History rows with the keys :data:`HISTORY_COLUMNS` (values in the unit each column name carries); a
         key missing from a row (a checkpoint of an older version) or a NaN is written as an empty cell.
+    calibrated : iterable of str, optional
+        The run's calibrated parameters (the solver's ``calibrated_parameters``), written on every row as a last
+        column ``calibrated_parameters`` (:func:`lisse.params.calibrated_label`; empty when none).
 
     Returns
     -------
@@ -218,7 +223,10 @@ def write_history_csv(path: str | os.PathLike, rows: list[dict]) -> Path:
     OutputError
         The file cannot be written.
     """
-    lines = [",".join(HISTORY_COLUMNS)]
+    label = calibrated_label(calibrated)
+    if any(ch in label for ch in ',"\n'):  # a CSV cell that needs quoting
+        label = '"' + label.replace('"', '""') + '"'
+    lines = [",".join((*HISTORY_COLUMNS, CALIBRATED_COLUMN))]
     for r in rows:
         cells = []
         for c in HISTORY_COLUMNS:
@@ -227,5 +235,5 @@ def write_history_csv(path: str | os.PathLike, rows: list[dict]) -> Path:
                 cells.append("")
             else:
                 cells.append(f"{v:.10g}" if isinstance(v, float) else str(v))
-        lines.append(",".join(cells))
+        lines.append(",".join((*cells, label)))
     return atomic_write_text(path, "\n".join(lines) + "\n")

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from lisse.plot.style import PALETTE as C
-from lisse.plot.style import new_axes, new_axes_row, outside_legend, styled
+from lisse.plot.style import calibrated_note, new_axes, new_axes_row, outside_legend, styled
 
 __all__ = ["simulation_figure", "ccd_map_figure", "validation_figure"]
 
@@ -36,22 +36,6 @@ def _column(state: Any, *names: str) -> np.ndarray | None:
     return None
 
 
-def _calibrated_note(fig: Any, names: Any) -> None:
-    """Write which calibrated parameters a predicted figure rests on at its foot (nothing when there are none).
-
-    Parameters
-    ----------
-    fig : matplotlib.figure.Figure
-        The figure.
-    names : iterable of str
-        Names of the calibrated model parameters (fitted to an observation: the prediction is not independent of it).
-    """
-    names = [str(n) for n in names or []]
-    if names:
-        fig.text(0.005, 0.005, f"calibrated (fitted to one observation): {', '.join(names)}", fontsize=6.5, ha="left",
-                 va="bottom", color="0.3")
-
-
 @styled
 def simulation_figure(record: Any, state: Any, failure_time_s: float | None = None, title: str = "", *,
                       axes: Any = None, calibrated: Any = ()) -> Any:
@@ -72,7 +56,7 @@ def simulation_figure(record: Any, state: Any, failure_time_s: float | None = No
     axes : sequence of three matplotlib.axes.Axes, optional
         Draw the three panels into these.
     calibrated : iterable of str
-        Calibrated model parameters of the simulation, named at the figure's foot (:func:`_calibrated_note`).
+        Calibrated model parameters of the simulation, named at the figure's foot (:func:`lisse.plot.style.calibrated_note`).
 
     Returns
     -------
@@ -115,7 +99,7 @@ def simulation_figure(record: Any, state: Any, failure_time_s: float | None = No
         for a in axes:
             a.axvline(failure_time_s / 3600.0, color=C[3], ls="--", lw=1.0, label="detected failure")
         outside_legend(axes[0])
-    _calibrated_note(fig, calibrated)
+    calibrated_note(fig, calibrated)
     return fig
 
 
@@ -138,7 +122,7 @@ def ccd_map_figure(m: Mapping[str, Any], title: str = "", *, ax: Any = None) -> 
     matplotlib.figure.Figure
         CCD (mA/cm²) on log axes where the parameter spans decades; points whose staircase reached the
         search limit are marked (▲ lower bound), points with no stable step are grey (2D) or drawn at their failing
-        first step (▼, 1D); the map's ``calibrated_parameters`` are named at the foot (:func:`_calibrated_note`).
+        first step (▼, 1D); the map's ``calibrated_parameters`` are named at the foot (:func:`lisse.plot.style.calibrated_note`).
     """
     import matplotlib.colors as mcolors
 
@@ -178,7 +162,7 @@ def ccd_map_figure(m: Mapping[str, Any], title: str = "", *, ax: Any = None) -> 
             ax.plot(x[first], failing[first], "v", color=C[3], ls="none", label="< (the first step failed)")
         ax.set(xscale="log" if xlog else "linear", xlabel=xl, ylabel="predicted CCD (mA/cm²)", title=title)
         outside_legend(ax)
-    _calibrated_note(fig, m.get("calibrated_parameters"))
+    calibrated_note(fig, m.get("calibrated_parameters"))
     return fig
 
 

@@ -2,7 +2,9 @@
 
 Every function draws into ``ax=`` (or ``axes=``) when given, else into a new
 :class:`matplotlib.figure.Figure`, returns the Figure, never writes files and changes no global
-matplotlib state (see :mod:`lisse.plot.style`).
+matplotlib state (see :mod:`lisse.plot.style`). A figure of model results names the model's calibrated
+parameters at its foot (:func:`lisse.plot.style.calibrated_note`): the defaults of
+:data:`lisse.sim.interlayer.model.CALIBRATED` were fitted to one observation.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from lisse.plot.style import PALETTE as C
-from lisse.plot.style import new_axes, new_axes_row, outside_legend, styled
+from lisse.plot.style import calibrated_note, new_axes, new_axes_row, outside_legend, styled
 
 __all__ = ["profile_figure", "sweep_figure", "current_capacity_map_figure", "conductivity_map_figure", "field_figure", "fit_figure"]
 
@@ -39,7 +41,8 @@ def profile_figure(sol: Any, eta_c: float, *, axes: Any = None) -> Any:
     Returns
     -------
     matplotlib.figure.Figure
-        −η [mV], ionic and electronic current density [mA cm⁻²] and a·j [A m⁻³] against depth [µm].
+        −η [mV], ionic and electronic current density [mA cm⁻²] and a·j [A m⁻³] against depth [µm]; the
+        calibrated parameters of ``sol.params`` named at the foot.
     """
     fig, axes = new_axes_row(axes, 3, (12.0, 3.6))
     x = sol.x * 1e6
@@ -56,6 +59,7 @@ def profile_figure(sol: Any, eta_c: float, *, axes: Any = None) -> Any:
     ax = axes[2]
     ax.semilogy(x, np.maximum(sol.deposition_rate, 1e-30), color=C[0])
     ax.set(xlabel="x (µm)", ylabel="a·j (A/m³)", title=f"internal deposition; anode takes {sol.anode_current / sol.current:.0%}")
+    calibrated_note(fig, getattr(sol.params, "calibrated_parameters", None))
     return fig
 
 
@@ -67,7 +71,8 @@ def sweep_figure(sw: dict, thickness: float, title: str = "", *, ax: Any = None)
     ----------
     sw : dict
         :func:`lisse.sim.interlayer.sweeps.sweep_current` result: ``current`` [A m⁻²],
-        ``nucleation_length``, ``growth_length`` [m], ``stable`` (bool array).
+        ``nucleation_length``, ``growth_length`` [m], ``stable`` (bool array); its ``calibrated_parameters``
+        are named at the foot.
     thickness : float
         Interlayer thickness l_i [m].
     title : str
@@ -90,6 +95,7 @@ def sweep_figure(sw: dict, thickness: float, title: str = "", *, ax: Any = None)
         ax.plot(i[bad], np.full(bad.sum(), thickness * 1e6), "x", color=C[3], label="unstable")
     ax.set(xscale="log", xlabel="current density (mA/cm²)", ylabel="length (µm)", title=title)
     outside_legend(ax, fontsize=7)
+    calibrated_note(fig, sw.get("calibrated_parameters"))
     return fig
 
 
@@ -117,7 +123,7 @@ def current_capacity_map_figure(m: dict, title: str = "", *, ax: Any = None) -> 
     m : dict
         :func:`lisse.sim.interlayer.sweeps.map_current_capacity` result: ``current`` [A m⁻²],
         ``capacity`` [C m⁻²], ``failure`` (codes 0–3 of stable, nucleation at electrolyte, growth
-        breach, dead Li).
+        breach, dead Li); its ``calibrated_parameters`` are named at the foot.
     title : str
         Axes title.
     ax : matplotlib.axes.Axes, optional
@@ -131,6 +137,7 @@ def current_capacity_map_figure(m: dict, title: str = "", *, ax: Any = None) -> 
     fig, ax = new_axes(ax, (6.5, 4.2))
     _category_map(fig, ax, np.asarray(m["current"]) / 10, np.asarray(m["capacity"]) / 3.6e4, m["failure"], _FAIL_COLOURS, _FAIL_LABELS)
     ax.set(xscale="log", yscale="log", xlabel="current density (mA/cm²)", ylabel="capacity (mAh/cm²)", title=title)
+    calibrated_note(fig, m.get("calibrated_parameters"))
     return fig
 
 
@@ -142,7 +149,8 @@ def conductivity_map_figure(m: dict, title: str = "", *, axes: Any = None) -> An
     ----------
     m : dict
         :func:`lisse.sim.interlayer.sweeps.map_conductivities` result: ``sigma_e``, ``sigma_ion`` [S m⁻¹],
-        ``regime`` (0 ionic, 1 mixed, 2 electronic), ``failure`` (as in :func:`current_capacity_map_figure`).
+        ``regime`` (0 ionic, 1 mixed, 2 electronic), ``failure`` (as in :func:`current_capacity_map_figure`);
+        its ``calibrated_parameters`` are named at the foot.
     title : str
         Title of the verdict panel (default "verdict").
     axes : sequence of two matplotlib.axes.Axes, optional
@@ -159,11 +167,12 @@ def conductivity_map_figure(m: dict, title: str = "", *, axes: Any = None) -> An
     axes[0].set(xscale="log", yscale="log", xlabel="σ_e (S/cm)", ylabel="σ_ion (S/cm)", title="regime")
     _category_map(fig, axes[1], se, si, m["failure"], _FAIL_COLOURS, _FAIL_LABELS)
     axes[1].set(xscale="log", yscale="log", xlabel="σ_e (S/cm)", ylabel="σ_ion (S/cm)", title=title or "verdict")
+    calibrated_note(fig, m.get("calibrated_parameters"))
     return fig
 
 
 @styled
-def field_figure(sol2d: Any, eta_c: float, title: str = "", *, axes: Any = None) -> Any:
+def field_figure(sol2d: Any, eta_c: float, title: str = "", *, axes: Any = None, calibrated: Any = None) -> Any:
     """2D deposition-rate and nucleation-rate fields around the Li protrusion.
 
     Parameters
@@ -177,6 +186,8 @@ def field_figure(sol2d: Any, eta_c: float, title: str = "", *, axes: Any = None)
         Appended to the nucleation panel's title.
     axes : sequence of two matplotlib.axes.Axes, optional
         Draw the two fields into these.
+    calibrated : iterable of str, optional
+        Calibrated parameters of the model solved (``p.calibrated_parameters``), named at the foot.
 
     Returns
     -------
@@ -204,11 +215,12 @@ def field_figure(sol2d: Any, eta_c: float, title: str = "", *, axes: Any = None)
     axes[1].legend(handles=[Line2D([], [], color="c", label=f"−η = η_c ({eta_c * 1e3:.0f} mV)")], loc="upper right", fontsize=7,
                    frameon=True)
     axes[1].set(xlabel="y (µm)", ylabel="depth x (µm)", title=f"nucleation rate {title}".strip())
+    calibrated_note(fig, calibrated)
     return fig
 
 
 @styled
-def fit_figure(fit: Any, *, ax: Any = None) -> Any:
+def fit_figure(fit: Any, *, ax: Any = None, calibrated: Any = None) -> Any:
     """Simulated nucleation length against the fitted l_n = C·V_sp/i.
 
     Parameters
@@ -217,6 +229,8 @@ def fit_figure(fit: Any, *, ax: Any = None) -> Any:
         Currents [A m⁻²], simulated and fitted lengths [m], coefficient C [S m⁻¹].
     ax : matplotlib.axes.Axes, optional
         Draw into this Axes.
+    calibrated : iterable of str, optional
+        Calibrated parameters of the model that simulated l_n (``p.calibrated_parameters``), named at the foot.
 
     Returns
     -------
@@ -230,4 +244,5 @@ def fit_figure(fit: Any, *, ax: Any = None) -> Any:
             label=f"C·V_sp/i, C = {fit.coefficient / 100:.3g} S/cm (R² = {fit.r_squared:.3f})")
     ax.set(xlabel="current density (mA/cm²)", ylabel="nucleation length (µm)")
     ax.legend(fontsize=7)
+    calibrated_note(fig, calibrated)
     return fig

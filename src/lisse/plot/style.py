@@ -22,7 +22,8 @@ from contextlib import contextmanager
 from functools import wraps
 from typing import Any, TypeVar
 
-__all__ = ["LISSE_RC", "PALETTE", "lisse_style", "new_axes", "new_axes_row", "finish_axes", "owns", "outside_legend", "styled"]
+__all__ = ["LISSE_RC", "PALETTE", "lisse_style", "new_axes", "new_axes_row", "finish_axes", "owns", "outside_legend", "styled",
+           "calibrated_note"]
 
 _F = TypeVar("_F")
 
@@ -317,3 +318,23 @@ def styled(func: _F) -> _F:
             return func(*args, **kwargs)  # type: ignore[operator]
 
     return wrapper  # type: ignore[return-value]
+
+
+def calibrated_note(fig: Any, names: Any) -> None:
+    """Name the calibrated parameters a predicted figure rests on, in small grey text at its foot.
+
+    A parameter fitted to an observation makes the prediction not independent of that observation; every
+    output that uses one says so (the figures here, a ``calibrated_parameters`` column in the tables:
+    :func:`lisse.params.with_calibrated_column`). Nothing is written when there are none.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The figure.
+    names : iterable of str or None
+        Names of the calibrated model parameters (a list, a string array; a mapping contributes its keys).
+    """
+    names = [] if names is None else [str(n) for n in names]  # a numpy array of names has no truth value
+    if names:
+        fig.text(0.005, 0.005, f"calibrated (fitted to one observation): {', '.join(names)}", fontsize=6.5, ha="left",
+                 va="bottom", color="0.3")

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import re
 
-from lisse.params import OptionBounds, OptionSpec
+from lisse.params import OptionBounds, OptionSpec, calibrated_label
 from lisse.pipeline.registry import StageContext, StageResult, stage
 from lisse.report.html import Markup
 from lisse.sim.interlayer.model import PRESETS
@@ -223,7 +223,7 @@ def interlayer_stage(ctx: StageContext) -> StageResult:
         d["label"] = label
         summary[label] = d
         rows.append({"interlayer": label, **{k: v for k, v in d.items() if not isinstance(v, (dict, list))},
-                     "calibrated_parameters": " ".join(d["calibrated_parameters"]),
+                     "calibrated_parameters": calibrated_label(d["calibrated_parameters"]),
                      "critical_current_mA_cm2": d["critical_current"]["critical_current_mA_cm2"],
                      "search_limit_reached": d["critical_current"]["search_limit_reached"]})
         predictions.append(_prediction(ctx.study, label, p, d["critical_current"], q, i_lo, i_hi))
@@ -251,7 +251,7 @@ def interlayer_stage(ctx: StageContext) -> StageResult:
 
             s2 = solve_2d(p, i, nx=opts["nx"])
             d["two_d"] = {k: float(v) for k, v in s2.metrics.items()}
-            figures[f"fields_2d_{key}"] = plot.field_figure(s2, p.critical_overpotential, label)
+            figures[f"fields_2d_{key}"] = plot.field_figure(s2, p.critical_overpotential, label, calibrated=p.calibrated_parameters)
             captions[f"fields_2d_{key}"] = f"{label}: deposition and nucleation fields around a Li protrusion."
     tables["results"] = pd.DataFrame(rows)
     items = Markup("").join(

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from lisse.params import OptionSpec
+from lisse.params import OptionSpec, calibrated_label
 from lisse.pipeline.registry import StageContext, StageResult, stage
 from lisse.report.html import Markup
 
@@ -122,6 +122,15 @@ def _ordering(per_seed: dict) -> tuple[dict, list, list, list]:
     return claims, crow, srow, undecided
 
 
+def _calibrated_by_run(runs: list[dict]) -> list[str]:
+    """Each calibrated parameter of the runs shown side by side, with the runs that use it: ``name (label, label)``."""
+    users: dict[str, list[str]] = {}
+    for r in runs:
+        for name in r.get("calibrated") or ():
+            users.setdefault(str(name), []).append(str(r["label"]))
+    return [f"{name} ({', '.join(labels)})" for name, labels in users.items()]
+
+
 def _applies(study: dict) -> str | None:
     """Run whenever the study has a ``[phasefield]`` table, an empty one included (all defaults)."""
     return None if "phasefield" in study else "skipped: the study has no [phasefield] table"
@@ -160,6 +169,7 @@ def phasefield_stage(ctx: StageContext) -> StageResult:
 
     from lisse.errors import ParameterError
     from lisse.plot.phasefield import comparison_animation, comparison_figure, series_figure, sweep_figure
+    from lisse.plot.style import calibrated_note
     from lisse.sim.phasefield.metrics import regime_warnings, run_metrics
     from lisse.sim.phasefield.presets import PRESETS, run_settings, setup_run, transition_sweep
 
@@ -209,7 +219,9 @@ def phasefield_stage(ctx: StageContext) -> StageResult:
                    "pore_fill": m["pore_fill"], "contact_angle_deg": angle, "time_s": run.solver.t,
                    # pore entry: stack + plating pressure vs the Young–Laplace entry pressure of the layer's throat
                    "penetration_regime": im.get("penetration_regime"),
-                   "critical_stack_pressure_MPa": float(im.get("critical_stack_pressure_Pa", float("nan"))) * 1e-6}
+                   "critical_stack_pressure_MPa": float(im.get("critical_stack_pressure_Pa", float("nan"))) * 1e-6,
+                   # electrodeposition presets whose nucleation law was fitted to an observation (no circular validation)
+                   "calibrated_parameters": calibrated_label(im.get("calibrated_parameters"))}
             per_seed.setdefault(seed, {})[name] = row
             if not shown:
                 continue
@@ -228,18 +240,21 @@ def phasefield_stage(ctx: StageContext) -> StageResult:
             title = f"{name}: θ = {angle:g}°" if isinstance(angle, (int, float)) else name
             figures[f"phasefield_{name}"] = series_figure(np.asarray(frames), times, run.layer.phi_g, run.layer.dx,
                                                           title=title, y_bottom=run.layer.y_bottom)
+            calibrated_note(figures[f"phasefield_{name}"], im.get("calibrated_parameters"))
             captions[f"phasefield_{name}"] = (f"{name}: Li (blue) growing from the electrode into the layer (grey: solid), "
                                               f"{s['current_density'] * 0.1:g} mA/cm²; dashed: layer boundary.")
             panel = {"label": name, "dx": run.layer.dx, "solid": micro.solid if micro is not None else run.layer.phi_g,
                      "electrolyte": getattr(micro, "electrolyte", None), "electronic": getattr(micro, "electronic", None),
                      "layer_bottom": run.layer.y_bottom, "layer_top": run.layer.y_top, "frames": frames, "times": times,
-                     "note": f"rough {row['front_roughness_um'] * 1e3:.0f} nm, at face {row['fraction_deposited_at_electrolyte']:.2f}"}
+                     "note": f"rough {row['front_roughness_um'] * 1e3:.0f} nm, at face {row['fraction_deposited_at_electrolyte']:.2f}",
+                     "calibrated": list(im.get("calibrated_parameters") or ())}
             runs.append(panel)
     for tag, k in (("mid", n // 2), ("end", n)):
-        panels = [{**{q: v for q, v in r.items() if q not in ("frames", "times")}, "zeta": r["frames"][k]} for r in runs]
+        panels = [{**{q: v for q, v in r.items() if q not in ("frames", "times", "calibrated")}, "zeta": r["frames"][k]} for r in runs]
         if tag == "mid":
             panels = [{**p, "note": f"t = {r['times'][k]:.3g} s"} for p, r in zip(panels, runs)]
         figures[f"phasefield_compare_{tag}"] = comparison_figure(panels, title=f"{'half' if tag == 'mid' else 'all'} of the charge passed")
+        calibrated_note(figures[f"phasefield_compare_{tag}"], _calibrated_by_run(runs))
         captions[f"phasefield_compare_{tag}"] = (f"The runs side by side after {'half' if tag == 'mid' else 'all'} of the charge: "
                                                  "Li blue, interlayer solid grey, electronic fibres black, empty pores white, "
                                                  "electrolyte tan; dashed: layer bottom and top.")

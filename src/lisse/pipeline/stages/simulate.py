@@ -39,7 +39,7 @@ import math
 from typing import Any
 
 from lisse.constants import LI_MELTING_POINT, LOWEST_CELL_TEMPERATURE
-from lisse.params import OptionBounds, OptionSpec
+from lisse.params import OptionBounds, OptionSpec, calibrated_label
 from lisse.pipeline.registry import StageContext, StageResult, stage
 from lisse.report.html import Markup
 
@@ -346,7 +346,7 @@ def simulate_stage(ctx: StageContext) -> StageResult:
         pub = entry["published"] or {}
         rows.append({"cell": name, **{k: v for k, v in entry.items()
                                       if not isinstance(v, (dict, list)) and k not in ("measured", "published")},
-                     "calibrated_parameters": ", ".join(entry["calibrated_parameters"]),
+                     "calibrated_parameters": calibrated_label(entry["calibrated_parameters"]),
                      "measured_ccd_mA_cm2": (entry["measured"] or {}).get("ccd_mA_cm2"),
                      "published_ccd_mA_cm2": pub.get("ccd_mA_cm2"),
                      "published_capacity_per_half_cycle_mAh_cm2": pub.get("capacity_per_half_cycle_mAh_cm2"),

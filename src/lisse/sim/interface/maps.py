@@ -30,7 +30,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from lisse.errors import ParameterError
-from lisse.params import check_count
+from lisse.params import check_count, with_calibrated_column
 from lisse.units import quantity_args
 
 __all__ = [
@@ -517,8 +517,7 @@ def map_table(m: Mapping[str, Any]) -> dict[str, list]:
     n = len(cols["ccd_mA_cm2"])
     for key in ("contact_fraction_min_first_step", "contact_fraction_min_stable_steps"):
         cols[key] = list(np.asarray(m.get(key, np.full(n, np.nan)), dtype=float).ravel())
-    cols["calibrated_parameters"] = [";".join(m.get("calibrated_parameters") or [])] * n
-    return cols
+    return with_calibrated_column(cols, m.get("calibrated_parameters"))
 
 
 # ---------------------------------------------------------------------------------------------------

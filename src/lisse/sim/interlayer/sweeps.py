@@ -26,7 +26,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from lisse.errors import ConvergenceError, ParameterError
-from lisse.params import check_count
+from lisse.params import check_count, with_calibrated_column
 from lisse.sim.interlayer.lengths import FAILURE_MODES, nucleation_length, pore_filling, result_from_solution, verdict
 from lisse.sim.interlayer.model import InterlayerParameters
 from lisse.sim.interlayer.solver1d import Solution1D, _Problem, solve_1d
@@ -179,12 +179,15 @@ def sweep_table(sweep: dict[str, np.ndarray]) -> dict[str, Any]:
     Returns
     -------
     dict
-        Column name (with unit suffix) -> values in display units.
+        Column name (with unit suffix) -> values in display units; ``calibrated_parameters`` names the
+        calibrated parameters of the model on every row (:func:`lisse.params.with_calibrated_column`).
     """
-    return {"current_density_mA_cm2": sweep["current"] / _MA_CM2, "nucleation_length_um": sweep["nucleation_length"] * 1e6,
-            "growth_length_um": sweep["growth_length"] * 1e6, "stable": sweep["stable"],
-            "failure_mode": [FAILURE_MODES[c] for c in sweep["failure"]],
-            "overpotential_anode_mV": sweep["eta_anode"] * 1e3, "overpotential_electrolyte_mV": sweep["eta_electrolyte"] * 1e3}
+    return with_calibrated_column({
+        "current_density_mA_cm2": sweep["current"] / _MA_CM2, "nucleation_length_um": sweep["nucleation_length"] * 1e6,
+        "growth_length_um": sweep["growth_length"] * 1e6, "stable": sweep["stable"],
+        "failure_mode": [FAILURE_MODES[c] for c in sweep["failure"]],
+        "overpotential_anode_mV": sweep["eta_anode"] * 1e3, "overpotential_electrolyte_mV": sweep["eta_electrolyte"] * 1e3},
+        sweep.get("calibrated_parameters"))
 
 
 def current_capacity_map_table(m: dict[str, np.ndarray]) -> dict[str, Any]:
@@ -198,11 +201,13 @@ def current_capacity_map_table(m: dict[str, np.ndarray]) -> dict[str, Any]:
     Returns
     -------
     dict
-        Column name (with unit suffix) -> values in display units, one row per map cell.
+        Column name (with unit suffix) -> values in display units, one row per map cell; ``calibrated_parameters``
+        as in :func:`sweep_table`.
     """
     ii, qq = np.meshgrid(m["current"], m["capacity"])
-    return {"current_density_mA_cm2": ii.ravel() / _MA_CM2, "capacity_mAh_cm2": qq.ravel() / _MAH_CM2,
-            "stable": m["stable"].ravel(), "failure_mode": [FAILURE_MODES[c] for c in m["failure"].ravel()]}
+    return with_calibrated_column({"current_density_mA_cm2": ii.ravel() / _MA_CM2, "capacity_mAh_cm2": qq.ravel() / _MAH_CM2,
+                                   "stable": m["stable"].ravel(), "failure_mode": [FAILURE_MODES[c] for c in m["failure"].ravel()]},
+                                  m.get("calibrated_parameters"))
 
 
 def conductivity_map_table(m: dict[str, np.ndarray]) -> dict[str, Any]:
@@ -216,13 +221,20 @@ def conductivity_map_table(m: dict[str, np.ndarray]) -> dict[str, Any]:
     Returns
     -------
     dict
-        Column name (with unit suffix) -> values in display units, one row per map cell.
+        Column name (with unit suffix) -> values in display units, one row per map cell; ``calibrated_parameters``
+        as in :func:`sweep_table`.
     """
     ee, nn = np.meshgrid(m["sigma_e"], m["sigma_ion"])
-    return {"sigma_e_S_cm": ee.ravel() / 100.0, "sigma_ion_S_cm": nn.ravel() / 100.0,
-            "regime": [REGIMES[c] for c in m["regime"].ravel()], "stable": m["stable"].ravel(),
-            "failure_mode": [FAILURE_MODES[c] for c in m["failure"].ravel()],
-            "nucleation_length_um": m["nucleation_length"].ravel() * 1e6}
+    return with_calibrated_column({"sigma_e_S_cm": ee.ravel() / 100.0, "sigma_ion_S_cm": nn.ravel() / 100.0,
+                                   "regime": [REGIMES[c] for c in m["regime"].ravel()], "stable": m["stable"].ravel(),
+                                   "failure_mode": [FAILURE_MODES[c] for c in m["failure"].ravel()],
+                                   "nucleation_length_um": m["nucleation_length"].ravel() * 1e6},
+                                  m.get("calibrated_parameters"))
+
+
+def _calibrated(p: InterlayerParameters) -> np.ndarray:
+    """The calibrated parameters of ``p`` as a string array (a sweep or map result carries them beside its numbers)."""
+    return np.array(p.calibrated_parameters, dtype=str)
 
 
 def _check_positive(name: str, a) -> np.ndarray:
@@ -279,7 +291,8 @@ def sweep_current(p: InterlayerParameters, currents: ArrayLike, *, time: float |
     -------
     dict of ndarray
         ``current``, ``nucleation_length``, ``growth_length``, ``stable`` (bool), ``failure`` (code),
-        ``eta_anode``, ``eta_electrolyte``, ``anode_fraction``, ``interlayer_voltage`` (SI).
+        ``eta_anode``, ``eta_electrolyte``, ``anode_fraction``, ``interlayer_voltage`` (SI), and
+        ``calibrated_parameters`` (str array: the calibrated parameters of ``p`` every number rests on).
 
     Raises
     ------
@@ -310,7 +323,7 @@ def sweep_current(p: InterlayerParameters, currents: ArrayLike, *, time: float |
         out["interlayer_voltage"][k] = s.interlayer_voltage
         stable[k] = r.stable
         code[k] = FAILURE_MODES.index(r.failure_mode)
-    return {"current": cur, **out, "stable": stable, "failure": code}
+    return {"current": cur, **out, "stable": stable, "failure": code, "calibrated_parameters": _calibrated(p)}
 
 
 @quantity_args(currents="A/m2[]", capacities="C/m2[]")
@@ -335,7 +348,8 @@ def map_current_capacity(p: InterlayerParameters, currents: ArrayLike, capacitie
     Returns
     -------
     dict of numpy.ndarray
-        Lengths in m, ``stable`` (bool) and ``failure`` codes (index into ``FAILURE_MODES``).
+        Lengths in m, ``stable`` (bool) and ``failure`` codes (index into ``FAILURE_MODES``), and
+        ``calibrated_parameters`` (as in :func:`sweep_current`).
 
     Raises
     ------
@@ -361,7 +375,8 @@ def map_current_capacity(p: InterlayerParameters, currents: ArrayLike, capacitie
             ok, mode = verdict(float(n), float(lg[a, b]), p.thickness)
             stable[a, b] = ok
             code[a, b] = FAILURE_MODES.index(mode)
-    return {"current": cur, "capacity": cap, "nucleation_length": ln, "growth_length": lg, "stable": stable, "failure": code}
+    return {"current": cur, "capacity": cap, "nucleation_length": ln, "growth_length": lg, "stable": stable, "failure": code,
+            "calibrated_parameters": _calibrated(p)}
 
 
 def _conductivity_row(task: tuple[InterlayerParameters, np.ndarray, float, float, float, Callable[[int], None] | None]) -> dict[str, np.ndarray]:
@@ -438,7 +453,7 @@ def map_conductivities(p: InterlayerParameters, sigma_e: ArrayLike | None, sigma
     dict of numpy.ndarray
         ``sigma_e`` (n_e) and ``sigma_ion`` (n_i) [S m-1]; ``nucleation_length`` and ``growth_length`` [m],
         ``stable``, ``failure`` (code), ``regime`` (0 ionic, 1 mixed, 2 electronic) and ``anode_fraction``
-        (dimensionless), each n_i x n_e.
+        (dimensionless), each n_i x n_e; ``calibrated_parameters`` (as in :func:`sweep_current`).
 
     Raises
     ------
@@ -473,7 +488,8 @@ def map_conductivities(p: InterlayerParameters, sigma_e: ArrayLike | None, sigma
                                                                      "anode_fraction")}
     return {"sigma_e": se, "sigma_ion": si, "nucleation_length": out["nucleation_length"],
             "growth_length": out["growth_length"], "stable": out["stable"],
-            "failure": out["failure"], "regime": out["regime"], "anode_fraction": out["anode_fraction"]}
+            "failure": out["failure"], "regime": out["regime"], "anode_fraction": out["anode_fraction"],
+            "calibrated_parameters": _calibrated(p)}
 
 
 def _replace(p: InterlayerParameters, **kw) -> InterlayerParameters:
