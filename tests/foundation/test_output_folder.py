@@ -537,3 +537,56 @@ def test_an_interrupted_phasefield_run_is_restarted_with_overwrite(tmp_path, mon
     capsys.readouterr()
     assert main(argv) == 2 and "--overwrite" in capsys.readouterr().err  # refused, and told how to start over
     assert main([*argv, "--overwrite"]) in (0, None)
+
+
+def test_an_output_the_user_edited_is_never_replaced_by_a_rerun(tmp_path, monkeypatch, capsys):
+    """The marker records each output's SHA-256 as written: a CSV the user annotated since is the user's (stop 40's
+    "edited lisse outputs are still replaced"); an untouched folder is still reused without --overwrite."""
+    from lisse.cli.main import main
+    from lisse.io.outputs import MARKER
+
+    monkeypatch.chdir(tmp_path)
+    argv = ["interlayer", "--preset", "lni-5cnt", "--current-density", "1", "--capacity", "1", "--out", "o"]
+    assert main(argv) == 0
+    marker = json.loads((tmp_path / "o" / MARKER).read_text())
+    import hashlib
+
+    csv_path = tmp_path / "o" / "interlayer_profile.csv"
+    assert marker["sha256"]["interlayer_profile.csv"] == hashlib.sha256(csv_path.read_bytes()).hexdigest()
+    assert main(argv) == 0  # untouched: lisse's own, replaced
+    edited = csv_path.read_text() + "# my note\n"
+    csv_path.write_text(edited)
+    capsys.readouterr()
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "interlayer_profile.csv" in err and "changed since" in err and err.count("\n") == 1
+    assert main([*argv, "--overwrite"]) == 2  # named as an output: refused before the work
+    assert csv_path.read_text() == edited
+    csv_path.rename(tmp_path / "o" / "mine.csv")  # moved aside, the folder is written again, beside it
+    assert main([*argv, "--overwrite"]) == 0
+    assert (tmp_path / "o" / "mine.csv").read_text() == edited and csv_path.read_text().startswith("x_um,")
+
+
+def test_a_phasefield_resume_keeps_an_edited_front_csv_and_its_checkpoint_carries_no_digest(tmp_path, monkeypatch, capsys):
+    """The checkpoint is rewritten at every record (marked without a digest, so a killed run's checkpoint stays lisse's);
+    a resumed run writes beside the user's files and refuses to replace a front.csv the user edited."""
+    from lisse.cli.main import main
+    from lisse.io.outputs import MARKER
+
+    monkeypatch.chdir(tmp_path)
+    base = ["phasefield", "--preset", "lithiophobic", "--grid", "32", "--frames", "2", "--no-animation", "--json"]
+    assert main([*base, "--out", "pf", "--max-steps", "3"]) in (0, None)
+    marker = json.loads((tmp_path / "pf" / MARKER).read_text())
+    assert "checkpoint.npz" in marker["files"] and "checkpoint.npz" not in marker["sha256"]
+    assert "front.csv" in marker["sha256"]
+    (tmp_path / "pf" / "front.csv").write_text("mine\n")
+    capsys.readouterr()
+    assert main(["phasefield", "--out", "pf", "--resume", "--json", "--no-animation"]) == 2
+    err = capsys.readouterr().err
+    assert "front.csv" in err and err.count("\n") == 1
+    assert (tmp_path / "pf" / "front.csv").read_text() == "mine\n"
+    (tmp_path / "pf" / "front.csv").unlink()
+    (tmp_path / "pf" / "notes.txt").write_text("mine\n")  # a user's file beside the run does not stop it
+    assert main(["phasefield", "--out", "pf", "--resume", "--json", "--no-animation"]) in (0, None)
+    assert (tmp_path / "pf" / "front.csv").read_text().startswith("step,")
+    assert (tmp_path / "pf" / "notes.txt").read_text() == "mine\n"

@@ -261,7 +261,7 @@ def run_batch(paths: Sequence[str | os.PathLike], *, db: str | os.PathLike | Non
         if out_dir is not None and db_path.parent == out_dir:
             from lisse.io.outputs import mark_output_files
 
-            mark_output_files(out_dir, db_files[:3])
+            mark_output_files(out_dir, db_files[:3], settled=False)  # the database changes with every run: no digest
         previous = store.lookup_many([str(p) for p in files])
         rows: dict[str, dict] = {}
         tasks: list[dict] = []

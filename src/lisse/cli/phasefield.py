@@ -217,6 +217,9 @@ def run(args) -> dict:
         settings = data["settings"]
         if args.preset is not None and args.preset != settings.get("preset"):
             raise ParameterError(f"--preset {args.preset} does not match the checkpoint's preset {settings.get('preset')!r}")
+        # the run writes beside the user's files and never replaces one, an output the user edited since included
+        folder = claim_output_folder(args.out, overwrite=True, outputs=("front.csv", "front.png", "animation.gif"))
+        mark_output_files(folder, [folder / "checkpoint.npz"], settled=False)  # the checkpoint --resume was given: continued
         micro = None
         solver: Any
         if data["state"].get("kind") == "electrodeposition":
@@ -248,7 +251,7 @@ def run(args) -> dict:
         if out is not None:
             claim_output_folder(out, overwrite=args.overwrite, outputs=("front.csv",))
             if ckpt is not None and ckpt.exists():  # --overwrite was given to start a new run over it: lisse may replace it
-                mark_output_files(out, [ckpt])
+                mark_output_files(out, [ckpt], settled=False)
         solver, layer, t_end = setup.solver, setup.layer, setup.t_end
         settings.update({"t_end_s": t_end, "layer_bottom_m": layer.y_bottom, "layer_top_m": layer.y_top,
                          "layer_porosity": layer.porosity, "layer_pore_size_m": layer.pore_size,
@@ -280,7 +283,7 @@ def run(args) -> dict:
             return
         save_checkpoint(ckpt, solver.state(), settings=settings, history=history, frames=np.asarray(frames), frame_times=times)
         if out is not None and not marked:  # marked at once: a run killed before its end leaves lisse's own checkpoint
-            mark_output_files(out, [ckpt])
+            mark_output_files(out, [ckpt], settled=False)  # rewritten at every record: no digest
             marked.append(ckpt)
 
     if not history:
@@ -316,7 +319,7 @@ def run(args) -> dict:
         if completed:
             files.update(_write_figures(out, settings, layer, frames, times, history, animate=not args.no_animation, micro=micro,
                                         calibrated=calibrated))
-        mark_output_files(out, [f for v in files.values() for f in (v if isinstance(v, list) else [v])])
+        mark_output_files(out, [f for k, v in files.items() if k != "checkpoint" for f in (v if isinstance(v, list) else [v])])
     last = history[-1]
     im = _interface_metrics(solver, layer, settings, zeta0[0])
     c = getattr(solver, "c", None)

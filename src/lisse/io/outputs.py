@@ -67,8 +67,9 @@ def refuse_foreign_file(path: str | os.PathLike) -> None:
     """
     target = _entry(path)
     if target in _FOREIGN_FILES and (target.exists() or target.is_symlink()):
-        raise OutputError(f"cannot write '{path}': a file of that name in the output folder was not written by lisse, which "
-                          "never replaces a user's file; expected no such file (move it, or choose another folder)", Path(path))
+        raise OutputError(f"cannot write '{path}': a file of that name in the output folder was not written by lisse (or "
+                          "changed since it wrote it), and lisse never replaces a user's file; expected no such file (move it, "
+                          "or choose another folder)", Path(path))
 
 
 def _file_mode() -> int:
@@ -318,21 +319,33 @@ def atomic_save_figure(fig, path: str | os.PathLike, **kwargs) -> Path:
     return save_figure(fig, path, **kwargs)
 
 
+def _read_marker(folder: Path) -> dict | None:
+    """The folder's :data:`MARKER` as a dict, or None when there is none or it is not lisse's."""
+    try:
+        info = json.loads((folder / MARKER).read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return None
+    if isinstance(info, dict) and info.get("lisse_output") == 1 and isinstance(info.get("files"), list):
+        return info
+    return None
+
+
 def _lisse_files(folder: Path) -> set[str] | None:
-    """Relative paths lisse wrote into ``folder`` (from its marker), or None when lisse did not make it."""
+    """Relative paths lisse wrote into ``folder`` (from its marker), or None when lisse did not make it.
+
+    A file whose SHA-256 the marker records and whose bytes no longer match was changed since lisse wrote it: it is the
+    user's now and is not listed.
+    """
     marker = folder / MARKER
     if marker.is_file():
-        try:
-            info = json.loads(marker.read_text("utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        info = _read_marker(folder)
+        if info is None:
             return None
-        if isinstance(info, dict) and info.get("lisse_output") == 1 and isinstance(info.get("files"), list):
-            files = {str(f) for f in info["files"]}
-            digests = info.get("sha256")
-            if isinstance(digests, dict):  # a file the user edited since lisse wrote it is the user's now
-                files = {f for f in files if f not in digests or _sha256(folder / f) == digests[f]}
-            return files | {MARKER}
-        return None
+        files = {str(f) for f in info["files"]}
+        digests = info.get("sha256")
+        if isinstance(digests, dict):  # a file the user edited since lisse wrote it is the user's now
+            files = {f for f in files if f not in digests or _sha256(folder / f) == digests[f]}
+        return files | {MARKER}
     # a report folder of lisse 0.1 (before the marker): only its own entries, and its results.json
     names = {p.name for p in folder.iterdir()}
     if "results.json" not in names or not names <= _LEGACY_ENTRIES:
@@ -417,12 +430,13 @@ def claim_output_folder(path: str | os.PathLike, *, overwrite: bool = False, wha
     if foreign and not overwrite:
         shown = ", ".join(foreign[:3]) + (f" and {len(foreign) - 3} more" if len(foreign) > 3 else "")
         raise ParameterError(f"{what} {str(path)!r}: expected a new, empty or lisse-made folder; found files lisse did not "
-                             f"write ({shown}); choose another folder or pass --overwrite to write beside them (lisse never "
-                             "replaces them)")
+                             f"write or that changed since it wrote them ({shown}); choose another folder or pass --overwrite to "
+                             "write beside them (lisse never replaces them)")
     clash = sorted(set(foreign) & {str(Path(n)) for n in outputs})
     if clash:
         raise ParameterError(f"{what} {str(path)!r}: expected no file of the names this command writes; found "
-                             f"{', '.join(clash)}, which lisse did not write and never replaces (move it, or choose another folder)")
+                             f"{', '.join(clash)}, which lisse did not write (or which changed since it wrote it) and never "
+                             "replaces (move it, or choose another folder)")
     if not create:
         return target
     _FOREIGN_FILES.difference_update({e for e in _FOREIGN_FILES if e == target or target in e.parents})
@@ -435,8 +449,11 @@ def claim_output_folder(path: str | os.PathLike, *, overwrite: bool = False, wha
     return target
 
 
-def mark_output_files(folder: str | os.PathLike, files: Iterable[str | os.PathLike]) -> None:
+def mark_output_files(folder: str | os.PathLike, files: Iterable[str | os.PathLike], *, settled: bool = True) -> None:
     """Add ``files`` (paths inside ``folder``) to the folder's :data:`MARKER`, creating it if needed.
+
+    The marker records the SHA-256 of each settled file as written: a file the user edits afterwards is the user's
+    (:func:`claim_output_folder` then refuses to replace it, as it refuses any file lisse did not write).
 
     Parameters
     ----------
@@ -445,6 +462,9 @@ def mark_output_files(folder: str | os.PathLike, files: Iterable[str | os.PathLi
     files : iterable of str or os.PathLike
         Files written inside ``folder`` (or files the user explicitly handed over to lisse, such as a checkpoint that
         ``--overwrite`` was given to replace): lisse may replace them from now on.
+    settled : bool, default True
+        The files are written as they will stay: their digests are recorded. False for a file lisse keeps rewriting (a
+        run's checkpoint, a database): no digest, so its changes are not taken for the user's.
 
     Raises
     ------
@@ -453,10 +473,21 @@ def mark_output_files(folder: str | os.PathLike, files: Iterable[str | os.PathLi
     """
     folder = Path(folder)
     files = list(files)
-    made = (_lisse_files(folder) or set()) - {MARKER}
-    made |= {str(Path(f).resolve().relative_to(folder.resolve())) for f in files}
+    made = (_lisse_files(folder) or set()) - {MARKER}  # without the files changed since lisse wrote them
+    info = _read_marker(folder) or {}
+    old = info.get("sha256")
+    digests = {f: d for f, d in old.items() if f in made} if isinstance(old, dict) else {}
+    for f in files:
+        rel = str(Path(f).resolve().relative_to(folder.resolve()))
+        made.add(rel)
+        digest = _sha256(folder / rel) if settled else None
+        if digest is None:
+            digests.pop(rel, None)
+        else:
+            digests[rel] = digest
     _FOREIGN_FILES.difference_update(_entry(f) for f in files)  # lisse's own now (or adopted: see the callers)
-    marker = {"lisse_output": 1, "updated_utc": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"), "files": sorted(made)}
+    marker = {"lisse_output": 1, "updated_utc": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"), "files": sorted(made),
+              "sha256": dict(sorted(digests.items()))}
     atomic_write_text(folder / MARKER, json.dumps(marker, indent=2))
 
 
@@ -562,7 +593,8 @@ def output_folder(path: str | os.PathLike, *, overwrite: bool = False, what: str
         if foreign and not overwrite:
             shown = ", ".join(foreign[:3]) + (f" and {len(foreign) - 3} more" if len(foreign) > 3 else "")
             raise ParameterError(f"{what} {str(path)!r}: expected a new, empty or lisse-made folder; found files lisse did not "
-                                 f"write ({shown}); choose another folder or pass --overwrite to replace its contents")
+                                 f"write or that changed since it wrote them ({shown}); choose another folder or pass "
+                                 "--overwrite to replace its contents")
         run_id = uuid.uuid4().hex[:12]
         staging = target.parent / f".{target.name}.lisse-staging-{run_id}"
         staging.mkdir()
