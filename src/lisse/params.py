@@ -21,8 +21,8 @@ from lisse.errors import ParameterError
 from lisse.units import as_si, from_si, parse_quantity, to_si
 
 __all__ = ["Param", "ParamSpec", "OptionSpec", "validate", "validate_options", "describe_spec", "unknown_key_error", "user_values",
-           "check_temperature", "check_positive", "check_open_fraction", "check_count", "CALIBRATED_COLUMN", "calibrated_label",
-           "with_calibrated_column"]
+           "check_temperature", "check_positive", "check_open_fraction", "check_count", "CALIBRATED_COLUMN", "NO_CALIBRATED_PARAMETER",
+           "calibrated_names", "calibrated_label", "with_calibrated_column"]
 
 
 @dataclass(frozen=True)
@@ -985,35 +985,67 @@ def check_count(value: Any, name: str, low: int, high: int, why: str = "") -> in
 CALIBRATED_COLUMN = "calibrated_parameters"
 
 
-def calibrated_label(names: Any) -> str:
-    """The calibrated parameter names as one table cell: ``;``-separated, empty when there are none.
+#: The cell of :data:`CALIBRATED_COLUMN` when nothing is calibrated (a word, not an empty cell: pandas reads "" as NaN,
+#: which would read as "not known").
+NO_CALIBRATED_PARAMETER = "none"
+
+
+def calibrated_names(names: Any) -> list[str]:
+    """The calibrated parameter names as a list of str.
 
     Parameters
     ----------
-    names : iterable of str or None
-        Names of parameters fitted to an observation (a list, a string array; a mapping contributes its keys, in order).
+    names : iterable of str, or str
+        Names of parameters fitted to an observation: a list, a string array, a mapping (its keys, in order) or one
+        name as a bare string. ``[]`` means none; None is refused (say "none" explicitly, never by omission).
+
+    Returns
+    -------
+    list of str
+
+    Raises
+    ------
+    TypeError
+        ``names`` is None or not iterable.
+    """
+    if names is None:
+        raise TypeError("calibrated parameters: expected the names (an empty list for none); got None")
+    if isinstance(names, str):  # one name (iterating it would give its letters)
+        return [names]
+    if getattr(names, "ndim", 1) == 0:  # a 0-d array holding one name
+        return [str(names.item())]
+    return [str(n) for n in names]
+
+
+def calibrated_label(names: Any) -> str:
+    """The calibrated parameter names as one table cell: ``;``-separated, ``"none"`` when there are none.
+
+    Parameters
+    ----------
+    names : iterable of str, or str
+        As :func:`calibrated_names`.
 
     Returns
     -------
     str
-        E.g. ``"exchange_current;contact_angle"``.
+        E.g. ``"exchange_current;contact_angle"``, or :data:`NO_CALIBRATED_PARAMETER`.
     """
-    return "" if names is None else ";".join(str(n) for n in names)  # a numpy array of names has no truth value
+    return ";".join(calibrated_names(names)) or NO_CALIBRATED_PARAMETER
 
 
 def with_calibrated_column(columns: Mapping[str, Any], names: Any) -> dict[str, Any]:
     """The columns of a predicted table with :data:`CALIBRATED_COLUMN` appended, the same on every row.
 
     A parameter fitted to an observation makes every number computed with it not independent of that
-    observation, so a table written without the JSON beside it still names it (an empty cell: nothing is
+    observation, so a table written without the JSON beside it still names it (``"none"``: nothing is
     calibrated). The figures say the same at their foot (:func:`lisse.plot.style.calibrated_note`).
 
     Parameters
     ----------
     columns : mapping of str to sequence
         Column name -> values (all of one length; a :class:`pandas.DataFrame` works too).
-    names : iterable of str or None
-        The calibrated parameters (:func:`calibrated_label`).
+    names : iterable of str, or str
+        The calibrated parameters (:func:`calibrated_names`; ``[]`` for none).
 
     Returns
     -------
@@ -1021,7 +1053,8 @@ def with_calibrated_column(columns: Mapping[str, Any], names: Any) -> dict[str, 
         A new mapping: ``columns`` and :data:`CALIBRATED_COLUMN` (one :func:`calibrated_label` per row).
     """
     out = dict(columns)
-    rows = next((len(v) for v in out.values() if not isinstance(v, (str, bytes)) and hasattr(v, "__len__")),
+    rows = next((len(v) for v in out.values()
+                 if not isinstance(v, (str, bytes)) and getattr(v, "ndim", 1) > 0 and hasattr(v, "__len__")),
                 1 if out else 0)  # scalar columns: one row
     out[CALIBRATED_COLUMN] = [calibrated_label(names)] * rows
     return out

@@ -98,6 +98,15 @@ def test_wetting_stage_from_study_and_table():
     assert res.summary["no_value"] == ["LPSC"]
     assert res.summary["pore_radius_um"] == pytest.approx(1.0, rel=1e-12)  # key carries its display unit
     assert "wetting" in res.figures and "wetting" in res.tables
+    # sigma_Li's default was fitted to Ji2025's Li|Li2CO3 pair: every output of the angles names it (review s43 item 6)
+    assert res.summary["calibrated_parameters"] == ["li_surface_energy"] and "142" in res.summary["calibrated_on"]["li_surface_energy"]
+    assert set(res.tables["wetting"]["calibrated_parameters"]) == {"li_surface_energy"}
+    assert [t.get_text() for t in res.figures["wetting"].texts if t.get_text().startswith("calibrated")] == [
+        "calibrated (fitted to one observation): li_surface_energy"]
+    assert "<i>calibrated</i>" in str(res.html) and "no prediction" in str(res.html)
+    own = wetting_stage(StageContext(study=study, options={**opts, "li_surface_energy": 0.45}, out_dir=None))  # the study's own
+    assert own.summary["calibrated_parameters"] == [] and set(own.tables["wetting"]["calibrated_parameters"]) == {"none"}
+    assert not own.figures["wetting"].texts and "<i>calibrated</i>" not in str(own.html)
 
 
 def _wetting_json(tmp_path, rows, name="li_llzo.json", substrate="Li7La3Zr2O12", w=0.8):

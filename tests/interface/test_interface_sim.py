@@ -225,6 +225,15 @@ def test_calibrated_parameter_is_flagged(monkeypatch):
     # the default (calibrated) void depth is listed beside the system's own calibration, each with its observation
     both = build_model(None, electrolyte="LPSC")
     assert both.calibrated_parameters == ["flaw_size", "void_depth_ratio"] and "Singh2022" in both.calibrated["void_depth_ratio"]
+    # the calibrated values typed in stay calibrated: the same numbers reproduce the same targets (review s43 item 1)
+    from lisse.sim.interface.cases import singh_void_depth
+
+    typed = build_model(None, electrolyte="LPSC", flaw_size="0.5 um", void_depth=f"{singh_void_depth() * 1e6!r} um")
+    assert typed.calibrated_parameters == ["flaw_size", "void_depth_ratio"] and typed.sources["flaw_size"] == "user"
+    assert build_model(None, electrolyte="LPSC", flaw_size="0.5001 um", void_depth_ratio=both.values["void_depth_ratio"]
+                       ).calibrated_parameters == ["void_depth_ratio"]
+    assert build_model(None, electrolyte="LPSC", void_depth=f"{singh_void_depth() * 1.001e6!r} um").calibrated_parameters == [
+        "flaw_size"]
 
 
 def test_two_layer_profile_and_missing_conductivity():

@@ -60,12 +60,12 @@ def test_cli_overrides_and_failure(tmp_path):
     for name, rows in (("interlayer_sweep.csv", 8), ("interlayer_profile.csv", None)):
         df = pd.read_csv(tmp_path / name)
         assert set(df["calibrated_parameters"]) == {"exchange_current;contact_angle"} and len(df) == (rows or len(df)) > 1, name
-    # values the user sets are not calibrated: the column stays, empty
+    # values the user sets are not calibrated: the column stays and says so
     r = _cli("--preset", "lni-5cnt", "--current-density", "1 mA/cm2", "--capacity", "1 mAh/cm2", "--sweep", "--points", "4",
-             "--exchange-current", "2e-3 mA/cm2", "--contact-angle", "55 deg", "--out", str(tmp_path / "user"))
+             "--exchange-current", "3e-3 mA/cm2", "--contact-angle", "60 deg", "--out", str(tmp_path / "user"))
     assert r.returncode == 0, r.stderr
-    df = pd.read_csv(tmp_path / "user" / "interlayer_sweep.csv", keep_default_na=False)
-    assert list(df["calibrated_parameters"]) == [""] * 4
+    df = pd.read_csv(tmp_path / "user" / "interlayer_sweep.csv")
+    assert list(df["calibrated_parameters"]) == ["none"] * 4
 
 
 @pytest.mark.parametrize(

@@ -73,12 +73,12 @@ def test_interlayer_operating_point_and_tables():
 
     p = make_parameters("lni-5cnt")
     sw = sweeps.sweep_current(p, cur, capacity=3.6e4)
-    t = sweeps.sweep_table(sw)
+    t = sweeps.sweep_table(sw, calibrated=p.calibrated_parameters)
     np.testing.assert_allclose(t["current_density_mA_cm2"], [0.1, 1.0, 10.0], rtol=1e-14, atol=0)
     np.testing.assert_allclose(t["growth_length_um"], sw["growth_length"] * 1e6, rtol=1e-15, atol=0)
     assert set(t["failure_mode"]) <= {"none", "nucleation_at_electrolyte", "growth_breach", "dead_li"}
     m = sweeps.map_current_capacity(p, cur, caps[:4])
-    mt = sweeps.current_capacity_map_table(m)
+    mt = sweeps.current_capacity_map_table(m, calibrated=[])
     assert len(mt["stable"]) == 12
     np.testing.assert_allclose(sorted(set(np.round(mt["capacity_mAh_cm2"], 12))), np.round(caps[:4] / 3.6e4, 12), rtol=1e-12, atol=0)
 

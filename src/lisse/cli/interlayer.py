@@ -158,11 +158,11 @@ def run(args):
         with bar(cur.size, "sweep") as b:
             fixed = {"time": t} if t is not None else {"capacity": q}
             sw = sweeps.sweep_current(p, cur, progress=progress_callback(b), **fixed)
-        table = sweeps.sweep_table(sw)
+        table = sweeps.sweep_table(sw, calibrated=p.calibrated_parameters)
         result["sweep"] = {"fixed": "time" if t is not None else "capacity", **{k: list(v) for k, v in table.items()}}
         if out is not None:
             _df_write(out, "interlayer_sweep", table, files, p.calibrated_parameters)
-            _fig_write(out, "interlayer_sweep", plot.sweep_figure(sw, p.thickness, f"{p.name}"), files)
+            _fig_write(out, "interlayer_sweep", plot.sweep_figure(sw, p.thickness, f"{p.name}", calibrated=p.calibrated_parameters), files)
     if args.map:
         from lisse.cli.common import executor_kwargs
 
@@ -173,10 +173,11 @@ def run(args):
         result["map_current_capacity_stable_fraction"] = float(np.mean(m1["stable"]))
         result["map_conductivity_stable_fraction"] = float(np.mean(m2["stable"]))
         if out is not None:
-            _df_write(out, "interlayer_map_current_capacity", sweeps.current_capacity_map_table(m1), files, p.calibrated_parameters)
-            _df_write(out, "interlayer_map_conductivity", sweeps.conductivity_map_table(m2), files, p.calibrated_parameters)
-            _fig_write(out, "interlayer_map_current_capacity", plot.current_capacity_map_figure(m1, p.name), files)
-            _fig_write(out, "interlayer_map_conductivity", plot.conductivity_map_figure(m2, f"verdict at {i / 10:g} mA/cm², {q / 3.6e4:g} mAh/cm²"), files)
+            _df_write(out, "interlayer_map_current_capacity", sweeps.current_capacity_map_table(m1, calibrated=p.calibrated_parameters), files, p.calibrated_parameters)
+            _df_write(out, "interlayer_map_conductivity", sweeps.conductivity_map_table(m2, calibrated=p.calibrated_parameters), files, p.calibrated_parameters)
+            _fig_write(out, "interlayer_map_current_capacity", plot.current_capacity_map_figure(m1, p.name, calibrated=p.calibrated_parameters), files)
+            _fig_write(out, "interlayer_map_conductivity", plot.conductivity_map_figure(m2, f"verdict at {i / 10:g} mA/cm², {q / 3.6e4:g} mAh/cm²",
+                                                                                          calibrated=p.calibrated_parameters), files)
     if args.critical_current or args.db:
         protocol = args.protocol or ("fixed-time" if t is not None else "fixed-capacity")
         step = {"time": t if t is not None else q / i} if protocol == "fixed-time" else {"capacity": q}

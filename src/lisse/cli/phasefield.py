@@ -314,7 +314,7 @@ def run(args) -> dict:
     files: dict = {}
     if out is not None:
         files = {"checkpoint": str(ckpt), "csv": str(out / "front.csv")}
-        calibrated = getattr(solver, "calibrated_parameters", None)  # electrodeposition presets: fitted to an observation
+        calibrated = getattr(solver, "calibrated_parameters", {})  # electrodeposition presets: fitted to an observation
         write_history_csv(out / "front.csv", history, calibrated)
         if completed:
             files.update(_write_figures(out, settings, layer, frames, times, history, animate=not args.no_animation, micro=micro,
@@ -412,10 +412,10 @@ def _write_figures(out, settings, layer, frames, times, history, animate: bool, 
     if animate and micro is not None:
         run = {"label": title, "frames": frames, "times": times, "solid": micro.solid, "dx": micro.dx, "electrolyte": micro.electrolyte,
                "electronic": micro.electronic, "layer_bottom": micro.layer_bottom, "layer_top": micro.layer_top}
-        files["animation"] = str(comparison_animation([run], out / "animation.gif"))
+        files["animation"] = str(comparison_animation([run], out / "animation.gif", calibrated=calibrated))
     elif animate:
         files["animation"] = str(save_animation(frames, times, layer.phi_g, layer.dx, out / "animation.gif",
-                                                y_bottom=layer.y_bottom, title=title))
+                                                y_bottom=layer.y_bottom, title=title, calibrated=calibrated))
     return files
 
 

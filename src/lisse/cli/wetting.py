@@ -114,7 +114,13 @@ def run(args):
     import math
 
     from lisse.errors import ParameterError
-    from lisse.thermo.wetting import DEFAULT_LI_SURFACE_ENERGY, contact_angle, work_of_adhesion_from_angle
+    from lisse.thermo.wetting import (
+        DEFAULT_LI_SURFACE_ENERGY,
+        LI_SURFACE_ENERGY_CALIBRATION,
+        contact_angle,
+        li_surface_energy_is_calibrated,
+        work_of_adhesion_from_angle,
+    )
 
     sigma = DEFAULT_LI_SURFACE_ENERGY if args.li_surface_energy is None else args.li_surface_energy
     sigma_src = "user (--li-surface-energy)" if args.li_surface_energy is not None else "lisse default: 0.09/(1+cos 142 deg) from Ji2025's W_ad(Li|Li2CO3)/theta pair"
@@ -131,16 +137,20 @@ def run(args):
         if args.refine_top is not None:
             raise ParameterError("--refine-top needs a screen of several substrates: 'Li X Y ...'")
         return _workflow(args)
+    # sigma_Li's default was fitted to Ji2025's Li|Li2CO3 pair (calibrated): the conversion says so
+    cal = ({"calibrated_parameters": ["li_surface_energy"], "calibrated_on": {"li_surface_energy": LI_SURFACE_ENERGY_CALIBRATION}}
+           if li_surface_energy_is_calibrated(sigma) else {"calibrated_parameters": [], "calibrated_on": {}})
     if args.work_of_adhesion is not None:
         w = args.work_of_adhesion
         r = contact_angle(w, sigma)
         return {"work_of_adhesion_J_m2": w, "contact_angle_deg": r.contact_angle_deg, "li_surface_energy_J_m2": sigma,
-                "li_surface_energy_source": sigma_src, "regime": r.regime, "clipped": r.clipped}
+                "li_surface_energy_source": sigma_src, "regime": r.regime, "clipped": r.clipped, **cal}
     if args.contact_angle is not None:
         th = math.degrees(args.contact_angle)
         w = work_of_adhesion_from_angle(th, sigma)
         r = contact_angle(w, sigma)
-        return {"contact_angle_deg": th, "work_of_adhesion_J_m2": w, "li_surface_energy_J_m2": sigma, "li_surface_energy_source": sigma_src, "regime": r.regime}
+        return {"contact_angle_deg": th, "work_of_adhesion_J_m2": w, "li_surface_energy_J_m2": sigma, "li_surface_energy_source": sigma_src,
+                "regime": r.regime, **cal}
     raise ParameterError("nothing to do: give --work-of-adhesion, --contact-angle, or two materials 'Li X'")
 
 
@@ -360,7 +370,8 @@ def render(res) -> str:
         lines += [
             f"Li{tuple(res['film_miller'])} | {res['substrate']}{tuple(res['substrate_miller'])}  ({res['provenance']['calculator']['name']}:{res['provenance']['calculator']['model']})",
             f"  W_ad = {res['work_of_adhesion_J_m2']:.3f} J/m2   theta = {res['contact_angle_deg']:.1f} deg ({res['regime']})  with sigma_Li = {res['li_surface_energy_J_m2']:.3f} J/m2 (same calculator)",
-            f"  theta with lisse default sigma_Li {res['default_li_surface_energy_J_m2']:.4f} J/m2: {res['contact_angle_deg_default_sigma']:.1f} deg",
+            f"  theta with lisse default sigma_Li {res['default_li_surface_energy_J_m2']:.4f} J/m2 (calibrated on Ji2025's Li|Li2CO3 "
+            f"pair): {res['contact_angle_deg_default_sigma']:.1f} deg",
             f"  strain on Li {res['strain_percent']:.2f} %, area {res['interface_area_A2']:.1f} A2, {res['n_atoms_interface']} atoms; start-to-start spread {res['start_to_start_spread_J_m2']:.3f} J/m2",
             "  convergence: sigma_Li thickness change {:.4f} J/m2; +vacuum change {} J/m2; vacuum {:.1f} A > cutoff {:.1f} A; "
             "all relaxations converged to {} eV/A: {}".format(
@@ -377,7 +388,8 @@ def render(res) -> str:
         return "\n".join(lines)
     if "contact_angle_deg" in res and "regime" in res:
         return (f"W_ad = {fmt(res['work_of_adhesion_J_m2'], 4)} J/m2  <->  theta = {res['contact_angle_deg']:.2f} deg ({res['regime']}); "
-                f"sigma_Li = {res['li_surface_energy_J_m2']:.4f} J/m2 [{res['li_surface_energy_source']}]")
+                f"sigma_Li = {res['li_surface_energy_J_m2']:.4f} J/m2 [{res['li_surface_energy_source']}]"
+                + ("; calibrated: sigma_Li, fitted to " + res["calibrated_on"]["li_surface_energy"] if res.get("calibrated_parameters") else ""))
     from lisse.cli.common import render_auto
 
     return render_auto(res)

@@ -34,6 +34,7 @@ import numpy as np
 
 from lisse.errors import ParameterError, ReaderError, UnitError
 from lisse.io._readutil import build_record, guarded, looks_binary
+from lisse.params import CALIBRATED_COLUMN, NO_CALIBRATED_PARAMETER
 from lisse.units import to_si
 
 if TYPE_CHECKING:
@@ -581,6 +582,12 @@ def read_csv_generic(path: str | Path, mapping: dict[str, Any] | None = None, cu
     if "cycle" in roles:
         kw["cycle"] = _zero_based_cycles(acc.pop("cycle").astype(np.int64), roles["cycle"][0], notes)
     extra = {c: acc.pop(c, object) for c in extra_names}
+    if CALIBRATED_COLUMN in extra:  # a table lisse wrote for a prediction (simulate ccd --out): say so, it is no measurement
+        named = sorted({n for cell in extra[CALIBRATED_COLUMN] if isinstance(cell, str)
+                        for n in cell.split(";") if n and n != NO_CALIBRATED_PARAMETER})
+        notes.append(f"column '{CALIBRATED_COLUMN}': a record lisse simulated, not a measurement"
+                     + (f"; it rests on the calibrated parameter(s) {', '.join(named)} (fitted to an observation: no evidence "
+                        "for that observation)" if named else "; no calibrated parameter"))
     header.update({"roles": {r: list(v) for r, v in roles.items()},
                    "units": {r: roles[r][1] for r in _SI if r in roles and roles[r][1]}, "units_source": unit_source,
                    "n_data_rows": int(t.size)})

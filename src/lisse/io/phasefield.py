@@ -199,8 +199,8 @@ def refuse_existing_checkpoint(path: str | os.PathLike, *, overwrite: bool = Fal
                              "(continue that run with --resume, or pass --overwrite to start a new one over it)")
 
 
-def write_history_csv(path: str | os.PathLike, rows: list[dict], calibrated: Any = None) -> Path:
-    """Write the front history (one row per record, columns :data:`HISTORY_COLUMNS`) atomically.
+def write_history_csv(path: str | os.PathLike, rows: list[dict], calibrated: Any) -> Path:
+    """Write the front history atomically: one row per record, columns :data:`HISTORY_COLUMNS` and ``calibrated_parameters``.
 
     Parameters
     ----------
@@ -209,9 +209,9 @@ def write_history_csv(path: str | os.PathLike, rows: list[dict], calibrated: Any
     rows : list of dict
         History rows with the keys :data:`HISTORY_COLUMNS` (values in the unit each column name carries); a
         key missing from a row (a checkpoint of an older version) or a NaN is written as an empty cell.
-    calibrated : iterable of str, optional
-        The run's calibrated parameters (the solver's ``calibrated_parameters``), written on every row as a last
-        column ``calibrated_parameters`` (:func:`lisse.params.calibrated_label`; empty when none).
+    calibrated : iterable of str
+        The run's calibrated parameters (the solver's ``calibrated_parameters``; ``[]`` for none), written on every
+        row as a last column ``calibrated_parameters`` (:func:`lisse.params.calibrated_label`: ``none`` when none).
 
     Returns
     -------

@@ -25,7 +25,7 @@ _REGIME_COLOURS = ("#1e88e5", "#43a047", "#fdd835")
 
 
 @styled
-def profile_figure(sol: Any, eta_c: float, *, axes: Any = None) -> Any:
+def profile_figure(sol: Any, eta_c: float, *, axes: Any = None, calibrated: Any = None) -> Any:
     """Overpotential, currents and deposition rate across the layer (a 1D solution).
 
     Parameters
@@ -37,12 +37,13 @@ def profile_figure(sol: Any, eta_c: float, *, axes: Any = None) -> Any:
         Critical nucleation overpotential η_c [V] (drawn as a line).
     axes : sequence of three matplotlib.axes.Axes, optional
         Draw the three panels into these.
+    calibrated : iterable of str, optional
+        Calibrated parameters named at the foot; default those of ``sol.params`` (the model solved).
 
     Returns
     -------
     matplotlib.figure.Figure
-        −η [mV], ionic and electronic current density [mA cm⁻²] and a·j [A m⁻³] against depth [µm]; the
-        calibrated parameters of ``sol.params`` named at the foot.
+        −η [mV], ionic and electronic current density [mA cm⁻²] and a·j [A m⁻³] against depth [µm].
     """
     fig, axes = new_axes_row(axes, 3, (12.0, 3.6))
     x = sol.x * 1e6
@@ -59,26 +60,27 @@ def profile_figure(sol: Any, eta_c: float, *, axes: Any = None) -> Any:
     ax = axes[2]
     ax.semilogy(x, np.maximum(sol.deposition_rate, 1e-30), color=C[0])
     ax.set(xlabel="x (µm)", ylabel="a·j (A/m³)", title=f"internal deposition; anode takes {sol.anode_current / sol.current:.0%}")
-    calibrated_note(fig, getattr(sol.params, "calibrated_parameters", None))
+    calibrated_note(fig, getattr(sol.params, "calibrated_parameters", None) if calibrated is None else calibrated)
     return fig
 
 
 @styled
-def sweep_figure(sw: dict, thickness: float, title: str = "", *, ax: Any = None) -> Any:
+def sweep_figure(sw: dict, thickness: float, title: str = "", *, ax: Any = None, calibrated: Any = None) -> Any:
     """Nucleation and growth lengths against current density, with the interlayer thickness and unstable points.
 
     Parameters
     ----------
     sw : dict
         :func:`lisse.sim.interlayer.sweeps.sweep_current` result: ``current`` [A m⁻²],
-        ``nucleation_length``, ``growth_length`` [m], ``stable`` (bool array); its ``calibrated_parameters``
-        are named at the foot.
+        ``nucleation_length``, ``growth_length`` [m], ``stable`` (bool array).
     thickness : float
         Interlayer thickness l_i [m].
     title : str
         Axes title.
     ax : matplotlib.axes.Axes, optional
         Draw into this Axes.
+    calibrated : iterable of str, optional
+        Calibrated parameters of the model (``p.calibrated_parameters``), named at the foot; None: no note.
 
     Returns
     -------
@@ -95,7 +97,7 @@ def sweep_figure(sw: dict, thickness: float, title: str = "", *, ax: Any = None)
         ax.plot(i[bad], np.full(bad.sum(), thickness * 1e6), "x", color=C[3], label="unstable")
     ax.set(xscale="log", xlabel="current density (mA/cm²)", ylabel="length (µm)", title=title)
     outside_legend(ax, fontsize=7)
-    calibrated_note(fig, sw.get("calibrated_parameters"))
+    calibrated_note(fig, calibrated)
     return fig
 
 
@@ -115,7 +117,7 @@ def _category_map(fig: Any, ax: Any, x: Any, y: Any, values: Any, colours: tuple
 
 
 @styled
-def current_capacity_map_figure(m: dict, title: str = "", *, ax: Any = None) -> Any:
+def current_capacity_map_figure(m: dict, title: str = "", *, ax: Any = None, calibrated: Any = None) -> Any:
     """Stability map over (current density, plated capacity); the colour bar names each verdict.
 
     Parameters
@@ -123,11 +125,13 @@ def current_capacity_map_figure(m: dict, title: str = "", *, ax: Any = None) -> 
     m : dict
         :func:`lisse.sim.interlayer.sweeps.map_current_capacity` result: ``current`` [A m⁻²],
         ``capacity`` [C m⁻²], ``failure`` (codes 0–3 of stable, nucleation at electrolyte, growth
-        breach, dead Li); its ``calibrated_parameters`` are named at the foot.
+        breach, dead Li).
     title : str
         Axes title.
     ax : matplotlib.axes.Axes, optional
         Draw into this Axes (the colour bar takes its space from it).
+    calibrated : iterable of str, optional
+        Calibrated parameters of the model (``p.calibrated_parameters``), named at the foot; None: no note.
 
     Returns
     -------
@@ -137,24 +141,25 @@ def current_capacity_map_figure(m: dict, title: str = "", *, ax: Any = None) -> 
     fig, ax = new_axes(ax, (6.5, 4.2))
     _category_map(fig, ax, np.asarray(m["current"]) / 10, np.asarray(m["capacity"]) / 3.6e4, m["failure"], _FAIL_COLOURS, _FAIL_LABELS)
     ax.set(xscale="log", yscale="log", xlabel="current density (mA/cm²)", ylabel="capacity (mAh/cm²)", title=title)
-    calibrated_note(fig, m.get("calibrated_parameters"))
+    calibrated_note(fig, calibrated)
     return fig
 
 
 @styled
-def conductivity_map_figure(m: dict, title: str = "", *, axes: Any = None) -> Any:
+def conductivity_map_figure(m: dict, title: str = "", *, axes: Any = None, calibrated: Any = None) -> Any:
     """Transport regime and stability verdict over (σ_e, σ_ion); colour bars name every colour.
 
     Parameters
     ----------
     m : dict
         :func:`lisse.sim.interlayer.sweeps.map_conductivities` result: ``sigma_e``, ``sigma_ion`` [S m⁻¹],
-        ``regime`` (0 ionic, 1 mixed, 2 electronic), ``failure`` (as in :func:`current_capacity_map_figure`);
-        its ``calibrated_parameters`` are named at the foot.
+        ``regime`` (0 ionic, 1 mixed, 2 electronic), ``failure`` (as in :func:`current_capacity_map_figure`).
     title : str
         Title of the verdict panel (default "verdict").
     axes : sequence of two matplotlib.axes.Axes, optional
         Draw the regime and the verdict panels into these.
+    calibrated : iterable of str, optional
+        Calibrated parameters of the model (``p.calibrated_parameters``), named at the foot; None: no note.
 
     Returns
     -------
@@ -167,7 +172,7 @@ def conductivity_map_figure(m: dict, title: str = "", *, axes: Any = None) -> An
     axes[0].set(xscale="log", yscale="log", xlabel="σ_e (S/cm)", ylabel="σ_ion (S/cm)", title="regime")
     _category_map(fig, axes[1], se, si, m["failure"], _FAIL_COLOURS, _FAIL_LABELS)
     axes[1].set(xscale="log", yscale="log", xlabel="σ_e (S/cm)", ylabel="σ_ion (S/cm)", title=title or "verdict")
-    calibrated_note(fig, m.get("calibrated_parameters"))
+    calibrated_note(fig, calibrated)
     return fig
 
 
@@ -187,7 +192,7 @@ def field_figure(sol2d: Any, eta_c: float, title: str = "", *, axes: Any = None,
     axes : sequence of two matplotlib.axes.Axes, optional
         Draw the two fields into these.
     calibrated : iterable of str, optional
-        Calibrated parameters of the model solved (``p.calibrated_parameters``), named at the foot.
+        Calibrated parameters of the model solved (``p.calibrated_parameters``), named at the foot; None: no note.
 
     Returns
     -------
@@ -230,7 +235,8 @@ def fit_figure(fit: Any, *, ax: Any = None, calibrated: Any = None) -> Any:
     ax : matplotlib.axes.Axes, optional
         Draw into this Axes.
     calibrated : iterable of str, optional
-        Calibrated parameters of the model that simulated l_n (``p.calibrated_parameters``), named at the foot.
+        Calibrated parameters of the model that simulated l_n (``p.calibrated_parameters``), named at the foot; None: no
+        note.
 
     Returns
     -------

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from lisse.plot.style import PALETTE as C
-from lisse.plot.style import lisse_style, new_axes, new_axes_row, owns, styled
+from lisse.plot.style import calibrated_note, lisse_style, new_axes, new_axes_row, owns, styled
 
 __all__ = ["snapshot_figure", "series_figure", "history_figure", "sweep_figure", "save_animation", "microstructure_figure",
            "comparison_figure", "comparison_animation"]
@@ -180,7 +180,7 @@ def sweep_figure(sweep: dict, *, ax: Any = None) -> Any:
 
 
 def save_animation(frames: Any, times: Any, phi_g: Any, dx: float, path: str | os.PathLike, *, fps: int = 6,
-                   y_bottom: float | None = None, title: str = "", dpi: int = 80) -> Path:
+                   y_bottom: float | None = None, title: str = "", dpi: int = 80, calibrated: Any = None) -> Path:
     """Write an animated GIF (Pillow) or MP4 (suffix .mp4, needs ffmpeg) of the frames, atomically.
 
     Parameters
@@ -203,6 +203,8 @@ def save_animation(frames: Any, times: Any, phi_g: Any, dx: float, path: str | o
         Prefix of each frame's title.
     dpi : int
         Resolution of the frames [dots per inch].
+    calibrated : iterable of str, optional
+        Calibrated parameters of the run, named at the foot of every frame (:func:`lisse.plot.style.calibrated_note`).
 
     Returns
     -------
@@ -237,7 +239,8 @@ def save_animation(frames: Any, times: Any, phi_g: Any, dx: float, path: str | o
             fig = Figure(figsize=(4.0, 3.8))
             FigureCanvasAgg(fig)
             ax = fig.add_subplot()
-            fig.subplots_adjust(left=0.16, right=0.96, bottom=0.13, top=0.92)
+            fig.subplots_adjust(left=0.16, right=0.96, bottom=0.16, top=0.92)  # room for the calibrated note below
+            calibrated_note(fig, calibrated)
             with writer.saving(fig, str(tmp), dpi=dpi):
                 for i in range(len(frames)):
                     ax.clear()
@@ -360,7 +363,7 @@ def comparison_figure(panels: Any, *, title: str = "", axes: Any = None) -> Any:
 
 
 def comparison_animation(runs: Any, path: str | os.PathLike | None = None, *, fps: int = 4, dpi: int = 70,
-                         title: str = "") -> Any:
+                         title: str = "", calibrated: Any = None) -> Any:
     """Animated GIF of several runs side by side, frame k of every run in one image (Pillow).
 
     Parameters
@@ -377,6 +380,8 @@ def comparison_animation(runs: Any, path: str | os.PathLike | None = None, *, fp
         Resolution of the frames [dots per inch].
     title : str
         Prefix of each frame's title.
+    calibrated : iterable of str, optional
+        Calibrated parameters of the runs, named at the foot of every frame (:func:`lisse.plot.style.calibrated_note`).
 
     Returns
     -------
@@ -396,6 +401,7 @@ def comparison_animation(runs: Any, path: str | os.PathLike | None = None, *, fp
         fig = Figure(figsize=(2.6 * len(runs), 3.2))
         canvas = FigureCanvasAgg(fig)
         axs = [fig.add_subplot(1, len(runs), k + 1) for k in range(len(runs))]
+        calibrated_note(fig, calibrated)  # a figure text: it survives the axes being cleared for every frame
         for i in range(n):
             for ax, r in zip(axs, runs):
                 ax.clear()
@@ -404,7 +410,7 @@ def comparison_animation(runs: Any, path: str | os.PathLike | None = None, *, fp
             if title:
                 fig.suptitle(title, fontsize=9)
             if i == 0:
-                fig.tight_layout()
+                fig.tight_layout(rect=(0.0, 0.05, 1.0, 1.0))  # the foot kept for the calibrated note
             canvas.draw()
             images.append(Image.fromarray(np.asarray(canvas.buffer_rgba())[..., :3].copy()).convert("P", palette=Image.Palette.ADAPTIVE))
     buf = io.BytesIO()

@@ -16,6 +16,7 @@ it is drawn later, outside the context (a notebook displaying it, the user calli
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -325,16 +326,42 @@ def calibrated_note(fig: Any, names: Any) -> None:
 
     A parameter fitted to an observation makes the prediction not independent of that observation; every
     output that uses one says so (the figures here, a ``calibrated_parameters`` column in the tables:
-    :func:`lisse.params.with_calibrated_column`). Nothing is written when there are none.
+    :func:`lisse.params.with_calibrated_column`). Nothing is written when there are none (or ``names`` is None: not
+    known to this figure). On a figure lisse made, the layout keeps a strip at the foot free for the note; on the
+    user's own figure (drawn into with ``ax=``) nothing is re-laid out, and the notes of several lisse plots drawn into
+    it are merged into one line (their names, each once).
 
     Parameters
     ----------
     fig : matplotlib.figure.Figure
         The figure.
-    names : iterable of str or None
-        Names of the calibrated model parameters (a list, a string array; a mapping contributes its keys).
+    names : iterable of str, str or None
+        Names of the calibrated model parameters (:func:`lisse.params.calibrated_names`).
     """
-    names = [] if names is None else [str(n) for n in names]  # a numpy array of names has no truth value
-    if names:
-        fig.text(0.005, 0.005, f"calibrated (fitted to one observation): {', '.join(names)}", fontsize=6.5, ha="left",
-                 va="bottom", color="0.3")
+    from lisse.params import calibrated_names
+
+    if names is None:
+        return
+    new = calibrated_names(names)
+    if not new:
+        return
+    old = next((t for t in fig.texts if t.get_gid() == _CALIBRATED_GID), None)
+    shown = list(getattr(old, "_lisse_names", [])) if old is not None else []
+    shown += [n for n in new if n not in shown]
+    text = f"calibrated (fitted to one observation): {', '.join(shown)}"
+    if old is not None:
+        old.set_text(text)
+        old._lisse_names = shown
+        return
+    note = fig.text(0.005, 0.005, text, fontsize=6.5, ha="left", va="bottom", color="0.3", gid=_CALIBRATED_GID)
+    note._lisse_names = shown
+    engine = fig.get_layout_engine() if owns(fig) else None
+    if engine is not None and hasattr(engine, "set"):  # constrained layout: keep the axes (and their labels) above it
+        with contextlib.suppress(TypeError):  # a layout engine without a rect: the note may touch the x label
+            engine.set(rect=(0.0, _NOTE_STRIP, 1.0, 1.0 - _NOTE_STRIP))
+
+
+#: gid of the note :func:`calibrated_note` draws (found again to merge the next plot's names into it).
+_CALIBRATED_GID = "lisse-calibrated-note"
+#: Height of the strip at the foot of a lisse figure kept free for the note [figure fraction].
+_NOTE_STRIP = 0.045

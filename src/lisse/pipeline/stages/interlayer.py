@@ -235,16 +235,16 @@ def interlayer_stage(ctx: StageContext) -> StageResult:
         captions[f"profile_{key}"] = f"{label}: local overpotential, currents and internal deposition at {i / 10:g} mA/cm²."
         if opts["sweep"]:
             sw = sweeps.sweep_current(p, cur, time=t) if t is not None else sweeps.sweep_current(p, cur, capacity=q)
-            tables[f"sweep_{key}"] = pd.DataFrame(sweeps.sweep_table(sw))
-            figures[f"sweep_{key}"] = plot.sweep_figure(sw, p.thickness, label)
+            tables[f"sweep_{key}"] = pd.DataFrame(sweeps.sweep_table(sw, calibrated=p.calibrated_parameters))
+            figures[f"sweep_{key}"] = plot.sweep_figure(sw, p.thickness, label, calibrated=p.calibrated_parameters)
             captions[f"sweep_{key}"] = f"{label}: nucleation and growth lengths against current density."
         if opts["map"]:
             m = sweeps.map_current_capacity(p, sweeps.current_grid(i_lo, i_hi, 30), sweeps.default_map_capacities())
-            figures[f"map_{key}"] = plot.current_capacity_map_figure(m, label)
+            figures[f"map_{key}"] = plot.current_capacity_map_figure(m, label, calibrated=p.calibrated_parameters)
             captions[f"map_{key}"] = f"{label}: stability map over current density and capacity (l_n <= l_g < l_i)."
         if opts["conductivity_map"]:
             m2 = sweeps.map_conductivities(p, None, None, i, q)
-            figures[f"conductivity_map_{key}"] = plot.conductivity_map_figure(m2)
+            figures[f"conductivity_map_{key}"] = plot.conductivity_map_figure(m2, calibrated=p.calibrated_parameters)
             captions[f"conductivity_map_{key}"] = f"{label}: regime and verdict over the two conductivities."
         if opts["two_d"]:
             from lisse.sim.interlayer.solver2d import solve_2d

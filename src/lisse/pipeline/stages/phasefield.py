@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from lisse.params import OptionSpec, calibrated_label
+from lisse.params import OptionSpec, calibrated_label, with_calibrated_column
 from lisse.pipeline.registry import StageContext, StageResult, stage
 from lisse.report.html import Markup
 
@@ -163,6 +163,7 @@ def phasefield_stage(ctx: StageContext) -> StageResult:
     Wang2024: Wang et al., Lithium anode interlayer design for all-solid-state lithium-metal batteries, Nature Energy 9 (2024), doi:10.1038/s41560-023-01426-1
     """
     import math
+    from html import escape
 
     import numpy as np
     import pandas as pd
@@ -221,7 +222,7 @@ def phasefield_stage(ctx: StageContext) -> StageResult:
                    "penetration_regime": im.get("penetration_regime"),
                    "critical_stack_pressure_MPa": float(im.get("critical_stack_pressure_Pa", float("nan"))) * 1e-6,
                    # electrodeposition presets whose nucleation law was fitted to an observation (no circular validation)
-                   "calibrated_parameters": calibrated_label(im.get("calibrated_parameters"))}
+                   "calibrated_parameters": calibrated_label(im.get("calibrated_parameters", {}))}
             per_seed.setdefault(seed, {})[name] = row
             if not shown:
                 continue
@@ -240,14 +241,14 @@ def phasefield_stage(ctx: StageContext) -> StageResult:
             title = f"{name}: θ = {angle:g}°" if isinstance(angle, (int, float)) else name
             figures[f"phasefield_{name}"] = series_figure(np.asarray(frames), times, run.layer.phi_g, run.layer.dx,
                                                           title=title, y_bottom=run.layer.y_bottom)
-            calibrated_note(figures[f"phasefield_{name}"], im.get("calibrated_parameters"))
+            calibrated_note(figures[f"phasefield_{name}"], im.get("calibrated_parameters", {}))
             captions[f"phasefield_{name}"] = (f"{name}: Li (blue) growing from the electrode into the layer (grey: solid), "
                                               f"{s['current_density'] * 0.1:g} mA/cm²; dashed: layer boundary.")
             panel = {"label": name, "dx": run.layer.dx, "solid": micro.solid if micro is not None else run.layer.phi_g,
                      "electrolyte": getattr(micro, "electrolyte", None), "electronic": getattr(micro, "electronic", None),
                      "layer_bottom": run.layer.y_bottom, "layer_top": run.layer.y_top, "frames": frames, "times": times,
                      "note": f"rough {row['front_roughness_um'] * 1e3:.0f} nm, at face {row['fraction_deposited_at_electrolyte']:.2f}",
-                     "calibrated": list(im.get("calibrated_parameters") or ())}
+                     "calibrated": dict(im.get("calibrated_parameters") or {})}  # name -> the observation it was fitted to
             runs.append(panel)
     for tag, k in (("mid", n // 2), ("end", n)):
         panels = [{**{q: v for q, v in r.items() if q not in ("frames", "times", "calibrated")}, "zeta": r["frames"][k]} for r in runs]
@@ -258,7 +259,7 @@ def phasefield_stage(ctx: StageContext) -> StageResult:
         captions[f"phasefield_compare_{tag}"] = (f"The runs side by side after {'half' if tag == 'mid' else 'all'} of the charge: "
                                                  "Li blue, interlayer solid grey, electronic fibres black, empty pores white, "
                                                  "electrolyte tan; dashed: layer bottom and top.")
-    animations = {"phasefield_animation": comparison_animation(runs, fps=3)}
+    animations = {"phasefield_animation": comparison_animation(runs, fps=3, calibrated=_calibrated_by_run(runs))}
     captions["phasefield_animation"] = "Animation of the runs side by side (same current, capacity and time per frame)."
     table = pd.DataFrame(rows)
     tables = {"phasefield_presets": table}
@@ -276,8 +277,6 @@ def phasefield_stage(ctx: StageContext) -> StageResult:
             f"Grid {grid} cells per side.</p>")
     summary["warnings"] = warnings
     if warnings:
-        from html import escape
-
         html += "<p>Warnings:</p><ul>" + "".join(f"<li>{escape(w)}</li>" for w in warnings) + "</ul>"
     if all(p in presets for p in _LNI):
         claims, crow, srow, undecided = _ordering(per_seed)
@@ -287,8 +286,11 @@ def phasefield_stage(ctx: StageContext) -> StageResult:
         summary["wang2024_ordering_margins"] = {r["claim [Wang2024]"]: {"mean": r["margin"], "sd": r["margin sd"], "seeds": r["seeds"],
                                                                        "held_in": r["held in"]} for r in crow}
         summary["seeds"] = seed_list
-        tables["phasefield_ordering"] = pd.DataFrame(crow)
-        tables["phasefield_ordering_seeds"] = pd.DataFrame(srow)
+        # every number of the ordering comes from the LNI runs: their calibrated parameters on every row
+        lni_on = {n: obs for r in runs if r["label"] in _LNI for n, obs in (r.get("calibrated") or {}).items()}
+        lni_calibrated = list(lni_on)
+        tables["phasefield_ordering"] = pd.DataFrame(with_calibrated_column(pd.DataFrame(crow), lni_calibrated))
+        tables["phasefield_ordering_seeds"] = pd.DataFrame(with_calibrated_column(pd.DataFrame(srow), lni_calibrated))
         html += ("<p>Ordering of [Wang2024] (ionic LNI–0.5 % CNT: roughest anode front; electronic LNI–50 % CNT: the most Li "
                  "at the electrolyte face; mixed LNI–5 % CNT: the flattest plating front of all Li, and its deepest Li nearest "
                  f"the anode), over {len(seed_list)} particle packing(s) (seeds {', '.join(str(k) for k in seed_list)}; the three "
@@ -299,7 +301,9 @@ def phasefield_stage(ctx: StageContext) -> StageResult:
                  "mean ± seed-to-seed standard deviation, the margin's mean ± standard deviation and in how many seeds the claim "
                  "holds). A claim holds outside the spread when its mean margin exceeds both the standard deviation of the "
                  f"per-seed margins and the {_RESOLUTION:.0%} resolution of the time schedule; not outside it: "
-                 f"{', '.join(undecided) if undecided else 'none'}.</p>")
+                 f"{', '.join(undecided) if undecided else 'none'}."
+                 + (" Calibrated in these runs (fitted to another observation, not to the morphologies compared here): "
+                    + escape("; ".join(f"{n}: {obs}" for n, obs in lni_on.items())) + "." if lni_on else "") + "</p>")
     if opts["sweep"]:
         sw = transition_sweep([60, 90, 110, 115, 120, 125, 130, 160])
         figures["phasefield_sweep"] = sweep_figure(sw)

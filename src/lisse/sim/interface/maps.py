@@ -517,7 +517,7 @@ def map_table(m: Mapping[str, Any]) -> dict[str, list]:
     n = len(cols["ccd_mA_cm2"])
     for key in ("contact_fraction_min_first_step", "contact_fraction_min_stable_steps"):
         cols[key] = list(np.asarray(m.get(key, np.full(n, np.nan)), dtype=float).ravel())
-    return with_calibrated_column(cols, m.get("calibrated_parameters"))
+    return with_calibrated_column(cols, m["calibrated_parameters"])
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -442,6 +442,19 @@ VOID_DEPTH_CALIBRATION = ("calibrated: h_v = 14.9 um (ratio = h_v / void_size) o
                           "reported beside every simulate-ccd prediction and study row (void_depth_check)")
 
 
+def _same_si(key: str, given: Any, calibrated_value: Any) -> bool:
+    """Whether ``given`` (any form :data:`SCHEMA` accepts) is the calibrated value of ``key``, to a relative 1e-9.
+
+    A user who types the calibrated value in reproduces the calibration target as the default does: it stays labelled.
+    """
+    spec = SCHEMA[key]
+    try:
+        a, b = spec.convert(key, given), spec.convert(key, calibrated_value)
+    except ParameterError:
+        return False
+    return math.isclose(a, b, rel_tol=1e-9, abs_tol=0.0)
+
+
 def _calibrated_void_depth_ratio(void_size: float, hint: str = "give void_depth too") -> float:
     """``void_depth_ratio`` that gives the calibrated depth h_v (:data:`VOID_DEPTH_OBSERVATION`) at void size ``void_size`` [m].
 
@@ -704,6 +717,7 @@ def build_model(interlayer: str | GradedComposite | Sequence[str | GradedComposi
         if key not in overrides:
             values[key] = val
             sources[key] = f"calibrated to {obs}"
+        if key not in overrides or _same_si(key, overrides[key], val):  # typed in, the calibrated value is still calibrated
             calibrated[key] = obs
     if pressure is not None:
         values["pressure"], sources["pressure"] = pressure, "user"
@@ -712,18 +726,24 @@ def build_model(interlayer: str | GradedComposite | Sequence[str | GradedComposi
         values["interlayer_thickness"], sources["interlayer_thickness"] = interlayer_thickness, "user"
     if porosity is not None:
         values["porosity"], sources["porosity"] = porosity, "user"
-    for k, v in overrides.items():
+    for k, v in overrides.items():  # (a calibrated key given here was labelled above: calibrated only at its own value)
         values[k], sources[k] = v, "user"
-        calibrated.pop(k, None)
     if i0_note is not None:
         sources["exchange_current"] = i0_note
+    lam = SCHEMA["void_size"].convert("void_size", values.get("void_size", SCHEMA["void_size"].default))
     if void_depth is not None:
         sources["void_depth_ratio"] = f"user: h_v = {void_depth * 1e6:.4g} um given as the void depth (ratio = h_v / void_size)"
-    elif "void_depth_ratio" not in overrides:  # the calibrated default depth h_v, whatever the void size lambda
-        lam = SCHEMA["void_size"].convert("void_size", values.get("void_size", SCHEMA["void_size"].default))
+    if "void_depth_ratio" not in overrides:  # the calibrated default depth h_v, whatever the void size lambda
         values["void_depth_ratio"] = _calibrated_void_depth_ratio(lam)
         sources["void_depth_ratio"] = VOID_DEPTH_CALIBRATION
         calibrated["void_depth_ratio"] = VOID_DEPTH_OBSERVATION
+    else:
+        try:
+            typed_in = _same_si("void_depth_ratio", overrides["void_depth_ratio"], _calibrated_void_depth_ratio(lam, ""))
+        except ParameterError:  # no calibrated ratio at this void size: the user's is not it
+            typed_in = False
+        if typed_in:  # the calibrated depth typed in (14.9 um): still calibrated
+            calibrated["void_depth_ratio"] = VOID_DEPTH_OBSERVATION
     layers: list[tuple[str, float, float, float]] = []
     if l_mats:
         fr = [1.0 / len(l_mats)] * len(l_mats) if layer_fractions is None else [float(f) for f in layer_fractions]

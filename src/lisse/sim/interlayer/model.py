@@ -44,6 +44,7 @@ Bard and Faulkner, Electrochemical Methods, 2nd ed. (Wiley, 2001), ch. 3 (Butler
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, overload
 
@@ -142,11 +143,26 @@ CALIBRATION_LNI50CNT = ("Wang2024: critical current density 0.62 mA/cm2 of the 9
 
 #: Parameters whose default value was *fitted* to an observation, not measured: name -> the observation.
 #: Every output that uses them names them (``calibrated_parameters``); a calibration reproduces its target and
-#: is never evidence that the model predicts it. A value the user sets is no longer calibrated (source "user").
+#: is never evidence that the model predicts it. A value the user sets is no longer calibrated (source "user"), unless
+#: it is the calibrated value itself (typed in, it still reproduces the calibration target: :func:`_calibrated_now`).
 CALIBRATED: dict[str, str] = {
     "exchange_current": CALIBRATION_LNI50CNT,
     "contact_angle": CALIBRATION_LNI50CNT,
 }
+
+
+def _calibrated_now(si: Mapping[str, float]) -> dict[str, str]:
+    """The entries of :data:`CALIBRATED` whose value in ``si`` (SI) is still the calibrated default (relative 1e-9).
+
+    A user who types the default in ("2e-3 mA/cm2") gets the same numbers as the preset, which reproduce the
+    calibration target: they stay labelled. Any other value is the user's and is not calibrated.
+    """
+    out = {}
+    for k, obs in CALIBRATED.items():
+        default = SCHEMA[k].convert(k, SCHEMA[k].default)
+        if k in si and math.isclose(float(si[k]), default, rel_tol=1e-9, abs_tol=0.0):
+            out[k] = obs
+    return out
 
 #: Presets: name -> (library material, overrides).
 PRESETS: dict[str, tuple[str, dict[str, Any]]] = {
@@ -294,7 +310,7 @@ class InterlayerParameters:
         -------
         InterlayerParameters
             A new, validated parameter set; the replaced keys' source is ``"user"`` and they are no longer
-            listed as calibrated.
+            listed as calibrated, unless the new value is the calibrated default itself.
 
         Raises
         ------
@@ -307,7 +323,8 @@ class InterlayerParameters:
                 raise unknown_key_error(k, SCHEMA, "interlayer parameter")
         src = dict(self.sources)
         src.update({k: "user" for k in overrides})
-        cal = {k: v for k, v in self.calibrated.items() if k not in overrides}
+        kept = {k: v for k, v in self.calibrated.items() if k not in overrides}
+        cal = {**kept, **{k: v for k, v in _calibrated_now(si).items() if k in overrides}}
         return replace(self, sources=src, calibrated=cal, **si)  # type: ignore[arg-type]  # si holds only float fields (validated by SCHEMA)
 
     def as_dict(self) -> dict[str, float]:
@@ -380,7 +397,7 @@ def make_parameters(preset: str | None = None, *, material: str | None = None, *
     if si["ratio_ionic"] >= si["ratio_electronic"]:
         raise ParameterError(f"parameter 'ratio_ionic' ({si['ratio_ionic']:g}) must be below 'ratio_electronic' ({si['ratio_electronic']:g})")
     register("Wang2024")
-    calibrated = {k: obs for k, obs in CALIBRATED.items() if k not in values}
+    calibrated = _calibrated_now(si)  # the defaults, and a value typed in that equals one (it reproduces the same target)
     return InterlayerParameters(**si, name=name, sources=sources, calibrated=calibrated)
 
 

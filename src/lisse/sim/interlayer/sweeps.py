@@ -168,13 +168,16 @@ def default_map_conductivities() -> tuple[np.ndarray, np.ndarray]:
     return np.geomspace(1e-8, 1e-1, 22) * 100.0, np.geomspace(1e-6, 1e-2, 14) * 100.0
 
 
-def sweep_table(sweep: dict[str, np.ndarray]) -> dict[str, Any]:
+def sweep_table(sweep: dict[str, np.ndarray], *, calibrated: Any) -> dict[str, Any]:
     """Columns (display units: mA/cm2, um, mV) of a :func:`sweep_current` result.
 
     Parameters
     ----------
     sweep : dict of numpy.ndarray
         A :func:`sweep_current` result (SI).
+    calibrated : list of str
+        The calibrated parameters of the model swept (``p.calibrated_parameters``; ``[]`` for none), written on every
+        row: a table of a prediction always says what it rests on.
 
     Returns
     -------
@@ -187,16 +190,18 @@ def sweep_table(sweep: dict[str, np.ndarray]) -> dict[str, Any]:
         "growth_length_um": sweep["growth_length"] * 1e6, "stable": sweep["stable"],
         "failure_mode": [FAILURE_MODES[c] for c in sweep["failure"]],
         "overpotential_anode_mV": sweep["eta_anode"] * 1e3, "overpotential_electrolyte_mV": sweep["eta_electrolyte"] * 1e3},
-        sweep.get("calibrated_parameters"))
+        calibrated)
 
 
-def current_capacity_map_table(m: dict[str, np.ndarray]) -> dict[str, Any]:
+def current_capacity_map_table(m: dict[str, np.ndarray], *, calibrated: Any) -> dict[str, Any]:
     """Long-format columns (mA/cm2, mAh/cm2) of a :func:`map_current_capacity` result, one row per cell.
 
     Parameters
     ----------
     m : dict of numpy.ndarray
         A :func:`map_current_capacity` result (SI).
+    calibrated : list of str
+        As in :func:`sweep_table`.
 
     Returns
     -------
@@ -207,16 +212,18 @@ def current_capacity_map_table(m: dict[str, np.ndarray]) -> dict[str, Any]:
     ii, qq = np.meshgrid(m["current"], m["capacity"])
     return with_calibrated_column({"current_density_mA_cm2": ii.ravel() / _MA_CM2, "capacity_mAh_cm2": qq.ravel() / _MAH_CM2,
                                    "stable": m["stable"].ravel(), "failure_mode": [FAILURE_MODES[c] for c in m["failure"].ravel()]},
-                                  m.get("calibrated_parameters"))
+                                  calibrated)
 
 
-def conductivity_map_table(m: dict[str, np.ndarray]) -> dict[str, Any]:
+def conductivity_map_table(m: dict[str, np.ndarray], *, calibrated: Any) -> dict[str, Any]:
     """Long-format columns (S/cm, um) of a :func:`map_conductivities` result, one row per cell.
 
     Parameters
     ----------
     m : dict of numpy.ndarray
         A :func:`map_conductivities` result (SI).
+    calibrated : list of str
+        As in :func:`sweep_table`.
 
     Returns
     -------
@@ -229,12 +236,7 @@ def conductivity_map_table(m: dict[str, np.ndarray]) -> dict[str, Any]:
                                    "regime": [REGIMES[c] for c in m["regime"].ravel()], "stable": m["stable"].ravel(),
                                    "failure_mode": [FAILURE_MODES[c] for c in m["failure"].ravel()],
                                    "nucleation_length_um": m["nucleation_length"].ravel() * 1e6},
-                                  m.get("calibrated_parameters"))
-
-
-def _calibrated(p: InterlayerParameters) -> np.ndarray:
-    """The calibrated parameters of ``p`` as a string array (a sweep or map result carries them beside its numbers)."""
-    return np.array(p.calibrated_parameters, dtype=str)
+                                  calibrated)
 
 
 def _check_positive(name: str, a) -> np.ndarray:
@@ -291,8 +293,7 @@ def sweep_current(p: InterlayerParameters, currents: ArrayLike, *, time: float |
     -------
     dict of ndarray
         ``current``, ``nucleation_length``, ``growth_length``, ``stable`` (bool), ``failure`` (code),
-        ``eta_anode``, ``eta_electrolyte``, ``anode_fraction``, ``interlayer_voltage`` (SI), and
-        ``calibrated_parameters`` (str array: the calibrated parameters of ``p`` every number rests on).
+        ``eta_anode``, ``eta_electrolyte``, ``anode_fraction``, ``interlayer_voltage`` (SI).
 
     Raises
     ------
@@ -323,7 +324,7 @@ def sweep_current(p: InterlayerParameters, currents: ArrayLike, *, time: float |
         out["interlayer_voltage"][k] = s.interlayer_voltage
         stable[k] = r.stable
         code[k] = FAILURE_MODES.index(r.failure_mode)
-    return {"current": cur, **out, "stable": stable, "failure": code, "calibrated_parameters": _calibrated(p)}
+    return {"current": cur, **out, "stable": stable, "failure": code}
 
 
 @quantity_args(currents="A/m2[]", capacities="C/m2[]")
@@ -348,8 +349,7 @@ def map_current_capacity(p: InterlayerParameters, currents: ArrayLike, capacitie
     Returns
     -------
     dict of numpy.ndarray
-        Lengths in m, ``stable`` (bool) and ``failure`` codes (index into ``FAILURE_MODES``), and
-        ``calibrated_parameters`` (as in :func:`sweep_current`).
+        Lengths in m, ``stable`` (bool) and ``failure`` codes (index into ``FAILURE_MODES``).
 
     Raises
     ------
@@ -375,8 +375,7 @@ def map_current_capacity(p: InterlayerParameters, currents: ArrayLike, capacitie
             ok, mode = verdict(float(n), float(lg[a, b]), p.thickness)
             stable[a, b] = ok
             code[a, b] = FAILURE_MODES.index(mode)
-    return {"current": cur, "capacity": cap, "nucleation_length": ln, "growth_length": lg, "stable": stable, "failure": code,
-            "calibrated_parameters": _calibrated(p)}
+    return {"current": cur, "capacity": cap, "nucleation_length": ln, "growth_length": lg, "stable": stable, "failure": code}
 
 
 def _conductivity_row(task: tuple[InterlayerParameters, np.ndarray, float, float, float, Callable[[int], None] | None]) -> dict[str, np.ndarray]:
@@ -453,7 +452,7 @@ def map_conductivities(p: InterlayerParameters, sigma_e: ArrayLike | None, sigma
     dict of numpy.ndarray
         ``sigma_e`` (n_e) and ``sigma_ion`` (n_i) [S m-1]; ``nucleation_length`` and ``growth_length`` [m],
         ``stable``, ``failure`` (code), ``regime`` (0 ionic, 1 mixed, 2 electronic) and ``anode_fraction``
-        (dimensionless), each n_i x n_e; ``calibrated_parameters`` (as in :func:`sweep_current`).
+        (dimensionless), each n_i x n_e.
 
     Raises
     ------
@@ -488,8 +487,7 @@ def map_conductivities(p: InterlayerParameters, sigma_e: ArrayLike | None, sigma
                                                                      "anode_fraction")}
     return {"sigma_e": se, "sigma_ion": si, "nucleation_length": out["nucleation_length"],
             "growth_length": out["growth_length"], "stable": out["stable"],
-            "failure": out["failure"], "regime": out["regime"], "anode_fraction": out["anode_fraction"],
-            "calibrated_parameters": _calibrated(p)}
+            "failure": out["failure"], "regime": out["regime"], "anode_fraction": out["anode_fraction"]}
 
 
 def _replace(p: InterlayerParameters, **kw) -> InterlayerParameters:
