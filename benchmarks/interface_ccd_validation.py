@@ -39,6 +39,8 @@ from itertools import combinations
 from pathlib import Path
 from typing import Any
 
+from lisse.params import calibrated_label
+
 #: Columns of the table, in order (the test checks them).
 COLUMNS = ("case", "paper", "kind", "protocol", "predicted_mA_cm2", "predicted_text", "published_mA_cm2", "published_text", "ratio",
            "within_factor_2", "ordering_right", "failure_mode", "calibrated", "calibrated_on", "calibrated_on_this_row",
@@ -201,7 +203,7 @@ def run_case(case: Any, reach: float = 0.0, interlayer: Any = None, grid: float 
     d = pred.as_dict()
     cal_on = dict(d.get("calibrated_on") or {})
     row["failure_mode"] = d.get("failure_mode")
-    row["calibrated"] = ", ".join(pred.calibrated_parameters) or "none"
+    row["calibrated"] = calibrated_label(pred.calibrated_parameters)  # the one rule: ";"-separated, "none"
     row["calibrated_on"] = "; ".join(f"{k}: {v}" for k, v in cal_on.items())
     # the observation text of a calibration names its case key (lisse.sim.interface.model.CALIBRATIONS); matching the
     # number as a substring would take "1" for "0.1 mA/cm2"
@@ -599,7 +601,7 @@ def _onset_row(row: dict[str, Any], case: Any, model: Any, t0: float) -> dict[st
     j = nucleation_onset(model, step_time=case.step_time or 3600.0, start=case.start, increment=case.increment,
                          max_current=max(case.start, 5.0 * case.value))
     row["seconds"] = time.perf_counter() - t0
-    row["calibrated"] = ", ".join(model.calibrated_parameters) or "none"
+    row["calibrated"] = calibrated_label(model.calibrated_parameters)
     row["calibrated_on"] = "; ".join(f"{k}: {v}" for k, v in model.calibrated.items())
     if j is None:
         row["predicted_text"] = f"no nucleation up to {5 * pub:g}"
