@@ -22,7 +22,7 @@ from lisse.units import as_si, from_si, parse_quantity, to_si
 
 __all__ = ["Param", "ParamSpec", "OptionSpec", "validate", "validate_options", "describe_spec", "unknown_key_error", "user_values",
            "check_temperature", "check_positive", "check_open_fraction", "check_count", "CALIBRATED_COLUMN", "NO_CALIBRATED_PARAMETER",
-           "calibrated_names", "calibrated_label", "with_calibrated_column"]
+           "CALIBRATED_VALUE_RTOL", "is_calibrated_value", "calibrated_names", "calibrated_label", "with_calibrated_column"]
 
 
 @dataclass(frozen=True)
@@ -984,6 +984,27 @@ def check_count(value: Any, name: str, low: int, high: int, why: str = "") -> in
 #: Column of every table written for a prediction: the calibrated parameters the prediction rests on.
 CALIBRATED_COLUMN = "calibrated_parameters"
 
+#: Relative distance within which a value given by the user is the calibrated value itself [-]: lisse displays its
+#: calibrated values to 3-4 significant digits (h_v = 14.9 um for 14.935 um, sigma_Li = 0.4245 J/m2), and a value typed
+#: from that display reproduces the calibration target as the default does.
+CALIBRATED_VALUE_RTOL = 5e-3
+
+
+def is_calibrated_value(value: float, calibrated_value: float) -> bool:
+    """Whether ``value`` is the calibrated value, typed in (within :data:`CALIBRATED_VALUE_RTOL`), so still calibrated.
+
+    Parameters
+    ----------
+    value, calibrated_value : float
+        The value in use and the calibrated one, in the same (SI) unit.
+
+    Returns
+    -------
+    bool
+        True when every output computed with ``value`` must still name the calibration.
+    """
+    return math.isclose(float(value), float(calibrated_value), rel_tol=CALIBRATED_VALUE_RTOL, abs_tol=0.0)
+
 
 #: The cell of :data:`CALIBRATED_COLUMN` when nothing is calibrated (a word, not an empty cell: pandas reads "" as NaN,
 #: which would read as "not known").
@@ -1002,6 +1023,7 @@ def calibrated_names(names: Any) -> list[str]:
     Returns
     -------
     list of str
+        The names, in order.
 
     Raises
     ------

@@ -167,6 +167,15 @@ def test_adhesion_from_qe_outputs_end_to_end(tmp_path, jobs):
     assert r["li_surface_energy_J_m2"] == pytest.approx(sigma_true, rel=1e-6)
     assert r["contact_angle_deg"] == pytest.approx(math.degrees(math.acos(w_true / sigma_true - 1)), abs=1e-3)
     assert "same DFT" in r["li_surface_energy_source"]
+    assert r["calibrated_parameters"] == [] and r["calibrated_on"] == {}  # sigma_Li computed here: nothing calibrated
+    # without the Li slabs the angle falls back on the calibrated default sigma_Li, and says so
+    for name in ("slab_Li_n3", "slab_Li_n5"):
+        (tmp_path / name / "pw.out").unlink()
+    r0 = adhesion_from_files(tmp_path, "qe")
+    assert r0["calibrated_parameters"] == ["li_surface_energy"] and "Ji2025" in r0["calibrated_on"]["li_surface_energy"]
+    assert r0["work_of_adhesion_J_m2"] == pytest.approx(w_true, rel=1e-6)
+    for j in jobs:
+        (tmp_path / j.name / "pw.out").write_text(pw_output(j.atoms, energies[j.name]))
     # an output with the wrong atom count is refused
     bad = by["interface"].atoms[:-1]
     (tmp_path / "interface" / "pw.out").write_text(pw_output(bad, energies["interface"]))

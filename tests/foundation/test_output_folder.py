@@ -590,3 +590,58 @@ def test_a_phasefield_resume_keeps_an_edited_front_csv_and_its_checkpoint_carrie
     assert main(["phasefield", "--out", "pf", "--resume", "--json", "--no-animation"]) in (0, None)
     assert (tmp_path / "pf" / "front.csv").read_text().startswith("step,")
     assert (tmp_path / "pf" / "notes.txt").read_text() == "mine\n"
+
+
+def test_a_rerun_that_fails_half_way_leaves_lisse_its_own_files(tmp_path, monkeypatch, capsys):
+    """review s43b item 1: a run rewrites its outputs before it records their digests; one that fails in between must not
+    leave lisse's own files looking edited (the next run was refused, even with --overwrite)."""
+    from lisse.cli.main import main
+
+    monkeypatch.chdir(tmp_path)
+    base = ["interlayer", "--preset", "lni-5cnt", "--capacity", "1", "--out", "o"]
+    assert main([*base, "--current-density", "1"]) == 0
+    # the profile is rewritten, then the spike fit fails (currents without heights): exit 2 after the first writes
+    assert main([*base, "--current-density", "2", "--spike-currents", "1,2"]) == 2
+    capsys.readouterr()
+    assert main([*base, "--current-density", "1"]) == 0, capsys.readouterr().err
+    marker = json.loads((tmp_path / "o" / ".lisse-output.json").read_text())
+    assert set(marker["sha256"]) == {"interlayer_profile.csv", "interlayer_profile.png"}  # protected again once written
+
+
+def test_a_phasefield_run_refuses_an_edited_figure_before_it_runs(tmp_path, monkeypatch, capsys):
+    """review s43b item 2: the run named only front.csv, so an edited front.png was found after the whole simulation."""
+    import lisse.cli.phasefield as pf
+    from lisse.cli.main import main
+
+    monkeypatch.chdir(tmp_path)
+    argv = ["phasefield", "--preset", "lithiophobic", "--grid", "32", "--frames", "2", "--no-animation", "--json", "--out", "pf"]
+    assert main(argv) in (0, None)
+    (tmp_path / "pf" / "front.png").write_bytes(b"my figure")
+    (tmp_path / "pf" / "checkpoint.npz").unlink()
+    (tmp_path / "pf" / "front.csv").write_text("stale\n")  # lisse's now (adopted below only if the run went ahead)
+    from lisse.io.outputs import mark_output_files
+
+    mark_output_files(tmp_path / "pf", [tmp_path / "pf" / "front.csv"])
+    capsys.readouterr()
+    assert main([*argv, "--overwrite"]) == 2
+    err = capsys.readouterr().err
+    assert "front.png" in err and err.count("\n") == 1
+    assert (tmp_path / "pf" / "front.png").read_bytes() == b"my figure"
+    # refused before the run: no checkpoint written, front.csv not rewritten (before, both were, then front.png refused)
+    assert not (tmp_path / "pf" / "checkpoint.npz").exists() and (tmp_path / "pf" / "front.csv").read_text() == "stale\n"
+    assert pf._run_outputs(2)[-3:] == ("snapshots/zeta_0000.png", "snapshots/zeta_0001.png", "snapshots/zeta_0002.png")
+
+
+def test_an_output_subfolder_linked_outside_is_refused_before_anything_is_written(tmp_path, monkeypatch, capsys):
+    """review s43b item 5: a `snapshots` link to another folder got the figures written there, then 'internal error'."""
+    from lisse.cli.main import main
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "pf").mkdir()
+    (tmp_path / "pf" / "snapshots").symlink_to(tmp_path / "elsewhere")
+    argv = ["phasefield", "--preset", "lithiophobic", "--grid", "32", "--frames", "2", "--no-animation", "--out", "pf", "--overwrite"]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "link to outside" in err and "snapshots/zeta_0000.png" in err and err.count("\n") == 1
+    assert not list((tmp_path / "elsewhere").iterdir()) and not (tmp_path / "pf" / "checkpoint.npz").exists()

@@ -230,9 +230,11 @@ def test_calibrated_parameter_is_flagged(monkeypatch):
 
     typed = build_model(None, electrolyte="LPSC", flaw_size="0.5 um", void_depth=f"{singh_void_depth() * 1e6!r} um")
     assert typed.calibrated_parameters == ["flaw_size", "void_depth_ratio"] and typed.sources["flaw_size"] == "user"
-    assert build_model(None, electrolyte="LPSC", flaw_size="0.5001 um", void_depth_ratio=both.values["void_depth_ratio"]
+    assert build_model(None, electrolyte="LPSC", flaw_size="0.51 um", void_depth_ratio=both.values["void_depth_ratio"]
                        ).calibrated_parameters == ["void_depth_ratio"]
-    assert build_model(None, electrolyte="LPSC", void_depth=f"{singh_void_depth() * 1.001e6!r} um").calibrated_parameters == [
+    # the depth as lisse displays it (14.9 um for 14.935 um) is the calibrated one; 1 % off is the user's own
+    assert build_model(None, electrolyte="LPSC", void_depth="14.9 um").calibrated_parameters == ["flaw_size", "void_depth_ratio"]
+    assert build_model(None, electrolyte="LPSC", void_depth=f"{singh_void_depth() * 1.01e6!r} um").calibrated_parameters == [
         "flaw_size"]
 
 

@@ -36,7 +36,8 @@ def test_calibrated_parameters_are_named_and_user_values_are_not():
     typed = make_parameters("lni-50cnt", contact_angle="55 deg", exchange_current="0.002 mA/cm2")
     assert typed.calibrated_parameters == ["exchange_current", "contact_angle"] and typed.sources["contact_angle"] == "user"
     assert p.with_(contact_angle="70 deg").with_(contact_angle="55 deg").calibrated_parameters == ["exchange_current", "contact_angle"]
-    assert make_parameters("lni-5cnt", contact_angle="55.001 deg").calibrated_parameters == ["exchange_current"]
+    assert make_parameters("lni-5cnt", contact_angle="55.2 deg").calibrated_parameters == ["exchange_current", "contact_angle"]  # 0.4 %
+    assert make_parameters("lni-5cnt", contact_angle="55.4 deg").calibrated_parameters == ["exchange_current"]  # 0.7 %: the user's
 
 
 def test_cli_names_the_calibrated_parameters_in_json_and_text():

@@ -31,6 +31,16 @@ def test_wetting_contract_0p09():
     assert d["calibrated_parameters"] == ["li_surface_energy"] and "Ji2025" in d["calibrated_on"]["li_surface_energy"]
     d = json.loads(lisse("wetting", "--work-of-adhesion", "0.09 J/m2", "--li-surface-energy", "0.45 J/m2", "--json").stdout)
     assert d["calibrated_parameters"] == [] and d["calibrated_on"] == {}
+    d = json.loads(lisse("wetting", "--work-of-adhesion", "0.09 J/m2", "--li-surface-energy", "0.4245 J/m2", "--json").stdout)
+    assert d["calibrated_parameters"] == ["li_surface_energy"]  # the default as lisse displays it, typed in
+
+
+def test_nucleation_names_the_calibrated_surface_energy():
+    d = json.loads(lisse("nucleation", "--overpotential", "50 mV", "--work-of-adhesion", "0.09 J/m2", "--json").stdout)
+    assert d["contact_angle_deg"] == pytest.approx(142.0, abs=1e-6)  # Ji2025's pair, given back: calibrated, said
+    assert d["calibrated_parameters"] == ["surface_energy"] and "Ji2025" in d["calibrated_on"]["surface_energy"]
+    d = json.loads(lisse("nucleation", "--overpotential", "50 mV", "--surface-energy", "0.5 J/m2", "--json").stdout)
+    assert d["calibrated_parameters"] == [] and d["calibrated_on"] == {}
 
 
 def test_wetting_inverse_round_trip_and_complete_wetting():

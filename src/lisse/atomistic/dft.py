@@ -407,7 +407,13 @@ def adhesion_from_outputs(manifest: dict, outputs: dict, code: str = "vasp", li_
     Su et al., A scalable Li-Al-Cl stratified structure for stable all-solid-state lithium metal batteries, Nat. Commun. 15 (2024), doi:10.1038/s41467-024-48585-7.
     """
     from lisse.thermo.surfaces import surface_energy, surface_energy_fit
-    from lisse.thermo.wetting import DEFAULT_LI_SURFACE_ENERGY, contact_angle, work_of_adhesion
+    from lisse.thermo.wetting import (
+        DEFAULT_LI_SURFACE_ENERGY,
+        LI_SURFACE_ENERGY_CALIBRATION,
+        contact_angle,
+        li_surface_energy_is_calibrated,
+        work_of_adhesion,
+    )
 
     jobs = {j["name"]: j for j in manifest["jobs"]}
     for need in REQUIRED_ADHESION_JOBS:
@@ -438,5 +444,9 @@ def adhesion_from_outputs(manifest: dict, outputs: dict, code: str = "vasp", li_
     else:
         sigma, src = DEFAULT_LI_SURFACE_ENERGY, "lisse default (Ji2025 pair); no Li slab outputs found"
     r = contact_angle(w, sigma, allow_negative=True)  # computed: W_ad < 0 is a result
+    # the angle rests on the calibrated default sigma_Li when no Li slab was computed (said, as in every output)
+    cal = src.startswith("lisse default") and li_surface_energy_is_calibrated(sigma)
     return {"work_of_adhesion_J_m2": w, "contact_angle_deg": r.contact_angle_deg, "regime": r.regime, "li_surface_energy_J_m2": sigma,
-            "li_surface_energy_source": src, "interface_area_A2": area, "energies_eV": e, "code": code}
+            "li_surface_energy_source": src, "interface_area_A2": area, "energies_eV": e, "code": code,
+            "calibrated_parameters": ["li_surface_energy"] if cal else [],
+            "calibrated_on": {"li_surface_energy": LI_SURFACE_ENERGY_CALIBRATION} if cal else {}}

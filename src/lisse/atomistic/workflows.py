@@ -757,7 +757,7 @@ def adhesion_workflow(
     Ji et al., Interface engineering enabling thin lithium metal electrodes down to 0.78 um for garnet-type solid-state batteries, Nat. Commun. (2025).
     Su et al., A scalable Li-Al-Cl stratified structure for stable all-solid-state lithium metal batteries, Nat. Commun. 15 (2024), doi:10.1038/s41467-024-48585-7.
     """
-    from lisse.thermo.wetting import DEFAULT_LI_SURFACE_ENERGY, contact_angle, work_of_adhesion
+    from lisse.thermo.wetting import DEFAULT_LI_SURFACE_ENERGY, LI_SURFACE_ENERGY_CALIBRATION, contact_angle, work_of_adhesion
 
     if film != "Li":
         raise ParameterError(f"the film must be 'Li' (Li takes the strain); got {film!r}")
@@ -908,6 +908,8 @@ def adhesion_workflow(
         "li_surface_energy_source": f"{ctx.calculator.label()} Li{tuple(film_miller)} slab fit (same calculator as W_ad)",
         "contact_angle_deg_default_sigma": wet_def.contact_angle_deg,
         "default_li_surface_energy_J_m2": DEFAULT_LI_SURFACE_ENERGY,
+        # that default is calibrated: the angle beside it is a comparison, never evidence for Ji2025's pair
+        "default_li_surface_energy_calibrated_on": LI_SURFACE_ENERGY_CALIBRATION,
         "strain_percent": 100 * m.strain,
         "principal_strains_percent": [100 * s for s in m.principal_strains],
         "interface_area_A2": area,

@@ -41,7 +41,12 @@ def run(args) -> dict:
         nucleation_barrier,
         nucleation_rate,
     )
-    from lisse.thermo.wetting import DEFAULT_LI_SURFACE_ENERGY, contact_angle
+    from lisse.thermo.wetting import (
+        DEFAULT_LI_SURFACE_ENERGY,
+        LI_SURFACE_ENERGY_CALIBRATION,
+        contact_angle,
+        li_surface_energy_is_calibrated,
+    )
 
     eta = args.overpotential
     gamma = DEFAULT_LI_SURFACE_ENERGY if args.surface_energy is None else args.surface_energy
@@ -67,4 +72,8 @@ def run(args) -> dict:
             out["threshold_rate_per_m3_s"] = jc
     elif args.threshold_rate is not None:
         raise ParameterError("--threshold-rate needs --prefactor (J0)")
+    # gamma's default was fitted to Ji2025's Li|Li2CO3 wetting pair: every number here rests on it (no circular validation)
+    cal = li_surface_energy_is_calibrated(gamma)
+    out["calibrated_parameters"] = ["surface_energy"] if cal else []
+    out["calibrated_on"] = {"surface_energy": LI_SURFACE_ENERGY_CALIBRATION} if cal else {}
     return out

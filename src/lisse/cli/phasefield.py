@@ -218,7 +218,7 @@ def run(args) -> dict:
         if args.preset is not None and args.preset != settings.get("preset"):
             raise ParameterError(f"--preset {args.preset} does not match the checkpoint's preset {settings.get('preset')!r}")
         # the run writes beside the user's files and never replaces one, an output the user edited since included
-        folder = claim_output_folder(args.out, overwrite=True, outputs=("front.csv", "front.png", "animation.gif"))
+        folder = claim_output_folder(args.out, overwrite=True, outputs=_run_outputs(int(settings["frames"])))
         mark_output_files(folder, [folder / "checkpoint.npz"], settled=False)  # the checkpoint --resume was given: continued
         micro = None
         solver: Any
@@ -249,7 +249,7 @@ def run(args) -> dict:
             claim_output_folder(out, overwrite=args.overwrite, create=False)
         setup = setup_run(settings)  # every setting checked before the --out folder is made
         if out is not None:
-            claim_output_folder(out, overwrite=args.overwrite, outputs=("front.csv",))
+            claim_output_folder(out, overwrite=args.overwrite, outputs=_run_outputs(int(settings["frames"])))
             if ckpt is not None and ckpt.exists():  # --overwrite was given to start a new run over it: lisse may replace it
                 mark_output_files(out, [ckpt], settled=False)
         solver, layer, t_end = setup.solver, setup.layer, setup.t_end
@@ -386,6 +386,18 @@ def _interface_metrics(solver, layer, settings: dict, zeta0) -> dict:
     return run_metrics(solver, zeta0, layer_bottom=layer.y_bottom, layer_top=layer.y_top, current_density=settings["current_density"])
 
 
+def _snapshot_frames(n: int) -> list[int]:
+    """Indices of the frames drawn as snapshots (``snapshots/zeta_IIII.png``) of a run with ``n`` frames."""
+    return sorted({0, n // 3, (2 * n) // 3, n - 1})
+
+
+def _run_outputs(records: int) -> tuple[str, ...]:
+    """Every file a run of ``records`` records writes besides its checkpoint (claimed before the run: a user's file of
+    one of these names refuses the folder at once, not after the simulation)."""
+    snaps = tuple(f"snapshots/zeta_{i:04d}.png" for i in _snapshot_frames(records + 1))  # the initial frame and one per record
+    return ("front.csv", "front.png", "animation.gif", *snaps)
+
+
 def _write_figures(out, settings, layer, frames, times, history, animate: bool, micro=None, calibrated=None) -> dict:
     from lisse.io.outputs import save_figure
     from lisse.plot.phasefield import comparison_animation, history_figure, microstructure_figure, save_animation, snapshot_figure
@@ -394,9 +406,7 @@ def _write_figures(out, settings, layer, frames, times, history, animate: bool, 
     files: dict = {"snapshots": []}
     angle = settings.get("contact_angle_deg")
     title = f"{settings.get('preset', '')} θ={angle:g}°" if isinstance(angle, (int, float)) else str(settings.get("preset", ""))
-    n = len(frames)
-    pick = sorted(set([0, n // 3, (2 * n) // 3, n - 1]))
-    for i in pick:
+    for i in _snapshot_frames(len(frames)):
         if micro is not None:  # the three phases: Li, solid (and fibres), empty pores, electrolyte
             fig = microstructure_figure(micro, zeta=frames[i], title=f"{title} t = {times[i]:.4g} s")
         else:

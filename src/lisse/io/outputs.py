@@ -437,6 +437,11 @@ def claim_output_folder(path: str | os.PathLike, *, overwrite: bool = False, wha
         raise ParameterError(f"{what} {str(path)!r}: expected no file of the names this command writes; found "
                              f"{', '.join(clash)}, which lisse did not write (or which changed since it wrote it) and never "
                              "replaces (move it, or choose another folder)")
+    root = target.resolve()
+    outside = sorted(str(Path(n)) for n in outputs if target.exists() and not (root / n).parent.resolve().is_relative_to(root))
+    if outside:  # a subfolder that is a link to elsewhere: lisse would write outside the folder it was given
+        raise ParameterError(f"{what} {str(path)!r}: expected every output inside the folder; found {', '.join(outside[:3])} "
+                             "reached through a link to outside it (replace the link with a folder, or choose another folder)")
     if not create:
         return target
     _FOREIGN_FILES.difference_update({e for e in _FOREIGN_FILES if e == target or target in e.parents})
@@ -445,11 +450,14 @@ def claim_output_folder(path: str | os.PathLike, *, overwrite: bool = False, wha
         target.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError.from_oserror(exc, target) from exc
-    mark_output_files(target, [])
+    # lisse's files were just checked against their digests; the run may rewrite any of them before it marks its outputs,
+    # so the digests go now: a run that fails half way must not leave lisse's own files looking edited (review s43b)
+    mark_output_files(target, [], forget_digests=True)
     return target
 
 
-def mark_output_files(folder: str | os.PathLike, files: Iterable[str | os.PathLike], *, settled: bool = True) -> None:
+def mark_output_files(folder: str | os.PathLike, files: Iterable[str | os.PathLike], *, settled: bool = True,
+                      forget_digests: bool = False) -> None:
     """Add ``files`` (paths inside ``folder``) to the folder's :data:`MARKER`, creating it if needed.
 
     The marker records the SHA-256 of each settled file as written: a file the user edits afterwards is the user's
@@ -465,6 +473,9 @@ def mark_output_files(folder: str | os.PathLike, files: Iterable[str | os.PathLi
     settled : bool, default True
         The files are written as they will stay: their digests are recorded. False for a file lisse keeps rewriting (a
         run's checkpoint, a database): no digest, so its changes are not taken for the user's.
+    forget_digests : bool, default False
+        Drop the digests of the files already listed (:func:`claim_output_folder` does, once it has checked them: the
+        run about to start may rewrite them). A file a run does not write again stays lisse's, without a digest.
 
     Raises
     ------
@@ -476,9 +487,13 @@ def mark_output_files(folder: str | os.PathLike, files: Iterable[str | os.PathLi
     made = (_lisse_files(folder) or set()) - {MARKER}  # without the files changed since lisse wrote them
     info = _read_marker(folder) or {}
     old = info.get("sha256")
-    digests = {f: d for f, d in old.items() if f in made} if isinstance(old, dict) else {}
+    digests = {f: d for f, d in old.items() if f in made} if isinstance(old, dict) and not forget_digests else {}
     for f in files:
-        rel = str(Path(f).resolve().relative_to(folder.resolve()))
+        try:
+            rel = str(Path(f).resolve().relative_to(folder.resolve()))
+        except ValueError:  # reached through a link to outside the folder: not lisse's to list
+            raise OutputError(f"cannot mark '{f}' as an output of '{folder}': expected a file inside that folder; found it "
+                              "reached through a link to outside it", Path(f)) from None
         made.add(rel)
         digest = _sha256(folder / rel) if settled else None
         if digest is None:

@@ -59,7 +59,7 @@ LI_SURFACE_ENERGY_CALIBRATION = ("Ji2025's pair W_ad(Li|Li2CO3) = 0.09 J/m2 <-> 
 
 
 def li_surface_energy_is_calibrated(sigma: float) -> bool:
-    """Whether ``sigma`` [J/m2] is the calibrated default :data:`DEFAULT_LI_SURFACE_ENERGY` (relative 1e-9).
+    """Whether ``sigma`` [J/m2] is the calibrated default :data:`DEFAULT_LI_SURFACE_ENERGY` (typed in: within 0.5 %).
 
     Parameters
     ----------
@@ -71,7 +71,9 @@ def li_surface_energy_is_calibrated(sigma: float) -> bool:
     bool
         True when the outputs computed with it rest on :data:`LI_SURFACE_ENERGY_CALIBRATION`.
     """
-    return math.isclose(float(sigma), DEFAULT_LI_SURFACE_ENERGY, rel_tol=1e-9, abs_tol=0.0)
+    from lisse.params import is_calibrated_value
+
+    return is_calibrated_value(sigma, DEFAULT_LI_SURFACE_ENERGY)
 
 
 def _positive(name: str, x: float, unit: str) -> float:

@@ -131,7 +131,7 @@ from lisse.electrochem import exchange_current_from_resistance
 from lisse.errors import LisseError, ParameterError
 from lisse.materials import get_material
 from lisse.materials.graded import GradedComposite, graded_composite, graded_stack
-from lisse.params import ParamSpec, unknown_key_error, validate
+from lisse.params import ParamSpec, is_calibrated_value, unknown_key_error, validate
 from lisse.thermo.nucleation import li_molar_volume, li_thickness_per_charge
 from lisse.thermo.wetting import DEFAULT_LI_SURFACE_ENERGY
 from lisse.units import quantity_args
@@ -443,7 +443,7 @@ VOID_DEPTH_CALIBRATION = ("calibrated: h_v = 14.9 um (ratio = h_v / void_size) o
 
 
 def _same_si(key: str, given: Any, calibrated_value: Any) -> bool:
-    """Whether ``given`` (any form :data:`SCHEMA` accepts) is the calibrated value of ``key``, to a relative 1e-9.
+    """Whether ``given`` (any form :data:`SCHEMA` accepts) is the calibrated value of ``key`` (:func:`lisse.params.is_calibrated_value`).
 
     A user who types the calibrated value in reproduces the calibration target as the default does: it stays labelled.
     """
@@ -452,7 +452,7 @@ def _same_si(key: str, given: Any, calibrated_value: Any) -> bool:
         a, b = spec.convert(key, given), spec.convert(key, calibrated_value)
     except ParameterError:
         return False
-    return math.isclose(a, b, rel_tol=1e-9, abs_tol=0.0)
+    return is_calibrated_value(a, b)
 
 
 def _calibrated_void_depth_ratio(void_size: float, hint: str = "give void_depth too") -> float:

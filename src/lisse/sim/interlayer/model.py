@@ -58,7 +58,7 @@ from lisse.electrochem import (
 )
 from lisse.errors import ParameterError
 from lisse.materials import get_material
-from lisse.params import ParamSpec, unknown_key_error, validate
+from lisse.params import ParamSpec, is_calibrated_value, unknown_key_error, validate
 from lisse.thermo.nucleation import (
     critical_overpotential,
     heterogeneous_factor,
@@ -152,15 +152,16 @@ CALIBRATED: dict[str, str] = {
 
 
 def _calibrated_now(si: Mapping[str, float]) -> dict[str, str]:
-    """The entries of :data:`CALIBRATED` whose value in ``si`` (SI) is still the calibrated default (relative 1e-9).
+    """The entries of :data:`CALIBRATED` whose value in ``si`` (SI) is still the calibrated default.
 
     A user who types the default in ("2e-3 mA/cm2") gets the same numbers as the preset, which reproduce the
-    calibration target: they stay labelled. Any other value is the user's and is not calibrated.
+    calibration target: they stay labelled (:func:`lisse.params.is_calibrated_value`: within 0.5 %, the value as lisse
+    displays it). Any other value is the user's and is not calibrated.
     """
     out = {}
     for k, obs in CALIBRATED.items():
         default = SCHEMA[k].convert(k, SCHEMA[k].default)
-        if k in si and math.isclose(float(si[k]), default, rel_tol=1e-9, abs_tol=0.0):
+        if k in si and is_calibrated_value(si[k], default):
             out[k] = obs
     return out
 

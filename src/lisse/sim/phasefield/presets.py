@@ -299,9 +299,12 @@ def _setup_electrodeposition(s: dict) -> RunSetup:
               "stack_pressure": float(s["stack_pressure"]), "nucleation_overpotential": float(s["nucleation_overpotential"]),
               "nucleation_width": float(s.get("nucleation_width", 0.005)),
               "b_ratio": float(s["b_ratio"])}
-    # a calibrated value stays labelled only while it is the preset's own (a user's value is not calibrated)
+    # a calibrated value stays labelled while it is the preset's own, typed in or not (a user's other value is not calibrated)
+    from lisse.params import is_calibrated_value
+
     own = PRESETS.get(str(s.get("preset", "")), {})
-    calibrated = {k: v for k, v in dict(s.get("calibrated_parameters") or {}).items() if k in own and s.get(k) == own[k]}
+    calibrated = {k: v for k, v in dict(s.get("calibrated_parameters") or {}).items()
+                  if k in own and s.get(k) is not None and is_calibrated_value(float(s[k]), float(own[k]))}
     solver = ElectrodepositionSolver(micro, params, current_density=float(s["current_density"]), potential_every=int(s["potential_every"]),
                                      backend=str(s.get("backend", "numpy")), calibrated_parameters=calibrated)
     # galvanostatic: the time that passes the charge of the requested dense-Li thickness (Faraday)
