@@ -409,9 +409,8 @@ def adhesion_from_outputs(manifest: dict, outputs: dict, code: str = "vasp", li_
     from lisse.thermo.surfaces import surface_energy, surface_energy_fit
     from lisse.thermo.wetting import (
         DEFAULT_LI_SURFACE_ENERGY,
-        LI_SURFACE_ENERGY_CALIBRATION,
         contact_angle,
-        li_surface_energy_is_calibrated,
+        li_surface_energy_labels,
         work_of_adhesion,
     )
 
@@ -445,8 +444,7 @@ def adhesion_from_outputs(manifest: dict, outputs: dict, code: str = "vasp", li_
         sigma, src = DEFAULT_LI_SURFACE_ENERGY, "lisse default (Ji2025 pair); no Li slab outputs found"
     r = contact_angle(w, sigma, allow_negative=True)  # computed: W_ad < 0 is a result
     # the angle rests on the calibrated default sigma_Li when no Li slab was computed (said, as in every output)
-    cal = src.startswith("lisse default") and li_surface_energy_is_calibrated(sigma)
+    labels = li_surface_energy_labels(sigma) if src.startswith("lisse default") else {"calibrated_parameters": [], "calibrated_on": {}}
     return {"work_of_adhesion_J_m2": w, "contact_angle_deg": r.contact_angle_deg, "regime": r.regime, "li_surface_energy_J_m2": sigma,
             "li_surface_energy_source": src, "interface_area_A2": area, "energies_eV": e, "code": code,
-            "calibrated_parameters": ["li_surface_energy"] if cal else [],
-            "calibrated_on": {"li_surface_energy": LI_SURFACE_ENERGY_CALIBRATION} if cal else {}}
+            **labels}

@@ -43,9 +43,8 @@ def run(args) -> dict:
     )
     from lisse.thermo.wetting import (
         DEFAULT_LI_SURFACE_ENERGY,
-        LI_SURFACE_ENERGY_CALIBRATION,
         contact_angle,
-        li_surface_energy_is_calibrated,
+        li_surface_energy_labels,
     )
 
     eta = args.overpotential
@@ -73,7 +72,5 @@ def run(args) -> dict:
     elif args.threshold_rate is not None:
         raise ParameterError("--threshold-rate needs --prefactor (J0)")
     # gamma's default was fitted to Ji2025's Li|Li2CO3 wetting pair: every number here rests on it (no circular validation)
-    cal = li_surface_energy_is_calibrated(gamma)
-    out["calibrated_parameters"] = ["surface_energy"] if cal else []
-    out["calibrated_on"] = {"surface_energy": LI_SURFACE_ENERGY_CALIBRATION} if cal else {}
+    out.update(li_surface_energy_labels(gamma, "surface_energy"))
     return out

@@ -116,9 +116,8 @@ def run(args):
     from lisse.errors import ParameterError
     from lisse.thermo.wetting import (
         DEFAULT_LI_SURFACE_ENERGY,
-        LI_SURFACE_ENERGY_CALIBRATION,
         contact_angle,
-        li_surface_energy_is_calibrated,
+        li_surface_energy_labels,
         work_of_adhesion_from_angle,
     )
 
@@ -138,8 +137,7 @@ def run(args):
             raise ParameterError("--refine-top needs a screen of several substrates: 'Li X Y ...'")
         return _workflow(args)
     # sigma_Li's default was fitted to Ji2025's Li|Li2CO3 pair (calibrated): the conversion says so
-    cal = ({"calibrated_parameters": ["li_surface_energy"], "calibrated_on": {"li_surface_energy": LI_SURFACE_ENERGY_CALIBRATION}}
-           if li_surface_energy_is_calibrated(sigma) else {"calibrated_parameters": [], "calibrated_on": {}})
+    cal = li_surface_energy_labels(sigma)
     if args.work_of_adhesion is not None:
         w = args.work_of_adhesion
         r = contact_angle(w, sigma)

@@ -43,6 +43,7 @@ __all__ = [
     "capillary_pressure",
     "LI_SURFACE_ENERGY_CALIBRATION",
     "li_surface_energy_is_calibrated",
+    "li_surface_energy_labels",
 ]
 
 #: Default sigma_Li in J/m2: derived from [Ji2025]'s own pair W_ad(Li|Li2CO3) = 0.09 J/m2 <-> theta = 142 deg,
@@ -74,6 +75,27 @@ def li_surface_energy_is_calibrated(sigma: float) -> bool:
     from lisse.params import is_calibrated_value
 
     return is_calibrated_value(sigma, DEFAULT_LI_SURFACE_ENERGY)
+
+
+def li_surface_energy_labels(sigma: float, name: str = "li_surface_energy") -> dict:
+    """The ``calibrated_parameters`` / ``calibrated_on`` keys of an output computed with ``sigma`` [J/m2].
+
+    Parameters
+    ----------
+    sigma : float
+        The Li surface energy used [J m-2].
+    name : str, default "li_surface_energy"
+        The parameter's name in that output.
+
+    Returns
+    -------
+    dict
+        ``{"calibrated_parameters": [name], "calibrated_on": {name: LI_SURFACE_ENERGY_CALIBRATION}}`` when ``sigma`` is
+        the calibrated default (:func:`li_surface_energy_is_calibrated`), else both empty.
+    """
+    if li_surface_energy_is_calibrated(sigma):
+        return {"calibrated_parameters": [name], "calibrated_on": {name: LI_SURFACE_ENERGY_CALIBRATION}}
+    return {"calibrated_parameters": [], "calibrated_on": {}}
 
 
 def _positive(name: str, x: float, unit: str) -> float:
