@@ -55,7 +55,8 @@ def interlayer_results():
     cur = np.array([1.0, 10.0, 30.0])
     out = {}
     for tag, p in (("preset", make_parameters("lni-5cnt")),
-                   ("user", make_parameters("lni-5cnt", exchange_current="3e-3 mA/cm2", contact_angle="60 deg"))):
+                   ("user", make_parameters("lni-5cnt", exchange_current="3e-3 mA/cm2", contact_angle="60 deg",
+                                            surface_energy="0.46 J/m2"))):
         out[tag] = (p, sweeps.sweep_current(p, cur, capacity=3.6e4), sweeps.map_current_capacity(p, cur, np.array([1.8e4, 3.6e4])),
                     sweeps.map_conductivities(p, np.array([1e-6, 1e-3]), np.array([0.03, 0.3]), 10.0, 3.6e4))
     return out
@@ -65,11 +66,11 @@ def test_interlayer_sweeps_and_maps_carry_the_calibrated_defaults_into_their_tab
     from lisse.sim.interlayer import sweeps
 
     p, sw, m1, m2 = interlayer_results["preset"]
-    assert p.calibrated_parameters == ["exchange_current", "contact_angle"]
+    assert p.calibrated_parameters == ["exchange_current", "contact_angle", "surface_energy"]
     cal = p.calibrated_parameters
     for table, rows in ((sweeps.sweep_table(sw, calibrated=cal), 3), (sweeps.current_capacity_map_table(m1, calibrated=cal), 6),
                         (sweeps.conductivity_map_table(m2, calibrated=cal), 4)):
-        assert table[CALIBRATED_COLUMN] == ["exchange_current;contact_angle"] * rows
+        assert table[CALIBRATED_COLUMN] == ["exchange_current;contact_angle;surface_energy"] * rows
         assert all(len(v) == rows for v in table.values())
     # the results stay column dicts of one length (review s43 item 9: pd.DataFrame(sweep) must keep working)
     assert pd.DataFrame(sw).shape[0] == 3 and "calibrated_parameters" not in sw
@@ -85,7 +86,7 @@ def test_interlayer_figures_name_the_calibrated_defaults_at_their_foot(interlaye
     from lisse.plot import interlayer as plot
     from lisse.sim.interlayer.lengths import interlayer_lengths
 
-    for tag, expected in (("preset", [NOTE + "exchange_current, contact_angle"]), ("user", [])):
+    for tag, expected in (("preset", [NOTE + "exchange_current, contact_angle, surface_energy"]), ("user", [])):
         p, sw, m1, m2 = interlayer_results[tag]
         cal = p.calibrated_parameters
         figs = {"sweep": plot.sweep_figure(sw, p.thickness, calibrated=cal), "map": plot.current_capacity_map_figure(m1, calibrated=cal),
@@ -194,12 +195,12 @@ def test_every_interlayer_cli_table_and_figure_names_the_calibration(tmp_path, m
 
     assert set(drawn) == set(OUTPUT_STEMS) - {"interlayer_2d_convergence"}  # a table only
     for name, texts in drawn.items():
-        assert [t for t in texts if t.startswith("calibrated")] == [NOTE + "exchange_current, contact_angle"], name
+        assert [t for t in texts if t.startswith("calibrated")] == [NOTE + "exchange_current, contact_angle, surface_energy"], name
     tables = sorted((tmp_path / "o").glob("*.csv"))
     assert {t.stem for t in tables} == set(OUTPUT_STEMS) - {"interlayer_spike_fit"}
     for t in tables:
         df = pd.read_csv(t)
-        assert len(df) > 1 and set(df[CALIBRATED_COLUMN]) == {"exchange_current;contact_angle"}, t.name
+        assert len(df) > 1 and set(df[CALIBRATED_COLUMN]) == {"exchange_current;contact_angle;surface_energy"}, t.name
 
 
 def test_the_interlayer_stage_names_the_calibration_on_its_2d_and_map_figures(tmp_path):
@@ -214,7 +215,7 @@ def test_the_interlayer_stage_names_the_calibration_on_its_2d_and_map_figures(tm
     assert names <= set(res.figures)
     for name in names:
         assert [t.get_text() for t in res.figures[name].texts if t.get_text().startswith("calibrated")] == [
-            NOTE + "exchange_current, contact_angle"], name
+            NOTE + "exchange_current, contact_angle, surface_energy"], name
 
 
 def test_the_phasefield_cli_names_the_calibration_on_its_snapshots_and_front(tmp_path, monkeypatch):
@@ -234,4 +235,4 @@ def test_the_phasefield_cli_names_the_calibration_on_its_snapshots_and_front(tmp
     assert main(argv) in (0, None)
     assert any(k.endswith("front.png") for k in seen) and sum("snapshots" in k for k in seen) >= 2
     for path, notes in seen.items():
-        assert notes == [NOTE + "nucleation_overpotential"], path
+        assert notes == [NOTE + "nucleation_overpotential, li_surface_energy"], path

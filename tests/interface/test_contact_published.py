@@ -26,7 +26,7 @@ MA_CM2 = 10.0  # A/m2
 def _uncalibrated_csc(m) -> float:
     """The critical stripping current, checked not to depend on the one calibrated parameter (the void depth, fitted to
     Singh2022's contact-loss time: it sets how long a contact lasts above j_csc, not j_csc)."""
-    assert m.calibrated_parameters == ["void_depth_ratio"]  # nothing else is fitted, and not to this observation
+    assert m.calibrated_parameters == ["surface_energy", "void_depth_ratio"]  # nothing else is fitted, and not to this observation
     j = critical_stripping_current(m)
     assert critical_stripping_current(m.with_(void_depth_ratio=1.0)) == j
     return j
@@ -87,7 +87,7 @@ def test_singh2022_contact_loss_time_is_reproduced_by_its_calibration():
     # VOID_DEPTH_CALIBRATION), so the model must give back its 15.4 h at full contact loss (f -> 0, zero supply); at the
     # geometric h_v = 1 um it lost the contact after ~1 h
     m, case = _case_model("singh2022-lpscl-0.2-contact-loss")
-    assert m.calibrated_parameters == ["void_depth_ratio"]
+    assert m.calibrated_parameters == ["surface_energy", "void_depth_ratio"]
     t = contact_loss_time(case.value, m, contact=1e-9)
     assert t == pytest.approx(case.duration, rel=1e-6)
     geometric, _ = _case_model("singh2022-lpscl-0.2-contact-loss", void_depth_ratio=1.0)

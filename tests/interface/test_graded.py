@@ -109,7 +109,7 @@ def test_build_model_takes_the_graded_layer():
     assert [lay[0] for lay in m.layers] == [s.name for s in st.sublayers]
     assert sum(lay[1] for lay in m.layers) == pytest.approx(1.0, abs=1e-12)
     assert math.degrees(m.values["interlayer_contact_angle"]) == pytest.approx(st.face_contact_angle, rel=1e-12)
-    assert m.calibrated_parameters == ["void_depth_ratio"] and "interlayer_grading" in m.sources
+    assert m.calibrated_parameters == ["surface_energy", "void_depth_ratio"] and "interlayer_grading" in m.sources
     si, se = m.sigma_profile([1e-9, 18.5e-6 - 1e-9])
     assert se[0] == st.sublayers[0].sigma_e and se[1] == st.sublayers[-1].sigma_e and si[1] == st.sublayers[-1].sigma_ion
     rev = build_model(GRADED_COMPOSITES["LNI-25Mg"].with_(profile="reversed"), "18.5 um", electrolyte="LNI")
@@ -125,7 +125,7 @@ def test_cli_simulates_the_graded_layer(capsys):
     out = capsys.readouterr().out
     assert code == 0
     d = json.loads(out)
-    assert d["interface"]["interlayer"] == "LNI-25Mg" and d["calibrated_parameters"] == ["void_depth_ratio"]
+    assert d["interface"]["interlayer"] == "LNI-25Mg" and d["calibrated_parameters"] == ["surface_energy", "void_depth_ratio"]
     assert d["ccd_mA_cm2"] is not None or d["failing_current_density_mA_cm2"] is not None
 
 

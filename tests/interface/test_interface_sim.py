@@ -213,29 +213,29 @@ def test_calibrated_parameter_is_flagged(monkeypatch):
     # is applied to its system only, labelled with its observation, and dropped when the user sets the parameter
     from lisse.sim.interface import model as mod
 
-    assert build_model(None, electrolyte="LPSC", void_depth="1 um").calibrated_parameters == []
+    assert build_model(None, electrolyte="LPSC", void_depth="1 um").calibrated_parameters == ["surface_energy"]
     monkeypatch.setitem(mod.CALIBRATIONS, "LPSC/Su2024", mod._Calibration(
         "flaw_size", "0.5 um", "su2024-bare-li-lpsc", "synthetic observation", (0.1e-6, 3e-6)))
     m = build_model(None, electrolyte="LPSC", void_depth="1 um")
-    assert m.calibrated_parameters == ["flaw_size"] and m.calibrated["flaw_size"] == "synthetic observation"
+    assert m.calibrated_parameters == ["flaw_size", "surface_energy"] and m.calibrated["flaw_size"] == "synthetic observation"
     assert m.values["flaw_size"] == pytest.approx(0.5e-6, rel=1e-12, abs=0)
-    assert build_model(None, electrolyte="LPSC", flaw_size="1 um", void_depth="1 um").calibrated_parameters == []
-    assert build_model(None, electrolyte="Li6PS5Cl", void_depth="1 um").calibrated_parameters == []  # another lab's pellet
-    assert build_model("LNI-5CNT", void_depth="1 um").calibrated_parameters == []
+    assert build_model(None, electrolyte="LPSC", flaw_size="1 um", void_depth="1 um").calibrated_parameters == ["surface_energy"]
+    assert build_model(None, electrolyte="Li6PS5Cl", void_depth="1 um").calibrated_parameters == ["surface_energy"]  # another lab's pellet
+    assert build_model("LNI-5CNT", void_depth="1 um").calibrated_parameters == ["surface_energy"]
     # the default (calibrated) void depth is listed beside the system's own calibration, each with its observation
     both = build_model(None, electrolyte="LPSC")
-    assert both.calibrated_parameters == ["flaw_size", "void_depth_ratio"] and "Singh2022" in both.calibrated["void_depth_ratio"]
+    assert both.calibrated_parameters == ["flaw_size", "surface_energy", "void_depth_ratio"] and "Singh2022" in both.calibrated["void_depth_ratio"]
     # the calibrated values typed in stay calibrated: the same numbers reproduce the same targets (review s43 item 1)
     from lisse.sim.interface.cases import singh_void_depth
 
     typed = build_model(None, electrolyte="LPSC", flaw_size="0.5 um", void_depth=f"{singh_void_depth() * 1e6!r} um")
-    assert typed.calibrated_parameters == ["flaw_size", "void_depth_ratio"] and typed.sources["flaw_size"] == "user"
+    assert typed.calibrated_parameters == ["flaw_size", "surface_energy", "void_depth_ratio"] and typed.sources["flaw_size"] == "user"
     assert build_model(None, electrolyte="LPSC", flaw_size="0.51 um", void_depth_ratio=both.values["void_depth_ratio"]
-                       ).calibrated_parameters == ["void_depth_ratio"]
+                       ).calibrated_parameters == ["surface_energy", "void_depth_ratio"]
     # the depth as lisse displays it (14.9 um for 14.935 um) is the calibrated one; 1 % off is the user's own
-    assert build_model(None, electrolyte="LPSC", void_depth="14.9 um").calibrated_parameters == ["flaw_size", "void_depth_ratio"]
+    assert build_model(None, electrolyte="LPSC", void_depth="14.9 um").calibrated_parameters == ["flaw_size", "surface_energy", "void_depth_ratio"]
     assert build_model(None, electrolyte="LPSC", void_depth=f"{singh_void_depth() * 1.01e6!r} um").calibrated_parameters == [
-        "flaw_size"]
+        "flaw_size", "surface_energy"]
 
 
 def test_two_layer_profile_and_missing_conductivity():

@@ -412,7 +412,7 @@ def test_map_points_carry_the_contact_caveats_of_their_single_prediction(tmp_pat
         assert table["contact_fraction_min_first_step"][k] == single.first_step_contact
         assert table["contact_fraction_min_stable_steps"][k] == single.stable_steps_contact[0]
     assert table["contact_fraction_min_stable_steps"][1] < 0.1 < table["contact_fraction_min_stable_steps"][0]
-    assert set(table["calibrated_parameters"]) == {"void_depth_ratio"}
+    assert set(table["calibrated_parameters"]) == {"surface_energy;void_depth_ratio"}
     code = main(["simulate", "map", "--kind", "pressure", "--interlayer", "LNI-5CNT", "--interlayer-thickness", "90 um",
                  "--step-time", "1h", "--pressure-range", "0.5", "2", "--points", "2", "--json", "--out", str(tmp_path / "m")])
     assert code in (0, None)
@@ -420,10 +420,10 @@ def test_map_points_carry_the_contact_caveats_of_their_single_prediction(tmp_pat
     assert out["points_contact_lost_before_verdict"] == 1 and any(w.startswith("1 of 2 map points") for w in out["warnings"])
     written = pd.read_csv(tmp_path / "m" / "ccd_map_pressure.csv")
     assert written["contact_fraction_min_stable_steps"].tolist() == pytest.approx(table["contact_fraction_min_stable_steps"], rel=1e-12)
-    assert written["calibrated_parameters"].tolist() == ["void_depth_ratio"] * 2
+    assert written["calibrated_parameters"].tolist() == ["surface_energy;void_depth_ratio"] * 2
     audit = pd.read_csv(tmp_path / "m" / "ccd_map_pressure_time_step_check.csv")  # the check beside it says the same
     assert len(audit) == out["resolution_audit_points"] >= 1
-    assert audit["calibrated_parameters"].tolist() == ["void_depth_ratio"] * len(audit)
+    assert audit["calibrated_parameters"].tolist() == ["surface_energy;void_depth_ratio"] * len(audit)
 
 
 def test_map_and_simulation_figures_name_their_calibrated_parameters_and_first_step_failures():

@@ -106,17 +106,17 @@ def test_void_depth_default_is_singhs_calibrated_depth_and_the_check_gives_the_g
     # the default depth is the calibrated one, and every output says so
     assert d["interface"]["void_depth_um"] == pytest.approx(singh_void_depth() * 1e6, rel=1e-12)
     assert d["interface"]["void_depth_source"].startswith("calibrated") and "Singh2022" in d["interface"]["void_depth_source"]
-    assert d["calibrated_parameters"] == ["void_depth_ratio"] and "Singh2022 Fig. 5C" in d["calibrated_on"]["void_depth_ratio"]
+    assert d["calibrated_parameters"] == ["surface_energy", "void_depth_ratio"] and "Singh2022 Fig. 5C" in d["calibrated_on"]["void_depth_ratio"]
     # the check: the geometric depth h_v = lambda = 1 um
     assert chk["void_depth_um"] == pytest.approx(1.0, rel=1e-12) and chk["void_depth_source"].startswith("geometric")
     assert chk["prediction_void_depth_um"] == pytest.approx(singh_void_depth() * 1e6, rel=1e-12)
     m = build_model(None, electrolyte="LLZO", pressure=0.0, interfacial_resistance=10e-4, void_depth="1 um")
-    assert void_depth(m) == pytest.approx(1e-6, rel=1e-12) and m.calibrated_parameters == []
+    assert void_depth(m) == pytest.approx(1e-6, rel=1e-12) and m.calibrated_parameters == ["surface_energy"]
     direct = predict_ccd(m, staircase("fixed-time", 0.5, 0.5, step_time=3600.0, max_current=20.0)).as_dict()
     assert chk["ccd_mA_cm2"] == direct["ccd_mA_cm2"] and chk["failure_mode"] == direct["failure_mode"]
     given = _ccd(capsys, "--interfacial-resistance", "10 ohm cm2", "--void-depth", "1 um")
     assert given["void_depth_check"] is None and given["interface"]["void_depth_source"].startswith("user")
-    assert given["ccd_mA_cm2"] == chk["ccd_mA_cm2"] and given["calibrated_parameters"] == []
+    assert given["ccd_mA_cm2"] == chk["ccd_mA_cm2"] and given["calibrated_parameters"] == ["surface_energy"]
     # a deeper void lets a half cycle strip more before the contact goes: never a lower CCD here
     assert d["ccd_mA_cm2"] >= chk["ccd_mA_cm2"]
 
@@ -135,7 +135,7 @@ def test_study_stage_shows_the_ccd_with_the_geometric_void_depth_beside_the_pred
     r = st.func(StageContext(study=study, options=study["_options"]["simulate"], out_dir=tmp_path, progress=False, validated=True))
     e = r.summary["cells"]["B"]
     assert e["exchange_current_mA_cm2"] == pytest.approx(RT_F / 20e-4 / 10, rel=1e-6)
-    assert e["calibrated_parameters"] == ["void_depth_ratio"]
+    assert e["calibrated_parameters"] == ["surface_energy", "void_depth_ratio"]
     m = build_model(None, electrolyte="LLZTO", interfacial_resistance=20e-4, void_depth="1 um", li_thickness=20e-6)
     d = predict_ccd(m, staircase("fixed-capacity", 5.0, 5.0, step_capacity=3.6e4, max_current=100.0)).as_dict()
     assert e["void_depth_check"]["ccd_mA_cm2"] == d["ccd_mA_cm2"]
@@ -156,7 +156,7 @@ def test_void_depth_is_converted_with_the_models_own_void_size_and_the_check_too
     assert void_depth(cal) == pytest.approx(singh_void_depth(), rel=1e-12)
     assert void_depth(cal.with_(void_size="0.5 um")) == pytest.approx(singh_void_depth(), rel=1e-12)
     assert void_depth(cal.with_(void_depth_ratio=2.0)) == pytest.approx(4e-6, rel=1e-12)
-    assert cal.with_(void_depth_ratio=2.0).calibrated_parameters == []
+    assert cal.with_(void_depth_ratio=2.0).calibrated_parameters == ["surface_energy"]
     # a depth given as a depth stays that depth too (its source text keeps stating it), a given ratio stays a ratio
     given = build_model(None, electrolyte="LLZO", void_depth="3 um").with_(void_size="2 um")
     assert void_depth(given) == pytest.approx(3e-6, rel=1e-12) and "h_v = 3 um" in given.sources["void_depth_ratio"]
@@ -224,12 +224,12 @@ def test_map_and_design_name_the_calibrated_void_depth_and_its_observation(capsy
                    "0.1 mAh/cm2", "--cycles", "1", "--thickness-max", "20 um"]
     for base in (base_map, base_design):
         d = _json_of(capsys, *base, "--json")
-        assert d["calibrated_parameters"] == ["void_depth_ratio"] and "Singh2022 Fig. 5C" in d["calibrated_on"]["void_depth_ratio"]
+        assert d["calibrated_parameters"] == ["surface_energy", "void_depth_ratio"] and "Singh2022 Fig. 5C" in d["calibrated_on"]["void_depth_ratio"]
         assert main(base) == 0
         out = capsys.readouterr().out
         assert "void_depth_ratio: calibrated on Singh2022 Fig. 5C" in out and "observation not named" not in out
         given = _json_of(capsys, *base, "--void-depth", "1 um", "--json")
-        assert given["calibrated_parameters"] == [] and given["calibrated_on"] == {}
+        assert given["calibrated_parameters"] == ["surface_energy"] and list(given["calibrated_on"]) == ["surface_energy"]
 
 
 def _json_of(capsys, *argv: str) -> dict:

@@ -40,7 +40,7 @@ def test_default_depth_is_the_calibrated_one_and_the_ratio_scales_the_period():
     m = _bare(void_size="2 um")
     # the calibrated depth (Singh2022: 15.4 h x 0.2 mA/cm2 x V_m/F, by hand 14.93 um), whatever the void period
     assert void_depth(m) == pytest.approx(15.4 * 3600 * 2.0 * (6.94e-3 / 534.0) / 96485.33212, rel=2e-3)
-    assert void_depth(m) == pytest.approx(singh_void_depth(), rel=1e-12, abs=0) and m.calibrated_parameters == ["void_depth_ratio"]
+    assert void_depth(m) == pytest.approx(singh_void_depth(), rel=1e-12, abs=0) and m.calibrated_parameters == ["surface_energy", "void_depth_ratio"]
     assert SCHEMA["void_depth_ratio"].default == 1.0  # the schema's (geometric) value, h_v = lambda
     assert void_depth(m.with_(void_depth_ratio=1.0)) == pytest.approx(2e-6, rel=1e-12, abs=0)
     assert void_depth(m.with_(void_depth_ratio=3.5)) == pytest.approx(7e-6, rel=1e-12, abs=0)

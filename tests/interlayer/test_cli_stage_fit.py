@@ -59,10 +59,10 @@ def test_cli_overrides_and_failure(tmp_path):
     # a table copied out of the folder still names the calibrated defaults it rests on, on every row
     for name, rows in (("interlayer_sweep.csv", 8), ("interlayer_profile.csv", None)):
         df = pd.read_csv(tmp_path / name)
-        assert set(df["calibrated_parameters"]) == {"exchange_current;contact_angle"} and len(df) == (rows or len(df)) > 1, name
+        assert set(df["calibrated_parameters"]) == {"exchange_current;contact_angle;surface_energy"} and len(df) == (rows or len(df)) > 1, name
     # values the user sets are not calibrated: the column stays and says so
     r = _cli("--preset", "lni-5cnt", "--current-density", "1 mA/cm2", "--capacity", "1 mAh/cm2", "--sweep", "--points", "4",
-             "--exchange-current", "3e-3 mA/cm2", "--contact-angle", "60 deg", "--out", str(tmp_path / "user"))
+             "--exchange-current", "3e-3 mA/cm2", "--contact-angle", "60 deg", "--surface-energy", "0.46 J/m2", "--out", str(tmp_path / "user"))
     assert r.returncode == 0, r.stderr
     df = pd.read_csv(tmp_path / "user" / "interlayer_sweep.csv")
     assert list(df["calibrated_parameters"]) == ["none"] * 4
@@ -96,12 +96,12 @@ def test_stage_runs_for_cells_with_interlayer(tmp_path):
     assert CONTRACT <= set(d) and d["regime"] == "mixed" and d["stable"] is True
     assert list(res.tables["results"]["interlayer"]) == ["LNI5"]
     assert "sweep_lni5" in res.figures and "Wang2024" in res.citations
-    # the preset's two jointly calibrated defaults are named in every table and figure the stage writes
-    assert list(res.tables["results"]["calibrated_parameters"]) == ["exchange_current;contact_angle"]
-    assert set(res.tables["sweep_lni5"]["calibrated_parameters"]) == {"exchange_current;contact_angle"}
+    # the preset's jointly calibrated defaults (and sigma_Li's) are named in every table and figure the stage writes
+    assert list(res.tables["results"]["calibrated_parameters"]) == ["exchange_current;contact_angle;surface_energy"]
+    assert set(res.tables["sweep_lni5"]["calibrated_parameters"]) == {"exchange_current;contact_angle;surface_energy"}
     for name in ("sweep_lni5", "profile_lni5"):
         assert [t.get_text() for t in res.figures[name].texts] == [
-            "calibrated (fitted to one observation): exchange_current, contact_angle"], name
+            "calibrated (fitted to one observation): exchange_current, contact_angle, surface_energy"], name
     with pytest.raises(ParameterError, match="did you mean"):
         st.func(StageContext(study, {"curent_density": "1 mA/cm2"}, tmp_path))
 

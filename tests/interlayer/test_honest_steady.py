@@ -25,27 +25,32 @@ MAH_CM2 = 3.6e4
 def test_calibrated_parameters_are_named_and_user_values_are_not():
     p = make_parameters("lni-5cnt")
     # the bookkeeping agrees with the source texts that call a default calibrated (two independent records)
-    assert set(p.calibrated_parameters) == {k for k, v in SOURCES.items() if "calibrated" in v.lower()} == {"exchange_current", "contact_angle"}
-    assert all("0.62 mA/cm2" in obs and "LNI-50" in obs for obs in p.calibrated.values())
+    assert set(p.calibrated_parameters) == {k for k, v in SOURCES.items() if "calibrated" in v.lower()} == {"exchange_current", "contact_angle", "surface_energy"}
+    assert all("0.62 mA/cm2" in obs and "LNI-50" in obs for k, obs in p.calibrated.items() if k != "surface_energy")
+    assert "Ji2025" in p.calibrated["surface_energy"] and "142 deg" in p.calibrated["surface_energy"]  # another observation
+    # sigma_Li: the calibrated default typed in (as lisse shows it, 0.4245 J/m2) keeps its label, another value drops it
+    assert make_parameters("lni-5cnt", surface_energy="0.4245 J/m2").calibrated_parameters == ["exchange_current", "contact_angle",
+                                                                                                "surface_energy"]
+    assert make_parameters("lni-5cnt", surface_energy="0.46 J/m2").calibrated_parameters == ["exchange_current", "contact_angle"]
     # a value the user sets is the user's, not a calibration
     q = make_parameters("lni-5cnt", contact_angle="70 deg")
-    assert q.calibrated_parameters == ["exchange_current"] and q.sources["contact_angle"] == "user"
-    assert p.with_(exchange_current="1e-3 mA/cm2").calibrated_parameters == ["contact_angle"]
+    assert q.calibrated_parameters == ["exchange_current", "surface_energy"] and q.sources["contact_angle"] == "user"
+    assert p.with_(exchange_current="1e-3 mA/cm2").calibrated_parameters == ["contact_angle", "surface_energy"]
     # ... unless it is the calibrated value typed in: the same numbers reproduce the same target (review s43 item 1;
     # the phase-field presets keep their label the same way)
     typed = make_parameters("lni-50cnt", contact_angle="55 deg", exchange_current="0.002 mA/cm2")
-    assert typed.calibrated_parameters == ["exchange_current", "contact_angle"] and typed.sources["contact_angle"] == "user"
-    assert p.with_(contact_angle="70 deg").with_(contact_angle="55 deg").calibrated_parameters == ["exchange_current", "contact_angle"]
-    assert make_parameters("lni-5cnt", contact_angle="55.2 deg").calibrated_parameters == ["exchange_current", "contact_angle"]  # 0.4 %
-    assert make_parameters("lni-5cnt", contact_angle="55.4 deg").calibrated_parameters == ["exchange_current"]  # 0.7 %: the user's
+    assert typed.calibrated_parameters == ["exchange_current", "contact_angle", "surface_energy"] and typed.sources["contact_angle"] == "user"
+    assert p.with_(contact_angle="70 deg").with_(contact_angle="55 deg").calibrated_parameters == ["exchange_current", "contact_angle", "surface_energy"]
+    assert make_parameters("lni-5cnt", contact_angle="55.2 deg").calibrated_parameters == ["exchange_current", "contact_angle", "surface_energy"]  # 0.4 %
+    assert make_parameters("lni-5cnt", contact_angle="55.4 deg").calibrated_parameters == ["exchange_current", "surface_energy"]  # 0.7 %: the user's
 
 
 def test_cli_names_the_calibrated_parameters_in_json_and_text():
     r = run_cli("interlayer", "--preset", "lni-50cnt", "--current-density", "1", "--capacity", "1", "--json")
     assert r.returncode == 0, r.stderr
     d = json.loads(r.stdout)
-    assert d["calibrated_parameters"] == ["exchange_current", "contact_angle"]
-    assert set(d["calibrated_on"]) == {"exchange_current", "contact_angle"} and "0.62" in d["calibrated_on"]["contact_angle"]
+    assert d["calibrated_parameters"] == ["exchange_current", "contact_angle", "surface_energy"]
+    assert set(d["calibrated_on"]) == {"exchange_current", "contact_angle", "surface_energy"} and "0.62" in d["calibrated_on"]["contact_angle"]
     r = run_cli("interlayer", "--preset", "lni-50cnt", "--current-density", "1", "--capacity", "1", "--contact-angle", "100 deg")
     lines = r.stdout.splitlines()
     k = next(n for n, line in enumerate(lines) if line.strip().startswith("verdict"))
@@ -199,8 +204,8 @@ def test_database_prediction_of_a_search_limit_has_no_value():
     cc = sweeps.critical_current(p, MAH_CM2, i_min=1.0, i_max=50.0, n=6).as_dict()
     row = critical_current_prediction(p, cc, MAH_CM2, 1.0, 50.0, source="test")
     assert row["value"] is None and row["parameters_json"]["critical_current"]["search_limit_reached"] is True
-    assert row["parameters_json"]["calibrated"] == ["exchange_current", "contact_angle"]
-    assert set(row["parameters_json"]["calibrated_on"]) == {"exchange_current", "contact_angle"}
+    assert row["parameters_json"]["calibrated"] == ["exchange_current", "contact_angle", "surface_energy"]
+    assert set(row["parameters_json"]["calibrated_on"]) == {"exchange_current", "contact_angle", "surface_energy"}
 
 
 def test_an_ionic_layers_stable_verdict_says_what_it_cannot_see():

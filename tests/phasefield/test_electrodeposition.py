@@ -88,7 +88,9 @@ def test_faraday_inventory_conserved_to_1e6_with_pressure_nucleation_and_islands
     err = li_inventory_error(s.zeta, s.zeta0, m.dx, s.charge_passed, molar_volume=s.molar_volume, inflow=s.reservoir_inflow_m)
     assert abs(err) < 1e-6
     assert faraday_thickness(s.charge_passed, s.molar_volume) == pytest.approx(s.charge_passed * li_molar_volume() / FARADAY, rel=1e-9)
-    assert s.metrics()["calibrated_parameters"] == {}
+    from lisse.thermo.wetting import LI_SURFACE_ENERGY_CALIBRATION
+
+    assert s.metrics()["calibrated_parameters"] == {"li_surface_energy": LI_SURFACE_ENERGY_CALIBRATION}  # sigma_Li's default
 
 
 def test_flat_front_plates_exactly_the_faraday_thickness():
@@ -535,9 +537,15 @@ def test_calibrated_nucleation_overpotential_is_labelled_and_survives_resume():
 
     run = setup_preset("lni-5cnt", grid=32)
     cal = run.solver.metrics()["calibrated_parameters"]
-    assert set(cal) == {"nucleation_overpotential"} and "0.62 mA/cm2" in cal["nucleation_overpotential"]
+    assert set(cal) == {"nucleation_overpotential", "li_surface_energy"} and "0.62 mA/cm2" in cal["nucleation_overpotential"]
+    assert "Ji2025" in cal["li_surface_energy"]  # sigma_Li's default, fitted to another observation
     again = ElectrodepositionSolver.from_state(run.micro, run.solver.state())
     assert again.metrics()["calibrated_parameters"] == cal
     # a user's own value is not calibrated
-    assert setup_preset("lni-5cnt", grid=32, nucleation_overpotential=0.05).solver.metrics()["calibrated_parameters"] == {}
-    assert setup_preset("lithiophilic", grid=32).solver.metrics()["calibrated_parameters"] == {}
+    assert set(setup_preset("lni-5cnt", grid=32, nucleation_overpotential=0.05).solver.metrics()["calibrated_parameters"]) == {
+        "li_surface_energy"}
+    assert set(setup_preset("lithiophilic", grid=32).solver.metrics()["calibrated_parameters"]) == {"li_surface_energy"}
+    own = ElectrodepositionSolver(run.micro, {"li_surface_energy": "0.46 J/m2"}, current_density=10.0)
+    assert own.metrics()["calibrated_parameters"] == {}
+    typed = ElectrodepositionSolver(run.micro, {"li_surface_energy": "0.4245 J/m2"}, current_density=10.0)  # as lisse shows it
+    assert set(typed.metrics()["calibrated_parameters"]) == {"li_surface_energy"}

@@ -80,7 +80,7 @@ def test_cli_preset_writes_outputs_and_resume_matches(tmp_path):
     assert len(list((out / "snapshots").glob("*.png"))) >= 2
     rows = list(csv.DictReader(open(out / "front.csv")))
     assert len(rows) == 4 and float(rows[-1]["penetration_depth_um"]) == pytest.approx(res["penetration_depth_um"], rel=1e-6)
-    assert [r["calibrated_parameters"] for r in rows] == ["none"] * 4  # a phase-field preset without a fitted parameter
+    assert [r["calibrated_parameters"] for r in rows] == ["li_surface_energy"] * 4  # only sigma_Li's calibrated default
     # issue-14 keys: Li gained = change of the planar-equivalent thickness of front_metrics (a second route);
     # Faraday thickness from the brief's 4.85 um per mAh/cm2 (BRIEF section 4), independent of lisse's constants
     assert res["li_plated_um"] == pytest.approx(res["li_thickness_um"] - float(rows[0]["li_thickness_um"]), rel=1e-6)
@@ -133,8 +133,9 @@ def test_stage_runs_and_rejects_unknown_options(tmp_path):
     t = r.tables["phasefield_presets"]
     for col in ("front_roughness_um", "fraction_deposited_at_electrolyte", "penetration_depth_um", "li_inventory_error_rel"):
         assert col in t.columns and np.isfinite(t[col]).all(), col
-    assert t["calibrated_parameters"].tolist() == ["none"]  # nothing fitted: the column says so, no figure note
-    assert not any(x.get_text().startswith("calibrated") for x in r.figures["phasefield_lithiophobic"].texts)
+    assert t["calibrated_parameters"].tolist() == ["li_surface_energy"]  # only sigma_Li's default: the column and the note say so
+    assert [x.get_text() for x in r.figures["phasefield_lithiophobic"].texts if x.get_text().startswith("calibrated")] == [
+        "calibrated (fitted to one observation): li_surface_energy"]
     assert "wang2024_ordering" not in r.summary  # only with the three LNI presets
     bad = {"presets": ["lithiophobic"], "grid": 32, "plated": "2 um"}  # the Allen–Cahn domain is 1.28 um tall
     with pytest.raises(ParameterError, match=r"\[phasefield\].*plated"):

@@ -102,6 +102,11 @@ def _model_arguments(p: Any, *, design: bool = False) -> None:
                                                  "interlayer's angle) (default: the library's angle for that solid, else "
                                                  "an assumed 90 deg; the JSON 'interface' gives the one used)",
                  dest="contact_angle")
+    add_quantity(g, "--li-surface-energy", "J/m2", "Li surface energy sigma_Li in the capillary pressures of void refill and "
+                                                   "interlayer entry and in the nucleation barriers (default 0.4245 J/m2, "
+                                                   "CALIBRATED on Ji2025's Li|Li2CO3 pair W_ad = 0.09 J/m2 <-> 142 deg and "
+                                                   "listed in calibrated_parameters; a DFT-PBE Li(100) value is 0.45-0.50 J/m2)",
+                 dest="surface_energy")
     add_quantity(g, "--li-thickness", "um", "Li foil thickness of each electrode; stripping it all is a failure ('li_depleted') "
                                           "(default 50 um, assumed; 1 mAh/cm2 = 4.85 um)")
 
@@ -247,6 +252,7 @@ def model_kwargs(args: Any) -> dict[str, Any]:
                    ("interfacial_resistance", getattr(args, "interfacial_resistance", None)),
                    ("exchange_current", getattr(args, "exchange_current", None)),
                    ("contact_angle", getattr(args, "contact_angle", None)),
+                   ("surface_energy", getattr(args, "surface_energy", None)),
                    ("void_depth", getattr(args, "void_depth", None))):
         if v is not None:
             kw[key] = v
@@ -410,6 +416,8 @@ def _describe(kw: dict[str, Any]) -> dict[str, Any]:
         out["exchange_current_mA_cm2"] = kw["exchange_current"] / 10.0
     if "contact_angle" in kw:
         out["li_contact_angle_deg"] = round(math.degrees(kw["contact_angle"]), 9)
+    if "surface_energy" in kw:
+        out["li_surface_energy_J_m2"] = kw["surface_energy"]
     if "void_depth" in kw:
         out["void_depth_given_um"] = kw["void_depth"] * 1e6
     return out
@@ -466,6 +474,7 @@ def _model_conditions(model: Any) -> dict[str, Any]:
             "li_thickness_um": round(v["li_thickness"] * 1e6, 9), "li_thickness_source": src.get("li_thickness", ""),
             "exchange_current_mA_cm2": v["exchange_current"] / 10.0, "exchange_current_source": src.get("exchange_current", ""),
             "li_contact_angle_deg": round(math.degrees(v["contact_angle"]), 9), "li_contact_angle_source": src.get("contact_angle", ""),
+            "li_surface_energy_J_m2": v["surface_energy"], "li_surface_energy_source": src.get("surface_energy", ""),
             "void_depth_um": v["void_depth_ratio"] * v["void_size"] * 1e6, "void_depth_source": src.get("void_depth_ratio", "")}
 
 
@@ -737,7 +746,7 @@ _AUDIT_READINGS = ("index", "ccd_mA_cm2", "failing_current_density_mA_cm2", "ccd
 
 #: Interface options that ``design`` passes on to every candidate's model (the others are its own arguments).
 _DESIGN_OVERRIDES = ("surface", "li_thickness", "interlayer_sigma_ion", "interlayer_sigma_e", "interfacial_resistance",
-                     "exchange_current", "contact_angle", "void_depth")
+                     "exchange_current", "contact_angle", "surface_energy", "void_depth")
 
 
 def _run_design(args: Any) -> dict[str, Any]:

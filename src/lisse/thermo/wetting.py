@@ -55,7 +55,7 @@ DEFAULT_LI_SURFACE_ENERGY = 0.09 / (1.0 + math.cos(math.radians(142.0)))
 #: The observation :data:`DEFAULT_LI_SURFACE_ENERGY` was fitted to: it is a *calibrated* parameter. A contact angle
 #: computed with it from W_ad(Li|Li2CO3) = 0.09 J/m2 reproduces Ji's 142 deg by construction and is no prediction; the
 #: outputs that use it name it (``calibrated_parameters``). ``lisse wetting Li X`` computes sigma_Li itself instead.
-LI_SURFACE_ENERGY_CALIBRATION = ("Ji2025's pair W_ad(Li|Li2CO3) = 0.09 J/m2 <-> theta = 142 deg (sigma_Li = W_ad / (1 + cos theta)); "
+LI_SURFACE_ENERGY_CALIBRATION = ("Ji2025 Li|Li2CO3 wetting: the pair W_ad = 0.09 J/m2 <-> theta = 142 deg (sigma_Li = W_ad / (1 + cos theta)); "
                                  "the Li|Li2CO3 angle it gives reproduces that pair, not a prediction")
 
 

@@ -133,7 +133,7 @@ from lisse.materials import get_material
 from lisse.materials.graded import GradedComposite, graded_composite, graded_stack
 from lisse.params import ParamSpec, is_calibrated_value, unknown_key_error, validate
 from lisse.thermo.nucleation import li_molar_volume, li_thickness_per_charge
-from lisse.thermo.wetting import DEFAULT_LI_SURFACE_ENERGY
+from lisse.thermo.wetting import DEFAULT_LI_SURFACE_ENERGY, LI_SURFACE_ENERGY_CALIBRATION, li_surface_energy_is_calibrated
 from lisse.units import quantity_args
 
 __all__ = [
@@ -219,7 +219,9 @@ SOURCES: dict[str, str] = {
     "assumed 1 mA/cm2 (R_ct = RT/(F i0) = 25.7 ohm cm2) without one",
     "alpha": "assumed: symmetric charge transfer",
     "contact_angle": "materials library (li_contact_angle); assumed 90 deg (neutral wetting) without one",
-    "surface_energy": "lisse.thermo.wetting.DEFAULT_LI_SURFACE_ENERGY (from Ji2025's W_ad/theta pair)",
+    "surface_energy": "calibrated: lisse.thermo.wetting.DEFAULT_LI_SURFACE_ENERGY (0.4245 J/m2, fitted to Ji2025's W_ad/theta pair "
+    "for Li|Li2CO3: LI_SURFACE_ENERGY_CALIBRATION); it sets the capillary pressures of void refill and interlayer entry and the "
+    "nucleation barriers, so every prediction that keeps it names it in calibrated_parameters",
     "creep_prefactor": "LePage2019 (A = 4.25e4 1/s with stress in MPa; see the materials library's LePage2019 entry note, "
     "src/lisse/materials/sets/LePage2019.toml: digits recast from an Anand-type fit to its tests, not verified against the paper); "
     "the materials library value (Li creep_prefactor) is used when present",
@@ -340,7 +342,8 @@ class InterfaceModel:
         Returns
         -------
         InterfaceModel
-            The new model; replaced keys have source ``"user"`` and are no longer calibrated. A new ``void_size`` keeps
+            The new model; replaced keys have source ``"user"`` and are no longer calibrated (``surface_energy`` set to its
+            calibrated default itself stays calibrated: it reproduces the same pair). A new ``void_size`` keeps
             the void depth h_v (not its ratio) when the depth is the calibrated default or was given as a depth.
 
         Raises
@@ -357,6 +360,8 @@ class InterfaceModel:
         src = dict(self.sources)
         src.update({k: "user" for k in overrides})
         cal = {k: v for k, v in self.calibrated.items() if k not in overrides}
+        if "surface_energy" in si and li_surface_energy_is_calibrated(si["surface_energy"]):  # typed in: still the calibrated one
+            cal["surface_energy"] = LI_SURFACE_ENERGY_CALIBRATION
         if "void_size" in si and "void_depth_ratio" not in overrides:
             if "void_depth_ratio" in cal:  # the calibrated quantity is the depth h_v: keep it
                 vals["void_depth_ratio"] = _calibrated_void_depth_ratio(si["void_size"], "give void_depth_ratio too")
@@ -728,6 +733,10 @@ def build_model(interlayer: str | GradedComposite | Sequence[str | GradedComposi
         values["porosity"], sources["porosity"] = porosity, "user"
     for k, v in overrides.items():  # (a calibrated key given here was labelled above: calibrated only at its own value)
         values[k], sources[k] = v, "user"
+    # sigma_Li's default is fitted to Ji2025's wetting pair (LI_SURFACE_ENERGY_CALIBRATION); it, or the same value typed in,
+    # is calibrated in every prediction (capillary pressures, nucleation barriers)
+    if "surface_energy" not in overrides or _same_si("surface_energy", overrides["surface_energy"], DEFAULT_LI_SURFACE_ENERGY):
+        calibrated["surface_energy"] = LI_SURFACE_ENERGY_CALIBRATION
     if i0_note is not None:
         sources["exchange_current"] = i0_note
     lam = SCHEMA["void_size"].convert("void_size", values.get("void_size", SCHEMA["void_size"].default))

@@ -65,7 +65,7 @@ from lisse.thermo.nucleation import (
     li_thickness_per_charge,
     nucleation_rate,
 )
-from lisse.thermo.wetting import DEFAULT_LI_SURFACE_ENERGY
+from lisse.thermo.wetting import DEFAULT_LI_SURFACE_ENERGY, LI_SURFACE_ENERGY_CALIBRATION
 
 if TYPE_CHECKING:  # numpy is imported inside the functions: the CLI imports this module to build its parser
     import numpy as np
@@ -129,7 +129,8 @@ SOURCES: dict[str, str] = {
     "nucleation with the bulk Li surface energy overestimates barriers (100 deg would give eta_c = 0.28 V); the angle is set "
     "so that eta_c = 0.12 V, together with exchange_current (see there). Wang2024 report the layer as lithiophobic "
     "towards bulk Li but give no angle",
-    "surface_energy": "lisse.thermo.wetting.DEFAULT_LI_SURFACE_ENERGY (0.4245 J/m2, from Ji2025's W_ad/theta pair)",
+    "surface_energy": "calibrated: lisse.thermo.wetting.DEFAULT_LI_SURFACE_ENERGY (0.4245 J/m2, fitted to Ji2025's W_ad/theta pair "
+    "for Li|Li2CO3: LI_SURFACE_ENERGY_CALIBRATION); contact_angle was then set with it",
     "nucleation_prefactor": "assumed: site density (~1e22 1/m3 near-surface sites) x attempt frequency (~1e13 1/s)",
     "nucleation_threshold": "assumed: ~1 nucleus per um3 per 1000 s, i.e. nuclei a few um apart within a 1 h half-cycle",
     "ratio_ionic": "assumed: electronic share of the bulk current sigma_e/(sigma_e+sigma_ion) < 1% -> electrons cannot reach the layer",
@@ -148,6 +149,7 @@ CALIBRATION_LNI50CNT = ("Wang2024: critical current density 0.62 mA/cm2 of the 9
 CALIBRATED: dict[str, str] = {
     "exchange_current": CALIBRATION_LNI50CNT,
     "contact_angle": CALIBRATION_LNI50CNT,
+    "surface_energy": LI_SURFACE_ENERGY_CALIBRATION,  # sigma_Li's default, in the nucleation barrier (another observation)
 }
 
 

@@ -152,7 +152,12 @@ from lisse.params import ParamSpec, validate
 from lisse.sim.phasefield._fused_step import FusedStep, axpy
 from lisse.sim.phasefield.backend import DeviceCache, HostMirror, get_backend, iadd, idiv, isub, masked_sum, set_device
 from lisse.sim.phasefield.solver import _dct_symbol, _face_stiffness, laplacian  # one home for both phase-field solvers
-from lisse.thermo.wetting import DEFAULT_LI_SURFACE_ENERGY, capillary_pressure
+from lisse.thermo.wetting import (
+    DEFAULT_LI_SURFACE_ENERGY,
+    LI_SURFACE_ENERGY_CALIBRATION,
+    capillary_pressure,
+    li_surface_energy_is_calibrated,
+)
 from lisse.units import quantity_args
 
 __all__ = [
@@ -252,7 +257,8 @@ SOURCES: dict[str, str] = {
     "exchange_current_density": "assumed: 1 mA/cm2, mid of the Li|solid-electrolyte range 0.1-10 mA/cm2 (Chu2024 review; Su2024 measure 0.69-1.11)",
     "transfer_coefficient": "assumed: symmetric charge transfer",
     "temperature": "Wang2024 (25 degC tests)",
-    "li_surface_energy": "lisse.thermo.wetting.DEFAULT_LI_SURFACE_ENERGY (Ji2025 W_ad/theta pair)",
+    "li_surface_energy": "calibrated: lisse.thermo.wetting.DEFAULT_LI_SURFACE_ENERGY (fitted to Ji2025's W_ad/theta pair for "
+    "Li|Li2CO3: LI_SURFACE_ENERGY_CALIBRATION); reported in calibrated_parameters while it is that value",
     "contact_angle": "assumed: 90 deg (neutral); the lithiophilic/lithiophobic presets set 30/140 deg after Ji2025",
     "b_ratio": "assumed: any B >> driving force keeps Li out of the solid (as the Allen-Cahn presets)",
     "nucleation_overpotential": "assumed: 30 mV, the order of Li nucleation overpotentials on Cu (Yan et al., Nat. Energy 1, 16010 (2016); "
@@ -579,6 +585,8 @@ class ElectrodepositionSolver:
         self.current_density = i_app
         self.p = validate(SCHEMA, params or {}, "the electrodeposition model")
         self.calibrated_parameters = {str(k): str(v) for k, v in (calibrated_parameters or {}).items()}
+        if li_surface_energy_is_calibrated(self.p["li_surface_energy"]):  # sigma_Li's default (or it typed in) is fitted
+            self.calibrated_parameters.setdefault("li_surface_energy", LI_SURFACE_ENERGY_CALIBRATION)
         delta = 1.5 * self.dx if interface_width is None else _pos("interface_width", interface_width, "m")
         from lisse.sim.phasefield.geometry import smooth_indicator
 

@@ -380,6 +380,22 @@ class PhaseFieldSolver:
         self._prev: tuple[Any, Any] | None = None  # step size changed: restart the BDF2 history with one Euler step
 
     @property
+    def calibrated_parameters(self) -> dict[str, str]:
+        """Parameters fitted to an observation that this run rests on: name -> that observation.
+
+        The Li surface energy γ sets the capillary energy scale (``A``, ``k_ζ``); its default
+        (:data:`lisse.thermo.wetting.DEFAULT_LI_SURFACE_ENERGY`) is calibrated on Ji2025's W_ad/θ pair.
+
+        Returns
+        -------
+        dict of str to str
+            ``{"li_surface_energy": observation}`` while γ is that default (or it typed in), else empty.
+        """
+        from lisse.thermo.wetting import li_surface_energy_labels
+
+        return dict(li_surface_energy_labels(self.c.surface_energy)["calibrated_on"])
+
+    @property
     def potential_solver(self) -> str | None:
         """The linear solver of the last potential solve (``"amg"``, ``"ilu"`` or ``"direct"``), for reports.
 
