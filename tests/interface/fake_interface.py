@@ -33,10 +33,11 @@ def build_model(**kw):
     if "interfacial_resistance" in kw:  # RT/F = 25.69 mV at 298.15 K
         i0, i0_src = 0.025693 / kw["interfacial_resistance"], "user: from R_int"
     values = {"pressure": kw.get("pressure", 1e6), "li_thickness": kw.get("li_thickness", 50e-6), "exchange_current": i0,
-              "contact_angle": kw.get("contact_angle", math.pi / 2), "void_size": 1e-6,
+              "contact_angle": kw.get("contact_angle", math.pi / 2), "void_size": 1e-6, "surface_energy": kw.get("surface_energy", 0.4245),
               "void_depth_ratio": kw["void_depth"] / 1e-6 if "void_depth" in kw else 1.0}
     sources = {"pressure": "user" if "pressure" in kw else "default", "li_thickness": "user" if "li_thickness" in kw else "assumed",
                "exchange_current": i0_src, "contact_angle": "user" if "contact_angle" in kw else "assumed",
+               "surface_energy": "user" if "surface_energy" in kw else "calibrated (fake)",
                # a given depth: the CLI's void_depth_check (a second, real simulation) is then skipped
                "void_depth_ratio": "user (fake)"}
     return SimpleNamespace(kw=kw, parameters=params, calibrated_parameters=cal, calibrated={k: params[k][2] for k in cal},
