@@ -645,3 +645,49 @@ def test_an_output_subfolder_linked_outside_is_refused_before_anything_is_writte
     err = capsys.readouterr().err
     assert "link to outside" in err and "snapshots/zeta_0000.png" in err and err.count("\n") == 1
     assert not list((tmp_path / "elsewhere").iterdir()) and not (tmp_path / "pf" / "checkpoint.npz").exists()
+
+
+def test_a_damaged_marker_is_named_and_nothing_is_replaced(tmp_path, monkeypatch, capsys, study):
+    """review s43b: a marker lisse cannot read listed the marker itself as a file "lisse did not write"; the message now
+    says the record is damaged, for the in-place commands and the report folder alike, and nothing is touched."""
+    monkeypatch.chdir(tmp_path)
+    argv = ["interlayer", "--preset", "lni-5cnt", "--current-density", "1", "--capacity", "1", "--out", "o"]
+    assert main(argv) == 0
+    (tmp_path / "o" / MARKER).write_text("{not json")
+    before = {f: (tmp_path / "o" / f).read_bytes() for f in _files(tmp_path / "o")}
+    capsys.readouterr()
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and f"lisse record {MARKER} unreadable" in err and "(3 entries)" in err
+    assert {f: (tmp_path / "o" / f).read_bytes() for f in _files(tmp_path / "o")} == before
+    # the study report folder: same wording; a marker of another program (valid JSON, not lisse's) is named the same way
+    out = tmp_path / "rep"
+    assert _evaluate(study, out, "--stage", "design")[0] == 0
+    (out / MARKER).write_text(json.dumps({"tool": "someone else"}))
+    code, _, err = _evaluate(study, out, "--stage", "design")
+    assert code == 2 and len(err.strip().splitlines()) == 1 and f"lisse record {MARKER} unreadable" in err
+    # a folder without a marker still lists the files found
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    (plain / "notes.txt").write_text("mine")
+    code, _, err = _evaluate(study, plain, "--stage", "design")
+    assert code == 2 and "found files lisse did not write" in err and "notes.txt" in err
+
+
+def test_a_database_kept_in_the_interlayer_out_folder_does_not_refuse_the_next_run(tmp_path, monkeypatch, capsys):
+    """review s43b: ``lisse interlayer --out o --db o/lab.sqlite`` refused its own folder on the next run (the database was
+    not in the marker). It is lisse's now, without a digest: each run adds its row."""
+    import sqlite3
+
+    monkeypatch.chdir(tmp_path)
+    argv = ["interlayer", "--preset", "lni-5cnt", "--current-density", "1", "--capacity", "1", "--i-max", "5", "--out", "o",
+            "--db", "o/lab.sqlite"]
+    assert main(argv) == 0
+    marker = json.loads((tmp_path / "o" / MARKER).read_text())
+    assert "lab.sqlite" in marker["files"] and "lab.sqlite" not in marker["sha256"]
+    assert main(argv) == 0
+    with contextlib.closing(sqlite3.connect(tmp_path / "o" / "lab.sqlite")) as con:
+        assert con.execute("select count(*) from predictions").fetchone()[0] == 2
+    # a database outside the folder is not listed
+    assert main([*argv[:-2], "--db", "elsewhere.sqlite"]) == 0
+    assert "elsewhere.sqlite" not in json.loads((tmp_path / "o" / MARKER).read_text())["files"]

@@ -196,6 +196,16 @@ def run(args):
                 row["cell_id"] = db.add_cell(cell)
             db.add_predictions([row])
         result["prediction_written"] = {"database": str(args.db), "quantity": "critical_current", "cell": args.cell}
+        from pathlib import Path
+
+        if out is not None and Path(args.db).resolve().is_relative_to(out.resolve()):
+            from lisse.io.outputs import mark_output_files
+
+            # a database kept in the output folder is lisse's to write again (no digest: it grows with every run), so the
+            # next run into the same folder is not refused for it (review s43b)
+            db = Path(args.db)
+            mark_output_files(out, [f for f in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm"),
+                                               db.with_name(db.name + "-journal")) if f.exists()], settled=False)
     if args.two_d:
         from lisse.sim.interlayer.solver2d import Protrusion, convergence_study, solve_2d
 
