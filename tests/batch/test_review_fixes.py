@@ -274,3 +274,44 @@ def test_a_copy_without_the_value_does_not_displace_the_one_with_it(tmp_path: Pa
         hc = store.half_cycle_overpotentials()
         with_j = {r["path"] for r in hc if r["current_density_A_m2"] is not None}
         assert len(with_j) == 1 and with_j.pop().endswith("A/sym07.csv".replace("/", __import__("os").sep))
+
+
+def test_predictions_name_their_calibrated_parameters_in_a_column_and_old_rows_gain_it(tmp_path: Path):
+    """stop 43's leftover: a prediction's calibrated parameters were only inside parameters_json, so a query of the
+    predictions table read a calibrated-on-another-observation CCD as a plain prediction. Schema 3 adds the column."""
+    import json
+    import sqlite3
+
+    from lisse.io.resultsdb import ResultsDB
+
+    path = tmp_path / "lab.sqlite"
+    with ResultsDB(path) as db:
+        db.add_predictions([
+            {"source": "s", "quantity": "ccd", "value": 1.0, "unit": "mA/cm2", "kind": "predicted",
+             "parameters_json": {"calibrated": ["exchange_current", "surface_energy"]}},
+            {"source": "s", "quantity": "ccd", "value": 2.0, "unit": "mA/cm2", "kind": "predicted",
+             "parameters_json": {"calibrated": []}},
+            {"source": "s", "quantity": "ccd", "value": 3.0, "unit": "mA/cm2", "kind": "predicted",
+             "parameters_json": {"calibrated": {"li_surface_energy": "Ji2025 ..."}}},  # name -> observation
+            {"source": "s", "quantity": "ccd", "value": 4.0, "unit": "mA/cm2", "kind": "predicted", "parameters_json": {}},
+            {"source": "s", "quantity": "ccd", "value": 5.0, "unit": "mA/cm2", "kind": "predicted",
+             "calibrated_parameters": ["void_depth_ratio"]},
+        ])
+        got = [r["calibrated_parameters"] for r in db.query("SELECT calibrated_parameters FROM predictions ORDER BY value")]
+    assert got == ["exchange_current;surface_energy", "none", "li_surface_energy", None, "void_depth_ratio"]  # NULL: not said
+    # a schema-2 database (no column): opening it adds the column and fills it from parameters_json
+    if sqlite3.sqlite_version_info < (3, 35):
+        pytest.skip(f"SQLite {sqlite3.sqlite_version} has no DROP COLUMN to make a schema-2 database")
+    con = sqlite3.connect(path)
+    con.execute("ALTER TABLE predictions DROP COLUMN calibrated_parameters")
+    con.execute("DELETE FROM schema_version")
+    con.execute("INSERT INTO schema_version VALUES (2, 'x')")
+    con.execute("INSERT INTO predictions (source, quantity, value, kind, parameters_json) VALUES ('old', 'ccd', 6.0, "
+                "'predicted', ?)", (json.dumps({"calibrated": ["void_depth_ratio"]}),))
+    con.commit()
+    con.close()
+    with ResultsDB(path) as db:
+        rows = db.query("SELECT value, calibrated_parameters FROM predictions ORDER BY value")
+        assert db.query("SELECT MAX(version) AS v FROM schema_version") == [{"v": 3}]
+    assert [r["calibrated_parameters"] for r in rows] == ["exchange_current;surface_energy", "none", "li_surface_energy", None,
+                                                         None, "void_depth_ratio"]  # row 5's list lived only in the column

@@ -48,7 +48,9 @@ spectra          impedance spectrum (summary, Kramers-Kronig verdict, DRT headli
 drt_peaks        DRT peak of a spectrum (``tau_s``, ``resistance_ohm``, ``capacitance_F``, ``process``)
 fits             fitted parameter of an equivalent-circuit fit (``parameter``, ``value``, ``std``, ``unit``)
 predictions      simulator prediction (``source``, ``quantity``, ``value``, ``unit``, ``kind`` predicted |
-                 calibrated, ``cell_id``, ``file_id``, ``parameters_json``)
+                 calibrated, ``cell_id``, ``file_id``, ``parameters_json``, ``calibrated_parameters``: the
+                 parameters fitted to an observation that the value rests on, ``;``-separated or ``none``;
+                 NULL when the row does not say, since schema 3)
 ===============  ==========================================================================================
 
 The full column list of each table is :data:`TABLES` (name -> ``[(column, SQL type), ...]``).
@@ -72,7 +74,7 @@ from lisse.errors import OutputError, ParameterError
 __all__ = ["SCHEMA_VERSION", "TABLES", "ROW_TABLES", "BUSY_TIMEOUT_S", "ResultsDB", "export_table", "iter_query", "query"]
 
 #: Version of the schema below; stored in ``schema_version``.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 #: Seconds a writer waits for another process's write lock before giving up.
 BUSY_TIMEOUT_S = 120.0
 
@@ -125,7 +127,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
                     ("file_id", "INTEGER REFERENCES files(file_id) ON DELETE SET NULL"), ("source", "TEXT NOT NULL"),
                     ("quantity", "TEXT NOT NULL"), ("value", "REAL"), ("unit", "TEXT"),
                     ("kind", "TEXT NOT NULL CHECK (kind IN ('predicted', 'calibrated'))"), ("parameters_json", "TEXT"),
-                    ("created_at", "TEXT"), ("lisse_version", "TEXT")],
+                    ("created_at", "TEXT"), ("lisse_version", "TEXT"), ("calibrated_parameters", "TEXT")],
 }
 #: The tables holding rows of one file (linked by ``file_id``).
 ROW_TABLES = ("cycles", "half_cycles", "ccd_steps", "spectra", "drt_peaks", "fits")
@@ -137,6 +139,26 @@ _INDEXES = [f"CREATE INDEX IF NOT EXISTS idx_{t}_file ON {t}(file_id)" for t in 
 
 def _columns(table: str) -> list[str]:
     return [c for c, _ in TABLES[table]]
+
+
+def _calibrated_text(given: Any, parameters: Any) -> str | None:
+    """The ``calibrated_parameters`` cell of a prediction (:func:`lisse.params.calibrated_label`: ``;``-separated, or
+    ``none``), from the value given or else from ``parameters_json``'s ``calibrated`` list; None (NULL: not known) when
+    neither says."""
+    from lisse.params import calibrated_label
+
+    if given is None and parameters is not None:
+        try:
+            p = json.loads(parameters) if isinstance(parameters, str) else parameters
+        except (TypeError, ValueError):
+            p = None
+        if isinstance(p, Mapping) and isinstance(p.get("calibrated"), (list, tuple, dict)):
+            given = list(p["calibrated"])
+    if given is None:
+        return None
+    if isinstance(given, str):
+        given = [n for n in given.split(";") if n and n != "none"]
+    return calibrated_label([str(n) for n in given])
 
 
 def _addable(sql_type: str) -> bool:
@@ -306,6 +328,13 @@ class ResultsDB:
                     con.execute(f'ALTER TABLE "{table}" ADD COLUMN {c} {t}')
             for sql in _INDEXES:
                 con.execute(sql)
+            # schema 3: predictions name their calibrated parameters in a column; rows written before say it in
+            # parameters_json only (when they say it at all), and gain the column from there
+            for pid, params in con.execute("SELECT prediction_id, parameters_json FROM predictions "
+                                           "WHERE calibrated_parameters IS NULL AND parameters_json IS NOT NULL").fetchall():
+                label = _calibrated_text(None, params)
+                if label is not None:
+                    con.execute("UPDATE predictions SET calibrated_parameters = ? WHERE prediction_id = ?", (label, pid))
             row = con.execute("SELECT MAX(version) FROM schema_version").fetchone()
             if row[0] is None:
                 con.execute("INSERT INTO schema_version VALUES (?, ?)", (SCHEMA_VERSION, _now()))
@@ -516,7 +545,8 @@ class ResultsDB:
             Columns of ``predictions``: ``source`` (the simulator, e.g. ``"lisse.sim.interlayer"``) and
             ``quantity`` required, ``value`` in ``unit`` (e.g. ``0.8``, ``"mA/cm2"``), ``kind``
             ``"predicted"`` (from parameters alone) or ``"calibrated"`` (fitted to this lab's data),
-            optional ``cell_id``, ``file_id``, ``parameters_json`` (a mapping or JSON text).
+            optional ``cell_id``, ``file_id``, ``parameters_json`` (a mapping or JSON text), ``calibrated_parameters``
+            (names; default: ``parameters_json``'s ``calibrated`` list, stored ``;``-separated or ``none``).
 
         Returns
         -------
@@ -541,6 +571,7 @@ class ResultsDB:
             for key in ("source", "quantity"):
                 if not r.get(key):
                     raise ParameterError(f"ResultsDB.add_predictions: each row needs '{key}'")
+            r["calibrated_parameters"] = _calibrated_text(r.get("calibrated_parameters"), r.get("parameters_json"))
             if isinstance(r.get("parameters_json"), (dict, list)):
                 r["parameters_json"] = json.dumps(r["parameters_json"], default=str)
             r.setdefault("created_at", _now())
