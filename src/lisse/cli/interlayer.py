@@ -203,9 +203,9 @@ def run(args):
 
             # a database kept in the output folder is lisse's to write again (no digest: it grows with every run), so the
             # next run into the same folder is not refused for it (review s43b)
-            db = Path(args.db)
-            mark_output_files(out, [f for f in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm"),
-                                               db.with_name(db.name + "-journal")) if f.exists()], settled=False)
+            db_file = Path(args.db)
+            mark_output_files(out, [f for f in (db_file, *(db_file.with_name(db_file.name + s) for s in ("-wal", "-shm", "-journal")))
+                                    if f.exists()], settled=False)
     if args.two_d:
         from lisse.sim.interlayer.solver2d import Protrusion, convergence_study, solve_2d
 
