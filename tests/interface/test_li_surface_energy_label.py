@@ -72,7 +72,7 @@ def test_allen_cahn_solver_reports_sigma_in_its_metrics():
         s = PhaseFieldSolver(c, z, phi, 10e-9)
         assert s.calibrated_parameters == expected
         m = run_metrics(s, z, layer_bottom=40e-9, layer_top=120e-9, current_density=10.0)
-        assert m.get("calibrated_parameters", {}) == expected
+        assert m["calibrated_parameters"] == expected
 
 
 def _simulate_json(capsys, *extra: str) -> tuple[int, dict | str]:

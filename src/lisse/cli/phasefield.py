@@ -55,6 +55,9 @@ def add_arguments(parser) -> None:
     add_quantity(parser, "--contact-angle", "deg", "override the Li contact angle on the particles, e.g. '110 deg'")
     add_quantity(parser, "--work-of-adhesion", "J/m2", "instead of --contact-angle: W_ad of Li on the particles, e.g. '0.53 J/m2' (Young–Dupré)")
     parser.add_argument("--angles", help="contact angles of --sweep, comma separated (bare numbers: deg; default 60,90,...,160)")
+    add_quantity(parser, "--li-surface-energy", "J/m2", "Li surface energy sigma_Li, e.g. '0.46 J/m2' (default 0.4245 J/m2, "
+                                                        "CALIBRATED on Ji2025's Li|Li2CO3 pair and then listed in "
+                                                        "calibrated_parameters; also converts --work-of-adhesion)")
     add_quantity(parser, "--current", "mA/cm2", "plating current density, e.g. '0.02 mA/cm2' (preset default)")
     add_quantity(parser, "--exchange-current", "mA/cm2", "exchange current density i0, e.g. '1 mA/cm2'")
     add_quantity(parser, "--plated", "um", "plated planar-equivalent Li thickness, e.g. '0.4 um'")
@@ -106,7 +109,7 @@ def _settings(args) -> dict:
                         contact_angle_deg=None if args.contact_angle is None else _angle(args.contact_angle),
                         work_of_adhesion=args.work_of_adhesion, current_density=args.current,
                         exchange_current_density=args.exchange_current, plated_thickness=args.plated,
-                        frames=args.frames, seed=args.seed, backend=args.backend)
+                        frames=args.frames, seed=args.seed, backend=args.backend, li_surface_energy=args.li_surface_energy)
 
 
 def _run_sweep(args) -> dict:
@@ -188,7 +191,7 @@ def run(args) -> dict:
                 raise ParameterError(f"{flag}: expected an --out folder to act on (OUT/checkpoint.npz); got no --out")
     if args.sweep:
         ignored = [f"--{k.replace('_', '-')}" for k in ("preset", "contact_angle", "work_of_adhesion", "current", "exchange_current",
-                                                       "plated", "grid", "frames", "seed", "max_steps")
+                                                       "plated", "grid", "frames", "seed", "max_steps", "li_surface_energy")
                    if getattr(args, k, None) is not None] + (["--resume"] if args.resume else [])
         if ignored:
             raise ParameterError(f"--sweep runs its own slit geometry and takes only --angles; drop {', '.join(ignored)}")
@@ -208,7 +211,8 @@ def run(args) -> dict:
 
     if args.resume:
         given = [f"--{k.replace('_', '-')}" for k in ("contact_angle", "work_of_adhesion", "current", "exchange_current",
-                                                       "plated", "grid", "frames", "seed") if getattr(args, k) is not None]
+                                                       "plated", "grid", "frames", "seed", "li_surface_energy")
+                 if getattr(args, k) is not None]
         if given:
             raise ParameterError(f"--resume takes its settings from the checkpoint; drop {', '.join(given)}")
         if args.overwrite:
@@ -346,6 +350,7 @@ def run(args) -> dict:
         "layer_porosity": layer.porosity,
         "pore_size_um": layer.pore_size * 1e6,
         "contact_angle_deg": c.contact_angle_deg if c is not None else settings.get("contact_angle_deg"),
+        "li_surface_energy_J_m2": _li_surface_energy(solver),
         "current_density_mA_cm2": settings["current_density"] * 0.1,
         "overpotential_mV": c.eta * 1e3 if c is not None else im.get("overpotential_V", float("nan")) * 1e3,
         "driving_force_MPa": c.driving_force * 1e-6 if c is not None else im.get("driving_force_Pa", float("nan")) * 1e-6,
@@ -378,6 +383,15 @@ def run(args) -> dict:
     result["warnings"] = regime_warnings(result.get("penetration_regime"), im["penetration_any_m"], layer.pore_size,
                                          pore_fill=last["pore_fill"], entry_width=im.get("entry_width_m"))
     return result
+
+
+def _li_surface_energy(solver) -> float | None:
+    """The Li surface energy [J/m2] the run used (the electrodeposition model's parameter, or the Allen–Cahn coefficients')."""
+    p = getattr(solver, "p", None)
+    if isinstance(p, dict) and "li_surface_energy" in p:
+        return float(p["li_surface_energy"])
+    sigma = getattr(getattr(solver, "c", None), "surface_energy", None)
+    return None if sigma is None else float(sigma)
 
 
 def _interface_metrics(solver, layer, settings: dict, zeta0) -> dict:

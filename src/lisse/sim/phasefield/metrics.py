@@ -453,7 +453,7 @@ def run_metrics(solver, zeta0, *, layer_bottom: float, layer_top: float, current
     m = interface_metrics(solver.zeta, zeta0, solver.dx, layer_bottom=layer_bottom, layer_top=layer_top,
                           charge_density=float(current_density) * float(solver.t))
     calibrated = getattr(solver, "calibrated_parameters", None)
-    if calibrated:  # e.g. the Li surface energy's calibrated default (no circular validation)
+    if calibrated is not None:  # e.g. the Li surface energy's calibrated default ({}: none; no circular validation)
         m["calibrated_parameters"] = dict(calibrated)
     return m
 

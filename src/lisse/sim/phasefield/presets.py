@@ -253,7 +253,8 @@ def setup_run(settings: dict, *, solve_potential: bool = True, dtype: str = "flo
     coeffs = coefficients_from_physical(
         float(s["contact_angle_deg"]), interface_width=delta, current_density=float(s["current_density"]),
         exchange_current_density=float(s["exchange_current_density"]), particle_width=delta,
-        b_ratio=float(s["b_ratio"]), calibration_h=dx)
+        b_ratio=float(s["b_ratio"]), calibration_h=dx,
+        li_surface_energy=None if s.get("li_surface_energy") is None else float(s["li_surface_energy"]))
     yy = (np.arange(ny) + 0.5) * dx
     z0 = np.tile(planar_profile(yy - (layer.y_bottom - 2 * dx), delta)[:, None], (1, nx))
     solver = PhaseFieldSolver(coeffs, z0, layer.phi_g, dx, solve_potential=solve_potential,
@@ -299,6 +300,8 @@ def _setup_electrodeposition(s: dict) -> RunSetup:
               "stack_pressure": float(s["stack_pressure"]), "nucleation_overpotential": float(s["nucleation_overpotential"]),
               "nucleation_width": float(s.get("nucleation_width", 0.005)),
               "b_ratio": float(s["b_ratio"])}
+    if s.get("li_surface_energy") is not None:  # else the model's default (calibrated, and labelled by the solver)
+        params["li_surface_energy"] = float(s["li_surface_energy"])
     # a calibrated value stays labelled while it is the preset's own, typed in or not (a user's other value is not calibrated)
     from lisse.params import is_calibrated_value
 
@@ -366,6 +369,7 @@ def run_settings(
     frames: int | None = None,
     seed: int | None = None,
     backend: str | None = None,
+    li_surface_energy: float | None = None,
 ) -> dict:
     """Settings of preset ``name`` with validated overrides (SI): the one place the CLI and the study stage build a run.
 
@@ -378,7 +382,7 @@ def run_settings(
     contact_angle_deg : float, optional
         Li contact angle on the particles [deg], in [0, 180].
     work_of_adhesion : float, optional
-        W_ad [J m-2] >= 0 instead of the angle (Young-Dupré with the default Li surface energy).
+        W_ad [J m-2] >= 0 instead of the angle (Young-Dupré with ``li_surface_energy``).
     current_density : float, optional
         Plating current density [A m-2] > 0.
     exchange_current_density : float, optional
@@ -392,6 +396,9 @@ def run_settings(
     backend : {"numpy", "jax", "cupy"}, optional
         Array backend of the ζ update (:mod:`lisse.sim.phasefield.backend`); default NumPy. Not a physical setting:
         the results agree to round-off.
+    li_surface_energy : float, optional
+        Li surface energy σ_Li [J m-2], 0 < σ ≤ 10; default :data:`lisse.thermo.wetting.DEFAULT_LI_SURFACE_ENERGY`, which is
+        calibrated (Ji2025's Li|Li2CO3 pair) and then named in the run's ``calibrated_parameters``.
 
     Returns
     -------
@@ -418,11 +425,16 @@ def run_settings(
         if not (math.isfinite(th) and 0.0 <= th <= 180.0):
             raise ParameterError(f"parameter 'contact_angle' must be between 0 and 180 deg; got {contact_angle_deg!r}")
         s["contact_angle_deg"] = th
+    if li_surface_energy is not None:
+        sigma = float(li_surface_energy)
+        if not (math.isfinite(sigma) and 0.0 < sigma <= 10.0):
+            raise ParameterError(f"parameter 'li_surface_energy' must be in (0, 10] J/m2; got {li_surface_energy!r}")
+        s["li_surface_energy"] = sigma
     if work_of_adhesion is not None:
-        from lisse.thermo.wetting import contact_angle
+        from lisse.thermo.wetting import DEFAULT_LI_SURFACE_ENERGY, contact_angle
 
         # contact_angle refuses a negative or non-finite W_ad (the one home of that check)
-        s["contact_angle_deg"] = contact_angle(work_of_adhesion).contact_angle_deg
+        s["contact_angle_deg"] = contact_angle(work_of_adhesion, s.get("li_surface_energy", DEFAULT_LI_SURFACE_ENERGY)).contact_angle_deg
     for key, v, unit in (("current_density", current_density, "mA/cm2"), ("exchange_current_density", exchange_current_density, "mA/cm2"),
                          ("plated_thickness", plated_thickness, "um")):
         if v is not None:
