@@ -375,7 +375,7 @@ def geometric_void_depth_rows() -> list[dict[str, Any]]:
     list of dict
         Per case: ``case``, ``published_text``, ``predicted_text``, ``within_factor_2`` ("y"/"n"), ``failure_mode``,
         ``contact_reading`` and ``contact_within_factor_2`` (the simulation read by its contact, main-table rows only),
-        ``calibrated`` ("none": the depth is given).
+        ``calibrated`` (without the depth, which is given: sigma_Li's calibrated default, and a library angle computed with it).
     """
     from lisse.sim.interface.cases import EXTRA_CASES, VALIDATION_CASES
 

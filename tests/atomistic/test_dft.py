@@ -174,6 +174,9 @@ def test_adhesion_from_qe_outputs_end_to_end(tmp_path, jobs):
     r0 = adhesion_from_files(tmp_path, "qe")
     assert r0["calibrated_parameters"] == ["li_surface_energy"] and "Ji2025" in r0["calibrated_on"]["li_surface_energy"]
     assert r0["work_of_adhesion_J_m2"] == pytest.approx(w_true, rel=1e-6)
+    # the same value typed in rests on the same calibration (review s44); another value is the user's
+    assert adhesion_from_files(tmp_path, "qe", li_surface_energy=0.4245)["calibrated_parameters"] == ["li_surface_energy"]
+    assert adhesion_from_files(tmp_path, "qe", li_surface_energy=0.46)["calibrated_parameters"] == []
     for j in jobs:
         (tmp_path / j.name / "pw.out").write_text(pw_output(j.atoms, energies[j.name]))
     # an output with the wrong atom count is refused

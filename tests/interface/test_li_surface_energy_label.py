@@ -94,3 +94,18 @@ def test_simulate_cli_takes_the_users_sigma_and_drops_the_label(capsys):
     code, err = _simulate_json(capsys, "--li-surface-energy", "0.4 m")
     assert code == 2 and isinstance(err, str) and len(err.strip().splitlines()) == 1
     assert "--li-surface-energy" in err and "J/m2" in err and "length" in err
+
+
+def test_a_library_angle_computed_with_the_default_sigma_stays_calibrated_under_the_users_sigma():
+    """review s44 item 3: LLZTO-TfOH's 75.6 deg is Young–Dupré of W_ad(Li|LiF) = 0.53 J/m2 with sigma_Li = 0.4245 J/m2; a
+    user's sigma does not change that angle, so the prediction still rests on the calibration."""
+    tfoh = build_model(None, electrolyte="LLZTO", surface="LLZTO-TfOH")
+    assert tfoh.values["contact_angle"] == pytest.approx(math.acos(0.53 / DEFAULT_LI_SURFACE_ENERGY - 1.0), abs=1e-3)
+    assert "sigma_Li's calibrated default" in tfoh.calibrated["contact_angle"]
+    own = build_model(None, electrolyte="LLZTO", surface="LLZTO-TfOH", surface_energy="0.46 J/m2")
+    assert own.calibrated_parameters == ["contact_angle", "void_depth_ratio"]
+    assert build_model(None, electrolyte="LLZTO", surface="LLZTO-TfOH", contact_angle="70 deg").calibrated_parameters == [
+        "surface_energy", "void_depth_ratio"]  # the user's angle is the user's
+    assert "contact_angle" not in tfoh.with_(contact_angle="70 deg").calibrated
+    # a measured angle (LLZTO-air's sessile drop) is not
+    assert "contact_angle" not in build_model(None, electrolyte="LLZTO", surface="LLZTO-air").calibrated

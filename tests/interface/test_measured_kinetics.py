@@ -184,6 +184,8 @@ def test_void_depth_is_converted_with_the_models_own_void_size_and_the_check_too
         pr.predict_ccd = real
     assert seen == [pytest.approx(2e-6, rel=1e-12)]  # ratio 1 x 2 um: h_v = lambda
     assert chk is not None and chk["prediction_void_depth_um"] == pytest.approx(singh_void_depth() * 1e6, rel=1e-12)
+    # the check names its own calibrated parameters: not the depth it replaces, still sigma_Li's default (review s44)
+    assert chk["calibrated_parameters"] == ["surface_energy"] and list(chk["calibrated_on"]) == ["surface_energy"]
     assert void_depth_check(m, staircase("fixed-time", 1.0, 1.0, max_current=3.0)) is None  # a given depth: no check
 
 

@@ -25,7 +25,9 @@ def test_simulate_ccd_says_what_is_a_bound_what_is_assumed_and_when_the_temperat
     # pressure of a coin cell, the void size, the flaw size, ...), each a SOURCES entry that starts with "assumed"
     from lisse.sim.interface.model import SOURCES
 
-    assert d["calibrated_parameters"] == ["surface_energy", "void_depth_ratio"] and "void_depth_ratio" not in d["assumed_parameters"]
+    # (and TfOH's 75.6 deg, computed from a W_ad with sigma_Li's calibrated default, as is sigma_Li itself)
+    assert d["calibrated_parameters"] == ["contact_angle", "surface_energy", "void_depth_ratio"]
+    assert "void_depth_ratio" not in d["assumed_parameters"] and "sigma_Li's calibrated default" in d["calibrated_on"]["contact_angle"]
     assert {"void_size", "flaw_size"} <= set(d["assumed_parameters"])
     assert all(SOURCES[k].startswith("assumed") for k in ("void_size", "flaw_size"))
     assert main(base) == 0

@@ -319,3 +319,26 @@ def test_tiny_staircases_keep_their_digits(capsys):
     assert main(argv) in (0, None)
     d = json.loads(capsys.readouterr().out)
     assert d["highest_step_mA_cm2"] == 3e-12 and d["ccd_mA_cm2"] in (1e-12, 2e-12, 3e-12)
+
+
+def test_li_surface_energy_reaches_every_model_of_ccd_map_and_design(run, monkeypatch):
+    """review s44 (mutation M8): ``--li-surface-energy`` must reach each candidate of ``design`` and each point of ``map``,
+    not only ``ccd``; dropped on the way, the calibrated default would be used and labelled without a word."""
+    import lisse.sim.interface as iface
+
+    seen: list[dict] = []
+    real = iface.build_model
+
+    def spy(*a, **kw):
+        seen.append(dict(kw))
+        return real(*a, **kw)
+
+    monkeypatch.setattr(iface, "build_model", spy)
+    for argv in (["ccd", "--interlayer", "LNI-5CNT", "--interlayer-thickness", "50 um", "--start", "0.1", "--increment", "0.1"],
+                 ["map", "--kind", "pressure", "--interlayer", "LNI-5CNT", "--interlayer-thickness", "50 um", "--points", "2"],
+                 ["design", "--interlayer", "LNI-5CNT", "--target-current", "0.8 mA/cm2", "--target-capacity", "0.8 mAh/cm2"]):
+        seen.clear()
+        code, out, err = run("simulate", *argv, "--li-surface-energy", "0.46 J/m2", "--json")
+        assert code == 0, (argv[0], err)
+        models = [kw for kw in seen if kw.get("interlayer")]  # (design's foil check builds a bare model: no sigma in it)
+        assert models and all(kw.get("surface_energy") == pytest.approx(0.46, rel=1e-12) for kw in models), argv[0]

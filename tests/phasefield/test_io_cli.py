@@ -177,7 +177,7 @@ def test_cli_lni_preset_keys_and_resume(tmp_path):
     assert (tmp_path / "full" / "animation.gif").read_bytes()[:6] == b"GIF89a"
     assert "overpotential_mV" not in a
     # the LNI presets' nucleation overpotential comes from the interlayer model's calibrated nucleation angle: stated
-    assert set(a["calibrated_parameters"]) == {"nucleation_overpotential"}
+    assert set(a["calibrated_parameters"]) == {"nucleation_overpotential", "li_surface_energy"}  # and sigma_Li's default
     part = _cli(*args, "--out", str(tmp_path / "part"), "--max-steps", "5", "--no-animation")
     assert part.returncode == 0, part.stderr
     assert json.loads(part.stdout)["completed"] is False
@@ -188,7 +188,7 @@ def test_cli_lni_preset_keys_and_resume(tmp_path):
     assert b["calibrated_parameters"] == a["calibrated_parameters"]  # the label survives the checkpoint
     for run in ("full", "part"):  # and it is on every row of the front history, resumed or not
         rows = list(csv.DictReader(open(tmp_path / run / "front.csv")))
-        assert len(rows) == 4 and {r["calibrated_parameters"] for r in rows} == {"nucleation_overpotential"}, run
+        assert len(rows) == 4 and {r["calibrated_parameters"] for r in rows} == {"nucleation_overpotential;li_surface_energy"}, run
     for k in ("li_thickness_um", "front_roughness_um", "fraction_deposited_at_electrolyte", "penetration_depth_um"):
         assert b[k] == pytest.approx(a[k], rel=1e-12, abs=1e-15), k
 

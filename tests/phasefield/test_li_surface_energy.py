@@ -64,3 +64,64 @@ def test_cli_reports_the_sigma_used_and_resume_keeps_it(tmp_path, capsys):
     assert code == 2 and "--li-surface-energy" in err and err.count("\n") == 1
     code, err = _json(capsys, "--preset", "lithiophobic", "--li-surface-energy", "0.46 m")
     assert code == 2 and "--li-surface-energy" in err and "J/m2" in err
+
+
+def test_the_slit_sweep_names_sigma_in_its_json_csv_and_figure(tmp_path, capsys, monkeypatch):
+    """review s44 item 2: the sweep's driving force dg = -cos_c 2 sigma / w comes from sigma_Li's calibrated default."""
+    import csv
+
+    from lisse.io import outputs
+
+    notes: dict[str, list[str]] = {}
+    real = outputs.save_figure
+
+    def spy(fig, path, **kw):
+        notes[str(path)] = [t.get_text() for t in fig.texts if t.get_text().startswith("calibrated")]
+        return real(fig, path, **kw)
+
+    monkeypatch.setattr(outputs, "save_figure", spy)
+    code, d = _json(capsys, "--sweep", "--angles", "60,160", "--out", str(tmp_path / "sw"))
+    assert code == 0 and d["calibrated_parameters"] == ["li_surface_energy"]
+    assert d["driving_force_MPa"] == pytest.approx(0.5 * 2 * DEFAULT_LI_SURFACE_ENERGY / d["pore_width_um"], rel=1e-9)  # -cos_c = 0.5
+    rows = list(csv.DictReader(open(tmp_path / "sw" / "sweep.csv")))
+    assert len(rows) == 2 and {r["calibrated_parameters"] for r in rows} == {"li_surface_energy"}
+    assert list(notes.values()) == [["calibrated (fitted to one observation): li_surface_energy"]]
+
+
+def test_the_stage_sweep_table_figure_and_summary_name_sigma(tmp_path, monkeypatch):
+    from lisse.pipeline.registry import StageContext, all_stages
+    from lisse.sim.phasefield import presets
+
+    real = presets.transition_sweep
+    monkeypatch.setattr(presets, "transition_sweep", lambda angles, **kw: real([60.0, 160.0], **kw))  # two slit runs, not eight
+    st = {s.name: s for s in all_stages()}["phasefield"]
+    opts = {"presets": ["lithiophobic"], "grid": 32, "sweep": True, "seeds": 1}
+    r = st.func(StageContext(study={"phasefield": opts}, options=opts, out_dir=tmp_path, progress=False))
+    assert r.tables["phasefield_sweep"]["calibrated_parameters"].tolist() == ["li_surface_energy"] * 2
+    assert [t.get_text() for t in r.figures["phasefield_sweep"].texts if t.get_text().startswith("calibrated")] == [
+        "calibrated (fitted to one observation): li_surface_energy"]
+    assert list(r.summary["sweep_calibrated_parameters"]) == ["li_surface_energy"]
+
+
+def test_a_stale_label_handed_over_is_dropped_and_the_allen_cahn_label_reads_the_coefficients():
+    """review s44 item 6: a label passed in (a preset's, a checkpoint's) for a sigma that is not the default was kept, and
+    the Allen–Cahn label read a record field rather than the gamma its coefficients encode."""
+    import dataclasses
+
+    import numpy as np
+
+    from lisse.sim.phasefield.electrodeposition import ElectrodepositionSolver
+    from lisse.sim.phasefield.model import coefficients_from_physical
+    from lisse.sim.phasefield.presets import setup_preset
+    from lisse.sim.phasefield.solver import PhaseFieldSolver
+
+    run = setup_preset("lni-5cnt", grid=32)
+    state = run.solver.state()
+    state["params"] = {**state["params"], "li_surface_energy": 0.46}
+    again = ElectrodepositionSolver.from_state(run.micro, state)
+    assert set(again.calibrated_parameters) == {"nucleation_overpotential"}
+    c = dataclasses.replace(coefficients_from_physical(90.0, li_surface_energy=0.46, interface_width=15e-9),
+                            surface_energy=DEFAULT_LI_SURFACE_ENERGY)  # a record field that disagrees with A and k_zeta
+    z = np.zeros((16, 8))
+    z[:4] = 1.0
+    assert PhaseFieldSolver(c, z, np.zeros_like(z), 10e-9).calibrated_parameters == {}

@@ -52,15 +52,15 @@ def test_stage_shows_the_three_lni_cases_side_by_side(tmp_path):
     r = st.func(StageContext(study={"phasefield": opts}, options=opts, out_dir=tmp_path, progress=False))
     assert len(r.tables["phasefield_presets"]) == 3
     # their nucleation law comes from the interlayer model's calibrated contact angle: every table row and figure says so
-    assert r.tables["phasefield_presets"]["calibrated_parameters"].tolist() == ["nucleation_overpotential"] * 3
+    assert r.tables["phasefield_presets"]["calibrated_parameters"].tolist() == ["nucleation_overpotential;li_surface_energy"] * 3
     assert [t.get_text() for t in r.figures["phasefield_lni-5cnt"].texts if t.get_text().startswith("calibrated")] == [
-        "calibrated (fitted to one observation): nucleation_overpotential"]
+        "calibrated (fitted to one observation): nucleation_overpotential, li_surface_energy"]
     assert [t.get_text() for t in r.figures["phasefield_compare_mid"].texts if t.get_text().startswith("calibrated")] == [
-        "calibrated (fitted to one observation): nucleation_overpotential (lni-0.5cnt, lni-5cnt, lni-50cnt)"]
+        "calibrated (fitted to one observation): nucleation_overpotential (lni-0.5cnt, lni-5cnt, lni-50cnt), li_surface_energy (lni-0.5cnt, lni-5cnt, lni-50cnt)"]
     assert [t.get_text() for t in r.figures["phasefield_compare_end"].texts if t.get_text().startswith("calibrated")] == [
-        "calibrated (fitted to one observation): nucleation_overpotential (lni-0.5cnt, lni-5cnt, lni-50cnt)"]
+        "calibrated (fitted to one observation): nucleation_overpotential (lni-0.5cnt, lni-5cnt, lni-50cnt), li_surface_energy (lni-0.5cnt, lni-5cnt, lni-50cnt)"]
     for name in ("phasefield_ordering", "phasefield_ordering_seeds"):  # every number of the ordering rests on it too
-        assert set(r.tables[name]["calibrated_parameters"]) == {"nucleation_overpotential"}, name
+        assert set(r.tables[name]["calibrated_parameters"]) == {"nucleation_overpotential;li_surface_energy"}, name
     assert "Calibrated in these runs" in str(r.html) and "0.62 mA/cm2" in str(r.html)
     gif = Image.open(io.BytesIO(r.animations["phasefield_animation"]))
     assert gif.n_frames == 9  # type: ignore[attr-defined]  # the initial state and 8 records (a GIF has n_frames)

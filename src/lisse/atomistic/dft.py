@@ -443,8 +443,10 @@ def adhesion_from_outputs(manifest: dict, outputs: dict, code: str = "vasp", li_
     else:
         sigma, src = DEFAULT_LI_SURFACE_ENERGY, "lisse default (Ji2025 pair); no Li slab outputs found"
     r = contact_angle(w, sigma, allow_negative=True)  # computed: W_ad < 0 is a result
-    # the angle rests on the calibrated default sigma_Li when no Li slab was computed (said, as in every output)
-    labels = li_surface_energy_labels(sigma) if src.startswith("lisse default") else {"calibrated_parameters": [], "calibrated_on": {}}
+    # the angle rests on the calibrated default sigma_Li when no Li slab was computed, or when the user typed that value in
+    # (said, as in every output); a sigma computed from the same DFT's slabs is never the calibration, even if close
+    labels = ({"calibrated_parameters": [], "calibrated_on": {}} if src.startswith("same DFT")
+              else li_surface_energy_labels(sigma))
     return {"work_of_adhesion_J_m2": w, "contact_angle_deg": r.contact_angle_deg, "regime": r.regime, "li_surface_energy_J_m2": sigma,
             "li_surface_energy_source": src, "interface_area_A2": area, "energies_eV": e, "code": code,
             **labels}

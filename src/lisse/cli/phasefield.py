@@ -131,9 +131,15 @@ def _run_sweep(args) -> dict:
         sw = transition_sweep(angles, progress=progress_callback(bar), **executor_kwargs(args))
     files: dict = {}
     if out is not None:
-        lines = ["contact_angle_deg,penetration_depth_um"] + [f"{a:g},{p * 1e6:.6g}" for a, p in zip(sw["angles_deg"], sw["penetration_m"])]
+        from lisse.params import CALIBRATED_COLUMN, calibrated_label
+        from lisse.plot.style import calibrated_note
+
+        label = calibrated_label(sw["calibrated_parameters"])
+        lines = [f"contact_angle_deg,penetration_depth_um,{CALIBRATED_COLUMN}"] + [
+            f"{a:g},{p * 1e6:.6g},{label}" for a, p in zip(sw["angles_deg"], sw["penetration_m"])]
         atomic_write_text(out / "sweep.csv", "\n".join(lines) + "\n")
         fig = sweep_figure(sw)
+        calibrated_note(fig, sw["calibrated_parameters"])
         save_figure(fig, out / "sweep.png")
         mark_output_files(out, [out / "sweep.csv", out / "sweep.png"])
         files = {"csv": str(out / "sweep.csv"), "plot": str(out / "sweep.png")}
@@ -146,6 +152,7 @@ def _run_sweep(args) -> dict:
         "overpotential_mV": sw["overpotential_V"] * 1e3,
         "theta_c_sim_deg": sw["theta_c_sim_deg"],
         "theta_c_young_laplace_deg": sw["theta_c_young_laplace_deg"],
+        "calibrated_parameters": sw["calibrated_parameters"], "calibrated_on": sw["calibrated_on"],
         "files": files,
         **_files_written(files),
     }

@@ -416,8 +416,6 @@ def _describe(kw: dict[str, Any]) -> dict[str, Any]:
         out["exchange_current_mA_cm2"] = kw["exchange_current"] / 10.0
     if "contact_angle" in kw:
         out["li_contact_angle_deg"] = round(math.degrees(kw["contact_angle"]), 9)
-    if "surface_energy" in kw:
-        out["li_surface_energy_J_m2"] = kw["surface_energy"]
     if "void_depth" in kw:
         out["void_depth_given_um"] = kw["void_depth"] * 1e6
     return out

@@ -307,9 +307,13 @@ def phasefield_stage(ctx: StageContext) -> StageResult:
     if opts["sweep"]:
         sw = transition_sweep([60, 90, 110, 115, 120, 125, 130, 160])
         figures["phasefield_sweep"] = sweep_figure(sw)
+        calibrated_note(figures["phasefield_sweep"], sw["calibrated_parameters"])
         captions["phasefield_sweep"] = "Penetration depth into straight slits vs contact angle; dashed: Young–Laplace transition."
-        tables["phasefield_sweep"] = pd.DataFrame({"contact_angle_deg": sw["angles_deg"],
-                                                   "penetration_depth_um": [p * 1e6 for p in sw["penetration_m"]]})
+        tables["phasefield_sweep"] = pd.DataFrame(with_calibrated_column(
+            {"contact_angle_deg": sw["angles_deg"], "penetration_depth_um": [p * 1e6 for p in sw["penetration_m"]]},
+            sw["calibrated_parameters"]))
+        if sw["calibrated_parameters"]:
+            summary["sweep_calibrated_parameters"] = sw["calibrated_on"]
         summary["sweep_theta_c_sim_deg"] = sw["theta_c_sim_deg"] if math.isfinite(sw["theta_c_sim_deg"]) else None
         summary["sweep_theta_c_young_laplace_deg"] = sw["theta_c_young_laplace_deg"]
     return StageResult(summary=summary, tables=tables, figures=figures, html=Markup(html),  # static text and numbers only

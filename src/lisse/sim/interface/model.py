@@ -343,7 +343,7 @@ class InterfaceModel:
         -------
         InterfaceModel
             The new model; replaced keys have source ``"user"`` and are no longer calibrated (``surface_energy`` set to its
-            calibrated default itself stays calibrated: it reproduces the same pair). A new ``void_size`` keeps
+            calibrated default itself stays calibrated: it is the calibrated value). A new ``void_size`` keeps
             the void depth h_v (not its ratio) when the depth is the calibrated default or was given as a depth.
 
         Raises
@@ -445,6 +445,10 @@ VOID_DEPTH_CALIBRATION = ("calibrated: h_v = 14.9 um (ratio = h_v / void_size) o
                           "electrolyte at one current (the strippable capacity falls with the current: Lee et al., Joule 2022, "
                           "not modelled). The geometric alternative h_v = lambda (ratio 1; voids as deep as their period) is "
                           "reported beside every simulate-ccd prediction and study row (void_depth_check)")
+
+
+#: How a materials-library source names an angle computed with sigma_Li's calibrated default (Young–Dupré from a W_ad).
+_SIGMA_DERIVED = f"sigma_Li = {DEFAULT_LI_SURFACE_ENERGY:.4g} J/m2"
 
 
 def _same_si(key: str, given: Any, calibrated_value: Any) -> bool:
@@ -737,6 +741,12 @@ def build_model(interlayer: str | GradedComposite | Sequence[str | GradedComposi
     # is calibrated in every prediction (capillary pressures, nucleation barriers)
     if "surface_energy" not in overrides or _same_si("surface_energy", overrides["surface_energy"], DEFAULT_LI_SURFACE_ENERGY):
         calibrated["surface_energy"] = LI_SURFACE_ENERGY_CALIBRATION
+    # a library angle computed from a W_ad with sigma_Li's calibrated default (its source says "sigma_Li = 0.4245", e.g.
+    # LLZTO-TfOH's 75.6 deg) rests on that calibration whatever sigma the model is given (review s44 item 3)
+    for key in ("contact_angle", "interlayer_contact_angle"):
+        if key not in overrides and _SIGMA_DERIVED in str(sources.get(key, "")):
+            calibrated[key] = ("Ji2025 Li|Li2CO3 wetting, via sigma_Li: the library computed this angle from a W_ad with sigma_Li's "
+                               "calibrated default (" + LI_SURFACE_ENERGY_CALIBRATION.split(": ", 1)[-1] + ")")
     if i0_note is not None:
         sources["exchange_current"] = i0_note
     lam = SCHEMA["void_size"].convert("void_size", values.get("void_size", SCHEMA["void_size"].default))

@@ -411,8 +411,9 @@ def void_depth_check(model: InterfaceModel, protocol: Protocol, points_per_half_
     dict or None
         ``void_depth_um`` (the check's depth, h_v = lambda), ``prediction_void_depth_um`` (the main prediction's, the
         calibrated one), ``void_depth_source``, ``ccd_mA_cm2``, ``failing_current_density_mA_cm2``,
-        ``search_limit_reached``, ``failure_mode`` of the staircase with h_v = lambda; None when the model's void depth was
-        given (not the calibrated default).
+        ``search_limit_reached``, ``failure_mode`` of the staircase with h_v = lambda, and its own
+        ``calibrated_parameters`` / ``calibrated_on`` (without the depth); None when the model's void depth was given (not
+        the calibrated default).
     """
     if "void_depth_ratio" not in model.calibrated:
         return None
@@ -425,7 +426,9 @@ def void_depth_check(model: InterfaceModel, protocol: Protocol, points_per_half_
             "void_depth_source": (f"geometric: h_v = lambda = {lam * 1e6:.3g} um (voids as deep as their period; assumed, "
                                   f"lisse's default before 2026-12); the main prediction uses the calibrated {main * 1e6:.3g} um "
                                   "(Singh2022 Fig. 5C)"),
-            **{k: d[k] for k in ("ccd_mA_cm2", "failing_current_density_mA_cm2", "search_limit_reached", "failure_mode")}}
+            **{k: d[k] for k in ("ccd_mA_cm2", "failing_current_density_mA_cm2", "search_limit_reached", "failure_mode")},
+            # the check's own calibrated parameters (not the depth; sigma_Li's default when kept)
+            "calibrated_parameters": list(alt.calibrated_parameters), "calibrated_on": {k: alt.calibrated[k] for k in alt.calibrated_parameters}}
 
 
 def resolution_check(model: InterfaceModel, protocol: Protocol, prediction: CCDPrediction) -> dict[str, Any]:

@@ -103,7 +103,8 @@ SCHEMA: dict[str, ParamSpec] = {
     "temperature": ParamSpec("K", "temperature (200 K up to Li's melting point, 453.65 K: nucleation and growth of solid Li)", ROOM_TEMPERATURE,
                              low=LOWEST_CELL_TEMPERATURE, high=LI_MELTING_POINT),
     "contact_angle": ParamSpec("deg", "contact angle of Li on the interlayer surface (sets k_het)", "55 deg", low=0.0, high=math.pi),
-    "surface_energy": ParamSpec("J/m2", "Li surface energy gamma used in the nucleation barrier", DEFAULT_LI_SURFACE_ENERGY, low=0.0, high=10.0,
+    "surface_energy": ParamSpec("J/m2", "Li surface energy gamma used in the nucleation barrier (default 0.4245 J/m2, CALIBRATED on "
+                                "Ji2025's Li|Li2CO3 pair and listed in calibrated_parameters)", DEFAULT_LI_SURFACE_ENERGY, low=0.0, high=10.0,
                                 low_inclusive=False),
     "nucleation_prefactor": ParamSpec("1/(m3 s)", "kinetic prefactor J0 of the nucleation rate", "1e35 1/(m3 s)", low=0.0, low_inclusive=False),
     "nucleation_threshold": ParamSpec("1/(m3 s)", "rate J_c that counts as 'nucleation happens' (defines eta_c)", "1e15 1/(m3 s)", low=0.0, low_inclusive=False),

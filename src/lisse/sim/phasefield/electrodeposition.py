@@ -587,6 +587,8 @@ class ElectrodepositionSolver:
         self.calibrated_parameters = {str(k): str(v) for k, v in (calibrated_parameters or {}).items()}
         if li_surface_energy_is_calibrated(self.p["li_surface_energy"]):  # sigma_Li's default (or it typed in) is fitted
             self.calibrated_parameters.setdefault("li_surface_energy", LI_SURFACE_ENERGY_CALIBRATION)
+        else:  # the user's own sigma: a label handed over (a preset's, a checkpoint's) no longer applies
+            self.calibrated_parameters.pop("li_surface_energy", None)
         delta = 1.5 * self.dx if interface_width is None else _pos("interface_width", interface_width, "m")
         from lisse.sim.phasefield.geometry import smooth_indicator
 

@@ -110,7 +110,8 @@ _LNI = {
     "potential_every": 4,
     "frames": 24,
     # parameters whose value was fitted to an observation: stated in every output (no circular validation)
-    "calibrated_parameters": {"nucleation_overpotential": "via the contact angle of lisse.sim.interlayer, calibrated to Wang2024's "
+    "calibrated_parameters": {"nucleation_overpotential": "via the contact angle of lisse.sim.interlayer (with sigma_Li's calibrated "
+                                                          "default), calibrated to Wang2024's "
                                                           "critical current density 0.62 mA/cm2 of the 90 um LNI-50% CNT interlayer"},
 }
 
@@ -555,7 +556,8 @@ def transition_sweep(angles_deg: Iterable[float], *, pore_width_cells: int = 12,
     dict
         ``angles_deg``, ``penetration_m`` (list), ``pore_width_m``, ``driving_force_Pa``,
         ``cos_theta_c_young_laplace``, ``theta_c_young_laplace_deg``, ``theta_c_sim_deg`` (midpoint of
-        the last penetrating and first blocked angle, NaN if no change), ``overpotential_V``.
+        the last penetrating and first blocked angle, NaN if no change), ``overpotential_V``, and
+        ``calibrated_parameters`` / ``calibrated_on`` (σ_Li's calibrated default, which sets the driving force).
 
     Raises
     ------
@@ -566,7 +568,7 @@ def transition_sweep(angles_deg: Iterable[float], *, pore_width_cells: int = 12,
     ----------
     Wang et al., Lithium anode interlayer design for all-solid-state lithium-metal batteries, Nat. Energy 9 (2024), doi:10.1038/s41560-023-01426-1.
     """
-    from lisse.thermo.wetting import DEFAULT_LI_SURFACE_ENERGY
+    from lisse.thermo.wetting import DEFAULT_LI_SURFACE_ENERGY, li_surface_energy_labels
 
     angles = [float(a) for a in angles_deg]
     if not angles:
@@ -610,4 +612,6 @@ def transition_sweep(angles_deg: Iterable[float], *, pore_width_cells: int = 12,
         "theta_c_young_laplace_deg": math.degrees(math.acos(max(-1.0, min(1.0, cos_c)))),
         "theta_c_sim_deg": theta_sim,
         "penetration_cut_m": cut,
+        # the driving force is set from sigma_Li's calibrated default (dg = -cos_c 2 gamma / w): named, as everywhere
+        **li_surface_energy_labels(gamma),
     }

@@ -393,7 +393,7 @@ class PhaseFieldSolver:
         """
         from lisse.thermo.wetting import li_surface_energy_labels
 
-        return dict(li_surface_energy_labels(self.c.surface_energy)["calibrated_on"])
+        return dict(li_surface_energy_labels(self.c.gamma)["calibrated_on"])  # the gamma the coefficients encode
 
     @property
     def potential_solver(self) -> str | None:
