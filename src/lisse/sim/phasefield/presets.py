@@ -429,7 +429,9 @@ def run_settings(
     if li_surface_energy is not None:
         sigma = float(li_surface_energy)
         if not (math.isfinite(sigma) and 0.0 < sigma <= 10.0):
-            raise ParameterError(f"parameter 'li_surface_energy' must be in (0, 10] J/m2; got {li_surface_energy!r}")
+            from lisse.units import format_quantity
+
+            raise ParameterError(f"parameter 'li_surface_energy' must be in (0, 10] J/m2; got {format_quantity(sigma, 'J/m2')}")
         s["li_surface_energy"] = sigma
     if work_of_adhesion is not None:
         from lisse.thermo.wetting import DEFAULT_LI_SURFACE_ENERGY, contact_angle
