@@ -299,10 +299,14 @@ def test_predictions_name_their_calibrated_parameters_in_a_column_and_old_rows_g
         ])
         got = [r["calibrated_parameters"] for r in db.query("SELECT calibrated_parameters FROM predictions ORDER BY value")]
     assert got == ["exchange_current;surface_energy", "none", "li_surface_energy", None, "void_depth_ratio"]  # NULL: not said
-    # a schema-2 database (no column): opening it adds the column and fills it from parameters_json
+    # a schema-2 database (no column): opening it for writing adds the column; old rows stay NULL (their lists were
+    # complete by older rules: not copied as if they were today's)
     if sqlite3.sqlite_version_info < (3, 35):
         pytest.skip(f"SQLite {sqlite3.sqlite_version} has no DROP COLUMN to make a schema-2 database")
-    con = sqlite3.connect(path)
+    old = tmp_path / "old.sqlite"
+    with ResultsDB(old):
+        pass
+    con = sqlite3.connect(old)
     con.execute("ALTER TABLE predictions DROP COLUMN calibrated_parameters")
     con.execute("DELETE FROM schema_version")
     con.execute("INSERT INTO schema_version VALUES (2, 'x')")
@@ -310,8 +314,9 @@ def test_predictions_name_their_calibrated_parameters_in_a_column_and_old_rows_g
                 "'predicted', ?)", (json.dumps({"calibrated": ["void_depth_ratio"]}),))
     con.commit()
     con.close()
-    with ResultsDB(path) as db:
+    with ResultsDB(old) as db:
+        db.add_predictions([{"source": "new", "quantity": "ccd", "value": 7.0, "kind": "predicted",
+                             "parameters_json": {"calibrated": ["surface_energy"]}}])
         rows = db.query("SELECT value, calibrated_parameters FROM predictions ORDER BY value")
         assert db.query("SELECT MAX(version) AS v FROM schema_version") == [{"v": 3}]
-    assert [r["calibrated_parameters"] for r in rows] == ["exchange_current;surface_energy", "none", "li_surface_energy", None,
-                                                         None, "void_depth_ratio"]  # row 5's list lived only in the column
+    assert [r["calibrated_parameters"] for r in rows] == [None, "surface_energy"]  # the old row: not said, not guessed

@@ -659,6 +659,7 @@ def test_a_damaged_marker_is_named_and_nothing_is_replaced(tmp_path, monkeypatch
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and f"lisse record {MARKER} unreadable" in err and "(3 entries)" in err
+    assert "--overwrite" not in err and "choose another folder" in err  # --overwrite cannot help here (review s44b)
     assert {f: (tmp_path / "o" / f).read_bytes() for f in _files(tmp_path / "o")} == before
     # the study report folder: same wording; a marker of another program (valid JSON, not lisse's) is named the same way
     out = tmp_path / "rep"
@@ -674,20 +675,15 @@ def test_a_damaged_marker_is_named_and_nothing_is_replaced(tmp_path, monkeypatch
     assert code == 2 and "found files lisse did not write" in err and "notes.txt" in err
 
 
-def test_a_database_kept_in_the_interlayer_out_folder_does_not_refuse_the_next_run(tmp_path, monkeypatch, capsys):
-    """review s43b: ``lisse interlayer --out o --db o/lab.sqlite`` refused its own folder on the next run (the database was
-    not in the marker). It is lisse's now, without a digest: each run adds its row."""
-    import sqlite3
-
+def test_a_database_inside_the_interlayer_out_folder_is_refused_before_any_work(tmp_path, monkeypatch, capsys):
+    """review s43b/s44b: a --db inside --out was refused by the next run; listing it as lisse's instead let another command
+    (evaluate --out) replace the folder, database included. It is refused at once, naming --db; nothing is written."""
     monkeypatch.chdir(tmp_path)
-    argv = ["interlayer", "--preset", "lni-5cnt", "--current-density", "1", "--capacity", "1", "--i-max", "5", "--out", "o",
-            "--db", "o/lab.sqlite"]
-    assert main(argv) == 0
-    marker = json.loads((tmp_path / "o" / MARKER).read_text())
-    assert "lab.sqlite" in marker["files"] and "lab.sqlite" not in marker["sha256"]
-    assert main(argv) == 0
-    with contextlib.closing(sqlite3.connect(tmp_path / "o" / "lab.sqlite")) as con:
-        assert con.execute("select count(*) from predictions").fetchone()[0] == 2
-    # a database outside the folder is not listed
-    assert main([*argv[:-2], "--db", "elsewhere.sqlite"]) == 0
-    assert "elsewhere.sqlite" not in json.loads((tmp_path / "o" / MARKER).read_text())["files"]
+    argv = ["interlayer", "--preset", "lni-5cnt", "--current-density", "1", "--capacity", "1", "--i-max", "5", "--out", "o"]
+    for db in ("o/lab.sqlite", str(tmp_path / "o" / "sub" / "lab.sqlite")):
+        assert main([*argv, "--db", db]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and "--db" in err and "outside the --out folder" in err
+        assert not (tmp_path / "o").exists()
+    assert main([*argv, "--db", "lab.sqlite"]) == 0 and (tmp_path / "lab.sqlite").is_file()  # beside it: fine
+    assert main([*argv, "--db", "lab.sqlite"]) == 0  # and the folder is reused

@@ -81,7 +81,8 @@ def test_the_slit_sweep_names_sigma_in_its_json_csv_and_figure(tmp_path, capsys,
 
     monkeypatch.setattr(outputs, "save_figure", spy)
     code, d = _json(capsys, "--sweep", "--angles", "60,160", "--out", str(tmp_path / "sw"))
-    assert code == 0 and d["calibrated_parameters"] == ["li_surface_energy"]
+    assert code == 0 and list(d["calibrated_parameters"]) == ["li_surface_energy"]  # name -> observation, as a run's
+    assert d["li_surface_energy_J_m2"] == pytest.approx(DEFAULT_LI_SURFACE_ENERGY, rel=1e-12)
     assert d["driving_force_MPa"] == pytest.approx(0.5 * 2 * DEFAULT_LI_SURFACE_ENERGY / d["pore_width_um"], rel=1e-9)  # -cos_c = 0.5
     rows = list(csv.DictReader(open(tmp_path / "sw" / "sweep.csv")))
     assert len(rows) == 2 and {r["calibrated_parameters"] for r in rows} == {"li_surface_energy"}

@@ -137,6 +137,13 @@ def run(args):
     result = res.as_dict()
     files: list[str] = []
     out = None
+    if args.out is not None and args.db:
+        from pathlib import Path
+
+        if Path(args.db).expanduser().resolve().is_relative_to(Path(args.out).expanduser().resolve()):
+            # a database there would be replaced with the folder by another lisse command, or refuse the next run (review s44b)
+            raise ParameterError(f"--db {args.db!r}: expected a database outside the --out folder {args.out!r}; found it inside "
+                                 "(output folders hold what one run writes; keep the lab database beside them)")
     if args.out is not None:
         from lisse.io.outputs import claim_output_folder
 
@@ -196,16 +203,6 @@ def run(args):
                 row["cell_id"] = db.add_cell(cell)
             db.add_predictions([row])
         result["prediction_written"] = {"database": str(args.db), "quantity": "critical_current", "cell": args.cell}
-        from pathlib import Path
-
-        if out is not None and Path(args.db).resolve().is_relative_to(out.resolve()):
-            from lisse.io.outputs import mark_output_files
-
-            # a database kept in the output folder is lisse's to write again (no digest: it grows with every run), so the
-            # next run into the same folder is not refused for it (review s43b)
-            db_file = Path(args.db)
-            mark_output_files(out, [f for f in (db_file, *(db_file.with_name(db_file.name + s) for s in ("-wal", "-shm", "-journal")))
-                                    if f.exists()], settled=False)
     if args.two_d:
         from lisse.sim.interlayer.solver2d import Protrusion, convergence_study, solve_2d
 

@@ -152,7 +152,8 @@ def _run_sweep(args) -> dict:
         "overpotential_mV": sw["overpotential_V"] * 1e3,
         "theta_c_sim_deg": sw["theta_c_sim_deg"],
         "theta_c_young_laplace_deg": sw["theta_c_young_laplace_deg"],
-        "calibrated_parameters": sw["calibrated_parameters"], "calibrated_on": sw["calibrated_on"],
+        # name -> observation, as in a run's JSON; sigma_Li sets the sweep's driving force (fixed: the sweep is a method check)
+        "li_surface_energy_J_m2": sw["li_surface_energy"], "calibrated_parameters": dict(sw["calibrated_on"]),
         "files": files,
         **_files_written(files),
     }

@@ -381,13 +381,15 @@ def _sha256(path: Path) -> str | None:
         return None
 
 
-def _found_foreign(folder: Path, foreign: list[str]) -> str:
-    """The "found ..." part of a refusal: the files lisse did not write, or the damaged marker that hides which they are."""
+def _found_foreign(folder: Path, foreign: list[str], remedy: str) -> str:
+    """The "found ...; remedy" part of a refusal: the files lisse did not write, or the damaged marker that hides which
+    they are (then --overwrite cannot help: every file counts as the user's, so only another folder does)."""
     if (folder / MARKER).is_file() and _read_marker(folder) is None:
         return (f"found its lisse record {MARKER} unreadable (damaged, or not written by lisse), so lisse cannot tell its own "
-                f"files from others ({len(foreign)} entries)")
+                f"files from others ({len(foreign)} entries); choose another folder (or delete {MARKER} yourself if every "
+                "file there is yours to lose)")
     shown = ", ".join(foreign[:3]) + (f" and {len(foreign) - 3} more" if len(foreign) > 3 else "")
-    return f"found files lisse did not write or that changed since it wrote them ({shown})"
+    return f"found files lisse did not write or that changed since it wrote them ({shown}); {remedy}"
 
 
 def _foreign_entries(folder: Path) -> list[str]:
@@ -437,8 +439,9 @@ def claim_output_folder(path: str | os.PathLike, *, overwrite: bool = False, wha
     target = _refuse_target(str(path), what)
     foreign = _foreign_entries(target) if target.exists() and any(target.iterdir()) else []
     if foreign and not overwrite:
-        raise ParameterError(f"{what} {str(path)!r}: expected a new, empty or lisse-made folder; {_found_foreign(target, foreign)}; "
-                             "choose another folder or pass --overwrite to write beside them (lisse never replaces them)")
+        raise ParameterError(f"{what} {str(path)!r}: expected a new, empty or lisse-made folder; "
+                             + _found_foreign(target, foreign, "choose another folder or pass --overwrite to write beside them "
+                                                               "(lisse never replaces them)"))
     clash = sorted(set(foreign) & {str(Path(n)) for n in outputs})
     if clash:
         raise ParameterError(f"{what} {str(path)!r}: expected no file of the names this command writes; found "
@@ -614,7 +617,7 @@ def output_folder(path: str | os.PathLike, *, overwrite: bool = False, what: str
                                      f"({', '.join(dirs[:3])}) - delete or move them yourself, or choose another folder")
         if foreign and not overwrite:
             raise ParameterError(f"{what} {str(path)!r}: expected a new, empty or lisse-made folder; "
-                                 f"{_found_foreign(target, foreign)}; choose another folder or pass --overwrite to replace its contents")
+                                 + _found_foreign(target, foreign, "choose another folder or pass --overwrite to replace its contents"))
         run_id = uuid.uuid4().hex[:12]
         staging = target.parent / f".{target.name}.lisse-staging-{run_id}"
         staging.mkdir()

@@ -328,13 +328,9 @@ class ResultsDB:
                     con.execute(f'ALTER TABLE "{table}" ADD COLUMN {c} {t}')
             for sql in _INDEXES:
                 con.execute(sql)
-            # schema 3: predictions name their calibrated parameters in a column; rows written before say it in
-            # parameters_json only (when they say it at all), and gain the column from there
-            for pid, params in con.execute("SELECT prediction_id, parameters_json FROM predictions "
-                                           "WHERE calibrated_parameters IS NULL AND parameters_json IS NOT NULL").fetchall():
-                label = _calibrated_text(None, params)
-                if label is not None:
-                    con.execute("UPDATE predictions SET calibrated_parameters = ? WHERE prediction_id = ?", (label, pid))
+            # schema 3: predictions name their calibrated parameters in a column; rows written before stay NULL ("not
+            # said"): the lists in their parameters_json were complete by the rules of their day, not of today's (sigma_Li's
+            # default was not yet named), so copying them would state too little (review s44b)
             row = con.execute("SELECT MAX(version) FROM schema_version").fetchone()
             if row[0] is None:
                 con.execute("INSERT INTO schema_version VALUES (?, ?)", (SCHEMA_VERSION, _now()))

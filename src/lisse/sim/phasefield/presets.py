@@ -558,8 +558,8 @@ def transition_sweep(angles_deg: Iterable[float], *, pore_width_cells: int = 12,
     dict
         ``angles_deg``, ``penetration_m`` (list), ``pore_width_m``, ``driving_force_Pa``,
         ``cos_theta_c_young_laplace``, ``theta_c_young_laplace_deg``, ``theta_c_sim_deg`` (midpoint of
-        the last penetrating and first blocked angle, NaN if no change), ``overpotential_V``, and
-        ``calibrated_parameters`` / ``calibrated_on`` (σ_Li's calibrated default, which sets the driving force).
+        the last penetrating and first blocked angle, NaN if no change), ``overpotential_V``, ``li_surface_energy`` [J m-2]
+        and ``calibrated_parameters`` / ``calibrated_on`` (σ_Li's calibrated default, which sets the driving force).
 
     Raises
     ------
@@ -614,6 +614,7 @@ def transition_sweep(angles_deg: Iterable[float], *, pore_width_cells: int = 12,
         "theta_c_young_laplace_deg": math.degrees(math.acos(max(-1.0, min(1.0, cos_c)))),
         "theta_c_sim_deg": theta_sim,
         "penetration_cut_m": cut,
+        "li_surface_energy": gamma,
         # the driving force is set from sigma_Li's calibrated default (dg = -cos_c 2 gamma / w): named, as everywhere
         **li_surface_energy_labels(gamma),
     }
