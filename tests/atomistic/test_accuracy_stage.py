@@ -26,7 +26,12 @@ def test_regime_flag_is_computed_from_young_dupre():
         if r["quantity"] == "work_of_adhesion" and "regime_agrees" in r:
             sig = [x for x in rows(r["calculator"]) if x["system"] == "Li(100)" and x["quantity"] == "surface_energy"][0]["ml_value"]
             assert r["ml_regime"] == contact_angle(r["ml_value"], sig).regime
-            assert r["dft_regime"] == contact_angle(r["dft_value"], DEFAULT_LI_SURFACE_ENERGY).regime
+            # the DFT side uses the DFT sigma_Li(100) stored in the table (0.459 J/m2, computed here), never the
+            # calibrated default (fitted to Ji2025's Li|Li2CO3 pair, one of the rows compared)
+            dft_sig = [x for x in rows(r["calculator"]) if x["system"] == "Li(100)" and x["quantity"] == "surface_energy"][0]["dft_value"]
+            assert dft_sig == 0.459 and dft_sig != DEFAULT_LI_SURFACE_ENERGY
+            assert r["dft_regime"] == contact_angle(r["dft_value"], dft_sig).regime
+            assert (r["ml_li_surface_energy_J_m2"], r["dft_li_surface_energy_J_m2"]) == (sig, dft_sig)
     u = stated_uncertainty("chgnet", "work_of_adhesion", "Li(100)|LiF(100)")
     assert u["known"] and "DFT" in u["statement"]
     u = stated_uncertainty("chgnet", "work_of_adhesion", "Li(100)|Li3N(001)")
@@ -203,3 +208,23 @@ def test_rankings_pair_only_one_construction_and_the_stated_error_prefers_it(mon
     u = acc.stated_uncertainty("m:1", "work_of_adhesion", "Li(100)|A(100)")
     assert u["dft_value"] == 0.10 and u["same_construction"] and "coherent 3|2" in u["statement"]
     assert u["error"] == pytest.approx(0.1, rel=1e-12)
+
+
+def test_dft_regime_uses_the_dft_sigma_not_the_calibrated_default(monkeypatch):
+    """A DFT W_ad of 0.44 J/m2 is lithiophilic with the calibrated 0.4245 J/m2 but lithiophobic with a DFT sigma_Li of
+    0.459 J/m2 (Young-Dupre: theta < 90 deg iff W_ad > sigma_Li); the row must use the table's DFT sigma."""
+    import lisse.atomistic.accuracy as acc
+
+    table = {"entry": [
+        {"quantity": "surface_energy", "system": "Li(100)", "unit": "J/m2", "dft_value": 0.459, "dft_source": "s",
+         "ml": {"m:1": {"value": 0.30, "measured": "x"}}},
+        {"quantity": "work_of_adhesion", "system": "Li(100)|X(001)", "unit": "J/m2", "dft_value": 0.44, "dft_source": "s",
+         "ml": {"m:1": {"value": 0.20, "measured": "x"}}},
+    ]}
+    monkeypatch.setattr(acc, "load_table", lambda: table)
+    r = [x for x in acc.rows() if x["quantity"] == "work_of_adhesion"][0]
+    assert r["dft_regime"] == "lithiophobic" and r["ml_regime"] == "lithiophobic" and r["regime_agrees"] is True
+    assert contact_angle(0.44, DEFAULT_LI_SURFACE_ENERGY).regime == "lithiophilic"  # what the default would have said
+    # no DFT sigma_Li in the table: no regime is claimed
+    table["entry"][0]["dft_value"] = None
+    assert "dft_regime" not in [x for x in acc.rows() if x["quantity"] == "work_of_adhesion"][0]

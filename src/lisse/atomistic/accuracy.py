@@ -63,12 +63,23 @@ def _ml_sigma(t: dict, calc: str) -> float | None:
     return None
 
 
+def _dft_sigma(t: dict) -> float | None:
+    """The table's DFT sigma_Li(100) [J/m2] (computed here), or None."""
+    for e in t.get("entry", []):
+        if e["quantity"] == "surface_energy" and e["system"] == "Li(100)":
+            v = e.get("dft_value")
+            return float(v) if v is not None else None
+    return None
+
+
 def rows(calculator: str | None = None) -> list[dict]:
     """Flat rows (one per calculator x quantity x system) with ML value, DFT value, error and sources.
 
     Work-of-adhesion rows also carry the wetting regime each side implies — ML W_ad with the same
-    calculator's sigma_Li(100), DFT W_ad with lisse's default sigma_Li — and ``regime_agrees``; a
-    calculator that calls a lithiophilic phase lithiophobic (or the reverse) is flagged there.
+    calculator's sigma_Li(100), DFT W_ad with the table's DFT sigma_Li(100) — and ``regime_agrees``; a
+    calculator that calls a lithiophilic phase lithiophobic (or the reverse) is flagged there. Each side uses its own
+    method's sigma_Li, so no calibrated value enters the comparison (lisse's default sigma_Li was fitted to Ji2025's
+    Li|Li2CO3 pair, one of the rows compared).
 
     Parameters
     ----------
@@ -83,16 +94,17 @@ def rows(calculator: str | None = None) -> list[dict]:
         ``unit`` (the row's unit, e.g. J/m2), ``calculator``, ``ml_value``,
         ``dft_value``, ``error`` (ML - DFT, same unit), the same three with the unit in the key (``ml_value_J_m2``,
         ``dft_value_J_m2``, ``error_J_m2``; suffix from :func:`unit_key_suffix`), sources, ``note`` (says why
-        ``dft_value`` is null where it is: :data:`NO_DFT_NOTE`) and, for W_ad, the wetting regimes.
+        ``dft_value`` is null where it is: :data:`NO_DFT_NOTE`) and, for W_ad, the wetting regimes (``ml_regime``,
+        ``dft_regime``, ``regime_agrees``) with the sigma_Li each used (``ml_li_surface_energy_J_m2``,
+        ``dft_li_surface_energy_J_m2``).
 
     Raises
     ------
     ParameterError
         The table has no rows for ``calculator``.
     """
-    from lisse.thermo.wetting import DEFAULT_LI_SURFACE_ENERGY
-
     t = load_table()
+    dft_sig = _dft_sigma(t)
     out = []
     for e in t.get("entry", []):
         dft = e.get("dft_value")
@@ -115,10 +127,11 @@ def rows(calculator: str | None = None) -> list[dict]:
             })
             if e["quantity"] == "work_of_adhesion" and val is not None and dft is not None:
                 sig = _ml_sigma(t, calc)
-                if sig is not None:
-                    mr, dr = _regime(val, sig), _regime(dft, DEFAULT_LI_SURFACE_ENERGY)
+                if sig is not None and dft_sig is not None:
+                    mr, dr = _regime(val, sig), _regime(dft, dft_sig)
                     philic = ("complete wetting", "lithiophilic")
-                    out[-1].update({"ml_regime": mr, "dft_regime": dr, "regime_agrees": (mr in philic) == (dr in philic)})
+                    out[-1].update({"ml_regime": mr, "dft_regime": dr, "regime_agrees": (mr in philic) == (dr in philic),
+                                    "ml_li_surface_energy_J_m2": sig, "dft_li_surface_energy_J_m2": dft_sig})
     if calculator is not None and not out:
         known = sorted({c for e in t.get("entry", []) for c in e.get("ml", {})})
         raise ParameterError(f"no accuracy rows for calculator '{calculator}'; the table has: {', '.join(known)}")
