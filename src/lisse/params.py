@@ -41,6 +41,10 @@ class Param:
         Temperature the value refers to, in K, if it depends on temperature.
     note : str, default ""
         Free text (method, conditions).
+    calibrated_on : str, default ""
+        The observation this value was fitted to (or derived from through another fitted value), for a *calibrated*
+        value: every model output that uses it names it, and it never validates that observation. Empty for a
+        measured or independently computed value.
 
     Raises
     ------
@@ -53,6 +57,7 @@ class Param:
     source: str
     temperature_K: float | None = None
     note: str = ""
+    calibrated_on: str = ""
 
     def __post_init__(self) -> None:
         if not isinstance(self.value, (int, float)) or isinstance(self.value, bool) or not math.isfinite(self.value):

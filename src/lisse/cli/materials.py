@@ -33,6 +33,7 @@ def _entry(m) -> dict:
                 **({"temperature_K": p.temperature_K} if p.temperature_K is not None else {}),
                 **({"range": list(m.ranges[k])} if k in m.ranges else {}),
                 **({"note": p.note} if p.note else {}),
+                **({"calibrated_on": p.calibrated_on} if p.calibrated_on else {}),
             }
             for k, p in m.properties.items()
         },
@@ -47,6 +48,19 @@ def run(args):
     return [_entry(m) for m in list_materials(args.kind)]
 
 
+def _value(p: dict) -> object:
+    """The value as the table shows it: a calibrated one is marked ``*`` (the foot lines say what it was fitted to)."""
+    from lisse.cli.common import fmt
+
+    return f"{fmt(p['value'])} *" if p.get("calibrated_on") else p["value"]
+
+
+def _calibrated_foot(items: list[dict]) -> str:
+    lines = [f"* {m['name']}.{k} is calibrated, fitted to {p['calibrated_on']}"
+             for m in items for k, p in m["properties"].items() if p.get("calibrated_on")]
+    return ("\n\n" + "\n".join(lines)) if lines else ""
+
+
 def render(result) -> str:
     from lisse.cli.common import table
 
@@ -54,10 +68,10 @@ def render(result) -> str:
     if isinstance(result, dict):
         m = result
         head = f"{m['name']} ({m['formula'] or 'composite'}) — {m['kind']}: {m['description']}"
-        rows: list[tuple[object, ...]] = [(k, p["value"], p["unit"], p["source"]) for k, p in m["properties"].items()]
-        return head + "\n\n" + table(rows, ["property", "value", "unit", "source"])
+        rows: list[tuple[object, ...]] = [(k, _value(p), p["unit"], p["source"]) for k, p in m["properties"].items()]
+        return head + "\n\n" + table(rows, ["property", "value", "unit", "source"]) + _calibrated_foot(items)
     rows = []
     for m in items:
         for k, p in m["properties"].items():
-            rows.append((m["name"], k, p["value"], p["unit"], p["source"]))
-    return table(rows, ["material", "property", "value", "unit", "source"])
+            rows.append((m["name"], k, _value(p), p["unit"], p["source"]))
+    return table(rows, ["material", "property", "value", "unit", "source"]) + _calibrated_foot(items)

@@ -6,6 +6,11 @@ data, read once on first use; every property is a :class:`~lisse.params.Param` c
 source. Molar mass is computed from the formula; molar volume from molar mass and density;
 the theoretical specific capacity of Li metal from Faraday's law. Computed values are stored
 unrounded (they are the one source of the Li constants the models use); round for display only.
+
+An entry is ``{ value, unit, source }`` plus optional ``T`` (the temperature it refers to), ``note``, ``low``/``high``
+(a literature range) and ``calibrated`` (text naming the observation the value was fitted to, or derived from through
+a fitted value): such a value is marked in ``lisse materials`` and named in ``calibrated_parameters`` by the interface
+model wherever it takes it.
 """
 
 from __future__ import annotations
@@ -269,7 +274,7 @@ def source_files() -> list[str]:
 def _param_from_entry(mat: str, prop: str, entry: dict, fname: str) -> tuple[Param, tuple[float, float] | None]:
     if prop not in PROPERTIES:
         raise ParameterError(f"{fname}: material '{mat}' has an unknown property '{prop}'") from unknown_key_error(prop, PROPERTIES, "property")
-    allowed = {"value", "unit", "source", "T", "note", "low", "high"}
+    allowed = {"value", "unit", "source", "T", "note", "low", "high", "calibrated"}
     bad = set(entry) - allowed
     if bad:
         raise ParameterError(f"{fname}: {mat}.{prop} has unknown field(s) {sorted(bad)}; allowed {sorted(allowed)}")
@@ -279,7 +284,11 @@ def _param_from_entry(mat: str, prop: str, entry: dict, fname: str) -> tuple[Par
         to_si(f"{entry['value']} {unit}", want, f"{mat}.{prop}")  # (and K_IC's m**0.5 would import pint for every command)
     t_k = to_si(entry["T"], "K", f"{mat}.{prop}.T") if "T" in entry else None
     rng = (float(entry["low"]), float(entry["high"])) if "low" in entry else None
-    return Param(float(entry["value"]), unit, entry["source"], t_k, entry.get("note", "")), rng
+    calibrated = entry.get("calibrated", "")
+    if not isinstance(calibrated, str):
+        raise ParameterError(f"{fname}: {mat}.{prop}.calibrated must be text naming the observation the value was fitted to; "
+                             f"got {calibrated!r}")
+    return Param(float(entry["value"]), unit, entry["source"], t_k, entry.get("note", ""), calibrated.strip()), rng
 
 
 @lru_cache(maxsize=1)

@@ -447,10 +447,6 @@ VOID_DEPTH_CALIBRATION = ("calibrated: h_v = 14.9 um (ratio = h_v / void_size) o
                           "reported beside every simulate-ccd prediction and study row (void_depth_check)")
 
 
-#: How a materials-library source names an angle computed with sigma_Li's calibrated default (Young–Dupré from a W_ad).
-_SIGMA_DERIVED = f"sigma_Li = {DEFAULT_LI_SURFACE_ENERGY:.4g} J/m2"
-
-
 def _same_si(key: str, given: Any, calibrated_value: Any) -> bool:
     """Whether ``given`` (any form :data:`SCHEMA` accepts) is the calibrated value of ``key`` (:func:`lisse.params.is_calibrated_value`).
 
@@ -545,12 +541,16 @@ def _system(electrolyte: str, interlayer: str | None) -> str | None:
     return None
 
 
-def _take(materials: list[Any], prop: str) -> tuple[str, str] | None:
-    """First (value-with-unit, source) of ``prop`` among ``materials`` (None entries skipped)."""
+def _take(materials: list[Any], prop: str) -> tuple[str, str, str] | None:
+    """First (value-with-unit, source, calibrated_on) of ``prop`` among ``materials`` (None entries skipped).
+
+    ``calibrated_on`` is the library's own label (:attr:`lisse.params.Param.calibrated_on`): the observation the value
+    was fitted to, or "" for a measured or independently computed value.
+    """
     for m in materials:
         if m is not None and m.has(prop):
             p = m.param(prop)
-            return (f"{p.value!r} {p.unit}" if p.unit else repr(p.value), f"{p.source} (materials library: {m.name})")
+            return (f"{p.value!r} {p.unit}" if p.unit else repr(p.value), f"{p.source} (materials library: {m.name})", p.calibrated_on)
     return None
 
 
@@ -692,12 +692,19 @@ def build_model(interlayer: str | GradedComposite | Sequence[str | GradedComposi
     ]
     if l_mat is not None:
         lookups += [("interlayer_contact_angle", [l_mat], "li_contact_angle")]
+    library_calibrated: dict[str, str] = {}  # library values fitted to an observation (Param.calibrated_on)
     for key, mats, prop in lookups:
         got = _take(mats, prop)
         if got is not None:
-            values[key], sources[key] = got
+            values[key], sources[key] = got[:2]
+            if got[2]:
+                library_calibrated[key] = got[2]
     if stacks and stacks[0] is not None:  # the Li electrode touches the graded layer's first face: its Cassie angle
         st0 = stacks[0]
+        library_calibrated.pop("interlayer_contact_angle", None)  # the Cassie angle replaces the library's ...
+        filler_angle = get_material(st0.composite.filler).param("li_contact_angle")
+        if filler_angle.calibrated_on:  # ... and rests on the filler's angle
+            library_calibrated["interlayer_contact_angle"] = filler_angle.calibrated_on
         values["interlayer_contact_angle"] = f"{st0.face_contact_angle!r} deg"
         sources["interlayer_contact_angle"] = (
             f"Cassie angle of the Li-side face of graded {st0.composite.name} (filler volume fraction "
@@ -709,6 +716,8 @@ def build_model(interlayer: str | GradedComposite | Sequence[str | GradedComposi
             r_int = validate({"r": ParamSpec("ohm*cm2", "")}, {"r": got[0]})["r"]
             values["exchange_current"] = exchange_current_from_resistance(r_int, float(temperature))
             sources["exchange_current"] = f"i0 = RT/(F R_int) from {got[1]}"
+            if got[2]:
+                library_calibrated["exchange_current"] = got[2]
         else:  # nothing measured for this interface in the library: say that the default is an assumption
             sources["exchange_current"] = ("assumed: 1 mA/cm2 (R_ct = 25.7 ohm cm2 per interface); the materials library holds no "
                                            "exchange current or interfacial resistance for this interface (give the measured "
@@ -718,6 +727,8 @@ def build_model(interlayer: str | GradedComposite | Sequence[str | GradedComposi
         values["contact_angle"] = overrides.get("interlayer_contact_angle", values.get("interlayer_contact_angle",
                                                                                          SCHEMA["interlayer_contact_angle"].default))
         sources["contact_angle"] = f"the interlayer's Li contact angle ({sources['interlayer_contact_angle']})"
+        if "interlayer_contact_angle" not in overrides and "interlayer_contact_angle" in library_calibrated:
+            library_calibrated["contact_angle"] = library_calibrated["interlayer_contact_angle"]
     layer_name = "/".join(m.name for m in l_mats) if l_mats else None
     system = _system(e_mat.name, layer_name)
     calibrated: dict[str, str] = {}
@@ -741,12 +752,11 @@ def build_model(interlayer: str | GradedComposite | Sequence[str | GradedComposi
     # is calibrated in every prediction (capillary pressures, nucleation barriers)
     if "surface_energy" not in overrides or _same_si("surface_energy", overrides["surface_energy"], DEFAULT_LI_SURFACE_ENERGY):
         calibrated["surface_energy"] = LI_SURFACE_ENERGY_CALIBRATION
-    # a library angle computed from a W_ad with sigma_Li's calibrated default (its source says "sigma_Li = 0.4245", e.g.
-    # LLZTO-TfOH's 75.6 deg) rests on that calibration whatever sigma the model is given (review s44 item 3)
-    for key in ("contact_angle", "interlayer_contact_angle"):
-        if key not in overrides and _SIGMA_DERIVED in str(sources.get(key, "")):
-            calibrated[key] = ("Ji2025 Li|Li2CO3 wetting, via sigma_Li: the library computed this angle from a W_ad with sigma_Li's "
-                               "calibrated default (" + LI_SURFACE_ENERGY_CALIBRATION.split(": ", 1)[-1] + ")")
+    # a library value fitted to an observation (e.g. LLZTO-TfOH's 75.6 deg, computed from a W_ad with sigma_Li's calibrated
+    # default) rests on that observation whatever else the model is given; a value the user gives replaces it
+    for key, obs in library_calibrated.items():
+        if key not in overrides and key not in calibrated:
+            calibrated[key] = obs
     if i0_note is not None:
         sources["exchange_current"] = i0_note
     lam = SCHEMA["void_size"].convert("void_size", values.get("void_size", SCHEMA["void_size"].default))

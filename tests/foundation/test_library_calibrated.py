@@ -1,0 +1,107 @@
+"""A library value fitted to an observation says so: in the Param, in `lisse materials`, and in every interface-model
+prediction that takes it (the label comes from the library field, not from matching its source text)."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+
+import pytest
+
+from lisse.errors import ParameterError
+from lisse.materials import get_material, list_materials
+from lisse.materials.library import _param_from_entry
+from lisse.thermo.wetting import DEFAULT_LI_SURFACE_ENERGY, LI_SURFACE_ENERGY_CALIBRATION
+
+
+def test_the_calibrated_library_values_are_the_two_resting_on_ji2025s_li2co3_pair():
+    found = {(m.name, k): p.calibrated_on for m in list_materials() for k, p in m.properties.items() if p.calibrated_on}
+    assert set(found) == {("Li", "surface_energy"), ("LLZTO-TfOH", "li_contact_angle")}
+    # one text for sigma_Li's calibration: the library's equals the constant the models label with
+    assert found["Li", "surface_energy"] == LI_SURFACE_ENERGY_CALIBRATION
+    assert get_material("Li").param("surface_energy").value == pytest.approx(DEFAULT_LI_SURFACE_ENERGY, rel=2e-4)  # stored to 4 digits
+    assert "via sigma_Li" in found["LLZTO-TfOH", "li_contact_angle"]
+    # a measured value is not calibrated
+    assert get_material("LLZTO-air").param("li_contact_angle").calibrated_on == ""
+
+
+def test_a_calibrated_field_that_is_not_text_is_refused_naming_the_entry():
+    with pytest.raises(ParameterError, match=r"x\.toml: Li\.surface_energy\.calibrated must be text.*got 1"):
+        _param_from_entry("Li", "surface_energy", {"value": 0.4, "unit": "J/m2", "source": "s", "calibrated": 1}, "x.toml")
+    p, _ = _param_from_entry("Li", "surface_energy", {"value": 0.4, "unit": "J/m2", "source": "s", "calibrated": " obs "}, "x.toml")
+    assert p.calibrated_on == "obs"
+
+
+def test_lisse_materials_marks_calibrated_values_in_json_and_text(capsys):
+    from lisse.cli.main import main
+
+    assert main(["materials", "Li", "--json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert d["properties"]["surface_energy"]["calibrated_on"] == LI_SURFACE_ENERGY_CALIBRATION
+    assert "calibrated_on" not in d["properties"]["density"]
+    assert main(["materials", "Li"]) == 0
+    text = capsys.readouterr().out
+    line = [x for x in text.splitlines() if x.startswith("surface_energy")][0]
+    assert "0.4245 *" in line
+    assert [x for x in text.splitlines() if x.startswith("density")][0].split()[1] == "0.534"
+    assert f"* Li.surface_energy is calibrated, fitted to {LI_SURFACE_ENERGY_CALIBRATION}" in text
+    assert main(["materials"]) == 0
+    text = capsys.readouterr().out
+    assert text.count(" is calibrated, fitted to ") == 2
+
+
+def test_the_interface_model_labels_any_library_value_marked_calibrated(monkeypatch):
+    """Mark a measured library angle calibrated: the model must name it (the generic path, not the sigma text)."""
+    from lisse.sim.interface.model import build_model
+
+    air = get_material("LLZTO-air")
+    p = air.properties["li_contact_angle"]
+    assert "contact_angle" not in build_model(None, electrolyte="LLZTO", surface="LLZTO-air").calibrated
+    monkeypatch.setitem(air.properties, "li_contact_angle", dataclasses.replace(p, calibrated_on="an observation X"))
+    m = build_model(None, electrolyte="LLZTO", surface="LLZTO-air")
+    assert m.calibrated["contact_angle"] == "an observation X"
+    assert math.isclose(m.values["contact_angle"], math.radians(p.value), rel_tol=1e-12)
+    # the user's own angle is the user's
+    assert "contact_angle" not in build_model(None, electrolyte="LLZTO", surface="LLZTO-air", contact_angle="100 deg").calibrated
+
+
+def test_an_interlayer_angle_marked_calibrated_reaches_the_electrode_contact_angle(monkeypatch):
+    """With an interlayer, the Li electrode touches the interlayer: the contact angle it takes carries the label."""
+    from lisse.sim.interface.model import build_model
+
+    lni = get_material("LNI-5CNT")
+    p = lni.properties["li_contact_angle"]
+    monkeypatch.setitem(lni.properties, "li_contact_angle", dataclasses.replace(p, calibrated_on="observation Y"))
+    m = build_model("LNI-5CNT", electrolyte="LNI")
+    assert m.calibrated.get("interlayer_contact_angle") == "observation Y"
+    assert m.calibrated.get("contact_angle") == "observation Y"
+    # the user's interlayer angle is the user's; the electrode's contact angle is still the library's (taken from the
+    # layer it touches) and keeps the label until the user gives it too
+    m2 = build_model("LNI-5CNT", electrolyte="LNI", interlayer_contact_angle="60 deg")
+    assert "interlayer_contact_angle" not in m2.calibrated and m2.calibrated.get("contact_angle") == "observation Y"
+    m3 = build_model("LNI-5CNT", electrolyte="LNI", contact_angle="60 deg", interlayer_contact_angle="60 deg")
+    assert "interlayer_contact_angle" not in m3.calibrated and "contact_angle" not in m3.calibrated
+
+
+def test_a_graded_layers_cassie_angle_rests_on_its_fillers_library_angle(monkeypatch):
+    from lisse.sim.interface.model import build_model
+
+    mg = get_material("Mg")
+    p = mg.properties["li_contact_angle"]
+    assert "interlayer_contact_angle" not in build_model("LNI-25Mg", "18.5 um", electrolyte="LNI").calibrated
+    monkeypatch.setitem(mg.properties, "li_contact_angle", dataclasses.replace(p, calibrated_on="observation Z"))
+    m = build_model("LNI-25Mg", "18.5 um", electrolyte="LNI")
+    assert m.calibrated.get("interlayer_contact_angle") == "observation Z"
+    assert m.calibrated.get("contact_angle") == "observation Z"  # the electrode touches the graded face
+
+
+def test_a_graded_layers_cassie_angle_drops_a_label_of_the_library_angle_it_replaces(monkeypatch):
+    from lisse.params import Param
+    from lisse.sim.interface.model import build_model
+
+    graded = get_material("LNI-25Mg")
+    monkeypatch.setitem(graded.properties, "li_contact_angle", Param(100.0, "deg", "s", calibrated_on="observation W"))
+    m = build_model("LNI-25Mg", "18.5 um", electrolyte="LNI")
+    assert "interlayer_contact_angle" not in m.calibrated  # the Cassie angle of the face, not the library's
+    assert m.calibrated.get("contact_angle") == "observation W"  # the electrode's angle is the library's here
