@@ -320,3 +320,28 @@ def test_predictions_name_their_calibrated_parameters_in_a_column_and_old_rows_g
         rows = db.query("SELECT value, calibrated_parameters FROM predictions ORDER BY value")
         assert db.query("SELECT MAX(version) AS v FROM schema_version") == [{"v": 3}]
     assert [r["calibrated_parameters"] for r in rows] == [None, "surface_energy"]  # the old row: not said, not guessed
+
+
+def test_a_read_only_database_opened_for_writing_is_named_read_only_not_foreign(tmp_path, monkeypatch):
+    """A lisse database lisse may not write to (a read-only file, as SQLite reports it: "attempt to write a readonly
+    database") is an output problem, not "not a lisse results database"."""
+    import sqlite3
+
+    import lisse.io.resultsdb as rdb
+    from lisse.errors import OutputError
+
+    db = tmp_path / "lab.sqlite"
+    rdb.ResultsDB(db).close()
+    real = rdb._connect
+
+    def read_only(path, *, readonly=False, timeout_s=rdb.BUSY_TIMEOUT_S):
+        con = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True, isolation_level=None)
+        return con
+
+    monkeypatch.setattr(rdb, "_connect", read_only)
+    with pytest.raises(OutputError, match=r"lab\.sqlite': expected a file lisse can write to; found it read-only .*readonly") as e:
+        rdb.ResultsDB(db)
+    assert "not a lisse results database" not in str(e.value) and "\n" not in str(e.value)
+    monkeypatch.setattr(rdb, "_connect", real)
+    with rdb.ResultsDB(db, readonly=True) as store:  # reading it is fine
+        assert store.query("SELECT COUNT(*) AS n FROM files")[0]["n"] == 0

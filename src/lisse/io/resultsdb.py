@@ -274,6 +274,10 @@ class ResultsDB:
             raise
         except sqlite3.DatabaseError as exc:
             self.con.close()
+            if not readonly and "readonly" in str(exc).lower().replace("-", "").replace(" ", ""):
+                # a read-only file (or folder: the write-ahead log needs its side files) is no foreign database
+                raise OutputError(f"database '{path}': expected a file lisse can write to; found it read-only ({exc}); "
+                                  "make it writable or give another --db", self.path) from None
             raise ParameterError(f"database '{path}': expected a lisse results database (SQLite); found {exc}") from None
 
     # -- set-up -----------------------------------------------------------------------------------------------
@@ -339,6 +343,9 @@ class ResultsDB:
             elif row[0] > SCHEMA_VERSION:
                 raise ParameterError(f"database '{self.path}': schema version {row[0]} is newer than this lisse's "
                                      f"({SCHEMA_VERSION}); upgrade lisse")
+            # a database that needed no change above has not been written to yet: a statement that writes nothing still
+            # asks SQLite for a write transaction, so a read-only file is found here, before any work, not at the first row
+            con.execute("DELETE FROM schema_version WHERE version < 0")
 
     def _check_schema(self) -> None:
         names = {r[0] for r in self.con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
