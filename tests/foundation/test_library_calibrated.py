@@ -105,3 +105,15 @@ def test_a_graded_layers_cassie_angle_drops_a_label_of_the_library_angle_it_repl
     m = build_model("LNI-25Mg", "18.5 um", electrolyte="LNI")
     assert "interlayer_contact_angle" not in m.calibrated  # the Cassie angle of the face, not the library's
     assert m.calibrated.get("contact_angle") == "observation W"  # the electrode's angle is the library's here
+
+
+def test_the_library_value_typed_in_keeps_its_label_another_value_drops_it():
+    """As for sigma_Li: a user who types in LLZTO-TfOH's 75.6 deg reproduces the calibrated case (within the typed-in
+    tolerance of lisse.params.is_calibrated_value); 70 deg is the user's own."""
+    from lisse.sim.interface.model import build_model
+
+    same = build_model(None, electrolyte="LLZTO", surface="LLZTO-TfOH", contact_angle="75.6 deg")
+    assert "via sigma_Li" in same.calibrated["contact_angle"]
+    rad = build_model(None, electrolyte="LLZTO", surface="LLZTO-TfOH", contact_angle=math.radians(75.6))  # SI number
+    assert "contact_angle" in rad.calibrated
+    assert "contact_angle" not in build_model(None, electrolyte="LLZTO", surface="LLZTO-TfOH", contact_angle="75 deg").calibrated

@@ -692,20 +692,21 @@ def build_model(interlayer: str | GradedComposite | Sequence[str | GradedComposi
     ]
     if l_mat is not None:
         lookups += [("interlayer_contact_angle", [l_mat], "li_contact_angle")]
-    library_calibrated: dict[str, str] = {}  # library values fitted to an observation (Param.calibrated_on)
+    # library values fitted to an observation: key -> (Param.calibrated_on, the value as the library gives it)
+    library_calibrated: dict[str, tuple[str, Any]] = {}
     for key, mats, prop in lookups:
         got = _take(mats, prop)
         if got is not None:
             values[key], sources[key] = got[:2]
             if got[2]:
-                library_calibrated[key] = got[2]
+                library_calibrated[key] = (got[2], got[0])
     if stacks and stacks[0] is not None:  # the Li electrode touches the graded layer's first face: its Cassie angle
         st0 = stacks[0]
+        values["interlayer_contact_angle"] = f"{st0.face_contact_angle!r} deg"
         library_calibrated.pop("interlayer_contact_angle", None)  # the Cassie angle replaces the library's ...
         filler_angle = get_material(st0.composite.filler).param("li_contact_angle")
         if filler_angle.calibrated_on:  # ... and rests on the filler's angle
-            library_calibrated["interlayer_contact_angle"] = filler_angle.calibrated_on
-        values["interlayer_contact_angle"] = f"{st0.face_contact_angle!r} deg"
+            library_calibrated["interlayer_contact_angle"] = (filler_angle.calibrated_on, values["interlayer_contact_angle"])
         sources["interlayer_contact_angle"] = (
             f"Cassie angle of the Li-side face of graded {st0.composite.name} (filler volume fraction "
             f"{st0.face_filler_volume_fraction:.3f}; Li on {st0.composite.filler}: {st0.sources['filler_contact_angle']}; "
@@ -717,7 +718,7 @@ def build_model(interlayer: str | GradedComposite | Sequence[str | GradedComposi
             values["exchange_current"] = exchange_current_from_resistance(r_int, float(temperature))
             sources["exchange_current"] = f"i0 = RT/(F R_int) from {got[1]}"
             if got[2]:
-                library_calibrated["exchange_current"] = got[2]
+                library_calibrated["exchange_current"] = (got[2], values["exchange_current"])
         else:  # nothing measured for this interface in the library: say that the default is an assumption
             sources["exchange_current"] = ("assumed: 1 mA/cm2 (R_ct = 25.7 ohm cm2 per interface); the materials library holds no "
                                            "exchange current or interfacial resistance for this interface (give the measured "
@@ -753,9 +754,10 @@ def build_model(interlayer: str | GradedComposite | Sequence[str | GradedComposi
     if "surface_energy" not in overrides or _same_si("surface_energy", overrides["surface_energy"], DEFAULT_LI_SURFACE_ENERGY):
         calibrated["surface_energy"] = LI_SURFACE_ENERGY_CALIBRATION
     # a library value fitted to an observation (e.g. LLZTO-TfOH's 75.6 deg, computed from a W_ad with sigma_Li's calibrated
-    # default) rests on that observation whatever else the model is given; a value the user gives replaces it
-    for key, obs in library_calibrated.items():
-        if key not in overrides and key not in calibrated:
+    # default) rests on that observation whatever else the model is given; a value the user gives replaces it, unless it
+    # is the same value typed in (as for sigma_Li)
+    for key, (obs, library_value) in library_calibrated.items():
+        if key not in calibrated and (key not in overrides or _same_si(key, overrides[key], library_value)):
             calibrated[key] = obs
     if i0_note is not None:
         sources["exchange_current"] = i0_note
