@@ -296,9 +296,17 @@ def test_predictions_name_their_calibrated_parameters_in_a_column_and_old_rows_g
             {"source": "s", "quantity": "ccd", "value": 4.0, "unit": "mA/cm2", "kind": "predicted", "parameters_json": {}},
             {"source": "s", "quantity": "ccd", "value": 5.0, "unit": "mA/cm2", "kind": "predicted",
              "calibrated_parameters": ["void_depth_ratio"]},
+            # given and parameters_json disagree: every name either calls calibrated (a dropped label reads as a prediction)
+            {"source": "s", "quantity": "ccd", "value": 5.5, "unit": "mA/cm2", "kind": "predicted",
+             "calibrated_parameters": "void_depth_ratio", "parameters_json": {"calibrated": ["surface_energy", "void_depth_ratio"]}},
+            {"source": "s", "quantity": "ccd", "value": 5.7, "unit": "mA/cm2", "kind": "predicted",
+             "calibrated_parameters": "none", "parameters_json": {"calibrated": ["surface_energy"]}},
+            {"source": "s", "quantity": "ccd", "value": 5.9, "unit": "mA/cm2", "kind": "predicted",
+             "calibrated_parameters": [], "parameters_json": {"calibrated": []}},
         ])
         got = [r["calibrated_parameters"] for r in db.query("SELECT calibrated_parameters FROM predictions ORDER BY value")]
-    assert got == ["exchange_current;surface_energy", "none", "li_surface_energy", None, "void_depth_ratio"]  # NULL: not said
+    assert got == ["exchange_current;surface_energy", "none", "li_surface_energy", None, "void_depth_ratio",
+                   "void_depth_ratio;surface_energy", "surface_energy", "none"]  # NULL: not said
     # a schema-2 database (no column): opening it for writing adds the column; old rows stay NULL (their lists were
     # complete by older rules: not copied as if they were today's)
     if sqlite3.sqlite_version_info < (3, 35):

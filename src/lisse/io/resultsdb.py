@@ -143,22 +143,25 @@ def _columns(table: str) -> list[str]:
 
 def _calibrated_text(given: Any, parameters: Any) -> str | None:
     """The ``calibrated_parameters`` cell of a prediction (:func:`lisse.params.calibrated_label`: ``;``-separated, or
-    ``none``), from the value given or else from ``parameters_json``'s ``calibrated`` list; None (NULL: not known) when
-    neither says."""
+    ``none``): the names given and those in ``parameters_json``'s ``calibrated`` list, together (where the two disagree
+    the cell names every parameter either calls calibrated: a dropped label would read as an independent prediction);
+    None (NULL: not known) when neither says."""
     from lisse.params import calibrated_label
 
-    if given is None and parameters is not None:
+    from_json = None
+    if parameters is not None:
         try:
             p = json.loads(parameters) if isinstance(parameters, str) else parameters
         except (TypeError, ValueError):
             p = None
         if isinstance(p, Mapping) and isinstance(p.get("calibrated"), (list, tuple, dict)):
-            given = list(p["calibrated"])
-    if given is None:
-        return None
+            from_json = [str(n) for n in p["calibrated"]]
     if isinstance(given, str):
         given = [n for n in given.split(";") if n and n != "none"]
-    return calibrated_label([str(n) for n in given])
+    if given is None and from_json is None:
+        return None
+    names = [str(n) for n in (given or [])]
+    return calibrated_label(names + [n for n in (from_json or []) if n not in names])
 
 
 def _addable(sql_type: str) -> bool:
