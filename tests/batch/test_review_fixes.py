@@ -346,10 +346,51 @@ def test_a_read_only_database_opened_for_writing_is_named_read_only_not_foreign(
         con = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True, isolation_level=None)
         return con
 
+    con = sqlite3.connect(db)
+    con.execute("INSERT INTO schema_version VALUES (2, 'a migrated database keeps its history')")
+    con.commit()
+    con.close()
+    before = db.read_bytes(), [tuple(r) for r in sqlite3.connect(db).execute("SELECT * FROM schema_version")]
+    assert len(before[1]) == 2
     monkeypatch.setattr(rdb, "_connect", read_only)
-    with pytest.raises(OutputError, match=r"lab\.sqlite': expected a file lisse can write to; found it read-only .*readonly") as e:
+    with pytest.raises(OutputError, match=r"lab\.sqlite': expected a database lisse can write to; found the file is read-only .*readonly") as e:
         rdb.ResultsDB(db)
     assert "not a lisse results database" not in str(e.value) and "\n" not in str(e.value)
     monkeypatch.setattr(rdb, "_connect", real)
     with rdb.ResultsDB(db, readonly=True) as store:  # reading it is fine
         assert store.query("SELECT COUNT(*) AS n FROM files")[0]["n"] == 0
+    # the write probe changes nothing: reopening for writing leaves the schema history and the file as they were
+    rdb.ResultsDB(db).close()
+    assert (db.read_bytes(), [tuple(r) for r in sqlite3.connect(db).execute("SELECT * FROM schema_version")]) == before
+
+
+def test_sqlite_access_errors_at_open_are_named_as_such_not_as_a_foreign_file(tmp_path, monkeypatch):
+    """A read-only folder (reading a write-ahead-log database makes its -shm file there) and a lock held by another
+    process are access problems (OutputError), each said as such; a file that is no SQLite database stays a ParameterError."""
+    import sqlite3
+
+    import lisse.io.resultsdb as rdb
+    from lisse.errors import OutputError
+
+    db = tmp_path / "lab.sqlite"
+    ro = sqlite3.OperationalError("attempt to write a readonly database")
+    e = rdb._open_error(ro, db, True, 5.0)
+    assert isinstance(e, OutputError) and "expected a database lisse can read; found its folder" in str(e)
+    monkeypatch.setattr(rdb.os, "access", lambda p, mode: False)
+    assert "found its folder" in str(rdb._open_error(ro, db, False, 5.0))
+    monkeypatch.undo()
+    assert "found the file is read-only" in str(rdb._open_error(ro, db, False, 5.0))
+    # a writer holding the lock past the wait
+    rdb.ResultsDB(db).close()
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        with pytest.raises(OutputError, match=r"expected to open it within 0\.3 s; found it locked by another process"):
+            rdb.ResultsDB(db, timeout_s=0.3)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    junk = tmp_path / "junk.sqlite"
+    junk.write_bytes(b"not a database at all" * 100)
+    with pytest.raises(ParameterError, match="expected a lisse results database"):
+        rdb.ResultsDB(junk)

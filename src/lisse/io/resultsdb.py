@@ -69,7 +69,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from lisse.errors import OutputError, ParameterError
+from lisse.errors import LisseError, OutputError, ParameterError
 
 __all__ = ["SCHEMA_VERSION", "TABLES", "ROW_TABLES", "BUSY_TIMEOUT_S", "ResultsDB", "export_table", "iter_query", "query"]
 
@@ -237,6 +237,27 @@ def _connect(path: str | os.PathLike, *, readonly: bool = False, timeout_s: floa
     return con
 
 
+def _open_error(exc: sqlite3.DatabaseError, path: Path, readonly: bool, timeout_s: float) -> LisseError:
+    """The error to raise for an SQLite error met while opening a database: a read-only file or folder and a lock held by
+    another process are problems of access (:class:`OutputError`), not of the file's kind; anything else means the file
+    is no SQLite database lisse can use (:class:`ParameterError`)."""
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    text = str(exc)
+    if name.startswith("SQLITE_READONLY") or "readonly" in text.lower():
+        folder = path.resolve().parent
+        if readonly or not os.access(folder, os.W_OK):  # reading a write-ahead-log database makes its -shm file there
+            where = f"its folder '{folder}' is read-only (SQLite keeps the write-ahead log's -wal/-shm files beside it)"
+        else:
+            where = "the file is read-only"
+        want = "a database lisse can read" if readonly else "a database lisse can write to"
+        return OutputError(f"database '{path}': expected {want}; found {where} ({text}); make it writable, or copy the "
+                           "database to a writable folder and use the copy", path)
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in text.lower():
+        return OutputError(f"database '{path}': expected to open it within {timeout_s:g} s; found it locked by another "
+                           f"process ({text}); try again when that process has finished", path)
+    return ParameterError(f"database '{path}': expected a lisse results database (SQLite); found {text}")
+
+
 class ResultsDB:
     """A lisse results database (SQLite, WAL), created with the documented schema when new.
 
@@ -277,11 +298,7 @@ class ResultsDB:
             raise
         except sqlite3.DatabaseError as exc:
             self.con.close()
-            if not readonly and "readonly" in str(exc).lower().replace("-", "").replace(" ", ""):
-                # a read-only file (or folder: the write-ahead log needs its side files) is no foreign database
-                raise OutputError(f"database '{path}': expected a file lisse can write to; found it read-only ({exc}); "
-                                  "make it writable or give another --db", self.path) from None
-            raise ParameterError(f"database '{path}': expected a lisse results database (SQLite); found {exc}") from None
+            raise _open_error(exc, self.path, readonly, timeout_s) from None
 
     # -- set-up -----------------------------------------------------------------------------------------------
     def _create_waiting(self, timeout_s: float) -> None:
