@@ -43,8 +43,11 @@ class Param:
         Free text (method, conditions).
     calibrated_on : str, default ""
         The observation this value was fitted to (or derived from through another fitted value), for a *calibrated*
-        value: every model output that uses it names it, and it never validates that observation. Empty for a
-        measured or independently computed value.
+        value, which never validates that observation. Empty for a measured or independently computed value.
+        ``lisse materials`` marks it, and the interface model (:func:`lisse.sim.interface.build_model`) names it in
+        ``calibrated_parameters`` wherever it takes it; other readers of the library (creep law, interlayer and
+        phase-field defaults, graded-layer conductivities, cell design, nucleation) read values none of which is marked
+        (``tests/foundation/test_library_calibrated.py`` pins the marked set, so marking another one is a deliberate change).
 
     Raises
     ------

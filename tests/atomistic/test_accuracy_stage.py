@@ -216,6 +216,8 @@ def test_dft_regime_uses_the_dft_sigma_not_the_calibrated_default(monkeypatch):
     import lisse.atomistic.accuracy as acc
 
     table = {"entry": [
+        {"quantity": "surface_energy", "system": "LiF(100)", "unit": "J/m2", "dft_value": 0.296, "dft_source": "s",
+         "ml": {"m:1": {"value": 0.2, "measured": "x"}}},  # another surface first: sigma_Li is the Li(100) row's
         {"quantity": "surface_energy", "system": "Li(100)", "unit": "J/m2", "dft_value": 0.459, "dft_source": "s",
          "ml": {"m:1": {"value": 0.30, "measured": "x"}}},
         {"quantity": "work_of_adhesion", "system": "Li(100)|X(001)", "unit": "J/m2", "dft_value": 0.44, "dft_source": "s",
@@ -226,5 +228,5 @@ def test_dft_regime_uses_the_dft_sigma_not_the_calibrated_default(monkeypatch):
     assert r["dft_regime"] == "lithiophobic" and r["ml_regime"] == "lithiophobic" and r["regime_agrees"] is True
     assert contact_angle(0.44, DEFAULT_LI_SURFACE_ENERGY).regime == "lithiophilic"  # what the default would have said
     # no DFT sigma_Li in the table: no regime is claimed
-    table["entry"][0]["dft_value"] = None
+    table["entry"][1]["dft_value"] = None
     assert "dft_regime" not in [x for x in acc.rows() if x["quantity"] == "work_of_adhesion"][0]

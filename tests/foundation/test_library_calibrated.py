@@ -22,6 +22,8 @@ def test_the_calibrated_library_values_are_the_two_resting_on_ji2025s_li2co3_pai
     assert found["Li", "surface_energy"] == LI_SURFACE_ENERGY_CALIBRATION
     assert get_material("Li").param("surface_energy").value == pytest.approx(DEFAULT_LI_SURFACE_ENERGY, rel=2e-4)  # stored to 4 digits
     assert "via sigma_Li" in found["LLZTO-TfOH", "li_contact_angle"]
+    # the angle's label quotes sigma_Li's calibration as the constant states it (one text, copied once)
+    assert LI_SURFACE_ENERGY_CALIBRATION.split(": ", 1)[1] in found["LLZTO-TfOH", "li_contact_angle"]
     # a measured value is not calibrated
     assert get_material("LLZTO-air").param("li_contact_angle").calibrated_on == ""
 
@@ -31,6 +33,9 @@ def test_a_calibrated_field_that_is_not_text_is_refused_naming_the_entry():
         _param_from_entry("Li", "surface_energy", {"value": 0.4, "unit": "J/m2", "source": "s", "calibrated": 1}, "x.toml")
     p, _ = _param_from_entry("Li", "surface_energy", {"value": 0.4, "unit": "J/m2", "source": "s", "calibrated": " obs "}, "x.toml")
     assert p.calibrated_on == "obs"
+    with pytest.raises(ParameterError, match="calibrated must be text.*got ' '"):
+        _param_from_entry("Li", "surface_energy", {"value": 0.4, "unit": "J/m2", "source": "s", "calibrated": " "}, "x.toml")
+    assert _param_from_entry("Li", "surface_energy", {"value": 0.4, "unit": "J/m2", "source": "s"}, "x.toml")[0].calibrated_on == ""
 
 
 def test_lisse_materials_marks_calibrated_values_in_json_and_text(capsys):
@@ -49,6 +54,18 @@ def test_lisse_materials_marks_calibrated_values_in_json_and_text(capsys):
     assert main(["materials"]) == 0
     text = capsys.readouterr().out
     assert text.count(" is calibrated, fitted to ") == 2
+
+
+
+def test_a_calibrated_value_is_shown_as_the_table_formats_numbers(monkeypatch):
+    from lisse.cli.common import fmt
+    from lisse.cli.materials import _entry, render
+
+    li = get_material("Li")
+    p = li.properties["electronic_conductivity"]
+    monkeypatch.setitem(li.properties, "electronic_conductivity", dataclasses.replace(p, calibrated_on="obs"))
+    line = [x for x in render(_entry(li)).splitlines() if x.startswith("electronic_conductivity")][0]
+    assert line.split()[1:3] == [fmt(p.value), "*"] and fmt(p.value) != str(p.value)  # 1.08e+05, not 108000.0
 
 
 def test_the_interface_model_labels_any_library_value_marked_calibrated(monkeypatch):
@@ -117,3 +134,59 @@ def test_the_library_value_typed_in_keeps_its_label_another_value_drops_it():
     rad = build_model(None, electrolyte="LLZTO", surface="LLZTO-TfOH", contact_angle=math.radians(75.6))  # SI number
     assert "contact_angle" in rad.calibrated
     assert "contact_angle" not in build_model(None, electrolyte="LLZTO", surface="LLZTO-TfOH", contact_angle="75 deg").calibrated
+
+
+def test_with_keeps_the_label_of_a_calibrated_value_typed_in_again():
+    """review s45 item 3: build_model and with_ agree on a typed-in library value; the depth ratio beside a new void
+    size is another depth (the calibrated quantity is h_v), so it is not kept by this rule."""
+    from lisse.sim.interface.model import build_model
+
+    tfoh = build_model(None, electrolyte="LLZTO", surface="LLZTO-TfOH")
+    assert "contact_angle" in tfoh.with_(contact_angle="75.6 deg").calibrated
+    assert "contact_angle" not in tfoh.with_(contact_angle="75 deg").calibrated
+    ratio = tfoh.values["void_depth_ratio"]
+    assert "void_depth_ratio" in tfoh.with_(void_depth_ratio=ratio).calibrated
+    assert "void_depth_ratio" not in tfoh.with_(void_depth_ratio=ratio, void_size="2 um").calibrated
+
+
+def test_a_users_named_pressure_drops_a_library_pressure_label(monkeypatch):
+    """review s45 item 1: 'pressure' is a named argument of build_model, not an override; the user's value is the user's."""
+    from lisse.sim.interface.model import build_model
+
+    tfoh = get_material("LLZTO-TfOH")
+    p = tfoh.properties["stack_pressure"]
+    monkeypatch.setitem(tfoh.properties, "stack_pressure", dataclasses.replace(p, calibrated_on="obs P"))
+    assert build_model(None, electrolyte="LLZTO", surface="LLZTO-TfOH").calibrated["pressure"] == "obs P"
+    assert "pressure" not in build_model(None, electrolyte="LLZTO", surface="LLZTO-TfOH", pressure="5 MPa").calibrated
+    assert build_model(None, electrolyte="LLZTO", surface="LLZTO-TfOH", pressure=f"{p.value} {p.unit}").calibrated["pressure"] == "obs P"
+
+
+def test_an_exchange_current_from_a_calibrated_library_resistance_is_labelled(monkeypatch):
+    from lisse.params import Param
+    from lisse.sim.interface.model import build_model
+
+    air = get_material("LLZTO-air")
+    assert not air.has("exchange_current_density")
+    m0 = build_model(None, electrolyte="LLZTO", surface="LLZTO-air")
+    monkeypatch.setitem(air.properties, "interfacial_resistance", Param(120.0, "ohm*cm2", "s", calibrated_on="obs R"))
+    m = build_model(None, electrolyte="LLZTO", surface="LLZTO-air")
+    assert m.calibrated["exchange_current"] == "obs R" and "exchange_current" not in m0.calibrated
+    assert "exchange_current" not in build_model(None, electrolyte="LLZTO", surface="LLZTO-air", exchange_current="1 mA/cm2").calibrated
+
+
+def test_graded_face_labels_follow_the_angle_in_use(monkeypatch):
+    """review s45 items 4, 5 and M11: the Cassie face angle typed back in labels both angles; a user's other interlayer
+    angle labels neither; a face without filler (profile 'reversed') does not rest on the filler's angle."""
+    from lisse.materials.graded import graded_composite
+    from lisse.sim.interface.model import build_model
+
+    mg = get_material("Mg")
+    monkeypatch.setitem(mg.properties, "li_contact_angle", dataclasses.replace(mg.properties["li_contact_angle"], calibrated_on="obs Z"))
+    m = build_model("LNI-25Mg", "18.5 um", electrolyte="LNI")
+    face = math.degrees(m.values["interlayer_contact_angle"])
+    again = build_model("LNI-25Mg", "18.5 um", electrolyte="LNI", interlayer_contact_angle=f"{face!r} deg")
+    assert again.calibrated.get("interlayer_contact_angle") == again.calibrated.get("contact_angle") == "obs Z"
+    other = build_model("LNI-25Mg", "18.5 um", electrolyte="LNI", interlayer_contact_angle="50 deg")
+    assert "interlayer_contact_angle" not in other.calibrated and "contact_angle" not in other.calibrated
+    rev = build_model(graded_composite("LNI-25Mg").with_(profile="reversed"), "18.5 um", electrolyte="LNI")
+    assert "interlayer_contact_angle" not in rev.calibrated and "contact_angle" not in rev.calibrated

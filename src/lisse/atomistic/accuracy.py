@@ -76,10 +76,10 @@ def rows(calculator: str | None = None) -> list[dict]:
     """Flat rows (one per calculator x quantity x system) with ML value, DFT value, error and sources.
 
     Work-of-adhesion rows also carry the wetting regime each side implies — ML W_ad with the same
-    calculator's sigma_Li(100), DFT W_ad with the table's DFT sigma_Li(100) — and ``regime_agrees``; a
-    calculator that calls a lithiophilic phase lithiophobic (or the reverse) is flagged there. Each side uses its own
-    method's sigma_Li, so no calibrated value enters the comparison (lisse's default sigma_Li was fitted to Ji2025's
-    Li|Li2CO3 pair, one of the rows compared).
+    calculator's sigma_Li(100), DFT W_ad with the table's DFT sigma_Li(100) (PBE, computed here; published W_ad rows
+    were computed with other codes and, for Ji2025, D3) — and ``regime_agrees``; a calculator that calls a lithiophilic
+    phase lithiophobic (or the reverse) is flagged there. No calibrated value enters the comparison (lisse's default
+    sigma_Li was fitted to Ji2025's Li|Li2CO3 pair, one of the rows compared).
 
     Parameters
     ----------

@@ -285,7 +285,7 @@ def _param_from_entry(mat: str, prop: str, entry: dict, fname: str) -> tuple[Par
     t_k = to_si(entry["T"], "K", f"{mat}.{prop}.T") if "T" in entry else None
     rng = (float(entry["low"]), float(entry["high"])) if "low" in entry else None
     calibrated = entry.get("calibrated", "")
-    if not isinstance(calibrated, str):
+    if not isinstance(calibrated, str) or ("calibrated" in entry and not calibrated.strip()):
         raise ParameterError(f"{fname}: {mat}.{prop}.calibrated must be text naming the observation the value was fitted to; "
                              f"got {calibrated!r}")
     return Param(float(entry["value"]), unit, entry["source"], t_k, entry.get("note", ""), calibrated.strip()), rng

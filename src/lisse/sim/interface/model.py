@@ -342,8 +342,9 @@ class InterfaceModel:
         Returns
         -------
         InterfaceModel
-            The new model; replaced keys have source ``"user"`` and are no longer calibrated (``surface_energy`` set to its
-            calibrated default itself stays calibrated: it is the calibrated value). A new ``void_size`` keeps
+            The new model; replaced keys have source ``"user"`` and are no longer calibrated, except a calibrated value
+            typed in again (the value in use, within :data:`lisse.params.CALIBRATED_VALUE_RTOL`) and ``surface_energy``
+            set to its calibrated default: each is still the calibrated value. A new ``void_size`` keeps
             the void depth h_v (not its ratio) when the depth is the calibrated default or was given as a depth.
 
         Raises
@@ -359,7 +360,10 @@ class InterfaceModel:
         vals.update(si)
         src = dict(self.sources)
         src.update({k: "user" for k in overrides})
-        cal = {k: v for k, v in self.calibrated.items() if k not in overrides}
+        # a replaced value is the user's, unless it is the calibrated value in use typed in (it reproduces the same case; not
+        # the depth ratio beside a new void size: the calibrated quantity is the depth h_v, handled below)
+        cal = {k: v for k, v in self.calibrated.items()
+               if k not in si or (is_calibrated_value(si[k], self.values[k]) and not (k == "void_depth_ratio" and "void_size" in si))}
         if "surface_energy" in si and li_surface_energy_is_calibrated(si["surface_energy"]):  # typed in: still the calibrated one
             cal["surface_energy"] = LI_SURFACE_ENERGY_CALIBRATION
         if "void_size" in si and "void_depth_ratio" not in overrides:
@@ -705,7 +709,8 @@ def build_model(interlayer: str | GradedComposite | Sequence[str | GradedComposi
         values["interlayer_contact_angle"] = f"{st0.face_contact_angle!r} deg"
         library_calibrated.pop("interlayer_contact_angle", None)  # the Cassie angle replaces the library's ...
         filler_angle = get_material(st0.composite.filler).param("li_contact_angle")
-        if filler_angle.calibrated_on:  # ... and rests on the filler's angle
+        if filler_angle.calibrated_on and st0.face_filler_volume_fraction > 0:  # ... and rests on the filler's angle (if any
+            # filler is at the face: a face of matrix alone has the matrix's angle)
             library_calibrated["interlayer_contact_angle"] = (filler_angle.calibrated_on, values["interlayer_contact_angle"])
         sources["interlayer_contact_angle"] = (
             f"Cassie angle of the Li-side face of graded {st0.composite.name} (filler volume fraction "
@@ -728,8 +733,9 @@ def build_model(interlayer: str | GradedComposite | Sequence[str | GradedComposi
         values["contact_angle"] = overrides.get("interlayer_contact_angle", values.get("interlayer_contact_angle",
                                                                                          SCHEMA["interlayer_contact_angle"].default))
         sources["contact_angle"] = f"the interlayer's Li contact angle ({sources['interlayer_contact_angle']})"
-        if "interlayer_contact_angle" not in overrides and "interlayer_contact_angle" in library_calibrated:
-            library_calibrated["contact_angle"] = library_calibrated["interlayer_contact_angle"]
+        contact_from_interlayer = True  # it carries the interlayer angle's label, decided below
+    else:
+        contact_from_interlayer = False
     layer_name = "/".join(m.name for m in l_mats) if l_mats else None
     system = _system(e_mat.name, layer_name)
     calibrated: dict[str, str] = {}
@@ -756,9 +762,12 @@ def build_model(interlayer: str | GradedComposite | Sequence[str | GradedComposi
     # a library value fitted to an observation (e.g. LLZTO-TfOH's 75.6 deg, computed from a W_ad with sigma_Li's calibrated
     # default) rests on that observation whatever else the model is given; a value the user gives replaces it, unless it
     # is the same value typed in (as for sigma_Li)
+    given = set(overrides) | ({"pressure"} if pressure is not None else set())  # values the user gave (named or not)
     for key, (obs, library_value) in library_calibrated.items():
-        if key not in calibrated and (key not in overrides or _same_si(key, overrides[key], library_value)):
+        if key not in calibrated and (key not in given or _same_si(key, values[key], library_value)):
             calibrated[key] = obs
+    if contact_from_interlayer and "interlayer_contact_angle" in calibrated:  # the same angle, the same label
+        calibrated["contact_angle"] = calibrated["interlayer_contact_angle"]
     if i0_note is not None:
         sources["exchange_current"] = i0_note
     lam = SCHEMA["void_size"].convert("void_size", values.get("void_size", SCHEMA["void_size"].default))
