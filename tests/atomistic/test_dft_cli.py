@@ -30,6 +30,12 @@ def test_supercells_parse_and_refuse_bad_text():
     (["wetting", "Li", "LiF", "--calculator", "cp2k", "--relax-mode", "lcao"], "--relax-mode"),
     (["wetting", "--work-of-adhesion", "0.5", "--relax-mode", "lcao"], "--relax-mode"),
     (["segregation", "--surface-energy", "0.5", "--interface-energy", "0.3", "--relax-mode", "lcao"], "--relax-mode"),
+    (["wetting", "Li", "LiF", "--calculator", "chgnet", "--dft-log", "gpaw.log"], "--dft-log"),
+    (["wetting", "Li", "LiF", "--calculator", "cp2k", "--dft-log", "gpaw.log"], "--dft-log"),
+    (["wetting", "--work-of-adhesion", "0.5", "--dft-log", "gpaw.log"], "--dft-log"),
+    (["segregation", "--surface-energy", "0.5", "--interface-energy", "0.3", "--dft-log", "gpaw.log"], "--dft-log"),
+    (["wetting", "Li", "LiF", "--calculator", "gpaw", "--dft-log", "no-such-folder/gpaw.log"], "--dft-log"),
+    (["wetting", "Li", "LiF", "--calculator", "gpaw", "--dft-log", "."], "--dft-log"),
 ])
 def test_bad_dft_options_exit_2_with_one_line(argv, expect, capsys, tmp_path):
     rc = main([*argv, "--cache-dir", str(tmp_path)])

@@ -333,3 +333,23 @@ def test_surface_energy_workflow_adds_the_convergence_scans():
     # a finer cut-off barely moves a Li surface energy (soft PAW setup): the scan must say converged
     cut = [x for x in r["convergence"] if x["parameter"] == "cutoff_eV" and x["change"] is not None]
     assert cut and all(x["converged"] for x in cut)
+
+
+def test_the_gpaw_log_is_appended_per_calculation_and_never_truncated(tmp_path):
+    """txt: each calculation appends its GPAW log after a header naming it; what was in the file stays; the log does
+    not change the calculator's identity and the calculator still pickles (process executors)."""
+    pytest.importorskip("gpaw")
+    import pickle
+
+    log = tmp_path / "gpaw.log"
+    log.write_text("the user's earlier lines\n")
+    c = GPAWCalculator("test", kspacing=1.0).variant(txt=str(log))
+    assert c.info == GPAWCalculator("test", kspacing=1.0).info  # same identity (cache key) with or without the log
+    for a in (_li_bulk(3.44), _li_bulk(3.40)):
+        a.calc = c.ase_calculator(a, "energy")
+        a.get_potential_energy()
+    text = log.read_text()
+    assert text.startswith("the user's earlier lines\n")
+    assert text.count("===== lisse: GPAW energy of Li (1 atoms), gpaw:test") == 2
+    assert text.count("Converged in") == 2  # GPAW's own SCF report follows each header
+    assert pickle.loads(pickle.dumps(c)).txt == str(log)

@@ -541,7 +541,8 @@ class GPAWCalculator(AtomisticCalculator):
     energy_mode : {"pw", "lcao"}, optional
         Mode of the energies that enter formulas (and of cell relaxations when "pw"), overriding the level's.
     txt : str or None, default None
-        GPAW log file (None: no log).
+        GPAW log file (None: no log). Every calculation appends its log (SCF iterations, energies, forces) after a
+        header line naming it, so a multi-hour run can be followed (``tail -f``); nothing is overwritten.
 
     Raises
     ------
@@ -591,7 +592,8 @@ class GPAWCalculator(AtomisticCalculator):
         model = f"PBE{'-D3' if dispersion else ''}/{level}"
         self.info = CalculatorInfo("gpaw", model, _version("gpaw"), "dft", 0.0, s)
 
-    def variant(self, kspacing: float | None = None, ecut: float | None = None, relax_mode: str | None = None) -> GPAWCalculator:
+    def variant(self, kspacing: float | None = None, ecut: float | None = None, relax_mode: str | None = None,
+                txt: str | None = None) -> GPAWCalculator:
         """The same calculator with another k-spacing, cut-off and/or relaxation mode (for convergence scans; its own cache identity).
 
         Parameters
@@ -602,6 +604,8 @@ class GPAWCalculator(AtomisticCalculator):
             Plane-wave cut-off [eV]; None keeps this one's.
         relax_mode : {"lcao", "pw"}, optional
             Mode of position relaxations and scans; None keeps this one's.
+        txt : str, optional
+            GPAW log file every calculation appends to; None keeps this one's (the log is not part of the identity).
 
         Returns
         -------
@@ -616,7 +620,27 @@ class GPAWCalculator(AtomisticCalculator):
         s = self.settings
         return GPAWCalculator(self.level, self.dispersion, self.spin, s["kspacing_inv_A"] if kspacing is None else kspacing,
                               s["ecut_eV"] if ecut is None else ecut, s["relax_mode"] if relax_mode is None else relax_mode,
-                              s["energy_mode"], self.txt)
+                              s["energy_mode"], self.txt if txt is None else txt)
+
+    def _log(self, atoms, purpose: str):
+        """The open log (append mode, line-buffered) with a header for the next calculation; None without ``txt``."""
+        if self.txt is None:
+            return None
+        import datetime
+
+        fh = self.__dict__.get("_log_fh")
+        if fh is None or fh.closed:
+            fh = open(self.txt, "a", encoding="utf-8", buffering=1)  # noqa: SIM115 (held for the calculator's life)
+            self.__dict__["_log_fh"] = fh
+        fh.write(f"\n===== lisse: GPAW {purpose} of {atoms.get_chemical_formula()} ({len(atoms)} atoms), "
+                 f"{self.label()}, {datetime.datetime.now().isoformat(timespec='seconds')} =====\n")
+        return fh
+
+    def __getstate__(self) -> dict:
+        """Pickled without the open log (a worker process opens its own)."""
+        state = dict(self.__dict__)
+        state.pop("_log_fh", None)
+        return state
 
     def label(self) -> str:
         """Short label ``"gpaw:<level>"`` (``"gpaw:<level>-d3"`` with D3).
@@ -798,6 +822,7 @@ class GPAWCalculator(AtomisticCalculator):
         if atoms is None:
             raise ParameterError("the GPAW calculator is built per structure: give atoms (k-mesh and dipole layer depend on the cell)")
         p = self.gpaw_parameters(atoms, purpose)
+        p["txt"] = self._log(atoms, purpose)  # appended to, never truncated (GPAW would open a file name for writing)
         gpaw = _gpaw()
         register("Mortensen2024")
         register("Perdew1996")
@@ -805,7 +830,7 @@ class GPAWCalculator(AtomisticCalculator):
         def build(symmetry_off: bool = False, log: bool = True):
             q = dict(p, symmetry="off") if symmetry_off else dict(p)
             if not log:
-                q["txt"] = None  # a second GPAW on the same log file would truncate it
+                q["txt"] = None  # the Pulay-stress probes: one log per calculation is enough
             calc = gpaw.GPAW(**q)
             return with_d3(calc, self.settings["d3_damping"]) if self.dispersion == "d3" else calc
 

@@ -58,7 +58,8 @@ def run(args) -> dict:
     # the analytic path runs no calculator: its options would be dropped without a word (review s40)
     for flag, val, default in (("--calculator", args.calculator, "chgnet"), ("--level", args.level, None),
                                ("--dispersion", args.dispersion, None), ("--cutoff", args.cutoff, None),
-                               ("--relax-mode", args.relax_mode, None), ("--prerelax", args.prerelax, None)):
+                               ("--relax-mode", args.relax_mode, None), ("--prerelax", args.prerelax, None),
+                               ("--dft-log", args.dft_log, None)):
         if val != default:
             raise ParameterError(f"{flag}: applies to the atomistic workflow (lisse segregation X), not to "
                                  "--surface-energy/--interface-energy; got it with no phase")

@@ -168,6 +168,10 @@ def add_dft_arguments(parser) -> None:
                              "segregation's X|Li|X cells) stay plane waves: LCAO has no stress")
     parser.add_argument("--prerelax", default=None, metavar="ML",
                         help="relax every structure with this ML calculator (e.g. chgnet) before the DFT relaxation (with --calculator gpaw or cp2k)")
+    parser.add_argument("--dft-log", default=None, metavar="FILE",
+                        help="append GPAW's text output of every DFT calculation (SCF iterations, energies, forces) to FILE, each "
+                             "after a header naming it, to follow a long run with 'tail -f FILE' (with --calculator or "
+                             "--refine-calculator gpaw; never overwritten)")
 
 
 def make_calculator(args, spec: str | None = None):
@@ -181,7 +185,10 @@ def make_calculator(args, spec: str | None = None):
     opt = "--calculator" if spec is None else "--refine-calculator"  # the option that chose it, named in messages
     cutoff = getattr(args, "cutoff", None)
     relax_mode = getattr(args, "relax_mode", None)
+    log = _dft_log(getattr(args, "dft_log", None))
     base, _, model = str(name).partition(":")
+    if log is not None and base != "gpaw":
+        raise ParameterError(f"--dft-log: GPAW's text output, for {opt} gpaw; got {opt} {name!r}")
     if base == "cp2k":  # the second DFT engine runs an external program: its adapter lives in lisse.io
         from lisse.io.cp2k import CP2KCalculator
 
@@ -195,6 +202,8 @@ def make_calculator(args, spec: str | None = None):
                                  "always runs Gaussian orbitals (GPW)")
         return CP2KCalculator(level or model or "screening", dispersion=getattr(args, "dispersion", None))
     calc = get_calculator(name, level=getattr(args, "level", None), dispersion=getattr(args, "dispersion", None))
+    if log is not None:
+        calc = calc.variant(txt=log)
     if cutoff is None and relax_mode is None:
         return calc
     variant = getattr(calc, "variant", None)
@@ -204,6 +213,22 @@ def make_calculator(args, spec: str | None = None):
     if cutoff is not None and not cutoff > 0:  # named as typed (the calculator would name its own 'ecut')
         raise ParameterError(f"--cutoff: expected a positive plane-wave cut-off; got {cutoff / ELEMENTARY_CHARGE:g} eV")
     return variant(ecut=None if cutoff is None else cutoff / ELEMENTARY_CHARGE, relax_mode=relax_mode)  # SI (J) -> eV
+
+
+def _dft_log(text: str | None) -> str | None:
+    """``--dft-log FILE`` checked: a file (new or appended to) in an existing folder; None when not given."""
+    from pathlib import Path
+
+    from lisse.errors import ParameterError
+
+    if text is None:
+        return None
+    p = Path(text).expanduser()
+    if p.is_dir():
+        raise ParameterError(f"--dft-log {text!r}: expected a file to append GPAW's log to; found a folder")
+    if not p.parent.is_dir():
+        raise ParameterError(f"--dft-log {text!r}: expected a file in an existing folder; found no folder '{p.parent}'")
+    return str(p)
 
 
 def parse_supercells(text: str | None):
