@@ -202,7 +202,10 @@ def make_calculator(args, spec: str | None = None):
                                  "always runs Gaussian orbitals (GPW)")
         return CP2KCalculator(level or model or "screening", dispersion=getattr(args, "dispersion", None))
     calc = get_calculator(name, level=getattr(args, "level", None), dispersion=getattr(args, "dispersion", None))
-    if log is not None:
+    if log is not None:  # (base is gpaw: a GPAWCalculator)
+        from lisse.atomistic.calculators import GPAWCalculator
+
+        assert isinstance(calc, GPAWCalculator)
         calc = calc.variant(txt=log)
     if cutoff is None and relax_mode is None:
         return calc
