@@ -36,6 +36,9 @@ def test_supercells_parse_and_refuse_bad_text():
     (["segregation", "--surface-energy", "0.5", "--interface-energy", "0.3", "--dft-log", "gpaw.log"], "--dft-log"),
     (["wetting", "Li", "LiF", "--calculator", "gpaw", "--dft-log", "no-such-folder/gpaw.log"], "--dft-log"),
     (["wetting", "Li", "LiF", "--calculator", "gpaw", "--dft-log", "."], "--dft-log"),
+    (["wetting", "Li", "LiF", "--calculator", "gpaw", "--dft-log", ""], "--dft-log"),
+    (["wetting", "Li", "LiF", "Li2O", "--calculator", "gpaw", "--dft-log", "gpaw.log", "--jobs", "2"], "--dft-log"),
+    (["wetting", "Li", "LiF", "Li2O", "--calculator", "chgnet", "--refine-top", "1", "--refine-calculator", "cp2k", "--dft-log", "gpaw.log"], "--dft-log"),
 ])
 def test_bad_dft_options_exit_2_with_one_line(argv, expect, capsys, tmp_path):
     rc = main([*argv, "--cache-dir", str(tmp_path)])
@@ -201,3 +204,31 @@ def test_wetting_text_prints_each_warning_of_the_result():
     text = render(res)
     assert "WARNING: Li moved into the substrate" in text and "WARNING: a relaxation did not reach" in text
     assert "WARNING" not in render({**res, "warnings": []})
+
+
+def test_dft_log_reaches_the_gpaw_calculator_through_every_option_and_refuses_foreign_files(tmp_path):
+    """--dft-log survives --cutoff and --relax-mode (variant) and reaches the refining calculator; an existing file is
+    appended to only when it is empty or an earlier lisse GPAW log (review s45b items 1 and 4)."""
+    import shlex
+
+    from lisse.atomistic.calculators import GPAW_LOG_HEADER
+    from lisse.cli.main import build_parser
+    from lisse.cli.wetting import make_calculator
+
+    log = tmp_path / "gpaw.log"
+
+    def calc(extra, spec=None):
+        args = build_parser().parse_args(shlex.split(f"wetting Li LiF --calculator gpaw {extra} --dft-log {log}"))
+        return make_calculator(args, spec)
+
+    for extra in ("", '--cutoff "450 eV"', "--relax-mode lcao", '--cutoff "450 eV" --relax-mode lcao --dispersion d3'):
+        c = calc(extra)
+        assert c.txt == str(log.resolve()), extra
+    assert calc('--cutoff "450 eV"').settings["ecut_eV"] == 450.0  # the options still apply beside the log
+    assert calc("", spec="gpaw").txt == str(log.resolve())  # --refine-calculator gpaw
+    log.write_text(f"{GPAW_LOG_HEADER} energy of Li (1 atoms), gpaw:test, 2026-12-03T00:00:00+00:00 =====\n...\n")
+    assert calc("").txt == str(log.resolve())  # an earlier log: appended to
+    log.write_text("data_Li\n_cell_length_a 3.44\n")  # e.g. a CIF the command reads
+    with pytest.raises(ParameterError, match="expected a new file or an earlier lisse GPAW log"):
+        calc("")
+    assert log.read_text() == "data_Li\n_cell_length_a 3.44\n"

@@ -351,5 +351,14 @@ def test_the_gpaw_log_is_appended_per_calculation_and_never_truncated(tmp_path):
     text = log.read_text()
     assert text.startswith("the user's earlier lines\n")
     assert text.count("===== lisse: GPAW energy of Li (1 atoms), gpaw:test") == 2
+    assert text.splitlines()[1].startswith("===== lisse: GPAW energy")  # the header opens each calculation's log
     assert text.count("Converged in") == 2  # GPAW's own SCF report follows each header
     assert pickle.loads(pickle.dumps(c)).txt == str(log)
+    fh = c.__dict__["_log_fh"]
+    c.release(None)  # after a job: closed, reopened (appending) by the next calculation
+    assert fh.closed and "_log_fh" not in c.__dict__
+    a = _li_bulk(3.42)
+    a.calc = c.ase_calculator(a, "energy")
+    a.get_potential_energy()
+    assert log.read_text().startswith(text) and log.read_text().count("===== lisse: GPAW energy") == 3
+    assert c.gpaw_parameters(a, "energy")["txt"] is None  # the file name never reaches GPAW (it would truncate it)

@@ -374,12 +374,24 @@ def test_sqlite_access_errors_at_open_are_named_as_such_not_as_a_foreign_file(tm
 
     db = tmp_path / "lab.sqlite"
     ro = sqlite3.OperationalError("attempt to write a readonly database")
-    e = rdb._open_error(ro, db, True, 5.0)
-    assert isinstance(e, OutputError) and "expected a database lisse can read; found its folder" in str(e)
-    monkeypatch.setattr(rdb.os, "access", lambda p, mode: False)
-    assert "found its folder" in str(rdb._open_error(ro, db, False, 5.0))
-    monkeypatch.undo()
+    e = rdb._open_error(ro, db, True, 5.0)  # tmp_path is writable: not "its folder"
+    assert isinstance(e, OutputError) and "expected a database lisse can read; found SQLite cannot make" in str(e)
     assert "found the file is read-only" in str(rdb._open_error(ro, db, False, 5.0))
+    named = sqlite3.OperationalError("some text")  # the error name alone decides (Python >= 3.11 sets it)
+    named.sqlite_errorname = "SQLITE_READONLY_DIRECTORY"
+    assert "found its folder" in str(rdb._open_error(named, db, True, 5.0))
+    named.sqlite_errorname = "SQLITE_BUSY"
+    assert "locked by another process" in str(rdb._open_error(named, db, False, 5.0))
+    named.sqlite_errorname = "SQLITE_FULL"
+    assert isinstance(rdb._open_error(named, db, False, 5.0), OutputError)
+    for text in ("database or disk is full", "disk I/O error", "unable to open database file"):
+        e = rdb._open_error(sqlite3.OperationalError(text), db, False, 5.0)
+        assert isinstance(e, OutputError) and "not the database" in str(e), text
+    monkeypatch.setattr(rdb.os, "access", lambda p, mode: False)
+    for ro_open in (True, False):
+        assert "found its folder" in str(rdb._open_error(ro, db, ro_open, 5.0))
+    monkeypatch.undo()
+    assert isinstance(rdb._open_error(sqlite3.DatabaseError("file is not a database"), db, False, 5.0), ParameterError)
     # a writer holding the lock past the wait
     rdb.ResultsDB(db).close()
     holder = sqlite3.connect(db, isolation_level=None)

@@ -190,3 +190,46 @@ def test_graded_face_labels_follow_the_angle_in_use(monkeypatch):
     assert "interlayer_contact_angle" not in other.calibrated and "contact_angle" not in other.calibrated
     rev = build_model(graded_composite("LNI-25Mg").with_(profile="reversed"), "18.5 um", electrolyte="LNI")
     assert "interlayer_contact_angle" not in rev.calibrated and "contact_angle" not in rev.calibrated
+
+
+def test_with_compares_a_typed_in_value_with_the_calibrated_value_not_the_one_in_use():
+    """review s45b items 6 and 7: small steps do not carry a label along; the depth ratio is judged as build_model
+    judges it (the calibrated depth h_v at the void size in use)."""
+    from lisse.sim.interface.model import _calibrated_void_depth_ratio, build_model
+
+    tfoh = build_model(None, electrolyte="LLZTO", surface="LLZTO-TfOH")
+    m = tfoh
+    for deg in (75.9, 76.2, 76.5, 76.8):  # each within 0.5 % of the previous one, the last 1.6 % from 75.6
+        m = m.with_(contact_angle=f"{deg} deg")
+    assert "contact_angle" in tfoh.with_(contact_angle="75.9 deg").calibrated  # within the typed-in tolerance of 75.6
+    assert "contact_angle" not in m.calibrated
+    assert "contact_angle" in m.with_(contact_angle="75.6 deg").calibrated  # back to the calibrated value
+    r2 = _calibrated_void_depth_ratio(2e-6)  # the calibrated h_v = 14.9 um at a 2 um void size
+    via_with = tfoh.with_(void_size="2 um", void_depth_ratio=r2)
+    via_build = build_model(None, electrolyte="LLZTO", surface="LLZTO-TfOH", void_size="2 um", void_depth_ratio=r2)
+    assert "void_depth_ratio" in via_with.calibrated and "void_depth_ratio" in via_build.calibrated
+    assert "void_depth_ratio" not in tfoh.with_(void_size="2 um", void_depth_ratio=r2 * 1.1).calibrated
+    own = build_model(None, electrolyte="LLZTO", surface="LLZTO-TfOH", void_depth_ratio=3.0)
+    assert "void_depth_ratio" not in own.calibrated
+    assert "void_depth_ratio" in own.with_(void_depth_ratio=tfoh.values["void_depth_ratio"]).calibrated
+
+
+def test_with_moves_the_electrode_angle_taken_from_the_interlayer(monkeypatch):
+    """review s45b item 8: where build_model took contact_angle from the interlayer's angle (a graded layer's face),
+    with_(interlayer_contact_angle=) moves it too, with its label, as build_model would."""
+    from lisse.sim.interface.model import build_model
+
+    mg = get_material("Mg")
+    monkeypatch.setitem(mg.properties, "li_contact_angle", dataclasses.replace(mg.properties["li_contact_angle"], calibrated_on="obs Z"))
+    m = build_model("LNI-25Mg", "18.5 um", electrolyte="LNI")
+    face = m.values["interlayer_contact_angle"]
+    moved = m.with_(interlayer_contact_angle="50 deg")
+    built = build_model("LNI-25Mg", "18.5 um", electrolyte="LNI", interlayer_contact_angle="50 deg")
+    assert moved.values["contact_angle"] == pytest.approx(math.radians(50.0), rel=1e-12) == built.values["contact_angle"]
+    assert "contact_angle" not in moved.calibrated and "interlayer_contact_angle" not in moved.calibrated
+    assert m.with_(contact_angle=face).calibrated.get("contact_angle") == "obs Z"  # the face angle typed in as the electrode's
+    back = moved.with_(interlayer_contact_angle=face)
+    assert back.calibrated.get("contact_angle") == back.calibrated.get("interlayer_contact_angle") == "obs Z"
+    # a model whose contact angle is its own (a surface's) keeps it
+    tfoh = build_model(None, electrolyte="LLZTO", surface="LLZTO-TfOH")
+    assert tfoh.with_(interlayer_contact_angle="50 deg").values["contact_angle"] == tfoh.values["contact_angle"]

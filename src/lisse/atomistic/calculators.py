@@ -623,18 +623,36 @@ class GPAWCalculator(AtomisticCalculator):
                               s["energy_mode"], self.txt if txt is None else txt)
 
     def _log(self, atoms, purpose: str):
-        """The open log (append mode, line-buffered) with a header for the next calculation; None without ``txt``."""
+        """The open log (append mode, line-buffered) with a header for the next calculation; None without ``txt``.
+
+        The file stays open until :meth:`release` (after each job) or the calculator is collected, and is reopened
+        for the next calculation.
+        """
         if self.txt is None:
             return None
         import datetime
+        import weakref
 
         fh = self.__dict__.get("_log_fh")
         if fh is None or fh.closed:
-            fh = open(self.txt, "a", encoding="utf-8", buffering=1)  # noqa: SIM115 (held for the calculator's life)
+            fh = open(self.txt, "a", encoding="utf-8", buffering=1)  # noqa: SIM115 (closed by release or at collection)
+            weakref.finalize(self, fh.close)
             self.__dict__["_log_fh"] = fh
-        fh.write(f"\n===== lisse: GPAW {purpose} of {atoms.get_chemical_formula()} ({len(atoms)} atoms), "
-                 f"{self.label()}, {datetime.datetime.now().isoformat(timespec='seconds')} =====\n")
+        now = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
+        fh.write(f"{GPAW_LOG_HEADER} {purpose} of {atoms.get_chemical_formula()} ({len(atoms)} atoms), {self.label()}, {now} =====\n")
         return fh
+
+    def release(self, ase_calc) -> None:
+        """Close the GPAW log after a job (the next calculation reopens it, appending).
+
+        Parameters
+        ----------
+        ase_calc : ase.calculators.calculator.Calculator or None
+            The calculator :meth:`ase_calculator` returned (GPAW frees its own memory when it is collected).
+        """
+        fh = self.__dict__.pop("_log_fh", None)
+        if fh is not None:
+            fh.close()
 
     def __getstate__(self) -> dict:
         """Pickled without the open log (a worker process opens its own)."""
@@ -763,7 +781,8 @@ class GPAWCalculator(AtomisticCalculator):
         Returns
         -------
         dict
-            ``mode``, ``xc``, ``kpts``, ``occupations``, ``spinpol``, ``txt`` and, for LCAO, ``basis`` and ``h``;
+            ``mode``, ``xc``, ``kpts``, ``occupations``, ``spinpol``, ``txt`` (None: :meth:`ase_calculator` passes the
+            open log of ``txt``, appended to; GPAW given the file name would truncate it) and, for LCAO, ``basis`` and ``h``;
             for a slab, ``poissonsolver`` with the dipole layer.
 
         Raises
@@ -775,7 +794,7 @@ class GPAWCalculator(AtomisticCalculator):
 
         s = self.settings
         mode = self._mode(purpose)
-        p: dict[str, Any] = {"xc": "PBE", "txt": self.txt, "occupations": {"name": "fermi-dirac", "width": s["smearing_eV"]},
+        p: dict[str, Any] = {"xc": "PBE", "txt": None, "occupations": {"name": "fermi-dirac", "width": s["smearing_eV"]},
                              "kpts": {"size": kpoint_mesh(atoms, s["kspacing_inv_A"]), "gamma": True}, "spinpol": self.spin_polarised(atoms)}
         if mode == "pw":
             p["mode"] = {"name": "pw", "ecut": s["ecut_eV"]}
@@ -841,6 +860,11 @@ class GPAWCalculator(AtomisticCalculator):
             register("Francis1990")
             return pulay_corrected(guarded(), lambda: guarded(log=False))
         return guarded()
+
+
+#: The start of the header line :class:`GPAWCalculator` writes before each calculation's GPAW log (``txt``); a file that
+#: starts with it (or is empty) is one ``lisse wetting --dft-log`` may append to.
+GPAW_LOG_HEADER = "===== lisse: GPAW"
 
 
 #: GPAW exceptions after which :func:`symmetry_guarded` repeats a calculation without symmetry (matched by name: they

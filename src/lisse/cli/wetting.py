@@ -185,10 +185,10 @@ def make_calculator(args, spec: str | None = None):
     opt = "--calculator" if spec is None else "--refine-calculator"  # the option that chose it, named in messages
     cutoff = getattr(args, "cutoff", None)
     relax_mode = getattr(args, "relax_mode", None)
-    log = _dft_log(getattr(args, "dft_log", None))
+    log = _dft_log(args)
     base, _, model = str(name).partition(":")
     if log is not None and base != "gpaw":
-        raise ParameterError(f"--dft-log: GPAW's text output, for {opt} gpaw; got {opt} {name!r}")
+        raise ParameterError(f"--dft-log: expected {opt} gpaw (the log is GPAW's own output); found {opt} {name!r}")
     if base == "cp2k":  # the second DFT engine runs an external program: its adapter lives in lisse.io
         from lisse.io.cp2k import CP2KCalculator
 
@@ -218,19 +218,41 @@ def make_calculator(args, spec: str | None = None):
     return variant(ecut=None if cutoff is None else cutoff / ELEMENTARY_CHARGE, relax_mode=relax_mode)  # SI (J) -> eV
 
 
-def _dft_log(text: str | None) -> str | None:
-    """``--dft-log FILE`` checked: a file (new or appended to) in an existing folder; None when not given."""
+def _dft_log(args) -> str | None:
+    """``--dft-log FILE`` checked before any work, as an absolute path; None when not given.
+
+    FILE must be new, empty or an earlier lisse GPAW log (it starts with
+    :data:`lisse.atomistic.calculators.GPAW_LOG_HEADER`): any other file, e.g. a structure the same command reads,
+    is refused, not appended to. Parallel jobs (``--jobs`` > 1, ``--scheduler``) are refused: their logs would
+    interleave line by line in one file.
+    """
+    import os
     from pathlib import Path
 
-    from lisse.errors import ParameterError
+    from lisse.atomistic.calculators import GPAW_LOG_HEADER
+    from lisse.errors import OutputError, ParameterError
 
+    text = getattr(args, "dft_log", None)
     if text is None:
         return None
-    p = Path(text).expanduser()
+    if not str(text).strip():
+        raise ParameterError("--dft-log: expected a file name; found an empty one")
+    if getattr(args, "jobs", 1) != 1 or getattr(args, "scheduler", None):
+        raise ParameterError("--dft-log: expected one job at a time (parallel calculations would interleave their logs in one "
+                             f"file); found --jobs {getattr(args, 'jobs', 1)}" + (f" --scheduler {args.scheduler}" if args.scheduler else ""))
+    p = Path(text).expanduser().resolve()
     if p.is_dir():
         raise ParameterError(f"--dft-log {text!r}: expected a file to append GPAW's log to; found a folder")
     if not p.parent.is_dir():
         raise ParameterError(f"--dft-log {text!r}: expected a file in an existing folder; found no folder '{p.parent}'")
+    if p.exists():
+        with open(p, encoding="utf-8", errors="replace") as fh:
+            head = fh.read(len(GPAW_LOG_HEADER) + 64).lstrip()
+        if head and not head.startswith(GPAW_LOG_HEADER):
+            raise ParameterError(f"--dft-log {text!r}: expected a new file or an earlier lisse GPAW log (appended to); found "
+                                 "another file, which lisse does not write into")
+    if not os.access(p if p.exists() else p.parent, os.W_OK):
+        raise OutputError(f"--dft-log {text!r}: expected a file lisse can append to; found it (or its folder) read-only", p)
     return str(p)
 
 

@@ -238,23 +238,30 @@ def _connect(path: str | os.PathLike, *, readonly: bool = False, timeout_s: floa
 
 
 def _open_error(exc: sqlite3.DatabaseError, path: Path, readonly: bool, timeout_s: float) -> LisseError:
-    """The error to raise for an SQLite error met while opening a database: a read-only file or folder and a lock held by
-    another process are problems of access (:class:`OutputError`), not of the file's kind; anything else means the file
-    is no SQLite database lisse can use (:class:`ParameterError`)."""
+    """The error to raise for an SQLite error met while opening a database: a read-only file or folder, a lock held by
+    another process and a full or failing disk are problems of access (:class:`OutputError`), not of the file's kind;
+    anything else means the file is no SQLite database lisse can use (:class:`ParameterError`)."""
     name = getattr(exc, "sqlite_errorname", "") or ""
     text = str(exc)
-    if name.startswith("SQLITE_READONLY") or "readonly" in text.lower():
+    low = text.lower()
+    if name.startswith("SQLITE_READONLY") or "readonly" in low:
         folder = path.resolve().parent
-        if readonly or not os.access(folder, os.W_OK):  # reading a write-ahead-log database makes its -shm file there
+        if not os.access(folder, os.W_OK) or name == "SQLITE_READONLY_DIRECTORY":
             where = f"its folder '{folder}' is read-only (SQLite keeps the write-ahead log's -wal/-shm files beside it)"
+        elif readonly:
+            where = "SQLite cannot make the write-ahead log's -shm file beside it"
         else:
             where = "the file is read-only"
         want = "a database lisse can read" if readonly else "a database lisse can write to"
-        return OutputError(f"database '{path}': expected {want}; found {where} ({text}); make it writable, or copy the "
-                           "database to a writable folder and use the copy", path)
-    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in text.lower():
+        return OutputError(f"database '{path}': expected {want}; found {where} ({text}); make it writable, or copy it to "
+                           "a writable folder, make the copy writable and use the copy", path)
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in low:
         return OutputError(f"database '{path}': expected to open it within {timeout_s:g} s; found it locked by another "
                            f"process ({text}); try again when that process has finished", path)
+    if name.startswith(("SQLITE_FULL", "SQLITE_IOERR", "SQLITE_CANTOPEN")) or any(
+            k in low for k in ("disk is full", "disk i/o error", "unable to open")):
+        return OutputError(f"database '{path}': expected to open it; found {text} (the disk or the file system, not the "
+                           "database)", path)
     return ParameterError(f"database '{path}': expected a lisse results database (SQLite); found {text}")
 
 

@@ -292,6 +292,10 @@ class InterfaceModel:
         Library name of a surface treatment / surface layer that sets the Li contact properties.
     calibrated : dict of str to str
         Names of calibrated parameters -> the one observation each was fitted to.
+    calibration_refs : dict of str to tuple of (str, float)
+        Parameters that have a calibrated value, whether or not in use -> (observation, the calibrated value in SI):
+        :meth:`with_` labels a value given there only when it is that value typed in (the depth ratio, whose calibrated
+        quantity is the depth h_v, is handled apart).
     layers : tuple of tuple
         The interlayer profile from the Li anode to the electrolyte: ``(name, thickness fraction [-],
         sigma_ion [S/m], sigma_e [S/m])`` per sub-layer (one entry for a uniform layer).
@@ -304,6 +308,7 @@ class InterfaceModel:
     surface: str | None = None
     calibrated: dict[str, str] = field(default_factory=dict)
     layers: tuple[tuple[str, float, float, float], ...] = ()
+    calibration_refs: dict[str, tuple[str, float]] = field(default_factory=dict, compare=False)
 
     def __getattr__(self, name: str) -> float:
         values = self.__dict__.get("values", {})
@@ -343,9 +348,11 @@ class InterfaceModel:
         -------
         InterfaceModel
             The new model; replaced keys have source ``"user"`` and are no longer calibrated, except a calibrated value
-            typed in again (the value in use, within :data:`lisse.params.CALIBRATED_VALUE_RTOL`) and ``surface_energy``
-            set to its calibrated default: each is still the calibrated value. A new ``void_size`` keeps
-            the void depth h_v (not its ratio) when the depth is the calibrated default or was given as a depth.
+            typed in (within :data:`lisse.params.CALIBRATED_VALUE_RTOL` of the calibrated value in
+            ``calibration_refs``, or, for ``void_depth_ratio``, of the calibrated depth h_v at the void size in use): it is
+            still the calibrated value, as in :func:`build_model`. A new ``void_size`` keeps the void depth h_v (not its
+            ratio) when the depth is the calibrated default or was given as a depth. A new ``interlayer_contact_angle``
+            moves ``contact_angle`` with it where :func:`build_model` took the one from the other.
 
         Raises
         ------
@@ -360,18 +367,38 @@ class InterfaceModel:
         vals.update(si)
         src = dict(self.sources)
         src.update({k: "user" for k in overrides})
-        # a replaced value is the user's, unless it is the calibrated value in use typed in (it reproduces the same case; not
-        # the depth ratio beside a new void size: the calibrated quantity is the depth h_v, handled below)
-        cal = {k: v for k, v in self.calibrated.items()
-               if k not in si or (is_calibrated_value(si[k], self.values[k]) and not (k == "void_depth_ratio" and "void_size" in si))}
+        # the electrode's contact angle taken from the interlayer's (build_model, an interlayer without its own) follows it
+        follows = ("interlayer_contact_angle" in si and "contact_angle" not in si
+                   and str(self.sources.get("contact_angle", "")).startswith(_CONTACT_FROM_INTERLAYER))
+        if follows:
+            vals["contact_angle"] = si["interlayer_contact_angle"]
+            src["contact_angle"] = f"{_CONTACT_FROM_INTERLAYER} (user)"
+        # a replaced value is the user's, unless it is a calibrated value typed in (within CALIBRATED_VALUE_RTOL of the
+        # calibrated value itself, not of the value in use: repeated small steps do not carry the label along)
+        cal = {k: v for k, v in self.calibrated.items() if k not in si}
+        for k in si:
+            ref = self.calibration_refs.get(k)
+            if ref is not None and k != "void_depth_ratio" and is_calibrated_value(si[k], ref[1]):
+                cal[k] = ref[0]
         if "surface_energy" in si and li_surface_energy_is_calibrated(si["surface_energy"]):  # typed in: still the calibrated one
             cal["surface_energy"] = LI_SURFACE_ENERGY_CALIBRATION
+        if follows:  # the same angle, the same label
+            cal.pop("contact_angle", None)
+            if "interlayer_contact_angle" in cal:
+                cal["contact_angle"] = cal["interlayer_contact_angle"]
         if "void_size" in si and "void_depth_ratio" not in overrides:
             if "void_depth_ratio" in cal:  # the calibrated quantity is the depth h_v: keep it
                 vals["void_depth_ratio"] = _calibrated_void_depth_ratio(si["void_size"], "give void_depth_ratio too")
             elif str(self.sources.get("void_depth_ratio", "")).startswith("user: h_v"):  # a depth given as one stays one
                 h_v = self.values["void_depth_ratio"] * self.values["void_size"]
                 vals["void_depth_ratio"] = _depth_ratio(h_v, si["void_size"], "the given void depth", "give void_depth_ratio too")
+        if "void_depth_ratio" in si:  # typed in: calibrated iff it is the calibrated depth h_v at the void size in use
+            try:
+                typed_in = is_calibrated_value(si["void_depth_ratio"], _calibrated_void_depth_ratio(vals["void_size"], ""))
+            except ParameterError:  # no calibrated ratio at this void size
+                typed_in = False
+            if typed_in:
+                cal["void_depth_ratio"] = VOID_DEPTH_OBSERVATION
         layers = tuple((name, frac, vals["interlayer_sigma_ion"] if "interlayer_sigma_ion" in si else s_i,
                         vals["interlayer_sigma_e"] if "interlayer_sigma_e" in si else s_e) for name, frac, s_i, s_e in self.layers)
         return replace(self, values=vals, sources=src, calibrated=cal, layers=layers)
@@ -449,6 +476,10 @@ VOID_DEPTH_CALIBRATION = ("calibrated: h_v = 14.9 um (ratio = h_v / void_size) o
                           "electrolyte at one current (the strippable capacity falls with the current: Lee et al., Joule 2022, "
                           "not modelled). The geometric alternative h_v = lambda (ratio 1; voids as deep as their period) is "
                           "reported beside every simulate-ccd prediction and study row (void_depth_check)")
+
+
+#: How a model's source names a contact angle that build_model took from the interlayer's (InterfaceModel.with_ moves it along).
+_CONTACT_FROM_INTERLAYER = "the interlayer's Li contact angle"
 
 
 def _same_si(key: str, given: Any, calibrated_value: Any) -> bool:
@@ -732,7 +763,7 @@ def build_model(interlayer: str | GradedComposite | Sequence[str | GradedComposi
         # with an interlayer the Li electrode touches the interlayer: its wetting sets the void refill (p_eff)
         values["contact_angle"] = overrides.get("interlayer_contact_angle", values.get("interlayer_contact_angle",
                                                                                          SCHEMA["interlayer_contact_angle"].default))
-        sources["contact_angle"] = f"the interlayer's Li contact angle ({sources['interlayer_contact_angle']})"
+        sources["contact_angle"] = f"{_CONTACT_FROM_INTERLAYER} ({sources['interlayer_contact_angle']})"
         contact_from_interlayer = True  # it carries the interlayer angle's label, decided below
     else:
         contact_from_interlayer = False
@@ -768,6 +799,14 @@ def build_model(interlayer: str | GradedComposite | Sequence[str | GradedComposi
             calibrated[key] = obs
     if contact_from_interlayer and "interlayer_contact_angle" in calibrated:  # the same angle, the same label
         calibrated["contact_angle"] = calibrated["interlayer_contact_angle"]
+    # every calibrated value that exists here, in use or not, for InterfaceModel.with_ (the depth ratio apart)
+    refs: dict[str, tuple[str, float]] = {key: (obs, SCHEMA[key].convert(key, v)) for key, (obs, v) in library_calibrated.items()}
+    refs["surface_energy"] = (LI_SURFACE_ENERGY_CALIBRATION, DEFAULT_LI_SURFACE_ENERGY)
+    if system in CALIBRATIONS:
+        key, val, _, obs, _ = CALIBRATIONS[system]
+        refs[key] = (obs, SCHEMA[key].convert(key, val))
+    if contact_from_interlayer and "interlayer_contact_angle" in refs:
+        refs["contact_angle"] = refs["interlayer_contact_angle"]
     if i0_note is not None:
         sources["exchange_current"] = i0_note
     lam = SCHEMA["void_size"].convert("void_size", values.get("void_size", SCHEMA["void_size"].default))
@@ -833,7 +872,8 @@ def build_model(interlayer: str | GradedComposite | Sequence[str | GradedComposi
     register("Krauskopf2019")
     register("Porz2017")
     return InterfaceModel(values=si, sources=sources, interlayer=layer_name, electrolyte=e_mat.name,
-                          surface=s_mat.name if s_mat is not None else None, calibrated=calibrated, layers=tuple(layers))
+                          surface=s_mat.name if s_mat is not None else None, calibrated=calibrated, layers=tuple(layers),
+                          calibration_refs=refs)
 
 
 # ---------------------------------------------------------------------------------------------------
