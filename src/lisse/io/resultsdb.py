@@ -283,7 +283,8 @@ class ResultsDB:
         The file is not a lisse results database (another program's SQLite file, not SQLite at all,
         a newer schema), or a read-only open of a missing file.
     OutputError
-        The database cannot be created or written.
+        The database cannot be created or written, or cannot be opened for a reason of access: a read-only file or
+        folder, a lock another process holds past ``timeout_s``, a full or failing disk.
 
     Examples
     --------
