@@ -292,13 +292,13 @@ class InterfaceModel:
         Library name of a surface treatment / surface layer that sets the Li contact properties.
     calibrated : dict of str to str
         Names of calibrated parameters -> the one observation each was fitted to.
+    layers : tuple of tuple
+        The interlayer profile from the Li anode to the electrolyte: ``(name, thickness fraction [-],
+        sigma_ion [S/m], sigma_e [S/m])`` per sub-layer (one entry for a uniform layer).
     calibration_refs : dict of str to tuple of (str, float)
         Parameters that have a calibrated value, whether or not in use -> (observation, the calibrated value in SI):
         :meth:`with_` labels a value given there only when it is that value typed in (the depth ratio, whose calibrated
         quantity is the depth h_v, is handled apart).
-    layers : tuple of tuple
-        The interlayer profile from the Li anode to the electrolyte: ``(name, thickness fraction [-],
-        sigma_ion [S/m], sigma_e [S/m])`` per sub-layer (one entry for a uniform layer).
     """
 
     values: dict[str, float]
