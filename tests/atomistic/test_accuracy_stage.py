@@ -25,7 +25,7 @@ def test_regime_flag_is_computed_from_young_dupre():
     for r in rows():
         if r["quantity"] == "work_of_adhesion" and "regime_agrees" in r:
             sig = [x for x in rows(r["calculator"]) if x["system"] == "Li(100)" and x["quantity"] == "surface_energy"][0]["ml_value"]
-            assert r["ml_regime"] == contact_angle(r["ml_value"], sig).regime
+            assert r["ml_regime"] == contact_angle(r["ml_value"], sig, allow_negative=True).regime  # ML may bind < 0
             # the DFT side uses the DFT sigma_Li(100) stored in the table (0.459 J/m2, computed here), never the
             # calibrated default (fitted to Ji2025's Li|Li2CO3 pair, one of the rows compared)
             dft_sig = [x for x in rows(r["calculator"]) if x["system"] == "Li(100)" and x["quantity"] == "surface_energy"][0]["dft_value"]

@@ -9,6 +9,7 @@ workflow with ``amp = 0``: the reported W_ad must equal it, while the own-cell v
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
@@ -121,6 +122,31 @@ def test_a_forced_construction_says_the_accuracy_table_is_for_other_cells():
     assert "forced supercells Li 1x1 | LiF 1x1" in u["this_run_construction"]
     assert u["statement"].startswith("this run: forced supercells") and "may differ from this one" in u["statement"]
     assert f"3 planes on LiF(100) 2 planes, {r['n_atoms_interface']} atoms" in u["this_run_construction"]
+
+
+def test_the_accuracy_row_is_chosen_by_the_runs_construction(monkeypatch):
+    """The run hands the accuracy table its construction (forced supercells or the coherent search, planes,
+    termination), so a table with rows on two cells of one system quotes the row built as the run was."""
+    import lisse.atomistic.accuracy as acc
+    from lisse.atomistic.workflows import adhesion_workflow
+
+    seen = []
+    real = acc.stated_uncertainty
+    monkeypatch.setattr(acc, "stated_uncertainty", lambda calc, q, system, build=None: (seen.append((system, build)), real("chgnet", q, system, build))[1])
+    kw = dict(substrate_layers=2, film_layers=3, n_starts=1, gaps=(2.2,), n_shift=1, steps=5, vacuum=12.0)
+    ml = GridDFT(0.0)
+    ml.info = dataclasses.replace(ml.info, kind="ml")  # the table speaks for ML calculators only
+    r = adhesion_workflow(ml, "LiF", film_supercell=(1, 1), substrate_supercell=(1, 1), supercell_cell="conventional", **kw)
+    assert seen[-1] == ("Li(100)|LiF(100)", {"supercells": "1x1,1x1", "supercell_cell": "conventional", "film_layers": 3,
+                                             "substrate_layers": 2, "substrate_termination": 0})
+    assert r["uncertainty"]["built_as_this_run"] is False and "may differ from this one" in r["uncertainty"]["statement"]
+    r = adhesion_workflow(ml, "LiF", **kw)
+    assert seen[-1][1] == {"supercells": "coherent search", "supercell_cell": None, "film_layers": 3, "substrate_layers": 2,
+                           "substrate_termination": 0}
+    # the shipped table's small coherent Li|LiF row (3 on 2 planes, coherent search) is this run's construction
+    u = r["uncertainty"]
+    assert u["built_as_this_run"] is True and u["construction"].startswith("small coherent cell")
+    assert "was built as this run was" in u["statement"] and "may differ" not in u["statement"]
 
 
 def test_the_coherent_construction_says_what_it_built_beside_the_accuracy_table():

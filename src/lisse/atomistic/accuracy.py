@@ -14,7 +14,7 @@ from importlib import resources
 
 from lisse.errors import ParameterError
 
-__all__ = ["load_table", "rows", "rankings", "stated_uncertainty", "BundledWorkOfAdhesion", "bundled_work_of_adhesion",
+__all__ = ["load_table", "rows", "rankings", "stated_uncertainty", "built_as", "BundledWorkOfAdhesion", "bundled_work_of_adhesion",
            "unit_key_suffix", "NO_DFT_NOTE"]
 
 #: The ``note`` of a row whose system has no DFT value in the table (``dft_value``, ``error`` and ``relative_error`` are null).
@@ -91,6 +91,7 @@ def rows(calculator: str | None = None) -> list[dict]:
     list of dict
         ``quantity``, ``system``, ``construction`` (how the structures were built, where the table says),
         ``same_construction`` (True when the DFT value was computed here on the construction of the ML values),
+        ``built_with`` (that construction in the workflow's terms, where the table gives it: see :func:`built_as`),
         ``unit`` (the row's unit, e.g. J/m2), ``calculator``, ``ml_value``,
         ``dft_value``, ``error`` (ML - DFT, same unit), the same three with the unit in the key (``ml_value_J_m2``,
         ``dft_value_J_m2``, ``error_J_m2``; suffix from :func:`unit_key_suffix`), sources, ``note`` (says why
@@ -119,7 +120,8 @@ def rows(calculator: str | None = None) -> list[dict]:
                 note = "; ".join(n for n in (NO_DFT_NOTE.format(system=e["system"]), note) if n)
             out.append({
                 "quantity": e["quantity"], "system": e["system"], "construction": e.get("construction", ""),
-                "same_construction": bool(e.get("same_construction", False)), "unit": e["unit"], "calculator": calc,
+                "same_construction": bool(e.get("same_construction", False)), "built_with": dict(e.get("built_with", {})),
+                "unit": e["unit"], "calculator": calc,
                 "ml_value": val, "dft_value": dft, "error": err,
                 f"ml_value_{sfx}": val, f"dft_value_{sfx}": dft, f"error_{sfx}": err,
                 "relative_error": (err / dft) if (err is not None and dft) else None,
@@ -184,10 +186,32 @@ def rankings(quantity: str = "work_of_adhesion", construction: str | None = None
     return out
 
 
-def stated_uncertainty(calculator, quantity: str, system: str) -> dict:
+def built_as(row: dict, build: dict | None) -> bool:
+    """Whether an accuracy-table row was built as a run was: every key of the row's ``built_with`` has the run's value.
+
+    Parameters
+    ----------
+    row : dict
+        A row of :func:`rows` (or a table entry).
+    build : dict or None
+        The run's construction in the keys of the table's ``built_with`` (``supercells``: ``"4x4,3x3"`` or ``"coherent
+        search"``, ``supercell_cell``, ``film_layers``, ``substrate_layers``, ...).
+
+    Returns
+    -------
+    bool
+        False when either side names no construction.
+    """
+    want = row.get("built_with") or {}
+    return bool(want) and build is not None and all(k in build and build[k] == v for k, v in want.items())
+
+
+def stated_uncertainty(calculator, quantity: str, system: str, build: dict | None = None) -> dict:
     """The accuracy-table row for ``calculator`` (object or 'name:model'), ``quantity`` and ``system``.
 
-    Falls back to the calculator's largest error on that quantity for other systems, and says so.
+    Among a system's rows it prefers one with a DFT value, then the one built as the run was (``build``, see
+    :func:`built_as`), then one whose DFT value was computed on the ML value's own construction. Falls back to the
+    calculator's largest error on that quantity for other systems, and says so.
 
     Parameters
     ----------
@@ -197,11 +221,14 @@ def stated_uncertainty(calculator, quantity: str, system: str) -> dict:
         ``"work_of_adhesion"``, ``"surface_energy"``, ...
     system : str
         The system (e.g. ``"Li|LiF"``, ``"Li(100)"``).
+    build : dict, optional
+        The run's construction (keys of the table's ``built_with``); default: none named.
 
     Returns
     -------
     dict
-        The table row (values in the row's ``unit``) with ``known`` and a one-line ``statement``.
+        The table row (values in the row's ``unit``) with ``known``, ``built_as_this_run`` and a one-line
+        ``statement``.
 
     Raises
     ------
@@ -217,8 +244,8 @@ def stated_uncertainty(calculator, quantity: str, system: str) -> dict:
                 "statement": f"no accuracy data for {label} on {quantity}; treat as unvalidated screening"}
     exact = [r for r in rs if r["system"] == system]
     if exact:  # prefer a DFT reference computed on the ML value's own construction (like for like)
-        exact.sort(key=lambda r: (r["dft_value"] is None, not r["same_construction"]))
-        r = exact[0]
+        exact.sort(key=lambda r: (r["dft_value"] is None, not built_as(r, build), not r["same_construction"]))
+        r = {**exact[0], "built_as_this_run": built_as(exact[0], build)}
         if r["dft_value"] is None:
             return {**r, "known": False, "statement": f"{label} {quantity} for {system}: no DFT reference stored; ML value {r['ml_value']:.3g} {r['unit']} is unvalidated"}
         built = f" on {r['construction']}" if r["construction"] else ""

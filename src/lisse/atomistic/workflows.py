@@ -309,15 +309,16 @@ def provenance(ctx: WorkflowContext, settings: dict) -> dict:
 
 
 # ------------------------------------------------------------------------------------------------
-def _uncertainty(ctx: WorkflowContext, quantity: str, system: str) -> dict:
-    """Stated uncertainty from the shipped accuracy table (ML) or a note that DFT numbers carry none."""
+def _uncertainty(ctx: WorkflowContext, quantity: str, system: str, build: dict | None = None) -> dict:
+    """Stated uncertainty from the shipped accuracy table (ML; ``build``: the run's construction, see
+    :func:`lisse.atomistic.accuracy.built_as`) or a note that DFT numbers carry none."""
     if isinstance(ctx.calculator, PrecomputedCalculator):
         return {"known": False, "statement": "DFT from files: uncertainty set by the user's DFT settings"}
     if ctx.calculator.info.kind == "dft":
         return {"known": False, "statement": f"DFT ({ctx.calculator.label()}): numerical uncertainty in the convergence rows; the functional's error is not stated"}
     from lisse.atomistic.accuracy import stated_uncertainty
 
-    return stated_uncertainty(ctx.calculator, quantity, system)
+    return stated_uncertainty(ctx.calculator, quantity, system, build)
 
 
 @requires("ase", "pymatgen", feature="the atomistic workflows")
@@ -967,7 +968,10 @@ def adhesion_workflow(
     out.update(method_keys(ctx, rows, note))
     hkl = lambda m: "".join(str(int(x)) for x in m)  # noqa: E731
     out["substrate_termination"], term_text = _termination_record(sb, substrate, substrate_miller)
-    out["uncertainty"] = _uncertainty(ctx, "work_of_adhesion", f"Li({hkl(film_miller)})|{substrate}({hkl(substrate_miller)})")
+    build_keys = {"supercells": "coherent search" if forced is None else f"{forced[0][0]}x{forced[0][1]},{forced[1][0]}x{forced[1][1]}",
+                  "supercell_cell": supercell_cell if forced is not None else None, "film_layers": film_layers,
+                  "substrate_layers": substrate_layers, "substrate_termination": substrate_termination}
+    out["uncertainty"] = _uncertainty(ctx, "work_of_adhesion", f"Li({hkl(film_miller)})|{substrate}({hkl(substrate_miller)})", build_keys)
     if out["uncertainty"].get("statement"):
         # the table's numbers are for the constructions its rows name (same_construction: the table's ML and DFT share
         # one, not this run): every run says what it built, so the two can be compared (review s40: only --supercells did)
@@ -976,9 +980,10 @@ def adhesion_workflow(
         out["uncertainty"]["this_run_construction"] = (f"{built}: Li({hkl(film_miller)}) {film_layers} planes on {substrate}"
                                                        f"({hkl(substrate_miller)}) {substrate_layers} planes{term_text}, {len(rb.atoms)} "
                                                        f"atoms, strain {100 * m.strain:.3g} %")
+        same = ("the accuracy table's row below was built as this run was: " if out["uncertainty"].get("built_as_this_run")
+                else "the accuracy table's numbers below are for the constructions they name, which may differ from this one: ")
         out["uncertainty"]["statement"] = (f"this run: {out['uncertainty']['this_run_construction']}, W_ad {w_ad:.3g} J/m2; "
-                                           "the accuracy table's numbers below are for the constructions they name, which may "
-                                           "differ from this one: " + out["uncertainty"]["statement"])
+                                           + same + out["uncertainty"]["statement"])
     out["provenance"] = provenance(
         ctx,
         {"max_strain": max_strain, "max_area_A2": max_area, "gaps_A": list(gaps), "n_shift": n_shift, "n_starts": n_starts, "fmax_eV_A": fmax, "steps": steps,
