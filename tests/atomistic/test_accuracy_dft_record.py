@@ -4,8 +4,9 @@ Reference: the arithmetic of the work of adhesion, ``W_ad = (E_film + E_substrat
 interface, on the energies the GPAW jobs stored (``benchmarks/records/dft-cache/small-coherent`` and ``ji-lif-lcao``: the
 relaxed interface, and the film and substrate recomputed in its cell), so the numbers in ``accuracy.toml`` are the
 records' and not transcriptions. The vacuum check's three jobs (the same structures in a taller cell) give the vacuum
-row; Grimme's D3 (the ``dftd3`` package, an independent implementation of the dispersion term the DFT runs added) on the
-same three structures splits Ji2025's cell's W_ad into its dispersion and PBE parts.
+row; Grimme's D3 alone (the ``dftd3`` package and call the DFT runs added to GPAW: a consistency check, not an
+independent method) on the same three structures splits Ji2025's cell's W_ad into its dispersion and PBE parts. The ML
+values of the Ji2025-cell row are those of the recorded ML outputs (``benchmarks/records/ji-lif-ml``).
 """
 
 from __future__ import annotations
@@ -141,11 +142,13 @@ def test_the_ji_cells_adhesion_is_dispersion():
     w_d3 = _w(e3, "interface_start0_energy", "common_cell_film", "common_cell_substrate")
     w = _w(jobs, "interface_start0_energy", "common_cell_film", "common_cell_substrate")
     assert w_d3 == pytest.approx(0.1836, abs=5e-4) and w - w_d3 == pytest.approx(0.0053, abs=5e-4)
+    assert _entry("Ji2025's cell")["dft_dispersion_part"] == pytest.approx(w_d3, abs=5e-4)
     src = _entry("Ji2025's cell")["dft_source"]
     assert "D3 is 0.184 and PBE 0.005" in src and "0.53" in src and "not reproduced" in src
 
 
-def test_on_ji_cells_every_ml_model_is_compared_and_the_row_is_chosen_for_a_run_built_so():
+def test_on_ji_cells_every_ml_model_is_compared_and_the_row_is_chosen_for_a_run_built_so(monkeypatch):
+    from lisse.atomistic import accuracy
     from lisse.atomistic.accuracy import stated_uncertainty
 
     e = _entry("Ji2025's cell")
@@ -153,8 +156,27 @@ def test_on_ji_cells_every_ml_model_is_compared_and_the_row_is_chosen_for_a_run_
     build = {"supercells": "4x4,3x3", "supercell_cell": "conventional", "film_layers": 3, "substrate_layers": 2,
              "substrate_termination": 0}
     st = stated_uncertainty("chgnet:0.3.0", "work_of_adhesion", "Li(100)|LiF(100)", build)
-    assert st["built_as_this_run"] and st["dft_value"] == pytest.approx(e["dft_value"], abs=1e-12)
-    assert st["error"] == pytest.approx(e["ml"]["chgnet:0.3.0"]["value"] - e["dft_value"], abs=1e-12)
+    assert st["built_as_this_run"] and st["dft_value"] == pytest.approx(0.189, abs=1e-12)
+    assert st["error"] == pytest.approx(-0.005, abs=1e-12) and "DFT (PBE-D3(zero)) 0.189" in st["statement"]
     # another run's construction (5 film planes) is not Ji's: the small coherent row stays the default
     st = stated_uncertainty("chgnet:0.3.0", "work_of_adhesion", "Li(100)|LiF(100)", {**build, "film_layers": 5})
     assert not st["built_as_this_run"] and st["dft_value"] == pytest.approx(0.047, abs=1e-12)
+    assert "DFT (PBE) 0.047" in st["statement"]  # the functional of each reference is said
+    # no build at all: the row the table marks default (the small coherent one), whatever the table's order
+    assert _entry().get("default") is True and not _entry("Ji2025's cell").get("default")
+    for order in (1, -1):  # the table's order does not decide it
+        table = {**load_table(), "entry": load_table()["entry"][::order]}
+        monkeypatch.setattr(accuracy, "load_table", lambda table=table: table)
+        st = stated_uncertainty("chgnet:0.3.0", "work_of_adhesion", "Li(100)|LiF(100)")
+        assert st["dft_value"] == pytest.approx(0.047, abs=1e-12) and st["built_as_this_run"] is False
+
+
+def test_the_ji_rows_ml_values_are_the_recorded_ml_outputs():
+    e = _entry("Ji2025's cell")
+    for model, rec in e["ml"].items():
+        out = json.loads((RECORDS.parent / "ji-lif-ml" / f"{model.replace(':', '_')}.json").read_text())
+        assert out["calculator"] == model and out["n_atoms_interface"] == 120
+        assert out["supercells"] == {"film": [4, 4], "substrate": [3, 3], "cell": "conventional"}
+        assert round(out["work_of_adhesion_J_m2"], 3) == rec["value"]
+        assert f"{out['strain_percent']:.2f} % strain" in rec["measured"]
+        assert f"relaxed gap {out['interface_gap_relaxed_A']:.1f} A" in rec["measured"]

@@ -138,15 +138,20 @@ def test_the_accuracy_row_is_chosen_by_the_runs_construction(monkeypatch):
     ml.info = dataclasses.replace(ml.info, kind="ml")  # the table speaks for ML calculators only
     r = adhesion_workflow(ml, "LiF", film_supercell=(1, 1), substrate_supercell=(1, 1), supercell_cell="conventional", **kw)
     assert seen[-1] == ("Li(100)|LiF(100)", {"supercells": "1x1,1x1", "supercell_cell": "conventional", "film_layers": 3,
-                                             "substrate_layers": 2, "substrate_termination": 0})
+                                             "substrate_layers": 2, "substrate_termination": 0, "max_strain": None,
+                                             "max_area_A2": None})
+    assert (r["checks"]["film_layers"], r["checks"]["substrate_layers"]) == (3, 2)  # what the run built, as the build says
     assert r["uncertainty"]["built_as_this_run"] is False and "may differ from this one" in r["uncertainty"]["statement"]
     r = adhesion_workflow(ml, "LiF", **kw)
     assert seen[-1][1] == {"supercells": "coherent search", "supercell_cell": None, "film_layers": 3, "substrate_layers": 2,
-                           "substrate_termination": 0}
+                           "substrate_termination": 0, "max_strain": 0.03, "max_area_A2": 130.0}
     # the shipped table's small coherent Li|LiF row (3 on 2 planes, coherent search) is this run's construction
     u = r["uncertainty"]
     assert u["built_as_this_run"] is True and u["construction"].startswith("small coherent cell")
     assert "was built as this run was" in u["statement"] and "may differ" not in u["statement"]
+    # the coherent search's limits decide its cell: other limits are another construction (review s47)
+    for other in ({"max_strain": 0.05}, {"max_area_A2": 200.0}):
+        assert acc.built_as(u, {**seen[-1][1], **other}) is False
 
 
 def test_the_coherent_construction_says_what_it_built_beside_the_accuracy_table():

@@ -92,6 +92,9 @@ def rows(calculator: str | None = None) -> list[dict]:
         ``quantity``, ``system``, ``construction`` (how the structures were built, where the table says),
         ``same_construction`` (True when the DFT value was computed here on the construction of the ML values),
         ``built_with`` (that construction in the workflow's terms, where the table gives it: see :func:`built_as`),
+        ``default`` (the row quoted for a system when no row was built as the run was), ``dft_functional`` (the
+        functional of the DFT value, e.g. ``"PBE"``, ``"PBE-D3(zero)"``; the ML models are trained on PBE(+U) without
+        dispersion),
         ``unit`` (the row's unit, e.g. J/m2), ``calculator``, ``ml_value``,
         ``dft_value``, ``error`` (ML - DFT, same unit), the same three with the unit in the key (``ml_value_J_m2``,
         ``dft_value_J_m2``, ``error_J_m2``; suffix from :func:`unit_key_suffix`), sources, ``note`` (says why
@@ -121,6 +124,7 @@ def rows(calculator: str | None = None) -> list[dict]:
             out.append({
                 "quantity": e["quantity"], "system": e["system"], "construction": e.get("construction", ""),
                 "same_construction": bool(e.get("same_construction", False)), "built_with": dict(e.get("built_with", {})),
+                "default": bool(e.get("default", False)), "dft_functional": e.get("dft_functional", ""),
                 "unit": e["unit"], "calculator": calc,
                 "ml_value": val, "dft_value": dft, "error": err,
                 f"ml_value_{sfx}": val, f"dft_value_{sfx}": dft, f"error_{sfx}": err,
@@ -210,8 +214,9 @@ def stated_uncertainty(calculator, quantity: str, system: str, build: dict | Non
     """The accuracy-table row for ``calculator`` (object or 'name:model'), ``quantity`` and ``system``.
 
     Among a system's rows it prefers one with a DFT value, then the one built as the run was (``build``, see
-    :func:`built_as`), then one whose DFT value was computed on the ML value's own construction. Falls back to the
-    calculator's largest error on that quantity for other systems, and says so.
+    :func:`built_as`), then one whose DFT value was computed on the ML value's own construction, then the row the
+    table marks ``default``. Falls back to the calculator's largest error on that quantity for other systems, and says
+    so.
 
     Parameters
     ----------
@@ -240,16 +245,17 @@ def stated_uncertainty(calculator, quantity: str, system: str, build: dict | Non
         label = {"chgnet": "chgnet:0.3.0", "sevennet": "sevennet:7net-0"}.get(label, label)
     rs = [r for r in rows(label) if r["quantity"] == quantity]
     if not rs:
-        return {"calculator": label, "quantity": quantity, "system": system, "known": False,
+        return {"calculator": label, "quantity": quantity, "system": system, "known": False, "built_as_this_run": False,
                 "statement": f"no accuracy data for {label} on {quantity}; treat as unvalidated screening"}
     exact = [r for r in rs if r["system"] == system]
     if exact:  # prefer a DFT reference computed on the ML value's own construction (like for like)
-        exact.sort(key=lambda r: (r["dft_value"] is None, not built_as(r, build), not r["same_construction"]))
+        exact.sort(key=lambda r: (r["dft_value"] is None, not built_as(r, build), not r["same_construction"], not r["default"]))
         r = {**exact[0], "built_as_this_run": built_as(exact[0], build)}
         if r["dft_value"] is None:
             return {**r, "known": False, "statement": f"{label} {quantity} for {system}: no DFT reference stored; ML value {r['ml_value']:.3g} {r['unit']} is unvalidated"}
         built = f" on {r['construction']}" if r["construction"] else ""
-        msg = (f"{label} {quantity} for {system}{built}: ML {r['ml_value']:.3g} vs DFT {r['dft_value']:.3g} {r['unit']} "
+        functional = f" ({r['dft_functional']})" if r["dft_functional"] else ""
+        msg = (f"{label} {quantity} for {system}{built}: ML {r['ml_value']:.3g} vs DFT{functional} {r['dft_value']:.3g} {r['unit']} "
                f"(error {r['error']:+.3g}; {r['dft_source']})")
         if r.get("regime_agrees") is False:
             msg += f"; WARNING: this calculator calls the interface {r['ml_regime']} where DFT says {r['dft_regime']}"
@@ -261,7 +267,7 @@ def stated_uncertainty(calculator, quantity: str, system: str, build: dict | Non
     worst = max((r for r in rs if r["error"] is not None), key=lambda r: abs(r["error"]), default=None)
     if worst is None:
         raise ParameterError(f"accuracy table has no comparable row for {label} {quantity}")
-    return {**worst, "known": False, "system_requested": system,
+    return {**worst, "known": False, "built_as_this_run": False, "system_requested": system,
             "statement": f"no DFT comparison for {system}; largest known {quantity} error of {label} is {worst['error']:+.3g} {worst['unit']} ({worst['system']})"}
 
 

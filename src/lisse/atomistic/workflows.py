@@ -310,8 +310,10 @@ def provenance(ctx: WorkflowContext, settings: dict) -> dict:
 
 # ------------------------------------------------------------------------------------------------
 def _uncertainty(ctx: WorkflowContext, quantity: str, system: str, build: dict | None = None) -> dict:
-    """Stated uncertainty from the shipped accuracy table (ML; ``build``: the run's construction, see
-    :func:`lisse.atomistic.accuracy.built_as`) or a note that DFT numbers carry none."""
+    """Stated uncertainty from the shipped accuracy table (ML) or a note that DFT numbers carry none.
+
+    ``build`` is the run's construction in the table's ``built_with`` keys (:func:`lisse.atomistic.accuracy.built_as`).
+    """
     if isinstance(ctx.calculator, PrecomputedCalculator):
         return {"known": False, "statement": "DFT from files: uncertainty set by the user's DFT settings"}
     if ctx.calculator.info.kind == "dft":
@@ -968,9 +970,11 @@ def adhesion_workflow(
     out.update(method_keys(ctx, rows, note))
     hkl = lambda m: "".join(str(int(x)) for x in m)  # noqa: E731
     out["substrate_termination"], term_text = _termination_record(sb, substrate, substrate_miller)
+    # the coherent search's cell also depends on its strain and area limits (review s47)
     build_keys = {"supercells": "coherent search" if forced is None else f"{forced[0][0]}x{forced[0][1]},{forced[1][0]}x{forced[1][1]}",
                   "supercell_cell": supercell_cell if forced is not None else None, "film_layers": film_layers,
-                  "substrate_layers": substrate_layers, "substrate_termination": substrate_termination}
+                  "substrate_layers": substrate_layers, "substrate_termination": substrate_termination,
+                  "max_strain": max_strain if forced is None else None, "max_area_A2": max_area if forced is None else None}
     out["uncertainty"] = _uncertainty(ctx, "work_of_adhesion", f"Li({hkl(film_miller)})|{substrate}({hkl(substrate_miller)})", build_keys)
     if out["uncertainty"].get("statement"):
         # the table's numbers are for the constructions its rows name (same_construction: the table's ML and DFT share
