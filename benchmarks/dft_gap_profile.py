@@ -40,9 +40,8 @@ import numpy as np
 
 from lisse.atomistic.calculators import GPAWCalculator
 from lisse.atomistic.engine import Job, run_job
+from lisse.atomistic.workflows import EV_PER_A2_TO_J_PER_M2  # one home for the unit rule
 from lisse.io.atomistic_cache import JobCache
-
-EV_PER_A2_TO_J_PER_M2 = 16.021766208
 
 
 def _record(folder: Path, job: str) -> dict:
