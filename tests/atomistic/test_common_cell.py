@@ -390,3 +390,21 @@ def test_no_substrate_scan_when_no_thicker_slab_keeps_the_interface(monkeypatch)
                              n_shift=1, steps=5, vacuum=12.0, check_convergence=True)
     assert not [row for row in r["convergence"] if row["parameter"] == "substrate_layers"]
     assert "substrate thickness not scanned: no slab up to 6 planes thicker" in r["convergence_note"]
+
+
+def test_one_start_measures_no_spread_and_two_give_their_range():
+    """review s48: one relaxation start reported a start-to-start spread of 0.000 J/m2, which reads as "every start
+    agrees"; it is ``None`` now, and with two starts it is the range of their works of adhesion (recomputed here from
+    the starts the run returns)."""
+    from lisse.atomistic.workflows import adhesion_workflow
+    from lisse.cli.wetting import _spread_text
+
+    kw = dict(substrate_layers=2, film_layers=3, n_shift=1, steps=5, max_strain=0.07, max_area=70.0, vacuum=12.0)
+    one = adhesion_workflow(GridDFT(0.0), "LiF", n_starts=1, gaps=(2.2,), **kw)
+    assert one["start_to_start_spread_J_m2"] is None and one["n_starts_sane"] == 1
+    assert _spread_text(one) == "not measured (1 sane start)"
+    two = adhesion_workflow(GridDFT(0.0), "LiF", n_starts=2, gaps=(1.6, 2.8), **kw)
+    w = [s["adhesion_J_m2"] for s in two["starts"] if s["sane"]]
+    assert two["n_starts_sane"] == len(w) == 2
+    assert two["start_to_start_spread_J_m2"] == pytest.approx(max(w) - min(w), rel=1e-12, abs=0) and max(w) - min(w) > 1e-3
+    assert _spread_text(two) == f"{max(w) - min(w):.3f} J/m2 over 2 starts"

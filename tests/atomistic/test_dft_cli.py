@@ -199,11 +199,16 @@ def test_wetting_text_prints_each_warning_of_the_result():
            "provenance": {"calculator": {"name": "chgnet", "model": "0.3.0"}, "wall_s": 1.0, "n_cached": 0, "n_jobs": 1},
            "work_of_adhesion_J_m2": 2.71, "contact_angle_deg": 0.0, "regime": "complete wetting", "li_surface_energy_J_m2": 0.325,
            "default_li_surface_energy_J_m2": 0.4245, "contact_angle_deg_default_sigma": 0.0, "strain_percent": 3.96,
-           "interface_area_A2": 100.0, "n_atoms_interface": 46, "start_to_start_spread_J_m2": 0.0, "uncertainty": {},
+           "interface_area_A2": 100.0, "n_atoms_interface": 46, "start_to_start_spread_J_m2": 0.0, "n_starts_sane": 3, "uncertainty": {},
            "warnings": ["Li moved into the substrate", "a relaxation did not reach its force target"]}
     text = render(res)
     assert "WARNING: Li moved into the substrate" in text and "WARNING: a relaxation did not reach" in text
     assert "WARNING" not in render({**res, "warnings": []})
+    # an unmeasured change reads n/a, never 0 (review s48: a missing sigma_Li thickness change printed 0.0000)
+    assert "start-to-start spread 0.000 J/m2 over 3 starts" in text and "+vacuum change n/a J/m2" in text
+    unmeasured = render({**res, "start_to_start_spread_J_m2": None, "n_starts_sane": 1,
+                         "checks": {**res["checks"], "li_surface_energy_thickness_change_J_m2": None}})
+    assert "sigma_Li thickness change n/a J/m2" in unmeasured and "start-to-start spread not measured (1 sane start)" in unmeasured
 
 
 def test_dft_log_reaches_the_gpaw_calculator_through_every_option_and_refuses_foreign_files(tmp_path):

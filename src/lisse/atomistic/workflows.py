@@ -674,6 +674,8 @@ def adhesion_workflow(
 
     Returns a JSON-able dict; ``contact_angle_deg`` uses the calculator's OWN sigma_Li (never mixing
     calculators); ``contact_angle_deg_default_sigma`` uses lisse's documented sigma_Li for comparison.
+    ``start_to_start_spread_J_m2`` is the range of W_ad over the sane relaxation starts
+    (``n_starts_sane`` of them), ``None`` when fewer than two: one start measures no spread.
 
     Parameters
     ----------
@@ -892,7 +894,8 @@ def adhesion_workflow(
     # interface gap after relaxation
     z = rb.atoms.positions[:, 2]
     gap_final = float(z[n_sub:].min() - z[:n_sub].max())
-    spread = float(np.ptp([x["adhesion_J_m2"] for x in good])) if len(good) > 1 else 0.0
+    # one sane start measures no spread: None, never 0.0 (a zero read as "reproducible from any start")
+    spread = float(np.ptp([x["adhesion_J_m2"] for x in good])) if len(good) > 1 else None
     all_converged = bool(r_fil.converged and r_sub.converged and rb.converged)
     problems = adhesion_problems(gap_final, all_converged)
     if not np.allclose(_computed_cell(ctx.calculator, rb.atoms), rb.atoms.cell.array, rtol=0, atol=1e-9):
@@ -925,6 +928,7 @@ def adhesion_workflow(
         "work_of_adhesion_valid": not problems,
         "warnings": problems,
         "start_to_start_spread_J_m2": spread,
+        "n_starts_sane": len(good),
         "starts": [{k: v for k, v in x.items() if k != "_r"} for x in relaxed],
         "rigid_scan": scan,
         "checks": {

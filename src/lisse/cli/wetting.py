@@ -393,6 +393,19 @@ def _workflow(args) -> dict:
     return res
 
 
+def _or_na(x: float | None) -> str:
+    """A measured change as text, ``n/a`` where it was not measured (never a zero that reads as converged)."""
+    return "n/a" if x is None else f"{x:.4f}"
+
+
+def _spread_text(res: dict) -> str:
+    """The start-to-start spread of W_ad, or why there is none (one sane relaxation start measures no spread)."""
+    spread = res.get("start_to_start_spread_J_m2")
+    if spread is None:
+        return f"not measured ({res.get('n_starts_sane', 1)} sane start)"
+    return f"{spread:.3f} J/m2 over {res.get('n_starts_sane', 'several')} starts"
+
+
 def render(res) -> str:
     if "screen" in res:
         lines = [f"{'substrate':10s} {'W_ad J/m2':>10s} {'theta deg':>10s}  regime / error"]
@@ -420,11 +433,11 @@ def render(res) -> str:
             f"  W_ad = {res['work_of_adhesion_J_m2']:.3f} J/m2   theta = {res['contact_angle_deg']:.1f} deg ({res['regime']})  with sigma_Li = {res['li_surface_energy_J_m2']:.3f} J/m2 (same calculator)",
             f"  theta with lisse default sigma_Li {res['default_li_surface_energy_J_m2']:.4f} J/m2 (calibrated on Ji2025's Li|Li2CO3 "
             f"pair): {res['contact_angle_deg_default_sigma']:.1f} deg",
-            f"  strain on Li {res['strain_percent']:.2f} %, area {res['interface_area_A2']:.1f} A2, {res['n_atoms_interface']} atoms; start-to-start spread {res['start_to_start_spread_J_m2']:.3f} J/m2",
-            "  convergence: sigma_Li thickness change {:.4f} J/m2; +vacuum change {} J/m2; vacuum {:.1f} A > cutoff {:.1f} A; "
+            f"  strain on Li {res['strain_percent']:.2f} %, area {res['interface_area_A2']:.1f} A2, {res['n_atoms_interface']} atoms; start-to-start spread {_spread_text(res)}",
+            "  convergence: sigma_Li thickness change {} J/m2; +vacuum change {} J/m2; vacuum {:.1f} A > cutoff {:.1f} A; "
             "all relaxations converged to {} eV/A: {}".format(
-                c["li_surface_energy_thickness_change_J_m2"] or 0.0,
-                "n/a" if c["vacuum_change_J_m2"] is None else f"{c['vacuum_change_J_m2']:.4f}",
+                _or_na(c["li_surface_energy_thickness_change_J_m2"]),
+                _or_na(c["vacuum_change_J_m2"]),
                 c["vacuum_vs_cutoff_A"][0], c["vacuum_vs_cutoff_A"][1], c["fmax_target_eV_A"], c["all_relaxations_converged"]),
             f"  stated uncertainty: {u.get('statement', 'n/a')}",
             *[f"  convergence: {r['quantity']} at {r['parameter']} = {r['value']}: {r['result']:.4f}"
