@@ -8,7 +8,8 @@ runs show the ordering of [Wang2024] (ionic layer roughest; electronic layer dep
 electrolyte face; mixed layer flattest and nearest the anode), over ``seeds`` particle packings: per claim the mean and
 the seed-to-seed spread of each layer's number, the paired margin (the three layers of one seed share one packing) as
 mean ± sample standard deviation over the seeds, in how many seeds the claim holds, and whether it holds outside the
-spread (mean margin above both its standard deviation and the ~10 % time-schedule resolution).
+spread (mean margin above both its standard deviation and the ~10 % time-schedule resolution). One seed measures no
+spread: its standard deviations are NaN (``null`` in JSON) and no claim is judged outside the spread.
 
 Study options (table ``[phasefield]``; the stage runs only when the table is present)::
 
@@ -102,10 +103,12 @@ def _ordering(per_seed: dict) -> tuple[dict, list, list, list]:
         arr = np.array(per, dtype=float)
         ok = bool(np.all(np.isfinite(arr)))  # NaN (e.g. no Li deposited): an unmet claim
         mean = float(arr.mean()) if ok else float("nan")
-        sd_ = float(arr.std(ddof=1)) if ok and arr.size > 1 else 0.0
+        # one packing measures no seed-to-seed spread: NaN (null in JSON), never 0.0, and no claim is outside a spread
+        # nobody measured (review s48)
+        sd_ = float(arr.std(ddof=1)) if ok and arr.size > 1 else float("nan")
         holds = bool(ok and mean > 0)
         # outside the spread: the mean margin clears both the seed-to-seed standard deviation and the schedule's resolution
-        decided = bool(ok and abs(mean) > max(sd_, _RESOLUTION))
+        decided = bool(ok and arr.size > 1 and abs(mean) > max(sd_, _RESOLUTION))
         claims[claim] = holds
         if not decided:
             undecided.append(claim)
@@ -113,7 +116,7 @@ def _ordering(per_seed: dict) -> tuple[dict, list, list, list]:
         for p, label in zip(_LNI, ("ionic LNI-0.5CNT", "mixed LNI-5CNT", "electronic LNI-50CNT")):
             v = np.array([float(per_seed[sd][p][col]) for sd in seeds])
             row[label] = float(v.mean())
-            row[f"{label} sd"] = float(v.std(ddof=1)) if v.size > 1 else 0.0
+            row[f"{label} sd"] = float(v.std(ddof=1)) if v.size > 1 else float("nan")
         row.update({"margin": mean, "margin sd": sd_, "seeds": len(seeds), "held in": int(np.sum(arr > 0)), "holds": holds,
                     "beyond spread": decided})
         crow.append(row)
@@ -301,7 +304,9 @@ def phasefield_stage(ctx: StageContext) -> StageResult:
                  "mean ± seed-to-seed standard deviation, the margin's mean ± standard deviation and in how many seeds the claim "
                  "holds). A claim holds outside the spread when its mean margin exceeds both the standard deviation of the "
                  f"per-seed margins and the {_RESOLUTION:.0%} resolution of the time schedule; not outside it: "
-                 f"{', '.join(undecided) if undecided else 'none'}."
+                 f"{', '.join(undecided) if undecided else 'none'}"
+                 + (" (one packing measures no seed-to-seed spread: no claim is judged outside it; run seeds ≥ 2)"
+                    if len(seed_list) < 2 else "") + "."
                  + (" Calibrated in these runs (fitted to another observation, not to the morphologies compared here): "
                     + escape("; ".join(f"{n}: {obs}" for n, obs in lni_on.items())) + "." if lni_on else "") + "</p>")
     if opts["sweep"]:
