@@ -94,7 +94,10 @@ def rows(calculator: str | None = None) -> list[dict]:
         ``built_with`` (that construction in the workflow's terms, where the table gives it: see :func:`built_as`),
         ``default`` (the row quoted for a system when no row was built as the run was), ``dft_functional`` (the
         functional of the DFT value, e.g. ``"PBE"``, ``"PBE-D3(zero)"``; the ML models are trained on PBE(+U) without
-        dispersion),
+        dispersion), and where the DFT value has a dispersion term whose part the table gives (``dft_dispersion_part``:
+        the dispersion energy alone on the same DFT structures) the like-for-like comparison of an ML value without
+        dispersion: ``dft_value_without_dispersion`` (DFT minus that part) and ``error_without_dispersion`` (ML minus
+        it; both also with the unit in the key; None where they do not apply),
         ``unit`` (the row's unit, e.g. J/m2), ``calculator``, ``ml_value``,
         ``dft_value``, ``error`` (ML - DFT, same unit), the same three with the unit in the key (``ml_value_J_m2``,
         ``dft_value_J_m2``, ``error_J_m2``; suffix from :func:`unit_key_suffix`), sources, ``note`` (says why
@@ -117,6 +120,12 @@ def rows(calculator: str | None = None) -> list[dict]:
                 continue
             val = v.get("value")
             err = (val - dft) if (val is not None and dft is not None) else None
+            # like for like: an ML model trained on PBE(+U) carries no dispersion (an ML value computed with one says
+            # so: dispersion = "d3"), so where the DFT value includes a dispersion term the row also compares with the
+            # DFT value without it (dft_dispersion_part: the dispersion energy alone on the same DFT structures)
+            disp = e.get("dft_dispersion_part")
+            dft_nd = (dft - disp) if (dft is not None and disp is not None and not v.get("dispersion")) else None
+            err_nd = (val - dft_nd) if (val is not None and dft_nd is not None) else None
             sfx = unit_key_suffix(e["unit"])
             note = v.get("note", e.get("note", ""))
             if dft is None:
@@ -128,6 +137,8 @@ def rows(calculator: str | None = None) -> list[dict]:
                 "unit": e["unit"], "calculator": calc,
                 "ml_value": val, "dft_value": dft, "error": err,
                 f"ml_value_{sfx}": val, f"dft_value_{sfx}": dft, f"error_{sfx}": err,
+                "dft_dispersion_part": disp, "dft_value_without_dispersion": dft_nd, "error_without_dispersion": err_nd,
+                f"dft_value_without_dispersion_{sfx}": dft_nd, f"error_without_dispersion_{sfx}": err_nd,
                 "relative_error": (err / dft) if (err is not None and dft) else None,
                 "dft_source": e.get("dft_source", ""), "ml_measured": v.get("measured", ""), "note": note,
             })
@@ -256,7 +267,11 @@ def stated_uncertainty(calculator, quantity: str, system: str, build: dict | Non
         built = f" on {r['construction']}" if r["construction"] else ""
         functional = f" ({r['dft_functional']})" if r["dft_functional"] else ""
         msg = (f"{label} {quantity} for {system}{built}: ML {r['ml_value']:.3g} vs DFT{functional} {r['dft_value']:.3g} {r['unit']} "
-               f"(error {r['error']:+.3g}; {r['dft_source']})")
+               f"(error {r['error']:+.3g}")
+        if r["error_without_dispersion"] is not None:  # the like-for-like comparison first, before the long source
+            msg += (f"; like for like, without dispersion (this ML model has none): DFT {r['dft_value_without_dispersion']:.3f} "
+                    f"on the PBE-D3 structures (dispersion part {r['dft_dispersion_part']:.3f}), error {r['error_without_dispersion']:+.3f}")
+        msg += f"; {r['dft_source']})"
         if r.get("regime_agrees") is False:
             msg += f"; WARNING: this calculator calls the interface {r['ml_regime']} where DFT says {r['dft_regime']}"
         # only pairs of the returned row's own construction (another construction's DFT numbers would read as this row's)

@@ -108,6 +108,9 @@ def render(res) -> str:
                 flag = f"  [WRONG REGIME: ML {r['ml_regime']}, DFT {r['dft_regime']}]"
             if r.get("same_construction"):  # DFT computed here on the ML value's own construction
                 flag = "  [same construction: " + str(r.get("construction", ""))[:50] + "]" + flag
+            if r.get("error_without_dispersion") is not None:  # like for like: DFT without its dispersion part
+                flag += (f"  [without dispersion: DFT {r['dft_value_without_dispersion']:.3f}, "
+                         f"error {r['error_without_dispersion']:+.3f}]")
             lines.append(f"{r['calculator']:19s} {r['quantity']:18s} {r['system']:22s} {f(r['ml_value'])} {f(r['dft_value'])} {f(r['error'])}  {r['dft_source'][:60]}{flag}")
         for k in res.get("rankings", []):
             verdict = {True: "correct", None: "n/a (no two systems of one construction)"}.get(k["ranking_correct"]) or "WRONG: " + "; ".join(k["flipped_pairs"])
