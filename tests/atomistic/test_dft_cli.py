@@ -21,7 +21,9 @@ def test_supercells_parse_and_refuse_bad_text():
 @pytest.mark.parametrize("argv, expect", [
     (["wetting", "Li", "LiF", "--supercells", "4x4"], "--supercells"),
     (["wetting", "Li", "LiF", "--calculator", "chgnet", "--level", "screening"], "level"),
-    (["segregation", "LiF", "--calculator", "sevennet", "--dispersion", "d3"], "dispersion"),
+    (["segregation", "LiF", "--calculator", "sevennet", "--level", "screening"], "level"),
+    (["wetting", "Li", "LiF", "--calculator", "gpaw+d3"], "--dispersion d3"),
+    (["wetting", "Li", "LiF", "--calculator", "gpaw", "--prerelax", "gpaw+d3"], "--dispersion d3"),
     (["wetting", "Li", "LiF", "--calculator", "gpaw", "--prerelax", "gpaw"], "prerelax"),
     (["wetting", "Li", "LiF", "--calculator", "gpaw:test", "--level", "publication"], "level"),
     (["wetting", "Li", "LiF", "--calculator", "chgnet", "--cutoff", "450"], "--cutoff"),

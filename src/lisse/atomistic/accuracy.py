@@ -254,7 +254,7 @@ def stated_uncertainty(calculator, quantity: str, system: str, build: dict | Non
     label = calculator.label() if hasattr(calculator, "label") else str(calculator)
     if ":" not in label:
         label = {"chgnet": "chgnet:0.3.0", "sevennet": "sevennet:7net-0"}.get(label, label)
-    rs = [r for r in rows(label) if r["quantity"] == quantity]
+    rs = [r for r in rows() if r["calculator"] == label and r["quantity"] == quantity]  # none: unvalidated, not an error
     if not rs:
         return {"calculator": label, "quantity": quantity, "system": system, "known": False, "built_as_this_run": False,
                 "statement": f"no accuracy data for {label} on {quantity}; treat as unvalidated screening"}

@@ -22,6 +22,9 @@ Every backend is an :class:`AtomisticCalculator` with
   so an interrupted relaxation resumes from its last geometry;
 * ``min_slab_vacuum_A``: the least vacuum [Å, total across the cell] a slab gets from ``prepare`` (CP2K pads to it;
   0: none), which the W_ad workflow builds with from the start so that its three energies share one cell;
+* ``long_range``: whether energies reach across a slab's vacuum (None: as ``info.kind`` says, DFT yes, ML no;
+  :class:`DispersionCorrected`, an ML potential plus D3, says True), so that a W_ad takes its three energies in one
+  cell (:func:`is_long_range`);
 * ``identity()``: a string that enters the content hash of every cached job.
 
 :class:`lisse.io.dft_decks.DFTFromFiles` has no ASE calculator: it returns, for a named job, the energy and final
@@ -48,6 +51,8 @@ __all__ = [
     "CHGNetCalculator",
     "SevenNetCalculator",
     "GPAWCalculator",
+    "DispersionCorrected",
+    "is_long_range",
     "GPAW_LEVELS",
     "needs_spin",
     "starting_moments",
@@ -123,6 +128,9 @@ class AtomisticCalculator:
     checkpoint_every: int = 0
     #: Least total vacuum [Å] ``prepare`` gives a slab (0: it never pads; see the module docstring).
     min_slab_vacuum_A: float = 0.0
+    #: Whether energies have a term that reaches across a slab's vacuum (DFT; an ML potential with D3): None means
+    #: "as the kind says" (DFT: yes, ML: no; see :func:`is_long_range`).
+    long_range: bool | None = None
 
     def ase_calculator(self, atoms=None, purpose: str = "energy"):  # pragma: no cover - overridden
         """The ASE calculator for ``atoms`` and ``purpose``.
@@ -1029,14 +1037,99 @@ def pulay_corrected(calc, build: Callable[[], Any]):
     return PulayCorrected()
 
 
+class DispersionCorrected(AtomisticCalculator):
+    """An ML potential plus Grimme's D3 dispersion (PBE parameters, zero damping) [Grimme2010] as one calculator.
+
+    The universal ML potentials are trained on PBE(+U) energies without dispersion [Deng2023, Park2024], so they
+    compare like for like with PBE, not with PBE-D3. Adding D3 to them (as GPAW's ``dispersion="d3"`` adds it to PBE)
+    makes an ML value comparable with a PBE-D3 reference, and an ML pre-relaxation for a PBE-D3 relaxation start
+    where D3 pulls the film (an ML pre-relaxation without it stops where the ML surface alone has its minimum).
+
+    D3 reaches across a slab's vacuum (``dftd3``'s pair cutoff is 60 bohr, 31.8 Å), so unlike the ML potential alone
+    this calculator's energies are long-ranged: :attr:`long_range` is True and the W_ad workflow computes the film
+    and substrate in the interface's own cell and checks the vacuum, as it does for DFT. ``info.cutoff_A`` stays the
+    ML potential's (the slab checks' neighbour range).
+
+    Parameters
+    ----------
+    base : AtomisticCalculator
+        The ML calculator (``info.kind == "ml"``).
+    damping : str, default "d3zero"
+        The D3 damping, as :func:`with_d3`.
+
+    Raises
+    ------
+    ParameterError
+        ``base`` is not an ML calculator, or already has a dispersion term.
+
+    References
+    ----------
+    Grimme, Antony, Ehrlich, Krieg, A consistent and accurate ab initio parametrization of density functional dispersion correction
+    (DFT-D) for the 94 elements H-Pu, J. Chem. Phys. 132, 154104 (2010), doi:10.1063/1.3382344.
+    """
+
+    long_range = True
+
+    def __init__(self, base: AtomisticCalculator, damping: str = "d3zero") -> None:
+        if base.info.kind != "ml" or base.info.settings.get("dispersion"):
+            raise ParameterError(f"D3 is added here to an ML calculator without dispersion; got {base.label()!r}")
+        self.base = base
+        self.damping = damping
+        i = base.info
+        self.info = CalculatorInfo(i.name, f"{i.model}+d3", i.version, "ml", i.cutoff_A,
+                                   {**i.settings, "dispersion": "d3", "d3_damping": damping, "dftd3": _version("dftd3")})
+
+    def ase_calculator(self, atoms=None, purpose: str = "energy"):
+        """The base ML calculator plus D3 (:func:`with_d3`): energies in eV, forces in eV/Å, stress in eV/Å3.
+
+        Parameters
+        ----------
+        atoms : ase.Atoms, optional
+            Passed to the base calculator (ML backends ignore it).
+        purpose : str, default "energy"
+            Passed to the base calculator (ML backends ignore it).
+
+        Returns
+        -------
+        ase.calculators.mixing.SumCalculator
+            ML + D3.
+
+        Raises
+        ------
+        MissingDependencyError
+            ``dftd3`` (extra ``dft``) or the base model's package is not installed.
+        """
+        return with_d3(self.base.ase_calculator(atoms, purpose), self.damping)
+
+
 CALCULATORS = {"chgnet": CHGNetCalculator, "sevennet": SevenNetCalculator, "gpaw": GPAWCalculator}
+
+
+def is_long_range(calc: AtomisticCalculator) -> bool:
+    """Whether ``calc``'s energies reach across a slab's vacuum (DFT, or an ML potential with D3), so that a W_ad
+    takes its three energies in one cell and its vacuum is checked.
+
+    Parameters
+    ----------
+    calc : AtomisticCalculator
+        The calculator.
+
+    Returns
+    -------
+    bool
+        ``calc.long_range`` where the calculator sets it, else whether it is a DFT calculator.
+    """
+    lr = getattr(calc, "long_range", None)
+    return calc.info.kind == "dft" if lr is None else bool(lr)
 
 
 def get_calculator(spec: str | AtomisticCalculator = "chgnet", level: str | None = None, dispersion: str | None = None) -> AtomisticCalculator:
     """Resolve ``"chgnet"``, ``"chgnet:r2scan"``, ``"sevennet"``, ``"sevennet:7net-0"``, ``"gpaw"``, ``"gpaw:publication"`` or pass an instance through.
 
     For ``"gpaw"`` the part after the colon is the level (:data:`GPAW_LEVELS`); build a
-    :class:`GPAWCalculator` yourself for D3 or other settings.
+    :class:`GPAWCalculator` yourself for other settings. An ML spec ending in ``+d3`` (``"chgnet+d3"``,
+    ``"chgnet:0.3.0+d3"``: the form of its :meth:`~AtomisticCalculator.label`), or ``dispersion="d3"`` with an ML
+    name, adds Grimme's D3 (:class:`DispersionCorrected`).
 
     Parameters
     ----------
@@ -1045,7 +1138,7 @@ def get_calculator(spec: str | AtomisticCalculator = "chgnet", level: str | None
     level : {None, "screening", "publication", "test"}, optional
         DFT level (GPAW only; default "screening"); must agree with a level given in ``spec``.
     dispersion : {None, "d3"}, optional
-        Dispersion correction (GPAW only).
+        Dispersion correction (GPAW, or an ML potential: :class:`DispersionCorrected`).
 
     Returns
     -------
@@ -1055,13 +1148,21 @@ def get_calculator(spec: str | AtomisticCalculator = "chgnet", level: str | None
     Raises
     ------
     ParameterError
-        Unknown name, model or level, or ``level``/``dispersion`` given for an ML calculator or an instance.
+        Unknown name, model, level or dispersion, ``level`` given for an ML calculator, ``+d3`` on a DFT name, or
+        ``level``/``dispersion`` given with an instance.
     """
     if isinstance(spec, AtomisticCalculator):
         if level is not None or dispersion is not None:
             raise ParameterError("give level/dispersion with a calculator name, not with a calculator instance (build it with them)")
         return spec
-    name, _, model = str(spec).partition(":")
+    text = str(spec)
+    if dispersion not in (None, "d3"):
+        raise ParameterError(f"parameter 'dispersion' must be None or 'd3'; got {dispersion!r}")
+    if text.endswith("+d3"):  # an ML potential with D3, written as its label
+        text, dispersion = text[: -len("+d3")], "d3"
+        if text.partition(":")[0] == "gpaw":
+            raise ParameterError(f"calculator '{spec}': give GPAW its D3 with dispersion='d3' (--dispersion d3), not '+d3'")
+    name, _, model = text.partition(":")
     if name == "cp2k":
         raise ParameterError("CP2K runs as an external program through lisse.io.cp2k.CP2KCalculator: build it and pass the instance "
                              "(the command line's --calculator cp2k does this)")
@@ -1072,10 +1173,10 @@ def get_calculator(spec: str | AtomisticCalculator = "chgnet", level: str | None
         if level is not None and model and level != model:
             raise ParameterError(f"calculator '{spec}' names level {model!r} but level {level!r} was given")
         return GPAWCalculator(level or model or "screening", dispersion=dispersion)
-    if level is not None or dispersion is not None:
-        raise ParameterError(f"level and dispersion apply to the DFT calculator 'gpaw' only; got calculator '{spec}' with level={level!r}, "
-                             f"dispersion={dispersion!r}")
-    return CALCULATORS[name](model) if model else CALCULATORS[name]()
+    if level is not None:
+        raise ParameterError(f"level applies to the DFT calculator 'gpaw' only; got calculator '{spec}' with level={level!r}")
+    ml = CALCULATORS[name](model) if model else CALCULATORS[name]()
+    return DispersionCorrected(ml) if dispersion == "d3" else ml
 
 
 def check_same_calculator(*infos: Any) -> CalculatorInfo:

@@ -18,7 +18,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from lisse.atomistic.cache import ResultCache
-from lisse.atomistic.calculators import AtomisticCalculator, PrecomputedCalculator, check_same_calculator, get_calculator
+from lisse.atomistic.calculators import (
+    AtomisticCalculator,
+    PrecomputedCalculator,
+    check_same_calculator,
+    get_calculator,
+    is_long_range,
+)
 from lisse.atomistic.engine import Job, JobResult, atoms_to_dict, run_job
 from lisse.atomistic.interfaces import build_interface, lattice_matches, registry_shifts
 from lisse.atomistic.sanity import check_distances, check_energy_per_atom, check_slab, vacuum_thickness
@@ -179,7 +185,8 @@ def method_keys(ctx: WorkflowContext, rows: list[dict] | None = None, note: str 
         against DFT is the output's ``uncertainty``), ``convergence``, ``convergence_note``, ``prerelax``,
         ``spin_polarised`` (DFT: the one spin choice of every structure of the formula; None for ML), ``relax_mode``
         (GPAW: the basis of position relaxations and rigid scans, "pw" or "lcao", whose forces judge ``converged``;
-        the energies are plane-wave single points either way; None for ML and CP2K).
+        the energies are plane-wave single points either way; None for ML and CP2K), ``dispersion`` (``"d3"`` when
+        the calculator adds Grimme's D3: DFT or ML + D3; None without).
     """
     pre = None
     if ctx.prerelax is not None:
@@ -190,7 +197,7 @@ def method_keys(ctx: WorkflowContext, rows: list[dict] | None = None, note: str 
     dft = info.kind == "dft"
     return {"calculator": ctx.calculator.label(), "level": level_of(ctx) if dft else ML_LEVEL, "convergence": list(rows or []),
             "convergence_note": note or "", "prerelax": pre, "spin_polarised": info.settings.get("spin") if dft else None,
-            "relax_mode": info.settings.get("relax_mode") if dft else None}
+            "relax_mode": info.settings.get("relax_mode") if dft else None, "dispersion": info.settings.get("dispersion")}
 
 
 def _row(quantity: str, parameter: str, value: Any, result: float, change: float | None, tolerance: float | None) -> dict:
@@ -859,8 +866,8 @@ def adhesion_workflow(
     tol = ROW_TOLERANCES_J_M2.get(level_of(ctx) or "screening")
     rows = [dict(r, quantity="li_surface_energy_J_m2") for r in sig["convergence"]]
     common = None
-    if ctx.calculator.info.kind == "dft":
-        # DFT: the relaxed slabs again in the interface's own cell (in-plane registry as in the interface; the DFT
+    if is_long_range(ctx.calculator):
+        # DFT (or an ML potential with D3, whose pair terms also reach across the vacuum): the relaxed slabs again in the interface's own cell (in-plane registry as in the interface; the DFT
         # backends re-centre every slab along z before computing). A grid-based code's energy of a fixed slab moves with
         # the cell height (measured with GPAW at 400 eV: an 8-atom LiF(100) slab by up to 0.11 eV, non-monotonic, over
         # 12-22 A of vacuum; 7.5 meV at 500 eV): in one cell, with one grid and one k-mesh, that error cancels in W_ad
@@ -880,7 +887,7 @@ def adhesion_workflow(
     rows.append(_row("work_of_adhesion_J_m2", "vacuum_A", round(vac_computed, 2), w_ad, None, tol))
     # a finite-range ML potential with vacuum beyond its cutoff has no term across the vacuum: more vacuum changes nothing
     # (measured -1e-6 J/m2), a row that could not fail (review s41); DFT's density and grid reach across it
-    vacuum_checked = check_vacuum_extra > 0 and common is not None  # common: every DFT calculator
+    vacuum_checked = check_vacuum_extra > 0 and common is not None  # common: every long-range calculator (DFT, ML + D3)
     if vacuum_checked:  # the same comparison in one taller cell
         taller = set_vacuum(rb.atoms, vacuum + check_vacuum_extra)
         e_more = [ctx.run(Job(f"vac_common_{n}", _placed_like(a, taller[sl], taller.cell), "single")).energy_eV
@@ -948,7 +955,7 @@ def adhesion_workflow(
     note = ("sigma_Li vs Li slab thickness and W_ad vs vacuum (relaxed cells)" if vacuum_checked else
             "sigma_Li vs Li slab thickness; W_ad vs vacuum not checked" + (
                 f" (an ML potential: no interaction across {vacuum:g} A of vacuum, beyond its {cut:g} A cutoff)"
-                if ctx.calculator.info.kind != "dft" else " (check_vacuum_extra = 0)"))
+                if not is_long_range(ctx.calculator) else " (check_vacuum_extra = 0)"))
     if check_convergence:
         from lisse.atomistic.convergence import adhesion_convergence
 

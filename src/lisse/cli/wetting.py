@@ -30,6 +30,7 @@ EXAMPLES = """  lisse wetting --work-of-adhesion "0.09 J/m2" --json
   lisse wetting Li LiF Li2O Li3N --scheduler tcp://HOST:8786
   lisse wetting Li LiF --calculator gpaw --level screening --supercells 4x4,3x3 --dispersion d3 --json   # DFT (hours, resumable)
   lisse wetting Li LiF --calculator gpaw --prerelax chgnet --json      # CHGNet pre-relaxation, then DFT relaxations
+  lisse wetting Li LiF --calculator chgnet --dispersion d3 --json      # CHGNet + D3: like for like with a PBE-D3 value
   lisse wetting Li LiF Li2O Li3N LiCl --refine-top 2 --refine-calculator gpaw --json   # ML screen, DFT on the best 2
 """
 
@@ -156,7 +157,8 @@ def add_dft_arguments(parser) -> None:
     """The DFT options shared by wetting and segregation: --level, --dispersion, --cutoff, --relax-mode, --prerelax."""
     parser.add_argument("--level", choices=("screening", "publication", "test"), default=None,
                         help="DFT level with --calculator gpaw or cp2k (default screening; 'test' is a quick pipeline check, not converged)")
-    parser.add_argument("--dispersion", choices=("d3",), default=None, help="add Grimme D3 dispersion (with --calculator gpaw or cp2k)")
+    parser.add_argument("--dispersion", choices=("d3",), default=None, help="add Grimme D3 dispersion (PBE parameters, zero damping) to --calculator gpaw or cp2k, or to an ML "
+                             "potential (chgnet, sevennet: trained without dispersion; compare it with a PBE-D3 reference)")
     from lisse.cli.common import add_quantity
 
     add_quantity(parser, "--cutoff", "eV", 'plane-wave cut-off of the DFT energies, overriding the level\'s (e.g. "450 eV" as Ji2025; with --calculator gpaw)')
@@ -167,7 +169,8 @@ def add_dft_arguments(parser) -> None:
                              "geometry, and fmax/converged judge the LCAO forces. Cell and cell-height relaxations (bulk cells, "
                              "segregation's X|Li|X cells) stay plane waves: LCAO has no stress")
     parser.add_argument("--prerelax", default=None, metavar="ML",
-                        help="relax every structure with this ML calculator (e.g. chgnet) before the DFT relaxation (with --calculator gpaw or cp2k)")
+                        help="relax every structure with this ML calculator (e.g. chgnet; chgnet+d3 adds D3, as a PBE-D3 run's "
+                             "dispersion pulls the film) before the DFT relaxation (with --calculator gpaw or cp2k)")
     parser.add_argument("--dft-log", default=None, metavar="FILE",
                         help="append GPAW's text output of every DFT calculation (SCF iterations, energies, forces) to FILE, each "
                              "after a header naming it, to follow a long run with 'tail -f FILE' (with --calculator or "
