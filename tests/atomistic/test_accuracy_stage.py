@@ -230,3 +230,31 @@ def test_dft_regime_uses_the_dft_sigma_not_the_calibrated_default(monkeypatch):
     # no DFT sigma_Li in the table: no regime is claimed
     table["entry"][1]["dft_value"] = None
     assert "dft_regime" not in [x for x in acc.rows() if x["quantity"] == "work_of_adhesion"][0]
+
+
+def test_wetting_stage_gives_no_angle_for_a_result_the_workflow_calls_invalid(tmp_path):
+    """review s48: a `lisse wetting --json` result with ``work_of_adhesion_valid: false`` (Li sank into the substrate:
+    its number is a reaction energy) became theta = 0 deg, "complete wetting", with no word in the report. Its row keeps
+    the file's number, gives no angle (NaN; null in results.json), says why, and the report repeats the warning; a
+    valid result beside it is unaffected."""
+    pytest.importorskip("pandas")
+    import math
+
+    from lisse.pipeline.registry import StageContext
+    from lisse.pipeline.stages.wetting import wetting_stage
+
+    bad = {"substrate": "LPSC", "work_of_adhesion_J_m2": 1.9, "calculator": "chgnet", "convergence": [],
+           "work_of_adhesion_valid": False, "warnings": ["Li moved into the substrate (relaxed gap -0.4 A)"]}
+    ok = {**bad, "substrate": "LiF", "work_of_adhesion_J_m2": 0.2, "work_of_adhesion_valid": True, "warnings": []}
+    for name, d in (("bad.json", bad), ("ok.json", ok)):
+        (tmp_path / name).write_text(json.dumps(d))
+    res = wetting_stage(StageContext(study={"_base_dir": str(tmp_path)}, options={"results": ["bad.json", "ok.json"], "use_ml": False,
+                                                                                   "pore_radius": 1e-6}, out_dir=None))
+    m = res.summary["materials"]
+    assert m["LPSC"]["work_of_adhesion_J_m2"] == 1.9 and math.isnan(m["LPSC"]["contact_angle_deg"])
+    assert math.isnan(m["LPSC"]["capillary_pressure_MPa"])
+    assert m["LPSC"]["regime"] == "not a valid work of adhesion" and "INVALID" in m["LPSC"]["origin"]
+    assert m["LPSC"]["warnings"] == "Li moved into the substrate (relaxed gap -0.4 A)"
+    assert res.summary["invalid_results"] == ["LPSC"]
+    assert "Li|LPSC: not a valid work of adhesion" in str(res.html) and "relaxed gap -0.4 A" in str(res.html)
+    assert m["LiF"]["regime"] != "not a valid work of adhesion" and 0 < m["LiF"]["contact_angle_deg"] < 180

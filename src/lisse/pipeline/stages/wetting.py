@@ -129,8 +129,19 @@ def wetting_stage(ctx: StageContext) -> StageResult:
         computed[d["substrate"]] = (d, str(f))
         if d["substrate"] not in mats:
             mats.append(d["substrate"])
-    rows, missing = [], []
+    rows, missing, invalid = [], [], []
     for m in mats:
+        if m in computed and m not in user and computed[m][0].get("work_of_adhesion_valid") is False:
+            # the workflow itself says its number is no work of adhesion (Li sank into the substrate: a reaction energy;
+            # or a relaxation stopped short): no angle from it (review s48: it became "complete wetting", unflagged)
+            d, f = computed[m]
+            warn = [str(x) for x in (d.get("warnings") or [])] or ["work_of_adhesion_valid is false"]
+            invalid.append((m, f, warn))
+            rows.append({"material": m, "work_of_adhesion_J_m2": float(d["work_of_adhesion_J_m2"]), "contact_angle_deg": float("nan"),
+                         "regime": "not a valid work of adhesion", "origin": f"computed ({d.get('calculator', 'unknown calculator')}), INVALID",
+                         "source": f"[wetting] results: {f}", "warnings": "; ".join(warn),
+                         **({"capillary_pressure_MPa": float("nan")} if pore is not None else {})})
+            continue
         if m in user:
             w, origin, src = user[m], "study", "[wetting.work_of_adhesion]"
         elif m in computed:
@@ -174,6 +185,11 @@ def wetting_stage(ctx: StageContext) -> StageResult:
     if any(r["origin"].startswith("ML") for r in rows):
         html.append(Markup("<p>Rows marked ML are screening-grade values from universal ML potentials; their error against DFT is in "
                     "<code>lisse atomistic accuracy</code> and can be large enough to change the ranking.</p>"))
+    for m, f, warn in invalid:
+        html.append(Markup("<p><b>Li|{}: not a valid work of adhesion</b> ({}): {}. No contact angle is given for it.</p>").format(
+            m, f, "; ".join(warn)))
+    if invalid:
+        summary["invalid_results"] = [m for m, _, _ in invalid]
     if missing:
         html.append(Markup("<p>No W<sub>ad</sub> known for: {}. Add it under <code>[wetting.work_of_adhesion]</code>, "
                     "or compute it with <code>lisse wetting Li X</code> (ML) or the DFT decks.</p>").format(", ".join(missing)))
