@@ -108,3 +108,19 @@ def test_compare_lower_bounds_ties_and_the_lni_cells(cli):
     tie = _json(cli, "--cycle-life", "1 mA/cm2", "300 h")["cycle_life"][0]
     assert any(u.startswith("SnF2 (300 h at 1 mA/cm2)") for u in tie["undecided"])
     assert not any(u.startswith("SnF2") for u in tie["outlasted_by"] + tie["beats"])
+
+
+def test_a_resistance_with_no_published_one_to_rank_against(cli):
+    """review s48: an electrolyte family whose published strategies give no interfacial resistance (LPSC, LNI) crashed
+    (ZeroDivisionError); now the rank and the best are null, the count 0, and the text says why."""
+    s = _strategies()
+    for fam in ("LPSC", "LNI"):
+        members = [x for x in s if x.get("electrolyte", "").upper().startswith(fam)]
+        assert members and not any("interfacial_resistance_ohm_cm2" in x for x in members), fam
+        d = _json(cli, "--interfacial-resistance", "20 ohm*cm2", "--electrolyte", fam)
+        assert d["interfacial_resistance_percentile"] is None and d["interfacial_resistance_best_published_ohm_cm2"] is None
+        assert d["interfacial_resistance_compared"] == 0
+        r = cli("compare", "--interfacial-resistance", "20 ohm*cm2", "--electrolyte", fam)
+        assert r.returncode == 0 and "no published strategy of this electrolyte family gives an interfacial resistance" in r.stdout
+    d = _json(cli, "--interfacial-resistance", "20 ohm*cm2")
+    assert d["interfacial_resistance_compared"] == sum("interfacial_resistance_ohm_cm2" in x for x in s)

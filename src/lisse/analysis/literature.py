@@ -129,7 +129,9 @@ def compare_cell(
     Returns
     -------
     dict
-        Unit-suffixed percentiles and the strategies beaten / not beaten.
+        Unit-suffixed percentiles and the strategies beaten / not beaten. With ``interfacial_resistance``:
+        ``interfacial_resistance_compared`` (how many published strategies of the family give one) and, when none does,
+        ``interfacial_resistance_percentile`` and ``interfacial_resistance_best_published_ohm_cm2`` None.
 
     Raises
     ------
@@ -185,8 +187,10 @@ def compare_cell(
         resistances = [s.interfacial_resistance_ohm_cm2 for s in pool if s.interfacial_resistance_ohm_cm2 is not None]
         out.update(
             interfacial_resistance_ohm_cm2=r_ohm_cm2,
-            interfacial_resistance_percentile=100.0 * sum(r_ohm_cm2 < r for r in resistances) / len(resistances),
-            interfacial_resistance_best_published_ohm_cm2=min(resistances),
+            # no published strategy of this family with a resistance: no rank (review s48: ZeroDivisionError)
+            interfacial_resistance_percentile=100.0 * sum(r_ohm_cm2 < r for r in resistances) / len(resistances) if resistances else None,
+            interfacial_resistance_best_published_ohm_cm2=min(resistances) if resistances else None,
+            interfacial_resistance_compared=len(resistances),
         )
     if cycle_life:
         rows = []

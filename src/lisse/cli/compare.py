@@ -97,7 +97,12 @@ def render(r) -> str:
                else "a tie, or a lower bound below this CCD")
         lines += [f"   ? {u} (undecided: {why})" for u in r.get("ccd_undecided", [])]
     if "interfacial_resistance_ohm_cm2" in r:
-        lines.append(f"R_int {fmt(r['interfacial_resistance_ohm_cm2'], 3)} ohm cm2 is lower than {r['interfacial_resistance_percentile']:.0f} % (best: {fmt(r['interfacial_resistance_best_published_ohm_cm2'])})")
+        if r["interfacial_resistance_percentile"] is None:
+            lines.append(f"R_int {fmt(r['interfacial_resistance_ohm_cm2'], 3)} ohm cm2: no published strategy of this electrolyte "
+                         "family gives an interfacial resistance to rank it against")
+        else:
+            lines.append(f"R_int {fmt(r['interfacial_resistance_ohm_cm2'], 3)} ohm cm2 is lower than {r['interfacial_resistance_percentile']:.0f} % "
+                         f"of {r.get('interfacial_resistance_compared', '?')} published (best: {fmt(r['interfacial_resistance_best_published_ohm_cm2'])})")
     lab = r.get("lab")
     if lab is not None:
         if lab.get("value") is not None and lab["n_lab_cells"]:
