@@ -248,3 +248,36 @@ def test_every_deck_of_one_work_of_adhesion_projects_alike():
     assert {tuple(v) for v in lreal.values()} == {("LREAL = False",)}
     extra = deck_files(jobs, "vasp", DFTSettings(extra_incar={"LREAL": "Auto"}))
     assert {tuple(ln for ln in t.splitlines() if ln.startswith("LREAL")) for n, t in extra.items() if n.endswith("INCAR")} == {("LREAL = Auto",)}
+
+
+def test_a_relaxation_read_from_files_is_converged_only_when_its_output_says_or_its_forces_show_it():
+    """review s48: an OUTCAR or pw.x relaxation (no 'converged' in what is read) counted as converged whatever its
+    forces; now its last image's fmax is judged against the job's target, a vasprun.xml's own flag is kept, and a
+    single point is converged by definition."""
+    from ase.build import bulk
+
+    from lisse.atomistic.calculators import CalculatorInfo, PrecomputedCalculator
+    from lisse.atomistic.engine import Job, run_job
+
+    atoms = bulk("Li", "bcc", a=3.44)
+
+    class Files(PrecomputedCalculator):
+        def __init__(self, meta):
+            self.meta = meta
+            self.info = CalculatorInfo("dft-files", "stub", "0", "dft", 0.0, {})
+
+        def read(self, name):
+            return -1.9, atoms.copy(), dict(self.meta)
+
+    def conv(meta, task="relax"):
+        r = run_job(Files(meta), Job("j", atoms, task, 0.01, 10))
+        return r.converged, r.fmax_final_eV_A
+
+    assert conv({"fmax": 0.8}) == (False, 0.8)  # OUTCAR / pw.x, stopped early
+    assert conv({"fmax": 0.005}) == (True, 0.005)
+    assert conv({"fmax": 0.8}, "relax_cell")[0] is False
+    c, f = conv({})  # no forces read: unknown, not converged
+    assert c is False and np.isnan(f)
+    assert conv({"fmax": 0.8, "converged": True})[0] is True  # vasprun.xml's own verdict
+    assert conv({"converged": False, "fmax": 0.001})[0] is False
+    assert conv({"fmax": 0.8}, "single")[0] is True

@@ -275,8 +275,14 @@ def run_job(calc: AtomisticCalculator, job: Job, cache: ResultCache | None = Non
         if sorted(final.numbers.tolist()) != sorted(np.asarray(job.atoms.numbers).tolist()):
             raise CalculationError(f"DFT output for job '{job.name}' has composition {final.get_chemical_formula()}, the job has {job.atoms.get_chemical_formula()}")
         final.info = dict(job.atoms.info)
-        conv = bool(meta.get("converged", True))
-        return JobResult(job.name, energy, final, conv, float(meta.get("fmax", float("nan"))), int(meta.get("n_steps", 0)), 0.0, False, calc.info.as_dict(), job.settings())
+        fmax = float(meta.get("fmax", float("nan")))
+        if "converged" in meta:  # the output says (vasprun.xml)
+            conv = bool(meta["converged"])
+        elif job.task == "single":
+            conv = True
+        else:  # OUTCAR, pw.x: judged here from the last image's forces, never assumed (review s48: it was True by default)
+            conv = bool(np.isfinite(fmax) and fmax <= job.fmax)
+        return JobResult(job.name, energy, final, conv, fmax, int(meta.get("n_steps", 0)), 0.0, False, calc.info.as_dict(), job.settings())
 
     from ase.constraints import FixAtoms
 

@@ -186,9 +186,10 @@ def read_output(directory, name: str, code: str = "vasp"):
                     v = Vasprun(str(vr), parse_dos=False, parse_eigen=False, parse_potcar_file=False)
                 except Exception as exc:  # pymatgen raises many types on truncated files
                     raise ReaderError(f"{vr}: not a readable vasprun.xml ({exc})") from exc
-            f = np.asarray(v.ionic_steps[-1].get("forces", [[0, 0, 0]]))
+            forces = v.ionic_steps[-1].get("forces")  # none stored: fmax unknown (NaN), never 0.0
+            fmax = float(np.sqrt((np.asarray(forces) ** 2).sum(1)).max()) if forces is not None else float("nan")
             return float(v.final_energy), AseAtomsAdaptor.get_atoms(v.final_structure), {
-                "file": str(vr), "converged": bool(v.converged), "fmax": float(np.sqrt((f**2).sum(1)).max()), "n_steps": len(v.ionic_steps)}
+                "file": str(vr), "converged": bool(v.converged), "fmax": fmax, "n_steps": len(v.ionic_steps)}
         oc = d / "OUTCAR"
         if oc.is_file():
             return _read_last_image(oc, "vasp-out", "OUTCAR")
