@@ -152,7 +152,8 @@ def test_on_ji_cells_every_ml_model_is_compared_and_the_row_is_chosen_for_a_run_
     from lisse.atomistic.accuracy import stated_uncertainty
 
     e = _entry("Ji2025's cell")
-    assert set(e["ml"]) == {"chgnet:0.3.0", "chgnet:r2scan", "sevennet:7net-0", "sevennet:7net-l3i5"}
+    models = {"chgnet:0.3.0", "chgnet:r2scan", "sevennet:7net-0", "sevennet:7net-l3i5"}
+    assert set(e["ml"]) == models | {f"{m}+d3" for m in models}  # each model alone and with D3 (like for like)
     build = {"supercells": "4x4,3x3", "supercell_cell": "conventional", "film_layers": 3, "substrate_layers": 2,
              "substrate_termination": 0}
     st = stated_uncertainty("chgnet:0.3.0", "work_of_adhesion", "Li(100)|LiF(100)", build)
@@ -176,6 +177,10 @@ def test_the_ji_rows_ml_values_are_the_recorded_ml_outputs():
     for model, rec in e["ml"].items():
         out = json.loads((RECORDS.parent / "ji-lif-ml" / f"{model.replace(':', '_')}.json").read_text())
         assert out["calculator"] == model and out["n_atoms_interface"] == 120
+        # a +d3 output: D3 was in the run (its provenance), film and substrate in the interface's cell, vacuum checked
+        assert out.get("dispersion") == rec.get("dispersion") == ("d3" if model.endswith("+d3") else None)  # older outputs: no key
+        if model.endswith("+d3"):
+            assert out["common_cell"] is not None and out["checks"]["vacuum_change_J_m2"] < 0.006
         assert out["supercells"] == {"film": [4, 4], "substrate": [3, 3], "cell": "conventional"}
         assert round(out["work_of_adhesion_J_m2"], 3) == rec["value"]
         assert f"{out['strain_percent']:.2f} % strain" in rec["measured"]
@@ -193,7 +198,7 @@ def test_an_ml_model_without_dispersion_is_also_compared_with_the_dft_value_with
 
     e = _entry("Ji2025's cell")
     pbe = e["dft_value"] - e["dft_dispersion_part"]
-    ji = [r for r in rows() if r["construction"] == e["construction"]]
+    ji = [r for r in rows() if r["construction"] == e["construction"] and not r["calculator"].endswith("+d3")]
     assert len(ji) == 4
     for r in ji:
         ml = e["ml"][r["calculator"]]["value"]
@@ -212,7 +217,13 @@ def test_an_ml_model_without_dispersion_is_also_compared_with_the_dft_value_with
     small = [r for r in rows("chgnet:0.3.0") if r["construction"] == _entry()["construction"]][0]
     assert small["error_without_dispersion"] is None and small["dft_value_without_dispersion"] is None
     assert "like for like" not in stated_uncertainty("chgnet:0.3.0", "work_of_adhesion", "Li(100)|LiF(100)")["statement"]
-    # an ML value computed with dispersion is compared with the full DFT value only
+    # an ML value computed with D3 (the table's +d3 rows) is compared with the full PBE-D3 value only
+    d3 = [r for r in rows() if r["construction"] == e["construction"] and r["calculator"].endswith("+d3")]
+    assert len(d3) == 4 and all(r["error_without_dispersion"] is None for r in d3)
+    assert all(r["error"] == pytest.approx(e["ml"][r["calculator"]]["value"] - e["dft_value"], rel=1e-12, abs=0) for r in d3)
+    st = stated_uncertainty("chgnet:0.3.0+d3", "work_of_adhesion", "Li(100)|LiF(100)", build)
+    assert st["built_as_this_run"] and "ML 0.361 vs DFT (PBE-D3(zero)) 0.189 J/m2 (error +0.172; computed here" in st["statement"]
+    # and so is any ML value whose row says it carries dispersion
     table = load_table()
     entries = [{**x, "ml": {k: {**v, "dispersion": "d3"} for k, v in x["ml"].items()}} if x is e else x for x in table["entry"]]
     monkeypatch.setattr(accuracy, "load_table", lambda: {**table, "entry": entries})
