@@ -281,3 +281,22 @@ def test_a_relaxation_read_from_files_is_converged_only_when_its_output_says_or_
     assert conv({"fmax": 0.8, "converged": True})[0] is True  # vasprun.xml's own verdict
     assert conv({"converged": False, "fmax": 0.001})[0] is False
     assert conv({"fmax": 0.8}, "single")[0] is True
+    # the decks' own criterion, where the reader knows it (DFTFromFiles: manifest.json), judges instead of the job's
+    assert conv({"fmax": 0.015, "fmax_target_eV_A": 0.02}) == (True, 0.015)
+    assert conv({"fmax": 0.025, "fmax_target_eV_A": 0.02})[0] is False
+
+
+def test_files_read_back_carry_the_decks_force_criterion(tmp_path):
+    """DFTFromFiles reads the criterion from the deck folder's manifest (none there: the job's own judges)."""
+    import json
+
+    from lisse.io.dft_decks import DFTFromFiles
+
+    oc = ASE_DATA / "OUTCAR_example_1"
+    if not oc.is_file():
+        pytest.skip("ASE test data not installed")
+    (tmp_path / "b").mkdir()
+    shutil.copy(oc, tmp_path / "b" / "OUTCAR")
+    assert "fmax_target_eV_A" not in DFTFromFiles(tmp_path, "vasp").read("b")[2]
+    (tmp_path / "manifest.json").write_text(json.dumps({"settings": {"fmax_eV_A": 0.03}}))
+    assert DFTFromFiles(tmp_path, "vasp").read("b")[2]["fmax_target_eV_A"] == 0.03

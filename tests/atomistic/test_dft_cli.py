@@ -150,9 +150,13 @@ def test_screen_refine_and_segregation_hand_the_dft_options_to_the_dft_calculato
     monkeypatch.setattr(workflows, "segregation_workflow", fake_segregation)
     opts = ["--relax-mode", "lcao", "--cutoff", "450 eV", "--cache-dir", "none", "--json"]
     assert main(["wetting", "Li", "LiF", "Li2O", "--refine-top", "1", *opts]) == 0
-    ml, dft = seen  # the ML screen by name, then the refining DFT calculator
-    assert ml == "chgnet" and dft.info.name == "gpaw"
+    ml, dft = seen  # the ML screen by its label, then the refining DFT calculator
+    assert ml == "chgnet:0.3.0" and dft.info.name == "gpaw"
     assert dft.info.settings["relax_mode"] == "lcao" and dft.info.settings["ecut_eV"] == 450.0
+    seen.clear()
+    # an ML screen with D3 keeps it (review s48: the name alone was passed and D3 dropped)
+    assert main(["wetting", "Li", "LiF", "Li2O", "--calculator", "chgnet", "--dispersion", "d3", "--cache-dir", "none", "--json"]) == 0
+    assert seen == ["chgnet:0.3.0+d3"]
     seen.clear()
     assert main(["segregation", "LiF", "--calculator", "gpaw", *opts]) == 0
     (calc,) = seen

@@ -104,3 +104,25 @@ def test_work_of_adhesion_with_d3_takes_one_cell_and_checks_the_vacuum():
     assert r["uncertainty"]["known"] is False and "fake-ml:lj+d3" in r["uncertainty"]["statement"]
     plain = adhesion_workflow(FakeML(), "LiF", **kw)  # the ML potential alone: no term across the vacuum
     assert plain["common_cell"] is None and plain["checks"]["vacuum_change_J_m2"] is None and plain["dispersion"] is None
+
+
+def test_the_d3_part_of_a_slab_is_non_periodic_along_z_as_in_the_dft_runs():
+    """GPAW makes a slab non-periodic along z before D3 (review s48: ML + D3 kept it periodic, adding the images across
+    the vacuum, 0.005-0.007 J/m2 on Ji2025's cell); the D3 part of a slab equals dftd3 on the z-non-periodic copy and
+    differs from the periodic one, while a bulk cell stays periodic (the first test)."""
+    from ase.build import fcc100
+
+    slab = fcc100("Cu", size=(2, 2, 3), vacuum=4.0)  # 8 A of vacuum: a slab (> 5 A), images 8 A apart
+    slab.set_chemical_symbols(["Li"] * len(slab))
+    slab.pbc = True
+    a = slab.copy()
+    a.calc = DispersionCorrected(FakeML()).ase_calculator(a)
+    ml = slab.copy()
+    ml.calc = _pair()
+    open_z = slab.copy()
+    open_z.pbc = [True, True, False]
+    e_open, f_open = _d3(open_z)
+    e_per, _ = _d3(slab)
+    assert abs(e_per - e_open) > 1e-4  # the images count here: the test can tell the two apart
+    assert a.get_potential_energy() == pytest.approx(ml.get_potential_energy() + e_open, rel=1e-12, abs=0)
+    np.testing.assert_allclose(a.get_forces(), ml.get_forces() + f_open, rtol=1e-10, atol=1e-12)

@@ -280,8 +280,9 @@ def run_job(calc: AtomisticCalculator, job: Job, cache: ResultCache | None = Non
             conv = bool(meta["converged"])
         elif job.task == "single":
             conv = True
-        else:  # OUTCAR, pw.x: judged here from the last image's forces, never assumed (review s48: it was True by default)
-            conv = bool(np.isfinite(fmax) and fmax <= job.fmax)
+        else:  # OUTCAR, pw.x: judged here from the last image's forces, never assumed (review s48: it was True by default),
+            # against the criterion the decks were written with where the reader knows it
+            conv = bool(np.isfinite(fmax) and fmax <= float(meta.get("fmax_target_eV_A", job.fmax)))
         return JobResult(job.name, energy, final, conv, fmax, int(meta.get("n_steps", 0)), 0.0, False, calc.info.as_dict(), job.settings())
 
     from ase.constraints import FixAtoms

@@ -349,8 +349,9 @@ def _screen(args) -> dict:
     else:
         calc = make_calculator(args)  # validates --level/--dispersion
         screen_kw = kw
-    # ML calculators travel by name (each worker loads its own)
-    rows = adhesion_screen(args.materials[1:], calc if calc.info.kind == "dft" else args.calculator, job_cache(args), **executor_kwargs(args), **screen_kw)
+    # ML calculators travel by their label (each worker loads its own; the label keeps "+d3": review s48, --dispersion d3
+    # was dropped when the name was passed)
+    rows = adhesion_screen(args.materials[1:], calc if calc.info.kind == "dft" else calc.label(), job_cache(args), **executor_kwargs(args), **screen_kw)
     out: dict = {"screen": rows, "substrates_total": len(rows), "substrates_ok": sum(r["status"] == "ok" for r in rows),
                  "substrates_failed": sum(r["status"] == "error" for r in rows)}
     if refine:

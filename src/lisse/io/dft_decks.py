@@ -298,11 +298,25 @@ class DFTFromFiles(PrecomputedCalculator):
         Returns
         -------
         tuple
-            ``(energy [eV], final ase.Atoms, meta dict)``.
+            ``(energy [eV], final ase.Atoms, meta dict)``; ``meta["fmax_target_eV_A"]`` is the force criterion the decks
+            were written with (the folder's ``manifest.json``, else ``settings["fmax_eV_A"]``; absent when neither says),
+            on the force norm: pw.x's ``forc_conv_thr`` bounds each component, so its norm may reach sqrt(3) times it.
 
         Raises
         ------
         ReaderError
             The job's output is missing or unreadable.
         """
-        return read_output(self.directory, name, self.code)
+        import math
+
+        e, atoms, meta = read_output(self.directory, name, self.code)
+        target = self.info.settings.get("fmax_eV_A")
+        mf = Path(self.directory) / "manifest.json"
+        if mf.is_file():
+            try:
+                target = json.loads(mf.read_text(encoding="utf-8")).get("settings", {}).get("fmax_eV_A", target)
+            except (OSError, ValueError, AttributeError):
+                pass  # a foreign manifest: the job's own criterion judges
+        if isinstance(target, (int, float)) and target > 0:
+            meta["fmax_target_eV_A"] = float(target) * (math.sqrt(3.0) if self.code == "qe" else 1.0)
+        return e, atoms, meta
