@@ -23,6 +23,8 @@ def test_supercells_parse_and_refuse_bad_text():
     (["wetting", "Li", "LiF", "--calculator", "chgnet", "--level", "screening"], "level"),
     (["segregation", "LiF", "--calculator", "sevennet", "--level", "screening"], "level"),
     (["wetting", "Li", "LiF", "--calculator", "gpaw+d3"], "--dispersion d3"),
+    (["stability", "Li", "LiF", "--calculator", "chgnet", "--dispersion", "d3"], "--dispersion: applies to --calculator gpaw"),
+    (["stability", "Li", "LiF", "--calculator", "chgnet+d3"], "--dispersion: applies to --calculator gpaw"),
     (["wetting", "Li", "LiF", "--calculator", "gpaw", "--prerelax", "gpaw+d3"], "--dispersion d3"),
     (["wetting", "Li", "LiF", "--calculator", "gpaw", "--prerelax", "gpaw"], "prerelax"),
     (["wetting", "Li", "LiF", "--calculator", "gpaw:test", "--level", "publication"], "level"),

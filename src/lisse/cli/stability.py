@@ -32,7 +32,7 @@ def add_arguments(parser) -> None:
                              "gpaw or cp2k (DFT); 'none' refuses them. Used only when needed.")
     parser.add_argument("--level", choices=("screening", "publication", "test"), default=None,
                         help="DFT level with --calculator gpaw or cp2k (default screening)")
-    parser.add_argument("--dispersion", choices=("d3",), default=None, help="add Grimme D3 dispersion (with --calculator gpaw)")
+    parser.add_argument("--dispersion", choices=("d3",), default=None, help="add Grimme D3 dispersion (with --calculator gpaw; not with an ML calculator, whose error bound was measured without it)")
     from lisse.cli.common import add_quantity
 
     add_quantity(parser, "--cutoff", "eV", 'plane-wave cut-off, overriding the level\'s (e.g. "450 eV"; with --calculator gpaw)')
@@ -47,6 +47,12 @@ def run(args) -> dict:
         from lisse.cli.wetting import make_calculator
 
         calc = make_calculator(args)
+        if calc.info.kind == "ml" and calc.info.settings.get("dispersion"):  # --dispersion d3 or chgnet+d3
+            from lisse.errors import ParameterError
+
+            # the ML error bound of reaction energies was measured without D3: no stated error would apply (review s48)
+            raise ParameterError("--dispersion: applies to --calculator gpaw in lisse stability; the ML reaction-energy error bound "
+                                 f"was measured without D3; got --calculator {args.calculator!r}")
     cache = None
     on_job = None
     if calc is not None:
