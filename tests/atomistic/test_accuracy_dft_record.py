@@ -224,6 +224,7 @@ def test_an_ml_model_without_dispersion_is_also_compared_with_the_dft_value_with
     d3 = [r for r in rows() if r["construction"] == e["construction"] and r["calculator"].endswith("+d3")]
     assert len(d3) == 4 and all(r["error_without_dispersion"] is None for r in d3)
     assert all(r["error"] == pytest.approx(e["ml"][r["calculator"]]["value"] - e["dft_value"], rel=1e-12, abs=0) for r in d3)
+    assert stated_uncertainty("chgnet+d3", "work_of_adhesion", "Li(100)|LiF(100)", build)["known"]  # the bare name too
     st = stated_uncertainty("chgnet:0.3.0+d3", "work_of_adhesion", "Li(100)|LiF(100)", build)
     assert st["built_as_this_run"] and "ML 0.355 vs DFT (PBE-D3(zero)) 0.189 J/m2 (error +0.166; computed here" in st["statement"]
     # and so is any ML value whose row says it carries dispersion

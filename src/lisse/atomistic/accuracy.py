@@ -252,8 +252,9 @@ def stated_uncertainty(calculator, quantity: str, system: str, build: dict | Non
         The table has rows for the calculator and quantity but none that can be compared.
     """
     label = calculator.label() if hasattr(calculator, "label") else str(calculator)
-    if ":" not in label:
-        label = {"chgnet": "chgnet:0.3.0", "sevennet": "sevennet:7net-0"}.get(label, label)
+    if ":" not in label:  # a bare name (its default model), with or without "+d3"
+        base, plus, rest = label.partition("+")
+        label = {"chgnet": "chgnet:0.3.0", "sevennet": "sevennet:7net-0"}.get(base, base) + plus + rest
     rs = [r for r in rows() if r["calculator"] == label and r["quantity"] == quantity]  # none: unvalidated, not an error
     if not rs:
         return {"calculator": label, "quantity": quantity, "system": system, "known": False, "built_as_this_run": False,
