@@ -1047,9 +1047,9 @@ class DispersionCorrected(AtomisticCalculator):
 
     D3 reaches far (``dftd3``'s pair cutoff is 60 bohr, 31.8 Å); its part of a slab's energy is computed non-periodic
     along z, as the DFT runs compute it (GPAW's slabs are non-periodic there), so no D3 term crosses the vacuum to the
-    slab's images. Its energies still span the whole slab, unlike the ML potential's alone: :attr:`long_range` is True and the W_ad workflow computes the film
-    and substrate in the interface's own cell and checks the vacuum, as it does for DFT. ``info.cutoff_A`` stays the
-    ML potential's (the slab checks' neighbour range).
+    slab's images. Its energies still span the whole slab, unlike the ML potential's alone: :attr:`long_range` is
+    True and the W_ad workflow computes the film and substrate in the interface's own cell and checks the vacuum, as
+    it does for DFT. ``info.cutoff_A`` stays the ML potential's (the slab checks' neighbour range).
 
     Parameters
     ----------
@@ -1081,7 +1081,7 @@ class DispersionCorrected(AtomisticCalculator):
                                    {**i.settings, "dispersion": "d3", "d3_damping": damping, "dftd3": _version("dftd3")})
 
     def ase_calculator(self, atoms=None, purpose: str = "energy"):
-        """The base ML calculator plus D3 (:func:`with_d3`): energies in eV, forces in eV/Å, stress in eV/Å3.
+        """The base ML calculator plus D3 (a slab's non-periodic along z): energies in eV, forces in eV/Å, stress in eV/Å3.
 
         Parameters
         ----------
