@@ -298,6 +298,26 @@ def test_whole_boundary_cycles_and_a_last_half_cycle_at_its_cut_off_are_kept():
     np.testing.assert_allclose(ct["coulombic_efficiency_pct"], 99.0, rtol=1e-9)
 
 
+def test_missing_current_is_not_counted_as_no_charge():
+    """A current logged as NaN inside a discharge leaves that charge unmeasured: the cycle gets no CE, the rest keep 99 %."""
+    rec = _fullcell(first_charge_fraction=1.0, last_discharge_fraction=1.0)
+    i = rec.current_A.copy()
+    dis = np.flatnonzero(i < 0)
+    gap = dis[(dis > dis[0] + 50)][:40]  # 40 rows inside cycle 1's discharge
+    i[gap] = np.nan
+    ct = cycle_table(CyclingRecord.from_arrays(rec.time_s, rec.voltage_V, i, active_mass="10 mg"))
+    # the constructed cycle 1 discharge is 0.99 mAh; 41 of its 199 intervals carry no measured charge
+    assert ct["discharge_capacity_mAh"].iloc[0] == pytest.approx(0.99 * (199 - 41) / 199, rel=1e-9)
+    assert list(ct["complete"]) == [False, True, True, True, True]
+    assert "current is missing (NaN) over 41 interval(s)" in ct["excluded_reason"].iloc[0]
+    assert np.isnan(ct["coulombic_efficiency_pct"].iloc[0])
+    np.testing.assert_allclose(ct["coulombic_efficiency_pct"].iloc[1:], 99.0, rtol=1e-9)
+    # with the instrument's own coulomb counter the charge over the gap is measured: the cycle stays complete
+    ct2 = cycle_table(CyclingRecord.from_arrays(rec.time_s, rec.voltage_V, i, charge_C=rec["charge_C"], active_mass="10 mg"))
+    assert ct2["complete"].all()
+    np.testing.assert_allclose(ct2["coulombic_efficiency_pct"], 99.0, rtol=1e-9)
+
+
 def test_real_gcpl_cycles_against_ec_labs_own_capacities():
     rec = _read(FULL)
     ct = cycle_table(rec)

@@ -36,6 +36,7 @@ from lisse.records.cycling import (
     charge_increments,
     counts_cycles_from_current,
     mixed_step_rows,
+    unmeasured_charge_intervals,
 )
 from lisse.units import quantity_args
 
@@ -96,7 +97,8 @@ COMPLETE_CYCLE_RULE = (
     f"its first half cycle (that half holds at least {START_CUT_FRACTION:.0%} of the other) and does not end inside its "
     f"last (current still flowing at the last row and the voltage short of the cut-off the record reaches in that "
     f"direction, within {CUTOFF_TOLERANCE:.0%} of the voltage window) and has no drive or pulse step (current in both "
-    f"directions within one instrument step, the lesser above {MIXED_STEP_FRACTION:.0%} of its charge); coulombic "
+    f"directions within one instrument step, the lesser above {MIXED_STEP_FRACTION:.0%} of its charge) and no interval "
+    "whose charge was not measured (the current missing and no coulomb counter moving); coulombic "
     "efficiency, retention and the summary use complete cycles only"
 )
 
@@ -253,6 +255,14 @@ def cycle_table(
     for k in np.flatnonzero(mixed & present):
         reasons[k] = ("the current changes direction within its step(s) (a drive or pulse profile: the lesser "
                       f"direction carries more than {MIXED_STEP_FRACTION:.0%} of a step's charge), not a charge/discharge cycle")
+    lost = unmeasured_charge_intervals(rec)
+    if lost.any():
+        dt = np.diff(rec.time_s)
+        lost_s = np.bincount(c[lost], weights=dt[lost], minlength=n)
+        lost_rows = np.bincount(c[lost], minlength=n)
+        for k in np.flatnonzero((lost_rows > 0) & present):
+            miss = f"the current is missing (NaN) over {int(lost_rows[k])} interval(s), {lost_s[k]:.4g} s, with no coulomb counter: its charge is not measured"
+            reasons[k] = f"{reasons[k]}; {miss}" if reasons[k] else miss
     complete = reasons == ""
     i_row = np.nan_to_num(rec.current_A)
     imax = float(np.max(np.abs(i_row))) if i_row.size else 0.0

@@ -54,6 +54,7 @@ from lisse.records.display import html_table, plot_with, short
 from lisse.units import as_si
 
 __all__ = ["CyclingRecord", "Provenance", "CORE_COLUMNS", "NO_DATA_NOTE", "MIXED_STEP_FRACTION", "charge_increments",
+           "unmeasured_charge_intervals",
            "counts_cycles_from_current", "half_cycle_index", "integrate_charge", "mixed_step_rows"]
 
 CORE_COLUMNS = ("time_s", "voltage_V", "current_A", "charge_C", "step", "cycle", "half_cycle")
@@ -203,6 +204,47 @@ def _trapezoid_charge(t: np.ndarray, i: np.ndarray) -> np.ndarray:
     return np.nan_to_num(0.5 * (i[1:] + i[:-1]) * np.diff(t)) if t.size > 1 else np.zeros(0)
 
 
+def _interval_charge(record: Any) -> tuple[np.ndarray, str | None]:
+    """The charge of each interval [C] (counter or trapezoid, :func:`charge_increments`) and why the counter was not used."""
+    t, i = record.time_s, record.current_A
+    trap = _trapezoid_charge(t, i)
+    q = np.asarray(record["charge_C"], dtype=float)
+    if t.size > 1 and np.isfinite(q).all():
+        counter = np.diff(q)
+        scale = float(np.sum(np.abs(trap)))
+        off = float(np.sum(np.abs(counter - trap)))
+        if scale == 0.0 or off <= COUNTER_MAX_DISAGREEMENT * scale:
+            return counter, None
+        return trap, (f"charge from the current (trapezoid): the record's charge_C disagrees with the current's integral by "
+                      f"{off / scale:.0%} (an unsigned or per-step capacity column?)")
+    return trap, None
+
+
+def unmeasured_charge_intervals(record: Any) -> np.ndarray:
+    """Per interval between rows: True where its charge was not measured (the current missing, no counter moving).
+
+    The current is missing (NaN) at either end of the interval, and the charge :func:`charge_increments` books for it
+    is zero: no coulomb counter of the instrument's own moved over it (a record without one integrates the current,
+    which counts a missing current as no charge). Such an interval's charge is unknown, not zero.
+
+    Parameters
+    ----------
+    record : CyclingRecord
+        The record.
+
+    Returns
+    -------
+    ndarray of bool
+        One flag per interval (n-1 of them; dimensionless).
+    """
+    i = np.asarray(record.current_A, dtype=float)
+    if i.size < 2:
+        return np.zeros(0, dtype=bool)
+    dq, _note = _interval_charge(record)
+    missing = ~(np.isfinite(i[1:]) & np.isfinite(i[:-1]))
+    return missing & ~(np.abs(dq) > 0)
+
+
 def charge_increments(record: Any) -> tuple[np.ndarray, np.ndarray, str | None]:
     """The charge of each interval between rows and the row it is booked to: the one home of capacity bookkeeping.
 
@@ -227,20 +269,9 @@ def charge_increments(record: Any) -> tuple[np.ndarray, np.ndarray, str | None]:
     note : str or None
         Why the counter was not used (None when it was, or when the record has no counter of its own).
     """
+    dq, note = _interval_charge(record)
     t, i = record.time_s, record.current_A
     n = t.size
-    trap = _trapezoid_charge(t, i)
-    q = np.asarray(record["charge_C"], dtype=float)
-    dq, note = trap, None
-    if n > 1 and np.isfinite(q).all():
-        counter = np.diff(q)
-        scale = float(np.sum(np.abs(trap)))
-        off = float(np.sum(np.abs(counter - trap)))
-        if scale == 0.0 or off <= COUNTER_MAX_DISAGREEMENT * scale:
-            dq = counter
-        else:
-            note = (f"charge from the current (trapezoid): the record's charge_C disagrees with the current's integral by "
-                    f"{off / scale:.0%} (an unsigned or per-step capacity column?)")
     imax = float(np.nanmax(np.abs(i))) if n else 0.0
     active = np.abs(np.nan_to_num(i)) > 0.02 * imax if imax > 0 else np.zeros(n, dtype=bool)
     row = np.arange(1, n) if n > 1 else np.zeros(0, dtype=np.int64)
