@@ -70,6 +70,12 @@ def test_refine_picks_the_highest_ml_work_of_adhesion_and_skips_failures():
             {"substrate": "D", "status": "ok", "result": {"work_of_adhesion_J_m2": 0.3}}]
     assert refine_candidates(rows, 2) == ["C", "D"]
     assert refine_candidates(rows, 5) == ["C", "D", "A"]
+    # Li sunk into E (a reaction energy, flagged invalid) and a NaN W_ad never win, however large
+    rows += [{"substrate": "E", "status": "ok", "result": {"work_of_adhesion_J_m2": 9.0, "work_of_adhesion_valid": False}},
+             {"substrate": "F", "status": "ok", "result": {"work_of_adhesion_J_m2": float("nan")}},
+             {"substrate": "G", "status": "ok", "result": {"work_of_adhesion_J_m2": 0.2, "work_of_adhesion_valid": True}}]
+    assert refine_candidates(rows, 2) == ["C", "D"]
+    assert refine_candidates(rows, 9) == ["C", "D", "G", "A"]
 
 
 @pytest.mark.parametrize("argv, expect", [
@@ -168,6 +174,28 @@ def test_screen_refine_and_segregation_hand_the_dft_options_to_the_dft_calculato
                "--cache-dir", "none"])
     err = capsys.readouterr().err.strip()
     assert rc == 2 and "--relax-mode:" in err and "got --refine-calculator 'cp2k'" in err and len(err.splitlines()) == 1
+
+
+def test_screen_refine_skips_an_invalid_ml_work_of_adhesion(monkeypatch, capsys):
+    """The ML screen's largest "W_ad" is Li sunk into Li2O (flagged invalid): DFT refines LiCl, the note names Li2O."""
+    import json
+
+    import lisse.atomistic.executors as executors
+
+    seen = []
+    ml = {"LiF": (0.2, True), "Li2O": (3.0, False), "LiCl": (0.4, True)}
+
+    def fake_screen(substrates, calc, cache, **kw):
+        seen.append(list(substrates))
+        return [{"substrate": s, "status": "ok", "result": {"work_of_adhesion_J_m2": ml[s][0], "work_of_adhesion_valid": ml[s][1],
+                                                             "contact_angle_deg": 90.0, "regime": "x"}} for s in substrates]
+
+    monkeypatch.setattr(executors, "adhesion_screen", fake_screen)
+    assert main(["wetting", "Li", "LiF", "Li2O", "LiCl", "--refine-top", "1", "--cache-dir", "none", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert seen == [["LiF", "Li2O", "LiCl"], ["LiCl"]]
+    assert out["refine_not_ranked"] == ["Li2O"] and "not ranked (no valid ML W_ad): Li2O" in out["refine_note"]
+    assert out["refined"][0]["ml_work_of_adhesion_J_m2"] == 0.4
 
 
 def test_make_calculator_takes_the_spec_it_is_given_and_refuses_a_zero_cutoff(capsys, tmp_path):

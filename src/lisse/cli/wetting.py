@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from lisse.cli.common import fmt
 
 NAME = "wetting"
@@ -322,9 +324,22 @@ def _workflow_kw(args) -> dict:
     return kw
 
 
+def _valid_adhesion(row: dict) -> bool:
+    """Whether a screen row holds a valid, finite W_ad (not failed, not flagged ``work_of_adhesion_valid: false``)."""
+    res = row.get("result")
+    if row.get("status") != "ok" or res is None or res.get("work_of_adhesion_valid") is False:
+        return False
+    w = res.get("work_of_adhesion_J_m2")
+    return isinstance(w, (int, float)) and math.isfinite(w)
+
+
 def refine_candidates(rows: list[dict], k: int) -> list[str]:
-    """The ``k`` substrates of a screen with the highest W_ad (best wetting first); failed rows never qualify."""
-    ok = [r for r in rows if r["status"] == "ok" and r["result"] is not None]
+    """The ``k`` substrates of a screen with the highest W_ad (best wetting first); failed or invalid rows never qualify.
+
+    A row the workflow flags ``work_of_adhesion_valid: false`` (Li sunk into the substrate: the number is a reaction
+    energy, not a W_ad) or whose W_ad is not finite is not ranked: its high "W_ad" would otherwise win.
+    """
+    ok = [r for r in rows if _valid_adhesion(r)]
     ok.sort(key=lambda r: -r["result"]["work_of_adhesion_J_m2"])
     return [r["substrate"] for r in ok[:k]]
 
@@ -357,12 +372,15 @@ def _screen(args) -> dict:
     if refine:
         best = refine_candidates(rows, args.refine_top)
         ml_w = {r["substrate"]: r["result"]["work_of_adhesion_J_m2"] for r in rows if r["substrate"] in best}
-        ref = adhesion_screen(best, rcalc, job_cache(args), **executor_kwargs(args), **kw)
+        ref = adhesion_screen(best, rcalc, job_cache(args), **executor_kwargs(args), **kw) if best else []
         for r in ref:
             r["ml_work_of_adhesion_J_m2"] = ml_w[r["substrate"]]
         out["refined"] = ref
+        invalid = [r["substrate"] for r in rows if r["status"] == "ok" and not _valid_adhesion(r)]
         out["refine_note"] = (f"ML ({calc.label()}) over all substrates, then DFT ({rcalc.label()}) on the {len(best)} with the highest ML W_ad; "
-                              "rank by the DFT numbers (ML W_ad is screening grade)")
+                              "rank by the DFT numbers (ML W_ad is screening grade)"
+                              + (f"; not ranked (no valid ML W_ad): {', '.join(invalid)}" if invalid else ""))
+        out["refine_not_ranked"] = invalid
     if not args.full:
         for r in rows + out.get("refined", []):
             if r["result"] is not None:
