@@ -110,3 +110,25 @@ def test_stage_files_relative_to_study_and_series_map():
     assert len(pr) == 3 and {"fast_resistance_ohm", "slow_resistance_ohm"} <= set(pr.columns)
     # three identical sweeps: identical process resistances
     assert pr["fast_resistance_ohm"].std() < 1e-9 * pr["fast_resistance_ohm"].mean()
+
+
+def test_stage_series_unresolved_process_is_blank_not_zero(tmp_path):
+    """Two spectra, the second without the interface arc: the stage's process-resistance table leaves that
+    cell NaN (not 0 ohm) and the summary and report say which spectrum it was not resolved in."""
+    import numpy as np
+
+    from lisse.pipeline.registry import StageContext, all_stages
+
+    from .eis_testdata import three_arc
+
+    f = np.logspace(6, -1, 71)
+    for name, z in (("a.txt", three_arc(f)), ("b.txt", three_arc(f, rs=(100.0, 200.0), taus=(1e-7, 1e-5)))):
+        (tmp_path / name).write_text("".join(f"{x:.17g}\t{y.real:.17g}\t{y.imag:.17g}\n" for x, y in zip(f, z)))
+    st = {s.name: s for s in all_stages()}["eis"]
+    opts = {"files": ["a.txt", "b.txt"], "units": "frequency=Hz,impedance=ohm"}
+    res = st.func(StageContext(study={"eis": opts, "_base_dir": str(tmp_path)}, options=opts, out_dir=tmp_path))
+    pr = res.tables["process_resistance"].set_index("label")
+    assert pr.loc["a", "interface_resistance_ohm"] == pytest.approx(500.0, rel=0.05)
+    assert np.isnan(pr.loc["b", "interface_resistance_ohm"])
+    assert any("interface" in n and "(b)" in n for n in res.summary["process_resistance_notes"])
+    assert "not resolved" in str(res.html)

@@ -54,3 +54,18 @@ def test_drt_map_tracks_growing_interface():
     # the common grid is the decade-aligned lattice
     np.testing.assert_allclose(np.log10(m.tau) * 10, np.round(np.log10(m.tau) * 10), atol=1e-9)
     assert list(m.to_frame()["label"]) == ["c0", "c1", "c2"]
+
+
+def test_drt_map_process_missing_from_one_spectrum_is_nan_not_zero():
+    """A spectrum without the interface arc has no interface peak: its interface resistance is unmeasured
+    (NaN, an empty CSV cell), not 0 ohm, and a note names the spectrum; the other spectra keep theirs."""
+    f = freq_grid()
+    spectra = [EISSpectrum(f, three_arc(f, rs=(100.0, 200.0, r)), label=f"c{i}") for i, r in enumerate((300.0, 500.0))]
+    spectra.append(EISSpectrum(f, three_arc(f, rs=(100.0, 200.0), taus=(1e-7, 1e-5)), label="c2"))  # no interface arc
+    m = drt_map(spectra)
+    r = m.process_resistance["interface"]
+    np.testing.assert_allclose(r[:2], [300.0, 500.0], rtol=0.05)
+    assert np.isnan(r[2])
+    assert np.isnan(m.to_frame()["interface_resistance_ohm"].iloc[2])
+    assert any("interface" in n and "1 of 3" in n and "c2" in n for n in m.notes), m.notes
+    np.testing.assert_allclose(m.process_resistance["grain_boundary"], 200.0, rtol=0.05)

@@ -17,7 +17,7 @@ import functools
 import inspect
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -345,11 +345,14 @@ class DRTMap:
     labels : list of str
         One label per spectrum.
     process_resistance : dict of str to ndarray
-        Process name -> resistance in Ω per spectrum.
+        Process name -> resistance in Ω per spectrum; NaN where the process has no peak in that
+        spectrum (not resolved there: unmeasured, not 0 Ω).
     misfit : ndarray
         Median relative misfit per spectrum (dimensionless).
     max_misfit : ndarray or None, optional
         Maximum relative misfit per spectrum (dimensionless).
+    notes : list of str, optional
+        Caveats, e.g. which spectra a process was not resolved in.
     """
 
     tau: np.ndarray
@@ -358,6 +361,7 @@ class DRTMap:
     process_resistance: dict
     misfit: np.ndarray
     max_misfit: np.ndarray | None = None
+    notes: list = field(default_factory=list)
 
     def plot(self, *, ax=None, **kwargs):
         """Show γ as colour against τ and spectrum (:func:`lisse.plot.eis.plot_drt_map`).
@@ -383,7 +387,7 @@ class DRTMap:
         -------
         pandas.DataFrame
             ``label``, ``median_relative_misfit``, ``max_relative_misfit`` (when known) and one
-            ``<process>_resistance_ohm`` column (Ω) per process.
+            ``<process>_resistance_ohm`` column (Ω) per process (NaN where it was not resolved).
         """
         import pandas as pd
 
@@ -411,7 +415,8 @@ def drt_map(spectra: Sequence[EISSpectrum], **drt_kwargs: Any) -> DRTMap:
     Returns
     -------
     DRTMap
-        γ in Ω on the common τ grid (s), process resistances in Ω and misfits.
+        γ in Ω on the common τ grid (s), process resistances in Ω (NaN in a spectrum without that
+        process's peak, with a note naming those spectra) and misfits.
 
     Raises
     ------
@@ -433,12 +438,22 @@ def drt_map(spectra: Sequence[EISSpectrum], **drt_kwargs: Any) -> DRTMap:
         inside = (tau >= d.tau_[0] * (1 - 1e-9)) & (tau <= d.tau_[-1] * (1 + 1e-9))
         gam[i, inside] = d.gamma(tau[inside])
     procs = sorted({p.process for d in fits for p in d.peaks_})
-    pr = {k: np.array([d.process_resistances().get(k, 0.0) for d in fits]) for k in procs}
+    # a process without a peak in a spectrum is unresolved there (below the peak threshold, merged into a
+    # neighbour or outside the measured range), not measured as 0 ohm: NaN, and a note
+    pr = {k: np.array([d.process_resistances().get(k, math.nan) for d in fits]) for k in procs}
+    labels = [s.label or str(i) for i, s in enumerate(spectra)]
+    notes = []
+    for k, v in pr.items():
+        missing = [lab for lab, x in zip(labels, v) if not math.isfinite(x)]
+        if missing:
+            notes.append(f"{k.replace('_', ' ')}: no peak in {len(missing)} of {len(labels)} spectra ({', '.join(missing)}); "
+                         f"its resistance there is not resolved (NaN, not 0 ohm)")
     return DRTMap(
         tau=tau,
         gamma=gam,
-        labels=[s.label or str(i) for i, s in enumerate(spectra)],
+        labels=labels,
         process_resistance=pr,
         misfit=np.array([d.median_relative_misfit_ for d in fits]),
         max_misfit=np.array([d.max_relative_misfit_ for d in fits]),
+        notes=notes,
     )

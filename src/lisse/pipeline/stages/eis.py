@@ -186,13 +186,15 @@ def eis_stage(ctx: StageContext) -> StageResult:
         captions[f"{key}_kk"] = f"{sp.label}: Lin-KK residuals (Schönleber's automatic M)."
     table = pd.DataFrame(rows)
     tables = {"drt_peaks": table}
+    map_notes: list[str] = []
     if len(spectra) > 1:
         from lisse.analysis.eis.derived import drt_map
 
         m = drt_map(spectra, lambda_=lam, processes=parse_windows(opts.get("processes")), cell=cell)
         figures["drt_map"] = peis.plot_drt_map(m)
         captions["drt_map"] = "DRT map of the spectrum series: γ(τ) per spectrum on one common τ grid."
-        tables["process_resistance"] = m.to_frame()
+        tables["process_resistance"] = m.to_frame()  # an unresolved process is NaN (an empty CSV cell), not 0 ohm
+        map_notes = list(m.notes)
     from html import escape
 
     windows = "; ".join(f"{escape(name.replace('_', ' '))} {lo:.0e}–{hi:.0e} s" if hi != float("inf") else f"{escape(name.replace('_', ' '))} &gt; {lo:.0e} s"
@@ -211,9 +213,13 @@ def eis_stage(ctx: StageContext) -> StageResult:
         + ("Interfacial ASR is halved for a symmetric cell (two interfaces)." if symmetric and model.interfacial else "")
         + "</p>"
         + _results_html(summaries)
+        + ("<p>Process resistances of the series:</p><ul>" + "".join(f"<li>{escape(n)}</li>" for n in map_notes) + "</ul>" if map_notes else "")
     )
+    summary: dict = {"spectra": summaries, "n_spectra": len(spectra)}
+    if map_notes:
+        summary["process_resistance_notes"] = map_notes
     return StageResult(
-        summary={"spectra": summaries, "n_spectra": len(spectra)},
+        summary=summary,
         tables=tables,
         figures=figures,
         html=Markup(html),  # static text; process names escaped
