@@ -168,6 +168,35 @@ def test_adhesion_from_qe_outputs_end_to_end(tmp_path, jobs):
     assert r["contact_angle_deg"] == pytest.approx(math.degrees(math.acos(w_true / sigma_true - 1)), abs=1e-3)
     assert "same DFT" in r["li_surface_energy_source"]
     assert r["calibrated_parameters"] == [] and r["calibrated_on"] == {}  # sigma_Li computed here: nothing calibrated
+    # judged as the workflows judge their runs: zero forces meet the decks' criterion, the deck's gap read back
+    z = by["interface"].atoms.positions[:, 2]
+    n_sub = by["interface"].atoms.info["n_substrate"]
+    assert r["interface_gap_relaxed_A"] == pytest.approx(z[n_sub:].min() - z[:n_sub].max(), abs=1e-5)
+    assert r["all_relaxations_converged"] is True and r["work_of_adhesion_valid"] is True and r["warnings"] == []
+    assert r["jobs"]["interface"]["fmax_target_eV_A"] == pytest.approx(0.02 * math.sqrt(3), rel=1e-12)  # pw.x: per component
+    # an interface stopped at 0.5 eV/A (pw.x's criterion is 0.02 per component) is not a minimum: flagged, W_ad unchanged
+    f = np.zeros((len(by["interface"].atoms), 3))
+    f[0, 2] = 0.5
+    (tmp_path / "interface" / "pw.out").write_text(pw_output(by["interface"].atoms, energies["interface"], f))
+    r1 = adhesion_from_files(tmp_path, "qe")
+    assert r1["jobs"]["interface"]["fmax_eV_A"] == pytest.approx(0.5, rel=1e-6) and r1["jobs"]["interface"]["converged"] is False
+    assert r1["all_relaxations_converged"] is False and r1["work_of_adhesion_valid"] is False
+    assert any("force target" in w for w in r1["warnings"])
+    assert r1["work_of_adhesion_J_m2"] == pytest.approx(w_true, rel=1e-6)
+    # Li sunk 0.5 A below the substrate's top atom: a reaction energy, not a W_ad
+    sunk = by["interface"].atoms.copy()
+    sunk.positions[n_sub:, 2] -= (z[n_sub:].min() - z[:n_sub].max()) + 0.5
+    (tmp_path / "interface" / "pw.out").write_text(pw_output(sunk, energies["interface"]))
+    r2 = adhesion_from_files(tmp_path, "qe")
+    assert r2["interface_gap_relaxed_A"] == pytest.approx(-0.5, abs=1e-5) and r2["work_of_adhesion_valid"] is False
+    assert any("moved into the substrate" in w for w in r2["warnings"])
+    (tmp_path / "interface" / "pw.out").write_text(pw_output(by["interface"].atoms, energies["interface"]))
+    # energies without reader metadata: nothing judged, and the result says so (never "valid" by default)
+    from lisse.atomistic.dft import adhesion_from_outputs
+
+    r3 = adhesion_from_outputs(man, {n: (energies[n], by[n].atoms) for n in energies})
+    assert r3["all_relaxations_converged"] is None and r3["work_of_adhesion_valid"] is None and r3["jobs"] == {}
+    assert any("not judged" in w for w in r3["warnings"])
     # without the Li slabs the angle falls back on the calibrated default sigma_Li, and says so
     for name in ("slab_Li_n3", "slab_Li_n5"):
         (tmp_path / name / "pw.out").unlink()

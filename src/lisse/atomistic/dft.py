@@ -369,7 +369,8 @@ def deck_manifest(jobs: list, code: str = "vasp", settings: DFTSettings | None =
 REQUIRED_ADHESION_JOBS = ("film_strained", "substrate", "interface")
 
 
-def adhesion_from_outputs(manifest: dict, outputs: dict, code: str = "vasp", li_surface_energy: float | None = None, where: str = "manifest") -> dict:
+def adhesion_from_outputs(manifest: dict, outputs: dict, code: str = "vasp", li_surface_energy: float | None = None, where: str = "manifest",
+                          job_meta: dict | None = None) -> dict:
     """W_ad and Young–Dupré angle from DFT energies of the jobs of :func:`lisse.atomistic.workflows.adhesion_decks`.
 
     Parameters
@@ -387,12 +388,21 @@ def adhesion_from_outputs(manifest: dict, outputs: dict, code: str = "vasp", li_
         sigma_Li [J m-2] used when the outputs hold no Li slabs.
     where : str
         Name of the manifest (for messages).
+    job_meta : dict, optional
+        ``{job name: reader metadata}`` (:meth:`lisse.io.dft_decks.DFTFromFiles.read`: ``file``, ``fmax`` [eV/Å],
+        ``converged``, ``fmax_target_eV_A``). With it each relaxation is judged converged or not
+        (:func:`lisse.atomistic.engine.output_converged`) and the W_ad is checked as the workflows check theirs
+        (:func:`lisse.atomistic.workflows.adhesion_problems`); without it nothing is judged and the result says so.
 
     Returns
     -------
     dict
         ``work_of_adhesion_J_m2``, ``contact_angle_deg``, ``regime``, ``li_surface_energy_J_m2`` and its
-        source, ``interface_area_A2``, ``energies_eV``, ``code``.
+        source, ``interface_area_A2``, ``energies_eV``, ``code``; ``jobs`` (per job read: ``task``, ``file``,
+        ``fmax_eV_A``, ``fmax_target_eV_A``, ``converged``; empty without ``job_meta``), ``all_relaxations_converged``
+        (of the film, substrate and interface; None when not judged), ``interface_gap_relaxed_A`` (lowest film atom
+        minus highest substrate atom of the interface read back; None when the deck does not say which atoms are
+        which), ``work_of_adhesion_valid`` (None when not judged) and ``warnings``.
 
     Raises
     ------
@@ -442,6 +452,29 @@ def adhesion_from_outputs(manifest: dict, outputs: dict, code: str = "vasp", li_
         sigma, src = li_surface_energy, "user value"
     else:
         sigma, src = DEFAULT_LI_SURFACE_ENERGY, "lisse default (Ji2025 pair); no Li slab outputs found"
+    # judged as the workflows judge their own runs (review s48: from-files reported a W_ad with no check at all)
+    from lisse.atomistic.engine import output_converged
+    from lisse.atomistic.workflows import adhesion_problems
+
+    fmax_default = float(manifest.get("settings", {}).get("fmax_eV_A", DFTSettings().fmax_eV_A))
+    rows: dict[str, dict] = {}
+    for n, meta in (job_meta or {}).items():
+        if n in e:
+            task = jobs[n].get("task", "relax")
+            rows[n] = {"task": task, "file": meta.get("file"), "fmax_eV_A": float(meta.get("fmax", float("nan"))),
+                       "fmax_target_eV_A": float(meta.get("fmax_target_eV_A", fmax_default)),
+                       "converged": output_converged(meta, task, fmax_default)}
+    judged = job_meta is not None and all(n in rows for n in REQUIRED_ADHESION_JOBS)
+    all_conv = all(rows[n]["converged"] for n in REQUIRED_ADHESION_JOBS) if judged else None
+    gap = None
+    n_sub = jobs["interface"].get("info", {}).get("n_substrate")
+    if isinstance(n_sub, int) and 0 < n_sub < len(outputs["interface"][1]):
+        z = outputs["interface"][1].positions[:, 2]
+        gap = float(z[n_sub:].min() - z[:n_sub].max())
+    problems = adhesion_problems(0.0 if gap is None else gap, bool(all_conv) if judged else True)  # unjudged: no force claim
+    warnings = list(problems)
+    if not judged:
+        warnings.append("the relaxations' convergence was not judged (no reader metadata for the film, substrate and interface)")
     r = contact_angle(w, sigma, allow_negative=True)  # computed: W_ad < 0 is a result
     # the angle rests on the calibrated default sigma_Li when no Li slab was computed, or when the user typed that value in
     # (said, as in every output); a sigma computed from the same DFT's slabs is never the calibration, even if close
@@ -449,4 +482,5 @@ def adhesion_from_outputs(manifest: dict, outputs: dict, code: str = "vasp", li_
               else li_surface_energy_labels(sigma))
     return {"work_of_adhesion_J_m2": w, "contact_angle_deg": r.contact_angle_deg, "regime": r.regime, "li_surface_energy_J_m2": sigma,
             "li_surface_energy_source": src, "interface_area_A2": area, "energies_eV": e, "code": code,
-            **labels}
+            "jobs": rows, "all_relaxations_converged": all_conv, "interface_gap_relaxed_A": gap,
+            "work_of_adhesion_valid": (not problems) if judged else None, "warnings": warnings, **labels}

@@ -28,7 +28,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from ase import Atoms  # ase is imported at run time only by the functions that need it
 
-__all__ = ["Job", "JobResult", "run_job", "atoms_to_dict", "atoms_from_dict", "TASKS", "TASK_PURPOSE"]
+__all__ = ["Job", "JobResult", "run_job", "atoms_to_dict", "atoms_from_dict", "TASKS", "TASK_PURPOSE", "output_converged"]
 
 TASKS = ("single", "relax", "relax_cell", "relax_z")
 #: The calculator purpose of each task (``Job.purpose`` overrides it).
@@ -243,6 +243,37 @@ def _max_force(atoms) -> float:
     return float(np.sqrt((f**2).sum(axis=1)).max()) if len(f) else 0.0
 
 
+def output_converged(meta: dict, task: str, fmax_target_eV_A: float) -> bool:
+    """Whether a DFT job read back from its output files reached its minimum: the one rule for files.
+
+    The output's own verdict where it gives one (vasprun.xml's ``converged``); a single point is converged; otherwise
+    (OUTCAR, pw.x) the last image's largest force ``meta["fmax"]`` [eV/Å] against the criterion the decks were written
+    with (``meta["fmax_target_eV_A"]``, :meth:`lisse.io.dft_decks.DFTFromFiles.read`), else ``fmax_target_eV_A``. A
+    relaxation is never converged by default (review s48: OUTCAR and pw.x were, even at 0.8 eV/Å against 0.01), and an
+    unknown (NaN) force is not converged.
+
+    Parameters
+    ----------
+    meta : dict
+        The reader's metadata (:func:`lisse.io.dft_decks.read_output`): ``fmax`` [eV/Å], optionally ``converged`` and
+        ``fmax_target_eV_A`` [eV/Å].
+    task : str
+        The job's task (``"single"``, ``"relax"``, ``"relax_cell"``, ``"relax_z"``).
+    fmax_target_eV_A : float
+        The force criterion [eV/Å] used when the meta carries none.
+
+    Returns
+    -------
+    bool
+        True when the job reached its minimum (or was a single point).
+    """
+    if "converged" in meta:
+        return bool(meta["converged"])
+    if task == "single":
+        return True
+    fmax = float(meta.get("fmax", float("nan")))
+    return bool(np.isfinite(fmax) and fmax <= float(meta.get("fmax_target_eV_A", fmax_target_eV_A)))
+
 @requires("ase", "pymatgen", feature="running atomistic jobs")
 def run_job(calc: AtomisticCalculator, job: Job, cache: ResultCache | None = None) -> JobResult:
     """Run ``job`` with ``calc`` (or read it back for DFT-from-files), using ``cache`` if given.
@@ -276,13 +307,7 @@ def run_job(calc: AtomisticCalculator, job: Job, cache: ResultCache | None = Non
             raise CalculationError(f"DFT output for job '{job.name}' has composition {final.get_chemical_formula()}, the job has {job.atoms.get_chemical_formula()}")
         final.info = dict(job.atoms.info)
         fmax = float(meta.get("fmax", float("nan")))
-        if "converged" in meta:  # the output says (vasprun.xml)
-            conv = bool(meta["converged"])
-        elif job.task == "single":
-            conv = True
-        else:  # OUTCAR, pw.x: judged here from the last image's forces, never assumed (review s48: it was True by default),
-            # against the criterion the decks were written with where the reader knows it
-            conv = bool(np.isfinite(fmax) and fmax <= float(meta.get("fmax_target_eV_A", job.fmax)))
+        conv = output_converged(meta, job.task, job.fmax)
         return JobResult(job.name, energy, final, conv, fmax, int(meta.get("n_steps", 0)), 0.0, False, calc.info.as_dict(), job.settings())
 
     from ase.constraints import FixAtoms

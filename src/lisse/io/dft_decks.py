@@ -222,7 +222,9 @@ def adhesion_from_files(root: str | os.PathLike, code: str = "vasp", li_surface_
     Returns
     -------
     dict
-        W_ad [J m-2], contact angle [deg] and the energies used (unit-suffixed keys).
+        W_ad [J m-2], contact angle [deg] and the energies used (unit-suffixed keys); each job's force and convergence
+        (``jobs``), ``all_relaxations_converged``, the interface's relaxed gap [Å], ``work_of_adhesion_valid`` and
+        ``warnings``, judged as the workflows judge their own runs.
 
     Raises
     ------
@@ -246,16 +248,17 @@ def adhesion_from_files(root: str | os.PathLike, code: str = "vasp", li_surface_
     for need in REQUIRED_ADHESION_JOBS:
         if need not in names:
             raise ReaderError(f"{mf}: job '{need}' missing; found {sorted(names)}")
-    outputs = {}
+    reader = DFTFromFiles(root, code)  # its read() adds the decks' own force criterion to each job's metadata
+    outputs, meta = {}, {}
     for n in names:
         try:
-            e, atoms, _ = read_output(root, n, code)
+            e, atoms, meta[n] = reader.read(n)
         except ReaderError:
             if n in REQUIRED_ADHESION_JOBS:
                 raise
             continue
         outputs[n] = (e, atoms)
-    res = adhesion_from_outputs(man, outputs, code, li_surface_energy, where=str(mf))
+    res = adhesion_from_outputs(man, outputs, code, li_surface_energy, where=str(mf), job_meta=meta)
     res["files_root"] = str(root)
     return res
 
