@@ -10,7 +10,13 @@ import pytest
 pytest.importorskip("ase")
 pytest.importorskip("pymatgen")
 
-from lisse.atomistic.convergence import LEVELS, adhesion_convergence, fiorentini_methfessel, surface_energy_convergence  # noqa: E402
+from lisse.atomistic.convergence import (  # noqa: E402
+    LEVELS,
+    ConvergenceLevel,
+    adhesion_convergence,
+    fiorentini_methfessel,
+    surface_energy_convergence,
+)
 from lisse.atomistic.structures import bulk  # noqa: E402
 from lisse.constants import ELEMENTARY_CHARGE  # noqa: E402
 from lisse.errors import ParameterError  # noqa: E402
@@ -126,7 +132,8 @@ def test_adhesion_rows_and_base_value():
 
 @pytest.mark.parametrize(("kw", "msg"), [({"level": "draft"}, "level"), ({"base": {"kspacing_inv_A": 0.3}}, "not one of"),
                                         ({"scans": {"layers": (3, 5)}}, "at least 3"), ({"scans": {"smearing": (0.1, 0.05)}}, "unknown"),
-                                        ({"base": {"layers": 3}}, "thinnest")])
+                                        ({"base": {"layers": 3}}, "thinnest"),
+                                        ({"level": ConvergenceLevel("empty", 0.02, 0.05, scans={}, base={})}, "no parameter to scan")])
 def test_bad_inputs_are_refused(kw, msg):
     with pytest.raises(ParameterError, match=msg):
         surface_energy_convergence(fake_slab_energy, bulk("Li"), (1, 0, 0), **kw)

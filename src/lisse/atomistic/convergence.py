@@ -407,6 +407,9 @@ def _scans(level: ConvergenceLevel, scans: Mapping[str, Sequence] | None, base: 
             raise ParameterError(f"convergence scan of {k!r} needs at least {3 if k == 'layers' else 2} values; got {list(vals)}")
         if bs.get(k) not in vals:
             raise ParameterError(f"base setting {k}={bs.get(k)!r} is not one of the scanned values {list(vals)}")
+    if not sc:  # nothing scanned checks nothing: never "converged" by default
+        raise ParameterError(f"convergence check at level {level.name!r}: no parameter to scan (its scans are empty); "
+                             f"give at least one of {list(_ELECTRONIC + _STRUCTURAL)}")
     if "layers" in sc:
         lay = [int(v) for v in sc["layers"]]
         if lay != sorted(set(lay)) or lay[0] < 2:
