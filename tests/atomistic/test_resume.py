@@ -138,6 +138,11 @@ def test_ml_prerelaxation_then_dft_relaxation_from_the_ml_geometry(tmp_path):
     assert keys["prerelax"]["dft_steps_after_prerelax"] == r.n_steps and keys["prerelax"]["ml_steps"] == r.prerelax["n_steps"]
     assert [j.calculator["name"] for j in ctx.jobs] == ["fake-dft"]  # ML energies never enter the DFT job log
     assert [j.calculator["name"] for j in ctx.prerelax_jobs] == ["fake-ml"]
+    # same dispersion (none) on both sides: no note; a D3 DFT calculator pre-relaxed without D3 gets one naming both
+    assert keys["prerelax"]["dispersion"] is None and "dispersion_note" not in keys["prerelax"]
+    dft.info = CalculatorInfo("fake-dft", "emt", "0", "dft", 6.0, {**dft.info.settings, "dispersion": "d3"})
+    note = method_keys(ctx)["prerelax"]["dispersion_note"]
+    assert "pre-relaxation (no dispersion) and the DFT calculator (d3) differ" in note
 
 
 def test_level_key_names_the_dft_level_or_the_ml_screening_grade(tmp_path):

@@ -186,13 +186,22 @@ def method_keys(ctx: WorkflowContext, rows: list[dict] | None = None, note: str 
         ``spin_polarised`` (DFT: the one spin choice of every structure of the formula; None for ML), ``relax_mode``
         (GPAW: the basis of position relaxations and rigid scans, "pw" or "lcao", whose forces judge ``converged``;
         the energies are plane-wave single points either way; None for ML and CP2K), ``dispersion`` (``"d3"`` when
-        the calculator adds Grimme's D3: DFT or ML + D3; None without).
+        the calculator adds Grimme's D3: DFT or ML + D3; None without). ``prerelax`` (None without one) gives the ML
+        pre-relaxer, its steps, its ``dispersion`` and, when that differs from the DFT calculator's, a
+        ``dispersion_note``.
     """
     pre = None
     if ctx.prerelax is not None:
         dft_steps = sum(j.n_steps for j in ctx.jobs if j.prerelax is not None)
         pre = {"calculator": ctx.prerelax.label(), "ml_steps": sum(j.n_steps for j in ctx.prerelax_jobs), "dft_steps_after_prerelax": dft_steps,
-               "n_relaxations": sum(1 for j in ctx.jobs if j.prerelax is not None)}
+               "n_relaxations": sum(1 for j in ctx.jobs if j.prerelax is not None),
+               "dispersion": ctx.prerelax.info.settings.get("dispersion")}
+        d_pre, d_dft = pre["dispersion"], ctx.calculator.info.settings.get("dispersion")
+        if d_pre != d_dft:  # review s48: D3 pulls a film ~0.3 A closer; the DFT relaxation starts from the other basin
+            pre["dispersion_note"] = (f"the pre-relaxation ({d_pre or 'no dispersion'}) and the DFT calculator ({d_dft or 'no dispersion'}) "
+                                      "differ in dispersion: the DFT relaxation starts from a geometry relaxed without its own "
+                                      "dispersion balance and may stop in the pre-relaxer's basin (a film gap set by it); "
+                                      f"pre-relax with {'an ML calculator + d3' if d_dft else 'one without d3'} to match")
     info = ctx.calculator.info
     dft = info.kind == "dft"
     return {"calculator": ctx.calculator.label(), "level": level_of(ctx) if dft else ML_LEVEL, "convergence": list(rows or []),

@@ -467,6 +467,7 @@ def render(res) -> str:
               for r in res.get("convergence", [])],
             f"  wall time {res['provenance']['wall_s']:.0f} s, {res['provenance']['n_cached']}/{res['provenance']['n_jobs']} jobs from cache",
             *[f"  WARNING: {w}" for w in res.get("warnings", [])],
+            *([f"  NOTE: {(res.get('prerelax') or {})['dispersion_note']}"] if (res.get("prerelax") or {}).get("dispersion_note") else []),
         ]
         return "\n".join(lines)
     if "contact_angle_deg" in res and "regime" in res:
