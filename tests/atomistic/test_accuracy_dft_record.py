@@ -207,6 +207,7 @@ def test_an_ml_model_without_dispersion_is_also_compared_with_the_dft_value_with
         ml = e["ml"][r["calculator"]]["value"]
         assert r["dft_value_without_dispersion_J_m2"] == r["dft_value_without_dispersion"] == pytest.approx(pbe, rel=1e-12, abs=0)
         assert r["error_without_dispersion_J_m2"] == pytest.approx(ml - pbe, rel=1e-12, abs=0)
+        assert r["dft_dispersion_part_J_m2"] == r["dft_dispersion_part"] == e["dft_dispersion_part"]
         assert r["error"] == pytest.approx(ml - e["dft_value"], rel=1e-12, abs=0)
     chg = {r["calculator"]: r for r in ji}["chgnet:0.3.0"]
     assert chg["error"] == pytest.approx(-0.005, abs=1e-9) and chg["error_without_dispersion"] == pytest.approx(0.173, abs=1e-9)

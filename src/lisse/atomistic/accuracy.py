@@ -97,7 +97,7 @@ def rows(calculator: str | None = None) -> list[dict]:
         dispersion), and where the DFT value has a dispersion term whose part the table gives (``dft_dispersion_part``:
         the dispersion energy alone on the same DFT structures) the like-for-like comparison of an ML value without
         dispersion: ``dft_value_without_dispersion`` (DFT minus that part) and ``error_without_dispersion`` (ML minus
-        it; both also with the unit in the key; None where they do not apply),
+        it; all three also with the unit in the key; None where they do not apply),
         ``unit`` (the row's unit, e.g. J/m2), ``calculator``, ``ml_value``,
         ``dft_value``, ``error`` (ML - DFT, same unit), the same three with the unit in the key (``ml_value_J_m2``,
         ``dft_value_J_m2``, ``error_J_m2``; suffix from :func:`unit_key_suffix`), sources, ``note`` (says why
@@ -138,7 +138,7 @@ def rows(calculator: str | None = None) -> list[dict]:
                 "ml_value": val, "dft_value": dft, "error": err,
                 f"ml_value_{sfx}": val, f"dft_value_{sfx}": dft, f"error_{sfx}": err,
                 "dft_dispersion_part": disp, "dft_value_without_dispersion": dft_nd, "error_without_dispersion": err_nd,
-                f"dft_value_without_dispersion_{sfx}": dft_nd, f"error_without_dispersion_{sfx}": err_nd,
+                f"dft_dispersion_part_{sfx}": disp, f"dft_value_without_dispersion_{sfx}": dft_nd, f"error_without_dispersion_{sfx}": err_nd,
                 "relative_error": (err / dft) if (err is not None and dft) else None,
                 "dft_source": e.get("dft_source", ""), "ml_measured": v.get("measured", ""), "note": note,
             })
