@@ -36,3 +36,19 @@ def test_synthetic_three_element_spectrum_is_flagged():
     assert "differ by x1.9" in d["conductivity_disagreement"] or "differ by x2.0" in d["conductivity_disagreement"]
     text = eis_cli(str(f), "--drt", "--fit", "R0-p(R1,CPE1)-p(R2,CPE2)", "--area", "1", "--thickness", "500").stdout
     assert "  note: the two bulk conductivities differ" in text
+
+
+def test_drt_total_without_grain_boundary_peak_is_noted():
+    """Bulk (1e-7 s) and interface (1e-2 s) arcs only: no grain-boundary peak, so the DRT's bulk + GB resistance is the
+    bulk one (10 + 100 ohm), and the note says R_gb was not resolved rather than counting it as a measured 0."""
+    from lisse.analysis.eis.workflow import analyse
+    from lisse.records.spectrum import EISSpectrum
+
+    from .eis_testdata import freq_grid, three_arc
+
+    f = freq_grid()
+    sp = EISSpectrum(f, three_arc(f, rs=(100.0, 500.0), taus=(1e-7, 1e-2)), area=1e-4, thickness=1e-3)
+    out, _ = analyse(sp, drt=True, kk=False, fit=None, lam=1e-3)
+    assert "grain_boundary" not in out["drt"]["process_resistance_ohm"]
+    assert out["bulk_gb_resistance_ohm"] == pytest.approx(110.0, rel=0.03)
+    assert "no grain-boundary peak resolved" in out["conductivity_note"]

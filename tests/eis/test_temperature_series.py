@@ -240,7 +240,9 @@ def test_real_blocking_pellet_minus25C(capsys):
     assert r.circuit.endswith("-CPE3")  # blocking detected from the low-frequency phase
     assert r.median_relative_misfit < 0.05
     # R_total is the low-frequency intercept of the electrolyte: R0 + arcs (R0 ~ 170 ohm is not bulk-arc)
-    assert r.r_total == pytest.approx(r.r0 + r.r_bulk + r.r_gb, rel=1e-12, abs=0)
+    # no grain-boundary-like arc here: R_gb is unresolved (None), not a measured 0 ohm
+    assert r.r_gb is None and any("R_gb not resolved" in n for n in r.notes)
+    assert r.r_total == pytest.approx(r.r0 + r.r_bulk, rel=1e-12, abs=0)
     assert r.r0 > 0.05 * r.r_bulk and any("is not in R_bulk" in n for n in r.notes)
     assert r.sigma_total == pytest.approx(0.78e-3 / (0.785e-4 * r.r_total), rel=1e-9, abs=0)
     assert r.sigma_bulk == pytest.approx(0.78e-3 / (0.785e-4 * r.r_bulk), rel=1e-9, abs=0)
@@ -324,3 +326,38 @@ def test_temperature_logged_in_the_file_is_read_and_used(tmp_path, capsys):
     sp = read_spectra(p)[0]
     assert sp.temperature == pytest.approx(296.15, rel=0, abs=1e-9)
     assert any("spread 6.0 K" in n for n in sp.metadata["notes"])
+
+
+def _bulk_and_electrode_z(Rb, rng):
+    """Z [ohm] of 5 ohm + bulk arc (C* = 5e-12 F) + electrode arc (2 kohm, C* = 1e-6 F): no grain-boundary arc."""
+    f = np.logspace(math.log10(7e6), -1, 80)
+    jw = 1j * 2 * np.pi * f
+    Cb, Ce = 5e-12 / 0.1, 1e-6 / 0.1  # measured C [F] from C* at the cell constant 0.1 cm^-1
+    z = 5.0 + Rb / (1 + Rb * Cb * jw) + 2000.0 / (1 + 2000.0 * Ce * jw**0.9)
+    return f, z + 0.002 * np.abs(z) * (rng.standard_normal(f.size) + 1j * rng.standard_normal(f.size))
+
+
+def test_no_grain_boundary_arc_is_unresolved_not_zero(tmp_path, capsys):
+    """Bulk + electrode arcs only: R_gb and its std are None (not 0 ohm), R_total = R0 + R_bulk = 5 + Rb
+    (the electrode arc not counted), sigma_gb None; the series' JSON has null, its table a blank, its text '-'."""
+    rng = np.random.default_rng(11)
+    r = fit_pellet(EISSpectrum(*_bulk_and_electrode_z(1000.0, rng)), area=1e-4, thickness=1e-3, cell="symmetric-li")
+    assert r.r_gb is None and r.r_gb_std is None and r.sigma_gb is None
+    assert r.r_total == pytest.approx(1005.0, rel=0.02, abs=0)
+    assert r.sigma_total == pytest.approx(1e-3 / (1e-4 * 1005.0), rel=0.02, abs=0)  # S/m
+    assert r.as_dict()["r_gb_ohm"] is None and any("R_gb not resolved" in n for n in r.notes)
+    files = []
+    for tc, Rb in ((0.0, 2000.0), (20.0, 1000.0), (40.0, 500.0)):
+        p = tmp_path / f"nogb_{tc:.0f}C.mpt"
+        write_mpt(p, *_bulk_and_electrode_z(Rb, rng))
+        files.append(p)
+    code, out, err = _run(capsys, *files, "--area", "1", "--thickness", "1000", "--cell", "symmetric-li", "--table", tmp_path / "s.csv")
+    assert code == 0, err
+    rows = [line.split() for line in out.splitlines() if line.startswith("nogb_")]
+    assert len(rows) == 3 and all(row[4] == "-" for row in rows), out  # the R_gb column
+    assert "grain_boundary: no fit" in out and "R_gb not resolved" in out
+    with open(tmp_path / "s.csv") as fh:
+        assert [row["r_gb_ohm"] for row in csv.DictReader(fh)] == ["", "", ""]
+    code, out, err = _run(capsys, *files, "--area", "1", "--thickness", "1000", "--cell", "symmetric-li", "--json")
+    res = json.loads(out)
+    assert [s["r_gb_ohm"] for s in res["spectra"]] == [None, None, None] and res["arrhenius"]["grain_boundary"] is None

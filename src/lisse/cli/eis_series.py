@@ -131,14 +131,14 @@ def render(result) -> str:
         return "-" if x is None else f"{fmt(x, 3)}"
 
     for r in result["spectra"]:
-        lines.append(f"{r['label'][:28]:<28} {r['temperature_C']:7.1f} {r['temperature_source']:>6} {r['r_bulk_ohm']:10.4g} {r['r_gb_ohm']:10.4g} "
+        lines.append(f"{r['label'][:28]:<28} {r['temperature_C']:7.1f} {r['temperature_source']:>6} {r['r_bulk_ohm']:10.4g} {'-' if r['r_gb_ohm'] is None else format(r['r_gb_ohm'], '.4g'):>10} "
                      f"{g(r['sigma_bulk_S_cm']):>13} {g(r['sigma_gb_S_cm']):>12} {g(r['sigma_total_S_cm']):>12}")
         for n in r["notes"]:
             lines.append(f"    note: {n}")
     lines.append(f"Arrhenius ({result['form_note']}):")
     for q, a in result["arrhenius"].items():
         if not a:
-            lines.append(f"  {q}: not enough positive values")
+            lines.append(f"  {q}: no fit (fewer than two distinct temperatures with a resolved, positive value)")
             continue
         lo, hi = a["activation_energy_ci95_eV"]
         lines.append(f"  {q}: Ea = {a['activation_energy_eV']:.4f} ± {a['activation_energy_std_eV']:.4f} eV (95 % CI {lo:.4f}..{hi:.4f}), R^2 = {a['r2']:.5f}, n = {a['n_points']}")

@@ -265,10 +265,14 @@ class PelletFit:
         Temperature in K, if known.
     r0 : float
         High-frequency intercept (leads, contacts) in Ω; reported, not counted.
-    r_bulk, r_gb, r_total : float
-        Bulk, grain-boundary and total electrolyte resistance in Ω.
-    r_bulk_std, r_gb_std, r_total_std : float
-        Their standard errors in Ω.
+    r_bulk, r_total : float
+        Bulk and total electrolyte resistance in Ω.
+    r_gb : float or None
+        Grain-boundary resistance in Ω; None when no arc is grain-boundary-like (not resolved, not 0 Ω).
+    r_bulk_std, r_total_std : float
+        Standard errors of R_bulk and R_total in Ω.
+    r_gb_std : float or None
+        Standard error of R_gb in Ω; None with R_gb.
     arcs : list of dict
         Per R‖CPE arc: ``name``, ``resistance_ohm``, ``capacitance_F`` (effective),
         ``capacitance_normalised_F`` (C·L/A, L/A in cm⁻¹; None without geometry), ``process``.
@@ -288,10 +292,10 @@ class PelletFit:
     temperature: float | None
     r0: float
     r_bulk: float
-    r_gb: float
+    r_gb: float | None
     r_total: float
     r_bulk_std: float
-    r_gb_std: float
+    r_gb_std: float | None
     r_total_std: float
     arcs: list
     circuit: str
@@ -309,7 +313,8 @@ class PelletFit:
         Returns
         -------
         dict
-            Unit-suffixed keys (``r_bulk_ohm``, ``sigma_bulk_S_cm``, ``temperature_K`` ...).
+            Unit-suffixed keys (``r_bulk_ohm``, ``sigma_bulk_S_cm``, ``temperature_K`` ...); ``r_gb_ohm`` and
+            ``r_gb_std_ohm`` are None when no grain-boundary arc was resolved.
         """
 
         def scm(x):
@@ -434,9 +439,10 @@ def fit_pellet(sp: EISSpectrum, *, cell: str | None = None, area: QuantityLike |
     if len(gb) > 1:
         notes.append("both arcs are grain-boundary-like; their resistances are summed")
     if not gb:
-        notes.append("no grain-boundary-like arc (1e-11 <= C* < 1e-8 F): R_gb = 0, sigma_gb undefined")
+        notes.append("no grain-boundary-like arc (1e-11 <= C* < 1e-8 F): R_gb not resolved (None, not 0 ohm), sigma_gb not reported; "
+                     "R_total = R0 + bulk")
     rb, rb_sd = summed(bulk)
-    rg, rg_sd = summed(gb) if gb else (0.0, 0.0)
+    rg, rg_sd = summed(gb) if gb else (None, None)  # unresolved: unmeasured, not a measured 0 ohm
     total = sorted(set(["R0"] + bulk + gb))
     rt, rt_sd = summed(total)
     res = PelletFit(label=sp.label, temperature=None if temperature is None else float(temperature), r0=p["R0"], r_bulk=rb, r_gb=rg, r_total=rt, r_bulk_std=rb_sd, r_gb_std=rg_sd, r_total_std=rt_sd, arcs=arcs, circuit=circuit,
@@ -444,7 +450,7 @@ def fit_pellet(sp: EISSpectrum, *, cell: str | None = None, area: QuantityLike |
     if A is not None and L is not None:
         res.sigma_bulk = conductivity(rb, L, A) if rb > 0 else None
         res.sigma_total = conductivity(rt, L, A) if rt > 0 else None
-        if rg > 0:
+        if rg is not None and rg > 0:
             res.sigma_gb = conductivity(rg, L, A)
             cb = [a["capacitance_F"] for a in arcs if a["process"] == "bulk"]
             cg = [a["capacitance_F"] for a in arcs if a["process"] == "grain_boundary"]

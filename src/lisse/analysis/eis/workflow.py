@@ -227,6 +227,8 @@ def analyse(sp: EISSpectrum, *, drt: bool, kk: bool, fit: str | None, lam, induc
             out["bulk_conductivity_S_cm"] = conductivity(rb, sp.thickness, sp.area) / 100 if rb > 0 else None
             out["total_conductivity_S_cm"] = conductivity(rt, sp.thickness, sp.area) / 100 if rt > 0 else None
             out["conductivity_note"] = "bulk = R_inf + DRT bulk peaks; total = bulk + grain-boundary peaks; sigma = L/(R*A)"
+            if "grain_boundary" not in pr:
+                out["conductivity_note"] += "; no grain-boundary peak resolved: total = bulk (R_gb unmeasured, not 0)"
     if fit:
         from lisse.analysis.eis.circuits import Circuit, parse_parameter_bounds, parse_parameter_values
 
