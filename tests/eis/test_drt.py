@@ -241,3 +241,15 @@ def test_peak_outside_the_measured_range_is_warned():
         beyond = DRT().fit(EISSpectrum(f, noisy(three_arc(f, taus=(2e-8, 1e-5, 1e-2)), 0.005, seed=1)))
     w = [w for w in beyond.warnings_ if "outside the measured range" in w]
     assert len(w) == 1 and "beyond its highest frequency" in w[0] and "assigned to bulk" in w[0]
+
+
+def test_inductance_without_inductor_is_none_not_zero():
+    """A DRT without the series inductor fits none: ``inductance_`` and the summary's ``inductance_H`` are None
+    (unmeasured), not 0 H; with the inductor they are the fitted value (L = 1e-5 H put in)."""
+    f = freq_grid()
+    sp = EISSpectrum(f, three_arc(f))
+    d = DRT(inductance=False).fit(sp)
+    assert d.inductance_ is None and d.summary()["inductance_H"] is None
+    L = 1e-5
+    d = DRT(inductance=True).fit(EISSpectrum(f, three_arc(f) + 1j * 2 * np.pi * f * L))
+    assert d.summary()["inductance_H"] == pytest.approx(L, rel=0.05)

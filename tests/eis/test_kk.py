@@ -77,3 +77,11 @@ def test_bad_input():
         lin_kk(EISSpectrum(f, three_arc(f)), c=1.5)
     with pytest.raises(ParameterError, match="EISSpectrum"):
         lin_kk((f, three_arc(f)))
+
+
+def test_inductance_not_included_is_none_not_zero():
+    """Without the series L term the KK fit has no inductance: None (unmeasured) in the result and summary, not 0 H."""
+    f = freq_grid()
+    r = lin_kk(EISSpectrum(f, three_arc(f, **INSIDE)), inductance=False)
+    assert r.inductance is None and r.summary()["inductance_H"] is None
+    assert isinstance(lin_kk(EISSpectrum(f, three_arc(f, **INSIDE))).summary()["inductance_H"], float)

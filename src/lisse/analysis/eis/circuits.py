@@ -518,7 +518,7 @@ class Circuit:
             self._drt_misfit: float | None = d.median_relative_misfit_
             peaks = [(p.tau_s, p.resistance_ohm) for p in d.peaks_]
             r_inf = max(d.r_inf_, 1e-3 * float(np.min(np.abs(z))))
-            L_guess = max(d.inductance_, 1e-9)
+            L_guess = max(d.inductance_ or 0.0, 1e-9)  # None: the DRT had no inductor
         except (LisseError, ValueError, ArithmeticError, RuntimeError, np.linalg.LinAlgError):
             # the DRT cannot be computed for this spectrum (too few points, no convergence, singular
             # system): fall back to spread guesses; any other exception is a bug and propagates

@@ -676,8 +676,8 @@ class DRT:
         """Fit the DRT of ``spectrum``.
 
         Sets ``tau_`` [s] (grid), ``gamma_`` [ohm] (γ at the grid points, per unit ln τ),
-        ``coef_``, ``r_inf_`` [ohm], ``inductance_`` [H], ``capacitance_`` [F] (ideal series capacitor;
-        inf without one), ``cpe_q_`` [F·s^(n-1)] and ``cpe_n_`` (series CPE; None without one),
+        ``coef_``, ``r_inf_`` [ohm], ``inductance_`` [H] (None without ``inductance``: not fitted),
+        ``capacitance_`` [F] (ideal series capacitor; inf without one), ``cpe_q_`` [F·s^(n-1)] and ``cpe_n_`` (series CPE; None without one),
         ``lambda_value_``, ``z_fit_`` [ohm], ``relative_misfit_`` (|Z_fit − Z|/|Z| per point),
         ``max_relative_misfit_``, ``median_relative_misfit_``, ``fit_quality_`` (see
         :func:`fit_quality`), ``peaks_`` (list of :class:`DRTPeak`), ``gamma_std_`` (noise
@@ -738,7 +738,7 @@ class DRT:
         n_extra = len(names)
         self.coef_ = x[n_extra:]
         self.r_inf_ = float(x[0])
-        self.inductance_ = float(x[names.index("L")]) if "L" in names else 0.0
+        self.inductance_ = float(x[names.index("L")]) if "L" in names else None  # no inductor in the model: not fitted
         self.capacitance_ = float(1.0 / x[names.index("inv_C")]) if "inv_C" in names and x[names.index("inv_C")] > 0 else math.inf
         self.leak_resistance_ = None
         if "inv_Q" in names:
@@ -1200,10 +1200,10 @@ class DRT:
         Returns
         -------
         dict
-            Scalars, the peaks, and the arrays ``tau_s``, ``gamma_ohm``, ``gamma_lower_ohm``,
-            ``gamma_upper_ohm`` (grid values; band of nominal coverage ``band_level``; None without the
-            band), ``frequency_Hz``, ``z_fit_real_ohm``, ``z_fit_imag_ohm`` and ``relative_misfit`` (at the
-            measured frequencies).
+            Scalars (``inductance_H`` None without an inductor: not fitted), the peaks, and the arrays
+            ``tau_s``, ``gamma_ohm``, ``gamma_lower_ohm``, ``gamma_upper_ohm`` (grid values; band of nominal
+            coverage ``band_level``; None without the band), ``frequency_Hz``, ``z_fit_real_ohm``,
+            ``z_fit_imag_ohm`` and ``relative_misfit`` (at the measured frequencies).
         """
         lower = None if self.gamma_lower_ is None else self.gamma_lower_.tolist()
         upper = None if self.gamma_upper_ is None else self.gamma_upper_.tolist()

@@ -113,9 +113,9 @@ class KKResult:
         Σ(Δre² + Δim²) [-].
     max_residual : float
         Largest |Δ| [-].
-    inductance : float
-        Fitted series (pseudo-)inductance [H] (0 when not included); negative values stand for arcs
-        above f_max.
+    inductance : float or None
+        Fitted series (pseudo-)inductance [H] (None when not included: not fitted); negative values stand
+        for arcs above f_max.
     flags : dict
         ``inductive_high_frequency``, ``drift`` (bool).
     noise : float
@@ -138,7 +138,7 @@ class KKResult:
     residual_imag: np.ndarray
     pseudo_chi2: float
     max_residual: float
-    inductance: float
+    inductance: float | None
     flags: dict
     noise: float = 0.0
     verdict: str = "pass"
@@ -193,7 +193,8 @@ class KKResult:
         Returns
         -------
         dict
-            ``n_rc_elements``, ``mu``, ``pseudo_chi2``, ``max_relative_residual``, ``inductance_H``, the flags,
+            ``n_rc_elements``, ``mu``, ``pseudo_chi2``, ``max_relative_residual``, ``inductance_H`` (None when
+            not included), the flags,
             ``verdict``, ``verdict_reason``, ``noise_estimate``, ``worst_frequency_Hz``, ``worst_frequencies_Hz``
             and the ``thresholds`` used.
         """
@@ -365,7 +366,7 @@ def lin_kk(
         residual_imag=ri,
         pseudo_chi2=float(np.sum(rr**2 + ri**2)),
         max_residual=r_max,
-        inductance=float(x[1].real) if use_L else 0.0,
+        inductance=float(x[1].real) if use_L else None,
         flags={"inductive_high_frequency": inductive, "drift": drift},
         noise=noise,
         verdict=verdict,
