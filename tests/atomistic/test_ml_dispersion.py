@@ -126,3 +126,24 @@ def test_the_d3_part_of_a_slab_is_non_periodic_along_z_as_in_the_dft_runs():
     assert abs(e_per - e_open) > 1e-4  # the images count here: the test can tell the two apart
     assert a.get_potential_energy() == pytest.approx(ml.get_potential_energy() + e_open, rel=1e-12, abs=0)
     np.testing.assert_allclose(a.get_forces(), ml.get_forces() + f_open, rtol=1e-10, atol=1e-12)
+
+
+def test_the_dft_d3_wrapper_is_the_same_d3_home():
+    """``with_d3`` (GPAW's and CP2K's D3) is DFT + the same slab D3 as ML + D3: a periodic slab (as CP2K keeps one) gets
+    dftd3's energy of its z-non-periodic copy, a bulk cell the periodic one; the DFT part is passed through unchanged."""
+    from ase.build import bulk, fcc100
+
+    from lisse.atomistic.calculators import with_d3
+
+    slab = fcc100("Cu", size=(2, 2, 3), vacuum=4.0)
+    slab.set_chemical_symbols(["Li"] * len(slab))
+    slab.pbc = True
+    open_z = slab.copy()
+    open_z.pbc = [True, True, False]
+    for atoms, ref in ((slab, open_z), (bulk("Li", "bcc", a=3.44, cubic=True), None)):
+        a, ml = atoms.copy(), atoms.copy()
+        a.calc, ml.calc = with_d3(_pair()), _pair()
+        e_d3, f_d3 = _d3(atoms if ref is None else ref)
+        assert a.get_potential_energy() == pytest.approx(ml.get_potential_energy() + e_d3, rel=1e-12, abs=0)
+        np.testing.assert_allclose(a.get_forces(), ml.get_forces() + f_d3, rtol=1e-10, atol=1e-12)
+    assert abs(_d3(slab)[0] - _d3(open_z)[0]) > 1e-4  # the two conventions differ here: the test can fail
