@@ -14,7 +14,9 @@ growth of interfacial resistance is not mistaken for a failure — and reports t
   reported so the cycle life is still defined).
 
 The time of failure is the first sample where the criterion fires; the cycle life is the number of
-complete cycles (two half cycles) before the failing half cycle.
+complete cycles (two half cycles) before the failing half cycle. A cell that did not fail within the record has no
+measured cycle life: its ``cycle_life`` is the number of complete cycles recorded, a lower bound (censored), flagged
+``cycle_life_is_lower_bound`` and written "≥ N (did not fail within the record)" (:func:`cycle_life_text`).
 
 Windows adapt to the sampling interval (a test sampled 5 times per half cycle is judged like one
 sampled 200 times): the rolling median spans at most a quarter of the median half cycle
@@ -62,7 +64,7 @@ from lisse.records.display import estimator_params, estimator_repr, html_table, 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["ShortDetector"]
+__all__ = ["ShortDetector", "cycle_life_text"]
 
 
 @dataclass
@@ -120,7 +122,10 @@ class ShortDetector:
         Failure time since the record's first sample [s] (the summary's ``failure_time_h``; an instrument's clock may
         start at the experiment's start, not the file's: EC-Lab's sequences do).
     cycle_life_ : int
-        Complete cycles before failure (all complete cycles when nothing failed).
+        Complete cycles before failure (all complete cycles when nothing failed: a lower bound, see below).
+    cycle_life_is_lower_bound_ : bool
+        True when nothing failed within the record: the cell lived at least ``cycle_life_`` cycles (censored), its
+        cycle life was not measured.
     half_cycles_ : pandas.DataFrame
         The :func:`~lisse.analysis.symmetric.half_cycles` table with ``status`` and ``reference_V``.
     cell_type_ : CellClassification
@@ -264,6 +269,7 @@ class ShortDetector:
             self.kind_ = None
             self.failure_time_s_ = self.failure_elapsed_s_ = self.failure_half_cycle_ = self.failure_cycle_ = None
             self.cycle_life_ = n_complete
+            self.cycle_life_is_lower_bound_ = True  # censored: the record ended before the cell failed
         else:
             k, idx, crit = fail
             self.criterion_ = crit
@@ -274,8 +280,15 @@ class ShortDetector:
             self.failure_half_cycle_ = int(k)
             self.failure_cycle_ = int(k // 2)
             self.cycle_life_ = int(k // 2)
+            self.cycle_life_is_lower_bound_ = False
         return self
 
+
+    def _life(self) -> dict[str, Any]:
+        # a detector pickled before cycle_life_is_lower_bound_ existed: nothing failed = censored
+        bound = bool(getattr(self, "cycle_life_is_lower_bound_", self.criterion_ == "none"))
+        return {"cycle_life": self.cycle_life_, "cycle_life_is_lower_bound": bound,
+                "cycle_life_note": f"≥ {self.cycle_life_} (did not fail within the record)" if bound else None}
 
     # -- display ---------------------------------------------------------------------------------
     def __getstate__(self) -> dict:
@@ -284,7 +297,7 @@ class ShortDetector:
         return state
 
     def __repr__(self) -> str:
-        return estimator_repr(self, state=f"short={self.short_detected_}, criterion={self.criterion_!r}, cycle_life={self.cycle_life_}" if hasattr(self, "half_cycles_") else None)
+        return estimator_repr(self, state=f"short={self.short_detected_}, criterion={self.criterion_!r}, cycle_life={cycle_life_text(self._life())!r}" if hasattr(self, "half_cycles_") else None)
 
     def _repr_html_(self) -> str:
         if not hasattr(self, "half_cycles_"):
@@ -292,7 +305,7 @@ class ShortDetector:
         s = self.summary()
         return html_table("ShortDetector", [("short detected", str(s["short_detected"])), ("failure kind", str(s["failure_kind"])), ("criterion", s["criterion"]),
                  ("failure time", "-" if s["failure_time_h"] is None else f"{s['failure_time_h']:.4g} h"),
-                 ("failure cycle", str(s["failure_cycle"])), ("cycle life", str(s["cycle_life"]))])
+                 ("failure cycle", str(s["failure_cycle"])), ("cycle life", cycle_life_text(s))])
 
     def plot(self, record: CyclingRecord | None = None, *, ax: Any = None, **kwargs: Any) -> Any:
         """Voltage and current against time with the failure marked (:func:`lisse.plot.cycling.plot_voltage_staircase`).
@@ -328,6 +341,8 @@ class ShortDetector:
         -------
         dict
             Unit-suffixed keys; ``failure_cycle`` counts from 1 (cellpy's habit), unlike ``failure_cycle_``.
+            ``cycle_life`` (count of complete cycles) is a lower bound when ``cycle_life_is_lower_bound`` is True
+            (nothing failed within the record); ``cycle_life_note`` then says so.
 
         Raises
         ------
@@ -344,8 +359,30 @@ class ShortDetector:
             "failure_clock_h": None if self.failure_time_s_ is None else self.failure_time_s_ / 3600.0,
             "failure_cycle": None if self.failure_cycle_ is None else self.failure_cycle_ + 1,  # user-facing: from 1 (cellpy)
             "failure_half_cycle": self.failure_half_cycle_,
-            "cycle_life": self.cycle_life_,
+            **self._life(),
             "noise_reference_mV": self.noise_ref_V_ * 1e3,
         }
         out.update(overpotential_summary(self.half_cycles_))
         return out
+
+
+def cycle_life_text(summary: dict[str, Any]) -> str:
+    """Write the cycle life of a :meth:`ShortDetector.summary`, with "≥" when it is only a lower bound.
+
+    Parameters
+    ----------
+    summary : dict
+        A short-detection summary; one stored before ``cycle_life_is_lower_bound`` existed is judged by its
+        ``criterion`` (``"none"``: nothing failed).
+
+    Returns
+    -------
+    str
+        ``"N"`` for a measured cycle life (count of complete cycles), ``"≥ N (did not fail within the record)"`` for a
+        censored one.
+    """
+    bound = summary.get("cycle_life_is_lower_bound")
+    if bound is None:
+        bound = summary.get("criterion") == "none"
+    n = summary.get("cycle_life")
+    return f"≥ {n} (did not fail within the record)" if bound else str(n)

@@ -155,11 +155,13 @@ def render(result) -> str:
         lines += [f"  reader note: {n}" for n in s["provenance"].get("notes", [])]  # truncation, derived current, ...
         a = r["analyses"]
         if "short_detection" in a:
+            from lisse.analysis.shorts import cycle_life_text
+
             d = a["short_detection"]
             if d["short_detected"] or d["criterion"] != "none":
                 lines.append(f"  FAILURE: {d['failure_kind']} ({d['criterion']}) at {fmt(d['failure_time_h'], 4)} h, cycle {d['failure_cycle']}; cycle life {d['cycle_life']}")
             else:
-                lines.append(f"  no short; {d['cycle_life']} cycles; overpotential {fmt(d['eta_plateau_first_mV'], 3)} -> {fmt(d['eta_plateau_last_mV'], 3)} mV")
+                lines.append(f"  no short; cycle life {cycle_life_text(d)}; overpotential {fmt(d['eta_plateau_first_mV'], 3)} -> {fmt(d['eta_plateau_last_mV'], 3)} mV")
         if "fullcell" in a:
             f = a["fullcell"]
 

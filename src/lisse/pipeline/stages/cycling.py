@@ -124,7 +124,7 @@ def cycling_stage(ctx: StageContext) -> StageResult:
     """
     from lisse.analysis.ccd import CCDDetector
     from lisse.analysis.cell_type import classify_cell
-    from lisse.analysis.shorts import ShortDetector
+    from lisse.analysis.shorts import ShortDetector, cycle_life_text
     from lisse.errors import CellTypeError
     from lisse.plot.cycling import plot_capacity_ce, plot_overpotential, plot_voltage_staircase
 
@@ -202,7 +202,7 @@ def cycling_stage(ctx: StageContext) -> StageResult:
             res.figure_captions[f"{name}_overpotential"] = f"{name}: overpotential evolution per half cycle."
             res.tables[f"{name}_half_cycles"] = det.half_cycles_
             html.append(Markup("<p><b>{}</b>: {}; cycle life {}.</p>").format(
-                name, f"short ({det.kind_})" if det.short_detected_ else "no short", det.cycle_life_))
+                name, f"short ({det.kind_})" if det.short_detected_ else "no short", cycle_life_text(entry["short_detection"])))
         elif k == "fullcell":
             from lisse.analysis.fullcell import cycle_table, dqdv_table, rate_table, summarize_cycles, voltage_capacity_curves
             from lisse.errors import CalculationError
@@ -280,6 +280,14 @@ def _from_db(ctx: StageContext) -> StageResult:
             c = stored["ccd"]
             html.append(Markup("<p><b>{}</b>: CCD (last stable step) = {} mA/cm², first failure at {} mA/cm² ({}).</p>").format(
                 name, c.get("ccd_mA_cm2"), c.get("failure_current_density_mA_cm2"), c.get("criterion")))
+        if isinstance(stored.get("short_detection"), dict):
+            from lisse.analysis.shorts import cycle_life_text
+
+            d = entry["short_detection"] = dict(stored["short_detection"])
+            if "cycle_life_is_lower_bound" not in d:  # stored before the flag existed: nothing failed = censored
+                d["cycle_life_is_lower_bound"] = d.get("criterion") == "none"
+            html.append(Markup("<p><b>{}</b>: {}; cycle life {}.</p>").format(
+                name, f"short ({d.get('failure_kind')})" if d.get("short_detected") else "no short", cycle_life_text(d)))
         summary["files"].append(entry)
     summary["stale_files"] = [e["provenance"]["file"] for e in summary["files"] if e["provenance"]["stale"]]
     res.summary = summary
