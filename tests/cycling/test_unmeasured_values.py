@@ -7,11 +7,14 @@ out here (4/(π τ) L² (ΔE_s/ΔE_t)²) on a hand-built GITT record whose relax
 from __future__ import annotations
 
 import json
+import math
 
 import numpy as np
 import pytest
 
+from lisse.analysis.gitt import gitt_diffusion, weppner_huggins_D
 from lisse.analysis.shorts import ShortDetector, cycle_life_text
+from lisse.records.cycling import CyclingRecord
 from lisse.sim.synthetic_cycling import long_cycling
 
 from ._shared import run_cli
@@ -89,3 +92,68 @@ def test_study_from_the_database_says_the_cycle_life_is_a_lower_bound(healthy, t
     entry = doc["stages"]["cycling"]["summary"]["files"][0]
     assert entry["short_detection"]["cycle_life_is_lower_bound"] is True
     assert f"no short; cycle life {CENSORED}" in (tmp_path / "out" / "report.html").read_text()
+
+
+# ------------------------------------------------------------------------------------------------ GITT
+TAU_ON = 60.0  # s, pulse
+REST = 1200.0  # s
+L = 5e-6  # m
+
+
+def _gitt(levels, noise=0.0, seed=0):
+    """Rests at the relaxed voltages ``levels`` [V] with a √t-shaped pulse between each pair (E = E_rest + 10 mV + 2 mV/√s·√t)."""
+    rng = np.random.default_rng(seed)
+    t, e, i, now = [], [], [], 0.0
+    for k, e0 in enumerate(levels):
+        segs = [(REST, 0.0)] + ([(TAU_ON, 1e-3)] if k < len(levels) - 1 else [])
+        for dur, cur in segs:
+            ts = np.linspace(0, dur, 121)[1:]
+            t += list(now + ts)
+            i += [cur] * ts.size
+            e += list(e0 + (0.01 + 2e-3 * np.sqrt(ts) if cur else 0 * ts))
+            now += dur
+    e = np.asarray(e) + noise * rng.standard_normal(len(e))
+    return CyclingRecord.from_arrays(np.asarray(t), e, np.asarray(i))
+
+
+def _wh(tau, dEs, dEt):
+    return 4.0 / (math.pi * tau) * L**2 * (dEs / dEt) ** 2
+
+
+def test_a_pulse_whose_relaxed_voltage_does_not_change_measures_no_diffusion_coefficient():
+    # relaxed voltages 3.800, 3.804, 3.804 (a two-phase plateau: no change across pulse 1), 3.808
+    g = gitt_diffusion(_gitt([3.800, 3.804, 3.804, 3.808]), length=L)
+    assert list(g["pulse"]) == [0, 1, 2]
+    assert g["dEs_V"].to_numpy() == pytest.approx([4e-3, 0.0, 4e-3], abs=1e-12)
+    assert math.isnan(g["D_m2_s"][1]) and math.isnan(g["D_cm2_s"][1]) and math.isnan(g["tau_over_L2_D"][1])
+    assert "not measurable" in g["D_note"][1] and g["D_note"][0] is None and g["D_note"][2] is None
+    for k in (0, 2):
+        assert g["D_m2_s"][k] == pytest.approx(_wh(g["tau_s"][k], 4e-3, g["dEt_V"][k]), rel=1e-9)
+    assert (g["dEs_floor_V"] == 0).all()  # a noise-free record: only ΔE_s = 0 exactly is no change
+    assert math.isnan(weppner_huggins_D(TAU_ON, L, 0.0, 1e-3))  # the formula's 0 is no value
+
+
+def test_a_relaxed_voltage_change_within_the_noise_measures_no_diffusion_coefficient():
+    sigma = 0.2e-3  # V
+    g = gitt_diffusion(_gitt([3.800, 3.804, 3.804, 3.808], noise=sigma, seed=1), length=L)
+    # the floor is 2 standard errors of a difference of two readings; the record's σ is known here
+    assert g["dEs_floor_V"][0] == pytest.approx(2 * math.sqrt(2) * sigma, rel=0.2)
+    assert abs(g["dEs_V"][1]) > 0  # the noise makes a non-zero ΔE_s, which the old code turned into a "measured" D
+    assert math.isnan(g["D_m2_s"][1]) and "not measurable" in g["D_note"][1]
+    assert np.isfinite(g["D_m2_s"][[0, 2]]).all()
+
+
+def test_gitt_cli_json_gives_null_for_an_unmeasured_pulse_and_a_median_over_the_others(tmp_path):
+    rec = _gitt([3.800, 3.804, 3.804, 3.808])
+    f = tmp_path / "gitt.csv"
+    np.savetxt(f, np.column_stack([rec.time_s, rec.voltage_V, rec.current_A * 1e3]), delimiter=",",
+               header="time/s,Ewe/V,I/mA", comments="", fmt="%.12g")
+    r = run_cli("gitt", str(f), "--length", "5 um", "--json")
+    assert r.returncode == 0, r.stderr
+    d = json.loads(r.stdout)
+    p = d["pulses"]
+    assert d["n_pulses"] == 3 and d["n_pulses_D_measured"] == 2 and d["n_pulses_D_not_measurable"] == 1
+    assert p[1]["D_cm2_s"] is None and p[1]["tau_over_L2_D"] is None and "not measurable" in p[1]["D_note"]
+    expected = [_wh(q["tau_s"], q["dEs_V"], q["dEt_V"]) * 1e4 for q in (p[0], p[2])]  # cm2/s
+    assert d["D_median_cm2_s"] == pytest.approx(float(np.median(expected)), rel=1e-6)
+    assert "1 of 3 pulses" in d["D_note"]

@@ -17,6 +17,10 @@ particle) and small voltage changes (used by [Su2024]):
 
 The short-time condition τ ≪ L²/D is checked and reported per pulse (``tau_over_L2_D``).
 
+A pulse whose ΔE_s is zero, or not larger than the record's voltage noise or resolution (:func:`gitt_diffusion`,
+``dEs_floor_V``), does not measure D: the formula degenerates (D ∝ ΔE_s² reads 0, or a number set by the noise). Its
+D is NaN (``D_note`` says why), not 0.
+
 References
 ----------
 Weppner, W.; Huggins, R. A. Determination of the kinetic parameters of mixed-conducting electrodes and
@@ -29,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from lisse.analysis.symmetric import SegmentOptions, _as_record, segment_bounds
+from lisse.analysis.symmetric import SegmentOptions, _as_record, pooled_noise, segment_bounds
 from lisse.citations import CITATIONS, Citation, add, register
 from lisse.errors import CalculationError, ParameterError
 from lisse.params import check_positive
@@ -66,7 +70,8 @@ def weppner_huggins_D(tau_s: float, length_m: float, dEs_V: float, dEt_V: float)
     Returns
     -------
     float
-        Chemical diffusion coefficient in m²/s.
+        Chemical diffusion coefficient in m²/s; NaN when ``dEs_V`` is zero (the relaxed voltage did not change: D is
+        not measured by the pulse, the formula's 0 is no value).
 
     Raises
     ------
@@ -84,6 +89,8 @@ def weppner_huggins_D(tau_s: float, length_m: float, dEs_V: float, dEt_V: float)
         raise ParameterError(f"tau and length must be positive; got {tau_s!r} s, {length_m!r} m")
     if dEt_V == 0:
         raise CalculationError("GITT: the transient voltage change ΔE_t is zero")
+    if dEs_V == 0:
+        return float("nan")
     return 4.0 / (np.pi * tau_s) * length_m**2 * (dEs_V / dEt_V) ** 2
 
 
@@ -129,7 +136,12 @@ def gitt_diffusion(
     -------
     pandas.DataFrame
         ``pulse``, ``t_start_s``, ``tau_s``, ``current_A``, ``dEs_V``, ``dEt_V``, ``E_relaxed_V``,
-        ``D_m2_s``, ``D_cm2_s``, ``tau_over_L2_D`` (must be ≪ 1).
+        ``D_m2_s``, ``D_cm2_s``, ``tau_over_L2_D`` (must be ≪ 1), ``rest_before_s``, ``dEs_floor_V`` and ``D_note``.
+        A pulse with ``|dEs_V| <= dEs_floor_V`` has D (and ``tau_over_L2_D``) NaN and a ``D_note`` saying why (None
+        for a measured D): ``dEs_floor_V`` [V] is the larger of 2 standard errors of ΔE_s (√2 × the voltage noise σ,
+        1.4826 × MAD of :func:`~lisse.analysis.symmetric.noise_residuals` over the second half of every rest) and the
+        voltage resolution (the smallest non-zero step between successive points there, when the readings repeat and
+        every step is a whole number of it: a quantised voltage); 0 for a noise-free record.
 
     Raises
     ------
@@ -166,7 +178,8 @@ def gitt_diffusion(
     opts = segment or SegmentOptions(min_points=2)
     t, v, i = rec.time_s, rec.voltage_V, rec.current_A
     starts, stops, sgn = segment_bounds(i, opts)
-    rows: list[dict[str, float]] = []
+    dEs_floor = _relaxed_voltage_floor(t, v, starts, stops, sgn)
+    rows: list[dict[str, Any]] = []
     for k in range(1, len(starts) - 1):
         if sgn[k] == 0 or sgn[k - 1] != 0 or sgn[k + 1] != 0:
             continue
@@ -191,10 +204,37 @@ def gitt_diffusion(
             dEt = v[b - 1] - v[a]
         if dEt == 0:
             continue
-        D = weppner_huggins_D(tau, L, dEs, dEt)
+        if abs(dEs) <= dEs_floor:  # ΔE_s = 0 within noise: the formula degenerates, D is not measured (not 0)
+            D = float("nan")
+            note = (f"D not measurable: |ΔE_s| = {abs(dEs):.3g} V is not above the noise/resolution floor "
+                    f"{dEs_floor:.3g} V (the relaxed voltage did not change measurably)")
+        else:
+            D, note = weppner_huggins_D(tau, L, dEs, dEt), None
         rows.append({"pulse": len(rows), "t_start_s": float(t[a]), "tau_s": float(tau), "current_A": float(np.median(i[a:b])),
                      "dEs_V": float(dEs), "dEt_V": float(dEt), "E_relaxed_V": float(e_after), "D_m2_s": D, "D_cm2_s": D * 1e4,
-                     "tau_over_L2_D": float(tau * D / L**2), "rest_before_s": float(t[a - 1] - t[pa])})
+                     "tau_over_L2_D": float(tau * D / L**2), "rest_before_s": float(t[a - 1] - t[pa]),
+                     "dEs_floor_V": dEs_floor, "D_note": note})
     if not rows:
         raise CalculationError("GITT: no pulse framed by two rests found (check the record is a GITT/pulse test)")
-    return pd.DataFrame(rows)
+    out = pd.DataFrame(rows)
+    out["D_note"] = pd.Series([r["D_note"] for r in rows], dtype=object)  # None, not NaN, for a measured D
+    return out
+
+
+def _relaxed_voltage_floor(t: np.ndarray, v: np.ndarray, starts: np.ndarray, stops: np.ndarray, sgn: np.ndarray) -> float:
+    """Return the |ΔE_s| [V] at or below which a change of the relaxed voltage is not measured (noise or resolution)."""
+    rest = np.flatnonzero(np.asarray(sgn) == 0)
+    st, sp = np.asarray(starts)[rest].astype(int), np.asarray(stops)[rest].astype(int)
+    n_tail = (sp - st) // 2  # the relaxed second half of each rest (the first half still relaxes steeply)
+    sigma = pooled_noise(v, st, sp, n_tail, t) if rest.size else float("nan")
+    steps = [np.abs(np.diff(v[b - n : b])) for b, n in zip(sp, n_tail) if n >= 2]
+    steps_all = np.concatenate(steps) if steps else np.zeros(0)
+    steps_all = steps_all[np.isfinite(steps_all)]
+    nonzero = steps_all[steps_all > 0]
+    resolution = 0.0
+    if nonzero.size and nonzero.size < steps_all.size:  # repeated readings: a quantised voltage, if every step is whole
+        q = float(nonzero.min())
+        if np.all(np.abs(nonzero / q - np.round(nonzero / q)) < 0.01):
+            resolution = q
+    noise = 2.0 * np.sqrt(2.0) * sigma if np.isfinite(sigma) else 0.0  # 2 standard errors of a difference of two points
+    return float(max(noise, resolution))

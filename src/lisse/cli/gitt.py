@@ -40,8 +40,16 @@ def run(args) -> dict:
     rec = read_cycling(args.file, format=args.format, units=declared_units(args.units, "cycling"))
     g = gitt_diffusion(rec, length=args.length, active_mass=args.active_mass, molar_volume=args.molar_volume,
                        molar_mass=args.molar_mass, area=args.area, transient=args.transient)
-    out = {"file": args.file, "n_pulses": int(len(g)), "D_median_cm2_s": float(np.median(g["D_cm2_s"])),
-           "pulses": g[["pulse", "t_start_s", "tau_s", "dEs_V", "dEt_V", "E_relaxed_V", "D_cm2_s", "tau_over_L2_D"]].to_dict(orient="records")}
+    d = g["D_cm2_s"].to_numpy(dtype=float)
+    measured = np.isfinite(d)  # a pulse whose relaxed voltage did not change measurably has no D (NaN), not D = 0
+    out = {"file": args.file, "n_pulses": int(len(g)),
+           "D_median_cm2_s": float(np.median(d[measured])) if measured.any() else None,
+           "n_pulses_D_measured": int(measured.sum()), "n_pulses_D_not_measurable": int((~measured).sum()),
+           "pulses": g[["pulse", "t_start_s", "tau_s", "dEs_V", "dEt_V", "E_relaxed_V", "D_cm2_s", "tau_over_L2_D",
+                        "dEs_floor_V", "D_note"]].to_dict(orient="records")}
+    if not measured.all():
+        out["D_note"] = (f"{int((~measured).sum())} of {len(g)} pulses do not measure D (|ΔE_s| not above the noise/"
+                         f"resolution floor): their D is null, and D_median_cm2_s is over the other {int(measured.sum())}")
     if args.table:
         from lisse.cli._cycling_common import atomic_write_text
 
