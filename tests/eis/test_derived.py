@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 
@@ -69,3 +71,23 @@ def test_drt_map_process_missing_from_one_spectrum_is_nan_not_zero():
     assert np.isnan(m.to_frame()["interface_resistance_ohm"].iloc[2])
     assert any("interface" in n and "1 of 3" in n and "c2" in n for n in m.notes), m.notes
     np.testing.assert_allclose(m.process_resistance["grain_boundary"], 200.0, rtol=0.05)
+
+
+def test_arrhenius_two_points_has_no_r2_and_no_std():
+    """Two points: the line passes through both, so R^2 = 1 is trivial and Ea has no standard error: both NaN
+    (JSON null), with a note; Ea itself is the two-point slope, computed here by hand."""
+    kB = 8.617333262e-5  # eV/K (CODATA 2018)
+    T, s = np.array([300.0, 350.0]), np.array([1e-3, 4e-3])
+    ea = -kB * (math.log(s[1] * T[1]) - math.log(s[0] * T[0])) / (1 / T[1] - 1 / T[0])
+    fit = arrhenius(T, s)
+    assert fit.Ea_eV == pytest.approx(ea, rel=1e-9)  # k_B above has 10 digits
+    assert math.isnan(fit.r2) and math.isnan(fit.Ea_std_eV)
+    d = fit.as_dict()
+    assert math.isnan(d["r2"]) and any("two points" in n for n in d["notes"])
+    # three points keep a real R^2 (1 - SS_res/SS_tot, by hand) and no note
+    T3, s3 = np.array([300.0, 325.0, 350.0]), np.array([1e-3, 2.5e-3, 4e-3])
+    y, x = np.log(s3 * T3), 1 / T3
+    b, a = np.polyfit(x, y, 1)
+    r2 = 1 - np.sum((y - (a + b * x)) ** 2) / np.sum((y - y.mean()) ** 2)
+    fit3 = arrhenius(T3, s3)
+    assert fit3.r2 == pytest.approx(r2, rel=1e-12) and fit3.r2 < 1 and fit3.notes == ()

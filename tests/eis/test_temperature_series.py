@@ -361,3 +361,18 @@ def test_no_grain_boundary_arc_is_unresolved_not_zero(tmp_path, capsys):
     code, out, err = _run(capsys, *files, "--area", "1", "--thickness", "1000", "--cell", "symmetric-li", "--json")
     res = json.loads(out)
     assert [s["r_gb_ohm"] for s in res["spectra"]] == [None, None, None] and res["arrhenius"]["grain_boundary"] is None
+
+
+def test_two_temperature_series_reports_no_r2_and_no_uncertainty(series_dir, capsys):
+    """Two spectra (0 and 40 °C): each Arrhenius line passes through both points, so R^2 and the error of Ea are
+    null in the JSON (not 1 and not 0) with a note, and the text says so instead of printing R^2 = 1.00000."""
+    files = [series_dir / "pellet_0C.mpt", series_dir / "pellet_40C.mpt"]
+    code, out, err = _run(capsys, *files, "--area", "1", "--thickness", "1000", "--json")
+    assert code == 0, err
+    for key in ("bulk", "grain_boundary", "total"):
+        a = json.loads(out)["arrhenius"][key]
+        assert a["n_points"] == 2 and a["r2"] is None and a["activation_energy_std_eV"] is None, (key, a)
+        assert a["activation_energy_ci95_eV"] == [None, None] and any("two points" in n for n in a["notes"])
+    code, out, err = _run(capsys, *files, "--area", "1", "--thickness", "1000")
+    assert code == 0, err
+    assert "R^2 = 1.0" not in out and out.count("no uncertainty estimate, R^2 undefined") == 3

@@ -125,6 +125,8 @@ def run(args):
 
 
 def render(result) -> str:
+    import math
+
     lines = [f"{'spectrum':<28} {'T/°C':>7} {'source':>6} {'R_bulk/Ω':>10} {'R_gb/Ω':>10} {'σ_bulk/S cm-1':>13} {'σ_gb/S cm-1':>12} {'σ_tot/S cm-1':>12}"]
 
     def g(x):
@@ -141,7 +143,13 @@ def render(result) -> str:
             lines.append(f"  {q}: no fit (fewer than two distinct temperatures with a resolved, positive value)")
             continue
         lo, hi = a["activation_energy_ci95_eV"]
-        lines.append(f"  {q}: Ea = {a['activation_energy_eV']:.4f} ± {a['activation_energy_std_eV']:.4f} eV (95 % CI {lo:.4f}..{hi:.4f}), R^2 = {a['r2']:.5f}, n = {a['n_points']}")
+        if a["r2"] is None or not math.isfinite(a["r2"]):  # two points: no uncertainty, R^2 undefined
+            lines.append(f"  {q}: Ea = {a['activation_energy_eV']:.4f} eV (no uncertainty estimate, R^2 undefined), n = {a['n_points']}")
+        else:
+            lines.append(f"  {q}: Ea = {a['activation_energy_eV']:.4f} ± {a['activation_energy_std_eV']:.4f} eV (95 % CI {lo:.4f}..{hi:.4f}), "
+                         f"R^2 = {a['r2']:.5f}, n = {a['n_points']}")
+        for n in a.get("notes", []):
+            lines.append(f"    note: {n}")
     for n in result.get("notes", []):
         lines.append(f"note: {n}")
     for k in ("tables", "figures"):

@@ -52,7 +52,9 @@ def plot_arrhenius(series, title: str | None = None, *, ax=None):
         fit = series.arrhenius.get(key)
         lab = key.replace("_", " ")
         if fit:
-            lab += f": Ea = {fit['activation_energy_eV']:.3f} ± {fit['activation_energy_std_eV']:.2g} eV"
+            std = fit["activation_energy_std_eV"]
+            lab += (f": Ea = {fit['activation_energy_eV']:.3f} ± {std:.2g} eV" if std is not None and np.isfinite(std)
+                    else f": Ea = {fit['activation_energy_eV']:.3f} eV ({fit['n_points']} points, no uncertainty)")
         ax.plot(1000 / T, y, marker, color=colour, label=lab)
         if fit:
             xs = np.linspace(1000 / T.max(), 1000 / T.min(), 50)

@@ -127,13 +127,16 @@ class ArrheniusFit:
     Ea_kJ_mol : float
         Activation energy in kJ/mol.
     Ea_std_eV : float
-        Standard error of the activation energy, in eV.
+        Standard error of the activation energy, in eV; NaN from two points (no residual to estimate it).
     prefactor : float
         Pre-exponential factor A: in S K/m for ``form="sigma_T"``, in S/m for ``form="sigma"``.
     r2 : float
-        Coefficient of determination of the line (dimensionless).
+        Coefficient of determination of the line (dimensionless); NaN from two points (a line through
+        two points fits them exactly: R² = 1 says nothing).
     form : str
         ``"sigma_T"`` or ``"sigma"``.
+    notes : tuple of str, optional
+        Caveats (e.g. a two-point fit without uncertainty).
     """
 
     Ea: float
@@ -143,6 +146,7 @@ class ArrheniusFit:
     prefactor: float
     r2: float
     form: str
+    notes: tuple[str, ...] = ()
 
     def as_dict(self) -> dict:
         """Return the fit as JSON-able data (unit-suffixed keys).
@@ -151,7 +155,7 @@ class ArrheniusFit:
         -------
         dict
             ``activation_energy_eV``, ``activation_energy_kJ_mol``, ``activation_energy_std_eV``, ``prefactor``,
-            ``r2``, ``form``.
+            ``r2``, ``form``, ``notes`` (NaN values stand for "not measured"; JSON null).
         """
         return {
             "activation_energy_eV": self.Ea_eV,
@@ -160,6 +164,7 @@ class ArrheniusFit:
             "prefactor": self.prefactor,
             "r2": self.r2,
             "form": self.form,
+            "notes": list(self.notes),
         }
 
 
@@ -251,7 +256,8 @@ def arrhenius(temperature: ArrayLike, sigma: ArrayLike, form: str = "sigma_T") -
     Returns
     -------
     ArrheniusFit
-        Ea in J, eV and kJ/mol with its standard error, the prefactor and R².
+        Ea in J, eV and kJ/mol with its standard error, the prefactor and R²; from two points the standard
+        error and R² are NaN (not measured), with a note.
 
     Raises
     ------
@@ -276,12 +282,16 @@ def arrhenius(temperature: ArrayLike, sigma: ArrayLike, form: str = "sigma_T") -
     yhat = A @ coef
     ss_res = float(np.sum((y - yhat) ** 2))
     ss_tot = float(np.sum((y - y.mean()) ** 2))
-    r2 = 1.0 - ss_res / ss_tot if ss_tot > 0 else 1.0
+    notes: tuple[str, ...] = ()
     if T.size > 2:
+        r2 = 1.0 - ss_res / ss_tot if ss_tot > 0 else 1.0
         s2 = ss_res / (T.size - 2)
         slope_std = math.sqrt(s2 / float(np.sum((x - x.mean()) ** 2)))
     else:
-        slope_std = float("nan")
+        # a line through two points: R^2 = 1 trivially and no residual is left to estimate the slope's error
+        r2 = slope_std = math.nan
+        notes = ("two points: the line passes through both, so Ea has no uncertainty estimate and R^2 is undefined (NaN); "
+                 "measure at >= 3 temperatures",)
     Ea = -slope * BOLTZMANN
     return ArrheniusFit(
         Ea=Ea,
@@ -291,6 +301,7 @@ def arrhenius(temperature: ArrayLike, sigma: ArrayLike, form: str = "sigma_T") -
         prefactor=float(math.exp(icpt)),
         r2=r2,
         form=form,
+        notes=notes,
     )
 
 

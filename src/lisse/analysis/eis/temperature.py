@@ -475,7 +475,8 @@ class SeriesFit:
     arrhenius : dict
         Quantity (``sigma_bulk``, ``sigma_gb``, ``sigma_total``) -> Arrhenius fit (activation energy in eV
         and kJ/mol with its standard error and 95 % interval, prefactor in S K/cm or S/cm, R², point count,
-        temperature range in K), or None with fewer than two usable temperatures.
+        temperature range in K, notes; from two points the error, interval and R² are NaN: not measured), or
+        None with fewer than two usable temperatures.
     form : str
         ``"sigma_T"`` or ``"sigma"``: the Arrhenius form fitted.
     """
@@ -485,7 +486,8 @@ class SeriesFit:
     form: str
 
     def _ea(self) -> list[tuple[str, str]]:
-        return [(k, f"{v['activation_energy_eV']:.3f} ± {v['activation_energy_std_eV']:.2g} eV") for k, v in self.arrhenius.items() if v]
+        return [(k, f"{v['activation_energy_eV']:.3f} ± {v['activation_energy_std_eV']:.2g} eV" if math.isfinite(v["activation_energy_std_eV"])
+                 else f"{v['activation_energy_eV']:.3f} eV ({v['n_points']} points, no uncertainty)") for k, v in self.arrhenius.items() if v]
 
     def __repr__(self) -> str:
         t = [r.temperature for r in self.rows if r.temperature is not None]
@@ -560,6 +562,7 @@ def _arrhenius_entry(T, s, form: str) -> dict | None:
         "r2": fit.r2,
         "n_points": int(n),
         "temperature_range_K": [float(Tv.min()), float(Tv.max())],
+        "notes": list(fit.notes),
     }
 
 
