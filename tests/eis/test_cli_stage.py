@@ -68,6 +68,12 @@ def test_stage_synthetic_section():
     assert set(res.figures) == {"s0_nyquist", "s0_drt", "s0_kk"}
     assert len(res.tables["drt_peaks"]) == 3
     assert "interfacial_asr" in s
+    # the demo cell has an interface arc but no charge-transfer one: the ASR is the interface peak's alone, and says so
+    asr = s["interfacial_asr"]
+    r_if = [p["resistance_ohm"] for p in s["drt"]["peaks"] if p["process"] == "interface"]
+    assert asr["asr_ohm_cm2"] == pytest.approx(sum(r_if) * 1.0 / 2, rel=1e-12, abs=0)  # 1 cm2, two interfaces
+    assert asr["processes_counted"] == ["interface"] and asr["processes_not_resolved"] == ["charge_transfer"]
+    assert "no DRT peak of charge_transfer" in asr["note"] and "no DRT peak of charge_transfer" in str(res.html)
 
 
 def test_stage_unknown_key():

@@ -171,9 +171,16 @@ def eis_stage(ctx: StageContext) -> StageResult:
             rows.append({"spectrum": sp.label, "tau_s": pk.tau_s, "frequency_Hz": pk.frequency_Hz, "resistance_ohm": pk.resistance_ohm,
                          "capacitance_F": pk.capacitance_F, "process": pk.process})
         if area is not None and model.interfacial:
-            r_int = sum(d.process_resistances().get(name, 0.0) for name in model.interfacial)
+            pr = d.process_resistances()
+            counted = [name for name in model.interfacial if name in pr]
+            r_int = sum(pr[name] for name in counted)
             if r_int > 0:
                 out["interfacial_asr"] = interfacial_asr(r_int, area, symmetric=symmetric)
+                missing = [name for name in model.interfacial if name not in pr]
+                out["interfacial_asr"].update(processes_counted=counted, processes_not_resolved=missing)
+                if missing:  # a process with no peak here is not resolved, not 0 ohm: the ASR covers the others only
+                    out["interfacial_asr"]["note"] = (f"sum of {', '.join(counted)} only: no DRT peak of {', '.join(missing)} in this "
+                                                      "spectrum (unresolved or outside the measured frequencies), not counted")
         summaries.append(out)
         key = f"s{i}"
         figures[f"{key}_nyquist"] = peis.nyquist(sp, d.z_fit_, "DRT fit")
@@ -249,6 +256,8 @@ def _results_html(summaries: list[dict]) -> str:
         for msg in ([out["conductivity_disagreement"]] if out.get("conductivity_disagreement") else []) + list(out.get("warnings", [])) \
                 + list(drt.get("warnings", [])) + list(out.get("notes", [])):
             notes.append(f"<li>{label}: {escape(str(msg))}</li>")
+        if (out.get("interfacial_asr") or {}).get("note"):
+            notes.append(f"<li>{label}: interfacial ASR: {escape(out['interfacial_asr']['note'])}</li>")
         if drt.get("process_assignment") and drt["process_assignment"] != "tau windows":
             notes.append(f"<li>{label}: peaks assigned by {escape(drt['process_assignment'])}</li>")
     html = ("<table><tr><th>spectrum</th><th>Kramers-Kronig</th><th>DRT fit</th><th>bulk σ (S/cm)</th><th>total σ (S/cm)</th>"
