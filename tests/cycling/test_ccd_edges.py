@@ -186,6 +186,13 @@ def test_fields_and_summary_of_a_hard_short(records):
     assert s["failure_time_h"] == pytest.approx(d.failure_time_s_ / 3600.0, rel=1e-12)  # the record starts at t = 0
     assert s["failure_clock_h"] == s["failure_time_h"]
     assert s["noise_reference_mV"] == pytest.approx(d.noise_ref_V_ * 1e3, rel=1e-12)
+    # 0.2 mV of noise put in, above the 20 uV floor: the reference is the measured noise, and says so
+    assert s["noise_measured_mV"] == pytest.approx(0.2, rel=0.2) and s["noise_reference_is_floor"] is False
+    assert s["noise_measured_mV"] == pytest.approx(s["noise_reference_mV"], rel=1e-12)
+    # a 10 mV floor above the record's noise sets the reference, which is then not the record's noise, and says so
+    sq = CCDDetector(min_noise_V=0.01).fit(rec).summary()
+    assert sq["noise_reference_mV"] == pytest.approx(10.0, rel=1e-12) and sq["noise_reference_is_floor"] is True
+    assert sq["noise_measured_mV"] == pytest.approx(s["noise_measured_mV"], rel=1e-12)
     assert s["ccd_convention"] == "last stable step (failure_current_density_mA_cm2 is the first failing step)"
     assert s["ccd_is_lower_bound"] is False and s["criterion"] == "voltage_collapse" and s["protocol"] == "fixed-capacity"
     assert (s["failure_step"], s["failure_half_cycle"], s["n_steps_analysed"]) == (4, truth.failure_half_cycle, 5)

@@ -44,6 +44,10 @@ def test_a_cell_that_never_failed_has_a_lower_bound_cycle_life(healthy):
     assert s["cycle_life_is_lower_bound"] is True and det.cycle_life_is_lower_bound_ is True
     assert s["cycle_life_note"] == CENSORED == cycle_life_text(s)
     assert CENSORED in repr(det) and CENSORED in det._repr_html_()
+    # 0.5 mV of noise put in: measured (robust estimate within 25 %), above the 20 uV floor, so the reference is it
+    assert s["noise_measured_mV"] == pytest.approx(0.5, rel=0.25) and s["noise_reference_is_floor"] is False
+    floor = ShortDetector(min_noise_V=0.01).fit(healthy).summary()
+    assert floor["noise_reference_mV"] == pytest.approx(10.0, rel=1e-12) and floor["noise_reference_is_floor"] is True
 
 
 def test_a_failed_cell_has_a_measured_cycle_life():

@@ -56,6 +56,7 @@ from lisse.analysis.symmetric import (
     _median,
     _need_area,
     initial_level,
+    noise_keys,
     pooled_noise,
     scan_segment,
 )
@@ -446,6 +447,7 @@ class CCDDetector:
             self.failure_step_ = f_step
             self.failure_half_cycle_ = f_half_cycle
         self.noise_ref_V_ = noise_ref
+        self.noise_measured_V_ = float(pooled) if np.isfinite(pooled) else float("nan")
         return self
 
 
@@ -523,6 +525,7 @@ class CCDDetector:
             "n_steps_analysed": int(len(self.steps_)),
             "n_steps_record": int(self.n_steps_record_),  # the protocol is classified from all of them
             "noise_reference_mV": self.noise_ref_V_ * 1e3,
+            **noise_keys(self.noise_ref_V_, getattr(self, "noise_measured_V_", float("nan"))),
             "thresholds": {"collapse_ratio": self.collapse_ratio, "noise_factor": self.noise_factor, "drop_fraction": self.drop_fraction,
                            "min_drops": self.min_drops, "rise_ratio": self.rise_ratio, "v_cutoff_V": self.v_cutoff,
                            "collapse_sigma": self.collapse_sigma},

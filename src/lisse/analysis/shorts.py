@@ -53,6 +53,7 @@ from lisse.analysis.symmetric import (
     _half_cycles_of,
     _median,
     initial_level,
+    noise_keys,
     overpotential_summary,
     pooled_noise,
     scan_segment,
@@ -262,6 +263,7 @@ class ShortDetector:
         hc["status"] = status
         self.half_cycles_ = hc
         self.noise_ref_V_ = noise_ref
+        self.noise_measured_V_ = float(noise_pool) if np.isfinite(noise_pool) else float("nan")
         n_complete = int(len(hc) // 2)
         if fail is None:
             self.short_detected_ = False
@@ -361,6 +363,7 @@ class ShortDetector:
             "failure_half_cycle": self.failure_half_cycle_,
             **self._life(),
             "noise_reference_mV": self.noise_ref_V_ * 1e3,
+            **noise_keys(self.noise_ref_V_, getattr(self, "noise_measured_V_", float("nan"))),
         }
         out.update(overpotential_summary(self.half_cycles_))
         return out

@@ -35,7 +35,7 @@ from lisse.records.cycling import CyclingRecord
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["SegmentOptions", "segment_bounds", "half_cycles", "pooled_noise", "scan_segment", "overpotential_summary", "spike_heights"]
+__all__ = ["SegmentOptions", "segment_bounds", "half_cycles", "pooled_noise", "noise_keys", "scan_segment", "overpotential_summary", "spike_heights"]
 
 
 @dataclass
@@ -270,6 +270,30 @@ def pooled_noise(v: np.ndarray, starts: np.ndarray, stops: np.ndarray, n_plateau
     if r.size < 3:
         return float("nan")
     return _mad_sigma(r)
+
+
+def noise_keys(reference_V: float, measured_V: float) -> dict:
+    """The summary keys of a detector's noise: the reference its thresholds used, what was measured, and which it was.
+
+    The reference is max(measured, floor) (``min_noise_V``: for noiseless or quantised data); where the floor wins,
+    ``noise_reference_mV`` is an assumption, not the record's noise, and the keys say so.
+
+    Parameters
+    ----------
+    reference_V : float
+        The noise the thresholds used [V].
+    measured_V : float
+        The pooled noise measured on the baseline (:func:`pooled_noise`) [V]; NaN when there was too little data.
+
+    Returns
+    -------
+    dict
+        ``noise_measured_mV`` (None when not measured) and ``noise_reference_is_floor`` (True when the floor, not the
+        measured noise, set the reference).
+    """
+    measured = float(measured_V) if np.isfinite(measured_V) else None
+    return {"noise_measured_mV": None if measured is None else measured * 1e3,
+            "noise_reference_is_floor": measured is None or measured < float(reference_V)}
 
 
 def half_cycles(record: CyclingRecord, opts: SegmentOptions | None = None) -> pd.DataFrame:
