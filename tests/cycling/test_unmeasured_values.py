@@ -161,3 +161,25 @@ def test_gitt_cli_json_gives_null_for_an_unmeasured_pulse_and_a_median_over_the_
     expected = [_wh(q["tau_s"], q["dEs_V"], q["dEt_V"]) * 1e4 for q in (p[0], p[2])]  # cm2/s
     assert d["D_median_cm2_s"] == pytest.approx(float(np.median(expected)), rel=1e-6)
     assert "1 of 3 pulses" in d["D_note"]
+
+
+# ------------------------------------------------------------------------------------------------ missing current
+def test_a_logging_gap_in_the_current_neither_cuts_a_half_cycle_nor_counts_as_no_charge():
+    """Ten rows of a 30-row half cycle (29 intervals of 120 s at 0.785 mA) with the current missing: still 6 half
+    cycles (the gap cut one in two before), the 11 intervals touching the gap (1320 s) unmeasured, the other 18 measured."""
+    from lisse.analysis.symmetric import half_cycles
+
+    rec, _ = long_cycling(j="1 mA/cm2", n_cycles=3, failure=None, noise="0.5 mV", seed=2, dt=120)
+    i = rec.current_A.copy()
+    i[40:50] = np.nan
+    clean = half_cycles(rec)
+    gap = half_cycles(CyclingRecord.from_arrays(rec.time_s, rec.voltage_V, i, area=rec.area_m2))
+    assert len(gap) == len(clean) == 6
+    assert gap["charge_unmeasured_s"].tolist() == [0.0, 11 * 120.0, 0.0, 0.0, 0.0, 0.0]
+    assert clean["charge_C"].iloc[1] == pytest.approx(0.785e-3 * 29 * 120, rel=1e-3)
+    assert gap["charge_C"].iloc[1] == pytest.approx(clean["charge_C"].iloc[1] * 18 / 29, rel=1e-9)
+    assert (clean["charge_unmeasured_s"] == 0).all()
+    # a gap between two different currents is a rest, not bridged
+    j = rec.current_A.copy()
+    j[29:31] = np.nan  # across the +/- reversal
+    assert len(half_cycles(CyclingRecord.from_arrays(rec.time_s, rec.voltage_V, j, area=rec.area_m2))) == 6

@@ -82,13 +82,32 @@ class SegmentOptions:
             raise ParameterError(f"SegmentOptions.end_points >= 1 and min_points >= 2 required; got {self.end_points}, {self.min_points}")
 
 
+def _bridge_missing(i: np.ndarray, level_tolerance: float) -> np.ndarray:
+    """The current with each NaN run between two equal currents (same sign, within ``level_tolerance``) set to the one
+    before it, every other NaN to 0 (for cutting segments only: the charge over the run stays unmeasured)."""
+    out = np.nan_to_num(i)
+    bad = ~np.isfinite(i)
+    if not bad.any():
+        return out
+    edges = np.diff(np.concatenate([[0], bad.astype(np.int8), [0]]))
+    for a, b in zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)):
+        if a == 0 or b == i.size:
+            continue
+        left, right = i[a - 1], i[b]
+        if left != 0 and np.sign(left) == np.sign(right) and abs(right - left) <= level_tolerance * max(abs(left), abs(right)):
+            out[a:b] = left
+    return out
+
+
 def segment_bounds(current: np.ndarray, opts: SegmentOptions) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Cut a current trace into constant-current segments.
 
     Parameters
     ----------
     current : ndarray
-        Current in A (any unit: only ratios are used); NaN counts as 0 (rest).
+        Current in A (any unit: only ratios are used). A run of missing (NaN) rows between two rows of the same
+        current (same sign, no level jump) is bridged: the segment goes on through it (a logging gap does not cut a
+        half cycle in two); any other NaN counts as 0 (rest).
     opts : SegmentOptions
         ``rest_fraction`` and ``level_tolerance`` decide where segments start.
 
@@ -99,7 +118,7 @@ def segment_bounds(current: np.ndarray, opts: SegmentOptions) -> tuple[np.ndarra
     sign : ndarray of int
         +1, -1, or 0 (rest) per segment (dimensionless sign of the current).
     """
-    i = np.nan_to_num(np.asarray(current, dtype=float))
+    i = _bridge_missing(np.asarray(current, dtype=float), opts.level_tolerance)
     n = i.size
     if n == 0:
         return np.zeros(0, int), np.zeros(0, int), np.zeros(0, int)
@@ -313,7 +332,9 @@ def half_cycles(record: CyclingRecord, opts: SegmentOptions | None = None) -> pd
         (row indices), ``t_start_s``, ``t_end_s``, ``duration_s``, ``current_A`` (median, signed),
         ``direction`` (``"strip"``: +I, Li leaves the working electrode; ``"plate"``: -I),
         ``current_density_A_m2`` (NaN without area), ``charge_C`` (|∫I dt|: the charge increments booked to the half
-        cycle's rows, :func:`lisse.records.cycling.charge_increments`), ``capacity_C_m2``,
+        cycle's rows, :func:`lisse.records.cycling.charge_increments`; the measured part only where the current is
+        missing), ``charge_unmeasured_s`` (seconds of the half cycle whose current is missing with no coulomb counter
+        moving: :func:`lisse.records.cycling.unmeasured_charge_intervals`; 0 when all of it was measured), ``capacity_C_m2``,
         ``cumulative_plated_C_m2``, ``eta_plateau_V``, ``eta_peak_V``, ``eta_end_V``, ``v_sp_V``,
         ``noise_V``, ``polarisation_V`` (median of V × sign(I) after settling: the plateau with its sign,
         unbiased where it is within a few noise widths of 0 V, where the median |V| is not) and
@@ -331,15 +352,18 @@ def half_cycles(record: CyclingRecord, opts: SegmentOptions | None = None) -> pd
     keep = (sgn != 0) & ((stops - starts) >= opts.min_points)
     starts, stops, sgn = starts[keep], stops[keep], sgn[keep]
     n = starts.size
-    out = {k: np.full(n, np.nan) for k in ("t_start_s", "t_end_s", "duration_s", "current_A", "charge_C",
+    out = {k: np.full(n, np.nan) for k in ("t_start_s", "t_end_s", "duration_s", "current_A", "charge_C", "charge_unmeasured_s",
                                           "eta_plateau_V", "eta_peak_V", "eta_end_V", "v_sp_V", "noise_V", "polarisation_V")}
     n_plateau = np.zeros(n, dtype=np.int64)
     # charge by segment: the intervals booked to the segment's rows, as the full-cell cycle table books them (the
     # instrument's coulomb counter where the record's charge_C is one, else the trapezoid of the current)
-    from lisse.records.cycling import charge_increments
+    from lisse.records.cycling import charge_increments, unmeasured_charge_intervals
 
     dq_int, booked, _note = charge_increments(record)
     cq = np.cumsum(np.bincount(booked, weights=dq_int, minlength=t.size)) if t.size > 1 else np.zeros(t.size)
+    lost = unmeasured_charge_intervals(record)  # seconds without a measured current, booked as the charge is
+    lost_t = (np.cumsum(np.bincount(booked[lost], weights=np.diff(t)[lost], minlength=t.size)) if lost.any()
+              else np.zeros(t.size))
     av = np.abs(v)
     for k in range(n):
         a, b = int(starts[k]), int(stops[k])
@@ -352,6 +376,7 @@ def half_cycles(record: CyclingRecord, opts: SegmentOptions | None = None) -> pd
         out["t_start_s"][k], out["t_end_s"][k], out["duration_s"][k] = t0, t_end, dur
         out["current_A"][k] = _median(i[a:b])
         out["charge_C"][k] = abs(cq[b - 1] - (cq[a - 1] if a > 0 else 0.0))
+        out["charge_unmeasured_s"][k] = lost_t[b - 1] - (lost_t[a - 1] if a > 0 else 0.0)
         rel = ts - t0
         post = vs[rel >= opts.settle_fraction * dur]
         if post.size < 2:

@@ -105,6 +105,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
                ("retention_pct", "REAL"), ("retention_note", "TEXT")],
     "half_cycles": [_FK, ("half_cycle", "INTEGER"), ("direction", "TEXT"), ("t_start_s", "REAL"), ("t_end_s", "REAL"),
                     ("duration_s", "REAL"), ("current_A", "REAL"), ("current_density_A_m2", "REAL"), ("charge_C", "REAL"),
+                    ("charge_unmeasured_s", "REAL"),
                     ("capacity_C_m2", "REAL"), ("cumulative_plated_C_m2", "REAL"), ("eta_plateau_V", "REAL"),
                     ("eta_peak_V", "REAL"), ("eta_end_V", "REAL"), ("v_sp_V", "REAL"), ("polarisation_V", "REAL"),
                     ("noise_V", "REAL"), ("n_plateau", "INTEGER"), ("status", "TEXT"), ("reference_V", "REAL"),
