@@ -171,7 +171,7 @@ def test_adhesion_from_qe_outputs_end_to_end(tmp_path, jobs):
     # judged as the workflows judge their runs: zero forces meet the decks' criterion, the deck's gap read back
     z = by["interface"].atoms.positions[:, 2]
     n_sub = by["interface"].atoms.info["n_substrate"]
-    assert r["interface_gap_relaxed_A"] == pytest.approx(z[n_sub:].min() - z[:n_sub].max(), abs=1e-5)
+    assert r["interface_gap_relaxed_A"] == pytest.approx(2.2, abs=1e-5)  # the decks' built gap (adhesion_jobs' default)
     assert r["all_relaxations_converged"] is True and r["work_of_adhesion_valid"] is True and r["warnings"] == []
     assert r["jobs"]["interface"]["fmax_target_eV_A"] == pytest.approx(0.02 * math.sqrt(3), rel=1e-12)  # pw.x: per component
     # an interface stopped at 0.5 eV/A (pw.x's criterion is 0.02 per component) is not a minimum: flagged, W_ad unchanged
@@ -197,6 +197,22 @@ def test_adhesion_from_qe_outputs_end_to_end(tmp_path, jobs):
     r3 = adhesion_from_outputs(man, {n: (energies[n], by[n].atoms) for n in energies})
     assert r3["all_relaxations_converged"] is None and r3["work_of_adhesion_valid"] is None and r3["jobs"] == {}
     assert any("not judged" in w for w in r3["warnings"])
+    # a deck that does not name the substrate's atoms: the gap is not checked, so the W_ad is not called valid
+    blind = json.loads(json.dumps(man))
+    for j in blind["jobs"]:
+        j["info"].pop("n_substrate", None)
+    meta = {n: {"fmax": 0.0} for n in energies}
+    r4 = adhesion_from_outputs(blind, {n: (energies[n], by[n].atoms) for n in energies}, "qe", job_meta=meta)
+    assert r4["interface_gap_relaxed_A"] is None and r4["work_of_adhesion_valid"] is None
+    assert r4["all_relaxations_converged"] is True and any("gap was not checked" in w for w in r4["warnings"])
+    # a Li slab stopped at 0.1 eV/A (target 0.02 x sqrt(3) for pw.x) behind sigma_Li: said; the W_ad itself stays valid
+    meta["slab_Li_n5"] = {"fmax": 0.1}
+    r5 = adhesion_from_outputs(man, {n: (energies[n], by[n].atoms) for n in energies}, "qe", job_meta=meta)
+    assert r5["jobs"]["slab_Li_n5"]["converged"] is False and r5["jobs"]["slab_Li_n3"]["converged"] is True
+    assert r5["jobs"]["slab_Li_n5"]["fmax_target_eV_A"] == pytest.approx(0.02 * math.sqrt(3), rel=1e-12)
+    assert r5["work_of_adhesion_valid"] is True and any("sigma_Li" in w and "slab_Li_n5" in w for w in r5["warnings"])
+    meta["slab_Li_n5"] = {"fmax": 0.03}  # within pw.x's 0.0346 on the norm: converged
+    assert adhesion_from_outputs(man, {n: (energies[n], by[n].atoms) for n in energies}, "qe", job_meta=meta)["warnings"] == []
     # without the Li slabs the angle falls back on the calibrated default sigma_Li, and says so
     for name in ("slab_Li_n3", "slab_Li_n5"):
         (tmp_path / name / "pw.out").unlink()

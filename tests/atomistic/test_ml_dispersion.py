@@ -147,3 +147,16 @@ def test_the_dft_d3_wrapper_is_the_same_d3_home():
         assert a.get_potential_energy() == pytest.approx(ml.get_potential_energy() + e_d3, rel=1e-12, abs=0)
         np.testing.assert_allclose(a.get_forces(), ml.get_forces() + f_d3, rtol=1e-10, atol=1e-12)
     assert abs(_d3(slab)[0] - _d3(open_z)[0]) > 1e-4  # the two conventions differ here: the test can fail
+
+
+def test_calculators_whose_d3_convention_changed_carry_it_in_their_identity():
+    """ML + D3 and CP2K + D3 counted a slab's images across the vacuum before (review s49): their identity (the cache key)
+    names the convention, so such entries are never reused; GPAW's D3 did not change (its slabs were non-periodic along
+    z), so its identity, and its stored caches, stay as they were; a run without D3 is untouched."""
+    from lisse.atomistic.calculators import D3_SLAB_CONVENTION, GPAWCalculator
+
+    assert DispersionCorrected(FakeML()).info.settings["d3_slab"] == D3_SLAB_CONVENTION == "non-periodic along z"
+    assert "d3_slab" not in GPAWCalculator("screening", dispersion="d3").info.settings
+    cp2k = pytest.importorskip("lisse.io.cp2k")
+    assert cp2k.CP2KCalculator("test", dispersion="d3").info.settings["d3_slab"] == D3_SLAB_CONVENTION
+    assert "d3_slab" not in cp2k.CP2KCalculator("test").info.settings

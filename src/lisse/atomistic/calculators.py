@@ -1078,7 +1078,9 @@ class DispersionCorrected(AtomisticCalculator):
         self.damping = damping
         i = base.info
         self.info = CalculatorInfo(i.name, f"{i.model}+d3", i.version, "ml", i.cutoff_A,
-                                   {**i.settings, "dispersion": "d3", "d3_damping": damping, "dftd3": _version("dftd3")})
+                                   {**i.settings, "dispersion": "d3", "d3_damping": damping, "dftd3": _version("dftd3"),
+                                    # in the identity: cache entries of the D3 that counted a slab's images are not reused
+                                    "d3_slab": D3_SLAB_CONVENTION})
 
     def ase_calculator(self, atoms=None, purpose: str = "energy"):
         """The base ML calculator plus D3 (a slab's non-periodic along z): energies in eV, forces in eV/Å, stress in eV/Å3.
@@ -1103,6 +1105,11 @@ class DispersionCorrected(AtomisticCalculator):
         from ase.calculators.mixing import SumCalculator
 
         return SumCalculator([self.base.ase_calculator(atoms, purpose), _slab_d3(self.damping)])
+
+
+#: How lisse's D3 treats a slab (:func:`_slab_d3`); ML + D3 and CP2K + D3 carry it in their settings, so their cached
+#: energies from before the convention (the images across the vacuum counted) are never reused.
+D3_SLAB_CONVENTION = "non-periodic along z"
 
 
 def _slab_d3(damping: str):

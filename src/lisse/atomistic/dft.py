@@ -402,7 +402,8 @@ def adhesion_from_outputs(manifest: dict, outputs: dict, code: str = "vasp", li_
         ``fmax_eV_A``, ``fmax_target_eV_A``, ``converged``; empty without ``job_meta``), ``all_relaxations_converged``
         (of the film, substrate and interface; None when not judged), ``interface_gap_relaxed_A`` (lowest film atom
         minus highest substrate atom of the interface read back; None when the deck does not say which atoms are
-        which), ``work_of_adhesion_valid`` (None when not judged) and ``warnings``.
+        which), ``work_of_adhesion_valid`` (False when a check failed, None when one could not be made) and
+        ``warnings`` (also unconverged Li bulk or slabs behind sigma_Li).
 
     Raises
     ------
@@ -456,7 +457,9 @@ def adhesion_from_outputs(manifest: dict, outputs: dict, code: str = "vasp", li_
     from lisse.atomistic.engine import output_converged
     from lisse.atomistic.workflows import adhesion_problems
 
-    fmax_default = float(manifest.get("settings", {}).get("fmax_eV_A", DFTSettings().fmax_eV_A))
+    # the decks' criterion on the force norm (pw.x's bounds each component: its norm may reach sqrt(3) times it), as
+    # DFTFromFiles.read gives it where the reader's metadata has it
+    fmax_default = float(manifest.get("settings", {}).get("fmax_eV_A", DFTSettings().fmax_eV_A)) * (math.sqrt(3.0) if code == "qe" else 1.0)
     rows: dict[str, dict] = {}
     for n, meta in (job_meta or {}).items():
         if n in e:
@@ -475,6 +478,16 @@ def adhesion_from_outputs(manifest: dict, outputs: dict, code: str = "vasp", li_
     warnings = list(problems)
     if not judged:
         warnings.append("the relaxations' convergence was not judged (no reader metadata for the film, substrate and interface)")
+    if gap is None:
+        warnings.append("the relaxed gap was not checked (the deck does not say which interface atoms are the substrate's): "
+                        "whether Li stayed on the substrate is not known")
+    if src.startswith("same DFT"):  # sigma_Li (so the angle) rests on the Li bulk and slabs: unconverged ones are said
+        loose = [n for n in ["bulk_Li", *slabs] if rows.get(n, {}).get("converged") is False]
+        if loose:
+            warnings.append(f"sigma_Li (and the contact angle) rests on relaxation(s) that did not reach their force target: "
+                            f"{', '.join(loose)}")
+    # valid only when everything was checked and passed; a failed check is False, an unchecked one None (never True)
+    valid = False if problems else (True if judged and gap is not None else None)
     r = contact_angle(w, sigma, allow_negative=True)  # computed: W_ad < 0 is a result
     # the angle rests on the calibrated default sigma_Li when no Li slab was computed, or when the user typed that value in
     # (said, as in every output); a sigma computed from the same DFT's slabs is never the calibration, even if close
@@ -483,4 +496,4 @@ def adhesion_from_outputs(manifest: dict, outputs: dict, code: str = "vasp", li_
     return {"work_of_adhesion_J_m2": w, "contact_angle_deg": r.contact_angle_deg, "regime": r.regime, "li_surface_energy_J_m2": sigma,
             "li_surface_energy_source": src, "interface_area_A2": area, "energies_eV": e, "code": code,
             "jobs": rows, "all_relaxations_converged": all_conv, "interface_gap_relaxed_A": gap,
-            "work_of_adhesion_valid": (not problems) if judged else None, "warnings": warnings, **labels}
+            "work_of_adhesion_valid": valid, "warnings": warnings, **labels}

@@ -61,7 +61,15 @@ import weakref
 from pathlib import Path
 from typing import Any, cast
 
-from lisse.atomistic.calculators import PURPOSES, AtomisticCalculator, CalculatorInfo, needs_spin, starting_moments, with_d3
+from lisse.atomistic.calculators import (
+    D3_SLAB_CONVENTION,
+    PURPOSES,
+    AtomisticCalculator,
+    CalculatorInfo,
+    needs_spin,
+    starting_moments,
+    with_d3,
+)
 from lisse.citations import Citation, add, register
 from lisse.constants import BOLTZMANN, ELEMENTARY_CHARGE
 from lisse.errors import CalculationError, MissingDependencyError, ParameterError
@@ -295,6 +303,8 @@ class CP2KCalculator(AtomisticCalculator):
                   "spin_guess": "MAGNETIZATION per &KIND from the starting moments",
                   "kpoints": "Monkhorst-Pack (shifted for even n; GPAW's mesh is Gamma-centred)",
                   "energy": "Mermin free energy E - TS (GPAW reports E extrapolated to zero width)"})
+        if dispersion:  # in the identity: CP2K-D3 entries cached while D3 counted a slab's images are not reused
+            s["d3_slab"] = D3_SLAB_CONVENTION
         self.level = level
         self.dispersion = dispersion
         self.spin = spin
