@@ -333,3 +333,20 @@ def test_a_step_failing_in_its_second_half_cycle_keeps_the_first_as_its_plateau(
     assert d.failure_half_cycle_ == 4 * (len(steps) - 1) + 1  # the step's second half cycle
     assert fail["eta_plateau_V"] == pytest.approx(steps.iloc[-2]["eta_plateau_V"] * 0.5 / 0.4, rel=0.05)
     assert fail["ratio_to_expected"] < 0.3
+
+
+def test_ccd_text_says_a_lower_bound_and_a_failure(records):
+    """The report's CCD sentence: the hard short's 0.4 mA/cm2 with its first failure at 0.5 (the generator's staircase),
+    a healthy record's last step as "≥" (never a bare number that reads as measured), a stored summary without the flag
+    judged by its criterion."""
+    from lisse.analysis.ccd import ccd_text
+
+    hard = CCDDetector().fit(records["hard"][0])
+    assert ccd_text(hard.summary()) == "0.4 mA/cm² (last stable step; first failure at 0.5 mA/cm², voltage_collapse)"
+    assert "0.4 mA/cm² (last stable step" in repr(hard)
+    healthy = CCDDetector().fit(records["none"][0]).summary()
+    last = healthy["ccd_mA_cm2"]
+    assert healthy["ccd_is_lower_bound"] is True and ccd_text(healthy) == f"≥ {last:.4g} mA/cm² (no failure within the record: the last step held)"
+    assert ccd_text({"ccd_mA_cm2": 1.0, "criterion": "none"}).startswith("≥ 1 mA/cm²")
+    assert ccd_text({"ccd_mA_cm2": None, "failure_current_density_mA_cm2": 0.1, "criterion": "voltage_collapse",
+                     "ccd_is_lower_bound": False}).startswith("none: the first step (0.1 mA/cm²) already failed")

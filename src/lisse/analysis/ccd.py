@@ -68,7 +68,7 @@ from lisse.records.display import estimator_params, estimator_repr, html_table, 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["CCDDetector", "current_density_warnings", "detect_protocol"]
+__all__ = ["CCDDetector", "ccd_text", "current_density_warnings", "detect_protocol"]
 
 #: Standard error of the median of n Gaussian samples is this factor x sigma / sqrt(n) (sqrt(pi/2)).
 _MEDIAN_SE = 1.2533
@@ -458,7 +458,7 @@ class CCDDetector:
         return state
 
     def __repr__(self) -> str:
-        return estimator_repr(self, state=(f"ccd={'none' if self.ccd_A_m2_ is None else f'{self.ccd_A_m2_ / 10:.3g} mA/cm²'}, criterion={self.criterion_!r}") if hasattr(self, "half_cycles_") else None)
+        return estimator_repr(self, state=f"ccd={ccd_text(self.summary())}" if hasattr(self, "half_cycles_") else None)
 
     def _repr_html_(self) -> str:
         if not hasattr(self, "half_cycles_"):
@@ -578,3 +578,31 @@ def current_density_warnings(j_A_m2: Any) -> list[str]:
 def _r(x: float) -> float:
     """Round to 10 significant digits (hides binary floating-point noise such as 0.6000000000000001)."""
     return float(f"{x:.10g}")
+
+
+def ccd_text(summary: dict) -> str:
+    """Write the CCD of a :meth:`CCDDetector.summary` with what it is: a measured value, a lower bound or none.
+
+    A record whose every step held has a CCD of at least its last step (``ccd_is_lower_bound``), written "≥"; a cell
+    that failed at its first step has none.
+
+    Parameters
+    ----------
+    summary : dict
+        The detector's summary (``ccd_mA_cm2``, ``ccd_is_lower_bound``, ``failure_current_density_mA_cm2``,
+        ``criterion``; a summary stored before ``ccd_is_lower_bound`` existed is judged by ``criterion == "none"``).
+
+    Returns
+    -------
+    str
+        E.g. "0.4 mA/cm² (last stable step; first failure at 0.5 mA/cm², voltage_collapse)" or "≥ 1 mA/cm² (no
+        failure within the record: the last step held)".
+    """
+    ccd, fail = summary.get("ccd_mA_cm2"), summary.get("failure_current_density_mA_cm2")
+    lower = summary.get("ccd_is_lower_bound", summary.get("criterion") == "none")
+    if lower:
+        return "none measured (no step)" if ccd is None else f"≥ {ccd:.4g} mA/cm² (no failure within the record: the last step held)"
+    if ccd is None:
+        return f"none: the first step ({'?' if fail is None else f'{fail:.4g}'} mA/cm²) already failed ({summary.get('criterion')})"
+    return f"{ccd:.4g} mA/cm² (last stable step; first failure at {'?' if fail is None else f'{fail:.4g}'} mA/cm², {summary.get('criterion')})"
+

@@ -122,7 +122,7 @@ def cycling_stage(ctx: StageContext) -> StageResult:
     ----------
     Kasemchainan2019: Kasemchainan, J.; Zekoll, S.; Spencer Jolly, D.; et al., Critical stripping current leads to dendrite formation on plating in lithium anode solid electrolyte cells, Nat. Mater. 18, 1105-1111 (2019), doi:10.1038/s41563-019-0438-9
     """
-    from lisse.analysis.ccd import CCDDetector
+    from lisse.analysis.ccd import CCDDetector, ccd_text
     from lisse.analysis.cell_type import classify_cell
     from lisse.analysis.shorts import ShortDetector, cycle_life_text
     from lisse.errors import CellTypeError
@@ -192,8 +192,7 @@ def cycling_stage(ctx: StageContext) -> StageResult:
             res.tables[f"{name}_ccd_steps"] = det.steps_
             res.tables[f"{name}_half_cycles"] = det.half_cycles_
             s = det.summary()
-            html.append(Markup("<p><b>{}</b>: CCD (last stable step) = {} mA/cm², first failure at {} mA/cm² ({}), protocol {}.</p>").format(
-                name, s["ccd_mA_cm2"], s["failure_current_density_mA_cm2"], s["criterion"], s["protocol"]))
+            html.append(Markup("<p><b>{}</b>: CCD {}, protocol {}.</p>").format(name, ccd_text(s), s["protocol"]))
         elif k == "symmetric" and isinstance(det, ShortDetector):
             entry["short_detection"] = det.summary()
             res.figures[f"{name}_voltage"] = plot_voltage_staircase(rec, det, title=name)
@@ -277,9 +276,10 @@ def _from_db(ctx: StageContext) -> StageResult:
             res.figure_captions[f"{name}_overpotential"] = f"{name}: overpotential per half cycle (stored results)."
         html.append(provenance_html(name, prov))
         if "ccd" in stored:
+            from lisse.analysis.ccd import ccd_text
+
             c = stored["ccd"]
-            html.append(Markup("<p><b>{}</b>: CCD (last stable step) = {} mA/cm², first failure at {} mA/cm² ({}).</p>").format(
-                name, c.get("ccd_mA_cm2"), c.get("failure_current_density_mA_cm2"), c.get("criterion")))
+            html.append(Markup("<p><b>{}</b>: CCD {}.</p>").format(name, ccd_text(c)))
         if isinstance(stored.get("short_detection"), dict):
             from lisse.analysis.shorts import cycle_life_text
 
