@@ -52,3 +52,15 @@ def test_drt_total_without_grain_boundary_peak_is_noted():
     assert "grain_boundary" not in out["drt"]["process_resistance_ohm"]
     assert out["bulk_gb_resistance_ohm"] == pytest.approx(110.0, rel=0.03)
     assert "no grain-boundary peak resolved" in out["conductivity_note"]
+    assert out["grain_boundary_resolved"] is False and out["bulk_peak_resolved"] is True
+    assert "no bulk peak resolved" not in out["conductivity_note"]
+    # the text output says what the "bulk+GB" number is
+    from lisse.cli.eis import render
+
+    text = render({"label": "x", "n_points": len(f), "frequency_max_Hz": float(max(f)), "frequency_min_Hz": float(min(f)),
+                   "reader": "test", **out})
+    assert "bulk+GB" in text and "no grain-boundary peak resolved: = bulk" in text
+    # an interface arc alone (the bulk arc above f_max): bulk is R_inf, leads included, and the note says so
+    sp2 = EISSpectrum(f, three_arc(f, rs=(500.0,), taus=(1e-2,)), area=1e-4, thickness=1e-3)
+    out2, _ = analyse(sp2, drt=True, kk=False, fit=None, lam=1e-3)
+    assert out2["bulk_peak_resolved"] is False and "bulk = R_inf" in out2["conductivity_note"]

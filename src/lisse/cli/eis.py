@@ -171,7 +171,9 @@ def render(result) -> str:
                 lines.append(f"  warning: {w}")
         if r.get("total_conductivity_S_cm"):
             bulk = "-" if r["bulk_conductivity_S_cm"] is None else f"{fmt(r['bulk_conductivity_S_cm'] * 1e3, 3)}"
-            lines.append(f"  conductivity: bulk {bulk} mS/cm, bulk+GB {fmt(r['total_conductivity_S_cm'] * 1e3, 3)} mS/cm")
+            gb = "" if r.get("grain_boundary_resolved", True) else " (no grain-boundary peak resolved: = bulk, R_gb unmeasured)"
+            bk = "" if r.get("bulk_peak_resolved", True) else " (no bulk peak resolved: R_inf, leads included)"
+            lines.append(f"  conductivity: bulk {bulk} mS/cm{bk}, bulk+GB {fmt(r['total_conductivity_S_cm'] * 1e3, 3)} mS/cm{gb}")
         if "fit" in r:
             st = r["fit"]["stats"]
             lines.append(f"  circuit {r['fit']['circuit']}: median misfit {100 * st['median_relative_misfit']:.2f} %")

@@ -227,6 +227,10 @@ def analyse(sp: EISSpectrum, *, drt: bool, kk: bool, fit: str | None, lam, induc
             out["bulk_conductivity_S_cm"] = conductivity(rb, sp.thickness, sp.area) / 100 if rb > 0 else None
             out["total_conductivity_S_cm"] = conductivity(rt, sp.thickness, sp.area) / 100 if rt > 0 else None
             out["conductivity_note"] = "bulk = R_inf + DRT bulk peaks; total = bulk + grain-boundary peaks; sigma = L/(R*A)"
+            out["bulk_peak_resolved"] = "bulk" in pr
+            out["grain_boundary_resolved"] = "grain_boundary" in pr
+            if "bulk" not in pr:  # as fit_pellet says: the bulk arc lies above f_max, R_inf (leads included) stands for it
+                out["conductivity_note"] += "; no bulk peak resolved: bulk = R_inf (includes the leads; the bulk arc lies above f_max)"
             if "grain_boundary" not in pr:
                 out["conductivity_note"] += "; no grain-boundary peak resolved: total = bulk (R_gb unmeasured, not 0)"
     if fit:

@@ -256,6 +256,8 @@ def _results_html(summaries: list[dict]) -> str:
         for msg in ([out["conductivity_disagreement"]] if out.get("conductivity_disagreement") else []) + list(out.get("warnings", [])) \
                 + list(drt.get("warnings", [])) + list(out.get("notes", [])):
             notes.append(f"<li>{label}: {escape(str(msg))}</li>")
+        if out.get("grain_boundary_resolved") is False or out.get("bulk_peak_resolved") is False:
+            notes.append(f"<li>{label}: conductivity: {escape(str(out.get('conductivity_note')))}</li>")
         if (out.get("interfacial_asr") or {}).get("note"):
             notes.append(f"<li>{label}: interfacial ASR: {escape(out['interfacial_asr']['note'])}</li>")
         if drt.get("process_assignment") and drt["process_assignment"] != "tau windows":
