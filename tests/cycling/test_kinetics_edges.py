@@ -61,10 +61,12 @@ def test_tafel_r2_below_one_on_noisy_narrow_window():
     assert fit.r2_["anodic"] < 0.999
 
 
-def test_tafel_constant_current_gives_r2_one_and_zero_slope():
+def test_tafel_constant_current_gives_zero_slope_and_no_r2():
+    """A constant current: the slope is 0 and there is no variance to explain, so R^2 is undefined (NaN), not a perfect 1
+    (review s49: it read as an ideal Tafel line)."""
     eta = np.array([0.1, 0.15, 0.2, 0.25])
     fit = tafel_fit(eta, np.full(4, 3.0), branches=("anodic",))
-    assert fit.r2_ == {"anodic": 1.0} and fit.alpha_a_ == pytest.approx(0.0, abs=1e-12)
+    assert math.isnan(fit.r2_["anodic"]) and fit.alpha_a_ == pytest.approx(0.0, abs=1e-12)
 
 
 def test_tafel_single_branch_and_temperature():

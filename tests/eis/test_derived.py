@@ -91,3 +91,7 @@ def test_arrhenius_two_points_has_no_r2_and_no_std():
     r2 = 1 - np.sum((y - (a + b * x)) ** 2) / np.sum((y - y.mean()) ** 2)
     fit3 = arrhenius(T3, s3)
     assert fit3.r2 == pytest.approx(r2, rel=1e-12) and fit3.r2 < 1 and fit3.notes == ()
+    # sigma*T the same at three temperatures: Ea = 0 exactly and nothing to explain: R^2 undefined, never 1
+    T = np.array([300.0, 320.0, 340.0])
+    flat = arrhenius(T, 1e-3 * 300.0 / T)
+    assert abs(flat.Ea_eV) < 1e-12 and math.isnan(flat.r2)

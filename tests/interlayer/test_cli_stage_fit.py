@@ -129,6 +129,9 @@ def test_fit_coefficient_recovers_exact_law():
     v = np.array([0.05, 0.06, 0.07, 0.08])
     c, r2, rel = fit_coefficient(i, v, 0.0123 * v / i)
     assert c == pytest.approx(0.0123, rel=1e-12) and r2 == pytest.approx(1.0) and rel < 1e-12
+    # one point fixes the one coefficient exactly: R^2 is undefined, never a perfect 1
+    c1, r2_1, _ = fit_coefficient(i[:1], v[:1], 0.0123 * v[:1] / i[:1])
+    assert c1 == pytest.approx(0.0123, rel=1e-12) and np.isnan(r2_1)
 
 
 def test_fit_against_simulation():

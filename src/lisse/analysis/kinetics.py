@@ -276,7 +276,7 @@ def _linfit(x: np.ndarray, y: np.ndarray) -> tuple[float, float, float]:
     a, b = np.polyfit(x, y, 1)
     res = y - (a * x + b)
     ss = np.sum((y - y.mean()) ** 2)
-    return float(a), float(b), float(1 - np.sum(res**2) / ss) if ss > 0 else 1.0
+    return float(a), float(b), float(1 - np.sum(res**2) / ss) if ss > 0 else float("nan")  # flat data: R^2 undefined
 
 
 def _prep(eta, i):

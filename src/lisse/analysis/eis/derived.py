@@ -284,7 +284,7 @@ def arrhenius(temperature: ArrayLike, sigma: ArrayLike, form: str = "sigma_T") -
     ss_tot = float(np.sum((y - y.mean()) ** 2))
     notes: tuple[str, ...] = ()
     if T.size > 2:
-        r2 = 1.0 - ss_res / ss_tot if ss_tot > 0 else 1.0
+        r2 = 1.0 - ss_res / ss_tot if ss_tot > 0 else math.nan  # flat data: nothing to explain, R^2 undefined
         s2 = ss_res / (T.size - 2)
         slope_std = math.sqrt(s2 / float(np.sum((x - x.mean()) ** 2)))
     else:

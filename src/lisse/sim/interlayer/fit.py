@@ -143,7 +143,8 @@ def fit_coefficient(currents: ArrayLike, spikes: ArrayLike, lengths: ArrayLike) 
     fit = c * u
     ss_res = float(np.sum((ln - fit) ** 2))
     ss_tot = float(np.sum((ln - ln.mean()) ** 2))
-    r2 = 1.0 - ss_res / ss_tot if ss_tot > 0 else (1.0 if ss_res == 0 else float("nan"))
+    # one point (one parameter: an exact fit) or identical lengths leave R^2 undefined, never a perfect 1
+    r2 = 1.0 - ss_res / ss_tot if (ss_tot > 0 and ln.size > 1) else float("nan")
     rel = math.sqrt(ss_res / ln.size) / float(np.mean(np.abs(ln))) if np.any(ln) else float("nan")
     return c, r2, rel
 
