@@ -363,7 +363,7 @@ def test_no_grain_boundary_arc_is_unresolved_not_zero(tmp_path, capsys):
     assert [s["r_gb_ohm"] for s in res["spectra"]] == [None, None, None] and res["arrhenius"]["grain_boundary"] is None
 
 
-def test_two_temperature_series_reports_no_r2_and_no_uncertainty(series_dir, capsys):
+def test_two_temperature_series_reports_no_r2_and_no_uncertainty(series_dir, capsys, tmp_path):
     """Two spectra (0 and 40 °C): each Arrhenius line passes through both points, so R^2 and the error of Ea are
     null in the JSON (not 1 and not 0) with a note, and the text says so instead of printing R^2 = 1.00000."""
     files = [series_dir / "pellet_0C.mpt", series_dir / "pellet_40C.mpt"]
@@ -376,3 +376,12 @@ def test_two_temperature_series_reports_no_r2_and_no_uncertainty(series_dir, cap
     code, out, err = _run(capsys, *files, "--area", "1", "--thickness", "1000")
     assert code == 0, err
     assert "R^2 = 1.0" not in out and out.count("no uncertainty estimate, R^2 undefined") == 3
+    # the Arrhenius CSV: blank cells where nothing was measured (never the text "nan"), the note kept
+    import csv
+
+    code, out, err = _run(capsys, *files, "--area", "1", "--thickness", "1000", "--table", tmp_path / "two.csv")
+    assert code == 0, err
+    text = (tmp_path / "two_arrhenius.csv").read_text()
+    rows = list(csv.DictReader(line for line in text.splitlines() if not line.startswith("#")))
+    assert len(rows) == 3 and all(r["r2"] == "" and r["activation_energy_std_eV"] == "" for r in rows)
+    assert all("two points" in r["notes"] for r in rows) and "nan" not in text

@@ -43,6 +43,19 @@ def add_arguments(parser) -> None:
     parser.add_argument("--table", metavar="FILE", default=None, help="write the series table: .csv (one row per spectrum, plus FILE_arrhenius.csv) or .json (everything)")
 
 
+def _cell(v) -> str:
+    """A CSV cell: blank where nothing was measured (None, NaN: never the text "nan"), notes joined with "; "."""
+    import math
+
+    if v is None or (isinstance(v, float) and not math.isfinite(v)):
+        return ""
+    if isinstance(v, float):
+        return f"{v:.10g}"
+    if isinstance(v, (list, tuple)):
+        return "; ".join(str(x) for x in v)
+    return str(v)
+
+
 def _csv(rows, keys) -> str:
     import csv
     import io
@@ -51,14 +64,14 @@ def _csv(rows, keys) -> str:
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(keys)
     for r in rows:
-        w.writerow(["" if r.get(k) is None else (f"{r[k]:.10g}" if isinstance(r.get(k), float) else r.get(k)) for k in keys])
+        w.writerow([_cell(r.get(k)) for k in keys])
     return buf.getvalue()
 
 
 ROW_KEYS = ("file", "label", "temperature_K", "temperature_C", "temperature_source", "r0_ohm", "r_bulk_ohm", "r_bulk_std_ohm", "r_gb_ohm", "r_gb_std_ohm", "r_total_ohm",
             "sigma_bulk_S_cm", "sigma_gb_S_cm", "sigma_gb_specific_S_cm", "sigma_total_S_cm", "median_relative_misfit")
 ARR_KEYS = ("quantity", "activation_energy_eV", "activation_energy_std_eV", "activation_energy_ci95_low_eV", "activation_energy_ci95_high_eV", "activation_energy_kJ_mol",
-            "prefactor", "r2", "n_points")
+            "prefactor", "r2", "n_points", "notes")
 
 
 def run(args):
