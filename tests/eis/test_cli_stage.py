@@ -138,3 +138,29 @@ def test_stage_series_unresolved_process_is_blank_not_zero(tmp_path):
     assert np.isnan(pr.loc["b", "interface_resistance_ohm"])
     assert any("interface" in n and "(b)" in n for n in res.summary["process_resistance_notes"])
     assert "not resolved" in str(res.html)
+
+
+def test_stage_asr_with_no_interfacial_process_is_said_not_dropped(tmp_path):
+    """A symmetric-Li cell whose spectrum has a bulk arc only: no charge-transfer or interface peak, so no ASR, and the
+    summary says which processes were not resolved (the key vanished silently before); a partial ASR is written "≥"."""
+    from lisse.pipeline.registry import StageContext, all_stages
+
+    from .eis_testdata import freq_grid, three_arc
+
+    f = freq_grid()
+    z = three_arc(f, rs=(100.0,), taus=(1e-7,))
+    (tmp_path / "bulk_only.mpt").write_text("\n".join(["EC-Lab ASCII FILE", "Nb header lines : 4", "", "freq/Hz\tRe(Z)/Ohm\t-Im(Z)/Ohm"]
+                                                      + [f"{float(a)!r}\t{float(b.real)!r}\t{float(-b.imag)!r}" for a, b in zip(f, z)]) + "\n")
+    st = {s.name: s for s in all_stages()}["eis"]
+    opts = {"files": ["bulk_only.mpt"], "cell": "symmetric-li", "area": "1 cm2"}
+    res = st.func(StageContext(study={"eis": opts, "_base_dir": str(tmp_path)}, options=opts, out_dir=tmp_path))
+    s = res.summary["spectra"][0]
+    assert not {"charge_transfer", "interface"} & {p["process"] for p in s["drt"]["peaks"]}
+    asr = s["interfacial_asr"]
+    assert asr["asr_ohm_cm2"] is None and asr["processes_not_resolved"] == ["charge_transfer", "interface"]
+    assert "not measured" in asr["note"]
+    # the demo cell's ASR covers its interface arc only: the report writes it as a lower bound
+    syn = {"synthetic": True, "area": "1 cm2"}
+    demo = st.func(StageContext(study={"eis": syn, "_base_dir": "."}, options=syn, out_dir=tmp_path))
+    a = demo.summary["spectra"][0]["interfacial_asr"]
+    assert a["processes_not_resolved"] == ["charge_transfer"] and f"≥ {a['asr_ohm_cm2']:.4g}" in str(demo.html)

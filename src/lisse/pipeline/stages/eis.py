@@ -174,13 +174,16 @@ def eis_stage(ctx: StageContext) -> StageResult:
             pr = d.process_resistances()
             counted = [name for name in model.interfacial if name in pr]
             r_int = sum(pr[name] for name in counted)
+            missing = [name for name in model.interfacial if name not in pr]
             if r_int > 0:
                 out["interfacial_asr"] = interfacial_asr(r_int, area, symmetric=symmetric)
-                missing = [name for name in model.interfacial if name not in pr]
                 out["interfacial_asr"].update(processes_counted=counted, processes_not_resolved=missing)
                 if missing:  # a process with no peak here is not resolved, not 0 ohm: the ASR covers the others only
                     out["interfacial_asr"]["note"] = (f"sum of {', '.join(counted)} only: no DRT peak of {', '.join(missing)} in this "
                                                       "spectrum (unresolved or outside the measured frequencies), not counted")
+            else:  # no interfacial process resolved at all: no ASR, said (it vanished silently)
+                out["interfacial_asr"] = {"asr_ohm_m2": None, "asr_ohm_cm2": None, "processes_counted": [], "processes_not_resolved": missing,
+                                          "note": f"not measured: no DRT peak of {', '.join(missing)} in this spectrum"}
         summaries.append(out)
         key = f"s{i}"
         figures[f"{key}_nyquist"] = peis.nyquist(sp, d.z_fit_, "DRT fit")
@@ -249,10 +252,12 @@ def _results_html(summaries: list[dict]) -> str:
         kk = (out.get("kk") or {}).get("verdict", out.get("kk_verdict"))
         drt = out.get("drt") or {}
         fit = out.get("fit") or {}
-        asr = (out.get("interfacial_asr") or {}).get("asr_ohm_cm2")
+        ia = out.get("interfacial_asr") or {}
+        asr = ia.get("asr_ohm_cm2")
+        partial = asr is not None and bool(ia.get("processes_not_resolved"))  # a sum over the resolved processes only
         rows.append(f"<tr><td>{label}</td><td>{escape(str(kk))}</td><td>{escape(str(drt.get('fit_quality')))}</td>"
                     f"<td>{num(out.get('bulk_conductivity_S_cm'))}</td><td>{num(out.get('total_conductivity_S_cm'))}</td>"
-                    f"<td>{num(fit.get('conductivity_S_cm'))}</td><td>{num(asr)}</td></tr>")
+                    f"<td>{num(fit.get('conductivity_S_cm'))}</td><td>{'≥ ' if partial else ''}{num(asr)}</td></tr>")
         for msg in ([out["conductivity_disagreement"]] if out.get("conductivity_disagreement") else []) + list(out.get("warnings", [])) \
                 + list(drt.get("warnings", [])) + list(out.get("notes", [])):
             notes.append(f"<li>{label}: {escape(str(msg))}</li>")
