@@ -188,7 +188,9 @@ def test_screen_refine_skips_an_invalid_ml_work_of_adhesion(monkeypatch, capsys)
     def fake_screen(substrates, calc, cache, **kw):
         seen.append(list(substrates))
         return [{"substrate": s, "status": "ok", "result": {"work_of_adhesion_J_m2": ml[s][0], "work_of_adhesion_valid": ml[s][1],
-                                                             "contact_angle_deg": 90.0, "regime": "x"}} for s in substrates]
+                                                             "contact_angle_deg": 90.0, "regime": "x",
+                                                             "prerelax": {"dispersion_note": "pre-relaxation differs"}}}
+                for s in substrates]
 
     monkeypatch.setattr(executors, "adhesion_screen", fake_screen)
     assert main(["wetting", "Li", "LiF", "Li2O", "LiCl", "--refine-top", "1", "--cache-dir", "none", "--json"]) == 0
@@ -196,6 +198,9 @@ def test_screen_refine_skips_an_invalid_ml_work_of_adhesion(monkeypatch, capsys)
     assert seen == [["LiF", "Li2O", "LiCl"], ["LiCl"]]
     assert out["refine_not_ranked"] == ["Li2O"] and "not ranked (no valid ML W_ad): Li2O" in out["refine_note"]
     assert out["refined"][0]["ml_work_of_adhesion_J_m2"] == 0.4
+    # the text names the refined run's pre-relaxation dispersion note, once
+    assert main(["wetting", "Li", "LiF", "Li2O", "LiCl", "--refine-top", "1", "--cache-dir", "none"]) == 0
+    assert capsys.readouterr().out.count("NOTE: pre-relaxation differs") == 1
 
 
 def test_make_calculator_takes_the_spec_it_is_given_and_refuses_a_zero_cutoff(capsys, tmp_path):

@@ -193,6 +193,10 @@ def test_fields_and_summary_of_a_hard_short(records):
     sq = CCDDetector(min_noise_V=0.01).fit(rec).summary()
     assert sq["noise_reference_mV"] == pytest.approx(10.0, rel=1e-12) and sq["noise_reference_is_floor"] is True
     assert sq["noise_measured_mV"] == pytest.approx(s["noise_measured_mV"], rel=1e-12)
+    # a detector stored before the measured noise was kept: not known, never "the floor"
+    del d.noise_measured_V_
+    old = d.summary()
+    assert old["noise_measured_mV"] is None and old["noise_reference_is_floor"] is None
     assert s["ccd_convention"] == "last stable step (failure_current_density_mA_cm2 is the first failing step)"
     assert s["ccd_is_lower_bound"] is False and s["criterion"] == "voltage_collapse" and s["protocol"] == "fixed-capacity"
     assert (s["failure_step"], s["failure_half_cycle"], s["n_steps_analysed"]) == (4, truth.failure_half_cycle, 5)

@@ -525,7 +525,7 @@ class CCDDetector:
             "n_steps_analysed": int(len(self.steps_)),
             "n_steps_record": int(self.n_steps_record_),  # the protocol is classified from all of them
             "noise_reference_mV": self.noise_ref_V_ * 1e3,
-            **noise_keys(self.noise_ref_V_, getattr(self, "noise_measured_V_", float("nan"))),
+            **noise_keys(self.noise_ref_V_, getattr(self, "noise_measured_V_", None)),
             "thresholds": {"collapse_ratio": self.collapse_ratio, "noise_factor": self.noise_factor, "drop_fraction": self.drop_fraction,
                            "min_drops": self.min_drops, "rise_ratio": self.rise_ratio, "v_cutoff_V": self.v_cutoff,
                            "collapse_sigma": self.collapse_sigma},

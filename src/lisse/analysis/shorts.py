@@ -363,7 +363,7 @@ class ShortDetector:
             "failure_half_cycle": self.failure_half_cycle_,
             **self._life(),
             "noise_reference_mV": self.noise_ref_V_ * 1e3,
-            **noise_keys(self.noise_ref_V_, getattr(self, "noise_measured_V_", float("nan"))),
+            **noise_keys(self.noise_ref_V_, getattr(self, "noise_measured_V_", None)),
         }
         out.update(overpotential_summary(self.half_cycles_))
         return out

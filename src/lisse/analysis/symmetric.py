@@ -291,7 +291,7 @@ def pooled_noise(v: np.ndarray, starts: np.ndarray, stops: np.ndarray, n_plateau
     return _mad_sigma(r)
 
 
-def noise_keys(reference_V: float, measured_V: float) -> dict:
+def noise_keys(reference_V: float, measured_V: float | None) -> dict:
     """The summary keys of a detector's noise: the reference its thresholds used, what was measured, and which it was.
 
     The reference is max(measured, floor) (``min_noise_V``: for noiseless or quantised data); where the floor wins,
@@ -301,15 +301,18 @@ def noise_keys(reference_V: float, measured_V: float) -> dict:
     ----------
     reference_V : float
         The noise the thresholds used [V].
-    measured_V : float
-        The pooled noise measured on the baseline (:func:`pooled_noise`) [V]; NaN when there was too little data.
+    measured_V : float or None
+        The pooled noise measured on the baseline (:func:`pooled_noise`) [V]; NaN when there was too little data, None
+        when not known (a detector stored before the measured noise was kept).
 
     Returns
     -------
     dict
         ``noise_measured_mV`` (None when not measured) and ``noise_reference_is_floor`` (True when the floor, not the
-        measured noise, set the reference).
+        measured noise, set the reference; None when not known).
     """
+    if measured_V is None:
+        return {"noise_measured_mV": None, "noise_reference_is_floor": None}
     measured = float(measured_V) if np.isfinite(measured_V) else None
     return {"noise_measured_mV": None if measured is None else measured * 1e3,
             "noise_reference_is_floor": measured is None or measured < float(reference_V)}

@@ -16,7 +16,7 @@ DESCRIPTION = (
 EXAMPLES = """  lisse db list results/lisse.sqlite
   lisse db query results/lisse.sqlite "SELECT path, status, error FROM files WHERE status = 'error'"
   lisse db query lab.sqlite "SELECT f.path, MAX(c.cycle) AS last_cycle FROM cycles c JOIN files f USING (file_id) GROUP BY f.path" --json
-  lisse db query lab.sqlite "SELECT path, json_extract(summary_json, '$.short_detection.cycle_life') AS life FROM files"
+  lisse db query lab.sqlite "SELECT path, json_extract(summary_json, '$.short_detection.cycle_life') AS life, json_extract(summary_json, '$.short_detection.cycle_life_is_lower_bound') AS censored FROM files"
   lisse db export lab.sqlite --table cycles --out cycles.parquet
 """
 

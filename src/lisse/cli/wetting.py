@@ -445,6 +445,8 @@ def render(res) -> str:
                 x = r["result"]
                 dft = f"{x['work_of_adhesion_J_m2']:10.3f} {x['contact_angle_deg']:10.1f}" if r["status"] == "ok" else f"ERROR {r['error_type']}: {r['error']}"
                 lines.append(f"{r['substrate']:10s} ML {r['ml_work_of_adhesion_J_m2']:8.3f} -> DFT {dft}")
+            notes = {((r.get("result") or {}).get("prerelax") or {}).get("dispersion_note") for r in res["refined"]} - {None}
+            lines += [f"NOTE: {n}" for n in sorted(notes)]
         return "\n".join(lines)
     if "substrate" in res:
         u = res.get("uncertainty", {})
