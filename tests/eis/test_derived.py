@@ -95,3 +95,8 @@ def test_arrhenius_two_points_has_no_r2_and_no_std():
     T = np.array([300.0, 320.0, 340.0])
     flat = arrhenius(T, 1e-3 * 300.0 / T)
     assert abs(flat.Ea_eV) < 1e-12 and math.isnan(flat.r2)
+    # an activation energy of 30 eV (mixed processes): exp(intercept) ~ e^1160 beyond a float: inf with a note, no crash
+    kB = 8.617333262e-5
+    steep = arrhenius(T, np.exp(1140.0 - 30.0 / (kB * T)) / T)  # ln(sigma T) = 1140 - Ea/(kB T): sigma ~ 1e-9..1e-5
+    assert steep.Ea_eV == pytest.approx(30.0, rel=1e-6) and steep.prefactor == math.inf
+    assert any("exceeds the float range" in n for n in steep.notes)

@@ -385,3 +385,21 @@ def test_two_temperature_series_reports_no_r2_and_no_uncertainty(series_dir, cap
     rows = list(csv.DictReader(line for line in text.splitlines() if not line.startswith("#")))
     assert len(rows) == 3 and all(r["r2"] == "" and r["activation_energy_std_eV"] == "" for r in rows)
     assert all("two points" in r["notes"] for r in rows) and "nan" not in text
+
+
+def test_a_grain_boundary_arc_at_some_temperatures_only_is_said_on_the_fits(series_dir, tmp_path, capsys):
+    """Three pellet spectra with a grain-boundary arc and one (60 °C) without: the GB Arrhenius fit is over three
+    temperatures and says the fourth is missing; the total's fit says its sigma mixes R0 + bulk there with R0 + bulk + GB."""
+    files = sorted(series_dir.glob("*.mpt"))[:3]
+    p = tmp_path / "nogb_60C.mpt"
+    write_mpt(p, *_bulk_and_electrode_z(300.0, np.random.default_rng(5)))
+    code, out, err = _run(capsys, *files, p, "--area", "1", "--thickness", "1000", "--cell", "symmetric-li", "--json")
+    assert code == 0, err
+    res = json.loads(out)
+    arr, missing = res["arrhenius"], [s for s in res["spectra"] if s["r_gb_ohm"] is None]
+    assert any(s["label"].startswith("nogb_60C") for s in missing) and 1 <= len(missing) < 4
+    assert arr["grain_boundary"]["n_points"] == 4 - len(missing)
+    said = f"no grain-boundary arc resolved at {len(missing)} of 4 temperatures ("
+    assert any(said in n and "60 °C" in n for n in arr["grain_boundary"]["notes"])
+    assert any(said in n and "R0 + bulk, elsewhere R0 + bulk + grain boundary" in n for n in arr["total"]["notes"])
+    assert not any("grain-boundary arc" in n for n in arr["bulk"]["notes"])

@@ -293,12 +293,18 @@ def arrhenius(temperature: ArrayLike, sigma: ArrayLike, form: str = "sigma_T") -
         notes = ("two points: the line passes through both, so Ea has no uncertainty estimate and R^2 is undefined (NaN); "
                  "measure at >= 3 temperatures",)
     Ea = -slope * BOLTZMANN
+    if icpt > math.log(np.finfo(float).max):  # exp(intercept) beyond a float: say so, never crash (review s49)
+        prefactor = math.inf
+        notes = (*notes, f"the prefactor exp({icpt:.4g}) exceeds the float range (inf): an activation energy of "
+                         f"{Ea / ELEMENTARY_CHARGE:.3g} eV extrapolated to 1/T = 0; check that the points are one process")
+    else:
+        prefactor = math.exp(icpt)
     return ArrheniusFit(
         Ea=Ea,
         Ea_eV=Ea / ELEMENTARY_CHARGE,
         Ea_kJ_mol=-slope * GAS_CONSTANT / 1e3,
         Ea_std_eV=slope_std * BOLTZMANN / ELEMENTARY_CHARGE,
-        prefactor=float(math.exp(icpt)),
+        prefactor=prefactor,
         r2=r2,
         form=form,
         notes=notes,

@@ -632,4 +632,11 @@ def temperature_series(spectra: Sequence[EISSpectrum], temperatures: Sequence[Qu
     arr = {}
     for key, attr in (("bulk", "sigma_bulk"), ("grain_boundary", "sigma_gb"), ("total", "sigma_total")):
         arr[key] = _arrhenius_entry([r.temperature for r in rows], [getattr(r, attr) for r in rows], form)
+    no_gb = [r for r in rows if r.r_gb is None]
+    if no_gb and len(no_gb) < len(rows):  # a grain-boundary arc at some temperatures only: the fits say so
+        where = ", ".join(r.label if r.temperature is None else f"{r.temperature - _ZERO_C:.4g} °C" for r in no_gb)
+        for key, what in (("grain_boundary", "fitted over the other temperatures only"),
+                          ("total", "sigma_total there is R0 + bulk, elsewhere R0 + bulk + grain boundary")):
+            if arr[key] is not None:
+                arr[key]["notes"].append(f"no grain-boundary arc resolved at {len(no_gb)} of {len(rows)} temperatures ({where}): {what}")
     return SeriesFit(rows=rows, arrhenius=arr, form=form)
