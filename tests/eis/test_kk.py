@@ -84,4 +84,7 @@ def test_inductance_not_included_is_none_not_zero():
     f = freq_grid()
     r = lin_kk(EISSpectrum(f, three_arc(f, **INSIDE)), inductance=False)
     assert r.inductance is None and r.summary()["inductance_H"] is None
-    assert isinstance(lin_kk(EISSpectrum(f, three_arc(f, **INSIDE))).summary()["inductance_H"], float)
+    # with the term, a 1 uH series inductor put into the data is found (a measured value; Lin-KK's fastest RC elements
+    # share the top decade with it: -1.4e-8 H on data without one, so within 3 % at 1 uH)
+    z = three_arc(f, **INSIDE) + 1j * 2 * np.pi * f * 1e-6
+    assert lin_kk(EISSpectrum(f, z)).summary()["inductance_H"] == pytest.approx(1e-6, rel=0.03, abs=0)
