@@ -337,8 +337,9 @@ def half_cycles(record: CyclingRecord, opts: SegmentOptions | None = None) -> pd
         ``current_density_A_m2`` (NaN without area), ``charge_C`` (|∫I dt|: the charge increments booked to the half
         cycle's rows, :func:`lisse.records.cycling.charge_increments`; the measured part only where the current is
         missing), ``charge_unmeasured_s`` (seconds of the half cycle whose current is missing with no coulomb counter
-        moving: :func:`lisse.records.cycling.unmeasured_charge_intervals`; 0 when all of it was measured), ``capacity_C_m2``,
-        ``cumulative_plated_C_m2``, ``eta_plateau_V``, ``eta_peak_V``, ``eta_end_V``, ``v_sp_V``,
+        moving: :func:`lisse.records.cycling.unmeasured_charge_intervals`; 0 when all of it was measured; where it is not,
+        ``charge_C``, ``capacity_C_m2`` and ``cumulative_plated_C_m2`` count the measured charge only: lower bounds),
+        ``capacity_C_m2``, ``cumulative_plated_C_m2``, ``eta_plateau_V``, ``eta_peak_V``, ``eta_end_V``, ``v_sp_V``,
         ``noise_V``, ``polarisation_V`` (median of V × sign(I) after settling: the plateau with its sign,
         unbiased where it is within a few noise widths of 0 V, where the median |V| is not) and
         ``n_plateau`` (points after settling).
