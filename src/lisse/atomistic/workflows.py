@@ -942,7 +942,11 @@ def adhesion_workflow(
         "vacuum_A": vacuum,
         "vacuum_asked_A": vacuum_asked,
         "work_of_adhesion_valid": not problems,
-        "warnings": problems,
+        # sigma_Li's slabs set the contact angle, not W_ad: an unconverged one is said without judging W_ad (audit s49)
+        "warnings": problems + ([] if sig["all_relaxations_converged"] else [
+            "a Li slab behind sigma_Li (and so the contact angle) did not reach its force target: "
+            + ", ".join(f"{r['layers']} planes (fmax {r['fmax_final_eV_A']:.3g} eV/A)" for r in sig["slabs"] if not r["converged"])]),
+        "li_surface_energy_converged": bool(sig["all_relaxations_converged"]),
         "start_to_start_spread_J_m2": spread,
         "n_starts_sane": len(good),
         "starts": [{k: v for k, v in x.items() if k != "_r"} for x in relaxed],
