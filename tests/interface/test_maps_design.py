@@ -444,3 +444,36 @@ def test_map_and_simulation_figures_name_their_calibrated_parameters_and_first_s
     assert len(first) == 1 and list(first[0].get_xdata()) == pytest.approx([0.1, 1.0], rel=1e-12)
     assert list(first[0].get_ydata()) == pytest.approx([0.5, 0.5], rel=1e-12)
     assert not ccd_map_figure({**m, "calibrated_parameters": []}).texts  # nothing calibrated, nothing written
+
+
+def test_a_foil_run_out_first_is_a_lower_bound_on_the_map(maps, monkeypatch, capsys):
+    """audit s49: a point whose first failure is the Li foil running out (the cell's limit, not the interface's) has a CCD
+    that is only a lower bound, as a single prediction says; the map, its table and its text say so too."""
+    import json
+
+    import lisse.sim.interface as iface
+    from lisse.cli.main import main
+
+    proto = fake.staircase("fixed-capacity", start=1.0, increment=1.0, step_capacity=7200.0, max_current=30.0)
+    base = {"interlayer": "LNI-5CNT", "interlayer_thickness": 90e-6}
+    real = fake.predict_ccd
+
+    def foil(model, protocol, progress=None, points_per_half_cycle=20):
+        p = real(model, protocol, progress, points_per_half_cycle)
+        if p.failing_current_density_A_m2 is not None:
+            p.failure_mode = "li_depleted"
+        return p
+
+    monkeypatch.setattr(iface, "predict_ccd", foil)
+    m = maps.map_conductivities(base, [1e-2, 1e-1], [0.25, 1.0, 100.0], proto)
+    ccd, limit = m["ccd"], m["search_limit_reached"]
+    # every finite CCD is a bound: at the search limit (sigma_ion 100) or with the foil run out (the others)
+    np.testing.assert_array_equal(m["ccd_is_lower_bound"], np.isfinite(ccd))
+    assert limit[2].all() and not limit[:2].any()
+    t = maps.map_table(m)
+    assert t["ccd_is_lower_bound"] == [bool(v) for v in np.isfinite(ccd).ravel()]
+    main(["simulate", "map", "--kind", "conductivity", "--interlayer", "LNI-5CNT", "--points", "2", "--json"])
+    out = json.loads(capsys.readouterr().out)
+    assert out["points_ccd_lower_bound"] == sum(out["table"]["ccd_is_lower_bound"]) > out["points_at_search_limit"]
+    main(["simulate", "map", "--kind", "conductivity", "--interlayer", "LNI-5CNT", "--points", "2"])
+    assert "Li foil ran out" in capsys.readouterr().out

@@ -685,6 +685,7 @@ def _run_map(args: Any) -> dict[str, Any]:
         "ccd_min_mA_cm2": float(np.nanmin(ccd)) / 10 if np.isfinite(ccd).any() else None,
         "ccd_max_mA_cm2": float(np.nanmax(ccd)) / 10 if np.isfinite(ccd).any() else None,
         "points_at_search_limit": int(np.sum(m["search_limit_reached"])),
+        "points_ccd_lower_bound": int(np.sum(maps.ccd_lower_bounds(m))),
         "points_without_stable_step": int(np.sum(~np.isfinite(ccd))),
         "points_not_judged": sum(str(v).startswith("not judged") for v in np.asarray(m["failure_mode"], dtype=object).ravel()),
         "calibrated_parameters": list(m["calibrated_parameters"]),
@@ -822,8 +823,12 @@ def render(result: dict[str, Any]) -> str:
         lines.append(f"predicted CCD map ({result['kind']}, {result['points']} points, {result['protocol']} staircase)")
         lines.append(f"  interface          {_iface_text(iface)}")
         lines.append(f"  CCD range          {fmt(result['ccd_min_mA_cm2'], 3)} to "
-                     f"{'>= ' if result['points_at_search_limit'] else ''}{fmt(result['ccd_max_mA_cm2'], 3)} mA/cm2")
+                     f"{'>= ' if result.get('points_ccd_lower_bound', result['points_at_search_limit']) else ''}"
+                     f"{fmt(result['ccd_max_mA_cm2'], 3)} mA/cm2")
         lines.append(f"  at search limit    {result['points_at_search_limit']} points (CCD there is a lower bound)")
+        foil = result.get("points_ccd_lower_bound", 0) - result["points_at_search_limit"]
+        if foil > 0:
+            lines.append(f"  Li foil ran out    {foil} points before the interface failed (CCD there is a lower bound)")
         lines.append(f"  no stable step     {result['points_without_stable_step']} points")
         if result.get("resolution_audit_points"):
             lines.append(f"  time step check    {result['resolution_audit_agree']} of {result['resolution_audit_points']} points "

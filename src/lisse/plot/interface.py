@@ -120,15 +120,17 @@ def ccd_map_figure(m: Mapping[str, Any], title: str = "", *, ax: Any = None) -> 
     Returns
     -------
     matplotlib.figure.Figure
-        CCD (mA/cm²) on log axes where the parameter spans decades; points whose staircase reached the
-        search limit are marked (▲ lower bound), points with no stable step are grey (2D) or drawn at their failing
+        CCD (mA/cm²) on log axes where the parameter spans decades; points whose CCD is a lower bound (the
+        staircase reached the search limit, or the Li foil ran out first) are marked (▲), points with no stable step are grey (2D) or drawn at their failing
         first step (▼, 1D); the map's ``calibrated_parameters`` are named at the foot (:func:`lisse.plot.style.calibrated_note`).
     """
     import matplotlib.colors as mcolors
 
     fig, ax = new_axes(ax, (6.5, 4.2))
     ccd = np.asarray(m["ccd"], dtype=float) / 10.0
-    limit = np.asarray(m["search_limit_reached"], dtype=bool)
+    from lisse.sim.interface.maps import ccd_lower_bounds
+
+    limit = ccd_lower_bounds(m)  # the search limit reached or the Li foil run out first: a lower bound (▲)
     xl, xs, xlog = _AXIS_LABELS.get(m["x_name"], (m["x_name"], 1.0, False))
     x = np.asarray(m["x"], dtype=float) * xs
     if "y_name" in m:
@@ -142,7 +144,7 @@ def ccd_map_figure(m: Mapping[str, Any], title: str = "", *, ax: Any = None) -> 
         fig.colorbar(pc, ax=ax, label="predicted CCD (mA/cm²)")
         if limit.any():
             xx, yy = np.meshgrid(x, y)
-            ax.plot(xx[limit], yy[limit], "^", color="white", ms=4, mec="k", mew=0.4, ls="none", label="≥ (search limit)")
+            ax.plot(xx[limit], yy[limit], "^", color="white", ms=4, mec="k", mew=0.4, ls="none", label="≥ (lower bound)")
         if limit.any() or not np.isfinite(ccd).all():
             handles, labels = ax.get_legend_handles_labels()
             if not np.isfinite(ccd).all():
@@ -155,7 +157,7 @@ def ccd_map_figure(m: Mapping[str, Any], title: str = "", *, ax: Any = None) -> 
     else:
         ax.plot(x, ccd, "o-", color=C[0], label="predicted CCD")
         if limit.any():
-            ax.plot(x[limit], ccd[limit], "^", color=C[1], ls="none", label="≥ (search limit)")
+            ax.plot(x[limit], ccd[limit], "^", color=C[1], ls="none", label="≥ (lower bound)")
         failing = np.asarray(m.get("failing_current_density", np.full(ccd.shape, np.nan)), dtype=float) / 10.0
         first = ~np.isfinite(ccd) & np.isfinite(failing)  # no stable step: the CCD is below the first step
         if first.any():

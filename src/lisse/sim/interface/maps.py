@@ -260,6 +260,27 @@ def _run(base: Mapping[str, Any], protocol: Any, grid: list[dict[str, float]], *
     return out
 
 
+def ccd_lower_bounds(m: Any) -> np.ndarray:
+    """Per map point: whether its CCD is only a lower bound (search limit reached, or the Li foil run out first).
+
+    Parameters
+    ----------
+    m : mapping
+        A map result (:func:`map_conductivities`, :func:`map_thickness_porosity`, :func:`map_pressure`); one stored
+        before ``ccd_is_lower_bound`` existed is judged from ``search_limit_reached`` and ``failure_mode`` (when given).
+
+    Returns
+    -------
+    ndarray of bool
+        The map's shape (dimensionless flags).
+    """
+    if "ccd_is_lower_bound" in m:
+        return np.asarray(m["ccd_is_lower_bound"], dtype=bool)
+    ccd = np.asarray(m["ccd"], dtype=float)
+    foil = np.asarray(m["failure_mode"], dtype=object) == "li_depleted" if "failure_mode" in m else np.zeros(ccd.shape, dtype=bool)
+    return (np.asarray(m["search_limit_reached"], dtype=bool) | foil) & np.isfinite(ccd)
+
+
 def _collect(rows: list[dict[str, Any]], shape: tuple[int, ...], protocol: Any) -> dict[str, Any]:
     calibrated_on = {c: obs for r in rows for c, obs in r["calibrated"].items()}  # name -> the observation it was fitted to
     calibrated = sorted(calibrated_on)
@@ -270,6 +291,10 @@ def _collect(rows: list[dict[str, Any]], shape: tuple[int, ...], protocol: Any) 
         "failing_current_density": np.array([r["failing"] for r in rows]).reshape(shape),
         "search_limit_reached": np.array([r["limit"] for r in rows], dtype=bool).reshape(shape),
         "failure_mode": mode.reshape(shape),
+        # a CCD that is only a lower bound: the staircase reached its search limit, or the Li foil ran out first (the cell's
+        # limit, not the interface's: CCDPrediction.ccd_is_lower_bound; audit s49: the map dropped the foil's case)
+        "ccd_is_lower_bound": np.array([(r["limit"] or r["mode"] == "li_depleted") and math.isfinite(r["ccd"]) for r in rows],
+                                       dtype=bool).reshape(shape),
         # the caveats of a single prediction (CCDPrediction._contact_caveat): the Li contact lost in the first step, or
         # fallen low in steps the voltage judged stable (NaN: not judged, or no contact in the state)
         "contact_fraction_min_first_step": np.array([r.get("contact_first", math.nan) for r in rows]).reshape(shape),
@@ -495,8 +520,8 @@ def map_table(m: Mapping[str, Any]) -> dict[str, list]:
     -------
     dict
         Column name (unit suffix: ``sigma_e_S_cm``, ``thickness_um``, ``pressure_MPa``, ``ccd_mA_cm2``,
-        ``failing_current_density_mA_cm2``, ``search_limit_reached``, ``failure_mode``,
-        ``contact_fraction_min_first_step``, ``contact_fraction_min_stable_steps``, ``calibrated_parameters``: the
+        ``failing_current_density_mA_cm2``, ``search_limit_reached``, ``ccd_is_lower_bound`` (the search limit reached
+        or the Li foil run out first: the CCD is at least the value), ``failure_mode``, ``contact_fraction_min_first_step``, ``contact_fraction_min_stable_steps``, ``calibrated_parameters``: the
         calibrated parameters behind every point, ``;``-separated) -> list of values; NaN stays NaN (no stable / no failing
         step, no contact reading). Axis values have 13 significant digits (5e-6 m / 1e-6 is 5.000000000000001).
     """
@@ -513,6 +538,7 @@ def map_table(m: Mapping[str, Any]) -> dict[str, list]:
     cols["ccd_mA_cm2"] = list(np.asarray(m["ccd"], dtype=float).ravel() / 10.0)
     cols["failing_current_density_mA_cm2"] = list(np.asarray(m["failing_current_density"], dtype=float).ravel() / 10.0)
     cols["search_limit_reached"] = [bool(v) for v in np.asarray(m["search_limit_reached"]).ravel()]
+    cols["ccd_is_lower_bound"] = [bool(v) for v in np.asarray(ccd_lower_bounds(m)).ravel()]
     cols["failure_mode"] = list(np.asarray(m["failure_mode"], dtype=object).ravel())
     n = len(cols["ccd_mA_cm2"])
     for key in ("contact_fraction_min_first_step", "contact_fraction_min_stable_steps"):
