@@ -126,3 +126,14 @@ def test_segregation_workflow_reports_the_contract_sign(monkeypatch):
     out = w.segregation_workflow("gpaw", "LiF", particle_radius=10e-9)
     assert out["driving_force_J_m2"] == pytest.approx(0.30 - 0.45, rel=1e-12) and out["segregates"] is True
     assert out["driving_force_per_volume_J_m3"] == pytest.approx(3 * (0.30 - 0.45) / 10e-9, rel=1e-12)
+    assert out["all_relaxations_converged"] is True and out["warnings"] == [] and out["delta_gamma_stderr_J_m2"] == 0.0
+    # the fits' errors in quadrature (0.06, 0.08 -> 0.1) put -0.15 within 2 sigma: no verdict; an unconverged slab is said
+    monkeypatch.setattr(w, "surface_energy_workflow", lambda ctx, phase, miller, layers: {
+        "surface_energy_fit_J_m2": 0.30, "surface_energy_fit_stderr_J_m2": 0.06, "convergence": [],
+        "slabs": [{"layers": 5, "converged": False}]})
+    monkeypatch.setattr(w, "interface_energy_workflow", lambda ctx, phase, miller, **kw: {
+        "interface_energy_J_m2": 0.45, "interface_energy_stderr_J_m2": 0.08, "convergence": [], "points": [],
+        "substrate_termination": {"index": 0, "n_terminations": 1, "symmetric_planes": True}})
+    out = w.segregation_workflow("gpaw", "LiF")
+    assert out["delta_gamma_stderr_J_m2"] == pytest.approx(0.1, rel=1e-12) and out["segregates"] is None
+    assert out["all_relaxations_converged"] is False and "LiF slab of 5 planes" in out["warnings"][0]

@@ -175,6 +175,10 @@ def test_segregation_verdict_and_size_effect():
     small = segregation(0.30, 0.45, particle_radius=10e-9).driving_force_per_volume_J_m3
     big = segregation(0.30, 0.45, particle_radius=100e-9).driving_force_per_volume_J_m3
     assert small == pytest.approx(3 * (0.30 - 0.45) / 10e-9, rel=1e-12) and small / big == pytest.approx(10.0, rel=1e-12)
+    # audit s49: a driving force within twice its standard error has no sign: no verdict, said; outside it, the verdict
+    within = segregation(0.30, 0.45, stderr=0.08)  # |-0.15| <= 2 x 0.08
+    assert within.segregates is None and within.verdict.startswith("not resolved") and within.driving_force_J_m2 == pytest.approx(-0.15)
+    assert segregation(0.30, 0.45, stderr=0.07).segregates is True  # |-0.15| > 0.14
 
 
 def test_adsorption_energy():

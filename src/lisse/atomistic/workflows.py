@@ -1363,7 +1363,10 @@ def segregation_workflow(calculator: Any = "chgnet", phase: str = "LiF", miller=
     -------
     dict
         ``surface_energy_J_m2``, ``interface_energy_J_m2`` (with stderr), ``delta_gamma_J_m2``,
-        ``driving_force_J_m2`` (gamma_X - gamma_X/Li), ``driving_force_per_volume_J_m3``, ``segregates``, ``verdict``,
+        ``driving_force_J_m2`` (gamma_X - gamma_X/Li), ``driving_force_per_volume_J_m3``, ``delta_gamma_stderr_J_m2``
+        (the surface-energy and interface-energy fits' standard errors in quadrature; None when neither has one),
+        ``segregates`` (None when the driving force is within twice that error), ``verdict``,
+        ``all_relaxations_converged`` and ``warnings`` (the slabs and interfaces that did not reach their force target),
         ``calculator``, ``level``, ``convergence`` (rows), uncertainty and provenance.
 
     Raises
@@ -1393,12 +1396,18 @@ def segregation_workflow(calculator: Any = "chgnet", phase: str = "LiF", miller=
         ctx.on_job = on_job
     s = surface_energy_workflow(ctx, phase, miller, (3, 5, 7))
     i = interface_energy_workflow(ctx, phase, miller, **kw)
-    r = segregation(s["surface_energy_fit_J_m2"], i["interface_energy_J_m2"], particle_radius)
+    se = [x for x in (s.get("surface_energy_fit_stderr_J_m2"), i.get("interface_energy_stderr_J_m2")) if x is not None and math.isfinite(x)]
+    d_se = math.sqrt(sum(x * x for x in se)) if se else None  # the two fits' errors in quadrature
+    r = segregation(s["surface_energy_fit_J_m2"], i["interface_energy_J_m2"], particle_radius, stderr=d_se)
+    loose = [f"{phase} slab of {x['layers']} planes" for x in s.get("slabs", []) if not x.get("converged", True)]
+    loose += [f"Li|{phase} interface with {x['film_layers']} Li planes" for x in i.get("points", []) if not x.get("converged", True)]
     rows = [dict(x, quantity=f"surface_energy_{phase}_J_m2") for x in s["convergence"]] + [dict(x, quantity=f"interface_energy_{phase}_Li_J_m2") for x in i["convergence"]]
     out = {"phase": phase, "matrix": "Li", "surface_energy_J_m2": r.surface_energy_J_m2, "interface_energy_J_m2": r.interface_energy_J_m2,
            "interface_energy_stderr_J_m2": i["interface_energy_stderr_J_m2"], "delta_gamma_J_m2": r.delta_gamma_J_m2,
            "driving_force_J_m2": r.driving_force_J_m2, "driving_force_per_volume_J_m3": r.driving_force_per_volume_J_m3,
-           "segregates": r.segregates, "verdict": r.verdict, "substrate_termination": i["substrate_termination"]}
+           "delta_gamma_stderr_J_m2": d_se, "segregates": r.segregates, "verdict": r.verdict,
+           "substrate_termination": i["substrate_termination"], "all_relaxations_converged": not loose,
+           "warnings": ([f"relaxation(s) that did not reach their force target: {', '.join(loose)}"] if loose else [])}
     out.update(method_keys(ctx, rows, "gamma_X vs slab thickness and gamma_X/Li vs Li thickness (strain-fit points), computed here; k-points "
                                       "and cut-off: lisse.atomistic.convergence"))
     out["uncertainty"] = _uncertainty(ctx, "segregation", f"{phase} in Li")

@@ -50,8 +50,9 @@ class SegregationResult:
         segregation.
     driving_force_per_volume_J_m3 : float or None
         3 (gamma_X - gamma_X/M) / r [J m-3]; < 0 favours segregation; None without a particle radius.
-    segregates : bool
-        The verdict of the criterion.
+    segregates : bool or None
+        The verdict of the criterion; None when |gamma_X - gamma_X/M| is within twice the given standard error (the
+        sign is not resolved).
     verdict : str
         The verdict in words.
     """
@@ -61,11 +62,12 @@ class SegregationResult:
     delta_gamma_J_m2: float  # gamma_X - gamma_X/M
     driving_force_J_m2: float  # gamma_X - gamma_X/M, < 0 favours segregation (issue 17's contract)
     driving_force_per_volume_J_m3: float | None  # 3 (gamma_X - gamma_X/M)/r, None without a radius
-    segregates: bool
+    segregates: bool | None
     verdict: str
 
 
-def segregation(surface_energy: float, interface_energy: float, particle_radius: float | None = None) -> SegregationResult:
+def segregation(surface_energy: float, interface_energy: float, particle_radius: float | None = None,
+                stderr: float | None = None) -> SegregationResult:
     """Apply the segregation criterion to phase X in matrix M.
 
     Parameters
@@ -76,6 +78,9 @@ def segregation(surface_energy: float, interface_energy: float, particle_radius:
         gamma_X/M, X|M interface energy [J/m2] (may be negative for a strongly bonded interface).
     particle_radius : float, optional
         Radius of the dispersed particles [m]; gives the driving force per volume 3 (gamma_X - gamma_X/M) / r [J/m3].
+    stderr : float, optional
+        Standard error of gamma_X - gamma_X/M [J/m2] (e.g. the two fits' errors in quadrature); when |gamma_X -
+        gamma_X/M| <= 2 stderr the sign is not resolved and the verdict says so (``segregates`` None).
 
     Returns
     -------
@@ -104,8 +109,13 @@ def segregation(surface_energy: float, interface_energy: float, particle_radius:
         if not math.isfinite(particle_radius) or particle_radius <= 0:
             raise ParameterError(f"parameter 'particle_radius' must be a positive length in m; got {particle_radius!r}")
         per_vol = 3.0 * d / particle_radius
-    seg = d < 0
-    verdict = (
-        "segregates to the surface (gamma_X - gamma_X/M < 0)" if seg else "stays dispersed in the matrix (gamma_X - gamma_X/M >= 0)"
-    )
+    if stderr is not None and math.isfinite(stderr) and stderr > 0 and abs(d) <= 2.0 * stderr:
+        seg: bool | None = None
+        verdict = (f"not resolved: gamma_X - gamma_X/M = {d:+.3g} J/m2 is within twice its standard error ({stderr:.2g} J/m2); "
+                   "its sign, so the verdict, is not known")
+    else:
+        seg = d < 0
+        verdict = (
+            "segregates to the surface (gamma_X - gamma_X/M < 0)" if seg else "stays dispersed in the matrix (gamma_X - gamma_X/M >= 0)"
+        )
     return SegregationResult(float(surface_energy), float(interface_energy), d, d, per_vol, seg, verdict)
