@@ -657,7 +657,8 @@ class ElectrodepositionSolver:
         self._ibv = np.zeros(shape, dtype=self.dtype)
         self._ibv_nuc = np.zeros(shape, dtype=self.dtype)
         self.reaction_current = np.zeros(shape)  # q [A m-3], anodic > 0
-        self.charge_balance_error = 0.0
+        # NaN until a potential solve measures it (zero current never solves): never a "perfect" 0.0 (audit s49)
+        self.charge_balance_error = math.nan
         self.potential_info: dict = {}
         self._islands = np.zeros(shape, dtype=bool)
         self._ml: Any = None
@@ -1537,7 +1538,8 @@ class ElectrodepositionSolver:
         Returns
         -------
         dict
-            The keys of ``interface_metrics`` (SI suffixed) plus ``focusing_factor``, ``charge_balance_error``,
+            The keys of ``interface_metrics`` (SI suffixed) plus ``focusing_factor``, ``charge_balance_error`` (NaN
+            before the first potential solve: not measured),
             ``reservoir_inflow_m``, ``li_inventory_error_rel`` (this solver's own accounting, with the reservoir
             exchange) and ``calibrated_parameters`` (the constructor's: name -> the observation it was fitted to).
         """
@@ -1660,7 +1662,7 @@ class ElectrodepositionSolver:
             s._islands = np.array(state["islands"]).astype(bool)
             s.reaction_current = np.array(state["reaction_current"], dtype=float)
             s.R = (-s.reaction_current * (s.molar_volume / FARADAY)).astype(s.dtype)
-            s.charge_balance_error = float(state.get("charge_balance_error", 0.0))
+            s.charge_balance_error = float(state.get("charge_balance_error", math.nan))  # not stored: not known
             s.dt = float(state["dt"])
             s.profile_mobility = float(state["profile_mobility"])
             s._build_den()
