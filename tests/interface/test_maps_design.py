@@ -241,6 +241,11 @@ def test_design_says_when_no_thickness_holds(maps):
     assert not d.holds and d.thickness is None
     assert "no thickness up to the bound 100 um" in d.note
     assert d.as_dict()["thickness_um"] is None and d.as_dict()["time_step_check"] is None
+    assert d.as_dict()["resolution"] is None and d.as_dict()["thickness_is_upper_bound"] is False  # nothing bracketed
+    # audit s49: the thinnest candidate holds: an upper bound, no bracket (its resolution read 0.0, "exact")
+    thin = maps.design_interlayer("LNI-5CNT", "0.1 mA/cm2", "0.1 mAh/cm2", thickness_min="20 um", thickness_max="100 um").as_dict()
+    assert thin["holds"] and thin["thickness_um"] == pytest.approx(20.0, rel=1e-12)
+    assert thin["thickness_is_upper_bound"] is True and thin["resolution"] is None and thin["resolution_relative"] is None
 
 
 def test_design_refuses_bad_bounds(maps):

@@ -843,7 +843,7 @@ def render(result: dict[str, Any]) -> str:
         target = f"{fmt(result['target_current_density_mA_cm2'])} mA/cm2 at {fmt(result['target_capacity_mAh_cm2'])} mAh/cm2"
         if result["holds"]:
             lines.append(f"thinnest {result['material']} interlayer holding {target} for {result['cycles']} cycles: "
-                         f"{fmt(result['thickness_um'], 3)} um")
+                         f"{'<= ' if result.get('thickness_is_upper_bound') else ''}{fmt(result['thickness_um'], 3)} um")
         else:
             lines.append(f"no {result['material']} interlayer up to {fmt(result['thickness_max_um'])} um holds {target}")
         lines.append(f"  {result['note']}")

@@ -571,7 +571,8 @@ class InterlayerDesign:
     thickness_min, thickness_max : float
         Search bounds [m].
     resolution : float
-        Relative width of the final bracket [-] (the answer is within this fraction of the true boundary).
+        Relative width of the final bracket [-] (the answer is within this fraction of the true boundary); NaN when
+        nothing was bracketed (none holds, or the thinnest candidate holds: the answer is then only an upper bound).
     evaluated : list of dict
         Every candidate: ``thickness`` [m], ``holds`` and ``failure_mode``, in evaluation order.
     calibrated_parameters : list of str
@@ -615,7 +616,8 @@ class InterlayerDesign:
         dict
             ``material``, ``thickness_um`` (None when none holds), ``holds``, ``target_current_density_mA_cm2``,
             ``target_capacity_mAh_cm2``, ``cycles``, ``thickness_min_um``, ``thickness_max_um``,
-            ``resolution`` and ``resolution_relative`` (the same: the bracket's relative width hi/lo - 1, dimensionless),
+            ``resolution`` and ``resolution_relative`` (the same: the bracket's relative width hi/lo - 1, dimensionless;
+            None when nothing was bracketed), ``thickness_is_upper_bound`` (the thinnest candidate held),
             ``evaluated`` (``thickness_um``, ``holds``, ``failure_mode``, ``contact_fraction_min``: the smallest Li contact
             fraction of either electrode over the run, None where not simulated to the end), ``calibrated_parameters``,
             ``calibrated_on``, ``note``, ``warnings``,
@@ -636,8 +638,10 @@ class InterlayerDesign:
             "cycles": self.cycles,
             "thickness_min_um": um(self.thickness_min),
             "thickness_max_um": um(self.thickness_max),
-            "resolution": self.resolution,
-            "resolution_relative": self.resolution,
+            "resolution": self.resolution if math.isfinite(self.resolution) else None,
+            "resolution_relative": self.resolution if math.isfinite(self.resolution) else None,
+            # the thinnest candidate held: the boundary lies at or below it (nothing thinner was searched)
+            "thickness_is_upper_bound": self.thickness is not None and math.isnan(self.resolution),
             "evaluated": [{"thickness_um": um(e["thickness"]), "holds": e["holds"], "failure_mode": e["failure_mode"],
                            "contact_fraction_min": e.get("contact_fraction_min")} for e in self.evaluated],
             "calibrated_parameters": list(self.calibrated_parameters),
@@ -811,10 +815,10 @@ def design_interlayer(material: str, target_current: float, target_capacity: flo
     first = next((k for k, th in enumerate(scan) if check(float(th))), None)
     if first is None:
         return result(None, f"no thickness up to the bound {thickness_max * 1e6:g} um holds {target_current / 10:g} mA/cm2 "
-                            f"at {target_capacity / 3.6e4:g} mAh/cm2 for {cycles} cycles", 0.0)
-    if first == 0:
+                            f"at {target_capacity / 3.6e4:g} mAh/cm2 for {cycles} cycles", math.nan)
+    if first == 0:  # no failing side: the thickness is an upper bound and the bracket has no width (NaN, never 0.0)
         return result(float(scan[0]), f"the thinnest candidate ({thickness_min * 1e6:g} um) already holds; thinner was not "
-                                      "searched", 0.0)
+                                      "searched", math.nan)
     lo, hi = float(scan[first - 1]), float(scan[first])  # lo fails, hi holds
     while hi / lo - 1.0 > rtol and len(evaluated) < MAX_DESIGN_EVALUATIONS:
         mid = math.sqrt(lo * hi)
