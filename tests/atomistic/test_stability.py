@@ -63,6 +63,7 @@ def test_fully_lithiated_binaries_are_stable_against_li(x):
     # fully reduced anions cannot take more Li (Zhu, He, Mo 2015; Richards 2016)
     r = reaction_with_metal(x, calculator=None)
     assert r.stable and r.verdict == "stable" and r.products == [] and r.reaction_energy_eV_per_atom == 0.0
+    assert r.metal_atom_fraction is None and r.as_dict()["metal_atom_fraction"] is None  # no minimum: not "pure X" (audit s49)
 
 
 def test_stability_margin_and_near_zero_verdict_hand_arithmetic():

@@ -144,10 +144,10 @@ class StabilityResult:
         Balanced reaction at that ratio (``"no reaction"`` when stable).
     products : list of str
         Reduced formulas of the products (empty when stable).
-    metal_atom_fraction : float
-        Atom fraction of the metal in the reactant mixture at the minimum (dimensionless).
+    metal_atom_fraction : float or None
+        Atom fraction of the metal in the reactant mixture at the minimum (dimensionless); None when nothing reacts.
     reaction_energy_eV_per_formula_unit : float
-        The same reaction energy per formula unit of X [eV].
+        The same reaction energy per formula unit of X [eV] (0 when nothing reacts, as per atom).
     uncertainty_eV_per_atom : float
         Error bound of the reaction energy [eV/atom] (linear sum over the compounds of the reaction).
     verdict : str
@@ -179,7 +179,7 @@ class StabilityResult:
     reaction_energy_eV_per_atom: float
     reaction: str
     products: list[str]
-    metal_atom_fraction: float
+    metal_atom_fraction: float | None
     reaction_energy_eV_per_formula_unit: float
     uncertainty_eV_per_atom: float
     verdict: str
@@ -544,7 +544,8 @@ def reaction_with_metal(material: Any, metal: str = "Li", calculator: Any = "chg
     if e_min > -1e-9:
         margin, closest, sig = _closest_reaction(entries, metal_el, x_red)
         verdict = "stable" if margin > sig else "within the method's error"
-        return StabilityResult(metal_el, material_label, x_red, 0.0, "no reaction", [], 0.0, 0.0, sig, verdict, entries, calibrated, calc_info, kink_rows,
+        # no reaction: no mixing ratio has a minimum (None, never "0.0 = pure X"); its energy is 0 per atom and per unit
+        return StabilityResult(metal_el, material_label, x_red, 0.0, "no reaction", [], None, 0.0, sig, verdict, entries, calibrated, calc_info, kink_rows,
                                stability_margin_eV_per_atom=margin, closest_reaction=closest)
     rxn = best[3]
     n_x = abs(rxn.get_coeff(Composition(x_red)))
