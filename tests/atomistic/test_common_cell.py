@@ -111,6 +111,27 @@ def test_the_interface_energy_rows_carry_verdicts_from_the_fit():
     w = rows["strain_fit_without_thinnest"]
     assert w["result"] == pytest.approx(thick[1], rel=1e-9, abs=1e-12)
     assert w["change"] == pytest.approx(thick[1] - full[1], rel=1e-9, abs=1e-12) and w["converged"] == (abs(w["change"]) <= tol)
+    # zero forces: every point converged, nothing to warn of; one relax_z step cut short (steps=0) would be said
+    assert r["all_relaxations_converged"] is True and r["warnings"] == []
+
+
+def test_an_unconverged_interface_energy_point_is_warned_of(monkeypatch):
+    """audit s49: a relax_z point that stops short of its force target fed the strain fit silently."""
+    import lisse.atomistic.workflows as wf
+
+    real = wf.WorkflowContext.run
+
+    def cut(self, job):
+        res = real(self, job)
+        if job.name == "iface_periodic_n5":
+            res.converged, res.fmax_final_eV_A = False, 0.42
+        return res
+
+    monkeypatch.setattr(wf.WorkflowContext, "run", cut)
+    r = wf.interface_energy_workflow(GridDFT(0.0), "LiF", film_layers=(3, 5, 7), max_strain=0.07, max_area=70.0)
+    assert r["all_relaxations_converged"] is False
+    (w,) = r["warnings"]
+    assert "5 Li planes did not reach its force target (fmax 0.42 eV/A)" in w
 
 
 def test_a_forced_construction_says_the_accuracy_table_is_for_other_cells():

@@ -1228,8 +1228,9 @@ def interface_energy_workflow(
         gap, energy of the thinnest cell) and ``registry_starts`` (the relaxed ones), ``substrate_termination``
         (``index``, ``n_terminations``, ``symmetric_planes``), ``substrate_shape_reference`` (None when the slabs keep
         the relaxed cell's shape; else the energy per formula unit of a bulk of the slabs' shape used as the X
-        reference, beside the relaxed bulk's), uncertainty and provenance. Each point has ``substrate_formula_units``
-        and ``area_A2``.
+        reference, beside the relaxed bulk's), ``all_relaxations_converged`` and ``warnings`` (the points that did not
+        reach their force target), uncertainty and provenance. Each point has ``substrate_formula_units`` and
+        ``area_A2``.
 
     Raises
     ------
@@ -1315,6 +1316,10 @@ def interface_energy_workflow(
         "substrate_shape_reference": shape_reference,
         "note": "intercept of gamma(n_Li) = gamma_true + n_Li sigma is the interface energy [Su2024]; stderr from the fit residuals",
         "uncertainty": _uncertainty(ctx, "interface_energy", f"Li|{substrate}"),
+        # every point of the fit said (audit s49: an unconverged relax_z point fed the intercept silently)
+        "all_relaxations_converged": all(r["converged"] for r in rows),
+        "warnings": [f"the interface with {r['film_layers']} Li planes did not reach its force target (fmax {r['fmax_final_eV_A']:.3g} "
+                     "eV/A): its gamma is not of a minimum" for r in rows if not r["converged"]],
     }
     tol = ROW_TOLERANCES_J_M2.get(level_of(ctx) or "screening")
     conv = [_row("interface_energy_J_m2", "film_layers", r["film_layers"], r["gamma_J_m2"], None, tol) for r in rows]
