@@ -158,3 +158,15 @@ def test_stage_cells_whose_names_slug_alike_keep_their_own_figures(tmp_path):
     profiles = sorted(k for k in res.figures if k.startswith("profile_"))
     sweeps = sorted(k for k in res.figures if k.startswith("sweep_"))
     assert len(profiles) == 2 and len(sweeps) == 2
+
+
+def test_a_critical_current_read_back_without_its_numbers_says_so():
+    """audit s49: a CriticalCurrent dict read back from older JSON without its capacity or failing current printed
+    "0 mA/cm2" and "steps of 0 mAh/cm2"; a missing number is "?"."""
+    from lisse.sim.interlayer.sweeps import describe_critical_current
+
+    full = {"critical_current_mA_cm2": 3.07, "failing_current_mA_cm2": 3.09, "failure_mode": "dead_li", "capacity_mAh_cm2": 1.0}
+    assert describe_critical_current(full) == "3.07 mA/cm2 (fails by dead_li at 3.09 mA/cm2; fixed-capacity steps of 1 mAh/cm2)"
+    old = {"critical_current_mA_cm2": 3.07, "failure_mode": "dead_li"}
+    assert describe_critical_current(old) == "3.07 mA/cm2 (fails by dead_li at ? mA/cm2; fixed-capacity steps of ? mAh/cm2)"
+    assert describe_critical_current({"search_limit_reached": True}).startswith("no failure up to ? mA/cm2")

@@ -581,15 +581,19 @@ def describe_critical_current(d: dict) -> str:
         E.g. ``"3.07 mA/cm2 (fails by dead_li at 3.09 mA/cm2; fixed-capacity steps of 1 mAh/cm2)"`` or
         ``"no failure up to 10 mA/cm2 (search limit; fixed-time steps of 1 h)"``.
     """
+    def num(key: str, spec: str) -> str:  # a value the dict lacks (older JSON) is "?", never a measured-looking 0
+        v = d.get(key)
+        return "?" if v is None else format(v, spec)
+
     if d.get("protocol") == "fixed-time" and d.get("step_time_h") is not None:
         step = f"fixed-time steps of {d['step_time_h']:.4g} h"
     else:
-        step = f"fixed-capacity steps of {d.get('capacity_mAh_cm2') or 0.0:.4g} mAh/cm2"
+        step = f"fixed-capacity steps of {num('capacity_mAh_cm2', '.4g')} mAh/cm2"
     if d.get("search_limit_reached"):
-        return f"no failure up to {d.get('search_limit_mA_cm2') or 0.0:.4g} mA/cm2 (search limit, not a critical current; {step})"
+        return f"no failure up to {num('search_limit_mA_cm2', '.4g')} mA/cm2 (search limit, not a critical current; {step})"
     if d.get("critical_current_mA_cm2") is None:
-        return f"< {d.get('failing_current_mA_cm2') or 0.0:.4g} mA/cm2 (fails by {d['failure_mode']} at the lowest current; {step})"
-    return (f"{d['critical_current_mA_cm2']:.3g} mA/cm2 (fails by {d['failure_mode']} at {d.get('failing_current_mA_cm2') or 0.0:.3g} mA/cm2; "
+        return f"< {num('failing_current_mA_cm2', '.4g')} mA/cm2 (fails by {d['failure_mode']} at the lowest current; {step})"
+    return (f"{d['critical_current_mA_cm2']:.3g} mA/cm2 (fails by {d['failure_mode']} at {num('failing_current_mA_cm2', '.3g')} mA/cm2; "
             f"{step})")
 
 
