@@ -71,6 +71,12 @@ def test_compare_cycle_life_by_hand(cli):
         assert sorted(row["undecided"]) == sorted(txt(*r) for r in near if txt(*r) not in lose + win)
     assert any(b.startswith("HCl (700 h") for b in rows[0]["beats"])
     assert any(b.startswith("Al-Si (1500 h at 0.1") for b in rows[0]["beats"])  # as long, at twice the current
+    assert [r["cycle_life_is_lower_bound"] for r in rows] == [False, False]
+    # audit s49: a cell that had not failed (">=720 h") is never outlasted: those become undecided, its wins stay
+    b = _json(cli, "--cycle-life", "1 mA/cm2", ">=30 d")["cycle_life"][0]
+    assert b["cycle_life_is_lower_bound"] is True and b["cycle_life_h"] == pytest.approx(720.0, rel=1e-12)
+    assert b["outlasted_by"] == [] and sorted(b["beats"]) == sorted(rows[1]["beats"])
+    assert sorted(b["undecided"]) == sorted(rows[1]["undecided"] + rows[1]["outlasted_by"]) and rows[1]["outlasted_by"]
 
 
 def test_compare_electrolyte_filter(cli):

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -107,6 +108,7 @@ def compare_cell(
     electrolyte: str | None = None,
     current_window: float = 2.0,
     ccd_is_lower_bound: bool = False,
+    cycle_life_is_lower_bound: bool | Sequence[bool] = False,
 ) -> dict:
     """Place a cell among published strategies.
 
@@ -125,6 +127,10 @@ def compare_cell(
     ccd_is_lower_bound : bool, default False
         ``ccd`` is only a lower bound (the cell never failed up to it): it beats only lower measured CCDs; every
         published CCD at or above it is undecided (:mod:`lisse.analysis.ranking`).
+    cycle_life_is_lower_bound : bool or sequence of bool, default False
+        The cell had not failed at the end of its record (one flag, or one per ``cycle_life`` pair): its life is at
+        least the duration, so it beats shorter published lives but is never "outlasted" (a longer published life is
+        undecided).
 
     Returns
     -------
@@ -194,20 +200,24 @@ def compare_cell(
         )
     if cycle_life:
         rows = []
-        for i_si, life_s in cycle_life:
+        bounds = ([bool(cycle_life_is_lower_bound)] * len(cycle_life) if isinstance(cycle_life_is_lower_bound, bool)
+                  else [bool(b) for b in cycle_life_is_lower_bound])
+        if len(bounds) != len(cycle_life):
+            raise ParameterError(f"parameter 'cycle_life_is_lower_bound': expected one flag or {len(cycle_life)}; got {len(bounds)}")
+        for (i_si, life_s), censored in zip(cycle_life, bounds):
             i = _check("cycle_life current density", i_si, "A/m2", "mA/cm2") / 10.0
             h = _check("cycle_life duration", life_s, "s", "h") / 3600.0
             near = [(s, ii, hh) for s in pool for ii, hh in s.cycle_life if i / current_window <= ii <= i * current_window]
             beats, loses, unsettled = [], [], []
             for s, ii, hh in near:
                 text = f"{s.name} ({'> ' if s.cycle_life_lower_bound else ''}{hh:g} h at {ii:g} mA/cm2)"
-                if (ii > i and hh >= h) or (ii >= i and hh > h):
-                    loses.append(text)  # a lower bound only makes the published life longer
+                if ((ii > i and hh >= h) or (ii >= i and hh > h)) and not censored:
+                    loses.append(text)  # a lower bound only makes the published life longer; this cell's own, its own
                 elif ((i > ii and h >= hh) or (i >= ii and h > hh)) and not s.cycle_life_lower_bound:
                     beats.append(text)
                 else:
                     unsettled.append(text)
-            rows.append({"current_density_mA_cm2": i, "cycle_life_h": h, "n_compared": len(near), "beats": beats,
+            rows.append({"current_density_mA_cm2": i, "cycle_life_h": h, "cycle_life_is_lower_bound": censored, "n_compared": len(near), "beats": beats,
                          "outlasted_by": loses, "undecided": unsettled})
         out["cycle_life"] = rows
     return out

@@ -26,7 +26,9 @@ def add_arguments(parser) -> None:
     add_quantity(parser, "--ccd", "mA/cm2", "critical current density, e.g. '1.2 mA/cm2'")
     add_quantity(parser, "--interfacial-resistance", "ohm*cm2", "interfacial area-specific resistance, e.g. '20 ohm*cm2'")
     parser.add_argument("--cycle-life", nargs=2, action="append", metavar=("CURRENT", "DURATION"),
-                        help="a current density and how long the cell lasted, e.g. '0.2 mA/cm2' '1500 h' (bare numbers: mA/cm2 and h)")
+                        help="a current density and how long the cell lasted, e.g. '0.2 mA/cm2' '1500 h' (bare numbers: mA/cm2 and h); "
+                             "'>=1500 h' for a cell that had not failed at the end of its record (a lower bound: it is never "
+                             "'outlasted')")
     parser.add_argument("--electrolyte", help="restrict to one electrolyte family (LLZO includes LLZTO; LPSC)")
     parser.add_argument("--db", metavar="FILE", help="also place the CCD among the lab's own cells of this lisse results database "
                         "(one CCD per cell, its best file)")
@@ -70,13 +72,23 @@ def run(args):
     out = compare_cell(
         ccd=ccd,
         interfacial_resistance=args.interfacial_resistance,
-        cycle_life=[(current(i), duration(t)) for i, t in (args.cycle_life or [])],
+        cycle_life=[(current(i), duration(_unbound(t))) for i, t in (args.cycle_life or [])],
         electrolyte=args.electrolyte,
         ccd_is_lower_bound=ccd_is_bound,
+        cycle_life_is_lower_bound=[_unbound(t) != t for _i, t in (args.cycle_life or [])],
     )
     if lab is not None:
         out["lab"] = {**lab, "database": str(args.db)}
     return out
+
+
+def _unbound(duration: str) -> str:
+    """A --cycle-life DURATION without its lower-bound mark (">=", "≥" or ">": the cell had not failed)."""
+    t = str(duration).strip()
+    for mark in (">=", "≥", ">"):
+        if t.startswith(mark):
+            return t[len(mark):].strip()
+    return str(duration)
 
 
 def render(r) -> str:
@@ -115,7 +127,8 @@ def render(r) -> str:
         else:
             lines.append(f"lab: {lab['n_lab_cells']} other cells with a CCD in {lab['database']}")
     for row in r.get("cycle_life", []):
-        lines.append(f"{fmt(row['cycle_life_h'], 4)} h at {fmt(row['current_density_mA_cm2'], 3)} mA/cm2: beats {len(row['beats'])}, "
+        lines.append(f"{'>= ' if row.get('cycle_life_is_lower_bound') else ''}{fmt(row['cycle_life_h'], 4)} h at "
+                     f"{fmt(row['current_density_mA_cm2'], 3)} mA/cm2: beats {len(row['beats'])}, "
                      f"outlasted by {len(row['outlasted_by'])}, undecided {len(row['undecided'])} of {row['n_compared']} results "
                      "at a current within the window")
         lines += ([f"   > {b}" for b in row["beats"]] + [f"   < {b}" for b in row["outlasted_by"]]
