@@ -250,6 +250,17 @@ def test_wetting_text_prints_each_warning_of_the_result():
     unmeasured = render({**res, "start_to_start_spread_J_m2": None, "n_starts_sane": 1,
                          "checks": {**res["checks"], "li_surface_energy_thickness_change_J_m2": None}})
     assert "sigma_Li thickness change n/a J/m2" in unmeasured and "start-to-start spread not measured (1 sane start)" in unmeasured
+    # review s49b: an unconverged sigma_Li slab is said beside "all relaxations converged" (which covers the W_ad's three)
+    loose = render({**res, "li_surface_energy_converged": False})
+    assert "all relaxations converged to 0.05 eV/A: False (film, substrate, interface; sigma_Li's Li slabs: False)" in loose
+    # a screen row: "not a work of adhesion" only when the workflow says so; a sigma_Li warning is a note
+    row = {"work_of_adhesion_J_m2": 0.2, "contact_angle_deg": 100.0, "regime": "x", "warnings": ["a Li slab behind sigma_Li ..."]}
+    scr = {"screen": [{"substrate": "LiF", "status": "ok", "result": {**row, "work_of_adhesion_valid": True}},
+                      {"substrate": "LPSC", "status": "ok", "result": {**row, "work_of_adhesion_valid": False}}],
+           "substrates_ok": 2, "substrates_total": 2, "substrates_failed": 0}
+    lif, lpsc = render(scr).splitlines()[1:3]
+    assert "(note: a Li slab behind sigma_Li" in lif and "not a work of adhesion" not in lif
+    assert "(not a work of adhesion: a Li slab behind sigma_Li" in lpsc
 
 
 def test_dft_log_reaches_the_gpaw_calculator_through_every_option_and_refuses_foreign_files(tmp_path):

@@ -480,5 +480,6 @@ def test_a_foil_run_out_first_is_a_lower_bound_on_the_map(maps, monkeypatch, cap
     main(["simulate", "map", "--kind", "conductivity", "--interlayer", "LNI-5CNT", "--points", "2", "--json"])
     out = json.loads(capsys.readouterr().out)
     assert out["points_ccd_lower_bound"] == sum(out["table"]["ccd_is_lower_bound"]) > out["points_at_search_limit"]
+    assert out["ccd_min_is_lower_bound"] is True  # every finite point is a bound here, the smallest too
     main(["simulate", "map", "--kind", "conductivity", "--interlayer", "LNI-5CNT", "--points", "2"])
     assert "Li foil ran out" in capsys.readouterr().out

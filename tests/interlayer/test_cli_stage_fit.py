@@ -170,3 +170,4 @@ def test_a_critical_current_read_back_without_its_numbers_says_so():
     old = {"critical_current_mA_cm2": 3.07, "failure_mode": "dead_li"}
     assert describe_critical_current(old) == "3.07 mA/cm2 (fails by dead_li at ? mA/cm2; fixed-capacity steps of ? mAh/cm2)"
     assert describe_critical_current({"search_limit_reached": True}).startswith("no failure up to ? mA/cm2")
+    assert describe_critical_current({}) == "< ? mA/cm2 (fails by ? at the lowest current; fixed-capacity steps of ? mAh/cm2)"

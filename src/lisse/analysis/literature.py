@@ -200,8 +200,8 @@ def compare_cell(
         )
     if cycle_life:
         rows = []
-        bounds = ([bool(cycle_life_is_lower_bound)] * len(cycle_life) if isinstance(cycle_life_is_lower_bound, bool)
-                  else [bool(b) for b in cycle_life_is_lower_bound])
+        flags = cycle_life_is_lower_bound
+        bounds = [bool(b) for b in flags] if hasattr(flags, "__len__") else [bool(flags)] * len(cycle_life)  # one flag or one each
         if len(bounds) != len(cycle_life):
             raise ParameterError(f"parameter 'cycle_life_is_lower_bound': expected one flag or {len(cycle_life)}; got {len(bounds)}")
         for (i_si, life_s), censored in zip(cycle_life, bounds):

@@ -945,7 +945,7 @@ def adhesion_workflow(
         # sigma_Li's slabs set the contact angle, not W_ad: an unconverged one is said without judging W_ad (audit s49)
         "warnings": problems + ([] if sig["all_relaxations_converged"] else [
             "a Li slab behind sigma_Li (and so the contact angle) did not reach its force target: "
-            + ", ".join(f"{r['layers']} planes (fmax {r['fmax_final_eV_A']:.3g} eV/A)" for r in sig["slabs"] if not r["converged"])]),
+            + ", ".join(f"{r['layers']} planes (fmax {_fmax_text(r['fmax_final_eV_A'])} eV/A)" for r in sig["slabs"] if not r["converged"])]),
         "li_surface_energy_converged": bool(sig["all_relaxations_converged"]),
         "start_to_start_spread_J_m2": spread,
         "n_starts_sane": len(good),
@@ -1100,6 +1100,11 @@ def _placed_like(atoms: Atoms, where: Atoms, cell: Any) -> Atoms:
     shift = (frac.mean(axis=0)) @ np.asarray(cell)
     out.positions += shift
     return out
+
+
+def _fmax_text(fmax: float | None) -> str:
+    """A final force for a message [eV/Å]: "?" where the job did not record one."""
+    return "?" if fmax is None or not math.isfinite(fmax) else f"{fmax:.3g}"
 
 
 def adhesion_problems(gap_relaxed_A: float, relaxations_converged: bool) -> list[str]:
@@ -1317,9 +1322,11 @@ def interface_energy_workflow(
         "note": "intercept of gamma(n_Li) = gamma_true + n_Li sigma is the interface energy [Su2024]; stderr from the fit residuals",
         "uncertainty": _uncertainty(ctx, "interface_energy", f"Li|{substrate}"),
         # every point of the fit said (audit s49: an unconverged relax_z point fed the intercept silently)
-        "all_relaxations_converged": all(r["converged"] for r in rows),
-        "warnings": [f"the interface with {r['film_layers']} Li planes did not reach its force target (fmax {r['fmax_final_eV_A']:.3g} "
-                     "eV/A): its gamma is not of a minimum" for r in rows if not r["converged"]],
+        "all_relaxations_converged": all(r["converged"] for r in rows) and (shape_reference is None or bool(shape_reference["converged"])),
+        "warnings": [f"the interface with {r['film_layers']} Li planes did not reach its force target (fmax {_fmax_text(r['fmax_final_eV_A'])} "
+                     "eV/A): its gamma is not of a minimum" for r in rows if not r["converged"]]
+                    + ([] if shape_reference is None or shape_reference["converged"] else
+                       [f"the {substrate} bulk of the slabs' shape (the X reference of every gamma) did not reach its force target"]),
     }
     tol = ROW_TOLERANCES_J_M2.get(level_of(ctx) or "screening")
     conv = [_row("interface_energy_J_m2", "film_layers", r["film_layers"], r["gamma_J_m2"], None, tol) for r in rows]
@@ -1401,8 +1408,9 @@ def segregation_workflow(calculator: Any = "chgnet", phase: str = "LiF", miller=
         ctx.on_job = on_job
     s = surface_energy_workflow(ctx, phase, miller, (3, 5, 7))
     i = interface_energy_workflow(ctx, phase, miller, **kw)
-    se = [x for x in (s.get("surface_energy_fit_stderr_J_m2"), i.get("interface_energy_stderr_J_m2")) if x is not None and math.isfinite(x)]
-    d_se = math.sqrt(sum(x * x for x in se)) if se else None  # the two fits' errors in quadrature
+    se = [s.get("surface_energy_fit_stderr_J_m2"), i.get("interface_energy_stderr_J_m2")]
+    known = all(x is not None and math.isfinite(x) for x in se)  # one unknown error leaves the sum's unknown, never half of it
+    d_se = math.sqrt(sum(x * x for x in se)) if known else None  # the two fits' errors in quadrature
     r = segregation(s["surface_energy_fit_J_m2"], i["interface_energy_J_m2"], particle_radius, stderr=d_se)
     loose = [f"{phase} slab of {x['layers']} planes" for x in s.get("slabs", []) if not x.get("converged", True)]
     loose += [f"Li|{phase} interface with {x['film_layers']} Li planes" for x in i.get("points", []) if not x.get("converged", True)]
@@ -1412,7 +1420,9 @@ def segregation_workflow(calculator: Any = "chgnet", phase: str = "LiF", miller=
            "driving_force_J_m2": r.driving_force_J_m2, "driving_force_per_volume_J_m3": r.driving_force_per_volume_J_m3,
            "delta_gamma_stderr_J_m2": d_se, "segregates": r.segregates, "verdict": r.verdict,
            "substrate_termination": i["substrate_termination"], "all_relaxations_converged": not loose,
-           "warnings": ([f"relaxation(s) that did not reach their force target: {', '.join(loose)}"] if loose else [])}
+           "warnings": ([f"relaxation(s) that did not reach their force target: {', '.join(loose)}"] if loose else [])
+                       + ([] if known else ["the driving force's standard error is not known (a fit without one): the verdict "
+                                            "rests on its sign alone"])}
     out.update(method_keys(ctx, rows, "gamma_X vs slab thickness and gamma_X/Li vs Li thickness (strain-fit points), computed here; k-points "
                                       "and cut-off: lisse.atomistic.convergence"))
     out["uncertainty"] = _uncertainty(ctx, "segregation", f"{phase} in Li")

@@ -686,6 +686,8 @@ def _run_map(args: Any) -> dict[str, Any]:
         "ccd_max_mA_cm2": float(np.nanmax(ccd)) / 10 if np.isfinite(ccd).any() else None,
         "points_at_search_limit": int(np.sum(m["search_limit_reached"])),
         "points_ccd_lower_bound": int(np.sum(maps.ccd_lower_bounds(m))),
+        # the smallest CCD is itself only a bound when the point holding it is one
+        "ccd_min_is_lower_bound": bool(np.isfinite(ccd).any() and maps.ccd_lower_bounds(m).ravel()[int(np.nanargmin(ccd))]),
         "points_without_stable_step": int(np.sum(~np.isfinite(ccd))),
         "points_not_judged": sum(str(v).startswith("not judged") for v in np.asarray(m["failure_mode"], dtype=object).ravel()),
         "calibrated_parameters": list(m["calibrated_parameters"]),
@@ -822,7 +824,7 @@ def render(result: dict[str, Any]) -> str:
     if "kind" in result and "table" in result:  # map
         lines.append(f"predicted CCD map ({result['kind']}, {result['points']} points, {result['protocol']} staircase)")
         lines.append(f"  interface          {_iface_text(iface)}")
-        lines.append(f"  CCD range          {fmt(result['ccd_min_mA_cm2'], 3)} to "
+        lines.append(f"  CCD range          {'>= ' if result.get('ccd_min_is_lower_bound') else ''}{fmt(result['ccd_min_mA_cm2'], 3)} to "
                      f"{'>= ' if result.get('points_ccd_lower_bound', result['points_at_search_limit']) else ''}"
                      f"{fmt(result['ccd_max_mA_cm2'], 3)} mA/cm2")
         lines.append(f"  at search limit    {result['points_at_search_limit']} points (CCD there is a lower bound)")

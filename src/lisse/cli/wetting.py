@@ -434,7 +434,9 @@ def render(res) -> str:
         for r in res["screen"]:
             if r["status"] == "ok":
                 x = r["result"]
-                flag = "  (not a work of adhesion: " + "; ".join(x["warnings"]) + ")" if x.get("warnings") else ""
+                # "not a work of adhesion" only where the workflow says so; other warnings (a sigma_Li slab: the angle) are notes
+                label = "not a work of adhesion" if x.get("work_of_adhesion_valid") is False else "note"
+                flag = f"  ({label}: " + "; ".join(x["warnings"]) + ")" if x.get("warnings") else ""
                 lines.append(f"{r['substrate']:10s} {x['work_of_adhesion_J_m2']:10.3f} {x['contact_angle_deg']:10.1f}  {x['regime']}{flag}")
             else:
                 lines.append(f"{r['substrate']:10s} {'-':>10s} {'-':>10s}  ERROR {r['error_type']}: {r['error']}")
@@ -462,7 +464,8 @@ def render(res) -> str:
             "all relaxations converged to {} eV/A: {}".format(
                 _or_na(c["li_surface_energy_thickness_change_J_m2"]),
                 _or_na(c["vacuum_change_J_m2"]),
-                c["vacuum_vs_cutoff_A"][0], c["vacuum_vs_cutoff_A"][1], c["fmax_target_eV_A"], c["all_relaxations_converged"]),
+                c["vacuum_vs_cutoff_A"][0], c["vacuum_vs_cutoff_A"][1], c["fmax_target_eV_A"], c["all_relaxations_converged"])
+            + ("" if res.get("li_surface_energy_converged", True) else " (film, substrate, interface; sigma_Li's Li slabs: False)"),
             f"  stated uncertainty: {u.get('statement', 'n/a')}",
             *[f"  convergence: {r['quantity']} at {r['parameter']} = {r['value']}: {r['result']:.4f}"
               + ("" if r["change"] is None else f" (change {r['change']:+.4f}, tolerance {r['tolerance']}: {'ok' if r['converged'] else 'NOT converged'})")

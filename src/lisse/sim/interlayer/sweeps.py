@@ -592,8 +592,8 @@ def describe_critical_current(d: dict) -> str:
     if d.get("search_limit_reached"):
         return f"no failure up to {num('search_limit_mA_cm2', '.4g')} mA/cm2 (search limit, not a critical current; {step})"
     if d.get("critical_current_mA_cm2") is None:
-        return f"< {num('failing_current_mA_cm2', '.4g')} mA/cm2 (fails by {d['failure_mode']} at the lowest current; {step})"
-    return (f"{d['critical_current_mA_cm2']:.3g} mA/cm2 (fails by {d['failure_mode']} at {num('failing_current_mA_cm2', '.3g')} mA/cm2; "
+        return f"< {num('failing_current_mA_cm2', '.4g')} mA/cm2 (fails by {d.get('failure_mode') or '?'} at the lowest current; {step})"
+    return (f"{d['critical_current_mA_cm2']:.3g} mA/cm2 (fails by {d.get('failure_mode') or '?'} at {num('failing_current_mA_cm2', '.3g')} mA/cm2; "
             f"{step})")
 
 
