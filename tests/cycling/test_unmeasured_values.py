@@ -183,3 +183,15 @@ def test_a_logging_gap_in_the_current_neither_cuts_a_half_cycle_nor_counts_as_no
     j = rec.current_A.copy()
     j[29:31] = np.nan  # across the +/- reversal
     assert len(half_cycles(CyclingRecord.from_arrays(rec.time_s, rec.voltage_V, j, area=rec.area_m2))) == 6
+
+
+def test_a_blank_current_inside_a_rest_is_a_rest():
+    """Some files leave the current blank at open circuit: a NaN run with rest rows on both sides carries no charge, so
+    no cycle is made incomplete by it (while the same gap inside a discharge is, test_analysis_trust)."""
+    from lisse.records.cycling import unmeasured_charge_intervals
+
+    t = np.arange(12, dtype=float) * 60.0
+    i = np.array([1e-3, 1e-3, 1e-3, 0.0, np.nan, np.nan, 0.0, -1e-3, -1e-3, np.nan, -1e-3, -1e-3])
+    flags = unmeasured_charge_intervals(CyclingRecord.from_arrays(t, np.full(12, 3.5), i))
+    # intervals 3-4, 4-5, 5-6 sit in the rest; 8-9 and 9-10 touch the discharging rows around the NaN at row 9
+    assert np.flatnonzero(flags).tolist() == [8, 9]

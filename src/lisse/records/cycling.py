@@ -223,9 +223,11 @@ def _interval_charge(record: Any) -> tuple[np.ndarray, str | None]:
 def unmeasured_charge_intervals(record: Any) -> np.ndarray:
     """Per interval between rows: True where its charge was not measured (the current missing, no counter moving).
 
-    The current is missing (NaN) at either end of the interval, and the charge :func:`charge_increments` books for it
-    is zero: no coulomb counter of the instrument's own moved over it (a record without one integrates the current,
-    which counts a missing current as no charge). Such an interval's charge is unknown, not zero.
+    The current is missing (NaN) at either end of the interval, the charge :func:`charge_increments` books for it
+    is zero (no coulomb counter of the instrument's own moved over it: a record without one integrates the current,
+    which counts a missing current as no charge), and the run of missing rows touches a row where current flows
+    (above 2 % of the record's largest). Such an interval's charge is unknown, not zero; a gap inside a rest (the rows
+    on both sides at rest, as some files leave the current blank at open circuit) is a rest.
 
     Parameters
     ----------
@@ -241,8 +243,19 @@ def unmeasured_charge_intervals(record: Any) -> np.ndarray:
     if i.size < 2:
         return np.zeros(0, dtype=bool)
     dq, _note = _interval_charge(record)
-    missing = ~(np.isfinite(i[1:]) & np.isfinite(i[:-1]))
-    return missing & ~(np.abs(dq) > 0)
+    bad = ~np.isfinite(i)
+    missing = bad[1:] | bad[:-1]
+    if not missing.any():
+        return missing
+    imax = float(np.nanmax(np.abs(i))) if (~bad).any() else 0.0
+    active = np.abs(np.nan_to_num(i)) > 0.02 * imax if imax > 0 else np.zeros(i.size, dtype=bool)
+    # each NaN run: does a row next to it carry current? (a gap inside a rest is a rest)
+    edges = np.diff(np.concatenate([[0], bad.astype(np.int8), [0]]))
+    flowing = np.zeros(i.size, dtype=bool)
+    for a, b in zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)):
+        flowing[a:b] = (a > 0 and active[a - 1]) or (b < i.size and active[b]) or imax == 0.0
+    touches = (bad[1:] & flowing[1:]) | (bad[:-1] & flowing[:-1])
+    return missing & touches & ~(np.abs(dq) > 0)
 
 
 def charge_increments(record: Any) -> tuple[np.ndarray, np.ndarray, str | None]:
