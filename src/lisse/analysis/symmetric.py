@@ -30,7 +30,7 @@ import numpy as np
 
 from lisse.analysis._estimator import check_record, read_hint
 from lisse.errors import ParameterError
-from lisse.records.cycling import CyclingRecord
+from lisse.records.cycling import CyclingRecord, _true_runs
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -89,8 +89,7 @@ def _bridge_missing(i: np.ndarray, level_tolerance: float) -> np.ndarray:
     bad = ~np.isfinite(i)
     if not bad.any():
         return out
-    edges = np.diff(np.concatenate([[0], bad.astype(np.int8), [0]]))
-    for a, b in zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)):
+    for a, b in _true_runs(bad):
         if a == 0 or b == i.size:
             continue
         left, right = i[a - 1], i[b]

@@ -220,6 +220,12 @@ def _interval_charge(record: Any) -> tuple[np.ndarray, str | None]:
     return trap, None
 
 
+def _true_runs(mask: np.ndarray) -> list[tuple[int, int]]:
+    """The runs of True in a boolean array, as ``(start, stop)`` row indices (stop exclusive)."""
+    edges = np.diff(np.concatenate([[0], np.asarray(mask, dtype=np.int8), [0]]))
+    return list(zip(np.flatnonzero(edges == 1).tolist(), np.flatnonzero(edges == -1).tolist()))
+
+
 def unmeasured_charge_intervals(record: Any) -> np.ndarray:
     """Per interval between rows: True where its charge was not measured (the current missing, no counter moving).
 
@@ -250,9 +256,8 @@ def unmeasured_charge_intervals(record: Any) -> np.ndarray:
     imax = float(np.nanmax(np.abs(i))) if (~bad).any() else 0.0
     active = np.abs(np.nan_to_num(i)) > 0.02 * imax if imax > 0 else np.zeros(i.size, dtype=bool)
     # each NaN run: does a row next to it carry current? (a gap inside a rest is a rest)
-    edges = np.diff(np.concatenate([[0], bad.astype(np.int8), [0]]))
     flowing = np.zeros(i.size, dtype=bool)
-    for a, b in zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)):
+    for a, b in _true_runs(bad):
         flowing[a:b] = (a > 0 and active[a - 1]) or (b < i.size and active[b]) or imax == 0.0
     touches = (bad[1:] & flowing[1:]) | (bad[:-1] & flowing[:-1])
     return missing & touches & ~(np.abs(dq) > 0)
