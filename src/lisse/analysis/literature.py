@@ -28,6 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+from typing import cast
 
 from lisse.analysis.ranking import decide
 from lisse.citations import register
@@ -200,8 +201,9 @@ def compare_cell(
         )
     if cycle_life:
         rows = []
-        flags = cycle_life_is_lower_bound
-        bounds = [bool(b) for b in flags] if hasattr(flags, "__len__") else [bool(flags)] * len(cycle_life)  # one flag or one each
+        flags = cycle_life_is_lower_bound  # one flag (also a numpy bool) or one per pair (a list or an array)
+        seq = cast("Sequence[bool]", flags) if hasattr(flags, "__len__") else [bool(flags)] * len(cycle_life)
+        bounds = [bool(b) for b in seq]
         if len(bounds) != len(cycle_life):
             raise ParameterError(f"parameter 'cycle_life_is_lower_bound': expected one flag or {len(cycle_life)}; got {len(bounds)}")
         for (i_si, life_s), censored in zip(cycle_life, bounds):

@@ -447,7 +447,7 @@ def render(res) -> str:
                 x = r["result"]
                 dft = f"{x['work_of_adhesion_J_m2']:10.3f} {x['contact_angle_deg']:10.1f}" if r["status"] == "ok" else f"ERROR {r['error_type']}: {r['error']}"
                 lines.append(f"{r['substrate']:10s} ML {r['ml_work_of_adhesion_J_m2']:8.3f} -> DFT {dft}")
-            notes = {((r.get("result") or {}).get("prerelax") or {}).get("dispersion_note") for r in res["refined"]} - {None}
+            notes = {str(n) for r in res["refined"] if (n := ((r.get("result") or {}).get("prerelax") or {}).get("dispersion_note"))}
             lines += [f"NOTE: {n}" for n in sorted(notes)]
         return "\n".join(lines)
     if "substrate" in res:

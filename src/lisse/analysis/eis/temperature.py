@@ -637,6 +637,7 @@ def temperature_series(spectra: Sequence[EISSpectrum], temperatures: Sequence[Qu
         where = ", ".join(r.label if r.temperature is None else f"{r.temperature - _ZERO_C:.4g} °C" for r in no_gb)
         for key, what in (("grain_boundary", "fitted over the other temperatures only"),
                           ("total", "sigma_total there is R0 + bulk, elsewhere R0 + bulk + grain boundary")):
-            if arr[key] is not None:
-                arr[key]["notes"].append(f"no grain-boundary arc resolved at {len(no_gb)} of {len(rows)} temperatures ({where}): {what}")
+            entry = arr[key]
+            if entry is not None:
+                entry["notes"].append(f"no grain-boundary arc resolved at {len(no_gb)} of {len(rows)} temperatures ({where}): {what}")
     return SeriesFit(rows=rows, arrhenius=arr, form=form)
