@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypedDict
 
 from lisse.errors import ParameterError
-from lisse.units import as_si, from_si, parse_quantity, to_si
+from lisse.units import as_si, from_si, parse_quantity, split_lower_bound, to_si
 
 __all__ = ["Param", "ParamSpec", "OptionSpec", "validate", "validate_options", "describe_spec", "unknown_key_error", "user_values",
            "check_temperature", "check_positive", "check_open_fraction", "check_count", "CALIBRATED_COLUMN", "NO_CALIBRATED_PARAMETER",
@@ -300,6 +300,9 @@ class OptionSpec:
         Why the upper bound exists (e.g. "size limit"), added to the range error.
     is_path : bool, default False
         Strings that name a file the study loader checks for.
+    lower_bound_ok : bool, default False
+        Quantities: a leading ``">="`` (or ``"\u2265"``, ``">"``) marks the value as a lower bound, and
+        :meth:`convert` returns ``(SI float, is_lower_bound)`` instead of the float.
     """
 
     kind: str
@@ -317,6 +320,7 @@ class OptionSpec:
     scalar_ok: bool = False
     limit_note: str = ""
     is_path: bool = False
+    lower_bound_ok: bool = False
 
     def __post_init__(self) -> None:
         if self.kind not in _KINDS:
@@ -425,7 +429,8 @@ class OptionSpec:
 
     @classmethod
     def quantity(cls, unit: str, doc: str, default: Any = None, low: float | None = None, high: float | None = None,
-                 low_inclusive: bool = True, high_inclusive: bool = True, limit_note: str = "") -> OptionSpec:
+                 low_inclusive: bool = True, high_inclusive: bool = True, limit_note: str = "",
+                 lower_bound_ok: bool = False) -> OptionSpec:
         """Declare a quantity option: a string with a unit, or a bare number in ``unit``; bounds are SI.
 
         Parameters
@@ -442,14 +447,17 @@ class OptionSpec:
             Whether the bounds themselves are allowed.
         limit_note : str, default ""
             Why the upper bound exists, added to the range error.
+        lower_bound_ok : bool, default False
+            Accept a censored value written ``">=1500 h"`` (also ``"\u2265"``, ``">"``): :meth:`convert` then
+            returns ``(SI float, is_lower_bound)`` for every value, marked or not.
 
         Returns
         -------
         OptionSpec
-            A spec of kind ``"quantity"``; :meth:`convert` returns SI floats.
+            A spec of kind ``"quantity"``; :meth:`convert` returns SI floats (pairs with ``lower_bound_ok``).
         """
         return cls("quantity", doc, default, unit=unit, low=low, high=high, low_inclusive=low_inclusive,
-                   high_inclusive=high_inclusive, limit_note=limit_note)
+                   high_inclusive=high_inclusive, limit_note=limit_note, lower_bound_ok=lower_bound_ok)
 
     @classmethod
     def list_of(cls, item: Any, doc: str, default: Any = None, min_items: int = 0, max_items: int = 1000,
@@ -565,7 +573,8 @@ class OptionSpec:
             return "one of " + ", ".join(f"'{c}'" for c in self.choices) if self.choices else "a string"
         if k == "quantity":
             rng = _range_text(self.low, self.high, self.low_inclusive, self.high_inclusive, self.unit)
-            return f"a quantity such as '1 {self.unit}' (bare number: {self.unit}){rng}"
+            bound = f", or '>=1 {self.unit}' for a lower bound" if self.lower_bound_ok else ""
+            return f"a quantity such as '1 {self.unit}' (bare number: {self.unit}){rng}{bound}"
         if k == "list":
             what = f"a list of {_plural(_spec_expected(self.item))}"
             if self.low is not None and self.low == self.high:
@@ -629,9 +638,10 @@ class OptionSpec:
         if k == "quantity":
             if isinstance(value, bool) or not isinstance(value, (str, int, float)) or not _finite(value):
                 raise self._error(where, value)
-            x = parse_quantity(value, self.unit, where)  # a bare number (or "20") means the display unit
+            text, bound = split_lower_bound(value) if self.lower_bound_ok else (value, False)
+            x = parse_quantity(text, self.unit, where)  # a bare number (or "20") means the display unit
             self._check_range(where, x, value)
-            return x
+            return (x, bound) if self.lower_bound_ok else x
         if k == "list":
             if self.scalar_ok and not isinstance(value, (list, dict)) and _type_matches(self.item, value):
                 value = [value]

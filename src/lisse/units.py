@@ -46,6 +46,8 @@ __all__ = [
     "as_si_array",
     "quantity_args",
     "parse_quantity",
+    "split_lower_bound",
+    "LOWER_BOUND_MARKS",
     "from_si",
     "si_unit",
     "format_quantity",
@@ -416,6 +418,36 @@ def parse_quantity(value: Any, unit: str, name: str = "value") -> float:
     if isinstance(value, str) and _NUMBER.fullmatch(value.strip()):
         return to_si(float(value.strip()), unit, name)
     return to_si(value, unit, name)
+
+
+#: Marks that make a value a lower bound ("the cell had not failed after 1500 h"), longest first.
+LOWER_BOUND_MARKS = (">=", "\u2265", ">")
+
+
+def split_lower_bound(value: Any) -> tuple[Any, bool]:
+    """Strip a leading lower-bound mark (``">="``, ``"\u2265"`` or ``">"``) from a quantity typed by a user.
+
+    A censored observation, such as the cycle life of a cell that had not failed when the test ended, is
+    written ``">=1500 h"``: the number is a lower bound, not a measurement of the quantity itself.
+
+    Parameters
+    ----------
+    value : str, int, float or pint.Quantity
+        The value as typed; only strings can carry a mark.
+
+    Returns
+    -------
+    value : str, int, float or pint.Quantity
+        The value without its mark (unchanged when it had none).
+    is_lower_bound : bool
+        Whether a mark was found.
+    """
+    if isinstance(value, str):
+        t = value.strip()
+        for mark in LOWER_BOUND_MARKS:
+            if t.startswith(mark):
+                return t[len(mark):].strip(), True
+    return value, False
 
 
 class UserNumber(float):

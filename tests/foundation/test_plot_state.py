@@ -360,3 +360,26 @@ def test_plot_methods_of_simulation_results_need_no_pyplot():
     assert isinstance(res.plot(), Figure) and len(res.plot().axes) == 3
     assert len(plt.get_fignums()) == n_open
     assert len(repr(s2)) <= 200 and "\n" not in repr(s2)
+
+
+def test_literature_figure_draws_an_arrow_up_only_for_a_life_that_had_not_failed():
+    """A censored cycle life (">=720 h") is drawn with an arrow from its point upward, and a legend entry says so;
+    a measured one gets neither."""
+    import matplotlib.pyplot as plt
+    from matplotlib.text import Annotation
+
+    from lisse.analysis.literature import published_strategies
+    from lisse.plot.literature import literature_comparison
+
+    def arrows(bounds):
+        res = {"ccd_mA_cm2": 1.2, "cycle_life": [{"current_density_mA_cm2": 0.5 + k, "cycle_life_h": 300.0, "cycle_life_is_lower_bound": b}
+                                                 for k, b in enumerate(bounds)]}
+        fig = literature_comparison(published_strategies(), res)
+        ann = [a for a in fig.axes[1].texts if isinstance(a, Annotation) and a.arrow_patch is not None]
+        labels = [t.get_text() for t in fig.axes[1].get_legend().get_texts()]
+        plt.close(fig)
+        return [(a.xy, a.xyann) for a in ann], any("had not failed" in x for x in labels)
+
+    assert arrows([False, False]) == ([], False)
+    drawn, legend = arrows([False, True])
+    assert legend and drawn == [((1.5, 600.0), (1.5, 300.0))]  # from the point (1.5 mA/cm2, 300 h) up

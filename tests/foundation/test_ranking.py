@@ -60,3 +60,28 @@ def test_the_compare_stage_places_a_cycling_stage_lower_bound_as_one(tmp_path):
 
     pool = [x for x in published_strategies() if x.ccd_mA_cm2 is not None]
     assert len(s["ccd_undecided"]) == sum(1 for x in pool if x.ccd_lower_bound or x.ccd_mA_cm2 >= 1.0)
+
+
+def test_a_study_cycle_life_written_at_least_reaches_the_comparison_as_a_bound(tmp_path):
+    """[compare] cycle_life = [["1 mA/cm2", ">=30 d"]] (the cell had not failed) is parsed as 720 h and a lower bound, and the
+    stage's comparison agrees with the same pair given unmarked except that nothing outlasts it (the CLI's rule, audit s49)."""
+    from lisse.errors import ParameterError
+    from lisse.pipeline.registry import StageContext, all_stages
+    from lisse.pipeline.study import parse_study
+
+    stage = {s.name: s for s in all_stages()}["compare"]
+    cell = '[[cells]]\nname = "c"\nli_thickness = "20 um"\ncathode_capacity = "2 mAh/cm2"\n'
+    rows = {}
+    for life in ("30 d", ">=30 d", "\u2265 30 d"):
+        opts = parse_study(cell + f'[compare]\nlab = false\ncycle_life = [["1 mA/cm2", "{life}"]]\n')["_options"]["compare"]
+        assert opts["cycle_life"][0][1] == (pytest.approx(720 * 3600.0, rel=1e-12), life != "30 d")
+        res = stage.func(StageContext(study={"compare": opts}, options=opts, out_dir=tmp_path, results={}, validated=True))
+        rows[life] = res.summary["cycle_life"][0]
+    m, b = rows["30 d"], rows[">=30 d"]
+    assert m["cycle_life_is_lower_bound"] is False and b["cycle_life_is_lower_bound"] is True and rows["\u2265 30 d"] == b
+    assert m["outlasted_by"] and b["outlasted_by"] == [] and sorted(b["beats"]) == sorted(m["beats"])
+    assert sorted(b["undecided"]) == sorted(m["undecided"] + m["outlasted_by"])
+    with pytest.raises(ParameterError, match=r"\[compare\] cycle_life\[0\]\[1\]: expected a value > 0 h; found the string '>=-3 h'"):
+        parse_study(cell + '[compare]\ncycle_life = [["1 mA/cm2", ">=-3 h"]]\n')
+    with pytest.raises(ParameterError, match=r"'\[compare\] cycle_life\[0\]\[1\]' expects a quantity in h .*got '30 mA'"):
+        parse_study(cell + '[compare]\ncycle_life = [["1 mA/cm2", ">= 30 mA"]]\n')

@@ -43,6 +43,7 @@ def run(args):
 
     from lisse.analysis.literature import compare_cell, published_strategies
     from lisse.cli.common import quantity
+    from lisse.units import split_lower_bound
 
     lab = None
     ccd = args.ccd
@@ -72,23 +73,14 @@ def run(args):
     out = compare_cell(
         ccd=ccd,
         interfacial_resistance=args.interfacial_resistance,
-        cycle_life=[(current(i), duration(_unbound(t))) for i, t in (args.cycle_life or [])],
+        cycle_life=[(current(i), duration(split_lower_bound(t)[0])) for i, t in (args.cycle_life or [])],
         electrolyte=args.electrolyte,
         ccd_is_lower_bound=ccd_is_bound,
-        cycle_life_is_lower_bound=[_unbound(t) != t for _i, t in (args.cycle_life or [])],
+        cycle_life_is_lower_bound=[split_lower_bound(t)[1] for _i, t in (args.cycle_life or [])],
     )
     if lab is not None:
         out["lab"] = {**lab, "database": str(args.db)}
     return out
-
-
-def _unbound(duration: str) -> str:
-    """A --cycle-life DURATION without its lower-bound mark (">=", "≥" or ">": the cell had not failed)."""
-    t = str(duration).strip()
-    for mark in (">=", "≥", ">"):
-        if t.startswith(mark):
-            return t[len(mark):].strip()
-    return str(duration)
 
 
 def render(r) -> str:

@@ -73,11 +73,18 @@ def literature_comparison(strategies: Any, result: dict, label: str = "this cell
         mine = True
     elif "ccd_mA_cm2" in result:
         handles.append(a1.axhline(result["ccd_mA_cm2"], color="crimson", ls="--", label=f"{label}: CCD"))
+    censored = False
     for row in result.get("cycle_life", []):
-        a2.scatter(row["current_density_mA_cm2"], row["cycle_life_h"], **_THIS)
+        x, h = row["current_density_mA_cm2"], row["cycle_life_h"]
+        a2.scatter(x, h, **_THIS)
+        if row.get("cycle_life_is_lower_bound"):  # had not failed: the life is at least this, drawn as an arrow up
+            a2.annotate("", xy=(x, h * 2.0), xytext=(x, h), arrowprops={"arrowstyle": "->", "color": "crimson", "lw": 1.2})
+            censored = True
         mine = True
     if mine:
         handles.append(Line2D([], [], ls="", marker="*", ms=11, color="crimson", markeredgecolor="k", markeredgewidth=0.4, label=label))
+    if censored:
+        handles.append(Line2D([], [], ls="", marker="$\\uparrow$", ms=9, color="crimson", label=f"{label}: had not failed (>=)"))
     if has_a1:
         a1.set_xscale("log")
         a1.margins(x=0.1)  # room for the names of the outermost points

@@ -5,7 +5,7 @@ Study section::
     [compare]
     ccd = "1.2 mA/cm2"                       # optional; else taken from the cycling stage when it ran
     interfacial_resistance = "20 ohm*cm2"    # optional
-    cycle_life = [["0.2 mA/cm2", "1500 h"]]  # optional
+    cycle_life = [["0.2 mA/cm2", "1500 h"], ["1 mA/cm2", ">=800 h"]]  # optional; ">=": had not failed (a lower bound)
     electrolyte = "LLZO"                     # optional filter
     cell = "sym-07"                          # optional: this cell's name in the [database] (its CCD unless 'ccd' is given; left out of the lab)
     lab = true                               # place the cell among the lab's own cells (needs a [database] table)
@@ -36,8 +36,10 @@ SCHEMA = {
     "interfacial_resistance": OptionSpec.quantity("ohm*cm2", "interfacial area-specific resistance of the cell",
                                                   low=0.0, low_inclusive=False),
     "cycle_life": OptionSpec.list_of(
-        OptionSpec.pair(_CURRENT, OptionSpec.quantity("h", "cycle life", low=0.0, low_inclusive=False), "[current density, cycle life]"),
-        "cycle life at a current density, e.g. [[\"0.2 mA/cm2\", \"1500 h\"]]", max_items=100),
+        OptionSpec.pair(_CURRENT, OptionSpec.quantity("h", "cycle life", low=0.0, low_inclusive=False, lower_bound_ok=True),
+                        "[current density, cycle life]"),
+        "cycle life at a current density, e.g. [[\"0.2 mA/cm2\", \"1500 h\"]]; \">=1500 h\" for a cell that had not failed "
+        "when the test ended (a lower bound: never counted as outlasted)", max_items=100),
     "electrolyte": OptionSpec.text("compare only with strategies on this electrolyte (e.g. LLZO)"),
     "cell": OptionSpec.text("this cell's name in the study's [database]: its stored CCD unless 'ccd' is given, and it is "
                             "left out of the lab distribution it is placed in"),
@@ -121,9 +123,10 @@ def compare_stage(ctx: StageContext) -> StageResult:
             ccd, origin = mine[0]["value"] * 10.0, f"database (cell {this_cell})"
             bound = bool(mine[0].get("lower_bound"))
     r = o.get("interfacial_resistance")
-    life = [(i, t) for i, t in o.get("cycle_life", [])]
+    life = [(i, t) for i, (t, _censored) in o.get("cycle_life", [])]
+    censored = [c for _i, (_t, c) in o.get("cycle_life", [])]
     res = compare_cell(ccd=ccd, interfacial_resistance=r, cycle_life=life or None, electrolyte=o.get("electrolyte"),
-                       ccd_is_lower_bound=bound)
+                       ccd_is_lower_bound=bound, cycle_life_is_lower_bound=censored)
     res["ccd_origin"] = origin if ccd is not None else None
     strategies = published_strategies()
     table = pd.DataFrame([{**asdict(s), "cycle_life": "; ".join(f"{i:g} mA/cm2: {h:g} h" for i, h in s.cycle_life)} for s in strategies])
