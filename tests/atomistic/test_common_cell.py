@@ -453,3 +453,38 @@ def test_an_unconverged_li_slab_behind_sigma_li_is_said_without_judging_the_work
     (w,) = [w for w in r["warnings"] if "sigma_Li" in w]
     assert "did not reach its force target" in w and "(fmax 0.31 eV/A)" in w
     assert r["work_of_adhesion_J_m2"] == ok["work_of_adhesion_J_m2"]
+
+
+def test_strained_substrate_is_reported_and_the_energies_share_its_cell():
+    """strained='both' halves the mismatch on each slab (to first order), reports both strains and the larger as
+    strain_percent; W_ad is the bond count across the interface over the common cell's area (the fake calculator's
+    energy is -0.1 eV per bond within 3.3 A), counted here independently on the reported structure."""
+    from ase import Atoms
+    from ase.neighborlist import neighbor_list
+
+    from lisse.atomistic.accuracy import built_as
+    from lisse.atomistic.workflows import adhesion_workflow
+
+    kw = dict(substrate_layers=2, film_layers=3, n_starts=1, gaps=(2.2,), n_shift=1, steps=5, max_strain=0.07, max_area=70.0,
+              vacuum=12.0, check_vacuum_extra=0.0)
+    film = adhesion_workflow(GridDFT(0.0), "LiF", **kw)
+    both = adhesion_workflow(GridDFT(0.0), "LiF", strained="both", **kw)
+    assert film["strained"] == "film" and film["substrate_strain_percent"] == 0.0
+    assert film["strain_percent"] == pytest.approx(film["film_strain_percent"], rel=1e-12) and film["strain_percent"] > 1.0
+    assert both["strained"] == "both" and both["provenance"]["settings"]["strained"] == "both"
+    fs, ss = both["film_strain_percent"], both["substrate_strain_percent"]
+    assert fs == pytest.approx(film["strain_percent"] / 2, rel=0.05) and ss == pytest.approx(film["strain_percent"] / 2, rel=0.05)
+    assert both["strain_percent"] == max(fs, ss)
+    for res in (film, both):
+        st = res["structure"]
+        a = Atoms(numbers=st["numbers"], positions=st["positions"], cell=st["cell"], pbc=st["pbc"])
+        area = float(abs(np.linalg.det(a.cell.array[:2, :2])))
+        assert res["interface_area_A2"] == pytest.approx(area, rel=1e-9)
+        z = np.sort(a.positions[:, 2])
+        split = z[int(np.argmax(np.diff(z)))] + 0.1  # the interface gap (2.2 A) is the widest gap between planes
+        below = a.positions[:, 2] < split
+        i, j = neighbor_list("ij", a, 3.3)
+        cross = int(np.sum(below[i] & ~below[j]))
+        assert cross > 0 and res["work_of_adhesion_J_m2"] == pytest.approx(0.1 * cross / area * 16.02176634, rel=1e-9)  # eV/A2 -> J/m2
+    assert both["interface_area_A2"] != pytest.approx(film["interface_area_A2"], rel=1e-3)  # the mean cell, not LiF's
+    assert built_as({"built_with": {"film_layers": 3}}, {"film_layers": 3}) and not built_as({"built_with": {"film_layers": 3}}, {"film_layers": 3, "strained": "both"})

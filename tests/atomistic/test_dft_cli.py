@@ -20,6 +20,7 @@ def test_supercells_parse_and_refuse_bad_text():
 
 @pytest.mark.parametrize("argv, expect", [
     (["wetting", "Li", "LiF", "--supercells", "4x4"], "--supercells"),
+    (["wetting", "--work-of-adhesion", "0.5", "--strain-on", "substrate"], "--strain-on"),
     (["wetting", "Li", "LiF", "--calculator", "chgnet", "--level", "screening"], "level"),
     (["segregation", "LiF", "--calculator", "sevennet", "--level", "screening"], "level"),
     (["wetting", "Li", "LiF", "--calculator", "gpaw+d3"], "--dispersion d3"),

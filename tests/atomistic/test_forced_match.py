@@ -83,3 +83,98 @@ def test_cell_option_and_search_fill_the_new_fields(slabs):
     f = np.array(m.film_matrix) @ slabs["Li"].cell.array[:2, :2]
     s = np.array(m.substrate_matrix) @ slabs["LiF"].cell.array[:2, :2]
     assert m.strain_along == pytest.approx(tuple(np.linalg.norm(s, axis=1) / np.linalg.norm(f, axis=1) - 1), rel=1e-9)
+
+
+def _nn(atoms):
+    from ase.neighborlist import neighbor_list
+
+    return float(neighbor_list("d", atoms, 4.0).min())
+
+
+def test_strain_on_the_substrate_keeps_li_at_its_own_lattice(slabs):
+    """Ji's 4x4|3x3 with the mismatch on LiF: Li keeps a_Li (nearest neighbours sqrt(3)/2 a_Li, as in the bulk), LiF is
+    stretched by 4 a_Li / 3 a_LiF - 1 (+14 %) in both directions, and the interface area is Li's (4 a_Li)^2."""
+    from lisse.atomistic.interfaces import strain_on
+
+    a_li, a_lif = bulk("Li").cell.lengths()[0], bulk("LiF").cell.lengths()[0]
+    m0 = forced_match(slabs["Li"], slabs["LiF"], (4, 4), (3, 3))
+    assert strain_on(m0, slabs["Li"], slabs["LiF"], "film") is m0
+    m = strain_on(m0, slabs["Li"], slabs["LiF"], "substrate")
+    stretch = 4 * a_li / (3 * a_lif) - 1
+    assert m.strained == "substrate" and m.strain == pytest.approx(0.0, abs=1e-12)
+    assert m.substrate_principal_strains == pytest.approx((stretch, stretch), rel=1e-9)
+    assert m.largest_strain == pytest.approx(stretch, rel=1e-9) and stretch > 0.13
+    assert m.area_A2 == pytest.approx((4 * a_li) ** 2, rel=1e-9)
+    it, fil, sub = build_interface(slabs["Li"], slabs["LiF"], m, gap=2.0, vacuum=10.0)
+    for a in (it, fil, sub):
+        assert np.linalg.norm(a.cell.array[:2], axis=1) == pytest.approx([4 * a_li, 4 * a_li], rel=1e-9)
+    assert _nn(fil) == pytest.approx(math.sqrt(3) / 2 * a_li, rel=1e-6)  # bcc Li unstrained
+    ref_sub = build_interface(slabs["Li"], slabs["LiF"], m0, gap=2.0, vacuum=10.0)[2]  # LiF unstrained, same supercell
+    df = sub.get_scaled_positions()[:, :2] - ref_sub.get_scaled_positions()[:, :2]
+    assert np.abs(df - np.round(df)).max() < 1e-9  # stretched, not moved (fractions equal modulo 1)
+    assert sub.positions[:, 2] == pytest.approx(ref_sub.positions[:, 2], abs=1e-9)  # z untouched
+    assert np.linalg.norm(sub.cell.array[:2, :2], axis=1) == pytest.approx((1 + stretch) * np.linalg.norm(ref_sub.cell.array[:2, :2], axis=1), rel=1e-9)
+    turn = np.degrees(np.arctan2(sub.cell.array[0, 1], sub.cell.array[0, 0]) - np.arctan2(ref_sub.cell.array[0, 1], ref_sub.cell.array[0, 0]))
+    assert abs(turn) < 1e-7  # the substrate keeps its orientation: Li's cell is turned onto it, not the other way
+    assert it.info["area_A2"] == pytest.approx(m.area_A2, rel=1e-12) and it.info["strained"] == "substrate"
+
+
+def test_strain_on_both_meets_at_the_mean_cell(slabs):
+    from lisse.atomistic.interfaces import strain_on
+
+    a_li, a_lif = bulk("Li").cell.lengths()[0], bulk("LiF").cell.lengths()[0]
+    m = strain_on(forced_match(slabs["Li"], slabs["LiF"], (4, 4), (3, 3)), slabs["Li"], slabs["LiF"], "both")
+    side = (4 * a_li + 3 * a_lif) / 2
+    assert m.principal_strains == pytest.approx((side / (4 * a_li) - 1,) * 2, rel=1e-9)
+    assert m.substrate_principal_strains == pytest.approx((side / (3 * a_lif) - 1,) * 2, rel=1e-9)
+    assert m.area_A2 == pytest.approx(side**2, rel=1e-9)
+    it, fil, sub = build_interface(slabs["Li"], slabs["LiF"], m, gap=2.0, vacuum=10.0)
+    assert _nn(fil) == pytest.approx(math.sqrt(3) / 2 * a_li * math.sqrt(((side / (4 * a_li)) ** 2 * 2 + 1) / 3), rel=1e-6)
+
+
+def _same_periodic(a, b, translate=(0.0, 0.0)):
+    """Whether ``b`` moved by ``-translate`` (in-plane, Å) holds the same atoms as ``a`` modulo the in-plane lattice."""
+    if a.get_chemical_symbols() != b.get_chemical_symbols() or not np.allclose(a.cell.array, b.cell.array, atol=1e-9):
+        return False
+    pb = b.positions.copy()
+    pb[:, :2] -= np.asarray(translate)
+    inv = np.linalg.inv(a.cell.array[:2, :2])
+    for sym in set(a.get_chemical_symbols()):
+        ia = [k for k, x in enumerate(a.get_chemical_symbols()) if x == sym]
+        fa = np.c_[a.positions[ia, :2] @ inv, a.positions[ia, 2]]
+        fb = np.c_[pb[ia, :2] @ inv, pb[ia, 2]]
+        for row in fb:
+            d = fa - row
+            d[:, :2] -= np.round(d[:, :2])
+            if np.min(np.abs(d).max(axis=1)) > 1e-6:
+                return False
+    return True
+
+
+def test_a_registry_shift_is_carried_onto_the_strained_substrate(slabs):
+    """A shift by a primitive vector v of the unstrained LiF is a translation of the strained LiF by v stretched: the
+    interface is the one without a shift moved by that vector, and by nothing else (v unstretched fails)."""
+    from lisse.atomistic.interfaces import strain_on
+
+    m = strain_on(forced_match(slabs["Li"], slabs["LiF"], (4, 4), (3, 3)), slabs["Li"], slabs["LiF"], "substrate")
+    v = slabs["LiF"].cell.array[0, :2]
+    scale = 4 * bulk("Li").cell.lengths()[0] / (3 * bulk("LiF").cell.lengths()[0])
+    it0 = build_interface(slabs["Li"], slabs["LiF"], m, gap=2.0, vacuum=10.0)[0]
+    itv = build_interface(slabs["Li"], slabs["LiF"], m, gap=2.0, shift=tuple(v), vacuum=10.0)[0]
+    assert _same_periodic(it0, itv, translate=v * scale)
+    assert not _same_periodic(it0, itv, translate=v) and not _same_periodic(it0, itv)
+    ith = build_interface(slabs["Li"], slabs["LiF"], m, gap=2.0, shift=tuple(0.5 * v), vacuum=10.0)[0]
+    n_sub = it0.info["n_substrate"]
+    assert _same_periodic(it0[:n_sub], ith[:n_sub])  # the substrate stays
+    assert _same_periodic(it0[n_sub:], ith[n_sub:], translate=0.5 * v * scale)  # the film moves by half a stretched vector
+
+
+def test_strain_on_refuses_an_unknown_side_and_a_second_restrain(slabs):
+    from lisse.atomistic.interfaces import strain_on
+
+    m0 = forced_match(slabs["Li"], slabs["LiF"], (4, 4), (3, 3))
+    with pytest.raises(ParameterError, match="strain_on.*film, substrate, both.*'coating'"):
+        strain_on(m0, slabs["Li"], slabs["LiF"], "coating")
+    m = strain_on(m0, slabs["Li"], slabs["LiF"], "both")
+    with pytest.raises(ParameterError, match="film-strained match"):
+        strain_on(m, slabs["Li"], slabs["LiF"], "substrate")

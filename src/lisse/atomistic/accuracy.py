@@ -210,7 +210,7 @@ def built_as(row: dict, build: dict | None) -> bool:
         A row of :func:`rows` (or a table entry).
     build : dict or None
         The run's construction in the keys of the table's ``built_with`` (``supercells``: ``"4x4,3x3"`` or ``"coherent
-        search"``, ``supercell_cell``, ``film_layers``, ``substrate_layers``, ...).
+        search"``, ``supercell_cell``, ``film_layers``, ``substrate_layers``, ``strained`` (absent: ``"film"``), ...).
 
     Returns
     -------
@@ -218,6 +218,8 @@ def built_as(row: dict, build: dict | None) -> bool:
         False when either side names no construction.
     """
     want = row.get("built_with") or {}
+    if build is not None and build.get("strained", "film") != want.get("strained", "film"):
+        return False  # which slab took the mismatch: a row that names none was built with Li strained
     return bool(want) and build is not None and all(k in build and build[k] == v for k, v in want.items())
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -26,7 +26,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from ase import Atoms  # ase is imported at run time only inside the functions that need it
 
-__all__ = ["LatticeMatch", "lattice_matches", "forced_match", "build_interface", "registry_shifts", "MAX_FORCED_CELLS"]
+__all__ = ["LatticeMatch", "lattice_matches", "forced_match", "strain_on", "STRAIN_SIDES", "build_interface", "registry_shifts",
+           "MAX_FORCED_CELLS"]
 
 #: Largest number of primitive surface cells in one forced supercell (a 20x20 supercell of a 2.8 A cell is
 #: already thousands of atoms per slab).
@@ -55,13 +56,22 @@ class LatticeMatch:
     principal_strains : tuple of float
         The two principal strains of the film [-] (dimensionless).
     area_A2 : float
-        Interface (substrate supercell) area [Å2].
+        Interface area [Å2]: the substrate supercell's, or the common cell's when the substrate is strained too.
     n_atoms_per_layer_estimate : float
         Estimated number of atoms of film and substrate per unit of slab thickness (sorting key).
     strain_along : tuple of float
         Film strain along its first and second supercell vector (length change) [-] (dimensionless fractions).
     angle_change_deg : float
         Change of the angle between the film's two supercell vectors [deg] (shear).
+    strained : {"film", "substrate", "both"}, default "film"
+        Which slab takes the lattice mismatch (:func:`strain_on`): the film (Li, soft; the default), the substrate, or
+        both, each strained to the mean of the two supercell cells.
+    substrate_strain : float, default 0.0
+        Largest |principal strain| applied to the substrate [-] (dimensionless fraction).
+    substrate_principal_strains : tuple of float, default (0.0, 0.0)
+        The two principal strains of the substrate [-] (dimensionless).
+    common_cell : tuple of tuple of float or None, default None
+        In-plane cell both slabs are strained onto (rows, x and y [Å]); None: the substrate supercell's own cell.
 
     References
     ----------
@@ -76,11 +86,20 @@ class LatticeMatch:
     n_atoms_per_layer_estimate: float
     strain_along: tuple[float, float] = (float("nan"), float("nan"))
     angle_change_deg: float = float("nan")
+    strained: str = "film"
+    substrate_strain: float = 0.0
+    substrate_principal_strains: tuple[float, float] = (0.0, 0.0)
+    common_cell: tuple[tuple[float, float], tuple[float, float]] | None = None
 
     @property
     def strain_percent(self) -> float:
         """Largest |principal strain| on the film [%]."""
         return 100.0 * self.strain
+
+    @property
+    def largest_strain(self) -> float:
+        """Largest |principal strain| the construction puts on either slab [-] (dimensionless fraction)."""
+        return max(self.strain, self.substrate_strain)
 
 
 def _deformation(baa: np.ndarray, bb: np.ndarray) -> tuple[float, tuple[float, float], tuple[float, float], float] | None:
@@ -289,6 +308,63 @@ def forced_match(film: Atoms, substrate: Atoms, film_supercell: object = (4, 4),
     return LatticeMatch(_int_matrix(tf), _int_matrix(ps), s, principal, area, float(n_est), along, float(dang))
 
 
+#: Which slab takes the lattice mismatch (:func:`strain_on`).
+STRAIN_SIDES = ("film", "substrate", "both")
+
+
+def strain_on(match: LatticeMatch, film: Atoms, substrate: Atoms, side: str = "film") -> LatticeMatch:
+    """The same supercell pair with the lattice mismatch put on ``side``: the film, the substrate, or both.
+
+    :func:`lattice_matches` and :func:`forced_match` strain the film (Li) onto the substrate supercell: Li is soft
+    (bulk modulus ~12 GPa against ~70 GPa for LiF), and a coherent interface of a thin film is strained that way.
+    Published cells are not always built so (the mismatch put on the coating, or split evenly between the two slabs),
+    and with a large mismatch, such as Li(001) 4x4 on LiF(001) 3x3 (-12 % on Li, or +14 % on LiF), the choice changes
+    both slabs' structure. Then: ``"substrate"`` strains the substrate supercell onto the film's; ``"both"`` strains each
+    onto the mean of the two in-plane cells (row vectors averaged, the film's turned into the substrate's orientation by
+    the rotation of the polar decomposition of the film-to-substrate map). W_ad stays a difference of energies computed in the
+    one common cell (:func:`build_interface`), so the elastic energy of either slab cancels in it.
+
+    Parameters
+    ----------
+    match : LatticeMatch
+        A film-strained pair from :func:`lattice_matches` or :func:`forced_match` on these slabs.
+    film, substrate : ase.Atoms
+        The slabs the match was made for (Å).
+    side : {"film", "substrate", "both"}, default "film"
+        Which slab takes the mismatch.
+
+    Returns
+    -------
+    LatticeMatch
+        ``match`` itself for ``"film"``; otherwise a copy with the film's and the substrate's strains [-], the common
+        cell [Å] and its area [Å2].
+
+    Raises
+    ------
+    ParameterError
+        An unknown ``side``, or a match that is already strained another way.
+    """
+    if side not in STRAIN_SIDES:
+        raise ParameterError(f"parameter 'strain_on' must be one of {', '.join(STRAIN_SIDES)}; got {side!r}")
+    if match.strained != "film":
+        raise ParameterError(f"parameter 'match': expected a film-strained match to re-strain; got one strained on {match.strained!r}")
+    if side == "film":
+        return match
+    from scipy.linalg import polar
+
+    baa = np.array(match.film_matrix, dtype=float) @ film.cell.array[:2, :2]
+    bb = np.array(match.substrate_matrix, dtype=float) @ substrate.cell.array[:2, :2]
+    # the film's cell turned (not strained) into the substrate's orientation: baa @ F = bb, F = rotation x stretch
+    film_turned = baa @ polar(np.linalg.solve(baa, bb))[0]
+    target = film_turned if side == "substrate" else 0.5 * (film_turned + bb)
+    df, ds = _deformation(baa, target), _deformation(bb, target)
+    if df is None or ds is None:
+        raise ParameterError(f"supercells film {match.film_matrix} on substrate {match.substrate_matrix}: the mean cell inverts a slab")
+    return replace(match, strain=df[0], principal_strains=df[1], strain_along=df[2], angle_change_deg=df[3], strained=side,
+                   substrate_strain=ds[0], substrate_principal_strains=ds[1], area_A2=float(abs(np.linalg.det(target))),
+                   common_cell=((float(target[0, 0]), float(target[0, 1])), (float(target[1, 0]), float(target[1, 1]))))
+
+
 def _supercell(slab, m2):
     from ase.build import make_supercell
 
@@ -319,7 +395,8 @@ def build_interface(film: Atoms, substrate: Atoms, match: LatticeMatch, gap: flo
     gap : float, default 2.5
         Distance between the top substrate plane and the bottom film plane [Å], > 0.5.
     shift : tuple of float, default (0.0, 0.0)
-        Cartesian in-plane translation of the film [Å].
+        Cartesian in-plane translation of the film [Å], in the unstrained substrate's frame (a registry of
+        :func:`registry_shifts`); mapped onto the common cell when the substrate is strained too (:func:`strain_on`).
     vacuum : float, default 15.0
         Vacuum thickness along z [Å].
 
@@ -343,13 +420,15 @@ def build_interface(film: Atoms, substrate: Atoms, match: LatticeMatch, gap: flo
         raise ParameterError(f"parameter 'gap' must be > 0.5 A; got {gap!r}")
     sub = _supercell(substrate, match.substrate_matrix)
     fil = _supercell(film, match.film_matrix)
-    # impose the substrate in-plane cell on the film, keeping fractional in-plane coordinates
-    frac = fil.get_scaled_positions(wrap=False)
-    cell = fil.cell.array.copy()
-    cell[:2] = sub.cell.array[:2]
-    fil.set_cell(cell, scale_atoms=False)
-    fil.set_scaled_positions(frac)
-    fil.wrap(pbc=[True, True, False])
+    if match.common_cell is not None:  # the substrate takes (part of) the mismatch (strain_on)
+        common = np.zeros((2, 3))
+        common[:, :2] = np.array(match.common_cell, dtype=float)
+        deform = np.linalg.solve(sub.cell.array[:2, :2], common[:, :2])  # rows: old in-plane cell @ deform = common
+        mapped = np.asarray(shift[:2], dtype=float) @ deform  # the same registry on the strained substrate
+        shift = (float(mapped[0]), float(mapped[1]))
+        _impose_in_plane_cell(sub, common)
+    # impose the common (by default the substrate's) in-plane cell on the film, keeping fractional in-plane coordinates
+    _impose_in_plane_cell(fil, sub.cell.array[:2])
     from lisse.atomistic.slabs import set_vacuum
 
     zs, zf = sub.positions[:, 2], fil.positions[:, 2]
@@ -369,12 +448,23 @@ def build_interface(film: Atoms, substrate: Atoms, match: LatticeMatch, gap: flo
     iface = set_vacuum(iface, vacuum)
     area = float(abs(np.linalg.det(sub.cell.array[:2, :2])))
     iface.info = {"area_A2": area, "gap_A": float(gap), "shift_A": [float(shift[0]), float(shift[1])], "strain": match.strain,
-                  "principal_strains": list(match.principal_strains), "n_film": len(fil), "n_substrate": len(sub), "vacuum_A": float(vacuum)}
+                  "principal_strains": list(match.principal_strains), "n_film": len(fil), "n_substrate": len(sub), "vacuum_A": float(vacuum),
+                  "strained": match.strained, "substrate_strain": match.substrate_strain}
     fil_s = set_vacuum(fil, vacuum)
     fil_s.info.update({"area_A2": area, "strained": True, "strain": match.strain})
     sub_s = set_vacuum(sub, vacuum)
     sub_s.info.update({"area_A2": area})
     return iface, fil_s, sub_s
+
+
+def _impose_in_plane_cell(slab: Atoms, rows: np.ndarray) -> None:
+    """Strain ``slab`` in place onto the in-plane cell ``rows`` (2x3, Å), keeping fractional coordinates; z is untouched."""
+    frac = slab.get_scaled_positions(wrap=False)
+    cell = slab.cell.array.copy()
+    cell[:2] = rows
+    slab.set_cell(cell, scale_atoms=False)
+    slab.set_scaled_positions(frac)
+    slab.wrap(pbc=[True, True, False])
 
 
 def registry_shifts(substrate: Atoms, n: int = 3) -> list[tuple[float, float]]:

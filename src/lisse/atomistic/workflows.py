@@ -26,7 +26,7 @@ from lisse.atomistic.calculators import (
     is_long_range,
 )
 from lisse.atomistic.engine import Job, JobResult, atoms_to_dict, run_job
-from lisse.atomistic.interfaces import build_interface, lattice_matches, registry_shifts
+from lisse.atomistic.interfaces import STRAIN_SIDES, build_interface, lattice_matches, registry_shifts, strain_on
 from lisse.atomistic.sanity import check_distances, check_energy_per_atom, check_slab, vacuum_thickness
 from lisse.atomistic.slabs import check_layers, check_miller, layer_planes, make_slab, set_vacuum
 from lisse.atomistic.structures import bulk as build_bulk
@@ -679,6 +679,7 @@ def adhesion_workflow(
     supercell_cell: str = "conventional",
     prerelax=None,
     check_convergence: bool = False,
+    strained: str = "film",
 ) -> dict:
     """Work of adhesion W_ad(film|substrate) and Young–Dupré contact angle, end to end.
 
@@ -754,12 +755,16 @@ def adhesion_workflow(
         (the calculator's k-spacing and cut-off, ``film_layers``, ``substrate_layers``, ``vacuum``;
         :func:`lisse.atomistic.convergence.level_around`) with the level's tolerance, on the best registry and
         relaxed gap (:func:`lisse.atomistic.convergence.adhesion_convergence`, unrelaxed cells), and add those rows.
+    strained : {"film", "substrate", "both"}, default "film"
+        Which slab takes the lattice mismatch (:func:`lisse.atomistic.interfaces.strain_on`): Li (default), the
+        substrate, or both (each onto the mean cell). ``strain_percent`` is then the larger of the two slabs' strains.
 
     Returns
     -------
     dict
         ``work_of_adhesion_J_m2``, ``contact_angle_deg`` (with the calculator's own sigma_Li [J m-2]),
-        ``contact_angle_deg_default_sigma``, regime, ``strain_percent``, ``calculator``, ``level``, ``convergence``
+        ``contact_angle_deg_default_sigma``, regime, ``strain_percent`` (largest strain on either slab), ``strained``,
+        ``film_strain_percent``, ``substrate_strain_percent``, ``calculator``, ``level``, ``convergence``
         (rows: sigma_Li vs thickness, W_ad vs vacuum), ``checks``, ``substrate_termination`` (``index``,
         ``n_terminations``, ``symmetric_planes``), uncertainty and provenance (JSON-able).
 
@@ -781,7 +786,7 @@ def adhesion_workflow(
     from lisse.thermo.wetting import DEFAULT_LI_SURFACE_ENERGY, LI_SURFACE_ENERGY_CALIBRATION, contact_angle, work_of_adhesion
 
     if film != "Li":
-        raise ParameterError(f"the film must be 'Li' (Li takes the strain); got {film!r}")
+        raise ParameterError(f"the film must be 'Li'; got {film!r}")
     _check_interface_inputs(substrate, substrate_miller, film_miller, substrate_layers, film_layers, max_strain, max_area)
     check_count(n_starts, "n_starts", 1, 50, "relaxations from different registry starts")
     check_count(n_shift, "n_shift", 1, 10, "registry shifts per in-plane direction")
@@ -791,6 +796,8 @@ def adhesion_workflow(
     if not 0.0 < fmax < math.inf:
         raise ParameterError(f"parameter 'fmax' must be a finite force > 0 eV/A; got {fmax!r}")
     forced = _check_supercells(film_supercell, substrate_supercell)
+    if strained not in STRAIN_SIDES:
+        raise ParameterError(f"parameter 'strained' must be one of {', '.join(STRAIN_SIDES)}; got {strained!r}")
     ctx = _ctx(calculator, cache, prerelax, phases=(film, substrate))
     if isinstance(ctx.calculator, PrecomputedCalculator):
         raise ParameterError(
@@ -833,6 +840,7 @@ def adhesion_workflow(
         m = forced_match(fl, sb, forced[0], forced[1], cell=supercell_cell)
     else:
         m = lattice_matches(fl, sb, max_strain=max_strain, max_area=max_area)[0]
+    m = strain_on(m, fl, sb, strained)
     # 3. isolated slabs in the interface cell
     iface0, fil, sub = build_interface(fl, sb, m, gap=gaps[0], vacuum=vacuum)
     area = iface0.info["area_A2"]
@@ -932,8 +940,12 @@ def adhesion_workflow(
         "default_li_surface_energy_J_m2": DEFAULT_LI_SURFACE_ENERGY,
         # that default is calibrated: the angle beside it is a comparison, never evidence for Ji2025's pair
         "default_li_surface_energy_calibrated_on": LI_SURFACE_ENERGY_CALIBRATION,
-        "strain_percent": 100 * m.strain,
+        "strain_percent": 100 * m.largest_strain,
+        "strained": m.strained,
+        "film_strain_percent": 100 * m.strain,
+        "substrate_strain_percent": 100 * m.substrate_strain,
         "principal_strains_percent": [100 * s for s in m.principal_strains],
+        "substrate_principal_strains_percent": [100 * s for s in m.substrate_principal_strains],
         "interface_area_A2": area,
         "n_atoms_interface": len(rb.atoms),
         "film_matrix": [list(r) for r in m.film_matrix],
@@ -999,6 +1011,8 @@ def adhesion_workflow(
                   "supercell_cell": supercell_cell if forced is not None else None, "film_layers": film_layers,
                   "substrate_layers": substrate_layers, "substrate_termination": substrate_termination,
                   "max_strain": max_strain if forced is None else None, "max_area_A2": max_area if forced is None else None}
+    if strained != "film":  # the table's rows were all built with Li strained: only then is the key absent
+        build_keys["strained"] = strained
     out["uncertainty"] = _uncertainty(ctx, "work_of_adhesion", f"Li({hkl(film_miller)})|{substrate}({hkl(substrate_miller)})", build_keys)
     if out["uncertainty"].get("statement"):
         # the table's numbers are for the constructions its rows name (same_construction: the table's ML and DFT share
@@ -1007,7 +1021,8 @@ def adhesion_workflow(
                  if forced is not None else "coherent search")
         out["uncertainty"]["this_run_construction"] = (f"{built}: Li({hkl(film_miller)}) {film_layers} planes on {substrate}"
                                                        f"({hkl(substrate_miller)}) {substrate_layers} planes{term_text}, {len(rb.atoms)} "
-                                                       f"atoms, strain {100 * m.strain:.3g} %")
+                                                       f"atoms, strain {100 * m.largest_strain:.3g} % on "
+                                                       + ("Li" if strained == "film" else substrate if strained == "substrate" else "both"))
         same = ("the accuracy table's row below was built as this run was: " if out["uncertainty"].get("built_as_this_run")
                 else "the accuracy table's numbers below are for the constructions they name, which may differ from this one: ")
         out["uncertainty"]["statement"] = (f"this run: {out['uncertainty']['this_run_construction']}, W_ad {w_ad:.3g} J/m2; "
@@ -1016,7 +1031,8 @@ def adhesion_workflow(
         ctx,
         {"max_strain": max_strain, "max_area_A2": max_area, "gaps_A": list(gaps), "n_shift": n_shift, "n_starts": n_starts, "fmax_eV_A": fmax, "steps": steps,
          "fix_substrate_planes": fix_substrate_planes, "substrate_termination": substrate_termination,
-         "film_supercell": None if forced is None else list(forced[0]), "substrate_supercell": None if forced is None else list(forced[1])},
+         "film_supercell": None if forced is None else list(forced[0]), "substrate_supercell": None if forced is None else list(forced[1]),
+         "strained": strained},
     )
     return out
 

@@ -74,6 +74,10 @@ def add_arguments(parser) -> None:
     parser.add_argument("--supercell-cell", choices=("conventional", "slab"), default="conventional",
                         help="what --supercells counts: cells of the conventional surface cell (default; 'LiF(001) 3x3' = the 4.03 A "
                              "square) or of the slab's primitive surface cell")
+    parser.add_argument("--strain-on", choices=("film", "substrate", "both"), default="film",
+                        help="which slab takes the lattice mismatch: Li (default; soft), the substrate X, or both (each strained "
+                             "onto the mean cell), for published cells built that way; strain_percent is then the larger of the two "
+                             "(film_strain_percent, substrate_strain_percent)")
     parser.add_argument("--cache-dir", default=None, help="job cache folder (default $LISSE_CACHE or ~/.cache/lisse); 'none' disables")
     parser.add_argument("--full", action="store_true", help="include the rigid scan and final structure in the JSON")
 
@@ -319,9 +323,19 @@ def _workflow_kw(args) -> dict:
         kw.update(film_supercell=sc[0], substrate_supercell=sc[1], supercell_cell=args.supercell_cell)
     if args.prerelax is not None:
         kw["prerelax"] = args.prerelax
+    if getattr(args, "strain_on", "film") != "film":
+        kw["strained"] = args.strain_on
     if args.check_convergence:
         kw["check_convergence"] = True
     return kw
+
+
+def _strain_text(res: dict) -> str:
+    """"strain on Li 12.07 %", or both slabs' strains when the substrate took (part of) the mismatch (--strain-on)."""
+    if res.get("strained", "film") == "film":
+        return f"strain on Li {res['strain_percent']:.2f} %"
+    return (f"strain on Li {res['film_strain_percent']:.2f} % and on {res['substrate']} {res['substrate_strain_percent']:.2f} % "
+            f"(--strain-on {res['strained']})")
 
 
 def _valid_adhesion(row: dict) -> bool:
@@ -459,7 +473,7 @@ def render(res) -> str:
             f"  W_ad = {res['work_of_adhesion_J_m2']:.3f} J/m2   theta = {res['contact_angle_deg']:.1f} deg ({res['regime']})  with sigma_Li = {res['li_surface_energy_J_m2']:.3f} J/m2 (same calculator)",
             f"  theta with lisse default sigma_Li {res['default_li_surface_energy_J_m2']:.4f} J/m2 (calibrated on Ji2025's Li|Li2CO3 "
             f"pair): {res['contact_angle_deg_default_sigma']:.1f} deg",
-            f"  strain on Li {res['strain_percent']:.2f} %, area {res['interface_area_A2']:.1f} A2, {res['n_atoms_interface']} atoms; start-to-start spread {_spread_text(res)}",
+            f"  {_strain_text(res)}, area {res['interface_area_A2']:.1f} A2, {res['n_atoms_interface']} atoms; start-to-start spread {_spread_text(res)}",
             "  convergence: sigma_Li thickness change {} J/m2; +vacuum change {} J/m2; vacuum {:.1f} A > cutoff {:.1f} A; "
             "all relaxations converged to {} eV/A: {}".format(
                 _or_na(c["li_surface_energy_thickness_change_J_m2"]),
