@@ -358,6 +358,8 @@ def strain_on(match: LatticeMatch, film: Atoms, substrate: Atoms, side: str = "f
     film_turned = baa @ polar(np.linalg.solve(baa, bb))[0]
     target = film_turned if side == "substrate" else 0.5 * (film_turned + bb)
     df, ds = _deformation(baa, target), _deformation(bb, target)
+    if side == "substrate":  # the film is only turned: no strain (not the ~1e-16 of the arithmetic)
+        df = (0.0, (0.0, 0.0), (0.0, 0.0), 0.0)
     if df is None or ds is None:
         raise ParameterError(f"supercells film {match.film_matrix} on substrate {match.substrate_matrix}: the mean cell inverts a slab")
     return replace(match, strain=df[0], principal_strains=df[1], strain_along=df[2], angle_change_deg=df[3], strained=side,
