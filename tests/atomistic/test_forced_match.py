@@ -178,3 +178,22 @@ def test_strain_on_refuses_an_unknown_side_and_a_second_restrain(slabs):
     m = strain_on(m0, slabs["Li"], slabs["LiF"], "both")
     with pytest.raises(ParameterError, match="film-strained match"):
         strain_on(m, slabs["Li"], slabs["LiF"], "substrate")
+
+
+def test_dft_decks_build_the_chosen_strain_and_refuse_an_ml_start_of_another_construction():
+    """adhesion_jobs(strained="both"): the three W_ad structures share the mean cell; an ML result whose registry and gap
+    came from another construction (strain side, forced supercells) is refused instead of silently reused."""
+    from lisse.atomistic.interfaces import strain_on
+    from lisse.atomistic.workflows import adhesion_jobs
+
+    jobs = {j.name: j.atoms for j in adhesion_jobs("LiF", strained="both", film_layers=3, substrate_layers=2)}
+    fl, sb = make_slab(bulk("Li"), (1, 0, 0), 3, 15.0), make_slab(bulk("LiF"), (1, 0, 0), 2, 15.0)
+    m = strain_on(lattice_matches(fl, sb, max_strain=0.03, max_area=130.0)[0], fl, sb, "both")
+    for name in ("film_strained", "substrate", "interface"):
+        assert jobs[name].cell.array[:2, :2] == pytest.approx(np.array(m.common_cell), abs=1e-9)
+    start = {"starts": [{"shift_A": [0.0, 0.0], "energy_eV": -1.0}], "interface_gap_relaxed_A": 2.5}
+    with pytest.raises(ParameterError, match="ml_result.*strain on 'film'; expected 'both'"):
+        adhesion_jobs("LiF", strained="both", ml_result=start)
+    with pytest.raises(ParameterError, match="ml_result.*forced supercells"):
+        adhesion_jobs("LiF", ml_result={**start, "supercells": {"film": [4, 4], "substrate": [3, 3], "cell": "conventional"}})
+    assert len(adhesion_jobs("LiF", ml_result=start)) == len(adhesion_jobs("LiF"))

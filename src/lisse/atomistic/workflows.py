@@ -1535,6 +1535,7 @@ def adhesion_jobs(
     shift=(0.0, 0.0),
     ml_result: dict | None = None,
     fix_substrate_planes: int = 1,
+    strained: str = "film",
 ) -> list[Job]:
     """The jobs a DFT W_ad + theta calculation needs, for writing decks (:func:`lisse.io.dft_decks.write_decks`).
 
@@ -1571,6 +1572,9 @@ def adhesion_jobs(
         An :func:`adhesion_workflow` result whose best registry and gap start the DFT structures.
     fix_substrate_planes : int, default 1
         Number of bottom substrate planes held fixed.
+    strained : {"film", "substrate", "both"}, default "film"
+        Which slab takes the lattice mismatch (:func:`lisse.atomistic.interfaces.strain_on`); an ``ml_result`` must
+        have been built the same way.
 
     Returns
     -------
@@ -1590,7 +1594,15 @@ def adhesion_jobs(
     Su et al., A scalable Li-Al-Cl stratified structure for stable all-solid-state lithium metal batteries, Nat. Commun. 15 (2024), doi:10.1038/s41467-024-48585-7.
     """
     _check_interface_inputs(substrate, substrate_miller, film_miller, substrate_layers, film_layers, max_strain, max_area)
+    if strained not in STRAIN_SIDES:
+        raise ParameterError(f"parameter 'strained' must be one of {', '.join(STRAIN_SIDES)}; got {strained!r}")
     if ml_result is not None:
+        if ml_result.get("strained", "film") != strained:  # its registry and gap belong to another construction
+            raise ParameterError(f"parameter 'ml_result': built with the strain on {ml_result.get('strained', 'film')!r}; "
+                                 f"expected {strained!r} (give strained={ml_result.get('strained', 'film')!r})")
+        if ml_result.get("supercells"):  # these decks build the coherent search's cell, not forced supercells
+            raise ParameterError("parameter 'ml_result': built on forced supercells "
+                                 f"{ml_result['supercells']}; expected a coherent-search result (the decks' construction)")
         best = min((s for s in ml_result["starts"] if s.get("sane", True)), key=lambda s: s["energy_eV"])
         shift = tuple(best["shift_A"])
         gap = float(ml_result.get("interface_gap_relaxed_A", gap))
@@ -1601,7 +1613,7 @@ def adhesion_jobs(
         jobs.append(Job(f"slab_Li_n{n}", make_slab(li, film_miller, n, vacuum), "relax"))
     fl = make_slab(li, film_miller, film_layers, vacuum)
     sb = make_slab(x, substrate_miller, substrate_layers, vacuum)
-    m = lattice_matches(fl, sb, max_strain=max_strain, max_area=max_area)[0]
+    m = strain_on(lattice_matches(fl, sb, max_strain=max_strain, max_area=max_area)[0], fl, sb, strained)
     it, fil, sub = build_interface(fl, sb, m, gap=gap, shift=shift, vacuum=vacuum)
     n_sub = len(sub)
     jobs += [
