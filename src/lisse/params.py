@@ -325,6 +325,8 @@ class OptionSpec:
     def __post_init__(self) -> None:
         if self.kind not in _KINDS:
             raise ValueError(f"OptionSpec kind must be one of {_KINDS}; got {self.kind!r}")
+        if self.lower_bound_ok and self.kind != "quantity":
+            raise ValueError(f"OptionSpec lower_bound_ok applies to quantities; got it on kind {self.kind!r}")
 
     # -- constructors ---------------------------------------------------------------------------
     @classmethod
@@ -591,7 +593,7 @@ class OptionSpec:
         return " or ".join(_spec_expected(a) for a in self.items)
 
     def convert(self, where: str, value: Any) -> Any:
-        """Check ``value`` and return its typed form (SI float for quantities).
+        """Check ``value`` and return its typed form (SI float for quantities, or a pair with ``lower_bound_ok``).
 
         Parameters
         ----------
@@ -603,7 +605,8 @@ class OptionSpec:
         Returns
         -------
         Any
-            bool, int, float (dimensionless), str, SI float (quantities), list or dict of converted values.
+            bool, int, float (dimensionless), str, SI float (quantities; ``(SI float, is_lower_bound)`` with ``lower_bound_ok``),
+            list or dict of converted values.
 
         Raises
         ------
@@ -848,7 +851,8 @@ def validate_options(schema: Mapping[str, Any], values: Mapping[str, Any], where
     Returns
     -------
     dict
-        ``{key: converted value}``: quantities as SI floats, the rest typed as declared.
+        ``{key: converted value}``: quantities as SI floats (``(SI float, is_lower_bound)`` pairs for those declared
+        ``lower_bound_ok``), the rest typed as declared.
 
     Raises
     ------

@@ -433,12 +433,12 @@ def split_lower_bound(value: Any) -> tuple[Any, bool]:
     Parameters
     ----------
     value : str, int, float or pint.Quantity
-        The value as typed; only strings can carry a mark.
+        The value as typed, in any unit (a bare number in the caller's display unit); only strings can carry a mark.
 
     Returns
     -------
     value : str, int, float or pint.Quantity
-        The value without its mark (unchanged when it had none).
+        The value without its mark, in the unit it was typed in (unchanged when it had none).
     is_lower_bound : bool
         Whether a mark was found.
     """

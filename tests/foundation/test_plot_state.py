@@ -363,23 +363,38 @@ def test_plot_methods_of_simulation_results_need_no_pyplot():
 
 
 def test_literature_figure_draws_an_arrow_up_only_for_a_life_that_had_not_failed():
-    """A censored cycle life (">=720 h") is drawn with an arrow from its point upward, and a legend entry says so;
-    a measured one gets neither."""
+    """A censored cycle life (">=720 h"), the cell's or a published one, is drawn with an arrow from its point upward, and
+    a legend entry says so; a measured one gets neither. The arrow of the longest life is drawn too (review s50: an
+    annotation whose tip left the axes was silently skipped)."""
     import matplotlib.pyplot as plt
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.colors import to_rgba
     from matplotlib.text import Annotation
 
-    from lisse.analysis.literature import published_strategies
+    from lisse.analysis.literature import Strategy, published_strategies
     from lisse.plot.literature import literature_comparison
 
-    def arrows(bounds):
-        res = {"ccd_mA_cm2": 1.2, "cycle_life": [{"current_density_mA_cm2": 0.5 + k, "cycle_life_h": 300.0, "cycle_life_is_lower_bound": b}
+    def arrows(bounds, strategies, h=300.0):
+        res = {"ccd_mA_cm2": 1.2, "cycle_life": [{"current_density_mA_cm2": 0.5 + k, "cycle_life_h": h, "cycle_life_is_lower_bound": b}
                                                  for k, b in enumerate(bounds)]}
-        fig = literature_comparison(published_strategies(), res)
+        fig = literature_comparison(strategies, res)
+        canvas = FigureCanvasAgg(fig)
+        canvas.draw()
+        renderer = canvas.get_renderer()
         ann = [a for a in fig.axes[1].texts if isinstance(a, Annotation) and a.arrow_patch is not None]
         labels = [t.get_text() for t in fig.axes[1].get_legend().get_texts()]
+        out = [(a.xy, a.xyann, to_rgba(a.arrow_patch.get_edgecolor()) == to_rgba("crimson"), a._check_xy(renderer)) for a in ann]
         plt.close(fig)
-        return [(a.xy, a.xyann) for a in ann], any("had not failed" in x for x in labels)
+        return out, any("had not failed" in x for x in labels)
 
-    assert arrows([False, False]) == ([], False)
-    drawn, legend = arrows([False, True])
-    assert legend and drawn == [((1.5, 600.0), (1.5, 300.0))]  # from the point (1.5 mA/cm2, 300 h) up
+    measured = [s for s in published_strategies() if not s.cycle_life_lower_bound]
+    assert arrows([False, False], measured) == ([], False)
+    drawn, legend = arrows([False, True], measured)
+    assert legend and drawn == [((1.5, 600.0), (1.5, 300.0), True, True)]  # from the point (1.5 mA/cm2, 300 h) up, drawn
+    top = max(h for s in published_strategies() for _i, h in s.cycle_life)
+    drawn, _ = arrows([True], measured, h=top * 1.5)  # the longest life on the figure: its arrow's tip leaves the old range
+    assert [d[3] for d in drawn] == [True]
+    pub = Strategy(name="P", electrolyte="LLZO", source="Ji2025", ccd_mA_cm2=None, interfacial_resistance_ohm_cm2=None,
+                   cycle_life=((0.2, 1000.0),), cycle_life_lower_bound=True)
+    drawn, legend = arrows([False], [*measured, pub])
+    assert legend and [(d[0], d[2]) for d in drawn] == [((0.2, 2000.0), False)]  # a published bound: its own colour

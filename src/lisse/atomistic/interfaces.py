@@ -7,8 +7,8 @@ Hermite normal form with determinants up to ``max_cells``, both reduced (Lagrang
 deformation F = B A^-1 that maps the film supercell onto the substrate supercell is split by polar
 decomposition F = R U; the strain is the largest |eigenvalue of U - 1|. Candidates within
 ``max_strain`` are ranked by total atom count, then strain (Zur & McGill, J. Appl. Phys. 55, 378
-(1984), doi:10.1063/1.333084). Li (soft, bcc) takes all the strain; X keeps the lattice of the
-calculator's relaxed bulk.
+(1984), doi:10.1063/1.333084). By default Li (soft, bcc) takes all the strain and X keeps the lattice of
+the calculator's relaxed bulk; :func:`strain_on` puts the mismatch on X, or splits it, instead.
 """
 
 from __future__ import annotations
@@ -82,7 +82,7 @@ class LatticeMatch:
     substrate_matrix: tuple[tuple[int, int], tuple[int, int]]
     strain: float  # max |principal strain| applied to the film (fraction)
     principal_strains: tuple[float, float]
-    area_A2: float  # substrate supercell area
+    area_A2: float  # interface area: the substrate supercell's, or the common cell's (strain_on)
     n_atoms_per_layer_estimate: float
     strain_along: tuple[float, float] = (float("nan"), float("nan"))
     angle_change_deg: float = float("nan")
@@ -93,7 +93,7 @@ class LatticeMatch:
 
     @property
     def strain_percent(self) -> float:
-        """Largest |principal strain| on the film [%]."""
+        """Largest |principal strain| on the film [%] (the substrate's: ``substrate_strain``)."""
         return 100.0 * self.strain
 
     @property
@@ -147,7 +147,8 @@ def _reduce(basis: np.ndarray, tmat: np.ndarray):
     return b, t
 
 
-def lattice_matches(film: Atoms, substrate: Atoms, max_strain: float = 0.05, max_cells: int = 16, max_area: float = 130.0, limit: int = 10) -> list[LatticeMatch]:
+def lattice_matches(film: Atoms, substrate: Atoms, max_strain: float = 0.05, max_cells: int = 16, max_area: float = 130.0, limit: int = 10,
+                    strained: str = "film") -> list[LatticeMatch]:
     """Coherent supercell pairs of two slabs (in-plane cells in xy), best (fewest atoms) first.
 
     Parameters
@@ -155,18 +156,20 @@ def lattice_matches(film: Atoms, substrate: Atoms, max_strain: float = 0.05, max
     film, substrate : ase.Atoms
         Slabs from :func:`lisse.atomistic.slabs.make_slab` (film = Li); cells in Å.
     max_strain : float, default 0.05
-        Largest principal strain allowed on the film [-] (dimensionless fraction, 0 to 0.5).
+        Largest principal strain allowed on either slab [-] (dimensionless fraction, 0 to 0.5).
     max_cells : int, default 16
         Largest supercell determinant tried for each lattice (a count of primitive cells).
     max_area : float, default 130.0
-        Largest interface area [Å2].
+        Largest interface area [Å2] (of the common cell the slabs are strained onto).
     limit : int, default 10
         Number of matches returned at most.
+    strained : {"film", "substrate", "both"}, default "film"
+        Which slab takes the mismatch (:func:`strain_on`); the limits apply to the cells actually built.
 
     Returns
     -------
     list of LatticeMatch
-        Fewest atoms first, then least strain.
+        Fewest atoms first, then least strain (the larger of the two slabs').
 
     Raises
     ------
@@ -183,7 +186,12 @@ def lattice_matches(film: Atoms, substrate: Atoms, max_strain: float = 0.05, max
         raise ParameterError(f"parameter 'max_strain' must be a strain between 0 and 0.5 (50 %); got {max_strain!r}")
     if not 0.0 < max_area < float("inf"):
         raise ParameterError(f"parameter 'max_area' must be a finite area > 0 A^2; got {max_area!r}")
+    if strained not in STRAIN_SIDES:
+        raise ParameterError(f"parameter 'strained' must be one of {', '.join(STRAIN_SIDES)}; got {strained!r}")
     register("Zur1984")
+    # with the mismatch elsewhere the substrate's strain is ~e/(1-e) and the area the film's: search wider, judge after
+    search_strain = max_strain if strained == "film" else min(0.5, 2.0 * max_strain)
+    search_area = max_area if strained == "film" else max_area * (1.0 + 2.0 * max_strain) ** 2
     A0 = film.cell.array[:2, :2]
     B0 = substrate.cell.array[:2, :2]
     area_a, area_b = abs(np.linalg.det(A0)), abs(np.linalg.det(B0))
@@ -191,10 +199,10 @@ def lattice_matches(film: Atoms, substrate: Atoms, max_strain: float = 0.05, max
     per_area_sub = len(substrate) / area_b
     out: dict[tuple, LatticeMatch] = {}
     for nb in range(1, max_cells + 1):
-        if nb * area_b > max_area:
+        if nb * area_b > search_area:
             break
         for na in range(1, max_cells + 1):
-            if abs(na * area_a / (nb * area_b) - 1) > 2.5 * max_strain:
+            if abs(na * area_a / (nb * area_b) - 1) > 2.5 * search_strain:
                 continue
             for pb in _hnf(nb):
                 bb, tb = _reduce(pb @ B0, pb)
@@ -205,7 +213,7 @@ def lattice_matches(film: Atoms, substrate: Atoms, max_strain: float = 0.05, max
                         r = np.array(rot)
                         baa, taa = r @ ba, r @ ta
                         d = _deformation(baa, bb)
-                        if d is None or d[0] > max_strain:
+                        if d is None or d[0] > search_strain:
                             continue
                         s = d[0]
                         area = nb * area_b
@@ -214,6 +222,9 @@ def lattice_matches(film: Atoms, substrate: Atoms, max_strain: float = 0.05, max
                         if key not in out or out[key].strain > s:
                             out[key] = m
     res = sorted(out.values(), key=lambda m: (m.n_atoms_per_layer_estimate, m.strain))
+    if strained != "film":
+        res = [m for m in (strain_on(c, film, substrate, strained) for c in res) if m.largest_strain <= max_strain and m.area_A2 <= max_area]
+        res.sort(key=lambda m: (m.n_atoms_per_layer_estimate, m.largest_strain))
     if not res:
         raise CalculationError(f"no coherent match with strain <= {max_strain:.1%} and area <= {max_area} A^2; raise max_strain or max_area")
     return res[:limit]
@@ -249,7 +260,7 @@ def forced_match(film: Atoms, substrate: Atoms, film_supercell: object = (4, 4),
     """The supercell pair the user fixed (e.g. Li(001) 4x4 on LiF(001) 3x3), with the strain it puts on the film.
 
     Instead of searching (:func:`lattice_matches`), the in-plane supercells are given: the film supercell is strained
-    onto the substrate supercell (Li takes the strain, as in :func:`build_interface`); of the four equivalent film bases
+    onto the substrate supercell (Li takes the strain; :func:`strain_on` moves it); of the four equivalent film bases
     (90 degree steps) the one with the least strain is used. Large strains are allowed but stated: ``strain`` (largest
     principal strain), ``principal_strains``, ``strain_along`` each supercell vector and ``angle_change_deg``.
 
@@ -318,7 +329,8 @@ def strain_on(match: LatticeMatch, film: Atoms, substrate: Atoms, side: str = "f
     :func:`lattice_matches` and :func:`forced_match` strain the film (Li) onto the substrate supercell: Li is soft
     (bulk modulus ~12 GPa against ~70 GPa for LiF), and a coherent interface of a thin film is strained that way.
     Published cells are not always built so (the mismatch put on the coating, or split evenly between the two slabs),
-    and with a large mismatch, such as Li(001) 4x4 on LiF(001) 3x3 (-12 % on Li, or +14 % on LiF), the choice changes
+    and with a large mismatch, such as Li(001) 4x4 on LiF(001) 3x3 (10-16 % either way, depending on the two lattices),
+    the choice changes
     both slabs' structure. Then: ``"substrate"`` strains the substrate supercell onto the film's; ``"both"`` strains each
     onto the mean of the two in-plane cells (row vectors averaged, the film's turned into the substrate's orientation by
     the rotation of the polar decomposition of the film-to-substrate map). W_ad stays a difference of energies computed in the
@@ -345,7 +357,7 @@ def strain_on(match: LatticeMatch, film: Atoms, substrate: Atoms, side: str = "f
         An unknown ``side``, or a match that is already strained another way.
     """
     if side not in STRAIN_SIDES:
-        raise ParameterError(f"parameter 'strain_on' must be one of {', '.join(STRAIN_SIDES)}; got {side!r}")
+        raise ParameterError(f"parameter 'side' must be one of {', '.join(STRAIN_SIDES)}; got {side!r}")
     if match.strained != "film":
         raise ParameterError(f"parameter 'match': expected a film-strained match to re-strain; got one strained on {match.strained!r}")
     if side == "film":
@@ -380,7 +392,7 @@ def _supercell(slab, m2):
 @requires("ase", "pymatgen", feature="building interfaces")
 def build_interface(film: Atoms, substrate: Atoms, match: LatticeMatch, gap: float = 2.5, shift: tuple[float, float] = (0.0, 0.0),
                     vacuum: float = 15.0) -> tuple[Atoms, Atoms, Atoms]:
-    """Stack the strained film (Li) on the substrate (X) slab.
+    """Stack the film (Li) on the substrate (X) slab, both in one in-plane cell (the mismatch on ``match.strained``).
 
     Returns ``(interface, film_strained, substrate_super)``: the interface cell and the two isolated
     slabs in exactly the same in-plane cell (for W_ad). ``shift`` is a Cartesian in-plane translation
@@ -451,11 +463,11 @@ def build_interface(film: Atoms, substrate: Atoms, match: LatticeMatch, gap: flo
     area = float(abs(np.linalg.det(sub.cell.array[:2, :2])))
     iface.info = {"area_A2": area, "gap_A": float(gap), "shift_A": [float(shift[0]), float(shift[1])], "strain": match.strain,
                   "principal_strains": list(match.principal_strains), "n_film": len(fil), "n_substrate": len(sub), "vacuum_A": float(vacuum),
-                  "strained": match.strained, "substrate_strain": match.substrate_strain}
+                  "strained_side": match.strained, "substrate_strain": match.substrate_strain}
     fil_s = set_vacuum(fil, vacuum)
     fil_s.info.update({"area_A2": area, "strained": True, "strain": match.strain})
     sub_s = set_vacuum(sub, vacuum)
-    sub_s.info.update({"area_A2": area})
+    sub_s.info.update({"area_A2": area, "substrate_strain": match.substrate_strain})
     return iface, fil_s, sub_s
 
 

@@ -586,7 +586,9 @@ def _rigid_registry_scan(ctx: Any, film: Any, substrate: Any, match: Any, n_shif
     ``vacuum`` [Å] above the film; None: the gap itself (a periodic two-interface cell). ``job_name`` is formatted with
     the shift index ``si`` and the gap ``g``. A point that puts atoms too close is kept with ``ok`` False. ``on_point(row,
     result)`` adds to each computed row. DFT calculators run the scan at their relaxation settings (it only ranks the
-    starts). Returns rows ``shift_index``, ``shift_A``, ``gap_A`` [Å], ``ok``, ``energy_eV`` (NaN where not computed).
+    starts). Returns rows ``shift_index``, ``shift_A``, ``gap_A`` [Å], ``ok``, ``energy_eV`` (NaN where not computed);
+    ``shift_A`` is in the unstrained substrate's frame (:func:`lisse.atomistic.interfaces.build_interface` carries it onto
+    a strained substrate).
     """
     scan = []
     for si, sh in enumerate(registry_shifts(substrate, n_shift)):
@@ -684,7 +686,7 @@ def adhesion_workflow(
     """Work of adhesion W_ad(film|substrate) and Young–Dupré contact angle, end to end.
 
     Steps: relax both bulks; Li surface energy sigma_Li (same calculator, thickness fit); coherent
-    supercell search (strain on Li); relax the strained Li slab and the substrate slab in the same
+    supercell search (strain on Li, or as ``strained`` says); relax the Li slab and the substrate slab in the same
     in-plane cell; rigid registry x gap scan; relax from ``n_starts`` starts and keep the lowest;
     sanity checks (overlaps, energy vs bulk references, periodicity, vacuum > cutoff); vacuum
     convergence (single point with ``check_vacuum_extra`` A more vacuum).
@@ -701,7 +703,7 @@ def adhesion_workflow(
     substrate : str, default "LiF"
         Substrate material (:func:`lisse.atomistic.structures.available`) or a structure file (CIF or any format ASE reads).
     film : str, default "Li"
-        The film; must be ``"Li"`` (Li takes the strain).
+        The film; must be ``"Li"``.
     substrate_miller : sequence of int, default (1, 0, 0)
         Miller indices of the substrate surface.
     film_miller : sequence of int, default (1, 0, 0)
@@ -713,7 +715,7 @@ def adhesion_workflow(
     substrate_termination : int, default 0
         Index of the substrate termination.
     max_strain : float, default 0.03
-        Largest principal strain on the Li film [-] (dimensionless fraction).
+        Largest principal strain on either slab of the coherent search [-] (dimensionless fraction; Li by default, see ``strained``).
     max_area : float, default 130.0
         Largest interface area [Å2].
     vacuum : float, default 12.0
@@ -757,7 +759,8 @@ def adhesion_workflow(
         relaxed gap (:func:`lisse.atomistic.convergence.adhesion_convergence`, unrelaxed cells), and add those rows.
     strained : {"film", "substrate", "both"}, default "film"
         Which slab takes the lattice mismatch (:func:`lisse.atomistic.interfaces.strain_on`): Li (default), the
-        substrate, or both (each onto the mean cell). ``strain_percent`` is then the larger of the two slabs' strains.
+        substrate, or both (each onto the mean cell). ``strain_percent`` is then the larger of the two slabs' strains;
+        the registry shifts of ``starts`` and ``rigid_scan`` stay in the unstrained substrate's frame.
 
     Returns
     -------
@@ -837,10 +840,9 @@ def adhesion_workflow(
     if forced is not None:
         from lisse.atomistic.interfaces import forced_match
 
-        m = forced_match(fl, sb, forced[0], forced[1], cell=supercell_cell)
+        m = strain_on(forced_match(fl, sb, forced[0], forced[1], cell=supercell_cell), fl, sb, strained)  # the mismatch they imply
     else:
-        m = lattice_matches(fl, sb, max_strain=max_strain, max_area=max_area)[0]
-    m = strain_on(m, fl, sb, strained)
+        m = lattice_matches(fl, sb, max_strain=max_strain, max_area=max_area, strained=strained)[0]
     # 3. isolated slabs in the interface cell
     iface0, fil, sub = build_interface(fl, sb, m, gap=gaps[0], vacuum=vacuum)
     area = iface0.info["area_A2"]
@@ -1021,8 +1023,8 @@ def adhesion_workflow(
                  if forced is not None else "coherent search")
         out["uncertainty"]["this_run_construction"] = (f"{built}: Li({hkl(film_miller)}) {film_layers} planes on {substrate}"
                                                        f"({hkl(substrate_miller)}) {substrate_layers} planes{term_text}, {len(rb.atoms)} "
-                                                       f"atoms, strain {100 * m.largest_strain:.3g} % on "
-                                                       + ("Li" if strained == "film" else substrate if strained == "substrate" else "both"))
+                                                       f"atoms, strain {100 * m.strain:.3g} % on Li"
+                                                       + ("" if strained == "film" else f" and {100 * m.substrate_strain:.3g} % on {substrate}"))
         same = ("the accuracy table's row below was built as this run was: " if out["uncertainty"].get("built_as_this_run")
                 else "the accuracy table's numbers below are for the constructions they name, which may differ from this one: ")
         out["uncertainty"]["statement"] = (f"this run: {out['uncertainty']['this_run_construction']}, W_ad {w_ad:.3g} J/m2; "
@@ -1559,7 +1561,7 @@ def adhesion_jobs(
     li_slab_layers : sequence of int, default (5, 7)
         Number of planes of the Li slabs for sigma_Li.
     max_strain : float, default 0.03
-        Largest principal strain on the Li film [-] (dimensionless fraction).
+        Largest principal strain on either slab of the coherent search [-] (dimensionless fraction; Li by default, see ``strained``).
     max_area : float, default 130.0
         Largest interface area [Å2].
     vacuum : float, default 15.0
@@ -1567,7 +1569,8 @@ def adhesion_jobs(
     gap : float, default 2.2
         Interface gap [Å] (replaced by the ML result's when given).
     shift : tuple of float, default (0.0, 0.0)
-        In-plane registry shift [Å] (replaced by the ML result's when given).
+        In-plane registry shift [Å] in the unstrained substrate's frame, as the workflow's ``starts`` report it (replaced
+        by the ML result's when given; :func:`lisse.atomistic.interfaces.build_interface` maps it onto a strained substrate).
     ml_result : dict, optional
         An :func:`adhesion_workflow` result whose best registry and gap start the DFT structures.
     fix_substrate_planes : int, default 1
@@ -1613,7 +1616,7 @@ def adhesion_jobs(
         jobs.append(Job(f"slab_Li_n{n}", make_slab(li, film_miller, n, vacuum), "relax"))
     fl = make_slab(li, film_miller, film_layers, vacuum)
     sb = make_slab(x, substrate_miller, substrate_layers, vacuum)
-    m = strain_on(lattice_matches(fl, sb, max_strain=max_strain, max_area=max_area)[0], fl, sb, strained)
+    m = lattice_matches(fl, sb, max_strain=max_strain, max_area=max_area, strained=strained)[0]
     it, fil, sub = build_interface(fl, sb, m, gap=gap, shift=shift, vacuum=vacuum)
     n_sub = len(sub)
     jobs += [

@@ -33,11 +33,16 @@ def add_arguments(parser) -> None:
     add_quantity(parser, "--encut", "eV", "plane-wave cutoff for VASP (default 520 eV)", default="520 eV")
     parser.add_argument("--d3", action="store_true", help="add D3 dispersion (used by Ji2025)")
     parser.add_argument("--substrate-miller", nargs=3, type=int, default=[1, 0, 0])
+    parser.add_argument("--strain-on", choices=("film", "substrate", "both"), default="film",
+                        help="decks: which slab takes the lattice mismatch (default Li; as lisse wetting --strain-on)")
     add_quantity(parser, "--li-surface-energy", "J/m2", "from-files: sigma_Li to use when no Li slab outputs exist")
 
 
 def run(args):
     from lisse.errors import ParameterError
+
+    if args.strain_on != "film" and args.action != "decks":
+        raise ParameterError(f"--strain-on: applies to 'lisse atomistic decks Li X'; got it with {args.action!r}")
 
     if args.action == "accuracy":
         from lisse.atomistic.accuracy import load_table, rankings, rows, unit_key_suffix
@@ -82,8 +87,9 @@ def run(args):
         if out.exists() and any(out.iterdir()):
             raise ParameterError(f"--out folder '{out}' exists and is not empty; lisse never overwrites run folders")
         s = DFTSettings(encut_eV=args.encut / ELEMENTARY_CHARGE, d3=args.d3)
-        jobs = adhesion_jobs(args.args[1], tuple(args.substrate_miller))
-        write_decks(jobs, out, args.code, s, meta={"workflow": "adhesion", "substrate": args.args[1]})
+        jobs = adhesion_jobs(args.args[1], tuple(args.substrate_miller), strained=args.strain_on)
+        meta = {"workflow": "adhesion", "substrate": args.args[1]} | ({"strained": args.strain_on} if args.strain_on != "film" else {})
+        write_decks(jobs, out, args.code, s, meta=meta)
         return {"folder": str(out), "code": args.code, "jobs": [{"name": j.name, "task": j.task, "n_atoms": len(j.atoms)} for j in jobs],
                 "note": "VASP: concatenate the PAW_PBE POTCARs listed in each POTCAR.spec; QE: put the named UPF files in ./pseudo. "
                         "Run each folder, then: lisse atomistic from-files " + str(out)}

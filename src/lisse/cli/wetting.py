@@ -13,7 +13,7 @@ DESCRIPTION = (
     "complete wetting, theta = 0). Give --work-of-adhesion for the angle or --contact-angle for W_ad. sigma_Li defaults to "
     "0.4245 J/m2, the value implied by Ji et al. (2025)'s own pair W_ad(Li|Li2CO3) = 0.09 J/m2 <-> 142 deg; override with "
     "--li-surface-energy. With two material names (lisse wetting Li LiF) it runs the atomistic workflow: bulk and slab "
-    "relaxations, a coherent Li|X supercell search (strain on Li), a registry x gap scan, relaxations from several starts "
+    "relaxations, a coherent Li|X supercell search (strain on Li unless --strain-on), a registry x gap scan, relaxations from several starts "
     "(lowest kept), sanity and convergence checks, and reports W_ad, theta (with the calculator's own sigma_Li), the strain "
     "and the calculator's stated error from the accuracy table. ML numbers are screening grade; use DFT for quantitative work: "
     "--calculator gpaw runs the same workflow with PBE PAW DFT (GPAW, optional extra 'dft'; --level screening|publication, "
@@ -55,7 +55,7 @@ def add_arguments(parser) -> None:
                         help="fix the in-plane supercells of Li and X, e.g. 4x4,3x3 (Li first), instead of the coherent search")
     parser.add_argument("--substrate-miller", nargs=3, type=int, default=[1, 0, 0], metavar=("H", "K", "L"))
     parser.add_argument("--film-miller", nargs=3, type=int, default=[1, 0, 0], metavar=("H", "K", "L"))
-    add_quantity(parser, "--max-strain", "", 'largest strain on Li, e.g. "3 %%" or 0.03 (default "3 percent")', default="3 percent")
+    add_quantity(parser, "--max-strain", "", 'largest strain of the coherent search on Li (on either slab with --strain-on), e.g. "3 %%" or 0.03 (default "3 percent")', default="3 percent")
     parser.add_argument("--termination", type=int, default=0, metavar="K",
                         help="substrate termination index (default 0; list them with 'lisse atomistic terminations X --substrate-miller H K L')")
     parser.add_argument("--substrate-layers", type=int, default=3, help="atomic planes of X (default 3; use 6 for Li2CO3(001))")

@@ -78,7 +78,8 @@ def compare_stage(ctx: StageContext) -> StageResult:
     Parameters
     ----------
     ctx : StageContext
-        The study, this stage's typed ``[compare]`` options (SI floats for quantities) and the output folder.
+        The study, this stage's typed ``[compare]`` options (SI floats for quantities; each ``cycle_life`` duration an
+        ``(SI float, is_lower_bound)`` pair) and the output folder.
 
     Returns
     -------
@@ -123,8 +124,10 @@ def compare_stage(ctx: StageContext) -> StageResult:
             ccd, origin = mine[0]["value"] * 10.0, f"database (cell {this_cell})"
             bound = bool(mine[0].get("lower_bound"))
     r = o.get("interfacial_resistance")
-    life = [(i, t) for i, (t, _censored) in o.get("cycle_life", [])]
-    censored = [c for _i, (_t, c) in o.get("cycle_life", [])]
+    # typed pairs carry (hours in SI, had not failed); a bare SI number (options built in code) is a measured life
+    lives = [(i, t if isinstance(t, tuple) else (t, False)) for i, t in o.get("cycle_life", [])]
+    life = [(i, t) for i, (t, _censored) in lives]
+    censored = [bool(c) for _i, (_t, c) in lives]
     res = compare_cell(ccd=ccd, interfacial_resistance=r, cycle_life=life or None, electrolyte=o.get("electrolyte"),
                        ccd_is_lower_bound=bound, cycle_life_is_lower_bound=censored)
     res["ccd_origin"] = origin if ccd is not None else None
