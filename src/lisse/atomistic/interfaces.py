@@ -330,11 +330,11 @@ def strain_on(match: LatticeMatch, film: Atoms, substrate: Atoms, side: str = "f
     (bulk modulus ~12 GPa against ~70 GPa for LiF), and a coherent interface of a thin film is strained that way.
     Published cells are not always built so (the mismatch put on the coating, or split evenly between the two slabs),
     and with a large mismatch, such as Li(001) 4x4 on LiF(001) 3x3 (10-16 % either way, depending on the two lattices),
-    the choice changes
-    both slabs' structure. Then: ``"substrate"`` strains the substrate supercell onto the film's; ``"both"`` strains each
-    onto the mean of the two in-plane cells (row vectors averaged, the film's turned into the substrate's orientation by
-    the rotation of the polar decomposition of the film-to-substrate map). W_ad stays a difference of energies computed in the
-    one common cell (:func:`build_interface`), so the elastic energy of either slab cancels in it.
+    the choice changes both slabs' structure. Then: ``"substrate"`` strains the substrate supercell onto the film's;
+    ``"both"`` strains each onto the mean of the two in-plane cells (row vectors averaged). In both cases the film's cell
+    is first turned into the substrate's orientation by the rotation of the polar decomposition of the film-to-substrate
+    map, so that the substrate is stretched, not rotated. W_ad stays a difference of energies computed in the one common
+    cell (:func:`build_interface`), so the elastic energy of either slab cancels in it.
 
     Parameters
     ----------
