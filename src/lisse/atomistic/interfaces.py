@@ -26,7 +26,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from ase import Atoms  # ase is imported at run time only inside the functions that need it
 
-__all__ = ["LatticeMatch", "lattice_matches", "forced_match", "strain_on", "STRAIN_SIDES", "build_interface", "registry_shifts",
+__all__ = ["LatticeMatch", "lattice_matches", "forced_match", "strain_on", "STRAIN_SIDES", "check_strain_side", "build_interface", "registry_shifts",
            "MAX_FORCED_CELLS"]
 
 #: Largest number of primitive surface cells in one forced supercell (a 20x20 supercell of a 2.8 A cell is
@@ -186,8 +186,7 @@ def lattice_matches(film: Atoms, substrate: Atoms, max_strain: float = 0.05, max
         raise ParameterError(f"parameter 'max_strain' must be a strain between 0 and 0.5 (50 %); got {max_strain!r}")
     if not 0.0 < max_area < float("inf"):
         raise ParameterError(f"parameter 'max_area' must be a finite area > 0 A^2; got {max_area!r}")
-    if strained not in STRAIN_SIDES:
-        raise ParameterError(f"parameter 'strained' must be one of {', '.join(STRAIN_SIDES)}; got {strained!r}")
+    check_strain_side(strained)
     register("Zur1984")
     # with the mismatch elsewhere the substrate's strain is ~e/(1-e) and the area the film's: search wider, judge after
     search_strain = max_strain if strained == "film" else min(0.5, 2.0 * max_strain)
@@ -323,6 +322,13 @@ def forced_match(film: Atoms, substrate: Atoms, film_supercell: object = (4, 4),
 STRAIN_SIDES = ("film", "substrate", "both")
 
 
+def check_strain_side(side: str, name: str = "strained") -> str:
+    """``side`` if it is one of :data:`STRAIN_SIDES`; else a ParameterError naming parameter ``name``."""
+    if side not in STRAIN_SIDES:
+        raise ParameterError(f"parameter '{name}' must be one of {', '.join(STRAIN_SIDES)}; got {side!r}")
+    return side
+
+
 def strain_on(match: LatticeMatch, film: Atoms, substrate: Atoms, side: str = "film") -> LatticeMatch:
     """The same supercell pair with the lattice mismatch put on ``side``: the film, the substrate, or both.
 
@@ -356,8 +362,7 @@ def strain_on(match: LatticeMatch, film: Atoms, substrate: Atoms, side: str = "f
     ParameterError
         An unknown ``side``, or a match that is already strained another way.
     """
-    if side not in STRAIN_SIDES:
-        raise ParameterError(f"parameter 'side' must be one of {', '.join(STRAIN_SIDES)}; got {side!r}")
+    check_strain_side(side, "side")
     if match.strained != "film":
         raise ParameterError(f"parameter 'match': expected a film-strained match to re-strain; got one strained on {match.strained!r}")
     if side == "film":
@@ -370,10 +375,10 @@ def strain_on(match: LatticeMatch, film: Atoms, substrate: Atoms, side: str = "f
     film_turned = baa @ polar(np.linalg.solve(baa, bb))[0]
     target = film_turned if side == "substrate" else 0.5 * (film_turned + bb)
     df, ds = _deformation(baa, target), _deformation(bb, target)
-    if side == "substrate":  # the film is only turned: no strain (not the ~1e-16 of the arithmetic)
-        df = (0.0, (0.0, 0.0), (0.0, 0.0), 0.0)
     if df is None or ds is None:
         raise ParameterError(f"supercells film {match.film_matrix} on substrate {match.substrate_matrix}: the mean cell inverts a slab")
+    if side == "substrate":  # the film is only turned: no strain (not the ~1e-16 of the arithmetic)
+        df = (0.0, (0.0, 0.0), (0.0, 0.0), 0.0)
     return replace(match, strain=df[0], principal_strains=df[1], strain_along=df[2], angle_change_deg=df[3], strained=side,
                    substrate_strain=ds[0], substrate_principal_strains=ds[1], area_A2=float(abs(np.linalg.det(target))),
                    common_cell=((float(target[0, 0]), float(target[0, 1])), (float(target[1, 0]), float(target[1, 1]))))

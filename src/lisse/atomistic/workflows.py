@@ -26,7 +26,7 @@ from lisse.atomistic.calculators import (
     is_long_range,
 )
 from lisse.atomistic.engine import Job, JobResult, atoms_to_dict, run_job
-from lisse.atomistic.interfaces import STRAIN_SIDES, build_interface, lattice_matches, registry_shifts, strain_on
+from lisse.atomistic.interfaces import build_interface, check_strain_side, lattice_matches, registry_shifts, strain_on
 from lisse.atomistic.sanity import check_distances, check_energy_per_atom, check_slab, vacuum_thickness
 from lisse.atomistic.slabs import check_layers, check_miller, layer_planes, make_slab, set_vacuum
 from lisse.atomistic.structures import bulk as build_bulk
@@ -799,8 +799,7 @@ def adhesion_workflow(
     if not 0.0 < fmax < math.inf:
         raise ParameterError(f"parameter 'fmax' must be a finite force > 0 eV/A; got {fmax!r}")
     forced = _check_supercells(film_supercell, substrate_supercell)
-    if strained not in STRAIN_SIDES:
-        raise ParameterError(f"parameter 'strained' must be one of {', '.join(STRAIN_SIDES)}; got {strained!r}")
+    check_strain_side(strained)
     ctx = _ctx(calculator, cache, prerelax, phases=(film, substrate))
     if isinstance(ctx.calculator, PrecomputedCalculator):
         raise ParameterError(
@@ -1597,8 +1596,7 @@ def adhesion_jobs(
     Su et al., A scalable Li-Al-Cl stratified structure for stable all-solid-state lithium metal batteries, Nat. Commun. 15 (2024), doi:10.1038/s41467-024-48585-7.
     """
     _check_interface_inputs(substrate, substrate_miller, film_miller, substrate_layers, film_layers, max_strain, max_area)
-    if strained not in STRAIN_SIDES:
-        raise ParameterError(f"parameter 'strained' must be one of {', '.join(STRAIN_SIDES)}; got {strained!r}")
+    check_strain_side(strained)
     if ml_result is not None:
         if ml_result.get("strained", "film") != strained:  # its registry and gap belong to another construction
             raise ParameterError(f"parameter 'ml_result': built with the strain on {ml_result.get('strained', 'film')!r}; "
