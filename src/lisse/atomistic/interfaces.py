@@ -323,7 +323,25 @@ STRAIN_SIDES = ("film", "substrate", "both")
 
 
 def check_strain_side(side: str, name: str = "strained") -> str:
-    """``side`` if it is one of :data:`STRAIN_SIDES`; else a ParameterError naming parameter ``name``."""
+    """``side`` checked against :data:`STRAIN_SIDES` (which slab takes the lattice mismatch).
+
+    Parameters
+    ----------
+    side : str
+        The side asked for: ``"film"``, ``"substrate"`` or ``"both"``.
+    name : str
+        The parameter's name as the caller knows it (``strained``, ``--strain-on``), used in the error.
+
+    Returns
+    -------
+    str
+        ``side`` unchanged.
+
+    Raises
+    ------
+    ParameterError
+        If ``side`` is not one of :data:`STRAIN_SIDES`.
+    """
     if side not in STRAIN_SIDES:
         raise ParameterError(f"parameter '{name}' must be one of {', '.join(STRAIN_SIDES)}; got {side!r}")
     return side
