@@ -78,6 +78,10 @@ def add_arguments(parser) -> None:
                         help="which slab takes the lattice mismatch: Li (default; soft), the substrate X, or both (each strained "
                              "onto the mean cell), for published cells built that way; strain_percent is then the larger of the two "
                              "(film_strain_percent, substrate_strain_percent)")
+    parser.add_argument("--slab-references", action="store_true",
+                        help="also give W_ad against slabs cut from the relaxed interface (frozen: the ideal work of separation, "
+                             "work_of_separation_J_m2) and against the slabs as built, not relaxed (unrelaxed), as some papers "
+                             "compute it: four more single points; slab_references lists the three")
     parser.add_argument("--cache-dir", default=None, help="job cache folder (default $LISSE_CACHE or ~/.cache/lisse); 'none' disables")
     parser.add_argument("--full", action="store_true", help="include the rigid scan and final structure in the JSON")
 
@@ -327,6 +331,8 @@ def _workflow_kw(args) -> dict:
         kw["strained"] = args.strain_on
     if args.check_convergence:
         kw["check_convergence"] = True
+    if getattr(args, "slab_references", False):
+        kw["slab_references"] = True
     return kw
 
 
@@ -480,6 +486,8 @@ def render(res) -> str:
                 _or_na(c["vacuum_change_J_m2"]),
                 c["vacuum_vs_cutoff_A"][0], c["vacuum_vs_cutoff_A"][1], c["fmax_target_eV_A"], c["all_relaxations_converged"])
             + ("" if res.get("li_surface_energy_converged", True) else " (film, substrate, interface; sigma_Li's Li slabs: False)"),
+            *[f"  W_ad with {r['slab_reference']} slabs: {r['work_of_adhesion_J_m2']:.3f} J/m2 ({r['change_from_relaxed_J_m2']:+.3f})"
+              for r in (res.get("slab_references") or [])[1:]],
             f"  stated uncertainty: {u.get('statement', 'n/a')}",
             *[f"  convergence: {r['quantity']} at {r['parameter']} = {r['value']}: {r['result']:.4f}"
               + ("" if r["change"] is None else f" (change {r['change']:+.4f}, tolerance {r['tolerance']}: {'ok' if r['converged'] else 'NOT converged'})")
