@@ -135,3 +135,20 @@ def test_off_by_default_and_the_cli_passes_the_flag():
     args = p.parse_args(["Li", "LiF", "--slab-references"])
     assert wetting._workflow_kw(args)["slab_references"] is True
     assert "slab_references" not in wetting._workflow_kw(p.parse_args(["Li", "LiF"]))
+
+
+def test_the_unrelaxed_reference_grows_with_the_strained_films_thickness():
+    """The as-built film's relaxation energy is extensive (each strained plane relaxes): the unrelaxed reference's
+    excess over the relaxed W_ad grows with the number of Li planes, and the frozen one's does not."""
+    from lisse.atomistic.workflows import adhesion_workflow
+
+    rise = {}
+    for n in (3, 5):
+        kw = dict(KW, film_layers=n)
+        r = adhesion_workflow(PairML(), "LiF", steps=200, fmax=0.01, slab_references=True, film_supercell=(2, 2), substrate_supercell=(1, 1),
+                              supercell_cell="conventional", **kw)
+        rows = {x["slab_reference"]: x["change_from_relaxed_J_m2"] for x in r["slab_references"]}
+        rise[n] = (rows["unrelaxed"], rows["frozen"])
+    # per extra plane, about a plane's share of the 3-plane excess: 5 planes carry at least 4/3 of 3 planes' (surfaces apart)
+    assert rise[5][0] > 4 / 3 * rise[3][0] > 0
+    assert abs(rise[5][1] - rise[3][1]) < 0.25 * rise[3][0]

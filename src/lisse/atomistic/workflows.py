@@ -1065,7 +1065,8 @@ SLAB_REFERENCES = {
               "(Finnis1996); above the relaxed W_ad by the relaxation energy of the two new surfaces",
     "unrelaxed": "the slabs as built (bulk-terminated, strained in-plane, the bulk's interplanar spacing), not relaxed, "
                  "against the relaxed interface: not a thermodynamic quantity; it adds to the relaxed W_ad the relaxation "
-                 "energy of each slab, for a strained film mostly its out-of-plane (Poisson) relaxation",
+                 "energy of each slab, for a strained film mostly its out-of-plane (Poisson) relaxation, which grows with the film's "
+                 "thickness: not a property of the interface",
 }
 
 
