@@ -109,6 +109,8 @@ def test_strain_on_the_substrate_keeps_li_at_its_own_lattice(slabs):
     for a in (it, fil, sub):
         assert np.linalg.norm(a.cell.array[:2], axis=1) == pytest.approx([4 * a_li, 4 * a_li], rel=1e-9)
     assert _nn(fil) == pytest.approx(math.sqrt(3) / 2 * a_li, rel=1e-6)  # bcc Li unstrained
+    assert fil.info["strained"] is False and fil.info["strain"] == 0.0  # turned onto LiF's orientation, not strained
+    assert build_interface(slabs["Li"], slabs["LiF"], m0, gap=2.0, vacuum=10.0)[1].info["strained"] is True
     ref_sub = build_interface(slabs["Li"], slabs["LiF"], m0, gap=2.0, vacuum=10.0)[2]  # LiF unstrained, same supercell
     df = sub.get_scaled_positions()[:, :2] - ref_sub.get_scaled_positions()[:, :2]
     assert np.abs(df - np.round(df)).max() < 1e-9  # stretched, not moved (fractions equal modulo 1)

@@ -488,7 +488,7 @@ def build_interface(film: Atoms, substrate: Atoms, match: LatticeMatch, gap: flo
                   "principal_strains": list(match.principal_strains), "n_film": len(fil), "n_substrate": len(sub), "vacuum_A": float(vacuum),
                   "strained_side": match.strained, "substrate_strain": match.substrate_strain}
     fil_s = set_vacuum(fil, vacuum)
-    fil_s.info.update({"area_A2": area, "strained": True, "strain": match.strain})
+    fil_s.info.update({"area_A2": area, "strained": bool(match.strain > 0), "strain": match.strain})
     sub_s = set_vacuum(sub, vacuum)
     sub_s.info.update({"area_A2": area, "substrate_strain": match.substrate_strain})
     return iface, fil_s, sub_s
