@@ -152,3 +152,89 @@ def test_the_unrelaxed_reference_grows_with_the_strained_films_thickness():
     # per extra plane, about a plane's share of the 3-plane excess: 5 planes carry at least 4/3 of 3 planes' (surfaces apart)
     assert rise[5][0] > 4 / 3 * rise[3][0] > 0
     assert abs(rise[5][1] - rise[3][1]) < 0.25 * rise[3][0]
+
+
+def _relative(a):
+    """Positions relative to the first atom, wrapped in-plane (a rigid translation and the in-plane images removed)."""
+    d = a.positions - a.positions[0]
+    frac = np.linalg.solve(a.cell.array.T, d.T).T
+    frac[:, :2] -= np.round(frac[:, :2])
+    return frac @ a.cell.array
+
+
+def test_each_reference_computes_the_slabs_it_names_in_the_interfaces_cell(monkeypatch):
+    """The jobs' inputs, recorded: frozen = the relaxed interface's two parts; unrelaxed = the as-built slabs that the
+    relaxations started from; both in the interface's cell. With a long-range calculator whose energy has a
+    cell-height term (a grid error, as in test_common_cell), the relaxed row uses the common-cell energies."""
+    import lisse.atomistic.workflows as wf
+
+    class HeightGrid(Calculator):  # the pair potential plus 0.02 eV per atom x sin(2 pi L_z / 0.9 A)
+        implemented_properties = ["energy", "free_energy", "forces", "stress"]
+
+        def calculate(self, atoms=None, properties=("energy",), system_changes=all_changes):
+            super().calculate(atoms, properties, system_changes)
+            b = self.atoms.copy()
+            b.calc = _pair()
+            e = b.get_potential_energy() + 0.02 * len(b) * math.sin(2 * math.pi * float(b.cell[2, 2]) / 0.9)
+            self.results = {"energy": e, "free_energy": e, "forces": b.get_forces(), "stress": b.get_stress()}
+
+    class LongRange(AtomisticCalculator):
+        long_range = True
+
+        def __init__(self) -> None:
+            self.info = CalculatorInfo("fake-dft", "lj-grid", "0", "dft", 6.0, {"level": "test"})
+
+        def ase_calculator(self, atoms=None, purpose: str = "energy"):
+            return HeightGrid()
+
+    seen: dict = {}
+    real = wf.WorkflowContext.run
+
+    def record(self, job):
+        seen[job.name] = job.atoms.copy()
+        return real(self, job)
+
+    monkeypatch.setattr(wf.WorkflowContext, "run", record)
+    r = wf.adhesion_workflow(LongRange(), "LiF", steps=200, fmax=0.01, slab_references=True, film_supercell=(2, 2), substrate_supercell=(1, 1),
+                             supercell_cell="conventional", **KW)
+    rows = {x["slab_reference"]: x for x in r["slab_references"]}
+    assert r["common_cell"] is not None
+    assert (rows["relaxed"]["film_energy_eV"], rows["relaxed"]["substrate_energy_eV"]) == (r["common_cell"]["film_energy_eV"],
+                                                                                         r["common_cell"]["substrate_energy_eV"])
+    a, n_sub = _interface(r)
+    for name, ref in (("frozen_film", a[n_sub:]), ("frozen_substrate", a[:n_sub]),
+                      ("unrelaxed_film", seen["film_strained"]), ("unrelaxed_substrate", seen["substrate"])):
+        got = seen[name]
+        np.testing.assert_allclose(got.cell.array, a.cell.array, rtol=0, atol=1e-9, err_msg=name)  # the interface's cell
+        np.testing.assert_allclose(_relative(got), _relative(ref), rtol=0, atol=1e-9, err_msg=name)
+    # the as-built slabs are not the frozen ones: relaxation moved the atoms
+    assert np.abs(_relative(seen["unrelaxed_film"]) - _relative(seen["frozen_film"])).max() > 0.05
+    assert np.abs(_relative(seen["unrelaxed_substrate"]) - _relative(seen["frozen_substrate"])).max() > 1e-3
+    # W_sep recomputed here, in the interface's cell, with the grid term
+    e = {}
+    for k, at in (("i", a), ("f", a[n_sub:]), ("s", a[:n_sub])):
+        b = at.copy()
+        b.calc = HeightGrid()
+        e[k] = b.get_potential_energy()
+    assert r["work_of_separation_J_m2"] == pytest.approx((e["f"] + e["s"] - e["i"]) / r["interface_area_A2"] * EV_A2, rel=1e-9, abs=0)
+
+
+def test_frozen_slabs_below_the_relaxed_ones_are_warned_about(monkeypatch):
+    """Cut from the relaxed interface, the slabs can only be lower than the slabs relaxed on their own when those
+    relaxations stopped above a minimum: beyond the level's tolerance (screening's for an ML level, 0.02 J/m2), a warning."""
+    import lisse.atomistic.workflows as wf
+
+    real = wf.slab_reference_rows
+    for drop, warned in ((0.05, True), (0.01, False)):
+        def lowered(*a, drop=drop, **k):
+            rows = real(*a, **k)
+            rows[1] = dict(rows[1], work_of_adhesion_J_m2=rows[0]["work_of_adhesion_J_m2"] - drop, change_from_relaxed_J_m2=-drop)
+            return rows
+
+        monkeypatch.setattr(wf, "slab_reference_rows", lowered)
+        r = wf.adhesion_workflow(Bonds(), "LiF", steps=5, slab_references=True, **KW)
+        notes = [w for w in r["warnings"] if "cut from the relaxed interface" in w]
+        assert bool(notes) is warned, (drop, r["warnings"])
+        if warned:
+            assert "0.05 J/m2 lower" in notes[0] and "tolerance 0.02 J/m2" in notes[0]
+        assert r["work_of_adhesion_valid"] is True  # a note on the slabs, not a verdict on the interface

@@ -778,7 +778,9 @@ def adhesion_workflow(
         ``contact_angle_deg_default_sigma``, regime, ``strain_percent`` (largest strain on either slab), ``strained``,
         ``film_strain_percent``, ``substrate_strain_percent``, ``calculator``, ``level``, ``convergence``
         (rows: sigma_Li vs thickness, W_ad vs vacuum), ``checks``, ``substrate_termination`` (``index``,
-        ``n_terminations``, ``symmetric_planes``), uncertainty and provenance (JSON-able).
+        ``n_terminations``, ``symmetric_planes``), ``common_cell`` (long-range calculators: the slabs' energies in the
+        interface's cell, else None), ``work_of_separation_J_m2`` and ``slab_references`` (:func:`slab_reference_rows`;
+        None unless ``slab_references``), ``warnings``, uncertainty and provenance (JSON-able).
 
     Raises
     ------
@@ -937,6 +939,12 @@ def adhesion_workflow(
     spread = float(np.ptp([x["adhesion_J_m2"] for x in good])) if len(good) > 1 else None
     all_converged = bool(r_fil.converged and r_sub.converged and rb.converged)
     problems = adhesion_problems(gap_final, all_converged)
+    below = None if by_reference is None else -next(r["change_from_relaxed_J_m2"] for r in by_reference if r["slab_reference"] == "frozen")
+    below_tol = tol if tol is not None else ROW_TOLERANCES_J_M2["screening"]  # an ML level has no row tolerance: screening's
+    reference_notes = [] if below is None or below <= below_tol else [
+        f"the slabs cut from the relaxed interface are {below:.3g} J/m2 lower in energy than the slabs relaxed on their own (more "
+        f"than the tolerance {below_tol:g} J/m2): those relaxations stopped above a minimum, so the relaxed-slab W_ad is high by "
+        "up to that much; relax the slabs further (--fmax, --steps)"]
     if not np.allclose(_computed_cell(ctx.calculator, rb.atoms), rb.atoms.cell.array, rtol=0, atol=1e-9):
         problems.append(f"the backend padded the relaxed interface's vacuum ({_vacuum_of(None, rb.atoms):.3g} A < its "
                         f"{pad:g} A): its energy and the film's and substrate's were not computed in one cell; raise the vacuum")
@@ -946,7 +954,8 @@ def adhesion_workflow(
         "film_miller": list(film_miller),
         "substrate_miller": list(substrate_miller),
         "work_of_adhesion_J_m2": w_ad,
-        "work_of_separation_J_m2": None if by_reference is None else by_reference[1]["work_of_adhesion_J_m2"],
+        "work_of_separation_J_m2": None if by_reference is None else next(
+            r["work_of_adhesion_J_m2"] for r in by_reference if r["slab_reference"] == "frozen"),
         "slab_references": by_reference,
         "common_cell": common,
         "contact_angle_deg": wet.contact_angle_deg,
@@ -972,7 +981,7 @@ def adhesion_workflow(
         "vacuum_asked_A": vacuum_asked,
         "work_of_adhesion_valid": not problems,
         # sigma_Li's slabs set the contact angle, not W_ad: an unconverged one is said without judging W_ad (audit s49)
-        "warnings": problems + ([] if sig["all_relaxations_converged"] else [
+        "warnings": problems + reference_notes + ([] if sig["all_relaxations_converged"] else [
             "a Li slab behind sigma_Li (and so the contact angle) did not reach its force target: "
             + ", ".join(f"{r['layers']} planes (fmax {_fmax_text(r['fmax_final_eV_A'])} eV/A)" for r in sig["slabs"] if not r["converged"])]),
         "li_surface_energy_converged": bool(sig["all_relaxations_converged"]),
@@ -1049,7 +1058,7 @@ def adhesion_workflow(
         {"max_strain": max_strain, "max_area_A2": max_area, "gaps_A": list(gaps), "n_shift": n_shift, "n_starts": n_starts, "fmax_eV_A": fmax, "steps": steps,
          "fix_substrate_planes": fix_substrate_planes, "substrate_termination": substrate_termination,
          "film_supercell": None if forced is None else list(forced[0]), "substrate_supercell": None if forced is None else list(forced[1]),
-         "strained": strained},
+         "strained": strained, "slab_references": slab_references},
     )
     return out
 
@@ -1062,7 +1071,8 @@ SLAB_REFERENCES = {
     "relaxed": "each slab relaxed on its own in the interface's in-plane cell: the thermodynamic work of adhesion, the one "
                "Young-Dupre takes (Finnis1996)",
     "frozen": "the two slabs cut from the relaxed interface, not relaxed: the ideal work of separation of a rigid cleavage "
-              "(Finnis1996); above the relaxed W_ad by the relaxation energy of the two new surfaces",
+              "(Finnis1996); normally above the relaxed W_ad by the relaxation energy of the two new surfaces (below it, "
+              "the slabs relaxed on their own stopped above a minimum the interface's slabs reached: a warning says so)",
     "unrelaxed": "the slabs as built (bulk-terminated, strained in-plane, the bulk's interplanar spacing), not relaxed, "
                  "against the relaxed interface: not a thermodynamic quantity; it adds to the relaxed W_ad the relaxation "
                  "energy of each slab, for a strained film mostly its out-of-plane (Poisson) relaxation, which grows with the film's "
@@ -1074,7 +1084,7 @@ def slab_reference_rows(ctx: Any, film: Atoms, substrate: Atoms, interface: Atom
                         w_relaxed: float, relaxed_energies: tuple[float, float]) -> list[dict]:
     """W_ad of one relaxed interface against three references for the separated slabs (:data:`SLAB_REFERENCES`).
 
-    ``W_ad = (E_film + E_substrate - E_interface) / S`` [BRIEF, Finnis1996]; only ``E_film`` and ``E_substrate`` change
+    ``W_ad = (E_film + E_substrate - E_interface) / S`` [Finnis1996]; only ``E_film`` and ``E_substrate`` change
     between the rows. Published values differ in this choice, and with a strained film it decides the number: on
     Ji2025's Li(001) 4x4 | LiF(001) 3x3 cell, the film's 12 % in-plane compression expands its planes by ~25 % on
     relaxation, an energy the ``unrelaxed`` reference adds to W_ad. The ``frozen`` and ``unrelaxed`` slabs are computed

@@ -380,7 +380,7 @@ def _screen(args) -> dict:
         if calc.info.kind != "ml" or rcalc.info.kind != "dft":
             raise ParameterError(f"--refine-top screens with an ML --calculator and refines with a DFT --refine-calculator; got {args.calculator!r} "
                                  f"and {args.refine_calculator!r}")
-        screen_kw = {k: v for k, v in kw.items() if k not in ("prerelax", "check_convergence")}
+        screen_kw = {k: v for k, v in kw.items() if k not in ("prerelax", "check_convergence", "slab_references")}  # the DFT rows' options
     else:
         calc = make_calculator(args)  # validates --level/--dispersion
         screen_kw = kw
