@@ -233,3 +233,28 @@ def test_an_ml_model_without_dispersion_is_also_compared_with_the_dft_value_with
     entries = [{**x, "ml": {k: {**v, "dispersion": "d3"} for k, v in x["ml"].items()}} if x is e else x for x in table["entry"]]
     monkeypatch.setattr(accuracy, "load_table", lambda: {**table, "entry": entries})
     assert all(r["error_without_dispersion"] is None for r in rows() if r["construction"] == e["construction"])
+
+
+def test_the_ji_cells_slab_references_are_the_recorded_dft_energies():
+    """W_ad on Ji2025's Li|LiF cell with relaxed, frozen and unrelaxed slabs (``--slab-references``), recomputed from the
+    stored GPAW energies, equals the recorded run's output; the frozen jobs are the relaxed interface's two parts."""
+    jobs = _ji_jobs()
+    out = json.loads((RECORDS.parent / "ji_lif_lcao_wetting_slab-references.json").read_text())
+    got = {r["slab_reference"]: r["work_of_adhesion_J_m2"] for r in out["slab_references"]}
+    for name, film, substrate, value in (("relaxed", "common_cell_film", "common_cell_substrate", 0.1889),
+                                         ("frozen", "frozen_film", "frozen_substrate", 0.1950),
+                                         ("unrelaxed", "unrelaxed_film", "unrelaxed_substrate", 0.5022)):
+        w = _w(jobs, "interface_start0_energy", film, substrate)
+        assert w == pytest.approx(value, abs=5e-4), name
+        assert got[name] == pytest.approx(w, rel=1e-6, abs=0), name
+    assert out["work_of_separation_J_m2"] == got["frozen"]
+    iface = jobs["interface_start0"]["atoms"]
+    n_sub = 2 * iface["numbers"].count(9)
+    np.testing.assert_allclose(jobs["frozen_film"]["atoms"]["positions"], np.asarray(iface["positions"])[n_sub:], atol=1e-9)
+    np.testing.assert_allclose(jobs["frozen_substrate"]["atoms"]["positions"], np.asarray(iface["positions"])[:n_sub], atol=1e-9)
+    # the unrelaxed film keeps the bulk's interplanar spacing (a_Li / 2, 3 planes), the relaxed one expanded under 12 % compression
+    z = np.unique(np.round(np.asarray(jobs["unrelaxed_film"]["atoms"]["positions"])[:, 2], 3))
+    a_li = 2 * float(np.linalg.norm(jobs["bulk_Li"]["atoms"]["cell"][0])) / np.sqrt(3)  # bcc primitive -> cubic
+    assert len(z) == 3 and np.diff(z) == pytest.approx([a_li / 2] * 2, rel=1e-3)
+    zr = np.sort(np.asarray(jobs["common_cell_film"]["atoms"]["positions"])[:, 2])
+    assert zr[-1] - zr[0] > 1.2 * (z[-1] - z[0])
