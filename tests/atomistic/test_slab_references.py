@@ -238,3 +238,19 @@ def test_frozen_slabs_below_the_relaxed_ones_are_warned_about(monkeypatch):
         if warned:
             assert "0.05 J/m2 lower" in notes[0] and "tolerance 0.02 J/m2" in notes[0]
         assert r["work_of_adhesion_valid"] is True  # a note on the slabs, not a verdict on the interface
+
+
+def test_the_text_output_names_the_two_other_references():
+    from lisse.atomistic.workflows import adhesion_workflow
+    from lisse.cli.wetting import render
+
+    r = adhesion_workflow(PairML(), "LiF", steps=200, fmax=0.01, slab_references=True, film_supercell=(2, 2), substrate_supercell=(1, 1),
+                          supercell_cell="conventional", **KW)
+    text = render(r)
+    rows = {x["slab_reference"]: x for x in r["slab_references"]}
+    for name in ("frozen", "unrelaxed"):
+        x = rows[name]
+        assert f"W_ad with {name} slabs: {x['work_of_adhesion_J_m2']:.3f} J/m2 ({x['change_from_relaxed_J_m2']:+.3f})" in text
+    assert "with relaxed slabs" not in text  # the relaxed one is the W_ad line itself
+    assert "slabs:" not in render(adhesion_workflow(PairML(), "LiF", steps=200, fmax=0.01, film_supercell=(2, 2), substrate_supercell=(1, 1),
+                                                    supercell_cell="conventional", **KW))
