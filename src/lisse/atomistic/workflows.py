@@ -939,7 +939,8 @@ def adhesion_workflow(
     spread = float(np.ptp([x["adhesion_J_m2"] for x in good])) if len(good) > 1 else None
     all_converged = bool(r_fil.converged and r_sub.converged and rb.converged)
     problems = adhesion_problems(gap_final, all_converged)
-    below = None if by_reference is None else -next(r["change_from_relaxed_J_m2"] for r in by_reference if r["slab_reference"] == "frozen")
+    frozen_row = None if by_reference is None else next(r for r in by_reference if r["slab_reference"] == "frozen")
+    below = None if frozen_row is None else -frozen_row["change_from_relaxed_J_m2"]
     below_tol = tol if tol is not None else ROW_TOLERANCES_J_M2["screening"]  # an ML level has no row tolerance: screening's
     reference_notes = [] if below is None or below <= below_tol else [
         f"the slabs cut from the relaxed interface are {below:.3g} J/m2 lower in energy than the slabs relaxed on their own (more "
@@ -954,8 +955,7 @@ def adhesion_workflow(
         "film_miller": list(film_miller),
         "substrate_miller": list(substrate_miller),
         "work_of_adhesion_J_m2": w_ad,
-        "work_of_separation_J_m2": None if by_reference is None else next(
-            r["work_of_adhesion_J_m2"] for r in by_reference if r["slab_reference"] == "frozen"),
+        "work_of_separation_J_m2": None if frozen_row is None else frozen_row["work_of_adhesion_J_m2"],
         "slab_references": by_reference,
         "common_cell": common,
         "contact_angle_deg": wet.contact_angle_deg,
