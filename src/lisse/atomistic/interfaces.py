@@ -255,7 +255,7 @@ def _supercell_matrix(spec: object, slab: Atoms, cell: str, name: str) -> np.nda
 
 
 def forced_match(film: Atoms, substrate: Atoms, film_supercell: object = (4, 4), substrate_supercell: object = (3, 3), *,
-                 cell: str = "conventional") -> LatticeMatch:
+                 cell: str = "conventional", turn_film: bool = True) -> LatticeMatch:
     """The supercell pair the user fixed (e.g. Li(001) 4x4 on LiF(001) 3x3), with the strain it puts on the film.
 
     Instead of searching (:func:`lattice_matches`), the in-plane supercells are given: the film supercell is strained
@@ -280,6 +280,10 @@ def forced_match(film: Atoms, substrate: Atoms, film_supercell: object = (4, 4),
         Substrate supercell: ``(n, m)`` multiples (count), or an integer matrix (dimensionless).
     cell : {"conventional", "slab"}, default "conventional"
         Which surface cell the supercells count.
+    turn_film : bool, default True
+        Try the four 90-degree turns of the film basis and keep the least strained; False keeps ``film_supercell`` as
+        given (to rebuild a reported ``film_matrix`` exactly: on a square lattice the four turns strain equally, and
+        which one wins then depends on rounding in the lattice constants).
 
     Returns
     -------
@@ -304,7 +308,7 @@ def forced_match(film: Atoms, substrate: Atoms, film_supercell: object = (4, 4),
     ps = _supercell_matrix(substrate_supercell, substrate, cell, "substrate_supercell")
     bb = ps @ substrate.cell.array[:2, :2]
     best = None
-    for rot in _ROTATIONS:
+    for rot in _ROTATIONS if turn_film else _ROTATIONS[:1]:
         tf = np.array(rot) @ pf
         d = _deformation(tf @ film.cell.array[:2, :2], bb)
         if d is not None and (best is None or d[0] < best[1][0]):

@@ -52,6 +52,8 @@ __all__ = [
     "segregation_workflow",
     "adsorption_workflow",
     "adhesion_jobs",
+    "ml_construction",
+    "ML_RESULT_KEYS",
     "provenance",
     "level_of",
     "method_keys",
@@ -1058,7 +1060,7 @@ def adhesion_workflow(
         {"max_strain": max_strain, "max_area_A2": max_area, "gaps_A": list(gaps), "n_shift": n_shift, "n_starts": n_starts, "fmax_eV_A": fmax, "steps": steps,
          "fix_substrate_planes": fix_substrate_planes, "substrate_termination": substrate_termination,
          "film_supercell": None if forced is None else list(forced[0]), "substrate_supercell": None if forced is None else list(forced[1]),
-         "strained": strained, "slab_references": slab_references},
+         "strained": strained, "slab_references": slab_references, "film_layers": film_layers, "substrate_layers": substrate_layers},
     )
     return out
 
@@ -1615,6 +1617,80 @@ def adsorption_workflow(calculator: Any = "chgnet", substrate: str = "LiF", mill
             "converged": bool(r.converged and r_slab.converged), "uncertainty": _uncertainty(ctx, "adsorption_energy", f"Li on {substrate}"), "provenance": provenance(ctx, {"height_A": height, "supercell": list(supercell)})}
 
 
+#: Keys an :func:`adhesion_workflow` result must carry to start DFT decks (:func:`ml_construction`).
+ML_RESULT_KEYS = ("substrate", "film_miller", "substrate_miller", "starts")
+
+
+def _supercell_text(sc: dict | None) -> str:
+    """'forced supercells 4x4,3x3 (conventional cells)' or 'the coherent search' for a result's ``supercells``."""
+    if not sc:
+        return "the coherent search"
+    return f"forced supercells {sc['film'][0]}x{sc['film'][1]},{sc['substrate'][0]}x{sc['substrate'][1]} ({sc.get('cell', 'conventional')} cells)"
+
+
+def _check_ml_construction(ml_result: dict, construction: dict) -> None:
+    """Refuse an ML start built on another construction than the decks' (a ParameterError naming the first difference).
+
+    Keys the ML result does not carry are not compared (a hand-made start); :func:`adhesion_workflow` results carry all.
+    """
+    theirs_strain = ml_result.get("strained", "film")
+    if theirs_strain != construction["strained"]:  # its registry and gap belong to another construction
+        raise ParameterError(f"parameter 'ml_result': built with the strain on {theirs_strain!r}; "
+                             f"expected {construction['strained']!r} (give strained={theirs_strain!r})")
+    theirs_sc = ml_result.get("supercells") or None
+    if theirs_sc != construction["supercells"]:
+        raise ParameterError(f"parameter 'ml_result': built on {_supercell_text(theirs_sc)}; expected "
+                             f"{_supercell_text(construction['supercells'])} (give the ML run's supercells to the decks)")
+    theirs_term = (ml_result.get("substrate_termination") or {}).get("index")
+    for key, theirs in (("substrate", ml_result.get("substrate")), ("film_miller", ml_result.get("film_miller")),
+                        ("substrate_miller", ml_result.get("substrate_miller")), ("substrate_termination", theirs_term)):
+        if theirs is not None and theirs != construction[key]:
+            raise ParameterError(f"parameter 'ml_result': its {key} is {theirs!r}; these decks build {construction[key]!r}")
+
+
+def ml_construction(ml_result: dict) -> dict:
+    """The :func:`adhesion_jobs` arguments that rebuild the construction of an :func:`adhesion_workflow` result.
+
+    So that DFT decks started from an ML run (``adhesion_jobs(ml_result=...)``) are built as that run was: substrate,
+    Miller indices, strain side, forced supercells, termination and, where the result records them, the layer counts.
+
+    Parameters
+    ----------
+    ml_result : dict
+        An :func:`adhesion_workflow` result (the ``lisse wetting Li X --json`` object).
+
+    Returns
+    -------
+    dict
+        Keyword arguments of :func:`adhesion_jobs`: ``substrate``, ``substrate_miller``, ``film_miller``, ``strained``,
+        ``substrate_termination``, and ``film_supercell``, ``substrate_supercell``, ``supercell_cell`` for forced
+        supercells, ``film_layers``, ``substrate_layers``, ``max_strain``, ``max_area`` where the result records them.
+
+    Raises
+    ------
+    ParameterError
+        Not a work-of-adhesion result (no ``substrate``, ``starts`` or ``film_miller``), e.g. a screen's list or
+        another command's output.
+    """
+    if not isinstance(ml_result, dict) or not all(k in ml_result for k in ML_RESULT_KEYS):
+        found = (f"a {type(ml_result).__name__}" if not isinstance(ml_result, dict)
+                 else "no " + ", ".join(k for k in ML_RESULT_KEYS if k not in ml_result))
+        raise ParameterError(f"parameter 'ml_result': expected one work-of-adhesion result (lisse wetting Li X --json) with "
+                             f"{', '.join(ML_RESULT_KEYS)}; found {found}")
+    kw: dict = {"substrate": ml_result["substrate"], "substrate_miller": tuple(ml_result["substrate_miller"]),
+                "film_miller": tuple(ml_result["film_miller"]), "strained": ml_result.get("strained", "film"),
+                "substrate_termination": int((ml_result.get("substrate_termination") or {}).get("index", 0))}
+    sc = ml_result.get("supercells")
+    if sc:
+        kw.update(film_supercell=tuple(sc["film"]), substrate_supercell=tuple(sc["substrate"]), supercell_cell=sc.get("cell", "conventional"))
+    settings = (ml_result.get("provenance") or {}).get("settings") or {}
+    for key, arg in (("film_layers", "film_layers"), ("substrate_layers", "substrate_layers"), ("max_strain", "max_strain"),
+                     ("max_area_A2", "max_area")):
+        if settings.get(key) is not None:
+            kw[arg] = settings[key]
+    return kw
+
+
 @requires("ase", "pymatgen", feature="building the work-of-adhesion jobs")
 def adhesion_jobs(
     substrate: str = "LiF",
@@ -1631,13 +1707,27 @@ def adhesion_jobs(
     ml_result: dict | None = None,
     fix_substrate_planes: int = 1,
     strained: str = "film",
+    film_supercell=None,
+    substrate_supercell=None,
+    supercell_cell: str = "conventional",
+    substrate_termination: int = 0,
 ) -> list[Job]:
     """The jobs a DFT W_ad + theta calculation needs, for writing decks (:func:`lisse.io.dft_decks.write_decks`).
 
     Structures are built from the experimental lattices (or, with ``ml_result`` from
     :func:`adhesion_workflow`, its best registry shift and relaxed gap are used as the start — the ML
-    path as a pre-relaxer). Job names are the ones :func:`lisse.io.dft_decks.adhesion_from_files` reads:
+    path as a pre-relaxer). The interface is the one :func:`adhesion_workflow` builds from the same arguments: the
+    coherent search, or the forced supercells (``film_supercell``, ``substrate_supercell``, ``supercell_cell``), on
+    the chosen substrate termination. Job names are the ones :func:`lisse.io.dft_decks.adhesion_from_files` reads:
     ``bulk_Li``, ``bulk_<X>``, ``slab_Li_n<k>``, ``film_strained``, ``substrate``, ``interface``.
+
+    An ML start is only meaningful on its own construction, so ``ml_result`` is refused (a ParameterError naming
+    the difference) unless it was built as these decks are: the same substrate and Miller indices, strain side,
+    supercells, termination and number of interface atoms (the layer counts). The decks then use its supercell
+    matrices (``film_matrix``, ``substrate_matrix``) on the experimental lattices, so that a search on these
+    lattices cannot pick another cell. Its registry shift is carried over in Å, so the ML lattice's difference from
+    the experimental one (about 1 %) moves the registry by as much. :func:`ml_construction` gives the arguments that
+    rebuild an ML result's construction.
 
     Parameters
     ----------
@@ -1671,6 +1761,13 @@ def adhesion_jobs(
     strained : {"film", "substrate", "both"}, default "film"
         Which slab takes the lattice mismatch (:func:`lisse.atomistic.interfaces.strain_on`); an ``ml_result`` must
         have been built the same way.
+    film_supercell, substrate_supercell : tuple of int, optional
+        Fixed in-plane supercells of Li and the substrate (count; e.g. ``(4, 4)`` and ``(3, 3)``, Ji2025's Li|LiF)
+        instead of the coherent search; give both or neither.
+    supercell_cell : {"conventional", "slab"}, default "conventional"
+        What the supercells count (:func:`lisse.atomistic.interfaces.forced_match`).
+    substrate_termination : int, default 0
+        Index of the substrate termination (:func:`lisse.atomistic.slabs.terminations`).
 
     Returns
     -------
@@ -1680,7 +1777,8 @@ def adhesion_jobs(
     Raises
     ------
     ParameterError
-        A bad material, Miller index, layer count, strain or area.
+        A bad material, Miller index, layer count, strain, area, supercell or termination; an ``ml_result`` built
+        on another construction.
     CalculationError
         No lattice match, or overlapping atoms.
 
@@ -1691,25 +1789,40 @@ def adhesion_jobs(
     """
     _check_interface_inputs(substrate, substrate_miller, film_miller, substrate_layers, film_layers, max_strain, max_area)
     check_strain_side(strained)
+    forced = _check_supercells(film_supercell, substrate_supercell)
+    check_count(substrate_termination, "substrate_termination", 0, 1000)
+    li = build_bulk("Li")
+    x = build_bulk(substrate)
+    fl = make_slab(li, film_miller, film_layers, vacuum)
+    sb = make_slab(x, substrate_miller, substrate_layers, vacuum, substrate_termination)
+    from lisse.atomistic.interfaces import forced_match
+
+    if ml_result is not None and ml_result.get("film_matrix") is not None and ml_result.get("substrate_matrix") is not None:
+        # the ML run's own cell, rebuilt on these lattices (a search here could pick another cell or another turn of it)
+        m = strain_on(forced_match(fl, sb, ml_result["film_matrix"], ml_result["substrate_matrix"], cell="slab", turn_film=False), fl, sb, strained)
+    elif forced is not None:
+        m = strain_on(forced_match(fl, sb, forced[0], forced[1], cell=supercell_cell), fl, sb, strained)
+    else:
+        m = lattice_matches(fl, sb, max_strain=max_strain, max_area=max_area, strained=strained)[0]
+    construction = {
+        "substrate": substrate, "film_miller": [int(v) for v in film_miller], "substrate_miller": [int(v) for v in substrate_miller],
+        "strained": strained,
+        "supercells": None if forced is None else {"film": list(forced[0]), "substrate": list(forced[1]), "cell": supercell_cell},
+        "substrate_termination": int(substrate_termination),
+    }
     if ml_result is not None:
-        if ml_result.get("strained", "film") != strained:  # its registry and gap belong to another construction
-            raise ParameterError(f"parameter 'ml_result': built with the strain on {ml_result.get('strained', 'film')!r}; "
-                                 f"expected {strained!r} (give strained={ml_result.get('strained', 'film')!r})")
-        if ml_result.get("supercells"):  # these decks build the coherent search's cell, not forced supercells
-            raise ParameterError("parameter 'ml_result': built on forced supercells "
-                                 f"{ml_result['supercells']}; expected a coherent-search result (the decks' construction)")
+        _check_ml_construction(ml_result, construction)
         best = min((s for s in ml_result["starts"] if s.get("sane", True)), key=lambda s: s["energy_eV"])
         shift = tuple(best["shift_A"])
         gap = float(ml_result.get("interface_gap_relaxed_A", gap))
-    li = build_bulk("Li")
-    x = build_bulk(substrate)
     jobs = [Job("bulk_Li", build_bulk("Li", primitive=True), "relax_cell"), Job(f"bulk_{material_label(substrate)}", build_bulk(substrate, primitive=True), "relax_cell")]
     for n in li_slab_layers:
         jobs.append(Job(f"slab_Li_n{n}", make_slab(li, film_miller, n, vacuum), "relax"))
-    fl = make_slab(li, film_miller, film_layers, vacuum)
-    sb = make_slab(x, substrate_miller, substrate_layers, vacuum)
-    m = lattice_matches(fl, sb, max_strain=max_strain, max_area=max_area, strained=strained)[0]
     it, fil, sub = build_interface(fl, sb, m, gap=gap, shift=shift, vacuum=vacuum)
+    if ml_result is not None and ml_result.get("n_atoms_interface") not in (None, len(it)):
+        raise ParameterError(f"parameter 'ml_result': its interface has {ml_result['n_atoms_interface']} atoms; these decks build "
+                             f"{len(it)} ({film_layers} Li planes, {substrate_layers} substrate planes): give the ML run's layer counts "
+                             "(film_layers, substrate_layers; --film-layers, --substrate-layers)")
     n_sub = len(sub)
     jobs += [
         Job("film_strained", fil, "relax"),

@@ -16,6 +16,8 @@ DESCRIPTION = (
 EXAMPLES = """  lisse atomistic accuracy --json
   lisse atomistic accuracy --calculator chgnet:0.3.0
   lisse atomistic decks Li LiF --code vasp --out dft_LiF
+  lisse atomistic decks Li LiF --supercells 4x4,3x3 --film-layers 3 --substrate-layers 2 --d3 --encut 450 --out dft_ji   # Ji2025's cell
+  lisse wetting Li LiF --json > ml.json && lisse atomistic decks Li LiF --from-ml ml.json --out dft_from_ml   # ML registry and gap as the start
   lisse atomistic from-files dft_LiF --code vasp --json
   lisse atomistic structures
   lisse atomistic terminations Li2CO3 --substrate-miller 0 0 1 --json
@@ -32,17 +34,35 @@ def add_arguments(parser) -> None:
     parser.add_argument("--out", default=None, help="decks: output folder (must not exist or be empty)")
     add_quantity(parser, "--encut", "eV", "plane-wave cutoff for VASP (default 520 eV)", default="520 eV")
     parser.add_argument("--d3", action="store_true", help="add D3 dispersion (used by Ji2025)")
-    parser.add_argument("--substrate-miller", nargs=3, type=int, default=[1, 0, 0])
-    parser.add_argument("--strain-on", choices=("film", "substrate", "both"), default="film",
+    parser.add_argument("--substrate-miller", nargs=3, type=int, default=None, metavar=("H", "K", "L"),
+                        help="Miller indices of X (default 1 0 0)")
+    parser.add_argument("--strain-on", choices=("film", "substrate", "both"), default=None,
                         help="decks: which slab takes the lattice mismatch (default Li; as lisse wetting --strain-on)")
+    # the construction options of lisse wetting, so that the decks build the interface a wetting run builds
+    parser.add_argument("--film-miller", nargs=3, type=int, default=None, metavar=("H", "K", "L"), help="decks: Miller indices of Li (default 1 0 0)")
+    parser.add_argument("--supercells", default=None, metavar="NxN,MxM",
+                        help="decks: fix the in-plane supercells of Li and X, e.g. 4x4,3x3 (as lisse wetting --supercells)")
+    parser.add_argument("--supercell-cell", choices=("conventional", "slab"), default=None,
+                        help="decks: what --supercells counts (default conventional; as lisse wetting --supercell-cell)")
+    parser.add_argument("--termination", type=int, default=None, metavar="K", help="decks: substrate termination index (default 0)")
+    parser.add_argument("--film-layers", type=int, default=None, help="decks: atomic planes of Li in the interface (default 5)")
+    parser.add_argument("--substrate-layers", type=int, default=None, help="decks: atomic planes of X (default 3; 6 for Li2CO3(001))")
+    add_quantity(parser, "--max-strain", "", 'decks: largest strain of the coherent search (default "3 percent")')
+    parser.add_argument("--from-ml", default=None, metavar="FILE",
+                        help="decks: start from an ML run saved with 'lisse wetting Li X --json > FILE': its registry and relaxed "
+                             "gap, on its construction (millers, supercells, strain side, termination, layers); options given "
+                             "here must agree with it")
     add_quantity(parser, "--li-surface-energy", "J/m2", "from-files: sigma_Li to use when no Li slab outputs exist")
 
 
 def run(args):
     from lisse.errors import ParameterError
 
-    if args.strain_on != "film" and args.action != "decks":
-        raise ParameterError(f"--strain-on: applies to 'lisse atomistic decks Li X'; got it with {args.action!r}")
+    construction = ("strain_on", "film_miller", "supercells", "supercell_cell", "termination", "film_layers", "substrate_layers",
+                    "max_strain", "from_ml")
+    for dest in construction:
+        if getattr(args, dest) is not None and args.action != "decks":
+            raise ParameterError(f"--{dest.replace('_', '-')}: applies to 'lisse atomistic decks Li X'; got it with {args.action!r}")
 
     if args.action == "accuracy":
         from lisse.atomistic.accuracy import load_table, rankings, rows, unit_key_suffix
@@ -69,7 +89,7 @@ def run(args):
             raise ParameterError(f"terminations needs one material X; got {' '.join(args.args)!r}")
         from lisse.atomistic.slabs import check_miller
 
-        miller = check_miller(tuple(args.substrate_miller), "--substrate-miller")  # before the bulk is built
+        miller = check_miller(tuple(args.substrate_miller or (1, 0, 0)), "--substrate-miller")  # before the bulk is built
         return {"material": args.args[0], "miller": list(miller), "terminations": terminations(bulk(args.args[0]), miller)}
     if args.action == "decks":
         from pathlib import Path
@@ -87,10 +107,16 @@ def run(args):
         if out.exists() and any(out.iterdir()):
             raise ParameterError(f"--out folder '{out}' exists and is not empty; lisse never overwrites run folders")
         s = DFTSettings(encut_eV=args.encut / ELEMENTARY_CHARGE, d3=args.d3)
-        jobs = adhesion_jobs(args.args[1], tuple(args.substrate_miller), strained=args.strain_on)
-        meta = {"workflow": "adhesion", "substrate": args.args[1]} | ({"strained": args.strain_on} if args.strain_on != "film" else {})
+        kw, ml = _deck_construction(args)
+        jobs = adhesion_jobs(args.args[1], ml_result=ml, **kw)
+        meta = {"workflow": "adhesion", "substrate": args.args[1], "construction": _jsonable_construction(kw)}
+        if kw.get("strained", "film") != "film":
+            meta["strained"] = kw["strained"]
+        if args.from_ml is not None:
+            meta["from_ml"] = str(args.from_ml)
         write_decks(jobs, out, args.code, s, meta=meta)
-        return {"folder": str(out), "code": args.code, "jobs": [{"name": j.name, "task": j.task, "n_atoms": len(j.atoms)} for j in jobs],
+        return {"folder": str(out), "code": args.code, "construction": meta["construction"], "from_ml": meta.get("from_ml"),
+                "jobs": [{"name": j.name, "task": j.task, "n_atoms": len(j.atoms)} for j in jobs],
                 "note": "VASP: concatenate the PAW_PBE POTCARs listed in each POTCAR.spec; QE: put the named UPF files in ./pseudo. "
                         "Run each folder, then: lisse atomistic from-files " + str(out)}
     if args.action == "from-files":
@@ -102,6 +128,54 @@ def run(args):
         sigma = args.li_surface_energy
         return adhesion_from_files(args.args[0], code, sigma)
     raise ParameterError(f"unknown action {args.action!r}")
+
+
+def _deck_construction(args) -> tuple[dict, dict | None]:
+    """adhesion_jobs keyword arguments from the options given (and, with --from-ml, the ML run's construction)."""
+    from lisse.cli.wetting import parse_supercells
+    from lisse.errors import ParameterError
+
+    given: dict = {}
+    if args.substrate_miller is not None:
+        given["substrate_miller"] = tuple(args.substrate_miller)
+    if args.film_miller is not None:
+        given["film_miller"] = tuple(args.film_miller)
+    if args.strain_on is not None:
+        given["strained"] = args.strain_on
+    sc = parse_supercells(args.supercells)
+    if sc is not None:
+        given.update(film_supercell=sc[0], substrate_supercell=sc[1])
+    if args.supercell_cell is not None:
+        if sc is None:
+            raise ParameterError("--supercell-cell: says what --supercells counts; got it without --supercells")
+        given["supercell_cell"] = args.supercell_cell
+    for dest, arg in (("termination", "substrate_termination"), ("film_layers", "film_layers"), ("substrate_layers", "substrate_layers"),
+                      ("max_strain", "max_strain")):
+        if getattr(args, dest) is not None:
+            given[arg] = getattr(args, dest)
+    if args.from_ml is None:
+        return given, None
+    from lisse.atomistic.workflows import ml_construction
+    from lisse.io.dft_decks import read_ml_result
+
+    ml = read_ml_result(args.from_ml)
+    if ml["substrate"] != args.args[1]:
+        raise ParameterError(f"--from-ml '{args.from_ml}': an ML run of Li|{ml['substrate']}; expected Li|{args.args[1]} as the decks asked")
+    kw = ml_construction(ml)
+    kw.pop("substrate")
+    return kw | given, ml  # what is given here wins; adhesion_jobs refuses it if it differs from the ML run's construction
+
+
+def _jsonable_construction(kw: dict) -> dict:
+    """The construction the decks were built with: adhesion_jobs' defaults, overridden by ``kw`` (tuples as lists)."""
+    import inspect
+
+    from lisse.atomistic.workflows import adhesion_jobs
+
+    keys = ("substrate_miller", "film_miller", "strained", "film_supercell", "substrate_supercell", "supercell_cell",
+            "substrate_termination", "film_layers", "substrate_layers", "max_strain")
+    full = {k: p.default for k, p in inspect.signature(adhesion_jobs).parameters.items() if k in keys} | kw
+    return {k: (list(v) if isinstance(v, tuple) else v) for k, v in sorted(full.items())}
 
 
 def render(res) -> str:

@@ -28,7 +28,55 @@ from lisse.atomistic.dft import (
 from lisse.errors import ParameterError, ReaderError
 from lisse.io.outputs import atomic_write_text
 
-__all__ = ["write_vasp_deck", "write_qe_deck", "write_decks", "read_output", "adhesion_from_files", "DFTFromFiles"]
+__all__ = ["write_vasp_deck", "write_qe_deck", "write_decks", "read_output", "adhesion_from_files", "DFTFromFiles", "read_ml_result",
+           "MAX_ML_RESULT_BYTES"]
+
+
+#: Largest ML result file :func:`read_ml_result` reads [bytes]: a ``lisse wetting --json --full`` object with its
+#: structures is a few MB; a hostile or wrong file must not fill the memory.
+MAX_ML_RESULT_BYTES = 200_000_000
+
+
+def read_ml_result(path: str | os.PathLike) -> dict:
+    """Read an ML work-of-adhesion result (``lisse wetting Li X --json`` saved to a file) to start DFT decks from.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The JSON file: one object, as ``lisse wetting Li X --json [--full]`` prints it.
+
+    Returns
+    -------
+    dict
+        The result, for :func:`lisse.atomistic.workflows.ml_construction` and ``adhesion_jobs(ml_result=...)``.
+
+    Raises
+    ------
+    ReaderError
+        A missing or unreadable file, one larger than :data:`MAX_ML_RESULT_BYTES`, not JSON, or JSON that is not one
+        object (a screen's list of rows, say).
+    """
+    p = Path(path)
+    if not p.is_file():
+        raise ReaderError(f"ML result '{p}': expected a JSON file from lisse wetting Li X --json; found no such file")
+    size = p.stat().st_size
+    if size > MAX_ML_RESULT_BYTES:
+        raise ReaderError(f"ML result '{p}': expected a JSON object of at most {MAX_ML_RESULT_BYTES} bytes; found {size}")
+    try:
+        d = json.loads(p.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ReaderError(f"ML result '{p}': expected JSON from lisse wetting Li X --json; found {type(exc).__name__}: "
+                          f"{str(exc).splitlines()[0] if str(exc) else ''}") from exc
+    if not isinstance(d, dict):
+        raise ReaderError(f"ML result '{p}': expected one object (lisse wetting Li X --json); found a JSON {type(d).__name__}"
+                          + (" (a screen of several substrates: save one substrate's run)" if isinstance(d, list) else ""))
+    from lisse.atomistic.workflows import ML_RESULT_KEYS
+
+    missing = [k for k in ML_RESULT_KEYS if k not in d]
+    if missing:
+        raise ReaderError(f"ML result '{p}': expected a work-of-adhesion result (lisse wetting Li X --json) with "
+                          f"{', '.join(ML_RESULT_KEYS)}; found no {', '.join(missing)}")
+    return d
 
 
 def _write_all(directory: Path, files: dict[str, str]) -> Path:
