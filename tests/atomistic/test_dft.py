@@ -345,3 +345,41 @@ def test_files_read_back_carry_the_decks_force_criterion(tmp_path):
     assert "fmax_target_eV_A" not in DFTFromFiles(tmp_path, "vasp").read("b")[2]
     (tmp_path / "manifest.json").write_text(json.dumps({"settings": {"fmax_eV_A": 0.03}}))
     assert DFTFromFiles(tmp_path, "vasp").read("b")[2]["fmax_target_eV_A"] == 0.03
+
+
+def test_vasp_outputs_are_read_in_the_job_atom_order(tmp_path):
+    """A POSCAR lists the atoms by species: for Li|Li2CO3 (species C, Li, O) the Li block holds the substrate's Li and
+    then the film's, so the first n_substrate atoms of a VASP output are not the substrate. Before the manifest recorded
+    the order, from-files read a relaxed gap of -10 A from decks built at 2.2 A and called the W_ad invalid."""
+    from ase.io import read
+
+    from lisse.atomistic.dft import adhesion_from_outputs, in_job_order, vasp_order
+
+    jobs = adhesion_jobs("Li2CO3", (0, 0, 1), film_supercell=(3, 3), substrate_supercell=(2, 2), supercell_cell="slab",
+                         film_layers=3, substrate_layers=6, li_slab_layers=(3,))
+    by = {j.name: j for j in jobs}
+    write_decks(jobs, tmp_path, "vasp")
+    man = json.loads((tmp_path / "manifest.json").read_text())
+    it = by["interface"].atoms
+    poscar = read(tmp_path / "interface" / "POSCAR", format="vasp")  # the order any VASP output of this deck has
+    assert poscar.get_chemical_symbols()[: len(it)] != it.get_chemical_symbols()  # the orders do differ here
+    entry = next(j for j in man["jobs"] if j["name"] == "interface")
+    back = in_job_order(entry, poscar, "vasp")
+    assert back.get_chemical_symbols() == it.get_chemical_symbols()
+    assert back.positions == pytest.approx(it.positions, abs=1e-6)
+    assert it[vasp_order(it)].get_chemical_symbols() == poscar.get_chemical_symbols()
+    energies = {"film_strained": -50.0, "substrate": -400.0, "interface": -452.0}
+    outputs = {n: (e, read(tmp_path / n / "POSCAR", format="vasp")) for n, e in energies.items()}
+    meta = {n: {"fmax": 0.0} for n in energies}
+    r = adhesion_from_outputs(man, outputs, "vasp", 0.45, job_meta=meta)
+    assert r["interface_gap_relaxed_A"] == pytest.approx(2.2, abs=1e-5) and r["work_of_adhesion_valid"] is True
+    # decks written before the order was recorded: the gap is not guessed, and the warning says why
+    for j in man["jobs"]:
+        j.pop("vasp_order")
+    r = adhesion_from_outputs(man, outputs, "vasp", 0.45, job_meta=meta)
+    assert r["interface_gap_relaxed_A"] is None and r["work_of_adhesion_valid"] is None
+    assert any("vasp_order" in w for w in r["warnings"])
+    # pw.x keeps the job's order: the same structures in the job's order read as they are
+    assert in_job_order(entry, it, "qe") is it
+    with pytest.raises(ReaderError, match="expected 75 atoms"):
+        in_job_order(entry, it[:-1], "vasp")

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from ase import Atoms  # ase is imported at run time only inside the functions that need it
 
 __all__ = ["DFTSettings", "POTCAR_SETS", "QE_PSEUDOS", "kpoint_mesh", "vasp_deck", "qe_deck", "deck_files", "deck_manifest",
-           "adhesion_from_outputs"]
+           "adhesion_from_outputs", "vasp_order", "in_job_order"]
 
 #: Materials Project recommended PAW_PBE datasets (pymatgen MPRelaxSet) for the species lisse builds.
 POTCAR_SETS = {"Li": "Li_sv", "F": "F", "O": "O", "C": "C", "Cl": "Cl", "N": "N", "Al": "Al", "La": "La", "Zr": "Zr_sv", "Ta": "Ta_pv", "P": "P", "S": "S", "I": "I", "In": "In_d", "Mg": "Mg_pv", "Sn": "Sn_d"}
@@ -151,13 +151,69 @@ def _species_order(atoms) -> list[str]:
     return seen
 
 
-def _sorted(atoms):
-    """Atoms grouped by species (first-appearance order) so POSCAR has one block per species."""
+def vasp_order(atoms) -> list[int]:
+    """The index in ``atoms`` of each atom of its POSCAR: VASP needs one block per species (first-appearance order).
+
+    A POSCAR, and every VASP output, lists the atoms in this order, not in the job's: for a Li|Li2CO3 interface the Li
+    block holds the substrate's Li and then the film's, between the C and O blocks. :func:`deck_manifest` records it per
+    job (``vasp_order``) and :func:`in_job_order` undoes it.
+
+    Parameters
+    ----------
+    atoms : ase.Atoms
+        The job's structure.
+
+    Returns
+    -------
+    list of int
+        ``atoms[vasp_order(atoms)]`` is the POSCAR's order.
+    """
     order = _species_order(atoms)
     sym = atoms.get_chemical_symbols()
-    idx = sorted(range(len(atoms)), key=lambda i: (order.index(sym[i]), i))
-    a = atoms[idx]
-    return a
+    return sorted(range(len(atoms)), key=lambda i: (order.index(sym[i]), i))
+
+
+def _sorted(atoms):
+    """Atoms grouped by species (first-appearance order) so POSCAR has one block per species."""
+    return atoms[vasp_order(atoms)]
+
+
+def in_job_order(job: dict, atoms, code: str):
+    """An output structure put back in its job's atom order (VASP's is :func:`vasp_order`; pw.x keeps the job's).
+
+    Parameters
+    ----------
+    job : dict
+        The job's manifest entry (:func:`deck_manifest`): ``n_atoms`` and, for VASP decks, ``vasp_order``.
+    atoms : ase.Atoms
+        The structure read from the job's output, in the code's order.
+    code : {"vasp", "qe"}
+        The code whose output it is.
+
+    Returns
+    -------
+    ase.Atoms or None
+        The atoms in the job's order; None when a VASP manifest does not record the order (decks written before
+        lisse recorded it), so that nothing that depends on which atom is which is computed from a guess.
+
+    Raises
+    ------
+    ReaderError
+        The output's atom count or the recorded order does not fit the job.
+    """
+    n = job.get("n_atoms", len(atoms))
+    if len(atoms) != n:
+        raise ReaderError(f"job '{job.get('name')}': expected {n} atoms as in the deck; found {len(atoms)} in its output")
+    if code != "vasp":
+        return atoms
+    order = job.get("vasp_order")
+    if order is None:
+        return None
+    if sorted(order) != list(range(n)):
+        raise ReaderError(f"job '{job.get('name')}': the manifest's vasp_order is not an order of its {n} atoms")
+    back = np.empty(n, dtype=int)
+    back[np.asarray(order, dtype=int)] = np.arange(n)  # the output's row of each job atom
+    return atoms[back]
 
 
 def _ase_text(atoms, fmt: str, **kw) -> str:
@@ -362,6 +418,8 @@ def deck_manifest(jobs: list, code: str = "vasp", settings: DFTSettings | None =
     for j in jobs:
         man["jobs"].append({"name": j.name, "task": j.task, "n_atoms": len(j.atoms), "formula": j.atoms.get_chemical_formula(),
                             "info": {k: v for k, v in j.atoms.info.items() if isinstance(v, (int, float, str, bool, list))}})
+        if code in ("vasp", "both"):  # a POSCAR lists the atoms by species: which output atom is which job atom
+            man["jobs"][-1]["vasp_order"] = vasp_order(j.atoms)
     return man
 
 
@@ -471,16 +529,18 @@ def adhesion_from_outputs(manifest: dict, outputs: dict, code: str = "vasp", li_
     all_conv = all(rows[n]["converged"] for n in REQUIRED_ADHESION_JOBS) if judged else None
     gap = None
     n_sub = jobs["interface"].get("info", {}).get("n_substrate")
-    if isinstance(n_sub, int) and 0 < n_sub < len(outputs["interface"][1]):
-        z = outputs["interface"][1].positions[:, 2]
+    relaxed = in_job_order(jobs["interface"], outputs["interface"][1], code)  # VASP lists the atoms by species
+    if isinstance(n_sub, int) and relaxed is not None and 0 < n_sub < len(relaxed):
+        z = relaxed.positions[:, 2]
         gap = float(z[n_sub:].min() - z[:n_sub].max())
     problems = adhesion_problems(0.0 if gap is None else gap, bool(all_conv) if judged else True)  # unjudged: no force claim
     warnings = list(problems)
     if not judged:
         warnings.append("the relaxations' convergence was not judged (no reader metadata for the film, substrate and interface)")
     if gap is None:
-        warnings.append("the relaxed gap was not checked (the deck does not say which interface atoms are the substrate's): "
-                        "whether Li stayed on the substrate is not known")
+        why = ("the VASP decks were written by a lisse that did not record their atom order (vasp_order)"
+               if code == "vasp" and relaxed is None else "the deck does not say which interface atoms are the substrate's")
+        warnings.append(f"the relaxed gap was not checked ({why}): whether Li stayed on the substrate is not known")
     if src.startswith("same DFT"):  # sigma_Li (so the angle) rests on the Li bulk and slabs: unconverged ones are said
         loose = [n for n in ["bulk_Li", *slabs] if rows.get(n, {}).get("converged") is False]
         if loose:
