@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from ase import Atoms  # ase is imported at run time only inside the functions that need it
 
 __all__ = ["DFTSettings", "POTCAR_SETS", "QE_PSEUDOS", "kpoint_mesh", "vasp_deck", "qe_deck", "deck_files", "deck_manifest",
-           "adhesion_from_outputs", "vasp_order", "in_job_order"]
+           "adhesion_from_outputs", "vasp_order", "in_job_order", "SLAB_REFERENCE_JOBS", "slab_references_from_energies"]
 
 #: Materials Project recommended PAW_PBE datasets (pymatgen MPRelaxSet) for the species lisse builds.
 POTCAR_SETS = {"Li": "Li_sv", "F": "F", "O": "O", "C": "C", "Cl": "Cl", "N": "N", "Al": "Al", "La": "La", "Zr": "Zr_sv", "Ta": "Ta_pv", "P": "P", "S": "S", "I": "I", "In": "In_d", "Mg": "Mg_pv", "Sn": "Sn_d"}
@@ -557,3 +557,65 @@ def adhesion_from_outputs(manifest: dict, outputs: dict, code: str = "vasp", li_
             "li_surface_energy_source": src, "interface_area_A2": area, "energies_eV": e, "code": code,
             "jobs": rows, "all_relaxations_converged": all_conv, "interface_gap_relaxed_A": gap,
             "work_of_adhesion_valid": valid, "warnings": warnings, **labels}
+
+
+#: The single points of the second deck stage (``lisse atomistic decks --slab-references-from RUN``): the relaxed slabs
+#: in the relaxed interface's cell, and the frozen and unrelaxed slab references
+#: (:data:`lisse.atomistic.workflows.SLAB_REFERENCES`).
+SLAB_REFERENCE_JOBS = ("common_cell_film", "common_cell_substrate", "frozen_film", "frozen_substrate", "unrelaxed_film",
+                       "unrelaxed_substrate")
+
+
+def slab_references_from_energies(energies: dict, interface_energy_eV: float, area_A2: float, w_own_cells: float,
+                                  tolerance: float = 0.02) -> dict:
+    """W_ad of a DFT deck run against the three slab references, from the second stage's single points.
+
+    The relaxed row uses the relaxed slabs recomputed in the interface's cell (``common_cell_*``), so that all three
+    rows share the interface's grid; the own-cell W_ad of the first stage and the change are reported beside it.
+
+    Parameters
+    ----------
+    energies : dict
+        Energy [eV] of every job of :data:`SLAB_REFERENCE_JOBS`.
+    interface_energy_eV : float
+        The relaxed interface's energy [eV].
+    area_A2 : float
+        Interface area [Å2].
+    w_own_cells : float
+        The first stage's W_ad, slabs in their own cells [J m-2].
+    tolerance : float, default 0.02
+        Largest W_ad difference accepted [J m-2] (the screening level's) for the frozen-below-relaxed warning.
+
+    Returns
+    -------
+    dict
+        ``slab_references`` (rows of :func:`lisse.atomistic.workflows.slab_reference_table`), ``work_of_separation_J_m2``,
+        ``common_cell`` (``work_of_adhesion_J_m2``, ``work_of_adhesion_own_cells_J_m2``, ``change_J_m2``) and
+        ``warnings``.
+
+    Raises
+    ------
+    ReaderError
+        A job of :data:`SLAB_REFERENCE_JOBS` has no energy.
+
+    References
+    ----------
+    M. W. Finnis, The theory of metal-ceramic interfaces, J. Phys.: Condens. Matter 8, 5811 (1996), doi:10.1088/0953-8984/8/32/003.
+    """
+    from lisse.atomistic.workflows import EV_PER_A2_TO_J_PER_M2, slab_reference_table, slab_reference_warnings
+
+    missing = [n for n in SLAB_REFERENCE_JOBS if n not in energies]
+    if missing:
+        raise ReaderError(f"slab references: no energy for {', '.join(missing)}; expected the six single points {', '.join(SLAB_REFERENCE_JOBS)}")
+    e = energies
+    w_common = (e["common_cell_film"] + e["common_cell_substrate"] - interface_energy_eV) / area_A2 * EV_PER_A2_TO_J_PER_M2
+    rows = slab_reference_table(w_common, (e["common_cell_film"], e["common_cell_substrate"]), (e["frozen_film"], e["frozen_substrate"]),
+                                (e["unrelaxed_film"], e["unrelaxed_substrate"]), area_A2)
+    warnings = slab_reference_warnings(rows, tolerance)
+    if abs(w_common - w_own_cells) > tolerance:
+        warnings.append(f"the relaxed slabs in the interface's cell give W_ad {w_common:.3g} J/m2 against {w_own_cells:.3g} in their own "
+                        f"cells (change {w_common - w_own_cells:+.3g}, more than {tolerance:g}): the energies depend on the cell height "
+                        "(grid, basis); the slab_references rows all use the interface's cell")
+    return {"slab_references": rows, "work_of_separation_J_m2": next(r for r in rows if r["slab_reference"] == "frozen")["work_of_adhesion_J_m2"],
+            "common_cell": {"work_of_adhesion_J_m2": w_common, "work_of_adhesion_own_cells_J_m2": w_own_cells, "change_J_m2": w_common - w_own_cells},
+            "warnings": warnings}

@@ -47,6 +47,10 @@ __all__ = [
     "adhesion_workflow",
     "adhesion_problems",
     "slab_reference_rows",
+    "slab_reference_jobs",
+    "slab_reference_table",
+    "slab_reference_warnings",
+    "common_cell_jobs",
     "SLAB_REFERENCES",
     "interface_energy_workflow",
     "segregation_workflow",
@@ -904,8 +908,7 @@ def adhesion_workflow(
         # 12-22 A of vacuum; 7.5 meV at 500 eV): in one cell, with one grid and one k-mesh, that error cancels in W_ad
         # (the usual practice; a grid-registry error along z does not cancel exactly); the own-cell value and the
         # change are a convergence row
-        e_cf = ctx.run(Job("common_cell_film", _placed_like(r_fil.atoms, rb.atoms[n_sub:], rb.atoms.cell), "single")).energy_eV
-        e_cs = ctx.run(Job("common_cell_substrate", _placed_like(r_sub.atoms, rb.atoms[:n_sub], rb.atoms.cell), "single")).energy_eV
+        e_cf, e_cs = (ctx.run(j).energy_eV for j in common_cell_jobs(r_fil.atoms, r_sub.atoms, rb.atoms, n_sub))
         w_common = work_of_adhesion(e_cf, e_cs, rb.energy_eV, area) * EV_PER_A2_TO_J_PER_M2
         rows.append(_row("work_of_adhesion_J_m2", "slab_cells", "own heights", w_ad, None, tol))
         rows.append(_row("work_of_adhesion_J_m2", "slab_cells", "interface cell", w_common, w_common - w_ad, tol))
@@ -942,12 +945,8 @@ def adhesion_workflow(
     all_converged = bool(r_fil.converged and r_sub.converged and rb.converged)
     problems = adhesion_problems(gap_final, all_converged)
     frozen_row = None if by_reference is None else next(r for r in by_reference if r["slab_reference"] == "frozen")
-    below = None if frozen_row is None else -frozen_row["change_from_relaxed_J_m2"]
     below_tol = tol if tol is not None else ROW_TOLERANCES_J_M2["screening"]  # an ML level has no row tolerance: screening's
-    reference_notes = [] if below is None or below <= below_tol else [
-        f"the slabs cut from the relaxed interface are {below:.3g} J/m2 lower in energy than the slabs relaxed on their own (more "
-        f"than the tolerance {below_tol:g} J/m2): those relaxations stopped above a minimum, so the relaxed-slab W_ad is high by "
-        "up to that much; relax the slabs further (--fmax, --steps)"]
+    reference_notes = [] if by_reference is None else slab_reference_warnings(by_reference, below_tol)
     if not np.allclose(_computed_cell(ctx.calculator, rb.atoms), rb.atoms.cell.array, rtol=0, atol=1e-9):
         problems.append(f"the backend padded the relaxed interface's vacuum ({_vacuum_of(None, rb.atoms):.3g} A < its "
                         f"{pad:g} A): its energy and the film's and substrate's were not computed in one cell; raise the vacuum")
@@ -1120,18 +1119,125 @@ def slab_reference_rows(ctx: Any, film: Atoms, substrate: Atoms, interface: Atom
     ----------
     M. W. Finnis, The theory of metal-ceramic interfaces, J. Phys.: Condens. Matter 8, 5811 (1996), doi:10.1088/0953-8984/8/32/003.
     """
-    register("Finnis1996")
+    e = {j.name: ctx.run(j).energy_eV for j in slab_reference_jobs(film, substrate, interface, n_substrate)}
+    return slab_reference_table(w_relaxed, relaxed_energies, (e["frozen_film"], e["frozen_substrate"]),
+                                (e["unrelaxed_film"], e["unrelaxed_substrate"]), area)
+
+
+def slab_reference_jobs(film: Atoms, substrate: Atoms, interface: Atoms, n_substrate: int) -> list[Job]:
+    """The four single points of the ``frozen`` and ``unrelaxed`` slab references (:data:`SLAB_REFERENCES`).
+
+    ``frozen_film`` and ``frozen_substrate`` are the two parts of the relaxed interface; ``unrelaxed_film`` and
+    ``unrelaxed_substrate`` the slabs as built, placed as the parts sit in the interface (:func:`_placed_like`). All
+    four are in the interface's cell.
+
+    Parameters
+    ----------
+    film, substrate : ase.Atoms
+        The slabs as built in the interface's in-plane cell, before any relaxation, in the interface's atom order (Å).
+    interface : ase.Atoms
+        The relaxed interface, substrate atoms first (Å).
+    n_substrate : int
+        Number of substrate atoms at the start of ``interface``.
+
+    Returns
+    -------
+    list of Job
+        ``frozen_film``, ``frozen_substrate``, ``unrelaxed_film``, ``unrelaxed_substrate`` (task "single").
+
+    Raises
+    ------
+    ParameterError
+        ``n_substrate`` does not split ``interface`` into the two slabs' atom counts.
+    """
+    if not (0 < n_substrate < len(interface) and len(substrate) == n_substrate and len(film) == len(interface) - n_substrate):
+        raise ParameterError(f"parameter 'n_substrate': expected the substrate's {len(substrate)} atoms at the start of the "
+                             f"{len(interface)}-atom interface (film {len(film)}); got {n_substrate}")
     cell = interface.cell
-    frozen = (ctx.run(Job("frozen_film", interface[n_substrate:], "single")).energy_eV,
-              ctx.run(Job("frozen_substrate", interface[:n_substrate], "single")).energy_eV)
-    unrelaxed = (ctx.run(Job("unrelaxed_film", _placed_like(film, interface[n_substrate:], cell), "single")).energy_eV,
-                 ctx.run(Job("unrelaxed_substrate", _placed_like(substrate, interface[:n_substrate], cell), "single")).energy_eV)
+    return [Job("frozen_film", interface[n_substrate:], "single"), Job("frozen_substrate", interface[:n_substrate], "single"),
+            Job("unrelaxed_film", _placed_like(film, interface[n_substrate:], cell), "single"),
+            Job("unrelaxed_substrate", _placed_like(substrate, interface[:n_substrate], cell), "single")]
+
+
+def common_cell_jobs(film: Atoms, substrate: Atoms, interface: Atoms, n_substrate: int) -> list[Job]:
+    """Single points of the relaxed film and substrate in the relaxed interface's cell, placed as they sit in it.
+
+    A grid-based DFT code's energy of a fixed slab moves with the height of its cell; in one cell the three energies of
+    W_ad share one grid and one k-mesh, and that error cancels (:func:`adhesion_workflow`'s ``common_cell``).
+
+    Parameters
+    ----------
+    film, substrate : ase.Atoms
+        The film and substrate, each relaxed on its own (in-plane cell as the interface's), in the interface's atom
+        order (Å).
+    interface : ase.Atoms
+        The relaxed interface, substrate atoms first (Å).
+    n_substrate : int
+        Number of substrate atoms at the start of ``interface``.
+
+    Returns
+    -------
+    list of Job
+        ``common_cell_film``, ``common_cell_substrate`` (task "single").
+    """
+    return [Job("common_cell_film", _placed_like(film, interface[n_substrate:], interface.cell), "single"),
+            Job("common_cell_substrate", _placed_like(substrate, interface[:n_substrate], interface.cell), "single")]
+
+
+def slab_reference_table(w_relaxed: float, relaxed_energies: tuple[float, float], frozen: tuple[float, float],
+                         unrelaxed: tuple[float, float], area: float) -> list[dict]:
+    """The rows of :func:`slab_reference_rows` from the slabs' energies: ``W = W_relaxed + (E_f + E_s - E_f,rel - E_s,rel) / S``.
+
+    Parameters
+    ----------
+    w_relaxed : float
+        The relaxed-slab W_ad [J m-2].
+    relaxed_energies, frozen, unrelaxed : tuple of float
+        (film, substrate) energies of each reference [eV].
+    area : float
+        Interface area S [Å2].
+
+    Returns
+    -------
+    list of dict
+        Rows relaxed, frozen, unrelaxed: ``slab_reference``, ``work_of_adhesion_J_m2``, ``film_energy_eV``,
+        ``substrate_energy_eV``, ``change_from_relaxed_J_m2``, ``definition``.
+
+    References
+    ----------
+    M. W. Finnis, The theory of metal-ceramic interfaces, J. Phys.: Condens. Matter 8, 5811 (1996), doi:10.1088/0953-8984/8/32/003.
+    """
+    register("Finnis1996")
     rows = []
     for name, (e_f, e_s) in (("relaxed", relaxed_energies), ("frozen", frozen), ("unrelaxed", unrelaxed)):
         w = w_relaxed + (e_f + e_s - sum(relaxed_energies)) / area * EV_PER_A2_TO_J_PER_M2
         rows.append({"slab_reference": name, "work_of_adhesion_J_m2": w, "film_energy_eV": e_f, "substrate_energy_eV": e_s,
                      "change_from_relaxed_J_m2": w - w_relaxed, "definition": SLAB_REFERENCES[name]})
     return rows
+
+
+def slab_reference_warnings(rows: list[dict], tolerance: float) -> list[str]:
+    """A warning when the frozen slabs lie more than ``tolerance`` below the relaxed ones (those relaxations stopped early).
+
+    Parameters
+    ----------
+    rows : list of dict
+        :func:`slab_reference_table` rows.
+    tolerance : float
+        Largest W_ad difference accepted [J m-2] (the level's row tolerance).
+
+    Returns
+    -------
+    list of str
+        The warning, or nothing.
+    """
+    frozen = next(r for r in rows if r["slab_reference"] == "frozen")
+    below = -frozen["change_from_relaxed_J_m2"]
+    if below <= tolerance:
+        return []
+    return [f"the slabs cut from the relaxed interface are {below:.3g} J/m2 lower in energy than the slabs relaxed on their own (more "
+            f"than the tolerance {tolerance:g} J/m2): those relaxations stopped above a minimum, so the relaxed-slab W_ad is high by "
+            "up to that much; relax the slabs further (--fmax, --steps)"]
 
 
 #: Vacuum [Å] the W_ad workflow adds to a backend's ``min_slab_vacuum_A``, so that a relaxation that thickens the

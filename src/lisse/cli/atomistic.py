@@ -19,6 +19,8 @@ EXAMPLES = """  lisse atomistic accuracy --json
   lisse atomistic decks Li LiF --supercells 4x4,3x3 --film-layers 3 --substrate-layers 2 --d3 --encut 450 --out dft_ji   # Ji2025's cell
   lisse wetting Li LiF --json > ml.json && lisse atomistic decks Li LiF --from-ml ml.json --out dft_from_ml   # ML registry and gap as the start
   lisse atomistic from-files dft_LiF --code vasp --json
+  lisse atomistic decks --slab-references-from dft_LiF --out dft_LiF_refs   # after dft_LiF ran: frozen / unrelaxed slabs
+  lisse atomistic from-files dft_LiF --slab-references dft_LiF_refs --json   # adds slab_references, work_of_separation_J_m2
   lisse atomistic structures
   lisse atomistic terminations Li2CO3 --substrate-miller 0 0 1 --json
 """
@@ -32,7 +34,7 @@ def add_arguments(parser) -> None:
     parser.add_argument("--calculator", default=None, help="accuracy: only this calculator (e.g. chgnet:0.3.0)")
     parser.add_argument("--code", default="vasp", choices=["vasp", "qe", "both"])
     parser.add_argument("--out", default=None, help="decks: output folder (must not exist or be empty)")
-    add_quantity(parser, "--encut", "eV", "plane-wave cutoff for VASP (default 520 eV)", default="520 eV")
+    add_quantity(parser, "--encut", "eV", "plane-wave cutoff for VASP (default 520 eV)")
     parser.add_argument("--d3", action="store_true", help="add D3 dispersion (used by Ji2025)")
     parser.add_argument("--substrate-miller", nargs=3, type=int, default=None, metavar=("H", "K", "L"),
                         help="Miller indices of X (default 1 0 0)")
@@ -48,6 +50,13 @@ def add_arguments(parser) -> None:
     parser.add_argument("--film-layers", type=int, default=None, help="decks: atomic planes of Li in the interface (default 5)")
     parser.add_argument("--substrate-layers", type=int, default=None, help="decks: atomic planes of X (default 3; 6 for Li2CO3(001))")
     add_quantity(parser, "--max-strain", "", 'decks: largest strain of the coherent search (default "3 percent")')
+    parser.add_argument("--slab-references-from", default=None, metavar="RUN",
+                        help="decks: the second stage after a deck run RUN has finished: single points of the relaxed slabs in the "
+                             "interface's cell and of the frozen and unrelaxed slab references (as lisse wetting --slab-references), "
+                             "with RUN's settings; then lisse atomistic from-files RUN --slab-references OUT")
+    parser.add_argument("--slab-references", default=None, metavar="FOLDER",
+                        help="from-files: the finished decks of --slab-references-from: adds slab_references, "
+                             "work_of_separation_J_m2 and common_cell")
     parser.add_argument("--from-ml", default=None, metavar="FILE",
                         help="decks: start from an ML run saved with 'lisse wetting Li X --json > FILE': its registry and relaxed "
                              "gap, on its construction (millers, supercells, strain side, termination, layers); options given "
@@ -60,9 +69,16 @@ def run(args):
 
     construction = ("strain_on", "film_miller", "supercells", "supercell_cell", "termination", "film_layers", "substrate_layers",
                     "max_strain", "from_ml")
-    for dest in construction:
+    for dest in (*construction, "slab_references_from"):
         if getattr(args, dest) is not None and args.action != "decks":
             raise ParameterError(f"--{dest.replace('_', '-')}: applies to 'lisse atomistic decks Li X'; got it with {args.action!r}")
+    if args.slab_references is not None and args.action != "from-files":
+        raise ParameterError(f"--slab-references: applies to 'lisse atomistic from-files RUN'; got it with {args.action!r}")
+    if args.slab_references_from is not None:  # the second stage takes everything from the run
+        given = [d for d in (*construction, "encut", "substrate_miller") if getattr(args, d) is not None] + (["d3"] if args.d3 else [])
+        if given or args.args:
+            what = f"--{given[0].replace('_', '-')}" if given else repr(" ".join(args.args))
+            raise ParameterError(f"--slab-references-from: the decks take the run's construction and settings; got {what} too")
 
     if args.action == "accuracy":
         from lisse.atomistic.accuracy import load_table, rankings, rows, unit_key_suffix
@@ -97,16 +113,23 @@ def run(args):
         from lisse.atomistic.dft import DFTSettings
         from lisse.atomistic.workflows import adhesion_jobs
         from lisse.constants import ELEMENTARY_CHARGE
-        from lisse.io.dft_decks import write_decks
+        from lisse.io.dft_decks import write_decks, write_slab_reference_decks
 
-        if len(args.args) != 2 or args.args[0] != "Li":
+        if args.slab_references_from is None and (len(args.args) != 2 or args.args[0] != "Li"):
             raise ParameterError(f"decks needs 'Li X'; got {' '.join(args.args)!r}")
         if not args.out:
             raise ParameterError("decks needs --out FOLDER")
         out = Path(args.out)
         if out.exists() and any(out.iterdir()):
             raise ParameterError(f"--out folder '{out}' exists and is not empty; lisse never overwrites run folders")
-        s = DFTSettings(encut_eV=args.encut / ELEMENTARY_CHARGE, d3=args.d3)
+        if args.slab_references_from is not None:
+            code = "vasp" if args.code == "both" else args.code
+            refs = write_slab_reference_decks(args.slab_references_from, out, code)
+            return {"folder": str(out), "code": code, "run": str(args.slab_references_from),
+                    "jobs": [{"name": j.name, "task": j.task, "n_atoms": len(j.atoms)} for j in refs],
+                    "note": f"Run each folder (single points), then: lisse atomistic from-files {args.slab_references_from} "
+                            f"--code {code} --slab-references {out}"}
+        s = DFTSettings(d3=args.d3) if args.encut is None else DFTSettings(encut_eV=args.encut / ELEMENTARY_CHARGE, d3=args.d3)
         kw, ml = _deck_construction(args)
         jobs = adhesion_jobs(args.args[1], ml_result=ml, **kw)
         meta = {"workflow": "adhesion", "substrate": args.args[1], "construction": _jsonable_construction(kw)}
@@ -126,7 +149,7 @@ def run(args):
             raise ParameterError("from-files needs the deck folder")
         code = "vasp" if args.code == "both" else args.code
         sigma = args.li_surface_energy
-        return adhesion_from_files(args.args[0], code, sigma)
+        return adhesion_from_files(args.args[0], code, sigma, slab_references=args.slab_references)
     raise ParameterError(f"unknown action {args.action!r}")
 
 

@@ -29,7 +29,7 @@ from lisse.errors import ParameterError, ReaderError
 from lisse.io.outputs import atomic_write_text
 
 __all__ = ["write_vasp_deck", "write_qe_deck", "write_decks", "read_output", "adhesion_from_files", "DFTFromFiles", "read_ml_result",
-           "MAX_ML_RESULT_BYTES"]
+           "MAX_ML_RESULT_BYTES", "write_slab_reference_decks"]
 
 
 #: Largest ML result file :func:`read_ml_result` reads [bytes]: a ``lisse wetting --json --full`` object with its
@@ -251,7 +251,111 @@ def read_output(directory, name: str, code: str = "vasp"):
     raise ParameterError(f"code must be 'vasp' or 'qe'; got {code!r}")
 
 
-def adhesion_from_files(root: str | os.PathLike, code: str = "vasp", li_surface_energy: float | None = None) -> dict:
+def _read_manifest(root: Path) -> dict:
+    """``root/manifest.json`` of a deck folder, or a ReaderError naming it."""
+    mf = root / "manifest.json"
+    if not mf.is_file():
+        raise ReaderError(f"{mf} not found: write the decks with lisse first (it records job roles and areas)")
+    try:
+        man = json.loads(mf.read_text())
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ReaderError(f"{mf}: not a lisse deck manifest ({exc})") from exc
+    if not isinstance(man, dict) or not isinstance(man.get("jobs"), list):
+        raise ReaderError(f"{mf}: not a lisse deck manifest (expected an object with 'jobs'; found {type(man).__name__})")
+    return man
+
+
+def _deck_input(root: Path, name: str, code: str):
+    """The structure a deck was written with (POSCAR or pw.in), in the code's atom order."""
+    from ase.io import read
+
+    d = root / name
+    if (d / code).is_dir():
+        d = d / code
+    path, fmt = (d / "POSCAR", "vasp") if code == "vasp" else (d / "pw.in", "espresso-in")
+    try:
+        return read(path, format=fmt)
+    except Exception as exc:  # ASE raises many types on missing or foreign files
+        raise ReaderError(f"{path}: expected the deck's input structure as lisse wrote it; found {type(exc).__name__}: {exc}") from exc
+
+
+def write_slab_reference_decks(run: str | os.PathLike, out: str | os.PathLike, code: str = "vasp") -> list:
+    """The second deck stage: single points for W_ad against the frozen and unrelaxed slab references.
+
+    After the decks of :func:`write_decks` (:func:`lisse.atomistic.workflows.adhesion_jobs`) have run, the ideal work
+    of separation needs the two parts of the relaxed interface as they are (``frozen``), and the ``unrelaxed``
+    reference the slabs as built; both in the relaxed interface's cell, as ``lisse wetting --slab-references``
+    computes them (:func:`lisse.atomistic.workflows.slab_reference_jobs`). The relaxed film and substrate are
+    recomputed in that cell too (:func:`lisse.atomistic.workflows.common_cell_jobs`), so the three references share one
+    grid. The decks use the run's own settings; ``manifest.json`` records the run and its interface energy, which
+    :func:`adhesion_from_files` (``slab_references=out``) checks.
+
+    Parameters
+    ----------
+    run : str or os.PathLike
+        The first stage's folder (:func:`write_decks` of an adhesion workflow), with the outputs of ``film_strained``,
+        ``substrate`` and ``interface``.
+    out : str or os.PathLike
+        New folder for the six single-point decks (:data:`lisse.atomistic.dft.SLAB_REFERENCE_JOBS`).
+    code : {"vasp", "qe"}, default "vasp"
+        Which code's outputs to read and decks to write (the run must have that code's decks).
+
+    Returns
+    -------
+    list of Job
+        The six single points written.
+
+    Raises
+    ------
+    ReaderError
+        No adhesion manifest, a missing or unreadable output or deck input, or VASP decks written before lisse recorded
+        their atom order.
+    ParameterError
+        ``code`` is not one the run's decks were written for.
+
+    References
+    ----------
+    M. W. Finnis, The theory of metal-ceramic interfaces, J. Phys.: Condens. Matter 8, 5811 (1996), doi:10.1088/0953-8984/8/32/003.
+    """
+    from lisse.atomistic.dft import in_job_order
+    from lisse.atomistic.workflows import common_cell_jobs, slab_reference_jobs
+
+    run = Path(run)
+    man = _read_manifest(run)
+    if code not in ("vasp", "qe") or man.get("code") not in (code, "both"):
+        raise ParameterError(f"--code {code!r}: the decks in '{run}' were written for {man.get('code')!r}; read and write one of those")
+    if (man.get("meta") or {}).get("workflow") not in (None, "adhesion"):  # library-written decks may carry no meta
+        raise ReaderError(f"{run / 'manifest.json'}: expected the decks of a work of adhesion (lisse atomistic decks Li X); "
+                          f"found workflow {(man.get('meta') or {}).get('workflow')!r}")
+    jobs = {j["name"]: j for j in man["jobs"]}
+    for need in REQUIRED_ADHESION_JOBS:
+        if need not in jobs:
+            raise ReaderError(f"{run / 'manifest.json'}: job '{need}' missing; found {sorted(jobs)}")
+    n_sub = jobs["interface"].get("info", {}).get("n_substrate")
+    if not isinstance(n_sub, int):
+        raise ReaderError(f"{run / 'manifest.json'}: the interface does not record n_substrate (which atoms are the substrate's)")
+    reader = DFTFromFiles(run, code)
+    got = {}
+    for name in REQUIRED_ADHESION_JOBS:
+        e, atoms, meta = reader.read(name)
+        placed = in_job_order(jobs[name], atoms, code)
+        built = in_job_order(jobs[name], _deck_input(run, name, code), code)
+        if placed is None or built is None:
+            raise ReaderError(f"{run / 'manifest.json'}: the VASP decks do not record their atom order (vasp_order; written by an "
+                              "older lisse): which atoms are the film's is not known; write the decks again")
+        got[name] = (e, placed, built, meta.get("file"))
+    e_it, it, _, it_file = got["interface"]
+    refs = (common_cell_jobs(got["film_strained"][1], got["substrate"][1], it, n_sub)
+            + slab_reference_jobs(got["film_strained"][2], got["substrate"][2], it, n_sub))
+    settings = DFTSettings(**man["settings"])
+    meta = {"workflow": "slab_references", "run": str(run.resolve()), "interface_energy_eV": e_it, "interface_file": it_file,
+            "n_substrate": n_sub, "area_A2": jobs["interface"]["info"]["area_A2"]}
+    write_decks(refs, out, code, settings, meta=meta)
+    return refs
+
+
+def adhesion_from_files(root: str | os.PathLike, code: str = "vasp", li_surface_energy: float | None = None,
+                        slab_references: str | os.PathLike | None = None) -> dict:
     """W_ad and Young–Dupré angle from the DFT outputs beside the decks of :func:`write_decks`.
 
     Reads ``root/manifest.json`` and every job's output (the jobs of
@@ -266,6 +370,10 @@ def adhesion_from_files(root: str | os.PathLike, code: str = "vasp", li_surface_
         Which code's outputs to read.
     li_surface_energy : float, optional
         sigma_Li for Young-Dupré [J m-2] (default :data:`lisse.thermo.wetting.DEFAULT_LI_SURFACE_ENERGY`).
+    slab_references : str or os.PathLike, optional
+        The second stage's folder (:func:`write_slab_reference_decks`) with its six outputs: adds ``slab_references``,
+        ``work_of_separation_J_m2`` and ``common_cell`` (:func:`lisse.atomistic.dft.slab_references_from_energies`).
+        ``work_of_adhesion_J_m2`` stays the first stage's.
 
     Returns
     -------
@@ -277,7 +385,8 @@ def adhesion_from_files(root: str | os.PathLike, code: str = "vasp", li_surface_
     Raises
     ------
     ReaderError
-        No manifest, a required job missing or its output unreadable.
+        No manifest, a required job missing or its output unreadable; slab-reference decks of another run, other
+        settings, or an interface energy that has changed since they were written.
 
     References
     ----------
@@ -286,12 +395,7 @@ def adhesion_from_files(root: str | os.PathLike, code: str = "vasp", li_surface_
     """
     root = Path(root)
     mf = root / "manifest.json"
-    if not mf.is_file():
-        raise ReaderError(f"{mf} not found: write the decks with lisse first (it records job roles and areas)")
-    try:
-        man = json.loads(mf.read_text())
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ReaderError(f"{mf}: not a lisse deck manifest ({exc})") from exc
+    man = _read_manifest(root)
     names = [j["name"] for j in man.get("jobs", [])]
     for need in REQUIRED_ADHESION_JOBS:
         if need not in names:
@@ -308,7 +412,37 @@ def adhesion_from_files(root: str | os.PathLike, code: str = "vasp", li_surface_
         outputs[n] = (e, atoms)
     res = adhesion_from_outputs(man, outputs, code, li_surface_energy, where=str(mf), job_meta=meta)
     res["files_root"] = str(root)
+    if slab_references is not None:
+        res.update(_slab_references_read(man, Path(slab_references), code, outputs["interface"][0], res))
     return res
+
+
+def _slab_references_read(man: dict, refs: Path, code: str, e_interface: float, res: dict) -> dict:
+    """The slab-reference rows from the second stage's outputs, checked to belong to this run."""
+    from lisse.atomistic.dft import SLAB_REFERENCE_JOBS, slab_references_from_energies
+
+    rm = _read_manifest(refs)
+    meta = rm.get("meta") or {}
+    where = refs / "manifest.json"
+    if meta.get("workflow") != "slab_references":
+        raise ReaderError(f"{where}: expected slab-reference decks (lisse atomistic decks --slab-references-from RUN); "
+                          f"found workflow {meta.get('workflow')!r}")
+    if rm.get("settings") != man.get("settings"):
+        raise ReaderError(f"{where}: DFT settings differ from the run's ({rm.get('settings')} against {man.get('settings')}); "
+                          "energies of other settings do not combine")
+    # the run is recognised by its relaxed interface's energy, not by its path (a run folder may move between machines)
+    e_rec, area = meta.get("interface_energy_eV"), meta.get("area_A2")
+    if not isinstance(e_rec, (int, float)) or not abs(e_rec - e_interface) <= 1e-6:
+        raise ReaderError(f"{where}: written for a relaxed interface of {e_rec} eV (run {meta.get('run')!r}); this run's is "
+                          f"{e_interface} eV: decks of another run, or the interface was rerun since; write them again")
+    if not isinstance(area, (int, float)) or not area > 0:
+        raise ReaderError(f"{where}: expected the interface area area_A2 > 0 in its meta; found {area!r}")
+    reader = DFTFromFiles(refs, code)
+    energies = {n: reader.read(n)[0] for n in SLAB_REFERENCE_JOBS}
+    out = slab_references_from_energies(energies, e_interface, float(area), res["work_of_adhesion_J_m2"])
+    out["warnings"] = list(res.get("warnings", [])) + out["warnings"]
+    out["slab_references_root"] = str(refs)
+    return out
 
 
 class DFTFromFiles(PrecomputedCalculator):
