@@ -291,7 +291,9 @@ def test_a_run_says_which_termination_it_used_among_how_many():
     assert rec["index"] == 1 and rec["n_terminations"] == n
     assert text == ", termination 1 of 2 (the others: `lisse atomistic terminations Li2CO3 --substrate-miller 0 0 1`, then --termination K)"
     rec1, text1 = _termination_record(make_slab(bulk("LiF"), (1, 0, 0), 2, 10.0), "LiF", (1, 0, 0))
-    assert rec1 == {"index": 0, "n_terminations": 1, "symmetric_planes": True} and text1 == ""
+    assert rec1 == {"index": 0, "n_terminations": 1, "symmetric_planes": True,
+                    "planes": [{"composition": "FLi", "depth_fraction": 0.0}, {"composition": "FLi", "depth_fraction": 1.0}]}
+    assert text1 == ""
     r = __import__("lisse.atomistic.workflows", fromlist=["adhesion_workflow"]).adhesion_workflow(
         GridDFT(0.0), "LiF", substrate_layers=2, film_layers=3, n_starts=1, gaps=(2.2,), n_shift=1, steps=5, vacuum=12.0)
     assert r["substrate_termination"] == rec1

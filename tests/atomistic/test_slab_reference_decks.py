@@ -170,3 +170,58 @@ def test_the_first_stage_warnings_stay_beside_the_reference_rows(run, tmp_path):
     assert any("force target" in w for w in plain["warnings"])
     assert [w for w in plain["warnings"]] == r["warnings"][: len(plain["warnings"])]
     assert r["work_of_adhesion_valid"] is False
+
+
+def test_vasp_second_stage_puts_every_structure_back_in_the_job_order(tmp_path, monkeypatch):
+    """Review s52b: VASP lists atoms by species (Li2CO3: C, Li, O), so every output and deck input must be reordered
+    before the interface is cut. The reader is replaced by one that returns the written POSCAR (VASP's order), displaced
+    along z as a relaxation would, with the model energy; the cuts must hold only the film's Li and the substrate."""
+    from ase.io import read
+
+    import lisse.io.dft_decks as dd
+
+    jobs = {j.name: j for j in adhesion_jobs("Li2CO3", (0, 0, 1), film_supercell=(3, 3), substrate_supercell=(2, 2), supercell_cell="slab",
+                                             film_layers=3, substrate_layers=6, li_slab_layers=(3,))}
+    root = tmp_path / "run"
+    write_decks(list(jobs.values()), root, "vasp")
+
+    def fake_read_output(directory, name, code="vasp"):
+        a = read(Path(directory) / name / "POSCAR", format="vasp")
+        a.set_constraint()
+        a.positions[:, 2] += 0.01 * np.arange(len(a))  # a 'relaxation' that labels each row
+        return model_energy_any(a), a, {"file": str(Path(directory) / name / "OUTCAR"), "fmax": 0.0}
+
+    def model_energy_any(a):
+        z = a.positions[:, 2]
+        return float(-len(a) + MU * ((z - z.mean()) ** 2).sum())
+
+    monkeypatch.setattr(dd, "read_output", fake_read_output)
+    refs = {j.name: j.atoms for j in write_slab_reference_decks(root, tmp_path / "refs", "vasp")}
+    n_sub = jobs["interface"].atoms.info["n_substrate"]
+    assert set(refs["frozen_film"].get_chemical_symbols()) == {"Li"} and len(refs["frozen_film"]) == len(jobs["film_strained"].atoms)
+    assert refs["frozen_substrate"].get_chemical_formula() == jobs["substrate"].atoms.get_chemical_formula()
+    # the frozen film is the relaxed interface's film in the job's order: the fake relaxation moved row k of the POSCAR
+    from lisse.atomistic.dft import vasp_order
+
+    order = vasp_order(jobs["interface"].atoms)
+    moved = jobs["interface"].atoms.positions[:, 2].copy()
+    moved[order] += 0.01 * np.arange(len(order))
+    assert refs["frozen_film"].positions[:, 2] == pytest.approx(moved[n_sub:], abs=2e-5)
+    assert refs["unrelaxed_film"].get_chemical_symbols() == jobs["film_strained"].atoms.get_chemical_symbols()
+    # a restart that copied its CONTCAR over the as-built POSCAR is caught: the unrelaxed row would equal the relaxed one
+    p = root / "film_strained" / "POSCAR"
+    p.write_text(p.read_text().replace("Li", "Li ", 1))
+    with pytest.raises(ReaderError, match="changed since lisse wrote it"):
+        write_slab_reference_decks(root, tmp_path / "refs2", "vasp")
+
+
+def test_an_output_with_its_species_reordered_is_refused(tmp_path):
+    """An output whose atoms are not in the deck's order (another tool re-sorted the species) is refused, not cut wrongly."""
+    from lisse.atomistic.dft import deck_manifest, in_job_order
+
+    job = adhesion_jobs("Li2CO3", (0, 0, 1), film_supercell=(3, 3), substrate_supercell=(2, 2), supercell_cell="slab",
+                        film_layers=3, substrate_layers=6, li_slab_layers=(3,))[-1]
+    entry = deck_manifest([job], "vasp")["jobs"][0]
+    resorted = job.atoms[np.argsort(job.atoms.get_chemical_symbols(), kind="stable")[::-1]]  # O, Li, C
+    with pytest.raises(ReaderError, match="another order than the deck"):
+        in_job_order(entry, resorted, "vasp")

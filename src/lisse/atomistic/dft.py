@@ -204,16 +204,20 @@ def in_job_order(job: dict, atoms, code: str):
     n = job.get("n_atoms", len(atoms))
     if len(atoms) != n:
         raise ReaderError(f"job '{job.get('name')}': expected {n} atoms as in the deck; found {len(atoms)} in its output")
-    if code != "vasp":
-        return atoms
-    order = job.get("vasp_order")
-    if order is None:
-        return None
-    if sorted(order) != list(range(n)):
-        raise ReaderError(f"job '{job.get('name')}': the manifest's vasp_order is not an order of its {n} atoms")
-    back = np.empty(n, dtype=int)
-    back[np.asarray(order, dtype=int)] = np.arange(n)  # the output's row of each job atom
-    return atoms[back]
+    if code == "vasp":
+        order = job.get("vasp_order")
+        if order is None:
+            return None
+        if not (isinstance(order, list) and all(isinstance(i, int) for i in order) and sorted(order) == list(range(n))):
+            raise ReaderError(f"job '{job.get('name')}': the manifest's vasp_order is not an order of its {n} atoms")
+        back = np.empty(n, dtype=int)
+        back[np.asarray(order, dtype=int)] = np.arange(n)  # the output's row of each job atom
+        atoms = atoms[back]
+    want = job.get("symbols")
+    if want is not None and atoms.get_chemical_symbols() != list(want):
+        raise ReaderError(f"job '{job.get('name')}': its output lists the atoms in another order than the deck lisse wrote (species "
+                          "reordered, e.g. by another tool): expected the deck's POSCAR/pw.in order")
+    return atoms
 
 
 def _ase_text(atoms, fmt: str, **kw) -> str:
@@ -418,6 +422,7 @@ def deck_manifest(jobs: list, code: str = "vasp", settings: DFTSettings | None =
     for j in jobs:
         man["jobs"].append({"name": j.name, "task": j.task, "n_atoms": len(j.atoms), "formula": j.atoms.get_chemical_formula(),
                             "info": {k: v for k, v in j.atoms.info.items() if isinstance(v, (int, float, str, bool, list))}})
+        man["jobs"][-1]["symbols"] = j.atoms.get_chemical_symbols()  # the job's order: a read-back is checked against it
         if code in ("vasp", "both"):  # a POSCAR lists the atoms by species: which output atom is which job atom
             man["jobs"][-1]["vasp_order"] = vasp_order(j.atoms)
     return man

@@ -20,7 +20,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from ase import Atoms  # ase is imported at run time only inside the functions that need it
 
-__all__ = ["layer_planes", "terminations", "make_slab", "set_vacuum", "check_miller", "conventional_surface_matrix", "MAX_MILLER_INDEX",
+__all__ = ["layer_planes", "plane_profile", "same_plane_profile", "terminations", "make_slab", "set_vacuum", "check_miller", "conventional_surface_matrix", "MAX_MILLER_INDEX",
            "MAX_LAYERS"]
 
 #: Largest Miller index and slab thickness (atomic planes) accepted. Surfaces studied for Li interfaces are
@@ -89,6 +89,59 @@ def _group_z(atoms) -> np.ndarray:
         if key in pairs and dist <= _KEEP_BONDS[key]:
             z[b] = atoms.positions[a, 2]  # the ligand b follows its centre a
     return z
+
+
+def plane_profile(slab: Atoms, tol: float = 0.3) -> list[dict]:
+    """The planes of a slab from the top (the side that faces the film): composition and depth as a fraction of the slab.
+
+    A termination's identity that does not depend on the lattice constant: pymatgen's order of a surface's terminations
+    can change when the bulk is scaled by a part in a million, so an index alone does not say which termination was
+    built on another lattice (review s52).
+
+    Parameters
+    ----------
+    slab : ase.Atoms
+        The slab (Å).
+    tol : float, default 0.3
+        Largest z spacing within one plane [Å] (:func:`layer_planes`).
+
+    Returns
+    -------
+    list of dict
+        Per plane, top first: ``composition`` (empirical formula of its atoms) and ``depth_fraction`` (its depth below
+        the top plane over the slab's thickness, 0 to 1; dimensionless).
+    """
+    from ase import Atoms
+
+    planes = layer_planes(slab, tol)
+    z = _group_z(slab)
+    zs = [float(z[p].mean()) for p in planes]
+    thick = max(zs[-1] - zs[0], 1e-12)
+    sym = slab.get_chemical_symbols()
+    out = []
+    for p, zp in zip(reversed(planes), reversed(zs)):
+        out.append({"composition": Atoms([sym[i] for i in p]).get_chemical_formula(empirical=True),  # any supercell of the slab alike
+                    "depth_fraction": round((zs[-1] - zp) / thick, 4)})
+    return out
+
+
+def same_plane_profile(a: list[dict], b: list[dict], tol: float = 0.02) -> bool:
+    """Whether two :func:`plane_profile` lists describe the same termination (compositions equal, depths within ``tol``).
+
+    Parameters
+    ----------
+    a, b : list of dict
+        Plane profiles, top first.
+    tol : float, default 0.02
+        Largest difference of a plane's depth fraction (dimensionless).
+
+    Returns
+    -------
+    bool
+        True when every plane matches.
+    """
+    return len(a) == len(b) and all(x["composition"] == y["composition"] and abs(x["depth_fraction"] - y["depth_fraction"]) <= tol
+                                     for x, y in zip(a, b))
 
 
 def layer_planes(atoms: Atoms, tol: float = 0.3) -> list[np.ndarray]:

@@ -26,9 +26,24 @@ from lisse.atomistic.calculators import (
     is_long_range,
 )
 from lisse.atomistic.engine import Job, JobResult, atoms_to_dict, run_job
-from lisse.atomistic.interfaces import build_interface, check_strain_side, lattice_matches, registry_shifts, strain_on
+from lisse.atomistic.interfaces import (
+    STRAIN_SIDES,
+    build_interface,
+    check_strain_side,
+    lattice_matches,
+    registry_shifts,
+    strain_on,
+)
 from lisse.atomistic.sanity import check_distances, check_energy_per_atom, check_slab, vacuum_thickness
-from lisse.atomistic.slabs import check_layers, check_miller, layer_planes, make_slab, set_vacuum
+from lisse.atomistic.slabs import (
+    check_layers,
+    check_miller,
+    layer_planes,
+    make_slab,
+    plane_profile,
+    same_plane_profile,
+    set_vacuum,
+)
 from lisse.atomistic.structures import bulk as build_bulk
 from lisse.atomistic.structures import check_material, material_label
 from lisse.citations import Citation, add, register
@@ -258,7 +273,8 @@ def _termination_record(slab: Any, material: Any, miller: Sequence[int]) -> tupl
     the output says which, and that others exist (review s41).
     """
     n = int(slab.info.get("n_terminations", 1))
-    rec = {"index": int(slab.info["termination"]), "n_terminations": n, "symmetric_planes": bool(slab.info["symmetric_planes"])}
+    rec = {"index": int(slab.info["termination"]), "n_terminations": n, "symmetric_planes": bool(slab.info["symmetric_planes"]),
+           "planes": plane_profile(slab)}  # the identity of the termination on any lattice (the index is not: review s52)
     if n <= 1:
         return rec, ""
     name = material if isinstance(material, str) else slab.info.get("material", "X")
@@ -1734,6 +1750,61 @@ def _supercell_text(sc: dict | None) -> str:
     return f"forced supercells {sc['film'][0]}x{sc['film'][1]},{sc['substrate'][0]}x{sc['substrate'][1]} ({sc.get('cell', 'conventional')} cells)"
 
 
+#: Interface gaps an ML start may carry [Å] (the rigid scan's range; outside it the start is not an interface).
+ML_START_GAP_RANGE_A = (0.5, 6.0)
+
+
+def _ml_start(ml_result: dict) -> tuple[tuple[float, float], float]:
+    """The registry shift [Å] and relaxed gap [Å] of an ML result's lowest sane start, checked (ParameterError naming the key)."""
+    starts = ml_result.get("starts")
+    if not isinstance(starts, list) or not all(isinstance(x, dict) for x in starts):
+        raise ParameterError(f"parameter 'ml_result': its starts must be a list of objects; found {type(starts).__name__}")
+    sane = []
+    for x in starts:
+        e, sh = x.get("energy_eV"), x.get("shift_A")
+        ok_e = isinstance(e, (int, float)) and not isinstance(e, bool) and math.isfinite(e)
+        ok_s = (isinstance(sh, list) and len(sh) == 2
+                and all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in sh))
+        if not (ok_e and ok_s):
+            raise ParameterError(f"parameter 'ml_result': a start needs a finite energy_eV and two finite shift_A values; found {e!r}, {sh!r}")
+        if x.get("sane", True):
+            sane.append(x)
+    if not sane:
+        raise ParameterError(f"parameter 'ml_result': expected at least one sane start; found {len(starts)} start(s), none sane")
+    best = min(sane, key=lambda x: x["energy_eV"])
+    gap = ml_result.get("interface_gap_relaxed_A")
+    lo, hi = ML_START_GAP_RANGE_A
+    if not (isinstance(gap, (int, float)) and not isinstance(gap, bool) and lo < gap <= hi):
+        raise ParameterError(f"parameter 'ml_result': its interface_gap_relaxed_A must be a gap from {lo} to {hi} A; found {gap!r}")
+    return (float(best["shift_A"][0]), float(best["shift_A"][1])), float(gap)
+
+
+def _check_ml_termination(ml_result: dict, sb: Atoms, x: Atoms, miller: Sequence[int], layers: int, vacuum: float) -> None:
+    """The decks' substrate termination must be the ML run's by its planes (the index can differ between lattices)."""
+    n = int(sb.info.get("n_terminations", 1))
+    if n <= 1:
+        return
+    rec = ml_result.get("substrate_termination")
+    planes = rec.get("planes") if isinstance(rec, dict) else None
+    if not isinstance(planes, list):
+        raise ParameterError(f"parameter 'ml_result': it does not record its termination's planes (written by an older lisse), and "
+                             f"this surface has {n} terminations whose order can change with the lattice constant; rerun it")
+    if same_plane_profile(plane_profile(sb), planes):
+        return
+    match = [k for k in range(n) if same_plane_profile(plane_profile(make_slab(x, miller, layers, vacuum, k)), planes)]
+    top = "/".join(p.get("composition", "?") for p in planes[:3])
+    where = f"termination {match[0]} here: give --termination {match[0]}" if match else "no termination here has them"
+    raise ParameterError(f"parameter 'ml_result': its termination has the planes {top}... from the top; termination "
+                         f"{sb.info['termination']} of these decks does not ({where})")
+
+
+def _hexagonal_net(slab: Atoms) -> bool:
+    """Whether a slab's surface cell is a hexagonal net (equal sides at 60/120 degrees), where its reduced basis is a tie."""
+    a, b = slab.cell.array[0, :2], slab.cell.array[1, :2]
+    la, lb = float(np.linalg.norm(a)), float(np.linalg.norm(b))
+    return abs(la - lb) <= 1e-3 * la and abs(abs(float(a @ b)) / (la * lb) - 0.5) <= 1e-3
+
+
 def _check_ml_construction(ml_result: dict, construction: dict) -> None:
     """Refuse an ML start built on another construction than the decks' (a ParameterError naming the first difference).
 
@@ -1744,14 +1815,22 @@ def _check_ml_construction(ml_result: dict, construction: dict) -> None:
         raise ParameterError(f"parameter 'ml_result': built with the strain on {theirs_strain!r}; "
                              f"expected {construction['strained']!r} (give strained={theirs_strain!r})")
     theirs_sc = ml_result.get("supercells") or None
+    if theirs_sc is not None:
+        if not (isinstance(theirs_sc, dict) and all(_int_pair(theirs_sc.get(k)) for k in ("film", "substrate"))
+                and theirs_sc.get("cell", "conventional") in ("conventional", "slab")):
+            raise ParameterError(f"parameter 'ml_result': its supercells must be {{film: [n, m], substrate: [n, m], cell}}; found {theirs_sc!r}")
+        theirs_sc = {"film": list(theirs_sc["film"]), "substrate": list(theirs_sc["substrate"]), "cell": theirs_sc.get("cell", "conventional")}
     if theirs_sc != construction["supercells"]:
         raise ParameterError(f"parameter 'ml_result': built on {_supercell_text(theirs_sc)}; expected "
                              f"{_supercell_text(construction['supercells'])} (give the ML run's supercells to the decks)")
-    theirs_term = (ml_result.get("substrate_termination") or {}).get("index")
     for key, theirs in (("substrate", ml_result.get("substrate")), ("film_miller", ml_result.get("film_miller")),
-                        ("substrate_miller", ml_result.get("substrate_miller")), ("substrate_termination", theirs_term)):
+                        ("substrate_miller", ml_result.get("substrate_miller"))):
         if theirs is not None and theirs != construction[key]:
             raise ParameterError(f"parameter 'ml_result': its {key} is {theirs!r}; these decks build {construction[key]!r}")
+
+
+def _int_pair(v: Any) -> bool:
+    return isinstance(v, list) and len(v) == 2 and all(isinstance(i, int) and not isinstance(i, bool) and 1 <= i <= 12 for i in v)
 
 
 def ml_construction(ml_result: dict) -> dict:
@@ -1769,31 +1848,65 @@ def ml_construction(ml_result: dict) -> dict:
     -------
     dict
         Keyword arguments of :func:`adhesion_jobs`: ``substrate``, ``substrate_miller``, ``film_miller``, ``strained``,
-        ``substrate_termination``, and ``film_supercell``, ``substrate_supercell``, ``supercell_cell`` for forced
-        supercells, ``film_layers``, ``substrate_layers``, ``max_strain``, ``max_area`` where the result records them.
+        ``substrate_termination`` (the index on the experimental lattice whose planes are the run's, when the run
+        records them), and ``film_supercell``, ``substrate_supercell``, ``supercell_cell`` for forced supercells,
+        ``film_layers``, ``substrate_layers`` where the result records them (provenance settings or checks).
 
     Raises
     ------
     ParameterError
-        Not a work-of-adhesion result (no ``substrate``, ``starts`` or ``film_miller``), e.g. a screen's list or
-        another command's output.
+        Not a work-of-adhesion result (no ``substrate``, ``film_miller``, ``substrate_miller`` or ``starts``), e.g. a
+        screen or another command's output, or a value of the wrong kind (the key is named).
     """
     if not isinstance(ml_result, dict) or not all(k in ml_result for k in ML_RESULT_KEYS):
         found = (f"a {type(ml_result).__name__}" if not isinstance(ml_result, dict)
                  else "no " + ", ".join(k for k in ML_RESULT_KEYS if k not in ml_result))
         raise ParameterError(f"parameter 'ml_result': expected one work-of-adhesion result (lisse wetting Li X --json) with "
                              f"{', '.join(ML_RESULT_KEYS)}; found {found}")
+    def bad(key: str, value: Any, expected: str) -> ParameterError:
+        return ParameterError(f"parameter 'ml_result': its {key} must be {expected}; found {value!r}")
+
+    if not isinstance(ml_result["substrate"], str):
+        raise bad("substrate", ml_result["substrate"], "a material name or structure file")
+    for key in ("film_miller", "substrate_miller"):
+        v = ml_result[key]
+        if not (isinstance(v, list) and len(v) == 3 and all(isinstance(i, int) and not isinstance(i, bool) for i in v)):
+            raise bad(key, v, "three whole numbers")
+    strained = ml_result.get("strained", "film")
+    if strained not in STRAIN_SIDES:
+        raise bad("strained", strained, f"one of {', '.join(STRAIN_SIDES)}")
+    rec = ml_result.get("substrate_termination")
+    index = 0 if rec is None else (rec.get("index") if isinstance(rec, dict) else rec)
+    if not (isinstance(index, int) and not isinstance(index, bool) and index >= 0):
+        raise bad("substrate_termination", rec, "an object with a whole-number index")
     kw: dict = {"substrate": ml_result["substrate"], "substrate_miller": tuple(ml_result["substrate_miller"]),
-                "film_miller": tuple(ml_result["film_miller"]), "strained": ml_result.get("strained", "film"),
-                "substrate_termination": int((ml_result.get("substrate_termination") or {}).get("index", 0))}
+                "film_miller": tuple(ml_result["film_miller"]), "strained": strained, "substrate_termination": index}
     sc = ml_result.get("supercells")
     if sc:
+        if not (isinstance(sc, dict) and _int_pair(sc.get("film")) and _int_pair(sc.get("substrate"))
+                and sc.get("cell", "conventional") in ("conventional", "slab")):
+            raise bad("supercells", sc, "{film: [n, m], substrate: [n, m], cell}")
         kw.update(film_supercell=tuple(sc["film"]), substrate_supercell=tuple(sc["substrate"]), supercell_cell=sc.get("cell", "conventional"))
-    settings = (ml_result.get("provenance") or {}).get("settings") or {}
-    for key, arg in (("film_layers", "film_layers"), ("substrate_layers", "substrate_layers"), ("max_strain", "max_strain"),
-                     ("max_area_A2", "max_area")):
-        if settings.get(key) is not None:
-            kw[arg] = settings[key]
+    # the layer counts: provenance settings (from 2026-12-05) or the checks every result has carried
+    prov = ml_result.get("provenance")
+    settings: dict = prov["settings"] if isinstance(prov, dict) and isinstance(prov.get("settings"), dict) else {}
+    checks_v = ml_result.get("checks")
+    checks: dict = checks_v if isinstance(checks_v, dict) else {}
+    for key in ("film_layers", "substrate_layers"):
+        v = settings.get(key, checks.get(key))
+        if v is not None:
+            if not (isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= 200):
+                raise bad(key, v, "a whole number of planes")
+            kw[key] = v
+    # the termination by its planes: pymatgen's order can differ on these (experimental) lattices from the ML run's
+    planes = rec.get("planes") if isinstance(rec, dict) else None
+    n_terms = rec.get("n_terminations", 1) if isinstance(rec, dict) else 1
+    if isinstance(planes, list) and isinstance(n_terms, int) and n_terms > 1:
+        xb = build_bulk(kw["substrate"])
+        layers = int(kw.get("substrate_layers", 3))
+        same = [k for k in range(n_terms) if same_plane_profile(plane_profile(make_slab(xb, kw["substrate_miller"], layers, 15.0, k)), planes)]
+        if same:
+            kw["substrate_termination"] = same[0]
     return kw
 
 
@@ -1897,30 +2010,36 @@ def adhesion_jobs(
     check_strain_side(strained)
     forced = _check_supercells(film_supercell, substrate_supercell)
     check_count(substrate_termination, "substrate_termination", 0, 1000)
+    construction = {
+        "substrate": substrate, "film_miller": [int(v) for v in film_miller], "substrate_miller": [int(v) for v in substrate_miller],
+        "strained": strained,
+        "supercells": None if forced is None else {"film": list(forced[0]), "substrate": list(forced[1]), "cell": supercell_cell},
+    }
+    start = None
+    if ml_result is not None:  # before anything is built: a difference is named, not found as a strange strain later
+        start = _ml_start(ml_result)
+        _check_ml_construction(ml_result, construction)
     li = build_bulk("Li")
     x = build_bulk(substrate)
     fl = make_slab(li, film_miller, film_layers, vacuum)
     sb = make_slab(x, substrate_miller, substrate_layers, vacuum, substrate_termination)
     from lisse.atomistic.interfaces import forced_match
 
-    if ml_result is not None and ml_result.get("film_matrix") is not None and ml_result.get("substrate_matrix") is not None:
+    if start is not None and ml_result is not None:
+        _check_ml_termination(ml_result, sb, x, substrate_miller, substrate_layers, vacuum)
+        shift, gap = start
+    if start is not None and ml_result is not None and ml_result.get("film_matrix") is not None and ml_result.get("substrate_matrix") is not None:
+        for slab, what in ((fl, "Li"), (sb, substrate)):
+            if _hexagonal_net(slab):
+                raise ParameterError(f"parameter 'ml_result': its supercell matrices are ambiguous on the hexagonal {what} surface net "
+                                     "(its reduced basis can turn between 60 and 120 degrees with the lattice constant, so the same "
+                                     "matrix means another cell here); start the decks without the ML run, or give --supercells")
         # the ML run's own cell, rebuilt on these lattices (a search here could pick another cell or another turn of it)
         m = strain_on(forced_match(fl, sb, ml_result["film_matrix"], ml_result["substrate_matrix"], cell="slab", turn_film=False), fl, sb, strained)
     elif forced is not None:
         m = strain_on(forced_match(fl, sb, forced[0], forced[1], cell=supercell_cell), fl, sb, strained)
     else:
         m = lattice_matches(fl, sb, max_strain=max_strain, max_area=max_area, strained=strained)[0]
-    construction = {
-        "substrate": substrate, "film_miller": [int(v) for v in film_miller], "substrate_miller": [int(v) for v in substrate_miller],
-        "strained": strained,
-        "supercells": None if forced is None else {"film": list(forced[0]), "substrate": list(forced[1]), "cell": supercell_cell},
-        "substrate_termination": int(substrate_termination),
-    }
-    if ml_result is not None:
-        _check_ml_construction(ml_result, construction)
-        best = min((s for s in ml_result["starts"] if s.get("sane", True)), key=lambda s: s["energy_eV"])
-        shift = tuple(best["shift_A"])
-        gap = float(ml_result.get("interface_gap_relaxed_A", gap))
     jobs = [Job("bulk_Li", build_bulk("Li", primitive=True), "relax_cell"), Job(f"bulk_{material_label(substrate)}", build_bulk(substrate, primitive=True), "relax_cell")]
     for n in li_slab_layers:
         jobs.append(Job(f"slab_Li_n{n}", make_slab(li, film_miller, n, vacuum), "relax"))

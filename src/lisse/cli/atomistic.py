@@ -48,7 +48,7 @@ def add_arguments(parser) -> None:
                         help="decks: what --supercells counts (default conventional; as lisse wetting --supercell-cell)")
     parser.add_argument("--termination", type=int, default=None, metavar="K", help="decks: substrate termination index (default 0)")
     parser.add_argument("--film-layers", type=int, default=None, help="decks: atomic planes of Li in the interface (default 5)")
-    parser.add_argument("--substrate-layers", type=int, default=None, help="decks: atomic planes of X (default 3; 6 for Li2CO3(001))")
+    parser.add_argument("--substrate-layers", type=int, default=None, help="decks: atomic planes of X (default 3; use 6 for Li2CO3(001))")
     add_quantity(parser, "--max-strain", "", 'decks: largest strain of the coherent search (default "3 percent")')
     parser.add_argument("--slab-references-from", default=None, metavar="RUN",
                         help="decks: the second stage after a deck run RUN has finished: single points of the relaxed slabs in the "
@@ -69,6 +69,10 @@ def run(args):
 
     construction = ("strain_on", "film_miller", "supercells", "supercell_cell", "termination", "film_layers", "substrate_layers",
                     "max_strain", "from_ml")
+    if args.substrate_miller is not None and args.action not in ("decks", "terminations"):
+        raise ParameterError(f"--substrate-miller: applies to decks and terminations; got it with {args.action!r}")
+    if args.max_strain is not None and (args.supercells is not None or args.from_ml is not None):
+        raise ParameterError("--max-strain: bounds the coherent search; with --supercells or --from-ml no search runs")
     for dest in (*construction, "slab_references_from"):
         if getattr(args, dest) is not None and args.action != "decks":
             raise ParameterError(f"--{dest.replace('_', '-')}: applies to 'lisse atomistic decks Li X'; got it with {args.action!r}")
@@ -131,14 +135,27 @@ def run(args):
                             f"--code {code} --slab-references {out}"}
         s = DFTSettings(d3=args.d3) if args.encut is None else DFTSettings(encut_eV=args.encut / ELEMENTARY_CHARGE, d3=args.d3)
         kw, ml = _deck_construction(args)
-        jobs = adhesion_jobs(args.args[1], ml_result=ml, **kw)
-        meta = {"workflow": "adhesion", "substrate": args.args[1], "construction": _jsonable_construction(kw)}
+        try:
+            jobs = adhesion_jobs(args.args[1], ml_result=ml, **kw)
+        except ParameterError as exc:  # the ML run's values are named by the file they came from
+            if ml is not None and "'ml_result'" in str(exc):
+                raise ParameterError(str(exc).replace("parameter 'ml_result'", f"--from-ml '{args.from_ml}'")) from exc
+            raise
+        it = next(j.atoms for j in jobs if j.name == "interface")
+        built = {"film_strain_percent": 100 * float(it.info.get("strain", 0.0)),
+                 "substrate_strain_percent": 100 * float(it.info.get("substrate_strain", 0.0)),
+                 "gap_A": float(it.info["gap_A"]), "shift_A": [float(v) for v in it.info["shift_A"]], "area_A2": float(it.info["area_A2"]),
+                 "n_atoms_interface": len(it)}
+        meta = {"workflow": "adhesion", "substrate": args.args[1], "construction": _jsonable_construction(kw, ml is not None), "built": built}
         if kw.get("strained", "film") != "film":
             meta["strained"] = kw["strained"]
         if args.from_ml is not None:
-            meta["from_ml"] = str(args.from_ml)
+            import hashlib
+
+            meta["from_ml"] = {"file": str(Path(args.from_ml).resolve()),
+                               "sha256": hashlib.sha256(Path(args.from_ml).read_bytes()).hexdigest()}
         write_decks(jobs, out, args.code, s, meta=meta)
-        return {"folder": str(out), "code": args.code, "construction": meta["construction"], "from_ml": meta.get("from_ml"),
+        return {"folder": str(out), "code": args.code, "construction": meta["construction"], "built": built, "from_ml": meta.get("from_ml"),
                 "jobs": [{"name": j.name, "task": j.task, "n_atoms": len(j.atoms)} for j in jobs],
                 "note": "VASP: concatenate the PAW_PBE POTCARs listed in each POTCAR.spec; QE: put the named UPF files in ./pseudo. "
                         "Run each folder, then: lisse atomistic from-files " + str(out)}
@@ -184,12 +201,15 @@ def _deck_construction(args) -> tuple[dict, dict | None]:
     ml = read_ml_result(args.from_ml)
     if ml["substrate"] != args.args[1]:
         raise ParameterError(f"--from-ml '{args.from_ml}': an ML run of Li|{ml['substrate']}; expected Li|{args.args[1]} as the decks asked")
-    kw = ml_construction(ml)
+    try:
+        kw = ml_construction(ml)
+    except ParameterError as exc:
+        raise ParameterError(str(exc).replace("parameter 'ml_result'", f"--from-ml '{args.from_ml}'")) from exc
     kw.pop("substrate")
     return kw | given, ml  # what is given here wins; adhesion_jobs refuses it if it differs from the ML run's construction
 
 
-def _jsonable_construction(kw: dict) -> dict:
+def _jsonable_construction(kw: dict, from_ml: bool = False) -> dict:
     """The construction the decks were built with: adhesion_jobs' defaults, overridden by ``kw`` (tuples as lists)."""
     import inspect
 
@@ -198,6 +218,9 @@ def _jsonable_construction(kw: dict) -> dict:
     keys = ("substrate_miller", "film_miller", "strained", "film_supercell", "substrate_supercell", "supercell_cell",
             "substrate_termination", "film_layers", "substrate_layers", "max_strain")
     full = {k: p.default for k, p in inspect.signature(adhesion_jobs).parameters.items() if k in keys} | kw
+    if full.get("film_supercell") is not None or from_ml:  # no coherent search ran: its limit played no part
+        full.pop("max_strain", None)
+        full.pop("max_area", None)
     return {k: (list(v) if isinstance(v, tuple) else v) for k, v in sorted(full.items())}
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
@@ -58,13 +59,14 @@ def read_ml_result(path: str | os.PathLike) -> dict:
     """
     p = Path(path)
     if not p.is_file():
-        raise ReaderError(f"ML result '{p}': expected a JSON file from lisse wetting Li X --json; found no such file")
+        found = "a folder" if p.is_dir() else "no such file"
+        raise ReaderError(f"ML result '{p}': expected a JSON file from lisse wetting Li X --json; found {found}")
     size = p.stat().st_size
     if size > MAX_ML_RESULT_BYTES:
         raise ReaderError(f"ML result '{p}': expected a JSON object of at most {MAX_ML_RESULT_BYTES} bytes; found {size}")
     try:
         d = json.loads(p.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (OSError, ValueError, RecursionError) as exc:  # ValueError: bad JSON, bad UTF-8, a 5000-digit integer
         raise ReaderError(f"ML result '{p}': expected JSON from lisse wetting Li X --json; found {type(exc).__name__}: "
                           f"{str(exc).splitlines()[0] if str(exc) else ''}") from exc
     if not isinstance(d, dict):
@@ -72,6 +74,9 @@ def read_ml_result(path: str | os.PathLike) -> dict:
                           + (" (a screen of several substrates: save one substrate's run)" if isinstance(d, list) else ""))
     from lisse.atomistic.workflows import ML_RESULT_KEYS
 
+    if "screen" in d and "substrate" not in d:
+        raise ReaderError(f"ML result '{p}': expected one substrate's run; found a screen of several (save the run of Li X alone, "
+                          "or the 'result' of its row in 'screen')")
     missing = [k for k in ML_RESULT_KEYS if k not in d]
     if missing:
         raise ReaderError(f"ML result '{p}': expected a work-of-adhesion result (lisse wetting Li X --json) with "
@@ -163,8 +168,13 @@ def write_decks(jobs: list, root: str | os.PathLike, code: str = "vasp", setting
         A file cannot be written.
     """
     root = Path(root)
+    import hashlib
+
     files = deck_files(jobs, code, settings)
     man = deck_manifest(jobs, code, settings, meta)
+    for j in man["jobs"]:  # the as-built structures: a later stage checks that a restart has not overwritten them
+        j["input_sha256"] = {rel: hashlib.sha256(text.encode("utf-8")).hexdigest() for rel, text in files.items()
+                             if rel.startswith(j["name"] + "/") and rel.rsplit("/", 1)[-1] in ("POSCAR", "pw.in")}
     _write_all(root, files)
     atomic_write_text(root / "manifest.json", json.dumps(man, indent=1))
     return root
@@ -265,14 +275,21 @@ def _read_manifest(root: Path) -> dict:
     return man
 
 
-def _deck_input(root: Path, name: str, code: str):
-    """The structure a deck was written with (POSCAR or pw.in), in the code's atom order."""
+def _deck_input(root: Path, name: str, code: str, job: dict | None = None):
+    """The structure a deck was written with (POSCAR or pw.in), in the code's atom order; checked unchanged where recorded."""
+    import hashlib
+
     from ase.io import read
 
     d = root / name
     if (d / code).is_dir():
         d = d / code
     path, fmt = (d / "POSCAR", "vasp") if code == "vasp" else (d / "pw.in", "espresso-in")
+    rel = path.relative_to(root).as_posix()
+    want = ((job or {}).get("input_sha256") or {}).get(rel)
+    if want is not None and path.is_file() and hashlib.sha256(path.read_bytes()).hexdigest() != want:
+        raise ReaderError(f"{path}: changed since lisse wrote it (a restart's CONTCAR copied over it?); the as-built structure "
+                          "of the unrelaxed reference is the deck as written: restore it")
     try:
         return read(path, format=fmt)
     except Exception as exc:  # ASE raises many types on missing or foreign files
@@ -339,7 +356,7 @@ def write_slab_reference_decks(run: str | os.PathLike, out: str | os.PathLike, c
     for name in REQUIRED_ADHESION_JOBS:
         e, atoms, meta = reader.read(name)
         placed = in_job_order(jobs[name], atoms, code)
-        built = in_job_order(jobs[name], _deck_input(run, name, code), code)
+        built = in_job_order(jobs[name], _deck_input(run, name, code, jobs[name]), code)
         if placed is None or built is None:
             raise ReaderError(f"{run / 'manifest.json'}: the VASP decks do not record their atom order (vasp_order; written by an "
                               "older lisse): which atoms are the film's is not known; write the decks again")
@@ -347,7 +364,10 @@ def write_slab_reference_decks(run: str | os.PathLike, out: str | os.PathLike, c
     e_it, it, _, it_file = got["interface"]
     refs = (common_cell_jobs(got["film_strained"][1], got["substrate"][1], it, n_sub)
             + slab_reference_jobs(got["film_strained"][2], got["substrate"][2], it, n_sub))
-    settings = DFTSettings(**man["settings"])
+    settings = _settings_of(man, run / "manifest.json")
+    out = Path(out)
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        raise ParameterError(f"slab-reference folder '{out}' exists and is not empty; lisse never overwrites run folders")
     meta = {"workflow": "slab_references", "run": str(run.resolve()), "interface_energy_eV": e_it, "interface_file": it_file,
             "n_substrate": n_sub, "area_A2": jobs["interface"]["info"]["area_A2"]}
     write_decks(refs, out, code, settings, meta=meta)
@@ -417,6 +437,14 @@ def adhesion_from_files(root: str | os.PathLike, code: str = "vasp", li_surface_
     return res
 
 
+def _settings_of(man: dict, where: Path) -> DFTSettings:
+    """A manifest's DFT settings as :class:`DFTSettings` (a ReaderError naming the manifest when they are not)."""
+    try:
+        return DFTSettings(**man["settings"])
+    except (KeyError, TypeError) as exc:
+        raise ReaderError(f"{where}: expected the DFT settings lisse wrote; found {man.get('settings')!r}") from exc
+
+
 def _slab_references_read(man: dict, refs: Path, code: str, e_interface: float, res: dict) -> dict:
     """The slab-reference rows from the second stage's outputs, checked to belong to this run."""
     from lisse.atomistic.dft import SLAB_REFERENCE_JOBS, slab_references_from_energies
@@ -427,7 +455,7 @@ def _slab_references_read(man: dict, refs: Path, code: str, e_interface: float, 
     if meta.get("workflow") != "slab_references":
         raise ReaderError(f"{where}: expected slab-reference decks (lisse atomistic decks --slab-references-from RUN); "
                           f"found workflow {meta.get('workflow')!r}")
-    if rm.get("settings") != man.get("settings"):
+    if asdict(_settings_of(rm, where)) != asdict(_settings_of(man, refs.parent)) or rm.get("code") not in (code, "both"):
         raise ReaderError(f"{where}: DFT settings differ from the run's ({rm.get('settings')} against {man.get('settings')}); "
                           "energies of other settings do not combine")
     # the run is recognised by its relaxed interface's energy, not by its path (a run folder may move between machines)
