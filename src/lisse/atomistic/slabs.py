@@ -10,6 +10,7 @@ in all three directions with the requested vacuum. ``ase.build`` surfaces can co
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cmp_to_key
 from typing import Any
 
 import numpy as np
@@ -20,7 +21,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from ase import Atoms  # ase is imported at run time only inside the functions that need it
 
-__all__ = ["layer_planes", "plane_profile", "same_plane_profile", "terminations", "make_slab", "set_vacuum", "check_miller", "conventional_surface_matrix", "MAX_MILLER_INDEX",
+__all__ = ["layer_planes", "plane_profile", "termination_planes", "same_plane_profile", "terminations", "make_slab", "set_vacuum", "check_miller", "conventional_surface_matrix", "MAX_MILLER_INDEX",
            "MAX_LAYERS"]
 
 #: Largest Miller index and slab thickness (atomic planes) accepted. Surfaces studied for Li interfaces are
@@ -74,9 +75,9 @@ def check_layers(layers: int, name: str = "layers", low: int = 2) -> int:
 _KEEP_BONDS = {("C", "O"): 1.5, ("N", "O"): 1.5, ("P", "O"): 1.8, ("P", "S"): 2.3, ("S", "O"): 1.7, ("S", "C"): 1.9, ("C", "F"): 1.5}
 
 
-def _group_z(atoms) -> np.ndarray:
-    """z of every atom, with atoms of one polyanion (bonded per ``_KEEP_BONDS``) given their centre's z."""
-    z = atoms.positions[:, 2].copy()
+def _group_z(atoms, z: np.ndarray | None = None) -> np.ndarray:
+    """z of every atom (``atoms``' Cartesian z, or the heights ``z`` given), a polyanion's atoms (bonded per ``_KEEP_BONDS``) given their centre's."""
+    z = atoms.positions[:, 2].copy() if z is None else np.array(z, dtype=float)
     sym = atoms.get_chemical_symbols()
     pairs = {k for k in _KEEP_BONDS if k[0] in sym and k[1] in sym}
     if not pairs:
@@ -84,11 +85,26 @@ def _group_z(atoms) -> np.ndarray:
     from ase.neighborlist import neighbor_list
 
     i, j, d = neighbor_list("ijd", atoms, max(_KEEP_BONDS[p] for p in pairs))
+    own = z.copy()
     for a, b, dist in zip(i, j, d):
         key = (sym[a], sym[b])
         if key in pairs and dist <= _KEEP_BONDS[key]:
-            z[b] = atoms.positions[a, 2]  # the ligand b follows its centre a
+            z[b] = own[a]  # the ligand b follows its centre a
     return z
+
+
+def _cluster(z: np.ndarray, tol: float) -> list[np.ndarray]:
+    """Indices grouped into planes: sorted values closer than ``tol`` in one group, lowest first."""
+    order = np.argsort(z)  # the order layer_planes always used (cached jobs record fixed indices in it)
+    planes: list[list[int]] = []
+    last = None
+    for i in order:
+        if last is None or z[i] - last > tol:
+            planes.append([int(i)])
+        else:
+            planes[-1].append(int(i))
+        last = z[i]
+    return [np.array(p) for p in planes]
 
 
 def plane_profile(slab: Atoms, tol: float = 0.3) -> list[dict]:
@@ -162,17 +178,7 @@ def layer_planes(atoms: Atoms, tol: float = 0.3) -> list[np.ndarray]:
     list of numpy.ndarray
         Atom indices of each plane, bottom first.
     """
-    z = _group_z(atoms)
-    order = np.argsort(z)
-    planes: list[list[int]] = []
-    last = None
-    for i in order:
-        if last is None or z[i] - last > tol:
-            planes.append([int(i)])
-        else:
-            planes[-1].append(int(i))
-        last = z[i]
-    return [np.array(p) for p in planes]
+    return _cluster(_group_z(atoms), tol)
 
 
 def set_vacuum(atoms: Atoms, vacuum: float) -> Atoms:
@@ -301,7 +307,63 @@ def _pmg_slabs(bulk_atoms, miller: Sequence[int], thickness: float):
     present = {el.symbol for el in s.composition.elements}
     # keys typed as pymatgen's (Species | Element | str) pairs: a dict is invariant in its key type
     bonds: dict[tuple[Any, Any], float] = {k: v for k, v in _KEEP_BONDS.items() if k[0] in present and k[1] in present}
-    return gen.get_slabs(symmetrize=False, bonds=bonds or None)
+    slabs = gen.get_slabs(symmetrize=False, bonds=bonds or None)
+    keys = [termination_planes(sl) for sl in slabs]
+    order = sorted(range(len(slabs)), key=cmp_to_key(lambda i, j: _compare_planes(keys[i], keys[j])))
+    return [slabs[i] for i in order]
+
+
+#: Tolerance on a plane's height (fraction of the surface's repeat distance) when ordering terminations: a relaxed
+#: lattice moves heights by ~1e-3, distinct terminations differ by > 0.03 (Li2CO3(001): 0.04).
+_HEIGHT_TOL = 0.01
+
+
+def _compare_planes(a: list[tuple[str, float]], b: list[tuple[str, float]]) -> int:
+    """Order of two :func:`termination_planes` sequences: compositions first (as text), then heights beyond _HEIGHT_TOL."""
+    for (ca, ha), (cb, hb) in zip(a, b):
+        if ca != cb:
+            return -1 if ca < cb else 1
+    for (ca, ha), (cb, hb) in zip(a, b):
+        if abs(ha - hb) > _HEIGHT_TOL:
+            return -1 if ha < hb else 1
+    return (len(a) > len(b)) - (len(a) < len(b))
+
+
+def termination_planes(pmg_slab: Any, tol: float = 0.3) -> list[tuple[str, float]]:
+    """The planes of one repeat of a termination, from its bottom: composition and height (fraction of the repeat).
+
+    Computed on the oriented unit cell of a pymatgen slab, cut at its termination shift, so it does not depend on the
+    slab's thickness, and, being fractional, not on the lattice constant. lisse orders a surface's terminations by it
+    (compositions first, then heights): pymatgen's own order changes with the lattice constant (for Li2CO3(001), 23 of
+    61 scalings between 0.97 and 1.03 swap the two), so ``termination=K`` on a calculator's relaxed lattice could build
+    another termination than on the experimental one; in lisse's order K is the same termination on every lattice.
+
+    Parameters
+    ----------
+    pmg_slab : pymatgen.core.surface.Slab
+        One of ``SlabGenerator.get_slabs``' slabs (its ``oriented_unit_cell`` and ``shift`` are used).
+    tol : float, default 0.3
+        Largest spacing within one plane [Å] (:func:`layer_planes`).
+
+    Returns
+    -------
+    list of tuple
+        Per plane, bottom first: (empirical composition, height above the cut as a fraction of the repeat distance,
+        dimensionless, 3 decimals). A polyanion's atoms (CO3) count in their centre's plane.
+    """
+    from pymatgen.io.ase import AseAtomsAdaptor
+
+    ouc = AseAtomsAdaptor.get_atoms(pmg_slab.oriented_unit_cell)
+    cell = ouc.cell.array
+    repeat = abs(float(np.linalg.det(cell))) / float(np.linalg.norm(np.cross(cell[0], cell[1])))  # d along the normal [A]
+    frac_c = ouc.get_scaled_positions(wrap=False)[:, 2]
+    height = ((frac_c - float(pmg_slab.shift)) % 1.0) * repeat
+    z = _group_z(ouc, height)
+    sym = ouc.get_chemical_symbols()
+    from ase import Atoms
+
+    return [(Atoms([sym[i] for i in p]).get_chemical_formula(empirical=True), round(float(z[p].mean()) / repeat, 3))
+            for p in _cluster(z, tol)]
 
 
 @requires("ase", "pymatgen", feature="building slabs")
@@ -311,7 +373,9 @@ def terminations(bulk_atoms: Atoms, miller: Sequence[int]) -> list[dict]:
     The terminations are pymatgen's ``SlabGenerator.get_slabs`` (symmetry-equivalent shifts removed; bonds of
     polyanions such as CO3 never broken); each is flagged symmetric (top and bottom equivalent) and polar (a
     dipole across the slab), the filters to apply before computing a surface or interface energy. The index is
-    what ``make_slab(..., termination=K)`` and ``lisse wetting --termination K`` select.
+    what ``make_slab(..., termination=K)`` and ``lisse wetting --termination K`` select. The order is lisse's, by
+    :func:`termination_planes` (not pymatgen's, which changes with the lattice constant), so K names the same
+    termination on the experimental lattice listed here and on any calculator's relaxed one.
 
     Parameters
     ----------
@@ -324,7 +388,8 @@ def terminations(bulk_atoms: Atoms, miller: Sequence[int]) -> list[dict]:
     -------
     list of dict
         ``termination`` (index), ``shift`` (pymatgen's fractional shift, dimensionless), ``bottom_plane`` (composition),
-        ``symmetric`` and ``polar`` (bool).
+        ``planes`` (one repeat from the bottom: ``composition`` and ``height_fraction`` of the repeat distance,
+        :func:`termination_planes`), ``symmetric`` and ``polar`` (bool).
 
     Raises
     ------
@@ -337,6 +402,7 @@ def terminations(bulk_atoms: Atoms, miller: Sequence[int]) -> list[dict]:
     out = []
     for i, sl in enumerate(_pmg_slabs(bulk_atoms, miller, 10.0)):
         out.append({"termination": i, "shift": float(sl.shift), "bottom_plane": _bottom_composition(sl),
+                    "planes": [{"composition": c, "height_fraction": h} for c, h in termination_planes(sl)],
                     "symmetric": bool(sl.is_symmetric()), "polar": bool(sl.is_polar())})
     return out
 
@@ -380,7 +446,7 @@ def make_slab(bulk_atoms: Atoms, miller: Sequence[int], layers: int, vacuum: flo
     vacuum : float, default 15.0
         Vacuum thickness [Å] (must exceed the calculator cutoff; see :mod:`lisse.atomistic.sanity`).
     termination : int
-        Index into :func:`terminations`.
+        Index into :func:`terminations` (lisse's order, the same termination on any scaling of the lattice).
 
     Returns
     -------
