@@ -167,3 +167,34 @@ def test_a_termination_index_builds_the_same_planes_on_every_lattice_scaling():
         s.set_cell(x.cell * scale, scale_atoms=True)
         for k in (0, 1):
             assert same_plane_profile(plane_profile(make_slab(s, (0, 0, 1), 6, 15.0, k)), ref[k]), (scale, k)
+
+
+
+def test_the_termination_order_key_does_not_regroup_planes_with_the_lattice():
+    """Li9Al4(001) has an Al and a Li plane ~0.3 Å apart: grouped into one plane at 0.97 of the experimental lattice
+    (Al / AlLi / Li ...), two at 1.0 (Al / Li / Al / Li ...), so a key of planes grouped in Å changes with the lattice.
+    lisse's order key (every atom's fractional height) is the same at both scalings, termination by termination."""
+    from lisse.atomistic.slabs import _pmg_slabs, _termination_key, termination_planes
+
+    x = bulk("Li9Al4")
+    small = x.copy()
+    small.set_cell(x.cell * 0.97, scale_atoms=True)
+    at1, at097 = _pmg_slabs(x, (0, 0, 1), 10.0), _pmg_slabs(small, (0, 0, 1), 10.0)
+    assert len(at1) == len(at097) == 7
+    assert termination_planes(at1[0]) != termination_planes(at097[0])  # the Å grouping differs (the trap)
+    keys = [_termination_key(s) for s in at1]
+    assert len({tuple(e for e, _ in k) for k in keys}) == 7  # seven different terminations
+    for k1, k097 in zip(keys, (_termination_key(s) for s in at097)):
+        assert [e for e, _ in k1] == [e for e, _ in k097]
+        np.testing.assert_allclose([h for _, h in k097], [h for _, h in k1], rtol=0, atol=1e-9)
+
+def test_terminations_with_the_same_elements_in_the_same_order_are_ordered_by_height():
+    """The second criterion of lisse's termination order: atoms' fractional heights, beyond a 0.01 tolerance."""
+    from lisse.atomistic.slabs import _compare_keys
+
+    low = [("Li", 0.0), ("O", 0.10), ("Li", 0.50)]
+    high = [("Li", 0.0), ("O", 0.12), ("Li", 0.50)]
+    assert _compare_keys(low, high) == -1 and _compare_keys(high, low) == 1
+    assert _compare_keys(low, [("Li", 0.0), ("O", 0.105), ("Li", 0.50)]) == 0  # within 0.01: one termination
+    assert _compare_keys([("Li", 0.9)], [("O", 0.0)]) == -1  # elements decide before heights
+    assert _compare_keys(low, low[:2]) == 1

@@ -111,8 +111,8 @@ def plane_profile(slab: Atoms, tol: float = 0.3) -> list[dict]:
     """The planes of a slab from the top (the side that faces the film): composition and depth as a fraction of the slab.
 
     A termination's identity that does not depend on the lattice constant: pymatgen's order of a surface's terminations
-    can change when the bulk is scaled by a part in a million, so an index alone does not say which termination was
-    built on another lattice (review s52).
+    changes when the bulk is scaled by a part in a million, so the index of a record written before lisse ordered the
+    terminations itself (:func:`terminations`) does not say which termination was built on another lattice (review s52).
 
     Parameters
     ----------
@@ -308,22 +308,59 @@ def _pmg_slabs(bulk_atoms, miller: Sequence[int], thickness: float):
     # keys typed as pymatgen's (Species | Element | str) pairs: a dict is invariant in its key type
     bonds: dict[tuple[Any, Any], float] = {k: v for k, v in _KEEP_BONDS.items() if k[0] in present and k[1] in present}
     slabs = gen.get_slabs(symmetrize=False, bonds=bonds or None)
-    keys = [termination_planes(sl) for sl in slabs]
-    order = sorted(range(len(slabs)), key=cmp_to_key(lambda i, j: _compare_planes(keys[i], keys[j])))
-    return [slabs[i] for i in order]
+    keys = [_termination_key(sl) for sl in slabs]
+
+    def by_key(i: int, j: int) -> int:
+        return _compare_keys(keys[i], keys[j])
+
+    return [slabs[i] for i in sorted(range(len(slabs)), key=cmp_to_key(by_key))]
 
 
-#: Tolerance on a plane's height (fraction of the surface's repeat distance) when ordering terminations: a relaxed
-#: lattice moves heights by ~1e-3, distinct terminations differ by > 0.03 (Li2CO3(001): 0.04).
+#: Tolerance on an atom's height (fraction of the surface's repeat distance) when ordering terminations whose atoms
+#: come in the same order: distinct terminations of one surface differ by > 0.03 (Li2CO3(001): 0.04).
 _HEIGHT_TOL = 0.01
+#: Heights closer than this (fraction of the repeat) count as one height when ordering atoms (floating-point noise).
+_SAME_HEIGHT = 1e-6
 
 
-def _compare_planes(a: list[tuple[str, float]], b: list[tuple[str, float]]) -> int:
-    """Order of two :func:`termination_planes` sequences: compositions first (as text), then heights beyond _HEIGHT_TOL."""
-    for (ca, ha), (cb, hb) in zip(a, b):
-        if ca != cb:
-            return -1 if ca < cb else 1
-    for (ca, ha), (cb, hb) in zip(a, b):
+def _ouc_heights(pmg_slab: Any) -> tuple[Any, np.ndarray, float]:
+    """Oriented unit cell of ``pmg_slab`` (ase), each atom's height above the termination's cut [Å] (a polyanion's
+    atoms at their centre's), and the repeat distance along the normal [Å]."""
+    from pymatgen.io.ase import AseAtomsAdaptor
+
+    ouc = AseAtomsAdaptor.get_atoms(pmg_slab.oriented_unit_cell)
+    cell = ouc.cell.array
+    repeat = abs(float(np.linalg.det(cell))) / float(np.linalg.norm(np.cross(cell[0], cell[1])))  # d along the normal [A]
+    frac_c = ouc.get_scaled_positions(wrap=False)[:, 2]
+    return ouc, _group_z(ouc, ((frac_c - float(pmg_slab.shift)) % 1.0) * repeat), repeat
+
+
+def _termination_key(pmg_slab: Any) -> list[tuple[str, float]]:
+    """Every atom of one repeat of a termination, from its bottom: (element, height as a fraction of the repeat).
+
+    The fractional height of an atom is its fractional coordinate along the oriented cell's third vector, so the key
+    is the same on any homogeneous deformation of the lattice (a calculator's scaled or relaxed cell with the atoms at
+    their fractional positions); no plane grouping with a tolerance in Å enters it. Atoms at one height are listed by
+    element."""
+    ouc, z, repeat = _ouc_heights(pmg_slab)
+    h = z / repeat
+    sym = ouc.get_chemical_symbols()
+    order = sorted(range(len(h)), key=lambda i: h[i])
+    groups: list[list[int]] = []
+    for i in order:  # runs of one height, each run by element
+        if groups and h[i] - h[groups[-1][-1]] < _SAME_HEIGHT:
+            groups[-1].append(i)
+        else:
+            groups.append([i])
+    return [(sym[i], float(h[i])) for g in groups for i in sorted(g, key=lambda i: sym[i])]
+
+
+def _compare_keys(a: list[tuple[str, float]], b: list[tuple[str, float]]) -> int:
+    """Order of two :func:`_termination_key` lists: the elements from the bottom first, then heights beyond _HEIGHT_TOL."""
+    for (ea, _), (eb, _) in zip(a, b):
+        if ea != eb:
+            return -1 if ea < eb else 1
+    for (_, ha), (_, hb) in zip(a, b):
         if abs(ha - hb) > _HEIGHT_TOL:
             return -1 if ha < hb else 1
     return (len(a) > len(b)) - (len(a) < len(b))
@@ -333,10 +370,12 @@ def termination_planes(pmg_slab: Any, tol: float = 0.3) -> list[tuple[str, float
     """The planes of one repeat of a termination, from its bottom: composition and height (fraction of the repeat).
 
     Computed on the oriented unit cell of a pymatgen slab, cut at its termination shift, so it does not depend on the
-    slab's thickness, and, being fractional, not on the lattice constant. lisse orders a surface's terminations by it
-    (compositions first, then heights): pymatgen's own order changes with the lattice constant (for Li2CO3(001), 23 of
-    61 scalings between 0.97 and 1.03 swap the two), so ``termination=K`` on a calculator's relaxed lattice could build
-    another termination than on the experimental one; in lisse's order K is the same termination on every lattice.
+    slab's thickness. It describes a termination (``lisse atomistic terminations`` lists it); the order of the
+    terminations is lisse's own, by every atom's fractional height (not by these planes, whose grouping within ``tol``
+    Å can change with the lattice constant where two planes are ~0.3 Å apart, as in Li9Al4(001)). pymatgen's order
+    changes with the lattice constant (for Li2CO3(001), 23 of 61 scalings between 0.97 and 1.03 swap the two), so
+    ``termination=K`` on a calculator's relaxed lattice could build another termination than on the experimental one;
+    in lisse's order K is the same termination on every homogeneous deformation of the lattice.
 
     Parameters
     ----------
@@ -351,17 +390,10 @@ def termination_planes(pmg_slab: Any, tol: float = 0.3) -> list[tuple[str, float
         Per plane, bottom first: (empirical composition, height above the cut as a fraction of the repeat distance,
         dimensionless, 3 decimals). A polyanion's atoms (CO3) count in their centre's plane.
     """
-    from pymatgen.io.ase import AseAtomsAdaptor
-
-    ouc = AseAtomsAdaptor.get_atoms(pmg_slab.oriented_unit_cell)
-    cell = ouc.cell.array
-    repeat = abs(float(np.linalg.det(cell))) / float(np.linalg.norm(np.cross(cell[0], cell[1])))  # d along the normal [A]
-    frac_c = ouc.get_scaled_positions(wrap=False)[:, 2]
-    height = ((frac_c - float(pmg_slab.shift)) % 1.0) * repeat
-    z = _group_z(ouc, height)
-    sym = ouc.get_chemical_symbols()
     from ase import Atoms
 
+    ouc, z, repeat = _ouc_heights(pmg_slab)
+    sym = ouc.get_chemical_symbols()
     return [(Atoms([sym[i] for i in p]).get_chemical_formula(empirical=True), round(float(z[p].mean()) / repeat, 3))
             for p in _cluster(z, tol)]
 
@@ -374,8 +406,8 @@ def terminations(bulk_atoms: Atoms, miller: Sequence[int]) -> list[dict]:
     polyanions such as CO3 never broken); each is flagged symmetric (top and bottom equivalent) and polar (a
     dipole across the slab), the filters to apply before computing a surface or interface energy. The index is
     what ``make_slab(..., termination=K)`` and ``lisse wetting --termination K`` select. The order is lisse's, by
-    :func:`termination_planes` (not pymatgen's, which changes with the lattice constant), so K names the same
-    termination on the experimental lattice listed here and on any calculator's relaxed one.
+    every atom's fractional height (not pymatgen's, which changes with the lattice constant), so K names the
+    same termination on the experimental lattice listed here and on any calculator's scaled or relaxed one.
 
     Parameters
     ----------
