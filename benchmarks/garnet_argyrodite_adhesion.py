@@ -30,17 +30,17 @@ Measured (2026-11-29, CHGNet 0.3.0, 2 cores shared with ~8 other jobs, load 7-12
 
 * LLZO cell: La24Li56O96Zr16 (192 atoms, Z = 8), 5.107 g/cm3, charge-neutral (La3+, Li+, O2-, Zr4+), min distance
   1.88 A (Li-O). Li6PS5Cl cell: passes the same checks (tests/atomistic/test_structures_library.py).
-* Li(100) 4x4 | LLZO(001) 1x1, 12 planes (stoichiometric, 4 f.u.), termination 2: O4 bottom, Li4O8 plane facing Li;
+* Li(100) 4x4 | LLZO(001) 1x1, 12 planes (stoichiometric, 4 f.u.), O4 bottom, Li4O8 plane facing Li (index 1 in lisse's order);
   176 atoms, 174.6 A2, Li strain -3.02 % (biaxial): W_ad = 0.345 J/m2, theta = 86 deg with CHGNet's own
   sigma_Li = 0.325 J/m2; all relaxations converged (fmax 0.05 eV/A); 459 s wall / 157 s CPU with the bulk and Li
-  slabs cached (the whole workflow from scratch, termination 0 below: 1172 s wall / 210 s CPU). Level "ml-screening"; CHGNet's stated error: no DFT comparison for this interface,
+  slabs cached (the whole workflow from scratch, the La4Zr4-facing termination below: 1172 s wall / 210 s CPU). Level "ml-screening"; CHGNet's stated error: no DFT comparison for this interface,
   its largest known W_ad error is +0.49 J/m2 (Li|Li2CO3). Ji2025's computed ~25 deg means ~0.81 J/m2: CHGNet is
   0.47 J/m2 lower here (consistent with CHGNet's 0.13-0.27 J/m2 too-low Li surface energies; the terminations and cells
   of Ji2025 are not known to be the same).
-* The same cell with termination 0 (La4Zr4 cation plane facing Li, Li4O8 below: a dipolar slab): W_ad = -0.46 J/m2;
+* The same cell with the La4Zr4 cation plane facing Li (Li4O8 below: a dipolar slab): W_ad = -0.46 J/m2;
   the isolated substrate slab had not converged after 150 steps (it reconstructs), the interface stayed in a higher
-  local minimum: not a physical W_ad, a construction artefact (why termination 2 is the default).
-* Li(100) 2x2 | Li6PS5Cl(001) (primitive surface cell, 6.96 A), 8 planes, termination 0 (S facing Li): 46 atoms,
+  local minimum: not a physical W_ad, a construction artefact (why the Li4O8-facing termination is the default).
+* Li(100) 2x2 | Li6PS5Cl(001) (primitive surface cell, 6.96 A), 8 planes, S facing Li (index 1 in lisse's order): 46 atoms,
   strain +3.96 %: "W_ad" = 2.71 J/m2, relaxed gap -3.2 A (Li went into the sulfide), interface relaxation not
   converged in 150 steps: Li reduces the argyrodite (lisse stability Li Li6PS5Cl: Li2S + Li3P + LiCl), so this number
   is a reaction energy per area, not a work of adhesion. 300 s wall.
@@ -58,9 +58,11 @@ import os
 import time
 
 #: Per system: (library name, substrate Miller, substrate planes, termination, film planes, gaps [A]).
+#: Terminations are indices in lisse's order (slabs.terminations, the same on CHGNet's relaxed lattice); the numbers
+#: quoted above were measured before that order, on the terminations named by their planes.
 SYSTEMS = {
-    "LLZO": ("Li7La3Zr2O12", (0, 0, 1), 12, 2, 5, (2.0, 2.5)),
-    "LPSC": ("Li6PS5Cl", (0, 0, 1), 8, 0, 5, (2.0, 2.5)),
+    "LLZO": ("Li7La3Zr2O12", (0, 0, 1), 12, 1, 5, (2.0, 2.5)),  # O bottom, Li4O8 (LiO2) plane facing Li
+    "LPSC": ("Li6PS5Cl", (0, 0, 1), 8, 1, 5, (2.0, 2.5)),  # S plane facing Li
 }
 #: Measured GPAW LCAO (dzp, k 2x2x1) single point of the 120-atom Li|LiF interface [s] (closing22.md, loaded machine).
 T_SP_LIF_120_S = 2543.0
