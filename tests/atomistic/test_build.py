@@ -151,8 +151,9 @@ def test_executor_local_serial_and_errors():
 def test_a_termination_index_builds_the_same_planes_on_every_lattice_scaling():
     """pymatgen's order of Li2CO3(001)'s two terminations swaps on 23 of 61 scalings between 0.97 and 1.03 (among them
     0.98 and GPAW PBE-D3's 1.0014), so ``termination=0`` on a calculator's relaxed lattice built the other termination
-    than the one listed on the experimental lattice. lisse orders them by their planes: index K builds the same planes
-    (compositions and depth fractions) on every scaling, and the listing's bottom planes are those of the slab built."""
+    than the one listed on the experimental lattice. lisse orders them by every atom's fractional height: index K builds
+    the same planes (compositions and depth fractions) on every scaling, and the listing's bottom planes are those of
+    the slab built."""
     from lisse.atomistic.slabs import plane_profile, same_plane_profile
 
     x = bulk("Li2CO3")
@@ -174,14 +175,15 @@ def test_the_termination_order_key_does_not_regroup_planes_with_the_lattice():
     """Li9Al4(001) has an Al and a Li plane ~0.3 Å apart: grouped into one plane at 0.97 of the experimental lattice
     (Al / AlLi / Li ...), two at 1.0 (Al / Li / Al / Li ...), so a key of planes grouped in Å changes with the lattice.
     lisse's order key (every atom's fractional height) is the same at both scalings, termination by termination."""
-    from lisse.atomistic.slabs import _pmg_slabs, _termination_key, termination_planes
+    from lisse.atomistic.slabs import _cluster, _ouc_heights, _pmg_slabs, _termination_key
 
     x = bulk("Li9Al4")
     small = x.copy()
     small.set_cell(x.cell * 0.97, scale_atoms=True)
     at1, at097 = _pmg_slabs(x, (0, 0, 1), 10.0), _pmg_slabs(small, (0, 0, 1), 10.0)
     assert len(at1) == len(at097) == 7
-    assert termination_planes(at1[0]) != termination_planes(at097[0])  # the Å grouping differs (the trap)
+    planes_in_A = [len(_cluster(_ouc_heights(sl)[1], 0.3)) for sl in (at1[0], at097[0])]
+    assert planes_in_A[0] > planes_in_A[1]  # the trap: a 0.3 Å grouping merges two planes on the smaller lattice
     keys = [_termination_key(s) for s in at1]
     assert len({tuple(e for e, _ in k) for k in keys}) == 7  # seven different terminations
     for k1, k097 in zip(keys, (_termination_key(s) for s in at097)):
@@ -189,12 +191,33 @@ def test_the_termination_order_key_does_not_regroup_planes_with_the_lattice():
         np.testing.assert_allclose([h for _, h in k097], [h for _, h in k1], rtol=0, atol=1e-9)
 
 def test_terminations_with_the_same_elements_in_the_same_order_are_ordered_by_height():
-    """The second criterion of lisse's termination order: atoms' fractional heights, beyond a 0.01 tolerance."""
-    from lisse.atomistic.slabs import _compare_keys
+    """lisse's termination order: elements from the bottom, then fractional heights (beyond 1e-6, floating-point
+    noise), then the atom count, then the shift; it is a total order (equal only for the same key and shift)."""
+    from lisse.atomistic.slabs import _compare_terminations
 
     low = [("Li", 0.0), ("O", 0.10), ("Li", 0.50)]
-    high = [("Li", 0.0), ("O", 0.12), ("Li", 0.50)]
-    assert _compare_keys(low, high) == -1 and _compare_keys(high, low) == 1
-    assert _compare_keys(low, [("Li", 0.0), ("O", 0.105), ("Li", 0.50)]) == 0  # within 0.01: one termination
-    assert _compare_keys([("Li", 0.9)], [("O", 0.0)]) == -1  # elements decide before heights
-    assert _compare_keys(low, low[:2]) == 1
+    high = [("Li", 0.0), ("O", 0.10001), ("Li", 0.50)]
+    assert _compare_terminations((low, 0.2), (high, 0.1)) == -1 and _compare_terminations((high, 0.1), (low, 0.2)) == 1
+    noisy = [("Li", 0.0), ("O", 0.10 + 1e-9), ("Li", 0.50)]
+    assert _compare_terminations((low, 0.3), (noisy, 0.3)) == 0  # one height to floating-point noise
+    assert _compare_terminations((low, 0.3), (noisy, 0.1)) == 1  # equal keys: the shift decides
+    assert _compare_terminations(([("Li", 0.9)], 0.0), ([("O", 0.0)], 0.0)) == -1  # elements decide before heights
+    assert _compare_terminations((low, 0.0), (low[:2], 0.0)) == 1
+
+
+def test_the_slab_kept_for_a_symmetry_group_does_not_depend_on_pymatgen_s_order():
+    """Li2CO3(001)'s polar termination group holds slabs with CO3 and with Li at the bottom (flipped images).
+    pymatgen keeps the first of a group in its shift order, which changes where a cut wraps between 0 and 1 with the
+    lattice; lisse keeps the smallest shift in [0, 1), so reversing the input keeps the same slabs and order."""
+    from lisse.atomistic.slabs import _distinct_terminations, _every_cut, _wrapped_shift
+
+    every = _every_cut(bulk("Li2CO3"), (0, 0, 1), 10.0)
+    assert len(every) == 12
+    kept = [_wrapped_shift(s) for s in _distinct_terminations(every)]
+    assert kept == pytest.approx([0.088375, 0.0], abs=1e-5)  # CO3 at the bottom first, then the symmetric one
+    assert [_wrapped_shift(s) for s in _distinct_terminations(every[::-1])] == kept
+    wrapped = [s.copy() for s in every]  # the cut at shift 0 listed just below 1 (floating-point noise of the wrap)
+    for s in wrapped:
+        if _wrapped_shift(s) == 0.0:
+            s.shift = 1.0 - 1e-12
+    assert [_wrapped_shift(s) for s in _distinct_terminations(wrapped[::-1])] == kept

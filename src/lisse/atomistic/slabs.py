@@ -298,6 +298,12 @@ def conventional_surface_matrix(bulk_atoms: Atoms, miller: Sequence[int], slab: 
 
 
 def _pmg_slabs(bulk_atoms, miller: Sequence[int], thickness: float):
+    """The distinct terminations of the ``miller`` surface as pymatgen slabs, in lisse's order."""
+    return _distinct_terminations(_every_cut(bulk_atoms, miller, thickness))
+
+
+def _every_cut(bulk_atoms, miller: Sequence[int], thickness: float):
+    """pymatgen's slab at every termination shift, symmetry-equivalent ones included (CO3 bonds kept)."""
     from pymatgen.core.surface import SlabGenerator
     from pymatgen.io.ase import AseAtomsAdaptor
 
@@ -307,20 +313,39 @@ def _pmg_slabs(bulk_atoms, miller: Sequence[int], thickness: float):
     present = {el.symbol for el in s.composition.elements}
     # keys typed as pymatgen's (Species | Element | str) pairs: a dict is invariant in its key type
     bonds: dict[tuple[Any, Any], float] = {k: v for k, v in _KEEP_BONDS.items() if k[0] in present and k[1] in present}
-    slabs = gen.get_slabs(symmetrize=False, bonds=bonds or None)
-    keys = [_termination_key(sl) for sl in slabs]
-
-    def by_key(i: int, j: int) -> int:
-        return _compare_keys(keys[i], keys[j])
-
-    return [slabs[i] for i in sorted(range(len(slabs)), key=cmp_to_key(by_key))]
+    # not pymatgen's filter: it keeps the first of each group, and which member comes first changes where a cut wraps
+    # between shift 0 and 1 with the lattice (Li2CO3(001) at 0.985 of the experimental lattice), while a group may
+    # hold a slab and its flipped image (the other face at the bottom); _distinct_terminations chooses instead
+    return gen.get_slabs(symmetrize=False, bonds=bonds or None, filter_out_sym_slabs=False)
 
 
-#: Tolerance on an atom's height (fraction of the surface's repeat distance) when ordering terminations whose atoms
-#: come in the same order: distinct terminations of one surface differ by > 0.03 (Li2CO3(001): 0.04).
-_HEIGHT_TOL = 0.01
-#: Heights closer than this (fraction of the repeat) count as one height when ordering atoms (floating-point noise).
+#: Heights closer than this (fraction of the repeat distance) are one height when listing and ordering atoms: a
+#: homogeneous deformation of the lattice leaves every fractional height unchanged, to floating-point noise (~1e-12).
 _SAME_HEIGHT = 1e-6
+
+
+def _distinct_terminations(slabs: list[Any]) -> list[Any]:
+    """One slab per group of symmetry-equivalent terminations, the groups in lisse's order.
+
+    The groups are pymatgen's (``StructureMatcher(ltol=0.1, stol=0.1, primitive_cell=False, scale=False)``, what
+    ``SlabGenerator.get_slabs`` filters them with). A group's slab is the one with the smallest shift in [0, 1)
+    (:func:`_wrapped_shift`; pymatgen's choice where no cut wraps), and the groups are ordered by
+    :func:`_compare_terminations`. Shifts and the order key are fractional coordinates, so the slab chosen (which face
+    is at the bottom) and its index are the same on any homogeneous deformation of the lattice.
+    """
+    from pymatgen.analysis.structure_matcher import StructureMatcher
+
+    matcher = StructureMatcher(ltol=0.1, stol=0.1, primitive_cell=False, scale=False)
+    groups = matcher.group_structures(slabs) if len(slabs) > 1 else [list(slabs)]
+    representatives = [min(group, key=_wrapped_shift) for group in groups if group]
+    keys = {id(sl): (_termination_key(sl), _wrapped_shift(sl)) for sl in representatives}
+    return sorted(representatives, key=cmp_to_key(lambda a, b: _compare_terminations(keys[id(a)], keys[id(b)])))
+
+
+def _wrapped_shift(pmg_slab: Any) -> float:
+    """pymatgen's termination shift in [0, 1), with 1 - 1e-6 and above as 0 (the same cut of the periodic cell)."""
+    s = float(pmg_slab.shift) % 1.0
+    return 0.0 if s > 1.0 - _SAME_HEIGHT else s
 
 
 def _ouc_heights(pmg_slab: Any) -> tuple[Any, np.ndarray, float]:
@@ -339,8 +364,10 @@ def _termination_key(pmg_slab: Any) -> list[tuple[str, float]]:
     """Every atom of one repeat of a termination, from its bottom: (element, height as a fraction of the repeat).
 
     The fractional height of an atom is its fractional coordinate along the oriented cell's third vector, so the key
-    is the same on any homogeneous deformation of the lattice (a calculator's scaled or relaxed cell with the atoms at
-    their fractional positions); no plane grouping with a tolerance in Å enters it. Atoms at one height are listed by
+    is the same on any homogeneous deformation of the lattice with the atoms at their fractional positions (the
+    workflows' bulk, the experimental cell scaled to the calculator's volume); no plane grouping with a tolerance in Å
+    enters it. A bulk relaxed with its internal coordinates free (a user's relaxed CIF) moves fractional heights, and
+    can change the order where two terminations' atoms differ in height by little. Atoms at one height are listed by
     element."""
     ouc, z, repeat = _ouc_heights(pmg_slab)
     h = z / repeat
@@ -355,15 +382,27 @@ def _termination_key(pmg_slab: Any) -> list[tuple[str, float]]:
     return [(sym[i], float(h[i])) for g in groups for i in sorted(g, key=lambda i: sym[i])]
 
 
-def _compare_keys(a: list[tuple[str, float]], b: list[tuple[str, float]]) -> int:
-    """Order of two :func:`_termination_key` lists: the elements from the bottom first, then heights beyond _HEIGHT_TOL."""
-    for (ea, _), (eb, _) in zip(a, b):
+def _compare_terminations(a: tuple[list[tuple[str, float]], float], b: tuple[list[tuple[str, float]], float]) -> int:
+    """Order of two terminations given as (:func:`_termination_key`, shift): lisse's termination order.
+
+    The elements of their atoms from the bottom first, then the atoms' fractional heights (beyond ``_SAME_HEIGHT``),
+    then the number of atoms, then pymatgen's shift (:func:`_wrapped_shift`; equal keys are one termination translated
+    in the plane, or two whose atoms sit at the same heights in another in-plane arrangement). Every criterion is
+    unchanged by a homogeneous deformation of the lattice, and the comparison is a total order: two terminations
+    compare equal only when their keys and shifts are the same.
+    """
+    (ka, sa), (kb, sb) = a, b
+    for (ea, _), (eb, _) in zip(ka, kb):
         if ea != eb:
             return -1 if ea < eb else 1
-    for (_, ha), (_, hb) in zip(a, b):
-        if abs(ha - hb) > _HEIGHT_TOL:
+    for (_, ha), (_, hb) in zip(ka, kb):
+        if abs(ha - hb) > _SAME_HEIGHT:
             return -1 if ha < hb else 1
-    return (len(a) > len(b)) - (len(a) < len(b))
+    if len(ka) != len(kb):
+        return -1 if len(ka) < len(kb) else 1
+    if abs(sa - sb) > _SAME_HEIGHT:
+        return -1 if sa < sb else 1
+    return 0
 
 
 def termination_planes(pmg_slab: Any, tol: float = 0.3) -> list[tuple[str, float]]:
@@ -375,7 +414,8 @@ def termination_planes(pmg_slab: Any, tol: float = 0.3) -> list[tuple[str, float
     Å can change with the lattice constant where two planes are ~0.3 Å apart, as in Li9Al4(001)). pymatgen's order
     changes with the lattice constant (for Li2CO3(001), 23 of 61 scalings between 0.97 and 1.03 swap the two), so
     ``termination=K`` on a calculator's relaxed lattice could build another termination than on the experimental one;
-    in lisse's order K is the same termination on every homogeneous deformation of the lattice.
+    in lisse's order K is the same termination on every homogeneous deformation of the lattice (atoms at fixed
+    fractional positions: the workflows scale the experimental cell to the calculator's volume).
 
     Parameters
     ----------
@@ -406,8 +446,10 @@ def terminations(bulk_atoms: Atoms, miller: Sequence[int]) -> list[dict]:
     polyanions such as CO3 never broken); each is flagged symmetric (top and bottom equivalent) and polar (a
     dipole across the slab), the filters to apply before computing a surface or interface energy. The index is
     what ``make_slab(..., termination=K)`` and ``lisse wetting --termination K`` select. The order is lisse's, by
-    every atom's fractional height (not pymatgen's, which changes with the lattice constant), so K names the
-    same termination on the experimental lattice listed here and on any calculator's scaled or relaxed one.
+    every atom's fractional height (not pymatgen's, which changes with the lattice constant), so K names the same
+    termination on the experimental lattice listed here and on the lattice a workflow relaxes it to (the experimental
+    cell scaled to the calculator's volume; any homogeneous deformation with the atoms at their fractional positions).
+    Of symmetry-equivalent cuts (a slab and its flipped image among them) the one with the smallest shift is kept.
 
     Parameters
     ----------
@@ -478,7 +520,8 @@ def make_slab(bulk_atoms: Atoms, miller: Sequence[int], layers: int, vacuum: flo
     vacuum : float, default 15.0
         Vacuum thickness [Å] (must exceed the calculator cutoff; see :mod:`lisse.atomistic.sanity`).
     termination : int
-        Index into :func:`terminations` (lisse's order, the same termination on any scaling of the lattice).
+        Index into :func:`terminations` (lisse's order, the same termination on any homogeneous deformation of the
+        lattice with the atoms at their fractional positions).
 
     Returns
     -------
