@@ -170,7 +170,6 @@ def test_a_termination_index_builds_the_same_planes_on_every_lattice_scaling():
             assert same_plane_profile(plane_profile(make_slab(s, (0, 0, 1), 6, 15.0, k)), ref[k]), (scale, k)
 
 
-
 def test_the_termination_order_key_does_not_regroup_planes_with_the_lattice():
     """Li9Al4(001) has an Al and a Li plane ~0.3 Å apart: grouped into one plane at 0.97 of the experimental lattice
     (Al / AlLi / Li ...), two at 1.0 (Al / Li / Al / Li ...), so a key of planes grouped in Å changes with the lattice.
@@ -189,6 +188,7 @@ def test_the_termination_order_key_does_not_regroup_planes_with_the_lattice():
     for k1, k097 in zip(keys, (_termination_key(s) for s in at097)):
         assert [e for e, _ in k1] == [e for e, _ in k097]
         np.testing.assert_allclose([h for _, h in k097], [h for _, h in k1], rtol=0, atol=1e-9)
+
 
 def test_terminations_with_the_same_elements_in_the_same_order_are_ordered_by_height():
     """lisse's termination order: elements from the bottom, then fractional heights (beyond 1e-6, floating-point

@@ -191,7 +191,7 @@ def test_read_ml_result_names_the_file_and_what_it_found(tmp_path):
 
 def test_the_termination_is_matched_by_its_planes_not_its_index():
     """Review s52 H1: on Li2CO3(001) scaled by 0.98 (an ML lattice), pymatgen's termination 0 was the experimental
-    lattice's termination 1. lisse's order is now the same on every lattice (test_build), but a record written before
+    lattice's termination 1. lisse's order is now the same on every scaled lattice (test_build), but a record written before
     can carry pymatgen's index: an ML run recording its planes gets the decks' matching index whatever index it
     records; the other index is refused, naming it."""
     from lisse.atomistic.slabs import plane_profile, same_plane_profile

@@ -156,10 +156,7 @@ def test_the_unrelaxed_reference_grows_with_the_strained_films_thickness():
 
 def _relative(a):
     """Positions relative to the first atom, wrapped in-plane (a rigid translation and the in-plane images removed)."""
-    d = a.positions - a.positions[0]
-    frac = np.linalg.solve(a.cell.array.T, d.T).T
-    frac[:, :2] -= np.round(frac[:, :2])
-    return frac @ a.cell.array
+    return _in_plane_wrapped(a.positions - a.positions[0], a.cell.array)
 
 
 def _in_plane_wrapped(d, cell):
