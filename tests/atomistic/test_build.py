@@ -191,18 +191,42 @@ def test_the_termination_order_key_does_not_regroup_planes_with_the_lattice():
 
 
 def test_terminations_with_the_same_elements_in_the_same_order_are_ordered_by_height():
-    """lisse's termination order: elements from the bottom, then fractional heights (beyond 1e-6, floating-point
-    noise), then the atom count, then the shift; it is a total order (equal only for the same key and shift)."""
+    """lisse's termination order: the same planes on both faces first, then elements from the bottom, then fractional
+    heights (beyond 1e-6, floating-point noise), then the atom count, then the shift; a total order (equal only for
+    the same key and shift)."""
     from lisse.atomistic.slabs import _compare_terminations
 
     low = [("Li", 0.0), ("O", 0.10), ("Li", 0.50)]
     high = [("Li", 0.0), ("O", 0.10001), ("Li", 0.50)]
-    assert _compare_terminations((low, 0.2), (high, 0.1)) == -1 and _compare_terminations((high, 0.1), (low, 0.2)) == 1
+    assert _compare_terminations((False, low, 0.2), (False, high, 0.1)) == -1
+    assert _compare_terminations((False, high, 0.1), (False, low, 0.2)) == 1
     noisy = [("Li", 0.0), ("O", 0.10 + 1e-9), ("Li", 0.50)]
-    assert _compare_terminations((low, 0.3), (noisy, 0.3)) == 0  # one height to floating-point noise
-    assert _compare_terminations((low, 0.3), (noisy, 0.1)) == 1  # equal keys: the shift decides
-    assert _compare_terminations(([("Li", 0.9)], 0.0), ([("O", 0.0)], 0.0)) == -1  # elements decide before heights
-    assert _compare_terminations((low, 0.0), (low[:2], 0.0)) == 1
+    assert _compare_terminations((False, low, 0.3), (False, noisy, 0.3)) == 0  # one height to floating-point noise
+    assert _compare_terminations((False, low, 0.3), (False, noisy, 0.1)) == 1  # equal keys: the shift decides
+    assert _compare_terminations((False, [("Li", 0.9)], 0.0), (False, [("O", 0.0)], 0.0)) == -1  # elements before heights
+    assert _compare_terminations((False, low, 0.0), (False, low[:2], 0.0)) == 1
+    assert _compare_terminations((True, high, 0.5), (False, low, 0.0)) == -1  # mirror-image faces before all else
+    assert _compare_terminations((False, low, 0.0), (True, high, 0.5)) == 1
+
+
+@pytest.mark.parametrize(("material", "miller"), [("Li2CO3", (0, 0, 1)), ("Li2CO3", (1, 0, 0)), ("Li9Al4", (0, 0, 1)),
+                                                  ("Li2O", (1, 1, 1)), ("Li3N", (1, 0, 0)), ("LiCl", (1, 1, 0)), ("LiF", (1, 1, 1)),
+                                                  ("Li9Al4", (1, 0, 0))])
+def test_the_mirror_faces_criterion_agrees_with_pymatgen_s_slab_symmetry(material, miller):
+    """A second method: pymatgen's ``Slab.is_symmetric`` (a space-group operation mapping the slab's top onto its
+    bottom, 0.1 Å tolerance) against lisse's lattice-invariant criterion on fractional heights. Li9Al4(100) has an
+    asymmetric termination 0.063 of the repeat off its mirror; the bulk gets 2e-5 (fractional) of noise along c, a
+    file's rounded coordinates, which must not make a symmetric termination asymmetric."""
+    from lisse.atomistic.slabs import _pmg_slabs, _same_planes_both_faces, _termination_key
+
+    x = bulk(material)
+    frac = x.get_scaled_positions()
+    frac[:, 2] += np.random.default_rng(7).uniform(-2e-5, 2e-5, len(x))
+    x.set_scaled_positions(frac)
+    flags = [(_same_planes_both_faces(_termination_key(sl)), bool(sl.is_symmetric())) for sl in _pmg_slabs(x, miller, 10.0)]
+    assert [ours for ours, _ in flags] == [theirs for _, theirs in flags]
+    assert any(ours for ours, _ in flags) == ((material, miller) != ("LiF", (1, 1, 1)))  # LiF(111): only a polar one
+    assert flags[0][0] or not any(ours for ours, _ in flags)  # a mirror-faced termination comes first where one exists
 
 
 def test_the_slab_kept_for_a_symmetry_group_does_not_depend_on_pymatgen_s_order():
@@ -214,7 +238,7 @@ def test_the_slab_kept_for_a_symmetry_group_does_not_depend_on_pymatgen_s_order(
     every = _every_cut(bulk("Li2CO3"), (0, 0, 1), 10.0)
     assert len(every) == 12
     kept = [_wrapped_shift(s) for s in _distinct_terminations(every)]
-    assert kept == pytest.approx([0.088375, 0.0], abs=1e-5)  # CO3 at the bottom first, then the symmetric one
+    assert kept == pytest.approx([0.0, 0.088375], abs=1e-5)  # the mirror-faced one first, then CO3 at the bottom
     assert [_wrapped_shift(s) for s in _distinct_terminations(every[::-1])] == kept
     wrapped = [s.copy() for s in every]  # the cut at shift 0 listed just below 1 (floating-point noise of the wrap)
     for s in wrapped:

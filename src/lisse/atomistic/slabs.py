@@ -338,8 +338,35 @@ def _distinct_terminations(slabs: list[Any]) -> list[Any]:
     matcher = StructureMatcher(ltol=0.1, stol=0.1, primitive_cell=False, scale=False)
     groups = matcher.group_structures(slabs) if len(slabs) > 1 else [list(slabs)]
     representatives = [min(group, key=_wrapped_shift) for group in groups if group]
-    keys = {id(sl): (_termination_key(sl), _wrapped_shift(sl)) for sl in representatives}
+    keys = {}
+    for sl in representatives:
+        key = _termination_key(sl)
+        keys[id(sl)] = (_same_planes_both_faces(key), key, _wrapped_shift(sl))
     return sorted(representatives, key=cmp_to_key(lambda a, b: _compare_terminations(keys[id(a)], keys[id(b)])))
+
+
+#: Largest difference of an atom's fractional height from its mirror image's (fraction of the repeat distance) for a
+#: termination to have the same planes on both faces. The shipped cells' mirror-faced terminations agree to 1e-15 and
+#: the others differ by 0.06 of the repeat or more (Li9Al4(100)); 1e-3 admits a file's rounded coordinates (pymatgen's
+#: own check allows 0.1 Å). A fraction of the repeat, not Å, so the verdict is the same on any homogeneous deformation.
+_MIRROR_TOL = 1e-3
+
+
+def _same_planes_both_faces(key: list[tuple[str, float]]) -> bool:
+    """Whether a slab of whole repeats of this termination (:func:`_termination_key`) has mirror-image faces.
+
+    A slab of n repeats holds the atoms at h + k (k = 0..n-1); mirroring it through its middle maps h + k to
+    (lo + hi - h) + (n - 1 - k), with lo and hi the lowest and highest h. So the faces are mirror images (in the
+    heights of each element's atoms; in-plane positions are not compared) when, element by element, the heights
+    equal lo + hi - h within ``_MIRROR_TOL``.
+    """
+    h = np.array([x for _, x in key])
+    lo, hi = float(h.min()), float(h.max())
+    for el in {e for e, _ in key}:
+        mine = np.sort([x for e, x in key if e == el])
+        if np.abs(mine - np.sort(lo + hi - mine)).max() > _MIRROR_TOL:
+            return False
+    return True
 
 
 def _wrapped_shift(pmg_slab: Any) -> float:
@@ -382,16 +409,20 @@ def _termination_key(pmg_slab: Any) -> list[tuple[str, float]]:
     return [(sym[i], float(h[i])) for g in groups for i in sorted(g, key=lambda i: sym[i])]
 
 
-def _compare_terminations(a: tuple[list[tuple[str, float]], float], b: tuple[list[tuple[str, float]], float]) -> int:
-    """Order of two terminations given as (:func:`_termination_key`, shift): lisse's termination order.
+def _compare_terminations(a: tuple[bool, list[tuple[str, float]], float], b: tuple[bool, list[tuple[str, float]], float]) -> int:
+    """Order of two terminations given as (same planes on both faces, :func:`_termination_key`, shift): lisse's order.
 
-    The elements of their atoms from the bottom first, then the atoms' fractional heights (beyond ``_SAME_HEIGHT``),
-    then the number of atoms, then pymatgen's shift (:func:`_wrapped_shift`; equal keys are one termination translated
-    in the plane, or two whose atoms sit at the same heights in another in-plane arrangement). Every criterion is
-    unchanged by a homogeneous deformation of the lattice, and the comparison is a total order: two terminations
-    compare equal only when their keys and shifts are the same.
+    Terminations with the same planes on both faces come first (:func:`_same_planes_both_faces`: the slab for a surface
+    energy, and the first of Li2CO3(001)'s two, as pymatgen listed it on the experimental lattice). Then the elements of
+    their atoms from the bottom, the atoms' fractional heights (beyond ``_SAME_HEIGHT``), the number of atoms, and
+    pymatgen's shift (:func:`_wrapped_shift`; equal keys are one termination translated in the plane, or two whose
+    atoms sit at the same heights in another in-plane arrangement). Every criterion is unchanged by a homogeneous
+    deformation of the lattice, and the comparison is a total order: two terminations compare equal only when their
+    keys and shifts are the same.
     """
-    (ka, sa), (kb, sb) = a, b
+    (sym_a, ka, sa), (sym_b, kb, sb) = a, b
+    if sym_a != sym_b:
+        return -1 if sym_a else 1
     for (ea, _), (eb, _) in zip(ka, kb):
         if ea != eb:
             return -1 if ea < eb else 1
@@ -446,7 +477,8 @@ def terminations(bulk_atoms: Atoms, miller: Sequence[int]) -> list[dict]:
     polyanions such as CO3 never broken); each is flagged symmetric (top and bottom equivalent) and polar (a
     dipole across the slab), the filters to apply before computing a surface or interface energy. The index is
     what ``make_slab(..., termination=K)`` and ``lisse wetting --termination K`` select. The order is lisse's, by
-    every atom's fractional height (not pymatgen's, which changes with the lattice constant), so K names the same
+    every atom's fractional height (not pymatgen's, which changes with the lattice constant), terminations with the same
+    planes on both faces first (the slab a surface energy needs; ``termination=0`` where one exists), so K names the same
     termination on the experimental lattice listed here and on the lattice a workflow relaxes it to (the experimental
     cell scaled to the calculator's volume; any homogeneous deformation with the atoms at their fractional positions).
     Of symmetry-equivalent cuts (a slab and its flipped image among them) the one with the smallest shift is kept.
