@@ -245,3 +245,26 @@ def test_the_slab_kept_for_a_symmetry_group_does_not_depend_on_pymatgen_s_order(
         if _wrapped_shift(s) == 0.0:
             s.shift = 1.0 - 1e-12
     assert [_wrapped_shift(s) for s in _distinct_terminations(wrapped[::-1])] == kept
+
+
+def test_an_oblique_surface_whose_reduced_cell_is_left_handed_gets_its_conventional_cell():
+    """Monoclinic Li2CO3(110): the bulk cell's reduced surface basis (6.195 A, 9.460 A at 73.5 deg) is left-handed seen
+    from the slab's normal and the plane has no mirror, so no right-handed combination of the slab's vectors had its
+    metric and make_slab raised. The surface cell is the same with the second vector reversed: det M = the ratio of
+    the two cells' areas, from the bulk cell alone (C-centred: the primitive plane cell is half the conventional one)."""
+    from lisse.atomistic.slabs import _plane_vectors
+
+    x = bulk("Li2CO3")
+    slab = make_slab(x, (1, 1, 0), 4)
+    m = np.array(slab.info["conventional_surface_matrix"])
+    conv = _plane_vectors(x, (1, 1, 0))
+    v = m @ slab.cell.array[:2, :2]
+    np.testing.assert_allclose(np.linalg.norm(v, axis=1), np.linalg.norm(conv, axis=1), rtol=1e-6)
+    ratio = np.linalg.norm(np.cross(conv[0], conv[1])) / slab.info["area_A2"]
+    assert round(float(np.linalg.det(m))) == round(ratio) == 2
+
+
+def test_a_surface_no_cut_of_which_keeps_its_polyanions_whole_is_a_clear_error():
+    with pytest.raises(ParameterError, match=r"\(1, 1, 1\) surface of Li2CO3 has no termination"):
+        make_slab(bulk("Li2CO3"), (1, 1, 1), 4)
+    assert terminations(bulk("Li2CO3"), (1, 1, 1)) == []  # the listing says the same (the CLI adds a note)

@@ -72,3 +72,6 @@ def test_cli_lists_terminations(cli):
     assert r.returncode == 0, r.stderr
     doc = json.loads(r.stdout)
     assert doc["miller"] == [0, 0, 1] and len(doc["terminations"]) == 2
+    assert "note" not in doc
+    none = json.loads(cli("atomistic", "terminations", "Li2CO3", "--substrate-miller", "1", "1", "1", "--json").stdout)
+    assert none["terminations"] == [] and "every cut of this plane breaks a polyanion's bonds" in none["note"]

@@ -257,7 +257,9 @@ def conventional_surface_matrix(bulk_atoms: Atoms, miller: Sequence[int], slab: 
     cell lying in the (hkl) plane: for a conventional cubic cell and (001) the a x a square, which is what papers mean
     by "LiF(001) 3x3"; the slab's cell (pymatgen, ``primitive=True``) may be smaller (LiF(001): the a/sqrt(2) square).
     M is found by matching lengths and angle (the metric) among integer combinations of the slab's in-plane vectors,
-    right-handed; a metrically equivalent choice gives the same strains.
+    right-handed; a metrically equivalent choice gives the same strains. Where the reduced basis is left-handed seen
+    from the slab's normal (an oblique plane without a mirror: monoclinic Li2CO3(110)), its second vector is reversed,
+    a basis of the same surface cell.
 
     Parameters
     ----------
@@ -289,10 +291,11 @@ def conventional_surface_matrix(bulk_atoms: Atoms, miller: Sequence[int], slab: 
     cands = [(np.array(p), np.array(p) @ S) for p in pairs]  # simplest (and positive) combinations first
     first = [(t, v) for t, v in cands if abs(float(v @ v) - g11) < tol]
     second = [(t, v) for t, v in cands if abs(float(v @ v) - g22) < tol]
-    for t1, v1 in first:
-        for t2, v2 in second:
-            if abs(float(v1 @ v2) - g12) < tol and v1[0] * v2[1] - v1[1] * v2[0] > 1e-9:
-                return ((int(t1[0]), int(t1[1])), (int(t2[0]), int(t2[1])))
+    for dot in (g12, -g12):  # (conv[0], conv[1]), else (conv[0], -conv[1]): one surface cell, either handedness
+        for t1, v1 in first:
+            for t2, v2 in second:
+                if abs(float(v1 @ v2) - dot) < tol and v1[0] * v2[1] - v1[1] * v2[0] > 1e-9:
+                    return ((int(t1[0]), int(t1[1])), (int(t2[0]), int(t2[1])))
     raise ParameterError(f"the {tuple(miller)} surface cell of the bulk cell ({np.sqrt(g11):.3f} x {np.sqrt(g22):.3f} A) is not a supercell of "
                          "this slab's in-plane cell: was the slab cut from this bulk along these Miller indices?")
 
@@ -564,7 +567,8 @@ def make_slab(bulk_atoms: Atoms, miller: Sequence[int], layers: int, vacuum: flo
     Raises
     ------
     ParameterError
-        Bad Miller indices, layer count or termination, or fewer planes than asked for.
+        Bad Miller indices, layer count or termination, fewer planes than asked for, or a surface with no termination
+        that keeps its polyanions whole (Li2CO3(111)).
     MissingDependencyError
         ase or pymatgen is not installed.
     """
@@ -574,6 +578,9 @@ def make_slab(bulk_atoms: Atoms, miller: Sequence[int], layers: int, vacuum: flo
     layers = check_layers(layers)
     d_est = abs(bulk_atoms.cell.volume) ** (1 / 3) / max(1, len(bulk_atoms)) ** (1 / 3)
     slabs = _pmg_slabs(bulk_atoms, miller, thickness=(layers + 2) * max(d_est, 1.0) * 2.0)
+    if not slabs:
+        raise ParameterError(f"the {tuple(miller)} surface of {bulk_atoms.info.get('material', bulk_atoms.get_chemical_formula())} has no termination: every cut "
+                             "breaks a polyanion's bonds (C-O, P-S, ...), which lisse keeps whole; choose other Miller indices")
     if not 0 <= termination < len(slabs):
         raise ParameterError(f"parameter 'termination' must be in 0..{len(slabs) - 1} for {tuple(miller)}; got {termination!r}")
     pslab = slabs[termination].get_orthogonal_c_slab()

@@ -110,7 +110,11 @@ def run(args):
         from lisse.atomistic.slabs import check_miller
 
         miller = check_miller(tuple(args.substrate_miller or (1, 0, 0)), "--substrate-miller")  # before the bulk is built
-        return {"material": args.args[0], "miller": list(miller), "terminations": terminations(bulk(args.args[0]), miller)}
+        listed = terminations(bulk(args.args[0]), miller)
+        listing = {"material": args.args[0], "miller": list(miller), "terminations": listed}
+        if not listed:
+            listing["note"] = "no termination: every cut of this plane breaks a polyanion's bonds (C-O, P-S, ...), which lisse keeps whole"
+        return listing
     if args.action == "decks":
         from pathlib import Path
 
