@@ -258,3 +258,45 @@ def test_input_distance_is_none_for_records_of_another_job():
     bad = job_input("id", {"task": "relax"}, a)
     bad["cell"][2][2] = float("nan")  # a NaN compares as "no difference": never a match (diff review D8)
     assert input_distance(bad, rec) is None and input_distance(rec, bad) is None
+
+
+def test_a_relaxation_stopped_at_its_step_cap_continues_when_run_with_more_steps(tmp_path):
+    """A DFT relaxation that hit ``steps`` unconverged (hours of work) continues from its last geometry when the same
+    job is run with a higher cap, instead of starting again; it ends at the minimum of an uncapped run (the
+    independent reference), and a converged result, another fmax or a lower cap is never continued."""
+    import json
+
+    ref = run_job(FlakyEMT(), Job("cu_slab", _slab(), "relax", fmax=0.02, steps=200, fixed=(0, 1, 2, 3)), JobCache(tmp_path / "ref"))
+    cache = JobCache(tmp_path / "run")
+    capped = run_job(FlakyEMT(), Job("cu_slab", _slab(), "relax", fmax=0.02, steps=4, fixed=(0, 1, 2, 3)), cache)
+    assert not capped.converged and capped.n_steps == 4
+    more = FlakyEMT()
+    r = run_job(more, Job("cu_slab", _slab(), "relax", fmax=0.02, steps=200, fixed=(0, 1, 2, 3)), cache)
+    assert not r.cached and r.resumed_from_step == 4 and r.converged
+    np.testing.assert_allclose(more.first_positions, capped.atoms.positions, rtol=0, atol=1e-9)  # where the cap stopped it
+    assert r.energy_eV == pytest.approx(ref.energy_eV, abs=2e-3)
+    stored = [json.loads(p.read_text()) for p in (tmp_path / "run").iterdir()]
+    assert sorted(d.get("continued_from") is not None for d in stored) == [False, True]
+    # a converged result is not continued by a run with a higher cap (only unconverged ones are): it starts afresh
+    fresh = FlakyEMT()
+    run_job(fresh, Job("cu_slab", _slab(), "relax", fmax=0.02, steps=300, fixed=(0, 1, 2, 3)), JobCache(tmp_path / "ref"))
+    np.testing.assert_allclose(fresh.first_positions, _slab().positions, rtol=0, atol=1e-9)
+    # another fmax is another job, and a lower cap is not "more steps"
+    for job in (Job("cu_slab", _slab(), "relax", fmax=0.05, steps=200, fixed=(0, 1, 2, 3)),
+                Job("cu_slab", _slab(), "relax", fmax=0.02, steps=3, fixed=(0, 1, 2, 3))):
+        other = FlakyEMT()
+        run_job(other, job, cache)
+        np.testing.assert_allclose(other.first_positions, _slab().positions, rtol=0, atol=1e-9)
+
+
+def test_input_distance_with_fewer_steps_needs_the_same_task_but_a_lower_cap():
+    from lisse.atomistic.cache import input_distance, job_input
+
+    a = _slab()
+    want = job_input("id", {"task": "relax", "fmax": 0.05, "steps": 80}, a)
+    assert input_distance(job_input("id", {"task": "relax", "fmax": 0.05, "steps": 40}, a), want, fewer_steps=True) == 0.0
+    assert input_distance(job_input("id", {"task": "relax", "fmax": 0.05, "steps": 40}, a), want) is None  # not the same job
+    for task in ({"task": "relax", "fmax": 0.05, "steps": 80}, {"task": "relax", "fmax": 0.05, "steps": 120},
+                 {"task": "relax", "fmax": 0.02, "steps": 40}, {"task": "relax_cell", "fmax": 0.05, "steps": 40},
+                 {"task": "relax", "fmax": 0.05, "steps": "40"}):
+        assert input_distance(job_input("id", task, a), want, fewer_steps=True) is None, task

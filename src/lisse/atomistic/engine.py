@@ -10,7 +10,10 @@ purpose; a relaxation whose settings differ from the energy settings (GPAW: LCAO
 by a single point with the energy settings at the relaxed geometry, cached as a job of its own; and a
 calculator with ``checkpoint_every > 0`` stores the geometry of a running relaxation in the cache, so a
 relaxation interrupted (killed, out of time) resumes from its last geometry on the next run with the
-same inputs (the optimiser's Hessian restarts from its initial guess; the step count carries over).
+same inputs (the optimiser's Hessian restarts from its initial guess; the step count carries over). A
+relaxation that stopped unconverged at its step cap continues from its last geometry when the same job is
+run with a higher cap (``steps``), instead of starting again (its step count carries over; the result
+records ``continued_from``, the stored entry's key).
 """
 
 from __future__ import annotations
@@ -337,6 +340,7 @@ def run_job(calc: AtomisticCalculator, job: Job, cache: ResultCache | None = Non
     t0 = time.perf_counter()
     purpose = job.resolved_purpose()
     done = 0
+    continued_from = None
     every = int(getattr(calc, "checkpoint_every", 0) or 0) if job.task != "single" else 0
     part_key = f"{key}-partial"
     stale_part_keys = [part_key]
@@ -347,6 +351,10 @@ def run_job(calc: AtomisticCalculator, job: Job, cache: ResultCache | None = Non
             if found is not None:
                 stale_part_keys.append(found[0])
                 part = found[1]
+        if part is None and near is not None:  # the same relaxation stopped at a lower step cap: continue it
+            found = near(inputs, NEAR_MATCH_TOL_A, fewer_steps=True)
+            if found is not None:
+                continued_from, part = found[0], found[1]
         done = _resume(part, atoms, job)
     token = calc.prepare(atoms)
     atoms.calc = calc.ase_calculator(atoms=atoms, purpose=purpose)
@@ -393,6 +401,8 @@ def run_job(calc: AtomisticCalculator, job: Job, cache: ResultCache | None = Non
             entry["relax_energy_eV"] = relax_energy
         if done:
             entry["resumed_from_step"] = done
+        if continued_from is not None and done:
+            entry["continued_from"] = continued_from
         cache.put(key, entry)
         discard = getattr(cache, "discard", None)  # optional in the ResultCache protocol (get/put)
         if every > 0 and discard is not None:

@@ -93,7 +93,7 @@ class JobCache:
             return
         atomic_write_text(self.directory / f"{key}.json", json.dumps(value))
 
-    def near(self, wanted: dict, tol_A: float, partial: bool = False) -> tuple[str, dict, float] | None:
+    def near(self, wanted: dict, tol_A: float, partial: bool = False, fewer_steps: bool = False) -> tuple[str, dict, float] | None:
         """The stored job whose recorded input is closest to ``wanted``, if within ``tol_A``.
 
         For a job whose exact key missed (:mod:`lisse.atomistic.cache`: a structure moved by float noise after a
@@ -109,6 +109,9 @@ class JobCache:
             Largest accepted difference of positions and cell [Å].
         partial : bool, optional
             Look among running relaxations' checkpoints (``<key>-partial.json``) instead of finished results.
+        fewer_steps : bool, optional
+            Look for the same relaxation stopped unconverged at a lower step cap (``converged`` false; its task
+            settings equal but for a smaller ``steps``: :func:`lisse.atomistic.cache.input_distance`), to continue it.
 
         Returns
         -------
@@ -130,7 +133,9 @@ class JobCache:
                 d = json.loads(p.read_text())
             except (OSError, UnicodeDecodeError, json.JSONDecodeError):
                 continue
-            dist = input_distance(d.get("input") if isinstance(d, dict) else None, wanted)
+            if fewer_steps and not (isinstance(d, dict) and d.get("converged") is False):
+                continue
+            dist = input_distance(d.get("input") if isinstance(d, dict) else None, wanted, fewer_steps=fewer_steps)
             if dist is not None and dist <= tol_A and (best is None or dist < best[2]):
                 best = (key, d, dist)
         return best
