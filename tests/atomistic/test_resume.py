@@ -277,10 +277,14 @@ def test_a_relaxation_stopped_at_its_step_cap_continues_when_run_with_more_steps
     assert r.energy_eV == pytest.approx(ref.energy_eV, abs=2e-3)
     stored = [json.loads(p.read_text()) for p in (tmp_path / "run").iterdir()]
     assert sorted(d.get("continued_from") is not None for d in stored) == [False, True]
-    # a converged result is not continued by a run with a higher cap (only unconverged ones are): it starts afresh
-    fresh = FlakyEMT()
-    run_job(fresh, Job("cu_slab", _slab(), "relax", fmax=0.02, steps=300, fixed=(0, 1, 2, 3)), JobCache(tmp_path / "ref"))
-    np.testing.assert_allclose(fresh.first_positions, _slab().positions, rtol=0, atol=1e-9)
+    # a relaxation that converged within a job's cap is that job's result, whatever cap it ran with: no evaluation
+    for cap in (300, ref.n_steps):
+        served = run_job(FlakyEMT(fail_after=0), Job("cu_slab", _slab(), "relax", fmax=0.02, steps=cap, fixed=(0, 1, 2, 3)),
+                         JobCache(tmp_path / "ref"))
+        assert served.cached and served.energy_eV == ref.energy_eV
+    with pytest.raises(Killed):  # a cap below its step count would have stopped it earlier: computed
+        run_job(FlakyEMT(fail_after=0), Job("cu_slab", _slab(), "relax", fmax=0.02, steps=ref.n_steps - 1, fixed=(0, 1, 2, 3)),
+                JobCache(tmp_path / "ref"))
     # another fmax is another job, and a lower cap is not "more steps"
     for job in (Job("cu_slab", _slab(), "relax", fmax=0.05, steps=200, fixed=(0, 1, 2, 3)),
                 Job("cu_slab", _slab(), "relax", fmax=0.02, steps=3, fixed=(0, 1, 2, 3))):
@@ -289,14 +293,14 @@ def test_a_relaxation_stopped_at_its_step_cap_continues_when_run_with_more_steps
         np.testing.assert_allclose(other.first_positions, _slab().positions, rtol=0, atol=1e-9)
 
 
-def test_input_distance_with_fewer_steps_needs_the_same_task_but_a_lower_cap():
+def test_input_distance_with_other_steps_needs_the_same_task_but_the_cap():
     from lisse.atomistic.cache import input_distance, job_input
 
     a = _slab()
     want = job_input("id", {"task": "relax", "fmax": 0.05, "steps": 80}, a)
-    assert input_distance(job_input("id", {"task": "relax", "fmax": 0.05, "steps": 40}, a), want, fewer_steps=True) == 0.0
+    for steps in (40, 80, 120):
+        assert input_distance(job_input("id", {"task": "relax", "fmax": 0.05, "steps": steps}, a), want, other_steps=True) == 0.0
     assert input_distance(job_input("id", {"task": "relax", "fmax": 0.05, "steps": 40}, a), want) is None  # not the same job
-    for task in ({"task": "relax", "fmax": 0.05, "steps": 80}, {"task": "relax", "fmax": 0.05, "steps": 120},
-                 {"task": "relax", "fmax": 0.02, "steps": 40}, {"task": "relax_cell", "fmax": 0.05, "steps": 40},
-                 {"task": "relax", "fmax": 0.05, "steps": "40"}):
-        assert input_distance(job_input("id", task, a), want, fewer_steps=True) is None, task
+    for task in ({"task": "relax", "fmax": 0.02, "steps": 40}, {"task": "relax_cell", "fmax": 0.05, "steps": 40},
+                 {"task": "relax", "fmax": 0.05, "steps": "40"}, {"task": "relax", "fmax": 0.05}):
+        assert input_distance(job_input("id", task, a), want, other_steps=True) is None, task

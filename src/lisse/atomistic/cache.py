@@ -138,7 +138,7 @@ def job_input(calc_identity: str, task: dict, atoms: Atoms) -> dict:
     }
 
 
-def input_distance(stored: object, wanted: dict, fewer_steps: bool = False) -> float | None:
+def input_distance(stored: object, wanted: dict, other_steps: bool = False) -> float | None:
     """Largest difference [Å] between two :func:`job_input` records of the same job, or None if not the same job.
 
     Parameters
@@ -148,9 +148,9 @@ def input_distance(stored: object, wanted: dict, fewer_steps: bool = False) -> f
         gives None).
     wanted : dict
         The :func:`job_input` of the job being looked up.
-    fewer_steps : bool, optional
-        Match the same relaxation run with a lower step cap: the task settings equal except ``steps``, which must be
-        smaller in ``stored`` than in ``wanted`` (a relaxation that stopped at its cap, to continue with more steps).
+    other_steps : bool, optional
+        Match the same relaxation run with any step cap: the task settings equal except ``steps`` (a whole number in
+        both). Whether the stored run stands for the wanted one is the caller's decision (:mod:`lisse.atomistic.engine`).
 
     Returns
     -------
@@ -163,14 +163,13 @@ def input_distance(stored: object, wanted: dict, fewer_steps: bool = False) -> f
     for k in ("identity", "numbers", "pbc", "fixed"):
         if stored.get(k) != wanted[k]:
             return None
-    if not fewer_steps and stored.get("task") != wanted["task"]:
+    if not other_steps and stored.get("task") != wanted["task"]:
         return None
-    if fewer_steps:
+    if other_steps:
         task, want_task = stored.get("task"), wanted["task"]
         if not isinstance(task, dict) or not isinstance(want_task, dict):
             return None
-        steps, want_steps = task.get("steps"), want_task.get("steps")
-        if not isinstance(steps, int) or not isinstance(want_steps, int) or steps >= want_steps:
+        if not isinstance(task.get("steps"), int) or not isinstance(want_task.get("steps"), int):
             return None
         if {k: v for k, v in task.items() if k != "steps"} != {k: v for k, v in want_task.items() if k != "steps"}:
             return None

@@ -13,7 +13,8 @@ relaxation interrupted (killed, out of time) resumes from its last geometry on t
 same inputs (the optimiser's Hessian restarts from its initial guess; the step count carries over). A
 relaxation that stopped unconverged at its step cap continues from its last geometry when the same job is
 run with a higher cap (``steps``), instead of starting again (its step count carries over; the result
-records ``continued_from``, the stored entry's key).
+records ``continued_from``, the stored entry's key); one that converged within a job's cap is that job's
+result whatever cap it ran with (the optimiser's path to convergence does not depend on the cap).
 """
 
 from __future__ import annotations
@@ -329,6 +330,8 @@ def run_job(calc: AtomisticCalculator, job: Job, cache: ResultCache | None = Non
         hit, hit_key, near_A = cache.get(key), key, None
         if hit is None and near is not None:
             found = near(inputs, NEAR_MATCH_TOL_A)
+            if found is None and job.task != "single":  # the same relaxation, another cap, converged within this one's
+                found = near(inputs, NEAR_MATCH_TOL_A, other_steps=True, accept=lambda d: _converged_within(d, job.steps))
             if found is not None:
                 hit_key, hit, near_A = found
         if hit is not None:
@@ -352,7 +355,7 @@ def run_job(calc: AtomisticCalculator, job: Job, cache: ResultCache | None = Non
                 stale_part_keys.append(found[0])
                 part = found[1]
         if part is None and near is not None:  # the same relaxation stopped at a lower step cap: continue it
-            found = near(inputs, NEAR_MATCH_TOL_A, fewer_steps=True)
+            found = near(inputs, NEAR_MATCH_TOL_A, other_steps=True, accept=lambda d: _stopped_below(d, job.steps))
             if found is not None:
                 continued_from, part = found[0], found[1]
         done = _resume(part, atoms, job)
@@ -409,6 +412,19 @@ def run_job(calc: AtomisticCalculator, job: Job, cache: ResultCache | None = Non
             for k in stale_part_keys:  # the checkpoint is stale once the final result is stored
                 discard(k)
     return res
+
+
+def _converged_within(entry: dict, steps: int) -> bool:
+    """Whether a stored relaxation converged in at most ``steps`` ionic steps (so a job capped at ``steps`` ends there)."""
+    n = entry.get("n_steps")
+    return entry.get("converged") is True and isinstance(n, int) and n <= steps
+
+
+def _stopped_below(entry: dict, steps: int) -> bool:
+    """Whether a stored relaxation stopped unconverged at a step cap below ``steps`` (so it can be continued)."""
+    task = entry.get("input", {}).get("task") if isinstance(entry.get("input"), dict) else None
+    cap = task.get("steps") if isinstance(task, dict) else None
+    return entry.get("converged") is False and isinstance(cap, int) and cap < steps
 
 
 def _resume(part: dict | None, atoms, job: Job) -> int:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from lisse.io.outputs import atomic_write_text
@@ -93,7 +94,8 @@ class JobCache:
             return
         atomic_write_text(self.directory / f"{key}.json", json.dumps(value))
 
-    def near(self, wanted: dict, tol_A: float, partial: bool = False, fewer_steps: bool = False) -> tuple[str, dict, float] | None:
+    def near(self, wanted: dict, tol_A: float, partial: bool = False, other_steps: bool = False,
+             accept: Callable[[dict], bool] | None = None) -> tuple[str, dict, float] | None:
         """The stored job whose recorded input is closest to ``wanted``, if within ``tol_A``.
 
         For a job whose exact key missed (:mod:`lisse.atomistic.cache`: a structure moved by float noise after a
@@ -109,9 +111,10 @@ class JobCache:
             Largest accepted difference of positions and cell [Å].
         partial : bool, optional
             Look among running relaxations' checkpoints (``<key>-partial.json``) instead of finished results.
-        fewer_steps : bool, optional
-            Look for the same relaxation stopped unconverged at a lower step cap (``converged`` false; its task
-            settings equal but for a smaller ``steps``: :func:`lisse.atomistic.cache.input_distance`), to continue it.
+        other_steps : bool, optional
+            Also match the same relaxation run with another step cap (:func:`lisse.atomistic.cache.input_distance`).
+        accept : callable, optional
+            Only entries for which ``accept(entry)`` is true (e.g. converged within a number of steps).
 
         Returns
         -------
@@ -133,9 +136,9 @@ class JobCache:
                 d = json.loads(p.read_text())
             except (OSError, UnicodeDecodeError, json.JSONDecodeError):
                 continue
-            if fewer_steps and not (isinstance(d, dict) and d.get("converged") is False):
+            if not isinstance(d, dict) or (accept is not None and not accept(d)):
                 continue
-            dist = input_distance(d.get("input") if isinstance(d, dict) else None, wanted, fewer_steps=fewer_steps)
+            dist = input_distance(d.get("input"), wanted, other_steps=other_steps)
             if dist is not None and dist <= tol_A and (best is None or dist < best[2]):
                 best = (key, d, dist)
         return best
