@@ -304,3 +304,28 @@ def test_input_distance_with_other_steps_needs_the_same_task_but_the_cap():
     for task in ({"task": "relax", "fmax": 0.02, "steps": 40}, {"task": "relax_cell", "fmax": 0.05, "steps": 40},
                  {"task": "relax", "fmax": 0.05, "steps": "40"}, {"task": "relax", "fmax": 0.05}):
         assert input_distance(job_input("id", task, a), want, other_steps=True) is None, task
+
+
+def test_a_prerelaxed_dft_relaxation_stopped_at_its_cap_continues_with_the_prerelaxation_cap_kept(tmp_path):
+    """With an ML pre-relaxer, the DFT relaxation starts from the ML geometry, which depends on the ML step cap. A
+    rerun with more ``steps`` and ``prerelax_steps`` at the first run's cap gets the same ML geometry, so the DFT
+    relaxation that stopped at its cap continues; without it, the ML relaxation runs further and the DFT one starts
+    afresh from another geometry."""
+    from lisse.atomistic.workflows import WorkflowContext, _ctx, method_keys
+    from lisse.errors import ParameterError
+
+    cache = JobCache(tmp_path)
+    first = WorkflowContext(FlakyEMT(), cache, prerelax=MLEMT()).run(Job("cu_slab", _slab(), "relax", fmax=0.02, steps=2, fixed=(0, 1, 2, 3)))
+    assert not first.converged and first.n_steps == 2 and not first.prerelax["converged"]
+    ctx = WorkflowContext(FlakyEMT(), cache, prerelax=MLEMT(), prerelax_steps=2)
+    again = ctx.run(Job("cu_slab", _slab(), "relax", fmax=0.02, steps=200, fixed=(0, 1, 2, 3)))
+    assert again.prerelax["cached"] and again.resumed_from_step == 2 and again.converged
+    np.testing.assert_allclose(ctx.calculator.first_positions, first.atoms.positions, rtol=0, atol=1e-9)
+    assert method_keys(ctx)["prerelax"]["step_cap"] == 2
+    plain = WorkflowContext(FlakyEMT(), cache, prerelax=MLEMT())  # the ML cap follows steps: another start, from scratch
+    fresh = plain.run(Job("cu_slab", _slab(), "relax", fmax=0.02, steps=200, fixed=(0, 1, 2, 3)))
+    assert not fresh.prerelax["cached"] and fresh.resumed_from_step == 0 and method_keys(plain)["prerelax"]["step_cap"] is None
+    with pytest.raises(ParameterError, match="'prerelax_steps' applies with a pre-relaxation"):
+        _ctx(FlakyEMT(), None, prerelax_steps=5)
+    with pytest.raises(ParameterError, match="whole number from 0 to 100000; got -1"):
+        _ctx(FlakyEMT(), None, prerelax="chgnet", prerelax_steps=-1)

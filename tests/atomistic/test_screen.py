@@ -68,6 +68,11 @@ def test_wetting_refuses_options_its_path_would_ignore(cli, argv, start):
 @pytest.mark.parametrize("argv, line", [
     (("wetting", "Li", "LiF", "--starts", "0"), "--starts: expected a whole number from 1 to 50; got 0"),
     (("wetting", "Li", "LiF", "--shifts", "11"), "--shifts: expected a whole number from 1 to 10; got 11"),
+    (("wetting", "Li", "LiF", "--calculator", "gpaw", "--prerelax", "chgnet", "--prerelax-steps", "-3"),
+     "--prerelax-steps: expected a whole number from 0 to 100000; got -3"),
+    (("wetting", "Li", "LiF", "--calculator", "gpaw", "--prerelax-steps", "40"), "--prerelax-steps: applies with --prerelax ML; got it without"),
+    (("segregation", "--surface-energy", "0.5", "--interface-energy", "0.3", "--prerelax-steps", "40"),
+     "--prerelax-steps: applies to the atomistic workflow (lisse segregation X), not to --surface-energy/--interface-energy; got it with no phase"),
     (("wetting", "Li", "LiF", "--calculator", "gpaw", "--cutoff", "-5 eV"), "--cutoff: expected a positive plane-wave cut-off; got -5 eV"),
     (("wetting", "Li", "LiF", "--cache-dir", "{file}"), "--cache-dir '{file}': expected a folder for the job cache (or 'none'); found a file"),
     (("segregation", "LiF", "--cache-dir", "{file}"), "--cache-dir '{file}': expected a folder for the job cache (or 'none'); found a file"),

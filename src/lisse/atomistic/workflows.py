@@ -107,6 +107,9 @@ class WorkflowContext:
         the main calculator's energies.
     prerelax_jobs : list of JobResult, optional
         Log of the pre-relaxations.
+    prerelax_steps : int, optional
+        Step cap of the pre-relaxations (None: each job's own ``steps``). A DFT relaxation continued with more
+        ``steps`` starts from the same ML geometry only if the pre-relaxation's cap is unchanged.
     """
 
     calculator: AtomisticCalculator
@@ -116,6 +119,7 @@ class WorkflowContext:
     on_job: Any = None  # optional callback(JobResult) for progress reporting (CLI); never prints itself
     prerelax: AtomisticCalculator | None = None
     prerelax_jobs: list[JobResult] = field(default_factory=list)
+    prerelax_steps: int | None = None
 
     def run(self, job: Job) -> JobResult:
         """Run ``job`` with the context's calculator and cache (after an ML pre-relaxation when set), and log it.
@@ -134,7 +138,8 @@ class WorkflowContext:
         if self.prerelax is not None and job.task != "single":
             from dataclasses import replace
 
-            p = run_job(self.prerelax, replace(job, name=f"{job.name}_prerelax", purpose=None), self.cache)
+            cap = job.steps if self.prerelax_steps is None else self.prerelax_steps
+            p = run_job(self.prerelax, replace(job, name=f"{job.name}_prerelax", purpose=None, steps=cap), self.cache)
             self.prerelax_jobs.append(p)
             start = p.atoms.copy()
             start.set_constraint()
@@ -156,7 +161,7 @@ def _for_formula(calc: AtomisticCalculator, phases) -> AtomisticCalculator:
     return calc.for_formula([build_bulk(p, primitive=True) if isinstance(p, str) else p for p in phases])
 
 
-def _ctx(calculator, cache, prerelax=None, phases=()) -> WorkflowContext:
+def _ctx(calculator, cache, prerelax=None, phases=(), prerelax_steps: int | None = None) -> WorkflowContext:
     """The workflow context; ``phases`` (library names, files or ase.Atoms) fix the calculator's per-formula settings."""
     if isinstance(calculator, WorkflowContext):
         if not calculator.jobs:  # an outer workflow already decided (its calculator is fixed): no change then
@@ -171,7 +176,12 @@ def _ctx(calculator, cache, prerelax=None, phases=()) -> WorkflowContext:
         if pre.info.kind != "ml" or c.info.kind != "dft":
             raise ParameterError(f"parameter 'prerelax' must name an ML calculator that pre-relaxes for a DFT one; got prerelax={prerelax!r} "
                                  f"for calculator {c.label()!r}")
-    return WorkflowContext(c, cache, prerelax=pre)
+    if prerelax_steps is not None:
+        if pre is None:
+            raise ParameterError(f"parameter 'prerelax_steps' applies with a pre-relaxation (prerelax); got prerelax_steps={prerelax_steps!r} without one")
+        if isinstance(prerelax_steps, bool) or not isinstance(prerelax_steps, int) or not 0 <= prerelax_steps <= 100_000:
+            raise ParameterError(f"parameter 'prerelax_steps' must be a whole number from 0 to 100000; got {prerelax_steps!r}")
+    return WorkflowContext(c, cache, prerelax=pre, prerelax_steps=prerelax_steps)
 
 
 def level_of(ctx: WorkflowContext) -> str | None:
@@ -211,13 +221,14 @@ def method_keys(ctx: WorkflowContext, rows: list[dict] | None = None, note: str 
         (GPAW: the basis of position relaxations and rigid scans, "pw" or "lcao", whose forces judge ``converged``;
         the energies are plane-wave single points either way; None for ML and CP2K), ``dispersion`` (``"d3"`` when
         the calculator adds Grimme's D3: DFT or ML + D3; None without). ``prerelax`` (None without one) gives the ML
-        pre-relaxer, its steps, its ``dispersion`` and, when that differs from the DFT calculator's, a
-        ``dispersion_note``.
+        pre-relaxer, its steps, its ``step_cap`` (None: each relaxation's own ``steps``), its ``dispersion`` and,
+        when that differs from the DFT calculator's, a ``dispersion_note``.
     """
     pre = None
     if ctx.prerelax is not None:
         dft_steps = sum(j.n_steps for j in ctx.jobs if j.prerelax is not None)
         pre = {"calculator": ctx.prerelax.label(), "ml_steps": sum(j.n_steps for j in ctx.prerelax_jobs), "dft_steps_after_prerelax": dft_steps,
+               "step_cap": ctx.prerelax_steps,
                "n_relaxations": sum(1 for j in ctx.jobs if j.prerelax is not None),
                "dispersion": ctx.prerelax.info.settings.get("dispersion")}
         d_pre, d_dft = pre["dispersion"], ctx.calculator.info.settings.get("dispersion")
@@ -474,6 +485,7 @@ def surface_energy_workflow(
     cache=None,
     prerelax=None,
     check_convergence: bool = False,
+    prerelax_steps: int | None = None,
 ) -> dict:
     """Surface energy of ``material`` (``miller``) from relaxed slabs of several thicknesses.
 
@@ -504,6 +516,9 @@ def surface_energy_workflow(
         Job result cache (e.g. :class:`lisse.io.atomistic_cache.JobCache`).
     prerelax : str or AtomisticCalculator, optional
         ML calculator that relaxes each structure before the DFT calculator does (DFT calculators only).
+    prerelax_steps : int, optional
+        Step cap of the pre-relaxations (default: ``steps``). Keep it when rerunning with more ``steps`` to continue
+        DFT relaxations that stopped at the cap: the DFT job then starts from the same ML geometry.
     check_convergence : bool, default False
         DFT only: also scan k-spacing, cut-off, thickness and vacuum around this run's settings (the calculator's
         k-spacing and cut-off, the thickest of ``layers``, ``vacuum``; :func:`lisse.atomistic.convergence.level_around`)
@@ -536,7 +551,7 @@ def surface_energy_workflow(
     """
     from lisse.thermo.surfaces import surface_energy, surface_energy_fit
 
-    ctx = _ctx(calculator, cache, prerelax, phases=(material,))
+    ctx = _ctx(calculator, cache, prerelax, phases=(material,), prerelax_steps=prerelax_steps)
     if check_convergence:
         _convergence_setup(ctx)  # refuse an ML calculator before any calculation
     br = relax_bulk(ctx, material)
@@ -708,6 +723,7 @@ def adhesion_workflow(
     check_convergence: bool = False,
     strained: str = "film",
     slab_references: bool = False,
+    prerelax_steps: int | None = None,
 ) -> dict:
     """Work of adhesion W_ad(film|substrate) and Young–Dupré contact angle, end to end.
 
@@ -778,6 +794,9 @@ def adhesion_workflow(
     prerelax : str or AtomisticCalculator, optional
         ML calculator that relaxes each structure before the DFT calculator does (DFT calculators only); the DFT
         ionic steps after it are reported under ``prerelax``.
+    prerelax_steps : int, optional
+        Step cap of the pre-relaxations (default: ``steps``). Keep it when rerunning with more ``steps`` to continue
+        DFT relaxations that stopped at the cap: the DFT job then starts from the same ML geometry.
     check_convergence : bool, default False
         DFT only: also scan k-spacing, cut-off, film and substrate thickness and vacuum around this run's settings
         (the calculator's k-spacing and cut-off, ``film_layers``, ``substrate_layers``, ``vacuum``;
@@ -833,7 +852,7 @@ def adhesion_workflow(
         raise ParameterError(f"parameter 'fmax' must be a finite force > 0 eV/A; got {fmax!r}")
     forced = _check_supercells(film_supercell, substrate_supercell)
     check_strain_side(strained)
-    ctx = _ctx(calculator, cache, prerelax, phases=(film, substrate))
+    ctx = _ctx(calculator, cache, prerelax, phases=(film, substrate), prerelax_steps=prerelax_steps)
     if isinstance(ctx.calculator, PrecomputedCalculator):
         raise ParameterError(
             "the scan-and-relax adhesion workflow needs a calculator with an ASE calculator (ML or GPAW); for DFT write the decks with adhesion_jobs() + "
@@ -1584,7 +1603,7 @@ def interface_energy_workflow(
 
 @requires("ase", "pymatgen", feature="the segregation workflow")
 def segregation_workflow(calculator: Any = "chgnet", phase: str = "LiF", miller=(1, 0, 0), particle_radius: float | None = None, cache=None,
-                         on_job=None, prerelax=None, **kw) -> dict:
+                         on_job=None, prerelax=None, prerelax_steps: int | None = None, **kw) -> dict:
     """Segregation of phase X in a Li matrix: gamma_X (surface fit) vs gamma_X/Li (strain fit).
 
     Parameters
@@ -1603,6 +1622,9 @@ def segregation_workflow(calculator: Any = "chgnet", phase: str = "LiF", miller=
         Called with each finished job's result (for progress reporting; never prints).
     prerelax : str or AtomisticCalculator, optional
         ML calculator that relaxes each structure before the DFT calculator does (DFT calculators only).
+    prerelax_steps : int, optional
+        Step cap of the pre-relaxations (default: each relaxation's ``steps``). Keep it when rerunning with more
+        ``steps`` to continue DFT relaxations that stopped at the cap: the DFT job then starts from the same ML geometry.
     **kw
         Further keywords of :func:`interface_energy_workflow`.
 
@@ -1638,7 +1660,7 @@ def segregation_workflow(calculator: Any = "chgnet", phase: str = "LiF", miller=
     check_miller(miller)
     if particle_radius is not None and not 0.0 < particle_radius < math.inf:
         raise ParameterError(f"parameter 'particle_radius' must be a finite length > 0 m; got {particle_radius!r}")
-    ctx = _ctx(calculator, cache, prerelax, phases=("Li", phase))
+    ctx = _ctx(calculator, cache, prerelax, phases=("Li", phase), prerelax_steps=prerelax_steps)
     if on_job is not None:
         ctx.on_job = on_job
     s = surface_energy_workflow(ctx, phase, miller, (3, 5, 7))

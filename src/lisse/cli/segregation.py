@@ -52,13 +52,14 @@ def run(args) -> dict:
             from lisse.cli.wetting import make_calculator
 
             return segregation_workflow(make_calculator(args), args.phase, particle_radius=r, cache=job_cache(args),
-                                        on_job=on_job, prerelax=args.prerelax)
+                                        on_job=on_job, prerelax=args.prerelax, prerelax_steps=args.prerelax_steps)
     if args.surface_energy is None or args.interface_energy is None:
         raise ParameterError("give --surface-energy and --interface-energy, or a phase name for the atomistic workflow")
     # the analytic path runs no calculator: its options would be dropped without a word (review s40)
     for flag, val, default in (("--calculator", args.calculator, "chgnet"), ("--level", args.level, None),
                                ("--dispersion", args.dispersion, None), ("--cutoff", args.cutoff, None),
                                ("--relax-mode", args.relax_mode, None), ("--prerelax", args.prerelax, None),
+                               ("--prerelax-steps", args.prerelax_steps, None),
                                ("--dft-log", args.dft_log, None)):
         if val != default:
             raise ParameterError(f"{flag}: applies to the atomistic workflow (lisse segregation X), not to "

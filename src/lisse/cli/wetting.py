@@ -164,7 +164,8 @@ def run(args):
 
 
 def add_dft_arguments(parser) -> None:
-    """The DFT options shared by wetting and segregation: --level, --dispersion, --cutoff, --relax-mode, --prerelax."""
+    """The DFT options shared by wetting and segregation: --level, --dispersion, --cutoff, --relax-mode, --prerelax,
+    --prerelax-steps, --dft-log."""
     parser.add_argument("--level", choices=("screening", "publication", "test"), default=None,
                         help="DFT level with --calculator gpaw or cp2k (default screening; 'test' is a quick pipeline check, not converged)")
     parser.add_argument("--dispersion", choices=("d3",), default=None, help="add Grimme D3 dispersion (PBE parameters, zero damping) to --calculator gpaw or cp2k, or to an ML "
@@ -181,6 +182,10 @@ def add_dft_arguments(parser) -> None:
     parser.add_argument("--prerelax", default=None, metavar="ML",
                         help="relax every structure with this ML calculator (e.g. chgnet; chgnet+d3 adds D3, as a PBE-D3 run's "
                              "dispersion pulls the film) before the DFT relaxation (with --calculator gpaw or cp2k)")
+    parser.add_argument("--prerelax-steps", type=int, default=None, metavar="N",
+                        help="step cap of the --prerelax relaxations (default: --steps). A DFT relaxation that stopped "
+                             "unconverged at --steps continues when rerun with more --steps; keep --prerelax-steps at the "
+                             "first run's --steps so that it starts from the same ML geometry")
     parser.add_argument("--dft-log", default=None, metavar="FILE",
                         help="append GPAW's text output of every DFT calculation (SCF iterations, energies, forces) to FILE, each "
                              "after a header naming it, to follow a long run with 'tail -f FILE' (with --calculator or "
@@ -309,7 +314,8 @@ def check_workflow_counts(args) -> None:
     from lisse.errors import ParameterError
 
     for flag, val, low, high in (("--starts", getattr(args, "starts", None), 1, 50), ("--shifts", getattr(args, "shifts", None), 1, 10),
-                                 ("--steps", getattr(args, "steps", None), 0, 100_000)):
+                                 ("--steps", getattr(args, "steps", None), 0, 100_000),
+                                 ("--prerelax-steps", getattr(args, "prerelax_steps", None), 0, 100_000)):
         if val is not None and not low <= val <= high:
             raise ParameterError(f"{flag}: expected a whole number from {low} to {high}; got {val}")
     fmax = getattr(args, "fmax", None)
@@ -327,6 +333,12 @@ def _workflow_kw(args) -> dict:
         kw.update(film_supercell=sc[0], substrate_supercell=sc[1], supercell_cell=args.supercell_cell)
     if args.prerelax is not None:
         kw["prerelax"] = args.prerelax
+    if args.prerelax_steps is not None:
+        if args.prerelax is None:
+            from lisse.errors import ParameterError
+
+            raise ParameterError("--prerelax-steps: applies with --prerelax ML; got it without")
+        kw["prerelax_steps"] = args.prerelax_steps
     if getattr(args, "strain_on", "film") != "film":
         kw["strained"] = args.strain_on
     if args.check_convergence:
@@ -380,7 +392,7 @@ def _screen(args) -> dict:
         if calc.info.kind != "ml" or rcalc.info.kind != "dft":
             raise ParameterError(f"--refine-top screens with an ML --calculator and refines with a DFT --refine-calculator; got {args.calculator!r} "
                                  f"and {args.refine_calculator!r}")
-        screen_kw = {k: v for k, v in kw.items() if k not in ("prerelax", "check_convergence", "slab_references")}  # the DFT rows' options
+        screen_kw = {k: v for k, v in kw.items() if k not in ("prerelax", "prerelax_steps", "check_convergence", "slab_references")}  # the DFT rows' options
     else:
         calc = make_calculator(args)  # validates --level/--dispersion
         screen_kw = kw
