@@ -108,8 +108,8 @@ class WorkflowContext:
     prerelax_jobs : list of JobResult, optional
         Log of the pre-relaxations.
     prerelax_steps : int, optional
-        Step cap of the pre-relaxations (None: each job's own ``steps``). A DFT relaxation continued with more
-        ``steps`` starts from the same ML geometry only if the pre-relaxation's cap is unchanged.
+        Largest number of optimiser steps of the pre-relaxations (None: each job's own ``steps``). A DFT relaxation
+        continued with more ``steps`` starts from the same ML geometry only if the pre-relaxation's cap is unchanged.
     """
 
     calculator: AtomisticCalculator
@@ -516,14 +516,15 @@ def surface_energy_workflow(
         Job result cache (e.g. :class:`lisse.io.atomistic_cache.JobCache`).
     prerelax : str or AtomisticCalculator, optional
         ML calculator that relaxes each structure before the DFT calculator does (DFT calculators only).
-    prerelax_steps : int, optional
-        Step cap of the pre-relaxations (default: ``steps``). Keep it when rerunning with more ``steps`` to continue
-        DFT relaxations that stopped at the cap: the DFT job then starts from the same ML geometry.
     check_convergence : bool, default False
         DFT only: also scan k-spacing, cut-off, thickness and vacuum around this run's settings (the calculator's
         k-spacing and cut-off, the thickest of ``layers``, ``vacuum``; :func:`lisse.atomistic.convergence.level_around`)
         with the level's tolerance (:func:`lisse.atomistic.convergence.surface_energy_convergence`, unrelaxed slabs)
         and add those rows.
+    prerelax_steps : int, optional
+        Largest number of optimiser steps of the pre-relaxations (default: ``steps``). Keep it when rerunning with
+        more ``steps`` to continue DFT relaxations that stopped at the cap: the DFT job then starts from the same ML
+        geometry.
 
     Returns
     -------
@@ -794,9 +795,6 @@ def adhesion_workflow(
     prerelax : str or AtomisticCalculator, optional
         ML calculator that relaxes each structure before the DFT calculator does (DFT calculators only); the DFT
         ionic steps after it are reported under ``prerelax``.
-    prerelax_steps : int, optional
-        Step cap of the pre-relaxations (default: ``steps``). Keep it when rerunning with more ``steps`` to continue
-        DFT relaxations that stopped at the cap: the DFT job then starts from the same ML geometry.
     check_convergence : bool, default False
         DFT only: also scan k-spacing, cut-off, film and substrate thickness and vacuum around this run's settings
         (the calculator's k-spacing and cut-off, ``film_layers``, ``substrate_layers``, ``vacuum``;
@@ -811,6 +809,10 @@ def adhesion_workflow(
         :func:`slab_reference_rows`): the slabs cut from the relaxed interface and not relaxed (``frozen``, the
         ideal work of separation, output as ``work_of_separation_J_m2``), and the slabs as built, strained and not
         relaxed (``unrelaxed``). ``work_of_adhesion_J_m2`` and the contact angle stay the relaxed-slab W_ad.
+    prerelax_steps : int, optional
+        Largest number of optimiser steps of the pre-relaxations (default: ``steps``). Keep it when rerunning with
+        more ``steps`` to continue DFT relaxations that stopped at the cap: the DFT job then starts from the same ML
+        geometry.
 
     Returns
     -------
@@ -1623,7 +1625,7 @@ def segregation_workflow(calculator: Any = "chgnet", phase: str = "LiF", miller=
     prerelax : str or AtomisticCalculator, optional
         ML calculator that relaxes each structure before the DFT calculator does (DFT calculators only).
     prerelax_steps : int, optional
-        Step cap of the pre-relaxations (default: each relaxation's ``steps``). Keep it when rerunning with more
+        Largest number of optimiser steps of the pre-relaxations (default: each relaxation's ``steps``). Keep it when rerunning with more
         ``steps`` to continue DFT relaxations that stopped at the cap: the DFT job then starts from the same ML geometry.
     **kw
         Further keywords of :func:`interface_energy_workflow`.
