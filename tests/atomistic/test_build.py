@@ -191,22 +191,30 @@ def test_the_termination_order_key_does_not_regroup_planes_with_the_lattice():
 
 
 def test_terminations_with_the_same_elements_in_the_same_order_are_ordered_by_height():
-    """lisse's termination order: the same planes on both faces first, then elements from the bottom, then fractional
-    heights (beyond 1e-6, floating-point noise), then the atom count, then the shift; a total order (equal only for
-    the same key and shift)."""
-    from lisse.atomistic.slabs import _compare_terminations
+    """lisse's termination order: mirror-faced first, then elements from the bottom, then fractional heights (in whole
+    multiples of 1e-6: floating-point noise is one height), then the shift; a plain tuple, so a total order."""
+    from lisse.atomistic.slabs import _order_tuple
 
-    low = [("Li", 0.0), ("O", 0.10), ("Li", 0.50)]
-    high = [("Li", 0.0), ("O", 0.10001), ("Li", 0.50)]
-    assert _compare_terminations((False, low, 0.2), (False, high, 0.1)) == -1
-    assert _compare_terminations((False, high, 0.1), (False, low, 0.2)) == 1
-    noisy = [("Li", 0.0), ("O", 0.10 + 1e-9), ("Li", 0.50)]
-    assert _compare_terminations((False, low, 0.3), (False, noisy, 0.3)) == 0  # one height to floating-point noise
-    assert _compare_terminations((False, low, 0.3), (False, noisy, 0.1)) == 1  # equal keys: the shift decides
-    assert _compare_terminations((False, [("Li", 0.9)], 0.0), (False, [("O", 0.0)], 0.0)) == -1  # elements before heights
-    assert _compare_terminations((False, low, 0.0), (False, low[:2], 0.0)) == 1
-    assert _compare_terminations((True, high, 0.5), (False, low, 0.0)) == -1  # mirror-image faces before all else
-    assert _compare_terminations((False, low, 0.0), (True, high, 0.5)) == 1
+    low = [("Li", 0.1), ("O", 0.30), ("Li", 0.55)]
+    high = [("Li", 0.1), ("O", 0.30001), ("Li", 0.55)]
+    assert _order_tuple(low, 0.2) < _order_tuple(high, 0.1)
+    noisy = [("Li", 0.1), ("O", 0.30 + 1e-12), ("Li", 0.55)]
+    assert _order_tuple(low, 0.3) == _order_tuple(noisy, 0.3 + 1e-12)  # one height and one shift to floating-point noise
+    assert _order_tuple(noisy, 0.1) < _order_tuple(low, 0.3)  # the same atoms at the same heights: the shift decides
+    assert _order_tuple([("Li", 0.1), ("O", 0.9)], 0.0) < _order_tuple([("O", 0.1), ("Li", 0.9)], 0.0)  # elements first
+    mirror = [("Li", 0.1), ("O", 0.3), ("Li", 0.5)]  # Li / O / Li: the same faces
+    assert _order_tuple(mirror, 0.9) < _order_tuple([("Al", 0.1), ("O", 0.2)], 0.0)  # mirror-faced before all else
+
+
+def test_the_mirror_faces_check_compares_each_element_s_heights_with_their_mirror_images():
+    from lisse.atomistic.slabs import _same_planes_both_faces
+
+    assert _same_planes_both_faces([("Li", 0.1), ("O", 0.3), ("Li", 0.5)])
+    assert not _same_planes_both_faces([("Li", 0.1), ("O", 0.6)])  # Li at the bottom, O at the top
+    assert _same_planes_both_faces([("Li", 0.1), ("O", 0.3), ("O", 0.4), ("Li", 0.6)])  # Li / O / O / Li
+    assert not _same_planes_both_faces([("Li", 0.1), ("O", 0.3), ("Li", 0.4), ("O", 0.6)])  # heights mirror, elements not
+    assert _same_planes_both_faces([("Li", 0.1), ("O", 0.3004), ("Li", 0.5)])  # 8e-4 from its mirror image: a file's rounding
+    assert not _same_planes_both_faces([("Li", 0.1), ("O", 0.302), ("Li", 0.5)])  # 4e-3 from it: another termination
 
 
 @pytest.mark.parametrize(("material", "miller"), [("Li2CO3", (0, 0, 1)), ("Li2CO3", (1, 0, 0)), ("Li9Al4", (0, 0, 1)),
@@ -230,9 +238,10 @@ def test_the_mirror_faces_criterion_agrees_with_pymatgen_s_slab_symmetry(materia
 
 
 def test_the_slab_kept_for_a_symmetry_group_does_not_depend_on_pymatgen_s_order():
-    """Li2CO3(001)'s polar termination group holds slabs with CO3 and with Li at the bottom (flipped images).
-    pymatgen keeps the first of a group in its shift order, which changes where a cut wraps between 0 and 1 with the
-    lattice; lisse keeps the smallest shift in [0, 1), so reversing the input keeps the same slabs and order."""
+    """pymatgen keeps the first cut of a symmetry group in its input order: Li2CO3(001)'s asymmetric group holds cuts
+    with CO3 and with Li at the bottom (flipped images), so a reversed order keeps the other face; the mirror-faced
+    group's cut at shift 0 is listed at 1 - 1e-16 on some lattices (0.985), where another of its in-plane translations
+    comes first. lisse keeps the smallest shift in [0, 1), so neither changes the slabs kept or their order."""
     from lisse.atomistic.slabs import _distinct_terminations, _every_cut, _wrapped_shift
 
     every = _every_cut(bulk("Li2CO3"), (0, 0, 1), 10.0)

@@ -10,7 +10,6 @@ in all three directions with the requested vacuum. ``ase.build`` surfaces can co
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import cmp_to_key
 from typing import Any
 
 import numpy as np
@@ -316,14 +315,14 @@ def _every_cut(bulk_atoms, miller: Sequence[int], thickness: float):
     present = {el.symbol for el in s.composition.elements}
     # keys typed as pymatgen's (Species | Element | str) pairs: a dict is invariant in its key type
     bonds: dict[tuple[Any, Any], float] = {k: v for k, v in _KEEP_BONDS.items() if k[0] in present and k[1] in present}
-    # not pymatgen's filter: it keeps the first of each group, and which member comes first changes where a cut wraps
-    # between shift 0 and 1 with the lattice (Li2CO3(001) at 0.985 of the experimental lattice), while a group may
-    # hold a slab and its flipped image (the other face at the bottom); _distinct_terminations chooses instead
+    # every cut, pymatgen's symmetry filter off: it keeps the first slab of each group in its input order, which changes
+    # where a cut wraps between shift 0 and 1 with the lattice (Li2CO3(001)'s mirror-faced cut at 0.985 of the
+    # experimental lattice); _distinct_terminations keeps the smallest shift in [0, 1) instead
     return gen.get_slabs(symmetrize=False, bonds=bonds or None, filter_out_sym_slabs=False)
 
 
 #: Heights closer than this (fraction of the repeat distance) are one height when listing and ordering atoms: a
-#: homogeneous deformation of the lattice leaves every fractional height unchanged, to floating-point noise (~1e-12).
+#: uniform scaling of the lattice leaves every fractional height unchanged, to floating-point noise (~1e-12).
 _SAME_HEIGHT = 1e-6
 
 
@@ -331,27 +330,65 @@ def _distinct_terminations(slabs: list[Any]) -> list[Any]:
     """One slab per group of symmetry-equivalent terminations, the groups in lisse's order.
 
     The groups are pymatgen's (``StructureMatcher(ltol=0.1, stol=0.1, primitive_cell=False, scale=False)``, what
-    ``SlabGenerator.get_slabs`` filters them with). A group's slab is the one with the smallest shift in [0, 1)
-    (:func:`_wrapped_shift`; pymatgen's choice where no cut wraps), and the groups are ordered by
-    :func:`_compare_terminations`. Shifts and the order key are fractional coordinates, so the slab chosen (which face
-    is at the bottom) and its index are the same on any homogeneous deformation of the lattice.
+    ``SlabGenerator.get_slabs`` filters them with). Of each group the cut with the smallest shift in [0, 1) is kept
+    (:func:`_wrapped_shift`: pymatgen's choice, whatever its input order and wherever a cut wraps between 0 and 1),
+    and the kept slabs are listed in lisse's order (:func:`_order_key`). Both are fractional, so the slab kept and its
+    index are the same on a uniform scaling of the lattice that keeps pymatgen's cuts (its planes grouped within
+    0.1 Å). A group can hold a slab and its flipped image (the other face at the bottom): which one is kept follows
+    the shift, so a bulk file with another origin can list the flipped one; the listed planes say which.
     """
     from pymatgen.analysis.structure_matcher import StructureMatcher
 
-    matcher = StructureMatcher(ltol=0.1, stol=0.1, primitive_cell=False, scale=False)
-    groups = matcher.group_structures(slabs) if len(slabs) > 1 else [list(slabs)]
-    representatives = [min(group, key=_wrapped_shift) for group in groups if group]
-    keys = {}
-    for sl in representatives:
-        key = _termination_key(sl)
-        keys[id(sl)] = (_same_planes_both_faces(key), key, _wrapped_shift(sl))
-    return sorted(representatives, key=cmp_to_key(lambda a, b: _compare_terminations(keys[id(a)], keys[id(b)])))
+    if len(slabs) <= 1:
+        return list(slabs)
+    groups = StructureMatcher(ltol=0.1, stol=0.1, primitive_cell=False, scale=False).group_structures(slabs)
+    kept = [min(group, key=_wrapped_shift) for group in groups]
+    order = {id(sl): _order_key(sl) for sl in kept}
+    return sorted(kept, key=lambda sl: order[id(sl)])
+
+
+def _order_key(pmg_slab: Any) -> tuple:
+    """lisse's order of one termination (pymatgen slab) as a sortable tuple (:func:`_order_tuple`)."""
+    key = _termination_key(pmg_slab)
+    return _order_tuple(key, _wrapped_shift(pmg_slab))
+
+
+def _order_tuple(key: list[tuple[str, float]], shift: float) -> tuple:
+    """lisse's termination order as a tuple: mirror-faced first, then elements from the bottom, then heights, then shift.
+
+    Terminations whose faces are mirror images for a slab of whole repeats (:func:`_same_planes_both_faces`) come
+    first, then the elements of their atoms from the bottom (:func:`_termination_key`), then the atoms' fractional
+    heights and pymatgen's shift (:func:`_wrapped_shift`), both in whole multiples of ``_SAME_HEIGHT``: plain tuple
+    comparison, so a total order. The shift decides only between cuts with the same atoms at the same heights (one
+    termination translated in the plane). Every entry is a fractional coordinate, unchanged by a uniform scaling.
+
+    Parameters
+    ----------
+    key : list of (str, float)
+        :func:`_termination_key` (element, height as a fraction of the repeat distance, dimensionless).
+    shift : float
+        The cut's shift in [0, 1) (fraction of the repeat, dimensionless).
+
+    Returns
+    -------
+    tuple
+        ``(not mirror-faced, elements, heights as multiples of 1e-6, shift as a multiple of 1e-6)``.
+    """
+    return (not _same_planes_both_faces(key), tuple(e for e, _ in key), tuple(round(h / _SAME_HEIGHT) for _, h in key),
+            round(shift / _SAME_HEIGHT))
+
+
+def _wrapped_shift(pmg_slab: Any) -> float:
+    """pymatgen's termination shift in [0, 1), with 1 - 1e-6 and above as 0 (the same cut of the periodic cell)."""
+    s = float(pmg_slab.shift) % 1.0
+    return 0.0 if s > 1.0 - _SAME_HEIGHT else s
 
 
 #: Largest difference of an atom's fractional height from its mirror image's (fraction of the repeat distance) for a
-#: termination to have the same planes on both faces. The shipped cells' mirror-faced terminations agree to 1e-15 and
-#: the others differ by 0.06 of the repeat or more (Li9Al4(100)); 1e-3 admits a file's rounded coordinates (pymatgen's
-#: own check allows 0.1 Å). A fraction of the repeat, not Å, so the verdict is the same on any homogeneous deformation.
+#: termination to have the same planes on both faces. On the eight surfaces of the shipped cells tested
+#: (tests/atomistic/test_build.py) the mirror-faced terminations agree to 1e-15 and the others differ by 0.06 of the
+#: repeat or more (Li9Al4(100)); 1e-3 admits a file's rounded coordinates (pymatgen's own check allows 0.1 Å). A
+#: fraction of the repeat, not Å, so the verdict is the same on any uniform scaling of the lattice.
 _MIRROR_TOL = 1e-3
 
 
@@ -372,12 +409,6 @@ def _same_planes_both_faces(key: list[tuple[str, float]]) -> bool:
     return True
 
 
-def _wrapped_shift(pmg_slab: Any) -> float:
-    """pymatgen's termination shift in [0, 1), with 1 - 1e-6 and above as 0 (the same cut of the periodic cell)."""
-    s = float(pmg_slab.shift) % 1.0
-    return 0.0 if s > 1.0 - _SAME_HEIGHT else s
-
-
 def _ouc_heights(pmg_slab: Any) -> tuple[Any, np.ndarray, float]:
     """Oriented unit cell of ``pmg_slab`` (ase), each atom's height above the termination's cut [Å] (a polyanion's
     atoms at their centre's), and the repeat distance along the normal [Å]."""
@@ -394,11 +425,11 @@ def _termination_key(pmg_slab: Any) -> list[tuple[str, float]]:
     """Every atom of one repeat of a termination, from its bottom: (element, height as a fraction of the repeat).
 
     The fractional height of an atom is its fractional coordinate along the oriented cell's third vector, so the key
-    is the same on any homogeneous deformation of the lattice with the atoms at their fractional positions (the
-    workflows' bulk, the experimental cell scaled to the calculator's volume); no plane grouping with a tolerance in Å
-    enters it. A bulk relaxed with its internal coordinates free (a user's relaxed CIF) moves fractional heights, and
-    can change the order where two terminations' atoms differ in height by little. Atoms at one height are listed by
-    element."""
+    is the same on a uniform scaling of the lattice with the atoms at their fractional positions (the workflows' bulk,
+    the experimental cell scaled to the calculator's volume); no plane grouping in Å enters it, only the polyanion
+    bonds (``_KEEP_BONDS``, Å) that give a ligand its centre's height. A bulk relaxed with its internal coordinates free
+    (a user's relaxed CIF) moves fractional heights, and can change the order where two terminations' atoms differ in
+    height by little. Atoms at one height are listed by element."""
     ouc, z, repeat = _ouc_heights(pmg_slab)
     h = z / repeat
     sym = ouc.get_chemical_symbols()
@@ -412,33 +443,6 @@ def _termination_key(pmg_slab: Any) -> list[tuple[str, float]]:
     return [(sym[i], float(h[i])) for g in groups for i in sorted(g, key=lambda i: sym[i])]
 
 
-def _compare_terminations(a: tuple[bool, list[tuple[str, float]], float], b: tuple[bool, list[tuple[str, float]], float]) -> int:
-    """Order of two terminations given as (same planes on both faces, :func:`_termination_key`, shift): lisse's order.
-
-    Terminations with the same planes on both faces come first (:func:`_same_planes_both_faces`: the slab for a surface
-    energy, and the first of Li2CO3(001)'s two, as pymatgen listed it on the experimental lattice). Then the elements of
-    their atoms from the bottom, the atoms' fractional heights (beyond ``_SAME_HEIGHT``), the number of atoms, and
-    pymatgen's shift (:func:`_wrapped_shift`; equal keys are one termination translated in the plane, or two whose
-    atoms sit at the same heights in another in-plane arrangement). Every criterion is unchanged by a homogeneous
-    deformation of the lattice, and the comparison is a total order: two terminations compare equal only when their
-    keys and shifts are the same.
-    """
-    (sym_a, ka, sa), (sym_b, kb, sb) = a, b
-    if sym_a != sym_b:
-        return -1 if sym_a else 1
-    for (ea, _), (eb, _) in zip(ka, kb):
-        if ea != eb:
-            return -1 if ea < eb else 1
-    for (_, ha), (_, hb) in zip(ka, kb):
-        if abs(ha - hb) > _SAME_HEIGHT:
-            return -1 if ha < hb else 1
-    if len(ka) != len(kb):
-        return -1 if len(ka) < len(kb) else 1
-    if abs(sa - sb) > _SAME_HEIGHT:
-        return -1 if sa < sb else 1
-    return 0
-
-
 def termination_planes(pmg_slab: Any, tol: float = 0.3) -> list[tuple[str, float]]:
     """The planes of one repeat of a termination, from its bottom: composition and height (fraction of the repeat).
 
@@ -448,8 +452,8 @@ def termination_planes(pmg_slab: Any, tol: float = 0.3) -> list[tuple[str, float
     Å can change with the lattice constant where two planes are ~0.3 Å apart, as in Li9Al4(001)). pymatgen's order
     changes with the lattice constant (for Li2CO3(001), 23 of 61 scalings between 0.97 and 1.03 swap the two), so
     ``termination=K`` on a calculator's relaxed lattice could build another termination than on the experimental one;
-    in lisse's order K is the same termination on every homogeneous deformation of the lattice (atoms at fixed
-    fractional positions: the workflows scale the experimental cell to the calculator's volume).
+    in lisse's order K is the same termination on a uniform scaling of the lattice (atoms at fixed fractional
+    positions: the workflows scale the experimental cell to the calculator's volume) that keeps pymatgen's cuts.
 
     Parameters
     ----------
@@ -476,15 +480,16 @@ def termination_planes(pmg_slab: Any, tol: float = 0.3) -> list[tuple[str, float
 def terminations(bulk_atoms: Atoms, miller: Sequence[int]) -> list[dict]:
     """List the distinct terminations of the ``miller`` surface: index, bottom-plane composition, shift, symmetry, polarity.
 
-    The terminations are pymatgen's ``SlabGenerator.get_slabs`` (symmetry-equivalent shifts removed; bonds of
-    polyanions such as CO3 never broken); each is flagged symmetric (top and bottom equivalent) and polar (a
-    dipole across the slab), the filters to apply before computing a surface or interface energy. The index is
-    what ``make_slab(..., termination=K)`` and ``lisse wetting --termination K`` select. The order is lisse's, by
-    every atom's fractional height (not pymatgen's, which changes with the lattice constant), terminations with the same
-    planes on both faces first (the slab a surface energy needs; ``termination=0`` where one exists), so K names the same
-    termination on the experimental lattice listed here and on the lattice a workflow relaxes it to (the experimental
-    cell scaled to the calculator's volume; any homogeneous deformation with the atoms at their fractional positions).
-    Of symmetry-equivalent cuts (a slab and its flipped image among them) the one with the smallest shift is kept.
+    The terminations are pymatgen's cuts (``SlabGenerator.get_slabs``; bonds of polyanions such as CO3 never
+    broken), one per group of symmetry-equivalent cuts (:func:`_distinct_terminations`: the smallest shift; a group
+    can hold a slab and its flipped image); each is flagged symmetric (pymatgen: top and bottom equivalent), mirror-
+    faced (lisse's check on fractional heights, which orders them) and polar (a dipole across the slab), the filters
+    to apply before computing a surface or interface energy. The index is what ``make_slab(..., termination=K)`` and
+    ``lisse wetting --termination K`` select. The order is lisse's: mirror-faced terminations first (for a slab of
+    whole repeats, the slab a surface energy needs; ``make_slab`` counts planes, so check the built slab's
+    ``symmetric_planes``), then by every atom's fractional height (not pymatgen's order, which changes with the
+    lattice constant), so K names the same termination on the experimental lattice listed here and on the lattice a
+    workflow relaxes it to (the experimental cell scaled to the calculator's volume, keeping pymatgen's cuts).
 
     Parameters
     ----------
@@ -496,9 +501,10 @@ def terminations(bulk_atoms: Atoms, miller: Sequence[int]) -> list[dict]:
     Returns
     -------
     list of dict
-        ``termination`` (index), ``shift`` (pymatgen's fractional shift, dimensionless), ``bottom_plane`` (composition),
-        ``planes`` (one repeat from the bottom: ``composition`` and ``height_fraction`` of the repeat distance,
-        :func:`termination_planes`), ``symmetric`` and ``polar`` (bool).
+        ``termination`` (index), ``shift`` (pymatgen's fractional shift in [0, 1), dimensionless), ``bottom_plane``
+        (composition), ``planes`` (one repeat from the bottom: ``composition`` and ``height_fraction`` of the repeat
+        distance, :func:`termination_planes`), ``symmetric`` (pymatgen's), ``mirror_faced`` (lisse's, which orders
+        them) and ``polar`` (bool).
 
     Raises
     ------
@@ -510,7 +516,8 @@ def terminations(bulk_atoms: Atoms, miller: Sequence[int]) -> list[dict]:
     miller = check_miller(miller)  # (0, 0, 0) divided by zero inside pymatgen (review s40)
     out = []
     for i, sl in enumerate(_pmg_slabs(bulk_atoms, miller, 10.0)):
-        out.append({"termination": i, "shift": float(sl.shift), "bottom_plane": _bottom_composition(sl),
+        out.append({"termination": i, "shift": _wrapped_shift(sl), "bottom_plane": _bottom_composition(sl),
+                    "mirror_faced": _same_planes_both_faces(_termination_key(sl)),
                     "planes": [{"composition": c, "height_fraction": h} for c, h in termination_planes(sl)],
                     "symmetric": bool(sl.is_symmetric()), "polar": bool(sl.is_polar())})
     return out
@@ -555,8 +562,8 @@ def make_slab(bulk_atoms: Atoms, miller: Sequence[int], layers: int, vacuum: flo
     vacuum : float, default 15.0
         Vacuum thickness [Å] (must exceed the calculator cutoff; see :mod:`lisse.atomistic.sanity`).
     termination : int
-        Index into :func:`terminations` (lisse's order, the same termination on any homogeneous deformation of the
-        lattice with the atoms at their fractional positions).
+        Index into :func:`terminations` (lisse's order, the same termination on a uniform scaling of the lattice
+        with the atoms at their fractional positions).
 
     Returns
     -------
