@@ -277,3 +277,15 @@ def test_a_surface_no_cut_of_which_keeps_its_polyanions_whole_is_a_clear_error()
     with pytest.raises(ParameterError, match=r"\(1, 1, 1\) surface of Li2CO3 has no termination"):
         make_slab(bulk("Li2CO3"), (1, 1, 1), 4)
     assert terminations(bulk("Li2CO3"), (1, 1, 1)) == []  # the listing says the same (the CLI adds a note)
+
+
+def test_the_polar_flag_sees_the_dipole_of_a_tasker_type_3_surface():
+    """pymatgen's ``Slab.is_polar`` sums oxidation-state charges; the library's structures carry none, so every
+    termination was listed non-polar, LiF(111) (alternating Li+ and F- planes, Tasker type 3) included. With
+    pymatgen's guessed states: LiF(111) polar, LiF(100) (neutral planes) not, Li2CO3(001)'s mirror-faced termination
+    not and its CO3-bottom one polar; an intermetallic (no guess) is None, not a verdict."""
+    flags = {(m, hkl): [t["polar"] for t in terminations(bulk(m), hkl)]
+             for m, hkl in (("LiF", (1, 1, 1)), ("LiF", (1, 0, 0)), ("Li2CO3", (0, 0, 1)), ("Li9Al4", (0, 0, 1)))}
+    assert flags[("LiF", (1, 1, 1))] == [True] and flags[("LiF", (1, 0, 0))] == [False]
+    assert flags[("Li2CO3", (0, 0, 1))] == [False, True]
+    assert set(flags[("Li9Al4", (0, 0, 1))]) == {None}

@@ -504,7 +504,8 @@ def terminations(bulk_atoms: Atoms, miller: Sequence[int]) -> list[dict]:
         ``termination`` (index), ``shift`` (pymatgen's fractional shift in [0, 1), dimensionless), ``bottom_plane``
         (composition), ``planes`` (one repeat from the bottom: ``composition`` and ``height_fraction`` of the repeat
         distance, :func:`termination_planes`), ``symmetric`` (pymatgen's), ``mirror_faced`` (lisse's, which orders
-        them) and ``polar`` (bool).
+        them) and ``polar`` (bool: a dipole across the ~10 Å slab listed, with the oxidation states pymatgen guesses
+        for the bulk's composition; None where it guesses none, e.g. the intermetallic Li9Al4).
 
     Raises
     ------
@@ -515,12 +516,30 @@ def terminations(bulk_atoms: Atoms, miller: Sequence[int]) -> list[dict]:
     """
     miller = check_miller(miller)  # (0, 0, 0) divided by zero inside pymatgen (review s40)
     out = []
+    oxidation = _oxidation_states(bulk_atoms)
     for i, sl in enumerate(_pmg_slabs(bulk_atoms, miller, 10.0)):
         out.append({"termination": i, "shift": _wrapped_shift(sl), "bottom_plane": _bottom_composition(sl),
                     "mirror_faced": _same_planes_both_faces(_termination_key(sl)),
                     "planes": [{"composition": c, "height_fraction": h} for c, h in termination_planes(sl)],
-                    "symmetric": bool(sl.is_symmetric()), "polar": bool(sl.is_polar())})
+                    "symmetric": bool(sl.is_symmetric()), "polar": _is_polar(sl, oxidation)})
     return out
+
+
+def _oxidation_states(bulk_atoms: Atoms) -> dict[str, float] | None:
+    """pymatgen's most likely oxidation state of each element of ``bulk_atoms``' composition (None: no guess)."""
+    from pymatgen.core import Composition
+
+    guesses = Composition(bulk_atoms.get_chemical_formula(empirical=True)).oxi_state_guesses()
+    return {str(k): float(v) for k, v in guesses[0].items()} if guesses else None
+
+
+def _is_polar(pmg_slab: Any, oxidation: dict[str, float] | None) -> bool | None:
+    """Whether the slab has a dipole across it (pymatgen's ``Slab.is_polar``, on a copy given ``oxidation``)."""
+    if oxidation is None:
+        return None
+    charged = pmg_slab.copy()
+    charged.add_oxidation_state_by_element(oxidation)
+    return bool(charged.is_polar())  # without oxidation states every charge is 0 and every slab "non-polar"
 
 
 def _bottom_composition(pmg_slab) -> str:
