@@ -329,3 +329,111 @@ def test_a_prerelaxed_dft_relaxation_stopped_at_its_cap_continues_with_the_prere
         _ctx(FlakyEMT(), None, prerelax_steps=5)
     with pytest.raises(ParameterError, match="whole number from 0 to 100000; got -1"):
         _ctx(FlakyEMT(), None, prerelax="chgnet", prerelax_steps=-1)
+
+
+def _strained_cu(stretch: tuple[float, float, float]):
+    """Cubic Cu, four atoms on their lattice sites (zero forces by symmetry), with the cell stretched: only the stress drives it."""
+    from ase.build import bulk
+
+    a = bulk("Cu", "fcc", a=3.6, cubic=True)
+    a.set_cell(a.cell.array * np.asarray(stretch)[:, None], scale_atoms=True)
+    return a
+
+
+@pytest.mark.parametrize(("task", "stretch"), [("relax_cell", (1.04, 1.04, 1.04)), ("relax_z", (1.0, 1.0, 1.05))])
+def test_a_cell_relaxation_stopped_at_its_cap_with_the_stress_unconverged_is_not_converged(tmp_path, task, stretch):
+    """The forces are zero from the first step; only the stress is off. A cell relaxation stopped at its cap is not
+    converged (it was, on forces alone: review s55 H1), so a rerun with more steps continues it instead of serving it,
+    and ends where an uncapped run ends (the reference: cell lengths)."""
+    ref = run_job(FlakyEMT(), Job("cu", _strained_cu(stretch), task, fmax=0.01, steps=300), JobCache(tmp_path / "ref"))
+    assert ref.converged and ref.n_steps > 2
+    cache = JobCache(tmp_path / "run")
+    capped = run_job(FlakyEMT(), Job("cu", _strained_cu(stretch), task, fmax=0.01, steps=1), cache)
+    assert capped.fmax_final_eV_A < 1e-8 and not capped.converged
+    r = run_job(FlakyEMT(), Job("cu", _strained_cu(stretch), task, fmax=0.01, steps=300), cache)
+    assert not r.cached and r.resumed_from_step == 1 and r.converged and r.continued_from is not None
+    assert r.summary()["continued_from"] == r.continued_from
+    np.testing.assert_allclose(r.atoms.cell.lengths(), ref.atoms.cell.lengths(), rtol=0, atol=2e-3)
+    assert abs(r.atoms.cell.lengths()[2] - 3.6 * stretch[2]) > 0.05  # it moved: the reference is not the start
+
+
+def test_a_cell_relaxation_stored_as_converged_at_its_own_cap_is_not_served_to_another_cap(tmp_path):
+    """Entries written before the fix called a cell relaxation converged on forces alone: one that ended exactly at its
+    cap may have stopped there with the stress off, so it is not served to a higher cap (recomputed instead)."""
+    import json
+
+    cache = JobCache(tmp_path)
+    run_job(FlakyEMT(), Job("cu", _strained_cu((1.04, 1.04, 1.04)), "relax_cell", fmax=0.01, steps=1), cache)
+    (p,) = tmp_path.iterdir()
+    entry = json.loads(p.read_text())
+    entry["converged"] = True  # as the old rule stored it
+    p.write_text(json.dumps(entry))
+    r = run_job(FlakyEMT(), Job("cu", _strained_cu((1.04, 1.04, 1.04)), "relax_cell", fmax=0.01, steps=300), cache)
+    assert not r.cached and r.converged and r.resumed_from_step == 0
+
+
+def test_a_checkpoint_under_a_lower_cap_is_resumed_with_a_higher_one_and_then_removed(tmp_path):
+    """A relaxation killed while running with ``steps=40`` resumes from its checkpoint when rerun with ``steps=200``
+    (its path up to the checkpoint does not depend on the cap), and the old checkpoint goes once the result is stored."""
+    cache = JobCache(tmp_path)
+    with pytest.raises(Killed):
+        run_job(FlakyEMT(fail_after=6), Job("cu_slab", _slab(), "relax", fmax=0.02, steps=40, fixed=(0, 1, 2, 3)), cache)
+    assert [p.name.endswith("-partial.json") for p in tmp_path.iterdir()] == [True]
+    r = run_job(FlakyEMT(), Job("cu_slab", _slab(), "relax", fmax=0.02, steps=200, fixed=(0, 1, 2, 3)), cache)
+    assert r.resumed_from_step == 5 and r.converged
+    assert [p.name.endswith("-partial.json") for p in tmp_path.iterdir()] == [False]
+    # a checkpoint at or past a job's cap is not resumed by it (that job would have stopped there or before)
+    other = JobCache(tmp_path / "other")
+    with pytest.raises(Killed):
+        run_job(FlakyEMT(fail_after=6), Job("cu_slab", _slab(), "relax", fmax=0.02, steps=40, fixed=(0, 1, 2, 3)), other)
+    low = FlakyEMT()
+    r5 = run_job(low, Job("cu_slab", _slab(), "relax", fmax=0.02, steps=5, fixed=(0, 1, 2, 3)), other)
+    np.testing.assert_allclose(low.first_positions, _slab().positions, rtol=0, atol=1e-9)
+    assert r5.resumed_from_step == 0 and r5.n_steps == 5
+
+
+def test_of_several_stopped_runs_the_furthest_is_continued_and_an_interrupted_continuation_keeps_its_origin(tmp_path):
+    cache = JobCache(tmp_path)
+    for cap in (4, 2):  # the furthest written first and last: the choice must not follow the folder's order
+        run_job(FlakyEMT(), Job("cu_slab", _slab(), "relax", fmax=0.02, steps=cap, fixed=(0, 1, 2, 3)), cache)
+    keys = {json_steps: p.name[:-5] for p in tmp_path.iterdir() for json_steps in [__import__("json").loads(p.read_text())["n_steps"]]}
+    with pytest.raises(Killed):
+        run_job(FlakyEMT(fail_after=3), Job("cu_slab", _slab(), "relax", fmax=0.02, steps=200, fixed=(0, 1, 2, 3)), cache)
+    r = run_job(FlakyEMT(), Job("cu_slab", _slab(), "relax", fmax=0.02, steps=200, fixed=(0, 1, 2, 3)), cache)
+    assert r.resumed_from_step == 4 + 2 and r.continued_from == keys[4] and r.converged
+    served = run_job(FlakyEMT(fail_after=0), Job("cu_slab", _slab(), "relax", fmax=0.02, steps=200, fixed=(0, 1, 2, 3)), cache)
+    assert served.cached and served.continued_from == keys[4]
+
+
+def test_a_bulk_relaxation_keeps_its_own_prerelaxation_cap(tmp_path, monkeypatch):
+    """``prerelax_steps`` caps the pre-relaxations of the workflow's slabs and interfaces; the bulk's keeps its own cap,
+    so a rerun with ``--prerelax-steps`` starts the bulk (and everything built on it) from the same ML geometry
+    (review s55 H2)."""
+    from lisse.atomistic.engine import JobResult
+    from lisse.atomistic.workflows import WorkflowContext, relax_bulk
+
+    ctx = WorkflowContext(FlakyEMT(), JobCache(tmp_path), prerelax=MLEMT(), prerelax_steps=2)
+    slab = ctx.run(Job("cu_slab", _slab(), "relax", fmax=0.02, steps=200, fixed=(0, 1, 2, 3)))
+    assert slab.prerelax["n_steps"] == 2
+    own = ctx.run(Job("cu_slab", _slab(), "relax", fmax=0.02, steps=200, fixed=(0, 1, 2, 3)), prerelax_cap=200)
+    assert own.prerelax["converged"] and own.prerelax["n_steps"] > 2
+    seen = {}
+
+    def spy(self, job, prerelax_cap=None):
+        seen[job.name] = prerelax_cap
+        return JobResult(job.name, -1.0, job.atoms.copy(), True, 0.0, 1, 0.0, False, {})
+
+    monkeypatch.setattr(WorkflowContext, "run", spy)
+    relax_bulk(ctx, "Li", steps=123)
+    assert seen == {"bulk_Li": 123}
+
+
+def test_prerelax_options_beside_a_workflow_context_are_an_error():
+    from lisse.atomistic.workflows import WorkflowContext, _ctx
+    from lisse.errors import ParameterError
+
+    ctx = WorkflowContext(FlakyEMT(), None)
+    assert _ctx(ctx, None) is ctx
+    for kw in ({"prerelax": "chgnet"}, {"prerelax_steps": 3}):
+        with pytest.raises(ParameterError, match="set on the WorkflowContext"):
+            _ctx(ctx, None, **kw)

@@ -14,7 +14,10 @@ same inputs (the optimiser's Hessian restarts from its initial guess; the step c
 relaxation that stopped unconverged at its step cap continues from its last geometry when the same job is
 run with a higher cap (``steps``), instead of starting again (its step count carries over; the result
 records ``continued_from``, the stored entry's key); one that converged within a job's cap is that job's
-result whatever cap it ran with (the optimiser's path to convergence does not depend on the cap).
+result whatever cap it ran with (a cap only ends a path early: the same start gives the same steps up to it; a
+relaxation that was resumed or continued restarted its optimiser's Hessian there, so its path differs from an
+uninterrupted one's, and it is still served). A cell relaxation is converged when its optimiser is (forces and
+stress), not on forces alone. Where several stored runs qualify, the one that went furthest (most steps) is used.
 """
 
 from __future__ import annotations
@@ -140,6 +143,9 @@ class JobResult:
         the energy settings (GPAW: LCAO relaxation energy beside the plane-wave energy); None otherwise.
     resumed_from_step : int, optional
         Number of steps already done by an interrupted run this one continued (0: a fresh start).
+    continued_from : str or None, optional
+        Cache key of the stored relaxation, stopped unconverged at a lower step cap, that this run continued; None
+        otherwise.
     prerelax : dict or None, optional
         The ML pre-relaxation this job started from (``calculator``, ``n_steps``, ``converged``, ``wall_s``), or None.
     cache_near_match_A : float or None, optional
@@ -160,6 +166,7 @@ class JobResult:
     resumed_from_step: int = 0
     prerelax: dict | None = None
     cache_near_match_A: float | None = None
+    continued_from: str | None = None
 
     @property
     def ranking_energy_eV(self) -> float:
@@ -179,7 +186,8 @@ class JobResult:
         -------
         dict
             ``name``, ``energy_eV``, ``n_atoms``, ``converged``, ``fmax_final_eV_A``, ``n_steps``, ``wall_s``, ``cached``;
-            plus ``relax_energy_eV``, ``resumed_from_step``, ``prerelax`` and ``cache_near_match_A`` when they apply.
+            plus ``relax_energy_eV``, ``resumed_from_step``, ``continued_from``, ``prerelax`` and ``cache_near_match_A``
+            when they apply.
         """
         d = {
             "name": self.name,
@@ -195,6 +203,8 @@ class JobResult:
             d["relax_energy_eV"] = self.relax_energy_eV
         if self.resumed_from_step:
             d["resumed_from_step"] = self.resumed_from_step
+        if self.continued_from is not None:
+            d["continued_from"] = self.continued_from
         if self.prerelax is not None:
             d["prerelax"] = self.prerelax
         if self.cache_near_match_A is not None:
@@ -339,7 +349,7 @@ def run_job(calc: AtomisticCalculator, job: Job, cache: ResultCache | None = Non
             check_job_entry(where / f"{hit_key}.json" if where is not None else hit_key, hit)
             return JobResult(job.name, hit["energy_eV"], atoms_from_dict(hit["atoms"], atoms), hit["converged"], hit["fmax_final_eV_A"], hit["n_steps"],
                              hit["wall_s"], True, calc.info.as_dict(), job.settings(), hit.get("relax_energy_eV"), int(hit.get("resumed_from_step", 0)),
-                             cache_near_match_A=near_A)
+                             cache_near_match_A=near_A, continued_from=_str_or_none(hit.get("continued_from")))
     t0 = time.perf_counter()
     purpose = job.resolved_purpose()
     done = 0
@@ -351,6 +361,8 @@ def run_job(calc: AtomisticCalculator, job: Job, cache: ResultCache | None = Non
         part = cache.get(part_key)
         if part is None and near is not None:
             found = near(inputs, NEAR_MATCH_TOL_A, partial=True)
+            if found is None:  # a checkpoint of the same relaxation under another cap, short of this one's: the same path
+                found = near(inputs, NEAR_MATCH_TOL_A, partial=True, other_steps=True, accept=lambda d: _short_of(d, job.steps))
             if found is not None:
                 stale_part_keys.append(found[0])
                 part = found[1]
@@ -358,9 +370,12 @@ def run_job(calc: AtomisticCalculator, job: Job, cache: ResultCache | None = Non
             found = near(inputs, NEAR_MATCH_TOL_A, other_steps=True, accept=lambda d: _stopped_below(d, job.steps))
             if found is not None:
                 continued_from, part = found[0], found[1]
+        elif part is not None and isinstance(part.get("continued_from"), str):  # a continuation interrupted in turn
+            continued_from = part["continued_from"]
         done = _resume(part, atoms, job)
     token = calc.prepare(atoms)
     atoms.calc = calc.ase_calculator(atoms=atoms, purpose=purpose)
+    opt_converged = True
     try:
         n_steps = done
         if job.task != "single":
@@ -377,10 +392,13 @@ def run_job(calc: AtomisticCalculator, job: Job, cache: ResultCache | None = Non
                 def checkpoint() -> None:  # the geometry of the running relaxation, in the job's own frame
                     a = atoms.copy()
                     calc.restore(a, token)
-                    cache.put(part_key, {"atoms": atoms_to_dict(a), "n_steps": done + int(opt.nsteps), "job": job.name, "partial": True, "input": inputs})
+                    point = {"atoms": atoms_to_dict(a), "n_steps": done + int(opt.nsteps), "job": job.name, "partial": True, "input": inputs}
+                    if continued_from is not None:
+                        point["continued_from"] = continued_from
+                    cache.put(part_key, point)
 
                 opt.attach(checkpoint, interval=every)
-            opt.run(fmax=job.fmax, steps=max(0, job.steps - done))
+            opt_converged = bool(opt.run(fmax=job.fmax, steps=max(0, job.steps - done)))
             n_steps = done + int(opt.nsteps)
         energy = float(atoms.get_potential_energy())
         fm = _max_force(atoms) if job.task != "single" else float("nan")
@@ -389,6 +407,8 @@ def run_job(calc: AtomisticCalculator, job: Job, cache: ResultCache | None = Non
         if release is not None:
             release(atoms.calc)
     conv = True if job.task == "single" else bool(fm <= job.fmax * 1.0001)
+    if job.task in ("relax_cell", "relax_z"):  # the cell filter's own criterion includes the stress (review s55 H1)
+        conv = conv and opt_converged
     atoms.calc = None
     calc.restore(atoms, token)
     relax_energy = None
@@ -396,7 +416,8 @@ def run_job(calc: AtomisticCalculator, job: Job, cache: ResultCache | None = Non
         sp = run_job(calc, Job(f"{job.name}_energy", atoms, "single", purpose="energy"), cache)
         relax_energy, energy = energy, sp.energy_eV
     wall = time.perf_counter() - t0
-    res = JobResult(job.name, energy, atoms, conv, fm, n_steps, wall, False, calc.info.as_dict(), job.settings(), relax_energy, done)
+    res = JobResult(job.name, energy, atoms, conv, fm, n_steps, wall, False, calc.info.as_dict(), job.settings(), relax_energy, done,
+                    continued_from=continued_from if done else None)
     if cache is not None:
         entry = {"energy_eV": energy, "atoms": atoms_to_dict(atoms), "converged": conv, "fmax_final_eV_A": fm, "n_steps": n_steps, "wall_s": wall,
                  "calculator": calc.info.as_dict(), "job": job.name, "input": inputs}
@@ -415,9 +436,29 @@ def run_job(calc: AtomisticCalculator, job: Job, cache: ResultCache | None = Non
 
 
 def _converged_within(entry: dict, steps: int) -> bool:
-    """Whether a stored relaxation converged in at most ``steps`` ionic steps (so a job capped at ``steps`` ends there)."""
+    """Whether a stored relaxation converged in at most ``steps`` ionic steps (so a job capped at ``steps`` ends there).
+
+    A cell relaxation that ended at its own cap is not taken: entries stored before 2026-12-05 (stop 56) called a cell
+    relaxation converged on forces alone, so one that stopped at the cap with the stress unconverged looks converged.
+    """
     n = entry.get("n_steps")
-    return entry.get("converged") is True and isinstance(n, int) and n <= steps
+    if not (entry.get("converged") is True and isinstance(n, int) and n <= steps):
+        return False
+    task = entry.get("input", {}).get("task") if isinstance(entry.get("input"), dict) else None
+    if not isinstance(task, dict) or task.get("task") not in ("relax_cell", "relax_z"):
+        return True
+    cap = task.get("steps")
+    return isinstance(cap, int) and n < cap
+
+
+def _str_or_none(x: object) -> str | None:
+    return x if isinstance(x, str) else None
+
+
+def _short_of(entry: dict, steps: int) -> bool:
+    """Whether a relaxation checkpoint has taken fewer than ``steps`` steps (so a job capped at ``steps`` goes on from it)."""
+    n = entry.get("n_steps")
+    return isinstance(n, int) and not isinstance(n, bool) and 0 <= n < steps
 
 
 def _stopped_below(entry: dict, steps: int) -> bool:

@@ -348,7 +348,7 @@ def _ml_entries(calculator: Any, cache: Any, on_job: Any, chemsys: set[str], exp
             if isinstance(material, str):
                 energy_per_fu[label] = float(relax_bulk(ctx, material)["energy_per_fu_eV"])
             else:
-                r = ctx.run(Job(f"bulk_user_{label}", material, "relax_cell", fmax=0.01, steps=300))
+                r = ctx.run(Job(f"bulk_user_{label}", material, "relax_cell", fmax=0.01, steps=300), prerelax_cap=300)
                 if not r.converged:
                     raise CalculationError(f"bulk relaxation of the user structure {label} did not converge (fmax {r.fmax_final_eV_A:.3f} > 0.01 eV/A)")
                 energy_per_fu[label] = float(r.energy_eV) / Composition(material.get_chemical_formula()).get_reduced_formula_and_factor()[1]

@@ -108,8 +108,10 @@ class WorkflowContext:
     prerelax_jobs : list of JobResult, optional
         Log of the pre-relaxations.
     prerelax_steps : int, optional
-        Largest number of optimiser steps of the pre-relaxations (None: each job's own ``steps``). A DFT relaxation
-        continued with more ``steps`` starts from the same ML geometry only if the pre-relaxation's cap is unchanged.
+        Largest number of optimiser steps of the pre-relaxations of the workflow's relaxations (None: each job's own
+        ``steps``); a job run with its own pre-relaxation cap (:meth:`run`'s ``prerelax_cap``: the bulk relaxations)
+        keeps it. A DFT relaxation continued with more ``steps`` starts from the same ML geometry only if the
+        pre-relaxation's cap is unchanged.
     """
 
     calculator: AtomisticCalculator
@@ -121,13 +123,17 @@ class WorkflowContext:
     prerelax_jobs: list[JobResult] = field(default_factory=list)
     prerelax_steps: int | None = None
 
-    def run(self, job: Job) -> JobResult:
+    def run(self, job: Job, prerelax_cap: int | None = None) -> JobResult:
         """Run ``job`` with the context's calculator and cache (after an ML pre-relaxation when set), and log it.
 
         Parameters
         ----------
         job : Job
             The job.
+        prerelax_cap : int, optional
+            This job's own cap on the pre-relaxation's optimiser steps, over the context's ``prerelax_steps`` (a bulk
+            relaxation's pre-relaxation keeps its cap whatever ``prerelax_steps`` the workflow runs with, so its
+            DFT start, and every job built on the bulk, stays the same). None: ``prerelax_steps``, else ``job.steps``.
 
         Returns
         -------
@@ -138,7 +144,7 @@ class WorkflowContext:
         if self.prerelax is not None and job.task != "single":
             from dataclasses import replace
 
-            cap = job.steps if self.prerelax_steps is None else self.prerelax_steps
+            cap = prerelax_cap if prerelax_cap is not None else job.steps if self.prerelax_steps is None else self.prerelax_steps
             p = run_job(self.prerelax, replace(job, name=f"{job.name}_prerelax", purpose=None, steps=cap), self.cache)
             self.prerelax_jobs.append(p)
             start = p.atoms.copy()
@@ -164,6 +170,9 @@ def _for_formula(calc: AtomisticCalculator, phases) -> AtomisticCalculator:
 def _ctx(calculator, cache, prerelax=None, phases=(), prerelax_steps: int | None = None) -> WorkflowContext:
     """The workflow context; ``phases`` (library names, files or ase.Atoms) fix the calculator's per-formula settings."""
     if isinstance(calculator, WorkflowContext):
+        if prerelax is not None or prerelax_steps is not None:  # the context carries its own; silently dropping these misleads
+            raise ParameterError(f"parameters 'prerelax' and 'prerelax_steps' are set on the WorkflowContext passed as calculator; got "
+                                 f"prerelax={prerelax!r}, prerelax_steps={prerelax_steps!r} beside one")
         if not calculator.jobs:  # an outer workflow already decided (its calculator is fixed): no change then
             calculator.calculator = _for_formula(calculator.calculator, phases)
         return calculator
@@ -402,7 +411,7 @@ def relax_bulk(ctx: WorkflowContext, material: str, fmax: float = 0.01, steps: i
         The relaxation does not converge.
     """
     b = build_bulk(material, primitive=True)
-    r = ctx.run(Job(f"bulk_{material_label(material)}", b, "relax_cell", fmax=fmax, steps=steps))
+    r = ctx.run(Job(f"bulk_{material_label(material)}", b, "relax_cell", fmax=fmax, steps=steps), prerelax_cap=steps)
     if not r.converged:
         raise CalculationError(f"bulk relaxation of {material} did not converge (fmax {r.fmax_final_eV_A:.3f} > {fmax} eV/A in {steps} steps)")
     n_fu = len(b) / (len(build_bulk(material)) / build_bulk(material).info["formula_units"])

@@ -183,9 +183,10 @@ def add_dft_arguments(parser) -> None:
                         help="relax every structure with this ML calculator (e.g. chgnet; chgnet+d3 adds D3, as a PBE-D3 run's "
                              "dispersion pulls the film) before the DFT relaxation (with --calculator gpaw or cp2k)")
     parser.add_argument("--prerelax-steps", type=int, default=None, metavar="N",
-                        help="step cap of the --prerelax relaxations (default: --steps). A DFT relaxation that stopped "
-                             "unconverged at --steps continues when rerun with more --steps; keep --prerelax-steps at the "
-                             "first run's --steps so that it starts from the same ML geometry")
+                        help="step cap of the --prerelax relaxations of slabs and interfaces (default: each relaxation's own "
+                             "cap, --steps where the command has it; bulk relaxations keep their own). A DFT relaxation that "
+                             "stopped unconverged at --steps continues when rerun with more --steps; keep --prerelax-steps at "
+                             "the first run's --steps so that it starts from the same ML geometry")
     parser.add_argument("--dft-log", default=None, metavar="FILE",
                         help="append GPAW's text output of every DFT calculation (SCF iterations, energies, forces) to FILE, each "
                              "after a header naming it, to follow a long run with 'tail -f FILE' (with --calculator or "

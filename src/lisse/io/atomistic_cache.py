@@ -119,7 +119,9 @@ class JobCache:
         Returns
         -------
         tuple of (str, dict, float) or None
-            The entry's key, the entry, and its distance [Å]; None when no entry is within ``tol_A``.
+            The entry's key, the entry, and its distance [Å]; None when no entry is within ``tol_A``. Of entries at
+            the same distance (within 1e-9 Å: e.g. the same relaxation under several caps), the one with the most
+            ``n_steps``.
         """
         from lisse.atomistic.cache import input_distance
 
@@ -139,7 +141,9 @@ class JobCache:
             if not isinstance(d, dict) or (accept is not None and not accept(d)):
                 continue
             dist = input_distance(d.get("input"), wanted, other_steps=other_steps)
-            if dist is not None and dist <= tol_A and (best is None or dist < best[2]):
+            if dist is None or dist > tol_A:
+                continue
+            if best is None or dist < best[2] - 1e-9 or (dist <= best[2] + 1e-9 and _steps(d) > _steps(best[1])):
                 best = (key, d, dist)
         return best
 
@@ -154,3 +158,9 @@ class JobCache:
         if self.directory is None:
             return
         (self.directory / f"{key}.json").unlink(missing_ok=True)
+
+
+def _steps(entry: dict) -> int:
+    """An entry's ``n_steps`` (-1 where it has none)."""
+    n = entry.get("n_steps")
+    return n if isinstance(n, int) and not isinstance(n, bool) else -1
