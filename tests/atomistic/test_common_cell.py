@@ -121,8 +121,8 @@ def test_an_unconverged_interface_energy_point_is_warned_of(monkeypatch):
 
     real = wf.WorkflowContext.run
 
-    def cut(self, job):
-        res = real(self, job)
+    def cut(self, job, **kw):
+        res = real(self, job, **kw)
         if job.name == "iface_periodic_n5":
             res.converged, res.fmax_final_eV_A = False, 0.42
         return res

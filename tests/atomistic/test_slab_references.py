@@ -194,9 +194,9 @@ def test_each_reference_computes_the_slabs_it_names_in_the_interfaces_cell(monke
     seen: dict = {}
     real = wf.WorkflowContext.run
 
-    def record(self, job):
+    def record(self, job, **kw):
         seen[job.name] = job.atoms.copy()
-        return real(self, job)
+        return real(self, job, **kw)
 
     monkeypatch.setattr(wf.WorkflowContext, "run", record)
     r = wf.adhesion_workflow(LongRange(), "LiF", steps=200, fmax=0.01, slab_references=True, film_supercell=(2, 2), substrate_supercell=(1, 1),

@@ -143,14 +143,14 @@ class JobResult:
         the energy settings (GPAW: LCAO relaxation energy beside the plane-wave energy); None otherwise.
     resumed_from_step : int, optional
         Number of steps already done by an interrupted run this one continued (0: a fresh start).
-    continued_from : str or None, optional
-        Cache key of the stored relaxation, stopped unconverged at a lower step cap, that this run continued; None
-        otherwise.
     prerelax : dict or None, optional
         The ML pre-relaxation this job started from (``calculator``, ``n_steps``, ``converged``, ``wall_s``), or None.
     cache_near_match_A : float or None, optional
         When the cache served a stored job whose input differed from this one's by float noise, the largest
         difference [Å] (at most :data:`lisse.atomistic.cache.NEAR_MATCH_TOL_A`); None for an exact key or no cache.
+    continued_from : str or None, optional
+        Cache key of the stored relaxation, stopped unconverged at a lower step cap, that this run continued; None
+        otherwise.
     """
     name: str
     energy_eV: float

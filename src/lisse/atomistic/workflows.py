@@ -131,7 +131,7 @@ class WorkflowContext:
         job : Job
             The job.
         prerelax_cap : int, optional
-            This job's own cap on the pre-relaxation's optimiser steps, over the context's ``prerelax_steps`` (a bulk
+            This job's own cap on the number of the pre-relaxation's optimiser steps, over the context's ``prerelax_steps`` (a bulk
             relaxation's pre-relaxation keeps its cap whatever ``prerelax_steps`` the workflow runs with, so its
             DFT start, and every job built on the bulk, stays the same). None: ``prerelax_steps``, else ``job.steps``.
 
@@ -830,7 +830,8 @@ def adhesion_workflow(
         ``contact_angle_deg_default_sigma``, regime, ``strain_percent`` (largest strain on either slab), ``strained``,
         ``film_strain_percent``, ``substrate_strain_percent``, ``calculator``, ``level``, ``convergence``
         (rows: sigma_Li vs thickness, W_ad vs vacuum), ``checks``, ``substrate_termination`` (``index``,
-        ``n_terminations``, ``symmetric_planes``), ``common_cell`` (long-range calculators: the slabs' energies in the
+        ``n_terminations``, ``symmetric_planes``, ``planes``: the built slab's planes from the top, the face Li meets
+        first), ``common_cell`` (long-range calculators: the slabs' energies in the
         interface's cell, else None), ``work_of_separation_J_m2`` and ``slab_references`` (:func:`slab_reference_rows`;
         None unless ``slab_references``), ``warnings``, uncertainty and provenance (JSON-able).
 

@@ -57,7 +57,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("--film-miller", nargs=3, type=int, default=[1, 0, 0], metavar=("H", "K", "L"))
     add_quantity(parser, "--max-strain", "", 'largest strain of the coherent search on Li (on either slab with --strain-on), e.g. "3 %%" or 0.03 (default "3 percent")', default="3 percent")
     parser.add_argument("--termination", type=int, default=0, metavar="K",
-                        help="substrate termination index (default 0; list them with 'lisse atomistic terminations X --substrate-miller H K L')")
+                        help="substrate termination index: the slab's bottom (default 0; list them with 'lisse atomistic terminations X "
+                             "--substrate-miller H K L'); Li meets the top plane, which --substrate-layers sets")
     parser.add_argument("--substrate-layers", type=int, default=3, help="atomic planes of X (default 3; use 6 for Li2CO3(001))")
     parser.add_argument("--film-layers", type=int, default=5, help="atomic planes of Li (default 5)")
     parser.add_argument("--starts", type=int, default=3, help="number of relaxation starts (lowest kept; default 3)")
