@@ -357,19 +357,44 @@ def test_a_cell_relaxation_stopped_at_its_cap_with_the_stress_unconverged_is_not
     assert abs(r.atoms.cell.lengths()[2] - 3.6 * stretch[2]) > 0.05  # it moved: the reference is not the start
 
 
-def test_a_cell_relaxation_stored_as_converged_at_its_own_cap_is_not_served_to_another_cap(tmp_path):
-    """Entries written before the fix called a cell relaxation converged on forces alone: one that ended exactly at its
-    cap may have stopped there with the stress off, so it is not served to a higher cap (recomputed instead)."""
+def test_a_cell_relaxation_stored_as_converged_at_its_own_cap_by_the_old_rule_is_not_converged(tmp_path):
+    """Entries written before the fix (no ``criterion``) called a cell relaxation converged on forces alone: one that
+    ended exactly at its cap may have stopped there with the stress off. At its own cap it is served as not converged;
+    at a higher cap it is continued (review s56 M1/M2)."""
     import json
 
     cache = JobCache(tmp_path)
-    run_job(FlakyEMT(), Job("cu", _strained_cu((1.04, 1.04, 1.04)), "relax_cell", fmax=0.01, steps=1), cache)
+    first = run_job(FlakyEMT(), Job("cu", _strained_cu((1.04, 1.04, 1.04)), "relax_cell", fmax=0.01, steps=1), cache)
     (p,) = tmp_path.iterdir()
     entry = json.loads(p.read_text())
+    assert entry["criterion"] == "optimizer"
     entry["converged"] = True  # as the old rule stored it
+    del entry["criterion"]
     p.write_text(json.dumps(entry))
+    same = run_job(FlakyEMT(fail_after=0), Job("cu", _strained_cu((1.04, 1.04, 1.04)), "relax_cell", fmax=0.01, steps=1), cache)
+    assert same.cached and not same.converged
     r = run_job(FlakyEMT(), Job("cu", _strained_cu((1.04, 1.04, 1.04)), "relax_cell", fmax=0.01, steps=300), cache)
-    assert not r.cached and r.converged and r.resumed_from_step == 0
+    assert not r.cached and r.converged and r.resumed_from_step == 1 and r.continued_from == p.name[:-5]
+    assert first.n_steps == 1
+    # the old rule's entry below its cap, and a new entry at its cap with its own (stress) verdict, keep their verdict
+    entry["n_steps"] = 0
+    p.write_text(json.dumps(entry))
+    assert run_job(FlakyEMT(fail_after=0), Job("cu", _strained_cu((1.04, 1.04, 1.04)), "relax_cell", fmax=0.01, steps=1), cache).converged
+
+
+def test_near_prefers_the_closer_entry_and_the_furthest_run_only_among_equals(tmp_path):
+    from lisse.atomistic.cache import job_input
+
+    a = _slab()
+    want = job_input("id", {"task": "relax", "fmax": 0.05, "steps": 80}, a)
+    cache = JobCache(tmp_path)
+    far = a.copy()
+    far.positions[0, 0] += 1e-4
+    cache.put("z_close_short", {"n_steps": 3, "input": job_input("id", {"task": "relax", "fmax": 0.05, "steps": 3}, a)})
+    cache.put("a_far_long", {"n_steps": 30, "input": job_input("id", {"task": "relax", "fmax": 0.05, "steps": 30}, far)})
+    assert cache.near(want, 1e-3, other_steps=True)[0] == "z_close_short"
+    cache.put("k_close_long", {"n_steps": 20, "input": job_input("id", {"task": "relax", "fmax": 0.05, "steps": 20}, a)})
+    assert cache.near(want, 1e-3, other_steps=True)[0] == "k_close_long"
 
 
 def test_a_checkpoint_under_a_lower_cap_is_resumed_with_a_higher_one_and_then_removed(tmp_path):

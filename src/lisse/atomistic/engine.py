@@ -347,7 +347,7 @@ def run_job(calc: AtomisticCalculator, job: Job, cache: ResultCache | None = Non
         if hit is not None:
             where = getattr(cache, "directory", None)  # the file-backed cache names the file; any other, the key
             check_job_entry(where / f"{hit_key}.json" if where is not None else hit_key, hit)
-            return JobResult(job.name, hit["energy_eV"], atoms_from_dict(hit["atoms"], atoms), hit["converged"], hit["fmax_final_eV_A"], hit["n_steps"],
+            return JobResult(job.name, hit["energy_eV"], atoms_from_dict(hit["atoms"], atoms), _stored_converged(hit), hit["fmax_final_eV_A"], hit["n_steps"],
                              hit["wall_s"], True, calc.info.as_dict(), job.settings(), hit.get("relax_energy_eV"), int(hit.get("resumed_from_step", 0)),
                              cache_near_match_A=near_A, continued_from=_str_or_none(hit.get("continued_from")))
     t0 = time.perf_counter()
@@ -421,6 +421,8 @@ def run_job(calc: AtomisticCalculator, job: Job, cache: ResultCache | None = Non
     if cache is not None:
         entry = {"energy_eV": energy, "atoms": atoms_to_dict(atoms), "converged": conv, "fmax_final_eV_A": fm, "n_steps": n_steps, "wall_s": wall,
                  "calculator": calc.info.as_dict(), "job": job.name, "input": inputs}
+        if job.task != "single":
+            entry["criterion"] = "optimizer"  # converged by the optimiser's own test (stress included): see _stored_converged
         if relax_energy is not None:
             entry["relax_energy_eV"] = relax_energy
         if done:
@@ -435,20 +437,37 @@ def run_job(calc: AtomisticCalculator, job: Job, cache: ResultCache | None = Non
     return res
 
 
-def _converged_within(entry: dict, steps: int) -> bool:
-    """Whether a stored relaxation converged in at most ``steps`` ionic steps (so a job capped at ``steps`` ends there).
-
-    A cell relaxation that ended at its own cap is not taken: entries stored before 2026-12-05 (stop 56) called a cell
-    relaxation converged on forces alone, so one that stopped at the cap with the stress unconverged looks converged.
-    """
-    n = entry.get("n_steps")
-    if not (entry.get("converged") is True and isinstance(n, int) and n <= steps):
-        return False
+def _entry_task(entry: dict) -> dict:
     task = entry.get("input", {}).get("task") if isinstance(entry.get("input"), dict) else None
-    if not isinstance(task, dict) or task.get("task") not in ("relax_cell", "relax_z"):
-        return True
-    cap = task.get("steps")
-    return isinstance(cap, int) and n < cap
+    return task if isinstance(task, dict) else {}
+
+
+def _unmarked_cell_at_cap(entry: dict) -> bool:
+    """A cell relaxation stored before 2026-12-05 (no ``criterion``) that ended at its own step cap.
+
+    Those entries called a cell relaxation converged on forces alone, so this one may have stopped at the cap with the
+    stress unconverged: its verdict is unknown.
+    """
+    task = _entry_task(entry)
+    n, cap = entry.get("n_steps"), task.get("steps")
+    return task.get("task") in ("relax_cell", "relax_z") and "criterion" not in entry and isinstance(n, int) and n == cap
+
+
+def _stored_converged(entry: dict) -> bool:
+    """A stored relaxation's convergence: its verdict, except that an unknown one (:func:`_unmarked_cell_at_cap`) is not."""
+    return entry.get("converged") is True and not _unmarked_cell_at_cap(entry)
+
+
+def _converged_within(entry: dict, steps: int) -> bool:
+    """Whether a stored relaxation converged in at most ``steps`` ionic steps (so a job capped at ``steps`` ends there)."""
+    n = entry.get("n_steps")
+    return _stored_converged(entry) and isinstance(n, int) and n <= steps
+
+
+def _stopped_below(entry: dict, steps: int) -> bool:
+    """Whether a stored relaxation stopped unconverged (or of unknown verdict) at a step cap below ``steps``."""
+    cap = _entry_task(entry).get("steps")
+    return not _stored_converged(entry) and isinstance(cap, int) and cap < steps
 
 
 def _str_or_none(x: object) -> str | None:
@@ -459,13 +478,6 @@ def _short_of(entry: dict, steps: int) -> bool:
     """Whether a relaxation checkpoint has taken fewer than ``steps`` steps (so a job capped at ``steps`` goes on from it)."""
     n = entry.get("n_steps")
     return isinstance(n, int) and not isinstance(n, bool) and 0 <= n < steps
-
-
-def _stopped_below(entry: dict, steps: int) -> bool:
-    """Whether a stored relaxation stopped unconverged at a step cap below ``steps`` (so it can be continued)."""
-    task = entry.get("input", {}).get("task") if isinstance(entry.get("input"), dict) else None
-    cap = task.get("steps") if isinstance(task, dict) else None
-    return entry.get("converged") is False and isinstance(cap, int) and cap < steps
 
 
 def _resume(part: dict | None, atoms, job: Job) -> int:
