@@ -382,19 +382,59 @@ def test_a_cell_relaxation_stored_as_converged_at_its_own_cap_by_the_old_rule_is
     assert run_job(FlakyEMT(fail_after=0), Job("cu", _strained_cu((1.04, 1.04, 1.04)), "relax_cell", fmax=0.01, steps=1), cache).converged
 
 
-def test_near_prefers_the_closer_entry_and_the_furthest_run_only_among_equals(tmp_path):
+def test_near_prefers_a_converged_entry_then_the_furthest_run_then_the_closest(tmp_path):
+    """Every entry within the tolerance stands for the job (review s56 L2: a nearer entry beat a further-run one that
+    differed by float noise, and the steps it had taken were repeated)."""
     from lisse.atomistic.cache import job_input
 
     a = _slab()
     want = job_input("id", {"task": "relax", "fmax": 0.05, "steps": 80}, a)
     cache = JobCache(tmp_path)
+    noisy = a.copy()
+    noisy.positions[0, 0] += 1e-7
     far = a.copy()
     far.positions[0, 0] += 1e-4
-    cache.put("z_close_short", {"n_steps": 3, "input": job_input("id", {"task": "relax", "fmax": 0.05, "steps": 3}, a)})
-    cache.put("a_far_long", {"n_steps": 30, "input": job_input("id", {"task": "relax", "fmax": 0.05, "steps": 30}, far)})
-    assert cache.near(want, 1e-3, other_steps=True)[0] == "z_close_short"
-    cache.put("k_close_long", {"n_steps": 20, "input": job_input("id", {"task": "relax", "fmax": 0.05, "steps": 20}, a)})
-    assert cache.near(want, 1e-3, other_steps=True)[0] == "k_close_long"
+
+    def put(key, atoms, steps, n, converged=False):
+        cache.put(key, {"n_steps": n, "converged": converged, "input": job_input("id", {"task": "relax", "fmax": 0.05, "steps": steps}, atoms)})
+
+    put("z_close_short", a, 3, 3)
+    put("a_noisy_long", noisy, 30, 30)
+    assert cache.near(want, 1e-3, other_steps=True)[0] == "a_noisy_long"
+    put("b_far_long", far, 30, 30)  # as far run, further away: the closer of the two
+    assert cache.near(want, 1e-3, other_steps=True)[0] == "a_noisy_long"
+    put("y_far_longer", far, 31, 31)
+    assert cache.near(want, 1e-3, other_steps=True)[0] == "y_far_longer"
+    put("c_far_converged", far, 80, 12, converged=True)  # a converged run stands before any unconverged one
+    assert cache.near(want, 1e-3, other_steps=True)[0] == "c_far_converged"
+    assert cache.near(want, 1e-5, other_steps=True)[0] == "a_noisy_long"  # beyond the tolerance: none of the far ones
+
+
+def test_a_stored_run_that_went_further_than_a_checkpoint_is_continued_and_the_checkpoint_removed(tmp_path):
+    """Review s56 L1: a run capped at 40 killed at step 5, beside a finished (unconverged) run capped at 10: a rerun
+    capped at 40 goes on from step 10, not 5, and ends where an uninterrupted run does; the checkpoint goes."""
+    import json
+
+    cache = JobCache(tmp_path)
+    ten = run_job(FlakyEMT(), Job("cu_slab", _slab(), "relax", fmax=0.02, steps=10, fixed=(0, 1, 2, 3)), cache)
+    assert not ten.converged and ten.n_steps == 10
+    key10 = next(p.name[:-5] for p in tmp_path.iterdir())
+    killed = JobCache(tmp_path / "killed")
+    with pytest.raises(Killed):
+        run_job(FlakyEMT(fail_after=6), Job("cu_slab", _slab(), "relax", fmax=0.02, steps=40, fixed=(0, 1, 2, 3)), killed)
+    (part,) = (tmp_path / "killed").iterdir()
+    assert json.loads(part.read_text())["n_steps"] == 5
+    part.rename(tmp_path / part.name)
+    r = run_job(FlakyEMT(), Job("cu_slab", _slab(), "relax", fmax=0.02, steps=40, fixed=(0, 1, 2, 3)), cache)
+    assert r.resumed_from_step == 10 and r.continued_from == key10 and r.converged
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith("-partial.json")]
+    # the checkpoint wins where it went further (a continuation of the stored run, interrupted in turn)
+    again = JobCache(tmp_path / "again")
+    run_job(FlakyEMT(), Job("cu_slab", _slab(), "relax", fmax=0.02, steps=2, fixed=(0, 1, 2, 3)), again)
+    with pytest.raises(Killed):
+        run_job(FlakyEMT(fail_after=6), Job("cu_slab", _slab(), "relax", fmax=0.02, steps=40, fixed=(0, 1, 2, 3)), again)
+    r2 = run_job(FlakyEMT(), Job("cu_slab", _slab(), "relax", fmax=0.02, steps=40, fixed=(0, 1, 2, 3)), again)
+    assert r2.resumed_from_step == 2 + 5 and r2.converged
 
 
 def test_a_checkpoint_under_a_lower_cap_is_resumed_with_a_higher_one_and_then_removed(tmp_path):

@@ -17,7 +17,8 @@ records ``continued_from``, the stored entry's key); one that converged within a
 result whatever cap it ran with (a cap only ends a path early: the same start gives the same steps up to it; a
 relaxation that was resumed or continued restarted its optimiser's Hessian there, so its path differs from an
 uninterrupted one's, and it is still served). A cell relaxation is converged when its optimiser is (forces and
-stress), not on forces alone. Where several stored runs qualify, the one that went furthest (most steps) is used.
+stress), not on forces alone. Where several stored runs or checkpoints qualify, the one that went furthest (most steps)
+is used, and a checkpoint it overtook is removed with the job's own once the result is stored.
 """
 
 from __future__ import annotations
@@ -359,19 +360,22 @@ def run_job(calc: AtomisticCalculator, job: Job, cache: ResultCache | None = Non
     stale_part_keys = [part_key]
     if cache is not None and every > 0:
         part = cache.get(part_key)
+        checkpoint_key = part_key if part is not None else None
         if part is None and near is not None:
             found = near(inputs, NEAR_MATCH_TOL_A, partial=True)
             if found is None:  # a checkpoint of the same relaxation under another cap, short of this one's: the same path
                 found = near(inputs, NEAR_MATCH_TOL_A, partial=True, other_steps=True, accept=lambda d: _short_of(d, job.steps))
             if found is not None:
-                stale_part_keys.append(found[0])
-                part = found[1]
-        if part is None and near is not None:  # the same relaxation stopped at a lower step cap: continue it
-            found = near(inputs, NEAR_MATCH_TOL_A, other_steps=True, accept=lambda d: _stopped_below(d, job.steps))
-            if found is not None:
-                continued_from, part = found[0], found[1]
+                checkpoint_key, part = found[0], found[1]
+        stopped = None  # the same relaxation stored unconverged at a lower step cap: continued where it went further
+        if near is not None:
+            stopped = near(inputs, NEAR_MATCH_TOL_A, other_steps=True, accept=lambda d: _stopped_below(d, job.steps))
+        if stopped is not None and (part is None or _n_steps(stopped[1]) > _n_steps(part)):  # review s56 L1
+            continued_from, part = stopped[0], stopped[1]
         elif part is not None and isinstance(part.get("continued_from"), str):  # a continuation interrupted in turn
             continued_from = part["continued_from"]
+        if checkpoint_key is not None and checkpoint_key != part_key:
+            stale_part_keys.append(checkpoint_key)  # resumed or overtaken, it is stale once this job's result is stored
         done = _resume(part, atoms, job)
     token = calc.prepare(atoms)
     atoms.calc = calc.ase_calculator(atoms=atoms, purpose=purpose)
@@ -468,6 +472,12 @@ def _stopped_below(entry: dict, steps: int) -> bool:
     """Whether a stored relaxation stopped unconverged (or of unknown verdict) at a step cap below ``steps``."""
     cap = _entry_task(entry).get("steps")
     return not _stored_converged(entry) and isinstance(cap, int) and cap < steps
+
+
+def _n_steps(entry: dict) -> int:
+    """A stored relaxation's or checkpoint's step count (-1 where it has none)."""
+    n = entry.get("n_steps")
+    return n if isinstance(n, int) and not isinstance(n, bool) else -1
 
 
 def _str_or_none(x: object) -> str | None:

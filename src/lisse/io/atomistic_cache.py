@@ -119,9 +119,10 @@ class JobCache:
         Returns
         -------
         tuple of (str, dict, float) or None
-            The entry's key, the entry, and its distance [Å]; None when no entry is within ``tol_A``. Of entries at
-            the same distance (within 1e-9 Å: e.g. the same relaxation under several caps), the one with the most
-            ``n_steps``.
+            The entry's key, the entry, and its distance [Å]; None when no entry is within ``tol_A``. Every entry
+            within ``tol_A`` stands for the job, so of several a converged one first, then the one with the most
+            ``n_steps`` (the same relaxation run furthest, under several caps or from starts a float apart), then
+            the closest.
         """
         from lisse.atomistic.cache import input_distance
 
@@ -143,7 +144,7 @@ class JobCache:
             dist = input_distance(d.get("input"), wanted, other_steps=other_steps)
             if dist is None or dist > tol_A:
                 continue
-            if best is None or dist < best[2] - 1e-9 or (dist <= best[2] + 1e-9 and _steps(d) > _steps(best[1])):
+            if best is None or _rank(d, dist) > _rank(best[1], best[2]):  # review s56 L2: not the nearest first
                 best = (key, d, dist)
         return best
 
@@ -158,6 +159,11 @@ class JobCache:
         if self.directory is None:
             return
         (self.directory / f"{key}.json").unlink(missing_ok=True)
+
+
+def _rank(entry: dict, dist: float) -> tuple[bool, int, float]:
+    """How :meth:`JobCache.near` orders entries within its tolerance (greater is preferred)."""
+    return entry.get("converged") is True, _steps(entry), -dist
 
 
 def _steps(entry: dict) -> int:
