@@ -399,15 +399,35 @@ def test_near_prefers_a_converged_entry_then_the_furthest_run_then_the_closest(t
         cache.put(key, {"n_steps": n, "converged": converged, "input": job_input("id", {"task": "relax", "fmax": 0.05, "steps": steps}, atoms)})
 
     put("z_close_short", a, 3, 3)
-    put("a_noisy_long", noisy, 30, 30)
-    assert cache.near(want, 1e-3, other_steps=True)[0] == "a_noisy_long"
-    put("b_far_long", far, 30, 30)  # as far run, further away: the closer of the two
-    assert cache.near(want, 1e-3, other_steps=True)[0] == "a_noisy_long"
+    put("m_noisy_long", noisy, 30, 30)
+    assert cache.near(want, 1e-3, other_steps=True)[0] == "m_noisy_long"
+    put("b_far_long", far, 30, 30)  # as far run, further away (and first in the folder's order): the closer of the two
+    assert cache.near(want, 1e-3, other_steps=True)[0] == "m_noisy_long"
     put("y_far_longer", far, 31, 31)
     assert cache.near(want, 1e-3, other_steps=True)[0] == "y_far_longer"
     put("c_far_converged", far, 80, 12, converged=True)  # a converged run stands before any unconverged one
     assert cache.near(want, 1e-3, other_steps=True)[0] == "c_far_converged"
-    assert cache.near(want, 1e-5, other_steps=True)[0] == "a_noisy_long"  # beyond the tolerance: none of the far ones
+    assert cache.near(want, 1e-5, other_steps=True)[0] == "m_noisy_long"  # beyond the tolerance: none of the far ones
+
+
+def test_near_does_not_rank_an_old_cell_relaxation_of_unknown_verdict_as_converged(tmp_path):
+    """Review s57: an entry stored before cell relaxations recorded ``criterion`` that ended at its cap says converged
+    on forces alone; ``near`` must not prefer it to a run that converged (or one that went further)."""
+    from lisse.atomistic.cache import job_input
+
+    a = _strained_cu((1.04, 1.04, 1.04))
+    want = job_input("id", {"task": "relax_cell", "fmax": 0.05, "steps": 3}, a)
+    noisy = a.copy()
+    noisy.positions[0, 0] += 1e-7
+    cache = JobCache(tmp_path)
+    cache.put("a_old_at_cap", {"n_steps": 3, "converged": True, "input": job_input("id", {"task": "relax_cell", "fmax": 0.05, "steps": 3}, a)})
+    cache.put("b_converged", {"n_steps": 2, "converged": True, "criterion": "optimizer", "input": job_input("id", {"task": "relax_cell", "fmax": 0.05, "steps": 3}, noisy)})
+    assert cache.near(want, 1e-3)[0] == "b_converged"
+    want8 = job_input("id", {"task": "relax_cell", "fmax": 0.05, "steps": 20}, a)
+    cache.put("c_stopped_at_8", {"n_steps": 8, "converged": False, "criterion": "optimizer", "input": job_input("id", {"task": "relax_cell", "fmax": 0.05, "steps": 8}, noisy)})
+    from lisse.atomistic.engine import _stopped_below  # what run_job asks near for: runs to continue
+
+    assert cache.near(want8, 1e-3, other_steps=True, accept=lambda d: _stopped_below(d, 20))[0] == "c_stopped_at_8"
 
 
 def test_a_stored_run_that_went_further_than_a_checkpoint_is_continued_and_the_checkpoint_removed(tmp_path):
@@ -415,26 +435,97 @@ def test_a_stored_run_that_went_further_than_a_checkpoint_is_continued_and_the_c
     capped at 40 goes on from step 10, not 5, and ends where an uninterrupted run does; the checkpoint goes."""
     import json
 
+    job = lambda steps: Job("cu_slab", _slab(), "relax", fmax=0.02, steps=steps, fixed=(0, 1, 2, 3))  # noqa: E731
     cache = JobCache(tmp_path)
-    ten = run_job(FlakyEMT(), Job("cu_slab", _slab(), "relax", fmax=0.02, steps=10, fixed=(0, 1, 2, 3)), cache)
+    ten = run_job(FlakyEMT(), job(10), cache)
     assert not ten.converged and ten.n_steps == 10
     key10 = next(p.name[:-5] for p in tmp_path.iterdir())
     killed = JobCache(tmp_path / "killed")
     with pytest.raises(Killed):
-        run_job(FlakyEMT(fail_after=6), Job("cu_slab", _slab(), "relax", fmax=0.02, steps=40, fixed=(0, 1, 2, 3)), killed)
+        run_job(FlakyEMT(fail_after=6), job(40), killed)
     (part,) = (tmp_path / "killed").iterdir()
-    assert json.loads(part.read_text())["n_steps"] == 5
-    part.rename(tmp_path / part.name)
-    r = run_job(FlakyEMT(), Job("cu_slab", _slab(), "relax", fmax=0.02, steps=40, fixed=(0, 1, 2, 3)), cache)
+    checkpoint = json.loads(part.read_text())
+    assert checkpoint["n_steps"] == 5
+    checkpoint["continued_from"] = "somewhere-else"  # a losing checkpoint's origin must not be claimed
+    (tmp_path / part.name).write_text(json.dumps(checkpoint))
+    part.unlink()
+    r = run_job(FlakyEMT(), job(40), cache)
     assert r.resumed_from_step == 10 and r.continued_from == key10 and r.converged
     assert not [p for p in tmp_path.iterdir() if p.name.endswith("-partial.json")]
     # the checkpoint wins where it went further (a continuation of the stored run, interrupted in turn)
     again = JobCache(tmp_path / "again")
-    run_job(FlakyEMT(), Job("cu_slab", _slab(), "relax", fmax=0.02, steps=2, fixed=(0, 1, 2, 3)), again)
+    run_job(FlakyEMT(), job(2), again)
+    key2 = next(p.name[:-5] for p in (tmp_path / "again").iterdir())
     with pytest.raises(Killed):
-        run_job(FlakyEMT(fail_after=6), Job("cu_slab", _slab(), "relax", fmax=0.02, steps=40, fixed=(0, 1, 2, 3)), again)
-    r2 = run_job(FlakyEMT(), Job("cu_slab", _slab(), "relax", fmax=0.02, steps=40, fixed=(0, 1, 2, 3)), again)
-    assert r2.resumed_from_step == 2 + 5 and r2.converged
+        run_job(FlakyEMT(fail_after=6), job(40), again)
+    r2 = run_job(FlakyEMT(), job(40), again)
+    assert r2.resumed_from_step == 2 + 5 and r2.continued_from == key2 and r2.converged
+
+
+def test_of_a_checkpoint_and_a_stored_run_at_the_same_step_the_checkpoint_is_resumed(tmp_path):
+    """Equal steps: the checkpoint (it may be the stored run's own continuation) keeps its origin."""
+    import json
+
+    job = lambda steps: Job("cu_slab", _slab(), "relax", fmax=0.02, steps=steps, fixed=(0, 1, 2, 3))  # noqa: E731
+    cache = JobCache(tmp_path)
+    run_job(FlakyEMT(), job(4), cache)
+    other = JobCache(tmp_path / "o")
+    with pytest.raises(Killed):
+        run_job(FlakyEMT(fail_after=5), job(40), other)
+    (part,) = (tmp_path / "o").iterdir()
+    checkpoint = json.loads(part.read_text())
+    assert checkpoint["n_steps"] == 4
+    checkpoint["continued_from"] = "its-origin"
+    (tmp_path / part.name).write_text(json.dumps(checkpoint))
+    part.unlink()
+    r = run_job(FlakyEMT(), job(40), cache)
+    assert r.resumed_from_step == 4 and r.continued_from == "its-origin"
+
+
+def test_a_stored_run_whose_geometry_cannot_be_used_does_not_displace_a_checkpoint(tmp_path):
+    """A stopped run with more steps but atoms of another order (hand-edited, or written by another program) is not a
+    start: the checkpoint is resumed."""
+    import json
+
+    job = lambda steps: Job("cu_slab", _slab(), "relax", fmax=0.02, steps=steps, fixed=(0, 1, 2, 3))  # noqa: E731
+    cache = JobCache(tmp_path)
+    run_job(FlakyEMT(), job(10), cache)
+    (stored,) = tmp_path.iterdir()
+    entry = json.loads(stored.read_text())
+    entry["atoms"]["numbers"][0] = 1
+    stored.write_text(json.dumps(entry))
+    other = JobCache(tmp_path / "o")
+    with pytest.raises(Killed):
+        run_job(FlakyEMT(fail_after=7), job(40), other)
+    (part,) = (tmp_path / "o").iterdir()
+    part.rename(tmp_path / part.name)
+    r = run_job(FlakyEMT(), job(40), cache)
+    assert r.resumed_from_step == 6 and r.continued_from is None and r.converged
+
+
+def test_a_converged_run_under_another_cap_is_served_before_an_unconverged_one_of_this_cap(tmp_path):
+    """Two stored runs of the same relaxation, each a float away from the job (within 1e-5 A): one stopped unconverged at this job's
+    cap, one converged within it under another cap (a resumed run, whose path differs: its step count is set by hand
+    here): the converged one is the job's result."""
+    import json
+
+    def job(steps, shift):
+        atoms = _slab()
+        atoms.positions[5, 0] += shift
+        return Job("cu_slab", atoms, "relax", fmax=0.02, steps=steps, fixed=(0, 1, 2, 3))
+
+    cache = JobCache(tmp_path)
+    capped = run_job(FlakyEMT(), job(8, 3e-6), cache)
+    assert not capped.converged
+    done = run_job(FlakyEMT(), job(200, 0.0), cache)
+    assert done.converged and done.continued_from is not None
+    (stored,) = [p for p in tmp_path.iterdir() if json.loads(p.read_text())["converged"]]
+    entry = json.loads(stored.read_text())
+    entry["n_steps"] = 7
+    stored.write_text(json.dumps(entry))
+    served = run_job(FlakyEMT(fail_after=0), job(8, 6e-6), cache)  # keys round to 1e-6 A: a near match
+    assert served.cached and served.converged and served.n_steps == 7
+    assert served.energy_eV == done.energy_eV
 
 
 def test_a_checkpoint_under_a_lower_cap_is_resumed_with_a_higher_one_and_then_removed(tmp_path):

@@ -28,7 +28,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from ase import Atoms  # ase is imported at run time only inside the functions that need it
 
-__all__ = ["job_key", "job_input", "input_distance", "NEAR_MATCH_TOL_A", "ResultCache", "check_job_entry"]
+__all__ = ["job_key", "job_input", "input_distance", "NEAR_MATCH_TOL_A", "ResultCache", "check_job_entry", "entry_task", "stored_converged"]
 
 
 @runtime_checkable
@@ -235,3 +235,47 @@ def check_job_entry(path: object, d: object) -> dict:
     if missing:
         raise bad(f"'atoms' lacks {missing}")
     return d
+
+
+def entry_task(entry: dict) -> dict:
+    """The task settings a stored entry recorded with its input (:func:`job_input`).
+
+    Parameters
+    ----------
+    entry : dict
+        A cache entry.
+
+    Returns
+    -------
+    dict
+        Its ``input.task`` (task, fmax [eV/Å], steps, ...), or an empty dict for an entry stored without a record.
+    """
+    task = entry.get("input", {}).get("task") if isinstance(entry.get("input"), dict) else None
+    return task if isinstance(task, dict) else {}
+
+
+def _unmarked_cell_at_cap(entry: dict) -> bool:
+    """A cell relaxation stored before 2026-12-05 (no ``criterion``) that ended at its own step cap.
+
+    Those entries called a cell relaxation converged on forces alone, so this one may have stopped at the cap with the
+    stress unconverged: its verdict is unknown.
+    """
+    task = entry_task(entry)
+    n, cap = entry.get("n_steps"), task.get("steps")
+    return task.get("task") in ("relax_cell", "relax_z") and "criterion" not in entry and isinstance(n, int) and n == cap
+
+
+def stored_converged(entry: dict) -> bool:
+    """A stored relaxation's convergence: its verdict, except that an unknown one (:func:`_unmarked_cell_at_cap`) is not.
+
+    Parameters
+    ----------
+    entry : dict
+        A cache entry (a job result as :func:`lisse.atomistic.engine.run_job` stores it).
+
+    Returns
+    -------
+    bool
+        Whether the entry stands for a converged relaxation (single points store ``converged`` True).
+    """
+    return entry.get("converged") is True and not _unmarked_cell_at_cap(entry)

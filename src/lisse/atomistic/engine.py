@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from lisse.atomistic.cache import NEAR_MATCH_TOL_A, ResultCache, check_job_entry, job_input, job_key
+from lisse.atomistic.cache import NEAR_MATCH_TOL_A, ResultCache, check_job_entry, entry_task, job_input, job_key, stored_converged
 from lisse.atomistic.calculators import AtomisticCalculator, PrecomputedCalculator
 from lisse.errors import CalculationError, ParameterError, requires
 
@@ -341,14 +341,15 @@ def run_job(calc: AtomisticCalculator, job: Job, cache: ResultCache | None = Non
         hit, hit_key, near_A = cache.get(key), key, None
         if hit is None and near is not None:
             found = near(inputs, NEAR_MATCH_TOL_A)
-            if found is None and job.task != "single":  # the same relaxation, another cap, converged within this one's
-                found = near(inputs, NEAR_MATCH_TOL_A, other_steps=True, accept=lambda d: _converged_within(d, job.steps))
+            if job.task != "single" and (found is None or not stored_converged(found[1])):
+                # the same relaxation, another cap, converged within this one's: before an unconverged one of this cap
+                found = near(inputs, NEAR_MATCH_TOL_A, other_steps=True, accept=lambda d: _converged_within(d, job.steps)) or found
             if found is not None:
                 hit_key, hit, near_A = found
         if hit is not None:
             where = getattr(cache, "directory", None)  # the file-backed cache names the file; any other, the key
             check_job_entry(where / f"{hit_key}.json" if where is not None else hit_key, hit)
-            return JobResult(job.name, hit["energy_eV"], atoms_from_dict(hit["atoms"], atoms), _stored_converged(hit), hit["fmax_final_eV_A"], hit["n_steps"],
+            return JobResult(job.name, hit["energy_eV"], atoms_from_dict(hit["atoms"], atoms), stored_converged(hit), hit["fmax_final_eV_A"], hit["n_steps"],
                              hit["wall_s"], True, calc.info.as_dict(), job.settings(), hit.get("relax_energy_eV"), int(hit.get("resumed_from_step", 0)),
                              cache_near_match_A=near_A, continued_from=_str_or_none(hit.get("continued_from")))
     t0 = time.perf_counter()
@@ -359,24 +360,24 @@ def run_job(calc: AtomisticCalculator, job: Job, cache: ResultCache | None = Non
     part_key = f"{key}-partial"
     stale_part_keys = [part_key]
     if cache is not None and every > 0:
-        part = cache.get(part_key)
-        checkpoint_key = part_key if part is not None else None
-        if part is None and near is not None:
-            found = near(inputs, NEAR_MATCH_TOL_A, partial=True)
-            if found is None:  # a checkpoint of the same relaxation under another cap, short of this one's: the same path
-                found = near(inputs, NEAR_MATCH_TOL_A, partial=True, other_steps=True, accept=lambda d: _short_of(d, job.steps))
-            if found is not None:
-                checkpoint_key, part = found[0], found[1]
-        stopped = None  # the same relaxation stored unconverged at a lower step cap: continued where it went further
+        # where this relaxation may go on from: its checkpoint (kind True; also one of the same relaxation under another
+        # cap, short of this one's: the same path) or a stored run of it stopped unconverged at a lower cap (kind False)
+        starts = []
+        own = cache.get(part_key)
+        if own is not None:
+            starts.append((part_key, own, True))
         if near is not None:
-            stopped = near(inputs, NEAR_MATCH_TOL_A, other_steps=True, accept=lambda d: _stopped_below(d, job.steps))
-        if stopped is not None and (part is None or _n_steps(stopped[1]) > _n_steps(part)):  # review s56 L1
-            continued_from, part = stopped[0], stopped[1]
-        elif part is not None and isinstance(part.get("continued_from"), str):  # a continuation interrupted in turn
-            continued_from = part["continued_from"]
-        if checkpoint_key is not None and checkpoint_key != part_key:
-            stale_part_keys.append(checkpoint_key)  # resumed or overtaken, it is stale once this job's result is stored
-        done = _resume(part, atoms, job)
+            for found, kind in ((near(inputs, NEAR_MATCH_TOL_A, partial=True), True),
+                                (near(inputs, NEAR_MATCH_TOL_A, partial=True, other_steps=True, accept=lambda d: _short_of(d, job.steps)), True),
+                                (near(inputs, NEAR_MATCH_TOL_A, other_steps=True, accept=lambda d: _stopped_below(d, job.steps)), False)):
+                if found is not None:
+                    starts.append((found[0], found[1], kind))
+        usable = [start for start in starts if _resumable(start[1], atoms)]
+        if usable:  # the one that went furthest (review s56 L1); of equals, the checkpoint (it may continue the stored run)
+            start_key, part, is_checkpoint = max(usable, key=lambda start: (_n_steps(start[1]), start[2]))
+            continued_from = _str_or_none(part.get("continued_from")) if is_checkpoint else start_key
+            done = _resume(part, atoms, job)
+        stale_part_keys += [k for k, _, kind in starts if kind and k != part_key]  # behind this job once its result is stored
     token = calc.prepare(atoms)
     atoms.calc = calc.ase_calculator(atoms=atoms, purpose=purpose)
     opt_converged = True
@@ -426,7 +427,7 @@ def run_job(calc: AtomisticCalculator, job: Job, cache: ResultCache | None = Non
         entry = {"energy_eV": energy, "atoms": atoms_to_dict(atoms), "converged": conv, "fmax_final_eV_A": fm, "n_steps": n_steps, "wall_s": wall,
                  "calculator": calc.info.as_dict(), "job": job.name, "input": inputs}
         if job.task != "single":
-            entry["criterion"] = "optimizer"  # converged by the optimiser's own test (stress included): see _stored_converged
+            entry["criterion"] = "optimizer"  # converged by the optimiser's own test (stress included): see stored_converged
         if relax_energy is not None:
             entry["relax_energy_eV"] = relax_energy
         if done:
@@ -441,37 +442,16 @@ def run_job(calc: AtomisticCalculator, job: Job, cache: ResultCache | None = Non
     return res
 
 
-def _entry_task(entry: dict) -> dict:
-    task = entry.get("input", {}).get("task") if isinstance(entry.get("input"), dict) else None
-    return task if isinstance(task, dict) else {}
-
-
-def _unmarked_cell_at_cap(entry: dict) -> bool:
-    """A cell relaxation stored before 2026-12-05 (no ``criterion``) that ended at its own step cap.
-
-    Those entries called a cell relaxation converged on forces alone, so this one may have stopped at the cap with the
-    stress unconverged: its verdict is unknown.
-    """
-    task = _entry_task(entry)
-    n, cap = entry.get("n_steps"), task.get("steps")
-    return task.get("task") in ("relax_cell", "relax_z") and "criterion" not in entry and isinstance(n, int) and n == cap
-
-
-def _stored_converged(entry: dict) -> bool:
-    """A stored relaxation's convergence: its verdict, except that an unknown one (:func:`_unmarked_cell_at_cap`) is not."""
-    return entry.get("converged") is True and not _unmarked_cell_at_cap(entry)
-
-
 def _converged_within(entry: dict, steps: int) -> bool:
     """Whether a stored relaxation converged in at most ``steps`` ionic steps (so a job capped at ``steps`` ends there)."""
     n = entry.get("n_steps")
-    return _stored_converged(entry) and isinstance(n, int) and n <= steps
+    return stored_converged(entry) and isinstance(n, int) and n <= steps
 
 
 def _stopped_below(entry: dict, steps: int) -> bool:
     """Whether a stored relaxation stopped unconverged (or of unknown verdict) at a step cap below ``steps``."""
-    cap = _entry_task(entry).get("steps")
-    return not _stored_converged(entry) and isinstance(cap, int) and cap < steps
+    cap = entry_task(entry).get("steps")
+    return not stored_converged(entry) and isinstance(cap, int) and cap < steps
 
 
 def _n_steps(entry: dict) -> int:
@@ -490,15 +470,26 @@ def _short_of(entry: dict, steps: int) -> bool:
     return isinstance(n, int) and not isinstance(n, bool) and 0 <= n < steps
 
 
-def _resume(part: dict | None, atoms, job: Job) -> int:
-    """Put a stored partial relaxation's geometry into ``atoms``; return its step count (0: none usable)."""
-    if not isinstance(part, dict) or not isinstance(part.get("atoms"), dict) or not isinstance(part.get("n_steps"), int):
-        return 0
+def _stored_atoms(part: object, atoms):
+    """A stored relaxation's or checkpoint's geometry if it can stand for ``atoms`` (same atoms in order), else None."""
+    if not isinstance(part, dict) or not isinstance(part.get("atoms"), dict) or _n_steps(part) < 0:
+        return None
     try:
         a = atoms_from_dict(part["atoms"])
     except (KeyError, TypeError, ValueError):
-        return 0
-    if a.numbers.tolist() != atoms.numbers.tolist() or len(a) != len(atoms):
+        return None
+    return a if a.numbers.tolist() == atoms.numbers.tolist() and len(a) == len(atoms) else None
+
+
+def _resumable(part: object, atoms) -> bool:
+    """Whether a relaxation can go on from ``part`` (a checkpoint or stored result of it with a usable geometry)."""
+    return _stored_atoms(part, atoms) is not None
+
+
+def _resume(part: dict | None, atoms, job: Job) -> int:
+    """Put a stored partial relaxation's geometry into ``atoms``; return its step count (0: none usable)."""
+    a = _stored_atoms(part, atoms)
+    if a is None:
         return 0
     atoms.set_cell(a.cell, scale_atoms=False)
     atoms.positions = a.positions

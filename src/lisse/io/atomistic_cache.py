@@ -163,7 +163,9 @@ class JobCache:
 
 def _rank(entry: dict, dist: float) -> tuple[bool, int, float]:
     """How :meth:`JobCache.near` orders entries within its tolerance (greater is preferred)."""
-    return entry.get("converged") is True, _steps(entry), -dist
+    from lisse.atomistic.cache import stored_converged  # an old cell relaxation of unknown verdict is not converged
+
+    return stored_converged(entry), _steps(entry), -dist
 
 
 def _steps(entry: dict) -> int:
