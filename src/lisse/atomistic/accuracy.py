@@ -14,7 +14,7 @@ from importlib import resources
 
 from lisse.errors import ParameterError
 
-__all__ = ["load_table", "rows", "rankings", "stated_uncertainty", "built_as", "BundledWorkOfAdhesion", "bundled_work_of_adhesion",
+__all__ = ["load_table", "rows", "rankings", "error_summary", "stated_uncertainty", "built_as", "BundledWorkOfAdhesion", "bundled_work_of_adhesion",
            "unit_key_suffix", "NO_DFT_NOTE"]
 
 #: The ``note`` of a row whose system has no DFT value in the table (``dft_value``, ``error`` and ``relative_error`` are null).
@@ -198,6 +198,56 @@ def rankings(quantity: str = "work_of_adhesion", construction: str | None = None
         out.append({"calculator": calc, "quantity": quantity, "n_systems": len({r["system"] for r in rs}), "n_rows": len(rs),
                     "n_pairs": pairs, "ranking_correct": ok,
                     "flipped_pairs": flips})
+    return out
+
+
+#: How a row's DFT source begins when lisse computed it (GPAW, with lisse's own workflows): :func:`error_summary`'s rows.
+COMPUTED_HERE = "computed here"
+
+
+def error_summary(calculator: str | None = None) -> list[dict]:
+    """Each calculator's error against the DFT references computed here, per quantity: its stated error.
+
+    Only rows whose DFT value lisse computed (GPAW, the source starting with :data:`COMPUTED_HERE`) count: a published
+    value was computed on another construction with another code (Ji2025's W_ad is not reproduced on its own cell), so
+    its difference is not the model's error. Each row's like-for-like error is used: for a model without dispersion
+    compared with a PBE-D3 value, ML minus the DFT value without its dispersion part (``error_without_dispersion``).
+
+    Parameters
+    ----------
+    calculator : str, optional
+        Only this calculator (``"name:model"``, with ``"+d3"`` where D3 was added); default all.
+
+    Returns
+    -------
+    list of dict
+        One per calculator and quantity: ``calculator``, ``quantity``, ``unit``, ``n_rows``, ``systems``,
+        ``mean_abs_error``, ``max_abs_error``, ``mean_error`` (the bias, ML - DFT) and the same three with the unit in
+        the key (``mean_abs_error_J_m2`` ...), ``rows_not_counted`` (rows with a published DFT value only).
+    """
+    by: dict[tuple[str, str], list[dict]] = {}
+    skipped: dict[tuple[str, str], int] = {}
+    for r in rows(calculator):
+        k = (r["calculator"], r["quantity"])
+        if r["ml_value"] is None or r["dft_value"] is None:
+            continue
+        if not r["dft_source"].startswith(COMPUTED_HERE):
+            skipped[k] = skipped.get(k, 0) + 1
+            continue
+        by.setdefault(k, []).append(r)
+    out = []
+    for (calc, quantity), rs in by.items():
+        errs = [r["error_without_dispersion"] if r["error_without_dispersion"] is not None else r["error"] for r in rs]
+        unit = rs[0]["unit"]
+        sfx = unit_key_suffix(unit)
+        mae = sum(abs(e) for e in errs) / len(errs)
+        mx = max(abs(e) for e in errs)
+        bias = sum(errs) / len(errs)
+        out.append({"calculator": calc, "quantity": quantity, "unit": unit, "n_rows": len(rs),
+                    "systems": [r["system"] + (f" ({r['construction'].split(':')[0]})" if r["construction"] else "") for r in rs],
+                    "mean_abs_error": mae, "max_abs_error": mx, "mean_error": bias,
+                    f"mean_abs_error_{sfx}": mae, f"max_abs_error_{sfx}": mx, f"mean_error_{sfx}": bias,
+                    "rows_not_counted": skipped.get((calc, quantity), 0)})
     return out
 
 

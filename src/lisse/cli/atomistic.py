@@ -85,14 +85,15 @@ def run(args):
             raise ParameterError(f"--slab-references-from: the decks take the run's construction and settings; got {what} too")
 
     if args.action == "accuracy":
-        from lisse.atomistic.accuracy import load_table, rankings, rows, unit_key_suffix
+        from lisse.atomistic.accuracy import error_summary, load_table, rankings, rows, unit_key_suffix
 
         t = load_table()
         rk = [r for r in rankings() if args.calculator is None or r["calculator"] == args.calculator]
         # keys carry their unit (value_J_m2, value_deg) beside the old value + unit pair
         lit = [{**x, f"value_{unit_key_suffix(x['unit'])}": x["value"]} if "value" in x and "unit" in x else x
                for x in t.get("literature", [])]
-        return {"rows": rows(args.calculator), "rankings": rk, "literature": lit, "meta": t.get("meta", {})}
+        return {"rows": rows(args.calculator), "rankings": rk, "error_summary": error_summary(args.calculator), "literature": lit,
+                "meta": t.get("meta", {})}
     if args.action == "structures":
         from lisse.atomistic.structures import _NOT_YET, ALIASES, CRYSTALS
 
@@ -245,6 +246,11 @@ def render(res) -> str:
         for k in res.get("rankings", []):
             verdict = {True: "correct", None: "n/a (no two systems of one construction)"}.get(k["ranking_correct"]) or "WRONG: " + "; ".join(k["flipped_pairs"])
             lines.append(f"ranking of {k['quantity']} over {k.get('n_pairs', 0)} pair(s) of one construction, {k['calculator']}: {verdict}")
+        if res.get("error_summary"):
+            lines.append("error against the DFT computed here (GPAW, like for like; published values not counted):")
+        for e in res.get("error_summary", []):
+            lines.append(f"  {e['calculator']:21s} {e['quantity']:17s} n={e['n_rows']}  mean |error| {e['mean_abs_error']:.3f}  "
+                         f"max {e['max_abs_error']:.3f}  bias {e['mean_error']:+.3f} {e['unit']}")
         return "\n".join(lines)
     from lisse.cli.common import render_auto
 
