@@ -526,6 +526,39 @@ def test_a_converged_run_under_another_cap_is_served_before_an_unconverged_one_o
     served = run_job(FlakyEMT(fail_after=0), job(8, 6e-6), cache)  # keys round to 1e-6 A: a near match
     assert served.cached and served.converged and served.n_steps == 7
     assert served.energy_eV == done.energy_eV
+    exact = run_job(FlakyEMT(fail_after=0), job(8, 3e-6), cache)  # the unconverged run's own key: the same rule
+    assert exact.cached and exact.converged and exact.n_steps == 7
+    own = run_job(FlakyEMT(fail_after=0), job(200, 0.0), cache)  # a converged entry under the job's own key is itself
+    assert own.cached and own.cache_near_match_A is None
+
+
+def test_an_unusable_start_that_went_furthest_does_not_hide_a_usable_one(tmp_path):
+    """Review s57: near returns one entry, so an unusable geometry ranked first must not hide the usable ones (the
+    relaxation would start again from step 0, and for DFT redo hours)."""
+    import json
+
+    job = lambda steps: Job("cu_slab", _slab(), "relax", fmax=0.02, steps=steps, fixed=(0, 1, 2, 3))  # noqa: E731
+
+    def spoil(path):
+        entry = json.loads(path.read_text())
+        entry["atoms"]["numbers"][0] = 1
+        path.write_text(json.dumps(entry))
+
+    stored = JobCache(tmp_path / "stored")  # stopped runs: cap 4 usable, cap 8 spoilt
+    for cap in (4, 8):
+        run_job(FlakyEMT(), job(cap), stored)
+    spoil(next(p for p in (tmp_path / "stored").iterdir() if json.loads(p.read_text())["n_steps"] == 8))
+    assert run_job(FlakyEMT(), job(200), stored).resumed_from_step == 4
+    parts = JobCache(tmp_path / "parts")  # checkpoints: step 4 of a cap-40 run usable, step 8 of a cap-60 run spoilt
+    (tmp_path / "parts").mkdir()
+    for cap, calls in ((40, 5), (60, 9)):
+        with pytest.raises(Killed):
+            run_job(FlakyEMT(fail_after=calls), job(cap), JobCache(tmp_path / f"run{cap}"))
+        (part,) = (tmp_path / f"run{cap}").iterdir()
+        part.rename(tmp_path / "parts" / part.name)
+    spoil(next(p for p in (tmp_path / "parts").iterdir() if json.loads(p.read_text())["n_steps"] == 8))
+    r = run_job(FlakyEMT(), job(200), parts)
+    assert r.resumed_from_step == 4 and r.converged
 
 
 def test_a_checkpoint_under_a_lower_cap_is_resumed_with_a_higher_one_and_then_removed(tmp_path):

@@ -339,10 +339,12 @@ def run_job(calc: AtomisticCalculator, job: Job, cache: ResultCache | None = Non
     near = getattr(cache, "near", None) if cache is not None and calc.info.kind == "dft" else None
     if cache is not None:
         hit, hit_key, near_A = cache.get(key), key, None
-        if hit is None and near is not None:
-            found = near(inputs, NEAR_MATCH_TOL_A)
-            if job.task != "single" and (found is None or not stored_converged(found[1])):
+        if near is not None:
+            found = near(inputs, NEAR_MATCH_TOL_A) if hit is None else None
+            current = hit if hit is not None else (found[1] if found is not None else None)
+            if job.task != "single" and not (isinstance(current, dict) and stored_converged(current)):
                 # the same relaxation, another cap, converged within this one's: before an unconverged one of this cap
+                # (exact or near; a converged one of another path: a resumed run restarted its optimiser's Hessian)
                 found = near(inputs, NEAR_MATCH_TOL_A, other_steps=True, accept=lambda d: _converged_within(d, job.steps)) or found
             if found is not None:
                 hit_key, hit, near_A = found
@@ -366,13 +368,15 @@ def run_job(calc: AtomisticCalculator, job: Job, cache: ResultCache | None = Non
         own = cache.get(part_key)
         if own is not None:
             starts.append((part_key, own, True))
-        if near is not None:
-            for found, kind in ((near(inputs, NEAR_MATCH_TOL_A, partial=True), True),
-                                (near(inputs, NEAR_MATCH_TOL_A, partial=True, other_steps=True, accept=lambda d: _short_of(d, job.steps)), True),
-                                (near(inputs, NEAR_MATCH_TOL_A, other_steps=True, accept=lambda d: _stopped_below(d, job.steps)), False)):
+        if near is not None:  # usable geometries only, tested before near ranks them (an unusable one would hide the rest)
+            for found, kind in ((near(inputs, NEAR_MATCH_TOL_A, partial=True, accept=lambda d: _resumable(d, atoms)), True),
+                                (near(inputs, NEAR_MATCH_TOL_A, partial=True, other_steps=True,
+                                      accept=lambda d: _short_of(d, job.steps) and _resumable(d, atoms)), True),
+                                (near(inputs, NEAR_MATCH_TOL_A, other_steps=True,
+                                      accept=lambda d: _stopped_below(d, job.steps) and _resumable(d, atoms)), False)):
                 if found is not None:
                     starts.append((found[0], found[1], kind))
-        usable = [start for start in starts if _resumable(start[1], atoms)]
+        usable = [start for start in starts if _resumable(start[1], atoms)]  # the job's own checkpoint may not be
         if usable:  # the one that went furthest (review s56 L1); of equals, the checkpoint (it may continue the stored run)
             start_key, part, is_checkpoint = max(usable, key=lambda start: (_n_steps(start[1]), start[2]))
             continued_from = _str_or_none(part.get("continued_from")) if is_checkpoint else start_key
@@ -486,11 +490,11 @@ def _resumable(part: object, atoms) -> bool:
     return _stored_atoms(part, atoms) is not None
 
 
-def _resume(part: dict | None, atoms, job: Job) -> int:
+def _resume(part: dict, atoms, job: Job) -> int:
     """Put a stored partial relaxation's geometry into ``atoms``; return its step count (0: none usable)."""
     a = _stored_atoms(part, atoms)
     if a is None:
         return 0
     atoms.set_cell(a.cell, scale_atoms=False)
     atoms.positions = a.positions
-    return max(0, min(int(part["n_steps"]), job.steps))
+    return max(0, min(_n_steps(part), job.steps))
