@@ -249,8 +249,17 @@ def render(res) -> str:
         if res.get("error_summary"):
             lines.append("error against the DFT computed here (GPAW, like for like; published values not counted):")
         for e in res.get("error_summary", []):
-            lines.append(f"  {e['calculator']:21s} {e['quantity']:17s} n={e['n_rows']}  mean |error| {e['mean_abs_error']:.3f}  "
-                         f"max {e['max_abs_error']:.3f}  bias {e['mean_error']:+.3f} {e['unit']}")
+            head = f"  {e['calculator']:21s} {e['quantity']:17s} {e['material']:10s} n={e['n_rows']}"
+            if e["n_rows"]:
+                head += (f"  mean |error| {e['mean_abs_error']:.3f}  max {e['max_abs_error']:.3f}  bias {e['mean_error']:+.3f} {e['unit']}"
+                         f"  vs {', '.join(sorted(set(e['references'])))}")
+                if e["mean_error_vs_dft_with_dispersion"] is not None:
+                    head += f" (bias vs the value with dispersion {e['mean_error_vs_dft_with_dispersion']:+.3f})"
+            if e["published_rows_not_counted"]:
+                head += (f"; {e['published_rows_not_counted']} published row(s) not counted"
+                         f" ({e['published_rows_wrong_regime']} in the wrong wetting regime)")
+            lines.append(head)
+            lines.extend(f"      note: {n}" for n in e["notes"])
         return "\n".join(lines)
     from lisse.cli.common import render_auto
 
