@@ -28,7 +28,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from ase import Atoms  # ase is imported at run time only inside the functions that need it
 
-__all__ = ["job_key", "job_input", "input_distance", "NEAR_MATCH_TOL_A", "ResultCache", "check_job_entry", "entry_task", "stored_converged"]
+__all__ = ["job_key", "job_input", "input_distance", "NEAR_MATCH_TOL_A", "ResultCache", "check_job_entry", "entry_task", "entry_steps", "stored_converged"]
 
 
 @runtime_checkable
@@ -279,3 +279,20 @@ def stored_converged(entry: dict) -> bool:
         Whether the entry stands for a converged relaxation (single points store ``converged`` True).
     """
     return entry.get("converged") is True and not _unmarked_cell_at_cap(entry)
+
+
+def entry_steps(entry: dict) -> int:
+    """A stored relaxation's or checkpoint's ionic step count (``n_steps``), or -1 where it has none.
+
+    Parameters
+    ----------
+    entry : dict
+        A cache entry or checkpoint.
+
+    Returns
+    -------
+    int
+        ``n_steps`` when it is a whole number (not a bool), else -1.
+    """
+    n = entry.get("n_steps")
+    return n if isinstance(n, int) and not isinstance(n, bool) else -1

@@ -28,7 +28,16 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from lisse.atomistic.cache import NEAR_MATCH_TOL_A, ResultCache, check_job_entry, entry_task, job_input, job_key, stored_converged
+from lisse.atomistic.cache import (
+    NEAR_MATCH_TOL_A,
+    ResultCache,
+    check_job_entry,
+    entry_steps,
+    entry_task,
+    job_input,
+    job_key,
+    stored_converged,
+)
 from lisse.atomistic.calculators import AtomisticCalculator, PrecomputedCalculator
 from lisse.errors import CalculationError, ParameterError, requires
 
@@ -378,7 +387,7 @@ def run_job(calc: AtomisticCalculator, job: Job, cache: ResultCache | None = Non
                     starts.append((found[0], found[1], kind))
         usable = [start for start in starts if _resumable(start[1], atoms)]  # the job's own checkpoint may not be
         if usable:  # the one that went furthest (review s56 L1); of equals, the checkpoint (it may continue the stored run)
-            start_key, part, is_checkpoint = max(usable, key=lambda start: (_n_steps(start[1]), start[2]))
+            start_key, part, is_checkpoint = max(usable, key=lambda start: (entry_steps(start[1]), start[2]))
             continued_from = _str_or_none(part.get("continued_from")) if is_checkpoint else start_key
             done = _resume(part, atoms, job)
         stale_part_keys += [k for k, _, kind in starts if kind and k != part_key]  # behind this job once its result is stored
@@ -458,25 +467,18 @@ def _stopped_below(entry: dict, steps: int) -> bool:
     return not stored_converged(entry) and isinstance(cap, int) and cap < steps
 
 
-def _n_steps(entry: dict) -> int:
-    """A stored relaxation's or checkpoint's step count (-1 where it has none)."""
-    n = entry.get("n_steps")
-    return n if isinstance(n, int) and not isinstance(n, bool) else -1
-
-
 def _str_or_none(x: object) -> str | None:
     return x if isinstance(x, str) else None
 
 
 def _short_of(entry: dict, steps: int) -> bool:
     """Whether a relaxation checkpoint has taken fewer than ``steps`` steps (so a job capped at ``steps`` goes on from it)."""
-    n = entry.get("n_steps")
-    return isinstance(n, int) and not isinstance(n, bool) and 0 <= n < steps
+    return 0 <= entry_steps(entry) < steps
 
 
 def _stored_atoms(part: object, atoms):
     """A stored relaxation's or checkpoint's geometry if it can stand for ``atoms`` (same atoms in order), else None."""
-    if not isinstance(part, dict) or not isinstance(part.get("atoms"), dict) or _n_steps(part) < 0:
+    if not isinstance(part, dict) or not isinstance(part.get("atoms"), dict) or entry_steps(part) < 0:
         return None
     try:
         a = atoms_from_dict(part["atoms"])
@@ -497,4 +499,4 @@ def _resume(part: dict, atoms, job: Job) -> int:
         return 0
     atoms.set_cell(a.cell, scale_atoms=False)
     atoms.positions = a.positions
-    return max(0, min(_n_steps(part), job.steps))
+    return max(0, min(entry_steps(part), job.steps))

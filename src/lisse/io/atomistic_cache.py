@@ -163,12 +163,7 @@ class JobCache:
 
 def _rank(entry: dict, dist: float) -> tuple[bool, int, float]:
     """How :meth:`JobCache.near` orders entries within its tolerance (greater is preferred)."""
-    from lisse.atomistic.cache import stored_converged  # an old cell relaxation of unknown verdict is not converged
+    from lisse.atomistic.cache import entry_steps, stored_converged  # an old cell relaxation of unknown verdict is not converged
 
-    return stored_converged(entry), _steps(entry), -dist
+    return stored_converged(entry), entry_steps(entry), -dist
 
-
-def _steps(entry: dict) -> int:
-    """An entry's ``n_steps`` (-1 where it has none)."""
-    n = entry.get("n_steps")
-    return n if isinstance(n, int) and not isinstance(n, bool) else -1
