@@ -292,7 +292,7 @@ def entry_steps(entry: dict) -> int:
     Returns
     -------
     int
-        ``n_steps`` when it is a whole number (not a bool), else -1.
+        ``n_steps`` [dimensionless, a count of ionic steps] when it is a whole number (not a bool), else -1.
     """
     n = entry.get("n_steps")
     return n if isinstance(n, int) and not isinstance(n, bool) else -1
