@@ -626,3 +626,47 @@ def test_prerelax_options_beside_a_workflow_context_are_an_error():
     for kw in ({"prerelax": "chgnet"}, {"prerelax_steps": 3}):
         with pytest.raises(ParameterError, match="set on the WorkflowContext"):
             _ctx(ctx, None, **kw)
+
+
+class CountingCache(JobCache):
+    """A JobCache that counts the reads of its folder's entries (the near lookup's cost)."""
+
+    def __init__(self, directory) -> None:
+        super().__init__(directory)
+        self.entry_reads = 0
+
+    def snapshot(self, wanted, tol_A):
+        s = super().snapshot(wanted, tol_A)
+        self.entry_reads += len(list(self.directory.glob("*.json"))) if self.directory.is_dir() else 0
+        return s
+
+
+def test_a_dft_miss_reads_the_cache_folder_once_and_answers_as_separate_reads_would(tmp_path):
+    """Review s57 Low: a DFT job used to read every entry up to five times on a miss (hit, converged-elsewhere,
+    three resume questions). One snapshot answers all five; it must give what the separate reads gave: the stored
+    run capped at 10 is continued, and a job whose exact key hits reads nothing."""
+    job = lambda steps: Job("cu_slab", _slab(), "relax", fmax=0.02, steps=steps, fixed=(0, 1, 2, 3))  # noqa: E731
+    cache = CountingCache(tmp_path)
+    run_job(FlakyEMT(), job(10), cache)
+    for i in range(3):  # other jobs' entries in the same folder (the default folder is shared)
+        run_job(FlakyEMT(), Job(f"other{i}", _slab()[: 4 + i], "single"), cache)
+    n_entries = len(list(tmp_path.glob("*.json")))
+    cache.entry_reads = 0
+    r = run_job(FlakyEMT(), job(40), cache)
+    assert r.resumed_from_step == 10 and r.converged
+    assert cache.entry_reads == n_entries  # one pass over the folder, not five
+    cache.entry_reads = 0
+    assert run_job(FlakyEMT(), job(40), cache).cached and cache.entry_reads == 0  # an exact converged hit: no scan
+
+
+def test_a_snapshot_refuses_a_question_it_was_not_taken_for(tmp_path):
+    from lisse.atomistic.cache import job_input
+
+    want = job_input({"name": "x"}, {"task": "single"}, _slab())
+    snap = JobCache(tmp_path).snapshot(want, 1e-3)
+    assert snap.near(want, 1e-3) is None and snap.near(want, 1e-4) is None
+    with pytest.raises(ValueError, match="within 0.001 A"):
+        snap.near(want, 1e-2)  # a wider tolerance would miss entries the snapshot dropped
+    other = job_input({"name": "y"}, {"task": "single"}, _slab())
+    with pytest.raises(ValueError):
+        snap.near(other, 1e-3)

@@ -24,6 +24,7 @@ is used, and a checkpoint it overtook is removed with the job's own once the res
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -299,6 +300,27 @@ def output_converged(meta: dict, task: str, fmax_target_eV_A: float) -> bool:
     return bool(np.isfinite(fmax) and fmax <= float(meta.get("fmax_target_eV_A", fmax_target_eV_A)))
 
 @requires("ase", "pymatgen", feature="running atomistic jobs")
+def _near_lookup(cache: ResultCache, inputs: dict) -> Callable[..., tuple[str, dict, float] | None] | None:
+    """The cache's ``near`` for one job, reading the folder at most once (review s57 Low: up to five reads per miss).
+
+    A cache with ``snapshot`` (:class:`lisse.io.atomistic_cache.JobCache`) is read on the first question and the
+    later ones are answered from that read (nothing is written between them); one with only ``near`` is asked
+    each time; one with neither has no near lookup (None).
+    """
+    near = getattr(cache, "near", None)
+    take = getattr(cache, "snapshot", None)
+    if near is None or take is None:
+        return near
+    taken: list = []
+
+    def near_once(wanted: dict, tol_A: float, **how: object) -> tuple[str, dict, float] | None:
+        if not taken:
+            taken.append(take(inputs, NEAR_MATCH_TOL_A))
+        return taken[0].near(wanted, tol_A, **how)
+
+    return near_once
+
+
 def run_job(calc: AtomisticCalculator, job: Job, cache: ResultCache | None = None) -> JobResult:
     """Run ``job`` with ``calc`` (or read it back for DFT-from-files), using ``cache`` if given.
 
@@ -345,7 +367,7 @@ def run_job(calc: AtomisticCalculator, job: Job, cache: ResultCache | None = Non
     key = job_key(calc.identity(), task_settings, atoms)
     inputs = job_input(calc.identity(), task_settings, atoms)
     # DFT jobs whose key missed may stand for a stored one a dependency update moved by float noise (lisse.atomistic.cache)
-    near = getattr(cache, "near", None) if cache is not None and calc.info.kind == "dft" else None
+    near = _near_lookup(cache, inputs) if cache is not None and calc.info.kind == "dft" else None
     if cache is not None:
         hit, hit_key, near_A = cache.get(key), key, None
         if near is not None:
