@@ -661,12 +661,58 @@ def test_a_dft_miss_reads_the_cache_folder_once_and_answers_as_separate_reads_wo
 
 def test_a_snapshot_refuses_a_question_it_was_not_taken_for(tmp_path):
     from lisse.atomistic.cache import job_input
+    from lisse.errors import ParameterError
 
     want = job_input({"name": "x"}, {"task": "single"}, _slab())
     snap = JobCache(tmp_path).snapshot(want, 1e-3)
     assert snap.near(want, 1e-3) is None and snap.near(want, 1e-4) is None
-    with pytest.raises(ValueError, match="within 0.001 A"):
+    with pytest.raises(ParameterError, match="tol_A.*0.001 A"):
         snap.near(want, 1e-2)  # a wider tolerance would miss entries the snapshot dropped
     other = job_input({"name": "y"}, {"task": "single"}, _slab())
-    with pytest.raises(ValueError):
+    with pytest.raises(ParameterError, match="wanted"):
         snap.near(other, 1e-3)
+
+
+def test_run_job_checks_its_dependencies():
+    """Review s58 H: a helper inserted above run_job took its @requires decorator (no MissingDependencyError)."""
+    from lisse.atomistic.engine import run_job
+
+    assert hasattr(run_job, "__wrapped__")
+
+
+def test_one_snapshot_answers_every_question_as_the_folder_read_each_time_would(tmp_path):
+    """Review s58 M: ties (first in the folder's order), checkpoints, other caps, far entries, entries matched by one rule
+    only, and a smaller tolerance than the snapshot's, each asked of one snapshot and of the folder itself."""
+    from lisse.atomistic.cache import job_input
+
+    a = _slab()
+    want = job_input("id", {"task": "relax", "fmax": 0.05, "steps": 40}, a)
+    cache = JobCache(tmp_path)
+
+    def moved(dx):
+        b = a.copy()
+        b.positions[0, 0] += dx
+        return b
+
+    def put(key, dx, steps, n, converged=False, task="relax"):
+        cache.put(key, {"n_steps": n, "converged": converged, "input": job_input("id", {"task": task, "fmax": 0.05, "steps": steps}, moved(dx))})
+
+    put("a_tie", 2e-5, 40, 5)
+    put("b_tie", 2e-5, 40, 5)  # equal in every way to a_tie, later in the folder
+    put("c_near_more", 8e-5, 40, 6)  # further along, but only within the wider tolerance
+    put("d_other_cap", 1e-6, 20, 20)  # matched by the any-cap rule only
+    put("e_far", 5e-3, 40, 50)
+    put("f_cell", 0.0, 40, 9, task="relax_z")  # another task: never
+    put("g_tie-partial", 1e-6, 40, 3)
+    put("h_tie-partial", 1e-6, 40, 3)
+    put("i_cap-partial", 0.0, 20, 4)
+    (tmp_path / "j_list.json").write_text("[1, 2]")  # not an object: skipped
+    snap = cache.snapshot(want, 1e-4)
+    questions = [dict(), dict(other_steps=True), dict(partial=True), dict(partial=True, other_steps=True),
+                 dict(other_steps=True, accept=lambda d: d["n_steps"] < 20)]
+    expected = {1e-4: ["c_near_more", "d_other_cap", "g_tie-partial", "i_cap-partial", "c_near_more"],
+                5e-5: ["a_tie", "d_other_cap", "g_tie-partial", "i_cap-partial", "a_tie"]}
+    for tol, keys in expected.items():
+        for q, key in zip(questions, keys, strict=True):
+            assert snap.near(want, tol, **q)[0] == key == cache.near(want, tol, **q)[0], (tol, q)
+    assert snap.near(want, 1e-7) is None  # every entry is further than that

@@ -11,7 +11,9 @@ and a resumed DFT workflow would redo hours it has already done (seen 2026-12-02
 Ji2025's cell, 4400 s, after a fresh install). A cache that offers ``near(...)`` is therefore asked, for DFT
 jobs whose key missed, for a stored job with the same calculator identity and task whose input structure lies
 within :data:`NEAR_MATCH_TOL_A` (:func:`input_distance`); the job result says how far it was
-(``cache_near_match_A``).
+(``cache_near_match_A``). A cache that also offers ``snapshot(wanted, tol_A)``, returning an object with the same
+``near(...)`` over the entries within ``tol_A`` of one job read once, is read once per job
+(:class:`lisse.io.atomistic_cache.JobCache`); a subclass that changes ``near`` must change ``snapshot`` with it.
 """
 
 from __future__ import annotations

@@ -299,28 +299,30 @@ def output_converged(meta: dict, task: str, fmax_target_eV_A: float) -> bool:
     fmax = float(meta.get("fmax", float("nan")))
     return bool(np.isfinite(fmax) and fmax <= float(meta.get("fmax_target_eV_A", fmax_target_eV_A)))
 
-@requires("ase", "pymatgen", feature="running atomistic jobs")
+
 def _near_lookup(cache: ResultCache, inputs: dict) -> Callable[..., tuple[str, dict, float] | None] | None:
     """The cache's ``near`` for one job, reading the folder at most once (review s57 Low: up to five reads per miss).
 
-    A cache with ``snapshot`` (:class:`lisse.io.atomistic_cache.JobCache`) is read on the first question and the
-    later ones are answered from that read (nothing is written between them); one with only ``near`` is asked
-    each time; one with neither has no near lookup (None).
+    A cache with ``snapshot`` (:mod:`lisse.atomistic.cache`'s optional pair; :class:`lisse.io.atomistic_cache.JobCache`)
+    is read on the first question and the later ones are answered from that read (nothing is written between them);
+    one with only ``near`` is asked each time; one with neither has no near lookup (None).
     """
     near = getattr(cache, "near", None)
     take = getattr(cache, "snapshot", None)
     if near is None or take is None:
         return near
-    taken: list = []
+    taken: list = []  # the snapshot, once taken
 
-    def near_once(wanted: dict, tol_A: float, **how: object) -> tuple[str, dict, float] | None:
+    def near_once(wanted: dict, tol_A: float, partial: bool = False, other_steps: bool = False,
+                  accept: Callable[[dict], bool] | None = None) -> tuple[str, dict, float] | None:
         if not taken:
             taken.append(take(inputs, NEAR_MATCH_TOL_A))
-        return taken[0].near(wanted, tol_A, **how)
+        return taken[0].near(wanted, tol_A, partial=partial, other_steps=other_steps, accept=accept)
 
     return near_once
 
 
+@requires("ase", "pymatgen", feature="running atomistic jobs")
 def run_job(calc: AtomisticCalculator, job: Job, cache: ResultCache | None = None) -> JobResult:
     """Run ``job`` with ``calc`` (or read it back for DFT-from-files), using ``cache`` if given.
 

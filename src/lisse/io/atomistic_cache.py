@@ -16,6 +16,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
+from lisse.errors import ParameterError
 from lisse.io.outputs import atomic_write_text
 
 __all__ = ["JobCache", "NearEntries", "default_cache_dir"]
@@ -127,8 +128,8 @@ class JobCache:
         """Every stored entry (results and checkpoints) within ``tol_A`` of ``wanted``, read in one pass.
 
         A DFT job asks up to five questions of the cache on a miss (:func:`lisse.atomistic.engine.run_job`); each
-        used to read the whole folder, which the default folder shares with every ML job. Entries over 16 MiB and
-        unreadable ones are skipped. The snapshot does not see later writes.
+        used to read the whole folder, which the default folder shares with every ML job. Entries over 16 MiB, unreadable
+        ones and those that are not JSON objects are skipped. The snapshot does not see later writes.
 
         Parameters
         ----------
@@ -221,11 +222,13 @@ class NearEntries:
 
         Raises
         ------
-        ValueError
+        ParameterError
             ``wanted`` is not the snapshot's job, or ``tol_A`` exceeds its tolerance (it would miss entries).
         """
-        if (wanted is not self.wanted and wanted != self.wanted) or tol_A > self.tol_A:
-            raise ValueError(f"this snapshot holds the entries within {self.tol_A} A of another job input; asked for {tol_A} A")
+        if wanted is not self.wanted and wanted != self.wanted:
+            raise ParameterError("parameter 'wanted': this cache snapshot holds the entries near another job's input; got a different input")
+        if tol_A > self.tol_A:
+            raise ParameterError(f"parameter 'tol_A': at most the snapshot's {self.tol_A} A (it holds no entries further away); got {tol_A} A")
         best = None
         for key, d, is_checkpoint, same, other in self.rows:
             dist = other if other_steps else same
