@@ -273,9 +273,28 @@ def test_the_vacuum_row_is_computed_for_dft_and_left_out_for_a_finite_range_pote
     assert [r["value"] for r in ml["convergence"] if r["parameter"] == "vacuum_A"] == [12.0]
     assert "W_ad vs vacuum not checked (an ML potential: no interaction across 12 A of vacuum, beyond its 3.3 A cutoff)" in ml["convergence_note"]
     assert ml["checks"]["vacuum_change_J_m2"] is None
-    dft = adhesion_workflow(GridDFT(0.0), "LiF", **kw)
+    dft = adhesion_workflow(GridDFT(0.0), "LiF", gap_check=False, **kw)  # the film stays where it relaxed: vacuum 12 A as built
     assert [r["value"] for r in dft["convergence"] if r["parameter"] == "vacuum_A"] == [12.0, 17.0]
     assert "W_ad vs vacuum (relaxed cells)" in dft["convergence_note"] and dft["checks"]["vacuum_change_J_m2"] is not None
+
+
+def test_the_gap_check_runs_by_default_for_dft_only_and_its_kept_relaxation_is_the_one_reported():
+    """The workflow side of :func:`lisse.atomistic.workflows.film_gap_check` (its physics: tests/atomistic/test_gap_check.py):
+    on for DFT, off for ML unless asked; where it kept a second relaxation, W_ad, the gap and the structure are that one's."""
+    from lisse.atomistic.workflows import adhesion_workflow
+
+    kw = dict(substrate_layers=2, film_layers=3, n_starts=1, gaps=(2.2,), n_shift=1, steps=5, vacuum=12.0, sigma_li_layers=(3, 5))
+    assert adhesion_workflow(GridML(), "LiF", **kw)["gap_check"] is None
+    ml = adhesion_workflow(GridML(), "LiF", gap_check=True, **kw)["gap_check"]
+    assert ml is not None and len(ml["rounds"][0]["points"]) == 2
+    off = adhesion_workflow(GridDFT(0.0), "LiF", gap_check=False, **kw)
+    on = adhesion_workflow(GridDFT(0.0), "LiF", **kw)
+    assert off["gap_check"] is None
+    again = on["gap_check"]["rounds"][0]["relaxed_again"]
+    assert again is not None and again["kept"]  # bond counting: the film gains bonds 0.25 A closer (forces are zero)
+    assert on["work_of_adhesion_J_m2"] - off["work_of_adhesion_J_m2"] == pytest.approx(again["adhesion_change_J_m2"], rel=1e-9, abs=0)
+    assert on["interface_gap_relaxed_A"] == pytest.approx(off["interface_gap_relaxed_A"] + again["from_offset_A"], abs=1e-9)
+    assert on["gap_check"]["at_minimum"] == (not any("not at a minimum along the film's approach" in w for w in on["warnings"]))
 
 
 def test_a_run_says_which_termination_it_used_among_how_many():
@@ -333,7 +352,8 @@ def test_a_backend_that_pads_the_vacuum_computes_the_three_energies_in_one_cell(
     and the rows name the vacuum computed."""
     from lisse.atomistic.workflows import adhesion_workflow
 
-    kw = dict(substrate_layers=2, film_layers=3, n_starts=1, gaps=(2.2,), n_shift=1, steps=5, max_strain=0.07, max_area=70.0)
+    kw = dict(substrate_layers=2, film_layers=3, n_starts=1, gaps=(2.2,), n_shift=1, steps=5, max_strain=0.07, max_area=70.0,
+              gap_check=False)  # the film stays where it relaxed: the vacuum rows are the cells as built
     padded = adhesion_workflow(PaddingGridDFT(0.02), "LiF", vacuum=12.0, **kw)
     assert (padded["vacuum_asked_A"], padded["vacuum_A"]) == (12.0, 22.0) and padded["work_of_adhesion_valid"]
     exact = adhesion_workflow(GridDFT(0.0), "LiF", vacuum=22.0, **kw)
@@ -353,7 +373,7 @@ def test_a_relaxed_interface_the_backend_would_pad_makes_the_work_of_adhesion_in
 
     monkeypatch.setattr(wf, "PAD_MARGIN_A", -5.0)  # build at 15 A: the backend pads every cell to 20 A
     r = wf.adhesion_workflow(PaddingGridDFT(0.0), "LiF", substrate_layers=2, film_layers=3, n_starts=1, gaps=(2.2,), n_shift=1,
-                             steps=5, max_strain=0.07, max_area=70.0, vacuum=12.0)
+                             steps=5, max_strain=0.07, max_area=70.0, vacuum=12.0, gap_check=False)
     assert not r["work_of_adhesion_valid"]
     assert any(w.startswith("the backend padded the relaxed interface's vacuum (15 A < its 20 A)") for w in r["warnings"])
 
@@ -468,7 +488,7 @@ def test_strained_substrate_is_reported_and_the_energies_share_its_cell():
     from lisse.atomistic.workflows import adhesion_workflow
 
     kw = dict(substrate_layers=2, film_layers=3, n_starts=1, gaps=(2.2,), n_shift=1, steps=5, max_strain=0.07, max_area=70.0,
-              vacuum=12.0, check_vacuum_extra=0.0)
+              vacuum=12.0, check_vacuum_extra=0.0, gap_check=False)  # the 2.2 A gap stays the widest (the count below)
     film = adhesion_workflow(GridDFT(0.0), "LiF", **kw)
     both = adhesion_workflow(GridDFT(0.0), "LiF", strained="both", **kw)
     assert film["strained"] == "film" and film["substrate_strain_percent"] == 0.0

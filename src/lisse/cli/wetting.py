@@ -38,6 +38,8 @@ EXAMPLES = """  lisse wetting --work-of-adhesion "0.09 J/m2" --json
 
 
 def add_arguments(parser) -> None:
+    import argparse
+
     parser.add_argument("materials", nargs="*", help="'Li X' to run the atomistic workflow for Li on substrate X (e.g. Li LiF); "
                         "'Li X Y ...' screens several substrates (one row each). X is a library name (lisse atomistic structures) "
                         "or a structure file: CIF or any format ASE reads (ordered cells only)")
@@ -83,6 +85,9 @@ def add_arguments(parser) -> None:
                         help="also give W_ad against slabs cut from the relaxed interface (frozen: the ideal work of separation, "
                              "work_of_separation_J_m2) and against the slabs as built, not relaxed (unrelaxed), as some papers "
                              "compute it: four more single points; slab_references lists the three")
+    parser.add_argument("--gap-check", action=argparse.BooleanOptionalAction, default=None,
+                        help="check that the kept relaxation stopped at a minimum along the film's approach (two single points with "
+                             "the film moved -/+0.25 A; a second relaxation from a lower side); default: on for DFT, off for ML")
     parser.add_argument("--cache-dir", default=None, help="job cache folder (default $LISSE_CACHE or ~/.cache/lisse); 'none' disables")
     parser.add_argument("--full", action="store_true", help="include the rigid scan and final structure in the JSON")
 
@@ -347,7 +352,27 @@ def _workflow_kw(args) -> dict:
         kw["check_convergence"] = True
     if getattr(args, "slab_references", False):
         kw["slab_references"] = True
+    if getattr(args, "gap_check", None) is not None:
+        kw["gap_check"] = args.gap_check
     return kw
+
+
+def _gap_check_lines(g: dict | None) -> list[str]:
+    """The gap check's rounds (:func:`lisse.atomistic.workflows.film_gap_check`), a line or two each; none when not run."""
+    if g is None:
+        return []
+    lines = []
+    for k, r in enumerate(g["rounds"], 1):
+        sides = ", ".join(f"{p['offset_A']:+.2f} A: " + ("overlap" if p["adhesion_change_J_m2"] is None else f"{p['adhesion_change_J_m2']:+.4f}")
+                          for p in r["points"])
+        lines.append(f"  gap check {k} (W_ad change with the film moved rigidly, J/m2): {sides}; "
+                     + ("at a minimum" if r["at_minimum"] else f"NOT at a minimum (gain > {g['threshold_J_m2']} J/m2)"))
+        again = r["relaxed_again"]
+        if again is not None:
+            lines.append(f"  relaxed again from {again['from_offset_A']:+.3f} A: W_ad {again['adhesion_change_J_m2']:+.4f} J/m2, "
+                         f"{again['n_steps']} steps, converged {again['converged']}, "
+                         + ("kept" if again["kept"] else "not kept" + (f" ({again['problem']})" if again["problem"] else " (higher energy)")))
+    return lines
 
 
 def _strain_text(res: dict) -> str:
@@ -502,6 +527,7 @@ def render(res) -> str:
             + ("" if res.get("li_surface_energy_converged", True) else " (film, substrate, interface; sigma_Li's Li slabs: False)"),
             *[f"  W_ad with {r['slab_reference']} slabs: {r['work_of_adhesion_J_m2']:.3f} J/m2 ({r['change_from_relaxed_J_m2']:+.3f})"
               for r in (res.get("slab_references") or [])[1:]],
+            *_gap_check_lines(res.get("gap_check")),
             f"  stated uncertainty: {u.get('statement', 'n/a')}",
             *[f"  convergence: {r['quantity']} at {r['parameter']} = {r['value']}: {r['result']:.4f}"
               + ("" if r["change"] is None else f" (change {r['change']:+.4f}, tolerance {r['tolerance']}: {'ok' if r['converged'] else 'NOT converged'})")
