@@ -294,6 +294,10 @@ def test_the_gap_check_runs_by_default_for_dft_only_and_its_kept_relaxation_is_t
     assert again is not None and again["kept"]  # bond counting: the film gains bonds 0.25 A closer (forces are zero)
     assert on["work_of_adhesion_J_m2"] - off["work_of_adhesion_J_m2"] == pytest.approx(again["adhesion_change_J_m2"], rel=1e-9, abs=0)
     assert on["interface_gap_relaxed_A"] == pytest.approx(off["interface_gap_relaxed_A"] + again["from_offset_A"], abs=1e-9)
+    z_on, z_off = (np.asarray(r["structure"]["positions"])[:, 2] for r in (on, off))
+    moved = np.abs(z_on - z_off) > 1e-9
+    assert moved.any() and np.allclose((z_on - z_off)[moved], again["from_offset_A"], atol=1e-9)  # the kept relaxation's structure
+    assert on["checks"]["all_relaxations_converged"] == again["converged"] is True
     assert on["gap_check"]["at_minimum"] == (not any("not at a minimum along the film's approach" in w for w in on["warnings"]))
 
 

@@ -65,12 +65,13 @@ def _interface():
     return a[order]
 
 
-def _stopped_at(calc: Well, atoms, offset: float) -> JobResult:
+def _stopped_at(calc: Well, atoms, offset: float, converged: bool = True) -> JobResult:
     """A 'relaxed' interface whose film sits ``offset`` above the minimum (where a loose force criterion let it stop)."""
     a = atoms.copy()
     a.positions[N_SUB:, 2] += offset
     e = 0.5 * calc.k * offset**2
-    return JobResult("interface_start0", e, a, True, calc.k * abs(offset) / (len(a) - N_SUB), 3, 0.0, False, calc.info.as_dict())
+    return JobResult("interface_start0", e, a, converged, calc.k * abs(offset) / (len(a) - N_SUB), 3, 0.0, False, calc.info.as_dict(),
+                     {"task": "relax", "fmax": 0.05, "steps": 3, "fixed": []})
 
 
 def _area(a) -> float:
@@ -168,6 +169,7 @@ def test_a_probe_that_overlaps_atoms_is_skipped_not_computed():
     _, rec = film_gap_check(ctx, relaxed, N_SUB, _area(base), 0.2, 20, (), _ok)
     below, above = rec["rounds"][0]["points"]
     assert below["energy_change_eV"] is None and below["adhesion_change_J_m2"] is None and above["energy_change_eV"] is not None
+    assert below["skipped"] == "atoms overlap" and above["skipped"] is None
     assert "interface_start0_gap-0.25" not in [j.name for j in ctx.jobs] and "interface_start0_gap+0.25" in [j.name for j in ctx.jobs]
     assert rec["rounds"][0]["relaxed_again"]["from_offset_A"] == GAP_CHECK_STEP_A  # one side: go there (no parabola)
 
@@ -238,3 +240,70 @@ def test_the_text_report_says_each_round_and_the_second_relaxation():
     assert lines[1].startswith("  relaxed again from -0.600 A") and lines[1].endswith("kept")
     assert "gap check 2" in lines[2] and lines[2].endswith("at a minimum")
     assert _gap_check_lines(None) == []
+
+
+def test_a_relaxation_stopped_at_its_cap_is_only_probed():
+    base = _interface()
+    calc = Well(float(base.positions[N_SUB:, 2].mean()), k=2.0)
+    ctx = WorkflowContext(calc)
+    got, rec = film_gap_check(ctx, _stopped_at(calc, base, 0.6, converged=False), N_SUB, _area(base), 0.2, 20, (), _ok)
+    assert not rec["at_minimum"] and rec["rounds"][0]["relaxed_again"] is None and len(rec["rounds"]) == 1
+    assert [j.settings["task"] for j in ctx.jobs] == ["single", "single"]
+
+
+def test_a_second_relaxation_that_stops_at_its_cap_is_not_kept():
+    base = _interface()
+    calc = Well(float(base.positions[N_SUB:, 2].mean()), k=2.0)
+    relaxed = _stopped_at(calc, base, 2.0)  # the vertex is clamped 1 A short of the minimum: forces 0.17 eV/A per atom there
+    got, rec = film_gap_check(WorkflowContext(calc), relaxed, N_SUB, _area(base), 0.05, 0, (), _ok)
+    again = rec["rounds"][0]["relaxed_again"]
+    assert again["energy_change_eV"] < 0 and not again["converged"] and not again["kept"]
+    assert again["problem"] == "did not reach 0.05 eV/A in 0 steps" and got is relaxed
+
+
+class GridWell(Well):
+    """The well as a 'DFT' backend: its relaxation's own energy is not trusted for the probes' comparison."""
+
+    def __init__(self, z0: float, k: float) -> None:
+        super().__init__(z0, k)
+        self.info = CalculatorInfo("fake-dft", "well", "0", "dft", 0.0, {"z0": z0, "k": k})
+
+
+def test_a_dft_check_compares_the_probes_with_a_single_point_of_the_relaxed_geometry():
+    base = _interface()
+    calc = GridWell(float(base.positions[N_SUB:, 2].mean()), k=2.0)
+    relaxed = _stopped_at(calc, base, 0.6)
+    relaxed.relax_energy_eV = -50.0  # e.g. computed on the grid placed for the relaxation's start: must not be used
+    ctx = WorkflowContext(calc)
+    got, rec = film_gap_check(ctx, relaxed, N_SUB, _area(base), 0.2, 20, (), _ok)
+    assert ctx.jobs[0].name == "interface_start0_gap+0.00" and ctx.jobs[0].settings["purpose"] == "scan"
+    de = 0.5 * calc.k * ((0.6 - GAP_CHECK_STEP_A) ** 2 - 0.6**2)
+    assert rec["rounds"][0]["points"][0]["energy_change_eV"] == pytest.approx(de, rel=1e-9, abs=0)
+    assert rec["rounds"][0]["relaxed_again"]["kept"] and rec["at_minimum"]
+
+
+class PaddingWell(Well):
+    """A backend that computes a structure with less than ``pad`` A of vacuum in a taller cell (CP2K pads slabs)."""
+
+    def __init__(self, z0: float, k: float, pad: float) -> None:
+        super().__init__(z0, k)
+        self.pad = pad
+
+    def computed_cell(self, atoms):
+        cell = atoms.cell.array.copy()
+        vac = cell[2, 2] - float(np.ptp(atoms.positions[:, 2]))
+        if vac < self.pad:
+            cell[2, 2] += self.pad - vac
+        return cell
+
+
+def test_a_probe_the_backend_would_compute_in_a_padded_cell_is_skipped():
+    base = _interface()
+    vac = float(base.cell[2, 2] - np.ptp(base.positions[:, 2]))
+    calc = PaddingWell(float(base.positions[N_SUB:, 2].mean()), k=2.0, pad=vac - 0.1)  # the film 0.25 A up: padded
+    ctx = WorkflowContext(calc)
+    _, rec = film_gap_check(ctx, _stopped_at(calc, base, 0.0), N_SUB, _area(base), 0.2, 20, (), _ok)
+    below, above = rec["rounds"][0]["points"]
+    assert above["energy_change_eV"] is None and above["skipped"].startswith("the backend would pad")
+    assert below["energy_change_eV"] is not None and below["skipped"] is None
+    assert "interface_start0_gap+0.25" not in [j.name for j in ctx.jobs]

@@ -957,14 +957,14 @@ def adhesion_workflow(
     rb: JobResult = best["_r"]
     gap_checked = None
     if gap_check if gap_check is not None else ctx.calculator.info.kind == "dft":
-        n_fixed = tuple(i for i in _fix_bottom(rb.atoms[:n_sub], fix_substrate_planes))
-
         def sane(r: JobResult) -> None:
             check_distances(r.atoms, what=r.name)
             check_energy_per_atom(r.energy_eV, r.atoms, refs, 0.5, r.name)
             check_slab(r.atoms, cut, r.name)
+            if not np.allclose(_computed_cell(ctx.calculator, r.atoms), r.atoms.cell.array, rtol=0, atol=1e-9):
+                raise CalculationError(f"{r.name}: the backend pads its vacuum, so its energy is not in the cell of the other energies")
 
-        rb, gap_checked = film_gap_check(ctx, rb, n_sub, area, fmax, steps, n_fixed, sane)
+        rb, gap_checked = film_gap_check(ctx, rb, n_sub, area, fmax, steps, tuple(rb.settings["fixed"]), sane)
     # 6. vacuum convergence: single points with more vacuum for the three cells
     dv = None
     w_ad = work_of_adhesion(r_fil.energy_eV, r_sub.energy_eV, rb.energy_eV, area) * EV_PER_A2_TO_J_PER_M2
@@ -1016,9 +1016,18 @@ def adhesion_workflow(
     problems = adhesion_problems(gap_final, all_converged)
     gap_notes = []  # a warning, not a verdict on W_ad's validity: how far off it is, is said
     if gap_checked is not None and not gap_checked["at_minimum"]:
-        gain = max(p["adhesion_change_J_m2"] for p in gap_checked["rounds"][-1]["points"] if p["adhesion_change_J_m2"] is not None)
+        last = gap_checked["rounds"][-1]
+        side = max((p for p in last["points"] if p["adhesion_change_J_m2"] is not None), key=lambda p: p["adhesion_change_J_m2"])
+        again = last["relaxed_again"]
+        if again is not None:
+            then = "a second relaxation from there was not kept: " + (again["problem"] or "its final energy was higher")
+        elif not rb.converged:
+            then = "not relaxed again: the relaxation stopped at its step cap (rerun with more --steps)"
+        else:
+            then = "after the one second relaxation the check runs"
         gap_notes.append(f"the relaxed interface is not at a minimum along the film's approach: moving the film rigidly by "
-                        f"{gap_checked['step_A']} A raises W_ad by {gain:.4f} J/m2 (gap_check); W_ad is low by at least that")
+                         f"{side['offset_A']:+.2f} A raises W_ad by {side['adhesion_change_J_m2']:.4f} J/m2 in the relaxation's "
+                         f"settings (gap_check); {then}")
     frozen_row = None if by_reference is None else next(r for r in by_reference if r["slab_reference"] == "frozen")
     below_tol = tol if tol is not None else ROW_TOLERANCES_J_M2["screening"]  # an ML level has no row tolerance: screening's
     reference_notes = [] if by_reference is None else slab_reference_warnings(by_reference, below_tol)
@@ -1406,9 +1415,11 @@ def _fmax_text(fmax: float | None) -> str:
 #: Assumed: a quarter of the ~1 Å width of the adhesion well near its minimum (the rigid D3 profile of Ji2025's Li|LiF cell
 #: rose by 0.05 / 0.17 eV at 0.15 / 0.30 Å, records README), large enough to see a slope the force criterion let through.
 GAP_CHECK_STEP_A = 0.25
-#: Smallest gain of W_ad [J/m²] that sends :func:`film_gap_check` into a second relaxation. Assumed: below the
-#: publication level's row tolerance (0.005 J/m², :data:`ROW_TOLERANCES_J_M2`), above an SCF's energy noise per area.
-GAP_CHECK_GAIN_J_M2 = 0.002
+#: Smallest gain of W_ad [J/m²] that sends :func:`film_gap_check` into a second relaxation: the publication level's row
+#: tolerance (:data:`ROW_TOLERANCES_J_M2`). A grid-based DFT code re-centres each structure, so a probe moves the slabs
+#: against the grid by half the film's move; measured (review s58, GPAW LCAO dzp, h 0.2 Å) a rigid shift of 0.10 / 0.15 Å
+#: changes a two-plane LiF(001) slab's energy by 0.002 / 0.003 J/m² (a Li slab's by 0.0001): the threshold stays above it.
+GAP_CHECK_GAIN_J_M2 = 0.005
 #: Largest rigid move [Å] of the film that starts the second relaxation (four probe steps): the parabola through three
 #: points is trusted no further.
 GAP_CHECK_MAX_MOVE_A = 4 * GAP_CHECK_STEP_A
@@ -1419,17 +1430,21 @@ def film_gap_check(ctx: Any, relaxed: JobResult, n_substrate: int, area_A2: floa
     """Is a relaxed interface at a minimum along its film's rigid approach? If not, relax it again from there.
 
     A position relaxation stops when the largest force on any atom is below ``fmax``. A film held by dispersion feels a
-    small pull on each atom but a large one in total (Grimme's D3 at 3.5 Å: ~0.02 eV/Å per Li atom; 0.6 eV/Å on the
-    48-atom film of Ji2025's Li|LiF cell, which a PBE-D3 LCAO relaxation left at 3.48 Å where the rigid profile's minimum
-    lies near 2.7-3.0 Å, records README), so the optimiser can stop on a slope.
+    small pull on each atom but a large one in total (0.6 eV/Å on the 48-atom film of Ji2025's Li|LiF cell, ~0.01 eV/Å
+    per atom, which a PBE-D3 LCAO relaxation left at 3.48 Å where the rigid profile's minimum lies near 2.7-3.0 Å,
+    records README), so the optimiser can stop on a slope.
 
     Round 1 moves the film (every atom from ``n_substrate`` on) rigidly by -/+ :data:`GAP_CHECK_STEP_A` along z and
-    computes a single point at each side with the relaxation's settings (the ``scan`` purpose), against the relaxed
-    point's energy in those settings. Where a side is lower by more than :data:`GAP_CHECK_GAIN_J_M2` times the area, the
-    film is moved to the vertex of the parabola through the three energies (to the lower side where they are not convex;
-    at most :data:`GAP_CHECK_MAX_MOVE_A`) and the interface relaxed again from there, without the ML pre-relaxation. The
-    second relaxation is kept when it passes ``sane`` and its energy is lower; round 2 then checks it the same way, and
-    says whether it is at a minimum (no third relaxation).
+    computes a single point at each side with the relaxation's settings (the ``scan`` purpose), against a single point of
+    the relaxed geometry in the same settings (a DFT calculator: its relaxation's own last energy was computed on the
+    grid placed for its start; an ML potential: the relaxation's energy). A move that overlaps atoms, or that a backend
+    would compute in a padded cell, is not computed. Where a side is lower by more than :data:`GAP_CHECK_GAIN_J_M2` times
+    the area and the relaxation had converged, the film is moved to the vertex of the parabola through the three
+    energies (to the lower side where they are not convex or the vertex overlaps atoms; at most
+    :data:`GAP_CHECK_MAX_MOVE_A`) and the interface relaxed again from there, without the ML pre-relaxation. A
+    relaxation stopped at its cap is only probed: rerun it with more steps first. The second relaxation is kept when it
+    converged, passes ``sane`` and its final energy is lower; round 2 then checks it the same way, and says whether it
+    is at a minimum (no third relaxation). Only the kept (lowest) start of a workflow is checked.
 
     Parameters
     ----------
@@ -1470,18 +1485,24 @@ def film_gap_check(ctx: Any, relaxed: JobResult, n_substrate: int, area_A2: floa
     rounds: list[dict] = []
     current = relaxed
     for k in (1, 2):
-        e0 = current.relax_energy_eV
-        if e0 is None:  # no final single point: the relaxation's own energy is in its settings, unless an old cache entry lacks it
-            e0 = current.energy_eV if not ctx.calculator.final_single_point("relax") else ctx.run(
-                Job(f"{current.name}_gap+0.00", current.atoms, "single", purpose="scan")).energy_eV
+        if ctx.calculator.info.kind == "dft":  # the probes' grid placement (each structure is re-centred), and their settings
+            e0 = ctx.run(Job(f"{current.name}_gap+0.00", current.atoms, "single", purpose="scan")).energy_eV
+        else:
+            e0 = current.ranking_energy_eV  # the relaxation's own settings
+        cell = _computed_cell(ctx.calculator, current.atoms)
         points = []
         for offset in (-h, h):
             moved = current.atoms.copy()
             moved.positions[n_substrate:, 2] += offset
-            row: dict[str, Any] = {"offset_A": offset, "energy_change_eV": None, "adhesion_change_J_m2": None}
+            row: dict[str, Any] = {"offset_A": offset, "energy_change_eV": None, "adhesion_change_J_m2": None, "skipped": None}
             try:
                 check_distances(moved, what="gap check point")
             except CalculationError:
+                row["skipped"] = "atoms overlap"
+                points.append(row)
+                continue
+            if not np.allclose(_computed_cell(ctx.calculator, moved), cell, rtol=0, atol=1e-9):
+                row["skipped"] = "the backend would pad its vacuum (another cell)"
                 points.append(row)
                 continue
             de = ctx.run(Job(f"{current.name}_gap{offset:+.2f}", moved, "single", purpose="scan")).energy_eV - e0
@@ -1491,7 +1512,7 @@ def film_gap_check(ctx: Any, relaxed: JobResult, n_substrate: int, area_A2: floa
         lower = max(gains, key=lambda p: p["adhesion_change_J_m2"]) if gains else None
         at_minimum = lower is None or lower["adhesion_change_J_m2"] <= GAP_CHECK_GAIN_J_M2
         rounds.append({"points": points, "at_minimum": at_minimum, "relaxed_again": None})
-        if lower is None or at_minimum or k == 2:
+        if lower is None or at_minimum or k == 2 or not current.converged:  # an unconverged relaxation goes on with more steps first
             break
         move = lower["offset_A"]
         if len(gains) == 2:
@@ -1509,7 +1530,7 @@ def film_gap_check(ctx: Any, relaxed: JobResult, n_substrate: int, area_A2: floa
             start.positions[n_substrate:, 2] += move
         again = ctx.run(Job(f"{relaxed.name}_from_gap{move:+.3f}", start, "relax", fmax, steps, fixed=fixed), skip_prerelax=True)
         de = again.energy_eV - current.energy_eV
-        problem = ""
+        problem = "" if again.converged else f"did not reach {fmax} eV/A in {steps} steps"
         try:
             sane(again)
         except CalculationError as exc:

@@ -86,8 +86,9 @@ def add_arguments(parser) -> None:
                              "work_of_separation_J_m2) and against the slabs as built, not relaxed (unrelaxed), as some papers "
                              "compute it: four more single points; slab_references lists the three")
     parser.add_argument("--gap-check", action=argparse.BooleanOptionalAction, default=None,
-                        help="check that the kept relaxation stopped at a minimum along the film's approach (two single points with "
-                             "the film moved -/+0.25 A; a second relaxation from a lower side); default: on for DFT, off for ML")
+                        help="check that the kept relaxation stopped at a minimum along the film's approach (single points with "
+                             "the film moved -/+0.25 A; where a side raises W_ad by > 0.005 J/m2, a second relaxation from the "
+                             "parabola's vertex); default: on for DFT, off for ML")
     parser.add_argument("--cache-dir", default=None, help="job cache folder (default $LISSE_CACHE or ~/.cache/lisse); 'none' disables")
     parser.add_argument("--full", action="store_true", help="include the rigid scan and final structure in the JSON")
 
@@ -363,13 +364,13 @@ def _gap_check_lines(g: dict | None) -> list[str]:
         return []
     lines = []
     for k, r in enumerate(g["rounds"], 1):
-        sides = ", ".join(f"{p['offset_A']:+.2f} A: " + ("overlap" if p["adhesion_change_J_m2"] is None else f"{p['adhesion_change_J_m2']:+.4f}")
-                          for p in r["points"])
-        lines.append(f"  gap check {k} (W_ad change with the film moved rigidly, J/m2): {sides}; "
+        sides = ", ".join(f"{p['offset_A']:+.2f} A: " + (f"not computed ({p.get('skipped')})" if p["adhesion_change_J_m2"] is None
+                                                         else f"{p['adhesion_change_J_m2']:+.4f}") for p in r["points"])
+        lines.append(f"  gap check {k} (W_ad change with the film moved rigidly, in the relaxation's settings, J/m2): {sides}; "
                      + ("at a minimum" if r["at_minimum"] else f"NOT at a minimum (gain > {g['threshold_J_m2']} J/m2)"))
         again = r["relaxed_again"]
         if again is not None:
-            lines.append(f"  relaxed again from {again['from_offset_A']:+.3f} A: W_ad {again['adhesion_change_J_m2']:+.4f} J/m2, "
+            lines.append(f"  relaxed again from {again['from_offset_A']:+.3f} A: W_ad {again['adhesion_change_J_m2']:+.4f} J/m2 (final energies), "
                          f"{again['n_steps']} steps, converged {again['converged']}, "
                          + ("kept" if again["kept"] else "not kept" + (f" ({again['problem']})" if again["problem"] else " (higher energy)")))
     return lines
