@@ -961,7 +961,7 @@ def adhesion_workflow(
             check_distances(r.atoms, what=r.name)
             check_energy_per_atom(r.energy_eV, r.atoms, refs, 0.5, r.name)
             check_slab(r.atoms, cut, r.name)
-            if not np.allclose(_computed_cell(ctx.calculator, r.atoms), r.atoms.cell.array, rtol=0, atol=1e-9):
+            if _padded(ctx.calculator, r.atoms):
                 raise CalculationError(f"{r.name}: the backend pads its vacuum, so its energy is not in the cell of the other energies")
 
         rb, gap_checked = film_gap_check(ctx, rb, n_sub, area, fmax, steps, tuple(rb.settings["fixed"]), sane)
@@ -1031,7 +1031,7 @@ def adhesion_workflow(
     frozen_row = None if by_reference is None else next(r for r in by_reference if r["slab_reference"] == "frozen")
     below_tol = tol if tol is not None else ROW_TOLERANCES_J_M2["screening"]  # an ML level has no row tolerance: screening's
     reference_notes = [] if by_reference is None else slab_reference_warnings(by_reference, below_tol)
-    if not np.allclose(_computed_cell(ctx.calculator, rb.atoms), rb.atoms.cell.array, rtol=0, atol=1e-9):
+    if _padded(ctx.calculator, rb.atoms):
         problems.append(f"the backend padded the relaxed interface's vacuum ({_vacuum_of(None, rb.atoms):.3g} A < its "
                         f"{pad:g} A): its energy and the film's and substrate's were not computed in one cell; raise the vacuum")
     out: dict[str, Any] = {
@@ -1366,6 +1366,11 @@ def _computed_cell(calc: Any, atoms: Atoms) -> Any:
     """The cell ``calc`` computes ``atoms`` in [Å]: the backend's own (CP2K pads a slab's vacuum), else ``atoms``'."""
     own = getattr(calc, "computed_cell", None)
     return np.asarray(own(atoms) if own is not None else atoms.cell.array, dtype=float)
+
+
+def _padded(calc: Any, atoms: Atoms) -> bool:
+    """Whether ``calc`` computes ``atoms`` in another cell than their own (a backend that pads the vacuum: CP2K)."""
+    return not np.allclose(_computed_cell(calc, atoms), atoms.cell.array, rtol=0, atol=1e-9)
 
 
 def _vacuum_of(calc: Any, atoms: Atoms) -> float:
