@@ -240,6 +240,40 @@ def test_an_interrupted_dft_relaxation_moved_by_float_noise_resumes_from_its_che
     assert not [p for p in tmp_path.iterdir() if p.name.endswith("-partial.json")]  # the old checkpoint went too
 
 
+def test_a_dft_job_listing_its_fixed_atoms_in_another_order_is_served_and_resumed_from_the_cache(tmp_path):
+    """Seen 2026-12-06: the rebuilt LiF substrate of Ji2025's cell listed its 36 fixed atoms in another order (an argsort
+    of heights equal to 1e-15 Å within a plane), its exact key missed and its DFT relaxation started again. The same
+    set of fixed atoms is the same job: served from a stored result, resumed from a checkpoint; another set is not."""
+    cache = JobCache(tmp_path / "done")
+    first = run_job(FlakyEMT(), Job("cu_slab", _slab(), "relax", fmax=0.05, steps=200, fixed=(3, 1, 2, 0)), cache)
+    assert not first.cached
+    served = run_job(FlakyEMT(fail_after=0), Job("cu_slab", _slab(), "relax", fmax=0.05, steps=200, fixed=(0, 1, 2, 3)), cache)
+    assert served.cached and served.energy_eV == first.energy_eV and served.cache_near_match_A == 0.0
+    with pytest.raises(Killed):  # another set of fixed atoms: computed
+        run_job(FlakyEMT(fail_after=0), Job("cu_slab", _slab(), "relax", fmax=0.05, steps=200, fixed=(0, 1, 2, 4)), cache)
+
+    run = JobCache(tmp_path / "run")
+    with pytest.raises(Killed):
+        run_job(FlakyEMT(fail_after=6), Job("cu_slab", _slab(), "relax", fmax=0.02, steps=200, fixed=(2, 0, 3, 1)), run)
+    r = run_job(FlakyEMT(), Job("cu_slab", _slab(), "relax", fmax=0.02, steps=200, fixed=(0, 1, 2, 3)), run)
+    assert r.resumed_from_step == 5 and r.converged
+
+
+def test_input_distance_compares_the_fixed_atoms_of_the_task_as_a_set():
+    from lisse.atomistic.cache import input_distance, job_input
+
+    a = _slab()
+    want = job_input("id", {"task": "relax", "fmax": 0.05, "steps": 80, "fixed": [0, 1, 2, 3]}, a)
+    for steps, rule in ((80, False), (40, True)):
+        permuted = job_input("id", {"task": "relax", "fmax": 0.05, "steps": steps, "fixed": [3, 0, 2, 1]}, a)
+        assert input_distance(permuted, want, other_steps=rule) == 0.0
+        other = job_input("id", {"task": "relax", "fmax": 0.05, "steps": steps, "fixed": [0, 1, 2, 4]}, a)
+        assert input_distance(other, want, other_steps=rule) is None
+        repeated = job_input("id", {"task": "relax", "fmax": 0.05, "steps": steps, "fixed": [0, 1, 2, 3, 3]}, a)
+        assert input_distance(repeated, want, other_steps=rule) is None  # a list is compared in order, not deduplicated
+        assert permuted["task"]["fixed"] == [3, 0, 2, 1]  # compared, not changed
+
+
 def test_input_distance_is_none_for_records_of_another_job():
     from lisse.atomistic.cache import input_distance, job_input
 

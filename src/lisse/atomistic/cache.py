@@ -140,6 +140,23 @@ def job_input(calc_identity: str, task: dict, atoms: Atoms) -> dict:
     }
 
 
+def _fixed_as_set(task: object) -> object:
+    """``task`` with its ``fixed`` atom indices in ascending order (a copy; anything else unchanged).
+
+    A relaxation holds a set of atoms fixed, but a job lists them in the order :func:`lisse.atomistic.slabs.layer_planes`
+    found them: an argsort of heights that float noise of 1e-15 Å permutes within a flat plane. Seen 2026-12-06: the
+    rebuilt LiF substrate of Ji2025's cell listed its 36 fixed atoms in another order and its 40-step DFT relaxation was
+    about to run again. The order stays in the key (:func:`job_key`, which stored entries were written under); the near
+    lookup compares the sets.
+    """
+    if not isinstance(task, dict) or not isinstance(task.get("fixed"), list):
+        return task
+    fixed = task["fixed"]
+    if not all(isinstance(i, int) and not isinstance(i, bool) for i in fixed):
+        return task
+    return {**task, "fixed": sorted(fixed)}
+
+
 def input_distance(stored: object, wanted: dict, other_steps: bool = False) -> float | None:
     """Largest difference [Å] between two :func:`job_input` records of the same job, or None if not the same job.
 
@@ -157,18 +174,18 @@ def input_distance(stored: object, wanted: dict, other_steps: bool = False) -> f
     Returns
     -------
     float or None
-        ``max |Δ|`` over Cartesian positions and cell vectors [Å] when identity, task, atomic numbers (in order),
-        periodicity and fixed atoms are all equal; None otherwise.
+        ``max |Δ|`` over Cartesian positions and cell vectors [Å] when identity, task (its ``fixed`` atoms compared as a
+        set), atomic numbers (in order), periodicity and fixed atoms are all equal; None otherwise.
     """
     if not isinstance(stored, dict):
         return None
     for k in ("identity", "numbers", "pbc", "fixed"):
         if stored.get(k) != wanted[k]:
             return None
-    if not other_steps and stored.get("task") != wanted["task"]:
+    task, want_task = _fixed_as_set(stored.get("task")), _fixed_as_set(wanted["task"])
+    if not other_steps and task != want_task:
         return None
     if other_steps:
-        task, want_task = stored.get("task"), wanted["task"]
         if not isinstance(task, dict) or not isinstance(want_task, dict):
             return None
         if not isinstance(task.get("steps"), int) or not isinstance(want_task.get("steps"), int):
