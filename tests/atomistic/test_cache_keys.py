@@ -158,3 +158,43 @@ def test_a_cache_entry_of_the_wrong_shape_is_named_with_what_was_found():
         check_job_entry("e.json", {**good, "energy_eV": "-1.0"})
     with pytest.raises(ReaderError, match=r"key 'n_steps' should be int, found bool"):
         check_job_entry("e.json", {**good, "n_steps": True})
+
+
+def test_job_key_takes_the_fixed_atoms_as_a_set_and_a_rounded_zero_unsigned():
+    """Seen 2026-12-06: 1e-15 Å of float noise permuted the order in which a flat plane's fixed atoms were listed, and a
+    stored result was computed again. The order of ``task['fixed']`` and the sign of a coordinate that rounds to zero
+    say nothing about the calculation; a different set of fixed atoms does."""
+    from ase.constraints import FixAtoms
+
+    from lisse.atomistic.cache import job_key, legacy_job_key
+
+    a = _cell()
+    a.set_constraint(FixAtoms(indices=[2, 0]))
+    listed = {**TASK, "fixed": [2, 0]}
+    base = job_key("gpaw-id", listed, a)
+    assert job_key("gpaw-id", {**TASK, "fixed": [0, 2]}, a) == base
+    assert job_key("gpaw-id", {**TASK, "fixed": (0, 2)}, a) == base  # a tuple is written as JSON's list
+    assert job_key("gpaw-id", {**TASK, "fixed": [0, 1]}, a) != base
+    assert job_key("gpaw-id", {**TASK, "fixed": [0, 2, 2]}, a) != base
+    assert legacy_job_key("gpaw-id", {**TASK, "fixed": [0, 2]}, a) != legacy_job_key("gpaw-id", listed, a)
+    b, c = a.copy(), a.copy()
+    b.positions[0, 0], c.positions[0, 0] = -1e-12, 1e-12  # both round to zero; -0.0 has other bytes than +0.0
+    assert job_key("gpaw-id", listed, b) == job_key("gpaw-id", listed, c) != base
+    assert legacy_job_key("gpaw-id", listed, b) != legacy_job_key("gpaw-id", listed, c)
+    b.cell[0, 1], c.cell[0, 1] = -1e-12, 1e-12
+    assert job_key("gpaw-id", listed, b) == job_key("gpaw-id", listed, c)
+
+
+def test_legacy_job_key_is_the_key_entries_were_stored_under_until_2026_12_06():
+    """The hash of ``job_key`` as of commit 9765914, computed with that commit's code: entries stored since the first
+    DFT records are filed under it, and a change of it would lose them all."""
+    from ase import Atoms
+    from ase.constraints import FixAtoms
+
+    from lisse.atomistic.cache import legacy_job_key
+
+    a = Atoms("Li2F", positions=[[-1e-12, 0.2000002, 0.3000002], [1.7000002, 1.7000002, 1.7000002], [0.9000002, 2.1000002, 3.0000002]],
+              cell=[[3.4000002, 0, 0], [0, 3.4000002, 0], [0, 0, 20.0000002]], pbc=[True, True, False])
+    a.set_constraint(FixAtoms(indices=[2, 0]))
+    task = {"task": "relax", "fmax_eV_A": 0.05, "steps": 40, "fixed": [2, 0]}
+    assert legacy_job_key("gpaw-id", task, a) == "36f646f03143b2dfde2e85dd46e93dc6815087282574c6ec14eba62baa2cc69b"

@@ -18,6 +18,7 @@ from ase.calculators.emt import EMT  # noqa: E402
 
 from lisse.atomistic.calculators import AtomisticCalculator, CalculatorInfo  # noqa: E402
 from lisse.atomistic.engine import Job, run_job  # noqa: E402
+from lisse.errors import ReaderError  # noqa: E402
 from lisse.io.atomistic_cache import JobCache  # noqa: E402
 
 
@@ -240,17 +241,45 @@ def test_an_interrupted_dft_relaxation_moved_by_float_noise_resumes_from_its_che
     assert not [p for p in tmp_path.iterdir() if p.name.endswith("-partial.json")]  # the old checkpoint went too
 
 
-def test_a_dft_job_listing_its_fixed_atoms_in_another_order_is_served_and_resumed_from_the_cache(tmp_path):
+def _keys(calc, job):
+    """``job``'s key and legacy key under ``calc`` (as :func:`run_job` computes them)."""
+    from ase.constraints import FixAtoms
+
+    from lisse.atomistic.cache import job_key, legacy_job_key
+
+    a = job.atoms.copy()
+    a.set_constraint(FixAtoms(indices=list(job.fixed)))
+    return job_key(calc.identity(), job.settings(), a), legacy_job_key(calc.identity(), job.settings(), a)
+
+
+class DictCache:
+    """A cache with only the protocol's get/put (no near lookup)."""
+
+    def __init__(self) -> None:
+        self.entries: dict = {}
+
+    def get(self, key):
+        return self.entries.get(key)
+
+    def put(self, key, value) -> None:
+        self.entries[key] = value
+
+
+def test_a_job_listing_its_fixed_atoms_in_another_order_is_the_same_job(tmp_path):
     """Seen 2026-12-06: the rebuilt LiF substrate of Ji2025's cell listed its 36 fixed atoms in another order (an argsort
-    of heights equal to 1e-15 Å within a plane), its exact key missed and its DFT relaxation started again. The same
-    set of fixed atoms is the same job: served from a stored result, resumed from a checkpoint; another set is not."""
-    cache = JobCache(tmp_path / "done")
-    first = run_job(FlakyEMT(), Job("cu_slab", _slab(), "relax", fmax=0.05, steps=200, fixed=(3, 1, 2, 0)), cache)
-    assert not first.cached
-    served = run_job(FlakyEMT(fail_after=0), Job("cu_slab", _slab(), "relax", fmax=0.05, steps=200, fixed=(0, 1, 2, 3)), cache)
-    assert served.cached and served.energy_eV == first.energy_eV and served.cache_near_match_A == 0.0
-    with pytest.raises(Killed):  # another set of fixed atoms: computed
-        run_job(FlakyEMT(fail_after=0), Job("cu_slab", _slab(), "relax", fmax=0.05, steps=200, fixed=(0, 1, 2, 4)), cache)
+    of heights equal to 1e-15 Å within a plane), its key missed, its CHGNet pre-relaxation ran again and so nearly did
+    its DFT relaxation. The same set of fixed atoms is the same job, for ML and DFT alike: served, resumed; another set
+    is computed."""
+    for calc in (FlakyEMT, MLEMT):
+        cache = JobCache(tmp_path / calc.__name__)
+        first = run_job(calc(), Job("cu_slab", _slab(), "relax", fmax=0.05, steps=200, fixed=(3, 1, 2, 0)), cache)
+        assert not first.cached
+        again = calc()
+        again.fail_after = 0  # any evaluation would raise
+        served = run_job(again, Job("cu_slab", _slab(), "relax", fmax=0.05, steps=200, fixed=(0, 1, 2, 3)), cache)
+        assert served.cached and served.energy_eV == first.energy_eV and served.cache_near_match_A is None  # the same key
+        with pytest.raises(Killed):  # another set of fixed atoms: computed
+            run_job(again, Job("cu_slab", _slab(), "relax", fmax=0.05, steps=200, fixed=(0, 1, 2, 4)), cache)
 
     run = JobCache(tmp_path / "run")
     with pytest.raises(Killed):
@@ -259,11 +288,53 @@ def test_a_dft_job_listing_its_fixed_atoms_in_another_order_is_served_and_resume
     assert r.resumed_from_step == 5 and r.converged
 
 
+def test_entries_stored_under_the_legacy_key_are_still_found(tmp_path):
+    """Entries written before 2026-12-06 are filed under :func:`legacy_job_key` (the fixed atoms in the order given):
+    the same job finds them exactly (ML and DFT); a DFT job listing the same atoms in another order finds them by the
+    near lookup, which compares the sets; a checkpoint under the legacy key is resumed, also by a cache without
+    ``near``, and removed once the result is stored (by a cache that can ``discard``)."""
+    listed = Job("cu_slab", _slab(), "relax", fmax=0.05, steps=200, fixed=(3, 1, 2, 0))
+    for calc in (FlakyEMT, MLEMT):
+        folder = tmp_path / calc.__name__
+        first = run_job(calc(), listed, JobCache(folder))
+        key, old = _keys(calc(), listed)
+        assert key != old  # the order is in the legacy key only
+        (folder / f"{key}.json").rename(folder / f"{old}.json")
+        again = calc()
+        again.fail_after = 0
+        served = run_job(again, listed, JobCache(folder))
+        assert served.cached and served.energy_eV == first.energy_eV and served.cache_near_match_A is None
+        permuted = Job("cu_slab", _slab(), "relax", fmax=0.05, steps=200, fixed=(0, 1, 2, 3))
+        if calc is FlakyEMT:
+            near = run_job(again, permuted, JobCache(folder))
+            assert near.cached and near.energy_eV == first.energy_eV and near.cache_near_match_A == 0.0
+        else:
+            with pytest.raises(Killed):  # ML jobs have no near lookup: an old entry under another order is recomputed
+                run_job(again, permuted, JobCache(folder))
+        (folder / f"{old}.json").write_text('{"energy_eV": "not a number"}')
+        with pytest.raises(ReaderError, match=old):  # a damaged legacy entry is named by its own file
+            run_job(again, listed, JobCache(folder))
+
+    job = Job("cu_slab", _slab(), "relax", fmax=0.02, steps=200, fixed=(2, 0, 3, 1))
+    key, old = _keys(FlakyEMT(), job)
+    for cache in (JobCache(tmp_path / "ckpt"), DictCache()):
+        with pytest.raises(Killed):
+            run_job(FlakyEMT(fail_after=6), job, cache)
+        if isinstance(cache, DictCache):
+            cache.entries[f"{old}-partial"] = cache.entries.pop(f"{key}-partial")
+        else:
+            (tmp_path / "ckpt" / f"{key}-partial.json").rename(tmp_path / "ckpt" / f"{old}-partial.json")
+        r = run_job(FlakyEMT(), job, cache)
+        assert r.resumed_from_step == 5 and r.converged
+        if isinstance(cache, JobCache):  # a cache without ``discard`` keeps its checkpoints (the protocol's get/put)
+            assert [p.stem for p in (tmp_path / "ckpt").iterdir()] == [key]  # the result, under the new key, alone
+
+
 def test_input_distance_compares_the_fixed_atoms_of_the_task_as_a_set():
     from lisse.atomistic.cache import input_distance, job_input
 
     a = _slab()
-    want = job_input("id", {"task": "relax", "fmax": 0.05, "steps": 80, "fixed": [0, 1, 2, 3]}, a)
+    want = job_input("id", {"task": "relax", "fmax": 0.05, "steps": 80, "fixed": [1, 3, 0, 2]}, a)
     for steps, rule in ((80, False), (40, True)):
         permuted = job_input("id", {"task": "relax", "fmax": 0.05, "steps": steps, "fixed": [3, 0, 2, 1]}, a)
         assert input_distance(permuted, want, other_steps=rule) == 0.0
@@ -271,7 +342,7 @@ def test_input_distance_compares_the_fixed_atoms_of_the_task_as_a_set():
         assert input_distance(other, want, other_steps=rule) is None
         repeated = job_input("id", {"task": "relax", "fmax": 0.05, "steps": steps, "fixed": [0, 1, 2, 3, 3]}, a)
         assert input_distance(repeated, want, other_steps=rule) is None  # a list is compared in order, not deduplicated
-        assert permuted["task"]["fixed"] == [3, 0, 2, 1]  # compared, not changed
+        assert permuted["task"]["fixed"] == [3, 0, 2, 1] and want["task"]["fixed"] == [1, 3, 0, 2]  # compared, not changed
 
 
 def test_input_distance_is_none_for_records_of_another_job():

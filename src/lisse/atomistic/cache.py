@@ -1,8 +1,9 @@
 """Content-hash keys of atomistic jobs, and the cache contract the workflows use.
 
 The key covers the calculator identity (name, model, version, settings), the task and its settings
-(relaxation kind, fmax, steps, constraints) and the structure (numbers, positions and cell rounded to
-1e-6 A). The workflows take any :class:`ResultCache` (``get(key)`` / ``put(key, value)``); the file-backed
+(relaxation kind, fmax, steps, constraints: the fixed atoms as a set) and the structure (numbers, positions and
+cell rounded to 1e-6 A, a rounded zero unsigned). Entries stored before 2026-12-06 are filed under
+:func:`legacy_job_key`, where a job whose key misses also looks. The workflows take any :class:`ResultCache` (``get(key)`` / ``put(key, value)``); the file-backed
 one is :class:`lisse.io.atomistic_cache.JobCache` (the physics layer never opens files).
 
 Every entry also records the inputs its key hashes (:func:`job_input`). A rounded hash is exact-match only:
@@ -30,7 +31,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from ase import Atoms  # ase is imported at run time only inside the functions that need it
 
-__all__ = ["job_key", "job_input", "input_distance", "NEAR_MATCH_TOL_A", "ResultCache", "check_job_entry", "entry_task", "entry_steps", "stored_converged"]
+__all__ = ["job_key", "legacy_job_key", "job_input", "input_distance", "NEAR_MATCH_TOL_A", "ResultCache", "check_job_entry", "entry_task", "entry_steps", "stored_converged"]
 
 
 @runtime_checkable
@@ -68,6 +69,12 @@ class ResultCache(Protocol):
 def job_key(calc_identity: str, task: dict, atoms: Atoms) -> str:
     """SHA-256 hex digest of calculator identity + task settings + structure.
 
+    The same calculation gives the same key however its set-like and zero-valued inputs happen to be written: the
+    task's ``fixed`` atoms are hashed in ascending order, and a coordinate that rounds to zero is hashed as +0.0.
+    Before 2026-12-06 both entered as given (:func:`legacy_job_key`): 1e-15 Å of float noise permuted the order in
+    which a flat plane's fixed atoms were listed (an argsort of their heights), or flipped the sign of a rounded zero,
+    and a stored result was computed again.
+
     Parameters
     ----------
     calc_identity : str
@@ -82,12 +89,44 @@ def job_key(calc_identity: str, task: dict, atoms: Atoms) -> str:
     str
         64 hex digits.
     """
+    as_set = _fixed_as_set(json.loads(json.dumps(task, sort_keys=True, default=_json_default)))
+    return _digest(calc_identity, as_set, atoms, signed_zero=False)
+
+
+def legacy_job_key(calc_identity: str, task: dict, atoms: Atoms) -> str:
+    """The key :func:`job_key` gave before 2026-12-06, which entries stored until then are filed under.
+
+    :func:`lisse.atomistic.engine.run_job` looks there when the key misses, so that no stored calculation is lost.
+
+    Parameters
+    ----------
+    calc_identity : str
+        :meth:`AtomisticCalculator.identity` of the calculator.
+    task : dict
+        The task and its settings, JSON-able (``fixed`` hashed in the order given).
+    atoms : ase.Atoms
+        The structure (positions and cell in Å, rounded to 1e-6 Å, the sign of a rounded zero kept).
+
+    Returns
+    -------
+    str
+        64 hex digits.
+    """
+    return _digest(calc_identity, task, atoms, signed_zero=True)
+
+
+def _digest(calc_identity: str, task: object, atoms: Atoms, signed_zero: bool) -> str:
+    """The hash both keys share; ``signed_zero=False`` adds +0.0 to the rounded coordinates (-0.0 + 0.0 is +0.0)."""
+    def rounded(x: np.ndarray) -> bytes:
+        r = np.round(np.asarray(x, dtype=float), 6)
+        return (r if signed_zero else r + 0.0).tobytes()
+
     h = hashlib.sha256()
     h.update(calc_identity.encode())
     h.update(json.dumps(task, sort_keys=True, default=_json_default).encode())
     h.update(np.asarray(atoms.numbers, dtype=np.int64).tobytes())
-    h.update(np.round(np.asarray(atoms.positions, dtype=float), 6).tobytes())
-    h.update(np.round(np.asarray(atoms.cell.array, dtype=float), 6).tobytes())
+    h.update(rounded(atoms.positions))
+    h.update(rounded(atoms.cell.array))
     h.update(np.asarray(atoms.pbc, dtype=bool).tobytes())
     h.update(json.dumps(_fixed_indices(atoms)).encode())
     return h.hexdigest()
@@ -146,8 +185,8 @@ def _fixed_as_set(task: object) -> object:
     A relaxation holds a set of atoms fixed, but a job lists them in the order :func:`lisse.atomistic.slabs.layer_planes`
     found them: an argsort of heights that float noise of 1e-15 Å permutes within a flat plane. Seen 2026-12-06: the
     rebuilt LiF substrate of Ji2025's cell listed its 36 fixed atoms in another order and its 40-step DFT relaxation was
-    about to run again. The order stays in the key (:func:`job_key`, which stored entries were written under); the near
-    lookup compares the sets.
+    about to run again. Entries stored before :func:`job_key` sorted them carry the order in their key and record, so
+    the near lookup compares the sets.
     """
     if not isinstance(task, dict) or not isinstance(task.get("fixed"), list):
         return task

@@ -37,6 +37,7 @@ from lisse.atomistic.cache import (
     entry_task,
     job_input,
     job_key,
+    legacy_job_key,
     stored_converged,
 )
 from lisse.atomistic.calculators import AtomisticCalculator, PrecomputedCalculator
@@ -367,11 +368,15 @@ def run_job(calc: AtomisticCalculator, job: Job, cache: ResultCache | None = Non
     if calc.info.kind != "dft":
         task_settings.pop("purpose", None)  # ML backends ignore the purpose: their keys stay as before it existed
     key = job_key(calc.identity(), task_settings, atoms)
+    old_key = legacy_job_key(calc.identity(), task_settings, atoms)  # where entries stored before 2026-12-06 are filed
     inputs = job_input(calc.identity(), task_settings, atoms)
     # DFT jobs whose key missed may stand for a stored one a dependency update moved by float noise (lisse.atomistic.cache)
     near = _near_lookup(cache, inputs) if cache is not None and calc.info.kind == "dft" else None
     if cache is not None:
         hit, hit_key, near_A = cache.get(key), key, None
+        if hit is None and old_key != key:
+            hit = cache.get(old_key)
+            hit_key = old_key if hit is not None else key
         if near is not None:
             found = near(inputs, NEAR_MATCH_TOL_A) if hit is None else None
             current = hit if hit is not None else (found[1] if found is not None else None)
@@ -398,9 +403,10 @@ def run_job(calc: AtomisticCalculator, job: Job, cache: ResultCache | None = Non
         # where this relaxation may go on from: its checkpoint (kind True; also one of the same relaxation under another
         # cap, short of this one's: the same path) or a stored run of it stopped unconverged at a lower cap (kind False)
         starts = []
-        own = cache.get(part_key)
-        if own is not None:
-            starts.append((part_key, own, True))
+        for own_key in dict.fromkeys((part_key, f"{old_key}-partial")):  # a checkpoint written under the legacy key too
+            own = cache.get(own_key)
+            if own is not None:
+                starts.append((own_key, own, True))
         if near is not None:  # usable geometries only, tested before near ranks them (an unusable one would hide the rest)
             for found, kind in ((near(inputs, NEAR_MATCH_TOL_A, partial=True, accept=lambda d: _resumable(d, atoms)), True),
                                 (near(inputs, NEAR_MATCH_TOL_A, partial=True, other_steps=True,
