@@ -30,14 +30,21 @@ from lisse.errors import CalculationError
 from lisse.io.atomistic_cache import JobCache
 
 
-class CachedOnly(JobCache):
-    """A job cache that refuses to compute: a miss raises (``--cached-only``)."""
+def refuse_to_compute() -> None:
+    """``--cached-only``: a job the caches cannot serve raises instead of computing.
 
-    def get(self, key):
-        hit = super().get(key)
-        if hit is None and not key.endswith("-partial"):
-            raise CalculationError(f"job {key} is not in the cache {self.directory} (--cached-only)")
-        return hit
+    :func:`lisse.atomistic.engine.run_job` prepares the calculator only after every lookup missed (the key, the key
+    entries stored before 2026-12-06 are filed under, and for DFT the entries a float apart), so a ``prepare`` that
+    raises refuses exactly the jobs that are not there. (A cache whose ``get`` raised on a miss stopped at the first
+    key, before those other lookups.)
+    """
+    from lisse.atomistic.calculators import AtomisticCalculator
+
+    def refuse(self, atoms) -> object:
+        raise CalculationError(f"a {self.info.kind} job on {atoms.get_chemical_formula()} is not in the caches (--cached-only)")
+
+    for cls in (AtomisticCalculator, GPAWCalculator):  # GPAW has its own prepare
+        cls.prepare = refuse  # type: ignore[method-assign]
 
 
 def so_far(ml_dir: str, dft_dir: str) -> list[dict]:
@@ -66,7 +73,7 @@ def so_far(ml_dir: str, dft_dir: str) -> list[dict]:
 
 
 def run(args, prerelax: str | None, cache_dir: str) -> dict:
-    cache = (CachedOnly if args.cached_only else JobCache)(cache_dir)
+    cache = JobCache(cache_dir)
     calc = GPAWCalculator(args.level, args.dispersion, ecut=args.cutoff_eV)
     kw = dict(substrate_miller=tuple(args.substrate_miller), film_miller=(1, 0, 0), substrate_layers=args.substrate_layers,
               film_layers=args.film_layers, n_starts=args.starts, steps=args.steps, gaps=tuple(args.gaps), n_shift=args.shifts)
@@ -97,6 +104,8 @@ def main() -> None:
     ap.add_argument("--cached-only", action="store_true", help="print from the caches; never start a calculation")
     ap.add_argument("--so-far", action="store_true", help="two runs in progress: the relaxations both have finished (from the cache files)")
     args = ap.parse_args()
+    if args.cached_only:
+        refuse_to_compute()
     if args.so_far:
         rows = so_far(args.cache_ml, args.cache_dft)
         print(f"{'relaxation':28s} {'DFT steps':>9s} {'after ML':>8s} {'ML steps':>8s} {'saved':>6s} {'DFT s':>8s} {'after ML s':>10s}")

@@ -1,8 +1,9 @@
 """Content-hash cache of atomistic jobs on disk (results are JSON files named by a SHA-256 of the inputs).
 
 The key (:func:`lisse.atomistic.cache.job_key`) covers the calculator identity (name, model, version,
-settings), the task and its settings (relaxation kind, fmax, steps, constraints) and the structure
-(numbers, positions and cell rounded to 1e-6 A). A rerun with identical inputs costs nothing; a workflow
+settings), the task and its settings (relaxation kind, fmax, steps, constraints: the fixed atoms as a set) and the
+structure (numbers, positions and cell rounded to 1e-6 A, a rounded zero unsigned); entries written before 2026-12-06
+are filed under :func:`lisse.atomistic.cache.legacy_job_key`, where a job whose key misses also looks. A rerun with identical inputs costs nothing; a workflow
 interrupted after some jobs resumes from the ones already stored. Writes are atomic (temporary file +
 ``os.replace``). The cache folder is lisse's own state (default ``$LISSE_CACHE/atomistic`` or
 ``~/.cache/lisse/atomistic``), never user data. The workflows take any object with ``get``/``put``
