@@ -375,8 +375,7 @@ def run_job(calc: AtomisticCalculator, job: Job, cache: ResultCache | None = Non
     if cache is not None:
         hit, hit_key, near_A = cache.get(key), key, None
         if hit is None and old_key != key:
-            hit = cache.get(old_key)
-            hit_key = old_key if hit is not None else key
+            hit, hit_key = cache.get(old_key), old_key
         if near is not None:
             found = near(inputs, NEAR_MATCH_TOL_A) if hit is None else None
             current = hit if hit is not None else (found[1] if found is not None else None)
