@@ -4,27 +4,30 @@ Run (one core; minutes per structure at screening, several times that at publica
 
     OMP_NUM_THREADS=1 PYTHONPATH=src python benchmarks/dft_level_cost.py \
         --cache-dir benchmarks/records/dft-cache/ji-li2co3-lcao [--structures film,substrate,interface] \
-        [--modes lcao,pw] [--screening-cutoff-eV 450] [--budget-s 5400] [--out FILE]
+        [--modes lcao,pw] [--budget-s 5400] [--out FILE]
 
 A DFT W_ad at the publication level takes days on this 2-core machine, so it is estimated, not run. What is measured:
-the stored final geometries of a finished screening W_ad (its film and substrate in the interface's cell,
-``common_cell_film`` / ``common_cell_substrate``, and the relaxed interface, ``interface_start0_energy``) each get one
-GPAW single point from scratch at the screening level and one at the publication level (:data:`GPAW_LEVELS`: k-spacing
-0.25 -> 0.18 1/A, cut-off 400 (or the run's ``--cutoff``) -> 500 eV, LCAO grid 0.2 -> 0.16 A, smearing 0.1 -> 0.05 eV,
-SCF criteria ten times tighter), in both modes of a ``--relax-mode lcao`` run: LCAO with forces (one relaxation step,
-purpose ``relax``) and plane waves (a reported energy, purpose ``energy``). Printed per structure and mode: the k-mesh,
-the irreducible k-points, the SCF iterations, the CPU and wall times and the ratio publication / screening of the CPU
-times (the machine is shared; a one-thread GPAW process is busy for all of its CPU time, so CPU time is the work). No D3 (its cost is
-milliseconds; the GPAW part is what the level changes).
+the stored final geometries of a screening W_ad run with ``--relax-mode lcao`` (its film and substrate in the
+interface's cell, ``common_cell_film`` / ``common_cell_substrate``, and the relaxed interface,
+``interface_start0_energy``) each get one GPAW single point from scratch at the run's screening settings (read from the
+stored interface energy: its cut-off, e.g. ``--cutoff 450``; the other settings must be the level's) and one at the
+publication level (:data:`GPAW_LEVELS`: k-spacing 0.25 -> 0.18 1/A, cut-off -> 500 eV, LCAO grid 0.2 -> 0.16 A,
+smearing 0.1 -> 0.05 eV, SCF criteria ten times tighter), in both modes: LCAO with forces (one relaxation step,
+purpose ``relax``) and plane waves (a reported energy, purpose ``energy``). No D3 (milliseconds; the GPAW part is
+what the level changes). Printed per structure and mode: the k-mesh, the irreducible k-points, the SCF iterations,
+the CPU and wall times and the ratio publication / screening of the CPU times (the machine is shared; a one-thread
+GPAW process is busy for all of its CPU time, so CPU time is the work).
 
-The estimate of one W_ad: every DFT job of the screening run stored in ``--cache-dir`` is counted as
-``n_steps + 1`` single points (relaxations) or 1 (single points) of its kind (film / substrate / interface by atom
-count, other jobs as the film) and mode (relaxations, rigid scans and gap-check probes LCAO, the rest plane waves), at the measured time of that kind,
-mode and level; bulk and Li-slab jobs (the Li surface energy) are left out, as they are shared by every W_ad. Both
-levels are estimated by the same model, so their ratio is like for like; the model over-counts the absolute time
-(relaxation steps after the first reuse the wave functions), which is why the stored wall time of the screening jobs
-is printed beside it. Assumed: the same number of ionic steps at both levels. Measured results are saved to ``--out``
-after each single point, and a rerun with the same ``--out`` skips what is there (a long run resumes).
+The estimate of one W_ad: every stored DFT entry of the W_ad in ``--cache-dir`` (superseded and continued runs
+included: what the W_ad took here; bulk phases and the Li-slab series of sigma_Li, shared by every W_ad, left out) at
+its stored wall time, less that of its ``<job>_energy`` single point (a relaxation's stored time includes it), is the
+screening time; times the measured ratio of its kind (film / substrate / interface by composition) and mode
+(relaxations, rigid scans and gap-check probes LCAO, the rest plane waves), the publication time. The interface takes
+the substrate's ratio where its own was not measured (same cell, same k-mesh), and says so. Assumed: the same ionic
+steps at both levels. The stored times are wall times on the shared machine (with D3 and under varying load), and a
+relaxation resumed from its checkpoint (``resumed_from_step``) stores only its last part, so the screening time is a
+lower bound wherever one is flagged, as it is where a relaxation stopped unconverged. Measured results are saved to
+``--out`` after each single point, and a rerun with the same ``--out``, cache folder and cut-off skips what is there.
 """
 
 from __future__ import annotations
@@ -34,11 +37,10 @@ import glob
 import json
 import os
 import time
+from collections import Counter
 from pathlib import Path
 
-import numpy as np
-
-from lisse.atomistic.calculators import GPAWCalculator
+from lisse.atomistic.calculators import GPAW_LEVELS, GPAWCalculator
 from lisse.atomistic.engine import atoms_from_dict
 from lisse.io.outputs import atomic_write_text
 
@@ -46,6 +48,8 @@ from lisse.io.outputs import atomic_write_text
 GEOMETRY_JOBS = {"film": "common_cell_film", "substrate": "common_cell_substrate", "interface": "interface_start0_energy"}
 #: (mode, purpose): a relaxation step in LCAO needs forces; a reported energy is a plane-wave single point.
 MODES = {"lcao": "relax", "pw": "energy"}
+#: Screening settings a run must share with the level for the ratio to be the level's (the cut-off may differ).
+CHECKED_SETTINGS = ("kspacing_inv_A", "h_A", "smearing_eV", "basis")
 
 
 def stored_entries(cache_dir: str) -> list[dict]:
@@ -60,30 +64,37 @@ def stored_entries(cache_dir: str) -> list[dict]:
     return out
 
 
-def stored_jobs(entries: list[dict]) -> list[dict]:
-    """One entry per job name: the one that went furthest (a relaxation continued with a higher step cap is stored
-    again, its steps counted from the start)."""
-    best: dict[str, dict] = {}
-    for d in entries:
-        old = best.get(d["job"])
-        if old is None or int(d.get("n_steps") or 0) > int(old.get("n_steps") or 0):
-            best[d["job"]] = d
-    return list(best.values())
+def final_geometries(entries: list[dict]) -> dict:
+    """The final geometries of the three W_ad structures, by kind (of a job stored twice, the one that went furthest)."""
+    out = {}
+    for kind, name in GEOMETRY_JOBS.items():
+        found = [d for d in entries if d["job"] == name]
+        if not found:
+            raise SystemExit(f"the cache folder holds no finished job {name!r}: run the W_ad first")
+        out[kind] = atoms_from_dict(max(found, key=lambda d: int(d.get("n_steps") or 0))["atoms"])
+    return out
 
 
-def geometries(jobs: list[dict]) -> dict:
-    """The final geometries of the three W_ad structures, by kind."""
-    by_name = {d["job"]: d for d in jobs}
-    missing = [j for j in GEOMETRY_JOBS.values() if j not in by_name]
-    if missing:
-        raise SystemExit(f"the cache folder holds no finished job(s) {missing}: run the W_ad first")
-    return {kind: atoms_from_dict(by_name[name]["atoms"]) for kind, name in GEOMETRY_JOBS.items()}
+def screening_settings(entries: list[dict]) -> dict:
+    """The run's GPAW settings (from its interface energy), checked against the screening level but for the cut-off."""
+    s = next(d for d in entries if d["job"] == GEOMETRY_JOBS["interface"])["calculator"]["settings"]
+    level = GPAW_LEVELS["screening"]
+    off = [k for k in CHECKED_SETTINGS if s.get(k) != level[k]]
+    if s.get("level") != "screening" or s.get("relax_mode") != "lcao" or off:
+        raise SystemExit(f"the run is not a screening --relax-mode lcao run with the level's {off or 'settings'}: "
+                         f"level {s.get('level')!r}, relax_mode {s.get('relax_mode')!r}")
+    return s
 
 
-def single_point(atoms, level: str, mode: str, screening_cutoff_eV: float | None) -> dict:
-    """One GPAW single point from scratch; wall time, SCF iterations, k-points."""
-    ecut = screening_cutoff_eV if level == "screening" else None
-    calc = GPAWCalculator(level=level, ecut=ecut, relax_mode="lcao", energy_mode="pw")
+def level_calculator(level: str, screening_cutoff_eV: float) -> GPAWCalculator:
+    """The calculator of one level as a ``--relax-mode lcao`` run has it; the run's cut-off at screening only."""
+    return GPAWCalculator(level=level, ecut=screening_cutoff_eV if level == "screening" else None, relax_mode="lcao",
+                          energy_mode="pw")
+
+
+def single_point(atoms, level: str, mode: str, screening_cutoff_eV: float) -> dict:
+    """One GPAW single point from scratch (forces too in LCAO: a relaxation step); times, SCF iterations, k-points."""
+    calc = level_calculator(level, screening_cutoff_eV)
     a = atoms.copy()
     calc.prepare(a)
     purpose = MODES[mode]
@@ -94,84 +105,110 @@ def single_point(atoms, level: str, mode: str, screening_cutoff_eV: float | None
     if purpose == "relax":
         a.get_forces()
     wall = time.perf_counter() - t0
-    inner = getattr(a.calc, "inner", a.calc)
+    inner = getattr(a.calc, "inner", a.calc)  # lisse's symmetry guard holds the GPAW calculator (no D3 here)
     return {"wall_s": wall, "cpu_s": time.process_time() - cpu0, "load": os.getloadavg()[0],
+            "omp_num_threads": os.environ.get("OMP_NUM_THREADS"),
             "scf_iterations": int(inner.get_number_of_iterations()), "ibz_kpoints": len(inner.get_ibz_k_points()),
             "kpoint_mesh": list(calc.gpaw_parameters(a, purpose)["kpts"]["size"]),
             "cutoff_eV": calc.settings["ecut_eV"] if mode == "pw" else None,
             "grid_h_A": calc.settings["h_A"] if mode == "lcao" else None, "atoms": len(a)}
 
 
-def kind_of(job: dict, sizes: dict) -> str:
-    """film / substrate / interface by atom count (the film for anything else of the W_ad)."""
-    n = len(job["atoms"]["numbers"])
-    for kind in ("interface", "substrate", "film"):
-        if n == sizes[kind]:
-            return kind
-    return "film"
+def cost_ratios(measured: dict) -> dict:
+    """``kind/mode`` -> CPU time at publication / at screening, where both were measured."""
+    out = {}
+    for key, s in measured.items():
+        kind, mode, level = key.split("/")
+        p = measured.get(f"{kind}/{mode}/publication")
+        if level == "screening" and p is not None:
+            out[f"{kind}/{mode}"] = p["cpu_s"] / s["cpu_s"]
+    return out
 
 
-def is_wad_job(job: dict) -> bool:
+def composition(atoms_dict: dict) -> tuple:
+    """Sorted (atomic number, count) pairs of a stored structure."""
+    return tuple(sorted(Counter(atoms_dict["numbers"]).items()))
+
+
+def kind_of(entry: dict, kinds: dict) -> str:
+    """film / substrate / interface by composition (``kinds``: composition -> kind); anything else is an error."""
+    c = composition(entry["atoms"])
+    if c not in kinds:
+        raise ValueError(f"job {entry['job']!r} has the composition {c} of none of the W_ad's three structures")
+    return kinds[c]
+
+
+def is_wad_job(entry: dict) -> bool:
     """A job of this W_ad (not the bulk phases or the Li slab series of sigma_Li, shared by every W_ad)."""
-    return not (job["job"].startswith("bulk_") or job["job"].startswith("slab_Li_"))
+    return not (entry["job"].startswith("bulk_") or entry["job"].startswith("slab_Li_"))
 
 
-def job_mode_is_lcao(job: dict) -> bool:
+def job_mode_is_lcao(entry: dict) -> bool:
     """A ``--relax-mode lcao`` run computes relaxations, rigid scans and gap-check probes in LCAO, the rest in plane waves."""
-    task = job.get("input", {}).get("task", {})
+    task = entry.get("input", {}).get("task", {})
     return task.get("task") == "relax" or task.get("purpose") == "scan"
 
 
-def stored_time_per_point(entries: list[dict], sizes: dict) -> dict:
-    """Median stored wall time [s] per single point (``wall_s / (n_steps + 1)``) by ``kind/mode``, over every stored
-    entry that ran in one piece (a resumed relaxation stores only its last part) in the W_ad's own cell (not the
-    vacuum check's taller one)."""
-    times: dict[str, list[float]] = {}
-    for j in filter(is_wad_job, entries):
-        if j.get("continued_from") or not j.get("wall_s") or j["job"].startswith("vac_"):
-            continue
-        key = f"{kind_of(j, sizes)}/{'lcao' if job_mode_is_lcao(j) else 'pw'}"
-        times.setdefault(key, []).append(float(j["wall_s"]) / (int(j.get("n_steps") or 0) + 1))
-    return {k: float(np.median(v)) for k, v in times.items()}
+def own_time_s(entry: dict, entries: list[dict]) -> float:
+    """The stored wall time of a job less its final plane-wave single point's, which a relaxation's time includes."""
+    t = float(entry.get("wall_s") or 0.0)
+    if entry.get("input", {}).get("task", {}).get("task") == "single":
+        return t
+    child = [d for d in entries if d["job"] == f"{entry['job']}_energy" and d["atoms"]["positions"] == entry["atoms"]["positions"]]
+    return t - min(t, float(child[0].get("wall_s") or 0.0)) if child else t
 
 
-def estimate(jobs: list[dict], sizes: dict, per_point: dict, ratios: dict) -> dict:
-    """One W_ad's time [h] at both levels: every job as its single points at the stored time per point, times the
-    measured ratio for publication (the interface takes the substrate's ratio where its own was not measured)."""
-    screening = publication = stored = 0.0
-    assumed = set()
-    for j in filter(is_wad_job, jobs):
-        kind, mode = kind_of(j, sizes), "lcao" if job_mode_is_lcao(j) else "pw"
-        n = int(j.get("n_steps") or 0) + 1
-        t = per_point[f"{kind}/{mode}"]
-        r = ratios.get(f"{kind}/{mode}")
-        if r is None and kind == "interface":
+def estimate(entries: list[dict], kinds: dict, ratios: dict) -> dict:
+    """One W_ad's time [h] at both levels from the stored entries and the measured ratios (see the module docstring).
+
+    Raises
+    ------
+    KeyError
+        A film or substrate ratio the entries need was not measured (``kind/mode``).
+    """
+    screening = publication = 0.0
+    assumed, lower_bound = set(), []
+    for e in filter(is_wad_job, entries):
+        kind, mode = kind_of(e, kinds), "lcao" if job_mode_is_lcao(e) else "pw"
+        key = f"{kind}/{mode}"
+        if key not in ratios and kind == "interface":
             r = ratios[f"substrate/{mode}"]
-            assumed.add(f"interface/{mode}")
-        screening += n * t
-        publication += n * t * r
-        stored += float(j.get("wall_s") or 0.0)
-    return {"screening_h": screening / 3600, "publication_h": publication / 3600, "stored_screening_h": stored / 3600,
-            "publication_over_screening": publication / screening, "ratio_assumed_from_substrate": sorted(assumed)}
+            assumed.add(key)
+        else:
+            r = ratios[key]
+        t = own_time_s(e, entries)
+        screening += t
+        publication += t * r
+        if e.get("resumed_from_step") and not e.get("continued_from"):
+            lower_bound.append(f"{e['job']}: resumed from its checkpoint at step {e['resumed_from_step']}")
+        if e.get("converged") is False:
+            lower_bound.append(f"{e['job']}: stopped unconverged after {e.get('n_steps')} steps")
+    return {"screening_h": screening / 3600, "publication_h": publication / 3600,
+            "publication_over_screening": publication / screening if screening else float("nan"),
+            "ratio_assumed_from_substrate": sorted(assumed), "lower_bound_because": sorted(set(lower_bound))}
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--cache-dir", required=True, help="the cache folder of a finished screening DFT W_ad")
+    ap.add_argument("--cache-dir", required=True, help="the cache folder of a screening DFT W_ad (--relax-mode lcao)")
     ap.add_argument("--structures", default="film,substrate,interface")
     ap.add_argument("--modes", default="lcao,pw")
-    ap.add_argument("--screening-cutoff-eV", type=float, default=None, help="the screening run's --cutoff (default: the level's)")
     ap.add_argument("--budget-s", type=float, default=float("inf"), help="start no new single point after this many seconds")
     ap.add_argument("--out", default=None, help="JSON of the measurements (read first: measured entries are skipped)")
     args = ap.parse_args()
 
     entries = stored_entries(args.cache_dir)
-    jobs = stored_jobs(entries)
-    geo = geometries(jobs)
-    sizes = {k: len(a) for k, a in geo.items()}
+    geo = final_geometries(entries)
+    cutoff = float(screening_settings(entries)["ecut_eV"])
+    kinds = {tuple(sorted(Counter(a.numbers.tolist()).items())): k for k, a in geo.items()}
     measured: dict = {}
     if args.out and Path(args.out).is_file():
-        measured = json.loads(Path(args.out).read_text()).get("measured", {})
+        old = json.loads(Path(args.out).read_text())
+        if (Path(old.get("cache_dir", "")).resolve(), old.get("screening_cutoff_eV")) != (Path(args.cache_dir).resolve(), cutoff):
+            raise SystemExit(f"{args.out} holds measurements of {old.get('cache_dir')!r} at {old.get('screening_cutoff_eV')} eV, "
+                             f"not of {args.cache_dir!r} at {cutoff} eV: give another --out")
+        measured = old.get("measured", {})
+    head = {"cache_dir": args.cache_dir, "screening_cutoff_eV": cutoff}
     t_start = time.perf_counter()
     for kind in args.structures.split(","):
         for mode in args.modes.split(","):
@@ -182,38 +219,32 @@ def main() -> None:
                 if time.perf_counter() - t_start > args.budget_s:
                     print(f"budget spent: {key} not measured")
                     continue
-                measured[key] = single_point(geo[kind], level, mode, args.screening_cutoff_eV)
-                m = measured[key]
+                measured[key] = m = single_point(geo[kind], level, mode, cutoff)
                 print(f"{key:32s} {m['atoms']:4d} atoms  k {m['kpoint_mesh']} ({m['ibz_kpoints']} irreducible)  "
-                      f"{m['scf_iterations']:3d} SCF  {m['cpu_s']:8.0f} s CPU  {m['wall_s']:8.0f} s wall  (load {m['load']:.1f})", flush=True)
+                      f"{m['scf_iterations']:3d} SCF  {m['cpu_s']:8.0f} s CPU  {m['wall_s']:8.0f} s wall  (load {m['load']:.1f})",
+                      flush=True)
                 if args.out:
-                    atomic_write_text(Path(args.out), json.dumps({"cache_dir": args.cache_dir, "measured": measured}, indent=1))
-    print("\nratio publication / screening (CPU time of one single point from scratch: the machine is shared, and one"
-          " GPAW process on one thread is busy all its CPU time):")
-    ratios = {}
-    for kind in sizes:
-        for mode in MODES:
-            s, p = measured.get(f"{kind}/{mode}/screening"), measured.get(f"{kind}/{mode}/publication")
-            if s and p:
-                ratios[f"{kind}/{mode}"] = p["cpu_s"] / s["cpu_s"]
-                print(f"  {kind:10s} {mode:4s} {p['cpu_s'] / s['cpu_s']:5.2f}x CPU time ({p['wall_s'] / s['wall_s']:.2f}x wall; "
-                      f"SCF iterations {s['scf_iterations']} -> "
-                      f"{p['scf_iterations']}, irreducible k-points {s['ibz_kpoints']} -> {p['ibz_kpoints']})")
-    summary: dict = {"cache_dir": args.cache_dir, "measured": measured, "ratio_publication_over_screening": ratios}
-    per_point = stored_time_per_point(entries, sizes)
+                    atomic_write_text(Path(args.out), json.dumps({**head, "measured": measured}, indent=1))
+    ratios = cost_ratios(measured)
+    print("\nratio publication / screening (CPU time of one single point from scratch):")
+    for key, r in ratios.items():
+        s, p = measured[f"{key}/screening"], measured[f"{key}/publication"]
+        print(f"  {key:16s} {r:5.2f}x  ({p['wall_s'] / s['wall_s']:.2f}x wall; SCF iterations {s['scf_iterations']} -> "
+              f"{p['scf_iterations']}, irreducible k-points {s['ibz_kpoints']} -> {p['ibz_kpoints']})")
+    summary: dict = {**head, "measured": measured, "ratio_publication_over_screening": ratios}
     try:
-        est = estimate(jobs, sizes, per_point, ratios)
+        est = estimate(entries, kinds, ratios)
     except KeyError as e:
-        print(f"\nno per-W_ad estimate: no ratio or stored time for {e.args[0]}")
+        print(f"\nno per-W_ad estimate: the ratio {e.args[0]} was not measured")
     else:
-        print(f"\none W_ad ({sum(map(is_wad_job, jobs))} DFT jobs stored; single points at the stored time per point "
-              f"{ {k: round(v) for k, v in per_point.items()} } s; same ionic steps at both levels; one core):\n"
-              f"  screening   {est['screening_h']:6.1f} h  (stored wall time of those jobs {est['stored_screening_h']:.1f} h; "
-              f"a resumed relaxation stores only its last part)\n"
-              f"  publication {est['publication_h']:6.1f} h  = {est['publication_over_screening']:.2f} x screening"
-              + (f"  (ratio of {', '.join(est['ratio_assumed_from_substrate'])} taken from the substrate)"
-                 if est["ratio_assumed_from_substrate"] else ""))
-        summary.update({"stored_time_per_point_s": per_point, "estimate": est})
+        print(f"\none W_ad ({sum(map(is_wad_job, entries))} DFT entries stored, at their stored wall times; same ionic steps at "
+              f"both levels):\n  screening   {est['screening_h']:6.1f} h  (stored)\n  publication {est['publication_h']:6.1f} h  "
+              f"= {est['publication_over_screening']:.2f} x screening (estimate)")
+        if est["ratio_assumed_from_substrate"]:
+            print(f"  ratio of {', '.join(est['ratio_assumed_from_substrate'])} taken from the substrate")
+        if est["lower_bound_because"]:
+            print("  lower bounds, because " + "; ".join(est["lower_bound_because"]))
+        summary["estimate"] = est
     if args.out:
         atomic_write_text(Path(args.out), json.dumps(summary, indent=1))
 
