@@ -26,7 +26,7 @@ screening time; times the measured ratio of its kind (film / substrate / interfa
 the substrate's ratio where its own was not measured (same cell, same k-mesh), and says so. Assumed: the same ionic
 steps at both levels. The stored times are wall times on the shared machine (with D3 and under varying load), and a
 relaxation resumed from its checkpoint (``resumed_from_step``) stores only its last part, so the screening time is a
-lower bound wherever one is flagged, as it is where a relaxation stopped unconverged. Measured results are saved to
+lower bound wherever one is flagged, as it is where a job's furthest relaxation stopped unconverged. Measured results are saved to
 ``--out`` after each single point, and a rerun with the same ``--out``, cache folder and cut-off skips what is there.
 """
 
@@ -168,6 +168,7 @@ def estimate(entries: list[dict], kinds: dict, ratios: dict) -> dict:
     """
     screening = publication = 0.0
     assumed, lower_bound = set(), []
+    furthest = {e["job"]: e for e in sorted(entries, key=lambda e: int(e.get("n_steps") or 0))}
     for e in filter(is_wad_job, entries):
         kind, mode = kind_of(e, kinds), "lcao" if job_mode_is_lcao(e) else "pw"
         key = f"{kind}/{mode}"
@@ -181,7 +182,7 @@ def estimate(entries: list[dict], kinds: dict, ratios: dict) -> dict:
         publication += t * r
         if e.get("resumed_from_step") and not e.get("continued_from"):
             lower_bound.append(f"{e['job']}: resumed from its checkpoint at step {e['resumed_from_step']}")
-        if e.get("converged") is False:
+        if e.get("converged") is False and furthest[e["job"]] is e:  # a capped run that was continued is not a bound
             lower_bound.append(f"{e['job']}: stopped unconverged after {e.get('n_steps')} steps")
     return {"screening_h": screening / 3600, "publication_h": publication / 3600,
             "publication_over_screening": publication / screening if screening else float("nan"),

@@ -64,6 +64,9 @@ def test_flags_and_errors():
                                           "interface_start0: stopped unconverged after 20 steps"]
     continued = entry("interface_start0", IFACE, 100.0, task="relax", steps=20, resumed_from_step=15, continued_from="abc")
     assert level_cost.estimate([continued], KINDS, ok)["lower_bound_because"] == []
+    capped = entry("interface_start0", IFACE, 100.0, task="relax", steps=10, converged=False)  # continued to 20 above
+    assert level_cost.estimate([capped, continued], KINDS, ok)["lower_bound_because"] == []
+    assert level_cost.estimate([capped, continued], KINDS, ok)["screening_h"] == pytest.approx(200.0 / 3600, rel=1e-12)
     with pytest.raises(KeyError, match="substrate/lcao"):  # a film or substrate ratio not measured: no estimate
         level_cost.estimate([entry("substrate", SUB, 10.0, task="relax", steps=1)], KINDS, {"film/pw": 1.0})
     with pytest.raises(ValueError, match="'odd'"):
