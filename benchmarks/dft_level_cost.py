@@ -40,6 +40,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
+import numpy as np
+
 from lisse.atomistic.calculators import GPAW_LEVELS, GPAWCalculator
 from lisse.atomistic.engine import atoms_from_dict
 from lisse.io.outputs import atomic_write_text
@@ -53,14 +55,14 @@ CHECKED_SETTINGS = ("kspacing_inv_A", "h_A", "smearing_eV", "basis")
 
 
 def stored_entries(cache_dir: str) -> list[dict]:
-    """Every finished DFT entry of a cache folder (not ML pre-relaxations, not checkpoints)."""
+    """Every finished DFT entry of a cache folder (not ML pre-relaxations, not checkpoints), its key as ``_key``."""
     out = []
     for f in sorted(glob.glob(os.path.join(cache_dir, "*.json"))):
         if f.endswith("-partial.json"):
             continue
         d = json.loads(Path(f).read_text())
         if isinstance(d.get("calculator"), dict) and d["calculator"].get("name") == "gpaw":
-            out.append(d)
+            out.append({**d, "_key": Path(f).stem})
     return out
 
 
@@ -149,12 +151,30 @@ def job_mode_is_lcao(entry: dict) -> bool:
     return task.get("task") == "relax" or task.get("purpose") == "scan"
 
 
+def same_geometry(a: dict, b: dict, tol_A: float = 1e-6) -> bool:
+    """Two stored structures with the same atoms at the same positions to ``tol_A`` [Å] (float noise aside)."""
+    pa, pb = np.asarray(a["positions"], float), np.asarray(b["positions"], float)
+    return a["numbers"] == b["numbers"] and pa.shape == pb.shape and bool(np.allclose(pa, pb, rtol=0.0, atol=tol_A))
+
+
+def lost_part(entry: dict, entries: list[dict]) -> str | None:
+    """Why ``entry``'s stored time misses part of its relaxation, or None: it resumed from its checkpoint (only the
+    last part is timed), other than at the end of the stored run it continued (that run's time is its own entry)."""
+    done = int(entry.get("resumed_from_step") or 0)
+    if not done:
+        return None
+    before = next((d for d in entries if d.get("_key") == entry.get("continued_from")), None) if entry.get("continued_from") else None
+    if before is not None and done <= int(before.get("n_steps") or 0):
+        return None
+    return f"{entry['job']}: resumed from its checkpoint at step {done}"
+
+
 def own_time_s(entry: dict, entries: list[dict]) -> float:
     """The stored wall time of a job less its final plane-wave single point's, which a relaxation's time includes."""
     t = float(entry.get("wall_s") or 0.0)
     if entry.get("input", {}).get("task", {}).get("task") == "single":
         return t
-    child = [d for d in entries if d["job"] == f"{entry['job']}_energy" and d["atoms"]["positions"] == entry["atoms"]["positions"]]
+    child = [d for d in entries if d["job"] == f"{entry['job']}_energy" and same_geometry(d["atoms"], entry["atoms"])]
     return t - min(t, float(child[0].get("wall_s") or 0.0)) if child else t
 
 
@@ -180,12 +200,13 @@ def estimate(entries: list[dict], kinds: dict, ratios: dict) -> dict:
         t = own_time_s(e, entries)
         screening += t
         publication += t * r
-        if e.get("resumed_from_step") and not e.get("continued_from"):
-            lower_bound.append(f"{e['job']}: resumed from its checkpoint at step {e['resumed_from_step']}")
+        lost = lost_part(e, entries)
+        if lost:
+            lower_bound.append(lost)
         if e.get("converged") is False and furthest[e["job"]] is e:  # a capped run that was continued is not a bound
             lower_bound.append(f"{e['job']}: stopped unconverged after {e.get('n_steps')} steps")
     return {"screening_h": screening / 3600, "publication_h": publication / 3600,
-            "publication_over_screening": publication / screening if screening else float("nan"),
+            "publication_over_screening": publication / screening if screening else None,
             "ratio_assumed_from_substrate": sorted(assumed), "lower_bound_because": sorted(set(lower_bound))}
 
 
@@ -209,7 +230,7 @@ def main() -> None:
             raise SystemExit(f"{args.out} holds measurements of {old.get('cache_dir')!r} at {old.get('screening_cutoff_eV')} eV, "
                              f"not of {args.cache_dir!r} at {cutoff} eV: give another --out")
         measured = old.get("measured", {})
-    head = {"cache_dir": args.cache_dir, "screening_cutoff_eV": cutoff}
+    head = {"cache_dir": args.cache_dir, "screening_cutoff_eV": cutoff}  # as given (records stay relative); compared resolved
     t_start = time.perf_counter()
     for kind in args.structures.split(","):
         for mode in args.modes.split(","):

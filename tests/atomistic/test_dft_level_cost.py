@@ -51,7 +51,7 @@ def test_relaxation_keeps_its_time_when_its_energy_is_elsewhere():
     relax = entry("film_strained", FILM, 1000.0, task="relax", steps=3, positions=1.0)
     other = entry("film_strained_energy", FILM, 400.0, purpose="energy", positions=2.0)  # another geometry's energy
     assert level_cost.own_time_s(relax, [relax, other]) == 1000.0
-    same = entry("film_strained_energy", FILM, 400.0, purpose="energy", positions=1.0)
+    same = entry("film_strained_energy", FILM, 400.0, purpose="energy", positions=1.0 + 2e-15)  # float noise
     assert level_cost.own_time_s(relax, [relax, same]) == 600.0
     assert level_cost.own_time_s(same, [relax, same]) == 400.0
 
@@ -62,11 +62,16 @@ def test_flags_and_errors():
     est = level_cost.estimate([resumed], KINDS, ok)
     assert est["lower_bound_because"] == ["interface_start0: resumed from its checkpoint at step 15",
                                           "interface_start0: stopped unconverged after 20 steps"]
+    capped = entry("interface_start0", IFACE, 100.0, task="relax", steps=15, converged=False, _key="abc")
     continued = entry("interface_start0", IFACE, 100.0, task="relax", steps=20, resumed_from_step=15, continued_from="abc")
-    assert level_cost.estimate([continued], KINDS, ok)["lower_bound_because"] == []
-    capped = entry("interface_start0", IFACE, 100.0, task="relax", steps=10, converged=False)  # continued to 20 above
-    assert level_cost.estimate([capped, continued], KINDS, ok)["lower_bound_because"] == []
+    assert level_cost.estimate([capped, continued], KINDS, ok)["lower_bound_because"] == []  # its start is stored
     assert level_cost.estimate([capped, continued], KINDS, ok)["screening_h"] == pytest.approx(200.0 / 3600, rel=1e-12)
+    # continued from the capped run, then interrupted and resumed from its checkpoint at 18: steps 15-18 are timed nowhere
+    interrupted = dict(continued, resumed_from_step=18)
+    assert level_cost.estimate([capped, interrupted], KINDS, ok)["lower_bound_because"] == [
+        "interface_start0: resumed from its checkpoint at step 18"]
+    assert level_cost.estimate([continued], KINDS, ok)["lower_bound_because"] == [  # the run it continued is not stored
+        "interface_start0: resumed from its checkpoint at step 15"]
     with pytest.raises(KeyError, match="substrate/lcao"):  # a film or substrate ratio not measured: no estimate
         level_cost.estimate([entry("substrate", SUB, 10.0, task="relax", steps=1)], KINDS, {"film/pw": 1.0})
     with pytest.raises(ValueError, match="'odd'"):
