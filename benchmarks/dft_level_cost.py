@@ -42,8 +42,9 @@ from pathlib import Path
 
 import numpy as np
 
+from lisse.atomistic.cache import entry_steps
 from lisse.atomistic.calculators import GPAW_LEVELS, GPAWCalculator
-from lisse.atomistic.engine import atoms_from_dict
+from lisse.atomistic.engine import atoms_from_dict, atoms_to_dict
 from lisse.io.outputs import atomic_write_text
 
 #: The stored jobs whose final geometry is timed, per kind.
@@ -73,7 +74,7 @@ def final_geometries(entries: list[dict]) -> dict:
         found = [d for d in entries if d["job"] == name]
         if not found:
             raise SystemExit(f"the cache folder holds no finished job {name!r}: run the W_ad first")
-        out[kind] = atoms_from_dict(max(found, key=lambda d: int(d.get("n_steps") or 0))["atoms"])
+        out[kind] = atoms_from_dict(max(found, key=entry_steps)["atoms"])
     return out
 
 
@@ -132,6 +133,11 @@ def composition(atoms_dict: dict) -> tuple:
     return tuple(sorted(Counter(atoms_dict["numbers"]).items()))
 
 
+def kinds_of(geometries: dict) -> dict:
+    """composition -> kind of the W_ad's three structures (:func:`final_geometries`)."""
+    return {composition(atoms_to_dict(a)): kind for kind, a in geometries.items()}
+
+
 def kind_of(entry: dict, kinds: dict) -> str:
     """film / substrate / interface by composition (``kinds``: composition -> kind); anything else is an error."""
     c = composition(entry["atoms"])
@@ -164,7 +170,7 @@ def lost_part(entry: dict, entries: list[dict]) -> str | None:
     if not done:
         return None
     before = next((d for d in entries if d.get("_key") == entry.get("continued_from")), None) if entry.get("continued_from") else None
-    if before is not None and done <= int(before.get("n_steps") or 0):
+    if before is not None and done <= entry_steps(before):
         return None
     return f"{entry['job']}: resumed from its checkpoint at step {done}"
 
@@ -188,7 +194,7 @@ def estimate(entries: list[dict], kinds: dict, ratios: dict) -> dict:
     """
     screening = publication = 0.0
     assumed, lower_bound = set(), []
-    furthest = {e["job"]: e for e in sorted(entries, key=lambda e: int(e.get("n_steps") or 0))}
+    furthest = {e["job"]: e for e in sorted(entries, key=entry_steps)}
     for e in filter(is_wad_job, entries):
         kind, mode = kind_of(e, kinds), "lcao" if job_mode_is_lcao(e) else "pw"
         key = f"{kind}/{mode}"
@@ -222,7 +228,7 @@ def main() -> None:
     entries = stored_entries(args.cache_dir)
     geo = final_geometries(entries)
     cutoff = float(screening_settings(entries)["ecut_eV"])
-    kinds = {tuple(sorted(Counter(a.numbers.tolist()).items())): k for k, a in geo.items()}
+    kinds = kinds_of(geo)
     measured: dict = {}
     if args.out and Path(args.out).is_file():
         old = json.loads(Path(args.out).read_text())

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib.util
-from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -98,7 +97,7 @@ def test_ji_li2co3_cache():
     geo = level_cost.final_geometries(entries)
     assert {k: len(a) for k, a in geo.items()} == {"film": 27, "substrate": 48, "interface": 75}
     assert level_cost.screening_settings(entries)["ecut_eV"] == 450.0  # the run's --cutoff 450
-    kinds = {tuple(sorted(Counter(a.numbers.tolist()).items())): k for k, a in geo.items()}
+    kinds = level_cost.kinds_of(geo)
     wad = [e for e in entries if level_cost.is_wad_job(e)]
     assert {level_cost.kind_of(e, kinds) for e in wad} == {"film", "substrate", "interface"}
     mode = {e["job"]: level_cost.job_mode_is_lcao(e) for e in wad}
