@@ -36,6 +36,7 @@ import argparse
 import glob
 import json
 import os
+import sys
 import time
 from collections import Counter
 from pathlib import Path
@@ -46,6 +47,15 @@ from lisse.atomistic.cache import entry_steps
 from lisse.atomistic.calculators import GPAW_LEVELS, GPAWCalculator
 from lisse.atomistic.engine import atoms_from_dict, atoms_to_dict
 from lisse.io.outputs import atomic_write_text
+
+
+class BenchmarkInputError(SystemExit):
+    """A cache folder or ``--out`` file this benchmark cannot use: one line on stderr, exit status 2."""
+
+    def __init__(self, message: str) -> None:
+        print(message, file=sys.stderr)
+        super().__init__(2)
+
 
 #: The stored jobs whose final geometry is timed, per kind.
 GEOMETRY_JOBS = {"film": "common_cell_film", "substrate": "common_cell_substrate", "interface": "interface_start0_energy"}
@@ -61,7 +71,12 @@ def stored_entries(cache_dir: str) -> list[dict]:
     for f in sorted(glob.glob(os.path.join(cache_dir, "*.json"))):
         if f.endswith("-partial.json"):
             continue
-        d = json.loads(Path(f).read_text())
+        try:
+            d = json.loads(Path(f).read_text())
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+            raise BenchmarkInputError(f"cache entry {f}: expected a JSON job entry; got {type(e).__name__}: {e}") from None
+        if not isinstance(d, dict) or "job" not in d:
+            raise BenchmarkInputError(f"cache entry {f}: expected a JSON object with a 'job'; got {type(d).__name__}")
         if isinstance(d.get("calculator"), dict) and d["calculator"].get("name") == "gpaw":
             out.append({**d, "_key": Path(f).stem})
     return out
@@ -73,7 +88,7 @@ def final_geometries(entries: list[dict]) -> dict:
     for kind, name in GEOMETRY_JOBS.items():
         found = [d for d in entries if d["job"] == name]
         if not found:
-            raise SystemExit(f"the cache folder holds no finished job {name!r}: run the W_ad first")
+            raise BenchmarkInputError(f"the cache folder holds no finished job {name!r}: run the W_ad first")
         out[kind] = atoms_from_dict(max(found, key=entry_steps)["atoms"])
     return out
 
@@ -84,7 +99,7 @@ def screening_settings(entries: list[dict]) -> dict:
     level = GPAW_LEVELS["screening"]
     off = [k for k in CHECKED_SETTINGS if s.get(k) != level[k]]
     if s.get("level") != "screening" or s.get("relax_mode") != "lcao" or off:
-        raise SystemExit(f"the run is not a screening --relax-mode lcao run with the level's {off or 'settings'}: "
+        raise BenchmarkInputError(f"the run is not a screening --relax-mode lcao run with the level's {off or 'settings'}: "
                          f"level {s.get('level')!r}, relax_mode {s.get('relax_mode')!r}")
     return s
 
@@ -233,7 +248,7 @@ def main() -> None:
     if args.out and Path(args.out).is_file():
         old = json.loads(Path(args.out).read_text())
         if (Path(old.get("cache_dir", "")).resolve(), old.get("screening_cutoff_eV")) != (Path(args.cache_dir).resolve(), cutoff):
-            raise SystemExit(f"{args.out} holds measurements of {old.get('cache_dir')!r} at {old.get('screening_cutoff_eV')} eV, "
+            raise BenchmarkInputError(f"{args.out} holds measurements of {old.get('cache_dir')!r} at {old.get('screening_cutoff_eV')} eV, "
                              f"not of {args.cache_dir!r} at {cutoff} eV: give another --out")
         measured = old.get("measured", {})
     head = {"cache_dir": args.cache_dir, "screening_cutoff_eV": cutoff}  # as given (records stay relative); compared resolved

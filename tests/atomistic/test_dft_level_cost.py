@@ -109,7 +109,7 @@ def test_ji_li2co3_cache():
     assert any(s.startswith("interface_start0: resumed") for s in est["lower_bound_because"])
 
 
-def test_screening_settings_refuses_another_run():
+def test_screening_settings_refuses_another_run(capsys):
     base = {"level": "screening", "relax_mode": "lcao", "ecut_eV": 450.0, "kspacing_inv_A": 0.25, "h_A": 0.2,
             "smearing_eV": 0.1, "basis": "dzp"}
 
@@ -119,5 +119,14 @@ def test_screening_settings_refuses_another_run():
 
     assert run()["ecut_eV"] == 450.0
     for change in ({"level": "publication"}, {"relax_mode": "pw"}, {"kspacing_inv_A": 0.2}, {"h_A": 0.18}):
-        with pytest.raises(SystemExit, match="not a screening"):
+        with pytest.raises(SystemExit) as err:
             run(**change)
+        assert err.value.code == 2 and "not a screening" in capsys.readouterr().err
+
+
+def test_corrupt_cache_entry_is_one_line(tmp_path, capsys):
+    (tmp_path / "abc.json").write_text("{not json")
+    with pytest.raises(SystemExit) as err:
+        level_cost.stored_entries(str(tmp_path))
+    out = capsys.readouterr().err.strip()
+    assert err.value.code == 2 and "abc.json" in out and "\n" not in out
